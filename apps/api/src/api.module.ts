@@ -1,0 +1,31 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { AuditModule } from '@carepact/audit';
+import { AppConfig, ConfigModule } from '@carepact/config';
+import { DatabaseModule } from '@carepact/database';
+import { IdentityModule } from '@carepact/identity';
+import { ResidentsModule } from '@carepact/residents';
+import { AuditController } from './audit/audit.controller';
+import { AuthController } from './auth/auth.controller';
+import { HealthController, HealthService } from './health/health.controller';
+import { AllExceptionsFilter } from './http/all-exceptions.filter';
+import { StaffAuthGuard } from './http/auth.guard';
+import { ResidentsController } from './residents/residents.controller';
+import { StaffController } from './staff/staff.controller';
+
+/** The API only wires libs together: business rules live in libs. */
+@Module({})
+export class ApiModule {
+  static register(config: AppConfig): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(), AuditModule, IdentityModule, ResidentsModule],
+      controllers: [HealthController, AuthController, StaffController, ResidentsController, AuditController],
+      providers: [
+        HealthService,
+        { provide: APP_GUARD, useClass: StaffAuthGuard },
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+      ],
+    };
+  }
+}

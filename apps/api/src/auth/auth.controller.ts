@@ -1,0 +1,66 @@
+import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import { ApiCookieAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { IsDefined, IsString, MaxLength } from 'class-validator';
+import { APP_CONFIG, AppConfig } from '@carepact/config';
+import { AuthService, StaffActor, StaffService } from '@carepact/identity';
+import type { Request, Response } from 'express';
+import { Actor, Public, STAFF_COOKIE } from '../http/auth.guard';
+
+export class LoginDto {
+  @ApiProperty({ example: 'admin@jardins-du-val.example' }) @IsDefined() @IsString() @MaxLength(254)
+  email: string;
+  @ApiProperty({ example: 'Tilleuls-demo-2026' }) @IsDefined() @IsString() @MaxLength(200)
+  password: string;
+}
+
+@ApiTags('Connexion')
+@Controller('api')
+export class AuthController {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly auth: AuthService,
+    private readonly staff: StaffService,
+  ) {}
+
+  private cookieName(): string {
+    // `__Host-` needs Secure, hence HTTPS; plain http (development) keeps the bare name.
+    return this.config.http.publicUrl.startsWith('https://') ? `__Host-${STAFF_COOKIE}` : STAFF_COOKIE;
+  }
+
+  @Public()
+  @Post('auth/login')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Connexion du personnel (cookie de session HttpOnly, SameSite=Strict)' })
+  async login(@Body() dto: LoginDto, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    const result = await this.auth.login(dto.email, dto.password, req.ip ?? 'unknown');
+    res.cookie(this.cookieName(), result.token, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: this.config.http.publicUrl.startsWith('https://'),
+      path: '/',
+      expires: result.expiresAt,
+    });
+    return { user: this.me(result.actor) };
+  }
+
+  @Post('auth/logout')
+  @HttpCode(204)
+  @ApiCookieAuth()
+  @ApiOperation({ summary: 'Déconnexion' })
+  async logout(@Actor() actor: StaffActor, @Res({ passthrough: true }) res: Response): Promise<void> {
+    await this.auth.logout(actor);
+    res.clearCookie(this.cookieName(), { path: '/' });
+  }
+
+  @Get('me')
+  @ApiCookieAuth()
+  @ApiOperation({ summary: 'L’utilisateur connecté, ses rôles et ses établissements' })
+  async getMe(@Actor() actor: StaffActor) {
+    const establishments = await this.staff.listEstablishments(actor);
+    return { ...this.me(actor), establishments: establishments.map((e) => ({ id: e.id, name: e.name, category: e.category, finess: e.finess })) };
+  }
+
+  private me(actor: StaffActor) {
+    return { id: actor.userId, email: actor.email, name: actor.name, organisationId: actor.organisationId, roles: actor.roles };
+  }
+}

@@ -1,0 +1,57 @@
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AppConfig } from '@carepact/config';
+import { PinoNestLogger, createLogger, scrubUrl } from '@carepact/common';
+import cookieParser from 'cookie-parser';
+import pinoHttp from 'pino-http';
+import { randomUUID } from 'node:crypto';
+import { ApiModule } from './api.module';
+import { jsonBody } from './http/json-body.middleware';
+import { securityHeaders } from './http/security-headers.middleware';
+import { validationPipe } from './http/validation';
+
+/** Builds the HTTP app (used by main.ts and by the tests, which call `listen` themselves). */
+export async function createApiApp(config: AppConfig): Promise<INestApplication> {
+  const logger = createLogger(config.log.level, 'api');
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.register(config), {
+    bodyParser: false,
+    logger: new PinoNestLogger(logger),
+    abortOnError: false,
+  });
+  app.set('trust proxy', 'loopback');
+  app.disable('x-powered-by');
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: () => randomUUID(),
+      // Only method, scrubbed URL and status: no headers, no bodies (they may hold care details).
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: scrubUrl(req.url) }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      autoLogging: { ignore: (req) => req.url === '/health' },
+    }),
+  );
+  app.use(securityHeaders(config.http.publicUrl));
+  app.use(cookieParser());
+  app.use(jsonBody(config.http.bodyLimitBytes));
+  app.useGlobalPipes(validationPipe());
+  app.enableShutdownHooks();
+
+  const doc = new DocumentBuilder()
+    .setTitle('CarePact API')
+    .setDescription(
+      'Dossiers des résidents, mesures de protection, documents et signatures des établissements sociaux et médico-sociaux. ' +
+        'Connectez-vous avec POST /api/auth/login : le cookie de session est ensuite envoyé automatiquement.',
+    )
+    .setVersion('0.1.0')
+    .addCookieAuth('carepact_session')
+    .build();
+  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc), {
+    jsonDocumentUrl: 'api/docs/openapi.json',
+    swaggerOptions: { withCredentials: true },
+  });
+  return app;
+}

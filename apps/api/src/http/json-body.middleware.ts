@@ -1,0 +1,74 @@
+import { DomainError } from '@carepact/common';
+import express, { NextFunction, Request, Response } from 'express';
+import { sendDomainError } from './error-response';
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const MAX_DEPTH = 32;
+
+/**
+ * JSON bodies: size limit (413), malformed JSON (400), JSON only on writes (415), then a deep scan
+ * that refuses prototype-pollution keys and NUL bytes before any handler sees the body.
+ * Errors are answered here, in the API's error format: body-parser errors never become a 500.
+ */
+export function jsonBody(limitBytes: number) {
+  const parse = express.json({ limit: limitBytes, strict: true, type: ['application/json', 'application/*+json'] });
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+    if (hasBody && ['POST', 'PUT', 'PATCH'].includes(req.method) && !req.is(['application/json', 'application/*+json'])) {
+      return sendDomainError(
+        res,
+        new DomainError('invalid', 'UNSUPPORTED_MEDIA_TYPE', 'Le corps de la requête doit être du JSON (Content-Type: application/json).'),
+      );
+    }
+    parse(req, res, (err?: unknown) => {
+      if (err) {
+        const type = (err as { type?: string }).type;
+        if (type === 'entity.too.large')
+          return sendDomainError(
+            res,
+            new DomainError('too_large', 'PAYLOAD_TOO_LARGE', `Le corps de la requête dépasse la taille autorisée (${limitBytes} octets).`),
+          );
+        if (type === 'charset.unsupported' || type === 'encoding.unsupported')
+          return sendDomainError(res, new DomainError('invalid', 'UNSUPPORTED_ENCODING', 'Encodage non pris en charge : utilisez UTF-8.'));
+        return sendDomainError(res, new DomainError('invalid', 'MALFORMED_JSON', "Le corps de la requête n'est pas du JSON valide."));
+      }
+      const problem = scan(req.body, '', 0);
+      if (problem) return sendDomainError(res, problem);
+      next();
+    });
+  };
+}
+
+function scan(value: unknown, path: string, depth: number): DomainError | null {
+  if (depth > MAX_DEPTH) return new DomainError('invalid', 'TOO_DEEP', 'Le JSON est trop imbriqué.');
+  if (typeof value === 'string') {
+    return value.includes('\u0000')
+      ? new DomainError('invalid', 'NUL_BYTE', 'Un texte contient un caractère nul (\\u0000), refusé.', [
+          { field: path || '(racine)', code: 'NUL_BYTE', message: 'Caractère nul interdit.' },
+        ])
+      : null;
+  }
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const p = scan(value[i], path ? `${path}.${i}` : String(i), depth + 1);
+      if (p) return p;
+    }
+    return null;
+  }
+  if (value && typeof value === 'object') {
+    for (const key of Object.keys(value)) {
+      const field = path ? `${path}.${key}` : key;
+      if (FORBIDDEN_KEYS.has(key))
+        return new DomainError('invalid', 'FORBIDDEN_KEY', `La clé « ${key} » est interdite.`, [
+          { field, code: 'FORBIDDEN_KEY', message: 'Clé réservée, refusée.' },
+        ]);
+      if (key.includes('\u0000'))
+        return new DomainError('invalid', 'NUL_BYTE', 'Une clé contient un caractère nul, refusé.', [
+          { field: '(clé)', code: 'NUL_BYTE', message: 'Caractère nul interdit.' },
+        ]);
+      const p = scan((value as Record<string, unknown>)[key], field, depth + 1);
+      if (p) return p;
+    }
+  }
+  return null;
+}

@@ -1,0 +1,83 @@
+import { ValidationPipe } from '@nestjs/common';
+import { FieldError, ValidationError } from '@carepact/common';
+import type { ValidationError as ClassValidatorError } from 'class-validator';
+
+/** class-validator constraint → stable code + French message. */
+function describe(constraint: string, englishMessage: string): { code: string; message: string } {
+  switch (constraint) {
+    case 'whitelistValidation':
+      return { code: 'UNKNOWN_FIELD', message: "Champ inconnu : il n'est pas accepté ici." };
+    case 'isDefined':
+    case 'isNotEmpty':
+      return { code: 'REQUIRED', message: 'Champ obligatoire.' };
+    case 'isString':
+      return { code: 'INVALID_TYPE', message: 'Doit être un texte.' };
+    case 'isBoolean':
+      return { code: 'INVALID_TYPE', message: 'Doit être vrai ou faux.' };
+    case 'isInt':
+    case 'isNumber':
+      return { code: 'INVALID_TYPE', message: 'Doit être un nombre.' };
+    case 'isArray':
+      return { code: 'INVALID_TYPE', message: 'Doit être une liste.' };
+    case 'isObject':
+    case 'nestedValidation':
+      return { code: 'INVALID_TYPE', message: 'Doit être un objet.' };
+    case 'isIn':
+    case 'isEnum': {
+      const values = englishMessage.split(':').slice(1).join(':').trim();
+      return { code: 'NOT_ALLOWED_VALUE', message: `Valeur non autorisée. Valeurs possibles : ${values}.` };
+    }
+    case 'isCalendarDate':
+      return { code: 'INVALID_DATE', message: 'Doit être une date réelle au format AAAA-MM-JJ.' };
+    case 'maxLength':
+    case 'arrayMaxSize': {
+      const n = /(\d+)/.exec(englishMessage)?.[1];
+      return { code: 'TOO_LONG', message: `Trop long (${n ?? '?'} au plus).` };
+    }
+    case 'minLength':
+    case 'arrayMinSize': {
+      const n = /(\d+)/.exec(englishMessage)?.[1];
+      return { code: 'TOO_SHORT', message: `Trop court (${n ?? '?'} au moins).` };
+    }
+    case 'isEmail':
+      return { code: 'INVALID_EMAIL', message: "Adresse e-mail invalide." };
+    case 'isUUID':
+      return { code: 'INVALID_ID', message: 'Identifiant invalide.' };
+    case 'noControlChars':
+      return { code: 'CONTROL_CHARACTER', message: 'Caractère de contrôle interdit (retour à la ligne, tabulation…).' };
+    default:
+      return { code: 'INVALID', message: 'Valeur invalide.' };
+  }
+}
+
+export function flattenErrors(errors: ClassValidatorError[], prefix = ''): FieldError[] {
+  const out: FieldError[] = [];
+  for (const e of errors) {
+    const field = prefix ? `${prefix}.${e.property}` : e.property;
+    const constraints = e.constraints ?? {};
+    // Report the most telling constraint first: a missing field is "required", not "not a string".
+    const keys = Object.keys(constraints).sort((a, b) => rank(a) - rank(b));
+    if (keys.length) {
+      const k = keys[0];
+      out.push({ field, ...describe(k, constraints[k]) });
+    }
+    if (e.children?.length) out.push(...flattenErrors(e.children, field));
+  }
+  return out;
+}
+
+function rank(constraint: string): number {
+  return constraint === 'whitelistValidation' ? 0 : constraint === 'isDefined' || constraint === 'isNotEmpty' ? 1 : 2;
+}
+
+export function validationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: true,
+    transform: true,
+    transformOptions: { enableImplicitConversion: false },
+    validationError: { target: false, value: false },
+    exceptionFactory: (errors) => new ValidationError(flattenErrors(errors)),
+  });
+}

@@ -1,0 +1,111 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { ApiCookieAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { StaffActor } from '@carepact/identity';
+import { ContactView, MeasureView, ResidentSummary, ResidentView, ResidentsService } from '@carepact/residents';
+import { Actor } from '../http/auth.guard';
+import { ParseIdPipe } from '../http/parse-id.pipe';
+import {
+  ContactDto,
+  CreateResidentDto,
+  MeasureDto,
+  PersonneDeConfianceDto,
+  UpdateContactDto,
+  UpdateMeasureDto,
+  UpdateResidentDto,
+} from './residents.dto';
+
+@ApiTags('Résidents')
+@ApiCookieAuth()
+@Controller('api/residents')
+export class ResidentsController {
+  constructor(private readonly residents: ResidentsService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Liste des résidents des établissements de l’utilisateur' })
+  @ApiQuery({ name: 'establishmentId', required: false })
+  list(@Actor() actor: StaffActor, @Query('establishmentId') establishmentId?: string): Promise<ResidentSummary[]> {
+    return this.residents.list(actor, establishmentId ? new ParseIdPipe().transform(establishmentId) : undefined);
+  }
+
+  @Post()
+  @ApiOperation({
+    summary: 'Créer un dossier de résident',
+    description:
+      'Avec, au besoin, ses contacts, ses parents (mineurs), sa personne de confiance et sa mesure de protection (type, mode, portée, jugement, dates, titulaires).',
+  })
+  create(@Actor() actor: StaffActor, @Body() dto: CreateResidentDto): Promise<ResidentView> {
+    return this.residents.create(actor, dto);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Dossier complet d’un résident' })
+  get(@Actor() actor: StaffActor, @Param('id', ParseIdPipe) id: string): Promise<ResidentView> {
+    return this.residents.get(actor, id);
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Modifier l’identité, le séjour ou les préférences' })
+  update(@Actor() actor: StaffActor, @Param('id', ParseIdPipe) id: string, @Body() dto: UpdateResidentDto): Promise<ResidentView> {
+    return this.residents.update(actor, id, dto);
+  }
+
+  @Post(':id/contacts')
+  @ApiOperation({ summary: 'Ajouter un proche ou un représentant' })
+  addContact(@Actor() actor: StaffActor, @Param('id', ParseIdPipe) id: string, @Body() dto: ContactDto): Promise<ContactView> {
+    return this.residents.addContact(actor, id, dto);
+  }
+
+  @Patch(':id/contacts/:contactId')
+  @ApiOperation({ summary: 'Modifier un contact' })
+  updateContact(
+    @Actor() actor: StaffActor,
+    @Param('id', ParseIdPipe) id: string,
+    @Param('contactId', ParseIdPipe) contactId: string,
+    @Body() dto: UpdateContactDto,
+  ): Promise<ContactView> {
+    return this.residents.updateContact(actor, id, contactId, dto);
+  }
+
+  @Delete(':id/contacts/:contactId')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Supprimer un contact (refusé s’il exerce une mesure)' })
+  async deleteContact(@Actor() actor: StaffActor, @Param('id', ParseIdPipe) id: string, @Param('contactId', ParseIdPipe) contactId: string): Promise<void> {
+    await this.residents.deleteContact(actor, id, contactId);
+  }
+
+  @Put(':id/personne-de-confiance')
+  @ApiOperation({ summary: 'Désigner la personne de confiance (CASF L.311-5-1) — jamais signataire' })
+  setPdc(@Actor() actor: StaffActor, @Param('id', ParseIdPipe) id: string, @Body() dto: PersonneDeConfianceDto): Promise<ResidentView> {
+    return this.residents.setPersonneDeConfiance(actor, id, dto);
+  }
+
+  @Delete(':id/personne-de-confiance')
+  @ApiOperation({ summary: 'Retirer la désignation de la personne de confiance' })
+  clearPdc(@Actor() actor: StaffActor, @Param('id', ParseIdPipe) id: string): Promise<ResidentView> {
+    return this.residents.clearPersonneDeConfiance(actor, id);
+  }
+
+  @Post(':id/protection-measures')
+  @ApiOperation({ summary: 'Enregistrer une mesure de protection' })
+  addMeasure(@Actor() actor: StaffActor, @Param('id', ParseIdPipe) id: string, @Body() dto: MeasureDto): Promise<MeasureView> {
+    return this.residents.addMeasure(actor, id, dto);
+  }
+
+  @Patch(':id/protection-measures/:measureId')
+  @ApiOperation({ summary: 'Modifier une mesure (renouvellement, fin, autorisation du juge…)' })
+  updateMeasure(
+    @Actor() actor: StaffActor,
+    @Param('id', ParseIdPipe) id: string,
+    @Param('measureId', ParseIdPipe) measureId: string,
+    @Body() dto: UpdateMeasureDto,
+  ): Promise<MeasureView> {
+    return this.residents.updateMeasure(actor, id, measureId, dto);
+  }
+
+  @Delete(':id/protection-measures/:measureId')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Supprimer une mesure saisie par erreur' })
+  async deleteMeasure(@Actor() actor: StaffActor, @Param('id', ParseIdPipe) id: string, @Param('measureId', ParseIdPipe) measureId: string): Promise<void> {
+    await this.residents.deleteMeasure(actor, id, measureId);
+  }
+}

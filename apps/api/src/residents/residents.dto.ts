@@ -1,0 +1,229 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsDefined,
+  IsEmail,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import { Type } from 'class-transformer';
+import {
+  HOLDER_ROLES,
+  HolderRole,
+  MEASURE_MODES,
+  MEASURE_SCOPES,
+  MEASURE_TYPES,
+  MeasureMode,
+  MeasureScope,
+  MeasureType,
+  PARENTAL_AUTHORITY,
+  ParentalAuthority,
+  STAY_TYPES,
+  StayType,
+} from '@carepact/residents';
+import { IsCalendarDate, NoControlChars } from '../http/validators';
+
+export class ContactDto {
+  @ApiProperty({ example: 'Sylvie' }) @IsDefined() @IsString() @MinLength(1) @MaxLength(100) @NoControlChars()
+  firstName: string;
+  @ApiProperty({ example: 'Martin' }) @IsDefined() @IsString() @MinLength(1) @MaxLength(100) @NoControlChars()
+  lastName: string;
+  @ApiPropertyOptional({ example: 'fille' }) @IsOptional() @IsString() @MaxLength(100) @NoControlChars()
+  relation?: string | null;
+  @ApiPropertyOptional({ example: 'UDAF du Val' }) @IsOptional() @IsString() @MaxLength(200) @NoControlChars()
+  organisationName?: string | null;
+  @ApiPropertyOptional({ example: 'sylvie.martin@example.org' }) @IsOptional() @IsEmail() @MaxLength(254)
+  email?: string | null;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(40) @NoControlChars()
+  phone?: string | null;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(300) @NoControlChars()
+  address?: string | null;
+  @ApiPropertyOptional({ description: 'Parent titulaire de l’autorité parentale (mineurs).' }) @IsOptional() @IsBoolean()
+  holdsParentalAuthority?: boolean;
+}
+
+export class UpdateContactDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(100) @NoControlChars()
+  firstName?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(100) @NoControlChars()
+  lastName?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) @NoControlChars()
+  relation?: string | null;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) @NoControlChars()
+  organisationName?: string | null;
+  @ApiPropertyOptional() @IsOptional() @IsEmail() @MaxLength(254)
+  email?: string | null;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(40) @NoControlChars()
+  phone?: string | null;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(300) @NoControlChars()
+  address?: string | null;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean()
+  holdsParentalAuthority?: boolean;
+}
+
+export class HolderDto {
+  @ApiProperty({ enum: HOLDER_ROLES, example: 'curateur' }) @IsDefined() @IsIn(HOLDER_ROLES as unknown as string[])
+  role: HolderRole;
+  @ApiPropertyOptional({ description: 'Contact existant du résident ; sinon, un contact est créé.' }) @IsOptional() @IsUUID()
+  contactId?: string;
+  @ApiPropertyOptional({ example: 'Karim' }) @IsOptional() @IsString() @MaxLength(100) @NoControlChars()
+  firstName?: string;
+  @ApiPropertyOptional({ example: 'Benaïssa' }) @IsOptional() @IsString() @MaxLength(100) @NoControlChars()
+  lastName?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) @NoControlChars()
+  relation?: string | null;
+  @ApiPropertyOptional({ example: 'UDAF du Val' }) @IsOptional() @IsString() @MaxLength(200) @NoControlChars()
+  organisationName?: string | null;
+  @ApiPropertyOptional({ example: 'k.benaissa@udaf-val.example' }) @IsOptional() @IsEmail() @MaxLength(254)
+  email?: string | null;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(40) @NoControlChars()
+  phone?: string | null;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(300) @NoControlChars()
+  address?: string | null;
+}
+
+class MeasureFieldsDto {
+  @ApiPropertyOptional({ description: 'Mesure générale, ou limitée aux actes listés.' }) @IsOptional() @IsBoolean()
+  general?: boolean;
+  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @MaxLength(200, { each: true })
+  acts?: string[];
+  @ApiPropertyOptional({ description: 'Sauvegarde de justice : mission du mandataire spécial.' }) @IsOptional() @IsString() @MaxLength(1000)
+  mission?: string | null;
+  @ApiPropertyOptional({ example: '2025-05-20' }) @IsOptional() @IsCalendarDate()
+  startDate?: string | null;
+  @ApiPropertyOptional({ example: '2030-05-20' }) @IsOptional() @IsCalendarDate()
+  endDate?: string | null;
+  @ApiPropertyOptional({ description: 'Mandat de protection future : date de prise d’effet (visa du greffe).' }) @IsOptional() @IsCalendarDate()
+  mandateEffectiveDate?: string | null;
+  @ApiPropertyOptional({ description: 'Curatelle renforcée : le juge autorise le curateur à signer seul (C. civ. 472).' }) @IsOptional() @IsBoolean()
+  judgeAuthorisesHolderAlone?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) @NoControlChars()
+  authorisationReference?: string | null;
+  @ApiPropertyOptional({ description: 'Référence de la pièce justificative (copie du jugement…).' }) @IsOptional() @IsString() @MaxLength(200) @NoControlChars()
+  proofDocumentRef?: string | null;
+}
+
+export class MeasureDto extends MeasureFieldsDto {
+  @ApiProperty({ enum: MEASURE_TYPES, example: 'curatelle_renforcee' }) @IsDefined() @IsIn(MEASURE_TYPES as unknown as string[])
+  type: MeasureType;
+  @ApiProperty({ enum: MEASURE_MODES, example: 'assistance' }) @IsDefined() @IsIn(MEASURE_MODES as unknown as string[])
+  mode: MeasureMode;
+  @ApiProperty({ enum: MEASURE_SCOPES, isArray: true, example: ['personne', 'biens'] })
+  @IsDefined() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(2) @IsIn(MEASURE_SCOPES as unknown as string[], { each: true })
+  scope: MeasureScope[];
+  @ApiProperty({ example: 'Tribunal judiciaire de Valville' }) @IsDefined() @IsString() @MinLength(1) @MaxLength(200) @NoControlChars()
+  court: string;
+  @ApiProperty({ example: 'RG 25/00412' }) @IsDefined() @IsString() @MinLength(1) @MaxLength(100) @NoControlChars()
+  judgmentReference: string;
+  @ApiProperty({ example: '2025-05-20' }) @IsDefined() @IsCalendarDate()
+  judgmentDate: string;
+  @ApiProperty({ type: [HolderDto] }) @IsDefined() @IsArray() @ArrayMaxSize(5) @ValidateNested({ each: true }) @Type(() => HolderDto)
+  holders: HolderDto[];
+}
+
+export class UpdateMeasureDto extends MeasureFieldsDto {
+  @ApiPropertyOptional({ enum: MEASURE_TYPES }) @IsOptional() @IsIn(MEASURE_TYPES as unknown as string[])
+  type?: MeasureType;
+  @ApiPropertyOptional({ enum: MEASURE_MODES }) @IsOptional() @IsIn(MEASURE_MODES as unknown as string[])
+  mode?: MeasureMode;
+  @ApiPropertyOptional({ enum: MEASURE_SCOPES, isArray: true }) @IsOptional() @IsArray() @ArrayMinSize(1) @IsIn(MEASURE_SCOPES as unknown as string[], { each: true })
+  scope?: MeasureScope[];
+  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(200) @NoControlChars()
+  court?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(100) @NoControlChars()
+  judgmentReference?: string;
+  @ApiPropertyOptional() @IsOptional() @IsCalendarDate()
+  judgmentDate?: string;
+}
+
+export class PreferencesDto {
+  @ApiPropertyOptional({ description: 'Gros caractères par défaut.' }) @IsOptional() @IsBoolean()
+  largePrint?: boolean;
+  @ApiPropertyOptional({ description: 'Facile à lire et à comprendre (FALC) par défaut.' }) @IsOptional() @IsBoolean()
+  easyToRead?: boolean;
+  @ApiPropertyOptional({ example: 'fr' }) @IsOptional() @IsString() @Matches(/^[a-z]{2}$/)
+  language?: string;
+}
+
+export class PersonneDeConfianceDto {
+  @ApiPropertyOptional({ description: 'Contact existant ; sinon, indiquer la personne.' }) @IsOptional() @IsUUID()
+  contactId?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) @NoControlChars()
+  firstName?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) @NoControlChars()
+  lastName?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) @NoControlChars()
+  relation?: string | null;
+  @ApiPropertyOptional() @IsOptional() @IsEmail() @MaxLength(254)
+  email?: string | null;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(40) @NoControlChars()
+  phone?: string | null;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(300) @NoControlChars()
+  address?: string | null;
+  @ApiPropertyOptional({ example: '2026-10-20' }) @IsOptional() @IsCalendarDate()
+  designatedOn?: string | null;
+}
+
+class ResidentFieldsDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) @NoControlChars()
+  birthName?: string | null;
+  @ApiPropertyOptional({ example: '2026-12-10', description: 'Obligatoire pour un séjour temporaire.' }) @IsOptional() @IsCalendarDate()
+  plannedEndDate?: string | null;
+  @ApiPropertyOptional({ example: '112' }) @IsOptional() @IsString() @MaxLength(40) @NoControlChars()
+  room?: string | null;
+  @ApiPropertyOptional({ type: PreferencesDto }) @IsOptional() @ValidateNested() @Type(() => PreferencesDto)
+  preferences?: PreferencesDto;
+  @ApiPropertyOptional() @IsOptional() @IsEmail() @MaxLength(254)
+  email?: string | null;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(40) @NoControlChars()
+  phone?: string | null;
+  @ApiPropertyOptional({ enum: PARENTAL_AUTHORITY, description: 'Mineurs : qui exerce l’autorité parentale.' })
+  @IsOptional() @IsIn(PARENTAL_AUTHORITY as unknown as string[])
+  parentalAuthority?: ParentalAuthority | null;
+}
+
+export class CreateResidentDto extends ResidentFieldsDto {
+  @ApiProperty() @IsDefined() @IsUUID()
+  establishmentId: string;
+  @ApiProperty({ example: 'Marcel' }) @IsDefined() @IsString() @MinLength(1) @MaxLength(100) @NoControlChars()
+  firstName: string;
+  @ApiProperty({ example: 'Dupont' }) @IsDefined() @IsString() @MinLength(1) @MaxLength(100) @NoControlChars()
+  lastName: string;
+  @ApiProperty({ example: '1947-07-02' }) @IsDefined() @IsCalendarDate()
+  birthDate: string;
+  @ApiProperty({ example: '2026-10-15' }) @IsDefined() @IsCalendarDate()
+  admissionDate: string;
+  @ApiProperty({ enum: STAY_TYPES, example: 'permanent' }) @IsDefined() @IsIn(STAY_TYPES as unknown as string[])
+  stayType: StayType;
+  @ApiPropertyOptional({ type: [ContactDto] }) @IsOptional() @IsArray() @ArrayMaxSize(30) @ValidateNested({ each: true }) @Type(() => ContactDto)
+  contacts?: ContactDto[];
+  @ApiPropertyOptional({ type: [ContactDto], description: 'Mineurs : parents titulaires de l’autorité parentale.' })
+  @IsOptional() @IsArray() @ArrayMaxSize(2) @ValidateNested({ each: true }) @Type(() => ContactDto)
+  parents?: ContactDto[];
+  @ApiPropertyOptional({ type: PersonneDeConfianceDto }) @IsOptional() @ValidateNested() @Type(() => PersonneDeConfianceDto)
+  personneDeConfiance?: PersonneDeConfianceDto | null;
+  @ApiPropertyOptional({ type: MeasureDto }) @IsOptional() @ValidateNested() @Type(() => MeasureDto)
+  protectionMeasure?: MeasureDto | null;
+}
+
+export class UpdateResidentDto extends ResidentFieldsDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(100) @NoControlChars()
+  firstName?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(100) @NoControlChars()
+  lastName?: string;
+  @ApiPropertyOptional() @IsOptional() @IsCalendarDate()
+  birthDate?: string;
+  @ApiPropertyOptional() @IsOptional() @IsCalendarDate()
+  admissionDate?: string;
+  @ApiPropertyOptional({ enum: STAY_TYPES }) @IsOptional() @IsIn(STAY_TYPES as unknown as string[])
+  stayType?: StayType;
+}

@@ -1,0 +1,55 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AppConfig } from '@carepact/config';
+import { PinoNestLogger, createLogger } from '@carepact/common';
+import { QUEUES } from '@carepact/queue';
+import { getQueueToken } from '@nestjs/bullmq';
+import { Queue } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { createServer, Server } from 'node:http';
+import { WorkerModule } from './worker.module';
+
+export interface WorkerHandle {
+  app: INestApplicationContext;
+  probe: Server | null;
+  close(): Promise<void>;
+}
+
+/** Starts the worker: processors, outbox relay, checkpoint scheduler, heartbeat and health probe. */
+export async function startWorker(config: AppConfig, opts: { probe?: boolean } = {}): Promise<WorkerHandle> {
+  const logger = createLogger(config.log.level, 'worker');
+  const app = await NestFactory.createApplicationContext(WorkerModule.register(config), {
+    logger: new PinoNestLogger(logger),
+    abortOnError: false,
+  });
+  app.enableShutdownHooks();
+  await app.init();
+  let probe: Server | null = null;
+  if (opts.probe !== false && config.worker.healthPort > 0) {
+    const ds = app.get(DataSource);
+    const queue = app.get<Queue>(getQueueToken(QUEUES[0]), { strict: false });
+    probe = createServer((req, res) => {
+      if (req.url !== '/health') {
+        res.writeHead(404).end();
+        return;
+      }
+      void Promise.all([
+        ds.query('SELECT 1').then(() => 'up', () => 'down'),
+        queue.client.then((c) => (c as unknown as { ping(): Promise<string> }).ping()).then(() => 'up', () => 'down'),
+      ]).then(([postgres, redis]) => {
+        const ok = postgres === 'up' && redis === 'up';
+        res.writeHead(ok ? 200 : 503, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+        res.end(JSON.stringify({ status: ok ? 'ok' : 'degraded', postgres, redis }));
+      });
+    });
+    probe.listen(config.worker.healthPort, '0.0.0.0');
+  }
+  return {
+    app,
+    probe,
+    async close() {
+      await new Promise<void>((r) => (probe ? probe.close(() => r()) : r()));
+      await app.close();
+    },
+  };
+}

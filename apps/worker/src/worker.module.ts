@@ -1,0 +1,19 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AuditModule } from '@carepact/audit';
+import { AppConfig, ConfigModule } from '@carepact/config';
+import { DatabaseModule } from '@carepact/database';
+import { QueueModule } from '@carepact/queue';
+import { CheckpointScheduler } from './checkpoint-scheduler';
+import { AuditProcessor } from './processors/audit.processor';
+
+/** No HTTP surface but the health probe (main.ts). One processor per queue. */
+@Module({})
+export class WorkerModule {
+  static register(config: AppConfig): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(), QueueModule.forWorker(), AuditModule],
+      providers: [AuditProcessor, CheckpointScheduler],
+    };
+  }
+}

@@ -1,0 +1,95 @@
+import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn, ValueTransformer } from 'typeorm';
+
+/** PostgreSQL bigint arrives as a string; sequence numbers stay far below 2^53. */
+export const bigintNumber: ValueTransformer = {
+  to: (v: number | null | undefined) => v,
+  from: (v: string | null) => (v === null ? null : Number(v)),
+};
+
+/**
+ * One append-only hash chain per organisation (SECURITY-RELIABILITY.md, "Audit chain").
+ * `hash = SHA-256(prev_hash ‖ canonical JSON of the event)`. The application role may only
+ * SELECT and INSERT here; triggers refuse UPDATE, DELETE and TRUNCATE for everyone.
+ */
+@Entity({ name: 'audit_events' })
+@Index('uq_audit_events_chain_seq', ['chainId', 'seq'], { unique: true })
+export class AuditEventEntity {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_audit_events' })
+  id: string;
+
+  /** The organisation's id; the platform chain (unknown logins…) uses the nil UUID. */
+  @Column({ type: 'uuid' })
+  chainId: string;
+
+  @Column({ type: 'bigint', transformer: bigintNumber })
+  seq: number;
+
+  @Column({ type: 'text' })
+  prevHash: string;
+
+  @Column({ type: 'text' })
+  hash: string;
+
+  @Column({ type: 'text' })
+  actorType: string;
+
+  @Column({ type: 'text', nullable: true })
+  actorId: string | null;
+
+  @Column({ type: 'text' })
+  action: string;
+
+  @Column({ type: 'text', nullable: true })
+  subjectType: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  subjectId: string | null;
+
+  @Column({ type: 'jsonb' })
+  payload: Record<string, unknown>;
+
+  @Column({ type: 'timestamptz' })
+  occurredAt: Date;
+}
+
+/** Serialisation point of each chain: appends lock this row `FOR UPDATE`. */
+@Entity({ name: 'audit_chain_heads' })
+export class AuditChainHeadEntity {
+  @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'pk_audit_chain_heads' })
+  chainId: string;
+
+  @Column({ type: 'bigint', transformer: bigintNumber })
+  seq: number;
+
+  @Column({ type: 'text' })
+  hash: string;
+
+  @Column({ type: 'timestamptz' })
+  updatedAt: Date;
+}
+
+/** Signed chain heads: deleting the tail of a chain no longer goes unnoticed. */
+@Entity({ name: 'audit_checkpoints' })
+@Index('uq_audit_checkpoints_chain_seq', ['chainId', 'seq'], { unique: true })
+export class AuditCheckpointEntity {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_audit_checkpoints' })
+  id: string;
+
+  @Column({ type: 'uuid' })
+  chainId: string;
+
+  @Column({ type: 'bigint', transformer: bigintNumber })
+  seq: number;
+
+  @Column({ type: 'text' })
+  hash: string;
+
+  /** HMAC-SHA-256 with AUDIT_CHECKPOINT_SECRET over the canonical {chainId, seq, hash, createdAt}. */
+  @Column({ type: 'text' })
+  signature: string;
+
+  @Column({ type: 'timestamptz' })
+  createdAt: Date;
+}
+
+export const AUDIT_ENTITIES = [AuditEventEntity, AuditChainHeadEntity, AuditCheckpointEntity];

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AUDIT_ENTITIES } from './audit.entities';
+import { AuditService } from './audit.service';
+import { AuditVerifier } from './audit-verifier';
+
+@Module({
+  imports: [TypeOrmModule.forFeature(AUDIT_ENTITIES)],
+  providers: [AuditService, AuditVerifier],
+  exports: [AuditService, AuditVerifier],
+})
+export class AuditModule {}

@@ -1,0 +1,5 @@
+export * from './audit.entities';
+export * from './audit-hash';
+export * from './audit.service';
+export * from './audit-verifier';
+export * from './audit.module';

@@ -1,0 +1,5 @@
+export * from './domain-error';
+export * from './canonical-json';
+export * from './crypto';
+export * from './logger';
+export * from './project-root';

@@ -1,0 +1,146 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * The only code that reads `process.env`. One schema, validated at boot; every problem is reported
+ * by key and reason, never by value (a mistyped secret must not end up in a log).
+ */
+export type NodeEnv = 'development' | 'test' | 'production';
+
+export interface AppConfig {
+  env: NodeEnv;
+  http: { port: number; publicUrl: string; bodyLimitBytes: number };
+  database: { url: string; appRole: string };
+  redis: { url: string; prefix: string };
+  smtp: { url: string | null; from: string };
+  secrets: { session: string; auditCheckpoint: string; source: 'environment' | 'generated' };
+  demo: { password: string };
+  audit: { checkpointIntervalSeconds: number };
+  worker: { healthPort: number; concurrency: number };
+  outbox: { pollMs: number; resweepMs: number };
+  log: { level: string };
+  paths: { secretsDir: string };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Configuration invalide :\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The application's PostgreSQL role: it cannot UPDATE, DELETE or TRUNCATE audit rows. */
+export const APP_DB_ROLE = 'carepact_app';
+export const DEFAULT_DEMO_PASSWORD = 'Tilleuls-demo-2026';
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const problems: string[] = [];
+  const str = (key: string, def: string): string => {
+    const v = env[key];
+    return v === undefined || v === '' ? def : v;
+  };
+  const int = (key: string, def: number, min: number, max: number): number => {
+    const raw = env[key];
+    if (raw === undefined || raw === '') return def;
+    if (!/^\d+$/.test(raw)) {
+      problems.push(`${key}: doit être un entier`);
+      return def;
+    }
+    const n = Number(raw);
+    if (n < min || n > max) problems.push(`${key}: doit être compris entre ${min} et ${max}`);
+    return n;
+  };
+  const url = (key: string, def: string | null, protocols: string[]): string | null => {
+    const raw = env[key];
+    const v = raw === undefined || raw === '' ? def : raw;
+    if (v === null) return null;
+    try {
+      const u = new URL(v);
+      if (!protocols.includes(u.protocol)) problems.push(`${key}: protocole attendu ${protocols.join(' ou ')}`);
+    } catch {
+      problems.push(`${key}: URL invalide`);
+    }
+    return v;
+  };
+
+  const nodeEnvRaw = str('NODE_ENV', 'development');
+  let nodeEnv: NodeEnv = 'development';
+  if (nodeEnvRaw === 'development' || nodeEnvRaw === 'test' || nodeEnvRaw === 'production') nodeEnv = nodeEnvRaw;
+  else problems.push('NODE_ENV: valeurs possibles development, test, production');
+
+  const port = int('PORT', 3000, 0, 65535);
+  const publicUrl = (url('PUBLIC_URL', `http://localhost:${port}`, ['http:', 'https:']) ?? '').replace(/\/+$/, '');
+  const databaseUrl = url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/carepact', ['postgres:', 'postgresql:'])!;
+  const redisUrl = url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:'])!;
+  const smtpUrl = url('SMTP_URL', null, ['smtp:', 'smtps:']);
+  const logLevel = str('LOG_LEVEL', nodeEnv === 'test' ? 'silent' : 'info');
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL: valeurs possibles ${LOG_LEVELS.join(', ')}`);
+
+  const secretsDir = str('CAREPACT_SECRETS_DIR', join(env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'carepact'));
+  let sessionSecret = env.SESSION_SECRET ?? '';
+  let auditSecret = env.AUDIT_CHECKPOINT_SECRET ?? '';
+  let source: 'environment' | 'generated' = 'environment';
+  for (const [key, value] of [
+    ['SESSION_SECRET', sessionSecret],
+    ['AUDIT_CHECKPOINT_SECRET', auditSecret],
+  ] as const) {
+    if (value !== '' && value.length < 32) problems.push(`${key}: au moins 32 caractères`);
+    if (value === '' && nodeEnv === 'production') problems.push(`${key}: obligatoire en production`);
+  }
+  if ((sessionSecret === '' || auditSecret === '') && nodeEnv !== 'production') {
+    // Development and test: generated once, kept outside the repository, reused at every start.
+    const generated = developmentSecrets(secretsDir);
+    sessionSecret ||= generated.session;
+    auditSecret ||= generated.auditCheckpoint;
+    source = 'generated';
+  }
+
+  const demoPassword = str('DEMO_PASSWORD', DEFAULT_DEMO_PASSWORD);
+  if (demoPassword.length < 8) problems.push('DEMO_PASSWORD: au moins 8 caractères');
+
+  const config: AppConfig = {
+    env: nodeEnv,
+    http: { port, publicUrl, bodyLimitBytes: int('BODY_LIMIT_BYTES', 256 * 1024, 1024, 50 * 1024 * 1024) },
+    database: { url: databaseUrl, appRole: APP_DB_ROLE },
+    redis: { url: redisUrl, prefix: str('QUEUE_PREFIX', 'carepact') },
+    smtp: { url: smtpUrl, from: str('SMTP_FROM', 'CarePact <no-reply@carepact.localhost>') },
+    secrets: { session: sessionSecret, auditCheckpoint: auditSecret, source },
+    demo: { password: demoPassword },
+    audit: { checkpointIntervalSeconds: int('AUDIT_CHECKPOINT_INTERVAL_SECONDS', 300, 1, 86400) },
+    worker: { healthPort: int('WORKER_HEALTH_PORT', 3001, 0, 65535), concurrency: int('WORKER_CONCURRENCY', 2, 1, 64) },
+    outbox: { pollMs: int('OUTBOX_POLL_MS', 500, 10, 60000), resweepMs: int('OUTBOX_RESWEEP_MS', 30000, 100, 3600000) },
+    log: { level: logLevel },
+    paths: { secretsDir },
+  };
+  if (problems.length) throw new ConfigError(problems);
+  return config;
+}
+
+function developmentSecrets(dir: string): { session: string; auditCheckpoint: string } {
+  const file = join(dir, 'secrets.json');
+  if (existsSync(file)) {
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as { session?: string; auditCheckpoint?: string };
+    if (parsed.session && parsed.auditCheckpoint) return { session: parsed.session, auditCheckpoint: parsed.auditCheckpoint };
+  }
+  const secrets = {
+    session: randomBytes(32).toString('base64url'),
+    auditCheckpoint: randomBytes(32).toString('base64url'),
+  };
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return secrets;
+}
+
+/** Same configuration with overrides, for tests and the CLI (e.g. another database). */
+export function configWith(base: AppConfig, patch: { [K in keyof AppConfig]?: Partial<AppConfig[K]> }): AppConfig {
+  const out = { ...base } as Record<string, unknown>;
+  for (const [k, v] of Object.entries(patch)) out[k] = { ...(base as unknown as Record<string, object>)[k], ...(v as object) };
+  return out as unknown as AppConfig;
+}

@@ -1,0 +1,44 @@
+import { AppConfig } from '@carepact/config';
+import { DataSource, DataSourceOptions, EntitySchema, MixedList } from 'typeorm';
+import { MIGRATIONS } from './migrations';
+import { SnakeNamingStrategy } from './snake-naming.strategy';
+
+export interface DataSourceRole {
+  /** `owner` runs migrations; `app` is the restricted role every request and job runs as. */
+  as: 'owner' | 'app';
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities?: MixedList<Function | string | EntitySchema>;
+  poolSize?: number;
+}
+
+export function dataSourceOptions(config: AppConfig, role: DataSourceRole): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: config.database.url,
+    synchronize: false,
+    migrationsRun: false,
+    migrationsTableName: 'migrations',
+    migrations: MIGRATIONS,
+    entities: role.entities ?? [],
+    namingStrategy: new SnakeNamingStrategy(),
+    uuidExtension: 'pgcrypto',
+    logging: false,
+    extra: {
+      max: role.poolSize ?? 10,
+      connectionTimeoutMillis: 5000,
+      // The app connects as the owner but acts as the restricted role for its whole session:
+      // grants and triggers then refuse any UPDATE/DELETE/TRUNCATE of audit rows.
+      ...(role.as === 'app' ? { options: `-c role=${config.database.appRole} -c TimeZone=UTC` } : { options: '-c TimeZone=UTC' }),
+      application_name: role.as === 'app' ? 'carepact' : 'carepact-migrate',
+    },
+  };
+}
+
+/**
+ * Attach an error listener to the pg pool so that a PostgreSQL restart drops idle clients
+ * without crashing the process; the pool reconnects on the next query.
+ */
+export function hardenPool(ds: DataSource, onError: (e: Error) => void): void {
+  const driver = ds.driver as unknown as { master?: { on?: (ev: string, fn: (e: Error) => void) => void } };
+  driver.master?.on?.('error', onError);
+}

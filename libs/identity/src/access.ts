@@ -1,0 +1,65 @@
+import { ForbiddenError, NotFoundError } from '@carepact/common';
+import { AuditActor } from '@carepact/audit';
+import { StaffRole } from './identity.entities';
+
+/** What each role may do, per establishment (SECURITY-RELIABILITY.md, "Staff access"). */
+export const PERMISSIONS = {
+  'resident.read': ['admissions', 'coordinator', 'director', 'auditor', 'administrator'],
+  'resident.write': ['admissions', 'director', 'administrator'],
+  'audit.read': ['auditor', 'administrator'],
+  'user.manage': ['administrator'],
+  'establishment.read': ['admissions', 'coordinator', 'director', 'auditor', 'administrator'],
+} as const satisfies Record<string, readonly StaffRole[]>;
+export type Permission = keyof typeof PERMISSIONS;
+
+export interface StaffActor {
+  kind: 'staff';
+  userId: string;
+  organisationId: string;
+  email: string;
+  name: string;
+  sessionId: string;
+  roles: { establishmentId: string; role: StaffRole }[];
+  /** Set when a command acts for the system (seed, CLI): audited as such, not as a person. */
+  system?: string;
+}
+
+export function auditActor(actor: StaffActor): AuditActor {
+  return actor.system ? { type: 'system', id: actor.system } : { type: 'staff', id: actor.userId };
+}
+
+/** An actor for CLI commands: every role on the given establishments, audited as `system`. */
+export function systemActor(organisationId: string, establishmentIds: string[], label: string): StaffActor {
+  const roles = establishmentIds.flatMap((establishmentId) =>
+    (['admissions', 'coordinator', 'director', 'auditor', 'administrator'] as const).map((role) => ({ establishmentId, role })),
+  );
+  return { kind: 'staff', userId: '00000000-0000-0000-0000-000000000000', organisationId, email: '', name: label, sessionId: '', roles, system: label };
+}
+
+/** Establishments where the actor holds any role: the only ones whose data they may even see. */
+export function visibleEstablishments(actor: StaffActor): string[] {
+  return [...new Set(actor.roles.map((r) => r.establishmentId))];
+}
+
+export function establishmentsWith(actor: StaffActor, permission: Permission): string[] {
+  const allowed = PERMISSIONS[permission] as readonly StaffRole[];
+  return [...new Set(actor.roles.filter((r) => allowed.includes(r.role)).map((r) => r.establishmentId))];
+}
+
+export function can(actor: StaffActor, permission: Permission, establishmentId: string): boolean {
+  return establishmentsWith(actor, permission).includes(establishmentId);
+}
+
+/**
+ * Scope check in the order that leaks nothing: an establishment the actor cannot see answers
+ * 404 (as if it did not exist); one they see without the needed role answers 403.
+ */
+export function assertCan(actor: StaffActor, permission: Permission, establishmentId: string): void {
+  if (!visibleEstablishments(actor).includes(establishmentId)) throw new NotFoundError();
+  if (!can(actor, permission, establishmentId)) throw new ForbiddenError();
+}
+
+/** For organisation-wide actions (audit, users): the role on at least one establishment. */
+export function assertCanSomewhere(actor: StaffActor, permission: Permission): void {
+  if (establishmentsWith(actor, permission).length === 0) throw new ForbiddenError();
+}

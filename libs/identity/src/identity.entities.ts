@@ -1,0 +1,182 @@
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn , Relation } from 'typeorm';
+
+export const STAFF_ROLES = ['admissions', 'coordinator', 'director', 'auditor', 'administrator'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+
+/** Organisme gestionnaire: owns establishments; one audit chain each. */
+@Entity({ name: 'organisations' })
+export class OrganisationEntity {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_organisations' })
+  id: string;
+
+  @Column({ type: 'text' })
+  name: string;
+
+  @Column({ type: 'text', nullable: true })
+  siren: string | null;
+
+  @Column({ type: 'timestamptz' })
+  createdAt: Date;
+}
+
+@Entity({ name: 'establishments' })
+@Index('ix_establishments_organisation', ['organisationId'])
+@Check('ck_establishments_finess', `finess ~ '^[0-9A-B]{9}$'`)
+export class EstablishmentEntity {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_establishments' })
+  id: string;
+
+  @Column({ type: 'uuid' })
+  organisationId: string;
+
+  @ManyToOne(() => OrganisationEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'organisation_id', foreignKeyConstraintName: 'fk_establishments_organisation' })
+  organisation?: Relation<OrganisationEntity>;
+
+  @Column({ type: 'text' })
+  name: string;
+
+  /** EHPAD, FAM, MAS, IME, foyer de vie, CHRS… */
+  @Column({ type: 'text' })
+  category: string;
+
+  /** Numéro FINESS (9 characters: 2A/2B for Corsica). */
+  @Column({ type: 'text' })
+  finess: string;
+
+  @Column({ type: 'text' })
+  address: string;
+
+  @Column({ type: 'text', nullable: true })
+  phone: string | null;
+
+  @Column({ type: 'text' })
+  directorName: string;
+
+  @Column({ type: 'text', nullable: true })
+  directorEmail: string | null;
+
+  @Column({ type: 'timestamptz' })
+  createdAt: Date;
+}
+
+@Entity({ name: 'staff_users' })
+@Index('uq_staff_users_email', ['email'], { unique: true })
+@Index('ix_staff_users_organisation', ['organisationId'])
+export class StaffUserEntity {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_staff_users' })
+  id: string;
+
+  @Column({ type: 'uuid' })
+  organisationId: string;
+
+  @ManyToOne(() => OrganisationEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'organisation_id', foreignKeyConstraintName: 'fk_staff_users_organisation' })
+  organisation?: Relation<OrganisationEntity>;
+
+  /** Stored lower-case. */
+  @Column({ type: 'text' })
+  email: string;
+
+  @Column({ type: 'text' })
+  name: string;
+
+  /** argon2id encoded hash. */
+  @Column({ type: 'text' })
+  passwordHash: string;
+
+  @Column({ type: 'boolean', default: true })
+  active: boolean;
+
+  @Column({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @Column({ type: 'timestamptz' })
+  updatedAt: Date;
+}
+
+@Entity({ name: 'staff_roles' })
+@Index('uq_staff_roles_user_establishment_role', ['userId', 'establishmentId', 'role'], { unique: true })
+@Check('ck_staff_roles_role', `role IN ('admissions', 'coordinator', 'director', 'auditor', 'administrator')`)
+export class StaffRoleEntity {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_staff_roles' })
+  id: string;
+
+  @Column({ type: 'uuid' })
+  userId: string;
+
+  @ManyToOne(() => StaffUserEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'fk_staff_roles_user' })
+  user?: Relation<StaffUserEntity>;
+
+  @Column({ type: 'uuid' })
+  establishmentId: string;
+
+  @ManyToOne(() => EstablishmentEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'establishment_id', foreignKeyConstraintName: 'fk_staff_roles_establishment' })
+  establishment?: Relation<EstablishmentEntity>;
+
+  @Column({ type: 'text' })
+  role: StaffRole;
+}
+
+/** Staff sessions: only an HMAC of the cookie's token is stored. */
+@Entity({ name: 'staff_sessions' })
+@Index('uq_staff_sessions_token_hash', ['tokenHash'], { unique: true })
+@Index('ix_staff_sessions_user', ['userId'])
+export class StaffSessionEntity {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_staff_sessions' })
+  id: string;
+
+  @Column({ type: 'uuid' })
+  userId: string;
+
+  @ManyToOne(() => StaffUserEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'fk_staff_sessions_user' })
+  user?: Relation<StaffUserEntity>;
+
+  @Column({ type: 'text' })
+  tokenHash: string;
+
+  @Column({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @Column({ type: 'timestamptz' })
+  lastSeenAt: Date;
+
+  @Column({ type: 'timestamptz' })
+  expiresAt: Date;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  revokedAt: Date | null;
+}
+
+/** Login attempts, for rate limiting (per email hash and per IP). Kept 24 h. */
+@Entity({ name: 'login_attempts' })
+@Index('ix_login_attempts_email_time', ['emailHash', 'attemptedAt'])
+@Index('ix_login_attempts_ip_time', ['ip', 'attemptedAt'])
+export class LoginAttemptEntity {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_login_attempts' })
+  id: string;
+
+  @Column({ type: 'text' })
+  emailHash: string;
+
+  @Column({ type: 'text' })
+  ip: string;
+
+  @Column({ type: 'boolean' })
+  succeeded: boolean;
+
+  @Column({ type: 'timestamptz' })
+  attemptedAt: Date;
+}
+
+export const IDENTITY_ENTITIES = [
+  OrganisationEntity,
+  EstablishmentEntity,
+  StaffUserEntity,
+  StaffRoleEntity,
+  StaffSessionEntity,
+  LoginAttemptEntity,
+];

@@ -1,0 +1,155 @@
+import { Injectable } from '@nestjs/common';
+import { AuditActor, AuditService } from '@carepact/audit';
+import { ConflictError, FieldError, NotFoundError, ValidationError } from '@carepact/common';
+import { TransactionRunner } from '@carepact/database';
+import { EntityManager } from 'typeorm';
+import { StaffActor, assertCanSomewhere, auditActor, visibleEstablishments } from './access';
+import { EstablishmentEntity, OrganisationEntity, STAFF_ROLES, StaffRole, StaffRoleEntity, StaffUserEntity } from './identity.entities';
+import { IdentityRepository } from './identity.repository';
+import { hashPassword } from './passwords';
+
+export interface NewStaffUser {
+  email: string;
+  name: string;
+  password: string;
+  roles: { establishmentId: string; role: StaffRole }[];
+}
+
+export interface NewOrganisation {
+  name: string;
+  siren?: string | null;
+}
+
+export interface NewEstablishment {
+  name: string;
+  category: string;
+  finess: string;
+  address: string;
+  phone?: string | null;
+  directorName: string;
+  directorEmail?: string | null;
+}
+
+export interface StaffUserView {
+  id: string;
+  email: string;
+  name: string;
+  active: boolean;
+  roles: { establishmentId: string; role: StaffRole }[];
+}
+
+const EMAIL = /^[^\s@<>()",;:\\]+@[^\s@<>()",;:\\]+\.[^\s@<>()",;:\\]+$/;
+
+@Injectable()
+export class StaffService {
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly repo: IdentityRepository,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Creates an organisation and its first audit event (used by the seed and the CLI). */
+  async createOrganisation(em: EntityManager, actor: AuditActor, input: NewOrganisation): Promise<OrganisationEntity> {
+    const org = em.create(OrganisationEntity, { name: input.name, siren: input.siren ?? null, createdAt: new Date() });
+    await em.insert(OrganisationEntity, org);
+    await this.audit.append(em, { chainId: org.id, actor, action: 'organisation.created', subject: { type: 'organisation', id: org.id } });
+    return org;
+  }
+
+  async createEstablishment(
+    em: EntityManager,
+    actor: AuditActor,
+    organisationId: string,
+    input: NewEstablishment,
+  ): Promise<EstablishmentEntity> {
+    if (!/^[0-9]{2}[0-9AB][0-9]{6}$/.test(input.finess))
+      throw new ValidationError([{ field: 'finess', code: 'INVALID_FINESS', message: 'Le numéro FINESS comporte 9 caractères.' }]);
+    const est = em.create(EstablishmentEntity, {
+      organisationId,
+      name: input.name,
+      category: input.category,
+      finess: input.finess,
+      address: input.address,
+      phone: input.phone ?? null,
+      directorName: input.directorName,
+      directorEmail: input.directorEmail ?? null,
+      createdAt: new Date(),
+    });
+    await em.insert(EstablishmentEntity, est);
+    await this.audit.append(em, {
+      chainId: organisationId,
+      actor,
+      action: 'establishment.created',
+      subject: { type: 'establishment', id: est.id },
+    });
+    return est;
+  }
+
+  /** Used by the API (an administrator) and the CLI (system actor). */
+  async createUser(em: EntityManager, actor: AuditActor, organisationId: string, input: NewStaffUser): Promise<StaffUserView> {
+    const errors: FieldError[] = [];
+    const email = input.email.trim().toLowerCase();
+    if (!EMAIL.test(email) || email.length > 254)
+      errors.push({ field: 'email', code: 'INVALID_EMAIL', message: "L'adresse e-mail n'est pas valide." });
+    if (input.name.trim().length === 0 || input.name.length > 200)
+      errors.push({ field: 'name', code: 'INVALID_NAME', message: 'Le nom est obligatoire (200 caractères au plus).' });
+    if (input.password.length < 10 || input.password.length > 200)
+      errors.push({ field: 'password', code: 'WEAK_PASSWORD', message: 'Le mot de passe doit compter au moins 10 caractères.' });
+    if (input.roles.length === 0)
+      errors.push({ field: 'roles', code: 'ROLE_REQUIRED', message: 'Au moins un rôle dans un établissement est requis.' });
+    input.roles.forEach((r, i) => {
+      if (!STAFF_ROLES.includes(r.role))
+        errors.push({ field: `roles.${i}.role`, code: 'INVALID_ROLE', message: `Rôle inconnu. Valeurs possibles : ${STAFF_ROLES.join(', ')}.` });
+    });
+    if (errors.length) throw new ValidationError(errors);
+    const estIds = [...new Set(input.roles.map((r) => r.establishmentId))];
+    const ests = await this.repo.establishmentsByIds(em, organisationId, estIds);
+    if (ests.length !== estIds.length) throw new NotFoundError('ESTABLISHMENT_NOT_FOUND', 'Établissement introuvable.');
+    if (await this.repo.findUserByEmail(em, email))
+      throw new ConflictError('EMAIL_ALREADY_USED', 'Un compte existe déjà avec cette adresse e-mail.');
+    const now = new Date();
+    const user = em.create(StaffUserEntity, {
+      organisationId,
+      email,
+      name: input.name.trim(),
+      passwordHash: await hashPassword(input.password),
+      active: true,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await em.insert(StaffUserEntity, user);
+    const roles = input.roles.map((r) => em.create(StaffRoleEntity, { userId: user.id, establishmentId: r.establishmentId, role: r.role }));
+    await em.insert(StaffRoleEntity, roles);
+    await this.audit.append(em, {
+      chainId: organisationId,
+      actor,
+      action: 'user.created',
+      subject: { type: 'staff_user', id: user.id },
+      payload: { roles: input.roles.map((r) => `${r.establishmentId}:${r.role}`) },
+    });
+    return { id: user.id, email: user.email, name: user.name, active: true, roles: input.roles };
+  }
+
+  async createUserAs(actor: StaffActor, input: NewStaffUser): Promise<StaffUserView> {
+    assertCanSomewhere(actor, 'user.manage');
+    return this.tx.run((em) => this.createUser(em, auditActor(actor), actor.organisationId, input));
+  }
+
+  async listUsers(actor: StaffActor): Promise<StaffUserView[]> {
+    assertCanSomewhere(actor, 'user.manage');
+    const em = this.tx.manager;
+    const users = await this.repo.usersOfOrganisation(em, actor.organisationId);
+    const roles = await this.repo.rolesOfUsers(em, users.map((u) => u.id));
+    return users.map((u) => ({
+      id: u.id,
+      email: u.email,
+      name: u.name,
+      active: u.active,
+      roles: roles.filter((r) => r.userId === u.id).map((r) => ({ establishmentId: r.establishmentId, role: r.role })),
+    }));
+  }
+
+  async listEstablishments(actor: StaffActor): Promise<EstablishmentEntity[]> {
+    return this.repo.establishmentsByIds(this.tx.manager, actor.organisationId, visibleEstablishments(actor));
+  }
+}

@@ -1,0 +1,7 @@
+export * from './outbox.entity';
+export * from './jobs';
+export * from './redis-options';
+export * from './outbox.service';
+export * from './outbox-relay';
+export * from './queue.module';
+export * from './heartbeat';

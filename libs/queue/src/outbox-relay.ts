@@ -1,0 +1,132 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { getQueueToken } from '@nestjs/bullmq';
+import { APP_CONFIG, AppConfig } from '@carepact/config';
+import { TransactionRunner } from '@carepact/database';
+import { Queue } from 'bullmq';
+import { Client } from 'pg';
+import { JOBS, JobName, QUEUES, QueueName } from './jobs';
+
+interface PendingRow {
+  id: string;
+  job_name: string;
+  job_id: string;
+  payload: Record<string, unknown>;
+}
+
+/**
+ * Moves outbox rows to BullMQ. New rows go at once (LISTEN/NOTIFY, plus polling); rows enqueued
+ * but still not done after `resweepMs` are added again with the same job id — a no-op while
+ * Redis still has the job, a re-enqueue when Redis lost it (flush, restart without persistence).
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly log = new Logger('OutboxRelay');
+  private readonly queues = new Map<QueueName, Queue>();
+  private timer: NodeJS.Timeout | null = null;
+  private listener: Client | null = null;
+  private running = false;
+  private again = false;
+  private stopped = false;
+  private lastResweep = 0;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly tx: TransactionRunner,
+    private readonly moduleRef: ModuleRef,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    for (const name of QUEUES) this.queues.set(name, this.moduleRef.get<Queue>(getQueueToken(name), { strict: false }));
+    this.timer = setInterval(() => void this.tick(), this.config.outbox.pollMs);
+    void this.listen();
+    void this.tick(true);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.listener?.end().catch(() => undefined);
+    while (this.running) await new Promise((r) => setTimeout(r, 20));
+  }
+
+  /** One pass; concurrent calls coalesce into one more pass. Returns the number of rows enqueued. */
+  async tick(forceResweep = false): Promise<number> {
+    if (this.stopped) return 0;
+    if (this.running) {
+      this.again = true;
+      return 0;
+    }
+    this.running = true;
+    let total = 0;
+    try {
+      const now = Date.now();
+      const resweep = forceResweep || now - this.lastResweep >= this.config.outbox.resweepMs;
+      if (resweep) this.lastResweep = now;
+      do {
+        this.again = false;
+        total += await this.pass(resweep);
+      } while (this.again && !this.stopped);
+    } catch (e) {
+      // PostgreSQL or Redis unavailable: try again at the next tick.
+      this.log.warn(`outbox relay pass failed: ${(e as Error).message}`);
+    } finally {
+      this.running = false;
+    }
+    return total;
+  }
+
+  private async pass(resweep: boolean): Promise<number> {
+    let count = 0;
+    for (;;) {
+      const rows = (await this.tx.manager.query(
+        `SELECT id, job_name, job_id, payload FROM outbox
+          WHERE done_at IS NULL AND failed_at IS NULL AND available_at <= now()
+            AND (enqueued_at IS NULL ${resweep ? `OR enqueued_at < now() - make_interval(secs => $1 / 1000.0)` : 'AND $1::int IS NOT NULL'})
+          ORDER BY created_at ASC LIMIT 500`,
+        [this.config.outbox.resweepMs],
+      )) as PendingRow[];
+      if (rows.length === 0) return count;
+      for (const row of rows) {
+        const def = JOBS[row.job_name as JobName];
+        if (!def) {
+          await this.tx.manager.query(`UPDATE outbox SET failed_at = now(), last_error = $2 WHERE id = $1`, [
+            row.id,
+            'UNKNOWN_JOB: no handler registered',
+          ]);
+          continue;
+        }
+        const queue = this.queues.get(def.queue)!;
+        await queue.add(row.job_name, { ...row.payload, outboxId: row.id }, { ...def.options, jobId: row.job_id });
+        await this.tx.manager.query(`UPDATE outbox SET enqueued_at = now(), enqueue_count = enqueue_count + 1 WHERE id = $1`, [row.id]);
+        count++;
+      }
+      if (rows.length < 500) return count;
+    }
+  }
+
+  private async listen(): Promise<void> {
+    while (!this.stopped) {
+      const client = new Client({ connectionString: this.config.database.url, application_name: 'carepact-relay' });
+      try {
+        await new Promise<void>((resolve, reject) => {
+          client.on('error', reject);
+          client.on('end', () => resolve());
+          client.on('notification', () => void this.tick());
+          client
+            .connect()
+            .then(() => client.query('LISTEN carepact_outbox'))
+            .then(() => {
+              this.listener = client;
+            })
+            .catch(reject);
+        });
+      } catch (e) {
+        if (!this.stopped) this.log.warn(`outbox listener lost: ${(e as Error).message}`);
+      } finally {
+        await client.end().catch(() => undefined);
+      }
+      if (!this.stopped) await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+}

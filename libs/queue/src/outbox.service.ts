@@ -1,0 +1,67 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionRunner } from '@carepact/database';
+import { EntityManager } from 'typeorm';
+import { JobName, JobPayloads, jobId } from './jobs';
+import { OutboxEntity } from './outbox.entity';
+
+export interface EnqueueOptions {
+  /** Idempotency key: the same key never yields a second job. */
+  key: string;
+  organisationId: string | null;
+  /** Delay (reminders, expiry): the relay enqueues the row at this time. */
+  availableAt?: Date;
+}
+
+@Injectable()
+export class OutboxService {
+  constructor(private readonly tx: TransactionRunner) {}
+
+  /**
+   * Producers call this inside the transaction of the state change. Returns false when a job with
+   * the same key already exists (the change was already scheduled).
+   */
+  async enqueue<N extends JobName>(em: EntityManager, name: N, payload: JobPayloads[N], opts: EnqueueOptions): Promise<boolean> {
+    const now = new Date();
+    const res = (await em.query(
+      `INSERT INTO outbox (organisation_id, job_name, job_id, payload, created_at, available_at)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (job_id) DO NOTHING RETURNING id`,
+      [opts.organisationId, name, jobId(name, opts.key), JSON.stringify(payload), now, opts.availableAt ?? now],
+    )) as { id: string }[];
+    return res.length === 1;
+  }
+
+  /**
+   * Runs a job's work exactly once in PostgreSQL: the outbox row is locked, skipped when already
+   * done, and marked done in the same transaction as the work. Redelivery is then harmless.
+   */
+  async runOnce<T>(outboxId: string, work: (em: EntityManager, row: OutboxEntity) => Promise<T>): Promise<{ ran: boolean; result?: T }> {
+    return this.tx.run(async (em) => {
+      const row = await em
+        .createQueryBuilder(OutboxEntity, 'o')
+        .setLock('pessimistic_write')
+        .where('o.id = :id', { id: outboxId })
+        .getOne();
+      if (!row || row.doneAt) return { ran: false };
+      const result = await work(em, row);
+      await em.update(OutboxEntity, { id: outboxId }, { doneAt: new Date(), lastError: null });
+      return { ran: true, result };
+    });
+  }
+
+  async markFailed(outboxId: string, error: string): Promise<void> {
+    await this.tx.manager.update(OutboxEntity, { id: outboxId }, { failedAt: new Date(), lastError: error.slice(0, 500) });
+  }
+
+  async noteError(outboxId: string, error: string): Promise<void> {
+    await this.tx.manager.update(OutboxEntity, { id: outboxId }, { lastError: error.slice(0, 500) });
+  }
+
+  /** Failed jobs surface to staff; never silently dropped. */
+  listFailed(organisationId: string, limit = 100): Promise<OutboxEntity[]> {
+    return this.tx.manager.find(OutboxEntity, {
+      where: { organisationId },
+      order: { createdAt: 'DESC' },
+      take: limit,
+    }).then((rows) => rows.filter((r) => r.failedAt));
+  }
+}

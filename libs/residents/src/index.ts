@@ -1,0 +1,6 @@
+export * from './residents.entities';
+export * from './residents.types';
+export * from './resident-rules';
+export * from './residents.repository';
+export * from './residents.service';
+export * from './residents.module';

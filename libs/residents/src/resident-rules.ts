@@ -1,0 +1,153 @@
+import { FieldError } from '@carepact/common';
+import { HolderRole, MeasureType } from './residents.entities';
+import type { ContactInput, MeasureInput, MeasureStatus, ResidentInput } from './residents.types';
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** A real calendar date `YYYY-MM-DD` (29 February only in leap years). */
+export function isCalendarDate(s: unknown): s is string {
+  if (typeof s !== 'string') return false;
+  const m = DATE.exec(s);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
+}
+
+export function todayIso(now = new Date()): string {
+  return now.toISOString().slice(0, 10);
+}
+
+/** Age in full years on a date (a 29 February birthday is reached on 1 March in common years). */
+export function ageOn(birthDate: string, on: string): number {
+  const [by, bm, bd] = birthDate.split('-').map(Number);
+  const [y, m, d] = on.split('-').map(Number);
+  let age = y - by;
+  if (m < bm || (m === bm && d < bd)) age--;
+  return age;
+}
+
+export function isMinor(birthDate: string, on: string): boolean {
+  return ageOn(birthDate, on) < 18;
+}
+
+export function measureStatus(m: { startDate: string | null; endDate: string | null; judgmentDate: string; mandateEffectiveDate: string | null; type: MeasureType }, on: string): MeasureStatus {
+  const start = m.type === 'mandat_protection_future' ? (m.mandateEffectiveDate ?? null) : (m.startDate ?? m.judgmentDate);
+  if (!start || start > on) return 'not_started';
+  if (m.endDate && m.endDate < on) return 'expired';
+  return 'active';
+}
+
+/** The holder role each measure gives (C. civ. 433, 440, 473, 494-1, 477). */
+export const HOLDER_ROLE_OF: Record<MeasureType, HolderRole> = {
+  sauvegarde_justice: 'mandataire_special',
+  curatelle: 'curateur',
+  curatelle_renforcee: 'curateur',
+  tutelle: 'tuteur',
+  habilitation_familiale: 'personne_habilitee',
+  mandat_protection_future: 'mandataire',
+};
+
+const EMAIL = /^[^\s@<>()",;:\\]+@[^\s@<>()",;:\\]+\.[^\s@<>()",;:\\]+$/;
+
+export function validateContact(c: ContactInput, prefix: string): FieldError[] {
+  const errors: FieldError[] = [];
+  if (!c.firstName?.trim()) errors.push({ field: `${prefix}.firstName`, code: 'REQUIRED', message: 'Le prénom est obligatoire.' });
+  if (!c.lastName?.trim()) errors.push({ field: `${prefix}.lastName`, code: 'REQUIRED', message: 'Le nom est obligatoire.' });
+  if (c.email && !EMAIL.test(c.email)) errors.push({ field: `${prefix}.email`, code: 'INVALID_EMAIL', message: 'Adresse e-mail invalide.' });
+  return errors;
+}
+
+/** Cross-field rules of a protection measure (DOMAIN.md, "Protection measures and who signs"). */
+export function validateMeasure(m: MeasureInput, prefix: string, today: string): FieldError[] {
+  const errors: FieldError[] = [];
+  const err = (field: string, code: string, message: string) => errors.push({ field: `${prefix}.${field}`, code, message });
+  for (const f of ['judgmentDate', 'startDate', 'endDate', 'mandateEffectiveDate'] as const) {
+    const v = m[f];
+    if (v !== undefined && v !== null && !isCalendarDate(v)) err(f, 'INVALID_DATE', 'Doit être une date réelle au format AAAA-MM-JJ.');
+  }
+  // Curatelle is an assistance measure (C. civ. 440 al. 1, 467): the curateur never signs in the person's place.
+  if ((m.type === 'curatelle' || m.type === 'curatelle_renforcee') && m.mode !== 'assistance')
+    err('mode', 'MODE_INCOMPATIBLE', 'Une curatelle est une mesure d’assistance : le mode doit être « assistance ».');
+  // Tutelle represents the person (C. civ. 440 al. 3, 473).
+  if (m.type === 'tutelle' && m.mode !== 'representation')
+    err('mode', 'MODE_INCOMPATIBLE', 'Une tutelle est une mesure de représentation : le mode doit être « representation ».');
+  // The mandat de protection future represents the person once in effect (C. civ. 477, 481).
+  if (m.type === 'mandat_protection_future') {
+    if (m.mode !== 'representation')
+      err('mode', 'MODE_INCOMPATIBLE', 'Un mandat de protection future est une mesure de représentation.');
+    if (!m.mandateEffectiveDate)
+      err('mandateEffectiveDate', 'REQUIRED', 'Indiquez la date de prise d’effet du mandat (visa du greffe, C. civ. 481).');
+  }
+  // Judicial measures are given for a fixed duration (C. civ. 441): the end date must be known.
+  if (m.type !== 'mandat_protection_future' && !m.endDate)
+    err('endDate', 'REQUIRED', 'Indiquez la date de fin de la mesure fixée par le jugement.');
+  if (m.judgmentDate && isCalendarDate(m.judgmentDate) && m.judgmentDate > today)
+    err('judgmentDate', 'DATE_IN_FUTURE', 'La date du jugement ne peut pas être dans le futur.');
+  const start = m.startDate ?? m.judgmentDate;
+  if (m.endDate && start && isCalendarDate(m.endDate) && isCalendarDate(start) && m.endDate < start)
+    err('endDate', 'END_BEFORE_START', 'La date de fin précède la date de début.');
+  if (!m.scope?.length) err('scope', 'REQUIRED', 'Indiquez si la mesure protège la personne, les biens, ou les deux.');
+  else if (new Set(m.scope).size !== m.scope.length) err('scope', 'DUPLICATE', 'Chaque domaine ne doit figurer qu’une fois.');
+  if (m.general === false && !(m.acts && m.acts.length))
+    err('acts', 'REQUIRED', 'Une mesure limitée doit lister les actes qu’elle couvre.');
+  // C. civ. 472: only the judge can let the curateur sign the accommodation agreement alone.
+  if (m.judgeAuthorisesHolderAlone) {
+    if (m.type !== 'curatelle_renforcee')
+      err('judgeAuthorisesHolderAlone', 'NOT_APPLICABLE', 'Cette autorisation ne concerne que la curatelle renforcée.');
+    else if (!m.authorisationReference)
+      err('authorisationReference', 'REQUIRED', 'Indiquez la référence de l’autorisation du juge.');
+  }
+  const expectedRole = HOLDER_ROLE_OF[m.type];
+  if (m.type !== 'sauvegarde_justice' && (!m.holders || m.holders.length === 0))
+    err('holders', 'REQUIRED', 'Indiquez la personne qui exerce la mesure.');
+  (m.holders ?? []).forEach((h, i) => {
+    if (h.role !== expectedRole)
+      err(`holders.${i}.role`, 'ROLE_INCOMPATIBLE', `Pour cette mesure, le rôle attendu est « ${expectedRole} ».`);
+    if (!h.contactId) errors.push(...validateContact(h as ContactInput, `${prefix}.holders.${i}`));
+  });
+  return errors;
+}
+
+/** Cross-field rules of the resident file. */
+export function validateResident(r: ResidentInput, today: string): FieldError[] {
+  const errors: FieldError[] = [];
+  const err = (field: string, code: string, message: string) => errors.push({ field, code, message });
+  for (const f of ['birthDate', 'admissionDate', 'plannedEndDate'] as const) {
+    const v = r[f];
+    if (v !== undefined && v !== null && !isCalendarDate(v)) err(f, 'INVALID_DATE', 'Doit être une date réelle au format AAAA-MM-JJ.');
+  }
+  if (errors.length) return errors;
+  if (r.birthDate > today) err('birthDate', 'DATE_IN_FUTURE', 'La date de naissance ne peut pas être dans le futur.');
+  if (r.admissionDate < r.birthDate) err('admissionDate', 'BEFORE_BIRTH', 'La date d’admission précède la date de naissance.');
+  if (r.stayType === 'temporary') {
+    if (!r.plannedEndDate) err('plannedEndDate', 'REQUIRED', 'Un séjour temporaire doit avoir une date de fin prévue.');
+    else if (r.plannedEndDate <= r.admissionDate) err('plannedEndDate', 'END_BEFORE_START', 'La fin prévue doit suivre la date d’admission.');
+  }
+  const minor = isMinor(r.birthDate, r.admissionDate > today ? r.admissionDate : today);
+  if (minor) {
+    // C. civ. 371-1, 372: for a minor, the file must say who holds parental authority.
+    if (!r.parentalAuthority)
+      err('parentalAuthority', 'REQUIRED', 'Pour un mineur, indiquez qui exerce l’autorité parentale (shared, sole ou court_measure).');
+    const parents = r.parents ?? [];
+    if (r.parents && r.parentalAuthority === 'shared' && parents.length !== 2)
+      err('parents', 'PARENTS_COUNT', 'L’autorité parentale conjointe suppose deux parents.');
+    if (r.parents && r.parentalAuthority === 'sole' && parents.length !== 1)
+      err('parents', 'PARENTS_COUNT', 'L’autorité parentale exclusive suppose un seul parent (joindre la preuve).');
+    if (r.protectionMeasure)
+      err('protectionMeasure', 'MINOR_NO_MEASURE', 'Un mineur relève de l’autorité parentale, pas d’une mesure de protection des majeurs.');
+    if (r.personneDeConfiance)
+      err('personneDeConfiance', 'ADULT_ONLY', 'Seule une personne majeure désigne une personne de confiance (CASF L.311-5-1).');
+  } else {
+    if (r.parentalAuthority) err('parentalAuthority', 'ADULT', 'L’autorité parentale ne concerne que les mineurs.');
+    if (r.parents?.length) err('parents', 'ADULT', 'Les parents titulaires de l’autorité parentale ne concernent que les mineurs.');
+  }
+  if (r.email && !EMAIL.test(r.email)) err('email', 'INVALID_EMAIL', 'Adresse e-mail invalide.');
+  (r.contacts ?? []).forEach((c, i) => errors.push(...validateContact(c, `contacts.${i}`)));
+  (r.parents ?? []).forEach((c, i) => errors.push(...validateContact(c, `parents.${i}`)));
+  if (r.personneDeConfiance && !r.personneDeConfiance.contactId)
+    errors.push(...validateContact(r.personneDeConfiance as ContactInput, 'personneDeConfiance'));
+  if (r.personneDeConfiance?.designatedOn && !isCalendarDate(r.personneDeConfiance.designatedOn))
+    err('personneDeConfiance.designatedOn', 'INVALID_DATE', 'Doit être une date réelle au format AAAA-MM-JJ.');
+  if (r.protectionMeasure) errors.push(...validateMeasure(r.protectionMeasure, 'protectionMeasure', today));
+  return errors;
+}

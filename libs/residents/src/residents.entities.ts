@@ -1,0 +1,266 @@
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn , Relation } from 'typeorm';
+import { EstablishmentEntity, OrganisationEntity } from '@carepact/identity';
+
+export const STAY_TYPES = ['permanent', 'temporary', 'day_care', 'at_home'] as const;
+export type StayType = (typeof STAY_TYPES)[number];
+
+/** Protection measures of the table in DOMAIN.md (C. civ. 433 s., 440 s., 477 s., 494-1 s.). */
+export const MEASURE_TYPES = [
+  'sauvegarde_justice',
+  'curatelle',
+  'curatelle_renforcee',
+  'tutelle',
+  'habilitation_familiale',
+  'mandat_protection_future',
+] as const;
+export type MeasureType = (typeof MEASURE_TYPES)[number];
+export const MEASURE_MODES = ['assistance', 'representation'] as const;
+export type MeasureMode = (typeof MEASURE_MODES)[number];
+export const MEASURE_SCOPES = ['personne', 'biens'] as const;
+export type MeasureScope = (typeof MEASURE_SCOPES)[number];
+export const HOLDER_ROLES = ['mandataire_special', 'curateur', 'tuteur', 'personne_habilitee', 'mandataire'] as const;
+export type HolderRole = (typeof HOLDER_ROLES)[number];
+export const PARENTAL_AUTHORITY = ['shared', 'sole', 'court_measure'] as const;
+export type ParentalAuthority = (typeof PARENTAL_AUTHORITY)[number];
+
+/** A `date` column stays a `YYYY-MM-DD` string: no time zone can shift a birth date. */
+@Entity({ name: 'residents' })
+@Index('ix_residents_org_establishment', ['organisationId', 'establishmentId'])
+@Check('ck_residents_stay_type', `stay_type IN ('permanent', 'temporary', 'day_care', 'at_home')`)
+@Check('ck_residents_parental_authority', `parental_authority IS NULL OR parental_authority IN ('shared', 'sole', 'court_measure')`)
+export class ResidentEntity {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_residents' })
+  id: string;
+
+  @Column({ type: 'uuid' })
+  organisationId: string;
+
+  @ManyToOne(() => OrganisationEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'organisation_id', foreignKeyConstraintName: 'fk_residents_organisation' })
+  organisation?: Relation<OrganisationEntity>;
+
+  @Column({ type: 'uuid' })
+  establishmentId: string;
+
+  @ManyToOne(() => EstablishmentEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'establishment_id', foreignKeyConstraintName: 'fk_residents_establishment' })
+  establishment?: Relation<EstablishmentEntity>;
+
+  @Column({ type: 'text' })
+  firstName: string;
+
+  @Column({ type: 'text' })
+  lastName: string;
+
+  @Column({ type: 'text', nullable: true })
+  birthName: string | null;
+
+  @Column({ type: 'date' })
+  birthDate: string;
+
+  @Column({ type: 'date' })
+  admissionDate: string;
+
+  @Column({ type: 'text' })
+  stayType: StayType;
+
+  @Column({ type: 'date', nullable: true })
+  plannedEndDate: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  room: string | null;
+
+  @Column({ type: 'boolean', default: false })
+  prefersLargePrint: boolean;
+
+  @Column({ type: 'boolean', default: false })
+  prefersEasyToRead: boolean;
+
+  @Column({ type: 'text', default: 'fr' })
+  language: string;
+
+  @Column({ type: 'text', nullable: true })
+  email: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  phone: string | null;
+
+  /** For a minor: who holds parental authority (C. civ. 372 s.). */
+  @Column({ type: 'text', nullable: true })
+  parentalAuthority: ParentalAuthority | null;
+
+  /** Personne de confiance (CASF L.311-5-1): a contact; never a signatory. */
+  @Column({ type: 'uuid', nullable: true })
+  personneDeConfianceId: string | null;
+
+  @ManyToOne(() => ContactEntity, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'personne_de_confiance_id', foreignKeyConstraintName: 'fk_residents_personne_de_confiance' })
+  personneDeConfiance?: Relation<ContactEntity>;
+
+  @Column({ type: 'date', nullable: true })
+  personneDeConfianceDesignatedOn: string | null;
+
+  @Column({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @Column({ type: 'timestamptz' })
+  updatedAt: Date;
+}
+
+/** Relatives and representatives. A representative is a contact named as a measure holder. */
+@Entity({ name: 'contacts' })
+@Index('ix_contacts_resident', ['residentId'])
+export class ContactEntity {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_contacts' })
+  id: string;
+
+  @Column({ type: 'uuid' })
+  organisationId: string;
+
+  @Column({ type: 'uuid' })
+  residentId: string;
+
+  @ManyToOne(() => ResidentEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'resident_id', foreignKeyConstraintName: 'fk_contacts_resident' })
+  resident?: Relation<ResidentEntity>;
+
+  @Column({ type: 'text' })
+  firstName: string;
+
+  @Column({ type: 'text' })
+  lastName: string;
+
+  /** fille, fils, père, mère, neveu, ami… (free text, French). */
+  @Column({ type: 'text', nullable: true })
+  relation: string | null;
+
+  /** Professional representatives: the mandating body (UDAF, association tutélaire…). */
+  @Column({ type: 'text', nullable: true })
+  organisationName: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  email: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  phone: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  address: string | null;
+
+  @Column({ type: 'boolean', default: false })
+  holdsParentalAuthority: boolean;
+
+  @Column({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @Column({ type: 'timestamptz' })
+  updatedAt: Date;
+}
+
+@Entity({ name: 'protection_measures' })
+@Index('ix_protection_measures_resident', ['residentId'])
+@Check(
+  'ck_protection_measures_type',
+  `type IN ('sauvegarde_justice', 'curatelle', 'curatelle_renforcee', 'tutelle', 'habilitation_familiale', 'mandat_protection_future')`,
+)
+@Check('ck_protection_measures_mode', `mode IN ('assistance', 'representation')`)
+@Check('ck_protection_measures_scope', `scope <@ ARRAY['personne', 'biens']::text[] AND cardinality(scope) > 0`)
+@Check('ck_protection_measures_dates', `end_date IS NULL OR start_date IS NULL OR end_date >= start_date`)
+export class ProtectionMeasureEntity {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_protection_measures' })
+  id: string;
+
+  @Column({ type: 'uuid' })
+  organisationId: string;
+
+  @Column({ type: 'uuid' })
+  residentId: string;
+
+  @ManyToOne(() => ResidentEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'resident_id', foreignKeyConstraintName: 'fk_protection_measures_resident' })
+  resident?: Relation<ResidentEntity>;
+
+  @Column({ type: 'text' })
+  type: MeasureType;
+
+  @Column({ type: 'text' })
+  mode: MeasureMode;
+
+  /** Protection of the person and/or of property. */
+  @Column({ type: 'text', array: true })
+  scope: MeasureScope[];
+
+  /** General measure, or limited to the acts listed in `acts`. */
+  @Column({ type: 'boolean', default: true })
+  general: boolean;
+
+  @Column({ type: 'text', array: true })
+  acts: string[];
+
+  /** Sauvegarde de justice: the mission the judge gave the mandataire spécial. */
+  @Column({ type: 'text', nullable: true })
+  mission: string | null;
+
+  @Column({ type: 'text' })
+  court: string;
+
+  @Column({ type: 'text' })
+  judgmentReference: string;
+
+  @Column({ type: 'date' })
+  judgmentDate: string;
+
+  @Column({ type: 'date', nullable: true })
+  startDate: string | null;
+
+  @Column({ type: 'date', nullable: true })
+  endDate: string | null;
+
+  /** Mandat de protection future: date of effect (court clerk's visa, C. civ. 481). */
+  @Column({ type: 'date', nullable: true })
+  mandateEffectiveDate: string | null;
+
+  /** Curatelle renforcée: the judge allows the curateur to sign the accommodation agreement alone (C. civ. 472). */
+  @Column({ type: 'boolean', default: false })
+  judgeAuthorisesHolderAlone: boolean;
+
+  @Column({ type: 'text', nullable: true })
+  authorisationReference: string | null;
+
+  /** Reference of the proof held in the file (copy of the judgment, mandate…). */
+  @Column({ type: 'text', nullable: true })
+  proofDocumentRef: string | null;
+
+  @Column({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @Column({ type: 'timestamptz' })
+  updatedAt: Date;
+}
+
+@Entity({ name: 'measure_holders' })
+@Index('uq_measure_holders_measure_contact', ['measureId', 'contactId'], { unique: true })
+@Check('ck_measure_holders_role', `role IN ('mandataire_special', 'curateur', 'tuteur', 'personne_habilitee', 'mandataire')`)
+export class MeasureHolderEntity {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_measure_holders' })
+  id: string;
+
+  @Column({ type: 'uuid' })
+  measureId: string;
+
+  @ManyToOne(() => ProtectionMeasureEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'measure_id', foreignKeyConstraintName: 'fk_measure_holders_measure' })
+  measure?: Relation<ProtectionMeasureEntity>;
+
+  @Column({ type: 'uuid' })
+  contactId: string;
+
+  @ManyToOne(() => ContactEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'contact_id', foreignKeyConstraintName: 'fk_measure_holders_contact' })
+  contact?: Relation<ContactEntity>;
+
+  @Column({ type: 'text' })
+  role: HolderRole;
+}
+
+export const RESIDENTS_ENTITIES = [ResidentEntity, ContactEntity, ProtectionMeasureEntity, MeasureHolderEntity];

@@ -1,0 +1,75 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { TransactionRunner } from '@carepact/database';
+import { StaffRole, StaffService } from '@carepact/identity';
+
+export const TEST_PASSWORD = 'correct-horse-battery-staple';
+
+export interface SeededOrganisation {
+  organisationId: string;
+  establishmentId: string;
+  users: Record<StaffRole, { id: string; email: string }>;
+}
+
+/**
+ * An organisation with one establishment and one user per role (password TEST_PASSWORD).
+ * `tag` keeps emails unique between organisations of one test.
+ */
+export async function seedOrganisation(ctx: INestApplicationContext, tag: string): Promise<SeededOrganisation> {
+  const tx = ctx.get(TransactionRunner);
+  const staff = ctx.get(StaffService);
+  const system = { type: 'system' as const, id: 'test' };
+  return tx.run(async (em) => {
+    const org = await staff.createOrganisation(em, system, { name: `Organisation ${tag}` });
+    const est = await staff.createEstablishment(em, system, org.id, {
+      name: `EHPAD ${tag}`,
+      category: 'EHPAD',
+      finess: String(100000000 + Math.floor(Math.random() * 899999999)).slice(0, 9),
+      address: '1 rue du Test, 00000 Testville',
+      directorName: `Directrice ${tag}`,
+    });
+    const users = {} as SeededOrganisation['users'];
+    for (const role of ['admissions', 'coordinator', 'director', 'auditor', 'administrator'] as StaffRole[]) {
+      const u = await staff.createUser(em, system, org.id, {
+        email: `${role}.${tag}@example.test`,
+        name: `${role} ${tag}`,
+        password: TEST_PASSWORD,
+        roles: [{ establishmentId: est.id, role }],
+      });
+      users[role] = { id: u.id, email: u.email };
+    }
+    return { organisationId: org.id, establishmentId: est.id, users };
+  });
+}
+
+/** The demo resident under curatelle renforcée, as the API takes it. */
+export function curatelleResident(establishmentId: string) {
+  return {
+    establishmentId,
+    firstName: 'Marcel',
+    lastName: 'Dupont',
+    birthDate: '1947-07-02',
+    admissionDate: '2026-10-15',
+    stayType: 'permanent',
+    room: '112',
+    preferences: { largePrint: false, easyToRead: true, language: 'fr' },
+    email: 'marcel.dupont@example.org',
+    protectionMeasure: {
+      type: 'curatelle_renforcee',
+      mode: 'assistance',
+      scope: ['personne', 'biens'],
+      court: 'Tribunal judiciaire de Valville',
+      judgmentReference: 'RG 25/00412',
+      judgmentDate: '2025-05-20',
+      endDate: '2030-05-20',
+      holders: [
+        {
+          role: 'curateur',
+          firstName: 'Karim',
+          lastName: 'Benaïssa',
+          organisationName: 'UDAF du Val',
+          email: 'k.benaissa@udaf-val.example',
+        },
+      ],
+    },
+  };
+}
