@@ -12,6 +12,7 @@ module.exports = {
   transform: { '^.+\\.ts$': ['@swc/jest', { ...swcrc, swcrc: false }] },
   moduleNameMapper: { '^@carepact/([a-z-]+)$': '<rootDir>/libs/$1/src' },
   setupFiles: ['<rootDir>/test/setup-env.js'],
+  globalSetup: '<rootDir>/test/global-setup.js',
   testTimeout: 60000,
   maxWorkers: process.env.JEST_MAX_WORKERS || 2,
 };

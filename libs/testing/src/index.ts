@@ -1,3 +1,5 @@
 export * from './test-database';
 export * from './factories';
 export * from './http';
+export * from './processes';
+export * from './redis-server';

@@ -66,8 +66,12 @@ export function flattenErrors(errors: ClassValidatorError[], prefix = ''): Field
   return out;
 }
 
+const TYPE_CHECKS = new Set(['isString', 'isBoolean', 'isInt', 'isNumber', 'isArray', 'isObject', 'isIn', 'isEnum', 'isCalendarDate', 'isUUID', 'isEmail']);
+
 function rank(constraint: string): number {
-  return constraint === 'whitelistValidation' ? 0 : constraint === 'isDefined' || constraint === 'isNotEmpty' ? 1 : 2;
+  if (constraint === 'whitelistValidation') return 0;
+  if (constraint === 'isDefined' || constraint === 'isNotEmpty') return 1;
+  return TYPE_CHECKS.has(constraint) ? 2 : 3;
 }
 
 export function validationPipe(): ValidationPipe {

@@ -1,0 +1,42 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { AppConfig } from '@carepact/config';
+import { projectRoot } from '@carepact/common';
+
+/** Environment that makes a child process use the same configuration as the test. */
+export function envFor(config: AppConfig, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    DATABASE_URL: config.database.url,
+    REDIS_URL: config.redis.url,
+    QUEUE_PREFIX: config.redis.prefix,
+    SESSION_SECRET: config.secrets.session,
+    AUDIT_CHECKPOINT_SECRET: config.secrets.auditCheckpoint,
+    ...extra,
+  };
+}
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `npm run cli -- <args>` the way a user would, against the compiled code (built by jest's global setup). */
+export function runCli(config: AppConfig, args: string[], extra: Record<string, string> = {}): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(projectRoot(), 'dist/apps/cli/src/main.js'), ...args], {
+      env: envFor(config, extra),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
