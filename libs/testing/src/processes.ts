@@ -40,3 +40,40 @@ export function runCli(config: AppConfig, args: string[], extra: Record<string, 
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });
 }
+
+export interface RunningProcess {
+  child: import('node:child_process').ChildProcess;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** Starts a compiled app (`dist/apps/<name>/src/main.js`) as a child process. */
+export function startProcess(config: AppConfig, script: string, extra: Record<string, string> = {}): RunningProcess {
+  const child = spawn(process.execPath, [join(projectRoot(), script)], { env: envFor(config, extra), stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  return {
+    child,
+    output: () => out,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+export async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 30000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    try {
+      if (await check()) return;
+    } catch {
+      /* not ready */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}

@@ -32,7 +32,6 @@ export function NoControlChars(options?: ValidationOptions) {
       options,
       validator: {
         validate(value: unknown) {
-          // eslint-disable-next-line no-control-regex
           return typeof value !== 'string' || !/[\u0000-\u001f\u007f]/.test(value);
         },
       },

@@ -1,0 +1,113 @@
+/**
+ * `npm start`: builds (done by the npm script), creates the database if missing, migrates, loads
+ * the demo data when the database is empty, then runs the api and the worker together and prints
+ * the URLs and the demo logins. Ctrl-C stops both.
+ */
+import 'reflect-metadata';
+import { ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { ConfigError, loadConfig, AppConfig, DEFAULT_DEMO_PASSWORD } from '@carepact/config';
+import { ensureDatabaseExists, runMigrations } from '@carepact/database';
+import { projectRoot } from '@carepact/common';
+
+const root = projectRoot();
+const children: ChildProcess[] = [];
+let stopping = false;
+
+function run(script: string, args: string[]): ChildProcess {
+  const child = spawn(process.execPath, [join(root, script), ...args], { stdio: 'inherit', env: process.env });
+  children.push(child);
+  return child;
+}
+
+function once(script: string, args: string[]): Promise<number> {
+  return new Promise((resolve) => run(script, args).on('exit', (code) => resolve(code ?? 1)));
+}
+
+function stopAll(code: number): void {
+  if (stopping) return;
+  stopping = true;
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
+  setTimeout(() => process.exit(code), 8000).unref();
+  Promise.all(children.map((c) => (c.exitCode === null && c.signalCode === null ? new Promise((r) => c.once('exit', r)) : null))).then(() => process.exit(code));
+}
+
+async function waitForHealth(config: AppConfig): Promise<boolean> {
+  const url = `http://127.0.0.1:${config.http.port}/health`;
+  for (let i = 0; i < 120; i++) {
+    try {
+      const res = await fetch(url);
+      const body = (await res.json()) as { status: string };
+      if (body.status === 'ok') return true;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return false;
+}
+
+async function main(): Promise<void> {
+  let config: AppConfig;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(78);
+    }
+    throw e;
+  }
+  process.stdout.write('CarePact : préparation de la base de données…\n');
+  try {
+    if (await ensureDatabaseExists(config.database.url)) process.stdout.write('  base créée\n');
+    const applied = await runMigrations(config);
+    process.stdout.write(applied.length ? `  migrations appliquées : ${applied.length}\n` : '  migrations : à jour\n');
+  } catch (e) {
+    process.stderr.write(
+      `Impossible de joindre PostgreSQL (DATABASE_URL) : ${(e as Error).message}\n` +
+        'Démarrez PostgreSQL ou réglez DATABASE_URL, puis relancez npm start.\n',
+    );
+    process.exit(1);
+  }
+  const seeded = await once('dist/apps/cli/src/main.js', ['seed:demo', '--if-empty']);
+  children.length = 0;
+  if (seeded !== 0) process.exit(seeded);
+
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => stopAll(0));
+  for (const script of ['dist/apps/api/src/main.js', 'dist/apps/worker/src/main.js']) {
+    run(script, []).on('exit', (code) => {
+      if (!stopping) {
+        process.stderr.write(`${script} s'est arrêté (code ${code}) : arrêt de CarePact.\n`);
+        stopAll(code || 1);
+      }
+    });
+  }
+  const healthy = await waitForHealth(config);
+  const url = config.http.publicUrl;
+  const pw = config.demo.password === DEFAULT_DEMO_PASSWORD ? `${config.demo.password} (par défaut, DEMO_PASSWORD pour le changer)` : '(valeur de DEMO_PASSWORD)';
+  process.stdout.write(
+    [
+      '',
+      '──────────────────────────────────────────────────────────────',
+      healthy ? ' CarePact est prêt.' : ' CarePact a démarré, mais /health ne répond pas encore « ok ».',
+      `  API .................. ${url}/api`,
+      `  Documentation API .... ${url}/api/docs`,
+      `  État ................. ${url}/health`,
+      '',
+      ' Comptes de démonstration (EHPAD Les Tilleuls) :',
+      '  admin@jardins-du-val.example ........ administrateur',
+      '  admissions@les-tilleuls.example ..... admissions',
+      '  coordination@les-tilleuls.example ... coordination',
+      '  direction@les-tilleuls.example ...... direction',
+      '  audit@jardins-du-val.example ........ audit',
+      `  Mot de passe : ${pw}`,
+      '',
+      ' Ctrl-C pour arrêter.',
+      '──────────────────────────────────────────────────────────────',
+      '',
+    ].join('\n'),
+  );
+}
+
+void main();

@@ -1,0 +1,119 @@
+import { randomBytes } from 'node:crypto';
+import { DEFAULT_DEMO_PASSWORD } from '@carepact/config';
+import { dropDatabase } from '@carepact/database';
+import { RunningProcess, databaseUrlFor, freePort, runCli, startProcess, testConfig, waitUntil } from '@carepact/testing';
+
+/**
+ * Issue 2, "Done when", as a new user would try it: migrate and seed through the CLI, run the api
+ * and the worker as real processes, log in as the demo administrator, create a resident under
+ * curatelle through the API, see it audited, and `audit:verify` exits 0.
+ */
+describe('demo flow with real processes', () => {
+  const name = `carepact_e2e_${randomBytes(5).toString('hex')}`;
+  let port: number;
+  let config: ReturnType<typeof testConfig>;
+  let api: RunningProcess;
+  let worker: RunningProcess;
+  let base: string;
+  let cookie = '';
+
+  beforeAll(async () => {
+    port = await freePort();
+    config = testConfig({ DATABASE_URL: databaseUrlFor(name), PORT: String(port), QUEUE_PREFIX: name });
+    base = `http://127.0.0.1:${port}`;
+  });
+  afterAll(async () => {
+    await api?.stop();
+    await worker?.stop();
+    await dropDatabase(config.database.url);
+  });
+
+  const call = (path: string, init: RequestInit = {}) =>
+    fetch(base + path, { ...init, headers: { 'Content-Type': 'application/json', Cookie: cookie, ...(init.headers ?? {}) } });
+
+  it('db:migrate creates the database and migrates; seed:demo loads Les Tilleuls (twice is harmless)', async () => {
+    const migrate = await runCli(config, ['db:migrate']);
+    expect(migrate.stdout).toContain('Base de données créée.');
+    expect(migrate.code).toBe(0);
+    const seed = await runCli(config, ['seed:demo']);
+    expect(seed.stdout).toContain('EHPAD Les Tilleuls, 5 comptes, 8 résidents');
+    expect(seed.code).toBe(0);
+    const again = await runCli(config, ['seed:demo', '--if-empty']);
+    expect(again.code).toBe(0);
+  });
+
+  it('api and worker run; /health is 200 with every part up', async () => {
+    api = startProcess(config, 'dist/apps/api/src/main.js', { PORT: String(port), LOG_LEVEL: 'info' });
+    worker = startProcess(config, 'dist/apps/worker/src/main.js', { WORKER_HEALTH_PORT: '0' });
+    await waitUntil('health ok', async () => (await fetch(`${base}/health`)).status === 200);
+    expect(await (await fetch(`${base}/health`)).json()).toEqual({ status: 'ok', postgres: 'up', redis: 'up', worker: 'up' });
+  });
+
+  it('the demo administrator logs in, creates a resident under curatelle, and sees it audited', async () => {
+    const login = await call('/api/auth/login', { method: 'POST', body: JSON.stringify({ email: 'admin@jardins-du-val.example', password: DEFAULT_DEMO_PASSWORD }) });
+    expect(login.status).toBe(200);
+    cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+    const me = await (await call('/api/me')).json();
+    const establishmentId = me.establishments[0].id as string;
+    expect(me.establishments[0].name).toBe('EHPAD Les Tilleuls');
+
+    const docs = await (await fetch(`${base}/api/docs/openapi.json`)).json();
+    expect(Object.keys(docs.paths)).toEqual(expect.arrayContaining(['/api/residents', '/api/residents/{id}/protection-measures', '/api/auth/login']));
+    expect(docs.paths['/api/residents'].post).toBeDefined();
+
+    const created = await call('/api/residents', {
+      method: 'POST',
+      body: JSON.stringify({
+        establishmentId,
+        firstName: 'Georges',
+        lastName: 'Lefèvre',
+        birthDate: '1941-06-12',
+        admissionDate: '2026-11-20',
+        stayType: 'permanent',
+        room: '121',
+        protectionMeasure: {
+          type: 'curatelle',
+          mode: 'assistance',
+          scope: ['personne', 'biens'],
+          court: 'Tribunal judiciaire de Valville',
+          judgmentReference: 'RG 26/00077',
+          judgmentDate: '2026-02-03',
+          endDate: '2031-02-03',
+          holders: [{ role: 'curateur', firstName: 'Anne', lastName: 'Lefèvre', relation: 'fille', email: 'anne.lefevre@example.org' }],
+        },
+      }),
+    });
+    expect(created.status).toBe(201);
+    const resident = await created.json();
+    expect(resident.protectionMeasures[0]).toMatchObject({ type: 'curatelle', status: 'active', holders: [{ role: 'curateur', lastName: 'Lefèvre' }] });
+
+    const auditor = await call('/api/auth/login', { method: 'POST', body: JSON.stringify({ email: 'audit@jardins-du-val.example', password: DEFAULT_DEMO_PASSWORD }) });
+    cookie = (auditor.headers.get('set-cookie') ?? '').split(';')[0];
+    const events = (await (await call(`/api/audit/events?limit=500&subjectId=${resident.id}`)).json()) as { action: string; payload: object }[];
+    expect(events.map((e) => e.action)).toEqual(['resident.created']);
+    expect(JSON.stringify(events)).not.toMatch(/Georges|Lefèvre|RG 26/);
+  });
+
+  it('the api logs JSON lines with no password, session token or care detail', async () => {
+    const lines = api.output().trim().split('\n');
+    expect(lines.length).toBeGreaterThan(5);
+    for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
+    const token = cookie.split('=')[1];
+    expect(token.length).toBeGreaterThan(20);
+    for (const secret of [DEFAULT_DEMO_PASSWORD, token, 'Georges', 'Lefèvre', 'RG 26/00077', 'anne.lefevre'])
+      expect(api.output()).not.toContain(secret);
+    expect(api.output()).toContain('"url":"/api/residents"');
+  });
+
+  it('audit:verify exits 0 on the running system', async () => {
+    const res = await runCli(config, ['audit:verify']);
+    expect(res.stdout).toMatch(/^OK {5}chaîne /m);
+    expect(res.code).toBe(0);
+  });
+
+  it('with the worker stopped, /health answers 503 naming the worker', async () => {
+    await worker.stop();
+    await waitUntil('health 503', async () => (await fetch(`${base}/health`)).status === 503, 30000);
+    expect(await (await fetch(`${base}/health`)).json()).toMatchObject({ status: 'degraded', worker: 'down', postgres: 'up', redis: 'up' });
+  });
+});
