@@ -8,10 +8,11 @@ import { AUDIT_ENTITIES } from '@carepact/audit';
 import { IDENTITY_ENTITIES } from '@carepact/identity';
 import { RESIDENTS_ENTITIES } from '@carepact/residents';
 import { OutboxEntity } from '@carepact/queue';
+import { DOCUMENTS_ENTITIES } from '@carepact/documents';
 
 async function main() {
   const config = loadConfig();
-  const ds = new DataSource(dataSourceOptions(config, { as: 'owner', entities: [...AUDIT_ENTITIES, ...IDENTITY_ENTITIES, ...RESIDENTS_ENTITIES, OutboxEntity] }));
+  const ds = new DataSource(dataSourceOptions(config, { as: 'owner', entities: [...AUDIT_ENTITIES, ...IDENTITY_ENTITIES, ...RESIDENTS_ENTITIES, OutboxEntity, ...DOCUMENTS_ENTITIES] }));
   await ds.initialize();
   const log = await ds.driver.createSchemaBuilder().log();
   for (const q of log.upQueries) console.log(q.query + ';');

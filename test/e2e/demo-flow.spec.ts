@@ -53,11 +53,11 @@ describe('demo flow with real processes', () => {
     const login = await call('/api/auth/login', { method: 'POST', body: JSON.stringify({ email: 'admin@jardins-du-val.example', password: DEFAULT_DEMO_PASSWORD }) });
     expect(login.status).toBe(200);
     cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
-    const me = await (await call('/api/me')).json();
+    const me = (await (await call('/api/me')).json()) as { establishments: { id: string; name: string }[] };
     const establishmentId = me.establishments[0].id as string;
     expect(me.establishments[0].name).toBe('EHPAD Les Tilleuls');
 
-    const docs = await (await fetch(`${base}/api/docs/openapi.json`)).json();
+    const docs = (await (await fetch(`${base}/api/docs/openapi.json`)).json()) as { paths: Record<string, { post?: unknown }> };
     expect(Object.keys(docs.paths)).toEqual(expect.arrayContaining(['/api/residents', '/api/residents/{id}/protection-measures', '/api/auth/login']));
     expect(docs.paths['/api/residents'].post).toBeDefined();
 
@@ -84,7 +84,7 @@ describe('demo flow with real processes', () => {
       }),
     });
     expect(created.status).toBe(201);
-    const resident = await created.json();
+    const resident = (await created.json()) as { id: string; protectionMeasures: unknown[] };
     expect(resident.protectionMeasures[0]).toMatchObject({ type: 'curatelle', status: 'active', holders: [{ role: 'curateur', lastName: 'Lefèvre' }] });
 
     const auditor = await call('/api/auth/login', { method: 'POST', body: JSON.stringify({ email: 'audit@jardins-du-val.example', password: DEFAULT_DEMO_PASSWORD }) });

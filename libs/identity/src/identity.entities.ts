@@ -51,10 +51,21 @@ export class EstablishmentEntity {
   phone: string | null;
 
   @Column({ type: 'text' })
-  directorName: string;
+  directorFirstName: string;
+
+  @Column({ type: 'text' })
+  directorLastName: string;
 
   @Column({ type: 'text', nullable: true })
   directorEmail: string | null;
+
+  /** Current tariffs (tariff annex of the contrat de séjour, CASF L.311-4): per-day amounts, absence rule. */
+  @Column({ type: 'jsonb', nullable: true })
+  tariffs: { [key: string]: string | number | null } | null;
+
+  /** Documents handed over with the contract (livret d'accueil, règlement de fonctionnement, charte…). */
+  @Column({ type: 'jsonb', nullable: true })
+  annexes: string[] | null;
 
   @Column({ type: 'timestamptz' })
   createdAt: Date;

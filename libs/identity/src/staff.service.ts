@@ -26,8 +26,11 @@ export interface NewEstablishment {
   finess: string;
   address: string;
   phone?: string | null;
-  directorName: string;
+  directorFirstName: string;
+  directorLastName: string;
   directorEmail?: string | null;
+  tariffs?: { [key: string]: string | number | null } | null;
+  annexes?: string[] | null;
 }
 
 export interface StaffUserView {
@@ -71,8 +74,11 @@ export class StaffService {
       finess: input.finess,
       address: input.address,
       phone: input.phone ?? null,
-      directorName: input.directorName,
+      directorFirstName: input.directorFirstName,
+      directorLastName: input.directorLastName,
       directorEmail: input.directorEmail ?? null,
+      tariffs: input.tariffs ?? null,
+      annexes: input.annexes ?? null,
       createdAt: new Date(),
     });
     await em.insert(EstablishmentEntity, est);

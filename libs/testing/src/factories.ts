@@ -25,7 +25,8 @@ export async function seedOrganisation(ctx: INestApplicationContext, tag: string
       category: 'EHPAD',
       finess: String(100000000 + Math.floor(Math.random() * 899999999)).slice(0, 9),
       address: '1 rue du Test, 00000 Testville',
-      directorName: `Directrice ${tag}`,
+      directorFirstName: 'Directrice',
+      directorLastName: tag,
     });
     const users = {} as SeededOrganisation['users'];
     for (const role of ['admissions', 'coordinator', 'director', 'auditor', 'administrator'] as StaffRole[]) {

@@ -41,7 +41,7 @@ export class StaffController {
       finess: e.finess,
       address: e.address,
       phone: e.phone,
-      directorName: e.directorName,
+      director: { firstName: e.directorFirstName, lastName: e.directorLastName },
     }));
   }
 

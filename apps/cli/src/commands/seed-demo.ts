@@ -35,8 +35,11 @@ export const seedDemo: CliCommand = {
           finess: e.finess,
           address: e.address,
           phone: e.phone ?? null,
-          directorName: `${e.director.firstName} ${e.director.lastName}`,
+          directorFirstName: e.director.firstName,
+          directorLastName: e.director.lastName,
           directorEmail: e.director.email ?? null,
+          tariffs: e.tariffs ?? null,
+          annexes: e.annexes ?? null,
         });
         for (const s of fixture.staff) {
           await staff.createUser(em, system, org.id, {

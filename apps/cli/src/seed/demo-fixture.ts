@@ -51,6 +51,8 @@ export interface DemoFixture {
     address: string;
     phone?: string;
     director: { firstName: string; lastName: string; email?: string };
+    tariffs?: { [key: string]: string | number | null };
+    annexes?: string[];
   };
   staff: { email: string; name: string; role: StaffRole }[];
   residents: FixtureResident[];

@@ -1,4 +1,5 @@
 import { Foundation1763900000000 } from './1763900000000-foundation';
+import { Documents1763910000000 } from './1763910000000-documents';
 
-/** Applied in this order; each has a working `down`. */
-export const MIGRATIONS = [Foundation1763900000000];
+/** Applied in this order; each has a working `down`. Each migration grants its new tables to carepact_app. */
+export const MIGRATIONS = [Foundation1763900000000, Documents1763910000000];

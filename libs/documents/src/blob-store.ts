@@ -1,0 +1,28 @@
+import { Injectable } from '@nestjs/common';
+import { sha256Hex } from '@carepact/common';
+import { EntityManager } from 'typeorm';
+
+/**
+ * Content-addressed storage (SHA-256), each content stored once. PostgreSQL today; an
+ * S3-compatible store can stand behind the same two methods (ARCHITECTURE.md, "Scale").
+ */
+@Injectable()
+export class BlobStore {
+  async put(em: EntityManager, content: Buffer): Promise<string> {
+    const sha = sha256Hex(content);
+    await em.query(`INSERT INTO blobs (sha256, byte_size, content, created_at) VALUES ($1, $2, $3, now()) ON CONFLICT (sha256) DO NOTHING`, [
+      sha,
+      content.length,
+      content,
+    ]);
+    return sha;
+  }
+
+  async get(em: EntityManager, sha256: string): Promise<Buffer | null> {
+    const rows = (await em.query(`SELECT content FROM blobs WHERE sha256 = $1`, [sha256])) as { content: Buffer }[];
+    if (!rows.length) return null;
+    // Integrity on read: a blob whose bytes no longer match its address is never served.
+    if (sha256Hex(rows[0].content) !== sha256) throw new Error(`blob ${sha256} corrupted`);
+    return rows[0].content;
+  }
+}
