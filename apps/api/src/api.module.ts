@@ -5,6 +5,8 @@ import { AppConfig, ConfigModule } from '@carepact/config';
 import { DatabaseModule } from '@carepact/database';
 import { IdentityModule } from '@carepact/identity';
 import { ResidentsModule } from '@carepact/residents';
+import { DocumentsModule } from '@carepact/documents';
+import { DocumentsController } from './documents/documents.controller';
 import { AuditController } from './audit/audit.controller';
 import { AuthController } from './auth/auth.controller';
 import { HealthController, HealthService } from './health/health.controller';
@@ -19,8 +21,8 @@ export class ApiModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: ApiModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(), AuditModule, IdentityModule, ResidentsModule],
-      controllers: [HealthController, AuthController, StaffController, ResidentsController, AuditController],
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(), AuditModule, IdentityModule, ResidentsModule, DocumentsModule],
+      controllers: [HealthController, AuthController, StaffController, ResidentsController, DocumentsController, AuditController],
       providers: [
         HealthService,
         { provide: APP_GUARD, useClass: StaffAuthGuard },

@@ -5,6 +5,8 @@ import { DatabaseModule } from '@carepact/database';
 import { QueueModule } from '@carepact/queue';
 import { CheckpointScheduler } from './checkpoint-scheduler';
 import { AuditProcessor } from './processors/audit.processor';
+import { RenderProcessor } from './processors/render.processor';
+import { DocumentsModule } from '@carepact/documents';
 
 /** No HTTP surface but the health probe (main.ts). One processor per queue. */
 @Module({})
@@ -12,8 +14,8 @@ export class WorkerModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(), QueueModule.forWorker(), AuditModule],
-      providers: [AuditProcessor, CheckpointScheduler],
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(), QueueModule.forWorker(), AuditModule, DocumentsModule],
+      providers: [AuditProcessor, RenderProcessor, CheckpointScheduler],
     };
   }
 }

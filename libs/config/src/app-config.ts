@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { availableParallelism, homedir } from 'node:os';
 import { join } from 'node:path';
 
 /**
@@ -18,7 +18,7 @@ export interface AppConfig {
   secrets: { session: string; auditCheckpoint: string; source: 'environment' | 'generated' };
   demo: { password: string };
   audit: { checkpointIntervalSeconds: number };
-  worker: { healthPort: number; concurrency: number };
+  worker: { healthPort: number; renderThreads: number };
   outbox: { pollMs: number; resweepMs: number };
   log: { level: string };
   paths: { secretsDir: string };
@@ -113,7 +113,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     secrets: { session: sessionSecret, auditCheckpoint: auditSecret, source },
     demo: { password: demoPassword },
     audit: { checkpointIntervalSeconds: int('AUDIT_CHECKPOINT_INTERVAL_SECONDS', 300, 1, 86400) },
-    worker: { healthPort: int('WORKER_HEALTH_PORT', 3001, 0, 65535), concurrency: int('WORKER_CONCURRENCY', 2, 1, 64) },
+    worker: {
+      healthPort: int('WORKER_HEALTH_PORT', 3001, 0, 65535),
+      renderThreads: int('WORKER_RENDER_THREADS', availableParallelism(), 0, 64),
+    },
     outbox: { pollMs: int('OUTBOX_POLL_MS', 500, 10, 60000), resweepMs: int('OUTBOX_RESWEEP_MS', 30000, 100, 3600000) },
     log: { level: logLevel },
     paths: { secretsDir },

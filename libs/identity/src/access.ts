@@ -9,6 +9,9 @@ export const PERMISSIONS = {
   'audit.read': ['auditor', 'administrator'],
   'user.manage': ['administrator'],
   'establishment.read': ['admissions', 'coordinator', 'director', 'auditor', 'administrator'],
+  'establishment.write': ['director', 'administrator'],
+  'document.read': ['admissions', 'coordinator', 'director', 'auditor', 'administrator'],
+  'document.write': ['admissions', 'coordinator', 'director', 'administrator'],
 } as const satisfies Record<string, readonly StaffRole[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

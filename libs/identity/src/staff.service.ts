@@ -3,7 +3,7 @@ import { AuditActor, AuditService } from '@carepact/audit';
 import { ConflictError, FieldError, NotFoundError, ValidationError } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
 import { EntityManager } from 'typeorm';
-import { StaffActor, assertCanSomewhere, auditActor, visibleEstablishments } from './access';
+import { StaffActor, assertCan, assertCanSomewhere, auditActor, visibleEstablishments } from './access';
 import { EstablishmentEntity, OrganisationEntity, STAFF_ROLES, StaffRole, StaffRoleEntity, StaffUserEntity } from './identity.entities';
 import { IdentityRepository } from './identity.repository';
 import { hashPassword } from './passwords';
@@ -153,6 +153,34 @@ export class StaffService {
       active: u.active,
       roles: roles.filter((r) => r.userId === u.id).map((r) => ({ establishmentId: r.establishmentId, role: r.role })),
     }));
+  }
+
+  /** Tariffs and annexes handed over with the contract: set by the director or an administrator. */
+  async updateEstablishment(
+    actor: StaffActor,
+    id: string,
+    patch: { tariffs?: NewEstablishment['tariffs']; annexes?: string[] | null; phone?: string | null },
+  ): Promise<EstablishmentEntity> {
+    assertCan(actor, 'establishment.write', id);
+    return this.tx.run(async (em) => {
+      const est = await this.repo.findEstablishment(em, actor.organisationId, id);
+      if (!est) throw new NotFoundError('ESTABLISHMENT_NOT_FOUND', 'Établissement introuvable.');
+      const changes: Partial<EstablishmentEntity> = {};
+      if (patch.tariffs !== undefined) changes.tariffs = patch.tariffs;
+      if (patch.annexes !== undefined) changes.annexes = patch.annexes;
+      if (patch.phone !== undefined) changes.phone = patch.phone;
+      if (Object.keys(changes).length) {
+        await em.update(EstablishmentEntity, { id }, changes as never);
+        await this.audit.append(em, {
+          chainId: actor.organisationId,
+          actor: auditActor(actor),
+          action: 'establishment.updated',
+          subject: { type: 'establishment', id },
+          payload: { changedFields: Object.keys(changes) },
+        });
+      }
+      return { ...est, ...changes };
+    });
   }
 
   async listEstablishments(actor: StaffActor): Promise<EstablishmentEntity[]> {

@@ -7,10 +7,12 @@ import { JobsOptions } from 'bullmq';
 export interface JobPayloads {
   /** Sign the current head of one audit chain (truncation of the tail becomes detectable). */
   'audit.checkpoint': { chainId: string };
+  /** Render the 9 renditions of a requested document version and store them. */
+  'documents.render': { versionId: string };
 }
 export type JobName = keyof JobPayloads;
 
-export const QUEUES = ['audit'] as const;
+export const QUEUES = ['audit', 'render'] as const;
 export type QueueName = (typeof QUEUES)[number];
 
 const retrying: JobsOptions = {
@@ -22,6 +24,7 @@ const retrying: JobsOptions = {
 
 export const JOBS: { [N in JobName]: { queue: QueueName; options: JobsOptions } } = {
   'audit.checkpoint': { queue: 'audit', options: { ...retrying, attempts: 5 } },
+  'documents.render': { queue: 'render', options: { ...retrying, attempts: 5 } },
 };
 
 /** What the worker receives: the payload plus the outbox row it comes from. */

@@ -27,6 +27,8 @@ export async function seedOrganisation(ctx: INestApplicationContext, tag: string
       address: '1 rue du Test, 00000 Testville',
       directorFirstName: 'Directrice',
       directorLastName: tag,
+      tariffs: { effectiveFrom: '2026-01-01', hebergementPerDay: 72.5, dependanceGir12PerDay: 24.1, dependanceGir34PerDay: 15.3, dependanceGir56PerDay: 6.5, absenceRule: 'Au-delà de 72 heures d’absence, le tarif hébergement est minoré du forfait hospitalier.', depositEuros: 0 },
+      annexes: ['livret-accueil-2026', 'reglement-fonctionnement-2025', 'charte-droits-libertes'],
     });
     const users = {} as SeededOrganisation['users'];
     for (const role of ['admissions', 'coordinator', 'director', 'auditor', 'administrator'] as StaffRole[]) {

@@ -1,7 +1,9 @@
-import { Body, Controller, Get, Post } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
+import { ParseIdPipe } from '../http/parse-id.pipe';
+import { IsCalendarDate } from '../http/validators';
 import { ApiCookieAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsEmail, IsIn, IsString, IsUUID, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsEmail, IsIn, IsNumber, IsOptional, IsString, IsUUID, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { STAFF_ROLES, StaffActor, StaffRole, StaffService } from '@carepact/identity';
 import { Actor } from '../http/auth.guard';
 import { NoControlChars } from '../http/validators';
@@ -25,6 +27,35 @@ export class CreateUserDto {
   roles: RoleAssignmentDto[];
 }
 
+export class TariffsDto {
+  @ApiProperty({ example: '2026-01-01' }) @IsDefined() @IsCalendarDate()
+  effectiveFrom: string;
+  @ApiProperty({ example: 72.5 }) @IsDefined() @IsNumber() @Min(0)
+  hebergementPerDay: number;
+  @ApiProperty({ required: false, example: 24.1 }) @IsOptional() @IsNumber() @Min(0)
+  dependanceGir12PerDay?: number;
+  @ApiProperty({ required: false, example: 15.3 }) @IsOptional() @IsNumber() @Min(0)
+  dependanceGir34PerDay?: number;
+  @ApiProperty({ required: false, example: 6.5 }) @IsOptional() @IsNumber() @Min(0)
+  dependanceGir56PerDay?: number;
+  @ApiProperty({ example: 'Au-delà de 72 heures d’absence, le tarif hébergement est minoré du forfait hospitalier.' })
+  @IsDefined() @IsString() @MinLength(1) @MaxLength(2000)
+  absenceRule: string;
+  @ApiProperty({ required: false, example: 0 }) @IsOptional() @IsNumber() @Min(0)
+  depositEuros?: number;
+}
+
+export class UpdateEstablishmentDto {
+  @ApiProperty({ type: TariffsDto, required: false, description: 'Annexe tarifaire du contrat de séjour (CASF L.311-4).' })
+  @IsOptional() @ValidateNested() @Type(() => TariffsDto)
+  tariffs?: TariffsDto;
+  @ApiProperty({ type: [String], required: false, example: ['livret-accueil-2026', 'reglement-fonctionnement-2025', 'charte-droits-libertes'] })
+  @IsOptional() @IsArray() @ArrayMaxSize(30) @IsString({ each: true }) @MaxLength(200, { each: true })
+  annexes?: string[];
+  @ApiProperty({ required: false }) @IsOptional() @IsString() @MaxLength(40) @NoControlChars()
+  phone?: string;
+}
+
 @ApiTags('Personnel')
 @ApiCookieAuth()
 @Controller('api')
@@ -43,6 +74,13 @@ export class StaffController {
       phone: e.phone,
       director: { firstName: e.directorFirstName, lastName: e.directorLastName },
     }));
+  }
+
+  @Patch('establishments/:id')
+  @ApiOperation({ summary: 'Tarifs et annexes remises avec le contrat (direction, administrateur)' })
+  async updateEstablishment(@Actor() actor: StaffActor, @Param('id', ParseIdPipe) id: string, @Body() dto: UpdateEstablishmentDto) {
+    const e = await this.staff.updateEstablishment(actor, id, dto as never);
+    return { id: e.id, name: e.name, tariffs: e.tariffs, annexes: e.annexes, phone: e.phone };
   }
 
   @Get('users')

@@ -1,0 +1,104 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, StreamableFile } from '@nestjs/common';
+import { ApiCookieAuth, ApiOperation, ApiProperty, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { IsDefined, IsIn, IsObject, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { NotFoundError } from '@carepact/common';
+import { DOCUMENT_TYPES, DocumentType, DocumentView, DocumentsService } from '@carepact/documents';
+import { StaffActor } from '@carepact/identity';
+import type { Response } from 'express';
+import { Actor } from '../http/auth.guard';
+import { ParseIdPipe } from '../http/parse-id.pipe';
+import { NoControlChars } from '../http/validators';
+
+export class CreateDocumentDto {
+  @ApiProperty() @IsDefined() @IsUUID()
+  residentId: string;
+  @ApiProperty({ enum: DOCUMENT_TYPES, example: 'contrat-sejour' }) @IsDefined() @IsIn(DOCUMENT_TYPES as unknown as string[])
+  type: DocumentType;
+  @ApiProperty({
+    description: 'Données propres au document (objectifs, prestations, participants…), selon le modèle du type.',
+    example: {
+      objectives: ['Permettre à M. Dupont de vivre en sécurité tout en gardant ses habitudes de promenade quotidienne.'],
+      services: ['Hébergement en chambre individuelle', 'Restauration'],
+      duration: 'indéterminée',
+      participants: ['Marcel Dupont', 'Karim Benaïssa (curateur, UDAF du Val)', 'Nadia Haddad (admissions)'],
+    },
+  })
+  @IsDefined()
+  @IsObject()
+  data: Record<string, unknown>;
+}
+
+export class CreateVersionDto {
+  @ApiProperty({ description: 'Données complètes de la nouvelle version.' }) @IsDefined() @IsObject()
+  data: Record<string, unknown>;
+  @ApiProperty({ example: 'Erreur sur le numéro de chambre' }) @IsDefined() @IsString() @MinLength(3) @MaxLength(500) @NoControlChars()
+  reason: string;
+}
+
+const FORMATS = ['pdf', 'docx', 'html'];
+const VARIANTS = ['standard', 'falc', 'large-print'];
+
+/** RFC 6266 / 5987: an ASCII fallback and the UTF-8 name; never a user-provided file name. */
+export function contentDisposition(fileName: string): string {
+  const ascii = fileName.normalize('NFKD').replace(/[^\x20-\x7e]/g, '').replace(/["\\]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
+}
+
+@ApiTags('Documents')
+@ApiCookieAuth()
+@Controller('api/documents')
+export class DocumentsController {
+  constructor(private readonly documents: DocumentsService) {}
+
+  @Post()
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Créer un document pour un résident (généré par le worker : 202 avec son identifiant)' })
+  create(@Actor() actor: StaffActor, @Body() dto: CreateDocumentDto) {
+    return this.documents.create(actor, dto);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Documents visibles (filtre par résident possible)' })
+  @ApiQuery({ name: 'residentId', required: false })
+  list(@Actor() actor: StaffActor, @Query('residentId') residentId?: string): Promise<DocumentView[]> {
+    return this.documents.list(actor, residentId ? new ParseIdPipe().transform(residentId) : undefined);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'État du document et ses versions' })
+  get(@Actor() actor: StaffActor, @Param('id', ParseIdPipe) id: string): Promise<DocumentView> {
+    return this.documents.get(actor, id);
+  }
+
+  @Get(':id/versions')
+  @ApiOperation({ summary: 'Versions du document, avec modèle, empreinte des données et rendus' })
+  async versions(@Actor() actor: StaffActor, @Param('id', ParseIdPipe) id: string) {
+    return (await this.documents.get(actor, id)).versions;
+  }
+
+  @Post(':id/versions')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Nouvelle version (correction avant signature, avec sa raison) ; une version n’est jamais modifiée' })
+  addVersion(@Actor() actor: StaffActor, @Param('id', ParseIdPipe) id: string, @Body() dto: CreateVersionDto) {
+    return this.documents.addVersion(actor, id, dto.data, dto.reason);
+  }
+
+  @Get(':id/versions/:versionId/renditions/:format/:variant')
+  @ApiOperation({ summary: 'Télécharger un rendu (pdf, docx, html × standard, falc, large-print) ; chaque téléchargement est journalisé' })
+  async download(
+    @Actor() actor: StaffActor,
+    @Param('id', ParseIdPipe) id: string,
+    @Param('versionId', ParseIdPipe) versionId: string,
+    @Param('format') format: string,
+    @Param('variant') variant: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<StreamableFile> {
+    if (!FORMATS.includes(format) || !VARIANTS.includes(variant)) throw new NotFoundError('RENDITION_NOT_FOUND', 'Format ou variante inconnus.');
+    const file = await this.documents.download(actor, id, versionId, format, variant);
+    res.setHeader('Content-Type', file.mediaType);
+    res.setHeader('Content-Disposition', contentDisposition(file.fileName));
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    return new StreamableFile(file.bytes);
+  }
+}

@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '@carepact/audit';
+import { DatabaseModule } from '@carepact/database';
+import { IdentityModule } from '@carepact/identity';
+import { QueueModule } from '@carepact/queue';
+import { ResidentsModule } from '@carepact/residents';
+import { BlobStore } from './blob-store';
+import { DocumentGenerator } from './document-generator';
+import { DOCUMENTS_ENTITIES } from './documents.entities';
+import { DocumentsRepository } from './documents.repository';
+import { DocumentsService } from './documents.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature(DOCUMENTS_ENTITIES), DatabaseModule, AuditModule, IdentityModule, ResidentsModule, QueueModule],
+  providers: [DocumentsRepository, BlobStore, DocumentsService, DocumentGenerator],
+  exports: [DocumentsService, DocumentGenerator, BlobStore],
+})
+export class DocumentsModule {}

@@ -1,0 +1,218 @@
+import { Injectable } from '@nestjs/common';
+import { AuditService } from '@carepact/audit';
+import { DomainError, FieldError, NotFoundError, ValidationError } from '@carepact/common';
+import { TransactionRunner } from '@carepact/database';
+import { IdentityRepository, StaffActor, assertCan, auditActor, visibleEstablishments } from '@carepact/identity';
+import { OutboxService } from '@carepact/queue';
+import { RENDERER_VERSION, inputHash, templates } from '@carepact/rendering';
+import { ResidentsService } from '@carepact/residents';
+import { validateInput } from '@carepact/templates';
+import { EntityManager } from 'typeorm';
+import { BlobStore } from './blob-store';
+import { assertDocumentTypeApplies } from './document-type-rules';
+import { DOCUMENT_TYPES, DocumentEntity, DocumentType, DocumentVersionEntity, RenditionEntity } from './documents.entities';
+import { DocumentsRepository } from './documents.repository';
+import type { CreateDocumentInput, DocumentView, Download, RenditionView, VersionView } from './documents.types';
+import { templateInputOf } from './template-input';
+
+/** Request data errors point at `data.<field>`; template schema paths start at `document.`. */
+function toRequestFields(errors: FieldError[]): FieldError[] {
+  return errors.map((e) => ({ ...e, field: e.field.startsWith('document.') ? `data.${e.field.slice(9)}` : e.field === 'document' ? 'data' : e.field }));
+}
+
+@Injectable()
+export class DocumentsService {
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly repo: DocumentsRepository,
+    private readonly identity: IdentityRepository,
+    private readonly residents: ResidentsService,
+    private readonly audit: AuditService,
+    private readonly outbox: OutboxService,
+    private readonly blobs: BlobStore,
+  ) {}
+
+  /** Creates a document and requests its first version; generation runs in the worker. */
+  async create(actor: StaffActor, input: CreateDocumentInput): Promise<{ id: string; versionId: string; status: string }> {
+    if (!DOCUMENT_TYPES.includes(input.type))
+      throw new ValidationError([{ field: 'type', code: 'NOT_ALLOWED_VALUE', message: `Type inconnu. Valeurs possibles : ${DOCUMENT_TYPES.join(', ')}.` }]);
+    return this.tx.run(async (em) => {
+      const { resident, snapshot } = await this.prepare(em, actor, input.residentId, input.type, input.data);
+      const now = new Date();
+      const doc = em.create(DocumentEntity, {
+        organisationId: actor.organisationId,
+        establishmentId: resident.establishmentId,
+        residentId: resident.id,
+        type: input.type,
+        status: 'generating',
+        currentVersionId: null,
+        createdBy: actor.system ? null : actor.userId,
+        createdAt: now,
+        updatedAt: now,
+      });
+      await em.insert(DocumentEntity, doc);
+      await this.audit.append(em, {
+        chainId: actor.organisationId,
+        actor: auditActor(actor),
+        action: 'document.created',
+        subject: { type: 'document', id: doc.id },
+        payload: { residentId: resident.id, type: input.type },
+      });
+      const version = await this.requestVersion(em, actor, doc, snapshot, 'Création du document');
+      return { id: doc.id, versionId: version.id, status: doc.status };
+    });
+  }
+
+  /** A change is a new version with its reason; a generated version is never edited. */
+  async addVersion(actor: StaffActor, documentId: string, data: Record<string, unknown>, reason: string): Promise<{ id: string; versionId: string; status: string }> {
+    if (!reason || reason.trim().length < 3)
+      throw new ValidationError([{ field: 'reason', code: 'REQUIRED', message: 'Indiquez la raison de cette nouvelle version.' }]);
+    return this.tx.run(async (em) => {
+      const doc = await this.scoped(em, actor, documentId, 'document.write');
+      await this.repo.lockDocument(em, doc.id);
+      if (doc.status === 'signed')
+        throw new DomainError('conflict', 'DOCUMENT_SIGNED_USE_AVENANT', 'Ce document est signé : une modification se fait par un avenant, conclu dans les mêmes conditions (CASF L.311-4).');
+      if (doc.status === 'in_signature')
+        throw new DomainError('conflict', 'DOCUMENT_IN_SIGNATURE', 'Ce document est en cours de signature : annulez la demande de signature avant de le corriger.');
+      if (doc.status === 'refused' || doc.status === 'cancelled')
+        throw new DomainError('conflict', 'DOCUMENT_CLOSED', 'Ce document est clos (refusé ou annulé) : créez un nouveau document.');
+      const { snapshot } = await this.prepare(em, actor, doc.residentId, doc.type, data, doc.id);
+      const version = await this.requestVersion(em, actor, doc, snapshot, `Correction avant signature : ${reason.trim()}`);
+      return { id: doc.id, versionId: version.id, status: 'generating' };
+    });
+  }
+
+  async list(actor: StaffActor, residentId?: string): Promise<DocumentView[]> {
+    const em = this.tx.manager;
+    const docs = await this.repo.list(em, actor.organisationId, visibleEstablishments(actor), residentId);
+    return Promise.all(docs.map((d) => this.view(em, d, false)));
+  }
+
+  async get(actor: StaffActor, id: string): Promise<DocumentView> {
+    const em = this.tx.manager;
+    return this.view(em, await this.scoped(em, actor, id, 'document.read'), true);
+  }
+
+  async download(actor: StaffActor, documentId: string, versionId: string, format: string, variant: string): Promise<Download> {
+    return this.tx.run(async (em) => {
+      const doc = await this.scoped(em, actor, documentId, 'document.read');
+      const version = await this.repo.findVersion(em, doc.id, versionId);
+      if (!version) throw new NotFoundError('VERSION_NOT_FOUND', 'Version introuvable.');
+      const r = await this.repo.findRendition(em, version.id, format, variant);
+      if (!r) throw new NotFoundError('RENDITION_NOT_FOUND', version.status === 'ready' ? 'Format ou variante inconnus.' : 'Cette version n’est pas encore générée.');
+      const bytes = await this.blobs.get(em, r.blobSha256);
+      if (!bytes) throw new NotFoundError('RENDITION_NOT_FOUND', 'Fichier introuvable.');
+      await this.audit.append(em, {
+        chainId: actor.organisationId,
+        actor: auditActor(actor),
+        action: 'rendition.downloaded',
+        subject: { type: 'document_version', id: version.id },
+        payload: { documentId: doc.id, format: r.format, variant: r.variant, sha256: r.blobSha256 },
+      });
+      return { bytes, mediaType: r.mediaType, fileName: `${doc.type}-v${version.number}-${r.variant}.${r.format}` };
+    });
+  }
+
+  // --- internals ---------------------------------------------------------------------------
+
+  private async scoped(em: EntityManager, actor: StaffActor, id: string, permission: 'document.read' | 'document.write'): Promise<DocumentEntity> {
+    const doc = await this.repo.findScoped(em, actor.organisationId, visibleEstablishments(actor), id);
+    if (!doc) throw new NotFoundError('DOCUMENT_NOT_FOUND', 'Document introuvable.');
+    assertCan(actor, permission, doc.establishmentId);
+    return doc;
+  }
+
+  /** Checks access and the resident's situation, validates the data, builds the input snapshot. */
+  private async prepare(em: EntityManager, actor: StaffActor, residentId: string, type: DocumentType, data: Record<string, unknown>, existingDocumentId?: string) {
+    const resident = await this.residents.getForOrganisation(em, actor.organisationId, residentId);
+    if (!resident || !visibleEstablishments(actor).includes(resident.establishmentId)) throw new NotFoundError('RESIDENT_NOT_FOUND', 'Résident introuvable.');
+    assertCan(actor, 'document.write', resident.establishmentId);
+    const est = await this.identity.findEstablishment(em, actor.organisationId, resident.establishmentId);
+    if (!est) throw new NotFoundError('ESTABLISHMENT_NOT_FOUND', 'Établissement introuvable.');
+    if (!existingDocumentId)
+      assertDocumentTypeApplies(type, {
+        resident,
+        establishmentCategory: est.category,
+        contractRefused: await this.repo.residentHasRefusedContract(em, resident.id),
+      });
+    const template = templates().load(type);
+    const snapshot = templateInputOf(est, resident, data);
+    const errors = validateInput(template.content.inputSchema, snapshot);
+    if (errors.length) throw new ValidationError(toRequestFields(errors), 'Les données du document sont invalides ou incomplètes.');
+    return { resident, snapshot, template };
+  }
+
+  private async requestVersion(em: EntityManager, actor: StaffActor, doc: DocumentEntity, snapshot: Record<string, unknown>, reason: string): Promise<DocumentVersionEntity> {
+    const template = templates().load(doc.type);
+    const version = em.create(DocumentVersionEntity, {
+      organisationId: doc.organisationId,
+      documentId: doc.id,
+      number: await this.repo.nextVersionNumber(em, doc.id),
+      reason,
+      status: 'pending',
+      templateId: template.content.id,
+      templateVersion: template.content.version,
+      templateHash: template.sha256,
+      rendererVersion: RENDERER_VERSION,
+      input: snapshot,
+      inputHash: inputHash(snapshot),
+      errorCode: null,
+      createdBy: actor.system ? null : actor.userId,
+      createdAt: new Date(),
+      generatedAt: null,
+    });
+    await em.getRepository(DocumentVersionEntity).insert(version as never);
+    await em.update(DocumentEntity, { id: doc.id }, { currentVersionId: version.id, status: 'generating', updatedAt: new Date() });
+    await this.outbox.enqueue(em, 'documents.render', { versionId: version.id }, { key: version.id, organisationId: doc.organisationId });
+    await this.audit.append(em, {
+      chainId: doc.organisationId,
+      actor: auditActor(actor),
+      action: 'document_version.requested',
+      subject: { type: 'document_version', id: version.id },
+      payload: { documentId: doc.id, number: version.number, templateId: version.templateId, templateVersion: version.templateVersion, templateHash: version.templateHash, inputHash: version.inputHash },
+    });
+    return version;
+  }
+
+  private async view(em: EntityManager, d: DocumentEntity, withVersions: boolean): Promise<DocumentView> {
+    const versions = withVersions ? await this.repo.versionsOf(em, d.id) : [];
+    const renditions = await this.repo.renditionsOf(em, versions.map((v) => v.id));
+    return {
+      id: d.id,
+      residentId: d.residentId,
+      establishmentId: d.establishmentId,
+      type: d.type,
+      status: d.status,
+      currentVersionId: d.currentVersionId,
+      createdAt: d.createdAt.toISOString(),
+      updatedAt: d.updatedAt.toISOString(),
+      versions: versions.map((v) => versionView(d.id, v, renditions.filter((r) => r.versionId === v.id))),
+    };
+  }
+}
+
+function versionView(documentId: string, v: DocumentVersionEntity, renditions: RenditionEntity[]): VersionView {
+  return {
+    id: v.id,
+    number: v.number,
+    reason: v.reason,
+    status: v.status,
+    template: { id: v.templateId, version: v.templateVersion, sha256: v.templateHash },
+    inputSha256: v.inputHash,
+    rendererVersion: v.rendererVersion,
+    errorCode: v.errorCode,
+    createdAt: v.createdAt.toISOString(),
+    generatedAt: v.generatedAt?.toISOString() ?? null,
+    renditions: renditions.map(
+      (r): RenditionView => ({
+        format: r.format,
+        variant: r.variant,
+        sha256: r.blobSha256,
+        byteSize: r.byteSize,
+        mediaType: r.mediaType,
+        href: `/api/documents/${documentId}/versions/${v.id}/renditions/${r.format}/${r.variant}`,
+      }),
+    ),
+  };
+}
+

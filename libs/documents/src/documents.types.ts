@@ -1,0 +1,49 @@
+import type { DocumentStatus, DocumentType, VersionStatus } from './documents.entities';
+
+export interface RenditionView {
+  format: 'pdf' | 'docx' | 'html';
+  variant: 'standard' | 'falc' | 'large-print';
+  sha256: string;
+  byteSize: number;
+  mediaType: string;
+  /** Download path (authenticated). */
+  href: string;
+}
+
+export interface VersionView {
+  id: string;
+  number: number;
+  reason: string;
+  status: VersionStatus;
+  template: { id: string; version: string; sha256: string };
+  inputSha256: string;
+  rendererVersion: string;
+  errorCode: string | null;
+  createdAt: string;
+  generatedAt: string | null;
+  renditions: RenditionView[];
+}
+
+export interface DocumentView {
+  id: string;
+  residentId: string;
+  establishmentId: string;
+  type: DocumentType;
+  status: DocumentStatus;
+  currentVersionId: string | null;
+  createdAt: string;
+  updatedAt: string;
+  versions: VersionView[];
+}
+
+export interface CreateDocumentInput {
+  residentId: string;
+  type: DocumentType;
+  data: Record<string, unknown>;
+}
+
+export interface Download {
+  bytes: Buffer;
+  mediaType: string;
+  fileName: string;
+}

@@ -1,0 +1,183 @@
+import {
+  AlignmentType,
+  BorderStyle,
+  Document,
+  HeadingLevel,
+  ImageRun,
+  LevelFormat,
+  Packer,
+  Paragraph,
+  ShadingType,
+  Table,
+  TableCell,
+  TableRow,
+  TextRun,
+  WidthType,
+} from 'docx';
+import { PictogramLibrary } from '@carepact/templates';
+import { contentVariantOf, type Block, type DocumentTree, type Inline, type Variant } from '../tree';
+import { readZip, writeZip } from './zip-normalize';
+
+/**
+ * DOCX adapter (npm `docx` v9): real Heading 1…4 styles (Word's navigation pane shows the
+ * outline), `w:lang` fr-FR in the default run properties, the title in the core properties,
+ * table header rows marked to repeat on each page, alt text on every pictogram (SVG with its PNG
+ * fallback). Reproducible: dates come from `meta.issuedAt` and the package is re-zipped with a
+ * fixed timestamp, so the same tree gives the same bytes.
+ */
+export interface DocxRenderOptions {
+  pictograms?: Pick<PictogramLibrary, 'get'>;
+}
+
+let defaultLibrary: PictogramLibrary | null = null;
+function library(options: DocxRenderOptions): Pick<PictogramLibrary, 'get'> {
+  if (options.pictograms) return options.pictograms;
+  defaultLibrary ??= new PictogramLibrary();
+  return defaultLibrary;
+}
+
+/** Sizes in half-points. FALC body ≥ 14 pt and large print 18 pt (ACCESSIBILITY.md). */
+const PROFILES: Record<Variant, { body: number; h: [number, number, number, number]; picto: number }> = {
+  standard: { body: 24, h: [36, 30, 26, 24], picto: 56 },
+  falc: { body: 28, h: [40, 34, 30, 28], picto: 72 },
+  'large-print': { body: 36, h: [48, 42, 38, 36], picto: 96 },
+};
+const FONT = 'Arial';
+const HEADINGS = [HeadingLevel.HEADING_1, HeadingLevel.HEADING_2, HeadingLevel.HEADING_3, HeadingLevel.HEADING_4];
+/** 1.5 line spacing: 240 twips is single spacing. */
+const LINE_1_5 = 360;
+/** 2 cm margins (large print needs ≥ 2 cm; used for every variant). */
+const MARGIN = 1134;
+
+function runs(text: Inline, extra: { bold?: boolean } = {}): TextRun[] {
+  return text.map((r) => new TextRun({ text: r.text, bold: r.strong || extra.bold || undefined }));
+}
+
+const BORDER = { style: BorderStyle.SINGLE, size: 4, color: '4A4A4A' };
+const CELL_BORDERS = { top: BORDER, bottom: BORDER, left: BORDER, right: BORDER };
+
+export async function renderDocx(tree: DocumentTree, variant: Variant, options: DocxRenderOptions = {}): Promise<Buffer> {
+  if (contentVariantOf(variant) !== tree.contentVariant)
+    throw new Error(`variante ${variant} demandée pour un arbre ${tree.contentVariant}`);
+  const profile = PROFILES[variant];
+  const pictos = library(options);
+  const children: (Paragraph | Table)[] = [];
+  let listInstance = 0;
+  let drawingId = 0;
+
+  const add = (b: Block): void => {
+    switch (b.kind) {
+      case 'heading':
+        children.push(new Paragraph({ heading: HEADINGS[b.level - 1], children: runs(b.text) }));
+        return;
+      case 'paragraph':
+        children.push(new Paragraph({ children: runs(b.text) }));
+        return;
+      case 'list': {
+        const instance = ++listInstance;
+        for (const item of b.items)
+          children.push(new Paragraph({ children: runs(item), numbering: { reference: b.ordered ? 'cp-numbers' : 'cp-bullets', level: 0, instance } }));
+        return;
+      }
+      case 'table': {
+        // DOCX has no table caption element Word reads reliably: a Caption paragraph kept with the table.
+        children.push(new Paragraph({ style: 'Caption', keepNext: true, children: [new TextRun({ text: b.caption })] }));
+        const header = new TableRow({
+          tableHeader: true,
+          cantSplit: true,
+          children: b.header.map(
+            (h) => new TableCell({ borders: CELL_BORDERS, shading: { type: ShadingType.CLEAR, fill: 'E8EEF5', color: 'auto' }, children: [new Paragraph({ keepNext: true, children: [new TextRun({ text: h, bold: true })] })] }),
+          ),
+        });
+        const rows = b.rows.map(
+          (row) =>
+            new TableRow({
+              cantSplit: true,
+              children: row.map((cell, i) => new TableCell({ borders: CELL_BORDERS, children: [new Paragraph({ children: runs(cell, { bold: i === 0 && b.rowHeaders }) })] })),
+            }),
+        );
+        children.push(new Table({ width: { size: 100, type: WidthType.PERCENTAGE }, rows: [header, ...rows] }));
+        children.push(new Paragraph({ children: [] }));
+        return;
+      }
+      case 'figure': {
+        const p = pictos.get(b.asset);
+        const id = ++drawingId;
+        children.push(
+          new Paragraph({
+            keepNext: true,
+            children: [
+              new ImageRun({
+                type: 'svg',
+                data: Buffer.from(p.svg, 'utf8'),
+                fallback: { type: 'png', data: p.png },
+                transformation: { width: profile.picto, height: profile.picto },
+                // Fixed ids: docx otherwise numbers drawings with a process-wide counter.
+                altText: { id: String(id), name: `Pictogramme ${id}`, title: b.alt, description: b.alt },
+              }),
+            ],
+          }),
+        );
+        return;
+      }
+      case 'signatures': {
+        children.push(new Paragraph({ heading: HeadingLevel.HEADING_2, children: [new TextRun({ text: b.heading })] }));
+        for (const s of b.slots) {
+          children.push(new Paragraph({ keepNext: true, children: [new TextRun({ text: s.name, bold: true })] }));
+          children.push(new Paragraph({ keepNext: true, children: [new TextRun({ text: s.capacity })] }));
+          const status = s.signedOn ? `Signé le ${s.signedOn}${s.method ? `, ${s.method}` : ''}.` : 'Date : ……………………    Signature : ……………………………………';
+          children.push(new Paragraph({ spacing: { after: 360 }, children: [new TextRun({ text: status })] }));
+        }
+        return;
+      }
+    }
+  };
+  tree.blocks.forEach(add);
+
+  const heading = (i: number) => ({
+    run: { font: FONT, size: profile.h[i], bold: true, italics: false, color: '1A1A1A' },
+    paragraph: { spacing: { before: i === 0 ? 0 : 360, after: 160, line: LINE_1_5 }, keepNext: true, keepLines: true },
+  });
+  const doc = new Document({
+    title: tree.title,
+    subject: `${tree.meta.templateId} ${tree.meta.templateVersion}`,
+    creator: tree.meta.establishmentName || 'CarePact',
+    lastModifiedBy: 'CarePact',
+    description: `Modèle ${tree.meta.templateId} ${tree.meta.templateVersion} (${tree.meta.templateHash}), données ${tree.meta.inputHash}, variante ${variant}.`,
+    revision: 1,
+    styles: {
+      default: {
+        document: {
+          run: { font: FONT, size: profile.body, language: { value: 'fr-FR', eastAsia: 'fr-FR', bidirectional: 'ar-SA' } },
+          paragraph: { spacing: { line: LINE_1_5, after: 160 }, alignment: AlignmentType.LEFT },
+        },
+        heading1: heading(0),
+        heading2: heading(1),
+        heading3: heading(2),
+        heading4: heading(3),
+        caption: { run: { font: FONT, size: profile.body, bold: true, italics: false, color: '1A1A1A' }, paragraph: { spacing: { after: 120, line: LINE_1_5 } } },
+        listParagraph: { run: { font: FONT, size: profile.body } },
+      },
+    },
+    numbering: {
+      config: [
+        { reference: 'cp-bullets', levels: [{ level: 0, format: LevelFormat.BULLET, text: '•', alignment: AlignmentType.LEFT, style: { paragraph: { indent: { left: 720, hanging: 360 } } } }] },
+        { reference: 'cp-numbers', levels: [{ level: 0, format: LevelFormat.DECIMAL, text: '%1.', alignment: AlignmentType.LEFT, style: { paragraph: { indent: { left: 720, hanging: 360 } } } }] },
+      ],
+    },
+    sections: [{ properties: { page: { margin: { top: MARGIN, bottom: MARGIN, left: MARGIN, right: MARGIN } } }, children }],
+  });
+  const packed = await Packer.toBuffer(doc);
+  return normalizeDocx(packed, tree.meta.issuedAt);
+}
+
+/** Fixes the core-properties dates and the zip timestamps to `issuedAt`: reproducible bytes. */
+export function normalizeDocx(docx: Buffer, issuedAt: string): Buffer {
+  const stamp = new Date(issuedAt).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const entries = readZip(docx).map((e) =>
+    e.name === 'docProps/core.xml'
+      ? { name: e.name, data: Buffer.from(e.data.toString('utf8').replace(/(<dcterms:(created|modified)[^>]*>)[^<]*(<\/dcterms:\2>)/g, `$1${stamp}$3`), 'utf8') }
+      : e,
+  );
+  return writeZip(entries, issuedAt);
+}

@@ -1,0 +1,45 @@
+import type { DocumentTree } from '../tree';
+import { escapeHtml, htmlStyles, renderHtml, renderHtmlFragment } from './html-renderer';
+
+const tree: DocumentTree = {
+  lang: 'fr-FR',
+  title: 'Contrat <de> séjour',
+  contentVariant: 'falc',
+  meta: { documentType: 'x', templateId: 'x', templateVersion: '1.0.0', templateHash: 'h', inputHash: 'i', issuedAt: '2026-01-01T00:00:00.000Z', falcReview: null, establishmentName: 'A & B' },
+  blocks: [
+    { kind: 'heading', level: 1, text: [{ text: 'Titre' }] },
+    { kind: 'paragraph', text: [{ text: 'Vous êtes ' }, { text: '<script>alert(1)</script>', strong: true }] },
+    { kind: 'table', caption: 'Prix', header: ['Quoi', 'Prix'], rowHeaders: true, rows: [[[{ text: 'Logement' }], [{ text: '72,50\u00a0€' }]]] },
+    { kind: 'figure', asset: 'house', alt: 'Une "maison"' },
+    { kind: 'signatures', heading: 'Signatures', slots: [{ role: 'resident', name: "Seán O'Brien", capacity: 'en son nom propre' }] },
+  ],
+};
+
+describe('renderHtml', () => {
+  const html = renderHtml(tree, 'falc');
+  it('escapes every text', () => {
+    expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
+    expect(html).toContain('<strong>&lt;script&gt;alert(1)&lt;/script&gt;</strong>');
+    expect(html).not.toContain('<script');
+    expect(html).toContain('<title>Contrat &lt;de&gt; séjour – A &amp; B</title>');
+    expect(html).toContain('Seán O&#39;Brien');
+  });
+  it('writes semantic tables, figures and a signature section', () => {
+    expect(html).toContain('<caption>Prix</caption>');
+    expect(html).toContain('<th scope="col">Quoi</th>');
+    expect(html).toContain('<th scope="row">Logement</th>');
+    expect(html).toMatch(/<svg [^>]*role="img" aria-label="Une &quot;maison&quot;"[^>]*><title>Une &quot;maison&quot;<\/title><path /);
+    expect(html).toMatch(/<section aria-labelledby="cp-signatures-4">\n<h2 id="cp-signatures-4">Signatures<\/h2>/);
+  });
+  it('the fragment is the article only; profiles follow the variant', () => {
+    const fragment = renderHtmlFragment(tree, 'falc');
+    expect(fragment.startsWith('<article class="cp-doc cp-falc" lang="fr">')).toBe(true);
+    expect(html).toContain(fragment);
+    expect(htmlStyles('large-print')).toContain('font-size:24px');
+    expect(htmlStyles('falc')).toContain('font-size:20px');
+    expect(htmlStyles('standard')).toContain('line-height:1.5');
+  });
+  it('refuses a variant that does not match the tree content', () => {
+    expect(() => renderHtml(tree, 'standard')).toThrow(/variante/);
+  });
+});

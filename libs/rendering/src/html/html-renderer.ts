@@ -1,0 +1,127 @@
+import { PictogramLibrary } from '@carepact/templates';
+import { contentVariantOf, type Block, type DocumentTree, type Inline, type SignaturesBlock, type TableBlock, type Variant } from '../tree';
+
+/**
+ * HTML adapter: semantic HTML5 for the signing portal's reading view (WCAG 2.1 AA, checked with
+ * axe-core in Chromium). Every piece of text goes through `escapeHtml`: the tree holds plain
+ * text only, so a name like `<script>` is shown, never run. No script, no external resource:
+ * pictograms are inline SVG, styles are embedded. Pure string building, so output is deterministic.
+ */
+export interface HtmlRenderOptions {
+  /** Where pictograms come from; defaults to the repository's library. */
+  pictograms?: Pick<PictogramLibrary, 'get'>;
+}
+
+let defaultLibrary: PictogramLibrary | null = null;
+function library(options: HtmlRenderOptions): Pick<PictogramLibrary, 'get'> {
+  if (options.pictograms) return options.pictograms;
+  defaultLibrary ??= new PictogramLibrary();
+  return defaultLibrary;
+}
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]);
+}
+
+/** Style profile per rendition variant (ACCESSIBILITY.md): sans-serif, left-aligned, never
+ * justified nor hyphenated, line spacing ≥ 1.5, no italics; FALC ≥ 14 pt, large print 18 pt. */
+export function htmlStyles(variant: Variant): string {
+  const size = variant === 'large-print' ? '24px' : variant === 'falc' ? '20px' : '18px';
+  const lineHeight = variant === 'standard' ? '1.5' : '1.6';
+  return [
+    `.cp-doc{font-family:Arial,"Liberation Sans","DejaVu Sans",Helvetica,sans-serif;font-size:${size};line-height:${lineHeight};color:#1a1a1a;background:#fff;text-align:left;hyphens:manual;overflow-wrap:break-word;max-width:42em;margin:0 auto;padding:${variant === 'large-print' ? '2cm' : '1em'}}`,
+    '.cp-doc *{font-style:normal;text-decoration:none;text-align:left}',
+    '.cp-doc h1{font-size:1.75em;line-height:1.3;margin:0 0 .75em}',
+    '.cp-doc h2{font-size:1.4em;line-height:1.3;margin:1.5em 0 .5em}',
+    '.cp-doc h3{font-size:1.2em;line-height:1.3;margin:1.2em 0 .4em}',
+    '.cp-doc h4{font-size:1.05em;line-height:1.3;margin:1em 0 .4em}',
+    `.cp-doc p{margin:0 0 ${variant === 'falc' ? '.6em' : '.8em'}}`,
+    '.cp-doc ul,.cp-doc ol{margin:0 0 1em;padding-left:1.5em}',
+    '.cp-doc li{margin:0 0 .4em}',
+    '.cp-doc table{border-collapse:collapse;width:100%;margin:0 0 1em}',
+    '.cp-doc caption{text-align:left;font-weight:bold;margin:0 0 .4em}',
+    '.cp-doc th,.cp-doc td{border:1px solid #4a4a4a;padding:.4em .6em;vertical-align:top}',
+    '.cp-doc thead th{background:#e8eef5}',
+    '.cp-doc figure{margin:1em 0 .5em}',
+    `.cp-doc figure svg{width:${variant === 'large-print' ? '96px' : '72px'};height:auto;display:block}`,
+    '.cp-doc .cp-slots{list-style:none;padding:0}',
+    '.cp-doc .cp-slots li{border:1px solid #4a4a4a;padding:.6em .8em;margin:0 0 .8em}',
+    '.cp-doc .cp-slots p{margin:0 0 .3em}',
+  ].join('\n');
+}
+
+function inline(runs: Inline): string {
+  return runs.map((r) => (r.strong ? `<strong>${escapeHtml(r.text)}</strong>` : escapeHtml(r.text))).join('');
+}
+
+function table(b: TableBlock): string {
+  const head = `<thead><tr>${b.header.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join('')}</tr></thead>`;
+  const rows = b.rows
+    .map((row) => `<tr>${row.map((cell, i) => (i === 0 && b.rowHeaders ? `<th scope="row">${inline(cell)}</th>` : `<td>${inline(cell)}</td>`)).join('')}</tr>`)
+    .join('\n');
+  return `<table>\n<caption>${escapeHtml(b.caption)}</caption>\n${head}\n<tbody>\n${rows}\n</tbody>\n</table>`;
+}
+
+function signatures(b: SignaturesBlock, id: string, variant: Variant): string {
+  const pending = variant === 'falc' ? 'Pas encore signé.' : 'Signature : en attente.';
+  const slots = b.slots
+    .map((s) => {
+      const status = s.signedOn ? `Signé le ${escapeHtml(s.signedOn)}${s.method ? `, ${escapeHtml(s.method)}` : ''}.` : pending;
+      return `<li><p><strong>${escapeHtml(s.name)}</strong></p><p>${escapeHtml(s.capacity)}</p><p>${status}</p></li>`;
+    })
+    .join('\n');
+  return `<section aria-labelledby="${id}">\n<h2 id="${id}">${escapeHtml(b.heading)}</h2>\n<ul class="cp-slots">\n${slots}\n</ul>\n</section>`;
+}
+
+function block(b: Block, index: number, variant: Variant, pictos: Pick<PictogramLibrary, 'get'>): string {
+  switch (b.kind) {
+    case 'heading':
+      return `<h${b.level}>${inline(b.text)}</h${b.level}>`;
+    case 'paragraph':
+      return `<p>${inline(b.text)}</p>`;
+    case 'list': {
+      const tag = b.ordered ? 'ol' : 'ul';
+      return `<${tag}>\n${b.items.map((i) => `<li>${inline(i)}</li>`).join('\n')}\n</${tag}>`;
+    }
+    case 'table':
+      return table(b);
+    case 'figure': {
+      const p = pictos.get(b.asset);
+      const alt = escapeHtml(b.alt);
+      const paths = p.paths.map((x) => `<path d="${escapeHtml(x.d)}" fill="${escapeHtml(x.fill)}"/>`).join('');
+      return `<figure><svg xmlns="http://www.w3.org/2000/svg" viewBox="${p.viewBox.join(' ')}" role="img" aria-label="${alt}" focusable="false"><title>${alt}</title>${paths}</svg></figure>`;
+    }
+    case 'signatures':
+      return signatures(b, `cp-signatures-${index}`, variant);
+  }
+}
+
+/** The document body only (an `<article>`), for the signing portal to embed; pair it with `htmlStyles`. */
+export function renderHtmlFragment(tree: DocumentTree, variant: Variant, options: HtmlRenderOptions = {}): string {
+  if (contentVariantOf(variant) !== tree.contentVariant) throw new Error(`variante ${variant} demandée pour un arbre ${tree.contentVariant}`);
+  const pictos = library(options);
+  const body = tree.blocks.map((b, i) => block(b, i, variant, pictos)).join('\n');
+  return `<article class="cp-doc cp-${variant}" lang="fr">\n${body}\n</article>`;
+}
+
+/** A complete, self-contained HTML page (`lang="fr"`, title, embedded style profile). */
+export function renderHtml(tree: DocumentTree, variant: Variant, options: HtmlRenderOptions = {}): string {
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="fr">',
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${escapeHtml(tree.title)} – ${escapeHtml(tree.meta.establishmentName)}</title>`,
+    `<style>\nbody{margin:0;background:#fff}\n${htmlStyles(variant)}\n</style>`,
+    '</head>',
+    '<body>',
+    '<main>',
+    renderHtmlFragment(tree, variant, options),
+    '</main>',
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,3 @@
+export { renderPdf, PDF_RENDERER_VERSION, type PdfRenderOptions } from './render-pdf';
+export { pdfStyleFor, type PdfStyle } from './pdf-style';
+export { loadPictogram } from './pictograms';

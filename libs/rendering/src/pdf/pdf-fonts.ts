@@ -1,0 +1,169 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as fontkit from 'fontkit';
+import type { FontkitFont } from 'fontkit';
+import { projectRoot } from '@carepact/common';
+import type { EmbeddedFontInternal, PdfDoc } from './pdfkit-internals';
+
+/**
+ * Faces used by every variant (sans-serif, no italics — ACCESSIBILITY.md). The primary face is
+ * Atkinson Hyperlegible Next, drawn for low-vision readers; it lacks a few characters that fr-FR
+ * formatting produces (U+202F narrow no-break space) or that user data may hold (bidi controls,
+ * U+00AD), which come from DejaVu Sans. Both sit inside the same marked content, so the fallback
+ * changes nothing in the structure tree.
+ */
+export type FaceKey = 'R' | 'B' | 'FR' | 'FB';
+export type Weight = 'regular' | 'bold';
+
+const FILES: Record<FaceKey, string> = {
+  R: 'AtkinsonHyperlegibleNext-Regular.ttf',
+  B: 'AtkinsonHyperlegibleNext-Bold.ttf',
+  FR: 'DejaVuSans.ttf',
+  FB: 'DejaVuSans-Bold.ttf',
+};
+export const FACE_KEYS: readonly FaceKey[] = ['R', 'B', 'FR', 'FB'];
+
+/** Above this many cached shaped words a face's cache starts afresh (long-running worker). */
+const LAYOUT_CACHE_LIMIT = 40_000;
+
+export interface Face {
+  key: FaceKey;
+  font: FontkitFont;
+  /** Code point → renderable with a glyph of its own (see `ownGlyph`). */
+  coverage: Map<number, boolean>;
+  /** Glyph id → smallest code point the cmap maps to it. */
+  canonical: Map<number, number> | null;
+  /** Shaped words shared by every document of the process (PDFKit keeps one per document). */
+  layoutCache: Record<string, unknown>;
+  layoutCacheChecks: number;
+}
+
+export interface FontSet {
+  dir: string;
+  faces: Record<FaceKey, Face>;
+}
+
+const sets = new Map<string, FontSet>();
+
+export function defaultFontsDir(): string {
+  return join(projectRoot(), 'templates', 'assets', 'fonts');
+}
+
+/**
+ * Fonts are parsed once per process and directory: parsing DejaVu Sans costs milliseconds and
+ * fontkit keeps its glyph caches on the font object, so reusing it is what makes rendering fast.
+ */
+export function loadFontSet(dir = defaultFontsDir()): FontSet {
+  const existing = sets.get(dir);
+  if (existing) return existing;
+  const faces = {} as Record<FaceKey, Face>;
+  for (const key of FACE_KEYS) {
+    const font = fontkit.create(readFileSync(join(dir, FILES[key])));
+    faces[key] = { key, font, coverage: new Map(), canonical: null, layoutCache: Object.create(null), layoutCacheChecks: 0 };
+  }
+  const set = { dir, faces };
+  sets.set(dir, set);
+  return set;
+}
+
+/**
+ * True when the face has a glyph for `cp` that no smaller code point shares. PDFKit writes one
+ * ToUnicode entry per glyph, so when a font maps, say, U+0020 and U+00A0 to the same glyph, the
+ * second character would be extracted as the first: such a character goes to the fallback face.
+ */
+function ownGlyph(face: Face, cp: number): boolean {
+  let ok = face.coverage.get(cp);
+  if (ok !== undefined) return ok;
+  ok = false;
+  if (face.font.hasGlyphForCodePoint(cp)) {
+    const id = face.font.glyphForCodePoint(cp).id;
+    if (id !== 0) {
+      if (!face.canonical) face.canonical = canonicalCodePoints(face.font);
+      ok = face.canonical.get(id) === cp;
+    }
+  }
+  face.coverage.set(cp, ok);
+  return ok;
+}
+
+function canonicalCodePoints(font: FontkitFont): Map<number, number> {
+  const map = new Map<number, number>();
+  for (const cp of font.characterSet) {
+    const id = font.glyphForCodePoint(cp).id;
+    const prev = map.get(id);
+    if (prev === undefined || cp < prev) map.set(id, cp);
+  }
+  return map;
+}
+
+/** Replacement for characters no face can draw (a .notdef glyph is forbidden by PDF/UA 7.21.8). */
+export const REPLACEMENT = 0xfffd;
+
+/** The face that draws `cp` in `weight`, or null when none can. */
+export function faceFor(set: FontSet, weight: Weight, cp: number): FaceKey | null {
+  const primary: FaceKey = weight === 'bold' ? 'B' : 'R';
+  if (ownGlyph(set.faces[primary], cp)) return primary;
+  const fallback: FaceKey = weight === 'bold' ? 'FB' : 'FR';
+  if (ownGlyph(set.faces[fallback], cp)) return fallback;
+  return null;
+}
+
+/** Per-document PDFKit fonts, one per face, created up front (only used ones get embedded). */
+export type DocFonts = Record<FaceKey, EmbeddedFontInternal>;
+
+export function attachFonts(doc: PdfDoc, set: FontSet): DocFonts {
+  const out = {} as DocFonts;
+  for (const key of FACE_KEYS) {
+    const face = set.faces[key];
+    doc.registerFont(key, face.font);
+    doc.font(key);
+    const embedded = doc._font;
+    if (++face.layoutCacheChecks % 64 === 0 && Object.keys(face.layoutCache).length > LAYOUT_CACHE_LIMIT) {
+      face.layoutCache = Object.create(null);
+    }
+    embedded.layoutCache = face.layoutCache;
+    // PDFKit records the .notdef width unscaled (right only for 1000-unit fonts such as Atkinson;
+    // DejaVu has 2048): keep the W array consistent with the font program (veraPDF 7.21.5).
+    embedded.widths[0] = face.font.getGlyph(0).advanceWidth * embedded.scale;
+    out[key] = embedded;
+  }
+  return out;
+}
+
+/**
+ * Adds the components of composite glyphs to the subset before PDFKit embeds it. PDFKit writes a
+ * CIDSet (it does so for its PDF/UA subset) from the glyphs the text used, while fontkit's subset
+ * also carries the components of accented letters (É = E + ´): veraPDF 7.21.4.2-2 requires the
+ * CIDSet to list every glyph of the font program, and the W array must give their widths.
+ */
+export function completeCompositeGlyphs(font: EmbeddedFontInternal): void {
+  const { subset, widths } = font;
+  if (subset.glyphs.length <= 1) return;
+  for (let i = 0; i < subset.glyphs.length; i++) {
+    const decoded = font.font.getGlyph(subset.glyphs[i])._decode();
+    if (!decoded || decoded.numberOfContours >= 0 || !decoded.components) continue;
+    for (const component of decoded.components) {
+      const gid = subset.includeGlyph(component.glyphID);
+      if (widths[gid] == null) widths[gid] = font.font.getGlyph(component.glyphID).advanceWidth * font.scale;
+    }
+  }
+}
+
+/**
+ * Invisible format characters (bidi controls, zero-width joiners). fontkit's shaper swaps them for
+ * a space glyph, which would turn "Dupont\u202Eelliv" into "Dupont elliv" in the text layer;
+ * they are written with their own zero-width glyph instead, so they come out literally.
+ */
+export function isFormatControl(cp: number): boolean {
+  return cp === 0x061c || (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/** Hex CID of a format control drawn unshaped, its ToUnicode entry and width recorded. */
+export function encodeUnshaped(font: EmbeddedFontInternal, cp: number): { hex: string; width: number } {
+  const glyph = font.font.glyphForCodePoint(cp);
+  const gid = font.subset.includeGlyph(glyph.id);
+  const width = glyph.advanceWidth * font.scale;
+  if (font.widths[gid] == null) font.widths[gid] = width;
+  if (font.unicode[gid] == null) font.unicode[gid] = [cp];
+  return { hex: `0000${gid.toString(16)}`.slice(-4), width };
+}

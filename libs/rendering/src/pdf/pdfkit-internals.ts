@@ -1,0 +1,109 @@
+/**
+ * The PDFKit 0.20 internals the adapter relies on, typed in one place (the published types lack
+ * the tagging API's newer options and the font objects). Each is read from node_modules/pdfkit's
+ * source; a PDFKit upgrade must re-check this file (the integration tests catch a drift).
+ */
+import type { FontkitFont } from 'fontkit';
+
+export interface PdfRef {
+  data: Record<string, unknown>;
+}
+
+export interface GlyphPosition {
+  xAdvance: number;
+  yAdvance: number;
+  xOffset: number;
+  yOffset: number;
+  advanceWidth: number;
+}
+
+/** PDFKit's EmbeddedFont: one per document and face, owns the subset being built. */
+export interface EmbeddedFontInternal {
+  id: string;
+  font: FontkitFont;
+  scale: number;
+  ascender: number;
+  descender: number;
+  widths: (number | undefined)[];
+  /** Glyph (CID) → code points, written as the ToUnicode CMap. */
+  unicode: number[][];
+  subset: { glyphs: number[]; includeGlyph(glyphId: number): number };
+  /** Word → shaped run; PDFKit fills it per document, we share it between documents. */
+  layoutCache?: Record<string, unknown>;
+  encode(text: string): [string[], GlyphPosition[]];
+  widthOfString(text: string, size: number): number;
+  ref(): PdfRef;
+}
+
+export interface StructElem {
+  dictionary: PdfRef;
+  add(child: StructElem | StructContent): StructElem;
+  end(): void;
+}
+
+/** Opaque marked-content reference (page + MCID) returned by markStructureContent. */
+export type StructContent = { readonly refs: unknown[] };
+
+export interface StructOptions {
+  alt?: string;
+  lang?: string;
+  title?: string;
+  actual?: string;
+  /** TH only: written as the standard attribute /A << /O /Table /Scope /Column|/Row >>. */
+  scope?: 'Column' | 'Row' | 'Both';
+  /** Written as /A << /O /Layout /Placement /Block /BBox [...] >> (top-down coordinates). */
+  bbox?: [number, number, number, number];
+  placement?: 'Block' | 'Inline';
+}
+
+export interface PdfPageInternal {
+  width: number;
+  height: number;
+  fonts: Record<string, PdfRef>;
+  markings: unknown[];
+  dictionary: PdfRef;
+}
+
+export interface OutlineItem {
+  addItem(title: string, options?: { expanded?: boolean }): OutlineItem;
+}
+
+/** The subset of the PDFKit document used by the adapter. */
+export interface PdfDoc {
+  page: PdfPageInternal;
+  _font: EmbeddedFontInternal;
+  _root: PdfRef;
+  _id: Uint8Array;
+  subset?: number;
+  outline: OutlineItem;
+  registerFont(name: string, src: FontkitFont): PdfDoc;
+  font(name: string): PdfDoc;
+  addPage(options?: Record<string, unknown>): PdfDoc;
+  switchToPage(n: number): PdfPageInternal;
+  bufferedPageRange(): { start: number; count: number };
+  addContent(data: string): PdfDoc;
+  struct(type: string, options?: StructOptions): StructElem;
+  addStructure(elem: StructElem): PdfDoc;
+  markStructureContent(tag: string): StructContent;
+  markContent(tag: string, options?: { type?: string; attached?: string[]; bbox?: number[] }): PdfDoc;
+  endMarkedContent(): PdfDoc;
+  appendXML(xml: string, newline?: boolean): void;
+  _addInfo: () => void;
+  save(): PdfDoc;
+  restore(): PdfDoc;
+  translate(x: number, y: number): PdfDoc;
+  scale(x: number, y?: number): PdfDoc;
+  path(d: string): PdfDoc;
+  rect(x: number, y: number, w: number, h: number): PdfDoc;
+  roundedRect(x: number, y: number, w: number, h: number, r: number): PdfDoc;
+  circle(x: number, y: number, r: number): PdfDoc;
+  moveTo(x: number, y: number): PdfDoc;
+  lineTo(x: number, y: number): PdfDoc;
+  lineWidth(w: number): PdfDoc;
+  fill(color: string | number[], rule?: 'even-odd' | 'evenodd' | 'non-zero' | 'nonzero'): PdfDoc;
+  stroke(color?: string | number[]): PdfDoc;
+  on(event: 'data', listener: (chunk: Buffer) => void): PdfDoc;
+  on(event: 'end', listener: () => void): PdfDoc;
+  on(event: 'error', listener: (err: Error) => void): PdfDoc;
+  end(): void;
+}

@@ -1,0 +1,204 @@
+import type { Inline } from '../tree';
+import { type DocFonts, type FaceKey, type FontSet, REPLACEMENT, faceFor, isFormatControl, type Weight } from './pdf-fonts';
+
+/** A stretch of text in one face. */
+export interface Piece {
+  face: FaceKey;
+  text: string;
+  width: number;
+  /** A format control written with its own glyph, outside shaping (see encodeUnshaped). */
+  unshaped?: boolean;
+}
+
+export interface Line {
+  pieces: Piece[];
+  /** Width without the trailing space. */
+  width: number;
+}
+
+interface Word {
+  pieces: Piece[];
+  width: number;
+  /** Width of the trailing U+0020, 0 when the word has none. */
+  spaceWidth: number;
+  /** A hard line break ("\n" in the text) follows this word. */
+  breakAfter: boolean;
+}
+
+/**
+ * Text of the tree is plain text; C0 controls other than LF have no glyph in any font (a .notdef
+ * would break PDF/UA 7.21.8) and no meaning in a document, so they are dropped; a tab is a space.
+ * Everything else, bidi overrides included, is drawn as it is.
+ */
+function cleanCodePoint(cp: number): number | null {
+  if (cp === 0x09) return 0x20;
+  if (cp === 0x0a) return 0x0a;
+  if (cp < 0x20 || cp === 0x7f) return null;
+  // A soft hyphen's glyph is a visible hyphen and U+FEFF may not appear in a ToUnicode map
+  // (veraPDF 7.21.7-2): both are invisible in the text, so they are dropped.
+  if (cp === 0xad || cp === 0xfeff) return null;
+  return cp;
+}
+
+/**
+ * Splits inline runs into words. Breaks happen only after U+0020: never at a no-break space
+ * (U+00A0, U+202F in "1 234,56 €"), never at a hyphen (easy-to-read text is not hyphenated and
+ * "O'Brien-Nuñez" stays whole).
+ */
+function toWords(runs: Inline, set: FontSet, fonts: DocFonts, size: number, forceBold: boolean): Word[] {
+  const words: Word[] = [];
+  let pieces: Piece[] = [];
+  let face: FaceKey | null = null;
+  let buf = '';
+  const flushPiece = (): void => {
+    if (buf && face) pieces.push({ face, text: buf, width: 0 });
+    buf = '';
+  };
+  const measure = (p: Piece): number => (p.unshaped ? 0 : fonts[p.face].widthOfString(p.text, size));
+  const endWord = (hasSpace: boolean, hardBreak: boolean): void => {
+    flushPiece();
+    if (pieces.length === 0 && !hardBreak) return;
+    let width = 0;
+    for (const p of pieces) {
+      p.width = measure(p);
+      width += p.width;
+    }
+    let spaceWidth = 0;
+    if (hasSpace) {
+      const last = pieces[pieces.length - 1];
+      spaceWidth = fonts[last.face].widthOfString(' ', size);
+      width -= spaceWidth;
+    }
+    words.push({ pieces, width, spaceWidth, breakAfter: hardBreak });
+    pieces = [];
+    face = null;
+  };
+  for (const run of runs) {
+    const weight: Weight = forceBold || run.strong ? 'bold' : 'regular';
+    for (const ch of run.text) {
+      let cp = cleanCodePoint(ch.codePointAt(0) as number);
+      if (cp === null) continue;
+      if (cp === 0x0a) {
+        endWord(false, true);
+        continue;
+      }
+      if (isFormatControl(cp)) {
+        const control = faceFor(set, weight, cp);
+        if (control) {
+          flushPiece();
+          face = null;
+          pieces.push({ face: control, text: String.fromCodePoint(cp), width: 0, unshaped: true });
+        }
+        continue;
+      }
+      let f = faceFor(set, weight, cp);
+      if (f === null) {
+        cp = REPLACEMENT;
+        f = faceFor(set, weight, cp) ?? (weight === 'bold' ? 'FB' : 'FR');
+      }
+      if (f !== face) {
+        flushPiece();
+        face = f;
+      }
+      buf += String.fromCodePoint(cp);
+      // The space stays in the content stream (and so in the structure tree): assistive
+      // technology reads words joined across line ends otherwise.
+      if (cp === 0x20) endWord(true, false);
+    }
+    // A run boundary is not a break opportunity ("**1 234** €" stays whole): only flush the piece.
+    flushPiece();
+  }
+  endWord(false, false);
+  return words;
+}
+
+/** Splits a word wider than the line at code point boundaries (emergency break, e.g. a long id). */
+function splitWord(word: Word, fonts: DocFonts, size: number, maxWidth: number): Word[] {
+  const out: Word[] = [];
+  let cur: Piece[] = [];
+  let curWidth = 0;
+  for (const piece of word.pieces) {
+    let text = '';
+    for (const ch of piece.text) {
+      const w = fonts[piece.face].widthOfString(ch, size);
+      if (curWidth + w > maxWidth && (curWidth > 0 || text)) {
+        if (text) cur.push({ face: piece.face, text, width: fonts[piece.face].widthOfString(text, size) });
+        out.push({ pieces: cur, width: curWidth, spaceWidth: 0, breakAfter: false });
+        cur = [];
+        curWidth = 0;
+        text = '';
+      }
+      text += ch;
+      curWidth += w;
+    }
+    if (text) cur.push({ face: piece.face, text, width: fonts[piece.face].widthOfString(text, size) });
+  }
+  const lastWidth = cur.reduce((s, p) => s + p.width, 0) - word.spaceWidth;
+  out.push({ pieces: cur, width: lastWidth, spaceWidth: word.spaceWidth, breakAfter: word.breakAfter });
+  return out;
+}
+
+/**
+ * Greedy left-aligned line breaking (never justified: justification stretches spaces into gaps
+ * that structure-based text extraction then loses). Adjacent pieces of one face are merged so a
+ * line is written with as few text operators as possible.
+ */
+export function layoutInline(
+  runs: Inline,
+  set: FontSet,
+  fonts: DocFonts,
+  size: number,
+  maxWidth: number,
+  forceBold = false,
+): Line[] {
+  const lines: Line[] = [];
+  let pieces: Piece[] = [];
+  let width = 0;
+  let pendingSpace = 0;
+  const pushLine = (): void => {
+    lines.push({ pieces: mergePieces(pieces), width });
+    pieces = [];
+    width = 0;
+    pendingSpace = 0;
+  };
+  const words = toWords(runs, set, fonts, size, forceBold).flatMap((w) =>
+    w.width > maxWidth ? splitWord(w, fonts, size, maxWidth) : [w],
+  );
+  for (const word of words) {
+    if (pieces.length > 0 && width + pendingSpace + word.width > maxWidth) pushLine();
+    width += pendingSpace + word.width;
+    pieces.push(...word.pieces);
+    pendingSpace = word.spaceWidth;
+    if (word.breakAfter) pushLine();
+  }
+  if (pieces.length > 0) pushLine();
+  return lines;
+}
+
+function mergePieces(pieces: Piece[]): Piece[] {
+  const out: Piece[] = [];
+  for (const p of pieces) {
+    const last = out[out.length - 1];
+    if (last && last.face === p.face && !last.unshaped && !p.unshaped) {
+      last.text += p.text;
+      last.width += p.width;
+    } else {
+      out.push({ ...p });
+    }
+  }
+  return out;
+}
+
+/** Width of the widest unbreakable word: the narrowest a table column can be without splitting. */
+export function longestWordWidth(runs: Inline, set: FontSet, fonts: DocFonts, size: number, forceBold = false): number {
+  let max = 0;
+  for (const w of toWords(runs, set, fonts, size, forceBold)) max = Math.max(max, w.width);
+  return max;
+}
+
+/** Natural (unwrapped) width of the runs. */
+export function naturalWidth(runs: Inline, set: FontSet, fonts: DocFonts, size: number, forceBold = false): number {
+  let total = 0;
+  for (const w of toWords(runs, set, fonts, size, forceBold)) total += w.width + w.spaceWidth;
+  return total;
+}

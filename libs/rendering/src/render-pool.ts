@@ -1,0 +1,95 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { DomainError, DomainErrorKind, FieldError } from '@carepact/common';
+import { Rendition, renderBundle } from './bundle';
+
+interface Task {
+  id: number;
+  templateId: string;
+  templateVersion: string;
+  input: unknown;
+  resolve: (r: Rendition[]) => void;
+  reject: (e: Error) => void;
+}
+
+interface Reply {
+  id: number;
+  renditions?: { format: Rendition['format']; variant: Rendition['variant']; mediaType: string; bytes: Uint8Array }[];
+  error?: { message: string; domain?: { kind: DomainErrorKind; code: string; messageFr: string; details: FieldError[] } };
+}
+
+/**
+ * Renders bundles on worker threads: rendering is CPU work, and on the main thread it would
+ * delay BullMQ's lock renewal and every other job. One thread per core by default. When the code
+ * runs from TypeScript sources (jest), threads cannot load it and bundles render in-process.
+ */
+export class RenderPool {
+  private readonly workers: { worker: Worker; busy: Task | null }[] = [];
+  private readonly queue: Task[] = [];
+  private nextId = 1;
+  private closed = false;
+  readonly threaded: boolean;
+
+  constructor(readonly size = availableParallelism()) {
+    const script = join(__dirname, 'render-thread.js');
+    this.threaded = size > 0 && __filename.endsWith('.js') && existsSync(script);
+    if (this.threaded) for (let i = 0; i < size; i++) this.spawn(script);
+  }
+
+  private spawn(script: string): void {
+    // Bounded heaps: a render needs a few MB; without limits each thread's V8 grows its heap
+    // freely and the worker process goes past its memory budget (issue 3: RSS ≤ 400 MB).
+    const slot = { worker: new Worker(script, { resourceLimits: { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 8 } }), busy: null as Task | null };
+    slot.worker.on('message', (reply: Reply) => {
+      const task = slot.busy;
+      slot.busy = null;
+      if (task && task.id === reply.id) {
+        if (reply.renditions) task.resolve(reply.renditions.map((r) => ({ ...r, bytes: Buffer.from(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength) })));
+        else {
+          const d = reply.error?.domain;
+          task.reject(d ? new DomainError(d.kind, d.code, d.messageFr, d.details) : new Error(reply.error?.message ?? 'render failed'));
+        }
+      }
+      this.pump();
+    });
+    slot.worker.on('error', (e) => {
+      slot.busy?.reject(e);
+      slot.busy = null;
+    });
+    slot.worker.on('exit', () => {
+      const i = this.workers.indexOf(slot);
+      if (i >= 0) this.workers.splice(i, 1);
+      slot.busy?.reject(new Error('render thread exited'));
+      if (!this.closed) {
+        this.spawn(script);
+        this.pump();
+      }
+    });
+    this.workers.push(slot);
+  }
+
+  render(templateId: string, templateVersion: string, input: unknown): Promise<Rendition[]> {
+    if (!this.threaded) return renderBundle(templateId, templateVersion, input);
+    return new Promise((resolve, reject) => {
+      this.queue.push({ id: this.nextId++, templateId, templateVersion, input, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    for (const slot of this.workers) {
+      if (slot.busy) continue;
+      const task = this.queue.shift();
+      if (!task) return;
+      slot.busy = task;
+      slot.worker.postMessage({ id: task.id, templateId: task.templateId, templateVersion: task.templateVersion, input: task.input });
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.workers.map((w) => w.worker.terminate()));
+  }
+}

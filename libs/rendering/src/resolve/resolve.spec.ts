@@ -1,0 +1,232 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ValidationError } from '@carepact/common';
+import { LoadedTemplate, TemplateContent, TemplateLoader, TemplateRenderError } from '@carepact/templates';
+import type { Block, ContentVariant, DocumentTree } from '../tree';
+import { FixtureInputError, templateInputFromFixture } from './fixture-input';
+import { resolve } from './resolve';
+
+const fixture = JSON.parse(readFileSync(join(__dirname, '../../../../templates/demo/establishment-les-tilleuls.json'), 'utf8'));
+const loader = new TemplateLoader();
+const TYPES = ['contrat-sejour', 'dipc', 'avenant', 'projet-personnalise', 'compte-rendu-synthese'];
+const VARIANTS: ContentVariant[] = ['standard', 'falc'];
+
+function allText(tree: DocumentTree): string {
+  const parts: string[] = [tree.title];
+  for (const b of tree.blocks) {
+    if (b.kind === 'heading' || b.kind === 'paragraph') parts.push(b.text.map((r) => r.text).join(''));
+    if (b.kind === 'list') b.items.forEach((i) => parts.push(i.map((r) => r.text).join('')));
+    if (b.kind === 'table') parts.push(b.caption, ...b.header, ...b.rows.flat().map((c) => c.map((r) => r.text).join('')));
+    if (b.kind === 'figure') parts.push(b.alt);
+    if (b.kind === 'signatures') parts.push(b.heading, ...b.slots.flatMap((s) => [s.role, s.name, s.capacity]));
+  }
+  return parts.join('\n');
+}
+
+const signatures = (tree: DocumentTree) => tree.blocks.find((b): b is Extract<Block, { kind: 'signatures' }> => b.kind === 'signatures')!;
+
+describe('resolve: every template × content variant with the demo fixture', () => {
+  for (const type of TYPES)
+    for (const variant of VARIANTS)
+      it(`${type} / ${variant}`, () => {
+        const template = loader.load(type);
+        const input = templateInputFromFixture(fixture, type);
+        const tree = resolve(template, input, variant);
+        expect(tree.lang).toBe('fr-FR');
+        expect(tree.contentVariant).toBe(variant);
+        expect(tree.blocks[0]).toMatchObject({ kind: 'heading', level: 1 });
+        expect(tree.meta).toMatchObject({ documentType: type, templateId: type, templateVersion: '1.0.0', templateHash: template.sha256, establishmentName: 'EHPAD Les Tilleuls' });
+        expect(tree.meta.inputHash).toMatch(/^[0-9a-f]{64}$/);
+        expect(tree.meta.issuedAt).toMatch(/^\d{4}-\d{2}-\d{2}T00:00:00\.000Z$/);
+        const text = allText(tree);
+        // No template syntax survives: the fixture holds none, so any "{{" or "**" would be a leak.
+        expect(text).not.toMatch(/\{\{|\}\}|\*\*/);
+        // Pictograms only in the easy-to-read variant, and then one per level-2 section at least.
+        const figures = tree.blocks.filter((b) => b.kind === 'figure').length;
+        const h2 = tree.blocks.filter((b) => b.kind === 'heading' && b.level === 2).length;
+        if (variant === 'falc') expect(figures).toBeGreaterThanOrEqual(h2);
+        else expect(figures).toBe(0);
+        // The data comes out byte-exact.
+        const resident = input.resident as { firstName: string; lastName: string };
+        expect(text).toContain(`${resident.firstName} ${resident.lastName}`);
+        expect(resolve(template, input, variant)).toEqual(tree);
+      });
+});
+
+describe('resolve: mandatory contents of the contrat de séjour (CASF L.311-4)', () => {
+  const tree = resolve(loader.load('contrat-sejour'), templateInputFromFixture(fixture, 'contrat-sejour'), 'standard');
+  const text = allText(tree);
+  it.each([
+    'Objectifs de l’accompagnement',
+    'Permettre à M. Dupont de vivre en sécurité tout en gardant ses habitudes de promenade quotidienne.',
+    'Prestations',
+    'Conditions de séjour et d’accueil',
+    'Participation financière et facturation',
+    'Absences et hospitalisation',
+    "Au-delà de 72 heures d'absence, le tarif hébergement est minoré du forfait hospitalier.",
+    'Durée du contrat',
+    'pour une durée indéterminée',
+    'Résiliation et fin du contrat',
+    'Révision du contrat',
+    'Jugement de curatelle renforcée du 20 mai 2025 (RG 25/00412)',
+    'Droit de rétractation',
+    'Personne de confiance',
+    'Karim Benaïssa (curateur, UDAF du Val)',
+    'Livret d’accueil, édition 2026',
+    'Annexe tarifaire en vigueur au 1er janvier 2026',
+    'dans les quinze jours qui suivent l’admission',
+  ])('contains « %s »', (s) => expect(text).toContain(s));
+
+  it('formats the tariffs for fr-FR once, with the no-break spaces Intl writes', () => {
+    const table = tree.blocks.find((b) => b.kind === 'table');
+    expect(table).toMatchObject({ kind: 'table', header: ['Prestation', 'Tarif par jour'], rowHeaders: true });
+    expect(JSON.stringify(table)).toContain('72,50\u00a0€');
+    expect(text).toContain('Tarifs journaliers applicables au 1er janvier 2026');
+  });
+
+  it('dates the document from the data, never from the clock', () => {
+    expect(tree.meta.issuedAt).toBe('2026-10-15T00:00:00.000Z');
+  });
+});
+
+describe('resolve: signers computed from the protection measure (DOMAIN table)', () => {
+  const contract = loader.load('contrat-sejour');
+  const residents = (fixture.residents as { key: string; expectedSigners?: string[]; expectedBlock?: string }[]).filter((r) => r.expectedSigners && r.key !== 'ahmed-benali');
+  it.each(residents.map((r) => [r.key, r.expectedSigners!]))('%s signs as %j', (key, expected) => {
+    const tree = resolve(contract, templateInputFromFixture(fixture, 'contrat-sejour', key as string), 'standard');
+    expect(signatures(tree).slots.map((s) => s.role)).toEqual(expected);
+  });
+
+  it('names the capacity in which each one signs', () => {
+    const slots = signatures(resolve(contract, templateInputFromFixture(fixture, 'contrat-sejour'), 'standard')).slots;
+    expect(slots).toEqual([
+      { role: 'resident', name: 'Marcel Dupont', capacity: 'en son nom propre, avec l’assistance de son curateur' },
+      { role: 'curateur', name: 'Karim Benaïssa', capacity: 'en qualité de curateur, qui assiste Marcel Dupont' },
+      { role: 'director', name: 'Claire Morel', capacity: 'pour la direction de l’établissement EHPAD Les Tilleuls' },
+    ]);
+    const tutelle = signatures(resolve(contract, templateInputFromFixture(fixture, 'contrat-sejour', 'lucie-bernard'), 'standard')).slots;
+    expect(tutelle[0]).toEqual({ role: 'tuteur', name: 'Alain Bernard', capacity: 'en qualité de tuteur, qui représente Lucie Bernard' });
+  });
+
+  it('DIPC: the director signs, the person may countersign (D.311)', () => {
+    const slots = signatures(resolve(loader.load('dipc'), templateInputFromFixture(fixture, 'dipc'), 'standard')).slots;
+    expect(slots.map((s) => s.role)).toEqual(['director', 'resident']);
+    expect(slots[1].capacity).toBe('contresignature facultative, en son nom propre');
+  });
+
+  it('an explicit signers array overrides the computed list', () => {
+    const input = { ...templateInputFromFixture(fixture, 'contrat-sejour'), signers: [{ role: 'curateur', name: 'Karim Benaïssa', capacity: 'seul, avec l’autorisation du juge' }] };
+    expect(signatures(resolve(contract, input, 'standard')).slots).toEqual(input.signers);
+  });
+
+  it('DIPC variant when the contract was refused', () => {
+    const input = templateInputFromFixture(fixture, 'dipc', 'jeanne-martin');
+    input.document = { ...input.document, contractRefused: { refusedOn: '2026-11-20', refusedBy: 'Jeanne Martin' } };
+    const text = allText(resolve(loader.load('dipc'), input, 'standard'));
+    expect(text).toContain('Refus du contrat de séjour');
+    expect(text).toContain('Le contrat de séjour proposé a été refusé le 20 novembre 2026 par Jeanne Martin.');
+    expect(text).not.toContain('Motif\n');
+  });
+});
+
+describe('resolve: user data is text', () => {
+  const hostile = ['{{constructor}}', '<script>alert(1)</script>', '(\\) /JavaScript', '\u202Eevil\u202C', '**gras**', "{{ resident.lastName }}", '😀 & < > " \''];
+  it.each(hostile)('%j comes out literally in every variant', (value) => {
+    const input = templateInputFromFixture(fixture, 'contrat-sejour', 'jeanne-martin');
+    input.resident = { ...input.resident, firstName: value, lastName: value };
+    input.document = { ...input.document, objectives: [value] };
+    for (const variant of VARIANTS) {
+      const tree = resolve(loader.load('contrat-sejour'), input, variant);
+      const text = allText(tree);
+      expect(text).toContain(`${value} ${value}`);
+      const list = tree.blocks.find((b) => b.kind === 'list' && b.items.some((i) => i.map((r) => r.text).join('') === value));
+      expect(list).toBeDefined();
+    }
+  });
+
+  it('prototype keys in data are refused, not followed', () => {
+    const input = templateInputFromFixture(fixture, 'contrat-sejour', 'jeanne-martin');
+    const resident = JSON.parse(JSON.stringify(input.resident).replace('{', '{"__proto__":{"firstName":"Pirate"},'));
+    expect(() => resolve(loader.load('contrat-sejour'), { ...input, resident }, 'standard')).toThrow(ValidationError);
+  });
+});
+
+describe('resolve: invalid data gives one precise error per field', () => {
+  const base = () => templateInputFromFixture(fixture, 'contrat-sejour');
+  const fieldsOf = (input: unknown): { field: string; code: string }[] => {
+    try {
+      resolve(loader.load('contrat-sejour'), input, 'standard');
+    } catch (e) {
+      expect(e).toBeInstanceOf(ValidationError);
+      return (e as ValidationError).details.map(({ field, code }) => ({ field, code }));
+    }
+    throw new Error('no error');
+  };
+
+  it('missing, mistyped, malformed and unknown fields', () => {
+    const input = base();
+    const doc = { ...input.document } as Record<string, unknown>;
+    delete doc.objectives;
+    doc.services = 'Restauration';
+    doc.surprise = true;
+    const resident = { ...input.resident, admissionDate: '2026-02-30', protectionMeasure: { ...(input.resident.protectionMeasure as object), mode: 'tutelle' } };
+    expect(fieldsOf({ ...input, resident, document: doc })).toEqual(
+      expect.arrayContaining([
+        { field: 'document.objectives', code: 'REQUIRED' },
+        { field: 'document.services', code: 'INVALID_TYPE' },
+        { field: 'document.surprise', code: 'UNKNOWN_FIELD' },
+        { field: 'resident.admissionDate', code: 'INVALID_DATE' },
+        { field: 'resident.protectionMeasure.mode', code: 'NOT_ALLOWED_VALUE' },
+      ]),
+    );
+  });
+
+  it('array items are named by index, control characters are refused', () => {
+    const input = base();
+    const fields = fieldsOf({ ...input, document: { ...input.document, objectives: ['ok', 'nul\u0000', ''] } });
+    expect(fields).toEqual([
+      { field: 'document.objectives[1]', code: 'CONTROL_CHARACTER' },
+      { field: 'document.objectives[2]', code: 'TOO_SHORT' },
+    ]);
+  });
+
+  it('a refused request needs its reason, an accepted one its deadline and responsible', () => {
+    const input = templateInputFromFixture(fixture, 'compte-rendu-synthese');
+    const requests = [{ from: 'Julie Petit', request: 'Photos', answer: 'accepted' }, { from: 'Enzo Petit', request: 'Piscine', answer: 'refused' }];
+    try {
+      resolve(loader.load('compte-rendu-synthese'), { ...input, document: { ...input.document, requests } }, 'standard');
+      throw new Error('no error');
+    } catch (e) {
+      expect((e as ValidationError).details.map((d) => d.field)).toEqual(['document.requests[0].deadline', 'document.requests[0].responsible', 'document.requests[1].reason']);
+    }
+  });
+
+  it('fixture helper: unknown resident or type is a clear error', () => {
+    expect(() => templateInputFromFixture(fixture, 'contrat-sejour', 'nobody')).toThrow(FixtureInputError);
+    expect(() => templateInputFromFixture(fixture, 'facture')).toThrow(/facture/);
+  });
+});
+
+describe('resolve: the outline never skips a heading level', () => {
+  const tpl = (body: TemplateContent['body']): LoadedTemplate => ({
+    sha256: '0'.repeat(64),
+    published: null,
+    content: {
+      id: 'essai', version: '1.0.0', documentType: 'essai', title: 'Essai', issuedAt: "'2026-01-01'", falcReview: null, glossary: [],
+      inputSchema: { type: 'object', properties: { x: { type: 'boolean' } } },
+      body,
+    },
+  });
+  it('refuses H1 then H3', () => {
+    expect(() => resolve(tpl([{ heading: 1, text: 'Titre' }, { heading: 3, text: 'Sous-partie' }]), {}, 'standard')).toThrow(TemplateRenderError);
+  });
+  it('checks the outline after conditionals', () => {
+    const body: TemplateContent['body'] = [{ heading: 1, text: 'Titre' }, { if: 'x', then: [{ heading: 2, text: 'Partie' }] }, { heading: 3, text: 'Détail' }];
+    expect(() => resolve(tpl(body), { x: true }, 'standard')).not.toThrow();
+    expect(() => resolve(tpl(body), { x: false }, 'standard')).toThrow(/niveau de titre sauté : 1 puis 3/);
+  });
+  it('falc variant says the easy-to-read text is not yet reviewed', () => {
+    const tree = resolve(tpl([{ heading: 1, text: 'Titre' }]), {}, 'falc');
+    expect(tree.blocks[tree.blocks.length - 1]).toEqual({ kind: 'paragraph', text: [{ text: 'Ce texte facile à lire n’a pas encore été relu par des personnes concernées.' }] });
+  });
+});

@@ -1,0 +1,255 @@
+import { canonicalJson, sha256Hex, ValidationError } from '@carepact/common';
+import {
+  BodyNode,
+  ContentNode,
+  describeValue,
+  evaluate,
+  EvalContext,
+  ExpressionError,
+  isTruthy,
+  isValidIsoDate,
+  ItemNode,
+  JsonValue,
+  LoadedTemplate,
+  parseExpression,
+  parseLoop,
+  parseTemplateText,
+  PictogramLibrary,
+  RowNode,
+  SlotNode,
+  TemplateRenderError,
+  Text,
+  TextSource,
+  validateInput,
+  Value,
+} from '@carepact/templates';
+import { FR_FORMATTERS, formatDateLong, formatNumber, isoDateToInstant } from '../format';
+import type { Block, ContentVariant, DocumentTree, Inline, SignatureSlot, TextRun } from '../tree';
+
+export interface ResolveOptions {
+  /** Where figure assets are checked; defaults to the repository's pictogram library. */
+  pictograms?: { has(id: string): boolean };
+}
+
+let defaultPictograms: PictogramLibrary | null = null;
+function pictogramsOrDefault(options: ResolveOptions): { has(id: string): boolean } {
+  if (options.pictograms) return options.pictograms;
+  defaultPictograms ??= new PictogramLibrary();
+  return defaultPictograms;
+}
+
+/**
+ * Template + data → plain document tree, for one content variant. Validates the data against the
+ * template's schema (ValidationError with one FieldError per field), evaluates every expression,
+ * formats values for fr-FR once, and checks the heading outline. Data values become text runs and
+ * are never parsed: `{{constructor}}`, `<script>` or U+202E come out exactly as given.
+ */
+export function resolve(template: LoadedTemplate, data: unknown, contentVariant: ContentVariant, options: ResolveOptions = {}): DocumentTree {
+  const t = template.content;
+  const ref = `${t.id}@${t.version}`;
+  const errors = validateInput(t.inputSchema, data);
+  if (errors.length) throw new ValidationError(errors, `Les données du document « ${t.id} » sont invalides ou incomplètes.`);
+  const input = data as { [key: string]: JsonValue };
+  const pictograms = pictogramsOrDefault(options);
+
+  const fail = (where: string, message: string): never => {
+    throw new TemplateRenderError(ref, where, message);
+  };
+  const guard = <T>(where: string, f: () => T): T => {
+    try {
+      return f();
+    } catch (e) {
+      if (e instanceof ExpressionError || e instanceof RangeError) return fail(where, e.message);
+      throw e;
+    }
+  };
+
+  const vars = new Map<string, Value>();
+  for (const key of Object.keys(t.inputSchema.properties ?? {}))
+    vars.set(key, Object.prototype.hasOwnProperty.call(input, key) ? input[key] : undefined);
+  const ctxOf = (v: ReadonlyMap<string, Value>): EvalContext => ({ vars: v, formatters: FR_FORMATTERS, labels: t.labels ?? {} });
+  for (const [i, d] of (t.define ?? []).entries())
+    vars.set(d.name, guard(`define[${i}]`, () => evaluate(parseExpression(d.value), ctxOf(vars), d.value)));
+
+  const evalExpr = (where: string, src: string, scope: ReadonlyMap<string, Value>): Value =>
+    guard(where, () => evaluate(parseExpression(src), ctxOf(scope), src));
+
+  const valueText = (where: string, v: Value, src: string): string => {
+    if (typeof v === 'string') return v;
+    if (typeof v === 'number') return formatNumber(v);
+    if (typeof v === 'boolean') return v ? 'oui' : 'non';
+    return fail(where, `« {{ ${src} }} » donne ${describeValue(v)}, pas un texte`);
+  };
+
+  const inline = (where: string, src: string, scope: ReadonlyMap<string, Value>): Inline => {
+    const runs: TextRun[] = [];
+    for (const seg of guard(where, () => parseTemplateText(src))) {
+      const text = seg.kind === 'literal' ? seg.text : valueText(where, evalExpr(where, seg.source, scope), seg.source);
+      if (text === '') continue;
+      const last = runs[runs.length - 1];
+      if (last && !!last.strong === seg.strong) last.text += text;
+      else runs.push(seg.strong ? { text, strong: true } : { text });
+    }
+    return runs;
+  };
+  const plain = (runs: Inline): string => runs.map((r) => r.text).join('');
+  const isBlank = (runs: Inline): boolean => plain(runs).trim() === '';
+
+  const pick = (x: Text): TextSource => (typeof x === 'string' || Array.isArray(x) ? x : x[contentVariant]);
+  const lines = (where: string, x: Text, scope: ReadonlyMap<string, Value>): Inline[] => {
+    const s = pick(x);
+    return (Array.isArray(s) ? s : [s]).map((line, i) => inline(Array.isArray(s) ? `${where}[${i}]` : where, line, scope)).filter((r) => !isBlank(r));
+  };
+  const oneLine = (where: string, x: Text, scope: ReadonlyMap<string, Value>): Inline => {
+    const s = pick(x);
+    return inline(where, Array.isArray(s) ? s.join(' ') : s, scope);
+  };
+
+  const visible = (node: unknown, defaultOnly?: ContentVariant): boolean => {
+    const only = (node as { only?: ContentVariant }).only ?? defaultOnly;
+    return only === undefined || only === contentVariant;
+  };
+
+  /** if/each shared by every node kind; returns null when the node is not a control node. */
+  function control<N, R>(where: string, node: N, scope: ReadonlyMap<string, Value>, visit: (w: string, n: N, s: ReadonlyMap<string, Value>) => R[]): R[] | null {
+    if (typeof node !== 'object' || node === null) return null;
+    const n = node as Record<string, unknown>;
+    if ('if' in n) {
+      const key = isTruthy(evalExpr(`${where}.if`, n.if as string, scope)) ? 'then' : 'else';
+      const branch = key === 'then' ? (n.then as N[]) : ((n.else as N[] | undefined) ?? []);
+      return branch.flatMap((x, i) => visit(`${where}.${key}[${i}]`, x, scope));
+    }
+    if ('each' in n) {
+      const loop = guard(`${where}.each`, () => parseLoop(n.each as string));
+      const list = guard(`${where}.each`, () => evaluate(loop.source, ctxOf(scope), n.each as string));
+      if (list === undefined || list === null) return [];
+      if (!Array.isArray(list)) return fail(`${where}.each`, `« ${n.each as string} » n’est pas une liste`);
+      return list.flatMap((item, k) => {
+        const inner = new Map(scope);
+        inner.set(loop.variable, item);
+        if (loop.counter) inner.set(loop.counter, k + 1);
+        return (n.do as N[]).flatMap((x, i) => visit(`${where}.do[${i}]`, x, inner));
+      });
+    }
+    return null;
+  }
+
+  const items = (where: string, node: ItemNode, scope: ReadonlyMap<string, Value>): Inline[] => {
+    if (!visible(node)) return [];
+    const c = control<ItemNode, Inline>(where, node, scope, items);
+    if (c) return c;
+    const runs = oneLine(where, node as Text, scope);
+    return isBlank(runs) ? [] : [runs];
+  };
+  const rows = (where: string, node: RowNode, scope: ReadonlyMap<string, Value>): Inline[][] => {
+    if (!visible(node)) return [];
+    const c = control<RowNode, Inline[]>(where, node, scope, rows);
+    if (c) return c;
+    return [(node as { cells: Text[] }).cells.map((cell, i) => oneLine(`${where}.cells[${i}]`, cell, scope))];
+  };
+  const slots = (where: string, node: SlotNode, scope: ReadonlyMap<string, Value>): SignatureSlot[] => {
+    if (!visible(node)) return [];
+    const c = control<SlotNode, SignatureSlot>(where, node, scope, slots);
+    if (c) return c;
+    const s = (node as { slot: { role: string; name: string; capacity: string } }).slot;
+    const slot = {
+      role: plain(inline(`${where}.slot.role`, s.role, scope)),
+      name: plain(inline(`${where}.slot.name`, s.name, scope)),
+      capacity: plain(inline(`${where}.slot.capacity`, s.capacity, scope)),
+    };
+    if (!slot.role.trim() || !slot.name.trim()) fail(where, 'signataire sans rôle ou sans nom');
+    return [slot];
+  };
+
+  const body = (where: string, bodyNode: BodyNode, scope: ReadonlyMap<string, Value>): Block[] => {
+    if (!visible(bodyNode, 'figure' in bodyNode ? 'falc' : undefined)) return [];
+    const c = control<BodyNode, Block>(where, bodyNode, scope, body);
+    if (c) return c;
+    const node = bodyNode as ContentNode;
+    if ('heading' in node) {
+      const text = oneLine(`${where}.text`, node.text, scope);
+      if (isBlank(text)) fail(where, 'titre vide');
+      return [{ kind: 'heading', level: node.heading, text }];
+    }
+    if ('paragraph' in node) return lines(`${where}.paragraph`, node.paragraph, scope).map((text) => ({ kind: 'paragraph', text }));
+    if ('list' in node) {
+      const list = node.list.items.flatMap((x, i) => items(`${where}.list.items[${i}]`, x, scope));
+      return list.length ? [{ kind: 'list', ordered: node.list.ordered === true, items: list }] : [];
+    }
+    if ('table' in node) {
+      const header = node.table.header.map((h, i) => plain(oneLine(`${where}.table.header[${i}]`, h, scope)));
+      const body = node.table.rows.flatMap((r, i) => rows(`${where}.table.rows[${i}]`, r, scope));
+      body.forEach((r, i) => {
+        if (r.length !== header.length) fail(`${where}.table.rows`, `la ligne ${i + 1} a ${r.length} cellules pour ${header.length} colonnes`);
+      });
+      if (body.length === 0) return [];
+      return [{ kind: 'table', caption: plain(oneLine(`${where}.table.caption`, node.table.caption, scope)), header, rowHeaders: node.table.rowHeaders === true, rows: body }];
+    }
+    if ('figure' in node) {
+      if (!pictograms.has(node.figure.asset)) fail(`${where}.figure.asset`, `pictogramme inconnu « ${node.figure.asset} »`);
+      const alt = plain(oneLine(`${where}.figure.alt`, node.figure.alt, scope));
+      if (!alt.trim()) fail(`${where}.figure.alt`, 'texte de remplacement vide');
+      return [{ kind: 'figure', asset: node.figure.asset, alt }];
+    }
+    if ('signatures' in node) {
+      const list = node.signatures.slots.flatMap((x, i) => slots(`${where}.signatures.slots[${i}]`, x, scope));
+      if (list.length === 0) fail(where, 'aucun signataire');
+      return [{ kind: 'signatures', heading: plain(oneLine(`${where}.signatures.heading`, node.signatures.heading, scope)), slots: list }];
+    }
+    if ('glossary' in node) {
+      if (t.glossary.length === 0) return [];
+      return [
+        { kind: 'heading', level: node.glossary.level, text: oneLine(`${where}.glossary.heading`, node.glossary.heading, scope) },
+        { kind: 'list', ordered: false, items: t.glossary.map((g) => [{ text: g.term, strong: true }, { text: ` : ${g.definition}` }]) },
+      ];
+    }
+    return fail(where, 'bloc inconnu');
+  };
+
+  const blocks = t.body.flatMap((n, i) => body(`body[${i}]`, n, vars));
+  if (contentVariant === 'falc') blocks.push({ kind: 'paragraph', text: [{ text: falcReviewNote(t.falcReview) }] });
+  checkOutline(blocks, (m) => fail('body', m));
+
+  const issuedOn = evalExpr('issuedAt', t.issuedAt, vars);
+  if (typeof issuedOn !== 'string' || !isValidIsoDate(issuedOn)) fail('issuedAt', `date AAAA-MM-JJ attendue, reçu ${describeValue(issuedOn)}`);
+  const title = plain(oneLine('title', t.title, vars));
+  const establishmentName = (input.establishment as { name?: unknown } | undefined)?.name;
+
+  return {
+    lang: 'fr-FR',
+    title,
+    contentVariant,
+    meta: {
+      documentType: t.documentType,
+      templateId: t.id,
+      templateVersion: t.version,
+      templateHash: template.sha256,
+      inputHash: sha256Hex(canonicalJson(data)),
+      issuedAt: isoDateToInstant(issuedOn as string),
+      falcReview: t.falcReview ? { by: t.falcReview.by, on: t.falcReview.on } : null,
+      establishmentName: typeof establishmentName === 'string' ? establishmentName : '',
+    },
+    blocks,
+  };
+}
+
+/** The rendition says whether its easy-to-read text was reviewed by people concerned (ACCESSIBILITY.md). */
+export function falcReviewNote(review: { by: string; on: string } | null): string {
+  return review
+    ? `Ce texte facile à lire a été relu par ${review.by} le ${formatDateLong(review.on)}.`
+    : 'Ce texte facile à lire n’a pas encore été relu par des personnes concernées.';
+}
+
+/** H1 first, exactly one H1, and no skipped level going down (PDF/UA, WCAG 1.3.1). */
+export function checkOutline(blocks: Block[], fail: (message: string) => never): void {
+  let previous = 0;
+  let h1 = 0;
+  for (const b of blocks) {
+    if (b.kind !== 'heading') continue;
+    if (previous === 0 && b.level !== 1) fail(`le premier titre doit être de niveau 1, pas ${b.level}`);
+    if (b.level === 1 && ++h1 > 1) fail('un seul titre de niveau 1 (le titre du document)');
+    if (b.level > previous + 1) fail(`niveau de titre sauté : ${previous} puis ${b.level} (« ${b.text.map((r) => r.text).join('')} »)`);
+    previous = b.level;
+  }
+  if (h1 === 0) fail('le document n’a pas de titre de niveau 1');
+}

@@ -1,0 +1,68 @@
+import { evaluate, EvalContext, ExpressionError, parseExpression, parseLoop, Value } from './expression';
+import { parseTemplateText } from './template-text';
+
+const formatters = { date: (d: string) => `date(${d})`, euros: (n: number) => `${n} €`, number: (n: number) => String(n), andList: (l: string[]) => l.join(' et ') };
+const ctx = (vars: Record<string, Value>): EvalContext => ({ vars: new Map(Object.entries(vars)), formatters, labels: { kind: { a: 'libellé a' } } });
+const run = (src: string, vars: Record<string, Value> = {}) => evaluate(parseExpression(src), ctx(vars), src);
+
+describe('expressions', () => {
+  const data = { resident: { firstName: 'Jeanne', tags: ['x', 'y'], measure: null, n: 3 } };
+  it('reads paths, indexes and missing members', () => {
+    expect(run('resident.firstName', data)).toBe('Jeanne');
+    expect(run('resident.tags[1]', data)).toBe('y');
+    expect(run('resident.nothing', data)).toBeUndefined();
+    expect(run('resident.tags[5]', data)).toBeUndefined();
+  });
+  it('compares, combines and chooses', () => {
+    expect(run("resident.firstName == 'Jeanne' and not resident.measure", data)).toBe(true);
+    expect(run('resident.n >= 3 or false', data)).toBe(true);
+    expect(run("'y' in resident.tags", data)).toBe(true);
+    expect(run("resident.measure ?? 'aucune'", data)).toBe('aucune');
+    expect(run("resident.measure ? 'oui' : 'non'", data)).toBe('non');
+    expect(run("'Mme ' + resident.firstName", data)).toBe('Mme Jeanne');
+    expect(run('resident.nothing == null', data)).toBe(true);
+  });
+  it('applies formatters', () => {
+    expect(run("'2026-03-14' | date")).toBe('date(2026-03-14)');
+    expect(run('72.5 | euros')).toBe('72.5 €');
+    expect(run("resident.tags | join(' / ')", data)).toBe('x / y');
+    expect(run('resident.tags | andList', data)).toBe('x et y');
+    expect(run('resident.tags | length', data)).toBe(2);
+    expect(run("'a' | label('kind')")).toBe('libellé a');
+    expect(run("'inconnu' | label('kind')")).toBe('inconnu');
+    expect(run("'élan' | capitalize")).toBe('Élan');
+  });
+  it('refuses what could leave the data: prototype members, unknown formatters, upper', () => {
+    expect(() => parseExpression('resident.constructor')).toThrow(ExpressionError);
+    expect(() => parseExpression('resident.__proto__')).toThrow(ExpressionError);
+    expect(() => parseExpression("resident.firstName | upper")).toThrow(/formateur inconnu/);
+    expect(() => parseExpression('resident.firstName()')).toThrow(ExpressionError);
+    expect(() => parseExpression('a = 1')).toThrow(ExpressionError);
+    expect(() => run('inconnue')).toThrow(/variable inconnue/);
+  });
+  it('type errors are reported, not coerced', () => {
+    expect(() => run("'a' + 1")).toThrow(/assemble du texte/);
+    expect(() => run("1 < 'b'")).toThrow(/comparaison impossible/);
+    expect(() => run("'x' | euros")).toThrow(/attend un nombre/);
+  });
+  it('parses loop headers', () => {
+    const loop = parseLoop('o, n in document.objectives');
+    expect(loop).toMatchObject({ variable: 'o', counter: 'n', source: { kind: 'path', root: 'document', members: ['objectives'] } });
+    expect(() => parseLoop('document.objectives')).toThrow(ExpressionError);
+  });
+});
+
+describe('template text', () => {
+  it('splits literals, holes and bold markers', () => {
+    expect(parseTemplateText('Bonjour **{{ name }}** !').map((s) => [s.kind, s.strong, s.kind === 'literal' ? s.text : s.source])).toEqual([
+      ['literal', false, 'Bonjour '],
+      ['hole', true, 'name'],
+      ['literal', false, ' !'],
+    ]);
+  });
+  it('refuses unbalanced markers', () => {
+    expect(() => parseTemplateText('{{ a ')).toThrow(ExpressionError);
+    expect(() => parseTemplateText('a }}')).toThrow(ExpressionError);
+    expect(() => parseTemplateText('**gras')).toThrow(ExpressionError);
+  });
+});

@@ -1,0 +1,207 @@
+import { FieldError } from '@carepact/common';
+
+/**
+ * The subset of JSON Schema a template uses to declare its input data. Written here rather than
+ * taken from a library: it is small, its error messages are French and name the exact field, and
+ * it refuses what no document should contain (control characters, which are not even valid in
+ * the XML of a DOCX).
+ */
+export type SchemaType = 'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean' | 'null';
+
+export interface InputSchema {
+  type?: SchemaType | SchemaType[];
+  /** French description, shown to whoever fills the data in. */
+  description?: string;
+  properties?: Record<string, InputSchema>;
+  required?: string[];
+  /** false: unknown members are errors; true (default): allowed and ignored. */
+  additionalProperties?: boolean;
+  items?: InputSchema;
+  enum?: (string | number | boolean | null)[];
+  /** `date`: a calendar date YYYY-MM-DD that exists; `email`: a plausible address. */
+  format?: 'date' | 'email';
+  minLength?: number;
+  maxLength?: number;
+  minItems?: number;
+  maxItems?: number;
+  minimum?: number;
+  maximum?: number;
+  /** `#/$defs/<name>`: a definition of the same schema. */
+  $ref?: string;
+  $defs?: Record<string, InputSchema>;
+  /** Not JSON Schema: members required when another member has a given value (e.g. a refused
+   * request needs its reason). Kept tiny on purpose instead of if/then/else. */
+  requiredIf?: { property: string; equals: string | number | boolean; required: string[] }[];
+}
+
+const KNOWN_KEYWORDS = new Set([
+  'type',
+  'description',
+  'properties',
+  'required',
+  'additionalProperties',
+  'items',
+  'enum',
+  'format',
+  'minLength',
+  'maxLength',
+  'minItems',
+  'maxItems',
+  'minimum',
+  'maximum',
+  '$ref',
+  '$defs',
+  'requiredIf',
+]);
+
+/** Checks that a schema only uses the supported keywords and that every $ref resolves. */
+export function checkSchema(schema: InputSchema, path = 'inputSchema', root: InputSchema = schema): string[] {
+  const problems: string[] = [];
+  if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) return [`${path} : schéma attendu`];
+  for (const k of Object.keys(schema)) if (!KNOWN_KEYWORDS.has(k)) problems.push(`${path} : mot-clé non pris en charge « ${k} »`);
+  if (schema.$ref !== undefined && !resolveRef(root, schema.$ref)) problems.push(`${path} : référence introuvable « ${schema.$ref} »`);
+  for (const [k, s] of Object.entries(schema.properties ?? {})) problems.push(...checkSchema(s, `${path}.properties.${k}`, root));
+  for (const [k, s] of Object.entries(schema.$defs ?? {})) problems.push(...checkSchema(s, `${path}.$defs.${k}`, root));
+  if (schema.items) problems.push(...checkSchema(schema.items, `${path}.items`, root));
+  for (const r of schema.required ?? [])
+    if (!schema.properties || !Object.prototype.hasOwnProperty.call(schema.properties, r)) problems.push(`${path} : « ${r} » requis mais non décrit`);
+  for (const rule of schema.requiredIf ?? [])
+    for (const r of [rule.property, ...rule.required])
+      if (!schema.properties || !Object.prototype.hasOwnProperty.call(schema.properties, r)) problems.push(`${path} : « ${r} » (requiredIf) non décrit`);
+  return problems;
+}
+
+function resolveRef(root: InputSchema, ref: string): InputSchema | undefined {
+  const m = /^#\/\$defs\/([A-Za-z0-9_-]+)$/.exec(ref);
+  if (!m || !root.$defs || !Object.prototype.hasOwnProperty.call(root.$defs, m[1])) return undefined;
+  return root.$defs[m[1]];
+}
+
+function typeOf(v: unknown): SchemaType | 'undefined' | 'other' {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
+  if (typeof v === 'string' || typeof v === 'boolean' || typeof v === 'object') return typeof v as SchemaType;
+  return v === undefined ? 'undefined' : 'other';
+}
+
+const TYPE_FR: Record<SchemaType, string> = {
+  object: 'un objet',
+  array: 'une liste',
+  string: 'un texte',
+  number: 'un nombre',
+  integer: 'un nombre entier',
+  boolean: 'oui ou non (booléen)',
+  null: 'la valeur null',
+};
+
+/** C0 controls other than tab, LF and CR, DEL, C1 controls, and U+FFFE/U+FFFF: invalid in XML 1.0
+ * or invisible garbage. Format characters such as U+202E are legitimate text and stay. */
+const FORBIDDEN_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF]/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+export function isValidIsoDate(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const dt = new Date(Date.UTC(y, mo - 1, d));
+  return dt.getUTCFullYear() === y && dt.getUTCMonth() === mo - 1 && dt.getUTCDate() === d;
+}
+
+/** Validates data against a schema; returns every error, each naming its field (`a.b[2].c`). */
+/** The API's stable codes (the same words as request validation), so callers see one vocabulary. */
+const API_CODES: Record<string, string> = {
+  required: 'REQUIRED',
+  type: 'INVALID_TYPE',
+  enum: 'NOT_ALLOWED_VALUE',
+  unknown_field: 'UNKNOWN_FIELD',
+  forbidden_key: 'FORBIDDEN_KEY',
+  control_character: 'CONTROL_CHARACTER',
+  format_date: 'INVALID_DATE',
+  min_length: 'TOO_SHORT',
+  max_length: 'TOO_LONG',
+  min_items: 'TOO_SHORT',
+  max_items: 'TOO_LONG',
+};
+
+export function validateInput(schema: InputSchema, data: unknown): FieldError[] {
+  const errors: FieldError[] = [];
+  visit(schema, data, '', schema, errors);
+  return errors.map((e) => ({ ...e, code: API_CODES[e.code] ?? e.code.toUpperCase() }));
+}
+
+function join(path: string, key: string): string {
+  return path ? `${path}.${key}` : key;
+}
+
+function visit(schemaIn: InputSchema, v: unknown, path: string, root: InputSchema, errors: FieldError[]): void {
+  let schema = schemaIn;
+  while (schema.$ref) {
+    const target = resolveRef(root, schema.$ref);
+    if (!target) throw new Error(`schéma invalide : référence introuvable ${schema.$ref}`);
+    // Keywords next to $ref refine the definition (e.g. `type: ['object', 'null']` makes it optional).
+    const { $ref: _ref, ...siblings } = schema;
+    schema = { ...target, ...siblings };
+  }
+  const field = path || '(racine)';
+  const push = (code: string, message: string) => errors.push({ field, code, message });
+
+  if (schema.type !== undefined) {
+    const allowed = Array.isArray(schema.type) ? schema.type : [schema.type];
+    const actual = typeOf(v);
+    const ok = allowed.some((t) => t === actual || (t === 'number' && actual === 'integer'));
+    if (!ok) {
+      if (actual === 'undefined') push('required', 'Ce champ est obligatoire.');
+      else push('type', `Ce champ doit être ${allowed.map((t) => TYPE_FR[t]).join(' ou ')}.`);
+      return;
+    }
+  }
+  if (schema.enum && !schema.enum.some((e) => e === v)) {
+    push('enum', `Valeur non prévue. Valeurs possibles : ${schema.enum.map((e) => JSON.stringify(e)).join(', ')}.`);
+    return;
+  }
+  if (typeof v === 'string') {
+    if (FORBIDDEN_CHARS.test(v) || LONE_SURROGATE.test(v)) push('control_character', 'Ce texte contient un caractère de contrôle interdit.');
+    if (schema.minLength !== undefined && [...v].length < schema.minLength)
+      push('min_length', schema.minLength === 1 ? 'Ce champ ne doit pas être vide.' : `Au moins ${schema.minLength} caractères.`);
+    if (schema.maxLength !== undefined && [...v].length > schema.maxLength) push('max_length', `Au plus ${schema.maxLength} caractères.`);
+    if (schema.format === 'date' && !isValidIsoDate(v)) push('format_date', 'Date attendue au format AAAA-MM-JJ (date existante).');
+    if (schema.format === 'email' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v)) push('format_email', 'Adresse électronique invalide.');
+  }
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) push('type', 'Nombre invalide.');
+    if (schema.minimum !== undefined && v < schema.minimum) push('minimum', `Valeur minimale : ${schema.minimum}.`);
+    if (schema.maximum !== undefined && v > schema.maximum) push('maximum', `Valeur maximale : ${schema.maximum}.`);
+  }
+  if (Array.isArray(v)) {
+    if (schema.minItems !== undefined && v.length < schema.minItems)
+      push('min_items', schema.minItems === 1 ? 'Cette liste ne doit pas être vide.' : `Au moins ${schema.minItems} éléments.`);
+    if (schema.maxItems !== undefined && v.length > schema.maxItems) push('max_items', `Au plus ${schema.maxItems} éléments.`);
+    if (schema.items) v.forEach((item, i) => visit(schema.items!, item, `${path}[${i}]`, root, errors));
+  }
+  if (typeOf(v) === 'object') {
+    const obj = v as Record<string, unknown>;
+    const props = schema.properties ?? {};
+    for (const key of Object.keys(obj)) {
+      // Keys that reach the prototype chain are refused everywhere, whatever the schema says.
+      if (key === '__proto__' || key === 'constructor' || key === 'prototype') {
+        errors.push({ field: join(path, key), code: 'forbidden_key', message: 'Nom de champ interdit.' });
+      } else if (!Object.prototype.hasOwnProperty.call(props, key) && schema.additionalProperties === false) {
+        errors.push({ field: join(path, key), code: 'unknown_field', message: 'Champ non prévu pour ce document.' });
+      }
+    }
+    for (const req of schema.required ?? []) {
+      if (!Object.prototype.hasOwnProperty.call(obj, req) || obj[req] === undefined)
+        errors.push({ field: join(path, req), code: 'required', message: 'Ce champ est obligatoire.' });
+    }
+    for (const rule of schema.requiredIf ?? []) {
+      if (obj[rule.property] !== rule.equals) continue;
+      for (const req of rule.required)
+        if (!Object.prototype.hasOwnProperty.call(obj, req) || obj[req] === undefined || obj[req] === null)
+          errors.push({ field: join(path, req), code: 'required', message: `Ce champ est obligatoire quand « ${rule.property} » vaut « ${String(rule.equals)} ».` });
+    }
+    for (const [key, sub] of Object.entries(props)) {
+      if (Object.prototype.hasOwnProperty.call(obj, key) && obj[key] !== undefined) visit(sub, obj[key], join(path, key), root, errors);
+    }
+  }
+}

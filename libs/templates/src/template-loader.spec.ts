@@ -1,0 +1,62 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findTemplatesRoot, TemplateLoader } from './template-loader';
+
+describe('TemplateLoader', () => {
+  let root: string;
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'carepact-templates-'));
+    cpSync(join(findTemplatesRoot(), 'documents', 'dipc'), join(root, 'documents', 'dipc'), { recursive: true });
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('loads the latest published version by id', () => {
+    const t = new TemplateLoader(root).load('dipc');
+    expect(t.content.version).toBe('1.0.0');
+    expect(t.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(Object.isFrozen(t.content)).toBe(true);
+  });
+
+  it('refuses a published version whose content changed', () => {
+    const file = join(root, 'documents', 'dipc', '1.0.0.json');
+    const content = JSON.parse(readFileSync(file, 'utf8'));
+    content.title.standard = 'Document modifié';
+    writeFileSync(file, JSON.stringify(content));
+    expect(() => new TemplateLoader(root).load('dipc')).toThrow(expect.objectContaining({ code: 'TEMPLATE_TAMPERED' }));
+  });
+
+  it('the hash does not depend on key order or formatting', () => {
+    const file = join(root, 'documents', 'dipc', '1.0.0.json');
+    const content = JSON.parse(readFileSync(file, 'utf8'));
+    const reordered = Object.fromEntries(Object.entries(content).reverse());
+    writeFileSync(file, JSON.stringify(reordered));
+    expect(new TemplateLoader(root).load('dipc').published).not.toBeNull();
+  });
+
+  it('loads a draft only by exact version; unknown ids and path tricks are not found', () => {
+    const draft = JSON.parse(readFileSync(join(root, 'documents', 'dipc', '1.0.0.json'), 'utf8'));
+    draft.version = '1.1.0';
+    writeFileSync(join(root, 'documents', 'dipc', '1.1.0.json'), JSON.stringify(draft));
+    const loader = new TemplateLoader(root);
+    expect(loader.load('dipc').content.version).toBe('1.0.0');
+    expect(loader.load('dipc', '1.1.0').published).toBeNull();
+    expect(loader.list()[0]).toMatchObject({ id: 'dipc', latestPublished: '1.0.0', versions: [{ version: '1.0.0', published: true }, { version: '1.1.0', published: false }] });
+    expect(() => loader.load('../dipc')).toThrow(expect.objectContaining({ code: 'TEMPLATE_NOT_FOUND' }));
+    expect(() => loader.load('dipc', '../../x')).toThrow(expect.objectContaining({ code: 'TEMPLATE_NOT_FOUND' }));
+  });
+
+  it('refuses a template that breaks the model, naming each problem', () => {
+    const file = join(root, 'documents', 'dipc', '1.0.0.json');
+    const content = JSON.parse(readFileSync(file, 'utf8'));
+    content.body.push({ paragraph: { standard: 'Sans version facile.' } }, { paragraph: '{{ inconnue }}' }, { video: 'x' });
+    writeFileSync(file, JSON.stringify(content));
+    try {
+      new TemplateLoader(root).load('dipc', '1.0.0');
+      throw new Error('no error');
+    } catch (e) {
+      const n = content.body.length;
+      expect((e as { details: { field: string }[] }).details.map((d) => d.field)).toEqual([`body[${n - 3}].paragraph`, `body[${n - 2}].paragraph`, `body[${n - 1}]`]);
+    }
+  });
+});

@@ -1,0 +1,136 @@
+import type { InputSchema } from './input-schema';
+
+/**
+ * The template model: a template is data (templates/documents/<id>/<version>.json), one semantic
+ * source per document type. Every text a person reads has a standard and an easy-to-read (FALC)
+ * wording; a bare string is the same text for both, and is then linted as FALC text too.
+ *
+ * Texts hold `{{ expression }}` holes and `**bold**` markers (see template-text.ts). A paragraph
+ * text may be a list of lines: each line becomes its own paragraph (FALC: one sentence per line).
+ */
+export type TextSource = string | string[];
+export type Text = TextSource | { standard: TextSource; falc: TextSource };
+
+/** Keeps a node in one content variant only. Figures (pictograms) are FALC-only by default. */
+export type Only = 'standard' | 'falc';
+
+interface NodeBase {
+  only?: Only;
+  /** The legal source of the rule this node implements (CASF article…), for reviewers. */
+  source?: string;
+  /** Note for template authors; ignored by resolve (but part of the content hash). */
+  note?: string;
+}
+
+export interface IfNode<N> extends NodeBase {
+  if: string;
+  then: N[];
+  else?: N[];
+}
+
+export interface EachNode<N> extends NodeBase {
+  /** `item in list` or `item, n in list` (n counts from 1). */
+  each: string;
+  do: N[];
+}
+
+
+export interface HeadingNode extends NodeBase {
+  heading: 1 | 2 | 3 | 4;
+  text: Text;
+}
+export interface ParagraphNode extends NodeBase {
+  paragraph: Text;
+}
+export type ItemNode = Text | IfNode<ItemNode> | EachNode<ItemNode>;
+export interface ListNode extends NodeBase {
+  list: { ordered?: boolean; items: ItemNode[] };
+}
+export interface RowSpec extends NodeBase {
+  cells: Text[];
+}
+export type RowNode = RowSpec | IfNode<RowNode> | EachNode<RowNode>;
+export interface TableNode extends NodeBase {
+  table: { caption: Text; header: Text[]; rowHeaders?: boolean; rows: RowNode[] };
+}
+export interface FigureNode extends NodeBase {
+  /** Pictogram id (templates/assets/pictograms/<asset>.svg) and its alternative text. */
+  figure: { asset: string; alt: Text };
+}
+export interface SlotSpec extends NodeBase {
+  /** Each field is a template text (holes allowed), resolved to plain text. */
+  slot: { role: string; name: string; capacity: string };
+}
+export type SlotNode = SlotSpec | IfNode<SlotNode> | EachNode<SlotNode>;
+export interface SignaturesNode extends NodeBase {
+  signatures: { heading: Text; slots: SlotNode[] };
+}
+/** The template's glossary as a list, under a heading of the given level and text. */
+export interface GlossaryNode extends NodeBase {
+  glossary: { heading: Text; level: 2 | 3 | 4 };
+}
+
+/** A body node that is not a control node (if/each). */
+export type ContentNode = HeadingNode | ParagraphNode | ListNode | TableNode | FigureNode | SignaturesNode | GlossaryNode;
+export type BodyNode = ContentNode | IfNode<BodyNode> | EachNode<BodyNode>;
+
+export interface GlossaryEntry {
+  /** The word or acronym as it appears in the text (acronyms are allowed in FALC once here). */
+  term: string;
+  /** Its explanation, in easy-to-read French. */
+  definition: string;
+}
+
+export interface FalcReview {
+  /** Who reviewed the easy-to-read text (people concerned, e.g. a self-advocacy group). */
+  by: string;
+  /** Date of the review, YYYY-MM-DD. */
+  on: string;
+}
+
+/** The content of one template version file. Its SHA-256 (canonical JSON) identifies it. */
+export interface TemplateContent {
+  id: string;
+  version: string;
+  /** contrat-sejour, dipc, avenant, projet-personnalise, compte-rendu-synthese */
+  documentType: string;
+  /** Document title per variant (holes allowed). */
+  title: Text;
+  /** Expression giving the document date (YYYY-MM-DD): fixes issuedAt, never the clock. */
+  issuedAt: string;
+  falcReview: FalcReview | null;
+  glossary: GlossaryEntry[];
+  /** Label tables for `| label('table')`, e.g. measure types. */
+  labels?: Record<string, Record<string, string>>;
+  /** Named expressions evaluated once, in order, before the body. */
+  define?: { name: string; value: string }[];
+  /** Schema of the input data; its top-level properties are the variables of the body. */
+  inputSchema: InputSchema;
+  body: BodyNode[];
+}
+
+export interface PublishedEntry {
+  version: string;
+  sha256: string;
+  publishedOn: string;
+}
+
+/** templates/documents/<id>/published.json: the hash of each published version, never rewritten. */
+export interface PublishedManifest {
+  id: string;
+  versions: PublishedEntry[];
+}
+
+export interface LoadedTemplate {
+  content: TemplateContent;
+  /** SHA-256 hex of canonicalJson(content). */
+  sha256: string;
+  published: PublishedEntry | null;
+}
+
+export interface TemplateSummary {
+  id: string;
+  documentType: string;
+  versions: { version: string; sha256: string; published: boolean; publishedOn: string | null }[];
+  latestPublished: string | null;
+}

@@ -1,0 +1,140 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, Browser } from 'playwright-core';
+import { renderDocx, readZip } from '@carepact/rendering';
+import { renderHtml } from '@carepact/rendering';
+import { resolve, templateInputFromFixture } from '@carepact/rendering';
+import { contentVariantOf, DocumentTree, Variant, VARIANTS } from '@carepact/rendering';
+import { TemplateLoader } from '@carepact/templates';
+
+/**
+ * Every document type × variant, rendered from the demo fixture: the HTML passes axe-core
+ * (WCAG 2.1 AA) in the Debian Chromium; the DOCX has heading styles, w:lang fr-FR, a title,
+ * header rows and alt text; both are reproducible and carry the data byte-exact.
+ */
+const fixture = JSON.parse(readFileSync(join(__dirname, '../../../templates/demo/establishment-les-tilleuls.json'), 'utf8'));
+const loader = new TemplateLoader();
+const TYPES = ['contrat-sejour', 'dipc', 'avenant', 'projet-personnalise', 'compte-rendu-synthese'];
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+function tree(type: string, variant: Variant, residentKey?: string, patch?: (input: ReturnType<typeof templateInputFromFixture>) => void): DocumentTree {
+  const input = templateInputFromFixture(fixture, type, residentKey);
+  patch?.(input);
+  return resolve(loader.load(type), input, contentVariantOf(variant));
+}
+
+const unescapeXml = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+function docxParts(docx: Buffer): Record<string, string> {
+  return Object.fromEntries(readZip(docx).filter((e) => /\.(xml|rels)$/.test(e.name)).map((e) => [e.name, e.data.toString('utf8')]));
+}
+/** Paragraph texts of the document body, in order. */
+function docxParagraphs(xml: string): string[] {
+  return [...xml.matchAll(/<w:p[ >][\s\S]*?<\/w:p>/g)].map((p) => [...p[0].matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((t) => unescapeXml(t[1])).join(''));
+}
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function axeViolations(html: string): Promise<{ id: string; nodes: number }[]> {
+  const page = await browser.newPage();
+  try {
+    await page.setContent(html);
+    await page.addScriptTag({ content: AXE });
+    // A string expression: this file is type-checked without the DOM library.
+    const result = await page.evaluate<{ violations: { id: string; nodes: unknown[] }[] }>(
+      `axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] })`,
+    );
+    return result.violations.map((v) => ({ id: v.id, nodes: v.nodes.length }));
+  } finally {
+    await page.close();
+  }
+}
+
+describe.each(TYPES)('%s', (type) => {
+  describe.each([...VARIANTS])('%s', (variant) => {
+    const t = tree(type, variant);
+
+    it('HTML passes axe-core WCAG 2.1 AA in Chromium', async () => {
+      const html = renderHtml(t, variant);
+      expect(html).toContain('<html lang="fr">');
+      expect(await axeViolations(html)).toEqual([]);
+    });
+
+    it('HTML is reproducible', () => {
+      expect(renderHtml(tree(type, variant), variant)).toBe(renderHtml(t, variant));
+    });
+
+    it('DOCX: heading styles, fr-FR, title, header rows, alt text, fixed dates', async () => {
+      const parts = docxParts(await renderDocx(t, variant));
+      const styles = parts['word/styles.xml'];
+      expect(styles).toMatch(/w:styleId="Heading1"/);
+      expect(styles).toMatch(/<w:docDefaults>[\s\S]*<w:lang w:val="fr-FR"[\s\S]*<\/w:docDefaults>/);
+      const body = parts['word/document.xml'];
+      expect(body).toContain('<w:pStyle w:val="Heading1"/>');
+      expect(body).toContain('<w:pStyle w:val="Heading2"/>');
+      expect(body).not.toMatch(/<w:i\/>|<w:u /);
+      const tables = body.match(/<w:tbl>/g)?.length ?? 0;
+      expect(body.match(/<w:tblHeader\/>/g)?.length ?? 0).toBe(tables);
+      const figures = t.blocks.filter((b) => b.kind === 'figure');
+      const docPr = [...body.matchAll(/<wp:docPr ([^>]*)>/g)].map((m) => m[1]);
+      expect(docPr).toHaveLength(figures.length);
+      docPr.forEach((attrs, i) => expect(attrs).toContain(`descr="${(figures[i] as { alt: string }).alt.replace(/'/g, '&apos;')}"`));
+      const core = parts['docProps/core.xml'];
+      expect(core).toContain(`<dc:title>${t.title}</dc:title>`);
+      expect(core).toContain(`>${t.meta.issuedAt.replace('.000Z', 'Z')}</dcterms:created>`);
+      // The outline Word shows: the document's headings in order.
+      const headings = t.blocks.filter((b) => b.kind === 'heading').map((b) => (b as { text: { text: string }[] }).text.map((r) => r.text).join(''));
+      const docxHeadings = [...body.matchAll(/<w:p>(?:(?!<\/w:p>)[\s\S])*?<w:pStyle w:val="Heading[1-4]"\/>[\s\S]*?<\/w:p>/g)].map((m) => docxParagraphs(m[0])[0]);
+      expect(docxHeadings.filter((h) => headings.includes(h))).toEqual(headings);
+    });
+
+    it('DOCX is byte-identical when rendered twice', async () => {
+      const a = await renderDocx(t, variant);
+      await new Promise((r) => setTimeout(r, 1100)); // a second later: the clock must not matter
+      const b = await renderDocx(tree(type, variant), variant);
+      expect(b.equals(a)).toBe(true);
+    });
+  });
+});
+
+describe('the fixture values come out byte-exact', () => {
+  it.each([...VARIANTS])('contrat-sejour for Seán O’Brien-Nuñez, %s', async (variant) => {
+    const t = tree('contrat-sejour', variant, 'sean-obrien');
+    const name = "Seán O'Brien-Nuñez";
+    const page = await browser.newPage();
+    try {
+      await page.setContent(renderHtml(t, variant));
+      expect(await page.locator('main').innerText()).toContain(name);
+    } finally {
+      await page.close();
+    }
+    const text = docxParagraphs(docxParts(await renderDocx(t, variant))['word/document.xml']).join('\n');
+    expect(text).toContain(name);
+    expect(text).toContain('Claire Morel');
+    if (variant !== 'falc') expect(text).toContain('72,50\u00a0€');
+  });
+
+  it('hostile names are shown literally, never executed', async () => {
+    const hostile = '<script>window.pwned=1</script>{{constructor}} (\\) /JavaScript \u202Eevil';
+    const t = tree('contrat-sejour', 'standard', 'jeanne-martin', (input) => {
+      input.resident = { ...input.resident, lastName: hostile };
+    });
+    const page = await browser.newPage();
+    try {
+      await page.setContent(renderHtml(t, 'standard'));
+      expect(await page.evaluate('document.querySelectorAll("script").length')).toBe(0);
+      expect(await page.evaluate('typeof window.pwned')).toBe('undefined');
+      expect(await page.locator('main').innerText()).toContain(`Jeanne ${hostile}`);
+    } finally {
+      await page.close();
+    }
+    const text = docxParagraphs(docxParts(await renderDocx(t, 'standard'))['word/document.xml']).join('\n');
+    expect(text).toContain(`Jeanne ${hostile}`);
+  });
+});
