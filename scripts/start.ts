@@ -6,6 +6,7 @@
 import 'reflect-metadata';
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { createServer } from 'node:net';
 import { ConfigError, loadConfig, AppConfig, DEFAULT_DEMO_PASSWORD } from '@carepact/config';
 import { ensureDatabaseExists, runMigrations } from '@carepact/database';
 import { projectRoot } from '@carepact/common';
@@ -30,6 +31,21 @@ function stopAll(code: number): void {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
   setTimeout(() => process.exit(code), 8000).unref();
   Promise.all(children.map((c) => (c.exitCode === null && c.signalCode === null ? new Promise((r) => c.once('exit', r)) : null))).then(() => process.exit(code));
+}
+
+/** The preferred port when free, else any free port. */
+function freePort(preferred: number): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => {
+      const any = createServer();
+      any.listen(0, '127.0.0.1', () => {
+        const p = (any.address() as { port: number }).port;
+        any.close(() => resolve(p));
+      });
+    });
+    srv.listen(preferred, '127.0.0.1', () => srv.close(() => resolve(preferred)));
+  });
 }
 
 async function waitForHealth(config: AppConfig): Promise<boolean> {
@@ -74,6 +90,15 @@ async function main(): Promise<void> {
   children.length = 0;
   if (seeded !== 0) process.exit(seeded);
 
+  // No SMTP_URL in development: the api runs a local SMTP server and lists what it receives at
+  // /dev/mail, and the worker sends there (docker compose uses Mailpit instead).
+  let devMail = false;
+  if (!config.smtp.url && config.env === 'development') {
+    const port = await freePort(2525);
+    process.env.DEV_MAILBOX_PORT = String(port);
+    process.env.SMTP_URL = `smtp://127.0.0.1:${port}`;
+    devMail = true;
+  }
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => stopAll(0));
   for (const script of ['dist/apps/api/src/main.js', 'dist/apps/worker/src/main.js']) {
     run(script, []).on('exit', (code) => {
@@ -94,6 +119,7 @@ async function main(): Promise<void> {
       `  API .................. ${url}/api`,
       `  Documentation API .... ${url}/api/docs`,
       `  État ................. ${url}/health`,
+      ...(devMail ? [`  E-mails reçus ........ ${url}/dev/mail  (serveur SMTP local ${process.env.SMTP_URL})`] : []),
       '',
       ' Comptes de démonstration (EHPAD Les Tilleuls) :',
       '  admin@jardins-du-val.example ........ administrateur',

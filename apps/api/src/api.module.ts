@@ -7,6 +7,10 @@ import { IdentityModule } from '@carepact/identity';
 import { ResidentsModule } from '@carepact/residents';
 import { DocumentsModule } from '@carepact/documents';
 import { DocumentsController } from './documents/documents.controller';
+import { SigningModule } from '@carepact/signing';
+import { SigningController } from './signing/signing.controller';
+import { PortalController } from './portal/portal.controller';
+import { DevMailController, DevMailService } from './dev/dev-mail.controller';
 import { AuditController } from './audit/audit.controller';
 import { AuthController } from './auth/auth.controller';
 import { HealthController, HealthService } from './health/health.controller';
@@ -21,10 +25,11 @@ export class ApiModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: ApiModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(), AuditModule, IdentityModule, ResidentsModule, DocumentsModule],
-      controllers: [HealthController, AuthController, StaffController, ResidentsController, DocumentsController, AuditController],
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(), AuditModule, IdentityModule, ResidentsModule, DocumentsModule, SigningModule],
+      controllers: [HealthController, AuthController, StaffController, ResidentsController, DocumentsController, SigningController, AuditController, PortalController, DevMailController],
       providers: [
         HealthService,
+        DevMailService,
         { provide: APP_GUARD, useClass: StaffAuthGuard },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
       ],

@@ -5,6 +5,8 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppConfig } from '@carepact/config';
 import { PinoNestLogger, createLogger, scrubUrl } from '@carepact/common';
 import cookieParser from 'cookie-parser';
+import express from 'express';
+import { join } from 'node:path';
 import pinoHttp from 'pino-http';
 import { randomUUID } from 'node:crypto';
 import { ApiModule } from './api.module';
@@ -36,7 +38,10 @@ export async function createApiApp(config: AppConfig): Promise<INestApplication>
   );
   app.use(securityHeaders(config.http.publicUrl));
   app.use(cookieParser());
-  app.use(jsonBody(config.http.bodyLimitBytes));
+  app.use('/api', jsonBody(config.http.bodyLimitBytes));
+  // The portal's forms (a drawn signature can be a few hundred kilobytes of PNG).
+  app.use('/portail', express.urlencoded({ extended: false, limit: '400kb', parameterLimit: 50 }));
+  app.use('/portail/static', express.static(join(__dirname, 'portal', 'static'), { index: false, fallthrough: true, maxAge: '1h' }));
   app.useGlobalPipes(validationPipe());
   app.enableShutdownHooks();
 

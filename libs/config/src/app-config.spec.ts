@@ -28,8 +28,10 @@ describe('configuration', () => {
   });
 
   it('production refuses to start without its secrets', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SESSION_SECRET: obligatoire en production[\s\S]*AUDIT_CHECKPOINT_SECRET: obligatoire en production/);
-    const ok = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(40), AUDIT_CHECKPOINT_SECRET: 'a'.repeat(40) });
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      /SESSION_SECRET: obligatoire en production[\s\S]*AUDIT_CHECKPOINT_SECRET: obligatoire en production[\s\S]*SEAL_P12_PATH: obligatoire en production/,
+    );
+    const ok = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(40), AUDIT_CHECKPOINT_SECRET: 'a'.repeat(40), SEAL_P12_PATH: '/etc/carepact/seal.p12' });
     expect(ok.secrets.source).toBe('environment');
   });
 

@@ -22,6 +22,9 @@ export interface AppConfig {
   outbox: { pollMs: number; resweepMs: number };
   log: { level: string };
   paths: { secretsDir: string };
+  seal: { p12Path: string | null; p12Passphrase: string | null };
+  /** Development only: where `npm start` runs its local SMTP server and lists mail at /dev/mail. */
+  devMailboxPort: number;
 }
 
 export class ConfigError extends Error {
@@ -120,7 +123,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
     outbox: { pollMs: int('OUTBOX_POLL_MS', 500, 10, 60000), resweepMs: int('OUTBOX_RESWEEP_MS', 30000, 100, 3600000) },
     log: { level: logLevel },
     paths: { secretsDir },
+    seal: { p12Path: env.SEAL_P12_PATH || null, p12Passphrase: env.SEAL_P12_PASSPHRASE ?? null },
+    devMailboxPort: int('DEV_MAILBOX_PORT', 0, 0, 65535),
   };
+  // Production seals with the establishment's real certificate, never a generated one.
+  if (nodeEnv === 'production' && !config.seal.p12Path) problems.push('SEAL_P12_PATH: obligatoire en production');
+  if (nodeEnv === 'production' && config.devMailboxPort) problems.push('DEV_MAILBOX_PORT: réservé au développement');
   if (problems.length) throw new ConfigError(problems);
   return config;
 }

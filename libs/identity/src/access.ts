@@ -12,6 +12,9 @@ export const PERMISSIONS = {
   'establishment.write': ['director', 'administrator'],
   'document.read': ['admissions', 'coordinator', 'director', 'auditor', 'administrator'],
   'document.write': ['admissions', 'coordinator', 'director', 'administrator'],
+  'signature.manage': ['admissions', 'coordinator', 'director', 'administrator'],
+  /** The establishment's countersignature: the director or a delegate given the role (CASF D.311). */
+  'signature.countersign': ['director'],
 } as const satisfies Record<string, readonly StaffRole[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

@@ -9,10 +9,20 @@ export interface JobPayloads {
   'audit.checkpoint': { chainId: string };
   /** Render the 9 renditions of a requested document version and store them. */
   'documents.render': { versionId: string };
+  /** Create a fresh link for one signer and email it (the token exists only in the email). */
+  'signing.invite': { signerId: string; reason: 'invitation' | 'resend' | 'reminder' };
+  'signing.remind': { requestId: string; day: number };
+  'signing.expire': { requestId: string };
+  /** All required signatures on the same version hash: render, seal, store, notify. */
+  'signing.seal': { requestId: string };
+  /** A staff notice: refusal, question, expiry, delivery failure. */
+  'notify.staff': { requestId: string; kind: 'refusal' | 'question' | 'expired' | 'delivery_failed'; signerId: string | null };
+  /** The completion email to one party, with a download link. */
+  'notify.completed': { requestId: string; signerId: string };
 }
 export type JobName = keyof JobPayloads;
 
-export const QUEUES = ['audit', 'render'] as const;
+export const QUEUES = ['audit', 'render', 'notify', 'seal'] as const;
 export type QueueName = (typeof QUEUES)[number];
 
 const retrying: JobsOptions = {
@@ -25,6 +35,12 @@ const retrying: JobsOptions = {
 export const JOBS: { [N in JobName]: { queue: QueueName; options: JobsOptions } } = {
   'audit.checkpoint': { queue: 'audit', options: { ...retrying, attempts: 5 } },
   'documents.render': { queue: 'render', options: { ...retrying, attempts: 5 } },
+  'signing.invite': { queue: 'notify', options: retrying },
+  'signing.remind': { queue: 'notify', options: retrying },
+  'signing.expire': { queue: 'notify', options: retrying },
+  'notify.staff': { queue: 'notify', options: retrying },
+  'notify.completed': { queue: 'notify', options: retrying },
+  'signing.seal': { queue: 'seal', options: { ...retrying, attempts: 5 } },
 };
 
 /** What the worker receives: the payload plus the outbox row it comes from. */

@@ -3,3 +3,4 @@ export * from './factories';
 export * from './http';
 export * from './processes';
 export * from './redis-server';
+export * from './portal-client';

@@ -9,6 +9,12 @@ export interface PdfRef {
   data: Record<string, unknown>;
 }
 
+/** An indirect object being built: written to the output when `end()` is called. */
+export interface PdfReference extends PdfRef {
+  id: number;
+  end(): void;
+}
+
 export interface GlyphPosition {
   xAdvance: number;
   yAdvance: number;
@@ -62,6 +68,8 @@ export interface PdfPageInternal {
   fonts: Record<string, PdfRef>;
   markings: unknown[];
   dictionary: PdfRef;
+  /** The page's /Annots (created on first read). */
+  annotations: PdfReference[];
 }
 
 export interface OutlineItem {
@@ -86,6 +94,17 @@ export interface PdfDoc {
   addStructure(elem: StructElem): PdfDoc;
   markStructureContent(tag: string): StructContent;
   markContent(tag: string, options?: { type?: string; attached?: string[]; bbox?: number[] }): PdfDoc;
+  /** New indirect object (written on its `end()`). */
+  ref(data: Record<string, unknown>): PdfReference;
+  /**
+   * Adds an annotation to the current page. Rect comes from (x, y, w, h) through the current
+   * transform (top-down page coordinates); with `structParent`, the annotation gets /StructParent,
+   * its ParentTree entry and an OBJR child in that element (whose /Pg is the page current when the
+   * element is flushed). `Border [0 0 0]` is always added, `C` unless given.
+   */
+  annotate(x: number, y: number, w: number, h: number, options: Record<string, unknown> & { structParent?: StructElem }): PdfDoc;
+  /** Called by `end()`: PDFKit's version assumes its own text-field AcroForm (fonts, DR). */
+  endAcroForm: () => PdfDoc;
   endMarkedContent(): PdfDoc;
   appendXML(xml: string, newline?: boolean): void;
   _addInfo: () => void;

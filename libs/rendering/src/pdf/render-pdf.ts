@@ -16,6 +16,7 @@ import { type DocFonts, type FontSet, attachFonts, completeCompositeGlyphs, enco
 import { A4, type PdfStyle, type Rgb, pdfStyleFor } from './pdf-style';
 import type { OutlineItem, PdfDoc, StructElem } from './pdfkit-internals';
 import { loadPictogram } from './pictograms';
+import { addSignatureField, checkSignatureField, type PdfSignatureField } from './signature-field';
 import { type Line, layoutInline, longestWordWidth, naturalWidth } from './text-layout';
 import { xmpBody } from './xmp';
 
@@ -28,6 +29,11 @@ export interface PdfRenderOptions {
   fontsDir?: string;
   /** Folder of the pictogram SVGs; defaults to templates/assets/pictograms. */
   pictogramsDir?: string;
+  /**
+   * A tagged, unsigned signature field to seal the document with (see signature-field.ts). It sits
+   * in the first signatures section (at the end of the document when there is none).
+   */
+  signatureField?: PdfSignatureField;
 }
 
 /**
@@ -69,6 +75,7 @@ class PdfWriter {
   private y = 0;
   private pageNo = -1;
   private lastHeading = 0;
+  private fieldPlaced = false;
   private readonly outlines: OutlineItem[] = [];
 
   constructor(
@@ -80,6 +87,7 @@ class PdfWriter {
     this.set = loadFontSet(options.fontsDir);
     const issued = new Date(tree.meta.issuedAt);
     if (Number.isNaN(issued.getTime())) throw new Error(`renderPdf: meta.issuedAt is not a date: ${tree.meta.issuedAt}`);
+    if (options.signatureField) checkSignatureField(options.signatureField);
     const pdfOptions = {
       autoFirstPage: false,
       bufferPages: true, // page numbers "Page n sur N" are written once N is known
@@ -104,7 +112,7 @@ class PdfWriter {
     const doc = this.doc;
     // The trailer /ID: PDFKit derives it from the info dictionary only; ours names the content.
     doc._id = createHash('sha256')
-      .update(canonicalJson({ renderer: PDF_RENDERER_VERSION, variant, tree }))
+      .update(canonicalJson({ renderer: PDF_RENDERER_VERSION, variant, tree, signatureField: options.signatureField }))
       .digest()
       .subarray(0, 16);
     const date = issued.toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -139,6 +147,7 @@ class PdfWriter {
       }
       this.block(block, 0);
     }
+    this.signatureField(this.root);
     this.root.end();
     this.runningHeadersAndFooters();
     for (const key of FACE_KEYS) {
@@ -626,6 +635,14 @@ class PdfWriter {
       }
       this.y += s.bodySize;
     }
+    this.signatureField(sect);
+  }
+
+  private signatureField(parent: StructElem): void {
+    const field = this.options.signatureField;
+    if (!field || this.fieldPlaced) return;
+    addSignatureField(this.doc, parent, field);
+    this.fieldPlaced = true;
   }
 
   // ---- running header and page numbers -----------------------------------------------------------

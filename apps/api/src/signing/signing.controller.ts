@@ -1,0 +1,188 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, Res, StreamableFile } from '@nestjs/common';
+import { ApiCookieAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ArrayMaxSize, IsArray, IsDefined, IsEmail, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { APP_CONFIG, AppConfig } from '@carepact/config';
+import { StaffActor } from '@carepact/identity';
+import { SealedDownloadService, SignatureRequestsService } from '@carepact/signing';
+import type { Request, Response } from 'express';
+import { contentDisposition } from '../documents/documents.controller';
+import { Actor } from '../http/auth.guard';
+import { ParseIdPipe } from '../http/parse-id.pipe';
+import { IsCalendarDate, NoControlChars } from '../http/validators';
+
+export class CreateSignatureRequestDto {
+  @ApiPropertyOptional({ enum: ['parallel', 'sequential'], default: 'parallel' }) @IsOptional() @IsIn(['parallel', 'sequential'])
+  mode?: 'parallel' | 'sequential';
+  @ApiPropertyOptional({ description: 'Échéance (AAAA-MM-JJ) ; par défaut 30 jours, jamais au-delà du délai légal.' }) @IsOptional() @IsCalendarDate()
+  deadline?: string;
+  @ApiPropertyOptional({ type: [Number], default: [3, 7] }) @IsOptional() @IsArray() @ArrayMaxSize(5) @IsInt({ each: true }) @Min(1, { each: true }) @Max(60, { each: true })
+  reminderDays?: number[];
+  @ApiPropertyOptional({
+    description: 'Par clé de signataire (voir l’aperçu) : { "method": "email" | "in_person", "accessCode": true }',
+    example: { resident: { method: 'in_person' } },
+  })
+  @IsOptional()
+  @IsObject()
+  delivery?: Record<string, { method?: 'email' | 'in_person'; accessCode?: boolean }>;
+  @ApiPropertyOptional({ type: [String], description: 'Contacts proposés comme signataires : refusés s’ils n’ont pas qualité.' })
+  @IsOptional() @IsArray() @ArrayMaxSize(10) @IsUUID('all', { each: true })
+  proposedContactIds?: string[];
+}
+
+export class PreviewDto {
+  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(10) @IsUUID('all', { each: true })
+  proposedContactIds?: string[];
+}
+
+export class ResendDto {
+  @ApiPropertyOptional({ description: 'Adresse corrigée (facultatif).' }) @IsOptional() @IsEmail() @MaxLength(254)
+  email?: string;
+}
+
+export class WitnessDto {
+  @ApiProperty({ example: 'Lecture à voix haute de la version facile à lire, avec les pictogrammes.' }) @IsDefined() @IsString() @MinLength(3) @MaxLength(2000)
+  explainedHow: string;
+  @ApiProperty({ type: [String], example: ['Nadia Haddad (admissions)', 'Sylvie Martin (fille)'] })
+  @IsDefined() @IsArray() @ArrayMaxSize(10) @IsString({ each: true }) @MaxLength(200, { each: true }) @NoControlChars({ each: true })
+  present: string[];
+}
+
+export class AnswerDto {
+  @ApiProperty() @IsDefined() @IsString() @MinLength(1) @MaxLength(4000)
+  answer: string;
+}
+
+@ApiTags('Signatures')
+@ApiCookieAuth()
+@Controller('api')
+export class SigningController {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly requests: SignatureRequestsService,
+    private readonly sealed: SealedDownloadService,
+  ) {}
+
+  private ctx(req: Request) {
+    return { ip: req.ip ?? null, userAgent: req.get('user-agent') ?? null };
+  }
+
+  @Post('documents/:id/signature-requests/preview')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Qui doit signer, en quelle qualité, et pourquoi (politique de signature) — refus motivé sinon' })
+  preview(@Actor() actor: StaffActor, @Param('id', ParseIdPipe) id: string, @Body() dto: PreviewDto) {
+    return this.requests.preview(actor, id, dto.proposedContactIds);
+  }
+
+  @Post('documents/:id/signature-requests')
+  @ApiOperation({ summary: 'Envoyer la version courante en signature (signataires selon la mesure de protection)' })
+  create(@Actor() actor: StaffActor, @Param('id', ParseIdPipe) id: string, @Body() dto: CreateSignatureRequestDto) {
+    return this.requests.create(actor, id, dto);
+  }
+
+  @Get('documents/:id/signature-requests')
+  @ApiOperation({ summary: 'Demandes de signature du document' })
+  list(@Actor() actor: StaffActor, @Param('id', ParseIdPipe) id: string) {
+    return this.requests.listForDocument(actor, id);
+  }
+
+  @Get('signature-requests/:requestId')
+  @ApiOperation({ summary: 'État d’une demande : signataires, avis, questions, chronologie' })
+  get(@Actor() actor: StaffActor, @Param('requestId', ParseIdPipe) requestId: string) {
+    return this.requests.get(actor, requestId);
+  }
+
+  @Post('signature-requests/:requestId/cancel')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Annuler la demande (les liens ne fonctionnent plus)' })
+  cancel(@Actor() actor: StaffActor, @Param('requestId', ParseIdPipe) requestId: string) {
+    return this.requests.cancel(actor, requestId);
+  }
+
+  @Post('signature-requests/:requestId/signers/:signerId/resend')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Renvoyer un lien à un signataire (l’ancien lien est révoqué)' })
+  resend(@Actor() actor: StaffActor, @Param('requestId', ParseIdPipe) requestId: string, @Param('signerId', ParseIdPipe) signerId: string, @Body() dto: ResendDto) {
+    return this.requests.resend(actor, requestId, signerId, dto.email);
+  }
+
+  @Post('signature-requests/:requestId/signers/:signerId/in-person')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Ouvrir une session de signature en présence (tablette) : renvoie l’adresse à ouvrir sur l’appareil' })
+  inPerson(@Actor() actor: StaffActor, @Param('requestId', ParseIdPipe) requestId: string, @Param('signerId', ParseIdPipe) signerId: string) {
+    return this.requests.openInPerson(actor, requestId, signerId, this.config.http.publicUrl);
+  }
+
+  @Post('signature-requests/:requestId/signers/:signerId/witness')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Déclaration du témoin : comment le document a été expliqué, qui était présent' })
+  witness(@Actor() actor: StaffActor, @Param('requestId', ParseIdPipe) requestId: string, @Param('signerId', ParseIdPipe) signerId: string, @Body() dto: WitnessDto) {
+    return this.requests.recordWitness(actor, requestId, signerId, dto);
+  }
+
+  @Post('signature-requests/:requestId/signers/:signerId/access-code')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Créer un code (10 minutes, 5 essais) à donner en personne ou par téléphone' })
+  accessCode(@Actor() actor: StaffActor, @Param('requestId', ParseIdPipe) requestId: string, @Param('signerId', ParseIdPipe) signerId: string) {
+    return this.requests.issueAccessCode(actor, requestId, signerId);
+  }
+
+  @Post('signature-requests/:requestId/countersign')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Contresignature de l’établissement (direction), depuis la console, sans e-mail' })
+  countersign(@Actor() actor: StaffActor, @Param('requestId', ParseIdPipe) requestId: string, @Req() req: Request) {
+    return this.requests.countersign(actor, requestId, this.ctx(req));
+  }
+
+  @Get('signature-requests/:requestId/dipc')
+  @ApiOperation({ summary: 'Après un contrat refusé : le DIPC pré-rempli que la loi impose (CASF D.311)' })
+  dipcOffer(@Actor() actor: StaffActor, @Param('requestId', ParseIdPipe) requestId: string) {
+    return this.requests.dipcOffer(actor, requestId);
+  }
+
+  @Post('signature-requests/:requestId/dipc')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Créer ce DIPC' })
+  createDipc(@Actor() actor: StaffActor, @Param('requestId', ParseIdPipe) requestId: string) {
+    return this.requests.createDipcFromRefusal(actor, requestId);
+  }
+
+  @Get('signature-inbox')
+  @ApiOperation({ summary: 'Refus et questions en attente de l’équipe (ils restent listés jusqu’à traitement)' })
+  inbox(@Actor() actor: StaffActor) {
+    return this.requests.inbox(actor);
+  }
+
+  @Post('signature-requests/:requestId/signers/:signerId/acknowledge-refusal')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Marquer un refus comme traité' })
+  async acknowledge(@Actor() actor: StaffActor, @Param('requestId', ParseIdPipe) requestId: string, @Param('signerId', ParseIdPipe) signerId: string) {
+    await this.requests.acknowledgeRefusal(actor, requestId, signerId);
+  }
+
+  @Post('signature-requests/:requestId/questions/:questionId/answer')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Répondre à une question (la réponse est transmise hors plateforme, par téléphone ou e-mail)' })
+  async answer(@Actor() actor: StaffActor, @Param('requestId', ParseIdPipe) requestId: string, @Param('questionId', ParseIdPipe) questionId: string, @Body() dto: AnswerDto) {
+    await this.requests.answerQuestion(actor, requestId, questionId, dto.answer);
+  }
+
+  @Get('signature-requests/:requestId/signed.pdf')
+  @ApiOperation({ summary: 'Télécharger le PDF scellé (PAdES) avec son dossier de preuve' })
+  async signedPdf(@Actor() actor: StaffActor, @Param('requestId', ParseIdPipe) requestId: string, @Res({ passthrough: true }) res: Response) {
+    const file = await this.sealed.signedPdf(actor, requestId);
+    res.setHeader('Content-Type', 'application/pdf');
+    res.setHeader('Content-Disposition', contentDisposition(file.fileName));
+    res.setHeader('Cache-Control', 'no-store');
+    return new StreamableFile(file.bytes);
+  }
+
+  @Get('signature-requests/:requestId/evidence.json')
+  @ApiOperation({ summary: 'Le dossier de preuve (JSON canonique, empreinte SHA-256 enregistrée)' })
+  async evidence(@Actor() actor: StaffActor, @Param('requestId', ParseIdPipe) requestId: string, @Res({ passthrough: true }) res: Response) {
+    const file = await this.sealed.evidence(actor, requestId);
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.setHeader('Content-Disposition', contentDisposition(file.fileName));
+    res.setHeader('Cache-Control', 'no-store');
+    return new StreamableFile(file.bytes);
+  }
+}

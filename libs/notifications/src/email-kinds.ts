@@ -1,0 +1,320 @@
+import type { DocumentType } from '@carepact/documents';
+import { checkDate, checkLink, checkTimeZone, formatDate, formatDateTime, invalid, optionalText, requiredText } from './email-values';
+
+/**
+ * The emails CarePact sends, the data each one needs, and how that data becomes the values of
+ * its template. Emails carry no care details (DOMAIN.md, "Retention and personal data"): never
+ * the document's content, a diagnosis, the protection measure, a refusal reason or a question's
+ * text — staff read those in the console. The resident is named only where the reader needs it
+ * to know which document is meant.
+ */
+
+export interface EstablishmentRef {
+  name: string;
+  /** Shown to signers as the number to call with a question (free text, e.g. "01 23 45 67 89"). */
+  phone?: string | null;
+  /** IANA zone for dates; default Europe/Paris (overseas establishments differ). */
+  timeZone?: string | null;
+}
+
+interface SignerEmailBase {
+  establishment: EstablishmentRef;
+  /** The person the email is addressed to ("Bonjour Jeanne Martin,"); null for "Bonjour,". */
+  recipientName: string | null;
+  documentType: DocumentType;
+  /**
+   * The resident the document is about, when the reader is someone else (a tuteur, a parent):
+   * "le contrat de séjour de Marcel Dupont". Null when the reader is the resident: "votre
+   * contrat de séjour".
+   */
+  residentName: string | null;
+}
+
+export interface SignatureInvitationData extends SignerEmailBase {
+  /** End of the request: the link works until then. */
+  deadline: Date;
+  /** The personal signing link (PUBLIC_URL + token). */
+  signUrl: string;
+  /** The portal will ask for a code the establishment gives in person or by phone. */
+  accessCodeRequired?: boolean;
+}
+
+export type SignatureReminderData = SignatureInvitationData;
+
+export interface SignatureCompletedData extends SignerEmailBase {
+  signedAt: Date;
+  /** Where the sealed PDF is downloaded; the document is never attached. */
+  downloadUrl: string;
+  /** When the download link stops working, if it does. */
+  downloadAvailableUntil?: Date | null;
+}
+
+interface StaffEmailBase {
+  establishment: EstablishmentRef;
+  recipientName: string | null;
+  documentType: DocumentType;
+  /** Staff need to know which resident's document is meant. */
+  residentName: string;
+  /** The page of the request in the staff console. */
+  consoleUrl: string;
+}
+
+export interface StaffRefusalData extends StaffEmailBase {
+  signerName: string;
+  refusedAt: Date;
+}
+
+export interface StaffQuestionData extends StaffEmailBase {
+  signerName: string;
+  askedAt: Date;
+}
+
+export interface RequestExpiredData extends StaffEmailBase {
+  deadline: Date;
+  /** Who had not signed yet. */
+  pendingSigners: string[];
+}
+
+export type FailedEmailKind = 'signature-invitation' | 'signature-reminder' | 'signature-completed';
+
+export interface DeliveryFailedData extends StaffEmailBase {
+  failedEmail: FailedEmailKind;
+  /** Who should have received it (name as entered, address as entered). */
+  intendedRecipient: { name: string; address: string };
+  /** `permanent`: the address was refused; `transient`: the server stayed unreachable after every retry. */
+  failure: 'permanent' | 'transient';
+  failedAt: Date;
+}
+
+export interface EmailDataByKind {
+  'signature-invitation': SignatureInvitationData;
+  'signature-reminder': SignatureReminderData;
+  'signature-completed': SignatureCompletedData;
+  'staff-refusal': StaffRefusalData;
+  'staff-question': StaffQuestionData;
+  'request-expired': RequestExpiredData;
+  'delivery-failed': DeliveryFailedData;
+}
+
+export type EmailKind = keyof EmailDataByKind;
+
+export const EMAIL_KINDS: readonly EmailKind[] = [
+  'signature-invitation',
+  'signature-reminder',
+  'signature-completed',
+  'staff-refusal',
+  'staff-question',
+  'request-expired',
+  'delivery-failed',
+];
+
+/** What a template is filled with: its subject, the sections kept, and the values (plain text). */
+export interface EmailFill {
+  subject: string;
+  flags: Record<string, boolean>;
+  values: Record<string, string>;
+}
+
+/** Every flag a kind's template may test; the template cache holds one compilation per combination. */
+export const EMAIL_FLAGS: { readonly [K in EmailKind]: readonly string[] } = {
+  'signature-invitation': ['phone', 'accessCode'],
+  'signature-reminder': ['phone', 'accessCode'],
+  'signature-completed': ['phone', 'downloadUntil'],
+  'staff-refusal': ['contratSejour'],
+  'staff-question': [],
+  'request-expired': ['pendingSigners'],
+  'delivery-failed': ['permanent'],
+};
+
+interface DocumentLabel {
+  /** With its definite article, for "signer le contrat de séjour". */
+  the: string;
+  /** Without article, after "votre". */
+  noun: string;
+  /** Short form for subject lines. */
+  short: string;
+}
+
+const DOCUMENT_LABELS: Record<DocumentType, DocumentLabel> = {
+  'contrat-sejour': { the: 'le contrat de séjour', noun: 'contrat de séjour', short: 'contrat de séjour' },
+  dipc: { the: 'le document individuel de prise en charge', noun: 'document individuel de prise en charge', short: 'document individuel de prise en charge (DIPC)' },
+  avenant: { the: 'l’avenant au contrat de séjour', noun: 'avenant au contrat de séjour', short: 'avenant au contrat de séjour' },
+  'projet-personnalise': { the: 'le projet personnalisé', noun: 'projet personnalisé', short: 'projet personnalisé' },
+  'compte-rendu-synthese': { the: 'le compte rendu de synthèse', noun: 'compte rendu de synthèse', short: 'compte rendu de synthèse' },
+};
+
+function label(type: unknown): DocumentLabel {
+  const l = typeof type === 'string' ? (DOCUMENT_LABELS as Record<string, DocumentLabel | undefined>)[type] : undefined;
+  if (!l) throw invalid('documentType', 'UNKNOWN_DOCUMENT_TYPE', 'Type de document inconnu.');
+  return l;
+}
+
+/** French elision: "d’Émile", "de Marcel" (an initial h is left alone: aspiré or not, we cannot know). */
+function ofName(name: string): string {
+  const first = name.replace(/^\u2068/, '').charAt(0);
+  return /^[aeiouyàâäéèêëîïôöùûüÿæœ]/i.test(first) ? `d’${name}` : `de ${name}`;
+}
+
+/** "le contrat de séjour de Marcel Dupont" or, for the resident themself, "votre contrat de séjour". */
+function documentPhrase(type: DocumentType, residentName: string | null): string {
+  const l = label(type);
+  return residentName === null ? `votre ${l.noun}` : `${l.the} ${ofName(residentName)}`;
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+interface Common {
+  values: Record<string, string>;
+  timeZone: string;
+  short: string;
+}
+
+/** Values every template may use: establishment, greeting, document phrase, contact. */
+function common(data: SignerEmailBase | StaffEmailBase, residentName: string | null): Common {
+  if (!data || typeof data !== 'object' || !data.establishment || typeof data.establishment !== 'object') {
+    throw invalid('establishment', 'REQUIRED', 'Ce champ est obligatoire.');
+  }
+  const establishmentName = requiredText(data.establishment.name, 'establishment.name');
+  const phone = optionalText(data.establishment.phone, 'establishment.phone');
+  const recipient = optionalText(data.recipientName, 'recipientName');
+  const phrase = documentPhrase(data.documentType, residentName);
+  return {
+    timeZone: checkTimeZone(data.establishment.timeZone),
+    short: label(data.documentType).short,
+    values: {
+      establishmentName,
+      phone: phone ?? '',
+      greeting: recipient ? `Bonjour ${recipient},` : 'Bonjour,',
+      documentPhrase: phrase,
+      DocumentPhrase: capitalise(phrase),
+    },
+  };
+}
+
+/** Staff emails: the resident is always named, and the action is the request in the console. */
+function staffCommon(data: StaffEmailBase, origin: string | undefined): Common {
+  const c = common(data, requiredText(data.residentName, 'residentName'));
+  c.values.actionUrl = checkLink(data.consoleUrl, 'consoleUrl', origin);
+  return c;
+}
+
+/** A signer did something at a moment (refused, asked): who, and when. */
+function signerEvent(c: Common, signerName: unknown, at: unknown, atField: string): Record<string, string> {
+  return { ...c.values, signerName: requiredText(signerName, 'signerName'), at: formatDateTime(checkDate(at, atField), c.timeZone) };
+}
+
+type Builder<K extends EmailKind> = (data: EmailDataByKind[K], expectedOrigin: string | undefined) => EmailFill;
+
+function signerRequest(reminder: boolean): (d: SignatureInvitationData, origin: string | undefined) => EmailFill {
+  return (d, origin) => {
+    const c = common(d, optionalText(d.residentName, 'residentName'));
+    const deadline = checkDate(d.deadline, 'deadline');
+    const deadlineText = formatDateTime(deadline, c.timeZone);
+    const subject = reminder
+      ? `Rappel : votre signature est attendue avant le ${formatDate(deadline, c.timeZone)} — ${c.values.establishmentName}`
+      : `Votre signature est demandée : ${c.short} — ${c.values.establishmentName}`;
+    return {
+      subject,
+      flags: { phone: c.values.phone !== '', accessCode: d.accessCodeRequired === true },
+      values: {
+        ...c.values,
+        deadline: deadlineText,
+        actionUrl: checkLink(d.signUrl, 'signUrl', origin),
+        preview: `${capitalise(c.short)} à signer jusqu’au ${deadlineText}.`,
+      },
+    };
+  };
+}
+
+const BUILDERS: { [K in EmailKind]: Builder<K> } = {
+  'signature-invitation': signerRequest(false),
+  'signature-reminder': signerRequest(true),
+  'signature-completed': (d, origin) => {
+    const c = common(d, optionalText(d.residentName, 'residentName'));
+    const until = d.downloadAvailableUntil == null ? null : checkDate(d.downloadAvailableUntil, 'downloadAvailableUntil');
+    return {
+      subject: `Document signé : ${c.short} — ${c.values.establishmentName}`,
+      flags: { phone: c.values.phone !== '', downloadUntil: until !== null },
+      values: {
+        ...c.values,
+        signedAt: formatDateTime(checkDate(d.signedAt, 'signedAt'), c.timeZone),
+        downloadUntil: until ? formatDateTime(until, c.timeZone) : '',
+        actionUrl: checkLink(d.downloadUrl, 'downloadUrl', origin),
+        preview: `${capitalise(c.short)} est signé par toutes les personnes concernées.`,
+      },
+    };
+  },
+  'staff-refusal': (d, origin) => {
+    const c = staffCommon(d, origin);
+    return {
+      subject: `Refus de signature : ${c.short} — ${c.values.establishmentName}`,
+      // CASF D.311: a refused contrat de séjour gives way to a DIPC; the email says so.
+      flags: { contratSejour: d.documentType === 'contrat-sejour' },
+      values: { ...signerEvent(c, d.signerName, d.refusedAt, 'refusedAt'), preview: `Un signataire a refusé de signer : ${c.short}.` },
+    };
+  },
+  'staff-question': (d, origin) => {
+    const c = staffCommon(d, origin);
+    return {
+      subject: `Question d’un signataire : ${c.short} — ${c.values.establishmentName}`,
+      flags: {},
+      values: { ...signerEvent(c, d.signerName, d.askedAt, 'askedAt'), preview: `Un signataire attend votre réponse : ${c.short}.` },
+    };
+  },
+  'request-expired': (d, origin) => {
+    const c = staffCommon(d, origin);
+    if (!Array.isArray(d.pendingSigners)) {
+      throw invalid('pendingSigners', 'NOT_LIST', 'Une liste est attendue.');
+    }
+    const pending = d.pendingSigners.map((n, i) => requiredText(n, `pendingSigners.${i}`));
+    return {
+      subject: `Demande de signature expirée : ${c.short} — ${c.values.establishmentName}`,
+      flags: { pendingSigners: pending.length > 0 },
+      values: {
+        ...c.values,
+        deadline: formatDateTime(checkDate(d.deadline, 'deadline'), c.timeZone),
+        pendingSigners: pending.join(', '),
+        preview: `Le délai de signature est dépassé : ${c.short}.`,
+      },
+    };
+  },
+  'delivery-failed': (d, origin) => {
+    const c = staffCommon(d, origin);
+    const r = d.intendedRecipient;
+    if (!r || typeof r !== 'object') {
+      throw invalid('intendedRecipient', 'REQUIRED', 'Ce champ est obligatoire.');
+    }
+    if (d.failure !== 'permanent' && d.failure !== 'transient') {
+      throw invalid('failure', 'UNKNOWN_FAILURE', 'Type d’échec inconnu.');
+    }
+    const what = FAILED_EMAIL_LABELS[d.failedEmail];
+    if (!what) throw invalid('failedEmail', 'UNKNOWN_EMAIL_KIND', 'Type de courriel inconnu.');
+    return {
+      subject: `Courriel non distribué : ${c.short} — ${c.values.establishmentName}`,
+      flags: { permanent: d.failure === 'permanent' },
+      values: {
+        ...c.values,
+        failedEmail: what,
+        intendedName: requiredText(r.name, 'intendedRecipient.name'),
+        // The address is shown as typed so that staff can spot a typo; it is data like a name.
+        intendedAddress: requiredText(r.address, 'intendedRecipient.address'),
+        at: formatDateTime(checkDate(d.failedAt, 'failedAt'), c.timeZone),
+        preview: `Un courriel n’a pas pu être remis : ${c.short}.`,
+      },
+    };
+  },
+};
+
+const FAILED_EMAIL_LABELS: Record<FailedEmailKind, string> = {
+  'signature-invitation': 'invitation à signer',
+  'signature-reminder': 'rappel de signature',
+  'signature-completed': 'avis de document signé',
+};
+
+export function buildFill<K extends EmailKind>(kind: K, data: EmailDataByKind[K], expectedOrigin?: string): EmailFill {
+  const build = BUILDERS[kind] as Builder<K> | undefined;
+  if (!build) throw invalid('kind', 'UNKNOWN_EMAIL_KIND', 'Type de courriel inconnu.');
+  return build(data, expectedOrigin);
+}

@@ -1,0 +1,62 @@
+import type { EmailDataByKind, EmailKind } from './email-kinds';
+
+/**
+ * Realistic data for each email kind (the demo establishment), for previews during development
+ * and for tests. `base` is the origin every link is built on.
+ */
+export function emailSamples(base = 'http://localhost:3000'): { [K in EmailKind]: EmailDataByKind[K] } {
+  const establishment = { name: 'EHPAD Les Tilleuls', phone: '01 23 45 67 89' };
+  const at = new Date('2026-11-20T09:30:00Z');
+  const staff = { establishment, recipientName: 'Claire Bernard', documentType: 'contrat-sejour' as const, residentName: 'Marcel Dupont' };
+  return {
+    'signature-invitation': {
+      establishment,
+      recipientName: 'Jeanne Martin',
+      documentType: 'contrat-sejour',
+      residentName: 'Marcel Dupont',
+      deadline: new Date('2026-12-20T22:59:00Z'),
+      signUrl: `${base}/s/9hQkXw2mZr4tLbN7cVd0sE1fGu3yJp5aKq8iOx6RzTA`,
+    },
+    'signature-reminder': {
+      establishment,
+      recipientName: 'Marcel Dupont',
+      documentType: 'contrat-sejour',
+      residentName: null,
+      deadline: new Date('2026-12-20T22:59:00Z'),
+      signUrl: `${base}/s/Yc3Lq9Zp1Rk5Tn7Wm2Xb4Vd6Fh8Js0GaEoIuQe_-Ny`,
+      accessCodeRequired: true,
+    },
+    'signature-completed': {
+      establishment,
+      recipientName: 'Jeanne Martin',
+      documentType: 'contrat-sejour',
+      residentName: 'Marcel Dupont',
+      signedAt: at,
+      downloadUrl: `${base}/d/Kf7Gh2Jk9Lm4Np1Qr6St3Uv8Wx5Yz0Ab_-CdEfGhIj`,
+      downloadAvailableUntil: new Date('2027-02-20T22:59:00Z'),
+    },
+    'staff-refusal': { ...staff, signerName: 'Jeanne Martin', refusedAt: at, consoleUrl: `${base}/console/signature-requests/5b1d0c3e-8f7a-4c2b-9e6d-1a2b3c4d5e6f` },
+    'staff-question': { ...staff, signerName: 'Jeanne Martin', askedAt: at, consoleUrl: `${base}/console/signature-requests/5b1d0c3e-8f7a-4c2b-9e6d-1a2b3c4d5e6f#questions` },
+    'request-expired': {
+      ...staff,
+      deadline: new Date('2026-12-20T22:59:00Z'),
+      pendingSigners: ['Jeanne Martin', 'Marcel Dupont'],
+      consoleUrl: `${base}/console/signature-requests/5b1d0c3e-8f7a-4c2b-9e6d-1a2b3c4d5e6f`,
+    },
+    'delivery-failed': {
+      ...staff,
+      failedEmail: 'signature-invitation',
+      intendedRecipient: { name: 'Jeanne Martin', address: 'jeanne.martin@exemple.fr' },
+      failure: 'permanent',
+      failedAt: at,
+      consoleUrl: `${base}/console/signature-requests/5b1d0c3e-8f7a-4c2b-9e6d-1a2b3c4d5e6f`,
+    },
+  };
+}
+
+/** The link each sample's primary action must point to. */
+export function primaryLinkOf<K extends EmailKind>(kind: K, data: EmailDataByKind[K]): string {
+  const d = data as unknown as Record<string, unknown>;
+  const key = kind === 'signature-invitation' || kind === 'signature-reminder' ? 'signUrl' : kind === 'signature-completed' ? 'downloadUrl' : 'consoleUrl';
+  return d[key] as string;
+}

@@ -1,0 +1,105 @@
+/**
+ * Contract of the signature policy (issue 4 §1): a pure, table-driven function from document type ×
+ * the resident's protection measure × age to who must sign, in what capacity and order, whose view
+ * is recorded without blocking, and the establishment's countersignature.
+ */
+import type { ResidentView } from '@carepact/residents';
+
+export type PolicyDocumentType = 'contrat-sejour' | 'dipc' | 'avenant' | 'projet-personnalise' | 'compte-rendu-synthese';
+
+/** Who a signer is for the document. */
+export type SignerRole =
+  | 'resident'
+  | 'curateur'
+  | 'tuteur'
+  | 'parent'
+  | 'habilite'
+  | 'mandataire'
+  | 'mandataire_special'
+  | 'director';
+
+export interface PolicyPerson {
+  /** Contact id in the resident file; null for the resident themself and the director. */
+  contactId: string | null;
+  firstName: string;
+  lastName: string;
+  email: string | null;
+}
+
+/** The protection measure a representative's capacity rests on (it goes into the evidence). */
+export interface MeasureReference {
+  measureId: string;
+  type: string;
+  mode: 'assistance' | 'representation';
+  court: string;
+  judgmentReference: string;
+  judgmentDate: string;
+  endDate: string | null;
+  proofDocumentRef: string | null;
+  judgeAuthorisesHolderAlone: boolean;
+  /** Reference of the judge's authorisation (C. civ. 472) when the curateur signs alone: it is the proof the evidence must carry. */
+  authorisationReference: string | null;
+}
+
+export interface RequiredSigner {
+  /** Stable key within the request, e.g. `resident`, `curateur:<contactId>`, `parent:<contactId>`, `director`. */
+  key: string;
+  role: SignerRole;
+  person: PolicyPerson;
+  /** Wording on the document and the evidence, e.g. « en qualité de curateur, assistant M. Marcel Dupont ». */
+  capacity: string;
+  /** Protection measure behind the capacity, when there is one. */
+  measure: MeasureReference | null;
+  /** 1 = first; equal numbers sign in parallel. The countersignature always comes last. */
+  order: number;
+  /** A signature that may be given but is not required (DIPC countersignature by the person). */
+  optional: boolean;
+  /** The article the requirement comes from (C. civ. 467, CASF D.311…). */
+  legalBasis: string;
+}
+
+/** A view recorded without blocking (the person under tutelle, a minor): captured by a signer's step. */
+export interface ViewToRecord {
+  key: string;
+  person: PolicyPerson;
+  /** Why: 'tutelle' (C. civ. 459-2: the person takes part, gives their view), 'minor' (the minor's view), … */
+  reason: string;
+  /** Signer keys who may record it (e.g. the tuteur, each parent); staff may record it in person. */
+  recordedBy: string[];
+  legalBasis: string;
+}
+
+export interface PolicyDecision {
+  documentType: PolicyDocumentType;
+  /** Every signer, countersignature included (role 'director'). */
+  signers: RequiredSigner[];
+  views: ViewToRecord[];
+  /** Assistance → person + assistant on the same version hash (C. civ. 467). */
+  sameVersionRequired: true;
+  /** Short French explanation shown to staff: who signs and why. */
+  explanation: string;
+}
+
+export interface PolicyInput {
+  documentType: PolicyDocumentType;
+  resident: ResidentView;
+  /** `name` feeds the director's capacity « pour la direction de l’établissement … » (as the templates word it). */
+  establishment: { name?: string; directorFirstName: string; directorLastName: string; directorEmail: string | null };
+  /** Date of the request (ISO `YYYY-MM-DD`): measures are checked on it. */
+  on: string;
+  /** Optional: contacts staff propose as signers; each must have standing, or the policy refuses. */
+  proposedContactIds?: string[];
+}
+
+/** Stable refusal codes (issue 4 §1). */
+export type PolicyRefusalCode =
+  | 'PROTECTION_MEASURE_EXPIRED'
+  | 'PROTECTION_MEASURE_NOT_STARTED'
+  | 'MEASURE_SCOPE_EXCLUDES_ACT'
+  | 'MEASURE_HOLDER_MISSING'
+  | 'PARENT_MISSING'
+  | 'PARENTAL_AUTHORITY_UNKNOWN'
+  | 'SIGNER_WITHOUT_STANDING'
+  | 'SIGNER_EMAIL_INVALID'
+  /** The document type does not apply to the situation (a contrat de séjour for a minor under a court measure: a DIPC, CASF D.311). */
+  | 'DOCUMENT_TYPE_NOT_APPLICABLE';

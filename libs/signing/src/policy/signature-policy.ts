@@ -1,0 +1,693 @@
+/**
+ * The signature policy (issue 4 §1; DOMAIN.md "Protection measures and who signs"): a pure function
+ * from the document type × the resident's protection measure × age (on the request date) to who signs,
+ * in what capacity and order, whose view is recorded without blocking, and the establishment's
+ * countersignature. No I/O, no clock: the request date comes in, so a decision can be replayed.
+ *
+ * The law lives in three tables below (documents, measures, acts); the functions only walk them.
+ */
+import type { FieldError } from '@carepact/common';
+import {
+  HOLDER_ROLE_OF,
+  isMinor,
+  measureStatus,
+  type ContactView,
+  type MeasureMode,
+  type MeasureScope,
+  type MeasureType,
+  type MeasureView,
+  type ResidentView,
+} from '@carepact/residents';
+import type {
+  MeasureReference,
+  PolicyDecision,
+  PolicyDocumentType,
+  PolicyInput,
+  PolicyPerson,
+  RequiredSigner,
+  SignerRole,
+  ViewToRecord,
+} from './policy.types';
+import { SignaturePolicyError } from './signature-policy.errors';
+
+// ---------------------------------------------------------------------------------------------
+// Tables
+// ---------------------------------------------------------------------------------------------
+
+export interface DocumentRule {
+  /** French, with its article, for explanations: « le contrat de séjour ». */
+  label: string;
+  /**
+   * Domains a measure must cover for its holder to act on this document. The contrat de séjour (and
+   * its avenants, and the DIPC that replaces it) decides where the person lives — a personal decision
+   * (C. civ. 459-2) — and commits their money (financial contribution, invoicing: CASF L.311-4, D.311),
+   * so it needs `personne` and `biens`. The projet personnalisé and the minutes concern the support
+   * of the person only (CASF L.311-3 7°).
+   */
+  requiredScopes: readonly MeasureScope[];
+  /**
+   * The person's side (the person and/or their representative): required signatures, or an optional
+   * countersignature / acknowledgement (DIPC: D.311; minutes: DOMAIN "simple signature or
+   * acknowledgement").
+   */
+  personSide: 'required' | 'optional';
+  /** Whether views (person under representation, minor) are captured at signing time. */
+  recordsViews: boolean;
+  /**
+   * The "accommodation agreement" a curateur (curatelle renforcée) may sign alone with the judge's
+   * authorisation (C. civ. 472 as DOMAIN.md reads it): the contract, its avenants (concluded under the
+   * same conditions, L.311-4) and the DIPC that stands in for it (D.311).
+   */
+  accommodationAgreement: boolean;
+  /** A contrat de séjour is not the document for a minor under a court measure: a DIPC is (D.311). */
+  allowedForCourtMeasureMinor: boolean;
+  /** Article behind the person's side. */
+  basis: string;
+  /** Article behind the establishment's signature. */
+  directorBasis: string;
+  /** One French sentence about the establishment's signature, for the explanation. */
+  directorSentence: string;
+}
+
+export const DOCUMENT_RULES: Readonly<Record<PolicyDocumentType, DocumentRule>> = {
+  'contrat-sejour': {
+    label: 'le contrat de séjour',
+    requiredScopes: ['personne', 'biens'],
+    personSide: 'required',
+    recordsViews: true,
+    accommodationAgreement: true,
+    allowedForCourtMeasureMinor: false,
+    basis: 'CASF L.311-4, D.311',
+    directorBasis: 'CASF L.311-4, D.311',
+    directorSentence: 'La direction de l’établissement contresigne en dernier (CASF L.311-4, D.311).',
+  },
+  avenant: {
+    label: 'l’avenant au contrat',
+    requiredScopes: ['personne', 'biens'],
+    personSide: 'required',
+    recordsViews: true,
+    accommodationAgreement: true,
+    // An avenant to a minor's DIPC follows the DIPC's regime (director signs, parents may countersign).
+    allowedForCourtMeasureMinor: true,
+    basis: 'CASF L.311-4 (avenant conclu dans les mêmes conditions que le contrat), D.311',
+    directorBasis: 'CASF L.311-4, D.311',
+    directorSentence: 'La direction de l’établissement contresigne en dernier (CASF L.311-4, D.311).',
+  },
+  dipc: {
+    label: 'le document individuel de prise en charge (DIPC)',
+    requiredScopes: ['personne', 'biens'],
+    personSide: 'optional',
+    recordsViews: true,
+    accommodationAgreement: true,
+    allowedForCourtMeasureMinor: true,
+    basis: 'CASF D.311 (contresignature facultative)',
+    directorBasis: 'CASF D.311 (DIPC établi et signé par la direction)',
+    directorSentence:
+      'Le DIPC est établi et signé par la direction, qui signe en dernier ; la personne ou son représentant peut le contresigner, sans que cela bloque (CASF D.311).',
+  },
+  'projet-personnalise': {
+    label: 'le projet personnalisé',
+    requiredScopes: ['personne'],
+    personSide: 'required',
+    recordsViews: true,
+    accommodationAgreement: false,
+    allowedForCourtMeasureMinor: true,
+    basis: 'CASF L.311-3 7° (projet co-construit) ; recommandation ANESM, décembre 2008',
+    directorBasis: 'CASF L.311-3 7° (engagement de l’établissement sur les actions du projet)',
+    directorSentence:
+      'La direction signe en dernier : elle engage l’établissement sur les actions du projet. L’expression de la personne (accord, désaccord…) figure à part dans le projet et ne vaut pas signature.',
+  },
+  'compte-rendu-synthese': {
+    label: 'le compte rendu de réunion de synthèse',
+    requiredScopes: ['personne'],
+    personSide: 'optional',
+    // The person's expression is part of the minutes themselves (DOMAIN.md): no separate view here.
+    recordsViews: false,
+    accommodationAgreement: false,
+    allowedForCourtMeasureMinor: true,
+    basis: 'Prise de connaissance (signature simple, DOMAIN.md « Minutes »)',
+    directorBasis: 'Compte rendu établi par l’établissement (réponses aux demandes, décisions)',
+    directorSentence:
+      'La direction signe le compte rendu, qui porte les réponses de l’établissement ; la personne ou son représentant peut en prendre connaissance par une signature simple, facultative.',
+  },
+};
+
+/**
+ * Act codes a limited measure's `acts` (or a sauvegarde's mission) may list, and which documents each
+ * covers. A mission to conclude the contrat de séjour covers its avenants (same conditions, L.311-4),
+ * the DIPC that replaces it when refused (D.311), and the projet personnalisé and minutes that follow
+ * from the stay. `admission` is accepted as the judgment's usual wording for the same act.
+ * The residents API stores free text: acts are compared after normalisation (case, accents, spaces).
+ */
+export const ACTS_COVERING: Readonly<Record<PolicyDocumentType, readonly string[]>> = {
+  'contrat-sejour': ['contrat-sejour', 'contrat-de-sejour', 'admission'],
+  avenant: ['avenant', 'contrat-sejour', 'contrat-de-sejour', 'admission'],
+  dipc: ['dipc', 'contrat-sejour', 'contrat-de-sejour', 'admission'],
+  'projet-personnalise': ['projet-personnalise', 'contrat-sejour', 'contrat-de-sejour', 'admission'],
+  'compte-rendu-synthese': ['compte-rendu-synthese', 'projet-personnalise', 'contrat-sejour', 'contrat-de-sejour', 'admission'],
+};
+
+interface MeasureRule {
+  label: string;
+  /** Fixed by law, or null when the judgment chooses (sauvegarde's mission, habilitation familiale). */
+  mode: MeasureMode | null;
+  signerRole: SignerRole;
+  /** Title in the capacity wording. */
+  holderTitle: string;
+  /** « de son curateur »: how the assisted person's capacity names the assistant. */
+  assistedBy: string;
+  /** « le curateur »: the holder in explanations. */
+  holderNoun: string;
+  article: string;
+  /** Which measure wins when several are active at once: the most protective. */
+  rank: number;
+}
+
+const MEASURE_RULES: Readonly<Record<MeasureType, MeasureRule>> = {
+  // C. civ. 433, 435: the person keeps the exercise of their rights; 437: a mandataire spécial for
+  // determined acts only (the mission).
+  sauvegarde_justice: {
+    label: 'sauvegarde de justice',
+    mode: null,
+    signerRole: 'mandataire_special',
+    holderTitle: 'mandataire spécial',
+    assistedBy: 'du mandataire spécial',
+    holderNoun: 'le mandataire spécial',
+    article: 'C. civ. 433, 435, 437',
+    rank: 0,
+  },
+  // C. civ. 440 al. 1, 467: assistance — the person acts, the curateur co-signs.
+  curatelle: {
+    label: 'curatelle',
+    mode: 'assistance',
+    signerRole: 'curateur',
+    holderTitle: 'curateur',
+    assistedBy: 'de son curateur',
+    holderNoun: 'le curateur',
+    article: 'C. civ. 440, 467',
+    rank: 2,
+  },
+  // C. civ. 472: the curateur also manages income; may sign the accommodation agreement alone only
+  // with the judge's authorisation.
+  curatelle_renforcee: {
+    label: 'curatelle renforcée',
+    mode: 'assistance',
+    signerRole: 'curateur',
+    holderTitle: 'curateur',
+    assistedBy: 'de son curateur',
+    holderNoun: 'le curateur',
+    article: 'C. civ. 440, 467, 472',
+    rank: 3,
+  },
+  // C. civ. 440 al. 3, 473: representation; 457-1, 459-2: the person is informed, takes part and
+  // chooses their residence.
+  tutelle: {
+    label: 'tutelle',
+    mode: 'representation',
+    signerRole: 'tuteur',
+    holderTitle: 'tuteur',
+    assistedBy: 'de son tuteur',
+    holderNoun: 'le tuteur',
+    article: 'C. civ. 440, 473, 459-2',
+    rank: 6,
+  },
+  // C. civ. 494-1, 494-6: assistance or representation, general or for listed acts.
+  habilitation_familiale: {
+    label: 'habilitation familiale',
+    mode: null,
+    signerRole: 'habilite',
+    holderTitle: 'personne habilitée',
+    assistedBy: 'de la personne habilitée',
+    holderNoun: 'la personne habilitée',
+    article: 'C. civ. 494-1, 494-6',
+    rank: 4,
+  },
+  // C. civ. 477, 481: representation within the mandate, once the court clerk has given it effect.
+  mandat_protection_future: {
+    label: 'mandat de protection future',
+    mode: 'representation',
+    signerRole: 'mandataire',
+    holderTitle: 'mandataire de protection future',
+    assistedBy: 'du mandataire de protection future',
+    holderNoun: 'le mandataire',
+    article: 'C. civ. 477, 481',
+    rank: 5,
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// Entry point
+// ---------------------------------------------------------------------------------------------
+
+/** The person's side of a decision, before orders and the countersignature are added. */
+interface Principal {
+  key: string;
+  role: SignerRole;
+  person: PolicyPerson;
+  capacity: string;
+  measure: MeasureReference | null;
+  legalBasis: string;
+}
+
+interface Plan {
+  principals: Principal[];
+  views: ViewToRecord[];
+  /** Court-measure minors: the DIPC regime applies to every document (parents may countersign). */
+  principalsOptional: boolean;
+  sentences: string[];
+}
+
+/**
+ * Who signs `input.documentType` for `input.resident` on `input.on`.
+ * @throws SignaturePolicyError when the file does not allow routing the document (see PolicyRefusalCode).
+ */
+export function decideSigners(input: PolicyInput): PolicyDecision {
+  const rule = DOCUMENT_RULES[input.documentType];
+  const r = input.resident;
+  // Age on the request date, not the view's `minor` flag (computed on another day).
+  const plan = isMinor(r.birthDate, input.on) ? planForMinor(input, rule) : planForAdult(input, rule);
+
+  // Person and representatives sign in parallel (order 1): they sign the same hash, so their order
+  // changes nothing, and parallel keeps the 1-month deadline (D.311) within reach. The establishment
+  // signs last (order 2), so its signature closes the document and triggers the seal.
+  const optional = plan.principalsOptional || rule.personSide === 'optional';
+  const signers: RequiredSigner[] = plan.principals.map((p) => ({ ...p, order: 1, optional }));
+  signers.push(directorSigner(input, rule, signers.length ? 2 : 1));
+
+  checkProposedSigners(input, signers);
+  checkEmails(signers);
+
+  const sentences = [...plan.sentences, rule.directorSentence];
+  if (r.personneDeConfiance) sentences.push('La personne de confiance peut accompagner la personne ; elle ne signe jamais (CASF L.311-5-1).');
+  return {
+    documentType: input.documentType,
+    signers,
+    views: rule.recordsViews ? plan.views : [],
+    sameVersionRequired: true,
+    explanation: sentences.join(' '),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Adults
+// ---------------------------------------------------------------------------------------------
+
+function planForAdult(input: PolicyInput, rule: DocumentRule): Plan {
+  const r = input.resident;
+  // Status on the request date, not the view's `status` (computed on the day the view was read).
+  const dated = r.protectionMeasures.map((m) => ({ m, status: measureStatus(m, input.on) }));
+  const active = dated.filter((d) => d.status === 'active').map((d) => d.m);
+
+  if (active.length === 0) {
+    // A measure on file that is not in effect leaves the file ambiguous: block until it is updated
+    // (rule 3) rather than guess that the person has recovered full capacity.
+    const pending = dated.find((d) => d.status === 'not_started');
+    if (pending) throw notStarted(pending.m);
+    const expired = dated.find((d) => d.status === 'expired');
+    if (expired) throw expiredMeasure(expired.m);
+    return {
+      principals: [residentPrincipal(r, 'en son nom propre', null, rule.basis)],
+      views: [],
+      principalsOptional: false,
+      sentences: ['Personne majeure sans mesure de protection : elle agit en son nom propre.'],
+    };
+  }
+
+  const m = [...active].sort(
+    (a, b) => MEASURE_RULES[b.type].rank - MEASURE_RULES[a.type].rank || b.judgmentDate.localeCompare(a.judgmentDate),
+  )[0];
+  const plan = planForMeasure(input, rule, m);
+  if (active.length > 1)
+    plan.sentences.push(`Plusieurs mesures sont en cours : la plus protectrice (${MEASURE_RULES[m.type].label}) est retenue ; vérifiez le dossier.`);
+  return plan;
+}
+
+function planForMeasure(input: PolicyInput, rule: DocumentRule, m: MeasureView): Plan {
+  const r = input.resident;
+  const mr = MEASURE_RULES[m.type];
+  const mode: MeasureMode = mr.mode ?? m.mode;
+  const ref = measureReference(m, mode);
+  const name = fullName(r);
+  const holders = m.holders.filter((h) => h.role === HOLDER_ROLE_OF[m.type]);
+  const judgment = `jugement ${m.judgmentReference} du ${frDate(m.judgmentDate)}${m.endDate ? `, jusqu’au ${frDate(m.endDate)}` : ''}`;
+
+  if (m.type === 'sauvegarde_justice') {
+    // C. civ. 435: the person keeps the exercise of their rights; 437: the mandataire spécial acts
+    // only for the acts the judge listed. A "general" flag alone is no mission: the acts must be named.
+    if (holders.length === 0 || !listsAct(m.acts, input.documentType)) {
+      return {
+        principals: [residentPrincipal(r, 'en son nom propre', null, `${rule.basis} ; C. civ. 435`)],
+        views: [],
+        principalsOptional: false,
+        sentences: [
+          `Sauvegarde de justice (${judgment}) : la personne conserve l’exercice de ses droits et signe en son nom propre (C. civ. 435)${
+            holders.length ? ' ; la mission du mandataire spécial ne couvre pas ce document (C. civ. 437)' : ''
+          }.`,
+        ],
+      };
+    }
+  } else {
+    if (holders.length === 0) throw holderMissing(m, mr);
+    // C. civ. 494-6 (habilitation), 437 (sauvegarde), 477 s. (mandat): a measure limited to listed acts
+    // gives no power outside them.
+    if (!m.general && !listsAct(m.acts, input.documentType)) throw actNotListed(m, mr, rule);
+  }
+
+  // C. civ. 425 al. 2: a measure may be limited to the person or to property. A representative must
+  // hold every domain the document touches, or they would sign beyond the judgment; an assistant is
+  // needed as soon as the document touches one of theirs (the person signs the whole anyway).
+  const covered = rule.requiredScopes.filter((s) => m.scope.includes(s));
+  const coversAct = mode === 'representation' ? covered.length === rule.requiredScopes.length : covered.length > 0;
+  if (!coversAct) throw scopeExcludes(m, mr, rule);
+
+  const holderPrincipals = (verb: string, extraBasis = ''): Principal[] =>
+    holders.map((h) => ({
+      key: `${mr.signerRole}:${h.contactId}`,
+      role: mr.signerRole,
+      person: contactPerson(h, h.contactId),
+      capacity: `en qualité de ${mr.holderTitle}, ${verb} ${name}`,
+      measure: ref,
+      legalBasis: `${mr.article}${extraBasis} ; ${rule.basis}`,
+    }));
+
+  if (mode === 'assistance') {
+    // C. civ. 472 as DOMAIN.md reads it: with the judge's authorisation, the curateur of a curatelle
+    // renforcée may sign the accommodation agreement alone. The reference is the proof the evidence
+    // must carry; without it the authorisation is not relied on and both sign (always valid, C. civ. 467).
+    if (m.type === 'curatelle_renforcee' && m.judgeAuthorisesHolderAlone && m.authorisationReference && rule.accommodationAgreement) {
+      const principals = holders.map((h) => ({
+        key: `${mr.signerRole}:${h.contactId}`,
+        role: mr.signerRole,
+        person: contactPerson(h, h.contactId),
+        capacity: `en qualité de ${mr.holderTitle}, sur autorisation du juge (C. civ. 472), pour ${name}`,
+        measure: ref,
+        legalBasis: `C. civ. 472 (autorisation ${m.authorisationReference}) ; ${rule.basis}`,
+      }));
+      return {
+        principals,
+        // The person still takes part (participation compulsory, L.311-4; informed, C. civ. 457-1):
+        // their view is captured, and never blocks.
+        views: [residentView(r, 'curatelle_renforcee_autorisation_juge', principals, 'C. civ. 457-1, 472 ; CASF L.311-4')],
+        principalsOptional: false,
+        sentences: [
+          `Curatelle renforcée (${judgment}) avec autorisation du juge (${m.authorisationReference}) : le curateur signe seul ${rule.label} ; l’avis de la personne est recueilli sans bloquer (C. civ. 472, 457-1).`,
+        ],
+      };
+    }
+    const resident = residentPrincipal(r, `en son nom propre, avec l’assistance ${mr.assistedBy}`, ref, `${mr.article} ; ${rule.basis}`);
+    const sentences = [
+      `${capitalise(mr.label)} (${judgment}) : mesure d’assistance, la personne et ${mr.holderNoun} signent tous deux la même version ; ${mr.holderNoun} ne signe jamais à la place de la personne (C. civ. 467).`,
+    ];
+    if (m.type === 'curatelle_renforcee' && m.judgeAuthorisesHolderAlone && !m.authorisationReference && rule.accommodationAgreement)
+      sentences.push('L’autorisation du juge de signer seul est cochée sans référence : elle n’est pas retenue, la personne et le curateur signent.');
+    return { principals: [resident, ...holderPrincipals('qui assiste')], views: [], principalsOptional: false, sentences };
+  }
+
+  // Representation (C. civ. 440 al. 3, 473; 494-1; 477; 437): the representative signs; the person
+  // takes part and gives their view, which is recorded and never blocks (C. civ. 457-1, 459-2).
+  const principals = holderPrincipals('qui représente');
+  return {
+    principals,
+    views: [residentView(r, m.type === 'tutelle' ? 'tutelle' : 'representation', principals, 'C. civ. 457-1, 459-2 ; CASF L.311-4')],
+    principalsOptional: false,
+    sentences: [
+      `${capitalise(mr.label)} (${judgment}) : mesure de représentation, ${holders.length > 1 ? 'chaque titulaire de la mesure signe' : `${mr.holderNoun} signe`} pour la personne ; l’avis de la personne est recueilli et ne bloque pas (C. civ. 459-2).`,
+    ],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Minors
+// ---------------------------------------------------------------------------------------------
+
+function planForMinor(input: PolicyInput, rule: DocumentRule): Plan {
+  const r = input.resident;
+  const name = fullName(r);
+  // C. civ. 429 al. 2: an adult measure asked for in the last year of minority only takes effect at
+  // majority; until then parental authority decides.
+  const parents = r.contacts.filter((c) => c.holdsParentalAuthority);
+  const minorView = (recordedBy: Principal[]): ViewToRecord =>
+    residentView(r, 'minor', recordedBy, 'C. civ. 371-1 al. 4, 388-1 ; CASF L.311-4 (avis du mineur)');
+
+  switch (r.parentalAuthority) {
+    case 'shared': {
+      // C. civ. 372: joint exercise; admission is not an everyday act, so the presumption of
+      // agreement of C. civ. 372-2 does not apply: both parents sign.
+      if (parents.length < 2)
+        throw new SignaturePolicyError(
+          'PARENT_MISSING',
+          'L’autorité parentale est exercée en commun : les deux parents signent, l’admission n’étant pas un acte usuel (C. civ. 372 ; l’article 372-2 ne s’applique pas). ' +
+            `Le dossier ne compte que ${parents.length} parent titulaire : ajoutez l’autre parent, ou enregistrez l’exercice exclusif avec sa preuve.`,
+          [{ field: 'resident.contacts', code: 'PARENT_MISSING', message: 'Deux parents titulaires de l’autorité parentale sont attendus.' }],
+        );
+      if (parents.length > 2) throw authorityUnknown('Le dossier mentionne plus de deux titulaires de l’autorité parentale : corrigez-le.');
+      const principals = parents.map((p) => parentPrincipal(p, `en qualité de parent titulaire de l’autorité parentale de ${name}`, `C. civ. 371-1, 372 ; ${rule.basis}`));
+      return {
+        principals,
+        views: [minorView(principals)],
+        principalsOptional: false,
+        sentences: ['Mineur, autorité parentale conjointe : les deux parents signent, l’admission n’étant pas un acte usuel (C. civ. 372, 372-2) ; l’avis du mineur est recueilli (C. civ. 371-1).'],
+      };
+    }
+    case 'sole': {
+      if (parents.length === 0)
+        throw new SignaturePolicyError(
+          'PARENT_MISSING',
+          'L’autorité parentale est exercée par un seul parent, mais aucun parent titulaire ne figure au dossier : ajoutez-le, avec la preuve de l’exercice exclusif (C. civ. 373-2-1).',
+          [{ field: 'resident.contacts', code: 'PARENT_MISSING', message: 'Le parent titulaire de l’autorité parentale est attendu.' }],
+        );
+      if (parents.length > 1)
+        throw authorityUnknown('Le dossier indique un exercice exclusif de l’autorité parentale mais mentionne plusieurs titulaires : corrigez-le.');
+      // The proof of sole exercise (judgment, death certificate…) is not modelled in the resident
+      // file yet: the capacity and the basis say it must be on file.
+      const principals = [
+        parentPrincipal(
+          parents[0],
+          `en qualité de parent exerçant l’autorité parentale exclusive de ${name}`,
+          `C. civ. 373-2-1 (preuve de l’exercice exclusif au dossier) ; ${rule.basis}`,
+        ),
+      ];
+      return {
+        principals,
+        views: [minorView(principals)],
+        principalsOptional: false,
+        sentences: ['Mineur, autorité parentale exercée par un seul parent : ce parent signe, la preuve de l’exercice exclusif doit figurer au dossier (C. civ. 373-2-1) ; l’avis du mineur est recueilli.'],
+      };
+    }
+    case 'court_measure': {
+      // CASF D.311: for a minor placed under a court measure the director establishes and signs a
+      // DIPC; the parents keep their authority unless the judge withdrew it (C. civ. 375-7), so those
+      // on file may countersign; the minor takes part and gives their view.
+      if (!rule.allowedForCourtMeasureMinor)
+        throw new SignaturePolicyError(
+          'DOCUMENT_TYPE_NOT_APPLICABLE',
+          'Pour un mineur accueilli au titre d’une mesure judiciaire, la loi prévoit un document individuel de prise en charge (DIPC) établi et signé par la direction, et non un contrat de séjour (CASF D.311).',
+        );
+      const principals = parents.map((p) =>
+        parentPrincipal(p, `en qualité de parent titulaire de l’autorité parentale de ${name}`, 'C. civ. 375-7 ; CASF D.311 (contresignature facultative)'),
+      );
+      return {
+        principals,
+        views: [minorView(principals)],
+        principalsOptional: true,
+        sentences: [
+          'Mineur accueilli au titre d’une mesure judiciaire : la direction signe (CASF D.311) ; les parents titulaires de l’autorité parentale peuvent contresigner (C. civ. 375-7) et l’avis du mineur est recueilli.',
+        ],
+      };
+    }
+    default:
+      throw authorityUnknown('Pour un mineur, le dossier doit indiquer qui exerce l’autorité parentale : les deux parents, un seul, ou une mesure judiciaire (C. civ. 371-1, 372).');
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Standing and emails
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Staff may propose contacts as signers; each must be one the policy chose. A personne de confiance
+ * never signs (rule 4, CASF L.311-5-1); a relative without a mandate cannot sign as representative
+ * (CASF L.311-4).
+ */
+function checkProposedSigners(input: PolicyInput, signers: RequiredSigner[]): void {
+  const r = input.resident;
+  const withStanding = new Set(signers.map((s) => s.person.contactId).filter((id): id is string => id !== null));
+  const details: FieldError[] = [];
+  (input.proposedContactIds ?? []).forEach((id, i) => {
+    if (!withStanding.has(id)) details.push({ field: `proposedContactIds.${i}`, code: 'SIGNER_WITHOUT_STANDING', message: whyNoStanding(r, id, input.on) });
+  });
+  if (details.length)
+    throw new SignaturePolicyError(
+      'SIGNER_WITHOUT_STANDING',
+      details.length === 1 ? details[0].message : `${details.length} personnes proposées n’ont pas qualité pour signer ce document : ${details.map((d) => d.message).join(' ')}`,
+      details,
+    );
+}
+
+function whyNoStanding(r: ResidentView, contactId: string, on: string): string {
+  if (r.personneDeConfiance?.contactId === contactId)
+    return 'La personne de confiance n’est jamais signataire : elle peut accompagner la personne lors de la signature, sans la représenter (CASF L.311-5-1).';
+  const contact = r.contacts.find((c) => c.id === contactId);
+  if (!contact) return 'Une personne proposée ne figure pas au dossier du résident : seuls la personne et son représentant légal peuvent signer (CASF L.311-4).';
+  if (r.protectionMeasures.some((m) => m.holders.some((h) => h.contactId === contactId)))
+    return 'Une personne proposée exerce une mesure de protection qui ne lui donne pas qualité pour signer ce document (mesure non retenue, ou mission ne couvrant pas cet acte).';
+  if (contact.holdsParentalAuthority && !isMinor(r.birthDate, on))
+    return 'L’autorité parentale prend fin à la majorité : un parent ne signe pour une personne majeure que s’il exerce une mesure de protection (C. civ. 371-1, 414).';
+  return 'Un proche qui n’est pas le représentant légal ne peut pas signer à la place de la personne ; il peut l’accompagner (CASF L.311-4).';
+}
+
+// Same shape as the resident file's check, plus no control characters: an address reaches SMTP headers.
+const EMAIL = /^[^\s@<>()",;:\\]+@[^\s@<>()",;:\\]+\.[^\s@<>()",;:\\]+$/;
+
+function checkEmails(signers: RequiredSigner[]): void {
+  const details: FieldError[] = signers
+    .filter((s) => s.person.email !== null && (!EMAIL.test(s.person.email) || /[\u0000-\u001f\u007f]/.test(s.person.email)))
+    .map((s) => ({ field: `signers.${s.key}.email`, code: 'SIGNER_EMAIL_INVALID', message: 'Adresse e-mail invalide.' }));
+  if (details.length)
+    throw new SignaturePolicyError(
+      'SIGNER_EMAIL_INVALID',
+      'L’adresse e-mail d’un signataire est invalide : corrigez-la dans le dossier, ou prévoyez une signature en présence.',
+      details,
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Refusals
+// ---------------------------------------------------------------------------------------------
+
+function expiredMeasure(m: MeasureView): SignaturePolicyError {
+  const mr = MEASURE_RULES[m.type];
+  return new SignaturePolicyError(
+    'PROTECTION_MEASURE_EXPIRED',
+    `La mesure de protection (${mr.label}) a pris fin le ${frDate(m.endDate ?? '')} et aucun renouvellement ne figure au dossier : ` +
+      'la personne qui l’exerçait n’a plus qualité pour signer, et la situation de la personne doit être vérifiée. ' +
+      'Mettez le dossier à jour (jugement de renouvellement ou de mainlevée, C. civ. 441 à 443) avant l’envoi.',
+    [{ field: `protectionMeasures.${m.id}.endDate`, code: 'PROTECTION_MEASURE_EXPIRED', message: 'Mesure arrivée à échéance.' }],
+  );
+}
+
+function notStarted(m: MeasureView): SignaturePolicyError {
+  const message =
+    m.type === 'mandat_protection_future'
+      ? 'Le mandat de protection future n’a pas encore pris effet : il ne produit effet qu’une fois visé par le greffe (C. civ. 481). ' +
+        'Indiquez sa date de prise d’effet dans le dossier ; d’ici là, le mandataire ne peut pas signer.'
+      : `La mesure de protection (${MEASURE_RULES[m.type].label}) enregistrée ne prend effet que le ${frDate(m.startDate ?? m.judgmentDate)} : ` +
+        'vérifiez le jugement et mettez le dossier à jour avant l’envoi.';
+  return new SignaturePolicyError('PROTECTION_MEASURE_NOT_STARTED', message, [
+    { field: `protectionMeasures.${m.id}.startDate`, code: 'PROTECTION_MEASURE_NOT_STARTED', message: 'Mesure pas encore en vigueur.' },
+  ]);
+}
+
+function holderMissing(m: MeasureView, mr: MeasureRule): SignaturePolicyError {
+  return new SignaturePolicyError(
+    'MEASURE_HOLDER_MISSING',
+    `La mesure de protection (${mr.label}) ne désigne aucun ${mr.holderTitle} au dossier : indiquez la personne nommée par le jugement ou le mandat avant l’envoi (${mr.article}).`,
+    [{ field: `protectionMeasures.${m.id}.holders`, code: 'MEASURE_HOLDER_MISSING', message: 'Titulaire de la mesure manquant.' }],
+  );
+}
+
+function actNotListed(m: MeasureView, mr: MeasureRule, rule: DocumentRule): SignaturePolicyError {
+  return new SignaturePolicyError(
+    'MEASURE_SCOPE_EXCLUDES_ACT',
+    `La mesure de protection (${mr.label}) est limitée à des actes déterminés qui ne comprennent pas ${rule.label} (${mr.article}) : ` +
+      `le ${mr.holderTitle} ne peut pas le signer. Complétez le dossier si le jugement ou le mandat couvre cet acte, sinon saisissez le juge.`,
+    [{ field: `protectionMeasures.${m.id}.acts`, code: 'MEASURE_SCOPE_EXCLUDES_ACT', message: 'Acte non couvert par la mesure.' }],
+  );
+}
+
+function scopeExcludes(m: MeasureView, mr: MeasureRule, rule: DocumentRule): SignaturePolicyError {
+  const domains = (s: readonly MeasureScope[]) => s.map((x) => (x === 'personne' ? 'la personne' : 'les biens')).join(' et ');
+  return new SignaturePolicyError(
+    'MEASURE_SCOPE_EXCLUDES_ACT',
+    `La mesure de protection (${mr.label}) ne porte que sur ${domains(m.scope) || 'aucun domaine'}, alors que ${rule.label} concerne ${domains(rule.requiredScopes)} ` +
+      `(C. civ. 425 al. 2, 459-2 ; CASF L.311-4) : le ${mr.holderTitle} ne peut pas signer au-delà du jugement. Vérifiez le jugement ou saisissez le juge.`,
+    [{ field: `protectionMeasures.${m.id}.scope`, code: 'MEASURE_SCOPE_EXCLUDES_ACT', message: 'Domaine non couvert par la mesure.' }],
+  );
+}
+
+function authorityUnknown(message: string): SignaturePolicyError {
+  return new SignaturePolicyError('PARENTAL_AUTHORITY_UNKNOWN', message, [
+    { field: 'resident.parentalAuthority', code: 'PARENTAL_AUTHORITY_UNKNOWN', message: 'Exercice de l’autorité parentale à préciser.' },
+  ]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small builders
+// ---------------------------------------------------------------------------------------------
+
+function directorSigner(input: PolicyInput, rule: DocumentRule, order: number): RequiredSigner {
+  const e = input.establishment;
+  return {
+    key: 'director',
+    role: 'director',
+    person: { contactId: null, firstName: e.directorFirstName, lastName: e.directorLastName, email: e.directorEmail },
+    capacity: e.name ? `pour la direction de l’établissement ${e.name}` : 'pour la direction de l’établissement',
+    measure: null,
+    order,
+    optional: false,
+    legalBasis: rule.directorBasis,
+  };
+}
+
+function residentPrincipal(r: ResidentView, capacity: string, measure: MeasureReference | null, legalBasis: string): Principal {
+  return { key: 'resident', role: 'resident', person: residentPerson(r), capacity, measure, legalBasis };
+}
+
+function parentPrincipal(p: ContactView, capacity: string, legalBasis: string): Principal {
+  return { key: `parent:${p.id}`, role: 'parent', person: contactPerson(p, p.id), capacity, measure: null, legalBasis };
+}
+
+function residentView(r: ResidentView, reason: string, recordedBy: Principal[], legalBasis: string): ViewToRecord {
+  return { key: 'resident', person: residentPerson(r), reason, recordedBy: recordedBy.map((p) => p.key), legalBasis };
+}
+
+function residentPerson(r: ResidentView): PolicyPerson {
+  return { contactId: null, firstName: r.firstName, lastName: r.lastName, email: r.email };
+}
+
+function contactPerson(c: Pick<ContactView, 'firstName' | 'lastName' | 'email'>, contactId: string): PolicyPerson {
+  return { contactId, firstName: c.firstName, lastName: c.lastName, email: c.email };
+}
+
+function measureReference(m: MeasureView, mode: MeasureMode): MeasureReference {
+  return {
+    measureId: m.id,
+    type: m.type,
+    mode,
+    court: m.court,
+    judgmentReference: m.judgmentReference,
+    judgmentDate: m.judgmentDate,
+    endDate: m.endDate,
+    proofDocumentRef: m.proofDocumentRef,
+    judgeAuthorisesHolderAlone: m.judgeAuthorisesHolderAlone,
+    authorisationReference: m.authorisationReference,
+  };
+}
+
+/** Whether a list of acts (free text in the file) names an act that covers the document. */
+export function listsAct(acts: readonly string[], documentType: PolicyDocumentType): boolean {
+  const covering = ACTS_COVERING[documentType];
+  return acts.some((a) => covering.includes(normaliseAct(a)));
+}
+
+function normaliseAct(a: string): string {
+  return a
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+}
+
+function fullName(p: { firstName: string; lastName: string }): string {
+  return `${p.firstName} ${p.lastName}`;
+}
+
+function frDate(iso: string): string {
+  const [y, m, d] = iso.split('-');
+  return d && m && y ? `${d}/${m}/${y}` : iso;
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

@@ -1,0 +1,58 @@
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { AppConfig } from '@carepact/config';
+import { EmailDataByKind, EmailKind, MailTransport, renderEmail } from '@carepact/notifications';
+import type { DocumentTree } from '@carepact/rendering';
+import { SealIdentity, ensureDevSealIdentity, loadSealIdentity, sealDocument } from '../seal';
+import type { Mailer, Sealer } from './signing-jobs.service';
+
+/** Renders the MJML email for its kind and sends it over SMTP (SMTP_URL). */
+export class SmtpMailer implements Mailer {
+  private readonly transport: MailTransport | null;
+
+  constructor(private readonly config: AppConfig) {
+    this.transport = config.smtp.url ? new MailTransport({ url: config.smtp.url, from: config.smtp.from }) : null;
+  }
+
+  async send<K extends EmailKind>(to: { name: string | null; address: string }, kind: K, data: EmailDataByKind[K]): Promise<void> {
+    if (!this.transport) throw Object.assign(new Error('SMTP_URL is not set: no email can be sent'), { permanent: false });
+    const mail = renderEmail(kind, data, { expectedOrigin: new URL(this.config.http.publicUrl).origin });
+    await this.transport.send({ to: { address: to.address, name: to.name ?? undefined } as never, subject: mail.subject, html: mail.html, text: mail.text });
+  }
+}
+
+/**
+ * The establishment's seal: a P12 from configuration (SEAL_P12_PATH + SEAL_P12_PASSPHRASE), or in
+ * development a CA and certificate generated once in the secrets folder, outside the repository.
+ */
+export class PadesSealer implements Sealer {
+  private identity: Promise<SealIdentity> | null = null;
+
+  constructor(private readonly config: AppConfig) {}
+
+  private load(): Promise<SealIdentity> {
+    this.identity ??= this.config.seal.p12Path
+      ? Promise.resolve(loadSealIdentity(readFileSync(this.config.seal.p12Path), this.config.seal.p12Passphrase ?? ''))
+      : ensureDevSealIdentity(join(this.config.paths.secretsDir, 'seal'), 'CarePact — établissement de démonstration');
+    return this.identity;
+  }
+
+  async seal(tree: DocumentTree, opts: { signingTime: Date; name: string; reason: string; location: string }): Promise<Buffer> {
+    return sealDocument(tree, await this.load(), { signingTime: opts.signingTime, reason: opts.reason, location: opts.location });
+  }
+
+  async warm(): Promise<void> {
+    await this.load();
+  }
+
+  certificateSubject(): string {
+    return this.subject ?? 'certificat de l’établissement';
+  }
+
+  private subject: string | null = null;
+  async describe(): Promise<string> {
+    const id = await this.load();
+    this.subject = `${id.subject.commonName} (n° de série ${id.subject.serialNumber}, émis par ${id.subject.issuer.split('\n').find((l) => l.startsWith('CN='))?.slice(3) ?? id.subject.issuer}, SHA-256 ${id.subject.sha256})`;
+    return this.subject;
+  }
+}

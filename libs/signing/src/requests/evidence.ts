@@ -1,0 +1,238 @@
+import type { Block, DocumentTree, Inline } from '@carepact/rendering';
+import { formatDateLong } from '@carepact/rendering';
+import type { RecordedViewEntity, SignatureEventEntity, SignatureRequestEntity, SignerEntity } from './signing.entities';
+
+/** The evidence file (DOMAIN.md, "Electronic signature and proof"): stored as JSON and printed as the last pages. */
+export interface Evidence {
+  transactionId: string;
+  organisationId: string;
+  establishment: string;
+  initiatorUserId: string | null;
+  created: string;
+  deadline: string;
+  sealedAt: string;
+  document: { id: string; type: string; versionId: string; versionNumber: number; templateId: string; templateVersion: string; templateSha256: string; inputSha256: string; signedPdfSha256: string };
+  companions: { format: string; variant: string; sha256: string }[];
+  signers: {
+    id: string;
+    key: string;
+    name: string;
+    capacity: string;
+    legalBasis: string;
+    measure: Record<string, unknown> | null;
+    contact: string | null;
+    delivery: string;
+    authentication: string | null;
+    status: string;
+    at: string | null;
+    ip: string | null;
+    userAgent: string | null;
+    typedName: string | null;
+    drawnSignature: boolean;
+    witness: Record<string, unknown> | null;
+  }[];
+  views: { key: string; person: string; expression: string; comment: string | null; recordedBySignerId: string | null; at: string }[];
+  events: { at: string; kind: string; signerId: string | null; ip: string | null; userAgent: string | null }[];
+  certificate: string;
+}
+
+const KIND_FR: Record<string, string> = {
+  created: 'Demande créée',
+  email_sent: 'E-mail envoyé',
+  email_failed: 'E-mail non distribué',
+  link_opened: 'Lien ouvert',
+  code_issued: 'Code remis par l’établissement',
+  code_ok: 'Code vérifié',
+  code_failed: 'Code erroné',
+  viewed: 'Document consulté',
+  downloaded: 'Document téléchargé',
+  view_recorded: 'Avis de la personne enregistré',
+  signed: 'Signé',
+  refused: 'Refusé',
+  question: 'Question posée',
+  question_answered: 'Réponse donnée',
+  countersigned: 'Contresigné',
+  reminder: 'Relance envoyée',
+  revoked: 'Lien révoqué',
+  resent: 'Lien renvoyé',
+  in_person_opened: 'Session en présence ouverte',
+  witness_recorded: 'Déclaration du témoin',
+  expired: 'Demande expirée',
+  cancelled: 'Demande annulée',
+};
+
+export const AUTH_FR: Record<string, string> = {
+  email_link: 'lien personnel reçu par e-mail',
+  'email_link+access_code': 'lien personnel reçu par e-mail et code remis par l’établissement',
+  in_person_witnessed: 'en présence, sur une session ouverte par l’établissement, avec témoin',
+  staff_session: 'session authentifiée du personnel (console)',
+};
+
+const EXPRESSION_FR: Record<string, string> = {
+  accord: 'accord',
+  accord_partiel: 'accord partiel',
+  desaccord: 'désaccord',
+  ne_se_prononce_pas: 'ne se prononce pas',
+  ne_peut_pas_s_exprimer: 'ne peut pas s’exprimer',
+};
+
+function dateTime(iso: string): string {
+  const d = new Date(iso);
+  const time = new Intl.DateTimeFormat('fr-FR', { hour: '2-digit', minute: '2-digit', second: '2-digit', timeZone: 'Europe/Paris' }).format(d);
+  return `${formatDateLong(iso.slice(0, 10))} à ${time}`;
+}
+
+export function buildEvidence(
+  r: SignatureRequestEntity,
+  ctx: { establishment: string; versionNumber: number; templateId: string; templateVersion: string; templateSha256: string; documentType: string; companions: { format: string; variant: string; sha256: string }[]; certificate: string; sealedAt: Date },
+  signers: SignerEntity[],
+  views: RecordedViewEntity[],
+  events: SignatureEventEntity[],
+): Evidence {
+  return {
+    transactionId: r.id,
+    organisationId: r.organisationId,
+    establishment: ctx.establishment,
+    initiatorUserId: r.createdBy,
+    created: r.createdAt.toISOString(),
+    deadline: r.deadline.toISOString(),
+    sealedAt: ctx.sealedAt.toISOString(),
+    document: {
+      id: r.documentId,
+      type: ctx.documentType,
+      versionId: r.versionId,
+      versionNumber: ctx.versionNumber,
+      templateId: ctx.templateId,
+      templateVersion: ctx.templateVersion,
+      templateSha256: ctx.templateSha256,
+      inputSha256: r.versionHash,
+      signedPdfSha256: r.pdfSha256,
+    },
+    companions: ctx.companions,
+    signers: signers.map((s) => ({
+      id: s.id,
+      key: s.key,
+      name: `${s.firstName} ${s.lastName}`,
+      capacity: s.capacity,
+      legalBasis: s.legalBasis,
+      measure: s.measure,
+      contact: s.email,
+      delivery: s.delivery,
+      authentication: s.authMethod,
+      status: s.status,
+      at: s.actedAt?.toISOString() ?? null,
+      ip: s.ip,
+      userAgent: s.userAgent,
+      typedName: s.typedName,
+      drawnSignature: Boolean(s.drawnSignature),
+      witness: s.witness,
+    })),
+    views: views.map((v) => ({ key: v.viewKey, person: v.personName, expression: v.expression, comment: v.comment, recordedBySignerId: v.recordedBySignerId, at: v.recordedAt.toISOString() })),
+    events: events.map((e) => ({ at: e.at.toISOString(), kind: e.kind, signerId: e.signerId, ip: e.ip, userAgent: e.userAgent })),
+    certificate: ctx.certificate,
+  };
+}
+
+const t = (text: string): Inline => [{ text }];
+const b = (label: string, value: string): Inline => [{ text: `${label} : `, strong: true }, { text: value }];
+
+/** The evidence page(s) appended to the sealed PDF: who signed, in which capacity, how, and when. */
+export function evidenceBlocks(e: Evidence): Block[] {
+  const blocks: Block[] = [
+    { kind: 'heading', level: 2, text: t('Dossier de preuve de la signature') },
+    {
+      kind: 'paragraph',
+      text: t(
+        'Cette page fait partie du document scellé. Elle indique qui a signé, en quelle qualité, comment la personne a été identifiée, et quand. Toute modification du document après le scellement est détectable.',
+      ),
+    },
+    {
+      kind: 'list',
+      ordered: false,
+      items: [
+        b('Transaction', e.transactionId),
+        b('Document', `${e.document.id}, version ${e.document.versionNumber} (${e.document.versionId})`),
+        b('Modèle', `${e.document.templateId} ${e.document.templateVersion}, empreinte SHA-256 ${e.document.templateSha256}`),
+        b('Empreinte SHA-256 des données de la version', e.document.inputSha256),
+        b('Empreinte SHA-256 du PDF présenté et signé', e.document.signedPdfSha256),
+        b('Demande créée le', dateTime(e.created)),
+        b('Échéance', dateTime(e.deadline)),
+        b('Scellé le', dateTime(e.sealedAt)),
+        b('Certificat de l’établissement', e.certificate),
+      ],
+    },
+    { kind: 'heading', level: 3, text: t('Signataires') },
+    {
+      kind: 'table',
+      caption: 'Signataires, qualité, mesure de protection et mode d’identification',
+      header: ['Signataire', 'Qualité', 'Mesure de protection', 'Identification', 'Date', 'Adresse IP et navigateur'],
+      rowHeaders: true,
+      rows: e.signers.map((s) => [
+        t(s.name),
+        t(`${s.capacity} (${s.legalBasis})`),
+        t(
+          s.measure
+            ? `${String(s.measure.type)} (${String(s.measure.mode)}), jugement ${String(s.measure.judgmentReference)} du ${formatDateLong(String(s.measure.judgmentDate))}, ${String(s.measure.court)}`
+            : 'aucune',
+        ),
+        t(s.authentication ? (AUTH_FR[s.authentication] ?? s.authentication) : s.status === 'pending' ? 'n’a pas signé (signature facultative)' : s.status),
+        t(s.at ? dateTime(s.at) : '—'),
+        t(s.ip ? `${s.ip} — ${s.userAgent ?? ''}` : '—'),
+      ]),
+    },
+  ];
+  const witnesses = e.signers.filter((s) => s.witness);
+  if (witnesses.length) {
+    blocks.push({ kind: 'heading', level: 3, text: t('Signatures en présence : déclaration du témoin') });
+    for (const s of witnesses) {
+      const w = s.witness as { explainedHow?: string; present?: string[]; recordedBy?: string };
+      blocks.push({
+        kind: 'paragraph',
+        text: [
+          { text: `${s.name} : `, strong: true },
+          { text: `document expliqué ainsi : ${w.explainedHow ?? '—'}. Personnes présentes : ${(w.present ?? []).join(', ') || '—'}. Déclaration faite par ${w.recordedBy ?? '—'}.` },
+        ],
+      });
+    }
+  }
+  if (e.views.length) {
+    blocks.push({ kind: 'heading', level: 3, text: t('Avis de la personne') });
+    blocks.push({
+      kind: 'list',
+      ordered: false,
+      items: e.views.map((v) => [{ text: `${v.person} : `, strong: true }, { text: `${EXPRESSION_FR[v.expression] ?? v.expression}${v.comment ? ` — « ${v.comment} »` : ''} (${dateTime(v.at)})` }]),
+    });
+  }
+  blocks.push({ kind: 'heading', level: 3, text: t('Chronologie') });
+  blocks.push({
+    kind: 'table',
+    caption: 'Événements de la demande de signature, dans l’ordre',
+    header: ['Date et heure', 'Événement', 'Personne', 'Adresse IP'],
+    rowHeaders: false,
+    rows: e.events.map((ev) => [t(dateTime(ev.at)), t(KIND_FR[ev.kind] ?? ev.kind), t(e.signers.find((s) => s.id === ev.signerId)?.name ?? (ev.signerId ? '—' : 'établissement')), t(ev.ip ?? '—')]),
+  });
+  blocks.push({ kind: 'heading', level: 3, text: t('Autres formats remis') });
+  blocks.push({
+    kind: 'list',
+    ordered: false,
+    items: e.companions.map((c) => t(`${c.format.toUpperCase()} ${c.variant} : SHA-256 ${c.sha256}`)),
+  });
+  return blocks;
+}
+
+/** The signed document: the version's tree with filled signature blocks, then the evidence pages. */
+export function sealedTree(tree: DocumentTree, signers: SignerEntity[], evidence: Evidence): DocumentTree {
+  const blocks = tree.blocks.map((block) => {
+    if (block.kind !== 'signatures') return block;
+    return {
+      ...block,
+      slots: block.slots.map((slot) => {
+        const s = signers.find((x) => `${x.firstName} ${x.lastName}` === slot.name && x.status === 'signed') ?? signers.find((x) => x.capacity === slot.capacity && x.status === 'signed');
+        return s
+          ? { ...slot, signedOn: dateTime(s.actedAt!.toISOString()), method: `signature électronique, ${AUTH_FR[s.authMethod ?? ''] ?? s.authMethod ?? ''} ; nom écrit : ${s.typedName ?? ''}` }
+          : slot;
+      }),
+    };
+  });
+  return { ...tree, blocks: [...blocks, ...evidenceBlocks(evidence)] };
+}

@@ -1,0 +1,41 @@
+import { Injectable } from '@nestjs/common';
+import { NotFoundError } from '@carepact/common';
+import { TransactionRunner } from '@carepact/database';
+import { BlobStore } from '@carepact/documents';
+import { StaffActor, assertCan, auditActor, visibleEstablishments } from '@carepact/identity';
+import { EvidenceLog } from './evidence-log';
+import { SigningRepository } from './signing.repository';
+
+/** Staff downloads of the sealed PDF and of the evidence JSON; each download is audited. */
+@Injectable()
+export class SealedDownloadService {
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly repo: SigningRepository,
+    private readonly blobs: BlobStore,
+    private readonly log: EvidenceLog,
+  ) {}
+
+  private async load(actor: StaffActor, requestId: string) {
+    const em = this.tx.manager;
+    const r = await this.repo.findRequest(em, actor.organisationId, requestId);
+    if (!r || !visibleEstablishments(actor).includes(r.establishmentId)) throw new NotFoundError('SIGNATURE_REQUEST_NOT_FOUND', 'Demande de signature introuvable.');
+    assertCan(actor, 'document.read', r.establishmentId);
+    const seal = await this.repo.sealOf(em, r.id);
+    if (!seal) throw new NotFoundError('NOT_SEALED', 'Le document n’est pas encore scellé.');
+    return { r, seal };
+  }
+
+  async signedPdf(actor: StaffActor, requestId: string): Promise<{ bytes: Buffer; fileName: string }> {
+    const { r, seal } = await this.load(actor, requestId);
+    const bytes = (await this.blobs.get(this.tx.manager, seal.blobSha256))!;
+    await this.tx.run((em) => this.log.record(em, r, 'downloaded', auditActor(actor), { details: { format: 'pdf', variant: 'signed', sha256: seal.blobSha256 } }));
+    return { bytes, fileName: `document-signe-${r.id}.pdf` };
+  }
+
+  async evidence(actor: StaffActor, requestId: string): Promise<{ bytes: Buffer; fileName: string }> {
+    const { r, seal } = await this.load(actor, requestId);
+    await this.tx.run((em) => this.log.record(em, r, 'downloaded', auditActor(actor), { details: { format: 'json', variant: 'evidence', sha256: seal.evidenceSha256 } }));
+    return { bytes: Buffer.from(JSON.stringify(seal.evidence, null, 2), 'utf8'), fileName: `preuve-${r.id}.json` };
+  }
+}

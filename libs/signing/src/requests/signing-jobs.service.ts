@@ -1,0 +1,338 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@carepact/config';
+import { SYSTEM_ACTOR } from '@carepact/audit';
+import { randomToken, sha256Hex, canonicalJson } from '@carepact/common';
+import { TransactionRunner } from '@carepact/database';
+import { BlobStore, DocumentEntity, DocumentVersionEntity } from '@carepact/documents';
+import type { EmailDataByKind, EmailKind } from '@carepact/notifications';
+import { OutboxService } from '@carepact/queue';
+import { contentVariantOf, resolve, templates } from '@carepact/rendering';
+import type { PolicyDecision } from '../policy/policy.types';
+import { EvidenceLog } from './evidence-log';
+import { buildEvidence, sealedTree } from './evidence';
+import { SignatureRequestEntity, SignerEntity, SigningLinkEntity } from './signing.entities';
+import { SigningRepository } from './signing.repository';
+import { LINK_LIFETIME_DAYS } from './signature-requests.service';
+
+/** Sends one email; throws an error with `permanent: true` when retrying cannot help (5xx, bad address). */
+export interface Mailer {
+  send<K extends EmailKind>(to: { name: string | null; address: string }, kind: K, data: EmailDataByKind[K]): Promise<void>;
+}
+export const MAILER = Symbol('MAILER');
+
+/** Renders the final tagged PDF with its signature field and seals it (PAdES B-B). */
+export interface Sealer {
+  seal(tree: import('@carepact/rendering').DocumentTree, opts: { signingTime: Date; name: string; reason: string; location: string }): Promise<Buffer>;
+  certificateSubject(): string;
+}
+export const SEALER = Symbol('SEALER');
+
+export class PermanentSigningError extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+    this.name = 'PermanentSigningError';
+  }
+}
+
+const DAY = 86_400_000;
+const DOWNLOAD_LINK_DAYS = 30;
+
+function isPermanent(e: unknown): boolean {
+  return Boolean((e as { permanent?: boolean })?.permanent);
+}
+
+/**
+ * Worker side of signing: invitations and reminders (a fresh link each time, the token only in the
+ * email), expiry, staff notices, the seal (exactly one per request) and completion emails.
+ */
+@Injectable()
+export class SigningJobsService {
+  private readonly log = new Logger('SigningJobs');
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly tx: TransactionRunner,
+    private readonly repo: SigningRepository,
+    private readonly outbox: OutboxService,
+    private readonly evidence: EvidenceLog,
+    private readonly blobs: BlobStore,
+    @Inject(MAILER) private readonly mailer: Mailer,
+    @Inject(SEALER) private readonly sealer: Sealer,
+  ) {}
+
+  private async facts(requestId: string) {
+    const em = this.tx.manager;
+    const request = await this.repo.requestById(em, requestId);
+    if (!request) return null;
+    const [f] = (await em.query(
+      `SELECT e.name AS establishment, e.phone, e.director_email, r.first_name, r.last_name, d.type, u.email AS creator_email, u.name AS creator_name
+         FROM documents d JOIN establishments e ON e.id = d.establishment_id JOIN residents r ON r.id = d.resident_id
+         LEFT JOIN signature_requests q ON q.id = $2 LEFT JOIN staff_users u ON u.id = q.created_by
+        WHERE d.id = $1`,
+      [request.documentId, request.id],
+    )) as Record<string, string | null>[];
+    return { request, f };
+  }
+
+  /** Creates a link, emails it, and records the delivery; a failed send revokes the unsent link. */
+  async invite(outboxId: string, signerId: string, kind: 'signature-invitation' | 'signature-reminder' = 'signature-invitation', reminderDay?: number): Promise<string> {
+    const em = this.tx.manager;
+    const signer = await this.repo.signerById(em, signerId);
+    const facts = signer ? await this.facts(signer.requestId) : null;
+    if (!signer || !facts || facts.request.status !== 'active' || signer.status !== 'pending' || !signer.email) {
+      await this.outbox.runOnce(outboxId, async () => undefined);
+      return 'skipped';
+    }
+    const { request, f } = facts;
+    const token = randomToken();
+    const now = new Date();
+    const link = await this.tx.run(async (t) => {
+      await this.repo.revokeLinks(t, signer.id, now);
+      const l = t.create(SigningLinkEntity, {
+        organisationId: request.organisationId,
+        requestId: request.id,
+        signerId: signer.id,
+        tokenHash: sha256Hex(token),
+        versionHash: request.versionHash,
+        purpose: 'sign',
+        createdAt: now,
+        expiresAt: new Date(Math.min(now.getTime() + LINK_LIFETIME_DAYS * DAY, request.deadline.getTime())),
+        revokedAt: null,
+        usedAt: null,
+      });
+      await t.insert(SigningLinkEntity, l as never);
+      return l;
+    });
+    try {
+      await this.mailer.send({ name: `${signer.firstName} ${signer.lastName}`, address: signer.email }, kind, {
+        establishment: { name: f.establishment!, phone: f.phone },
+        recipientName: `${signer.firstName} ${signer.lastName}`,
+        documentType: f.type as DocumentEntity['type'],
+        residentName: signer.role === 'resident' ? null : `${f.first_name} ${f.last_name}`,
+        deadline: request.deadline,
+        signUrl: `${this.config.http.publicUrl}/s/${token}`,
+        accessCodeRequired: signer.accessCodeRequired,
+      });
+    } catch (e) {
+      await this.tx.run(async (t) => {
+        await t.update(SigningLinkEntity, { id: link.id }, { revokedAt: new Date() });
+        await t.update(SignerEntity, { id: signer.id }, { lastEmailStatus: isPermanent(e) ? 'failed' : 'retrying' });
+        await this.evidence.record(t, request, 'email_failed', SYSTEM_ACTOR, { signerId: signer.id, details: { permanent: isPermanent(e), kind } });
+      });
+      if (isPermanent(e)) {
+        await this.outbox.runOnce(outboxId, async (t) => {
+          await this.outbox.enqueue(t, 'notify.staff', { requestId: request.id, kind: 'delivery_failed', signerId: signer.id }, { key: `delivery_${outboxId}`, organisationId: request.organisationId });
+        });
+        throw new PermanentSigningError('EMAIL_REJECTED', (e as Error).message);
+      }
+      throw e;
+    }
+    await this.outbox.runOnce(outboxId, async (t) => {
+      await t.update(SignerEntity, { id: signer.id }, { lastEmailStatus: 'sent' });
+      await this.evidence.record(t, request, kind === 'signature-reminder' ? 'reminder' : 'email_sent', SYSTEM_ACTOR, {
+        signerId: signer.id,
+        details: reminderDay ? { day: reminderDay, linkId: link.id } : { linkId: link.id },
+      });
+    });
+    return 'sent';
+  }
+
+  /** Reminders: each pending email signer whose turn it is gets a reminder with a fresh link. */
+  async remind(outboxId: string, requestId: string, day: number): Promise<number> {
+    const em = this.tx.manager;
+    const request = await this.repo.requestById(em, requestId);
+    if (!request || request.status !== 'active') {
+      await this.outbox.runOnce(outboxId, async () => undefined);
+      return 0;
+    }
+    const signers = await this.repo.signersOf(em, request.id);
+    let n = 0;
+    await this.outbox.runOnce(outboxId, async (t) => {
+      for (const s of signers) {
+        const turn = request.mode === 'parallel' || signers.filter((x) => x.orderNo < s.orderNo && !x.optional).every((x) => x.status === 'signed');
+        if (s.status === 'pending' && s.delivery === 'email' && s.email && turn) {
+          await this.outbox.enqueue(t, 'signing.invite', { signerId: s.id, reason: 'reminder' }, { key: `${s.id}_reminder_${day}`, organisationId: request.organisationId });
+          n++;
+        }
+      }
+    });
+    return n;
+  }
+
+  /** At the deadline: the request expires, its links die, staff are told. */
+  async expire(outboxId: string, requestId: string): Promise<boolean> {
+    const r = await this.outbox.runOnce(outboxId, async (t) => {
+      const request = await this.repo.lockRequest(t, requestId);
+      if (!request || request.status !== 'active') return false;
+      const now = new Date();
+      if (request.deadline > now) return false;
+      await t.update(SignatureRequestEntity, { id: request.id }, { status: 'expired', closedAt: now });
+      await this.repo.revokeAllLinks(t, request.id, now);
+      await t.update(DocumentEntity, { id: request.documentId }, { status: 'ready', updatedAt: now });
+      await this.evidence.record(t, request, 'expired', SYSTEM_ACTOR);
+      await this.outbox.enqueue(t, 'notify.staff', { requestId: request.id, kind: 'expired', signerId: null }, { key: `expired_${request.id}`, organisationId: request.organisationId });
+      return true;
+    });
+    return Boolean(r.result);
+  }
+
+  /** Staff notices: the establishment's director address and the request's author. */
+  async notifyStaff(outboxId: string, requestId: string, kind: 'refusal' | 'question' | 'expired' | 'delivery_failed', signerId: string | null): Promise<number> {
+    const facts = await this.facts(requestId);
+    if (!facts) {
+      await this.outbox.runOnce(outboxId, async () => undefined);
+      return 0;
+    }
+    const { request, f } = facts;
+    const em = this.tx.manager;
+    const signer = signerId ? await this.repo.signerById(em, signerId) : null;
+    const recipients = [...new Map([[f.director_email, null], [f.creator_email, f.creator_name]].filter(([a]) => a).map(([a, n]) => [a as string, n])).entries()];
+    const base = {
+      establishment: { name: f.establishment!, phone: f.phone },
+      documentType: f.type as DocumentEntity['type'],
+      residentName: `${f.first_name} ${f.last_name}`,
+      consoleUrl: `${this.config.http.publicUrl}/api/signature-requests/${request.id}`,
+    };
+    for (const [address, name] of recipients) {
+      const to = { name, address };
+      if (kind === 'refusal') await this.mailer.send(to, 'staff-refusal', { ...base, recipientName: name, signerName: `${signer!.firstName} ${signer!.lastName}`, refusedAt: signer!.actedAt ?? new Date() });
+      else if (kind === 'question') await this.mailer.send(to, 'staff-question', { ...base, recipientName: name, signerName: `${signer!.firstName} ${signer!.lastName}`, askedAt: new Date() });
+      else if (kind === 'expired') {
+        const pending = (await this.repo.signersOf(em, request.id)).filter((s) => s.status === 'pending' && !s.optional).map((s) => `${s.firstName} ${s.lastName}`);
+        await this.mailer.send(to, 'request-expired', { ...base, recipientName: name, deadline: request.deadline, pendingSigners: pending });
+      } else
+        await this.mailer.send(to, 'delivery-failed', {
+          ...base,
+          recipientName: name,
+          failedEmail: 'signature-invitation',
+          intendedRecipient: { name: `${signer!.firstName} ${signer!.lastName}`, address: signer!.email ?? '' },
+          failure: 'permanent',
+          failedAt: new Date(),
+        });
+    }
+    await this.outbox.runOnce(outboxId, async () => undefined);
+    return recipients.length;
+  }
+
+  /**
+   * Exactly one seal per request, even when the last signers finish together: the outbox key is
+   * the request, the work runs under the request's lock, and `sealed_documents.request_id` is unique.
+   */
+  async seal(outboxId: string, requestId: string): Promise<'sealed' | 'skipped'> {
+    const em = this.tx.manager;
+    const request = await this.repo.requestById(em, requestId);
+    if (!request || request.status !== 'active' || (await this.repo.sealOf(em, requestId))) {
+      await this.outbox.runOnce(outboxId, async () => undefined);
+      return 'skipped';
+    }
+    const signers = await this.repo.signersOf(em, request.id);
+    if (!signers.filter((s) => !s.optional).every((s) => s.status === 'signed'))
+      throw new PermanentSigningError('SIGNATURES_MISSING', 'not every required signature is there');
+    const version = await em.findOneByOrFail(DocumentVersionEntity, { id: request.versionId });
+    if (version.inputHash !== request.versionHash) throw new PermanentSigningError('VERSION_HASH_MISMATCH', 'version hash changed');
+    const document = await em.findOneByOrFail(DocumentEntity, { id: request.documentId });
+    const [{ name: establishment }] = (await em.query(`SELECT name FROM establishments WHERE id = $1`, [request.establishmentId])) as { name: string }[];
+    const companions = (await em.query(`SELECT format, variant, blob_sha256 AS sha256 FROM renditions WHERE version_id = $1 ORDER BY format, variant`, [version.id])) as {
+      format: string;
+      variant: string;
+      sha256: string;
+    }[];
+    const sealedAt = new Date();
+    const evidence = buildEvidence(
+      request,
+      {
+        establishment,
+        versionNumber: version.number,
+        templateId: version.templateId,
+        templateVersion: version.templateVersion,
+        templateSha256: version.templateHash,
+        documentType: document.type,
+        companions,
+        certificate: this.sealer.certificateSubject(),
+        sealedAt,
+      },
+      signers,
+      await this.repo.viewsOf(em, request.id),
+      await this.repo.eventsOf(em, request.id),
+    );
+    const tree = resolve(templates().load(version.templateId, version.templateVersion), version.input, contentVariantOf('standard'));
+    const pdf = await this.sealer.seal(sealedTree(tree, signers, evidence), {
+      signingTime: sealedAt,
+      name: establishment,
+      reason: `Signatures recueillies (${(request.policy as unknown as PolicyDecision).signers.length} signataires) — dossier de preuve joint`,
+      location: establishment,
+    });
+    const result = await this.outbox.runOnce(outboxId, async (t) => {
+      const locked = await this.repo.lockRequest(t, request.id);
+      if (!locked || locked.status !== 'active') return false;
+      const sha = await this.blobs.put(t, pdf);
+      const evidenceJson = canonicalJson(evidence);
+      const inserted = (await t.query(
+        `INSERT INTO sealed_documents (request_id, version_id, blob_sha256, evidence, evidence_sha256, certificate_subject, sealed_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (request_id) DO NOTHING RETURNING id`,
+        [request.id, version.id, sha, evidenceJson, sha256Hex(evidenceJson), this.sealer.certificateSubject(), sealedAt],
+      )) as unknown[];
+      if (!inserted.length) return false;
+      await t.update(SignatureRequestEntity, { id: request.id }, { status: 'completed', closedAt: sealedAt });
+      await t.update(DocumentEntity, { id: request.documentId }, { status: 'signed', updatedAt: sealedAt });
+      await this.evidence.record(t, request, 'sealed', SYSTEM_ACTOR, { details: { sealedSha256: sha, evidenceSha256: sha256Hex(evidenceJson), versionHash: request.versionHash } });
+      for (const s of signers) {
+        if (s.email && s.status === 'signed')
+          await this.outbox.enqueue(t, 'notify.completed', { requestId: request.id, signerId: s.id }, { key: `completed_${s.id}`, organisationId: request.organisationId });
+      }
+      return true;
+    });
+    return result.result ? 'sealed' : 'skipped';
+  }
+
+  /** Completion email: a download link (30 days) to the sealed PDF; the document is never attached. */
+  async notifyCompleted(outboxId: string, requestId: string, signerId: string): Promise<string> {
+    const facts = await this.facts(requestId);
+    const em = this.tx.manager;
+    const signer = await this.repo.signerById(em, signerId);
+    if (!facts || !signer?.email || facts.request.status !== 'completed') {
+      await this.outbox.runOnce(outboxId, async () => undefined);
+      return 'skipped';
+    }
+    const { request, f } = facts;
+    const token = randomToken();
+    const now = new Date();
+    const link = await this.tx.run(async (t) => {
+      const l = t.create(SigningLinkEntity, {
+        organisationId: request.organisationId,
+        requestId: request.id,
+        signerId: signer.id,
+        tokenHash: sha256Hex(token),
+        versionHash: request.versionHash,
+        purpose: 'download',
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + DOWNLOAD_LINK_DAYS * DAY),
+        revokedAt: null,
+        usedAt: null,
+      });
+      await t.insert(SigningLinkEntity, l as never);
+      return l;
+    });
+    try {
+      await this.mailer.send({ name: `${signer.firstName} ${signer.lastName}`, address: signer.email }, 'signature-completed', {
+        establishment: { name: f.establishment!, phone: f.phone },
+        recipientName: `${signer.firstName} ${signer.lastName}`,
+        documentType: f.type as DocumentEntity['type'],
+        residentName: signer.role === 'resident' ? null : `${f.first_name} ${f.last_name}`,
+        signedAt: request.closedAt ?? now,
+        downloadUrl: `${this.config.http.publicUrl}/s/${token}`,
+        downloadAvailableUntil: link.expiresAt,
+      });
+    } catch (e) {
+      await this.tx.manager.update(SigningLinkEntity, { id: link.id }, { revokedAt: new Date() });
+      if (isPermanent(e)) {
+        await this.outbox.runOnce(outboxId, async (t) => this.evidence.record(t, request, 'email_failed', SYSTEM_ACTOR, { signerId: signer.id, details: { kind: 'signature-completed' } }));
+        throw new PermanentSigningError('EMAIL_REJECTED', (e as Error).message);
+      }
+      throw e;
+    }
+    await this.outbox.runOnce(outboxId, async (t) => this.evidence.record(t, request, 'completion_sent', SYSTEM_ACTOR, { signerId: signer.id }));
+    return 'sent';
+  }
+}
+

@@ -1,0 +1,403 @@
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Relation } from 'typeorm';
+import { DocumentEntity, DocumentVersionEntity } from '@carepact/documents';
+
+export const REQUEST_STATUSES = ['active', 'completed', 'refused', 'cancelled', 'expired'] as const;
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+export const SIGNER_STATUSES = ['pending', 'signed', 'refused'] as const;
+export type SignerStatus = (typeof SIGNER_STATUSES)[number];
+export const EXPRESSIONS = ['accord', 'accord_partiel', 'desaccord', 'ne_se_prononce_pas', 'ne_peut_pas_s_exprimer'] as const;
+export type Expression = (typeof EXPRESSIONS)[number];
+
+/** One request for signatures on one document version (its input hash is what every signer signs). */
+@Entity({ name: 'signature_requests' })
+@Index('ix_signature_requests_document', ['documentId'])
+@Check('ck_signature_requests_status', `status IN ('active', 'completed', 'refused', 'cancelled', 'expired')`)
+@Check('ck_signature_requests_mode', `mode IN ('parallel', 'sequential')`)
+export class SignatureRequestEntity {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_signature_requests' })
+  id: string;
+
+  @Column({ type: 'uuid' })
+  organisationId: string;
+
+  @Column({ type: 'uuid' })
+  establishmentId: string;
+
+  @Column({ type: 'uuid' })
+  documentId: string;
+
+  @ManyToOne(() => DocumentEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'document_id', foreignKeyConstraintName: 'fk_signature_requests_document' })
+  document?: Relation<DocumentEntity>;
+
+  @Column({ type: 'uuid' })
+  versionId: string;
+
+  @ManyToOne(() => DocumentVersionEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'version_id', foreignKeyConstraintName: 'fk_signature_requests_version' })
+  version?: Relation<DocumentVersionEntity>;
+
+  /** The version's input hash: signatures count only on this exact content (C. civ. 467 for assistance). */
+  @Column({ type: 'text' })
+  versionHash: string;
+
+  /** SHA-256 of the standard PDF rendition shown and signed. */
+  @Column({ type: 'text' })
+  pdfSha256: string;
+
+  @Column({ type: 'text' })
+  status: RequestStatus;
+
+  @Column({ type: 'text' })
+  mode: 'parallel' | 'sequential';
+
+  @Column({ type: 'timestamptz' })
+  deadline: Date;
+
+  /** Days after creation when pending signers get a reminder. */
+  @Column({ type: 'int', array: true })
+  reminderDays: number[];
+
+  /** The policy decision as it was when the request was created (who, why, article). */
+  @Column({ type: 'jsonb' })
+  policy: Record<string, unknown>;
+
+  @Column({ type: 'uuid', nullable: true })
+  createdBy: string | null;
+
+  @Column({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  closedAt: Date | null;
+}
+
+@Entity({ name: 'signature_signers' })
+@Index('uq_signature_signers_request_key', ['requestId', 'key'], { unique: true })
+@Check('ck_signature_signers_status', `status IN ('pending', 'signed', 'refused')`)
+@Check('ck_signature_signers_delivery', `delivery IN ('email', 'in_person', 'staff')`)
+export class SignerEntity {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_signature_signers' })
+  id: string;
+
+  @Column({ type: 'uuid' })
+  requestId: string;
+
+  @ManyToOne(() => SignatureRequestEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'request_id', foreignKeyConstraintName: 'fk_signature_signers_request' })
+  request?: Relation<SignatureRequestEntity>;
+
+  @Column({ type: 'text' })
+  key: string;
+
+  @Column({ type: 'text' })
+  role: string;
+
+  @Column({ type: 'uuid', nullable: true })
+  contactId: string | null;
+
+  @Column({ type: 'text' })
+  firstName: string;
+
+  @Column({ type: 'text' })
+  lastName: string;
+
+  @Column({ type: 'text', nullable: true })
+  email: string | null;
+
+  @Column({ type: 'text' })
+  capacity: string;
+
+  @Column({ type: 'jsonb', nullable: true })
+  measure: Record<string, unknown> | null;
+
+  @Column({ type: 'text' })
+  legalBasis: string;
+
+  @Column({ type: 'int' })
+  orderNo: number;
+
+  @Column({ type: 'boolean' })
+  optional: boolean;
+
+  /** email link, in person on a staff-opened session, or the director from the staff console. */
+  @Column({ type: 'text' })
+  delivery: 'email' | 'in_person' | 'staff';
+
+  @Column({ type: 'text' })
+  status: SignerStatus;
+
+  /** Optional code given in person or by phone by staff (≤ 10 min, ≤ 5 tries): only its hash is kept. */
+  @Column({ type: 'boolean', default: false })
+  accessCodeRequired: boolean;
+
+  @Column({ type: 'text', nullable: true })
+  accessCodeHash: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  accessCodeExpiresAt: Date | null;
+
+  @Column({ type: 'int', default: 0 })
+  accessCodeFailures: number;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  actedAt: Date | null;
+
+  /** What the signer typed as full name, and their optional drawn signature (PNG data, base64). */
+  @Column({ type: 'text', nullable: true })
+  typedName: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  drawnSignature: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  refusalReason: string | null;
+
+  /** Staff saw the refusal (refusals never disappear until then). */
+  @Column({ type: 'timestamptz', nullable: true })
+  refusalAcknowledgedAt: Date | null;
+
+  @Column({ type: 'text', nullable: true })
+  authMethod: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  ip: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  userAgent: string | null;
+
+  /** In-person signing: how the document was explained and who was present. */
+  @Column({ type: 'jsonb', nullable: true })
+  witness: Record<string, unknown> | null;
+
+  @Column({ type: 'text', nullable: true })
+  lastEmailStatus: string | null;
+}
+
+/** Single-purpose links: only the SHA-256 of the 256-bit token is stored. */
+@Entity({ name: 'signing_links' })
+@Index('uq_signing_links_token_hash', ['tokenHash'], { unique: true })
+@Index('ix_signing_links_signer', ['signerId'])
+export class SigningLinkEntity {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_signing_links' })
+  id: string;
+
+  @Column({ type: 'uuid' })
+  organisationId: string;
+
+  @Column({ type: 'uuid' })
+  requestId: string;
+
+  @Column({ type: 'uuid' })
+  signerId: string;
+
+  @ManyToOne(() => SignerEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'signer_id', foreignKeyConstraintName: 'fk_signing_links_signer' })
+  signer?: Relation<SignerEntity>;
+
+  @Column({ type: 'text' })
+  tokenHash: string;
+
+  /** Bound to the version hash: a link for another content is worthless. */
+  @Column({ type: 'text' })
+  versionHash: string;
+
+  @Column({ type: 'text' })
+  purpose: 'sign' | 'download';
+
+  @Column({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @Column({ type: 'timestamptz' })
+  expiresAt: Date;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  revokedAt: Date | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  usedAt: Date | null;
+}
+
+/** Short portal sessions (`__Host-` cookie), opened by a link or by staff for in-person signing. */
+@Entity({ name: 'portal_sessions' })
+@Index('uq_portal_sessions_token_hash', ['tokenHash'], { unique: true })
+export class PortalSessionEntity {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_portal_sessions' })
+  id: string;
+
+  @Column({ type: 'uuid' })
+  signerId: string;
+
+  @ManyToOne(() => SignerEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'signer_id', foreignKeyConstraintName: 'fk_portal_sessions_signer' })
+  signer?: Relation<SignerEntity>;
+
+  @Column({ type: 'uuid', nullable: true })
+  linkId: string | null;
+
+  @Column({ type: 'text' })
+  tokenHash: string;
+
+  @Column({ type: 'text' })
+  csrfToken: string;
+
+  /** Staff member who opened an in-person session. */
+  @Column({ type: 'uuid', nullable: true })
+  openedBy: string | null;
+
+  @Column({ type: 'boolean', default: false })
+  codeVerified: boolean;
+
+  @Column({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @Column({ type: 'timestamptz' })
+  lastSeenAt: Date;
+
+  @Column({ type: 'timestamptz' })
+  expiresAt: Date;
+}
+
+/** Chronological evidence: what happened, when, from where (IP and user agent). */
+@Entity({ name: 'signature_events' })
+@Index('ix_signature_events_request', ['requestId', 'at'])
+export class SignatureEventEntity {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_signature_events' })
+  id: string;
+
+  @Column({ type: 'uuid' })
+  requestId: string;
+
+  @ManyToOne(() => SignatureRequestEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'request_id', foreignKeyConstraintName: 'fk_signature_events_request' })
+  request?: Relation<SignatureRequestEntity>;
+
+  @Column({ type: 'uuid', nullable: true })
+  signerId: string | null;
+
+  @Column({ type: 'text' })
+  kind: string;
+
+  @Column({ type: 'timestamptz' })
+  at: Date;
+
+  @Column({ type: 'text', nullable: true })
+  ip: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  userAgent: string | null;
+
+  @Column({ type: 'jsonb' })
+  details: Record<string, unknown>;
+}
+
+/** The person's own view, recorded by a representative, a parent or staff — never blocking. */
+@Entity({ name: 'recorded_views' })
+@Index('uq_recorded_views_request_key', ['requestId', 'viewKey'], { unique: true })
+@Check('ck_recorded_views_expression', `expression IN ('accord', 'accord_partiel', 'desaccord', 'ne_se_prononce_pas', 'ne_peut_pas_s_exprimer')`)
+export class RecordedViewEntity {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_recorded_views' })
+  id: string;
+
+  @Column({ type: 'uuid' })
+  requestId: string;
+
+  @ManyToOne(() => SignatureRequestEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'request_id', foreignKeyConstraintName: 'fk_recorded_views_request' })
+  request?: Relation<SignatureRequestEntity>;
+
+  @Column({ type: 'text' })
+  viewKey: string;
+
+  @Column({ type: 'text' })
+  personName: string;
+
+  @Column({ type: 'text' })
+  expression: Expression;
+
+  @Column({ type: 'text', nullable: true })
+  comment: string | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  recordedBySignerId: string | null;
+
+  @Column({ type: 'timestamptz' })
+  recordedAt: Date;
+}
+
+/** Questions from signers: listed for staff until answered. */
+@Entity({ name: 'signer_questions' })
+@Index('ix_signer_questions_request', ['requestId'])
+export class SignerQuestionEntity {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_signer_questions' })
+  id: string;
+
+  @Column({ type: 'uuid' })
+  requestId: string;
+
+  @ManyToOne(() => SignatureRequestEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'request_id', foreignKeyConstraintName: 'fk_signer_questions_request' })
+  request?: Relation<SignatureRequestEntity>;
+
+  @Column({ type: 'uuid' })
+  signerId: string;
+
+  @Column({ type: 'text' })
+  message: string;
+
+  @Column({ type: 'timestamptz' })
+  askedAt: Date;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  answeredAt: Date | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  answeredBy: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  answer: string | null;
+}
+
+/** Exactly one seal per request (unique): the signed PDF and its evidence. */
+@Entity({ name: 'sealed_documents' })
+@Index('uq_sealed_documents_request', ['requestId'], { unique: true })
+export class SealedDocumentEntity {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_sealed_documents' })
+  id: string;
+
+  @Column({ type: 'uuid' })
+  requestId: string;
+
+  @ManyToOne(() => SignatureRequestEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'request_id', foreignKeyConstraintName: 'fk_sealed_documents_request' })
+  request?: Relation<SignatureRequestEntity>;
+
+  @Column({ type: 'uuid' })
+  versionId: string;
+
+  @Column({ type: 'text' })
+  blobSha256: string;
+
+  @Column({ type: 'jsonb' })
+  evidence: Record<string, unknown>;
+
+  @Column({ type: 'text' })
+  evidenceSha256: string;
+
+  @Column({ type: 'text' })
+  certificateSubject: string;
+
+  @Column({ type: 'timestamptz' })
+  sealedAt: Date;
+}
+
+export const SIGNING_ENTITIES = [
+  SignatureRequestEntity,
+  SignerEntity,
+  SigningLinkEntity,
+  PortalSessionEntity,
+  SignatureEventEntity,
+  RecordedViewEntity,
+  SignerQuestionEntity,
+  SealedDocumentEntity,
+];

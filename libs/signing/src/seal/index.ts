@@ -1,0 +1,5 @@
+export { loadSealIdentity, ensureDevSealIdentity, type SealIdentity, type SealSubject } from './seal-identity';
+export { signPdf, findPreparedSignature, type SignPdfOptions, type PreparedSignature } from './sign-pdf';
+export { sealDocument, SEAL_FIELD_NAME, type SealOptions } from './seal-document';
+export { cadesDetachedSignature, signedAttributes } from './cms';
+export { SealError, type SealErrorCode } from './seal.errors';

@@ -1,0 +1,189 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PortalClient, waitUntil } from '@carepact/testing';
+import { SigningHarness, startSigningHarness } from './signing-harness';
+
+interface RequestView {
+  id: string;
+  status: string;
+  signers: { id: string; key: string; role: string; name: string; capacity: string; status: string; delivery: string }[];
+  views: { key: string; recorded: unknown }[];
+  sealed: { href: string; evidenceHref: string } | null;
+  nextStep: { kind: string; href: string } | null;
+}
+
+/**
+ * Issue 4, end to end with the worker and a real SMTP server: the right signers for each protection
+ * measure, links by email, signatures through the portal, countersignature, one seal that pdfsig
+ * validates, and the evidence naming each capacity.
+ */
+describe('signature routing end to end', () => {
+  let h: SigningHarness;
+  beforeAll(async () => {
+    h = await startSigningHarness();
+  }, 120000);
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  const request = async (documentId: string, body: object = {}) => {
+    const staff = await h.staff('admissions@les-tilleuls.example');
+    const res = await staff(`/api/documents/${documentId}/signature-requests`, { method: 'POST', body: JSON.stringify(body) });
+    const json = (await res.json()) as RequestView & { error?: { code: string } };
+    return { status: res.status, json };
+  };
+  const state = async (requestId: string): Promise<RequestView> => {
+    const staff = await h.staff('admissions@les-tilleuls.example');
+    return (await (await staff(`/api/signature-requests/${requestId}`)).json()) as RequestView;
+  };
+  const signWithLink = async (link: string, name: string, view?: { expression: string; comment?: string }) => {
+    const p = new PortalClient(h.base);
+    const opened = await p.open(link);
+    expect(opened.status).toBe(303);
+    expect(opened.headers.get('location')).toBe('/portail');
+    expect((await p.get('/portail')).status).toBe(200);
+    expect((await p.get('/portail/document')).status).toBe(200);
+    await p.get('/portail');
+    if (view) {
+      const viewKey = /name="viewKey" value="([^"]+)"/.exec(p.lastHtml)![1];
+      expect((await p.post('/portail/avis', { viewKey, expression: view.expression, comment: view.comment ?? '' })).status).toBe(200);
+      await p.get('/portail');
+    }
+    const signed = await p.post('/portail/signer', { consent: 'oui', typedName: name });
+    expect({ status: signed.status, page: signed.status === 200 ? 'ok' : p.lastHtml.slice(0, 2000) }).toEqual({ status: 200, page: 'ok' });
+    return p;
+  };
+  const linkFor = async (address: string, nth = 1) => {
+    const mails = await h.waitForMail(address, nth, /signer|signature/i);
+    const links = PortalClient.linksIn(mails[nth - 1].text, h.base);
+    expect(links).toHaveLength(1);
+    return links[0];
+  };
+
+  it('curatelle renforcée: the resident and the curateur receive links and sign; the director countersigns; one seal that pdfsig validates', async () => {
+    const docId = await h.document('Marcel', 'contrat-sejour');
+    const created = await request(docId);
+    expect(created.status).toBe(201);
+    expect(created.json.signers.map((s) => [s.role, s.delivery])).toEqual([
+      ['resident', 'email'],
+      ['curateur', 'email'],
+      ['director', 'staff'],
+    ]);
+    expect(created.json.signers[1].capacity).toContain('curateur');
+    const residentLink = await linkFor('marcel.dupont@example.org');
+    const curateurLink = await linkFor('k.benaissa@udaf-val.example');
+    const mail = h.mailsTo('k.benaissa@udaf-val.example')[0];
+    expect(mail.html).toContain('lang="fr"');
+    expect(mail.text).toContain('EHPAD Les Tilleuls');
+
+    await signWithLink(residentLink, 'Marcel Dupont');
+    await signWithLink(curateurLink, 'Karim Benaïssa');
+
+    const director = await h.staff('direction@les-tilleuls.example');
+    const early = await state(created.json.id);
+    expect(early.signers.filter((s) => s.status === 'signed').map((s) => s.role)).toEqual(['resident', 'curateur']);
+    const cs = await director(`/api/signature-requests/${created.json.id}/countersign`, { method: 'POST' });
+    expect(cs.status).toBe(200);
+
+    await waitUntil('the seal', async () => (await state(created.json.id)).status === 'completed', 60000);
+    const done = await state(created.json.id);
+    expect(done.sealed).not.toBeNull();
+    const [{ n }] = (await h.ds.query(`SELECT count(*)::int AS n FROM sealed_documents WHERE request_id = $1`, [done.id])) as { n: number }[];
+    expect(n).toBe(1);
+
+    const pdf = Buffer.from(await (await director(done.sealed!.href)).arrayBuffer());
+    const dir = mkdtempSync(join(tmpdir(), 'carepact-sealed-'));
+    writeFileSync(join(dir, 'signed.pdf'), pdf);
+    let pdfsig = '';
+    try {
+      pdfsig = execFileSync('pdfsig', [join(dir, 'signed.pdf')], { encoding: 'utf8' });
+    } catch (e) {
+      pdfsig = String((e as { stdout?: string }).stdout ?? '');
+    }
+    expect(pdfsig).toContain('Signature is Valid');
+    const text = execFileSync('pdftotext', ['-enc', 'UTF-8', join(dir, 'signed.pdf'), '-'], { encoding: 'utf8' });
+    expect(text).toContain('Dossier de preuve');
+    expect(text).toContain('Karim Benaïssa');
+    const evidence = (await (await director(done.sealed!.evidenceHref)).json()) as { signers: { name: string; capacity: string; authentication: string; measure: unknown }[] };
+    expect(evidence.signers.map((s) => s.name)).toEqual(['Marcel Dupont', 'Karim Benaïssa', 'Claire Morel']);
+    expect(evidence.signers[1].capacity).toMatch(/curateur/);
+    expect(evidence.signers[1].measure).toMatchObject({ type: 'curatelle_renforcee', judgmentReference: 'RG 25/00412' });
+    expect(evidence.signers.map((s) => s.authentication)).toEqual(['email_link', 'email_link', 'staff_session']);
+
+    // Every party with an email gets the completion message with a download link (never an attachment).
+    const completion = await h.waitForMail('k.benaissa@udaf-val.example', 1, /signé/i);
+    const download = PortalClient.linksIn(completion[0].text, h.base)[0];
+    const p = new PortalClient(h.base);
+    expect((await p.open(download)).status).toBe(303);
+    expect((await p.get('/portail')).status).toBe(200);
+    const file = await p.get('/portail/document-signe.pdf');
+    expect(file.headers.get('content-type')).toBe('application/pdf');
+  });
+
+  it('the minor: both parents sign, the minor’s view is recorded by a parent', async () => {
+    const docId = await h.document('Enzo', 'contrat-sejour');
+    const created = await request(docId);
+    expect(created.status).toBe(201);
+    expect(created.json.signers.map((s) => s.role)).toEqual(['parent', 'parent', 'director']);
+    expect(created.json.views).toHaveLength(1);
+    await signWithLink(await linkFor('julie.petit@example.org'), 'Julie Petit', { expression: 'accord_partiel', comment: 'Enzo veut bien, sauf le bus.' });
+    await signWithLink(await linkFor('thomas.petit@example.org'), 'Thomas Petit');
+    const s = await state(created.json.id);
+    expect(s.views[0].recorded).toMatchObject({ expression: 'accord_partiel' });
+    expect(s.signers.filter((x) => x.status === 'signed')).toHaveLength(2);
+  });
+
+  it('the person under tutelle: the tuteur signs and records the person’s view', async () => {
+    const docId = await h.document('Lucie', 'contrat-sejour');
+    const created = await request(docId);
+    expect(created.json.signers.map((s) => s.role)).toEqual(['tuteur', 'director']);
+    const link = await linkFor('alain.bernard@example.org');
+    const p = new PortalClient(h.base);
+    await p.open(link);
+    await p.get('/portail');
+    // Signing before the view step is refused with a clear message; the view never blocks once given.
+    const tooEarly = await p.post('/portail/signer', { consent: 'oui', typedName: 'Alain Bernard' });
+    expect(tooEarly.status).toBe(409);
+    expect(p.lastHtml).toContain('Avant de signer, indiquez l’avis de Lucie Bernard');
+    await signWithLink(link, 'Alain Bernard', { expression: 'desaccord', comment: 'Lucie préfère rester chez son père.' });
+    const s = await state(created.json.id);
+    expect(s.views[0].recorded).toMatchObject({ expression: 'desaccord' });
+    expect(s.signers.find((x) => x.role === 'tuteur')!.status).toBe('signed');
+  });
+
+  it('the expired curatelle: refused with its code and a French explanation', async () => {
+    const docId = await h.document('Rose', 'contrat-sejour');
+    const res = await request(docId);
+    expect(res.status).toBe(409);
+    expect(res.json.error?.code).toBe('PROTECTION_MEASURE_EXPIRED');
+  });
+
+  it('a contract refused in person: staff see it, the DIPC the law then requires is offered pre-filled and can be created', async () => {
+    const docId = await h.document('Jeanne', 'contrat-sejour');
+    const created = await request(docId);
+    expect(created.json.signers.map((s) => [s.role, s.delivery])).toEqual([
+      ['resident', 'in_person'],
+      ['director', 'staff'],
+    ]);
+    const staff = await h.staff('admissions@les-tilleuls.example');
+    const resident = created.json.signers[0];
+    const opened = (await (await staff(`/api/signature-requests/${created.json.id}/signers/${resident.id}/in-person`, { method: 'POST' })).json()) as { url: string };
+    const p = new PortalClient(h.base);
+    expect((await p.open(opened.url)).status).toBe(303);
+    await p.get('/portail');
+    expect((await p.post('/portail/refuser', { reason: 'Je veux réfléchir avec ma fille.' })).status).toBe(200);
+    const s = await state(created.json.id);
+    expect(s.status).toBe('refused');
+    expect(s.nextStep).toMatchObject({ kind: 'create_dipc' });
+    const inbox = (await (await staff('/api/signature-inbox')).json()) as { refusals: { signer_id: string }[] };
+    expect(inbox.refusals.map((r) => r.signer_id)).toContain(resident.id);
+    const offer = (await (await staff(s.nextStep!.href)).json()) as { type: string; data: { contractRefused: { reasonGiven: string }; objectives: string[] } };
+    expect(offer.type).toBe('dipc');
+    expect(offer.data.contractRefused.reasonGiven).toBe('Je veux réfléchir avec ma fille.');
+    const dipc = await staff(s.nextStep!.href, { method: 'POST' });
+    expect(dipc.status).toBe(202);
+    await h.waitForMail('direction@les-tilleuls.example', 1, /refus/i);
+  });
+});
