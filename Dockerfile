@@ -18,6 +18,7 @@ COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
 COPY --from=build /app/templates templates
+RUN mkdir -p /var/lib/carepact/secrets && chown node:node /var/lib/carepact/secrets
 USER node
 EXPOSE 3000 3001
 CMD ["node", "dist/apps/api/src/main.js"]

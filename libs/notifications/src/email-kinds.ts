@@ -79,8 +79,8 @@ export type FailedEmailKind = 'signature-invitation' | 'signature-reminder' | 's
 
 export interface DeliveryFailedData extends StaffEmailBase {
   failedEmail: FailedEmailKind;
-  /** Who should have received it (name as entered, address as entered). */
-  intendedRecipient: { name: string; address: string };
+  /** Who should have received it (name as entered, address as entered; null or empty when there was none). */
+  intendedRecipient: { name: string; address: string | null };
   /** `permanent`: the address was refused; `transient`: the server stayed unreachable after every retry. */
   failure: 'permanent' | 'transient';
   failedAt: Date;
@@ -298,8 +298,8 @@ const BUILDERS: { [K in EmailKind]: Builder<K> } = {
         ...c.values,
         failedEmail: what,
         intendedName: requiredText(r.name, 'intendedRecipient.name'),
-        // The address is shown as typed so that staff can spot a typo; it is data like a name.
-        intendedAddress: requiredText(r.address, 'intendedRecipient.address'),
+        // Shown as typed so that staff can spot a typo; a missing address is precisely a reason to tell them.
+        intendedAddress: optionalText(r.address, 'intendedRecipient.address') ?? 'adresse non renseignée',
         at: formatDateTime(checkDate(d.failedAt, 'failedAt'), c.timeZone),
         preview: `Un courriel n’a pas pu être remis : ${c.short}.`,
       },

@@ -150,6 +150,8 @@ describe('email wording', () => {
     const transient = renderEmail('delivery-failed', { ...samples['delivery-failed'], failure: 'transient' });
     expect(transient.text).toContain('resté injoignable');
     expect(transient.text).not.toContain('a refusé l’adresse');
+    const noAddress = renderEmail('delivery-failed', { ...samples['delivery-failed'], intendedRecipient: { name: 'Jeanne Martin', address: '' } });
+    expect(noAddress.text).toContain('adressé à Jeanne Martin (adresse non renseignée)');
   });
 
   it('lists the signers who had not signed when a request expires', () => {

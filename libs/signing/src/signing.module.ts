@@ -7,6 +7,7 @@ import { DocumentsModule } from '@carepact/documents';
 import { IdentityModule } from '@carepact/identity';
 import { QueueModule } from '@carepact/queue';
 import { ResidentsModule } from '@carepact/residents';
+import { precompileEmailTemplates } from '@carepact/notifications';
 import { PadesSealer, SmtpMailer } from './requests/adapters';
 import { EvidenceLog } from './requests/evidence-log';
 import { PortalService } from './requests/portal.service';
@@ -26,8 +27,10 @@ export class SigningModule {}
 class SealWarmup implements OnApplicationBootstrap {
   constructor(@Inject(SEALER) private readonly sealer: PadesSealer) {}
   async onApplicationBootstrap(): Promise<void> {
-    // Loads (or creates, in development) the establishment's certificate once, before any job.
+    // Loads (or creates, in development) the establishment's certificate once, before any job,
+    // and compiles every e-mail template: a broken template fails the start, not a send.
     await this.sealer.describe();
+    precompileEmailTemplates();
   }
 }
 

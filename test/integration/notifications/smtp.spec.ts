@@ -1,4 +1,4 @@
-import { createServer, type AddressInfo } from 'node:net';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { DevMailbox, emailSamples, isMailDeliveryError, MailDeliveryError, MailTransport, renderEmail } from '@carepact/notifications';
 
@@ -68,16 +68,29 @@ describe('MailTransport → DevMailbox over real SMTP', () => {
     expect(got.headers['x-carepact-request']).toBe('abc Bcc: x@exemple.fr');
   });
 
+  it('listens on 127.0.0.1 only', async () => {
+    // Every 127/8 address reaches the loopback interface: a server bound to 0.0.0.0 would answer here.
+    const outcome = await new Promise<string>((resolve) => {
+      const socket = connect(port, '127.0.0.2');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve('connected');
+      });
+      socket.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
+    });
+    expect(outcome).toBe('ECONNREFUSED');
+  });
+
   it('refuses an invalid address before connecting (permanent)', async () => {
-    let connections = 0;
-    const off = mailbox.onMail(() => connections++);
+    let received = 0;
+    const off = mailbox.onMail(() => received++);
     for (const to of ['pas-une-adresse', 'a@b.fr\r\nRCPT TO:<c@d.fr>', 'x@localhost']) {
       const e = await failureOf(transport.send({ to, subject: 's', text: 't', html: '<p>t</p>' }));
       expect(e.mailCode).toBe('MAIL_INVALID_RECIPIENT');
       expect(e.permanent).toBe(true);
     }
     off();
-    expect(connections).toBe(0);
+    expect(received).toBe(0);
     expect(mailbox.list()).toEqual([]);
   });
 
