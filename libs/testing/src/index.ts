@@ -4,3 +4,4 @@ export * from './http';
 export * from './processes';
 export * from './redis-server';
 export * from './portal-client';
+export * from './postgres-server';
