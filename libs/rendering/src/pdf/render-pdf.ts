@@ -1,17 +1,7 @@
 import { createHash } from 'node:crypto';
 import PDFDocument from 'pdfkit';
 import { canonicalJson } from '@carepact/common';
-import type {
-  Block,
-  DocumentTree,
-  FigureBlock,
-  HeadingBlock,
-  Inline,
-  ListBlock,
-  SignaturesBlock,
-  TableBlock,
-  Variant,
-} from '../tree';
+import type { DocumentTree, FigureBlock, Inline, ListBlock, ParagraphBlock, SignatureSlot, SignaturesBlock, TableBlock, Variant } from '../tree';
 import { type DocFonts, type FontSet, attachFonts, completeCompositeGlyphs, encodeUnshaped, FACE_KEYS, loadFontSet } from './pdf-fonts';
 import { A4, type PdfStyle, type Rgb, pdfStyleFor } from './pdf-style';
 import type { OutlineItem, PdfDoc, StructElem } from './pdfkit-internals';
@@ -21,7 +11,7 @@ import { type Line, layoutInline, longestWordWidth, naturalWidth } from './text-
 import { xmpBody } from './xmp';
 
 /** Recorded with each rendition; bump when the same tree would render differently. */
-export const PDF_RENDERER_VERSION = 'carepact-pdf/1.0.0';
+export const PDF_RENDERER_VERSION = 'carepact-pdf/1.1.0';
 const PRODUCER = `CarePact ${PDF_RENDERER_VERSION} (PDFKit)`;
 
 export interface PdfRenderOptions {
@@ -66,6 +56,58 @@ interface TextBox {
   color: Rgb;
 }
 
+/** How a table is laid out (see PdfWriter.tablePlan). */
+interface TablePlan {
+  /** Reflowed as one block per row (too wide for the page even at its narrowest). */
+  stacked: boolean;
+  header: Inline[];
+  rows: Inline[][];
+  caption: TextBox;
+  widths: number[];
+  headBoxes: TextBox[];
+  bodyBoxes: TextBox[][];
+  /** Header row height (grid), or header lines and the space after them (stacked). */
+  headH: number;
+  rowHeights: number[];
+  rowHeaderBold: boolean;
+  /** Caption, header and first row: what a heading or pictogram before the table keeps with it. */
+  lead: number;
+}
+
+const headingLevel = (wanted: number, previous: number): 1 | 2 | 3 | 4 => Math.max(1, Math.min(wanted, previous + 1, 4)) as 1 | 2 | 3 | 4;
+
+/**
+ * Widths from content: each column at least as wide as its longest unbreakable word (a date in
+ * full is one, see text-layout). When everything fits on one line each column gets its natural
+ * width plus a share of the rest. Otherwise the columns whose whole content fits in a fair share
+ * of the room get their natural width (short values stay on one line), narrowest first, as long as
+ * the others keep their minimum; the other columns share what is left in proportion to what they
+ * could still use.
+ */
+function columnWidths(minW: number[], natW: number[], total: number): number[] {
+  const sum = (cols: number[], w: number[]): number => cols.reduce((a, c) => a + w[c], 0);
+  const all = minW.map((_, c) => c);
+  const sumNat = sum(all, natW);
+  if (sumNat <= total) return natW.map((w) => w + ((total - sumNat) * w) / sumNat);
+  const widths = [...minW];
+  let free = all;
+  let room = total;
+  for (;;) {
+    const share = room / free.length;
+    const c = free.filter((k) => natW[k] <= share).sort((a, b) => natW[a] - natW[b] || a - b)[0];
+    if (c === undefined) break;
+    const others = free.filter((k) => k !== c);
+    if (others.length === 0 || room - natW[c] < sum(others, minW)) break;
+    widths[c] = natW[c];
+    room -= natW[c];
+    free = others;
+  }
+  const sumMin = sum(free, minW);
+  const spread = Math.max(1, sum(free, natW) - sumMin);
+  for (const c of free) widths[c] = minW[c] + ((room - sumMin) * (natW[c] - minW[c])) / spread;
+  return widths;
+}
+
 class PdfWriter {
   private readonly style: PdfStyle;
   private readonly set: FontSet;
@@ -77,6 +119,8 @@ class PdfWriter {
   private lastHeading = 0;
   private fieldPlaced = false;
   private readonly outlines: OutlineItem[] = [];
+  private readonly layouts = new Map<string, Line[]>();
+  private readonly tablePlans = new Map<TableBlock, TablePlan>();
 
   constructor(
     private readonly tree: DocumentTree,
@@ -135,18 +179,8 @@ class PdfWriter {
   write(): PdfDoc {
     this.newPage();
     const blocks = this.tree.blocks;
-    for (let i = 0; i < blocks.length; i++) {
-      const block = blocks[i];
-      if (block.kind === 'figure') {
-        const next = blocks[i + 1];
-        if (next && (next.kind === 'paragraph' || next.kind === 'list')) {
-          this.figureBeside(block, next);
-          i++;
-          continue;
-        }
-      }
-      this.block(block, 0);
-    }
+    let i = 0;
+    while (i < blocks.length) i = this.blockAt(i);
     this.signatureField(this.root);
     this.root.end();
     this.runningHeadersAndFooters();
@@ -176,12 +210,34 @@ class PdfWriter {
     this.y = this.style.margins.top;
   }
 
-  private fits(height: number): boolean {
-    return this.y + height <= this.bottom || this.y === this.style.margins.top;
+  private get atTop(): boolean {
+    return this.y === this.style.margins.top;
   }
 
+  private fits(height: number): boolean {
+    return this.y + height <= this.bottom || this.atTop;
+  }
+
+  /** How many lines of height `lineH` fit between the current position and the bottom margin. */
+  private linesFitting(lineH: number): number {
+    let k = 0;
+    for (let y = this.y; y + lineH <= this.bottom; y += lineH) k++;
+    return k;
+  }
+
+  /**
+   * Line breaking is measured before drawing (keep-with-next) and again when drawing: one layout
+   * per text, size and width for the whole document.
+   */
   private layout(text: Inline, size: number, width: number, bold = false): Line[] {
-    return layoutInline(text, this.set, this.fonts, size, width, bold);
+    let key = `${size}|${width}|${bold ? 1 : 0}`;
+    for (const r of text) key += `${r.strong ? '\u0001' : '\u0002'}${r.text}`;
+    let lines = this.layouts.get(key);
+    if (!lines) {
+      lines = layoutInline(text, this.set, this.fonts, size, width, bold);
+      this.layouts.set(key, lines);
+    }
+    return lines;
   }
 
   private box(text: Inline, size: number, width: number, opts: { bold?: boolean; lineHeight?: number; color?: Rgb } = {}): TextBox {
@@ -268,24 +324,41 @@ class PdfWriter {
 
   /**
    * Flows lines as real content of `elem`: one marked-content sequence per page, a page break
-   * whenever the next line does not fit.
+   * whenever the next line does not fit. With `keep` (running text: paragraphs, list items), no
+   * widow or orphan: a paragraph of 2 or 3 lines is never split, a longer one leaves at least two
+   * lines at the foot of a page and carries at least two to the next.
    */
-  private flow(elem: StructElem, tag: string, box: TextBox, x: number): void {
-    let open = false;
-    for (const line of box.lines) {
-      if (!this.fits(box.lineH)) {
-        if (open) this.doc.endMarkedContent();
-        open = false;
+  private flow(elem: StructElem, tag: string, box: TextBox, x: number, keep = false): void {
+    const n = box.lines.length;
+    let i = 0;
+    while (i < n) {
+      const rest = n - i;
+      const room = this.linesFitting(box.lineH);
+      let take: number;
+      if (room >= rest) take = rest;
+      else if (this.atTop) take = Math.max(1, keep ? Math.min(room, rest - 2) : room);
+      else if (!keep) take = room;
+      else if (rest <= 3) take = 0;
+      else take = Math.min(room, rest - 2) >= 2 ? Math.min(room, rest - 2) : 0;
+      if (take === 0) {
         this.newPage();
+        continue;
       }
-      if (!open) {
-        elem.add(this.doc.markStructureContent(tag));
-        open = true;
+      elem.add(this.doc.markStructureContent(tag));
+      for (let k = 0; k < take; k++) {
+        this.emitLine(box.lines[i + k], x, this.y, box.size, box.lineH, box.color);
+        this.y += box.lineH;
       }
-      this.emitLine(line, x, this.y, box.size, box.lineH, box.color);
-      this.y += box.lineH;
+      this.doc.endMarkedContent();
+      i += take;
+      if (i < n) this.newPage();
     }
-    if (open) this.doc.endMarkedContent();
+  }
+
+  /** Height of the lines of `box` that must start on the same page (see `flow` with `keep`). */
+  private static firstLines(box: TextBox): number {
+    const n = box.lines.length;
+    return (n <= 3 ? n : 2) * box.lineH;
   }
 
   /** Decorative or repeated content: outside the structure tree (veraPDF 7.1-3). */
@@ -303,20 +376,42 @@ class PdfWriter {
 
   // ---- blocks ---------------------------------------------------------------------------------
 
-  private block(block: Block, indent: number): void {
+  /**
+   * Draws block i (a pictogram with the block it introduces) and returns the index of the next
+   * block to draw.
+   */
+  private blockAt(i: number): number {
+    const blocks = this.tree.blocks;
+    const block = blocks[i];
+    const next = blocks[i + 1];
     switch (block.kind) {
       case 'heading':
-        return this.heading(block);
+        this.headingText(block.text, block.level, i + 1);
+        return i + 1;
       case 'paragraph':
-        return this.paragraph(block.text, indent);
+        this.paragraph(block.text, 0);
+        return i + 1;
       case 'list':
-        return this.list(block, indent);
+        this.list(block, 0);
+        return i + 1;
       case 'table':
-        return this.table(block);
+        this.table(block);
+        return i + 1;
       case 'figure':
-        return this.figureAlone(block);
+        if (next?.kind === 'paragraph' || next?.kind === 'list') {
+          this.figureBeside(block, next, i + 1);
+          return i + 2;
+        }
+        if (next?.kind === 'signatures') {
+          // The signatures' pictogram: drawn after their heading, inside their section.
+          this.signatures(next, block);
+          return i + 2;
+        }
+        this.figureAlone(block, i + 1);
+        return i + 1;
       case 'signatures':
-        return this.signatures(block);
+        this.signatures(block, null);
+        return i + 1;
       default: {
         const never: never = block;
         throw new Error(`renderPdf: unknown block ${JSON.stringify(never)}`);
@@ -324,28 +419,69 @@ class PdfWriter {
     }
   }
 
-  private heading(block: HeadingBlock): void {
-    this.headingText(block.text, block.level);
+  /**
+   * Keep-with-next: the height of the first unit of block i, which must stay on the page of what
+   * comes just before it (a heading, a pictogram). A unit is the first lines of a paragraph or of
+   * a list's first item (see `firstLines`), a table's caption, header row and first row, the
+   * signatures' heading and first signer, a pictogram with the first lines beside it, a heading
+   * with its own first unit. `indent` is the block's indent, `level` the level of the heading
+   * drawn before it (headings are clamped as `headingText` does).
+   */
+  private lead(i: number, indent = 0, level: number = this.lastHeading): number {
+    const blocks = this.tree.blocks;
+    const b = blocks[i];
+    if (!b) return 0;
+    const s = this.style;
+    switch (b.kind) {
+      case 'paragraph':
+        return PdfWriter.firstLines(this.bodyBox(b.text, this.width - indent));
+      case 'list':
+        return b.items.length ? PdfWriter.firstLines(this.bodyBox(b.items[0], this.width - indent - s.listIndent)) : 0;
+      case 'table':
+        return this.tablePlan(b).lead;
+      case 'heading': {
+        const lv = headingLevel(b.level, level);
+        const box = this.headingBox(b.text, lv);
+        return s.headingSpaceBefore * s.bodySize + box.lines.length * box.lineH + 0.3 * s.bodySize + this.lead(i + 1, 0, lv);
+      }
+      case 'signatures':
+        return s.headingSpaceBefore * s.bodySize + this.signaturesLead(b, null, level);
+      case 'figure': {
+        const next = blocks[i + 1];
+        if (next?.kind === 'paragraph' || next?.kind === 'list') return Math.max(s.pictogramSize, this.lead(i + 1, s.pictogramSize + s.pictogramGap, level));
+        if (next?.kind === 'signatures') return s.headingSpaceBefore * s.bodySize + this.signaturesLead(next, b, level);
+        return s.pictogramSize + s.blockSpaceAfter * s.bodySize + this.lead(i + 1, 0, level);
+      }
+      default:
+        return 0;
+    }
   }
 
-  /**
-   * Levels are clamped so the tags never skip one (veraPDF 7.4.2-1), whatever the tree says: the
-   * resolve step already checks it, the PDF must stay valid regardless.
-   */
-  private headingText(text: Inline, wanted: number): void {
-    const level = Math.max(1, Math.min(wanted, this.lastHeading + 1, 4)) as 1 | 2 | 3 | 4;
-    this.lastHeading = level;
+  private bodyBox(text: Inline, width: number): TextBox {
+    return this.box(text, this.style.bodySize, width);
+  }
+
+  private headingBox(text: Inline, level: 1 | 2 | 3 | 4): TextBox {
     const s = this.style;
-    const size = s.headingSizes[level];
-    const box = this.box(text, size, this.width, {
+    return this.box(text, s.headingSizes[level], this.width, {
       bold: true,
       lineHeight: s.variant === 'standard' ? 1.3 : s.lineHeight,
       color: s.heading,
     });
+  }
+
+  /**
+   * Levels are clamped so the tags never skip one (veraPDF 7.4.2-1), whatever the tree says: the
+   * resolve step already checks it, the PDF must stay valid regardless. The heading never ends a
+   * page: it moves to the next one with the first unit of what follows (`lead`).
+   */
+  private headingText(text: Inline, wanted: number, next: number): void {
+    const level = headingLevel(wanted, this.lastHeading);
+    this.lastHeading = level;
+    const s = this.style;
+    const box = this.headingBox(text, level);
     if (this.y > s.margins.top) this.y += s.headingSpaceBefore * s.bodySize;
-    // Keep the heading with at least two lines of what follows.
-    const need = box.lines.length * box.lineH + 2 * s.bodySize * s.lineHeight;
-    if (!this.fits(need)) this.newPage();
+    if (!this.fits(box.lines.length * box.lineH + 0.3 * s.bodySize + this.lead(next, 0, level))) this.newPage();
     this.outline(level, text);
     this.flow(this.child(this.root, `H${level}`), `H${level}`, box, this.left);
     this.y += 0.3 * s.bodySize;
@@ -362,7 +498,7 @@ class PdfWriter {
 
   private paragraph(text: Inline, indent: number, parent: StructElem = this.root): void {
     const s = this.style;
-    this.flow(this.child(parent, 'P'), 'P', this.box(text, s.bodySize, this.width - indent), this.left + indent);
+    this.flow(this.child(parent, 'P'), 'P', this.bodyBox(text, this.width - indent), this.left + indent, true);
     this.y += s.blockSpaceAfter * s.bodySize;
   }
 
@@ -370,15 +506,22 @@ class PdfWriter {
     const s = this.style;
     const list = this.child(this.root, 'L');
     const x = this.left + indent;
+    const width = this.width - indent - s.listIndent;
+    const n = block.items.length;
     block.items.forEach((item, i) => {
       const li = this.child(list, 'LI');
       const label = this.box([{ text: block.ordered ? `${i + 1}.` : '•' }], s.bodySize, s.listIndent);
-      const body = this.box(item, s.bodySize, this.width - indent - s.listIndent);
-      if (!this.fits(body.lineH)) this.newPage();
+      const body = this.bodyBox(item, width);
+      // The label stays with the first lines of its item; the last item of a list of three or
+      // more is not left alone at the top of a page: a short item before it goes along.
+      let need = PdfWriter.firstLines(body);
+      if (i === n - 2 && i > 0 && body.lines.length <= 3)
+        need = body.lines.length * body.lineH + 0.3 * s.bodySize + PdfWriter.firstLines(this.bodyBox(block.items[n - 1], width));
+      if (!this.fits(need)) this.newPage();
       const top = this.y;
       this.flow(this.child(li, 'Lbl'), 'Lbl', label, x);
       this.y = top;
-      this.flow(this.child(li, 'LBody'), 'LBody', body, x + s.listIndent);
+      this.flow(this.child(li, 'LBody'), 'LBody', body, x + s.listIndent, true);
       this.y += 0.3 * s.bodySize;
     });
     this.y += (s.blockSpaceAfter - 0.3) * s.bodySize;
@@ -386,26 +529,33 @@ class PdfWriter {
 
   // ---- figures ----------------------------------------------------------------------------------
 
-  /** Easy-to-read layout: the pictogram sits left of the idea block it introduces. */
-  private figureBeside(figure: FigureBlock, next: Block): void {
+  /**
+   * Easy-to-read layout: the pictogram sits left of the idea block it introduces, on the page
+   * where the block's first lines are.
+   */
+  private figureBeside(figure: FigureBlock, next: ParagraphBlock | ListBlock, nextIndex: number): void {
     const s = this.style;
     const size = s.pictogramSize;
-    if (!this.fits(size)) this.newPage();
+    const indent = size + s.pictogramGap;
+    if (!this.fits(Math.max(size, this.lead(nextIndex, indent)))) this.newPage();
     const page = this.pageNo;
     const top = this.y;
     this.drawFigure(figure, this.left, top, size);
-    this.block(next, size + s.pictogramGap);
+    if (next.kind === 'paragraph') this.paragraph(next.text, indent);
+    else this.list(next, indent);
     if (this.pageNo === page) this.y = Math.max(this.y, top + size + s.blockSpaceAfter * s.bodySize);
   }
 
-  private figureAlone(figure: FigureBlock): void {
+  /** A pictogram above a table or a heading: never alone at the foot of a page. */
+  private figureAlone(figure: FigureBlock, nextIndex: number): void {
     const s = this.style;
-    if (!this.fits(s.pictogramSize)) this.newPage();
+    const after = s.blockSpaceAfter * s.bodySize;
+    if (!this.fits(s.pictogramSize + after + this.lead(nextIndex))) this.newPage();
     this.drawFigure(figure, this.left, this.y, s.pictogramSize);
-    this.y += s.pictogramSize + s.blockSpaceAfter * s.bodySize;
+    this.y += s.pictogramSize + after;
   }
 
-  private drawFigure(figure: FigureBlock, x: number, y: number, size: number): void {
+  private drawFigure(figure: FigureBlock, x: number, y: number, size: number, parent: StructElem = this.root): void {
     const alt = figure.alt.trim();
     const draw = (): void => this.drawPictogram(figure.asset, x, y, size);
     if (!alt) {
@@ -413,7 +563,7 @@ class PdfWriter {
       this.artifact('Layout', draw);
       return;
     }
-    const elem = this.child(this.root, 'Figure', { alt, bbox: [x, y, x + size, y + size], placement: 'Block' });
+    const elem = this.child(parent, 'Figure', { alt, bbox: [x, y, x + size, y + size], placement: 'Block' });
     elem.add(this.doc.markStructureContent('Figure'));
     draw();
     this.doc.endMarkedContent();
@@ -449,14 +599,25 @@ class PdfWriter {
 
   // ---- tables -----------------------------------------------------------------------------------
 
-  private table(block: TableBlock): void {
+  /**
+   * Column widths, row heights and line breaks of a table, computed once: `lead` needs them before
+   * the table is drawn. Header cells are bold; row-header cells too, except in the easy-to-read
+   * variant where bold is kept for emphasis only (they stay TH with /Scope /Row).
+   */
+  private tablePlan(block: TableBlock): TablePlan {
+    const cached = this.tablePlans.get(block);
+    if (cached) return cached;
     const s = this.style;
     const cols = Math.max(block.header.length, ...block.rows.map((r) => r.length), 1);
     const header: Inline[] = Array.from({ length: cols }, (_, i) => [{ text: block.header[i] ?? '' }]);
     // Every row gets the same number of cells (veraPDF 7.2-42).
     const rows: Inline[][] = block.rows.map((r) => Array.from({ length: cols }, (_, i) => r[i] ?? []));
-    const isBold = (row: number, col: number): boolean => row < 0 || (block.rowHeaders && col === 0);
+    const rowHeaderBold = s.variant !== 'falc';
+    const isBold = (row: number, col: number): boolean => row < 0 || (block.rowHeaders && col === 0 && rowHeaderBold);
     const pad = s.cellPadding;
+    const lineH = s.bodySize * s.lineHeight;
+    const caption = this.box([{ text: block.caption }], s.bodySize, this.width, { bold: true });
+    const captionH = caption.lines.length * caption.lineH + 0.2 * s.bodySize;
     const minW: number[] = new Array(cols).fill(0);
     const natW: number[] = new Array(cols).fill(0);
     [header, ...rows].forEach((row, r) =>
@@ -466,33 +627,42 @@ class PdfWriter {
         natW[c] = Math.max(natW[c], naturalWidth(cell, this.set, this.fonts, s.bodySize, bold) + 2 * pad + 1);
       }),
     );
-    const total = this.width;
-    const sumMin = minW.reduce((a, b) => a + b, 0);
+    let plan: TablePlan;
+    if (minW.reduce((a, b) => a + b, 0) > this.width) {
+      // Too wide even with every column at its longest word (large print): reflowed, one block per row.
+      const headBoxes = header.map((cell) => this.box(cell, s.bodySize, this.width, { bold: true, color: s.heading }));
+      const headH = headBoxes.reduce((h, b) => h + b.lines.length * b.lineH, 0) + 0.4 * s.bodySize;
+      plan = { stacked: true, header, rows, caption, widths: [], headBoxes, bodyBoxes: [], headH, rowHeights: [], rowHeaderBold, lead: captionH + headH + 3 * lineH };
+    } else {
+      const widths = columnWidths(minW, natW, this.width);
+      const cellBoxes = (row: Inline[], r: number): TextBox[] =>
+        row.map((cell, c) => this.box(cell, s.bodySize, widths[c] - 2 * pad, { bold: isBold(r, c) }));
+      const rowHeight = (boxes: TextBox[]): number => Math.max(1, ...boxes.map((b) => b.lines.length)) * lineH + 2 * pad;
+      const headBoxes = cellBoxes(header, -1);
+      const bodyBoxes = rows.map((row, r) => cellBoxes(row, r));
+      const headH = rowHeight(headBoxes);
+      const rowHeights = bodyBoxes.map(rowHeight);
+      plan = { stacked: false, header, rows, caption, widths, headBoxes, bodyBoxes, headH, rowHeights, rowHeaderBold, lead: captionH + headH + (rowHeights[0] ?? 0) };
+    }
+    this.tablePlans.set(block, plan);
+    return plan;
+  }
+
+  private table(block: TableBlock): void {
+    const s = this.style;
+    const plan = this.tablePlan(block);
     const table = this.child(this.root, 'Table');
-    const caption = this.box([{ text: block.caption }], s.bodySize, total, { bold: true });
-    if (sumMin > total) {
-      // Too wide even with every column at its longest word (large print): reflow (below).
-      this.stackedTable(block, table, caption, header, rows);
+    // Caption, header row and first row stay together.
+    if (!this.fits(plan.lead)) this.newPage();
+    this.flow(this.child(table, 'Caption'), 'Caption', plan.caption, this.left);
+    this.y += 0.2 * s.bodySize;
+    if (plan.stacked) {
+      this.stackedTable(block, table, plan);
       return;
     }
-    const sumNat = natW.reduce((a, b) => a + b, 0);
-    const widths =
-      sumNat <= total
-        ? natW.map((w) => w + ((total - sumNat) * w) / sumNat)
-        : minW.map((w, i) => w + ((total - sumMin) * (natW[i] - minW[i])) / Math.max(1, sumNat - sumMin));
-    const lineH = s.bodySize * s.lineHeight;
-    const cellBoxes = (row: Inline[], r: number): TextBox[] =>
-      row.map((cell, c) => this.box(cell, s.bodySize, widths[c] - 2 * pad, { bold: isBold(r, c) }));
-    const headBoxes = cellBoxes(header, -1);
-    const rowHeight = (boxes: TextBox[]): number => Math.max(1, ...boxes.map((b) => b.lines.length)) * lineH + 2 * pad;
-    const headH = rowHeight(headBoxes);
-    const bodyBoxes = rows.map((row, r) => cellBoxes(row, r));
-    // Keep caption, header and first row together.
-    const firstH = bodyBoxes.length ? rowHeight(bodyBoxes[0]) : 0;
-    if (!this.fits(caption.lines.length * caption.lineH + headH + firstH)) this.newPage();
-    this.flow(this.child(table, 'Caption'), 'Caption', caption, this.left);
-    this.y += 0.2 * s.bodySize;
-
+    const { widths, headBoxes, headH } = plan;
+    const pad = s.cellPadding;
+    const total = this.width;
     const drawRow = (boxes: TextBox[], cells: StructElem[] | null, height: number, shaded: boolean): void => {
       const top = this.y;
       this.artifact('Layout', () => {
@@ -524,18 +694,18 @@ class PdfWriter {
 
     const thead = this.child(table, 'THead');
     const headRow = this.child(thead, 'TR');
-    const headCells = header.map(() => this.child(headRow, 'TH', { scope: 'Column' }));
+    const headCells = plan.header.map(() => this.child(headRow, 'TH', { scope: 'Column' }));
     drawRow(headBoxes, headCells, headH, true);
     const tbody = this.child(table, 'TBody');
-    bodyBoxes.forEach((boxes, r) => {
-      const h = rowHeight(boxes);
+    plan.bodyBoxes.forEach((boxes, r) => {
+      const h = plan.rowHeights[r];
       if (!this.fits(h)) {
         this.newPage();
         // The header row repeats on each page as an artifact: it is not new content.
         drawRow(headBoxes, null, headH, true);
       }
       const tr = this.child(tbody, 'TR');
-      const cells = rows[r].map((_, c) => this.child(tr, block.rowHeaders && c === 0 ? 'TH' : 'TD', block.rowHeaders && c === 0 ? { scope: 'Row' } : undefined));
+      const cells = plan.rows[r].map((_, c) => this.child(tr, block.rowHeaders && c === 0 ? 'TH' : 'TD', block.rowHeaders && c === 0 ? { scope: 'Row' } : undefined));
       drawRow(boxes, cells, h, false);
     });
     this.y += s.blockSpaceAfter * s.bodySize;
@@ -546,19 +716,14 @@ class PdfWriter {
    * as one block per row; each value is preceded by its column name, drawn as an artifact because
    * the TH already gives it to assistive technology.
    */
-  private stackedTable(block: TableBlock, table: StructElem, caption: TextBox, header: Inline[], rows: Inline[][]): void {
+  private stackedTable(block: TableBlock, table: StructElem, plan: TablePlan): void {
     const s = this.style;
     const indent = s.listIndent;
-    this.flow(this.child(table, 'Caption'), 'Caption', caption, this.left);
-    this.y += 0.2 * s.bodySize;
     const headRow = this.child(this.child(table, 'THead'), 'TR');
-    header.forEach((cell) => {
-      const box = this.box(cell, s.bodySize, this.width, { bold: true, color: s.heading });
-      this.flow(this.child(headRow, 'TH', { scope: 'Column' }), 'TH', box, this.left);
-    });
+    plan.headBoxes.forEach((box) => this.flow(this.child(headRow, 'TH', { scope: 'Column' }), 'TH', box, this.left));
     this.y += 0.4 * s.bodySize;
     const tbody = this.child(table, 'TBody');
-    rows.forEach((row) => {
+    plan.rows.forEach((row) => {
       const tr = this.child(tbody, 'TR');
       const rule = (): void => {
         const y = this.y;
@@ -573,13 +738,13 @@ class PdfWriter {
         const isRowHeader = block.rowHeaders && c === 0;
         const elem = this.child(tr, isRowHeader ? 'TH' : 'TD', isRowHeader ? { scope: 'Row' } : undefined);
         if (isRowHeader) {
-          this.flow(elem, 'TH', this.box(cell, s.bodySize, this.width, { bold: true }), this.left);
+          this.flow(elem, 'TH', this.box(cell, s.bodySize, this.width, { bold: plan.rowHeaderBold }), this.left);
           return;
         }
-        const label = this.box([{ text: `${header[c].map((r) => r.text).join('')} :` }], s.bodySize, this.width - indent, {
+        const label = this.box([{ text: `${plan.header[c].map((r) => r.text).join('')} :` }], s.bodySize, this.width - indent, {
           color: s.heading,
         });
-        const value = this.box(cell, s.bodySize, this.width - indent);
+        const value = this.bodyBox(cell, this.width - indent);
         if (!this.fits(label.lineH * (label.lines.length + 1))) this.newPage();
         const top = this.y;
         this.artifact('Layout', () =>
@@ -595,46 +760,72 @@ class PdfWriter {
 
   // ---- signatures -------------------------------------------------------------------------------
 
-  private signatures(block: SignaturesBlock): void {
+  /** One signer's block: name, capacity, then the date and signature lines or how it was signed. */
+  private slotPlan(slot: SignatureSlot, width: number): { boxes: TextBox[]; signArea: number; height: number } {
+    const s = this.style;
+    const paras: { text: Inline; bold?: boolean }[] = [{ text: [{ text: slot.name }], bold: true }, { text: [{ text: slot.capacity }] }];
+    if (slot.signedOn) {
+      paras.push({ text: [{ text: `Signé le ${slot.signedOn}` }] });
+      if (slot.method) paras.push({ text: [{ text: slot.method }] });
+    } else {
+      paras.push({ text: [{ text: 'Date :' }] }, { text: [{ text: 'Signature :' }] });
+    }
+    const boxes = paras.map((p) => this.box(p.text, s.bodySize, width, { bold: p.bold }));
+    const signArea = slot.signedOn ? 0 : 3 * s.bodySize * s.lineHeight;
+    const height = boxes.reduce((h, b) => h + b.lines.length * b.lineH, 0) + signArea + s.bodySize;
+    return { boxes, signArea, height };
+  }
+
+  /** Heading of the signatures and their first unit: the first signer (beside the pictogram). */
+  private signaturesLead(block: SignaturesBlock, figure: FigureBlock | null, previousLevel: number): number {
+    const s = this.style;
+    const hbox = this.headingBox([{ text: block.heading }], previousLevel === 0 ? 1 : 2);
+    const indent = figure ? s.pictogramSize + s.pictogramGap : 0;
+    const first = block.slots.length ? this.slotPlan(block.slots[0], this.width - indent).height : 0;
+    return hbox.lines.length * hbox.lineH + 0.3 * s.bodySize + (figure ? Math.max(s.pictogramSize, first) : first);
+  }
+
+  /**
+   * A Sect: the heading, the pictogram that introduced the block (easy-to-read) beside the signers,
+   * then one Div per signer, never split across pages.
+   */
+  private signatures(block: SignaturesBlock, figure: FigureBlock | null): void {
     const s = this.style;
     const sect = this.child(this.root, 'Sect');
     // At section level: H2 under the title (H1 when the tree has no heading before).
     const level = this.lastHeading === 0 ? 1 : 2;
+    const need = this.signaturesLead(block, figure, this.lastHeading);
     this.lastHeading = level;
-    const hbox = this.box([{ text: block.heading }], s.headingSizes[level], this.width, {
-      bold: true,
-      lineHeight: s.variant === 'standard' ? 1.3 : s.lineHeight,
-      color: s.heading,
-    });
+    const hbox = this.headingBox([{ text: block.heading }], level);
     if (this.y > s.margins.top) this.y += s.headingSpaceBefore * s.bodySize;
-    if (!this.fits(hbox.lines.length * hbox.lineH + 6 * s.bodySize * s.lineHeight)) this.newPage();
+    if (!this.fits(need)) this.newPage();
     this.outline(level, [{ text: block.heading }]);
     this.flow(this.child(sect, `H${level}`), `H${level}`, hbox, this.left);
     this.y += 0.3 * s.bodySize;
+    const size = s.pictogramSize;
+    const indent = figure ? size + s.pictogramGap : 0;
+    const figurePage = this.pageNo;
+    const figureTop = this.y;
+    if (figure) this.drawFigure(figure, this.left, figureTop, size, sect);
+    const x = this.left + indent;
+    const width = this.width - indent;
     const lineH = s.bodySize * s.lineHeight;
     for (const slot of block.slots) {
-      const paras: { text: Inline; bold?: boolean }[] = [{ text: [{ text: slot.name }], bold: true }, { text: [{ text: slot.capacity }] }];
-      if (slot.signedOn) {
-        paras.push({ text: [{ text: `Signé le ${slot.signedOn}` }] });
-        if (slot.method) paras.push({ text: [{ text: slot.method }] });
-      } else {
-        paras.push({ text: [{ text: 'Date :' }] }, { text: [{ text: 'Signature :' }] });
-      }
-      const boxes = paras.map((p) => this.box(p.text, s.bodySize, this.width, { bold: p.bold }));
-      const signArea = slot.signedOn ? 0 : 3 * lineH;
-      const height = boxes.reduce((h, b) => h + b.lines.length * b.lineH, 0) + signArea + s.bodySize;
-      if (!this.fits(height)) this.newPage();
+      const plan = this.slotPlan(slot, width);
+      if (!this.fits(plan.height)) this.newPage();
       const div = this.child(sect, 'Div');
-      boxes.forEach((box) => this.flow(this.child(div, 'P'), 'P', box, this.left));
-      if (signArea) {
+      plan.boxes.forEach((box) => this.flow(this.child(div, 'P'), 'P', box, x));
+      if (plan.signArea) {
         const top = this.y;
+        const area = plan.signArea;
         this.artifact('Layout', () =>
-          this.doc.addContent(`${rgb(s.rule)} RG 0.75 w ${num(this.left)} ${num(top)} ${num(Math.min(this.width, 260))} ${num(signArea - 0.4 * lineH)} re S`),
+          this.doc.addContent(`${rgb(s.rule)} RG 0.75 w ${num(x)} ${num(top)} ${num(Math.min(width, 260))} ${num(area - 0.4 * lineH)} re S`),
         );
-        this.y += signArea;
+        this.y += area;
       }
       this.y += s.bodySize;
     }
+    if (figure && this.pageNo === figurePage) this.y = Math.max(this.y, figureTop + size + s.blockSpaceAfter * s.bodySize);
     this.signatureField(sect);
   }
 
@@ -657,7 +848,8 @@ class PdfWriter {
     const footerTop = A4[1] - s.margins.bottom + lineH;
     const ellipsis = this.layout([{ text: '…' }], size, this.width)[0];
     const headLines = this.layout([{ text: `${this.tree.meta.establishmentName} — ${this.tree.title}` }], size, this.width - (ellipsis?.width ?? 0));
-    const head = headLines[0];
+    // A copy: the laid-out lines are shared (see `layout`).
+    const head: Line | undefined = headLines[0] && { ...headLines[0], pieces: [...headLines[0].pieces] };
     if (head && headLines.length > 1 && ellipsis) head.pieces.push(...ellipsis.pieces);
     for (let i = 0; i < count; i++) {
       doc.switchToPage(start + i);

@@ -23,6 +23,10 @@ interface Word {
   spaceWidth: number;
   /** A hard line break ("\n" in the text) follows this word. */
   breakAfter: boolean;
+  /** Text of the word (trailing space included), for the no-break rules. */
+  text: string;
+  /** Words glued by a no-break rule: where the line may still break if the group is too wide. */
+  parts?: Word[];
 }
 
 /**
@@ -69,7 +73,7 @@ function toWords(runs: Inline, set: FontSet, fonts: DocFonts, size: number, forc
       spaceWidth = fonts[last.face].widthOfString(' ', size);
       width -= spaceWidth;
     }
-    words.push({ pieces, width, spaceWidth, breakAfter: hardBreak });
+    words.push({ pieces, width, spaceWidth, breakAfter: hardBreak, text: pieces.map((p) => p.text).join('') });
     pieces = [];
     face = null;
   };
@@ -109,7 +113,45 @@ function toWords(runs: Inline, set: FontSet, fonts: DocFonts, size: number, forc
     flushPiece();
   }
   endWord(false, false);
-  return words;
+  return glue(words);
+}
+
+/**
+ * French typography and UAX #14: no break before « : ; ! ? » » even after a space (LB13 for the
+ * first four, LB19 quotation for the closing guillemet), none after « « », and none inside a date
+ * written in full (« 15 janvier 2027 », « 1er décembre »), so a date never ends up split across
+ * lines or table cells.
+ */
+const MONTH = /^(janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre)$/;
+const DAY = /^(1er|[1-9]|[12]\d|3[01])$/;
+const YEAR = /^\d{4}\P{L}*$/u;
+
+/** True when the line may not break between the group `prev` and the word `next`. */
+function noBreakBefore(prev: Word, next: Word): boolean {
+  const parts = prev.parts ?? [prev];
+  const last = parts[parts.length - 1].text.trimEnd();
+  const text = next.text.trimEnd();
+  if (/^[:;!?»]/.test(text) || /«$/.test(last)) return true;
+  if (DAY.test(last) && MONTH.test(text.replace(/\P{L}+$/u, ''))) return true;
+  return parts.length >= 2 && YEAR.test(text) && MONTH.test(last) && DAY.test(parts[parts.length - 2].text.trimEnd());
+}
+
+function glue(words: Word[]): Word[] {
+  const out: Word[] = [];
+  for (const w of words) {
+    const prev = out[out.length - 1];
+    if (prev && prev.spaceWidth > 0 && !prev.breakAfter && noBreakBefore(prev, w)) {
+      out[out.length - 1] = {
+        pieces: [...prev.pieces, ...w.pieces],
+        width: prev.width + prev.spaceWidth + w.width,
+        spaceWidth: w.spaceWidth,
+        breakAfter: w.breakAfter,
+        text: prev.text + w.text,
+        parts: [...(prev.parts ?? [prev]), w],
+      };
+    } else out.push(w);
+  }
+  return out;
 }
 
 /** Splits a word wider than the line at code point boundaries (emergency break, e.g. a long id). */
@@ -123,7 +165,7 @@ function splitWord(word: Word, fonts: DocFonts, size: number, maxWidth: number):
       const w = fonts[piece.face].widthOfString(ch, size);
       if (curWidth + w > maxWidth && (curWidth > 0 || text)) {
         if (text) cur.push({ face: piece.face, text, width: fonts[piece.face].widthOfString(text, size) });
-        out.push({ pieces: cur, width: curWidth, spaceWidth: 0, breakAfter: false });
+        out.push({ pieces: cur, width: curWidth, spaceWidth: 0, breakAfter: false, text: '' });
         cur = [];
         curWidth = 0;
         text = '';
@@ -134,7 +176,7 @@ function splitWord(word: Word, fonts: DocFonts, size: number, maxWidth: number):
     if (text) cur.push({ face: piece.face, text, width: fonts[piece.face].widthOfString(text, size) });
   }
   const lastWidth = cur.reduce((s, p) => s + p.width, 0) - word.spaceWidth;
-  out.push({ pieces: cur, width: lastWidth, spaceWidth: word.spaceWidth, breakAfter: word.breakAfter });
+  out.push({ pieces: cur, width: lastWidth, spaceWidth: word.spaceWidth, breakAfter: word.breakAfter, text: '' });
   return out;
 }
 
@@ -161,9 +203,8 @@ export function layoutInline(
     width = 0;
     pendingSpace = 0;
   };
-  const words = toWords(runs, set, fonts, size, forceBold).flatMap((w) =>
-    w.width > maxWidth ? splitWord(w, fonts, size, maxWidth) : [w],
-  );
+  const fit = (w: Word): Word[] => (w.width <= maxWidth ? [w] : w.parts ? w.parts.flatMap(fit) : splitWord(w, fonts, size, maxWidth));
+  const words = toWords(runs, set, fonts, size, forceBold).flatMap(fit);
   for (const word of words) {
     if (pieces.length > 0 && width + pendingSpace + word.width > maxWidth) pushLine();
     width += pendingSpace + word.width;

@@ -230,3 +230,52 @@ describe('resolve: the outline never skips a heading level', () => {
     expect(tree.blocks[tree.blocks.length - 1]).toEqual({ kind: 'paragraph', text: [{ text: 'Ce texte facile à lire n’a pas encore été relu par des personnes concernées.' }] });
   });
 });
+
+describe('resolve: the glossary explains the words the document uses', () => {
+  const glossaryOf = (tree: DocumentTree): { terms: string[]; before: Block | undefined; after: Block | undefined } => {
+    const i = tree.blocks.findIndex((b) => b.kind === 'heading' && b.text.map((r) => r.text).join('') === 'Les mots difficiles');
+    if (i < 0) return { terms: [], before: undefined, after: undefined };
+    const list = tree.blocks.slice(i).find((b): b is Extract<Block, { kind: 'list' }> => b.kind === 'list');
+    return { terms: list?.items.map((item) => item[0].text) ?? [], before: tree.blocks[i - 1], after: tree.blocks[i + 1] };
+  };
+
+  it('a person under tutelle gets tutelle and tuteur, not curatelle', () => {
+    const tree = resolve(loader.load('projet-personnalise'), templateInputFromFixture(fixture, 'projet-personnalise'), 'falc');
+    expect(glossaryOf(tree).terms).toEqual(['tutelle', 'tuteur', 'référent']);
+  });
+
+  it('a person under curatelle gets curatelle and curateur, not tutelle', () => {
+    const tree = resolve(loader.load('contrat-sejour'), templateInputFromFixture(fixture, 'contrat-sejour'), 'falc');
+    expect(glossaryOf(tree).terms).toEqual(['avenant', 'curatelle', 'curateur', 'GIR', 'DIPC']);
+  });
+
+  it('the glossary’s pictogram comes after its heading, in its own section', () => {
+    const tree = resolve(loader.load('contrat-sejour'), templateInputFromFixture(fixture, 'contrat-sejour'), 'falc');
+    const g = glossaryOf(tree);
+    expect(g.before?.kind).not.toBe('figure');
+    expect(g.after).toMatchObject({ kind: 'figure', asset: 'question' });
+  });
+
+  it('a glossary with no term used is left out, with its heading and pictogram', () => {
+    const tpl: LoadedTemplate = {
+      sha256: '0'.repeat(64),
+      published: null,
+      content: {
+        id: 'essai', version: '1.0.0', documentType: 'essai', title: 'Essai', issuedAt: "'2026-01-01'", falcReview: null,
+        glossary: [{ term: 'curateur', definition: 'Le curateur vous aide.' }, { term: 'curatelle', definition: 'Une protection. Le curateur vous aide.' }],
+        inputSchema: { type: 'object', properties: { x: { type: 'string' } } },
+        body: [
+          { heading: 1, text: 'Titre' },
+          { paragraph: '{{ x }}' },
+          { figure: { asset: 'question', alt: 'Les mots difficiles' } },
+          { glossary: { heading: 'Les mots difficiles', level: 2 } },
+        ],
+      },
+    };
+    expect(glossaryOf(resolve(tpl, { x: 'Rien à expliquer.' }, 'falc')).terms).toEqual([]);
+    expect(resolve(tpl, { x: 'Rien à expliquer.' }, 'falc').blocks.map((b) => b.kind)).toEqual(['heading', 'paragraph', 'paragraph']);
+    // "curatelles" (plural) is the term; its definition brings in "curateur".
+    expect(glossaryOf(resolve(tpl, { x: 'Les curatelles.' }, 'falc')).terms).toEqual(['curateur', 'curatelle']);
+    expect(glossaryOf(resolve(tpl, { x: 'Votre curatrice.' }, 'falc')).terms).toEqual(['curateur']);
+  });
+});

@@ -198,15 +198,20 @@ export function resolve(template: LoadedTemplate, data: unknown, contentVariant:
     }
     if ('glossary' in node) {
       if (t.glossary.length === 0) return [];
-      return [
-        { kind: 'heading', level: node.glossary.level, text: oneLine(`${where}.glossary.heading`, node.glossary.heading, scope) },
-        { kind: 'list', ordered: false, items: t.glossary.map((g) => [{ text: g.term, strong: true }, { text: ` : ${g.definition}` }]) },
-      ];
+      // The entries are chosen once the whole document is resolved (see glossaryFor).
+      const heading: Block = { kind: 'heading', level: node.glossary.level, text: oneLine(`${where}.glossary.heading`, node.glossary.heading, scope) };
+      glossaryHeadings.add(heading);
+      return [heading, { kind: 'list', ordered: false, items: [] }];
     }
     return fail(where, 'bloc inconnu');
   };
 
-  const blocks = t.body.flatMap((n, i) => body(`body[${i}]`, n, vars));
+  const glossaryHeadings = new Set<Block>();
+  const blocks = placeGlossaries(
+    t.body.flatMap((n, i) => body(`body[${i}]`, n, vars)),
+    glossaryHeadings,
+    t.glossary,
+  );
   if (contentVariant === 'falc') blocks.push({ kind: 'paragraph', text: [{ text: falcReviewNote(t.falcReview) }] });
   checkOutline(blocks, (m) => fail('body', m));
 
@@ -231,6 +236,86 @@ export function resolve(template: LoadedTemplate, data: unknown, contentVariant:
     },
     blocks,
   };
+}
+
+/**
+ * Glossaries: only the terms the document uses (in its text, its pictograms' alternatives, its
+ * signers' capacities), plus those that the chosen definitions use, so a person under tutelle
+ * does not get curatelle explained. A glossary left empty is dropped with its heading and its
+ * pictogram. The pictogram placed just before a glossary in the template introduces it: it moves
+ * after the glossary's heading, so it is read in the glossary's section, not the previous one.
+ */
+function placeGlossaries(blocks: Block[], headings: ReadonlySet<Block>, glossary: readonly { term: string; definition: string }[]): Block[] {
+  if (headings.size === 0) return blocks;
+  const text = blocks
+    .filter((b, i) => !headings.has(b) && !(i > 0 && headings.has(blocks[i - 1])))
+    .map(blockText)
+    .join('\n');
+  const used = new Set(glossary.filter((g) => mentions(text, g.term)));
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const g of glossary) {
+      if (used.has(g)) continue;
+      if ([...used].some((u) => mentions(u.definition, g.term))) {
+        used.add(g);
+        grew = true;
+      }
+    }
+  }
+  const items: Inline[] = glossary.filter((g) => used.has(g)).map((g) => [{ text: g.term, strong: true }, { text: ` : ${g.definition}` }]);
+  const out: Block[] = [];
+  for (let i = 0; i < blocks.length; i++) {
+    const b = blocks[i];
+    if (!headings.has(b)) {
+      out.push(b);
+      continue;
+    }
+    const figure = out[out.length - 1]?.kind === 'figure' ? (out.pop() as Block) : null;
+    i++; // the glossary's (empty) list
+    if (items.length === 0) continue;
+    out.push(b);
+    if (figure) out.push(figure);
+    out.push({ kind: 'list', ordered: false, items });
+  }
+  return out;
+}
+
+function blockText(b: Block): string {
+  const plain = (runs: Inline): string => runs.map((r) => r.text).join('');
+  switch (b.kind) {
+    case 'heading':
+    case 'paragraph':
+      return plain(b.text);
+    case 'list':
+      return b.items.map(plain).join('\n');
+    case 'table':
+      return [b.caption, ...b.header, ...b.rows.flatMap((r) => r.map(plain))].join('\n');
+    case 'figure':
+      return b.alt;
+    case 'signatures':
+      return [b.heading, ...b.slots.flatMap((s) => [s.name, s.capacity])].join('\n');
+    default:
+      return '';
+  }
+}
+
+/** Forms of one word counted as the glossary term: plural, feminine, conjugated (-er verbs). */
+function wordForms(word: string): string[] {
+  const forms = new Set([word, `${word}s`, `${word}x`, `${word}e`, `${word}es`]);
+  if (/[sx]$/.test(word)) forms.add(word.slice(0, -1));
+  if (/eur$/.test(word)) for (const end of ['rice', 'rices', 'euse', 'euses']) forms.add(word.replace(/eur$/, end));
+  if (/er$/.test(word)) for (const end of ['e', 'es', 'ez', 'ent', 'ons', 'é', 'ée', 'és', 'ées']) forms.add(word.replace(/er$/, end));
+  return [...forms].sort((a, b) => b.length - a.length);
+}
+
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Whether `text` uses `term` (or a simple inflection of it) as whole words, whatever the case. */
+function mentions(text: string, term: string): boolean {
+  const words = term.toLocaleLowerCase('fr-FR').trim().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return false;
+  const pattern = words.map((w) => `(?:${wordForms(w).map(escapeRegExp).join('|')})`).join('\\s+');
+  return new RegExp(`(?<![\\p{L}\\p{N}])${pattern}(?![\\p{L}\\p{N}])`, 'u').test(text.toLocaleLowerCase('fr-FR'));
 }
 
 /** The rendition says whether its easy-to-read text was reviewed by people concerned (ACCESSIBILITY.md). */
