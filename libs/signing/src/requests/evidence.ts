@@ -68,6 +68,16 @@ export const AUTH_FR: Record<string, string> = {
   staff_session: 'session authentifiée du personnel (console)',
 };
 
+const MEASURE_FR: Record<string, string> = {
+  sauvegarde_justice: 'sauvegarde de justice',
+  curatelle: 'curatelle simple',
+  curatelle_renforcee: 'curatelle renforcée',
+  tutelle: 'tutelle',
+  habilitation_familiale: 'habilitation familiale',
+  mandat_protection_future: 'mandat de protection future',
+};
+const MODE_FR: Record<string, string> = { assistance: 'assistance', representation: 'représentation' };
+
 const EXPRESSION_FR: Record<string, string> = {
   accord: 'accord',
   accord_partiel: 'accord partiel',
@@ -172,7 +182,7 @@ export function evidenceBlocks(e: Evidence): Block[] {
         t(`${s.capacity} (${s.legalBasis})`),
         t(
           s.measure
-            ? `${String(s.measure.type)} (${String(s.measure.mode)}), jugement ${String(s.measure.judgmentReference)} du ${formatDateLong(String(s.measure.judgmentDate))}, ${String(s.measure.court)}`
+            ? `${MEASURE_FR[String(s.measure.type)] ?? String(s.measure.type)} (${MODE_FR[String(s.measure.mode)] ?? String(s.measure.mode)}), jugement ${String(s.measure.judgmentReference)} du ${formatDateLong(String(s.measure.judgmentDate))}, ${String(s.measure.court)}${s.measure.authorisationReference ? `, autorisation du juge ${String(s.measure.authorisationReference)}` : ''}`
             : 'aucune',
         ),
         t(s.authentication ? (AUTH_FR[s.authentication] ?? s.authentication) : s.status === 'pending' ? 'n’a pas signé (signature facultative)' : s.status),
