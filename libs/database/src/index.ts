@@ -4,3 +4,4 @@ export * from './database-admin';
 export * from './transaction';
 export * from './database.module';
 export { MIGRATIONS } from './migrations';
+export * from './query-result';

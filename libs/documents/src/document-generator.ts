@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AuditService, SYSTEM_ACTOR } from '@carepact/audit';
 import { isDomainError } from '@carepact/common';
-import { TransactionRunner } from '@carepact/database';
+import { TransactionRunner, returnedRows } from '@carepact/database';
 import { OutboxService } from '@carepact/queue';
 import { Rendition } from '@carepact/rendering';
 import { BlobStore } from './blob-store';
@@ -96,8 +96,8 @@ export class DocumentGenerator {
   /** Bad data or a template bug: the version fails for good, visible to staff, never retried forever. */
   private async fail(outboxId: string, version: DocumentVersionEntity, code: string): Promise<void> {
     await this.outbox.runOnce(outboxId, async (tx) => {
-      const res = await tx.query(`UPDATE document_versions SET status = 'failed', error_code = $2 WHERE id = $1 AND status = 'pending' RETURNING id`, [version.id, code]);
-      if (!(res as unknown[]).length) return;
+      const res = returnedRows(await tx.query(`UPDATE document_versions SET status = 'failed', error_code = $2 WHERE id = $1 AND status = 'pending' RETURNING id`, [version.id, code]));
+      if (!res.length) return;
       await tx.query(`UPDATE documents SET status = 'generation_failed', updated_at = now() WHERE id = $1 AND current_version_id = $2`, [version.documentId, version.id]);
       await this.audit.append(tx, {
         chainId: version.organisationId,

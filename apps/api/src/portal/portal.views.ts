@@ -27,8 +27,11 @@ const EXPRESSION_LABELS: [string, string][] = [
   ['ne_peut_pas_s_exprimer', 'Ne peut pas s’exprimer'],
 ];
 
+// Built once: constructing an Intl formatter costs more than rendering the rest of the page.
+const DATE_FR = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Paris' });
+
 function dateFr(d: Date): string {
-  return new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Paris' }).format(d);
+  return DATE_FR.format(d);
 }
 
 export interface LayoutOptions {
@@ -46,6 +49,7 @@ export function layout(o: LayoutOptions, main: string): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
+<link rel="icon" href="data:,">
 <title>${esc(o.title)} — CarePact</title>
 <link rel="stylesheet" href="/portail/static/portal.css">
 ${(o.extraCss ?? []).map((href) => `<link rel="stylesheet" href="${esc(href)}">`).join('\n')}
@@ -92,7 +96,8 @@ export function errorPage(title: string, message: string, status: number): strin
 
 function errorSummary(errors: FieldError[], message?: string): string {
   if (!errors.length && !message) return '';
-  return `<div class="error-summary" role="alert" aria-labelledby="erreurs-titre" tabindex="-1" id="erreurs">
+  // autofocus (no script needed): keyboard and screen-reader users land on the summary, whose links lead to each field.
+  return `<div class="error-summary" role="alert" aria-labelledby="erreurs-titre" tabindex="-1" id="erreurs" autofocus>
 <h2 id="erreurs-titre">${esc(message ?? 'Il y a un problème')}</h2>
 ${errors.length ? `<ul>${errors.map((e) => `<li><a href="#${esc(e.field)}">${esc(e.message)}</a></li>`).join('')}</ul>` : ''}
 </div>`;
@@ -231,7 +236,7 @@ export function readingPage(ctx: PortalContext, variant: string, fragment: strin
 ${variants.map(([v, text]) => `<li><a href="/portail/document?version=${v}"${v === variant ? ' aria-current="true"' : ''}>${esc(text)}</a></li>`).join('\n')}
 </ul></nav>
 <p>Télécharger : <a href="/portail/telecharger/pdf/${variant}">PDF (${esc(variants.find((x) => x[0] === variant)![1].toLowerCase())})</a> · <a href="/portail/telecharger/docx/${variant}">Word (DOCX)</a></p>
-<div class="document">
+<div class="document" role="region" aria-label="Le document" tabindex="0">
 ${fragment}
 </div>
 <p><a class="button" href="/portail">Retour à la page de signature</a></p>`,

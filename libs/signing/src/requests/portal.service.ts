@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AuditActor } from '@carepact/audit';
 import { ConflictError, DomainError, ValidationError, randomToken, safeEqualHex, sha256Hex } from '@carepact/common';
-import { TransactionRunner } from '@carepact/database';
+import { TransactionRunner, returnedRows } from '@carepact/database';
 import { BlobStore, DocumentEntity } from '@carepact/documents';
 import { OutboxService } from '@carepact/queue';
 import { EntityManager } from 'typeorm';
@@ -33,10 +33,14 @@ export interface PortalContext {
   session: PortalSessionEntity;
   signer: SignerEntity;
   request: SignatureRequestEntity;
-  document: DocumentEntity;
+  document: Pick<DocumentEntity, 'id' | 'type'>;
   link: SigningLinkEntity | null;
   residentName: string;
   establishmentName: string;
+  /**
+   * Reading preferences chosen by default: the resident's own (from their file) when the resident
+   * is the one signing; a representative or parent reads the complete version unless they switch.
+   */
   preferences: { largePrint: boolean; easyToRead: boolean };
   /** Views this signer is asked to record, and whether each is done. */
   views: (ViewToRecord & { recorded: boolean })[];
@@ -55,8 +59,59 @@ function normaliseName(s: string): string {
     .toLowerCase();
 }
 
+/**
+ * The portal context in one round trip. The signer's drawn signature (up to a few hundred kB) is
+ * left out: no page shows it. In sequential mode, who must sign first (same order as signersOf).
+ */
+const CONTEXT_SQL = `
+SELECT to_jsonb(ps) AS session,
+       to_jsonb(sg) - 'drawn_signature' AS signer,
+       to_jsonb(r) AS request,
+       to_jsonb(l) AS link,
+       d.id AS document_id, d.type AS document_type,
+       res.first_name, res.last_name, res.prefers_large_print, res.prefers_easy_to_read,
+       e.name AS establishment_name,
+       ARRAY(SELECT v.view_key FROM recorded_views v WHERE v.request_id = r.id) AS recorded_views,
+       CASE WHEN r.mode = 'sequential' THEN ARRAY(
+         SELECT o.first_name || ' ' || o.last_name FROM signature_signers o
+          WHERE o.request_id = r.id AND o.order_no < sg.order_no AND NOT o.optional AND o.status <> 'signed'
+          ORDER BY o.order_no, CASE o.role WHEN 'resident' THEN 0 WHEN 'director' THEN 2 ELSE 1 END, o.key)
+       ELSE ARRAY[]::text[] END AS waiting_for
+  FROM portal_sessions ps
+  JOIN signature_signers sg ON sg.id = ps.signer_id
+  JOIN signature_requests r ON r.id = sg.request_id
+  LEFT JOIN signing_links l ON l.id = ps.link_id
+  JOIN documents d ON d.id = r.document_id
+  JOIN residents res ON res.id = d.resident_id
+  JOIN establishments e ON e.id = d.establishment_id
+ WHERE ps.token_hash = $1`;
+
+interface PreparablePool {
+  query<R>(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: R[] }>;
+}
+
+interface ContextRow {
+  session: Record<string, unknown>;
+  signer: Record<string, unknown>;
+  request: Record<string, unknown>;
+  link: Record<string, unknown> | null;
+  document_id: string;
+  document_type: string;
+  first_name: string;
+  last_name: string;
+  prefers_large_print: boolean;
+  prefers_easy_to_read: boolean;
+  establishment_name: string;
+  recorded_views: string[];
+  waiting_for: string[];
+}
+
 @Injectable()
 export class PortalService {
+  private readonly columns = new Map<object, { property: string; column: string; date: boolean }[]>();
+  /** Sessions × variants whose 'viewed' event is known to exist (saves a query per reading). */
+  private readonly viewed = new Set<string>();
+
   constructor(
     private readonly tx: TransactionRunner,
     private readonly repo: SigningRepository,
@@ -99,45 +154,63 @@ export class PortalService {
     });
   }
 
-  /** Loads the session behind the portal cookie (idle and absolute limits), with what the pages need. */
+  /**
+   * Loads the session behind the portal cookie (idle and absolute limits), with what the pages need.
+   * Every portal request goes through here, so it is ONE indexed query (session by token hash, then
+   * primary-key joins): nothing about the signer or the request is cached between requests, so a
+   * signature, a refusal or a cancellation elsewhere is seen at once.
+   */
   async context(sessionToken: string | undefined): Promise<PortalContext> {
     if (!sessionToken || !/^[A-Za-z0-9_-]{40,64}$/.test(sessionToken)) throw new PortalSessionExpiredError();
     const em = this.tx.manager;
     const now = new Date();
-    const session = await this.repo.sessionByTokenHash(em, sha256Hex(sessionToken));
+    const [row] = await this.contextRows(sha256Hex(sessionToken));
+    const session = row && this.hydrate(PortalSessionEntity, row.session);
     if (!session || session.expiresAt <= now || now.getTime() - session.lastSeenAt.getTime() > PORTAL_IDLE_MS) throw new PortalSessionExpiredError();
     if (now.getTime() - session.lastSeenAt.getTime() > 60_000) await em.update(PortalSessionEntity, { id: session.id }, { lastSeenAt: now });
-    const signer = (await this.repo.signerById(em, session.signerId))!;
-    const request = (await this.repo.requestById(em, signer.requestId))!;
-    const link = session.linkId ? await em.findOne(SigningLinkEntity, { where: { id: session.linkId } }) : null;
-    const [info] = (await em.query(
-      `SELECT d.*, r.first_name, r.last_name, r.prefers_large_print, r.prefers_easy_to_read, e.name AS establishment_name
-         FROM documents d JOIN residents r ON r.id = d.resident_id JOIN establishments e ON e.id = d.establishment_id WHERE d.id = $1`,
-      [request.documentId],
-    )) as Record<string, unknown>[];
-    const document = await em.findOneByOrFail(DocumentEntity, { id: request.documentId });
+    const signer = this.hydrate(SignerEntity, row.signer);
+    const request = this.hydrate(SignatureRequestEntity, row.request);
+    const link = row.link ? this.hydrate(SigningLinkEntity, row.link) : null;
     const decision = request.policy as unknown as PolicyDecision;
-    const recorded = await this.repo.viewsOf(em, request.id);
-    const signers = await this.repo.signersOf(em, request.id);
-    const waitingFor =
-      request.mode === 'sequential'
-        ? signers.filter((s) => s.orderNo < signer.orderNo && !s.optional && s.status !== 'signed').map((s) => `${s.firstName} ${s.lastName}`)
-        : signer.role === 'director'
-          ? []
-          : [];
     return {
       session,
       signer,
       request,
-      document,
+      document: { id: row.document_id, type: row.document_type as DocumentEntity['type'] },
       link,
-      residentName: `${info.first_name as string} ${info.last_name as string}`,
-      establishmentName: info.establishment_name as string,
-      preferences: { largePrint: info.prefers_large_print as boolean, easyToRead: info.prefers_easy_to_read as boolean },
-      views: decision.views.filter((v) => v.recordedBy.includes(signer.key)).map((v) => ({ ...v, recorded: recorded.some((r) => r.viewKey === v.key) })),
-      waitingFor,
+      residentName: `${row.first_name} ${row.last_name}`,
+      establishmentName: row.establishment_name,
+      preferences: signer.role === 'resident' ? { largePrint: row.prefers_large_print, easyToRead: row.prefers_easy_to_read } : { largePrint: false, easyToRead: false },
+      views: decision.views.filter((v) => v.recordedBy.includes(signer.key)).map((v) => ({ ...v, recorded: row.recorded_views.includes(v.key) })),
+      waitingFor: row.waiting_for,
       purpose: link?.purpose ?? 'sign',
     };
+  }
+
+  /**
+   * A named (prepared) statement on the pool TypeORM uses: PostgreSQL plans the seven-table query
+   * once per connection instead of at every page view. Falls back to TypeORM's `query` if the
+   * driver is not node-postgres.
+   */
+  private async contextRows(tokenHash: string): Promise<ContextRow[]> {
+    const pool = (this.tx.manager.connection.driver as unknown as { master?: PreparablePool }).master;
+    if (pool?.query) return (await pool.query<ContextRow>({ name: 'portal_context_v1', text: CONTEXT_SQL, values: [tokenHash] })).rows;
+    return (await this.tx.manager.query(CONTEXT_SQL, [tokenHash])) as ContextRow[];
+  }
+
+  /** A row of `to_jsonb(table)` as the entity TypeORM would have loaded (timestamps as Dates). */
+  private hydrate<T extends object>(entity: new () => T, json: Record<string, unknown>): T {
+    let columns = this.columns.get(entity);
+    if (!columns) {
+      columns = this.tx.manager.connection.getMetadata(entity).columns.map((c) => ({ property: c.propertyName, column: c.databaseName, date: c.type === 'timestamptz' || c.type === 'timestamp' }));
+      this.columns.set(entity, columns);
+    }
+    const out = new entity() as Record<string, unknown>;
+    for (const c of columns) {
+      const v = json[c.column];
+      out[c.property] = v === undefined || v === null ? null : c.date ? new Date(v as string) : v;
+    }
+    return out as T;
   }
 
   versionInput(ctx: PortalContext): Promise<unknown[]> {
@@ -179,13 +252,18 @@ export class PortalService {
 
   /** One 'viewed' event per session and variant: reading again writes nothing. */
   async markViewed(ctx: PortalContext, variant: string, ev: EventContext): Promise<void> {
+    const key = `${ctx.session.id}:${variant}`;
+    if (this.viewed.has(key)) return;
     const em = this.tx.manager;
     const seen = (await em.query(
       `SELECT 1 FROM signature_events WHERE request_id = $1 AND signer_id = $2 AND kind = 'viewed' AND details->>'variant' = $3 AND details->>'session' = $4 LIMIT 1`,
       [ctx.request.id, ctx.signer.id, variant, ctx.session.id],
     )) as unknown[];
-    if (seen.length) return;
-    await this.tx.run((t) => this.log.record(t, ctx.request, 'viewed', this.actorOf(ctx.signer), { signerId: ctx.signer.id, ctx: ev, details: { variant, session: ctx.session.id } }));
+    if (!seen.length)
+      await this.tx.run((t) => this.log.record(t, ctx.request, 'viewed', this.actorOf(ctx.signer), { signerId: ctx.signer.id, ctx: ev, details: { variant, session: ctx.session.id } }));
+    // Bounded: a session lives two hours at most, so forgetting everything now and then costs one query each.
+    if (this.viewed.size > 100_000) this.viewed.clear();
+    this.viewed.add(key);
   }
 
   async rendition(ctx: PortalContext, format: string, variant: string, ev: EventContext): Promise<{ bytes: Buffer; mediaType: string; fileName: string }> {
@@ -256,11 +334,13 @@ export class PortalService {
       const request = await this.assertActive(em, ctx);
       const now = new Date();
       const authMethod = ctx.signer.delivery === 'in_person' ? 'in_person_witnessed' : ctx.signer.accessCodeRequired ? 'email_link+access_code' : 'email_link';
-      const res = (await em.query(
-        `UPDATE signature_signers SET status = 'signed', acted_at = $2, typed_name = $3, drawn_signature = $4, auth_method = $5, ip = $6, user_agent = $7
-          WHERE id = $1 AND status = 'pending' RETURNING id`,
-        [ctx.signer.id, now, input.typedName.trim(), input.drawnSignature ?? null, authMethod, ev.ip ?? null, ev.userAgent?.slice(0, 400) ?? null],
-      )) as unknown[];
+      const res = returnedRows(
+        await em.query(
+          `UPDATE signature_signers SET status = 'signed', acted_at = $2, typed_name = $3, drawn_signature = $4, auth_method = $5, ip = $6, user_agent = $7
+            WHERE id = $1 AND status = 'pending' RETURNING id`,
+          [ctx.signer.id, now, input.typedName.trim(), input.drawnSignature ?? null, authMethod, ev.ip ?? null, ev.userAgent?.slice(0, 400) ?? null],
+        ),
+      );
       if (!res.length) throw new ConflictError('SIGNER_ALREADY_ACTED', 'Votre réponse est déjà enregistrée.');
       if (ctx.link) await em.update(SigningLinkEntity, { id: ctx.link.id }, { usedAt: now });
       await this.log.record(em, request, 'signed', this.actorOf(ctx.signer), {
@@ -279,10 +359,12 @@ export class PortalService {
     await this.tx.run(async (em) => {
       const request = await this.assertActive(em, ctx);
       const now = new Date();
-      const res = (await em.query(
-        `UPDATE signature_signers SET status = 'refused', acted_at = $2, refusal_reason = $3, ip = $4, user_agent = $5 WHERE id = $1 AND status = 'pending' RETURNING id`,
-        [ctx.signer.id, now, reason, ev.ip ?? null, ev.userAgent?.slice(0, 400) ?? null],
-      )) as unknown[];
+      const res = returnedRows(
+        await em.query(
+          `UPDATE signature_signers SET status = 'refused', acted_at = $2, refusal_reason = $3, ip = $4, user_agent = $5 WHERE id = $1 AND status = 'pending' RETURNING id`,
+          [ctx.signer.id, now, reason, ev.ip ?? null, ev.userAgent?.slice(0, 400) ?? null],
+        ),
+      );
       if (!res.length) throw new ConflictError('SIGNER_ALREADY_ACTED', 'Votre réponse est déjà enregistrée.');
       if (ctx.link) await em.update(SigningLinkEntity, { id: ctx.link.id }, { usedAt: now });
       const optional = ctx.signer.optional;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomInt } from 'node:crypto';
 import { ConflictError, NotFoundError, ValidationError, randomToken, sha256Hex } from '@carepact/common';
-import { TransactionRunner } from '@carepact/database';
+import { TransactionRunner, returnedRows } from '@carepact/database';
 import { DocumentEntity, DocumentsService } from '@carepact/documents';
 import { IdentityRepository, StaffActor, assertCan, auditActor, visibleEstablishments } from '@carepact/identity';
 import { OutboxService } from '@carepact/queue';
@@ -318,11 +318,13 @@ export class SignatureRequestsService {
           `La contresignature vient en dernier : il manque encore ${blocking.map((s) => `${s.firstName} ${s.lastName}`).join(', ')}.`,
         );
       const now = new Date();
-      const res = (await em.query(
-        `UPDATE signature_signers SET status = 'signed', acted_at = $2, typed_name = $3, auth_method = 'staff_session', ip = $4, user_agent = $5,
-                capacity = capacity WHERE id = $1 AND status = 'pending' RETURNING id`,
-        [director.id, now, actor.name, ctx.ip, ctx.userAgent?.slice(0, 400) ?? null],
-      )) as unknown[];
+      const res = returnedRows(
+        await em.query(
+          `UPDATE signature_signers SET status = 'signed', acted_at = $2, typed_name = $3, auth_method = 'staff_session', ip = $4, user_agent = $5
+            WHERE id = $1 AND status = 'pending' RETURNING id`,
+          [director.id, now, actor.name, ctx.ip, ctx.userAgent?.slice(0, 400) ?? null],
+        ),
+      );
       if (!res.length) throw new ConflictError('SIGNER_ALREADY_ACTED', 'La contresignature est déjà faite.');
       await this.log.record(em, r, 'countersigned', auditActor(actor), { signerId: director.id, ctx, details: { versionHash: r.versionHash, byUserId: actor.userId } });
       await this.afterSignature(em, r);

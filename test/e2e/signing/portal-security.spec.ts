@@ -1,0 +1,367 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { projectRoot } from '@carepact/common';
+import { DEFAULT_DEMO_PASSWORD } from '@carepact/config';
+import { DevMailbox, ReceivedMail } from '@carepact/notifications';
+import { PortalClient, RunningProcess, TestDatabase, createTestDatabase, freePort, runCli, startProcess, waitUntil } from '@carepact/testing';
+
+/**
+ * Issue 4, "Security", with the api and the worker as real child processes (LOG_LEVEL=info, so
+ * their output is what production would log), a fresh seeded PostgreSQL database, Redis and a real
+ * SMTP server: links are never consumed by a GET, concurrent POSTs sign once and seal once, resent
+ * links revoke the old ones, every dead link looks the same, forms need their CSRF token, the
+ * portal's headers, the link rate limit, and no token in any log line.
+ */
+
+interface RequestView {
+  id: string;
+  status: string;
+  signers: { id: string; key: string; role: string; name: string; status: string; delivery: string }[];
+}
+
+interface ProcessHarness {
+  base: string;
+  api: RunningProcess;
+  worker: RunningProcess;
+  sql<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  staff(email: string): Promise<(path: string, init?: RequestInit) => Promise<Response>>;
+  document(residentFirstName: string, type: string): Promise<string>;
+  waitForMail(address: string, count: number): Promise<ReceivedMail[]>;
+  close(): Promise<void>;
+}
+
+/** The signing harness's pieces, with the api and the worker as processes (their output is captured). */
+async function startProcessHarness(): Promise<ProcessHarness> {
+  const mailbox = new DevMailbox();
+  const { port: smtpPort } = await mailbox.start(0);
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const extra = {
+    SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+    PUBLIC_URL: base,
+    OUTBOX_POLL_MS: '100',
+    CAREPACT_SECRETS_DIR: mkdtempSync(join(tmpdir(), 'carepact-secrets-')),
+    WORKER_RENDER_THREADS: '0',
+  };
+  const db: TestDatabase = await createTestDatabase(extra);
+  const seeded = await runCli(db.config, ['seed:demo']);
+  if (seeded.code !== 0) throw new Error(`seed failed: ${seeded.stderr}`);
+  const api = startProcess(db.config, 'dist/apps/api/src/main.js', { ...extra, PORT: String(port), LOG_LEVEL: 'info' });
+  const worker = startProcess(db.config, 'dist/apps/worker/src/main.js', { ...extra, WORKER_HEALTH_PORT: '0', LOG_LEVEL: 'info' });
+  const pg = new Client({ connectionString: db.url });
+  await pg.connect();
+  const fixture = JSON.parse(readFileSync(join(projectRoot(), 'templates/demo/establishment-les-tilleuls.json'), 'utf8')) as { documents: Record<string, Record<string, unknown>> };
+  await waitUntil('api and worker up', async () => (await fetch(`${base}/health`)).status === 200, 60000);
+  const cookies = new Map<string, string>();
+  const mailsTo = (address: string) => mailbox.list().filter((m) => m.to.some((t) => t.toLowerCase().includes(address.toLowerCase())));
+
+  const h: ProcessHarness = {
+    base,
+    api,
+    worker,
+    sql: async <T>(text: string, params: unknown[] = []) => (await pg.query(text, params)).rows as T[],
+    async staff(email) {
+      if (!cookies.has(email)) {
+        const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password: DEFAULT_DEMO_PASSWORD }) });
+        if (res.status !== 200) throw new Error(`login ${email}: ${res.status}`);
+        cookies.set(email, (res.headers.get('set-cookie') ?? '').split(';')[0]);
+      }
+      const cookie = cookies.get(email)!;
+      return (path, init = {}) => fetch(base + path, { ...init, headers: { 'Content-Type': 'application/json', Cookie: cookie, ...(init.headers ?? {}) } });
+    },
+    async document(firstName, type) {
+      const call = await h.staff('admissions@les-tilleuls.example');
+      const [r] = await h.sql<{ id: string }>(`SELECT id FROM residents WHERE first_name = $1`, [firstName]);
+      const { resident: _key, ...data } = fixture.documents[type];
+      const res = await call('/api/documents', { method: 'POST', body: JSON.stringify({ residentId: r.id, type, data }) });
+      if (res.status !== 202) throw new Error(`create ${type}: ${res.status} ${await res.text()}`);
+      const { id } = (await res.json()) as { id: string };
+      await waitUntil(`${type} generated`, async () => ((await (await call(`/api/documents/${id}`)).json()) as { status: string }).status === 'ready', 60000);
+      return id;
+    },
+    async waitForMail(address, count) {
+      const invitations = () => mailsTo(address).filter((m) => /signer|signature/i.test(m.subject));
+      await waitUntil(`${count} mail(s) to ${address}`, async () => invitations().length >= count, 30000);
+      return invitations();
+    },
+    async close() {
+      await api.stop();
+      await worker.stop();
+      await pg.end();
+      await mailbox.stop();
+      await db.drop();
+    },
+  };
+  return h;
+}
+
+/** Everything secret the test saw: none of it may appear in the api's or the worker's output. */
+const secrets = new Set<string>();
+
+function cookieValue(res: Response): string {
+  const set = res.headers.get('set-cookie') ?? '';
+  const value = /^[^=]+=([^;]*)/.exec(set)?.[1] ?? '';
+  if (value) secrets.add(value);
+  return value;
+}
+
+function headersOf(res: Response, except: string[] = ['date', 'etag']): Record<string, string> {
+  return Object.fromEntries([...res.headers.entries()].filter(([k]) => !except.includes(k)).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+function expectPortalHeaders(res: Response): void {
+  expect(res.headers.get('cache-control')).toBe('no-store');
+  expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+  const csp = res.headers.get('content-security-policy') ?? '';
+  expect(csp).toContain("frame-ancestors 'none'");
+  expect(csp).toContain("object-src 'none'");
+  expect(csp).toMatch(/script-src 'self'(;|$)/);
+  expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+}
+
+describe('signing portal security (real processes, PostgreSQL, Redis, SMTP)', () => {
+  let h: ProcessHarness;
+  let marcel: RequestView;
+  let marcelResidentLink: string;
+  let seanOldLink: string;
+  let seanNewLink: string;
+
+  beforeAll(async () => {
+    h = await startProcessHarness();
+  }, 180000);
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  const createRequest = async (documentId: string, body: object = {}): Promise<RequestView> => {
+    const staff = await h.staff('admissions@les-tilleuls.example');
+    const res = await staff(`/api/documents/${documentId}/signature-requests`, { method: 'POST', body: JSON.stringify(body) });
+    if (res.status !== 201) throw new Error(`signature request: ${res.status} ${await res.text()}`);
+    return (await res.json()) as RequestView;
+  };
+  const linkIn = (mail: ReceivedMail): string => {
+    const links = PortalClient.linksIn(mail.text, h.base);
+    expect(links).toHaveLength(1);
+    secrets.add(links[0].split('/s/')[1]);
+    return links[0];
+  };
+  const signerStatus = async (signerId: string) => (await h.sql<{ status: string }>(`SELECT status FROM signature_signers WHERE id = $1`, [signerId]))[0].status;
+  const events = async (requestId: string, kind: string, signerId?: string) =>
+    (
+      await h.sql<{ n: number }>(`SELECT count(*)::int AS n FROM signature_events WHERE request_id = $1 AND kind = $2 AND ($3::uuid IS NULL OR signer_id = $3)`, [
+        requestId,
+        kind,
+        signerId ?? null,
+      ])
+    )[0].n;
+  /** A portal client whose session cookie and CSRF tokens are remembered as secrets. */
+  const session = async (link: string): Promise<PortalClient> => {
+    const p = new PortalClient(h.base);
+    const opened = await p.open(link);
+    expect(opened.status).toBe(303);
+    secrets.add(decodeURIComponent(cookieValue(opened)));
+    expect((await p.get('/portail')).status).toBe(200);
+    secrets.add(p.csrf());
+    return p;
+  };
+
+  it('HEAD and three GETs of a link consume nothing: the link still opens, the signer is still pending, nothing is signed', async () => {
+    marcel = await createRequest(await h.document('Marcel', 'contrat-sejour'));
+    const resident = marcel.signers.find((s) => s.role === 'resident')!;
+    marcelResidentLink = linkIn((await h.waitForMail('marcel.dupont@example.org', 1))[0]);
+
+    const head = await fetch(marcelResidentLink, { method: 'HEAD', redirect: 'manual' });
+    expect([200, 303]).toContain(head.status);
+    cookieValue(head);
+    for (let i = 0; i < 3; i++) {
+      const get = await fetch(marcelResidentLink, { redirect: 'manual' });
+      expect(get.status).toBe(303);
+      expect(get.headers.get('location')).toBe('/portail');
+      expectPortalHeaders(get);
+      const set = get.headers.get('set-cookie') ?? '';
+      expect(set).toMatch(/^__Host-carepact_portal=/);
+      expect(set).toMatch(/HttpOnly/i);
+      expect(set).toMatch(/Secure/i);
+      expect(set).toMatch(/SameSite=Strict/i);
+      expect(set).toMatch(/Path=\//);
+      expect(set).not.toMatch(/Domain=/i);
+      cookieValue(get);
+    }
+
+    expect(await signerStatus(resident.id)).toBe('pending');
+    expect(await events(marcel.id, 'signed')).toBe(0);
+    expect(await events(marcel.id, 'link_opened', resident.id)).toBe(4);
+    const [link] = await h.sql<{ used_at: Date | null; revoked_at: Date | null }>(`SELECT used_at, revoked_at FROM signing_links WHERE signer_id = $1`, [resident.id]);
+    expect(link).toEqual({ used_at: null, revoked_at: null });
+    // …and it still opens afterwards.
+    const p = await session(marcelResidentLink);
+    expect(p.lastHtml).toContain('Signer');
+  });
+
+  it('portal pages carry Cache-Control: no-store, Referrer-Policy: no-referrer and a strict CSP with frame-ancestors none', async () => {
+    const p = await session(marcelResidentLink);
+    for (const path of ['/portail', '/portail/document', '/portail/document?version=falc', '/portail/document?version=large-print']) {
+      const res = await p.get(path);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^text\/html; charset=utf-8/);
+      expectPortalHeaders(res);
+    }
+    const pdf = await p.get('/portail/telecharger/pdf/standard');
+    expect(pdf.status).toBe(200);
+    expectPortalHeaders(pdf);
+    const noSession = await fetch(`${h.base}/portail`);
+    expect(noSession.status).toBe(401);
+    expectPortalHeaders(noSession);
+    const dead = await fetch(`${h.base}/s/${randomBytes(32).toString('base64url')}`, { redirect: 'manual' });
+    expect(dead.status).toBe(404);
+    expectPortalHeaders(dead);
+  });
+
+  it('a POST without a CSRF token, or with a wrong one, is refused (403) and records nothing', async () => {
+    const resident = marcel.signers.find((s) => s.role === 'resident')!;
+    const p = await session(marcelResidentLink);
+    const before = await h.sql<{ n: number }>(`SELECT count(*)::int AS n FROM signature_events WHERE request_id = $1`, [marcel.id]);
+    const attempts: [string, Record<string, string>][] = [
+      ['/portail/signer', { consent: 'oui', typedName: 'Marcel Dupont' }],
+      ['/portail/refuser', { reason: 'non' }],
+      ['/portail/question', { message: 'Une question ?' }],
+      ['/portail/avis', { viewKey: 'x', expression: 'accord' }],
+      ['/portail/code', { code: '123456' }],
+    ];
+    for (const [path, fields] of attempts) {
+      const without = await p.post(path, fields, false);
+      expect({ path, status: without.status }).toEqual({ path, status: 403 });
+      expectPortalHeaders(without);
+      expect(p.lastHtml).toContain('Formulaire expiré');
+      const wrong = await p.post(path, { ...fields, _csrf: randomBytes(24).toString('base64url') }, false);
+      expect({ path, status: wrong.status }).toEqual({ path, status: 403 });
+      const empty = await p.post(path, { ...fields, _csrf: '' }, false);
+      expect({ path, status: empty.status }).toEqual({ path, status: 403 });
+    }
+    // Another session's token is no good either.
+    const other = await session(marcelResidentLink);
+    const foreign = await p.post('/portail/signer', { consent: 'oui', typedName: 'Marcel Dupont', _csrf: other.csrf() }, false);
+    expect(foreign.status).toBe(403);
+
+    expect(await signerStatus(resident.id)).toBe('pending');
+    const after = await h.sql<{ n: number }>(`SELECT count(*)::int AS n FROM signature_events WHERE request_id = $1`, [marcel.id]);
+    expect(after[0].n).toBe(before[0].n + 1); // only the second session's link_opened
+    expect(await h.sql(`SELECT id FROM signer_questions WHERE request_id = $1`, [marcel.id])).toEqual([]);
+    expect(await h.sql(`SELECT id FROM recorded_views WHERE request_id = $1`, [marcel.id])).toEqual([]);
+  });
+
+  it('50 concurrent sign POSTs in one session give exactly one signature; 10 concurrent countersignatures give one; one seal', async () => {
+    const resident = marcel.signers.find((s) => s.role === 'resident')!;
+    const p = await session(marcelResidentLink);
+    const csrf = p.csrf();
+    const cookie = (p as unknown as { cookie: string }).cookie;
+    const results = await Promise.all(
+      Array.from({ length: 50 }, async () => {
+        const res = await fetch(`${h.base}/portail/signer`, {
+          method: 'POST',
+          headers: { Cookie: cookie, 'Content-Type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ _csrf: csrf, consent: 'oui', typedName: 'Marcel Dupont' }).toString(),
+          redirect: 'manual',
+        });
+        return { status: res.status, html: await res.text() };
+      }),
+    );
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(49);
+    for (const r of results.filter((x) => x.status === 409)) expect(r.html).toContain('déjà enregistrée');
+    expect(results.find((r) => r.status === 200)!.html).toContain('votre signature est enregistrée');
+    expect(await events(marcel.id, 'signed', resident.id)).toBe(1);
+    expect(await signerStatus(resident.id)).toBe('signed');
+
+    const curateur = await session(linkIn((await h.waitForMail('k.benaissa@udaf-val.example', 1))[0]));
+    expect((await curateur.post('/portail/signer', { consent: 'oui', typedName: 'Karim Benaïssa' })).status).toBe(200);
+
+    const director = await h.staff('direction@les-tilleuls.example');
+    const countersigned = await Promise.all(Array.from({ length: 10 }, async () => (await director(`/api/signature-requests/${marcel.id}/countersign`, { method: 'POST' })).status));
+    expect(countersigned.filter((s) => s === 200)).toHaveLength(1);
+    expect(countersigned.filter((s) => s === 409)).toHaveLength(9);
+    expect(await events(marcel.id, 'countersigned')).toBe(1);
+
+    await waitUntil('the seal', async () => (await h.sql<{ status: string }>(`SELECT status FROM signature_requests WHERE id = $1`, [marcel.id]))[0].status === 'completed', 60000);
+    // Give a duplicate seal job every chance to run before counting.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await h.sql<{ n: number }>(`SELECT count(*)::int AS n FROM sealed_documents WHERE request_id = $1`, [marcel.id]))[0].n).toBe(1);
+    expect((await h.sql<{ n: number }>(`SELECT count(*)::int AS n FROM outbox WHERE job_name = 'signing.seal' AND payload->>'requestId' = $1`, [marcel.id]))[0].n).toBe(1);
+    expect(await events(marcel.id, 'sealed')).toBe(1);
+  });
+
+  it('a resent link revokes the previous one: the old link gives 404, the new one works', async () => {
+    const sean = await createRequest(await h.document('Seán', 'contrat-sejour'));
+    const signer = sean.signers.find((s) => s.role === 'resident')!;
+    seanOldLink = linkIn((await h.waitForMail('sean.obrien@example.org', 1))[0]);
+    expect((await fetch(seanOldLink, { redirect: 'manual' })).status).toBe(303);
+    const staff = await h.staff('admissions@les-tilleuls.example');
+    const resent = await staff(`/api/signature-requests/${sean.id}/signers/${signer.id}/resend`, { method: 'POST', body: '{}' });
+    expect(resent.status).toBeLessThan(300);
+    seanNewLink = linkIn((await h.waitForMail('sean.obrien@example.org', 2)).find((m) => !m.text.includes(seanOldLink))!);
+    expect(seanNewLink).not.toBe(seanOldLink);
+    expect((await fetch(seanOldLink, { redirect: 'manual' })).status).toBe(404);
+    const p = await session(seanNewLink);
+    expect(p.lastHtml).toContain('Seán');
+    expect(await events(sean.id, 'revoked', signer.id)).toBe(1);
+  });
+
+  it('unknown, expired, used and revoked links all give the same 404: same status, same bytes, same headers', async () => {
+    // Expired: the new link of the previous test, its expiry moved to the past.
+    await h.sql(`UPDATE signing_links SET expires_at = now() - interval '1 minute' WHERE token_hash = encode(sha256(convert_to($1, 'UTF8')), 'hex')`, [seanNewLink.split('/s/')[1]]);
+    const cases: Record<string, string> = {
+      unknown: `${h.base}/s/${randomBytes(32).toString('base64url')}`,
+      malformed: `${h.base}/s/not-a-token`,
+      expired: seanNewLink,
+      used: marcelResidentLink,
+      revoked: seanOldLink,
+    };
+    const answers: Record<string, { status: number; body: string; headers: Record<string, string> }> = {};
+    for (const [kind, url] of Object.entries(cases)) {
+      const res = await fetch(url, { redirect: 'manual' });
+      answers[kind] = { status: res.status, body: await res.text(), headers: headersOf(res) };
+    }
+    expect(answers.unknown.status).toBe(404);
+    expect(answers.unknown.body).toContain('Ce lien n’est pas ou plus valable');
+    expect(answers.unknown.headers['set-cookie']).toBeUndefined();
+    for (const kind of Object.keys(cases)) expect({ kind, ...answers[kind] }).toEqual({ kind, ...answers.unknown });
+  });
+
+  it('more than 30 link opens per minute from one address are refused with 429', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 35; i++) {
+      const res = await fetch(`${h.base}/s/${randomBytes(32).toString('base64url')}`, { redirect: 'manual', headers: { 'X-Forwarded-For': '198.51.100.7' } });
+      statuses.push(res.status);
+      if (res.status === 429) {
+        expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+        expectPortalHeaders(res);
+      }
+      await res.arrayBuffer();
+    }
+    expect(statuses.slice(0, 30)).toEqual(Array(30).fill(404));
+    expect(statuses.slice(30)).toEqual(Array(5).fill(429));
+    // Another address is not affected.
+    expect((await fetch(`${h.base}/s/${randomBytes(32).toString('base64url')}`, { redirect: 'manual', headers: { 'X-Forwarded-For': '198.51.100.8' } })).status).toBe(404);
+  });
+
+  it('no link token, session cookie or CSRF token appears in any log line; the request lines are logged with /s/[jeton]', async () => {
+    await new Promise((r) => setTimeout(r, 300));
+    const out = h.api.output();
+    const lines = out.trim().split('\n');
+    expect(lines.length).toBeGreaterThan(20);
+    expect(out).toMatch(/"url":"\/s\/\[jeton\]"/);
+    expect(out).toContain('"url":"/portail/signer"');
+    expect(secrets.size).toBeGreaterThan(10);
+    const workerOut = h.worker.output();
+    expect(workerOut.length).toBeGreaterThan(0);
+    for (const secret of secrets) {
+      expect(secret.length).toBeGreaterThanOrEqual(20);
+      expect(out.includes(secret)).toBe(false);
+      expect(workerOut.includes(secret)).toBe(false);
+    }
+  });
+});
