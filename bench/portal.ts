@@ -6,6 +6,9 @@
  *
  * The session is a real one: an in-person signing link (no e-mail needed) opened once; every
  * request carries its cookie and is checked by the portal like any other.
+ *
+ * BENCH_CONNECTIONS and BENCH_SECONDS change the load; BENCH_NODE_ARGS passes node flags to the api
+ * and the worker (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile them).
  */
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -72,7 +75,7 @@ async function main(): Promise<void> {
   cli(['seed:demo']);
   const procs: ChildProcess[] = [];
   const start = (script: string) => {
-    const p = spawn(process.execPath, [join(root, script)], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+    const p = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []), join(root, script)], { env, stdio: ['ignore', 'inherit', 'inherit'] });
     procs.push(p);
     return p;
   };
