@@ -41,7 +41,7 @@ export class RenderPool {
   private spawn(script: string): void {
     // Bounded heaps: a render needs a few MB; without limits each thread's V8 grows its heap
     // freely and the worker process goes past its memory budget (issue 3: RSS ≤ 400 MB).
-    const slot = { worker: new Worker(script, { resourceLimits: { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 8 } }), busy: null as Task | null };
+    const slot = { worker: new Worker(script, { resourceLimits: { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 16 } }), busy: null as Task | null };
     slot.worker.on('message', (reply: Reply) => {
       const task = slot.busy;
       slot.busy = null;
