@@ -122,6 +122,9 @@ export async function renderDocx(tree: DocumentTree, variant: Variant, options: 
       }
       case 'signatures': {
         children.push(new Paragraph({ heading: HeadingLevel.HEADING_2, children: [new TextRun({ text: b.heading })] }));
+        // The section's pictogram follows its heading (see the loop below).
+        if (pendingFigure) add(pendingFigure);
+        pendingFigure = null;
         for (const s of b.slots) {
           children.push(new Paragraph({ keepNext: true, children: [new TextRun({ text: s.name, bold: true })] }));
           children.push(new Paragraph({ keepNext: true, children: [new TextRun({ text: s.capacity })] }));
@@ -132,7 +135,12 @@ export async function renderDocx(tree: DocumentTree, variant: Variant, options: 
       }
     }
   };
-  tree.blocks.forEach(add);
+  let pendingFigure: Block | null = null;
+  tree.blocks.forEach((b, i) => {
+    // A pictogram just before the signatures belongs to that section: it is written after its heading.
+    if (b.kind === 'figure' && tree.blocks[i + 1]?.kind === 'signatures') pendingFigure = b;
+    else add(b);
+  });
 
   const heading = (i: number) => ({
     run: { font: FONT, size: profile.h[i], bold: true, italics: false, color: '1A1A1A' },

@@ -31,6 +31,10 @@ describe('renderHtml', () => {
     expect(html).toMatch(/<svg [^>]*role="img" aria-label="Une &quot;maison&quot;"[^>]*><title>Une &quot;maison&quot;<\/title><path /);
     expect(html).toMatch(/<section aria-labelledby="cp-signatures-4">\n<h2 id="cp-signatures-4">Signatures<\/h2>/);
   });
+  it('a pictogram just before the signatures comes after their heading, inside their section', () => {
+    expect(html).toMatch(/<h2 id="cp-signatures-4">Signatures<\/h2>\n<figure><svg[^]*<\/figure>\n<ul class="cp-slots">/);
+    expect(html.indexOf('<figure>')).toBeGreaterThan(html.indexOf('<h2 id="cp-signatures-4">'));
+  });
   it('the fragment is the article only; profiles follow the variant', () => {
     const fragment = renderHtmlFragment(tree, 'falc');
     expect(fragment.startsWith('<article class="cp-doc cp-falc" lang="fr">')).toBe(true);

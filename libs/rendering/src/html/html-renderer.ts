@@ -63,7 +63,7 @@ function table(b: TableBlock): string {
   return `<table>\n<caption>${escapeHtml(b.caption)}</caption>\n${head}\n<tbody>\n${rows}\n</tbody>\n</table>`;
 }
 
-function signatures(b: SignaturesBlock, id: string, variant: Variant): string {
+function signatures(b: SignaturesBlock, id: string, variant: Variant, figure = ''): string {
   const pending = variant === 'falc' ? 'Pas encore signé.' : 'Signature : en attente.';
   const slots = b.slots
     .map((s) => {
@@ -71,7 +71,7 @@ function signatures(b: SignaturesBlock, id: string, variant: Variant): string {
       return `<li><p><strong>${escapeHtml(s.name)}</strong></p><p>${escapeHtml(s.capacity)}</p><p>${status}</p></li>`;
     })
     .join('\n');
-  return `<section aria-labelledby="${id}">\n<h2 id="${id}">${escapeHtml(b.heading)}</h2>\n<ul class="cp-slots">\n${slots}\n</ul>\n</section>`;
+  return `<section aria-labelledby="${id}">\n<h2 id="${id}">${escapeHtml(b.heading)}</h2>\n${figure}${figure ? '\n' : ''}<ul class="cp-slots">\n${slots}\n</ul>\n</section>`;
 }
 
 function block(b: Block, index: number, variant: Variant, pictos: Pick<PictogramLibrary, 'get'>): string {
@@ -101,7 +101,17 @@ function block(b: Block, index: number, variant: Variant, pictos: Pick<Pictogram
 export function renderHtmlFragment(tree: DocumentTree, variant: Variant, options: HtmlRenderOptions = {}): string {
   if (contentVariantOf(variant) !== tree.contentVariant) throw new Error(`variante ${variant} demandée pour un arbre ${tree.contentVariant}`);
   const pictos = library(options);
-  const body = tree.blocks.map((b, i) => block(b, i, variant, pictos)).join('\n');
+  // The pictogram of the signatures section comes after its heading (the block carries the heading),
+  // as in the PDF: otherwise it would be read as part of the previous section.
+  const parts: string[] = [];
+  tree.blocks.forEach((b, i) => {
+    const next = tree.blocks[i + 1];
+    if (b.kind === 'figure' && next?.kind === 'signatures') return;
+    const prev = tree.blocks[i - 1];
+    if (b.kind === 'signatures' && prev?.kind === 'figure') parts.push(signatures(b, `cp-signatures-${i}`, variant, block(prev, i - 1, variant, pictos)));
+    else parts.push(block(b, i, variant, pictos));
+  });
+  const body = parts.join('\n');
   return `<article class="cp-doc cp-${variant}" lang="fr">\n${body}\n</article>`;
 }
 
