@@ -3,3 +3,4 @@ export * from './canonical-json';
 export * from './crypto';
 export * from './logger';
 export * from './project-root';
+export * from './email-address';

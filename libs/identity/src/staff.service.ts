@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditActor, AuditService } from '@carepact/audit';
-import { ConflictError, FieldError, NotFoundError, ValidationError } from '@carepact/common';
+import { ConflictError, FieldError, NotFoundError, ValidationError, isPlausibleEmail } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
 import { EntityManager } from 'typeorm';
 import { StaffActor, assertCan, assertCanSomewhere, auditActor, visibleEstablishments } from './access';
@@ -41,7 +41,6 @@ export interface StaffUserView {
   roles: { establishmentId: string; role: StaffRole }[];
 }
 
-const EMAIL = /^[^\s@<>()",;:\\]+@[^\s@<>()",;:\\]+\.[^\s@<>()",;:\\]+$/;
 
 @Injectable()
 export class StaffService {
@@ -95,7 +94,7 @@ export class StaffService {
   async createUser(em: EntityManager, actor: AuditActor, organisationId: string, input: NewStaffUser): Promise<StaffUserView> {
     const errors: FieldError[] = [];
     const email = input.email.trim().toLowerCase();
-    if (!EMAIL.test(email) || email.length > 254)
+    if (!isPlausibleEmail(email))
       errors.push({ field: 'email', code: 'INVALID_EMAIL', message: "L'adresse e-mail n'est pas valide." });
     if (input.name.trim().length === 0 || input.name.length > 200)
       errors.push({ field: 'name', code: 'INVALID_NAME', message: 'Le nom est obligatoire (200 caractères au plus).' });

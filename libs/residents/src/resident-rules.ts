@@ -1,4 +1,4 @@
-import { FieldError } from '@carepact/common';
+import { FieldError, isPlausibleEmail } from '@carepact/common';
 import { HolderRole, MeasureType } from './residents.entities';
 import type { ContactInput, MeasureInput, MeasureStatus, ResidentInput } from './residents.types';
 
@@ -47,13 +47,12 @@ export const HOLDER_ROLE_OF: Record<MeasureType, HolderRole> = {
   mandat_protection_future: 'mandataire',
 };
 
-const EMAIL = /^[^\s@<>()",;:\\]+@[^\s@<>()",;:\\]+\.[^\s@<>()",;:\\]+$/;
 
 export function validateContact(c: ContactInput, prefix: string): FieldError[] {
   const errors: FieldError[] = [];
   if (!c.firstName?.trim()) errors.push({ field: `${prefix}.firstName`, code: 'REQUIRED', message: 'Le prénom est obligatoire.' });
   if (!c.lastName?.trim()) errors.push({ field: `${prefix}.lastName`, code: 'REQUIRED', message: 'Le nom est obligatoire.' });
-  if (c.email && !EMAIL.test(c.email)) errors.push({ field: `${prefix}.email`, code: 'INVALID_EMAIL', message: 'Adresse e-mail invalide.' });
+  if (c.email && !isPlausibleEmail(c.email)) errors.push({ field: `${prefix}.email`, code: 'INVALID_EMAIL', message: 'Adresse e-mail invalide.' });
   return errors;
 }
 
@@ -141,7 +140,7 @@ export function validateResident(r: ResidentInput, today: string): FieldError[] 
     if (r.parentalAuthority) err('parentalAuthority', 'ADULT', 'L’autorité parentale ne concerne que les mineurs.');
     if (r.parents?.length) err('parents', 'ADULT', 'Les parents titulaires de l’autorité parentale ne concernent que les mineurs.');
   }
-  if (r.email && !EMAIL.test(r.email)) err('email', 'INVALID_EMAIL', 'Adresse e-mail invalide.');
+  if (r.email && !isPlausibleEmail(r.email)) err('email', 'INVALID_EMAIL', 'Adresse e-mail invalide.');
   (r.contacts ?? []).forEach((c, i) => errors.push(...validateContact(c, `contacts.${i}`)));
   (r.parents ?? []).forEach((c, i) => errors.push(...validateContact(c, `parents.${i}`)));
   if (r.personneDeConfiance && !r.personneDeConfiance.contactId)

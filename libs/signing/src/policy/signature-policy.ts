@@ -6,6 +6,7 @@
  *
  * The law lives in three tables below (documents, measures, acts); the functions only walk them.
  */
+import { isPlausibleEmail } from '@carepact/common';
 import type { FieldError } from '@carepact/common';
 import {
   HOLDER_ROLE_OF,
@@ -537,11 +538,10 @@ function whyNoStanding(r: ResidentView, contactId: string, on: string): string {
 }
 
 // Same shape as the resident file's check, plus no control characters: an address reaches SMTP headers.
-const EMAIL = /^[^\s@<>()",;:\\]+@[^\s@<>()",;:\\]+\.[^\s@<>()",;:\\]+$/;
 
 function checkEmails(signers: RequiredSigner[]): void {
   const details: FieldError[] = signers
-    .filter((s) => s.person.email !== null && (!EMAIL.test(s.person.email) || /[\u0000-\u001f\u007f]/.test(s.person.email)))
+    .filter((s) => s.person.email !== null && (!isPlausibleEmail(s.person.email) || /[\u0000-\u001f\u007f]/.test(s.person.email)))
     .map((s) => ({ field: `signers.${s.key}.email`, code: 'SIGNER_EMAIL_INVALID', message: 'Adresse e-mail invalide.' }));
   if (details.length)
     throw new SignaturePolicyError(
