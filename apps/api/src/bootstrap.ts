@@ -7,6 +7,8 @@ import { PinoNestLogger, createLogger, scrubUrl } from '@carepact/common';
 import cookieParser from 'cookie-parser';
 import express from 'express';
 import { join } from 'node:path';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { PortalController } from './portal/portal.controller';
 import pinoHttp from 'pino-http';
 import { randomUUID } from 'node:crypto';
 import { ApiModule } from './api.module';
@@ -24,8 +26,7 @@ export async function createApiApp(config: AppConfig): Promise<INestApplication>
   });
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
-  app.use(
-    pinoHttp({
+  const httpLogger = pinoHttp({
       logger,
       genReqId: () => randomUUID(),
       // Only method, scrubbed URL and status: no headers, no bodies (they may hold care details).
@@ -34,9 +35,10 @@ export async function createApiApp(config: AppConfig): Promise<INestApplication>
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
       autoLogging: { ignore: (req) => req.url === '/health' },
-    }),
-  );
-  app.use(securityHeaders(config.http.publicUrl));
+  });
+  const headers = securityHeaders(config.http.publicUrl);
+  app.use(httpLogger);
+  app.use(headers);
   app.use(cookieParser());
   app.use('/api', jsonBody(config.http.bodyLimitBytes));
   // The portal's forms (a drawn signature can be a few hundred kilobytes of PNG).
@@ -58,5 +60,16 @@ export async function createApiApp(config: AppConfig): Promise<INestApplication>
     jsonDocumentUrl: 'api/docs/openapi.json',
     swaggerOptions: { withCredentials: true },
   });
+  // The portal's hot reads skip Express and Nest (same session check, headers, logs and HTML).
+  await app.init();
+  const portal = app.get(PortalController);
+  portal.headers = (req, res) => {
+    httpLogger(req, res);
+    headers(req as never, res as never, () => undefined);
+  };
+  const server = app.getHttpServer() as Server;
+  const [expressHandler] = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
+  server.removeAllListeners('request');
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => void portal.fastGet(req, res, () => expressHandler(req, res)));
   return app;
 }

@@ -15,15 +15,17 @@ const CSP = [
 export function securityHeaders(publicUrl: string) {
   const https = publicUrl.startsWith('https://');
   return (req: Request, res: Response, next: NextFunction): void => {
+    // Also called on raw node requests by the portal's fast path (no Express `req.path` there).
+    const path = req.path ?? (req.url ?? '').split('?')[0];
     // Swagger UI needs its inline styles; nothing else does.
-    res.setHeader('Content-Security-Policy', req.path.startsWith('/api/docs') ? CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'") : CSP);
+    res.setHeader('Content-Security-Policy', path.startsWith('/api/docs') ? CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'") : CSP);
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('X-Frame-Options', 'DENY');
     res.setHeader('Referrer-Policy', 'no-referrer');
     res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
     res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
     if (https) res.setHeader('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
-    if (req.path.startsWith('/api/') && !req.path.startsWith('/api/docs')) res.setHeader('Cache-Control', 'no-store');
+    if (path.startsWith('/api/') && !path.startsWith('/api/docs')) res.setHeader('Cache-Control', 'no-store');
     res.removeHeader('X-Powered-By');
     next();
   };

@@ -15,6 +15,8 @@ import { SigningRepository } from './signing.repository';
 export const PORTAL_IDLE_MS = 30 * 60_000;
 export const PORTAL_ABSOLUTE_MS = 2 * 3600_000;
 export const ACCESS_CODE_MAX_TRIES = 5;
+/** How long a page read may reuse the session context this process just loaded. */
+export const RECENT_CONTEXT_MS = 1000;
 
 /** Unknown, expired, used and revoked links: one error, one page, one status (no oracle). */
 export class LinkNotFoundError extends DomainError {
@@ -162,6 +164,31 @@ export class PortalService {
    */
   async context(sessionToken: string | undefined): Promise<PortalContext> {
     if (!sessionToken || !/^[A-Za-z0-9_-]{40,64}$/.test(sessionToken)) throw new PortalSessionExpiredError();
+    const ctx = await this.loadContext(sessionToken);
+    this.recent.set(sessionToken, { ctx, at: Date.now() });
+    if (this.recent.size > 10_000) this.recent.clear();
+    return ctx;
+  }
+
+  /**
+   * For page reads only (never for a POST): the context loaded less than RECENT_CONTEXT_MS ago in
+   * this process, else a fresh one. A reload right after a change in this process is never stale:
+   * every POST handler calls `forget` after its change.
+   */
+  async recentContext(sessionToken: string): Promise<PortalContext> {
+    const hit = this.recent.get(sessionToken);
+    const now = Date.now();
+    if (hit && now - hit.at < RECENT_CONTEXT_MS && hit.ctx.session.expiresAt.getTime() > now) return hit.ctx;
+    return this.context(sessionToken);
+  }
+
+  forget(sessionToken: string | undefined): void {
+    if (sessionToken) this.recent.delete(sessionToken);
+  }
+
+  private readonly recent = new Map<string, { ctx: PortalContext; at: number }>();
+
+  private async loadContext(sessionToken: string): Promise<PortalContext> {
     const em = this.tx.manager;
     const now = new Date();
     const [row] = await this.contextRows(sha256Hex(sessionToken));
