@@ -16,7 +16,7 @@ export interface JobPayloads {
   /** All required signatures on the same version hash: render, seal, store, notify. */
   'signing.seal': { requestId: string };
   /** A staff notice: refusal, question, expiry, delivery failure. */
-  'notify.staff': { requestId: string; kind: 'refusal' | 'question' | 'expired' | 'delivery_failed'; signerId: string | null };
+  'notify.staff': { requestId: string; kind: 'refusal' | 'question' | 'expired' | 'delivery_failed'; signerId: string | null; failure?: 'permanent' | 'transient' };
   /** The completion email to one party, with a download link. */
   'notify.completed': { requestId: string; signerId: string };
 }
@@ -27,7 +27,8 @@ export type QueueName = (typeof QUEUES)[number];
 
 const retrying: JobsOptions = {
   attempts: 8,
-  backoff: { type: 'jitteredExponential', delay: 1000 },
+  // Exponential with 50 % jitter (BullMQ's built-in strategy): 1 s, 2 s, 4 s… spread out.
+  backoff: { type: 'exponential', delay: 1000, jitter: 0.5 },
   removeOnComplete: { age: 3600, count: 5000 },
   removeOnFail: { age: 7 * 24 * 3600 },
 };

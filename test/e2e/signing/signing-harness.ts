@@ -15,6 +15,7 @@ export interface SigningHarness {
   api: INestApplication;
   worker: WorkerHandle;
   mailbox: DevMailbox;
+  smtpPort: number;
   base: string;
   ds: DataSource;
   close(): Promise<void>;
@@ -31,9 +32,10 @@ export interface SigningHarness {
  * The whole product on real components: a fresh PostgreSQL database seeded with the demo
  * establishment, Redis, the api listening on a port, the worker, and a real SMTP server.
  */
-export async function startSigningHarness(): Promise<SigningHarness> {
+export async function startSigningHarness(opts: { mailboxDown?: boolean } = {}): Promise<SigningHarness> {
   const mailbox = new DevMailbox();
-  const { port: smtpPort } = await mailbox.start(0);
+  // mailboxDown: SMTP_URL points at a port where nothing listens yet (the test starts the mailbox later).
+  const smtpPort = opts.mailboxDown ? await freePort() : (await mailbox.start(0)).port;
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const db = await createTestDatabase({
@@ -56,6 +58,7 @@ export async function startSigningHarness(): Promise<SigningHarness> {
     api,
     worker,
     mailbox,
+    smtpPort,
     base,
     ds,
     async close() {

@@ -34,7 +34,7 @@ export class NotifyProcessor extends WorkerHost {
         }
         case 'notify.staff': {
           const d = job.data as JobData<'notify.staff'>;
-          return await this.jobs.notifyStaff(d.outboxId, d.requestId, d.kind, d.signerId);
+          return await this.jobs.notifyStaff(d.outboxId, d.requestId, d.kind, d.signerId, d.failure);
         }
         case 'notify.completed': {
           const d = job.data as JobData<'notify.completed'>;
@@ -52,5 +52,7 @@ export class NotifyProcessor extends WorkerHost {
   @OnWorkerEvent('failed')
   async onFailed(job: Job | undefined, error: Error): Promise<void> {
     await reportFailure(this.outbox, this.log, job, error);
+    const final = job && !(error instanceof UnrecoverableError) && job.attemptsMade >= (job.opts.attempts ?? 1);
+    if (final && job.name === 'signing.invite') await this.jobs.inviteGaveUp((job.data as JobData<'signing.invite'>).signerId).catch(() => undefined);
   }
 }

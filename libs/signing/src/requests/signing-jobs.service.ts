@@ -137,6 +137,24 @@ export class SigningJobsService {
     return 'sent';
   }
 
+  /**
+   * Every attempt failed (the SMTP server stayed unreachable): the signer's status says so and
+   * staff are told, so that they resend or have the document signed in person. Never silent.
+   */
+  async inviteGaveUp(signerId: string): Promise<void> {
+    await this.tx.run(async (t) => {
+      const signer = await this.repo.signerById(t, signerId);
+      const request = signer ? await this.repo.requestById(t, signer.requestId) : null;
+      if (!signer || !request) return;
+      await t.update(SignerEntity, { id: signer.id }, { lastEmailStatus: 'failed' });
+      await this.evidence.record(t, request, 'email_failed', SYSTEM_ACTOR, { signerId: signer.id, details: { final: true } });
+      await this.outbox.enqueue(t, 'notify.staff', { requestId: request.id, kind: 'delivery_failed', signerId: signer.id, failure: 'transient' }, {
+        key: `delivery_gaveup_${signer.id}_${Date.now()}`,
+        organisationId: request.organisationId,
+      });
+    });
+  }
+
   /** Reminders: each pending email signer whose turn it is gets a reminder with a fresh link. */
   async remind(outboxId: string, requestId: string, day: number): Promise<number> {
     const em = this.tx.manager;
@@ -177,7 +195,7 @@ export class SigningJobsService {
   }
 
   /** Staff notices: the establishment's director address and the request's author. */
-  async notifyStaff(outboxId: string, requestId: string, kind: 'refusal' | 'question' | 'expired' | 'delivery_failed', signerId: string | null): Promise<number> {
+  async notifyStaff(outboxId: string, requestId: string, kind: 'refusal' | 'question' | 'expired' | 'delivery_failed', signerId: string | null, failure: 'permanent' | 'transient' = 'permanent'): Promise<number> {
     const facts = await this.facts(requestId);
     if (!facts) {
       await this.outbox.runOnce(outboxId, async () => undefined);
@@ -206,7 +224,7 @@ export class SigningJobsService {
           recipientName: name,
           failedEmail: 'signature-invitation',
           intendedRecipient: { name: `${signer!.firstName} ${signer!.lastName}`, address: signer!.email ?? '' },
-          failure: 'permanent',
+          failure,
           failedAt: new Date(),
         });
     }
