@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AuditService, SYSTEM_ACTOR } from '@carepact/audit';
 import { isDomainError } from '@carepact/common';
 import { TransactionRunner, returnedRows } from '@carepact/database';
-import { OutboxService } from '@carepact/queue';
+import { OutboxService, PermanentJobError } from '@carepact/queue';
 import { Rendition } from '@carepact/rendering';
 import { BlobStore } from './blob-store';
 import { DocumentVersionEntity, RenditionEntity } from './documents.entities';
@@ -10,13 +10,6 @@ import { DocumentsRepository } from './documents.repository';
 
 /** Renders a bundle; in the worker, on a thread pool so that the event loop (and BullMQ's lock renewal) stays free. */
 export type BundleRenderer = (templateId: string, templateVersion: string, input: unknown) => Promise<Rendition[]>;
-
-export class PermanentJobError extends Error {
-  constructor(readonly code: string, message: string) {
-    super(message);
-    this.name = 'PermanentJobError';
-  }
-}
 
 export type GenerationResult = { outcome: 'generated'; renditions: number } | { outcome: 'skipped'; reason: string };
 

@@ -1,16 +1,9 @@
 import { DomainError } from '@carepact/common';
-import type { ResidentView } from '@carepact/residents';
+import { addMonthsIso, type ResidentView } from '@carepact/residents';
 import type { DocumentType } from './documents.entities';
 
 /** Services without accommodation, for which the DIPC is the document (CASF D.311 II). */
 const SERVICES_WITHOUT_STAY = ['SAAD', 'SSIAD', 'SPASAD', 'SESSAD', 'SAVS', 'SAMSAH', 'SAAD/SSIAD'];
-
-/** Months between two ISO dates, as a decimal (enough to compare with the 2-month threshold). */
-function addMonths(iso: string, months: number): string {
-  const [y, m, d] = iso.split('-').map(Number);
-  const date = new Date(Date.UTC(y, m - 1 + months, d));
-  return date.toISOString().slice(0, 10);
-}
 
 export interface DocumentSituation {
   resident: Pick<ResidentView, 'stayType' | 'admissionDate' | 'plannedEndDate' | 'parentalAuthority' | 'minor'>;
@@ -25,7 +18,7 @@ export function contractNotApplicableReason(s: DocumentSituation): { code: strin
   if (SERVICES_WITHOUT_STAY.includes(s.establishmentCategory.toUpperCase()) || r.stayType === 'at_home')
     return { code: 'CONTRACT_NOT_APPLICABLE_NO_STAY', message: 'Pour un accompagnement sans hébergement ou à domicile, le document à établir est le DIPC (CASF D.311).' };
   // CASF D.311: the contract is required for a planned stay of more than two months.
-  if (r.stayType === 'temporary' && r.plannedEndDate && r.plannedEndDate <= addMonths(r.admissionDate, 2))
+  if (r.stayType === 'temporary' && r.plannedEndDate && r.plannedEndDate <= addMonthsIso(r.admissionDate, 2))
     return {
       code: 'CONTRACT_NOT_APPLICABLE_SHORT_STAY',
       message: 'Le séjour prévu dure deux mois ou moins : le document à établir est le DIPC, pas un contrat de séjour (CASF D.311).',

@@ -13,6 +13,12 @@ export function isCalendarDate(s: unknown): s is string {
   return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
 }
 
+/** The same day `months` later, as `YYYY-MM-DD` (31 January + 1 month → 3 March, as Date.UTC rolls). */
+export function addMonthsIso(iso: string, months: number): string {
+  const [y, m, d] = iso.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1 + months, d)).toISOString().slice(0, 10);
+}
+
 export function todayIso(now = new Date()): string {
   return now.toISOString().slice(0, 10);
 }

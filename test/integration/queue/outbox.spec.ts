@@ -8,18 +8,9 @@ import { AuditService } from '@carepact/audit';
 import { projectRoot } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
 import { OutboxService } from '@carepact/queue';
-import { PrivateRedis, TestDatabase, createTestDatabase, envFor } from '@carepact/testing';
+import { PrivateRedis, TestDatabase, createTestDatabase, envFor, waitUntil } from '@carepact/testing';
 import { startWorker, WorkerHandle } from '../../../apps/worker/src/bootstrap';
 import { AuditProcessor } from '../../../apps/worker/src/processors/audit.processor';
-
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 30000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 /** Creates `n` audit chains with one event each, and one checkpoint job per chain through the outbox. */
 async function produce(tx: TransactionRunner, audit: AuditService, outbox: OutboxService, n: number): Promise<string[]> {
@@ -63,7 +54,7 @@ describe('outbox → BullMQ: pending work survives a lost Redis and is done exac
       const chains = await produce(app.get(TransactionRunner), app.get(AuditService), app.get(OutboxService), 20);
       const ds = app.get(DataSource);
       const queue = app.get<Queue>(getQueueToken('audit'), { strict: false });
-      await waitFor('the relay to enqueue every row', async () => {
+      await waitUntil('the relay to enqueue every row', async () => {
         const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM outbox WHERE enqueued_at IS NULL`);
         return n === 0;
       });
@@ -73,7 +64,7 @@ describe('outbox → BullMQ: pending work survives a lost Redis and is done exac
       expect((await queue.getJobCounts('waiting')).waiting).toBe(0);
       bullWorker.resume();
 
-      await waitFor('every outbox row to be done', async () => {
+      await waitUntil('every outbox row to be done', async () => {
         const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM outbox WHERE done_at IS NULL`);
         return n === 0;
       });
@@ -86,7 +77,7 @@ describe('outbox → BullMQ: pending work survives a lost Redis and is done exac
       // A second delivery of the same work (at-least-once) changes nothing.
       const [row] = (await ds.query(`SELECT id, payload FROM outbox LIMIT 1`)) as { id: string; payload: { chainId: string } }[];
       const dup = await queue.add('audit.checkpoint', { ...row.payload, outboxId: row.id }, { jobId: `duplicate-${row.id}` });
-      await waitFor('the duplicate to complete', async () => (await dup.getState()) === 'completed');
+      await waitUntil('the duplicate to complete', async () => (await dup.getState()) === 'completed');
       expect((await queue.getJob(dup.id!))?.returnvalue).toMatchObject({ ran: false });
       const [{ total }] = await ds.query(`SELECT count(*)::int AS total FROM audit_checkpoints`);
       expect(total).toBe(20);
@@ -125,7 +116,7 @@ describe('outbox → BullMQ: pending work survives a lost Redis and is done exac
       await new Promise((r) => setTimeout(r, 1500));
       expect(exited).toBe(false);
       await redis.startProcess();
-      await waitFor('the outbox rows to be done after Redis returns', async () => {
+      await waitUntil('the outbox rows to be done after Redis returns', async () => {
         const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM outbox WHERE job_id LIKE '%_restart' AND done_at IS NULL`);
         return n === 0;
       });

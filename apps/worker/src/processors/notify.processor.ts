@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { JobData, OutboxService } from '@carepact/queue';
-import { PermanentSigningError, SigningJobsService } from '@carepact/signing';
+import { JobData, OutboxService, PermanentJobError } from '@carepact/queue';
+import { SigningJobsService } from '@carepact/signing';
 import { Job, UnrecoverableError } from 'bullmq';
 import { reportFailure } from './failure';
 
@@ -44,7 +44,7 @@ export class NotifyProcessor extends WorkerHost {
           throw new UnrecoverableError(`UNKNOWN_JOB: ${job.name}`);
       }
     } catch (e) {
-      if (e instanceof PermanentSigningError) throw new UnrecoverableError(`${e.code}: ${e.message}`);
+      if (e instanceof PermanentJobError) throw new UnrecoverableError(`${e.code}: ${e.message}`);
       throw e;
     }
   }

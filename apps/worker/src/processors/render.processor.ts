@@ -1,8 +1,8 @@
 import { Inject, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
-import { DocumentGenerator, PermanentJobError } from '@carepact/documents';
-import { JobData, OutboxService } from '@carepact/queue';
+import { DocumentGenerator } from '@carepact/documents';
+import { JobData, OutboxService, PermanentJobError } from '@carepact/queue';
 import { RenderPool } from '@carepact/rendering';
 import { Job, UnrecoverableError } from 'bullmq';
 import { reportFailure } from './failure';

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { JobData, OutboxService } from '@carepact/queue';
-import { PermanentSigningError, SigningJobsService } from '@carepact/signing';
+import { JobData, OutboxService, PermanentJobError } from '@carepact/queue';
+import { SigningJobsService } from '@carepact/signing';
 import { Job, UnrecoverableError } from 'bullmq';
 import { reportFailure } from './failure';
 
@@ -24,7 +24,7 @@ export class SealProcessor extends WorkerHost {
         try {
           return await this.jobs.seal(d.outboxId, d.requestId);
         } catch (e) {
-          if (e instanceof PermanentSigningError) throw new UnrecoverableError(`${e.code}: ${e.message}`);
+          if (e instanceof PermanentJobError) throw new UnrecoverableError(`${e.code}: ${e.message}`);
           throw e;
         }
       }

@@ -5,7 +5,7 @@ import { TransactionRunner, returnedRows } from '@carepact/database';
 import { DocumentEntity, DocumentsService } from '@carepact/documents';
 import { IdentityRepository, StaffActor, assertCan, auditActor, visibleEstablishments } from '@carepact/identity';
 import { OutboxService } from '@carepact/queue';
-import { ResidentsService, todayIso } from '@carepact/residents';
+import { ResidentsService, addMonthsIso, todayIso } from '@carepact/residents';
 import { EntityManager } from 'typeorm';
 import { decideSigners } from '../policy';
 import type { PolicyDecision, PolicyDocumentType } from '../policy/policy.types';
@@ -22,18 +22,13 @@ export const LINK_LIFETIME_DAYS = 14;
 
 const DAY = 86_400_000;
 
-function addMonths(iso: string, months: number): Date {
-  const [y, m, d] = iso.split('-').map(Number);
-  return new Date(Date.UTC(y, m - 1 + months, d, 23, 59, 59));
-}
-
 /**
  * Legal deadlines (DOMAIN.md): the contract (and the DIPC that replaces it) is signed within one
  * month of admission (CASF D.311); the first avenant within six months.
  */
 export function legalDeadline(type: PolicyDocumentType, admissionDate: string): Date | null {
-  if (type === 'contrat-sejour' || type === 'dipc') return addMonths(admissionDate, 1);
-  if (type === 'avenant') return addMonths(admissionDate, 6);
+  if (type === 'contrat-sejour' || type === 'dipc') return new Date(`${addMonthsIso(admissionDate, 1)}T23:59:59Z`);
+  if (type === 'avenant') return new Date(`${addMonthsIso(admissionDate, 6)}T23:59:59Z`);
   return null;
 }
 
@@ -312,7 +307,8 @@ export class SignatureRequestsService {
       const director = signers.find((s) => s.role === 'director' && s.status === 'pending');
       if (!director) throw new ConflictError('NO_COUNTERSIGNATURE_PENDING', 'Aucune contresignature n’est attendue.');
       const blocking = signers.filter((s) => s.id !== director.id && !s.optional && s.status !== 'signed');
-      if (blocking.length && (r.policy as { documentType: string }).documentType !== 'dipc')
+      // Optional countersigners (the person on a DIPC) never hold the director back.
+      if (blocking.length)
         throw new ConflictError(
           'COUNTERSIGNATURE_TOO_EARLY',
           `La contresignature vient en dernier : il manque encore ${blocking.map((s) => `${s.firstName} ${s.lastName}`).join(', ')}.`,

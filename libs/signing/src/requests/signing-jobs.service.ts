@@ -5,7 +5,7 @@ import { randomToken, sha256Hex, canonicalJson } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
 import { BlobStore, DocumentEntity, DocumentVersionEntity } from '@carepact/documents';
 import type { EmailDataByKind, EmailKind } from '@carepact/notifications';
-import { OutboxService } from '@carepact/queue';
+import { OutboxService, PermanentJobError } from '@carepact/queue';
 import { contentVariantOf, resolve, templates } from '@carepact/rendering';
 import type { PolicyDecision } from '../policy/policy.types';
 import { EvidenceLog } from './evidence-log';
@@ -26,13 +26,6 @@ export interface Sealer {
   certificateSubject(): string;
 }
 export const SEALER = Symbol('SEALER');
-
-export class PermanentSigningError extends Error {
-  constructor(readonly code: string, message: string) {
-    super(message);
-    this.name = 'PermanentSigningError';
-  }
-}
 
 const DAY = 86_400_000;
 const DOWNLOAD_LINK_DAYS = 30;
@@ -123,7 +116,7 @@ export class SigningJobsService {
         await this.outbox.runOnce(outboxId, async (t) => {
           await this.outbox.enqueue(t, 'notify.staff', { requestId: request.id, kind: 'delivery_failed', signerId: signer.id }, { key: `delivery_${outboxId}`, organisationId: request.organisationId });
         });
-        throw new PermanentSigningError('EMAIL_REJECTED', (e as Error).message);
+        throw new PermanentJobError('EMAIL_REJECTED', (e as Error).message);
       }
       throw e;
     }
@@ -245,9 +238,9 @@ export class SigningJobsService {
     }
     const signers = await this.repo.signersOf(em, request.id);
     if (!signers.filter((s) => !s.optional).every((s) => s.status === 'signed'))
-      throw new PermanentSigningError('SIGNATURES_MISSING', 'not every required signature is there');
+      throw new PermanentJobError('SIGNATURES_MISSING', 'not every required signature is there');
     const version = await em.findOneByOrFail(DocumentVersionEntity, { id: request.versionId });
-    if (version.inputHash !== request.versionHash) throw new PermanentSigningError('VERSION_HASH_MISMATCH', 'version hash changed');
+    if (version.inputHash !== request.versionHash) throw new PermanentJobError('VERSION_HASH_MISMATCH', 'version hash changed');
     const document = await em.findOneByOrFail(DocumentEntity, { id: request.documentId });
     const [{ name: establishment }] = (await em.query(`SELECT name FROM establishments WHERE id = $1`, [request.establishmentId])) as { name: string }[];
     const companions = (await em.query(`SELECT format, variant, blob_sha256 AS sha256 FROM renditions WHERE version_id = $1 ORDER BY format, variant`, [version.id])) as {
@@ -345,7 +338,7 @@ export class SigningJobsService {
       await this.tx.manager.update(SigningLinkEntity, { id: link.id }, { revokedAt: new Date() });
       if (isPermanent(e)) {
         await this.outbox.runOnce(outboxId, async (t) => this.evidence.record(t, request, 'email_failed', SYSTEM_ACTOR, { signerId: signer.id, details: { kind: 'signature-completed' } }));
-        throw new PermanentSigningError('EMAIL_REJECTED', (e as Error).message);
+        throw new PermanentJobError('EMAIL_REJECTED', (e as Error).message);
       }
       throw e;
     }

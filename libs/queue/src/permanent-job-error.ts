@@ -1,0 +1,14 @@
+/**
+ * A job failure that retrying cannot fix (bad data, a template bug, an address the server refused,
+ * a changed version): the processor turns it into BullMQ's UnrecoverableError, and the outbox row is
+ * marked failed for staff to see instead of being retried.
+ */
+export class PermanentJobError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'PermanentJobError';
+  }
+}
