@@ -60,8 +60,9 @@ describe('outbox → BullMQ: pending work survives a lost Redis and is done exac
       });
       expect((await queue.getJobCounts('waiting')).waiting).toBe(20);
 
-      await redis.flushAll(); // every queued job is gone
-      expect((await queue.getJobCounts('waiting')).waiting).toBe(0);
+      // Every queued job is gone. (No count right after: the relay's resweep may already be
+      // re-adding them under load; `enqueue_count >= 2` below proves they were re-enqueued.)
+      await redis.flushAll();
       bullWorker.resume();
 
       await waitUntil('every outbox row to be done', async () => {
