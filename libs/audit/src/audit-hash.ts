@@ -40,3 +40,28 @@ export function checkpointSignature(
     canonicalJson({ chainId: c.chainId, seq: c.seq, hash: c.hash, createdAt: c.createdAt.toISOString() }),
   );
 }
+
+/** Head of one chain as a checkpoint signs it. */
+export interface SignedHead {
+  seq: number;
+  hash: string;
+}
+
+/**
+ * What a platform checkpoint signs: its number, the previous checkpoint's hash (GENESIS_HASH for
+ * the first) and the head of every chain, moved or not. `hash` is SHA-256 of this body, the
+ * signature an HMAC of it.
+ */
+export function platformCheckpointBody(c: { seq: number; prevHash: string; heads: Map<string, SignedHead>; createdAt: Date }): string {
+  const heads: Record<string, [number, string]> = {};
+  for (const [chainId, h] of c.heads) heads[chainId] = [h.seq, h.hash];
+  return canonicalJson({ kind: 'carepact.audit.checkpoint.v2', seq: c.seq, prevHash: c.prevHash, heads, createdAt: c.createdAt.toISOString() });
+}
+
+export function platformCheckpointHash(body: string): string {
+  return sha256Hex(body);
+}
+
+export function platformCheckpointSignature(secret: string, body: string): string {
+  return hmacSha256Hex(secret, body);
+}

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { safeEqualHex } from '@carepact/common';
 import { EntityManager } from 'typeorm';
-import { GENESIS_HASH, checkpointSignature, eventHash } from './audit-hash';
+import { GENESIS_HASH, SignedHead, checkpointSignature, eventHash, platformCheckpointBody, platformCheckpointHash, platformCheckpointSignature } from './audit-hash';
 
 export type ChainBreakReason =
   | 'SEQ_GAP'
@@ -10,7 +10,42 @@ export type ChainBreakReason =
   | 'HASH_MISMATCH'
   | 'TAIL_TRUNCATED'
   | 'CHECKPOINT_MISMATCH'
-  | 'CHECKPOINT_SIGNATURE_INVALID';
+  | 'CHECKPOINT_SIGNATURE_INVALID'
+  /** An organisation (or a chain a checkpoint signed) has no events and no head left. */
+  | 'ORGANISATION_CHAIN_MISSING';
+
+/** Problems of the chain of platform checkpoints itself, or of its copy outside the database. */
+export type CheckpointBreakReason =
+  /** A checkpoint is missing between two others, or does not follow the previous one. */
+  | 'CHECKPOINT_CHAIN_BROKEN'
+  /** The checkpoint, recomputed from the heads stored for it, is not what this installation signed. */
+  | 'CHECKPOINT_SIGNATURE_INVALID'
+  /** The anchor file holds a checkpoint the database lacks (an older database restored, a deleted tail). */
+  | 'CHECKPOINT_MISSING'
+  /** The database holds another checkpoint under the same number as the anchor file. */
+  | 'CHECKPOINT_ANCHOR_MISMATCH'
+  | 'ANCHOR_UNREADABLE';
+
+export interface CheckpointBreak {
+  checkpointSeq: number;
+  reason: CheckpointBreakReason;
+  message: string;
+}
+
+export interface CheckpointChainReport {
+  checkpoints: number;
+  lastSeq: number;
+  ok: boolean;
+  firstBroken: CheckpointBreak | null;
+}
+
+export interface AnchorReport {
+  file: string;
+  /** Checkpoints listed in the file (a torn last line, left by a crash mid-write, is not counted). */
+  lines: number;
+  ok: boolean;
+  firstBroken: CheckpointBreak | null;
+}
 
 export interface ChainBreak {
   seq: number;
@@ -27,8 +62,14 @@ export interface ChainReport {
   firstBroken: ChainBreak | null;
 }
 
+/** One organisation's chain and the checkpoint chain that vouches for it (GET /api/audit/verify). */
+export interface OrganisationReport extends ChainReport {
+  checkpointChain: CheckpointChainReport;
+}
+
 export interface VerifyReport {
   ok: boolean;
+  checkpointChain: CheckpointChainReport;
   chains: ChainReport[];
 }
 
@@ -48,27 +89,99 @@ interface RawEvent {
 }
 
 const BATCH = 2000;
+const CHECKPOINT_BATCH = 500;
 
 /**
  * Walks each chain, recomputes every hash and reports the first broken event; then checks every
- * signed checkpoint against the chain, which reveals a truncated tail.
+ * signed checkpoint against the chain, which reveals a truncated tail. The chain of platform
+ * checkpoints is checked link by link: deleting a checkpoint, or the head of one chain it signed,
+ * breaks it. Only a copy outside the database (the anchor file) reveals a database restored whole
+ * to an older state: see AuditAnchor.verify.
  */
 @Injectable()
 export class AuditVerifier {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   async verifyAll(em: EntityManager, chainIds?: string[]): Promise<VerifyReport> {
+    // Every organisation gets its first event in the transaction that creates it, so an
+    // organisation without a chain lost it.
     const ids =
       chainIds ??
       ((await em.query(
-        `SELECT chain_id FROM audit_chain_heads UNION SELECT chain_id FROM audit_events UNION SELECT chain_id FROM audit_checkpoints ORDER BY 1`,
+        `SELECT chain_id FROM audit_chain_heads UNION SELECT chain_id FROM audit_events UNION SELECT chain_id FROM audit_checkpoints
+         UNION SELECT id FROM organisations ORDER BY 1`,
       )) as { chain_id: string }[]).map((r) => r.chain_id);
+    const checkpointChain = await this.verifyCheckpointChain(em);
     const chains: ChainReport[] = [];
-    for (const id of ids) chains.push(await this.verifyChain(em, id));
-    return { ok: chains.every((c) => c.ok), chains };
+    for (const id of ids) chains.push(await this.checkChain(em, id));
+    return { ok: checkpointChain.ok && chains.every((c) => c.ok), checkpointChain, chains };
   }
 
-  async verifyChain(em: EntityManager, chainId: string): Promise<ChainReport> {
+  /** One organisation's chain, and the checkpoint chain (shared by every organisation). */
+  async verifyChain(em: EntityManager, chainId: string): Promise<OrganisationReport> {
+    const checkpointChain = await this.verifyCheckpointChain(em);
+    const chain = await this.checkChain(em, chainId);
+    return { ...chain, ok: chain.ok && checkpointChain.ok, checkpointChain };
+  }
+
+  /**
+   * Recomputes each platform checkpoint from the heads stored for it (carrying forward the heads
+   * that did not move), checks its signature and that it follows the previous one.
+   */
+  async verifyCheckpointChain(em: EntityManager): Promise<CheckpointChainReport> {
+    const secret = this.config.secrets.auditCheckpoint;
+    const heads = new Map<string, SignedHead>();
+    let prev: { seq: number; hash: string } = { seq: 0, hash: GENESIS_HASH };
+    let count = 0;
+    const broken = (checkpointSeq: number, reason: CheckpointBreakReason, message: string): CheckpointChainReport => ({
+      checkpoints: count,
+      lastSeq: prev.seq,
+      ok: false,
+      firstBroken: { checkpointSeq, reason, message },
+    });
+    for (;;) {
+      const cps = (await em.query(
+        `SELECT seq, prev_hash, hash, signature, created_at FROM audit_platform_checkpoints WHERE seq > $1 ORDER BY seq ASC LIMIT ${CHECKPOINT_BATCH}`,
+        [prev.seq],
+      )) as { seq: string; prev_hash: string; hash: string; signature: string; created_at: Date }[];
+      if (cps.length === 0) break;
+      const rows = (await em.query(
+        `SELECT checkpoint_seq, chain_id, seq, hash FROM audit_checkpoints WHERE checkpoint_seq > $1 AND checkpoint_seq <= $2`,
+        [prev.seq, cps[cps.length - 1].seq],
+      )) as { checkpoint_seq: string; chain_id: string; seq: string; hash: string }[];
+      const moved = new Map<number, typeof rows>();
+      for (const r of rows) moved.set(Number(r.checkpoint_seq), [...(moved.get(Number(r.checkpoint_seq)) ?? []), r]);
+      for (const cp of cps) {
+        const seq = Number(cp.seq);
+        if (seq !== prev.seq + 1)
+          return broken(prev.seq + 1, 'CHECKPOINT_CHAIN_BROKEN', `Le point de contrôle n° ${prev.seq + 1} a été supprimé : le n° ${seq} suit le n° ${prev.seq}.`);
+        if (cp.prev_hash !== prev.hash)
+          return broken(seq, 'CHECKPOINT_CHAIN_BROKEN', `Le point de contrôle n° ${seq} ne suit pas le n° ${prev.seq}.`);
+        for (const r of moved.get(seq) ?? []) heads.set(r.chain_id, { seq: Number(r.seq), hash: r.hash });
+        const body = platformCheckpointBody({ seq, prevHash: cp.prev_hash, heads, createdAt: new Date(cp.created_at) });
+        if (platformCheckpointHash(body) !== cp.hash || !safeEqualHex(platformCheckpointSignature(secret, body), cp.signature))
+          return broken(
+            seq,
+            'CHECKPOINT_SIGNATURE_INVALID',
+            `Le point de contrôle n° ${seq} ne correspond pas à sa signature : une tête de chaîne qu'il atteste a été supprimée ou modifiée, ou il n'a pas été signé par cette installation.`,
+          );
+        prev = { seq, hash: cp.hash };
+        count++;
+      }
+    }
+    const [orphan] = (await em.query(`SELECT checkpoint_seq FROM audit_checkpoints WHERE checkpoint_seq > $1 ORDER BY checkpoint_seq LIMIT 1`, [prev.seq])) as {
+      checkpoint_seq: string;
+    }[];
+    if (orphan)
+      return broken(
+        Number(orphan.checkpoint_seq),
+        'CHECKPOINT_CHAIN_BROKEN',
+        `Le point de contrôle n° ${orphan.checkpoint_seq} a été supprimé : des têtes de chaîne qu'il signait sont encore là.`,
+      );
+    return { checkpoints: count, lastSeq: prev.seq, ok: true, firstBroken: null };
+  }
+
+  private async checkChain(em: EntityManager, chainId: string): Promise<ChainReport> {
     let expectedSeq = 1;
     let prevHash = GENESIS_HASH;
     let count = 0;
@@ -143,6 +256,21 @@ export class AuditVerifier {
       `SELECT seq, hash, signature, created_at FROM audit_checkpoints WHERE chain_id = $1 ORDER BY seq ASC`,
       [chainId],
     )) as { seq: string; hash: string; signature: string; created_at: Date }[];
+    const [head] = (await em.query(`SELECT seq FROM audit_chain_heads WHERE chain_id = $1`, [chainId])) as { seq: string }[];
+    if (!firstBroken && count === 0 && !head) {
+      const signed = checkpoints.length ? Math.max(...checkpoints.map((c) => Number(c.seq))) : 0;
+      const [org] = (await em.query(`SELECT 1 FROM organisations WHERE id = $1`, [chainId])) as unknown[];
+      if (signed > 0 || org)
+        firstBroken = {
+          seq: 1,
+          eventId: null,
+          reason: 'ORGANISATION_CHAIN_MISSING',
+          message:
+            signed > 0
+              ? `La chaîne d'audit de l'organisation ${chainId} a disparu : un point de contrôle signé en attestait ${signed} événements, il n'en reste aucun.`
+              : `L'organisation ${chainId} n'a plus aucun événement d'audit : sa chaîne a été supprimée.`,
+        };
+    }
     for (const cp of checkpoints) {
       if (firstBroken) break;
       const seq = Number(cp.seq);
@@ -181,9 +309,6 @@ export class AuditVerifier {
       }
     }
     if (!firstBroken) {
-      const [head] = (await em.query(`SELECT seq FROM audit_chain_heads WHERE chain_id = $1`, [chainId])) as {
-        seq: string;
-      }[];
       if (head && Number(head.seq) > lastSeq) {
         firstBroken = {
           seq: lastSeq + 1,

@@ -68,9 +68,15 @@ export class AuditChainHeadEntity {
   updatedAt: Date;
 }
 
-/** Signed chain heads: deleting the tail of a chain no longer goes unnoticed. */
+/**
+ * Signed chain heads. Since issue 7 each row belongs to a platform checkpoint (`checkpointSeq`):
+ * the head of one chain that moved since the previous platform checkpoint. Rows written before
+ * have `checkpointSeq` NULL. Every row also carries its own signature, so one chain can be checked
+ * alone (GET /api/audit/verify).
+ */
 @Entity({ name: 'audit_checkpoints' })
-@Index('uq_audit_checkpoints_chain_seq', ['chainId', 'seq'], { unique: true })
+@Index('ix_audit_checkpoints_chain_seq', ['chainId', 'seq'])
+@Index('uq_audit_checkpoints_checkpoint_chain', ['checkpointSeq', 'chainId'], { unique: true })
 export class AuditCheckpointEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_audit_checkpoints' })
   id: string;
@@ -90,6 +96,43 @@ export class AuditCheckpointEntity {
 
   @Column({ type: 'timestamptz' })
   createdAt: Date;
+
+  /** The platform checkpoint that signed this head with all the others; NULL before issue 7. */
+  @Column({ type: 'bigint', nullable: true, transformer: bigintNumber })
+  checkpointSeq: number | null;
 }
 
-export const AUDIT_ENTITIES = [AuditEventEntity, AuditChainHeadEntity, AuditCheckpointEntity];
+/**
+ * The chain of checkpoints: each signs its `seq`, the previous checkpoint's hash and the head of
+ * every chain (moved or not), so deleting the checkpoint above a truncated tail, or a whole
+ * organisation's chain, breaks it. Each is also appended to the anchor file outside the database.
+ */
+@Entity({ name: 'audit_platform_checkpoints' })
+@Index('uq_audit_platform_checkpoints_seq', ['seq'], { unique: true })
+export class AuditPlatformCheckpointEntity {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_audit_platform_checkpoints' })
+  id: string;
+
+  @Column({ type: 'bigint', transformer: bigintNumber })
+  seq: number;
+
+  @Column({ type: 'text' })
+  prevHash: string;
+
+  /** SHA-256 of the canonical {seq, prevHash, heads, createdAt} (see `platformCheckpointBody`). */
+  @Column({ type: 'text' })
+  hash: string;
+
+  /** Number of chain heads signed (all chains, moved or not). */
+  @Column({ type: 'integer' })
+  chains: number;
+
+  /** HMAC-SHA-256 with AUDIT_CHECKPOINT_SECRET over the same canonical body. */
+  @Column({ type: 'text' })
+  signature: string;
+
+  @Column({ type: 'timestamptz' })
+  createdAt: Date;
+}
+
+export const AUDIT_ENTITIES = [AuditEventEntity, AuditChainHeadEntity, AuditCheckpointEntity, AuditPlatformCheckpointEntity];

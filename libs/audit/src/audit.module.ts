@@ -3,10 +3,11 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AUDIT_ENTITIES } from './audit.entities';
 import { AuditService } from './audit.service';
 import { AuditVerifier } from './audit-verifier';
+import { AuditAnchor } from './audit-anchor';
 
 @Module({
   imports: [TypeOrmModule.forFeature(AUDIT_ENTITIES)],
-  providers: [AuditService, AuditVerifier],
-  exports: [AuditService, AuditVerifier],
+  providers: [AuditService, AuditVerifier, AuditAnchor],
+  exports: [AuditService, AuditVerifier, AuditAnchor],
 })
 export class AuditModule {}

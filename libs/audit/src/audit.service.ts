@@ -1,8 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { EntityManager } from 'typeorm';
-import { AuditChainHeadEntity, AuditCheckpointEntity, AuditEventEntity } from './audit.entities';
-import { GENESIS_HASH, checkpointSignature, eventHash } from './audit-hash';
+import { AuditChainHeadEntity, AuditCheckpointEntity, AuditEventEntity, AuditPlatformCheckpointEntity } from './audit.entities';
+import {
+  GENESIS_HASH,
+  SignedHead,
+  checkpointSignature,
+  eventHash,
+  platformCheckpointBody,
+  platformCheckpointHash,
+  platformCheckpointSignature,
+} from './audit-hash';
 
 export type AuditActorType = 'staff' | 'signer' | 'system' | 'anonymous';
 export interface AuditActor {
@@ -27,6 +35,20 @@ export interface AuditAppend {
 }
 
 const MAX_PAYLOAD_STRING = 256;
+/** pg_advisory_xact_lock key serialising checkpoint writers (any constant unique to this use). */
+const CHECKPOINT_LOCK = 7_150_001;
+
+export interface PlatformCheckpoint {
+  seq: number;
+  prevHash: string;
+  hash: string;
+  /** Chain heads signed (every chain). */
+  chains: number;
+  /** Chains whose head moved since the previous checkpoint. */
+  moved: number;
+  signature: string;
+  createdAt: Date;
+}
 
 @Injectable()
 export class AuditService {
@@ -67,22 +89,59 @@ export class AuditService {
   }
 
   /**
-   * Signs the current head of a chain. Idempotent: a head already checkpointed is not signed
-   * twice. Returns the checkpoint, or null when the chain is empty or unchanged.
+   * Writes the next platform checkpoint: its number, the previous checkpoint's hash and the head of
+   * every chain, moved or not, signed together; one `audit_checkpoints` row per chain that moved.
+   * Returns null when no head moved since the last one (idempotent under redelivery). A head that
+   * went back or vanished is never signed: the last signed one is carried forward, so the loss
+   * stays visible to `audit:verify`. The anchor file is written after the commit (AuditAnchor.sync).
    */
-  async checkpoint(em: EntityManager, chainId: string): Promise<AuditCheckpointEntity | null> {
-    const [head] = (await em.query(`SELECT seq, hash FROM audit_chain_heads WHERE chain_id = $1 FOR UPDATE`, [
-      chainId,
-    ])) as { seq: string; hash: string }[];
-    if (!head || Number(head.seq) === 0) return null;
-    const seq = Number(head.seq);
-    const existing = await em.findOne(AuditCheckpointEntity, { where: { chainId, seq } });
-    if (existing) return null;
+  async checkpoint(em: EntityManager): Promise<PlatformCheckpoint | null> {
+    if (!em.queryRunner?.isTransactionActive) throw new Error('AuditService.checkpoint must run inside a transaction');
+    // One writer at a time across worker processes: each checkpoint chains onto the previous one.
+    await em.query(`SELECT pg_advisory_xact_lock($1)`, [CHECKPOINT_LOCK]);
+    const [last] = (await em.query(`SELECT seq, hash FROM audit_platform_checkpoints ORDER BY seq DESC LIMIT 1`)) as { seq: string; hash: string }[];
+    const heads = await this.signedHeads(em);
+    const current = (await em.query(`SELECT chain_id, seq, hash FROM audit_chain_heads WHERE seq > 0`)) as { chain_id: string; seq: string; hash: string }[];
+    const moved: { chainId: string; seq: number; hash: string }[] = [];
+    for (const h of current) {
+      const signed = heads.get(h.chain_id);
+      if (signed && Number(h.seq) <= signed.seq) continue;
+      moved.push({ chainId: h.chain_id, seq: Number(h.seq), hash: h.hash });
+      heads.set(h.chain_id, { seq: Number(h.seq), hash: h.hash });
+    }
+    if (moved.length === 0) return null;
+    const seq = last ? Number(last.seq) + 1 : 1;
+    const prevHash = last?.hash ?? GENESIS_HASH;
     const createdAt = new Date();
-    const signature = checkpointSignature(this.config.secrets.auditCheckpoint, { chainId, seq, hash: head.hash, createdAt });
-    const cp = em.create(AuditCheckpointEntity, { chainId, seq, hash: head.hash, signature, createdAt });
-    await em.insert(AuditCheckpointEntity, cp);
-    return cp;
+    const body = platformCheckpointBody({ seq, prevHash, heads, createdAt });
+    const secret = this.config.secrets.auditCheckpoint;
+    const cp = { seq, prevHash, hash: platformCheckpointHash(body), chains: heads.size, signature: platformCheckpointSignature(secret, body), createdAt };
+    await em.insert(AuditPlatformCheckpointEntity, cp);
+    await em.insert(
+      AuditCheckpointEntity,
+      moved.map((m) => ({ ...m, signature: checkpointSignature(secret, { ...m, createdAt }), createdAt, checkpointSeq: seq })),
+    );
+    return { ...cp, moved: moved.length };
+  }
+
+  /**
+   * The head of each chain as the latest platform checkpoint signed it: per chain, its last row
+   * (a row is written only when the head moved forward, so the highest seq is the latest). The
+   * chains are found by a skip scan of the (chain_id, seq) index: one probe per chain, not per row.
+   */
+  async signedHeads(em: EntityManager): Promise<Map<string, SignedHead>> {
+    const rows = (await em.query(
+      `WITH RECURSIVE chains AS (
+         (SELECT chain_id FROM audit_checkpoints WHERE checkpoint_seq IS NOT NULL ORDER BY chain_id LIMIT 1)
+         UNION ALL
+         SELECT (SELECT c.chain_id FROM audit_checkpoints c WHERE c.checkpoint_seq IS NOT NULL AND c.chain_id > chains.chain_id ORDER BY c.chain_id LIMIT 1)
+           FROM chains WHERE chains.chain_id IS NOT NULL
+       )
+       SELECT chains.chain_id, last.seq, last.hash FROM chains
+        CROSS JOIN LATERAL (SELECT c.seq, c.hash FROM audit_checkpoints c
+                             WHERE c.chain_id = chains.chain_id AND c.checkpoint_seq IS NOT NULL ORDER BY c.seq DESC LIMIT 1) last`,
+    )) as { chain_id: string; seq: string; hash: string }[];
+    return new Map(rows.map((r) => [r.chain_id, { seq: Number(r.seq), hash: r.hash }]));
   }
 
   async listChains(em: EntityManager): Promise<string[]> {

@@ -2,4 +2,5 @@ export * from './audit.entities';
 export * from './audit-hash';
 export * from './audit.service';
 export * from './audit-verifier';
+export * from './audit-anchor';
 export * from './audit.module';

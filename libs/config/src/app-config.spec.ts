@@ -29,10 +29,27 @@ describe('configuration', () => {
 
   it('production refuses to start without its secrets', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
-      /SESSION_SECRET: obligatoire en production[\s\S]*AUDIT_CHECKPOINT_SECRET: obligatoire en production[\s\S]*SEAL_P12_PATH: obligatoire en production/,
+      /SESSION_SECRET: obligatoire en production[\s\S]*AUDIT_CHECKPOINT_SECRET: obligatoire en production[\s\S]*AUDIT_ANCHOR_DIR: obligatoire en production[\s\S]*SEAL_P12_PATH: obligatoire en production/,
     );
-    const ok = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(40), AUDIT_CHECKPOINT_SECRET: 'a'.repeat(40), SEAL_P12_PATH: '/etc/carepact/seal.p12' });
+    const ok = loadConfig({
+      NODE_ENV: 'production',
+      SESSION_SECRET: 's'.repeat(40),
+      AUDIT_CHECKPOINT_SECRET: 'a'.repeat(40),
+      AUDIT_ANCHOR_DIR: '/var/lib/carepact-anchor',
+      SEAL_P12_PATH: '/etc/carepact/seal.p12',
+    });
     expect(ok.secrets.source).toBe('environment');
+    expect(ok.audit.anchorDir).toBe('/var/lib/carepact-anchor');
+  });
+
+  it('the audit anchor directory: absolute when given; by default per database, beside the secrets in development and in the temporary directory in tests', () => {
+    const d = dir();
+    expect(() => loadConfig({ CAREPACT_SECRETS_DIR: d, AUDIT_ANCHOR_DIR: 'relative/anchor' })).toThrow(/AUDIT_ANCHOR_DIR: chemin absolu attendu/);
+    expect(loadConfig({ CAREPACT_SECRETS_DIR: d }).audit.anchorDir).toBe(join(d, 'audit-anchor', 'carepact'));
+    const test = loadConfig({ NODE_ENV: 'test', CAREPACT_SECRETS_DIR: d, DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/carepact_test_ab12' });
+    expect(test.audit.anchorDir).toBe(join(tmpdir(), 'carepact-test', 'audit-anchor', 'carepact_test_ab12'));
+    // A database name never climbs out of the directory.
+    expect(loadConfig({ CAREPACT_SECRETS_DIR: d, DATABASE_URL: 'postgres://h/..%2F..%2Fetc' }).audit.anchorDir).toBe(join(d, 'audit-anchor', '______etc'));
   });
 
   it('development secrets are generated once outside the repository, private, and reused', () => {

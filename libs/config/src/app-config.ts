@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism, homedir } from 'node:os';
-import { join } from 'node:path';
+import { availableParallelism, homedir, tmpdir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
 
 /**
  * The only code that reads `process.env`. One schema, validated at boot; every problem is reported
@@ -17,7 +17,11 @@ export interface AppConfig {
   smtp: { url: string | null; from: string };
   secrets: { session: string; auditCheckpoint: string; source: 'environment' | 'generated' };
   demo: { password: string };
-  audit: { checkpointIntervalSeconds: number };
+  /**
+   * `anchorDir`: where the worker appends every signed checkpoint (one JSON line each, fsync'd),
+   * outside the database, so that a restored older database is visible to `audit:verify --anchor`.
+   */
+  audit: { checkpointIntervalSeconds: number; anchorDir: string };
   worker: { healthPort: number; renderThreads: number };
   outbox: { pollMs: number; resweepMs: number };
   log: { level: string };
@@ -104,6 +108,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
     source = 'generated';
   }
 
+  // The anchor must survive what it watches: in production an explicit place the database owner
+  // cannot rewrite (another volume, an append-only mount). Development keeps it beside its secrets,
+  // tests in the temporary directory; both per database, so two local databases never share one.
+  const databaseName = databaseNameOf(databaseUrl);
+  let anchorDir = env.AUDIT_ANCHOR_DIR ?? '';
+  if (anchorDir === '') {
+    if (nodeEnv === 'production') problems.push('AUDIT_ANCHOR_DIR: obligatoire en production');
+    anchorDir = join(nodeEnv === 'test' ? join(tmpdir(), 'carepact-test') : secretsDir, 'audit-anchor', databaseName);
+  } else if (!isAbsolute(anchorDir)) problems.push('AUDIT_ANCHOR_DIR: chemin absolu attendu');
+
   const demoPassword = str('DEMO_PASSWORD', DEFAULT_DEMO_PASSWORD);
   if (demoPassword.length < 8) problems.push('DEMO_PASSWORD: au moins 8 caractères');
 
@@ -115,7 +129,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     smtp: { url: smtpUrl, from: str('SMTP_FROM', 'CarePact <no-reply@carepact.localhost>') },
     secrets: { session: sessionSecret, auditCheckpoint: auditSecret, source },
     demo: { password: demoPassword },
-    audit: { checkpointIntervalSeconds: int('AUDIT_CHECKPOINT_INTERVAL_SECONDS', 300, 1, 86400) },
+    audit: { checkpointIntervalSeconds: int('AUDIT_CHECKPOINT_INTERVAL_SECONDS', 300, 1, 86400), anchorDir },
     worker: {
       healthPort: int('WORKER_HEALTH_PORT', 3001, 0, 65535),
       renderThreads: int('WORKER_RENDER_THREADS', availableParallelism(), 0, 64),
@@ -131,6 +145,15 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (nodeEnv === 'production' && config.devMailboxPort) problems.push('DEV_MAILBOX_PORT: réservé au développement');
   if (problems.length) throw new ConfigError(problems);
   return config;
+}
+
+/** The database's name, safe as a directory name (`carepact` when the URL has none or is invalid). */
+function databaseNameOf(url: string): string {
+  try {
+    return decodeURIComponent(new URL(url).pathname.slice(1)).replace(/[^A-Za-z0-9_-]/g, '_') || 'carepact';
+  } catch {
+    return 'carepact';
+  }
 }
 
 function developmentSecrets(dir: string): { session: string; auditCheckpoint: string } {

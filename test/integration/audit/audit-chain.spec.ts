@@ -95,8 +95,10 @@ describe('audit chain', () => {
 
   it('truncating the tail (head row tidied too) is detected against the last signed checkpoint', async () => {
     const tx = h.app.get(TransactionRunner);
-    const cp = await tx.run((em) => h.app.get(AuditService).checkpoint(em, orgId));
-    expect(cp?.seq).toBe(original.length);
+    const cp = await tx.run((em) => h.app.get(AuditService).checkpoint(em));
+    expect(cp?.seq).toBe(1);
+    const [row] = await su.query(`SELECT seq FROM audit_checkpoints WHERE chain_id = $1 AND checkpoint_seq = 1`, [orgId]).then((r) => r.rows);
+    expect(Number(row.seq)).toBe(original.length);
     const keep = original.length - 3;
     await tamper(`DELETE FROM audit_events WHERE chain_id = $1 AND seq > $2`, [orgId, keep]);
     await tamper(`UPDATE audit_chain_heads SET seq = $2, hash = $3 WHERE chain_id = $1`, [orgId, keep, original[keep - 1].hash]);
@@ -107,7 +109,7 @@ describe('audit chain', () => {
     await tamper(`UPDATE audit_chain_heads SET seq = $2, hash = $3 WHERE chain_id = $1`, [orgId, original.length, original[original.length - 1].hash]);
   });
 
-  it('a forged checkpoint (wrong signature) is detected', async () => {
+  it('a forged checkpoint of one chain (wrong signature, as written before issue 7) is detected', async () => {
     await tamper(`INSERT INTO audit_checkpoints (chain_id, seq, hash, signature, created_at) VALUES ($1, 1, $2, $3, now())`, [orgId, original[0].hash, 'ab'.repeat(32)]);
     const res = await verify();
     expect(res.code).toBe(1);

@@ -1,11 +1,15 @@
 import { Logger } from '@nestjs/common';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { AuditService } from '@carepact/audit';
+import { AnchorDisagreementError, AuditAnchor, AuditService } from '@carepact/audit';
 import { JobData, OutboxService } from '@carepact/queue';
 import { Job, UnrecoverableError } from 'bullmq';
 import { reportFailure } from './failure';
 
-/** Queue `audit`: signed checkpoints of chain heads. */
+/**
+ * Queue `audit`: the chained, signed checkpoints. Whatever chain a job names, the checkpoint
+ * signs the heads of every chain (jobs enqueued per chain before issue 7 still work); the
+ * scheduler now names the platform chain. The anchor file is written after the commit.
+ */
 @Processor('audit', { concurrency: 1 })
 export class AuditProcessor extends WorkerHost {
   private readonly log = new Logger('AuditProcessor');
@@ -13,6 +17,7 @@ export class AuditProcessor extends WorkerHost {
   constructor(
     private readonly outbox: OutboxService,
     private readonly audit: AuditService,
+    private readonly anchor: AuditAnchor,
   ) {
     super();
   }
@@ -24,10 +29,18 @@ export class AuditProcessor extends WorkerHost {
         const { ran, result } = await this.outbox.runOnce(data.outboxId, async (em, row) => {
           // Workers re-check that a job's ids belong to the organisation it was enqueued for.
           if (row.organisationId !== data.chainId) throw new UnrecoverableError('CHAIN_MISMATCH');
-          const cp = await this.audit.checkpoint(em, data.chainId);
-          return cp ? { seq: cp.seq } : null;
+          const cp = await this.audit.checkpoint(em);
+          return cp ? { seq: cp.seq, chains: cp.chains, moved: cp.moved } : null;
         });
-        return { ran, checkpoint: result ?? null };
+        // Also on a redelivery (ran: false): a crash after the commit left the anchor behind.
+        try {
+          const { appended } = await this.anchor.sync();
+          return { ran, checkpoint: result ?? null, anchored: appended };
+        } catch (e) {
+          // Retrying cannot reconcile a database that lost checkpoints the anchor holds.
+          if (e instanceof AnchorDisagreementError) throw new UnrecoverableError(`${e.code}: ${e.message}`);
+          throw e;
+        }
       }
       default:
         throw new UnrecoverableError(`UNKNOWN_JOB: ${job.name}`);
