@@ -9,7 +9,9 @@ import { DocumentsModule } from '@carepact/documents';
 import { DocumentsController } from './documents/documents.controller';
 import { SigningModule } from '@carepact/signing';
 import { SigningController } from './signing/signing.controller';
+import { PortalActionsController } from './portal/portal-actions.controller';
 import { PortalController } from './portal/portal.controller';
+import { PortalSessionController } from './portal/portal-session.controller';
 import { DevMailController, DevMailService } from './dev/dev-mail.controller';
 import { AuditController } from './audit/audit.controller';
 import { AuthController } from './auth/auth.controller';
@@ -26,7 +28,7 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(), AuditModule, IdentityModule, ResidentsModule, DocumentsModule, SigningModule],
-      controllers: [HealthController, AuthController, StaffController, ResidentsController, DocumentsController, SigningController, AuditController, PortalController, DevMailController],
+      controllers: [HealthController, AuthController, StaffController, ResidentsController, DocumentsController, SigningController, AuditController, PortalSessionController, PortalController, PortalActionsController, DevMailController],
       providers: [
         HealthService,
         DevMailService,

@@ -5,6 +5,7 @@ import { TransactionRunner, returnedRows } from '@carepact/database';
 import { OutboxService, PermanentJobError } from '@carepact/queue';
 import { Rendition } from '@carepact/rendering';
 import { BlobStore } from './blob-store';
+import { DocumentLifecycle } from './document-lifecycle.service';
 import { DocumentVersionEntity, RenditionEntity } from './documents.entities';
 import { DocumentsRepository } from './documents.repository';
 
@@ -28,6 +29,7 @@ export class DocumentGenerator {
     private readonly outbox: OutboxService,
     private readonly audit: AuditService,
     private readonly blobs: BlobStore,
+    private readonly lifecycle: DocumentLifecycle,
   ) {}
 
   async generate(outboxId: string, versionId: string, render: BundleRenderer): Promise<GenerationResult> {
@@ -63,10 +65,7 @@ export class DocumentGenerator {
         await tx.insert(RenditionEntity, { versionId: version.id, format: r.format, variant: r.variant, blobSha256: sha, byteSize: r.bytes.length, mediaType: r.mediaType, createdAt: now });
       }
       await tx.update(DocumentVersionEntity, { id: version.id }, { status: 'ready', generatedAt: now });
-      await tx.query(`UPDATE documents SET status = 'ready', updated_at = now() WHERE id = $1 AND current_version_id = $2 AND status = 'generating'`, [
-        version.documentId,
-        version.id,
-      ]);
+      await this.lifecycle.markGenerated(tx, version.documentId, version.id, now);
       await this.audit.append(tx, {
         chainId: version.organisationId,
         actor: SYSTEM_ACTOR,
@@ -91,7 +90,7 @@ export class DocumentGenerator {
     await this.outbox.runOnce(outboxId, async (tx) => {
       const res = returnedRows(await tx.query(`UPDATE document_versions SET status = 'failed', error_code = $2 WHERE id = $1 AND status = 'pending' RETURNING id`, [version.id, code]));
       if (!res.length) return;
-      await tx.query(`UPDATE documents SET status = 'generation_failed', updated_at = now() WHERE id = $1 AND current_version_id = $2`, [version.documentId, version.id]);
+      await this.lifecycle.markGenerationFailed(tx, version.documentId, version.id);
       await this.audit.append(tx, {
         chainId: version.organisationId,
         actor: SYSTEM_ACTOR,

@@ -5,7 +5,7 @@ import { ResidentEntity } from '@carepact/residents';
 export const DOCUMENT_TYPES = ['contrat-sejour', 'dipc', 'avenant', 'projet-personnalise', 'compte-rendu-synthese'] as const;
 export type DocumentType = (typeof DOCUMENT_TYPES)[number];
 
-/** Lifecycle of a document; signature states are added by the signing flow. */
+/** Lifecycle of a document; its moves are in document-lifecycle.ts (signing asks for the signature ones). */
 export const DOCUMENT_STATUSES = ['generating', 'ready', 'generation_failed', 'in_signature', 'signed', 'refused', 'cancelled'] as const;
 export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
 

@@ -7,13 +7,14 @@ import { QueueModule } from '@carepact/queue';
 import { ResidentsModule } from '@carepact/residents';
 import { BlobStore } from './blob-store';
 import { DocumentGenerator } from './document-generator';
+import { DocumentLifecycle } from './document-lifecycle.service';
 import { DOCUMENTS_ENTITIES } from './documents.entities';
 import { DocumentsRepository } from './documents.repository';
 import { DocumentsService } from './documents.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature(DOCUMENTS_ENTITIES), DatabaseModule, AuditModule, IdentityModule, ResidentsModule, QueueModule],
-  providers: [DocumentsRepository, BlobStore, DocumentsService, DocumentGenerator],
-  exports: [DocumentsService, DocumentGenerator, BlobStore],
+  providers: [DocumentsRepository, BlobStore, DocumentsService, DocumentGenerator, DocumentLifecycle],
+  exports: [DocumentsService, DocumentGenerator, BlobStore, DocumentsRepository, DocumentLifecycle],
 })
 export class DocumentsModule {}

@@ -1,9 +1,28 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
-import { DocumentEntity, DocumentVersionEntity, RenditionEntity } from './documents.entities';
+import { DocumentEntity, DocumentVersionEntity, RenditionEntity, VersionStatus } from './documents.entities';
 
+/** The standard PDF of a version: what a signature request shows and signs. */
+export interface SignableVersion {
+  versionId: string;
+  status: VersionStatus;
+  inputHash: string;
+  pdfSha256: string;
+}
+
+/** What rendering a version again needs (the portal's reading view, the seal). */
+export type VersionInput = Pick<DocumentVersionEntity, 'id' | 'templateId' | 'templateVersion' | 'input'>;
+
+/**
+ * Reads of documents, versions and renditions. Other libs (signing) read these tables only through
+ * these methods (exported by DocumentsModule), never with their own SQL.
+ */
 @Injectable()
 export class DocumentsRepository {
+  findById(em: EntityManager, id: string): Promise<DocumentEntity | null> {
+    return em.findOne(DocumentEntity, { where: { id } });
+  }
+
   findScoped(em: EntityManager, organisationId: string, establishmentIds: string[], id: string): Promise<DocumentEntity | null> {
     if (!establishmentIds.length) return Promise.resolve(null);
     return em.findOne(DocumentEntity, { where: { id, organisationId, establishmentId: In(establishmentIds) } });
@@ -32,6 +51,20 @@ export class DocumentsRepository {
 
   findVersionById(em: EntityManager, versionId: string): Promise<DocumentVersionEntity | null> {
     return em.findOne(DocumentVersionEntity, { where: { id: versionId } });
+  }
+
+  versionInput(em: EntityManager, versionId: string): Promise<VersionInput | null> {
+    return em.findOne(DocumentVersionEntity, { where: { id: versionId }, select: ['id', 'templateId', 'templateVersion', 'input'] });
+  }
+
+  /** The version with its standard PDF rendition, or null when it has none (not generated). */
+  async signableVersion(em: EntityManager, versionId: string): Promise<SignableVersion | null> {
+    const [row] = (await em.query(
+      `SELECT v.id, v.input_hash, v.status, r.blob_sha256 AS pdf FROM document_versions v
+         JOIN renditions r ON r.version_id = v.id AND r.format = 'pdf' AND r.variant = 'standard' WHERE v.id = $1`,
+      [versionId],
+    )) as { id: string; input_hash: string; status: VersionStatus; pdf: string }[];
+    return row ? { versionId: row.id, status: row.status, inputHash: row.input_hash, pdfSha256: row.pdf } : null;
   }
 
   renditionsOf(em: EntityManager, versionIds: string[]): Promise<RenditionEntity[]> {

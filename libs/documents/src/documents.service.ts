@@ -9,6 +9,7 @@ import { ResidentsService } from '@carepact/residents';
 import { validateInput } from '@carepact/templates';
 import { EntityManager } from 'typeorm';
 import { BlobStore } from './blob-store';
+import { DocumentLifecycle } from './document-lifecycle.service';
 import { assertDocumentTypeApplies } from './document-type-rules';
 import { DOCUMENT_TYPES, DocumentEntity, DocumentType, DocumentVersionEntity, RenditionEntity } from './documents.entities';
 import { DocumentsRepository } from './documents.repository';
@@ -30,6 +31,7 @@ export class DocumentsService {
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
     private readonly blobs: BlobStore,
+    private readonly lifecycle: DocumentLifecycle,
   ) {}
 
   /** Creates a document and requests its first version; generation runs in the worker. */
@@ -162,7 +164,7 @@ export class DocumentsService {
       generatedAt: null,
     });
     await em.getRepository(DocumentVersionEntity).insert(version as never);
-    await em.update(DocumentEntity, { id: doc.id }, { currentVersionId: version.id, status: 'generating', updatedAt: new Date() });
+    await this.lifecycle.markGenerating(em, doc.id, version.id);
     await this.outbox.enqueue(em, 'documents.render', { versionId: version.id }, { key: version.id, organisationId: doc.organisationId });
     await this.audit.append(em, {
       chainId: doc.organisationId,

@@ -4,6 +4,8 @@ export * from './document-type-rules';
 export * from './template-input';
 export * from './blob-store';
 export * from './documents.repository';
+export * from './document-lifecycle';
+export * from './document-lifecycle.service';
 export * from './documents.service';
 export * from './document-generator';
 export * from './documents.module';

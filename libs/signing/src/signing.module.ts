@@ -6,21 +6,61 @@ import { DatabaseModule } from '@carepact/database';
 import { DocumentsModule } from '@carepact/documents';
 import { IdentityModule } from '@carepact/identity';
 import { QueueModule } from '@carepact/queue';
-import { ResidentsModule } from '@carepact/residents';
+import { ResidentsModule, ResidentsRepository } from '@carepact/residents';
 import { precompileEmailTemplates } from '@carepact/notifications';
 import { PadesSealer, SmtpMailer } from './requests/adapters';
+import { SigningLinks } from './links/signing-links.service';
+import { PortalActionsService } from './portal/portal-actions.service';
+import { PortalContextReader } from './portal/portal-context.reader';
+import { PortalReadsService } from './portal/portal-reads.service';
+import { PortalSessionService } from './portal/portal-session.service';
+import { DipcOfferService } from './requests/dipc-offer.service';
 import { EvidenceLog } from './requests/evidence-log';
-import { PortalService } from './requests/portal.service';
+import { RequestAccess } from './requests/request-access';
+import { RequestViews } from './requests/request-views.service';
 import { SealedDownloadService } from './requests/sealed-download.service';
+import { SignatureProgress } from './requests/signature-progress.service';
 import { SignatureRequestsService } from './requests/signature-requests.service';
+import { SignerActionsService } from './requests/signer-actions.service';
 import { MAILER, SEALER, SigningJobsService } from './requests/signing-jobs.service';
 import { SIGNING_ENTITIES } from './requests/signing.entities';
 import { SigningRepository } from './requests/signing.repository';
 
 @Module({
   imports: [TypeOrmModule.forFeature(SIGNING_ENTITIES), DatabaseModule, AuditModule, IdentityModule, ResidentsModule, DocumentsModule, QueueModule],
-  providers: [SigningRepository, EvidenceLog, SignatureRequestsService, PortalService, SealedDownloadService],
-  exports: [SigningRepository, EvidenceLog, SignatureRequestsService, PortalService, SealedDownloadService],
+  providers: [
+    SigningRepository,
+    EvidenceLog,
+    SigningLinks,
+    SignatureProgress,
+    RequestAccess,
+    RequestViews,
+    SignatureRequestsService,
+    SignerActionsService,
+    DipcOfferService,
+    PortalContextReader,
+    PortalSessionService,
+    PortalReadsService,
+    PortalActionsService,
+    SealedDownloadService,
+    // Names and reading preferences of the resident a request is about, read through the owner's
+    // repository (ResidentsModule exports only its service, whose reads load the whole file).
+    ResidentsRepository,
+  ],
+  exports: [
+    SigningRepository,
+    EvidenceLog,
+    SigningLinks,
+    RequestViews,
+    SignatureRequestsService,
+    SignerActionsService,
+    DipcOfferService,
+    PortalSessionService,
+    PortalReadsService,
+    PortalActionsService,
+    SealedDownloadService,
+    ResidentsRepository,
+  ],
 })
 export class SigningModule {}
 
@@ -40,7 +80,7 @@ export class SigningWorkerModule {
   static register(): DynamicModule {
     return {
       module: SigningWorkerModule,
-      imports: [SigningModule, DatabaseModule, DocumentsModule, QueueModule],
+      imports: [SigningModule, DatabaseModule, DocumentsModule, IdentityModule, QueueModule],
       providers: [
         { provide: MAILER, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new SmtpMailer(config) },
         { provide: SEALER, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new PadesSealer(config) },

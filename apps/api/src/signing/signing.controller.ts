@@ -3,7 +3,7 @@ import { ApiCookieAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags 
 import { ArrayMaxSize, IsArray, IsDefined, IsEmail, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { StaffActor } from '@carepact/identity';
-import { SealedDownloadService, SignatureRequestsService } from '@carepact/signing';
+import { DipcOfferService, RequestViews, SealedDownloadService, SignatureRequestsService, SignerActionsService } from '@carepact/signing';
 import type { Request, Response } from 'express';
 import { contentDisposition } from '../documents/documents.controller';
 import { Actor } from '../http/auth.guard';
@@ -59,6 +59,9 @@ export class SigningController {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly requests: SignatureRequestsService,
+    private readonly views: RequestViews,
+    private readonly signers: SignerActionsService,
+    private readonly dipc: DipcOfferService,
     private readonly sealed: SealedDownloadService,
   ) {}
 
@@ -82,13 +85,13 @@ export class SigningController {
   @Get('documents/:id/signature-requests')
   @ApiOperation({ summary: 'Demandes de signature du document' })
   list(@Actor() actor: StaffActor, @Param('id', ParseIdPipe) id: string) {
-    return this.requests.listForDocument(actor, id);
+    return this.views.listForDocument(actor, id);
   }
 
   @Get('signature-requests/:requestId')
   @ApiOperation({ summary: 'État d’une demande : signataires, avis, questions, chronologie' })
   get(@Actor() actor: StaffActor, @Param('requestId', ParseIdPipe) requestId: string) {
-    return this.requests.get(actor, requestId);
+    return this.views.get(actor, requestId);
   }
 
   @Post('signature-requests/:requestId/cancel')
@@ -102,68 +105,68 @@ export class SigningController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Renvoyer un lien à un signataire (l’ancien lien est révoqué)' })
   resend(@Actor() actor: StaffActor, @Param('requestId', ParseIdPipe) requestId: string, @Param('signerId', ParseIdPipe) signerId: string, @Body() dto: ResendDto) {
-    return this.requests.resend(actor, requestId, signerId, dto.email);
+    return this.signers.resend(actor, requestId, signerId, dto.email);
   }
 
   @Post('signature-requests/:requestId/signers/:signerId/in-person')
   @HttpCode(200)
   @ApiOperation({ summary: 'Ouvrir une session de signature en présence (tablette) : renvoie l’adresse à ouvrir sur l’appareil' })
   inPerson(@Actor() actor: StaffActor, @Param('requestId', ParseIdPipe) requestId: string, @Param('signerId', ParseIdPipe) signerId: string) {
-    return this.requests.openInPerson(actor, requestId, signerId, this.config.http.publicUrl);
+    return this.signers.openInPerson(actor, requestId, signerId, this.config.http.publicUrl);
   }
 
   @Post('signature-requests/:requestId/signers/:signerId/witness')
   @HttpCode(200)
   @ApiOperation({ summary: 'Déclaration du témoin : comment le document a été expliqué, qui était présent' })
   witness(@Actor() actor: StaffActor, @Param('requestId', ParseIdPipe) requestId: string, @Param('signerId', ParseIdPipe) signerId: string, @Body() dto: WitnessDto) {
-    return this.requests.recordWitness(actor, requestId, signerId, dto);
+    return this.signers.recordWitness(actor, requestId, signerId, dto);
   }
 
   @Post('signature-requests/:requestId/signers/:signerId/access-code')
   @HttpCode(200)
   @ApiOperation({ summary: 'Créer un code (10 minutes, 5 essais) à donner en personne ou par téléphone' })
   accessCode(@Actor() actor: StaffActor, @Param('requestId', ParseIdPipe) requestId: string, @Param('signerId', ParseIdPipe) signerId: string) {
-    return this.requests.issueAccessCode(actor, requestId, signerId);
+    return this.signers.issueAccessCode(actor, requestId, signerId);
   }
 
   @Post('signature-requests/:requestId/countersign')
   @HttpCode(200)
   @ApiOperation({ summary: 'Contresignature de l’établissement (direction), depuis la console, sans e-mail' })
   countersign(@Actor() actor: StaffActor, @Param('requestId', ParseIdPipe) requestId: string, @Req() req: Request) {
-    return this.requests.countersign(actor, requestId, this.ctx(req));
+    return this.signers.countersign(actor, requestId, this.ctx(req));
   }
 
   @Get('signature-requests/:requestId/dipc')
   @ApiOperation({ summary: 'Après un contrat refusé : le DIPC pré-rempli que la loi impose (CASF D.311)' })
   dipcOffer(@Actor() actor: StaffActor, @Param('requestId', ParseIdPipe) requestId: string) {
-    return this.requests.dipcOffer(actor, requestId);
+    return this.dipc.offer(actor, requestId);
   }
 
   @Post('signature-requests/:requestId/dipc')
   @HttpCode(202)
   @ApiOperation({ summary: 'Créer ce DIPC' })
   createDipc(@Actor() actor: StaffActor, @Param('requestId', ParseIdPipe) requestId: string) {
-    return this.requests.createDipcFromRefusal(actor, requestId);
+    return this.dipc.createFromRefusal(actor, requestId);
   }
 
   @Get('signature-inbox')
   @ApiOperation({ summary: 'Refus et questions en attente de l’équipe (ils restent listés jusqu’à traitement)' })
   inbox(@Actor() actor: StaffActor) {
-    return this.requests.inbox(actor);
+    return this.views.inbox(actor);
   }
 
   @Post('signature-requests/:requestId/signers/:signerId/acknowledge-refusal')
   @HttpCode(204)
   @ApiOperation({ summary: 'Marquer un refus comme traité' })
   async acknowledge(@Actor() actor: StaffActor, @Param('requestId', ParseIdPipe) requestId: string, @Param('signerId', ParseIdPipe) signerId: string) {
-    await this.requests.acknowledgeRefusal(actor, requestId, signerId);
+    await this.signers.acknowledgeRefusal(actor, requestId, signerId);
   }
 
   @Post('signature-requests/:requestId/questions/:questionId/answer')
   @HttpCode(204)
   @ApiOperation({ summary: 'Répondre à une question (la réponse est transmise hors plateforme, par téléphone ou e-mail)' })
   async answer(@Actor() actor: StaffActor, @Param('requestId', ParseIdPipe) requestId: string, @Param('questionId', ParseIdPipe) questionId: string, @Body() dto: AnswerDto) {
-    await this.requests.answerQuestion(actor, requestId, questionId, dto.answer);
+    await this.signers.answerQuestion(actor, requestId, questionId, dto.answer);
   }
 
   @Get('signature-requests/:requestId/signed.pdf')

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AuditActor, AuditService } from '@carepact/audit';
 import { EntityManager } from 'typeorm';
-import { SignatureEventEntity } from './signing.entities';
+import { SignatureEventEntity, SignatureEventKind } from './signing.entities';
 
 export interface EventContext {
   ip?: string | null;
@@ -19,7 +19,7 @@ export class EvidenceLog {
   async record(
     em: EntityManager,
     r: { id: string; organisationId: string },
-    kind: string,
+    kind: SignatureEventKind,
     actor: AuditActor,
     opts: { signerId?: string | null; ctx?: EventContext; details?: Record<string, string | number | boolean | null | string[]> } = {},
   ): Promise<void> {

@@ -1,6 +1,7 @@
 import type { Block, DocumentTree, Inline } from '@carepact/rendering';
 import { formatDateLong } from '@carepact/rendering';
-import type { RecordedViewEntity, SignatureEventEntity, SignatureRequestEntity, SignerEntity } from './signing.entities';
+import type { MeasureReference } from '../policy/policy.types';
+import type { RecordedViewEntity, SignatureEventEntity, SignatureRequestEntity, SignerEntity, WitnessStatement } from './signing.entities';
 
 /** The evidence file (DOMAIN.md, "Electronic signature and proof"): stored as JSON and printed as the last pages. */
 export interface Evidence {
@@ -19,7 +20,7 @@ export interface Evidence {
     name: string;
     capacity: string;
     legalBasis: string;
-    measure: Record<string, unknown> | null;
+    measure: MeasureReference | null;
     contact: string | null;
     delivery: string;
     authentication: string | null;
@@ -29,7 +30,7 @@ export interface Evidence {
     userAgent: string | null;
     typedName: string | null;
     drawnSignature: boolean;
-    witness: Record<string, unknown> | null;
+    witness: WitnessStatement | null;
   }[];
   views: { key: string; person: string; expression: string; comment: string | null; recordedBySignerId: string | null; at: string }[];
   events: { at: string; kind: string; signerId: string | null; ip: string | null; userAgent: string | null }[];
@@ -195,7 +196,7 @@ export function evidenceBlocks(e: Evidence): Block[] {
   if (witnesses.length) {
     blocks.push({ kind: 'heading', level: 3, text: t('Signatures en présence : déclaration du témoin') });
     for (const s of witnesses) {
-      const w = s.witness as { explainedHow?: string; present?: string[]; recordedBy?: string };
+      const w = s.witness!;
       blocks.push({
         kind: 'paragraph',
         text: [

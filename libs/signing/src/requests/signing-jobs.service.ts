@@ -1,18 +1,20 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { SYSTEM_ACTOR } from '@carepact/audit';
-import { randomToken, sha256Hex, canonicalJson } from '@carepact/common';
+import { sha256Hex, canonicalJson } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
-import { BlobStore, DocumentEntity, DocumentVersionEntity } from '@carepact/documents';
+import { BlobStore, DocumentLifecycle, DocumentType, DocumentsRepository } from '@carepact/documents';
+import { IdentityRepository } from '@carepact/identity';
 import type { EmailDataByKind, EmailKind } from '@carepact/notifications';
 import { OutboxService, PermanentJobError } from '@carepact/queue';
 import { contentVariantOf, resolve, templates } from '@carepact/rendering';
-import type { PolicyDecision } from '../policy/policy.types';
+import { ResidentsRepository } from '@carepact/residents';
+import { SigningLinks } from '../links/signing-links.service';
 import { EvidenceLog } from './evidence-log';
 import { buildEvidence, sealedTree } from './evidence';
-import { SignatureRequestEntity, SignerEntity, SigningLinkEntity } from './signing.entities';
+import { SignatureRequestEntity, SignerEntity } from './signing.entities';
 import { SigningRepository } from './signing.repository';
-import { LINK_LIFETIME_DAYS } from './signature-requests.service';
+import { emailSignersDue } from './whose-turn';
 
 /** Sends one email; throws an error with `permanent: true` when retrying cannot help (5xx, bad address). */
 export interface Mailer {
@@ -27,8 +29,15 @@ export interface Sealer {
 }
 export const SEALER = Symbol('SEALER');
 
-const DAY = 86_400_000;
-const DOWNLOAD_LINK_DAYS = 30;
+interface RequestFacts {
+  establishment: string;
+  phone: string | null;
+  directorEmail: string | null;
+  type: DocumentType;
+  residentName: string;
+  creatorEmail: string | null;
+  creatorName: string | null;
+}
 
 function isPermanent(e: unknown): boolean {
   return Boolean((e as { permanent?: boolean })?.permanent);
@@ -49,22 +58,37 @@ export class SigningJobsService {
     private readonly outbox: OutboxService,
     private readonly evidence: EvidenceLog,
     private readonly blobs: BlobStore,
+    private readonly links: SigningLinks,
+    private readonly documents: DocumentsRepository,
+    private readonly lifecycle: DocumentLifecycle,
+    private readonly residents: ResidentsRepository,
+    private readonly identity: IdentityRepository,
     @Inject(MAILER) private readonly mailer: Mailer,
     @Inject(SEALER) private readonly sealer: Sealer,
   ) {}
 
-  private async facts(requestId: string) {
+  /** What the e-mails say about a request: the establishment, the resident, the document, its author. */
+  private async facts(requestId: string): Promise<{ request: SignatureRequestEntity; f: RequestFacts } | null> {
     const em = this.tx.manager;
     const request = await this.repo.requestById(em, requestId);
-    if (!request) return null;
-    const [f] = (await em.query(
-      `SELECT e.name AS establishment, e.phone, e.director_email, r.first_name, r.last_name, d.type, u.email AS creator_email, u.name AS creator_name
-         FROM documents d JOIN establishments e ON e.id = d.establishment_id JOIN residents r ON r.id = d.resident_id
-         LEFT JOIN signature_requests q ON q.id = $2 LEFT JOIN staff_users u ON u.id = q.created_by
-        WHERE d.id = $1`,
-      [request.documentId, request.id],
-    )) as Record<string, string | null>[];
-    return { request, f };
+    const document = request && (await this.documents.findById(em, request.documentId));
+    if (!request || !document) return null;
+    const establishment = await this.identity.findEstablishment(em, document.organisationId, document.establishmentId);
+    const resident = await this.residents.findScoped(em, document.organisationId, [document.establishmentId], document.residentId);
+    const creator = request.createdBy ? await this.identity.findUserById(em, request.createdBy) : null;
+    if (!establishment || !resident) return null;
+    return {
+      request,
+      f: {
+        establishment: establishment.name,
+        phone: establishment.phone,
+        directorEmail: establishment.directorEmail,
+        type: document.type,
+        residentName: `${resident.firstName} ${resident.lastName}`,
+        creatorEmail: creator?.email ?? null,
+        creatorName: creator?.name ?? null,
+      },
+    };
   }
 
   /** Creates a link, emails it, and records the delivery; a failed send revokes the unsent link. */
@@ -77,38 +101,24 @@ export class SigningJobsService {
       return 'skipped';
     }
     const { request, f } = facts;
-    const token = randomToken();
     const now = new Date();
-    const link = await this.tx.run(async (t) => {
-      await this.repo.revokeLinks(t, signer.id, now);
-      const l = t.create(SigningLinkEntity, {
-        organisationId: request.organisationId,
-        requestId: request.id,
-        signerId: signer.id,
-        tokenHash: sha256Hex(token),
-        versionHash: request.versionHash,
-        purpose: 'sign',
-        createdAt: now,
-        expiresAt: new Date(Math.min(now.getTime() + LINK_LIFETIME_DAYS * DAY, request.deadline.getTime())),
-        revokedAt: null,
-        usedAt: null,
-      });
-      await t.insert(SigningLinkEntity, l as never);
-      return l;
+    const { token, link } = await this.tx.run(async (t) => {
+      await this.links.revokeForSigner(t, signer.id, now);
+      return this.links.issue(t, request, signer.id, 'email', now);
     });
     try {
       await this.mailer.send({ name: `${signer.firstName} ${signer.lastName}`, address: signer.email }, kind, {
-        establishment: { name: f.establishment!, phone: f.phone },
+        establishment: { name: f.establishment, phone: f.phone },
         recipientName: `${signer.firstName} ${signer.lastName}`,
-        documentType: f.type as DocumentEntity['type'],
-        residentName: signer.role === 'resident' ? null : `${f.first_name} ${f.last_name}`,
+        documentType: f.type,
+        residentName: signer.role === 'resident' ? null : f.residentName,
         deadline: request.deadline,
         signUrl: `${this.config.http.publicUrl}/s/${token}`,
         accessCodeRequired: signer.accessCodeRequired,
       });
     } catch (e) {
       await this.tx.run(async (t) => {
-        await t.update(SigningLinkEntity, { id: link.id }, { revokedAt: new Date() });
+        await this.links.revoke(t, link.id);
         await t.update(SignerEntity, { id: signer.id }, { lastEmailStatus: isPermanent(e) ? 'failed' : 'retrying' });
         await this.evidence.record(t, request, 'email_failed', SYSTEM_ACTOR, { signerId: signer.id, details: { permanent: isPermanent(e), kind } });
       });
@@ -159,12 +169,10 @@ export class SigningJobsService {
     const signers = await this.repo.signersOf(em, request.id);
     let n = 0;
     await this.outbox.runOnce(outboxId, async (t) => {
-      for (const s of signers) {
-        const turn = request.mode === 'parallel' || signers.filter((x) => x.orderNo < s.orderNo && !x.optional).every((x) => x.status === 'signed');
-        if (s.status === 'pending' && s.delivery === 'email' && s.email && turn) {
-          await this.outbox.enqueue(t, 'signing.invite', { signerId: s.id, reason: 'reminder' }, { key: `${s.id}_reminder_${day}`, organisationId: request.organisationId });
-          n++;
-        }
+      for (const s of emailSignersDue(request.mode, signers)) {
+        if (!s.email) continue;
+        await this.outbox.enqueue(t, 'signing.invite', { signerId: s.id, reason: 'reminder' }, { key: `${s.id}_reminder_${day}`, organisationId: request.organisationId });
+        n++;
       }
     });
     return n;
@@ -178,8 +186,8 @@ export class SigningJobsService {
       const now = new Date();
       if (request.deadline > now) return false;
       await t.update(SignatureRequestEntity, { id: request.id }, { status: 'expired', closedAt: now });
-      await this.repo.revokeAllLinks(t, request.id, now);
-      await t.update(DocumentEntity, { id: request.documentId }, { status: 'ready', updatedAt: now });
+      await this.links.revokeAllOfRequest(t, request.id, now);
+      await this.lifecycle.markReady(t, request.documentId, now);
       await this.evidence.record(t, request, 'expired', SYSTEM_ACTOR);
       await this.outbox.enqueue(t, 'notify.staff', { requestId: request.id, kind: 'expired', signerId: null }, { key: `expired_${request.id}`, organisationId: request.organisationId });
       return true;
@@ -197,11 +205,11 @@ export class SigningJobsService {
     const { request, f } = facts;
     const em = this.tx.manager;
     const signer = signerId ? await this.repo.signerById(em, signerId) : null;
-    const recipients = [...new Map([[f.director_email, null], [f.creator_email, f.creator_name]].filter(([a]) => a).map(([a, n]) => [a as string, n])).entries()];
+    const recipients = [...new Map([[f.directorEmail, null], [f.creatorEmail, f.creatorName]].filter(([a]) => a).map(([a, n]) => [a as string, n])).entries()];
     const base = {
-      establishment: { name: f.establishment!, phone: f.phone },
-      documentType: f.type as DocumentEntity['type'],
-      residentName: `${f.first_name} ${f.last_name}`,
+      establishment: { name: f.establishment, phone: f.phone },
+      documentType: f.type,
+      residentName: f.residentName,
       consoleUrl: `${this.config.http.publicUrl}/api/signature-requests/${request.id}`,
     };
     for (const [address, name] of recipients) {
@@ -239,15 +247,13 @@ export class SigningJobsService {
     const signers = await this.repo.signersOf(em, request.id);
     if (!signers.filter((s) => !s.optional).every((s) => s.status === 'signed'))
       throw new PermanentJobError('SIGNATURES_MISSING', 'not every required signature is there');
-    const version = await em.findOneByOrFail(DocumentVersionEntity, { id: request.versionId });
+    const version = await this.documents.findVersionById(em, request.versionId);
+    const document = await this.documents.findById(em, request.documentId);
+    const est = await this.identity.findEstablishment(em, request.organisationId, request.establishmentId);
+    if (!version || !document || !est) throw new Error(`request ${request.id}: document, version or establishment not found`);
     if (version.inputHash !== request.versionHash) throw new PermanentJobError('VERSION_HASH_MISMATCH', 'version hash changed');
-    const document = await em.findOneByOrFail(DocumentEntity, { id: request.documentId });
-    const [{ name: establishment }] = (await em.query(`SELECT name FROM establishments WHERE id = $1`, [request.establishmentId])) as { name: string }[];
-    const companions = (await em.query(`SELECT format, variant, blob_sha256 AS sha256 FROM renditions WHERE version_id = $1 ORDER BY format, variant`, [version.id])) as {
-      format: string;
-      variant: string;
-      sha256: string;
-    }[];
+    const establishment = est.name;
+    const companions = (await this.documents.renditionsOf(em, [version.id])).map((r) => ({ format: r.format, variant: r.variant, sha256: r.blobSha256 }));
     const sealedAt = new Date();
     const evidence = buildEvidence(
       request,
@@ -270,7 +276,7 @@ export class SigningJobsService {
     const pdf = await this.sealer.seal(sealedTree(tree, signers, evidence), {
       signingTime: sealedAt,
       name: establishment,
-      reason: `Signatures recueillies (${(request.policy as unknown as PolicyDecision).signers.length} signataires) — dossier de preuve joint`,
+      reason: `Signatures recueillies (${request.policy.signers.length} signataires) — dossier de preuve joint`,
       location: establishment,
     });
     const result = await this.outbox.runOnce(outboxId, async (t) => {
@@ -285,7 +291,7 @@ export class SigningJobsService {
       )) as unknown[];
       if (!inserted.length) return false;
       await t.update(SignatureRequestEntity, { id: request.id }, { status: 'completed', closedAt: sealedAt });
-      await t.update(DocumentEntity, { id: request.documentId }, { status: 'signed', updatedAt: sealedAt });
+      await this.lifecycle.markSigned(t, request.documentId, sealedAt);
       await this.evidence.record(t, request, 'sealed', SYSTEM_ACTOR, { details: { sealedSha256: sha, evidenceSha256: sha256Hex(evidenceJson), versionHash: request.versionHash } });
       for (const s of signers) {
         if (s.email && s.status === 'signed')
@@ -306,36 +312,20 @@ export class SigningJobsService {
       return 'skipped';
     }
     const { request, f } = facts;
-    const token = randomToken();
     const now = new Date();
-    const link = await this.tx.run(async (t) => {
-      const l = t.create(SigningLinkEntity, {
-        organisationId: request.organisationId,
-        requestId: request.id,
-        signerId: signer.id,
-        tokenHash: sha256Hex(token),
-        versionHash: request.versionHash,
-        purpose: 'download',
-        createdAt: now,
-        expiresAt: new Date(now.getTime() + DOWNLOAD_LINK_DAYS * DAY),
-        revokedAt: null,
-        usedAt: null,
-      });
-      await t.insert(SigningLinkEntity, l as never);
-      return l;
-    });
+    const { token, link } = await this.tx.run((t) => this.links.issue(t, request, signer.id, 'download', now));
     try {
       await this.mailer.send({ name: `${signer.firstName} ${signer.lastName}`, address: signer.email }, 'signature-completed', {
-        establishment: { name: f.establishment!, phone: f.phone },
+        establishment: { name: f.establishment, phone: f.phone },
         recipientName: `${signer.firstName} ${signer.lastName}`,
-        documentType: f.type as DocumentEntity['type'],
-        residentName: signer.role === 'resident' ? null : `${f.first_name} ${f.last_name}`,
+        documentType: f.type,
+        residentName: signer.role === 'resident' ? null : f.residentName,
         signedAt: request.closedAt ?? now,
         downloadUrl: `${this.config.http.publicUrl}/s/${token}`,
         downloadAvailableUntil: link.expiresAt,
       });
     } catch (e) {
-      await this.tx.manager.update(SigningLinkEntity, { id: link.id }, { revokedAt: new Date() });
+      await this.links.revoke(this.tx.manager, link.id);
       if (isPermanent(e)) {
         await this.outbox.runOnce(outboxId, async (t) => this.evidence.record(t, request, 'email_failed', SYSTEM_ACTOR, { signerId: signer.id, details: { kind: 'signature-completed' } }));
         throw new PermanentJobError('EMAIL_REJECTED', (e as Error).message);

@@ -1,5 +1,7 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Relation } from 'typeorm';
 import { DocumentEntity, DocumentVersionEntity } from '@carepact/documents';
+import type { MeasureReference, PolicyDecision, SignerRole } from '../policy/policy.types';
+import type { Evidence } from './evidence';
 
 export const REQUEST_STATUSES = ['active', 'completed', 'refused', 'cancelled', 'expired'] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
@@ -7,6 +9,51 @@ export const SIGNER_STATUSES = ['pending', 'signed', 'refused'] as const;
 export type SignerStatus = (typeof SIGNER_STATUSES)[number];
 export const EXPRESSIONS = ['accord', 'accord_partiel', 'desaccord', 'ne_se_prononce_pas', 'ne_peut_pas_s_exprimer'] as const;
 export type Expression = (typeof EXPRESSIONS)[number];
+export type RequestMode = 'parallel' | 'sequential';
+export type SignerDelivery = 'email' | 'in_person' | 'staff';
+/** How the signer was authenticated when they signed (it goes into the evidence). */
+export type AuthMethod = 'email_link' | 'email_link+access_code' | 'in_person_witnessed' | 'staff_session';
+export type EmailStatus = 'sent' | 'retrying' | 'failed';
+export type LinkPurpose = 'sign' | 'download';
+
+/** In-person signing: how the document was explained and who was present (recorded by staff). */
+export interface WitnessStatement {
+  explainedHow: string;
+  present: string[];
+  recordedBy: string;
+  recordedByUserId: string;
+  recordedAt: string;
+}
+
+/** Every kind of signature event (the evidence's chronology; `signature.<kind>` in the audit chain). */
+export const SIGNATURE_EVENT_KINDS = [
+  'created',
+  'cancelled',
+  'expired',
+  'sealed',
+  'link_opened',
+  'revoked',
+  'resent',
+  'in_person_opened',
+  'witness_recorded',
+  'email_sent',
+  'email_failed',
+  'reminder',
+  'completion_sent',
+  'code_issued',
+  'code_ok',
+  'code_failed',
+  'viewed',
+  'downloaded',
+  'view_recorded',
+  'signed',
+  'countersigned',
+  'refused',
+  'refusal_acknowledged',
+  'question',
+  'question_answered',
+] as const;
+export type SignatureEventKind = (typeof SIGNATURE_EVENT_KINDS)[number];
 
 /** One request for signatures on one document version (its input hash is what every signer signs). */
 @Entity({ name: 'signature_requests' })
@@ -49,7 +96,7 @@ export class SignatureRequestEntity {
   status: RequestStatus;
 
   @Column({ type: 'text' })
-  mode: 'parallel' | 'sequential';
+  mode: RequestMode;
 
   @Column({ type: 'timestamptz' })
   deadline: Date;
@@ -60,7 +107,7 @@ export class SignatureRequestEntity {
 
   /** The policy decision as it was when the request was created (who, why, article). */
   @Column({ type: 'jsonb' })
-  policy: Record<string, unknown>;
+  policy: PolicyDecision;
 
   @Column({ type: 'uuid', nullable: true })
   createdBy: string | null;
@@ -91,7 +138,7 @@ export class SignerEntity {
   key: string;
 
   @Column({ type: 'text' })
-  role: string;
+  role: SignerRole;
 
   @Column({ type: 'uuid', nullable: true })
   contactId: string | null;
@@ -109,7 +156,7 @@ export class SignerEntity {
   capacity: string;
 
   @Column({ type: 'jsonb', nullable: true })
-  measure: Record<string, unknown> | null;
+  measure: MeasureReference | null;
 
   @Column({ type: 'text' })
   legalBasis: string;
@@ -122,7 +169,7 @@ export class SignerEntity {
 
   /** email link, in person on a staff-opened session, or the director from the staff console. */
   @Column({ type: 'text' })
-  delivery: 'email' | 'in_person' | 'staff';
+  delivery: SignerDelivery;
 
   @Column({ type: 'text' })
   status: SignerStatus;
@@ -158,7 +205,7 @@ export class SignerEntity {
   refusalAcknowledgedAt: Date | null;
 
   @Column({ type: 'text', nullable: true })
-  authMethod: string | null;
+  authMethod: AuthMethod | null;
 
   @Column({ type: 'text', nullable: true })
   ip: string | null;
@@ -168,10 +215,10 @@ export class SignerEntity {
 
   /** In-person signing: how the document was explained and who was present. */
   @Column({ type: 'jsonb', nullable: true })
-  witness: Record<string, unknown> | null;
+  witness: WitnessStatement | null;
 
   @Column({ type: 'text', nullable: true })
-  lastEmailStatus: string | null;
+  lastEmailStatus: EmailStatus | null;
 }
 
 /** Single-purpose links: only the SHA-256 of the 256-bit token is stored. */
@@ -203,7 +250,7 @@ export class SigningLinkEntity {
   versionHash: string;
 
   @Column({ type: 'text' })
-  purpose: 'sign' | 'download';
+  purpose: LinkPurpose;
 
   @Column({ type: 'timestamptz' })
   createdAt: Date;
@@ -276,7 +323,7 @@ export class SignatureEventEntity {
   signerId: string | null;
 
   @Column({ type: 'text' })
-  kind: string;
+  kind: SignatureEventKind;
 
   @Column({ type: 'timestamptz' })
   at: Date;
@@ -379,7 +426,7 @@ export class SealedDocumentEntity {
   blobSha256: string;
 
   @Column({ type: 'jsonb' })
-  evidence: Record<string, unknown>;
+  evidence: Evidence;
 
   @Column({ type: 'text' })
   evidenceSha256: string;

@@ -1,15 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, In, IsNull } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
 import {
-  PortalSessionEntity,
   RecordedViewEntity,
   SealedDocumentEntity,
   SignatureEventEntity,
   SignatureRequestEntity,
   SignerEntity,
   SignerQuestionEntity,
-  SigningLinkEntity,
 } from './signing.entities';
+import { bySigningOrder } from './whose-turn';
 
 @Injectable()
 export class SigningRepository {
@@ -35,9 +34,8 @@ export class SigningRepository {
 
   /** In signing order; within an order, the person first and the establishment last. */
   async signersOf(em: EntityManager, requestId: string): Promise<SignerEntity[]> {
-    const rank = (s: SignerEntity) => (s.role === 'resident' ? 0 : s.role === 'director' ? 2 : 1);
     const rows = await em.find(SignerEntity, { where: { requestId }, order: { orderNo: 'ASC', key: 'ASC' } });
-    return rows.sort((a, b) => a.orderNo - b.orderNo || rank(a) - rank(b) || a.key.localeCompare(b.key));
+    return rows.sort(bySigningOrder);
   }
 
   signerById(em: EntityManager, id: string): Promise<SignerEntity | null> {
@@ -59,23 +57,6 @@ export class SigningRepository {
 
   sealOf(em: EntityManager, requestId: string): Promise<SealedDocumentEntity | null> {
     return em.findOne(SealedDocumentEntity, { where: { requestId } });
-  }
-
-  linkByTokenHash(em: EntityManager, tokenHash: string): Promise<SigningLinkEntity | null> {
-    return em.findOne(SigningLinkEntity, { where: { tokenHash } });
-  }
-
-  async revokeLinks(em: EntityManager, signerId: string, now: Date): Promise<number> {
-    const r = await em.update(SigningLinkEntity, { signerId, revokedAt: IsNull(), usedAt: IsNull() }, { revokedAt: now });
-    return r.affected ?? 0;
-  }
-
-  async revokeAllLinks(em: EntityManager, requestId: string, now: Date): Promise<void> {
-    await em.update(SigningLinkEntity, { requestId, revokedAt: IsNull() }, { revokedAt: now });
-  }
-
-  sessionByTokenHash(em: EntityManager, tokenHash: string): Promise<PortalSessionEntity | null> {
-    return em.findOne(PortalSessionEntity, { where: { tokenHash } });
   }
 
   /** Requests with something for staff to see: refusals not acknowledged, questions not answered. */

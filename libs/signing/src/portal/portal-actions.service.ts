@@ -1,0 +1,145 @@
+import { Injectable } from '@nestjs/common';
+import { ConflictError, DomainError, FieldError, ValidationError } from '@carepact/common';
+import { TransactionRunner, returnedRows } from '@carepact/database';
+import { DocumentLifecycle } from '@carepact/documents';
+import { OutboxService } from '@carepact/queue';
+import { EntityManager } from 'typeorm';
+import { SigningLinks } from '../links/signing-links.service';
+import { EventContext, EvidenceLog } from '../requests/evidence-log';
+import { SignatureProgress } from '../requests/signature-progress.service';
+import { AuthMethod, EXPRESSIONS, Expression, SignatureRequestEntity, SignerQuestionEntity } from '../requests/signing.entities';
+import { SigningRepository } from '../requests/signing.repository';
+import { PortalSessionService, signerActor } from './portal-session.service';
+import type { PortalContext } from './portal.types';
+
+function normaliseName(s: string): string {
+  return s
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[’'`-]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toLowerCase();
+}
+
+/** The signer's forms in the portal: record a view, sign, refuse, ask a question. */
+@Injectable()
+export class PortalActionsService {
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly repo: SigningRepository,
+    private readonly sessions: PortalSessionService,
+    private readonly links: SigningLinks,
+    private readonly progress: SignatureProgress,
+    private readonly lifecycle: DocumentLifecycle,
+    private readonly outbox: OutboxService,
+    private readonly log: EvidenceLog,
+  ) {}
+
+  async recordView(ctx: PortalContext, input: { viewKey: string; expression: string; comment?: string }, ev: EventContext): Promise<void> {
+    const view = ctx.views.find((v) => v.key === input.viewKey);
+    if (!view) throw new DomainError('forbidden', 'VIEW_NOT_YOURS', 'Vous n’avez pas à recueillir cet avis.');
+    if (!EXPRESSIONS.includes(input.expression as Expression))
+      throw new ValidationError([{ field: 'expression', code: 'REQUIRED', message: 'Choisissez ce que la personne exprime.' }], 'Choisissez une réponse.');
+    const comment = input.comment?.trim() ? input.comment.trim().slice(0, 2000) : null;
+    await this.tx.run(async (em) => {
+      await this.assertActive(em, ctx);
+      const res = (await em.query(
+        `INSERT INTO recorded_views (request_id, view_key, person_name, expression, comment, recorded_by_signer_id, recorded_at)
+         VALUES ($1, $2, $3, $4, $5, $6, now()) ON CONFLICT (request_id, view_key) DO NOTHING RETURNING id`,
+        [ctx.request.id, view.key, `${view.person.firstName} ${view.person.lastName}`, input.expression, comment, ctx.signer.id],
+      )) as unknown[];
+      if (!res.length) throw new ConflictError('VIEW_ALREADY_RECORDED', 'L’avis de la personne est déjà enregistré.');
+      await this.log.record(em, ctx.request, 'view_recorded', signerActor(ctx.signer), { signerId: ctx.signer.id, ctx: ev, details: { viewKey: view.key, expression: input.expression } });
+    });
+  }
+
+  /**
+   * Signing is a single-use, atomic state change: `UPDATE … WHERE status = 'pending' RETURNING`.
+   * Of concurrent submissions exactly one signs; the others are told it is already done.
+   */
+  async sign(ctx: PortalContext, input: { typedName: string; consent: boolean; drawnSignature?: string | null }, ev: EventContext): Promise<void> {
+    const errors: FieldError[] = [];
+    if (!input.consent) errors.push({ field: 'consent', code: 'CONSENT_REQUIRED', message: 'Cochez la case pour confirmer que vous avez lu le document et que vous le signez.' });
+    const expected = `${ctx.signer.firstName} ${ctx.signer.lastName}`;
+    if (!input.typedName?.trim()) errors.push({ field: 'typedName', code: 'REQUIRED', message: `Écrivez votre nom complet : ${expected}.` });
+    else if (normaliseName(input.typedName) !== normaliseName(expected))
+      errors.push({ field: 'typedName', code: 'NAME_MISMATCH', message: `Le nom écrit doit être celui de la personne qui signe : ${expected}.` });
+    if (input.drawnSignature && !/^data:image\/png;base64,[A-Za-z0-9+/=]{20,200000}$/.test(input.drawnSignature))
+      errors.push({ field: 'drawnSignature', code: 'INVALID', message: 'La signature dessinée n’a pas pu être lue ; vous pouvez signer sans elle.' });
+    if (errors.length) throw new ValidationError(errors, 'La signature n’a pas été enregistrée.');
+    if (this.sessions.needsCode(ctx)) throw new DomainError('forbidden', 'ACCESS_CODE_REQUIRED', 'Saisissez d’abord le code donné par l’établissement.');
+    const missingView = ctx.views.find((v) => !v.recorded);
+    if (missingView)
+      throw new ConflictError('VIEW_REQUIRED_FIRST', `Avant de signer, indiquez l’avis de ${missingView.person.firstName} ${missingView.person.lastName} (il ne bloque pas la signature).`);
+    if (ctx.waitingFor.length) throw new ConflictError('NOT_YOUR_TURN', `Votre signature sera demandée après celle de : ${ctx.waitingFor.join(', ')}.`);
+    await this.tx.run(async (em) => {
+      const request = await this.assertActive(em, ctx);
+      const now = new Date();
+      const authMethod: AuthMethod = ctx.signer.delivery === 'in_person' ? 'in_person_witnessed' : ctx.signer.accessCodeRequired ? 'email_link+access_code' : 'email_link';
+      const res = returnedRows(
+        await em.query(
+          `UPDATE signature_signers SET status = 'signed', acted_at = $2, typed_name = $3, drawn_signature = $4, auth_method = $5, ip = $6, user_agent = $7
+            WHERE id = $1 AND status = 'pending' RETURNING id`,
+          [ctx.signer.id, now, input.typedName.trim(), input.drawnSignature ?? null, authMethod, ev.ip ?? null, ev.userAgent?.slice(0, 400) ?? null],
+        ),
+      );
+      if (!res.length) throw new ConflictError('SIGNER_ALREADY_ACTED', 'Votre réponse est déjà enregistrée.');
+      if (ctx.link) await this.links.consume(em, ctx.link.id, now);
+      await this.log.record(em, request, 'signed', signerActor(ctx.signer), {
+        signerId: ctx.signer.id,
+        ctx: ev,
+        details: { versionHash: request.versionHash, pdfSha256: request.pdfSha256, authMethod, drawn: Boolean(input.drawnSignature) },
+      });
+      await this.progress.afterSignature(em, request);
+    });
+  }
+
+  /**
+   * A refusal by a required signer ends the request. For a contrat de séjour the document is
+   * refused and the DIPC is then required (CASF D.311); any other document can be sent again.
+   */
+  async refuse(ctx: PortalContext, input: { reason?: string }, ev: EventContext): Promise<void> {
+    if (this.sessions.needsCode(ctx)) throw new DomainError('forbidden', 'ACCESS_CODE_REQUIRED', 'Saisissez d’abord le code donné par l’établissement.');
+    const reason = input.reason?.trim() ? input.reason.trim().slice(0, 2000) : null;
+    await this.tx.run(async (em) => {
+      const request = await this.assertActive(em, ctx);
+      const now = new Date();
+      const res = returnedRows(
+        await em.query(
+          `UPDATE signature_signers SET status = 'refused', acted_at = $2, refusal_reason = $3, ip = $4, user_agent = $5 WHERE id = $1 AND status = 'pending' RETURNING id`,
+          [ctx.signer.id, now, reason, ev.ip ?? null, ev.userAgent?.slice(0, 400) ?? null],
+        ),
+      );
+      if (!res.length) throw new ConflictError('SIGNER_ALREADY_ACTED', 'Votre réponse est déjà enregistrée.');
+      if (ctx.link) await this.links.consume(em, ctx.link.id, now);
+      const optional = ctx.signer.optional;
+      if (!optional) {
+        await em.update(SignatureRequestEntity, { id: request.id }, { status: 'refused', closedAt: now });
+        await this.links.revokeAllOfRequest(em, request.id, now);
+        if (request.policy.documentType === 'contrat-sejour') await this.lifecycle.markRefused(em, request.documentId, now);
+        else await this.lifecycle.markReady(em, request.documentId, now);
+      }
+      await this.log.record(em, request, 'refused', signerActor(ctx.signer), { signerId: ctx.signer.id, ctx: ev, details: { withReason: Boolean(reason), optional } });
+      await this.outbox.enqueue(em, 'notify.staff', { requestId: request.id, kind: 'refusal', signerId: ctx.signer.id }, { key: `refusal_${ctx.signer.id}`, organisationId: request.organisationId });
+    });
+  }
+
+  async ask(ctx: PortalContext, message: string, ev: EventContext): Promise<void> {
+    const text = message?.trim();
+    if (!text) throw new ValidationError([{ field: 'message', code: 'REQUIRED', message: 'Écrivez votre question.' }], 'La question est vide.');
+    if (text.length > 2000) throw new ValidationError([{ field: 'message', code: 'TOO_LONG', message: 'Votre question dépasse 2 000 caractères.' }], 'La question est trop longue.');
+    await this.tx.run(async (em) => {
+      const q = em.create(SignerQuestionEntity, { requestId: ctx.request.id, signerId: ctx.signer.id, message: text, askedAt: new Date(), answeredAt: null, answeredBy: null, answer: null });
+      await em.insert(SignerQuestionEntity, q as never);
+      await this.log.record(em, ctx.request, 'question', signerActor(ctx.signer), { signerId: ctx.signer.id, ctx: ev, details: { questionId: q.id } });
+      await this.outbox.enqueue(em, 'notify.staff', { requestId: ctx.request.id, kind: 'question', signerId: ctx.signer.id }, { key: `question_${q.id}`, organisationId: ctx.request.organisationId });
+    });
+  }
+
+  private async assertActive(em: EntityManager, ctx: PortalContext): Promise<SignatureRequestEntity> {
+    const r = await this.repo.lockRequest(em, ctx.request.id);
+    if (!r || r.status !== 'active') throw new ConflictError('SIGNATURE_REQUEST_CLOSED', 'Cette demande de signature est close.');
+    return r;
+  }
+}

@@ -1,0 +1,133 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionRunner } from '@carepact/database';
+import { DocumentType, DocumentsRepository } from '@carepact/documents';
+import { IdentityRepository } from '@carepact/identity';
+import { ResidentsRepository } from '@carepact/residents';
+import { PortalSessionEntity, SignatureRequestEntity, SignerEntity, SignerStatus, SigningLinkEntity } from '../requests/signing.entities';
+import { blockingSigners, bySigningOrder } from '../requests/whose-turn';
+import type { PortalContext } from './portal.types';
+
+/**
+ * The signing side of the context in one round trip, reading only this lib's tables: session,
+ * signer (without the drawn signature, up to a few hundred kB that no page shows), request, link,
+ * the views already recorded and, in sequential mode only, the request's signers (whose turn).
+ */
+const SESSION_SQL = `
+SELECT to_jsonb(ps) AS session,
+       to_jsonb(sg) - 'drawn_signature' AS signer,
+       to_jsonb(r) AS request,
+       to_jsonb(l) AS link,
+       ARRAY(SELECT v.view_key FROM recorded_views v WHERE v.request_id = r.id) AS recorded_views,
+       CASE WHEN r.mode = 'sequential' THEN (
+         SELECT jsonb_agg(jsonb_build_object('key', o.key, 'role', o.role, 'orderNo', o.order_no, 'optional', o.optional, 'status', o.status,
+                                             'firstName', o.first_name, 'lastName', o.last_name))
+           FROM signature_signers o WHERE o.request_id = r.id)
+       END AS signers
+  FROM portal_sessions ps
+  JOIN signature_signers sg ON sg.id = ps.signer_id
+  JOIN signature_requests r ON r.id = sg.request_id
+  LEFT JOIN signing_links l ON l.id = ps.link_id
+ WHERE ps.token_hash = $1`;
+
+interface PreparablePool {
+  query<R>(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: R[] }>;
+}
+
+interface SessionRow {
+  session: Record<string, unknown>;
+  signer: Record<string, unknown>;
+  request: Record<string, unknown>;
+  link: Record<string, unknown> | null;
+  recorded_views: string[];
+  signers: { key: string; role: string; orderNo: number; optional: boolean; status: SignerStatus; firstName: string; lastName: string }[] | null;
+}
+
+/** A document's type and resident never change: the reader keeps them once read. */
+type DocumentSubject = { type: DocumentType; residentId: string };
+
+/**
+ * Reads the portal context behind a session token hash. Two round trips once a document is known
+ * to this process: the signing query above, then the resident (names, reading preferences) and the
+ * establishment (name) in parallel, each through its owner's repository. Nothing that can change
+ * is kept between calls (PortalSessionService adds the 1 s reuse for page reads).
+ */
+@Injectable()
+export class PortalContextReader {
+  private readonly columns = new Map<object, { property: string; column: string; date: boolean }[]>();
+  private readonly subjects = new Map<string, DocumentSubject>();
+
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly documents: DocumentsRepository,
+    private readonly residents: ResidentsRepository,
+    private readonly identity: IdentityRepository,
+  ) {}
+
+  /** The context, or null when no session has this token hash (the caller checks expiry). */
+  async read(tokenHash: string): Promise<PortalContext | null> {
+    const [row] = await this.sessionRows(tokenHash);
+    if (!row) return null;
+    const session = this.hydrate(PortalSessionEntity, row.session);
+    const signer = this.hydrate(SignerEntity, row.signer);
+    const request = this.hydrate(SignatureRequestEntity, row.request);
+    const link = row.link ? this.hydrate(SigningLinkEntity, row.link) : null;
+    const em = this.tx.manager;
+    const subject = await this.subjectOf(request.documentId);
+    const [resident, establishment] = await Promise.all([
+      this.residents.findScoped(em, request.organisationId, [request.establishmentId], subject.residentId),
+      this.identity.findEstablishment(em, request.organisationId, request.establishmentId),
+    ]);
+    if (!resident || !establishment) return null;
+    const signers = (row.signers ?? []).sort(bySigningOrder);
+    return {
+      session,
+      signer,
+      request,
+      document: { id: request.documentId, type: subject.type },
+      link,
+      residentName: `${resident.firstName} ${resident.lastName}`,
+      establishmentName: establishment.name,
+      preferences: signer.role === 'resident' ? { largePrint: resident.prefersLargePrint, easyToRead: resident.prefersEasyToRead } : { largePrint: false, easyToRead: false },
+      views: request.policy.views.filter((v) => v.recordedBy.includes(signer.key)).map((v) => ({ ...v, recorded: row.recorded_views.includes(v.key) })),
+      waitingFor: blockingSigners(request.mode, signers, signer.orderNo).map((s) => `${s.firstName} ${s.lastName}`),
+      purpose: link?.purpose ?? 'sign',
+    };
+  }
+
+  private async subjectOf(documentId: string): Promise<DocumentSubject> {
+    const hit = this.subjects.get(documentId);
+    if (hit) return hit;
+    const doc = await this.documents.findById(this.tx.manager, documentId);
+    if (!doc) throw new Error(`document ${documentId} of a signature request not found`);
+    if (this.subjects.size > 10_000) this.subjects.clear();
+    const subject = { type: doc.type, residentId: doc.residentId };
+    this.subjects.set(documentId, subject);
+    return subject;
+  }
+
+  /**
+   * A named (prepared) statement on the pool TypeORM uses: PostgreSQL plans the query once per
+   * connection instead of at every page view. Falls back to TypeORM's `query` if the driver is not
+   * node-postgres.
+   */
+  private async sessionRows(tokenHash: string): Promise<SessionRow[]> {
+    const pool = (this.tx.manager.connection.driver as unknown as { master?: PreparablePool }).master;
+    if (pool?.query) return (await pool.query<SessionRow>({ name: 'portal_session_context_v2', text: SESSION_SQL, values: [tokenHash] })).rows;
+    return (await this.tx.manager.query(SESSION_SQL, [tokenHash])) as SessionRow[];
+  }
+
+  /** A row of `to_jsonb(table)` as the entity TypeORM would have loaded (timestamps as Dates). */
+  private hydrate<T extends object>(entity: new () => T, json: Record<string, unknown>): T {
+    let columns = this.columns.get(entity);
+    if (!columns) {
+      columns = this.tx.manager.connection.getMetadata(entity).columns.map((c) => ({ property: c.propertyName, column: c.databaseName, date: c.type === 'timestamptz' || c.type === 'timestamp' }));
+      this.columns.set(entity, columns);
+    }
+    const out = new entity() as Record<string, unknown>;
+    for (const c of columns) {
+      const v = json[c.column];
+      out[c.property] = v === undefined || v === null ? null : c.date ? new Date(v as string) : v;
+    }
+    return out as T;
+  }
+}

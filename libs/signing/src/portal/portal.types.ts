@@ -1,0 +1,47 @@
+import { DomainError } from '@carepact/common';
+import type { DocumentType } from '@carepact/documents';
+import type { ViewToRecord } from '../policy/policy.types';
+import type { LinkPurpose, PortalSessionEntity, SignatureRequestEntity, SignerEntity, SigningLinkEntity } from '../requests/signing.entities';
+
+/** Sessions: 30 minutes idle, 2 hours at most (SECURITY-RELIABILITY.md, "Signing links"). */
+export const PORTAL_IDLE_MS = 30 * 60_000;
+export const PORTAL_ABSOLUTE_MS = 2 * 3600_000;
+export const ACCESS_CODE_MAX_TRIES = 5;
+/** How long a page read may reuse the session context this process just loaded. */
+export const RECENT_CONTEXT_MS = 1000;
+
+/** Unknown, expired, used and revoked links: one error, one page, one status (no oracle). */
+export class LinkNotFoundError extends DomainError {
+  constructor() {
+    super('not_found', 'LINK_NOT_FOUND', 'Ce lien n’est pas ou plus valable.');
+  }
+}
+
+export class PortalSessionExpiredError extends DomainError {
+  constructor() {
+    super('unauthenticated', 'PORTAL_SESSION_EXPIRED', 'Votre session a expiré. Rouvrez le lien reçu par e-mail, ou demandez un nouveau lien à l’établissement.');
+  }
+}
+
+/** Everything a portal page or form needs about the signer behind the session cookie. */
+export interface PortalContext {
+  session: PortalSessionEntity;
+  /** The signer, without their drawn signature (up to a few hundred kB; no page shows it). */
+  signer: SignerEntity;
+  request: SignatureRequestEntity;
+  document: { id: string; type: DocumentType };
+  link: SigningLinkEntity | null;
+  residentName: string;
+  establishmentName: string;
+  /**
+   * Reading preferences chosen by default: the resident's own (from their file) when the resident
+   * is the one signing; a representative or parent reads the complete version unless they switch.
+   */
+  preferences: { largePrint: boolean; easyToRead: boolean };
+  /** Views this signer is asked to record, and whether each is done. */
+  views: (ViewToRecord & { recorded: boolean })[];
+  /** Sequential mode: others must sign first. */
+  waitingFor: string[];
+  purpose: LinkPurpose;
+}
+

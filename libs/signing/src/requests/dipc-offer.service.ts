@@ -1,0 +1,64 @@
+import { Injectable } from '@nestjs/common';
+import { ConflictError, NotFoundError } from '@carepact/common';
+import { TransactionRunner } from '@carepact/database';
+import { DocumentsRepository, DocumentsService } from '@carepact/documents';
+import { StaffActor } from '@carepact/identity';
+import { RequestAccess } from './request-access';
+import { SigningRepository } from './signing.repository';
+
+export interface DipcOffer {
+  residentId: string;
+  type: 'dipc';
+  data: Record<string, unknown>;
+}
+
+/** The contract's input snapshot, as far as the DIPC takes it over (templates' input shape). */
+type ContractInput = {
+  document: Record<string, unknown>;
+  resident: { admissionDate: string };
+};
+
+/**
+ * After a refused contrat de séjour, the law requires a DIPC (CASF D.311): its data pre-filled
+ * from the contract (objectives, services, participants) and the refusal (who, when, why).
+ */
+@Injectable()
+export class DipcOfferService {
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly repo: SigningRepository,
+    private readonly access: RequestAccess,
+    private readonly documentsRepo: DocumentsRepository,
+    private readonly documents: DocumentsService,
+  ) {}
+
+  async offer(actor: StaffActor, requestId: string): Promise<DipcOffer> {
+    const em = this.tx.manager;
+    const r = await this.access.request(em, actor, requestId, 'document.read');
+    if (r.status !== 'refused' || r.policy.documentType !== 'contrat-sejour')
+      throw new ConflictError('NO_DIPC_OFFER', 'Le DIPC de remplacement ne concerne qu’un contrat de séjour refusé.');
+    const doc = await this.documentsRepo.findById(em, r.documentId);
+    const version = await this.documentsRepo.versionInput(em, r.versionId);
+    if (!doc || !version) throw new NotFoundError('DOCUMENT_NOT_FOUND', 'Document introuvable.');
+    const input = version.input as ContractInput;
+    const refuser = (await this.repo.signersOf(em, r.id)).find((s) => s.status === 'refused');
+    const contract = input.document;
+    const data: Record<string, unknown> = {
+      reason: 'refus de signer le contrat de séjour',
+      objectives: contract.objectives,
+      services: contract.services,
+      startDate: input.resident.admissionDate,
+      participants: contract.participants,
+      contractRefused: {
+        refusedOn: (refuser?.actedAt ?? r.closedAt ?? new Date()).toISOString().slice(0, 10),
+        refusedBy: refuser ? `${refuser.firstName} ${refuser.lastName}, ${refuser.capacity}` : 'la personne ou son représentant',
+        ...(refuser?.refusalReason ? { reasonGiven: refuser.refusalReason } : {}),
+      },
+    };
+    return { residentId: doc.residentId, type: 'dipc', data };
+  }
+
+  async createFromRefusal(actor: StaffActor, requestId: string): Promise<{ id: string; versionId: string; status: string }> {
+    return this.documents.create(actor, await this.offer(actor, requestId));
+  }
+}

@@ -1,0 +1,150 @@
+import { Injectable } from '@nestjs/common';
+import { NotFoundError } from '@carepact/common';
+import { TransactionRunner } from '@carepact/database';
+import { DocumentsRepository } from '@carepact/documents';
+import { StaffActor, visibleEstablishments } from '@carepact/identity';
+import { ResidentsService, addMonthsIso } from '@carepact/residents';
+import { EntityManager } from 'typeorm';
+import type { PolicyDocumentType } from '../policy/policy.types';
+import { RequestAccess } from './request-access';
+import { EmailStatus, RequestMode, RequestStatus, SignatureRequestEntity, SignerDelivery, SignerStatus } from './signing.entities';
+import { SigningRepository } from './signing.repository';
+
+/**
+ * Legal deadlines (DOMAIN.md): the contract (and the DIPC that replaces it) is signed within one
+ * month of admission (CASF D.311); the first avenant within six months.
+ */
+export function legalDeadline(type: PolicyDocumentType, admissionDate: string): Date | null {
+  if (type === 'contrat-sejour' || type === 'dipc') return new Date(`${addMonthsIso(admissionDate, 1)}T23:59:59Z`);
+  if (type === 'avenant') return new Date(`${addMonthsIso(admissionDate, 6)}T23:59:59Z`);
+  return null;
+}
+
+export interface SignerView {
+  id: string;
+  key: string;
+  role: string;
+  name: string;
+  capacity: string;
+  legalBasis: string;
+  order: number;
+  optional: boolean;
+  delivery: SignerDelivery;
+  status: SignerStatus;
+  actedAt: string | null;
+  refusalReason: string | null;
+  accessCodeRequired: boolean;
+  lastEmailStatus: EmailStatus | null;
+}
+
+export interface RequestView {
+  id: string;
+  documentId: string;
+  versionId: string;
+  versionHash: string;
+  status: RequestStatus;
+  mode: RequestMode;
+  deadline: string;
+  legalDeadline: string | null;
+  reminderDays: number[];
+  explanation: string;
+  signers: SignerView[];
+  views: { key: string; person: string; reason: string; recorded: { expression: string; comment: string | null; at: string } | null }[];
+  questions: { id: string; signerId: string; message: string; askedAt: string; answer: string | null }[];
+  events: { kind: string; at: string; signerId: string | null }[];
+  sealed: { sha256: string; sealedAt: string; href: string; evidenceHref: string } | null;
+  /** After a refused contrat de séjour: the DIPC the law then requires (CASF D.311). */
+  nextStep: { kind: 'create_dipc'; href: string } | null;
+}
+
+/** What staff see of signature requests: one request, a document's requests, the inbox. */
+@Injectable()
+export class RequestViews {
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly repo: SigningRepository,
+    private readonly access: RequestAccess,
+    private readonly documents: DocumentsRepository,
+    private readonly residents: ResidentsService,
+  ) {}
+
+  async get(actor: StaffActor, requestId: string): Promise<RequestView> {
+    const em = this.tx.manager;
+    const r = await this.access.request(em, actor, requestId, 'document.read');
+    const doc = await this.documents.findById(em, r.documentId);
+    if (!doc) throw new NotFoundError('DOCUMENT_NOT_FOUND', 'Document introuvable.');
+    const resident = await this.residents.getForOrganisation(em, actor.organisationId, doc.residentId);
+    return this.view(em, r, legalDeadline(r.policy.documentType, resident!.admissionDate));
+  }
+
+  async listForDocument(actor: StaffActor, documentId: string): Promise<RequestView[]> {
+    const em = this.tx.manager;
+    const doc = await this.access.document(em, actor, documentId, 'document.read');
+    const requests = await this.repo.requestsOfDocument(em, doc.id);
+    return Promise.all(requests.map((r) => this.view(em, r, null)));
+  }
+
+  /** Refusals not acknowledged and questions not answered, in the actor's establishments. */
+  async inbox(actor: StaffActor) {
+    return this.repo.inbox(this.tx.manager, actor.organisationId, visibleEstablishments(actor));
+  }
+
+  async view(em: EntityManager, r: SignatureRequestEntity, legal: Date | null): Promise<RequestView> {
+    // One after the other: inside a transaction they share one connection.
+    const signers = await this.repo.signersOf(em, r.id);
+    const events = await this.repo.eventsOf(em, r.id);
+    const views = await this.repo.viewsOf(em, r.id);
+    const questions = await this.repo.questionsOf(em, [r.id]);
+    const seal = await this.repo.sealOf(em, r.id);
+    const decision = r.policy;
+    const refusedContract = r.status === 'refused' && decision.documentType === 'contrat-sejour';
+    return {
+      id: r.id,
+      documentId: r.documentId,
+      versionId: r.versionId,
+      versionHash: r.versionHash,
+      status: r.status,
+      mode: r.mode,
+      deadline: r.deadline.toISOString(),
+      legalDeadline: legal?.toISOString() ?? null,
+      reminderDays: r.reminderDays,
+      explanation: decision.explanation,
+      signers: signers.map((s) => ({
+        id: s.id,
+        key: s.key,
+        role: s.role,
+        name: `${s.firstName} ${s.lastName}`,
+        capacity: s.capacity,
+        legalBasis: s.legalBasis,
+        order: s.orderNo,
+        optional: s.optional,
+        delivery: s.delivery,
+        status: s.status,
+        actedAt: s.actedAt?.toISOString() ?? null,
+        refusalReason: s.refusalReason,
+        accessCodeRequired: s.accessCodeRequired,
+        lastEmailStatus: s.lastEmailStatus,
+      })),
+      views: decision.views.map((v) => {
+        const rec = views.find((x) => x.viewKey === v.key);
+        return {
+          key: v.key,
+          person: `${v.person.firstName} ${v.person.lastName}`,
+          reason: v.reason,
+          recorded: rec ? { expression: rec.expression, comment: rec.comment, at: rec.recordedAt.toISOString() } : null,
+        };
+      }),
+      questions: questions.map((q) => ({ id: q.id, signerId: q.signerId, message: q.message, askedAt: q.askedAt.toISOString(), answer: q.answer })),
+      events: events.map((e) => ({ kind: e.kind, at: e.at.toISOString(), signerId: e.signerId })),
+      sealed: seal
+        ? {
+            sha256: seal.blobSha256,
+            sealedAt: seal.sealedAt.toISOString(),
+            href: `/api/signature-requests/${r.id}/signed.pdf`,
+            evidenceHref: `/api/signature-requests/${r.id}/evidence.json`,
+          }
+        : null,
+      nextStep: refusedContract ? { kind: 'create_dipc', href: `/api/signature-requests/${r.id}/dipc` } : null,
+    };
+  }
+}

@@ -1,0 +1,145 @@
+import { Injectable } from '@nestjs/common';
+import { randomInt } from 'node:crypto';
+import { ConflictError, NotFoundError, ValidationError, sha256Hex } from '@carepact/common';
+import { TransactionRunner, returnedRows } from '@carepact/database';
+import { StaffActor, auditActor } from '@carepact/identity';
+import { OutboxService } from '@carepact/queue';
+import { SigningLinks } from '../links/signing-links.service';
+import { EvidenceLog } from './evidence-log';
+import { RequestAccess } from './request-access';
+import { RequestView, RequestViews } from './request-views.service';
+import { SignatureProgress } from './signature-progress.service';
+import { SignerEntity, SignerQuestionEntity } from './signing.entities';
+import { SigningRepository } from './signing.repository';
+
+export const ACCESS_CODE_MINUTES = 10;
+
+/**
+ * What staff do for one signer of a request in progress: a new link, an in-person session, a
+ * witness statement, an access code, the director's countersignature; and what they do about a
+ * signer's refusal or question.
+ */
+@Injectable()
+export class SignerActionsService {
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly repo: SigningRepository,
+    private readonly access: RequestAccess,
+    private readonly views: RequestViews,
+    private readonly links: SigningLinks,
+    private readonly progress: SignatureProgress,
+    private readonly outbox: OutboxService,
+    private readonly log: EvidenceLog,
+  ) {}
+
+  /** Sends a new link to one signer (optionally to a corrected address): the previous link stops working. */
+  async resend(actor: StaffActor, requestId: string, signerId: string, email?: string): Promise<RequestView> {
+    return this.tx.run(async (em) => {
+      const r = await this.access.lockActive(em, actor, requestId, 'signature.manage');
+      const s = await this.access.signer(em, r, signerId);
+      if (s.status !== 'pending') throw new ConflictError('SIGNER_ALREADY_ACTED', 'Cette personne a déjà signé ou refusé.');
+      if (s.delivery === 'staff') throw new ConflictError('SIGNER_IS_STAFF', 'La contresignature se fait depuis la console, sans e-mail.');
+      if (email !== undefined) await em.update(SignerEntity, { id: s.id }, { email, delivery: 'email' });
+      if (!(email ?? s.email)) throw new ValidationError([{ field: 'email', code: 'EMAIL_MISSING', message: 'Indiquez une adresse e-mail, ou faites signer en présence.' }]);
+      const now = new Date();
+      const revoked = await this.links.revokeForSigner(em, s.id, now);
+      if (revoked) await this.log.record(em, r, 'revoked', auditActor(actor), { signerId: s.id, details: { links: revoked } });
+      await this.outbox.enqueue(em, 'signing.invite', { signerId: s.id, reason: 'resend' }, { key: `${s.id}_${now.getTime()}`, organisationId: r.organisationId });
+      await this.log.record(em, r, 'resent', auditActor(actor), { signerId: s.id });
+      return this.views.view(em, r, null);
+    });
+  }
+
+  /**
+   * In-person signing on a tablet: a short link the staff member opens on the device; the signer
+   * reads and signs in the same portal. Returns the URL (never emailed, never logged).
+   */
+  async openInPerson(actor: StaffActor, requestId: string, signerId: string, publicUrl: string): Promise<{ url: string; expiresAt: string }> {
+    return this.tx.run(async (em) => {
+      const r = await this.access.lockActive(em, actor, requestId, 'signature.manage');
+      const s = await this.access.signer(em, r, signerId);
+      if (s.status !== 'pending') throw new ConflictError('SIGNER_ALREADY_ACTED', 'Cette personne a déjà signé ou refusé.');
+      if (s.delivery === 'staff') throw new ConflictError('SIGNER_IS_STAFF', 'La contresignature se fait depuis la console.');
+      const now = new Date();
+      await this.links.revokeForSigner(em, s.id, now);
+      await em.update(SignerEntity, { id: s.id }, { delivery: 'in_person' });
+      const { token, link } = await this.links.issue(em, r, s.id, 'in_person', now);
+      await this.log.record(em, r, 'in_person_opened', auditActor(actor), { signerId: s.id });
+      return { url: `${publicUrl}/s/${token}`, expiresAt: link.expiresAt.toISOString() };
+    });
+  }
+
+  /** Witness statement for an in-person signature: how the document was explained, who was present. */
+  async recordWitness(actor: StaffActor, requestId: string, signerId: string, statement: { explainedHow: string; present: string[] }): Promise<RequestView> {
+    return this.tx.run(async (em) => {
+      const r = await this.access.request(em, actor, requestId, 'signature.manage');
+      const s = await this.access.signer(em, r, signerId);
+      const witness = { explainedHow: statement.explainedHow, present: statement.present, recordedBy: actor.name, recordedByUserId: actor.userId, recordedAt: new Date().toISOString() };
+      await em.update(SignerEntity, { id: s.id }, { witness });
+      await this.log.record(em, r, 'witness_recorded', auditActor(actor), { signerId: s.id });
+      return this.views.view(em, r, null);
+    });
+  }
+
+  /** A code staff give in person or by phone; valid 10 minutes, 5 tries (SECURITY-RELIABILITY.md). */
+  async issueAccessCode(actor: StaffActor, requestId: string, signerId: string): Promise<{ code: string; expiresAt: string }> {
+    return this.tx.run(async (em) => {
+      const r = await this.access.lockActive(em, actor, requestId, 'signature.manage');
+      const s = await this.access.signer(em, r, signerId);
+      const digits = String(randomInt(0, 1_000_000)).padStart(6, '0');
+      const expiresAt = new Date(Date.now() + ACCESS_CODE_MINUTES * 60_000);
+      await em.update(SignerEntity, { id: s.id }, { accessCodeRequired: true, accessCodeHash: sha256Hex(`${s.id}:${digits}`), accessCodeExpiresAt: expiresAt, accessCodeFailures: 0 });
+      await this.log.record(em, r, 'code_issued', auditActor(actor), { signerId: s.id });
+      return { code: digits, expiresAt: expiresAt.toISOString() };
+    });
+  }
+
+  /** The director (or delegate) countersigns from the authenticated console, without any e-mail. */
+  async countersign(actor: StaffActor, requestId: string, ctx: { ip: string | null; userAgent: string | null }): Promise<RequestView> {
+    return this.tx.run(async (em) => {
+      const r = await this.access.lockActive(em, actor, requestId, 'signature.countersign');
+      const signers = await this.repo.signersOf(em, r.id);
+      const director = signers.find((s) => s.role === 'director' && s.status === 'pending');
+      if (!director) throw new ConflictError('NO_COUNTERSIGNATURE_PENDING', 'Aucune contresignature n’est attendue.');
+      const blocking = signers.filter((s) => s.id !== director.id && !s.optional && s.status !== 'signed');
+      // Optional countersigners (the person on a DIPC) never hold the director back.
+      if (blocking.length)
+        throw new ConflictError(
+          'COUNTERSIGNATURE_TOO_EARLY',
+          `La contresignature vient en dernier : il manque encore ${blocking.map((s) => `${s.firstName} ${s.lastName}`).join(', ')}.`,
+        );
+      const now = new Date();
+      const res = returnedRows(
+        await em.query(
+          `UPDATE signature_signers SET status = 'signed', acted_at = $2, typed_name = $3, auth_method = 'staff_session', ip = $4, user_agent = $5
+            WHERE id = $1 AND status = 'pending' RETURNING id`,
+          [director.id, now, actor.name, ctx.ip, ctx.userAgent?.slice(0, 400) ?? null],
+        ),
+      );
+      if (!res.length) throw new ConflictError('SIGNER_ALREADY_ACTED', 'La contresignature est déjà faite.');
+      await this.log.record(em, r, 'countersigned', auditActor(actor), { signerId: director.id, ctx, details: { versionHash: r.versionHash, byUserId: actor.userId } });
+      await this.progress.afterSignature(em, r);
+      return this.views.view(em, r, null);
+    });
+  }
+
+  async acknowledgeRefusal(actor: StaffActor, requestId: string, signerId: string): Promise<void> {
+    await this.tx.run(async (em) => {
+      const r = await this.access.request(em, actor, requestId, 'signature.manage');
+      const s = await this.access.signer(em, r, signerId);
+      if (s.status !== 'refused') throw new ConflictError('NOT_REFUSED', 'Cette personne n’a pas refusé.');
+      await em.update(SignerEntity, { id: s.id }, { refusalAcknowledgedAt: new Date() });
+      await this.log.record(em, r, 'refusal_acknowledged', auditActor(actor), { signerId: s.id });
+    });
+  }
+
+  async answerQuestion(actor: StaffActor, requestId: string, questionId: string, answer: string): Promise<void> {
+    await this.tx.run(async (em) => {
+      const r = await this.access.request(em, actor, requestId, 'signature.manage');
+      const q = await em.findOne(SignerQuestionEntity, { where: { id: questionId, requestId: r.id } });
+      if (!q) throw new NotFoundError('QUESTION_NOT_FOUND', 'Question introuvable.');
+      await em.update(SignerQuestionEntity, { id: q.id }, { answeredAt: new Date(), answeredBy: actor.userId, answer });
+      await this.log.record(em, r, 'question_answered', auditActor(actor), { signerId: q.signerId, details: { questionId: q.id } });
+    });
+  }
+}

@@ -1,0 +1,46 @@
+import { blockingSigners, bySigningOrder, emailSignersDue, isTurnOf } from './whose-turn';
+
+type S = { key: string; role: string; orderNo: number; status: 'pending' | 'signed' | 'refused'; optional: boolean; delivery: string };
+const signer = (key: string, role: string, orderNo: number, status: S['status'] = 'pending', optional = false, delivery = 'email'): S => ({ key, role, orderNo, status, optional, delivery });
+
+describe('whose turn it is (one pure function for creation, progress, reminders and the portal)', () => {
+  // Curatelle, sequential: the person and the curateur (order 1), then the director (order 2).
+  const resident = signer('resident', 'resident', 1);
+  const curateur = signer('curateur:c1', 'curateur', 1);
+  const director = signer('director', 'director', 2, 'pending', false, 'staff');
+
+  it('in parallel mode nobody waits', () => {
+    expect(isTurnOf('parallel', [resident, curateur, director], 2)).toBe(true);
+    expect(blockingSigners('parallel', [resident, curateur, director], 2)).toEqual([]);
+  });
+
+  it('in sequential mode a signer waits for every required signer of a lower order', () => {
+    expect(isTurnOf('sequential', [resident, curateur, director], 1)).toBe(true);
+    expect(isTurnOf('sequential', [resident, curateur, director], 2)).toBe(false);
+    expect(blockingSigners('sequential', [resident, curateur, director], 2).map((s) => s.key)).toEqual(['resident', 'curateur:c1']);
+    const one = { ...resident, status: 'signed' as const };
+    expect(blockingSigners('sequential', [one, curateur, director], 2).map((s) => s.key)).toEqual(['curateur:c1']);
+    expect(isTurnOf('sequential', [one, { ...curateur, status: 'signed' }, director], 2)).toBe(true);
+  });
+
+  it('an optional signer (the person on a DIPC) never holds anyone back', () => {
+    const optionalPerson = signer('resident', 'resident', 1, 'pending', true);
+    expect(isTurnOf('sequential', [optionalPerson, director], 2)).toBe(true);
+  });
+
+  it('a refusal is not a signature: the next order keeps waiting', () => {
+    expect(isTurnOf('sequential', [{ ...resident, status: 'refused' }, director], 2)).toBe(false);
+  });
+
+  it('invitations and reminders go to pending e-mail signers whose turn it is', () => {
+    const parent = signer('parent:p2', 'parent', 2);
+    expect(emailSignersDue('sequential', [resident, parent, director]).map((s) => s.key)).toEqual(['resident']);
+    expect(emailSignersDue('sequential', [{ ...resident, status: 'signed' }, parent, director]).map((s) => s.key)).toEqual(['parent:p2']);
+    expect(emailSignersDue('parallel', [resident, parent, director]).map((s) => s.key)).toEqual(['resident', 'parent:p2']);
+  });
+
+  it('signing order: by order, the person first, the establishment last, then by key', () => {
+    const rows = [director, signer('tuteur:b', 'tuteur', 1), curateur, resident, signer('parent:a', 'parent', 1)];
+    expect([...rows].sort(bySigningOrder).map((s) => s.key)).toEqual(['resident', 'curateur:c1', 'parent:a', 'tuteur:b', 'director']);
+  });
+});

@@ -1,0 +1,37 @@
+import type { RequestMode, SignerStatus } from './signing.entities';
+
+/** What deciding whose turn it is needs to know of a signer. */
+export interface TurnSigner {
+  orderNo: number;
+  status: SignerStatus;
+  optional: boolean;
+}
+
+/**
+ * The signing order shown everywhere (staff view, evidence, "waiting for"): by order number; within
+ * an order, the person first and the establishment last; then by key, for a stable order.
+ */
+export function bySigningOrder(a: { orderNo: number; role: string; key: string }, b: { orderNo: number; role: string; key: string }): number {
+  const rank = (role: string) => (role === 'resident' ? 0 : role === 'director' ? 2 : 1);
+  return a.orderNo - b.orderNo || rank(a.role) - rank(b.role) || a.key.localeCompare(b.key);
+}
+
+/**
+ * The required signers of a lower order who have not signed yet: in sequential mode, the ones a
+ * signer of `orderNo` waits for (in the order given). Optional signers (the person on a DIPC,
+ * CASF D.311) never hold anyone back; in parallel mode nobody waits.
+ */
+export function blockingSigners<S extends TurnSigner>(mode: RequestMode, signers: readonly S[], orderNo: number): S[] {
+  if (mode === 'parallel') return [];
+  return signers.filter((s) => s.orderNo < orderNo && !s.optional && s.status !== 'signed');
+}
+
+/** Sequential: a signer's turn comes when every required signer of a lower order has signed. */
+export function isTurnOf(mode: RequestMode, signers: readonly TurnSigner[], orderNo: number): boolean {
+  return blockingSigners(mode, signers, orderNo).length === 0;
+}
+
+/** The pending signers with an e-mail delivery whose turn it is (invitations, reminders). */
+export function emailSignersDue<S extends TurnSigner & { delivery: string }>(mode: RequestMode, signers: readonly S[]): S[] {
+  return signers.filter((s) => s.status === 'pending' && s.delivery === 'email' && isTurnOf(mode, signers, s.orderNo));
+}
