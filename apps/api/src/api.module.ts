@@ -26,7 +26,18 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(), AuditModule, IdentityModule, ResidentsModule, DocumentsModule, SigningModule],
-      controllers: [HealthController, AuthController, StaffController, ResidentsController, DocumentsController, SigningController, AuditController, PortalController, DevMailController],
+      controllers: [
+        HealthController,
+        AuthController,
+        StaffController,
+        ResidentsController,
+        DocumentsController,
+        SigningController,
+        AuditController,
+        PortalController,
+        // Development only: in production /dev/mail is not a route at all.
+        ...(config.env === 'production' ? [] : [DevMailController]),
+      ],
       providers: [
         HealthService,
         DevMailService,
