@@ -92,6 +92,12 @@ describe('demo flow with real processes', () => {
     const events = (await (await call(`/api/audit/events?limit=500&subjectId=${resident.id}`)).json()) as { action: string; payload: object }[];
     expect(events.map((e) => e.action)).toEqual(['resident.created']);
     expect(JSON.stringify(events)).not.toMatch(/Georges|Lefèvre|RG 26/);
+    // The auditor checks the log, not the care details (issue 7, item 14).
+    for (const path of [`/api/residents/${resident.id}`, '/api/residents']) {
+      const res = await call(path);
+      expect({ path, status: res.status }).toEqual({ path, status: 403 });
+      expect(await res.text()).not.toMatch(/Georges|Lefèvre|RG 26|anne\.lefevre/);
+    }
   });
 
   it('the api logs JSON lines with no password, session token or care detail', async () => {

@@ -28,7 +28,20 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(), AuditModule, IdentityModule, ResidentsModule, DocumentsModule, SigningModule],
-      controllers: [HealthController, AuthController, StaffController, ResidentsController, DocumentsController, SigningController, AuditController, PortalSessionController, PortalController, PortalActionsController, DevMailController],
+      controllers: [
+        HealthController,
+        AuthController,
+        StaffController,
+        ResidentsController,
+        DocumentsController,
+        SigningController,
+        AuditController,
+        PortalSessionController,
+        PortalController,
+        PortalActionsController,
+        // Development only: in production /dev/mail is not a route at all.
+        ...(config.env === 'production' ? [] : [DevMailController]),
+      ],
       providers: [
         HealthService,
         DevMailService,

@@ -15,6 +15,7 @@ import { ApiModule } from './api.module';
 import { jsonBody } from './http/json-body.middleware';
 import { securityHeaders } from './http/security-headers.middleware';
 import { validationPipe } from './http/validation';
+import { staffCookieName } from './http/auth.guard';
 
 /** Builds the HTTP app (used by main.ts and by the tests, which call `listen` themselves). */
 export async function createApiApp(config: AppConfig): Promise<INestApplication> {
@@ -47,19 +48,22 @@ export async function createApiApp(config: AppConfig): Promise<INestApplication>
   app.useGlobalPipes(validationPipe());
   app.enableShutdownHooks();
 
-  const doc = new DocumentBuilder()
-    .setTitle('CarePact API')
-    .setDescription(
-      'Dossiers des résidents, mesures de protection, documents et signatures des établissements sociaux et médico-sociaux. ' +
-        'Connectez-vous avec POST /api/auth/login : le cookie de session est ensuite envoyé automatiquement.',
-    )
-    .setVersion('0.1.0')
-    .addCookieAuth('carepact_session')
-    .build();
-  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc), {
-    jsonDocumentUrl: 'api/docs/openapi.json',
-    swaggerOptions: { withCredentials: true },
-  });
+  // The OpenAPI UI lists every route and field: off in production unless API_DOCS=true.
+  if (config.http.apiDocs) {
+    const doc = new DocumentBuilder()
+      .setTitle('CarePact API')
+      .setDescription(
+        'Dossiers des résidents, mesures de protection, documents et signatures des établissements sociaux et médico-sociaux. ' +
+          'Connectez-vous avec POST /api/auth/login : le cookie de session est ensuite envoyé automatiquement.',
+      )
+      .setVersion('0.1.0')
+      .addCookieAuth(staffCookieName(config.http.publicUrl))
+      .build();
+    SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc), {
+      jsonDocumentUrl: 'api/docs/openapi.json',
+      swaggerOptions: { withCredentials: true },
+    });
+  }
   // The portal's hot reads skip Express and Nest (same session check, headers, logs and HTML).
   await app.init();
   const portal = app.get(PortalController);

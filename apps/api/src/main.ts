@@ -14,7 +14,7 @@ async function main(): Promise<void> {
     throw e;
   }
   const app = await createApiApp(config);
-  await app.listen(config.http.port, '0.0.0.0');
+  await app.listen(config.http.port, config.http.host);
 }
 
 void main();

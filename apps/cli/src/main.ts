@@ -5,10 +5,11 @@ import { auditVerify } from './commands/audit-verify';
 import { dbMigrate, dbRevert } from './commands/db-migrate';
 import { seedDemo } from './commands/seed-demo';
 import { userCreate } from './commands/user-create';
+import { userDisable } from './commands/user-disable';
 import { falcLint } from './commands/falc-lint';
 import { render } from './commands/render';
 
-const COMMANDS: CliCommand[] = [dbMigrate, dbRevert, seedDemo, userCreate, auditVerify, falcLint, render];
+const COMMANDS: CliCommand[] = [dbMigrate, dbRevert, seedDemo, userCreate, userDisable, auditVerify, falcLint, render];
 
 function help(): string {
   return [

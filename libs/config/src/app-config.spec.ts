@@ -1,16 +1,23 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from './app-config';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'carepact-config-'));
+/** What `openssl rand -base64 48` gives. */
+const strongSecrets = {
+  SESSION_SECRET: randomBytes(48).toString('base64'),
+  AUDIT_CHECKPOINT_SECRET: randomBytes(48).toString('base64'),
+  AUDIT_ANCHOR_DIR: '/var/lib/carepact-anchor',
+};
 
 describe('configuration', () => {
   it('defaults as documented', () => {
     const c = loadConfig({ CAREPACT_SECRETS_DIR: dir() });
     expect(c.database.url).toBe('postgres://postgres@127.0.0.1:5432/carepact');
     expect(c.redis.url).toBe('redis://127.0.0.1:6379');
-    expect(c.http).toMatchObject({ port: 3000, publicUrl: 'http://localhost:3000' });
+    expect(c.http).toMatchObject({ port: 3000, host: '127.0.0.1', publicUrl: 'http://localhost:3000', apiDocs: true });
     expect(c.smtp.url).toBeNull();
   });
 
@@ -31,13 +38,7 @@ describe('configuration', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
       /SESSION_SECRET: obligatoire en production[\s\S]*AUDIT_CHECKPOINT_SECRET: obligatoire en production[\s\S]*AUDIT_ANCHOR_DIR: obligatoire en production[\s\S]*SEAL_P12_PATH: obligatoire en production/,
     );
-    const ok = loadConfig({
-      NODE_ENV: 'production',
-      SESSION_SECRET: 's'.repeat(40),
-      AUDIT_CHECKPOINT_SECRET: 'a'.repeat(40),
-      AUDIT_ANCHOR_DIR: '/var/lib/carepact-anchor',
-      SEAL_P12_PATH: '/etc/carepact/seal.p12',
-    });
+    const ok = loadConfig({ NODE_ENV: 'production', ...strongSecrets, SEAL_P12_PATH: '/etc/carepact/seal.p12' });
     expect(ok.secrets.source).toBe('environment');
     expect(ok.audit.anchorDir).toBe('/var/lib/carepact-anchor');
   });
@@ -50,6 +51,43 @@ describe('configuration', () => {
     expect(test.audit.anchorDir).toBe(join(tmpdir(), 'carepact-test', 'audit-anchor', 'carepact_test_ab12'));
     // A database name never climbs out of the directory.
     expect(loadConfig({ CAREPACT_SECRETS_DIR: d, DATABASE_URL: 'postgres://h/..%2F..%2Fetc' }).audit.anchorDir).toBe(join(d, 'audit-anchor', '______etc'));
+  });
+
+  it('production refuses placeholder, short and repetitive secrets, naming the key and never the value', () => {
+    const cases: [string, RegExp][] = [
+      // docker-compose.yml's former values, word for word
+      ['compose-only-session-secret-change-me-0123456789', /valeur d’exemple connue/],
+      ['Compose-Only-Audit-Secret-Change-Me-0123456789', /valeur d’exemple connue/],
+      ['changeme', /valeur d’exemple connue/],
+      ['change-me', /valeur d’exemple connue/],
+      ['secret', /valeur d’exemple connue/],
+      ['password', /valeur d’exemple connue/],
+      ['please-change-me-before-going-live-2026-xyz', /valeur d’exemple connue/],
+      ['Zq8#r!Lm2@pW', /au moins 32 caractères/],
+      ['s'.repeat(40), /trop peu de caractères différents/],
+      ['ababababababababababababababababab', /trop peu de caractères différents/],
+    ];
+    for (const [value, reason] of cases) {
+      let error: ConfigError | null = null;
+      try {
+        loadConfig({ NODE_ENV: 'production', ...strongSecrets, SESSION_SECRET: value, SEAL_P12_PATH: '/etc/carepact/seal.p12' });
+      } catch (e) {
+        error = e as ConfigError;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      expect(error!.problems).toHaveLength(1);
+      expect(error!.problems[0]).toMatch(/^SESSION_SECRET: /);
+      expect(error!.problems[0]).toMatch(reason);
+      expect(error!.message).not.toContain(value);
+    }
+  });
+
+  it('bind address and API docs: loopback and docs on in development; every interface and docs off in production; both configurable', () => {
+    const prod = { NODE_ENV: 'production', ...strongSecrets, SEAL_P12_PATH: '/etc/carepact/seal.p12' };
+    expect(loadConfig(prod).http).toMatchObject({ host: '0.0.0.0', apiDocs: false });
+    expect(loadConfig({ ...prod, HOST: '10.0.0.5', API_DOCS: 'true' }).http).toMatchObject({ host: '10.0.0.5', apiDocs: true });
+    expect(loadConfig({ CAREPACT_SECRETS_DIR: dir(), HOST: '0.0.0.0', API_DOCS: 'false' }).http).toMatchObject({ host: '0.0.0.0', apiDocs: false });
+    expect(() => loadConfig({ CAREPACT_SECRETS_DIR: dir(), API_DOCS: 'peut-être', HOST: 'a b' })).toThrow(/HOST: [\s\S]*API_DOCS: valeurs possibles true ou false/);
   });
 
   it('development secrets are generated once outside the repository, private, and reused', () => {

@@ -11,7 +11,15 @@ export type NodeEnv = 'development' | 'test' | 'production';
 
 export interface AppConfig {
   env: NodeEnv;
-  http: { port: number; publicUrl: string; bodyLimitBytes: number };
+  http: {
+    port: number;
+    /** Bind address: loopback by default outside production, every interface in production (behind a proxy or in a container). */
+    host: string;
+    publicUrl: string;
+    bodyLimitBytes: number;
+    /** Serve the OpenAPI UI at /api/docs (on by default outside production). */
+    apiDocs: boolean;
+  };
   database: { url: string; appRole: string };
   redis: { url: string; prefix: string };
   smtp: { url: string | null; from: string };
@@ -45,6 +53,32 @@ export const DEFAULT_DEMO_PASSWORD = 'Tilleuls-demo-2026';
 type Env = Record<string, string | undefined>;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/**
+ * Secrets an operator may have copied from an example (docker-compose.yml of earlier versions,
+ * tutorials): refused in production whatever their length. Compared lower-cased.
+ */
+export const KNOWN_PLACEHOLDER_SECRETS = [
+  'compose-only-session-secret-change-me-0123456789',
+  'compose-only-audit-secret-change-me-0123456789',
+  'secret',
+  'password',
+  'changeme',
+  'change-me',
+];
+/** Words that mark a value as a placeholder rather than a generated secret. */
+const PLACEHOLDER_MARKERS = ['change-me', 'changeme', 'change_me', 'change-it', 'changeit', 'replace-me', 'replaceme', 'placeholder', 'compose-only', 'example', 'xxxxxxxx'];
+
+/** Why a secret must not be used in production, or null. Never includes the value. */
+export function weakSecretReason(value: string): string | null {
+  const v = value.trim().toLowerCase();
+  if (KNOWN_PLACEHOLDER_SECRETS.includes(v) || PLACEHOLDER_MARKERS.some((m) => v.includes(m)))
+    return 'valeur d’exemple connue, générez-en une (openssl rand -base64 48)';
+  if (value.length < 32) return 'au moins 32 caractères';
+  // A generated secret of 32+ characters uses far more than 10 distinct characters.
+  if (new Set(value).size < 10) return 'trop peu de caractères différents, générez-en une (openssl rand -base64 48)';
+  return null;
+}
 
 export function loadConfig(env: Env = process.env): AppConfig {
   const problems: string[] = [];
@@ -81,7 +115,18 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (nodeEnvRaw === 'development' || nodeEnvRaw === 'test' || nodeEnvRaw === 'production') nodeEnv = nodeEnvRaw;
   else problems.push('NODE_ENV: valeurs possibles development, test, production');
 
+  const bool = (key: string, def: boolean): boolean => {
+    const raw = env[key];
+    if (raw === undefined || raw === '') return def;
+    if (['true', '1', 'yes'].includes(raw.toLowerCase())) return true;
+    if (['false', '0', 'no'].includes(raw.toLowerCase())) return false;
+    problems.push(`${key}: valeurs possibles true ou false`);
+    return def;
+  };
+
   const port = int('PORT', 3000, 0, 65535);
+  const host = str('HOST', nodeEnv === 'production' ? '0.0.0.0' : '127.0.0.1');
+  if (!/^[A-Za-z0-9.:-]{1,253}$/.test(host)) problems.push('HOST: adresse IP ou nom d’hôte attendu');
   const publicUrl = (url('PUBLIC_URL', `http://localhost:${port}`, ['http:', 'https:']) ?? '').replace(/\/+$/, '');
   const databaseUrl = url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/carepact', ['postgres:', 'postgresql:'])!;
   const redisUrl = url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:'])!;
@@ -97,8 +142,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     ['SESSION_SECRET', sessionSecret],
     ['AUDIT_CHECKPOINT_SECRET', auditSecret],
   ] as const) {
-    if (value !== '' && value.length < 32) problems.push(`${key}: au moins 32 caractères`);
     if (value === '' && nodeEnv === 'production') problems.push(`${key}: obligatoire en production`);
+    else if (value !== '' && nodeEnv === 'production') {
+      const reason = weakSecretReason(value);
+      if (reason) problems.push(`${key}: ${reason}`);
+    } else if (value !== '' && value.length < 32) problems.push(`${key}: au moins 32 caractères`);
   }
   if ((sessionSecret === '' || auditSecret === '') && nodeEnv !== 'production') {
     // Development and test: generated once, kept outside the repository, reused at every start.
@@ -123,7 +171,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
 
   const config: AppConfig = {
     env: nodeEnv,
-    http: { port, publicUrl, bodyLimitBytes: int('BODY_LIMIT_BYTES', 256 * 1024, 1024, 50 * 1024 * 1024) },
+    http: {
+      port,
+      host,
+      publicUrl,
+      bodyLimitBytes: int('BODY_LIMIT_BYTES', 256 * 1024, 1024, 50 * 1024 * 1024),
+      apiDocs: bool('API_DOCS', nodeEnv !== 'production'),
+    },
     database: { url: databaseUrl, appRole: APP_DB_ROLE },
     redis: { url: redisUrl, prefix: str('QUEUE_PREFIX', 'carepact') },
     smtp: { url: smtpUrl, from: str('SMTP_FROM', 'CarePact <no-reply@carepact.localhost>') },

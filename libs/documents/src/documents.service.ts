@@ -97,7 +97,8 @@ export class DocumentsService {
 
   async download(actor: StaffActor, documentId: string, versionId: string, format: string, variant: string): Promise<Download> {
     return this.tx.run(async (em) => {
-      const doc = await this.scoped(em, actor, documentId, 'document.read');
+      // The files carry the resident's details: not for auditors (metadata and history only).
+      const doc = await this.scoped(em, actor, documentId, 'document.content');
       const version = await this.repo.findVersion(em, doc.id, versionId);
       if (!version) throw new NotFoundError('VERSION_NOT_FOUND', 'Version introuvable.');
       const r = await this.repo.findRendition(em, version.id, format, variant);
@@ -117,7 +118,7 @@ export class DocumentsService {
 
   // --- internals ---------------------------------------------------------------------------
 
-  private async scoped(em: EntityManager, actor: StaffActor, id: string, permission: 'document.read' | 'document.write'): Promise<DocumentEntity> {
+  private async scoped(em: EntityManager, actor: StaffActor, id: string, permission: 'document.read' | 'document.content' | 'document.write'): Promise<DocumentEntity> {
     const doc = await this.repo.findScoped(em, actor.organisationId, visibleEstablishments(actor), id);
     if (!doc) throw new NotFoundError('DOCUMENT_NOT_FOUND', 'Document introuvable.');
     assertCan(actor, permission, doc.establishmentId);

@@ -2,15 +2,23 @@ import { ForbiddenError, NotFoundError } from '@carepact/common';
 import { AuditActor } from '@carepact/audit';
 import { StaffRole } from './identity.entities';
 
-/** What each role may do, per establishment (SECURITY-RELIABILITY.md, "Staff access"). */
+/**
+ * What each role may do, per establishment (SECURITY-RELIABILITY.md, "Staff access").
+ * Auditors check that things were done properly: they read the audit log and the documents'
+ * metadata and history, never the care details of a resident's file nor a document's content
+ * (need to know: CASF L.311-3 4°, confidentiality of the person's information).
+ */
 export const PERMISSIONS = {
-  'resident.read': ['admissions', 'coordinator', 'director', 'auditor', 'administrator'],
+  'resident.read': ['admissions', 'coordinator', 'director', 'administrator'],
   'resident.write': ['admissions', 'director', 'administrator'],
   'audit.read': ['auditor', 'administrator'],
   'user.manage': ['administrator'],
   'establishment.read': ['admissions', 'coordinator', 'director', 'auditor', 'administrator'],
   'establishment.write': ['director', 'administrator'],
+  /** A document's metadata and version history (types, statuses, dates, hashes). */
   'document.read': ['admissions', 'coordinator', 'director', 'auditor', 'administrator'],
+  /** A document's content (the rendered files, which carry the resident's details). */
+  'document.content': ['admissions', 'coordinator', 'director', 'administrator'],
   'document.write': ['admissions', 'coordinator', 'director', 'administrator'],
   'signature.manage': ['admissions', 'coordinator', 'director', 'administrator'],
   /** The establishment's countersignature: the director or a delegate given the role (CASF D.311). */
@@ -68,4 +76,13 @@ export function assertCan(actor: StaffActor, permission: Permission, establishme
 /** For organisation-wide actions (audit, users): the role on at least one establishment. */
 export function assertCanSomewhere(actor: StaffActor, permission: Permission): void {
   if (establishmentsWith(actor, permission).length === 0) throw new ForbiddenError();
+}
+
+/**
+ * Roles may only be granted (or an account changed) in establishments the caller administers:
+ * an administrator of one establishment must not make anyone director of another (issue 7).
+ * Unseen establishments answer 404, seen but not administered 403.
+ */
+export function assertCanManageUsersIn(actor: StaffActor, establishmentIds: string[]): void {
+  for (const id of new Set(establishmentIds)) assertCan(actor, 'user.manage', id);
 }

@@ -7,10 +7,22 @@ import { StaffActor } from './access';
 import { IdentityRepository } from './identity.repository';
 import { burnPasswordCheck, verifyPassword } from './passwords';
 
-/** Limits: per account 5 failures / 15 min, per IP 30 failures / 15 min. */
+/**
+ * Login limits. Per account, no lockout (five wrong guesses by someone else must not lock the owner
+ * out): after 3 failures in a row each further attempt waits 1 s, 2 s, 4 s… at most 60 s, counted
+ * from the last failure; a success resets it. Per IP: 30 failures in 15 minutes.
+ */
 export const LOGIN_WINDOW_MS = 15 * 60 * 1000;
-export const LOGIN_MAX_FAILURES_PER_EMAIL = 5;
+export const LOGIN_FREE_FAILURES = 3;
+export const LOGIN_MAX_DELAY_MS = 60_000;
 export const LOGIN_MAX_FAILURES_PER_IP = 30;
+
+/** The wait imposed after `consecutiveFailures` failed logins of one account. */
+export function loginDelayMs(consecutiveFailures: number): number {
+  if (consecutiveFailures < LOGIN_FREE_FAILURES) return 0;
+  return Math.min(LOGIN_MAX_DELAY_MS, 1000 * 2 ** (consecutiveFailures - LOGIN_FREE_FAILURES));
+}
+
 /** Staff sessions: 8 h absolute, 1 h idle. */
 export const SESSION_ABSOLUTE_MS = 8 * 3600 * 1000;
 export const SESSION_IDLE_MS = 3600 * 1000;
@@ -37,40 +49,49 @@ export class AuthService {
   async login(emailInput: string, password: string, ip: string): Promise<LoginResult> {
     const email = emailInput.trim().toLowerCase();
     const emailHash = this.keyed(`email:${email}`);
-    const now = new Date();
-    const since = new Date(now.getTime() - LOGIN_WINDOW_MS);
-    const em = this.tx.manager;
-    const [byEmail, byIp] = await Promise.all([
-      this.repo.countRecentFailures(em, { emailHash }, since),
-      this.repo.countRecentFailures(em, { ip }, since),
-    ]);
-    if (byEmail >= LOGIN_MAX_FAILURES_PER_EMAIL || byIp >= LOGIN_MAX_FAILURES_PER_IP) {
-      await this.tx.run(async (t) => {
-        await this.repo.recordAttempt(t, { emailHash, ip, succeeded: false, attemptedAt: now });
+
+    // 1. A short transaction, one account at a time: check the account's delay and the IP's limit,
+    //    then reserve the attempt as a failure (until the password proves right), so that parallel
+    //    guesses see each other instead of all passing the same check.
+    const gate = await this.tx.run(async (t) => {
+      await this.repo.lockLoginsOf(t, emailHash);
+      const now = new Date();
+      const since = new Date(now.getTime() - LOGIN_WINDOW_MS);
+      const recent = await this.repo.recentAttempts(t, emailHash, since, LOGIN_FREE_FAILURES + 10);
+      const byIp = await this.repo.countRecentFailures(t, { ip }, since);
+      const lastSuccess = recent.findIndex((a) => a.succeeded);
+      const consecutive = lastSuccess === -1 ? recent.length : lastSuccess;
+      let waitMs = consecutive > 0 ? loginDelayMs(consecutive) - (now.getTime() - recent[0].attemptedAt.getTime()) : 0;
+      if (byIp >= LOGIN_MAX_FAILURES_PER_IP) waitMs = Math.max(waitMs, LOGIN_WINDOW_MS);
+      if (waitMs > 0) {
+        // Not recorded as an attempt: no password was checked, and it must not lengthen the wait.
         await this.audit.append(t, {
           chainId: PLATFORM_CHAIN_ID,
           actor: { type: 'anonymous', id: null },
           action: 'staff.login.rate_limited',
-          payload: { emailHash },
+          payload: { emailHash, by: byIp >= LOGIN_MAX_FAILURES_PER_IP ? 'ip' : 'account' },
         });
-      });
-      throw new DomainError(
-        'rate_limited',
-        'LOGIN_RATE_LIMITED',
-        'Trop de tentatives de connexion. Réessayez dans quinze minutes.',
-        [],
-        Math.ceil(LOGIN_WINDOW_MS / 1000),
-      );
+        return { limited: true as const, waitMs };
+      }
+      const attempt = await this.repo.recordAttempt(t, { emailHash, ip, succeeded: false, attemptedAt: now });
+      return { limited: false as const, attemptId: attempt.id, now };
+    });
+    if (gate.limited) {
+      const seconds = Math.max(1, Math.ceil(gate.waitMs / 1000));
+      const when = seconds <= 90 ? `${seconds} seconde${seconds > 1 ? 's' : ''}` : `${Math.ceil(seconds / 60)} minutes`;
+      throw new DomainError('rate_limited', 'LOGIN_RATE_LIMITED', `Trop de tentatives de connexion. Réessayez dans ${when}.`, [], seconds);
     }
 
-    const user = await this.repo.findUserByEmail(em, email);
+    // 2. The password check (argon2, ~25 ms) outside any transaction.
+    const user = await this.repo.findUserByEmail(this.tx.manager, email);
     let ok = false;
+    // A disabled account gets exactly the answer of a wrong password.
     if (user && user.active) ok = await verifyPassword(user.passwordHash, password);
     else await burnPasswordCheck(password);
 
     const token = randomToken();
+    const now = gate.now;
     const result = await this.tx.run(async (t) => {
-      await this.repo.recordAttempt(t, { emailHash, ip, succeeded: ok, attemptedAt: now });
       if (!ok || !user) {
         await this.audit.append(t, {
           chainId: user?.organisationId ?? PLATFORM_CHAIN_ID,
@@ -81,6 +102,7 @@ export class AuthService {
         });
         return null;
       }
+      await this.repo.markAttemptSucceeded(t, gate.attemptId);
       const expiresAt = new Date(now.getTime() + SESSION_ABSOLUTE_MS);
       const session = await this.repo.insertSession(t, {
         userId: user.id,

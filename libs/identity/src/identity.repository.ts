@@ -53,8 +53,24 @@ export class IdentityRepository {
     return em.count(LoginAttemptEntity, { where });
   }
 
-  async recordAttempt(em: EntityManager, attempt: Omit<LoginAttemptEntity, 'id'>): Promise<void> {
-    await em.insert(LoginAttemptEntity, attempt);
+  /** The latest attempts for one account since `since`, newest first. */
+  recentAttempts(em: EntityManager, emailHash: string, since: Date, limit: number): Promise<LoginAttemptEntity[]> {
+    return em.find(LoginAttemptEntity, { where: { emailHash, attemptedAt: MoreThan(since) }, order: { attemptedAt: 'DESC' }, take: limit });
+  }
+
+  /** Serialises login attempts for one account until the transaction ends (parallel guesses wait their turn). */
+  async lockLoginsOf(em: EntityManager, emailHash: string): Promise<void> {
+    await em.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`login:${emailHash}`]);
+  }
+
+  async recordAttempt(em: EntityManager, attempt: Omit<LoginAttemptEntity, 'id'>): Promise<LoginAttemptEntity> {
+    const entity = em.create(LoginAttemptEntity, attempt);
+    await em.insert(LoginAttemptEntity, entity);
+    return entity;
+  }
+
+  async markAttemptSucceeded(em: EntityManager, id: string): Promise<void> {
+    await em.update(LoginAttemptEntity, { id }, { succeeded: true });
   }
 
   async purgeAttemptsBefore(em: EntityManager, before: Date): Promise<void> {
@@ -73,6 +89,22 @@ export class IdentityRepository {
 
   async touchSession(em: EntityManager, id: string, now: Date): Promise<void> {
     await em.update(StaffSessionEntity, { id }, { lastSeenAt: now });
+  }
+
+  async lockUser(em: EntityManager, id: string): Promise<void> {
+    await em.query('SELECT 1 FROM staff_users WHERE id = $1 FOR UPDATE', [id]);
+  }
+
+  /** True when the account was active and is now disabled. */
+  async deactivateUser(em: EntityManager, id: string, now: Date): Promise<boolean> {
+    const r = await em.update(StaffUserEntity, { id, active: true }, { active: false, updatedAt: now });
+    return (r.affected ?? 0) > 0;
+  }
+
+  /** Ends every open session of an account; returns how many. */
+  async revokeSessionsOf(em: EntityManager, userId: string, now: Date): Promise<number> {
+    const r = await em.update(StaffSessionEntity, { userId, revokedAt: IsNull(), expiresAt: MoreThan(now) }, { revokedAt: now });
+    return r.affected ?? 0;
   }
 
   async revokeSession(em: EntityManager, id: string, now: Date): Promise<boolean> {

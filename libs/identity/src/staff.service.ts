@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { AuditActor, AuditService } from '@carepact/audit';
-import { ConflictError, FieldError, NotFoundError, ValidationError, isPlausibleEmail } from '@carepact/common';
+import { ConflictError, FieldError, ForbiddenError, NotFoundError, ValidationError, isPlausibleEmail } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
-import { EntityManager } from 'typeorm';
-import { StaffActor, assertCan, assertCanSomewhere, auditActor, visibleEstablishments } from './access';
+import { EntityManager, QueryFailedError } from 'typeorm';
+import { StaffActor, assertCan, assertCanManageUsersIn, assertCanSomewhere, auditActor, establishmentsWith, visibleEstablishments } from './access';
 import { EstablishmentEntity, OrganisationEntity, STAFF_ROLES, StaffRole, StaffRoleEntity, StaffUserEntity } from './identity.entities';
 import { IdentityRepository } from './identity.repository';
 import { hashPassword } from './passwords';
@@ -102,9 +102,14 @@ export class StaffService {
       errors.push({ field: 'password', code: 'WEAK_PASSWORD', message: 'Le mot de passe doit compter au moins 10 caractères.' });
     if (input.roles.length === 0)
       errors.push({ field: 'roles', code: 'ROLE_REQUIRED', message: 'Au moins un rôle dans un établissement est requis.' });
+    const seen = new Set<string>();
     input.roles.forEach((r, i) => {
       if (!STAFF_ROLES.includes(r.role))
         errors.push({ field: `roles.${i}.role`, code: 'INVALID_ROLE', message: `Rôle inconnu. Valeurs possibles : ${STAFF_ROLES.join(', ')}.` });
+      const key = `${r.establishmentId}:${r.role}`;
+      if (seen.has(key))
+        errors.push({ field: `roles.${i}`, code: 'DUPLICATE_ROLE', message: 'Ce rôle est déjà donné dans cet établissement.' });
+      seen.add(key);
     });
     if (errors.length) throw new ValidationError(errors);
     const estIds = [...new Set(input.roles.map((r) => r.establishmentId))];
@@ -122,7 +127,16 @@ export class StaffService {
       createdAt: now,
       updatedAt: now,
     });
-    await em.insert(StaffUserEntity, user);
+    try {
+      await em.insert(StaffUserEntity, user);
+    } catch (e) {
+      // Two requests with the same address at once both pass the check above; the unique index
+      // decides. Answered as the check would, and the driver's error (whose parameters hold the
+      // password hash) never reaches a log.
+      if (isUniqueViolation(e, 'uq_staff_users_email'))
+        throw new ConflictError('EMAIL_ALREADY_USED', 'Un compte existe déjà avec cette adresse e-mail.');
+      throw e;
+    }
     const roles = input.roles.map((r) => em.create(StaffRoleEntity, { userId: user.id, establishmentId: r.establishmentId, role: r.role }));
     await em.insert(StaffRoleEntity, roles);
     await this.audit.append(em, {
@@ -137,21 +151,76 @@ export class StaffService {
 
   async createUserAs(actor: StaffActor, input: NewStaffUser): Promise<StaffUserView> {
     assertCanSomewhere(actor, 'user.manage');
+    // Each role only where the caller administers (an administrator of A2 cannot create a director of A1).
+    assertCanManageUsersIn(actor, input.roles.map((r) => r.establishmentId));
     return this.tx.run((em) => this.createUser(em, auditActor(actor), actor.organisationId, input));
   }
 
+  /** The accounts holding a role in an establishment the caller administers. */
   async listUsers(actor: StaffActor): Promise<StaffUserView[]> {
     assertCanSomewhere(actor, 'user.manage');
+    const administered = establishmentsWith(actor, 'user.manage');
     const em = this.tx.manager;
     const users = await this.repo.usersOfOrganisation(em, actor.organisationId);
     const roles = await this.repo.rolesOfUsers(em, users.map((u) => u.id));
-    return users.map((u) => ({
-      id: u.id,
-      email: u.email,
-      name: u.name,
-      active: u.active,
-      roles: roles.filter((r) => r.userId === u.id).map((r) => ({ establishmentId: r.establishmentId, role: r.role })),
-    }));
+    return users
+      .map((u) => ({
+        id: u.id,
+        email: u.email,
+        name: u.name,
+        active: u.active,
+        roles: roles.filter((r) => r.userId === u.id).map((r) => ({ establishmentId: r.establishmentId, role: r.role })),
+      }))
+      .filter((u) => u.roles.some((r) => administered.includes(r.establishmentId)));
+  }
+
+  /**
+   * Disables an account at once: it can no longer log in (same answer as a wrong password) and
+   * every open session ends (the next request answers 401). Only an administrator of every
+   * establishment where the account has a role may do it.
+   */
+  async disableUserAs(actor: StaffActor, userId: string): Promise<StaffUserView> {
+    assertCanSomewhere(actor, 'user.manage');
+    return this.tx.run(async (em) => {
+      const user = await this.repo.findUserInOrganisation(em, actor.organisationId, userId);
+      const roles = user ? await this.repo.rolesOf(em, user.id) : [];
+      const visible = visibleEstablishments(actor);
+      if (!user || !roles.some((r) => visible.includes(r.establishmentId))) throw new NotFoundError('USER_NOT_FOUND', 'Compte introuvable.');
+      if (!roles.every((r) => establishmentsWith(actor, 'user.manage').includes(r.establishmentId))) throw new ForbiddenError();
+      if (!actor.system && user.id === actor.userId)
+        throw new ConflictError('CANNOT_DISABLE_SELF', 'Vous ne pouvez pas désactiver votre propre compte : demandez-le à un autre administrateur.');
+      return this.disable(em, auditActor(actor), user, roles);
+    });
+  }
+
+  /** The CLI's `user:disable <email>` (acts as the system, for any account of any organisation). */
+  async disableUserByEmail(em: EntityManager, actor: AuditActor, emailInput: string): Promise<StaffUserView> {
+    const user = await this.repo.findUserByEmail(em, emailInput.trim().toLowerCase());
+    if (!user) throw new NotFoundError('USER_NOT_FOUND', 'Aucun compte avec cette adresse e-mail.');
+    return this.disable(em, actor, user, await this.repo.rolesOf(em, user.id));
+  }
+
+  private async disable(em: EntityManager, actor: AuditActor, user: StaffUserEntity, roles: StaffRoleEntity[]): Promise<StaffUserView> {
+    await this.repo.lockUser(em, user.id);
+    const now = new Date();
+    const changed = await this.repo.deactivateUser(em, user.id, now);
+    const sessionsEnded = await this.repo.revokeSessionsOf(em, user.id, now);
+    // Disabling twice changes nothing and leaves no second event (unless a session was still open).
+    if (changed || sessionsEnded > 0)
+      await this.audit.append(em, {
+        chainId: user.organisationId,
+        actor,
+        action: 'user.disabled',
+        subject: { type: 'staff_user', id: user.id },
+        payload: { sessionsEnded, alreadyDisabled: !changed },
+      });
+    return {
+      id: user.id,
+      email: user.email,
+      name: user.name,
+      active: false,
+      roles: roles.map((r) => ({ establishmentId: r.establishmentId, role: r.role })),
+    };
   }
 
   /** Tariffs and annexes handed over with the contract: set by the director or an administrator. */
@@ -185,4 +254,10 @@ export class StaffService {
   async listEstablishments(actor: StaffActor): Promise<EstablishmentEntity[]> {
     return this.repo.establishmentsByIds(this.tx.manager, actor.organisationId, visibleEstablishments(actor));
   }
+}
+
+function isUniqueViolation(e: unknown, constraint: string): boolean {
+  if (!(e instanceof QueryFailedError)) return false;
+  const driver = (e as QueryFailedError & { driverError?: { code?: string; constraint?: string } }).driverError;
+  return driver?.code === '23505' && driver.constraint === constraint;
 }

@@ -1,5 +1,7 @@
 import { INestApplication } from '@nestjs/common';
-import { createTestDatabase, seedOrganisation, SeededOrganisation, TestDatabase } from '@carepact/testing';
+import { TransactionRunner } from '@carepact/database';
+import { StaffRole, StaffService } from '@carepact/identity';
+import { createTestDatabase, seedOrganisation, SeededOrganisation, TEST_PASSWORD, TestDatabase } from '@carepact/testing';
 import { createApiApp } from '../../../apps/api/src/bootstrap';
 
 export interface ApiHarness {
@@ -27,4 +29,34 @@ export async function startApiHarness(env: Record<string, string> = {}): Promise
       await db.drop();
     },
   };
+}
+
+/** A further establishment of an organisation (for checks between establishments). */
+export async function addEstablishment(app: INestApplication, organisationId: string, tag: string): Promise<string> {
+  const system = { type: 'system' as const, id: 'test' };
+  return app.get(TransactionRunner).run(async (em) => {
+    const est = await app.get(StaffService).createEstablishment(em, system, organisationId, {
+      name: `Foyer ${tag}`,
+      category: 'FAM',
+      finess: String(100000000 + Math.floor(Math.random() * 899999999)).slice(0, 9),
+      address: '2 rue du Test, 00000 Testville',
+      directorFirstName: 'Directeur',
+      directorLastName: tag,
+    });
+    return est.id;
+  });
+}
+
+/** A staff account with the given roles (password TEST_PASSWORD), created as the system. */
+export async function addUser(
+  app: INestApplication,
+  organisationId: string,
+  email: string,
+  roles: { establishmentId: string; role: StaffRole }[],
+): Promise<string> {
+  const system = { type: 'system' as const, id: 'test' };
+  const user = await app
+    .get(TransactionRunner)
+    .run((em) => app.get(StaffService).createUser(em, system, organisationId, { email, name: email.split('@')[0], password: TEST_PASSWORD, roles }));
+  return user.id;
 }

@@ -38,13 +38,42 @@ describe('staff login', () => {
     expect(wrong.headers['set-cookie']).toBeUndefined();
   });
 
-  it('rate limit: after 5 failures for an account, even the right password is refused with 429 and Retry-After', async () => {
+  it('five wrong passwords do not lock the owner out: a progressive delay (1 s, 2 s, 4 s…), then the right password works', async () => {
     const email = h.orgA.users.coordinator.email;
-    for (let i = 0; i < 5; i++) await http().post('/api/auth/login').send({ email, password: `wrong-${i}` }).expect(401);
-    const res = await http().post('/api/auth/login').send({ email, password: TEST_PASSWORD });
-    expect(res.status).toBe(429);
-    expect(res.body.error.code).toBe('LOGIN_RATE_LIMITED');
-    expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    const statuses: number[] = [];
+    const waits: number[] = [];
+    // Someone else tries five wrong passwords, each as soon as they are let in.
+    for (let i = 0; i < 5; ) {
+      const res = await http().post('/api/auth/login').send({ email, password: `wrong-${i}` });
+      statuses.push(res.status);
+      if (res.status === 429) {
+        expect(res.body.error.code).toBe('LOGIN_RATE_LIMITED');
+        const wait = Number(res.headers['retry-after']);
+        waits.push(wait);
+        await new Promise((r) => setTimeout(r, wait * 1000 + 50));
+      } else i++;
+    }
+    expect(waits).toEqual([1, 2]);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+    // While the wait runs, even the right password gets 429 with Retry-After, and does not lengthen it.
+    const early = await http().post('/api/auth/login').send({ email, password: TEST_PASSWORD });
+    expect(early.status).toBe(429);
+    const wait = Number(early.headers['retry-after']);
+    expect(wait).toBeGreaterThanOrEqual(3);
+    expect(wait).toBeLessThanOrEqual(4);
+    await new Promise((r) => setTimeout(r, wait * 1000 + 50));
+    // After the wait, the owner logs in; the count starts again from zero.
+    await http().post('/api/auth/login').send({ email, password: TEST_PASSWORD }).expect(200);
+    await http().post('/api/auth/login').send({ email, password: 'wrong-again' }).expect(401);
+    await http().post('/api/auth/login').send({ email, password: TEST_PASSWORD }).expect(200);
+  });
+
+  it('parallel guesses cannot skip the delay: they are checked one at a time', async () => {
+    const email = h.orgA.users.director.email;
+    for (let i = 0; i < 3; i++) await http().post('/api/auth/login').send({ email, password: `wrong-${i}` }).expect(401);
+    await new Promise((r) => setTimeout(r, 1050));
+    const burst = await Promise.all(Array.from({ length: 8 }, (_, i) => http().post('/api/auth/login').send({ email, password: `burst-${i}` })));
+    expect(burst.map((r) => r.status).sort()).toEqual([401, 429, 429, 429, 429, 429, 429, 429]);
   });
 
   it('login successes and failures are audited without the email in clear', async () => {

@@ -4,7 +4,7 @@ import { IsDefined, IsString, MaxLength } from 'class-validator';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { AuthService, StaffActor, StaffService } from '@carepact/identity';
 import type { Request, Response } from 'express';
-import { Actor, Public, STAFF_COOKIE } from '../http/auth.guard';
+import { Actor, Public, staffCookieName } from '../http/auth.guard';
 
 export class LoginDto {
   @ApiProperty({ example: 'admin@jardins-du-val.example' }) @IsDefined() @IsString() @MaxLength(254)
@@ -23,8 +23,7 @@ export class AuthController {
   ) {}
 
   private cookieName(): string {
-    // `__Host-` needs Secure, hence HTTPS; plain http (development) keeps the bare name.
-    return this.config.http.publicUrl.startsWith('https://') ? `__Host-${STAFF_COOKIE}` : STAFF_COOKIE;
+    return staffCookieName(this.config.http.publicUrl);
   }
 
   @Public()

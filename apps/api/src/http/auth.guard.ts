@@ -1,10 +1,20 @@
-import { CanActivate, ExecutionContext, Injectable, SetMetadata, createParamDecorator } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata, createParamDecorator } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { DomainError } from '@carepact/common';
 import { AuthService, StaffActor } from '@carepact/identity';
 import type { Request } from 'express';
 
 export const STAFF_COOKIE = 'carepact_session';
+
+/**
+ * The one name the staff session cookie has. Under HTTPS only `__Host-carepact_session`: the
+ * browser accepts that name only from this exact host, with Secure and Path=/, so a sibling
+ * subdomain cannot plant (fixate) a session. Plain http (development) cannot use the prefix.
+ */
+export function staffCookieName(publicUrl: string): string {
+  return publicUrl.startsWith('https://') ? `__Host-${STAFF_COOKIE}` : STAFF_COOKIE;
+}
 const PUBLIC = 'carepact:public';
 /** Routes reachable without a staff session (login, health, the signing portal). */
 export const Public = () => SetMetadata(PUBLIC, true);
@@ -16,13 +26,15 @@ export class StaffAuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly auth: AuthService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC, [ctx.getHandler(), ctx.getClass()])) return true;
     const req = ctx.switchToHttp().getRequest<StaffRequest>();
     const cookies = (req as Request & { cookies?: Record<string, string> }).cookies ?? {};
-    const actor = await this.auth.authenticate(cookies[STAFF_COOKIE] ?? cookies[`__Host-${STAFF_COOKIE}`]);
+    // Only the name this deployment sets: never the bare name under HTTPS.
+    const actor = await this.auth.authenticate(cookies[staffCookieName(this.config.http.publicUrl)]);
     if (!actor) throw new DomainError('unauthenticated', 'UNAUTHENTICATED', 'Veuillez vous connecter.');
     req.actor = actor;
     return true;

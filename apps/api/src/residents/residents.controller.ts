@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiCookieAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { StaffActor } from '@carepact/identity';
+import { StaffActor, assertCanSomewhere } from '@carepact/identity';
 import { ContactView, MeasureView, ResidentSummary, ResidentView, ResidentsService } from '@carepact/residents';
 import { Actor } from '../http/auth.guard';
 import { ParseIdPipe } from '../http/parse-id.pipe';
@@ -24,6 +24,8 @@ export class ResidentsController {
   @ApiOperation({ summary: 'Liste des résidents des établissements de l’utilisateur' })
   @ApiQuery({ name: 'establishmentId', required: false })
   list(@Actor() actor: StaffActor, @Query('establishmentId') establishmentId?: string): Promise<ResidentSummary[]> {
+    // A role without access to resident files (auditor) is told so rather than shown an empty list.
+    assertCanSomewhere(actor, 'resident.read');
     return this.residents.list(actor, establishmentId ? new ParseIdPipe().transform(establishmentId) : undefined);
   }
 

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ParseIdPipe } from '../http/parse-id.pipe';
 import { IsCalendarDate } from '../http/validators';
 import { ApiCookieAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
@@ -90,8 +90,17 @@ export class StaffController {
   }
 
   @Post('users')
-  @ApiOperation({ summary: 'Créer un compte du personnel avec ses rôles par établissement (administrateur)' })
+  @ApiOperation({ summary: 'Créer un compte du personnel avec ses rôles, dans les établissements que l’on administre (administrateur)' })
   createUser(@Actor() actor: StaffActor, @Body() dto: CreateUserDto) {
     return this.staff.createUserAs(actor, dto);
+  }
+
+  @Post('users/:id/disable')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Désactiver un compte : ses sessions prennent fin aussitôt (administrateur de chaque établissement où il a un rôle)',
+  })
+  disableUser(@Actor() actor: StaffActor, @Param('id', ParseIdPipe) id: string) {
+    return this.staff.disableUserAs(actor, id);
   }
 }

@@ -1,3 +1,4 @@
+import { loadConfig } from '@carepact/config';
 import { TransactionRunner } from '@carepact/database';
 import { StaffService, systemActor } from '@carepact/identity';
 import { ResidentsService } from '@carepact/residents';
@@ -11,8 +12,17 @@ export const seedDemo: CliCommand = {
   usage: 'seed:demo [--if-empty]',
   async run(args) {
     const ifEmpty = args.includes('--if-empty');
+    const config = loadConfig();
+    // Demo accounts share a published password: never in a production database.
+    if (config.env === 'production') {
+      process.stderr.write(
+        'seed:demo refusé : NODE_ENV=production. Les comptes de démonstration ont un mot de passe public ; ' +
+          'créez les vrais comptes avec user:create.\n',
+      );
+      return 2;
+    }
     const fixture = loadDemoFixture();
-    return withContext(async (ctx, config) => {
+    return withContext(async (ctx) => {
       const tx = ctx.get(TransactionRunner);
       const [{ n }] = (await tx.manager.query('SELECT count(*)::int AS n FROM organisations')) as { n: number }[];
       if (ifEmpty && n > 0) return 0;
@@ -58,6 +68,6 @@ export const seedDemo: CliCommand = {
         `Démonstration chargée : ${fixture.establishment.name}, ${fixture.staff.length} comptes, ${fixture.residents.length} résidents.\n`,
       );
       return 0;
-    });
+    }, config);
   },
 };
