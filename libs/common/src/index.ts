@@ -4,3 +4,4 @@ export * from './crypto';
 export * from './logger';
 export * from './project-root';
 export * from './email-address';
+export * from './text-safety';
