@@ -5,3 +5,4 @@ export * from './logger';
 export * from './project-root';
 export * from './email-address';
 export * from './text-safety';
+export * from './safe-error';

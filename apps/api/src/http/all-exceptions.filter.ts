@@ -1,8 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import { DomainError, isDomainError } from '@carepact/common';
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
-import { isDatabaseUnavailable, safeErrorLog } from './error-log';
+import { DomainError, isDatabaseUnavailable, isDomainError, safeErrorLog } from '@carepact/common';
 import { sendDomainError, statusOf } from './error-response';
 import { isPortalRequest, portalErrorTitle, sendPortalError } from './portal-error';
 

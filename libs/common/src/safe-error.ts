@@ -1,5 +1,6 @@
 /**
- * What an unexpected error may put in the logs. A TypeORM `QueryFailedError` carries the query's
+ * What an unexpected error may put in the logs (the API's 500 handler; any process may use it:
+ * it only reads fields, no database driver is imported). A TypeORM `QueryFailedError` carries the query's
  * parameters (names, e-mail addresses, measure types, court references, password hashes…) and
  * PostgreSQL's `detail` ("Failing row contains (…)", "Key (email)=(…)") and some messages
  * ("invalid input syntax for type boolean: "…"") quote the values: none of that is logged.
