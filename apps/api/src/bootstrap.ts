@@ -12,6 +12,7 @@ import { PortalController } from './portal/portal.controller';
 import pinoHttp from 'pino-http';
 import { randomUUID } from 'node:crypto';
 import { ApiModule } from './api.module';
+import { portalFormBody } from './http/form-body.middleware';
 import { jsonBody } from './http/json-body.middleware';
 import { securityHeaders } from './http/security-headers.middleware';
 import { validationPipe } from './http/validation';
@@ -42,8 +43,8 @@ export async function createApiApp(config: AppConfig): Promise<INestApplication>
   app.use(headers);
   app.use(cookieParser());
   app.use('/api', jsonBody(config.http.bodyLimitBytes));
-  // The portal's forms (a drawn signature can be a few hundred kilobytes of PNG).
-  app.use('/portail', express.urlencoded({ extended: false, limit: '400kb', parameterLimit: 50 }));
+  // The portal's forms (a drawn signature can be a few hundred kilobytes of PNG): odd bodies get a 4xx HTML page.
+  app.use('/portail', portalFormBody());
   app.use('/portail/static', express.static(join(__dirname, 'portal', 'static'), { index: false, fallthrough: true, maxAge: '1h' }));
   app.useGlobalPipes(validationPipe());
   app.enableShutdownHooks();

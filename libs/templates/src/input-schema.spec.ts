@@ -37,7 +37,8 @@ describe('validateInput', () => {
   it('refuses control characters and lone surrogates but keeps RTL marks and emoji', () => {
     const at = (name: string) => validateInput(schema, { person: { name, born: '2000-01-01' }, items: [{ answer: 'yes' }] }).map((e) => e.code);
     expect(at('a\u0007')).toEqual(['CONTROL_CHARACTER']);
-    expect(at('a\uD800')).toEqual(['CONTROL_CHARACTER']);
+    expect(at('a\u0085')).toEqual(['CONTROL_CHARACTER']);
+    expect(at('a\uD800')).toEqual(['INVALID_CHARACTER']);
     expect(at('\u202Eab')).toEqual([]);
     expect(at('😀')).toEqual([]);
   });

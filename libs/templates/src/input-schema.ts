@@ -1,4 +1,4 @@
-import { FieldError } from '@carepact/common';
+import { FieldError, textProblem } from '@carepact/common';
 
 /**
  * The subset of JSON Schema a template uses to declare its input data. Written here rather than
@@ -95,11 +95,6 @@ const TYPE_FR: Record<SchemaType, string> = {
   null: 'la valeur null',
 };
 
-/** C0 controls other than tab, LF and CR, DEL, C1 controls, and U+FFFE/U+FFFF: invalid in XML 1.0
- * or invisible garbage. Format characters such as U+202E are legitimate text and stay. */
-const FORBIDDEN_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF]/;
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
 export function isValidIsoDate(s: string): boolean {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
   if (!m) return false;
@@ -116,7 +111,6 @@ const API_CODES: Record<string, string> = {
   enum: 'NOT_ALLOWED_VALUE',
   unknown_field: 'UNKNOWN_FIELD',
   forbidden_key: 'FORBIDDEN_KEY',
-  control_character: 'CONTROL_CHARACTER',
   format_date: 'INVALID_DATE',
   min_length: 'TOO_SHORT',
   max_length: 'TOO_LONG',
@@ -161,7 +155,9 @@ function visit(schemaIn: InputSchema, v: unknown, path: string, root: InputSchem
     return;
   }
   if (typeof v === 'string') {
-    if (FORBIDDEN_CHARS.test(v) || LONE_SURROGATE.test(v)) push('control_character', 'Ce texte contient un caractère de contrôle interdit.');
+    // The same rule as the API's validators (libs/common text-safety): what one accepts, the other renders.
+    const problem = textProblem(v, 'text');
+    if (problem) push(problem.code, problem.message);
     if (schema.minLength !== undefined && [...v].length < schema.minLength)
       push('min_length', schema.minLength === 1 ? 'Ce champ ne doit pas être vide.' : `Au moins ${schema.minLength} caractères.`);
     if (schema.maxLength !== undefined && [...v].length > schema.maxLength) push('max_length', `Au plus ${schema.maxLength} caractères.`);

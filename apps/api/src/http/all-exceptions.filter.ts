@@ -1,12 +1,18 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import { DomainError, isDomainError } from '@carepact/common';
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
-import { sendDomainError } from './error-response';
+import { DomainError, isDatabaseUnavailable, isDomainError, safeErrorLog } from '@carepact/common';
+import { sendDomainError, statusOf } from './error-response';
+import { isPortalRequest, portalErrorTitle, sendPortalError } from './portal-error';
+
+/** Seconds a client should wait before retrying while PostgreSQL is unreachable. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 /**
  * One global filter: domain errors keep their code and French message; framework HTTP errors get
- * a stable code; anything else is a 500 with an error id, logged with its stack, never shown.
+ * a stable code; PostgreSQL out of reach is a 503 with Retry-After; anything else is a 500 with
+ * an error id, logged without any value (see `safeErrorLog`), never shown. The portal's pages get
+ * the same answers as French HTML pages.
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
@@ -17,13 +23,27 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const res = ctx.getResponse<Response>();
     const req = ctx.getRequest<Request>();
     if (res.headersSent) return;
-    if (isDomainError(exception)) return sendDomainError(res, exception);
-    if (exception instanceof HttpException) return sendDomainError(res, fromHttp(exception.getStatus()));
+    const portal = isPortalRequest(req);
+    const known = isDomainError(exception) ? exception : exception instanceof HttpException ? fromHttp(exception.getStatus()) : null;
+    if (known) {
+      if (!portal) return sendDomainError(res, known);
+      const status = statusOf(known.kind);
+      return sendPortalError(res, status, portalErrorTitle(status), known.messageFr, known.retryAfterSeconds);
+    }
     const errorId = randomUUID();
-    this.log.error({ errorId, method: req.method, route: req.route?.path, err: exception }, 'unhandled error');
-    res.status(500).type('application/json').send(
-      JSON.stringify({ error: { code: 'INTERNAL_ERROR', message: 'Une erreur interne est survenue. Référence : ' + errorId, errorId } }),
-    );
+    const where = { errorId, method: req.method, route: req.route?.path as string | undefined };
+    if (isDatabaseUnavailable(exception)) {
+      this.log.warn({ ...where, err: safeErrorLog(exception) }, 'database unavailable');
+      const message = 'Le service est momentanément indisponible. Réessayez dans quelques instants.';
+      if (portal) return sendPortalError(res, 503, portalErrorTitle(503), message, DATABASE_RETRY_AFTER_SECONDS);
+      res.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
+      res.status(503).type('application/json').send(JSON.stringify({ error: { code: 'SERVICE_UNAVAILABLE', message, errorId } }));
+      return;
+    }
+    this.log.error({ ...where, err: safeErrorLog(exception) }, 'unhandled error');
+    const message = 'Une erreur interne est survenue. Référence : ' + errorId;
+    if (portal) return sendPortalError(res, 500, portalErrorTitle(500), message);
+    res.status(500).type('application/json').send(JSON.stringify({ error: { code: 'INTERNAL_ERROR', message, errorId } }));
   }
 }
 

@@ -1,4 +1,4 @@
-import { DomainError } from '@carepact/common';
+import { DomainError, ValidationError, textProblem } from '@carepact/common';
 import express, { NextFunction, Request, Response } from 'express';
 import { sendDomainError } from './error-response';
 
@@ -7,7 +7,9 @@ const MAX_DEPTH = 32;
 
 /**
  * JSON bodies: size limit (413), malformed JSON (400), JSON only on writes (415), then a deep scan
- * that refuses prototype-pollution keys and NUL bytes before any handler sees the body.
+ * that refuses prototype-pollution keys, NUL bytes and any text the shared text rule refuses
+ * (libs/common `textProblem`: controls, U+0085, lone surrogates) before any handler sees the body,
+ * so no field — decorated or not — stores text that no document could hold.
  * Errors are answered here, in the API's error format: body-parser errors never become a 500.
  */
 export function jsonBody(limitBytes: number) {
@@ -42,11 +44,12 @@ export function jsonBody(limitBytes: number) {
 function scan(value: unknown, path: string, depth: number): DomainError | null {
   if (depth > MAX_DEPTH) return new DomainError('invalid', 'TOO_DEEP', 'Le JSON est trop imbriqué.');
   if (typeof value === 'string') {
-    return value.includes('\u0000')
-      ? new DomainError('invalid', 'NUL_BYTE', 'Un texte contient un caractère nul (\\u0000), refusé.', [
-          { field: path || '(racine)', code: 'NUL_BYTE', message: 'Caractère nul interdit.' },
-        ])
-      : null;
+    if (value.includes('\u0000'))
+      return new DomainError('invalid', 'NUL_BYTE', 'Un texte contient un caractère nul (\\u0000), refusé.', [
+        { field: path || '(racine)', code: 'NUL_BYTE', message: 'Caractère nul interdit.' },
+      ]);
+    const problem = textProblem(value, 'text');
+    return problem ? new ValidationError([{ field: path || '(racine)', ...problem }]) : null;
   }
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {

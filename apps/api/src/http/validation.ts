@@ -1,6 +1,7 @@
 import { ValidationPipe } from '@nestjs/common';
 import { FieldError, ValidationError } from '@carepact/common';
 import type { ValidationError as ClassValidatorError } from 'class-validator';
+import { STRUCTURED_CONSTRAINTS, StructuredFailure } from './validators';
 
 /** class-validator constraint → stable code + French message. */
 function describe(constraint: string, englishMessage: string): { code: string; message: string } {
@@ -43,8 +44,6 @@ function describe(constraint: string, englishMessage: string): { code: string; m
       return { code: 'INVALID_EMAIL', message: "Adresse e-mail invalide." };
     case 'isUUID':
       return { code: 'INVALID_ID', message: 'Identifiant invalide.' };
-    case 'noControlChars':
-      return { code: 'CONTROL_CHARACTER', message: 'Caractère de contrôle interdit (retour à la ligne, tabulation…).' };
     default:
       return { code: 'INVALID', message: 'Valeur invalide.' };
   }
@@ -59,7 +58,10 @@ export function flattenErrors(errors: ClassValidatorError[], prefix = ''): Field
     const keys = Object.keys(constraints).sort((a, b) => rank(a) - rank(b));
     if (keys.length) {
       const k = keys[0];
-      out.push({ field, ...describe(k, constraints[k]) });
+      if (STRUCTURED_CONSTRAINTS.has(k)) {
+        const f = JSON.parse(constraints[k]) as StructuredFailure;
+        out.push({ field: f.path ? `${field}.${f.path}` : field, code: f.code, message: f.message });
+      } else out.push({ field, ...describe(k, constraints[k]) });
     }
     if (e.children?.length) out.push(...flattenErrors(e.children, field));
   }

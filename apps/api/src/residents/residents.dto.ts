@@ -30,41 +30,41 @@ import {
   STAY_TYPES,
   StayType,
 } from '@carepact/residents';
-import { IsCalendarDate, NoControlChars } from '../http/validators';
+import { IsCalendarDate, NoControlChars, SafeText } from '../http/validators';
 
 export class ContactDto {
-  @ApiProperty({ example: 'Sylvie' }) @IsDefined() @IsString() @MinLength(1) @MaxLength(100) @NoControlChars()
+  @ApiProperty({ example: 'Sylvie' }) @IsDefined() @IsString() @MinLength(1) @MaxLength(100) @SafeText('name')
   firstName: string;
-  @ApiProperty({ example: 'Martin' }) @IsDefined() @IsString() @MinLength(1) @MaxLength(100) @NoControlChars()
+  @ApiProperty({ example: 'Martin' }) @IsDefined() @IsString() @MinLength(1) @MaxLength(100) @SafeText('name')
   lastName: string;
-  @ApiPropertyOptional({ example: 'fille' }) @IsOptional() @IsString() @MaxLength(100) @NoControlChars()
+  @ApiPropertyOptional({ example: 'fille' }) @IsOptional() @IsString() @MaxLength(100) @SafeText('name')
   relation?: string | null;
-  @ApiPropertyOptional({ example: 'UDAF du Val' }) @IsOptional() @IsString() @MaxLength(200) @NoControlChars()
+  @ApiPropertyOptional({ example: 'UDAF du Val' }) @IsOptional() @IsString() @MaxLength(200) @SafeText('name')
   organisationName?: string | null;
   @ApiPropertyOptional({ example: 'sylvie.martin@example.org' }) @IsOptional() @IsEmail() @MaxLength(254)
   email?: string | null;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(40) @NoControlChars()
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(40) @SafeText('name')
   phone?: string | null;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(300) @NoControlChars()
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(300) @SafeText('name')
   address?: string | null;
   @ApiPropertyOptional({ description: 'Parent titulaire de l’autorité parentale (mineurs).' }) @IsOptional() @IsBoolean()
   holdsParentalAuthority?: boolean;
 }
 
 export class UpdateContactDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(100) @NoControlChars()
+  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(100) @SafeText('name')
   firstName?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(100) @NoControlChars()
+  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(100) @SafeText('name')
   lastName?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) @NoControlChars()
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) @SafeText('name')
   relation?: string | null;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) @NoControlChars()
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) @SafeText('name')
   organisationName?: string | null;
   @ApiPropertyOptional() @IsOptional() @IsEmail() @MaxLength(254)
   email?: string | null;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(40) @NoControlChars()
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(40) @SafeText('name')
   phone?: string | null;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(300) @NoControlChars()
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(300) @SafeText('name')
   address?: string | null;
   @ApiPropertyOptional() @IsOptional() @IsBoolean()
   holdsParentalAuthority?: boolean;
@@ -75,28 +75,28 @@ export class HolderDto {
   role: HolderRole;
   @ApiPropertyOptional({ description: 'Contact existant du résident ; sinon, un contact est créé.' }) @IsOptional() @IsUUID()
   contactId?: string;
-  @ApiPropertyOptional({ example: 'Karim' }) @IsOptional() @IsString() @MaxLength(100) @NoControlChars()
+  @ApiPropertyOptional({ example: 'Karim' }) @IsOptional() @IsString() @MaxLength(100) @SafeText('name')
   firstName?: string;
-  @ApiPropertyOptional({ example: 'Benaïssa' }) @IsOptional() @IsString() @MaxLength(100) @NoControlChars()
+  @ApiPropertyOptional({ example: 'Benaïssa' }) @IsOptional() @IsString() @MaxLength(100) @SafeText('name')
   lastName?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) @NoControlChars()
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) @SafeText('name')
   relation?: string | null;
-  @ApiPropertyOptional({ example: 'UDAF du Val' }) @IsOptional() @IsString() @MaxLength(200) @NoControlChars()
+  @ApiPropertyOptional({ example: 'UDAF du Val' }) @IsOptional() @IsString() @MaxLength(200) @SafeText('name')
   organisationName?: string | null;
   @ApiPropertyOptional({ example: 'k.benaissa@udaf-val.example' }) @IsOptional() @IsEmail() @MaxLength(254)
   email?: string | null;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(40) @NoControlChars()
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(40) @SafeText('name')
   phone?: string | null;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(300) @NoControlChars()
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(300) @SafeText('name')
   address?: string | null;
 }
 
 class MeasureFieldsDto {
   @ApiPropertyOptional({ description: 'Mesure générale, ou limitée aux actes listés.' }) @IsOptional() @IsBoolean()
   general?: boolean;
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @MaxLength(200, { each: true })
+  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @MaxLength(200, { each: true }) @NoControlChars({ each: true })
   acts?: string[];
-  @ApiPropertyOptional({ description: 'Sauvegarde de justice : mission du mandataire spécial.' }) @IsOptional() @IsString() @MaxLength(1000)
+  @ApiPropertyOptional({ description: 'Sauvegarde de justice : mission du mandataire spécial.' }) @IsOptional() @IsString() @MaxLength(1000) @SafeText('text')
   mission?: string | null;
   @ApiPropertyOptional({ example: '2025-05-20' }) @IsOptional() @IsCalendarDate()
   startDate?: string | null;
@@ -157,34 +157,34 @@ export class PreferencesDto {
 export class PersonneDeConfianceDto {
   @ApiPropertyOptional({ description: 'Contact existant ; sinon, indiquer la personne.' }) @IsOptional() @IsUUID()
   contactId?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) @NoControlChars()
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) @SafeText('name')
   firstName?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) @NoControlChars()
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) @SafeText('name')
   lastName?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) @NoControlChars()
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) @SafeText('name')
   relation?: string | null;
   @ApiPropertyOptional() @IsOptional() @IsEmail() @MaxLength(254)
   email?: string | null;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(40) @NoControlChars()
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(40) @SafeText('name')
   phone?: string | null;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(300) @NoControlChars()
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(300) @SafeText('name')
   address?: string | null;
   @ApiPropertyOptional({ example: '2026-10-20' }) @IsOptional() @IsCalendarDate()
   designatedOn?: string | null;
 }
 
 class ResidentFieldsDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) @NoControlChars()
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) @SafeText('name')
   birthName?: string | null;
   @ApiPropertyOptional({ example: '2026-12-10', description: 'Obligatoire pour un séjour temporaire.' }) @IsOptional() @IsCalendarDate()
   plannedEndDate?: string | null;
-  @ApiPropertyOptional({ example: '112' }) @IsOptional() @IsString() @MaxLength(40) @NoControlChars()
+  @ApiPropertyOptional({ example: '112' }) @IsOptional() @IsString() @MaxLength(40) @SafeText('name')
   room?: string | null;
   @ApiPropertyOptional({ type: PreferencesDto }) @IsOptional() @ValidateNested() @Type(() => PreferencesDto)
   preferences?: PreferencesDto;
   @ApiPropertyOptional() @IsOptional() @IsEmail() @MaxLength(254)
   email?: string | null;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(40) @NoControlChars()
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(40) @SafeText('name')
   phone?: string | null;
   @ApiPropertyOptional({ enum: PARENTAL_AUTHORITY, description: 'Mineurs : qui exerce l’autorité parentale.' })
   @IsOptional() @IsIn(PARENTAL_AUTHORITY as unknown as string[])
@@ -194,9 +194,9 @@ class ResidentFieldsDto {
 export class CreateResidentDto extends ResidentFieldsDto {
   @ApiProperty() @IsDefined() @IsUUID()
   establishmentId: string;
-  @ApiProperty({ example: 'Marcel' }) @IsDefined() @IsString() @MinLength(1) @MaxLength(100) @NoControlChars()
+  @ApiProperty({ example: 'Marcel' }) @IsDefined() @IsString() @MinLength(1) @MaxLength(100) @SafeText('name')
   firstName: string;
-  @ApiProperty({ example: 'Dupont' }) @IsDefined() @IsString() @MinLength(1) @MaxLength(100) @NoControlChars()
+  @ApiProperty({ example: 'Dupont' }) @IsDefined() @IsString() @MinLength(1) @MaxLength(100) @SafeText('name')
   lastName: string;
   @ApiProperty({ example: '1947-07-02' }) @IsDefined() @IsCalendarDate()
   birthDate: string;
@@ -216,9 +216,9 @@ export class CreateResidentDto extends ResidentFieldsDto {
 }
 
 export class UpdateResidentDto extends ResidentFieldsDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(100) @NoControlChars()
+  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(100) @SafeText('name')
   firstName?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(100) @NoControlChars()
+  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(100) @SafeText('name')
   lastName?: string;
   @ApiPropertyOptional() @IsOptional() @IsCalendarDate()
   birthDate?: string;

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, Res, StreamableFile } from '@nestjs/common';
 import { ApiCookieAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsDefined, IsEmail, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsDefined, IsEmail, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { StaffActor } from '@carepact/identity';
 import { DipcOfferService, RequestViews, SealedDownloadService, SignatureRequestsService, SignerActionsService } from '@carepact/signing';
@@ -8,7 +8,7 @@ import type { Request, Response } from 'express';
 import { contentDisposition } from '../documents/documents.controller';
 import { Actor } from '../http/auth.guard';
 import { ParseIdPipe } from '../http/parse-id.pipe';
-import { IsCalendarDate, NoControlChars } from '../http/validators';
+import { IsCalendarDate, IsDeliveryMap, SafeText } from '../http/validators';
 
 export class CreateSignatureRequestDto {
   @ApiPropertyOptional({ enum: ['parallel', 'sequential'], default: 'parallel' }) @IsOptional() @IsIn(['parallel', 'sequential'])
@@ -18,11 +18,12 @@ export class CreateSignatureRequestDto {
   @ApiPropertyOptional({ type: [Number], default: [3, 7] }) @IsOptional() @IsArray() @ArrayMaxSize(5) @IsInt({ each: true }) @Min(1, { each: true }) @Max(60, { each: true })
   reminderDays?: number[];
   @ApiPropertyOptional({
-    description: 'Par clé de signataire (voir l’aperçu) : { "method": "email" | "in_person", "accessCode": true }',
+    description:
+      'Par clé de signataire (voir l’aperçu) : { "method": "email" | "in_person", "accessCode": true }. La direction contresigne toujours depuis la console.',
     example: { resident: { method: 'in_person' } },
   })
   @IsOptional()
-  @IsObject()
+  @IsDeliveryMap()
   delivery?: Record<string, { method?: 'email' | 'in_person'; accessCode?: boolean }>;
   @ApiPropertyOptional({ type: [String], description: 'Contacts proposés comme signataires : refusés s’ils n’ont pas qualité.' })
   @IsOptional() @IsArray() @ArrayMaxSize(10) @IsUUID('all', { each: true })
@@ -40,15 +41,15 @@ export class ResendDto {
 }
 
 export class WitnessDto {
-  @ApiProperty({ example: 'Lecture à voix haute de la version facile à lire, avec les pictogrammes.' }) @IsDefined() @IsString() @MinLength(3) @MaxLength(2000)
+  @ApiProperty({ example: 'Lecture à voix haute de la version facile à lire, avec les pictogrammes.' }) @IsDefined() @IsString() @MinLength(3) @MaxLength(2000) @SafeText('text')
   explainedHow: string;
   @ApiProperty({ type: [String], example: ['Nadia Haddad (admissions)', 'Sylvie Martin (fille)'] })
-  @IsDefined() @IsArray() @ArrayMaxSize(10) @IsString({ each: true }) @MaxLength(200, { each: true }) @NoControlChars({ each: true })
+  @IsDefined() @IsArray() @ArrayMaxSize(10) @IsString({ each: true }) @MaxLength(200, { each: true }) @SafeText('name', { each: true })
   present: string[];
 }
 
 export class AnswerDto {
-  @ApiProperty() @IsDefined() @IsString() @MinLength(1) @MaxLength(4000)
+  @ApiProperty() @IsDefined() @IsString() @MinLength(1) @MaxLength(4000) @SafeText('text')
   answer: string;
 }
 

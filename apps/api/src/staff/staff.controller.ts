@@ -3,10 +3,10 @@ import { ParseIdPipe } from '../http/parse-id.pipe';
 import { IsCalendarDate } from '../http/validators';
 import { ApiCookieAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsEmail, IsIn, IsNumber, IsOptional, IsString, IsUUID, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsEmail, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import { STAFF_ROLES, StaffActor, StaffRole, StaffService } from '@carepact/identity';
 import { Actor } from '../http/auth.guard';
-import { NoControlChars } from '../http/validators';
+import { IsAmount, NoControlChars, SafeText } from '../http/validators';
 
 export class RoleAssignmentDto {
   @ApiProperty() @IsDefined() @IsUUID()
@@ -18,7 +18,7 @@ export class RoleAssignmentDto {
 export class CreateUserDto {
   @ApiProperty() @IsDefined() @IsEmail() @MaxLength(254)
   email: string;
-  @ApiProperty() @IsDefined() @IsString() @MinLength(1) @MaxLength(200) @NoControlChars()
+  @ApiProperty() @IsDefined() @IsString() @MinLength(1) @MaxLength(200) @SafeText('name')
   name: string;
   @ApiProperty({ minLength: 10 }) @IsDefined() @IsString() @MinLength(10) @MaxLength(200)
   password: string;
@@ -30,18 +30,18 @@ export class CreateUserDto {
 export class TariffsDto {
   @ApiProperty({ example: '2026-01-01' }) @IsDefined() @IsCalendarDate()
   effectiveFrom: string;
-  @ApiProperty({ example: 72.5 }) @IsDefined() @IsNumber() @Min(0)
+  @ApiProperty({ example: 72.5 }) @IsDefined() @IsAmount()
   hebergementPerDay: number;
-  @ApiProperty({ required: false, example: 24.1 }) @IsOptional() @IsNumber() @Min(0)
+  @ApiProperty({ required: false, example: 24.1 }) @IsOptional() @IsAmount()
   dependanceGir12PerDay?: number;
-  @ApiProperty({ required: false, example: 15.3 }) @IsOptional() @IsNumber() @Min(0)
+  @ApiProperty({ required: false, example: 15.3 }) @IsOptional() @IsAmount()
   dependanceGir34PerDay?: number;
-  @ApiProperty({ required: false, example: 6.5 }) @IsOptional() @IsNumber() @Min(0)
+  @ApiProperty({ required: false, example: 6.5 }) @IsOptional() @IsAmount()
   dependanceGir56PerDay?: number;
   @ApiProperty({ example: 'Au-delà de 72 heures d’absence, le tarif hébergement est minoré du forfait hospitalier.' })
-  @IsDefined() @IsString() @MinLength(1) @MaxLength(2000)
+  @IsDefined() @IsString() @MinLength(1) @MaxLength(2000) @SafeText('text')
   absenceRule: string;
-  @ApiProperty({ required: false, example: 0 }) @IsOptional() @IsNumber() @Min(0)
+  @ApiProperty({ required: false, example: 0 }) @IsOptional() @IsAmount()
   depositEuros?: number;
 }
 
@@ -50,7 +50,7 @@ export class UpdateEstablishmentDto {
   @IsOptional() @ValidateNested() @Type(() => TariffsDto)
   tariffs?: TariffsDto;
   @ApiProperty({ type: [String], required: false, example: ['livret-accueil-2026', 'reglement-fonctionnement-2025', 'charte-droits-libertes'] })
-  @IsOptional() @IsArray() @ArrayMaxSize(30) @IsString({ each: true }) @MaxLength(200, { each: true })
+  @IsOptional() @IsArray() @ArrayMaxSize(30) @IsString({ each: true }) @MaxLength(200, { each: true }) @NoControlChars({ each: true })
   annexes?: string[];
   @ApiProperty({ required: false }) @IsOptional() @IsString() @MaxLength(40) @NoControlChars()
   phone?: string;

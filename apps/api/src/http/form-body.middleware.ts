@@ -1,0 +1,42 @@
+import express, { NextFunction, Request, Response } from 'express';
+import { portalErrorTitle, sendPortalError } from './portal-error';
+
+/** A drawn signature is a PNG data URL of a few hundred kilobytes at most. */
+export const PORTAL_FORM_LIMIT_BYTES = 400 * 1024;
+/** The largest portal form (the signature form) has a handful of fields. */
+export const PORTAL_FORM_MAX_FIELDS = 50;
+
+const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * The signing portal's forms: `application/x-www-form-urlencoded` in UTF-8 (or Latin-1, which
+ * browsers may still send), at most 400 kB and 50 fields, each field once. Anything else — JSON,
+ * text, multipart, an empty body, an unknown charset or encoding — is answered here with a French
+ * HTML page and a 4xx (400, 413, 415), before a handler could trip over an odd body and fail
+ * with a 500. After it, `req.body` is always a record of strings.
+ */
+export function portalFormBody(limitBytes = PORTAL_FORM_LIMIT_BYTES, maxFields = PORTAL_FORM_MAX_FIELDS) {
+  const parse = express.urlencoded({ extended: false, limit: limitBytes, parameterLimit: maxFields });
+  const refuse = (res: Response, status: number, message: string) => sendPortalError(res, status, portalErrorTitle(status), message);
+  return (req: Request, res: Response, next: NextFunction): void => {
+    if (!WRITES.has(req.method)) return next();
+    const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+    if (!hasBody) return refuse(res, 400, 'Le formulaire envoyé est vide. Revenez à la page de signature et réessayez.');
+    if (!req.is('application/x-www-form-urlencoded'))
+      return refuse(res, 415, 'Ce type d’envoi n’est pas accepté : utilisez le formulaire de la page de signature.');
+    parse(req, res, (err?: unknown) => {
+      if (err) {
+        const type = (err as { type?: string }).type;
+        if (type === 'entity.too.large') return refuse(res, 413, `Le formulaire dépasse la taille autorisée (${Math.round(limitBytes / 1024)} ko). Si vous avez dessiné votre signature, effacez-la et dessinez-la plus simplement.`);
+        if (type === 'parameters.too.many') return refuse(res, 413, `Le formulaire contient trop de champs (${maxFields} au plus).`);
+        if (type === 'charset.unsupported' || type === 'encoding.unsupported')
+          return refuse(res, 415, 'Encodage du formulaire non pris en charge : utilisez UTF-8.');
+        return refuse(res, 400, 'Le formulaire n’a pas pu être lu. Revenez à la page de signature et réessayez.');
+      }
+      const body = req.body as unknown;
+      if (!body || typeof body !== 'object' || Object.values(body).some((v) => typeof v !== 'string'))
+        return refuse(res, 400, 'Le formulaire contient un champ en double ou mal formé. Revenez à la page de signature et réessayez.');
+      next();
+    });
+  };
+}

@@ -1,0 +1,46 @@
+import { amountProblem, textProblem } from './text-safety';
+
+describe('textProblem', () => {
+  const code = (s: string, kind?: 'text' | 'line' | 'name') => textProblem(s, kind)?.code ?? null;
+
+  it('refuses C0/C1 controls (U+0085 included), DEL, U+FFFE/U+FFFF and lone surrogates in any text', () => {
+    for (const s of ['a\u0000', 'a\u0007', 'a\u007F', 'Marcel\u0085', 'a\u009F', 'a\uFFFE', 'a\uFFFF']) expect(code(s)).toBe('CONTROL_CHARACTER');
+    for (const s of ['a\uD800', '\uDC00b', 'x\uDBFFy']) expect(code(s)).toBe('INVALID_CHARACTER');
+  });
+
+  it('keeps ordinary text: accents, line breaks in free text, paired surrogates, RTL marks', () => {
+    for (const s of ['Benaïssa', 'Œdipe', 'ligne 1\nligne 2\tfin\r\n', '𝔄 (U+1D504)', 'Ali\u200F', 'مريم', '王秀英', 'O’Connor-Ñúñez']) expect(code(s)).toBeNull();
+  });
+
+  it('one-line fields also refuse tab, CR and LF', () => {
+    expect(code('Dupont\r\nBcc: x', 'line')).toBe('CONTROL_CHARACTER');
+    expect(code('a\tb', 'line')).toBe('CONTROL_CHARACTER');
+    expect(code('RG 25/00412', 'line')).toBeNull();
+  });
+
+  it('names refuse bidi embeddings, overrides and isolates, and emoji; plain text keeps them', () => {
+    for (const c of ['\u202A', '\u202B', '\u202C', '\u202D', '\u202E', '\u2066', '\u2067', '\u2068', '\u2069']) {
+      expect(code(`Dupont${c}evil`, 'name')).toBe('BIDI_CONTROL');
+      expect(code(`Dupont${c}evil`, 'text')).toBeNull();
+    }
+    for (const e of ['Marcel 🙂', '👍', 'Léa😀', 'Jo ❤️', '⭐', '1️⃣']) expect(code(e, 'name')).toBe('EMOJI_NOT_ALLOWED');
+    expect(code('Marcel 🙂', 'text')).toBeNull();
+    for (const ok of ['Chambre 112 ©', 'Jean-Pierre', 'Ali\u200E']) expect(code(ok, 'name')).toBeNull();
+    expect(textProblem('a\u202E', 'name')!.message).toMatch(/sens d’affichage/);
+  });
+});
+
+describe('amountProblem', () => {
+  it('accepts euros and cents between 0 and 100 000', () => {
+    for (const x of [0, 72.5, 24.1, 15.3, 6.55, 0.01, 100000, 1234.99]) expect(amountProblem(x)).toBeNull();
+  });
+  it('refuses negative, huge, non-finite, non-numeric and sub-cent amounts', () => {
+    expect(amountProblem(-0.01)?.code).toBe('AMOUNT_OUT_OF_RANGE');
+    expect(amountProblem(100000.01)?.code).toBe('AMOUNT_OUT_OF_RANGE');
+    expect(amountProblem(1e308)?.code).toBe('AMOUNT_OUT_OF_RANGE');
+    expect(amountProblem(72.555)?.code).toBe('AMOUNT_TOO_PRECISE');
+    expect(amountProblem(Number.NaN)?.code).toBe('INVALID_AMOUNT');
+    expect(amountProblem(Infinity)?.code).toBe('INVALID_AMOUNT');
+    expect(amountProblem('72.5')?.code).toBe('INVALID_AMOUNT');
+  });
+});

@@ -1,0 +1,72 @@
+/**
+ * What text CarePact accepts, in one place: the API's validators and the templates' input
+ * validation both call `textProblem`, so the API never stores text that no document could then
+ * be generated from (issue 7, item 13).
+ *
+ * - `text` (any text, multi-line free text included): no C0 control other than tab, LF and CR,
+ *   no DEL, no C1 control (U+0080–U+009F, U+0085 "next line" included), no U+FFFE/U+FFFF, no
+ *   lone surrogate. None of these is valid in the XML 1.0 of a DOCX, and none can be drawn.
+ * - `line` (one-line fields: references, phone numbers): as `text`, and no tab, CR or LF either
+ *   (a line break in a name would reach an e-mail header or break a table cell).
+ * - `name` (text that identifies a person: names, room, relation, address): as `line`, plus
+ *   - no bidirectional embedding, override or isolate (U+202A–U+202E, U+2066–U+2069): they make
+ *     a name display differently from what it is (a signer could not check it is theirs);
+ *     the implicit marks U+200E/U+200F stay, they only nudge neutral characters;
+ *   - no emoji: the PDF faces (Atkinson Hyperlegible Next, DejaVu Sans) draw none of most of them
+ *     (DejaVu Sans has 76 of the 2,048 code points of U+1F300–U+1FAFF, in monochrome), so the
+ *     signed contract would show U+FFFD where the name was.
+ */
+export type TextKind = 'text' | 'line' | 'name';
+
+export interface TextProblem {
+  /** Stable code, the same in the API and in template validation. */
+  code: 'CONTROL_CHARACTER' | 'INVALID_CHARACTER' | 'BIDI_CONTROL' | 'EMOJI_NOT_ALLOWED';
+  /** French, for people; never quotes the value. */
+  message: string;
+}
+
+const CONTROL_ANY = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF]/;
+const CONTROL_LINE = /[\u0000-\u001F\u007F-\u009F\uFFFE\uFFFF]/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/;
+// Extended_Pictographic minus the few that are ordinary text (©, ®, ‼, ⁉, ™, ℹ and the like are
+// in the Basic Multilingual Plane's letterlike and punctuation blocks), plus the emoji
+// presentation selector and the keycap combiner that only ever build emoji.
+const EMOJI = /(?![\u00A9\u00AE\u203C\u2049\u2122\u2139])\p{Extended_Pictographic}|\uFE0F|\u20E3/u;
+
+export function textProblem(value: string, kind: TextKind = 'text'): TextProblem | null {
+  if ((kind === 'text' ? CONTROL_ANY : CONTROL_LINE).test(value))
+    return {
+      code: 'CONTROL_CHARACTER',
+      message:
+        kind === 'text'
+          ? 'Ce texte contient un caractère de contrôle interdit.'
+          : 'Caractère de contrôle interdit (retour à la ligne, tabulation…).',
+    };
+  if (LONE_SURROGATE.test(value)) return { code: 'INVALID_CHARACTER', message: 'Ce texte contient un caractère Unicode invalide (moitié de paire de substitution).' };
+  if (kind !== 'name') return null;
+  if (BIDI_CONTROL.test(value))
+    return {
+      code: 'BIDI_CONTROL',
+      message: 'Ce texte contient un caractère invisible qui change le sens d’affichage (U+202A–U+202E, U+2066–U+2069) : retirez-le.',
+    };
+  if (EMOJI.test(value)) return { code: 'EMOJI_NOT_ALLOWED', message: 'Les émojis ne sont pas acceptés ici : les documents ne peuvent pas les imprimer.' };
+  return null;
+}
+
+export interface AmountProblem {
+  code: 'INVALID_AMOUNT' | 'AMOUNT_OUT_OF_RANGE' | 'AMOUNT_TOO_PRECISE';
+  message: string;
+}
+
+/** Highest amount in euros a tariff, price or deposit may hold (a day of EHPAD care is ~100 €). */
+export const MAX_AMOUNT_EUROS = 100_000;
+
+/** Amounts in euros: a finite number, 0 ≤ x ≤ 100 000, at most two decimals (cents). */
+export function amountProblem(value: unknown): AmountProblem | null {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return { code: 'INVALID_AMOUNT', message: 'Doit être un montant en euros (nombre).' };
+  if (value < 0 || value > MAX_AMOUNT_EUROS) return { code: 'AMOUNT_OUT_OF_RANGE', message: `Le montant doit être compris entre 0 et ${MAX_AMOUNT_EUROS.toLocaleString('fr-FR')} €.` };
+  // Cents, not fractions of a cent: 72.5 and 72.55 pass, 72.555 does not (float-safe comparison).
+  if (Math.abs(value * 100 - Math.round(value * 100)) > 1e-6) return { code: 'AMOUNT_TOO_PRECISE', message: 'Au plus deux décimales (centimes).' };
+  return null;
+}
