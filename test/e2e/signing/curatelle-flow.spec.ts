@@ -93,6 +93,11 @@ describe('signature routing end to end', () => {
     const [{ n }] = (await h.ds.query(`SELECT count(*)::int AS n FROM sealed_documents WHERE request_id = $1`, [done.id])) as { n: number }[];
     expect(n).toBe(1);
 
+    // The auditor reads the evidence (who signed, how) but not the signed contract itself (issue 7, item 14).
+    const auditor = await h.staff('audit@jardins-du-val.example');
+    expect((await auditor(done.sealed!.href)).status).toBe(403);
+    expect((await auditor(done.sealed!.evidenceHref)).status).toBe(200);
+
     const pdf = Buffer.from(await (await director(done.sealed!.href)).arrayBuffer());
     const dir = mkdtempSync(join(tmpdir(), 'carepact-sealed-'));
     writeFileSync(join(dir, 'signed.pdf'), pdf);

@@ -16,25 +16,26 @@ export class SealedDownloadService {
     private readonly log: EvidenceLog,
   ) {}
 
-  private async load(actor: StaffActor, requestId: string) {
+  /** The evidence is audit material (`document.read`); the signed document itself is content (`document.content`: not auditors). */
+  private async load(actor: StaffActor, requestId: string, permission: 'document.read' | 'document.content') {
     const em = this.tx.manager;
     const r = await this.repo.findRequest(em, actor.organisationId, requestId);
     if (!r || !visibleEstablishments(actor).includes(r.establishmentId)) throw new NotFoundError('SIGNATURE_REQUEST_NOT_FOUND', 'Demande de signature introuvable.');
-    assertCan(actor, 'document.read', r.establishmentId);
+    assertCan(actor, permission, r.establishmentId);
     const seal = await this.repo.sealOf(em, r.id);
     if (!seal) throw new NotFoundError('NOT_SEALED', 'Le document n’est pas encore scellé.');
     return { r, seal };
   }
 
   async signedPdf(actor: StaffActor, requestId: string): Promise<{ bytes: Buffer; fileName: string }> {
-    const { r, seal } = await this.load(actor, requestId);
+    const { r, seal } = await this.load(actor, requestId, 'document.content');
     const bytes = (await this.blobs.get(this.tx.manager, seal.blobSha256))!;
     await this.tx.run((em) => this.log.record(em, r, 'downloaded', auditActor(actor), { details: { format: 'pdf', variant: 'signed', sha256: seal.blobSha256 } }));
     return { bytes, fileName: `document-signe-${r.id}.pdf` };
   }
 
   async evidence(actor: StaffActor, requestId: string): Promise<{ bytes: Buffer; fileName: string }> {
-    const { r, seal } = await this.load(actor, requestId);
+    const { r, seal } = await this.load(actor, requestId, 'document.read');
     await this.tx.run((em) => this.log.record(em, r, 'downloaded', auditActor(actor), { details: { format: 'json', variant: 'evidence', sha256: seal.evidenceSha256 } }));
     return { bytes: Buffer.from(JSON.stringify(seal.evidence, null, 2), 'utf8'), fileName: `preuve-${r.id}.json` };
   }
