@@ -1,3 +1,6 @@
+import { ValidationError } from '@carepact/common';
+import type { StaffActor } from '@carepact/identity';
+import { CreateRequestInput, SignatureRequestsService } from '@carepact/signing';
 import { PortalClient } from '@carepact/testing';
 import { SigningHarness, startSigningHarness } from './signing-harness';
 
@@ -47,6 +50,34 @@ describe('signature request delivery and portal forms: bad input is a 4xx', () =
     expect(n).toBe(0);
     const doc = (await (await staff(`/api/documents/${documentId}`)).json()) as { status: string };
     expect(doc.status).toBe('ready');
+  });
+
+  it('the lib re-checks delivery for callers other than the API (CLI, jobs): `staff` for a person and a non-boolean code are refused', async () => {
+    const [admissions] = (await h.ds.query(`SELECT u.id, u.organisation_id, u.email, r.establishment_id FROM staff_users u JOIN staff_roles r ON r.user_id = u.id WHERE u.email = 'admissions@les-tilleuls.example'`)) as {
+      id: string;
+      organisation_id: string;
+      email: string;
+      establishment_id: string;
+    }[];
+    const actor: StaffActor = {
+      kind: 'staff',
+      userId: admissions.id,
+      organisationId: admissions.organisation_id,
+      email: admissions.email,
+      name: 'Admissions',
+      sessionId: 'test',
+      roles: [{ establishmentId: admissions.establishment_id, role: 'admissions' }],
+    };
+    const service = h.api.get(SignatureRequestsService);
+    const refusal = (delivery: unknown) =>
+      service.create(actor, documentId, { delivery } as CreateRequestInput).then(
+        () => null,
+        (e: ValidationError) => e.details[0],
+      );
+    expect(await refusal({ resident: { method: 'staff' } })).toMatchObject({ field: 'delivery.resident.method', code: 'NOT_ALLOWED_VALUE' });
+    expect(await refusal({ resident: { method: 'email', accessCode: 'yes' } })).toMatchObject({ field: 'delivery.resident.accessCode', code: 'INVALID_TYPE' });
+    const [{ n }] = (await h.ds.query(`SELECT count(*)::int AS n FROM signature_requests WHERE document_id = $1`, [documentId])) as { n: number }[];
+    expect(n).toBe(0);
   });
 
   describe('portal forms', () => {

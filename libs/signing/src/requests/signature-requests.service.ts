@@ -20,6 +20,9 @@ export const DEFAULT_REMINDER_DAYS = [3, 7];
 
 const DAY = 86_400_000;
 
+/** What staff may choose for a person who signs; `staff` is only the director's countersignature. */
+export const SIGNER_DELIVERY_CHOICES: readonly unknown[] = ['email', 'in_person'];
+
 export interface CreateRequestInput {
   mode?: RequestMode;
   deadline?: string;
@@ -75,9 +78,16 @@ export class SignatureRequestsService {
       const reminderDays = [...new Set(input.reminderDays ?? DEFAULT_REMINDER_DAYS)].sort((a, b) => a - b);
       if (reminderDays.some((d) => !Number.isInteger(d) || d < 1 || d > 60))
         throw new ValidationError([{ field: 'reminderDays', code: 'INVALID', message: 'Les relances se comptent en jours, de 1 à 60.' }]);
-      for (const key of Object.keys(input.delivery ?? {}))
+      for (const [key, wanted] of Object.entries(input.delivery ?? {})) {
         if (!decision.signers.some((s) => s.key === key))
           throw new ValidationError([{ field: `delivery.${key}`, code: 'UNKNOWN_SIGNER', message: 'Ce signataire ne fait pas partie de la demande.' }]);
+        // The API validates this shape too; the lib re-checks it for every other caller (CLI, jobs):
+        // a person never gets the director's staff delivery, and an access code is a real boolean.
+        if (wanted?.method !== undefined && !SIGNER_DELIVERY_CHOICES.includes(wanted.method))
+          throw new ValidationError([{ field: `delivery.${key}.method`, code: 'NOT_ALLOWED_VALUE', message: 'Mode de signature possible : par e-mail ou en présence.' }]);
+        if (wanted?.accessCode !== undefined && typeof wanted.accessCode !== 'boolean')
+          throw new ValidationError([{ field: `delivery.${key}.accessCode`, code: 'INVALID_TYPE', message: 'Indiquez oui ou non (true ou false).' }]);
+      }
 
       const request = em.create(SignatureRequestEntity, {
         organisationId: doc.organisationId,
