@@ -1,3 +1,4 @@
+import { HOLDER_ROLE_LABELS } from '@carepact/common';
 import type { EstablishmentEntity } from '@carepact/identity';
 import type { ResidentView } from '@carepact/residents';
 
@@ -49,7 +50,7 @@ export function templateInputOf(est: EstablishmentEntity, r: ResidentView, data:
             mission: active.mission,
             judgment: { court: active.court, reference: active.judgmentReference, date: active.judgmentDate },
             endDate: active.endDate,
-            holders: active.holders.map((h) => person(h, HOLDER_LABEL[h.role] ?? h.role)),
+            holders: active.holders.map((h) => person(h, HOLDER_ROLE_LABELS[h.role] ?? h.role)),
             judgeAuthorisesHolderAloneForAccommodation: active.judgeAuthorisesHolderAlone,
           }
         : null,
@@ -58,11 +59,3 @@ export function templateInputOf(est: EstablishmentEntity, r: ResidentView, data:
     document: data,
   };
 }
-
-const HOLDER_LABEL: Record<string, string> = {
-  curateur: 'curateur',
-  tuteur: 'tuteur',
-  personne_habilitee: 'personne habilitée',
-  mandataire: 'mandataire',
-  mandataire_special: 'mandataire spécial',
-};
