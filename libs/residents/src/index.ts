@@ -1,6 +1,7 @@
 export * from './residents.entities';
 export * from './residents.types';
 export * from './resident-rules';
+export * from './applicable-measure';
 export * from './residents.repository';
 export * from './residents.service';
 export * from './resident-contacts.service';

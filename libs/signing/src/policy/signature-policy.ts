@@ -10,6 +10,7 @@ import { DOCUMENT_TYPE_LABELS, MEASURE_TYPE_LABELS, formatDateFr, isPlausibleEma
 import type { FieldError } from '@carepact/common';
 import {
   HOLDER_ROLE_OF,
+  applicableMeasure,
   isMinor,
   measureStatus,
   type ContactView,
@@ -160,8 +161,6 @@ interface MeasureRule {
   /** « le curateur »: the holder in explanations. */
   holderNoun: string;
   article: string;
-  /** Which measure wins when several are active at once: the most protective. */
-  rank: number;
 }
 
 const MEASURE_RULES: Readonly<Record<MeasureType, MeasureRule>> = {
@@ -175,7 +174,6 @@ const MEASURE_RULES: Readonly<Record<MeasureType, MeasureRule>> = {
     assistedBy: 'du mandataire spécial',
     holderNoun: 'le mandataire spécial',
     article: 'C. civ. 433, 435, 437',
-    rank: 0,
   },
   // C. civ. 440 al. 1, 467: assistance — the person acts, the curateur co-signs.
   curatelle: {
@@ -186,7 +184,6 @@ const MEASURE_RULES: Readonly<Record<MeasureType, MeasureRule>> = {
     assistedBy: 'de son curateur',
     holderNoun: 'le curateur',
     article: 'C. civ. 440, 467',
-    rank: 2,
   },
   // C. civ. 472: the curateur also manages income; may sign the accommodation agreement alone only
   // with the judge's authorisation.
@@ -198,7 +195,6 @@ const MEASURE_RULES: Readonly<Record<MeasureType, MeasureRule>> = {
     assistedBy: 'de son curateur',
     holderNoun: 'le curateur',
     article: 'C. civ. 440, 467, 472',
-    rank: 3,
   },
   // C. civ. 440 al. 3, 473: representation; 457-1, 459-2: the person is informed, takes part and
   // chooses their residence.
@@ -210,7 +206,6 @@ const MEASURE_RULES: Readonly<Record<MeasureType, MeasureRule>> = {
     assistedBy: 'de son tuteur',
     holderNoun: 'le tuteur',
     article: 'C. civ. 440, 473, 459-2',
-    rank: 6,
   },
   // C. civ. 494-1, 494-6: assistance or representation, general or for listed acts.
   habilitation_familiale: {
@@ -221,7 +216,6 @@ const MEASURE_RULES: Readonly<Record<MeasureType, MeasureRule>> = {
     assistedBy: 'de la personne habilitée',
     holderNoun: 'la personne habilitée',
     article: 'C. civ. 494-1, 494-6',
-    rank: 4,
   },
   // C. civ. 477, 481: representation within the mandate, once the court clerk has given it effect.
   mandat_protection_future: {
@@ -232,7 +226,6 @@ const MEASURE_RULES: Readonly<Record<MeasureType, MeasureRule>> = {
     assistedBy: 'du mandataire de protection future',
     holderNoun: 'le mandataire',
     article: 'C. civ. 477, 481',
-    rank: 5,
   },
 };
 
@@ -314,9 +307,8 @@ function planForAdult(input: PolicyInput, rule: DocumentRule): Plan {
     };
   }
 
-  const m = [...active].sort(
-    (a, b) => MEASURE_RULES[b.type].rank - MEASURE_RULES[a.type].rank || b.judgmentDate.localeCompare(a.judgmentDate),
-  )[0];
+  // The same rule as the document's own description of the person (@carepact/residents applicableMeasure).
+  const m = applicableMeasure(r.protectionMeasures, input.on)!;
   const plan = planForMeasure(input, rule, m);
   if (active.length > 1)
     plan.sentences.push(`Plusieurs mesures sont en cours : la plus protectrice (${MEASURE_RULES[m.type].label}) est retenue ; vérifiez le dossier.`);
