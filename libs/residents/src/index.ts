@@ -2,6 +2,7 @@ export * from './residents.entities';
 export * from './residents.types';
 export * from './resident-rules';
 export * from './applicable-measure';
+export * from './demo-fixture';
 export * from './residents.repository';
 export * from './residents.service';
 export * from './resident-contacts.service';
