@@ -6,3 +6,5 @@ export * from './project-root';
 export * from './email-address';
 export * from './text-safety';
 export * from './safe-error';
+export * from './html-escape';
+export * from './fr-fr';

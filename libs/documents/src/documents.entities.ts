@@ -1,9 +1,12 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn, Relation } from 'typeorm';
+import { DOCUMENT_TYPE_LABELS } from '@carepact/common';
 import { EstablishmentEntity, OrganisationEntity } from '@carepact/identity';
 import { ResidentEntity } from '@carepact/residents';
 
 export const DOCUMENT_TYPES = ['contrat-sejour', 'dipc', 'avenant', 'projet-personnalise', 'compte-rendu-synthese'] as const;
 export type DocumentType = (typeof DOCUMENT_TYPES)[number];
+// Every document type has its French labels in @carepact/common (fails to compile otherwise).
+const _LABELLED_DOCUMENT_TYPES: Readonly<Record<DocumentType, unknown>> = DOCUMENT_TYPE_LABELS;
 
 /** Lifecycle of a document; its moves are in document-lifecycle.ts (signing asks for the signature ones). */
 export const DOCUMENT_STATUSES = ['generating', 'ready', 'generation_failed', 'in_signature', 'signed', 'refused', 'cancelled'] as const;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuditService } from '@carepact/audit';
 import { DomainError, FieldError, NotFoundError, ValidationError } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
-import { IdentityRepository, StaffActor, assertCan, auditActor, visibleEstablishments } from '@carepact/identity';
+import { IdentityRepository, StaffActor, assertCan, auditActor, requireVisible, visibleEstablishments } from '@carepact/identity';
 import { OutboxService } from '@carepact/queue';
 import { RENDERER_VERSION, inputHash, templates } from '@carepact/rendering';
 import { ResidentsService } from '@carepact/residents';
@@ -128,7 +128,7 @@ export class DocumentsService {
   /** Checks access and the resident's situation, validates the data, builds the input snapshot. */
   private async prepare(em: EntityManager, actor: StaffActor, residentId: string, type: DocumentType, data: Record<string, unknown>, existingDocumentId?: string) {
     const resident = await this.residents.getForOrganisation(em, actor.organisationId, residentId);
-    if (!resident || !visibleEstablishments(actor).includes(resident.establishmentId)) throw new NotFoundError('RESIDENT_NOT_FOUND', 'Résident introuvable.');
+    requireVisible(actor, resident, new NotFoundError('RESIDENT_NOT_FOUND', 'Résident introuvable.'));
     assertCan(actor, 'document.write', resident.establishmentId);
     const est = await this.identity.findEstablishment(em, actor.organisationId, resident.establishmentId);
     if (!est) throw new NotFoundError('ESTABLISHMENT_NOT_FOUND', 'Établissement introuvable.');

@@ -1,13 +1,17 @@
+import { HOLDER_ROLE_LABELS } from '@carepact/common';
 import type { EstablishmentEntity } from '@carepact/identity';
-import type { ResidentView } from '@carepact/residents';
+import { applicableMeasure, todayIso, type ResidentView } from '@carepact/residents';
 
 /**
  * The input snapshot a template receives: the establishment, the resident as their file
  * describes them, and the document's own data — in the shape of the demo fixture
  * (`templates/demo/establishment-les-tilleuls.json`), which is what the templates declare.
+ * The protection measure described is the one that applies on `on` (applicableMeasure: in force,
+ * the most protective when several are), the one the signature policy routes the document by;
+ * a measure not in force on that date is not described.
  */
-export function templateInputOf(est: EstablishmentEntity, r: ResidentView, data: Record<string, unknown>): Record<string, unknown> {
-  const active = r.protectionMeasures.find((m) => m.status === 'active') ?? r.protectionMeasures[0] ?? null;
+export function templateInputOf(est: EstablishmentEntity, r: ResidentView, data: Record<string, unknown>, on = todayIso()): Record<string, unknown> {
+  const active = applicableMeasure(r.protectionMeasures, on);
   const person = (c: { firstName: string; lastName: string; relation: string | null; organisationName: string | null; email: string | null; phone: string | null }, role?: string) => ({
     firstName: c.firstName,
     lastName: c.lastName,
@@ -49,7 +53,7 @@ export function templateInputOf(est: EstablishmentEntity, r: ResidentView, data:
             mission: active.mission,
             judgment: { court: active.court, reference: active.judgmentReference, date: active.judgmentDate },
             endDate: active.endDate,
-            holders: active.holders.map((h) => person(h, HOLDER_LABEL[h.role] ?? h.role)),
+            holders: active.holders.map((h) => person(h, HOLDER_ROLE_LABELS[h.role] ?? h.role)),
             judgeAuthorisesHolderAloneForAccommodation: active.judgeAuthorisesHolderAlone,
           }
         : null,
@@ -58,11 +62,3 @@ export function templateInputOf(est: EstablishmentEntity, r: ResidentView, data:
     document: data,
   };
 }
-
-const HOLDER_LABEL: Record<string, string> = {
-  curateur: 'curateur',
-  tuteur: 'tuteur',
-  personne_habilitee: 'personne habilitée',
-  mandataire: 'mandataire',
-  mandataire_special: 'mandataire spécial',
-};

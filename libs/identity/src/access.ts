@@ -1,4 +1,4 @@
-import { ForbiddenError, NotFoundError } from '@carepact/common';
+import { DomainError, ForbiddenError, NotFoundError } from '@carepact/common';
 import { AuditActor } from '@carepact/audit';
 import { StaffRole } from './identity.entities';
 
@@ -71,6 +71,16 @@ export function can(actor: StaffActor, permission: Permission, establishmentId: 
 export function assertCan(actor: StaffActor, permission: Permission, establishmentId: string): void {
   if (!visibleEstablishments(actor).includes(establishmentId)) throw new NotFoundError();
   if (!can(actor, permission, establishmentId)) throw new ForbiddenError();
+}
+
+/**
+ * The visibility half of `assertCan`, for a record found by id (a resident, a document, a request):
+ * a record that is missing or lives in an establishment the actor cannot see answers the same
+ * `notFound` error, so its existence leaks nothing (SECURITY-RELIABILITY.md, "Staff access").
+ * Call `assertCan` next for the role. Narrows `record` to non-null for the caller.
+ */
+export function requireVisible<T extends { establishmentId: string }>(actor: StaffActor, record: T | null | undefined, notFound: DomainError): asserts record is T {
+  if (!record || !visibleEstablishments(actor).includes(record.establishmentId)) throw notFound;
 }
 
 /** For organisation-wide actions (audit, users): the role on at least one establishment. */

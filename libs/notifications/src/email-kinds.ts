@@ -1,3 +1,4 @@
+import { documentPhrase, documentTypeLabel, type DocumentTypeLabel } from '@carepact/common';
 import type { DocumentType } from '@carepact/documents';
 import { checkDate, checkLink, checkTimeZone, formatDate, formatDateTime, invalid, optionalText, requiredText } from './email-values';
 
@@ -126,39 +127,10 @@ export const EMAIL_FLAGS: { readonly [K in EmailKind]: readonly string[] } = {
   'delivery-failed': ['permanent'],
 };
 
-interface DocumentLabel {
-  /** With its definite article, for "signer le contrat de séjour". */
-  the: string;
-  /** Without article, after "votre". */
-  noun: string;
-  /** Short form for subject lines. */
-  short: string;
-}
-
-const DOCUMENT_LABELS: Record<DocumentType, DocumentLabel> = {
-  'contrat-sejour': { the: 'le contrat de séjour', noun: 'contrat de séjour', short: 'contrat de séjour' },
-  dipc: { the: 'le document individuel de prise en charge', noun: 'document individuel de prise en charge', short: 'document individuel de prise en charge (DIPC)' },
-  avenant: { the: 'l’avenant au contrat de séjour', noun: 'avenant au contrat de séjour', short: 'avenant au contrat de séjour' },
-  'projet-personnalise': { the: 'le projet personnalisé', noun: 'projet personnalisé', short: 'projet personnalisé' },
-  'compte-rendu-synthese': { the: 'le compte rendu de synthèse', noun: 'compte rendu de synthèse', short: 'compte rendu de synthèse' },
-};
-
-function label(type: unknown): DocumentLabel {
-  const l = typeof type === 'string' ? (DOCUMENT_LABELS as Record<string, DocumentLabel | undefined>)[type] : undefined;
+function label(type: unknown): DocumentTypeLabel {
+  const l = documentTypeLabel(type);
   if (!l) throw invalid('documentType', 'UNKNOWN_DOCUMENT_TYPE', 'Type de document inconnu.');
   return l;
-}
-
-/** French elision: "d’Émile", "de Marcel" (an initial h is left alone: aspiré or not, we cannot know). */
-function ofName(name: string): string {
-  const first = name.replace(/^\u2068/, '').charAt(0);
-  return /^[aeiouyàâäéèêëîïôöùûüÿæœ]/i.test(first) ? `d’${name}` : `de ${name}`;
-}
-
-/** "le contrat de séjour de Marcel Dupont" or, for the resident themself, "votre contrat de séjour". */
-function documentPhrase(type: DocumentType, residentName: string | null): string {
-  const l = label(type);
-  return residentName === null ? `votre ${l.noun}` : `${l.the} ${ofName(residentName)}`;
 }
 
 function capitalise(s: string): string {
@@ -179,7 +151,7 @@ function common(data: SignerEmailBase | StaffEmailBase, residentName: string | n
   const establishmentName = requiredText(data.establishment.name, 'establishment.name');
   const phone = optionalText(data.establishment.phone, 'establishment.phone');
   const recipient = optionalText(data.recipientName, 'recipientName');
-  const phrase = documentPhrase(data.documentType, residentName);
+  const phrase = documentPhrase(label(data.documentType), residentName);
   return {
     timeZone: checkTimeZone(data.establishment.timeZone),
     short: label(data.documentType).short,

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type mjml2htmlType from 'mjml';
-import { projectRoot } from '@carepact/common';
+import { escapeHtml, projectRoot } from '@carepact/common';
 import { buildFill, EMAIL_FLAGS, EMAIL_KINDS, EmailDataByKind, EmailKind } from './email-kinds';
-import { escapeHtml, subjectLine } from './email-values';
+import { subjectLine } from './email-values';
 
 /**
  * Emails are compiled from MJML once per process and per (kind, sections kept), then filled by

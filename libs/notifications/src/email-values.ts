@@ -1,15 +1,10 @@
-import { ValidationError } from '@carepact/common';
+import { ValidationError, formatDateFr, formatTimeFr } from '@carepact/common';
 
 /**
  * Turning user data into values an email can carry. Names, establishment names and phone numbers
  * come from people: they are data, shown literally, never markup, template syntax or a header.
  */
 
-/** Escapes for HTML text and for double- or single-quoted attribute values alike. */
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
-}
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 // C0 and C1 controls (CR, LF, NUL, ESC…) and the Unicode line and paragraph separators: a name
 // holding them could break a header or forge lines in the plain-text part.
@@ -84,7 +79,7 @@ export function checkTimeZone(value: unknown): string {
   if (value === undefined || value === null) return 'Europe/Paris';
   try {
     if (typeof value === 'string') {
-      formats(value);
+      formatDateFr(new Date(0), { timeZone: value });
       return value;
     }
   } catch {
@@ -93,31 +88,14 @@ export function checkTimeZone(value: unknown): string {
   throw invalid('establishment.timeZone', 'TIME_ZONE_INVALID', 'Le fuseau horaire est inconnu.');
 }
 
-// Creating an Intl.DateTimeFormat costs far more than formatting with one: one pair per zone.
-const DATE_FORMATS = new Map<string, { date: Intl.DateTimeFormat; time: Intl.DateTimeFormat }>();
-
-function formats(timeZone: string): { date: Intl.DateTimeFormat; time: Intl.DateTimeFormat } {
-  let f = DATE_FORMATS.get(timeZone);
-  if (!f) {
-    f = {
-      date: new Intl.DateTimeFormat('fr-FR', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone }),
-      time: new Intl.DateTimeFormat('fr-FR', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }),
-    };
-    DATE_FORMATS.set(timeZone, f);
-  }
-  return f;
-}
-
 /** "samedi 12 décembre 2026 à 23 h 59" in the establishment's time zone (overseas ones differ). */
 export function formatDateTime(date: Date, timeZone: string): string {
-  const f = formats(timeZone);
-  const [h, m] = f.time.format(date).split(':');
-  return `${f.date.format(date)} à ${h} h ${m}`;
+  return `${formatDateFr(date, { timeZone, weekday: true })} à ${formatTimeFr(date, timeZone)}`;
 }
 
 /** "samedi 12 décembre 2026", for subjects. */
 export function formatDate(date: Date, timeZone: string): string {
-  return formats(timeZone).date.format(date);
+  return formatDateFr(date, { timeZone, weekday: true });
 }
 
 export function invalid(field: string, code: string, message: string): ValidationError {

@@ -1,5 +1,6 @@
 import type { ReceivedMail } from './dev-mailbox';
-import { escapeHtml, formatDateTime } from './email-values';
+import { escapeHtml } from '@carepact/common';
+import { formatDateTime } from './email-values';
 
 export interface MailboxPageOptions {
   /** A stylesheet served by the API (the CSP allows no inline style); see MAILBOX_PAGE_CSS. */

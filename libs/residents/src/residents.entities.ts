@@ -1,4 +1,5 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn , Relation } from 'typeorm';
+import { HOLDER_ROLE_LABELS, MEASURE_MODE_LABELS, MEASURE_TYPE_LABELS } from '@carepact/common';
 import { EstablishmentEntity, OrganisationEntity } from '@carepact/identity';
 
 export const STAY_TYPES = ['permanent', 'temporary', 'day_care', 'at_home'] as const;
@@ -20,6 +21,12 @@ export const MEASURE_SCOPES = ['personne', 'biens'] as const;
 export type MeasureScope = (typeof MEASURE_SCOPES)[number];
 export const HOLDER_ROLES = ['mandataire_special', 'curateur', 'tuteur', 'personne_habilitee', 'mandataire'] as const;
 export type HolderRole = (typeof HOLDER_ROLES)[number];
+// Every measure, mode and holder role has its French label in @carepact/common (fails to compile otherwise).
+const _LABELLED: [Readonly<Record<MeasureType, string>>, Readonly<Record<MeasureMode, string>>, Readonly<Record<HolderRole, string>>] = [
+  MEASURE_TYPE_LABELS,
+  MEASURE_MODE_LABELS,
+  HOLDER_ROLE_LABELS,
+];
 export const PARENTAL_AUTHORITY = ['shared', 'sole', 'court_measure'] as const;
 export type ParentalAuthority = (typeof PARENTAL_AUTHORITY)[number];
 

@@ -2,12 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { ContactEntity, MeasureHolderEntity, ProtectionMeasureEntity, ResidentEntity } from './residents.entities';
 
-/** Every read is scoped to an organisation and a set of establishments. */
+/** Every read is scoped to an organisation (and, for lists, a set of establishments). */
 @Injectable()
 export class ResidentsRepository {
-  findScoped(em: EntityManager, organisationId: string, establishmentIds: string[], id: string): Promise<ResidentEntity | null> {
-    if (establishmentIds.length === 0) return Promise.resolve(null);
-    return em.findOne(ResidentEntity, { where: { id, organisationId, establishmentId: In(establishmentIds) } });
+  /** By id within an organisation; the caller checks the establishment is visible (requireVisible). */
+  findInOrganisation(em: EntityManager, organisationId: string, id: string): Promise<ResidentEntity | null> {
+    return em.findOne(ResidentEntity, { where: { id, organisationId } });
   }
 
   list(em: EntityManager, organisationId: string, establishmentIds: string[]): Promise<ResidentEntity[]> {

@@ -1,23 +1,13 @@
-import { FieldError } from '@carepact/common';
+import { FieldError, documentPhrase, documentTypeLabel, escapeHtml, formatDateFr } from '@carepact/common';
 import type { PortalContext } from '@carepact/signing';
 
-/** Escapes text for HTML (element content and quoted attributes). User data is always text. */
-export function esc(s: unknown): string {
-  return String(s ?? '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
+/** Escapes text for HTML (element content and quoted attributes): the one escaper of @carepact/common. */
+const esc = escapeHtml;
 
-export const DOC_LABEL: Record<string, string> = {
-  'contrat-sejour': 'contrat de séjour',
-  dipc: 'document individuel de prise en charge (DIPC)',
-  avenant: 'avenant au contrat de séjour',
-  'projet-personnalise': 'projet personnalisé',
-  'compte-rendu-synthese': 'compte rendu de réunion de synthèse',
-};
+/** The heading name of a document type (@carepact/common's labels); an unknown type shows as is. */
+function docLabel(type: string): string {
+  return documentTypeLabel(type)?.short ?? type;
+}
 
 const EXPRESSION_LABELS: [string, string][] = [
   ['accord', 'Accord'],
@@ -27,11 +17,9 @@ const EXPRESSION_LABELS: [string, string][] = [
   ['ne_peut_pas_s_exprimer', 'Ne peut pas s’exprimer'],
 ];
 
-// Built once: constructing an Intl formatter costs more than rendering the rest of the page.
-const DATE_FR = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Paris' });
-
+// The deadline's day in Paris (the formatter is built once in @carepact/common: building one costs more than the page).
 function dateFr(d: Date): string {
-  return DATE_FR.format(d);
+  return formatDateFr(d, { timeZone: 'Europe/Paris' });
 }
 
 export interface LayoutOptions {
@@ -120,8 +108,12 @@ export interface LandingState {
 export function landingPage(ctx: PortalContext, csrf: string, state: LandingState = {}): string {
   const errors = state.errors ?? [];
   const v = state.values ?? {};
-  const label = DOC_LABEL[ctx.document.type] ?? ctx.document.type;
-  const forResident = ctx.signer.role === 'resident' ? `votre ${label}` : `le ${label} de ${ctx.residentName}`;
+  const label = docLabel(ctx.document.type);
+  const typeLabel = documentTypeLabel(ctx.document.type);
+  // « l’avenant au contrat de séjour d’Émile Durand », as the e-mails write it.
+  const forResident = typeLabel
+    ? documentPhrase(typeLabel, ctx.signer.role === 'resident' ? null : ctx.residentName)
+    : ctx.signer.role === 'resident' ? `votre ${label}` : `le ${label} de ${ctx.residentName}`;
   const pending = ctx.signer.status === 'pending' && ctx.request.status === 'active';
   const large = ctx.preferences.largePrint;
   const parts: string[] = [];
@@ -223,7 +215,7 @@ ${message.html}
 
 /** The reading view: the version's HTML rendition, with switches and downloads. */
 export function readingPage(ctx: PortalContext, variant: string, fragment: string): string {
-  const label = DOC_LABEL[ctx.document.type] ?? ctx.document.type;
+  const label = docLabel(ctx.document.type);
   const variants: [string, string][] = [
     ['standard', 'Version complète'],
     ['falc', 'Facile à lire'],
@@ -260,7 +252,7 @@ export function confirmationPage(ctx: PortalContext, kind: 'signed' | 'refused' 
 }
 
 export function downloadPage(ctx: PortalContext, sealed: boolean): string {
-  const label = DOC_LABEL[ctx.document.type] ?? ctx.document.type;
+  const label = docLabel(ctx.document.type);
   return layout(
     { title: `Document signé : ${label}`, establishment: ctx.establishmentName, large: ctx.preferences.largePrint },
     `<h1>Document signé : ${esc(label)}</h1>

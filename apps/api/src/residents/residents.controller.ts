@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiCookieAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { StaffActor, assertCanSomewhere } from '@carepact/identity';
-import { ContactView, MeasureView, ResidentSummary, ResidentView, ResidentsService } from '@carepact/residents';
+import { ContactView, MeasureView, ProtectionMeasuresService, ResidentContactsService, ResidentSummary, ResidentView, ResidentsService } from '@carepact/residents';
 import { Actor } from '../http/auth.guard';
 import { ParseIdPipe } from '../http/parse-id.pipe';
 import {
@@ -18,7 +18,11 @@ import {
 @ApiCookieAuth()
 @Controller('api/residents')
 export class ResidentsController {
-  constructor(private readonly residents: ResidentsService) {}
+  constructor(
+    private readonly residents: ResidentsService,
+    private readonly contacts: ResidentContactsService,
+    private readonly measures: ProtectionMeasuresService,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'Liste des résidents des établissements de l’utilisateur' })
@@ -54,7 +58,7 @@ export class ResidentsController {
   @Post(':id/contacts')
   @ApiOperation({ summary: 'Ajouter un proche ou un représentant' })
   addContact(@Actor() actor: StaffActor, @Param('id', ParseIdPipe) id: string, @Body() dto: ContactDto): Promise<ContactView> {
-    return this.residents.addContact(actor, id, dto);
+    return this.contacts.addContact(actor, id, dto);
   }
 
   @Patch(':id/contacts/:contactId')
@@ -65,32 +69,32 @@ export class ResidentsController {
     @Param('contactId', ParseIdPipe) contactId: string,
     @Body() dto: UpdateContactDto,
   ): Promise<ContactView> {
-    return this.residents.updateContact(actor, id, contactId, dto);
+    return this.contacts.updateContact(actor, id, contactId, dto);
   }
 
   @Delete(':id/contacts/:contactId')
   @HttpCode(204)
   @ApiOperation({ summary: 'Supprimer un contact (refusé s’il exerce une mesure)' })
   async deleteContact(@Actor() actor: StaffActor, @Param('id', ParseIdPipe) id: string, @Param('contactId', ParseIdPipe) contactId: string): Promise<void> {
-    await this.residents.deleteContact(actor, id, contactId);
+    await this.contacts.deleteContact(actor, id, contactId);
   }
 
   @Put(':id/personne-de-confiance')
   @ApiOperation({ summary: 'Désigner la personne de confiance (CASF L.311-5-1) — jamais signataire' })
   setPdc(@Actor() actor: StaffActor, @Param('id', ParseIdPipe) id: string, @Body() dto: PersonneDeConfianceDto): Promise<ResidentView> {
-    return this.residents.setPersonneDeConfiance(actor, id, dto);
+    return this.contacts.setPersonneDeConfiance(actor, id, dto);
   }
 
   @Delete(':id/personne-de-confiance')
   @ApiOperation({ summary: 'Retirer la désignation de la personne de confiance' })
   clearPdc(@Actor() actor: StaffActor, @Param('id', ParseIdPipe) id: string): Promise<ResidentView> {
-    return this.residents.clearPersonneDeConfiance(actor, id);
+    return this.contacts.clearPersonneDeConfiance(actor, id);
   }
 
   @Post(':id/protection-measures')
   @ApiOperation({ summary: 'Enregistrer une mesure de protection' })
   addMeasure(@Actor() actor: StaffActor, @Param('id', ParseIdPipe) id: string, @Body() dto: MeasureDto): Promise<MeasureView> {
-    return this.residents.addMeasure(actor, id, dto);
+    return this.measures.addMeasure(actor, id, dto);
   }
 
   @Patch(':id/protection-measures/:measureId')
@@ -101,13 +105,13 @@ export class ResidentsController {
     @Param('measureId', ParseIdPipe) measureId: string,
     @Body() dto: UpdateMeasureDto,
   ): Promise<MeasureView> {
-    return this.residents.updateMeasure(actor, id, measureId, dto);
+    return this.measures.updateMeasure(actor, id, measureId, dto);
   }
 
   @Delete(':id/protection-measures/:measureId')
   @HttpCode(204)
   @ApiOperation({ summary: 'Supprimer une mesure saisie par erreur' })
   async deleteMeasure(@Actor() actor: StaffActor, @Param('id', ParseIdPipe) id: string, @Param('measureId', ParseIdPipe) measureId: string): Promise<void> {
-    await this.residents.deleteMeasure(actor, id, measureId);
+    await this.measures.deleteMeasure(actor, id, measureId);
   }
 }

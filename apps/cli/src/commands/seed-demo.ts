@@ -1,10 +1,9 @@
 import { loadConfig } from '@carepact/config';
 import { TransactionRunner } from '@carepact/database';
 import { StaffService, systemActor } from '@carepact/identity';
-import { ResidentsService } from '@carepact/residents';
+import { ResidentsService, loadDemoFixture, residentInputOf } from '@carepact/residents';
 import { CliCommand } from '../command';
 import { withContext } from '../context';
-import { loadDemoFixture, residentInputOf } from '../seed/demo-fixture';
 
 export const seedDemo: CliCommand = {
   name: 'seed:demo',

@@ -1,3 +1,4 @@
+import { formatDateFr } from '@carepact/common';
 import type { LocaleFormatters } from '@carepact/templates';
 
 /**
@@ -5,21 +6,15 @@ import type { LocaleFormatters } from '@carepact/templates';
  * writes a narrow no-break space (U+202F) between thousands and a no-break space (U+00A0)
  * before "€": the PDF font must cover both (ACCESSIBILITY.md).
  */
-const DATE_LONG = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 const EUROS = new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR', minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const NUMBER = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 2 });
 const AND_LIST = new Intl.ListFormat('fr-FR', { style: 'long', type: 'conjunction' });
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-/** "2026-03-14" → "14 mars 2026"; the first of the month is "1er" as French typography writes it. */
+/** "2026-03-14" → "14 mars 2026"; the first of the month is "1er" (@carepact/common's formatDateFr, shared with e-mails and the portal). */
 export function formatDateLong(isoDate: string): string {
-  const m = ISO_DATE.exec(isoDate);
-  if (!m) throw new RangeError(`date AAAA-MM-JJ attendue : ${JSON.stringify(isoDate)}`);
-  const date = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  if (date.getUTCDate() !== Number(m[3])) throw new RangeError(`date inexistante : ${isoDate}`);
-  const text = DATE_LONG.format(date);
-  return date.getUTCDate() === 1 ? text.replace(/^1 /, '1er ') : text;
+  return formatDateFr(isoDate);
 }
 
 /** 72.5 → "72,50 €" (U+00A0 before €, U+202F between thousands). */

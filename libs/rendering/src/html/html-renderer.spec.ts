@@ -1,5 +1,6 @@
 import type { DocumentTree } from '../tree';
-import { escapeHtml, htmlStyles, renderHtml, renderHtmlFragment } from './html-renderer';
+import { escapeHtml } from '@carepact/common';
+import { htmlStyles, renderHtml, renderHtmlFragment } from './html-renderer';
 
 const tree: DocumentTree = {
   lang: 'fr-FR',

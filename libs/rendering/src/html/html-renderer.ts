@@ -1,3 +1,4 @@
+import { escapeHtml } from '@carepact/common';
 import { PictogramLibrary } from '@carepact/templates';
 import { contentVariantOf, type Block, type DocumentTree, type Inline, type SignaturesBlock, type TableBlock, type Variant } from '../tree';
 
@@ -17,11 +18,6 @@ function library(options: HtmlRenderOptions): Pick<PictogramLibrary, 'get'> {
   if (options.pictograms) return options.pictograms;
   defaultLibrary ??= new PictogramLibrary();
   return defaultLibrary;
-}
-
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]);
 }
 
 /** Style profile per rendition variant (ACCESSIBILITY.md): sans-serif, left-aligned, never

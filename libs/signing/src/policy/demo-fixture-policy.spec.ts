@@ -1,7 +1,8 @@
 import { decideSigners } from './signature-policy';
 import { SignaturePolicyError } from './signature-policy.errors';
 import type { PolicyDocumentType } from './policy.types';
-import { loadDemoFixture, residentViewFromFixture } from './testing/resident-view.builder';
+import { loadDemoFixture } from '@carepact/residents';
+import { residentViewFromFixture } from './testing/resident-view.builder';
 
 /**
  * Every resident of the demo establishment states who must sign their document: the policy must

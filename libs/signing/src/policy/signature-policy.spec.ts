@@ -317,7 +317,8 @@ describe('signature policy — refusals, one per code', () => {
   it('PROTECTION_MEASURE_EXPIRED: an expired measure and no active one blocks, for every document', () => {
     const r = withMeasure('curatelle', [curateur], { judgmentDate: '2016-06-01', endDate: '2021-06-01' });
     for (const t of ALL_TYPES) expectRefusal(refusal(r, t), 'PROTECTION_MEASURE_EXPIRED', /C\. civ\. 441/);
-    expect(refusal(r).messageFr).toContain('01/06/2021');
+    // Dates in full, as the evidence and the documents write them (was « 01/06/2021 »).
+    expect(refusal(r).messageFr).toContain('a pris fin le 1er juin 2021');
   });
 
   it('…but an active measure next to an expired one is used', () => {
@@ -341,7 +342,7 @@ describe('signature policy — refusals, one per code', () => {
 
   it('PROTECTION_MEASURE_NOT_STARTED: a measure that only starts later', () => {
     const r = withMeasure('tutelle', [tuteur], { judgmentDate: '2026-11-01', startDate: '2026-12-15' });
-    expectRefusal(refusal(r), 'PROTECTION_MEASURE_NOT_STARTED', /15\/12\/2026/);
+    expectRefusal(refusal(r), 'PROTECTION_MEASURE_NOT_STARTED', /ne prend effet que le 15 décembre 2026/);
   });
 
   it('MEASURE_SCOPE_EXCLUDES_ACT: a tutelle of property only cannot sign the contract', () => {

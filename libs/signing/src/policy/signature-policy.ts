@@ -6,10 +6,11 @@
  *
  * The law lives in three tables below (documents, measures, acts); the functions only walk them.
  */
-import { isPlausibleEmail } from '@carepact/common';
+import { DOCUMENT_TYPE_LABELS, MEASURE_TYPE_LABELS, formatDateFr, isPlausibleEmail } from '@carepact/common';
 import type { FieldError } from '@carepact/common';
 import {
   HOLDER_ROLE_OF,
+  applicableMeasure,
   isMinor,
   measureStatus,
   type ContactView,
@@ -72,7 +73,7 @@ export interface DocumentRule {
 
 export const DOCUMENT_RULES: Readonly<Record<PolicyDocumentType, DocumentRule>> = {
   'contrat-sejour': {
-    label: 'le contrat de séjour',
+    label: DOCUMENT_TYPE_LABELS['contrat-sejour'].the,
     requiredScopes: ['personne', 'biens'],
     personSide: 'required',
     recordsViews: true,
@@ -83,7 +84,7 @@ export const DOCUMENT_RULES: Readonly<Record<PolicyDocumentType, DocumentRule>> 
     directorSentence: 'La direction de l’établissement contresigne en dernier (CASF L.311-4, D.311).',
   },
   avenant: {
-    label: 'l’avenant au contrat',
+    label: DOCUMENT_TYPE_LABELS['avenant'].the,
     requiredScopes: ['personne', 'biens'],
     personSide: 'required',
     recordsViews: true,
@@ -95,7 +96,7 @@ export const DOCUMENT_RULES: Readonly<Record<PolicyDocumentType, DocumentRule>> 
     directorSentence: 'La direction de l’établissement contresigne en dernier (CASF L.311-4, D.311).',
   },
   dipc: {
-    label: 'le document individuel de prise en charge (DIPC)',
+    label: DOCUMENT_TYPE_LABELS['dipc'].the,
     requiredScopes: ['personne', 'biens'],
     personSide: 'optional',
     recordsViews: true,
@@ -107,7 +108,7 @@ export const DOCUMENT_RULES: Readonly<Record<PolicyDocumentType, DocumentRule>> 
       'Le DIPC est établi et signé par la direction, qui signe en dernier ; la personne ou son représentant peut le contresigner, sans que cela bloque (CASF D.311).',
   },
   'projet-personnalise': {
-    label: 'le projet personnalisé',
+    label: DOCUMENT_TYPE_LABELS['projet-personnalise'].the,
     requiredScopes: ['personne'],
     personSide: 'required',
     recordsViews: true,
@@ -119,7 +120,7 @@ export const DOCUMENT_RULES: Readonly<Record<PolicyDocumentType, DocumentRule>> 
       'La direction signe en dernier : elle engage l’établissement sur les actions du projet. L’expression de la personne (accord, désaccord…) figure à part dans le projet et ne vaut pas signature.',
   },
   'compte-rendu-synthese': {
-    label: 'le compte rendu de réunion de synthèse',
+    label: DOCUMENT_TYPE_LABELS['compte-rendu-synthese'].the,
     requiredScopes: ['personne'],
     personSide: 'optional',
     // The person's expression is part of the minutes themselves (DOMAIN.md): no separate view here.
@@ -160,79 +161,71 @@ interface MeasureRule {
   /** « le curateur »: the holder in explanations. */
   holderNoun: string;
   article: string;
-  /** Which measure wins when several are active at once: the most protective. */
-  rank: number;
 }
 
 const MEASURE_RULES: Readonly<Record<MeasureType, MeasureRule>> = {
   // C. civ. 433, 435: the person keeps the exercise of their rights; 437: a mandataire spécial for
   // determined acts only (the mission).
   sauvegarde_justice: {
-    label: 'sauvegarde de justice',
+    label: MEASURE_TYPE_LABELS.sauvegarde_justice,
     mode: null,
     signerRole: 'mandataire_special',
     holderTitle: 'mandataire spécial',
     assistedBy: 'du mandataire spécial',
     holderNoun: 'le mandataire spécial',
     article: 'C. civ. 433, 435, 437',
-    rank: 0,
   },
   // C. civ. 440 al. 1, 467: assistance — the person acts, the curateur co-signs.
   curatelle: {
-    label: 'curatelle',
+    label: MEASURE_TYPE_LABELS.curatelle,
     mode: 'assistance',
     signerRole: 'curateur',
     holderTitle: 'curateur',
     assistedBy: 'de son curateur',
     holderNoun: 'le curateur',
     article: 'C. civ. 440, 467',
-    rank: 2,
   },
   // C. civ. 472: the curateur also manages income; may sign the accommodation agreement alone only
   // with the judge's authorisation.
   curatelle_renforcee: {
-    label: 'curatelle renforcée',
+    label: MEASURE_TYPE_LABELS.curatelle_renforcee,
     mode: 'assistance',
     signerRole: 'curateur',
     holderTitle: 'curateur',
     assistedBy: 'de son curateur',
     holderNoun: 'le curateur',
     article: 'C. civ. 440, 467, 472',
-    rank: 3,
   },
   // C. civ. 440 al. 3, 473: representation; 457-1, 459-2: the person is informed, takes part and
   // chooses their residence.
   tutelle: {
-    label: 'tutelle',
+    label: MEASURE_TYPE_LABELS.tutelle,
     mode: 'representation',
     signerRole: 'tuteur',
     holderTitle: 'tuteur',
     assistedBy: 'de son tuteur',
     holderNoun: 'le tuteur',
     article: 'C. civ. 440, 473, 459-2',
-    rank: 6,
   },
   // C. civ. 494-1, 494-6: assistance or representation, general or for listed acts.
   habilitation_familiale: {
-    label: 'habilitation familiale',
+    label: MEASURE_TYPE_LABELS.habilitation_familiale,
     mode: null,
     signerRole: 'habilite',
     holderTitle: 'personne habilitée',
     assistedBy: 'de la personne habilitée',
     holderNoun: 'la personne habilitée',
     article: 'C. civ. 494-1, 494-6',
-    rank: 4,
   },
   // C. civ. 477, 481: representation within the mandate, once the court clerk has given it effect.
   mandat_protection_future: {
-    label: 'mandat de protection future',
+    label: MEASURE_TYPE_LABELS.mandat_protection_future,
     mode: 'representation',
     signerRole: 'mandataire',
     holderTitle: 'mandataire de protection future',
     assistedBy: 'du mandataire de protection future',
     holderNoun: 'le mandataire',
     article: 'C. civ. 477, 481',
-    rank: 5,
   },
 };
 
@@ -314,9 +307,8 @@ function planForAdult(input: PolicyInput, rule: DocumentRule): Plan {
     };
   }
 
-  const m = [...active].sort(
-    (a, b) => MEASURE_RULES[b.type].rank - MEASURE_RULES[a.type].rank || b.judgmentDate.localeCompare(a.judgmentDate),
-  )[0];
+  // The same rule as the document's own description of the person (@carepact/residents applicableMeasure).
+  const m = applicableMeasure(r.protectionMeasures, input.on)!;
   const plan = planForMeasure(input, rule, m);
   if (active.length > 1)
     plan.sentences.push(`Plusieurs mesures sont en cours : la plus protectrice (${MEASURE_RULES[m.type].label}) est retenue ; vérifiez le dossier.`);
@@ -683,9 +675,9 @@ function fullName(p: { firstName: string; lastName: string }): string {
   return `${p.firstName} ${p.lastName}`;
 }
 
+/** Dates in explanations are written in full, as everywhere people read them (@carepact/common). */
 function frDate(iso: string): string {
-  const [y, m, d] = iso.split('-');
-  return d && m && y ? `${d}/${m}/${y}` : iso;
+  return formatDateFr(iso);
 }
 
 function capitalise(s: string): string {

@@ -74,10 +74,10 @@ export class PortalContextReader {
     const em = this.tx.manager;
     const subject = await this.subjectOf(request.documentId);
     const [resident, establishment] = await Promise.all([
-      this.residents.findScoped(em, request.organisationId, [request.establishmentId], subject.residentId),
+      this.residents.findInOrganisation(em, request.organisationId, subject.residentId),
       this.identity.findEstablishment(em, request.organisationId, request.establishmentId),
     ]);
-    if (!resident || !establishment) return null;
+    if (!resident || resident.establishmentId !== request.establishmentId || !establishment) return null;
     const signers = (row.signers ?? []).sort(bySigningOrder);
     return {
       session,

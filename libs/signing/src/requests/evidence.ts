@@ -1,5 +1,6 @@
 import type { Block, DocumentTree, Inline } from '@carepact/rendering';
 import { formatDateLong } from '@carepact/rendering';
+import { MEASURE_MODE_LABELS, MEASURE_TYPE_LABELS } from '@carepact/common';
 import type { MeasureReference } from '../policy/policy.types';
 import type { RecordedViewEntity, SignatureEventEntity, SignatureRequestEntity, SignerEntity, WitnessStatement } from './signing.entities';
 
@@ -69,15 +70,8 @@ export const AUTH_FR: Record<string, string> = {
   staff_session: 'session authentifiée du personnel (console)',
 };
 
-const MEASURE_FR: Record<string, string> = {
-  sauvegarde_justice: 'sauvegarde de justice',
-  curatelle: 'curatelle simple',
-  curatelle_renforcee: 'curatelle renforcée',
-  tutelle: 'tutelle',
-  habilitation_familiale: 'habilitation familiale',
-  mandat_protection_future: 'mandat de protection future',
-};
-const MODE_FR: Record<string, string> = { assistance: 'assistance', representation: 'représentation' };
+const MEASURE_FR: Record<string, string> = MEASURE_TYPE_LABELS;
+const MODE_FR: Record<string, string> = MEASURE_MODE_LABELS;
 
 const EXPRESSION_FR: Record<string, string> = {
   accord: 'accord',

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConflictError, NotFoundError } from '@carepact/common';
 import { DocumentEntity, DocumentsRepository } from '@carepact/documents';
-import { Permission, StaffActor, assertCan, visibleEstablishments } from '@carepact/identity';
+import { Permission, StaffActor, assertCan, requireVisible, visibleEstablishments } from '@carepact/identity';
 import { EntityManager } from 'typeorm';
 import { RequestStatus, SignatureRequestEntity, SignerEntity } from './signing.entities';
 import { SigningRepository } from './signing.repository';
@@ -28,7 +28,7 @@ export class RequestAccess {
 
   async request(em: EntityManager, actor: StaffActor, id: string, permission: Permission): Promise<SignatureRequestEntity> {
     const r = await this.repo.findRequest(em, actor.organisationId, id);
-    if (!r || !visibleEstablishments(actor).includes(r.establishmentId)) throw new NotFoundError('SIGNATURE_REQUEST_NOT_FOUND', 'Demande de signature introuvable.');
+    requireVisible(actor, r, new NotFoundError('SIGNATURE_REQUEST_NOT_FOUND', 'Demande de signature introuvable.'));
     assertCan(actor, permission, r.establishmentId);
     return r;
   }

@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
 import { BlobStore } from '@carepact/documents';
-import { StaffActor, assertCan, auditActor, visibleEstablishments } from '@carepact/identity';
+import { StaffActor, auditActor } from '@carepact/identity';
 import { EvidenceLog } from './evidence-log';
+import { RequestAccess } from './request-access';
 import { SigningRepository } from './signing.repository';
 
 /** Staff downloads of the sealed PDF and of the evidence JSON; each download is audited. */
@@ -14,14 +15,13 @@ export class SealedDownloadService {
     private readonly repo: SigningRepository,
     private readonly blobs: BlobStore,
     private readonly log: EvidenceLog,
+    private readonly access: RequestAccess,
   ) {}
 
   /** The evidence is audit material (`document.read`); the signed document itself is content (`document.content`: not auditors). */
   private async load(actor: StaffActor, requestId: string, permission: 'document.read' | 'document.content') {
     const em = this.tx.manager;
-    const r = await this.repo.findRequest(em, actor.organisationId, requestId);
-    if (!r || !visibleEstablishments(actor).includes(r.establishmentId)) throw new NotFoundError('SIGNATURE_REQUEST_NOT_FOUND', 'Demande de signature introuvable.');
-    assertCan(actor, permission, r.establishmentId);
+    const r = await this.access.request(em, actor, requestId, permission);
     const seal = await this.repo.sealOf(em, r.id);
     if (!seal) throw new NotFoundError('NOT_SEALED', 'Le document n’est pas encore scellé.');
     return { r, seal };

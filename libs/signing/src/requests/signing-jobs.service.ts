@@ -74,7 +74,8 @@ export class SigningJobsService {
     const document = request && (await this.documents.findById(em, request.documentId));
     if (!request || !document) return null;
     const establishment = await this.identity.findEstablishment(em, document.organisationId, document.establishmentId);
-    const resident = await this.residents.findScoped(em, document.organisationId, [document.establishmentId], document.residentId);
+    const found = await this.residents.findInOrganisation(em, document.organisationId, document.residentId);
+    const resident = found?.establishmentId === document.establishmentId ? found : null;
     const creator = request.createdBy ? await this.identity.findUserById(em, request.createdBy) : null;
     if (!establishment || !resident) return null;
     return {

@@ -1,85 +1,22 @@
 /**
  * Test-only builders of `ResidentView`, the shape the residents service returns: from the demo
- * fixture (templates/demo/establishment-les-tilleuls.json) and from a few overrides. They mirror
- * the service's mapping (apps/cli seed: parents become contacts holding parental authority, holders
- * and the personne de confiance become contacts) so the policy is tested on what it will receive.
- * Not exported from the lib's index.
+ * fixture (loaded, and its holder roles read, by @carepact/residents' loadDemoFixture and
+ * holderRoleOf, as the seed does) and from a few overrides. They mirror the service's mapping
+ * (parents become contacts holding parental authority, holders and the personne de confiance become
+ * contacts) so the policy is tested on what it will receive. Not exported from the lib's index.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { projectRoot } from '@carepact/common';
 import {
   HOLDER_ROLE_OF,
+  holderRoleOf,
   isMinor,
   measureStatus,
   type ContactView,
-  type HolderRole,
+  type FixturePerson,
+  type FixtureResident,
   type MeasureType,
   type MeasureView,
-  type ParentalAuthority,
   type ResidentView,
-  type StayType,
 } from '@carepact/residents';
-
-export interface FixturePerson {
-  firstName: string;
-  lastName: string;
-  email?: string | null;
-  relation?: string;
-  organisation?: string;
-  role?: string;
-}
-
-export interface FixtureResident {
-  key: string;
-  firstName: string;
-  lastName: string;
-  birthDate: string;
-  admissionDate: string;
-  stay: StayType;
-  plannedEndDate?: string;
-  room?: string;
-  preferences?: { largePrint?: boolean; easyToRead?: boolean; language?: string };
-  email?: string | null;
-  personneDeConfiance?: FixturePerson | null;
-  minor?: { parentalAuthority: ParentalAuthority; parents: FixturePerson[] };
-  protectionMeasure?: {
-    type: MeasureType;
-    mode: 'assistance' | 'representation';
-    scope: ('personne' | 'biens')[];
-    general?: boolean;
-    judgment: { court: string; reference: string; date: string };
-    startDate?: string;
-    endDate?: string;
-    holders: FixturePerson[];
-    judgeAuthorisesHolderAloneForAccommodation?: boolean;
-  } | null;
-  expectedDocument?: string;
-  expectedSigners?: string[];
-  expectedViews?: string[];
-  optionalCountersigners?: string[];
-  expectedBlock?: string;
-}
-
-export interface DemoFixture {
-  establishment: { name: string; director: { firstName: string; lastName: string; email?: string } };
-  residents: FixtureResident[];
-}
-
-export function loadDemoFixture(): DemoFixture {
-  return JSON.parse(readFileSync(join(projectRoot(), 'templates', 'demo', 'establishment-les-tilleuls.json'), 'utf8')) as DemoFixture;
-}
-
-/** The fixture spells holder roles as people read them (« personne habilitée »). */
-const HOLDER_ROLE: Record<string, HolderRole> = {
-  curateur: 'curateur',
-  tuteur: 'tuteur',
-  'personne habilitée': 'personne_habilitee',
-  personne_habilitee: 'personne_habilitee',
-  mandataire: 'mandataire',
-  'mandataire spécial': 'mandataire_special',
-  mandataire_special: 'mandataire_special',
-};
 
 export function aContact(id: string, over: Partial<ContactView> = {}): ContactView {
   return {
@@ -190,7 +127,7 @@ export function residentViewFromFixture(f: FixtureResident, on: string): Residen
       },
       on,
     );
-    measure.holders = holders.map((c, i) => ({ ...c, contactId: c.id, role: HOLDER_ROLE[m.holders[i].role ?? ''] ?? HOLDER_ROLE_OF[m.type] }));
+    measure.holders = holders.map((c, i) => ({ ...c, contactId: c.id, role: holderRoleOf(m.holders[i].role, m.type) }));
     measures.push(measure);
   }
   return aResident(

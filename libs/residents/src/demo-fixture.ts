@@ -1,10 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '@carepact/common';
-import type { HolderRole, MeasureInput, ResidentInput } from '@carepact/residents';
 import type { StaffRole } from '@carepact/identity';
+import { HOLDER_ROLE_OF } from './resident-rules';
+import type { HolderRole, MeasureMode, MeasureScope, MeasureType, ParentalAuthority, StayType } from './residents.entities';
+import type { ResidentInput } from './residents.types';
 
-/** The demo establishment shipped with the project (a copy of the shared fixture, read at run time). */
+/**
+ * The demo establishment shipped with the project (templates/demo/establishment-les-tilleuls.json):
+ * one loader and one mapping of its people, for the `seed:demo` command (which creates the residents
+ * through ResidentsService) and the policy tests (which build the views the service would return).
+ */
 export const DEMO_FIXTURE_PATH = join(projectRoot(), 'templates', 'demo', 'establishment-les-tilleuls.json');
 
 export interface FixturePerson {
@@ -13,6 +19,7 @@ export interface FixturePerson {
   email?: string | null;
   relation?: string;
   organisation?: string;
+  /** For a measure's holder, as people write it (« personne habilitée »): see holderRoleOf. */
   role?: string;
 }
 
@@ -22,17 +29,17 @@ export interface FixtureResident {
   lastName: string;
   birthDate: string;
   admissionDate: string;
-  stay: 'permanent' | 'temporary' | 'day_care' | 'at_home';
+  stay: StayType;
   plannedEndDate?: string;
   room?: string;
   preferences?: { largePrint?: boolean; easyToRead?: boolean; language?: string };
   email?: string | null;
   personneDeConfiance?: FixturePerson | null;
-  minor?: { parentalAuthority: 'shared' | 'sole' | 'court_measure'; parents: FixturePerson[] };
+  minor?: { parentalAuthority: ParentalAuthority; parents: FixturePerson[] };
   protectionMeasure?: {
-    type: MeasureInput['type'];
-    mode: MeasureInput['mode'];
-    scope: MeasureInput['scope'];
+    type: MeasureType;
+    mode: MeasureMode;
+    scope: MeasureScope[];
     general?: boolean;
     judgment: { court: string; reference: string; date: string };
     startDate?: string;
@@ -40,6 +47,12 @@ export interface FixtureResident {
     holders: FixturePerson[];
     judgeAuthorisesHolderAloneForAccommodation?: boolean;
   } | null;
+  /** What the resident's document should yield: checked by the signature policy's tests. */
+  expectedDocument?: string;
+  expectedSigners?: string[];
+  expectedViews?: string[];
+  optionalCountersigners?: string[];
+  expectedBlock?: string;
 }
 
 export interface DemoFixture {
@@ -63,7 +76,8 @@ export function loadDemoFixture(path = DEMO_FIXTURE_PATH): DemoFixture {
   return JSON.parse(readFileSync(path, 'utf8')) as DemoFixture;
 }
 
-const HOLDER_ROLE: Record<string, HolderRole> = {
+/** The fixture spells holder roles as people read them (« personne habilitée ») or as codes. */
+const HOLDER_ROLE_SPELLINGS: Readonly<Record<string, HolderRole>> = {
   curateur: 'curateur',
   tuteur: 'tuteur',
   'personne habilitée': 'personne_habilitee',
@@ -73,7 +87,16 @@ const HOLDER_ROLE: Record<string, HolderRole> = {
   mandataire_special: 'mandataire_special',
 };
 
-/** Maps a fixture resident onto the resident file's input. */
+/**
+ * The holder role of a fixture person for a measure of `type`: the role as spelled, or, when absent
+ * or unknown, the role the measure gives (HOLDER_ROLE_OF, C. civ. 433, 440, 473, 494-1, 477) — the
+ * only one the resident file accepts for that measure.
+ */
+export function holderRoleOf(spelled: string | undefined, type: MeasureType): HolderRole {
+  return (spelled !== undefined && Object.prototype.hasOwnProperty.call(HOLDER_ROLE_SPELLINGS, spelled) ? HOLDER_ROLE_SPELLINGS[spelled] : undefined) ?? HOLDER_ROLE_OF[type];
+}
+
+/** Maps a fixture resident onto the resident file's input (ResidentsService.create). */
 export function residentInputOf(r: FixtureResident, establishmentId: string): ResidentInput {
   const m = r.protectionMeasure;
   return {
@@ -110,7 +133,7 @@ export function residentInputOf(r: FixtureResident, establishmentId: string): Re
           endDate: m.endDate ?? null,
           judgeAuthorisesHolderAlone: m.judgeAuthorisesHolderAloneForAccommodation ?? false,
           holders: m.holders.map((h) => ({
-            role: HOLDER_ROLE[h.role ?? ''] ?? 'curateur',
+            role: holderRoleOf(h.role, m.type),
             firstName: h.firstName,
             lastName: h.lastName,
             relation: h.relation ?? null,

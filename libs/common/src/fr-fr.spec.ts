@@ -1,0 +1,36 @@
+import { DOCUMENT_TYPE_LABELS, documentPhrase, documentTypeLabel, formatDateFr, formatTimeFr, ofName } from './fr-fr';
+
+describe('French labels and dates (one place)', () => {
+  it('elides before a vowel, including accented capitals and a bidi-isolated name', () => {
+    expect(ofName('Émile Durand')).toBe('d’Émile Durand');
+    expect(ofName('Marcel Dupont')).toBe('de Marcel Dupont');
+    expect(ofName('\u2068Ali\u2069')).toBe('d’\u2068Ali\u2069');
+  });
+
+  it('builds the document phrase with the article of the type (« l’avenant », never « le avenant »)', () => {
+    expect(documentPhrase(DOCUMENT_TYPE_LABELS.avenant, 'Émile Durand')).toBe('l’avenant au contrat de séjour d’Émile Durand');
+    expect(documentPhrase(DOCUMENT_TYPE_LABELS['contrat-sejour'], null)).toBe('votre contrat de séjour');
+  });
+
+  it('knows the five document types and nothing else', () => {
+    expect(Object.keys(DOCUMENT_TYPE_LABELS).sort()).toEqual(['avenant', 'compte-rendu-synthese', 'contrat-sejour', 'dipc', 'projet-personnalise']);
+    expect(documentTypeLabel('toString')).toBeUndefined();
+    expect(documentTypeLabel(3)).toBeUndefined();
+  });
+
+  it('writes calendar dates in full, the first of the month as « 1er »', () => {
+    expect(formatDateFr('2026-03-14')).toBe('14 mars 2026');
+    expect(formatDateFr('2026-03-01')).toBe('1er mars 2026');
+    expect(() => formatDateFr('2026-02-30')).toThrow(RangeError);
+    expect(() => formatDateFr('14/03/2026')).toThrow(RangeError);
+  });
+
+  it('shows an instant on its day in the given zone, with the weekday when asked', () => {
+    // 23:30 UTC on 30 November is already 1 December in Paris.
+    const d = new Date('2026-11-30T23:30:00Z');
+    expect(formatDateFr(d)).toBe('1er décembre 2026');
+    expect(formatDateFr(d, { timeZone: 'UTC' })).toBe('30 novembre 2026');
+    expect(formatDateFr(d, { timeZone: 'Europe/Paris', weekday: true })).toBe('mardi 1er décembre 2026');
+    expect(formatTimeFr(d)).toBe('00 h 30');
+  });
+});

@@ -1,0 +1,141 @@
+/**
+ * French wording shared by every place that names a document, a protection measure or a date to
+ * people (signing portal, e-mails, signature policy, evidence, template input): one table per
+ * concern, so a resident never reads two names for the same thing. This lib is the lowest layer:
+ * the keys repeat the unions of @carepact/documents (DocumentType) and @carepact/residents
+ * (MeasureType, HolderRole, MeasureMode); those libs check at compile time that they still match.
+ */
+
+export type FrDocumentType = 'contrat-sejour' | 'dipc' | 'avenant' | 'projet-personnalise' | 'compte-rendu-synthese';
+
+export interface DocumentTypeLabel {
+  /** With its definite article, for « signer le contrat de séjour ». */
+  the: string;
+  /** Without article, after « votre ». */
+  noun: string;
+  /** Headings and subject lines. */
+  short: string;
+}
+
+export const DOCUMENT_TYPE_LABELS: Readonly<Record<FrDocumentType, DocumentTypeLabel>> = {
+  'contrat-sejour': { the: 'le contrat de séjour', noun: 'contrat de séjour', short: 'contrat de séjour' },
+  dipc: {
+    the: 'le document individuel de prise en charge (DIPC)',
+    noun: 'document individuel de prise en charge (DIPC)',
+    short: 'document individuel de prise en charge (DIPC)',
+  },
+  avenant: { the: 'l’avenant au contrat de séjour', noun: 'avenant au contrat de séjour', short: 'avenant au contrat de séjour' },
+  'projet-personnalise': { the: 'le projet personnalisé', noun: 'projet personnalisé', short: 'projet personnalisé' },
+  // The template's own title (templates/documents/compte-rendu-synthese).
+  'compte-rendu-synthese': {
+    the: 'le compte rendu de réunion de synthèse',
+    noun: 'compte rendu de réunion de synthèse',
+    short: 'compte rendu de réunion de synthèse',
+  },
+};
+
+/** The labels of a document type, or undefined for a type this table does not know. */
+export function documentTypeLabel(type: unknown): DocumentTypeLabel | undefined {
+  return typeof type === 'string' && Object.prototype.hasOwnProperty.call(DOCUMENT_TYPE_LABELS, type)
+    ? DOCUMENT_TYPE_LABELS[type as FrDocumentType]
+    : undefined;
+}
+
+/** French elision: « d’Émile », « de Marcel » (an initial h is left alone: aspiré or not, we cannot know). */
+export function ofName(name: string): string {
+  // A name wrapped in FIRST STRONG ISOLATE (bidi-safe e-mail text) elides on its first letter.
+  const first = name.replace(/^\u2068/, '').charAt(0);
+  return /^[aeiouyàâäéèêëîïôöùûüÿæœ]/i.test(first) ? `d’${name}` : `de ${name}`;
+}
+
+/** « le contrat de séjour de Marcel Dupont », « l’avenant au contrat de séjour d’Émile Durand », or « votre contrat de séjour » (residentName null). */
+export function documentPhrase(label: DocumentTypeLabel, residentName: string | null): string {
+  return residentName === null ? `votre ${label.noun}` : `${label.the} ${ofName(residentName)}`;
+}
+
+/** Protection measures (C. civ. 433 s., 440 s., 477 s., 494-1 s.). */
+export const MEASURE_TYPE_LABELS: Readonly<Record<
+  'sauvegarde_justice' | 'curatelle' | 'curatelle_renforcee' | 'tutelle' | 'habilitation_familiale' | 'mandat_protection_future',
+  string
+>> = {
+  sauvegarde_justice: 'sauvegarde de justice',
+  curatelle: 'curatelle simple',
+  curatelle_renforcee: 'curatelle renforcée',
+  tutelle: 'tutelle',
+  habilitation_familiale: 'habilitation familiale',
+  mandat_protection_future: 'mandat de protection future',
+};
+
+export const MEASURE_MODE_LABELS: Readonly<Record<'assistance' | 'representation', string>> = {
+  assistance: 'assistance',
+  representation: 'représentation',
+};
+
+/** The person who exercises a measure, as the fixture and the documents spell it. */
+export const HOLDER_ROLE_LABELS: Readonly<Record<'mandataire_special' | 'curateur' | 'tuteur' | 'personne_habilitee' | 'mandataire', string>> = {
+  curateur: 'curateur',
+  tuteur: 'tuteur',
+  personne_habilitee: 'personne habilitée',
+  mandataire: 'mandataire',
+  mandataire_special: 'mandataire spécial',
+};
+
+// ---------------------------------------------------------------------------------------------
+// Dates for people: written in full (« 14 mars 2026 », « 1er mars 2026 »), never 14/03/2026 — the
+// FALC rules (libs/templates falc-lint « numeric-date ») and the documents write them so.
+// ---------------------------------------------------------------------------------------------
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+// Creating an Intl.DateTimeFormat costs far more than formatting with one: one per zone and style.
+const FORMATTERS = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string, style: 'date' | 'weekday' | 'time'): Intl.DateTimeFormat {
+  const key = `${style}|${timeZone}`;
+  let f = FORMATTERS.get(key);
+  if (!f) {
+    f =
+      style === 'time'
+        ? new Intl.DateTimeFormat('fr-FR', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone })
+        : new Intl.DateTimeFormat('fr-FR', { ...(style === 'weekday' ? { weekday: 'long' as const } : {}), day: 'numeric', month: 'long', year: 'numeric', timeZone });
+    FORMATTERS.set(key, f);
+  }
+  return f;
+}
+
+export interface FrenchDateOptions {
+  /** For an instant: the zone whose calendar day is shown (default Europe/Paris). A `YYYY-MM-DD` date has no zone. */
+  timeZone?: string;
+  /** « samedi 12 décembre 2026 » rather than « 12 décembre 2026 ». */
+  weekday?: boolean;
+}
+
+/**
+ * A date as French writes it for people: « 14 mars 2026 », the first of the month « 1er mars 2026 ».
+ * A `YYYY-MM-DD` string is a calendar date (birth, judgment: no time zone can shift it); a Date is an
+ * instant shown in `timeZone`.
+ * @throws RangeError for a string that is not a real `YYYY-MM-DD` date, or an unknown time zone.
+ */
+export function formatDateFr(value: string | Date, options: FrenchDateOptions = {}): string {
+  const style = options.weekday ? 'weekday' : 'date';
+  let instant: Date;
+  let f: Intl.DateTimeFormat;
+  if (typeof value === 'string') {
+    const m = ISO_DATE.exec(value);
+    if (!m) throw new RangeError(`date AAAA-MM-JJ attendue : ${JSON.stringify(value)}`);
+    instant = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+    if (instant.getUTCDate() !== Number(m[3]) || instant.getUTCMonth() !== Number(m[2]) - 1) throw new RangeError(`date inexistante : ${value}`);
+    f = formatter('UTC', style);
+  } else {
+    instant = value;
+    f = formatter(options.timeZone ?? 'Europe/Paris', style);
+  }
+  // French typography writes the first of the month as an ordinal: « 1er ».
+  return f.formatToParts(instant).map((p) => (p.type === 'day' && p.value === '1' ? '1er' : p.value)).join('');
+}
+
+/** « 23 h 59 » in `timeZone` (default Europe/Paris). */
+export function formatTimeFr(instant: Date, timeZone = 'Europe/Paris'): string {
+  const [h, m] = formatter(timeZone, 'time').format(instant).split(':');
+  return `${h} h ${m}`;
+}

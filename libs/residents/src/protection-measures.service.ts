@@ -1,0 +1,135 @@
+import { Injectable } from '@nestjs/common';
+import { AuditService } from '@carepact/audit';
+import { NotFoundError, ValidationError } from '@carepact/common';
+import { TransactionRunner } from '@carepact/database';
+import { StaffActor, auditActor } from '@carepact/identity';
+import { EntityManager } from 'typeorm';
+import { nn, trimOrNull, withoutPrefix } from './input-text';
+import { ResidentAccess } from './resident-access';
+import { ResidentContactsService } from './resident-contacts.service';
+import { isMinor, todayIso, validateMeasure } from './resident-rules';
+import { measureInputOf, ResidentViews } from './resident-views';
+import { MeasureHolderEntity, ProtectionMeasureEntity, ResidentEntity } from './residents.entities';
+import { ResidentsRepository } from './residents.repository';
+import type { ContactInput, MeasureInput, MeasureView } from './residents.types';
+
+/** A resident's protection measures and who holds them (DOMAIN.md, "Protection measures and who signs"). */
+@Injectable()
+export class ProtectionMeasuresService {
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly repo: ResidentsRepository,
+    private readonly access: ResidentAccess,
+    private readonly views: ResidentViews,
+    private readonly contacts: ResidentContactsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async addMeasure(actor: StaffActor, residentId: string, input: MeasureInput): Promise<MeasureView> {
+    const errors = validateMeasure(input, 'measure', todayIso());
+    if (errors.length) throw new ValidationError(withoutPrefix(errors, 'measure'));
+    return this.tx.run(async (em) => {
+      const r = await this.access.load(em, actor, residentId, 'resident.write', true);
+      if (isMinor(r.birthDate, todayIso()))
+        throw new ValidationError([{ field: 'type', code: 'MINOR_NO_MEASURE', message: 'Un mineur relève de l’autorité parentale, pas d’une mesure de protection des majeurs.' }]);
+      const m = await this.insertMeasure(em, actor, r, input);
+      return (await this.views.measures(em, [m], await this.repo.contactsOf(em, r.id)))[0];
+    });
+  }
+
+  async updateMeasure(actor: StaffActor, residentId: string, measureId: string, patch: Partial<Omit<MeasureInput, 'holders'>>): Promise<MeasureView> {
+    return this.tx.run(async (em) => {
+      const r = await this.access.load(em, actor, residentId, 'resident.write', true);
+      const m = await this.repo.findMeasure(em, r.id, measureId);
+      if (!m) throw new NotFoundError('MEASURE_NOT_FOUND', 'Mesure de protection introuvable.');
+      const holders = await this.repo.holdersOf(em, [m.id]);
+      const merged: MeasureInput = { ...measureInputOf(m), ...patch, holders: holders.map((h) => ({ role: h.role, contactId: h.contactId })) };
+      const errors = validateMeasure(merged, 'measure', todayIso());
+      if (errors.length) throw new ValidationError(withoutPrefix(errors, 'measure'));
+      const changes: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(patch)) {
+        if (v === undefined) continue;
+        const cur = (m as unknown as Record<string, unknown>)[k];
+        if (JSON.stringify(cur) !== JSON.stringify(v)) changes[k] = v;
+      }
+      const changed = Object.keys(changes);
+      if (changed.length) {
+        await em.update(ProtectionMeasureEntity, { id: m.id }, { ...changes, updatedAt: new Date() });
+        await this.audit.append(em, {
+          chainId: actor.organisationId,
+          actor: auditActor(actor),
+          action: 'measure.updated',
+          subject: { type: 'protection_measure', id: m.id },
+          payload: { residentId: r.id, changedFields: changed },
+        });
+      }
+      const fresh = await em.findOneByOrFail(ProtectionMeasureEntity, { id: m.id });
+      return (await this.views.measures(em, [fresh], await this.repo.contactsOf(em, r.id)))[0];
+    });
+  }
+
+  async deleteMeasure(actor: StaffActor, residentId: string, measureId: string): Promise<void> {
+    await this.tx.run(async (em) => {
+      const r = await this.access.load(em, actor, residentId, 'resident.write', true);
+      const m = await this.repo.findMeasure(em, r.id, measureId);
+      if (!m) throw new NotFoundError('MEASURE_NOT_FOUND', 'Mesure de protection introuvable.');
+      await em.delete(ProtectionMeasureEntity, { id: m.id });
+      await this.audit.append(em, {
+        chainId: actor.organisationId,
+        actor: auditActor(actor),
+        action: 'measure.deleted',
+        subject: { type: 'protection_measure', id: m.id },
+        payload: { residentId: r.id, type: m.type },
+      });
+    });
+  }
+
+  /** Inside the caller's transaction (resident creation, addMeasure): the measure, then its holders. */
+  async insertMeasure(em: EntityManager, actor: StaffActor, r: ResidentEntity, m: MeasureInput): Promise<ProtectionMeasureEntity> {
+    const now = new Date();
+    const measure = em.create(ProtectionMeasureEntity, {
+      organisationId: r.organisationId,
+      residentId: r.id,
+      type: m.type,
+      mode: m.mode,
+      scope: m.scope,
+      general: m.general ?? true,
+      acts: m.acts ?? [],
+      mission: trimOrNull(m.mission),
+      court: m.court.trim(),
+      judgmentReference: m.judgmentReference.trim(),
+      judgmentDate: m.judgmentDate,
+      startDate: nn(m.startDate),
+      endDate: nn(m.endDate),
+      mandateEffectiveDate: nn(m.mandateEffectiveDate),
+      judgeAuthorisesHolderAlone: m.judgeAuthorisesHolderAlone ?? false,
+      authorisationReference: trimOrNull(m.authorisationReference),
+      proofDocumentRef: trimOrNull(m.proofDocumentRef),
+      createdAt: now,
+      updatedAt: now,
+    });
+    await em.insert(ProtectionMeasureEntity, measure);
+    const holderIds: string[] = [];
+    for (const [i, h] of m.holders.entries()) {
+      let contactId = h.contactId;
+      if (contactId) {
+        if (!(await this.repo.findContact(em, r.id, contactId)))
+          throw new ValidationError([{ field: `holders.${i}.contactId`, code: 'CONTACT_NOT_FOUND', message: 'Ce contact n’appartient pas au dossier du résident.' }]);
+      } else {
+        contactId = (await this.contacts.insertContact(em, actor, r, h as ContactInput)).id;
+      }
+      if (holderIds.includes(contactId))
+        throw new ValidationError([{ field: `holders.${i}`, code: 'DUPLICATE', message: 'Cette personne figure déjà parmi les titulaires.' }]);
+      holderIds.push(contactId);
+      await em.insert(MeasureHolderEntity, { measureId: measure.id, contactId, role: h.role });
+    }
+    await this.audit.append(em, {
+      chainId: r.organisationId,
+      actor: auditActor(actor),
+      action: 'measure.created',
+      subject: { type: 'protection_measure', id: measure.id },
+      payload: { residentId: r.id, type: measure.type, holders: holderIds },
+    });
+    return measure;
+  }
+}

@@ -1,0 +1,170 @@
+import { Injectable } from '@nestjs/common';
+import { AuditService } from '@carepact/audit';
+import { ConflictError, NotFoundError, ValidationError } from '@carepact/common';
+import { TransactionRunner } from '@carepact/database';
+import { StaffActor, auditActor } from '@carepact/identity';
+import { EntityManager } from 'typeorm';
+import { trimOrNull, withoutPrefix } from './input-text';
+import { ResidentAccess } from './resident-access';
+import { isMinor, todayIso, validateContact } from './resident-rules';
+import { contactView, ResidentViews } from './resident-views';
+import { ContactEntity, ResidentEntity } from './residents.entities';
+import { ResidentsRepository } from './residents.repository';
+import type { ContactInput, ContactView, PersonneDeConfianceInput, ResidentView } from './residents.types';
+
+/** A resident's contacts (relatives, parents, holders of measures) and their personne de confiance. */
+@Injectable()
+export class ResidentContactsService {
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly repo: ResidentsRepository,
+    private readonly access: ResidentAccess,
+    private readonly views: ResidentViews,
+    private readonly audit: AuditService,
+  ) {}
+
+  async addContact(actor: StaffActor, residentId: string, input: ContactInput): Promise<ContactView> {
+    const errors = validateContact(input, 'contact');
+    if (errors.length) throw new ValidationError(withoutPrefix(errors, 'contact'));
+    return this.tx.run(async (em) => {
+      const r = await this.access.load(em, actor, residentId, 'resident.write', true);
+      if (input.holdsParentalAuthority && !isMinor(r.birthDate, todayIso()))
+        throw new ValidationError([{ field: 'holdsParentalAuthority', code: 'ADULT', message: 'L’autorité parentale ne concerne que les mineurs.' }]);
+      return contactView(await this.insertContact(em, actor, r, input));
+    });
+  }
+
+  async updateContact(actor: StaffActor, residentId: string, contactId: string, patch: Partial<ContactInput>): Promise<ContactView> {
+    return this.tx.run(async (em) => {
+      const r = await this.access.load(em, actor, residentId, 'resident.write', true);
+      const c = await this.repo.findContact(em, r.id, contactId);
+      if (!c) throw new NotFoundError('CONTACT_NOT_FOUND', 'Contact introuvable.');
+      const merged = { ...c, ...patch } as ContactInput;
+      const errors = validateContact(merged, 'contact');
+      if (errors.length) throw new ValidationError(withoutPrefix(errors, 'contact'));
+      const changes: Partial<ContactEntity> = {};
+      for (const k of ['firstName', 'lastName', 'relation', 'organisationName', 'email', 'phone', 'address'] as const) {
+        if (patch[k] !== undefined) {
+          const v = k === 'firstName' || k === 'lastName' ? (patch[k] as string).trim() : trimOrNull(patch[k]);
+          if (c[k] !== v) (changes as Record<string, unknown>)[k] = v;
+        }
+      }
+      if (patch.holdsParentalAuthority !== undefined && patch.holdsParentalAuthority !== c.holdsParentalAuthority)
+        changes.holdsParentalAuthority = patch.holdsParentalAuthority;
+      const changed = Object.keys(changes);
+      if (changed.length) {
+        changes.updatedAt = new Date();
+        await em.update(ContactEntity, { id: c.id }, changes);
+        await this.audit.append(em, {
+          chainId: actor.organisationId,
+          actor: auditActor(actor),
+          action: 'contact.updated',
+          subject: { type: 'contact', id: c.id },
+          payload: { residentId: r.id, changedFields: changed },
+        });
+      }
+      return contactView({ ...c, ...changes } as ContactEntity);
+    });
+  }
+
+  async deleteContact(actor: StaffActor, residentId: string, contactId: string): Promise<void> {
+    await this.tx.run(async (em) => {
+      const r = await this.access.load(em, actor, residentId, 'resident.write', true);
+      const c = await this.repo.findContact(em, r.id, contactId);
+      if (!c) throw new NotFoundError('CONTACT_NOT_FOUND', 'Contact introuvable.');
+      if (await this.repo.contactIsHolder(em, c.id))
+        throw new ConflictError('CONTACT_IS_MEASURE_HOLDER', 'Ce contact exerce une mesure de protection : modifiez d’abord la mesure.');
+      if (r.personneDeConfianceId === c.id) {
+        await em.update(ResidentEntity, { id: r.id }, { personneDeConfianceId: null, personneDeConfianceDesignatedOn: null, updatedAt: new Date() });
+      }
+      await em.delete(ContactEntity, { id: c.id });
+      await this.audit.append(em, {
+        chainId: actor.organisationId,
+        actor: auditActor(actor),
+        action: 'contact.deleted',
+        subject: { type: 'contact', id: c.id },
+        payload: { residentId: r.id },
+      });
+    });
+  }
+
+  async setPersonneDeConfiance(actor: StaffActor, residentId: string, input: PersonneDeConfianceInput): Promise<ResidentView> {
+    return this.tx.run(async (em) => {
+      const r = await this.access.load(em, actor, residentId, 'resident.write', true);
+      if (isMinor(r.birthDate, todayIso()))
+        throw new ValidationError([{ field: 'personneDeConfiance', code: 'ADULT_ONLY', message: 'Seule une personne majeure désigne une personne de confiance (CASF L.311-5-1).' }]);
+      if (!input.contactId) {
+        const errors = validateContact(input as ContactInput, 'personneDeConfiance');
+        if (errors.length) throw new ValidationError(errors);
+      }
+      await this.applyPersonneDeConfiance(em, actor, r, input);
+      const fresh = await em.findOneByOrFail(ResidentEntity, { id: r.id });
+      return this.views.resident(em, fresh);
+    });
+  }
+
+  async clearPersonneDeConfiance(actor: StaffActor, residentId: string): Promise<ResidentView> {
+    return this.tx.run(async (em) => {
+      const r = await this.access.load(em, actor, residentId, 'resident.write', true);
+      if (r.personneDeConfianceId) {
+        await em.update(ResidentEntity, { id: r.id }, { personneDeConfianceId: null, personneDeConfianceDesignatedOn: null, updatedAt: new Date() });
+        await this.audit.append(em, {
+          chainId: actor.organisationId,
+          actor: auditActor(actor),
+          action: 'personne_de_confiance.cleared',
+          subject: { type: 'resident', id: r.id },
+        });
+      }
+      const fresh = await em.findOneByOrFail(ResidentEntity, { id: r.id });
+      return this.views.resident(em, fresh);
+    });
+  }
+
+  /** Inside the caller's transaction (resident creation, holders of a new measure). */
+  async insertContact(em: EntityManager, actor: StaffActor, r: ResidentEntity, c: ContactInput): Promise<ContactEntity> {
+    const now = new Date();
+    const contact = em.create(ContactEntity, {
+      organisationId: r.organisationId,
+      residentId: r.id,
+      firstName: c.firstName.trim(),
+      lastName: c.lastName.trim(),
+      relation: trimOrNull(c.relation),
+      organisationName: trimOrNull(c.organisationName),
+      email: trimOrNull(c.email),
+      phone: trimOrNull(c.phone),
+      address: trimOrNull(c.address),
+      holdsParentalAuthority: c.holdsParentalAuthority ?? false,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await em.insert(ContactEntity, contact);
+    await this.audit.append(em, {
+      chainId: r.organisationId,
+      actor: auditActor(actor),
+      action: 'contact.created',
+      subject: { type: 'contact', id: contact.id },
+      payload: { residentId: r.id, holdsParentalAuthority: contact.holdsParentalAuthority },
+    });
+    return contact;
+  }
+
+  /** Inside the caller's transaction: an existing contact, or a new one, becomes the personne de confiance. */
+  async applyPersonneDeConfiance(em: EntityManager, actor: StaffActor, r: ResidentEntity, input: PersonneDeConfianceInput): Promise<void> {
+    let contactId = input.contactId;
+    if (contactId) {
+      if (!(await this.repo.findContact(em, r.id, contactId))) throw new NotFoundError('CONTACT_NOT_FOUND', 'Contact introuvable.');
+    } else {
+      contactId = (await this.insertContact(em, actor, r, input as ContactInput)).id;
+    }
+    await em.update(ResidentEntity, { id: r.id }, { personneDeConfianceId: contactId, personneDeConfianceDesignatedOn: input.designatedOn ?? null, updatedAt: new Date() });
+    r.personneDeConfianceId = contactId;
+    r.personneDeConfianceDesignatedOn = input.designatedOn ?? null;
+    await this.audit.append(em, {
+      chainId: r.organisationId,
+      actor: auditActor(actor),
+      action: 'personne_de_confiance.set',
+      subject: { type: 'resident', id: r.id },
+      payload: { contactId },
+    });
+  }
+}

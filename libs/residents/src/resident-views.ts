@@ -1,0 +1,102 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { isMinor, measureStatus, todayIso } from './resident-rules';
+import { ContactEntity, ProtectionMeasureEntity, ResidentEntity } from './residents.entities';
+import { ResidentsRepository } from './residents.repository';
+import type { ContactView, MeasureInput, MeasureView, ResidentView } from './residents.types';
+
+/** Maps the resident file's rows onto the views the API and the other libs read. */
+@Injectable()
+export class ResidentViews {
+  constructor(private readonly repo: ResidentsRepository) {}
+
+  /** The full file: contacts, personne de confiance, measures with their holders. */
+  async resident(em: EntityManager, r: ResidentEntity): Promise<ResidentView> {
+    const contacts = await this.repo.contactsOf(em, r.id);
+    const measures = await this.repo.measuresOf(em, r.id);
+    const pdc = r.personneDeConfianceId ? contacts.find((c) => c.id === r.personneDeConfianceId) : undefined;
+    return {
+      id: r.id,
+      establishmentId: r.establishmentId,
+      firstName: r.firstName,
+      lastName: r.lastName,
+      birthName: r.birthName,
+      birthDate: r.birthDate,
+      admissionDate: r.admissionDate,
+      stayType: r.stayType,
+      plannedEndDate: r.plannedEndDate,
+      room: r.room,
+      preferences: { largePrint: r.prefersLargePrint, easyToRead: r.prefersEasyToRead, language: r.language },
+      email: r.email,
+      phone: r.phone,
+      minor: isMinor(r.birthDate, todayIso()),
+      parentalAuthority: r.parentalAuthority,
+      personneDeConfiance: pdc ? { ...contactView(pdc), contactId: pdc.id, designatedOn: r.personneDeConfianceDesignatedOn } : null,
+      contacts: contacts.map(contactView),
+      protectionMeasures: await this.measures(em, measures, contacts),
+      createdAt: r.createdAt.toISOString(),
+      updatedAt: r.updatedAt.toISOString(),
+    };
+  }
+
+  /** Measures with their holders (contacts of the resident) and today's status. */
+  async measures(em: EntityManager, measures: ProtectionMeasureEntity[], contacts: ContactEntity[]): Promise<MeasureView[]> {
+    const holders = await this.repo.holdersOf(em, measures.map((m) => m.id));
+    const today = todayIso();
+    return measures.map((m) => ({
+      ...measureInputOf(m),
+      id: m.id,
+      general: m.general,
+      acts: m.acts,
+      mission: m.mission,
+      startDate: m.startDate,
+      endDate: m.endDate,
+      mandateEffectiveDate: m.mandateEffectiveDate,
+      judgeAuthorisesHolderAlone: m.judgeAuthorisesHolderAlone,
+      authorisationReference: m.authorisationReference,
+      proofDocumentRef: m.proofDocumentRef,
+      status: measureStatus(m, today),
+      holders: holders
+        .filter((h) => h.measureId === m.id)
+        .map((h) => {
+          const c = contacts.find((x) => x.id === h.contactId)!;
+          return { ...contactView(c), contactId: c.id, role: h.role };
+        }),
+    }));
+  }
+}
+
+export function contactView(c: ContactEntity): ContactView {
+  return {
+    id: c.id,
+    firstName: c.firstName,
+    lastName: c.lastName,
+    relation: c.relation,
+    organisationName: c.organisationName,
+    email: c.email,
+    phone: c.phone,
+    address: c.address,
+    holdsParentalAuthority: c.holdsParentalAuthority,
+  };
+}
+
+/** A stored measure as the input that would create it (for merging a patch and re-validating). */
+export function measureInputOf(m: ProtectionMeasureEntity): Omit<MeasureInput, 'holders'> {
+  return {
+    type: m.type,
+    mode: m.mode,
+    scope: m.scope,
+    general: m.general,
+    acts: m.acts,
+    mission: m.mission,
+    court: m.court,
+    judgmentReference: m.judgmentReference,
+    judgmentDate: m.judgmentDate,
+    startDate: m.startDate,
+    endDate: m.endDate,
+    mandateEffectiveDate: m.mandateEffectiveDate,
+    judgeAuthorisesHolderAlone: m.judgeAuthorisesHolderAlone,
+    authorisationReference: m.authorisationReference,
+    proofDocumentRef: m.proofDocumentRef,
+  };
+}
