@@ -66,8 +66,14 @@ describe('resident file: contacts, personne de confiance, measures', () => {
   });
 
   it('a role without write access on a visible resident is 403; reads still work', async () => {
+    const coordinator = await loginAgent(h.app, h.orgA.users.coordinator.email, TEST_PASSWORD);
+    await coordinator.get(`/api/residents/${residentId}`).expect(200);
+    await coordinator.post(`/api/residents/${residentId}/contacts`).send({ firstName: 'X', lastName: 'Y' }).expect(403);
+  });
+
+  it('the auditor reads neither the file nor its care details (issue 7, item 14), and cannot write', async () => {
     const auditor = await loginAgent(h.app, h.orgA.users.auditor.email, TEST_PASSWORD);
-    await auditor.get(`/api/residents/${residentId}`).expect(200);
+    await auditor.get(`/api/residents/${residentId}`).expect(403);
     await auditor.post(`/api/residents/${residentId}/contacts`).send({ firstName: 'X', lastName: 'Y' }).expect(403);
   });
 });
