@@ -26,7 +26,7 @@ export function testQueuePrefix(name = 'carepact'): string {
  */
 export function testDatabaseName(name: string): string {
   const run = testRunId();
-  const m = /^carepact_([a-z]+)_(.+)$/.exec(name);
+  const m = /^carepact_([a-z0-9]+)_(.+)$/.exec(name);
   if (!m) throw new Error(`test database names start with carepact_<tier>_ (got ${name})`);
   return m[2].startsWith(`${run}_`) ? name : `carepact_${m[1]}_${run}_${m[2]}`;
 }
