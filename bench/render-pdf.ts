@@ -3,13 +3,13 @@
  * Renders the ~6-page contrat de séjour fixture in each variant, on one core, and prints median
  * and p95 in ms after a warm-up (fonts parsed and word shapes cached, as in a running worker).
  *
- *   npx swc libs bench test/integration/rendering-pdf -d dist && node dist/bench/render-pdf.js [runs]
+ *   npx swc libs bench test/unit/rendering-pdf -d dist && node dist/bench/render-pdf.js [runs]
  *
  * Target (issue 3): ≤ 60 ms median for the contract.
  */
 import { renderPdf } from '@carepact/rendering';
 import { VARIANTS } from '@carepact/rendering';
-import { contratSejourTree, PICTOGRAMS_DIR } from '../test/integration/rendering-pdf/fixtures/contrat-sejour.fixture';
+import { contratSejourTree, PICTOGRAMS_DIR } from '../test/unit/rendering-pdf/fixtures/contrat-sejour.fixture';
 
 function percentile(sorted: number[], p: number): number {
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));

@@ -1,4 +1,4 @@
-// The tests that start real processes (CLI, worker, api) run the compiled code: build it once.
+// The e2e project's global setup: its tests start real processes (CLI, worker, api) from the compiled code, so build it once.
 const { execFileSync } = require('node:child_process');
 const path = require('node:path');
 

@@ -63,49 +63,52 @@ export class ResidentsService {
   }
 
   async create(actor: StaffActor, input: ResidentInput): Promise<ResidentView> {
+    return this.tx.run((em) => this.createIn(em, actor, input));
+  }
+
+  /** The same, inside a transaction the caller already holds (seed:demo loads everything in one). */
+  async createIn(em: EntityManager, actor: StaffActor, input: ResidentInput): Promise<ResidentView> {
     assertCan(actor, 'resident.write', input.establishmentId);
     const today = todayIso();
     const errors = validateResident(input, today);
     if (errors.length) throw new ValidationError(errors);
-    return this.tx.run(async (em) => {
-      const now = new Date();
-      const who = auditActor(actor);
-      const resident = em.create(ResidentEntity, {
-        organisationId: actor.organisationId,
-        establishmentId: input.establishmentId,
-        firstName: input.firstName.trim(),
-        lastName: input.lastName.trim(),
-        birthName: trimOrNull(input.birthName),
-        birthDate: input.birthDate,
-        admissionDate: input.admissionDate,
-        stayType: input.stayType,
-        plannedEndDate: nn(input.plannedEndDate),
-        room: trimOrNull(input.room),
-        prefersLargePrint: input.preferences?.largePrint ?? false,
-        prefersEasyToRead: input.preferences?.easyToRead ?? false,
-        language: input.preferences?.language ?? 'fr',
-        email: trimOrNull(input.email),
-        phone: trimOrNull(input.phone),
-        parentalAuthority: nn(input.parentalAuthority),
-        personneDeConfianceId: null,
-        personneDeConfianceDesignatedOn: null,
-        createdAt: now,
-        updatedAt: now,
-      });
-      await em.insert(ResidentEntity, resident);
-      await this.audit.append(em, {
-        chainId: actor.organisationId,
-        actor: who,
-        action: 'resident.created',
-        subject: { type: 'resident', id: resident.id },
-        payload: { establishmentId: resident.establishmentId },
-      });
-      for (const c of input.contacts ?? []) await this.contacts.insertContact(em, actor, resident, c);
-      for (const p of input.parents ?? []) await this.contacts.insertContact(em, actor, resident, { ...p, holdsParentalAuthority: true });
-      if (input.personneDeConfiance) await this.contacts.applyPersonneDeConfiance(em, actor, resident, input.personneDeConfiance);
-      if (input.protectionMeasure) await this.measures.insertMeasure(em, actor, resident, input.protectionMeasure);
-      return this.views.resident(em, resident);
+    const now = new Date();
+    const who = auditActor(actor);
+    const resident = em.create(ResidentEntity, {
+      organisationId: actor.organisationId,
+      establishmentId: input.establishmentId,
+      firstName: input.firstName.trim(),
+      lastName: input.lastName.trim(),
+      birthName: trimOrNull(input.birthName),
+      birthDate: input.birthDate,
+      admissionDate: input.admissionDate,
+      stayType: input.stayType,
+      plannedEndDate: nn(input.plannedEndDate),
+      room: trimOrNull(input.room),
+      prefersLargePrint: input.preferences?.largePrint ?? false,
+      prefersEasyToRead: input.preferences?.easyToRead ?? false,
+      language: input.preferences?.language ?? 'fr',
+      email: trimOrNull(input.email),
+      phone: trimOrNull(input.phone),
+      parentalAuthority: nn(input.parentalAuthority),
+      personneDeConfianceId: null,
+      personneDeConfianceDesignatedOn: null,
+      createdAt: now,
+      updatedAt: now,
     });
+    await em.insert(ResidentEntity, resident);
+    await this.audit.append(em, {
+      chainId: actor.organisationId,
+      actor: who,
+      action: 'resident.created',
+      subject: { type: 'resident', id: resident.id },
+      payload: { establishmentId: resident.establishmentId },
+    });
+    for (const c of input.contacts ?? []) await this.contacts.insertContact(em, actor, resident, c);
+    for (const p of input.parents ?? []) await this.contacts.insertContact(em, actor, resident, { ...p, holdsParentalAuthority: true });
+    if (input.personneDeConfiance) await this.contacts.applyPersonneDeConfiance(em, actor, resident, input.personneDeConfiance);
+    if (input.protectionMeasure) await this.measures.insertMeasure(em, actor, resident, input.protectionMeasure);
+    return this.views.resident(em, resident);
   }
 
   async update(actor: StaffActor, id: string, patch: ResidentPatch): Promise<ResidentView> {

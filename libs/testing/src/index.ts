@@ -1,3 +1,4 @@
+export * from './test-run';
 export * from './test-database';
 export * from './factories';
 export * from './http';
@@ -5,3 +6,5 @@ export * from './processes';
 export * from './redis-server';
 export * from './portal-client';
 export * from './postgres-server';
+export * from './chromium';
+export * from './signing-harness';

@@ -2,6 +2,7 @@ import { ValidationError } from '@carepact/common';
 import type { StaffActor } from '@carepact/identity';
 import { CreateRequestInput, SignatureRequestsService } from '@carepact/signing';
 import { PortalClient } from '@carepact/testing';
+import { createApiApp } from '../../../apps/api/src/bootstrap';
 import { SigningHarness, startSigningHarness } from './signing-harness';
 
 interface RequestView {
@@ -68,14 +69,20 @@ describe('signature request delivery and portal forms: bad input is a 4xx', () =
       sessionId: 'test',
       roles: [{ establishmentId: admissions.establishment_id, role: 'admissions' }],
     };
-    const service = h.api.get(SignatureRequestsService);
-    const refusal = (delivery: unknown) =>
-      service.create(actor, documentId, { delivery } as CreateRequestInput).then(
-        () => null,
-        (e: ValidationError) => e.details[0],
-      );
-    expect(await refusal({ resident: { method: 'staff' } })).toMatchObject({ field: 'delivery.resident.method', code: 'NOT_ALLOWED_VALUE' });
-    expect(await refusal({ resident: { method: 'email', accessCode: 'yes' } })).toMatchObject({ field: 'delivery.resident.accessCode', code: 'INVALID_TYPE' });
+    // The lib itself, in this process (the harness's api is a child process).
+    const app = await createApiApp(h.db.config);
+    try {
+      const service = app.get(SignatureRequestsService);
+      const refusal = (delivery: unknown) =>
+        service.create(actor, documentId, { delivery } as CreateRequestInput).then(
+          () => null,
+          (e: ValidationError) => e.details[0],
+        );
+      expect(await refusal({ resident: { method: 'staff' } })).toMatchObject({ field: 'delivery.resident.method', code: 'NOT_ALLOWED_VALUE' });
+      expect(await refusal({ resident: { method: 'email', accessCode: 'yes' } })).toMatchObject({ field: 'delivery.resident.accessCode', code: 'INVALID_TYPE' });
+    } finally {
+      await app.close();
+    }
     const [{ n }] = (await h.ds.query(`SELECT count(*)::int AS n FROM signature_requests WHERE document_id = $1`, [documentId])) as { n: number }[];
     expect(n).toBe(0);
   });

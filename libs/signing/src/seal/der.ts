@@ -1,6 +1,6 @@
 /**
  * The few DER encodings and reads the CMS signature needs (X.690). Kept minimal on purpose: every
- * structure written here is checked by OpenSSL and poppler in test/integration/seal.
+ * structure written here is checked by OpenSSL and poppler in test/unit/seal.
  */
 
 function length(n: number): Buffer {

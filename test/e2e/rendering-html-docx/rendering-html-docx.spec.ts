@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, Browser } from 'playwright-core';
+import { Browser } from 'playwright-core';
 import { renderDocx, readZip } from '@carepact/rendering';
 import { renderHtml } from '@carepact/rendering';
 import { resolve, templateInputFromFixture } from '@carepact/rendering';
 import { contentVariantOf, DocumentTree, Variant, VARIANTS } from '@carepact/rendering';
 import { TemplateLoader } from '@carepact/templates';
+import { AXE_SOURCE, launchChromium } from '@carepact/testing';
 
 /**
  * Every document type × variant, rendered from the demo fixture: the HTML passes axe-core
@@ -15,8 +16,6 @@ import { TemplateLoader } from '@carepact/templates';
 const fixture = JSON.parse(readFileSync(join(__dirname, '../../../templates/demo/establishment-les-tilleuls.json'), 'utf8'));
 const loader = new TemplateLoader();
 const TYPES = ['contrat-sejour', 'dipc', 'avenant', 'projet-personnalise', 'compte-rendu-synthese'];
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 function tree(type: string, variant: Variant, residentKey?: string, patch?: (input: ReturnType<typeof templateInputFromFixture>) => void): DocumentTree {
   const input = templateInputFromFixture(fixture, type, residentKey);
@@ -35,7 +34,7 @@ function docxParagraphs(xml: string): string[] {
 
 let browser: Browser;
 beforeAll(async () => {
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
@@ -45,7 +44,7 @@ async function axeViolations(html: string): Promise<{ id: string; nodes: number 
   const page = await browser.newPage();
   try {
     await page.setContent(html);
-    await page.addScriptTag({ content: AXE });
+    await page.addScriptTag({ content: AXE_SOURCE });
     // A string expression: this file is type-checked without the DOM library.
     const result = await page.evaluate<{ violations: { id: string; nodes: unknown[] }[] }>(
       `axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] })`,

@@ -1,19 +1,17 @@
-import { readFileSync } from 'node:fs';
-import { chromium, Browser, Page } from 'playwright-core';
+import { Browser, Page } from 'playwright-core';
 import { EMAIL_KINDS, EmailDataByKind, EmailKind, emailSamples, MAILBOX_PAGE_CSS, primaryLinkOf, renderEmail, renderMailboxPage, ReceivedMail } from '@carepact/notifications';
+import { AXE_SOURCE, launchChromium } from '@carepact/testing';
 
 /**
  * Every email, as a mail client would show it, in the Debian Chromium: axe-core finds no WCAG 2.1
  * AA violation (nor 2.2 target size), the one link is the primary action with its exact address,
  * no script element exists even when names are crafted to inject one, and the names show as typed.
  */
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const NASTY = `</mj-text><mj-raw><script>window.pwned=1</script></mj-raw><img src=x onerror="window.pwned=1"> {{subject}} ‮ Seán 😀`;
 
 let browser: Browser;
 beforeAll(async () => {
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
@@ -38,7 +36,7 @@ async function withPage<T>(html: string, fn: (page: Page) => Promise<T>, css?: s
 }
 
 async function axeViolations(page: Page): Promise<{ id: string; nodes: string[] }[]> {
-  await page.addScriptTag({ content: AXE });
+  await page.addScriptTag({ content: AXE_SOURCE });
   // A string expression: this file is type-checked without the DOM library.
   const result = await page.evaluate<{ violations: { id: string; nodes: { target: string[] }[] }[] }>(
     `axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] }, resultTypes: ['violations'] })`,
