@@ -82,12 +82,13 @@ export class PortalSessionService {
    * For page reads only (never for a POST): the context loaded less than RECENT_CONTEXT_MS (1 s)
    * ago in this process, else a fresh one. A reload right after a change in this process is never
    * stale: every POST handler calls `forget` after its change. A change made by another process
-   * (the worker, another API instance) shows at most 1 s later.
+   * (the worker, another API instance) shows at most 1 s later; so does a revoked link, for page
+   * reads only: no form is ever served from here, and actions re-check the link under the lock.
    */
   async recentContext(sessionToken: string): Promise<PortalContext> {
     const hit = this.recent.get(sessionToken);
     const now = Date.now();
-    if (hit && now - hit.at < RECENT_CONTEXT_MS && hit.ctx.session.expiresAt.getTime() > now) return hit.ctx;
+    if (hit && now - hit.at < RECENT_CONTEXT_MS && hit.ctx.session.expiresAt.getTime() > now && isLinkLive(hit.ctx, new Date(now))) return hit.ctx;
     return this.context(sessionToken);
   }
 
