@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomToken, sha256Hex } from '@carepact/common';
-import { EntityManager, IsNull } from 'typeorm';
+import { returnedRows } from '@carepact/database';
+import { EntityManager } from 'typeorm';
 import { SignatureRequestEntity, SigningLinkEntity } from '../requests/signing.entities';
 
 /** Link lifetimes (SECURITY-RELIABILITY.md, "Signing links"). */
@@ -58,20 +59,39 @@ export class SigningLinks {
     return em.findOne(SigningLinkEntity, { where: { tokenHash: sha256Hex(token) } });
   }
 
-  /** Revokes a signer's unused links (a resend, a switch to in-person signing); returns how many. */
-  async revokeForSigner(em: EntityManager, signerId: string, now = new Date()): Promise<number> {
-    const r = await em.update(SigningLinkEntity, { signerId, revokedAt: IsNull(), usedAt: IsNull() }, { revokedAt: now });
-    return r.affected ?? 0;
+  byId(em: EntityManager, id: string): Promise<SigningLinkEntity | null> {
+    return em.findOne(SigningLinkEntity, { where: { id } });
   }
 
-  /** The request is closed (cancelled, refused, expired): none of its links opens any more. */
+  /**
+   * Revokes a signer's unused links (a resend, a reminder, a switch to in-person signing) and ends
+   * the portal sessions they opened; returns how many links.
+   */
+  async revokeForSigner(em: EntityManager, signerId: string, now = new Date()): Promise<number> {
+    return this.revokeWhere(em, 'signer_id = $1 AND used_at IS NULL', signerId, now);
+  }
+
+  /** The request is closed (cancelled, refused, expired): none of its links opens any more, no session of them goes on. */
   async revokeAllOfRequest(em: EntityManager, requestId: string, now = new Date()): Promise<void> {
-    await em.update(SigningLinkEntity, { requestId, revokedAt: IsNull() }, { revokedAt: now });
+    await this.revokeWhere(em, 'request_id = $1', requestId, now);
   }
 
   /** One link that was never delivered (the e-mail failed). */
   async revoke(em: EntityManager, linkId: string, now = new Date()): Promise<void> {
-    await em.update(SigningLinkEntity, { id: linkId }, { revokedAt: now });
+    await this.revokeWhere(em, 'id = $1', linkId, now);
+  }
+
+  /**
+   * A revoked link ends every session it opened, in the same transaction: a session opened with
+   * the old link must not sign after staff resent it to a corrected address (issue 7). Sessions are
+   * ended by their expiry (the app role may not delete them, and the row stays for the record), so
+   * the next load of the session, in any process, fails.
+   */
+  private async revokeWhere(em: EntityManager, where: string, id: string, now: Date): Promise<number> {
+    const revoked = returnedRows(await em.query(`UPDATE signing_links SET revoked_at = $2 WHERE ${where} AND revoked_at IS NULL RETURNING id`, [id, now])) as { id: string }[];
+    if (revoked.length)
+      await em.query(`UPDATE portal_sessions SET expires_at = $2 WHERE link_id = ANY($1::uuid[]) AND expires_at > $2`, [revoked.map((r) => r.id), now]);
+    return revoked.length;
   }
 
   /** A signing link is single-use: signing or refusing through it uses it up. */

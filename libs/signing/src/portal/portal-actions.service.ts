@@ -9,18 +9,9 @@ import { EventContext, EvidenceLog } from '../requests/evidence-log';
 import { SignatureProgress } from '../requests/signature-progress.service';
 import { AuthMethod, EXPRESSIONS, Expression, SignatureRequestEntity, SignerQuestionEntity } from '../requests/signing.entities';
 import { SigningRepository } from '../requests/signing.repository';
-import { PortalSessionService, signerActor } from './portal-session.service';
-import type { PortalContext } from './portal.types';
-
-function normaliseName(s: string): string {
-  return s
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .replace(/[’'`-]/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .toLowerCase();
-}
+import { PortalSessionService, isLinkLive, signerActor } from './portal-session.service';
+import { PortalContext, PortalSessionExpiredError } from './portal.types';
+import { cleanTypedName, normaliseName } from './typed-name';
 
 /** The signer's forms in the portal: record a view, sign, refuse, ask a question. */
 @Injectable()
@@ -62,7 +53,7 @@ export class PortalActionsService {
     const errors: FieldError[] = [];
     if (!input.consent) errors.push({ field: 'consent', code: 'CONSENT_REQUIRED', message: 'Cochez la case pour confirmer que vous avez lu le document et que vous le signez.' });
     const expected = `${ctx.signer.firstName} ${ctx.signer.lastName}`;
-    if (!input.typedName?.trim()) errors.push({ field: 'typedName', code: 'REQUIRED', message: `Écrivez votre nom complet : ${expected}.` });
+    if (!cleanTypedName(input.typedName ?? '')) errors.push({ field: 'typedName', code: 'REQUIRED', message: `Écrivez votre nom complet : ${expected}.` });
     else if (normaliseName(input.typedName) !== normaliseName(expected))
       errors.push({ field: 'typedName', code: 'NAME_MISMATCH', message: `Le nom écrit doit être celui de la personne qui signe : ${expected}.` });
     if (input.drawnSignature && !/^data:image\/png;base64,[A-Za-z0-9+/=]{20,200000}$/.test(input.drawnSignature))
@@ -81,7 +72,7 @@ export class PortalActionsService {
         await em.query(
           `UPDATE signature_signers SET status = 'signed', acted_at = $2, typed_name = $3, drawn_signature = $4, auth_method = $5, ip = $6, user_agent = $7
             WHERE id = $1 AND status = 'pending' RETURNING id`,
-          [ctx.signer.id, now, input.typedName.trim(), input.drawnSignature ?? null, authMethod, ev.ip ?? null, ev.userAgent?.slice(0, 400) ?? null],
+          [ctx.signer.id, now, cleanTypedName(input.typedName), input.drawnSignature ?? null, authMethod, ev.ip ?? null, ev.userAgent?.slice(0, 400) ?? null],
         ),
       );
       if (!res.length) throw new ConflictError('SIGNER_ALREADY_ACTED', 'Votre réponse est déjà enregistrée.');
@@ -115,8 +106,10 @@ export class PortalActionsService {
       if (ctx.link) await this.links.consume(em, ctx.link.id, now);
       const optional = ctx.signer.optional;
       if (!optional) {
+        // The request is closed: no link of it opens a session any more (openLink wants an active
+        // request). The links are not revoked, so that the sessions already open show the signers
+        // the outcome ("refused", "closed") instead of ending: nobody can act in them any more.
         await em.update(SignatureRequestEntity, { id: request.id }, { status: 'refused', closedAt: now });
-        await this.links.revokeAllOfRequest(em, request.id, now);
         if (request.policy.documentType === 'contrat-sejour') await this.lifecycle.markRefused(em, request.documentId, now);
         else await this.lifecycle.markReady(em, request.documentId, now);
       }
@@ -137,9 +130,16 @@ export class PortalActionsService {
     });
   }
 
+  /**
+   * Under the request's lock, which every revocation takes too (resend, in-person, cancel, expiry,
+   * reminder): the request is still in progress and the session's link was not revoked since the
+   * context was loaded.
+   */
   private async assertActive(em: EntityManager, ctx: PortalContext): Promise<SignatureRequestEntity> {
     const r = await this.repo.lockRequest(em, ctx.request.id);
     if (!r || r.status !== 'active') throw new ConflictError('SIGNATURE_REQUEST_CLOSED', 'Cette demande de signature est close.');
+    const link = ctx.link && (await this.links.byId(em, ctx.link.id));
+    if (ctx.link && (!link || !isLinkLive({ link }))) throw new PortalSessionExpiredError();
     return r;
   }
 }

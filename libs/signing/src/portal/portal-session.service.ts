@@ -82,12 +82,13 @@ export class PortalSessionService {
    * For page reads only (never for a POST): the context loaded less than RECENT_CONTEXT_MS (1 s)
    * ago in this process, else a fresh one. A reload right after a change in this process is never
    * stale: every POST handler calls `forget` after its change. A change made by another process
-   * (the worker, another API instance) shows at most 1 s later.
+   * (the worker, another API instance) shows at most 1 s later; so does a revoked link, for page
+   * reads only: no form is ever served from here, and actions re-check the link under the lock.
    */
   async recentContext(sessionToken: string): Promise<PortalContext> {
     const hit = this.recent.get(sessionToken);
     const now = Date.now();
-    if (hit && now - hit.at < RECENT_CONTEXT_MS && hit.ctx.session.expiresAt.getTime() > now) return hit.ctx;
+    if (hit && now - hit.at < RECENT_CONTEXT_MS && hit.ctx.session.expiresAt.getTime() > now && isLinkLive(hit.ctx, new Date(now))) return hit.ctx;
     return this.context(sessionToken);
   }
 
@@ -100,6 +101,8 @@ export class PortalSessionService {
     const ctx = await this.reader.read(sha256Hex(sessionToken));
     const session = ctx?.session;
     if (!ctx || !session || session.expiresAt <= now || now.getTime() - session.lastSeenAt.getTime() > PORTAL_IDLE_MS) throw new PortalSessionExpiredError();
+    // Every read and write goes through here: a session lives only as long as the link that opened it.
+    if (!isLinkLive(ctx, now)) throw new PortalSessionExpiredError();
     // The idle clock is written at most once a minute: reading a page is not a write.
     if (now.getTime() - session.lastSeenAt.getTime() > 60_000) await this.tx.manager.update(PortalSessionEntity, { id: session.id }, { lastSeenAt: now });
     return ctx;
@@ -116,25 +119,44 @@ export class PortalSessionService {
     return ctx.signer.accessCodeRequired && !ctx.session.codeVerified;
   }
 
+  /**
+   * Checks the access code staff gave. Each failure is committed in its own transaction before the
+   * error is thrown (a failure recorded in the transaction the error rolls back would count
+   * nothing); after ACCESS_CODE_MAX_TRIES failures the code is locked until staff issue a new one.
+   */
   async verifyCode(ctx: PortalContext, code: string, ev: EventContext): Promise<void> {
-    await this.tx.run(async (em) => {
+    const cleaned = code.replace(/\s+/g, '');
+    const outcome = await this.tx.run(async (em): Promise<'ok' | 'expired' | 'locked' | { left: number }> => {
       const s = await em.createQueryBuilder(SignerEntity, 's').setLock('pessimistic_write').where('s.id = :id', { id: ctx.signer.id }).getOneOrFail();
-      const cleaned = code.replace(/\s+/g, '');
-      if (!s.accessCodeHash || !s.accessCodeExpiresAt || s.accessCodeExpiresAt <= new Date() || s.accessCodeFailures >= ACCESS_CODE_MAX_TRIES) {
-        await this.log.record(em, ctx.request, 'code_failed', signerActor(s), { signerId: s.id, ctx: ev, details: { reason: 'expired_or_locked' } });
-        throw new DomainError('invalid', 'ACCESS_CODE_EXPIRED', 'Ce code n’est plus valable. Demandez un nouveau code à l’établissement.');
+      const locked = s.accessCodeFailures >= ACCESS_CODE_MAX_TRIES;
+      if (locked || !s.accessCodeHash || !s.accessCodeExpiresAt || s.accessCodeExpiresAt <= new Date()) {
+        await this.log.record(em, ctx.request, 'code_failed', signerActor(s), { signerId: s.id, ctx: ev, details: { reason: locked ? 'locked' : 'expired' } });
+        return locked ? 'locked' : 'expired';
       }
       if (!safeEqualHex(sha256Hex(`${s.id}:${cleaned}`), s.accessCodeHash)) {
-        await em.update(SignerEntity, { id: s.id }, { accessCodeFailures: s.accessCodeFailures + 1 });
-        await this.log.record(em, ctx.request, 'code_failed', signerActor(s), { signerId: s.id, ctx: ev });
-        const left = ACCESS_CODE_MAX_TRIES - s.accessCodeFailures - 1;
-        throw new ValidationError(
-          [{ field: 'code', code: 'ACCESS_CODE_WRONG', message: left > 0 ? `Code incorrect. Il vous reste ${left} essai${left > 1 ? 's' : ''}.` : 'Code incorrect. Demandez un nouveau code à l’établissement.' }],
-          'Le code ne correspond pas.',
-        );
+        const failures = s.accessCodeFailures + 1;
+        await em.update(SignerEntity, { id: s.id }, { accessCodeFailures: failures });
+        await this.log.record(em, ctx.request, 'code_failed', signerActor(s), { signerId: s.id, ctx: ev, details: { failures } });
+        if (failures >= ACCESS_CODE_MAX_TRIES) await this.log.record(em, ctx.request, 'code_locked', signerActor(s), { signerId: s.id, ctx: ev, details: { failures } });
+        return { left: ACCESS_CODE_MAX_TRIES - failures };
       }
       await em.update(PortalSessionEntity, { id: ctx.session.id }, { codeVerified: true });
       await this.log.record(em, ctx.request, 'code_ok', signerActor(s), { signerId: s.id, ctx: ev });
+      return 'ok';
     });
+    if (outcome === 'ok') return;
+    if (outcome === 'locked')
+      throw new DomainError('forbidden', 'ACCESS_CODE_LOCKED', 'Trop d’essais : ce code est bloqué. Demandez un nouveau code à l’établissement.');
+    if (outcome === 'expired') throw new DomainError('invalid', 'ACCESS_CODE_EXPIRED', 'Ce code n’est plus valable. Demandez un nouveau code à l’établissement.');
+    const { left } = outcome;
+    throw new ValidationError(
+      [{ field: 'code', code: 'ACCESS_CODE_WRONG', message: left > 0 ? `Code incorrect. Il vous reste ${left} essai${left > 1 ? 's' : ''}.` : 'Code incorrect. Demandez un nouveau code à l’établissement.' }],
+      'Le code ne correspond pas.',
+    );
   }
+}
+
+/** The session's link is neither revoked nor past its expiry (a used link still shows the signer's own outcome). */
+export function isLinkLive(ctx: Pick<PortalContext, 'link'>, now = new Date()): boolean {
+  return !ctx.link || (!ctx.link.revokedAt && ctx.link.expiresAt > now);
 }

@@ -46,6 +46,7 @@ const KIND_FR: Record<string, string> = {
   code_issued: 'Code remis par l’établissement',
   code_ok: 'Code vérifié',
   code_failed: 'Code erroné',
+  code_locked: 'Code bloqué après trop d’essais',
   viewed: 'Document consulté',
   downloaded: 'Document téléchargé',
   view_recorded: 'Avis de la personne enregistré',

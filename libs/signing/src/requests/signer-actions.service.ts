@@ -69,10 +69,14 @@ export class SignerActionsService {
     });
   }
 
-  /** Witness statement for an in-person signature: how the document was explained, who was present. */
+  /**
+   * Witness statement for an in-person signature: how the document was explained, who was present.
+   * Only while the request is in progress: the evidence of a closed request is final (the seal
+   * has printed it, or nobody will sign any more).
+   */
   async recordWitness(actor: StaffActor, requestId: string, signerId: string, statement: { explainedHow: string; present: string[] }): Promise<RequestView> {
     return this.tx.run(async (em) => {
-      const r = await this.access.request(em, actor, requestId, 'signature.manage');
+      const r = await this.access.lockActive(em, actor, requestId, 'signature.manage');
       const s = await this.access.signer(em, r, signerId);
       const witness = { explainedHow: statement.explainedHow, present: statement.present, recordedBy: actor.name, recordedByUserId: actor.userId, recordedAt: new Date().toISOString() };
       await em.update(SignerEntity, { id: s.id }, { witness });
@@ -133,13 +137,23 @@ export class SignerActionsService {
     });
   }
 
+  /**
+   * The first answer stays the question's answer: the signer may have signed or refused on the
+   * strength of it, and what they were told must not change afterwards. A later answer is a new
+   * event in the evidence (with the SHA-256 of its text), never an overwrite.
+   */
   async answerQuestion(actor: StaffActor, requestId: string, questionId: string, answer: string): Promise<void> {
     await this.tx.run(async (em) => {
       const r = await this.access.request(em, actor, requestId, 'signature.manage');
       const q = await em.findOne(SignerQuestionEntity, { where: { id: questionId, requestId: r.id } });
       if (!q) throw new NotFoundError('QUESTION_NOT_FOUND', 'Question introuvable.');
-      await em.update(SignerQuestionEntity, { id: q.id }, { answeredAt: new Date(), answeredBy: actor.userId, answer });
-      await this.log.record(em, r, 'question_answered', auditActor(actor), { signerId: q.signerId, details: { questionId: q.id } });
+      const first = returnedRows(
+        await em.query(`UPDATE signer_questions SET answered_at = $2, answered_by = $3, answer = $4 WHERE id = $1 AND answered_at IS NULL RETURNING id`, [q.id, new Date(), actor.userId, answer]),
+      );
+      await this.log.record(em, r, 'question_answered', auditActor(actor), {
+        signerId: q.signerId,
+        details: first.length ? { questionId: q.id } : { questionId: q.id, followUp: true, answerSha256: sha256Hex(answer) },
+      });
     });
   }
 }

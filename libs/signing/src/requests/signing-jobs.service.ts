@@ -103,10 +103,21 @@ export class SigningJobsService {
     }
     const { request, f } = facts;
     const now = new Date();
-    const { token, link } = await this.tx.run(async (t) => {
+    // Checked again under the request's lock, in the transaction that issues the link: a cancel (or
+    // a signature, an expiry, a corrected address) that committed since the reads above wins, and
+    // no link is issued or sent. One that comes after this transaction revokes the link it issued.
+    const issued = await this.tx.run(async (t) => {
+      const locked = await this.repo.lockRequest(t, request.id);
+      const current = await this.repo.signerById(t, signer.id);
+      if (locked?.status !== 'active' || current?.status !== 'pending' || current.email !== signer.email) return null;
       await this.links.revokeForSigner(t, signer.id, now);
-      return this.links.issue(t, request, signer.id, 'email', now);
+      return this.links.issue(t, locked, signer.id, 'email', now);
     });
+    if (!issued) {
+      await this.outbox.runOnce(outboxId, async () => undefined);
+      return 'skipped';
+    }
+    const { token, link } = issued;
     try {
       await this.mailer.send({ name: `${signer.firstName} ${signer.lastName}`, address: signer.email }, kind, {
         establishment: { name: f.establishment, phone: f.phone },

@@ -43,6 +43,7 @@ export const SIGNATURE_EVENT_KINDS = [
   'code_issued',
   'code_ok',
   'code_failed',
+  'code_locked',
   'viewed',
   'downloaded',
   'view_recorded',
