@@ -3,6 +3,7 @@ import { OutboxService } from '@carepact/queue';
 import { SigningJobsService } from '@carepact/signing';
 import { PortalClient, waitUntil } from '@carepact/testing';
 import { SigningHarness, startSigningHarness } from './signing-harness';
+import { startWorker } from '../../../apps/worker/src/bootstrap';
 
 interface RequestView {
   id: string;
@@ -180,7 +181,10 @@ describe('signer security (issue 7)', () => {
       await nextLink('sean.obrien@example.org');
       await waitUntil('first invitation recorded', async () => (await events(r.id, 'email_sent')) === 1);
       // A resend's invitation, enqueued and not yet processed (not due: only this test runs it).
-      const outbox = h.worker.app.get(OutboxService, { strict: false });
+      // The worker's services in this process (the harness's worker is a child process): a second
+      // consumer of the same queues, which changes nothing for at-least-once, idempotent jobs.
+      const local = await startWorker(h.db.config, { probe: false });
+      const outbox = local.app.get(OutboxService, { strict: false });
       const [{ organisation_id }] = await sql<{ organisation_id: string }>(`SELECT organisation_id FROM signature_requests WHERE id = $1`, [r.id]);
       await h.ds.transaction((em) =>
         outbox.enqueue(em, 'signing.invite', { signerId: sean.id, reason: 'resend' }, { key: `race_${sean.id}`, organisationId: organisation_id, availableAt: new Date(Date.now() + 3600_000) }),
@@ -204,7 +208,7 @@ describe('signer security (issue 7)', () => {
         await holder.query(`SELECT id FROM signature_requests WHERE id = $1 FOR UPDATE`, [r.id]);
         cancelled = staff(`/api/signature-requests/${r.id}/cancel`, { method: 'POST' });
         await waitUntil('the cancel waits for the lock', async () => (await waiting()) >= 1);
-        const jobs = h.worker.app.get(SigningJobsService, { strict: false });
+        const jobs = local.app.get(SigningJobsService, { strict: false });
         invited = jobs.invite(outboxId, sean.id).finally(() => (settled = true));
         // The invitation either waits behind the cancel or (the defect) goes out without waiting.
         await waitUntil('the invitation waits or is done', async () => settled || (await waiting()) >= 2);
@@ -213,6 +217,7 @@ describe('signer security (issue 7)', () => {
         await holder.end();
         await monitor.end();
       }
+      await local.close();
       expect((await cancelled!).status).toBe(200);
       expect(await invited!).toBe('skipped');
       await new Promise((res) => setTimeout(res, 500));
