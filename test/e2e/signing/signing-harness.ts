@@ -32,7 +32,7 @@ export interface SigningHarness {
  * The whole product on real components: a fresh PostgreSQL database seeded with the demo
  * establishment, Redis, the api listening on a port, the worker, and a real SMTP server.
  */
-export async function startSigningHarness(opts: { mailboxDown?: boolean } = {}): Promise<SigningHarness> {
+export async function startSigningHarness(opts: { mailboxDown?: boolean; env?: Record<string, string> } = {}): Promise<SigningHarness> {
   const mailbox = new DevMailbox();
   // mailboxDown: SMTP_URL points at a port where nothing listens yet (the test starts the mailbox later).
   const smtpPort = opts.mailboxDown ? await freePort() : (await mailbox.start(0)).port;
@@ -44,6 +44,7 @@ export async function startSigningHarness(opts: { mailboxDown?: boolean } = {}):
     OUTBOX_POLL_MS: '100',
     CAREPACT_SECRETS_DIR: mkdtempSync(join(tmpdir(), 'carepact-secrets-')),
     WORKER_RENDER_THREADS: '0',
+    ...opts.env,
   });
   const seeded = await runCli(db.config, ['seed:demo']);
   if (seeded.code !== 0) throw new Error(`seed failed: ${seeded.stderr}`);
