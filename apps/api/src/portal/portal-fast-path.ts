@@ -4,7 +4,7 @@ import { sendPage } from './portal-page';
 
 /**
  * GET /portail and GET /portail/document answered before Nest's router, guards, pipes and filters,
- * whose cost exceeds the page's own (issue 4: bench:portal p95 ≤ 30 ms under 200 connections).
+ * whose cost exceeds the page's own (bench:portal: p95 ≤ 30 ms under 200 connections).
  * Mounted as an Express middleware after the request logger, the security headers and the cookie
  * parser, so a page answered here is logged, headed and read exactly as by PortalController, with
  * the same PortalPages; test/e2e/signing/portal-fast-path.spec.ts compares both answers. An
