@@ -205,8 +205,11 @@ describe('signing portal: fast path ≡ routes, one client address, the access c
       for (const [path, fields] of [
         ['/portail/avis', { viewKey, expression: 'accord' }],
         ['/portail/question', { message: 'Puis-je lire avant ?' }],
+        // Even a signature form with errors is refused for the code first.
+        ['/portail/signer', { typedName: '' }],
+        ['/portail/refuser', { reason: 'Non.' }],
       ] as const) {
-        const res = await p.post(path, { ...fields });
+        const res = await p.post(path, { ...fields } as Record<string, string>);
         expect({ base, path, status: res.status }).toEqual({ base, path, status: 403 });
         expect(p.lastHtml).toContain('Saisissez d’abord le code');
         expect(p.lastHtml).toContain('action="/portail/code"');

@@ -85,6 +85,7 @@ export class PortalActionsService {
    * Of concurrent submissions exactly one signs; the others are told it is already done.
    */
   async sign(ctx: PortalContext, input: { typedName: string; consent: boolean; drawnSignature?: string | null }, ev: EventContext): Promise<void> {
+    assertCodeGiven(ctx);
     const errors: FieldError[] = [];
     if (!input.consent) errors.push({ field: 'consent', code: 'CONSENT_REQUIRED', message: 'Cochez la case pour confirmer que vous avez lu le document et que vous le signez.' });
     const expected = `${ctx.signer.firstName} ${ctx.signer.lastName}`;
@@ -94,7 +95,6 @@ export class PortalActionsService {
     if (input.drawnSignature && !/^data:image\/png;base64,[A-Za-z0-9+/=]{20,200000}$/.test(input.drawnSignature))
       errors.push({ field: 'drawnSignature', code: 'INVALID', message: 'La signature dessinée n’a pas pu être lue ; vous pouvez signer sans elle.' });
     if (errors.length) throw new ValidationError(errors, 'La signature n’a pas été enregistrée.');
-    if (this.sessions.needsCode(ctx)) throw new DomainError('forbidden', 'ACCESS_CODE_REQUIRED', 'Saisissez d’abord le code donné par l’établissement.');
     const missingView = ctx.views.find((v) => !v.recorded);
     if (missingView)
       throw new ConflictError('VIEW_REQUIRED_FIRST', `Avant de signer, indiquez l’avis de ${missingView.person.firstName} ${missingView.person.lastName} (il ne bloque pas la signature).`);
