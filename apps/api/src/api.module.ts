@@ -11,6 +11,7 @@ import { SigningModule } from '@carepact/signing';
 import { SigningController } from './signing/signing.controller';
 import { PortalActionsController } from './portal/portal-actions.controller';
 import { PortalController } from './portal/portal.controller';
+import { PortalPages } from './portal/portal-pages';
 import { PortalSessionController } from './portal/portal-session.controller';
 import { DevMailController, DevMailService } from './dev/dev-mail.controller';
 import { AuditController } from './audit/audit.controller';
@@ -44,6 +45,7 @@ export class ApiModule {
       ],
       providers: [
         HealthService,
+        PortalPages,
         DevMailService,
         { provide: APP_GUARD, useClass: StaffAuthGuard },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

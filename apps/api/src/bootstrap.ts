@@ -7,26 +7,32 @@ import { PinoNestLogger, createLogger, scrubUrl } from '@carepact/common';
 import cookieParser from 'cookie-parser';
 import express from 'express';
 import { join } from 'node:path';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { PortalController } from './portal/portal.controller';
 import pinoHttp from 'pino-http';
 import { randomUUID } from 'node:crypto';
 import { ApiModule } from './api.module';
+import { staffCookieName } from './http/auth.guard';
+import { useTrustProxy } from './http/client-ip';
 import { portalFormBody } from './http/form-body.middleware';
 import { jsonBody } from './http/json-body.middleware';
 import { securityHeaders } from './http/security-headers.middleware';
 import { validationPipe } from './http/validation';
-import { staffCookieName } from './http/auth.guard';
+import { portalFastPath } from './portal/portal-fast-path';
+import { PortalPages } from './portal/portal-pages';
+
+export interface ApiAppOptions {
+  /** The portal's fast path (portal-fast-path.ts); off only to compare it with the routes in a test. */
+  portalFastPath?: boolean;
+}
 
 /** Builds the HTTP app (used by main.ts and by the tests, which call `listen` themselves). */
-export async function createApiApp(config: AppConfig): Promise<INestApplication> {
+export async function createApiApp(config: AppConfig, options: ApiAppOptions = {}): Promise<INestApplication> {
   const logger = createLogger(config.log.level, 'api');
   const app = await NestFactory.create<NestExpressApplication>(ApiModule.register(config), {
     bodyParser: false,
     logger: new PinoNestLogger(logger),
     abortOnError: false,
   });
-  app.set('trust proxy', 'loopback');
+  useTrustProxy(app, config.http.trustProxy);
   app.disable('x-powered-by');
   const httpLogger = pinoHttp({
       logger,
@@ -38,10 +44,10 @@ export async function createApiApp(config: AppConfig): Promise<INestApplication>
       },
       autoLogging: { ignore: (req) => req.url === '/health' },
   });
-  const headers = securityHeaders(config.http.publicUrl);
   app.use(httpLogger);
-  app.use(headers);
+  app.use(securityHeaders(config.http.publicUrl));
   app.use(cookieParser());
+  if (options.portalFastPath !== false) app.use(portalFastPath(app.get(PortalPages)));
   app.use('/api', jsonBody(config.http.bodyLimitBytes));
   // The portal's forms (a drawn signature can be a few hundred kilobytes of PNG): odd bodies get a 4xx HTML page.
   app.use('/portail', portalFormBody());
@@ -65,16 +71,6 @@ export async function createApiApp(config: AppConfig): Promise<INestApplication>
       swaggerOptions: { withCredentials: true },
     });
   }
-  // The portal's hot reads skip Express and Nest (same session check, headers, logs and HTML).
   await app.init();
-  const portal = app.get(PortalController);
-  portal.headers = (req, res) => {
-    httpLogger(req, res);
-    headers(req as never, res as never, () => undefined);
-  };
-  const server = app.getHttpServer() as Server;
-  const [expressHandler] = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
-  server.removeAllListeners('request');
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => void portal.fastGet(req, res, () => expressHandler(req, res)));
   return app;
 }

@@ -19,4 +19,16 @@ describe('log scrubbing', () => {
     expect(scrubUrl('/s/AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abc?x=1')).toBe('/s/[jeton]?x=1');
     expect(scrubUrl('/portal?token=secret&code=123456&page=2')).toBe('/portal?token=[masqué]&code=[masqué]&page=2');
   });
+  it('masks every token-like path segment or query value, however cased or percent-encoded; identifiers stay', () => {
+    const token = 'AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abc';
+    const encoded = [...token].map((c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).join('');
+    expect(scrubUrl(`/S/${token}`)).toBe('/S/[jeton]');
+    expect(scrubUrl(`/s/${encoded}`)).toBe('/s/[jeton]');
+    expect(scrubUrl(`/s/${encoded.replace(/%/g, '%25')}`)).toBe('/s/[jeton]');
+    expect(scrubUrl(`/s/${token.slice(0, 20)}%2F${token.slice(20)}/x`)).toBe('/s/[jeton]/x');
+    expect(scrubUrl(`/portail/${token}/document?next=${token}&page=2`)).toBe('/portail/[jeton]/document?next=[jeton]&page=2');
+    expect(scrubUrl('/api/documents/0b7c2f9e-1d2a-4c3b-8e4f-5a6b7c8d9e0f/versions')).toBe('/api/documents/0b7c2f9e-1d2a-4c3b-8e4f-5a6b7c8d9e0f/versions');
+    expect(scrubUrl('/portail/document?version=large-print')).toBe('/portail/document?version=large-print');
+    expect(scrubUrl('/s/%E0%A4%A')).toBe('/s/%E0%A4%A');
+  });
 });

@@ -22,9 +22,49 @@ const REDACT = [
   'headers.authorization',
 ];
 
-/** Signing links put their token in the path: `/s/<token>` never reaches a log. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** `%41` and `%2541` hide a token from a plain pattern: decode (three levels at most) before looking. */
+function decoded(s: string): string {
+  let out = s;
+  for (let i = 0; i < 3 && out.includes('%'); i++) {
+    try {
+      out = decodeURIComponent(out);
+    } catch {
+      return out.replace(/%[0-9a-f]{2}/gi, '');
+    }
+  }
+  return out;
+}
+
+/**
+ * A secret's shape: a run of 32 or more base64url characters (link, session and CSRF tokens are 32 to
+ * 64), once percent-decoded. Identifiers (UUIDs) stay readable.
+ */
+function tokenLike(s: string): boolean {
+  if (s.length < 32 || UUID.test(s)) return false;
+  const plain = decoded(s);
+  return /[A-Za-z0-9_-]{32,}/.test(plain) || (s.includes('%') && (plain.match(/[A-Za-z0-9_-]/g)?.length ?? 0) >= 32);
+}
+
+/**
+ * Signing links put their token in the path (`/s/<token>`), and anyone can send a token-like string
+ * in any path or query: every such segment or value is masked, the `token` and `code` parameters always.
+ */
 export function scrubUrl(url: string): string {
-  return url.replace(/\/s\/[A-Za-z0-9_-]{10,}/g, '/s/[jeton]').replace(/([?&](token|code)=)[^&]*/gi, '$1[masqué]');
+  // Every request line passes here: most URLs hold nothing to mask, say so with one scan.
+  if (!/[A-Za-z0-9_%-]{32}|[?&](token|code)=/i.test(url)) return url;
+  const q = url.indexOf('?');
+  const path = q < 0 ? url : url.slice(0, q);
+  const query = q < 0 ? '' : url.slice(q);
+  const maskedPath = path
+    .split('/')
+    .map((seg) => (tokenLike(seg) ? '[jeton]' : seg))
+    .join('/');
+  const maskedQuery = query
+    .replace(/([?&](token|code)=)[^&]*/gi, '$1[masqué]')
+    .replace(/([?&][^=&]*=)([^&]*)/g, (all, key: string, value: string) => (tokenLike(value) ? `${key}[jeton]` : all));
+  return maskedPath + maskedQuery;
 }
 
 export function createLogger(level: string, name: string): Logger {

@@ -101,4 +101,16 @@ describe('configuration', () => {
     expect(JSON.parse(readFileSync(file, 'utf8')).session).toBe(a.secrets.session);
     expect(statSync(file).mode & 0o777).toBe(0o600);
   });
+
+  it('TRUST_PROXY: none by default; a hop count or addresses, CIDR and named ranges; never « true » nor a malformed range', () => {
+    const d = dir();
+    const trust = (v?: string) => loadConfig({ CAREPACT_SECRETS_DIR: d, TRUST_PROXY: v }).http.trustProxy;
+    expect(trust()).toBe(false);
+    expect(trust('false')).toBe(false);
+    expect(trust('0')).toBe(false);
+    expect(trust('1')).toBe(1);
+    expect(trust('loopback, 10.0.0.0/8,fd00::/8, 192.0.2.1')).toEqual(['loopback', '10.0.0.0/8', 'fd00::/8', '192.0.2.1']);
+    for (const bad of ['true', '11', '10.0.0.0/33', '10.0.0.300', 'proxy.example', '::1/129', '10.0.0.0/8/1', 'loopback,'])
+      expect(() => trust(bad)).toThrow(/TRUST_PROXY: /);
+  });
 });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, homedir, tmpdir } from 'node:os';
+import { isIP } from 'node:net';
 import { isAbsolute, join } from 'node:path';
 
 /**
@@ -8,6 +9,13 @@ import { isAbsolute, join } from 'node:path';
  * by key and reason, never by value (a mistyped secret must not end up in a log).
  */
 export type NodeEnv = 'development' | 'test' | 'production';
+
+/**
+ * Which peers may tell the client's address in `X-Forwarded-For`, with the meaning of Express's
+ * `trust proxy`: `false` (none: the socket's address), a number of proxy hops in front of the api, or
+ * the proxies' addresses, CIDR ranges and named ranges (`loopback`, `linklocal`, `uniquelocal`).
+ */
+export type TrustProxy = false | number | string[];
 
 export interface AppConfig {
   env: NodeEnv;
@@ -19,6 +27,7 @@ export interface AppConfig {
     bodyLimitBytes: number;
     /** Serve the OpenAPI UI at /api/docs (on by default outside production). */
     apiDocs: boolean;
+    trustProxy: TrustProxy;
   };
   database: { url: string; appRole: string };
   redis: { url: string; prefix: string };
@@ -128,6 +137,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const host = str('HOST', nodeEnv === 'production' ? '0.0.0.0' : '127.0.0.1');
   if (!/^[A-Za-z0-9.:-]{1,253}$/.test(host)) problems.push('HOST: adresse IP ou nom d’hôte attendu');
   const publicUrl = (url('PUBLIC_URL', `http://localhost:${port}`, ['http:', 'https:']) ?? '').replace(/\/+$/, '');
+  const trustProxy = parseTrustProxy(env.TRUST_PROXY, problems);
   const databaseUrl = url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/carepact', ['postgres:', 'postgresql:'])!;
   const redisUrl = url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:'])!;
   const smtpUrl = url('SMTP_URL', null, ['smtp:', 'smtps:']);
@@ -177,6 +187,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       publicUrl,
       bodyLimitBytes: int('BODY_LIMIT_BYTES', 256 * 1024, 1024, 50 * 1024 * 1024),
       apiDocs: bool('API_DOCS', nodeEnv !== 'production'),
+      trustProxy,
     },
     database: { url: databaseUrl, appRole: APP_DB_ROLE },
     redis: { url: redisUrl, prefix: str('QUEUE_PREFIX', 'carepact') },
@@ -199,6 +210,38 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (nodeEnv === 'production' && config.devMailboxPort) problems.push('DEV_MAILBOX_PORT: réservé au développement');
   if (problems.length) throw new ConfigError(problems);
   return config;
+}
+
+const NAMED_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/**
+ * TRUST_PROXY. `true` (Express's "trust everyone") is refused: any client could then write the
+ * address recorded in the signature evidence. A list item is an address, a CIDR range or a named range.
+ */
+function parseTrustProxy(raw: string | undefined, problems: string[]): TrustProxy {
+  const v = (raw ?? '').trim();
+  if (v === '' || v === 'false') return false;
+  if (/^\d+$/.test(v)) {
+    const hops = Number(v);
+    if (hops > 10) problems.push('TRUST_PROXY: au plus 10 proxys');
+    return hops === 0 ? false : hops;
+  }
+  if (v === 'true') {
+    problems.push('TRUST_PROXY: « true » laisserait tout client choisir son adresse ; donnez le nombre de proxys ou leurs adresses');
+    return false;
+  }
+  const items = v.split(',').map((x) => x.trim());
+  for (const item of items) {
+    if (NAMED_RANGES.includes(item)) continue;
+    const [address, prefix, ...rest] = item.split('/');
+    const family = isIP(address);
+    const max = family === 4 ? 32 : 128;
+    if (!family || rest.length || (prefix !== undefined && (!/^\d{1,3}$/.test(prefix) || Number(prefix) > max))) {
+      problems.push('TRUST_PROXY: false, un nombre de proxys, ou une liste d’adresses, de plages CIDR ou de loopback, linklocal, uniquelocal');
+      return false;
+    }
+  }
+  return items;
 }
 
 /** The database's name, safe as a directory name (`carepact` when the URL has none or is invalid). */

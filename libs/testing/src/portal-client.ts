@@ -1,3 +1,5 @@
+import { request as httpRequest } from 'node:http';
+
 /**
  * A minimal browser for the signing portal over plain HTTP (fetch): follows the link like a mail
  * client would, keeps the portal cookie, reads the CSRF token from the page and posts forms.
@@ -47,4 +49,23 @@ export class PortalClient {
     this.lastHtml = await res.clone().text();
     return res;
   }
+}
+
+/**
+ * A GET from a chosen loopback address (all of 127.0.0.0/8 is local on Linux), with raw headers: how
+ * a test stands for distinct clients, or forges X-Forwarded-For, without a proxy. The path is sent
+ * as written (no URL normalisation).
+ */
+export function getFrom(url: string, localAddress: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { localAddress, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k, String(v)])), body: Buffer.concat(chunks).toString('utf8') }),
+      );
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }

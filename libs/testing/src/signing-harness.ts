@@ -36,6 +36,8 @@ export interface SigningHarnessOptions {
   mailboxDown?: boolean;
   /** The processes' LOG_LEVEL (default silent); `info` to inspect what production would log. */
   logLevel?: string;
+  /** More configuration for the api and the worker (e.g. TRUST_PROXY). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -54,6 +56,7 @@ export async function startSigningHarness(opts: SigningHarnessOptions = {}): Pro
     OUTBOX_POLL_MS: '100',
     CAREPACT_SECRETS_DIR: mkdtempSync(join(tmpdir(), 'carepact-secrets-')),
     WORKER_RENDER_THREADS: '0',
+    ...opts.env,
   };
   const db = await createTestDatabase(extra);
   const seeded = await runCli(db.config, ['seed:demo']);

@@ -50,7 +50,8 @@ describe('signing portal accessibility (axe-core and keyboard, in Chromium)', ()
   let lucieLink: string;
 
   beforeAll(async () => {
-    h = await startSigningHarness();
+    // The test browsers stand behind a proxy on loopback that names each one's address (X-Forwarded-For).
+    h = await startSigningHarness({ env: { TRUST_PROXY: 'loopback' } });
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   }, 180000);
   afterAll(async () => {

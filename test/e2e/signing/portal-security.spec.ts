@@ -6,7 +6,7 @@ import { Client } from 'pg';
 import { projectRoot } from '@carepact/common';
 import { DEFAULT_DEMO_PASSWORD } from '@carepact/config';
 import { DevMailbox, ReceivedMail } from '@carepact/notifications';
-import { PortalClient, RunningProcess, TestDatabase, createTestDatabase, freePort, runCli, startProcess, waitUntil } from '@carepact/testing';
+import { PortalClient, RunningProcess, TestDatabase, createTestDatabase, freePort, getFrom, runCli, startProcess, waitUntil } from '@carepact/testing';
 
 /**
  * Issue 4, "Security", with the api and the worker as real child processes (LOG_LEVEL=info, so
@@ -310,6 +310,34 @@ describe('signing portal security (real processes, PostgreSQL, Redis, SMTP)', ()
     expect(await events(sean.id, 'revoked', signer.id)).toBe(1);
   });
 
+  it('only the canonical /s/<token> opens a link: another case, percent-encoding or a trailing slash give the unknown link’s 404', async () => {
+    const token = seanNewLink.split('/s/')[1];
+    const encoded = [...token].map((c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).join('');
+    secrets.add(encoded);
+    const [sean] = await h.sql<{ request_id: string }>(`SELECT request_id FROM signing_links WHERE token_hash = encode(sha256(convert_to($1, 'UTF8')), 'hex')`, [token]);
+    const opened = () => events(sean.request_id, 'link_opened');
+    const before = await opened();
+    // From their own address: the link rate limit of the other tests' client is not spent here.
+    const from = '127.0.0.41';
+    const strip = (a: { status: number; headers: Record<string, string>; body: string }) => ({ status: a.status, body: a.body, headers: Object.fromEntries(Object.entries(a.headers).filter(([k]) => k !== 'date')) });
+    const unknown = strip(await getFrom(`${h.base}/s/${randomBytes(32).toString('base64url')}`, from));
+    expect(unknown.status).toBe(404);
+    for (const path of [`/S/${token}`, `/s/${encoded}`, `/s/${token.slice(0, 10)}%${token.charCodeAt(10).toString(16)}${token.slice(11)}`, `/s/${token}/`, `/s/${token}%20`, `/s/${token}/x`, `/S/${encoded}`]) {
+      expect({ path: path.slice(0, 3), ...strip(await getFrom(h.base + path, from)) }).toEqual({ path: path.slice(0, 3), ...unknown });
+    }
+    expect(await opened()).toBe(before);
+    expect((await getFrom(`${h.base}/s/${token}?utm_source=mail`, from)).status).toBe(303);
+    expect(await opened()).toBe(before + 1);
+    // Every one of them is logged, its token masked.
+    await new Promise((r) => setTimeout(r, 300));
+    const urls = h.api
+      .output()
+      .split('\n')
+      .filter((l) => l.includes('"statusCode":404') || l.includes('"statusCode":303'))
+      .map((l) => /"url":"([^"]*)"/.exec(l)?.[1]);
+    for (const url of ['/S/[jeton]', '/s/[jeton]', '/s/[jeton]/', '/s/[jeton]/x', '/s/[jeton]?utm_source=mail']) expect(urls).toContain(url);
+  });
+
   it('unknown, expired, used and revoked links all give the same 404: same status, same bytes, same headers', async () => {
     // Expired: the new link of the previous test, its expiry moved to the past.
     await h.sql(`UPDATE signing_links SET expires_at = now() - interval '1 minute' WHERE token_hash = encode(sha256(convert_to($1, 'UTF8')), 'hex')`, [seanNewLink.split('/s/')[1]]);
@@ -331,21 +359,22 @@ describe('signing portal security (real processes, PostgreSQL, Redis, SMTP)', ()
     for (const kind of Object.keys(cases)) expect({ kind, ...answers[kind] }).toEqual({ kind, ...answers.unknown });
   });
 
-  it('more than 30 link opens per minute from one address are refused with 429', async () => {
+  it('more than 30 link opens per minute from one address are refused with 429; a forged X-Forwarded-For changes nothing (TRUST_PROXY unset)', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 35; i++) {
-      const res = await fetch(`${h.base}/s/${randomBytes(32).toString('base64url')}`, { redirect: 'manual', headers: { 'X-Forwarded-For': '198.51.100.7' } });
+      // Each request claims another client: without a trusted proxy the socket's address counts.
+      const res = await getFrom(`${h.base}/s/${randomBytes(32).toString('base64url')}`, '127.0.0.7', { 'X-Forwarded-For': `198.51.100.${i}` });
       statuses.push(res.status);
       if (res.status === 429) {
-        expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
-        expectPortalHeaders(res);
+        expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+        expect(res.headers['cache-control']).toBe('no-store');
+        expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
       }
-      await res.arrayBuffer();
     }
     expect(statuses.slice(0, 30)).toEqual(Array(30).fill(404));
     expect(statuses.slice(30)).toEqual(Array(5).fill(429));
     // Another address is not affected.
-    expect((await fetch(`${h.base}/s/${randomBytes(32).toString('base64url')}`, { redirect: 'manual', headers: { 'X-Forwarded-For': '198.51.100.8' } })).status).toBe(404);
+    expect((await getFrom(`${h.base}/s/${randomBytes(32).toString('base64url')}`, '127.0.0.8')).status).toBe(404);
   });
 
   it('no link token, session cookie or CSRF token appears in any log line; the request lines are logged with /s/[jeton]', async () => {

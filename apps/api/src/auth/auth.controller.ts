@@ -5,6 +5,7 @@ import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { AuthService, StaffActor, StaffService } from '@carepact/identity';
 import type { Request, Response } from 'express';
 import { Actor, Public, staffCookieName } from '../http/auth.guard';
+import { clientIp } from '../http/client-ip';
 
 export class LoginDto {
   @ApiProperty({ example: 'admin@jardins-du-val.example' }) @IsDefined() @IsString() @MaxLength(254)
@@ -31,7 +32,7 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Connexion du personnel (cookie de session HttpOnly, SameSite=Strict)' })
   async login(@Body() dto: LoginDto, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
-    const result = await this.auth.login(dto.email, dto.password, req.ip ?? 'unknown');
+    const result = await this.auth.login(dto.email, dto.password, clientIp(req) ?? 'unknown');
     res.cookie(this.cookieName(), result.token, {
       httpOnly: true,
       sameSite: 'strict',

@@ -15,8 +15,7 @@ const CSP = [
 export function securityHeaders(publicUrl: string) {
   const https = publicUrl.startsWith('https://');
   return (req: Request, res: Response, next: NextFunction): void => {
-    // Also called on raw node requests by the portal's fast path (no Express `req.path` there).
-    const path = req.path ?? (req.url ?? '').split('?')[0];
+    const path = req.path;
     // Swagger UI needs its inline styles; nothing else does.
     res.setHeader('Content-Security-Policy', path.startsWith('/api/docs') ? CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'") : CSP);
     res.setHeader('X-Content-Type-Options', 'nosniff');

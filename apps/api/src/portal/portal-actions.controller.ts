@@ -4,7 +4,8 @@ import { PortalActionsService, PortalSessionService } from '@carepact/signing';
 import type { Request, Response } from 'express';
 import { Public } from '../http/auth.guard';
 import { RateLimiter } from '../http/rate-limiter';
-import { Body, eventContext, runPage, sendHtml, sendLimited } from './portal-page';
+import { clientIp } from '../http/client-ip';
+import { Body, eventContext, runPage, sendLimited } from './portal-page';
 import { confirmationPage } from './portal.views';
 
 /**
@@ -24,13 +25,13 @@ export class PortalActionsController {
 
   @Post('portail/code')
   async code(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const wait = this.codeLimiter.hit(`code:${req.ip}`);
+    const wait = this.codeLimiter.hit(`code:${clientIp(req)}`);
     if (wait) return sendLimited(res, wait);
     await runPage(this.sessions, req, res, async (ctx) => {
       const body = req.body as Body;
       this.sessions.checkCsrf(ctx, body._csrf);
       await this.sessions.verifyCode(ctx, body.code ?? '', eventContext(req));
-      sendHtml(res, 200, confirmationPage(ctx, 'code'));
+      return { status: 200, html: confirmationPage(ctx, 'code') };
     });
   }
 
@@ -40,7 +41,7 @@ export class PortalActionsController {
       const body = req.body as Body;
       this.sessions.checkCsrf(ctx, body._csrf);
       await this.actions.recordView(ctx, { viewKey: body.viewKey ?? '', expression: body.expression ?? '', comment: body.comment }, eventContext(req));
-      sendHtml(res, 200, confirmationPage(ctx, 'view'));
+      return { status: 200, html: confirmationPage(ctx, 'view') };
     });
   }
 
@@ -50,7 +51,7 @@ export class PortalActionsController {
       const body = req.body as Body;
       this.sessions.checkCsrf(ctx, body._csrf);
       await this.actions.sign(ctx, { typedName: body.typedName ?? '', consent: body.consent === 'oui', drawnSignature: body.drawnSignature || null }, eventContext(req));
-      sendHtml(res, 200, confirmationPage(ctx, 'signed'));
+      return { status: 200, html: confirmationPage(ctx, 'signed') };
     });
   }
 
@@ -60,7 +61,7 @@ export class PortalActionsController {
       const body = req.body as Body;
       this.sessions.checkCsrf(ctx, body._csrf);
       await this.actions.refuse(ctx, { reason: body.reason }, eventContext(req));
-      sendHtml(res, 200, confirmationPage(ctx, 'refused'));
+      return { status: 200, html: confirmationPage(ctx, 'refused') };
     });
   }
 
@@ -70,7 +71,7 @@ export class PortalActionsController {
       const body = req.body as Body;
       this.sessions.checkCsrf(ctx, body._csrf);
       await this.actions.ask(ctx, body.message ?? '', eventContext(req));
-      sendHtml(res, 200, confirmationPage(ctx, 'question'));
+      return { status: 200, html: confirmationPage(ctx, 'question') };
     });
   }
 }

@@ -1,28 +1,50 @@
 import { ValidationError, isDomainError } from '@carepact/common';
 import { VARIANTS, Variant } from '@carepact/rendering';
 import { PortalContext, PortalSessionExpiredError, PortalSessionService } from '@carepact/signing';
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
+import type { ServerResponse } from 'node:http';
+import { clientIp } from '../http/client-ip';
 import { errorPage, landingPage, sessionExpiredPage } from './portal.views';
 
-/** What the portal's controllers share: the session cookie, HTML responses and the error pages. */
+/**
+ * What the portal's routes and its fast path share: the session cookie, the client's address, the
+ * answer to a request (its error pages included) and how an answer is written.
+ */
 export const PORTAL_COOKIE = '__Host-carepact_portal';
 
 export type Body = Record<string, string | undefined>;
 
+/** An HTML answer, or a redirect (`location`). */
+export interface Page {
+  status: number;
+  html: string;
+  location?: string;
+}
+
 export function eventContext(req: Request) {
-  return { ip: req.ip ?? null, userAgent: req.get('user-agent') ?? null };
+  return { ip: clientIp(req), userAgent: req.get('user-agent') ?? null };
 }
 
 export function sessionToken(req: Request): string | undefined {
   return (req as Request & { cookies?: Record<string, string> }).cookies?.[PORTAL_COOKIE];
 }
 
-export function sendHtml(res: Response, status: number, html: string): void {
-  res.status(status).setHeader('Cache-Control', 'no-store');
-  res.type('text/html; charset=utf-8').send(html);
+/** Written on node's response directly: the same bytes and headers whichever path answers. */
+export function sendPage(res: ServerResponse, page: Page): void {
+  const body = Buffer.from(page.html, 'utf8');
+  res.statusCode = page.status;
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('Content-Type', 'text/html; charset=utf-8');
+  res.setHeader('Content-Length', body.length);
+  if (page.location) res.setHeader('Location', page.location);
+  res.end(body);
 }
 
-export function sendLimited(res: Response, seconds: number): void {
+export function sendHtml(res: ServerResponse, status: number, html: string): void {
+  sendPage(res, { status, html });
+}
+
+export function sendLimited(res: ServerResponse, seconds: number): void {
   res.setHeader('Retry-After', String(seconds));
   sendHtml(res, 429, errorPage('Trop de tentatives', `Merci de patienter ${seconds} secondes avant de réessayer.`, 429));
 }
@@ -38,36 +60,51 @@ export function variantFor(ctx: PortalContext, version?: string): Variant {
         : 'standard';
 }
 
-/** Runs a page handler with the portal's error pages (session expired, CSRF, not found). */
-export async function runPage(sessions: PortalSessionService, req: Request, res: Response, handler: (ctx: PortalContext) => Promise<void>): Promise<void> {
-  // A form changes state: the next page read must not reuse a context loaded before it.
-  if (req.method !== 'GET') sessions.forget(sessionToken(req));
+/**
+ * The portal's answer to a request, with its error pages (session expired, CSRF, code required, not
+ * found, invalid or conflicting form). The handler returns a page, or null when it wrote the
+ * response itself (a file). A page read (GET) may reuse the context this process loaded within the
+ * last second; a form never does, and forgets it before and after its change.
+ */
+export async function portalAnswer(sessions: PortalSessionService, req: Request, handler: (ctx: PortalContext) => Promise<Page | null>): Promise<Page | null> {
+  const token = sessionToken(req);
+  const read = req.method === 'GET' || req.method === 'HEAD';
+  if (!read) sessions.forget(token);
   let ctx: PortalContext;
   try {
-    ctx = await sessions.context(sessionToken(req));
+    ctx = read && token ? await sessions.recentContext(token) : await sessions.context(token);
   } catch (e) {
-    if (e instanceof PortalSessionExpiredError) return sendHtml(res, 401, sessionExpiredPage());
+    if (e instanceof PortalSessionExpiredError) return { status: 401, html: sessionExpiredPage() };
     throw e;
   }
   try {
-    await handler(ctx);
-    if (req.method !== 'GET') sessions.forget(sessionToken(req));
+    const page = await handler(ctx);
+    if (!read) sessions.forget(token);
+    return page;
   } catch (e) {
-    if (isDomainError(e) && e.code === 'CSRF_TOKEN_INVALID') return sendHtml(res, 403, errorPage('Formulaire expiré', e.messageFr, 403));
-    if (isDomainError(e) && e.kind === 'not_found') return sendHtml(res, 404, errorPage('Introuvable', e.messageFr, 404));
+    if (isDomainError(e) && e.code === 'CSRF_TOKEN_INVALID') return { status: 403, html: errorPage('Formulaire expiré', e.messageFr, 403) };
+    // A page read without the access code leads to the code form.
+    if (isDomainError(e) && e.code === 'ACCESS_CODE_REQUIRED' && read) return { status: 303, html: '', location: '/portail' };
+    if (isDomainError(e) && e.kind === 'not_found') return { status: 404, html: errorPage('Introuvable', e.messageFr, 404) };
     if (isDomainError(e) && (e.kind === 'invalid' || e.kind === 'conflict' || e.kind === 'forbidden')) {
-      const fresh = await sessions.context(sessionToken(req));
+      const fresh = await sessions.context(token);
       const status = e.kind === 'invalid' ? 400 : e.kind === 'conflict' ? 409 : 403;
-      return sendHtml(
-        res,
+      const body = req.body as Body | undefined;
+      return {
         status,
-        landingPage(fresh, fresh.session.csrfToken, {
+        html: landingPage(fresh, fresh.session.csrfToken, {
           errors: e instanceof ValidationError ? e.details : [],
           errorMessage: e.messageFr,
-          values: (req.body as Body | undefined) && Object.fromEntries(Object.entries(req.body as Body).filter(([k]) => k !== '_csrf' && k !== 'drawnSignature').map(([k, v]) => [k, String(v ?? '')])),
+          values: body && Object.fromEntries(Object.entries(body).filter(([k]) => k !== '_csrf' && k !== 'drawnSignature').map(([k, v]) => [k, String(v ?? '')])),
         }),
-      );
+      };
     }
     throw e;
   }
+}
+
+/** portalAnswer, written on the response. */
+export async function runPage(sessions: PortalSessionService, req: Request, res: ServerResponse, handler: (ctx: PortalContext) => Promise<Page | null>): Promise<void> {
+  const page = await portalAnswer(sessions, req, handler);
+  if (page) sendPage(res, page);
 }

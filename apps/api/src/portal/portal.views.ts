@@ -1,5 +1,5 @@
 import { FieldError, documentPhrase, documentTypeLabel, escapeHtml, formatDateFr } from '@carepact/common';
-import type { PortalContext } from '@carepact/signing';
+import { PortalContext, accessCodeMissing } from '@carepact/signing';
 
 /** Escapes text for HTML (element content and quoted attributes): the one escaper of @carepact/common. */
 const esc = escapeHtml;
@@ -130,13 +130,12 @@ export function landingPage(ctx: PortalContext, csrf: string, state: LandingStat
   else if (ctx.signer.status === 'refused') parts.push(`<div class="notice" role="status"><p>Vous avez refusé de signer. L’établissement a été prévenu.</p></div>`);
   else if (ctx.request.status !== 'active') parts.push(`<div class="notice" role="status"><p>Cette demande de signature est close.</p></div>`);
 
-  parts.push(`<h2>1. Lire le document</h2>
-<p>Prenez le temps de lire. Vous pouvez choisir une version facile à lire ou en gros caractères, et vous faire accompagner par une personne de votre choix.</p>
-<ul class="actions"><li><a class="button" href="/portail/document">Lire le document</a></li></ul>`);
-
-  if (pending && ctx.signer.accessCodeRequired && !ctx.session.codeVerified) {
+  // Until the access code is given, the code form is all the session reaches (no reading either).
+  if (accessCodeMissing(ctx)) {
+    if (!pending) return layout({ title: `Signature : ${label}`, establishment: ctx.establishmentName, large }, parts.join('\n'));
     const f = fieldError(errors, 'code');
-    parts.push(`<h2>2. Code remis par l’établissement</h2>
+    parts.push(`<h2>Code remis par l’établissement</h2>
+<p>Avant de lire et de signer, saisissez le code que l’établissement vous a donné.</p>
 <form method="post" action="/portail/code" novalidate>
 <input type="hidden" name="_csrf" value="${esc(csrf)}">
 <label for="code">Code à 6 chiffres</label>
@@ -148,24 +147,32 @@ ${f.html}
     return layout({ title: `Signature : ${label}`, establishment: ctx.establishmentName, large }, parts.join('\n'));
   }
 
+  parts.push(`<h2>1. Lire le document</h2>
+<p>Prenez le temps de lire. Vous pouvez choisir une version facile à lire ou en gros caractères, et vous faire accompagner par une personne de votre choix.</p>
+<ul class="actions"><li><a class="button" href="/portail/document">Lire le document</a></li></ul>`);
+
   let step = 2;
   if (pending) {
-    for (const view of ctx.views.filter((x) => !x.recorded)) {
+    for (const view of ctx.views.filter((x) => !x.recorded || x.answer?.byMe)) {
       const f = fieldError(errors, 'expression');
       const name = `${view.person.firstName} ${view.person.lastName}`;
+      // A view this signer recorded can be corrected until they sign; the form starts from its answer.
+      const current = view.answer && !v.expression ? { expression: view.answer.expression, comment: view.answer.comment ?? '' } : { expression: v.expression, comment: v.comment ?? '' };
+      const recordedAs = view.answer ? EXPRESSION_LABELS.find(([value]) => value === view.answer!.expression)?.[1] : undefined;
       parts.push(`<h2>${step++}. L’avis de ${esc(name)}</h2>
 <p>${esc(name)} participe à la décision. Son avis est enregistré à part : il ne bloque pas la signature.</p>
+${view.answer ? `<div class="notice success" role="status"><p>Avis enregistré : ${esc(recordedAs ?? view.answer.expression)}. Vous pouvez le corriger tant que vous n’avez pas signé.</p></div>` : ''}
 <form method="post" action="/portail/avis" novalidate>
 <input type="hidden" name="_csrf" value="${esc(csrf)}">
 <input type="hidden" name="viewKey" value="${esc(view.key)}">
 <fieldset id="expression"${f.attrs}>
 <legend>Qu’exprime ${esc(name)} sur ce document ?</legend>
-${EXPRESSION_LABELS.map(([value, text], i) => `<div class="choice"><input type="radio" id="expression-${i}" name="expression" value="${value}"${v.expression === value ? ' checked' : ''}><label for="expression-${i}">${esc(text)}</label></div>`).join('\n')}
+${EXPRESSION_LABELS.map(([value, text], i) => `<div class="choice"><input type="radio" id="expression-${i}" name="expression" value="${value}"${current.expression === value ? ' checked' : ''}><label for="expression-${i}">${esc(text)}</label></div>`).join('\n')}
 </fieldset>
 ${f.html}
 <label for="comment">Ses mots, ou comment l’avis a été recueilli (facultatif)</label>
-<textarea id="comment" name="comment">${esc(v.comment ?? '')}</textarea>
-<p><button type="submit">Enregistrer l’avis</button></p>
+<textarea id="comment" name="comment">${esc(current.comment)}</textarea>
+<p><button type="submit">${view.answer ? 'Corriger l’avis' : 'Enregistrer l’avis'}</button></p>
 </form>`);
     }
     if (ctx.waitingFor.length) {

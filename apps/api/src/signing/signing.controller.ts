@@ -9,6 +9,7 @@ import { contentDisposition } from '../documents/documents.controller';
 import { Actor } from '../http/auth.guard';
 import { ParseIdPipe } from '../http/parse-id.pipe';
 import { IsCalendarDate, IsDeliveryMap, SafeText } from '../http/validators';
+import { clientIp } from '../http/client-ip';
 
 export class CreateSignatureRequestDto {
   @ApiPropertyOptional({ enum: ['parallel', 'sequential'], default: 'parallel' }) @IsOptional() @IsIn(['parallel', 'sequential'])
@@ -67,7 +68,7 @@ export class SigningController {
   ) {}
 
   private ctx(req: Request) {
-    return { ip: req.ip ?? null, userAgent: req.get('user-agent') ?? null };
+    return { ip: clientIp(req), userAgent: req.get('user-agent') ?? null };
   }
 
   @Post('documents/:id/signature-requests/preview')

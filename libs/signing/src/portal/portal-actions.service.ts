@@ -10,7 +10,7 @@ import { SignatureProgress } from '../requests/signature-progress.service';
 import { AuthMethod, EXPRESSIONS, Expression, SignatureRequestEntity, SignerQuestionEntity } from '../requests/signing.entities';
 import { SigningRepository } from '../requests/signing.repository';
 import { PortalSessionService, isLinkLive, signerActor } from './portal-session.service';
-import { PortalContext, PortalSessionExpiredError } from './portal.types';
+import { PortalContext, PortalSessionExpiredError, assertCodeGiven } from './portal.types';
 import { cleanTypedName, normaliseName } from './typed-name';
 
 /** The signer's forms in the portal: record a view, sign, refuse, ask a question. */
@@ -27,7 +27,13 @@ export class PortalActionsService {
     private readonly log: EvidenceLog,
   ) {}
 
+  /**
+   * Records the person's view or, when this signer recorded it already, corrects it: a view stays
+   * correctable by the one who recorded it until they sign or refuse (what they sign on is then
+   * fixed). A correction is its own event, with the previous answer, in the evidence and the audit chain.
+   */
   async recordView(ctx: PortalContext, input: { viewKey: string; expression: string; comment?: string }, ev: EventContext): Promise<void> {
+    assertCodeGiven(ctx);
     const view = ctx.views.find((v) => v.key === input.viewKey);
     if (!view) throw new DomainError('forbidden', 'VIEW_NOT_YOURS', 'Vous n’avez pas à recueillir cet avis.');
     if (!EXPRESSIONS.includes(input.expression as Expression))
@@ -40,8 +46,28 @@ export class PortalActionsService {
          VALUES ($1, $2, $3, $4, $5, $6, now()) ON CONFLICT (request_id, view_key) DO NOTHING RETURNING id`,
         [ctx.request.id, view.key, `${view.person.firstName} ${view.person.lastName}`, input.expression, comment, ctx.signer.id],
       )) as unknown[];
-      if (!res.length) throw new ConflictError('VIEW_ALREADY_RECORDED', 'L’avis de la personne est déjà enregistré.');
-      await this.log.record(em, ctx.request, 'view_recorded', signerActor(ctx.signer), { signerId: ctx.signer.id, ctx: ev, details: { viewKey: view.key, expression: input.expression } });
+      if (res.length) {
+        await this.log.record(em, ctx.request, 'view_recorded', signerActor(ctx.signer), { signerId: ctx.signer.id, ctx: ev, details: { viewKey: view.key, expression: input.expression } });
+        return;
+      }
+      await this.correctView(em, ctx, view.key, input.expression, comment, ev);
+    });
+  }
+
+  /** Inside recordView's transaction, the request row locked (a signature waits for it). */
+  private async correctView(em: EntityManager, ctx: PortalContext, viewKey: string, expression: string, comment: string | null, ev: EventContext): Promise<void> {
+    const [current] = (await em.query(`SELECT id, expression, recorded_by_signer_id AS "by" FROM recorded_views WHERE request_id = $1 AND view_key = $2 FOR UPDATE`, [
+      ctx.request.id,
+      viewKey,
+    ])) as { id: string; expression: string; by: string | null }[];
+    if (current.by !== ctx.signer.id) throw new ConflictError('VIEW_ALREADY_RECORDED', 'L’avis de la personne est déjà enregistré.');
+    const [signer] = (await em.query(`SELECT status FROM signature_signers WHERE id = $1`, [ctx.signer.id])) as { status: string }[];
+    if (signer.status !== 'pending') throw new ConflictError('VIEW_FIXED_AFTER_SIGNATURE', 'Vous avez déjà répondu : l’avis enregistré ne peut plus être modifié.');
+    await em.query(`UPDATE recorded_views SET expression = $2, comment = $3, recorded_at = now() WHERE id = $1`, [current.id, expression, comment]);
+    await this.log.record(em, ctx.request, 'view_corrected', signerActor(ctx.signer), {
+      signerId: ctx.signer.id,
+      ctx: ev,
+      details: { viewKey, expression, previousExpression: current.expression },
     });
   }
 
@@ -50,6 +76,7 @@ export class PortalActionsService {
    * Of concurrent submissions exactly one signs; the others are told it is already done.
    */
   async sign(ctx: PortalContext, input: { typedName: string; consent: boolean; drawnSignature?: string | null }, ev: EventContext): Promise<void> {
+    assertCodeGiven(ctx);
     const errors: FieldError[] = [];
     if (!input.consent) errors.push({ field: 'consent', code: 'CONSENT_REQUIRED', message: 'Cochez la case pour confirmer que vous avez lu le document et que vous le signez.' });
     const expected = `${ctx.signer.firstName} ${ctx.signer.lastName}`;
@@ -59,7 +86,6 @@ export class PortalActionsService {
     if (input.drawnSignature && !/^data:image\/png;base64,[A-Za-z0-9+/=]{20,200000}$/.test(input.drawnSignature))
       errors.push({ field: 'drawnSignature', code: 'INVALID', message: 'La signature dessinée n’a pas pu être lue ; vous pouvez signer sans elle.' });
     if (errors.length) throw new ValidationError(errors, 'La signature n’a pas été enregistrée.');
-    if (this.sessions.needsCode(ctx)) throw new DomainError('forbidden', 'ACCESS_CODE_REQUIRED', 'Saisissez d’abord le code donné par l’établissement.');
     const missingView = ctx.views.find((v) => !v.recorded);
     if (missingView)
       throw new ConflictError('VIEW_REQUIRED_FIRST', `Avant de signer, indiquez l’avis de ${missingView.person.firstName} ${missingView.person.lastName} (il ne bloque pas la signature).`);
@@ -119,6 +145,7 @@ export class PortalActionsService {
   }
 
   async ask(ctx: PortalContext, message: string, ev: EventContext): Promise<void> {
+    assertCodeGiven(ctx);
     const text = message?.trim();
     if (!text) throw new ValidationError([{ field: 'message', code: 'REQUIRED', message: 'Écrivez votre question.' }], 'La question est vide.');
     if (text.length > 2000) throw new ValidationError([{ field: 'message', code: 'TOO_LONG', message: 'Votre question dépasse 2 000 caractères.' }], 'La question est trop longue.');

@@ -17,7 +17,8 @@ SELECT to_jsonb(ps) AS session,
        to_jsonb(sg) - 'drawn_signature' AS signer,
        to_jsonb(r) AS request,
        to_jsonb(l) AS link,
-       ARRAY(SELECT v.view_key FROM recorded_views v WHERE v.request_id = r.id) AS recorded_views,
+       COALESCE((SELECT jsonb_agg(jsonb_build_object('key', v.view_key, 'expression', v.expression, 'comment', v.comment, 'by', v.recorded_by_signer_id))
+                   FROM recorded_views v WHERE v.request_id = r.id), '[]'::jsonb) AS recorded_views,
        CASE WHEN r.mode = 'sequential' THEN (
          SELECT jsonb_agg(jsonb_build_object('key', o.key, 'role', o.role, 'orderNo', o.order_no, 'optional', o.optional, 'status', o.status,
                                              'firstName', o.first_name, 'lastName', o.last_name))
@@ -38,7 +39,7 @@ interface SessionRow {
   signer: Record<string, unknown>;
   request: Record<string, unknown>;
   link: Record<string, unknown> | null;
-  recorded_views: string[];
+  recorded_views: { key: string; expression: string; comment: string | null; by: string | null }[];
   signers: { key: string; role: string; orderNo: number; optional: boolean; status: SignerStatus; firstName: string; lastName: string }[] | null;
 }
 
@@ -88,7 +89,12 @@ export class PortalContextReader {
       residentName: `${resident.firstName} ${resident.lastName}`,
       establishmentName: establishment.name,
       preferences: signer.role === 'resident' ? { largePrint: resident.prefersLargePrint, easyToRead: resident.prefersEasyToRead } : { largePrint: false, easyToRead: false },
-      views: request.policy.views.filter((v) => v.recordedBy.includes(signer.key)).map((v) => ({ ...v, recorded: row.recorded_views.includes(v.key) })),
+      views: request.policy.views
+        .filter((v) => v.recordedBy.includes(signer.key))
+        .map((v) => {
+          const done = row.recorded_views.find((x) => x.key === v.key);
+          return { ...v, recorded: Boolean(done), answer: done ? { expression: done.expression, comment: done.comment, byMe: done.by === signer.id } : null };
+        }),
       waitingFor: blockingSigners(request.mode, signers, signer.orderNo).map((s) => `${s.firstName} ${s.lastName}`),
       purpose: link?.purpose ?? 'sign',
     };

@@ -5,7 +5,7 @@ import { BlobStore, DocumentsRepository, VersionInput } from '@carepact/document
 import { EventContext, EvidenceLog } from '../requests/evidence-log';
 import { SigningRepository } from '../requests/signing.repository';
 import { signerActor } from './portal-session.service';
-import type { PortalContext } from './portal.types';
+import { PortalContext, assertCodeGiven } from './portal.types';
 
 /** What a signer reads and downloads in the portal; each reading and download is in the evidence. */
 @Injectable()
@@ -23,6 +23,7 @@ export class PortalReadsService {
 
   /** The input snapshot of the version being signed, from which its reading view is rendered. */
   async versionInput(ctx: PortalContext): Promise<VersionInput> {
+    assertCodeGiven(ctx);
     const v = await this.documents.versionInput(this.tx.manager, ctx.request.versionId);
     if (!v) throw new DomainError('not_found', 'VERSION_NOT_FOUND', 'Version introuvable.');
     return v;
@@ -30,6 +31,7 @@ export class PortalReadsService {
 
   /** One 'viewed' event per session and variant: reading again writes nothing. */
   async markViewed(ctx: PortalContext, variant: string, ev: EventContext): Promise<void> {
+    assertCodeGiven(ctx);
     const key = `${ctx.session.id}:${variant}`;
     if (this.viewed.has(key)) return;
     const em = this.tx.manager;
@@ -45,6 +47,7 @@ export class PortalReadsService {
   }
 
   async rendition(ctx: PortalContext, format: string, variant: string, ev: EventContext): Promise<{ bytes: Buffer; mediaType: string; fileName: string }> {
+    assertCodeGiven(ctx);
     const em = this.tx.manager;
     const r = await this.documents.findRendition(em, ctx.request.versionId, format, variant);
     if (!r) throw new DomainError('not_found', 'RENDITION_NOT_FOUND', 'Ce format n’existe pas pour ce document.');
@@ -57,6 +60,7 @@ export class PortalReadsService {
   }
 
   async sealedPdf(ctx: PortalContext, ev: EventContext): Promise<{ bytes: Buffer; fileName: string }> {
+    assertCodeGiven(ctx);
     const em = this.tx.manager;
     const seal = await this.repo.sealOf(em, ctx.request.id);
     if (!seal) throw new DomainError('not_found', 'NOT_SEALED', 'Le document signé n’est pas encore disponible.');

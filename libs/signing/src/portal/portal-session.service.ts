@@ -8,8 +8,7 @@ import { PortalSessionEntity, SignerEntity } from '../requests/signing.entities'
 import { SigningRepository } from '../requests/signing.repository';
 import { PortalContextReader } from './portal-context.reader';
 import { ACCESS_CODE_MAX_TRIES, LinkNotFoundError, PORTAL_ABSOLUTE_MS, PORTAL_IDLE_MS, PortalContext, PortalSessionExpiredError, RECENT_CONTEXT_MS } from './portal.types';
-
-const TOKEN = /^[A-Za-z0-9_-]{40,64}$/;
+import { PORTAL_TOKEN, accessCodeMissing } from './portal.types';
 
 export function signerActor(s: Pick<SignerEntity, 'id'>): AuditActor {
   return { type: 'signer', id: s.id };
@@ -37,7 +36,7 @@ export class PortalSessionService {
    * cookie and redirects to a URL without the token.
    */
   async openLink(token: string, ctx: EventContext): Promise<{ sessionToken: string; expiresAt: Date }> {
-    if (!TOKEN.test(token)) throw new LinkNotFoundError();
+    if (!PORTAL_TOKEN.test(token)) throw new LinkNotFoundError();
     return this.tx.run(async (em) => {
       const now = new Date();
       const link = await this.links.byToken(em, token);
@@ -71,7 +70,7 @@ export class PortalSessionService {
    * a cancellation elsewhere is seen at once. Page reads may use recentContext instead.
    */
   async context(sessionToken: string | undefined): Promise<PortalContext> {
-    if (!sessionToken || !TOKEN.test(sessionToken)) throw new PortalSessionExpiredError();
+    if (!sessionToken || !PORTAL_TOKEN.test(sessionToken)) throw new PortalSessionExpiredError();
     const ctx = await this.load(sessionToken);
     this.recent.set(sessionToken, { ctx, at: Date.now() });
     if (this.recent.size > 10_000) this.recent.clear();
@@ -116,7 +115,7 @@ export class PortalSessionService {
   }
 
   needsCode(ctx: PortalContext): boolean {
-    return ctx.signer.accessCodeRequired && !ctx.session.codeVerified;
+    return accessCodeMissing(ctx);
   }
 
   /**

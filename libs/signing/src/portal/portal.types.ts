@@ -10,6 +10,9 @@ export const ACCESS_CODE_MAX_TRIES = 5;
 /** How long a page read may reuse the session context this process just loaded. */
 export const RECENT_CONTEXT_MS = 1000;
 
+/** The shape of a link token and of a session token (cookie): the only strings a session lookup is tried with. */
+export const PORTAL_TOKEN = /^[A-Za-z0-9_-]{40,64}$/;
+
 /** Unknown, expired, used and revoked links: one error, one page, one status (no oracle). */
 export class LinkNotFoundError extends DomainError {
   constructor() {
@@ -38,10 +41,33 @@ export interface PortalContext {
    * is the one signing; a representative or parent reads the complete version unless they switch.
    */
   preferences: { largePrint: boolean; easyToRead: boolean };
-  /** Views this signer is asked to record, and whether each is done. */
-  views: (ViewToRecord & { recorded: boolean })[];
+  /**
+   * Views this signer is asked to record, whether each is done and, when it is, the answer and
+   * whether this signer recorded it (then they may correct it until they sign).
+   */
+  views: (ViewToRecord & { recorded: boolean; answer: { expression: string; comment: string | null; byMe: boolean } | null })[];
   /** Sequential mode: others must sign first. */
   waitingFor: string[];
   purpose: LinkPurpose;
 }
 
+
+/**
+ * Staff asked for an access code and this session has not given it yet: until it does, the session
+ * reaches the code form only (no reading, download, view, question, signature or refusal). Download
+ * sessions (a completed request's link) are not concerned: the code is valid 10 minutes, for signing.
+ */
+export function accessCodeMissing(ctx: PortalContext): boolean {
+  return ctx.purpose === 'sign' && ctx.signer.accessCodeRequired && !ctx.session.codeVerified;
+}
+
+export class AccessCodeRequiredError extends DomainError {
+  constructor() {
+    super('forbidden', 'ACCESS_CODE_REQUIRED', 'Saisissez d’abord le code donné par l’établissement.');
+  }
+}
+
+/** Every portal read and action but the code form itself goes through here. */
+export function assertCodeGiven(ctx: PortalContext): void {
+  if (accessCodeMissing(ctx)) throw new AccessCodeRequiredError();
+}

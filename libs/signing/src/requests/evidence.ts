@@ -50,6 +50,7 @@ const KIND_FR: Record<string, string> = {
   viewed: 'Document consulté',
   downloaded: 'Document téléchargé',
   view_recorded: 'Avis de la personne enregistré',
+  view_corrected: 'Avis de la personne corrigé',
   signed: 'Signé',
   refused: 'Refusé',
   question: 'Question posée',

@@ -47,6 +47,7 @@ export const SIGNATURE_EVENT_KINDS = [
   'viewed',
   'downloaded',
   'view_recorded',
+  'view_corrected',
   'signed',
   'countersigned',
   'refused',
