@@ -47,9 +47,35 @@ describe('CLI: render (offline) and falc:lint', () => {
     expect(noFile.code).toBe(2);
   });
 
+  it('applies the API’s rules: a contract for a short stay, or under an expired measure, exits 2 with the code (issue 8 E)', async () => {
+    const short = await render(['--type', 'contrat-sejour', '--fixture', fixture, '--resident', 'ahmed-benali', '--format', 'pdf', '--out', join(dir, 'x.pdf')]);
+    expect(short.code).toBe(2);
+    expect(short.stderr).toContain('deux mois ou moins');
+    const expired = await render(['--type', 'contrat-sejour', '--fixture', fixture, '--resident', 'rose-lambert', '--format', 'pdf', '--out', join(dir, 'x.pdf')]);
+    expect(expired.code).toBe(2);
+    expect(expired.stderr).toContain('PROTECTION_MEASURE_EXPIRED');
+  });
+
+  it('takes each resident’s own document data, never another resident’s (issue 8 E)', async () => {
+    const out = join(dir, 'lucie.html');
+    const res = await render(['--type', 'contrat-sejour', '--fixture', fixture, '--resident', 'lucie-bernard', '--format', 'html', '--out', out]);
+    expect({ code: res.code, stderr: res.stderr }).toEqual({ code: 0, stderr: '' });
+    const html = readFileSync(out, 'utf8');
+    expect(html).toContain('Alain Bernard');
+    // Marcel Dupont's objectives and curateur belonged to his own contract.
+    expect(html).not.toContain('belote');
+    expect(html).not.toContain('Karim Benaïssa');
+    const bare = JSON.parse(readFileSync(fixture, 'utf8')) as { residents: { key: string; documents?: unknown }[] };
+    for (const r of bare.residents) delete r.documents;
+    writeFileSync(join(dir, 'bare.json'), JSON.stringify(bare));
+    const none = await render(['--type', 'contrat-sejour', '--fixture', join(dir, 'bare.json'), '--resident', 'lucie-bernard', '--format', 'pdf', '--out', join(dir, 'x.pdf')]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('lucie-bernard');
+  });
+
   it('falc:lint passes on every template (0 errors) and says so', async () => {
     const res = await runCli(config, ['falc:lint']);
-    expect(res.stdout).toMatch(/5 version\(s\) de modèle vérifiée\(s\) : 0 erreur\(s\)/);
+    expect(res.stdout).toMatch(/10 version\(s\) de modèle vérifiée\(s\) : 0 erreur\(s\)/);
     expect(res.code).toBe(0);
   });
 });

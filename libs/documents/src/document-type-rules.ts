@@ -1,5 +1,5 @@
-import { DomainError } from '@carepact/common';
-import { addMonthsIso, type ResidentView } from '@carepact/residents';
+import { DomainError, formatDateFr, MEASURE_TYPE_LABELS } from '@carepact/common';
+import { addMonthsIso, measureStatus, type MeasureType, type ResidentView } from '@carepact/residents';
 import type { DocumentType } from './documents.entities';
 
 /** Services without accommodation, for which the DIPC is the document (CASF D.311 II). */
@@ -46,4 +46,33 @@ export function assertDocumentTypeApplies(type: DocumentType, s: DocumentSituati
       'DIPC_NOT_APPLICABLE',
       'Pour un séjour de plus de deux mois, le document à établir est le contrat de séjour ; le DIPC le remplace seulement si le contrat est refusé (CASF L.311-4, D.311).',
     );
+}
+
+/** What measureStatus needs of a measure (the resident file's view, or the demo fixture's). */
+export interface DatedMeasureLike {
+  type: MeasureType;
+  startDate: string | null;
+  endDate: string | null;
+  judgmentDate: string;
+  mandateEffectiveDate: string | null;
+}
+
+/**
+ * A document is not generated for a person whose only measure on file has expired: the rendition
+ * would either name as signer someone who no longer has standing, or describe the person as fully
+ * capable, which nobody has checked (C. civ. 441 to 443: a measure ends at its term unless renewed).
+ * The same code as the signature policy's refusal, so staff read one rule wherever they meet it.
+ */
+export function assertMeasureInForce(measures: readonly DatedMeasureLike[], on: string): void {
+  const dated = measures.map((m) => ({ m, status: measureStatus(m, on) }));
+  if (dated.some((d) => d.status === 'active')) return;
+  const expired = dated.find((d) => d.status === 'expired');
+  if (!expired) return;
+  throw new DomainError(
+    'conflict',
+    'PROTECTION_MEASURE_EXPIRED',
+    `La mesure de protection (${MEASURE_TYPE_LABELS[expired.m.type]}) a pris fin le ${formatDateFr(expired.m.endDate ?? '')} et aucun renouvellement ne figure au dossier : ` +
+      'le document ne peut pas être établi. Mettez le dossier à jour (jugement de renouvellement ou de mainlevée, C. civ. 441 à 443).',
+    [{ field: 'resident.protectionMeasures', code: 'PROTECTION_MEASURE_EXPIRED', message: 'Mesure arrivée à échéance.' }],
+  );
 }

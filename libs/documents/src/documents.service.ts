@@ -4,13 +4,12 @@ import { DomainError, FieldError, NotFoundError, ValidationError } from '@carepa
 import { TransactionRunner } from '@carepact/database';
 import { IdentityRepository, StaffActor, assertCan, auditActor, requireVisible, visibleEstablishments } from '@carepact/identity';
 import { OutboxService } from '@carepact/queue';
-import { RENDERER_VERSION, inputHash, templates } from '@carepact/rendering';
-import { ResidentsService } from '@carepact/residents';
-import { validateInput } from '@carepact/templates';
+import { RENDERER_VERSION, inputHash, templates, validateTemplateInput } from '@carepact/rendering';
+import { ResidentsService, todayIso } from '@carepact/residents';
 import { EntityManager } from 'typeorm';
 import { BlobStore } from './blob-store';
 import { DocumentLifecycle } from './document-lifecycle.service';
-import { assertDocumentTypeApplies } from './document-type-rules';
+import { assertDocumentTypeApplies, assertMeasureInForce } from './document-type-rules';
 import { DOCUMENT_TYPES, DocumentEntity, DocumentType, DocumentVersionEntity, RenditionEntity } from './documents.entities';
 import { DocumentsRepository } from './documents.repository';
 import type { CreateDocumentInput, DocumentView, Download, RenditionView, VersionView } from './documents.types';
@@ -138,9 +137,12 @@ export class DocumentsService {
         establishmentCategory: est.category,
         contractRefused: await this.repo.residentHasRefusedContract(em, resident.id),
       });
+    // Every version, the first and each correction: a measure may expire between the two.
+    const on = todayIso();
+    assertMeasureInForce(resident.protectionMeasures, on);
     const template = templates().load(type);
-    const snapshot = templateInputOf(est, resident, data);
-    const errors = validateInput(template.content.inputSchema, snapshot);
+    const snapshot = templateInputOf(est, resident, data, on);
+    const errors = validateTemplateInput(template, snapshot);
     if (errors.length) throw new ValidationError(toRequestFields(errors), 'Les données du document sont invalides ou incomplètes.');
     return { resident, snapshot, template };
   }

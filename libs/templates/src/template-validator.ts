@@ -19,7 +19,7 @@ export function validateTemplateContent(content: unknown): FieldError[] {
     return errors;
   }
   const c = content as Partial<TemplateContent> & Record<string, unknown>;
-  const allowedTop = ['id', 'version', 'documentType', 'title', 'issuedAt', 'falcReview', 'glossary', 'labels', 'define', 'inputSchema', 'body'];
+  const allowedTop = ['id', 'version', 'documentType', 'title', 'issuedAt', 'falcReview', 'glossary', 'labels', 'define', 'requires', 'inputSchema', 'body'];
   for (const k of Object.keys(c)) if (!allowedTop.includes(k)) err(k, 'champ inconnu');
   if (typeof c.id !== 'string' || !/^[a-z0-9-]+$/.test(c.id)) err('id', 'identifiant en minuscules et tirets attendu');
   if (typeof c.version !== 'string' || !/^\d+\.\d+\.\d+$/.test(c.version)) err('version', 'version de la forme 1.0.0 attendue');
@@ -89,6 +89,17 @@ export function validateTemplateContent(content: unknown): FieldError[] {
   }
   checkText('title', c.title, vars);
   checkExpr('issuedAt', c.issuedAt, vars);
+  if (c.requires !== undefined && !Array.isArray(c.requires)) err('requires', 'liste attendue');
+  for (const [i, r] of (Array.isArray(c.requires) ? c.requires : []).entries()) {
+    checkExpr(`requires[${i}].when`, r?.when, vars);
+    if (!Array.isArray(r?.fields) || r.fields.length === 0) err(`requires[${i}].fields`, 'liste de chemins attendue');
+    else
+      r.fields.forEach((f, k) => {
+        if (typeof f !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$/.test(f)) err(`requires[${i}].fields[${k}]`, 'chemin attendu (document.champ)');
+        else checkExpr(`requires[${i}].fields[${k}]`, f, vars);
+      });
+    if (typeof r?.message !== 'string' || !r.message.trim()) err(`requires[${i}].message`, 'message attendu');
+  }
 
   const common = ['only', 'source', 'note'];
   const checkCommon = (field: string, node: Record<string, unknown>, keys: string[]) => {

@@ -86,6 +86,23 @@ export interface FalcReview {
   by: string;
   /** Date of the review, YYYY-MM-DD. */
   on: string;
+  /** Who the readers were (e.g. « 4 travailleurs d’ESAT, groupe d’autoreprésentants »); recorded beside a published version. */
+  readers?: string;
+}
+
+/**
+ * Data a document needs only in some situations (the minor's view for a minor, the consent
+ * interview in a home for older people…): the schema cannot say it, so the template does. When
+ * `when` holds and a field is missing, null, empty or an empty list, the data is refused with
+ * REQUIRED on that field: a rendition never invents what was not recorded.
+ */
+export interface RequiredWhen {
+  /** Expression over the template's variables and definitions. */
+  when: string;
+  /** Paths (`document.minorView`) that must then be given. */
+  fields: string[];
+  /** French message shown beside each missing field. */
+  message: string;
 }
 
 /** The content of one template version file. Its SHA-256 (canonical JSON) identifies it. */
@@ -104,6 +121,8 @@ export interface TemplateContent {
   labels?: Record<string, Record<string, string>>;
   /** Named expressions evaluated once, in order, before the body. */
   define?: { name: string; value: string }[];
+  /** Data required in some situations only (see RequiredWhen). */
+  requires?: RequiredWhen[];
   /** Schema of the input data; its top-level properties are the variables of the body. */
   inputSchema: InputSchema;
   body: BodyNode[];
@@ -113,6 +132,11 @@ export interface PublishedEntry {
   version: string;
   sha256: string;
   publishedOn: string;
+  /**
+   * Easy-to-read reviews recorded after publication, beside the version (published.json), so
+   * recording one never changes the version's hash. The latest is the one the rendition cites.
+   */
+  falcReviews?: FalcReview[];
 }
 
 /** templates/documents/<id>/published.json: the hash of each published version, never rewritten. */

@@ -27,7 +27,7 @@ export async function seedOrganisation(ctx: INestApplicationContext, tag: string
       address: '1 rue du Test, 00000 Testville',
       directorFirstName: 'Directrice',
       directorLastName: tag,
-      tariffs: { effectiveFrom: '2026-01-01', hebergementPerDay: 72.5, dependanceGir12PerDay: 24.1, dependanceGir34PerDay: 15.3, dependanceGir56PerDay: 6.5, absenceRule: 'Au-delà de 72 heures d’absence, le tarif hébergement est minoré du forfait hospitalier.', depositEuros: 0 },
+      tariffs: { effectiveFrom: '2026-01-01', hebergementPerDay: 72.5, dependanceGir12PerDay: 24.1, dependanceGir34PerDay: 15.3, dependanceGir56PerDay: 6.5, absenceRule: 'Au-delà de 72 heures d’absence, le tarif hébergement est minoré du forfait hospitalier.', absencePersonal: ABSENCE_PERSONAL, absenceHospitalisation: ABSENCE_HOSPITALISATION, depositEuros: 0 },
       annexes: ['livret-accueil-2026', 'reglement-fonctionnement-2025', 'charte-droits-libertes'],
     });
     const users = {} as SeededOrganisation['users'];
@@ -74,5 +74,35 @@ export function curatelleResident(establishmentId: string) {
         },
       ],
     },
+  };
+}
+
+export const ABSENCE_PERSONAL = 'au-delà de 72 heures d’absence, le tarif hébergement est minoré du forfait hospitalier ; le tarif dépendance n’est pas facturé.';
+export const ABSENCE_HOSPITALISATION = 'au-delà de 72 heures d’hospitalisation, le tarif hébergement est minoré du forfait hospitalier ; le tarif dépendance n’est pas facturé.';
+
+/**
+ * A contrat de séjour's data that template 1.1.0 accepts for an adult without a measure, or under
+ * curatelle, in an EHPAD (consent interview, état des lieux, GIR and own price) or another
+ * category (its own termination terms): what the law requires, and nothing invented.
+ */
+export function contractData(over: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    objectives: ['Permettre à la personne de garder ses habitudes de promenade quotidienne.'],
+    services: ['Hébergement en chambre individuelle', 'Restauration', 'Animations'],
+    duration: 'indéterminée',
+    participation: { person: { presence: 'present' }, others: [{ name: 'Nadia Haddad', capacity: 'professionnel', role: 'admissions', presence: 'present' }] },
+    annexesHandedOverOn: '2026-10-15',
+    financialContribution: 'tarifs',
+    pricing: { gir: 4, dependancePerDay: 6.5, totalPerDay: 79 },
+    consentInterview: { on: '2026-10-20', outcome: 'consent', noticeGivenOn: '2026-10-09', attestationSigned: true },
+    entryInventoryOn: '2026-10-15',
+    termination: {
+      byPerson: 'Par écrit, à tout moment, avec un préavis de quinze jours.',
+      byEstablishment: 'Pour les motifs prévus par la loi, avec un préavis d’un mois.',
+      byPersonFalc: 'Vous pouvez partir quand vous voulez.',
+      byEstablishmentFalc: 'Nous vous prévenons 1 mois avant.',
+    },
+    signing: { place: 'Testville', mode: 'electronic' },
+    ...over,
   };
 }

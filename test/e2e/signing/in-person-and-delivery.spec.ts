@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PortalClient, waitUntil } from '@carepact/testing';
+import { PortalClient, contractData, waitUntil } from '@carepact/testing';
 import { SigningHarness, startSigningHarness } from './signing-harness';
 
 interface RequestView {
@@ -27,12 +27,7 @@ describe('in-person signing and e-mail delivery', () => {
   });
 
   it('the SMTP server is down: the invitation is retried, staff see it, and it arrives once the server is back', async () => {
-    const docId = await h.document('Seán', 'contrat-sejour', {
-      objectives: ['Accompagner M. O’Brien-Nuñez dans ses sorties.'],
-      services: ['Hébergement en chambre individuelle'],
-      duration: 'indéterminée',
-      participants: ["Seán O'Brien-Nuñez"],
-    });
+    const docId = await h.document('Seán', 'contrat-sejour', contractData({ objectives: ['Accompagner M. O’Brien-Nuñez dans ses sorties.'] }));
     const staff = await h.staff('admissions@les-tilleuls.example');
     const created = (await (await staff(`/api/documents/${docId}/signature-requests`, { method: 'POST', body: '{}' })).json()) as RequestView;
     const state = async () => (await (await staff(`/api/signature-requests/${created.id}`)).json()) as RequestView;

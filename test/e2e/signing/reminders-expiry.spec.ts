@@ -1,4 +1,4 @@
-import { PortalClient, waitUntil } from '@carepact/testing';
+import { PortalClient, contractData, waitUntil } from '@carepact/testing';
 import { SigningHarness, startSigningHarness } from './signing-harness';
 
 /**
@@ -19,12 +19,7 @@ describe('reminders and expiry', () => {
   };
 
   it('a reminder brings a fresh link (the previous one stops working); expiry closes the request and tells staff', async () => {
-    const docId = await h.document('Seán', 'contrat-sejour', {
-      objectives: ['Accompagner M. O’Brien-Nuñez dans ses sorties.'],
-      services: ['Hébergement en chambre individuelle', 'Restauration'],
-      duration: 'indéterminée',
-      participants: ["Seán O'Brien-Nuñez", 'Nadia Haddad (admissions)'],
-    });
+    const docId = await h.document('Seán', 'contrat-sejour', contractData({ objectives: ['Accompagner M. O’Brien-Nuñez dans ses sorties.'] }));
     const staff = await h.staff('admissions@les-tilleuls.example');
     const created = (await (await staff(`/api/documents/${docId}/signature-requests`, { method: 'POST', body: JSON.stringify({ reminderDays: [3] }) })).json()) as {
       id: string;

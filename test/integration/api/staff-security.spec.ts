@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { TEST_PASSWORD, curatelleResident, loginAgent, runCli } from '@carepact/testing';
+import { TEST_PASSWORD, contractData, curatelleResident, loginAgent, runCli } from '@carepact/testing';
 import { ApiHarness, addEstablishment, addUser, startApiHarness } from './api-harness';
 
 /** Issue 7, items 3, 5, 9 and 14: what an outside probe got through in staff access. */
@@ -178,12 +178,7 @@ describe('staff access: privileges, accounts, cookies, auditors', () => {
           .send({
             residentId: resident.id,
             type: 'contrat-sejour',
-            data: {
-              objectives: ['Permettre à M. Dupont de vivre en sécurité tout en gardant ses habitudes de promenade quotidienne.'],
-              services: ['Hébergement en chambre individuelle'],
-              duration: 'indéterminée',
-              participants: ['Marcel Dupont'],
-            },
+            data: contractData({ objectives: ['Permettre à M. Dupont de vivre en sécurité tout en gardant ses habitudes de promenade quotidienne.'] }),
           })
           .expect(202)
       ).body as { id: string; versionId: string };

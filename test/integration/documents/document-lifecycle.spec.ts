@@ -2,15 +2,10 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { isDomainError } from '@carepact/common';
 import { DocumentLifecycle } from '@carepact/documents';
-import { TEST_PASSWORD, curatelleResident, loginAgent } from '@carepact/testing';
+import { TEST_PASSWORD, contractData as contractData_, curatelleResident, loginAgent } from '@carepact/testing';
 import { ApiHarness, startApiHarness } from '../api/api-harness';
 
-const contractData = {
-  objectives: ['Permettre à M. Dupont de vivre en sécurité tout en gardant ses habitudes de promenade quotidienne.'],
-  services: ['Hébergement en chambre individuelle', 'Restauration', 'Animations'],
-  duration: 'indéterminée',
-  participants: ['Marcel Dupont', 'Karim Benaïssa (curateur, UDAF du Val)'],
-};
+const contractData = contractData_({ objectives: ['Permettre à M. Dupont de vivre en sécurité tout en gardant ses habitudes de promenade quotidienne.'] });
 
 /** documents.status has one writer, which refuses a move its transition table does not list (real PostgreSQL). */
 describe('document lifecycle in the database', () => {

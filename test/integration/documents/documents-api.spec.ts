@@ -4,16 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { TEST_PASSWORD, curatelleResident, loginAgent, waitUntil } from '@carepact/testing';
+import { ABSENCE_HOSPITALISATION, ABSENCE_PERSONAL, TEST_PASSWORD, contractData as contractData_, curatelleResident, loginAgent, waitUntil } from '@carepact/testing';
 import { startWorker, WorkerHandle } from '../../../apps/worker/src/bootstrap';
 import { ApiHarness, startApiHarness } from '../api/api-harness';
 
-const contractData = {
+const contractData = contractData_({
   objectives: ['Permettre à M. Dupont de vivre en sécurité tout en gardant ses habitudes de promenade quotidienne.'],
-  services: ['Hébergement en chambre individuelle', 'Restauration', 'Animations'],
-  duration: 'indéterminée',
-  participants: ['Marcel Dupont', 'Karim Benaïssa (curateur, UDAF du Val)', 'Nadia Haddad (admissions)'],
-};
+  participation: { person: { presence: 'present' }, others: [{ name: 'Karim Benaïssa', capacity: 'representant_legal', role: 'curateur, UDAF du Val', presence: 'present' }, { name: 'Nadia Haddad', capacity: 'professionnel', role: 'admissions', presence: 'present' }] },
+});
 
 /** Issue 3 §5: create → outbox → worker → immutable version with 9 renditions → download, on real PostgreSQL and Redis. */
 describe('documents through the API and the worker', () => {
@@ -50,7 +48,7 @@ describe('documents through the API and the worker', () => {
     expect(doc.status).toBe('ready');
     expect(doc.versions[0].errorCode).toBeNull();
     const [v] = doc.versions;
-    expect(v).toMatchObject({ number: 1, status: 'ready', template: { id: 'contrat-sejour', version: '1.0.0' }, reason: 'Création du document' });
+    expect(v).toMatchObject({ number: 1, status: 'ready', template: { id: 'contrat-sejour', version: '1.1.0' }, reason: 'Création du document' });
     expect(v.template.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(v.inputSha256).toMatch(/^[0-9a-f]{64}$/);
     expect(v.rendererVersion).toContain('carepact-render/');
@@ -122,11 +120,24 @@ describe('documents through the API and the worker', () => {
     expect(res.body.error.message).toContain('DIPC');
   });
 
+  it('a resident whose measure expired: generation is refused with PROTECTION_MEASURE_EXPIRED, as the signature request is (issue 8 B)', async () => {
+    const base = curatelleResident(h.orgA.establishmentId);
+    const rose = await agent
+      .post('/api/residents')
+      .send({ ...base, firstName: 'Rose', lastName: 'Lambert', email: null, protectionMeasure: { ...base.protectionMeasure, judgmentDate: '2016-06-01', endDate: '2021-06-01' } });
+    expect(rose.status).toBe(201);
+    const res = await agent.post('/api/documents').send({ residentId: rose.body.id, type: 'contrat-sejour', data: contractData });
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('PROTECTION_MEASURE_EXPIRED');
+    const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM documents WHERE resident_id = $1`, [rose.body.id]);
+    expect(n).toBe(0);
+  });
+
   it('missing or invalid data: 400 naming each field under data.', async () => {
     const res = await agent.post('/api/documents').send({ residentId, type: 'contrat-sejour', data: { objectives: [], services: 'Restauration', extra: 1 } });
     expect(res.status).toBe(400);
     const fields = (res.body.error.details as { field: string }[]).map((d) => d.field);
-    expect(fields).toEqual(expect.arrayContaining(['data.objectives', 'data.services', 'data.duration', 'data.participants']));
+    expect(fields).toEqual(expect.arrayContaining(['data.objectives', 'data.services', 'data.duration', 'data.participation']));
     expect(fields.some((f) => f.startsWith('data.extra'))).toBe(true);
     const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM documents WHERE resident_id = $1`, [residentId]);
     expect(n).toBe(2);
@@ -138,7 +149,7 @@ describe('documents through the API and the worker', () => {
     expect(res.status).toBe(400);
     expect(res.body.error.details).toContainEqual(expect.objectContaining({ field: 'establishment.tariffs', code: 'REQUIRED' }));
     const admin = await loginAgent(h.app, h.orgA.users.administrator.email, TEST_PASSWORD);
-    const tariffs = { effectiveFrom: '2026-01-01', hebergementPerDay: 75, absenceRule: 'Au-delà de 72 heures d’absence, le tarif hébergement est minoré du forfait hospitalier.' };
+    const tariffs = { effectiveFrom: '2026-01-01', hebergementPerDay: 75, absenceRule: 'Au-delà de 72 heures d’absence, le tarif hébergement est minoré du forfait hospitalier.', absencePersonal: ABSENCE_PERSONAL, absenceHospitalisation: ABSENCE_HOSPITALISATION };
     await agent.patch(`/api/establishments/${h.orgA.establishmentId}`).send({ tariffs }).expect(403);
     const bad = await admin.patch(`/api/establishments/${h.orgA.establishmentId}`).send({ tariffs: { ...tariffs, hebergementPerDay: -1 } });
     expect(bad.status).toBe(400);

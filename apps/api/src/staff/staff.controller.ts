@@ -41,6 +41,12 @@ export class TariffsDto {
   @ApiProperty({ example: 'Au-delà de 72 heures d’absence, le tarif hébergement est minoré du forfait hospitalier.' })
   @IsDefined() @IsString() @MinLength(1) @MaxLength(2000) @SafeText('text')
   absenceRule: string;
+  @ApiProperty({ required: false, description: 'Absence pour convenances personnelles : effet sur les tarifs hébergement et dépendance (CASF R.314-204).' })
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(2000) @SafeText('text')
+  absencePersonal?: string;
+  @ApiProperty({ required: false, description: 'Hospitalisation : effet sur les tarifs hébergement et dépendance (CASF R.314-204).' })
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(2000) @SafeText('text')
+  absenceHospitalisation?: string;
   @ApiProperty({ required: false, example: 0 }) @IsOptional() @IsAmount()
   depositEuros?: number;
 }

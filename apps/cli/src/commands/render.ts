@@ -1,5 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { isDomainError } from '@carepact/common';
+import { assertDocumentTypeApplies, assertMeasureInForce, type DocumentType } from '@carepact/documents';
+import { isMinor, todayIso, type ParentalAuthority, type StayType } from '@carepact/residents';
 import { FORMATS, RenditionFormat, VARIANTS, Variant, contentVariantOf, renderOne, resolve, templateInputFromFixture, templates } from '@carepact/rendering';
 import { CliCommand, UsageError, parseArgs } from '../command';
 
@@ -37,6 +39,9 @@ export const render: CliCommand = {
     }
     try {
       const input = templateInputFromFixture(fixture, type, typeof flags.resident === 'string' ? flags.resident : undefined);
+      // The same rules as the API (DocumentsService.prepare): the document type must fit the
+      // person's situation, and an expired measure blocks generation.
+      checkSituation(type as DocumentType, input.establishment, input.resident, input.document, todayIso());
       const tree = resolve(templates().load(type), input, contentVariantOf(variant));
       const bytes = await renderOne(tree, format, variant);
       writeFileSync(out, bytes);
@@ -44,10 +49,41 @@ export const render: CliCommand = {
       return 0;
     } catch (e) {
       if (isDomainError(e)) {
-        process.stderr.write(`${e.messageFr}\n${e.details.map((d) => `  - ${d.field} : ${d.message}`).join('\n')}${e.details.length ? '\n' : ''}`);
+        process.stderr.write(`${e.code} : ${e.messageFr}\n${e.details.map((d) => `  - ${d.field} : ${d.message}`).join('\n')}${e.details.length ? '\n' : ''}`);
         return 2;
       }
       throw e;
     }
   },
 };
+
+interface FixtureMeasure {
+  type: 'sauvegarde_justice' | 'curatelle' | 'curatelle_renforcee' | 'tutelle' | 'habilitation_familiale' | 'mandat_protection_future';
+  judgment: { date: string };
+  startDate?: string | null;
+  endDate?: string | null;
+  mandateEffectiveDate?: string | null;
+}
+
+/** The fixture describes a resident as the template input does; the rules want the resident file's fields. */
+function checkSituation(type: DocumentType, establishment: Record<string, unknown>, r: Record<string, unknown>, document: Record<string, unknown>, on: string): void {
+  const m = r.protectionMeasure as FixtureMeasure | null | undefined;
+  if (m)
+    assertMeasureInForce(
+      [{ type: m.type, startDate: m.startDate ?? null, endDate: m.endDate ?? null, judgmentDate: m.judgment.date, mandateEffectiveDate: m.mandateEffectiveDate ?? null }],
+      on,
+    );
+  const minor = r.minor as { parentalAuthority?: ParentalAuthority } | null | undefined;
+  assertDocumentTypeApplies(type, {
+    resident: {
+      stayType: r.stay as StayType,
+      admissionDate: r.admissionDate as string,
+      plannedEndDate: (r.plannedEndDate as string | null | undefined) ?? null,
+      parentalAuthority: minor?.parentalAuthority ?? null,
+      minor: typeof r.birthDate === 'string' ? isMinor(r.birthDate, on) : !!minor,
+    },
+    establishmentCategory: String(establishment.category ?? ''),
+    // The fixture records a refused contract on the DIPC's own data (document.contractRefused).
+    contractRefused: !!document.contractRefused,
+  });
+}

@@ -35,7 +35,7 @@ describe('resolve: every template × content variant with the demo fixture', () 
         expect(tree.lang).toBe('fr-FR');
         expect(tree.contentVariant).toBe(variant);
         expect(tree.blocks[0]).toMatchObject({ kind: 'heading', level: 1 });
-        expect(tree.meta).toMatchObject({ documentType: type, templateId: type, templateVersion: '1.0.0', templateHash: template.sha256, establishmentName: 'EHPAD Les Tilleuls' });
+        expect(tree.meta).toMatchObject({ documentType: type, templateId: type, templateVersion: '1.1.0', templateHash: template.sha256, establishmentName: 'EHPAD Les Tilleuls' });
         expect(tree.meta.inputHash).toMatch(/^[0-9a-f]{64}$/);
         expect(tree.meta.issuedAt).toMatch(/^\d{4}-\d{2}-\d{2}T00:00:00\.000Z$/);
         const text = allText(tree);
@@ -63,7 +63,8 @@ describe('resolve: mandatory contents of the contrat de séjour (CASF L.311-4)',
     'Conditions de séjour et d’accueil',
     'Participation financière et facturation',
     'Absences et hospitalisation',
-    "Au-delà de 72 heures d'absence, le tarif hébergement est minoré du forfait hospitalier.",
+    'Absence pour convenances personnelles : au-delà de 72 heures d’absence',
+    'Hospitalisation : au-delà de 72 heures d’hospitalisation',
     'Durée du contrat',
     'pour une durée indéterminée',
     'Résiliation et fin du contrat',
@@ -71,14 +72,21 @@ describe('resolve: mandatory contents of the contrat de séjour (CASF L.311-4)',
     'Jugement de curatelle renforcée du 20 mai 2025 (RG 25/00412)',
     'Droit de rétractation',
     'Personne de confiance',
-    'Karim Benaïssa (curateur, UDAF du Val)',
+    'curateur, UDAF du Val',
+    'Un état des lieux contradictoire et écrit a été dressé à l’entrée le 15 octobre 2026',
+    'En cas de décès, seules les prestations d’hébergement délivrées avant le décès',
+    'Aucun dépôt de garantie n’est demandé.',
+    'Le GIR de Marcel Dupont est le GIR 4. Après déduction de l’allocation personnalisée d’autonomie, Marcel Dupont paie 6,50',
+    'La notice d’information sur la personne de confiance a été remise le 9 octobre 2026 ; l’attestation de sa délivrance est signée',
+    'Marcel Dupont a exprimé son consentement à son entrée dans l’établissement',
+    'Fait à Valville, signé électroniquement',
     'Livret d’accueil, édition 2026',
     'Annexe tarifaire en vigueur au 1er janvier 2026',
     'dans les quinze jours qui suivent l’admission',
   ])('contains « %s »', (s) => expect(text).toContain(s));
 
   it('formats the tariffs for fr-FR once, with the no-break spaces Intl writes', () => {
-    const table = tree.blocks.find((b) => b.kind === 'table');
+    const table = tree.blocks.find((b) => b.kind === 'table' && b.header[0] === 'Prestation');
     expect(table).toMatchObject({ kind: 'table', header: ['Prestation', 'Tarif par jour'], rowHeaders: true });
     expect(JSON.stringify(table)).toContain('72,50\u00a0€');
     expect(text).toContain('Tarifs journaliers applicables au 1er janvier 2026');
@@ -120,7 +128,7 @@ describe('resolve: signers computed from the protection measure (DOMAIN table)',
   });
 
   it('DIPC variant when the contract was refused', () => {
-    const input = templateInputFromFixture(fixture, 'dipc', 'jeanne-martin');
+    const input = templateInputFromFixture(fixture, 'dipc');
     input.document = { ...input.document, contractRefused: { refusedOn: '2026-11-20', refusedBy: 'Jeanne Martin' } };
     const text = allText(resolve(loader.load('dipc'), input, 'standard'));
     expect(text).toContain('Refus du contrat de séjour');
@@ -241,12 +249,12 @@ describe('resolve: the glossary explains the words the document uses', () => {
 
   it('a person under tutelle gets tutelle and tuteur, not curatelle', () => {
     const tree = resolve(loader.load('projet-personnalise'), templateInputFromFixture(fixture, 'projet-personnalise'), 'falc');
-    expect(glossaryOf(tree).terms).toEqual(['tutelle', 'tuteur', 'référent']);
+    expect(glossaryOf(tree).terms).toEqual(['tutelle', 'tuteur', 'référent', 'EHPAD', 'juge']);
   });
 
   it('a person under curatelle gets curatelle and curateur, not tutelle', () => {
     const tree = resolve(loader.load('contrat-sejour'), templateInputFromFixture(fixture, 'contrat-sejour'), 'falc');
-    expect(glossaryOf(tree).terms).toEqual(['avenant', 'curatelle', 'curateur', 'GIR', 'DIPC']);
+    expect(glossaryOf(tree).terms).toEqual(['avenant', 'curatelle', 'curateur', 'DIPC', 'GIR', 'APA', 'EHPAD', 'juge']);
   });
 
   it('the glossary’s pictogram comes after its heading, in its own section', () => {
@@ -277,5 +285,159 @@ describe('resolve: the glossary explains the words the document uses', () => {
     // "curatelles" (plural) is the term; its definition brings in "curateur".
     expect(glossaryOf(resolve(tpl, { x: 'Les curatelles.' }, 'falc')).terms).toEqual(['curateur', 'curatelle']);
     expect(glossaryOf(resolve(tpl, { x: 'Votre curatrice.' }, 'falc')).terms).toEqual(['curateur']);
+  });
+});
+
+describe('issue 8 A/B: documents right in law (template 1.1.0)', () => {
+  const contract = loader.load('contrat-sejour');
+  // A deep copy: the cases below change the data, never the shared fixture.
+  const fresh = (type: string, key?: string) => structuredClone(templateInputFromFixture(fixture, type, key));
+  const textOf = (type: string, key: string | undefined, variant: ContentVariant = 'standard', patch?: (i: ReturnType<typeof templateInputFromFixture>) => void) => {
+    const input = fresh(type, key);
+    patch?.(input);
+    return allText(resolve(loader.load(type), input, variant));
+  };
+  const fieldsOf = (type: string, input: unknown): string[] => {
+    try {
+      resolve(loader.load(type), input, 'standard');
+    } catch (e) {
+      if (e instanceof ValidationError) return e.details.map((d) => d.field);
+      throw e;
+    }
+    return [];
+  };
+
+  it('no template says the person’s view « ne bloque pas » or cites 459-2 for it', () => {
+    for (const type of TYPES)
+      for (const variant of VARIANTS) {
+        const key = type === 'contrat-sejour' ? 'lucie-bernard' : undefined;
+        expect(textOf(type, key, variant)).not.toContain('ne bloque pas');
+      }
+  });
+
+  it('tutelle: the person’s agreement to live there is printed (C. civ. 459-2), and required', () => {
+    expect(textOf('contrat-sejour', 'lucie-bernard')).toContain('Le 25 août 2026, elle a exprimé son accord pour vivre dans l’établissement EHPAD Les Tilleuls.');
+    const input = fresh('contrat-sejour', 'lucie-bernard');
+    delete (input.document as Record<string, unknown>).residenceChoice;
+    expect(fieldsOf('contrat-sejour', input)).toEqual(['document.residenceChoice']);
+  });
+
+  it('habilitation familiale: a disagreement prints the judge’s decision and its reference; without it, the document says it cannot be signed', () => {
+    expect(textOf('contrat-sejour', 'helene-roux')).toContain('le désaccord a été tranché par décision du 6 novembre 2026 (juge des contentieux de la protection, tribunal judiciaire de Valville, référence RG 26/00311)');
+    const pending = textOf('contrat-sejour', 'helene-roux', 'standard', (i) => {
+      (i.document as { residenceChoice: Record<string, unknown> }).residenceChoice.judgeDecision = null;
+    });
+    expect(pending).toContain('le présent document ne peut pas être signé avant sa décision');
+  });
+
+  it('résiliation: the notice is a clause of the contract (one month in an EHPAD, eight days in a résidence autonomie) and L.311-4-1 protections appear', () => {
+    const ehpad = textOf('contrat-sejour', undefined);
+    expect(ehpad).toContain('Le délai de préavis applicable à la résiliation par la personne est fixé par le présent contrat à un mois.');
+    expect(ehpad).toContain('sauf lorsqu’un avis médical constate que cette inexécution ou ce manquement résulte de l’altération de ses facultés');
+    expect(ehpad).toContain('après que le gestionnaire s’est assuré qu’elle dispose d’une solution d’accueil adaptée');
+    expect(ehpad).not.toContain('prévu par le règlement de fonctionnement');
+    const ra = textOf('contrat-sejour', undefined, 'standard', (i) => {
+      i.establishment = { ...i.establishment, category: 'residence_autonomie' };
+    });
+    expect(ra).toContain('fixé par le présent contrat à huit jours');
+    // Outside homes for older people, the contract carries its own terms, required.
+    const mas = fresh('contrat-sejour');
+    mas.establishment = { ...mas.establishment, category: 'MAS' };
+    expect(fieldsOf('contrat-sejour', mas)).toEqual(['document.termination']);
+    mas.document = { ...mas.document, termination: { byPerson: 'Par lettre, avec un préavis de quinze jours.', byEstablishment: 'Pour les motifs et avec le préavis fixés au règlement de fonctionnement de la MAS, après concertation.', byPersonFalc: 'Vous pouvez partir.', byEstablishmentFalc: 'Nous vous prévenons avant.' } };
+    const text = allText(resolve(contract, mas, 'standard'));
+    expect(text).toContain('Résiliation par la personne accueillie ou son représentant légal : Par lettre, avec un préavis de quinze jours.');
+    // Financing follows the category: no GIR tariff in a MAS.
+    expect(text).not.toContain('GIR');
+    expect(text).toContain('Le forfait journalier reste à la charge de la personne');
+  });
+
+  it('personne de confiance: not proposed to a minor; under representation of the person, the judge authorises', () => {
+    const enzo = textOf('contrat-sejour', 'enzo-petit');
+    expect(enzo).not.toContain('désigner une personne de confiance');
+    expect(enzo).not.toContain('\nPersonne de confiance\n');
+    expect(textOf('contrat-sejour', 'helene-roux')).toContain('cette désignation doit être autorisée par le juge ou le conseil de famille (CASF L.311-5-1)');
+    expect(textOf('dipc', undefined)).toContain('Il est proposé à Ahmed Benali de désigner une personne de confiance.');
+  });
+
+  it('no invented facts: hand-over date, consent interview and the minor’s view are required, never defaulted', () => {
+    const input = fresh('contrat-sejour');
+    const doc = input.document as Record<string, unknown>;
+    delete doc.annexesHandedOverOn;
+    delete doc.consentInterview;
+    expect(fieldsOf('contrat-sejour', input)).toEqual(['document.annexesHandedOverOn']);
+    doc.annexesHandedOverOn = '2026-10-15';
+    expect(fieldsOf('contrat-sejour', input)).toEqual(['document.consentInterview']);
+    const enzo = fresh('contrat-sejour', 'enzo-petit');
+    delete (enzo.document as Record<string, unknown>).minorView;
+    expect(fieldsOf('contrat-sejour', enzo)).toEqual(['document.minorView']);
+    // A DIPC without tariffs says « aucune participation » only when the data says so.
+    const dipc = fresh('dipc');
+    dipc.establishment = { ...dipc.establishment, tariffs: null };
+    expect(fieldsOf('dipc', dipc)).toEqual(['establishment.tariffs']);
+    dipc.document = { ...dipc.document, financialContribution: 'aucune' };
+    expect(allText(resolve(loader.load('dipc'), dipc, 'standard'))).toContain('Aucune participation financière n’est demandée');
+  });
+
+  it('the DIPC and the projet personnalisé are not contracts', () => {
+    expect(textOf('dipc', undefined)).not.toContain('conclu entre');
+    expect(textOf('dipc', undefined)).toContain('établi par la direction de l’établissement (CASF D.311)');
+    expect(textOf('projet-personnalise', undefined)).not.toContain('conclu entre');
+  });
+
+  it('absences: personal absence and hospitalisation are two rules in the contract and the DIPC (R.314-204)', () => {
+    for (const type of ['contrat-sejour', 'dipc']) {
+      const text = textOf(type, undefined);
+      expect(text).toContain('Absence pour convenances personnelles : au-delà de 72 heures d’absence');
+      expect(text).toContain('Hospitalisation : au-delà de 72 heures d’hospitalisation');
+    }
+  });
+
+  it('B: participation is structured and the person or their representative takes part (L.311-4)', () => {
+    const input = fresh('avenant');
+    input.document = { ...input.document, participation: { person: { presence: 'excuse', note: 'hospitalisé' }, others: [] } };
+    expect(fieldsOf('avenant', input)).toEqual(['document.participation.others']);
+  });
+
+  it('B: a deposit states its cap and its refund within thirty days (R.314-149 I)', () => {
+    const text = textOf('contrat-sejour', undefined, 'standard', (i) => {
+      i.establishment = { ...i.establishment, tariffs: { ...(i.establishment.tariffs as object), depositEuros: 1500 } };
+    });
+    expect(text).toContain('ne peut pas dépasser trente fois le tarif journalier d’hébergement ; il est restitué dans les trente jours');
+  });
+
+  it('B: an avenant to a DIPC, with the person’s own comments', () => {
+    const text = textOf('avenant', undefined, 'standard', (i) => {
+      i.document = { ...i.document, appliesTo: 'dipc' };
+    });
+    expect(text).toContain('Avenant au document individuel de prise en charge');
+    expect(text).toContain('Commentaires de Marcel Dupont : Je veux que le bénévole vienne aussi le dimanche.');
+  });
+
+  it('B: projet personnalisé answers each disagreement with its reasons; the minutes date a postponed request and say who told the person', () => {
+    const pp = textOf('projet-personnalise', undefined);
+    expect(pp).toContain('Le créneau adapté n’a qu’une place par semaine jusqu’en janvier.');
+    expect(pp).toContain('Réponse de l’établissement : Une deuxième séance par semaine');
+    const cr = textOf('compte-rendu-synthese', undefined);
+    expect(cr).toContain('Réexamen prévu le 18 mars 2027');
+    expect(cr).not.toContain('au bilan des 6 mois');
+    expect(cr).toContain('avec le tableau de pictogrammes');
+    const input = fresh('compte-rendu-synthese');
+    input.document = { ...input.document, requests: [{ from: 'Julie Petit', request: 'Changer de groupe', answer: 'postponed' }] };
+    expect(fieldsOf('compte-rendu-synthese', input)).toEqual(['document.requests[0].reason', 'document.requests[0].reviewOn']);
+  });
+});
+
+describe('issue 8 C: a FALC review recorded beside a published version', () => {
+  it('keeps the hash and is cited by the rendition; until then the rendition says it is not reviewed', () => {
+    const t = loader.load('dipc');
+    const input = templateInputFromFixture(fixture, 'dipc');
+    const last = (tree: DocumentTree) => allText({ ...tree, blocks: tree.blocks.slice(-1) });
+    expect(last(resolve(t, input, 'falc'))).toContain('n’a pas encore été relu');
+    const reviewed: LoadedTemplate = { ...t, published: { ...t.published!, falcReviews: [{ by: 'le groupe d’autoreprésentants de Valville', on: '2026-12-10', readers: '4 lecteurs' }] } };
+    const tree = resolve(reviewed, input, 'falc');
+    expect(last(tree)).toContain('Ce texte facile à lire a été relu par le groupe d’autoreprésentants de Valville le 10 décembre 2026.');
+    expect(tree.meta.templateHash).toBe(t.sha256);
+    expect(tree.meta.falcReview).toEqual({ by: 'le groupe d’autoreprésentants de Valville', on: '2026-12-10' });
   });
 });

@@ -1,4 +1,4 @@
-import { canonicalJson, sha256Hex, ValidationError } from '@carepact/common';
+import { canonicalJson, FieldError, sha256Hex, ValidationError } from '@carepact/common';
 import {
   BodyNode,
   ContentNode,
@@ -47,7 +47,7 @@ function pictogramsOrDefault(options: ResolveOptions): { has(id: string): boolea
 export function resolve(template: LoadedTemplate, data: unknown, contentVariant: ContentVariant, options: ResolveOptions = {}): DocumentTree {
   const t = template.content;
   const ref = `${t.id}@${t.version}`;
-  const errors = validateInput(t.inputSchema, data);
+  const errors = validateTemplateInput(template, data);
   if (errors.length) throw new ValidationError(errors, `Les données du document « ${t.id} » sont invalides ou incomplètes.`);
   const input = data as { [key: string]: JsonValue };
   const pictograms = pictogramsOrDefault(options);
@@ -212,7 +212,8 @@ export function resolve(template: LoadedTemplate, data: unknown, contentVariant:
     glossaryHeadings,
     t.glossary,
   );
-  if (contentVariant === 'falc') blocks.push({ kind: 'paragraph', text: [{ text: falcReviewNote(t.falcReview) }] });
+  const review = currentFalcReview(template);
+  if (contentVariant === 'falc') blocks.push({ kind: 'paragraph', text: [{ text: falcReviewNote(review) }] });
   checkOutline(blocks, (m) => fail('body', m));
 
   const issuedOn = evalExpr('issuedAt', t.issuedAt, vars);
@@ -231,11 +232,61 @@ export function resolve(template: LoadedTemplate, data: unknown, contentVariant:
       templateHash: template.sha256,
       inputHash: sha256Hex(canonicalJson(data)),
       issuedAt: isoDateToInstant(issuedOn as string),
-      falcReview: t.falcReview ? { by: t.falcReview.by, on: t.falcReview.on } : null,
+      falcReview: review ? { by: review.by, on: review.on } : null,
       establishmentName: typeof establishmentName === 'string' ? establishmentName : '',
     },
     blocks,
   };
+}
+
+/**
+ * The easy-to-read review a rendition cites: the latest one recorded beside the published version
+ * (published.json, outside the hashed content), else the one written in the template, else none.
+ */
+export function currentFalcReview(template: LoadedTemplate): { by: string; on: string; readers?: string } | null {
+  const recorded = [...(template.published?.falcReviews ?? [])].sort((a, b) => (a.on < b.on ? -1 : a.on > b.on ? 1 : 0));
+  return recorded[recorded.length - 1] ?? template.content.falcReview ?? null;
+}
+
+/** A value counts as given unless it is missing, null, a blank text or an empty list. */
+function isGiven(v: Value): boolean {
+  if (v === undefined || v === null) return false;
+  if (typeof v === 'string') return v.trim() !== '';
+  if (Array.isArray(v)) return v.length > 0;
+  return true;
+}
+
+/**
+ * The whole check a document's data must pass before anything is rendered or stored: the schema,
+ * then the template's situational requirements (`requires`: the minor's view for a minor, the
+ * consent interview in a home for older people…). Used by resolve and by document creation, so
+ * the API refuses at once what the worker would refuse later.
+ */
+export function validateTemplateInput(template: LoadedTemplate, data: unknown): FieldError[] {
+  const t = template.content;
+  const errors = validateInput(t.inputSchema, data);
+  if (errors.length || !t.requires?.length) return errors;
+  const input = data as { [key: string]: JsonValue };
+  const vars = new Map<string, Value>();
+  for (const key of Object.keys(t.inputSchema.properties ?? {}))
+    vars.set(key, Object.prototype.hasOwnProperty.call(input, key) ? input[key] : undefined);
+  const ctx: EvalContext = { vars, formatters: FR_FORMATTERS, labels: t.labels ?? {} };
+  const ref = `${t.id}@${t.version}`;
+  const run = (where: string, src: string): Value => {
+    try {
+      return evaluate(parseExpression(src), ctx, src);
+    } catch (e) {
+      if (e instanceof ExpressionError || e instanceof RangeError) throw new TemplateRenderError(ref, where, e.message);
+      throw e;
+    }
+  };
+  for (const [i, d] of (t.define ?? []).entries()) vars.set(d.name, run(`define[${i}]`, d.value));
+  for (const [i, r] of t.requires.entries()) {
+    if (!isTruthy(run(`requires[${i}].when`, r.when))) continue;
+    for (const field of r.fields)
+      if (!isGiven(run(`requires[${i}].fields`, field)) && !errors.some((e) => e.field === field)) errors.push({ field, code: 'REQUIRED', message: r.message });
+  }
+  return errors;
 }
 
 /**

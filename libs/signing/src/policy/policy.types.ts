@@ -58,7 +58,7 @@ export interface RequiredSigner {
   legalBasis: string;
 }
 
-/** A view recorded without blocking (the person under tutelle, a minor): captured by a signer's step. */
+/** A view recorded by a signer's step (the person under tutelle, a minor); the residence choice itself is in the document (ResidenceChoice). */
 export interface ViewToRecord {
   key: string;
   person: PolicyPerson;
@@ -80,6 +80,17 @@ export interface PolicyDecision {
   explanation: string;
 }
 
+/**
+ * The person's own choice of where she lives (C. civ. 459-2; CASF L.311-4 reserves it), as the
+ * document records it: under representation of the person, the contract, its avenants and the
+ * DIPC record her agreement to live in the establishment; a disagreement goes to the judge (or the
+ * family council), whose decision the document cites.
+ */
+export interface ResidenceChoice {
+  agrees: boolean;
+  judgeDecision?: { authority: string; reference: string; date: string } | null;
+}
+
 export interface PolicyInput {
   documentType: PolicyDocumentType;
   resident: ResidentView;
@@ -89,6 +100,8 @@ export interface PolicyInput {
   on: string;
   /** Optional: contacts staff propose as signers; each must have standing, or the policy refuses. */
   proposedContactIds?: string[];
+  /** The residence choice the document records (its data `document.residenceChoice`), when it records one. */
+  residence?: ResidenceChoice | null;
 }
 
 /** Stable refusal codes (issue 4 §1). */
@@ -101,5 +114,7 @@ export type PolicyRefusalCode =
   | 'PARENTAL_AUTHORITY_UNKNOWN'
   | 'SIGNER_WITHOUT_STANDING'
   | 'SIGNER_EMAIL_INVALID'
+  /** Under representation of the person, she disagrees with living in the establishment and no judge's decision is recorded (C. civ. 459-2). */
+  | 'RESIDENCE_DISAGREEMENT_NEEDS_JUDGE'
   /** The document type does not apply to the situation (a contrat de séjour for a minor under a court measure: a DIPC, CASF D.311). */
   | 'DOCUMENT_TYPE_NOT_APPLICABLE';

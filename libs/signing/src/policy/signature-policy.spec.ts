@@ -163,7 +163,7 @@ describe('signature policy — DOMAIN.md table, row by row', () => {
   describe('tutelle', () => {
     const r = withMeasure('tutelle', [tuteur], {}, { firstName: 'Lucie', lastName: 'Bernard' });
 
-    it('contract, avenant, projet: the tuteur signs; the person’s view is recorded and never blocks (C. civ. 459-2)', () => {
+    it('contract, avenant, projet: the tuteur signs; the person’s view is recorded (C. civ. 457-1)', () => {
       for (const t of ['contrat-sejour', 'avenant', 'projet-personnalise'] as const) {
         const d = decide(r, t);
         expect(shape(d)).toEqual(['tuteur:alain:1', 'director:2']);
@@ -171,9 +171,31 @@ describe('signature policy — DOMAIN.md table, row by row', () => {
         expect(d.views).toEqual([
           expect.objectContaining({ key: 'resident', reason: 'tutelle', recordedBy: ['tuteur:alain'], person: expect.objectContaining({ firstName: 'Lucie', contactId: null }) }),
         ]);
-        expect(d.views[0].legalBasis).toContain('459-2');
+        expect(d.views[0].legalBasis).toContain('457-1');
         expect(d.signers.some((s) => s.role === 'resident')).toBe(false);
+        // 459-2 is about where the person lives: never cited for the view « not blocking ».
+        expect(d.explanation).not.toContain('ne bloque pas');
       }
+      // The residence choice belongs to the acts that decide where she lives, not to the projet.
+      expect(decide(r, 'contrat-sejour').views[0].legalBasis).toContain('459-2');
+      expect(decide(r, 'projet-personnalise').views[0].legalBasis).not.toContain('459-2');
+    });
+
+    it('C. civ. 459-2: a disagreement with living there blocks the contract, avenant and DIPC until the judge’s decision is recorded', () => {
+      const disagrees = { residence: { agrees: false, judgeDecision: null } };
+      for (const t of ['contrat-sejour', 'avenant', 'dipc'] as const) expect(refusal(r, t, disagrees).code).toBe('RESIDENCE_DISAGREEMENT_NEEDS_JUDGE');
+      // Not an act deciding where she lives: the projet personnalisé goes on.
+      expect(shape(decide(r, 'projet-personnalise', disagrees))).toEqual(['tuteur:alain:1', 'director:2']);
+      const decided = decide(r, 'contrat-sejour', { residence: { agrees: false, judgeDecision: { authority: 'Juge des contentieux de la protection', reference: 'RG 26/00077', date: '2026-11-10' } } });
+      expect(shape(decided)).toEqual(['tuteur:alain:1', 'director:2']);
+      expect(decided.explanation).toContain('RG 26/00077');
+      expect(decide(r, 'contrat-sejour', { residence: { agrees: true } }).explanation).toContain('accord pour vivre dans l’établissement');
+      // Habilitation familiale in representation: the same rule (the person keeps the choice).
+      const helene = withMeasure('habilitation_familiale', [habilite], { mode: 'representation' });
+      expect(refusal(helene, 'contrat-sejour', disagrees).code).toBe('RESIDENCE_DISAGREEMENT_NEEDS_JUDGE');
+      // Curatelle: the person signs herself, her refusal is simply not signing.
+      const curatelle = withMeasure('curatelle', [curateur]);
+      expect(shape(decide(curatelle, 'contrat-sejour', disagrees))).toEqual(['resident:1', 'curateur:karim:1', 'director:2']);
     });
 
     it('DIPC: the tuteur may countersign; minutes: acknowledgement without a separate view', () => {

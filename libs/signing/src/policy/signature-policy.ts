@@ -1,7 +1,7 @@
 /**
  * The signature policy (issue 4 §1; DOMAIN.md "Protection measures and who signs"): a pure function
  * from the document type × the resident's protection measure × age (on the request date) to who signs,
- * in what capacity and order, whose view is recorded without blocking, and the establishment's
+ * in what capacity and order, whose view is recorded, and the establishment's
  * countersignature. No I/O, no clock: the request date comes in, so a decision can be replayed.
  *
  * The law lives in three tables below (documents, measures, acts); the functions only walk them.
@@ -397,14 +397,27 @@ function planForMeasure(input: PolicyInput, rule: DocumentRule, m: MeasureView):
   }
 
   // Representation (C. civ. 440 al. 3, 473; 494-1; 477; 437): the representative signs; the person
-  // takes part and gives their view, which is recorded and never blocks (C. civ. 457-1, 459-2).
+  // is informed and takes part (C. civ. 457-1). Where the act decides where she lives (the contract,
+  // its avenants, the DIPC), the choice is hers (C. civ. 459-2 al. 1; CASF L.311-4 reserves it): her
+  // agreement is recorded in the document, and a disagreement is settled by the judge or the family
+  // council (459-2 al. 2) — without that decision the document does not go to signature.
   const principals = holderPrincipals('qui représente');
+  const residenceAct = rule.accommodationAgreement && m.scope.includes('personne');
+  const who = holders.length > 1 ? 'chaque titulaire de la mesure signe' : `${mr.holderNoun} signe`;
+  if (residenceAct && input.residence && !input.residence.agrees && !input.residence.judgeDecision) throw residenceNeedsJudge(m);
+  let residenceSentence = '';
+  if (residenceAct)
+    residenceSentence = !input.residence
+      ? ' Le choix du lieu de résidence appartient à la personne (C. civ. 459-2) : son accord pour vivre dans l’établissement est consigné dans le document.'
+      : input.residence.agrees
+        ? ' La personne a dit son accord pour vivre dans l’établissement, consigné dans le document (C. civ. 459-2).'
+        : ` La personne n’est pas d’accord pour vivre dans l’établissement : le juge a statué (décision ${input.residence.judgeDecision!.reference} du ${frDate(input.residence.judgeDecision!.date)}), le document la cite (C. civ. 459-2).`;
   return {
     principals,
-    views: [residentView(r, m.type === 'tutelle' ? 'tutelle' : 'representation', principals, 'C. civ. 457-1, 459-2 ; CASF L.311-4')],
+    views: [residentView(r, m.type === 'tutelle' ? 'tutelle' : 'representation', principals, residenceAct ? 'C. civ. 457-1, 459-2 ; CASF L.311-4' : 'C. civ. 457-1 ; CASF L.311-3')],
     principalsOptional: false,
     sentences: [
-      `${capitalise(mr.label)} (${judgment}) : mesure de représentation, ${holders.length > 1 ? 'chaque titulaire de la mesure signe' : `${mr.holderNoun} signe`} pour la personne ; l’avis de la personne est recueilli et ne bloque pas (C. civ. 459-2).`,
+      `${capitalise(mr.label)} (${judgment}) : mesure de représentation, ${who} pour la personne ; la personne est informée et participe, son avis est recueilli (C. civ. 457-1).${residenceSentence}`,
     ],
   };
 }
@@ -555,6 +568,15 @@ function expiredMeasure(m: MeasureView): SignaturePolicyError {
       'la personne qui l’exerçait n’a plus qualité pour signer, et la situation de la personne doit être vérifiée. ' +
       'Mettez le dossier à jour (jugement de renouvellement ou de mainlevée, C. civ. 441 à 443) avant l’envoi.',
     [{ field: `protectionMeasures.${m.id}.endDate`, code: 'PROTECTION_MEASURE_EXPIRED', message: 'Mesure arrivée à échéance.' }],
+  );
+}
+
+function residenceNeedsJudge(m: MeasureView): SignaturePolicyError {
+  return new SignaturePolicyError(
+    'RESIDENCE_DISAGREEMENT_NEEDS_JUDGE',
+    `La personne n’est pas d’accord pour vivre dans l’établissement. Sous ${MEASURE_RULES[m.type].label}, le choix du lieu de résidence lui appartient ; ` +
+      'en cas de désaccord, le juge (ou le conseil de famille) statue (C. civ. 459-2). Enregistrez sa décision (autorité, référence, date) dans le document avant l’envoi en signature.',
+    [{ field: 'document.residenceChoice.judgeDecision', code: 'RESIDENCE_DISAGREEMENT_NEEDS_JUDGE', message: 'Décision du juge requise.' }],
   );
 }
 

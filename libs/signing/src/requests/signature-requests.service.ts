@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { ConflictError, NotFoundError, ValidationError } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
-import { DocumentEntity, DocumentLifecycle, DocumentsRepository } from '@carepact/documents';
+import { DocumentEntity, DocumentLifecycle, DocumentVersionEntity, DocumentsRepository } from '@carepact/documents';
 import { IdentityRepository, StaffActor, auditActor } from '@carepact/identity';
 import { OutboxService } from '@carepact/queue';
 import { ResidentsService, todayIso } from '@carepact/residents';
 import { EntityManager } from 'typeorm';
 import { SigningLinks } from '../links/signing-links.service';
 import { decideSigners } from '../policy';
-import type { PolicyDecision } from '../policy/policy.types';
+import type { PolicyDecision, ResidenceChoice } from '../policy/policy.types';
 import { EvidenceLog } from './evidence-log';
 import { RequestAccess } from './request-access';
 import { RequestView, RequestViews, legalDeadline } from './request-views.service';
@@ -178,7 +178,12 @@ export class SignatureRequestsService {
     const resident = await this.residents.getForOrganisation(em, actor.organisationId, doc.residentId);
     const est = await this.identity.findEstablishment(em, actor.organisationId, doc.establishmentId);
     if (!resident || !est) throw new NotFoundError('DOCUMENT_NOT_FOUND', 'Document introuvable.');
+    // The residence choice the current version records (C. civ. 459-2): the policy refuses a
+    // disagreement without the judge's decision.
+    const version = doc.currentVersionId ? await em.findOne(DocumentVersionEntity, { where: { id: doc.currentVersionId }, select: { id: true, input: true } }) : null;
+    const residence = residenceChoiceOf(version?.input);
     return decideSigners({
+      residence,
       documentType: doc.type,
       resident,
       establishment: { name: est.name, directorFirstName: est.directorFirstName, directorLastName: est.directorLastName, directorEmail: est.directorEmail },
@@ -186,4 +191,12 @@ export class SignatureRequestsService {
       proposedContactIds,
     });
   }
+}
+
+/** `document.residenceChoice` of a version's input snapshot, when it records one (template 1.1.0 on). */
+function residenceChoiceOf(input: unknown): ResidenceChoice | null {
+  const c = (input as { document?: { residenceChoice?: unknown } } | null | undefined)?.document?.residenceChoice as Partial<ResidenceChoice> | null | undefined;
+  if (!c || typeof c !== 'object' || typeof c.agrees !== 'boolean') return null;
+  const j = c.judgeDecision;
+  return { agrees: c.agrees, judgeDecision: j && typeof j === 'object' && typeof j.reference === 'string' && typeof j.date === 'string' ? { authority: String(j.authority ?? ''), reference: j.reference, date: j.date } : null };
 }
