@@ -2,7 +2,7 @@ import type { PortalContext } from '@carepact/signing';
 import { landingPage } from './portal.views';
 
 /** A signer's context as the portal service returns it, reduced to what the landing page reads. */
-function context(over: { type: string; role: string; residentName?: string; deadline?: Date }): PortalContext {
+function context(over: { type: string; role: string; residentName?: string; deadline?: Date; views?: unknown[] }): PortalContext {
   return {
     session: { codeVerified: true },
     signer: { role: over.role, status: 'pending', firstName: 'Claire', lastName: 'Durand', capacity: 'en qualité de tutrice', accessCodeRequired: false },
@@ -12,7 +12,7 @@ function context(over: { type: string; role: string; residentName?: string; dead
     residentName: over.residentName ?? 'Émile Durand',
     establishmentName: 'EHPAD <Les Tilleuls>',
     preferences: { largePrint: false, easyToRead: false },
-    views: [],
+    views: over.views ?? [],
     waitingFor: [],
     purpose: 'sign',
   } as unknown as PortalContext;
@@ -36,5 +36,12 @@ describe('portal landing page wording (labels and dates of @carepact/common)', (
 
   it('escapes user data with the shared escaper', () => {
     expect(landingPage(context({ type: 'dipc', role: 'tuteur' }), 'csrf')).toContain('EHPAD &lt;Les Tilleuls&gt;');
+  });
+
+  it('the person’s view is not said to « ne pas bloquer »: under representation her disagreement about where she lives goes to the judge (C. civ. 459-2, issue 8)', () => {
+    const view = { key: 'resident', person: { firstName: 'Lucie', lastName: 'Martin' }, reason: 'C. civ. 459', recordedBy: ['tuteur'], recorded: false, answer: null };
+    const html = landingPage(context({ type: 'contrat-sejour', role: 'tuteur', views: [view] }), 'csrf');
+    expect(html).toContain('L’avis de Lucie Martin');
+    expect(html).not.toContain('ne bloque pas');
   });
 });

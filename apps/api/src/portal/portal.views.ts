@@ -160,7 +160,7 @@ ${f.html}
       const current = view.answer && !v.expression ? { expression: view.answer.expression, comment: view.answer.comment ?? '' } : { expression: v.expression, comment: v.comment ?? '' };
       const recordedAs = view.answer ? EXPRESSION_LABELS.find(([value]) => value === view.answer!.expression)?.[1] : undefined;
       parts.push(`<h2>${step++}. L’avis de ${esc(name)}</h2>
-<p>${esc(name)} participe à la décision. Son avis est enregistré à part : il ne bloque pas la signature.</p>
+<p>${esc(name)} participe à la décision. Son avis est enregistré à part, dans la preuve de signature.</p>
 ${view.answer ? `<div class="notice success" role="status"><p>Avis enregistré : ${esc(recordedAs ?? view.answer.expression)}. Vous pouvez le corriger tant que vous n’avez pas signé.</p></div>` : ''}
 <form method="post" action="/portail/avis" novalidate>
 <input type="hidden" name="_csrf" value="${esc(csrf)}">

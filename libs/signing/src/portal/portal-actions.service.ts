@@ -88,7 +88,7 @@ export class PortalActionsService {
     if (errors.length) throw new ValidationError(errors, 'La signature n’a pas été enregistrée.');
     const missingView = ctx.views.find((v) => !v.recorded);
     if (missingView)
-      throw new ConflictError('VIEW_REQUIRED_FIRST', `Avant de signer, indiquez l’avis de ${missingView.person.firstName} ${missingView.person.lastName} (il ne bloque pas la signature).`);
+      throw new ConflictError('VIEW_REQUIRED_FIRST', `Avant de signer, indiquez l’avis de ${missingView.person.firstName} ${missingView.person.lastName}.`);
     if (ctx.waitingFor.length) throw new ConflictError('NOT_YOUR_TURN', `Votre signature sera demandée après celle de : ${ctx.waitingFor.join(', ')}.`);
     await this.tx.run(async (em) => {
       const request = await this.assertActive(em, ctx);
