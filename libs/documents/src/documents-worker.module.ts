@@ -1,5 +1,8 @@
 import { Inject, Injectable, Module, OnModuleDestroy } from '@nestjs/common';
+import { AuditModule } from '@carepact/audit';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
+import { DatabaseModule } from '@carepact/database';
+import { QueueModule } from '@carepact/queue';
 import { RenderPool } from '@carepact/rendering';
 import { DocumentGenerator } from './document-generator';
 import { DocumentsModule } from './documents.module';
@@ -19,7 +22,7 @@ class RenderPoolCloser implements OnModuleDestroy {
  * renders, so it never starts the threads.
  */
 @Module({
-  imports: [DocumentsModule],
+  imports: [DocumentsModule, DatabaseModule, AuditModule, QueueModule],
   providers: [{ provide: RenderPool, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new RenderPool(config.worker.renderThreads) }, RenderPoolCloser, DocumentGenerator],
   exports: [RenderPool, DocumentGenerator, DocumentsModule],
 })
