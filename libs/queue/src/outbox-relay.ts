@@ -86,7 +86,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     let count = 0;
     for (;;) {
       const rows = (await this.tx.manager.query(
-        `SELECT id, job_name, job_id, payload FROM outbox
+        `SELECT id, job_name, job_id, payload, enqueued_at IS NOT NULL AS enqueued FROM outbox
           WHERE done_at IS NULL AND failed_at IS NULL AND available_at <= now()
             AND (enqueued_at IS NULL ${resweep ? `OR enqueued_at < now() - make_interval(secs => $1 / 1000.0)` : 'AND $1::int IS NOT NULL'})
           ORDER BY created_at ASC LIMIT 500`,
