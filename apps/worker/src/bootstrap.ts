@@ -1,4 +1,4 @@
-import { INestApplicationContext } from '@nestjs/common';
+import { INestApplicationContext, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppConfig } from '@carepact/config';
 import { PinoNestLogger, createLogger } from '@carepact/common';
@@ -7,7 +7,8 @@ import { getQueueToken } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { createServer, Server } from 'node:http';
-import { WorkerModule } from './worker.module';
+import { AnyJobProcessor } from './processors/job-processor';
+import { WORKER_PROCESSORS, WorkerModule } from './worker.module';
 
 export interface WorkerHandle {
   app: INestApplicationContext;
@@ -16,9 +17,9 @@ export interface WorkerHandle {
 }
 
 /** Starts the worker: processors, outbox relay, checkpoint scheduler, heartbeat and health probe. */
-export async function startWorker(config: AppConfig, opts: { probe?: boolean } = {}): Promise<WorkerHandle> {
+export async function startWorker(config: AppConfig, opts: { probe?: boolean; processors?: Type<AnyJobProcessor>[] } = {}): Promise<WorkerHandle> {
   const logger = createLogger(config.log.level, 'worker');
-  const app = await NestFactory.createApplicationContext(WorkerModule.register(config), {
+  const app = await NestFactory.createApplicationContext(WorkerModule.register(config, opts.processors ?? WORKER_PROCESSORS), {
     logger: new PinoNestLogger(logger),
     abortOnError: false,
   });

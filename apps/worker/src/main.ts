@@ -20,4 +20,9 @@ async function main(): Promise<void> {
 process.on('unhandledRejection', (reason) => {
   process.stderr.write(JSON.stringify({ level: 'error', msg: 'unhandled rejection', reason: String(reason) }) + '\n');
 });
-void main();
+// A worker that cannot start (a job without a handler, a bad certificate…) exits instead of
+// lingering half-started with its connections open.
+main().catch((e: unknown) => {
+  process.stderr.write(JSON.stringify({ level: 'fatal', msg: 'worker failed to start', error: e instanceof Error ? e.message : String(e) }) + '\n');
+  process.exit(1);
+});

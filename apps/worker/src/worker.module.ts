@@ -1,24 +1,36 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, Type } from '@nestjs/common';
 import { AuditModule } from '@carepact/audit';
 import { AppConfig, ConfigModule } from '@carepact/config';
 import { DatabaseModule } from '@carepact/database';
+import { DocumentsModule, DocumentsWorkerModule } from '@carepact/documents';
 import { QueueModule } from '@carepact/queue';
+import { SigningWorkerModule } from '@carepact/signing';
 import { CheckpointScheduler } from './checkpoint-scheduler';
 import { AuditProcessor } from './processors/audit.processor';
-import { RenderProcessor } from './processors/render.processor';
-import { DocumentsModule } from '@carepact/documents';
-import { SigningWorkerModule } from '@carepact/signing';
+import { AnyJobProcessor, assertEveryJobHandled } from './processors/job-processor';
 import { NotifyProcessor } from './processors/notify.processor';
+import { RenderProcessor } from './processors/render.processor';
 import { SealProcessor } from './processors/seal.processor';
 
-/** No HTTP surface but the health probe (main.ts). One processor per queue. */
+/** One processor per queue. */
+export const WORKER_PROCESSORS: Type<AnyJobProcessor>[] = [AuditProcessor, RenderProcessor, NotifyProcessor, SealProcessor];
+
+const JOB_HANDLERS_CHECKED = Symbol('JOB_HANDLERS_CHECKED');
+
+/** No HTTP surface but the health probe (main.ts). */
 @Module({})
 export class WorkerModule {
-  static register(config: AppConfig): DynamicModule {
+  static register(config: AppConfig, processors: Type<AnyJobProcessor>[] = WORKER_PROCESSORS): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(), QueueModule.forWorker(), AuditModule, DocumentsModule, SigningWorkerModule.register()],
-      providers: [AuditProcessor, RenderProcessor, NotifyProcessor, SealProcessor, CheckpointScheduler],
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(), QueueModule.forWorker(), AuditModule, DocumentsModule, DocumentsWorkerModule, SigningWorkerModule.register()],
+      providers: [
+        ...processors,
+        CheckpointScheduler,
+        // Checked when the processors are built, before any BullMQ worker exists: a job name of
+        // the registry without a handler stops the start instead of failing its jobs one by one.
+        { provide: JOB_HANDLERS_CHECKED, inject: processors, useFactory: (...instances: AnyJobProcessor[]) => (assertEveryJobHandled(instances), true) },
+      ],
     };
   }
 }

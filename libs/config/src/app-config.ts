@@ -41,6 +41,11 @@ export interface AppConfig {
   audit: { checkpointIntervalSeconds: number; anchorDir: string };
   worker: { healthPort: number; renderThreads: number };
   outbox: { pollMs: number; resweepMs: number };
+  /**
+   * `backoffMs`: base delay of a failed job's exponential retry backoff. `outageRetryMs`: first
+   * delay of a job that met a PostgreSQL or Redis outage (doubling up to a minute, no attempt used).
+   */
+  jobs: { backoffMs: number; outageRetryMs: number };
   log: { level: string };
   paths: { secretsDir: string };
   seal: { p12Path: string | null; p12Passphrase: string | null };
@@ -200,6 +205,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       renderThreads: int('WORKER_RENDER_THREADS', availableParallelism(), 0, 64),
     },
     outbox: { pollMs: int('OUTBOX_POLL_MS', 500, 10, 60000), resweepMs: int('OUTBOX_RESWEEP_MS', 30000, 100, 3600000) },
+    jobs: { backoffMs: int('JOB_BACKOFF_MS', 1000, 10, 60000), outageRetryMs: int('JOB_OUTAGE_RETRY_MS', 2000, 10, 60000) },
     log: { level: logLevel },
     paths: { secretsDir },
     seal: { p12Path: env.SEAL_P12_PATH || null, p12Passphrase: env.SEAL_P12_PASSPHRASE ?? null },

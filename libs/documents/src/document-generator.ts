@@ -1,23 +1,23 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AuditService, SYSTEM_ACTOR } from '@carepact/audit';
 import { isDomainError } from '@carepact/common';
-import { TransactionRunner, returnedRows } from '@carepact/database';
-import { OutboxService, PermanentJobError } from '@carepact/queue';
-import { Rendition } from '@carepact/rendering';
+import { TransactionRunner } from '@carepact/database';
+import { JobFailure, OutboxService, PermanentJobError } from '@carepact/queue';
+import { RenderPool, Rendition } from '@carepact/rendering';
+import { EntityManager } from 'typeorm';
 import { BlobStore } from './blob-store';
 import { DocumentLifecycle } from './document-lifecycle.service';
 import { DocumentVersionEntity, RenditionEntity } from './documents.entities';
 import { DocumentsRepository } from './documents.repository';
-
-/** Renders a bundle; in the worker, on a thread pool so that the event loop (and BullMQ's lock renewal) stays free. */
-export type BundleRenderer = (templateId: string, templateVersion: string, input: unknown) => Promise<Rendition[]>;
+import { GENERATION_RETRIES_EXHAUSTED } from './generation-errors';
 
 export type GenerationResult = { outcome: 'generated'; renditions: number } | { outcome: 'skipped'; reason: string };
 
 /**
  * Worker side of document generation. Idempotent in PostgreSQL: the version is re-checked under
  * the outbox row's lock, blobs are content-addressed (stored once), renditions unique per
- * version × format × variant, and the outbox row is marked done in the same transaction.
+ * version × format × variant, and the outbox row is marked done in the same transaction. Bundles
+ * render on the RenderPool's threads, so that the event loop (and BullMQ's lock renewal) stays free.
  */
 @Injectable()
 export class DocumentGenerator {
@@ -30,24 +30,23 @@ export class DocumentGenerator {
     private readonly audit: AuditService,
     private readonly blobs: BlobStore,
     private readonly lifecycle: DocumentLifecycle,
+    private readonly pool: RenderPool,
   ) {}
 
-  async generate(outboxId: string, versionId: string, render: BundleRenderer): Promise<GenerationResult> {
+  async generate(outboxId: string, versionId: string): Promise<GenerationResult> {
     const em = this.tx.manager;
-    const version = await em.findOne(DocumentVersionEntity, { where: { id: versionId } });
+    const version = await this.repo.findVersionById(em, versionId);
     if (!version || version.status !== 'pending') {
-      await this.outbox.runOnce(outboxId, async () => undefined);
+      await this.outbox.complete(outboxId);
       return { outcome: 'skipped', reason: version ? `version ${version.status}` : 'version not found' };
     }
     let renditions: Rendition[];
     try {
       // CPU work happens outside any transaction: no connection is held while rendering.
-      renditions = await render(version.templateId, version.templateVersion, version.input);
+      renditions = await this.pool.render(version.templateId, version.templateVersion, version.input);
     } catch (e) {
-      if (isDomainError(e) && e.permanent) {
-        await this.fail(outboxId, version, e.code);
-        throw new PermanentJobError(e.code, e.message);
-      }
+      // Bad data or a template bug: the job fails for good; generationFailed records it.
+      if (isDomainError(e) && e.permanent) throw new PermanentJobError(e.code, e.message);
       throw e;
     }
     const result = await this.outbox.runOnce(outboxId, async (tx, row) => {
@@ -64,7 +63,7 @@ export class DocumentGenerator {
         const sha = await this.blobs.put(tx, r.bytes);
         await tx.insert(RenditionEntity, { versionId: version.id, format: r.format, variant: r.variant, blobSha256: sha, byteSize: r.bytes.length, mediaType: r.mediaType, createdAt: now });
       }
-      await tx.update(DocumentVersionEntity, { id: version.id }, { status: 'ready', generatedAt: now });
+      await tx.update(DocumentVersionEntity, { id: version.id }, { status: 'ready', generatedAt: now, errorCode: null });
       await this.lifecycle.markGenerated(tx, version.documentId, version.id, now);
       await this.audit.append(tx, {
         chainId: version.organisationId,
@@ -85,20 +84,26 @@ export class DocumentGenerator {
     return { outcome: 'generated', renditions: result.result };
   }
 
-  /** Bad data or a template bug: the version fails for good, visible to staff, never retried forever. */
-  private async fail(outboxId: string, version: DocumentVersionEntity, code: string): Promise<void> {
-    await this.outbox.runOnce(outboxId, async (tx) => {
-      const res = returnedRows(await tx.query(`UPDATE document_versions SET status = 'failed', error_code = $2 WHERE id = $1 AND status = 'pending' RETURNING id`, [version.id, code]));
-      if (!res.length) return;
-      await this.lifecycle.markGenerationFailed(tx, version.documentId, version.id);
-      await this.audit.append(tx, {
-        chainId: version.organisationId,
-        actor: SYSTEM_ACTOR,
-        action: 'document_version.failed',
-        subject: { type: 'document_version', id: version.id },
-        payload: { documentId: version.documentId, errorCode: code },
-      });
+  /**
+   * The render job failed for good (in the transaction that marks its outbox row failed): the
+   * document shows "generation failed" to staff, never stays "generating". Bad data or a template
+   * bug fails the version itself (a new, corrected version is the way out); anything else (every
+   * attempt met an error) leaves the version pending with its error code, and staff may retry it.
+   */
+  async generationFailed(em: EntityManager, jobOrganisationId: string | null, versionId: string, failure: JobFailure): Promise<void> {
+    const version = await em.createQueryBuilder(DocumentVersionEntity, 'v').setLock('pessimistic_write').where('v.id = :id', { id: versionId }).getOne();
+    // Never touch another organisation's document from a job that was not enqueued for it.
+    if (!version || version.status !== 'pending' || version.organisationId !== jobOrganisationId) return;
+    const permanent = failure.kind === 'permanent';
+    const errorCode = permanent ? failure.code : GENERATION_RETRIES_EXHAUSTED;
+    await em.query(`UPDATE document_versions SET status = $2, error_code = $3 WHERE id = $1 AND status = 'pending'`, [version.id, permanent ? 'failed' : 'pending', errorCode]);
+    await this.lifecycle.markGenerationFailed(em, version.documentId, version.id);
+    await this.audit.append(em, {
+      chainId: version.organisationId,
+      actor: SYSTEM_ACTOR,
+      action: 'document_version.failed',
+      subject: { type: 'document_version', id: version.id },
+      payload: { documentId: version.documentId, errorCode, cause: failure.code, retryable: !permanent },
     });
   }
 }
-

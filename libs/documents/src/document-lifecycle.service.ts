@@ -28,6 +28,11 @@ export class DocumentLifecycle {
     return this.moveIfCurrent(em, documentId, versionId, 'generationFailed', at);
   }
 
+  /** Staff retry the current version's failed generation. */
+  markGenerationRetried(em: EntityManager, documentId: string, at = new Date()): Promise<void> {
+    return this.move(em, documentId, 'generationRetried', at);
+  }
+
   markInSignature(em: EntityManager, documentId: string, at = new Date()): Promise<void> {
     return this.move(em, documentId, 'sentForSignature', at);
   }

@@ -12,8 +12,10 @@ export const DOCUMENT_TRANSITIONS = {
   newVersion: { from: ['generating', 'ready', 'generation_failed'], to: 'generating' },
   /** The current version's renditions are stored. */
   generated: { from: ['generating'], to: 'ready' },
-  /** The current version failed for good (bad data or a template bug). */
+  /** The current version failed for good (bad data, a template bug, or every attempt failed). */
   generationFailed: { from: ['generating'], to: 'generation_failed' },
+  /** Staff start the failed generation of the current version again (its data are fine). */
+  generationRetried: { from: ['generation_failed'], to: 'generating' },
   /** A signature request was created on the current version. */
   sentForSignature: { from: ['ready'], to: 'in_signature' },
   /** The request was cancelled, expired, or refused where no other document is required: the document can be sent again. */

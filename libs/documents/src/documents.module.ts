@@ -6,7 +6,6 @@ import { IdentityModule } from '@carepact/identity';
 import { QueueModule } from '@carepact/queue';
 import { ResidentsModule } from '@carepact/residents';
 import { BlobStore } from './blob-store';
-import { DocumentGenerator } from './document-generator';
 import { DocumentLifecycle } from './document-lifecycle.service';
 import { DOCUMENTS_ENTITIES } from './documents.entities';
 import { DocumentsRepository } from './documents.repository';
@@ -14,7 +13,7 @@ import { DocumentsService } from './documents.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature(DOCUMENTS_ENTITIES), DatabaseModule, AuditModule, IdentityModule, ResidentsModule, QueueModule],
-  providers: [DocumentsRepository, BlobStore, DocumentsService, DocumentGenerator, DocumentLifecycle],
-  exports: [DocumentsService, DocumentGenerator, BlobStore, DocumentsRepository, DocumentLifecycle],
+  providers: [DocumentsRepository, BlobStore, DocumentsService, DocumentLifecycle],
+  exports: [DocumentsService, BlobStore, DocumentsRepository, DocumentLifecycle],
 })
 export class DocumentsModule {}

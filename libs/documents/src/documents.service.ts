@@ -6,12 +6,14 @@ import { IdentityRepository, StaffActor, assertCan, auditActor, requireVisible, 
 import { OutboxService } from '@carepact/queue';
 import { RENDERER_VERSION, inputHash, templates, validateTemplateInput } from '@carepact/rendering';
 import { ResidentsService, todayIso } from '@carepact/residents';
+import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { BlobStore } from './blob-store';
 import { DocumentLifecycle } from './document-lifecycle.service';
 import { assertDocumentTypeApplies, assertMeasureInForce } from './document-type-rules';
 import { DOCUMENT_TYPES, DocumentEntity, DocumentType, DocumentVersionEntity, RenditionEntity } from './documents.entities';
 import { DocumentsRepository } from './documents.repository';
+import { GENERATION_RETRIES_EXHAUSTED, generationErrorOf } from './generation-errors';
 import type { CreateDocumentInput, DocumentView, Download, RenditionView, VersionView } from './documents.types';
 import { templateInputOf } from './template-input';
 
@@ -79,6 +81,37 @@ export class DocumentsService {
         throw new DomainError('conflict', 'DOCUMENT_CLOSED', 'Ce document est clos (refusé ou annulé) : créez un nouveau document.');
       const { snapshot } = await this.prepare(em, actor, doc.residentId, doc.type, data, doc.id);
       const version = await this.requestVersion(em, actor, doc, snapshot, `Correction avant signature : ${reason.trim()}`);
+      return { id: doc.id, versionId: version.id, status: 'generating' };
+    });
+  }
+
+  /**
+   * Starts the failed generation of the current version again (its data are fine: every attempt
+   * met an error). A new outbox row (new key) carries the job; the failed one stays as it was.
+   */
+  async retryGeneration(actor: StaffActor, documentId: string): Promise<{ id: string; versionId: string; status: string }> {
+    return this.tx.run(async (em) => {
+      const scoped = await this.scoped(em, actor, documentId, 'document.write');
+      const doc = (await this.repo.lockDocument(em, scoped.id)) ?? scoped;
+      const version = doc.currentVersionId ? await this.repo.findVersion(em, doc.id, doc.currentVersionId) : null;
+      if (doc.status !== 'generation_failed' || !version)
+        throw new DomainError('conflict', 'DOCUMENT_GENERATION_NOT_FAILED', 'La génération de ce document n’a pas échoué : il n’y a rien à relancer.');
+      if (version.status !== 'pending')
+        throw new DomainError(
+          'conflict',
+          'DOCUMENT_GENERATION_NOT_RETRYABLE',
+          'Les données de cette version ne permettent pas de générer le document : corrigez-les en créant une nouvelle version.',
+        );
+      await em.update(DocumentVersionEntity, { id: version.id }, { errorCode: null });
+      await this.lifecycle.markGenerationRetried(em, doc.id);
+      await this.outbox.enqueue(em, 'documents.render', { versionId: version.id }, { key: `${version.id}_retry_${randomUUID()}`, organisationId: doc.organisationId });
+      await this.audit.append(em, {
+        chainId: doc.organisationId,
+        actor: auditActor(actor),
+        action: 'document.generation_retried',
+        subject: { type: 'document', id: doc.id },
+        payload: { versionId: version.id, previousErrorCode: version.errorCode },
+      });
       return { id: doc.id, versionId: version.id, status: 'generating' };
     });
   }
@@ -182,6 +215,10 @@ export class DocumentsService {
   private async view(em: EntityManager, d: DocumentEntity, withVersions: boolean): Promise<DocumentView> {
     const versions = withVersions ? await this.repo.versionsOf(em, d.id) : [];
     const renditions = await this.repo.renditionsOf(em, versions.map((v) => v.id));
+    const current =
+      d.status === 'generation_failed' && d.currentVersionId
+        ? (versions.find((v) => v.id === d.currentVersionId) ?? (await this.repo.findVersion(em, d.id, d.currentVersionId)))
+        : null;
     return {
       id: d.id,
       residentId: d.residentId,
@@ -189,6 +226,7 @@ export class DocumentsService {
       type: d.type,
       status: d.status,
       currentVersionId: d.currentVersionId,
+      generationError: current ? generationErrorOf({ status: current.status, errorCode: current.errorCode ?? GENERATION_RETRIES_EXHAUSTED }) : null,
       createdAt: d.createdAt.toISOString(),
       updatedAt: d.updatedAt.toISOString(),
       versions: versions.map((v) => versionView(d.id, v, renditions.filter((r) => r.versionId === v.id))),
@@ -206,6 +244,7 @@ function versionView(documentId: string, v: DocumentVersionEntity, renditions: R
     inputSha256: v.inputHash,
     rendererVersion: v.rendererVersion,
     errorCode: v.errorCode,
+    error: generationErrorOf(v),
     createdAt: v.createdAt.toISOString(),
     generatedAt: v.generatedAt?.toISOString() ?? null,
     renditions: renditions.map(

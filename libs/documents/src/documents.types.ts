@@ -1,4 +1,5 @@
 import type { DocumentStatus, DocumentType, VersionStatus } from './documents.entities';
+import type { GenerationError } from './generation-errors';
 
 export interface RenditionView {
   format: 'pdf' | 'docx' | 'html';
@@ -19,6 +20,8 @@ export interface VersionView {
   inputSha256: string;
   rendererVersion: string;
   errorCode: string | null;
+  /** Why this version could not be generated (code, French message, whether a retry may help). */
+  error: GenerationError | null;
   createdAt: string;
   generatedAt: string | null;
   renditions: RenditionView[];
@@ -31,6 +34,8 @@ export interface DocumentView {
   type: DocumentType;
   status: DocumentStatus;
   currentVersionId: string | null;
+  /** Status `generation_failed`: why, in French, and whether `retry-generation` may help. */
+  generationError: GenerationError | null;
   createdAt: string;
   updatedAt: string;
   versions: VersionView[];

@@ -8,4 +8,6 @@ export * from './document-lifecycle';
 export * from './document-lifecycle.service';
 export * from './documents.service';
 export * from './document-generator';
+export * from './generation-errors';
 export * from './documents.module';
+export * from './documents-worker.module';

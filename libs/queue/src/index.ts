@@ -6,3 +6,4 @@ export * from './outbox-relay';
 export * from './queue.module';
 export * from './heartbeat';
 export * from './permanent-job-error';
+export * from './job-failure';

@@ -5,7 +5,11 @@ import { JobsOptions } from 'bullmq';
  * only; the worker reloads state. Every job reaches Redis through the outbox.
  */
 export interface JobPayloads {
-  /** Sign the current head of one audit chain (truncation of the tail becomes detectable). */
+  /**
+   * Sign the heads of every audit chain in one checkpoint (platform-wide: the scheduler enqueues one
+   * job per interval, under the platform chain, when any head moved). `chainId` is the chain the
+   * job is enqueued for (the platform chain); jobs enqueued per chain before issue 7 still run.
+   */
   'audit.checkpoint': { chainId: string };
   /** Render the 9 renditions of a requested document version and store them. */
   'documents.render': { versionId: string };
@@ -25,15 +29,20 @@ export type JobName = keyof JobPayloads;
 export const QUEUES = ['audit', 'render', 'notify', 'seal'] as const;
 export type QueueName = (typeof QUEUES)[number];
 
+/**
+ * Attempts count failures of the work itself. A database or Redis outage does not burn them: the
+ * worker delays the job instead (apps/worker job-processor.ts), however long the outage lasts.
+ */
 const retrying: JobsOptions = {
   attempts: 8,
-  // Exponential with 50 % jitter (BullMQ's built-in strategy): 1 s, 2 s, 4 s… spread out.
+  // Exponential with 50 % jitter (BullMQ's built-in strategy): 1 s, 2 s, 4 s… spread out. The base
+  // delay is JOB_BACKOFF_MS (jobOptions below).
   backoff: { type: 'exponential', delay: 1000, jitter: 0.5 },
   removeOnComplete: { age: 3600, count: 5000 },
   removeOnFail: { age: 7 * 24 * 3600 },
 };
 
-export const JOBS: { [N in JobName]: { queue: QueueName; options: JobsOptions } } = {
+export const JOBS = {
   'audit.checkpoint': { queue: 'audit', options: { ...retrying, attempts: 5 } },
   'documents.render': { queue: 'render', options: { ...retrying, attempts: 5 } },
   'signing.invite': { queue: 'notify', options: retrying },
@@ -42,7 +51,23 @@ export const JOBS: { [N in JobName]: { queue: QueueName; options: JobsOptions } 
   'notify.staff': { queue: 'notify', options: retrying },
   'notify.completed': { queue: 'notify', options: retrying },
   'signing.seal': { queue: 'seal', options: { ...retrying, attempts: 5 } },
-};
+} as const satisfies { [N in JobName]: { queue: QueueName; options: JobsOptions } };
+
+export const JOB_NAMES = Object.keys(JOBS) as JobName[];
+
+/** The job names a queue carries, e.g. `JobsOf<'render'>` = 'documents.render'. */
+export type JobsOf<Q extends QueueName> = { [N in JobName]: (typeof JOBS)[N]['queue'] extends Q ? N : never }[JobName];
+
+export function isJobName(name: string): name is JobName {
+  return Object.prototype.hasOwnProperty.call(JOBS, name);
+}
+
+/** A job's BullMQ options, with the configured base delay of its retry backoff. */
+export function jobOptions(name: JobName, backoffMs: number): JobsOptions {
+  const options: JobsOptions = JOBS[name].options;
+  const backoff = typeof options.backoff === 'object' ? { ...options.backoff, delay: backoffMs } : options.backoff;
+  return { ...options, backoff };
+}
 
 /** What the worker receives: the payload plus the outbox row it comes from. */
 export type JobData<N extends JobName> = JobPayloads[N] & { outboxId: string };

@@ -5,19 +5,25 @@ import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { TransactionRunner } from '@carepact/database';
 import { Queue } from 'bullmq';
 import { Client } from 'pg';
-import { JOBS, JobName, QUEUES, QueueName } from './jobs';
+import { JOBS, JobName, QUEUES, QueueName, isJobName, jobOptions } from './jobs';
 
 interface PendingRow {
   id: string;
   job_name: string;
   job_id: string;
   payload: Record<string, unknown>;
+  enqueued: boolean;
 }
 
 /**
- * Moves outbox rows to BullMQ. New rows go at once (LISTEN/NOTIFY, plus polling); rows enqueued
- * but still not done after `resweepMs` are added again with the same job id — a no-op while
- * Redis still has the job, a re-enqueue when Redis lost it (flush, restart without persistence).
+ * Moves outbox rows to BullMQ. New rows go at once (LISTEN/NOTIFY, plus polling). Rows enqueued
+ * but neither done nor failed after `resweepMs` are looked up in Redis by their job id:
+ * - gone (Redis flushed, restarted without persistence, completed job removed): added again;
+ * - sitting in BullMQ's *failed* (or *completed*) set: the worker could not record the outcome
+ *   (PostgreSQL was down when it tried, or the process died), and BullMQ ignores an add with the
+ *   id of a finished job, so the job is retried with fresh attempts; the outbox row keeps the
+ *   work exactly-once;
+ * - waiting, delayed or running: left alone.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
@@ -80,7 +86,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     let count = 0;
     for (;;) {
       const rows = (await this.tx.manager.query(
-        `SELECT id, job_name, job_id, payload FROM outbox
+        `SELECT id, job_name, job_id, payload, enqueued_at IS NOT NULL AS enqueued FROM outbox
           WHERE done_at IS NULL AND failed_at IS NULL AND available_at <= now()
             AND (enqueued_at IS NULL ${resweep ? `OR enqueued_at < now() - make_interval(secs => $1 / 1000.0)` : 'AND $1::int IS NOT NULL'})
           ORDER BY created_at ASC LIMIT 500`,
@@ -88,20 +94,44 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       )) as PendingRow[];
       if (rows.length === 0) return count;
       for (const row of rows) {
-        const def = JOBS[row.job_name as JobName];
-        if (!def) {
+        if (!isJobName(row.job_name)) {
           await this.tx.manager.query(`UPDATE outbox SET failed_at = now(), last_error = $2 WHERE id = $1`, [
             row.id,
             'UNKNOWN_JOB: no handler registered',
           ]);
           continue;
         }
-        const queue = this.queues.get(def.queue)!;
-        await queue.add(row.job_name, { ...row.payload, outboxId: row.id }, { ...def.options, jobId: row.job_id });
-        await this.tx.manager.query(`UPDATE outbox SET enqueued_at = now(), enqueue_count = enqueue_count + 1 WHERE id = $1`, [row.id]);
-        count++;
+        const queue = this.queues.get(JOBS[row.job_name].queue)!;
+        const added = await this.enqueue(queue, row.job_name, row);
+        // Checked rows are stamped either way, so that the next resweep comes after `resweepMs`.
+        await this.tx.manager.query(`UPDATE outbox SET enqueued_at = now(), enqueue_count = enqueue_count + $2 WHERE id = $1`, [row.id, added ? 1 : 0]);
+        if (added) count++;
       }
       if (rows.length < 500) return count;
+    }
+  }
+
+  /** Adds the row's job, or revives it (see the class comment). True when the job was (re)queued. */
+  private async enqueue(queue: Queue, name: JobName, row: PendingRow): Promise<boolean> {
+    const add = async () => {
+      await queue.add(name, { ...row.payload, outboxId: row.id }, { ...jobOptions(name, this.config.jobs.backoffMs), jobId: row.job_id });
+      return true;
+    };
+    if (!row.enqueued) return add();
+    const state = await queue.getJobState(row.job_id);
+    if (state === 'unknown') return add();
+    if (state !== 'failed' && state !== 'completed') return false;
+    const job = await queue.getJob(row.job_id);
+    // A job that has just failed may be having its failure recorded by the worker right now.
+    if (!job || (job.finishedOn ?? 0) > Date.now() - this.config.outbox.resweepMs) return false;
+    this.log.warn(`outbox row ${row.id}: job ${row.job_id} is ${state} in Redis but not recorded; retrying it`);
+    try {
+      await job.retry(state, { resetAttemptsMade: true, resetAttemptsStarted: true });
+      return true;
+    } catch (e) {
+      // Moved meanwhile (retried by another relay, removed): the next resweep looks again.
+      this.log.warn(`outbox row ${row.id}: could not retry job ${row.job_id}: ${(e as Error).message}`);
+      return false;
     }
   }
 

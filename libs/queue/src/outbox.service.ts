@@ -48,8 +48,23 @@ export class OutboxService {
     });
   }
 
-  async markFailed(outboxId: string, error: string): Promise<void> {
-    await this.tx.manager.update(OutboxEntity, { id: outboxId }, { failedAt: new Date(), lastError: error.slice(0, 500) });
+  /** The job has nothing (more) to do: its row is marked done, once; false when it already was. */
+  async complete(outboxId: string): Promise<boolean> {
+    return (await this.runOnce(outboxId, async () => undefined)).ran;
+  }
+
+  /**
+   * The job failed for good: the row is marked failed (shown to staff, never re-enqueued) and
+   * `consequences` (e.g. the document shown as "generation failed") run in the same transaction,
+   * so that neither happens without the other.
+   */
+  async markFailed(outboxId: string, error: string, consequences?: (em: EntityManager, row: OutboxEntity) => Promise<void>): Promise<void> {
+    await this.tx.run(async (em) => {
+      const row = await em.createQueryBuilder(OutboxEntity, 'o').setLock('pessimistic_write').where('o.id = :id', { id: outboxId }).getOne();
+      if (!row) return;
+      await em.update(OutboxEntity, { id: outboxId }, { failedAt: new Date(), lastError: error.slice(0, 500) });
+      if (consequences) await consequences(em, row);
+    });
   }
 
   async noteError(outboxId: string, error: string): Promise<void> {

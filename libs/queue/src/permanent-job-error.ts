@@ -1,6 +1,6 @@
 /**
  * A job failure that retrying cannot fix (bad data, a template bug, an address the server refused,
- * a changed version): the processor turns it into BullMQ's UnrecoverableError, and the outbox row is
+ * a changed version): the job fails at once (jobFailureOf, job-failure.ts) and its outbox row is
  * marked failed for staff to see instead of being retried.
  */
 export class PermanentJobError extends Error {

@@ -4,20 +4,39 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { DomainError, DomainErrorKind, FieldError } from '@carepact/common';
 import { Rendition, renderBundle } from './bundle';
+import { type PdfRenderOptions, renderPdf } from './pdf';
+import type { DocumentTree, Variant } from './tree';
+
+/** What a thread is asked for: a bundle (9 renditions) or one PDF of a tree (the seal's final render). */
+export type RenderRequest =
+  | { kind: 'bundle'; templateId: string; templateVersion: string; input: unknown }
+  | { kind: 'pdf'; tree: DocumentTree; variant: Variant; options: PdfRenderOptions };
 
 interface Task {
   id: number;
-  templateId: string;
-  templateVersion: string;
-  input: unknown;
-  resolve: (r: Rendition[]) => void;
+  request: RenderRequest;
+  resolve: (r: Rendition[] | Buffer) => void;
   reject: (e: Error) => void;
 }
 
 interface Reply {
   id: number;
   renditions?: { format: Rendition['format']; variant: Rendition['variant']; mediaType: string; bytes: Uint8Array }[];
+  pdf?: Uint8Array;
   error?: { message: string; domain?: { kind: DomainErrorKind; code: string; messageFr: string; details: FieldError[] } };
+}
+
+/** A render asked of a closed pool (the worker is shutting down): the job is tried again later. */
+export class RenderPoolClosedError extends Error {
+  readonly code = 'RENDER_POOL_CLOSED';
+  constructor() {
+    super('render pool closed');
+    this.name = 'RenderPoolClosedError';
+  }
+}
+
+function toBuffer(b: Uint8Array): Buffer {
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 }
 
 /**
@@ -46,7 +65,8 @@ export class RenderPool {
       const task = slot.busy;
       slot.busy = null;
       if (task && task.id === reply.id) {
-        if (reply.renditions) task.resolve(reply.renditions.map((r) => ({ ...r, bytes: Buffer.from(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength) })));
+        if (reply.renditions) task.resolve(reply.renditions.map((r) => ({ ...r, bytes: toBuffer(r.bytes) })));
+        else if (reply.pdf) task.resolve(toBuffer(reply.pdf));
         else {
           const d = reply.error?.domain;
           task.reject(d ? new DomainError(d.kind, d.code, d.messageFr, d.details) : new Error(reply.error?.message ?? 'render failed'));
@@ -70,10 +90,23 @@ export class RenderPool {
     this.workers.push(slot);
   }
 
+  /** The 9 renditions of a template version with this input. */
   render(templateId: string, templateVersion: string, input: unknown): Promise<Rendition[]> {
+    if (this.closed) return Promise.reject(new RenderPoolClosedError());
     if (!this.threaded) return renderBundle(templateId, templateVersion, input);
-    return new Promise((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, templateId, templateVersion, input, resolve, reject });
+    return this.submit<Rendition[]>({ kind: 'bundle', templateId, templateVersion, input });
+  }
+
+  /** One PDF of a resolved tree (the seal's final render, with its signature field). */
+  renderPdf(tree: DocumentTree, variant: Variant, options: PdfRenderOptions = {}): Promise<Buffer> {
+    if (this.closed) return Promise.reject(new RenderPoolClosedError());
+    if (!this.threaded) return renderPdf(tree, variant, options);
+    return this.submit<Buffer>({ kind: 'pdf', tree, variant, options });
+  }
+
+  private submit<T extends Rendition[] | Buffer>(request: RenderRequest): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ id: this.nextId++, request, resolve: resolve as (r: Rendition[] | Buffer) => void, reject });
       this.pump();
     });
   }
@@ -84,12 +117,15 @@ export class RenderPool {
       const task = this.queue.shift();
       if (!task) return;
       slot.busy = task;
-      slot.worker.postMessage({ id: task.id, templateId: task.templateId, templateVersion: task.templateVersion, input: task.input });
+      slot.worker.postMessage({ id: task.id, ...task.request });
     }
   }
 
+  /** New renders are refused; those already asked for finish, then the threads end. */
   async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
+    while (this.queue.length > 0 || this.workers.some((w) => w.busy)) await new Promise((r) => setTimeout(r, 20));
     await Promise.all(this.workers.map((w) => w.worker.terminate()));
   }
 }

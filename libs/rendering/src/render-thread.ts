@@ -1,17 +1,24 @@
-/** Worker-thread entry of RenderPool: renders bundles and sends the bytes back without copying. */
+/** Worker-thread entry of RenderPool: renders bundles or one PDF and sends the bytes back without copying. */
 import { parentPort } from 'node:worker_threads';
 import { isDomainError } from '@carepact/common';
 import { renderBundle } from './bundle';
+import { renderPdf } from './pdf';
+import type { RenderRequest } from './render-pool';
 
-parentPort?.on('message', (task: { id: number; templateId: string; templateVersion: string; input: unknown }) => {
-  renderBundle(task.templateId, task.templateVersion, task.input).then(
-    (renditions) => {
-      const payload = renditions.map((r) => ({ format: r.format, variant: r.variant, mediaType: r.mediaType, bytes: new Uint8Array(r.bytes) }));
-      parentPort!.postMessage({ id: task.id, renditions: payload }, payload.map((p) => p.bytes.buffer as ArrayBuffer));
-    },
-    (e: unknown) => {
-      const domain = isDomainError(e) ? { kind: e.kind, code: e.code, messageFr: e.messageFr, details: e.details } : undefined;
-      parentPort!.postMessage({ id: task.id, error: { message: (e as Error).message, domain } });
-    },
-  );
+parentPort?.on('message', (task: RenderRequest & { id: number }) => {
+  const fail = (e: unknown) => {
+    const domain = isDomainError(e) ? { kind: e.kind, code: e.code, messageFr: e.messageFr, details: e.details } : undefined;
+    parentPort!.postMessage({ id: task.id, error: { message: (e as Error).message, domain } });
+  };
+  if (task.kind === 'pdf') {
+    renderPdf(task.tree, task.variant, task.options).then((pdf) => {
+      const bytes = new Uint8Array(pdf);
+      parentPort!.postMessage({ id: task.id, pdf: bytes }, [bytes.buffer as ArrayBuffer]);
+    }, fail);
+    return;
+  }
+  renderBundle(task.templateId, task.templateVersion, task.input).then((renditions) => {
+    const payload = renditions.map((r) => ({ format: r.format, variant: r.variant, mediaType: r.mediaType, bytes: new Uint8Array(r.bytes) }));
+    parentPort!.postMessage({ id: task.id, renditions: payload }, payload.map((p) => p.bytes.buffer as ArrayBuffer));
+  }, fail);
 });

@@ -3,11 +3,12 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { AuditModule } from '@carepact/audit';
 import { DatabaseModule } from '@carepact/database';
-import { DocumentsModule } from '@carepact/documents';
+import { DocumentsModule, DocumentsWorkerModule } from '@carepact/documents';
 import { IdentityModule } from '@carepact/identity';
 import { QueueModule } from '@carepact/queue';
 import { ResidentsModule, ResidentsRepository } from '@carepact/residents';
 import { precompileEmailTemplates } from '@carepact/notifications';
+import { RenderPool } from '@carepact/rendering';
 import { PadesSealer, SmtpMailer } from './requests/adapters';
 import { SigningLinks } from './links/signing-links.service';
 import { PortalActionsService } from './portal/portal-actions.service';
@@ -74,16 +75,16 @@ class SealWarmup implements OnApplicationBootstrap {
   }
 }
 
-/** The worker's side: emails over SMTP and the PAdES seal. */
+/** The worker's side: emails over SMTP and the PAdES seal (its final render on the worker's RenderPool). */
 @Module({})
 export class SigningWorkerModule {
   static register(): DynamicModule {
     return {
       module: SigningWorkerModule,
-      imports: [SigningModule, DatabaseModule, DocumentsModule, IdentityModule, QueueModule],
+      imports: [SigningModule, DatabaseModule, DocumentsModule, DocumentsWorkerModule, IdentityModule, QueueModule],
       providers: [
         { provide: MAILER, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new SmtpMailer(config) },
-        { provide: SEALER, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new PadesSealer(config) },
+        { provide: SEALER, inject: [APP_CONFIG, RenderPool], useFactory: (config: AppConfig, pool: RenderPool) => new PadesSealer(config, pool) },
         SealWarmup,
         SigningJobsService,
       ],

@@ -2,12 +2,12 @@ import { spawn, ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { getQueueToken } from '@nestjs/bullmq';
-import { Queue } from 'bullmq';
+import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { AuditService } from '@carepact/audit';
 import { projectRoot } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
-import { OutboxService } from '@carepact/queue';
+import { OutboxService, redisOptions } from '@carepact/queue';
 import { PrivateRedis, TestDatabase, createTestDatabase, envFor, waitUntil } from '@carepact/testing';
 import { startWorker, WorkerHandle } from '../../../apps/worker/src/bootstrap';
 import { AuditProcessor } from '../../../apps/worker/src/processors/audit.processor';
@@ -83,6 +83,54 @@ describe('outbox → BullMQ: pending work survives a lost Redis and is done exac
       const [{ total }] = await ds.query(`SELECT count(*)::int AS total FROM audit_checkpoints`);
       expect(total).toBe(20);
     } finally {
+      await worker.close();
+    }
+  });
+
+  it('a job left in BullMQ’s failed set with its outbox row unmarked (the failure could not be written) is retried by the resweep, and its work done once', async () => {
+    const worker: WorkerHandle = await startWorker(db.config, { probe: false });
+    const intruder = { worker: null as Worker | null };
+    try {
+      const app = worker.app;
+      const ds = app.get(DataSource);
+      const queue = app.get<Queue>(getQueueToken('audit'), { strict: false });
+      await app.get(AuditProcessor).worker.pause(true);
+      const [chainId] = await produce(app.get(TransactionRunner), app.get(AuditService), app.get(OutboxService), 1);
+      const rowOf = async () =>
+        ((await ds.query(`SELECT id, job_id, done_at, failed_at, enqueue_count FROM outbox WHERE organisation_id = $1`, [chainId])) as {
+          id: string;
+          job_id: string;
+          done_at: Date | null;
+          failed_at: Date | null;
+          enqueue_count: number;
+        }[])[0];
+      await waitUntil('the relay to enqueue the row', async () => (await rowOf()).enqueue_count === 1);
+      // The job's last attempt fails and nothing records it (as when PostgreSQL was down at that
+      // moment): another consumer of the queue fails it without touching the outbox.
+      const failing = new Worker(
+        'audit',
+        async (): Promise<unknown> => {
+          throw new UnrecoverableError('simulated: the failure could not be recorded');
+        },
+        { connection: redisOptions(db.config.redis.url), prefix: db.config.redis.prefix },
+      );
+      intruder.worker = failing;
+      const { job_id } = await rowOf();
+      await waitUntil('the job to sit in the failed set', async () => (await queue.getJobState(job_id)) === 'failed');
+      await failing.close();
+      intruder.worker = null;
+      expect(await rowOf()).toMatchObject({ done_at: null, failed_at: null });
+
+      app.get(AuditProcessor).worker.resume();
+      await waitUntil('the resweep to revive the job and the work to be done', async () => (await rowOf()).done_at !== null, 20000);
+      const row = await rowOf();
+      expect(row.failed_at).toBeNull();
+      expect(row.enqueue_count).toBe(2);
+      expect(await queue.getJobState(job_id)).toBe('completed');
+      const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM audit_checkpoints WHERE chain_id = $1`, [chainId]);
+      expect(n).toBe(1);
+    } finally {
+      await intruder.worker?.close();
       await worker.close();
     }
   });

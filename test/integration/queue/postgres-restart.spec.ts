@@ -4,7 +4,12 @@ import { spawn } from 'node:child_process';
 import { Client } from 'pg';
 import { projectRoot } from '@carepact/common';
 import { runMigrations, ensureDatabaseExists } from '@carepact/database';
-import { PrivatePostgres, PrivateRedis, envFor, freePort, testConfig, waitUntil } from '@carepact/testing';
+import { getQueueToken } from '@nestjs/bullmq';
+import { Queue } from 'bullmq';
+import { PrivatePostgres, PrivateRedis, TEST_PASSWORD, curatelleResident, envFor, freePort, loginAgent, seedOrganisation, testConfig, waitUntil } from '@carepact/testing';
+import { createApiApp } from '../../../apps/api/src/bootstrap';
+import { startWorker } from '../../../apps/worker/src/bootstrap';
+import { RenderProcessor } from '../../../apps/worker/src/processors/render.processor';
 
 /** SECURITY-RELIABILITY.md: a PostgreSQL restart never crashes a process; work resumes when it returns. */
 describe('PostgreSQL restart', () => {
@@ -56,4 +61,60 @@ describe('PostgreSQL restart', () => {
       await Promise.all(procs.map((p) => new Promise((r) => (p.exitCode !== null || p.signalCode !== null ? r(null) : p.once('exit', r)))));
     }
   }, 120000);
+
+  it('a render job that meets a PostgreSQL outage longer than its attempts window uses no attempt and completes after the restart', async () => {
+    const url = pg.url.replace(/\/postgres$/, '/carepact_outage');
+    await ensureDatabaseExists(url);
+    // Backoff 200 ms: the 5 attempts of a render job used to be spent in about 3 s (0.2 + 0.4 + 0.8 + 1.6).
+    const config = testConfig({ DATABASE_URL: url, REDIS_URL: redis.url, OUTBOX_POLL_MS: '100', JOB_BACKOFF_MS: '200', JOB_OUTAGE_RETRY_MS: '500' });
+    await runMigrations(config);
+    const api = await createApiApp(config);
+    await api.init();
+    let created: { id: string; versionId: string };
+    try {
+      const org = await seedOrganisation(api, 'outage');
+      const agent = await loginAgent(api, org.users.admissions.email, TEST_PASSWORD);
+      const residentId = (await agent.post('/api/residents').send(curatelleResident(org.establishmentId)).expect(201)).body.id;
+      created = (
+        await agent
+          .post('/api/documents')
+          .send({ residentId, type: 'contrat-sejour', data: { objectives: ['Vivre en sécurité.'], services: ['Restauration'], duration: 'indéterminée', participants: ['Marcel Dupont'] } })
+          .expect(202)
+      ).body;
+    } finally {
+      await api.close();
+    }
+    const worker = await startWorker(config, { probe: false });
+    const client = new Client({ connectionString: url });
+    try {
+      const render = worker.app.get(RenderProcessor).worker;
+      await render.pause(true);
+      const queue = worker.app.get<Queue>(getQueueToken('render'), { strict: false });
+      await waitUntil('the relay to enqueue the render job', async () => (await queue.getJobCounts('waiting')).waiting === 1);
+      const [job] = await queue.getJobs(['waiting']);
+
+      pg.stopServer();
+      render.resume();
+      // Three times the old attempts window, PostgreSQL down: the job waits, no attempt used.
+      await new Promise((r) => setTimeout(r, 9000));
+      const during = (await queue.getJob(job.id!))!;
+      expect(await during.getState()).not.toBe('failed');
+      expect(during.attemptsMade).toBe(0);
+      expect(during.attemptsStarted).toBeGreaterThan(1);
+      pg.startServer();
+
+      await client.connect();
+      const statusOf = async () => ((await client.query(`SELECT status FROM documents WHERE id = $1`, [created.id])).rows[0] as { status: string }).status;
+      await waitUntil('the document to be generated after the restart', async () => (await statusOf()) === 'ready', 40000);
+      const done = (await queue.getJob(job.id!))!;
+      expect(await done.getState()).toBe('completed');
+      expect(done.attemptsMade).toBe(1); // the one attempt that succeeded (BullMQ counts it on completion)
+      const { rows } = await client.query(`SELECT done_at, failed_at FROM outbox WHERE id = $1`, [(job.data as { outboxId: string }).outboxId]);
+      expect(rows[0].done_at).not.toBeNull();
+      expect(rows[0].failed_at).toBeNull();
+    } finally {
+      await client.end().catch(() => undefined);
+      await worker.close();
+    }
+  }, 90000);
 });

@@ -83,6 +83,16 @@ export class DocumentsController {
     return this.documents.addVersion(actor, id, dto.data, dto.reason);
   }
 
+  @Post(':id/retry-generation')
+  @HttpCode(202)
+  @ApiOperation({
+    summary:
+      'Relancer la génération échouée de la version courante (après un incident technique) ; 409 DOCUMENT_GENERATION_NOT_FAILED si elle n’a pas échoué, DOCUMENT_GENERATION_NOT_RETRYABLE si ses données sont en cause (créer une nouvelle version)',
+  })
+  retryGeneration(@Actor() actor: StaffActor, @Param('id', ParseIdPipe) id: string) {
+    return this.documents.retryGeneration(actor, id);
+  }
+
   @Get(':id/versions/:versionId/renditions/:format/:variant')
   @ApiOperation({ summary: 'Télécharger un rendu (pdf, docx, html × standard, falc, large-print) ; chaque téléchargement est journalisé' })
   async download(

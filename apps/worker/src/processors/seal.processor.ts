@@ -1,40 +1,24 @@
-import { Logger } from '@nestjs/common';
-import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { JobData, OutboxService, PermanentJobError } from '@carepact/queue';
+import { Inject, Logger } from '@nestjs/common';
+import { Processor } from '@nestjs/bullmq';
+import { APP_CONFIG, AppConfig } from '@carepact/config';
+import { OutboxService } from '@carepact/queue';
 import { SigningJobsService } from '@carepact/signing';
-import { Job, UnrecoverableError } from 'bullmq';
-import { reportFailure } from './failure';
+import { JobHandlers, JobProcessor } from './job-processor';
 
-/** Queue `seal`: final render, PAdES seal, storage, completion emails — once per request. */
+/** Queue `seal`: final render (on the render pool), PAdES seal, storage, completion emails — once per request. */
 @Processor('seal', { concurrency: 1 })
-export class SealProcessor extends WorkerHost {
-  private readonly log = new Logger('SealProcessor');
+export class SealProcessor extends JobProcessor<'seal'> {
+  protected readonly log = new Logger('SealProcessor');
+  readonly queue = 'seal';
+  readonly handlers: JobHandlers<'seal'> = {
+    'signing.seal': { run: (d) => this.jobs.seal(d.outboxId, d.requestId) },
+  };
 
   constructor(
-    private readonly outbox: OutboxService,
+    outbox: OutboxService,
+    @Inject(APP_CONFIG) config: AppConfig,
     private readonly jobs: SigningJobsService,
   ) {
-    super();
-  }
-
-  async process(job: Job): Promise<unknown> {
-    switch (job.name) {
-      case 'signing.seal': {
-        const d = job.data as JobData<'signing.seal'>;
-        try {
-          return await this.jobs.seal(d.outboxId, d.requestId);
-        } catch (e) {
-          if (e instanceof PermanentJobError) throw new UnrecoverableError(`${e.code}: ${e.message}`);
-          throw e;
-        }
-      }
-      default:
-        throw new UnrecoverableError(`UNKNOWN_JOB: ${job.name}`);
-    }
-  }
-
-  @OnWorkerEvent('failed')
-  async onFailed(job: Job | undefined, error: Error): Promise<void> {
-    await reportFailure(this.outbox, this.log, job, error);
+    super(outbox, config);
   }
 }

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { AppConfig } from '@carepact/config';
 import { EmailDataByKind, EmailKind, MailTransport, renderEmail } from '@carepact/notifications';
-import type { DocumentTree } from '@carepact/rendering';
+import type { DocumentTree, RenderPool } from '@carepact/rendering';
 import { SealIdentity, ensureDevSealIdentity, loadSealIdentity, sealDocument } from '../seal';
 import type { Mailer, Sealer } from './signing-jobs.service';
 
@@ -28,7 +28,11 @@ export class SmtpMailer implements Mailer {
 export class PadesSealer implements Sealer {
   private identity: Promise<SealIdentity> | null = null;
 
-  constructor(private readonly config: AppConfig) {}
+  /** `pool`: the worker's render threads, which do the final render (the signature stays on the main thread). */
+  constructor(
+    private readonly config: AppConfig,
+    private readonly pool?: RenderPool,
+  ) {}
 
   private load(): Promise<SealIdentity> {
     this.identity ??= this.config.seal.p12Path
@@ -38,7 +42,13 @@ export class PadesSealer implements Sealer {
   }
 
   async seal(tree: DocumentTree, opts: { signingTime: Date; name: string; reason: string; location: string }): Promise<Buffer> {
-    return sealDocument(tree, await this.load(), { signingTime: opts.signingTime, reason: opts.reason, location: opts.location });
+    const pool = this.pool;
+    return sealDocument(tree, await this.load(), {
+      signingTime: opts.signingTime,
+      reason: opts.reason,
+      location: opts.location,
+      renderer: pool ? (t, variant, options) => pool.renderPdf(t, variant, options) : undefined,
+    });
   }
 
   async warm(): Promise<void> {

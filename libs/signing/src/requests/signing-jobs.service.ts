@@ -175,7 +175,7 @@ export class SigningJobsService {
     const em = this.tx.manager;
     const request = await this.repo.requestById(em, requestId);
     if (!request || request.status !== 'active') {
-      await this.outbox.runOnce(outboxId, async () => undefined);
+      await this.outbox.complete(outboxId);
       return 0;
     }
     const signers = await this.repo.signersOf(em, request.id);
@@ -211,7 +211,7 @@ export class SigningJobsService {
   async notifyStaff(outboxId: string, requestId: string, kind: 'refusal' | 'question' | 'expired' | 'delivery_failed', signerId: string | null, failure: 'permanent' | 'transient' = 'permanent'): Promise<number> {
     const facts = await this.facts(requestId);
     if (!facts) {
-      await this.outbox.runOnce(outboxId, async () => undefined);
+      await this.outbox.complete(outboxId);
       return 0;
     }
     const { request, f } = facts;
@@ -241,7 +241,7 @@ export class SigningJobsService {
           failedAt: new Date(),
         });
     }
-    await this.outbox.runOnce(outboxId, async () => undefined);
+    await this.outbox.complete(outboxId);
     return recipients.length;
   }
 
@@ -253,7 +253,7 @@ export class SigningJobsService {
     const em = this.tx.manager;
     const request = await this.repo.requestById(em, requestId);
     if (!request || request.status !== 'active' || (await this.repo.sealOf(em, requestId))) {
-      await this.outbox.runOnce(outboxId, async () => undefined);
+      await this.outbox.complete(outboxId);
       return 'skipped';
     }
     const signers = await this.repo.signersOf(em, request.id);
@@ -320,7 +320,7 @@ export class SigningJobsService {
     const em = this.tx.manager;
     const signer = await this.repo.signerById(em, signerId);
     if (!facts || !signer?.email || facts.request.status !== 'completed') {
-      await this.outbox.runOnce(outboxId, async () => undefined);
+      await this.outbox.complete(outboxId);
       return 'skipped';
     }
     const { request, f } = facts;

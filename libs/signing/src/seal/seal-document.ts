@@ -23,6 +23,11 @@ export interface SealOptions {
   fieldName?: string;
   /** Fonts and pictograms folders, reserved CMS size. */
   render?: Omit<PdfRenderOptions, 'signatureField'> & { contentsBytes?: number };
+  /**
+   * Renders the PDF; in the worker, the RenderPool's threads, so that a long render does not hold
+   * the event loop (BullMQ's lock renewal, the other jobs). Defaults to rendering in-process.
+   */
+  renderer?: (tree: DocumentTree, variant: Variant, options: PdfRenderOptions) => Promise<Buffer>;
 }
 
 export const SEAL_FIELD_NAME = 'CachetEtablissement';
@@ -30,7 +35,7 @@ export const SEAL_FIELD_NAME = 'CachetEtablissement';
 export async function sealDocument(tree: DocumentTree, identity: SealIdentity, opts: SealOptions): Promise<Buffer> {
   const { contentsBytes, ...render } = opts.render ?? {};
   const establishment = identity.subject.commonName || tree.meta.establishmentName;
-  const prepared = await renderPdf(tree, opts.variant ?? 'standard', {
+  const prepared = await (opts.renderer ?? renderPdf)(tree, opts.variant ?? 'standard', {
     ...render,
     signatureField: {
       name: opts.fieldName ?? SEAL_FIELD_NAME,
@@ -42,5 +47,6 @@ export async function sealDocument(tree: DocumentTree, identity: SealIdentity, o
       contentsBytes,
     },
   });
+  // The CMS signature stays here: a digest and one RSA operation, a millisecond or two.
   return signPdf(prepared, identity, { signingTime: opts.signingTime });
 }
