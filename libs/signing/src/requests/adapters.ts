@@ -41,6 +41,11 @@ export class PadesSealer implements Sealer {
     return sealDocument(tree, await this.load(), { signingTime: opts.signingTime, reason: opts.reason, location: opts.location });
   }
 
+  /** The identity itself (the archive signs its manifest with it). */
+  sealIdentity(): Promise<SealIdentity> {
+    return this.load();
+  }
+
   async warm(): Promise<void> {
     await this.load();
   }
