@@ -32,8 +32,13 @@ export class StreamingZip {
     if (this.failure) throw this.failure;
     const hash = createHash('sha256');
     let size = 0;
+    // yazl keeps every entry (for the central directory) with the stream it read: the bytes must
+    // not stay reachable from it, or the whole package would end up in memory.
+    let pending: Buffer | AsyncIterable<Buffer | string> | null = data;
     async function* counted(): AsyncGenerator<Buffer> {
-      for await (const chunk of Buffer.isBuffer(data) ? [data] : data) {
+      const source = pending!;
+      pending = null;
+      for await (const chunk of Buffer.isBuffer(source) ? [source] : source) {
         const b = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
         hash.update(b);
         size += b.length;
@@ -45,6 +50,12 @@ export class StreamingZip {
     this.zip.addReadStream(source, path, { compress: !STORED.test(path), mtime: new Date() });
     await consumed;
     if (this.failure) throw this.failure;
+    // yazl keeps each entry until the end (the central directory is written last), and with it the
+    // function that pumped its data, which holds the stream, its state and the hash: about 4 KB per
+    // entry. Dropped once used, the memory per entry is its name and sizes only.
+    const entries = (this.zip as unknown as { entries: { doFileDataPump?: unknown }[] }).entries;
+    const last = entries[entries.length - 1];
+    if (last && typeof last.doFileDataPump === 'function') last.doFileDataPump = undefined;
     const entry = { path, sha256: hash.digest('hex'), size };
     if (opts.listed !== false) this.files.push(entry);
     return entry;
