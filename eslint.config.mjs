@@ -18,6 +18,7 @@ const LAYERS = [
   'documents',
   'notifications',
   'signing',
+  'archive',
   'testing',
 ];
 

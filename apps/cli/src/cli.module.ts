@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { ArchiveModule } from '@carepact/archive';
 import { AuditModule } from '@carepact/audit';
 import { AppConfig, ConfigModule } from '@carepact/config';
 import { DatabaseModule } from '@carepact/database';
@@ -10,7 +11,7 @@ export class CliModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot({ poolSize: 2 }), AuditModule, IdentityModule, ResidentsModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot({ poolSize: 2 }), AuditModule, IdentityModule, ResidentsModule, ArchiveModule],
     };
   }
 }

@@ -8,8 +8,10 @@ import { userCreate } from './commands/user-create';
 import { userDisable } from './commands/user-disable';
 import { falcLint } from './commands/falc-lint';
 import { render } from './commands/render';
+import { archiveExport } from './commands/archive-export';
+import { archiveVerify } from './commands/archive-verify';
 
-const COMMANDS: CliCommand[] = [dbMigrate, dbRevert, seedDemo, userCreate, userDisable, auditVerify, falcLint, render];
+const COMMANDS: CliCommand[] = [dbMigrate, dbRevert, seedDemo, userCreate, userDisable, auditVerify, falcLint, render, archiveExport, archiveVerify];
 
 function help(): string {
   return [

@@ -144,6 +144,52 @@ export class AuditService {
     return new Map(rows.map((r) => [r.chain_id, { seq: Number(r.seq), hash: r.hash }]));
   }
 
+  // ---- reads for archive packages (libs/archive) ------------------------------------------------
+
+  /** The chain (organisation) of the first event about this subject: where its creation was recorded. */
+  async chainOfSubject(em: EntityManager, subjectType: string, subjectId: string): Promise<string | null> {
+    const [row] = (await em.query(`SELECT chain_id FROM audit_events WHERE subject_type = $1 AND subject_id = $2 ORDER BY occurred_at LIMIT 1`, [
+      subjectType,
+      subjectId,
+    ])) as { chain_id: string }[];
+    return row?.chain_id ?? null;
+  }
+
+  /**
+   * First and last seq of the chain's events concerning these ids (as subject, or named in the
+   * payload as residentId / documentId), and of those that occurred in [from, to) when given.
+   */
+  async seqRange(em: EntityManager, chainId: string, ids: string[], period?: { from: Date; to: Date }): Promise<{ first: number; last: number } | null> {
+    const [row] = (await em.query(
+      `SELECT min(seq) AS first, max(seq) AS last FROM audit_events
+        WHERE chain_id = $1 AND (subject_id = ANY($2) OR payload->>'documentId' = ANY($2) OR payload->>'residentId' = ANY($2)
+              OR ($3::timestamptz IS NOT NULL AND occurred_at >= $3 AND occurred_at < $4))`,
+      [chainId, ids, period?.from ?? null, period?.to ?? null],
+    )) as { first: string | null; last: string | null }[];
+    return row.first === null ? null : { first: Number(row.first), last: Number(row.last) };
+  }
+
+  /** Events of a chain with afterSeq < seq ≤ throughSeq, in order, at most `limit` (read in batches). */
+  async eventsBetween(em: EntityManager, chainId: string, afterSeq: number, throughSeq: number, limit: number): Promise<AuditEventEntity[]> {
+    return em
+      .createQueryBuilder(AuditEventEntity, 'e')
+      .where('e.chain_id = :chainId AND e.seq > :afterSeq AND e.seq <= :throughSeq', { chainId, afterSeq, throughSeq })
+      .orderBy('e.seq', 'ASC')
+      .take(limit)
+      .getMany();
+  }
+
+  /** The chain's signed heads with fromSeq ≤ seq, in order, up to the first one at or after `throughSeq`. */
+  async checkpointsCovering(em: EntityManager, chainId: string, fromSeq: number, throughSeq: number): Promise<AuditCheckpointEntity[]> {
+    return em
+      .createQueryBuilder(AuditCheckpointEntity, 'c')
+      .where('c.chain_id = :chainId AND c.seq >= :fromSeq', { chainId, fromSeq })
+      .andWhere('c.seq <= (SELECT min(x.seq) FROM audit_checkpoints x WHERE x.chain_id = :chainId AND x.seq >= :throughSeq)', { throughSeq })
+      .orderBy('c.seq', 'ASC')
+      .addOrderBy('c.created_at', 'ASC')
+      .getMany();
+  }
+
   async listChains(em: EntityManager): Promise<string[]> {
     const rows = (await em.query(
       `SELECT chain_id FROM audit_chain_heads UNION SELECT DISTINCT chain_id FROM audit_checkpoints ORDER BY 1`,

@@ -3,4 +3,5 @@ export * from './audit-hash';
 export * from './audit.service';
 export * from './audit-verifier';
 export * from './audit-anchor';
+export * from './audit-log.service';
 export * from './audit.module';

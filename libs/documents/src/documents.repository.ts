@@ -76,6 +76,23 @@ export class DocumentsRepository {
     return em.findOne(RenditionEntity, { where: { versionId, format: format as RenditionEntity['format'], variant: variant as RenditionEntity['variant'] } });
   }
 
+  /**
+   * Documents of an archive package (libs/archive), oldest first: one document, a resident's, or an
+   * establishment's created in [createdFrom, createdTo).
+   */
+  archiveDocuments(
+    em: EntityManager,
+    scope: { documentId?: string; residentId?: string; establishmentId?: string; createdFrom?: Date; createdTo?: Date },
+  ): Promise<DocumentEntity[]> {
+    const qb = em.createQueryBuilder(DocumentEntity, 'd').orderBy('d.created_at', 'ASC').addOrderBy('d.id', 'ASC');
+    if (scope.documentId) qb.andWhere('d.id = :documentId', { documentId: scope.documentId });
+    if (scope.residentId) qb.andWhere('d.resident_id = :residentId', { residentId: scope.residentId });
+    if (scope.establishmentId) qb.andWhere('d.establishment_id = :establishmentId', { establishmentId: scope.establishmentId });
+    if (scope.createdFrom) qb.andWhere('d.created_at >= :createdFrom', { createdFrom: scope.createdFrom });
+    if (scope.createdTo) qb.andWhere('d.created_at < :createdTo', { createdTo: scope.createdTo });
+    return qb.getMany();
+  }
+
   async nextVersionNumber(em: EntityManager, documentId: string): Promise<number> {
     const [{ n }] = (await em.query(`SELECT COALESCE(max(number), 0) + 1 AS n FROM document_versions WHERE document_id = $1`, [documentId])) as { n: number }[];
     return Number(n);

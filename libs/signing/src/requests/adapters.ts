@@ -51,6 +51,11 @@ export class PadesSealer implements Sealer {
     });
   }
 
+  /** The identity itself (the archive signs its manifest with it). */
+  sealIdentity(): Promise<SealIdentity> {
+    return this.load();
+  }
+
   async warm(): Promise<void> {
     await this.load();
   }

@@ -3,3 +3,4 @@ export { signPdf, findPreparedSignature, type SignPdfOptions, type PreparedSigna
 export { sealDocument, SEAL_FIELD_NAME, type SealOptions } from './seal-document';
 export { cadesDetachedSignature, signedAttributes } from './cms';
 export { SealError, type SealErrorCode } from './seal.errors';
+export { readTlv, children, raw, oid, type Tlv } from './der';

@@ -1,0 +1,82 @@
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { ArchiveExporter, ArchiveScope } from '@carepact/archive';
+import { CliCommand, UsageError, parseArgs } from '../command';
+import { withContext } from '../context';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Midnight in Paris (the establishments' legal time) of a YYYY-MM-DD day, as an instant. */
+export function parisMidnight(day: string): Date {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!m) throw new UsageError(`Date invalide : ${day} (attendu AAAA-MM-JJ).`);
+  const utc = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  if (new Date(utc).toISOString().slice(0, 10) !== day) throw new UsageError(`Date invalide : ${day}.`);
+  const offset = (at: number) => {
+    const p = Object.fromEntries(
+      new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+        .formatToParts(new Date(at))
+        .map((x) => [x.type, x.value]),
+    );
+    return Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute, +p.second) - at;
+  };
+  const guess = utc - offset(utc);
+  return new Date(utc - offset(guess));
+}
+
+export const archiveExport: CliCommand = {
+  name: 'archive:export',
+  summary:
+    'Exporte un paquet d’archive (zip) : versions et rendus, PDF scellés, dossiers de preuve, segment de la chaîne d’audit et manifeste signé par le certificat de l’établissement. L’export est journalisé.',
+  usage: 'archive:export (--document ID | --resident ID | --establishment ID --from AAAA-MM-JJ --to AAAA-MM-JJ) --out FICHIER.zip',
+  async run(args) {
+    const { flags, positional } = parseArgs(args);
+    const known = ['document', 'resident', 'establishment', 'from', 'to', 'out'];
+    const unknown = [...Object.keys(flags).filter((k) => !known.includes(k)), ...positional];
+    if (unknown.length) throw new UsageError(`Option inconnue : ${unknown[0]}`);
+    const value = (k: string): string | undefined => {
+      const v = flags[k];
+      if (v === true) throw new UsageError(`--${k} attend une valeur.`);
+      return v;
+    };
+    const kinds = (['document', 'resident', 'establishment'] as const).filter((k) => flags[k] !== undefined);
+    if (kinds.length !== 1) throw new UsageError('Indiquez exactement un périmètre : --document, --resident ou --establishment.');
+    const kind = kinds[0];
+    const id = value(kind)!;
+    if (!UUID.test(id)) throw new UsageError(`Identifiant invalide : ${id}`);
+    const out = value('out');
+    if (!out) throw new UsageError('--out FICHIER.zip est requis.');
+    const file = resolve(out);
+    if (!existsSync(dirname(file))) throw new UsageError(`Dossier introuvable : ${dirname(file)}`);
+    let scope: ArchiveScope;
+    if (kind === 'establishment') {
+      const from = value('from');
+      const to = value('to');
+      if (!from || !to) throw new UsageError('--establishment demande --from et --to (dates incluses, heure de Paris).');
+      const start = parisMidnight(from);
+      const endDay = new Date(Date.UTC(+to.slice(0, 4), +to.slice(5, 7) - 1, +to.slice(8, 10) + 1)).toISOString().slice(0, 10);
+      parisMidnight(to);
+      const end = parisMidnight(endDay);
+      if (end <= start) throw new UsageError('--to doit suivre --from.');
+      scope = { kind, id: id.toLowerCase(), from: start, to: end };
+    } else {
+      if (flags.from !== undefined || flags.to !== undefined) throw new UsageError('--from et --to ne valent que pour --establishment.');
+      scope = { kind, id: id.toLowerCase() };
+    }
+    return withContext(async (ctx) => {
+      let last = 0;
+      const result = await ctx.get(ArchiveExporter).export(scope, file, (p) => {
+        if (p.phase === 'documents' && (p.done === p.total || Date.now() - last > 2000)) {
+          last = Date.now();
+          process.stderr.write(`… ${p.done}/${p.total} documents\n`);
+        }
+      });
+      process.stdout.write(
+        `Paquet écrit : ${result.file}\n` +
+          `  ${result.documents} document(s), ${result.files} fichier(s), ${result.sealed} PDF scellé(s), ${result.events} événement(s) d’audit\n` +
+          `  SHA-256 du manifeste : ${result.manifestSha256}\n`,
+      );
+      return 0;
+    });
+  },
+};

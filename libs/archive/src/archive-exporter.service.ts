@@ -1,0 +1,267 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { AuditActor, AuditService, SYSTEM_ACTOR } from '@carepact/audit';
+import { NotFoundError, canonicalJson } from '@carepact/common';
+import { APP_CONFIG, AppConfig } from '@carepact/config';
+import { TransactionRunner } from '@carepact/database';
+import { BlobStore, DocumentEntity, DocumentsRepository } from '@carepact/documents';
+import { PadesSealer, SealIdentity, SigningRepository, cadesDetachedSignature } from '@carepact/signing';
+import { X509Certificate } from 'node:crypto';
+import {
+  ARCHIVE_FORMAT,
+  AUDIT_EVENTS_FILE,
+  ArchiveProgress,
+  ArchiveScope,
+  MANIFEST_FILE,
+  MANIFEST_SIGNATURE_FILE,
+  Manifest,
+  ManifestAudit,
+  ManifestSealed,
+} from './archive.types';
+import { StreamingZip } from './zip-writer';
+
+const EVENT_BATCH = 2000;
+
+export interface ArchiveExportResult {
+  file: string;
+  organisationId: string;
+  documents: number;
+  files: number;
+  sealed: number;
+  events: number;
+  /** SHA-256 of manifest.json: what the `archive.exported` audit event records. */
+  manifestSha256: string;
+}
+
+/** The CMS detached signature of a manifest, by the establishment's seal (libs/signing's CMS). */
+export function signManifest(manifest: Buffer, identity: SealIdentity): Buffer {
+  return cadesDetachedSignature(createHash('sha256').update(manifest).digest(), identity);
+}
+
+/**
+ * Writes an archive package: every version's renditions, the sealed PDFs with their evidence, the
+ * organisation's audit chain segment that covers the documents with the signed heads that end it,
+ * a manifest (SHA-256 of every file) and its CMS signature by the establishment's seal certificate.
+ * The zip is streamed to `out`, one entry in memory at a time; `onProgress` lets a job report.
+ */
+@Injectable()
+export class ArchiveExporter {
+  private readonly sealer: PadesSealer;
+
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly tx: TransactionRunner,
+    private readonly documents: DocumentsRepository,
+    private readonly blobs: BlobStore,
+    private readonly signing: SigningRepository,
+    private readonly audit: AuditService,
+  ) {
+    this.sealer = new PadesSealer(config);
+  }
+
+  async export(scope: ArchiveScope, out: string, onProgress: (p: ArchiveProgress) => void = () => undefined, actor: AuditActor = SYSTEM_ACTOR): Promise<ArchiveExportResult> {
+    const em = this.tx.manager;
+    const identity = await this.sealer.sealIdentity();
+    const docs = await this.documents.archiveDocuments(em, {
+      documentId: scope.kind === 'document' ? scope.id : undefined,
+      residentId: scope.kind === 'resident' ? scope.id : undefined,
+      establishmentId: scope.kind === 'establishment' ? scope.id : undefined,
+      createdFrom: scope.kind === 'establishment' ? scope.from : undefined,
+      createdTo: scope.kind === 'establishment' ? scope.to : undefined,
+    });
+    const organisationId = docs[0]?.organisationId ?? (await this.audit.chainOfSubject(em, scope.kind, scope.id));
+    if (!organisationId) throw new NotFoundError('ARCHIVE_SCOPE_NOT_FOUND', `Aucun ${scopeLabel(scope)} ${scope.id} dans cette installation.`);
+
+    // The chain's current head is signed first, so that the exported segment ends at a signed head.
+    await this.tx.run((t) => this.audit.checkpoint(t));
+
+    const zip = new StreamingZip(out);
+    try {
+      const relatedIds = new Set<string>(scope.kind === 'resident' ? [scope.id] : []);
+      const sealed: ManifestSealed[] = [];
+      let done = 0;
+      for (const doc of docs) {
+        await this.addDocument(zip, doc, relatedIds, sealed);
+        onProgress({ phase: 'documents', done: ++done, total: docs.length });
+      }
+      const audit = await this.addAuditSegment(zip, organisationId, scope, [...relatedIds], onProgress);
+      await zip.add('certificates/etablissement.pem', Buffer.from([identity.certificate, ...identity.chain].map(pem).join(''), 'utf8'));
+      onProgress({ phase: 'manifest', done: 0, total: 1 });
+      const manifest: Manifest = {
+        format: ARCHIVE_FORMAT,
+        createdAt: new Date().toISOString(),
+        organisationId,
+        scope: { kind: scope.kind, id: scope.id, ...(scope.kind === 'establishment' ? { from: scope.from.toISOString(), to: scope.to.toISOString() } : {}) },
+        documents: docs.length,
+        files: zip.files,
+        sealed,
+        audit,
+      };
+      const bytes = Buffer.from(JSON.stringify(manifest, null, 1) + '\n', 'utf8');
+      const manifestSha256 = createHash('sha256').update(bytes).digest('hex');
+      await zip.add(MANIFEST_FILE, bytes, { listed: false });
+      await zip.add(MANIFEST_SIGNATURE_FILE, signManifest(bytes, identity), { listed: false });
+      await zip.end();
+      const result = { file: out, organisationId, documents: docs.length, files: manifest.files.length, sealed: sealed.length, events: audit.events, manifestSha256 };
+      await this.tx.run((t) =>
+        this.audit.append(t, {
+          chainId: organisationId,
+          actor,
+          action: 'archive.exported',
+          subject: { type: scope.kind, id: scope.id },
+          payload: {
+            scope: scope.kind,
+            from: scope.kind === 'establishment' ? scope.from.toISOString() : null,
+            to: scope.kind === 'establishment' ? scope.to.toISOString() : null,
+            manifestSha256,
+            documents: result.documents,
+            files: result.files,
+            sealed: result.sealed,
+            auditFromSeq: audit.fromSeq,
+            auditToSeq: audit.toSeq,
+            certificateSha256: new X509Certificate(identity.certificate).fingerprint256.replace(/:/g, '').toLowerCase(),
+          },
+        }),
+      );
+      onProgress({ phase: 'done', done: 1, total: 1 });
+      return result;
+    } catch (e) {
+      await zip.end().catch(() => undefined);
+      throw e;
+    }
+  }
+
+  private async addDocument(zip: StreamingZip, doc: DocumentEntity, related: Set<string>, sealed: ManifestSealed[]): Promise<void> {
+    const em = this.tx.manager;
+    const dir = `documents/${doc.id}`;
+    related.add(doc.id);
+    const versions = await this.documents.versionsOf(em, doc.id);
+    const renditions = await this.documents.renditionsOf(
+      em,
+      versions.map((v) => v.id),
+    );
+    const requests = await this.signing.requestsOfDocument(em, doc.id);
+    await zip.add(
+      `${dir}/document.json`,
+      json({
+        id: doc.id,
+        type: doc.type,
+        status: doc.status,
+        establishmentId: doc.establishmentId,
+        residentId: doc.residentId,
+        createdAt: doc.createdAt.toISOString(),
+        currentVersionId: doc.currentVersionId,
+        versions: versions.map((v) => ({
+          id: v.id,
+          number: v.number,
+          reason: v.reason,
+          status: v.status,
+          templateId: v.templateId,
+          templateVersion: v.templateVersion,
+          templateSha256: v.templateHash,
+          rendererVersion: v.rendererVersion,
+          inputSha256: v.inputHash,
+          createdAt: v.createdAt.toISOString(),
+          generatedAt: v.generatedAt?.toISOString() ?? null,
+        })),
+        signatureRequests: requests.map((r) => ({ id: r.id, versionId: r.versionId, status: r.status, createdAt: r.createdAt.toISOString() })),
+      }),
+    );
+    for (const v of versions) {
+      related.add(v.id);
+      for (const r of renditions.filter((x) => x.versionId === v.id)) {
+        const bytes = await this.blobs.get(em, r.blobSha256);
+        if (!bytes) throw new Error(`rendition ${r.id}: blob ${r.blobSha256} missing`);
+        await zip.add(`${dir}/v${v.number}/${r.variant}.${r.format}`, bytes);
+      }
+    }
+    for (const r of requests) {
+      related.add(r.id);
+      const seal = await this.signing.sealOf(em, r.id);
+      if (!seal) continue;
+      const pdf = await this.blobs.get(em, seal.blobSha256);
+      if (!pdf) throw new Error(`sealed document of request ${r.id}: blob ${seal.blobSha256} missing`);
+      const path = `${dir}/signatures/${r.id}/document-scelle.pdf`;
+      const evidencePath = `${dir}/signatures/${r.id}/preuve.json`;
+      await zip.add(path, pdf);
+      // The evidence as it was hashed when sealed (canonical JSON): its SHA-256 is the recorded one.
+      await zip.add(evidencePath, Buffer.from(canonicalJson(seal.evidence), 'utf8'));
+      sealed.push({ requestId: r.id, documentId: doc.id, path, evidencePath, evidenceSha256: seal.evidenceSha256 });
+    }
+  }
+
+  /**
+   * The contiguous segment of the organisation's chain from the first to the last event concerning
+   * the package (for an establishment, also every event of the period), extended to the first head
+   * a checkpoint signed, so that it ends at a signed head. Events cannot be exported alone: each
+   * hash covers the previous one.
+   */
+  private async addAuditSegment(zip: StreamingZip, chainId: string, scope: ArchiveScope, ids: string[], onProgress: (p: ArchiveProgress) => void): Promise<ManifestAudit> {
+    const em = this.tx.manager;
+    const period = scope.kind === 'establishment' ? { from: scope.from, to: scope.to } : undefined;
+    const range = await this.audit.seqRange(em, chainId, scope.kind === 'establishment' ? [scope.id, ...ids] : ids, period);
+    const fromSeq = range?.first ?? 1;
+    const lastRelevant = range?.last ?? 0;
+    const checkpoints = await this.audit.checkpointsCovering(em, chainId, fromSeq, lastRelevant);
+    const cover = checkpoints.length ? checkpoints[checkpoints.length - 1] : null;
+    if (!cover || cover.seq < lastRelevant) throw new Error(`audit chain ${chainId}: no signed checkpoint covers seq ${lastRelevant}`);
+    const toSeq = cover.seq;
+    let firstPrevHash = '';
+    let headHash = '';
+    let events = 0;
+    const total = toSeq - fromSeq + 1;
+    const audit = this.audit;
+    async function* lines(): AsyncGenerator<string> {
+      for (let after = fromSeq - 1; after < toSeq; ) {
+        const batch = await audit.eventsBetween(em, chainId, after, toSeq, EVENT_BATCH);
+        if (batch.length === 0) break;
+        if (events === 0) firstPrevHash = batch[0].prevHash;
+        headHash = batch[batch.length - 1].hash;
+        events += batch.length;
+        after = batch[batch.length - 1].seq;
+        onProgress({ phase: 'audit', done: events, total });
+        yield batch
+          .map(
+            (e) =>
+              JSON.stringify({
+                seq: e.seq,
+                prevHash: e.prevHash,
+                hash: e.hash,
+                chainId: e.chainId,
+                actorType: e.actorType,
+                actorId: e.actorId,
+                action: e.action,
+                subjectType: e.subjectType,
+                subjectId: e.subjectId,
+                payload: e.payload,
+                occurredAt: e.occurredAt.toISOString(),
+              }) + '\n',
+          )
+          .join('');
+      }
+    }
+    await zip.add(AUDIT_EVENTS_FILE, lines());
+    return {
+      chainId,
+      file: AUDIT_EVENTS_FILE,
+      fromSeq,
+      toSeq,
+      events,
+      firstPrevHash,
+      headHash,
+      checkpoints: checkpoints.map((c) => ({ seq: c.seq, hash: c.hash, createdAt: c.createdAt.toISOString(), checkpointSeq: c.checkpointSeq, hmac: c.signature })),
+    };
+  }
+}
+
+function scopeLabel(scope: ArchiveScope): string {
+  return scope.kind === 'document' ? 'document' : scope.kind === 'resident' ? 'résident' : 'établissement';
+}
+
+function json(value: unknown): Buffer {
+  return Buffer.from(JSON.stringify(value, null, 1) + '\n', 'utf8');
+}
+
+function pem(der: Buffer): string {
+  return `-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END CERTIFICATE-----\n`;
+}

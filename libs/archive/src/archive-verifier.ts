@@ -1,0 +1,260 @@
+import { X509Certificate, createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { eventHash } from '@carepact/audit';
+import * as yauzl from 'yauzl';
+import { AUDIT_EVENTS_FILE, ARCHIVE_FORMAT, ArchiveProblem, ArchiveProblemCode, MANIFEST_FILE, MANIFEST_SIGNATURE_FILE, Manifest } from './archive.types';
+import { chainsTo, verifyDetachedCms } from './cms-verify';
+import { verifyPades } from './pades-verify';
+
+export interface ArchiveVerifyOptions {
+  /** CA certificates the seal certificate must chain to; without them, integrity only. */
+  trusted?: X509Certificate[];
+}
+
+export interface ArchiveVerifyReport {
+  ok: boolean;
+  problem: ArchiveProblem | null;
+  files: number;
+  sealedPdfs: number;
+  events: number;
+  signer: { subject: string; serialNumber: string; sha256: string } | null;
+  /** true: chains to a CA given; false: it does not; null: no CA given (not checked). */
+  trusted: boolean | null;
+  manifest: Pick<Manifest, 'createdAt' | 'organisationId' | 'scope' | 'documents'> | null;
+}
+
+/** The package cannot be read as a zip at all: bad input (exit 2), not a failed check. */
+export class ArchiveUnreadableError extends Error {
+  readonly code = 'ZIP_UNREADABLE';
+}
+
+const MAX_MANIFEST_BYTES = 256 * 1024 * 1024;
+const MAX_PDF_BYTES = 512 * 1024 * 1024;
+
+class Found extends Error {
+  constructor(readonly problem: ArchiveProblem) {
+    super(problem.message);
+  }
+}
+const problem = (code: ArchiveProblemCode, file: string, message: string): never => {
+  throw new Found({ code, file, message });
+};
+
+/**
+ * Checks a package from the zip alone, offline (no database, no network): the manifest's CMS
+ * signature under the certificate it carries (and, given CAs, that it chains to one), every file
+ * against the manifest (none missing, none added, every SHA-256), the audit segment (each event's
+ * hash recomputed, each link, the signed heads it contains, and that it ends at one), and the PAdES
+ * seal of each sealed PDF. Stops at the first problem. Entries are read one at a time.
+ */
+export async function verifyArchive(file: string, opts: ArchiveVerifyOptions = {}): Promise<ArchiveVerifyReport> {
+  const zip = await openZip(file);
+  const report: ArchiveVerifyReport = { ok: false, problem: null, files: 0, sealedPdfs: 0, events: 0, signer: null, trusted: null, manifest: null };
+  try {
+    const entries = await listEntries(zip);
+    const byName = new Map<string, yauzl.Entry>();
+    for (const e of entries) {
+      if (byName.has(e.fileName)) problem('FILE_UNEXPECTED', e.fileName, 'Ce fichier figure deux fois dans le paquet.');
+      byName.set(e.fileName, e);
+    }
+    const manifestEntry = byName.get(MANIFEST_FILE) ?? problem('FILE_MISSING', MANIFEST_FILE, 'Le manifeste est absent du paquet.');
+    const signatureEntry = byName.get(MANIFEST_SIGNATURE_FILE) ?? problem('FILE_MISSING', MANIFEST_SIGNATURE_FILE, 'La signature du manifeste est absente du paquet.');
+    const manifestBytes = await readEntry(zip, manifestEntry, MAX_MANIFEST_BYTES);
+    const signature = await readEntry(zip, signatureEntry, 1024 * 1024);
+
+    const cms = verifyDetachedCms(signature, createHash('sha256').update(manifestBytes).digest());
+    if (!cms.ok) problem('MANIFEST_SIGNATURE_INVALID', MANIFEST_SIGNATURE_FILE, `La signature du manifeste n’est pas valide : ${cms.reason}.`);
+    const signer = cms.signer!;
+    report.signer = { subject: signer.subject, serialNumber: signer.serialNumber, sha256: signer.fingerprint256.replace(/:/g, '').toLowerCase() };
+    if (opts.trusted) {
+      report.trusted = chainsTo(signer, cms.certificates, opts.trusted);
+      if (!report.trusted)
+        problem('CERTIFICATE_UNTRUSTED', MANIFEST_SIGNATURE_FILE, `Le certificat qui signe le manifeste (${cnOf(signer)}) ne se rattache à aucune autorité de confiance fournie.`);
+    }
+
+    const manifest = parseManifest(manifestBytes);
+    report.manifest = { createdAt: manifest.createdAt, organisationId: manifest.organisationId, scope: manifest.scope, documents: manifest.documents };
+    const expected = new Map(manifest.files.map((f) => [f.path, f]));
+    const sealedByPath = new Map(manifest.sealed.map((s) => [s.path, s]));
+    const evidenceByPath = new Map(manifest.sealed.map((s) => [s.evidencePath, s]));
+    const seen = new Set<string>();
+
+    for (const entry of entries) {
+      const name = entry.fileName;
+      if (name === MANIFEST_FILE || name === MANIFEST_SIGNATURE_FILE) continue;
+      const listed = expected.get(name) ?? problem('FILE_UNEXPECTED', name, 'Ce fichier n’est pas dans le manifeste signé : il a été ajouté.');
+      seen.add(name);
+      const stream = await openEntry(zip, entry);
+      const hash = createHash('sha256');
+      let size = 0;
+      const pdfChunks: Buffer[] | null = sealedByPath.has(name) ? [] : null;
+      const chain = name === manifest.audit.file ? new ChainCheck(manifest) : null;
+      const decoder = new StringDecoder('utf8');
+      let rest = '';
+      try {
+        for await (const chunk of stream as AsyncIterable<Buffer>) {
+          hash.update(chunk);
+          size += chunk.length;
+          if (pdfChunks) {
+            if (size > MAX_PDF_BYTES) problem('PADES_INVALID', name, 'PDF scellé trop volumineux pour être vérifié.');
+            pdfChunks.push(chunk);
+          }
+          if (chain) {
+            const lines = (rest + decoder.write(chunk)).split('\n');
+            rest = lines.pop() ?? '';
+            for (const line of lines) chain.line(line);
+          }
+        }
+      } catch (e) {
+        if (e instanceof Found) throw e;
+        problem('HASH_MISMATCH', name, `Contenu illisible dans le zip (${(e as Error).message}).`);
+      }
+      const chainProblem = chain ? chain.finish(rest + decoder.end()) : null;
+      const sha256 = hash.digest('hex');
+      if (sha256 !== listed.sha256 || size !== listed.size)
+        problem('HASH_MISMATCH', name, `L’empreinte SHA-256 du fichier (${sha256}) n’est pas celle du manifeste (${listed.sha256}) : il a été modifié.`);
+      if (chainProblem) throw new Found(chainProblem);
+      if (chain) report.events = chain.count;
+      const evidence = evidenceByPath.get(name);
+      if (evidence && sha256 !== evidence.evidenceSha256)
+        problem('EVIDENCE_MISMATCH', name, `Le dossier de preuve n’est pas celui enregistré au scellement (SHA-256 ${evidence.evidenceSha256}).`);
+      if (pdfChunks) {
+        const pades = verifyPades(Buffer.concat(pdfChunks));
+        if (!pades.ok) problem('PADES_INVALID', name, `Le sceau PAdES du PDF n’est pas valide : ${pades.reason}.`);
+        if (opts.trusted && !chainsTo(pades.signer!, pades.certificates, opts.trusted))
+          problem('CERTIFICATE_UNTRUSTED', name, `Le certificat qui scelle ce PDF (${cnOf(pades.signer!)}) ne se rattache à aucune autorité de confiance fournie.`);
+        report.sealedPdfs++;
+      }
+      report.files++;
+    }
+    for (const f of manifest.files) if (!seen.has(f.path)) problem('FILE_MISSING', f.path, 'Ce fichier du manifeste signé est absent du paquet.');
+    for (const s of manifest.sealed)
+      if (!expected.has(s.path) || !expected.has(s.evidencePath)) problem('MANIFEST_INVALID', s.path, 'Un document scellé du manifeste n’est pas dans sa liste de fichiers.');
+    if (!expected.has(manifest.audit.file)) problem('FILE_MISSING', manifest.audit.file, 'Le segment de la chaîne d’audit est absent du manifeste.');
+    report.ok = true;
+    return report;
+  } catch (e) {
+    if (e instanceof Found) return { ...report, ok: false, problem: e.problem };
+    throw e;
+  } finally {
+    zip.close();
+  }
+}
+
+function cnOf(c: X509Certificate): string {
+  return c.subject.split('\n').find((l) => l.startsWith('CN='))?.slice(3) ?? c.subject;
+}
+
+function parseManifest(bytes: Buffer): Manifest {
+  let m: Manifest;
+  try {
+    m = JSON.parse(bytes.toString('utf8')) as Manifest;
+  } catch {
+    return problem('MANIFEST_INVALID', MANIFEST_FILE, 'Le manifeste n’est pas du JSON lisible.');
+  }
+  const hex64 = (v: unknown) => typeof v === 'string' && /^[0-9a-f]{64}$/.test(v);
+  if (m?.format !== ARCHIVE_FORMAT) problem('MANIFEST_INVALID', MANIFEST_FILE, `Format de paquet inconnu (${String(m?.format)}).`);
+  if (!Array.isArray(m.files) || !m.files.every((f) => typeof f?.path === 'string' && hex64(f.sha256) && Number.isSafeInteger(f.size)))
+    problem('MANIFEST_INVALID', MANIFEST_FILE, 'La liste des fichiers du manifeste est invalide.');
+  if (!Array.isArray(m.sealed) || !m.sealed.every((s) => typeof s?.path === 'string' && typeof s.evidencePath === 'string' && hex64(s.evidenceSha256)))
+    problem('MANIFEST_INVALID', MANIFEST_FILE, 'La liste des documents scellés du manifeste est invalide.');
+  const a = m.audit;
+  if (!a || a.file !== AUDIT_EVENTS_FILE || !Number.isSafeInteger(a.fromSeq) || !Number.isSafeInteger(a.toSeq) || !Array.isArray(a.checkpoints) || typeof a.chainId !== 'string')
+    problem('MANIFEST_INVALID', MANIFEST_FILE, 'La description du segment d’audit du manifeste est invalide.');
+  return m;
+}
+
+/**
+ * The audit segment, line by line: consecutive numbers, each event linked to the previous one,
+ * each hash recomputed, each signed head it contains matched, and its last event the last signed
+ * head (the manifest signature vouches for those records: their HMAC needs the server's secret).
+ */
+class ChainCheck {
+  count = 0;
+  private readonly signed = new Map<number, string[]>();
+  private expectedSeq: number;
+  private prev: string;
+  private firstProblem: ArchiveProblem | null = null;
+
+  constructor(private readonly m: Manifest) {
+    for (const c of m.audit.checkpoints) this.signed.set(c.seq, [...(this.signed.get(c.seq) ?? []), c.hash]);
+    this.expectedSeq = m.audit.fromSeq;
+    this.prev = m.audit.firstPrevHash;
+  }
+
+  private fail(code: ArchiveProblemCode, message: string): void {
+    this.firstProblem ??= { code, file: this.m.audit.file, message };
+  }
+
+  line(text: string): void {
+    if (this.firstProblem || text === '') return; // the rest is still read: the file's hash is checked first
+    const a = this.m.audit;
+    let e: { seq: number; prevHash: string; hash: string; chainId: string; actorType: string; actorId: string | null; action: string; subjectType: string | null; subjectId: string | null; payload: Record<string, unknown>; occurredAt: string };
+    try {
+      e = JSON.parse(text);
+    } catch {
+      return this.fail('CHAIN_LINK_BROKEN', `Ligne ${this.count + 1} illisible.`);
+    }
+    if (e.seq !== this.expectedSeq) return this.fail('CHAIN_LINK_BROKEN', `Événement n° ${this.expectedSeq} attendu, n° ${e.seq} trouvé : la chaîne est interrompue.`);
+    if (e.prevHash !== this.prev || e.chainId !== a.chainId) return this.fail('CHAIN_LINK_BROKEN', `L’événement n° ${e.seq} ne suit pas l’événement précédent (lien rompu).`);
+    if (eventHash(e.prevHash, { ...e, occurredAt: new Date(e.occurredAt) }) !== e.hash)
+      return this.fail('EVENT_HASH_MISMATCH', `L’événement n° ${e.seq} a été modifié : son empreinte recalculée diffère.`);
+    if ((this.signed.get(e.seq) ?? []).some((h) => h !== e.hash))
+      return this.fail('CHECKPOINT_MISMATCH', `L’événement n° ${e.seq} ne correspond pas à la tête de chaîne signée par le point de contrôle.`);
+    this.prev = e.hash;
+    this.expectedSeq++;
+    this.count++;
+  }
+
+  finish(rest: string): ArchiveProblem | null {
+    this.line(rest);
+    if (this.firstProblem) return this.firstProblem;
+    const a = this.m.audit;
+    if (this.count !== a.events || this.expectedSeq - 1 !== a.toSeq || this.prev !== a.headHash)
+      return { code: 'CHAIN_LINK_BROKEN', file: a.file, message: `Le segment s’arrête au n° ${this.expectedSeq - 1}, le manifeste l’annonce jusqu’au n° ${a.toSeq} : des événements manquent.` };
+    const last = a.checkpoints[a.checkpoints.length - 1];
+    if (!last || last.seq !== a.toSeq || last.hash !== a.headHash)
+      return { code: 'SEGMENT_NOT_COVERED', file: a.file, message: 'Le segment ne se termine pas sur une tête de chaîne signée par un point de contrôle.' };
+    return null;
+  }
+}
+
+// ---- yauzl, promisified --------------------------------------------------------------------------
+
+function openZip(file: string): Promise<yauzl.ZipFile> {
+  return new Promise((resolve, reject) =>
+    yauzl.open(file, { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: true }, (err, zip) =>
+      err || !zip ? reject(new ArchiveUnreadableError(`Paquet illisible : ${err?.message ?? 'zip invalide'}`)) : resolve(zip),
+    ),
+  );
+}
+
+/** The central directory only (names and sizes): entries' contents are read later, one at a time. */
+function listEntries(zip: yauzl.ZipFile): Promise<yauzl.Entry[]> {
+  return new Promise((resolve, reject) => {
+    const out: yauzl.Entry[] = [];
+    zip.on('entry', (e: yauzl.Entry) => {
+      if (!e.fileName.endsWith('/')) out.push(e);
+      zip.readEntry();
+    });
+    zip.once('end', () => resolve(out));
+    zip.once('error', (e: Error) => reject(new ArchiveUnreadableError(`Paquet illisible : ${e.message}`)));
+    zip.readEntry();
+  });
+}
+
+function openEntry(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Readable> {
+  return new Promise((resolve, reject) => zip.openReadStream(entry, (err, stream) => (err || !stream ? reject(err ?? new Error('no stream')) : resolve(stream))));
+}
+
+async function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, max: number): Promise<Buffer> {
+  if (entry.uncompressedSize > max) problem('MANIFEST_INVALID', entry.fileName, 'Fichier trop volumineux.');
+  const chunks: Buffer[] = [];
+  try {
+    for await (const c of await openEntry(zip, entry)) chunks.push(c as Buffer);
+  } catch (e) {
+    problem(entry.fileName === MANIFEST_SIGNATURE_FILE ? 'MANIFEST_SIGNATURE_INVALID' : 'MANIFEST_INVALID', entry.fileName, `Illisible dans le zip (${(e as Error).message}).`);
+  }
+  return Buffer.concat(chunks);
+}

@@ -1,0 +1,91 @@
+/** What one package holds, and what `archive:verify` checks (README, "Archive packages"). */
+export const ARCHIVE_FORMAT = 'carepact.archive.v1';
+export const MANIFEST_FILE = 'manifest.json';
+/** CMS/PKCS#7 detached signature (DER) of manifest.json by the establishment's seal certificate. */
+export const MANIFEST_SIGNATURE_FILE = 'manifest.json.p7s';
+export const AUDIT_EVENTS_FILE = 'audit/events.jsonl';
+
+export type ArchiveScope =
+  | { kind: 'document'; id: string }
+  | { kind: 'resident'; id: string }
+  /** Documents created in [from, to) and the audit chain over the period. */
+  | { kind: 'establishment'; id: string; from: Date; to: Date };
+
+export interface ManifestFile {
+  path: string;
+  sha256: string;
+  size: number;
+}
+
+export interface ManifestSealed {
+  requestId: string;
+  documentId: string;
+  /** The sealed PDF: its PAdES signature is checked offline. */
+  path: string;
+  evidencePath: string;
+  /** SHA-256 recorded when the request was sealed: the evidence file must still be that one. */
+  evidenceSha256: string;
+}
+
+/** One signed head of the organisation's chain, as the server's checkpoint row holds it. */
+export interface ManifestCheckpoint {
+  seq: number;
+  hash: string;
+  createdAt: string;
+  /** The platform checkpoint that signed it (null before issue 7). */
+  checkpointSeq: number | null;
+  /** HMAC-SHA-256 with the server's secret: checkable by the server only, kept for an online re-check. */
+  hmac: string;
+}
+
+export interface ManifestAudit {
+  chainId: string;
+  file: string;
+  fromSeq: number;
+  toSeq: number;
+  events: number;
+  /** prev_hash of the first event: the link to the part of the chain not exported. */
+  firstPrevHash: string;
+  /** Hash of the last event: the head a checkpoint signed. */
+  headHash: string;
+  checkpoints: ManifestCheckpoint[];
+}
+
+export interface Manifest {
+  format: typeof ARCHIVE_FORMAT;
+  createdAt: string;
+  organisationId: string;
+  scope: { kind: ArchiveScope['kind']; id: string; from?: string; to?: string };
+  documents: number;
+  files: ManifestFile[];
+  sealed: ManifestSealed[];
+  audit: ManifestAudit;
+}
+
+export type ArchiveProblemCode =
+  | 'ZIP_UNREADABLE'
+  | 'FILE_MISSING'
+  | 'FILE_UNEXPECTED'
+  | 'HASH_MISMATCH'
+  | 'MANIFEST_INVALID'
+  | 'MANIFEST_SIGNATURE_INVALID'
+  | 'CERTIFICATE_UNTRUSTED'
+  | 'EVIDENCE_MISMATCH'
+  | 'CHAIN_LINK_BROKEN'
+  | 'EVENT_HASH_MISMATCH'
+  | 'CHECKPOINT_MISMATCH'
+  | 'SEGMENT_NOT_COVERED'
+  | 'PADES_INVALID';
+
+export interface ArchiveProblem {
+  code: ArchiveProblemCode;
+  /** The file of the package concerned. */
+  file: string;
+  message: string;
+}
+
+export interface ArchiveProgress {
+  phase: 'documents' | 'audit' | 'manifest' | 'done';
+  done: number;
+  total: number;
+}

@@ -1,0 +1,50 @@
+import { createHash } from 'node:crypto';
+import { type CmsCheck, verifyDetachedCms } from './cms-verify';
+
+export interface PadesCheck extends CmsCheck {
+  byteRange: number[] | null;
+}
+
+/**
+ * The seal of a PDF as libs/signing writes it (one signature, PAdES B-B): the /ByteRange covers the
+ * whole file but the /Contents hex string, the CMS in /Contents signs the SHA-256 of those bytes
+ * (message-digest attribute), and the CMS signature verifies under the certificate it embeds.
+ * A later incremental update (anything appended after the signed revision) fails the first rule.
+ */
+export function verifyPades(pdf: Buffer): PadesCheck {
+  const none = (reason: string): PadesCheck => ({ ok: false, reason, signer: null, certificates: [], byteRange: null });
+  const text = pdf.toString('latin1');
+  const found = [...text.matchAll(/\/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/g)];
+  if (found.length === 0) return none('aucune signature (/ByteRange absent)');
+  if (found.length > 1) return none(`${found.length} signatures, une seule attendue`);
+  const [a, b, c, d] = found[0].slice(1, 5).map(Number);
+  const byteRange = [a, b, c, d];
+  if (a !== 0 || b <= 0 || c <= b || c + d !== pdf.length)
+    return { ...none(`la plage signée [${byteRange.join(' ')}] ne couvre pas tout le fichier (${pdf.length} octets) hors signature`), byteRange };
+  if (pdf[b] !== 0x3c || pdf[c - 1] !== 0x3e) return { ...none('la plage non signée n’est pas exactement la valeur /Contents'), byteRange };
+  const hex = text.slice(b + 1, c - 1);
+  if (!/^[0-9a-fA-F]*$/.test(hex) || hex.length % 2) return { ...none('/Contents n’est pas une chaîne hexadécimale'), byteRange };
+  const padded = Buffer.from(hex, 'hex');
+  const cms = trimDer(padded);
+  if (!cms) return { ...none('/Contents ne contient pas de structure DER lisible'), byteRange };
+  // /Contents is outside the signed bytes: anything but the zero padding after the signature would
+  // be content nobody signed (the seal writes zeros there, sign-pdf.ts).
+  if (padded.subarray(cms.length).some((x) => x !== 0)) return { ...none('/Contents contient des octets non signés après la signature'), byteRange };
+  const digest = createHash('sha256').update(pdf.subarray(a, a + b)).update(pdf.subarray(c, c + d)).digest();
+  return { ...verifyDetachedCms(cms, digest), byteRange };
+}
+
+/** The DER SEQUENCE at the start of /Contents, without the zero padding after it. */
+function trimDer(padded: Buffer): Buffer | null {
+  if (padded.length < 2 || padded[0] !== 0x30) return null;
+  let len = padded[1];
+  let start = 2;
+  if (len & 0x80) {
+    const n = len & 0x7f;
+    if (n === 0 || n > 4) return null;
+    len = 0;
+    for (let i = 0; i < n; i++) len = len * 256 + padded[2 + i];
+    start += n;
+  }
+  return start + len <= padded.length ? padded.subarray(0, start + len) : null;
+}

@@ -1,0 +1,227 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { AuditEventEntity } from './audit.entities';
+import { AuditActor, AuditPayload, AuditService } from './audit.service';
+
+/** Filters of the audit log API (auditors and administrators), all optional and combined with AND. */
+export interface AuditLogFilter {
+  /** Staff user id, or a system actor's label. */
+  actorId?: string;
+  /** An exact action, or a family with a trailing `.*` ("signature.*"). */
+  action?: string;
+  /** Events whose subject is the resident, or whose payload names it (`residentId`). */
+  residentId?: string;
+  /** Events whose subject is the document, or whose payload names it (`documentId`: its versions). */
+  documentId?: string;
+  subjectId?: string;
+  /** occurred_at ≥ from. */
+  from?: Date;
+  /** occurred_at < to. */
+  to?: Date;
+}
+
+export interface AuditLogPage {
+  /** Keyset pagination: events with seq > afterSeq, in chain order. */
+  afterSeq?: number;
+  limit?: number;
+}
+
+const CSV_COLUMNS = ['seq', 'occurredAt', 'actorType', 'actorId', 'actorName', 'action', 'subjectType', 'subjectId', 'payload', 'hash'] as const;
+
+/**
+ * A spreadsheet reads a cell starting with = + - @ (or a tab / carriage return that some strip
+ * before them) as a formula: "=HYPERLINK(…)" in a staff name or a payload would run when the
+ * auditor opens the file (OWASP, "CSV injection"). A leading apostrophe makes it text.
+ */
+export function csvCell(value: string): string {
+  const neutral = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(neutral) ? `"${neutral.replace(/"/g, '""')}"` : neutral;
+}
+
+/** UTF-8 byte order mark: spreadsheets (Excel) otherwise read the file as Windows-1252. */
+export const CSV_BOM = '\uFEFF';
+
+/**
+ * Reading, filtering and exporting one organisation's audit log. Who may call it is checked by the
+ * caller (identity's `audit.read` permission); every read and export is itself appended to the chain.
+ */
+@Injectable()
+export class AuditLogService {
+  constructor(private readonly audit: AuditService) {}
+
+  async search(em: EntityManager, chainId: string, filter: AuditLogFilter, page: AuditLogPage = {}): Promise<AuditEventEntity[]> {
+    const limit = Math.min(page.limit ?? 100, 500);
+    const { where, params } = whereOf(chainId, filter);
+    params.push(page.afterSeq ?? 0);
+    const rows = (await em.query(
+      `SELECT * FROM audit_events WHERE ${where} AND seq > $${params.length} ORDER BY seq ASC LIMIT ${limit}`,
+      params,
+    )) as RawEvent[];
+    return rows.map(toEntity);
+  }
+
+  /** Each read of the log is itself an event (`audit.read`), in the reader's transaction. */
+  async recordRead(em: EntityManager, chainId: string, actor: AuditActor, payload: AuditPayload): Promise<void> {
+    await this.audit.append(em, { chainId, actor, action: 'audit.read', payload });
+  }
+
+  async count(em: EntityManager, chainId: string, filter: AuditLogFilter, throughSeq: number): Promise<number> {
+    const { where, params } = whereOf(chainId, filter);
+    params.push(throughSeq);
+    const [{ n }] = (await em.query(`SELECT count(*)::int AS n FROM audit_events WHERE ${where} AND seq <= $${params.length}`, params)) as { n: number }[];
+    return n;
+  }
+
+  /**
+   * Records the export (`audit.exported`, with the filters, the number of events and the last seq
+   * included) and returns the CSV as chunks. The export covers the chain up to its head at this
+   * moment (`throughSeq`): the audit event states exactly what the file holds, and events appended
+   * meanwhile (the export's own included) are not in it.
+   */
+  async exportCsv(
+    em: EntityManager,
+    chainId: string,
+    actor: AuditActor,
+    filter: AuditLogFilter,
+    actorNames: Map<string, string> = new Map(),
+  ): Promise<{ rows: number; throughSeq: number; csv: (read: EntityManager) => AsyncGenerator<string> }> {
+    const [head] = (await em.query(`SELECT seq FROM audit_chain_heads WHERE chain_id = $1`, [chainId])) as { seq: string }[];
+    const throughSeq = head ? Number(head.seq) : 0;
+    const rows = await this.count(em, chainId, filter, throughSeq);
+    await this.audit.append(em, {
+      chainId,
+      actor,
+      action: 'audit.exported',
+      payload: {
+        format: 'csv',
+        rows,
+        throughSeq,
+        actorId: filter.actorId ?? null,
+        action: filter.action ?? null,
+        residentId: filter.residentId ?? null,
+        documentId: filter.documentId ?? null,
+        subjectId: filter.subjectId ?? null,
+        from: filter.from?.toISOString() ?? null,
+        to: filter.to?.toISOString() ?? null,
+      },
+    });
+    const search = this.search.bind(this);
+    async function* csv(read: EntityManager): AsyncGenerator<string> {
+      yield CSV_BOM + CSV_COLUMNS.join(',') + '\r\n';
+      let after = 0;
+      for (;;) {
+        const batch = (await search(read, chainId, filter, { afterSeq: after, limit: 500 })).filter((e) => e.seq <= throughSeq);
+        if (batch.length === 0) return;
+        yield batch.map((e) => csvLine(e, actorNames)).join('');
+        after = batch[batch.length - 1].seq;
+        if (after >= throughSeq) return;
+      }
+    }
+    return { rows, throughSeq, csv };
+  }
+}
+
+/** What the API returns for one event. */
+export interface AuditLogEventView {
+  seq: number;
+  id: string;
+  occurredAt: string;
+  actorType: string;
+  actorId: string | null;
+  action: string;
+  subjectType: string | null;
+  subjectId: string | null;
+  payload: Record<string, unknown>;
+  hash: string;
+  prevHash: string;
+}
+
+export function auditLogEventView(e: AuditEventEntity): AuditLogEventView {
+  return {
+    seq: e.seq,
+    id: e.id,
+    occurredAt: e.occurredAt.toISOString(),
+    actorType: e.actorType,
+    actorId: e.actorId,
+    action: e.action,
+    subjectType: e.subjectType,
+    subjectId: e.subjectId,
+    payload: e.payload,
+    hash: e.hash,
+    prevHash: e.prevHash,
+  };
+}
+
+function csvLine(e: AuditEventEntity, names: Map<string, string>): string {
+  const cells = [
+    String(e.seq),
+    e.occurredAt.toISOString(),
+    e.actorType,
+    e.actorId ?? '',
+    (e.actorId && names.get(e.actorId)) ?? '',
+    e.action,
+    e.subjectType ?? '',
+    e.subjectId ?? '',
+    JSON.stringify(e.payload),
+    e.hash,
+  ];
+  return cells.map(csvCell).join(',') + '\r\n';
+}
+
+interface RawEvent {
+  id: string;
+  chain_id: string;
+  seq: string;
+  prev_hash: string;
+  hash: string;
+  actor_type: string;
+  actor_id: string | null;
+  action: string;
+  subject_type: string | null;
+  subject_id: string | null;
+  payload: Record<string, unknown>;
+  occurred_at: Date;
+}
+
+function toEntity(r: RawEvent): AuditEventEntity {
+  return Object.assign(new AuditEventEntity(), {
+    id: r.id,
+    chainId: r.chain_id,
+    seq: Number(r.seq),
+    prevHash: r.prev_hash,
+    hash: r.hash,
+    actorType: r.actor_type,
+    actorId: r.actor_id,
+    action: r.action,
+    subjectType: r.subject_type,
+    subjectId: r.subject_id,
+    payload: r.payload,
+    occurredAt: new Date(r.occurred_at),
+  });
+}
+
+function whereOf(chainId: string, f: AuditLogFilter): { where: string; params: unknown[] } {
+  const params: unknown[] = [chainId];
+  const clauses = ['chain_id = $1'];
+  const p = (v: unknown): string => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  if (f.actorId) clauses.push(`actor_id = ${p(f.actorId)}`);
+  if (f.action) {
+    if (f.action.endsWith('.*')) clauses.push(`starts_with(action, ${p(f.action.slice(0, -1))})`);
+    else clauses.push(`action = ${p(f.action)}`);
+  }
+  if (f.residentId) {
+    const x = p(f.residentId);
+    clauses.push(`(subject_id = ${x} OR payload->>'residentId' = ${x})`);
+  }
+  if (f.documentId) {
+    const x = p(f.documentId);
+    clauses.push(`(subject_id = ${x} OR payload->>'documentId' = ${x})`);
+  }
+  if (f.subjectId) clauses.push(`subject_id = ${p(f.subjectId)}`);
+  if (f.from) clauses.push(`occurred_at >= ${p(f.from)}`);
+  if (f.to) clauses.push(`occurred_at < ${p(f.to)}`);
+  return { where: clauses.join(' AND '), params };
+}
