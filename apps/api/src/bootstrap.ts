@@ -20,7 +20,7 @@ import { staffCookieName } from './http/auth.guard';
 
 /** Builds the HTTP app (used by main.ts and by the tests, which call `listen` themselves). */
 export async function createApiApp(config: AppConfig): Promise<INestApplication> {
-  const logger = createLogger(config.log.level, 'api');
+  const logger = createLogger(config.log.level, 'api', config.log.format);
   const app = await NestFactory.create<NestExpressApplication>(ApiModule.register(config), {
     bodyParser: false,
     logger: new PinoNestLogger(logger),

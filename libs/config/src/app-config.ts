@@ -32,8 +32,10 @@ export interface AppConfig {
   audit: { checkpointIntervalSeconds: number; anchorDir: string };
   worker: { healthPort: number; renderThreads: number };
   outbox: { pollMs: number; resweepMs: number };
-  log: { level: string };
-  paths: { secretsDir: string };
+  /** `format`: `json` lines (production, test) or `pretty`, one short line each (development). */
+  log: { level: string; format: 'json' | 'pretty' };
+  /** `devMailDir`: where the development mailbox (/dev/mail) keeps its messages across restarts, per database. */
+  paths: { secretsDir: string; devMailDir: string };
   seal: { p12Path: string | null; p12Passphrase: string | null };
   /** Development only: where `npm start` runs its local SMTP server and lists mail at /dev/mail. */
   devMailboxPort: number;
@@ -133,6 +135,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const smtpUrl = url('SMTP_URL', null, ['smtp:', 'smtps:']);
   const logLevel = str('LOG_LEVEL', nodeEnv === 'test' ? 'silent' : 'info');
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL: valeurs possibles ${LOG_LEVELS.join(', ')}`);
+  const logFormat = str('LOG_FORMAT', nodeEnv === 'development' ? 'pretty' : 'json');
+  if (logFormat !== 'json' && logFormat !== 'pretty') problems.push('LOG_FORMAT: valeurs possibles json, pretty');
 
   const secretsDir = str('CAREPACT_SECRETS_DIR', join(env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'carepact'));
   let sessionSecret = env.SESSION_SECRET ?? '';
@@ -189,8 +193,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       renderThreads: int('WORKER_RENDER_THREADS', availableParallelism(), 0, 64),
     },
     outbox: { pollMs: int('OUTBOX_POLL_MS', 500, 10, 60000), resweepMs: int('OUTBOX_RESWEEP_MS', 30000, 100, 3600000) },
-    log: { level: logLevel },
-    paths: { secretsDir },
+    log: { level: logLevel, format: logFormat === 'pretty' ? 'pretty' : 'json' },
+    paths: { secretsDir, devMailDir: join(nodeEnv === 'test' ? join(tmpdir(), 'carepact-test') : secretsDir, 'dev-mail', databaseName) },
     seal: { p12Path: env.SEAL_P12_PATH || null, p12Passphrase: env.SEAL_P12_PASSPHRASE ?? null },
     devMailboxPort: int('DEV_MAILBOX_PORT', 0, 0, 65535),
   };

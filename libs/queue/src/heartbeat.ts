@@ -26,7 +26,9 @@ export class WorkerHeartbeat implements OnApplicationBootstrap, OnModuleDestroy 
       void this.redis
         ?.set(workerHeartbeatKey(this.config.redis.prefix), JSON.stringify({ pid: process.pid, at: new Date().toISOString() }), 'PX', HEARTBEAT_TTL_MS)
         .catch((e: Error) => this.log.warn(`heartbeat failed: ${e.message}`));
-    beat();
+    // The first beat waits for the connection: sent earlier, the offline queue being off, it only
+    // fails and warns on every normal start.
+    this.redis.once('ready', beat);
     this.timer = setInterval(beat, HEARTBEAT_INTERVAL_MS);
   }
 
