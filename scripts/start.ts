@@ -116,6 +116,7 @@ async function main(): Promise<void> {
       '',
       '──────────────────────────────────────────────────────────────',
       healthy ? ' CarePact est prêt.' : ' CarePact a démarré, mais /health ne répond pas encore « ok ».',
+      `  Accueil .............. ${url}/`,
       `  API .................. ${url}/api`,
       `  Documentation API .... ${url}/api/docs`,
       `  État ................. ${url}/health`,

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from '@carepact/common';
 import { DEFAULT_DEMO_PASSWORD } from '@carepact/config';
 import { dropDatabase } from '@carepact/database';
 import { RunningProcess, databaseUrlFor, freePort, runCli, startProcess, testConfig, waitUntil } from '@carepact/testing';
@@ -43,9 +46,11 @@ describe('demo flow with real processes', () => {
   });
 
   it('api and worker run; /health is 200 with every part up', async () => {
-    api = startProcess(config, 'dist/apps/api/src/main.js', { PORT: String(port), LOG_LEVEL: 'info' });
+    // With the development mailbox on, as `npm start` runs it without SMTP_URL.
+    api = startProcess(config, 'dist/apps/api/src/main.js', { PORT: String(port), LOG_LEVEL: 'info', DEV_MAILBOX_PORT: String(await freePort()) });
     worker = startProcess(config, 'dist/apps/worker/src/main.js', { WORKER_HEALTH_PORT: '0' });
-    await waitUntil('health ok', async () => (await fetch(`${base}/health`)).status === 200);
+    // Both processes boot at once: on a loaded 2-core machine that takes close to 30 s.
+    await waitUntil('health ok', async () => (await fetch(`${base}/health`)).status === 200, 50000);
     expect(await (await fetch(`${base}/health`)).json()).toEqual({ status: 'ok', postgres: 'up', redis: 'up', worker: 'up' });
   });
 
@@ -98,6 +103,50 @@ describe('demo flow with real processes', () => {
       expect({ path, status: res.status }).toEqual({ path, status: 403 });
       expect(await res.text()).not.toMatch(/Georges|Lefèvre|RG 26|anne\.lefevre/);
     }
+  });
+
+  it('the first addresses answer: / is a French home page of links, /api an index of links (issue 13, item 10)', async () => {
+    const home = await fetch(`${base}/`);
+    expect(home.status).toBe(200);
+    expect(home.headers.get('content-type')).toMatch(/^text\/html/);
+    const html = await home.text();
+    expect(html).toContain('<html lang="fr">');
+    expect(html).toContain('<title>CarePact</title>');
+    expect(html).toContain('La console du personnel arrive bientôt');
+    for (const href of ['/api', '/api/docs', '/health', '/dev/mail']) expect(html).toContain(`<a href="${href}">`);
+    expect((await fetch(`${base}/dev/mail`)).status).toBe(200);
+
+    // Readable before logging in: it says where to log in.
+    const index = await fetch(`${base}/api`);
+    expect(index.status).toBe(200);
+    const body = (await index.json()) as { name: string; _links: Record<string, { href: string; title: string }> };
+    expect(body.name).toBe('CarePact API');
+    expect(body._links).toMatchObject({
+      self: { href: '/api' },
+      login: { href: '/api/auth/login' },
+      residents: { href: '/api/residents' },
+      documents: { href: '/api/documents' },
+      docs: { href: '/api/docs' },
+      health: { href: '/health' },
+    });
+    for (const link of Object.values(body._links)) expect(link.title).not.toBe('');
+    const docs = (await (await fetch(`${base}/api/docs/openapi.json`)).json()) as { paths: Record<string, unknown> };
+    // Every link of the index is a route that exists (none 404s).
+    for (const { href } of Object.values(body._links)) {
+      if (href.startsWith('/api/') && !href.startsWith('/api/docs')) expect(Object.keys(docs.paths)).toContain(href);
+    }
+  });
+
+  it('the README\'s first try: docs/examples/resident.json, with the establishment id put in, is accepted', async () => {
+    const login = await call('/api/auth/login', { method: 'POST', body: JSON.stringify({ email: 'admin@jardins-du-val.example', password: DEFAULT_DEMO_PASSWORD }) });
+    const admin = (login.headers.get('set-cookie') ?? '').split(';')[0];
+    const establishments = (await (await call('/api/establishments', { headers: { Cookie: admin } })).json()) as { id: string }[];
+    const example = readFileSync(join(projectRoot(), 'docs/examples/resident.json'), 'utf8');
+    // The README's sed: the one placeholder, replaced by the first establishment's id.
+    expect(example.match(/ID-DE-L-ETABLISSEMENT/g)).toHaveLength(1);
+    const created = await call('/api/residents', { method: 'POST', headers: { Cookie: admin }, body: example.replace('ID-DE-L-ETABLISSEMENT', establishments[0].id) });
+    expect(created.status).toBe(201);
+    expect(await created.json()).toMatchObject({ firstName: 'Georgette', protectionMeasures: [{ type: 'curatelle', status: 'active' }] });
   });
 
   it('the api logs JSON lines with no password, session token or care detail', async () => {

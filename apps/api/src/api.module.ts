@@ -17,6 +17,7 @@ import { DevMailController, DevMailService } from './dev/dev-mail.controller';
 import { AuditController } from './audit/audit.controller';
 import { AuthController } from './auth/auth.controller';
 import { HealthController, HealthService } from './health/health.controller';
+import { HomeController } from './home/home.controller';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
 import { StaffAuthGuard } from './http/auth.guard';
 import { ResidentsController } from './residents/residents.controller';
@@ -30,6 +31,7 @@ export class ApiModule {
       module: ApiModule,
       imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(), AuditModule, IdentityModule, ResidentsModule, DocumentsModule, SigningModule],
       controllers: [
+        HomeController,
         HealthController,
         AuthController,
         StaffController,

@@ -26,7 +26,7 @@ export interface ApiAppOptions {
 
 /** Builds the HTTP app (used by main.ts and by the tests, which call `listen` themselves). */
 export async function createApiApp(config: AppConfig, options: ApiAppOptions = {}): Promise<INestApplication> {
-  const logger = createLogger(config.log.level, 'api');
+  const logger = createLogger(config.log.level, 'api', config.log.format);
   const app = await NestFactory.create<NestExpressApplication>(ApiModule.register(config), {
     bodyParser: false,
     logger: new PinoNestLogger(logger),

@@ -18,7 +18,7 @@ export interface WorkerHandle {
 
 /** Starts the worker: processors, outbox relay, checkpoint scheduler, heartbeat and health probe. */
 export async function startWorker(config: AppConfig, opts: { probe?: boolean; processors?: Type<AnyJobProcessor>[] } = {}): Promise<WorkerHandle> {
-  const logger = createLogger(config.log.level, 'worker');
+  const logger = createLogger(config.log.level, 'worker', config.log.format);
   const app = await NestFactory.createApplicationContext(WorkerModule.register(config, opts.processors ?? WORKER_PROCESSORS), {
     logger: new PinoNestLogger(logger),
     abortOnError: false,

@@ -67,23 +67,69 @@ export function scrubUrl(url: string): string {
   return maskedPath + maskedQuery;
 }
 
-export function createLogger(level: string, name: string): Logger {
-  return pino({
+/** `json`: one JSON object per line (production, log collectors); `pretty`: one short line for a person at a terminal. */
+export type LogFormat = 'json' | 'pretty';
+export const LOG_FORMATS: readonly LogFormat[] = ['json', 'pretty'];
+
+export function createLogger(level: string, name: string, format: LogFormat = 'json', out: { write(line: string): unknown } = process.stdout): Logger {
+  const options = {
     name,
     level,
     redact: { paths: REDACT, censor: '[masqué]' },
     base: { service: name },
     timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
+    formatters: { level: (label: string) => ({ level: label }) },
     serializers: { err: pino.stdSerializers.err },
-  });
+  };
+  // Both formats go through the same redaction: `pretty` only re-lays out the JSON line pino wrote.
+  if (format === 'pretty') return pino(options, { write: (line: string) => void out.write(prettyLine(line)) });
+  return out === process.stdout ? pino(options) : pino(options, { write: (line: string) => void out.write(line) });
 }
+
+const OWN_KEYS = new Set(['level', 'time', 'service', 'name', 'context', 'msg', 'req', 'res', 'responseTime', 'err', 'stack', 'pid', 'hostname']);
+
+/**
+ * `12:04:05 INFO  api     DevMail: message key=value`, then, for an error, its stack indented.
+ * A request is `GET /api/me 200 12 ms`. Times are local (the developer's clock).
+ */
+export function prettyLine(jsonLine: string): string {
+  let r: Record<string, unknown>;
+  try {
+    r = JSON.parse(jsonLine) as Record<string, unknown>;
+  } catch {
+    return jsonLine.endsWith('\n') ? jsonLine : `${jsonLine}\n`;
+  }
+  const d = typeof r.time === 'string' ? new Date(r.time) : new Date();
+  const time = [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
+  const level = String(r.level ?? 'info').toUpperCase().padEnd(5);
+  const service = String(r.service ?? r.name ?? '').padEnd(7);
+  const parts: string[] = [];
+  if (typeof r.context === 'string' && r.context) parts.push(`${r.context}:`);
+  const req = r.req as { method?: string; url?: string } | undefined;
+  const res = r.res as { statusCode?: number } | undefined;
+  if (req?.method) parts.push(`${req.method} ${req.url ?? ''}${res?.statusCode ? ` ${res.statusCode}` : ''}${typeof r.responseTime === 'number' ? ` ${r.responseTime} ms` : ''}`);
+  if (typeof r.msg === 'string' && r.msg && !(req?.method && r.msg === 'request completed')) parts.push(r.msg);
+  for (const [k, v] of Object.entries(r)) if (!OWN_KEYS.has(k) && v !== undefined) parts.push(`${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
+  const err = r.err as { type?: string; message?: string; stack?: string } | undefined;
+  let line = `${time} ${level} ${service} ${parts.join(' ')}`.trimEnd();
+  if (err) line += ` (${err.type ?? 'Error'}: ${err.message ?? ''})`;
+  const stack = err?.stack ?? (typeof r.stack === 'string' ? r.stack : undefined);
+  if (stack && (r.level === 'error' || r.level === 'fatal')) line += `\n${stack.split('\n').slice(1).map((l) => `    ${l.trim()}`).join('\n')}`;
+  return `${line}\n`;
+}
+
+/**
+ * Nest's own start-up chatter (one line per module and per route, ~115 lines) goes to `debug`:
+ * `LOG_LEVEL=debug` brings it back; what the application itself says stays at its level.
+ */
+const NEST_BOOT_CONTEXTS = new Set(['NestFactory', 'InstanceLoader', 'RoutesResolver', 'RouterExplorer']);
 
 /** Nest's logger interface over pino. */
 export class PinoNestLogger implements LoggerService {
   constructor(private readonly pinoLogger: Logger) {}
   private write(level: 'info' | 'error' | 'warn' | 'debug' | 'trace', message: unknown, rest: unknown[]): void {
     const context = typeof rest[rest.length - 1] === 'string' ? (rest[rest.length - 1] as string) : undefined;
+    if (level === 'info' && context && NEST_BOOT_CONTEXTS.has(context)) level = 'debug';
     if (message && typeof message === 'object') {
       const text = typeof rest[0] === 'string' && rest.length > 1 ? (rest[0] as string) : undefined;
       this.pinoLogger[level]({ context, ...(message as object) }, text);

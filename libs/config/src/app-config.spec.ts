@@ -53,6 +53,21 @@ describe('configuration', () => {
     expect(loadConfig({ CAREPACT_SECRETS_DIR: d, DATABASE_URL: 'postgres://h/..%2F..%2Fetc' }).audit.anchorDir).toBe(join(d, 'audit-anchor', '______etc'));
   });
 
+  it('LOG_FORMAT: one short line per record in development, JSON in production and test; anything else refused (issue 13, item 10)', () => {
+    const d = dir();
+    expect(loadConfig({ CAREPACT_SECRETS_DIR: d }).log.format).toBe('pretty');
+    expect(loadConfig({ CAREPACT_SECRETS_DIR: d, NODE_ENV: 'test' }).log.format).toBe('json');
+    expect(loadConfig({ NODE_ENV: 'production', ...strongSecrets, SEAL_P12_PATH: '/etc/carepact/seal.p12' }).log.format).toBe('json');
+    expect(loadConfig({ CAREPACT_SECRETS_DIR: d, LOG_FORMAT: 'json' }).log.format).toBe('json');
+    expect(() => loadConfig({ CAREPACT_SECRETS_DIR: d, LOG_FORMAT: 'text' })).toThrow(/LOG_FORMAT: valeurs possibles json, pretty/);
+  });
+
+  it('the development mailbox is kept per database, beside the secrets (in the temporary directory in tests)', () => {
+    const d = dir();
+    expect(loadConfig({ CAREPACT_SECRETS_DIR: d }).paths.devMailDir).toBe(join(d, 'dev-mail', 'carepact'));
+    expect(loadConfig({ NODE_ENV: 'test', CAREPACT_SECRETS_DIR: d, DATABASE_URL: 'postgres://h/carepact_x' }).paths.devMailDir).toBe(join(tmpdir(), 'carepact-test', 'dev-mail', 'carepact_x'));
+  });
+
   it('production refuses placeholder, short and repetitive secrets, naming the key and never the value', () => {
     const cases: [string, RegExp][] = [
       // docker-compose.yml's former values, word for word

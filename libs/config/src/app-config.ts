@@ -46,8 +46,10 @@ export interface AppConfig {
    * delay of a job that met a PostgreSQL or Redis outage (doubling up to a minute, no attempt used).
    */
   jobs: { backoffMs: number; outageRetryMs: number };
-  log: { level: string };
-  paths: { secretsDir: string };
+  /** `format`: `json` lines (production, test) or `pretty`, one short line each (development). */
+  log: { level: string; format: 'json' | 'pretty' };
+  /** `devMailDir`: where the development mailbox (/dev/mail) keeps its messages across restarts, per database. */
+  paths: { secretsDir: string; devMailDir: string };
   seal: { p12Path: string | null; p12Passphrase: string | null };
   /** Development only: where `npm start` runs its local SMTP server and lists mail at /dev/mail. */
   devMailboxPort: number;
@@ -148,6 +150,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const smtpUrl = url('SMTP_URL', null, ['smtp:', 'smtps:']);
   const logLevel = str('LOG_LEVEL', nodeEnv === 'test' ? 'silent' : 'info');
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL: valeurs possibles ${LOG_LEVELS.join(', ')}`);
+  const logFormat = str('LOG_FORMAT', nodeEnv === 'development' ? 'pretty' : 'json');
+  if (logFormat !== 'json' && logFormat !== 'pretty') problems.push('LOG_FORMAT: valeurs possibles json, pretty');
 
   const secretsDir = str('CAREPACT_SECRETS_DIR', join(env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'carepact'));
   let sessionSecret = env.SESSION_SECRET ?? '';
@@ -206,8 +210,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     outbox: { pollMs: int('OUTBOX_POLL_MS', 500, 10, 60000), resweepMs: int('OUTBOX_RESWEEP_MS', 30000, 100, 3600000) },
     jobs: { backoffMs: int('JOB_BACKOFF_MS', 1000, 10, 60000), outageRetryMs: int('JOB_OUTAGE_RETRY_MS', 2000, 10, 60000) },
-    log: { level: logLevel },
-    paths: { secretsDir },
+    log: { level: logLevel, format: logFormat === 'pretty' ? 'pretty' : 'json' },
+    paths: { secretsDir, devMailDir: join(nodeEnv === 'test' ? join(tmpdir(), 'carepact-test') : secretsDir, 'dev-mail', databaseName) },
     seal: { p12Path: env.SEAL_P12_PATH || null, p12Passphrase: env.SEAL_P12_PASSPHRASE ?? null },
     devMailboxPort: int('DEV_MAILBOX_PORT', 0, 0, 65535),
   };

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import { parseMimeMessage } from './mime-parser';
@@ -22,13 +24,19 @@ export interface DevMailboxOptions {
   capacity?: number;
   /** Largest message accepted, in bytes. */
   maxMessageBytes?: number;
+  /**
+   * Where the messages are kept across restarts (`messages.jsonl`, one message a line); without it
+   * they live in memory only (tests).
+   */
+  storeDir?: string;
 }
 
 type Listener = (mail: ReceivedMail) => void;
 
 /**
  * A local SMTP server for development and tests when SMTP_URL is not set: it keeps the last
- * messages in memory so that a new user can open the links they contain (served at /dev/mail).
+ * messages (in memory, and in `storeDir` when given, so a restart of `npm start` does not lose the
+ * links a new user has not opened yet) and serves them at /dev/mail.
  * Bound to 127.0.0.1 only, no authentication, no TLS: it must never be reachable from outside.
  */
 export class DevMailbox {
@@ -37,10 +45,48 @@ export class DevMailbox {
   private readonly listeners = new Set<Listener>();
   private readonly capacity: number;
   private readonly maxBytes: number;
+  private readonly file: string | null;
+  /** Lines in the file: compacted to the last `capacity` once it holds twice as many. */
+  private fileLines = 0;
 
   constructor(options: DevMailboxOptions = {}) {
     this.capacity = options.capacity ?? 200;
     this.maxBytes = options.maxMessageBytes ?? 10 * 1024 * 1024;
+    this.file = options.storeDir ? join(options.storeDir, 'messages.jsonl') : null;
+    if (options.storeDir) {
+      mkdirSync(options.storeDir, { recursive: true, mode: 0o700 });
+      this.load();
+    }
+  }
+
+  private load(): void {
+    if (!this.file || !existsSync(this.file)) return;
+    const lines = readFileSync(this.file, 'utf8').split('\n').filter((l) => l.trim() !== '');
+    this.fileLines = lines.length;
+    for (const line of lines) {
+      try {
+        const m = JSON.parse(line) as ReceivedMail & { receivedAt: string };
+        if (typeof m.id !== 'string' || typeof m.subject !== 'string') continue;
+        this.mails.push({ ...m, receivedAt: new Date(m.receivedAt) });
+      } catch {
+        // A line cut short by a crash mid-write: the others still count.
+      }
+    }
+    if (this.mails.length > this.capacity) this.mails.splice(0, this.mails.length - this.capacity);
+  }
+
+  private persist(mail: ReceivedMail): void {
+    if (!this.file) return;
+    if (this.fileLines + 1 > 2 * this.capacity) {
+      // Rewrite with the messages kept, then swap: the file never grows past twice the capacity.
+      const tmp = `${this.file}.tmp`;
+      writeFileSync(tmp, this.mails.map((m) => `${JSON.stringify(m)}\n`).join(''), { mode: 0o600 });
+      renameSync(tmp, this.file);
+      this.fileLines = this.mails.length;
+    } else {
+      appendFileSync(this.file, `${JSON.stringify(mail)}\n`, { mode: 0o600 });
+      this.fileLines++;
+    }
   }
 
   /** Starts listening; port 0 picks a free port. */
@@ -81,6 +127,10 @@ export class DevMailbox {
 
   clear(): void {
     this.mails.length = 0;
+    if (this.file) {
+      writeFileSync(this.file, '', { mode: 0o600 });
+      this.fileLines = 0;
+    }
   }
 
   /** Called for each message received; returns the function that unsubscribes. */
@@ -148,6 +198,11 @@ export class DevMailbox {
     };
     this.mails.push(mail);
     if (this.mails.length > this.capacity) this.mails.splice(0, this.mails.length - this.capacity);
+    try {
+      this.persist(mail);
+    } catch {
+      // A full or read-only disk must not refuse the message: it is listed, only until the next restart.
+    }
     for (const l of this.listeners) {
       try {
         l(mail);

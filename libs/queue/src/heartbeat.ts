@@ -26,8 +26,12 @@ export class WorkerHeartbeat implements OnApplicationBootstrap, OnModuleDestroy 
       void this.redis
         ?.set(workerHeartbeatKey(this.config.redis.prefix), JSON.stringify({ pid: process.pid, at: new Date().toISOString() }), 'PX', HEARTBEAT_TTL_MS)
         .catch((e: Error) => this.log.warn(`heartbeat failed: ${e.message}`));
-    beat();
-    this.timer = setInterval(beat, HEARTBEAT_INTERVAL_MS);
+    // The beats start once connected: sent earlier (a slow start can take longer than one interval),
+    // the offline queue being off, they only fail and warn on a normal start. Later failures are real outages.
+    this.redis.once('ready', () => {
+      beat();
+      this.timer = setInterval(beat, HEARTBEAT_INTERVAL_MS);
+    });
   }
 
   async onModuleDestroy(): Promise<void> {

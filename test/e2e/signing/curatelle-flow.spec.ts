@@ -111,7 +111,17 @@ describe('signature routing end to end', () => {
     const text = execFileSync('pdftotext', ['-enc', 'UTF-8', join(dir, 'signed.pdf'), '-'], { encoding: 'utf8' });
     expect(text).toContain('Dossier de preuve');
     expect(text).toContain('Karim Benaïssa');
-    const evidence = (await (await director(done.sealed!.evidenceHref)).json()) as { signers: { name: string; capacity: string; authentication: string; measure: unknown }[] };
+    // Each party's line says how they signed; the director typed nothing, so no typed name is claimed (issue 13, item 9).
+    const flat = text.replace(/\s+/g, ' ');
+    expect(flat).toContain('Claire Morel : signature depuis sa session personnelle de la console (compte direction@les-tilleuls.example)');
+    expect(flat).toContain('Karim Benaïssa : a écrit son nom : Karim Benaïssa');
+    expect(flat).not.toMatch(/nom écrit : Claire Morel|a écrit son nom : Claire Morel/);
+    const evidence = (await (await director(done.sealed!.evidenceHref)).json()) as {
+      signers: { name: string; capacity: string; authentication: string; measure: unknown; typedName: string | null; signedHow: Record<string, unknown> }[];
+    };
+    expect(evidence.signers[2].typedName).toBeNull();
+    expect(evidence.signers[2].signedHow).toMatchObject({ method: 'staff_session', account: 'direction@les-tilleuls.example' });
+    expect(evidence.signers[0].signedHow).toEqual({ method: 'typed_name', typedName: 'Marcel Dupont', witnessed: false });
     expect(evidence.signers.map((s) => s.name)).toEqual(['Marcel Dupont', 'Karim Benaïssa', 'Claire Morel']);
     expect(evidence.signers[1].capacity).toMatch(/curateur/);
     expect(evidence.signers[1].measure).toMatchObject({ type: 'curatelle_renforcee', judgmentReference: 'RG 25/00412' });

@@ -16,7 +16,8 @@ export class DevMailService implements OnApplicationBootstrap, OnModuleDestroy {
   readonly mailbox: DevMailbox | null;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
-    this.mailbox = config.env !== 'production' && config.devMailboxPort > 0 ? new DevMailbox() : null;
+    // Kept on disk beside the development secrets: a restart does not lose links not yet opened.
+    this.mailbox = config.env !== 'production' && config.devMailboxPort > 0 ? new DevMailbox({ capacity: 500, storeDir: config.paths.devMailDir }) : null;
   }
 
   async onApplicationBootstrap(): Promise<void> {

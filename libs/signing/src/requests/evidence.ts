@@ -29,13 +29,58 @@ export interface Evidence {
     at: string | null;
     ip: string | null;
     userAgent: string | null;
+    /** What the signer typed as their name; null for a countersignature from the staff console (nothing was typed). */
     typedName: string | null;
     drawnSignature: boolean;
     witness: WitnessStatement | null;
+    /** How they signed; absent from evidence sealed before it existed (read it with `signedHowOf`). */
+    signedHow?: SignedHow | null;
   }[];
   views: { key: string; person: string; expression: string; comment: string | null; recordedBySignerId: string | null; at: string }[];
   events: { at: string; kind: string; signerId: string | null; ip: string | null; userAgent: string | null }[];
   certificate: string;
+}
+
+/**
+ * How a party actually signed: a person types their name (in the portal, alone or in person with a
+ * witness); the director countersigns from their own authenticated console session and types nothing.
+ */
+export type SignedHow =
+  | { method: 'typed_name'; typedName: string; witnessed: boolean }
+  | { method: 'staff_session'; account: string | null; userId: string | null; staffName: string | null };
+
+type EvidenceSigner = Evidence['signers'][number];
+
+/**
+ * The signer's `signedHow`, also for evidence sealed before the field existed: there the director's
+ * `typedName` held the staff member's name, which they never typed.
+ */
+export function signedHowOf(s: EvidenceSigner): SignedHow | null {
+  if (s.signedHow !== undefined) return s.signedHow;
+  if (s.status !== 'signed') return null;
+  if (s.authentication === 'staff_session') return { method: 'staff_session', account: null, userId: null, staffName: s.typedName };
+  return s.typedName ? { method: 'typed_name', typedName: s.typedName, witnessed: s.authentication === 'in_person_witnessed' } : null;
+}
+
+/** One French line: "a écrit son nom : …" or "signature depuis sa session personnelle de la console (compte …)". */
+export function signedHowText(how: SignedHow, drawnSignature = false): string {
+  if (how.method === 'staff_session') {
+    const account = how.account ? `compte ${how.account}` : how.staffName ? `compte de ${how.staffName}` : 'compte non enregistré';
+    return `signature depuis sa session personnelle de la console (${account})`;
+  }
+  return `a écrit son nom : ${how.typedName}${how.witnessed ? ', en présence d’un témoin' : ''}${drawnSignature ? ', et a tracé sa signature' : ''}`;
+}
+
+function signedHowFromRows(s: SignerEntity, events: SignatureEventEntity[]): SignedHow | null {
+  if (s.status !== 'signed') return null;
+  if (s.authMethod === 'staff_session') {
+    // The account is recorded on the countersignature's event; rows written before that kept the
+    // staff member's name in typed_name.
+    const d = events.find((e) => e.kind === 'countersigned' && e.signerId === s.id)?.details ?? {};
+    const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+    return { method: 'staff_session', account: str(d.byAccount), userId: str(d.byUserId), staffName: str(d.byName) ?? s.typedName };
+  }
+  return s.typedName ? { method: 'typed_name', typedName: s.typedName, witnessed: s.authMethod === 'in_person_witnessed' } : null;
 }
 
 const KIND_FR: Record<string, string> = {
@@ -130,9 +175,10 @@ export function buildEvidence(
       at: s.actedAt?.toISOString() ?? null,
       ip: s.ip,
       userAgent: s.userAgent,
-      typedName: s.typedName,
+      typedName: s.authMethod === 'staff_session' ? null : s.typedName,
       drawnSignature: Boolean(s.drawnSignature),
       witness: s.witness,
+      signedHow: signedHowFromRows(s, events),
     })),
     views: views.map((v) => ({ key: v.viewKey, person: v.personName, expression: v.expression, comment: v.comment, recordedBySignerId: v.recordedBySignerId, at: v.recordedAt.toISOString() })),
     events: events.map((e) => ({ at: e.at.toISOString(), kind: e.kind, signerId: e.signerId, ip: e.ip, userAgent: e.userAgent })),
@@ -188,6 +234,15 @@ export function evidenceBlocks(e: Evidence): Block[] {
       ]),
     },
   ];
+  const how = e.signers.map((s) => [s, signedHowOf(s)] as const).filter(([, h]) => h !== null);
+  if (how.length) {
+    blocks.push({ kind: 'heading', level: 3, text: t('Comment chaque personne a signé') });
+    blocks.push({
+      kind: 'list',
+      ordered: false,
+      items: how.map(([s, h]) => [{ text: `${s.name} : `, strong: true }, { text: signedHowText(h!, s.drawnSignature) }]),
+    });
+  }
   const witnesses = e.signers.filter((s) => s.witness);
   if (witnesses.length) {
     blocks.push({ kind: 'heading', level: 3, text: t('Signatures en présence : déclaration du témoin') });
@@ -235,9 +290,14 @@ export function sealedTree(tree: DocumentTree, signers: SignerEntity[], evidence
       ...block,
       slots: block.slots.map((slot) => {
         const s = signers.find((x) => `${x.firstName} ${x.lastName}` === slot.name && x.status === 'signed') ?? signers.find((x) => x.capacity === slot.capacity && x.status === 'signed');
-        return s
-          ? { ...slot, signedOn: dateTime(s.actedAt!.toISOString()), method: `signature électronique, ${AUTH_FR[s.authMethod ?? ''] ?? s.authMethod ?? ''} ; nom écrit : ${s.typedName ?? ''}` }
-          : slot;
+        if (!s) return slot;
+        const es = evidence.signers.find((x) => x.id === s.id);
+        const how = es ? signedHowOf(es) : null;
+        const method =
+          how?.method === 'staff_session'
+            ? `signature électronique, ${signedHowText(how)}`
+            : `signature électronique, ${AUTH_FR[s.authMethod ?? ''] ?? s.authMethod ?? ''}${how ? ` ; ${signedHowText(how, es!.drawnSignature)}` : ''}`;
+        return { ...slot, signedOn: dateTime(s.actedAt!.toISOString()), method };
       }),
     };
   });

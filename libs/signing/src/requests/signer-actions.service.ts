@@ -115,13 +115,14 @@ export class SignerActionsService {
       const now = new Date();
       const res = returnedRows(
         await em.query(
-          `UPDATE signature_signers SET status = 'signed', acted_at = $2, typed_name = $3, auth_method = 'staff_session', ip = $4, user_agent = $5
+          // Nothing is typed here: typed_name stays NULL, and the account that signed goes on the event.
+          `UPDATE signature_signers SET status = 'signed', acted_at = $2, typed_name = NULL, auth_method = 'staff_session', ip = $3, user_agent = $4
             WHERE id = $1 AND status = 'pending' RETURNING id`,
-          [director.id, now, actor.name, ctx.ip, ctx.userAgent?.slice(0, 400) ?? null],
+          [director.id, now, ctx.ip, ctx.userAgent?.slice(0, 400) ?? null],
         ),
       );
       if (!res.length) throw new ConflictError('SIGNER_ALREADY_ACTED', 'La contresignature est déjà faite.');
-      await this.log.record(em, r, 'countersigned', auditActor(actor), { signerId: director.id, ctx, details: { versionHash: r.versionHash, byUserId: actor.userId } });
+      await this.log.record(em, r, 'countersigned', auditActor(actor), { signerId: director.id, ctx, details: { versionHash: r.versionHash, byUserId: actor.userId, byAccount: actor.email, byName: actor.name } });
       await this.progress.afterSignature(em, r);
       return this.views.view(em, r, null);
     });
