@@ -196,21 +196,6 @@ export class AuditService {
     )) as { chain_id: string }[];
     return rows.map((r) => r.chain_id);
   }
-
-  async listEvents(
-    em: EntityManager,
-    chainId: string,
-    opts: { afterSeq?: number; limit?: number; subjectId?: string },
-  ): Promise<AuditEventEntity[]> {
-    const qb = em
-      .createQueryBuilder(AuditEventEntity, 'e')
-      .where('e.chain_id = :chainId', { chainId })
-      .andWhere('e.seq > :after', { after: opts.afterSeq ?? 0 })
-      .orderBy('e.seq', 'ASC')
-      .take(Math.min(opts.limit ?? 100, 500));
-    if (opts.subjectId) qb.andWhere('e.subject_id = :sid', { sid: opts.subjectId });
-    return qb.getMany();
-  }
 }
 
 function sanitizePayload(payload: AuditPayload): AuditPayload {
