@@ -66,7 +66,10 @@ export async function startSigningHarness(opts: SigningHarnessOptions = {}): Pro
   const worker = startProcess(db.config, 'dist/apps/worker/src/main.js', { ...extra, ...logs, WORKER_HEALTH_PORT: '0' });
   const ds = new DataSource(dataSourceOptions(db.config, { as: 'app', poolSize: 2 }));
   await ds.initialize();
-  const fixture = JSON.parse(readFileSync(join(projectRoot(), 'templates/demo/establishment-les-tilleuls.json'), 'utf8')) as { documents: Record<string, Record<string, unknown>> };
+  const fixture = JSON.parse(readFileSync(join(projectRoot(), 'templates/demo/establishment-les-tilleuls.json'), 'utf8')) as {
+    documents: Record<string, Record<string, unknown>>;
+    residents: { firstName: string; documents?: Record<string, Record<string, unknown>> }[];
+  };
   // /health is 200 only when PostgreSQL, Redis and the worker's heartbeat are all up.
   await waitUntil('api and worker up', async () => (await fetch(`${base}/health`)).status === 200, 60000).catch((e: Error) => {
     throw new Error(`${e.message}\napi: ${api.output().slice(-2000)}\nworker: ${worker.output().slice(-2000)}`);
@@ -100,7 +103,10 @@ export async function startSigningHarness(opts: SigningHarnessOptions = {}): Pro
     },
     async document(firstName, type, data) {
       const call = await h.staff('admissions@les-tilleuls.example');
-      const { resident: _key, ...fixtureData } = fixture.documents[type];
+      // The person's own data for this type when the fixture has it (a tutelle needs her residence
+      // choice, issue 8); otherwise the fixture's shared block, as tests have always used it.
+      const own = fixture.residents.find((r) => r.firstName === firstName)?.documents?.[type];
+      const { resident: _key, ...fixtureData } = own ?? fixture.documents[type];
       const res = await call('/api/documents', { method: 'POST', body: JSON.stringify({ residentId: await h.residentId(firstName), type, data: data ?? fixtureData }) });
       if (res.status !== 202) throw new Error(`create ${type}: ${res.status} ${await res.text()}`);
       const { id } = (await res.json()) as { id: string };
