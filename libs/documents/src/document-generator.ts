@@ -3,14 +3,14 @@ import { AuditService, SYSTEM_ACTOR } from '@carepact/audit';
 import { isDomainError } from '@carepact/common';
 import { TransactionRunner, returnedRows } from '@carepact/database';
 import { OutboxService, PermanentJobError } from '@carepact/queue';
-import { Rendition } from '@carepact/rendering';
+import { BundleContext, Rendition } from '@carepact/rendering';
 import { BlobStore } from './blob-store';
 import { DocumentLifecycle } from './document-lifecycle.service';
 import { DocumentVersionEntity, RenditionEntity } from './documents.entities';
 import { DocumentsRepository } from './documents.repository';
 
 /** Renders a bundle; in the worker, on a thread pool so that the event loop (and BullMQ's lock renewal) stays free. */
-export type BundleRenderer = (templateId: string, templateVersion: string, input: unknown) => Promise<Rendition[]>;
+export type BundleRenderer = (templateId: string, templateVersion: string, input: unknown, context: BundleContext) => Promise<Rendition[]>;
 
 export type GenerationResult = { outcome: 'generated'; renditions: number } | { outcome: 'skipped'; reason: string };
 
@@ -42,7 +42,8 @@ export class DocumentGenerator {
     let renditions: Rendition[];
     try {
       // CPU work happens outside any transaction: no connection is held while rendering.
-      renditions = await render(version.templateId, version.templateVersion, version.input);
+      // The version id goes into the page footers: a printed page names the version it comes from.
+      renditions = await render(version.templateId, version.templateVersion, version.input, { versionId: version.id });
     } catch (e) {
       if (isDomainError(e) && e.permanent) {
         await this.fail(outboxId, version, e.code);

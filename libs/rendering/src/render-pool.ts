@@ -3,13 +3,14 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { DomainError, DomainErrorKind, FieldError } from '@carepact/common';
-import { Rendition, renderBundle } from './bundle';
+import { BundleContext, Rendition, renderBundle } from './bundle';
 
 interface Task {
   id: number;
   templateId: string;
   templateVersion: string;
   input: unknown;
+  context: BundleContext;
   resolve: (r: Rendition[]) => void;
   reject: (e: Error) => void;
 }
@@ -70,10 +71,10 @@ export class RenderPool {
     this.workers.push(slot);
   }
 
-  render(templateId: string, templateVersion: string, input: unknown): Promise<Rendition[]> {
-    if (!this.threaded) return renderBundle(templateId, templateVersion, input);
+  render(templateId: string, templateVersion: string, input: unknown, context: BundleContext = {}): Promise<Rendition[]> {
+    if (!this.threaded) return renderBundle(templateId, templateVersion, input, context);
     return new Promise((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, templateId, templateVersion, input, resolve, reject });
+      this.queue.push({ id: this.nextId++, templateId, templateVersion, input, context, resolve, reject });
       this.pump();
     });
   }
@@ -84,7 +85,7 @@ export class RenderPool {
       const task = this.queue.shift();
       if (!task) return;
       slot.busy = task;
-      slot.worker.postMessage({ id: task.id, templateId: task.templateId, templateVersion: task.templateVersion, input: task.input });
+      slot.worker.postMessage({ id: task.id, templateId: task.templateId, templateVersion: task.templateVersion, input: task.input, context: task.context });
     }
   }
 

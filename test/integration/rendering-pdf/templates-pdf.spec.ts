@@ -504,10 +504,15 @@ describe.each([...TYPES])('real template %s', (type: DocType) => {
       expect(tagged).toBeGreaterThan(20);
     });
 
-    it('7.1-3 running header and "Page n sur N" are artifacts on every page', () => {
+    it('7.1-3 running header (the person, the title) and footer ("Page n sur N", no version offline) are artifacts on every page', () => {
+      const resident = templateInputFromFixture(fixture(), type).resident as { firstName: string; lastName: string };
+      const person = `${resident.firstName} ${resident.lastName}`;
       for (const page of r.view.pages) {
         const number = page.items.find((i) => i.str === `Page ${page.number} sur ${r.view.numPages}`);
         expect({ page: page.number, tag: number?.marked[0].tag }).toEqual({ page: page.number, tag: 'Artifact' });
+        const artifacts = page.items.filter((i) => i.marked[0]?.tag === 'Artifact').map((i) => i.str);
+        expect({ page: page.number, header: artifacts.join('').includes(`${person} — `) }).toEqual({ page: page.number, header: true });
+        expect({ page: page.number, version: artifacts.includes('Aperçu, non versionné') }).toEqual({ page: page.number, version: true });
       }
     });
 

@@ -36,7 +36,7 @@ export class RenderProcessor extends WorkerHost implements OnApplicationBootstra
       case 'documents.render': {
         const data = job.data as JobData<'documents.render'>;
         try {
-          return await this.generator.generate(data.outboxId, data.versionId, (id, version, input) => this.pool.render(id, version, input));
+          return await this.generator.generate(data.outboxId, data.versionId, (id, version, input, context) => this.pool.render(id, version, input, context));
         } catch (e) {
           if (e instanceof PermanentJobError) throw new UnrecoverableError(`${e.code}: ${e.message}`);
           throw e;
