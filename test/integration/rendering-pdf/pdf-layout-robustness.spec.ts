@@ -177,6 +177,7 @@ describe('structure safety nets', () => {
 describe('the last clause stays with the signatures', () => {
   const slots = [
     { role: 'resident', name: 'Léa Martin', capacity: 'pour elle-même' },
+    { role: 'curateur', name: 'Karim Benaïssa', capacity: 'en qualité de curateur, qui assiste Léa Martin' },
     { role: 'director', name: 'Claire Morel', capacity: 'pour la direction' },
   ];
   /** Pages of the text layer, without the running header and footer lines. */
@@ -187,7 +188,7 @@ describe('the last clause stays with the signatures', () => {
 
   // From a few paragraphs to two pages of them: some counts leave room for the clause but not
   // for the signatures after it, which is the case the rule is for.
-  it.each(['standard', 'falc', 'large-print'] as const)('%s: a signature block never starts a page without the end of the clause', async (variant) => {
+  it.each(['standard', 'falc', 'large-print'] as const)('%s: a signature block never starts a page without the end of the clause, the last signer never alone', async (variant) => {
     let moved = 0;
     for (let n = variant === 'standard' ? 14 : 6; n <= (variant === 'standard' ? 34 : 22); n++) {
       const filler: Block[] = Array.from({ length: n }, (_, k) => ({ kind: 'paragraph', text: [{ text: `Alinéa ${k + 1} du contrat.` }] }));
@@ -204,6 +205,8 @@ describe('the last clause stays with the signatures', () => {
       const lastFillerPage = pages.findIndex((p) => p.some((l) => l.trim() === `Alinéa ${n} du contrat.`));
       expect({ n, sigPage }).toEqual({ n, sigPage: clausePage });
       expect({ n, first: pages[sigPage][0].trim() === 'Signatures' }).toEqual({ n, first: false });
+      const lastPage = pages.findIndex((p) => p.some((l) => l.trim() === 'Claire Morel'));
+      expect({ n, withOthers: pages[lastPage].some((l) => l.trim() === 'Karim Benaïssa' || l.includes('au moins.')) }).toEqual({ n, withOthers: true });
       if (clausePage > lastFillerPage) moved++;
     }
     // The loop did reach the page boundary: at least once the clause left its page to stay with the signatures.

@@ -522,8 +522,17 @@ class PdfWriter {
   private tailAfter(i: number): number {
     const blocks = this.tree.blocks;
     const next = blocks[i + 1];
-    const signs = next?.kind === 'signatures' || (next?.kind === 'figure' && blocks[i + 2]?.kind === 'signatures');
-    return signs ? this.style.blockSpaceAfter * this.style.bodySize + this.lead(i + 1) : 0;
+    const after = blocks[i + 2];
+    const figure = next?.kind === 'figure' && after?.kind === 'signatures' ? next : null;
+    const block = next?.kind === 'signatures' ? next : figure ? (after as SignaturesBlock) : null;
+    if (!block) return 0;
+    const s = this.style;
+    const space = (s.blockSpaceAfter + s.headingSpaceBefore) * s.bodySize;
+    // Every signer when the section fits on a page under two lines of the clause; else the heading
+    // and the first signer (the others follow, see `signatures`).
+    const whole = space + this.signaturesLead(block, figure, this.lastHeading, true);
+    const page = this.bottom - s.margins.top - 2 * s.bodySize * s.lineHeight;
+    return whole <= page ? whole : space + this.signaturesLead(block, figure, this.lastHeading);
   }
 
   private list(block: ListBlock, indent: number, tail = 0): void {
@@ -803,12 +812,17 @@ class PdfWriter {
     return { boxes, signArea, height };
   }
 
-  /** Heading of the signatures and their first unit: the first signer (beside the pictogram). */
-  private signaturesLead(block: SignaturesBlock, figure: FigureBlock | null, previousLevel: number): number {
+  /**
+   * Heading of the signatures and their first unit: the first signer (beside the pictogram), both
+   * signers when there are two (the second is not left alone on the next page); with `whole`,
+   * every signer.
+   */
+  private signaturesLead(block: SignaturesBlock, figure: FigureBlock | null, previousLevel: number, whole = false): number {
     const s = this.style;
     const hbox = this.headingBox([{ text: block.heading }], previousLevel === 0 ? 1 : 2);
     const indent = figure ? s.pictogramSize + s.pictogramGap : 0;
-    const first = block.slots.length ? this.slotPlan(block.slots[0], this.width - indent).height : 0;
+    const slots = whole ? block.slots : block.slots.slice(0, block.slots.length === 2 ? 2 : 1);
+    const first = slots.reduce((h, slot) => h + this.slotPlan(slot, this.width - indent).height, 0);
     return hbox.lines.length * hbox.lineH + 0.3 * s.bodySize + (figure ? Math.max(s.pictogramSize, first) : first);
   }
 
@@ -837,9 +851,16 @@ class PdfWriter {
     const x = this.left + indent;
     const width = this.width - indent;
     const lineH = s.bodySize * s.lineHeight;
-    for (const slot of block.slots) {
+    block.slots.forEach((slot, k) => {
       const plan = this.slotPlan(slot, width);
-      if (!this.fits(plan.height)) this.newPage();
+      let need = plan.height;
+      // The last signer is not left alone on a page: the one before goes along when both fit.
+      const last = block.slots[k + 1];
+      if (k > 0 && k === block.slots.length - 2 && last) {
+        const both = plan.height + this.slotPlan(last, width).height;
+        if (both <= this.bottom - s.margins.top) need = both;
+      }
+      if (!this.fits(need)) this.newPage();
       const div = this.child(sect, 'Div');
       plan.boxes.forEach((box) => this.flow(this.child(div, 'P'), 'P', box, x));
       if (plan.signArea) {
@@ -851,7 +872,7 @@ class PdfWriter {
         this.y += area;
       }
       this.y += s.bodySize;
-    }
+    });
     if (figure && this.pageNo === figurePage) this.y = Math.max(this.y, figureTop + size + s.blockSpaceAfter * s.bodySize);
     this.signatureField(sect);
   }
