@@ -21,7 +21,7 @@ import {
 import { PictogramLibrary } from '@carepact/templates';
 import { A4, pdfStyleFor } from '../pdf/pdf-style';
 import { contentVariantOf, type Block, type DocumentTree, type Inline, type Variant } from '../tree';
-import { readZip, writeZip } from './zip-normalize';
+import { rewriteZip } from './zip-normalize';
 
 /**
  * DOCX adapter (npm `docx` v9): real Heading 1…4 styles (Word's navigation pane shows the
@@ -272,14 +272,13 @@ const FONT_TABLE =
 
 /**
  * Fixes the core-properties dates and the zip timestamps to `issuedAt` (reproducible bytes) and
- * writes the font table (FONT_TABLE), in the one re-zip the package gets.
+ * writes the font table (FONT_TABLE); the other parts keep the bytes `docx` compressed them to.
  */
 export function normalizeDocx(docx: Buffer, issuedAt: string): Buffer {
   const stamp = new Date(issuedAt).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const entries = readZip(docx).map((e) => {
-    if (e.name === 'word/fontTable.xml') return { name: e.name, data: Buffer.from(FONT_TABLE, 'utf8') };
-    if (e.name !== 'docProps/core.xml') return e;
-    return { name: e.name, data: Buffer.from(e.data.toString('utf8').replace(/(<dcterms:(created|modified)[^>]*>)[^<]*(<\/dcterms:\2>)/g, `$1${stamp}$3`), 'utf8') };
+  return rewriteZip(docx, issuedAt, (name, data) => {
+    if (name === 'word/fontTable.xml') return Buffer.from(FONT_TABLE, 'utf8');
+    if (name !== 'docProps/core.xml') return null;
+    return Buffer.from(data().toString('utf8').replace(/(<dcterms:(created|modified)[^>]*>)[^<]*(<\/dcterms:\2>)/g, `$1${stamp}$3`), 'utf8');
   });
-  return writeZip(entries, issuedAt);
 }
