@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
  * `npm test` needs real tools: poppler-utils (pdffonts, pdftotext, pdfsig), qpdf, Debian's chromium,
+ * LibreOffice Writer without GUI (soffice converts the DOCX renditions to PDF to check their layout),
  * redis-server (private Redis for the queue tests) and PostgreSQL's initdb. On a fresh machine of
  * our kind (Debian, root, apt reachable) this installs what is missing, once; elsewhere it says
  * what to install.
@@ -12,6 +13,7 @@ const NEEDED = [
   ['pdffonts', 'poppler-utils'],
   ['qpdf', 'qpdf'],
   ['chromium', 'chromium'],
+  ['soffice', 'libreoffice-writer-nogui'],
 ];
 
 function has(cmd) {

@@ -43,7 +43,8 @@ export class DocumentGenerator {
     let renditions: Rendition[];
     try {
       // CPU work happens outside any transaction: no connection is held while rendering.
-      renditions = await this.pool.render(version.templateId, version.templateVersion, version.input);
+      // The version id goes into the page footers: a printed page names the version it comes from.
+      renditions = await this.pool.render(version.templateId, version.templateVersion, version.input, { versionId: version.id });
     } catch (e) {
       // Bad data or a template bug: the job fails for good; generationFailed records it.
       if (isDomainError(e) && e.permanent) throw new PermanentJobError(e.code, e.message);

@@ -7,7 +7,7 @@ import { resolve } from './resolve';
 import { DocumentTree, FORMATS, RenditionFormat, VARIANTS, Variant, contentVariantOf } from './tree';
 
 /** Recorded on every version: which code produced its renditions. */
-export const RENDERER_VERSION = `carepact-render/1.0.0 (${PDF_RENDERER_VERSION}; docx 1.1.0; html 1.1.0)`;
+export const RENDERER_VERSION = `carepact-render/1.0.0 (${PDF_RENDERER_VERSION}; docx 1.2.0; html 1.2.0)`;
 
 export const MEDIA_TYPES: Record<RenditionFormat, string> = {
   pdf: 'application/pdf',
@@ -53,10 +53,17 @@ export async function renderOne(tree: DocumentTree, format: RenditionFormat, var
   }
 }
 
+/** What the renditions belong to, beyond template and data: printed in PDF and DOCX page footers. */
+export interface BundleContext {
+  /** The stored document version's id; absent for an offline render. */
+  versionId?: string;
+}
+
 /** The 9 renditions (3 formats × 3 variants) of one template version and input. Deterministic. */
-export async function renderBundle(templateId: string, templateVersion: string, input: unknown): Promise<Rendition[]> {
+export async function renderBundle(templateId: string, templateVersion: string, input: unknown, context: BundleContext = {}): Promise<Rendition[]> {
   const template = templates().load(templateId, templateVersion);
   const trees = resolveTrees(template, input);
+  if (context.versionId) for (const tree of Object.values(trees)) tree.meta.versionId = context.versionId;
   const out: Rendition[] = [];
   for (const variant of VARIANTS) {
     const tree = trees[contentVariantOf(variant)];

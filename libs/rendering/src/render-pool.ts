@@ -3,13 +3,13 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { DomainError, DomainErrorKind, FieldError } from '@carepact/common';
-import { Rendition, renderBundle } from './bundle';
+import { BundleContext, Rendition, renderBundle } from './bundle';
 import { type PdfRenderOptions, renderPdf } from './pdf';
 import type { DocumentTree, Variant } from './tree';
 
 /** What a thread is asked for: a bundle (9 renditions) or one PDF of a tree (the seal's final render). */
 export type RenderRequest =
-  | { kind: 'bundle'; templateId: string; templateVersion: string; input: unknown }
+  | { kind: 'bundle'; templateId: string; templateVersion: string; input: unknown; context: BundleContext }
   | { kind: 'pdf'; tree: DocumentTree; variant: Variant; options: PdfRenderOptions };
 
 interface Task {
@@ -91,10 +91,10 @@ export class RenderPool {
   }
 
   /** The 9 renditions of a template version with this input. */
-  render(templateId: string, templateVersion: string, input: unknown): Promise<Rendition[]> {
+  render(templateId: string, templateVersion: string, input: unknown, context: BundleContext = {}): Promise<Rendition[]> {
     if (this.closed) return Promise.reject(new RenderPoolClosedError());
-    if (!this.threaded) return renderBundle(templateId, templateVersion, input);
-    return this.submit<Rendition[]>({ kind: 'bundle', templateId, templateVersion, input });
+    if (!this.threaded) return renderBundle(templateId, templateVersion, input, context);
+    return this.submit<Rendition[]>({ kind: 'bundle', templateId, templateVersion, input, context });
   }
 
   /** One PDF of a resolved tree (the seal's final render, with its signature field). */

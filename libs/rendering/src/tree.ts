@@ -96,6 +96,13 @@ export interface DocumentMeta {
   /** FALC review of the template text: who and when, or null ("not yet reviewed"). */
   falcReview: { by: string; on: string } | null;
   establishmentName: string;
+  /** The person the document is about ("Marcel Dupont"): the running header of PDF and DOCX pages. */
+  personName?: string;
+  /**
+   * Id of the stored document version the renditions belong to, printed in the page footer so a
+   * printed page can be matched to its version. Absent in an offline render (no version exists).
+   */
+  versionId?: string;
 }
 
 export interface DocumentTree {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser } from 'playwright-core';
-import { renderDocx, readZip } from '@carepact/rendering';
+import { pdfStyleFor, renderDocx, readZip } from '@carepact/rendering';
 import { renderHtml } from '@carepact/rendering';
 import { resolve, templateInputFromFixture } from '@carepact/rendering';
 import { contentVariantOf, DocumentTree, Variant, VARIANTS } from '@carepact/rendering';
@@ -91,6 +91,41 @@ describe.each(TYPES)('%s', (type) => {
       const headings = t.blocks.filter((b) => b.kind === 'heading').map((b) => (b as { text: { text: string }[] }).text.map((r) => r.text).join(''));
       const docxHeadings = [...body.matchAll(/<w:p>(?:(?!<\/w:p>)[\s\S])*?<w:pStyle w:val="Heading[1-4]"\/>[\s\S]*?<\/w:p>/g)].map((m) => docxParagraphs(m[0])[0]);
       expect(docxHeadings.filter((h) => headings.includes(h))).toEqual(headings);
+    });
+
+    it('DOCX lays out like the PDF: line spacing "auto", its fonts declared, its margins, header and footer', async () => {
+      const parts = docxParts(await renderDocx(t, variant));
+      const body = parts['word/document.xml'];
+      // Every line spacing is a multiple ("auto"): never a height LibreOffice would read as exact.
+      const spacings = [...(parts['word/styles.xml'] + body).matchAll(/<w:spacing [^>]*w:line="[^"]*"[^>]*\/>/g)].map((m) => m[0]);
+      expect(spacings.length).toBeGreaterThan(3);
+      for (const sp of spacings) expect(sp).toContain('w:lineRule="auto"');
+      expect(parts['word/styles.xml']).toMatch(/<w:docDefaults>[\s\S]*<w:rFonts w:ascii="Atkinson Hyperlegible Next" w:cs="DejaVu Sans" w:eastAsia="DejaVu Sans" w:hAnsi="Atkinson Hyperlegible Next"\/>[\s\S]*<\/w:docDefaults>/);
+      const fonts = parts['word/fontTable.xml'];
+      for (const name of ['Atkinson Hyperlegible Next', 'DejaVu Sans'])
+        expect(fonts).toContain(`<w:font w:name="${name}"><w:altName w:val="Arial"/><w:charset w:val="00"/><w:family w:val="swiss"/><w:pitch w:val="variable"/></w:font>`);
+      // Margins in twips, from the PDF's style profile (large print: 3 cm top and bottom, 2.5 cm sides).
+      const m = pdfStyleFor(variant).margins;
+      const pgMar = /<w:pgMar ([^>]*)\/>/.exec(body)?.[1] ?? '';
+      for (const side of ['top', 'right', 'bottom', 'left'] as const) expect(pgMar).toContain(`w:${side}="${Math.round(m[side] * 20)}"`);
+      if (variant === 'large-print') expect(pgMar).toMatch(/w:top="1701" w:right="1417" w:bottom="1701" w:left="1417"/);
+      const resident = templateInputFromFixture(fixture, type).resident as { firstName: string; lastName: string };
+      const rels = parts['word/_rels/document.xml.rels'];
+      const partOf = (kind: 'header' | 'footer'): string => {
+        const id = new RegExp(`<w:${kind}Reference w:type="default" r:id="([^"]+)"/>`).exec(body)?.[1];
+        const target = new RegExp(`Id="${id}"[^>]*Target="([^"]+)"`).exec(rels)?.[1] ?? new RegExp(`Target="([^"]+)"[^>]*Id="${id}"`).exec(rels)?.[1];
+        return parts[`word/${target}`];
+      };
+      expect(docxParagraphs(partOf('header'))).toEqual([`${resident.firstName} ${resident.lastName} — ${t.title}`]);
+      const footer = partOf('footer');
+      expect(docxParagraphs(footer)).toEqual(['Page  sur ', 'Aperçu, non versionné']);
+      expect(footer).toMatch(/<w:instrText xml:space="preserve">PAGE<\/w:instrText>[\s\S]*<w:instrText xml:space="preserve">NUMPAGES<\/w:instrText>/);
+    });
+
+    it('DOCX footer names the stored version when there is one', async () => {
+      const versioned = { ...t, meta: { ...t.meta, versionId: '0f6c2a9e-3b1d-4c7a-9e55-2d8f7a1b4c90' } };
+      const xml = Object.entries(docxParts(await renderDocx(versioned, variant))).find(([name]) => /^word\/footer\d*\.xml$/.test(name))?.[1] ?? '';
+      expect(docxParagraphs(xml)).toEqual(['Page  sur ', 'Version 0f6c2a9e-3b1d-4c7a-9e55-2d8f7a1b4c90']);
     });
 
     it('DOCX is byte-identical when rendered twice', async () => {

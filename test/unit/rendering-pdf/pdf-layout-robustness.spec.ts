@@ -173,3 +173,64 @@ describe('structure safety nets', () => {
     expect(fontsOut).not.toMatch(/Helvetica/);
   });
 });
+
+describe('the last clause stays with the signatures', () => {
+  const slots = [
+    { role: 'resident', name: 'Léa Martin', capacity: 'pour elle-même' },
+    { role: 'curateur', name: 'Karim Benaïssa', capacity: 'en qualité de curateur, qui assiste Léa Martin' },
+    { role: 'director', name: 'Claire Morel', capacity: 'pour la direction' },
+  ];
+  /** Pages of the text layer, without the running header and footer lines. */
+  const bodyPages = (file: string): string[][] =>
+    pdftotext(file)
+      .split('\f')
+      .map((p) => p.split('\n').filter((l) => l.trim() !== '' && !/^Page \d+ sur \d+$|^Aperçu, non versionné$|— Essai de mise en page$/.test(l.trim())));
+
+  // From a few paragraphs to two pages of them: some counts leave room for the clause but not
+  // for the signatures after it, which is the case the rule is for.
+  it.each(['standard', 'falc', 'large-print'] as const)('%s: a signature block never starts a page without the end of the clause, the last signer never alone', async (variant) => {
+    let moved = 0;
+    for (let n = variant === 'standard' ? 14 : 6; n <= (variant === 'standard' ? 34 : 22); n++) {
+      const filler: Block[] = Array.from({ length: n }, (_, k) => ({ kind: 'paragraph', text: [{ text: `Alinéa ${k + 1} du contrat.` }] }));
+      const tree = treeWith([
+        { kind: 'heading', level: 1, text: [{ text: 'Essai' }] },
+        ...filler,
+        { kind: 'paragraph', text: [{ text: 'Fait en deux exemplaires, dont un est remis à la personne accueillie ; la clause finale tient sur deux lignes au moins.' }] },
+        ...(variant === 'falc' ? [{ kind: 'figure', asset: 'maison', alt: 'Une maison' } as Block] : []),
+        { kind: 'signatures', heading: 'Signatures', slots },
+      ]);
+      const pages = bodyPages((await render(tree, variant)).file);
+      const sigPage = pages.findIndex((p) => p.some((l) => l.trim() === 'Signatures'));
+      const clausePage = pages.findIndex((p) => p.some((l) => l.includes('au moins.')));
+      const lastFillerPage = pages.findIndex((p) => p.some((l) => l.trim() === `Alinéa ${n} du contrat.`));
+      expect({ n, sigPage }).toEqual({ n, sigPage: clausePage });
+      expect({ n, first: pages[sigPage][0].trim() === 'Signatures' }).toEqual({ n, first: false });
+      const lastPage = pages.findIndex((p) => p.some((l) => l.trim() === 'Claire Morel'));
+      expect({ n, withOthers: pages[lastPage].some((l) => l.trim() === 'Karim Benaïssa' || l.includes('au moins.')) }).toEqual({ n, withOthers: true });
+      if (clausePage > lastFillerPage) moved++;
+    }
+    // The loop did reach the page boundary: at least once the clause left its page to stay with the signatures.
+    expect(moved).toBeGreaterThan(0);
+  });
+});
+
+describe('page footer', () => {
+  it.each(['standard', 'large-print'] as const)('%s: names the stored version beside "Page n sur N", both readable, as Pagination artifacts', async (variant) => {
+    const versionId = '0f6c2a9e-3b1d-4c7a-9e55-2d8f7a1b4c90';
+    const base = contratSejourTree('standard');
+    const { file } = await render({ ...base, meta: { ...base.meta, personName: 'Léa Martin', versionId } }, variant);
+    const view = pdfjs(file);
+    expect(view.numPages).toBeGreaterThan(1);
+    for (const page of view.pages) {
+      const version = page.items.find((i) => i.str === `Version ${versionId}`);
+      const number = page.items.find((i) => i.str === `Page ${page.number} sur ${view.numPages}`);
+      expect({ version: version?.marked[0].tag, number: number?.marked[0].tag }).toEqual({ version: 'Artifact', number: 'Artifact' });
+      expect(page.items.some((i) => i.str === 'Aperçu, non versionné')).toBe(false);
+      // On one line only when the two do not meet (large print: two lines).
+      const sameLine = Math.abs(version!.transform[5] - number!.transform[5]) < 1;
+      if (sameLine) expect(version!.transform[4] + version!.width).toBeLessThan(number!.transform[4]);
+    }
+    const content = pageContents(file).join('\n');
+    expect(content).toMatch(/\/Artifact <<\s*\/Type \/Pagination\s*\/Attached \[\s*\/Bottom\s*\]\s*>> BDC/);
+  });
+});

@@ -26,6 +26,7 @@ export function run(cmd: string, args: string[]): { status: number; stdout: stri
 export interface MarkedItem {
   str: string;
   transform: number[];
+  width: number;
   height: number;
   marked: { tag: string; id: string | null }[];
 }

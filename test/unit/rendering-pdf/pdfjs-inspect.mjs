@@ -35,7 +35,7 @@ for (let n = 1; n <= doc.numPages; n++) {
       stack.pop();
     } else if (typeof item.str === 'string') {
       if (item.str === '' && item.width === 0) continue; // pdf.js' synthetic EOL markers
-      items.push({ str: item.str, transform: item.transform, height: item.height, marked: stack.map((m) => ({ ...m })) });
+      items.push({ str: item.str, transform: item.transform, width: item.width, height: item.height, marked: stack.map((m) => ({ ...m })) });
     }
   }
   out.pages.push({ number: n, structTree, items });

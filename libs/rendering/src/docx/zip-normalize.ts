@@ -15,7 +15,16 @@ const LOCAL = 0x04034b50;
 const CENTRAL = 0x02014b50;
 const END = 0x06054b50;
 
-export function readZip(zip: Buffer): ZipEntry[] {
+/** An entry as stored: its compressed bytes, method, CRC-32 and uncompressed size. */
+interface RawEntry {
+  name: string;
+  method: number;
+  crc: number;
+  size: number;
+  raw: Buffer;
+}
+
+function readRaw(zip: Buffer): RawEntry[] {
   let end = -1;
   for (let i = zip.length - 22; i >= Math.max(0, zip.length - 22 - 0xffff); i--)
     if (zip.readUInt32LE(i) === END) {
@@ -25,10 +34,12 @@ export function readZip(zip: Buffer): ZipEntry[] {
   if (end < 0) throw new Error('ZIP invalide : fin de répertoire introuvable');
   const count = zip.readUInt16LE(end + 10);
   let p = zip.readUInt32LE(end + 16);
-  const entries: ZipEntry[] = [];
+  const entries: RawEntry[] = [];
   for (let n = 0; n < count; n++) {
     if (zip.readUInt32LE(p) !== CENTRAL) throw new Error('ZIP invalide : entrée du répertoire central');
     const method = zip.readUInt16LE(p + 10);
+    const crc = zip.readUInt32LE(p + 16);
+    const size = zip.readUInt32LE(p + 24);
     const compressedSize = zip.readUInt32LE(p + 20);
     const nameLength = zip.readUInt16LE(p + 28);
     const extraLength = zip.readUInt16LE(p + 30);
@@ -39,10 +50,14 @@ export function readZip(zip: Buffer): ZipEntry[] {
     const dataStart = localOffset + 30 + zip.readUInt16LE(localOffset + 26) + zip.readUInt16LE(localOffset + 28);
     const raw = zip.subarray(dataStart, dataStart + compressedSize);
     if (method !== 0 && method !== 8) throw new Error(`ZIP : méthode ${method} non prise en charge (${name})`);
-    entries.push({ name, data: method === 8 ? inflateRawSync(raw) : Buffer.from(raw) });
+    entries.push({ name, method, crc, size, raw });
     p += 46 + nameLength + extraLength + commentLength;
   }
   return entries;
+}
+
+export function readZip(zip: Buffer): ZipEntry[] {
+  return readRaw(zip).map((e) => ({ name: e.name, data: e.method === 8 ? inflateRawSync(e.raw) : Buffer.from(e.raw) }));
 }
 
 /** MS-DOS date and time fields of an ISO instant (UTC), the resolution ZIP stores. */
@@ -57,24 +72,46 @@ function dosDateTime(iso: string): { date: number; time: number } {
 
 /** Writes entries in the given order, deflated, all with the same timestamp: same input, same bytes. */
 export function writeZip(entries: ZipEntry[], modifiedAt: string): Buffer {
+  return writeRaw(entries.map(deflated), modifiedAt);
+}
+
+function deflated(e: ZipEntry): RawEntry {
+  return { name: e.name, method: 8, crc: crc32(e.data) >>> 0, size: e.data.length, raw: deflateRawSync(e.data, { level: 9 }) };
+}
+
+/**
+ * The same package with one fixed timestamp and the entries `edit` changes: the others keep the
+ * bytes they were compressed to (no inflating and deflating again), so the cost is that of the
+ * edited entries only. Same input, same bytes.
+ */
+export function rewriteZip(zip: Buffer, modifiedAt: string, edit: (name: string, data: () => Buffer) => Buffer | null): Buffer {
+  const entries = readRaw(zip).map((e) => {
+    const data = (): Buffer => (e.method === 8 ? inflateRawSync(e.raw) : Buffer.from(e.raw));
+    const changed = edit(e.name, data);
+    return changed ? deflated({ name: e.name, data: changed }) : e;
+  });
+  return writeRaw(entries, modifiedAt);
+}
+
+function writeRaw(entries: RawEntry[], modifiedAt: string): Buffer {
   const { date, time } = dosDateTime(modifiedAt);
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
   for (const e of entries) {
     const name = Buffer.from(e.name, 'utf8');
-    const compressed = deflateRawSync(e.data, { level: 9 });
-    const crc = crc32(e.data) >>> 0;
+    const compressed = e.raw;
+    const crc = e.crc;
     const local = Buffer.alloc(30);
     local.writeUInt32LE(LOCAL, 0);
     local.writeUInt16LE(20, 4);
     local.writeUInt16LE(0x0800, 6); // UTF-8 names
-    local.writeUInt16LE(8, 8);
+    local.writeUInt16LE(e.method, 8);
     local.writeUInt16LE(time, 10);
     local.writeUInt16LE(date, 12);
     local.writeUInt32LE(crc, 14);
     local.writeUInt32LE(compressed.length, 18);
-    local.writeUInt32LE(e.data.length, 22);
+    local.writeUInt32LE(e.size, 22);
     local.writeUInt16LE(name.length, 26);
     local.writeUInt16LE(0, 28);
     const central = Buffer.alloc(46);
@@ -82,12 +119,12 @@ export function writeZip(entries: ZipEntry[], modifiedAt: string): Buffer {
     central.writeUInt16LE(20, 4);
     central.writeUInt16LE(20, 6);
     central.writeUInt16LE(0x0800, 8);
-    central.writeUInt16LE(8, 10);
+    central.writeUInt16LE(e.method, 10);
     central.writeUInt16LE(time, 12);
     central.writeUInt16LE(date, 14);
     central.writeUInt32LE(crc, 16);
     central.writeUInt32LE(compressed.length, 20);
-    central.writeUInt32LE(e.data.length, 24);
+    central.writeUInt32LE(e.size, 24);
     central.writeUInt16LE(name.length, 28);
     central.writeUInt32LE(offset, 42);
     locals.push(local, name, compressed);

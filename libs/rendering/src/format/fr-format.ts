@@ -42,6 +42,24 @@ export const FR_FORMATTERS: LocaleFormatters = {
   andList: formatAndList,
 };
 
+const MONTHS = 'janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre';
+/** « 14 mars 2026 », « 1er décembre »: a day and a month in full, the year if it follows. */
+const DATE_IN_FULL = new RegExp(`(?<![\\p{L}\\d])(?:1er|[1-9]|[12]\\d|3[01]) (?:${MONTHS})(?: \\d{4})?(?![\\p{L}\\d])`, 'gu');
+/** « 1 234,56 € », « 72,50 euros », « 300 € »: digits, thousands groups, decimals, the unit. */
+const AMOUNT = /(?<![\p{L}\d])\d+(?:[ \u00A0\u202F]\d{3})*(?:,\d+)? (?:€|euros?(?!\p{L}))/gu;
+
+/**
+ * Text with no-break spaces inside dates and amounts, for adapters whose reader breaks lines
+ * itself (HTML): « 14 mars » or « 72,50 € » never split across lines (French typography; the
+ * PDF's own line breaking keeps them whole, see text-layout). Spaces between thousands become
+ * U+202F, as Intl writes them; the others U+00A0.
+ */
+export function noBreakInDatesAndAmounts(text: string): string {
+  return text
+    .replace(DATE_IN_FULL, (m) => m.replace(/ /g, '\u00A0'))
+    .replace(AMOUNT, (m) => m.replace(/ (?=\d{3}(?!\d))/g, '\u202F').replace(/ /g, '\u00A0'));
+}
+
 /** An ISO date (YYYY-MM-DD) as the fixed instant used for file metadata: midnight UTC. */
 export function isoDateToInstant(isoDate: string): string {
   if (!ISO_DATE.test(isoDate)) throw new RangeError(`date AAAA-MM-JJ attendue : ${JSON.stringify(isoDate)}`);

@@ -44,6 +44,21 @@ describe('renderHtml', () => {
     expect(htmlStyles('falc')).toContain('font-size:20px');
     expect(htmlStyles('standard')).toContain('line-height:1.5');
   });
+  it('keeps dates and amounts on one line: no-break spaces inside them, in text, cells and signatures', () => {
+    const dated: DocumentTree = {
+      ...tree,
+      blocks: [
+        { kind: 'paragraph', text: [{ text: 'Arrivée le 2 juillet 1947, ' }, { text: 'tarif 1 234,56 €', strong: true }, { text: ' par mois.' }] },
+        { kind: 'table', caption: 'Prix au 1er janvier 2026', header: ['Quoi', 'Prix'], rowHeaders: true, rows: [[[{ text: 'Repas' }], [{ text: '8,20 euros' }]]] },
+        { kind: 'signatures', heading: 'Signatures', slots: [{ role: 'resident', name: 'Léa', capacity: 'pour elle-même', signedOn: '3 mars 2026', method: 'signature électronique' }] },
+      ],
+    };
+    const out = renderHtml(dated, 'falc');
+    expect(out).toContain('Arrivée le 2\u00a0juillet\u00a01947, <strong>tarif 1\u202f234,56\u00a0€</strong> par mois.');
+    expect(out).toContain('<caption>Prix au 1er\u00a0janvier\u00a02026</caption>');
+    expect(out).toContain('<td>8,20\u00a0euros</td>');
+    expect(out).toContain('Signé le 3\u00a0mars\u00a02026, signature électronique.');
+  });
   it('refuses a variant that does not match the tree content', () => {
     expect(() => renderHtml(tree, 'standard')).toThrow(/variante/);
   });

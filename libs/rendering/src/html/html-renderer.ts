@@ -1,5 +1,6 @@
 import { escapeHtml } from '@carepact/common';
 import { PictogramLibrary } from '@carepact/templates';
+import { noBreakInDatesAndAmounts } from '../format';
 import { contentVariantOf, type Block, type DocumentTree, type Inline, type SignaturesBlock, type TableBlock, type Variant } from '../tree';
 
 /**
@@ -47,24 +48,29 @@ export function htmlStyles(variant: Variant): string {
   ].join('\n');
 }
 
+/** Escaped text; dates and amounts are not split across lines (no-break spaces, see fr-format). */
+function text(s: string): string {
+  return escapeHtml(noBreakInDatesAndAmounts(s));
+}
+
 function inline(runs: Inline): string {
-  return runs.map((r) => (r.strong ? `<strong>${escapeHtml(r.text)}</strong>` : escapeHtml(r.text))).join('');
+  return runs.map((r) => (r.strong ? `<strong>${text(r.text)}</strong>` : text(r.text))).join('');
 }
 
 function table(b: TableBlock): string {
-  const head = `<thead><tr>${b.header.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join('')}</tr></thead>`;
+  const head = `<thead><tr>${b.header.map((h) => `<th scope="col">${text(h)}</th>`).join('')}</tr></thead>`;
   const rows = b.rows
     .map((row) => `<tr>${row.map((cell, i) => (i === 0 && b.rowHeaders ? `<th scope="row">${inline(cell)}</th>` : `<td>${inline(cell)}</td>`)).join('')}</tr>`)
     .join('\n');
-  return `<table>\n<caption>${escapeHtml(b.caption)}</caption>\n${head}\n<tbody>\n${rows}\n</tbody>\n</table>`;
+  return `<table>\n<caption>${text(b.caption)}</caption>\n${head}\n<tbody>\n${rows}\n</tbody>\n</table>`;
 }
 
 function signatures(b: SignaturesBlock, id: string, variant: Variant, figure = ''): string {
   const pending = variant === 'falc' ? 'Pas encore signé.' : 'Signature : en attente.';
   const slots = b.slots
     .map((s) => {
-      const status = s.signedOn ? `Signé le ${escapeHtml(s.signedOn)}${s.method ? `, ${escapeHtml(s.method)}` : ''}.` : pending;
-      return `<li><p><strong>${escapeHtml(s.name)}</strong></p><p>${escapeHtml(s.capacity)}</p><p>${status}</p></li>`;
+      const status = s.signedOn ? `Signé le ${text(s.signedOn)}${s.method ? `, ${text(s.method)}` : ''}.` : pending;
+      return `<li><p><strong>${escapeHtml(s.name)}</strong></p><p>${text(s.capacity)}</p><p>${status}</p></li>`;
     })
     .join('\n');
   return `<section aria-labelledby="${id}">\n<h2 id="${id}">${escapeHtml(b.heading)}</h2>\n${figure}${figure ? '\n' : ''}<ul class="cp-slots">\n${slots}\n</ul>\n</section>`;

@@ -11,7 +11,7 @@ import { type Line, layoutInline, longestWordWidth, naturalWidth } from './text-
 import { xmpBody } from './xmp';
 
 /** Recorded with each rendition; bump when the same tree would render differently. */
-export const PDF_RENDERER_VERSION = 'carepact-pdf/1.1.0';
+export const PDF_RENDERER_VERSION = 'carepact-pdf/1.2.0';
 const PRODUCER = `CarePact ${PDF_RENDERER_VERSION} (PDFKit)`;
 
 export interface PdfRenderOptions {
@@ -326,17 +326,24 @@ class PdfWriter {
    * Flows lines as real content of `elem`: one marked-content sequence per page, a page break
    * whenever the next line does not fit. With `keep` (running text: paragraphs, list items), no
    * widow or orphan: a paragraph of 2 or 3 lines is never split, a longer one leaves at least two
-   * lines at the foot of a page and carries at least two to the next.
+   * lines at the foot of a page and carries at least two to the next. `tail` is the height of what
+   * must follow on the same page as the last lines (the signatures after the last clause): when
+   * it does not fit after them, the last lines (at least two) go to the next page with it.
    */
-  private flow(elem: StructElem, tag: string, box: TextBox, x: number, keep = false): void {
+  private flow(elem: StructElem, tag: string, box: TextBox, x: number, keep = false, tail = 0): void {
     const n = box.lines.length;
     let i = 0;
     while (i < n) {
       const rest = n - i;
       const room = this.linesFitting(box.lineH);
       let take: number;
-      if (room >= rest) take = rest;
-      else if (this.atTop) take = Math.max(1, keep ? Math.min(room, rest - 2) : room);
+      if (room >= rest && (tail === 0 || this.y + rest * box.lineH + tail <= this.bottom)) take = rest;
+      else if (room >= rest) {
+        // Everything fits but what follows does not: carry the last two lines over (all of a
+        // paragraph of 2 or 3 lines); at the top of a page the rest stays, there is no better page.
+        if (rest <= 3) take = this.atTop ? rest : 0;
+        else take = rest - 2;
+      } else if (this.atTop) take = Math.max(1, keep ? Math.min(room, rest - 2) : room);
       else if (!keep) take = room;
       else if (rest <= 3) take = 0;
       else take = Math.min(room, rest - 2) >= 2 ? Math.min(room, rest - 2) : 0;
@@ -389,10 +396,10 @@ class PdfWriter {
         this.headingText(block.text, block.level, i + 1);
         return i + 1;
       case 'paragraph':
-        this.paragraph(block.text, 0);
+        this.paragraph(block.text, 0, this.tailAfter(i));
         return i + 1;
       case 'list':
-        this.list(block, 0);
+        this.list(block, 0, this.tailAfter(i));
         return i + 1;
       case 'table':
         this.table(block);
@@ -433,8 +440,12 @@ class PdfWriter {
     if (!b) return 0;
     const s = this.style;
     switch (b.kind) {
-      case 'paragraph':
-        return PdfWriter.firstLines(this.bodyBox(b.text, this.width - indent));
+      case 'paragraph': {
+        const box = this.bodyBox(b.text, this.width - indent);
+        // A short last clause goes whole with the signatures (see `tailAfter`): so does its heading.
+        const tail = box.lines.length <= 3 ? this.tailAfter(i) : 0;
+        return PdfWriter.firstLines(box) + tail;
+      }
       case 'list':
         return b.items.length ? PdfWriter.firstLines(this.bodyBox(b.items[0], this.width - indent - s.listIndent)) : 0;
       case 'table':
@@ -496,13 +507,35 @@ class PdfWriter {
     this.outlines.length = level;
   }
 
-  private paragraph(text: Inline, indent: number, parent: StructElem = this.root): void {
+  private paragraph(text: Inline, indent: number, tail = 0): void {
     const s = this.style;
-    this.flow(this.child(parent, 'P'), 'P', this.bodyBox(text, this.width - indent), this.left + indent, true);
+    this.flow(this.child(this.root, 'P'), 'P', this.bodyBox(text, this.width - indent), this.left + indent, true, tail);
     this.y += s.blockSpaceAfter * s.bodySize;
   }
 
-  private list(block: ListBlock, indent: number): void {
+  /**
+   * The last clause before the signatures (block i, a paragraph or list followed by the
+   * signatures, or by the pictogram that introduces them) ends on the page where the signatures
+   * begin: a signature block is never alone on a page, cut from the text it approves. Returns the
+   * height that must follow the clause's last lines on their page, 0 for any other block.
+   */
+  private tailAfter(i: number): number {
+    const blocks = this.tree.blocks;
+    const next = blocks[i + 1];
+    const after = blocks[i + 2];
+    const figure = next?.kind === 'figure' && after?.kind === 'signatures' ? next : null;
+    const block = next?.kind === 'signatures' ? next : figure ? (after as SignaturesBlock) : null;
+    if (!block) return 0;
+    const s = this.style;
+    const space = (s.blockSpaceAfter + s.headingSpaceBefore) * s.bodySize;
+    // Every signer when the section fits on a page under two lines of the clause; else the heading
+    // and the first signer (the others follow, see `signatures`).
+    const whole = space + this.signaturesLead(block, figure, this.lastHeading, true);
+    const page = this.bottom - s.margins.top - 2 * s.bodySize * s.lineHeight;
+    return whole <= page ? whole : space + this.signaturesLead(block, figure, this.lastHeading);
+  }
+
+  private list(block: ListBlock, indent: number, tail = 0): void {
     const s = this.style;
     const list = this.child(this.root, 'L');
     const x = this.left + indent;
@@ -517,11 +550,14 @@ class PdfWriter {
       let need = PdfWriter.firstLines(body);
       if (i === n - 2 && i > 0 && body.lines.length <= 3)
         need = body.lines.length * body.lineH + 0.3 * s.bodySize + PdfWriter.firstLines(this.bodyBox(block.items[n - 1], width));
+      // The last item of the last clause: a short one goes along with the signatures.
+      const itemTail = i === n - 1 ? tail : 0;
+      if (itemTail && body.lines.length <= 3) need = body.lines.length * body.lineH + itemTail;
       if (!this.fits(need)) this.newPage();
       const top = this.y;
       this.flow(this.child(li, 'Lbl'), 'Lbl', label, x);
       this.y = top;
-      this.flow(this.child(li, 'LBody'), 'LBody', body, x + s.listIndent, true);
+      this.flow(this.child(li, 'LBody'), 'LBody', body, x + s.listIndent, true, itemTail);
       this.y += 0.3 * s.bodySize;
     });
     this.y += (s.blockSpaceAfter - 0.3) * s.bodySize;
@@ -541,8 +577,8 @@ class PdfWriter {
     const page = this.pageNo;
     const top = this.y;
     this.drawFigure(figure, this.left, top, size);
-    if (next.kind === 'paragraph') this.paragraph(next.text, indent);
-    else this.list(next, indent);
+    if (next.kind === 'paragraph') this.paragraph(next.text, indent, this.tailAfter(nextIndex));
+    else this.list(next, indent, this.tailAfter(nextIndex));
     if (this.pageNo === page) this.y = Math.max(this.y, top + size + s.blockSpaceAfter * s.bodySize);
   }
 
@@ -776,12 +812,17 @@ class PdfWriter {
     return { boxes, signArea, height };
   }
 
-  /** Heading of the signatures and their first unit: the first signer (beside the pictogram). */
-  private signaturesLead(block: SignaturesBlock, figure: FigureBlock | null, previousLevel: number): number {
+  /**
+   * Heading of the signatures and their first unit: the first signer (beside the pictogram), both
+   * signers when there are two (the second is not left alone on the next page); with `whole`,
+   * every signer.
+   */
+  private signaturesLead(block: SignaturesBlock, figure: FigureBlock | null, previousLevel: number, whole = false): number {
     const s = this.style;
     const hbox = this.headingBox([{ text: block.heading }], previousLevel === 0 ? 1 : 2);
     const indent = figure ? s.pictogramSize + s.pictogramGap : 0;
-    const first = block.slots.length ? this.slotPlan(block.slots[0], this.width - indent).height : 0;
+    const slots = whole ? block.slots : block.slots.slice(0, block.slots.length === 2 ? 2 : 1);
+    const first = slots.reduce((h, slot) => h + this.slotPlan(slot, this.width - indent).height, 0);
     return hbox.lines.length * hbox.lineH + 0.3 * s.bodySize + (figure ? Math.max(s.pictogramSize, first) : first);
   }
 
@@ -810,9 +851,16 @@ class PdfWriter {
     const x = this.left + indent;
     const width = this.width - indent;
     const lineH = s.bodySize * s.lineHeight;
-    for (const slot of block.slots) {
+    block.slots.forEach((slot, k) => {
       const plan = this.slotPlan(slot, width);
-      if (!this.fits(plan.height)) this.newPage();
+      let need = plan.height;
+      // The last signer is not left alone on a page: the one before goes along when both fit.
+      const last = block.slots[k + 1];
+      if (k > 0 && k === block.slots.length - 2 && last) {
+        const both = plan.height + this.slotPlan(last, width).height;
+        if (both <= this.bottom - s.margins.top) need = both;
+      }
+      if (!this.fits(need)) this.newPage();
       const div = this.child(sect, 'Div');
       plan.boxes.forEach((box) => this.flow(this.child(div, 'P'), 'P', box, x));
       if (plan.signArea) {
@@ -824,7 +872,7 @@ class PdfWriter {
         this.y += area;
       }
       this.y += s.bodySize;
-    }
+    });
     if (figure && this.pageNo === figurePage) this.y = Math.max(this.y, figureTop + size + s.blockSpaceAfter * s.bodySize);
     this.signatureField(sect);
   }
@@ -838,19 +886,28 @@ class PdfWriter {
 
   // ---- running header and page numbers -----------------------------------------------------------
 
+  /**
+   * Header: the person the document is about and the title (cut with "…" when too long), so a
+   * loose page is put back in the right file. Footer: "Page n sur N" and the version the page
+   * belongs to ("Aperçu, non versionné" for an offline render, which has none), on one line when
+   * both fit, else on two. All artifacts of type Pagination (PDF/UA 7.1-3), outside the structure.
+   */
   private runningHeadersAndFooters(): void {
     const s = this.style;
     const doc = this.doc;
+    const meta = this.tree.meta;
     const { start, count } = doc.bufferedPageRange();
     const size = s.runningSize;
     const lineH = size * 1.3;
     const headerTop = Math.max(12, s.margins.top - 2 * lineH);
     const footerTop = A4[1] - s.margins.bottom + lineH;
     const ellipsis = this.layout([{ text: '…' }], size, this.width)[0];
-    const headLines = this.layout([{ text: `${this.tree.meta.establishmentName} — ${this.tree.title}` }], size, this.width - (ellipsis?.width ?? 0));
+    const who = meta.personName || meta.establishmentName;
+    const headLines = this.layout([{ text: who ? `${who} — ${this.tree.title}` : this.tree.title }], size, this.width - (ellipsis?.width ?? 0));
     // A copy: the laid-out lines are shared (see `layout`).
     const head: Line | undefined = headLines[0] && { ...headLines[0], pieces: [...headLines[0].pieces] };
     if (head && headLines.length > 1 && ellipsis) head.pieces.push(...ellipsis.pieces);
+    const version = this.layout([{ text: meta.versionId ? `Version ${meta.versionId}` : 'Aperçu, non versionné' }], size, this.width)[0];
     for (let i = 0; i < count; i++) {
       doc.switchToPage(start + i);
       this.artifact(
@@ -862,7 +919,15 @@ class PdfWriter {
         ['Top'],
       );
       const label = this.layout([{ text: `Page ${i + 1} sur ${count}` }], size, this.width)[0];
-      this.artifact('Pagination', () => this.emitLine(label, this.left + this.width - label.width, footerTop, size, lineH, s.text), ['Bottom']);
+      const versionTop = version.width + size + label.width <= this.width ? footerTop : footerTop + lineH;
+      this.artifact(
+        'Pagination',
+        () => {
+          this.emitLine(label, this.left + this.width - label.width, footerTop, size, lineH, s.text);
+          this.emitLine(version, this.left, versionTop, size, lineH, s.text);
+        },
+        ['Bottom'],
+      );
     }
   }
 }

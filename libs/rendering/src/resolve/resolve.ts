@@ -220,6 +220,8 @@ export function resolve(template: LoadedTemplate, data: unknown, contentVariant:
   if (typeof issuedOn !== 'string' || !isValidIsoDate(issuedOn)) fail('issuedAt', `date AAAA-MM-JJ attendue, reçu ${describeValue(issuedOn)}`);
   const title = plain(oneLine('title', t.title, vars));
   const establishmentName = (input.establishment as { name?: unknown } | undefined)?.name;
+  const resident = input.resident as { firstName?: unknown; lastName?: unknown } | undefined;
+  const personName = [resident?.firstName, resident?.lastName].filter((x): x is string => typeof x === 'string' && x.trim() !== '').join(' ');
 
   return {
     lang: 'fr-FR',
@@ -234,6 +236,7 @@ export function resolve(template: LoadedTemplate, data: unknown, contentVariant:
       issuedAt: isoDateToInstant(issuedOn as string),
       falcReview: review ? { by: review.by, on: review.on } : null,
       establishmentName: typeof establishmentName === 'string' ? establishmentName : '',
+      personName,
     },
     blocks,
   };

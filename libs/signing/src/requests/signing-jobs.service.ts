@@ -285,6 +285,8 @@ export class SigningJobsService {
       await this.repo.eventsOf(em, request.id),
     );
     const tree = resolve(templates().load(version.templateId, version.templateVersion), version.input, contentVariantOf('standard'));
+    // The footer of each page names the version (libs/rendering, runningHeadersAndFooters).
+    tree.meta.versionId = version.id;
     const pdf = await this.sealer.seal(sealedTree(tree, signers, evidence), {
       signingTime: sealedAt,
       name: establishment,
