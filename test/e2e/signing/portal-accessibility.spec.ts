@@ -226,7 +226,7 @@ describe('signing portal accessibility (axe-core and keyboard, in Chromium)', ()
     await open(after, download);
     expect(await after.textContent('h1')).toContain('Document signé');
     await axe(after, 'download — sealed');
-  });
+  }, 240000);
 
   it('access code, refusal and a closed request: the code form, a wrong code, the code accepted, refused, closed', async () => {
     const created = await createRequest(await h.document('Marcel', 'contrat-sejour'));

@@ -18,6 +18,9 @@ type ContractInput = {
   resident: { admissionDate: string };
 };
 
+/** Fields of the contract's data that the DIPC template (1.1.0) takes with the same meaning and shape. */
+const DIPC_FIELDS_FROM_CONTRACT = ['objectives', 'services', 'participation', 'residenceChoice', 'financialContribution', 'pricing', 'annexesHandedOverOn'] as const;
+
 /**
  * After a refused contrat de séjour, the law requires a DIPC (CASF D.311): its data pre-filled
  * from the contract (objectives, services, participants) and the refusal (who, when, why).
@@ -43,12 +46,15 @@ export class DipcOfferService {
     const input = version.input as ContractInput;
     const refuser = (await this.repo.signersOf(em, r.id)).find((s) => s.status === 'refused');
     const contract = input.document;
+    // What the contract already established carries over as is (same shapes in both templates):
+    // who took part, the person's agreement to live here, what she pays, when the livret d'accueil,
+    // charte and règlement were handed over (CASF L.311-4). Nothing is invented for the DIPC.
+    const carried: Record<string, unknown> = {};
+    for (const key of DIPC_FIELDS_FROM_CONTRACT) if (contract[key] !== undefined) carried[key] = contract[key];
     const data: Record<string, unknown> = {
       reason: 'refus de signer le contrat de séjour',
-      objectives: contract.objectives,
-      services: contract.services,
       startDate: input.resident.admissionDate,
-      participants: contract.participants,
+      ...carried,
       contractRefused: {
         refusedOn: (refuser?.actedAt ?? r.closedAt ?? new Date()).toISOString().slice(0, 10),
         refusedBy: refuser ? `${refuser.firstName} ${refuser.lastName}, ${refuser.capacity}` : 'la personne ou son représentant',
