@@ -217,9 +217,9 @@ describe('signer security (issue 7)', () => {
         await holder.end();
         await monitor.end();
       }
-      await local.close();
       expect((await cancelled!).status).toBe(200);
       expect(await invited!).toBe('skipped');
+      await local.close(); // only once the invitation has finished with its connection
       await new Promise((res) => setTimeout(res, 500));
       expect(unknownMails('sean.obrien@example.org')).toEqual([]);
       expect(await events(r.id, 'email_sent')).toBe(1);
