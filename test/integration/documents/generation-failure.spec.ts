@@ -1,16 +1,14 @@
 import request from 'supertest';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { TEST_PASSWORD, curatelleResident, loginAgent, waitUntil } from '@carepact/testing';
+import { TEST_PASSWORD, contractData as contractData_, curatelleResident, loginAgent, waitUntil } from '@carepact/testing';
 import { startWorker, WorkerHandle } from '../../../apps/worker/src/bootstrap';
 import { ApiHarness, startApiHarness } from '../api/api-harness';
 
-const contractData = {
-  objectives: ['Permettre à M. Dupont de vivre en sécurité tout en gardant ses habitudes de promenade quotidienne.'],
-  services: ['Hébergement en chambre individuelle', 'Restauration'],
-  duration: 'indéterminée',
-  participants: ['Marcel Dupont', 'Karim Benaïssa (curateur, UDAF du Val)'],
-};
+// The contract's data in the shape of its current template (1.1.0), from the shared factory.
+const contractData = contractData_({
+  participation: { person: { presence: 'present' }, others: [{ name: 'Karim Benaïssa', capacity: 'representant_legal', role: 'curateur, UDAF du Val', presence: 'present' }] },
+});
 
 /**
  * Issue 7: a document whose generation failed for good is shown to staff as such, with its error

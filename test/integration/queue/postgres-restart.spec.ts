@@ -6,7 +6,7 @@ import { projectRoot } from '@carepact/common';
 import { runMigrations, ensureDatabaseExists } from '@carepact/database';
 import { getQueueToken } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
-import { PrivatePostgres, PrivateRedis, TEST_PASSWORD, curatelleResident, envFor, freePort, loginAgent, seedOrganisation, testConfig, waitUntil } from '@carepact/testing';
+import { PrivatePostgres, PrivateRedis, TEST_PASSWORD, contractData, curatelleResident, envFor, freePort, loginAgent, seedOrganisation, testConfig, waitUntil } from '@carepact/testing';
 import { createApiApp } from '../../../apps/api/src/bootstrap';
 import { startWorker } from '../../../apps/worker/src/bootstrap';
 import { RenderProcessor } from '../../../apps/worker/src/processors/render.processor';
@@ -78,7 +78,7 @@ describe('PostgreSQL restart', () => {
       created = (
         await agent
           .post('/api/documents')
-          .send({ residentId, type: 'contrat-sejour', data: { objectives: ['Vivre en sécurité.'], services: ['Restauration'], duration: 'indéterminée', participants: ['Marcel Dupont'] } })
+          .send({ residentId, type: 'contrat-sejour', data: contractData({ participation: { person: { presence: 'present' } } }) })
           .expect(202)
       ).body;
     } finally {
