@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { AuditEventEntity } from './audit.entities';
+import { AuditEventEntity, AuditEventRow, auditEventFromRow } from './audit.entities';
 import { AuditActor, AuditPayload, AuditService } from './audit.service';
 
 /** Filters of the audit log API (auditors and administrators), all optional and combined with AND. */
@@ -56,8 +56,8 @@ export class AuditLogService {
     const rows = (await em.query(
       `SELECT * FROM audit_events WHERE ${where} AND seq > $${params.length} ORDER BY seq ASC LIMIT ${limit}`,
       params,
-    )) as RawEvent[];
-    return rows.map(toEntity);
+    )) as AuditEventRow[];
+    return rows.map(auditEventFromRow);
   }
 
   /** Each read of the log is itself an event (`audit.read`), in the reader's transaction. */
@@ -168,37 +168,6 @@ function csvLine(e: AuditEventEntity, names: Map<string, string>): string {
   return cells.map(csvCell).join(',') + '\r\n';
 }
 
-interface RawEvent {
-  id: string;
-  chain_id: string;
-  seq: string;
-  prev_hash: string;
-  hash: string;
-  actor_type: string;
-  actor_id: string | null;
-  action: string;
-  subject_type: string | null;
-  subject_id: string | null;
-  payload: Record<string, unknown>;
-  occurred_at: Date;
-}
-
-function toEntity(r: RawEvent): AuditEventEntity {
-  return Object.assign(new AuditEventEntity(), {
-    id: r.id,
-    chainId: r.chain_id,
-    seq: Number(r.seq),
-    prevHash: r.prev_hash,
-    hash: r.hash,
-    actorType: r.actor_type,
-    actorId: r.actor_id,
-    action: r.action,
-    subjectType: r.subject_type,
-    subjectId: r.subject_id,
-    payload: r.payload,
-    occurredAt: new Date(r.occurred_at),
-  });
-}
 
 function whereOf(chainId: string, f: AuditLogFilter): { where: string; params: unknown[] } {
   const params: unknown[] = [chainId];

@@ -1,3 +1,4 @@
+import type { AuditEventRow } from './audit.entities';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { safeEqualHex } from '@carepact/common';
@@ -71,21 +72,6 @@ export interface VerifyReport {
   ok: boolean;
   checkpointChain: CheckpointChainReport;
   chains: ChainReport[];
-}
-
-interface RawEvent {
-  id: string;
-  chain_id: string;
-  seq: string;
-  prev_hash: string;
-  hash: string;
-  actor_type: string;
-  actor_id: string | null;
-  action: string;
-  subject_type: string | null;
-  subject_id: string | null;
-  payload: Record<string, unknown>;
-  occurred_at: Date;
 }
 
 const BATCH = 2000;
@@ -192,7 +178,7 @@ export class AuditVerifier {
       const rows = (await em.query(
         `SELECT * FROM audit_events WHERE chain_id = $1 AND seq >= $2 ORDER BY seq ASC LIMIT ${BATCH}`,
         [chainId, expectedSeq],
-      )) as RawEvent[];
+      )) as AuditEventRow[];
       // Rows whose seq was moved below the cursor (a swap) are caught by the hash check below.
       for (const r of rows) {
         const seq = Number(r.seq);

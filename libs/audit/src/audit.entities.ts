@@ -136,3 +136,36 @@ export class AuditPlatformCheckpointEntity {
 }
 
 export const AUDIT_ENTITIES = [AuditEventEntity, AuditChainHeadEntity, AuditCheckpointEntity, AuditPlatformCheckpointEntity];
+
+/** A row of `audit_events` as raw SQL returns it (the verifier and the log reader stream rows in batches). */
+export interface AuditEventRow {
+  id: string;
+  chain_id: string;
+  seq: string;
+  prev_hash: string;
+  hash: string;
+  actor_type: string;
+  actor_id: string | null;
+  action: string;
+  subject_type: string | null;
+  subject_id: string | null;
+  payload: Record<string, unknown>;
+  occurred_at: Date;
+}
+
+export function auditEventFromRow(r: AuditEventRow): AuditEventEntity {
+  return Object.assign(new AuditEventEntity(), {
+    id: r.id,
+    chainId: r.chain_id,
+    seq: Number(r.seq),
+    prevHash: r.prev_hash,
+    hash: r.hash,
+    actorType: r.actor_type,
+    actorId: r.actor_id,
+    action: r.action,
+    subjectType: r.subject_type,
+    subjectId: r.subject_id,
+    payload: r.payload,
+    occurredAt: new Date(r.occurred_at),
+  });
+}
