@@ -69,7 +69,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['apps/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts', 'test/**/*.ts'],
+    files: ['apps/**/*.ts', 'apps/**/*.tsx', 'scripts/**/*.ts', 'bench/**/*.ts', 'test/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -78,7 +78,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['apps/**/*.ts'],
+    files: ['apps/**/*.ts', 'apps/**/*.tsx'],
     ignores: ['**/*.spec.ts'],
     rules: {
       'no-restricted-imports': [
@@ -89,6 +89,18 @@ export default tseslint.config(
             { group: ['@carepact/testing'], message: 'libs/testing is for tests only.' },
           ],
         },
+      ],
+    },
+  },
+  {
+    // The view layer escapes everything it renders; raw HTML enters through one audited component
+    // (apps/api/src/views/trusted-html.tsx: the rendering lib's document fragments), nowhere else.
+    files: ['apps/**/*.tsx'],
+    ignores: ['apps/api/src/views/trusted-html.tsx'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']", message: 'Raw HTML only through <TrustedHtml> (views/trusted-html.tsx).' },
       ],
     },
   },

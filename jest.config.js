@@ -9,9 +9,8 @@
  * PostgreSQL and Redis are the global setup/teardown (test/run-setup.js, test/run-teardown.js).
  */
 const fs = require('fs');
-const swcrc = JSON.parse(fs.readFileSync(__dirname + '/.swcrc', 'utf8'));
-delete swcrc.$schema;
-swcrc.jsc.baseUrl = __dirname;
+/** .swcrc holds two configurations, TypeScript (.ts) and TSX (.tsx, the view layer's preact components). */
+const [swcTs, swcTsx] = JSON.parse(fs.readFileSync(__dirname + '/.swcrc', 'utf8')).map(({ $schema: _schema, test: _test, ...c }) => ({ ...c, jsc: { ...c.jsc, baseUrl: __dirname }, swcrc: false }));
 
 /** Integration tests that spawn compiled processes: they need dist/, so they run with e2e. */
 const SPAWNING = ['<rootDir>/test/integration/queue/**/*.spec.ts', '<rootDir>/test/integration/audit/**/*.spec.ts'];
@@ -19,7 +18,7 @@ const SPAWNING = ['<rootDir>/test/integration/queue/**/*.spec.ts', '<rootDir>/te
 const common = {
   rootDir: __dirname,
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['@swc/jest', { ...swcrc, swcrc: false }] },
+  transform: { '^.+\\.ts$': ['@swc/jest', swcTs], '^.+\\.tsx$': ['@swc/jest', swcTsx] },
   moduleNameMapper: { '^@carepact/([a-z-]+)$': '<rootDir>/libs/$1/src' },
   setupFiles: ['<rootDir>/test/setup-env.js'],
 };
@@ -33,7 +32,7 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts', '<rootDir>/test/unit/**/*.spec.ts'],
+      testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.{ts,tsx}', '<rootDir>/test/unit/**/*.spec.ts'],
     },
     {
       ...common,

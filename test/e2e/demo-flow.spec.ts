@@ -105,15 +105,17 @@ describe('demo flow with real processes', () => {
     }
   });
 
-  it('the first addresses answer: / is a French home page of links, /api an index of links (issue 13, item 10)', async () => {
-    const home = await fetch(`${base}/`);
-    expect(home.status).toBe(200);
-    expect(home.headers.get('content-type')).toMatch(/^text\/html/);
-    const html = await home.text();
+  it('the first addresses answer: / leads to the console’s login, /api an index of links (issue 13, item 10)', async () => {
+    const home = await fetch(`${base}/`, { redirect: 'manual' });
+    expect(home.status).toBe(303);
+    expect(home.headers.get('location')).toBe('/connexion');
+    const login = await fetch(`${base}/connexion`);
+    expect(login.status).toBe(200);
+    expect(login.headers.get('content-type')).toMatch(/^text\/html/);
+    const html = await login.text();
     expect(html).toContain('<html lang="fr">');
-    expect(html).toContain('<title>CarePact</title>');
-    expect(html).toContain('La console du personnel arrive bientôt');
-    for (const href of ['/api', '/api/docs', '/health', '/dev/mail']) expect(html).toContain(`<a href="${href}">`);
+    expect(html).toContain('<title>Connexion — CarePact</title>');
+    for (const href of ['/api/docs', '/health', '/dev/mail']) expect(html).toContain(`<a href="${href}">`);
     expect((await fetch(`${base}/dev/mail`)).status).toBe(200);
 
     // Readable before logging in: it says where to log in.

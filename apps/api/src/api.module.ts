@@ -18,6 +18,7 @@ import { AuditController } from './audit/audit.controller';
 import { AuthController } from './auth/auth.controller';
 import { HealthController, HealthService } from './health/health.controller';
 import { HomeController } from './home/home.controller';
+import { CONSOLE_CONTROLLERS } from './console/console.controllers';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
 import { StaffAuthGuard } from './http/auth.guard';
 import { ResidentsController } from './residents/residents.controller';
@@ -42,6 +43,7 @@ export class ApiModule {
         PortalSessionController,
         PortalController,
         PortalActionsController,
+        ...CONSOLE_CONTROLLERS,
         // Development only: in production /dev/mail is not a route at all.
         ...(config.env === 'production' ? [] : [DevMailController]),
       ],

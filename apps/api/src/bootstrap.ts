@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { ApiModule } from './api.module';
 import { staffCookieName } from './http/auth.guard';
 import { useTrustProxy } from './http/client-ip';
-import { portalFormBody } from './http/form-body.middleware';
+import { consoleFormBody, portalFormBody } from './http/form-body.middleware';
 import { jsonBody } from './http/json-body.middleware';
 import { securityHeaders } from './http/security-headers.middleware';
 import { validationPipe } from './http/validation';
@@ -51,6 +51,9 @@ export async function createApiApp(config: AppConfig, options: ApiAppOptions = {
   app.use('/api', jsonBody(config.http.bodyLimitBytes));
   // The portal's forms (a drawn signature can be a few hundred kilobytes of PNG): odd bodies get a 4xx HTML page.
   app.use('/portail', portalFormBody());
+  // The console's forms: the same rules with larger limits, and the console's own error pages.
+  for (const path of ['/console', '/connexion', '/deconnexion']) app.use(path, consoleFormBody());
+  app.use('/static', express.static(join(__dirname, 'views', 'static'), { index: false, fallthrough: true, maxAge: '1h' }));
   app.use('/portail/static', express.static(join(__dirname, 'portal', 'static'), { index: false, fallthrough: true, maxAge: '1h' }));
   app.useGlobalPipes(validationPipe());
   app.enableShutdownHooks();

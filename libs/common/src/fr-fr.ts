@@ -80,6 +80,15 @@ export const HOLDER_ROLE_LABELS: Readonly<Record<'mandataire_special' | 'curateu
   mandataire_special: 'mandataire spécial',
 };
 
+/** Staff roles as the console names them. */
+export const STAFF_ROLE_LABELS: Readonly<Record<'admissions' | 'coordinator' | 'director' | 'auditor' | 'administrator', string>> = {
+  admissions: 'admissions',
+  coordinator: 'coordination',
+  director: 'direction',
+  auditor: 'audit',
+  administrator: 'administration',
+};
+
 // ---------------------------------------------------------------------------------------------
 // Dates for people: written in full (« 14 mars 2026 », « 1er mars 2026 »), never 14/03/2026 — the
 // FALC rules (libs/templates falc-lint « numeric-date ») and the documents write them so.

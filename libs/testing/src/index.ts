@@ -8,3 +8,4 @@ export * from './portal-client';
 export * from './postgres-server';
 export * from './chromium';
 export * from './signing-harness';
+export * from './accessibility';

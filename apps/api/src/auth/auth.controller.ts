@@ -4,7 +4,7 @@ import { IsDefined, IsString, MaxLength } from 'class-validator';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { AuthService, StaffActor, StaffService } from '@carepact/identity';
 import type { Request, Response } from 'express';
-import { Actor, Public, staffCookieName } from '../http/auth.guard';
+import { Actor, Public, clearStaffCookie, setStaffCookie } from '../http/auth.guard';
 import { clientIp } from '../http/client-ip';
 
 export class LoginDto {
@@ -23,23 +23,13 @@ export class AuthController {
     private readonly staff: StaffService,
   ) {}
 
-  private cookieName(): string {
-    return staffCookieName(this.config.http.publicUrl);
-  }
-
   @Public()
   @Post('auth/login')
   @HttpCode(200)
   @ApiOperation({ summary: 'Connexion du personnel (cookie de session HttpOnly, SameSite=Strict)' })
   async login(@Body() dto: LoginDto, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const result = await this.auth.login(dto.email, dto.password, clientIp(req) ?? 'unknown');
-    res.cookie(this.cookieName(), result.token, {
-      httpOnly: true,
-      sameSite: 'strict',
-      secure: this.config.http.publicUrl.startsWith('https://'),
-      path: '/',
-      expires: result.expiresAt,
-    });
+    setStaffCookie(res, this.config.http.publicUrl, result.token, result.expiresAt);
     return { user: this.me(result.actor) };
   }
 
@@ -49,7 +39,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Déconnexion' })
   async logout(@Actor() actor: StaffActor, @Res({ passthrough: true }) res: Response): Promise<void> {
     await this.auth.logout(actor);
-    res.clearCookie(this.cookieName(), { path: '/' });
+    clearStaffCookie(res, this.config.http.publicUrl);
   }
 
   @Get('me')

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { DomainError, isDatabaseUnavailable, isDomainError, safeErrorLog } from '@carepact/common';
 import { sendDomainError, statusOf } from './error-response';
-import { isPortalRequest, portalErrorTitle, sendPortalError } from './portal-error';
+import { htmlAudience, htmlErrorTitle, sendHtmlError } from './html-error';
 
 /** Seconds a client should wait before retrying while PostgreSQL is unreachable. */
 export const DATABASE_RETRY_AFTER_SECONDS = 5;
@@ -11,8 +11,8 @@ export const DATABASE_RETRY_AFTER_SECONDS = 5;
 /**
  * One global filter: domain errors keep their code and French message; framework HTTP errors get
  * a stable code; PostgreSQL out of reach is a 503 with Retry-After; anything else is a 500 with
- * an error id, logged without any value (see `safeErrorLog`), never shown. The portal's pages get
- * the same answers as French HTML pages.
+ * an error id, logged without any value (see `safeErrorLog`), never shown. The portal's and the
+ * console's pages get the same answers as French HTML pages.
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
@@ -23,26 +23,26 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const res = ctx.getResponse<Response>();
     const req = ctx.getRequest<Request>();
     if (res.headersSent) return;
-    const portal = isPortalRequest(req);
+    const html = htmlAudience(req) !== null;
     const known = isDomainError(exception) ? exception : exception instanceof HttpException ? fromHttp(exception.getStatus()) : null;
     if (known) {
-      if (!portal) return sendDomainError(res, known);
+      if (!html) return sendDomainError(res, known);
       const status = statusOf(known.kind);
-      return sendPortalError(res, status, portalErrorTitle(status), known.messageFr, known.retryAfterSeconds);
+      return sendHtmlError(req, res, status, htmlErrorTitle(status), known.messageFr, known.retryAfterSeconds);
     }
     const errorId = randomUUID();
     const where = { errorId, method: req.method, route: req.route?.path as string | undefined };
     if (isDatabaseUnavailable(exception)) {
       this.log.warn({ ...where, err: safeErrorLog(exception) }, 'database unavailable');
       const message = 'Le service est momentanément indisponible. Réessayez dans quelques instants.';
-      if (portal) return sendPortalError(res, 503, portalErrorTitle(503), message, DATABASE_RETRY_AFTER_SECONDS);
+      if (html) return sendHtmlError(req, res, 503, htmlErrorTitle(503), message, DATABASE_RETRY_AFTER_SECONDS);
       res.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
       res.status(503).type('application/json').send(JSON.stringify({ error: { code: 'SERVICE_UNAVAILABLE', message, errorId } }));
       return;
     }
     this.log.error({ ...where, err: safeErrorLog(exception) }, 'unhandled error');
     const message = 'Une erreur interne est survenue. Référence : ' + errorId;
-    if (portal) return sendPortalError(res, 500, portalErrorTitle(500), message);
+    if (html) return sendHtmlError(req, res, 500, htmlErrorTitle(500), message);
     res.status(500).type('application/json').send(JSON.stringify({ error: { code: 'INTERNAL_ERROR', message, errorId } }));
   }
 }

@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { DomainError } from '@carepact/common';
 import { AuthService, StaffActor } from '@carepact/identity';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 
 export const STAFF_COOKIE = 'carepact_session';
 
@@ -15,6 +15,20 @@ export const STAFF_COOKIE = 'carepact_session';
 export function staffCookieName(publicUrl: string): string {
   return publicUrl.startsWith('https://') ? `__Host-${STAFF_COOKIE}` : STAFF_COOKIE;
 }
+/** Sets the staff session cookie after a login (API and console alike). */
+export function setStaffCookie(res: Response, publicUrl: string, token: string, expiresAt: Date): void {
+  res.cookie(staffCookieName(publicUrl), token, { httpOnly: true, sameSite: 'strict', secure: publicUrl.startsWith('https://'), path: '/', expires: expiresAt });
+}
+
+export function clearStaffCookie(res: Response, publicUrl: string): void {
+  res.clearCookie(staffCookieName(publicUrl), { path: '/' });
+}
+
+/** The staff session cookie of a request, under the one name this deployment uses. */
+export function staffCookieOf(req: Request, publicUrl: string): string | undefined {
+  return ((req as Request & { cookies?: Record<string, string> }).cookies ?? {})[staffCookieName(publicUrl)];
+}
+
 const PUBLIC = 'carepact:public';
 /** Routes reachable without a staff session (login, health, the signing portal). */
 export const Public = () => SetMetadata(PUBLIC, true);
@@ -32,9 +46,8 @@ export class StaffAuthGuard implements CanActivate {
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC, [ctx.getHandler(), ctx.getClass()])) return true;
     const req = ctx.switchToHttp().getRequest<StaffRequest>();
-    const cookies = (req as Request & { cookies?: Record<string, string> }).cookies ?? {};
     // Only the name this deployment sets: never the bare name under HTTPS.
-    const actor = await this.auth.authenticate(cookies[staffCookieName(this.config.http.publicUrl)]);
+    const actor = await this.auth.authenticate(staffCookieOf(req, this.config.http.publicUrl));
     if (!actor) throw new DomainError('unauthenticated', 'UNAUTHENTICATED', 'Veuillez vous connecter.');
     req.actor = actor;
     return true;

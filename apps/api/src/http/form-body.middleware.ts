@@ -1,5 +1,5 @@
 import express, { NextFunction, Request, Response } from 'express';
-import { portalErrorTitle, sendPortalError } from './portal-error';
+import { htmlErrorTitle, sendHtmlError } from './html-error';
 
 /** A drawn signature is a PNG data URL of a few hundred kilobytes at most. */
 export const PORTAL_FORM_LIMIT_BYTES = 400 * 1024;
@@ -7,6 +7,10 @@ export const PORTAL_FORM_LIMIT_BYTES = 400 * 1024;
 export const PORTAL_FORM_MAX_FIELDS = 50;
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** The console's forms: a projet personnalisé or a document form may have many repeated items. */
+export const CONSOLE_FORM_LIMIT_BYTES = 1024 * 1024;
+export const CONSOLE_FORM_MAX_FIELDS = 2000;
 
 /**
  * The signing portal's forms: `application/x-www-form-urlencoded` in UTF-8 (or Latin-1, which
@@ -16,14 +20,23 @@ const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  * with a 500. After it, `req.body` is always a record of strings.
  */
 export function portalFormBody(limitBytes = PORTAL_FORM_LIMIT_BYTES, maxFields = PORTAL_FORM_MAX_FIELDS) {
+  return htmlFormBody(limitBytes, maxFields, 'la page de signature');
+}
+
+/** The staff console's forms (/connexion, /console): the same rules, larger limits, its own pages. */
+export function consoleFormBody(limitBytes = CONSOLE_FORM_LIMIT_BYTES, maxFields = CONSOLE_FORM_MAX_FIELDS) {
+  return htmlFormBody(limitBytes, maxFields, 'la page précédente');
+}
+
+function htmlFormBody(limitBytes: number, maxFields: number, page: string) {
   const parse = express.urlencoded({ extended: false, limit: limitBytes, parameterLimit: maxFields });
-  const refuse = (res: Response, status: number, message: string) => sendPortalError(res, status, portalErrorTitle(status), message);
+  const refuse = (res: Response, status: number, message: string) => sendHtmlError(res.req, res, status, htmlErrorTitle(status), message);
   return (req: Request, res: Response, next: NextFunction): void => {
     if (!WRITES.has(req.method)) return next();
     const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
-    if (!hasBody) return refuse(res, 400, 'Le formulaire envoyé est vide. Revenez à la page de signature et réessayez.');
+    if (!hasBody) return refuse(res, 400, `Le formulaire envoyé est vide. Revenez à ${page} et réessayez.`);
     if (!req.is('application/x-www-form-urlencoded'))
-      return refuse(res, 415, 'Ce type d’envoi n’est pas accepté : utilisez le formulaire de la page de signature.');
+      return refuse(res, 415, `Ce type d’envoi n’est pas accepté : utilisez le formulaire de ${page}.`);
     parse(req, res, (err?: unknown) => {
       if (err) {
         const type = (err as { type?: string }).type;
@@ -31,11 +44,11 @@ export function portalFormBody(limitBytes = PORTAL_FORM_LIMIT_BYTES, maxFields =
         if (type === 'parameters.too.many') return refuse(res, 413, `Le formulaire contient trop de champs (${maxFields} au plus).`);
         if (type === 'charset.unsupported' || type === 'encoding.unsupported')
           return refuse(res, 415, 'Encodage du formulaire non pris en charge : utilisez UTF-8.');
-        return refuse(res, 400, 'Le formulaire n’a pas pu être lu. Revenez à la page de signature et réessayez.');
+        return refuse(res, 400, `Le formulaire n’a pas pu être lu. Revenez à ${page} et réessayez.`);
       }
       const body = req.body as unknown;
       if (!body || typeof body !== 'object' || Object.values(body).some((v) => typeof v !== 'string'))
-        return refuse(res, 400, 'Le formulaire contient un champ en double ou mal formé. Revenez à la page de signature et réessayez.');
+        return refuse(res, 400, `Le formulaire contient un champ en double ou mal formé. Revenez à ${page} et réessayez.`);
       next();
     });
   };

@@ -5,6 +5,7 @@ import type { Request } from 'express';
 import type { ServerResponse } from 'node:http';
 import { clientIp } from '../http/client-ip';
 import { errorPage, landingPage, sessionExpiredPage } from './portal.views';
+import { Page, sendHtml, sendPage } from '../views';
 
 /**
  * What the portal's routes and its fast path share: the session cookie, the client's address, the
@@ -14,12 +15,8 @@ export const PORTAL_COOKIE = '__Host-carepact_portal';
 
 export type Body = Record<string, string | undefined>;
 
-/** An HTML answer, or a redirect (`location`). */
-export interface Page {
-  status: number;
-  html: string;
-  location?: string;
-}
+export type { Page } from '../views';
+export { sendHtml, sendPage } from '../views';
 
 export function eventContext(req: Request) {
   return { ip: clientIp(req), userAgent: req.get('user-agent') ?? null };
@@ -29,20 +26,6 @@ export function sessionToken(req: Request): string | undefined {
   return (req as Request & { cookies?: Record<string, string> }).cookies?.[PORTAL_COOKIE];
 }
 
-/** Written on node's response directly: the same bytes and headers whichever path answers. */
-export function sendPage(res: ServerResponse, page: Page): void {
-  const body = Buffer.from(page.html, 'utf8');
-  res.statusCode = page.status;
-  res.setHeader('Cache-Control', 'no-store');
-  res.setHeader('Content-Type', 'text/html; charset=utf-8');
-  res.setHeader('Content-Length', body.length);
-  if (page.location) res.setHeader('Location', page.location);
-  res.end(body);
-}
-
-export function sendHtml(res: ServerResponse, status: number, html: string): void {
-  sendPage(res, { status, html });
-}
 
 export function sendLimited(res: ServerResponse, seconds: number): void {
   res.setHeader('Retry-After', String(seconds));

@@ -39,6 +39,7 @@ export function layout(o: LayoutOptions, main: string): string {
 <meta name="referrer" content="no-referrer">
 <link rel="icon" href="data:,">
 <title>${esc(o.title)} — CarePact</title>
+<link rel="stylesheet" href="/static/base.css">
 <link rel="stylesheet" href="/portail/static/portal.css">
 ${(o.extraCss ?? []).map((href) => `<link rel="stylesheet" href="${esc(href)}">`).join('\n')}
 </head>

@@ -1,0 +1,19 @@
+import { Permission, StaffActor, establishmentsWith } from '@carepact/identity';
+
+/**
+ * The console's sections, each shown only to those whose roles open it (issue 10: every role sees
+ * what it may do and nothing else). A section is listed here when its pages exist.
+ */
+export interface NavItem {
+  key: 'home';
+  label: string;
+  href: string;
+  /** Shown when the person holds this permission in at least one establishment; none = everyone. */
+  permission?: Permission;
+}
+
+export const NAV: readonly NavItem[] = [{ key: 'home', label: 'Accueil', href: '/console' }];
+
+export function navFor(actor: StaffActor): NavItem[] {
+  return NAV.filter((item) => !item.permission || establishmentsWith(actor, item.permission).length > 0);
+}

@@ -1,0 +1,39 @@
+import type { ComponentChildren } from 'preact';
+
+export interface HtmlDocumentProps {
+  /** The page's own title; « — CarePact » is appended (WCAG 2.4.2). */
+  title: string;
+  stylesheets?: string[];
+  scripts?: string[];
+  /** Large print: the portal's preference, on <html> so rem-based sizes follow. */
+  large?: boolean;
+  children: ComponentChildren;
+}
+
+/** The shell of every HTML page: French, responsive, no referrer, one stylesheet base. */
+export function HtmlDocument(props: HtmlDocumentProps) {
+  return (
+    <html lang="fr" class={props.large ? 'cp-large' : undefined}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="referrer" content="no-referrer" />
+        <link rel="icon" href="data:," />
+        <title>{`${props.title} — CarePact`}</title>
+        <link rel="stylesheet" href="/static/base.css" />
+        {(props.stylesheets ?? []).map((href) => (
+          <link rel="stylesheet" href={href} key={href} />
+        ))}
+      </head>
+      <body class={props.large ? 'cp-large' : undefined}>
+        <a class="skip" href="#contenu">
+          Aller au contenu
+        </a>
+        {props.children}
+        {(props.scripts ?? []).map((src) => (
+          <script src={src} defer key={src} />
+        ))}
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,5 @@
+export * from './render';
+export * from './html-document';
+export * from './forms';
+export * from './trusted-html';
+export * from './send';

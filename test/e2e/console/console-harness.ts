@@ -1,0 +1,60 @@
+import { INestApplication } from '@nestjs/common';
+import type { AddressInfo } from 'node:net';
+import type { Browser, Page } from 'playwright-core';
+import { SeededOrganisation, TEST_PASSWORD, TestDatabase, createTestDatabase, launchChromium, seedOrganisation } from '@carepact/testing';
+import { createApiApp } from '../../../apps/api/src/bootstrap';
+
+/**
+ * The console's test bed: a fresh database, the real api listening on a port (in process: the
+ * console needs no worker until a document is generated), one organisation with a user per role,
+ * and Debian's Chromium.
+ */
+export interface ConsoleHarness {
+  db: TestDatabase;
+  app: INestApplication;
+  url: string;
+  org: SeededOrganisation;
+  browser: Browser;
+  /** A new browser context (its own cookies) and page; every console error is collected in `problems`. */
+  newPage(): Promise<Page & { problems: string[] }>;
+  /** Logs in through the form as it is seen; lands on the page the login leads to. */
+  login(page: Page, email: string, password?: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startConsoleHarness(env: Record<string, string> = {}): Promise<ConsoleHarness> {
+  const db = await createTestDatabase(env);
+  const app = await createApiApp(db.config);
+  await app.listen(0, '127.0.0.1');
+  const url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+  const org = await seedOrganisation(app, 'console');
+  const browser = await launchChromium();
+  return {
+    db,
+    app,
+    url,
+    org,
+    browser,
+    async newPage() {
+      const context = await browser.newContext({ baseURL: url, locale: 'fr-FR' });
+      const page = (await context.newPage()) as Page & { problems: string[] };
+      page.problems = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error') page.problems.push(m.text());
+      });
+      page.on('pageerror', (e) => page.problems.push(String(e)));
+      return page;
+    },
+    async login(page, email, password = TEST_PASSWORD) {
+      await page.goto('/connexion');
+      await page.getByLabel('Adresse e-mail').fill(email);
+      await page.getByLabel('Mot de passe').fill(password);
+      await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Se connecter' }).click()]);
+    },
+    async close() {
+      await browser.close().catch(() => undefined);
+      await app.close();
+      await db.drop();
+    },
+  };
+}
