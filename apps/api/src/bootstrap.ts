@@ -3,12 +3,11 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppConfig } from '@carepact/config';
-import { PinoNestLogger, createLogger, scrubUrl } from '@carepact/common';
+import { PinoNestLogger, createLogger } from '@carepact/common';
 import cookieParser from 'cookie-parser';
-import express from 'express';
+import express, { Application } from 'express';
+import type { Server } from 'node:http';
 import { join } from 'node:path';
-import pinoHttp from 'pino-http';
-import { randomUUID } from 'node:crypto';
 import { ApiModule } from './api.module';
 import { staffCookieName } from './http/auth.guard';
 import { useTrustProxy } from './http/client-ip';
@@ -16,7 +15,8 @@ import { consoleFormBody, portalFormBody } from './http/form-body.middleware';
 import { jsonBody } from './http/json-body.middleware';
 import { securityHeaders } from './http/security-headers.middleware';
 import { validationPipe } from './http/validation';
-import { portalFastPath } from './portal/portal-fast-path';
+import { portalFastPath, servePortalFastPath } from './portal/portal-fast-path';
+import { requestLogger } from './http/request-logger';
 import { PortalPages } from './portal/portal-pages';
 
 export interface ApiAppOptions {
@@ -34,20 +34,9 @@ export async function createApiApp(config: AppConfig, options: ApiAppOptions = {
   });
   useTrustProxy(app, config.http.trustProxy);
   app.disable('x-powered-by');
-  const httpLogger = pinoHttp({
-      logger,
-      genReqId: () => randomUUID(),
-      // Only method, scrubbed URL and status: no headers, no bodies (they may hold care details).
-      serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: scrubUrl(req.url) }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-      autoLogging: { ignore: (req) => req.url === '/health' },
-  });
-  app.use(httpLogger);
-  app.use(securityHeaders(config.http.publicUrl));
-  app.use(cookieParser());
-  if (options.portalFastPath !== false) app.use(portalFastPath(app.get(PortalPages)));
+  // The middlewares every request passes first; the portal's fast path runs these same instances.
+  const before = [requestLogger(logger), securityHeaders(config.http.publicUrl), cookieParser()];
+  for (const middleware of before) app.use(middleware);
   app.use('/api', jsonBody(config.http.bodyLimitBytes));
   // The portal's forms (a drawn signature can be a few hundred kilobytes of PNG): odd bodies get a 4xx HTML page.
   app.use('/portail', portalFormBody());
@@ -75,5 +64,9 @@ export async function createApiApp(config: AppConfig, options: ApiAppOptions = {
     });
   }
   await app.init();
+  if (options.portalFastPath !== false) {
+    const expressApp = app.getHttpAdapter().getInstance() as Application;
+    servePortalFastPath(app.getHttpServer() as Server, expressApp, portalFastPath({ express: expressApp, pages: app.get(PortalPages), before }));
+  }
   return app;
 }

@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import cookieParser from 'cookie-parser';
 import express from 'express';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { configWith } from '@carepact/config';
 import { PortalClient, freePort, getFrom, waitUntil } from '@carepact/testing';
@@ -111,12 +112,11 @@ describe('signing portal: fast path ≡ routes, one client address, the access c
   it('the fast path answers every state itself (it does not only fall through to the routes)', async () => {
     const jeanne = await createRequest('Jeanne');
     const cookie = await openSession(h.base, await inPersonToken(jeanne, 'resident'));
-    // The fast path alone in front of a handler that would betray any fall-through.
+    // The fast path alone in front of an application that would betray any fall-through.
     const solo = express();
-    solo.use(cookieParser());
-    solo.use(portalFastPath(apps[0].get(PortalPages)));
     solo.use((_req, res) => void res.status(599).end());
-    const server = solo.listen(0, '127.0.0.1');
+    const server = createServer(portalFastPath({ express: solo, pages: apps[0].get(PortalPages), before: [cookieParser()] }));
+    server.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
