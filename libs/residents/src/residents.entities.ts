@@ -109,6 +109,13 @@ export class ResidentEntity {
   @Column({ type: 'date', nullable: true })
   personneDeConfianceDesignatedOn: string | null;
 
+  /**
+   * The names as a search compares them (`carepact_fold` of first, last and birth names), written
+   * by the database trigger `residents_search_name` (migration 1763941000000): never by the app.
+   */
+  @Column({ type: 'text', default: '', select: false, insert: false, update: false })
+  searchName?: string;
+
   @Column({ type: 'timestamptz' })
   createdAt: Date;
 

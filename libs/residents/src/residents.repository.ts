@@ -124,7 +124,8 @@ function searchWhere(organisationId: string, establishmentIds: string[], words: 
   const parts = ['r.organisation_id = $1', establishmentIds.length === 1 ? 'r.establishment_id = $2' : 'r.establishment_id = ANY($2::uuid[])'];
   for (const w of words) {
     params.push(likeEscape(w));
-    parts.push(`carepact_fold(r.first_name || ' ' || r.last_name || ' ' || coalesce(r.birth_name, '')) LIKE '%' || carepact_fold($${params.length}) || '%'`);
+    // search_name: the folded names, kept by a trigger (migration 1763941000000-resident-search).
+    parts.push(`r.search_name LIKE '%' || carepact_fold($${params.length}) || '%'`);
   }
   return { where: parts.join(' AND '), params };
 }

@@ -89,8 +89,8 @@ describe('console: residents (issue 10 item 2)', () => {
     const summary = page.locator('.error-summary');
     expect(await summary.locator('h2').textContent()).toBe('Rien n’a été enregistré : corrigez les champs signalés');
     expect(await summary.locator('a').evaluateAll((as) => as.map((a) => [a.getAttribute('href'), a.textContent]))).toEqual([
-      ['#lastName', 'Champ obligatoire.'],
-      ['#contacts-0-email', 'Adresse e-mail invalide.'],
+      ['#lastName', 'Nom d’usage : Champ obligatoire.'],
+      ['#contacts-0-email', 'Contact 1 — Adresse e-mail : Adresse e-mail invalide.'],
     ]);
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('erreurs');
     expect(await page.getAttribute('#lastName', 'aria-invalid')).toBe('true');
@@ -104,10 +104,10 @@ describe('console: residents (issue 10 item 2)', () => {
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: `${shots}/residents-form-errors-top.png` });
     // The link of the summary leads to its field.
-    await summary.getByRole('link', { name: 'Adresse e-mail invalide.' }).click();
+    await summary.getByRole('link', { name: 'Contact 1 — Adresse e-mail : Adresse e-mail invalide.' }).click();
     expect(await page.evaluate(() => location.hash)).toBe('#contacts-0-email');
     await page.screenshot({ path: `${shots}/residents-form-errors-contact.png` });
-    await summary.getByRole('link', { name: 'Champ obligatoire.' }).click();
+    await summary.getByRole('link', { name: 'Nom d’usage : Champ obligatoire.' }).click();
     expect(await page.evaluate(() => location.hash)).toBe('#lastName');
     await page.screenshot({ path: `${shots}/residents-form-errors.png`, fullPage: true });
     expect(await count('SELECT count(*) AS n FROM residents')).toBe(0);
@@ -117,7 +117,7 @@ describe('console: residents (issue 10 item 2)', () => {
     await page.fill('#contacts-0-email', 'sylvie.martin@example.org');
     await submit(page, 'Créer le dossier');
     expect(await summary.locator('a').evaluateAll((as) => as.map((a) => [a.getAttribute('href'), a.textContent]))).toEqual([
-      ['#protectionMeasure-endDate', 'Indiquez la date de fin de la mesure fixée par le jugement.'],
+      ['#protectionMeasure-endDate', 'Mesure de protection — Date de fin : Indiquez la date de fin de la mesure fixée par le jugement.'],
     ]);
     const api = await loginAgent(h.app, h.org.users.admissions.email, TEST_PASSWORD);
     const { endDate: _omitted, ...withoutEnd } = m.protectionMeasure;

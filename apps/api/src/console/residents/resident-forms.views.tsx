@@ -19,6 +19,76 @@ export interface FormPageBase {
 
 const ERROR_MESSAGE = 'Rien n’a été enregistré : corrigez les champs signalés';
 
+/** Field names as the forms label them, for the summary at the top (the message beside the field is the API's own). */
+const LABELS: Record<string, string> = {
+  establishmentId: 'Établissement',
+  firstName: 'Prénom',
+  lastName: 'Nom',
+  birthName: 'Nom de naissance',
+  birthDate: 'Date de naissance',
+  admissionDate: 'Date d’admission',
+  stayType: 'Type de séjour',
+  plannedEndDate: 'Fin prévue du séjour',
+  room: 'Chambre',
+  email: 'Adresse e-mail',
+  phone: 'Téléphone',
+  parentalAuthority: 'Autorité parentale',
+  language: 'Langue',
+  largePrint: 'Gros caractères',
+  easyToRead: 'Facile à lire et à comprendre',
+  relation: 'Lien avec la personne',
+  organisationName: 'Organisme',
+  address: 'Adresse postale',
+  holdsParentalAuthority: 'Autorité parentale',
+  designatedOn: 'Date de désignation',
+  contactId: 'Contact déjà au dossier',
+  type: 'Type de mesure',
+  mode: 'Mode',
+  scope: 'Ce que la mesure protège',
+  general: 'Portée',
+  acts: 'Actes couverts',
+  mission: 'Mission du mandataire spécial',
+  court: 'Tribunal',
+  judgmentReference: 'Référence du jugement',
+  judgmentDate: 'Date du jugement',
+  startDate: 'Date de début',
+  endDate: 'Date de fin',
+  mandateEffectiveDate: 'Prise d’effet du mandat',
+  judgeAuthorisesHolderAlone: 'Autorisation du juge',
+  authorisationReference: 'Référence de l’autorisation du juge',
+  proofDocumentRef: 'Pièce justificative',
+  role: 'Rôle',
+  holders: 'Personnes qui exercent la mesure',
+  parents: 'Parents',
+  contacts: 'Contacts',
+  personneDeConfiance: 'Personne de confiance',
+  protectionMeasure: 'Mesure de protection',
+  preferences: 'Préférences de lecture',
+};
+const BLOCKS: Record<string, string> = { contacts: 'contact', parents: 'parent', holders: 'titulaire' };
+
+/** « Mesure de protection, titulaire 1 — Adresse e-mail » for `protectionMeasure.holders.0.email`. */
+export function fieldLabel(path: string, residentForm = false): string {
+  const parts = path.split('.');
+  const context: string[] = [];
+  for (let i = 0; i < parts.length - 1; i++) {
+    const next = parts[i + 1];
+    if (BLOCKS[parts[i]] && /^\d+$/.test(next)) {
+      context.push(`${BLOCKS[parts[i]]} ${Number(next) + 1}`);
+      i++;
+    } else if (parts[i] !== 'preferences') context.push(LABELS[parts[i]] ?? parts[i]);
+  }
+  const last = parts[parts.length - 1];
+  const label = /^\d+$/.test(last) ? '' : residentForm && path === 'lastName' ? 'Nom d’usage' : (LABELS[last] ?? last);
+  const where = capitalise(context.join(', '));
+  return where && label ? `${where} — ${label}` : where || label;
+}
+
+/** The summary's lines: which field, then the API's message. */
+export function summaryErrors(errors: FieldError[] | undefined, residentForm = false): FieldError[] | undefined {
+  return errors?.map((e) => ({ ...e, message: `${fieldLabel(e.field, residentForm)} : ${e.message}` }));
+}
+
 export const residentName = (r: { firstName: string; lastName: string }) => `${r.firstName} ${r.lastName}`;
 export const residentPath = (id: string) => `/console/residents/${id}`;
 
@@ -300,7 +370,7 @@ export function residentCreatePage(s: CreatePageState): string {
         <a href="/console/residents">Résidents</a>
       </p>
       <h1>Nouveau résident</h1>
-      <ErrorSummary errors={s.errors} message={s.errors?.length ? ERROR_MESSAGE : undefined} />
+      <ErrorSummary errors={summaryErrors(s.errors, true)} message={s.errors?.length ? ERROR_MESSAGE : undefined} />
       <p class="hint">Les champs marqués « obligatoire » sont nécessaires ; les autres peuvent être complétés plus tard.</p>
       <PostForm action="/console/residents/nouveau" csrf={s.csrf}>
         <DefaultSubmit />
@@ -348,7 +418,7 @@ export function residentEditPage(s: FormPageBase & { resident: ResidentView }): 
         <a href={residentPath(r.id)}>Dossier de {residentName(r)}</a>
       </p>
       <h1>Modifier le dossier de {residentName(r)}</h1>
-      <ErrorSummary errors={s.errors} message={s.errors?.length ? ERROR_MESSAGE : undefined} />
+      <ErrorSummary errors={summaryErrors(s.errors, true)} message={s.errors?.length ? ERROR_MESSAGE : undefined} />
       <p class="hint">Contacts, personne de confiance et mesures se modifient depuis le dossier, chacun à part.</p>
       <PostForm action={`${residentPath(r.id)}/modifier`} csrf={s.csrf}>
         <ResidentFields values={s.values} errors={s.errors} />
@@ -369,7 +439,7 @@ export function contactFormPage(s: FormPageBase & { resident: ResidentView; cont
         <a href={residentPath(r.id)}>Dossier de {residentName(r)}</a>
       </p>
       <h1>{title}</h1>
-      <ErrorSummary errors={s.errors} message={s.errors?.length ? ERROR_MESSAGE : undefined} />
+      <ErrorSummary errors={summaryErrors(s.errors)} message={s.errors?.length ? ERROR_MESSAGE : undefined} />
       <PostForm action={action} csrf={s.csrf}>
         <ContactFields prefix="" values={s.values} errors={s.errors} />
         <Actions cancel={residentPath(r.id)} label={s.contact ? 'Enregistrer' : 'Ajouter le contact'} />
@@ -387,7 +457,7 @@ export function pdcFormPage(s: FormPageBase & { resident: ResidentView }): strin
         <a href={residentPath(r.id)}>Dossier de {residentName(r)}</a>
       </p>
       <h1>Personne de confiance de {residentName(r)}</h1>
-      <ErrorSummary errors={s.errors} message={s.errors?.length ? ERROR_MESSAGE : undefined} />
+      <ErrorSummary errors={summaryErrors(s.errors)} message={s.errors?.length ? ERROR_MESSAGE : undefined} />
       <p class="hint">Désignée par écrit par la personne majeure (CASF L.311-5-1, D.311-0-4). Elle l’accompagne ; elle ne signe jamais à sa place.</p>
       <PostForm action={`${residentPath(r.id)}/personne-de-confiance`} csrf={s.csrf}>
         <PdcFields prefix="" values={s.values} errors={s.errors} contacts={r.contacts} />
@@ -417,7 +487,7 @@ export function measureFormPage(s: FormPageBase & { resident: ResidentView; meas
       <h1>
         {title} — {residentName(r)}
       </h1>
-      <ErrorSummary errors={s.errors} message={s.errors?.length ? ERROR_MESSAGE : undefined} />
+      <ErrorSummary errors={summaryErrors(s.errors)} message={s.errors?.length ? ERROR_MESSAGE : undefined} />
       <PostForm action={action} csrf={s.csrf}>
         {s.measure ? null : <DefaultSubmit />}
         <MeasureFields prefix="" mode={s.measure ? 'update' : 'create'} values={s.values} errors={s.errors} holders={s.holders} contacts={r.contacts} focus={s.focus} />
