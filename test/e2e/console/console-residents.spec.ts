@@ -20,7 +20,6 @@ describe('console: residents (issue 10 item 2)', () => {
   afterAll(async () => {
     await h?.close();
   });
-  const http = () => request(h.app.getHttpServer());
   const db = () => h.app.get(DataSource);
   const count = async (sql: string, params: unknown[] = []) => Number(((await db().query(sql, params)) as { n: string }[])[0].n);
   const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)![1];
