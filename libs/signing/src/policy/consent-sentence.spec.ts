@@ -1,5 +1,5 @@
 import type { ContactView, MeasureType, MeasureView, ResidentView } from '@carepact/residents';
-import { consentSentence } from './consent-sentence';
+import { capacityWords, consentSentence } from './consent-sentence';
 import { decideSigners } from './signature-policy';
 import type { PolicyDocumentType, RequiredSigner } from './policy.types';
 import { aContact, aMeasure, aResident } from './testing/resident-view.builder';
@@ -86,5 +86,13 @@ describe('consent sentence by capacity (first person, issue 13 item 2)', () => {
       expect({ key: s.key, text }).toEqual({ key: s.key, text: expect.not.stringMatching(/\b(son|sa|ses) /) as unknown as string });
       expect(text.startsWith('J’ai lu le document et je le signe')).toBe(true);
     }
+  });
+
+  it('the pages say the same capacity in the second person (« en votre nom », « vous assistez »)', () => {
+    const list = signers(withMeasure('curatelle'));
+    expect(capacityWords(byKey(list, 'resident'), 'Marcel Dupont', 'second')).toBe('en votre nom, avec l’assistance de votre curateur');
+    expect(capacityWords(byKey(list, 'curateur'), 'Marcel Dupont', 'second')).toBe('en qualité de curateur : vous assistez Marcel Dupont');
+    expect(capacityWords(byKey(signers(withMeasure('tutelle')), 'tuteur'), 'Marcel Dupont', 'second')).toBe('en qualité de tuteur : vous représentez Marcel Dupont');
+    expect(capacityWords(byKey(signers(aResident()), 'resident'), 'Marcel Dupont', 'second')).toBe('en votre nom');
   });
 });
