@@ -45,6 +45,15 @@ export class PortalClient {
     throw new Error('no CSRF token on the page');
   }
 
+  /**
+   * Signs as a person does: opens the document first (the portal accepts a signature only after it
+   * was opened, issue 13), then posts the signature form. A 303 to the recap means signed.
+   */
+  async sign(fields: Record<string, string>): Promise<Response> {
+    await this.get('/portail/document');
+    return this.post('/portail/signer', fields);
+  }
+
   async post(path: string, fields: Record<string, string>, withCsrf = true): Promise<Response> {
     if (withCsrf && !fields._csrf) {
       // A page with a form of this session: the landing (code form), else the question page.
