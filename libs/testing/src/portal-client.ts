@@ -7,6 +7,8 @@ import { request as httpRequest } from 'node:http';
  */
 export class PortalClient {
   private cookie = '';
+  /** The session's CSRF token as last seen on a page (the landing has no form since issue 13). */
+  private token = '';
   lastHtml = '';
 
   constructor(readonly base: string) {}
@@ -25,19 +27,38 @@ export class PortalClient {
 
   async get(path: string): Promise<Response> {
     const res = await fetch(this.base + path, { headers: { Cookie: this.cookie }, redirect: 'manual' });
-    this.lastHtml = await res.clone().text();
+    this.seen(await res.clone().text());
     return res;
   }
 
+  private seen(html: string): void {
+    this.lastHtml = html;
+    const m = /name="_csrf" value="([^"]+)"/.exec(html);
+    if (m) this.token = m[1];
+  }
+
+  /** The CSRF token of `html`, else the one last seen in this session. */
   csrf(html = this.lastHtml): string {
     const m = /name="_csrf" value="([^"]+)"/.exec(html);
-    if (!m) throw new Error('no CSRF token on the page');
-    return m[1];
+    if (m) return m[1];
+    if (html === this.lastHtml && this.token) return this.token;
+    throw new Error('no CSRF token on the page');
+  }
+
+  /**
+   * Signs as a person does: opens the document first (the portal accepts a signature only after it
+   * was opened, issue 13), then posts the signature form. A 303 to the recap means signed.
+   */
+  async sign(fields: Record<string, string>): Promise<Response> {
+    await this.get('/portail/document');
+    return this.post('/portail/signer', fields);
   }
 
   async post(path: string, fields: Record<string, string>, withCsrf = true): Promise<Response> {
     if (withCsrf && !fields._csrf) {
-      if (!this.lastHtml.includes('_csrf')) await this.get('/portail');
+      // A page with a form of this session: the landing (code form), else the question page.
+      if (!this.token) await this.get('/portail');
+      if (!this.token) await this.get('/portail/question');
       fields = { _csrf: this.csrf(), ...fields };
     }
     const res = await fetch(this.base + path, {
@@ -46,7 +67,7 @@ export class PortalClient {
       body: new URLSearchParams(fields).toString(),
       redirect: 'manual',
     });
-    this.lastHtml = await res.clone().text();
+    this.seen(await res.clone().text());
     return res;
   }
 }

@@ -45,14 +45,17 @@ describe('signature routing end to end', () => {
     expect(opened.headers.get('location')).toBe('/portail');
     expect((await p.get('/portail')).status).toBe(200);
     expect((await p.get('/portail/document')).status).toBe(200);
-    await p.get('/portail');
     if (view) {
+      await p.get('/portail/avis');
       const viewKey = /name="viewKey" value="([^"]+)"/.exec(p.lastHtml)![1];
-      expect((await p.post('/portail/avis', { viewKey, expression: view.expression, comment: view.comment ?? '' })).status).toBe(200);
-      await p.get('/portail');
+      const recorded = await p.post('/portail/avis', { viewKey, expression: view.expression, comment: view.comment ?? '' });
+      expect(recorded.status).toBe(303);
+      expect(recorded.headers.get('location')).toBe('/portail/signer?fait=avis');
     }
+    expect((await p.get('/portail/signer')).status).toBe(200);
     const signed = await p.post('/portail/signer', { consent: 'oui', typedName: name });
-    expect({ status: signed.status, page: signed.status === 200 ? 'ok' : p.lastHtml.slice(0, 2000) }).toEqual({ status: 200, page: 'ok' });
+    expect({ status: signed.status, page: signed.status === 303 ? 'ok' : p.lastHtml.slice(0, 2000) }).toEqual({ status: 303, page: 'ok' });
+    expect(signed.headers.get('location')).toBe('/portail/recapitulatif');
     return p;
   };
   const linkFor = async (address: string, nth = 1) => {
@@ -157,7 +160,7 @@ describe('signature routing end to end', () => {
     const link = await linkFor('alain.bernard@example.org');
     const p = new PortalClient(h.base);
     await p.open(link);
-    await p.get('/portail');
+    await p.get('/portail/document');
     // Signing before the view step is refused with a clear message; the view never blocks once given.
     const tooEarly = await p.post('/portail/signer', { consent: 'oui', typedName: 'Alain Bernard' });
     expect(tooEarly.status).toBe(409);
@@ -186,7 +189,7 @@ describe('signature routing end to end', () => {
     const p = new PortalClient(h.base);
     expect((await p.open(opened.url)).status).toBe(303);
     await p.get('/portail');
-    expect((await p.post('/portail/refuser', { reason: 'Je veux réfléchir avec ma fille.' })).status).toBe(200);
+    expect((await p.post('/portail/refuser', { reason: 'Je veux réfléchir avec ma fille.' })).status).toBe(303);
     const s = await state(created.json.id);
     expect(s.status).toBe('refused');
     expect(s.nextStep).toMatchObject({ kind: 'create_dipc' });

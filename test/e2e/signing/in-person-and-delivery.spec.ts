@@ -61,7 +61,7 @@ describe('in-person signing and e-mail delivery', () => {
     await p.get('/portail/document');
     expect(p.lastHtml).toContain('aria-current="true">Gros caractères'); // her preference, chosen by default
     await p.get('/portail');
-    expect((await p.post('/portail/signer', { consent: 'oui', typedName: 'jeanne martin' })).status).toBe(200);
+    expect((await p.sign({ consent: 'oui', typedName: 'jeanne martin' })).status).toBe(303);
     const director = await h.staff('direction@les-tilleuls.example');
     expect((await director(`/api/signature-requests/${created.id}/countersign`, { method: 'POST' })).status).toBe(200);
     await waitUntil('sealed', async () => ((await (await staff(`/api/signature-requests/${created.id}`)).json()) as RequestView).status === 'completed', 60000);

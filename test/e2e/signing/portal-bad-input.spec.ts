@@ -101,7 +101,8 @@ describe('signature request delivery and portal forms: bad input is a 4xx', () =
       const opened = await fetch(PortalClient.linksIn(mail.text, h.base)[0], { redirect: 'manual' });
       expect(opened.status).toBe(303);
       cookie = (opened.headers.get('set-cookie') ?? '').split(';')[0];
-      const page = await fetch(`${h.base}/portail`, { headers: { Cookie: cookie } });
+      // The question page carries the session's CSRF token (the landing has no form since issue 13).
+      const page = await fetch(`${h.base}/portail/question`, { headers: { Cookie: cookie } });
       csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1];
     }, 60000);
 
@@ -153,11 +154,12 @@ describe('signature request delivery and portal forms: bad input is a 4xx', () =
       const resident = request.signers.find((s) => s.role === 'resident')!;
       const [{ status }] = (await h.ds.query(`SELECT status FROM signature_signers WHERE id = $1`, [resident.id])) as { status: string }[];
       expect(status).toBe('pending');
-      const page = await fetch(`${h.base}/portail`, { headers: { Cookie: cookie } });
+      expect((await fetch(`${h.base}/portail/document`, { headers: { Cookie: cookie } })).status).toBe(200);
+      const page = await fetch(`${h.base}/portail/signer`, { headers: { Cookie: cookie } });
       expect(page.status).toBe(200);
       csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1];
       const signed = await post('/portail/signer', form({ typedName: 'Marcel Dupont', consent: 'oui' }), 'application/x-www-form-urlencoded');
-      expect(signed.status).toBe(200);
+      expect(signed.status).toBe(303);
       const [{ status: after }] = (await h.ds.query(`SELECT status FROM signature_signers WHERE id = $1`, [resident.id])) as { status: string }[];
       expect(after).toBe('signed');
     });

@@ -137,14 +137,14 @@ describe('signing portal: fast path ≡ routes, one client address, the access c
     expect((await fetch(`${h.base}/portail/document`, { headers: { cookie, ...forged } })).status).toBe(200);
     const p = new PortalClient(h.base);
     (p as unknown as { cookie: string }).cookie = cookie;
-    await p.get('/portail');
+    await p.get('/portail/signer');
     const signed = await fetch(`${h.base}/portail/signer`, {
       method: 'POST',
       headers: { cookie, ...forged, 'Content-Type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ _csrf: p.csrf(), consent: 'oui', typedName: 'Seán O’Brien-Nuñez' }).toString(),
       redirect: 'manual',
     });
-    expect(signed.status).toBe(200);
+    expect(signed.status).toBe(303);
     for (const kind of ['link_opened', 'viewed', 'signed']) expect({ kind, ips: (await events(sean.id, kind)).map((e) => e.ip) }).toEqual({ kind, ips: ['127.0.0.1'] });
     const resident = sean.signers.find((s) => s.role === 'resident')!;
     expect(await h.ds.query(`SELECT ip FROM signature_signers WHERE id = $1`, [resident.id])).toEqual([{ ip: '127.0.0.1' }]);
@@ -222,19 +222,19 @@ describe('signing portal: fast path ≡ routes, one client address, the access c
 
     const p = new PortalClient(h.base);
     (p as unknown as { cookie: string }).cookie = cookie;
-    expect((await p.post('/portail/code', { code: issued.code })).status).toBe(200);
+    expect((await p.post('/portail/code', { code: issued.code })).status).toBe(303);
     expect((await p.get('/portail/document')).status).toBe(200);
     expect((await p.get('/portail/telecharger/pdf/standard')).status).toBe(200);
-    expect((await p.post('/portail/question', { message: 'Une question.' })).status).toBe(200);
-    await p.get('/portail');
+    expect((await p.post('/portail/question', { message: 'Une question.' })).status).toBe(303);
+    await p.get('/portail/avis');
     const viewKey = /name="viewKey" value="([^"]+)"/.exec(p.lastHtml)![1];
-    expect((await p.post('/portail/avis', { viewKey, expression: 'desaccord', comment: 'Il préfère attendre.' })).status).toBe(200);
+    expect((await p.post('/portail/avis', { viewKey, expression: 'desaccord', comment: 'Il préfère attendre.' })).status).toBe(303);
 
     // Corrected before signing: the row changes, a new event says from what to what, in the audit chain too.
-    await p.get('/portail');
+    await p.get('/portail/avis');
     expect(p.lastHtml).toContain('Corriger l’avis');
     expect(p.lastHtml).toMatch(/value="desaccord" checked/);
-    expect((await p.post('/portail/avis', { viewKey, expression: 'accord_partiel', comment: 'Accord sur le logement.' })).status).toBe(200);
+    expect((await p.post('/portail/avis', { viewKey, expression: 'accord_partiel', comment: 'Accord sur le logement.' })).status).toBe(303);
     expect(await h.ds.query(`SELECT expression, comment FROM recorded_views WHERE request_id = $1`, [lucie.id])).toEqual([{ expression: 'accord_partiel', comment: 'Accord sur le logement.' }]);
     expect((await events(lucie.id, 'view_recorded')).map((e) => e.details.expression)).toEqual(['desaccord']);
     expect((await events(lucie.id, 'view_corrected')).map((e) => e.details)).toEqual([{ viewKey, expression: 'accord_partiel', previousExpression: 'desaccord' }]);
@@ -242,11 +242,11 @@ describe('signing portal: fast path ≡ routes, one client address, the access c
       { previous: 'desaccord' },
     ]);
 
-    await p.get('/portail');
+    await p.get('/portail/signer');
     const csrf = p.csrf();
     const signed = await p.post('/portail/signer', { consent: 'oui', typedName: 'Alain Bernard' });
-    expect({ status: signed.status, page: signed.status === 200 ? 'ok' : p.lastHtml.slice(0, 3000) }).toEqual({ status: 200, page: 'ok' });
-    // Signed: the view is fixed (409; 401 once signing ends the link's sessions).
+    expect({ status: signed.status, page: signed.status === 303 ? 'ok' : p.lastHtml.slice(0, 3000) }).toEqual({ status: 303, page: 'ok' });
+    // Signed: the view is fixed (409; 401 once the request closes and its links' sessions end).
     const late = await p.post('/portail/avis', { viewKey, expression: 'accord', _csrf: csrf });
     expect([401, 409]).toContain(late.status);
     expect(await h.ds.query(`SELECT expression FROM recorded_views WHERE request_id = $1`, [lucie.id])).toEqual([{ expression: 'accord_partiel' }]);

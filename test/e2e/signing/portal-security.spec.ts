@@ -1,19 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Client } from 'pg';
-import { projectRoot } from '@carepact/common';
-import { DEFAULT_DEMO_PASSWORD } from '@carepact/config';
-import { DevMailbox, ReceivedMail } from '@carepact/notifications';
-import { PortalClient, RunningProcess, TestDatabase, createTestDatabase, freePort, getFrom, runCli, startProcess, waitUntil } from '@carepact/testing';
+import { ReceivedMail } from '@carepact/notifications';
+import { PortalClient, SigningHarness, getFrom, startSigningHarness, waitUntil } from '@carepact/testing';
 
 /**
  * Issue 4, "Security", with the api and the worker as real child processes (LOG_LEVEL=info, so
  * their output is what production would log), a fresh seeded PostgreSQL database, Redis and a real
  * SMTP server: links are never consumed by a GET, concurrent POSTs sign once and seal once, resent
- * links revoke the old ones, every dead link looks the same, forms need their CSRF token, the
- * portal's headers, the link rate limit, and no token in any log line.
+ * links revoke the old ones, every dead link looks the same (a used link reopens read-only, issue
+ * 13), forms need their CSRF token, the portal's headers, the link rate limit, and no token in any
+ * log line. The harness is libs/testing's startSigningHarness (issue 9, item 7).
  */
 
 interface RequestView {
@@ -22,81 +17,8 @@ interface RequestView {
   signers: { id: string; key: string; role: string; name: string; status: string; delivery: string }[];
 }
 
-interface ProcessHarness {
-  base: string;
-  api: RunningProcess;
-  worker: RunningProcess;
-  sql<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
-  staff(email: string): Promise<(path: string, init?: RequestInit) => Promise<Response>>;
-  document(residentFirstName: string, type: string): Promise<string>;
-  waitForMail(address: string, count: number): Promise<ReceivedMail[]>;
-  close(): Promise<void>;
-}
-
-/** The signing harness's pieces, with the api and the worker as processes (their output is captured). */
-async function startProcessHarness(): Promise<ProcessHarness> {
-  const mailbox = new DevMailbox();
-  const { port: smtpPort } = await mailbox.start(0);
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const extra = {
-    SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
-    PUBLIC_URL: base,
-    OUTBOX_POLL_MS: '100',
-    CAREPACT_SECRETS_DIR: mkdtempSync(join(tmpdir(), 'carepact-secrets-')),
-    WORKER_RENDER_THREADS: '0',
-  };
-  const db: TestDatabase = await createTestDatabase(extra);
-  const seeded = await runCli(db.config, ['seed:demo']);
-  if (seeded.code !== 0) throw new Error(`seed failed: ${seeded.stderr}`);
-  const api = startProcess(db.config, 'dist/apps/api/src/main.js', { ...extra, PORT: String(port), LOG_LEVEL: 'info' });
-  const worker = startProcess(db.config, 'dist/apps/worker/src/main.js', { ...extra, WORKER_HEALTH_PORT: '0', LOG_LEVEL: 'info' });
-  const pg = new Client({ connectionString: db.url });
-  await pg.connect();
-  const fixture = JSON.parse(readFileSync(join(projectRoot(), 'templates/demo/establishment-les-tilleuls.json'), 'utf8')) as { documents: Record<string, Record<string, unknown>> };
-  await waitUntil('api and worker up', async () => (await fetch(`${base}/health`)).status === 200, 60000);
-  const cookies = new Map<string, string>();
-  const mailsTo = (address: string) => mailbox.list().filter((m) => m.to.some((t) => t.toLowerCase().includes(address.toLowerCase())));
-
-  const h: ProcessHarness = {
-    base,
-    api,
-    worker,
-    sql: async <T>(text: string, params: unknown[] = []) => (await pg.query(text, params)).rows as T[],
-    async staff(email) {
-      if (!cookies.has(email)) {
-        const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password: DEFAULT_DEMO_PASSWORD }) });
-        if (res.status !== 200) throw new Error(`login ${email}: ${res.status}`);
-        cookies.set(email, (res.headers.get('set-cookie') ?? '').split(';')[0]);
-      }
-      const cookie = cookies.get(email)!;
-      return (path, init = {}) => fetch(base + path, { ...init, headers: { 'Content-Type': 'application/json', Cookie: cookie, ...(init.headers ?? {}) } });
-    },
-    async document(firstName, type) {
-      const call = await h.staff('admissions@les-tilleuls.example');
-      const [r] = await h.sql<{ id: string }>(`SELECT id FROM residents WHERE first_name = $1`, [firstName]);
-      const { resident: _key, ...data } = fixture.documents[type];
-      const res = await call('/api/documents', { method: 'POST', body: JSON.stringify({ residentId: r.id, type, data }) });
-      if (res.status !== 202) throw new Error(`create ${type}: ${res.status} ${await res.text()}`);
-      const { id } = (await res.json()) as { id: string };
-      await waitUntil(`${type} generated`, async () => ((await (await call(`/api/documents/${id}`)).json()) as { status: string }).status === 'ready', 60000);
-      return id;
-    },
-    async waitForMail(address, count) {
-      const invitations = () => mailsTo(address).filter((m) => /signer|signature/i.test(m.subject));
-      await waitUntil(`${count} mail(s) to ${address}`, async () => invitations().length >= count, 30000);
-      return invitations();
-    },
-    async close() {
-      await api.stop();
-      await worker.stop();
-      await pg.end();
-      await mailbox.stop();
-      await db.drop();
-    },
-  };
-  return h;
-}
+/** The invitations and reminders (not the completion mail). */
+const INVITATION = /signer|signature/i;
 
 /** Everything secret the test saw: none of it may appear in the api's or the worker's output. */
 const secrets = new Set<string>();
@@ -123,14 +45,14 @@ function expectPortalHeaders(res: Response): void {
 }
 
 describe('signing portal security (real processes, PostgreSQL, Redis, SMTP)', () => {
-  let h: ProcessHarness;
+  let h: SigningHarness;
   let marcel: RequestView;
   let marcelResidentLink: string;
   let seanOldLink: string;
   let seanNewLink: string;
 
   beforeAll(async () => {
-    h = await startProcessHarness();
+    h = await startSigningHarness({ logLevel: 'info' });
   }, 180000);
   afterAll(async () => {
     await h?.close();
@@ -163,15 +85,17 @@ describe('signing portal security (real processes, PostgreSQL, Redis, SMTP)', ()
     const opened = await p.open(link);
     expect(opened.status).toBe(303);
     secrets.add(decodeURIComponent(cookieValue(opened)));
-    expect((await p.get('/portail')).status).toBe(200);
+    // The session's CSRF token, from a page with a form (the landing has none since issue 13).
+    expect((await p.get('/portail/question')).status).toBe(200);
     secrets.add(p.csrf());
+    expect((await p.get('/portail')).status).toBe(200);
     return p;
   };
 
   it('HEAD and three GETs of a link consume nothing: the link still opens, the signer is still pending, nothing is signed', async () => {
     marcel = await createRequest(await h.document('Marcel', 'contrat-sejour'));
     const resident = marcel.signers.find((s) => s.role === 'resident')!;
-    marcelResidentLink = linkIn((await h.waitForMail('marcel.dupont@example.org', 1))[0]);
+    marcelResidentLink = linkIn((await h.waitForMail('marcel.dupont@example.org', 1, INVITATION))[0]);
 
     const head = await fetch(marcelResidentLink, { method: 'HEAD', redirect: 'manual' });
     expect([200, 303]).toContain(head.status);
@@ -196,14 +120,14 @@ describe('signing portal security (real processes, PostgreSQL, Redis, SMTP)', ()
     expect(await events(marcel.id, 'link_opened', resident.id)).toBe(4);
     const [link] = await h.sql<{ used_at: Date | null; revoked_at: Date | null }>(`SELECT used_at, revoked_at FROM signing_links WHERE signer_id = $1`, [resident.id]);
     expect(link).toEqual({ used_at: null, revoked_at: null });
-    // …and it still opens afterwards.
+    // …and it still opens afterwards, on the landing whose one action is reading.
     const p = await session(marcelResidentLink);
-    expect(p.lastHtml).toContain('Signer');
+    expect(p.lastHtml).toContain('href="/portail/document">Lire le document</a>');
   });
 
   it('portal pages carry Cache-Control: no-store, Referrer-Policy: no-referrer and a strict CSP with frame-ancestors none', async () => {
     const p = await session(marcelResidentLink);
-    for (const path of ['/portail', '/portail/document', '/portail/document?version=falc', '/portail/document?version=large-print']) {
+    for (const path of ['/portail', '/portail/document', '/portail/document?version=falc', '/portail/document?version=large-print', '/portail/signer', '/portail/refuser', '/portail/question']) {
       const res = await p.get(path);
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toMatch(/^text\/html; charset=utf-8/);
@@ -256,6 +180,9 @@ describe('signing portal security (real processes, PostgreSQL, Redis, SMTP)', ()
   it('50 concurrent sign POSTs in one session give exactly one signature; 10 concurrent countersignatures give one; one seal', async () => {
     const resident = marcel.signers.find((s) => s.role === 'resident')!;
     const p = await session(marcelResidentLink);
+    // Signing is accepted once the document was opened (issue 13, item 3).
+    expect((await p.get('/portail/document')).status).toBe(200);
+    expect((await p.get('/portail/signer')).status).toBe(200);
     const csrf = p.csrf();
     const cookie = (p as unknown as { cookie: string }).cookie;
     const results = await Promise.all(
@@ -266,19 +193,23 @@ describe('signing portal security (real processes, PostgreSQL, Redis, SMTP)', ()
           body: new URLSearchParams({ _csrf: csrf, consent: 'oui', typedName: 'Marcel Dupont' }).toString(),
           redirect: 'manual',
         });
-        return { status: res.status, html: await res.text() };
+        return { status: res.status, html: await res.text(), location: res.headers.get('location') };
       }),
     );
     const statuses = results.map((r) => r.status).sort();
-    expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+    // The one that signs is redirected to its recap (POST → 303 → GET, issue 13 item 5).
+    expect(statuses.filter((s) => s === 303)).toHaveLength(1);
     expect(statuses.filter((s) => s === 409)).toHaveLength(49);
     for (const r of results.filter((x) => x.status === 409)) expect(r.html).toContain('déjà enregistrée');
-    expect(results.find((r) => r.status === 200)!.html).toContain('votre signature est enregistrée');
+    expect(results.find((r) => r.status === 303)!.location).toBe('/portail/recapitulatif');
+    expect((await p.get('/portail/recapitulatif')).status).toBe(200);
+    expect(p.lastHtml).toContain('votre signature est enregistrée');
     expect(await events(marcel.id, 'signed', resident.id)).toBe(1);
     expect(await signerStatus(resident.id)).toBe('signed');
 
-    const curateur = await session(linkIn((await h.waitForMail('k.benaissa@udaf-val.example', 1))[0]));
-    expect((await curateur.post('/portail/signer', { consent: 'oui', typedName: 'Karim Benaïssa' })).status).toBe(200);
+    const curateur = await session(linkIn((await h.waitForMail('k.benaissa@udaf-val.example', 1, INVITATION))[0]));
+    await curateur.get('/portail/document');
+    expect((await curateur.post('/portail/signer', { consent: 'oui', typedName: 'Karim Benaïssa' })).status).toBe(303);
 
     const director = await h.staff('direction@les-tilleuls.example');
     const countersigned = await Promise.all(Array.from({ length: 10 }, async () => (await director(`/api/signature-requests/${marcel.id}/countersign`, { method: 'POST' })).status));
@@ -297,12 +228,12 @@ describe('signing portal security (real processes, PostgreSQL, Redis, SMTP)', ()
   it('a resent link revokes the previous one: the old link gives 404, the new one works', async () => {
     const sean = await createRequest(await h.document('Seán', 'contrat-sejour'));
     const signer = sean.signers.find((s) => s.role === 'resident')!;
-    seanOldLink = linkIn((await h.waitForMail('sean.obrien@example.org', 1))[0]);
+    seanOldLink = linkIn((await h.waitForMail('sean.obrien@example.org', 1, INVITATION))[0]);
     expect((await fetch(seanOldLink, { redirect: 'manual' })).status).toBe(303);
     const staff = await h.staff('admissions@les-tilleuls.example');
     const resent = await staff(`/api/signature-requests/${sean.id}/signers/${signer.id}/resend`, { method: 'POST', body: '{}' });
     expect(resent.status).toBeLessThan(300);
-    seanNewLink = linkIn((await h.waitForMail('sean.obrien@example.org', 2)).find((m) => !m.text.includes(seanOldLink))!);
+    seanNewLink = linkIn((await h.waitForMail('sean.obrien@example.org', 2, INVITATION)).find((m) => !m.text.includes(seanOldLink))!);
     expect(seanNewLink).not.toBe(seanOldLink);
     expect((await fetch(seanOldLink, { redirect: 'manual' })).status).toBe(404);
     const p = await session(seanNewLink);
@@ -338,14 +269,37 @@ describe('signing portal security (real processes, PostgreSQL, Redis, SMTP)', ()
     for (const url of ['/S/[jeton]', '/s/[jeton]', '/s/[jeton]/', '/s/[jeton]/x', '/s/[jeton]?utm_source=mail']) expect(urls).toContain(url);
   });
 
-  it('unknown, expired, used and revoked links all give the same 404: same status, same bytes, same headers', async () => {
-    // Expired: the new link of the previous test, its expiry moved to the past.
-    await h.sql(`UPDATE signing_links SET expires_at = now() - interval '1 minute' WHERE token_hash = encode(sha256(convert_to($1, 'UTF8')), 'hex')`, [seanNewLink.split('/s/')[1]]);
+  it('a link used to sign reopens read-only: « Vous avez signé le … à … » and the signed document; it signs nothing again (issue 13, item 4)', async () => {
+    const resident = marcel.signers.find((s) => s.role === 'resident')!;
+    const p = await session(marcelResidentLink);
+    expect(p.lastHtml).toMatch(/<h1>Vous avez signé le \d{1,2}(er)? [a-zéû]+ \d{4} à \d{2} h \d{2}<\/h1>/);
+    expect(p.lastHtml).toContain('href="/portail/document-signe.pdf"');
+    expect(p.lastHtml).not.toContain('action="/portail/signer"');
+    const pdf = await p.get('/portail/document-signe.pdf');
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    // Read-only: the sign step leads back to the answer; a forged signature changes nothing.
+    expect((await p.get('/portail/signer')).headers.get('location')).toBe('/portail');
+    await p.get('/portail/question'); // a page with the session's CSRF token (a question stays possible)
+    const again = await p.post('/portail/signer', { consent: 'oui', typedName: 'Marcel Dupont' });
+    expect(again.status).toBe(409);
+    expect(await events(marcel.id, 'signed', resident.id)).toBe(1);
+    const [opened] = await h.sql<{ details: Record<string, unknown> }>(
+      `SELECT details FROM signature_events WHERE request_id = $1 AND signer_id = $2 AND kind = 'link_opened' ORDER BY at DESC LIMIT 1`,
+      [marcel.id, resident.id],
+    );
+    expect(opened.details).toEqual({ purpose: 'sign', readOnly: true });
+  });
+
+  it('unknown, expired, revoked, and used-then-expired links all give the same 404: same status, same bytes, same headers', async () => {
+    // Expired: the new link of the previous test, its expiry moved to the past; and Marcel's used link too.
+    for (const link of [seanNewLink, marcelResidentLink])
+      await h.sql(`UPDATE signing_links SET expires_at = now() - interval '1 minute' WHERE token_hash = encode(sha256(convert_to($1, 'UTF8')), 'hex')`, [link.split('/s/')[1]]);
     const cases: Record<string, string> = {
       unknown: `${h.base}/s/${randomBytes(32).toString('base64url')}`,
       malformed: `${h.base}/s/not-a-token`,
       expired: seanNewLink,
-      used: marcelResidentLink,
+      usedThenExpired: marcelResidentLink,
       revoked: seanOldLink,
     };
     const answers: Record<string, { status: number; body: string; headers: Record<string, string> }> = {};

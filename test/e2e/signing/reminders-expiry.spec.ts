@@ -62,7 +62,7 @@ describe('reminders and expiry', () => {
     await p.open(PortalClient.linksIn(mail.text, h.base)[0]);
     await p.get('/portail');
     expect((await p.post('/portail/question', { message: '' })).status).toBe(400);
-    expect((await p.post('/portail/question', { message: 'Puis-je garder mon fauteuil ?' })).status).toBe(200);
+    expect((await p.post('/portail/question', { message: 'Puis-je garder mon fauteuil ?' })).status).toBe(303);
     const inbox = (await (await staff('/api/signature-inbox')).json()) as { questions: { id: string; message: string; request_id: string }[] };
     const q = inbox.questions.find((x) => x.request_id === created.id)!;
     expect(q.message).toBe('Puis-je garder mon fauteuil ?');

@@ -56,6 +56,7 @@ describe('signer security (issue 7)', () => {
   const session = async (link: string): Promise<PortalClient> => {
     const p = new PortalClient(h.base);
     expect((await p.open(link)).status).toBe(303);
+    await p.get('/portail/question'); // the session's CSRF token (303 to the code form when a code is due)
     expect((await p.get('/portail')).status).toBe(200);
     return p;
   };
@@ -114,9 +115,9 @@ describe('signer security (issue 7)', () => {
 
       // Staff give a new code: the lock is lifted, the new code works and the signer signs.
       const second = await issue();
-      expect((await p.post('/portail/code', { code: second.code })).status).toBe(200);
+      expect((await p.post('/portail/code', { code: second.code })).status).toBe(303);
       await p.get('/portail');
-      expect((await p.post('/portail/signer', { consent: 'oui', typedName: 'Seán O’Brien-Nuñez' })).status).toBe(200);
+      expect((await p.sign({ consent: 'oui', typedName: 'Seán O’Brien-Nuñez' })).status).toBe(303);
       expect(await signerStatus(sean.id)).toBe('signed');
       expect(await events(r.id, 'code_ok')).toBe(1);
     });
@@ -132,7 +133,7 @@ describe('signer security (issue 7)', () => {
       const fresh = await nextLink('sean.nouvelle-adresse@example.org');
       await expectEnded(old, sean.id, 'Seán O’Brien-Nuñez');
       const p = await session(fresh);
-      expect((await p.post('/portail/signer', { consent: 'oui', typedName: 'Seán O’Brien-Nuñez' })).status).toBe(200);
+      expect((await p.sign({ consent: 'oui', typedName: 'Seán O’Brien-Nuñez' })).status).toBe(303);
     });
 
     it('in-person signing: the e-mail link’s session ends; the tablet’s session signs', async () => {
@@ -142,7 +143,7 @@ describe('signer security (issue 7)', () => {
       const opened = (await (await staff(`/api/signature-requests/${r.id}/signers/${sean.id}/in-person`, { method: 'POST' })).json()) as { url: string };
       await expectEnded(mailed, sean.id, 'Seán O’Brien-Nuñez');
       const tablet = await session(opened.url);
-      expect((await tablet.post('/portail/signer', { consent: 'oui', typedName: 'Seán O’Brien-Nuñez' })).status).toBe(200);
+      expect((await tablet.sign({ consent: 'oui', typedName: 'Seán O’Brien-Nuñez' })).status).toBe(303);
     });
 
     it('cancel: the signer’s open session ends', async () => {
@@ -170,7 +171,7 @@ describe('signer security (issue 7)', () => {
       await due(r.id, 'signing.remind');
       const reminded = await nextLink('sean.obrien@example.org');
       await expectEnded(p, sean.id, 'Seán O’Brien-Nuñez');
-      expect((await (await session(reminded)).post('/portail/signer', { consent: 'oui', typedName: 'Seán O’Brien-Nuñez' })).status).toBe(200);
+      expect((await (await session(reminded)).sign({ consent: 'oui', typedName: 'Seán O’Brien-Nuñez' })).status).toBe(303);
     });
   });
 
@@ -244,7 +245,7 @@ describe('signer security (issue 7)', () => {
     it('a second answer keeps the first and is a new event in the evidence', async () => {
       const r = await createRequest('Seán');
       const p = await session(await nextLink('sean.obrien@example.org'));
-      expect((await p.post('/portail/question', { message: 'Puis-je venir avec mon chien ?' })).status).toBe(200);
+      expect((await p.post('/portail/question', { message: 'Puis-je venir avec mon chien ?' })).status).toBe(303);
       const [q] = (await view(r.id)).questions;
       const answer = (text: string) => staff(`/api/signature-requests/${r.id}/questions/${q.id}/answer`, { method: 'POST', body: JSON.stringify({ answer: text }) });
       expect((await answer('Oui, s’il est calme.')).status).toBe(204);
@@ -254,12 +255,40 @@ describe('signer security (issue 7)', () => {
       expect(answered.map((e) => e.details)).toEqual([{ questionId: q.id }, { questionId: q.id, followUp: true, answerSha256: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
     });
 
+    it('signing before opening the document is refused (409) and said plainly; after reading, POST → 303 → recap, and reloading the recap sends nothing (issue 13, items 3 and 5)', async () => {
+      const r = await createRequest('Seán');
+      const sean = r.signers.find((s) => s.role === 'resident')!;
+      const p = await session(await nextLink('sean.obrien@example.org'));
+      expect((await p.get('/portail/signer')).status).toBe(200);
+      expect(p.lastHtml).not.toContain('action="/portail/signer"');
+      expect(p.lastHtml).toContain('Vous n’avez pas encore ouvert le document');
+      const early = await p.post('/portail/signer', { consent: 'oui', typedName: 'Seán O’Brien-Nuñez' });
+      expect(early.status).toBe(409);
+      expect(p.lastHtml).toContain('Avant de signer, ouvrez le document');
+      expect(await signerStatus(sean.id)).toBe('pending');
+      expect(await events(r.id, 'signed')).toBe(0);
+
+      expect((await p.get('/portail/document?version=falc')).status).toBe(200);
+      await p.get('/portail/signer');
+      expect(p.lastHtml).toContain('action="/portail/signer"');
+      const signed = await p.post('/portail/signer', { consent: 'oui', typedName: 'Seán O’Brien-Nuñez' });
+      expect(signed.status).toBe(303);
+      expect(signed.headers.get('location')).toBe('/portail/recapitulatif');
+      for (let i = 0; i < 2; i++) {
+        expect((await p.get('/portail/recapitulatif')).status).toBe(200);
+        expect(p.lastHtml).toContain('<h1>Merci, votre signature est enregistrée</h1>');
+      }
+      expect(await events(r.id, 'signed')).toBe(1);
+      const [ev] = await sql<{ details: { consent: string } }>(`SELECT details FROM signature_events WHERE request_id = $1 AND kind = 'signed'`, [r.id]);
+      expect(ev.details.consent).toBe('J’ai lu le document et je le signe en mon nom.');
+    });
+
     it('a typed name with zero-width characters, a word joiner, a BOM and a soft hyphen signs; the evidence keeps it without them', async () => {
       const r = await createRequest('Seán');
       const sean = r.signers.find((s) => s.role === 'resident')!;
       const p = await session(await nextLink('sean.obrien@example.org'));
       const typed = 'Se\u200Bán\u00AD O’Brien\u2060-Nu\uFEFFñez\u200D';
-      expect((await p.post('/portail/signer', { consent: 'oui', typedName: typed })).status).toBe(200);
+      expect((await p.sign({ consent: 'oui', typedName: typed })).status).toBe(303);
       expect(await signerStatus(sean.id)).toBe('signed');
       const [{ typed_name }] = await sql<{ typed_name: string }>(`SELECT typed_name FROM signature_signers WHERE id = $1`, [sean.id]);
       expect(typed_name).toBe('Seán O’Brien-Nuñez');

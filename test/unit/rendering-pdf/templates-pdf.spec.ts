@@ -177,7 +177,7 @@ const MANDATORY: Record<DocType, { standard: string[]; falc: string[] }> = {
       'Les signatures',
       'en qualité de curateur, qui assiste Marcel Dupont',
       'Les mots difficiles',
-      'Ce texte facile à lire n’a pas encore été relu par des personnes concernées.',
+      'Un mot ou une phrase n’est pas clair ? Demandez à l’établissement de vous l’expliquer. Une personne de votre choix peut aussi vous aider.',
     ],
   },
   dipc: {

@@ -1,16 +1,21 @@
 import { Controller, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { PortalActionsService, PortalSessionService } from '@carepact/signing';
+import { PortalActionsService, PortalReadsService, PortalSessionService } from '@carepact/signing';
 import type { Request, Response } from 'express';
 import { Public } from '../http/auth.guard';
 import { RateLimiter } from '../http/rate-limiter';
 import { clientIp } from '../http/client-ip';
 import { Body, eventContext, runPage, sendLimited } from './portal-page';
-import { confirmationPage } from './portal.views';
+import { Page } from '../views';
+import { questionPage, refusePage, signPage, viewPage } from './portal.views';
+
+/** POST → 303 → GET: a refresh never sends a form again (issue 13, item 5). */
+const seeOther = (location: string): Page => ({ status: 303, html: '', location });
 
 /**
  * The portal's forms: access code, recorded view, signature, refusal, question. Every POST carries
- * the session's CSRF token; each change is single-use and atomic in the service.
+ * the session's CSRF token; each change is single-use and atomic in the service. A form that
+ * succeeds answers 303 to the next page; one that fails shows its own step again with its errors.
  */
 @ApiExcludeController()
 @Public()
@@ -21,6 +26,7 @@ export class PortalActionsController {
   constructor(
     private readonly sessions: PortalSessionService,
     private readonly actions: PortalActionsService,
+    private readonly reads: PortalReadsService,
   ) {}
 
   @Post('portail/code')
@@ -31,7 +37,7 @@ export class PortalActionsController {
       const body = req.body as Body;
       this.sessions.checkCsrf(ctx, body._csrf);
       await this.sessions.verifyCode(ctx, body.code ?? '', eventContext(req));
-      return { status: 200, html: confirmationPage(ctx, 'code') };
+      return seeOther('/portail?fait=code');
     });
   }
 
@@ -41,8 +47,8 @@ export class PortalActionsController {
       const body = req.body as Body;
       this.sessions.checkCsrf(ctx, body._csrf);
       await this.actions.recordView(ctx, { viewKey: body.viewKey ?? '', expression: body.expression ?? '', comment: body.comment }, eventContext(req));
-      return { status: 200, html: confirmationPage(ctx, 'view') };
-    });
+      return seeOther('/portail/signer?fait=avis');
+    }, viewPage);
   }
 
   @Post('portail/signer')
@@ -51,8 +57,8 @@ export class PortalActionsController {
       const body = req.body as Body;
       this.sessions.checkCsrf(ctx, body._csrf);
       await this.actions.sign(ctx, { typedName: body.typedName ?? '', consent: body.consent === 'oui', drawnSignature: body.drawnSignature || null }, eventContext(req));
-      return { status: 200, html: confirmationPage(ctx, 'signed') };
-    });
+      return seeOther('/portail/recapitulatif');
+    }, async (ctx, state) => signPage(ctx, await this.reads.hasRead(ctx), state));
   }
 
   @Post('portail/refuser')
@@ -61,8 +67,8 @@ export class PortalActionsController {
       const body = req.body as Body;
       this.sessions.checkCsrf(ctx, body._csrf);
       await this.actions.refuse(ctx, { reason: body.reason }, eventContext(req));
-      return { status: 200, html: confirmationPage(ctx, 'refused') };
-    });
+      return seeOther('/portail/recapitulatif');
+    }, refusePage);
   }
 
   @Post('portail/question')
@@ -71,7 +77,7 @@ export class PortalActionsController {
       const body = req.body as Body;
       this.sessions.checkCsrf(ctx, body._csrf);
       await this.actions.ask(ctx, body.message ?? '', eventContext(req));
-      return { status: 200, html: confirmationPage(ctx, 'question') };
-    });
+      return seeOther('/portail/question?fait=envoyee');
+    }, questionPage);
   }
 }

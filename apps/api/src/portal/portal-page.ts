@@ -4,7 +4,7 @@ import { PortalContext, PortalSessionExpiredError, PortalSessionService } from '
 import type { Request } from 'express';
 import type { ServerResponse } from 'node:http';
 import { clientIp } from '../http/client-ip';
-import { errorPage, landingPage, sessionExpiredPage } from './portal.views';
+import { PortalState, errorPage, landingPage, sessionExpiredPage } from './portal.views';
 import { Page, sendHtml, sendPage } from '../views';
 
 /**
@@ -43,13 +43,25 @@ export function variantFor(ctx: PortalContext, version?: string): Variant {
         : 'standard';
 }
 
+/** How a step re-renders itself with the errors of its form (400, 409, 403). */
+export type Rerender = (ctx: PortalContext, state: PortalState) => string | Promise<string>;
+
+const landingWithErrors: Rerender = (ctx, state) => landingPage(ctx, state);
+
 /**
  * The portal's answer to a request, with its error pages (session expired, CSRF, code required, not
  * found, invalid or conflicting form). The handler returns a page, or null when it wrote the
- * response itself (a file). A page read (GET) may reuse the context this process loaded within the
- * last second; a form never does, and forgets it before and after its change.
+ * response itself (a file). A form that fails is shown again by `rerender` (its own step page; the
+ * landing by default) with its errors and the values typed. A page read (GET) may reuse the context
+ * this process loaded within the last second; a form never does, and forgets it before and after
+ * its change.
  */
-export async function portalAnswer(sessions: PortalSessionService, req: Request, handler: (ctx: PortalContext) => Promise<Page | null>): Promise<Page | null> {
+export async function portalAnswer(
+  sessions: PortalSessionService,
+  req: Request,
+  handler: (ctx: PortalContext) => Promise<Page | null>,
+  rerender: Rerender = landingWithErrors,
+): Promise<Page | null> {
   const token = sessionToken(req);
   const read = req.method === 'GET' || req.method === 'HEAD';
   if (!read) sessions.forget(token);
@@ -65,17 +77,19 @@ export async function portalAnswer(sessions: PortalSessionService, req: Request,
     if (!read) sessions.forget(token);
     return page;
   } catch (e) {
-    if (isDomainError(e) && e.code === 'CSRF_TOKEN_INVALID') return { status: 403, html: errorPage('Formulaire expiré', e.messageFr, 403) };
+    if (isDomainError(e) && e.code === 'CSRF_TOKEN_INVALID') return { status: 403, html: errorPage('Formulaire expiré', e.messageFr, 403, ctx) };
     // A page read without the access code leads to the code form.
     if (isDomainError(e) && e.code === 'ACCESS_CODE_REQUIRED' && read) return { status: 303, html: '', location: '/portail' };
-    if (isDomainError(e) && e.kind === 'not_found') return { status: 404, html: errorPage('Introuvable', e.messageFr, 404) };
+    if (isDomainError(e) && e.kind === 'not_found') return { status: 404, html: errorPage('Introuvable', e.messageFr, 404, ctx) };
     if (isDomainError(e) && (e.kind === 'invalid' || e.kind === 'conflict' || e.kind === 'forbidden')) {
       const fresh = await sessions.context(token);
       const status = e.kind === 'invalid' ? 400 : e.kind === 'conflict' ? 409 : 403;
       const body = req.body as Body | undefined;
+      // The code form lives on the landing: a form refused for want of the code shows it.
+      const again = e.code === 'ACCESS_CODE_REQUIRED' ? landingWithErrors : rerender;
       return {
         status,
-        html: landingPage(fresh, fresh.session.csrfToken, {
+        html: await again(fresh, {
           errors: e instanceof ValidationError ? e.details : [],
           errorMessage: e.messageFr,
           values: body && Object.fromEntries(Object.entries(body).filter(([k]) => k !== '_csrf' && k !== 'drawnSignature').map(([k, v]) => [k, String(v ?? '')])),
@@ -87,7 +101,13 @@ export async function portalAnswer(sessions: PortalSessionService, req: Request,
 }
 
 /** portalAnswer, written on the response. */
-export async function runPage(sessions: PortalSessionService, req: Request, res: ServerResponse, handler: (ctx: PortalContext) => Promise<Page | null>): Promise<void> {
-  const page = await portalAnswer(sessions, req, handler);
+export async function runPage(
+  sessions: PortalSessionService,
+  req: Request,
+  res: ServerResponse,
+  handler: (ctx: PortalContext) => Promise<Page | null>,
+  rerender?: Rerender,
+): Promise<void> {
+  const page = await portalAnswer(sessions, req, handler, rerender);
   if (page) sendPage(res, page);
 }

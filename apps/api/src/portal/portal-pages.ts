@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Variant, contentVariantOf, renderHtmlFragment, resolve, templates } from '@carepact/rendering';
-import { PortalContext, PortalReadsService, PortalSessionService } from '@carepact/signing';
+import { PortalContext, PortalReadsService, PortalSessionService, signerHasAnswered } from '@carepact/signing';
 import type { Request } from 'express';
 import { Page, eventContext, portalAnswer, variantFor } from './portal-page';
-import { downloadPage, landingPage, readingPage } from './portal.views';
+import { AnswerFacts, answeredPage, downloadPage, landingPage, readingPage } from './portal.views';
 
 /**
  * The two pages a signer reloads most, landing and reading view, as one function each of the
@@ -18,11 +18,24 @@ export class PortalPages {
     private readonly reads: PortalReadsService,
   ) {}
 
+  /**
+   * The landing: a download session's sealed document; a signer who has answered (coming back with
+   * the link they used), their answer; otherwise who asks, what, by when, and "Lire le document"
+   * (or the access-code form). `?fait=code` follows the code form's redirect.
+   */
   landing(req: Request): Promise<Page> {
     return this.answer(req, async (ctx) => {
       if (ctx.purpose === 'download') return { status: 200, html: downloadPage(ctx, ctx.request.status === 'completed') };
-      return { status: 200, html: landingPage(ctx, ctx.session.csrfToken) };
+      if (signerHasAnswered(ctx)) return { status: 200, html: answeredPage(ctx, await this.answerFacts(ctx), false) };
+      const notice = req.query.fait === 'code' ? 'Code accepté. Vous pouvez maintenant lire le document.' : undefined;
+      return { status: 200, html: landingPage(ctx, { notice }) };
     });
+  }
+
+  /** Where the request stands, for a signer's recap. */
+  async answerFacts(ctx: PortalContext): Promise<AnswerFacts> {
+    const [signers, sealed] = await Promise.all([this.reads.coSigners(ctx), this.reads.isSealed(ctx)]);
+    return { signers, sealed };
   }
 
   reading(req: Request): Promise<Page> {

@@ -2,17 +2,21 @@ import { Controller, Get, Param, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { DomainError } from '@carepact/common';
 import { VARIANTS, Variant, htmlStyles } from '@carepact/rendering';
-import { PortalReadsService, PortalSessionService } from '@carepact/signing';
+import { PortalReadsService, PortalSessionService, assertCodeGiven, signerHasAnswered } from '@carepact/signing';
 import type { Request, Response } from 'express';
 import { Public } from '../http/auth.guard';
 import { PortalPages } from './portal-pages';
-import { eventContext, runPage, sendPage } from './portal-page';
+import { Page, eventContext, runPage, sendPage } from './portal-page';
+import { answeredPage, questionPage, refusePage, signPage, viewPage } from './portal.views';
+
+const toLanding: Page = { status: 303, html: '', location: '/portail' };
 
 /**
  * The signing portal's pages: server-rendered, they work without JavaScript, and a GET never
- * changes anything but the evidence of what was read. The link that opens a session is in
- * PortalSessionController, the forms in PortalActionsController. The landing and reading pages
- * are also answered, identically, by the fast path (portal-fast-path.ts).
+ * changes anything but the evidence of what was read. One step per page (issue 13): landing,
+ * reading, the person's view, sign, refuse, ask; then the recap. The link that opens a session is
+ * in PortalSessionController, the forms (POST on the same paths) in PortalActionsController. The
+ * landing and reading pages are also answered, identically, by the fast path (portal-fast-path.ts).
  */
 @ApiExcludeController()
 @Public()
@@ -32,6 +36,55 @@ export class PortalController {
   @Get('portail/document')
   async read(@Req() req: Request, @Res() res: Response): Promise<void> {
     sendPage(res, await this.pages.reading(req));
+  }
+
+  /** The view of the person (tutelle, a minor…) that this signer records before signing. */
+  @Get('portail/avis')
+  async viewStep(@Req() req: Request, @Res() res: Response): Promise<void> {
+    await runPage(this.sessions, req, res, async (ctx) => {
+      assertCodeGiven(ctx);
+      if (signerHasAnswered(ctx) || !ctx.views.length) return toLanding;
+      return { status: 200, html: viewPage(ctx) };
+    });
+  }
+
+  /** The signature form, once the document was opened (issue 13, item 3). `?fait=avis` follows the view's form. */
+  @Get('portail/signer')
+  async signStep(@Req() req: Request, @Res() res: Response): Promise<void> {
+    await runPage(this.sessions, req, res, async (ctx) => {
+      assertCodeGiven(ctx);
+      if (signerHasAnswered(ctx)) return toLanding;
+      const recorded = req.query.fait === 'avis' ? ctx.views.find((v) => v.answer?.byMe) : undefined;
+      const notice = recorded ? `L’avis de ${recorded.person.firstName} ${recorded.person.lastName} est enregistré.` : undefined;
+      return { status: 200, html: signPage(ctx, await this.reads.hasRead(ctx), { notice }) };
+    });
+  }
+
+  @Get('portail/refuser')
+  async refuseStep(@Req() req: Request, @Res() res: Response): Promise<void> {
+    await runPage(this.sessions, req, res, async (ctx) => {
+      assertCodeGiven(ctx);
+      if (signerHasAnswered(ctx)) return toLanding;
+      return { status: 200, html: refusePage(ctx) };
+    });
+  }
+
+  /** A question to the establishment; `?fait=envoyee` follows its form. */
+  @Get('portail/question')
+  async questionStep(@Req() req: Request, @Res() res: Response): Promise<void> {
+    await runPage(this.sessions, req, res, async (ctx) => {
+      assertCodeGiven(ctx);
+      return { status: 200, html: questionPage(ctx, { sent: req.query.fait === 'envoyee' }) };
+    });
+  }
+
+  /** Right after signing or refusing (the forms' 303): what was answered, when, in which capacity, what next. */
+  @Get('portail/recapitulatif')
+  async recap(@Req() req: Request, @Res() res: Response): Promise<void> {
+    await runPage(this.sessions, req, res, async (ctx) => {
+      if (!signerHasAnswered(ctx) || ctx.purpose !== 'sign') return toLanding;
+      return { status: 200, html: answeredPage(ctx, await this.pages.answerFacts(ctx), true) };
+    });
   }
 
   @Get('portail/static/document-:variant.css')

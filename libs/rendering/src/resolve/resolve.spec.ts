@@ -233,9 +233,9 @@ describe('resolve: the outline never skips a heading level', () => {
     expect(() => resolve(tpl(body), { x: true }, 'standard')).not.toThrow();
     expect(() => resolve(tpl(body), { x: false }, 'standard')).toThrow(/niveau de titre sauté : 1 puis 3/);
   });
-  it('falc variant says the easy-to-read text is not yet reviewed', () => {
+  it('falc variant, not yet reviewed: the person is told whom to ask, not a note meant for staff (issue 13 item 8)', () => {
     const tree = resolve(tpl([{ heading: 1, text: 'Titre' }]), {}, 'falc');
-    expect(tree.blocks[tree.blocks.length - 1]).toEqual({ kind: 'paragraph', text: [{ text: 'Ce texte facile à lire n’a pas encore été relu par des personnes concernées.' }] });
+    expect(tree.blocks[tree.blocks.length - 1]).toEqual({ kind: 'paragraph', text: [{ text: 'Un mot ou une phrase n’est pas clair ? Demandez à l’établissement de vous l’expliquer. Une personne de votre choix peut aussi vous aider.' }] });
   });
 });
 
@@ -429,11 +429,14 @@ describe('issue 8 A/B: documents right in law (template 1.1.0)', () => {
 });
 
 describe('issue 8 C: a FALC review recorded beside a published version', () => {
-  it('keeps the hash and is cited by the rendition; until then the rendition says it is not reviewed', () => {
+  it('keeps the hash and is cited by the rendition; until then the person reads whom to ask, and the "not reviewed" fact stays in the metadata for staff', () => {
     const t = loader.load('dipc');
     const input = templateInputFromFixture(fixture, 'dipc');
     const last = (tree: DocumentTree) => allText({ ...tree, blocks: tree.blocks.slice(-1) });
-    expect(last(resolve(t, input, 'falc'))).toContain('n’a pas encore été relu');
+    const unreviewed = resolve(t, input, 'falc');
+    expect(last(unreviewed)).toContain('Demandez à l’établissement de vous l’expliquer.');
+    expect(last(unreviewed)).not.toContain('relu');
+    expect(unreviewed.meta.falcReview).toBeNull();
     const reviewed: LoadedTemplate = { ...t, published: { ...t.published!, falcReviews: [{ by: 'le groupe d’autoreprésentants de Valville', on: '2026-12-10', readers: '4 lecteurs' }] } };
     const tree = resolve(reviewed, input, 'falc');
     expect(last(tree)).toContain('Ce texte facile à lire a été relu par le groupe d’autoreprésentants de Valville le 10 décembre 2026.');

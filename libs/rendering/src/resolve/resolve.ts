@@ -372,11 +372,16 @@ function mentions(text: string, term: string): boolean {
   return new RegExp(`(?<![\\p{L}\\p{N}])${pattern}(?![\\p{L}\\p{N}])`, 'u').test(text.toLocaleLowerCase('fr-FR'));
 }
 
-/** The rendition says whether its easy-to-read text was reviewed by people concerned (ACCESSIBILITY.md). */
+/**
+ * The last words of an easy-to-read rendition, addressed to the person who reads it (issue 13,
+ * item 8). Reviewed by people concerned (ACCESSIBILITY.md): who and when. Not yet reviewed: that
+ * fact is for staff (the tree's `meta.falcReview` is null); the person is told what helps them,
+ * in short sentences: whom to ask when a word is not clear.
+ */
+export const FALC_HELP_NOTE = 'Un mot ou une phrase n’est pas clair ? Demandez à l’établissement de vous l’expliquer. Une personne de votre choix peut aussi vous aider.';
+
 export function falcReviewNote(review: { by: string; on: string } | null): string {
-  return review
-    ? `Ce texte facile à lire a été relu par ${review.by} le ${formatDateLong(review.on)}.`
-    : 'Ce texte facile à lire n’a pas encore été relu par des personnes concernées.';
+  return review ? `Ce texte facile à lire a été relu par ${review.by} le ${formatDateLong(review.on)}.` : FALC_HELP_NOTE;
 }
 
 /** H1 first, exactly one H1, and no skipped level going down (PDF/UA, WCAG 1.3.1). */

@@ -9,6 +9,8 @@ import { EventContext, EvidenceLog } from '../requests/evidence-log';
 import { SignatureProgress } from '../requests/signature-progress.service';
 import { AuthMethod, EXPRESSIONS, Expression, SignatureRequestEntity, SignerQuestionEntity } from '../requests/signing.entities';
 import { SigningRepository } from '../requests/signing.repository';
+import { consentSentence } from '../policy/consent-sentence';
+import { PortalReadsService } from './portal-reads.service';
 import { PortalSessionService, isLinkLive, signerActor } from './portal-session.service';
 import { PortalContext, PortalSessionExpiredError, assertCodeGiven } from './portal.types';
 import { cleanTypedName, normaliseName } from './typed-name';
@@ -20,6 +22,7 @@ export class PortalActionsService {
     private readonly tx: TransactionRunner,
     private readonly repo: SigningRepository,
     private readonly sessions: PortalSessionService,
+    private readonly reads: PortalReadsService,
     private readonly links: SigningLinks,
     private readonly progress: SignatureProgress,
     private readonly lifecycle: DocumentLifecycle,
@@ -77,6 +80,10 @@ export class PortalActionsService {
    */
   async sign(ctx: PortalContext, input: { typedName: string; consent: boolean; drawnSignature?: string | null }, ev: EventContext): Promise<void> {
     assertCodeGiven(ctx);
+    // Read first (issue 13, item 3): the sign page offers the form only then, and a form posted
+    // without it is refused. Already answered: said by the atomic update below.
+    if (ctx.signer.status === 'pending' && !(await this.reads.hasRead(ctx)))
+      throw new ConflictError('READ_FIRST', 'Avant de signer, ouvrez le document et lisez-le : le bouton « Lire le document » est sur la page d’accueil.');
     const errors: FieldError[] = [];
     if (!input.consent) errors.push({ field: 'consent', code: 'CONSENT_REQUIRED', message: 'Cochez la case pour confirmer que vous avez lu le document et que vous le signez.' });
     const expected = `${ctx.signer.firstName} ${ctx.signer.lastName}`;
@@ -106,7 +113,14 @@ export class PortalActionsService {
       await this.log.record(em, request, 'signed', signerActor(ctx.signer), {
         signerId: ctx.signer.id,
         ctx: ev,
-        details: { versionHash: request.versionHash, pdfSha256: request.pdfSha256, authMethod, drawn: Boolean(input.drawnSignature) },
+        details: {
+          versionHash: request.versionHash,
+          pdfSha256: request.pdfSha256,
+          authMethod,
+          drawn: Boolean(input.drawnSignature),
+          // The sentence the signer ticked, in their capacity (issue 13, item 2).
+          consent: consentSentence(ctx.signer, ctx.residentName),
+        },
       });
       await this.progress.afterSignature(em, request);
     });

@@ -49,7 +49,7 @@ type DocumentSubject = { type: DocumentType; residentId: string };
 /**
  * Reads the portal context behind a session token hash. Two round trips once a document is known
  * to this process: the signing query above, then the resident (names, reading preferences) and the
- * establishment (name) in parallel, each through its owner's repository. Nothing that can change
+ * establishment (name, phone, address) in parallel, each through its owner's repository. Nothing that can change
  * is kept between calls (PortalSessionService adds the 1 s reuse for page reads).
  */
 @Injectable()
@@ -88,6 +88,7 @@ export class PortalContextReader {
       link,
       residentName: `${resident.firstName} ${resident.lastName}`,
       establishmentName: establishment.name,
+      establishment: { name: establishment.name, phone: establishment.phone?.trim() || null, address: establishment.address },
       preferences: signer.role === 'resident' ? { largePrint: resident.prefersLargePrint, easyToRead: resident.prefersEasyToRead } : { largePrint: false, easyToRead: false },
       views: request.policy.views
         .filter((v) => v.recordedBy.includes(signer.key))

@@ -5,13 +5,25 @@ import { BlobStore, DocumentsRepository, VersionInput } from '@carepact/document
 import { EventContext, EvidenceLog } from '../requests/evidence-log';
 import { SigningRepository } from '../requests/signing.repository';
 import { signerActor } from './portal-session.service';
-import { PortalContext, assertCodeGiven } from './portal.types';
+import { SignerEntity, SignerStatus } from '../requests/signing.entities';
+import { PortalContext, assertCodeGiven, signerHasAnswered } from './portal.types';
+
+/** Another signer of the request, as the recap page names them. */
+export interface CoSigner {
+  name: string;
+  role: SignerEntity['role'];
+  status: SignerStatus;
+  optional: boolean;
+  me: boolean;
+}
 
 /** What a signer reads and downloads in the portal; each reading and download is in the evidence. */
 @Injectable()
 export class PortalReadsService {
   /** Sessions × variants whose 'viewed' event is known to exist (saves a query per reading). */
   private readonly viewed = new Set<string>();
+  /** Signers known to have opened their version (it stays opened: a positive answer is kept). */
+  private readonly opened = new Set<string>();
 
   constructor(
     private readonly tx: TransactionRunner,
@@ -46,6 +58,39 @@ export class PortalReadsService {
     this.viewed.add(key);
   }
 
+  /**
+   * Whether this signer opened the document they are asked to sign, in any session: its reading
+   * view ('viewed') or one of its files ('downloaded'), both in the evidence already. Signing is
+   * offered, and accepted, only then (issue 13, item 3).
+   */
+  async hasRead(ctx: PortalContext): Promise<boolean> {
+    const key = `${ctx.request.id}:${ctx.signer.id}`;
+    if (this.opened.has(key)) return true;
+    const rows = (await this.tx.manager.query(
+      `SELECT 1 FROM signature_events WHERE request_id = $1 AND signer_id = $2 AND kind IN ('viewed', 'downloaded') LIMIT 1`,
+      [ctx.request.id, ctx.signer.id],
+    )) as unknown[];
+    if (!rows.length) return false;
+    if (this.opened.size > 100_000) this.opened.clear();
+    this.opened.add(key);
+    return true;
+  }
+
+  /** The request's signers and where each stands (the recap's "what happens next"). */
+  async coSigners(ctx: PortalContext): Promise<CoSigner[]> {
+    const rows = await this.tx.manager.find(SignerEntity, {
+      select: { id: true, firstName: true, lastName: true, role: true, status: true, optional: true, orderNo: true },
+      where: { requestId: ctx.request.id },
+      order: { orderNo: 'ASC', key: 'ASC' },
+    });
+    return rows.map((s) => ({ name: `${s.firstName} ${s.lastName}`, role: s.role, status: s.status, optional: s.optional, me: s.id === ctx.signer.id }));
+  }
+
+  /** Whether the sealed PDF exists (the request is completed and the seal job has run). */
+  async isSealed(ctx: PortalContext): Promise<boolean> {
+    return ctx.request.status === 'completed' && (await this.repo.sealOf(this.tx.manager, ctx.request.id)) !== null;
+  }
+
   async rendition(ctx: PortalContext, format: string, variant: string, ev: EventContext): Promise<{ bytes: Buffer; mediaType: string; fileName: string }> {
     assertCodeGiven(ctx);
     const em = this.tx.manager;
@@ -59,8 +104,13 @@ export class PortalReadsService {
     return { bytes, mediaType: r.mediaType, fileName: `${ctx.document.type}-${variant}.${format}` };
   }
 
+  /**
+   * The sealed PDF: to a download session, a session that gave its code, and a signer who has
+   * answered (their used link reopens read-only; the completion e-mail to the same address gives
+   * the same file without a code, so the code, which guards the act of signing, adds nothing here).
+   */
   async sealedPdf(ctx: PortalContext, ev: EventContext): Promise<{ bytes: Buffer; fileName: string }> {
-    assertCodeGiven(ctx);
+    if (!signerHasAnswered(ctx)) assertCodeGiven(ctx);
     const em = this.tx.manager;
     const seal = await this.repo.sealOf(em, ctx.request.id);
     if (!seal) throw new DomainError('not_found', 'NOT_SEALED', 'Le document signé n’est pas encore disponible.');

@@ -40,11 +40,19 @@ export class PortalSessionService {
     return this.tx.run(async (em) => {
       const now = new Date();
       const link = await this.links.byToken(em, token);
-      if (!link || link.revokedAt || link.expiresAt <= now || (link.purpose === 'sign' && link.usedAt)) throw new LinkNotFoundError();
+      // Unknown, revoked and expired links: one error, one page (no oracle).
+      if (!link || link.revokedAt || link.expiresAt <= now) throw new LinkNotFoundError();
       const request = await this.repo.requestById(em, link.requestId);
       const signer = await this.repo.signerById(em, link.signerId);
       if (!request || !signer || link.versionHash !== request.versionHash) throw new LinkNotFoundError();
-      if (link.purpose === 'sign' && (request.status !== 'active' || signer.status !== 'pending')) throw new LinkNotFoundError();
+      // A link used to sign or refuse (issue 13, item 4) still opens, read-only: the signer's own
+      // answer, "Vous avez signé le … à …", and what was signed. The signature stays single-use: the
+      // signer's row left 'pending' when they answered, and every action requires 'pending' under
+      // the request's lock. Its owner learns nothing new: the completion e-mail goes to the same
+      // address. Cancelling or expiring the request revokes it (then the 404 above).
+      const readOnly = link.purpose === 'sign' && link.usedAt !== null;
+      if (readOnly && signer.status === 'pending') throw new LinkNotFoundError();
+      if (link.purpose === 'sign' && !readOnly && (request.status !== 'active' || signer.status !== 'pending')) throw new LinkNotFoundError();
       if (link.purpose === 'download' && request.status !== 'completed') throw new LinkNotFoundError();
       const sessionToken = randomToken();
       const expiresAt = new Date(Math.min(now.getTime() + PORTAL_ABSOLUTE_MS, link.expiresAt.getTime()));
@@ -59,7 +67,7 @@ export class PortalSessionService {
         lastSeenAt: now,
         expiresAt,
       });
-      await this.log.record(em, request, 'link_opened', signerActor(signer), { signerId: signer.id, ctx, details: { purpose: link.purpose } });
+      await this.log.record(em, request, 'link_opened', signerActor(signer), { signerId: signer.id, ctx, details: readOnly ? { purpose: link.purpose, readOnly } : { purpose: link.purpose } });
       return { sessionToken, expiresAt };
     });
   }

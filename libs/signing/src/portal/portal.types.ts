@@ -36,6 +36,8 @@ export interface PortalContext {
   link: SigningLinkEntity | null;
   residentName: string;
   establishmentName: string;
+  /** How to reach the establishment: every portal page shows it (issue 13, item 6). */
+  establishment: { name: string; phone: string | null; address: string };
   /**
    * Reading preferences chosen by default: the resident's own (from their file) when the resident
    * is the one signing; a representative or parent reads the complete version unless they switch.
@@ -59,6 +61,14 @@ export interface PortalContext {
  */
 export function accessCodeMissing(ctx: PortalContext): boolean {
   return ctx.purpose === 'sign' && ctx.signer.accessCodeRequired && !ctx.session.codeVerified;
+}
+
+/**
+ * The signer has answered (signed or refused): the session is read-only, whatever link opened it.
+ * A link used to sign or refuse reopens such a session (issue 13, item 4), never a form that acts.
+ */
+export function signerHasAnswered(ctx: Pick<PortalContext, 'signer'>): boolean {
+  return ctx.signer.status !== 'pending';
 }
 
 export class AccessCodeRequiredError extends DomainError {

@@ -1,0 +1,757 @@
+import { documentPhrase, documentTypeLabel, formatDateFr, formatTimeFr } from '@carepact/common';
+import { CoSigner, PortalContext, accessCodeMissing, capacityWords, consentSentence } from '@carepact/signing';
+import type { ComponentChildren } from 'preact';
+import { Checkbox, ErrorSummary, FormState, HtmlDocument, Notice, PostForm, RadioGroup, TextArea, TextField, TrustedHtml, renderPage } from '../views';
+
+/**
+ * The signing portal's pages (issue 13): one step per page — the landing says who asks, what, by
+ * when and what happens, then "Lire le document"; reading comes first; then signing, refusing and
+ * asking a question each have their own page, with "Retour" on every one; after an answer, a recap.
+ * Every page shows how to reach the establishment (phone, address). Rendered by preact: every text
+ * and attribute is escaped; the document's reading view enters through TrustedHtml only.
+ */
+
+/** The heading name of a document type (@carepact/common's labels); an unknown type shows as is. */
+function docLabel(type: string): string {
+  return documentTypeLabel(type)?.short ?? type;
+}
+
+/** « l’avenant au contrat de séjour d’Émile Durand », as the e-mails write it; « votre … » to the resident. */
+function documentFor(ctx: PortalContext): string {
+  const label = documentTypeLabel(ctx.document.type);
+  const own = ctx.signer.role === 'resident';
+  if (label) return documentPhrase(label, own ? null : ctx.residentName);
+  return own ? `votre ${docLabel(ctx.document.type)}` : `le ${docLabel(ctx.document.type)} de ${ctx.residentName}`;
+}
+
+const EXPRESSION_LABELS: [string, string][] = [
+  ['accord', 'Accord'],
+  ['accord_partiel', 'Accord partiel'],
+  ['desaccord', 'Désaccord'],
+  ['ne_se_prononce_pas', 'Ne se prononce pas'],
+  ['ne_peut_pas_s_exprimer', 'Ne peut pas s’exprimer'],
+];
+
+// Days and times in Paris (the formatters are built once in @carepact/common).
+const dateFr = (d: Date) => formatDateFr(d, { timeZone: 'Europe/Paris' });
+/** « 3 décembre 2026 à 14 h 05 ». */
+const atFr = (d: Date) => `${dateFr(d)} à ${formatTimeFr(d)}`;
+
+const fullName = (p: { firstName: string; lastName: string }) => `${p.firstName} ${p.lastName}`;
+
+/** The variant the person prefers, when it is not the complete version. */
+function preferredCompanion(ctx: PortalContext): 'falc' | 'large-print' | null {
+  return ctx.preferences.easyToRead ? 'falc' : ctx.preferences.largePrint ? 'large-print' : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Layout
+// ---------------------------------------------------------------------------------------------
+
+/** Digits (and a leading +) of a phone number, for a tel: link. */
+function telHref(phone: string): string {
+  return `tel:${phone.replace(/[^\d+]/g, '')}`;
+}
+
+/**
+ * Help on every page (issue 13, item 6): the establishment's phone number and address when the
+ * session knows the establishment; on the pages without a session (unknown link, session ended),
+ * where to find them.
+ */
+function PortalFooter(props: { establishment?: PortalContext['establishment'] }) {
+  const e = props.establishment;
+  return (
+    <footer class="site">
+      {e ? (
+        <address class="help">
+          <p>
+            <strong>Besoin d’aide ?</strong>{' '}
+            {e.phone ? (
+              <>
+                Appelez {e.name} au <a href={telHref(e.phone)}>{e.phone}</a>.
+              </>
+            ) : (
+              <>Adressez-vous à {e.name}.</>
+            )}
+          </p>
+          <p>Adresse : {e.address}</p>
+        </address>
+      ) : (
+        <p>
+          <strong>Besoin d’aide ?</strong> Contactez l’établissement qui vous a écrit : son nom et ses coordonnées sont dans l’e-mail reçu.
+        </p>
+      )}
+      <p>Vos données servent uniquement à cette signature.</p>
+    </footer>
+  );
+}
+
+interface PortalPageProps {
+  title: string;
+  ctx?: PortalContext | null;
+  /** Large print; by default the signer's preference. */
+  large?: boolean;
+  stylesheets?: string[];
+  scripts?: string[];
+  children: ComponentChildren;
+}
+
+/** Every portal page: the establishment in the header, one main, help in the footer. */
+function PortalPage(props: PortalPageProps) {
+  const e = props.ctx?.establishment;
+  return (
+    <HtmlDocument
+      title={props.title}
+      large={props.large ?? props.ctx?.preferences.largePrint ?? false}
+      stylesheets={['/portail/static/portal.css', ...(props.stylesheets ?? [])]}
+      scripts={props.scripts}
+    >
+      <header class="site">
+        <p>{e ? e.name : 'CarePact'} — espace de signature</p>
+      </header>
+      <main id="contenu" tabIndex={-1}>
+        {props.children}
+      </main>
+      <PortalFooter establishment={e} />
+    </HtmlDocument>
+  );
+}
+
+/** "Retour" on every step page: a plain link, first in the reading order after the heading. */
+function Back(props: { href: string; children: ComponentChildren }) {
+  return (
+    <p class="back">
+      <a href={props.href}>{props.children}</a>
+    </p>
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pages without a session
+// ---------------------------------------------------------------------------------------------
+
+/** The same page for unknown, expired and revoked links (no hint about which). */
+export function linkNotFoundPage(): string {
+  return renderPage(
+    <PortalPage title="Lien non valable">
+      <h1>Ce lien n’est pas ou plus valable</h1>
+      <p>Cela arrive quand :</p>
+      <ul>
+        <li>un e-mail plus récent vous a envoyé un nouveau lien (seul le dernier fonctionne) ;</li>
+        <li>la date limite est passée, ou la demande a été annulée ;</li>
+        <li>le lien a été mal copié.</li>
+      </ul>
+      <p>Utilisez le lien du dernier e-mail reçu, ou appelez l’établissement : il peut vous envoyer un nouveau lien ou vous faire signer sur place.</p>
+    </PortalPage>,
+  );
+}
+
+export function sessionExpiredPage(): string {
+  return renderPage(
+    <PortalPage title="Session terminée">
+      <h1>Votre session est terminée</h1>
+      <p>Pour votre sécurité, la session se ferme après 30 minutes sans activité.</p>
+      <p>Rouvrez le lien reçu par e-mail pour reprendre. Rien de ce que vous aviez déjà validé n’est perdu.</p>
+    </PortalPage>,
+  );
+}
+
+export function errorPage(title: string, message: string, status: number, ctx?: PortalContext): string {
+  return renderPage(
+    <PortalPage title={title} ctx={ctx}>
+      <h1>{title}</h1>
+      <p>{message}</p>
+      {status === 403 ? <Back href="/portail">Retour à l’accueil</Back> : null}
+    </PortalPage>,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Landing
+// ---------------------------------------------------------------------------------------------
+
+export interface PortalState extends FormState {
+  /** A short confirmation after a redirect (POST → 303 → GET). */
+  notice?: string;
+}
+
+function Facts(props: { ctx: PortalContext }) {
+  const { ctx } = props;
+  return (
+    <ul class="facts">
+      <li>
+        <strong>Qui vous le demande :</strong> {ctx.establishment.name}
+      </li>
+      <li>
+        <strong>Le document :</strong> {documentFor(ctx)}
+      </li>
+      <li>
+        <strong>Vous signez :</strong> {fullName(ctx.signer)}, {capacityWords(ctx.signer, ctx.residentName, 'second')}
+      </li>
+      <li>
+        <strong>Date limite :</strong> {dateFr(ctx.request.deadline)}
+      </li>
+    </ul>
+  );
+}
+
+/** Until the access code is given, the code form is all the session reaches (no reading either). */
+function CodeForm(props: { ctx: PortalContext; state: PortalState }) {
+  const { ctx, state } = props;
+  return (
+    <>
+      <h2>Code remis par l’établissement</h2>
+      <p>Avant de lire et de signer, saisissez le code que l’établissement vous a donné.</p>
+      <PostForm action="/portail/code" csrf={ctx.session.csrfToken}>
+        <TextField
+          name="code"
+          label="Code à 6 chiffres"
+          hint="L’établissement vous a donné ce code en personne ou par téléphone. Vous pouvez le coller."
+          inputMode="numeric"
+          autocomplete="one-time-code"
+          value={state.values?.code}
+          errors={state.errors}
+        />
+        <p>
+          <button type="submit">Valider le code</button>
+        </p>
+      </PostForm>
+    </>
+  );
+}
+
+/**
+ * The landing: who asks, what, by when, what happens next, and one action — "Lire le document".
+ * A signer who has answered sees their answer instead (see answeredPage); a download session the
+ * sealed document (downloadPage).
+ */
+export function landingPage(ctx: PortalContext, state: PortalState = {}): string {
+  const label = docLabel(ctx.document.type);
+  const active = ctx.request.status === 'active';
+  const code = accessCodeMissing(ctx);
+  const views = ctx.views.filter((v) => !v.recorded);
+  return renderPage(
+    <PortalPage title={`Signature : ${label}`} ctx={ctx}>
+      <h1>{`Signature : ${label}`}</h1>
+      <ErrorSummary errors={state.errors} message={state.errorMessage} />
+      {state.notice ? (
+        <Notice kind="success">
+          <p>{state.notice}</p>
+        </Notice>
+      ) : null}
+      <Facts ctx={ctx} />
+      {!active ? (
+        <Notice>
+          <p>Cette demande de signature est close : il n’y a plus rien à signer. L’établissement peut vous renseigner.</p>
+        </Notice>
+      ) : code ? (
+        <CodeForm ctx={ctx} state={state} />
+      ) : (
+        <>
+          <h2>Ce qui va se passer</h2>
+          <ol class="steps">
+            <li>Vous lisez le document. Vous pouvez choisir une version facile à lire ou en gros caractères, et vous faire accompagner par une personne de votre choix.</li>
+            {views.map((v) => (
+              <li key={v.key}>Vous indiquez l’avis de {fullName(v.person)} sur le document.</li>
+            ))}
+            <li>Vous signez. Vous pouvez aussi refuser de signer, ou poser une question à l’établissement.</li>
+            <li>Quand toutes les signatures sont réunies, vous recevez un e-mail avec le document signé.</li>
+          </ol>
+          {ctx.waitingFor.length ? (
+            <Notice>
+              <p>Votre signature sera demandée après celle de : {ctx.waitingFor.join(', ')}. Vous recevrez un e-mail. Vous pouvez déjà lire le document.</p>
+            </Notice>
+          ) : null}
+          <ul class="actions">
+            <li>
+              <a class="button" href="/portail/document">
+                Lire le document
+              </a>
+            </li>
+          </ul>
+        </>
+      )}
+    </PortalPage>,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+// ---------------------------------------------------------------------------------------------
+
+const VARIANT_LABELS: [string, string][] = [
+  ['standard', 'Version complète'],
+  ['falc', 'Facile à lire'],
+  ['large-print', 'Gros caractères'],
+];
+
+/** What the reader can do next, under the document: the steps that are theirs now. */
+function AfterReading(props: { ctx: PortalContext }) {
+  const { ctx } = props;
+  if (ctx.signer.status !== 'pending' || ctx.request.status !== 'active') return null;
+  const view = ctx.views.find((v) => !v.recorded);
+  return (
+    <section aria-labelledby="apres-lecture">
+      <h2 id="apres-lecture">Après la lecture</h2>
+      {view ? (
+        <p>Avant de signer, indiquez l’avis de {fullName(view.person)}.</p>
+      ) : ctx.waitingFor.length ? (
+        <p>Votre signature sera demandée après celle de : {ctx.waitingFor.join(', ')}. Vous recevrez un e-mail.</p>
+      ) : (
+        <p>Quand vous avez lu le document, vous pouvez le signer. Vous pouvez aussi poser une question, ou refuser de signer.</p>
+      )}
+      <ul class="actions">
+        {view ? (
+          <li>
+            <a class="button" href="/portail/avis">
+              Indiquer l’avis de {fullName(view.person)}
+            </a>
+          </li>
+        ) : ctx.waitingFor.length ? null : (
+          <li>
+            <a class="button" href="/portail/signer">
+              Signer le document
+            </a>
+          </li>
+        )}
+        <li>
+          <a class="button secondary" href="/portail/question">
+            Poser une question
+          </a>
+        </li>
+        <li>
+          <a class="button secondary" href="/portail/refuser">
+            Refuser de signer
+          </a>
+        </li>
+      </ul>
+    </section>
+  );
+}
+
+/** The reading view: the version's HTML rendition, with switches and downloads, then the next steps. */
+export function readingPage(ctx: PortalContext, variant: string, fragment: string): string {
+  const label = docLabel(ctx.document.type);
+  const current = VARIANT_LABELS.find((x) => x[0] === variant)!;
+  return renderPage(
+    <PortalPage title={`Lire : ${label}`} ctx={ctx} large={variant === 'large-print'} stylesheets={[`/portail/static/document-${variant}.css`]}>
+      <Back href="/portail">Retour à l’accueil</Back>
+      <nav aria-label="Choisir la version du document">
+        <ul class="switcher">
+          {VARIANT_LABELS.map(([v, text]) => (
+            <li key={v}>
+              <a href={`/portail/document?version=${v}`} aria-current={v === variant ? 'true' : undefined}>
+                {text}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <p>
+        Télécharger : <a href={`/portail/telecharger/pdf/${variant}`}>PDF ({current[1].toLowerCase()})</a> · <a href={`/portail/telecharger/docx/${variant}`}>Word (DOCX)</a>
+      </p>
+      <TrustedHtml class="document" role="region" aria-label="Le document" tabIndex={0} html={fragment} />
+      <AfterReading ctx={ctx} />
+      <Back href="/portail">Retour à l’accueil</Back>
+    </PortalPage>,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Steps: the person's view, sign, refuse, ask
+// ---------------------------------------------------------------------------------------------
+
+/** Where a step page stands when it cannot offer its form. */
+function Closed(props: { ctx: PortalContext }) {
+  return props.ctx.signer.status !== 'pending' ? (
+    <Notice>
+      <p>
+        Vous avez déjà répondu. <a href="/portail">Voir votre réponse</a>
+      </p>
+    </Notice>
+  ) : (
+    <Notice>
+      <p>Cette demande de signature est close : il n’y a plus rien à signer.</p>
+    </Notice>
+  );
+}
+
+const open = (ctx: PortalContext) => ctx.signer.status === 'pending' && ctx.request.status === 'active';
+
+/** The view of the person this signer records (tutelle, a minor…), before signing. */
+export function viewPage(ctx: PortalContext, state: PortalState = {}): string {
+  const view = ctx.views.find((v) => !v.recorded) ?? ctx.views.find((v) => v.answer?.byMe);
+  const name = view ? fullName(view.person) : '';
+  const values = state.values ?? {};
+  // A view this signer recorded can be corrected until they sign; the form starts from its answer.
+  const current = view?.answer && !values.expression ? { expression: view.answer.expression, comment: view.answer.comment ?? '' } : { expression: values.expression, comment: values.comment ?? '' };
+  const recordedAs = view?.answer ? (EXPRESSION_LABELS.find(([v]) => v === view.answer!.expression)?.[1] ?? view.answer.expression) : undefined;
+  return renderPage(
+    <PortalPage title={view ? `L’avis de ${name}` : 'Avis'} ctx={ctx}>
+      <h1>{view ? `L’avis de ${name}` : 'Avis de la personne'}</h1>
+      <ErrorSummary errors={state.errors} message={state.errorMessage} />
+      {!view ? (
+        <p>Il n’y a pas d’avis à indiquer.</p>
+      ) : !open(ctx) ? (
+        <Closed ctx={ctx} />
+      ) : (
+        <>
+          <p>{name} participe à la décision. Son avis est enregistré à part, dans la preuve de signature.</p>
+          {view.answer ? (
+            <Notice kind="success">
+              <p>Avis enregistré : {recordedAs}. Vous pouvez le corriger tant que vous n’avez pas signé.</p>
+            </Notice>
+          ) : null}
+          <PostForm action="/portail/avis" csrf={ctx.session.csrfToken}>
+            <input type="hidden" name="viewKey" value={view.key} />
+            <RadioGroup name="expression" label={`Qu’exprime ${name} sur ce document ?`} options={EXPRESSION_LABELS} value={current.expression} errors={state.errors} />
+            <TextArea name="comment" label="Ses mots, ou comment l’avis a été recueilli (facultatif)" value={current.comment} errors={state.errors} />
+            <p>
+              <button type="submit">{view.answer ? 'Corriger l’avis' : 'Enregistrer l’avis'}</button>
+            </p>
+          </PostForm>
+        </>
+      )}
+      <Back href="/portail/document">Retour au document</Back>
+    </PortalPage>,
+  );
+}
+
+/**
+ * The signature: offered only once the document was opened (`read`), the person's view recorded
+ * and, in sequential mode, when it is this signer's turn; the consent sentence is the signer's own,
+ * in their capacity (issue 13, items 2 and 3).
+ */
+export function signPage(ctx: PortalContext, read: boolean, state: PortalState = {}): string {
+  const label = docLabel(ctx.document.type);
+  const missingView = ctx.views.find((v) => !v.recorded);
+  const mine = ctx.views.filter((v) => v.answer?.byMe);
+  const values = state.values ?? {};
+  const form = open(ctx) && read && !missingView && !ctx.waitingFor.length;
+  return renderPage(
+    <PortalPage title={`Signer : ${label}`} ctx={ctx} scripts={form ? ['/portail/static/portal.js'] : []}>
+      <h1>{`Signer : ${label}`}</h1>
+      <ErrorSummary errors={state.errors} message={state.errorMessage} />
+      {state.notice ? (
+        <Notice kind="success">
+          <p>{state.notice}</p>
+        </Notice>
+      ) : null}
+      {!open(ctx) ? (
+        <Closed ctx={ctx} />
+      ) : !read ? (
+        <>
+          <Notice kind="warning">
+            <p>Vous n’avez pas encore ouvert le document. Lisez-le d’abord : vous pourrez signer ensuite.</p>
+          </Notice>
+          <ul class="actions">
+            <li>
+              <a class="button" href="/portail/document">
+                Lire le document
+              </a>
+            </li>
+          </ul>
+        </>
+      ) : missingView ? (
+        <>
+          <Notice>
+            <p>Avant de signer, indiquez l’avis de {fullName(missingView.person)}.</p>
+          </Notice>
+          <ul class="actions">
+            <li>
+              <a class="button" href="/portail/avis">
+                Indiquer l’avis de {fullName(missingView.person)}
+              </a>
+            </li>
+          </ul>
+        </>
+      ) : ctx.waitingFor.length ? (
+        <Notice>
+          <p>Votre signature sera demandée après celle de : {ctx.waitingFor.join(', ')}. Vous recevrez un e-mail.</p>
+        </Notice>
+      ) : (
+        <>
+          <p>Vous signez {documentFor(ctx)}.</p>
+          {mine.map((v) => (
+            <p key={v.key}>
+              Avis de {fullName(v.person)} : {EXPRESSION_LABELS.find(([x]) => x === v.answer!.expression)?.[1] ?? v.answer!.expression}. <a href="/portail/avis">Corriger l’avis</a>
+            </p>
+          ))}
+          <PostForm action="/portail/signer" csrf={ctx.session.csrfToken}>
+            <Checkbox name="consent" label={consentSentence(ctx.signer, ctx.residentName)} checked={Boolean(values.consent)} errors={state.errors} />
+            <TextField name="typedName" label="Votre nom complet" hint={`Écrivez : ${fullName(ctx.signer)}`} autocomplete="name" value={values.typedName} errors={state.errors} />
+            <div class="draw" id="draw-box" hidden>
+              <p class="hint" id="draw-aide">
+                Vous pouvez aussi dessiner votre signature (facultatif).
+              </p>
+              <canvas id="draw-canvas" aria-label="Zone pour dessiner votre signature (facultatif)" role="img" />
+              <p>
+                <button type="button" class="secondary" id="draw-clear">
+                  Effacer le dessin
+                </button>
+              </p>
+            </div>
+            <input type="hidden" id="drawnSignature" name="drawnSignature" value="" />
+            <p>
+              <button type="submit">Signer</button>
+            </p>
+          </PostForm>
+        </>
+      )}
+      <Back href="/portail/document">Retour au document</Back>
+    </PortalPage>,
+  );
+}
+
+/** Refusing: its own page, what it changes said before the button. */
+export function refusePage(ctx: PortalContext, state: PortalState = {}): string {
+  const contract = ctx.document.type === 'contrat-sejour';
+  return renderPage(
+    <PortalPage title="Refuser de signer" ctx={ctx}>
+      <h1>Refuser de signer</h1>
+      <ErrorSummary errors={state.errors} message={state.errorMessage} />
+      {!open(ctx) ? (
+        <Closed ctx={ctx} />
+      ) : (
+        <>
+          {ctx.signer.optional ? (
+            <p>Votre signature n’est pas obligatoire pour ce document. Si vous refusez, l’établissement est prévenu.</p>
+          ) : (
+            <p>
+              Si vous refusez, la demande de signature s’arrête pour toutes les personnes qui devaient signer, et l’établissement est prévenu. Il vous contactera.
+              {/* CASF D.311: a refused contrat de séjour is replaced by a DIPC. */}
+              {contract ? ' L’établissement vous proposera alors un autre document, le document individuel de prise en charge.' : ''}
+            </p>
+          )}
+          <p>
+            Vous hésitez ? <a href="/portail/question">Posez d’abord une question</a> à l’établissement.
+          </p>
+          <PostForm action="/portail/refuser" csrf={ctx.session.csrfToken}>
+            <TextArea name="reason" label="Pourquoi refusez-vous ? (facultatif)" value={state.values?.reason} errors={state.errors} />
+            <p>
+              <button type="submit" class="danger">
+                Refuser de signer
+              </button>
+            </p>
+          </PostForm>
+        </>
+      )}
+      <Back href="/portail/document">Retour au document</Back>
+    </PortalPage>,
+  );
+}
+
+/** A question to the establishment; `sent` after the redirect that follows it. */
+export function questionPage(ctx: PortalContext, state: PortalState & { sent?: boolean } = {}): string {
+  return renderPage(
+    <PortalPage title={state.sent ? 'Votre question est envoyée' : 'Poser une question'} ctx={ctx}>
+      {state.sent ? (
+        <>
+          <h1>Votre question est envoyée</h1>
+          <Notice kind="success">
+            <p>L’établissement va vous répondre. Vous pouvez ensuite revenir signer avec le même lien.</p>
+          </Notice>
+          <ul class="actions">
+            <li>
+              <a class="button" href="/portail/document">
+                Retour au document
+              </a>
+            </li>
+          </ul>
+        </>
+      ) : (
+        <>
+          <h1>Poser une question</h1>
+          <ErrorSummary errors={state.errors} message={state.errorMessage} />
+          <p>Une phrase n’est pas claire ? Vous voulez en parler avant de signer ? Écrivez votre question : l’établissement va vous répondre.</p>
+          <PostForm action="/portail/question" csrf={ctx.session.csrfToken}>
+            <TextArea name="message" label="Votre question à l’établissement" value={state.values?.message} errors={state.errors} />
+            <p>
+              <button type="submit">Envoyer la question</button>
+            </p>
+          </PostForm>
+          <Back href="/portail/document">Retour au document</Back>
+        </>
+      )}
+    </PortalPage>,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// After an answer: recap (fresh) and coming back (used link)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * What the sealed PDF really holds (libs/signing evidenceBlocks, sealedTree): the document with each
+ * signature box filled (date, how), then the pages « Dossier de preuve de la signature ».
+ */
+function SealedExplanation() {
+  return (
+    <p>
+      L’établissement a scellé le document : une modification serait détectable. Dans le document, chaque cadre de signature indique la date et la façon de signer. À la fin, les pages « Dossier de preuve de la
+      signature » disent qui a signé, en quelle qualité, comment chaque personne a été identifiée et quand ; puis viennent la liste des étapes de la demande et les empreintes numériques des autres versions remises.
+    </p>
+  );
+}
+
+const COMPANION_LABELS: Record<'falc' | 'large-print', string> = { falc: 'Version facile à lire', 'large-print': 'Version en gros caractères' };
+
+export interface AnswerFacts {
+  /** The request's signers and where each stands. */
+  signers: CoSigner[];
+  sealed: boolean;
+}
+
+function WhatNext(props: { ctx: PortalContext; facts: AnswerFacts }) {
+  const { ctx, facts } = props;
+  const missing = facts.signers.filter((s) => !s.me && s.status === 'pending' && !s.optional);
+  const names = missing.map((s) => (s.role === 'director' ? `la direction de l’établissement (${s.name})` : s.name));
+  switch (ctx.request.status) {
+    case 'completed':
+      return <p>Toutes les signatures sont réunies. {facts.sealed ? 'Le document signé est prêt.' : 'L’établissement scelle le document : vous recevrez un e-mail avec un lien pour le télécharger.'}</p>;
+    case 'active':
+      return (
+        <p>
+          {names.length ? `Il manque encore la signature de : ${names.join(', ')}. ` : ''}Quand toutes les signatures seront réunies, l’établissement scelle le document et vous recevez un e-mail avec un lien pour
+          le télécharger.
+        </p>
+      );
+    case 'refused':
+      return <p>La demande de signature s’est arrêtée : une personne a refusé de signer. L’établissement va vous contacter.</p>;
+    default:
+      return <p>La demande de signature a été arrêtée par l’établissement. Il peut vous renseigner.</p>;
+  }
+}
+
+/** The downloads of what was signed: the sealed PDF when it exists, else the version signed; and the person's easier versions, marked as companions. */
+function SignedDownloads(props: { ctx: PortalContext; facts: AnswerFacts }) {
+  const { ctx, facts } = props;
+  // A reopened session of a signer whose signature needed a code reads nothing but the sealed PDF (see PortalReadsService.sealedPdf).
+  const mayRead = !accessCodeMissing(ctx);
+  const preferred = preferredCompanion(ctx);
+  const companions = (preferred ? [preferred, ...(['falc', 'large-print'] as const).filter((v) => v !== preferred)] : (['falc', 'large-print'] as const)).slice();
+  return (
+    <section aria-labelledby="telecharger">
+      <h2 id="telecharger">Télécharger</h2>
+      {facts.sealed ? (
+        <>
+          <ul class="actions">
+            <li>
+              <a class="button" href="/portail/document-signe.pdf">
+                Télécharger le document signé (PDF)
+              </a>
+            </li>
+          </ul>
+          <SealedExplanation />
+        </>
+      ) : mayRead ? (
+        <>
+          <ul class="actions">
+            <li>
+              <a class="button" href="/portail/telecharger/pdf/standard">
+                Le document que vous avez signé (PDF)
+              </a>
+            </li>
+          </ul>
+          <p>C’est la version exacte que vous avez signée. Le document final, avec toutes les signatures, vous sera envoyé par e-mail.</p>
+        </>
+      ) : (
+        <p>Le document signé vous sera envoyé par e-mail quand toutes les signatures seront réunies.</p>
+      )}
+      {mayRead ? (
+        <>
+          <h3>Pour vous aider à lire</h3>
+          <p>
+            Ces versions accompagnent le document signé : elles disent la même chose plus simplement ou en plus gros. Ce ne sont pas l’original signé.
+            {facts.sealed ? ' Leur empreinte numérique figure dans le dossier de preuve du document scellé.' : ''}
+          </p>
+          <ul>
+            {companions.map((v) => (
+              <li key={v}>
+                <a href={`/portail/telecharger/pdf/${v}`}>
+                  {COMPANION_LABELS[v]} (PDF){v === preferred ? ', celle que vous préférez' : ''} — accompagne l’original, non signée
+                </a>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+    </section>
+  );
+}
+
+/**
+ * The signer's own answer (issue 13, items 4 and 5): `fresh` right after the POST (its 303 leads
+ * here: a refresh sends nothing), otherwise when they come back with the link they used —
+ * « Vous avez signé le … à … », in which capacity, what happens next, and what was signed.
+ */
+export function answeredPage(ctx: PortalContext, facts: AnswerFacts, fresh: boolean): string {
+  const label = docLabel(ctx.document.type);
+  const at = ctx.signer.actedAt ? atFr(ctx.signer.actedAt) : null;
+  if (ctx.signer.status === 'refused') {
+    const title = fresh ? 'Votre refus est enregistré' : at ? `Vous avez refusé de signer le ${at}` : 'Vous avez refusé de signer';
+    return renderPage(
+      <PortalPage title={title} ctx={ctx}>
+        <h1>{title}</h1>
+        <Notice>
+          <p>
+            {fresh && at ? `Vous avez refusé de signer ${documentFor(ctx)} le ${at}. ` : ''}L’établissement a été prévenu et va vous contacter. Vous pouvez aussi l’appeler.
+          </p>
+        </Notice>
+        {!accessCodeMissing(ctx) ? (
+          <p>
+            <a href="/portail/document">Relire le document</a>
+          </p>
+        ) : null}
+      </PortalPage>,
+    );
+  }
+  const title = fresh ? 'Merci, votre signature est enregistrée' : at ? `Vous avez signé le ${at}` : `Vous avez signé : ${label}`;
+  return renderPage(
+    <PortalPage title={title} ctx={ctx}>
+      <h1>{title}</h1>
+      {fresh && at ? (
+        <Notice kind="success">
+          <p>Vous avez signé le {at}.</p>
+        </Notice>
+      ) : null}
+      <ul class="facts">
+        <li>
+          <strong>Le document :</strong> {documentFor(ctx)}
+        </li>
+        <li>
+          <strong>Vous avez confirmé :</strong> « {consentSentence(ctx.signer, ctx.residentName)} »
+        </li>
+      </ul>
+      <h2>Et maintenant ?</h2>
+      <WhatNext ctx={ctx} facts={facts} />
+      <SignedDownloads ctx={ctx} facts={facts} />
+    </PortalPage>,
+  );
+}
+
+/** A download session (the completion e-mail's link): the sealed document, and what it holds. */
+export function downloadPage(ctx: PortalContext, sealed: boolean): string {
+  const label = docLabel(ctx.document.type);
+  return renderPage(
+    <PortalPage title={`Document signé : ${label}`} ctx={ctx}>
+      <h1>{`Document signé : ${label}`}</h1>
+      {sealed ? (
+        <>
+          <p>Toutes les signatures sont réunies.</p>
+          <SealedExplanation />
+          <ul class="actions">
+            <li>
+              <a class="button" href="/portail/document-signe.pdf">
+                Télécharger le document signé (PDF)
+              </a>
+            </li>
+          </ul>
+        </>
+      ) : (
+        <p>Le document signé n’est pas encore disponible.</p>
+      )}
+    </PortalPage>,
+  );
+}
+

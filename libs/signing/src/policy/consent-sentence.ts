@@ -1,0 +1,78 @@
+import { ofName } from '@carepact/common';
+import type { MeasureReference, SignerRole } from './policy.types';
+
+/**
+ * The sentence a signer ticks before signing, in the first person and in their own capacity
+ * (issue 13, item 2): the resident « en mon nom », assisted « avec l’assistance de mon curateur »;
+ * the curateur « j’assiste Marcel Dupont »; a representative « je représente … »; a parent
+ * « parent titulaire de l’autorité parentale de … ». The stored `capacity` (third person, as the
+ * document and the evidence word it) stays the legal wording; this one is what the person reads.
+ */
+export interface ConsentSigner {
+  role: SignerRole;
+  /** The policy's capacity wording, e.g. « en qualité de curateur, qui assiste Marcel Dupont ». */
+  capacity: string;
+  measure: Pick<MeasureReference, 'type' | 'mode'> | null;
+}
+
+/** « de mon curateur »: the assistant as the assisted person names them (C. civ. 467, 494-6, 437). */
+const MY_ASSISTANT: Readonly<Record<string, string>> = {
+  curatelle: 'de son curateur',
+  curatelle_renforcee: 'de son curateur',
+  habilitation_familiale: 'de la personne habilitée',
+  sauvegarde_justice: 'du mandataire spécial',
+  mandat_protection_future: 'du mandataire de protection future',
+};
+
+/** The holder's title as the capacity writes it (signature-policy MEASURE_RULES.holderTitle). */
+const HOLDER_TITLE: Readonly<Record<string, string>> = {
+  curatelle: 'curateur',
+  curatelle_renforcee: 'curateur',
+  tutelle: 'tuteur',
+  habilitation_familiale: 'personne habilitée',
+  sauvegarde_justice: 'mandataire spécial',
+  mandat_protection_future: 'mandataire de protection future',
+};
+
+const READ = 'J’ai lu le document et je le signe';
+
+type Person = 'first' | 'second';
+const W: Record<Person, { own: string; my: (assistant: string) => string; assist: string; represent: string }> = {
+  first: { own: 'en mon nom', my: (a) => a.replace(/^de son /, 'de mon '), assist: 'j’assiste', represent: 'je représente' },
+  second: { own: 'en votre nom', my: (a) => a.replace(/^de (mon|son) /, 'de votre '), assist: 'vous assistez', represent: 'vous représentez' },
+};
+
+/**
+ * The capacity in the signer's own words: « en mon nom, avec l’assistance de mon curateur » (first
+ * person, the consent sentence) or « en votre nom, … de votre curateur » (second person, the pages).
+ */
+export function capacityWords(signer: ConsentSigner, residentName: string, person: Person = 'first'): string {
+  const w = W[person];
+  const m = signer.measure;
+  switch (signer.role) {
+    case 'resident':
+      // C. civ. 467: under assistance the person signs, the assistant co-signs.
+      if (m?.mode === 'assistance') return `${w.own}, avec l’assistance ${w.my(MY_ASSISTANT[m.type] ?? 'de la personne qui vous assiste')}`;
+      return w.own;
+    case 'parent':
+      // C. civ. 371-1, 372, 373-2-1: the policy's capacity names the parent's authority.
+      return signer.capacity.includes('exclusive')
+        ? `en qualité de parent exerçant l’autorité parentale exclusive ${ofName(residentName)}`
+        : `en qualité de parent titulaire de l’autorité parentale ${ofName(residentName)}`;
+    case 'director':
+      // Countersigned in the console, not in the portal; worded for completeness.
+      return signer.capacity;
+    default: {
+      const title = (m && HOLDER_TITLE[m.type]) ?? signer.capacity.replace(/^en qualité de ([^,]+),.*$/, '$1');
+      // C. civ. 472: a curatelle renforcée's curateur signs the accommodation agreement alone with the judge's authorisation.
+      if (signer.capacity.includes('autorisation du juge')) return `en qualité de ${title}, avec l’autorisation du juge, pour ${residentName}`;
+      if (m?.mode === 'assistance') return `en qualité de ${title} : ${w.assist} ${residentName}`;
+      return `en qualité de ${title} : ${w.represent} ${residentName}`;
+    }
+  }
+}
+
+/** The sentence the signer ticks: « J’ai lu le document et je le signe en mon nom. » */
+export function consentSentence(signer: ConsentSigner, residentName: string): string {
+  return `${READ} ${capacityWords(signer, residentName, 'first')}.`;
+}
