@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { ABSENCE_HOSPITALISATION, ABSENCE_PERSONAL, TEST_PASSWORD, contractData as contractData_, curatelleResident, loginAgent, waitUntil } from '@carepact/testing';
+import { ABSENCE_RULES, TEST_PASSWORD, contractData as contractData_, curatelleResident, loginAgent, waitUntil } from '@carepact/testing';
 import { startWorker, WorkerHandle } from '../../../apps/worker/src/bootstrap';
 import { ApiHarness, startApiHarness } from '../api/api-harness';
 
@@ -154,7 +154,7 @@ describe('documents through the API and the worker', () => {
     expect(res.status).toBe(400);
     expect(res.body.error.details).toContainEqual(expect.objectContaining({ field: 'establishment.tariffs', code: 'REQUIRED' }));
     const admin = await loginAgent(h.app, h.orgA.users.administrator.email, TEST_PASSWORD);
-    const tariffs = { effectiveFrom: '2026-01-01', hebergementPerDay: 75, absenceRule: 'Au-delà de 72 heures d’absence, le tarif hébergement est minoré du forfait hospitalier.', absencePersonal: ABSENCE_PERSONAL, absenceHospitalisation: ABSENCE_HOSPITALISATION };
+    const tariffs = { effectiveFrom: '2026-01-01', hebergementPerDay: 75, absenceRule: 'Au-delà de 72 heures d’absence, le tarif hébergement est minoré du forfait hospitalier.', ...ABSENCE_RULES };
     await agent.patch(`/api/establishments/${h.orgA.establishmentId}`).send({ tariffs }).expect(403);
     const bad = await admin.patch(`/api/establishments/${h.orgA.establishmentId}`).send({ tariffs: { ...tariffs, hebergementPerDay: -1 } });
     expect(bad.status).toBe(400);
