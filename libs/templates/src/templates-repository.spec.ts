@@ -43,7 +43,7 @@ describe('templates/documents', () => {
 /** Issue 8 C: one picture, one meaning — across the documents, and recorded with its licence. */
 describe('pictograms: one meaning each, licence recorded', () => {
   it('every pictogram of the catalog has one meaning of its own and a licence (CC0-1.0: drawn for the project)', () => {
-    const catalog = pictograms.catalog() as { id: string; meaning?: string; licence: string }[];
+    const catalog = pictograms.catalog();
     for (const e of catalog) {
       expect(e.meaning).toEqual(expect.any(String));
       expect(e.licence).toBe('CC0-1.0');
@@ -53,7 +53,7 @@ describe('pictograms: one meaning each, licence recorded', () => {
   });
 
   it('in the latest published templates, a figure says the meaning of its pictogram and nothing else', () => {
-    const meaning = new Map((pictograms.catalog() as { id: string; meaning: string }[]).map((e) => [e.id, e.meaning]));
+    const meaning = new Map(pictograms.catalog().map((e) => [e.id, e.meaning]));
     const wrong: string[] = [];
     const walk = (id: string, n: BodyNode): void => {
       if ('figure' in n) {
