@@ -1,9 +1,7 @@
 import { DomainError, formatDateFr, MEASURE_TYPE_LABELS } from '@carepact/common';
 import { addMonthsIso, measureStatus, type MeasureType, type ResidentView } from '@carepact/residents';
+import { SERVICES_WITHOUT_STAY } from '@carepact/identity';
 import type { DocumentType } from './documents.entities';
-
-/** Services without accommodation, for which the DIPC is the document (CASF D.311 II). */
-const SERVICES_WITHOUT_STAY = ['SAAD', 'SSIAD', 'SPASAD', 'SESSAD', 'SAVS', 'SAMSAH', 'SAAD/SSIAD'];
 
 export interface DocumentSituation {
   resident: Pick<ResidentView, 'stayType' | 'admissionDate' | 'plannedEndDate' | 'parentalAuthority' | 'minor'>;
@@ -15,7 +13,7 @@ export interface DocumentSituation {
 /** Why a contrat de séjour does not apply, or null when it does. */
 export function contractNotApplicableReason(s: DocumentSituation): { code: string; message: string } | null {
   const r = s.resident;
-  if (SERVICES_WITHOUT_STAY.includes(s.establishmentCategory.toUpperCase()) || r.stayType === 'at_home')
+  if ((SERVICES_WITHOUT_STAY as readonly string[]).includes(s.establishmentCategory) || r.stayType === 'at_home')
     return { code: 'CONTRACT_NOT_APPLICABLE_NO_STAY', message: 'Pour un accompagnement sans hébergement ou à domicile, le document à établir est le DIPC (CASF D.311).' };
   // CASF D.311: the contract is required for a planned stay of more than two months.
   if (r.stayType === 'temporary' && r.plannedEndDate && r.plannedEndDate <= addMonthsIso(r.admissionDate, 2))

@@ -1,4 +1,5 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn , Relation } from 'typeorm';
+import { ESTABLISHMENT_CATEGORIES, type EstablishmentCategory } from './establishment-category';
 
 export const STAFF_ROLES = ['admissions', 'coordinator', 'director', 'auditor', 'administrator'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
@@ -22,6 +23,8 @@ export class OrganisationEntity {
 @Entity({ name: 'establishments' })
 @Index('ix_establishments_organisation', ['organisationId'])
 @Check('ck_establishments_finess', `finess ~ '^[0-9A-B]{9}$'`)
+// CASF L.312-1 I: a closed list (establishment-category.ts); it drives the document type (D.311) and the financing section.
+@Check('ck_establishments_category', `category IN (${ESTABLISHMENT_CATEGORIES.map((c) => `'${c}'`).join(', ')})`)
 export class EstablishmentEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_establishments' })
   id: string;
@@ -36,9 +39,9 @@ export class EstablishmentEntity {
   @Column({ type: 'text' })
   name: string;
 
-  /** EHPAD, FAM, MAS, IME, foyer de vie, CHRS… */
+  /** EHPAD, FAM, MAS, IME, foyer de vie, CHRS… (ESTABLISHMENT_CATEGORIES, CASF L.312-1 I). */
   @Column({ type: 'text' })
-  category: string;
+  category: EstablishmentCategory;
 
   /** Numéro FINESS (9 characters: 2A/2B for Corsica). */
   @Column({ type: 'text' })

@@ -1,4 +1,5 @@
 export * from './identity.entities';
+export * from './establishment-category';
 export * from './access';
 export * from './passwords';
 export * from './identity.repository';

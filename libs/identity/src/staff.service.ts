@@ -4,6 +4,7 @@ import { ConflictError, FieldError, ForbiddenError, NotFoundError, ValidationErr
 import { TransactionRunner } from '@carepact/database';
 import { EntityManager, QueryFailedError } from 'typeorm';
 import { StaffActor, assertCan, assertCanManageUsersIn, assertCanSomewhere, auditActor, establishmentsWith, visibleEstablishments } from './access';
+import { CATEGORY_MESSAGE, isEstablishmentCategory, type EstablishmentCategory } from './establishment-category';
 import { EstablishmentEntity, OrganisationEntity, STAFF_ROLES, StaffRole, StaffRoleEntity, StaffUserEntity } from './identity.entities';
 import { IdentityRepository } from './identity.repository';
 import { hashPassword } from './passwords';
@@ -22,6 +23,7 @@ export interface NewOrganisation {
 
 export interface NewEstablishment {
   name: string;
+  /** One of ESTABLISHMENT_CATEGORIES (CASF L.312-1 I); anything else is refused with INVALID_CATEGORY. */
   category: string;
   finess: string;
   address: string;
@@ -64,12 +66,14 @@ export class StaffService {
     organisationId: string,
     input: NewEstablishment,
   ): Promise<EstablishmentEntity> {
-    if (!/^[0-9]{2}[0-9AB][0-9]{6}$/.test(input.finess))
-      throw new ValidationError([{ field: 'finess', code: 'INVALID_FINESS', message: 'Le numéro FINESS comporte 9 caractères.' }]);
+    const errors: FieldError[] = [];
+    if (!/^[0-9]{2}[0-9AB][0-9]{6}$/.test(input.finess)) errors.push({ field: 'finess', code: 'INVALID_FINESS', message: 'Le numéro FINESS comporte 9 caractères.' });
+    if (!isEstablishmentCategory(input.category)) errors.push(categoryError());
+    if (errors.length) throw new ValidationError(errors);
     const est = em.create(EstablishmentEntity, {
       organisationId,
       name: input.name,
-      category: input.category,
+      category: input.category as EstablishmentCategory,
       finess: input.finess,
       address: input.address,
       phone: input.phone ?? null,
@@ -227,13 +231,18 @@ export class StaffService {
   async updateEstablishment(
     actor: StaffActor,
     id: string,
-    patch: { tariffs?: NewEstablishment['tariffs']; annexes?: string[] | null; phone?: string | null },
+    patch: { category?: string; tariffs?: NewEstablishment['tariffs']; annexes?: string[] | null; phone?: string | null },
   ): Promise<EstablishmentEntity> {
     assertCan(actor, 'establishment.write', id);
+    // The API validates it too; the lib re-checks it for every other caller (CLI, seed).
+    if (patch.category !== undefined && !isEstablishmentCategory(patch.category)) throw new ValidationError([categoryError()]);
     return this.tx.run(async (em) => {
       const est = await this.repo.findEstablishment(em, actor.organisationId, id);
       if (!est) throw new NotFoundError('ESTABLISHMENT_NOT_FOUND', 'Établissement introuvable.');
       const changes: Partial<EstablishmentEntity> = {};
+      // The category drives the document type (D.311) and the financing section of later documents;
+      // documents already generated keep the snapshot they were made from.
+      if (patch.category !== undefined && patch.category !== est.category) changes.category = patch.category as EstablishmentCategory;
       if (patch.tariffs !== undefined) changes.tariffs = patch.tariffs;
       if (patch.annexes !== undefined) changes.annexes = patch.annexes;
       if (patch.phone !== undefined) changes.phone = patch.phone;
@@ -244,7 +253,7 @@ export class StaffService {
           actor: auditActor(actor),
           action: 'establishment.updated',
           subject: { type: 'establishment', id },
-          payload: { changedFields: Object.keys(changes) },
+          payload: { changedFields: Object.keys(changes), ...(changes.category ? { categoryFrom: est.category, categoryTo: changes.category } : {}) },
         });
       }
       return { ...est, ...changes };
@@ -254,6 +263,10 @@ export class StaffService {
   async listEstablishments(actor: StaffActor): Promise<EstablishmentEntity[]> {
     return this.repo.establishmentsByIds(this.tx.manager, actor.organisationId, visibleEstablishments(actor));
   }
+}
+
+function categoryError(): FieldError {
+  return { field: 'category', code: 'INVALID_CATEGORY', message: CATEGORY_MESSAGE };
 }
 
 function isUniqueViolation(e: unknown, constraint: string): boolean {

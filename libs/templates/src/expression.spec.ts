@@ -31,6 +31,10 @@ describe('expressions', () => {
     expect(run("'a' | label('kind')")).toBe('libellé a');
     expect(run("'inconnu' | label('kind')")).toBe('inconnu');
     expect(run("'élan' | capitalize")).toBe('Élan');
+    // Elision before a vowel or a mute h (issue 8 C: « l’avis d’Enzo »).
+    expect(run("'Enzo Petit' | de")).toBe('d’Enzo Petit');
+    expect(run("'Hélène Roux' | de")).toBe('d’Hélène Roux');
+    expect(run("'Marcel Dupont' | de")).toBe('de Marcel Dupont');
   });
   it('refuses what could leave the data: prototype members, unknown formatters, upper', () => {
     expect(() => parseExpression('resident.constructor')).toThrow(ExpressionError);

@@ -42,6 +42,7 @@ export const FORMATTER_NAMES = [
   'lower',
   'capitalize',
   'label',
+  'de',
 ] as const;
 export type FormatterName = (typeof FORMATTER_NAMES)[number];
 
@@ -392,6 +393,10 @@ function applyFormatter(name: FormatterName, v: Value, args: Value[], ctx: EvalC
     case 'capitalize':
       if (typeof v !== 'string') return fail('un texte');
       return v.length === 0 ? v : v[0].toLocaleUpperCase('fr-FR') + v.slice(1);
+    case 'de':
+      // French elision before a vowel or a mute h: « l’avis d’Enzo », « l’avis de Marcel ».
+      if (typeof v !== 'string') return fail('un texte');
+      return /^[aeiouyhàâäéèêëîïôöùûüœæ]/i.test(v.normalize('NFC')) ? `d’${v}` : `de ${v}`;
     case 'label': {
       const table = args[0];
       if (typeof table !== 'string' || !Object.prototype.hasOwnProperty.call(ctx.labels, table))

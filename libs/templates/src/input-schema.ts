@@ -32,7 +32,18 @@ export interface InputSchema {
   /** Not JSON Schema: members required when another member has a given value (e.g. a refused
    * request needs its reason). Kept tiny on purpose instead of if/then/else. */
   requiredIf?: { property: string; equals: string | number | boolean; required: string[] }[];
+  /**
+   * Not JSON Schema: this free text (a string, or a list of strings) is printed in the easy-to-read
+   * rendition, so the data gives its easy-to-read wording in the sibling member `<name>Falc`, of
+   * the same shape (as many items), required whenever the member has a value. The FALC rendition
+   * reads the counterpart in its place (easyToReadView); the standard and large-print ones never
+   * see it. The counterpart need not be declared in `properties`.
+   */
+  easyToRead?: boolean;
 }
+
+/** The member that holds the easy-to-read wording of `name`. */
+export const falcCounterpartOf = (name: string): string => `${name}Falc`;
 
 const KNOWN_KEYWORDS = new Set([
   'type',
@@ -52,6 +63,7 @@ const KNOWN_KEYWORDS = new Set([
   '$ref',
   '$defs',
   'requiredIf',
+  'easyToRead',
 ]);
 
 /** Checks that a schema only uses the supported keywords and that every $ref resolves. */
@@ -68,6 +80,11 @@ export function checkSchema(schema: InputSchema, path = 'inputSchema', root: Inp
   for (const rule of schema.requiredIf ?? [])
     for (const r of [rule.property, ...rule.required])
       if (!schema.properties || !Object.prototype.hasOwnProperty.call(schema.properties, r)) problems.push(`${path} : « ${r} » (requiredIf) non décrit`);
+  if (schema.easyToRead) {
+    const t = (x: InputSchema | undefined) => (x ? (Array.isArray(x.type) ? x.type : [x.type])  : []);
+    const text = t(schema).includes('string') || (t(schema).includes('array') && t(schema.items).includes('string'));
+    if (!text) problems.push(`${path} : easyToRead ne s’applique qu’à un texte ou une liste de textes`);
+  }
   return problems;
 }
 
@@ -178,11 +195,13 @@ function visit(schemaIn: InputSchema, v: unknown, path: string, root: InputSchem
   if (typeOf(v) === 'object') {
     const obj = v as Record<string, unknown>;
     const props = schema.properties ?? {};
+    const counterparts = new Map<string, string>();
+    for (const [key, sub] of Object.entries(props)) if (deref(sub, root).easyToRead && !has(props, falcCounterpartOf(key))) counterparts.set(falcCounterpartOf(key), key);
     for (const key of Object.keys(obj)) {
       // Keys that reach the prototype chain are refused everywhere, whatever the schema says.
       if (key === '__proto__' || key === 'constructor' || key === 'prototype') {
         errors.push({ field: join(path, key), code: 'forbidden_key', message: 'Nom de champ interdit.' });
-      } else if (!Object.prototype.hasOwnProperty.call(props, key) && schema.additionalProperties === false) {
+      } else if (!Object.prototype.hasOwnProperty.call(props, key) && !counterparts.has(key) && schema.additionalProperties === false) {
         errors.push({ field: join(path, key), code: 'unknown_field', message: 'Champ non prévu pour ce document.' });
       }
     }
@@ -198,6 +217,106 @@ function visit(schemaIn: InputSchema, v: unknown, path: string, root: InputSchem
     }
     for (const [key, sub] of Object.entries(props)) {
       if (Object.prototype.hasOwnProperty.call(obj, key) && obj[key] !== undefined) visit(sub, obj[key], join(path, key), root, errors);
+      if (deref(sub, root).easyToRead) checkCounterpart(obj, key, path, errors);
     }
   }
+}
+
+function has(o: object, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(o, key);
+}
+
+function deref(schema: InputSchema, root: InputSchema): InputSchema {
+  let s = schema;
+  while (s.$ref) {
+    const target = resolveRef(root, s.$ref);
+    if (!target) return s;
+    const { $ref: _ref, ...siblings } = s;
+    s = { ...target, ...siblings };
+  }
+  return s;
+}
+
+const givenText = (v: unknown): boolean => (typeof v === 'string' ? v.trim() !== '' : Array.isArray(v) && v.length > 0);
+
+/**
+ * `<key>Falc` must be given whenever `<key>` is (issue 8 C: the easy-to-read rendition prints no
+ * text written for other readers), with the same shape: a text for a text, a list of as many
+ * texts for a list.
+ */
+function checkCounterpart(obj: Record<string, unknown>, key: string, path: string, errors: FieldError[]): void {
+  const v = obj[key];
+  const name = falcCounterpartOf(key);
+  const field = join(path, name);
+  const f = has(obj, name) ? obj[name] : undefined;
+  if (!givenText(v)) return;
+  if (f === undefined || f === null || !givenText(f)) {
+    errors.push({ field, code: 'required', message: `La version facile à lire de « ${key} » est obligatoire : la version facile à lire du document l’imprime à sa place.` });
+    return;
+  }
+  if (typeof v === 'string') {
+    if (typeof f !== 'string') errors.push({ field, code: 'type', message: 'Ce champ doit être un texte.' });
+    else {
+      const problem = textProblem(f, 'text');
+      if (problem) errors.push({ field, code: problem.code, message: problem.message });
+    }
+    return;
+  }
+  const list = v as unknown[];
+  if (!Array.isArray(f) || f.length !== list.length) {
+    errors.push({ field, code: 'type', message: `Ce champ doit être une liste de ${list.length} texte${list.length > 1 ? 's' : ''}, un par élément de « ${key} », dans le même ordre.` });
+    return;
+  }
+  f.forEach((x, i) => {
+    if (typeof x !== 'string' || x.trim() === '') errors.push({ field: `${field}[${i}]`, code: 'required', message: 'Ce texte facile à lire ne doit pas être vide.' });
+    else {
+      const problem = textProblem(x, 'text');
+      if (problem) errors.push({ field: `${field}[${i}]`, code: problem.code, message: problem.message });
+    }
+  });
+}
+
+/**
+ * The data as the easy-to-read rendition reads it: every member marked `easyToRead` replaced by
+ * its `<name>Falc` counterpart (validated data has one whenever the member has a value). A copy;
+ * the snapshot stored with the version is the data itself.
+ */
+export function easyToReadView(schema: InputSchema, data: unknown, root: InputSchema = schema): unknown {
+  const s = deref(schema, root);
+  if (Array.isArray(data)) return s.items ? data.map((x) => easyToReadView(s.items!, x, root)) : data;
+  if (typeOf(data) !== 'object') return data;
+  const obj = data as Record<string, unknown>;
+  const props = s.properties ?? {};
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(obj)) {
+    const sub = has(props, key) ? props[key] : undefined;
+    out[key] = sub ? easyToReadView(sub, obj[key], root) : obj[key];
+  }
+  for (const [key, sub] of Object.entries(props)) {
+    const name = falcCounterpartOf(key);
+    if (deref(sub, root).easyToRead && has(obj, name) && givenText(obj[name])) out[key] = obj[name];
+  }
+  return out;
+}
+
+/** Every easy-to-read counterpart given in the data, with its field: what falc:lint checks of the data. */
+export function easyToReadTexts(schema: InputSchema, data: unknown, path = '', root: InputSchema = schema): { field: string; text: string }[] {
+  const s = deref(schema, root);
+  const out: { field: string; text: string }[] = [];
+  if (Array.isArray(data)) {
+    if (s.items) data.forEach((x, i) => out.push(...easyToReadTexts(s.items!, x, `${path}[${i}]`, root)));
+    return out;
+  }
+  if (typeOf(data) !== 'object') return out;
+  const obj = data as Record<string, unknown>;
+  for (const [key, sub] of Object.entries(s.properties ?? {})) {
+    if (!has(obj, key)) continue;
+    out.push(...easyToReadTexts(sub, obj[key], join(path, key), root));
+    const name = falcCounterpartOf(key);
+    if (!deref(sub, root).easyToRead || !has(obj, name)) continue;
+    const f = obj[name];
+    if (typeof f === 'string') out.push({ field: join(path, name), text: f });
+    else if (Array.isArray(f)) f.forEach((x, i) => typeof x === 'string' && out.push({ field: `${join(path, name)}[${i}]`, text: x }));
+  }
+  return out;
 }

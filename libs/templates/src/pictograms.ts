@@ -27,7 +27,10 @@ export interface Pictogram {
 
 export interface PictogramCatalogEntry {
   id: string;
+  /** What the drawing shows. */
   alt: string;
+  /** The one idea it stands for (issue 8 C): the alternative text of each use from templates 1.2.0 on. */
+  meaning: string;
   licence: string;
 }
 

@@ -39,3 +39,31 @@ describe('templates/documents', () => {
     expect(errors.map(formatFalcFinding)).toEqual([]);
   });
 });
+
+/** Issue 8 C: one picture, one meaning — across the documents, and recorded with its licence. */
+describe('pictograms: one meaning each, licence recorded', () => {
+  it('every pictogram of the catalog has one meaning of its own and a licence (CC0-1.0: drawn for the project)', () => {
+    const catalog = pictograms.catalog();
+    for (const e of catalog) {
+      expect(e.meaning).toEqual(expect.any(String));
+      expect(e.licence).toBe('CC0-1.0');
+    }
+    const meanings = catalog.map((e) => e.meaning);
+    expect(new Set(meanings).size).toBe(meanings.length);
+  });
+
+  it('in the latest published templates, a figure says the meaning of its pictogram and nothing else', () => {
+    const meaning = new Map(pictograms.catalog().map((e) => [e.id, e.meaning]));
+    const wrong: string[] = [];
+    const walk = (id: string, n: BodyNode): void => {
+      if ('figure' in n) {
+        const alt = typeof n.figure.alt === 'string' ? n.figure.alt : JSON.stringify(n.figure.alt);
+        if (alt !== meaning.get(n.figure.asset)) wrong.push(`${id}: ${n.figure.asset} « ${alt} »`);
+      }
+      if ('if' in n) [...n.then, ...(n.else ?? [])].forEach((x) => walk(id, x));
+      if ('each' in n) n.do.forEach((x) => walk(id, x));
+    };
+    for (const id of EXPECTED) loader.load(id).content.body.forEach((n) => walk(id, n));
+    expect(wrong).toEqual([]);
+  });
+});

@@ -27,7 +27,7 @@ export async function seedOrganisation(ctx: INestApplicationContext, tag: string
       address: '1 rue du Test, 00000 Testville',
       directorFirstName: 'Directrice',
       directorLastName: tag,
-      tariffs: { effectiveFrom: '2026-01-01', hebergementPerDay: 72.5, dependanceGir12PerDay: 24.1, dependanceGir34PerDay: 15.3, dependanceGir56PerDay: 6.5, absenceRule: 'Au-delà de 72 heures d’absence, le tarif hébergement est minoré du forfait hospitalier.', absencePersonal: ABSENCE_PERSONAL, absenceHospitalisation: ABSENCE_HOSPITALISATION, depositEuros: 0 },
+      tariffs: { effectiveFrom: '2026-01-01', hebergementPerDay: 72.5, dependanceGir12PerDay: 24.1, dependanceGir34PerDay: 15.3, dependanceGir56PerDay: 6.5, absenceRule: 'Au-delà de 72 heures d’absence, le tarif hébergement est minoré du forfait hospitalier.', ...ABSENCE_RULES, depositEuros: 0 },
       annexes: ['livret-accueil-2026', 'reglement-fonctionnement-2025', 'charte-droits-libertes'],
     });
     const users = {} as SeededOrganisation['users'];
@@ -79,18 +79,32 @@ export function curatelleResident(establishmentId: string) {
 
 export const ABSENCE_PERSONAL = 'au-delà de 72 heures d’absence, le tarif hébergement est minoré du forfait hospitalier ; le tarif dépendance n’est pas facturé.';
 export const ABSENCE_HOSPITALISATION = 'au-delà de 72 heures d’hospitalisation, le tarif hébergement est minoré du forfait hospitalier ; le tarif dépendance n’est pas facturé.';
+/** The two absence rules (CASF R.314-204) with their easy-to-read wordings (templates 1.2.0, issue 8 C). */
+export const ABSENCE_RULES = {
+  absencePersonal: ABSENCE_PERSONAL,
+  absencePersonalFalc: 'après 3 jours, vous payez moins.',
+  absenceHospitalisation: ABSENCE_HOSPITALISATION,
+  absenceHospitalisationFalc: 'après 3 jours, vous payez moins.',
+};
 
 /**
- * A contrat de séjour's data that template 1.1.0 accepts for an adult without a measure, or under
+ * A contrat de séjour's data that template 1.2.0 accepts (each free text printed in the
+ * easy-to-read rendition with its easy-to-read wording, `<name>Falc`) for an adult without a measure, or under
  * curatelle, in an EHPAD (consent interview, état des lieux, GIR and own price) or another
  * category (its own termination terms): what the law requires, and nothing invented.
  */
 export function contractData(over: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     objectives: ['Permettre à la personne de garder ses habitudes de promenade quotidienne.'],
+    objectivesFalc: ['Vous gardez votre promenade chaque jour.'],
     services: ['Hébergement en chambre individuelle', 'Restauration', 'Animations'],
+    servicesFalc: ['Une chambre pour vous seul', 'Les repas', 'Des activités'],
     duration: 'indéterminée',
-    participation: { person: { presence: 'present' }, others: [{ name: 'Nadia Haddad', capacity: 'professionnel', role: 'admissions', presence: 'present' }] },
+    durationFalc: 'Ce contrat n’a pas de date de fin.',
+    participation: {
+      person: { presence: 'present' },
+      others: [{ name: 'Nadia Haddad', capacity: 'professionnel', role: 'admissions', roleFalc: 'l’accueil des nouveaux habitants', presence: 'present' }],
+    },
     annexesHandedOverOn: '2026-10-15',
     financialContribution: 'tarifs',
     pricing: { gir: 4, dependancePerDay: 6.5, totalPerDay: 79 },

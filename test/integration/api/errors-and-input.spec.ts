@@ -7,6 +7,8 @@ import request from 'supertest';
 import { DEFAULT_DEMO_PASSWORD } from '@carepact/config';
 import { ensureDatabaseExists, runMigrations } from '@carepact/database';
 import { PrivatePostgres, RunningProcess, TEST_PASSWORD, curatelleResident, freePort, loginAgent, runCli, startProcess, testConfig, waitUntil } from '@carepact/testing';
+import { StaffService, systemActor } from '@carepact/identity';
+import { DataSource } from 'typeorm';
 import { ApiHarness, startApiHarness } from './api-harness';
 
 /**
@@ -73,6 +75,28 @@ describe('input the product cannot use is refused at the API (one text rule, amo
     expectRefused(await patch({ hebergementPerDay: '72.5' }), 'tariffs.hebergementPerDay', 'INVALID_AMOUNT');
     expectRefused(await patch({ absenceRule: 'Au-delà\u0085de 72 heures' }), 'tariffs.absenceRule', 'CONTROL_CHARACTER');
     expect((await patch({ hebergementPerDay: 100000, depositEuros: 1500.55 })).status).toBe(200);
+  });
+
+  it('category (issue 8 A): a closed list, set by the director or an administrator, audited; the database refuses anything else', async () => {
+    const url = `/api/establishments/${h.orgA.establishmentId}`;
+    expectRefused(await director.patch(url).send({ category: 'Maison de retraite' }), 'category', 'NOT_ALLOWED_VALUE');
+    expect(detailsOf(await director.patch(url).send({ category: 'ehpad' }))[0].message).toContain('residence_autonomie');
+    // Admissions staff may not change how the home is financed.
+    expect((await admissions.patch(url).send({ category: 'FAM' })).status).toBe(403);
+    const ok = await director.patch(url).send({ category: 'residence_autonomie' });
+    expect({ status: ok.status, category: ok.body.category }).toEqual({ status: 200, category: 'residence_autonomie' });
+    const listed = (await director.get('/api/establishments')).body as { id: string; category: string }[];
+    expect(listed.find((e) => e.id === h.orgA.establishmentId)!.category).toBe('residence_autonomie');
+    const admin = await loginAgent(h.app, h.orgA.users.administrator.email, TEST_PASSWORD);
+    const events = (await admin.get('/api/audit/events?action=establishment.updated&limit=100')).body as { events?: { payload: Record<string, unknown> }[] } | { payload: Record<string, unknown> }[];
+    const list = Array.isArray(events) ? events : (events.events ?? []);
+    expect(list.map((e) => e.payload)).toEqual(expect.arrayContaining([expect.objectContaining({ changedFields: ['category'], categoryFrom: 'EHPAD', categoryTo: 'residence_autonomie' })]));
+    // The lib refuses it for every other caller, and the CHECK constraint for any SQL.
+    await expect(h.app.get(StaffService).updateEstablishment(systemActor(h.orgA.organisationId, [h.orgA.establishmentId], 'test'), h.orgA.establishmentId, { category: 'EHPAD ' })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
+    await expect(h.app.get(DataSource).query(`UPDATE establishments SET category = 'foyer' WHERE id = $1`, [h.orgA.establishmentId])).rejects.toThrow(/ck_establishments_category/);
+    await director.patch(url).send({ category: 'EHPAD' }).expect(200);
   });
 });
 

@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { ABSENCE_HOSPITALISATION, ABSENCE_PERSONAL, TEST_PASSWORD, contractData as contractData_, curatelleResident, loginAgent, waitUntil } from '@carepact/testing';
+import { ABSENCE_RULES, TEST_PASSWORD, contractData as contractData_, curatelleResident, loginAgent, waitUntil } from '@carepact/testing';
 import { startWorker, WorkerHandle } from '../../../apps/worker/src/bootstrap';
 import { ApiHarness, startApiHarness } from '../api/api-harness';
 
 const contractData = contractData_({
   objectives: ['Permettre à M. Dupont de vivre en sécurité tout en gardant ses habitudes de promenade quotidienne.'],
-  participation: { person: { presence: 'present' }, others: [{ name: 'Karim Benaïssa', capacity: 'representant_legal', role: 'curateur, UDAF du Val', presence: 'present' }, { name: 'Nadia Haddad', capacity: 'professionnel', role: 'admissions', presence: 'present' }] },
+  participation: { person: { presence: 'present' }, others: [{ name: 'Karim Benaïssa', capacity: 'representant_legal', role: 'curateur, UDAF du Val', roleFalc: 'votre curateur', presence: 'present' }, { name: 'Nadia Haddad', capacity: 'professionnel', role: 'admissions', roleFalc: 'l’accueil des nouveaux habitants', presence: 'present' }] },
 });
 
 /** Issue 3 §5: create → outbox → worker → immutable version with 9 renditions → download, on real PostgreSQL and Redis. */
@@ -48,7 +48,7 @@ describe('documents through the API and the worker', () => {
     expect(doc.status).toBe('ready');
     expect(doc.versions[0].errorCode).toBeNull();
     const [v] = doc.versions;
-    expect(v).toMatchObject({ number: 1, status: 'ready', template: { id: 'contrat-sejour', version: '1.1.0' }, reason: 'Création du document' });
+    expect(v).toMatchObject({ number: 1, status: 'ready', template: { id: 'contrat-sejour', version: '1.2.0' }, reason: 'Création du document' });
     expect(v.template.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(v.inputSha256).toMatch(/^[0-9a-f]{64}$/);
     expect(v.rendererVersion).toContain('carepact-render/');
@@ -100,7 +100,7 @@ describe('documents through the API and the worker', () => {
     const [doc] = (await agent.get(`/api/documents?residentId=${residentId}`).expect(200)).body;
     await agent
       .post(`/api/documents/${doc.id}/versions`)
-      .send({ data: { ...contractData, duration: 'indéterminée, révisable chaque année' }, reason: 'Précision sur la durée' })
+      .send({ data: { ...contractData, duration: 'indéterminée, révisable chaque année', durationFalc: 'Nous revoyons ce contrat chaque année.' }, reason: 'Précision sur la durée' })
       .expect(202);
     const full = await ready(doc.id, 2);
     expect(full.versions.map((v: { number: number; reason: string }) => [v.number, v.reason])).toEqual([
@@ -154,7 +154,7 @@ describe('documents through the API and the worker', () => {
     expect(res.status).toBe(400);
     expect(res.body.error.details).toContainEqual(expect.objectContaining({ field: 'establishment.tariffs', code: 'REQUIRED' }));
     const admin = await loginAgent(h.app, h.orgA.users.administrator.email, TEST_PASSWORD);
-    const tariffs = { effectiveFrom: '2026-01-01', hebergementPerDay: 75, absenceRule: 'Au-delà de 72 heures d’absence, le tarif hébergement est minoré du forfait hospitalier.', absencePersonal: ABSENCE_PERSONAL, absenceHospitalisation: ABSENCE_HOSPITALISATION };
+    const tariffs = { effectiveFrom: '2026-01-01', hebergementPerDay: 75, absenceRule: 'Au-delà de 72 heures d’absence, le tarif hébergement est minoré du forfait hospitalier.', ...ABSENCE_RULES };
     await agent.patch(`/api/establishments/${h.orgA.establishmentId}`).send({ tariffs }).expect(403);
     const bad = await admin.patch(`/api/establishments/${h.orgA.establishmentId}`).send({ tariffs: { ...tariffs, hebergementPerDay: -1 } });
     expect(bad.status).toBe(400);

@@ -7,7 +7,7 @@ import { ApiHarness, startApiHarness } from '../api/api-harness';
 
 // The contract's data in the shape of its current template (1.1.0), from the shared factory.
 const contractData = contractData_({
-  participation: { person: { presence: 'present' }, others: [{ name: 'Karim Benaïssa', capacity: 'representant_legal', role: 'curateur, UDAF du Val', presence: 'present' }] },
+  participation: { person: { presence: 'present' }, others: [{ name: 'Karim Benaïssa', capacity: 'representant_legal', role: 'curateur, UDAF du Val', roleFalc: 'votre curateur', presence: 'present' }] },
 });
 
 /**

@@ -140,7 +140,7 @@ const MANDATORY: Record<DocType, { standard: string[]; falc: string[] }> = {
     ],
     falc: [
       'Les personnes concernées',
-      'Ce contrat est entre vous et l’établissement EHPAD Les Tilleuls.',
+      'Vous signez ce contrat avec votre curateur.',
       'Qui a préparé ce document',
       'Ces personnes ont préparé ce document avec vous',
       'Les décisions prises avant votre arrivée',
@@ -153,7 +153,7 @@ const MANDATORY: Record<DocType, { standard: string[]; falc: string[] }> = {
       'Votre logement',
       'Votre chambre est la chambre 112.',
       'La durée du contrat',
-      'Durée du contrat : indéterminée.',
+      'Ce contrat n’a pas de date de fin.',
       'Combien coûte votre séjour',
       'Les prix par jour depuis le 1er janvier 2026',
       'Vous recevez une facture chaque mois.',
@@ -212,7 +212,7 @@ const MANDATORY: Record<DocType, { standard: string[]; falc: string[] }> = {
       'Votre document de prise en charge',
       'Pourquoi ce document',
       'Vous avez ce document à la place d’un contrat.',
-      'Voici la raison : séjour temporaire de moins de deux mois.',
+      'Votre séjour dure moins de 2 mois.',
       'Qui a préparé ce document',
       'Les dates de votre séjour',
       'Votre séjour commence le 16 novembre 2026.',
@@ -225,7 +225,7 @@ const MANDATORY: Record<DocType, { standard: string[]; falc: string[] }> = {
       'Changer le document',
       'Si vous restez plus de 6 mois, nous écrivons un avenant.',
       'La direction signe ce document.',
-      'Vous pouvez contresigner ce document si vous voulez.',
+      'Vous pouvez aussi signer ce document si vous voulez.',
       'Les signatures',
       'Les mots difficiles',
     ],
@@ -262,7 +262,7 @@ const MANDATORY: Record<DocType, { standard: string[]; falc: string[] }> = {
       'Ce que nous faisons pour l’objectif 1',
       'Qui s’en occupe',
       'Pour quand',
-      'Comment nous vérifions : Nombre de promenades par semaine',
+      'Comment nous vérifions : Nous comptons vos promenades chaque semaine.',
       'Ce que l’établissement fait en plus pour vous',
       'Nous revoyons cet avenant avec vous au moins 1 fois par an.',
       'Les signatures',
@@ -309,12 +309,12 @@ const MANDATORY: Record<DocType, { standard: string[]; falc: string[] }> = {
       'Ce que vous voulez, avec vos mots',
       'Vous avez dit : « Je veux aller à la piscine avec mon amie Léa. »',
       'Paul Girard a écrit vos mots le 20 octobre 2026.',
-      'Comment : entretien avec pictogrammes.',
+      'Comment : nous avons parlé avec des images.',
       'L’avis de votre représentant',
       'Vos objectifs',
       'Qui s’en occupe',
       'Pour quand',
-      'Comment nous vérifions : Nombre de séances réalisées par mois',
+      'Comment nous vérifions : Nous comptons vos séances de piscine chaque mois.',
       'Votre avis sur ce projet',
       'Vous êtes d’accord avec une partie de ce projet.',
       'Nous revoyons ce projet avec vous au plus tard le 20 octobre 2027.',
@@ -363,7 +363,7 @@ const MANDATORY: Record<DocType, { standard: string[]; falc: string[] }> = {
     falc: [
       'Compte rendu de la réunion sur votre projet',
       'La réunion a eu lieu le 18 novembre 2026.',
-      'Lieu : Salle de réunion, bâtiment B.',
+      'Lieu : la salle de réunion du bâtiment B.',
       'Qui était à la réunion',
       'Ce que vous avez dit',
       'Ce que nous avons décidé',
@@ -372,7 +372,7 @@ const MANDATORY: Record<DocType, { standard: string[]; falc: string[] }> = {
       'Pour quand : 1er décembre 2026',
       'Qui s’en occupe : Éducateur référent',
       'Notre réponse : refusée',
-      'Pourquoi : La piscine fait partie du projet de soins de rééducation prescrit',
+      'Pourquoi : La piscine fait partie de vos soins.',
       'Notre réponse : reportée',
       'Si vous n’êtes pas d’accord',
       'personne qualifiée',
@@ -396,7 +396,7 @@ function verbatimValues(data: unknown, falc: boolean, key = ''): string[] {
     const o = data as Record<string, unknown>;
     // An easy-to-read counterpart (`xFalc`) is what the FALC rendition prints in place of `x`; the others print `x`.
     return Object.entries(o)
-      .filter(([k]) => (falc ? !(typeof o[`${k}Falc`] === 'string') : !k.endsWith('Falc')))
+      .filter(([k]) => (falc ? o[`${k}Falc`] === undefined || o[`${k}Falc`] === null : !k.endsWith('Falc')))
       .flatMap(([k, v]) => verbatimValues(v, falc, k));
   }
   return [];
@@ -846,8 +846,8 @@ describe('injection fixture: hostile data comes out literally in PDF, DOCX and H
     marcel.firstName = FIRST;
     marcel.lastName = LAST;
     const doc = f.documents['contrat-sejour'];
-    (doc.participation as { others: unknown[] }).others.push({ name: HOSTILE.mjml, capacity: 'autre', presence: 'present' });
-    doc.objectives = [...(doc.objectives as string[]), HOSTILE.expression];
+    // Names are printed as they are in every variant (a free text would print its easy-to-read wording).
+    (doc.participation as { others: unknown[] }).others.push({ name: HOSTILE.mjml, capacity: 'autre', presence: 'present' }, { name: HOSTILE.expression, capacity: 'autre', presence: 'present' });
     return f;
   };
   const literal = [`${FIRST} ${LAST}`, HOSTILE.mjml, HOSTILE.expression];
@@ -888,11 +888,23 @@ describe('the optional DOMAIN.md sections of the templates, filled (absent from 
     const f = fixture();
     const doc = f.documents['projet-personnalise'];
     Object.assign(doc, {
-      assessment: [{ domain: 'Vie sociale', summary: 'Lucie voit son amie Léa chaque semaine.' }],
+      // Each free text with its easy-to-read wording (templates 1.2.0, issue 8 C).
+      assessment: [{ domain: 'Vie sociale', domainFalc: 'Vos amis', summary: 'Lucie voit son amie Léa chaque semaine.', summaryFalc: 'Vous voyez Léa chaque semaine.' }],
       agreements: ['La natation une fois par semaine'],
-      disagreements: [{ point: 'Le nombre de séances de piscine', answer: 'Une séance de plus dès qu’une place se libère.', reason: 'Une seule place par semaine jusqu’en janvier.' }],
+      agreementsFalc: ['Nager 1 fois par semaine'],
+      disagreements: [
+        {
+          point: 'Le nombre de séances de piscine',
+          pointFalc: 'Combien de fois vous allez à la piscine',
+          answer: 'Une séance de plus dès qu’une place se libère.',
+          answerFalc: 'Vous irez 1 fois de plus quand il y aura une place.',
+          reason: 'Une seule place par semaine jusqu’en janvier.',
+          reasonFalc: 'Il y a 1 seule place par semaine.',
+        },
+      ],
       personComments: 'Je veux aussi faire du vélo.',
       relativesView: 'Sa sœur souhaite la voir le dimanche.',
+      relativesViewFalc: 'Votre sœur veut vous voir le dimanche.',
     });
     (f.residents.find((x) => x.key === 'lucie-bernard') as Record<string, unknown>).personneDeConfiance = {
       firstName: 'Léa',
@@ -909,7 +921,9 @@ describe('the optional DOMAIN.md sections of the templates, filled (absent from 
     const f = fixture();
     Object.assign(f.documents['compte-rendu-synthese'], {
       expressionMeans: ['tableau de pictogrammes', 'FALC'],
+      expressionMeansFalc: ['des images', 'des phrases faciles à lire'],
       situationSummary: 'Enzo est arrivé le 7 septembre 2026 ; il s’adapte bien.',
+      situationSummaryFalc: 'Vous êtes arrivé le 7 septembre 2026. Vous vous sentez bien ici.',
     });
     const r = await renderAndRead(treeOf('compte-rendu-synthese', 'standard', f), 'standard', 'crs-full');
     const text = contentText(r.lines);

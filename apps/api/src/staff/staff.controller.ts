@@ -4,7 +4,7 @@ import { IsCalendarDate } from '../http/validators';
 import { ApiCookieAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsEmail, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength, ValidateNested } from 'class-validator';
-import { STAFF_ROLES, StaffActor, StaffRole, StaffService } from '@carepact/identity';
+import { ESTABLISHMENT_CATEGORIES, STAFF_ROLES, StaffActor, StaffRole, StaffService } from '@carepact/identity';
 import { Actor } from '../http/auth.guard';
 import { IsAmount, NoControlChars, SafeText } from '../http/validators';
 
@@ -44,14 +44,27 @@ export class TariffsDto {
   @ApiProperty({ required: false, description: 'Absence pour convenances personnelles : effet sur les tarifs hébergement et dépendance (CASF R.314-204).' })
   @IsOptional() @IsString() @MinLength(1) @MaxLength(2000) @SafeText('text')
   absencePersonal?: string;
+  @ApiProperty({ required: false, description: 'Version facile à lire de la règle de l’absence pour convenances personnelles, imprimée dans la version facile à lire des documents (obligatoire avec la règle, modèles 1.2.0).' })
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(500) @SafeText('text')
+  absencePersonalFalc?: string;
   @ApiProperty({ required: false, description: 'Hospitalisation : effet sur les tarifs hébergement et dépendance (CASF R.314-204).' })
   @IsOptional() @IsString() @MinLength(1) @MaxLength(2000) @SafeText('text')
   absenceHospitalisation?: string;
+  @ApiProperty({ required: false, description: 'Version facile à lire de la règle de l’hospitalisation, imprimée dans la version facile à lire des documents (obligatoire avec la règle, modèles 1.2.0).' })
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(500) @SafeText('text')
+  absenceHospitalisationFalc?: string;
   @ApiProperty({ required: false, example: 0 }) @IsOptional() @IsAmount()
   depositEuros?: number;
 }
 
 export class UpdateEstablishmentDto {
+  @ApiProperty({
+    enum: ESTABLISHMENT_CATEGORIES,
+    required: false,
+    description: 'Catégorie de l’établissement ou du service (CASF L.312-1 I) : elle fixe le document (DIPC pour un service sans hébergement, D.311) et la partie « participation financière » des documents suivants.',
+  })
+  @IsOptional() @IsIn(ESTABLISHMENT_CATEGORIES as unknown as string[])
+  category?: string;
   @ApiProperty({ type: TariffsDto, required: false, description: 'Annexe tarifaire du contrat de séjour (CASF L.311-4).' })
   @IsOptional() @ValidateNested() @Type(() => TariffsDto)
   tariffs?: TariffsDto;
@@ -83,10 +96,10 @@ export class StaffController {
   }
 
   @Patch('establishments/:id')
-  @ApiOperation({ summary: 'Tarifs et annexes remises avec le contrat (direction, administrateur)' })
+  @ApiOperation({ summary: 'Catégorie, tarifs et annexes remises avec le contrat (direction, administrateur ; chaque changement est journalisé)' })
   async updateEstablishment(@Actor() actor: StaffActor, @Param('id', ParseIdPipe) id: string, @Body() dto: UpdateEstablishmentDto) {
     const e = await this.staff.updateEstablishment(actor, id, dto as never);
-    return { id: e.id, name: e.name, tariffs: e.tariffs, annexes: e.annexes, phone: e.phone };
+    return { id: e.id, name: e.name, category: e.category, tariffs: e.tariffs, annexes: e.annexes, phone: e.phone };
   }
 
   @Get('users')

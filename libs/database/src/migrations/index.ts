@@ -4,6 +4,7 @@ import { Signing1763920000000 } from './1763920000000-signing';
 import { AuditCheckpointChain1763930000000 } from './1763930000000-audit-checkpoint-chain';
 import { AuditSubjectIndex1763940000000 } from './1763940000000-audit-subject-index';
 import { ResidentSearch1763941000000 } from './1763941000000-resident-search';
+import { EstablishmentCategory1763942000000 } from './1763942000000-establishment-category';
 
 /** Applied in this order; each has a working `down`. Each migration grants its new tables to carepact_app. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   AuditCheckpointChain1763930000000,
   AuditSubjectIndex1763940000000,
   ResidentSearch1763941000000,
+  EstablishmentCategory1763942000000,
 ];

@@ -35,7 +35,7 @@ describe('resolve: every template × content variant with the demo fixture', () 
         expect(tree.lang).toBe('fr-FR');
         expect(tree.contentVariant).toBe(variant);
         expect(tree.blocks[0]).toMatchObject({ kind: 'heading', level: 1 });
-        expect(tree.meta).toMatchObject({ documentType: type, templateId: type, templateVersion: '1.1.0', templateHash: template.sha256, establishmentName: 'EHPAD Les Tilleuls' });
+        expect(tree.meta).toMatchObject({ documentType: type, templateId: type, templateVersion: '1.2.0', templateHash: template.sha256, establishmentName: 'EHPAD Les Tilleuls' });
         expect(tree.meta.inputHash).toMatch(/^[0-9a-f]{64}$/);
         expect(tree.meta.issuedAt).toMatch(/^\d{4}-\d{2}-\d{2}T00:00:00\.000Z$/);
         const text = allText(tree);
@@ -142,12 +142,14 @@ describe('resolve: user data is text', () => {
   it.each(hostile)('%j comes out literally in every variant', (value) => {
     const input = templateInputFromFixture(fixture, 'contrat-sejour', 'jeanne-martin');
     input.resident = { ...input.resident, firstName: value, lastName: value };
-    input.document = { ...input.document, objectives: [value] };
+    // The easy-to-read wording is checked against the FALC rules (no parenthesis, no acronym…):
+    // the hostile value goes through the standard list and every variant's names.
+    input.document = { ...input.document, objectives: [value], objectivesFalc: ['Vous gardez vos habitudes.'] };
     for (const variant of VARIANTS) {
       const tree = resolve(loader.load('contrat-sejour'), input, variant);
       const text = allText(tree);
       expect(text).toContain(`${value} ${value}`);
-      const list = tree.blocks.find((b) => b.kind === 'list' && b.items.some((i) => i.map((r) => r.text).join('') === value));
+      const list = tree.blocks.find((b) => b.kind === 'list' && b.items.some((i) => i.map((r) => r.text).join('') === (variant === 'falc' ? 'Vous gardez vos habitudes.' : value)));
       expect(list).toBeDefined();
     }
   });
@@ -191,7 +193,7 @@ describe('resolve: invalid data gives one precise error per field', () => {
 
   it('array items are named by index, control characters are refused', () => {
     const input = base();
-    const fields = fieldsOf({ ...input, document: { ...input.document, objectives: ['ok', 'nul\u0000', ''] } });
+    const fields = fieldsOf({ ...input, document: { ...input.document, objectives: ['ok', 'nul\u0000', ''], objectivesFalc: ['a', 'b', 'c'] } });
     expect(fields).toEqual([
       { field: 'document.objectives[1]', code: 'CONTROL_CHARACTER' },
       { field: 'document.objectives[2]', code: 'TOO_SHORT' },
@@ -200,7 +202,10 @@ describe('resolve: invalid data gives one precise error per field', () => {
 
   it('a refused request needs its reason, an accepted one its deadline and responsible', () => {
     const input = templateInputFromFixture(fixture, 'compte-rendu-synthese');
-    const requests = [{ from: 'Julie Petit', request: 'Photos', answer: 'accepted' }, { from: 'Enzo Petit', request: 'Piscine', answer: 'refused' }];
+    const requests = [
+      { from: 'Julie Petit', request: 'Photos', requestFalc: 'Des photos', answer: 'accepted' },
+      { from: 'Enzo Petit', request: 'Piscine', requestFalc: 'La piscine', answer: 'refused' },
+    ];
     try {
       resolve(loader.load('compte-rendu-synthese'), { ...input, document: { ...input.document, requests } }, 'standard');
       throw new Error('no error');
@@ -261,7 +266,8 @@ describe('resolve: the glossary explains the words the document uses', () => {
     const tree = resolve(loader.load('contrat-sejour'), templateInputFromFixture(fixture, 'contrat-sejour'), 'falc');
     const g = glossaryOf(tree);
     expect(g.before?.kind).not.toBe('figure');
-    expect(g.after).toMatchObject({ kind: 'figure', asset: 'question' });
+    // Templates 1.2.0: the glossary has its own pictogram (a book), one meaning per picture (issue 8 C).
+    expect(g.after).toMatchObject({ kind: 'figure', asset: 'book' });
   });
 
   it('a glossary with no term used is left out, with its heading and pictogram', () => {
@@ -288,7 +294,7 @@ describe('resolve: the glossary explains the words the document uses', () => {
   });
 });
 
-describe('issue 8 A/B: documents right in law (template 1.1.0)', () => {
+describe('issue 8 A/B: documents right in law (templates 1.1.0 and 1.2.0)', () => {
   const contract = loader.load('contrat-sejour');
   // A deep copy: the cases below change the data, never the shared fixture.
   const fresh = (type: string, key?: string) => structuredClone(templateInputFromFixture(fixture, type, key));
@@ -423,7 +429,7 @@ describe('issue 8 A/B: documents right in law (template 1.1.0)', () => {
     expect(cr).not.toContain('au bilan des 6 mois');
     expect(cr).toContain('avec le tableau de pictogrammes');
     const input = fresh('compte-rendu-synthese');
-    input.document = { ...input.document, requests: [{ from: 'Julie Petit', request: 'Changer de groupe', answer: 'postponed' }] };
+    input.document = { ...input.document, requests: [{ from: 'Julie Petit', request: 'Changer de groupe', requestFalc: 'Changer de groupe', answer: 'postponed' }] };
     expect(fieldsOf('compte-rendu-synthese', input)).toEqual(['document.requests[0].reason', 'document.requests[0].reviewOn']);
   });
 });

@@ -3,12 +3,15 @@ import {
   BodyNode,
   ContentNode,
   describeValue,
+  easyToReadTexts,
+  easyToReadView,
   evaluate,
   EvalContext,
   ExpressionError,
   isTruthy,
   isValidIsoDate,
   ItemNode,
+  lintFalcText,
   JsonValue,
   LoadedTemplate,
   parseExpression,
@@ -49,7 +52,8 @@ export function resolve(template: LoadedTemplate, data: unknown, contentVariant:
   const ref = `${t.id}@${t.version}`;
   const errors = validateTemplateInput(template, data);
   if (errors.length) throw new ValidationError(errors, `Les données du document « ${t.id} » sont invalides ou incomplètes.`);
-  const input = data as { [key: string]: JsonValue };
+  // Issue 8 C: the easy-to-read rendition reads each free text in its easy-to-read wording.
+  const input = (contentVariant === 'falc' ? easyToReadView(t.inputSchema, data) : data) as { [key: string]: JsonValue };
   const pictograms = pictogramsOrDefault(options);
 
   const fail = (where: string, message: string): never => {
@@ -268,6 +272,15 @@ function isGiven(v: Value): boolean {
 export function validateTemplateInput(template: LoadedTemplate, data: unknown): FieldError[] {
   const t = template.content;
   const errors = validateInput(t.inputSchema, data);
+  if (errors.length) return errors;
+  // The easy-to-read wordings the data gives are printed as they are: they pass the same
+  // machine-checkable FALC rules as the template's own texts (falc:lint), the glossary included.
+  const terms = t.glossary.map((g) => g.term);
+  for (const { field, text } of easyToReadTexts(t.inputSchema, data)) {
+    const problems = lintFalcText(text, terms).filter((f) => f.severity === 'error');
+    if (problems.length)
+      errors.push({ field, code: 'FALC_TEXT', message: `Texte facile à lire à reprendre : ${problems.map((f) => `${f.message} (« ${f.excerpt.length > 60 ? f.excerpt.slice(0, 57) + '…' : f.excerpt} »)`).join(' ')}` });
+  }
   if (errors.length || !t.requires?.length) return errors;
   const input = data as { [key: string]: JsonValue };
   const vars = new Map<string, Value>();

@@ -63,8 +63,8 @@ describe('signature policy on the demo fixture', () => {
     expect(capacities('lucie-bernard')[0]).toEqual(['tuteur', 'en qualité de tuteur, qui représente Lucie Bernard']);
     expect(capacities('helene-roux')[0]).toEqual(['habilite', 'en qualité de personne habilitée, qui représente Hélène Roux']);
     expect(capacities('enzo-petit').slice(0, 2)).toEqual([
-      ['parent', 'en qualité de parent titulaire de l’autorité parentale de Enzo Petit'],
-      ['parent', 'en qualité de parent titulaire de l’autorité parentale de Enzo Petit'],
+      ['parent', 'en qualité de parent titulaire de l’autorité parentale d’Enzo Petit'],
+      ['parent', 'en qualité de parent titulaire de l’autorité parentale d’Enzo Petit'],
     ]);
     expect(capacities('sean-obrien')[0]).toEqual(['resident', 'en son nom propre']);
   });

@@ -166,7 +166,8 @@ describe('signature policy — DOMAIN.md table, row by row', () => {
     it('contract, avenant, projet: the tuteur signs; the person’s view is recorded (C. civ. 457-1)', () => {
       for (const t of ['contrat-sejour', 'avenant', 'projet-personnalise'] as const) {
         const d = decide(r, t);
-        expect(shape(d)).toEqual(['tuteur:alain:1', 'director:2']);
+        expect(shape(d).filter((k) => !k.startsWith('resident'))).toEqual(['tuteur:alain:1', 'director:2']);
+        if (t === 'projet-personnalise') continue;
         expect(d.signers[0].capacity).toBe('en qualité de tuteur, qui représente Lucie Bernard');
         expect(d.views).toEqual([
           expect.objectContaining({ key: 'resident', reason: 'tutelle', recordedBy: ['tuteur:alain'], person: expect.objectContaining({ firstName: 'Lucie', contactId: null }) }),
@@ -181,11 +182,27 @@ describe('signature policy — DOMAIN.md table, row by row', () => {
       expect(decide(r, 'projet-personnalise').views[0].legalBasis).not.toContain('459-2');
     });
 
+    it('projet personnalisé: her own place to sign it when she can, beside the tuteur, never blocking (C. civ. 459, CASF L.311-3)', () => {
+      const d = decide(r, 'projet-personnalise');
+      expect(shape(d)).toEqual(['resident:1?', 'tuteur:alain:1', 'director:2']);
+      const own = d.signers.find((s) => s.role === 'resident')!;
+      expect(own).toEqual(expect.objectContaining({ optional: true, capacity: 'en son nom propre, pour son projet personnalisé', measure: null }));
+      expect(own.legalBasis).toContain('459');
+      expect(own.legalBasis).toContain('L.311-3');
+      // The tuteur's signature stays required: hers adds to it.
+      expect(d.signers.find((s) => s.role === 'tuteur')!.optional).toBe(false);
+      expect(d.explanation).toContain('peut le signer lorsqu’elle le peut');
+      // Not on the acts deciding where she lives, where she is represented (her agreement is recorded instead).
+      expect(decide(r, 'contrat-sejour').signers.some((s) => s.role === 'resident')).toBe(false);
+      // Nor on the minutes (acknowledgement only).
+      expect(decide(r, 'compte-rendu-synthese').signers.some((s) => s.role === 'resident')).toBe(false);
+    });
+
     it('C. civ. 459-2: a disagreement with living there blocks the contract, avenant and DIPC until the judge’s decision is recorded', () => {
       const disagrees = { residence: { agrees: false, judgeDecision: null } };
       for (const t of ['contrat-sejour', 'avenant', 'dipc'] as const) expect(refusal(r, t, disagrees).code).toBe('RESIDENCE_DISAGREEMENT_NEEDS_JUDGE');
       // Not an act deciding where she lives: the projet personnalisé goes on.
-      expect(shape(decide(r, 'projet-personnalise', disagrees))).toEqual(['tuteur:alain:1', 'director:2']);
+      expect(shape(decide(r, 'projet-personnalise', disagrees))).toEqual(['resident:1?', 'tuteur:alain:1', 'director:2']);
       const decided = decide(r, 'contrat-sejour', { residence: { agrees: false, judgeDecision: { authority: 'Juge des contentieux de la protection', reference: 'RG 26/00077', date: '2026-11-10' } } });
       expect(shape(decided)).toEqual(['tuteur:alain:1', 'director:2']);
       expect(decided.explanation).toContain('RG 26/00077');
@@ -206,7 +223,7 @@ describe('signature policy — DOMAIN.md table, row by row', () => {
 
     it('a tutelle of the person only covers the projet, not the contract (which commits property too)', () => {
       const personne = withMeasure('tutelle', [tuteur], { scope: ['personne'] });
-      expect(shape(decide(personne, 'projet-personnalise'))).toEqual(['tuteur:alain:1', 'director:2']);
+      expect(shape(decide(personne, 'projet-personnalise'))).toEqual(['resident:1?', 'tuteur:alain:1', 'director:2']);
       expect(refusal(personne, 'contrat-sejour').code).toBe('MEASURE_SCOPE_EXCLUDES_ACT');
     });
   });
@@ -269,12 +286,16 @@ describe('signature policy — DOMAIN.md table, row by row', () => {
 
     it('both parents sign (admission is not an everyday act) and the minor’s view is recorded', () => {
       for (const t of ['contrat-sejour', 'avenant', 'projet-personnalise'] as const) {
-        const d = decide(r, t);
-        expect(shape(d)).toEqual(['parent:julie:1', 'parent:thomas:1', 'director:2']);
-        expect(d.signers[0].capacity).toBe('en qualité de parent titulaire de l’autorité parentale de Enzo Petit');
-        expect(d.signers[0].legalBasis).toContain('C. civ. 371-1, 372');
-        expect(d.views).toEqual([expect.objectContaining({ key: 'resident', reason: 'minor', recordedBy: ['parent:julie', 'parent:thomas'] })]);
+        const d = decide(r, t).signers.filter((x) => x.role !== 'resident');
+        expect(d.map((x) => `${x.key}:${x.order}`)).toEqual(['parent:julie:1', 'parent:thomas:1', 'director:2']);
+        // Elision: « l’autorité parentale d’Enzo Petit ».
+        expect(d[0].capacity).toBe('en qualité de parent titulaire de l’autorité parentale d’Enzo Petit');
+        expect(d[0].legalBasis).toContain('C. civ. 371-1, 372');
+        expect(decide(r, t).views).toEqual([expect.objectContaining({ key: 'resident', reason: 'minor', recordedBy: ['parent:julie', 'parent:thomas'] })]);
       }
+      // C. civ. 371-1 al. 4: the projet is the child's own; he may sign it too, optionally.
+      expect(shape(decide(r, 'projet-personnalise'))).toEqual(['resident:1?', 'parent:julie:1', 'parent:thomas:1', 'director:2']);
+      expect(shape(decide(r, 'contrat-sejour'))).toEqual(['parent:julie:1', 'parent:thomas:1', 'director:2']);
       expect(decide(r).explanation).toContain('372-2');
     });
 
@@ -302,7 +323,7 @@ describe('signature policy — DOMAIN.md table, row by row', () => {
     it('the one parent signs, with the proof of sole exercise on file', () => {
       const d = decide(minor('sole', [mother]));
       expect(shape(d)).toEqual(['parent:julie:1', 'director:2']);
-      expect(d.signers[0].capacity).toBe('en qualité de parent exerçant l’autorité parentale exclusive de Enzo Petit');
+      expect(d.signers[0].capacity).toBe('en qualité de parent exerçant l’autorité parentale exclusive d’Enzo Petit');
       expect(d.signers[0].legalBasis).toContain('preuve');
       expect(d.views.map((v) => v.recordedBy)).toEqual([['parent:julie']]);
     });
@@ -314,7 +335,8 @@ describe('signature policy — DOMAIN.md table, row by row', () => {
     it('DIPC (and its avenant, projet, minutes): the director signs, parents may countersign, the minor’s view is recorded', () => {
       for (const t of ['dipc', 'avenant', 'projet-personnalise', 'compte-rendu-synthese'] as const) {
         const d = decide(r, t);
-        expect(shape(d)).toEqual(['parent:julie:1?', 'parent:thomas:1?', 'director:2']);
+        // The projet is the child's own: he may sign it too (C. civ. 371-1 al. 4), optionally.
+        expect(shape(d)).toEqual([...(t === 'projet-personnalise' ? ['resident:1?'] : []), 'parent:julie:1?', 'parent:thomas:1?', 'director:2']);
         expect(d.signers.filter((s) => !s.optional).map((s) => s.role)).toEqual(['director']);
       }
       expect(decide(r, 'dipc').views.map((v) => [v.key, v.reason])).toEqual([['resident', 'minor']]);

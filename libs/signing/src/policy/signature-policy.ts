@@ -241,6 +241,8 @@ interface Principal {
   capacity: string;
   measure: MeasureReference | null;
   legalBasis: string;
+  /** A signature she may give without anyone waiting for it (the person's own on her projet). */
+  optional?: boolean;
 }
 
 interface Plan {
@@ -265,7 +267,11 @@ export function decideSigners(input: PolicyInput): PolicyDecision {
   // changes nothing, and parallel keeps the 1-month deadline (D.311) within reach. The establishment
   // signs last (order 2), so its signature closes the document and triggers the seal.
   const optional = plan.principalsOptional || rule.personSide === 'optional';
-  const signers: RequiredSigner[] = plan.principals.map((p) => ({ ...p, order: 1, optional }));
+  const signers: RequiredSigner[] = plan.principals.map(({ optional: mayGive, ...p }) => ({ ...p, order: 1, optional: mayGive ?? optional }));
+  // The projet personnalisé is the person's own (CASF L.311-3 3° and 7°): when someone else signs
+  // for her, she keeps her own place to sign it when she can — optional, never blocking.
+  const own = ownProjetSignature(input, plan);
+  if (own) signers.unshift({ ...own, order: 1 });
   signers.push(directorSigner(input, rule, signers.length ? 2 : 1));
 
   checkProposedSigners(input, signers);
@@ -447,7 +453,7 @@ function planForMinor(input: PolicyInput, rule: DocumentRule): Plan {
           [{ field: 'resident.contacts', code: 'PARENT_MISSING', message: 'Deux parents titulaires de l’autorité parentale sont attendus.' }],
         );
       if (parents.length > 2) throw authorityUnknown('Le dossier mentionne plus de deux titulaires de l’autorité parentale : corrigez-le.');
-      const principals = parents.map((p) => parentPrincipal(p, `en qualité de parent titulaire de l’autorité parentale de ${name}`, `C. civ. 371-1, 372 ; ${rule.basis}`));
+      const principals = parents.map((p) => parentPrincipal(p, `en qualité de parent titulaire de l’autorité parentale ${deName(name)}`, `C. civ. 371-1, 372 ; ${rule.basis}`));
       return {
         principals,
         views: [minorView(principals)],
@@ -469,7 +475,7 @@ function planForMinor(input: PolicyInput, rule: DocumentRule): Plan {
       const principals = [
         parentPrincipal(
           parents[0],
-          `en qualité de parent exerçant l’autorité parentale exclusive de ${name}`,
+          `en qualité de parent exerçant l’autorité parentale exclusive ${deName(name)}`,
           `C. civ. 373-2-1 (preuve de l’exercice exclusif au dossier) ; ${rule.basis}`,
         ),
       ];
@@ -490,7 +496,7 @@ function planForMinor(input: PolicyInput, rule: DocumentRule): Plan {
           'Pour un mineur accueilli au titre d’une mesure judiciaire, la loi prévoit un document individuel de prise en charge (DIPC) établi et signé par la direction, et non un contrat de séjour (CASF D.311).',
         );
       const principals = parents.map((p) =>
-        parentPrincipal(p, `en qualité de parent titulaire de l’autorité parentale de ${name}`, 'C. civ. 375-7 ; CASF D.311 (contresignature facultative)'),
+        parentPrincipal(p, `en qualité de parent titulaire de l’autorité parentale ${deName(name)}`, 'C. civ. 375-7 ; CASF D.311 (contresignature facultative)'),
       );
       return {
         principals,
@@ -504,6 +510,37 @@ function planForMinor(input: PolicyInput, rule: DocumentRule): Plan {
     default:
       throw authorityUnknown('Pour un mineur, le dossier doit indiquer qui exerce l’autorité parentale : les deux parents, un seul, ou une mesure judiciaire (C. civ. 371-1, 372).');
   }
+}
+
+/**
+ * Under representation of the person (C. civ. 457-1; 459 al. 1: she takes the decisions about
+ * herself as far as her state allows) and for a minor (C. civ. 371-1 al. 4: associated with the
+ * decisions about her according to her age and maturity), the person is not a required signer of
+ * her projet personnalisé, but it is hers (CASF L.311-3 3° consent sought, 7° direct participation
+ * in her projet): she may sign it herself. Her expression (agreement, disagreement…) is recorded in
+ * the projet itself; this signature adds to the representative's, it never replaces it.
+ */
+function ownProjetSignature(input: PolicyInput, plan: Plan): Omit<RequiredSigner, 'order'> | null {
+  if (input.documentType !== 'projet-personnalise') return null;
+  if (plan.principals.some((p) => p.role === 'resident')) return null;
+  const r = input.resident;
+  const minor = isMinor(r.birthDate, input.on);
+  const represented = plan.views.some((v) => v.key === 'resident');
+  if (!minor && !represented) return null;
+  plan.sentences.push(
+    minor
+      ? 'Le projet personnalisé est celui de l’enfant : il s’y exprime et peut le signer lui-même s’il le souhaite, sans que sa signature remplace celle de ses parents ni bloque la demande (C. civ. 371-1 al. 4 ; CASF L.311-3 7°).'
+      : 'Le projet personnalisé est celui de la personne : elle s’y exprime elle-même et peut le signer lorsqu’elle le peut, sans que sa signature remplace celle de son représentant ni bloque la demande (C. civ. 457-1, 459 ; CASF L.311-3 3° et 7°).',
+  );
+  return {
+    key: 'resident',
+    role: 'resident',
+    person: residentPerson(r),
+    capacity: 'en son nom propre, pour son projet personnalisé',
+    measure: null,
+    optional: true,
+    legalBasis: minor ? 'C. civ. 371-1 al. 4 ; CASF L.311-3 3° et 7°' : 'C. civ. 457-1, 459 al. 1 ; CASF L.311-3 3° et 7°',
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -700,6 +737,11 @@ function fullName(p: { firstName: string; lastName: string }): string {
 /** Dates in explanations are written in full, as everywhere people read them (@carepact/common). */
 function frDate(iso: string): string {
   return formatDateFr(iso);
+}
+
+/** « de Marcel Dupont », « d’Enzo Petit »: French elision before a vowel or a mute h. */
+function deName(name: string): string {
+  return /^[aeiouyhàâäéèêëîïôöùûüœæ]/i.test(name) ? `d’${name}` : `de ${name}`;
 }
 
 function capitalise(s: string): string {

@@ -18,8 +18,11 @@ type ContractInput = {
   resident: { admissionDate: string };
 };
 
-/** Fields of the contract's data that the DIPC template (1.1.0) takes with the same meaning and shape. */
-const DIPC_FIELDS_FROM_CONTRACT = ['objectives', 'services', 'participation', 'residenceChoice', 'financialContribution', 'pricing', 'annexesHandedOverOn'] as const;
+/**
+ * Fields of the contract's data that the DIPC template takes with the same meaning and shape
+ * (1.2.0: with the easy-to-read wordings of the free texts, `<name>Falc`).
+ */
+const DIPC_FIELDS_FROM_CONTRACT = ['objectives', 'objectivesFalc', 'services', 'servicesFalc', 'participation', 'residenceChoice', 'financialContribution', 'pricing', 'annexesHandedOverOn'] as const;
 
 /**
  * After a refused contrat de séjour, the law requires a DIPC (CASF D.311): its data pre-filled
@@ -53,6 +56,7 @@ export class DipcOfferService {
     for (const key of DIPC_FIELDS_FROM_CONTRACT) if (contract[key] !== undefined) carried[key] = contract[key];
     const data: Record<string, unknown> = {
       reason: 'refus de signer le contrat de séjour',
+      reasonFalc: 'Le contrat de séjour n’a pas été signé.',
       startDate: input.resident.admissionDate,
       ...carried,
       contractRefused: {
