@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { copyFileSync } from 'node:fs';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { MAX_SCAN_BYTES } from '@carepact/signing';
 import { TEST_PASSWORD, contractData, curatelleResident, loginAgent, waitUntil } from '@carepact/testing';
 import { startWorker, WorkerHandle } from '../../../apps/worker/src/bootstrap';
 import { pdfsig } from '../../unit/seal/seal-tools';
@@ -98,6 +99,15 @@ describe('paper signatures through the API and the worker', () => {
     expect(before).toMatchObject({ document: 'in_signature', request: 'active', paper: 0 });
   });
 
+  it('over 20 MB: 413 PAPER_TOO_LARGE from the declared length, before the body is read; nothing written', async () => {
+    const before = await state();
+    const big = Buffer.concat([scan, Buffer.alloc(MAX_SCAN_BYTES + 1 - scan.length, 0x20)]);
+    const res = await upload(admissions, big, view.signers.filter((s) => s.role !== 'director').map((s) => s.id));
+    expect(res.status).toBe(413);
+    expect(res.body.error.code).toBe('PAPER_TOO_LARGE');
+    expect(await state()).toEqual(before);
+  });
+
   it('refused before reading: JSON instead of a PDF, no signer named, an unknown signer, an auditor, admissions declaring the director', async () => {
     const auditor = await loginAgent(h.app, h.orgA.users.auditor.email, TEST_PASSWORD);
     const before = await state();
@@ -143,7 +153,12 @@ describe('paper signatures through the API and the worker', () => {
     expect(tool('pdftoppm', ['-png', '-r', '80', '-f', '3', '-l', '3', '-singlefile', file, '/tmp/paper-stamped-page']).status).toBe(0);
 
     // The evidence: how, by whom, when, the original's hash, the version signed, who signed on paper.
-    const evidence = (await director.get(done.sealed!.evidenceHref).expect(200)).body as Record<string, any>;
+    const evidence = (await director.get(done.sealed!.evidenceHref).expect(200)).body as {
+      signingMethod: string;
+      paper: Record<string, unknown>;
+      document: { versionId: string };
+      signers: { signedHow: { method: string } }[];
+    };
     expect(evidence.signingMethod).toBe('paper');
     expect(evidence.paper).toMatchObject({
       originalSha256: sha256(scan),
@@ -154,7 +169,7 @@ describe('paper signatures through the API and the worker', () => {
       uploadedBy: { userId: h.orgA.users.director.id, account: h.orgA.users.director.email },
     });
     expect(evidence.document.versionId).toBe(versionId);
-    expect(evidence.signers.map((s: { signedHow: { method: string } }) => s.signedHow.method)).toEqual(['paper', 'paper', 'paper']);
+    expect(evidence.signers.map((s) => s.signedHow.method)).toEqual(['paper', 'paper', 'paper']);
 
     // The original stays, byte for byte, for staff (not for auditors: content).
     const original = (await admissions.get(done.paper!.originalHref).buffer(true).parse(binary).expect(200)).body as Buffer;

@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { PDFDocument, degrees } from 'pdf-lib';
+import { verifyPades } from '@carepact/archive';
 import { renderPdf } from '@carepact/rendering';
 import { MAX_SCAN_BYTES, STAMP_STRIP, type SealIdentity, ensureDevSealIdentity, inspectScan, sealScan } from '@carepact/signing';
 import { PICTOGRAMS_DIR, contratSejourTree } from '../rendering-pdf/fixtures/contrat-sejour.fixture';
@@ -108,6 +109,8 @@ describe('paper signature scans: inspection, stamp and seal', () => {
     expect(sig.out).toContain('Total document signed');
     expect(sig.out).toContain('ETSI.CAdES.detached');
     expect(tool('qpdf', ['--check', file]).status).toBe(0);
+    // The archive's offline verifier (archive:verify) accepts it as it accepts the generated seals.
+    expect(verifyPades(sealed)).toMatchObject({ ok: true });
 
     const pages = tool('pdftotext', ['-enc', 'UTF-8', file, '-']).stdout.split('\f').filter((p) => p.trim());
     expect(pages).toHaveLength(4);
