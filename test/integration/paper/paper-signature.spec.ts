@@ -99,6 +99,16 @@ describe('paper signatures through the API and the worker', () => {
     expect(before).toMatchObject({ document: 'in_signature', request: 'active', paper: 0 });
   });
 
+  it('OpenAPI documents the raw PDF body and the signerIds query', async () => {
+    const docs = (await request(h.app.getHttpServer()).get('/api/docs/openapi.json').expect(200)).body as {
+      paths: Record<string, { post?: { requestBody: { content: Record<string, unknown> }; parameters: { name: string; in: string; required: boolean }[] } }>;
+    };
+    const op = docs.paths['/api/signature-requests/{requestId}/paper'].post!;
+    expect(Object.keys(op.requestBody.content)).toEqual(['application/pdf']);
+    expect(op.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'signerIds', in: 'query', required: true })]));
+    expect(docs.paths['/api/signature-requests/{requestId}/paper/original.pdf']).toBeDefined();
+  });
+
   it('over 20 MB: 413 PAPER_TOO_LARGE from the declared length, before the body is read; nothing written', async () => {
     const before = await state();
     const big = Buffer.concat([scan, Buffer.alloc(MAX_SCAN_BYTES + 1 - scan.length, 0x20)]);
