@@ -4,7 +4,8 @@
  *   unit  no build, no service: *.spec.ts next to the code and test/unit (rendering, PDF tools, seal);
  *   db    real PostgreSQL and Redis, in process: test/integration (api, documents, seed, schema);
  *   e2e   compiled processes (CLI, api, worker), SMTP, Chromium: test/e2e, plus the integration
- *         tests that spawn dist/ (test/integration/queue, test/integration/audit runs audit:verify).
+ *         tests that spawn dist/ (test/integration/queue, test/integration/audit runs audit:verify,
+ *         test/integration/archive runs the api, the worker and archive:export/verify).
  * Only e2e builds dist/ (its global setup). The run id and the cleanup of what a run leaves in
  * PostgreSQL and Redis are the global setup/teardown (test/run-setup.js, test/run-teardown.js).
  */
@@ -13,7 +14,7 @@ const fs = require('fs');
 const [swcTs, swcTsx] = JSON.parse(fs.readFileSync(__dirname + '/.swcrc', 'utf8')).map(({ $schema: _schema, test: _test, ...c }) => ({ ...c, jsc: { ...c.jsc, baseUrl: __dirname }, swcrc: false }));
 
 /** Integration tests that spawn compiled processes: they need dist/, so they run with e2e. */
-const SPAWNING = ['<rootDir>/test/integration/queue/**/*.spec.ts', '<rootDir>/test/integration/audit/**/*.spec.ts'];
+const SPAWNING = ['<rootDir>/test/integration/queue/**/*.spec.ts', '<rootDir>/test/integration/audit/**/*.spec.ts', '<rootDir>/test/integration/archive/**/*.spec.ts'];
 
 const common = {
   rootDir: __dirname,
@@ -38,7 +39,7 @@ module.exports = {
       ...common,
       displayName: 'db',
       testMatch: ['<rootDir>/test/integration/**/*.spec.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/integration/queue/', '<rootDir>/test/integration/audit/'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/integration/queue/', '<rootDir>/test/integration/audit/', '<rootDir>/test/integration/archive/'],
       globalTeardown: '<rootDir>/test/run-teardown.js',
     },
     {

@@ -10,7 +10,7 @@
  * seal by the development identity, the same sealed PDF shared by those documents: content-addressed),
  * and the audit events a document leaves (created, version generated, sealed), hashed and chained.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,31 +21,11 @@ import { canonicalJson, projectRoot, sha256Hex } from '@carepact/common';
 import { loadConfig } from '@carepact/config';
 import { resolve, templateInputFromFixture, templates } from '@carepact/rendering';
 import { ensureDevSealIdentity, sealDocument } from '@carepact/signing';
+import { peakRun } from './stats';
 
 const root = projectRoot();
 const NAME = 'carepact_bench_archive';
 const YEAR = 2025;
-
-async function peakRun(args: string[], env: NodeJS.ProcessEnv): Promise<{ seconds: number; peakMb: number; code: number; out: string }> {
-  const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, [join(root, 'dist/apps/cli/src/main.js'), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  let peak = 0;
-  // VmHWM is the high-water mark: polling it until the end reads the peak.
-  const poll = setInterval(() => {
-    try {
-      const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-      if (m) peak = Math.max(peak, Number(m[1]) / 1024);
-    } catch {
-      /* exited */
-    }
-  }, 50);
-  const code = await new Promise<number>((r) => child.on('close', (c) => r(c ?? -1)));
-  clearInterval(poll);
-  return { seconds: Number(process.hrtime.bigint() - started) / 1e9, peakMb: peak, code, out };
-}
 
 async function seed(db: Client, n: number, secretsDir: string): Promise<{ establishmentId: string }> {
   const [est] = (await db.query(`SELECT id, organisation_id FROM establishments ORDER BY created_at LIMIT 1`)).rows as { id: string; organisation_id: string }[];

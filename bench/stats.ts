@@ -1,3 +1,8 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from '@carepact/common';
+
 /** Small helpers shared by the benchmark scripts (they print figures; they assert nothing). */
 export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -19,3 +24,26 @@ export async function timeRuns(runs: number, warmup: number, f: () => Promise<un
   }
   return times;
 }
+
+/** A CLI command as its own process: wall time, peak RSS (VmHWM polled from /proc), exit code, output. */
+export async function peakRun(args: string[], env: NodeJS.ProcessEnv): Promise<{ seconds: number; peakMb: number; code: number; out: string }> {
+  const started = process.hrtime.bigint();
+  const child = spawn(process.execPath, [join(projectRoot(), 'dist/apps/cli/src/main.js'), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  let peak = 0;
+  // VmHWM is the high-water mark: polling it until the end reads the peak.
+  const poll = setInterval(() => {
+    try {
+      const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+      if (m) peak = Math.max(peak, Number(m[1]) / 1024);
+    } catch {
+      /* exited */
+    }
+  }, 50);
+  const code = await new Promise<number>((r) => child.on('close', (c) => r(c ?? -1)));
+  clearInterval(poll);
+  return { seconds: Number(process.hrtime.bigint() - started) / 1e9, peakMb: peak, code, out };
+}
+

@@ -8,6 +8,8 @@ import { ResidentsModule } from '@carepact/residents';
 import { DocumentsModule } from '@carepact/documents';
 import { DocumentsController } from './documents/documents.controller';
 import { SigningModule } from '@carepact/signing';
+import { ArchiveModule } from '@carepact/archive';
+import { DocumentHistoryController } from './documents/document-history.controller';
 import { SigningController } from './signing/signing.controller';
 import { PortalActionsController } from './portal/portal-actions.controller';
 import { PortalController } from './portal/portal.controller';
@@ -30,7 +32,7 @@ export class ApiModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: ApiModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(), AuditModule, IdentityModule, ResidentsModule, DocumentsModule, SigningModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(), AuditModule, IdentityModule, ResidentsModule, DocumentsModule, SigningModule, ArchiveModule],
       controllers: [
         HomeController,
         HealthController,
@@ -38,6 +40,7 @@ export class ApiModule {
         StaffController,
         ResidentsController,
         DocumentsController,
+        DocumentHistoryController,
         SigningController,
         AuditController,
         PortalSessionController,

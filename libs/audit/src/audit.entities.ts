@@ -13,6 +13,7 @@ export const bigintNumber: ValueTransformer = {
  */
 @Entity({ name: 'audit_events' })
 @Index('uq_audit_events_chain_seq', ['chainId', 'seq'], { unique: true })
+@Index('ix_audit_events_chain_subject', ['chainId', 'subjectId'])
 export class AuditEventEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_audit_events' })
   id: string;

@@ -43,6 +43,23 @@ export function measureStatus(m: { startDate: string | null; endDate: string | n
   return 'active';
 }
 
+/**
+ * A judicial measure ends on the date the judgment set (C. civ. 441) unless the judge renews it
+ * first (C. civ. 442), which takes a request and a hearing: the console warns this many days ahead
+ * (issue 10, « À faire »: measures expiring within 90 days).
+ */
+export const MEASURE_EXPIRY_WARNING_DAYS = 90;
+
+export type MeasureAlert = MeasureStatus | 'expiring_soon';
+
+/** `measureStatus`, with « expire bientôt » for a measure in force whose end date is within MEASURE_EXPIRY_WARNING_DAYS. */
+export function measureAlert(m: Parameters<typeof measureStatus>[0], on: string): MeasureAlert {
+  const status = measureStatus(m, on);
+  if (status !== 'active' || !m.endDate) return status;
+  const warnFrom = new Date(Date.parse(`${on}T00:00:00Z`) + MEASURE_EXPIRY_WARNING_DAYS * 86_400_000).toISOString().slice(0, 10);
+  return m.endDate <= warnFrom ? 'expiring_soon' : 'active';
+}
+
 /** The holder role each measure gives (C. civ. 433, 440, 473, 494-1, 477). */
 export const HOLDER_ROLE_OF: Record<MeasureType, HolderRole> = {
   sauvegarde_justice: 'mandataire_special',

@@ -33,6 +33,8 @@ export type ParentalAuthority = (typeof PARENTAL_AUTHORITY)[number];
 /** A `date` column stays a `YYYY-MM-DD` string: no time zone can shift a birth date. */
 @Entity({ name: 'residents' })
 @Index('ix_residents_org_establishment', ['organisationId', 'establishmentId'])
+// The list's order on folded names (migration 1763941000000-resident-search): an expression index TypeORM cannot describe.
+@Index('ix_residents_list_order', { synchronize: false })
 @Check('ck_residents_stay_type', `stay_type IN ('permanent', 'temporary', 'day_care', 'at_home')`)
 @Check('ck_residents_parental_authority', `parental_authority IS NULL OR parental_authority IN ('shared', 'sole', 'court_measure')`)
 export class ResidentEntity {
@@ -106,6 +108,13 @@ export class ResidentEntity {
 
   @Column({ type: 'date', nullable: true })
   personneDeConfianceDesignatedOn: string | null;
+
+  /**
+   * The names as a search compares them (`carepact_fold` of first, last and birth names), written
+   * by the database trigger `residents_search_name` (migration 1763941000000): never by the app.
+   */
+  @Column({ type: 'text', default: '', select: false, insert: false, update: false })
+  searchName?: string;
 
   @Column({ type: 'timestamptz' })
   createdAt: Date;

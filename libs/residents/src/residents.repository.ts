@@ -19,6 +19,54 @@ export class ResidentsRepository {
     });
   }
 
+  /**
+   * One page of the list in the order of folded names (`carepact_fold`, migration
+   * 1763941000000-resident-search), after or before a resident (keyset), every search word found
+   * in the first, last or birth name; `limit + 1` rows so the caller knows whether a page follows.
+   * Backward pages come in reverse order.
+   */
+  async searchPage(
+    em: EntityManager,
+    organisationId: string,
+    establishmentIds: string[],
+    words: string[],
+    cursor: { after?: string; before?: string },
+    limit: number,
+  ): Promise<ResidentListRow[]> {
+    if (establishmentIds.length === 0) return [];
+    const { where, params } = searchWhere(organisationId, establishmentIds, words);
+    const backward = !cursor.before ? false : true;
+    const cursorId = cursor.before ?? cursor.after;
+    let keyset = '';
+    if (cursorId) {
+      params.push(cursorId);
+      const c = `$${params.length}`;
+      keyset = ` AND (${ORDER_KEY.join(', ')}) ${backward ? '<' : '>'} (SELECT ${ORDER_KEY.map((k) => k.replace(/r\./g, 'c.')).join(', ')} FROM residents c WHERE c.id = ${c} AND c.organisation_id = $1)`;
+    }
+    params.push(limit + 1);
+    const dir = backward ? 'DESC' : 'ASC';
+    return em.query(
+      `SELECT r.id, r.establishment_id AS "establishmentId", r.first_name AS "firstName", r.last_name AS "lastName", r.birth_date::text AS "birthDate",
+              r.admission_date::text AS "admissionDate", r.stay_type AS "stayType", r.planned_end_date::text AS "plannedEndDate", r.room
+         FROM residents r WHERE ${where}${keyset}
+        ORDER BY ${ORDER_KEY.map((k) => `${k} ${dir}`).join(', ')} LIMIT $${params.length}`,
+      params,
+    ) as Promise<ResidentListRow[]>;
+  }
+
+  async searchCount(em: EntityManager, organisationId: string, establishmentIds: string[], words: string[]): Promise<number> {
+    if (establishmentIds.length === 0) return 0;
+    const { where, params } = searchWhere(organisationId, establishmentIds, words);
+    const [row] = (await em.query(`SELECT count(*)::int AS n FROM residents r WHERE ${where}`, params)) as { n: number }[];
+    return row.n;
+  }
+
+  /** The measures of many residents in one query (a list page: no query per resident). */
+  measuresOfMany(em: EntityManager, residentIds: string[]): Promise<ProtectionMeasureEntity[]> {
+    if (residentIds.length === 0) return Promise.resolve([]);
+    return em.find(ProtectionMeasureEntity, { where: { residentId: In(residentIds) }, order: { judgmentDate: 'DESC', createdAt: 'DESC' } });
+  }
+
   contactsOf(em: EntityManager, residentId: string): Promise<ContactEntity[]> {
     return em.find(ContactEntity, { where: { residentId }, order: { createdAt: 'ASC', id: 'ASC' } });
   }
@@ -47,4 +95,37 @@ export class ResidentsRepository {
   async lockResident(em: EntityManager, id: string): Promise<void> {
     await em.query('SELECT 1 FROM residents WHERE id = $1 FOR UPDATE', [id]);
   }
+}
+
+export interface ResidentListRow {
+  id: string;
+  establishmentId: string;
+  firstName: string;
+  lastName: string;
+  birthDate: string;
+  admissionDate: string;
+  stayType: ResidentEntity['stayType'];
+  plannedEndDate: string | null;
+  room: string | null;
+}
+
+/** The list's order, the columns of ix_residents_list_order after the establishment. */
+const ORDER_KEY = ['carepact_fold(r.last_name) COLLATE "C"', 'carepact_fold(r.first_name) COLLATE "C"', 'r.id'];
+
+/** `LIKE` takes `%`, `_` and `\\` literally once escaped. */
+function likeEscape(word: string): string {
+  return word.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+function searchWhere(organisationId: string, establishmentIds: string[], words: string[]): { where: string; params: unknown[] } {
+  const params: unknown[] = [organisationId];
+  // One establishment: an equality, so the planner walks ix_residents_list_order in order.
+  params.push(establishmentIds.length === 1 ? establishmentIds[0] : establishmentIds);
+  const parts = ['r.organisation_id = $1', establishmentIds.length === 1 ? 'r.establishment_id = $2' : 'r.establishment_id = ANY($2::uuid[])'];
+  for (const w of words) {
+    params.push(likeEscape(w));
+    // search_name: the folded names, kept by a trigger (migration 1763941000000-resident-search).
+    parts.push(`r.search_name LIKE '%' || carepact_fold($${params.length}) || '%'`);
+  }
+  return { where: parts.join(' AND '), params };
 }

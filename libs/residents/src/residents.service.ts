@@ -8,11 +8,12 @@ import { nn, trimOrNull } from './input-text';
 import { ProtectionMeasuresService } from './protection-measures.service';
 import { ResidentAccess } from './resident-access';
 import { ResidentContactsService } from './resident-contacts.service';
-import { todayIso, validateResident } from './resident-rules';
+import { applicableMeasure } from './applicable-measure';
+import { measureAlert, todayIso, validateResident } from './resident-rules';
 import { ResidentViews } from './resident-views';
 import { ResidentEntity } from './residents.entities';
 import { ResidentsRepository } from './residents.repository';
-import type { ResidentInput, ResidentPatch, ResidentSummary, ResidentView } from './residents.types';
+import type { ResidentInput, ResidentPage, ResidentPatch, ResidentSearchQuery, ResidentSummary, ResidentView } from './residents.types';
 
 /**
  * The resident file itself: list, read, create (with its first contacts, personne de confiance and
@@ -48,6 +49,43 @@ export class ResidentsService {
       stayType: r.stayType,
       room: r.room,
     }));
+  }
+
+  /**
+   * The console's list: a page of the residents of the establishments the actor may read (or of
+   * one of them), found by the words of their name, with the measure that applies today. Three
+   * queries whatever the page size (page, count, measures of the page).
+   */
+  async search(actor: StaffActor, query: ResidentSearchQuery): Promise<ResidentPage> {
+    let scope = establishmentsWith(actor, 'resident.read');
+    if (query.establishmentId) {
+      assertCan(actor, 'resident.read', query.establishmentId);
+      scope = [query.establishmentId];
+    }
+    const words = (query.q ?? '').normalize('NFC').split(/\s+/).filter(Boolean).slice(0, 5).map((w) => w.slice(0, 100));
+    const limit = Math.min(Math.max(Math.trunc(query.limit ?? 50), 1), 100);
+    const em = this.tx.manager;
+    const [rows, total] = await Promise.all([
+      this.repo.searchPage(em, actor.organisationId, scope, words, { after: query.after, before: query.before }, limit),
+      this.repo.searchCount(em, actor.organisationId, scope, words),
+    ]);
+    const more = rows.length > limit;
+    const page = rows.slice(0, limit);
+    if (query.before) page.reverse();
+    const measures = await this.repo.measuresOfMany(em, page.map((r) => r.id));
+    const today = todayIso();
+    const items = page.map((r) => {
+      const own = measures.filter((m) => m.residentId === r.id);
+      const shown = applicableMeasure(own, today) ?? own[0] ?? null;
+      return { ...r, measure: shown ? { id: shown.id, type: shown.type, endDate: shown.endDate, status: measureAlert(shown, today) } : null };
+    });
+    const forward = !query.before;
+    return {
+      items,
+      total,
+      nextAfter: items.length && (forward ? more : true) ? items[items.length - 1].id : null,
+      previousBefore: items.length && (forward ? !!query.after : more) ? items[0].id : null,
+    };
   }
 
   async get(actor: StaffActor, id: string): Promise<ResidentView> {

@@ -1,3 +1,4 @@
+import type { MeasureAlert } from './resident-rules';
 import type { HolderRole, MeasureMode, MeasureScope, MeasureType, ParentalAuthority, StayType } from './residents.entities';
 
 /** Inputs of the resident file, as the API, the seed and the tests give them. */
@@ -153,4 +154,31 @@ export interface ResidentSummary {
   admissionDate: string;
   stayType: StayType;
   room: string | null;
+}
+
+/** A page of the resident list: search words, one establishment or all those readable, keyset pagination. */
+export interface ResidentSearchQuery {
+  /** Words of a name (first, last or birth name), in any order; accents and case ignored. */
+  q?: string;
+  establishmentId?: string;
+  /** The next page starts after this resident (its id); `before` for the previous page. */
+  after?: string;
+  before?: string;
+  /** 1 to 100; 50 by default. */
+  limit?: number;
+}
+
+export interface ResidentListItem extends ResidentSummary {
+  plannedEndDate: string | null;
+  /** The measure that applies today (`applicableMeasure`), else the latest one recorded; none → null. */
+  measure: { id: string; type: MeasureType; endDate: string | null; status: MeasureAlert } | null;
+}
+
+export interface ResidentPage {
+  items: ResidentListItem[];
+  /** Residents matching the search in the scope, all pages together. */
+  total: number;
+  /** Cursors for the neighbouring pages (null: none). */
+  nextAfter: string | null;
+  previousBefore: string | null;
 }

@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DataSource } from 'typeorm';
 import { Manifest, signManifest } from '@carepact/archive';
+import { dataSourceOptions } from '@carepact/database';
 import { PortalClient, freePort, runCli, waitUntil } from '@carepact/testing';
 import { ensureDevSealIdentity } from '@carepact/signing';
 import { SigningHarness, startSigningHarness } from '../../e2e/signing/signing-harness';
@@ -203,6 +205,80 @@ describe('archive packages: export, offline verification, tampering', () => {
       e.set(sealed, copy);
     };
     await expectProblem(await tampered('pdf-padding-resigned', inPadding, true), 'PADES_INVALID', sealed);
+  });
+
+  it('document history (issue 11, item 1): versions, seal, lineage and every audited step with who and in which capacity — readable by the auditor, without content', async () => {
+    const auditor = await h.staff('audit@jardins-du-val.example');
+    const res = await auditor(`/api/documents/${docId}/history`);
+    expect(res.status).toBe(200);
+    const history = (await res.json()) as {
+      versions: { number: number; reason: string; renditions: unknown[] }[];
+      signatureRequests: { id: string; status: string; sealed: { sha256: string } | null }[];
+      lineage: { id: string; type: string; current: boolean }[];
+      timeline: { seq: number; action: string; label: string; actor: { type: string; name: string | null }; signer: { name: string; capacity: string } | null }[];
+    };
+    // (fetch's JSON arrays come from outside jest's realm: compared by content, not with expect.any(Array).)
+    expect(history.versions.map((v) => v.number)).toEqual([1]);
+    expect(history.versions[0].renditions).toHaveLength(9);
+    expect(history.signatureRequests).toEqual([expect.objectContaining({ id: requestId, status: 'completed', sealed: expect.objectContaining({ sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }) })]);
+    expect(history.lineage).toEqual([expect.objectContaining({ id: docId, type: 'contrat-sejour', current: true })]);
+    // In chain order, from creation to seal.
+    const seqs = history.timeline.map((e) => e.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    const actions = history.timeline.map((e) => e.action);
+    for (const [a, b] of [
+      ['document.created', 'document_version.generated'],
+      ['document_version.generated', 'signature.created'],
+      ['signature.signed', 'signature.countersigned'],
+      ['signature.countersigned', 'signature.sealed'],
+    ])
+      expect(actions.indexOf(a)).toBeLessThan(actions.lastIndexOf(b));
+    const created = history.timeline.find((e) => e.action === 'document.created')!;
+    expect(created).toMatchObject({ label: 'Document créé', actor: { type: 'staff', name: 'Nadia Haddad' } });
+    const signed = history.timeline.filter((e) => e.action === 'signature.signed');
+    expect(signed.map((e) => e.signer?.name).sort()).toEqual(['Karim Benaïssa', 'Marcel Dupont']);
+    expect(signed.every((e) => e.signer!.capacity.length > 0)).toBe(true);
+    expect(history.timeline.find((e) => e.action === 'signature.countersigned')).toMatchObject({ actor: { type: 'staff', name: 'Claire Morel' } });
+    // Metadata only: no rendition bytes, no input snapshot (the care details stay out of the auditor's reach).
+    const text = JSON.stringify(history);
+    expect(text).not.toMatch(/"input"|base64|%PDF/);
+  });
+
+  it('verify again re-computes every hash and checks the seal; a changed byte in a stored file is named; the verification is audited', async () => {
+    const admin = await h.staff('admin@jardins-du-val.example');
+    type Verification = { ok: boolean; checks: { what: string; ok: boolean; detail: string | null }[] };
+    const first = (await (await admin(`/api/documents/${docId}/verify`, { method: 'POST' })).json()) as Verification;
+    expect(first.ok).toBe(true);
+    // 9 renditions, then the sealed PDF's hash, its PAdES signature and its evidence.
+    expect(first.checks).toHaveLength(12);
+    expect(first.checks.find((c) => c.what.includes('signature électronique'))).toMatchObject({ ok: true, detail: expect.stringContaining('certificat') });
+
+    const [{ blob_sha256: sha }] = (await h.ds.query(`SELECT r.blob_sha256 FROM renditions r JOIN document_versions v ON v.id = r.version_id WHERE v.document_id = $1 AND r.format = 'docx' AND r.variant = 'falc'`, [docId])) as { blob_sha256: string }[];
+    const [{ content }] = (await h.ds.query(`SELECT content FROM blobs WHERE sha256 = $1`, [sha])) as { content: Buffer }[];
+    const changed = Buffer.from(content);
+    changed[changed.length - 10] ^= 0xff;
+    // The owner's connection: the application role may not rewrite a blob (the test plays an insider).
+    const owner = await new DataSource(dataSourceOptions(h.db.config, { as: 'owner', poolSize: 1 })).initialize();
+    // Blobs are write-once (trigger): an insider with the owner's rights lifts it for the change.
+    const rewrite = async (bytes: Buffer) => {
+      await owner.query(`ALTER TABLE blobs DISABLE TRIGGER USER`);
+      await owner.query(`UPDATE blobs SET content = $2 WHERE sha256 = $1`, [sha, bytes]);
+      await owner.query(`ALTER TABLE blobs ENABLE TRIGGER USER`);
+    };
+    await rewrite(changed);
+    try {
+      const second = (await (await admin(`/api/documents/${docId}/verify`, { method: 'POST' })).json()) as Verification;
+      expect(second.ok).toBe(false);
+      expect(second.checks.filter((c) => !c.ok)).toEqual([{ what: 'Version 1 — DOCX falc', ok: false, detail: expect.stringContaining(`au lieu de ${sha}`) }]);
+    } finally {
+      await rewrite(content);
+      await owner.destroy();
+    }
+    const audited = (await h.ds.query(`SELECT payload FROM audit_events WHERE action = 'document.verified' AND subject_id = $1 ORDER BY seq`, [docId])) as { payload: Record<string, unknown> }[];
+    expect(audited.map((a) => a.payload)).toEqual([
+      { ok: true, checks: 12, failures: 0 },
+      { ok: false, checks: 12, failures: 1 },
+    ]);
   });
 
   it('an unreadable package → exit 2', async () => {

@@ -5,14 +5,17 @@ import { Permission, StaffActor, establishmentsWith } from '@carepact/identity';
  * what it may do and nothing else). A section is listed here when its pages exist.
  */
 export interface NavItem {
-  key: 'home';
+  key: 'home' | 'residents';
   label: string;
   href: string;
   /** Shown when the person holds this permission in at least one establishment; none = everyone. */
   permission?: Permission;
 }
 
-export const NAV: readonly NavItem[] = [{ key: 'home', label: 'Accueil', href: '/console' }];
+export const NAV: readonly NavItem[] = [
+  { key: 'home', label: 'Accueil', href: '/console' },
+  { key: 'residents', label: 'Résidents', href: '/console/residents', permission: 'resident.read' },
+];
 
 export function navFor(actor: StaffActor): NavItem[] {
   return NAV.filter((item) => !item.permission || establishmentsWith(actor, item.permission).length > 0);

@@ -1,5 +1,6 @@
 import { ConsoleAuthController } from './console-auth.controller';
 import { ConsoleHomeController } from './console-home.controller';
+import { ConsoleResidentsController } from './residents/console-residents.controller';
 
 /** The staff console's routes (server-rendered French pages; same services and permissions as the API). */
-export const CONSOLE_CONTROLLERS = [ConsoleAuthController, ConsoleHomeController];
+export const CONSOLE_CONTROLLERS = [ConsoleAuthController, ConsoleHomeController, ConsoleResidentsController];

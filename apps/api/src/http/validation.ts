@@ -87,3 +87,16 @@ export function validationPipe(): ValidationPipe {
     exceptionFactory: (errors) => new ValidationError(flattenErrors(errors)),
   });
 }
+
+/**
+ * The JSON API's body validation for a body built elsewhere (the console's forms): the same DTO
+ * class, pipe options, codes and French messages as a request to the API.
+ */
+export async function validateBody<T extends object>(metatype: new () => T, body: unknown): Promise<{ dto: T; errors?: undefined } | { dto?: undefined; errors: FieldError[] }> {
+  try {
+    return { dto: (await validationPipe().transform(body, { type: 'body', metatype, data: undefined })) as T };
+  } catch (e) {
+    if (e instanceof ValidationError) return { errors: e.details };
+    throw e;
+  }
+}

@@ -79,7 +79,7 @@ interface FieldProps {
   errorKey?: string;
 }
 
-export function TextField(props: FieldProps & { type?: 'text' | 'email' | 'tel' | 'date' | 'password' | 'number' | 'search'; autocomplete?: string; inputMode?: 'numeric' | 'decimal' | 'tel' | 'email' | 'text' }) {
+export function TextField(props: FieldProps & { type?: 'text' | 'email' | 'tel' | 'date' | 'password' | 'number' | 'search'; autocomplete?: string; inputMode?: 'numeric' | 'decimal' | 'tel' | 'email' | 'text'; autoFocus?: boolean }) {
   const id = fieldId(props.name);
   const error = errorFor(props.errors, props.errorKey ?? props.name);
   return (
@@ -101,6 +101,7 @@ export function TextField(props: FieldProps & { type?: 'text' | 'email' | 'tel' 
         value={props.value ?? ''}
         autoComplete={props.autocomplete}
         inputMode={props.inputMode}
+        autoFocus={props.autoFocus}
         aria-invalid={error ? 'true' : undefined}
         aria-describedby={describedBy(id, !!props.hint, !!error)}
       />

@@ -9,20 +9,23 @@ export const auditVerify: CliCommand = {
   name: 'audit:verify',
   summary:
     'Vérifie chaque chaîne d’audit et la chaîne des points de contrôle ; avec --anchor, les compare au fichier d’ancre tenu hors de la base. Code 0 si tout est intact, 1 sinon (premier problème nommé).',
-  usage: 'audit:verify [--anchor [FICHIER]] [--json]',
+  usage: 'audit:verify [--chain ID] [--anchor [FICHIER]] [--json]',
   async run(args) {
     const { flags, positional } = parseArgs(args);
-    const unknown = [...Object.keys(flags).filter((k) => k !== 'json' && k !== 'anchor'), ...positional];
+    const unknown = [...Object.keys(flags).filter((k) => k !== 'json' && k !== 'anchor' && k !== 'chain'), ...positional];
     if (unknown.length) throw new UsageError(`Option inconnue : ${unknown[0]}`);
     if (flags.json !== undefined && flags.json !== true) throw new UsageError('--json ne prend pas de valeur.');
     const json = flags.json === true;
+    // One organisation's chain (its id) and the checkpoint chain, instead of every chain.
+    if (flags.chain !== undefined && (flags.chain === true || !/^[0-9a-f-]{36}$/i.test(flags.chain))) throw new UsageError('--chain attend l’identifiant d’une chaîne (UUID).');
+    const chainIds = typeof flags.chain === 'string' ? [flags.chain.toLowerCase()] : undefined;
     return withContext(async (ctx) => {
       const em = ctx.get(DataSource).manager;
       const anchor = ctx.get(AuditAnchor);
       // `--anchor` alone: the file this installation's worker writes (AUDIT_ANCHOR_DIR).
       const anchorFile = flags.anchor === undefined ? null : flags.anchor === true ? anchor.file : resolve(flags.anchor);
       if (anchorFile && !existsSync(anchorFile)) throw new UsageError(`Fichier d’ancre introuvable : ${anchorFile}`);
-      const report = await ctx.get(AuditVerifier).verifyAll(em);
+      const report = await ctx.get(AuditVerifier).verifyAll(em, chainIds);
       const anchorReport: AnchorReport | null = anchorFile ? await anchor.verify(em, anchorFile) : null;
       const ok = report.ok && (anchorReport?.ok ?? true);
       if (json) process.stdout.write(JSON.stringify({ ...report, ok, anchor: anchorReport }, null, 2) + '\n');

@@ -1,0 +1,456 @@
+import { Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { APP_CONFIG, AppConfig } from '@carepact/config';
+import { FieldError, ForbiddenError, NotFoundError, ValidationError } from '@carepact/common';
+import { DocumentsService } from '@carepact/documents';
+import { StaffActor, StaffService, assertCanSomewhere, can, establishmentsWith } from '@carepact/identity';
+import { ContactView, MeasureView, ProtectionMeasuresService, ResidentContactsService, ResidentView, ResidentsService } from '@carepact/residents';
+import type { Request, Response } from 'express';
+import { ParseIdPipe } from '../../http/parse-id.pipe';
+import { validateBody } from '../../http/validation';
+import { ContactDto, CreateResidentDto, MeasureDto, PersonneDeConfianceDto, UpdateContactDto, UpdateMeasureDto, UpdateResidentDto } from '../../residents/residents.dto';
+import { redirectTo, sendHtml } from '../../views';
+import { checkConsoleCsrf, consoleCsrfToken } from '../console-csrf';
+import { FormBody, actorOf, formBody } from '../console-request';
+import {
+  CONTACT_FIELDS,
+  Flat,
+  MAX_BLOCKS,
+  MEASURE_CHECKS,
+  MEASURE_TEXT,
+  PDC_FIELDS,
+  RESIDENT_CHECKS,
+  UPDATE_RESIDENT_FIELDS,
+  addedBlock,
+  anchoredErrors,
+  asJson,
+  contactPayload,
+  createResidentPayload,
+  flatDraft,
+  measureDraftInto,
+  measurePayload,
+  pdcPayload,
+  residentDraft,
+  updateResidentPayload,
+} from './resident-forms';
+import { confirmDeletePage, contactFormPage, measureFormPage, pdcFormPage, residentCreatePage, residentEditPage, residentPath } from './resident-forms.views';
+import { residentFilePage, residentListPage } from './residents.views';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const uuidOrUndefined = (v: unknown) => (typeof v === 'string' && UUID.test(v) ? v.toLowerCase() : undefined);
+
+/** What a successful write says on the file it leads back to (`?fait=…`). */
+const NOTICES: Record<string, string> = {
+  cree: 'Le dossier a été créé.',
+  modifie: 'Le dossier a été mis à jour.',
+  'contact-ajoute': 'Le contact a été ajouté.',
+  'contact-modifie': 'Le contact a été mis à jour.',
+  'contact-supprime': 'Le contact a été supprimé.',
+  'pdc-designee': 'La personne de confiance a été enregistrée.',
+  'pdc-retiree': 'La désignation de la personne de confiance a été retirée.',
+  'mesure-ajoutee': 'La mesure de protection a été enregistrée.',
+  'mesure-modifiee': 'La mesure de protection a été mise à jour.',
+  'mesure-supprimee': 'La mesure de protection a été supprimée.',
+};
+
+/**
+ * The console's resident pages (issue 10 item 2): the list, the file, and the forms that create
+ * and change it. Every read and write goes through the services of the JSON API
+ * (apps/api/src/residents/residents.controller.ts), every form body through the API's DTO classes
+ * and validation pipe: the same rules, codes, French messages and audit events. A form that fails
+ * is shown again (400) with each error beside its field and summed up at the top; nothing is
+ * written. Every POST checks the session's CSRF token and answers 303 to the file.
+ */
+@ApiExcludeController()
+@Controller('console/residents')
+export class ConsoleResidentsController {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly residents: ResidentsService,
+    private readonly contacts: ResidentContactsService,
+    private readonly measures: ProtectionMeasuresService,
+    private readonly documents: DocumentsService,
+    private readonly staff: StaffService,
+  ) {}
+
+  @Get()
+  async list(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const actor = actorOf(req);
+    assertCanSomewhere(actor, 'resident.read');
+    const q = typeof req.query.q === 'string' ? req.query.q.trim().slice(0, 200) : '';
+    const readable = new Set(establishmentsWith(actor, 'resident.read'));
+    const wanted = uuidOrUndefined(req.query.etablissement);
+    const establishmentId = wanted && readable.has(wanted) ? wanted : '';
+    const [page, establishments] = await Promise.all([
+      this.residents.search(actor, { q, establishmentId: establishmentId || undefined, after: uuidOrUndefined(req.query.apres), before: uuidOrUndefined(req.query.avant) }),
+      this.establishmentNames(actor, readable),
+    ]);
+    sendHtml(res, 200, residentListPage({ actor, csrf: this.csrf(actor), page, q, establishmentId, establishments, canCreate: establishmentsWith(actor, 'resident.write').length > 0 }));
+  }
+
+  @Get('nouveau')
+  async createForm(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const actor = actorOf(req);
+    assertCanSomewhere(actor, 'resident.write');
+    const establishments = await this.writableEstablishments(actor);
+    const values: Flat = { 'protectionMeasure.general': 'oui', 'preferences.language': 'fr', stayType: 'permanent' };
+    if (establishments.length === 1) values.establishmentId = establishments[0][0];
+    sendHtml(res, 200, residentCreatePage({ actor, csrf: this.csrf(actor), values, establishments, contacts: 1, parents: 0, holders: 1 }));
+  }
+
+  @Post('nouveau')
+  async create(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const actor = actorOf(req);
+    const body = this.checked(actor, req);
+    assertCanSomewhere(actor, 'resident.write');
+    const draft = residentDraft(body);
+    const establishments = await this.writableEstablishments(actor);
+    const added = addedBlock(body);
+    const page = (status: number, errors?: FieldError[], focus?: string) => {
+      const counts = {
+        contacts: Math.max(draft.contacts + (focus === 'contacts' ? 1 : 0), 1),
+        parents: draft.parents + (focus === 'parents' ? 1 : 0),
+        holders: Math.max(draft.holders + (focus === 'protectionMeasure.holders' ? 1 : 0), 1),
+      };
+      counts.contacts = Math.min(counts.contacts, MAX_BLOCKS.contacts);
+      counts.parents = Math.min(counts.parents, MAX_BLOCKS.parents);
+      counts.holders = Math.min(counts.holders, MAX_BLOCKS.holders);
+      sendHtml(res, status, residentCreatePage({ actor, csrf: this.csrf(actor), values: draft.values, errors, establishments, focus, ...counts }));
+    };
+    if (added) return page(200, undefined, added);
+    const checkedBody = await validateBody(CreateResidentDto, asJson(createResidentPayload(draft)));
+    if (checkedBody.errors) return page(400, anchoredErrors(checkedBody.errors));
+    const created = await this.domainErrors(() => this.residents.create(actor, checkedBody.dto));
+    if ('errors' in created) return page(400, anchoredErrors(created.errors));
+    redirectTo(res, `${residentPath(created.value.id)}?fait=cree`);
+  }
+
+  @Get(':id')
+  async file(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string): Promise<void> {
+    const actor = actorOf(req);
+    const resident = await this.residents.get(actor, id);
+    const [documents, names] = await Promise.all([this.documents.list(actor, resident.id), this.establishmentNames(actor, new Set([resident.establishmentId]))]);
+    const notice = typeof req.query.fait === 'string' ? NOTICES[req.query.fait] : undefined;
+    sendHtml(
+      res,
+      200,
+      residentFilePage({
+        actor,
+        csrf: this.csrf(actor),
+        resident,
+        establishment: names.get(resident.establishmentId) ?? '—',
+        documents,
+        rights: { write: can(actor, 'resident.write', resident.establishmentId), newDocument: can(actor, 'document.write', resident.establishmentId) },
+        notice,
+      }),
+    );
+  }
+
+  @Get(':id/modifier')
+  async editForm(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string): Promise<void> {
+    const actor = actorOf(req);
+    const resident = await this.writable(actor, id);
+    sendHtml(res, 200, residentEditPage({ actor, csrf: this.csrf(actor), resident, values: residentValues(resident) }));
+  }
+
+  @Post(':id/modifier')
+  async edit(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string): Promise<void> {
+    const actor = actorOf(req);
+    const body = this.checked(actor, req);
+    const resident = await this.writable(actor, id);
+    const values = flatDraft(body, UPDATE_RESIDENT_FIELDS, RESIDENT_CHECKS);
+    const page = (errors: FieldError[]) => sendHtml(res, 400, residentEditPage({ actor, csrf: this.csrf(actor), resident, values, errors: anchoredErrors(errors) }));
+    const checkedBody = await validateBody(UpdateResidentDto, asJson(updateResidentPayload(values)));
+    if (checkedBody.errors) return page(checkedBody.errors);
+    const done = await this.domainErrors(() => this.residents.update(actor, resident.id, checkedBody.dto));
+    if ('errors' in done) return page(done.errors);
+    redirectTo(res, `${residentPath(resident.id)}?fait=modifie`);
+  }
+
+  @Get(':id/contacts/nouveau')
+  async addContactForm(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string): Promise<void> {
+    const actor = actorOf(req);
+    const resident = await this.writable(actor, id);
+    sendHtml(res, 200, contactFormPage({ actor, csrf: this.csrf(actor), resident, values: {} }));
+  }
+
+  @Post(':id/contacts/nouveau')
+  async addContact(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string): Promise<void> {
+    const actor = actorOf(req);
+    const body = this.checked(actor, req);
+    const resident = await this.writable(actor, id);
+    const values = flatDraft(body, CONTACT_FIELDS, ['holdsParentalAuthority']);
+    const page = (errors: FieldError[]) => sendHtml(res, 400, contactFormPage({ actor, csrf: this.csrf(actor), resident, values, errors }));
+    const checkedBody = await validateBody(ContactDto, asJson(contactPayload(values, 'create')));
+    if (checkedBody.errors) return page(checkedBody.errors);
+    const done = await this.domainErrors(() => this.contacts.addContact(actor, resident.id, checkedBody.dto));
+    if ('errors' in done) return page(done.errors);
+    redirectTo(res, `${residentPath(resident.id)}?fait=contact-ajoute#contacts`);
+  }
+
+  @Get(':id/contacts/:contactId/modifier')
+  async editContactForm(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string, @Param('contactId', ParseIdPipe) contactId: string): Promise<void> {
+    const actor = actorOf(req);
+    const resident = await this.writable(actor, id);
+    const contact = contactOf(resident, contactId);
+    sendHtml(res, 200, contactFormPage({ actor, csrf: this.csrf(actor), resident, contact, values: contactValues(contact) }));
+  }
+
+  @Post(':id/contacts/:contactId/modifier')
+  async editContact(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string, @Param('contactId', ParseIdPipe) contactId: string): Promise<void> {
+    const actor = actorOf(req);
+    const body = this.checked(actor, req);
+    const resident = await this.writable(actor, id);
+    const contact = contactOf(resident, contactId);
+    const values = flatDraft(body, CONTACT_FIELDS, ['holdsParentalAuthority']);
+    const page = (errors: FieldError[]) => sendHtml(res, 400, contactFormPage({ actor, csrf: this.csrf(actor), resident, contact, values, errors }));
+    const checkedBody = await validateBody(UpdateContactDto, asJson(contactPayload(values, 'update')));
+    if (checkedBody.errors) return page(checkedBody.errors);
+    const done = await this.domainErrors(() => this.contacts.updateContact(actor, resident.id, contact.id, checkedBody.dto));
+    if ('errors' in done) return page(done.errors);
+    redirectTo(res, `${residentPath(resident.id)}?fait=contact-modifie#contacts`);
+  }
+
+  @Get(':id/contacts/:contactId/supprimer')
+  async deleteContactForm(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string, @Param('contactId', ParseIdPipe) contactId: string): Promise<void> {
+    const actor = actorOf(req);
+    const resident = await this.writable(actor, id);
+    const c = contactOf(resident, contactId);
+    const holder = resident.protectionMeasures.some((m) => m.holders.some((h) => h.contactId === c.id));
+    sendHtml(
+      res,
+      200,
+      confirmDeletePage({
+        actor,
+        csrf: this.csrf(actor),
+        resident,
+        title: `Supprimer le contact ${c.firstName} ${c.lastName}`,
+        what: `${c.firstName} ${c.lastName} ne figurera plus au dossier.`,
+        consequence: holder
+          ? 'Cette personne exerce une mesure de protection : la suppression sera refusée tant que la mesure la nomme.'
+          : resident.personneDeConfiance?.contactId === c.id
+            ? 'C’est la personne de confiance : sa désignation sera retirée.'
+            : undefined,
+        action: `${residentPath(resident.id)}/contacts/${c.id}/supprimer`,
+      }),
+    );
+  }
+
+  @Post(':id/contacts/:contactId/supprimer')
+  async deleteContact(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string, @Param('contactId', ParseIdPipe) contactId: string): Promise<void> {
+    const actor = actorOf(req);
+    this.checked(actor, req);
+    await this.contacts.deleteContact(actor, id, contactId);
+    redirectTo(res, `${residentPath(id)}?fait=contact-supprime#contacts`);
+  }
+
+  @Get(':id/personne-de-confiance')
+  async pdcForm(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string): Promise<void> {
+    const actor = actorOf(req);
+    const resident = await this.writable(actor, id);
+    const current = resident.personneDeConfiance;
+    const values: Flat = current ? { contactId: current.contactId, designatedOn: current.designatedOn ?? '' } : {};
+    sendHtml(res, 200, pdcFormPage({ actor, csrf: this.csrf(actor), resident, values }));
+  }
+
+  @Post(':id/personne-de-confiance')
+  async pdc(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string): Promise<void> {
+    const actor = actorOf(req);
+    const body = this.checked(actor, req);
+    const resident = await this.writable(actor, id);
+    const values = flatDraft(body, PDC_FIELDS);
+    const page = (errors: FieldError[]) => sendHtml(res, 400, pdcFormPage({ actor, csrf: this.csrf(actor), resident, values, errors }));
+    const checkedBody = await validateBody(PersonneDeConfianceDto, asJson(pdcPayload(values)));
+    if (checkedBody.errors) return page(checkedBody.errors);
+    const done = await this.domainErrors(() => this.contacts.setPersonneDeConfiance(actor, resident.id, checkedBody.dto));
+    if ('errors' in done) return page(done.errors);
+    redirectTo(res, `${residentPath(resident.id)}?fait=pdc-designee#pdc`);
+  }
+
+  @Post(':id/personne-de-confiance/retirer')
+  async clearPdc(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string): Promise<void> {
+    const actor = actorOf(req);
+    this.checked(actor, req);
+    await this.contacts.clearPersonneDeConfiance(actor, id);
+    redirectTo(res, `${residentPath(id)}?fait=pdc-retiree#pdc`);
+  }
+
+  @Get(':id/mesures/nouvelle')
+  async addMeasureForm(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string): Promise<void> {
+    const actor = actorOf(req);
+    const resident = await this.writable(actor, id);
+    sendHtml(res, 200, measureFormPage({ actor, csrf: this.csrf(actor), resident, values: { general: 'oui' }, holders: 1 }));
+  }
+
+  @Post(':id/mesures/nouvelle')
+  async addMeasure(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string): Promise<void> {
+    const actor = actorOf(req);
+    const body = this.checked(actor, req);
+    const resident = await this.writable(actor, id);
+    const values: Flat = {};
+    const holders = measureDraftInto(body, values, '');
+    const added = addedBlock(body);
+    const page = (status: number, errors?: FieldError[], focus?: string) =>
+      sendHtml(res, status, measureFormPage({ actor, csrf: this.csrf(actor), resident, values, errors, focus, holders: Math.min(Math.max(holders + (focus ? 1 : 0), 1), MAX_BLOCKS.holders) }));
+    if (added === 'holders') return page(200, undefined, 'holders');
+    const checkedBody = await validateBody(MeasureDto, asJson(measurePayload(values, holders, 'create')));
+    if (checkedBody.errors) return page(400, anchoredErrors(checkedBody.errors));
+    const done = await this.domainErrors(() => this.measures.addMeasure(actor, resident.id, checkedBody.dto));
+    if ('errors' in done) return page(400, anchoredErrors(done.errors));
+    redirectTo(res, `${residentPath(resident.id)}?fait=mesure-ajoutee#mesures`);
+  }
+
+  @Get(':id/mesures/:measureId/modifier')
+  async editMeasureForm(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string, @Param('measureId', ParseIdPipe) measureId: string): Promise<void> {
+    const actor = actorOf(req);
+    const resident = await this.writable(actor, id);
+    const measure = measureOf(resident, measureId);
+    sendHtml(res, 200, measureFormPage({ actor, csrf: this.csrf(actor), resident, measure, values: measureValues(measure), holders: 0 }));
+  }
+
+  @Post(':id/mesures/:measureId/modifier')
+  async editMeasure(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string, @Param('measureId', ParseIdPipe) measureId: string): Promise<void> {
+    const actor = actorOf(req);
+    const body = this.checked(actor, req);
+    const resident = await this.writable(actor, id);
+    const measure = measureOf(resident, measureId);
+    const values = flatDraft(body, MEASURE_TEXT, MEASURE_CHECKS);
+    const page = (errors: FieldError[]) => sendHtml(res, 400, measureFormPage({ actor, csrf: this.csrf(actor), resident, measure, values, errors: anchoredErrors(errors), holders: 0 }));
+    const checkedBody = await validateBody(UpdateMeasureDto, asJson(measurePayload(values, 0, 'update')));
+    if (checkedBody.errors) return page(checkedBody.errors);
+    const done = await this.domainErrors(() => this.measures.updateMeasure(actor, resident.id, measure.id, checkedBody.dto));
+    if ('errors' in done) return page(done.errors);
+    redirectTo(res, `${residentPath(resident.id)}?fait=mesure-modifiee#mesures`);
+  }
+
+  @Get(':id/mesures/:measureId/supprimer')
+  async deleteMeasureForm(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string, @Param('measureId', ParseIdPipe) measureId: string): Promise<void> {
+    const actor = actorOf(req);
+    const resident = await this.writable(actor, id);
+    const m = measureOf(resident, measureId);
+    sendHtml(
+      res,
+      200,
+      confirmDeletePage({
+        actor,
+        csrf: this.csrf(actor),
+        resident,
+        title: 'Supprimer une mesure saisie par erreur',
+        what: `La mesure (jugement ${m.judgmentReference}) disparaîtra du dossier. Une mesure qui prend fin se modifie (date de fin) : elle ne se supprime pas.`,
+        action: `${residentPath(resident.id)}/mesures/${m.id}/supprimer`,
+      }),
+    );
+  }
+
+  @Post(':id/mesures/:measureId/supprimer')
+  async deleteMeasure(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string, @Param('measureId', ParseIdPipe) measureId: string): Promise<void> {
+    const actor = actorOf(req);
+    this.checked(actor, req);
+    await this.measures.deleteMeasure(actor, id, measureId);
+    redirectTo(res, `${residentPath(id)}?fait=mesure-supprimee#mesures`);
+  }
+
+  private csrf(actor: StaffActor): string {
+    return consoleCsrfToken(this.config.secrets.session, actor);
+  }
+
+  /** Every console POST: the session's CSRF token first. */
+  private checked(actor: StaffActor, req: Request): FormBody {
+    const body = formBody(req);
+    checkConsoleCsrf(this.config.secrets.session, actor, body._csrf);
+    return body;
+  }
+
+  /** The file, for a form that changes it: 404 if not visible, 403 without resident.write (as the services answer). */
+  private async writable(actor: StaffActor, id: string): Promise<ResidentView> {
+    const resident = await this.residents.get(actor, id);
+    if (!can(actor, 'resident.write', resident.establishmentId)) throw new ForbiddenError();
+    return resident;
+  }
+
+  /** A field error from the service (its cross-field rules) is shown on the form; any other error becomes its HTML page. */
+  private async domainErrors<T>(work: () => Promise<T>): Promise<{ value: T } | { errors: FieldError[] }> {
+    try {
+      return { value: await work() };
+    } catch (e) {
+      if (e instanceof ValidationError) return { errors: e.details };
+      throw e;
+    }
+  }
+
+  private async establishmentNames(actor: StaffActor, ids: Set<string>): Promise<Map<string, string>> {
+    const all = await this.staff.listEstablishments(actor);
+    return new Map(all.filter((e) => ids.has(e.id)).map((e) => [e.id, e.name]));
+  }
+
+  private async writableEstablishments(actor: StaffActor): Promise<[string, string][]> {
+    return [...(await this.establishmentNames(actor, new Set(establishmentsWith(actor, 'resident.write'))))];
+  }
+}
+
+function contactOf(r: ResidentView, id: string): ContactView {
+  const c = r.contacts.find((x) => x.id === id);
+  if (!c) throw new NotFoundError('CONTACT_NOT_FOUND', 'Contact introuvable.');
+  return c;
+}
+
+function measureOf(r: ResidentView, id: string): MeasureView {
+  const m = r.protectionMeasures.find((x) => x.id === id);
+  if (!m) throw new NotFoundError('MEASURE_NOT_FOUND', 'Mesure de protection introuvable.');
+  return m;
+}
+
+const yes = (b: boolean) => (b ? 'oui' : '');
+
+function residentValues(r: ResidentView): Flat {
+  return {
+    firstName: r.firstName,
+    lastName: r.lastName,
+    birthName: r.birthName ?? '',
+    birthDate: r.birthDate,
+    admissionDate: r.admissionDate,
+    stayType: r.stayType,
+    plannedEndDate: r.plannedEndDate ?? '',
+    room: r.room ?? '',
+    email: r.email ?? '',
+    phone: r.phone ?? '',
+    parentalAuthority: r.parentalAuthority ?? '',
+    'preferences.language': r.preferences.language,
+    'preferences.largePrint': yes(r.preferences.largePrint),
+    'preferences.easyToRead': yes(r.preferences.easyToRead),
+  };
+}
+
+function contactValues(c: ContactView): Flat {
+  return {
+    firstName: c.firstName,
+    lastName: c.lastName,
+    relation: c.relation ?? '',
+    organisationName: c.organisationName ?? '',
+    email: c.email ?? '',
+    phone: c.phone ?? '',
+    address: c.address ?? '',
+    holdsParentalAuthority: yes(c.holdsParentalAuthority),
+  };
+}
+
+function measureValues(m: MeasureView): Flat {
+  return {
+    type: m.type,
+    mode: m.mode,
+    'scope.personne': yes(m.scope.includes('personne')),
+    'scope.biens': yes(m.scope.includes('biens')),
+    general: m.general ? 'oui' : 'non',
+    acts: m.acts.join('\n'),
+    mission: m.mission ?? '',
+    court: m.court,
+    judgmentReference: m.judgmentReference,
+    judgmentDate: m.judgmentDate,
+    startDate: m.startDate ?? '',
+    endDate: m.endDate ?? '',
+    mandateEffectiveDate: m.mandateEffectiveDate ?? '',
+    judgeAuthorisesHolderAlone: yes(m.judgeAuthorisesHolderAlone),
+    authorisationReference: m.authorisationReference ?? '',
+    proofDocumentRef: m.proofDocumentRef ?? '',
+  };
+}

@@ -1,0 +1,364 @@
+import { HOLDER_ROLE_LABELS, MEASURE_MODE_LABELS, MEASURE_TYPE_LABELS, documentTypeLabel, formatDateFr } from '@carepact/common';
+import type { DocumentView } from '@carepact/documents';
+import type { StaffActor } from '@carepact/identity';
+import { MeasureAlert, ResidentListItem, ResidentPage, ResidentView, ageOn, measureAlert, todayIso } from '@carepact/residents';
+import type { ComponentChildren } from 'preact';
+import { Notice, SelectField, TextField, renderPage } from '../../views';
+import { ConsolePage } from '../console-layout';
+import { capitalise, residentName, residentPath } from './resident-forms.views';
+import { DOCUMENT_STATUS_LABELS, MEASURE_ALERT_LABELS, MEASURE_SCOPE_LABELS, PARENTAL_AUTHORITY_LABELS, STAY_TYPE_LABELS } from './resident-labels';
+
+const date = (d: string | null | undefined) => (d ? formatDateFr(d) : '—');
+
+/** A measure's status in words, marked by more than colour (a border and the word itself). */
+function AlertBadge(props: { status: MeasureAlert }) {
+  return <span class={`badge badge-${props.status}`}>{MEASURE_ALERT_LABELS[props.status]}</span>;
+}
+
+function stayText(r: { stayType: ResidentListItem['stayType']; admissionDate: string; plannedEndDate: string | null }, today: string): string {
+  const kind = capitalise(STAY_TYPE_LABELS[r.stayType]);
+  const from = r.admissionDate > today ? `admission prévue le ${date(r.admissionDate)}` : `depuis le ${date(r.admissionDate)}`;
+  return `${kind}, ${from}${r.plannedEndDate ? `, fin prévue le ${date(r.plannedEndDate)}` : ''}`;
+}
+
+export interface ListPageState {
+  actor: StaffActor;
+  csrf: string;
+  page: ResidentPage;
+  q: string;
+  establishmentId: string;
+  /** Establishments whose residents the person may read, for the filter and the column. */
+  establishments: Map<string, string>;
+  canCreate: boolean;
+}
+
+/** GET /console/residents: search by name, filter by establishment, pages of 50 in name order. */
+export function residentListPage(s: ListPageState): string {
+  const today = todayIso();
+  const { page } = s;
+  const query = (cursor: Record<string, string>) => {
+    const p = new URLSearchParams({ ...(s.q ? { q: s.q } : {}), ...(s.establishmentId ? { etablissement: s.establishmentId } : {}), ...cursor });
+    return `/console/residents?${p.toString()}`;
+  };
+  const filtered = !!(s.q || s.establishmentId);
+  const count = `${page.total.toLocaleString('fr-FR')} résident${page.total > 1 ? 's' : ''}`;
+  return renderPage(
+    <ConsolePage title={s.q ? `Résidents : recherche « ${s.q} »` : 'Résidents'} actor={s.actor} csrf={s.csrf} current="residents">
+      <h1>Résidents</h1>
+      {s.canCreate ? (
+        <p>
+          <a class="button" href="/console/residents/nouveau">
+            Nouveau résident
+          </a>
+        </p>
+      ) : null}
+      <form method="get" action="/console/residents" class="search" role="search" aria-label="Rechercher un résident">
+        <TextField name="q" type="search" label="Nom ou prénom" hint="Majuscules et accents sont sans importance." value={s.q} autocomplete="off" />
+        {s.establishments.size > 1 ? (
+          <SelectField name="etablissement" label="Établissement" emptyLabel="Tous vos établissements" options={[...s.establishments]} value={s.establishmentId} />
+        ) : null}
+        <p class="actions">
+          <button type="submit">Rechercher</button>
+          {filtered ? (
+            <a class="button secondary" href="/console/residents">
+              Tout afficher
+            </a>
+          ) : null}
+        </p>
+      </form>
+      <p role="status">{filtered ? `${count} trouvé${page.total > 1 ? 's' : ''}.` : `${count}.`}</p>
+      {page.items.length ? (
+        <div class="table-scroll" role="region" aria-labelledby="liste-titre" tabIndex={0}>
+          <table>
+            <caption id="liste-titre">Résidents{s.q ? ` dont le nom contient « ${s.q} »` : ''}, par ordre alphabétique</caption>
+            <thead>
+              <tr>
+                <th scope="col">Nom</th>
+                <th scope="col">Établissement</th>
+                <th scope="col">Chambre</th>
+                <th scope="col">Séjour</th>
+                <th scope="col">Mesure de protection</th>
+                <th scope="col">Statut de la mesure</th>
+              </tr>
+            </thead>
+            <tbody>
+              {page.items.map((r) => (
+                <tr key={r.id}>
+                  <th scope="row">
+                    <a href={residentPath(r.id)}>
+                      {r.lastName} {r.firstName}
+                    </a>
+                  </th>
+                  <td>{s.establishments.get(r.establishmentId) ?? '—'}</td>
+                  <td>{r.room ?? '—'}</td>
+                  <td>{stayText(r, today)}</td>
+                  <td>{r.measure ? `${capitalise(MEASURE_TYPE_LABELS[r.measure.type])}${r.measure.endDate ? `, fin le ${date(r.measure.endDate)}` : ''}` : 'Aucune'}</td>
+                  <td>{r.measure ? <AlertBadge status={r.measure.status} /> : '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : (
+        <p>{filtered ? 'Aucun résident ne correspond à cette recherche.' : 'Aucun résident pour le moment.'}</p>
+      )}
+      {page.previousBefore || page.nextAfter ? (
+        <nav aria-label="Pages de la liste" class="pager">
+          <ul class="actions">
+            {page.previousBefore ? (
+              <li>
+                <a href={query({ avant: page.previousBefore })} rel="prev">
+                  Page précédente
+                </a>
+              </li>
+            ) : null}
+            {page.nextAfter ? (
+              <li>
+                <a href={query({ apres: page.nextAfter })} rel="next">
+                  Page suivante
+                </a>
+              </li>
+            ) : null}
+          </ul>
+        </nav>
+      ) : null}
+    </ConsolePage>,
+  );
+}
+
+function Row(props: { label: string; children: ComponentChildren }) {
+  return (
+    <>
+      <dt>{props.label}</dt>
+      <dd>{props.children}</dd>
+    </>
+  );
+}
+
+export interface FileRights {
+  /** resident.write in the resident's establishment. */
+  write: boolean;
+  /** document.write: « Nouveau document ». */
+  newDocument: boolean;
+}
+
+/** GET /console/residents/:id: the resident's file, with their documents. */
+export function residentFilePage(s: { actor: StaffActor; csrf: string; resident: ResidentView; establishment: string; documents: DocumentView[]; rights: FileRights; notice?: string }): string {
+  const r = s.resident;
+  const today = todayIso();
+  const base = residentPath(r.id);
+  return renderPage(
+    <ConsolePage title={`Dossier de ${residentName(r)}`} actor={s.actor} csrf={s.csrf} current="residents">
+      <p>
+        <a href="/console/residents">Résidents</a>
+      </p>
+      <h1>{residentName(r)}</h1>
+      {s.notice ? (
+        <Notice kind="success">
+          <p>{s.notice}</p>
+        </Notice>
+      ) : null}
+      <ul class="actions">
+        {s.rights.write ? (
+          <li>
+            <a class="button secondary" href={`${base}/modifier`}>
+              Modifier l’identité et le séjour
+            </a>
+          </li>
+        ) : null}
+        {s.rights.newDocument ? (
+          <li>
+            <a class="button" href={`${base}/documents/nouveau`}>
+              Nouveau document
+            </a>
+          </li>
+        ) : null}
+      </ul>
+
+      <section aria-labelledby="identite">
+        <h2 id="identite">Identité</h2>
+        <dl class="facts">
+          <Row label="Nom d’usage">{r.lastName}</Row>
+          <Row label="Prénom">{r.firstName}</Row>
+          {r.birthName ? <Row label="Nom de naissance">{r.birthName}</Row> : null}
+          <Row label="Date de naissance">
+            {date(r.birthDate)} ({ageOn(r.birthDate, today)} ans{r.minor ? ', mineur' : ''})
+          </Row>
+          {r.minor || r.parentalAuthority ? <Row label="Autorité parentale">{r.parentalAuthority ? PARENTAL_AUTHORITY_LABELS[r.parentalAuthority] : 'non renseignée'}</Row> : null}
+          <Row label="Adresse e-mail">{r.email ?? '—'}</Row>
+          <Row label="Téléphone">{r.phone ?? '—'}</Row>
+        </dl>
+      </section>
+
+      <section aria-labelledby="sejour">
+        <h2 id="sejour">Séjour</h2>
+        <dl class="facts">
+          <Row label="Établissement">{s.establishment}</Row>
+          <Row label="Type de séjour">{capitalise(STAY_TYPE_LABELS[r.stayType])}</Row>
+          <Row label="Admission">{date(r.admissionDate)}</Row>
+          <Row label="Fin prévue">{date(r.plannedEndDate)}</Row>
+          <Row label="Chambre">{r.room ?? '—'}</Row>
+        </dl>
+      </section>
+
+      <section aria-labelledby="preferences">
+        <h2 id="preferences">Préférences de lecture</h2>
+        <dl class="facts">
+          <Row label="Facile à lire et à comprendre">{r.preferences.easyToRead ? 'oui' : 'non'}</Row>
+          <Row label="Gros caractères">{r.preferences.largePrint ? 'oui' : 'non'}</Row>
+          <Row label="Langue">{r.preferences.language}</Row>
+        </dl>
+      </section>
+
+      <section aria-labelledby="mesures">
+        <h2 id="mesures">Mesures de protection</h2>
+        {r.protectionMeasures.length ? (
+          r.protectionMeasures.map((m) => {
+            const alert = measureAlert(m, today);
+            return (
+              <article class="card" key={m.id} aria-labelledby={`mesure-${m.id}`}>
+                <h3 id={`mesure-${m.id}`}>
+                  {capitalise(MEASURE_TYPE_LABELS[m.type])} <AlertBadge status={alert} />
+                </h3>
+                <dl class="facts">
+                  <Row label="Fin">{m.endDate ? date(m.endDate) : 'sans date de fin'}</Row>
+                  <Row label="Mode">{MEASURE_MODE_LABELS[m.mode]}</Row>
+                  <Row label="Protège">{m.scope.map((x) => MEASURE_SCOPE_LABELS[x]).join(' et ')}</Row>
+                  <Row label="Portée">{m.general ? 'générale' : `limitée : ${m.acts.join(' ; ')}`}</Row>
+                  {m.mission ? <Row label="Mission">{m.mission}</Row> : null}
+                  <Row label="Jugement">
+                    {m.court}, {m.judgmentReference}, du {date(m.judgmentDate)}
+                  </Row>
+                  {m.startDate ? <Row label="Début">{date(m.startDate)}</Row> : null}
+                  {m.mandateEffectiveDate ? <Row label="Prise d’effet du mandat">{date(m.mandateEffectiveDate)}</Row> : null}
+                  {m.type === 'curatelle_renforcee' ? (
+                    <Row label="Signature du contrat par le curateur seul (C. civ. 472)">
+                      {m.judgeAuthorisesHolderAlone ? `autorisée par le juge${m.authorisationReference ? ` (${m.authorisationReference})` : ''}` : 'non autorisée'}
+                    </Row>
+                  ) : null}
+                  {m.proofDocumentRef ? <Row label="Pièce justificative">{m.proofDocumentRef}</Row> : null}
+                  <Row label="Exercée par">
+                    {m.holders.length
+                      ? m.holders.map((h) => `${h.firstName} ${h.lastName}, ${HOLDER_ROLE_LABELS[h.role]}${h.organisationName ? ` (${h.organisationName})` : ''}`).join(' ; ')
+                      : '—'}
+                  </Row>
+                </dl>
+                {s.rights.write ? (
+                  <ul class="actions">
+                    <li>
+                      <a href={`${base}/mesures/${m.id}/modifier`}>Modifier cette mesure</a>
+                    </li>
+                    <li>
+                      <a href={`${base}/mesures/${m.id}/supprimer`}>Supprimer cette mesure (saisie par erreur)</a>
+                    </li>
+                  </ul>
+                ) : null}
+              </article>
+            );
+          })
+        ) : (
+          <p>Aucune mesure de protection : la personne décide seule.</p>
+        )}
+        {s.rights.write && !r.minor ? (
+          <p>
+            <a href={`${base}/mesures/nouvelle`}>Enregistrer une mesure de protection</a>
+          </p>
+        ) : null}
+      </section>
+
+      <section aria-labelledby="pdc">
+        <h2 id="pdc">Personne de confiance</h2>
+        {r.personneDeConfiance ? (
+          <p>
+            {r.personneDeConfiance.firstName} {r.personneDeConfiance.lastName}
+            {r.personneDeConfiance.relation ? ` (${r.personneDeConfiance.relation})` : ''}
+            {r.personneDeConfiance.designatedOn ? `, désignée le ${date(r.personneDeConfiance.designatedOn)}` : ''}
+            {r.personneDeConfiance.phone ? ` — ${r.personneDeConfiance.phone}` : ''}
+            {r.personneDeConfiance.email ? ` — ${r.personneDeConfiance.email}` : ''}
+          </p>
+        ) : (
+          <p>Aucune personne de confiance désignée.</p>
+        )}
+        <p class="hint">Elle accompagne la personne ; elle ne signe jamais à sa place (CASF L.311-5-1).</p>
+        {s.rights.write && !r.minor ? (
+          <p>
+            <a href={`${base}/personne-de-confiance`}>{r.personneDeConfiance ? 'Changer la personne de confiance' : 'Désigner une personne de confiance'}</a>
+          </p>
+        ) : null}
+      </section>
+
+      <section aria-labelledby="contacts">
+        <h2 id="contacts">Contacts</h2>
+        {r.contacts.length ? (
+          <ul class="cards">
+            {r.contacts.map((c) => {
+              const roles = r.protectionMeasures.flatMap((m) => m.holders.filter((h) => h.contactId === c.id).map((h) => HOLDER_ROLE_LABELS[h.role]));
+              const details = [
+                c.relation,
+                c.organisationName,
+                ...roles,
+                c.holdsParentalAuthority ? 'titulaire de l’autorité parentale' : null,
+                r.personneDeConfiance?.contactId === c.id ? 'personne de confiance' : null,
+              ].filter(Boolean);
+              return (
+                <li key={c.id} class="card">
+                  <p>
+                    <strong>
+                      {c.firstName} {c.lastName}
+                    </strong>
+                    {details.length ? ` — ${details.join(', ')}` : ''}
+                  </p>
+                  <p>
+                    {[c.email, c.phone, c.address].filter(Boolean).join(' — ') || 'Aucune coordonnée'}
+                  </p>
+                  {s.rights.write ? (
+                    <ul class="actions">
+                      <li>
+                        <a href={`${base}/contacts/${c.id}/modifier`}>
+                          Modifier<span class="visually-hidden"> le contact {c.firstName} {c.lastName}</span>
+                        </a>
+                      </li>
+                      <li>
+                        <a href={`${base}/contacts/${c.id}/supprimer`}>
+                          Supprimer<span class="visually-hidden"> le contact {c.firstName} {c.lastName}</span>
+                        </a>
+                      </li>
+                    </ul>
+                  ) : null}
+                </li>
+              );
+            })}
+          </ul>
+        ) : (
+          <p>Aucun contact.</p>
+        )}
+        {s.rights.write ? (
+          <p>
+            <a href={`${base}/contacts/nouveau`}>Ajouter un contact</a>
+          </p>
+        ) : null}
+      </section>
+
+      <section aria-labelledby="documents">
+        <h2 id="documents">Documents</h2>
+        {s.documents.length ? (
+          <ul>
+            {s.documents.map((d) => (
+              <li key={d.id}>
+                <a href={`/console/documents/${d.id}`}>{capitalise(documentTypeLabel(d.type)?.short ?? d.type)}</a> — {DOCUMENT_STATUS_LABELS[d.status]}, créé le{' '}
+                {formatDateFr(new Date(d.createdAt))}
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p>Aucun document pour le moment.</p>
+        )}
+        {s.rights.newDocument ? (
+          <p>
+            <a href={`${base}/documents/nouveau`}>Nouveau document</a>
+          </p>
+        ) : null}
+      </section>
+    </ConsolePage>,
+  );
+}

@@ -1,0 +1,133 @@
+/**
+ * `npm run bench:audit`: the audit chain at scale (issue 12, item 4).
+ *
+ * 1. Appends: 10 organisations at once, each append in its own transaction through the real
+ *    AuditService (chain-head row lock, hash, insert, head update), CONCURRENCY transactions in
+ *    flight per organisation for BENCH_SECONDS. Goal ≥ 2,000 appends/s.
+ * 2. Verification: one chain of BENCH_AUDIT_EVENTS events (default 1,000,000, generated once with
+ *    valid hashes by bulk inserts and reused: database `carepact_bench_audit`), closed by a real
+ *    signed checkpoint, verified by `audit:verify` as its own process. Goal ≤ 10 s, streaming:
+ *    peak RSS flat (printed beside the figure for a tenth of the events).
+ * Prints figures and goals; exits 0 either way.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { AUDIT_ENTITIES, AuditService, GENESIS_HASH, eventHash } from '@carepact/audit';
+import { projectRoot } from '@carepact/common';
+import { loadConfig } from '@carepact/config';
+import { TransactionRunner, dataSourceOptions } from '@carepact/database';
+import { peakRun } from './stats';
+
+const NAME = 'carepact_bench_audit';
+const ORGS = 10;
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const EVENTS = Number(process.env.BENCH_AUDIT_EVENTS ?? 1_000_000);
+const BATCH = 5000;
+
+async function appends(ds: DataSource, audit: AuditService, orgs: string[]): Promise<{ count: number; seconds: number }> {
+  const tx = new TransactionRunner(ds);
+  const until = Date.now() + SECONDS * 1000;
+  let count = 0;
+  const started = process.hrtime.bigint();
+  await Promise.all(
+    orgs.flatMap((chainId) =>
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (Date.now() < until) {
+          await tx.run((em) => audit.append(em, { chainId, actor: { type: 'system', id: 'bench' }, action: 'bench.append', subject: { type: 'document', id: randomUUID() }, payload: { n: count } }));
+          count++;
+        }
+      }),
+    ),
+  );
+  return { count, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+}
+
+/** A chain of `n` valid events (hashes chained from genesis), bulk-inserted; returns its id. */
+async function generateChain(db: Client, chainId: string, n: number): Promise<void> {
+  const [head] = (await db.query(`SELECT seq, hash FROM audit_chain_heads WHERE chain_id = $1`, [chainId])).rows as { seq: string; hash: string }[];
+  let seq = head ? Number(head.seq) : 0;
+  let prev = head ? head.hash : GENESIS_HASH;
+  if (!head) await db.query(`INSERT INTO audit_chain_heads (chain_id, seq, hash, updated_at) VALUES ($1, 0, $2, now())`, [chainId, GENESIS_HASH]);
+  const t0 = Date.now();
+  const base = Date.UTC(2025, 0, 1);
+  while (seq < n) {
+    const rows = { seq: [] as number[], prev: [] as string[], hash: [] as string[], subject: [] as string[], payload: [] as string[], at: [] as string[] };
+    for (let i = 0; i < BATCH && seq < n; i++) {
+      seq++;
+      const occurredAt = new Date(base + seq * 1000);
+      const subjectId = randomUUID();
+      const payload = { documentId: subjectId, n: seq };
+      const hash = eventHash(prev, { chainId, seq, actorType: 'system', actorId: 'bench', action: 'document.created', subjectType: 'document', subjectId, payload, occurredAt });
+      rows.seq.push(seq);
+      rows.prev.push(prev);
+      rows.hash.push(hash);
+      rows.subject.push(subjectId);
+      rows.payload.push(JSON.stringify(payload));
+      rows.at.push(occurredAt.toISOString());
+      prev = hash;
+    }
+    await db.query('BEGIN');
+    await db.query(
+      `INSERT INTO audit_events (chain_id, seq, prev_hash, hash, actor_type, actor_id, action, subject_type, subject_id, payload, occurred_at)
+       SELECT $1, s, p, h, 'system', 'bench', 'document.created', 'document', sub, pl::jsonb, at::timestamptz
+         FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS t(s, p, h, sub, pl, at)`,
+      [chainId, rows.seq, rows.prev, rows.hash, rows.subject, rows.payload, rows.at],
+    );
+    await db.query(`UPDATE audit_chain_heads SET seq = $2, hash = $3, updated_at = now() WHERE chain_id = $1`, [chainId, seq, prev]);
+    await db.query('COMMIT');
+    if (seq % 100_000 === 0) console.log(`  ${seq.toLocaleString('fr-FR')} événements (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+  }
+}
+
+async function main(): Promise<void> {
+  const url = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/carepact');
+  url.pathname = `/${NAME}`;
+  const secretsDir = join(tmpdir(), 'carepact-bench-audit-secrets');
+  mkdirSync(secretsDir, { recursive: true, mode: 0o700 });
+  const env = { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'warn', DATABASE_URL: url.toString(), CAREPACT_SECRETS_DIR: secretsDir };
+  const config = loadConfig(env);
+  const admin = new Client({ connectionString: new URL('/postgres', url).toString() });
+  await admin.connect();
+  if (!(await admin.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [NAME])).rowCount) await admin.query(`CREATE DATABASE ${NAME}`);
+  await admin.end();
+  execFileSync(process.execPath, [join(projectRoot(), 'dist/apps/cli/src/main.js'), 'db:migrate'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+
+  const db = new Client({ connectionString: url.toString() });
+  await db.connect();
+  console.log(`bench:audit — ${ORGS} organisations × ${CONCURRENCY} transactions en parallèle, ${SECONDS} s (${process.version}, PostgreSQL local)`);
+  const ds = await new DataSource(dataSourceOptions(config, { as: 'app', poolSize: ORGS * CONCURRENCY, entities: AUDIT_ENTITIES })).initialize();
+  const audit = new AuditService(config);
+  const orgs = Array.from({ length: ORGS }, () => randomUUID());
+  const a = await appends(ds, audit, orgs);
+  console.log(`  ajouts       ${(a.count / a.seconds).toFixed(0).padStart(6)} ajouts/s   (${a.count} en ${a.seconds.toFixed(1)} s)   objectif ≥ 2 000/s`);
+
+  // Verification of one long chain: generated once, then reused (the appends above live in their own chains).
+  const chainId = '11111111-1111-4111-8111-111111111111';
+  const tenth = '22222222-2222-4222-8222-222222222222';
+  await generateChain(db, tenth, EVENTS / 10);
+  await generateChain(db, chainId, EVENTS);
+  // A real signed checkpoint over every head, as the worker writes it.
+  await new TransactionRunner(ds).run((em) => audit.checkpoint(em));
+  await ds.destroy();
+  for (const [label, id, n] of [
+    ['1/10', tenth, EVENTS / 10],
+    ['complet', chainId, EVENTS],
+  ] as const) {
+    const r = await peakRun(['audit:verify', '--chain', id], env);
+    const ok = r.code === 0 ? 'OK' : `code ${r.code}`;
+    console.log(`  audit:verify ${label.padEnd(8)} ${n.toLocaleString('fr-FR').padStart(9)} événements  ${r.seconds.toFixed(1).padStart(6)} s   pic ${r.peakMb.toFixed(0).padStart(4)} Mo   ${ok}${label === 'complet' ? '   objectif ≤ 10 s, mémoire stable' : ''}`);
+    if (r.code !== 0) console.log(r.out.split('\n').slice(0, 8).join('\n'));
+  }
+  await db.end();
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});

@@ -1,0 +1,205 @@
+import { Injectable } from '@nestjs/common';
+import { AuditEventRow, AuditService, auditEventFromRow } from '@carepact/audit';
+import { NotFoundError, canonicalJson, sha256Hex } from '@carepact/common';
+import { TransactionRunner } from '@carepact/database';
+import { BlobStore, DocumentEntity, DocumentsRepository } from '@carepact/documents';
+import { IdentityRepository, StaffActor, assertCan, auditActor, visibleEstablishments } from '@carepact/identity';
+import { SigningRepository } from '@carepact/signing';
+import { EntityManager } from 'typeorm';
+import { verifyPades } from '../pades-verify';
+import { historyLabel } from './history-labels';
+
+export interface HistoryEntry {
+  seq: number;
+  at: string;
+  action: string;
+  label: string;
+  actor: { type: string; id: string | null; name: string | null };
+  /** For a signer's step: who, in which capacity (from the request's signers). */
+  signer: { id: string; name: string; capacity: string; role: string } | null;
+  versionId: string | null;
+  requestId: string | null;
+  details: Record<string, unknown>;
+  /** The event's hash in the organisation's audit chain (what `audit:verify` re-computes). */
+  hash: string;
+}
+
+export interface DocumentHistory {
+  document: { id: string; type: string; status: string; residentId: string; establishmentId: string; createdAt: string; currentVersionId: string | null };
+  versions: {
+    id: string;
+    number: number;
+    reason: string;
+    status: string;
+    templateId: string;
+    templateVersion: string;
+    inputSha256: string;
+    createdAt: string;
+    generatedAt: string | null;
+    renditions: { format: string; variant: string; sha256: string }[];
+  }[];
+  signatureRequests: { id: string; versionId: string; status: string; createdAt: string; sealed: { sha256: string; evidenceSha256: string; sealedAt: string } | null }[];
+  /** The resident's other contract-family documents (contrat → avenants, DIPC after a refusal), oldest first. */
+  lineage: { id: string; type: string; status: string; createdAt: string; current: boolean }[];
+  timeline: HistoryEntry[];
+}
+
+export interface VerificationCheck {
+  what: string;
+  ok: boolean;
+  detail: string | null;
+}
+
+export interface DocumentVerification {
+  documentId: string;
+  ok: boolean;
+  checkedAt: string;
+  checks: VerificationCheck[];
+}
+
+const LINEAGE_TYPES = new Set(['contrat-sejour', 'avenant', 'dipc']);
+
+/**
+ * A document's history for administrators and auditors (issue 11, item 1): every audited event of
+ * the document, its versions and its signature requests, in chain order, with who acted and, for a
+ * signer's step, their name and capacity; and "verify again": every stored hash re-computed from the
+ * bytes, and every sealed PDF's signature checked (byte range, digest, CMS signature, certificate).
+ * Metadata only — no rendition content — so auditors may read it (PERMISSIONS 'document.read').
+ */
+@Injectable()
+export class DocumentHistoryService {
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly documents: DocumentsRepository,
+    private readonly signing: SigningRepository,
+    private readonly identity: IdentityRepository,
+    private readonly blobs: BlobStore,
+    private readonly audit: AuditService,
+  ) {}
+
+  async history(actor: StaffActor, documentId: string): Promise<DocumentHistory> {
+    const em = this.tx.manager;
+    const doc = await this.scoped(em, actor, documentId);
+    const versions = await this.documents.versionsOf(em, doc.id);
+    const renditions = await this.documents.renditionsOf(
+      em,
+      versions.map((v) => v.id),
+    );
+    const requests = await this.signing.requestsOfDocument(em, doc.id);
+    const seals = await Promise.all(requests.map((r) => this.signing.sealOf(em, r.id)));
+    const signers = new Map((await Promise.all(requests.map((r) => this.signing.signersOf(em, r.id)))).flat().map((s) => [s.id, s]));
+    const subjects = [doc.id, ...versions.map((v) => v.id), ...requests.map((r) => r.id)];
+    const rows = (await em.query(`SELECT * FROM audit_events WHERE chain_id = $1 AND subject_id = ANY($2::text[]) ORDER BY seq ASC`, [doc.organisationId, subjects])) as AuditEventRow[];
+    const events = rows.map(auditEventFromRow);
+    const staff = new Map((await this.identity.usersOfOrganisation(em, doc.organisationId)).map((u) => [u.id, u.name]));
+    const versionIds = new Set(versions.map((v) => v.id));
+    const requestIds = new Set(requests.map((r) => r.id));
+    const family = LINEAGE_TYPES.has(doc.type) ? (await this.documents.list(em, doc.organisationId, [doc.establishmentId], doc.residentId)).filter((d) => LINEAGE_TYPES.has(d.type)) : [];
+    return {
+      document: { id: doc.id, type: doc.type, status: doc.status, residentId: doc.residentId, establishmentId: doc.establishmentId, createdAt: doc.createdAt.toISOString(), currentVersionId: doc.currentVersionId },
+      versions: versions.map((v) => ({
+        id: v.id,
+        number: v.number,
+        reason: v.reason,
+        status: v.status,
+        templateId: v.templateId,
+        templateVersion: v.templateVersion,
+        inputSha256: v.inputHash,
+        createdAt: v.createdAt.toISOString(),
+        generatedAt: v.generatedAt?.toISOString() ?? null,
+        renditions: renditions.filter((r) => r.versionId === v.id).map((r) => ({ format: r.format, variant: r.variant, sha256: r.blobSha256 })),
+      })),
+      signatureRequests: requests.map((r, i) => ({
+        id: r.id,
+        versionId: r.versionId,
+        status: r.status,
+        createdAt: r.createdAt.toISOString(),
+        sealed: seals[i] ? { sha256: seals[i]!.blobSha256, evidenceSha256: seals[i]!.evidenceSha256, sealedAt: seals[i]!.sealedAt.toISOString() } : null,
+      })),
+      lineage: family
+        .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
+        .map((d) => ({ id: d.id, type: d.type, status: d.status, createdAt: d.createdAt.toISOString(), current: d.id === doc.id })),
+      timeline: events.map((e) => {
+        const signerId = typeof e.payload.signerId === 'string' ? e.payload.signerId : null;
+        const signer = signerId ? signers.get(signerId) : undefined;
+        const { signerId: _s, ...details } = e.payload;
+        return {
+          seq: e.seq,
+          at: e.occurredAt.toISOString(),
+          action: e.action,
+          label: historyLabel(e.action),
+          actor: { type: e.actorType, id: e.actorId, name: e.actorType === 'staff' && e.actorId ? (staff.get(e.actorId) ?? null) : null },
+          signer: signer ? { id: signer.id, name: `${signer.firstName} ${signer.lastName}`, capacity: signer.capacity, role: signer.role } : null,
+          versionId: e.subjectId && versionIds.has(e.subjectId) ? e.subjectId : typeof e.payload.versionId === 'string' ? e.payload.versionId : null,
+          requestId: e.subjectId && requestIds.has(e.subjectId) ? e.subjectId : null,
+          details,
+          hash: e.hash,
+        };
+      }),
+    };
+  }
+
+  /**
+   * Verify again: each rendition's and sealed PDF's bytes against the SHA-256 they are stored
+   * under, each seal's evidence against its recorded hash, each sealed PDF's PAdES signature.
+   * The result is audited (`document.verified`) with the number of checks and failures.
+   */
+  async verify(actor: StaffActor, documentId: string): Promise<DocumentVerification> {
+    const em = this.tx.manager;
+    const doc = await this.scoped(em, actor, documentId);
+    const checks: VerificationCheck[] = [];
+    const versions = await this.documents.versionsOf(em, doc.id);
+    const renditions = await this.documents.renditionsOf(
+      em,
+      versions.map((v) => v.id),
+    );
+    const number = new Map(versions.map((v) => [v.id, v.number]));
+    for (const r of renditions) {
+      const what = `Version ${number.get(r.versionId)} — ${r.format.toUpperCase()} ${r.variant}`;
+      const bytes = await this.blobs.unchecked(em, r.blobSha256);
+      checks.push(bytes ? hashCheck(what, bytes, r.blobSha256) : { what, ok: false, detail: 'fichier absent' });
+    }
+    for (const r of await this.signing.requestsOfDocument(em, doc.id)) {
+      const seal = await this.signing.sealOf(em, r.id);
+      if (!seal) continue;
+      const what = `Document scellé (demande du ${r.createdAt.toISOString().slice(0, 10)})`;
+      const pdf = await this.blobs.unchecked(em, seal.blobSha256);
+      if (!pdf) {
+        checks.push({ what, ok: false, detail: 'fichier absent' });
+        continue;
+      }
+      checks.push(hashCheck(`${what} — empreinte`, pdf, seal.blobSha256));
+      const pades = verifyPades(pdf);
+      checks.push({
+        what: `${what} — signature électronique (plage signée, empreinte, signature CMS, certificat)`,
+        ok: pades.ok,
+        detail: pades.ok ? `certificat : ${pades.signer?.subject.replace(/\n/g, ', ') ?? 'inconnu'}` : pades.reason,
+      });
+      const evidence = sha256Hex(canonicalJson(seal.evidence));
+      checks.push({ what: `${what} — preuve (JSON)`, ok: evidence === seal.evidenceSha256, detail: evidence === seal.evidenceSha256 ? null : `empreinte ${evidence} au lieu de ${seal.evidenceSha256}` });
+    }
+    const result: DocumentVerification = { documentId: doc.id, ok: checks.every((c) => c.ok), checkedAt: new Date().toISOString(), checks };
+    await this.tx.run((t) =>
+      this.audit.append(t, {
+        chainId: doc.organisationId,
+        actor: auditActor(actor),
+        action: 'document.verified',
+        subject: { type: 'document', id: doc.id },
+        payload: { ok: result.ok, checks: checks.length, failures: checks.filter((c) => !c.ok).length },
+      }),
+    );
+    return result;
+  }
+
+  private async scoped(em: EntityManager, actor: StaffActor, id: string): Promise<DocumentEntity> {
+    const doc = await this.documents.findScoped(em, actor.organisationId, visibleEstablishments(actor), id);
+    if (!doc) throw new NotFoundError('DOCUMENT_NOT_FOUND', 'Document introuvable.');
+    assertCan(actor, 'document.read', doc.establishmentId);
+    return doc;
+  }
+}
+
+function hashCheck(what: string, bytes: Buffer, expected: string): VerificationCheck {
+  const actual = sha256Hex(bytes);
+  return { what, ok: actual === expected, detail: actual === expected ? null : `empreinte ${actual} au lieu de ${expected}` };
+}
