@@ -37,7 +37,8 @@ export async function createApiApp(config: AppConfig, options: ApiAppOptions = {
   // The middlewares every request passes first; the portal's fast path runs these same instances.
   const before = [requestLogger(logger), securityHeaders(config.http.publicUrl), cookieParser()];
   for (const middleware of before) app.use(middleware);
-  app.use('/api', jsonBody(config.http.bodyLimitBytes));
+  // The scan of a paper signature is a raw PDF body, read by its handler after the staff guard (http/pdf-body.ts).
+  app.use('/api', jsonBody(config.http.bodyLimitBytes, { rawRoutes: [/^\/signature-requests\/[^/]+\/paper\/?$/] }));
   // The portal's forms (a drawn signature can be a few hundred kilobytes of PNG): odd bodies get a 4xx HTML page.
   app.use('/portail', portalFormBody());
   // The console's forms: the same rules with larger limits, and the console's own error pages.

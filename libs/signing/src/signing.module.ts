@@ -20,6 +20,7 @@ import { EvidenceLog } from './requests/evidence-log';
 import { RequestAccess } from './requests/request-access';
 import { RequestViews } from './requests/request-views.service';
 import { SealedDownloadService } from './requests/sealed-download.service';
+import { PaperSignaturesService } from './paper/paper-signatures.service';
 import { SignatureProgress } from './requests/signature-progress.service';
 import { SignatureRequestsService } from './requests/signature-requests.service';
 import { SignerActionsService } from './requests/signer-actions.service';
@@ -44,6 +45,7 @@ import { SigningRepository } from './requests/signing.repository';
     PortalReadsService,
     PortalActionsService,
     SealedDownloadService,
+    PaperSignaturesService,
     // Names and reading preferences of the resident a request is about, read through the owner's
     // repository (ResidentsModule exports only its service, whose reads load the whole file).
     ResidentsRepository,
@@ -60,6 +62,7 @@ import { SigningRepository } from './requests/signing.repository';
     PortalReadsService,
     PortalActionsService,
     SealedDownloadService,
+    PaperSignaturesService,
     ResidentsRepository,
   ],
 })

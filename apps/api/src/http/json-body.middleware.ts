@@ -11,10 +11,13 @@ const MAX_DEPTH = 32;
  * (libs/common `textProblem`: controls, U+0085, lone surrogates) before any handler sees the body,
  * so no field — decorated or not — stores text that no document could hold.
  * Errors are answered here, in the API's error format: body-parser errors never become a 500.
+ * `rawRoutes` (paths under /api) are left to their handler, which reads the body after the staff guard.
  */
-export function jsonBody(limitBytes: number) {
+export function jsonBody(limitBytes: number, opts: { rawRoutes?: RegExp[] } = {}) {
   const parse = express.json({ limit: limitBytes, strict: true, type: ['application/json', 'application/*+json'] });
   return (req: Request, res: Response, next: NextFunction): void => {
+    // Routes whose handler reads a raw body itself (the scan of a paper signature: readPdfBody).
+    if (req.method === 'POST' && opts.rawRoutes?.some((r) => r.test(req.path))) return next();
     const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
     if (hasBody && ['POST', 'PUT', 'PATCH'].includes(req.method) && !req.is(['application/json', 'application/*+json'])) {
       return sendDomainError(

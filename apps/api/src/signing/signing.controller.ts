@@ -1,15 +1,38 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, Res, StreamableFile } from '@nestjs/common';
-import { ApiCookieAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res, StreamableFile } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiCookieAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsDefined, IsEmail, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { StaffActor } from '@carepact/identity';
-import { DipcOfferService, RequestViews, SealedDownloadService, SignatureRequestsService, SignerActionsService } from '@carepact/signing';
+import { ValidationError } from '@carepact/common';
+import {
+  DipcOfferService,
+  MAX_PAPER_SIGNERS,
+  MAX_SCAN_BYTES,
+  MAX_SCAN_PAGES,
+  PaperSignaturesService,
+  RequestViews,
+  SealedDownloadService,
+  SignatureRequestsService,
+  SignerActionsService,
+} from '@carepact/signing';
 import type { Request, Response } from 'express';
 import { contentDisposition } from '../documents/documents.controller';
 import { Actor } from '../http/auth.guard';
 import { ParseIdPipe } from '../http/parse-id.pipe';
 import { IsCalendarDate, IsDeliveryMap, SafeText } from '../http/validators';
 import { clientIp } from '../http/client-ip';
+import { readPdfBody } from '../http/pdf-body';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** `signerIds=a,b` or `signerIds=a&signerIds=b`: the request's signers whose signature is on the paper. */
+function signerIdsOf(raw: unknown): string[] {
+  const ids = (Array.isArray(raw) ? raw : [raw]).filter((v): v is string => typeof v === 'string').flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  if (!ids.length) throw new ValidationError([{ field: 'signerIds', code: 'PAPER_SIGNERS_MISSING', message: 'Indiquez qui a signé le document papier (signerIds).' }]);
+  if (ids.length > MAX_PAPER_SIGNERS || ids.some((id) => !UUID.test(id)))
+    throw new ValidationError([{ field: 'signerIds', code: 'INVALID_ID', message: `Identifiants de signataires attendus (au plus ${MAX_PAPER_SIGNERS}), séparés par des virgules.` }]);
+  return ids;
+}
 
 export class CreateSignatureRequestDto {
   @ApiPropertyOptional({ enum: ['parallel', 'sequential'], default: 'parallel' }) @IsOptional() @IsIn(['parallel', 'sequential'])
@@ -65,6 +88,7 @@ export class SigningController {
     private readonly signers: SignerActionsService,
     private readonly dipc: DipcOfferService,
     private readonly sealed: SealedDownloadService,
+    private readonly paper: PaperSignaturesService,
   ) {}
 
   private ctx(req: Request) {
@@ -136,6 +160,40 @@ export class SigningController {
   @ApiOperation({ summary: 'Contresignature de l’établissement (direction), depuis la console, sans e-mail' })
   countersign(@Actor() actor: StaffActor, @Param('requestId', ParseIdPipe) requestId: string, @Req() req: Request) {
     return this.signers.countersign(actor, requestId, this.ctx(req));
+  }
+
+  @Post('signature-requests/:requestId/paper')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Déposer le scan du document signé sur papier (la demande se termine « signé sur papier » une fois scellée)',
+    description:
+      'Corps : le PDF du scan, tel quel (Content-Type: application/pdf) — pas de multipart : un seul fichier, dont l’empreinte SHA-256 ' +
+      'est celle des octets reçus, envoyé aussi simplement avec curl --data-binary. Query : signerIds, les signataires de la demande ' +
+      `dont la signature manuscrite est sur le papier. Au plus ${MAX_SCAN_BYTES / 1024 / 1024} Mo et ${MAX_SCAN_PAGES} pages ; refusés (400, code stable) : ` +
+      'PAPER_NOT_PDF, PAPER_MALFORMED, PAPER_ENCRYPTED, PAPER_JAVASCRIPT, PAPER_ACTIONS, PAPER_EMBEDDED_FILES, PAPER_XFA, PAPER_TOO_MANY_PAGES ; ' +
+      '413 PAPER_TOO_LARGE. Rien n’est enregistré pour un fichier refusé. Droits : comme la signature en présence ; déclarer la ' +
+      'contresignature de la direction sur papier demande aussi le droit de contresigner. Le scan est ensuite tamponné (marge de chaque page) ' +
+      'et scellé par l’établissement (PAdES) avec son dossier de preuve ; l’original reste téléchargeable.',
+  })
+  @ApiConsumes('application/pdf')
+  @ApiBody({ schema: { type: 'string', format: 'binary' }, description: 'Le scan, en PDF.' })
+  @ApiQuery({ name: 'signerIds', required: true, type: String, description: 'Identifiants des signataires séparés par des virgules (ou répétés).', example: '6f1c…,9a2d…' })
+  async uploadPaper(@Actor() actor: StaffActor, @Param('requestId', ParseIdPipe) requestId: string, @Query('signerIds') signerIds: unknown, @Req() req: Request) {
+    const ids = signerIdsOf(signerIds);
+    // Who may upload is checked before the body is read.
+    await this.paper.assertMayUpload(actor, requestId);
+    const scan = await readPdfBody(req);
+    return this.paper.upload(actor, requestId, scan, ids, this.ctx(req));
+  }
+
+  @Get('signature-requests/:requestId/paper/original.pdf')
+  @ApiOperation({ summary: 'Télécharger le scan original du document signé sur papier, tel qu’il a été déposé' })
+  async paperOriginal(@Actor() actor: StaffActor, @Param('requestId', ParseIdPipe) requestId: string, @Res({ passthrough: true }) res: Response) {
+    const file = await this.paper.original(actor, requestId);
+    res.setHeader('Content-Type', 'application/pdf');
+    res.setHeader('Content-Disposition', contentDisposition(file.fileName));
+    res.setHeader('Cache-Control', 'no-store');
+    return new StreamableFile(file.bytes);
   }
 
   @Get('signature-requests/:requestId/dipc')

@@ -5,6 +5,7 @@ import { AuditCheckpointChain1763930000000 } from './1763930000000-audit-checkpo
 import { AuditSubjectIndex1763940000000 } from './1763940000000-audit-subject-index';
 import { ResidentSearch1763941000000 } from './1763941000000-resident-search';
 import { EstablishmentCategory1763942000000 } from './1763942000000-establishment-category';
+import { PaperSignatures1763945000000 } from './1763945000000-paper-signatures';
 
 /** Applied in this order; each has a working `down`. Each migration grants its new tables to carepact_app. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   AuditSubjectIndex1763940000000,
   ResidentSearch1763941000000,
   EstablishmentCategory1763942000000,
+  PaperSignatures1763945000000,
 ];

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { AppConfig } from '@carepact/config';
 import { EmailDataByKind, EmailKind, MailTransport, renderEmail } from '@carepact/notifications';
 import type { DocumentTree, RenderPool } from '@carepact/rendering';
-import { SealIdentity, ensureDevSealIdentity, loadSealIdentity, sealDocument } from '../seal';
+import { SEAL_FIELD_NAME, SealIdentity, ensureDevSealIdentity, loadSealIdentity, sealDocument, sealScan } from '../seal';
 import type { Mailer, Sealer } from './signing-jobs.service';
 
 /** Renders the MJML email for its kind and sends it over SMTP (SMTP_URL). */
@@ -48,6 +48,16 @@ export class PadesSealer implements Sealer {
       reason: opts.reason,
       location: opts.location,
       renderer: pool ? (t, variant, options) => pool.renderPdf(t, variant, options) : undefined,
+    });
+  }
+
+  async sealScan(scan: Buffer, opts: Parameters<Sealer['sealScan']>[1]): Promise<Buffer> {
+    const { name, reason, location, ...prep } = opts;
+    const identity = await this.load();
+    const establishment = identity.subject.commonName || name;
+    return sealScan(scan, identity, {
+      ...prep,
+      signature: { fieldName: SEAL_FIELD_NAME, tooltip: `Cachet électronique de ${establishment}`, signerName: name, reason, location },
     });
   }
 

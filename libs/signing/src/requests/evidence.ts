@@ -39,6 +39,30 @@ export interface Evidence {
   views: { key: string; person: string; expression: string; comment: string | null; recordedBySignerId: string | null; at: string }[];
   events: { at: string; kind: string; signerId: string | null; ip: string | null; userAgent: string | null }[];
   certificate: string;
+  /**
+   * How the request was signed: `paper` when the sealed PDF is the scan of a signed paper (the
+   * paper is the original; see `paper`), `electronic` otherwise. Absent from evidence sealed before
+   * paper signatures existed (electronic).
+   */
+  signingMethod?: SigningMethod;
+  /** The scan of the signed paper (issue 11 §6): absent for an electronic signature. */
+  paper?: PaperEvidence;
+}
+
+export type SigningMethod = 'electronic' | 'paper';
+export const SIGNING_METHOD_FR: Record<SigningMethod, string> = { electronic: 'signature électronique', paper: 'signé sur papier' };
+
+export interface PaperEvidence {
+  /** SHA-256 of the scan exactly as uploaded (kept, downloadable by staff). */
+  originalSha256: string;
+  byteSize: number;
+  pageCount: number;
+  /** The version the paper signs. */
+  versionId: string;
+  uploadedAt: string;
+  uploadedBy: { userId: string; name: string; account: string };
+  /** The signers whose handwritten signature is on the paper, as staff declared them. */
+  signerIds: string[];
 }
 
 /**
@@ -47,7 +71,8 @@ export interface Evidence {
  */
 export type SignedHow =
   | { method: 'typed_name'; typedName: string; witnessed: boolean }
-  | { method: 'staff_session'; account: string | null; userId: string | null; staffName: string | null };
+  | { method: 'staff_session'; account: string | null; userId: string | null; staffName: string | null }
+  | { method: 'paper'; uploadedBy: string; uploadedAt: string; originalSha256: string };
 
 type EvidenceSigner = Evidence['signers'][number];
 
@@ -59,11 +84,14 @@ export function signedHowOf(s: EvidenceSigner): SignedHow | null {
   if (s.signedHow !== undefined) return s.signedHow;
   if (s.status !== 'signed') return null;
   if (s.authentication === 'staff_session') return { method: 'staff_session', account: null, userId: null, staffName: s.typedName };
+  if (s.authentication === 'paper') return null; // written with signedHow since it exists
   return s.typedName ? { method: 'typed_name', typedName: s.typedName, witnessed: s.authentication === 'in_person_witnessed' } : null;
 }
 
 /** One French line: "a écrit son nom : …" or "signature depuis sa session personnelle de la console (compte …)". */
 export function signedHowText(how: SignedHow, drawnSignature = false): string {
+  if (how.method === 'paper')
+    return `signature manuscrite sur le document papier ; scan déposé par ${how.uploadedBy} le ${dateTime(how.uploadedAt)} (SHA-256 ${how.originalSha256})`;
   if (how.method === 'staff_session') {
     const account = how.account ? `compte ${how.account}` : how.staffName ? `compte de ${how.staffName}` : 'compte non enregistré';
     return `signature depuis sa session personnelle de la console (${account})`;
@@ -71,8 +99,9 @@ export function signedHowText(how: SignedHow, drawnSignature = false): string {
   return `a écrit son nom : ${how.typedName}${how.witnessed ? ', en présence d’un témoin' : ''}${drawnSignature ? ', et a tracé sa signature' : ''}`;
 }
 
-function signedHowFromRows(s: SignerEntity, events: SignatureEventEntity[]): SignedHow | null {
+function signedHowFromRows(s: SignerEntity, events: SignatureEventEntity[], paper: PaperEvidence | undefined): SignedHow | null {
   if (s.status !== 'signed') return null;
+  if (s.authMethod === 'paper' && paper) return { method: 'paper', uploadedBy: `${paper.uploadedBy.name} (${paper.uploadedBy.account})`, uploadedAt: paper.uploadedAt, originalSha256: paper.originalSha256 };
   if (s.authMethod === 'staff_session') {
     // The account is recorded on the countersignature's event; rows written before that kept the
     // staff member's name in typed_name.
@@ -108,6 +137,8 @@ const KIND_FR: Record<string, string> = {
   witness_recorded: 'Déclaration du témoin',
   expired: 'Demande expirée',
   cancelled: 'Demande annulée',
+  paper_uploaded: 'Scan du document signé sur papier déposé',
+  signed_on_paper: 'Signé sur papier',
 };
 
 export const AUTH_FR: Record<string, string> = {
@@ -115,6 +146,7 @@ export const AUTH_FR: Record<string, string> = {
   'email_link+access_code': 'lien personnel reçu par e-mail et code remis par l’établissement',
   in_person_witnessed: 'en présence, sur une session ouverte par l’établissement, avec témoin',
   staff_session: 'session authentifiée du personnel (console)',
+  paper: 'signature manuscrite sur papier, scan déposé par l’établissement',
 };
 
 const MEASURE_FR: Record<string, string> = MEASURE_TYPE_LABELS;
@@ -128,7 +160,8 @@ const EXPRESSION_FR: Record<string, string> = {
   ne_peut_pas_s_exprimer: 'ne peut pas s’exprimer',
 };
 
-function dateTime(iso: string): string {
+/** « 23 novembre 2026 à 14:02:05 », Europe/Paris. */
+export function dateTime(iso: string): string {
   const d = new Date(iso);
   const time = new Intl.DateTimeFormat('fr-FR', { hour: '2-digit', minute: '2-digit', second: '2-digit', timeZone: 'Europe/Paris' }).format(d);
   return `${formatDateLong(iso.slice(0, 10))} à ${time}`;
@@ -136,7 +169,18 @@ function dateTime(iso: string): string {
 
 export function buildEvidence(
   r: SignatureRequestEntity,
-  ctx: { establishment: string; versionNumber: number; templateId: string; templateVersion: string; templateSha256: string; documentType: string; companions: { format: string; variant: string; sha256: string }[]; certificate: string; sealedAt: Date },
+  ctx: {
+    establishment: string;
+    versionNumber: number;
+    templateId: string;
+    templateVersion: string;
+    templateSha256: string;
+    documentType: string;
+    companions: { format: string; variant: string; sha256: string }[];
+    certificate: string;
+    sealedAt: Date;
+    paper?: PaperEvidence;
+  },
   signers: SignerEntity[],
   views: RecordedViewEntity[],
   events: SignatureEventEntity[],
@@ -178,12 +222,40 @@ export function buildEvidence(
       typedName: s.authMethod === 'staff_session' ? null : s.typedName,
       drawnSignature: Boolean(s.drawnSignature),
       witness: s.witness,
-      signedHow: signedHowFromRows(s, events),
+      signedHow: signedHowFromRows(s, events, ctx.paper),
     })),
     views: views.map((v) => ({ key: v.viewKey, person: v.personName, expression: v.expression, comment: v.comment, recordedBySignerId: v.recordedBySignerId, at: v.recordedAt.toISOString() })),
     events: events.map((e) => ({ at: e.at.toISOString(), kind: e.kind, signerId: e.signerId, ip: e.ip, userAgent: e.userAgent })),
     certificate: ctx.certificate,
+    signingMethod: ctx.paper ? 'paper' : 'electronic',
+    ...(ctx.paper ? { paper: ctx.paper } : {}),
   };
+}
+
+/**
+ * The evidence page printed after the scan of a signed paper: the same facts as the JSON, as lines
+ * of text (the scan itself is an image; this page is real text).
+ */
+export function paperEvidenceLines(e: Evidence, facts: { documentLabel: string; personName: string }): string[] {
+  const p = e.paper!;
+  const lines = [
+    `Cette page fait partie du document scellé. Le document signé est le papier dont les pages précédentes sont le scan ; l’établissement a déposé ce scan et l’a scellé. Toute modification après le scellement est détectable.`,
+    `Méthode de signature : ${SIGNING_METHOD_FR.paper}.`,
+    `Établissement : ${e.establishment}.`,
+    `Document : ${facts.documentLabel} de ${facts.personName} (${e.document.id}).`,
+    `Version signée : n° ${e.document.versionNumber} (${p.versionId}) ; empreinte SHA-256 des données de la version : ${e.document.inputSha256}.`,
+    `Empreinte SHA-256 du PDF présenté pour signature : ${e.document.signedPdfSha256}.`,
+    `Scan original : ${p.pageCount} page(s), ${p.byteSize} octets, empreinte SHA-256 ${p.originalSha256} (conservé tel qu’il a été déposé).`,
+    `Déposé par ${p.uploadedBy.name} (compte ${p.uploadedBy.account}) le ${dateTime(p.uploadedAt)}.`,
+  ];
+  for (const s of e.signers) {
+    const how = signedHowOf(s);
+    const status = s.status === 'signed' ? (s.authentication === 'paper' ? 'a signé sur le papier' : `a signé : ${how ? signedHowText(how, s.drawnSignature) : (AUTH_FR[s.authentication ?? ''] ?? '')}`) : 'n’a pas signé (signature facultative)';
+    lines.push(`Signataire : ${s.name}, ${s.capacity} (${s.legalBasis}) — ${status}${s.at ? `, enregistré le ${dateTime(s.at)}` : ''}.`);
+  }
+  lines.push(`Scellé le ${dateTime(e.sealedAt)} avec le certificat de l’établissement : ${e.certificate}.`);
+  lines.push(`Transaction : ${e.transactionId}.`);
+  return lines;
 }
 
 const t = (text: string): Inline => [{ text }];

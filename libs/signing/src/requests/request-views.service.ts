@@ -6,8 +6,9 @@ import { StaffActor, visibleEstablishments } from '@carepact/identity';
 import { ResidentsService, addMonthsIso } from '@carepact/residents';
 import { EntityManager } from 'typeorm';
 import type { PolicyDocumentType } from '../policy/policy.types';
+import { SIGNING_METHOD_FR, SigningMethod } from './evidence';
 import { RequestAccess } from './request-access';
-import { EmailStatus, RequestMode, RequestStatus, SignatureRequestEntity, SignerDelivery, SignerStatus } from './signing.entities';
+import { AuthMethod, EmailStatus, RequestMode, RequestStatus, SignatureRequestEntity, SignerDelivery, SignerStatus } from './signing.entities';
 import { SigningRepository } from './signing.repository';
 
 /**
@@ -31,6 +32,8 @@ export interface SignerView {
   optional: boolean;
   delivery: SignerDelivery;
   status: SignerStatus;
+  /** How they signed (`paper`: by hand, on the paper whose scan was deposited). */
+  authMethod: AuthMethod | null;
   actedAt: string | null;
   refusalReason: string | null;
   accessCodeRequired: boolean;
@@ -53,6 +56,21 @@ export interface RequestView {
   questions: { id: string; signerId: string; message: string; askedAt: string; answer: string | null }[];
   events: { kind: string; at: string; signerId: string | null }[];
   sealed: { sha256: string; sealedAt: string; href: string; evidenceHref: string } | null;
+  /** `paper` once a scan of the signed paper is deposited (the seal is then that scan, stamped); `electronic` otherwise. */
+  signingMethod: SigningMethod;
+  /** « signé sur papier » or « signature électronique ». */
+  signingMethodLabel: string;
+  /** The scan of the signed paper: who uploaded it, when, its SHA-256, who signed on it; the original stays downloadable. */
+  paper: {
+    originalSha256: string;
+    byteSize: number;
+    pageCount: number;
+    versionId: string;
+    signerIds: string[];
+    uploadedAt: string;
+    uploadedBy: { userId: string; name: string };
+    originalHref: string;
+  } | null;
   /** After a refused contrat de séjour: the DIPC the law then requires (CASF D.311). */
   nextStep: { kind: 'create_dipc'; href: string } | null;
 }
@@ -96,6 +114,8 @@ export class RequestViews {
     const views = await this.repo.viewsOf(em, r.id);
     const questions = await this.repo.questionsOf(em, [r.id]);
     const seal = await this.repo.sealOf(em, r.id);
+    const paper = await this.repo.paperOf(em, r.id);
+    const signingMethod: SigningMethod = paper ? 'paper' : 'electronic';
     const decision = r.policy;
     const refusedContract = r.status === 'refused' && decision.documentType === 'contrat-sejour';
     return {
@@ -120,6 +140,7 @@ export class RequestViews {
         optional: s.optional,
         delivery: s.delivery,
         status: s.status,
+        authMethod: s.authMethod,
         actedAt: s.actedAt?.toISOString() ?? null,
         refusalReason: s.refusalReason,
         accessCodeRequired: s.accessCodeRequired,
@@ -142,6 +163,20 @@ export class RequestViews {
             sealedAt: seal.sealedAt.toISOString(),
             href: `/api/signature-requests/${r.id}/signed.pdf`,
             evidenceHref: `/api/signature-requests/${r.id}/evidence.json`,
+          }
+        : null,
+      signingMethod,
+      signingMethodLabel: SIGNING_METHOD_FR[signingMethod],
+      paper: paper
+        ? {
+            originalSha256: paper.originalSha256,
+            byteSize: paper.byteSize,
+            pageCount: paper.pageCount,
+            versionId: paper.versionId,
+            signerIds: paper.signerIds,
+            uploadedAt: paper.uploadedAt.toISOString(),
+            uploadedBy: { userId: paper.uploadedBy, name: paper.uploadedByName },
+            originalHref: `/api/signature-requests/${r.id}/paper/original.pdf`,
           }
         : null,
       nextStep: refusedContract ? { kind: 'create_dipc', href: `/api/signature-requests/${r.id}/dipc` } : null,

@@ -11,7 +11,9 @@ import { contentVariantOf, resolve, templates } from '@carepact/rendering';
 import { ResidentsRepository } from '@carepact/residents';
 import { SigningLinks } from '../links/signing-links.service';
 import { EvidenceLog } from './evidence-log';
-import { buildEvidence, sealedTree } from './evidence';
+import { DOCUMENT_TYPE_LABELS } from '@carepact/common';
+import type { ScanSealPreparation } from '../paper/scan-stamp';
+import { PaperEvidence, buildEvidence, dateTime, paperEvidenceLines, sealedTree } from './evidence';
 import { SignatureRequestEntity, SignerEntity } from './signing.entities';
 import { SigningRepository } from './signing.repository';
 import { emailSignersDue } from './whose-turn';
@@ -25,6 +27,8 @@ export const MAILER = Symbol('MAILER');
 /** Renders the final tagged PDF with its signature field and seals it (PAdES B-B). */
 export interface Sealer {
   seal(tree: import('@carepact/rendering').DocumentTree, opts: { signingTime: Date; name: string; reason: string; location: string }): Promise<Buffer>;
+  /** Stamps the scan of a signed paper, adds its evidence page and seals it (PAdES B-B), with the same identity. */
+  sealScan(scan: Buffer, opts: Omit<ScanSealPreparation, 'signature'> & { name: string; reason: string; location: string }): Promise<Buffer>;
   certificateSubject(): string;
 }
 export const SEALER = Symbol('SEALER');
@@ -266,7 +270,20 @@ export class SigningJobsService {
     if (version.inputHash !== request.versionHash) throw new PermanentJobError('VERSION_HASH_MISMATCH', 'version hash changed');
     const establishment = est.name;
     const companions = (await this.documents.renditionsOf(em, [version.id])).map((r) => ({ format: r.format, variant: r.variant, sha256: r.blobSha256 }));
-    const sealedAt = new Date();
+    const paperRow = await this.repo.paperOf(em, request.id);
+    const paper: PaperEvidence | undefined = paperRow
+      ? {
+          originalSha256: paperRow.originalSha256,
+          byteSize: paperRow.byteSize,
+          pageCount: paperRow.pageCount,
+          versionId: paperRow.versionId,
+          uploadedAt: paperRow.uploadedAt.toISOString(),
+          uploadedBy: { userId: paperRow.uploadedBy, name: paperRow.uploadedByName, account: paperRow.uploadedByEmail },
+          signerIds: paperRow.signerIds,
+        }
+      : undefined;
+    // PDF dates have whole seconds: the evidence says the same time as the seal's /M.
+    const sealedAt = new Date(Math.floor(Date.now() / 1000) * 1000);
     const evidence = buildEvidence(
       request,
       {
@@ -279,20 +296,45 @@ export class SigningJobsService {
         companions,
         certificate: this.sealer.certificateSubject(),
         sealedAt,
+        paper,
       },
       signers,
       await this.repo.viewsOf(em, request.id),
       await this.repo.eventsOf(em, request.id),
     );
-    const tree = resolve(templates().load(version.templateId, version.templateVersion), version.input, contentVariantOf('standard'));
-    // The footer of each page names the version (libs/rendering, runningHeadersAndFooters).
-    tree.meta.versionId = version.id;
-    const pdf = await this.sealer.seal(sealedTree(tree, signers, evidence), {
-      signingTime: sealedAt,
-      name: establishment,
-      reason: `Signatures recueillies (${request.policy.signers.length} signataires) — dossier de preuve joint`,
-      location: establishment,
-    });
+    let pdf: Buffer;
+    if (paper) {
+      // Signed on paper: the sealed document is the scan of the paper, stamped, with its evidence page.
+      const scan = await this.blobs.get(em, paper.originalSha256);
+      if (!scan) throw new PermanentJobError('PAPER_SCAN_MISSING', `request ${request.id}: the scan ${paper.originalSha256} is not stored`);
+      const resident = await this.residents.findInOrganisation(em, document.organisationId, document.residentId);
+      const personName = resident ? `${resident.firstName} ${resident.lastName}` : 'la personne accompagnée';
+      const label = DOCUMENT_TYPE_LABELS[document.type as keyof typeof DOCUMENT_TYPE_LABELS]?.short ?? document.type;
+      const Label = label.charAt(0).toUpperCase() + label.slice(1);
+      const uploaded = dateTime(paper.uploadedAt);
+      pdf = await this.sealer.sealScan(scan, {
+        stampLines: (page, pages) => [
+          `Signé sur papier — ${Label} de ${personName} — page ${page} sur ${pages}`,
+          `Version ${version.id} (n° ${version.number}) — scan déposé le ${uploaded} — scellé par ${establishment}`,
+        ],
+        evidence: { title: 'Dossier de preuve — document signé sur papier', lines: paperEvidenceLines(evidence, { documentLabel: label, personName }) },
+        title: `${Label} de ${personName} — signé sur papier`,
+        signingTime: sealedAt,
+        name: establishment,
+        reason: `Document signé sur papier (${paper.signerIds.length} signataire(s) sur le papier) — scan scellé, dossier de preuve joint`,
+        location: establishment,
+      });
+    } else {
+      const tree = resolve(templates().load(version.templateId, version.templateVersion), version.input, contentVariantOf('standard'));
+      // The footer of each page names the version (libs/rendering, runningHeadersAndFooters).
+      tree.meta.versionId = version.id;
+      pdf = await this.sealer.seal(sealedTree(tree, signers, evidence), {
+        signingTime: sealedAt,
+        name: establishment,
+        reason: `Signatures recueillies (${request.policy.signers.length} signataires) — dossier de preuve joint`,
+        location: establishment,
+      });
+    }
     const result = await this.outbox.runOnce(outboxId, async (t) => {
       const locked = await this.repo.lockRequest(t, request.id);
       if (!locked || locked.status !== 'active') return false;
@@ -306,7 +348,9 @@ export class SigningJobsService {
       if (!inserted.length) return false;
       await t.update(SignatureRequestEntity, { id: request.id }, { status: 'completed', closedAt: sealedAt });
       await this.lifecycle.markSigned(t, request.documentId, sealedAt);
-      await this.evidence.record(t, request, 'sealed', SYSTEM_ACTOR, { details: { sealedSha256: sha, evidenceSha256: sha256Hex(evidenceJson), versionHash: request.versionHash } });
+      await this.evidence.record(t, request, 'sealed', SYSTEM_ACTOR, {
+        details: { sealedSha256: sha, evidenceSha256: sha256Hex(evidenceJson), versionHash: request.versionHash, signingMethod: paper ? 'paper' : 'electronic', ...(paper ? { originalSha256: paper.originalSha256 } : {}) },
+      });
       for (const s of signers) {
         if (s.email && s.status === 'signed')
           await this.outbox.enqueue(t, 'notify.completed', { requestId: request.id, signerId: s.id }, { key: `completed_${s.id}`, organisationId: request.organisationId });

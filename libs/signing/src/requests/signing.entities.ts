@@ -12,7 +12,7 @@ export type Expression = (typeof EXPRESSIONS)[number];
 export type RequestMode = 'parallel' | 'sequential';
 export type SignerDelivery = 'email' | 'in_person' | 'staff';
 /** How the signer was authenticated when they signed (it goes into the evidence). */
-export type AuthMethod = 'email_link' | 'email_link+access_code' | 'in_person_witnessed' | 'staff_session';
+export type AuthMethod = 'email_link' | 'email_link+access_code' | 'in_person_witnessed' | 'staff_session' | 'paper';
 export type EmailStatus = 'sent' | 'retrying' | 'failed';
 export type LinkPurpose = 'sign' | 'download';
 
@@ -54,6 +54,8 @@ export const SIGNATURE_EVENT_KINDS = [
   'refusal_acknowledged',
   'question',
   'question_answered',
+  'paper_uploaded',
+  'signed_on_paper',
 ] as const;
 export type SignatureEventKind = (typeof SIGNATURE_EVENT_KINDS)[number];
 
@@ -440,6 +442,56 @@ export class SealedDocumentEntity {
   sealedAt: Date;
 }
 
+/**
+ * The scan of a paper signature (issue 11 §6), at most one per request: the original as uploaded
+ * (a blob, by its SHA-256), who uploaded it, and which of the request's signers signed on paper.
+ * Immutable: the application role may insert and read, never update.
+ */
+@Entity({ name: 'paper_signatures' })
+@Index('uq_paper_signatures_request', ['requestId'], { unique: true })
+export class PaperSignatureEntity {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_paper_signatures' })
+  id: string;
+
+  @Column({ type: 'uuid' })
+  requestId: string;
+
+  @ManyToOne(() => SignatureRequestEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'request_id', foreignKeyConstraintName: 'fk_paper_signatures_request' })
+  request?: Relation<SignatureRequestEntity>;
+
+  /** The version the paper signs (the request's). */
+  @Column({ type: 'uuid' })
+  versionId: string;
+
+  /** SHA-256 of the scan exactly as uploaded: its blob's address. */
+  @Column({ type: 'text' })
+  originalSha256: string;
+
+  @Column({ type: 'int' })
+  byteSize: number;
+
+  @Column({ type: 'int' })
+  pageCount: number;
+
+  /** The request's signers whose handwritten signature is on the paper, as staff declared them. */
+  @Column({ type: 'uuid', array: true })
+  signerIds: string[];
+
+  @Column({ type: 'uuid' })
+  uploadedBy: string;
+
+  /** The uploader's name and account as they were at the upload (the evidence names them). */
+  @Column({ type: 'text' })
+  uploadedByName: string;
+
+  @Column({ type: 'text' })
+  uploadedByEmail: string;
+
+  @Column({ type: 'timestamptz' })
+  uploadedAt: Date;
+}
+
 export const SIGNING_ENTITIES = [
   SignatureRequestEntity,
   SignerEntity,
@@ -449,4 +501,5 @@ export const SIGNING_ENTITIES = [
   RecordedViewEntity,
   SignerQuestionEntity,
   SealedDocumentEntity,
+  PaperSignatureEntity,
 ];

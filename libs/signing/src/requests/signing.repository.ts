@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import {
+  PaperSignatureEntity,
   RecordedViewEntity,
   SealedDocumentEntity,
   SignatureEventEntity,
@@ -57,6 +58,11 @@ export class SigningRepository {
 
   sealOf(em: EntityManager, requestId: string): Promise<SealedDocumentEntity | null> {
     return em.findOne(SealedDocumentEntity, { where: { requestId } });
+  }
+
+  /** The scan of the signed paper, when the request was signed on paper. */
+  paperOf(em: EntityManager, requestId: string): Promise<PaperSignatureEntity | null> {
+    return em.findOne(PaperSignatureEntity, { where: { requestId } });
   }
 
   /** Requests with something for staff to see: refusals not acknowledged, questions not answered. */

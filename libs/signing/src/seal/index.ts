@@ -4,3 +4,4 @@ export { sealDocument, SEAL_FIELD_NAME, type SealOptions } from './seal-document
 export { cadesDetachedSignature, signedAttributes } from './cms';
 export { SealError, type SealErrorCode } from './seal.errors';
 export { readTlv, children, raw, oid, type Tlv } from './der';
+export { sealScan } from './seal-scan';
