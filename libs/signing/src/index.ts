@@ -20,4 +20,7 @@ export * from './portal/portal-reads.service';
 export * from './requests/sealed-download.service';
 export * from './requests/signing-jobs.service';
 export * from './requests/adapters';
+export * from './requests/legal-deadlines';
+export * from './worklist/worklist.repository';
+export * from './worklist/worklist.service';
 export * from './signing.module';

@@ -2,6 +2,7 @@ import { Foundation1763900000000 } from './1763900000000-foundation';
 import { Documents1763910000000 } from './1763910000000-documents';
 import { Signing1763920000000 } from './1763920000000-signing';
 import { AuditCheckpointChain1763930000000 } from './1763930000000-audit-checkpoint-chain';
+import { WorklistDeadlines1763945000000 } from './1763945000000-worklist-deadlines';
 
 /** Applied in this order; each has a working `down`. Each migration grants its new tables to carepact_app. */
-export const MIGRATIONS = [Foundation1763900000000, Documents1763910000000, Signing1763920000000, AuditCheckpointChain1763930000000];
+export const MIGRATIONS = [Foundation1763900000000, Documents1763910000000, Signing1763920000000, AuditCheckpointChain1763930000000, WorklistDeadlines1763945000000];

@@ -4,7 +4,7 @@ import { StaffActor, establishmentsWith, visibleEstablishments } from '@carepact
 import { EntityManager } from 'typeorm';
 import { RequestAccess } from './request-access';
 import { EmailStatus, RequestMode, RequestStatus, SignatureRequestEntity, SignerDelivery, SignerStatus } from './signing.entities';
-import { ActiveRequestRow, SigningRepository } from './signing.repository';
+import { SigningRepository } from './signing.repository';
 import { countersignatureDue } from './whose-turn';
 
 export interface SignerView {
