@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ConflictError, DomainError, NotFoundError, ValidationError, endOfDayIn, formatDateFr } from '@carepact/common';
+import { ConflictError, DomainError, NotFoundError, ValidationError, calendarDayIn, endOfDayIn, formatDateFr } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
 import { DocumentEntity, DocumentLifecycle, DocumentVersionEntity, DocumentsRepository } from '@carepact/documents';
 import { IdentityRepository, StaffActor, auditActor } from '@carepact/identity';
@@ -93,7 +93,8 @@ export class SignatureRequestsService {
             'Indiquez pourquoi la demande est envoyée en retard pour l’envoyer quand même : la raison est conservée.',
           [{ field: 'lateReason', code: SIGNATURE_REQUEST_LATE, message: 'Indiquez pourquoi la demande est envoyée après le délai légal.' }],
         );
-      let deadline = input.deadline ? endOfDayIn(input.deadline) : new Date(now.getTime() + DEFAULT_DEADLINE_DAYS * DAY);
+      // A deadline is a day, ending at midnight in Paris: every place writes the same day and time.
+      let deadline = endOfDayIn(input.deadline ?? calendarDayIn(new Date(now.getTime() + DEFAULT_DEADLINE_DAYS * DAY)));
       if (Number.isNaN(deadline.getTime()) || deadline <= now)
         throw new ValidationError([{ field: 'deadline', code: 'INVALID_DATE', message: 'L’échéance doit être une date future (AAAA-MM-JJ).' }]);
       // Never past the legal deadline when one applies and is still ahead.
