@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { calendarDayIn } from '@carepact/common';
 import { EntityManager } from 'typeorm';
 
 /** A resident still in the establishment, with the documents that carry its legal deadlines. */
@@ -13,11 +14,22 @@ export interface ResidentDeadlineRow {
   plannedEndDate: string | null;
   parentalAuthority: string | null;
   /** The contract or DIPC that counts (signed first, then one not refused, then the latest). */
-  contract: { id: string; type: string; status: string; handedOverAt: Date | null } | null;
+  contract: { id: string; type: string; status: string; handedOverAt: Date | null; handedOverDay: string | null } | null;
   /** The avenant that counts (signed first, then the latest). */
   avenant: { id: string; status: string } | null;
   /** The latest formalised projet personnalisé, its date and the review date it sets. */
-  projet: { id: string; createdAt: Date; nextReview: string | null } | null;
+  projet: { id: string; createdAt: Date; day: string; nextReview: string | null } | null;
+}
+
+/**
+ * Bounds (`YYYY-MM-DD`, inclusive, a few days generous) past which a resident cannot have anything
+ * due within the worklist's horizons: the SQL keeps only the residents inside them.
+ */
+export interface ResidentWindow {
+  avenantAdmittedBy: string;
+  projetAdmittedBy: string;
+  projetDatedBy: string;
+  reviewBy: string;
 }
 
 export interface MeasureRow {
@@ -55,6 +67,11 @@ export interface FailedGenerationRow {
 
 type Row = Record<string, never>;
 
+/** The calendar day of an instant in Paris (few calls: the handed-over contracts not signed yet). */
+function parisDay(at: Date): string {
+  return calendarDayIn(at);
+}
+
 /**
  * The worklist's reads: one query per kind of thing to do, for all the establishments at once (no
  * query per resident). Residents who left (planned end passed) are not listed.
@@ -66,18 +83,18 @@ export class WorklistRepository {
    * read from the version's input snapshot (`document.nextReview`) through an expression that only
    * touches the latest formalised projet of each resident.
    */
-  async residentDeadlines(em: EntityManager, organisationId: string, establishmentIds: string[], today: string): Promise<ResidentDeadlineRow[]> {
+  async residentDeadlines(em: EntityManager, organisationId: string, establishmentIds: string[], today: string, window: ResidentWindow): Promise<ResidentDeadlineRow[]> {
     if (!establishmentIds.length) return [];
     const rows = (await em.query(
       `WITH docs AS (
          SELECT DISTINCT ON (d.resident_id, d.kind) d.resident_id, d.kind, d.id, d.type, d.status, d.created_at, d.current_version_id
-           FROM (SELECT d.*, CASE WHEN d.type IN ('contrat-sejour', 'dipc') THEN 'contract' ELSE d.type END AS kind
+           FROM (SELECT d.*, CASE d.type WHEN 'avenant' THEN 2 WHEN 'projet-personnalise' THEN 3 ELSE 1 END AS kind
                    FROM documents d
                   WHERE d.organisation_id = $1 AND d.establishment_id = ANY($2::uuid[])
                     AND d.type IN ('contrat-sejour', 'dipc', 'avenant', 'projet-personnalise') AND d.status <> 'cancelled'
                     AND (d.type <> 'projet-personnalise' OR d.status IN ('ready', 'in_signature', 'signed'))) d
           ORDER BY d.resident_id, d.kind,
-                   CASE WHEN d.kind = 'projet-personnalise' THEN 0 WHEN d.status = 'signed' THEN 2 WHEN d.status <> 'refused' THEN 1 ELSE 0 END DESC,
+                   CASE WHEN d.kind = 3 THEN 0 WHEN d.status = 'signed' THEN 2 WHEN d.status <> 'refused' THEN 1 ELSE 0 END DESC,
                    d.created_at DESC
        )
        SELECT r.id, r.establishment_id, r.first_name, r.last_name, r.birth_date::text AS birth_date, r.admission_date::text AS admission_date,
@@ -85,15 +102,23 @@ export class WorklistRepository {
               c.id AS contract_id, c.type AS contract_type, c.status AS contract_status,
               CASE WHEN c.status <> 'signed' THEN (SELECT min(sr.created_at) FROM signature_requests sr WHERE sr.document_id = c.id) END AS handed_over_at,
               a.id AS avenant_id, a.status AS avenant_status,
-              p.id AS projet_id, p.created_at AS projet_created_at,
+              p.id AS projet_id, p.created_at AS projet_created_at, (p.created_at AT TIME ZONE 'Europe/Paris')::date::text AS projet_day,
               (SELECT v.input #>> '{document,nextReview}' FROM document_versions v WHERE v.id = p.current_version_id) AS next_review
          FROM residents r
-         LEFT JOIN docs c ON c.resident_id = r.id AND c.kind = 'contract'
-         LEFT JOIN docs a ON a.resident_id = r.id AND a.kind = 'avenant'
-         LEFT JOIN docs p ON p.resident_id = r.id AND p.kind = 'projet-personnalise'
+         LEFT JOIN docs c ON c.resident_id = r.id AND c.kind = 1
+         LEFT JOIN docs a ON a.resident_id = r.id AND a.kind = 2
+         LEFT JOIN docs p ON p.resident_id = r.id AND p.kind = 3
         WHERE r.organisation_id = $1 AND r.establishment_id = ANY($2::uuid[])
-          AND (r.planned_end_date IS NULL OR r.planned_end_date >= $3::date)`,
-      [organisationId, establishmentIds, today],
+          AND (r.planned_end_date IS NULL OR r.planned_end_date >= $3::date)
+          -- Only residents who may have something due (the exact rules are the service's): no signed
+          -- contract; no signed avenant and admitted before $4; no projet and admitted before $5; a
+          -- projet older than $6 or whose own review date comes before $7.
+          AND (c.id IS NULL OR c.status <> 'signed'
+               OR (a.status IS DISTINCT FROM 'signed' AND r.admission_date <= $4::date)
+               OR (p.id IS NULL AND r.admission_date <= $5::date)
+               OR (p.created_at AT TIME ZONE 'Europe/Paris')::date <= $6::date
+               OR (SELECT v.input #>> '{document,nextReview}' FROM document_versions v WHERE v.id = p.current_version_id) <= $7)`,
+      [organisationId, establishmentIds, today, window.avenantAdmittedBy, window.projetAdmittedBy, window.projetDatedBy, window.reviewBy],
     )) as Row[];
     return rows.map((x) => ({
       id: x.id,
@@ -105,9 +130,11 @@ export class WorklistRepository {
       stayType: x.stay_type,
       plannedEndDate: x.planned_end_date,
       parentalAuthority: x.parental_authority,
-      contract: x.contract_id ? { id: x.contract_id, type: x.contract_type, status: x.contract_status, handedOverAt: x.handed_over_at } : null,
+      contract: x.contract_id
+        ? { id: x.contract_id, type: x.contract_type, status: x.contract_status, handedOverAt: x.handed_over_at, handedOverDay: x.handed_over_at ? parisDay(x.handed_over_at) : null }
+        : null,
       avenant: x.avenant_id ? { id: x.avenant_id, status: x.avenant_status } : null,
-      projet: x.projet_id ? { id: x.projet_id, createdAt: x.projet_created_at, nextReview: x.next_review } : null,
+      projet: x.projet_id ? { id: x.projet_id, createdAt: x.projet_created_at, day: x.projet_day, nextReview: x.next_review } : null,
     }));
   }
 

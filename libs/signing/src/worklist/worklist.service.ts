@@ -8,7 +8,7 @@ import { LEGAL_DELAYS, addDaysIso, contractHandoverDay, contractSignatureDay, fi
 import { lastSignatureAt } from '../requests/request-views.service';
 import { ActiveRequestRow, SigningRepository } from '../requests/signing.repository';
 import { countersignatureDue, isTurnOf } from '../requests/whose-turn';
-import { ResidentDeadlineRow, WorklistRepository } from './worklist.repository';
+import { ResidentDeadlineRow, ResidentWindow, WorklistRepository } from './worklist.repository';
 
 /** The kinds of things to do, in the order the page shows them (those with overdue items first). */
 export const WORKLIST_CATEGORIES = [
@@ -162,7 +162,7 @@ export class WorklistService {
     const org = actor.organisationId;
     const [establishments, residents, measures, requests, refusals, questions, failed] = await Promise.all([
       this.identity.establishmentsByIds(em, org, [...residentReaders]),
-      this.repo.residentDeadlines(em, org, scope(SECTIONS.missing_contract.permission), today),
+      this.repo.residentDeadlines(em, org, scope(SECTIONS.missing_contract.permission), today, residentWindow(today)),
       this.repo.measuresEnding(em, org, scope(SECTIONS.measure_expiring.permission), today, addDaysIso(today, WORKLIST_HORIZONS.measureDays)),
       this.signing.activeRequests(em, org, scope(SECTIONS.awaiting_signer.permission)),
       this.repo.refusals(em, org, scope(SECTIONS.refusal.permission)),
@@ -245,6 +245,17 @@ export class WorklistService {
   }
 }
 
+/** The SQL's pre-selection (a superset: three days of slack for the months' lengths); the rules are below. */
+function residentWindow(today: string): ResidentWindow {
+  const slack = (d: string) => addDaysIso(d, 3);
+  return {
+    avenantAdmittedBy: slack(addMonthsIso(addDaysIso(today, WORKLIST_HORIZONS.avenantDays), -LEGAL_DELAYS.firstAvenantMonths)),
+    projetAdmittedBy: slack(addMonthsIso(addDaysIso(today, WORKLIST_HORIZONS.reviewDays), -LEGAL_DELAYS.projetFirstMonths)),
+    projetDatedBy: slack(addMonthsIso(addDaysIso(today, WORKLIST_HORIZONS.reviewDays), -LEGAL_DELAYS.projetReviewMonths)),
+    reviewBy: addDaysIso(today, WORKLIST_HORIZONS.reviewDays),
+  };
+}
+
 /** The contract, avenant and projet personnalisé deadlines of one resident. */
 function residentItems(r: ResidentDeadlineRow, establishmentCategory: string, today: string): (WorklistItem & { establishmentId: string })[] {
   const out: (WorklistItem & { establishmentId: string })[] = [];
@@ -277,7 +288,7 @@ function residentItems(r: ResidentDeadlineRow, establishmentCategory: string, to
       documentId: null,
     });
   } else if (c.status !== 'signed') {
-    const handedOver = c.handedOverAt ? calendarDayIn(c.handedOverAt) : null;
+    const handedOver = c.handedOverDay;
     const lateHandover = handedOver ? handedOver > handover : today > handover;
     const lateSignature = today > signature;
     const next = handedOver ? signature : handover;
@@ -320,7 +331,7 @@ function residentItems(r: ResidentDeadlineRow, establishmentCategory: string, to
   const firstDay = addMonthsIso(r.admissionDate, LEGAL_DELAYS.projetFirstMonths);
   let reviewDay: string;
   if (p) {
-    const yearly = addMonthsIso(calendarDayIn(p.createdAt), LEGAL_DELAYS.projetReviewMonths);
+    const yearly = addMonthsIso(p.day, LEGAL_DELAYS.projetReviewMonths);
     reviewDay = p.nextReview && /^\d{4}-\d{2}-\d{2}$/.test(p.nextReview) && p.nextReview < yearly ? p.nextReview : yearly;
   } else reviewDay = firstDay;
   if (reviewDay <= addDaysIso(today, WORKLIST_HORIZONS.reviewDays) && staysUntil(reviewDay))
@@ -386,13 +397,20 @@ function requestItems(r: ActiveRequestRow, today: string): (WorklistItem & { est
   return out;
 }
 
+/** One collator for every comparison (`localeCompare(…, 'fr')` builds one per call). */
+const FRENCH = new Intl.Collator('fr');
+
+function compareDays(a: string | null, b: string | null): number {
+  return (a ?? '') < (b ?? '') ? -1 : (a ?? '') > (b ?? '') ? 1 : 0;
+}
+
 function byEstablishment(establishmentId: string, name: string, items: WorklistItem[]): EstablishmentWorklist {
   const sections: WorklistSection[] = [];
   for (const category of WORKLIST_CATEGORIES) {
     const mine = items
       .filter((i) => i.category === category)
       // Overdue first, then by the day that orders them, the oldest first.
-      .sort((a, b) => Number(b.overdue) - Number(a.overdue) || (a.dueDay ?? '').localeCompare(b.dueDay ?? '') || a.residentName.localeCompare(b.residentName, 'fr'));
+      .sort((a, b) => Number(b.overdue) - Number(a.overdue) || compareDays(a.dueDay, b.dueDay) || FRENCH.compare(a.residentName, b.residentName));
     if (!mine.length) continue;
     const { title, basis } = SECTIONS[category];
     sections.push({ category, title, basis, total: mine.length, overdue: mine.filter((i) => i.overdue).length, items: mine.slice(0, WORKLIST_ITEMS_SHOWN) });
