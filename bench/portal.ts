@@ -126,7 +126,7 @@ async function main(): Promise<void> {
       if (doc.status === 'failed') throw new Error('document generation failed');
       await new Promise((r) => setTimeout(r, 100));
     }
-    const request = await staff(`/api/documents/${documentId}/signature-requests`, { method: 'POST', body: '{}' });
+    const request = await staff(`/api/documents/${documentId}/signature-requests`, { method: 'POST', body: JSON.stringify({ lateReason: 'Banc d’essai : délai légal de la personne de démonstration dépassé.' }) });
     if (request.status !== 201) throw new Error(`signature request: ${request.status} ${await request.text()}`);
     const { id: requestId, signers } = (await request.json()) as { id: string; signers: { id: string; role: string }[] };
     const resident = signers.find((s) => s.role === 'resident')!;

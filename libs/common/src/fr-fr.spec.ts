@@ -1,4 +1,4 @@
-import { DOCUMENT_TYPE_LABELS, documentPhrase, documentTypeLabel, formatDateFr, formatTimeFr, ofName } from './fr-fr';
+import { DOCUMENT_TYPE_LABELS, calendarDayIn, documentPhrase, documentTypeLabel, endOfDayIn, formatDateFr, formatTimeFr, ofName } from './fr-fr';
 
 describe('French labels and dates (one place)', () => {
   it('elides before a vowel, including accented capitals and a bidi-isolated name', () => {
@@ -32,5 +32,19 @@ describe('French labels and dates (one place)', () => {
     expect(formatDateFr(d, { timeZone: 'UTC' })).toBe('30 novembre 2026');
     expect(formatDateFr(d, { timeZone: 'Europe/Paris', weekday: true })).toBe('mardi 1er décembre 2026');
     expect(formatTimeFr(d)).toBe('00 h 30');
+  });
+});
+
+describe('end of a calendar day in the establishment’s zone (issue 13: one date everywhere)', () => {
+  it('is 23:59:59 in Paris, winter and summer time, and reads back as the same day', () => {
+    expect(endOfDayIn('2026-11-15').toISOString()).toBe('2026-11-15T22:59:59.000Z');
+    expect(endOfDayIn('2026-07-14').toISOString()).toBe('2026-07-14T21:59:59.000Z');
+    // The nights the clocks change.
+    expect(endOfDayIn('2026-03-29').toISOString()).toBe('2026-03-29T21:59:59.000Z');
+    expect(endOfDayIn('2026-10-25').toISOString()).toBe('2026-10-25T22:59:59.000Z');
+    for (const d of ['2026-11-15', '2026-07-14', '2026-03-29', '2026-10-25', '2026-12-31'])
+      expect([calendarDayIn(endOfDayIn(d)), formatDateFr(endOfDayIn(d))]).toEqual([d, formatDateFr(d)]);
+    expect(endOfDayIn('2026-11-15', 'America/Cayenne').toISOString()).toBe('2026-11-16T02:59:59.000Z');
+    expect(() => endOfDayIn('15/11/2026')).toThrow(RangeError);
   });
 });

@@ -148,3 +148,37 @@ export function formatTimeFr(instant: Date, timeZone = 'Europe/Paris'): string {
   const [h, m] = formatter(timeZone, 'time').format(instant).split(':');
   return `${h} h ${m}`;
 }
+
+/**
+ * The last second of a calendar day in `timeZone` (default Europe/Paris) as an instant: a deadline
+ * « le 15 novembre » ends at 23:59:59 in the establishment's zone, so that every place that shows it
+ * in that zone (console, portal, e-mails) writes the same day. `T23:59:59Z` would be the 16th in Paris.
+ */
+export function endOfDayIn(isoDate: string, timeZone = 'Europe/Paris'): Date {
+  const m = ISO_DATE.exec(isoDate);
+  if (!m) throw new RangeError(`date AAAA-MM-JJ attendue : ${JSON.stringify(isoDate)}`);
+  const wall = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), 23, 59, 59);
+  // The zone's offset at that wall time (two passes settle a day when the offset changes).
+  let instant = wall - zoneOffsetMs(new Date(wall), timeZone);
+  instant = wall - zoneOffsetMs(new Date(instant), timeZone);
+  return new Date(instant);
+}
+
+const OFFSET_FORMATTERS = new Map<string, Intl.DateTimeFormat>();
+
+/** How far `timeZone`'s wall clock is ahead of UTC at `instant`, in milliseconds. */
+function zoneOffsetMs(instant: Date, timeZone: string): number {
+  let f = OFFSET_FORMATTERS.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    OFFSET_FORMATTERS.set(timeZone, f);
+  }
+  const p = Object.fromEntries(f.formatToParts(instant).map((x) => [x.type, x.value]));
+  const wall = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
+  return wall - Math.floor(instant.getTime() / 1000) * 1000;
+}
+
+/** The calendar day (`YYYY-MM-DD`) of an instant in `timeZone` (default Europe/Paris). */
+export function calendarDayIn(instant: Date, timeZone = 'Europe/Paris'): string {
+  return new Date(instant.getTime() + zoneOffsetMs(instant, timeZone)).toISOString().slice(0, 10);
+}

@@ -105,4 +105,9 @@ export class DocumentsRepository {
   async residentHasRefusedContract(em: EntityManager, residentId: string): Promise<boolean> {
     return (await em.count(DocumentEntity, { where: { residentId, type: 'contrat-sejour', status: 'refused' } })) > 0;
   }
+
+  /** Whether the resident already has a signed document of this type (e.g. a first avenant). */
+  async hasSignedOfType(em: EntityManager, organisationId: string, residentId: string, type: DocumentEntity['type']): Promise<boolean> {
+    return (await em.count(DocumentEntity, { where: { organisationId, residentId, type, status: 'signed' } })) > 0;
+  }
 }

@@ -40,6 +40,16 @@ export class IdentityRepository {
     return em.find(EstablishmentEntity, { where: { organisationId, id: In(ids) }, order: { name: 'ASC' } });
   }
 
+  /** The active accounts holding a role in an establishment (e.g. its directors, to tell them a countersignature is due). */
+  activeUsersWithRole(em: EntityManager, organisationId: string, establishmentId: string, role: StaffRoleEntity['role']): Promise<StaffUserEntity[]> {
+    return em
+      .createQueryBuilder(StaffUserEntity, 'u')
+      .innerJoin(StaffRoleEntity, 'r', 'r.user_id = u.id')
+      .where('u.organisation_id = :organisationId AND u.active AND r.establishment_id = :establishmentId AND r.role = :role', { organisationId, establishmentId, role })
+      .orderBy('u.email', 'ASC')
+      .getMany();
+  }
+
   findEstablishment(em: EntityManager, organisationId: string, id: string): Promise<EstablishmentEntity | null> {
     return em.findOne(EstablishmentEntity, { where: { organisationId, id } });
   }

@@ -76,6 +76,16 @@ export interface RequestExpiredData extends StaffEmailBase {
   pendingSigners: string[];
 }
 
+/** Every required signer has signed: the establishment's countersignature is what remains (CASF D.311). */
+export interface CountersignDueData extends StaffEmailBase {
+  /** When the last required signer signed. */
+  lastSignedAt: Date;
+  /** The end of the request. */
+  deadline: Date;
+  /** The legal deadline fixed when the request was sent (one month after admission for a contract), if any. */
+  legalDeadline: Date | null;
+}
+
 export type FailedEmailKind = 'signature-invitation' | 'signature-reminder' | 'signature-completed';
 
 export interface DeliveryFailedData extends StaffEmailBase {
@@ -95,6 +105,7 @@ export interface EmailDataByKind {
   'staff-question': StaffQuestionData;
   'request-expired': RequestExpiredData;
   'delivery-failed': DeliveryFailedData;
+  'countersign-due': CountersignDueData;
 }
 
 export type EmailKind = keyof EmailDataByKind;
@@ -107,6 +118,7 @@ export const EMAIL_KINDS: readonly EmailKind[] = [
   'staff-question',
   'request-expired',
   'delivery-failed',
+  'countersign-due',
 ];
 
 /** What a template is filled with: its subject, the sections kept, and the values (plain text). */
@@ -125,6 +137,7 @@ export const EMAIL_FLAGS: { readonly [K in EmailKind]: readonly string[] } = {
   'staff-question': [],
   'request-expired': ['pendingSigners'],
   'delivery-failed': ['permanent'],
+  'countersign-due': ['legalDeadline'],
 };
 
 function label(type: unknown): DocumentTypeLabel {
@@ -249,6 +262,21 @@ const BUILDERS: { [K in EmailKind]: Builder<K> } = {
         deadline: formatDateTime(checkDate(d.deadline, 'deadline'), c.timeZone),
         pendingSigners: pending.join(', '),
         preview: `Le délai de signature est dépassé : ${c.short}.`,
+      },
+    };
+  },
+  'countersign-due': (d, origin) => {
+    const c = staffCommon(d, origin);
+    const legal = d.legalDeadline == null ? null : checkDate(d.legalDeadline, 'legalDeadline');
+    return {
+      subject: `Contresignature attendue : ${c.short} — ${c.values.establishmentName}`,
+      flags: { legalDeadline: legal !== null },
+      values: {
+        ...c.values,
+        at: formatDateTime(checkDate(d.lastSignedAt, 'lastSignedAt'), c.timeZone),
+        deadline: formatDateTime(checkDate(d.deadline, 'deadline'), c.timeZone),
+        legalDeadline: legal ? formatDate(legal, c.timeZone) : '',
+        preview: `Toutes les signatures sont là : votre contresignature est attendue (${c.short}).`,
       },
     };
   },

@@ -157,6 +157,12 @@ describe('email wording', () => {
   it('lists the signers who had not signed when a request expires', () => {
     expect(renderEmail('request-expired', samples['request-expired']).text).toContain('Personnes qui n’avaient pas encore signé : Jeanne Martin, Marcel Dupont.');
     expect(renderEmail('request-expired', { ...samples['request-expired'], pendingSigners: [] }).text).not.toContain('Personnes qui');
+    const countersign = renderEmail('countersign-due', samples['countersign-due']);
+    expect(countersign.subject).toBe('Contresignature attendue : contrat de séjour — EHPAD Les Tilleuls');
+    // The same days as the console and the portal: the end of the day in Paris.
+    expect(countersign.text).toContain('avant le dimanche 20 décembre 2026 à 23 h 59');
+    expect(countersign.text).toContain('Délai prévu par la loi pour la signature : dimanche 15 novembre 2026 (CASF, article D. 311).');
+    expect(renderEmail('countersign-due', { ...samples['countersign-due'], legalDeadline: null }).text).not.toContain('Délai prévu');
   });
 
   it('refuses missing names, bad dates and unknown document types', () => {
@@ -170,8 +176,8 @@ describe('email wording', () => {
 describe('template cache', () => {
   it('compiles every kind in every combination of its sections', () => {
     clearEmailTemplateCache();
-    // 2 + 2 + 2 flags → 4 each, 1 → 2, 0 → 1: 4 + 4 + 4 + 2 + 1 + 2 + 2.
-    expect(precompileEmailTemplates()).toBe(19);
+    // 2 + 2 + 2 flags → 4 each, 1 → 2, 0 → 1: 4 + 4 + 4 + 2 + 1 + 2 + 2 + 2 (countersign-due).
+    expect(precompileEmailTemplates()).toBe(21);
   });
 
   it('renders the same email from the cache as from a fresh compilation', () => {

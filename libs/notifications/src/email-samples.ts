@@ -43,6 +43,14 @@ export function emailSamples(base = 'http://localhost:3000'): { [K in EmailKind]
       pendingSigners: ['Jeanne Martin', 'Marcel Dupont'],
       consoleUrl: `${base}/console/signature-requests/5b1d0c3e-8f7a-4c2b-9e6d-1a2b3c4d5e6f`,
     },
+    'countersign-due': {
+      ...staff,
+      recipientName: 'Claire Morel',
+      lastSignedAt: at,
+      deadline: new Date('2026-12-20T22:59:59Z'),
+      legalDeadline: new Date('2026-11-15T22:59:59Z'),
+      consoleUrl: `${base}/console/documents/5b1d0c3e-8f7a-4c2b-9e6d-1a2b3c4d5e6f`,
+    },
     'delivery-failed': {
       ...staff,
       failedEmail: 'signature-invitation',

@@ -19,12 +19,14 @@ export interface JobPayloads {
   'signing.expire': { requestId: string };
   /** All required signatures on the same version hash: render, seal, store, notify. */
   'signing.seal': { requestId: string };
-  /** A staff notice: refusal, question, expiry, delivery failure. */
-  'notify.staff': { requestId: string; kind: 'refusal' | 'question' | 'expired' | 'delivery_failed'; signerId: string | null; failure?: 'permanent' | 'transient' };
+  /** A staff notice: refusal, question, expiry, delivery failure, countersignature due (to the director). */
+  'notify.staff': { requestId: string; kind: StaffNoticeKind; signerId: string | null; failure?: 'permanent' | 'transient' };
   /** The completion email to one party, with a download link. */
   'notify.completed': { requestId: string; signerId: string };
 }
 export type JobName = keyof JobPayloads;
+
+export type StaffNoticeKind = 'refusal' | 'question' | 'expired' | 'delivery_failed' | 'countersign_due';
 
 export const QUEUES = ['audit', 'render', 'notify', 'seal'] as const;
 export type QueueName = (typeof QUEUES)[number];

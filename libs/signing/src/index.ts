@@ -23,4 +23,7 @@ export * from './paper/scan-stamp';
 export * from './paper/paper-signatures.service';
 export * from './requests/signing-jobs.service';
 export * from './requests/adapters';
+export * from './requests/legal-deadlines';
+export * from './worklist/worklist.repository';
+export * from './worklist/worklist.service';
 export * from './signing.module';

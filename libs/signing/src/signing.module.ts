@@ -27,6 +27,8 @@ import { SignerActionsService } from './requests/signer-actions.service';
 import { MAILER, SEALER, SigningJobsService } from './requests/signing-jobs.service';
 import { SIGNING_ENTITIES } from './requests/signing.entities';
 import { SigningRepository } from './requests/signing.repository';
+import { WorklistRepository } from './worklist/worklist.repository';
+import { WorklistService } from './worklist/worklist.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature(SIGNING_ENTITIES), DatabaseModule, AuditModule, IdentityModule, ResidentsModule, DocumentsModule, QueueModule],
@@ -46,6 +48,8 @@ import { SigningRepository } from './requests/signing.repository';
     PortalActionsService,
     SealedDownloadService,
     PaperSignaturesService,
+    WorklistRepository,
+    WorklistService,
     // Names and reading preferences of the resident a request is about, read through the owner's
     // repository (ResidentsModule exports only its service, whose reads load the whole file).
     ResidentsRepository,
@@ -63,6 +67,7 @@ import { SigningRepository } from './requests/signing.repository';
     PortalActionsService,
     SealedDownloadService,
     PaperSignaturesService,
+    WorklistService,
     ResidentsRepository,
   ],
 })

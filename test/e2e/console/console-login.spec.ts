@@ -60,6 +60,7 @@ describe('console: login, session, CSRF (issue 10)', () => {
     expect(ok.headers.location).toBe('/console?x=1');
     const home = await agent.get('/console').expect(200);
     expect(home.text).toContain('Bonjour director console');
+    expect(home.text).toContain('<h1>À faire</h1>');
     expect(home.text).toContain('EHPAD console');
     // The same session opens the JSON API.
     await agent.get('/api/me').expect(200);
@@ -96,10 +97,11 @@ describe('console: login, session, CSRF (issue 10)', () => {
 
     await h.login(page, h.org.users.admissions.email);
     expect(new URL(page.url()).pathname).toBe('/console');
-    expect(await page.locator('h1').textContent()).toBe('Bonjour admissions console');
+    expect(await page.locator('h1').textContent()).toBe('À faire');
+    expect(await page.locator('main').textContent()).toContain('Bonjour admissions console');
     expect(await axeViolations(page)).toEqual([]);
     await page.setViewportSize({ width: 320, height: 640 });
-    expect(await pageBasics(page)).toMatchObject({ lang: 'fr', title: 'Accueil — CarePact', h1: 1, overflowX: false });
+    expect(await pageBasics(page)).toMatchObject({ lang: 'fr', title: 'À faire — CarePact', h1: 1, overflowX: false });
     await page.setViewportSize({ width: 1280, height: 800 });
 
     await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Se déconnecter' }).click()]);

@@ -30,7 +30,7 @@ describe('signature routing end to end', () => {
 
   const request = async (documentId: string, body: object = {}) => {
     const staff = await h.staff('admissions@les-tilleuls.example');
-    const res = await staff(`/api/documents/${documentId}/signature-requests`, { method: 'POST', body: JSON.stringify(body) });
+    const res = await staff(`/api/documents/${documentId}/signature-requests`, { method: 'POST', body: JSON.stringify({ lateReason: 'Test : délai légal de la personne de démonstration dépassé.', ...body }) });
     const json = (await res.json()) as RequestView & { error?: { code: string } };
     return { status: res.status, json };
   };

@@ -29,7 +29,7 @@ describe('in-person signing and e-mail delivery', () => {
   it('the SMTP server is down: the invitation is retried, staff see it, and it arrives once the server is back', async () => {
     const docId = await h.document('Seán', 'contrat-sejour', contractData({ objectives: ['Accompagner M. O’Brien-Nuñez dans ses sorties.'] }));
     const staff = await h.staff('admissions@les-tilleuls.example');
-    const created = (await (await staff(`/api/documents/${docId}/signature-requests`, { method: 'POST', body: '{}' })).json()) as RequestView;
+    const created = (await (await staff(`/api/documents/${docId}/signature-requests`, { method: 'POST', body: JSON.stringify({ lateReason: 'Test : délai légal de la personne de démonstration dépassé.' }) })).json()) as RequestView;
     const state = async () => (await (await staff(`/api/signature-requests/${created.id}`)).json()) as RequestView;
     await waitUntil('a failed attempt to show', async () => (await state()).signers[0].lastEmailStatus === 'retrying', 30000);
     const [{ last_error }] = (await h.ds.query(`SELECT last_error FROM outbox WHERE job_name = 'signing.invite' AND payload->>'signerId' = $1`, [created.signers[0].id])) as {
@@ -47,7 +47,7 @@ describe('in-person signing and e-mail delivery', () => {
   it('Jeanne Martin (no e-mail) signs in person; the witness statement is in the sealed evidence', async () => {
     const docId = await h.document('Jeanne', 'contrat-sejour');
     const staff = await h.staff('admissions@les-tilleuls.example');
-    const created = (await (await staff(`/api/documents/${docId}/signature-requests`, { method: 'POST', body: '{}' })).json()) as RequestView;
+    const created = (await (await staff(`/api/documents/${docId}/signature-requests`, { method: 'POST', body: JSON.stringify({ lateReason: 'Test : délai légal de la personne de démonstration dépassé.' }) })).json()) as RequestView;
     const jeanne = created.signers.find((s) => s.role === 'resident')!;
     expect(jeanne.delivery).toBe('in_person');
     const opened = (await (await staff(`/api/signature-requests/${created.id}/signers/${jeanne.id}/in-person`, { method: 'POST' })).json()) as { url: string };

@@ -84,7 +84,7 @@ describe('signing portal accessibility (axe-core and keyboard, in Chromium)', ()
 
   const staff = (email = 'admissions@les-tilleuls.example') => h.staff(email);
   const createRequest = async (documentId: string, body: object = {}): Promise<RequestView> => {
-    const res = await (await staff())(`/api/documents/${documentId}/signature-requests`, { method: 'POST', body: JSON.stringify(body) });
+    const res = await (await staff())(`/api/documents/${documentId}/signature-requests`, { method: 'POST', body: JSON.stringify({ lateReason: 'Test : délai légal de la personne de démonstration dépassé.', ...body }) });
     if (res.status !== 201) throw new Error(`signature request: ${res.status} ${await res.text()}`);
     return (await res.json()) as RequestView;
   };

@@ -29,7 +29,7 @@ describe('signature request delivery and portal forms: bad input is a 4xx', () =
     await h?.close();
   });
 
-  const create = (delivery: unknown) => staff(`/api/documents/${documentId}/signature-requests`, { method: 'POST', body: JSON.stringify({ delivery }) });
+  const create = (delivery: unknown) => staff(`/api/documents/${documentId}/signature-requests`, { method: 'POST', body: JSON.stringify({ lateReason: 'Test : délai légal de la personne de démonstration dépassé.', delivery }) });
   const expectRefused = async (res: Response, field: string, code: string) => {
     const body = (await res.json()) as { error: { code: string; details?: { field: string; code: string; message: string }[] } };
     expect({ status: res.status, code: body.error.code, details: body.error.details }).toEqual({
@@ -74,7 +74,7 @@ describe('signature request delivery and portal forms: bad input is a 4xx', () =
     try {
       const service = app.get(SignatureRequestsService);
       const refusal = (delivery: unknown) =>
-        service.create(actor, documentId, { delivery } as CreateRequestInput).then(
+        service.create(actor, documentId, { delivery, lateReason: 'Test : délai légal de la personne de démonstration dépassé.' } as CreateRequestInput).then(
           () => null,
           (e: ValidationError) => e.details[0],
         );

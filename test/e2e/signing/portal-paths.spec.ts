@@ -64,7 +64,7 @@ describe('signing portal: fast path ≡ routes, one client address, the access c
 
   const staff = () => h.staff('admissions@les-tilleuls.example');
   const createRequest = async (firstName: string): Promise<RequestView> => {
-    const res = await (await staff())(`/api/documents/${await h.document(firstName, 'contrat-sejour')}/signature-requests`, { method: 'POST', body: '{}' });
+    const res = await (await staff())(`/api/documents/${await h.document(firstName, 'contrat-sejour')}/signature-requests`, { method: 'POST', body: JSON.stringify({ lateReason: 'Test : délai légal de la personne de démonstration dépassé.' }) });
     if (res.status !== 201) throw new Error(`signature request: ${res.status} ${await res.text()}`);
     return (await res.json()) as RequestView;
   };

@@ -60,7 +60,7 @@ describe('signing portal security (real processes, PostgreSQL, Redis, SMTP)', ()
 
   const createRequest = async (documentId: string, body: object = {}): Promise<RequestView> => {
     const staff = await h.staff('admissions@les-tilleuls.example');
-    const res = await staff(`/api/documents/${documentId}/signature-requests`, { method: 'POST', body: JSON.stringify(body) });
+    const res = await staff(`/api/documents/${documentId}/signature-requests`, { method: 'POST', body: JSON.stringify({ lateReason: 'Test : délai légal de la personne de démonstration dépassé.', ...body }) });
     if (res.status !== 201) throw new Error(`signature request: ${res.status} ${await res.text()}`);
     return (await res.json()) as RequestView;
   };

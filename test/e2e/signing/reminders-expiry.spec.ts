@@ -21,7 +21,7 @@ describe('reminders and expiry', () => {
   it('a reminder brings a fresh link (the previous one stops working); expiry closes the request and tells staff', async () => {
     const docId = await h.document('Seán', 'contrat-sejour', contractData({ objectives: ['Accompagner M. O’Brien-Nuñez dans ses sorties.'] }));
     const staff = await h.staff('admissions@les-tilleuls.example');
-    const created = (await (await staff(`/api/documents/${docId}/signature-requests`, { method: 'POST', body: JSON.stringify({ reminderDays: [3] }) })).json()) as {
+    const created = (await (await staff(`/api/documents/${docId}/signature-requests`, { method: 'POST', body: JSON.stringify({ lateReason: 'Test : délai légal de la personne de démonstration dépassé.', reminderDays: [3] }) })).json()) as {
       id: string;
       deadline: string;
     };
@@ -56,7 +56,7 @@ describe('reminders and expiry', () => {
   it('a question reaches staff and stays listed until answered', async () => {
     const docId = await h.document('Marcel', 'contrat-sejour');
     const staff = await h.staff('admissions@les-tilleuls.example');
-    const created = (await (await staff(`/api/documents/${docId}/signature-requests`, { method: 'POST', body: '{}' })).json()) as { id: string };
+    const created = (await (await staff(`/api/documents/${docId}/signature-requests`, { method: 'POST', body: JSON.stringify({ lateReason: 'Test : délai légal de la personne de démonstration dépassé.' }) })).json()) as { id: string };
     const [mail] = await h.waitForMail('marcel.dupont@example.org', 1);
     const p = new PortalClient(h.base);
     await p.open(PortalClient.linksIn(mail.text, h.base)[0]);

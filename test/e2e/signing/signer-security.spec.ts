@@ -36,7 +36,7 @@ describe('signer security (issue 7)', () => {
   const createRequest = async (firstName: string, body: object = {}): Promise<RequestView> => {
     const docId = await h.document(firstName, 'contrat-sejour');
     for (const m of h.mailbox.list()) known.add(m.id);
-    const res = await staff(`/api/documents/${docId}/signature-requests`, { method: 'POST', body: JSON.stringify(body) });
+    const res = await staff(`/api/documents/${docId}/signature-requests`, { method: 'POST', body: JSON.stringify({ lateReason: 'Test : délai légal de la personne de démonstration dépassé.', ...body }) });
     if (res.status !== 201) throw new Error(`signature request: ${res.status} ${await res.text()}`);
     return (await res.json()) as RequestView;
   };

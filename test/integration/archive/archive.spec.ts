@@ -38,7 +38,7 @@ describe('archive packages: export, offline verification, tampering', () => {
     docId = await h.document('Marcel', 'contrat-sejour');
     residentId = await h.residentId('Marcel');
     const admissions = await h.staff('admissions@les-tilleuls.example');
-    const created = (await (await admissions(`/api/documents/${docId}/signature-requests`, { method: 'POST', body: '{}' })).json()) as { id: string };
+    const created = (await (await admissions(`/api/documents/${docId}/signature-requests`, { method: 'POST', body: JSON.stringify({ lateReason: 'Test : délai légal de la personne de démonstration dépassé.' }) })).json()) as { id: string };
     requestId = created.id;
     for (const [address, name] of [
       ['marcel.dupont@example.org', 'Marcel Dupont'],

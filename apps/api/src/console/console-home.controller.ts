@@ -1,33 +1,42 @@
 import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
-import { StaffService } from '@carepact/identity';
+import { StaffService, establishmentsWith } from '@carepact/identity';
+import { WorklistService } from '@carepact/signing';
 import type { Request, Response } from 'express';
 import { sendHtml } from '../views';
 import { consoleCsrfToken } from './console-csrf';
-import { consoleHomePage } from './console-home.views';
+import { consoleHomePage, worklistPage } from './console-home.views';
 import { actorOf } from './console-request';
 
-/** GET /console: the landing page of a connected staff member. */
+/**
+ * GET /console: « À faire » for those who work on residents' files (admissions, coordination,
+ * direction, administration: the WorklistService, as the API would call it); for the others (the
+ * auditor), a page that says what their role lets them do.
+ */
 @ApiExcludeController()
 @Controller('console')
 export class ConsoleHomeController {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly staff: StaffService,
+    private readonly worklist: WorklistService,
   ) {}
 
   @Get()
   async home(@Req() req: Request, @Res() res: Response): Promise<void> {
     const actor = actorOf(req);
+    const csrf = consoleCsrfToken(this.config.secrets.session, actor);
+    if (WorklistService.hasWorklist(actor)) return sendHtml(res, 200, worklistPage(actor, csrf, await this.worklist.forActor(actor)));
     const establishments = await this.staff.listEstablishments(actor);
     sendHtml(
       res,
       200,
       consoleHomePage(
         actor,
-        consoleCsrfToken(this.config.secrets.session, actor),
+        csrf,
         establishments.map((e) => ({ id: e.id, name: e.name, roles: actor.roles.filter((r) => r.establishmentId === e.id).map((r) => r.role) })),
+        establishmentsWith(actor, 'audit.read').length > 0,
       ),
     );
   }

@@ -18,5 +18,9 @@ export const NAV: readonly NavItem[] = [
 ];
 
 export function navFor(actor: StaffActor): NavItem[] {
-  return NAV.filter((item) => !item.permission || establishmentsWith(actor, item.permission).length > 0);
+  // The landing page is « À faire » for those who work on residents' files (console-home.controller.ts).
+  const todo = establishmentsWith(actor, 'resident.read').length > 0;
+  return NAV.filter((item) => !item.permission || establishmentsWith(actor, item.permission).length > 0).map((item) =>
+    item.key === 'home' && todo ? { ...item, label: 'À faire' } : item,
+  );
 }

@@ -52,6 +52,13 @@ export class CreateSignatureRequestDto {
   @ApiPropertyOptional({ type: [String], description: 'Contacts proposés comme signataires : refusés s’ils n’ont pas qualité.' })
   @IsOptional() @IsArray() @ArrayMaxSize(10) @IsUUID('all', { each: true })
   proposedContactIds?: string[];
+  @ApiPropertyOptional({
+    description:
+      'Obligatoire quand le délai légal de signature est dépassé (un mois après l’admission pour le contrat de séjour et le DIPC, six mois pour le premier avenant, CASF D.311) : pourquoi la demande part en retard. Sans elle, la demande est refusée (409 SIGNATURE_REQUEST_LATE). La raison est conservée dans la demande et le journal d’audit.',
+    example: 'Arrivée en urgence ; la curatrice n’a été nommée que le 20 novembre.',
+  })
+  @IsOptional() @IsString() @MinLength(3) @MaxLength(1000) @SafeText('text')
+  lateReason?: string;
 }
 
 export class PreviewDto {

@@ -6,6 +6,7 @@ import { AuditSubjectIndex1763940000000 } from './1763940000000-audit-subject-in
 import { ResidentSearch1763941000000 } from './1763941000000-resident-search';
 import { EstablishmentCategory1763942000000 } from './1763942000000-establishment-category';
 import { PaperSignatures1763945000000 } from './1763945000000-paper-signatures';
+import { WorklistDeadlines1763946000000 } from './1763946000000-worklist-deadlines';
 
 /** Applied in this order; each has a working `down`. Each migration grants its new tables to carepact_app. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   ResidentSearch1763941000000,
   EstablishmentCategory1763942000000,
   PaperSignatures1763945000000,
+  WorklistDeadlines1763946000000,
 ];

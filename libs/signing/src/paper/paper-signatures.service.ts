@@ -107,7 +107,7 @@ export class PaperSignaturesService {
         await this.log.record(em, r, 'signed_on_paper', auditActor(actor), { signerId: s.id, details: { originalSha256: sha, versionHash: r.versionHash } });
       }
       await this.progress.afterSignature(em, r);
-      return this.views.view(em, r, null);
+      return this.views.view(em, r);
     });
   }
 

@@ -130,6 +130,7 @@ const KIND_FR: Record<string, string> = {
   question: 'Question posée',
   question_answered: 'Réponse donnée',
   countersigned: 'Contresigné',
+  countersign_notified: 'Direction prévenue : contresignature attendue',
   reminder: 'Relance envoyée',
   revoked: 'Lien révoqué',
   resent: 'Lien renvoyé',

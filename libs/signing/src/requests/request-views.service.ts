@@ -1,25 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { NotFoundError } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
-import { DocumentsRepository } from '@carepact/documents';
-import { StaffActor, visibleEstablishments } from '@carepact/identity';
-import { ResidentsService, addMonthsIso } from '@carepact/residents';
+import { StaffActor, establishmentsWith, visibleEstablishments } from '@carepact/identity';
 import { EntityManager } from 'typeorm';
-import type { PolicyDocumentType } from '../policy/policy.types';
 import { SIGNING_METHOD_FR, SigningMethod } from './evidence';
 import { RequestAccess } from './request-access';
 import { AuthMethod, EmailStatus, RequestMode, RequestStatus, SignatureRequestEntity, SignerDelivery, SignerStatus } from './signing.entities';
 import { SigningRepository } from './signing.repository';
-
-/**
- * Legal deadlines (DOMAIN.md): the contract (and the DIPC that replaces it) is signed within one
- * month of admission (CASF D.311); the first avenant within six months.
- */
-export function legalDeadline(type: PolicyDocumentType, admissionDate: string): Date | null {
-  if (type === 'contrat-sejour' || type === 'dipc') return new Date(`${addMonthsIso(admissionDate, 1)}T23:59:59Z`);
-  if (type === 'avenant') return new Date(`${addMonthsIso(admissionDate, 6)}T23:59:59Z`);
-  return null;
-}
+import { countersignatureDue } from './whose-turn';
 
 export interface SignerView {
   id: string;
@@ -47,8 +34,12 @@ export interface RequestView {
   versionHash: string;
   status: RequestStatus;
   mode: RequestMode;
+  /** The end of the request (links stop working then). */
   deadline: string;
+  /** The legal deadline fixed when the request was sent (CASF D.311; legal-deadlines.ts): the same everywhere. */
   legalDeadline: string | null;
+  /** Sent after its legal deadline: staff were warned and said why (issue 13). */
+  sentLate: { reason: string } | null;
   reminderDays: number[];
   explanation: string;
   signers: SignerView[];
@@ -71,8 +62,11 @@ export interface RequestView {
     uploadedBy: { userId: string; name: string };
     originalHref: string;
   } | null;
-  /** After a refused contrat de séjour: the DIPC the law then requires (CASF D.311). */
-  nextStep: { kind: 'create_dipc'; href: string } | null;
+  /**
+   * What staff do next: after a refused contrat de séjour, the DIPC the law then requires
+   * (CASF D.311); once every required signer has signed, the establishment's countersignature.
+   */
+  nextStep: { kind: 'create_dipc'; href: string } | { kind: 'countersign'; href: string } | null;
 }
 
 /** What staff see of signature requests: one request, a document's requests, the inbox. */
@@ -82,32 +76,47 @@ export class RequestViews {
     private readonly tx: TransactionRunner,
     private readonly repo: SigningRepository,
     private readonly access: RequestAccess,
-    private readonly documents: DocumentsRepository,
-    private readonly residents: ResidentsService,
   ) {}
 
   async get(actor: StaffActor, requestId: string): Promise<RequestView> {
     const em = this.tx.manager;
     const r = await this.access.request(em, actor, requestId, 'document.read');
-    const doc = await this.documents.findById(em, r.documentId);
-    if (!doc) throw new NotFoundError('DOCUMENT_NOT_FOUND', 'Document introuvable.');
-    const resident = await this.residents.getForOrganisation(em, actor.organisationId, doc.residentId);
-    return this.view(em, r, legalDeadline(r.policy.documentType, resident!.admissionDate));
+    return this.view(em, r);
   }
 
   async listForDocument(actor: StaffActor, documentId: string): Promise<RequestView[]> {
     const em = this.tx.manager;
     const doc = await this.access.document(em, actor, documentId, 'document.read');
     const requests = await this.repo.requestsOfDocument(em, doc.id);
-    return Promise.all(requests.map((r) => this.view(em, r, null)));
+    return Promise.all(requests.map((r) => this.view(em, r)));
   }
 
-  /** Refusals not acknowledged and questions not answered, in the actor's establishments. */
+  /**
+   * Refusals not acknowledged and questions not answered, in the actor's establishments; and the
+   * countersignatures due (every required signer has signed), where the actor may countersign.
+   */
   async inbox(actor: StaffActor) {
-    return this.repo.inbox(this.tx.manager, actor.organisationId, visibleEstablishments(actor));
+    const em = this.tx.manager;
+    const { refusals, questions } = await this.repo.inbox(em, actor.organisationId, visibleEstablishments(actor));
+    const countersignatures = [];
+    for (const r of await this.repo.activeRequests(em, actor.organisationId, establishmentsWith(actor, 'signature.countersign'))) {
+      const director = countersignatureDue(r.signers);
+      if (!director) continue;
+      countersignatures.push({
+        request_id: r.id,
+        document_id: r.documentId,
+        document_type: r.documentType,
+        signer_id: director.id,
+        last_signed_at: lastSignatureAt(r),
+        deadline: r.deadline,
+        legal_deadline: r.legalDeadline,
+        href: `/api/signature-requests/${r.id}/countersign`,
+      });
+    }
+    return { refusals, questions, countersignatures };
   }
 
-  async view(em: EntityManager, r: SignatureRequestEntity, legal: Date | null): Promise<RequestView> {
+  async view(em: EntityManager, r: SignatureRequestEntity): Promise<RequestView> {
     // One after the other: inside a transaction they share one connection.
     const signers = await this.repo.signersOf(em, r.id);
     const events = await this.repo.eventsOf(em, r.id);
@@ -118,6 +127,7 @@ export class RequestViews {
     const signingMethod: SigningMethod = paper ? 'paper' : 'electronic';
     const decision = r.policy;
     const refusedContract = r.status === 'refused' && decision.documentType === 'contrat-sejour';
+    const countersign = r.status === 'active' && countersignatureDue(signers) !== null;
     return {
       id: r.id,
       documentId: r.documentId,
@@ -126,7 +136,8 @@ export class RequestViews {
       status: r.status,
       mode: r.mode,
       deadline: r.deadline.toISOString(),
-      legalDeadline: legal?.toISOString() ?? null,
+      legalDeadline: r.legalDeadline?.toISOString() ?? null,
+      sentLate: r.lateReason ? { reason: r.lateReason } : null,
       reminderDays: r.reminderDays,
       explanation: decision.explanation,
       signers: signers.map((s) => ({
@@ -179,7 +190,16 @@ export class RequestViews {
             originalHref: `/api/signature-requests/${r.id}/paper/original.pdf`,
           }
         : null,
-      nextStep: refusedContract ? { kind: 'create_dipc', href: `/api/signature-requests/${r.id}/dipc` } : null,
+      nextStep: refusedContract
+        ? { kind: 'create_dipc', href: `/api/signature-requests/${r.id}/dipc` }
+        : countersign
+          ? { kind: 'countersign', href: `/api/signature-requests/${r.id}/countersign` }
+          : null,
     };
   }
+}
+
+/** When the last signature of a request was given (its creation when nobody has signed). */
+export function lastSignatureAt(r: { createdAt: Date; signers: { actedAt: Date | null; status: string }[] }): Date {
+  return new Date(Math.max(r.createdAt.getTime(), ...r.signers.filter((s) => s.status === 'signed' && s.actedAt).map((s) => new Date(s.actedAt!).getTime())));
 }

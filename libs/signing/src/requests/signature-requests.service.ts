@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ConflictError, NotFoundError, ValidationError } from '@carepact/common';
+import { ConflictError, DomainError, NotFoundError, ValidationError, calendarDayIn, endOfDayIn, formatDateFr } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
 import { DocumentEntity, DocumentLifecycle, DocumentVersionEntity, DocumentsRepository } from '@carepact/documents';
 import { IdentityRepository, StaffActor, auditActor } from '@carepact/identity';
@@ -11,7 +11,9 @@ import { decideSigners } from '../policy';
 import type { PolicyDecision, ResidenceChoice } from '../policy/policy.types';
 import { EvidenceLog } from './evidence-log';
 import { RequestAccess } from './request-access';
-import { RequestView, RequestViews, legalDeadline } from './request-views.service';
+import { legalDeadline } from './legal-deadlines';
+import { RequestView, RequestViews } from './request-views.service';
+import { SignatureProgress } from './signature-progress.service';
 import { RequestMode, SignatureRequestEntity, SignerDelivery, SignerEntity } from './signing.entities';
 import { isTurnOf } from './whose-turn';
 
@@ -30,7 +32,15 @@ export interface CreateRequestInput {
   /** Per signer key: how they sign, and whether staff will give them an access code. */
   delivery?: Record<string, { method?: 'email' | 'in_person'; accessCode?: boolean }>;
   proposedContactIds?: string[];
+  /**
+   * Required to send a request whose legal deadline has passed (issue 13): why it is sent late, in
+   * staff's words. Recorded on the request, in its `created` event and in the audit chain.
+   */
+  lateReason?: string;
 }
+
+/** The send call's answer when the legal deadline has passed and no reason was given. */
+export const SIGNATURE_REQUEST_LATE = 'SIGNATURE_REQUEST_LATE';
 
 /** A signature request's life on the staff side: who would sign, sending, cancelling. */
 @Injectable()
@@ -46,6 +56,7 @@ export class SignatureRequestsService {
     private readonly links: SigningLinks,
     private readonly outbox: OutboxService,
     private readonly log: EvidenceLog,
+    private readonly progress: SignatureProgress,
   ) {}
 
   /** Who would sign, before creating anything (the console shows it; refusals come out here too). */
@@ -69,8 +80,21 @@ export class SignatureRequestsService {
       const decision = await this.decide(em, actor, doc, input.proposedContactIds);
       const resident = await this.residents.getForOrganisation(em, actor.organisationId, doc.residentId);
       const now = new Date();
-      const legal = legalDeadline(doc.type, resident!.admissionDate);
-      let deadline = input.deadline ? new Date(`${input.deadline}T23:59:59Z`) : new Date(now.getTime() + DEFAULT_DEADLINE_DAYS * DAY);
+      // The six-month rule is the first avenant's (CASF D.311); later avenants have no legal deadline.
+      const firstAvenant = doc.type !== 'avenant' || !(await this.documents.hasSignedOfType(em, doc.organisationId, doc.residentId, 'avenant'));
+      const legal = firstAvenant ? legalDeadline(doc.type, resident!.admissionDate) : null;
+      const lateReason = input.lateReason?.trim() ? input.lateReason.trim().slice(0, 1000) : null;
+      // Past the legal deadline, staff are warned before anything is sent, and say why (recorded).
+      if (legal && legal <= now && !lateReason)
+        throw new DomainError(
+          'conflict',
+          SIGNATURE_REQUEST_LATE,
+          `Le délai légal de signature est dépassé depuis le ${formatDateFr(legal)} (${doc.type === 'avenant' ? 'premier avenant dans les six mois de l’admission' : 'signature dans le mois qui suit l’admission'}, CASF D.311). ` +
+            'Indiquez pourquoi la demande est envoyée en retard pour l’envoyer quand même : la raison est conservée.',
+          [{ field: 'lateReason', code: SIGNATURE_REQUEST_LATE, message: 'Indiquez pourquoi la demande est envoyée après le délai légal.' }],
+        );
+      // A deadline is a day, ending at midnight in Paris: every place writes the same day and time.
+      let deadline = endOfDayIn(input.deadline ?? calendarDayIn(new Date(now.getTime() + DEFAULT_DEADLINE_DAYS * DAY)));
       if (Number.isNaN(deadline.getTime()) || deadline <= now)
         throw new ValidationError([{ field: 'deadline', code: 'INVALID_DATE', message: 'L’échéance doit être une date future (AAAA-MM-JJ).' }]);
       // Never past the legal deadline when one applies and is still ahead.
@@ -99,6 +123,8 @@ export class SignatureRequestsService {
         status: 'active',
         mode: input.mode ?? 'parallel',
         deadline,
+        legalDeadline: legal,
+        lateReason: legal && legal <= now ? lateReason : null,
         reminderDays,
         policy: decision,
         createdBy: actor.system ? null : actor.userId,
@@ -108,7 +134,15 @@ export class SignatureRequestsService {
       await em.insert(SignatureRequestEntity, request as never);
       const who = auditActor(actor);
       await this.log.record(em, request, 'created', who, {
-        details: { documentId: doc.id, versionId: version.versionId, versionHash: version.inputHash, pdfSha256: version.pdfSha256, signers: decision.signers.map((s) => s.key) },
+        details: {
+          documentId: doc.id,
+          versionId: version.versionId,
+          versionHash: version.inputHash,
+          pdfSha256: version.pdfSha256,
+          signers: decision.signers.map((s) => s.key),
+          legalDeadline: legal?.toISOString() ?? null,
+          ...(request.lateReason ? { sentLate: true, lateReason: request.lateReason } : {}),
+        },
       });
       // Nobody has signed yet: whose turn it is follows from the order alone.
       const initial = decision.signers.map((x) => ({ orderNo: x.order, status: 'pending' as const, optional: x.optional }));
@@ -157,7 +191,9 @@ export class SignatureRequestsService {
       }
       await this.outbox.enqueue(em, 'signing.expire', { requestId: request.id }, { key: request.id, organisationId: doc.organisationId, availableAt: deadline });
       await this.lifecycle.markInSignature(em, doc.id, now);
-      return this.views.view(em, request, legal);
+      // A request where only the establishment signs (a DIPC the person may countersign or not).
+      await this.progress.countersignatureIfDue(em, request);
+      return this.views.view(em, request);
     });
   }
 
@@ -170,7 +206,7 @@ export class SignatureRequestsService {
       await this.links.revokeAllOfRequest(em, r.id, now);
       await this.lifecycle.markReady(em, r.documentId, now);
       await this.log.record(em, r, 'cancelled', auditActor(actor));
-      return this.views.view(em, { ...r, status: 'cancelled', closedAt: now }, null);
+      return this.views.view(em, { ...r, status: 'cancelled', closedAt: now });
     });
   }
 

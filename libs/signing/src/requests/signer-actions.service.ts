@@ -46,7 +46,7 @@ export class SignerActionsService {
       if (revoked) await this.log.record(em, r, 'revoked', auditActor(actor), { signerId: s.id, details: { links: revoked } });
       await this.outbox.enqueue(em, 'signing.invite', { signerId: s.id, reason: 'resend' }, { key: `${s.id}_${now.getTime()}`, organisationId: r.organisationId });
       await this.log.record(em, r, 'resent', auditActor(actor), { signerId: s.id });
-      return this.views.view(em, r, null);
+      return this.views.view(em, r);
     });
   }
 
@@ -81,7 +81,7 @@ export class SignerActionsService {
       const witness = { explainedHow: statement.explainedHow, present: statement.present, recordedBy: actor.name, recordedByUserId: actor.userId, recordedAt: new Date().toISOString() };
       await em.update(SignerEntity, { id: s.id }, { witness });
       await this.log.record(em, r, 'witness_recorded', auditActor(actor), { signerId: s.id });
-      return this.views.view(em, r, null);
+      return this.views.view(em, r);
     });
   }
 
@@ -124,7 +124,7 @@ export class SignerActionsService {
       if (!res.length) throw new ConflictError('SIGNER_ALREADY_ACTED', 'La contresignature est déjà faite.');
       await this.log.record(em, r, 'countersigned', auditActor(actor), { signerId: director.id, ctx, details: { versionHash: r.versionHash, byUserId: actor.userId, byAccount: actor.email, byName: actor.name } });
       await this.progress.afterSignature(em, r);
-      return this.views.view(em, r, null);
+      return this.views.view(em, r);
     });
   }
 

@@ -6,7 +6,7 @@ import { TransactionRunner } from '@carepact/database';
 import { BlobStore, DocumentLifecycle, DocumentType, DocumentsRepository } from '@carepact/documents';
 import { IdentityRepository } from '@carepact/identity';
 import type { EmailDataByKind, EmailKind } from '@carepact/notifications';
-import { OutboxService, PermanentJobError } from '@carepact/queue';
+import { OutboxService, PermanentJobError, StaffNoticeKind } from '@carepact/queue';
 import { contentVariantOf, resolve, templates } from '@carepact/rendering';
 import { ResidentsRepository } from '@carepact/residents';
 import { SigningLinks } from '../links/signing-links.service';
@@ -16,7 +16,7 @@ import type { ScanSealPreparation } from '../paper/scan-stamp';
 import { PaperEvidence, buildEvidence, dateTime, paperEvidenceLines, sealedTree } from './evidence';
 import { SignatureRequestEntity, SignerEntity } from './signing.entities';
 import { SigningRepository } from './signing.repository';
-import { emailSignersDue } from './whose-turn';
+import { countersignatureDue, emailSignersDue } from './whose-turn';
 
 /** Sends one email; throws an error with `permanent: true` when retrying cannot help (5xx, bad address). */
 export interface Mailer {
@@ -212,12 +212,13 @@ export class SigningJobsService {
   }
 
   /** Staff notices: the establishment's director address and the request's author. */
-  async notifyStaff(outboxId: string, requestId: string, kind: 'refusal' | 'question' | 'expired' | 'delivery_failed', signerId: string | null, failure: 'permanent' | 'transient' = 'permanent'): Promise<number> {
+  async notifyStaff(outboxId: string, requestId: string, kind: StaffNoticeKind, signerId: string | null, failure: 'permanent' | 'transient' = 'permanent'): Promise<number> {
     const facts = await this.facts(requestId);
     if (!facts) {
       await this.outbox.complete(outboxId);
       return 0;
     }
+    if (kind === 'countersign_due') return this.notifyCountersignDue(outboxId, facts);
     const { request, f } = facts;
     const em = this.tx.manager;
     const signer = signerId ? await this.repo.signerById(em, signerId) : null;
@@ -247,6 +248,40 @@ export class SigningJobsService {
     }
     await this.outbox.complete(outboxId);
     return recipients.length;
+  }
+
+  /**
+   * Every required signer has signed: the director(s) of the establishment (the accounts holding the
+   * director role, and the establishment's director address) are told that their countersignature
+   * is what remains (CASF D.311). Nothing is sent when it is no longer due (countersigned, cancelled).
+   * The e-mail leaves a signature event and its audit event (`signature.countersign_notified`).
+   */
+  private async notifyCountersignDue(outboxId: string, { request, f }: { request: SignatureRequestEntity; f: RequestFacts }): Promise<number> {
+    const em = this.tx.manager;
+    const signers = await this.repo.signersOf(em, request.id);
+    const director = request.status === 'active' ? countersignatureDue(signers) : null;
+    if (!director) {
+      await this.outbox.complete(outboxId);
+      return 0;
+    }
+    const directors = await this.identity.activeUsersWithRole(em, request.organisationId, request.establishmentId, 'director');
+    const recipients = new Map<string, string | null>();
+    for (const u of directors) recipients.set(u.email.toLowerCase(), u.name);
+    if (f.directorEmail && !recipients.has(f.directorEmail.toLowerCase())) recipients.set(f.directorEmail.toLowerCase(), `${director.firstName} ${director.lastName}`);
+    const lastSignedAt = new Date(Math.max(...signers.filter((s) => s.status === 'signed' && s.actedAt).map((s) => s.actedAt!.getTime()), request.createdAt.getTime()));
+    for (const [address, name] of recipients)
+      await this.mailer.send({ name, address }, 'countersign-due', {
+        establishment: { name: f.establishment, phone: f.phone },
+        recipientName: name,
+        documentType: f.type,
+        residentName: f.residentName,
+        consoleUrl: `${this.config.http.publicUrl}/console/documents/${request.documentId}`,
+        lastSignedAt,
+        deadline: request.deadline,
+        legalDeadline: request.legalDeadline,
+      });
+    await this.outbox.runOnce(outboxId, (t) => this.evidence.record(t, request, 'countersign_notified', SYSTEM_ACTOR, { signerId: director.id, details: { recipients: recipients.size } }));
+    return recipients.size;
   }
 
   /**

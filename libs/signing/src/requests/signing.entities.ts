@@ -50,6 +50,8 @@ export const SIGNATURE_EVENT_KINDS = [
   'view_corrected',
   'signed',
   'countersigned',
+  /** The director(s) were e-mailed that the countersignature is all that remains. */
+  'countersign_notified',
   'refused',
   'refusal_acknowledged',
   'question',
@@ -62,6 +64,7 @@ export type SignatureEventKind = (typeof SIGNATURE_EVENT_KINDS)[number];
 /** One request for signatures on one document version (its input hash is what every signer signs). */
 @Entity({ name: 'signature_requests' })
 @Index('ix_signature_requests_document', ['documentId'])
+@Index('ix_signature_requests_active_establishment', ['establishmentId'], { where: `status = 'active'` })
 @Check('ck_signature_requests_status', `status IN ('active', 'completed', 'refused', 'cancelled', 'expired')`)
 @Check('ck_signature_requests_mode', `mode IN ('parallel', 'sequential')`)
 export class SignatureRequestEntity {
@@ -104,6 +107,18 @@ export class SignatureRequestEntity {
 
   @Column({ type: 'timestamptz' })
   deadline: Date;
+
+  /**
+   * The legal deadline that applied when the request was sent (legal-deadlines.ts, CASF D.311):
+   * fixed then, and read from here by every view, the portal and the e-mails. Null for a type
+   * without one (projet personnalisé, compte rendu) or a later avenant.
+   */
+  @Column({ type: 'timestamptz', nullable: true })
+  legalDeadline: Date | null;
+
+  /** Sent after its legal deadline: why, as staff said it when they were warned (issue 13). */
+  @Column({ type: 'text', nullable: true })
+  lateReason: string | null;
 
   /** Days after creation when pending signers get a reminder. */
   @Column({ type: 'int', array: true })

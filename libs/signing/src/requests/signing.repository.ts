@@ -8,8 +8,41 @@ import {
   SignatureRequestEntity,
   SignerEntity,
   SignerQuestionEntity,
+  type RequestMode,
+  type SignerStatus,
 } from './signing.entities';
 import { bySigningOrder } from './whose-turn';
+
+/** A signer of a request in progress, as the worklist and the inbox need it. */
+export interface ActiveSignerRow {
+  id: string;
+  key: string;
+  role: string;
+  firstName: string;
+  lastName: string;
+  capacity: string;
+  orderNo: number;
+  optional: boolean;
+  status: SignerStatus;
+  delivery: string;
+  actedAt: Date | null;
+  lastEmailStatus: string | null;
+}
+
+/** A request in progress with its document, resident and signers (one query for all of them). */
+export interface ActiveRequestRow {
+  id: string;
+  documentId: string;
+  documentType: string;
+  residentId: string;
+  residentName: string;
+  establishmentId: string;
+  mode: RequestMode;
+  createdAt: Date;
+  deadline: Date;
+  legalDeadline: Date | null;
+  signers: ActiveSignerRow[];
+}
 
 @Injectable()
 export class SigningRepository {
@@ -83,5 +116,58 @@ export class SigningRepository {
       [organisationId, establishmentIds],
     )) as Record<string, unknown>[];
     return { refusals, questions };
+  }
+
+  /** The requests in progress of some establishments, each with its signers in signing order. */
+  async activeRequests(em: EntityManager, organisationId: string, establishmentIds: string[]): Promise<ActiveRequestRow[]> {
+    if (!establishmentIds.length) return [];
+    const rows = (await em.query(
+      `SELECT r.id, r.document_id, d.type AS document_type, d.resident_id, res.first_name AS resident_first_name, res.last_name AS resident_last_name,
+              r.establishment_id, r.mode, r.created_at, r.deadline, r.legal_deadline,
+              s.id AS signer_id, s.key, s.role, s.first_name, s.last_name, s.capacity, s.order_no, s.optional, s.status, s.delivery, s.acted_at, s.last_email_status
+         FROM signature_requests r
+         JOIN documents d ON d.id = r.document_id
+         JOIN residents res ON res.id = d.resident_id
+         JOIN signature_signers s ON s.request_id = r.id
+        WHERE r.status = 'active' AND r.organisation_id = $1 AND r.establishment_id = ANY($2::uuid[])
+        ORDER BY r.deadline, r.id`,
+      [organisationId, establishmentIds],
+    )) as Record<string, never>[];
+    const byId = new Map<string, ActiveRequestRow>();
+    for (const x of rows) {
+      let r = byId.get(x.id);
+      if (!r) {
+        r = {
+          id: x.id,
+          documentId: x.document_id,
+          documentType: x.document_type,
+          residentId: x.resident_id,
+          residentName: `${x.resident_first_name} ${x.resident_last_name}`,
+          establishmentId: x.establishment_id,
+          mode: x.mode,
+          createdAt: x.created_at,
+          deadline: x.deadline,
+          legalDeadline: x.legal_deadline,
+          signers: [],
+        };
+        byId.set(x.id, r);
+      }
+      r.signers.push({
+        id: x.signer_id,
+        key: x.key,
+        role: x.role,
+        firstName: x.first_name,
+        lastName: x.last_name,
+        capacity: x.capacity,
+        orderNo: x.order_no,
+        optional: x.optional,
+        status: x.status,
+        delivery: x.delivery,
+        actedAt: x.acted_at,
+        lastEmailStatus: x.last_email_status,
+      });
+    }
+    for (const r of byId.values()) r.signers.sort(bySigningOrder);
+    return [...byId.values()];
   }
 }

@@ -1,4 +1,4 @@
-import { blockingSigners, bySigningOrder, emailSignersDue, isTurnOf } from './whose-turn';
+import { blockingSigners, bySigningOrder, countersignatureDue, emailSignersDue, isTurnOf } from './whose-turn';
 
 type S = { key: string; role: string; orderNo: number; status: 'pending' | 'signed' | 'refused'; optional: boolean; delivery: string };
 const signer = (key: string, role: string, orderNo: number, status: S['status'] = 'pending', optional = false, delivery = 'email'): S => ({ key, role, orderNo, status, optional, delivery });
@@ -42,5 +42,21 @@ describe('whose turn it is (one pure function for creation, progress, reminders 
   it('signing order: by order, the person first, the establishment last, then by key', () => {
     const rows = [director, signer('tuteur:b', 'tuteur', 1), curateur, resident, signer('parent:a', 'parent', 1)];
     expect([...rows].sort(bySigningOrder).map((s) => s.key)).toEqual(['resident', 'curateur:c1', 'parent:a', 'tuteur:b', 'director']);
+  });
+});
+
+describe('countersignatureDue', () => {
+  const s = (role: string, status: 'pending' | 'signed' | 'refused', optional = false, orderNo = 1) => ({ role, status, optional, orderNo });
+  it('is the pending director once every other required signer has signed', () => {
+    const director = s('director', 'pending', false, 2);
+    expect(countersignatureDue([s('resident', 'signed'), s('curateur', 'signed'), director])).toBe(director);
+    // An optional countersigner (the person on a DIPC) does not hold it back.
+    expect(countersignatureDue([s('resident', 'pending', true), director])).toBe(director);
+  });
+  it('is null while someone required is missing, after a refusal, or once countersigned', () => {
+    expect(countersignatureDue([s('resident', 'signed'), s('curateur', 'pending'), s('director', 'pending', false, 2)])).toBeNull();
+    expect(countersignatureDue([s('resident', 'refused'), s('director', 'pending', false, 2)])).toBeNull();
+    expect(countersignatureDue([s('resident', 'signed'), s('director', 'signed', false, 2)])).toBeNull();
+    expect(countersignatureDue([s('resident', 'pending')])).toBeNull();
   });
 });

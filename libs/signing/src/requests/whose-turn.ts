@@ -35,3 +35,13 @@ export function isTurnOf(mode: RequestMode, signers: readonly TurnSigner[], orde
 export function emailSignersDue<S extends TurnSigner & { delivery: string }>(mode: RequestMode, signers: readonly S[]): S[] {
   return signers.filter((s) => s.status === 'pending' && s.delivery === 'email' && isTurnOf(mode, signers, s.orderNo));
 }
+
+/**
+ * The establishment's countersignature is due when it is all that remains: the director (or
+ * delegate, CASF D.311) has not signed, and every other required signer has. Null otherwise.
+ */
+export function countersignatureDue<S extends TurnSigner & { role: string }>(signers: readonly S[]): S | null {
+  const director = signers.find((s) => s.role === 'director' && s.status === 'pending');
+  if (!director) return null;
+  return signers.every((s) => s === director || s.optional || s.status === 'signed') ? director : null;
+}

@@ -1,0 +1,225 @@
+import { Injectable } from '@nestjs/common';
+import { calendarDayIn } from '@carepact/common';
+import { EntityManager } from 'typeorm';
+
+/** A resident still in the establishment, with the documents that carry its legal deadlines. */
+export interface ResidentDeadlineRow {
+  id: string;
+  establishmentId: string;
+  firstName: string;
+  lastName: string;
+  birthDate: string;
+  admissionDate: string;
+  stayType: string;
+  plannedEndDate: string | null;
+  parentalAuthority: string | null;
+  /** The contract or DIPC that counts (signed first, then one not refused, then the latest). */
+  contract: { id: string; type: string; status: string; handedOverAt: Date | null; handedOverDay: string | null } | null;
+  /** The avenant that counts (signed first, then the latest). */
+  avenant: { id: string; status: string } | null;
+  /** The latest formalised projet personnalisé, its date and the review date it sets. */
+  projet: { id: string; createdAt: Date; day: string; nextReview: string | null } | null;
+}
+
+/**
+ * Bounds (`YYYY-MM-DD`, inclusive, a few days generous) past which a resident cannot have anything
+ * due within the worklist's horizons: the SQL keeps only the residents inside them.
+ */
+export interface ResidentWindow {
+  avenantAdmittedBy: string;
+  projetAdmittedBy: string;
+  projetDatedBy: string;
+  reviewBy: string;
+}
+
+export interface MeasureRow {
+  id: string;
+  type: string;
+  endDate: string;
+  residentId: string;
+  residentName: string;
+  establishmentId: string;
+}
+
+export interface InboxRow {
+  id: string;
+  requestId: string;
+  documentId: string;
+  documentType: string;
+  residentId: string;
+  residentName: string;
+  establishmentId: string;
+  signerName: string;
+  capacity: string | null;
+  at: Date;
+}
+
+export interface FailedGenerationRow {
+  documentId: string;
+  documentType: string;
+  residentId: string;
+  residentName: string;
+  establishmentId: string;
+  since: Date;
+  versionStatus: string | null;
+  errorCode: string | null;
+}
+
+type Row = Record<string, never>;
+
+/** The calendar day of an instant in Paris (few calls: the handed-over contracts not signed yet). */
+function parisDay(at: Date): string {
+  return calendarDayIn(at);
+}
+
+/**
+ * The worklist's reads: one query per kind of thing to do, for all the establishments at once (no
+ * query per resident). Residents who left (planned end passed) are not listed.
+ */
+@Injectable()
+export class WorklistRepository {
+  /**
+   * Every current resident with their contract, avenant and projet personnalisé. The review date is
+   * read from the version's input snapshot (`document.nextReview`) through an expression that only
+   * touches the latest formalised projet of each resident.
+   */
+  async residentDeadlines(em: EntityManager, organisationId: string, establishmentIds: string[], today: string, window: ResidentWindow): Promise<ResidentDeadlineRow[]> {
+    if (!establishmentIds.length) return [];
+    const rows = (await em.query(
+      `WITH docs AS (
+         SELECT DISTINCT ON (d.resident_id, d.kind) d.resident_id, d.kind, d.id, d.type, d.status, d.created_at, d.current_version_id
+           FROM (SELECT d.*, CASE d.type WHEN 'avenant' THEN 2 WHEN 'projet-personnalise' THEN 3 ELSE 1 END AS kind
+                   FROM documents d
+                  WHERE d.organisation_id = $1 AND d.establishment_id = ANY($2::uuid[])
+                    AND d.type IN ('contrat-sejour', 'dipc', 'avenant', 'projet-personnalise') AND d.status <> 'cancelled'
+                    AND (d.type <> 'projet-personnalise' OR d.status IN ('ready', 'in_signature', 'signed'))) d
+          ORDER BY d.resident_id, d.kind,
+                   CASE WHEN d.kind = 3 THEN 0 WHEN d.status = 'signed' THEN 2 WHEN d.status <> 'refused' THEN 1 ELSE 0 END DESC,
+                   d.created_at DESC
+       )
+       SELECT r.id, r.establishment_id, r.first_name, r.last_name, r.birth_date::text AS birth_date, r.admission_date::text AS admission_date,
+              r.stay_type, r.planned_end_date::text AS planned_end_date, r.parental_authority,
+              c.id AS contract_id, c.type AS contract_type, c.status AS contract_status,
+              CASE WHEN c.status <> 'signed' THEN (SELECT min(sr.created_at) FROM signature_requests sr WHERE sr.document_id = c.id) END AS handed_over_at,
+              a.id AS avenant_id, a.status AS avenant_status,
+              p.id AS projet_id, p.created_at AS projet_created_at, (p.created_at AT TIME ZONE 'Europe/Paris')::date::text AS projet_day,
+              (SELECT v.input #>> '{document,nextReview}' FROM document_versions v WHERE v.id = p.current_version_id) AS next_review
+         FROM residents r
+         LEFT JOIN docs c ON c.resident_id = r.id AND c.kind = 1
+         LEFT JOIN docs a ON a.resident_id = r.id AND a.kind = 2
+         LEFT JOIN docs p ON p.resident_id = r.id AND p.kind = 3
+        WHERE r.organisation_id = $1 AND r.establishment_id = ANY($2::uuid[])
+          AND (r.planned_end_date IS NULL OR r.planned_end_date >= $3::date)
+          -- Only residents who may have something due (the exact rules are the service's): no signed
+          -- contract; no signed avenant and admitted before $4; no projet and admitted before $5; a
+          -- projet older than $6 or whose own review date comes before $7.
+          AND (c.id IS NULL OR c.status <> 'signed'
+               OR (a.status IS DISTINCT FROM 'signed' AND r.admission_date <= $4::date)
+               OR (p.id IS NULL AND r.admission_date <= $5::date)
+               OR (p.created_at AT TIME ZONE 'Europe/Paris')::date <= $6::date
+               OR (SELECT v.input #>> '{document,nextReview}' FROM document_versions v WHERE v.id = p.current_version_id) <= $7)`,
+      [organisationId, establishmentIds, today, window.avenantAdmittedBy, window.projetAdmittedBy, window.projetDatedBy, window.reviewBy],
+    )) as Row[];
+    return rows.map((x) => ({
+      id: x.id,
+      establishmentId: x.establishment_id,
+      firstName: x.first_name,
+      lastName: x.last_name,
+      birthDate: x.birth_date,
+      admissionDate: x.admission_date,
+      stayType: x.stay_type,
+      plannedEndDate: x.planned_end_date,
+      parentalAuthority: x.parental_authority,
+      contract: x.contract_id
+        ? { id: x.contract_id, type: x.contract_type, status: x.contract_status, handedOverAt: x.handed_over_at, handedOverDay: x.handed_over_at ? parisDay(x.handed_over_at) : null }
+        : null,
+      avenant: x.avenant_id ? { id: x.avenant_id, status: x.avenant_status } : null,
+      projet: x.projet_id ? { id: x.projet_id, createdAt: x.projet_created_at, day: x.projet_day, nextReview: x.next_review } : null,
+    }));
+  }
+
+  /**
+   * Protection measures ending on or before `until` (expired ones included) that no other measure of
+   * the same person outlasts (a renewal on file supersedes them), for current residents.
+   */
+  async measuresEnding(em: EntityManager, organisationId: string, establishmentIds: string[], today: string, until: string): Promise<MeasureRow[]> {
+    if (!establishmentIds.length) return [];
+    const rows = (await em.query(
+      `SELECT m.id, m.type, m.end_date::text AS end_date, r.id AS resident_id, r.first_name, r.last_name, r.establishment_id
+         FROM protection_measures m JOIN residents r ON r.id = m.resident_id
+        WHERE m.organisation_id = $1 AND r.establishment_id = ANY($2::uuid[]) AND m.end_date <= $4::date
+          AND (r.planned_end_date IS NULL OR r.planned_end_date >= $3::date)
+          AND NOT EXISTS (SELECT 1 FROM protection_measures n WHERE n.resident_id = m.resident_id AND n.id <> m.id AND (n.end_date IS NULL OR n.end_date > m.end_date))
+        ORDER BY m.end_date`,
+      [organisationId, establishmentIds, today, until],
+    )) as Row[];
+    return rows.map((x) => ({ id: x.id, type: x.type, endDate: x.end_date, residentId: x.resident_id, residentName: `${x.first_name} ${x.last_name}`, establishmentId: x.establishment_id }));
+  }
+
+  /** Refusals not acknowledged yet (the signature inbox's), with the document and the resident. */
+  async refusals(em: EntityManager, organisationId: string, establishmentIds: string[]): Promise<InboxRow[]> {
+    if (!establishmentIds.length) return [];
+    return this.inboxRows(
+      em,
+      `SELECT s.id, s.request_id, r.document_id, d.type AS document_type, d.resident_id, res.first_name AS resident_first_name, res.last_name AS resident_last_name,
+              r.establishment_id, s.first_name, s.last_name, s.capacity, s.acted_at AS at
+         FROM signature_signers s JOIN signature_requests r ON r.id = s.request_id JOIN documents d ON d.id = r.document_id JOIN residents res ON res.id = d.resident_id
+        WHERE r.organisation_id = $1 AND r.establishment_id = ANY($2::uuid[]) AND s.status = 'refused' AND s.refusal_acknowledged_at IS NULL
+        ORDER BY s.acted_at`,
+      [organisationId, establishmentIds],
+    );
+  }
+
+  /** Questions not answered yet (the signature inbox's), with the document and the resident. */
+  async questions(em: EntityManager, organisationId: string, establishmentIds: string[]): Promise<InboxRow[]> {
+    if (!establishmentIds.length) return [];
+    return this.inboxRows(
+      em,
+      `SELECT q.id, q.request_id, r.document_id, d.type AS document_type, d.resident_id, res.first_name AS resident_first_name, res.last_name AS resident_last_name,
+              r.establishment_id, s.first_name, s.last_name, s.capacity, q.asked_at AS at
+         FROM signer_questions q JOIN signature_requests r ON r.id = q.request_id JOIN signature_signers s ON s.id = q.signer_id
+         JOIN documents d ON d.id = r.document_id JOIN residents res ON res.id = d.resident_id
+        WHERE r.organisation_id = $1 AND r.establishment_id = ANY($2::uuid[]) AND q.answered_at IS NULL
+        ORDER BY q.asked_at`,
+      [organisationId, establishmentIds],
+    );
+  }
+
+  /** Documents whose generation failed (status `generation_failed`), with their version's error code. */
+  async failedGenerations(em: EntityManager, organisationId: string, establishmentIds: string[]): Promise<FailedGenerationRow[]> {
+    if (!establishmentIds.length) return [];
+    const rows = (await em.query(
+      `SELECT d.id, d.type, d.resident_id, res.first_name, res.last_name, d.establishment_id, d.updated_at, v.status AS version_status, v.error_code
+         FROM documents d JOIN residents res ON res.id = d.resident_id LEFT JOIN document_versions v ON v.id = d.current_version_id
+        WHERE d.organisation_id = $1 AND d.establishment_id = ANY($2::uuid[]) AND d.status = 'generation_failed'
+        ORDER BY d.updated_at`,
+      [organisationId, establishmentIds],
+    )) as Row[];
+    return rows.map((x) => ({
+      documentId: x.id,
+      documentType: x.type,
+      residentId: x.resident_id,
+      residentName: `${x.first_name} ${x.last_name}`,
+      establishmentId: x.establishment_id,
+      since: x.updated_at,
+      versionStatus: x.version_status,
+      errorCode: x.error_code,
+    }));
+  }
+
+  private async inboxRows(em: EntityManager, sql: string, params: unknown[]): Promise<InboxRow[]> {
+    const rows = (await em.query(sql, params)) as Row[];
+    return rows.map((x) => ({
+      id: x.id,
+      requestId: x.request_id,
+      documentId: x.document_id,
+      documentType: x.document_type,
+      residentId: x.resident_id,
+      residentName: `${x.resident_first_name} ${x.resident_last_name}`,
+      establishmentId: x.establishment_id,
+      signerName: `${x.first_name} ${x.last_name}`,
+      capacity: x.capacity,
+      at: x.at,
+    }));
+  }
+}

@@ -1,0 +1,426 @@
+import { Injectable } from '@nestjs/common';
+import { DOCUMENT_TYPE_LABELS, FrDocumentType, MEASURE_TYPE_LABELS, calendarDayIn } from '@carepact/common';
+import { TransactionRunner } from '@carepact/database';
+import { contractNotApplicableReason, generationErrorOf, GENERATION_RETRIES_EXHAUSTED } from '@carepact/documents';
+import { IdentityRepository, Permission, StaffActor, establishmentsWith } from '@carepact/identity';
+import { addMonthsIso, isMinor, todayIso } from '@carepact/residents';
+import { LEGAL_DELAYS, addDaysIso, contractHandoverDay, contractSignatureDay, firstAvenantDay } from '../requests/legal-deadlines';
+import { lastSignatureAt } from '../requests/request-views.service';
+import { ActiveRequestRow, SigningRepository } from '../requests/signing.repository';
+import { countersignatureDue, isTurnOf } from '../requests/whose-turn';
+import { ResidentDeadlineRow, ResidentWindow, WorklistRepository } from './worklist.repository';
+
+/** The kinds of things to do, in the order the page shows them (those with overdue items first). */
+export const WORKLIST_CATEGORIES = [
+  'countersign_due',
+  'refusal',
+  'question',
+  'missing_contract',
+  'contract_late',
+  'awaiting_signer',
+  'measure_expiring',
+  'avenant_due',
+  'review_due',
+  'generation_failed',
+] as const;
+export type WorklistCategory = (typeof WORKLIST_CATEGORIES)[number];
+
+/**
+ * How far ahead things due are listed (days). The law sets the deadlines (legal-deadlines.ts); how
+ * early staff want to see them coming is the establishment's habit: these are defaults.
+ */
+export const WORKLIST_HORIZONS = {
+  /** A contract's next deadline (handover at 15 days, signature at one month). */
+  contractDays: 15,
+  /** The first avenant (six months after admission). */
+  avenantDays: 60,
+  /** The projet personnalisé's first formalisation and its yearly review. */
+  reviewDays: 60,
+  /** A protection measure's end (issue 10: within 90 days, or already past). */
+  measureDays: 90,
+} as const;
+
+/** Items shown per section (the count says how many there are in all). */
+export const WORKLIST_ITEMS_SHOWN = 50;
+
+/** A date of an item: a calendar day (`YYYY-MM-DD`) or an instant (ISO 8601 with time). */
+export interface WorklistDate {
+  label: string;
+  value: string;
+}
+
+export interface WorklistItem {
+  category: WorklistCategory;
+  /** Unique within the worklist (category and record id). */
+  key: string;
+  residentId: string;
+  residentName: string;
+  /** What is to be done, in French. */
+  title: string;
+  /** More about it (who, why), in French; no care details beyond what the file's readers see. */
+  detail: string | null;
+  /** The day that orders the list (the deadline, or when it started); null when there is none. */
+  dueDay: string | null;
+  overdue: boolean;
+  dates: WorklistDate[];
+  /** Where to do it in the console. */
+  href: string;
+  documentId: string | null;
+  requestId: string | null;
+}
+
+export interface WorklistSection {
+  category: WorklistCategory;
+  title: string;
+  /** The rule behind it (article), shown under the heading. */
+  basis: string;
+  total: number;
+  overdue: number;
+  items: WorklistItem[];
+}
+
+export interface EstablishmentWorklist {
+  establishmentId: string;
+  name: string;
+  total: number;
+  overdue: number;
+  sections: WorklistSection[];
+}
+
+export interface Worklist {
+  today: string;
+  establishments: EstablishmentWorklist[];
+}
+
+const SECTIONS: Record<WorklistCategory, { title: string; basis: string; permission: Permission }> = {
+  countersign_due: {
+    title: 'Contresignatures attendues',
+    basis: 'Toutes les personnes ont signé : il reste la signature de l’établissement (CASF D.311).',
+    permission: 'signature.manage',
+  },
+  refusal: { title: 'Refus de signer à traiter', basis: 'Après un refus du contrat de séjour, un DIPC est établi (CASF D.311).', permission: 'signature.manage' },
+  question: { title: 'Questions des signataires', basis: 'Une personne attend une réponse avant de signer.', permission: 'signature.manage' },
+  missing_contract: {
+    title: 'Contrats de séjour ou DIPC à établir',
+    basis: 'Remis dans les 15 jours et signé dans le mois qui suivent l’admission (CASF L.311-4, D.311).',
+    permission: 'resident.read',
+  },
+  contract_late: {
+    title: 'Contrats à remettre ou à faire signer',
+    basis: 'Remise dans les 15 jours, signature dans le mois qui suivent l’admission (CASF L.311-4, D.311).',
+    permission: 'resident.read',
+  },
+  awaiting_signer: { title: 'Signatures attendues', basis: 'Demandes de signature en cours, par signataire dont c’est le tour.', permission: 'signature.manage' },
+  measure_expiring: {
+    title: 'Mesures de protection à échéance',
+    basis: 'Échues ou finissant dans les 90 jours : sans renouvellement, la mesure prend fin (C. civ. 441 à 443).',
+    permission: 'resident.read',
+  },
+  avenant_due: {
+    title: 'Premiers avenants à conclure',
+    basis: 'Un avenant fixe les objectifs et les prestations dans les six mois de l’admission (CASF D.311).',
+    permission: 'resident.read',
+  },
+  review_due: {
+    title: 'Projets personnalisés à formaliser ou à réviser',
+    basis: 'Formalisé dans les six mois, révisé au moins chaque année (CASF L.311-3 7°, D.311 ; recommandation ANESM 2008).',
+    permission: 'resident.read',
+  },
+  generation_failed: { title: 'Générations échouées', basis: 'Le document n’a pas pu être produit : relancez ou corrigez-le.', permission: 'document.write' },
+};
+
+const label = (type: string): string => DOCUMENT_TYPE_LABELS[type as FrDocumentType]?.short ?? type;
+const capital = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+const residentHref = (id: string): string => `/console/residents/${id}`;
+const documentHref = (id: string): string => `/console/documents/${id}`;
+
+/**
+ * « À faire »: what staff have to do, per establishment, overdue first, each with its dates and
+ * where to do it. Every part is scoped to the establishments where the actor holds the permission
+ * it needs, and always to `resident.read` (each item names a resident): an auditor, who reads the
+ * audit log and never the care details (PERMISSIONS), gets an empty worklist.
+ */
+@Injectable()
+export class WorklistService {
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly repo: WorklistRepository,
+    private readonly signing: SigningRepository,
+    private readonly identity: IdentityRepository,
+  ) {}
+
+  /** Whether the actor has a worklist at all (roles that work on residents' files). */
+  static hasWorklist(actor: StaffActor): boolean {
+    return establishmentsWith(actor, 'resident.read').length > 0;
+  }
+
+  async forActor(actor: StaffActor, now = new Date()): Promise<Worklist> {
+    const today = todayIso(now);
+    const residentReaders = new Set(establishmentsWith(actor, 'resident.read'));
+    const scope = (p: Permission) => establishmentsWith(actor, p).filter((id) => residentReaders.has(id));
+    const em = this.tx.manager;
+    const org = actor.organisationId;
+    const [establishments, residents, measures, requests, refusals, questions, failed] = await Promise.all([
+      this.identity.establishmentsByIds(em, org, [...residentReaders]),
+      this.repo.residentDeadlines(em, org, scope(SECTIONS.missing_contract.permission), today, residentWindow(today)),
+      this.repo.measuresEnding(em, org, scope(SECTIONS.measure_expiring.permission), today, addDaysIso(today, WORKLIST_HORIZONS.measureDays)),
+      this.signing.activeRequests(em, org, scope(SECTIONS.awaiting_signer.permission)),
+      this.repo.refusals(em, org, scope(SECTIONS.refusal.permission)),
+      this.repo.questions(em, org, scope(SECTIONS.question.permission)),
+      this.repo.failedGenerations(em, org, scope(SECTIONS.generation_failed.permission)),
+    ]);
+    const categories = new Map(establishments.map((e) => [e.id, e.category]));
+    const items: (WorklistItem & { establishmentId: string })[] = [];
+    for (const r of residents) items.push(...residentItems(r, categories.get(r.establishmentId) ?? '', today));
+    for (const m of measures) {
+      const overdue = m.endDate < today;
+      items.push({
+        category: 'measure_expiring',
+        key: `measure_expiring:${m.id}`,
+        establishmentId: m.establishmentId,
+        residentId: m.residentId,
+        residentName: m.residentName,
+        title: `${capital(MEASURE_TYPE_LABELS[m.type as keyof typeof MEASURE_TYPE_LABELS] ?? m.type)} : ${overdue ? 'échue' : 'arrive à échéance'}`,
+        detail: 'Demandez le jugement de renouvellement ou de mainlevée et mettez le dossier à jour.',
+        dueDay: m.endDate,
+        overdue,
+        dates: [{ label: overdue ? 'Échue le' : 'Prend fin le', value: m.endDate }],
+        href: residentHref(m.residentId),
+        documentId: null,
+        requestId: null,
+      });
+    }
+    for (const r of requests) items.push(...requestItems(r, today));
+    for (const x of refusals)
+      items.push({
+        category: 'refusal',
+        key: `refusal:${x.id}`,
+        establishmentId: x.establishmentId,
+        residentId: x.residentId,
+        residentName: x.residentName,
+        title: `${capital(label(x.documentType))} refusé`,
+        detail: `${x.signerName}${x.capacity ? ` (${x.capacity})` : ''} a refusé de signer.${x.documentType === 'contrat-sejour' ? ' Un DIPC est à établir (CASF D.311).' : ''}`,
+        dueDay: calendarDayIn(x.at),
+        overdue: false,
+        dates: [{ label: 'Refusé le', value: x.at.toISOString() }],
+        href: documentHref(x.documentId),
+        documentId: x.documentId,
+        requestId: x.requestId,
+      });
+    for (const x of questions)
+      items.push({
+        category: 'question',
+        key: `question:${x.id}`,
+        establishmentId: x.establishmentId,
+        residentId: x.residentId,
+        residentName: x.residentName,
+        title: `Question sur le ${label(x.documentType)}`,
+        detail: `${x.signerName}${x.capacity ? ` (${x.capacity})` : ''} attend une réponse.`,
+        dueDay: calendarDayIn(x.at),
+        overdue: false,
+        dates: [{ label: 'Posée le', value: x.at.toISOString() }],
+        href: documentHref(x.documentId),
+        documentId: x.documentId,
+        requestId: x.requestId,
+      });
+    for (const f of failed) {
+      const error = generationErrorOf({ status: f.versionStatus ?? 'pending', errorCode: f.errorCode ?? GENERATION_RETRIES_EXHAUSTED });
+      items.push({
+        category: 'generation_failed',
+        key: `generation_failed:${f.documentId}`,
+        establishmentId: f.establishmentId,
+        residentId: f.residentId,
+        residentName: f.residentName,
+        title: `${capital(label(f.documentType))} : génération échouée`,
+        detail: error?.message ?? null,
+        dueDay: calendarDayIn(f.since),
+        overdue: false,
+        dates: [{ label: 'Depuis le', value: f.since.toISOString() }],
+        href: documentHref(f.documentId),
+        documentId: f.documentId,
+        requestId: null,
+      });
+    }
+    return { today, establishments: establishments.map((e) => byEstablishment(e.id, e.name, items.filter((i) => i.establishmentId === e.id))) };
+  }
+}
+
+/** The SQL's pre-selection (a superset: three days of slack for the months' lengths); the rules are below. */
+function residentWindow(today: string): ResidentWindow {
+  const slack = (d: string) => addDaysIso(d, 3);
+  return {
+    avenantAdmittedBy: slack(addMonthsIso(addDaysIso(today, WORKLIST_HORIZONS.avenantDays), -LEGAL_DELAYS.firstAvenantMonths)),
+    projetAdmittedBy: slack(addMonthsIso(addDaysIso(today, WORKLIST_HORIZONS.reviewDays), -LEGAL_DELAYS.projetFirstMonths)),
+    projetDatedBy: slack(addMonthsIso(addDaysIso(today, WORKLIST_HORIZONS.reviewDays), -LEGAL_DELAYS.projetReviewMonths)),
+    reviewBy: addDaysIso(today, WORKLIST_HORIZONS.reviewDays),
+  };
+}
+
+/** The contract, avenant and projet personnalisé deadlines of one resident. */
+function residentItems(r: ResidentDeadlineRow, establishmentCategory: string, today: string): (WorklistItem & { establishmentId: string })[] {
+  const out: (WorklistItem & { establishmentId: string })[] = [];
+  const name = `${r.firstName} ${r.lastName}`;
+  const base = { establishmentId: r.establishmentId, residentId: r.id, residentName: name, requestId: null };
+  const arrival: WorklistDate = { label: 'Arrivée le', value: r.admissionDate };
+  const handover = contractHandoverDay(r.admissionDate);
+  const signature = contractSignatureDay(r.admissionDate);
+  const staysUntil = (day: string) => !r.plannedEndDate || r.plannedEndDate >= day;
+  const c = r.contract;
+
+  if (!c || c.status === 'refused') {
+    // Which document the law asks for: the contract, or the DIPC (short stay, no accommodation,
+    // court measure for a minor, refused contract: CASF D.311).
+    const notContract = contractNotApplicableReason({
+      resident: { stayType: r.stayType as never, admissionDate: r.admissionDate, plannedEndDate: r.plannedEndDate, parentalAuthority: r.parentalAuthority as never, minor: isMinor(r.birthDate, today) },
+      establishmentCategory,
+      contractRefused: c?.status === 'refused',
+    });
+    out.push({
+      ...base,
+      category: 'missing_contract',
+      key: `missing_contract:${r.id}`,
+      title: notContract ? (c ? 'DIPC à établir (contrat de séjour refusé)' : 'DIPC à établir') : 'Contrat de séjour à établir',
+      detail: notContract?.message ?? null,
+      dueDay: handover,
+      overdue: today > handover,
+      dates: [arrival, { label: 'À remettre avant le', value: handover }, { label: 'À signer avant le', value: signature }],
+      href: residentHref(r.id),
+      documentId: null,
+    });
+  } else if (c.status !== 'signed') {
+    const handedOver = c.handedOverDay;
+    const lateHandover = handedOver ? handedOver > handover : today > handover;
+    const lateSignature = today > signature;
+    const next = handedOver ? signature : handover;
+    if (lateHandover || lateSignature || next <= addDaysIso(today, WORKLIST_HORIZONS.contractDays))
+      out.push({
+        ...base,
+        category: 'contract_late',
+        key: `contract_late:${c.id}`,
+        title: `${capital(label(c.type))} ${!handedOver ? 'à remettre' : 'à faire signer'}`,
+        detail: [
+          !handedOver && today > handover ? `Non remis dans les ${LEGAL_DELAYS.contractHandoverDays} jours.` : handedOver && lateHandover ? `Remis après ${LEGAL_DELAYS.contractHandoverDays} jours.` : null,
+          lateSignature ? 'Non signé dans le mois qui suit l’admission.' : null,
+        ]
+          .filter(Boolean)
+          .join(' ') || null,
+        dueDay: lateSignature || handedOver ? signature : handover,
+        overdue: (!handedOver && today > handover) || lateSignature,
+        dates: [arrival, handedOver ? { label: 'Remis le', value: c.handedOverAt!.toISOString() } : { label: 'À remettre avant le', value: handover }, { label: 'À signer avant le', value: signature }],
+        href: documentHref(c.id),
+        documentId: c.id,
+      });
+  }
+
+  const avenantDay = firstAvenantDay(r.admissionDate);
+  if (r.avenant?.status !== 'signed' && avenantDay <= addDaysIso(today, WORKLIST_HORIZONS.avenantDays) && staysUntil(avenantDay))
+    out.push({
+      ...base,
+      category: 'avenant_due',
+      key: `avenant_due:${r.id}`,
+      title: r.avenant ? 'Premier avenant en cours' : 'Premier avenant à conclure',
+      detail: 'Objectifs et prestations adaptés à la personne, avec les mêmes signataires que le contrat.',
+      dueDay: avenantDay,
+      overdue: today > avenantDay,
+      dates: [arrival, { label: 'À conclure avant le', value: avenantDay }],
+      href: r.avenant ? documentHref(r.avenant.id) : residentHref(r.id),
+      documentId: r.avenant?.id ?? null,
+    });
+
+  const p = r.projet;
+  const firstDay = addMonthsIso(r.admissionDate, LEGAL_DELAYS.projetFirstMonths);
+  let reviewDay: string;
+  if (p) {
+    const yearly = addMonthsIso(p.day, LEGAL_DELAYS.projetReviewMonths);
+    reviewDay = p.nextReview && /^\d{4}-\d{2}-\d{2}$/.test(p.nextReview) && p.nextReview < yearly ? p.nextReview : yearly;
+  } else reviewDay = firstDay;
+  if (reviewDay <= addDaysIso(today, WORKLIST_HORIZONS.reviewDays) && staysUntil(reviewDay))
+    out.push({
+      ...base,
+      category: 'review_due',
+      key: `review_due:${r.id}`,
+      title: p ? 'Révision du projet personnalisé' : 'Projet personnalisé à formaliser',
+      detail: p ? 'Co-évaluation avec la personne, puis nouveau projet.' : null,
+      dueDay: reviewDay,
+      overdue: today > reviewDay,
+      dates: p ? [{ label: 'Projet du', value: p.createdAt.toISOString() }, { label: 'À revoir avant le', value: reviewDay }] : [arrival, { label: 'À formaliser avant le', value: reviewDay }],
+      href: p ? documentHref(p.id) : residentHref(r.id),
+      documentId: p?.id ?? null,
+    });
+  return out;
+}
+
+/** One request in progress: the countersignature when it is all that remains, else each signer whose turn it is. */
+function requestItems(r: ActiveRequestRow, today: string): (WorklistItem & { establishmentId: string })[] {
+  const base = { establishmentId: r.establishmentId, residentId: r.residentId, residentName: r.residentName, documentId: r.documentId, requestId: r.id, href: documentHref(r.documentId) };
+  const deadlineDay = calendarDayIn(r.deadline);
+  const legalDay = r.legalDeadline ? calendarDayIn(r.legalDeadline) : null;
+  const due = legalDay && legalDay < deadlineDay ? legalDay : deadlineDay;
+  const overdue = today > due;
+  const deadlines: WorklistDate[] = [
+    { label: 'Échéance de la demande', value: r.deadline.toISOString() },
+    ...(r.legalDeadline ? [{ label: 'Délai légal', value: r.legalDeadline.toISOString() }] : []),
+  ];
+  const director = countersignatureDue(r.signers);
+  if (director)
+    return [
+      {
+        ...base,
+        category: 'countersign_due',
+        key: `countersign_due:${r.id}`,
+        title: `${capital(label(r.documentType))} à contresigner`,
+        detail: `${director.firstName} ${director.lastName} (${director.capacity}) : toutes les autres signatures sont là.`,
+        dueDay: due,
+        overdue,
+        dates: [{ label: 'Prêt depuis le', value: lastSignatureAt(r).toISOString() }, ...deadlines],
+        href: base.href,
+      },
+    ];
+  const out: (WorklistItem & { establishmentId: string })[] = [];
+  for (const s of r.signers) {
+    if (s.status !== 'pending' || s.role === 'director' || !isTurnOf(r.mode, r.signers, s.orderNo)) continue;
+    // Since when it is their turn: the request, or the last signature of a lower order (sequential).
+    const before = r.signers.filter((o) => o.orderNo < s.orderNo && o.status === 'signed' && o.actedAt);
+    const since = r.mode === 'sequential' && before.length ? lastSignatureAt({ createdAt: r.createdAt, signers: before }) : r.createdAt;
+    const how = s.delivery === 'in_person' ? 'Signature en présence à organiser.' : s.lastEmailStatus === 'failed' ? 'E-mail non distribué : corrigez l’adresse ou faites signer en présence.' : 'Invitation envoyée par e-mail.';
+    out.push({
+      ...base,
+      category: 'awaiting_signer',
+      key: `awaiting_signer:${s.id}`,
+      title: `${capital(label(r.documentType))} : signature de ${s.firstName} ${s.lastName}`,
+      detail: `${capital(s.capacity)}. ${how}`,
+      dueDay: due,
+      overdue,
+      dates: [{ label: 'Attendue depuis le', value: since.toISOString() }, ...deadlines],
+    });
+  }
+  return out;
+}
+
+/** One collator for every comparison (`localeCompare(…, 'fr')` builds one per call). */
+const FRENCH = new Intl.Collator('fr');
+
+function compareDays(a: string | null, b: string | null): number {
+  return (a ?? '') < (b ?? '') ? -1 : (a ?? '') > (b ?? '') ? 1 : 0;
+}
+
+function byEstablishment(establishmentId: string, name: string, items: WorklistItem[]): EstablishmentWorklist {
+  const sections: WorklistSection[] = [];
+  for (const category of WORKLIST_CATEGORIES) {
+    const mine = items
+      .filter((i) => i.category === category)
+      // Overdue first, then by the day that orders them, the oldest first.
+      .sort((a, b) => Number(b.overdue) - Number(a.overdue) || compareDays(a.dueDay, b.dueDay) || FRENCH.compare(a.residentName, b.residentName));
+    if (!mine.length) continue;
+    const { title, basis } = SECTIONS[category];
+    sections.push({ category, title, basis, total: mine.length, overdue: mine.filter((i) => i.overdue).length, items: mine.slice(0, WORKLIST_ITEMS_SHOWN) });
+  }
+  // Sections with overdue items come first (in the order above among themselves).
+  sections.sort((a, b) => Number(b.overdue > 0) - Number(a.overdue > 0));
+  return { establishmentId, name, total: sections.reduce((n, s) => n + s.total, 0), overdue: sections.reduce((n, s) => n + s.overdue, 0), sections };
+}
+
+/** The permission each category needs (besides `resident.read`), for documentation and tests. */
+export function worklistPermission(category: WorklistCategory): Permission {
+  return SECTIONS[category].permission;
+}
