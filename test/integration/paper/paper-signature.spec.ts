@@ -74,7 +74,7 @@ describe('paper signatures through the API and the worker', () => {
     const rendered = (await admissions.get(pdfHref).buffer(true).parse(binary)).body as Buffer;
     const pages = Number(/Pages:\s+(\d+)/.exec(tool('pdfinfo', [tempFile('contract.pdf', rendered)]).stdout)![1]);
     scan = await scanOf(rendered, [1, 2, pages]);
-    view = (await admissions.post(`/api/documents/${documentId}/signature-requests`).send({}).expect(201)).body as RequestView;
+    view = (await admissions.post(`/api/documents/${documentId}/signature-requests`).send({ lateReason: 'Contrat signé sur papier après le délai d’un mois (essai)' }).expect(201)).body as RequestView;
     expect(view.signers.map((s) => s.role).sort()).toEqual(['curateur', 'director', 'resident']);
   }, 180000);
   afterAll(async () => {
