@@ -192,6 +192,14 @@ export class DocumentsService {
     return { template, input: snapshot };
   }
 
+  /** The same for a new version of an existing document (`addVersion`'s checks). */
+  async previewVersion(actor: StaffActor, documentId: string, data: Record<string, unknown>): Promise<{ template: LoadedTemplate; input: Record<string, unknown> }> {
+    const em = this.tx.manager;
+    const doc = await this.scoped(em, actor, documentId, 'document.write');
+    const { snapshot, template } = await this.prepare(em, actor, doc.residentId, doc.type, data, doc.id);
+    return { template, input: snapshot };
+  }
+
   /** The data of the resident's latest version of a document type (to start a new one from it), or null. */
   async previousData(actor: StaffActor, residentId: string, type: DocumentType): Promise<{ documentId: string; versionNumber: number; data: Record<string, unknown> } | null> {
     const em = this.tx.manager;

@@ -206,4 +206,100 @@ describe('console: a document from the form to the sealed PDF (issue 10 items 3,
     expect(admissions.problems).toEqual([]);
     expect(director.problems).toEqual([]);
   }, 300_000);
+
+  it('a correction is a new version with its reason and its differences; signer actions; roles; generation progress and failure', async () => {
+    const docId = await h.document('Seán', 'contrat-sejour');
+    const admissions = await open('admissions@les-tilleuls.example');
+
+    // 1. Correction: the form prefilled with version 1; the reason is required (the service says so beside it).
+    await admissions.goto(`/console/documents/${docId}`);
+    await Promise.all([admissions.waitForNavigation(), admissions.getByRole('link', { name: 'Corriger : créer une nouvelle version' }).click()]);
+    expect(await admissions.inputValue('#duration')).toBe('indéterminée');
+    await admissions.fill('#duration', 'de six mois');
+    await submit(admissions, 'Prévisualiser');
+    await submit(admissions, 'Générer le document');
+    expect(await admissions.locator('#reason-erreur').innerText()).toBe('Indiquez la raison de cette nouvelle version.');
+    await quality(admissions, 'correction without its reason');
+    await admissions.fill('#reason', 'Séjour prévu de six mois');
+    await submit(admissions, 'Prévisualiser');
+    await submit(admissions, 'Générer le document');
+    expect(admissions.url()).toMatch(new RegExp(`/console/documents/${docId}$`));
+    await waitUntil('version 2 generated', async () => (await admissions.reload(), (await admissions.locator('#etat').innerText()).includes('Prêt à envoyer')), 60_000);
+    const v2 = admissions.locator('.version').first();
+    expect(await v2.locator('h3').innerText()).toBe('Version 2 (version courante)');
+    expect(await v2.innerText()).toContain('Correction avant signature : Séjour prévu de six mois');
+    const change = await v2.locator('table.changes tbody tr').allInnerTexts();
+    expect(change).toEqual(['Durée du contrat\tindéterminée\tde six mois']);
+    await quality(admissions, 'two versions with their difference');
+
+    // 2. Sending, then the actions on a signer: access code (shown once), a wrong address, a corrected one, in person.
+    await submit(admissions, 'Envoyer en signature');
+    const card = admissions.locator('.signer-card').first();
+    expect(await card.locator('h4').innerText()).toBe('Seán O’Brien-Nuñez'.replace('’', "'"));
+    await submit(admissions, /Donner un code d’accès/);
+    const code = await admissions.locator('.notice.success strong.code').innerText();
+    expect(code).toMatch(/^\d{3} \d{3}$/);
+    await admissions.reload();
+    expect(await admissions.locator('strong.code').count()).toBe(0);
+    await card.getByLabel('Adresse e-mail corrigée (facultatif)').fill('pas-une-adresse');
+    await submit(admissions, /Renvoyer le lien/);
+    const signerErr = admissions.locator('.signer-card .field-error');
+    expect(await signerErr.innerText()).toBe('Adresse e-mail non valable.');
+    expect(await admissions.locator('.error-summary a').first().getAttribute('href')).toBe(`#${await admissions.locator('.signer-card input[type=email][aria-invalid=true]').getAttribute('id')}`);
+    await quality(admissions, 'resend refused');
+    await admissions.locator('.signer-card').first().getByLabel('Adresse e-mail corrigée (facultatif)').fill('sean.nouvelle@example.org');
+    await submit(admissions, /Renvoyer le lien/);
+    expect(await admissions.locator('.notice.success').innerText()).toContain('sean.nouvelle@example.org');
+    await h.waitForMail('sean.nouvelle@example.org', 1);
+    await submit(admissions, /Signer en présence/);
+    const tablet = await admissions.locator('a.tablet-link').getAttribute('href');
+    expect(tablet).toMatch(new RegExp(`^${h.base}/s/`));
+    await quality(admissions, 'in-person link shown');
+    const p = new PortalClient(h.base);
+    expect((await p.open(tablet!)).headers.get('location')).toBe('/portail');
+
+    // 3. The auditor reads the state and history, changes nothing, downloads no content.
+    const auditor = await open('audit@jardins-du-val.example');
+    await auditor.goto(`/console/documents/${docId}`);
+    expect(await auditor.locator('h1').innerText()).toBe('Contrat de séjour');
+    expect(await auditor.locator('main form').count()).toBe(0);
+    expect(await auditor.locator('.renditions, table.changes').count()).toBe(0);
+    expect(await auditor.locator('.signer-card').count()).toBe(2);
+    await quality(auditor, 'auditor');
+    // With the auditor's own valid token (from the logout form), the service refuses: her role may not act.
+    const auditorCsrf = (await auditor.locator('input[name=_csrf]').first().getAttribute('value'))!;
+    const forbidden = await auditor.request.post(`/console/documents/${docId}/demandes/${await admissions.locator('.request').first().getAttribute('data-request-id')}/annuler`, { form: { _csrf: auditorCsrf }, maxRedirects: 0 });
+    expect(forbidden.status()).toBe(403);
+    expect(await forbidden.text()).toContain('Votre rôle ne permet pas cette action.');
+
+    // 4. Cancel: the links stop working, the document can be corrected again.
+    await submit(admissions, 'Annuler la demande de signature');
+    expect(await admissions.locator('#etat').innerText()).toContain('Prêt à envoyer');
+    expect(await admissions.locator('.request h3').first().innerText()).toContain('annulée');
+
+    // 5. Generation progress without a worker, then a failed generation and its retry button.
+    await h.worker.stop();
+    await admissions.goto(`/console/documents/${docId}/corriger`);
+    await admissions.fill('#reason', 'Chambre 214');
+    await submit(admissions, 'Prévisualiser');
+    await submit(admissions, 'Générer le document');
+    expect(await admissions.locator('#etat').innerText()).toContain('Génération en cours');
+    expect(await admissions.locator('script[src="/static/console-documents.js"]').count()).toBe(1);
+    expect(await admissions.locator('#suivi-generation').innerText()).toContain('se mettra à jour toute seule');
+    await quality(admissions, 'generating');
+    // What the worker records when its attempts are exhausted (libs/documents document-generator.ts), written here: it is stopped.
+    const [{ current_version_id: v3 }] = await h.sql<{ current_version_id: string }>(`SELECT current_version_id FROM documents WHERE id = $1`, [docId]);
+    await h.sql(`UPDATE document_versions SET error_code = 'GENERATION_RETRIES_EXHAUSTED' WHERE id = $1`, [v3]);
+    await h.sql(`UPDATE documents SET status = 'generation_failed' WHERE id = $1`, [docId]);
+    // The page's small script sees the state change and reloads by itself (the « Actualiser » link is the same page, for no script).
+    expect(await admissions.getByRole('link', { name: 'Actualiser' }).getAttribute('href')).toBe(`/console/documents/${docId}`);
+    await admissions.locator('.notice.warning').waitFor({ timeout: 15_000 });
+    expect(await admissions.locator('.notice.warning').innerText()).toContain('La génération du document a échoué');
+    await quality(admissions, 'generation failed');
+    await submit(admissions, 'Relancer la génération');
+    expect(await admissions.locator('#etat').innerText()).toContain('Génération en cours');
+    expect(await admissions.locator('.notice.success').innerText()).toContain('La génération a été relancée.');
+    expect(admissions.problems).toEqual([]);
+    expect(auditor.problems).toEqual([]);
+  }, 300_000);
 });

@@ -167,6 +167,13 @@ export function documentPage(actor: StaffActor, csrf: string, m: DocumentPageMod
       ) : null}
 
       <h2>Versions</h2>
+      {m.perms.write && (d.status === 'ready' || d.status === 'generation_failed') ? (
+        <p>
+          <a class="button secondary" href={`/console/documents/${d.id}/corriger`}>
+            Corriger : créer une nouvelle version
+          </a>
+        </p>
+      ) : null}
       <ol class="versions" reversed>
         {[...d.versions].reverse().map((v) => (
           <Version key={v.id} v={v} doc={d} perms={m.perms} changes={m.changes?.get(v.id)} />
@@ -431,7 +438,7 @@ function RequestSection(props: { r: RequestView; m: DocumentPageModel; csrf: str
   const headingId = `demande-${r.id}`;
   const offer = m.dipcOffers.get(r.id);
   return (
-    <section aria-labelledby={headingId} class="request">
+    <section aria-labelledby={headingId} class="request" data-request-id={r.id}>
       <h3 id={headingId}>
         Demande de signature du {when(r.events[0]?.at ?? r.deadline)} : {REQUEST_STATUS_LABELS[r.status]}
       </h3>

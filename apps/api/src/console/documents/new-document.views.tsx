@@ -86,26 +86,43 @@ export interface DocumentFormState {
   /** After a successful preview: the document's HTML and the hash of the data it shows. */
   preview?: { html: string; dataHash: string };
   notice?: string;
+  /** A correction of an existing document (a new version, with its reason) rather than a new one. */
+  correction?: { documentId: string; nextVersion: number; reason: string };
+}
+
+function urlsOf(s: DocumentFormState): { action: string; pdf: string } {
+  if (s.correction) return { action: `/console/documents/${s.correction.documentId}/corriger`, pdf: `/console/documents/${s.correction.documentId}/corriger/apercu.pdf` };
+  const base = `/console/residents/${s.resident.id}/documents/nouveau`;
+  return { action: `${base}?type=${s.type}`, pdf: `${base}/apercu.pdf?type=${s.type}` };
 }
 
 /** The form generated from the template's schema, its preview and the « Générer » button. */
 export function documentFormPage(actor: StaffActor, csrf: string, s: DocumentFormState): string {
-  const action = `/console/residents/${s.resident.id}/documents/nouveau?type=${s.type}`;
+  const { action, pdf } = urlsOf(s);
   const errors = s.errors ?? [];
   const drawn = new Set<string>();
   // The fields first (they record which paths exist), then the summary that links to them.
   const fields = renderFields(s.schema, s.data, { documentType: s.type, errors, drawn, focus: s.focus });
-  const title = `${typeTitle(s.type)} : ${s.resident.name}`;
+  const title = `${typeTitle(s.type)} : ${s.resident.name}${s.correction ? `, version ${s.correction.nextVersion}` : ''}`;
+  const reasonError = errors.find((e) => e.field === 'reason');
+  if (s.correction) drawn.add('reason');
   return renderPage(
     <ConsolePage
-      title={errors.length || s.errorMessage ? `Erreur — nouveau document : ${title}` : s.preview ? `Aperçu — ${title}` : `Nouveau document : ${title}`}
+      title={`${errors.length || s.errorMessage ? 'Erreur — ' : s.preview ? 'Aperçu — ' : ''}${s.correction ? 'Correction' : 'Nouveau document'} : ${title}`}
       actor={actor}
       csrf={csrf}
       stylesheets={[...DOCUMENT_STYLESHEETS, '/portail/static/document-standard.css']}
     >
-      <BackToResident resident={s.resident} />
+      {s.correction ? (
+        <p class="back">
+          <a href={`/console/documents/${s.correction.documentId}`}>Retour au document</a>
+        </p>
+      ) : (
+        <BackToResident resident={s.resident} />
+      )}
       <h1>
         {typeTitle(s.type)} de {s.resident.name}
+        {s.correction ? ` : version ${s.correction.nextVersion}` : null}
       </h1>
       {errors.length || s.errorMessage ? (
         <div class="error-summary" role="alert" aria-labelledby="erreurs-titre" tabIndex={-1} id="erreurs" autoFocus>
@@ -134,9 +151,9 @@ export function documentFormPage(actor: StaffActor, csrf: string, s: DocumentFor
         <section class="preview" aria-labelledby="apercu-titre" tabIndex={-1} autoFocus={!errors.length || undefined} id="apercu">
           <h2 id="apercu-titre">Aperçu avant génération</h2>
           <p>Voici le document tel qu’il sera généré. Vérifiez-le, puis générez-le ; vous pouvez encore modifier les données plus bas.</p>
-          <PreviewButtons type={s.type} residentId={s.resident.id} />
+          <PreviewButtons pdf={pdf} />
           <TrustedHtml html={s.preview.html} class="preview-box" />
-          <PreviewButtons type={s.type} residentId={s.resident.id} />
+          <PreviewButtons pdf={pdf} />
         </section>
       ) : s.prefilledFrom ? (
         <Notice>
@@ -147,6 +164,29 @@ export function documentFormPage(actor: StaffActor, csrf: string, s: DocumentFor
       <p class="hint">Les champs marqués « obligatoire » doivent être remplis. Les dates s’écrivent au format JJ/MM/AAAA ou avec le calendrier.</p>
       <PostForm action={action} csrf={csrf} id="document-form" class="document-form">
         {s.preview ? <input type="hidden" name="_apercu" value={s.preview.dataHash} /> : null}
+        {s.correction ? (
+          <div class="field">
+            <label for="reason">
+              Raison de cette nouvelle version<span class="required"> (obligatoire)</span>
+            </label>
+            <p class="hint" id="reason-aide">
+              Par exemple « Erreur sur le numéro de chambre ». Elle figure dans l’historique du document.
+            </p>
+            <input
+              type="text"
+              id="reason"
+              name="reason"
+              value={s.correction.reason}
+              aria-invalid={reasonError ? 'true' : undefined}
+              aria-describedby={`reason-aide${reasonError ? ' reason-erreur' : ''}`}
+            />
+            {reasonError ? (
+              <p class="field-error" id="reason-erreur">
+                {reasonError.message}
+              </p>
+            ) : null}
+          </div>
+        ) : null}
         {fields}
         <p class="actions">
           <button type="submit" name="_action" value="preview">
@@ -163,13 +203,13 @@ export function documentFormPage(actor: StaffActor, csrf: string, s: DocumentFor
   );
 }
 
-function PreviewButtons(props: { type: DocumentType; residentId: string }) {
+function PreviewButtons(props: { pdf: string }) {
   return (
     <p class="actions">
       <button type="submit" form="document-form" name="_action" value="generate">
         Générer le document
       </button>
-      <button type="submit" form="document-form" name="_action" value="pdf" class="secondary" formAction={`/console/residents/${props.residentId}/documents/nouveau/apercu.pdf?type=${props.type}`}>
+      <button type="submit" form="document-form" name="_action" value="pdf" class="secondary" formAction={props.pdf}>
         Télécharger l’aperçu PDF
       </button>
     </p>
@@ -180,5 +220,6 @@ function PreviewButtons(props: { type: DocumentType; residentId: string }) {
 function labelFor(s: DocumentFormState, field: string): string {
   if (field.startsWith('establishment.') || field === 'establishment') return 'Réglages de l’établissement';
   if (field.startsWith('resident.') || field === 'resident') return 'Dossier du résident';
+  if (field === 'reason') return 'Raison de cette nouvelle version';
   return pathLabel(s.type, field);
 }
