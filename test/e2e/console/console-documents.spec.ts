@@ -230,6 +230,7 @@ describe('console: a document from the form to the sealed PDF (issue 10 items 3,
     expect(await v2.innerText()).toContain('Correction avant signature : Séjour prévu de six mois');
     const change = await v2.locator('table.changes tbody tr').allInnerTexts();
     expect(change).toEqual(['Durée du contrat\tindéterminée\tde six mois']);
+    await admissions.screenshot({ path: '/tmp/docs-versions.png', fullPage: false });
     await quality(admissions, 'two versions with their difference');
 
     // 2. Sending, then the actions on a signer: access code (shown once), a wrong address, a corrected one, in person.
@@ -299,6 +300,11 @@ describe('console: a document from the form to the sealed PDF (issue 10 items 3,
     await submit(admissions, 'Relancer la génération');
     expect(await admissions.locator('#etat').innerText()).toContain('Génération en cours');
     expect(await admissions.locator('.notice.success').innerText()).toContain('La génération a été relancée.');
+
+    // 6. A new contract for Seán starts from the previous one's data (his latest version).
+    await admissions.goto(`/console/residents/${await h.residentId('Seán')}/documents/nouveau?type=contrat-sejour`);
+    expect(await admissions.inputValue('#duration')).toBe('de six mois');
+    expect(await admissions.locator('.notice').first().innerText()).toContain('version 3 du précédent document');
     expect(admissions.problems).toEqual([]);
     expect(auditor.problems).toEqual([]);
   }, 300_000);

@@ -39,7 +39,13 @@ function shown(path: string, v: Leaf | undefined): string | null {
   if (v === undefined || v === null) return null;
   if (typeof v === 'boolean') return v ? 'oui' : 'non';
   if (typeof v === 'number') return String(v).replace('.', ',');
-  if (/^\d{4}-\d{2}-\d{2}$/.test(v)) return formatDateFr(v);
+  if (/^\d{4}-\d{2}-\d{2}$/.test(v)) {
+    try {
+      return formatDateFr(v);
+    } catch {
+      return v;
+    }
+  }
   return inputEnumLabel(path, v);
 }
 

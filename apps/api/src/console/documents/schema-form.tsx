@@ -134,7 +134,7 @@ function tokens(path: string): Token[] {
   const out: Token[] = [];
   for (const part of path.split('.')) {
     const m = /^([^[]+)((?:\[\d+\])*)$/.exec(part);
-    if (!m) return [];
+    if (!m || m[1] === '__proto__' || m[1] === 'constructor' || m[1] === 'prototype') return [];
     out.push(m[1]);
     for (const i of m[2].matchAll(/\[(\d+)\]/g)) out.push(Number(i[1]));
   }
@@ -143,10 +143,12 @@ function tokens(path: string): Token[] {
 
 function schemaAt(fs: FormSchema, path: string): InputSchema | undefined {
   let s: InputSchema | undefined = fs.document;
-  for (const t of tokens(path)) {
+  const ts = tokens(path);
+  if (!ts.length) return undefined;
+  for (const t of ts) {
     if (!s) return undefined;
     s = deref(s, fs.root);
-    s = typeof t === 'number' ? s.items : s.properties?.[t];
+    s = typeof t === 'number' ? s.items : s.properties && Object.prototype.hasOwnProperty.call(s.properties, t) ? s.properties[t] : undefined;
   }
   return s ? deref(s, fs.root) : undefined;
 }
@@ -210,20 +212,23 @@ export function renderFields(fs: FormSchema, data: Data, ctx: RenderContext): VN
   return fieldsOf(fs, fs.document, '', data, ctx);
 }
 
-function fieldsOf(fs: FormSchema, s: InputSchema, path: string, value: Data | undefined, ctx: RenderContext): VNode[] {
+/** `inOptional`: the members of a group that may be left out entirely are required only when it is filled. */
+function fieldsOf(fs: FormSchema, s: InputSchema, path: string, value: Data | undefined, ctx: RenderContext, inOptional = false): VNode[] {
   const required = new Set(s.required ?? []);
-  return orderedKeys(s).map((k) => field(fs, s.properties![k], join(path, k), value?.[k], required.has(k), ctx));
+  return orderedKeys(s).map((k) => field(fs, s.properties![k], join(path, k), value?.[k], required.has(k) ? (inOptional ? 'if-group' : true) : false, ctx));
 }
 
 function errorOf(ctx: RenderContext, path: string): FieldError | undefined {
   return ctx.errors.find((e) => e.field === path);
 }
 
-function labelOf(ctx: RenderContext, path: string, required: boolean) {
+type Required = boolean | 'if-group';
+
+function labelOf(ctx: RenderContext, path: string, required: Required) {
   return (
     <>
       {inputFieldLabel(ctx.documentType, path)}
-      {required ? <span class="required"> (obligatoire)</span> : null}
+      {required === 'if-group' ? <span class="required"> (obligatoire si cette partie est remplie)</span> : required ? <span class="required"> (obligatoire)</span> : null}
     </>
   );
 }
@@ -239,7 +244,7 @@ function text(v: unknown): string {
   return typeof v === 'string' ? v : '';
 }
 
-function field(fs: FormSchema, schemaIn: InputSchema, path: string, value: unknown, required: boolean, ctx: RenderContext, label?: string): VNode {
+function field(fs: FormSchema, schemaIn: InputSchema, path: string, value: unknown, required: Required, ctx: RenderContext, label?: string): VNode {
   const s = deref(schemaIn, fs.root);
   const id = fieldId(path);
   const error = errorOf(ctx, path);
@@ -252,7 +257,7 @@ function field(fs: FormSchema, schemaIn: InputSchema, path: string, value: unkno
   if (kind === 'object' || kind === 'array') {
     const body =
       kind === 'object'
-        ? fieldsOf(fs, s, path, value && typeof value === 'object' ? (value as Data) : undefined, ctx)
+        ? fieldsOf(fs, s, path, value && typeof value === 'object' ? (value as Data) : undefined, ctx, required !== true)
         : rows(fs, s, path, Array.isArray(value) ? value : [], ctx);
     return (
       <fieldset id={id} class={`group${error ? ' has-error' : ''}`} aria-describedby={describedBy(id, !!hint, !!error)} tabIndex={error || focus ? -1 : undefined} key={path}>
@@ -360,7 +365,7 @@ function rows(fs: FormSchema, s: InputSchema, path: string, values: unknown[], c
         <fieldset id={fieldId(p)} class="row" key={p} tabIndex={ctx.focus === p ? -1 : undefined} autoFocus={ctx.focus === p || undefined} aria-describedby={error ? `${fieldId(p)}-erreur` : undefined}>
           <legend>{label}</legend>
           <FieldMessage id={fieldId(p)} error={error} />
-          {fieldsOf(fs, item, p, v && typeof v === 'object' ? (v as Data) : undefined, ctx)}
+          {fieldsOf(fs, item, p, v && typeof v === 'object' ? (v as Data) : undefined, ctx, true)}
           {remove}
         </fieldset>
       );
