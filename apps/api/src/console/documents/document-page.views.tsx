@@ -128,9 +128,7 @@ export function documentPage(actor: StaffActor, csrf: string, m: DocumentPageMod
           {m.error.errors?.length ? (
             <ul>
               {m.error.errors.map((e) => (
-                <li key={e.field}>
-                  <a href={`#${errorAnchor(m.error!, e.field)}`}>{e.message}</a>
-                </li>
+                <li key={e.field}>{FORM_FIELDS.test(e.field) && m.error!.form ? <a href={`#${errorAnchor(m.error!, e.field)}`}>{e.message}</a> : e.message}</li>
               ))}
             </ul>
           ) : null}
@@ -185,6 +183,9 @@ export function documentPage(actor: StaffActor, csrf: string, m: DocumentPageMod
     </ConsolePage>,
   );
 }
+
+/** The fields the page's forms have (the others' errors are listed without a link). */
+const FORM_FIELDS = /^(deadline|reminderDays|email|delivery\.[^.]+)$/;
 
 function errorAnchor(error: ActionError, field: string): string {
   return error.form === 'send' ? fieldId(`send-${field}`) : fieldId(`${error.form ?? 'action'}-${field}`);
@@ -347,7 +348,7 @@ function SendSection(props: { m: DocumentPageModel; decision: PolicyDecision; cs
           <PostForm action={`/console/documents/${m.doc.id}/envoyer`} csrf={csrf}>
             {people.map((s) => {
               const name = `method.${s.key}`;
-              const id = fieldId(`send-${name}`);
+              const id = fieldId(`send-delivery.${s.key}`);
               const error = errorFor(`delivery.${s.key}`);
               const method = v[name] ?? (s.person.email ? 'email' : 'in_person');
               return (
