@@ -176,8 +176,9 @@ describe('console: a document from the form to the sealed PDF (issue 10 items 3,
       await p.open(await linkOf(address));
       await p.get('/portail');
       await p.get('/portail/document');
-      await p.get('/portail');
-      expect((await p.post('/portail/signer', { consent: 'oui', typedName: name })).status).toBe(200);
+      expect((await p.get('/portail/signer')).status).toBe(200);
+      const signed = await p.post('/portail/signer', { consent: 'oui', typedName: name });
+      expect({ status: signed.status, location: signed.headers.get('location') }).toEqual({ status: 303, location: '/portail/recapitulatif' });
     };
     await h.waitForMail('marcel.dupont@example.org', 1);
     await admissions.reload();
