@@ -11,6 +11,7 @@ import { EntityManager } from 'typeorm';
 import { BlobStore } from './blob-store';
 import { DocumentLifecycle } from './document-lifecycle.service';
 import { assertDocumentTypeApplies, assertMeasureInForce } from './document-type-rules';
+import type { LoadedTemplate } from '@carepact/templates';
 import { DOCUMENT_TYPES, DocumentEntity, DocumentType, DocumentVersionEntity, RenditionEntity } from './documents.entities';
 import { DocumentsRepository } from './documents.repository';
 import { GENERATION_RETRIES_EXHAUSTED, generationErrorOf } from './generation-errors';
@@ -146,6 +147,82 @@ export class DocumentsService {
       });
       return { bytes, mediaType: r.mediaType, fileName: `${doc.type}-v${version.number}-${r.variant}.${r.format}` };
     });
+  }
+
+  /**
+   * The document types the console offers for a resident: each with whether the resident's
+   * situation allows it and, when not, why (the same rules as `create`: document-type-rules,
+   * CASF D.311; an expired measure blocks every type, C. civ. 441 to 443).
+   */
+  async typesFor(actor: StaffActor, residentId: string): Promise<{ type: DocumentType; allowed: boolean; reason: string | null }[]> {
+    const em = this.tx.manager;
+    const resident = await this.residents.getForOrganisation(em, actor.organisationId, residentId);
+    requireVisible(actor, resident, new NotFoundError('RESIDENT_NOT_FOUND', 'Résident introuvable.'));
+    assertCan(actor, 'document.write', resident.establishmentId);
+    const est = await this.identity.findEstablishment(em, actor.organisationId, resident.establishmentId);
+    if (!est) throw new NotFoundError('ESTABLISHMENT_NOT_FOUND', 'Établissement introuvable.');
+    const situation = { resident, establishmentCategory: est.category, contractRefused: await this.repo.residentHasRefusedContract(em, resident.id) };
+    let measureProblem: string | null = null;
+    try {
+      assertMeasureInForce(resident.protectionMeasures, todayIso());
+    } catch (e) {
+      if (!(e instanceof DomainError)) throw e;
+      measureProblem = e.messageFr;
+    }
+    return DOCUMENT_TYPES.map((type) => {
+      if (measureProblem) return { type, allowed: false, reason: measureProblem };
+      try {
+        assertDocumentTypeApplies(type, situation);
+        return { type, allowed: true, reason: null };
+      } catch (e) {
+        if (!(e instanceof DomainError)) throw e;
+        return { type, allowed: false, reason: e.messageFr };
+      }
+    });
+  }
+
+  /**
+   * What `create` would store, without storing it: the same checks and validation (a
+   * ValidationError with the same fields), the input snapshot and its template, for a preview.
+   */
+  async preview(actor: StaffActor, input: CreateDocumentInput): Promise<{ template: LoadedTemplate; input: Record<string, unknown> }> {
+    if (!DOCUMENT_TYPES.includes(input.type))
+      throw new ValidationError([{ field: 'type', code: 'NOT_ALLOWED_VALUE', message: `Type inconnu. Valeurs possibles : ${DOCUMENT_TYPES.join(', ')}.` }]);
+    const { snapshot, template } = await this.prepare(this.tx.manager, actor, input.residentId, input.type, input.data);
+    return { template, input: snapshot };
+  }
+
+  /** The same for a new version of an existing document (`addVersion`'s checks). */
+  async previewVersion(actor: StaffActor, documentId: string, data: Record<string, unknown>): Promise<{ template: LoadedTemplate; input: Record<string, unknown> }> {
+    const em = this.tx.manager;
+    const doc = await this.scoped(em, actor, documentId, 'document.write');
+    const { snapshot, template } = await this.prepare(em, actor, doc.residentId, doc.type, data, doc.id);
+    return { template, input: snapshot };
+  }
+
+  /** The data of the resident's latest version of a document type (to start a new one from it), or null. */
+  async previousData(actor: StaffActor, residentId: string, type: DocumentType): Promise<{ documentId: string; versionNumber: number; data: Record<string, unknown> } | null> {
+    const em = this.tx.manager;
+    const docs = (await this.repo.list(em, actor.organisationId, visibleEstablishments(actor), residentId)).filter((d) => d.type === type && d.currentVersionId);
+    for (const d of docs) {
+      assertCan(actor, 'document.content', d.establishmentId);
+      const v = await this.repo.findVersion(em, d.id, d.currentVersionId!);
+      const data = (v?.input as { document?: Record<string, unknown> } | undefined)?.document;
+      if (v && data) return { documentId: d.id, versionNumber: v.number, data };
+    }
+    return null;
+  }
+
+  /** Each version's document data (the content: not for auditors), oldest first, for the differences between versions. */
+  async versionData(actor: StaffActor, documentId: string): Promise<{ versionId: string; number: number; templateId: string; data: Record<string, unknown> }[]> {
+    const em = this.tx.manager;
+    const doc = await this.scoped(em, actor, documentId, 'document.content');
+    const out: { versionId: string; number: number; templateId: string; data: Record<string, unknown> }[] = [];
+    for (const v of await this.repo.versionsOf(em, doc.id)) {
+      const full = await this.repo.versionInput(em, v.id);
+      out.push({ versionId: v.id, number: v.number, templateId: v.templateId, data: ((full?.input as { document?: Record<string, unknown> } | undefined)?.document ?? {}) });
+    }
+    return out;
   }
 
   // --- internals ---------------------------------------------------------------------------

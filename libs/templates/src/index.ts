@@ -7,3 +7,4 @@ export * from './template-validator';
 export * from './template-loader';
 export * from './pictograms';
 export * from './falc-lint';
+export * from './input-labels';

@@ -9,6 +9,9 @@ export interface ConsolePageProps {
   csrf: string;
   /** The nav entry this page belongs to (aria-current). */
   current?: NavItem['key'];
+  /** A section's own stylesheets and scripts (after the console's). */
+  stylesheets?: string[];
+  scripts?: string[];
   children: ComponentChildren;
 }
 
@@ -19,7 +22,7 @@ export interface ConsolePageProps {
 export function ConsolePage(props: ConsolePageProps) {
   const nav = navFor(props.actor);
   return (
-    <HtmlDocument title={props.title} stylesheets={['/static/console.css']}>
+    <HtmlDocument title={props.title} stylesheets={['/static/console.css', ...(props.stylesheets ?? [])]} scripts={props.scripts}>
       <header class="site console-header">
         <p class="brand">
           <a href="/console">CarePact</a> — console du personnel

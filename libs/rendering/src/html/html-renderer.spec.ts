@@ -36,6 +36,13 @@ describe('renderHtml', () => {
     expect(html).toMatch(/<h2 id="cp-signatures-4">Signatures<\/h2>\n<figure><svg[^]*<\/figure>\n<ul class="cp-slots">/);
     expect(html.indexOf('<figure>')).toBeGreaterThan(html.indexOf('<h2 id="cp-signatures-4">'));
   });
+  it('shifts every heading under a page’s own outline (headingOffset), the signatures’ too', () => {
+    const fragment = renderHtmlFragment(tree, 'falc', { headingOffset: 2 });
+    expect(fragment).toContain('<h3>Titre</h3>');
+    expect(fragment).toContain('<h4 id="cp-signatures-4">Signatures</h4>');
+    expect(fragment).not.toMatch(/<h[12][ >]/);
+    expect(renderHtmlFragment(tree, 'falc', { headingOffset: 9 })).toContain('<h6>Titre</h6>');
+  });
   it('the fragment is the article only; profiles follow the variant', () => {
     const fragment = renderHtmlFragment(tree, 'falc');
     expect(fragment.startsWith('<article class="cp-doc cp-falc" lang="fr">')).toBe(true);

@@ -12,6 +12,11 @@ import { contentVariantOf, type Block, type DocumentTree, type Inline, type Sign
 export interface HtmlRenderOptions {
   /** Where pictograms come from; defaults to the repository's library. */
   pictograms?: Pick<PictogramLibrary, 'get'>;
+  /**
+   * Added to every heading level (capped at 6) when the fragment sits under a page's own h1 and
+   * h2 (the console's preview): the document's title becomes an h3 and the outline stays nested.
+   */
+  headingOffset?: number;
 }
 
 let defaultLibrary: PictogramLibrary | null = null;
@@ -65,7 +70,8 @@ function table(b: TableBlock): string {
   return `<table>\n<caption>${text(b.caption)}</caption>\n${head}\n<tbody>\n${rows}\n</tbody>\n</table>`;
 }
 
-function signatures(b: SignaturesBlock, id: string, variant: Variant, figure = ''): string {
+function signatures(b: SignaturesBlock, id: string, variant: Variant, figure = '', offset = 0): string {
+  const h = Math.min(6, 2 + offset);
   const pending = variant === 'falc' ? 'Pas encore signé.' : 'Signature : en attente.';
   const slots = b.slots
     .map((s) => {
@@ -73,13 +79,15 @@ function signatures(b: SignaturesBlock, id: string, variant: Variant, figure = '
       return `<li><p><strong>${escapeHtml(s.name)}</strong></p><p>${text(s.capacity)}</p><p>${status}</p></li>`;
     })
     .join('\n');
-  return `<section aria-labelledby="${id}">\n<h2 id="${id}">${escapeHtml(b.heading)}</h2>\n${figure}${figure ? '\n' : ''}<ul class="cp-slots">\n${slots}\n</ul>\n</section>`;
+  return `<section aria-labelledby="${id}">\n<h${h} id="${id}">${escapeHtml(b.heading)}</h${h}>\n${figure}${figure ? '\n' : ''}<ul class="cp-slots">\n${slots}\n</ul>\n</section>`;
 }
 
-function block(b: Block, index: number, variant: Variant, pictos: Pick<PictogramLibrary, 'get'>): string {
+function block(b: Block, index: number, variant: Variant, pictos: Pick<PictogramLibrary, 'get'>, offset = 0): string {
   switch (b.kind) {
-    case 'heading':
-      return `<h${b.level}>${inline(b.text)}</h${b.level}>`;
+    case 'heading': {
+      const level = Math.min(6, b.level + offset);
+      return `<h${level}>${inline(b.text)}</h${level}>`;
+    }
     case 'paragraph':
       return `<p>${inline(b.text)}</p>`;
     case 'list': {
@@ -95,7 +103,7 @@ function block(b: Block, index: number, variant: Variant, pictos: Pick<Pictogram
       return `<figure><svg xmlns="http://www.w3.org/2000/svg" viewBox="${p.viewBox.join(' ')}" role="img" aria-label="${alt}" focusable="false"><title>${alt}</title>${paths}</svg></figure>`;
     }
     case 'signatures':
-      return signatures(b, `cp-signatures-${index}`, variant);
+      return signatures(b, `cp-signatures-${index}`, variant, '', offset);
   }
 }
 
@@ -103,6 +111,7 @@ function block(b: Block, index: number, variant: Variant, pictos: Pick<Pictogram
 export function renderHtmlFragment(tree: DocumentTree, variant: Variant, options: HtmlRenderOptions = {}): string {
   if (contentVariantOf(variant) !== tree.contentVariant) throw new Error(`variante ${variant} demandée pour un arbre ${tree.contentVariant}`);
   const pictos = library(options);
+  const offset = options.headingOffset ?? 0;
   // The pictogram of the signatures section comes after its heading (the block carries the heading),
   // as in the PDF: otherwise it would be read as part of the previous section.
   const parts: string[] = [];
@@ -110,8 +119,8 @@ export function renderHtmlFragment(tree: DocumentTree, variant: Variant, options
     const next = tree.blocks[i + 1];
     if (b.kind === 'figure' && next?.kind === 'signatures') return;
     const prev = tree.blocks[i - 1];
-    if (b.kind === 'signatures' && prev?.kind === 'figure') parts.push(signatures(b, `cp-signatures-${i}`, variant, block(prev, i - 1, variant, pictos)));
-    else parts.push(block(b, i, variant, pictos));
+    if (b.kind === 'signatures' && prev?.kind === 'figure') parts.push(signatures(b, `cp-signatures-${i}`, variant, block(prev, i - 1, variant, pictos), offset));
+    else parts.push(block(b, i, variant, pictos, offset));
   });
   const body = parts.join('\n');
   return `<article class="cp-doc cp-${variant}" lang="fr">\n${body}\n</article>`;

@@ -1,0 +1,262 @@
+import { Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { APP_CONFIG, AppConfig } from '@carepact/config';
+import { DomainError, NotFoundError, ValidationError } from '@carepact/common';
+import { DocumentsService } from '@carepact/documents';
+import { StaffActor, can } from '@carepact/identity';
+import { ResidentsService } from '@carepact/residents';
+import { DipcOfferService, PolicyDecision, RequestViews, SignatureRequestsService, SignerActionsService } from '@carepact/signing';
+import type { Request, Response } from 'express';
+import { clientIp } from '../../http/client-ip';
+import { ParseIdPipe } from '../../http/parse-id.pipe';
+import { redirectTo, sendHtml } from '../../views';
+import { checkConsoleCsrf, consoleCsrfToken } from '../console-csrf';
+import { FormBody, actorOf, formBody } from '../console-request';
+import { Flash, setFlash, takeFlash } from './console-flash';
+import { FieldChange, diffData } from './document-diff';
+import { ActionError, DocumentPageModel, documentPage } from './document-page.views';
+
+/** What the page shows again after a refused action: the message, and the form's values. */
+interface Refusal {
+  error: ActionError;
+  values?: FormBody;
+}
+
+/**
+ * A document in the console (items 3, 4 and 6 of issue 10): its state and generation, its
+ * versions with their differences and files, who will sign and why, the sending, the tracking of
+ * each signer and the staff's actions — each action a POST with the console's CSRF token calling
+ * the same service as the JSON API (DocumentsService, SignatureRequestsService,
+ * SignerActionsService, DipcOfferService), answered by a 303 to this page, or this page again
+ * with the service's French message when it refused.
+ */
+@ApiExcludeController()
+@Controller('console/documents/:id')
+export class DocumentPageController {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly documents: DocumentsService,
+    private readonly residents: ResidentsService,
+    private readonly requests: SignatureRequestsService,
+    private readonly views: RequestViews,
+    private readonly signers: SignerActionsService,
+    private readonly dipc: DipcOfferService,
+  ) {}
+
+  @Get()
+  async page(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string): Promise<void> {
+    const actor = actorOf(req);
+    const doc = await this.documents.get(actor, id);
+    const flash = takeFlash(req, res, this.config.secrets.session, actor, doc.id);
+    await this.render(res, actor, id, 200, { flash });
+  }
+
+  @Post('relancer')
+  async retry(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string): Promise<void> {
+    await this.act(req, res, id, async (actor) => {
+      await this.documents.retryGeneration(actor, id);
+      return { kind: 'done', message: 'La génération a été relancée.' };
+    });
+  }
+
+  /** « Envoyer en signature »: the form's choices as POST /api/documents/:id/signature-requests takes them. */
+  @Post('envoyer')
+  async send(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string): Promise<void> {
+    await this.act(
+      req,
+      res,
+      id,
+      async (actor, body) => {
+        const decision = await this.requests.preview(actor, id);
+        const delivery: Record<string, { method?: 'email' | 'in_person'; accessCode?: boolean }> = {};
+        for (const s of decision.signers.filter((x) => x.role !== 'director')) {
+          const method = body[`method.${s.key}`];
+          delivery[s.key] = {
+            ...(method === 'email' || method === 'in_person' ? { method } : {}),
+            accessCode: body[`code.${s.key}`] === 'oui',
+          };
+        }
+        const deadline = (body.deadline ?? '').trim();
+        if (deadline && !/^\d{4}-\d{2}-\d{2}$/.test(deadline))
+          throw new ValidationError([{ field: 'deadline', code: 'INVALID_DATE', message: 'Indiquez une date (JJ/MM/AAAA).' }]);
+        const reminders = (body.reminderDays ?? '').split(/[\s,;]+/).filter(Boolean);
+        if (reminders.some((r) => !/^\d{1,2}$/.test(r)))
+          throw new ValidationError([{ field: 'reminderDays', code: 'INVALID', message: 'Indiquez des nombres de jours séparés par des virgules, par exemple « 3, 7 ».' }]);
+        await this.requests.create(actor, id, {
+          mode: body.mode === 'sequential' ? 'sequential' : 'parallel',
+          ...(deadline ? { deadline } : {}),
+          reminderDays: reminders.map(Number),
+          delivery,
+        });
+        return { kind: 'done', message: 'Le document est envoyé en signature. Le suivi de chaque signataire est ci-dessous.' };
+      },
+      'send',
+    );
+  }
+
+  @Post('demandes/:requestId/annuler')
+  async cancel(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string, @Param('requestId', ParseIdPipe) requestId: string): Promise<void> {
+    await this.act(req, res, id, async (actor) => {
+      await this.ownRequest(actor, id, requestId);
+      await this.requests.cancel(actor, requestId);
+      return { kind: 'done', message: 'La demande de signature est annulée : les liens envoyés ne fonctionnent plus.' };
+    });
+  }
+
+  /** The director's countersignature from the console session (signed by the account, nothing typed). */
+  @Post('demandes/:requestId/contresigner')
+  async countersign(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string, @Param('requestId', ParseIdPipe) requestId: string): Promise<void> {
+    await this.act(req, res, id, async (actor) => {
+      await this.ownRequest(actor, id, requestId);
+      await this.signers.countersign(actor, requestId, { ip: clientIp(req), userAgent: req.get('user-agent') ?? null });
+      return { kind: 'done', message: 'Contresignature enregistrée. Le PDF scellé sera prêt dans quelques instants.' };
+    });
+  }
+
+  @Post('demandes/:requestId/signataires/:signerId/renvoyer')
+  async resend(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Param('id', ParseIdPipe) id: string,
+    @Param('requestId', ParseIdPipe) requestId: string,
+    @Param('signerId', ParseIdPipe) signerId: string,
+  ): Promise<void> {
+    await this.act(
+      req,
+      res,
+      id,
+      async (actor, body) => {
+        await this.ownRequest(actor, id, requestId);
+        const email = (body.email ?? '').trim();
+        if (email && (email.length > 254 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)))
+          throw new ValidationError([{ field: 'email', code: 'INVALID_EMAIL', message: 'Adresse e-mail non valable.' }]);
+        await this.signers.resend(actor, requestId, signerId, email || undefined);
+        return { kind: 'done', message: email ? `Un nouveau lien est envoyé à ${email} ; l’ancien ne fonctionne plus.` : 'Un nouveau lien est envoyé ; l’ancien ne fonctionne plus.' };
+      },
+      `signer-${signerId}`,
+    );
+  }
+
+  @Post('demandes/:requestId/signataires/:signerId/code')
+  async accessCode(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Param('id', ParseIdPipe) id: string,
+    @Param('requestId', ParseIdPipe) requestId: string,
+    @Param('signerId', ParseIdPipe) signerId: string,
+  ): Promise<void> {
+    await this.act(req, res, id, async (actor) => {
+      const r = await this.ownRequest(actor, id, requestId);
+      const code = await this.signers.issueAccessCode(actor, requestId, signerId);
+      return { kind: 'code', signer: r.signers.find((s) => s.id === signerId)?.name ?? 'le signataire', code: code.code, expiresAt: code.expiresAt };
+    });
+  }
+
+  @Post('demandes/:requestId/signataires/:signerId/en-presence')
+  async inPerson(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Param('id', ParseIdPipe) id: string,
+    @Param('requestId', ParseIdPipe) requestId: string,
+    @Param('signerId', ParseIdPipe) signerId: string,
+  ): Promise<void> {
+    await this.act(req, res, id, async (actor) => {
+      const r = await this.ownRequest(actor, id, requestId);
+      const session = await this.signers.openInPerson(actor, requestId, signerId, this.config.http.publicUrl);
+      return { kind: 'in_person', signer: r.signers.find((s) => s.id === signerId)?.name ?? 'le signataire', url: session.url, expiresAt: session.expiresAt };
+    });
+  }
+
+  /** After a refused contract: the DIPC the law requires (CASF D.311), created from it; 303 to the new document. */
+  @Post('demandes/:requestId/dipc')
+  async createDipc(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string, @Param('requestId', ParseIdPipe) requestId: string): Promise<void> {
+    const actor = actorOf(req);
+    checkConsoleCsrf(this.config.secrets.session, actor, formBody(req)._csrf);
+    try {
+      await this.ownRequest(actor, id, requestId);
+      const created = await this.dipc.createFromRefusal(actor, requestId);
+      redirectTo(res, `/console/documents/${created.id}`);
+    } catch (e) {
+      await this.refuse(res, actor, id, e);
+    }
+  }
+
+  // --- internals ---------------------------------------------------------------------------
+
+  private async act(req: Request, res: Response, id: string, run: (actor: StaffActor, body: FormBody) => Promise<Flash>, form?: string): Promise<void> {
+    const actor = actorOf(req);
+    const body = formBody(req);
+    checkConsoleCsrf(this.config.secrets.session, actor, body._csrf);
+    try {
+      const flash = await run(actor, body);
+      setFlash(res, this.config.secrets.session, this.config.http.publicUrl.startsWith('https://'), actor, id, flash);
+      redirectTo(res, `/console/documents/${id}#${flash.kind === 'done' ? 'etat' : 'signatures'}`);
+    } catch (e) {
+      const { _csrf: _token, ...values } = body;
+      await this.refuse(res, actor, id, e, form, values);
+    }
+  }
+
+  /** A refusal of the service (invalid, conflict) shown on the page in French; anything else goes to the error pages. */
+  private async refuse(res: Response, actor: StaffActor, id: string, e: unknown, form?: string, values?: FormBody): Promise<void> {
+    if (!(e instanceof DomainError) || (e.kind !== 'invalid' && e.kind !== 'conflict')) throw e;
+    const status = e.kind === 'invalid' ? 400 : 409;
+    await this.render(res, actor, id, status, { refusal: { error: { message: e.messageFr, form, errors: e.details }, values } });
+  }
+
+  /** The request, checked to be one of this document's (a request of another document answers 404). */
+  private async ownRequest(actor: StaffActor, documentId: string, requestId: string) {
+    const r = await this.views.get(actor, requestId);
+    if (r.documentId !== documentId) throw new NotFoundError('SIGNATURE_REQUEST_NOT_FOUND', 'Demande de signature introuvable.');
+    return r;
+  }
+
+  private async render(res: Response, actor: StaffActor, id: string, status: number, extra: { flash?: Flash | null; refusal?: Refusal }): Promise<void> {
+    const doc = await this.documents.get(actor, id);
+    const perms = {
+      content: can(actor, 'document.content', doc.establishmentId),
+      write: can(actor, 'document.write', doc.establishmentId),
+      manage: can(actor, 'signature.manage', doc.establishmentId),
+      countersign: can(actor, 'signature.countersign', doc.establishmentId),
+    };
+    const residentName = can(actor, 'resident.read', doc.establishmentId)
+      ? await this.residents.get(actor, doc.residentId).then((r) => `${r.firstName} ${r.lastName}`)
+      : null;
+    let changes: Map<string, FieldChange[]> | null = null;
+    if (perms.content && doc.versions.length > 1) {
+      const data = await this.documents.versionData(actor, id);
+      changes = new Map(data.slice(1).map((v, i) => [v.versionId, diffData(doc.type, data[i].data, v.data)]));
+    }
+    const requests = await this.views.listForDocument(actor, id); // newest first
+    let decision: PolicyDecision | null = null;
+    let decisionRefusal: string | null = null;
+    if (doc.status === 'ready' && !requests.some((r) => r.status === 'active')) {
+      try {
+        decision = await this.requests.preview(actor, id);
+      } catch (e) {
+        if (!(e instanceof DomainError)) throw e;
+        decisionRefusal = e.messageFr;
+      }
+    }
+    const dipcOffers = new Map<string, { reason: string; startDate: string | null }>();
+    for (const r of requests.filter((x) => x.nextStep?.kind === 'create_dipc')) {
+      if (!perms.write) break;
+      const offer = await this.dipc.offer(actor, r.id);
+      dipcOffers.set(r.id, { reason: String(offer.data.reason ?? ''), startDate: typeof offer.data.startDate === 'string' ? offer.data.startDate : null });
+    }
+    const model: DocumentPageModel = {
+      doc,
+      residentName,
+      perms,
+      changes,
+      decision,
+      decisionRefusal,
+      requests,
+      dipcOffers,
+      flash: extra.flash ?? null,
+      error: extra.refusal?.error ?? null,
+      sendValues: extra.refusal?.values,
+    };
+    sendHtml(res, status, documentPage(actor, consoleCsrfToken(this.config.secrets.session, actor), model));
+  }
+}

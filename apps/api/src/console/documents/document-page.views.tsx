@@ -1,0 +1,582 @@
+import { FieldError, formatDateFr, formatTimeFr } from '@carepact/common';
+import type { DocumentView, RenditionView, VersionView } from '@carepact/documents';
+import type { StaffActor } from '@carepact/identity';
+import type { PolicyDecision, RequestView, SignerView } from '@carepact/signing';
+import type { ComponentChildren } from 'preact';
+import { ConsolePage } from '../console-layout';
+import { Notice, PostForm, fieldId, renderPage } from '../../views';
+import type { Flash } from './console-flash';
+import type { FieldChange } from './document-diff';
+import { DOCUMENT_STYLESHEETS, typeTitle } from './new-document.views';
+
+export const DOCUMENT_STATUS_LABELS: Record<DocumentView['status'], string> = {
+  generating: 'Génération en cours',
+  ready: 'Prêt à envoyer en signature',
+  generation_failed: 'La génération a échoué',
+  in_signature: 'En cours de signature',
+  signed: 'Signé',
+  refused: 'Refusé',
+  cancelled: 'Annulé',
+};
+
+const REQUEST_STATUS_LABELS: Record<RequestView['status'], string> = {
+  active: 'en cours',
+  completed: 'terminée : tout le monde a signé',
+  refused: 'refusée',
+  cancelled: 'annulée',
+  expired: 'expirée (échéance dépassée)',
+};
+
+const VARIANT_LABELS: Record<RenditionView['variant'], string> = { standard: 'version complète', falc: 'facile à lire', 'large-print': 'gros caractères' };
+const FORMAT_LABELS: Record<RenditionView['format'], string> = { pdf: 'PDF', docx: 'Word (DOCX)', html: 'page web (HTML)' };
+const DELIVERY_LABELS: Record<SignerView['delivery'], string> = { email: 'par e-mail', in_person: 'en présence, sur une tablette', staff: 'depuis la console (compte de la direction)' };
+
+/** Events that tell a signer's progress, in words (the request's chronology, per signer). */
+const EVENT_LABELS: Record<string, string> = {
+  email_sent: 'Lien envoyé par e-mail (accepté par le serveur d’envoi)',
+  email_failed: 'E-mail non distribué : vérifiez l’adresse',
+  resent: 'Nouveau lien envoyé',
+  revoked: 'Ancien lien désactivé',
+  link_opened: 'Lien ouvert',
+  in_person_opened: 'Session en présence ouverte',
+  code_issued: 'Code d’accès remis',
+  code_ok: 'Code d’accès accepté',
+  code_failed: 'Code d’accès erroné',
+  code_locked: 'Code d’accès bloqué (trop d’essais)',
+  viewed: 'Document lu',
+  downloaded: 'Document téléchargé',
+  view_recorded: 'Avis recueilli',
+  question: 'Question posée',
+  question_answered: 'Question répondue',
+  reminder: 'Relance envoyée',
+  signed: 'Signé',
+  countersigned: 'Contresigné',
+  refused: 'Refusé',
+};
+
+export function when(iso: string): string {
+  const d = new Date(iso);
+  return `${formatDateFr(d)} à ${formatTimeFr(d)}`;
+}
+
+/** Where a signer stands, in one phrase: sent, opened, read, signed, refused, e-mail failed. */
+export function signerState(s: SignerView, events: RequestView['events']): string {
+  if (s.status === 'signed') return `Signé le ${when(s.actedAt!)}`;
+  if (s.status === 'refused') return `Refusé le ${when(s.actedAt!)}`;
+  if (s.delivery === 'staff') return 'Contresignature attendue après les autres signatures';
+  const mine = events.filter((e) => e.signerId === s.id).map((e) => e.kind);
+  if (s.lastEmailStatus === 'failed') return 'E-mail non distribué : corrigez l’adresse ou faites signer en présence';
+  if (mine.includes('viewed')) return 'A lu le document, pas encore signé';
+  if (mine.includes('link_opened') || mine.includes('in_person_opened')) return 'A ouvert le lien, pas encore lu';
+  if (mine.includes('email_sent')) return 'Lien envoyé, pas encore ouvert';
+  if (s.delivery === 'in_person') return 'Signera en présence : ouvrez la session sur une tablette';
+  return 'En attente de son tour ou de l’envoi';
+}
+
+export interface DocumentPagePerms {
+  content: boolean;
+  write: boolean;
+  manage: boolean;
+  countersign: boolean;
+}
+
+export interface ActionError {
+  message: string;
+  /** The form it belongs to: `send`, or `signer:<id>` (resend). */
+  form?: string;
+  errors?: FieldError[];
+}
+
+export interface DocumentPageModel {
+  doc: DocumentView;
+  residentName: string | null;
+  perms: DocumentPagePerms;
+  /** Per version id: its changes from the previous version (absent without the content permission). */
+  changes: Map<string, FieldChange[]> | null;
+  /** Who will sign and why (when the document is ready and nothing is in signature). */
+  decision: PolicyDecision | null;
+  decisionRefusal: string | null;
+  requests: RequestView[];
+  dipcOffers: Map<string, { reason: string; startDate: string | null }>;
+  flash: Flash | null;
+  error: ActionError | null;
+  sendValues?: Record<string, string | undefined>;
+}
+
+export function documentPage(actor: StaffActor, csrf: string, m: DocumentPageModel): string {
+  const d = m.doc;
+  const title = `${typeTitle(d.type)}${m.residentName ? ` de ${m.residentName}` : ''}`;
+  const generating = d.status === 'generating';
+  return renderPage(
+    <ConsolePage
+      title={m.error ? `Erreur — ${title}` : title}
+      actor={actor}
+      csrf={csrf}
+      stylesheets={DOCUMENT_STYLESHEETS}
+      scripts={generating ? ['/static/console-documents.js'] : undefined}
+    >
+      {m.perms.content ? (
+        <p class="back">
+          <a href={`/console/residents/${d.residentId}`}>Retour au dossier{m.residentName ? ` de ${m.residentName}` : ''}</a>
+        </p>
+      ) : null}
+      <h1>{title}</h1>
+      {m.error ? (
+        <div class="error-summary" role="alert" tabIndex={-1} autoFocus id="erreurs" aria-labelledby="erreurs-titre">
+          <h2 id="erreurs-titre">L’action n’a pas pu être faite</h2>
+          <p>{m.error.message}</p>
+          {m.error.errors?.length ? (
+            <ul>
+              {m.error.errors.map((e) => (
+                <li key={e.field}>{FORM_FIELDS.test(e.field) && m.error!.form ? <a href={`#${errorAnchor(m.error!, e.field)}`}>{e.message}</a> : e.message}</li>
+              ))}
+            </ul>
+          ) : null}
+        </div>
+      ) : null}
+      {m.flash ? <FlashNotice flash={m.flash} /> : null}
+
+      <h2>État</h2>
+      <p class={`status status-${d.status}`} id="etat" data-document-id={generating ? d.id : undefined}>
+        <strong>{DOCUMENT_STATUS_LABELS[d.status]}</strong>
+        {generating ? ' : le document est en cours de fabrication (PDF, Word et page web, en version complète, facile à lire et gros caractères).' : null}
+      </p>
+      {generating ? (
+        <>
+          <p class="hint" id="suivi-generation" aria-live="polite">
+            La génération prend en général quelques secondes.
+          </p>
+          <p>
+            <a class="button secondary" href={`/console/documents/${d.id}`}>
+              Actualiser
+            </a>
+          </p>
+        </>
+      ) : null}
+      {d.status === 'generation_failed' && d.generationError ? (
+        <div class="notice warning" role="status">
+          <p>{d.generationError.message}</p>
+          {d.generationError.retryable && m.perms.write ? (
+            <PostForm action={`/console/documents/${d.id}/relancer`} csrf={csrf}>
+              <button type="submit">Relancer la génération</button>
+            </PostForm>
+          ) : null}
+        </div>
+      ) : null}
+
+      <h2>Versions</h2>
+      {m.perms.write && (d.status === 'ready' || d.status === 'generation_failed') ? (
+        <p>
+          <a class="button secondary" href={`/console/documents/${d.id}/corriger`}>
+            Corriger : créer une nouvelle version
+          </a>
+        </p>
+      ) : null}
+      <ol class="versions" reversed>
+        {[...d.versions].reverse().map((v) => (
+          <Version key={v.id} v={v} doc={d} perms={m.perms} changes={m.changes?.get(v.id)} />
+        ))}
+      </ol>
+
+      <h2 id="signatures">Signatures</h2>
+      <Signatures m={m} csrf={csrf} />
+    </ConsolePage>,
+  );
+}
+
+/** The fields the page's forms have (the others' errors are listed without a link). */
+const FORM_FIELDS = /^(deadline|reminderDays|email|delivery\.[^.]+)$/;
+
+function errorAnchor(error: ActionError, field: string): string {
+  return error.form === 'send' ? fieldId(`send-${field}`) : fieldId(`${error.form ?? 'action'}-${field}`);
+}
+
+function FlashNotice(props: { flash: Flash }) {
+  const f = props.flash;
+  if (f.kind === 'code')
+    return (
+      <Notice kind="success">
+        <p>
+          Code d’accès pour {f.signer} : <strong class="code">{f.code.replace(/(\d{3})(\d{3})/, '$1 $2')}</strong>
+        </p>
+        <p>Donnez-le en personne ou par téléphone. Il vaut jusqu’à {formatTimeFr(new Date(f.expiresAt))} (5 essais) et ne sera plus affiché.</p>
+      </Notice>
+    );
+  if (f.kind === 'in_person')
+    return (
+      <Notice kind="success">
+        <p>Session de signature en présence ouverte pour {f.signer}. Ouvrez ce lien sur la tablette que vous lui présentez (il ne sera plus affiché) :</p>
+        <p>
+          <a href={f.url} class="tablet-link">
+            {f.url}
+          </a>
+        </p>
+        <p>Valable jusqu’au {when(f.expiresAt)}.</p>
+      </Notice>
+    );
+  return (
+    <Notice kind="success">
+      <p>{f.message}</p>
+    </Notice>
+  );
+}
+
+function Version(props: { v: VersionView; doc: DocumentView; perms: DocumentPagePerms; changes?: FieldChange[] }) {
+  const { v, doc } = props;
+  const first = v.number === 1;
+  return (
+    <li class="version">
+      <h3>
+        Version {v.number}
+        {v.id === doc.currentVersionId ? ' (version courante)' : ''}
+      </h3>
+      <p>
+        <strong>Raison :</strong> {v.reason}
+      </p>
+      <p>
+        Demandée le {when(v.createdAt)}
+        {v.generatedAt ? `, générée le ${when(v.generatedAt)}` : v.status === 'failed' ? ', génération impossible' : ', pas encore générée'}. Modèle {v.template.id} {v.template.version}.
+      </p>
+      {v.error && v.id !== doc.currentVersionId ? <p>{v.error.message}</p> : null}
+      {props.perms.content && v.renditions.length ? (
+        <details class="renditions">
+          <summary>Télécharger cette version ({v.renditions.length} fichiers)</summary>
+          <ul>
+            {v.renditions.map((r) => (
+              <li key={`${r.format}-${r.variant}`}>
+                <a href={r.href} download>
+                  {FORMAT_LABELS[r.format]}, {VARIANT_LABELS[r.variant]}
+                </a>{' '}
+                <span class="hint">({Math.max(1, Math.round(r.byteSize / 1024))} ko)</span>
+              </li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
+      {props.changes && !first ? (
+        props.changes.length ? (
+          <table class="changes">
+            <caption>Ce qui change par rapport à la version {v.number - 1}</caption>
+            <thead>
+              <tr>
+                <th scope="col">Champ</th>
+                <th scope="col">Avant</th>
+                <th scope="col">Après</th>
+              </tr>
+            </thead>
+            <tbody>
+              {props.changes.map((c) => (
+                <tr key={c.path}>
+                  <th scope="row">{c.label}</th>
+                  <td>{c.before ?? <span class="hint">(vide)</span>}</td>
+                  <td>{c.after ?? <span class="hint">(retiré)</span>}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : (
+          <p>Les données sont les mêmes que celles de la version {v.number - 1}.</p>
+        )
+      ) : null}
+    </li>
+  );
+}
+
+function Signatures(props: { m: DocumentPageModel; csrf: string }) {
+  const { m, csrf } = props;
+  const d = m.doc;
+  const active = m.requests.find((r) => r.status === 'active');
+  return (
+    <>
+      {d.status === 'ready' && !active ? (
+        m.decision ? (
+          <SendSection m={m} decision={m.decision} csrf={csrf} />
+        ) : m.decisionRefusal ? (
+          <Notice kind="warning">
+            <p>Le document ne peut pas être envoyé en signature : {m.decisionRefusal}</p>
+          </Notice>
+        ) : null
+      ) : null}
+      {!m.requests.length && d.status !== 'ready' ? <p>Aucune demande de signature pour le moment.</p> : null}
+      {m.requests.map((r, i) => (
+        <RequestSection key={r.id} r={r} m={m} csrf={csrf} latest={i === 0} />
+      ))}
+    </>
+  );
+}
+
+function Explanation(props: { children: ComponentChildren }) {
+  return <p class="explanation">{props.children}</p>;
+}
+
+function SendSection(props: { m: DocumentPageModel; decision: PolicyDecision; csrf: string }) {
+  const { m, decision, csrf } = props;
+  const v = m.sendValues ?? {};
+  const err = m.error?.form === 'send' ? (m.error.errors ?? []) : [];
+  const errorFor = (f: string) => err.find((e) => e.field === f);
+  const people = decision.signers.filter((s) => s.role !== 'director');
+  return (
+    <section aria-labelledby="qui-signe">
+      <h3 id="qui-signe">Qui signera et pourquoi</h3>
+      <Explanation>{decision.explanation}</Explanation>
+      <ol class="signers">
+        {decision.signers.map((s) => (
+          <li key={s.key}>
+            <strong>
+              {s.person.firstName} {s.person.lastName}
+            </strong>{' '}
+            — {s.capacity}
+            {s.optional ? ' (facultatif)' : ''}. <span class="legal">Fondement : {s.legalBasis}.</span>
+          </li>
+        ))}
+      </ol>
+      {decision.views.length ? (
+        <>
+          <p>Avis recueillis sans bloquer la signature :</p>
+          <ul>
+            {decision.views.map((w) => (
+              <li key={w.key}>
+                {w.person.firstName} {w.person.lastName} ({w.legalBasis})
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      {m.perms.manage ? (
+        <>
+          <h3>Envoyer en signature</h3>
+          <PostForm action={`/console/documents/${m.doc.id}/envoyer`} csrf={csrf}>
+            {people.map((s) => {
+              const name = `method.${s.key}`;
+              const id = fieldId(`send-delivery.${s.key}`);
+              const error = errorFor(`delivery.${s.key}`);
+              const method = v[name] ?? (s.person.email ? 'email' : 'in_person');
+              return (
+                <fieldset key={s.key} id={id} aria-describedby={error ? `${id}-erreur` : undefined}>
+                  <legend>
+                    {s.person.firstName} {s.person.lastName} : comment signera-t-il ou elle ?
+                  </legend>
+                  {error ? (
+                    <p class="field-error" id={`${id}-erreur`}>
+                      {error.message}
+                    </p>
+                  ) : null}
+                  {s.person.email ? (
+                    <div class="choice">
+                      <input type="radio" id={`${id}-email`} name={name} value="email" checked={method === 'email'} />
+                      <label for={`${id}-email`}>Par e-mail ({s.person.email})</label>
+                    </div>
+                  ) : (
+                    <p class="hint">Pas d’adresse e-mail au dossier : signature en présence.</p>
+                  )}
+                  <div class="choice">
+                    <input type="radio" id={`${id}-presence`} name={name} value="in_person" checked={method === 'in_person'} />
+                    <label for={`${id}-presence`}>En présence, sur une tablette</label>
+                  </div>
+                  <div class="choice">
+                    <input type="checkbox" id={`${id}-code`} name={`code.${s.key}`} value="oui" checked={v[`code.${s.key}`] === 'oui'} />
+                    <label for={`${id}-code`}>Exiger un code d’accès (donné en personne ou par téléphone)</label>
+                  </div>
+                </fieldset>
+              );
+            })}
+            <p class="hint">La direction contresigne depuis la console, en dernier.</p>
+            <fieldset id={fieldId('send-mode')}>
+              <legend>Ordre des signatures</legend>
+              <div class="choice">
+                <input type="radio" id="send-mode-parallel" name="mode" value="parallel" checked={(v.mode ?? 'parallel') === 'parallel'} />
+                <label for="send-mode-parallel">Tous en même temps</label>
+              </div>
+              <div class="choice">
+                <input type="radio" id="send-mode-sequential" name="mode" value="sequential" checked={v.mode === 'sequential'} />
+                <label for="send-mode-sequential">Chacun à son tour, dans l’ordre ci-dessus</label>
+              </div>
+            </fieldset>
+            <SendField name="deadline" label="Échéance (facultatif)" hint="Par défaut dans 30 jours, jamais après le délai légal (un mois après l’admission pour le contrat, CASF D.311)." type="date" value={v.deadline} error={errorFor('deadline')} />
+            <SendField name="reminderDays" label="Relances, en jours après l’envoi" hint="Par exemple « 3, 7 » : une relance au 3e jour puis au 7e." value={v.reminderDays ?? '3, 7'} error={errorFor('reminderDays')} />
+            <p>
+              <button type="submit">Envoyer en signature</button>
+            </p>
+          </PostForm>
+        </>
+      ) : null}
+    </section>
+  );
+}
+
+function SendField(props: { name: string; label: string; hint: string; type?: 'date'; value?: string; error?: FieldError }) {
+  const id = fieldId(`send-${props.name}`);
+  return (
+    <div class="field">
+      <label for={id}>{props.label}</label>
+      <p class="hint" id={`${id}-aide`}>
+        {props.hint}
+      </p>
+      <input
+        type={props.type ?? 'text'}
+        id={id}
+        name={props.name}
+        value={props.value ?? ''}
+        class="short"
+        aria-invalid={props.error ? 'true' : undefined}
+        aria-describedby={`${id}-aide${props.error ? ` ${id}-erreur` : ''}`}
+      />
+      {props.error ? (
+        <p class="field-error" id={`${id}-erreur`}>
+          {props.error.message}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+function RequestSection(props: { r: RequestView; m: DocumentPageModel; csrf: string; latest: boolean }) {
+  const { r, m, csrf } = props;
+  const base = `/console/documents/${m.doc.id}/demandes/${r.id}`;
+  const active = r.status === 'active';
+  const director = r.signers.find((s) => s.role === 'director');
+  const othersSigned = r.signers.every((s) => s.role === 'director' || s.optional || s.status === 'signed');
+  const headingId = `demande-${r.id}`;
+  const offer = m.dipcOffers.get(r.id);
+  return (
+    <section aria-labelledby={headingId} class="request" data-request-id={r.id}>
+      <h3 id={headingId}>
+        Demande de signature du {when(r.events[0]?.at ?? r.deadline)} : {REQUEST_STATUS_LABELS[r.status]}
+      </h3>
+      <p>
+        {r.mode === 'sequential' ? 'Chacun signe à son tour.' : 'Tous peuvent signer en même temps.'} Échéance : {when(r.deadline)}
+        {r.legalDeadline ? ` (délai légal : ${formatDateFr(new Date(r.legalDeadline))})` : ''}.
+      </p>
+      <Explanation>{r.explanation}</Explanation>
+      <ul class="signer-cards">
+        {r.signers.map((s) => (
+          <SignerCard key={s.id} s={s} r={r} m={m} csrf={csrf} base={base} />
+        ))}
+      </ul>
+      {active && director?.status === 'pending' && m.perms.countersign ? (
+        othersSigned ? (
+          <div class="notice">
+            <p>Toutes les signatures sont là : la contresignature de l’établissement est attendue (CASF D.311). Elle est faite avec votre session, sans rien saisir.</p>
+            <PostForm action={`${base}/contresigner`} csrf={csrf}>
+              <button type="submit">Contresigner le document</button>
+            </PostForm>
+          </div>
+        ) : (
+          <p class="hint">La contresignature viendra quand les autres signataires auront signé.</p>
+        )
+      ) : null}
+      {r.sealed ? (
+        <div class="notice success">
+          <p>Document signé et scellé le {when(r.sealed.sealedAt)}.</p>
+          <ul>
+            {m.perms.content ? (
+              <li>
+                <a href={r.sealed.href} download>
+                  Télécharger le PDF signé et scellé
+                </a>
+              </li>
+            ) : null}
+            <li>
+              <a href={r.sealed.evidenceHref} download>
+                Télécharger le dossier de preuve (JSON)
+              </a>
+            </li>
+          </ul>
+        </div>
+      ) : r.status === 'completed' ? (
+        <p>Toutes les signatures sont réunies : le scellement du PDF est en cours.</p>
+      ) : null}
+      {offer && m.perms.write ? (
+        <div class="notice warning">
+          <p>
+            Le contrat de séjour a été refusé : la loi prévoit alors un document individuel de prise en charge (DIPC, CASF D.311). Il reprend les objectifs, prestations
+            et participants du contrat{offer.startDate ? `, à partir du ${formatDateFr(offer.startDate)}` : ''}.
+          </p>
+          <PostForm action={`${base}/dipc`} csrf={csrf}>
+            <button type="submit">Créer le DIPC</button>
+          </PostForm>
+        </div>
+      ) : null}
+      {active && m.perms.manage ? (
+        <PostForm action={`${base}/annuler`} csrf={csrf}>
+          <button type="submit" class="secondary">
+            Annuler la demande de signature
+          </button>
+          <span class="hint"> Les liens envoyés ne fonctionneront plus ; le document pourra être corrigé puis envoyé à nouveau.</span>
+        </PostForm>
+      ) : null}
+    </section>
+  );
+}
+
+function SignerCard(props: { s: SignerView; r: RequestView; m: DocumentPageModel; csrf: string; base: string }) {
+  const { s, r, m, csrf, base } = props;
+  const mine = r.events.filter((e) => e.signerId === s.id && EVENT_LABELS[e.kind]);
+  const canAct = r.status === 'active' && s.status === 'pending' && s.delivery !== 'staff' && m.perms.manage;
+  const resendError = m.error?.form === `signer-${s.id}` ? m.error.errors?.find((e) => e.field === 'email') : undefined;
+  const emailId = fieldId(`signer-${s.id}-email`);
+  return (
+    <li class={`signer-card signer-${s.status}`}>
+      <h4>{s.name}</h4>
+      <p>
+        {s.capacity}. <span class="legal">Fondement : {s.legalBasis}.</span>
+      </p>
+      <p>
+        Signature {DELIVERY_LABELS[s.delivery]}
+        {s.accessCodeRequired ? ', avec code d’accès' : ''}.
+      </p>
+      <p class="signer-state">
+        <strong>{signerState(s, r.events)}</strong>
+        {s.status === 'refused' && s.refusalReason ? ` — raison donnée : « ${s.refusalReason} »` : ''}
+      </p>
+      {mine.length ? (
+        <details>
+          <summary>Suivi détaillé ({mine.length})</summary>
+          <ol class="timeline">
+            {mine.map((e, i) => (
+              <li key={i}>
+                {EVENT_LABELS[e.kind]} — {when(e.at)}
+              </li>
+            ))}
+          </ol>
+        </details>
+      ) : null}
+      {canAct ? (
+        <div class="signer-actions">
+          <PostForm action={`${base}/signataires/${s.id}/renvoyer`} csrf={csrf} class="resend">
+            <div class="field">
+              <label for={emailId}>Adresse e-mail corrigée (facultatif)</label>
+              <input
+                type="email"
+                id={emailId}
+                name="email"
+                autoComplete="off"
+                value={m.error?.form === `signer-${s.id}` ? (m.sendValues?.email ?? '') : ''}
+                aria-invalid={resendError ? 'true' : undefined}
+                aria-describedby={resendError ? `${emailId}-erreur` : undefined}
+              />
+              {resendError ? (
+                <p class="field-error" id={`${emailId}-erreur`}>
+                  {resendError.message}
+                </p>
+              ) : null}
+            </div>
+            <button type="submit" class="secondary small">
+              Renvoyer le lien<span class="visually-hidden"> à {s.name}</span>
+            </button>
+          </PostForm>
+          <PostForm action={`${base}/signataires/${s.id}/code`} csrf={csrf} class="inline">
+            <button type="submit" class="secondary small">
+              Donner un code d’accès<span class="visually-hidden"> à {s.name}</span>
+            </button>
+          </PostForm>{' '}
+          <PostForm action={`${base}/signataires/${s.id}/en-presence`} csrf={csrf} class="inline">
+            <button type="submit" class="secondary small">
+              Signer en présence (tablette)<span class="visually-hidden"> : {s.name}</span>
+            </button>
+          </PostForm>
+        </div>
+      ) : null}
+    </li>
+  );
+}

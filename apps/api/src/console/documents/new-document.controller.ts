@@ -1,0 +1,189 @@
+import { Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { APP_CONFIG, AppConfig } from '@carepact/config';
+import { DomainError, FieldError, HOLDER_ROLE_LABELS, MEASURE_TYPE_LABELS, ValidationError, formatDateFr } from '@carepact/common';
+import { DOCUMENT_TYPES, DocumentType, DocumentsService } from '@carepact/documents';
+import { StaffActor } from '@carepact/identity';
+import { inputHash, renderHtmlFragment, renderOne, resolve, templates } from '@carepact/rendering';
+import { ResidentView, ResidentsService } from '@carepact/residents';
+import type { Request, Response } from 'express';
+import { contentDisposition } from '../../documents/documents.controller';
+import { ParseIdPipe } from '../../http/parse-id.pipe';
+import { redirectTo, sendHtml } from '../../views';
+import { checkConsoleCsrf, consoleCsrfToken } from '../console-csrf';
+import { actorOf, formBody } from '../console-request';
+import { DocumentFormState, ResidentRef, chooseTypePage, documentFormPage, typeTitle } from './new-document.views';
+import { Data, FormSchema, applyRowAction, formSchemaOf, parseForm } from './schema-form';
+
+/** The API names the document's data `data.<path>`; the form's fields are the paths themselves. */
+function formErrors(details: FieldError[]): FieldError[] {
+  return details.map((e) => ({ ...e, field: e.field.startsWith('data.') ? e.field.slice(5) : e.field === 'data' ? '' : e.field }));
+}
+
+/**
+ * What the resident file already says, as the document's data (item 3 of issue 10: prefilled from
+ * the file when there is no previous version): who takes part besides the person (the holders of
+ * the measure in force, the parents of a minor, the personne de confiance) and the judgment that
+ * applies. Staff check and complete; nothing is sent before the preview.
+ */
+export function prefillFromFile(type: DocumentType, r: ResidentView): Data {
+  const active = r.protectionMeasures.find((m) => m.status === 'active');
+  const name = (c: { firstName: string; lastName: string }) => `${c.firstName} ${c.lastName}`;
+  const others = [
+    ...(active?.holders ?? []).map((h) => ({
+      name: name(h),
+      capacity: 'representant_legal',
+      role: [HOLDER_ROLE_LABELS[h.role as keyof typeof HOLDER_ROLE_LABELS] ?? h.role, h.organisationName].filter(Boolean).join(', '),
+    })),
+    ...(r.minor ? r.contacts.filter((c) => c.holdsParentalAuthority).map((c) => ({ name: name(c), capacity: 'parent', role: c.relation ?? 'parent' })) : []),
+    ...(r.personneDeConfiance ? [{ name: name(r.personneDeConfiance), capacity: 'personne_de_confiance', role: r.personneDeConfiance.relation ?? 'personne de confiance' }] : []),
+  ];
+  const judgment = active ? [`Jugement de ${MEASURE_TYPE_LABELS[active.type]} du ${formatDateFr(active.judgmentDate)} (${active.judgmentReference})`] : undefined;
+  switch (type) {
+    case 'contrat-sejour':
+      return { ...(judgment ? { priorDecisions: judgment } : {}), participation: { person: {}, others } };
+    case 'dipc':
+      return { startDate: r.admissionDate, ...(r.plannedEndDate ? { endDate: r.plannedEndDate } : {}), participation: { person: {}, others } };
+    case 'avenant':
+      return { participation: { person: {}, others } };
+    default:
+      return {};
+  }
+}
+
+@ApiExcludeController()
+@Controller('console/residents/:residentId/documents/nouveau')
+export class NewDocumentController {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly documents: DocumentsService,
+    private readonly residents: ResidentsService,
+  ) {}
+
+  @Get()
+  async page(@Req() req: Request, @Res() res: Response, @Param('residentId', ParseIdPipe) residentId: string): Promise<void> {
+    const actor = actorOf(req);
+    const csrf = consoleCsrfToken(this.config.secrets.session, actor);
+    const resident = await this.residents.get(actor, residentId);
+    const ref = refOf(resident);
+    const types = await this.documents.typesFor(actor, residentId);
+    const wanted = req.query.type;
+    if (wanted === undefined) return sendHtml(res, 200, chooseTypePage(actor, csrf, ref, types));
+    const choice = types.find((t) => t.type === wanted);
+    if (!choice) return sendHtml(res, 404, chooseTypePage(actor, csrf, ref, types, 'Ce type de document n’existe pas : choisissez-en un dans la liste.'));
+    if (!choice.allowed) return sendHtml(res, 409, chooseTypePage(actor, csrf, ref, types, `${typeTitle(choice.type)} : ${choice.reason}`));
+    const previous = await this.documents.previousData(actor, residentId, choice.type);
+    const { resident: _demoKey, ...previousData } = previous?.data ?? {};
+    sendHtml(
+      res,
+      200,
+      documentFormPage(actor, csrf, {
+        type: choice.type,
+        resident: ref,
+        schema: this.schema(choice.type),
+        data: previous ? previousData : prefillFromFile(choice.type, resident),
+        prefilledFrom: previous
+          ? `Prérempli avec les données de la version ${previous.versionNumber} du précédent document de ce type : vérifiez et mettez à jour chaque champ.`
+          : 'Prérempli avec ce que dit le dossier du résident (participants, mesure de protection) : complétez et vérifiez chaque champ.',
+      }),
+    );
+  }
+
+  /**
+   * One form, four buttons: « Ajouter une ligne » / « Retirer » (the form again, one row more or
+   * less), « Prévisualiser » (validated by DocumentsService like POST /api/documents, then the
+   * HTML rendition in the page), « Générer » (only the data just previewed: otherwise the preview
+   * again) → 303 to the document's page.
+   */
+  @Post()
+  async submit(@Req() req: Request, @Res() res: Response, @Param('residentId', ParseIdPipe) residentId: string): Promise<void> {
+    const actor = actorOf(req);
+    const body = formBody(req);
+    checkConsoleCsrf(this.config.secrets.session, actor, body._csrf);
+    const type = this.typeOf(req);
+    const schema = this.schema(type);
+    const resident = refOf(await this.residents.get(actor, residentId));
+    const action = body._action ?? 'preview';
+    const base = { type, resident, schema };
+    if (action.startsWith('add:') || action.startsWith('remove:')) {
+      const { data, focus } = applyRowAction(schema, parseForm(schema, body, true), action);
+      return this.form(res, actor, 200, { ...base, data, focus });
+    }
+    const data = parseForm(schema, body);
+    let preview;
+    try {
+      preview = await this.documents.preview(actor, { residentId, type, data });
+    } catch (e) {
+      return this.refused(res, actor, e, { ...base, data: parseForm(schema, body, true) });
+    }
+    const dataHash = inputHash(data);
+    if (action === 'generate' && body._apercu === dataHash) {
+      try {
+        const created = await this.documents.create(actor, { residentId, type, data });
+        return redirectTo(res, `/console/documents/${created.id}`);
+      } catch (e) {
+        return this.refused(res, actor, e, { ...base, data });
+      }
+    }
+    const tree = resolve(preview.template, preview.input, 'standard');
+    this.form(res, actor, 200, {
+      ...base,
+      data: parseForm(schema, body, true),
+      preview: { html: renderHtmlFragment(tree, 'standard', { headingOffset: 2 }), dataHash },
+      notice: action === 'generate' ? 'Les données ont changé depuis l’aperçu : vérifiez ce nouvel aperçu, puis générez le document.' : undefined,
+    });
+  }
+
+  /** The preview as the PDF it will be (standard variant), from the form's data; nothing is stored. */
+  @Post('apercu.pdf')
+  async previewPdf(@Req() req: Request, @Res() res: Response, @Param('residentId', ParseIdPipe) residentId: string): Promise<void> {
+    const actor = actorOf(req);
+    const body = formBody(req);
+    checkConsoleCsrf(this.config.secrets.session, actor, body._csrf);
+    const type = this.typeOf(req);
+    const schema = this.schema(type);
+    const data = parseForm(schema, body);
+    let preview;
+    try {
+      preview = await this.documents.preview(actor, { residentId, type, data });
+    } catch (e) {
+      const resident = refOf(await this.residents.get(actor, residentId));
+      return this.refused(res, actor, e, { type, resident, schema, data: parseForm(schema, body, true) });
+    }
+    const pdf = await renderOne(resolve(preview.template, preview.input, 'standard'), 'pdf', 'standard');
+    res.setHeader('Content-Type', 'application/pdf');
+    res.setHeader('Content-Disposition', contentDisposition(`apercu-${type}.pdf`));
+    res.setHeader('Cache-Control', 'no-store');
+    res.status(200).end(pdf);
+  }
+
+  private typeOf(req: Request): DocumentType {
+    const t = req.query.type;
+    if (typeof t !== 'string' || !(DOCUMENT_TYPES as readonly string[]).includes(t))
+      throw new DomainError('not_found', 'DOCUMENT_TYPE_UNKNOWN', 'Ce type de document n’existe pas.');
+    return t as DocumentType;
+  }
+
+  private schema(type: DocumentType): FormSchema {
+    return formSchemaOf(templates().load(type).content.inputSchema);
+  }
+
+  private form(res: Response, actor: StaffActor, status: number, state: DocumentFormState): void {
+    sendHtml(res, status, documentFormPage(actor, consoleCsrfToken(this.config.secrets.session, actor), state));
+  }
+
+  /** The API's refusal on the form: field errors beside their fields (400), a rule of the situation at the top (409). */
+  private refused(res: Response, actor: StaffActor, e: unknown, state: DocumentFormState): void {
+    if (!(e instanceof DomainError) || (e.kind !== 'invalid' && e.kind !== 'conflict')) throw e;
+    const errors = formErrors(e.details);
+    this.form(res, actor, e instanceof ValidationError ? 400 : 409, {
+      ...state,
+      errors,
+      errorMessage: e instanceof ValidationError ? `${e.messageFr} Corrigez les champs signalés.` : e.messageFr,
+    });
+  }
+}
+
+function refOf(r: ResidentView): ResidentRef {
+  return { id: r.id, name: `${r.firstName} ${r.lastName}` };
+}

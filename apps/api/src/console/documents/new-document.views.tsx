@@ -1,0 +1,225 @@
+import { DOCUMENT_TYPE_LABELS, FieldError } from '@carepact/common';
+import type { DocumentType } from '@carepact/documents';
+import type { StaffActor } from '@carepact/identity';
+import { ConsolePage } from '../console-layout';
+import { Notice, PostForm, TrustedHtml, fieldId as fieldIdOf, renderPage } from '../../views';
+import { pathLabel } from './document-diff';
+import { Data, FormSchema, renderFields } from './schema-form';
+
+export function typeTitle(type: DocumentType): string {
+  const s = DOCUMENT_TYPE_LABELS[type].short;
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+export interface ResidentRef {
+  id: string;
+  name: string;
+}
+
+export const DOCUMENT_STYLESHEETS = ['/static/console-documents.css'];
+
+function BackToResident(props: { resident: ResidentRef }) {
+  return (
+    <p class="back">
+      <a href={`/console/residents/${props.resident.id}`}>Retour au dossier de {props.resident.name}</a>
+    </p>
+  );
+}
+
+/** Which documents this resident may have now, and why the others do not apply (CASF D.311). */
+export function chooseTypePage(
+  actor: StaffActor,
+  csrf: string,
+  resident: ResidentRef,
+  types: { type: DocumentType; allowed: boolean; reason: string | null }[],
+  problem?: string,
+): string {
+  const allowed = types.filter((t) => t.allowed);
+  const refused = types.filter((t) => !t.allowed);
+  return renderPage(
+    <ConsolePage title={`Nouveau document pour ${resident.name}`} actor={actor} csrf={csrf} stylesheets={DOCUMENT_STYLESHEETS}>
+      <BackToResident resident={resident} />
+      <h1>Nouveau document pour {resident.name}</h1>
+      {problem ? (
+        <div class="error-summary" role="alert" tabIndex={-1} autoFocus>
+          <p>{problem}</p>
+        </div>
+      ) : null}
+      <h2>Documents possibles</h2>
+      {allowed.length ? (
+        <ul class="choices">
+          {allowed.map((t) => (
+            <li key={t.type}>
+              <a href={`/console/residents/${resident.id}/documents/nouveau?type=${t.type}`}>{typeTitle(t.type)}</a>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p>Aucun document ne peut être établi pour le moment.</p>
+      )}
+      {refused.length ? (
+        <>
+          <h2>Documents qui ne s’appliquent pas</h2>
+          <ul class="not-applicable">
+            {refused.map((t) => (
+              <li key={t.type}>
+                <strong>{typeTitle(t.type)}</strong> : {t.reason}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+    </ConsolePage>,
+  );
+}
+
+export interface DocumentFormState {
+  type: DocumentType;
+  resident: ResidentRef;
+  schema: FormSchema;
+  data: Data;
+  /** Where the values come from (the previous version, the resident file). */
+  prefilledFrom?: string;
+  errors?: FieldError[];
+  errorMessage?: string;
+  focus?: string;
+  /** After a successful preview: the document's HTML and the hash of the data it shows. */
+  preview?: { html: string; dataHash: string };
+  notice?: string;
+  /** A correction of an existing document (a new version, with its reason) rather than a new one. */
+  correction?: { documentId: string; nextVersion: number; reason: string };
+}
+
+function urlsOf(s: DocumentFormState): { action: string; pdf: string } {
+  if (s.correction) return { action: `/console/documents/${s.correction.documentId}/corriger`, pdf: `/console/documents/${s.correction.documentId}/corriger/apercu.pdf` };
+  const base = `/console/residents/${s.resident.id}/documents/nouveau`;
+  return { action: `${base}?type=${s.type}`, pdf: `${base}/apercu.pdf?type=${s.type}` };
+}
+
+/** The form generated from the template's schema, its preview and the « Générer » button. */
+export function documentFormPage(actor: StaffActor, csrf: string, s: DocumentFormState): string {
+  const { action, pdf } = urlsOf(s);
+  const errors = s.errors ?? [];
+  const drawn = new Set<string>();
+  // The fields first (they record which paths exist), then the summary that links to them.
+  const fields = renderFields(s.schema, s.data, { documentType: s.type, errors, drawn, focus: s.focus });
+  const title = `${typeTitle(s.type)} : ${s.resident.name}${s.correction ? `, version ${s.correction.nextVersion}` : ''}`;
+  const reasonError = errors.find((e) => e.field === 'reason');
+  if (s.correction) drawn.add('reason');
+  return renderPage(
+    <ConsolePage
+      title={`${errors.length || s.errorMessage ? 'Erreur — ' : s.preview ? 'Aperçu — ' : ''}${s.correction ? 'Correction' : 'Nouveau document'} : ${title}`}
+      actor={actor}
+      csrf={csrf}
+      stylesheets={[...DOCUMENT_STYLESHEETS, '/portail/static/document-standard.css']}
+    >
+      {s.correction ? (
+        <p class="back">
+          <a href={`/console/documents/${s.correction.documentId}`}>Retour au document</a>
+        </p>
+      ) : (
+        <BackToResident resident={s.resident} />
+      )}
+      <h1>
+        {typeTitle(s.type)} de {s.resident.name}
+        {s.correction ? ` : version ${s.correction.nextVersion}` : null}
+      </h1>
+      {errors.length || s.errorMessage ? (
+        <div class="error-summary" role="alert" aria-labelledby="erreurs-titre" tabIndex={-1} id="erreurs" autoFocus>
+          <h2 id="erreurs-titre">{s.errorMessage ?? 'Il y a un problème'}</h2>
+          {errors.length ? (
+            <ul>
+              {errors.map((e) => (
+                <li key={e.field}>
+                  {drawn.has(e.field) ? (
+                    <a href={`#${fieldIdOf(e.field)}`}>
+                      {labelFor(s, e.field)} : {e.message}
+                    </a>
+                  ) : (
+                    <>
+                      {labelFor(s, e.field)} : {e.message}
+                    </>
+                  )}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </div>
+      ) : null}
+      {s.notice ? <Notice kind="warning">{<p>{s.notice}</p>}</Notice> : null}
+      {s.preview ? (
+        <section class="preview" aria-labelledby="apercu-titre" tabIndex={-1} autoFocus={!errors.length || undefined} id="apercu">
+          <h2 id="apercu-titre">Aperçu avant génération</h2>
+          <p>Voici le document tel qu’il sera généré. Vérifiez-le, puis générez-le ; vous pouvez encore modifier les données plus bas.</p>
+          <PreviewButtons pdf={pdf} />
+          <TrustedHtml html={s.preview.html} class="preview-box" />
+          <PreviewButtons pdf={pdf} />
+        </section>
+      ) : s.prefilledFrom ? (
+        <Notice>
+          <p>{s.prefilledFrom}</p>
+        </Notice>
+      ) : null}
+      <h2 id="formulaire">Données du document</h2>
+      <p class="hint">Les champs marqués « obligatoire » doivent être remplis. Les dates s’écrivent au format JJ/MM/AAAA ou avec le calendrier.</p>
+      <PostForm action={action} csrf={csrf} id="document-form" class="document-form">
+        {s.preview ? <input type="hidden" name="_apercu" value={s.preview.dataHash} /> : null}
+        {s.correction ? (
+          <div class="field">
+            <label for="reason">
+              Raison de cette nouvelle version<span class="required"> (obligatoire)</span>
+            </label>
+            <p class="hint" id="reason-aide">
+              Par exemple « Erreur sur le numéro de chambre ». Elle figure dans l’historique du document.
+            </p>
+            <input
+              type="text"
+              id="reason"
+              name="reason"
+              value={s.correction.reason}
+              aria-invalid={reasonError ? 'true' : undefined}
+              aria-describedby={`reason-aide${reasonError ? ' reason-erreur' : ''}`}
+            />
+            {reasonError ? (
+              <p class="field-error" id="reason-erreur">
+                {reasonError.message}
+              </p>
+            ) : null}
+          </div>
+        ) : null}
+        {fields}
+        <p class="actions">
+          <button type="submit" name="_action" value="preview">
+            Prévisualiser
+          </button>
+          {s.preview ? (
+            <button type="submit" name="_action" value="generate" class="secondary">
+              Générer le document
+            </button>
+          ) : null}
+        </p>
+      </PostForm>
+    </ConsolePage>,
+  );
+}
+
+function PreviewButtons(props: { pdf: string }) {
+  return (
+    <p class="actions">
+      <button type="submit" form="document-form" name="_action" value="generate">
+        Générer le document
+      </button>
+      <button type="submit" form="document-form" name="_action" value="pdf" class="secondary" formAction={props.pdf}>
+        Télécharger l’aperçu PDF
+      </button>
+    </p>
+  );
+}
+
+/** A field's name in the summary; data that are not the document's own are named by where they are kept. */
+function labelFor(s: DocumentFormState, field: string): string {
+  if (field.startsWith('establishment.') || field === 'establishment') return 'Réglages de l’établissement';
+  if (field.startsWith('resident.') || field === 'resident') return 'Dossier du résident';
+  if (field === 'reason') return 'Raison de cette nouvelle version';
+  return pathLabel(s.type, field);
+}

@@ -1,0 +1,213 @@
+/**
+ * French labels of the document data each template declares in its input schema
+ * (`inputSchema.properties.document`): the console's document form and its version differences
+ * name every field with these words. The schema itself carries a `description` on some fields
+ * (shown as the field's hint); these labels are the short names. Keyed by the field's path in the
+ * data without array indexes (`participation.others.name`); a path known to one document type
+ * only with another meaning is overridden per type. input-labels.spec.ts checks that every field
+ * and every enum value of every stored template version has its label.
+ */
+
+const LABELS: Record<string, string> = {
+  resident: 'Clé du jeu de démonstration',
+  issuedOn: 'Date d’établissement du document',
+  objectives: 'Objectifs',
+  'objectives.title': 'Objectif',
+  'objectives.actions': 'Actions',
+  'objectives.actions.action': 'Action',
+  'objectives.actions.responsible': 'Qui s’en charge',
+  'objectives.actions.deadline': 'Pour quand',
+  'objectives.evaluation': 'Comment il sera évalué',
+  services: 'Prestations',
+  duration: 'Durée du contrat',
+  priorDecisions: 'Décisions antérieures (jugements, orientations)',
+  minorView: 'Avis de la personne mineure',
+  minorViewFalc: 'Avis de la personne mineure, en facile à lire',
+  annexesHandedOverOn: 'Date de remise du livret d’accueil, de la charte et du règlement de fonctionnement',
+  participation: 'Participation à l’élaboration',
+  'participation.person': 'La personne accompagnée',
+  'participation.person.presence': 'Sa participation',
+  'participation.person.note': 'Précision (obligatoire si la personne était excusée)',
+  'participation.others': 'Autres participants',
+  'participation.others.name': 'Nom',
+  'participation.others.capacity': 'À quel titre',
+  'participation.others.role': 'Fonction ou lien',
+  'participation.others.presence': 'Présence',
+  residenceChoice: 'Choix du lieu de vie (C. civ. 459-2)',
+  'residenceChoice.agrees': 'La personne est d’accord pour vivre dans l’établissement',
+  'residenceChoice.recordedOn': 'Date à laquelle son avis a été recueilli',
+  'residenceChoice.judgeDecision': 'Décision du juge ou du conseil de famille (en cas de désaccord)',
+  'residenceChoice.judgeDecision.authority': 'Autorité (juge, conseil de famille)',
+  'residenceChoice.judgeDecision.reference': 'Référence de la décision',
+  'residenceChoice.judgeDecision.date': 'Date de la décision',
+  consentInterview: 'Entretien de recherche du consentement',
+  'consentInterview.on': 'Date de l’entretien',
+  'consentInterview.outcome': 'Résultat de l’entretien',
+  'consentInterview.noticeGivenOn': 'Date de remise de la notice sur la personne de confiance',
+  'consentInterview.attestationSigned': 'Attestation de délivrance de l’information signée',
+  consentInterviewOn: 'Date de l’entretien de recherche du consentement',
+  entryInventoryOn: 'Date de l’état des lieux d’entrée',
+  financialContribution: 'Participation financière',
+  pricing: 'Prix payé par la personne',
+  'pricing.gir': 'GIR',
+  'pricing.dependancePerDay': 'Tarif dépendance restant à sa charge (€ par jour)',
+  'pricing.totalPerDay': 'Total par jour (€)',
+  termination: 'Conditions de résiliation',
+  'termination.byPerson': 'Résiliation par la personne',
+  'termination.byPersonFalc': 'Résiliation par la personne, en facile à lire',
+  'termination.byEstablishment': 'Résiliation par l’établissement',
+  'termination.byEstablishmentFalc': 'Résiliation par l’établissement, en facile à lire',
+  signing: 'Signature',
+  'signing.place': 'Lieu de signature',
+  'signing.mode': 'Mode de signature',
+  'signing.originals': 'Nombre d’exemplaires originaux',
+  reason: 'Pourquoi un DIPC',
+  contractRefused: 'Contrat de séjour refusé',
+  'contractRefused.refusedOn': 'Date du refus',
+  'contractRefused.refusedBy': 'Refusé par',
+  'contractRefused.reasonGiven': 'Raison donnée',
+  startDate: 'Date de début',
+  endDate: 'Date de fin',
+  kind: 'Nature de l’avenant',
+  appliesTo: 'Document complété',
+  contractSignedOn: 'Date de signature du contrat (ou d’établissement du DIPC)',
+  nextReview: 'Prochaine révision',
+  personComments: 'Commentaires de la personne',
+  personCommentsFalc: 'Commentaires de la personne, en facile à lire',
+  referent: 'Référent du projet',
+  expectations: 'Attentes de la personne',
+  'expectations.verbatim': 'Ses mots',
+  'expectations.gatheredBy': 'Recueillies par',
+  'expectations.method': 'Comment',
+  'expectations.date': 'Quand',
+  representativeView: 'Avis du représentant légal',
+  relativesView: 'Avis des proches',
+  assessment: 'Évaluation de la situation',
+  'assessment.domain': 'Domaine',
+  'assessment.summary': 'Constat',
+  agreements: 'Points d’accord',
+  disagreements: 'Désaccords',
+  'disagreements.point': 'Point de désaccord',
+  'disagreements.pointFalc': 'Point de désaccord, en facile à lire',
+  'disagreements.answer': 'Réponse de l’établissement',
+  'disagreements.answerFalc': 'Réponse de l’établissement, en facile à lire',
+  'disagreements.reason': 'Motif de la réponse',
+  expression: 'Expression de la personne sur son projet',
+  expressionComment: 'Précision sur son expression',
+  participants: 'Participants',
+  partialAgreementAnswer: 'Réponse motivée à un accord partiel ou à un désaccord',
+  'partialAgreementAnswer.answer': 'Réponse',
+  'partialAgreementAnswer.answerFalc': 'Réponse, en facile à lire',
+  'partialAgreementAnswer.reason': 'Motif',
+  personSigns: 'La personne signe elle-même, à côté de son représentant',
+  date: 'Date de la réunion',
+  place: 'Lieu de la réunion',
+  'participants.name': 'Nom',
+  'participants.role': 'Fonction ou lien',
+  'participants.presence': 'Présence',
+  'participants.note': 'Précision',
+  personExpression: 'Expression de la personne',
+  expressionMeans: 'Moyens utilisés pour l’expression',
+  situationSummary: 'Synthèse de la situation',
+  decisions: 'Décisions',
+  'decisions.decision': 'Décision',
+  'decisions.decisionFalc': 'Décision, en facile à lire',
+  'decisions.toldBy': 'Annoncée à la personne par',
+  'decisions.how': 'Comment',
+  requests: 'Demandes',
+  'requests.from': 'Demandée par',
+  'requests.request': 'Demande',
+  'requests.answer': 'Décision',
+  'requests.deadline': 'Échéance',
+  'requests.responsible': 'Responsable',
+  'requests.reason': 'Motif',
+  'requests.reviewOn': 'Réexaminée le',
+  appeal: 'Voies de recours',
+  distribution: 'Diffusion du compte rendu',
+};
+
+const BY_TYPE: Record<string, Record<string, string>> = {
+  'compte-rendu-synthese': { kind: 'Type de réunion', disagreements: 'Désaccords exprimés' },
+  avenant: { objectives: 'Objectifs actualisés' },
+};
+
+/** One item of a list, numbered in the form (« Objectif 2 »). */
+const ITEM_LABELS: Record<string, string> = {
+  objectives: 'Objectif',
+  'objectives.actions': 'Action',
+  services: 'Prestation',
+  priorDecisions: 'Décision',
+  'participation.others': 'Participant',
+  expectations: 'Attente',
+  assessment: 'Domaine évalué',
+  agreements: 'Point d’accord',
+  disagreements: 'Désaccord',
+  participants: 'Participant',
+  expressionMeans: 'Moyen',
+  decisions: 'Décision',
+  requests: 'Demande',
+  distribution: 'Destinataire',
+};
+
+const PRESENCE = { present: 'présent ou présente', represente: 'représenté ou représentée', excuse: 'excusé ou excusée' };
+
+/** French names of enum values, by field path (the values are the data; these are what people read). */
+const ENUM_LABELS: Record<string, Record<string, string>> = {
+  'participation.person.presence': { present: 'a participé en personne', represente: 'était représentée', excuse: 'était excusée' },
+  'participation.others.presence': PRESENCE,
+  'participation.others.capacity': {
+    representant_legal: 'représentant légal',
+    parent: 'parent',
+    proche: 'proche',
+    personne_de_confiance: 'personne de confiance',
+    professionnel: 'professionnel',
+    autre: 'autre',
+  },
+  'consentInterview.outcome': { consent: 'consentement exprimé', refusal: 'refus exprimé', unable: 'n’a pas pu exprimer son consentement' },
+  financialContribution: { tarifs: 'les tarifs de l’établissement s’appliquent', aucune: 'aucune participation n’est demandée' },
+  'signing.mode': { electronic: 'électronique', paper: 'sur papier' },
+  appliesTo: { 'contrat-sejour': 'le contrat de séjour', dipc: 'le DIPC' },
+  expression: {
+    accord: 'accord',
+    accord_partiel: 'accord partiel',
+    desaccord: 'désaccord',
+    ne_se_prononce_pas: 'ne se prononce pas',
+    ne_peut_pas_s_exprimer: 'ne peut pas s’exprimer',
+  },
+  kind: { admission: 'réunion d’admission', six_mois: 'bilan à six mois', annuelle: 'réunion annuelle', exceptionnelle: 'réunion exceptionnelle' },
+  'requests.answer': { accepted: 'acceptée', refused: 'refusée', postponed: 'reportée' },
+};
+
+/** `participation.others[2].name` → `participation.others.name`. */
+export function labelPath(path: string): string {
+  return path.replace(/\[\d+\]/g, '').replace(/^document\./, '');
+}
+
+/** The French label of a document data field (any index stripped); the path itself when none is known. */
+export function inputFieldLabel(documentType: string, path: string): string {
+  const p = labelPath(path);
+  return BY_TYPE[documentType]?.[p] ?? LABELS[p] ?? p;
+}
+
+export function hasInputFieldLabel(documentType: string, path: string): boolean {
+  const p = labelPath(path);
+  return !!(BY_TYPE[documentType]?.[p] ?? LABELS[p]);
+}
+
+/** The label of one item of a list field (« Objectif »), for « Objectif 2 ». */
+export function inputItemLabel(documentType: string, path: string): string {
+  const p = labelPath(path);
+  return ITEM_LABELS[p] ?? 'Élément';
+}
+
+/** The French name of an enum value of a field; the value itself when the table has none (values already in French). */
+export function inputEnumLabel(path: string, value: unknown): string {
+  const table = ENUM_LABELS[labelPath(path)];
+  const key = String(value);
+  return table && Object.prototype.hasOwnProperty.call(table, key) ? table[key] : key;
+}
+
+export function hasInputEnumLabel(path: string, value: unknown): boolean {
+  const table = ENUM_LABELS[labelPath(path)];
+  return !!table && Object.prototype.hasOwnProperty.call(table, String(value));
+}
