@@ -9,44 +9,16 @@
  *
  * BENCH_CONNECTIONS and BENCH_SECONDS change the load.
  */
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
 import { Client } from 'pg';
-import { projectRoot } from '@carepact/common';
-import { DEFAULT_DEMO_PASSWORD } from '@carepact/config';
+import { cpuMs, load, loadErrors } from './load';
+import { startStack } from './stack';
 import { percentile } from './stats';
 
-interface AutocannonResult {
-  requests: { average: number; total: number };
-  errors: number;
-  timeouts: number;
-  non2xx: number;
-}
-interface AutocannonInstance {
-  on(event: 'response', listener: (client: unknown, statusCode: number, resBytes: number, responseTime: number) => void): void;
-}
-type Autocannon = (opts: Record<string, unknown>, cb: (err: Error | null, result: AutocannonResult) => void) => AutocannonInstance;
-// autocannon ships no types; this is the part of its API used here.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const autocannon = require('autocannon') as Autocannon;
-
-const root = projectRoot();
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ACCOUNTS = ['admissions@les-tilleuls.example', 'coordination@les-tilleuls.example', 'direction@les-tilleuls.example', 'admin@jardins-du-val.example'];
 
-/** CPU time of the api process (user + system, ms) from /proc: the figure that holds when other work shares the machine. */
-function cpuMs(pid: number | undefined): number | null {
-  const file = `/proc/${pid}/stat`;
-  if (!pid || !existsSync(file)) return null;
-  const fields = readFileSync(file, 'utf8').split(') ')[1].split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-}
-
-/** Execution time of a query as PostgreSQL reports it (EXPLAIN ANALYZE), best of 5. */
 async function sqlMs(pg: Client, sql: string, params: unknown[]): Promise<number> {
   let best = Infinity;
   for (let i = 0; i < 5; i++) {
@@ -56,61 +28,12 @@ async function sqlMs(pg: Client, sql: string, params: unknown[]): Promise<number
   return best;
 }
 
-function run(url: string, cookies: string[], seconds: number): Promise<{ result: AutocannonResult; latencies: number[]; statuses: Map<number, number> }> {
-  const latencies: number[] = [];
-  const statuses = new Map<number, number>();
-  let turn = 0;
-  return new Promise((resolve, reject) => {
-    const instance = autocannon(
-      {
-        url,
-        connections: CONNECTIONS,
-        duration: seconds,
-        timeout: 10,
-        // Each request in the name of the next session: 20 sessions checked, as many staff members would.
-        requests: [{ setupRequest: (req: { headers?: Record<string, string> }) => ({ ...req, headers: { ...req.headers, cookie: cookies[turn++ % cookies.length] } }) }],
-      },
-      (err, result) => (err ? reject(err) : resolve({ result, latencies, statuses })),
-    );
-    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
-      latencies.push(responseTime);
-      statuses.set(statusCode, (statuses.get(statusCode) ?? 0) + 1);
-    });
-  });
-}
-
 async function main(): Promise<void> {
-  const name = `carepact_bench_${randomBytes(4).toString('hex')}`;
-  const base = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/carepact');
-  base.pathname = `/${name}`;
-  const port = 3900 + Math.floor(Math.random() * 90);
-  const url = `http://127.0.0.1:${port}`;
-  const env = { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'warn', DATABASE_URL: base.toString(), PORT: String(port), PUBLIC_URL: url, QUEUE_PREFIX: name, WORKER_HEALTH_PORT: '0' };
-  const cli = (args: string[]) => execFileSync(process.execPath, [join(root, 'dist/apps/cli/src/main.js'), ...args], { env, stdio: ['ignore', 'ignore', 'inherit'] });
-  cli(['db:migrate']);
-  cli(['seed:demo']);
-  const procs: ChildProcess[] = [spawn(process.execPath, [join(root, 'dist/apps/api/src/main.js')], { env, stdio: ['ignore', 'inherit', 'inherit'] })];
-  const pg = new Client({ connectionString: base.toString() });
+  const stack = await startStack({ worker: false });
+  const { url, pg } = stack;
   try {
-    for (let i = 0; i < 200; i++) {
-      try {
-        if ((await fetch(`${url}/health`)).status < 500) break;
-      } catch {
-        /* starting */
-      }
-      await new Promise((r) => setTimeout(r, 250));
-    }
     const cookies: string[] = [];
-    for (let i = 0; i < 20; i++) {
-      const login = await fetch(`${url}/api/auth/login`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ email: ACCOUNTS[i % ACCOUNTS.length], password: process.env.DEMO_PASSWORD ?? DEFAULT_DEMO_PASSWORD }),
-      });
-      if (login.status !== 200) throw new Error(`login: ${login.status}`);
-      cookies.push((login.headers.get('set-cookie') ?? '').split(';')[0]);
-    }
-    await pg.connect();
+    for (let i = 0; i < 20; i++) cookies.push(await stack.login(ACCOUNTS[i % ACCOUNTS.length]));
     const [marcel] = (await pg.query(`SELECT id, organisation_id, establishment_id FROM residents WHERE last_name = 'Dupont' AND first_name = 'Marcel'`)).rows as {
       id: string;
       organisation_id: string;
@@ -130,12 +53,13 @@ async function main(): Promise<void> {
       ] as const) {
         const check = await fetch(url + path, { headers: { cookie: cookies[0] } });
         if (check.status !== 200) throw new Error(`${path}: ${check.status}`);
-        await run(url + path, cookies, 2); // warm-up
-        const cpuBefore = cpuMs(procs[0].pid);
-        const { result, latencies, statuses } = await run(url + path, cookies, SECONDS);
-        const cpuAfter = cpuMs(procs[0].pid);
+        await load(url + path, { connections: CONNECTIONS, seconds: 2, cookies }); // warm-up
+        const cpuBefore = cpuMs(stack.api.pid);
+        const run = await load(url + path, { connections: CONNECTIONS, seconds: SECONDS, cookies });
+        const { result, latencies, statuses } = run;
+        const cpuAfter = cpuMs(stack.api.pid);
         const cpu = cpuBefore !== null && cpuAfter !== null && result.requests.total ? `   api CPU ${((cpuAfter - cpuBefore) / result.requests.total).toFixed(2)} ms/request` : '';
-        const errors = result.errors + result.timeouts + result.non2xx;
+        const errors = loadErrors(run);
         console.log(
           `    ${page.padEnd(30)} p50 ${percentile(latencies, 50).toFixed(1).padStart(6)} ms   p95 ${percentile(latencies, 95).toFixed(1).padStart(6)} ms   p99 ${percentile(latencies, 99)
             .toFixed(1)
@@ -178,19 +102,7 @@ async function main(): Promise<void> {
     ] as const)
       console.log(`    ${label.padEnd(30)} ${(await sqlMs(pg, sql, [...params])).toFixed(2)} ms`);
   } finally {
-    await pg.end().catch(() => undefined);
-    for (const p of procs) p.kill('SIGTERM');
-    await Promise.all(procs.map((p) => new Promise((r) => (p.exitCode !== null || p.signalCode !== null ? r(null) : p.once('exit', r)))));
-    const admin = new Client({
-      connectionString: (() => {
-        const u = new URL(base);
-        u.pathname = '/postgres';
-        return u.toString();
-      })(),
-    });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.end();
+    await stack.stop();
   }
 }
 
