@@ -186,7 +186,14 @@ export function labelPath(path: string): string {
 /** The French label of a document data field (any index stripped); the path itself when none is known. */
 export function inputFieldLabel(documentType: string, path: string): string {
   const p = labelPath(path);
-  return BY_TYPE[documentType]?.[p] ?? LABELS[p] ?? p;
+  const own = BY_TYPE[documentType]?.[p] ?? LABELS[p];
+  if (own) return own;
+  // The easy-to-read counterpart of a text (`objectivesFalc`): the text's label, « en facile à lire ».
+  if (p.endsWith('Falc')) {
+    const twin = BY_TYPE[documentType]?.[p.slice(0, -4)] ?? LABELS[p.slice(0, -4)];
+    if (twin) return `${twin}, en facile à lire`;
+  }
+  return p;
 }
 
 export function hasInputFieldLabel(documentType: string, path: string): boolean {

@@ -61,6 +61,19 @@ describe('console: a document from the form to the sealed PDF (issue 10 items 3,
     await page.setViewportSize({ width: 1280, height: 900 });
   };
 
+  /**
+   * Templates 1.2.0 (issue 8 C): a free text printed in the easy-to-read rendition needs its
+   * easy-to-read counterpart (`…Falc`, right after it in the form). Fills each one left empty
+   * beside a filled text, in words the FALC lint accepts.
+   */
+  const fillEasyToRead = async (page: Page, text = 'Vous avez de l’aide tous les jours.') => {
+    const empty = await page.$$eval('input[id*="Falc"], textarea[id*="Falc"]', (els) => els.filter((e) => !(e as HTMLInputElement).value).map((e) => e.id));
+    for (const id of empty) {
+      const twin = id.replace('Falc', '');
+      if ((await page.locator(`#${twin}`).count()) && (await page.inputValue(`#${twin}`))) await page.fill(`#${id}`, text);
+    }
+  };
+
   const submit = async (page: Page, name: string | RegExp) => {
     await Promise.all([page.waitForNavigation(), page.getByRole('button', { name }).first().click()]);
   };
@@ -113,6 +126,8 @@ describe('console: a document from the form to the sealed PDF (issue 10 items 3,
     await admissions.selectOption('#signing-mode', 'electronic');
     await admissions.screenshot({ path: '/tmp/docs-form.png', fullPage: true });
 
+    await fillEasyToRead(admissions);
+
     // 3. The duration is missing: the API's error beside the field, and in the summary with a link.
     await submit(admissions, 'Prévisualiser');
     expect(await admissions.locator('#duration-erreur').innerText()).toBe('Ce champ est obligatoire.');
@@ -126,6 +141,7 @@ describe('console: a document from the form to the sealed PDF (issue 10 items 3,
 
     // 4. The preview: the HTML rendition in the page, and its PDF.
     await admissions.fill('#duration', 'indéterminée');
+    await fillEasyToRead(admissions, 'Vous restez ici sans date de fin.');
     await submit(admissions, 'Prévisualiser');
     const preview = admissions.locator('#apercu .cp-doc');
     expect(await preview.locator('h3').first().innerText()).toBe('Contrat de séjour');
@@ -163,7 +179,16 @@ describe('console: a document from the form to the sealed PDF (issue 10 items 3,
     expect(who).toContain('Marcel Dupont');
     expect(who).toContain('Karim Benaïssa');
     expect(who).toMatch(/C\. civ\. 467/);
+    // Marcel arrived on 15 October: the one-month deadline (CASF D.311) has passed; the form says so and asks why (issue 13, item 1).
+    expect(await admissions.locator('.notice.warning').innerText()).toContain('Le délai légal de signature est dépassé');
     await quality(admissions, 'document ready, send form');
+    await submit(admissions, 'Envoyer en signature');
+    expect(await admissions.locator('#send-lateReason-erreur').innerText()).toContain('Indiquez pourquoi la demande est envoyée après le délai légal.');
+    await quality(admissions, 'send form — late without a reason');
+    // The refusal answered 409, which Chromium reports on its console: expected here, and only here.
+    expect(admissions.problems).toEqual(['Failed to load resource: the server responded with a status of 409 (Conflict)']);
+    admissions.problems.length = 0;
+    await admissions.getByLabel('Raison de l’envoi après le délai légal').fill('Le curateur n’a pu venir qu’à la fin du mois de novembre.');
     await submit(admissions, 'Envoyer en signature');
     expect(await admissions.locator('.notice.success').innerText()).toContain('envoyé en signature');
     expect(await admissions.locator('.signer-card').count()).toBe(3);
@@ -217,7 +242,10 @@ describe('console: a document from the form to the sealed PDF (issue 10 items 3,
     await Promise.all([admissions.waitForNavigation(), admissions.getByRole('link', { name: 'Corriger : créer une nouvelle version' }).click()]);
     expect(await admissions.inputValue('#duration')).toBe('indéterminée');
     await admissions.fill('#duration', 'de six mois');
+    if (await admissions.locator('#durationFalc').count()) await admissions.fill('#durationFalc', 'Vous restez ici 6 mois.');
+    await fillEasyToRead(admissions);
     await submit(admissions, 'Prévisualiser');
+    if (await admissions.locator('.error-summary').count()) throw new Error(`preview refused: ${await admissions.locator('.error-summary').innerText()}`);
     await submit(admissions, 'Générer le document');
     expect(await admissions.locator('#reason-erreur').innerText()).toBe('Indiquez la raison de cette nouvelle version.');
     await quality(admissions, 'correction without its reason');
@@ -230,11 +258,12 @@ describe('console: a document from the form to the sealed PDF (issue 10 items 3,
     expect(await v2.locator('h3').innerText()).toBe('Version 2 (version courante)');
     expect(await v2.innerText()).toContain('Correction avant signature : Séjour prévu de six mois');
     const change = await v2.locator('table.changes tbody tr').allInnerTexts();
-    expect(change).toEqual(['Durée du contrat\tindéterminée\tde six mois']);
+    expect(change).toEqual(['Durée du contrat\tindéterminée\tde six mois', 'Durée du contrat, en facile à lire\tCe contrat n’a pas de date de fin.\tVous restez ici 6 mois.']);
     await admissions.screenshot({ path: '/tmp/docs-versions.png', fullPage: false });
     await quality(admissions, 'two versions with their difference');
 
-    // 2. Sending, then the actions on a signer: access code (shown once), a wrong address, a corrected one, in person.
+    // 2. Sending (late too: a reason), then the actions on a signer: access code (shown once), a wrong address, a corrected one, in person.
+    if (await admissions.locator('#send-lateReason').count()) await admissions.locator('#send-lateReason').fill('Dossier complété tardivement.');
     await submit(admissions, 'Envoyer en signature');
     const card = admissions.locator('.signer-card').first();
     expect(await card.locator('h4').innerText()).toBe('Seán O’Brien-Nuñez'.replace('’', "'"));

@@ -5,7 +5,7 @@ import { DomainError, NotFoundError, ValidationError } from '@carepact/common';
 import { DocumentsService } from '@carepact/documents';
 import { StaffActor, can } from '@carepact/identity';
 import { ResidentsService } from '@carepact/residents';
-import { DipcOfferService, PolicyDecision, RequestViews, SignatureRequestsService, SignerActionsService } from '@carepact/signing';
+import { DipcOfferService, PolicyDecision, RequestViews, SignatureRequestsService, SignerActionsService, legalDeadline } from '@carepact/signing';
 import type { Request, Response } from 'express';
 import { clientIp } from '../../http/client-ip';
 import { ParseIdPipe } from '../../http/parse-id.pipe';
@@ -83,6 +83,7 @@ export class DocumentPageController {
         if (reminders.some((r) => !/^\d{1,2}$/.test(r)))
           throw new ValidationError([{ field: 'reminderDays', code: 'INVALID', message: 'Indiquez des nombres de jours séparés par des virgules, par exemple « 3, 7 ».' }]);
         await this.requests.create(actor, id, {
+          ...(body.lateReason?.trim() ? { lateReason: body.lateReason.trim() } : {}),
           mode: body.mode === 'sequential' ? 'sequential' : 'parallel',
           ...(deadline ? { deadline } : {}),
           reminderDays: reminders.map(Number),
@@ -219,9 +220,11 @@ export class DocumentPageController {
       manage: can(actor, 'signature.manage', doc.establishmentId),
       countersign: can(actor, 'signature.countersign', doc.establishmentId),
     };
-    const residentName = can(actor, 'resident.read', doc.establishmentId)
-      ? await this.residents.get(actor, doc.residentId).then((r) => `${r.firstName} ${r.lastName}`)
-      : null;
+    const resident = can(actor, 'resident.read', doc.establishmentId) ? await this.residents.get(actor, doc.residentId) : null;
+    const residentName = resident ? `${resident.firstName} ${resident.lastName}` : null;
+    // Past the legal deadline (CASF D.311), the send form asks why before anything is sent (issue 13, item 1).
+    const legal = resident ? legalDeadline(doc.type, resident.admissionDate) : null;
+    const lateSince = legal && legal <= new Date() ? legal : null;
     let changes: Map<string, FieldChange[]> | null = null;
     if (perms.content && doc.versions.length > 1) {
       const data = await this.documents.versionData(actor, id);
@@ -256,6 +259,7 @@ export class DocumentPageController {
       flash: extra.flash ?? null,
       error: extra.refusal?.error ?? null,
       sendValues: extra.refusal?.values,
+      lateSince,
     };
     sendHtml(res, status, documentPage(actor, consoleCsrfToken(this.config.secrets.session, actor), model));
   }

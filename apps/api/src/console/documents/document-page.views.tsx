@@ -101,6 +101,8 @@ export interface DocumentPageModel {
   flash: Flash | null;
   error: ActionError | null;
   sendValues?: Record<string, string | undefined>;
+  /** The legal deadline to sign, when it has passed: the send form then asks why it goes out late. */
+  lateSince?: Date | null;
 }
 
 export function documentPage(actor: StaffActor, csrf: string, m: DocumentPageModel): string {
@@ -185,7 +187,7 @@ export function documentPage(actor: StaffActor, csrf: string, m: DocumentPageMod
 }
 
 /** The fields the page's forms have (the others' errors are listed without a link). */
-const FORM_FIELDS = /^(deadline|reminderDays|email|delivery\.[^.]+)$/;
+const FORM_FIELDS = /^(deadline|reminderDays|lateReason|email|delivery\.[^.]+)$/;
 
 function errorAnchor(error: ActionError, field: string): string {
   return error.form === 'send' ? fieldId(`send-${field}`) : fieldId(`${error.form ?? 'action'}-${field}`);
@@ -392,6 +394,29 @@ function SendSection(props: { m: DocumentPageModel; decision: PolicyDecision; cs
                 <label for="send-mode-sequential">Chacun à son tour, dans l’ordre ci-dessus</label>
               </div>
             </fieldset>
+            {m.lateSince ? (
+              <div class="field">
+                <div class="notice warning" role="note">
+                  <p>
+                    Le délai légal de signature est dépassé depuis le {formatDateFr(m.lateSince, { timeZone: 'Europe/Paris' })} ({m.doc.type === 'avenant' ? 'premier avenant dans les six mois de l’admission' : 'signature dans le mois qui suit l’admission'}, CASF D.311). Pour envoyer quand même, indiquez pourquoi : la raison est conservée avec la demande et dans le journal d’audit.
+                  </p>
+                </div>
+                <label for={fieldId('send-lateReason')}>Raison de l’envoi après le délai légal</label>
+                <textarea
+                  id={fieldId('send-lateReason')}
+                  name="lateReason"
+                  rows={3}
+                  value={v.lateReason ?? ''}
+                  aria-invalid={errorFor('lateReason') ? 'true' : undefined}
+                  aria-describedby={errorFor('lateReason') ? `${fieldId('send-lateReason')}-erreur` : undefined}
+                />
+                {errorFor('lateReason') ? (
+                  <p class="field-error" id={`${fieldId('send-lateReason')}-erreur`}>
+                    {errorFor('lateReason')!.message}
+                  </p>
+                ) : null}
+              </div>
+            ) : null}
             <SendField name="deadline" label="Échéance (facultatif)" hint="Par défaut dans 30 jours, jamais après le délai légal (un mois après l’admission pour le contrat, CASF D.311)." type="date" value={v.deadline} error={errorFor('deadline')} />
             <SendField name="reminderDays" label="Relances, en jours après l’envoi" hint="Par exemple « 3, 7 » : une relance au 3e jour puis au 7e." value={v.reminderDays ?? '3, 7'} error={errorFor('reminderDays')} />
             <p>

@@ -30,6 +30,20 @@ describe('the document form generated from the template schema', () => {
     });
   });
 
+  it('templates 1.2.0: each text marked easyToRead gets its counterpart field right after it, a row added or removed on both, labelled « en facile à lire »', () => {
+    const body = { 'objectives[0]': 'Garder ses promenades', 'objectivesFalc[0]': 'Vous vous promenez.', duration: 'indéterminée', durationFalc: 'Sans date de fin.' };
+    const data = parseForm(contract, body, true);
+    expect(data).toMatchObject({ objectives: ['Garder ses promenades'], objectivesFalc: ['Vous vous promenez.'], duration: 'indéterminée', durationFalc: 'Sans date de fin.' });
+    const added = applyRowAction(contract, data, 'add:objectives');
+    expect(added.data.objectivesFalc).toEqual(['Vous vous promenez.', '']);
+    const html = renderFragment(<>{renderFields(contract, added.data, { documentType: 'contrat-sejour', errors: [], drawn: new Set() })}</>);
+    expect(html.indexOf('id="objectives-1"')).toBeGreaterThan(-1);
+    expect(html.indexOf('id="objectivesFalc-1"')).toBeGreaterThan(html.indexOf('id="objectives-1"'));
+    expect(html).toContain('Objectifs, en facile à lire');
+    // (row actions change the data in place)
+    expect(applyRowAction(contract, added.data, 'remove:objectives[0]').data.objectivesFalc).toEqual(['']);
+  });
+
   it('« Ajouter une ligne » and « Retirer » work on the posted data, blank rows kept while editing', () => {
     const body = { 'objectives[0]': 'A', 'participation.others[0].name': 'B' };
     const added = applyRowAction(contract, parseForm(contract, body, true), 'add:objectives');

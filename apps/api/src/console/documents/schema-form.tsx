@@ -30,7 +30,26 @@ function deref(s: InputSchema, root: InputSchema): InputSchema {
     const { $ref, ...rest } = out;
     out = { ...root.$defs![$ref.split('/').pop()!], ...rest };
   }
-  return out;
+  return withEasyToReadTwins(out);
+}
+
+/**
+ * Templates from 1.2.0 mark a free text `easyToRead` (issue 8 C) instead of declaring its
+ * counterpart: the data then carry `<name>Falc`, of the same shape, required once the text is
+ * given (libs/templates input-schema.ts). The form shows that counterpart as a member of its own.
+ */
+function withEasyToReadTwins(s: InputSchema): InputSchema {
+  const props = s.properties;
+  if (!props || !Object.values(props).some((p) => p.easyToRead)) return s;
+  const out: Record<string, InputSchema> = {};
+  for (const [k, p] of Object.entries(props)) {
+    out[k] = p;
+    if (p.easyToRead && !props[`${k}Falc`]) {
+      const { easyToRead: _e, description: _d, ...shape } = p;
+      out[`${k}Falc`] = shape;
+    }
+  }
+  return { ...s, properties: out };
 }
 
 function types(s: InputSchema): string[] {
@@ -181,12 +200,20 @@ export function applyRowAction(fs: FormSchema, data: Data, action: string): { da
     if (s.maxItems !== undefined && list.length >= s.maxItems) return { data };
     if (!list.length) list.push(blank(fs, s));
     list.push(blank(fs, s));
+    // Its easy-to-read counterpart has one item per item, in the same order (libs/templates easyToRead).
+    const twin = schemaAt(fs, `${add[1]}Falc`);
+    const twinList = twin && kindOf(twin) === 'array' ? containerAt(data, `${add[1]}Falc`, true) : null;
+    while (twinList && twin && twinList.length < list.length) twinList.push(blank(fs, twin));
     return { data, focus: `${add[1]}[${list.length - 1}]` };
   }
   const remove = /^remove:([A-Za-z0-9_.[\]]{1,200})\[(\d+)\]$/.exec(action);
   if (remove) {
     const list = containerAt(data, remove[1], false);
-    if (list && Number(remove[2]) < list.length) list.splice(Number(remove[2]), 1);
+    if (list && Number(remove[2]) < list.length) {
+      list.splice(Number(remove[2]), 1);
+      const twinList = containerAt(data, `${remove[1]}Falc`, false);
+      if (twinList && Number(remove[2]) < twinList.length) twinList.splice(Number(remove[2]), 1);
+    }
     return { data, focus: remove[1] };
   }
   return { data };
