@@ -78,8 +78,10 @@ async function main(): Promise<void> {
     const post = async () => {
       while (next < n) {
         const i = next++;
-        // Each document differs (its participants), so each bundle is really rendered and stored.
-        const body = JSON.stringify({ residentId: marcel.id, type: 'contrat-sejour', data: { ...data, participants: [...(data.participants as string[]), `Bench ${i}`] } });
+        // Each document differs (one more objective, with its easy-to-read counterpart), so each bundle is really rendered and stored.
+        const objectives = [...((data.objectives as string[] | undefined) ?? []), `Objectif de banc d’essai n° ${i}.`];
+        const objectivesFalc = [...((data.objectivesFalc as string[] | undefined) ?? []), `Vous avez un objectif : le numéro ${i}.`];
+        const body = JSON.stringify({ residentId: marcel.id, type: 'contrat-sejour', data: { ...data, objectives, ...(data.objectivesFalc ? { objectivesFalc } : {}) } });
         const res = await fetch(`${url}/api/documents`, { method: 'POST', headers: { 'Content-Type': 'application/json', Cookie: cookie }, body });
         if (res.status !== 202) throw new Error(`POST /api/documents: ${res.status} ${await res.text()}`);
       }
