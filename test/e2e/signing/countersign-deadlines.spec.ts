@@ -41,7 +41,7 @@ describe('legal deadline and countersignature due', () => {
     const landing = p.lastHtml;
     expect((await p.get('/portail/document')).status).toBe(200);
     await p.get('/portail');
-    expect((await p.post('/portail/signer', { consent: 'oui', typedName: name })).status).toBe(200);
+    expect((await p.post('/portail/signer', { consent: 'oui', typedName: name })).headers.get('location')).toBe('/portail/recapitulatif');
     return landing;
   };
 

@@ -50,7 +50,7 @@ describe('archive packages: export, offline verification, tampering', () => {
       await p.get('/portail');
       await p.get('/portail/document');
       await p.get('/portail');
-      expect((await p.post('/portail/signer', { consent: 'oui', typedName: name })).status).toBe(200);
+      expect((await p.post('/portail/signer', { consent: 'oui', typedName: name })).headers.get('location')).toBe('/portail/recapitulatif');
     }
     const director = await h.staff('direction@les-tilleuls.example');
     expect((await director(`/api/signature-requests/${requestId}/countersign`, { method: 'POST' })).status).toBe(200);
