@@ -1,5 +1,6 @@
 import { Logger, OnModuleDestroy } from '@nestjs/common';
 import { OnWorkerEvent, WorkerHost } from '@nestjs/bullmq';
+import { safeErrorLog } from '@carepact/common';
 import { AppConfig } from '@carepact/config';
 import { JOB_NAMES, JOBS, JobData, JobFailure, JobName, JobsOf, OutboxEntity, OutboxService, QueueName, isJobName, isUnavailableError, jobFailureOf } from '@carepact/queue';
 import { DelayedError, Job, UnrecoverableError } from 'bullmq';
@@ -82,6 +83,15 @@ export abstract class JobProcessor<Q extends QueueName> extends WorkerHost imple
     }
   }
 
+  /**
+   * A Redis connection error (an outage, or the connection closed while the worker stops): BullMQ
+   * reconnects on its own; without a listener the event would be an unhandled 'error'.
+   */
+  @OnWorkerEvent('error')
+  onWorkerError(error: Error): void {
+    this.log.warn({ queue: this.queue, err: safeErrorLog(error) }, 'queue worker connection error');
+  }
+
   @OnWorkerEvent('failed')
   async onFailed(job: Job | undefined, error: Error): Promise<void> {
     const data = job?.data as JobData<JobName> | undefined;
@@ -125,6 +135,9 @@ export abstract class JobProcessor<Q extends QueueName> extends WorkerHost imple
   async onModuleDestroy(): Promise<void> {
     this.stopping = true;
     this.stop();
+    // Stopped right after starting: let its connections finish connecting (2 s at most), or BullMQ
+    // reports « Connection is closed » on a connection nobody listens to any more.
+    await Promise.race([this.worker.waitUntilReady().catch(() => undefined), new Promise((r) => setTimeout(r, 2000).unref())]);
     await this.worker.close();
   }
 }
