@@ -79,20 +79,30 @@ interface FieldProps {
   errorKey?: string;
 }
 
-export function TextField(props: FieldProps & { type?: 'text' | 'email' | 'tel' | 'date' | 'password' | 'number' | 'search'; autocomplete?: string; inputMode?: 'numeric' | 'decimal' | 'tel' | 'email' | 'text'; autoFocus?: boolean }) {
-  const id = fieldId(props.name);
-  const error = errorFor(props.errors, props.errorKey ?? props.name);
+/** The frame every single-control field shares: label (with « obligatoire »), hint, the control, its error. */
+function FieldFrame(props: { id: string; label: ComponentChildren; required?: boolean; hint?: ComponentChildren; error?: FieldError; children: ComponentChildren }) {
   return (
     <div class="field">
-      <label for={id}>
+      <label for={props.id}>
         {props.label}
         {props.required ? <span class="required"> (obligatoire)</span> : null}
       </label>
       {props.hint ? (
-        <p class="hint" id={`${id}-aide`}>
+        <p class="hint" id={`${props.id}-aide`}>
           {props.hint}
         </p>
       ) : null}
+      {props.children}
+      <FieldMessage id={props.id} error={props.error} />
+    </div>
+  );
+}
+
+export function TextField(props: FieldProps & { type?: 'text' | 'email' | 'tel' | 'date' | 'password' | 'number' | 'search'; autocomplete?: string; inputMode?: 'numeric' | 'decimal' | 'tel' | 'email' | 'text'; autoFocus?: boolean }) {
+  const id = fieldId(props.name);
+  const error = errorFor(props.errors, props.errorKey ?? props.name);
+  return (
+    <FieldFrame id={id} label={props.label} required={props.required} hint={props.hint} error={error}>
       <input
         // preact's typings tie ARIA roles to each input type; these are all plain text-like inputs.
         type={(props.type ?? 'text') as 'text'}
@@ -105,8 +115,7 @@ export function TextField(props: FieldProps & { type?: 'text' | 'email' | 'tel' 
         aria-invalid={error ? 'true' : undefined}
         aria-describedby={describedBy(id, !!props.hint, !!error)}
       />
-      <FieldMessage id={id} error={error} />
-    </div>
+    </FieldFrame>
   );
 }
 
@@ -114,19 +123,9 @@ export function TextArea(props: FieldProps & { rows?: number }) {
   const id = fieldId(props.name);
   const error = errorFor(props.errors, props.errorKey ?? props.name);
   return (
-    <div class="field">
-      <label for={id}>
-        {props.label}
-        {props.required ? <span class="required"> (obligatoire)</span> : null}
-      </label>
-      {props.hint ? (
-        <p class="hint" id={`${id}-aide`}>
-          {props.hint}
-        </p>
-      ) : null}
+    <FieldFrame id={id} label={props.label} required={props.required} hint={props.hint} error={error}>
       <textarea id={id} name={props.name} rows={props.rows} aria-invalid={error ? 'true' : undefined} aria-describedby={describedBy(id, !!props.hint, !!error)} value={props.value ?? ''} />
-      <FieldMessage id={id} error={error} />
-    </div>
+    </FieldFrame>
   );
 }
 
@@ -134,16 +133,7 @@ export function SelectField(props: FieldProps & { options: [value: string, label
   const id = fieldId(props.name);
   const error = errorFor(props.errors, props.errorKey ?? props.name);
   return (
-    <div class="field">
-      <label for={id}>
-        {props.label}
-        {props.required ? <span class="required"> (obligatoire)</span> : null}
-      </label>
-      {props.hint ? (
-        <p class="hint" id={`${id}-aide`}>
-          {props.hint}
-        </p>
-      ) : null}
+    <FieldFrame id={id} label={props.label} required={props.required} hint={props.hint} error={error}>
       <select id={id} name={props.name} aria-invalid={error ? 'true' : undefined} aria-describedby={describedBy(id, !!props.hint, !!error)}>
         {props.emptyLabel !== undefined ? <option value="">{props.emptyLabel}</option> : null}
         {props.options.map(([value, label]) => (
@@ -152,8 +142,7 @@ export function SelectField(props: FieldProps & { options: [value: string, label
           </option>
         ))}
       </select>
-      <FieldMessage id={id} error={error} />
-    </div>
+    </FieldFrame>
   );
 }
 
