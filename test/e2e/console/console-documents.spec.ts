@@ -35,7 +35,9 @@ describe('console: a document from the form to the sealed PDF (issue 10 items 3,
       // A form with errors answers 400 on purpose (Chromium logs the status); anything else is a problem.
       if (m.type() === 'error' && !m.text().includes('status of 400')) page.problems.push(m.text());
     });
-    await page.goto('/connexion');
+    // README « A first try », step 1: the product's address leads to the login page.
+    await page.goto('/');
+    expect(new URL(page.url()).pathname).toBe('/connexion');
     await page.getByLabel('Adresse e-mail').fill(email);
     await page.getByLabel('Mot de passe').fill(DEFAULT_DEMO_PASSWORD);
     await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Se connecter' }).click()]);
@@ -82,8 +84,17 @@ describe('console: a document from the form to the sealed PDF (issue 10 items 3,
     const marcel = await h.residentId('Marcel');
     const admissions = await open('admissions@les-tilleuls.example');
 
+    // The README's first try, literally (issue 13): « À faire », then Résidents → « dupont » → Marcel's file → « Nouveau document ».
+    expect(await admissions.locator('h1').innerText()).toBe('À faire');
+    await Promise.all([admissions.waitForNavigation(), admissions.getByRole('link', { name: 'Résidents', exact: true }).click()]);
+    await admissions.getByLabel('Nom ou prénom').fill('dupont');
+    await Promise.all([admissions.waitForNavigation(), admissions.getByRole('button', { name: 'Rechercher' }).click()]);
+    await Promise.all([admissions.waitForNavigation(), admissions.getByRole('link', { name: 'Dupont Marcel' }).click()]);
+    expect(new URL(admissions.url()).pathname).toBe(`/console/residents/${marcel}`);
+    await Promise.all([admissions.waitForNavigation(), admissions.getByRole('link', { name: 'Nouveau document' }).first().click()]);
+
     // 1. Only the types Marcel's situation allows, the others with their reason (CASF D.311).
-    await admissions.goto(`/console/residents/${marcel}/documents/nouveau`);
+    expect(new URL(admissions.url()).pathname).toBe(`/console/residents/${marcel}/documents/nouveau`);
     await quality(admissions, 'type choice');
     await expect(admissions.getByRole('link', { name: 'Contrat de séjour', exact: true }).count()).resolves.toBe(1);
     const notApplicable = await admissions.locator('ul.not-applicable').innerText();
