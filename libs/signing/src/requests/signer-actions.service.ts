@@ -39,7 +39,8 @@ export class SignerActionsService {
       const s = await this.access.signer(em, r, signerId);
       if (s.status !== 'pending') throw new ConflictError('SIGNER_ALREADY_ACTED', 'Cette personne a déjà signé ou refusé.');
       if (s.delivery === 'staff') throw new ConflictError('SIGNER_IS_STAFF', 'La contresignature se fait depuis la console, sans e-mail.');
-      if (email !== undefined) await em.update(SignerEntity, { id: s.id }, { email, delivery: 'email' });
+      // Resending is by e-mail, also for a signer staff had switched to in person.
+      await em.update(SignerEntity, { id: s.id }, { ...(email !== undefined ? { email } : {}), delivery: 'email' });
       if (!(email ?? s.email)) throw new ValidationError([{ field: 'email', code: 'EMAIL_MISSING', message: 'Indiquez une adresse e-mail, ou faites signer en présence.' }]);
       const now = new Date();
       const revoked = await this.links.revokeForSigner(em, s.id, now);

@@ -101,7 +101,7 @@ export class SigningJobsService {
     const em = this.tx.manager;
     const signer = await this.repo.signerById(em, signerId);
     const facts = signer ? await this.facts(signer.requestId) : null;
-    if (!signer || !facts || facts.request.status !== 'active' || signer.status !== 'pending' || !signer.email) {
+    if (!signer || !facts || facts.request.status !== 'active' || signer.status !== 'pending' || !signer.email || signer.delivery !== 'email') {
       await this.outbox.runOnce(outboxId, async () => undefined);
       return 'skipped';
     }
@@ -113,7 +113,8 @@ export class SigningJobsService {
     const issued = await this.tx.run(async (t) => {
       const locked = await this.repo.lockRequest(t, request.id);
       const current = await this.repo.signerById(t, signer.id);
-      if (locked?.status !== 'active' || current?.status !== 'pending' || current.email !== signer.email) return null;
+      // Staff switched this signer to in person since the e-mail was queued: the tablet link stays the live one.
+      if (locked?.status !== 'active' || current?.status !== 'pending' || current.email !== signer.email || current.delivery !== 'email') return null;
       await this.links.revokeForSigner(t, signer.id, now);
       return this.links.issue(t, locked, signer.id, 'email', now);
     });
