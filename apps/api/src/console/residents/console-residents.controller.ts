@@ -118,11 +118,7 @@ export class ConsoleResidentsController {
       sendHtml(res, status, residentCreatePage({ actor, csrf: this.csrf(actor), values: draft.values, errors, establishments, focus, ...counts }));
     };
     if (added) return page(200, undefined, added);
-    const checkedBody = await validateBody(CreateResidentDto, asJson(createResidentPayload(draft)));
-    if (checkedBody.errors) return page(400, anchoredErrors(checkedBody.errors));
-    const created = await this.domainErrors(() => this.residents.create(actor, checkedBody.dto));
-    if ('errors' in created) return page(400, anchoredErrors(created.errors));
-    redirectTo(res, `${residentPath(created.value.id)}?fait=cree`);
+    await this.submit(res, CreateResidentDto, asJson(createResidentPayload(draft)), (errors) => page(400, anchoredErrors(errors)), (dto) => this.residents.create(actor, dto), (created) => `${residentPath(created.id)}?fait=cree`);
   }
 
   @Get(':id')
@@ -160,11 +156,7 @@ export class ConsoleResidentsController {
     const resident = await this.writable(actor, id);
     const values = flatDraft(body, UPDATE_RESIDENT_FIELDS, RESIDENT_CHECKS);
     const page = (errors: FieldError[]) => sendHtml(res, 400, residentEditPage({ actor, csrf: this.csrf(actor), resident, values, errors: anchoredErrors(errors) }));
-    const checkedBody = await validateBody(UpdateResidentDto, asJson(updateResidentPayload(values)));
-    if (checkedBody.errors) return page(checkedBody.errors);
-    const done = await this.domainErrors(() => this.residents.update(actor, resident.id, checkedBody.dto));
-    if ('errors' in done) return page(done.errors);
-    redirectTo(res, `${residentPath(resident.id)}?fait=modifie`);
+    await this.submit(res, UpdateResidentDto, asJson(updateResidentPayload(values)), page, (dto) => this.residents.update(actor, resident.id, dto), () => `${residentPath(resident.id)}?fait=modifie`);
   }
 
   @Get(':id/contacts/nouveau')
@@ -181,11 +173,7 @@ export class ConsoleResidentsController {
     const resident = await this.writable(actor, id);
     const values = flatDraft(body, CONTACT_FIELDS, ['holdsParentalAuthority']);
     const page = (errors: FieldError[]) => sendHtml(res, 400, contactFormPage({ actor, csrf: this.csrf(actor), resident, values, errors }));
-    const checkedBody = await validateBody(ContactDto, asJson(contactPayload(values, 'create')));
-    if (checkedBody.errors) return page(checkedBody.errors);
-    const done = await this.domainErrors(() => this.contacts.addContact(actor, resident.id, checkedBody.dto));
-    if ('errors' in done) return page(done.errors);
-    redirectTo(res, `${residentPath(resident.id)}?fait=contact-ajoute#contacts`);
+    await this.submit(res, ContactDto, asJson(contactPayload(values, 'create')), page, (dto) => this.contacts.addContact(actor, resident.id, dto), () => `${residentPath(resident.id)}?fait=contact-ajoute#contacts`);
   }
 
   @Get(':id/contacts/:contactId/modifier')
@@ -204,11 +192,7 @@ export class ConsoleResidentsController {
     const contact = contactOf(resident, contactId);
     const values = flatDraft(body, CONTACT_FIELDS, ['holdsParentalAuthority']);
     const page = (errors: FieldError[]) => sendHtml(res, 400, contactFormPage({ actor, csrf: this.csrf(actor), resident, contact, values, errors }));
-    const checkedBody = await validateBody(UpdateContactDto, asJson(contactPayload(values, 'update')));
-    if (checkedBody.errors) return page(checkedBody.errors);
-    const done = await this.domainErrors(() => this.contacts.updateContact(actor, resident.id, contact.id, checkedBody.dto));
-    if ('errors' in done) return page(done.errors);
-    redirectTo(res, `${residentPath(resident.id)}?fait=contact-modifie#contacts`);
+    await this.submit(res, UpdateContactDto, asJson(contactPayload(values, 'update')), page, (dto) => this.contacts.updateContact(actor, resident.id, contact.id, dto), () => `${residentPath(resident.id)}?fait=contact-modifie#contacts`);
   }
 
   @Get(':id/contacts/:contactId/supprimer')
@@ -260,11 +244,7 @@ export class ConsoleResidentsController {
     const resident = await this.writable(actor, id);
     const values = flatDraft(body, PDC_FIELDS);
     const page = (errors: FieldError[]) => sendHtml(res, 400, pdcFormPage({ actor, csrf: this.csrf(actor), resident, values, errors }));
-    const checkedBody = await validateBody(PersonneDeConfianceDto, asJson(pdcPayload(values)));
-    if (checkedBody.errors) return page(checkedBody.errors);
-    const done = await this.domainErrors(() => this.contacts.setPersonneDeConfiance(actor, resident.id, checkedBody.dto));
-    if ('errors' in done) return page(done.errors);
-    redirectTo(res, `${residentPath(resident.id)}?fait=pdc-designee#pdc`);
+    await this.submit(res, PersonneDeConfianceDto, asJson(pdcPayload(values)), page, (dto) => this.contacts.setPersonneDeConfiance(actor, resident.id, dto), () => `${residentPath(resident.id)}?fait=pdc-designee#pdc`);
   }
 
   @Post(':id/personne-de-confiance/retirer')
@@ -293,11 +273,7 @@ export class ConsoleResidentsController {
     const page = (status: number, errors?: FieldError[], focus?: string) =>
       sendHtml(res, status, measureFormPage({ actor, csrf: this.csrf(actor), resident, values, errors, focus, holders: Math.min(Math.max(holders + (focus ? 1 : 0), 1), MAX_BLOCKS.holders) }));
     if (added === 'holders') return page(200, undefined, 'holders');
-    const checkedBody = await validateBody(MeasureDto, asJson(measurePayload(values, holders, 'create')));
-    if (checkedBody.errors) return page(400, anchoredErrors(checkedBody.errors));
-    const done = await this.domainErrors(() => this.measures.addMeasure(actor, resident.id, checkedBody.dto));
-    if ('errors' in done) return page(400, anchoredErrors(done.errors));
-    redirectTo(res, `${residentPath(resident.id)}?fait=mesure-ajoutee#mesures`);
+    await this.submit(res, MeasureDto, asJson(measurePayload(values, holders, 'create')), (errors) => page(400, anchoredErrors(errors)), (dto) => this.measures.addMeasure(actor, resident.id, dto), () => `${residentPath(resident.id)}?fait=mesure-ajoutee#mesures`);
   }
 
   @Get(':id/mesures/:measureId/modifier')
@@ -316,11 +292,7 @@ export class ConsoleResidentsController {
     const measure = measureOf(resident, measureId);
     const values = flatDraft(body, MEASURE_TEXT, MEASURE_CHECKS);
     const page = (errors: FieldError[]) => sendHtml(res, 400, measureFormPage({ actor, csrf: this.csrf(actor), resident, measure, values, errors: anchoredErrors(errors), holders: 0 }));
-    const checkedBody = await validateBody(UpdateMeasureDto, asJson(measurePayload(values, 0, 'update')));
-    if (checkedBody.errors) return page(checkedBody.errors);
-    const done = await this.domainErrors(() => this.measures.updateMeasure(actor, resident.id, measure.id, checkedBody.dto));
-    if ('errors' in done) return page(done.errors);
-    redirectTo(res, `${residentPath(resident.id)}?fait=mesure-modifiee#mesures`);
+    await this.submit(res, UpdateMeasureDto, asJson(measurePayload(values, 0, 'update')), page, (dto) => this.measures.updateMeasure(actor, resident.id, measure.id, dto), () => `${residentPath(resident.id)}?fait=mesure-modifiee#mesures`);
   }
 
   @Get(':id/mesures/:measureId/supprimer')
@@ -369,13 +341,28 @@ export class ConsoleResidentsController {
   }
 
   /** A field error from the service (its cross-field rules) is shown on the form; any other error becomes its HTML page. */
-  private async domainErrors<T>(work: () => Promise<T>): Promise<{ value: T } | { errors: FieldError[] }> {
+  /**
+   * A form's write, the same for every form: the JSON API's DTO validation, then the service; field
+   * errors from either re-render the form (nothing written), success redirects (POST → redirect → GET).
+   */
+  private async submit<D extends object, R>(
+    res: Response,
+    dto: new () => D,
+    payload: unknown,
+    onErrors: (errors: FieldError[]) => void,
+    write: (dto: D) => Promise<R>,
+    location: (result: R) => string,
+  ): Promise<void> {
+    const checked = await validateBody(dto, payload);
+    if (checked.errors) return onErrors(checked.errors);
+    let result: R;
     try {
-      return { value: await work() };
+      result = await write(checked.dto);
     } catch (e) {
-      if (e instanceof ValidationError) return { errors: e.details };
+      if (e instanceof ValidationError) return onErrors(e.details);
       throw e;
     }
+    redirectTo(res, location(result));
   }
 
   private async establishmentNames(actor: StaffActor, ids: Set<string>): Promise<Map<string, string>> {
