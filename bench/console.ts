@@ -12,7 +12,7 @@
  * errors; then the « À faire » worklist computed without the page cache (its cost on the first view
  * after each change) and the residents list's SQL alone.
  *
- * BENCH_CONNECTIONS and BENCH_SECONDS change the load.
+ * BENCH_CONNECTIONS and BENCH_SECONDS change the load; BENCH_PAGES picks pages (e.g. `list,file`).
  */
 import { availableParallelism } from 'node:os';
 import { Client } from 'pg';
@@ -23,6 +23,8 @@ import { percentile } from './stats';
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const GOAL_P95_MS = 50;
+/** BENCH_PAGES="list,file": only the pages whose label contains one of these words (to profile one). */
+const PAGES = process.env.BENCH_PAGES ? process.env.BENCH_PAGES.split(',') : null;
 const ACCOUNTS = ['admissions@les-tilleuls.example', 'coordination@les-tilleuls.example', 'direction@les-tilleuls.example', 'admin@jardins-du-val.example'];
 
 async function sqlMs(pg: Client, sql: string, params: unknown[]): Promise<number> {
@@ -57,8 +59,10 @@ async function main(): Promise<void> {
         ['list, a page in the middle', `/console/residents?apres=${middle.id}`],
         ['file of Marcel Dupont', `/console/residents/${marcel.id}`],
       ] as const) {
+        if (PAGES && !PAGES.some((x) => page.includes(x))) continue;
         const check = await fetch(url + path, { headers: { cookie: cookies[0] } });
         if (check.status !== 200) throw new Error(`${path}: ${check.status}`);
+        const bytes = (await check.arrayBuffer()).byteLength;
         await load(url + path, { connections: CONNECTIONS, seconds: 2, cookies }); // warm-up
         const cpuBefore = cpuMs(stack.api.pid);
         const run = await load(url + path, { connections: CONNECTIONS, seconds: SECONDS, cookies });
@@ -70,7 +74,7 @@ async function main(): Promise<void> {
         console.log(
           `    ${page.padEnd(30)} p50 ${percentile(latencies, 50).toFixed(1).padStart(6)} ms   p95 ${p95.toFixed(1).padStart(6)} ms (goal ≤ ${GOAL_P95_MS}${p95 <= GOAL_P95_MS ? ', met' : ', NOT met'})   p99 ${percentile(latencies, 99)
             .toFixed(1)
-            .padStart(6)} ms   ${result.requests.average.toFixed(0).padStart(5)} req/s   errors ${errors} (${[...statuses].map(([s, c]) => `${s}×${c}`).join(', ')})${cpu}`,
+            .padStart(6)} ms   ${result.requests.average.toFixed(0).padStart(5)} req/s   ${(bytes / 1024).toFixed(0)} KiB   errors ${errors} (${[...statuses].map(([s, c]) => `${s}×${c}`).join(', ')})${cpu}`,
         );
       }
     };
