@@ -9,6 +9,18 @@ import {
   StaffUserEntity,
 } from './identity.entities';
 
+/** A live staff session with its account and roles (IdentityRepository.findSessionContext). */
+export interface SessionContext {
+  sessionId: string;
+  lastSeenAt: Date;
+  userId: string;
+  organisationId: string;
+  email: string;
+  name: string;
+  active: boolean;
+  roles: { establishmentId: string; role: StaffRoleEntity['role'] }[];
+}
+
 @Injectable()
 export class IdentityRepository {
   findUserByEmail(em: EntityManager, email: string): Promise<StaffUserEntity | null> {
@@ -93,8 +105,22 @@ export class IdentityRepository {
     return entity;
   }
 
-  findLiveSession(em: EntityManager, tokenHash: string, now: Date): Promise<StaffSessionEntity | null> {
-    return em.findOne(StaffSessionEntity, { where: { tokenHash, revokedAt: IsNull(), expiresAt: MoreThan(now) } });
+  /**
+   * What a staff request needs to know of its session, in one statement (it runs on every console
+   * page and API call): the live session, its account and the account's roles.
+   */
+  async findSessionContext(em: EntityManager, tokenHash: string, now: Date): Promise<SessionContext | null> {
+    const rows = (await em.query(
+      `SELECT s.id AS session_id, s.last_seen_at, u.id AS user_id, u.organisation_id, u.email, u.name, u.active,
+              COALESCE((SELECT json_agg(json_build_object('establishmentId', r.establishment_id, 'role', r.role) ORDER BY r.establishment_id, r.role)
+                          FROM staff_roles r WHERE r.user_id = u.id), '[]'::json) AS roles
+         FROM staff_sessions s JOIN staff_users u ON u.id = s.user_id
+        WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2`,
+      [tokenHash, now],
+    )) as { session_id: string; last_seen_at: Date; user_id: string; organisation_id: string; email: string; name: string; active: boolean; roles: SessionContext['roles'] }[];
+    const r = rows[0];
+    if (!r) return null;
+    return { sessionId: r.session_id, lastSeenAt: r.last_seen_at, userId: r.user_id, organisationId: r.organisation_id, email: r.email, name: r.name, active: r.active, roles: r.roles };
   }
 
   async touchSession(em: EntityManager, id: string, now: Date): Promise<void> {

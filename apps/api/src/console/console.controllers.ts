@@ -1,3 +1,4 @@
+import { ConsolePageCache } from './cache/console-page-cache';
 import { ConsoleAuthController } from './console-auth.controller';
 import { ConsoleHomeController } from './console-home.controller';
 import { CorrectionController } from './documents/correction.controller';
@@ -7,3 +8,6 @@ import { ConsoleResidentsController } from './residents/console-residents.contro
 
 /** The staff console's routes (server-rendered French pages; same services and permissions as the API). */
 export const CONSOLE_CONTROLLERS = [ConsoleAuthController, ConsoleHomeController, ConsoleResidentsController, NewDocumentController, DocumentPageController, CorrectionController];
+
+/** Providers the console's controllers need besides the libs' services. */
+export const CONSOLE_PROVIDERS = [ConsolePageCache];
