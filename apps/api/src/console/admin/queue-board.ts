@@ -1,0 +1,76 @@
+import { INestApplication } from '@nestjs/common';
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import { AuditService } from '@carepact/audit';
+import { AppConfig } from '@carepact/config';
+import { TransactionRunner } from '@carepact/database';
+import { AuthService, establishmentsWith } from '@carepact/identity';
+import { QUEUES, redisOptions } from '@carepact/queue';
+import { Queue } from 'bullmq';
+import type { NextFunction, Request, Response } from 'express';
+import type { Server } from 'node:http';
+import { staffCookieOf } from '../../http/auth.guard';
+import { consoleErrorPage } from '../console-error.views';
+
+export const QUEUE_BOARD_PATH = '/console/admin/files';
+
+/**
+ * Bull Board (issue 11 item 8): the jobs of each queue, the failed ones with their error, and retry —
+ * for administrators only, with the console's staff session. Anyone else gets the console's login
+ * page (no session) or a 403 page (another role); nothing of the board is served to them.
+ * Its React UI needs inline styles, so this path alone gets `style-src 'unsafe-inline'`; scripts
+ * stay `'self'` (the board's bundles are same-origin files) and its web-font link stays blocked.
+ * Every change made from the board (retry, clean, promote…) is an audit event with the queue and job.
+ */
+export function mountQueueBoard(app: INestApplication, config: AppConfig): void {
+  const auth = app.get(AuthService);
+  const tx = app.get(TransactionRunner);
+  const audit = app.get(AuditService);
+  const queues = QUEUES.map((name) => new Queue(name, { connection: redisOptions(config.redis.url), prefix: config.redis.prefix }));
+  const server = new ExpressAdapter();
+  server.setBasePath(QUEUE_BOARD_PATH);
+  createBullBoard({
+    queues: queues.map((q) => new BullMQAdapter(q, { allowRetries: true, readOnlyMode: false })),
+    serverAdapter: server,
+    options: { uiConfig: { boardTitle: 'Files de travaux', locale: { lng: 'fr-FR' }, hideDocsLink: true, miscLinks: [{ text: 'Retour à la console', url: '/console' }] } },
+  });
+  const guard = async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    try {
+      const actor = await auth.authenticate(staffCookieOf(req, config.http.publicUrl));
+      // Mounted under a path, req.path is relative: the console's error pages are sent here directly.
+      res.setHeader('Cache-Control', 'no-store');
+      if (!actor) {
+        if (req.method === 'GET' && !req.path.startsWith('/api/')) return res.redirect(303, `/connexion?suite=${encodeURIComponent(req.originalUrl)}`);
+        res.status(401).type('text/html; charset=utf-8').send(consoleErrorPage('Session expirée', 'Veuillez vous connecter.', 401));
+        return;
+      }
+      if (establishmentsWith(actor, 'user.manage').length === 0) {
+        res.status(403).type('text/html; charset=utf-8').send(consoleErrorPage('Accès refusé', 'Les files de travaux sont réservées à l’administration.', 403));
+        return;
+      }
+      res.setHeader('Content-Security-Policy', String(res.getHeader('Content-Security-Policy') ?? '').replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"));
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        res.once('finish', () => {
+          if (res.statusCode >= 400) return;
+          void tx
+            .run((em) =>
+              audit.append(em, {
+                chainId: actor.organisationId,
+                actor: { type: 'staff', id: actor.userId },
+                action: 'queue.job_action',
+                // The board's API path names the queue, the job and the action (ids only).
+                payload: { method: req.method, path: req.path.slice(0, 300) },
+              }),
+            )
+            .catch(() => undefined);
+        });
+      }
+      next();
+    } catch (e) {
+      next(e);
+    }
+  };
+  app.use(QUEUE_BOARD_PATH, guard, server.getRouter());
+  (app.getHttpServer() as Server).once('close', () => void Promise.allSettled(queues.map((q) => q.close())));
+}
