@@ -52,6 +52,7 @@ describe('console: accounts, establishment settings, queues (issue 11 items 7-8,
     await admin.getByRole('link', { name: 'Comptes' }).click();
     await admin.waitForURL('**/console/admin/comptes');
     await quality(admin, 'comptes');
+    await admin.screenshot({ path: '/tmp/console-admin-comptes.png', fullPage: true });
     // A form with a missing name comes back with the error beside its field; nothing is created.
     await admin.getByLabel(/^Adresse e-mail professionnelle/).fill('camille.leroy@les-tilleuls.example');
     await admin.getByLabel(/^Rôle/).selectOption('coordinator');
@@ -86,6 +87,7 @@ describe('console: accounts, establishment settings, queues (issue 11 items 7-8,
     expect(landing!.headers()['referrer-policy']).toBe('no-referrer');
     expect(await coordinator.locator('h1').textContent()).toBe('Choisir votre mot de passe');
     await quality(coordinator, 'choisir le mot de passe');
+    await coordinator.screenshot({ path: '/tmp/console-admin-mot-de-passe.png' });
     // Opening the link twice (a mail scanner, then the person) consumes nothing.
     await coordinator.reload();
     await coordinator.getByLabel(/^Mot de passe \(obligatoire\)/).fill('court');
@@ -170,6 +172,7 @@ describe('console: accounts, establishment settings, queues (issue 11 items 7-8,
     await quality(page, 'établissements');
     await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'EHPAD Les Tilleuls' }).click()]);
     await quality(page, 'paramètres');
+    await page.screenshot({ path: '/tmp/console-admin-parametres.png' });
     expect(await page.locator('#cachet ~ dl').textContent()).toContain('Jours restants');
     await page.getByLabel(/^Téléphone de l’établissement/).fill('01 98 76 54 32');
     await page.locator('[name="contacts.0.label"]').fill('Accueil');
