@@ -90,7 +90,7 @@ export class AccountsService {
     assertCanManageUsersIn(actor, input.roles.map((r) => r.establishmentId));
     return this.tx.run(async (em) => {
       // A random password nobody knows: the account cannot log in until its owner sets one.
-      const user = await this.staff.createUser(em, auditActor(actor), actor.organisationId, { ...input, password: randomToken() });
+      const user = await this.staff.createUser(em, auditActor(actor), actor.organisationId, { ...input, password: randomToken() }, { invited: true });
       await this.queueLink(em, actor.organisationId, user.id, 'invitation', auditActor(actor));
       return user;
     });
@@ -105,6 +105,8 @@ export class AccountsService {
       if (!user || roles.length === 0) throw new NotFoundError('USER_NOT_FOUND', 'Compte introuvable.');
       assertCanManageUsersIn(actor, roles.map((r) => r.establishmentId));
       if (!user.active) throw new DomainError('conflict', 'USER_DISABLED', 'Ce compte est désactivé : il ne reçoit plus d’invitation.');
+      if (user.passwordSetAt)
+        throw new DomainError('conflict', 'ACCOUNT_ALREADY_ACTIVATED', 'Cette personne a déjà choisi son mot de passe : si elle l’a oublié, elle utilise « Mot de passe oublié ? » sur la page de connexion.');
       await this.queueLink(em, actor.organisationId, user.id, 'invitation', auditActor(actor), `re_${randomToken(8)}`);
     });
   }
@@ -189,7 +191,7 @@ export class AccountsService {
       await this.repo.lockUser(em, userId);
       const user = await this.repo.findUserById(em, userId);
       if (!user || !user.active) throw new AccountLinkInvalidError();
-      await em.update(StaffUserEntity, { id: userId }, { passwordHash: hash, updatedAt: now });
+      await em.update(StaffUserEntity, { id: userId }, { passwordHash: hash, passwordSetAt: now, updatedAt: now });
       await this.repo.revokeTokensOf(em, userId, now);
       const sessionsEnded = await this.repo.revokeSessionsOf(em, userId, now);
       await this.audit.append(em, {
@@ -224,7 +226,7 @@ export class AccountsService {
     await this.tx.run(async (em) => {
       const now = new Date();
       await this.repo.lockUser(em, user.id);
-      await em.update(StaffUserEntity, { id: user.id }, { passwordHash: hash, updatedAt: now });
+      await em.update(StaffUserEntity, { id: user.id }, { passwordHash: hash, passwordSetAt: now, updatedAt: now });
       await this.repo.revokeTokensOf(em, user.id, now);
       const others = await em
         .createQueryBuilder()

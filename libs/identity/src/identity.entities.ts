@@ -112,6 +112,10 @@ export class StaffUserEntity {
   @Column({ type: 'boolean', default: true })
   active: boolean;
 
+  /** When its owner last chose the password; null for an invited account that has not yet (its password is a random one nobody knows). */
+  @Column({ type: 'timestamptz', nullable: true })
+  passwordSetAt: Date | null;
+
   @Column({ type: 'timestamptz' })
   createdAt: Date;
 

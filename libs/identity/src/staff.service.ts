@@ -40,6 +40,8 @@ export interface StaffUserView {
   email: string;
   name: string;
   active: boolean;
+  /** Invited, and the person has not chosen a password yet. */
+  invitationPending: boolean;
   roles: { establishmentId: string; role: StaffRole }[];
 }
 
@@ -102,7 +104,7 @@ export class StaffService {
   }
 
   /** Used by the API (an administrator) and the CLI (system actor). */
-  async createUser(em: EntityManager, actor: AuditActor, organisationId: string, input: NewStaffUser): Promise<StaffUserView> {
+  async createUser(em: EntityManager, actor: AuditActor, organisationId: string, input: NewStaffUser, opts: { invited?: boolean } = {}): Promise<StaffUserView> {
     const errors: FieldError[] = [];
     const email = input.email.trim().toLowerCase();
     if (!isPlausibleEmail(email))
@@ -134,6 +136,7 @@ export class StaffService {
       email,
       name: input.name.trim(),
       passwordHash: await hashPassword(input.password),
+      passwordSetAt: opts.invited ? null : now,
       active: true,
       createdAt: now,
       updatedAt: now,
@@ -157,7 +160,7 @@ export class StaffService {
       subject: { type: 'staff_user', id: user.id },
       payload: { roles: input.roles.map((r) => `${r.establishmentId}:${r.role}`) },
     });
-    return { id: user.id, email: user.email, name: user.name, active: true, roles: input.roles };
+    return { id: user.id, email: user.email, name: user.name, active: true, invitationPending: !!opts.invited, roles: input.roles };
   }
 
   async createUserAs(actor: StaffActor, input: NewStaffUser): Promise<StaffUserView> {
@@ -180,6 +183,7 @@ export class StaffService {
         email: u.email,
         name: u.name,
         active: u.active,
+        invitationPending: u.active && u.passwordSetAt === null,
         roles: roles.filter((r) => r.userId === u.id).map((r) => ({ establishmentId: r.establishmentId, role: r.role })),
       }))
       .filter((u) => u.roles.some((r) => administered.includes(r.establishmentId)));
@@ -232,6 +236,7 @@ export class StaffService {
       email: user.email,
       name: user.name,
       active: false,
+      invitationPending: false,
       roles: roles.map((r) => ({ establishmentId: r.establishmentId, role: r.role })),
     };
   }

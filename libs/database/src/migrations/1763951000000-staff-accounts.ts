@@ -3,7 +3,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * Staff accounts (issue 11 item 7) and establishment settings (issue 10 item 8): single-use
  * password links (invitation, reset; only the token's SHA-256 is stored), the reset requests
- * counted for rate limiting, and the establishment's contacts. Drafted from the entities by
+ * counted for rate limiting, when each account's password was chosen, and the establishment's contacts. Drafted from the entities by
  * TypeORM's schema builder; grants by hand.
  */
 export class StaffAccounts1763951000000 implements MigrationInterface {
@@ -18,10 +18,14 @@ export class StaffAccounts1763951000000 implements MigrationInterface {
     await q.query(`CREATE INDEX "ix_password_reset_requests_email_time" ON "password_reset_requests" ("email_hash", "requested_at") `);
     await q.query(`CREATE INDEX "ix_password_reset_requests_ip_time" ON "password_reset_requests" ("ip", "requested_at") `);
     await q.query(`ALTER TABLE "establishments" ADD "contacts" jsonb`);
+    // Accounts created before invitations were given their password by whoever created them.
+    await q.query(`ALTER TABLE "staff_users" ADD "password_set_at" TIMESTAMP WITH TIME ZONE`);
+    await q.query(`UPDATE "staff_users" SET "password_set_at" = "created_at"`);
     await q.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON account_tokens, password_reset_requests TO carepact_app`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE "staff_users" DROP COLUMN "password_set_at"`);
     await q.query(`ALTER TABLE "establishments" DROP COLUMN "contacts"`);
     await q.query(`DROP TABLE "password_reset_requests"`);
     await q.query(`DROP TABLE "account_tokens"`);

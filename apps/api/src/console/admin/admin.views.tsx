@@ -79,15 +79,19 @@ export function accountsPage(s: AccountsPageState): string {
                       ))}
                     </ul>
                   </td>
-                  <td>{u.active ? 'Actif' : 'Désactivé'}</td>
+                  <td>{!u.active ? 'Désactivé' : u.invitationPending ? 'Invité : mot de passe pas encore choisi' : 'Actif'}</td>
                   <td>
                     {u.active && u.id !== s.actor.userId ? (
                       <>
-                        <PostForm action={`/console/admin/comptes/${u.id}/reinviter`} csrf={s.csrf} class="inline">
-                          <button type="submit" class="secondary small" aria-label={`Renvoyer l’invitation à ${u.name}`}>
-                            Renvoyer l’invitation
-                          </button>
-                        </PostForm>{' '}
+                        {u.invitationPending ? (
+                          <>
+                            <PostForm action={`/console/admin/comptes/${u.id}/reinviter`} csrf={s.csrf} class="inline">
+                              <button type="submit" class="secondary small" aria-label={`Renvoyer l’invitation à ${u.name}`}>
+                                Renvoyer l’invitation
+                              </button>
+                            </PostForm>{' '}
+                          </>
+                        ) : null}
                         <PostForm action={`/console/admin/comptes/${u.id}/desactiver`} csrf={s.csrf} class="inline">
                           <button type="submit" class="secondary small" aria-label={`Désactiver le compte de ${u.name}`}>
                             Désactiver

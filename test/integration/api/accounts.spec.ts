@@ -1,0 +1,182 @@
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { sha256Hex, randomToken } from '@carepact/common';
+import { TEST_PASSWORD, loginAgent } from '@carepact/testing';
+import { ApiHarness, addEstablishment, addUser, startApiHarness } from './api-harness';
+
+/**
+ * Issue 11 item 7 on the real API and PostgreSQL (the e-mails themselves, through the worker and a
+ * real SMTP server, are in test/e2e/console/console-admin.spec.ts): invitations keep issue 7's rule,
+ * a password link is single-use even under concurrent posts, expired/unknown/revoked links look
+ * the same, a reset tells nothing about who has an account and is rate-limited, a password change
+ * checks the current one and ends the other sessions.
+ */
+describe('staff accounts: invitations, password links, reset, change (issue 11 item 7)', () => {
+  let h: ApiHarness;
+  let ds: DataSource;
+  let a1: string;
+  let a2: string;
+  let adminA1: request.Agent;
+  let adminA2: request.Agent;
+
+  beforeAll(async () => {
+    h = await startApiHarness();
+    ds = h.app.get(DataSource);
+    a1 = h.orgA.establishmentId;
+    a2 = await addEstablishment(h.app, h.orgA.organisationId, 'a2');
+    await addUser(h.app, h.orgA.organisationId, 'admin.a2@example.test', [{ establishmentId: a2, role: 'administrator' }]);
+    adminA1 = await loginAgent(h.app, h.orgA.users.administrator.email, TEST_PASSWORD);
+    adminA2 = await loginAgent(h.app, 'admin.a2@example.test', TEST_PASSWORD);
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  const http = () => request(h.app.getHttpServer());
+  const sql = <T>(text: string, params: unknown[] = []) => ds.query(text, params) as Promise<T[]>;
+  /** A link as the worker issues it (the token only in the e-mail, its SHA-256 stored). */
+  const issue = async (userId: string, purpose: 'invitation' | 'reset', expiresInMs = 3600_000): Promise<string> => {
+    const token = randomToken();
+    await sql(`UPDATE account_tokens SET revoked_at = now() WHERE user_id = $1 AND consumed_at IS NULL AND revoked_at IS NULL`, [userId]);
+    await sql(`INSERT INTO account_tokens (user_id, purpose, token_hash, created_at, expires_at) VALUES ($1, $2, $3, now(), now() + ($4 || ' milliseconds')::interval)`, [
+      userId,
+      purpose,
+      sha256Hex(token),
+      String(expiresInMs),
+    ]);
+    return token;
+  };
+  /** The password form of a link, as a browser gets it: its CSRF cookie and hidden token. */
+  const openLink = async (token: string) => {
+    const agent = request.agent(h.app.getHttpServer());
+    const page = await agent.get(`/compte/mot-de-passe/${token}`);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1];
+    return { agent, page, csrf };
+  };
+
+  it('an administrator invites only where they administer; the account cannot log in before choosing a password', async () => {
+    const refused = await adminA2.post('/api/users/invite').send({ email: 'escalade@example.test', name: 'Escalade', roles: [{ establishmentId: a1, role: 'director' }] });
+    expect(refused.status).toBe(404);
+    const auditor = await loginAgent(h.app, h.orgA.users.auditor.email, TEST_PASSWORD);
+    expect((await auditor.post('/api/users/invite').send({ email: 'x@example.test', name: 'X', roles: [{ establishmentId: a1, role: 'admissions' }] })).status).toBe(403);
+    expect(await sql(`SELECT 1 FROM staff_users WHERE email IN ('escalade@example.test', 'x@example.test')`)).toHaveLength(0);
+
+    const ok = await adminA1.post('/api/users/invite').send({ email: 'Nouvelle.Coord@Example.test', name: 'Nouvelle Coordinatrice', roles: [{ establishmentId: a1, role: 'coordinator' }] });
+    expect(ok.status).toBe(201);
+    expect(ok.body).toMatchObject({ email: 'nouvelle.coord@example.test', invitationPending: true });
+    const [outbox] = await sql<{ payload: Record<string, unknown> }>(`SELECT payload FROM outbox WHERE job_name = 'account.mail'`);
+    expect(outbox.payload).toEqual({ userId: ok.body.id, purpose: 'invitation', invitedBy: h.orgA.users.administrator.id });
+    // Whatever password is tried, the invited account is refused like a wrong password.
+    const login = await http().post('/api/auth/login').send({ email: 'nouvelle.coord@example.test', password: TEST_PASSWORD });
+    expect(login.status).toBe(401);
+    const events = await sql<{ action: string }>(`SELECT action FROM audit_events WHERE subject_id = $1 ORDER BY seq`, [ok.body.id]);
+    expect(events.map((e) => e.action)).toEqual(['user.created', 'user.invited', 'staff.login.failed']);
+  });
+
+  it('a link opens as often as one likes, sets the password once even with two posts at the same time, and ends the sessions', async () => {
+    const userId = await addUser(h.app, h.orgA.organisationId, 'double@example.test', [{ establishmentId: a1, role: 'admissions' }]);
+    const open = await loginAgent(h.app, 'double@example.test', TEST_PASSWORD);
+    const token = await issue(userId, 'reset');
+    const first = await openLink(token);
+    expect(first.page.status).toBe(200);
+    expect(first.page.headers['cache-control']).toBe('no-store');
+    expect(first.page.headers['referrer-policy']).toBe('no-referrer');
+    expect((await openLink(token)).page.status).toBe(200);
+    const second = await openLink(token);
+    const post = (l: typeof first, password: string) => l.agent.post('/compte/mot-de-passe').type('form').send({ _csrf: l.csrf, jeton: token, password, confirm: password });
+    const results = await Promise.all([post(first, 'premier mot de passe long'), post(second, 'second mot de passe long')]);
+    expect(results.map((r) => r.status).sort()).toEqual([303, 404]);
+    const winner = results.find((r) => r.status === 303)!;
+    expect(winner.headers.location).toBe('/connexion?mot-de-passe=1');
+    const password = results[0].status === 303 ? 'premier mot de passe long' : 'second mot de passe long';
+    await loginAgent(h.app, 'double@example.test', password);
+    expect((await open.get('/api/me')).status).toBe(401);
+    expect((await openLink(token)).page.status).toBe(404);
+    expect(await sql(`SELECT 1 FROM audit_events WHERE action = 'staff.password.set' AND subject_id = $1`, [userId])).toHaveLength(1);
+  });
+
+  it('unknown, expired, used and revoked links get the same page; a short password or two different ones are refused beside the field', async () => {
+    const userId = await addUser(h.app, h.orgA.organisationId, 'liens@example.test', [{ establishmentId: a1, role: 'admissions' }]);
+    const expired = await issue(userId, 'reset', -1000);
+    const unknown = randomToken();
+    const pages = await Promise.all([expired, unknown, 'pas-un-jeton'].map((t) => http().get(`/compte/mot-de-passe/${t}`)));
+    for (const p of pages) expect(p.status).toBe(404);
+    expect(new Set(pages.map((p) => p.text)).size).toBe(1);
+    expect(pages[0].text).toContain('Ce lien n’est pas ou plus valable');
+
+    const live = await issue(userId, 'reset');
+    const l = await openLink(live);
+    const short = await l.agent.post('/compte/mot-de-passe').type('form').send({ _csrf: l.csrf, jeton: live, password: 'court', confirm: 'court' });
+    expect(short.status).toBe(400);
+    expect(short.text).toContain('id="password-erreur"');
+    const differ = await l.agent.post('/compte/mot-de-passe').type('form').send({ _csrf: l.csrf, jeton: live, password: 'un mot de passe long', confirm: 'un autre mot de passe' });
+    expect(differ.status).toBe(400);
+    expect(differ.text).toContain('Les deux mots de passe saisis sont différents.');
+    const noCsrf = await http().post('/compte/mot-de-passe').type('form').send({ jeton: live, password: 'un mot de passe long', confirm: 'un mot de passe long' });
+    expect(noCsrf.status).toBe(403);
+    // Disabling the account revokes the link still in its mailbox.
+    await adminA1.post(`/api/users/${userId}/disable`).expect(200);
+    expect((await l.agent.get(`/compte/mot-de-passe/${live}`)).status).toBe(404);
+    const after = await l.agent.post('/compte/mot-de-passe').type('form').send({ _csrf: l.csrf, jeton: live, password: 'un mot de passe long', confirm: 'un mot de passe long' });
+    expect(after.status).toBe(404);
+  });
+
+  it('a reset answers the same whether the address has an account, queues an e-mail only for an active account, and is limited per address', async () => {
+    const ask = (email: string, ip = '203.0.113.7') => http().post('/api/auth/password-reset').set('X-Forwarded-For', ip).send({ email });
+    const known = await ask(h.orgA.users.director.email);
+    const unknown = await ask('personne@example.test');
+    expect(known.status).toBe(202);
+    expect(unknown.status).toBe(202);
+    expect(unknown.body).toEqual(known.body);
+    const queued = await sql<{ payload: { userId: string; purpose: string } }>(`SELECT payload FROM outbox WHERE job_name = 'account.mail' AND payload->>'purpose' = 'reset'`);
+    expect(queued.map((q) => q.payload.userId)).toEqual([h.orgA.users.director.id]);
+    await ask('personne@example.test');
+    await ask('personne@example.test');
+    const limited = await ask('personne@example.test');
+    expect(limited.status).toBe(429);
+    expect(limited.body.error.code).toBe('PASSWORD_RESET_RATE_LIMITED');
+    expect(limited.headers['retry-after']).toBe('3600');
+    const actions = await sql<{ action: string }>(`SELECT action FROM audit_events WHERE action LIKE 'staff.password_reset.%' ORDER BY occurred_at, seq`);
+    expect(actions.map((a) => a.action)).toEqual(expect.arrayContaining(['staff.password_reset.requested', 'staff.password_reset.ignored', 'staff.password_reset.rate_limited']));
+    // The old password still works until a link is used.
+    await loginAgent(h.app, h.orgA.users.director.email, TEST_PASSWORD);
+  });
+
+  it('a password change needs the current password and ends the other sessions, not this one', async () => {
+    await addUser(h.app, h.orgA.organisationId, 'change@example.test', [{ establishmentId: a1, role: 'admissions' }]);
+    const here = await loginAgent(h.app, 'change@example.test', TEST_PASSWORD);
+    const elsewhere = await loginAgent(h.app, 'change@example.test', TEST_PASSWORD);
+    const wrong = await here.post('/api/auth/password').send({ current: 'pas le bon', password: 'nouveau mot de passe long' });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error.details[0]).toMatchObject({ field: 'current', code: 'WRONG_PASSWORD' });
+    const weak = await here.post('/api/auth/password').send({ current: TEST_PASSWORD, password: 'change@example.test' });
+    expect(weak.status).toBe(400);
+    expect((await here.post('/api/auth/password').send({ current: TEST_PASSWORD, password: 'nouveau mot de passe long' })).status).toBe(204);
+    expect((await here.get('/api/me')).status).toBe(200);
+    expect((await elsewhere.get('/api/me')).status).toBe(401);
+    await loginAgent(h.app, 'change@example.test', 'nouveau mot de passe long');
+  });
+
+  it('an invitation is resent only to an account that has not chosen its password', async () => {
+    const invited = await adminA1.post('/api/users/invite').send({ email: 'relance@example.test', name: 'Relance', roles: [{ establishmentId: a1, role: 'admissions' }] });
+    const console = await consoleAgent();
+    const page = await console.agent.get('/console/admin/comptes');
+    expect(page.text).toContain('Invité : mot de passe pas encore choisi');
+    const resend = await console.agent.post(`/console/admin/comptes/${invited.body.id}/reinviter`).type('form').send({ _csrf: console.csrf });
+    expect(resend.status).toBe(303);
+    expect(await sql(`SELECT 1 FROM outbox WHERE job_name = 'account.mail' AND payload->>'userId' = $1`, [invited.body.id])).toHaveLength(2);
+    const active = await console.agent.post(`/console/admin/comptes/${h.orgA.users.director.id}/reinviter`).type('form').send({ _csrf: console.csrf });
+    expect(active.status).toBe(409);
+    expect(active.text).toContain('a déjà choisi son mot de passe');
+  });
+
+  /** An administrator's console session with its CSRF token. */
+  const consoleAgent = async () => {
+    const agent = request.agent(h.app.getHttpServer());
+    const form = await agent.get('/connexion');
+    const loginCsrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1];
+    await agent.post('/connexion').type('form').send({ _csrf: loginCsrf, email: h.orgA.users.administrator.email, password: TEST_PASSWORD }).expect(303);
+    const page = await agent.get('/console/admin/comptes');
+    return { agent, csrf: /name="_csrf" value="([^"]+)"/.exec(page.text)![1] };
+  };
+});
