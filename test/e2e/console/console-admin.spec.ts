@@ -1,5 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DEFAULT_DEMO_PASSWORD } from '@carepact/config';
+import { Queue } from 'bullmq';
+import { redisOptions } from '@carepact/queue';
 import { SigningHarness, axeViolations, launchChromium, pageBasics, startSigningHarness, waitUntil } from '@carepact/testing';
 
 /**
@@ -162,6 +164,33 @@ describe('console: accounts, establishment settings, queues (issue 11 items 7-8,
     expect(queues.queues.map((q) => q.name).sort()).toEqual(['audit', 'notify', 'render', 'seal']);
     // The rest of the console keeps the strict policy.
     expect((await admin('/console')).headers.get('content-security-policy')).not.toContain('unsafe-inline');
+
+    // A failed job: listed with its error, retried from the board (audited); nothing else may change.
+    const queue = new Queue('notify', { connection: redisOptions(h.db.config.redis.url), prefix: h.db.config.redis.prefix });
+    try {
+      const job = await queue.add('no.such.job', { outboxId: '00000000-0000-0000-0000-000000000000' }, { attempts: 1 });
+      await waitUntil('job failed', async () => (await job.getState()) === 'failed', 20000);
+      const failed = (await (await admin('/console/admin/files/api/queues?activeQueue=notify&status=failed')).json()) as { queues: { name: string; jobs: { id: string; failedReason: string }[] }[] };
+      const listed = failed.queues.find((q) => q.name === 'notify')!.jobs.find((j) => j.id === job.id)!;
+      expect(listed.failedReason).toContain('UNKNOWN_JOB');
+      const retry = await admin(`/console/admin/files/api/queues/notify/${job.id}/retry`, { method: 'PUT' });
+      expect(retry.status).toBe(204);
+      await waitUntil('job retried', async () => ((await queue.getJob(job.id!))?.attemptsStarted ?? 0) >= 2, 20000);
+      await waitUntil('retry audited', async () => (await h.sql(`SELECT 1 FROM audit_events WHERE action = 'queue.job_action' AND payload->>'path' = $1`, [`/api/queues/notify/${job.id}/retry`])).length === 1, 5000);
+      for (const [method, path] of [
+        ['POST', '/api/queues/notify/add'],
+        ['PUT', '/api/queues/notify/obliterate'],
+        ['PUT', '/api/queues/notify/clean/failed'],
+        ['PATCH', `/api/queues/notify/${job.id}/update-data`],
+      ]) {
+        const refusedWrite = await admin(`/console/admin/files${path}`, { method, headers: { 'Content-Type': 'application/json' }, body: '{}' });
+        expect({ path, status: refusedWrite.status }).toEqual({ path, status: 403 });
+      }
+      expect((await director(`/console/admin/files/api/queues/notify/${job.id}/retry`, { method: 'PUT' })).status).toBe(403);
+      expect(await queue.getJob(job.id!)).toBeTruthy();
+    } finally {
+      await queue.close();
+    }
   });
 
   it('the director changes the establishment settings; the seal certificate is shown; the next contract prints the new annexes and tariff', async () => {

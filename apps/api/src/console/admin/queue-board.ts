@@ -16,12 +16,19 @@ import { consoleErrorPage } from '../console-error.views';
 export const QUEUE_BOARD_PATH = '/console/admin/files';
 
 /**
+ * The only changes allowed from the board: retry one job, or every failed job of a queue. Adding a
+ * job, editing its data, emptying, cleaning, pausing or obliterating a queue would bypass the
+ * outbox (ARCHITECTURE.md: every job comes from a state change in PostgreSQL) or lose work.
+ */
+const ALLOWED_WRITES: RegExp[] = [/^\/api\/queues\/[^/]+\/[^/]+\/retry$/, /^\/api\/queues\/[^/]+\/retry\/failed$/];
+
+/**
  * Bull Board (issue 11 item 8): the jobs of each queue, the failed ones with their error, and retry —
  * for administrators only, with the console's staff session. Anyone else gets the console's login
  * page (no session) or a 403 page (another role); nothing of the board is served to them.
  * Its React UI needs inline styles, so this path alone gets `style-src 'unsafe-inline'`; scripts
  * stay `'self'` (the board's bundles are same-origin files) and its web-font link stays blocked.
- * Every change made from the board (retry, clean, promote…) is an audit event with the queue and job.
+ * Only retries are allowed (ALLOWED_WRITES); each is an audit event naming the queue and the job.
  */
 export function mountQueueBoard(app: INestApplication, config: AppConfig): void {
   const auth = app.get(AuthService);
@@ -51,6 +58,10 @@ export function mountQueueBoard(app: INestApplication, config: AppConfig): void 
       }
       res.setHeader('Content-Security-Policy', String(res.getHeader('Content-Security-Policy') ?? '').replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"));
       if (req.method !== 'GET' && req.method !== 'HEAD') {
+        if (req.method !== 'PUT' || !ALLOWED_WRITES.some((r) => r.test(req.path))) {
+          res.status(403).json({ error: { code: 'QUEUE_ACTION_NOT_ALLOWED', message: 'Depuis cette page, seule la relance des travaux est permise.' } });
+          return;
+        }
         res.once('finish', () => {
           if (res.statusCode >= 400) return;
           void tx
