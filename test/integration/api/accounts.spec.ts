@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { sha256Hex, randomToken } from '@carepact/common';
-import { TEST_PASSWORD, loginAgent } from '@carepact/testing';
+import { TEST_PASSWORD, loginAgent, runCli } from '@carepact/testing';
 import { ApiHarness, addEstablishment, addUser, startApiHarness } from './api-harness';
 
 /**
@@ -168,6 +168,54 @@ describe('staff accounts: invitations, password links, reset, change (issue 11 i
     const active = await console.agent.post(`/console/admin/comptes/${h.orgA.users.director.id}/reinviter`).type('form').send({ _csrf: console.csrf });
     expect(active.status).toBe(409);
     expect(active.text).toContain('a déjà choisi son mot de passe');
+  });
+
+  it('the platform operator creates an organisation and its establishment with the CLI, then its first administrator', async () => {
+    const org = await runCli(h.db.config, ['organisation:create', '--name', 'Association Les Pins', '--siren', '123 456 789']);
+    expect(org.code).toBe(0);
+    const orgId = /Identifiant : ([0-9a-f-]{36})/.exec(org.stdout)![1];
+    const args = ['establishment:create', '--organisation', orgId, '--name', 'FAM Les Pins', '--category', 'FAM', '--address', '3 allée des Pins, 33000 Bordeaux', '--director-first-name', 'Léa', '--director-last-name', 'Martin'];
+    const bad = await runCli(h.db.config, [...args, '--finess', '12345', '--category', 'Foyer']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('Le numéro FINESS comporte 9 caractères.');
+    expect(bad.stderr).toContain('Catégorie d’établissement inconnue');
+    const missing = await runCli(h.db.config, ['establishment:create', '--organisation', orgId]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('Option --name manquante.');
+    const est = await runCli(h.db.config, [...args, '--finess', '330000017']);
+    expect(est.code).toBe(0);
+    expect(est.stdout).toContain('Établissement créé : FAM Les Pins (FINESS 330000017)');
+    const admin = await runCli(h.db.config, ['user:create', '--email', 'admin@les-pins.example', '--name', 'Admin Pins', '--role', 'administrator', '--establishment', '330000017', '--password', 'mot de passe des pins']);
+    expect(admin.code).toBe(0);
+    const agent = await loginAgent(h.app, 'admin@les-pins.example', 'mot de passe des pins');
+    const me = await agent.get('/api/me');
+    expect(me.body.establishments.map((e: { name: string }) => e.name)).toEqual(['FAM Les Pins']);
+    const events = await sql<{ action: string; actor_type: string; actor_id: string }>(`SELECT action, actor_type, actor_id FROM audit_events WHERE chain_id = $1 ORDER BY seq`, [orgId]);
+    expect(events.slice(0, 3).map((e) => [e.action, e.actor_type, e.actor_id])).toEqual([
+      ['organisation.created', 'system', 'cli:organisation:create'],
+      ['establishment.created', 'system', 'cli:establishment:create'],
+      ['user.created', 'system', 'cli:user:create'],
+    ]);
+  });
+
+  it('an administrator creates an establishment from the console and becomes its administrator; errors come back beside their fields', async () => {
+    const c = await consoleAgent();
+    const bad = await c.agent.post('/console/admin/etablissements').type('form').send({ _csrf: c.csrf, name: '', category: 'MAS', finess: '1', address: '1 rue' });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain('id="name-erreur"');
+    expect(bad.text).toContain('id="directorLastName-erreur"');
+    expect(await sql(`SELECT 1 FROM establishments WHERE category = 'MAS'`)).toHaveLength(0);
+    const ok = await c.agent
+      .post('/console/admin/etablissements')
+      .type('form')
+      .send({ _csrf: c.csrf, name: 'MAS Le Chêne', category: 'MAS', finess: '330000025', address: '1 rue du Chêne', directorFirstName: 'Ana', directorLastName: 'Roux' });
+    expect(ok.status).toBe(303);
+    const id = /etablissements\/([0-9a-f-]{36})\?fait=cree/.exec(ok.headers.location)![1];
+    const roles = await sql<{ role: string }>(`SELECT role FROM staff_roles WHERE user_id = $1 AND establishment_id = $2`, [h.orgA.users.administrator.id, id]);
+    expect(roles.map((r) => r.role)).toEqual(['administrator']);
+    // A director (no user.manage) cannot.
+    const director = await loginAgent(h.app, h.orgA.users.director.email, TEST_PASSWORD);
+    expect((await director.post('/api/establishments').send({ name: 'X', category: 'MAS', finess: '330000033', address: 'x', directorFirstName: 'a', directorLastName: 'b' })).status).toBe(403);
   });
 
   /** An administrator's console session with its CSRF token. */
