@@ -144,6 +144,30 @@ describe('console: accounts, establishment settings, queues (issue 11 items 7-8,
     expect(new URL(director.url()).pathname).toBe('/console');
   }, 120_000);
 
+  it('a person changes their password from the console, by keyboard; a wrong current password is said beside its field', async () => {
+    const page = await newPage();
+    await login(page, 'coordination@les-tilleuls.example');
+    await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Mot de passe' }).click()]);
+    await quality(page, 'changer de mot de passe');
+    await page.getByLabel(/^Mot de passe actuel/).focus();
+    await page.keyboard.type('pas le bon mot de passe');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('une phrase assez longue');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('une phrase assez longue');
+    await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+    expect(await page.locator('#current-erreur').textContent()).toBe('Le mot de passe actuel est incorrect.');
+    await quality(page, 'changer de mot de passe, erreur');
+    await page.getByLabel(/^Mot de passe actuel/).fill(DEFAULT_DEMO_PASSWORD);
+    await page.getByLabel(/^Nouveau mot de passe \(obligatoire\)/).fill('une phrase assez longue');
+    await page.getByLabel(/^Nouveau mot de passe, une seconde fois/).fill('une phrase assez longue');
+    await submit(page, 'Changer le mot de passe');
+    expect(await page.getByRole('status').first().textContent()).toContain('Votre mot de passe est changé');
+    const again = await newPage();
+    await login(again, 'coordination@les-tilleuls.example', 'une phrase assez longue');
+    expect(new URL(again.url()).pathname).toBe('/console');
+  }, 120_000);
+
   it('Bull Board opens for the administrator only, with its own CSP for its styles', async () => {
     const anonymous = await fetch(`${h.base}/console/admin/files`, { redirect: 'manual' });
     expect(anonymous.status).toBe(303);
@@ -199,6 +223,13 @@ describe('console: accounts, establishment settings, queues (issue 11 items 7-8,
     await page.getByRole('link', { name: 'Établissements' }).click();
     await page.waitForURL('**/console/admin/etablissements');
     await quality(page, 'établissements');
+    // The auditor may read the settings (no form), never change them.
+    const auditor = await newPage();
+    await login(auditor, 'audit@jardins-du-val.example');
+    const estId = (await h.sql<{ id: string }>(`SELECT id FROM establishments`))[0].id;
+    await auditor.goto(`/console/admin/etablissements/${estId}`);
+    await quality(auditor, 'paramètres, lecture seule');
+    expect(await auditor.locator('form[action^="/console/admin/etablissements"]').count()).toBe(0);
     await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'EHPAD Les Tilleuls' }).click()]);
     await quality(page, 'paramètres');
     await page.screenshot({ path: '/tmp/console-admin-parametres.png' });
