@@ -34,14 +34,26 @@ export function mountQueueBoard(app: INestApplication, config: AppConfig): void 
   const auth = app.get(AuthService);
   const tx = app.get(TransactionRunner);
   const audit = app.get(AuditService);
-  const queues = QUEUES.map((name) => new Queue(name, { connection: redisOptions(config.redis.url), prefix: config.redis.prefix }));
   const server = new ExpressAdapter();
   server.setBasePath(QUEUE_BOARD_PATH);
-  createBullBoard({
-    queues: queues.map((q) => new BullMQAdapter(q, { allowRetries: true, readOnlyMode: false })),
+  const board = createBullBoard({
+    queues: [],
     serverAdapter: server,
     options: { uiConfig: { boardTitle: 'Files de travaux', locale: { lng: 'fr-FR' }, hideDocsLink: true, miscLinks: [{ text: 'Retour à la console', url: '/console' }] } },
   });
+  // The queues' Redis connections open on the first administrator's visit, not in every api process.
+  let queues: Queue[] | null = null;
+  const openQueues = () => {
+    if (queues) return;
+    queues = QUEUES.map((name) => {
+      const q = new Queue(name, { connection: redisOptions(config.redis.url), prefix: config.redis.prefix });
+      // Redis down: the board's requests fail with its own error, and the connection retries; an
+      // 'error' event without a listener would end the process (SECURITY-RELIABILITY.md, "Queues and jobs").
+      q.on('error', () => undefined);
+      return q;
+    });
+    board.setQueues(queues.map((q) => new BullMQAdapter(q, { allowRetries: true, readOnlyMode: false })));
+  };
   const guard = async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     try {
       const actor = await auth.authenticate(staffCookieOf(req, config.http.publicUrl));
@@ -56,6 +68,7 @@ export function mountQueueBoard(app: INestApplication, config: AppConfig): void 
         res.status(403).type('text/html; charset=utf-8').send(consoleErrorPage('Accès refusé', 'Les files de travaux sont réservées à l’administration.', 403));
         return;
       }
+      openQueues();
       res.setHeader('Content-Security-Policy', String(res.getHeader('Content-Security-Policy') ?? '').replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"));
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         if (req.method !== 'PUT' || !ALLOWED_WRITES.some((r) => r.test(req.path))) {
@@ -83,5 +96,5 @@ export function mountQueueBoard(app: INestApplication, config: AppConfig): void 
     }
   };
   app.use(QUEUE_BOARD_PATH, guard, server.getRouter());
-  (app.getHttpServer() as Server).once('close', () => void Promise.allSettled(queues.map((q) => q.close())));
+  (app.getHttpServer() as Server).once('close', () => void Promise.allSettled((queues ?? []).map((q) => q.close())));
 }
