@@ -189,6 +189,18 @@ describe('console: accounts, establishment settings, queues (issue 11 items 7-8,
     // The rest of the console keeps the strict policy.
     expect((await admin('/console')).headers.get('content-security-policy')).not.toContain('unsafe-inline');
 
+    // The board itself runs in the browser under its CSP: its bundles load (the <base> it needs is
+    // allowed), it lists the four queues; the only thing blocked is its link to Google's web fonts.
+    const page = await newPage();
+    const problems: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(m.text());
+    });
+    await login(page, 'admin@jardins-du-val.example');
+    await page.goto('/console/admin/files');
+    for (const name of ['audit', 'render', 'notify', 'seal']) await page.getByRole('link', { name, exact: true }).first().waitFor({ timeout: 15000 });
+    expect(problems.filter((p) => !p.includes('fonts.googleapis.com'))).toEqual([]);
+
     // A failed job: listed with its error, retried from the board (audited); nothing else may change.
     const queue = new Queue('notify', { connection: redisOptions(h.db.config.redis.url), prefix: h.db.config.redis.prefix });
     try {

@@ -26,8 +26,9 @@ const ALLOWED_WRITES: RegExp[] = [/^\/api\/queues\/[^/]+\/[^/]+\/retry$/, /^\/ap
  * Bull Board (issue 11 item 8): the jobs of each queue, the failed ones with their error, and retry —
  * for administrators only, with the console's staff session. Anyone else gets the console's login
  * page (no session) or a 403 page (another role); nothing of the board is served to them.
- * Its React UI needs inline styles, so this path alone gets `style-src 'unsafe-inline'`; scripts
- * stay `'self'` (the board's bundles are same-origin files) and its web-font link stays blocked.
+ * Its React UI needs inline styles and a <base> element, so this path alone gets `style-src
+ * 'unsafe-inline'` and `base-uri 'self'`; scripts stay `'self'` (the board's bundles are same-origin
+ * files) and its link to Google's web fonts stays blocked (no request leaves for a third party).
  * Only retries are allowed (ALLOWED_WRITES); each is an audit event naming the queue and the job.
  */
 export function mountQueueBoard(app: INestApplication, config: AppConfig): void {
@@ -69,7 +70,13 @@ export function mountQueueBoard(app: INestApplication, config: AppConfig): void 
         return;
       }
       openQueues();
-      res.setHeader('Content-Security-Policy', String(res.getHeader('Content-Security-Policy') ?? '').replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"));
+      res.setHeader(
+        'Content-Security-Policy',
+        String(res.getHeader('Content-Security-Policy') ?? '')
+          .replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+          // Its page locates its bundles with <base href="/console/admin/files/">.
+          .replace("base-uri 'none'", "base-uri 'self'"),
+      );
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         if (req.method !== 'PUT' || !ALLOWED_WRITES.some((r) => r.test(req.path))) {
           res.status(403).json({ error: { code: 'QUEUE_ACTION_NOT_ALLOWED', message: 'Depuis cette page, seule la relance des travaux est permise.' } });
