@@ -168,6 +168,20 @@ describe('staff accounts: invitations, password links, reset, change (issue 11 i
     const active = await console.agent.post(`/console/admin/comptes/${h.orgA.users.director.id}/reinviter`).type('form').send({ _csrf: console.csrf });
     expect(active.status).toBe(409);
     expect(active.text).toContain('a déjà choisi son mot de passe');
+    expect(active.text).toContain('role="alert"');
+    // Inviting an address already in use: said beside the e-mail field, nothing created or queued.
+    const before = (await sql(`SELECT 1 FROM outbox WHERE job_name = 'account.mail'`)).length;
+    const taken = await console.agent
+      .post('/console/admin/comptes')
+      .type('form')
+      .send({ _csrf: console.csrf, name: 'Doublon', email: h.orgA.users.director.email.toUpperCase(), establishmentId: a1, role: 'admissions' });
+    expect(taken.status).toBe(400);
+    expect(taken.text).toContain('<p class="field-error" id="email-erreur">Un compte existe déjà avec cette adresse e-mail.</p>');
+    expect((await sql(`SELECT 1 FROM outbox WHERE job_name = 'account.mail'`)).length).toBe(before);
+    // A role in an establishment the administrator does not administer: refused, nothing created.
+    const elsewhere = await console.agent.post('/console/admin/comptes').type('form').send({ _csrf: console.csrf, name: 'Ailleurs', email: 'ailleurs@example.test', establishmentId: a2, role: 'director' });
+    expect(elsewhere.status).toBe(404);
+    expect(await sql(`SELECT 1 FROM staff_users WHERE email = 'ailleurs@example.test'`)).toHaveLength(0);
   });
 
   it('the platform operator creates an organisation and its establishment with the CLI, then its first administrator', async () => {

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
-import { FieldError, ValidationError } from '@carepact/common';
+import { FieldError, ValidationError, isDomainError } from '@carepact/common';
 import { AccountsService, EstablishmentEntity, StaffActor, StaffService, assertCanSomewhere, can, establishmentsWith } from '@carepact/identity';
 import { SealCertificateService } from '@carepact/signing';
 import type { Request, Response } from 'express';
@@ -61,7 +61,7 @@ export class ConsoleAdminController {
       await this.accounts.inviteAs(actor, checked.dto);
     } catch (e) {
       if (e instanceof ValidationError) return page(e.details);
-      if (e instanceof Error && 'code' in e && (e as { code: string }).code === 'EMAIL_ALREADY_USED')
+      if (isDomainError(e) && e.code === 'EMAIL_ALREADY_USED')
         return page([{ field: 'email', code: 'EMAIL_ALREADY_USED', message: 'Un compte existe déjà avec cette adresse e-mail.' }]);
       throw e;
     }
@@ -72,7 +72,13 @@ export class ConsoleAdminController {
   async reinvite(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string): Promise<void> {
     const actor = actorOf(req);
     this.checked(actor, req);
-    await this.accounts.reinviteAs(actor, id);
+    try {
+      await this.accounts.reinviteAs(actor, id);
+    } catch (e) {
+      // Already activated or disabled: said at the top of the accounts page, nothing sent.
+      if (isDomainError(e) && e.kind === 'conflict') return sendHtml(res, 409, await this.accountsView(actor, { refused: e.messageFr }));
+      throw e;
+    }
     redirectTo(res, '/console/admin/comptes?fait=reinvite');
   }
 
@@ -163,7 +169,7 @@ export class ConsoleAdminController {
     redirectTo(res, '/console/mot-de-passe?fait=mot-de-passe');
   }
 
-  private async accountsView(actor: StaffActor, extra: { notice?: string; values?: Flat; errors?: FieldError[] }): Promise<string> {
+  private async accountsView(actor: StaffActor, extra: { notice?: string; values?: Flat; errors?: FieldError[]; refused?: string }): Promise<string> {
     const [users, establishments] = await Promise.all([this.staff.listUsers(actor), this.staff.listEstablishments(actor)]);
     const administered = new Set(establishmentsWith(actor, 'user.manage'));
     return accountsPage({

@@ -24,6 +24,8 @@ export interface AccountsPageState extends Base {
   names: Map<string, string>;
   values?: Flat;
   errors?: FieldError[];
+  /** An action on one account that was refused (resending to an account already in use…). */
+  refused?: string;
 }
 
 /** GET /console/admin/comptes: the accounts of the establishments one administers, the invitation form. */
@@ -37,7 +39,7 @@ export function accountsPage(s: AccountsPageState): string {
           <p>{s.notice}</p>
         </Notice>
       ) : null}
-      <ErrorSummary errors={s.errors} message={s.errors?.length ? 'L’invitation n’est pas partie' : undefined} />
+      <ErrorSummary errors={s.errors} message={s.errors?.length ? 'L’invitation n’est pas partie' : s.refused} />
       <section aria-labelledby="inviter">
         <h2 id="inviter">Inviter une personne</h2>
         <p>Elle reçoit un e-mail avec un lien à usage unique, valable 7 jours, pour choisir son mot de passe. Vous ne donnez des rôles que dans les établissements que vous administrez.</p>
