@@ -8,6 +8,7 @@ import { EntityManager } from 'typeorm';
 import { StaffActor, assertCanManageUsersIn, assertCanSomewhere, auditActor } from './access';
 import { AccountTokenEntity, AccountTokenPurpose, PasswordResetRequestEntity, StaffRole, StaffSessionEntity, StaffUserEntity } from './identity.entities';
 import { IdentityRepository } from './identity.repository';
+import { LOGIN_FREE_FAILURES, LOGIN_WINDOW_MS, loginDelayMs } from './auth.service';
 import { hashPassword, verifyPassword } from './passwords';
 import { StaffService, StaffUserView } from './staff.service';
 
@@ -209,14 +210,30 @@ export class AccountsService {
    * A logged-in person changes their password: the current one is checked first (a session left
    * open on a shared computer must not be enough), and every other session ends.
    */
-  async changePassword(actor: StaffActor, current: string, next: string): Promise<void> {
+  async changePassword(actor: StaffActor, current: string, next: string, ip = 'unknown'): Promise<void> {
     const user = await this.repo.findUserById(this.tx.manager, actor.userId);
     if (!user || !user.active) throw new NotFoundError('USER_NOT_FOUND', 'Compte introuvable.');
+    // Guessing the current password from an open session is guessing a login: the same attempts
+    // and the same growing delay as the login form (auth.service.ts), counted together.
+    const emailHash = hmacSha256Hex(this.config.secrets.session, `email:${user.email}`);
+    const waitMs = await this.tx.run(async (em) => {
+      await this.repo.lockLoginsOf(em, emailHash);
+      const now = new Date();
+      const recent = await this.repo.recentAttempts(em, emailHash, new Date(now.getTime() - LOGIN_WINDOW_MS), LOGIN_FREE_FAILURES + 10);
+      const lastSuccess = recent.findIndex((a) => a.succeeded);
+      const consecutive = lastSuccess === -1 ? recent.length : lastSuccess;
+      return consecutive > 0 ? loginDelayMs(consecutive) - (now.getTime() - recent[0].attemptedAt.getTime()) : 0;
+    });
+    if (waitMs > 0) {
+      const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+      throw new DomainError('rate_limited', 'PASSWORD_CHANGE_RATE_LIMITED', `Trop de tentatives. Réessayez dans ${seconds} seconde${seconds > 1 ? 's' : ''}.`, [], seconds);
+    }
     const ok = await verifyPassword(user.passwordHash, current.slice(0, PASSWORD_MAX_LENGTH));
     if (!ok) {
-      await this.tx.run((em) =>
-        this.audit.append(em, { chainId: user.organisationId, actor: auditActor(actor), action: 'staff.password.change_failed', subject: { type: 'staff_user', id: user.id } }),
-      );
+      await this.tx.run(async (em) => {
+        await this.repo.recordAttempt(em, { emailHash, ip, succeeded: false, attemptedAt: new Date() });
+        await this.audit.append(em, { chainId: user.organisationId, actor: auditActor(actor), action: 'staff.password.change_failed', subject: { type: 'staff_user', id: user.id } });
+      });
       throw new ValidationError([{ field: 'current', code: 'WRONG_PASSWORD', message: 'Le mot de passe actuel est incorrect.' }]);
     }
     const errors = passwordErrors(next, 'password', user.email);
@@ -226,6 +243,7 @@ export class AccountsService {
     await this.tx.run(async (em) => {
       const now = new Date();
       await this.repo.lockUser(em, user.id);
+      await this.repo.recordAttempt(em, { emailHash, ip, succeeded: true, attemptedAt: now });
       await em.update(StaffUserEntity, { id: user.id }, { passwordHash: hash, passwordSetAt: now, updatedAt: now });
       await this.repo.revokeTokensOf(em, user.id, now);
       const others = await em

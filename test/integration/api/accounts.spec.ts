@@ -155,6 +155,13 @@ describe('staff accounts: invitations, password links, reset, change (issue 11 i
     expect((await here.get('/api/me')).status).toBe(200);
     expect((await elsewhere.get('/api/me')).status).toBe(401);
     await loginAgent(h.app, 'change@example.test', 'nouveau mot de passe long');
+    // Guessing the current password from a session waits like guessing a login (3 free, then 1 s, 2 s…).
+    for (let i = 0; i < 3; i++) expect((await here.post('/api/auth/password').send({ current: `essai ${i}`, password: 'encore un autre mot de passe' })).status).toBe(400);
+    const limited = await here.post('/api/auth/password').send({ current: 'essai 4', password: 'encore un autre mot de passe' });
+    expect(limited.status).toBe(429);
+    expect(limited.body.error.code).toBe('PASSWORD_CHANGE_RATE_LIMITED');
+    const login = await http().post('/api/auth/login').send({ email: 'change@example.test', password: 'nouveau mot de passe long' });
+    expect(login.status).toBe(429);
   });
 
   it('an invitation is resent only to an account that has not chosen its password', async () => {

@@ -62,8 +62,8 @@ export class AuthController {
   @HttpCode(204)
   @ApiCookieAuth()
   @ApiOperation({ summary: 'Changer son mot de passe (l’actuel d’abord) ; les autres sessions prennent fin' })
-  async changePassword(@Actor() actor: StaffActor, @Body() dto: PasswordChangeDto): Promise<void> {
-    await this.accounts.changePassword(actor, dto.current, dto.password);
+  async changePassword(@Actor() actor: StaffActor, @Body() dto: PasswordChangeDto, @Req() req: Request): Promise<void> {
+    await this.accounts.changePassword(actor, dto.current, dto.password, clientIp(req) ?? 'unknown');
   }
 
   @Post('auth/logout')

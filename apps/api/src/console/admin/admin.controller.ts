@@ -5,6 +5,7 @@ import { FieldError, ValidationError, isDomainError } from '@carepact/common';
 import { AccountsService, EstablishmentEntity, StaffActor, StaffService, assertCanSomewhere, can, establishmentsWith } from '@carepact/identity';
 import { SealCertificateService } from '@carepact/signing';
 import type { Request, Response } from 'express';
+import { clientIp } from '../../http/client-ip';
 import { ParseIdPipe } from '../../http/parse-id.pipe';
 import { validateBody } from '../../http/validation';
 import { CreateEstablishmentDto, InviteUserDto, UpdateEstablishmentDto } from '../../staff/staff.controller';
@@ -161,9 +162,13 @@ export class ConsoleAdminController {
     const page = (errors: FieldError[]) => sendHtml(res, 400, changePasswordPage({ actor, csrf: this.csrf(actor), errors, errorMessage: 'Le mot de passe n’est pas changé' }));
     if ((body.password ?? '') !== (body.confirm ?? '')) return page([{ field: 'confirm', code: 'PASSWORDS_DIFFER', message: 'Les deux mots de passe saisis sont différents.' }]);
     try {
-      await this.accounts.changePassword(actor, (body.current ?? '').slice(0, 400), (body.password ?? '').slice(0, 400));
+      await this.accounts.changePassword(actor, (body.current ?? '').slice(0, 400), (body.password ?? '').slice(0, 400), clientIp(req) ?? 'unknown');
     } catch (e) {
       if (e instanceof ValidationError) return page(e.details);
+      if (isDomainError(e) && e.kind === 'rate_limited') {
+        if (e.retryAfterSeconds) res.setHeader('Retry-After', String(e.retryAfterSeconds));
+        return sendHtml(res, 429, changePasswordPage({ actor, csrf: this.csrf(actor), errorMessage: e.messageFr }));
+      }
       throw e;
     }
     redirectTo(res, '/console/mot-de-passe?fait=mot-de-passe');
