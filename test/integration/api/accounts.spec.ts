@@ -185,6 +185,11 @@ describe('staff accounts: invitations, password links, reset, change (issue 11 i
     expect(taken.status).toBe(400);
     expect(taken.text).toContain('<p class="field-error" id="email-erreur">Un compte existe déjà avec cette adresse e-mail.</p>');
     expect((await sql(`SELECT 1 FROM outbox WHERE job_name = 'account.mail'`)).length).toBe(before);
+    // No role chosen: the error is beside the select, and the summary links to it.
+    const noRole = await console.agent.post('/console/admin/comptes').type('form').send({ _csrf: console.csrf, name: 'Sans rôle', email: 'sans.role@example.test', establishmentId: a1, role: '' });
+    expect(noRole.status).toBe(400);
+    expect(noRole.text).toMatch(/<a href="#role">[^<]+<\/a>/);
+    expect(noRole.text).toContain('id="role-erreur"');
     // A role in an establishment the administrator does not administer: refused, nothing created.
     const elsewhere = await console.agent.post('/console/admin/comptes').type('form').send({ _csrf: console.csrf, name: 'Ailleurs', email: 'ailleurs@example.test', establishmentId: a2, role: 'director' });
     expect(elsewhere.status).toBe(404);

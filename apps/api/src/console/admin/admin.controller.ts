@@ -223,9 +223,10 @@ function notice(req: Request): string | undefined {
   return typeof req.query.fait === 'string' ? NOTICES[req.query.fait] : undefined;
 }
 
-/** The invitation form has one role: the DTO's `roles.0.x` errors belong to its two selects. */
+/** The invitation form has one role: the DTO's `roles.0.…` errors belong to its two selects (and the summary links to them). */
 function roleField(e: FieldError): FieldError {
-  return e.field.startsWith('roles.0.') ? e : e.field === 'roles' || e.field.startsWith('roles.0') ? { ...e, field: 'roles.0.establishmentId' } : e;
+  if (e.field === 'roles.0.role') return { ...e, field: 'role' };
+  return e.field === 'roles' || e.field.startsWith('roles.') ? { ...e, field: 'establishmentId' } : e;
 }
 
 function settingsValues(e: EstablishmentEntity): Flat {

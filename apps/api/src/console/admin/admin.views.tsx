@@ -46,8 +46,8 @@ export function accountsPage(s: AccountsPageState): string {
         <PostForm action="/console/admin/comptes" csrf={s.csrf}>
           <TextField name="name" label="Nom et prénom" required value={v.name} errors={s.errors} autocomplete="off" />
           <TextField name="email" type="email" label="Adresse e-mail professionnelle" required value={v.email} errors={s.errors} autocomplete="off" />
-          <SelectField name="establishmentId" label="Établissement" required options={s.administered} value={v.establishmentId ?? (s.administered.length === 1 ? s.administered[0][0] : '')} emptyLabel={s.administered.length > 1 ? 'Choisissez' : undefined} errors={s.errors} errorKey="roles.0.establishmentId" />
-          <SelectField name="role" label="Rôle" required options={STAFF_ROLES.map((r) => [r, roleLabel(r)])} value={v.role} emptyLabel="Choisissez" errors={s.errors} errorKey="roles.0.role" />
+          <SelectField name="establishmentId" label="Établissement" required options={s.administered} value={v.establishmentId ?? (s.administered.length === 1 ? s.administered[0][0] : '')} emptyLabel={s.administered.length > 1 ? 'Choisissez' : undefined} errors={s.errors} />
+          <SelectField name="role" label="Rôle" required options={STAFF_ROLES.map((r) => [r, roleLabel(r)])} value={v.role} emptyLabel="Choisissez" errors={s.errors} />
           <p>
             <button type="submit">Envoyer l’invitation</button>
           </p>
