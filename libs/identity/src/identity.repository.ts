@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In, IsNull, MoreThan } from 'typeorm';
 import {
+  AccountTokenEntity,
+  PasswordResetRequestEntity,
   EstablishmentEntity,
   LoginAttemptEntity,
   OrganisationEntity,
@@ -141,6 +143,26 @@ export class IdentityRepository {
   async revokeSessionsOf(em: EntityManager, userId: string, now: Date): Promise<number> {
     const r = await em.update(StaffSessionEntity, { userId, revokedAt: IsNull(), expiresAt: MoreThan(now) }, { revokedAt: now });
     return r.affected ?? 0;
+  }
+
+  countResetRequests(em: EntityManager, by: { emailHash?: string; ip?: string }, since: Date): Promise<number> {
+    return em.count(PasswordResetRequestEntity, { where: { requestedAt: MoreThan(since), ...(by.emailHash ? { emailHash: by.emailHash } : { ip: by.ip }) } });
+  }
+
+  findAccountToken(em: EntityManager, tokenHash: string): Promise<AccountTokenEntity | null> {
+    return em.findOne(AccountTokenEntity, { where: { tokenHash } });
+  }
+
+  /** Every unused password link of an account stops working (a newer one, a password set, a disabled account). */
+  async revokeTokensOf(em: EntityManager, userId: string, now: Date): Promise<number> {
+    const r = await em.update(AccountTokenEntity, { userId, consumedAt: IsNull(), revokedAt: IsNull() }, { revokedAt: now });
+    return r.affected ?? 0;
+  }
+
+  async insertAccountToken(em: EntityManager, t: Omit<AccountTokenEntity, 'id' | 'user'>): Promise<AccountTokenEntity> {
+    const entity = em.create(AccountTokenEntity, t);
+    await em.insert(AccountTokenEntity, entity);
+    return entity;
   }
 
   async revokeSession(em: EntityManager, id: string, now: Date): Promise<boolean> {

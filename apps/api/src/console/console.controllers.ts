@@ -1,3 +1,5 @@
+import { AccountLinksController } from './admin/account-links.controller';
+import { ConsoleAdminController } from './admin/admin.controller';
 import { ConsolePageCache } from './cache/console-page-cache';
 import { ConsoleAuthController } from './console-auth.controller';
 import { ConsoleHomeController } from './console-home.controller';
@@ -7,7 +9,16 @@ import { NewDocumentController } from './documents/new-document.controller';
 import { ConsoleResidentsController } from './residents/console-residents.controller';
 
 /** The staff console's routes (server-rendered French pages; same services and permissions as the API). */
-export const CONSOLE_CONTROLLERS = [ConsoleAuthController, ConsoleHomeController, ConsoleResidentsController, NewDocumentController, DocumentPageController, CorrectionController];
+export const CONSOLE_CONTROLLERS = [
+  ConsoleAuthController,
+  ConsoleHomeController,
+  ConsoleResidentsController,
+  NewDocumentController,
+  DocumentPageController,
+  CorrectionController,
+  ConsoleAdminController,
+  AccountLinksController,
+];
 
 /** Providers the console's controllers need besides the libs' services. */
 export const CONSOLE_PROVIDERS = [ConsolePageCache];
