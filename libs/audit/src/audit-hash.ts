@@ -31,6 +31,44 @@ export function eventHash(prevHash: string, e: HashedEventFields): string {
   return sha256Hex(prevHash + body);
 }
 
+/** The placeholders as canonical JSON writes them (JSON.stringify escapes U+0001 and U+0002). */
+const OCCURRED_AT_SLOT = '"occurredAt":"\\u0001"';
+const SEQ_SLOT = '"seq":"\\u0002"';
+
+/**
+ * The canonical body of an event (what `eventHash` hashes after the previous hash) cut around the
+ * two values only the locked chain head gives — the time and the seq — so the database can finish
+ * it in one statement (`audit_append`, migration 1763952000000): body = head ‖ occurredAt ‖ mid ‖ seq ‖ tail.
+ * `occurredAt` is the first key after four escaped strings, `seq` the last but two before two
+ * escaped strings, so the slots found are the top-level ones even if the payload reuses the names.
+ */
+export function eventBodyParts(e: Omit<HashedEventFields, 'seq' | 'occurredAt'>): { head: string; mid: string; tail: string } {
+  const body = canonicalJson({
+    chainId: e.chainId,
+    seq: '\u0002',
+    actorType: e.actorType,
+    actorId: e.actorId,
+    action: e.action,
+    subjectType: e.subjectType,
+    subjectId: e.subjectId,
+    payload: e.payload,
+    occurredAt: '\u0001',
+  });
+  const a = body.indexOf(OCCURRED_AT_SLOT);
+  const b = body.lastIndexOf(SEQ_SLOT);
+  if (a < 0 || b < a) throw new Error('eventBodyParts: slots not found');
+  return {
+    head: body.slice(0, a) + '"occurredAt":"',
+    mid: '"' + body.slice(a + OCCURRED_AT_SLOT.length, b) + '"seq":',
+    tail: body.slice(b + SEQ_SLOT.length),
+  };
+}
+
+/** `eventHash` from the parts: the same bytes as canonicalJson of the whole event. */
+export function eventHashFromParts(prevHash: string, parts: { head: string; mid: string; tail: string }, seq: number, occurredAt: Date): string {
+  return sha256Hex(prevHash + parts.head + occurredAt.toISOString() + parts.mid + String(seq) + parts.tail);
+}
+
 export function checkpointSignature(
   secret: string,
   c: { chainId: string; seq: number; hash: string; createdAt: Date },
