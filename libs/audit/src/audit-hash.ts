@@ -31,6 +31,47 @@ export function eventHash(prevHash: string, e: HashedEventFields): string {
   return sha256Hex(prevHash + body);
 }
 
+/**
+ * `eventHash` for the verifier's hot loop (issue 12, item 4): the same bytes — the envelope's nine
+ * keys written in canonicalJson's sorted order, the payload through canonicalJson — without the
+ * generic walk of the envelope, and with `occurredAt` already as its ISO string (read as text).
+ * audit-hash.spec.ts checks it equals `eventHash`.
+ */
+export function eventHashOfRow(
+  prevHash: string,
+  chainId: string,
+  seq: number,
+  actorType: string,
+  actorId: string | null,
+  action: string,
+  subjectType: string | null,
+  subjectId: string | null,
+  payload: Record<string, unknown>,
+  occurredAtIso: string,
+): string {
+  const body =
+    '{"action":' +
+    JSON.stringify(action) +
+    ',"actorId":' +
+    JSON.stringify(actorId) +
+    ',"actorType":' +
+    JSON.stringify(actorType) +
+    ',"chainId":' +
+    JSON.stringify(chainId) +
+    ',"occurredAt":' +
+    JSON.stringify(occurredAtIso) +
+    ',"payload":' +
+    canonicalJson(payload) +
+    ',"seq":' +
+    JSON.stringify(seq) +
+    ',"subjectId":' +
+    JSON.stringify(subjectId) +
+    ',"subjectType":' +
+    JSON.stringify(subjectType) +
+    '}';
+  return sha256Hex(prevHash + body);
+}
+
 /** The placeholders as canonical JSON writes them (JSON.stringify escapes U+0001 and U+0002). */
 const OCCURRED_AT_SLOT = '"occurredAt":"\\u0001"';
 const SEQ_SLOT = '"seq":"\\u0002"';
