@@ -3,12 +3,14 @@ import { TransactionRunner } from '@carepact/database';
 import { axeViolations, pageBasics } from '@carepact/testing';
 import { Client } from 'pg';
 import { WorklistFixture, seedWorklist } from '../../integration/worklist/worklist-fixtures';
+import { blankPages, withJavaScriptOpenAction } from '../../unit/paper/scan-fixtures';
 import { ConsoleHarness, startConsoleHarness } from './console-harness';
 
 /**
  * Issue 11, items 1 and 2, in Chromium: « Journal d’audit » (filters, keyset pages, « Vérifier la
  * chaîne » naming the first broken event, the CSV export of the same filters, audited) and a
- * document's history page with « Vérifier à nouveau »; axe-core, keyboard, 320 px.
+ * document's history page with « Vérifier à nouveau »; the upload of a paper signature's scan with
+ * the service's French refusals in the form (issue 11, item 6); axe-core, keyboard, 320 px.
  */
 describe('console: journal d’audit and document history (issue 11)', () => {
   let h: ConsoleHarness;
@@ -142,5 +144,55 @@ describe('console: journal d’audit and document history (issue 11)', () => {
     await page.screenshot({ path: '/tmp/document-history.png', fullPage: true });
     await page.setViewportSize({ width: 320, height: 640 });
     expect(await pageBasics(page)).toMatchObject({ overflowX: false, h1: 1 });
+  });
+
+  it('staff upload a paper signature’s scan: French refusals in the form, nothing stored; then the request is signed on paper — axe, 320 px', async () => {
+    const page = await h.newPage();
+    await h.login(page, h.org.users.admissions.email);
+    await page.goto(`/console/documents/${f.documents.awaiting}`);
+    await page.getByRole('link', { name: 'Déposer le scan signé sur papier' }).click();
+    const path = `/console/documents/${f.documents.awaiting}/demandes/${f.requests.awaiting}/papier`;
+    expect(new URL(page.url()).pathname).toBe(path);
+    expect(await pageBasics(page)).toMatchObject({ lang: 'fr', title: 'Déposer le scan signé sur papier — CarePact', h1: 1 });
+    expect(await axeViolations(page)).toEqual([]);
+    const papers = async () => Number((await su.query(`SELECT count(*)::int AS n FROM paper_signatures WHERE request_id = $1`, [f.requests.awaiting])).rows[0].n);
+
+    // Nothing ticked, no file: both fields say what is missing.
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Déposer le scan signé' }).click()]);
+    expect(await page.title()).toBe('Erreur — Déposer le scan signé sur papier — CarePact');
+    expect(await page.locator('#signerIds-erreur').textContent()).toBe('Cochez les personnes dont la signature manuscrite est sur le papier.');
+    expect(await page.locator('#scan-erreur').textContent()).toBe('Choisissez le fichier PDF du scan.');
+    expect(await axeViolations(page)).toEqual([]);
+
+    // A scan with JavaScript: the service's refusal, in French, next to the file; the ticks are kept.
+    const blank = await blankPages(1);
+    await page.getByLabel(/Denis Attente/).check();
+    await page.setInputFiles('#scan', { name: 'scan.pdf', mimeType: 'application/pdf', buffer: await withJavaScriptOpenAction(blank) });
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Déposer le scan signé' }).click()]);
+    expect(await page.locator('#scan-erreur').textContent()).toBe('Le PDF contient du JavaScript : il est refusé. Envoyez le PDF produit directement par le scanner.');
+    expect(await page.getByLabel(/Denis Attente/).isChecked()).toBe(true);
+    expect(await papers()).toBe(0);
+    await page.screenshot({ path: '/tmp/paper-refused.png', fullPage: true });
+    await page.setViewportSize({ width: 320, height: 640 });
+    expect(await pageBasics(page)).toMatchObject({ overflowX: false, h1: 1 });
+    await page.setViewportSize({ width: 1280, height: 720 });
+
+    // Over 20 MB: the form's reader stops at the limit and the same French refusal is shown (413).
+    const big = Buffer.alloc(20 * 1024 * 1024 + 1, 0x20);
+    big.write('%PDF-1.7\n');
+    await page.setInputFiles('#scan', { name: 'gros.pdf', mimeType: 'application/pdf', buffer: big });
+    const [tooLarge] = await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Déposer le scan signé' }).click()]);
+    expect(tooLarge!.status()).toBe(413);
+    expect(await page.locator('#scan-erreur').textContent()).toMatch(/^Le scan dépasse 20 Mo\./);
+    expect(await papers()).toBe(0);
+
+    // The scan as the scanner made it: 303 to the document page, which says so once.
+    await page.setInputFiles('#scan', { name: 'scan.pdf', mimeType: 'application/pdf', buffer: blank });
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Déposer le scan signé' }).click()]);
+    expect(new URL(page.url()).pathname).toBe(`/console/documents/${f.documents.awaiting}`);
+    expect(await page.locator('main').textContent()).toContain('Le scan signé sur papier est déposé.');
+    expect(await papers()).toBe(1);
+    const [denis] = (await su.query(`SELECT status, auth_method FROM signature_signers WHERE id = $1`, [f.signers['awaiting.resident']])).rows;
+    expect(denis).toEqual({ status: 'signed', auth_method: 'paper' });
   });
 });

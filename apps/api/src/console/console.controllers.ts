@@ -5,7 +5,8 @@ import { CorrectionController } from './documents/correction.controller';
 import { DocumentHistoryPageController } from './documents/document-history.controller';
 import { DocumentPageController } from './documents/document-page.controller';
 import { NewDocumentController } from './documents/new-document.controller';
+import { PaperUploadController } from './documents/paper-upload.controller';
 import { ConsoleResidentsController } from './residents/console-residents.controller';
 
 /** The staff console's routes (server-rendered French pages; same services and permissions as the API). */
-export const CONSOLE_CONTROLLERS = [ConsoleAuthController, ConsoleHomeController, ConsoleResidentsController, NewDocumentController, DocumentPageController, CorrectionController, AuditJournalController, DocumentHistoryPageController];
+export const CONSOLE_CONTROLLERS = [ConsoleAuthController, ConsoleHomeController, ConsoleResidentsController, NewDocumentController, DocumentPageController, CorrectionController, AuditJournalController, DocumentHistoryPageController, PaperUploadController];

@@ -527,6 +527,11 @@ function RequestSection(props: { r: RequestView; m: DocumentPageModel; csrf: str
         </div>
       ) : null}
       {active && m.perms.manage ? (
+        <p>
+          <a href={`${base}/papier`}>Déposer le scan signé sur papier</a>
+        </p>
+      ) : null}
+      {active && m.perms.manage ? (
         <PostForm action={`${base}/annuler`} csrf={csrf}>
           <button type="submit" class="secondary">
             Annuler la demande de signature
