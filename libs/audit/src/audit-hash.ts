@@ -1,4 +1,13 @@
 import { canonicalJson, hmacSha256Hex, sha256Hex } from '@carepact/common';
+import * as crypto from 'node:crypto';
+
+/**
+ * One-shot SHA-256 (node ≥ 20.12: no Hash object per call; the verifier hashes a million events), else createHash.
+ */
+const oneShotSha256: (data: string) => string =
+  typeof (crypto as { hash?: unknown }).hash === 'function'
+    ? (data) => (crypto as unknown as { hash(alg: string, data: string, enc: 'hex'): string }).hash('sha256', data, 'hex')
+    : sha256Hex;
 
 export const GENESIS_HASH = '0'.repeat(64);
 /** Chain for events that belong to no organisation (a login with an unknown email). */
@@ -69,7 +78,7 @@ export function eventHashOfRow(
     ',"subjectType":' +
     JSON.stringify(subjectType) +
     '}';
-  return sha256Hex(prevHash + body);
+  return oneShotSha256(prevHash + body);
 }
 
 /** The placeholders as canonical JSON writes them (JSON.stringify escapes U+0001 and U+0002). */
