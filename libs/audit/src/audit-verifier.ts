@@ -2,7 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { safeEqualHex } from '@carepact/common';
 import { EntityManager } from 'typeorm';
-import { GENESIS_HASH, SignedHead, checkpointSignature, eventHashOfRow, platformCheckpointBody, platformCheckpointHash, platformCheckpointSignature } from './audit-hash';
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { PgClient, RangeScan, scanRange } from './audit-chain-scan';
+import type { RangeJob } from './audit-verify-worker';
+import { GENESIS_HASH, SignedHead, checkpointSignature, platformCheckpointBody, platformCheckpointHash, platformCheckpointSignature } from './audit-hash';
 
 export type ChainBreakReason =
   | 'SEQ_GAP'
@@ -73,15 +79,7 @@ export interface VerifyReport {
   chains: ChainReport[];
 }
 
-const BATCH = 5000;
 
-/** One audit event as the verifier reads it: seq, prev_hash, hash, actor_type, actor_id, action, subject_type, subject_id, payload, occurred_at (ISO text). */
-type EventCells = [string, string, string, string, string | null, string, string | null, string | null, Record<string, unknown>, string];
-
-/** The part of node-postgres's client the verifier uses (TypeORM's QueryRunner.connect() returns it). */
-interface PgClient {
-  query<R extends unknown[]>(q: { text: string; values: unknown[]; rowMode: 'array' }): Promise<{ rows: R[] }>;
-}
 const CHECKPOINT_BATCH = 500;
 
 /**
@@ -174,6 +172,36 @@ export class AuditVerifier {
     return { checkpoints: count, lastSeq: prev.seq, ok: true, firstBroken: null };
   }
 
+  /**
+   * The chain's events as seq ranges, in order: one range read here, or — a chain of at least
+   * AUDIT_VERIFY_PARALLEL_MIN events (default 200,000), from the compiled code — one range per
+   * worker thread (as many as the cores, 2 to 4), each reading on its own connection.
+   */
+  private async scanChain(em: EntityManager, chainId: string, signedSeqs: Set<number>): Promise<RangeScan[]> {
+    const [{ max }] = (await em.query(`SELECT max(seq) AS max FROM audit_events WHERE chain_id = $1`, [chainId])) as { max: string | null }[];
+    const highest = max === null ? 0 : Number(max);
+    const workerFile = join(__dirname, 'audit-verify-worker.js');
+    const threads = Math.max(2, Math.min(4, availableParallelism()));
+    if (highest >= parallelMin() && existsSync(workerFile) && __filename.endsWith('.js')) {
+      const size = Math.ceil(highest / threads);
+      const jobs: RangeJob[] = Array.from({ length: threads }, (_, i) => ({
+        url: this.config.database.url,
+        appRole: this.config.database.appRole,
+        chainId,
+        from: 1 + i * size,
+        to: i === threads - 1 ? Infinity : 1 + (i + 1) * size,
+        signed: [...signedSeqs],
+      }));
+      return Promise.all(jobs.map((job) => runWorker(workerFile, job)));
+    }
+    const runner = em.queryRunner ?? em.connection.createQueryRunner();
+    try {
+      return [await scanRange((await runner.connect()) as PgClient, chainId, 1, Infinity, signedSeqs)];
+    } finally {
+      if (!em.queryRunner) await runner.release();
+    }
+  }
+
   private async checkChain(em: EntityManager, chainId: string): Promise<ChainReport> {
     let expectedSeq = 1;
     let prevHash = GENESIS_HASH;
@@ -188,66 +216,40 @@ export class AuditVerifier {
     const hashesBySeq = new Map<number, string>();
     let firstBroken: ChainBreak | null = null;
     let lastSeq = 0;
-    // Issue 12, item 4 (1,000,000 events ≤ 10 s): rows as arrays on the connection's own client (no
-    // object per row), the time as its ISO text (no Date parsed then formatted again), the id only
-    // when an event is named, and the next window asked for before this one is hashed, so
-    // PostgreSQL reads and sends it while this process hashes.
-    const runner = em.queryRunner ?? em.connection.createQueryRunner();
-    const client = (await runner.connect()) as PgClient;
-    const window = (from: number) =>
-      client.query<EventCells>({
-        text: `SELECT seq, prev_hash, hash, actor_type, actor_id, action, subject_type, subject_id, payload,
-                      to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
-                 FROM audit_events WHERE chain_id = $1 AND seq >= $2 AND seq < $3 ORDER BY seq ASC`,
-        values: [chainId, from, from + BATCH],
-        rowMode: 'array',
-      });
     const idOf = async (seq: number): Promise<string | null> => {
-      const [row] = (await (runner.isReleased ? em : runner).query(`SELECT id FROM audit_events WHERE chain_id = $1 AND seq = $2 LIMIT 1`, [chainId, seq])) as { id: string }[];
+      const [row] = (await em.query(`SELECT id FROM audit_events WHERE chain_id = $1 AND seq = $2 LIMIT 1`, [chainId, seq])) as { id: string }[];
       return row?.id ?? null;
     };
-    try {
-      // Windows of BATCH consecutive numbers (seq ≥ from AND seq < from + BATCH): each read is an index
-      // range whatever the chain's length and the table's statistics (`seq >= $2 … LIMIT` was planned as
-      // a scan of the whole rest of the chain plus a sort once the statistics were stale: quadratic).
-      // An empty window (a gap) jumps to the next number present.
-      let from = 1;
-      let pending = window(from);
-      for (;;) {
-        const { rows } = await pending;
-        if (rows.length === 0) {
-          const [{ next }] = (await runner.query(`SELECT min(seq) AS next FROM audit_events WHERE chain_id = $1 AND seq >= $2`, [chainId, from + BATCH])) as { next: string | null }[];
-          if (next === null) break;
-          from = Number(next);
-          pending = window(from);
-          continue;
-        }
-        from += BATCH;
-        pending = window(from);
-        // Rows whose seq was moved below the cursor (a swap) are caught by the hash check below.
-        for (const r of rows) {
-          const seq = Number(r[0]);
-          count++;
-          if (firstBroken) continue;
-          if (seq !== expectedSeq) {
-            const id = await idOf(seq);
-            firstBroken = { seq: expectedSeq, eventId: id, reason: 'SEQ_GAP', message: `Événement n° ${expectedSeq} manquant : la chaîne passe au n° ${seq} (${id}).` };
-          } else if (r[1] !== prevHash) {
-            const id = await idOf(seq);
-            firstBroken = { seq, eventId: id, reason: 'PREV_HASH_MISMATCH', message: `L'événement n° ${seq} (${id}) ne suit pas l'événement précédent.` };
-          } else if (eventHashOfRow(r[1], chainId, seq, r[3], r[4], r[5], r[6], r[7], r[8], r[9]) !== r[2]) {
-            const id = await idOf(seq);
-            firstBroken = { seq, eventId: id, reason: 'HASH_MISMATCH', message: `L'événement n° ${seq} (${id}) a été modifié après son enregistrement.` };
-          }
-          if (signedSeqs.has(seq)) hashesBySeq.set(seq, r[2]);
-          prevHash = r[2];
-          expectedSeq = seq + 1;
-          lastSeq = seq;
-        }
+    // Issue 12, item 4 (1,000,000 events ≤ 10 s): rows as arrays (no object per row), the time as its
+    // ISO text, the id only for an event named, the next window asked for while this one is hashed
+    // (audit-chain-scan.ts); a long chain is cut into seq ranges verified at once by worker threads,
+    // each on its own connection, then joined in order here: the report is the one a single pass
+    // would give (test/integration/audit/audit-verify-parallel.spec.ts).
+    const ranges = await this.scanChain(em, chainId, signedSeqs);
+    for (const r of ranges) {
+      count += r.count;
+      if (firstBroken || !r.first) continue;
+      if (r.first.seq !== expectedSeq) {
+        const id = await idOf(r.first.seq);
+        firstBroken = { seq: expectedSeq, eventId: id, reason: 'SEQ_GAP', message: `Événement n° ${expectedSeq} manquant : la chaîne passe au n° ${r.first.seq} (${id}).` };
+      } else if (r.first.prevHash !== prevHash) {
+        const id = await idOf(r.first.seq);
+        firstBroken = { seq: r.first.seq, eventId: id, reason: 'PREV_HASH_MISMATCH', message: `L'événement n° ${r.first.seq} (${id}) ne suit pas l'événement précédent.` };
+      } else if (r.broken) {
+        const b = r.broken;
+        const id = await idOf(b.seq);
+        firstBroken =
+          b.reason === 'SEQ_GAP'
+            ? { seq: b.expectedSeq, eventId: id, reason: 'SEQ_GAP', message: `Événement n° ${b.expectedSeq} manquant : la chaîne passe au n° ${b.seq} (${id}).` }
+            : b.reason === 'PREV_HASH_MISMATCH'
+              ? { seq: b.seq, eventId: id, reason: 'PREV_HASH_MISMATCH', message: `L'événement n° ${b.seq} (${id}) ne suit pas l'événement précédent.` }
+              : { seq: b.seq, eventId: id, reason: 'HASH_MISMATCH', message: `L'événement n° ${b.seq} (${id}) a été modifié après son enregistrement.` };
+      } else {
+        for (const [seq, hash] of r.signed) hashesBySeq.set(seq, hash);
+        prevHash = r.last!.hash;
+        expectedSeq = r.last!.seq + 1;
+        lastSeq = r.last!.seq;
       }
-      // A window asked for ahead is always awaited before the loop ends (the loop only stops on an empty answer).
-    } finally {
-      if (!em.queryRunner) await runner.release();
     }
     // Rows whose seq was moved below an earlier one are still counted.
     const [{ total }] = (await em.query(`SELECT count(*)::int AS total FROM audit_events WHERE chain_id = $1`, [
@@ -326,4 +328,19 @@ export class AuditVerifier {
     }
     return { chainId, events: count, checkpoints: checkpoints.length, ok: !firstBroken, firstBroken };
   }
+}
+
+/** Chains from this many events are verified by worker threads (AUDIT_VERIFY_PARALLEL_MIN; tests set it low). */
+function parallelMin(): number {
+  const raw = Number(process.env.AUDIT_VERIFY_PARALLEL_MIN);
+  return Number.isInteger(raw) && raw > 0 ? raw : 200_000;
+}
+
+function runWorker(file: string, job: RangeJob): Promise<RangeScan> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(file, { workerData: job });
+    worker.once('message', (m: { result?: RangeScan; error?: string }) => (m.result ? resolve(m.result) : reject(new Error(`audit:verify worker: ${m.error}`))));
+    worker.once('error', reject);
+    worker.once('exit', (code) => (code !== 0 ? reject(new Error(`audit:verify worker exited with ${code}`)) : undefined));
+  });
 }
