@@ -44,6 +44,8 @@ describe('console: journal d’audit and document history (issue 11)', () => {
     expect(firstSeqs.slice(0, 3)).toEqual(['1', '2', '3']);
     expect(await axeViolations(page)).toEqual([]);
     await page.screenshot({ path: '/tmp/audit-journal.png', fullPage: false });
+    await page.locator('.table-scroll').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: '/tmp/audit-journal-table.png', fullPage: false });
 
     // Keyset page: the next page starts after the last seq shown (afterSeq), never an OFFSET.
     await page.getByRole('link', { name: 'Événements suivants' }).click();

@@ -43,6 +43,8 @@ const SUBJECT_TYPES: Record<string, string> = {
   organisation: 'Organisation',
   establishment: 'Établissement',
   staff_user: 'Compte du personnel',
+  contact: 'Contact',
+  protection_measure: 'Mesure de protection',
 };
 
 function query(q: Record<string, string | undefined>): string {
@@ -183,7 +185,7 @@ export function journalPage(m: JournalModel): string {
                           <br />
                         </>
                       ) : null}
-                      <code>{e.action}</code>
+                      <code class="action-code">{e.action}</code>
                     </td>
                     <td>
                       {e.subjectType ? (SUBJECT_TYPES[e.subjectType] ?? e.subjectType) : '—'}
