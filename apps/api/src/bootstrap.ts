@@ -12,6 +12,7 @@ import { ApiModule } from './api.module';
 import { mountQueueBoard } from './console/admin/queue-board';
 import { staffCookieName } from './http/auth.guard';
 import { useTrustProxy } from './http/client-ip';
+import { PAPER_UPLOAD_PATH } from './console/documents/paper-upload.controller';
 import { consoleFormBody, portalFormBody } from './http/form-body.middleware';
 import { jsonBody } from './http/json-body.middleware';
 import { securityHeaders } from './http/security-headers.middleware';
@@ -45,7 +46,13 @@ export async function createApiApp(config: AppConfig, options: ApiAppOptions = {
   // Bull Board for administrators (its own JSON API and pages), before the console's form parser.
   mountQueueBoard(app, config);
   // The console's forms: the same rules with larger limits, and the console's own error pages.
-  for (const path of ['/console', '/connexion', '/deconnexion', '/compte']) app.use(path, consoleFormBody());
+  for (const path of ['/console', '/connexion', '/deconnexion', '/compte']) {
+    const parse = consoleFormBody();
+    // The console's one multipart form (a paper signature's scan) is read by its handler after the staff guard (paper-upload.controller.ts).
+    app.use(path, (req: express.Request, res: express.Response, next: express.NextFunction) =>
+      path === '/console' && req.method === 'POST' && PAPER_UPLOAD_PATH.test(req.path) && req.is('multipart/form-data') ? next() : parse(req, res, next),
+    );
+  }
   app.use('/static', express.static(join(__dirname, 'views', 'static'), { index: false, fallthrough: true, maxAge: '1h' }));
   app.use('/portail/static', express.static(join(__dirname, 'portal', 'static'), { index: false, fallthrough: true, maxAge: '1h' }));
   app.useGlobalPipes(validationPipe());

@@ -1,11 +1,14 @@
 import { AccountLinksController } from './admin/account-links.controller';
 import { ConsoleAdminController } from './admin/admin.controller';
 import { ConsolePageCache } from './cache/console-page-cache';
+import { AuditJournalController } from './audit/audit-journal.controller';
 import { ConsoleAuthController } from './console-auth.controller';
 import { ConsoleHomeController } from './console-home.controller';
 import { CorrectionController } from './documents/correction.controller';
+import { DocumentHistoryPageController } from './documents/document-history.controller';
 import { DocumentPageController } from './documents/document-page.controller';
 import { NewDocumentController } from './documents/new-document.controller';
+import { PaperUploadController } from './documents/paper-upload.controller';
 import { ConsoleResidentsController } from './residents/console-residents.controller';
 
 /** The staff console's routes (server-rendered French pages; same services and permissions as the API). */
@@ -18,6 +21,9 @@ export const CONSOLE_CONTROLLERS = [
   CorrectionController,
   ConsoleAdminController,
   AccountLinksController,
+  AuditJournalController,
+  DocumentHistoryPageController,
+  PaperUploadController,
 ];
 
 /** Providers the console's controllers need besides the libs' services. */

@@ -166,6 +166,10 @@ export function documentPage(actor: StaffActor, csrf: string, m: DocumentPageMod
         </div>
       ) : null}
 
+      <p>
+        <a href={`/console/documents/${d.id}/historique`}>Historique du document et vérification des empreintes</a>
+      </p>
+
       <h2>Versions</h2>
       {m.perms.write && (d.status === 'ready' || d.status === 'generation_failed') ? (
         <p>
@@ -227,7 +231,7 @@ function Version(props: { v: VersionView; doc: DocumentView; perms: DocumentPage
   const { v, doc } = props;
   const first = v.number === 1;
   return (
-    <li class="version">
+    <li class="version" id={`version-${v.number}`}>
       <h3>
         Version {v.number}
         {v.id === doc.currentVersionId ? ' (version courante)' : ''}
@@ -521,6 +525,11 @@ function RequestSection(props: { r: RequestView; m: DocumentPageModel; csrf: str
             <button type="submit">Créer le DIPC</button>
           </PostForm>
         </div>
+      ) : null}
+      {active && m.perms.manage ? (
+        <p>
+          <a href={`${base}/papier`}>Déposer le scan signé sur papier</a>
+        </p>
       ) : null}
       {active && m.perms.manage ? (
         <PostForm action={`${base}/annuler`} csrf={csrf}>
