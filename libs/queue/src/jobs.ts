@@ -23,12 +23,14 @@ export interface JobPayloads {
   'notify.staff': { requestId: string; kind: StaffNoticeKind; signerId: string | null; failure?: 'permanent' | 'transient' };
   /** The completion email to one party, with a download link. */
   'notify.completed': { requestId: string; signerId: string };
+  /** An archive export, an access request (RGPD art. 15) or a purge run: the `data_jobs` row says which. */
+  'data.run': { dataJobId: string };
 }
 export type JobName = keyof JobPayloads;
 
 export type StaffNoticeKind = 'refusal' | 'question' | 'expired' | 'delivery_failed' | 'countersign_due';
 
-export const QUEUES = ['audit', 'render', 'notify', 'seal'] as const;
+export const QUEUES = ['audit', 'render', 'notify', 'seal', 'data'] as const;
 export type QueueName = (typeof QUEUES)[number];
 
 /**
@@ -53,6 +55,7 @@ export const JOBS = {
   'notify.staff': { queue: 'notify', options: retrying },
   'notify.completed': { queue: 'notify', options: retrying },
   'signing.seal': { queue: 'seal', options: { ...retrying, attempts: 5 } },
+  'data.run': { queue: 'data', options: { ...retrying, attempts: 3 } },
 } as const satisfies { [N in JobName]: { queue: QueueName; options: JobsOptions } };
 
 export const JOB_NAMES = Object.keys(JOBS) as JobName[];
