@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -129,9 +129,16 @@ describe('retention, legal holds, purge and access requests', () => {
     const events = await count(`SELECT count(*) AS n FROM audit_events`);
     const aboutOld = await count(`SELECT count(*) AS n FROM audit_events WHERE subject_id IN ($1, $2)`, [res.old.id, res.old.doc]);
     expect(await chainsVerify()).toBe(true);
+    // An access request answered for the person before the purge: its zip must not outlive the data.
+    const access = (await admin.post('/api/data-jobs/access-request').send({ residentId: res.old.id }).expect(202)).body;
+    expect((await runJob(access.id)).status).toBe('done');
+    const [{ result_file: accessFile }] = (await ds.query(`SELECT result_file FROM data_jobs WHERE id = $1`, [access.id])) as { result_file: string }[];
+    expect(existsSync(accessFile)).toBe(true);
     const run = (await admin.post(`/api/retention/purge-reports/${report.id}/run`).expect(202)).body;
     const done = await runJob(run.id);
-    expect(done).toMatchObject({ status: "done", error: null, report: { documents: 1, residents: 1, skipped: 0 } });
+    expect(done).toMatchObject({ status: "done", error: null, report: { documents: 1, residents: 1, skipped: 0, exportFiles: 1 } });
+    expect(existsSync(accessFile)).toBe(false);
+    expect((await admin.get(`/api/data-jobs/${access.id}/download`).expect(404)).body.error.code).toBe('DATA_JOB_RESULT_NOT_FOUND');
     expect(done.report.blobs).toBe(oldBlobs.length);
     expect(await snapshot('old')).toEqual({ resident: 0, contacts: 0, documents: 0, versions: 0, blobs: 0 });
     expect(await count(`SELECT count(*) AS n FROM blobs WHERE sha256 = ANY ($1)`, [oldBlobs])).toBe(0);
@@ -166,7 +173,7 @@ describe('retention, legal holds, purge and access requests', () => {
     const hold = (await admin.post('/api/legal-holds').send({ subjectType: 'document', subjectId: res.recent.doc, reason: 'Demande du juge des tutelles' }).expect(201)).body;
     const before = await snapshot('recent');
     const done = await runJob((await admin.post(`/api/retention/purge-reports/${report.id}/run`).expect(202)).body.id);
-    expect(done.report).toMatchObject({ documents: 0, residents: 0, skipped: 2 });
+    expect(done.report).toMatchObject({ documents: 0, residents: 0, skipped: 2, exportFiles: 0 });
     expect(await snapshot('recent')).toEqual(before);
     expect((await admin.post(`/api/legal-holds/${hold.id}/lift`).send({ reason: 'Procédure close' }).expect(200)).body).toMatchObject({ liftReason: 'Procédure close' });
     expect((await admin.post(`/api/legal-holds/${hold.id}/lift`).send({ reason: 'Encore' }).expect(409)).body.error.code).toBe('LEGAL_HOLD_ALREADY_LIFTED');

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { Injectable } from '@nestjs/common';
 import { AuditActor, AuditService } from '@carepact/audit';
 import { ConflictError, NotFoundError, ValidationError, canonicalJson, sha256Hex } from '@carepact/common';
@@ -52,6 +53,8 @@ export interface PurgeOutcome {
   blobs: number;
   /** Items of the report not purged because they became held, or left retention, meanwhile. */
   skipped: number;
+  /** Export zips about what was purged, deleted from EXPORTS_DIR. */
+  exportFiles?: number;
 }
 
 const HOLD_REASON_MAX = 500;
@@ -259,7 +262,7 @@ export class RetentionService {
     const now = await this.plan(this.tx.manager, organisationId, parisToday());
     const stillDocs = new Set(now.documents.map((d) => d.id));
     const stillResidents = new Set(now.residents.map((r) => r.id));
-    const outcome: PurgeOutcome = { documents: 0, residents: 0, blobs: 0, skipped: 0 };
+    const outcome: PurgeOutcome = { documents: 0, residents: 0, blobs: 0, skipped: 0, exportFiles: 0 };
     const total = report.documents.length + report.residents.length;
     let done = 0;
     for (const d of report.documents) {
@@ -287,7 +290,27 @@ export class RetentionService {
       }
       onProgress(++done, total);
     }
+    outcome.exportFiles = await this.dropExports(organisationId, [...report.documents.filter((d) => stillDocs.has(d.id)).map((d) => d.id), ...report.residents.filter((r) => stillResidents.has(r.id)).map((r) => r.id)]);
     return outcome;
+  }
+
+  /**
+   * Zips produced for what was just purged (an access request, a person's or a document's package)
+   * would keep the deleted data on disk: they go too, and their jobs say so. An establishment's
+   * package over a period is an archive meant to be kept, and is left alone.
+   */
+  private async dropExports(organisationId: string, ids: string[]): Promise<number> {
+    if (!ids.length) return 0;
+    const rows = (await this.tx.manager.query(
+      `SELECT id, result_file FROM data_jobs WHERE organisation_id = $1 AND result_file IS NOT NULL
+          AND ((kind = 'access_request' AND params->>'residentId' = ANY ($2)) OR (kind = 'archive_export' AND params->>'scope' IN ('resident', 'document') AND params->>'id' = ANY ($2)))`,
+      [organisationId, ids],
+    )) as { id: string; result_file: string }[];
+    for (const r of rows) {
+      rmSync(r.result_file, { force: true });
+      await this.tx.manager.query(`UPDATE data_jobs SET result_file = NULL, error = 'Fichier supprimé par la purge (durée de conservation atteinte).' WHERE id = $1`, [r.id]);
+    }
+    return rows.length;
   }
 
   private async tombstone(
