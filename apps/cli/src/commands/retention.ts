@@ -46,6 +46,11 @@ async function domain(work: () => Promise<number>): Promise<number> {
   }
 }
 
+/** Written and flushed: main() ends with process.exit, which would cut a large piped output short. */
+function writeOut(text: string): Promise<void> {
+  return new Promise((resolve, reject) => process.stdout.write(text, (e) => (e ? reject(e) : resolve())));
+}
+
 const CLI_ACTOR = (name: string): AuditActor => ({ type: 'system', id: `cli:${name}` });
 
 export const retentionPolicy: CliCommand = {
@@ -118,17 +123,18 @@ export const holdLift: CliCommand = {
   },
 };
 
-function printReport(id: string, r: PurgeReport): void {
-  process.stdout.write(`Simulation de purge ${id} (jour ${r.day}) — rien n’a été supprimé.\n`);
-  process.stdout.write(`À supprimer : ${r.documents.length} document(s), ${r.residents.length} dossier(s) de personne.\n`);
-  for (const d of r.documents) process.stdout.write(`  document ${d.id} (${d.subject}) — fin d’accompagnement ${d.departedOn}, conservation jusqu’au ${d.retentionEnds}\n`);
-  for (const p of r.residents) process.stdout.write(`  personne ${p.id} — fin d’accompagnement ${p.departedOn}, conservation jusqu’au ${p.retentionEnds}\n`);
+function reportText(id: string, r: PurgeReport): string {
   const k = r.kept;
-  process.stdout.write(
+  return [
+    `Simulation de purge ${id} (jour ${r.day}) — rien n’a été supprimé.`,
+    `À supprimer : ${r.documents.length} document(s), ${r.residents.length} dossier(s) de personne.`,
+    ...r.documents.map((d) => `  document ${d.id} (${d.subject}) — fin d’accompagnement ${d.departedOn}, conservation jusqu’au ${d.retentionEnds}`),
+    ...r.residents.map((p) => `  personne ${p.id} — fin d’accompagnement ${p.departedOn}, conservation jusqu’au ${p.retentionEnds}`),
     `Gardés : ${k.heldDocuments} document(s) et ${k.heldResidents} personne(s) sous gel ; ${k.inRetentionDocuments} document(s) et ${k.inRetentionResidents} personne(s) en conservation ; ` +
-      `${k.inProgressDocuments} document(s) en cours ; ${k.residentsWithKeptDocuments} personne(s) dont des documents restent.\n`,
-  );
-  process.stdout.write(`Pour exécuter : npm run cli -- purge --report ${id}\n`);
+      `${k.inProgressDocuments} document(s) en cours ; ${k.residentsWithKeptDocuments} personne(s) dont des documents restent.`,
+    `Pour exécuter : npm run cli -- purge --report ${id}`,
+    '',
+  ].join('\n');
 }
 
 export const purge: CliCommand = {
@@ -148,8 +154,8 @@ export const purge: CliCommand = {
         if (dry) {
           const org = await organisationOf(ctx, value(flags, 'organisation'));
           const job = await jobs.purgeReport(CLI_ACTOR('purge'), org);
-          if (flags.json === true) process.stdout.write(JSON.stringify({ id: job.id, report: job.report }, null, 2) + '\n');
-          else printReport(job.id, job.report as PurgeReport);
+          if (flags.json === true) await writeOut(JSON.stringify({ id: job.id, report: job.report }, null, 2) + '\n');
+          else await writeOut(reportText(job.id, job.report as PurgeReport));
           return 0;
         }
         if (!UUID.test(reportId!)) throw new UsageError(`Identifiant de rapport invalide : ${reportId}`);
