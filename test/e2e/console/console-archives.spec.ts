@@ -95,6 +95,7 @@ describe('console: archives and access requests', () => {
       await page.goto('/console/archives');
     }
     const links = page.getByRole('link', { name: /^Télécharger le zip/ });
+    expect(await page.getByRole('cell', { name: 'établissement, du 01/01/2026 au 31/12/2026', exact: true }).count()).toBe(1);
     expect(await links.count()).toBe(2);
     expect(await page.getByText('Une demande est en cours').count()).toBe(0);
     await checkPage(page, 'Archives et demandes d’accès');

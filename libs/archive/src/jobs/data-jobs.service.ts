@@ -265,15 +265,29 @@ export function archiveParams(input: { scope?: unknown; id?: unknown; from?: unk
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) throw new ValidationError([{ field: 'id', code: 'INVALID_ID', message: 'Identifiant invalide.' }]);
   if (scope !== 'establishment') return { kind: 'archive_export', scope, id };
   const day = (v: unknown, field: string) => {
-    if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`)))
+    if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`)) || new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) !== v)
       throw new ValidationError([{ field, code: 'INVALID_DATE', message: 'Date attendue au format AAAA-MM-JJ.' }]);
     return v;
   };
   const from = day(input.from, 'from');
   const to = day(input.to, 'to');
   if (to < from) throw new ValidationError([{ field: 'to', code: 'PERIOD_INVALID', message: 'La fin de la période doit suivre son début.' }]);
-  // Whole days, UTC: [from 00:00, to + 1 day 00:00).
-  const end = new Date(`${to}T00:00:00Z`);
-  end.setUTCDate(end.getUTCDate() + 1);
-  return { kind: 'archive_export', scope, id, from: new Date(`${from}T00:00:00Z`).toISOString(), to: end.toISOString() };
+  // Whole days in Paris (the establishments' legal time), `to` included, as archive:export reads them.
+  const next = new Date(`${to}T00:00:00Z`);
+  next.setUTCDate(next.getUTCDate() + 1);
+  return { kind: 'archive_export', scope, id, from: parisMidnight(from).toISOString(), to: parisMidnight(next.toISOString().slice(0, 10)).toISOString() };
+}
+
+/** Midnight in Paris of a YYYY-MM-DD day, as an instant (the offset of that very moment: summer or winter time). */
+export function parisMidnight(day: string): Date {
+  const utc = Date.parse(`${day}T00:00:00Z`);
+  const offsetAt = (at: number) => {
+    const p = Object.fromEntries(
+      new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+        .formatToParts(new Date(at))
+        .map((x) => [x.type, x.value]),
+    );
+    return Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute, +p.second) - at;
+  };
+  return new Date(utc - offsetAt(utc - offsetAt(utc)));
 }

@@ -37,10 +37,13 @@ const PHASE_LABELS: Record<string, string> = {
 
 const dateTime = (iso: string) => new Intl.DateTimeFormat('fr-FR', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Europe/Paris' }).format(new Date(iso));
 
+/** A Paris day, dd/mm/yyyy. */
+const day = (at: number) => new Intl.DateTimeFormat('fr-FR', { dateStyle: 'short', timeZone: 'Europe/Paris' }).format(new Date(at));
+
 function scopeOf(j: DataJobView): string {
   const p = j.params;
   if (p.kind === 'archive_export')
-    return p.scope === 'establishment' ? `établissement, du ${p.from!.slice(0, 10)} au ${new Date(Date.parse(p.to!) - 86400_000).toISOString().slice(0, 10)}` : `${p.scope === 'document' ? 'document' : 'personne'} ${p.id.slice(0, 8)}…`;
+    return p.scope === 'establishment' ? `établissement, du ${day(Date.parse(p.from!))} au ${day(Date.parse(p.to!) - 1)}` : `${p.scope === 'document' ? 'document' : 'personne'} ${p.id.slice(0, 8)}…`;
   if (p.kind === 'access_request') return `personne ${p.residentId.slice(0, 8)}…`;
   if (p.kind === 'purge_run') return `rapport ${p.reportId.slice(0, 8)}…`;
   return `jour ${p.day}`;
