@@ -86,6 +86,12 @@ describe('retention, legal holds, purge and access requests', () => {
     expect(hold).toMatchObject({ subjectType: 'resident', subjectId: res.held.id, reason: 'Contentieux sur la facturation (TJ Valville)', liftedAt: null });
     expect(hold.placedBy).toBe(`staff:${h.orgA.users.administrator.id}`);
     expect((await admin.post('/api/legal-holds').send({ subjectType: 'resident', subjectId: res.held.id, reason: 'Encore' }).expect(409)).body.error.code).toBe('LEGAL_HOLD_EXISTS');
+    // Nothing of the held person's file may be deleted: the API says why; the database refuses too.
+    const file = (await admissions.get(`/api/residents/${res.held.id}`).expect(200)).body as { contacts: { id: string }[]; protectionMeasures: { id: string }[] };
+    const contact = (await admissions.post(`/api/residents/${res.held.id}/contacts`).send({ firstName: 'Lina', lastName: 'Gelé', relation: 'fille' }).expect(201)).body.id as string;
+    expect((await admissions.delete(`/api/residents/${res.held.id}/contacts/${contact}`).expect(409)).body.error.code).toBe('LEGAL_HOLD');
+    expect((await admissions.delete(`/api/residents/${res.held.id}/protection-measures/${file.protectionMeasures[0].id}`).expect(409)).body.error.code).toBe('LEGAL_HOLD');
+    await expect(ds.query(`DELETE FROM contacts WHERE id = $1`, [contact])).rejects.toThrow(/LEGAL_HOLD/);
     // Another organisation's resident does not exist for us.
     await admin.post('/api/legal-holds').send({ subjectType: 'resident', subjectId: '00000000-0000-4000-8000-000000000000', reason: 'Test' }).expect(404);
   });

@@ -19,8 +19,9 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * the application's. Only the two SECURITY DEFINER functions below set the flag (they run as the
  * owner); the application role may EXECUTE them and has no DELETE grant on any of those tables.
  * Each function first refuses when a legal hold covers the resident or the document, so a hold
- * blocks every deletion in the database itself, whatever the caller computed. `documents` and
- * `residents` also get a BEFORE DELETE trigger refusing a held row (for the owner too).
+ * blocks every deletion in the database itself, whatever the caller computed. `documents`,
+ * `residents`, `contacts` and `protection_measures` also get a BEFORE DELETE trigger refusing a
+ * held row or a row of a held person (for the owner too).
  */
 export class Retention1763950000000 implements MigrationInterface {
   name = 'Retention1763950000000';
@@ -84,6 +85,9 @@ export class Retention1763950000000 implements MigrationInterface {
       END $$`);
     await q.query(`CREATE TRIGGER documents_refuse_held_deletion BEFORE DELETE ON documents FOR EACH ROW EXECUTE FUNCTION refuse_held_deletion()`);
     await q.query(`CREATE TRIGGER residents_refuse_held_deletion BEFORE DELETE ON residents FOR EACH ROW EXECUTE FUNCTION refuse_held_deletion()`);
+    // …nor anything of a held person's file (a measure's holders go with the measure).
+    await q.query(`CREATE TRIGGER contacts_refuse_held_deletion BEFORE DELETE ON contacts FOR EACH ROW EXECUTE FUNCTION refuse_held_deletion()`);
+    await q.query(`CREATE TRIGGER protection_measures_refuse_held_deletion BEFORE DELETE ON protection_measures FOR EACH ROW EXECUTE FUNCTION refuse_held_deletion()`);
 
     // One document: its signature requests (signers, links, sessions, events, views, questions,
     // sealed PDF, paper scan), versions, renditions, then the blobs nothing else refers to.
@@ -153,6 +157,8 @@ export class Retention1763950000000 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP FUNCTION carepact_purge_resident(uuid)`);
     await q.query(`DROP FUNCTION carepact_purge_document(uuid)`);
+    await q.query(`DROP TRIGGER protection_measures_refuse_held_deletion ON protection_measures`);
+    await q.query(`DROP TRIGGER contacts_refuse_held_deletion ON contacts`);
     await q.query(`DROP TRIGGER residents_refuse_held_deletion ON residents`);
     await q.query(`DROP TRIGGER documents_refuse_held_deletion ON documents`);
     await q.query(`DROP FUNCTION refuse_held_deletion()`);
