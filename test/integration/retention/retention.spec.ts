@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { verifyDetachedCms } from '@carepact/archive';
 import { AuditVerifier } from '@carepact/audit';
 import { TEST_PASSWORD, contractData, curatelleResident, loginAgent, waitUntil } from '@carepact/testing';
 import { startWorker, WorkerHandle } from '../../../apps/worker/src/bootstrap';
@@ -207,7 +209,12 @@ describe('retention, legal holds, purge and access requests', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'carepact-access-')), 'acces.zip');
     writeFileSync(file, dl.body as Buffer);
     const zip = await readZip(file);
-    expect([...zip.keys()]).toEqual(expect.arrayContaining(['LISEZMOI.txt', 'personne.json', `documents/${res.active.doc}/document.json`, `documents/${res.active.doc}/v1/standard.pdf`, 'journal/evenements.jsonl', 'manifeste.json']));
+    expect([...zip.keys()]).toEqual(expect.arrayContaining(['LISEZMOI.txt', 'personne.json', `documents/${res.active.doc}/document.json`, `documents/${res.active.doc}/v1/standard.pdf`, 'journal/evenements.jsonl', 'manifeste.json', 'manifeste.json.p7s']));
+    // The manifest lists every other file with its SHA-256, and the seal's CMS signature covers it.
+    const manifest = JSON.parse(zip.get('manifeste.json')!.toString('utf8')) as { files: { path: string; sha256: string }[] };
+    for (const f of manifest.files) expect(createHash('sha256').update(zip.get(f.path)!).digest('hex')).toBe(f.sha256);
+    expect(manifest.files.map((f) => f.path).sort()).toEqual([...zip.keys()].filter((k) => !k.startsWith('manifeste.json')).sort());
+    expect(verifyDetachedCms(zip.get('manifeste.json.p7s')!, createHash('sha256').update(zip.get('manifeste.json')!).digest()).ok).toBe(true);
     const person = JSON.parse(zip.get('personne.json')!.toString('utf8'));
     expect(person.personne).toMatchObject({ id: res.active.id, last_name: 'Présent' });
     expect(person.mesuresDeProtection).toHaveLength(1);

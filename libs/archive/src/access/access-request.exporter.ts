@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { AuditActor, AuditService } from '@carepact/audit';
 import { NotFoundError, canonicalJson } from '@carepact/common';
+import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { TransactionRunner } from '@carepact/database';
 import { BlobStore } from '@carepact/documents';
+import { PadesSealer } from '@carepact/signing';
 import { EntityManager } from 'typeorm';
+import { signManifest } from '../archive-exporter.service';
 import { StreamingZip } from '../zip-writer';
 
 export interface AccessProgress {
@@ -39,7 +42,8 @@ Ce paquet contient toutes les données que l’établissement conserve dans Care
   original d’une signature sur papier ;
 - journal/evenements.jsonl : les événements du journal d’audit qui concernent la personne, ses
   contacts, ses mesures et ses documents ;
-- manifeste.json : l’empreinte SHA-256 de chaque fichier.
+- manifeste.json : l’empreinte SHA-256 de chaque fichier, et manifeste.json.p7s sa signature par
+  le certificat de cachet de l’établissement (CMS), qui atteste ce qui a été remis.
 Les empreintes de jetons et de codes d’accès ne sont pas communiquées (sécurité des liens de
 signature).
 `;
@@ -51,11 +55,16 @@ signature).
  */
 @Injectable()
 export class AccessRequestExporter {
+  private readonly sealer: PadesSealer;
+
   constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
     private readonly tx: TransactionRunner,
     private readonly blobs: BlobStore,
     private readonly audit: AuditService,
-  ) {}
+  ) {
+    this.sealer = new PadesSealer(config);
+  }
 
   async export(organisationId: string, residentId: string, out: string, actor: AuditActor, onProgress: (p: AccessProgress) => void = () => undefined): Promise<AccessExportResult> {
     const em = this.tx.manager;
@@ -100,6 +109,8 @@ export class AccessRequestExporter {
       const manifest = Buffer.from(JSON.stringify({ format: 'carepact.acces-rgpd.v1', residentId, organisationId, createdAt: new Date().toISOString(), files: zip.files }, null, 1) + '\n', 'utf8');
       const manifestSha256 = createHash('sha256').update(manifest).digest('hex');
       await zip.add('manifeste.json', manifest, { listed: false });
+      // Signed by the establishment's seal (CMS, as archive packages): the person can show what was handed over.
+      await zip.add('manifeste.json.p7s', signManifest(manifest, await this.sealer.sealIdentity()), { listed: false });
       await zip.end();
       const result = { file: out, organisationId, documents: documents.length, files: zip.files.length, events, manifestSha256 };
       await this.tx.run((t) =>
