@@ -8,6 +8,7 @@ import { EstablishmentCategory1763942000000 } from './1763942000000-establishmen
 import { PaperSignatures1763945000000 } from './1763945000000-paper-signatures';
 import { WorklistDeadlines1763946000000 } from './1763946000000-worklist-deadlines';
 import { Retention1763950000000 } from './1763950000000-retention';
+import { StaffAccounts1763951000000 } from './1763951000000-staff-accounts';
 
 /** Applied in this order; each has a working `down`. Each migration grants its new tables to carepact_app. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   PaperSignatures1763945000000,
   WorklistDeadlines1763946000000,
   Retention1763950000000,
+  StaffAccounts1763951000000,
 ];
