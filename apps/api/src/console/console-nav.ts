@@ -5,7 +5,7 @@ import { Permission, StaffActor, establishmentsWith } from '@carepact/identity';
  * what it may do and nothing else). A section is listed here when its pages exist.
  */
 export interface NavItem {
-  key: 'home' | 'residents' | 'audit' | 'establishments' | 'admin' | 'queues';
+  key: 'home' | 'residents' | 'audit' | 'establishments' | 'admin' | 'queues' | 'archives';
   label: string;
   href: string;
   /** Shown when the person holds this permission in at least one establishment; none = everyone. */
@@ -19,6 +19,7 @@ export const NAV: readonly NavItem[] = [
   { key: 'establishments', label: 'Établissements', href: '/console/admin/etablissements', permission: 'establishment.write' },
   { key: 'admin', label: 'Comptes', href: '/console/admin/comptes', permission: 'user.manage' },
   { key: 'queues', label: 'Files de travaux', href: '/console/admin/files', permission: 'user.manage' },
+  { key: 'archives', label: 'Archives', href: '/console/archives', permission: 'records.manage' },
 ];
 
 export function navFor(actor: StaffActor): NavItem[] {

@@ -1,3 +1,4 @@
+import { ConsoleArchiveController } from './archive/archive.controller';
 import { AccountLinksController } from './admin/account-links.controller';
 import { ConsoleAdminController } from './admin/admin.controller';
 import { ConsolePageCache } from './cache/console-page-cache';
@@ -24,6 +25,7 @@ export const CONSOLE_CONTROLLERS = [
   AuditJournalController,
   DocumentHistoryPageController,
   PaperUploadController,
+  ConsoleArchiveController,
 ];
 
 /** Providers the console's controllers need besides the libs' services. */
