@@ -46,6 +46,11 @@ export function prefillFromFile(type: DocumentType, r: ResidentView): Data {
       return { startDate: r.admissionDate, ...(r.plannedEndDate ? { endDate: r.plannedEndDate } : {}), participation: { person: {}, others } };
     case 'avenant':
       return { participation: { person: {}, others } };
+    // The meeting's editors (meeting-editors.tsx): who is expected around the table, the person first.
+    case 'projet-personnalise':
+      return { participants: [`${name(r)} (la personne accompagnée)`, ...others.map((o) => `${o.name} (${o.role})`)] };
+    case 'compte-rendu-synthese':
+      return { participants: [{ name: name(r), role: 'la personne accompagnée' }, ...others.map((o) => ({ name: o.name, role: o.role }))] };
     default:
       return {};
   }
