@@ -10,6 +10,7 @@ import { DocumentsController } from './documents/documents.controller';
 import { SigningModule } from '@carepact/signing';
 import { ArchiveModule } from '@carepact/archive';
 import { DocumentHistoryController } from './documents/document-history.controller';
+import { DocumentVisaController } from './documents/document-visa.controller';
 import { SigningController } from './signing/signing.controller';
 import { PortalActionsController } from './portal/portal-actions.controller';
 import { PortalController } from './portal/portal.controller';
@@ -41,6 +42,7 @@ export class ApiModule {
         ResidentsController,
         DocumentsController,
         DocumentHistoryController,
+        DocumentVisaController,
         SigningController,
         AuditController,
         PortalSessionController,

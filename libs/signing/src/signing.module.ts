@@ -29,9 +29,11 @@ import { SIGNING_ENTITIES } from './requests/signing.entities';
 import { SigningRepository } from './requests/signing.repository';
 import { WorklistRepository } from './worklist/worklist.repository';
 import { WorklistService } from './worklist/worklist.service';
+import { DocumentVisaService } from './visa/document-visa.service';
+import { VISA_ENTITIES } from './visa/visa.entities';
 
 @Module({
-  imports: [TypeOrmModule.forFeature(SIGNING_ENTITIES), DatabaseModule, AuditModule, IdentityModule, ResidentsModule, DocumentsModule, QueueModule],
+  imports: [TypeOrmModule.forFeature([...SIGNING_ENTITIES, ...VISA_ENTITIES]), DatabaseModule, AuditModule, IdentityModule, ResidentsModule, DocumentsModule, QueueModule],
   providers: [
     SigningRepository,
     EvidenceLog,
@@ -50,6 +52,7 @@ import { WorklistService } from './worklist/worklist.service';
     PaperSignaturesService,
     WorklistRepository,
     WorklistService,
+    DocumentVisaService,
     // Names and reading preferences of the resident a request is about, read through the owner's
     // repository (ResidentsModule exports only its service, whose reads load the whole file).
     ResidentsRepository,
@@ -68,6 +71,7 @@ import { WorklistService } from './worklist/worklist.service';
     SealedDownloadService,
     PaperSignaturesService,
     WorklistService,
+    DocumentVisaService,
     ResidentsRepository,
   ],
 })
