@@ -3,7 +3,8 @@ import { ConsoleHomeController } from './console-home.controller';
 import { CorrectionController } from './documents/correction.controller';
 import { DocumentPageController } from './documents/document-page.controller';
 import { NewDocumentController } from './documents/new-document.controller';
+import { VisaRulesController } from './documents/visa-rules.controller';
 import { ConsoleResidentsController } from './residents/console-residents.controller';
 
 /** The staff console's routes (server-rendered French pages; same services and permissions as the API). */
-export const CONSOLE_CONTROLLERS = [ConsoleAuthController, ConsoleHomeController, ConsoleResidentsController, NewDocumentController, DocumentPageController, CorrectionController];
+export const CONSOLE_CONTROLLERS = [ConsoleAuthController, ConsoleHomeController, ConsoleResidentsController, NewDocumentController, DocumentPageController, CorrectionController, VisaRulesController];

@@ -4,7 +4,9 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * Issue 10, item 3: the internal visa between generation and sending. `document_visa_rules` says,
  * per establishment and document type, whose visa (coordinator or director) a document needs;
  * `document_visas` keeps the one decision given on each version (approved, or rejected with its
- * reason), written once.
+ * reason), written once. `signer_question_answers` keeps the answers given to a signer's question
+ * after the first (the first stays in `signer_questions`, issue 7 item 14), so that the signer
+ * reads them in the portal too.
  */
 export class DocumentVisas1763953000000 implements MigrationInterface {
   name = 'DocumentVisas1763953000000';
@@ -27,9 +29,22 @@ export class DocumentVisas1763953000000 implements MigrationInterface {
     // A decision is never changed: a refused version is corrected (a new version, a new visa).
     await q.query(`GRANT SELECT, INSERT ON document_visas TO carepact_app`);
     await q.query(`CREATE TRIGGER document_visas_write_once BEFORE UPDATE OR DELETE ON document_visas FOR EACH ROW EXECUTE FUNCTION write_once()`);
+    await q.query(
+      `CREATE TABLE "signer_question_answers" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "question_id" uuid NOT NULL, "answer" text NOT NULL, "answered_by" uuid NOT NULL, "answered_at" TIMESTAMP WITH TIME ZONE NOT NULL, CONSTRAINT "pk_signer_question_answers" PRIMARY KEY ("id"))`,
+    );
+    await q.query(`CREATE INDEX "ix_signer_question_answers_question" ON "signer_question_answers" ("question_id") `);
+    await q.query(
+      `ALTER TABLE "signer_question_answers" ADD CONSTRAINT "fk_signer_question_answers_question" FOREIGN KEY ("question_id") REFERENCES "signer_questions"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`,
+    );
+    await q.query(`GRANT SELECT, INSERT ON signer_question_answers TO carepact_app`);
+    await q.query(`CREATE TRIGGER signer_question_answers_write_once BEFORE UPDATE OR DELETE ON signer_question_answers FOR EACH ROW EXECUTE FUNCTION write_once()`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TRIGGER signer_question_answers_write_once ON signer_question_answers`);
+    await q.query(`ALTER TABLE "signer_question_answers" DROP CONSTRAINT "fk_signer_question_answers_question"`);
+    await q.query(`DROP INDEX "public"."ix_signer_question_answers_question"`);
+    await q.query(`DROP TABLE "signer_question_answers"`);
     await q.query(`DROP TRIGGER document_visas_write_once ON document_visas`);
     await q.query(`ALTER TABLE "document_visas" DROP CONSTRAINT "fk_document_visas_version"`);
     await q.query(`ALTER TABLE "document_visas" DROP CONSTRAINT "fk_document_visas_document"`);

@@ -1,6 +1,7 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn, Relation } from 'typeorm';
 import { DocumentEntity, DocumentVersionEntity } from '@carepact/documents';
 import { EstablishmentEntity } from '@carepact/identity';
+import { SignerQuestionEntity } from '../requests/signing.entities';
 
 /** Who gives the internal visa before a document is sent for signature (issue 10, item 3). */
 export const VISA_APPROVER_ROLES = ['coordinator', 'director'] as const;
@@ -89,4 +90,32 @@ export class DocumentVisaEntity {
   decidedAt: Date;
 }
 
-export const VISA_ENTITIES = [DocumentVisaRuleEntity, DocumentVisaEntity];
+/**
+ * Answers given to a signer's question after the first (issue 7 item 14: the first stays the
+ * question's answer, a later one is a new event): kept, written once, so that the signer reads
+ * them too (issue 10 item 3: the answer is sent to the signer).
+ */
+@Entity({ name: 'signer_question_answers' })
+@Index('ix_signer_question_answers_question', ['questionId'])
+export class SignerQuestionAnswerEntity {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_signer_question_answers' })
+  id: string;
+
+  @Column({ type: 'uuid' })
+  questionId: string;
+
+  @ManyToOne(() => SignerQuestionEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'question_id', foreignKeyConstraintName: 'fk_signer_question_answers_question' })
+  question?: Relation<SignerQuestionEntity>;
+
+  @Column({ type: 'text' })
+  answer: string;
+
+  @Column({ type: 'uuid' })
+  answeredBy: string;
+
+  @Column({ type: 'timestamptz' })
+  answeredAt: Date;
+}
+
+export const VISA_ENTITIES = [DocumentVisaRuleEntity, DocumentVisaEntity, SignerQuestionAnswerEntity];
