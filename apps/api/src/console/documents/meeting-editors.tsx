@@ -66,7 +66,7 @@ const PROJET: MeetingEditor = {
     {
       id: 'etape-participants',
       title: 'Qui a participé',
-      intro: 'Toutes les personnes qui ont pris part à l’élaboration du projet.',
+      intro: 'Chaque personne qui a pris part à l’élaboration du projet, à quel titre, et si elle était présente : la personne elle-même d’abord (CASF L.311-3 7°).',
       members: ['participants'],
     },
   ],
@@ -181,6 +181,17 @@ const EDITORS: Partial<Record<DocumentType, MeetingEditor>> = {
   'compte-rendu-synthese': COMPTE_RENDU,
   avenant: AVENANT,
 };
+
+/**
+ * The data of an earlier version, in the shape of the template in force: projet personnalisé 1.3.0
+ * names each participant with their capacity and presence (CASF L.311-3 7°) where 1.2.0 had one
+ * line each; a line becomes the participant's name, and staff complete the rest (the validation
+ * says what is missing). Anything else is carried over as it is.
+ */
+export function carriedOver(type: DocumentType, data: Data): Data {
+  if (type !== 'projet-personnalise' || !Array.isArray(data.participants)) return data;
+  return { ...data, participants: data.participants.map((p) => (typeof p === 'string' ? { name: p } : p)) };
+}
 
 export function meetingEditorOf(type: DocumentType): MeetingEditor | undefined {
   return EDITORS[type];
