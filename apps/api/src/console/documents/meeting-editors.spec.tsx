@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { templates } from '@carepact/rendering';
 import { renderFragment } from '../../views';
-import { meetingEditorOf, renderMeetingEditor } from './meeting-editors';
+import { carriedOver, meetingEditorOf, renderMeetingEditor } from './meeting-editors';
 import { Data, applyRowAction, formSchemaOf, memberKeys, parseForm, renderFields } from './schema-form';
 
 const demo = JSON.parse(readFileSync(join(__dirname, '../../../../../templates/demo/establishment-les-tilleuls.json'), 'utf8')) as { documents: Record<string, Data> };
@@ -76,5 +76,16 @@ describe('the projet personnalisé editor', () => {
     // The person's agreement first, then the points of agreement and each disagreement with the establishment's answer.
     expect(html.indexOf('id="expression"')).toBeLessThan(html.indexOf('id="agreements"'));
     expect(html.indexOf('id="disagreements-0-point"')).toBeLessThan(html.indexOf('id="disagreements-0-answer"'));
+  });
+});
+
+describe('data of an earlier projet personnalisé in the editor', () => {
+  it('1.2.0 listed each participant on one line: the line becomes the name, the rest is to complete; other types are untouched', () => {
+    const data = { participants: ['Alain Bernard (tuteur)', { name: 'Paul Girard', role: 'référent', presence: 'présent' }], referent: 'Paul Girard' };
+    expect(carriedOver('projet-personnalise', data)).toEqual({
+      participants: [{ name: 'Alain Bernard (tuteur)' }, { name: 'Paul Girard', role: 'référent', presence: 'présent' }],
+      referent: 'Paul Girard',
+    });
+    expect(carriedOver('compte-rendu-synthese', { participants: ['x'] })).toEqual({ participants: ['x'] });
   });
 });
