@@ -113,4 +113,19 @@ describe('internal visa (API)', () => {
     expect(await send()).toBe('DOCUMENT_NOT_READY');
     expect(await visaItems(h.orgA.users.coordinator.email)).toEqual([]);
   });
+
+  it('a document already sent or signed when the rule came is not held back by it', async () => {
+    const [doc] = await sql(
+      `INSERT INTO documents (organisation_id, establishment_id, resident_id, type, status, created_at, updated_at) VALUES ($1, $2, $3, 'projet-personnalise', 'signed', now(), now()) RETURNING id`,
+      [h.orgA.organisationId, h.orgA.establishmentId, residentId],
+    );
+    const [v] = await sql(
+      `INSERT INTO document_versions (organisation_id, document_id, number, reason, status, template_id, template_version, template_hash, renderer_version, input, input_hash, created_at)
+       VALUES ($1, $2, 1, 'Version', 'ready', 'projet-personnalise', '1.2.0', 'h', 'r', '{"document":{}}', 'hash-signed', now()) RETURNING id`,
+      [h.orgA.organisationId, doc.id],
+    );
+    await sql(`UPDATE documents SET current_version_id = $2 WHERE id = $1`, [doc.id, v.id]);
+    expect((await (await agent('coordinator')).get(`/api/documents/${doc.id}/visa`)).body).toMatchObject({ approverRole: 'coordinator', state: 'none', canDecide: false });
+    expect((await (await agent('coordinator')).post(`/api/documents/${doc.id}/visa`).send({ decision: 'approved' })).body.error.code).toBe('VISA_DOCUMENT_NOT_READY');
+  });
 });

@@ -94,7 +94,9 @@ export class DocumentVisaService {
     const rule = await em.findOne(DocumentVisaRuleEntity, { where: { establishmentId: doc.establishmentId, documentType: doc.type } });
     const decision = doc.currentVersionId ? await em.findOne(DocumentVisaEntity, { where: { versionId: doc.currentVersionId } }) : null;
     const approverRole = rule?.approverRole ?? null;
-    const state: VisaView['state'] = decision ? decision.decision : approverRole ? 'requested' : 'none';
+    // Asked of a document not yet sent: one sent or signed before the rule existed is not held back.
+    const unsent = doc.status === 'ready' || doc.status === 'generating' || doc.status === 'generation_failed';
+    const state: VisaView['state'] = decision ? decision.decision : approverRole && unsent ? 'requested' : 'none';
     return {
       approverRole,
       state,

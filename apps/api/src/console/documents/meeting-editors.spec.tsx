@@ -89,3 +89,17 @@ describe('data of an earlier projet personnalisé in the editor', () => {
     expect(carriedOver('compte-rendu-synthese', { participants: ['x'] })).toEqual({ participants: ['x'] });
   });
 });
+
+describe('the avenant editor (the projet personnalisé within the contract)', () => {
+  it('draws every member of the template in the meeting’s order and posts the same template input', () => {
+    const fs = formSchemaOf(templates().load('avenant').content.inputSchema);
+    const { resident: _key, ...data } = demo.documents.avenant;
+    const drawn = new Set<string>();
+    const html = renderFragment(<>{renderMeetingEditor(meetingEditorOf('avenant')!, fs, data, { documentType: 'avenant', errors: [], drawn })}</>);
+    for (const k of memberKeys(fs)) expect(drawn.has(k)).toBe(true);
+    expect(html).not.toContain('Autres informations');
+    expect(parseForm(fs, posted(html))).toEqual(data);
+    expect(html).toMatch(/value="add:objectives"[^>]*>Ajouter un objectif/);
+    expect(html).toMatch(/value="add:participation\.others"[^>]*>Ajouter un participant/);
+  });
+});
