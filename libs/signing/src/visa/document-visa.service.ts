@@ -159,7 +159,9 @@ export class DocumentVisaService {
     actor: StaffActor,
     establishmentIds: string[],
   ): Promise<{ documentId: string; residentId: string; residentName: string; type: DocumentType; establishmentId: string; approverRole: VisaApproverRole; since: Date }[]> {
-    if (!establishmentIds.length) return [];
+    // Only where the actor may give a visa at all (coordinator or director there): admissions costs no query.
+    const mine = establishmentIds.filter((id) => VISA_APPROVER_ROLES.some((role) => mayDecide(actor, id, role)));
+    if (!mine.length) return [];
     const rows = (await em.query(
       `SELECT d.id AS document_id, d.resident_id, res.first_name, res.last_name, d.type, d.establishment_id, r.approver_role, d.updated_at
          FROM documents d
@@ -168,7 +170,7 @@ export class DocumentVisaService {
         WHERE d.organisation_id = $1 AND d.establishment_id = ANY($2::uuid[]) AND d.status = 'ready'
           AND NOT EXISTS (SELECT 1 FROM document_visas v WHERE v.version_id = d.current_version_id)
         ORDER BY d.updated_at`,
-      [actor.organisationId, establishmentIds],
+      [actor.organisationId, mine],
     )) as { document_id: string; resident_id: string; first_name: string; last_name: string; type: DocumentType; establishment_id: string; approver_role: VisaApproverRole; updated_at: Date }[];
     return rows
       .filter((r) => mayDecide(actor, r.establishment_id, r.approver_role))
