@@ -293,15 +293,20 @@ describe('console: projet personnalisé and compte rendu editors, internal visa,
     const [mail] = await h.waitForMail(tuteur.email, 1, /^Réponse à votre question/);
     expect(mail.text).not.toContain('piscine');
     expect(mail.text).not.toContain('éducatrice');
-    const reader = new PortalClient(h.base);
+    // The tuteur opens it in a browser: the portal's page of his questions and their answers.
     const link = /\/s\/[A-Za-z0-9_-]+\?vers=questions/.exec(mail.text)![0];
-    const landed = await reader.open(`${h.base}${link}`);
-    expect(landed.status).toBe(303);
-    expect(landed.headers.get('location')).toBe('/portail/question');
-    const page = await (await reader.get('/portail/question')).text();
-    expect(page).toContain('Vos questions et les réponses');
-    expect(page).toContain('L’éducatrice sportive, chaque mardi.');
-    expect(page).toContain('Et Léa viendra le premier mardi du mois.');
+    const context = await browser.newContext({ baseURL: h.base, locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
+    contexts.push(context);
+    const tuteurPage = await context.newPage();
+    await tuteurPage.goto(link);
+    expect(new URL(tuteurPage.url()).pathname).toBe('/portail/question');
+    expect(await tuteurPage.locator('h1').innerText()).toBe('Vos questions et les réponses');
+    const answers = await tuteurPage.locator('.asked-questions').innerText();
+    expect(answers).toContain('Qui accompagnera Lucie à la piscine ?');
+    expect(answers).toContain('L’éducatrice sportive, chaque mardi.');
+    expect(answers).toContain('Et Léa viendra le premier mardi du mois.');
+    await quality(tuteurPage, 'portal: questions and answers');
+    await tuteurPage.screenshot({ path: `${shots}/portal-questions-answers.png`, fullPage: true });
     // Two answers, two events: the first is the question's answer, the second a follow-up with its hash.
     const events = await h.sql<{ details: Record<string, unknown> }>(
       `SELECT e.details FROM signature_events e JOIN signature_requests r ON r.id = e.request_id WHERE r.document_id = $1 AND e.kind = 'question_answered' ORDER BY e.at`,
