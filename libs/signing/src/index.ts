@@ -29,3 +29,4 @@ export * from './worklist/worklist.service';
 export * from './visa/visa.entities';
 export * from './visa/document-visa.service';
 export * from './signing.module';
+export * from './seal/seal-certificate-state';

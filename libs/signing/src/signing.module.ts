@@ -31,6 +31,7 @@ import { WorklistRepository } from './worklist/worklist.repository';
 import { WorklistService } from './worklist/worklist.service';
 import { DocumentVisaService } from './visa/document-visa.service';
 import { VISA_ENTITIES } from './visa/visa.entities';
+import { SealCertificateService } from './seal/seal-certificate-state';
 
 @Module({
   imports: [TypeOrmModule.forFeature([...SIGNING_ENTITIES, ...VISA_ENTITIES]), DatabaseModule, AuditModule, IdentityModule, ResidentsModule, DocumentsModule, QueueModule],
@@ -53,11 +54,13 @@ import { VISA_ENTITIES } from './visa/visa.entities';
     WorklistRepository,
     WorklistService,
     DocumentVisaService,
+    SealCertificateService,
     // Names and reading preferences of the resident a request is about, read through the owner's
     // repository (ResidentsModule exports only its service, whose reads load the whole file).
     ResidentsRepository,
   ],
   exports: [
+    SealCertificateService,
     SigningRepository,
     EvidenceLog,
     SigningLinks,
@@ -100,7 +103,7 @@ export class SigningWorkerModule {
         SealWarmup,
         SigningJobsService,
       ],
-      exports: [SigningJobsService],
+      exports: [SigningJobsService, MAILER],
     };
   }
 }
