@@ -14,7 +14,7 @@ export interface JobPayloads {
   /** Render the 9 renditions of a requested document version and store them. */
   'documents.render': { versionId: string };
   /** Create a fresh link for one signer and email it (the token exists only in the email). */
-  'signing.invite': { signerId: string; reason: 'invitation' | 'resend' | 'reminder' };
+  'signing.invite': { signerId: string; reason: 'invitation' | 'resend' | 'reminder' | 'answer' };
   'signing.remind': { requestId: string; day: number };
   'signing.expire': { requestId: string };
   /** All required signatures on the same version hash: render, seal, store, notify. */

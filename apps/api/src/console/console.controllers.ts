@@ -10,6 +10,7 @@ import { DocumentHistoryPageController } from './documents/document-history.cont
 import { DocumentPageController } from './documents/document-page.controller';
 import { NewDocumentController } from './documents/new-document.controller';
 import { PaperUploadController } from './documents/paper-upload.controller';
+import { VisaRulesController } from './documents/visa-rules.controller';
 import { ConsoleResidentsController } from './residents/console-residents.controller';
 
 /** The staff console's routes (server-rendered French pages; same services and permissions as the API). */
@@ -26,6 +27,7 @@ export const CONSOLE_CONTROLLERS = [
   DocumentHistoryPageController,
   PaperUploadController,
   ConsoleArchiveController,
+  VisaRulesController,
 ];
 
 /** Providers the console's controllers need besides the libs' services. */

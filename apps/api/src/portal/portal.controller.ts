@@ -74,7 +74,7 @@ export class PortalController {
   async questionStep(@Req() req: Request, @Res() res: Response): Promise<void> {
     await runPage(this.sessions, req, res, async (ctx) => {
       assertCodeGiven(ctx);
-      return { status: 200, html: questionPage(ctx, { sent: req.query.fait === 'envoyee' }) };
+      return { status: 200, html: questionPage(ctx, { sent: req.query.fait === 'envoyee', asked: await this.reads.questionsOf(ctx) }) };
     });
   }
 

@@ -10,6 +10,7 @@ import { WorklistDeadlines1763946000000 } from './1763946000000-worklist-deadlin
 import { Retention1763950000000 } from './1763950000000-retention';
 import { StaffAccounts1763951000000 } from './1763951000000-staff-accounts';
 import { AuditAppendFunction1763952000000 } from './1763952000000-audit-append-function';
+import { DocumentVisas1763953000000 } from './1763953000000-document-visas';
 
 /** Applied in this order; each has a working `down`. Each migration grants its new tables to carepact_app. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   Retention1763950000000,
   StaffAccounts1763951000000,
   AuditAppendFunction1763952000000,
+  DocumentVisas1763953000000,
 ];

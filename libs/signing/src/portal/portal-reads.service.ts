@@ -5,8 +5,10 @@ import { BlobStore, DocumentsRepository, VersionInput } from '@carepact/document
 import { EventContext, EvidenceLog } from '../requests/evidence-log';
 import { SigningRepository } from '../requests/signing.repository';
 import { signerActor } from './portal-session.service';
-import { SignerEntity, SignerStatus } from '../requests/signing.entities';
+import { SignerEntity, SignerQuestionEntity, SignerStatus } from '../requests/signing.entities';
+import { In } from 'typeorm';
 import { PortalContext, assertCodeGiven, signerHasAnswered } from './portal.types';
+import { SignerQuestionAnswerEntity } from '../visa/visa.entities';
 
 /** Another signer of the request, as the recap page names them. */
 export interface CoSigner {
@@ -32,6 +34,21 @@ export class PortalReadsService {
     private readonly blobs: BlobStore,
     private readonly log: EvidenceLog,
   ) {}
+
+  /** The signer's questions, each with the establishment's answers (the first, then any later one), oldest first. */
+  async questionsOf(ctx: PortalContext): Promise<{ message: string; askedAt: Date; answers: { answer: string; at: Date }[] }[]> {
+    const em = this.tx.manager;
+    const questions = await em.find(SignerQuestionEntity, { where: { signerId: ctx.signer.id, requestId: ctx.request.id }, order: { askedAt: 'ASC' } });
+    const later = questions.length ? await em.find(SignerQuestionAnswerEntity, { where: { questionId: In(questions.map((q) => q.id)) }, order: { answeredAt: 'ASC' } }) : [];
+    return questions.map((q) => ({
+      message: q.message,
+      askedAt: q.askedAt,
+      answers: [
+        ...(q.answer !== null && q.answeredAt ? [{ answer: q.answer, at: q.answeredAt }] : []),
+        ...later.filter((a) => a.questionId === q.id).map((a) => ({ answer: a.answer, at: a.answeredAt })),
+      ],
+    }));
+  }
 
   /** The input snapshot of the version being signed, from which its reading view is rendered. */
   async versionInput(ctx: PortalContext): Promise<VersionInput> {

@@ -1,12 +1,13 @@
 import { FieldError, formatDateFr, formatTimeFr } from '@carepact/common';
 import type { DocumentView, RenditionView, VersionView } from '@carepact/documents';
 import type { StaffActor } from '@carepact/identity';
-import type { PolicyDecision, RequestView, SignerView } from '@carepact/signing';
+import type { PolicyDecision, RequestView, SignerView, VisaView } from '@carepact/signing';
 import type { ComponentChildren } from 'preact';
 import { ConsolePage } from '../console-layout';
 import { Notice, PostForm, fieldId, renderPage } from '../../views';
 import type { Flash } from './console-flash';
 import type { FieldChange } from './document-diff';
+import { Questions, RefusalHandling, VisaHoldsSending, VisaSection } from './document-visa.views';
 import { DOCUMENT_STYLESHEETS, typeTitle } from './new-document.views';
 
 export const DOCUMENT_STATUS_LABELS: Record<DocumentView['status'], string> = {
@@ -103,6 +104,8 @@ export interface DocumentPageModel {
   sendValues?: Record<string, string | undefined>;
   /** The legal deadline to sign, when it has passed: the send form then asks why it goes out late. */
   lateSince?: Date | null;
+  /** The internal visa of the current version (issue 10, item 3). */
+  visa: VisaView;
 }
 
 export function documentPage(actor: StaffActor, csrf: string, m: DocumentPageModel): string {
@@ -166,6 +169,8 @@ export function documentPage(actor: StaffActor, csrf: string, m: DocumentPageMod
         </div>
       ) : null}
 
+      <VisaSection documentId={d.id} visa={m.visa} csrf={csrf} error={m.error?.form === 'visa' ? m.error : null} reason={m.error?.form === 'visa' ? m.sendValues?.reason : undefined} />
+
       <p>
         <a href={`/console/documents/${d.id}/historique`}>Historique du document et vérification des empreintes</a>
       </p>
@@ -191,7 +196,7 @@ export function documentPage(actor: StaffActor, csrf: string, m: DocumentPageMod
 }
 
 /** The fields the page's forms have (the others' errors are listed without a link). */
-const FORM_FIELDS = /^(deadline|reminderDays|lateReason|email|delivery\.[^.]+)$/;
+const FORM_FIELDS = /^(deadline|reminderDays|lateReason|email|reason|answer|delivery\.[^.]+)$/;
 
 function errorAnchor(error: ActionError, field: string): string {
   return error.form === 'send' ? fieldId(`send-${field}`) : fieldId(`${error.form ?? 'action'}-${field}`);
@@ -295,7 +300,9 @@ function Signatures(props: { m: DocumentPageModel; csrf: string }) {
   return (
     <>
       {d.status === 'ready' && !active ? (
-        m.decision ? (
+        m.visa.state === 'requested' || m.visa.state === 'rejected' ? (
+          <VisaHoldsSending visa={m.visa} />
+        ) : m.decision ? (
           <SendSection m={m} decision={m.decision} csrf={csrf} />
         ) : m.decisionRefusal ? (
           <Notice kind="warning">
@@ -515,6 +522,7 @@ function RequestSection(props: { r: RequestView; m: DocumentPageModel; csrf: str
       ) : r.status === 'completed' ? (
         <p>Toutes les signatures sont réunies : le scellement du PDF est en cours.</p>
       ) : null}
+      <Questions r={r} documentId={m.doc.id} csrf={csrf} canAnswer={m.perms.manage} error={m.error} values={m.sendValues} />
       {offer && m.perms.write ? (
         <div class="notice warning">
           <p>
@@ -563,6 +571,7 @@ function SignerCard(props: { s: SignerView; r: RequestView; m: DocumentPageModel
         <strong>{signerState(s, r.events)}</strong>
         {s.status === 'refused' && s.refusalReason ? ` — raison donnée : « ${s.refusalReason} »` : ''}
       </p>
+      <RefusalHandling s={s} base={base} csrf={csrf} canHandle={m.perms.manage} />
       {mine.length ? (
         <details>
           <summary>Suivi détaillé ({mine.length})</summary>
