@@ -87,6 +87,8 @@ export class PortalContextReader {
   private readonly subjects = new Map<string, DocumentSubject>();
   /** Stamps asked for since the last query, by token hash (see stamp). */
   private stampsAsked = new Map<string, { resolve: (stamp: string | null) => void; reject: (e: unknown) => void }[]>();
+  /** A stamps query is running: the next one is sent when it returns. */
+  private stampsReading = false;
 
   constructor(
     private readonly tx: TransactionRunner,
@@ -97,12 +99,14 @@ export class PortalContextReader {
 
   /**
    * The stamp of the session's signing state (see STAMP), or null when no session has this token
-   * hash. The stamps asked for during one turn of the event loop are read by one query, sent after
-   * that turn: each is read after it was asked for (never a snapshot older than the read that asks).
+   * hash. Stamps are read by one query for all the sessions asked for meanwhile, sent after the turn
+   * of the event loop they were asked in — or, while such a query is running, as soon as it returns
+   * (one at a time: under load each query answers many reads). Either way each stamp is read after it
+   * was asked for: never a snapshot older than the read that asks.
    */
   stamp(tokenHash: string): Promise<string | null> {
     return new Promise((resolve, reject) => {
-      if (!this.stampsAsked.size) setImmediate(() => void this.readStamps());
+      if (!this.stampsAsked.size && !this.stampsReading) setImmediate(() => void this.readStamps());
       const waiting = this.stampsAsked.get(tokenHash);
       if (waiting) waiting.push({ resolve, reject });
       else this.stampsAsked.set(tokenHash, [{ resolve, reject }]);
@@ -112,12 +116,16 @@ export class PortalContextReader {
   private async readStamps(): Promise<void> {
     const asked = this.stampsAsked;
     this.stampsAsked = new Map();
+    this.stampsReading = true;
     try {
       const rows = await this.prepared<{ hash: string; stamp: string }>('portal_session_stamps_v1', STAMPS_SQL, [...asked.keys()]);
       const stamps = new Map(rows.map((r) => [r.hash, r.stamp]));
       for (const [hash, waiting] of asked) for (const w of waiting) w.resolve(stamps.get(hash) ?? null);
     } catch (e) {
       for (const waiting of asked.values()) for (const w of waiting) w.reject(e);
+    } finally {
+      this.stampsReading = false;
+      if (this.stampsAsked.size) void this.readStamps();
     }
   }
 
