@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { sha256Hex } from '@carepact/common';
-import { PortalContextReader, PortalSessionService } from '@carepact/signing';
+import { DISPLAY_FACTS_MS, PortalContextReader, PortalSessionService } from '@carepact/signing';
 import { TEST_PASSWORD, contractData, curatelleResident, loginAgent, waitUntil } from '@carepact/testing';
 import { startWorker } from '../../../apps/worker/src/bootstrap';
 import { ApiHarness, startApiHarness } from '../api/api-harness';
@@ -95,6 +95,23 @@ describe('portal session stamp: what a page read may reuse', () => {
     expect(after.signer.id).toBe(signerIds.resident);
     // And kept again from there.
     expect(await read()).toBe(after);
+  });
+
+  it('what comes from other libs (the establishment’s contact, the resident’s name) is not in the stamp: read again once DISPLAY_FACTS_MS have passed', async () => {
+    const before = await read();
+    const s = await stamp();
+    await ds.query(`UPDATE establishments SET phone = '01 02 03 04 05' WHERE id = $1`, [before.request.establishmentId]);
+    await ds.query(`UPDATE residents SET last_name = 'Nouveau-Nom' WHERE id = (SELECT resident_id FROM documents WHERE id = $1)`, [before.document.id]);
+    expect(await stamp()).toBe(s);
+    const now = Date.now();
+    const clock = jest.spyOn(Date, 'now').mockImplementation(() => now + DISPLAY_FACTS_MS + 1);
+    try {
+      const after = await read();
+      expect(after).not.toBe(before);
+      expect({ phone: after.establishment.phone, name: after.residentName.endsWith('Nouveau-Nom') }).toEqual({ phone: '01 02 03 04 05', name: true });
+    } finally {
+      clock.mockRestore();
+    }
   });
 
   it('stamps asked for together are read by one query and each goes to its own session', async () => {
