@@ -58,8 +58,11 @@ export class PortalReadsService {
     return v;
   }
 
-  /** One 'viewed' event per session and variant: reading again writes nothing. */
-  async markViewed(ctx: PortalContext, variant: string, ev: EventContext): Promise<void> {
+  /**
+   * One 'viewed' event per session and variant: reading again writes nothing. `ev` may be a function,
+   * called only when the event is written (the client's address costs something to work out).
+   */
+  async markViewed(ctx: PortalContext, variant: string, ev: EventContext | (() => EventContext)): Promise<void> {
     assertCodeGiven(ctx);
     const key = `${ctx.session.id}:${variant}`;
     if (this.viewed.has(key)) return;
@@ -69,7 +72,9 @@ export class PortalReadsService {
       [ctx.request.id, ctx.signer.id, variant, ctx.session.id],
     )) as unknown[];
     if (!seen.length)
-      await this.tx.run((t) => this.log.record(t, ctx.request, 'viewed', signerActor(ctx.signer), { signerId: ctx.signer.id, ctx: ev, details: { variant, session: ctx.session.id } }));
+      await this.tx.run((t) =>
+        this.log.record(t, ctx.request, 'viewed', signerActor(ctx.signer), { signerId: ctx.signer.id, ctx: typeof ev === 'function' ? ev() : ev, details: { variant, session: ctx.session.id } }),
+      );
     // Bounded: a session lives two hours at most, so forgetting everything now and then costs one query each.
     if (this.viewed.size > 100_000) this.viewed.clear();
     this.viewed.add(key);
