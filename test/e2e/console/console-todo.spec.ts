@@ -112,6 +112,11 @@ describe('console: À faire (issue 10, item 1)', () => {
       return (await page.locator('main').textContent()) ?? '';
     };
     expect(await todo()).not.toContain('Gaston Arrivant');
+    const search = async () => {
+      await page.goto('/console/residents?q=arrivant');
+      return (await page.locator('main').textContent()) ?? '';
+    };
+    expect(await search()).toContain('Aucun résident ne correspond à cette recherche.');
     const before = cache.stats;
     await todo();
     // Nothing changed: the worklist was not computed again.
@@ -125,6 +130,8 @@ describe('console: À faire (issue 10, item 1)', () => {
       .send({ ...curatelleResident(h.org.establishmentId), firstName: 'Gaston', lastName: 'Arrivant', admissionDate: addDaysIso(f.today, -20), email: null, protectionMeasure: null });
     expect(created.status).toBe(201);
     expect(await todo()).toContain('Gaston Arrivant — Contrat de séjour à établir');
+    // The residents list (kept the same way) finds him too.
+    expect(await search()).toContain('Arrivant Gaston');
     // Another member of staff with the same roles sees it too (the part is shared by roles).
     const other = await h.newPage();
     await h.login(other, h.org.users.admissions.email);

@@ -4,7 +4,7 @@ import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { FieldError, ForbiddenError, NotFoundError, ValidationError } from '@carepact/common';
 import { DocumentsService } from '@carepact/documents';
 import { StaffActor, StaffService, assertCanSomewhere, can, establishmentsWith } from '@carepact/identity';
-import { ContactView, MeasureView, ProtectionMeasuresService, ResidentContactsService, ResidentView, ResidentsService } from '@carepact/residents';
+import { ContactView, MeasureView, ProtectionMeasuresService, ResidentContactsService, ResidentView, ResidentsService, todayIso } from '@carepact/residents';
 import type { Request, Response } from 'express';
 import { ParseIdPipe } from '../../http/parse-id.pipe';
 import { validateBody } from '../../http/validation';
@@ -34,7 +34,8 @@ import {
   updateResidentPayload,
 } from './resident-forms';
 import { confirmDeletePage, contactFormPage, measureFormPage, pdcFormPage, residentCreatePage, residentEditPage, residentPath } from './resident-forms.views';
-import { residentFilePage, residentListPage } from './residents.views';
+import { residentFilePage, residentListBody, residentListPage } from './residents.views';
+import { ConsolePageCache } from '../cache/console-page-cache';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const uuidOrUndefined = (v: unknown) => (typeof v === 'string' && UUID.test(v) ? v.toLowerCase() : undefined);
@@ -71,6 +72,7 @@ export class ConsoleResidentsController {
     private readonly measures: ProtectionMeasuresService,
     private readonly documents: DocumentsService,
     private readonly staff: StaffService,
+    private readonly cache: ConsolePageCache,
   ) {}
 
   @Get()
@@ -81,11 +83,17 @@ export class ConsoleResidentsController {
     const readable = new Set(establishmentsWith(actor, 'resident.read'));
     const wanted = uuidOrUndefined(req.query.etablissement);
     const establishmentId = wanted && readable.has(wanted) ? wanted : '';
-    const [page, establishments] = await Promise.all([
-      this.residents.search(actor, { q, establishmentId: establishmentId || undefined, after: uuidOrUndefined(req.query.apres), before: uuidOrUndefined(req.query.avant) }),
-      this.establishmentNames(actor, readable),
-    ]);
-    sendHtml(res, 200, residentListPage({ actor, csrf: this.csrf(actor), page, q, establishmentId, establishments, canCreate: establishmentsWith(actor, 'resident.write').length > 0 }));
+    const after = uuidOrUndefined(req.query.apres);
+    const before = uuidOrUndefined(req.query.avant);
+    // The same for everyone with these roles, until an audited change or the next day (measure statuses).
+    const body = await this.cache.get(actor, `residents|${todayIso()}|${q}|${establishmentId}|${after ?? ''}|${before ?? ''}`, async () => {
+      const [page, establishments] = await Promise.all([
+        this.residents.search(actor, { q, establishmentId: establishmentId || undefined, after, before }),
+        this.establishmentNames(actor, readable),
+      ]);
+      return residentListBody({ page, q, establishmentId, establishments, canCreate: establishmentsWith(actor, 'resident.write').length > 0 });
+    });
+    sendHtml(res, 200, residentListPage(actor, this.csrf(actor), q, body));
   }
 
   @Get('nouveau')

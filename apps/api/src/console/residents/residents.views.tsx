@@ -3,7 +3,7 @@ import type { DocumentView } from '@carepact/documents';
 import type { StaffActor } from '@carepact/identity';
 import { MeasureAlert, ResidentListItem, ResidentPage, ResidentView, ageOn, measureAlert, todayIso } from '@carepact/residents';
 import type { ComponentChildren } from 'preact';
-import { Notice, SelectField, TextField, renderPage } from '../../views';
+import { Notice, SelectField, TextField, TrustedHtml, renderFragment, renderPage } from '../../views';
 import { ConsolePage } from '../console-layout';
 import { capitalise, residentName, residentPath } from './resident-forms.views';
 import { DOCUMENT_STATUS_LABELS, MEASURE_ALERT_LABELS, MEASURE_SCOPE_LABELS, PARENTAL_AUTHORITY_LABELS, STAY_TYPE_LABELS } from './resident-labels';
@@ -21,9 +21,7 @@ function stayText(r: { stayType: ResidentListItem['stayType']; admissionDate: st
   return `${kind}, ${from}${r.plannedEndDate ? `, fin prévue le ${date(r.plannedEndDate)}` : ''}`;
 }
 
-export interface ListPageState {
-  actor: StaffActor;
-  csrf: string;
+export interface ListBodyState {
   page: ResidentPage;
   q: string;
   establishmentId: string;
@@ -32,8 +30,12 @@ export interface ListPageState {
   canCreate: boolean;
 }
 
-/** GET /console/residents: search by name, filter by establishment, pages of 50 in name order. */
-export function residentListPage(s: ListPageState): string {
+/**
+ * GET /console/residents's content below its h1: search by name, filter by establishment, pages of
+ * 50 in name order. The same for everyone with the same roles: the console's page cache keeps it
+ * until an audited change (console/cache).
+ */
+export function residentListBody(s: ListBodyState): string {
   const today = todayIso();
   const { page } = s;
   const query = (cursor: Record<string, string>) => {
@@ -42,9 +44,8 @@ export function residentListPage(s: ListPageState): string {
   };
   const filtered = !!(s.q || s.establishmentId);
   const count = `${page.total.toLocaleString('fr-FR')} résident${page.total > 1 ? 's' : ''}`;
-  return renderPage(
-    <ConsolePage title={s.q ? `Résidents : recherche « ${s.q} »` : 'Résidents'} actor={s.actor} csrf={s.csrf} current="residents">
-      <h1>Résidents</h1>
+  return renderFragment(
+    <>
       {s.canCreate ? (
         <p>
           <a class="button" href="/console/residents/nouveau">
@@ -122,6 +123,16 @@ export function residentListPage(s: ListPageState): string {
           </ul>
         </nav>
       ) : null}
+    </>,
+  );
+}
+
+/** GET /console/residents: `body` is residentListBody's HTML (this module's components, every value escaped). */
+export function residentListPage(actor: StaffActor, csrf: string, q: string, body: string): string {
+  return renderPage(
+    <ConsolePage title={q ? `Résidents : recherche « ${q} »` : 'Résidents'} actor={actor} csrf={csrf} current="residents">
+      <h1>Résidents</h1>
+      <TrustedHtml html={body} class="resident-list" />
     </ConsolePage>,
   );
 }
