@@ -27,14 +27,14 @@ function scopeOf(actor: StaffActor): string {
  */
 @Injectable()
 export class ConsolePageCache {
-  private readonly parts = new StampedCache<string>(500, CONSOLE_CACHE_MAX_AGE_MS);
+  private readonly parts = new StampedCache<unknown>(500, CONSOLE_CACHE_MAX_AGE_MS);
 
   constructor(private readonly tx: TransactionRunner) {}
 
   /** `part` names what is computed and whatever else it depends on (e.g. the day). */
-  async get(actor: StaffActor, part: string, compute: () => Promise<string>): Promise<string> {
+  async get<T>(actor: StaffActor, part: string, compute: () => Promise<T>): Promise<T> {
     const stamp = await auditChainStamp(this.tx.manager, actor.organisationId);
-    return this.parts.get(`${part}|${scopeOf(actor)}`, stamp, compute);
+    return this.parts.get(`${part}|${scopeOf(actor)}`, stamp, compute) as Promise<T>;
   }
 
   get stats(): { hits: number; misses: number } {

@@ -33,8 +33,8 @@ import {
   residentDraft,
   updateResidentPayload,
 } from './resident-forms';
-import { confirmDeletePage, contactFormPage, measureFormPage, pdcFormPage, residentCreatePage, residentEditPage, residentPath } from './resident-forms.views';
-import { residentFilePage, residentListBody, residentListPage } from './residents.views';
+import { confirmDeletePage, contactFormPage, measureFormPage, pdcFormPage, residentCreatePage, residentEditPage, residentName, residentPath } from './resident-forms.views';
+import { residentFileBody, residentFilePage, residentListBody, residentListPage } from './residents.views';
 import { ConsolePageCache } from '../cache/console-page-cache';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -132,22 +132,21 @@ export class ConsoleResidentsController {
   @Get(':id')
   async file(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string): Promise<void> {
     const actor = actorOf(req);
-    const resident = await this.residents.get(actor, id);
-    const [documents, names] = await Promise.all([this.documents.list(actor, resident.id), this.establishmentNames(actor, new Set([resident.establishmentId]))]);
-    const notice = typeof req.query.fait === 'string' ? NOTICES[req.query.fait] : undefined;
-    sendHtml(
-      res,
-      200,
-      residentFilePage({
-        actor,
-        csrf: this.csrf(actor),
+    // The same for everyone with these roles (access is checked inside: a refusal is not kept), until
+    // an audited change or the next day (measure statuses).
+    const file = await this.cache.get(actor, `resident|${id}|${todayIso()}`, async () => {
+      const resident = await this.residents.get(actor, id);
+      const [documents, names] = await Promise.all([this.documents.list(actor, resident.id), this.establishmentNames(actor, new Set([resident.establishmentId]))]);
+      const body = residentFileBody({
         resident,
         establishment: names.get(resident.establishmentId) ?? '—',
         documents,
         rights: { write: can(actor, 'resident.write', resident.establishmentId), newDocument: can(actor, 'document.write', resident.establishmentId) },
-        notice,
-      }),
-    );
+      });
+      return { name: residentName(resident), body };
+    });
+    const notice = typeof req.query.fait === 'string' ? NOTICES[req.query.fait] : undefined;
+    sendHtml(res, 200, residentFilePage({ actor, csrf: this.csrf(actor), name: file.name, body: file.body, notice }));
   }
 
   @Get(':id/modifier')

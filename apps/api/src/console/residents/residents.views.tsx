@@ -5,7 +5,7 @@ import { MeasureAlert, ResidentListItem, ResidentPage, ResidentView, ageOn, meas
 import type { ComponentChildren } from 'preact';
 import { Notice, SelectField, TextField, TrustedHtml, renderFragment, renderPage } from '../../views';
 import { ConsolePage } from '../console-layout';
-import { capitalise, residentName, residentPath } from './resident-forms.views';
+import { capitalise, residentPath } from './resident-forms.views';
 import { DOCUMENT_STATUS_LABELS, MEASURE_ALERT_LABELS, MEASURE_SCOPE_LABELS, PARENTAL_AUTHORITY_LABELS, STAY_TYPE_LABELS } from './resident-labels';
 
 const date = (d: string | null | undefined) => (d ? formatDateFr(d) : '—');
@@ -154,21 +154,16 @@ export interface FileRights {
 }
 
 /** GET /console/residents/:id: the resident's file, with their documents. */
-export function residentFilePage(s: { actor: StaffActor; csrf: string; resident: ResidentView; establishment: string; documents: DocumentView[]; rights: FileRights; notice?: string }): string {
+/**
+ * A resident's file below its h1 and notice: identity, stay, contacts, measures, documents. The same
+ * for everyone with the same roles, kept by the console's page cache until an audited change.
+ */
+export function residentFileBody(s: { resident: ResidentView; establishment: string; documents: DocumentView[]; rights: FileRights }): string {
   const r = s.resident;
   const today = todayIso();
   const base = residentPath(r.id);
-  return renderPage(
-    <ConsolePage title={`Dossier de ${residentName(r)}`} actor={s.actor} csrf={s.csrf} current="residents">
-      <p>
-        <a href="/console/residents">Résidents</a>
-      </p>
-      <h1>{residentName(r)}</h1>
-      {s.notice ? (
-        <Notice kind="success">
-          <p>{s.notice}</p>
-        </Notice>
-      ) : null}
+  return renderFragment(
+    <>
       <ul class="actions">
         {s.rights.write ? (
           <li>
@@ -370,6 +365,24 @@ export function residentFilePage(s: { actor: StaffActor; csrf: string; resident:
           </p>
         ) : null}
       </section>
+    </>,
+  );
+}
+
+/** GET /console/residents/:id: `body` is residentFileBody's HTML (this module's components, every value escaped). */
+export function residentFilePage(s: { actor: StaffActor; csrf: string; name: string; body: string; notice?: string }): string {
+  return renderPage(
+    <ConsolePage title={`Dossier de ${s.name}`} actor={s.actor} csrf={s.csrf} current="residents">
+      <p>
+        <a href="/console/residents">Résidents</a>
+      </p>
+      <h1>{s.name}</h1>
+      {s.notice ? (
+        <Notice kind="success">
+          <p>{s.notice}</p>
+        </Notice>
+      ) : null}
+      <TrustedHtml html={s.body} class="resident-file" />
     </ConsolePage>,
   );
 }
