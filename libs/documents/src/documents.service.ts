@@ -40,31 +40,40 @@ export class DocumentsService {
   async create(actor: StaffActor, input: CreateDocumentInput): Promise<{ id: string; versionId: string; status: string }> {
     if (!DOCUMENT_TYPES.includes(input.type))
       throw new ValidationError([{ field: 'type', code: 'NOT_ALLOWED_VALUE', message: `Type inconnu. Valeurs possibles : ${DOCUMENT_TYPES.join(', ')}.` }]);
-    return this.tx.run(async (em) => {
-      const { resident, snapshot } = await this.prepare(em, actor, input.residentId, input.type, input.data);
-      const now = new Date();
-      const doc = em.create(DocumentEntity, {
-        organisationId: actor.organisationId,
-        establishmentId: resident.establishmentId,
-        residentId: resident.id,
-        type: input.type,
-        status: 'generating',
-        currentVersionId: null,
-        createdBy: actor.system ? null : actor.userId,
-        createdAt: now,
-        updatedAt: now,
-      });
-      await em.insert(DocumentEntity, doc);
-      await this.audit.append(em, {
-        chainId: actor.organisationId,
-        actor: auditActor(actor),
-        action: 'document.created',
-        subject: { type: 'document', id: doc.id },
-        payload: { residentId: resident.id, type: input.type },
-      });
-      const version = await this.requestVersion(em, actor, doc, snapshot, 'Création du document');
-      return { id: doc.id, versionId: version.id, status: doc.status };
+    return this.tx.run((em) => this.createIn(em, actor, input));
+  }
+
+  /**
+   * `create` inside the caller's transaction: bulk runs mark their item created in the same
+   * transaction as the document, so a worker killed between the two can never leave one without
+   * the other (libs/documents bulk).
+   */
+  async createIn(em: EntityManager, actor: StaffActor, input: CreateDocumentInput): Promise<{ id: string; versionId: string; status: string }> {
+    if (!DOCUMENT_TYPES.includes(input.type))
+      throw new ValidationError([{ field: 'type', code: 'NOT_ALLOWED_VALUE', message: `Type inconnu. Valeurs possibles : ${DOCUMENT_TYPES.join(', ')}.` }]);
+    const { resident, snapshot } = await this.prepare(em, actor, input.residentId, input.type, input.data);
+    const now = new Date();
+    const doc = em.create(DocumentEntity, {
+      organisationId: actor.organisationId,
+      establishmentId: resident.establishmentId,
+      residentId: resident.id,
+      type: input.type,
+      status: 'generating',
+      currentVersionId: null,
+      createdBy: actor.system ? null : actor.userId,
+      createdAt: now,
+      updatedAt: now,
     });
+    await em.insert(DocumentEntity, doc);
+    await this.audit.append(em, {
+      chainId: actor.organisationId,
+      actor: auditActor(actor),
+      action: 'document.created',
+      subject: { type: 'document', id: doc.id },
+      payload: { residentId: resident.id, type: input.type },
+    });
+    const version = await this.requestVersion(em, actor, doc, snapshot, 'Création du document');
+    return { id: doc.id, versionId: version.id, status: doc.status };
   }
 
   /** A change is a new version with its reason; a generated version is never edited. */
