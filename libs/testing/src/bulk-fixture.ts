@@ -12,15 +12,18 @@ export const FIXTURE_CONTRACT_PRICES = { hebergementPerDay: 72.5, dependanceGir5
  * Residents of an establishment, each with a signed contrat de séjour, by direct inserts (set-based,
  * a few statements whatever the count): what bulk runs and their bench need in quantity, without
  * generating and signing thousands of contracts. The contract's version input holds only what a
- * tariff avenant reads from it (the establishment tariffs then, the pricing); it has no renditions.
+ * tariff avenant reads from it (the establishment tariffs then, the pricing; none with
+ * `withoutPrices`, a contract whose avenant cannot be computed from a percentage); it has no renditions.
  * Returns the residents' ids, in the order of their names.
  */
 export async function insertResidentsWithSignedContracts(
   db: SqlRunner,
-  o: { organisationId: string; establishmentId: string; count: number; tag: string; signedOn?: string },
+  o: { organisationId: string; establishmentId: string; count: number; tag: string; signedOn?: string; withoutPrices?: boolean },
 ): Promise<string[]> {
   const p = FIXTURE_CONTRACT_PRICES;
-  const input = {
+  const input = o.withoutPrices
+    ? { establishment: {}, document: {} }
+    : {
     establishment: { tariffs: { hebergementPerDay: p.hebergementPerDay, dependanceGir56PerDay: p.dependanceGir56PerDay } },
     document: { pricing: { gir: 5, dependancePerDay: p.dependanceGir56PerDay, totalPerDay: p.totalPerDay } },
   };

@@ -1,3 +1,4 @@
+import { BulkConsoleController } from './bulk/bulk.controller';
 import { ConsoleAuthController } from './console-auth.controller';
 import { ConsoleHomeController } from './console-home.controller';
 import { CorrectionController } from './documents/correction.controller';
@@ -6,4 +7,4 @@ import { NewDocumentController } from './documents/new-document.controller';
 import { ConsoleResidentsController } from './residents/console-residents.controller';
 
 /** The staff console's routes (server-rendered French pages; same services and permissions as the API). */
-export const CONSOLE_CONTROLLERS = [ConsoleAuthController, ConsoleHomeController, ConsoleResidentsController, NewDocumentController, DocumentPageController, CorrectionController];
+export const CONSOLE_CONTROLLERS = [ConsoleAuthController, ConsoleHomeController, ConsoleResidentsController, NewDocumentController, DocumentPageController, CorrectionController, BulkConsoleController];
