@@ -17,6 +17,7 @@ describe('bulk runs: one tariff avenant per resident', () => {
   let ds: DataSource;
   let signed: string[];
   let marcelId: string;
+  let expiredId: string;
 
   beforeAll(async () => {
     h = await startApiHarness({ OUTBOX_POLL_MS: '100' });
@@ -25,6 +26,13 @@ describe('bulk runs: one tariff avenant per resident', () => {
     ds = h.app.get(DataSource);
     signed = await insertResidentsWithSignedContracts(ds, { organisationId: h.orgA.organisationId, establishmentId: h.orgA.establishmentId, count: 4, tag: 'Lot' });
     marcelId = (await agent.post('/api/residents').send(curatelleResident(h.orgA.establishmentId)).expect(201)).body.id;
+    // A fifth resident with a signed contract, but whose curatelle ended without renewal on file.
+    [expiredId] = await insertResidentsWithSignedContracts(ds, { organisationId: h.orgA.organisationId, establishmentId: h.orgA.establishmentId, count: 1, tag: 'Expiree' });
+    await ds.query(
+      `INSERT INTO protection_measures (organisation_id, resident_id, type, mode, scope, acts, court, judgment_reference, judgment_date, end_date, created_at, updated_at)
+       VALUES ($1, $2, 'curatelle', 'assistance', '{personne,biens}', '{}', 'Tribunal judiciaire de Valville', 'RG 20/1', '2020-01-10', '2025-01-10', now(), now())`,
+      [h.orgA.organisationId, expiredId],
+    );
   });
   afterAll(async () => {
     await worker?.close();
@@ -38,11 +46,14 @@ describe('bulk runs: one tariff avenant per resident', () => {
 
   it('lists the residents: eligible with a signed contract, the others excluded with the reason', async () => {
     const list = (await agent.get(`/api/bulk-runs/candidates?establishmentId=${h.orgA.establishmentId}`).expect(200)).body;
-    expect(list).toHaveLength(5);
+    expect(list).toHaveLength(6);
     expect(list.filter((c: { eligible: boolean }) => c.eligible).map((c: { residentId: string }) => c.residentId).sort()).toEqual([...signed].sort());
     const marcel = list.find((c: { residentId: string }) => c.residentId === marcelId);
     expect(marcel).toMatchObject({ eligible: false, code: 'BULK_NO_SIGNED_CONTRACT' });
     expect(marcel.reason).toContain('CASF L.311-4');
+    const expired = list.find((c: { residentId: string }) => c.residentId === expiredId);
+    expect(expired).toMatchObject({ eligible: false, code: 'PROTECTION_MEASURE_EXPIRED' });
+    expect(expired.reason).toContain('C. civ. 441 à 443');
   });
 
   it('refuses incomplete common data with French field errors, storing nothing', async () => {
@@ -64,11 +75,17 @@ describe('bulk runs: one tariff avenant per resident', () => {
 
   it('creates and generates one avenant per eligible resident, skips the others with their reason, audited', async () => {
     const started = (await agent.post('/api/bulk-runs').send({ establishmentId: h.orgA.establishmentId, kind: 'avenant-tarifs', commonData: COMMON }).expect(202)).body;
-    expect(started).toMatchObject({ status: 'running', kind: 'avenant-tarifs', documentType: 'avenant', counts: { total: 5, skipped: 1 } });
+    expect(started).toMatchObject({ status: 'running', kind: 'avenant-tarifs', documentType: 'avenant', counts: { total: 6, skipped: 2 } });
     const run = await finished(started.id);
     expect(run.status).toBe('completed');
-    expect(run.counts).toMatchObject({ total: 5, created: 4, generated: 4, skipped: 1, failed: 0, pending: 0, generationFailed: 0 });
-    expect(run.problems).toEqual([expect.objectContaining({ residentId: marcelId, status: 'skipped', code: 'BULK_NO_SIGNED_CONTRACT', residentName: 'Marcel Dupont' })]);
+    expect(run.counts).toMatchObject({ total: 6, created: 4, generated: 4, skipped: 2, failed: 0, pending: 0, generationFailed: 0 });
+    expect(run.problems).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ residentId: marcelId, status: 'skipped', code: 'BULK_NO_SIGNED_CONTRACT', residentName: 'Marcel Dupont' }),
+        expect.objectContaining({ residentId: expiredId, status: 'skipped', code: 'PROTECTION_MEASURE_EXPIRED' }),
+      ]),
+    );
+    expect(run.problems).toHaveLength(2);
     const docs = await ds.query(
       `SELECT d.resident_id, d.status, v.template_version, v.input->'document'->'tariffChange' AS tc, (SELECT count(*)::int FROM renditions r WHERE r.version_id = v.id) AS renditions
          FROM bulk_run_items i JOIN documents d ON d.id = i.document_id JOIN document_versions v ON v.id = d.current_version_id WHERE i.run_id = $1`,
@@ -81,7 +98,7 @@ describe('bulk runs: one tariff avenant per resident', () => {
       expect(d.tc).toMatchObject({ basis: 'revalorisation_annuelle', prices: { hebergementPerDay: 74.31, dependanceGir56PerDay: 6.5, totalPerDay: 80.81 }, previousPrices: { totalPerDay: 79 } });
     }
     const actions = (await ds.query(`SELECT action FROM audit_events WHERE subject_type = 'bulk_run' AND subject_id = $1 ORDER BY seq`, [run.id])).map((e: { action: string }) => e.action);
-    expect(actions).toEqual(['bulk_run.started', 'bulk_run.item_skipped', 'bulk_run.finished']);
+    expect(actions).toEqual(['bulk_run.started', 'bulk_run.item_skipped', 'bulk_run.item_skipped', 'bulk_run.finished']);
     await agent.post(`/api/bulk-runs/${run.id}/cancel`).expect(409);
   });
 

@@ -4,10 +4,11 @@ import { DomainError, NotFoundError, ValidationError, isDomainError } from '@car
 import { TransactionRunner } from '@carepact/database';
 import { IdentityRepository, StaffActor, assertCan, auditActor, visibleEstablishments } from '@carepact/identity';
 import { OutboxService } from '@carepact/queue';
-import { ResidentsService } from '@carepact/residents';
+import { ResidentView, isMinor, todayIso } from '@carepact/residents';
 import type { LoadedTemplate } from '@carepact/templates';
 import { randomUUID } from 'node:crypto';
 import { EntityManager, In } from 'typeorm';
+import { DatedMeasureLike, assertDocumentTypeApplies, assertMeasureInForce } from '../document-type-rules';
 import { DocumentsService } from '../documents.service';
 import { BULK_RUN_KINDS, BulkItemStatus, BulkRunEntity, BulkRunItemEntity, BulkRunKind, BulkRunStatus } from './bulk-runs.entities';
 import { SignedContract, TariffCommonData, parseTariffCommonData, tariffAvenantData } from './tariff-avenant';
@@ -99,7 +100,6 @@ export class BulkRunsService {
   constructor(
     private readonly tx: TransactionRunner,
     private readonly documents: DocumentsService,
-    private readonly residents: ResidentsService,
     private readonly identity: IdentityRepository,
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
@@ -111,17 +111,61 @@ export class BulkRunsService {
    * blocks every document, C. civ. 441 to 443), and a signed contract or DIPC to amend.
    */
   async candidates(actor: StaffActor, establishmentId: string): Promise<BulkCandidate[]> {
+    assertCan(actor, 'resident.read', establishmentId);
     assertCan(actor, 'document.write', establishmentId);
-    const list = await this.residents.list(actor, establishmentId);
-    const contracts = await this.signedContracts(this.tx.manager, actor.organisationId, list.map((r) => r.id));
-    const out: BulkCandidate[] = [];
-    for (const r of list) {
-      const avenant = (await this.documents.typesFor(actor, r.id)).find((t) => t.type === 'avenant');
-      const base = { residentId: r.id, firstName: r.firstName, lastName: r.lastName, room: r.room };
-      if (avenant && !avenant.allowed) out.push({ ...base, eligible: false, code: 'DOCUMENT_TYPE_NOT_APPLICABLE', reason: avenant.reason });
-      else if (!contracts.has(r.id)) out.push({ ...base, eligible: false, code: NO_CONTRACT.code, reason: NO_CONTRACT.message });
-      else out.push({ ...base, eligible: true, code: null, reason: null });
+    const em = this.tx.manager;
+    const est = await this.identity.findEstablishment(em, actor.organisationId, establishmentId);
+    if (!est) throw new NotFoundError('ESTABLISHMENT_NOT_FOUND', 'Établissement introuvable.');
+    // Set-based (a few queries whatever the number of residents), with the same rules as
+    // DocumentsService.typesFor: document-type-rules' situation check and measure in force.
+    const residents = (await em.query(
+      `SELECT id, first_name, last_name, room, to_char(birth_date, 'YYYY-MM-DD') AS birth_date, to_char(admission_date, 'YYYY-MM-DD') AS admission_date,
+              stay_type, to_char(planned_end_date, 'YYYY-MM-DD') AS planned_end_date, parental_authority
+         FROM residents WHERE organisation_id = $1 AND establishment_id = $2`,
+      [actor.organisationId, establishmentId],
+    )) as { id: string; first_name: string; last_name: string; room: string | null; birth_date: string; admission_date: string; stay_type: string; planned_end_date: string | null; parental_authority: string | null }[];
+    const ids = residents.map((r) => r.id);
+    const measures = new Map<string, DatedMeasureLike[]>();
+    for (const m of (await em.query(
+      `SELECT resident_id, type, to_char(start_date, 'YYYY-MM-DD') AS start_date, to_char(end_date, 'YYYY-MM-DD') AS end_date,
+              to_char(judgment_date, 'YYYY-MM-DD') AS judgment_date, to_char(mandate_effective_date, 'YYYY-MM-DD') AS mandate_effective_date
+         FROM protection_measures WHERE organisation_id = $1 AND resident_id = ANY($2::uuid[])`,
+      [actor.organisationId, ids],
+    )) as { resident_id: string; type: DatedMeasureLike['type']; start_date: string | null; end_date: string | null; judgment_date: string; mandate_effective_date: string | null }[]) {
+      const list = measures.get(m.resident_id) ?? [];
+      list.push({ type: m.type, startDate: m.start_date, endDate: m.end_date, judgmentDate: m.judgment_date, mandateEffectiveDate: m.mandate_effective_date });
+      measures.set(m.resident_id, list);
     }
+    const refused = new Set(
+      ((await em.query(`SELECT DISTINCT resident_id FROM documents WHERE organisation_id = $1 AND resident_id = ANY($2::uuid[]) AND type = 'contrat-sejour' AND status = 'refused'`, [
+        actor.organisationId,
+        ids,
+      ])) as { resident_id: string }[]).map((r) => r.resident_id),
+    );
+    const contracts = await this.signedContracts(em, actor.organisationId, ids, false);
+    const today = todayIso();
+    const out: BulkCandidate[] = residents.map((r) => {
+      const base = { residentId: r.id, firstName: r.first_name, lastName: r.last_name, room: r.room };
+      try {
+        assertMeasureInForce(measures.get(r.id) ?? [], today);
+        assertDocumentTypeApplies('avenant', {
+          resident: {
+            stayType: r.stay_type as ResidentView['stayType'],
+            admissionDate: r.admission_date,
+            plannedEndDate: r.planned_end_date,
+            parentalAuthority: r.parental_authority as ResidentView['parentalAuthority'],
+            minor: isMinor(r.birth_date, today),
+          },
+          establishmentCategory: est.category,
+          contractRefused: refused.has(r.id),
+        });
+      } catch (e) {
+        if (!(e instanceof DomainError)) throw e;
+        return { ...base, eligible: false, code: e.code, reason: e.messageFr };
+      }
+      if (!contracts.has(r.id)) return { ...base, eligible: false, code: NO_CONTRACT.code, reason: NO_CONTRACT.message };
+      return { ...base, eligible: true, code: null, reason: null };
+    });
     return out.sort((a, b) => a.lastName.localeCompare(b.lastName, 'fr') || a.firstName.localeCompare(b.firstName, 'fr'));
   }
 
@@ -399,11 +443,11 @@ export class BulkRunsService {
   // --- internals -----------------------------------------------------------------------------
 
   /** Each resident's latest signed contrat de séjour or DIPC: its type, signature date (Paris) and input. */
-  private async signedContracts(em: EntityManager, organisationId: string, residentIds: string[]): Promise<Map<string, SignedContract>> {
+  private async signedContracts(em: EntityManager, organisationId: string, residentIds: string[], withInput = true): Promise<Map<string, SignedContract>> {
     const out = new Map<string, SignedContract>();
     if (!residentIds.length) return out;
     const rows = (await em.query(
-      `SELECT DISTINCT ON (d.resident_id) d.resident_id, d.type, v.input,
+      `SELECT DISTINCT ON (d.resident_id) d.resident_id, d.type, ${withInput ? 'v.input' : 'NULL AS input'},
               to_char(COALESCE((SELECT max(r.closed_at) FROM signature_requests r WHERE r.document_id = d.id AND r.status = 'completed'), d.updated_at) AT TIME ZONE 'Europe/Paris', 'YYYY-MM-DD') AS signed_on
          FROM documents d JOIN document_versions v ON v.id = d.current_version_id
         WHERE d.organisation_id = $1 AND d.resident_id = ANY($2::uuid[]) AND d.type IN ('contrat-sejour', 'dipc') AND d.status = 'signed'
