@@ -57,6 +57,8 @@ async function main(): Promise<void> {
     const run = (await res.json()) as { id: string };
     let createdAt = 0;
     let at10: { api: number; worker: number } | null = null;
+    /** RSS at each tenth of the documents generated: whether memory grows or settles. */
+    const trend: { pct: number; api: number; worker: number }[] = [];
     let peak = { api: 0, worker: 0 };
     let last = { created: 0, generated: 0, failed: 0, generationFailed: 0, skipped: 0 };
     let polls = 0;
@@ -74,6 +76,8 @@ async function main(): Promise<void> {
       const now = { api: rssMb(api), worker: rssMb(worker) };
       peak = { api: Math.max(peak.api, now.api), worker: Math.max(peak.worker, now.worker) };
       if (!at10 && view.counts.generated >= n / 10) at10 = now;
+      const tenth = Math.floor((view.counts.generated * 10) / n) * 10;
+      if (tenth > 0 && !trend.some((x) => x.pct === tenth)) trend.push({ pct: tenth, ...now });
       if (!createdAt && view.counts.pending === 0) createdAt = Date.now();
       if (!view.inProgress) break;
       if (Date.now() - started > 30 * 60_000) throw new Error('bench:bulk: still running after 30 minutes');
@@ -111,6 +115,7 @@ async function main(): Promise<void> {
     console.log(
       `  worker RSS        ${a10.worker.toFixed(0)} MB at 10 %, ${end.worker.toFixed(0)} MB at the end (${pct(growth(a10.worker, end.worker))}), peak ${peak.worker.toFixed(0)} MB   goal within 10 %   ${Math.abs(growth(a10.worker, end.worker)) <= 10 ? 'met' : 'NOT met'}`,
     );
+    console.log(`  worker RSS trend  ${trend.map((x) => `${x.pct} %: ${x.worker.toFixed(0)}`).join(', ')} MB`);
     console.log(`  CPU               worker ${cpu.worker.toFixed(1)} s (${((cpu.worker * 1000) / Math.max(1, last.generated)).toFixed(1)} ms per bundle), api ${cpu.api.toFixed(1)} s`);
     console.log(
       `  between items     median ${gaps[Math.floor(gaps.length / 2)]?.toFixed(1)} ms, p90 ${gaps[Math.floor(gaps.length * 0.9)]?.toFixed(1)} ms, longest ${gaps[gaps.length - 1]?.toFixed(0)} ms (chunk continuations queue behind the renders)`,
