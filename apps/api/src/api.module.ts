@@ -21,7 +21,7 @@ import { AuditController } from './audit/audit.controller';
 import { AuthController } from './auth/auth.controller';
 import { HealthController, HealthService } from './health/health.controller';
 import { HomeController } from './home/home.controller';
-import { CONSOLE_CONTROLLERS } from './console/console.controllers';
+import { CONSOLE_CONTROLLERS, CONSOLE_PROVIDERS } from './console/console.controllers';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
 import { StaffAuthGuard } from './http/auth.guard';
 import { ResidentsController } from './residents/residents.controller';
@@ -55,6 +55,7 @@ export class ApiModule {
       providers: [
         HealthService,
         PortalPages,
+        ...CONSOLE_PROVIDERS,
         DevMailService,
         { provide: APP_GUARD, useClass: StaffAuthGuard },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

@@ -9,6 +9,7 @@ import express, { Application } from 'express';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { ApiModule } from './api.module';
+import { mountQueueBoard } from './console/admin/queue-board';
 import { staffCookieName } from './http/auth.guard';
 import { useTrustProxy } from './http/client-ip';
 import { consoleFormBody, portalFormBody } from './http/form-body.middleware';
@@ -41,8 +42,10 @@ export async function createApiApp(config: AppConfig, options: ApiAppOptions = {
   app.use('/api', jsonBody(config.http.bodyLimitBytes, { rawRoutes: [/^\/signature-requests\/[^/]+\/paper\/?$/] }));
   // The portal's forms (a drawn signature can be a few hundred kilobytes of PNG): odd bodies get a 4xx HTML page.
   app.use('/portail', portalFormBody());
+  // Bull Board for administrators (its own JSON API and pages), before the console's form parser.
+  mountQueueBoard(app, config);
   // The console's forms: the same rules with larger limits, and the console's own error pages.
-  for (const path of ['/console', '/connexion', '/deconnexion']) app.use(path, consoleFormBody());
+  for (const path of ['/console', '/connexion', '/deconnexion', '/compte']) app.use(path, consoleFormBody());
   app.use('/static', express.static(join(__dirname, 'views', 'static'), { index: false, fallthrough: true, maxAge: '1h' }));
   app.use('/portail/static', express.static(join(__dirname, 'portal', 'static'), { index: false, fallthrough: true, maxAge: '1h' }));
   app.useGlobalPipes(validationPipe());

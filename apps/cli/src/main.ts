@@ -6,18 +6,19 @@ import { dbMigrate, dbRevert } from './commands/db-migrate';
 import { seedDemo } from './commands/seed-demo';
 import { userCreate } from './commands/user-create';
 import { userDisable } from './commands/user-disable';
+import { establishmentCreate, organisationCreate } from './commands/organisation-create';
 import { falcLint } from './commands/falc-lint';
 import { render } from './commands/render';
 import { archiveExport } from './commands/archive-export';
 import { archiveVerify } from './commands/archive-verify';
 
-const COMMANDS: CliCommand[] = [dbMigrate, dbRevert, seedDemo, userCreate, userDisable, auditVerify, falcLint, render, archiveExport, archiveVerify];
+const COMMANDS: CliCommand[] = [dbMigrate, dbRevert, seedDemo, organisationCreate, establishmentCreate, userCreate, userDisable, auditVerify, falcLint, render, archiveExport, archiveVerify];
 
 function help(): string {
   return [
     'Usage : npm run cli -- <commande> [options]',
     '',
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(14)} ${c.summary}\n  ${''.padEnd(14)} ${c.usage}`),
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(20)} ${c.summary}\n  ${''.padEnd(20)} ${c.usage}`),
     '',
   ].join('\n');
 }

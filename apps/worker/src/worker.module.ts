@@ -4,7 +4,8 @@ import { AppConfig, ConfigModule } from '@carepact/config';
 import { DatabaseModule } from '@carepact/database';
 import { DocumentsModule, DocumentsWorkerModule } from '@carepact/documents';
 import { QueueModule } from '@carepact/queue';
-import { SigningWorkerModule } from '@carepact/signing';
+import { ACCOUNT_MAILER, AccountMailJobs, IdentityModule } from '@carepact/identity';
+import { MAILER, SigningWorkerModule } from '@carepact/signing';
 import { CheckpointScheduler } from './checkpoint-scheduler';
 import { AuditProcessor } from './processors/audit.processor';
 import { AnyJobProcessor, assertEveryJobHandled } from './processors/job-processor';
@@ -23,9 +24,12 @@ export class WorkerModule {
   static register(config: AppConfig, processors: Type<AnyJobProcessor>[] = WORKER_PROCESSORS): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(), QueueModule.forWorker(), AuditModule, DocumentsModule, DocumentsWorkerModule, SigningWorkerModule.register()],
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(), QueueModule.forWorker(), AuditModule, DocumentsModule, DocumentsWorkerModule, SigningWorkerModule.register(), IdentityModule],
       providers: [
         ...processors,
+        // Account e-mails (invitations, password resets) go out through the same SMTP mailer as the others.
+        { provide: ACCOUNT_MAILER, useExisting: MAILER },
+        AccountMailJobs,
         CheckpointScheduler,
         // Checked when the processors are built, before any BullMQ worker exists: a job name of
         // the registry without a handler stops the start instead of failing its jobs one by one.

@@ -4,4 +4,5 @@ export * from './audit.service';
 export * from './audit-verifier';
 export * from './audit-anchor';
 export * from './audit-log.service';
+export * from './audit-stamp';
 export * from './audit.module';

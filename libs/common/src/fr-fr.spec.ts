@@ -33,6 +33,32 @@ describe('French labels and dates (one place)', () => {
     expect(formatDateFr(d, { timeZone: 'Europe/Paris', weekday: true })).toBe('mardi 1er décembre 2026');
     expect(formatTimeFr(d)).toBe('00 h 30');
   });
+
+  it('writes every calendar day as Intl fr-FR does (1900–2100), and every instant as its day in the zone', () => {
+    const intl = (weekday: boolean, timeZone: string) =>
+      new Intl.DateTimeFormat('fr-FR', { ...(weekday ? { weekday: 'long' as const } : {}), day: 'numeric', month: 'long', year: 'numeric', timeZone });
+    const byIntl = (f: Intl.DateTimeFormat, at: Date) => f.formatToParts(at).map((p) => (p.type === 'day' && p.value === '1' ? '1er' : p.value)).join('');
+    const differences: string[] = [];
+    const check = (ours: string, theirs: string) => {
+      if (ours !== theirs) differences.push(`${ours} ≠ ${theirs}`);
+    };
+    const [plain, long] = [intl(false, 'UTC'), intl(true, 'UTC')];
+    for (let t = Date.UTC(1900, 0, 1); t <= Date.UTC(2100, 11, 31); t += 86_400_000) {
+      const at = new Date(t);
+      const day = at.toISOString().slice(0, 10);
+      check(formatDateFr(day), byIntl(plain, at));
+      if (at.getUTCDate() <= 7) check(formatDateFr(day, { weekday: true }), byIntl(long, at));
+    }
+    // Instants every 7 h 13 min over 2020–2031 (daylight saving changes included), in four zones.
+    for (const timeZone of ['Europe/Paris', 'UTC', 'America/New_York', 'Asia/Kolkata']) {
+      const f = intl(false, timeZone);
+      for (let t = Date.UTC(2020, 0, 1); t <= Date.UTC(2031, 0, 1); t += 26_000_000) check(formatDateFr(new Date(t), { timeZone }), byIntl(f, new Date(t)));
+    }
+    // Around Paris' change to summer time (2026-03-29 01:00 UTC), minute by minute.
+    const paris = intl(false, 'Europe/Paris');
+    for (let t = Date.UTC(2026, 2, 28, 22, 0); t <= Date.UTC(2026, 2, 29, 2, 0); t += 60_000) check(formatDateFr(new Date(t)), byIntl(paris, new Date(t)));
+    expect(differences).toEqual([]);
+  });
 });
 
 describe('end of a calendar day in the establishment’s zone (issue 13: one date everywhere)', () => {

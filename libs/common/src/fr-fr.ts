@@ -96,18 +96,14 @@ export const STAFF_ROLE_LABELS: Readonly<Record<'admissions' | 'coordinator' | '
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-// Creating an Intl.DateTimeFormat costs far more than formatting with one: one per zone and style.
-const FORMATTERS = new Map<string, Intl.DateTimeFormat>();
+// Creating an Intl.DateTimeFormat costs far more than formatting with one: one per zone.
+const TIME_FORMATTERS = new Map<string, Intl.DateTimeFormat>();
 
-function formatter(timeZone: string, style: 'date' | 'weekday' | 'time'): Intl.DateTimeFormat {
-  const key = `${style}|${timeZone}`;
-  let f = FORMATTERS.get(key);
+function timeFormatter(timeZone: string): Intl.DateTimeFormat {
+  let f = TIME_FORMATTERS.get(timeZone);
   if (!f) {
-    f =
-      style === 'time'
-        ? new Intl.DateTimeFormat('fr-FR', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone })
-        : new Intl.DateTimeFormat('fr-FR', { ...(style === 'weekday' ? { weekday: 'long' as const } : {}), day: 'numeric', month: 'long', year: 'numeric', timeZone });
-    FORMATTERS.set(key, f);
+    f = new Intl.DateTimeFormat('fr-FR', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone });
+    TIME_FORMATTERS.set(timeZone, f);
   }
   return f;
 }
@@ -126,26 +122,26 @@ export interface FrenchDateOptions {
  * @throws RangeError for a string that is not a real `YYYY-MM-DD` date, or an unknown time zone.
  */
 export function formatDateFr(value: string | Date, options: FrenchDateOptions = {}): string {
-  const style = options.weekday ? 'weekday' : 'date';
-  let instant: Date;
-  let f: Intl.DateTimeFormat;
-  if (typeof value === 'string') {
-    const m = ISO_DATE.exec(value);
-    if (!m) throw new RangeError(`date AAAA-MM-JJ attendue : ${JSON.stringify(value)}`);
-    instant = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-    if (instant.getUTCDate() !== Number(m[3]) || instant.getUTCMonth() !== Number(m[2]) - 1) throw new RangeError(`date inexistante : ${value}`);
-    f = formatter('UTC', style);
-  } else {
-    instant = value;
-    f = formatter(options.timeZone ?? 'Europe/Paris', style);
-  }
+  // An instant is shown as its calendar day in the zone; a calendar day is written from the tables
+  // below (the same text as Intl's fr-FR long date — fr-fr.spec.ts compares them day by day — at a
+  // fraction of formatToParts' cost: pages list hundreds of dates).
+  const day = typeof value === 'string' ? value : calendarDayIn(value, options.timeZone ?? 'Europe/Paris');
+  const m = ISO_DATE.exec(day);
+  if (!m) throw new RangeError(`date AAAA-MM-JJ attendue : ${JSON.stringify(value)}`);
+  const [year, month, date] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const utc = new Date(Date.UTC(year, month - 1, date));
+  if (utc.getUTCDate() !== date || utc.getUTCMonth() !== month - 1) throw new RangeError(`date inexistante : ${day}`);
   // French typography writes the first of the month as an ordinal: « 1er ».
-  return f.formatToParts(instant).map((p) => (p.type === 'day' && p.value === '1' ? '1er' : p.value)).join('');
+  const text = `${date === 1 ? '1er' : date} ${MONTHS_FR[month - 1]} ${year}`;
+  return options.weekday ? `${WEEKDAYS_FR[utc.getUTCDay()]} ${text}` : text;
 }
+
+const MONTHS_FR = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
+const WEEKDAYS_FR = ['dimanche', 'lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi'];
 
 /** « 23 h 59 » in `timeZone` (default Europe/Paris). */
 export function formatTimeFr(instant: Date, timeZone = 'Europe/Paris'): string {
-  const [h, m] = formatter(timeZone, 'time').format(instant).split(':');
+  const [h, m] = timeFormatter(timeZone).format(instant).split(':');
   return `${h} h ${m}`;
 }
 
@@ -166,8 +162,8 @@ export function endOfDayIn(isoDate: string, timeZone = 'Europe/Paris'): Date {
 
 const OFFSET_FORMATTERS = new Map<string, Intl.DateTimeFormat>();
 
-/** How far `timeZone`'s wall clock is ahead of UTC at `instant`, in milliseconds. */
-function zoneOffsetMs(instant: Date, timeZone: string): number {
+/** How far `timeZone`'s wall clock is ahead of UTC at `instant`, in milliseconds (Intl). */
+function zoneOffsetOf(instant: Date, timeZone: string): number {
   let f = OFFSET_FORMATTERS.get(timeZone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
@@ -176,6 +172,27 @@ function zoneOffsetMs(instant: Date, timeZone: string): number {
   const p = Object.fromEntries(f.formatToParts(instant).map((x) => [x.type, x.value]));
   const wall = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
   return wall - Math.floor(instant.getTime() / 1000) * 1000;
+}
+
+/**
+ * Zone offsets are whole quarters of an hour and change on quarter-hour boundaries (UTC) since 1970
+ * in every zone of the tz database: one Intl call per zone and quarter of an hour, remembered.
+ */
+const QUARTER_MS = 15 * 60 * 1000;
+const OFFSETS = new Map<string, number>();
+
+function zoneOffsetMs(instant: Date, timeZone: string): number {
+  const t = instant.getTime();
+  if (!(t >= 0)) return zoneOffsetOf(instant, timeZone);
+  const quarter = Math.floor(t / QUARTER_MS);
+  const key = `${timeZone}|${quarter}`;
+  let offset = OFFSETS.get(key);
+  if (offset === undefined) {
+    offset = zoneOffsetOf(new Date(quarter * QUARTER_MS), timeZone);
+    if (OFFSETS.size >= 50_000) OFFSETS.clear();
+    OFFSETS.set(key, offset);
+  }
+  return offset;
 }
 
 /** The calendar day (`YYYY-MM-DD`) of an instant in `timeZone` (default Europe/Paris). */

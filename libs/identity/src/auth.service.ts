@@ -139,21 +139,19 @@ export class AuthService {
     if (!token || token.length > 100) return null;
     const now = new Date();
     const em = this.tx.manager;
-    const session = await this.repo.findLiveSession(em, this.keyed(`session:${token}`), now);
+    const session = await this.repo.findSessionContext(em, this.keyed(`session:${token}`), now);
     if (!session) return null;
     if (now.getTime() - session.lastSeenAt.getTime() > SESSION_IDLE_MS) return null;
-    const user = await this.repo.findUserById(em, session.userId);
-    if (!user || !user.active) return null;
-    if (now.getTime() - session.lastSeenAt.getTime() > 60_000) await this.repo.touchSession(em, session.id, now);
-    const roles = await this.repo.rolesOf(em, user.id);
+    if (!session.active) return null;
+    if (now.getTime() - session.lastSeenAt.getTime() > 60_000) await this.repo.touchSession(em, session.sessionId, now);
     return {
       kind: 'staff',
-      userId: user.id,
-      organisationId: user.organisationId,
-      email: user.email,
-      name: user.name,
-      sessionId: session.id,
-      roles: roles.map((r) => ({ establishmentId: r.establishmentId, role: r.role })),
+      userId: session.userId,
+      organisationId: session.organisationId,
+      email: session.email,
+      name: session.name,
+      sessionId: session.sessionId,
+      roles: session.roles,
     };
   }
 

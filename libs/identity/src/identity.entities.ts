@@ -1,6 +1,12 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn , Relation } from 'typeorm';
 import { ESTABLISHMENT_CATEGORIES, type EstablishmentCategory } from './establishment-category';
 
+export interface EstablishmentContact {
+  label: string;
+  phone: string | null;
+  email: string | null;
+}
+
 export const STAFF_ROLES = ['admissions', 'coordinator', 'director', 'auditor', 'administrator'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
 
@@ -70,6 +76,10 @@ export class EstablishmentEntity {
   @Column({ type: 'jsonb', nullable: true })
   annexes: string[] | null;
 
+  /** Who to reach at the establishment (accueil, secrétariat, cadre de santé…): label, phone, e-mail. */
+  @Column({ type: 'jsonb', nullable: true })
+  contacts: EstablishmentContact[] | null;
+
   @Column({ type: 'timestamptz' })
   createdAt: Date;
 }
@@ -101,6 +111,10 @@ export class StaffUserEntity {
 
   @Column({ type: 'boolean', default: true })
   active: boolean;
+
+  /** When its owner last chose the password; null for an invited account that has not yet (its password is a random one nobody knows). */
+  @Column({ type: 'timestamptz', nullable: true })
+  passwordSetAt: Date | null;
 
   @Column({ type: 'timestamptz' })
   createdAt: Date;
@@ -186,7 +200,69 @@ export class LoginAttemptEntity {
   attemptedAt: Date;
 }
 
+export const ACCOUNT_TOKEN_PURPOSES = ['invitation', 'reset'] as const;
+export type AccountTokenPurpose = (typeof ACCOUNT_TOKEN_PURPOSES)[number];
+
+/**
+ * Single-use links that let a person set their password: the invitation of a new account, or a
+ * reset asked for by e-mail. Like signing links, only the SHA-256 of the token is stored; the
+ * token itself exists only in the e-mail (issued by the worker when it sends it).
+ */
+@Entity({ name: 'account_tokens' })
+@Index('uq_account_tokens_token_hash', ['tokenHash'], { unique: true })
+@Index('ix_account_tokens_user', ['userId'])
+@Check('ck_account_tokens_purpose', `purpose IN ('invitation', 'reset')`)
+export class AccountTokenEntity {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_account_tokens' })
+  id: string;
+
+  @Column({ type: 'uuid' })
+  userId: string;
+
+  @ManyToOne(() => StaffUserEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'fk_account_tokens_user' })
+  user?: Relation<StaffUserEntity>;
+
+  @Column({ type: 'text' })
+  purpose: AccountTokenPurpose;
+
+  @Column({ type: 'text' })
+  tokenHash: string;
+
+  @Column({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @Column({ type: 'timestamptz' })
+  expiresAt: Date;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  consumedAt: Date | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  revokedAt: Date | null;
+}
+
+/** Password reset requests, for rate limiting per e-mail (keyed hash) and per IP, kept 24 h. */
+@Entity({ name: 'password_reset_requests' })
+@Index('ix_password_reset_requests_email_time', ['emailHash', 'requestedAt'])
+@Index('ix_password_reset_requests_ip_time', ['ip', 'requestedAt'])
+export class PasswordResetRequestEntity {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_password_reset_requests' })
+  id: string;
+
+  @Column({ type: 'text' })
+  emailHash: string;
+
+  @Column({ type: 'text' })
+  ip: string;
+
+  @Column({ type: 'timestamptz' })
+  requestedAt: Date;
+}
+
 export const IDENTITY_ENTITIES = [
+  AccountTokenEntity,
+  PasswordResetRequestEntity,
   OrganisationEntity,
   EstablishmentEntity,
   StaffUserEntity,

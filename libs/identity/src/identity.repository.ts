@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In, IsNull, MoreThan } from 'typeorm';
 import {
+  AccountTokenEntity,
+  PasswordResetRequestEntity,
   EstablishmentEntity,
   LoginAttemptEntity,
   OrganisationEntity,
@@ -8,6 +10,18 @@ import {
   StaffSessionEntity,
   StaffUserEntity,
 } from './identity.entities';
+
+/** A live staff session with its account and roles (IdentityRepository.findSessionContext). */
+export interface SessionContext {
+  sessionId: string;
+  lastSeenAt: Date;
+  userId: string;
+  organisationId: string;
+  email: string;
+  name: string;
+  active: boolean;
+  roles: { establishmentId: string; role: StaffRoleEntity['role'] }[];
+}
 
 @Injectable()
 export class IdentityRepository {
@@ -93,8 +107,22 @@ export class IdentityRepository {
     return entity;
   }
 
-  findLiveSession(em: EntityManager, tokenHash: string, now: Date): Promise<StaffSessionEntity | null> {
-    return em.findOne(StaffSessionEntity, { where: { tokenHash, revokedAt: IsNull(), expiresAt: MoreThan(now) } });
+  /**
+   * What a staff request needs to know of its session, in one statement (it runs on every console
+   * page and API call): the live session, its account and the account's roles.
+   */
+  async findSessionContext(em: EntityManager, tokenHash: string, now: Date): Promise<SessionContext | null> {
+    const rows = (await em.query(
+      `SELECT s.id AS session_id, s.last_seen_at, u.id AS user_id, u.organisation_id, u.email, u.name, u.active,
+              COALESCE((SELECT json_agg(json_build_object('establishmentId', r.establishment_id, 'role', r.role) ORDER BY r.establishment_id, r.role)
+                          FROM staff_roles r WHERE r.user_id = u.id), '[]'::json) AS roles
+         FROM staff_sessions s JOIN staff_users u ON u.id = s.user_id
+        WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2`,
+      [tokenHash, now],
+    )) as { session_id: string; last_seen_at: Date; user_id: string; organisation_id: string; email: string; name: string; active: boolean; roles: SessionContext['roles'] }[];
+    const r = rows[0];
+    if (!r) return null;
+    return { sessionId: r.session_id, lastSeenAt: r.last_seen_at, userId: r.user_id, organisationId: r.organisation_id, email: r.email, name: r.name, active: r.active, roles: r.roles };
   }
 
   async touchSession(em: EntityManager, id: string, now: Date): Promise<void> {
@@ -115,6 +143,26 @@ export class IdentityRepository {
   async revokeSessionsOf(em: EntityManager, userId: string, now: Date): Promise<number> {
     const r = await em.update(StaffSessionEntity, { userId, revokedAt: IsNull(), expiresAt: MoreThan(now) }, { revokedAt: now });
     return r.affected ?? 0;
+  }
+
+  countResetRequests(em: EntityManager, by: { emailHash?: string; ip?: string }, since: Date): Promise<number> {
+    return em.count(PasswordResetRequestEntity, { where: { requestedAt: MoreThan(since), ...(by.emailHash ? { emailHash: by.emailHash } : { ip: by.ip }) } });
+  }
+
+  findAccountToken(em: EntityManager, tokenHash: string): Promise<AccountTokenEntity | null> {
+    return em.findOne(AccountTokenEntity, { where: { tokenHash } });
+  }
+
+  /** Every unused password link of an account stops working (a newer one, a password set, a disabled account). */
+  async revokeTokensOf(em: EntityManager, userId: string, now: Date): Promise<number> {
+    const r = await em.update(AccountTokenEntity, { userId, consumedAt: IsNull(), revokedAt: IsNull() }, { revokedAt: now });
+    return r.affected ?? 0;
+  }
+
+  async insertAccountToken(em: EntityManager, t: Omit<AccountTokenEntity, 'id' | 'user'>): Promise<AccountTokenEntity> {
+    const entity = em.create(AccountTokenEntity, t);
+    await em.insert(AccountTokenEntity, entity);
+    return entity;
   }
 
   async revokeSession(em: EntityManager, id: string, now: Date): Promise<boolean> {

@@ -7,3 +7,5 @@ export * from './auth.service';
 export * from './staff.service';
 export * from './identity.module';
 export * from './audit-access.service';
+export * from './accounts.service';
+export * from './account-mail.jobs';

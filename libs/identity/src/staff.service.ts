@@ -5,7 +5,7 @@ import { TransactionRunner } from '@carepact/database';
 import { EntityManager, QueryFailedError } from 'typeorm';
 import { StaffActor, assertCan, assertCanManageUsersIn, assertCanSomewhere, auditActor, establishmentsWith, visibleEstablishments } from './access';
 import { CATEGORY_MESSAGE, isEstablishmentCategory, type EstablishmentCategory } from './establishment-category';
-import { EstablishmentEntity, OrganisationEntity, STAFF_ROLES, StaffRole, StaffRoleEntity, StaffUserEntity } from './identity.entities';
+import { EstablishmentContact, EstablishmentEntity, OrganisationEntity, STAFF_ROLES, StaffRole, StaffRoleEntity, StaffUserEntity } from './identity.entities';
 import { IdentityRepository } from './identity.repository';
 import { hashPassword } from './passwords';
 
@@ -40,6 +40,8 @@ export interface StaffUserView {
   email: string;
   name: string;
   active: boolean;
+  /** Invited, and the person has not chosen a password yet. */
+  invitationPending: boolean;
   roles: { establishmentId: string; role: StaffRole }[];
 }
 
@@ -67,6 +69,13 @@ export class StaffService {
     input: NewEstablishment,
   ): Promise<EstablishmentEntity> {
     const errors: FieldError[] = [];
+    const required: [keyof NewEstablishment, string][] = [
+      ['name', 'Le nom de l’établissement est obligatoire.'],
+      ['address', 'L’adresse est obligatoire.'],
+      ['directorFirstName', 'Le prénom du directeur ou de la directrice est obligatoire.'],
+      ['directorLastName', 'Le nom du directeur ou de la directrice est obligatoire.'],
+    ];
+    for (const [field, message] of required) if (typeof input[field] !== 'string' || !(input[field] as string).trim()) errors.push({ field, code: 'REQUIRED', message });
     if (!/^[0-9]{2}[0-9AB][0-9]{6}$/.test(input.finess)) errors.push({ field: 'finess', code: 'INVALID_FINESS', message: 'Le numéro FINESS comporte 9 caractères.' });
     if (!isEstablishmentCategory(input.category)) errors.push(categoryError());
     if (errors.length) throw new ValidationError(errors);
@@ -95,7 +104,7 @@ export class StaffService {
   }
 
   /** Used by the API (an administrator) and the CLI (system actor). */
-  async createUser(em: EntityManager, actor: AuditActor, organisationId: string, input: NewStaffUser): Promise<StaffUserView> {
+  async createUser(em: EntityManager, actor: AuditActor, organisationId: string, input: NewStaffUser, opts: { invited?: boolean } = {}): Promise<StaffUserView> {
     const errors: FieldError[] = [];
     const email = input.email.trim().toLowerCase();
     if (!isPlausibleEmail(email))
@@ -127,6 +136,7 @@ export class StaffService {
       email,
       name: input.name.trim(),
       passwordHash: await hashPassword(input.password),
+      passwordSetAt: opts.invited ? null : now,
       active: true,
       createdAt: now,
       updatedAt: now,
@@ -150,7 +160,7 @@ export class StaffService {
       subject: { type: 'staff_user', id: user.id },
       payload: { roles: input.roles.map((r) => `${r.establishmentId}:${r.role}`) },
     });
-    return { id: user.id, email: user.email, name: user.name, active: true, roles: input.roles };
+    return { id: user.id, email: user.email, name: user.name, active: true, invitationPending: !!opts.invited, roles: input.roles };
   }
 
   async createUserAs(actor: StaffActor, input: NewStaffUser): Promise<StaffUserView> {
@@ -173,6 +183,7 @@ export class StaffService {
         email: u.email,
         name: u.name,
         active: u.active,
+        invitationPending: u.active && u.passwordSetAt === null,
         roles: roles.filter((r) => r.userId === u.id).map((r) => ({ establishmentId: r.establishmentId, role: r.role })),
       }))
       .filter((u) => u.roles.some((r) => administered.includes(r.establishmentId)));
@@ -209,6 +220,8 @@ export class StaffService {
     const now = new Date();
     const changed = await this.repo.deactivateUser(em, user.id, now);
     const sessionsEnded = await this.repo.revokeSessionsOf(em, user.id, now);
+    // An invitation or reset link still in a mailbox must not revive the account.
+    await this.repo.revokeTokensOf(em, user.id, now);
     // Disabling twice changes nothing and leaves no second event (unless a session was still open).
     if (changed || sessionsEnded > 0)
       await this.audit.append(em, {
@@ -223,6 +236,7 @@ export class StaffService {
       email: user.email,
       name: user.name,
       active: false,
+      invitationPending: false,
       roles: roles.map((r) => ({ establishmentId: r.establishmentId, role: r.role })),
     };
   }
@@ -231,7 +245,7 @@ export class StaffService {
   async updateEstablishment(
     actor: StaffActor,
     id: string,
-    patch: { category?: string; tariffs?: NewEstablishment['tariffs']; annexes?: string[] | null; phone?: string | null },
+    patch: { category?: string; tariffs?: NewEstablishment['tariffs']; annexes?: string[] | null; phone?: string | null; contacts?: EstablishmentContact[] | null },
   ): Promise<EstablishmentEntity> {
     assertCan(actor, 'establishment.write', id);
     // The API validates it too; the lib re-checks it for every other caller (CLI, seed).
@@ -246,6 +260,7 @@ export class StaffService {
       if (patch.tariffs !== undefined) changes.tariffs = patch.tariffs;
       if (patch.annexes !== undefined) changes.annexes = patch.annexes;
       if (patch.phone !== undefined) changes.phone = patch.phone;
+      if (patch.contacts !== undefined) changes.contacts = patch.contacts;
       if (Object.keys(changes).length) {
         await em.update(EstablishmentEntity, { id }, changes as never);
         await this.audit.append(em, {
@@ -258,6 +273,36 @@ export class StaffService {
       }
       return { ...est, ...changes };
     });
+  }
+
+  /**
+   * An administrator creates an establishment in their organisation and becomes its administrator
+   * (someone must be able to give its roles; issue 7's rule then lets them grant roles there only).
+   */
+  async createEstablishmentAs(actor: StaffActor, input: NewEstablishment): Promise<EstablishmentEntity> {
+    assertCanSomewhere(actor, 'user.manage');
+    return this.tx.run(async (em) => {
+      const est = await this.createEstablishment(em, auditActor(actor), actor.organisationId, input);
+      if (!actor.system) {
+        await em.insert(StaffRoleEntity, { userId: actor.userId, establishmentId: est.id, role: 'administrator' });
+        await this.audit.append(em, {
+          chainId: actor.organisationId,
+          actor: auditActor(actor),
+          action: 'user.role_granted',
+          subject: { type: 'staff_user', id: actor.userId },
+          payload: { roles: [`${est.id}:administrator`], reason: 'establishment.created' },
+        });
+      }
+      return est;
+    });
+  }
+
+  /** One establishment the actor may see (settings page). */
+  async getEstablishment(actor: StaffActor, id: string): Promise<EstablishmentEntity> {
+    assertCan(actor, 'establishment.read', id);
+    const est = await this.repo.findEstablishment(this.tx.manager, actor.organisationId, id);
+    if (!est) throw new NotFoundError('ESTABLISHMENT_NOT_FOUND', 'Établissement introuvable.');
+    return est;
   }
 
   async listEstablishments(actor: StaffActor): Promise<EstablishmentEntity[]> {

@@ -97,7 +97,31 @@ export interface DeliveryFailedData extends StaffEmailBase {
   failedAt: Date;
 }
 
+/**
+ * Account e-mails (issue 11 item 7): the staff member's own account, no resident at all. The
+ * "establishment" shown at the top is the organisation that holds the account.
+ */
+interface AccountEmailBase {
+  establishment: EstablishmentRef;
+  recipientName: string;
+  /** The single-use link that sets the password (PUBLIC_URL + token). */
+  actionUrl: string;
+  /** When the link stops working. */
+  expiresAt: Date;
+}
+
+export interface StaffInvitationData extends AccountEmailBase {
+  /** Who invited them (the administrator's name). */
+  invitedBy: string;
+  /** Each role with its establishment, as read: "Coordination — EHPAD Les Tilleuls". */
+  roles: string[];
+}
+
+export type PasswordResetData = AccountEmailBase;
+
 export interface EmailDataByKind {
+  'staff-invitation': StaffInvitationData;
+  'password-reset': PasswordResetData;
   'signature-invitation': SignatureInvitationData;
   'signature-reminder': SignatureReminderData;
   'signature-completed': SignatureCompletedData;
@@ -119,6 +143,8 @@ export const EMAIL_KINDS: readonly EmailKind[] = [
   'request-expired',
   'delivery-failed',
   'countersign-due',
+  'staff-invitation',
+  'password-reset',
 ];
 
 /** What a template is filled with: its subject, the sections kept, and the values (plain text). */
@@ -138,6 +164,8 @@ export const EMAIL_FLAGS: { readonly [K in EmailKind]: readonly string[] } = {
   'request-expired': ['pendingSigners'],
   'delivery-failed': ['permanent'],
   'countersign-due': ['legalDeadline'],
+  'staff-invitation': [],
+  'password-reset': [],
 };
 
 function label(type: unknown): DocumentTypeLabel {
@@ -213,7 +241,44 @@ function signerRequest(reminder: boolean): (d: SignatureInvitationData, origin: 
   };
 }
 
+/** The account e-mails: the organisation, a greeting, the link and when it ends. */
+function account(d: AccountEmailBase, origin: string | undefined): { values: Record<string, string> } {
+  if (!d || typeof d !== 'object' || !d.establishment || typeof d.establishment !== 'object') throw invalid('establishment', 'REQUIRED', 'Ce champ est obligatoire.');
+  const timeZone = checkTimeZone(d.establishment.timeZone);
+  return {
+    values: {
+      establishmentName: requiredText(d.establishment.name, 'establishment.name'),
+      greeting: `Bonjour ${requiredText(d.recipientName, 'recipientName')},`,
+      actionUrl: checkLink(d.actionUrl, 'actionUrl', origin),
+      expiresAt: formatDateTime(checkDate(d.expiresAt, 'expiresAt'), timeZone),
+    },
+  };
+}
+
 const BUILDERS: { [K in EmailKind]: Builder<K> } = {
+  'staff-invitation': (d, origin) => {
+    const c = account(d, origin);
+    if (!Array.isArray(d.roles) || d.roles.length === 0) throw invalid('roles', 'NOT_LIST', 'Une liste est attendue.');
+    const roles = d.roles.map((r, i) => requiredText(r, `roles.${i}`));
+    return {
+      subject: `Votre compte CarePact — ${c.values.establishmentName}`,
+      flags: {},
+      values: {
+        ...c.values,
+        invitedBy: requiredText(d.invitedBy, 'invitedBy'),
+        roles: roles.join(' ; '),
+        preview: `Choisissez votre mot de passe avant le ${c.values.expiresAt}.`,
+      },
+    };
+  },
+  'password-reset': (d, origin) => {
+    const c = account(d, origin);
+    return {
+      subject: `Nouveau mot de passe CarePact — ${c.values.establishmentName}`,
+      flags: {},
+      values: { ...c.values, preview: `Le lien fonctionne jusqu’au ${c.values.expiresAt}.` },
+    };
+  },
   'signature-invitation': signerRequest(false),
   'signature-reminder': signerRequest(true),
   'signature-completed': (d, origin) => {

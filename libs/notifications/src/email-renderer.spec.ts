@@ -82,7 +82,7 @@ describe.each(EMAIL_KINDS)('email %s', (kind) => {
   });
 
   it('refuses a link that is not an absolute http(s) URL on the public origin', () => {
-    const key = { 'signature-invitation': 'signUrl', 'signature-reminder': 'signUrl', 'signature-completed': 'downloadUrl' }[kind as string] ?? 'consoleUrl';
+    const key = { 'signature-invitation': 'signUrl', 'signature-reminder': 'signUrl', 'signature-completed': 'downloadUrl', 'staff-invitation': 'actionUrl', 'password-reset': 'actionUrl' }[kind as string] ?? 'consoleUrl';
     for (const bad of ['javascript:alert(1)', '/s/relative', 'https://carepact.example.fr/s/a b', 'https://carepact.example.fr/s/a\nb', 'https://user:pw@carepact.example.fr/s/a', 'ftp://carepact.example.fr/x']) {
       expectInvalid(() => renderEmail(kind, { ...data, [key]: bad } as EmailDataByKind[typeof kind]), key);
     }
@@ -97,6 +97,17 @@ describe.each(EMAIL_KINDS)('email %s', (kind) => {
 });
 
 describe('email wording', () => {
+  it('invites a new staff member to choose a password, with who invited them, the roles and the link’s end', () => {
+    const e = renderEmail('staff-invitation', samples['staff-invitation']);
+    expect(e.subject).toBe('Votre compte CarePact — EHPAD Les Tilleuls');
+    expect(e.text).toContain('Bonjour Camille Leroy,');
+    expect(e.text).toContain('Sophie Garnier vous a créé un compte dans la console du personnel de CarePact : Coordination — EHPAD Les Tilleuls.');
+    expect(e.text).toContain('fonctionne jusqu’au vendredi 27 novembre 2026 à 10 h 30.');
+    const reset = renderEmail('password-reset', samples['password-reset']);
+    expect(reset.subject).toBe('Nouveau mot de passe CarePact — EHPAD Les Tilleuls');
+    expect(reset.text).toContain('votre mot de passe actuel reste valable');
+  });
+
   it('names the resident for a representative and says "votre" to the resident', () => {
     const forGuardian = renderEmail('signature-invitation', samples['signature-invitation']);
     expect(forGuardian.text).toContain('EHPAD Les Tilleuls vous invite à lire et à signer le contrat de séjour de Marcel Dupont.');
@@ -176,8 +187,8 @@ describe('email wording', () => {
 describe('template cache', () => {
   it('compiles every kind in every combination of its sections', () => {
     clearEmailTemplateCache();
-    // 2 + 2 + 2 flags → 4 each, 1 → 2, 0 → 1: 4 + 4 + 4 + 2 + 1 + 2 + 2 + 2 (countersign-due).
-    expect(precompileEmailTemplates()).toBe(21);
+    // 2 + 2 + 2 flags → 4 each, 1 → 2, 0 → 1: 4 + 4 + 4 + 2 + 1 + 2 + 2 + 2 (countersign-due) + 1 + 1 (account e-mails).
+    expect(precompileEmailTemplates()).toBe(23);
   });
 
   it('renders the same email from the cache as from a fresh compilation', () => {

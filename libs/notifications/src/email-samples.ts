@@ -9,6 +9,20 @@ export function emailSamples(base = 'http://localhost:3000'): { [K in EmailKind]
   const at = new Date('2026-11-20T09:30:00Z');
   const staff = { establishment, recipientName: 'Claire Bernard', documentType: 'contrat-sejour' as const, residentName: 'Marcel Dupont' };
   return {
+    'staff-invitation': {
+      establishment: { name: 'EHPAD Les Tilleuls' },
+      recipientName: 'Camille Leroy',
+      invitedBy: 'Sophie Garnier',
+      roles: ['Coordination — EHPAD Les Tilleuls'],
+      actionUrl: `${base}/compte/mot-de-passe/Qm3Xr8Tz1Lp6Wn4Kc9Vb2Hd7Fs5Jg0Ya_-EuIoNtRq`,
+      expiresAt: new Date('2026-11-27T09:30:00Z'),
+    },
+    'password-reset': {
+      establishment: { name: 'EHPAD Les Tilleuls' },
+      recipientName: 'Camille Leroy',
+      actionUrl: `${base}/compte/mot-de-passe/Zt5Gh8Jk2Lm7Np4Qr1St6Uv3Wx9Yz0Ab_-CdEfGhIj`,
+      expiresAt: new Date('2026-11-20T10:30:00Z'),
+    },
     'signature-invitation': {
       establishment,
       recipientName: 'Jeanne Martin',
@@ -65,6 +79,13 @@ export function emailSamples(base = 'http://localhost:3000'): { [K in EmailKind]
 /** The link each sample's primary action must point to. */
 export function primaryLinkOf<K extends EmailKind>(kind: K, data: EmailDataByKind[K]): string {
   const d = data as unknown as Record<string, unknown>;
-  const key = kind === 'signature-invitation' || kind === 'signature-reminder' ? 'signUrl' : kind === 'signature-completed' ? 'downloadUrl' : 'consoleUrl';
+  const key =
+    kind === 'signature-invitation' || kind === 'signature-reminder'
+      ? 'signUrl'
+      : kind === 'signature-completed'
+        ? 'downloadUrl'
+        : kind === 'staff-invitation' || kind === 'password-reset'
+          ? 'actionUrl'
+          : 'consoleUrl';
   return d[key] as string;
 }

@@ -13,6 +13,8 @@ export type {
   RequestExpiredData,
   DeliveryFailedData,
   FailedEmailKind,
+  StaffInvitationData,
+  PasswordResetData,
 } from './email-kinds';
 export { MailTransport } from './mail-transport';
 export type { MailTransportOptions, MailRecipient, OutgoingMail, SentMail } from './mail-transport';

@@ -25,6 +25,8 @@ export interface JobPayloads {
   'notify.staff': { requestId: string; kind: StaffNoticeKind; signerId: string | null; failure?: 'permanent' | 'transient' };
   /** The completion email to one party, with a download link. */
   'notify.completed': { requestId: string; signerId: string };
+  /** A staff account's single-use password link (invitation or reset): issued and e-mailed by the worker. */
+  'account.mail': { userId: string; purpose: 'invitation' | 'reset'; invitedBy?: string | null };
 }
 export type JobName = keyof JobPayloads;
 
@@ -55,6 +57,7 @@ export const JOBS = {
   'signing.expire': { queue: 'notify', options: retrying },
   'notify.staff': { queue: 'notify', options: retrying },
   'notify.completed': { queue: 'notify', options: retrying },
+  'account.mail': { queue: 'notify', options: retrying },
   'signing.seal': { queue: 'seal', options: { ...retrying, attempts: 5 } },
 } as const satisfies { [N in JobName]: { queue: QueueName; options: JobsOptions } };
 

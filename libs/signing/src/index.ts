@@ -27,3 +27,4 @@ export * from './requests/legal-deadlines';
 export * from './worklist/worklist.repository';
 export * from './worklist/worklist.service';
 export * from './signing.module';
+export * from './seal/seal-certificate-state';

@@ -29,6 +29,7 @@ import { SIGNING_ENTITIES } from './requests/signing.entities';
 import { SigningRepository } from './requests/signing.repository';
 import { WorklistRepository } from './worklist/worklist.repository';
 import { WorklistService } from './worklist/worklist.service';
+import { SealCertificateService } from './seal/seal-certificate-state';
 
 @Module({
   imports: [TypeOrmModule.forFeature(SIGNING_ENTITIES), DatabaseModule, AuditModule, IdentityModule, ResidentsModule, DocumentsModule, QueueModule],
@@ -50,11 +51,13 @@ import { WorklistService } from './worklist/worklist.service';
     PaperSignaturesService,
     WorklistRepository,
     WorklistService,
+    SealCertificateService,
     // Names and reading preferences of the resident a request is about, read through the owner's
     // repository (ResidentsModule exports only its service, whose reads load the whole file).
     ResidentsRepository,
   ],
   exports: [
+    SealCertificateService,
     SigningRepository,
     EvidenceLog,
     SigningLinks,
@@ -96,7 +99,7 @@ export class SigningWorkerModule {
         SealWarmup,
         SigningJobsService,
       ],
-      exports: [SigningJobsService],
+      exports: [SigningJobsService, MAILER],
     };
   }
 }

@@ -1,6 +1,7 @@
 import { formatDateFr } from '@carepact/common';
 import { addDaysIso } from '@carepact/signing';
-import { axeViolations, pageBasics } from '@carepact/testing';
+import { TEST_PASSWORD, axeViolations, curatelleResident, loginAgent, pageBasics } from '@carepact/testing';
+import { ConsolePageCache } from '../../../apps/api/src/console/cache/console-page-cache';
 import { addEstablishment, addUser } from '../../integration/api/api-harness';
 import { WorklistFixture, seedWorklist } from '../../integration/worklist/worklist-fixtures';
 import { ConsoleHarness, startConsoleHarness } from './console-harness';
@@ -99,6 +100,40 @@ describe('console: À faire (issue 10, item 1)', () => {
     await page.screenshot({ path: '/tmp/todo-auditeur.png', fullPage: true });
     await page.setViewportSize({ width: 320, height: 640 });
     expect(await pageBasics(page)).toMatchObject({ overflowX: false });
+    await page.context().close();
+  });
+
+  it('follows every audited change at once although the page is kept between changes (page cache)', async () => {
+    const page = await h.newPage();
+    await h.login(page, h.org.users.admissions.email);
+    const cache = h.app.get(ConsolePageCache);
+    const todo = async () => {
+      await page.goto('/console');
+      return (await page.locator('main').textContent()) ?? '';
+    };
+    expect(await todo()).not.toContain('Gaston Arrivant');
+    const before = cache.stats;
+    await todo();
+    // Nothing changed: the worklist was not computed again.
+    expect(cache.stats.hits).toBe(before.hits + 1);
+    expect(cache.stats.misses).toBe(before.misses);
+
+    // A resident admitted 20 days ago without a contract, created through the API (audited).
+    const agent = await loginAgent(h.app, h.org.users.administrator.email, TEST_PASSWORD);
+    const created = await agent
+      .post('/api/residents')
+      .send({ ...curatelleResident(h.org.establishmentId), firstName: 'Gaston', lastName: 'Arrivant', admissionDate: addDaysIso(f.today, -20), email: null, protectionMeasure: null });
+    expect(created.status).toBe(201);
+    expect(await todo()).toContain('Gaston Arrivant — Contrat de séjour à établir');
+    // Another member of staff with the same roles sees it too (the part is shared by roles).
+    const other = await h.newPage();
+    await h.login(other, h.org.users.admissions.email);
+    expect(await other.locator('main').textContent()).toContain('Gaston Arrivant');
+    // He leaves (planned end yesterday, a temporary stay): gone from the list at the next view.
+    const left = await agent.patch(`/api/residents/${created.body.id}`).send({ stayType: 'temporary', plannedEndDate: addDaysIso(f.today, -1) });
+    expect(left.status).toBe(200);
+    expect(await todo()).not.toContain('Gaston Arrivant');
+    await other.context().close();
     await page.context().close();
   });
 

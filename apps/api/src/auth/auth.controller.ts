@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs
 import { ApiCookieAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsDefined, IsString, MaxLength } from 'class-validator';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
-import { AuthService, StaffActor, StaffService } from '@carepact/identity';
+import { AccountsService, AuthService, RESET_REQUESTED_MESSAGE, StaffActor, StaffService } from '@carepact/identity';
 import type { Request, Response } from 'express';
 import { Actor, Public, clearStaffCookie, setStaffCookie } from '../http/auth.guard';
 import { clientIp } from '../http/client-ip';
@@ -14,6 +14,18 @@ export class LoginDto {
   password: string;
 }
 
+export class PasswordResetRequestDto {
+  @ApiProperty({ example: 'direction@les-tilleuls.example' }) @IsDefined() @IsString() @MaxLength(254)
+  email: string;
+}
+
+export class PasswordChangeDto {
+  @ApiProperty() @IsDefined() @IsString() @MaxLength(200)
+  current: string;
+  @ApiProperty({ minLength: 10 }) @IsDefined() @IsString() @MaxLength(200)
+  password: string;
+}
+
 @ApiTags('Connexion')
 @Controller('api')
 export class AuthController {
@@ -21,6 +33,7 @@ export class AuthController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly auth: AuthService,
     private readonly staff: StaffService,
+    private readonly accounts: AccountsService,
   ) {}
 
   @Public()
@@ -31,6 +44,26 @@ export class AuthController {
     const result = await this.auth.login(dto.email, dto.password, clientIp(req) ?? 'unknown');
     setStaffCookie(res, this.config.http.publicUrl, result.token, result.expiresAt);
     return { user: this.me(result.actor) };
+  }
+
+  @Public()
+  @Post('auth/password-reset')
+  @HttpCode(202)
+  @ApiOperation({
+    summary:
+      'Demander un lien pour choisir un nouveau mot de passe : même réponse que l’adresse ait un compte ou non ; 3 demandes par adresse et 20 par IP et par heure (429 au-delà)',
+  })
+  async requestPasswordReset(@Body() dto: PasswordResetRequestDto, @Req() req: Request) {
+    await this.accounts.requestPasswordReset(dto.email, clientIp(req) ?? 'unknown');
+    return { message: RESET_REQUESTED_MESSAGE };
+  }
+
+  @Post('auth/password')
+  @HttpCode(204)
+  @ApiCookieAuth()
+  @ApiOperation({ summary: 'Changer son mot de passe (l’actuel d’abord) ; les autres sessions prennent fin' })
+  async changePassword(@Actor() actor: StaffActor, @Body() dto: PasswordChangeDto, @Req() req: Request): Promise<void> {
+    await this.accounts.changePassword(actor, dto.current, dto.password, clientIp(req) ?? 'unknown');
   }
 
   @Post('auth/logout')

@@ -36,7 +36,7 @@ export class ConsoleAuthController {
   async loginForm(@Req() req: Request, @Res() res: Response): Promise<void> {
     const next = safeConsolePath(req.query.suite);
     if (await this.auth.authenticate(staffCookieOf(req, this.config.http.publicUrl))) return redirectTo(res, next ?? '/console');
-    sendHtml(res, 200, loginPage({ csrf: this.loginCsrf(req, res), next, loggedOut: req.query.deconnexion === '1', devLinks: this.devLinks() }));
+    sendHtml(res, 200, loginPage({ csrf: this.loginCsrf(req, res), next, loggedOut: req.query.deconnexion === '1', passwordSet: req.query['mot-de-passe'] === '1', devLinks: this.devLinks() }));
   }
 
   @Public()

@@ -1,7 +1,7 @@
 import { STAFF_ROLE_LABELS, formatDateFr } from '@carepact/common';
 import type { StaffActor } from '@carepact/identity';
 import type { EstablishmentWorklist, Worklist, WorklistItem, WorklistSection } from '@carepact/signing';
-import { renderPage } from '../views';
+import { TrustedHtml, renderFragment, renderPage } from '../views';
 import { ConsolePage } from './console-layout';
 
 export interface HomeEstablishment {
@@ -90,18 +90,16 @@ function Establishment(props: { e: EstablishmentWorklist; headingId: string }) {
 }
 
 /**
- * « À faire », the landing page of those who work on residents' files (issue 10): per establishment,
- * what is to be done, overdue first, with its dates in French and a link to where it is done.
+ * What « À faire » shows of a worklist (every staff member with the same roles sees the same): the
+ * date, the establishments and their sections. Rendered once and reused by the page cache
+ * (console/cache) until an audited change or the next day.
  */
-export function worklistPage(actor: StaffActor, csrf: string, worklist: Worklist): string {
+export function worklistBody(worklist: Worklist): string {
   const all = worklist.establishments;
   const several = all.length > 1;
-  return renderPage(
-    <ConsolePage title="À faire" actor={actor} csrf={csrf} current="home">
-      <h1>À faire</h1>
-      <p>
-        Bonjour {actor.name}. Situation au {formatDateFr(worklist.today)}, les retards en premier.
-      </p>
+  return renderFragment(
+    <>
+      <p>Situation au {formatDateFr(worklist.today)}, les retards en premier.</p>
       {several ? (
         <nav aria-label="Établissements">
           <ul>
@@ -117,6 +115,21 @@ export function worklistPage(actor: StaffActor, csrf: string, worklist: Worklist
       {all.map((e) => (
         <Establishment key={e.establishmentId} e={e} headingId={`etablissement-${e.establishmentId}`} />
       ))}
+    </>,
+  );
+}
+
+/**
+ * « À faire », the landing page of those who work on residents' files (issue 10): per establishment,
+ * what is to be done, overdue first, with its dates in French and a link to where it is done.
+ * `body` is worklistBody's HTML (built by this module's own components, every value escaped).
+ */
+export function worklistPage(actor: StaffActor, csrf: string, body: string): string {
+  return renderPage(
+    <ConsolePage title="À faire" actor={actor} csrf={csrf} current="home">
+      <h1>À faire</h1>
+      <p>Bonjour {actor.name}.</p>
+      <TrustedHtml html={body} class="worklist" />
     </ConsolePage>,
   );
 }

@@ -30,7 +30,7 @@ export function ConsolePage(props: ConsolePageProps) {
           <a href="/console">CarePact</a> — console du personnel
         </p>
         <div class="who">
-          <span>{props.actor.name}</span>
+          <span>{props.actor.name}</span> <a href="/console/mot-de-passe">Mot de passe</a>
           <PostForm action="/deconnexion" csrf={props.csrf} class="inline">
             <button type="submit" class="secondary small">
               Se déconnecter

@@ -1,4 +1,7 @@
+import { AccountLinksController } from './admin/account-links.controller';
+import { ConsoleAdminController } from './admin/admin.controller';
 import { BulkConsoleController } from './bulk/bulk.controller';
+import { ConsolePageCache } from './cache/console-page-cache';
 import { ConsoleAuthController } from './console-auth.controller';
 import { ConsoleHomeController } from './console-home.controller';
 import { CorrectionController } from './documents/correction.controller';
@@ -7,4 +10,17 @@ import { NewDocumentController } from './documents/new-document.controller';
 import { ConsoleResidentsController } from './residents/console-residents.controller';
 
 /** The staff console's routes (server-rendered French pages; same services and permissions as the API). */
-export const CONSOLE_CONTROLLERS = [ConsoleAuthController, ConsoleHomeController, ConsoleResidentsController, NewDocumentController, DocumentPageController, CorrectionController, BulkConsoleController];
+export const CONSOLE_CONTROLLERS = [
+  ConsoleAuthController,
+  ConsoleHomeController,
+  ConsoleResidentsController,
+  NewDocumentController,
+  DocumentPageController,
+  CorrectionController,
+  ConsoleAdminController,
+  AccountLinksController,
+  BulkConsoleController,
+];
+
+/** Providers the console's controllers need besides the libs' services. */
+export const CONSOLE_PROVIDERS = [ConsolePageCache];

@@ -6,6 +6,8 @@ export interface LoginPageState extends FormState {
   /** Where to go after logging in (a console path, checked by the controller). */
   next?: string;
   loggedOut?: boolean;
+  /** Back from setting a password through an e-mailed link. */
+  passwordSet?: boolean;
   /** Links for a first try in development: API docs, the development mailbox. */
   devLinks?: [href: string, label: string][];
 }
@@ -21,6 +23,11 @@ export function loginPage(s: LoginPageState): string {
           <p>Vous êtes déconnecté.</p>
         </Notice>
       ) : null}
+      {s.passwordSet ? (
+        <Notice kind="success">
+          <p>Votre mot de passe est enregistré. Connectez-vous avec lui.</p>
+        </Notice>
+      ) : null}
       <form method="post" action="/connexion" noValidate>
         <input type="hidden" name="_csrf" value={s.csrf} />
         {s.next ? <input type="hidden" name="suite" value={s.next} /> : null}
@@ -30,6 +37,9 @@ export function loginPage(s: LoginPageState): string {
           <button type="submit">Se connecter</button>
         </p>
       </form>
+      <p>
+        <a href="/compte/mot-de-passe-oublie">Mot de passe oublié ?</a>
+      </p>
       <p class="hint">Les personnes qui signent un document n’ont pas de compte : elles utilisent le lien personnel reçu par e-mail.</p>
       {s.devLinks?.length ? (
         <nav aria-label="Liens utiles">

@@ -9,7 +9,7 @@ import { errorPage } from '../portal/portal.views';
 export function htmlAudience(req: Request): 'portal' | 'console' | null {
   const path = req.path ?? (req.url ?? '').split('?')[0];
   if (path === '/portail' || path.startsWith('/portail/') || path.startsWith('/s/')) return 'portal';
-  if (path === '/console' || path.startsWith('/console/') || path === '/connexion' || path === '/deconnexion') return 'console';
+  if (path === '/console' || path.startsWith('/console/') || path === '/connexion' || path === '/deconnexion' || path.startsWith('/compte/')) return 'console';
   return null;
 }
 

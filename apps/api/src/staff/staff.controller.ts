@@ -4,7 +4,7 @@ import { IsCalendarDate } from '../http/validators';
 import { ApiCookieAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsEmail, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength, ValidateNested } from 'class-validator';
-import { ESTABLISHMENT_CATEGORIES, STAFF_ROLES, StaffActor, StaffRole, StaffService } from '@carepact/identity';
+import { AccountsService, ESTABLISHMENT_CATEGORIES, STAFF_ROLES, StaffActor, StaffRole, StaffService } from '@carepact/identity';
 import { Actor } from '../http/auth.guard';
 import { IsAmount, NoControlChars, SafeText } from '../http/validators';
 
@@ -57,6 +57,44 @@ export class TariffsDto {
   depositEuros?: number;
 }
 
+export class EstablishmentContactDto {
+  @ApiProperty({ example: 'Accueil' }) @IsDefined() @IsString() @MinLength(1) @MaxLength(100) @SafeText('text')
+  label: string;
+  @ApiProperty({ required: false, example: '01 23 45 67 80' }) @IsOptional() @IsString() @MaxLength(40) @NoControlChars()
+  phone?: string;
+  @ApiProperty({ required: false }) @IsOptional() @IsEmail() @MaxLength(254)
+  email?: string;
+}
+
+export class CreateEstablishmentDto {
+  @ApiProperty() @IsDefined() @IsString() @MinLength(1) @MaxLength(200) @SafeText('name')
+  name: string;
+  @ApiProperty({ enum: ESTABLISHMENT_CATEGORIES }) @IsDefined() @IsIn(ESTABLISHMENT_CATEGORIES as unknown as string[])
+  category: string;
+  @ApiProperty({ example: '750000001', description: 'Numéro FINESS (9 caractères).' }) @IsDefined() @IsString() @MaxLength(9)
+  finess: string;
+  @ApiProperty() @IsDefined() @IsString() @MinLength(1) @MaxLength(500) @SafeText('text')
+  address: string;
+  @ApiProperty({ required: false }) @IsOptional() @IsString() @MaxLength(40) @NoControlChars()
+  phone?: string;
+  @ApiProperty() @IsDefined() @IsString() @MinLength(1) @MaxLength(100) @SafeText('name')
+  directorFirstName: string;
+  @ApiProperty() @IsDefined() @IsString() @MinLength(1) @MaxLength(100) @SafeText('name')
+  directorLastName: string;
+  @ApiProperty({ required: false }) @IsOptional() @IsEmail() @MaxLength(254)
+  directorEmail?: string;
+}
+
+export class InviteUserDto {
+  @ApiProperty() @IsDefined() @IsEmail() @MaxLength(254)
+  email: string;
+  @ApiProperty() @IsDefined() @IsString() @MinLength(1) @MaxLength(200) @SafeText('name')
+  name: string;
+  @ApiProperty({ type: [RoleAssignmentDto] })
+  @IsDefined() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => RoleAssignmentDto)
+  roles: RoleAssignmentDto[];
+}
+
 export class UpdateEstablishmentDto {
   @ApiProperty({
     enum: ESTABLISHMENT_CATEGORIES,
@@ -73,13 +111,19 @@ export class UpdateEstablishmentDto {
   annexes?: string[];
   @ApiProperty({ required: false }) @IsOptional() @IsString() @MaxLength(40) @NoControlChars()
   phone?: string;
+  @ApiProperty({ type: [EstablishmentContactDto], required: false, description: 'Personnes à joindre à l’établissement (accueil, secrétariat, cadre de santé…).' })
+  @IsOptional() @IsArray() @ArrayMaxSize(10) @ValidateNested({ each: true }) @Type(() => EstablishmentContactDto)
+  contacts?: EstablishmentContactDto[];
 }
 
 @ApiTags('Personnel')
 @ApiCookieAuth()
 @Controller('api')
 export class StaffController {
-  constructor(private readonly staff: StaffService) {}
+  constructor(
+    private readonly staff: StaffService,
+    private readonly accounts: AccountsService,
+  ) {}
 
   @Get('establishments')
   @ApiOperation({ summary: 'Établissements où l’utilisateur a un rôle' })
@@ -99,7 +143,20 @@ export class StaffController {
   @ApiOperation({ summary: 'Catégorie, tarifs et annexes remises avec le contrat (direction, administrateur ; chaque changement est journalisé)' })
   async updateEstablishment(@Actor() actor: StaffActor, @Param('id', ParseIdPipe) id: string, @Body() dto: UpdateEstablishmentDto) {
     const e = await this.staff.updateEstablishment(actor, id, dto as never);
-    return { id: e.id, name: e.name, category: e.category, tariffs: e.tariffs, annexes: e.annexes, phone: e.phone };
+    return { id: e.id, name: e.name, category: e.category, tariffs: e.tariffs, annexes: e.annexes, phone: e.phone, contacts: e.contacts };
+  }
+
+  @Post('establishments')
+  @ApiOperation({ summary: 'Créer un établissement dans son organisation (administrateur ; il en devient administrateur)' })
+  async createEstablishment(@Actor() actor: StaffActor, @Body() dto: CreateEstablishmentDto) {
+    const e = await this.staff.createEstablishmentAs(actor, dto);
+    return { id: e.id, name: e.name, category: e.category, finess: e.finess };
+  }
+
+  @Post('users/invite')
+  @ApiOperation({ summary: 'Inviter un membre du personnel par e-mail : il choisit son mot de passe depuis un lien à usage unique (administrateur)' })
+  invite(@Actor() actor: StaffActor, @Body() dto: InviteUserDto) {
+    return this.accounts.inviteAs(actor, dto);
   }
 
   @Get('users')

@@ -2,10 +2,11 @@ import { Inject, Logger } from '@nestjs/common';
 import { Processor } from '@nestjs/bullmq';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { OutboxService } from '@carepact/queue';
+import { AccountMailJobs } from '@carepact/identity';
 import { SigningJobsService } from '@carepact/signing';
 import { JobHandlers, JobProcessor } from './job-processor';
 
-/** Queue `notify`: invitations, reminders, expiry, staff notices, completion emails. */
+/** Queue `notify`: invitations, reminders, expiry, staff notices, completion emails, account e-mails (password links). */
 @Processor('notify', { concurrency: 4 })
 export class NotifyProcessor extends JobProcessor<'notify'> {
   protected readonly log = new Logger('NotifyProcessor');
@@ -22,12 +23,14 @@ export class NotifyProcessor extends JobProcessor<'notify'> {
     'signing.expire': { run: (d) => this.jobs.expire(d.outboxId, d.requestId) },
     'notify.staff': { run: (d) => this.jobs.notifyStaff(d.outboxId, d.requestId, d.kind, d.signerId, d.failure) },
     'notify.completed': { run: (d) => this.jobs.notifyCompleted(d.outboxId, d.requestId, d.signerId) },
+    'account.mail': { run: (d) => this.accounts.send(d.outboxId, d.userId, d.purpose, d.invitedBy) },
   };
 
   constructor(
     outbox: OutboxService,
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly jobs: SigningJobsService,
+    private readonly accounts: AccountMailJobs,
   ) {
     super(outbox, config);
   }
