@@ -45,7 +45,8 @@ export function prefillFromFile(type: DocumentType, r: ResidentView): Data {
     case 'dipc':
       return { startDate: r.admissionDate, ...(r.plannedEndDate ? { endDate: r.plannedEndDate } : {}), participation: { person: {}, others } };
     case 'avenant':
-      return { participation: { person: {}, others } };
+      // One resident's avenant is usually the six-month or yearly one; the January tariff avenant is a bulk run (console/bulk).
+      return { purpose: 'accompagnement', participation: { person: {}, others } };
     default:
       return {};
   }
