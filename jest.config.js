@@ -6,6 +6,7 @@
  *   e2e   compiled processes (CLI, api, worker), SMTP, Chromium: test/e2e, plus the integration
  *         tests that spawn dist/ (test/integration/queue, test/integration/audit runs audit:verify,
  *         test/integration/archive runs the api, the worker and archive:export/verify,
+ *         test/integration/retention/retention-cli.spec.ts runs purge and audit:verify, and
  *         test/integration/bulk kills a worker process mid-run).
  * Only e2e builds dist/ (its global setup). The run id and the cleanup of what a run leaves in
  * PostgreSQL and Redis are the global setup/teardown (test/run-setup.js, test/run-teardown.js).
@@ -19,6 +20,7 @@ const SPAWNING = [
   '<rootDir>/test/integration/queue/**/*.spec.ts',
   '<rootDir>/test/integration/audit/**/*.spec.ts',
   '<rootDir>/test/integration/archive/**/*.spec.ts',
+  '<rootDir>/test/integration/retention/retention-cli.spec.ts',
   '<rootDir>/test/integration/bulk/**/*.spec.ts',
 ];
 
@@ -45,7 +47,7 @@ module.exports = {
       ...common,
       displayName: 'db',
       testMatch: ['<rootDir>/test/integration/**/*.spec.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/integration/queue/', '<rootDir>/test/integration/audit/', '<rootDir>/test/integration/archive/', '<rootDir>/test/integration/bulk/'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/integration/queue/', '<rootDir>/test/integration/audit/', '<rootDir>/test/integration/archive/', '<rootDir>/test/integration/retention/retention-cli.spec.ts', '<rootDir>/test/integration/bulk/'],
       globalTeardown: '<rootDir>/test/run-teardown.js',
     },
     {

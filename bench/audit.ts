@@ -13,7 +13,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
@@ -21,7 +21,7 @@ import { AUDIT_ENTITIES, AuditService, GENESIS_HASH, eventHash } from '@carepact
 import { projectRoot } from '@carepact/common';
 import { loadConfig } from '@carepact/config';
 import { TransactionRunner, dataSourceOptions } from '@carepact/database';
-import { peakRun } from './stats';
+import { peakRun, procCpuSeconds } from './stats';
 
 const NAME = 'carepact_bench_audit';
 const ORGS = 10;
@@ -29,6 +29,33 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const EVENTS = Number(process.env.BENCH_AUDIT_EVENTS ?? 1_000_000);
 const BATCH = 5000;
+
+/**
+ * CPU of the PostgreSQL backends serving this benchmark's database, other than `db`'s own (the pool
+ * of the appends, then audit:verify's), polled every 100 ms: the last reading of each backend.
+ */
+function watchBackends(db: Client): { stop(): number } {
+  const seen = new Map<number, number>();
+  const poll = () =>
+    db.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`).then(
+      ({ rows }) => {
+        for (const { pid } of rows as { pid: number }[])
+          try {
+            seen.set(pid, procCpuSeconds(pid));
+          } catch {
+            /* ended */
+          }
+      },
+      () => undefined,
+    );
+  const timer = setInterval(() => void poll(), 100);
+  return {
+    stop() {
+      clearInterval(timer);
+      return [...seen.values()].reduce((x, y) => x + y, 0);
+    },
+  };
+}
 
 async function appends(ds: DataSource, audit: AuditService, orgs: string[]): Promise<{ count: number; seconds: number }> {
   const tx = new TransactionRunner(ds);
@@ -104,8 +131,17 @@ async function main(): Promise<void> {
   const ds = await new DataSource(dataSourceOptions(config, { as: 'app', poolSize: ORGS * CONCURRENCY, entities: AUDIT_ENTITIES })).initialize();
   const audit = new AuditService(config);
   const orgs = Array.from({ length: ORGS }, () => randomUUID());
+  const pg = watchBackends(db);
+  const cpu0 = process.cpuUsage();
   const a = await appends(ds, audit, orgs);
+  const nodeCpu = process.cpuUsage(cpu0);
+  const pgCpu = pg.stop();
   console.log(`  ajouts       ${(a.count / a.seconds).toFixed(0).padStart(6)} ajouts/s   (${a.count} en ${a.seconds.toFixed(1)} s)   objectif ≥ 2 000/s`);
+  // Wall time depends on what else runs on the machine; CPU per append does not (much): what two idle cores would do.
+  const perAppend = ((nodeCpu.user + nodeCpu.system) / 1e6 + pgCpu) / a.count;
+  console.log(
+    `               CPU par ajout ${(perAppend * 1e6).toFixed(0)} µs (Node ${(((nodeCpu.user + nodeCpu.system) / a.count)).toFixed(0)} µs + PostgreSQL ${((pgCpu / a.count) * 1e6).toFixed(0)} µs, hors écriture du journal WAL) → ${cpus().length} cœurs ≈ ${(cpus().length / perAppend).toFixed(0)} ajouts/s`,
+  );
 
   // Verification of one long chain: generated once, then reused (the appends above live in their own chains).
   const chainId = '11111111-1111-4111-8111-111111111111';
@@ -119,9 +155,14 @@ async function main(): Promise<void> {
     ['1/10', tenth, EVENTS / 10],
     ['complet', chainId, EVENTS],
   ] as const) {
+    // The PostgreSQL backends serving audit:verify: their CPU too.
+    const backends = watchBackends(db);
     const r = await peakRun(['audit:verify', '--chain', id], env);
+    const pgCpu = backends.stop();
     const ok = r.code === 0 ? 'OK' : `code ${r.code}`;
-    console.log(`  audit:verify ${label.padEnd(8)} ${n.toLocaleString('fr-FR').padStart(9)} événements  ${r.seconds.toFixed(1).padStart(6)} s   pic ${r.peakMb.toFixed(0).padStart(4)} Mo   ${ok}${label === 'complet' ? '   objectif ≤ 10 s, mémoire stable' : ''}`);
+    console.log(
+      `  audit:verify ${label.padEnd(8)} ${n.toLocaleString('fr-FR').padStart(9)} événements  ${r.seconds.toFixed(1).padStart(6)} s   CPU ${r.cpuSeconds.toFixed(1)} s + PostgreSQL ${pgCpu.toFixed(1)} s   pic ${r.peakMb.toFixed(0).padStart(4)} Mo   ${ok}${label === 'complet' ? '   objectif ≤ 10 s, mémoire stable' : ''}`,
+    );
     if (r.code !== 0) console.log(r.out.split('\n').slice(0, 8).join('\n'));
   }
   await db.end();

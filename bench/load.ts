@@ -3,6 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 /** The part of autocannon's API the benches use (it ships no types). */
 interface AutocannonResult {
   requests: { average: number; total: number };
+  /** Response bytes (headers and bodies). */
+  throughput: { total: number };
   errors: number;
   timeouts: number;
   non2xx: number;

@@ -8,7 +8,8 @@
  * request carries its cookie and is checked by the portal like any other.
  *
  * Also prints the api's CPU time per request (from /proc), the figure that compares two builds when
- * other work shares the machine.
+ * other work shares the machine, and that of the PostgreSQL backends serving this database (the
+ * api's and the worker's connections): what each page read costs the database.
  *
  * BENCH_CONNECTIONS and BENCH_SECONDS change the load; BENCH_NODE_ARGS passes node flags to the api
  * and the worker (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile them).
@@ -56,6 +57,11 @@ async function main(): Promise<void> {
       const res = await fetch(url + path, { headers: { cookie } });
       if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
     }
+    /** CPU time of each PostgreSQL backend connected to this database (but this client's own), by pid. */
+    const backendsCpuMs = async (): Promise<Map<number, number>> => {
+      const { rows } = await pg.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`);
+      return new Map((rows as { pid: number }[]).map(({ pid }) => [pid, cpuMs(pid) ?? 0]));
+    };
     const [{ before }] = (await pg.query(`SELECT count(*)::int AS before FROM signature_events WHERE request_id = $1`, [requestId])).rows as { before: number }[];
 
     console.log(`bench:portal — ${CONNECTIONS} connections, ${SECONDS} s per page, loopback (${process.version}, ${availableParallelism()} cores)`);
@@ -65,15 +71,21 @@ async function main(): Promise<void> {
     ] as const) {
       await load(url + path, { connections: CONNECTIONS, seconds: 2, cookies: [cookie] }); // warm-up
       const cpuBefore = cpuMs(stack.api.pid);
+      const pgBefore = await backendsCpuMs();
       const run = await load(url + path, { connections: CONNECTIONS, seconds: SECONDS, cookies: [cookie] });
       const { result, latencies, statuses } = run;
       const cpuAfter = cpuMs(stack.api.pid);
-      const cpu = cpuBefore !== null && cpuAfter !== null && result.requests.total ? `   api CPU ${((cpuAfter - cpuBefore) / result.requests.total).toFixed(2)} ms/request` : '';
+      const pgAfter = await backendsCpuMs();
+      const pgCpu = [...pgAfter].reduce((sum, [pid, ms]) => sum + ms - (pgBefore.get(pid) ?? 0), 0);
+      const cpu =
+        cpuBefore !== null && cpuAfter !== null && result.requests.total
+          ? `   api CPU ${((cpuAfter - cpuBefore) / result.requests.total).toFixed(3)} ms/request, PostgreSQL ${(pgCpu / result.requests.total).toFixed(3)} ms/request`
+          : '';
       const errors = loadErrors(run);
       console.log(
         `  ${label.padEnd(32)} p50 ${percentile(latencies, 50).toFixed(1).padStart(6)} ms   p95 ${percentile(latencies, 95).toFixed(1).padStart(6)} ms   p99 ${percentile(latencies, 99)
           .toFixed(1)
-          .padStart(6)} ms   ${result.requests.average.toFixed(0).padStart(6)} req/s   ${result.requests.total} requests   errors ${errors} (${[...statuses]
+          .padStart(6)} ms   ${result.requests.average.toFixed(0).padStart(6)} req/s   ${result.requests.total} requests of ${(result.throughput.total / Math.max(1, result.requests.total) / 1024).toFixed(1)} kB   errors ${errors} (${[...statuses]
           .map(([s, n]) => `${s}×${n}`)
           .join(', ')})${cpu}`,
       );

@@ -26,24 +26,33 @@ export async function timeRuns(runs: number, warmup: number, f: () => Promise<un
 }
 
 /** A CLI command as its own process: wall time, peak RSS (VmHWM polled from /proc), exit code, output. */
-export async function peakRun(args: string[], env: NodeJS.ProcessEnv): Promise<{ seconds: number; peakMb: number; code: number; out: string }> {
+export async function peakRun(args: string[], env: NodeJS.ProcessEnv): Promise<{ seconds: number; peakMb: number; cpuSeconds: number; code: number; out: string }> {
   const started = process.hrtime.bigint();
   const child = spawn(process.execPath, [join(projectRoot(), 'dist/apps/cli/src/main.js'), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
   let peak = 0;
-  // VmHWM is the high-water mark: polling it until the end reads the peak.
+  let cpuSeconds = 0;
+  // VmHWM is the high-water mark: polling it until the end reads the peak. CPU (user + system) is
+  // read the same way: the last reading, at most 50 ms before the end (wall time is noisy on a
+  // shared machine, CPU time much less).
   const poll = setInterval(() => {
     try {
       const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
       if (m) peak = Math.max(peak, Number(m[1]) / 1024);
+      cpuSeconds = Math.max(cpuSeconds, procCpuSeconds(child.pid!));
     } catch {
       /* exited */
     }
   }, 50);
   const code = await new Promise<number>((r) => child.on('close', (c) => r(c ?? -1)));
   clearInterval(poll);
-  return { seconds: Number(process.hrtime.bigint() - started) / 1e9, peakMb: peak, code, out };
+  return { seconds: Number(process.hrtime.bigint() - started) / 1e9, peakMb: peak, cpuSeconds, code, out };
 }
 
+/** User + system CPU seconds of a process so far (/proc/<pid>/stat, clock ticks of 1/100 s). */
+export function procCpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}

@@ -11,6 +11,8 @@ import { DocumentsController } from './documents/documents.controller';
 import { SigningModule } from '@carepact/signing';
 import { ArchiveModule } from '@carepact/archive';
 import { DocumentHistoryController } from './documents/document-history.controller';
+import { RetentionController } from './archive/retention.controller';
+import { DocumentVisaController } from './documents/document-visa.controller';
 import { SigningController } from './signing/signing.controller';
 import { PortalActionsController } from './portal/portal-actions.controller';
 import { PortalController } from './portal/portal.controller';
@@ -43,6 +45,8 @@ export class ApiModule {
         DocumentsController,
         BulkRunsController,
         DocumentHistoryController,
+        RetentionController,
+        DocumentVisaController,
         SigningController,
         AuditController,
         PortalSessionController,

@@ -12,11 +12,12 @@ import { ApiModule } from './api.module';
 import { mountQueueBoard } from './console/admin/queue-board';
 import { staffCookieName } from './http/auth.guard';
 import { useTrustProxy } from './http/client-ip';
+import { PAPER_UPLOAD_PATH } from './console/documents/paper-upload.controller';
 import { consoleFormBody, portalFormBody } from './http/form-body.middleware';
 import { jsonBody } from './http/json-body.middleware';
-import { securityHeaders } from './http/security-headers.middleware';
+import { securityHeaderList, securityHeaders } from './http/security-headers.middleware';
 import { validationPipe } from './http/validation';
-import { portalFastPath, servePortalFastPath } from './portal/portal-fast-path';
+import { NodeMiddleware, portalFastPath, servePortalFastPath } from './portal/portal-fast-path';
 import { requestLogger } from './http/request-logger';
 import { PortalPages } from './portal/portal-pages';
 
@@ -35,9 +36,10 @@ export async function createApiApp(config: AppConfig, options: ApiAppOptions = {
   });
   useTrustProxy(app, config.http.trustProxy);
   app.disable('x-powered-by');
-  // The middlewares every request passes first; the portal's fast path runs these same instances.
-  const before = [requestLogger(logger), securityHeaders(config.http.publicUrl), cookieParser()];
-  for (const middleware of before) app.use(middleware);
+  // The middlewares every request passes first; the portal's fast path runs the same log and cookie parser, and the same headers.
+  const requestLog = requestLogger(logger);
+  const cookies = cookieParser();
+  for (const middleware of [requestLog, securityHeaders(config.http.publicUrl), cookies]) app.use(middleware);
   // The scan of a paper signature is a raw PDF body, read by its handler after the staff guard (http/pdf-body.ts).
   app.use('/api', jsonBody(config.http.bodyLimitBytes, { rawRoutes: [/^\/signature-requests\/[^/]+\/paper\/?$/] }));
   // The portal's forms (a drawn signature can be a few hundred kilobytes of PNG): odd bodies get a 4xx HTML page.
@@ -45,7 +47,13 @@ export async function createApiApp(config: AppConfig, options: ApiAppOptions = {
   // Bull Board for administrators (its own JSON API and pages), before the console's form parser.
   mountQueueBoard(app, config);
   // The console's forms: the same rules with larger limits, and the console's own error pages.
-  for (const path of ['/console', '/connexion', '/deconnexion', '/compte']) app.use(path, consoleFormBody());
+  for (const path of ['/console', '/connexion', '/deconnexion', '/compte']) {
+    const parse = consoleFormBody();
+    // The console's one multipart form (a paper signature's scan) is read by its handler after the staff guard (paper-upload.controller.ts).
+    app.use(path, (req: express.Request, res: express.Response, next: express.NextFunction) =>
+      path === '/console' && req.method === 'POST' && PAPER_UPLOAD_PATH.test(req.path) && req.is('multipart/form-data') ? next() : parse(req, res, next),
+    );
+  }
   app.use('/static', express.static(join(__dirname, 'views', 'static'), { index: false, fallthrough: true, maxAge: '1h' }));
   app.use('/portail/static', express.static(join(__dirname, 'portal', 'static'), { index: false, fallthrough: true, maxAge: '1h' }));
   app.useGlobalPipes(validationPipe());
@@ -70,7 +78,14 @@ export async function createApiApp(config: AppConfig, options: ApiAppOptions = {
   await app.init();
   if (options.portalFastPath !== false) {
     const expressApp = app.getHttpAdapter().getInstance() as Application;
-    servePortalFastPath(app.getHttpServer() as Server, expressApp, portalFastPath({ express: expressApp, pages: app.get(PortalPages), before }));
+    const fastPath = portalFastPath({
+      express: expressApp,
+      pages: app.get(PortalPages),
+      requestLog,
+      cookies: cookies as unknown as NodeMiddleware,
+      securityHeaders: (path) => securityHeaderList(config.http.publicUrl, path),
+    });
+    servePortalFastPath(app.getHttpServer() as Server, expressApp, fastPath);
   }
   return app;
 }

@@ -11,8 +11,9 @@ import { falcLint } from './commands/falc-lint';
 import { render } from './commands/render';
 import { archiveExport } from './commands/archive-export';
 import { archiveVerify } from './commands/archive-verify';
+import { holdLift, holdPlace, purge, retentionPolicy } from './commands/retention';
 
-const COMMANDS: CliCommand[] = [dbMigrate, dbRevert, seedDemo, organisationCreate, establishmentCreate, userCreate, userDisable, auditVerify, falcLint, render, archiveExport, archiveVerify];
+const COMMANDS: CliCommand[] = [dbMigrate, dbRevert, seedDemo, organisationCreate, establishmentCreate, userCreate, userDisable, auditVerify, falcLint, render, archiveExport, archiveVerify, retentionPolicy, holdPlace, holdLift, purge];
 
 function help(): string {
   return [

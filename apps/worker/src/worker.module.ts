@@ -1,4 +1,5 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
+import { ArchiveModule } from '@carepact/archive';
 import { AuditModule } from '@carepact/audit';
 import { AppConfig, ConfigModule } from '@carepact/config';
 import { DatabaseModule } from '@carepact/database';
@@ -8,13 +9,14 @@ import { ACCOUNT_MAILER, AccountMailJobs, IdentityModule } from '@carepact/ident
 import { MAILER, SigningWorkerModule } from '@carepact/signing';
 import { CheckpointScheduler } from './checkpoint-scheduler';
 import { AuditProcessor } from './processors/audit.processor';
+import { DataProcessor } from './processors/data.processor';
 import { AnyJobProcessor, assertEveryJobHandled } from './processors/job-processor';
 import { NotifyProcessor } from './processors/notify.processor';
 import { RenderProcessor } from './processors/render.processor';
 import { SealProcessor } from './processors/seal.processor';
 
 /** One processor per queue. */
-export const WORKER_PROCESSORS: Type<AnyJobProcessor>[] = [AuditProcessor, RenderProcessor, NotifyProcessor, SealProcessor];
+export const WORKER_PROCESSORS: Type<AnyJobProcessor>[] = [AuditProcessor, RenderProcessor, NotifyProcessor, SealProcessor, DataProcessor];
 
 const JOB_HANDLERS_CHECKED = Symbol('JOB_HANDLERS_CHECKED');
 
@@ -24,7 +26,7 @@ export class WorkerModule {
   static register(config: AppConfig, processors: Type<AnyJobProcessor>[] = WORKER_PROCESSORS): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(), QueueModule.forWorker(), AuditModule, DocumentsModule, DocumentsWorkerModule, SigningWorkerModule.register(), IdentityModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(), QueueModule.forWorker(), AuditModule, DocumentsModule, DocumentsWorkerModule, SigningWorkerModule.register(), IdentityModule, ArchiveModule],
       providers: [
         ...processors,
         // Account e-mails (invitations, password resets) go out through the same SMTP mailer as the others.

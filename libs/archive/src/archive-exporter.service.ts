@@ -16,6 +16,7 @@ import {
   MANIFEST_SIGNATURE_FILE,
   Manifest,
   ManifestAudit,
+  ManifestPaper,
   ManifestSealed,
 } from './archive.types';
 import { StreamingZip } from './zip-writer';
@@ -79,9 +80,10 @@ export class ArchiveExporter {
     try {
       const relatedIds = new Set<string>(scope.kind === 'resident' ? [scope.id] : []);
       const sealed: ManifestSealed[] = [];
+      const paper: ManifestPaper[] = [];
       let done = 0;
       for (const doc of docs) {
-        await this.addDocument(zip, doc, relatedIds, sealed);
+        await this.addDocument(zip, doc, relatedIds, sealed, paper);
         onProgress({ phase: 'documents', done: ++done, total: docs.length });
       }
       const audit = await this.addAuditSegment(zip, organisationId, scope, [...relatedIds], onProgress);
@@ -95,6 +97,7 @@ export class ArchiveExporter {
         documents: docs.length,
         files: zip.files,
         sealed,
+        paper,
         audit,
       };
       const bytes = Buffer.from(JSON.stringify(manifest, null, 1) + '\n', 'utf8');
@@ -131,7 +134,7 @@ export class ArchiveExporter {
     }
   }
 
-  private async addDocument(zip: StreamingZip, doc: DocumentEntity, related: Set<string>, sealed: ManifestSealed[]): Promise<void> {
+  private async addDocument(zip: StreamingZip, doc: DocumentEntity, related: Set<string>, sealed: ManifestSealed[], paper: ManifestPaper[]): Promise<void> {
     const em = this.tx.manager;
     const dir = `documents/${doc.id}`;
     related.add(doc.id);
@@ -177,6 +180,15 @@ export class ArchiveExporter {
     }
     for (const r of requests) {
       related.add(r.id);
+      // The scan of a paper signature, as uploaded: the sealed PDF only carries its stamped copy.
+      const scan = await this.signing.paperOf(em, r.id);
+      if (scan) {
+        const bytes = await this.blobs.get(em, scan.originalSha256);
+        if (!bytes) throw new Error(`paper signature of request ${r.id}: blob ${scan.originalSha256} missing`);
+        const path = `${dir}/signatures/${r.id}/scan-original.pdf`;
+        await zip.add(path, bytes);
+        paper.push({ requestId: r.id, documentId: doc.id, path, originalSha256: scan.originalSha256 });
+      }
       const seal = await this.signing.sealOf(em, r.id);
       if (!seal) continue;
       const pdf = await this.blobs.get(em, seal.blobSha256);

@@ -78,6 +78,9 @@ export async function verifyArchive(file: string, opts: ArchiveVerifyOptions = {
     const expected = new Map(manifest.files.map((f) => [f.path, f]));
     const sealedByPath = new Map(manifest.sealed.map((s) => [s.path, s]));
     const evidenceByPath = new Map(manifest.sealed.map((s) => [s.evidencePath, s]));
+    const paperByPath = new Map((manifest.paper ?? []).map((p) => [p.path, p]));
+    /** Evidence files (small JSON), kept to check that they name each paper scan's hash. */
+    const evidenceText = new Map<string, string>();
     const seen = new Set<string>();
 
     for (const entry of entries) {
@@ -89,6 +92,7 @@ export async function verifyArchive(file: string, opts: ArchiveVerifyOptions = {
       const hash = createHash('sha256');
       let size = 0;
       const pdfChunks: Buffer[] | null = sealedByPath.has(name) ? [] : null;
+      const evidenceChunks: Buffer[] | null = evidenceByPath.has(name) ? [] : null;
       const chain = name === manifest.audit.file ? new ChainCheck(manifest) : null;
       const decoder = new StringDecoder('utf8');
       let rest = '';
@@ -100,6 +104,7 @@ export async function verifyArchive(file: string, opts: ArchiveVerifyOptions = {
             if (size > MAX_PDF_BYTES) problem('PADES_INVALID', name, 'PDF scellé trop volumineux pour être vérifié.');
             pdfChunks.push(chunk);
           }
+          if (evidenceChunks && size <= MAX_PDF_BYTES) evidenceChunks.push(chunk);
           if (chain) {
             const lines = (rest + decoder.write(chunk)).split('\n');
             rest = lines.pop() ?? '';
@@ -119,6 +124,10 @@ export async function verifyArchive(file: string, opts: ArchiveVerifyOptions = {
       const evidence = evidenceByPath.get(name);
       if (evidence && sha256 !== evidence.evidenceSha256)
         problem('EVIDENCE_MISMATCH', name, `Le dossier de preuve n’est pas celui enregistré au scellement (SHA-256 ${evidence.evidenceSha256}).`);
+      if (evidence && evidenceChunks) evidenceText.set(evidence.requestId, Buffer.concat(evidenceChunks).toString('utf8'));
+      const scan = paperByPath.get(name);
+      if (scan && sha256 !== scan.originalSha256)
+        problem('PAPER_SCAN_MISMATCH', name, `Le scan original n’est pas celui déposé (SHA-256 enregistré ${scan.originalSha256}).`);
       if (pdfChunks) {
         const pades = verifyPades(Buffer.concat(pdfChunks));
         if (!pades.ok) problem('PADES_INVALID', name, `Le sceau PAdES du PDF n’est pas valide : ${pades.reason}.`);
@@ -132,6 +141,13 @@ export async function verifyArchive(file: string, opts: ArchiveVerifyOptions = {
     for (const s of manifest.sealed)
       if (!expected.has(s.path) || !expected.has(s.evidencePath)) problem('MANIFEST_INVALID', s.path, 'Un document scellé du manifeste n’est pas dans sa liste de fichiers.');
     if (!expected.has(manifest.audit.file)) problem('FILE_MISSING', manifest.audit.file, 'Le segment de la chaîne d’audit est absent du manifeste.');
+    for (const p of manifest.paper ?? []) {
+      if (!expected.has(p.path)) problem('MANIFEST_INVALID', p.path, 'Un scan original du manifeste n’est pas dans sa liste de fichiers.');
+      // The sealed evidence of the request names the scan's hash: the scan is the one that was sealed.
+      const text = evidenceText.get(p.requestId);
+      if (text !== undefined && !text.includes(`"originalSha256":"${p.originalSha256}"`))
+        problem('PAPER_SCAN_MISMATCH', p.path, 'Le dossier de preuve scellé ne nomme pas ce scan original.');
+    }
     report.ok = true;
     return report;
   } catch (e) {
@@ -159,6 +175,8 @@ function parseManifest(bytes: Buffer): Manifest {
     problem('MANIFEST_INVALID', MANIFEST_FILE, 'La liste des fichiers du manifeste est invalide.');
   if (!Array.isArray(m.sealed) || !m.sealed.every((s) => typeof s?.path === 'string' && typeof s.evidencePath === 'string' && hex64(s.evidenceSha256)))
     problem('MANIFEST_INVALID', MANIFEST_FILE, 'La liste des documents scellés du manifeste est invalide.');
+  if (m.paper !== undefined && (!Array.isArray(m.paper) || !m.paper.every((p) => typeof p?.path === 'string' && typeof p.requestId === 'string' && hex64(p.originalSha256))))
+    problem('MANIFEST_INVALID', MANIFEST_FILE, 'La liste des scans originaux du manifeste est invalide.');
   const a = m.audit;
   if (!a || a.file !== AUDIT_EVENTS_FILE || !Number.isSafeInteger(a.fromSeq) || !Number.isSafeInteger(a.toSeq) || !Array.isArray(a.checkpoints) || typeof a.chainId !== 'string')
     problem('MANIFEST_INVALID', MANIFEST_FILE, 'La description du segment d’audit du manifeste est invalide.');

@@ -6,11 +6,15 @@ import { IdentityModule } from '@carepact/identity';
 import { SigningModule } from '@carepact/signing';
 import { ArchiveExporter } from './archive-exporter.service';
 import { DocumentHistoryService } from './history/document-history.service';
+import { QueueModule } from '@carepact/queue';
+import { AccessRequestExporter } from './access/access-request.exporter';
+import { DataJobsService } from './jobs/data-jobs.service';
+import { RetentionService } from './retention/retention.service';
 
 /** Export side (database); verification needs no module: `verifyArchive` works from the zip alone. */
 @Module({
-  imports: [DatabaseModule, AuditModule, IdentityModule, DocumentsModule, SigningModule],
-  providers: [ArchiveExporter, DocumentHistoryService],
-  exports: [ArchiveExporter, DocumentHistoryService],
+  imports: [DatabaseModule, AuditModule, IdentityModule, DocumentsModule, SigningModule, QueueModule],
+  providers: [ArchiveExporter, DocumentHistoryService, RetentionService, AccessRequestExporter, DataJobsService],
+  exports: [ArchiveExporter, DocumentHistoryService, RetentionService, AccessRequestExporter, DataJobsService],
 })
 export class ArchiveModule {}

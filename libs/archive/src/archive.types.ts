@@ -27,6 +27,15 @@ export interface ManifestSealed {
   evidenceSha256: string;
 }
 
+/** The scan of a paper signature, kept as uploaded (issue 11 §6): its hash is also in the request's sealed evidence. */
+export interface ManifestPaper {
+  requestId: string;
+  documentId: string;
+  path: string;
+  /** SHA-256 recorded at upload (paper_signatures.original_sha256, and the evidence's `originalSha256`). */
+  originalSha256: string;
+}
+
 /** One signed head of the organisation's chain, as the server's checkpoint row holds it. */
 export interface ManifestCheckpoint {
   seq: number;
@@ -59,6 +68,8 @@ export interface Manifest {
   documents: number;
   files: ManifestFile[];
   sealed: ManifestSealed[];
+  /** Paper originals (absent from packages written before they were included). */
+  paper?: ManifestPaper[];
   audit: ManifestAudit;
 }
 
@@ -75,7 +86,8 @@ export type ArchiveProblemCode =
   | 'EVENT_HASH_MISMATCH'
   | 'CHECKPOINT_MISMATCH'
   | 'SEGMENT_NOT_COVERED'
-  | 'PADES_INVALID';
+  | 'PADES_INVALID'
+  | 'PAPER_SCAN_MISMATCH';
 
 export interface ArchiveProblem {
   code: ArchiveProblemCode;

@@ -6,3 +6,7 @@ export * from './archive-exporter.service';
 export * from './archive.module';
 export * from './history/document-history.service';
 export * from './history/history-labels';
+export * from './retention/retention-defaults';
+export * from './retention/retention.service';
+export * from './access/access-request.exporter';
+export * from './jobs/data-jobs.service';

@@ -1,4 +1,13 @@
 import { canonicalJson, hmacSha256Hex, sha256Hex } from '@carepact/common';
+import * as crypto from 'node:crypto';
+
+/**
+ * One-shot SHA-256 (node ≥ 20.12: no Hash object per call; the verifier hashes a million events), else createHash.
+ */
+const oneShotSha256: (data: string) => string =
+  typeof (crypto as { hash?: unknown }).hash === 'function'
+    ? (data) => (crypto as unknown as { hash(alg: string, data: string, enc: 'hex'): string }).hash('sha256', data, 'hex')
+    : sha256Hex;
 
 export const GENESIS_HASH = '0'.repeat(64);
 /** Chain for events that belong to no organisation (a login with an unknown email). */
@@ -29,6 +38,85 @@ export function eventHash(prevHash: string, e: HashedEventFields): string {
     occurredAt: e.occurredAt.toISOString(),
   });
   return sha256Hex(prevHash + body);
+}
+
+/**
+ * `eventHash` for the verifier's hot loop (issue 12, item 4): the same bytes — the envelope's nine
+ * keys written in canonicalJson's sorted order, the payload through canonicalJson — without the
+ * generic walk of the envelope, and with `occurredAt` already as its ISO string (read as text).
+ * audit-hash.spec.ts checks it equals `eventHash`.
+ */
+export function eventHashOfRow(
+  prevHash: string,
+  chainId: string,
+  seq: number,
+  actorType: string,
+  actorId: string | null,
+  action: string,
+  subjectType: string | null,
+  subjectId: string | null,
+  payload: Record<string, unknown>,
+  occurredAtIso: string,
+): string {
+  const body =
+    '{"action":' +
+    JSON.stringify(action) +
+    ',"actorId":' +
+    JSON.stringify(actorId) +
+    ',"actorType":' +
+    JSON.stringify(actorType) +
+    ',"chainId":' +
+    JSON.stringify(chainId) +
+    ',"occurredAt":' +
+    JSON.stringify(occurredAtIso) +
+    ',"payload":' +
+    canonicalJson(payload) +
+    ',"seq":' +
+    JSON.stringify(seq) +
+    ',"subjectId":' +
+    JSON.stringify(subjectId) +
+    ',"subjectType":' +
+    JSON.stringify(subjectType) +
+    '}';
+  return oneShotSha256(prevHash + body);
+}
+
+/** The placeholders as canonical JSON writes them (JSON.stringify escapes U+0001 and U+0002). */
+const OCCURRED_AT_SLOT = '"occurredAt":"\\u0001"';
+const SEQ_SLOT = '"seq":"\\u0002"';
+
+/**
+ * The canonical body of an event (what `eventHash` hashes after the previous hash) cut around the
+ * two values only the locked chain head gives — the time and the seq — so the database can finish
+ * it in one statement (`audit_append`, migration 1763952000000): body = head ‖ occurredAt ‖ mid ‖ seq ‖ tail.
+ * `occurredAt` is the first key after four escaped strings, `seq` the last but two before two
+ * escaped strings, so the slots found are the top-level ones even if the payload reuses the names.
+ */
+export function eventBodyParts(e: Omit<HashedEventFields, 'seq' | 'occurredAt'>): { head: string; mid: string; tail: string } {
+  const body = canonicalJson({
+    chainId: e.chainId,
+    seq: '\u0002',
+    actorType: e.actorType,
+    actorId: e.actorId,
+    action: e.action,
+    subjectType: e.subjectType,
+    subjectId: e.subjectId,
+    payload: e.payload,
+    occurredAt: '\u0001',
+  });
+  const a = body.indexOf(OCCURRED_AT_SLOT);
+  const b = body.lastIndexOf(SEQ_SLOT);
+  if (a < 0 || b < a) throw new Error('eventBodyParts: slots not found');
+  return {
+    head: body.slice(0, a) + '"occurredAt":"',
+    mid: '"' + body.slice(a + OCCURRED_AT_SLOT.length, b) + '"seq":',
+    tail: body.slice(b + SEQ_SLOT.length),
+  };
+}
+
+/** `eventHash` from the parts: the same bytes as canonicalJson of the whole event. */
+export function eventHashFromParts(prevHash: string, parts: { head: string; mid: string; tail: string }, seq: number, occurredAt: Date): string {
+  return sha256Hex(prevHash + parts.head + occurredAt.toISOString() + parts.mid + String(seq) + parts.tail);
 }
 
 export function checkpointSignature(

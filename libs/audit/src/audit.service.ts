@@ -1,12 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { EntityManager } from 'typeorm';
-import { AuditChainHeadEntity, AuditCheckpointEntity, AuditEventEntity, AuditPlatformCheckpointEntity } from './audit.entities';
+import { AuditCheckpointEntity, AuditEventEntity, AuditPlatformCheckpointEntity } from './audit.entities';
 import {
   GENESIS_HASH,
   SignedHead,
   checkpointSignature,
-  eventHash,
+  eventBodyParts,
+  eventHashFromParts,
   platformCheckpointBody,
   platformCheckpointHash,
   platformCheckpointSignature,
@@ -55,37 +56,43 @@ export class AuditService {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   /**
-   * Appends one event in the caller's transaction. The chain head row is locked FOR UPDATE, so
-   * appends to one chain are serialised and the event commits (or not) with the state change.
+   * Appends one event in the caller's transaction, in one statement (`audit_append`, issue 12
+   * item 4): the database locks the chain head row FOR UPDATE — appends to one chain are serialised
+   * and the event commits (or not) with the state change —, takes the next seq and the time, and
+   * completes the hash over the canonical body built here. The returned hash is re-computed here:
+   * a server that hashed other bytes than `eventHash` would make the append fail, never a chain
+   * that does not verify.
    */
   async append(em: EntityManager, input: AuditAppend): Promise<AuditEventEntity> {
     if (!em.queryRunner?.isTransactionActive) throw new Error('AuditService.append must run inside a transaction');
     const payload = sanitizePayload(input.payload ?? {});
-    await em.query(
-      `INSERT INTO audit_chain_heads (chain_id, seq, hash, updated_at) VALUES ($1, 0, $2, now()) ON CONFLICT (chain_id) DO NOTHING`,
-      [input.chainId, GENESIS_HASH],
-    );
-    const [head] = (await em.query(`SELECT seq, hash FROM audit_chain_heads WHERE chain_id = $1 FOR UPDATE`, [
-      input.chainId,
-    ])) as { seq: string; hash: string }[];
-    const seq = Number(head.seq) + 1;
-    const occurredAt = new Date();
     const fields = {
       chainId: input.chainId,
-      seq,
       actorType: input.actor.type,
       actorId: input.actor.id,
       action: input.action,
       subjectType: input.subject?.type ?? null,
       subjectId: input.subject?.id ?? null,
       payload,
-      occurredAt,
     };
-    const hash = eventHash(head.hash, fields);
-    const event = em.create(AuditEventEntity, { ...fields, prevHash: head.hash, hash });
-    await em.getRepository(AuditEventEntity).insert(event as never);
-    await em.update(AuditChainHeadEntity, { chainId: input.chainId }, { seq, hash, updatedAt: occurredAt });
-    return event;
+    const parts = eventBodyParts(fields);
+    const [row] = (await em.query(`SELECT * FROM audit_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, [
+      fields.chainId,
+      fields.actorType,
+      fields.actorId,
+      fields.action,
+      fields.subjectType,
+      fields.subjectId,
+      JSON.stringify(payload),
+      parts.head,
+      parts.mid,
+      parts.tail,
+    ])) as { event_id: string; event_seq: string; event_prev_hash: string; event_hash: string; event_occurred_at: Date }[];
+    const seq = Number(row.event_seq);
+    const occurredAt = new Date(row.event_occurred_at);
+    if (eventHashFromParts(row.event_prev_hash, parts, seq, occurredAt) !== row.event_hash)
+      throw new Error(`audit_append: the database hashed event ${seq} of chain ${input.chainId} differently`);
+    return Object.assign(new AuditEventEntity(), { ...fields, id: row.event_id, seq, occurredAt, prevHash: row.event_prev_hash, hash: row.event_hash });
   }
 
   /**

@@ -49,7 +49,7 @@ export interface AppConfig {
   /** `format`: `json` lines (production, test) or `pretty`, one short line each (development). */
   log: { level: string; format: 'json' | 'pretty' };
   /** `devMailDir`: where the development mailbox (/dev/mail) keeps its messages across restarts, per database. */
-  paths: { secretsDir: string; devMailDir: string };
+  paths: { secretsDir: string; devMailDir: string; exportsDir: string };
   seal: { p12Path: string | null; p12Passphrase: string | null };
   /** Development only: where `npm start` runs its local SMTP server and lists mail at /dev/mail. */
   devMailboxPort: number;
@@ -211,7 +211,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
     outbox: { pollMs: int('OUTBOX_POLL_MS', 500, 10, 60000), resweepMs: int('OUTBOX_RESWEEP_MS', 30000, 100, 3600000) },
     jobs: { backoffMs: int('JOB_BACKOFF_MS', 1000, 10, 60000), outageRetryMs: int('JOB_OUTAGE_RETRY_MS', 2000, 10, 60000) },
     log: { level: logLevel, format: logFormat === 'pretty' ? 'pretty' : 'json' },
-    paths: { secretsDir, devMailDir: join(nodeEnv === 'test' ? join(tmpdir(), 'carepact-test') : secretsDir, 'dev-mail', databaseName) },
+    paths: {
+      secretsDir,
+      devMailDir: join(nodeEnv === 'test' ? join(tmpdir(), 'carepact-test') : secretsDir, 'dev-mail', databaseName),
+      // Archive packages and access-request zips produced by jobs (EXPORTS_DIR, absolute), per database.
+      exportsDir: env.EXPORTS_DIR || join(nodeEnv === 'test' ? join(tmpdir(), 'carepact-test') : secretsDir, 'exports', databaseName),
+    },
     seal: { p12Path: env.SEAL_P12_PATH || null, p12Passphrase: env.SEAL_P12_PASSPHRASE ?? null },
     devMailboxPort: int('DEV_MAILBOX_PORT', 0, 0, 65535),
   };

@@ -23,6 +23,11 @@ export const PERMISSIONS = {
   'signature.manage': ['admissions', 'coordinator', 'director', 'administrator'],
   /** The establishment's countersignature: the director or a delegate given the role (CASF D.311). */
   'signature.countersign': ['director'],
+  /**
+   * Records management, organisation-wide: retention durations, legal holds, purge, archive
+   * packages and access requests (RGPD art. 5.1.e, 15, 17, 18; the controller's role).
+   */
+  'records.manage': ['administrator'],
 } as const satisfies Record<string, readonly StaffRole[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

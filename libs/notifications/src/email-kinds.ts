@@ -42,6 +42,12 @@ export interface SignatureInvitationData extends SignerEmailBase {
 
 export type SignatureReminderData = SignatureInvitationData;
 
+/**
+ * Staff answered the signer's question (issue 10, item 3): a fresh link to read the answer in the
+ * portal. The e-mail carries neither the question nor the answer (care details stay in the portal).
+ */
+export type QuestionAnsweredData = SignatureInvitationData;
+
 export interface SignatureCompletedData extends SignerEmailBase {
   signedAt: Date;
   /** Where the sealed PDF is downloaded; the document is never attached. */
@@ -124,6 +130,7 @@ export interface EmailDataByKind {
   'password-reset': PasswordResetData;
   'signature-invitation': SignatureInvitationData;
   'signature-reminder': SignatureReminderData;
+  'question-answered': QuestionAnsweredData;
   'signature-completed': SignatureCompletedData;
   'staff-refusal': StaffRefusalData;
   'staff-question': StaffQuestionData;
@@ -137,6 +144,7 @@ export type EmailKind = keyof EmailDataByKind;
 export const EMAIL_KINDS: readonly EmailKind[] = [
   'signature-invitation',
   'signature-reminder',
+  'question-answered',
   'signature-completed',
   'staff-refusal',
   'staff-question',
@@ -158,6 +166,7 @@ export interface EmailFill {
 export const EMAIL_FLAGS: { readonly [K in EmailKind]: readonly string[] } = {
   'signature-invitation': ['phone', 'accessCode'],
   'signature-reminder': ['phone', 'accessCode'],
+  'question-answered': ['phone', 'accessCode'],
   'signature-completed': ['phone', 'downloadUntil'],
   'staff-refusal': ['contratSejour'],
   'staff-question': [],
@@ -281,6 +290,14 @@ const BUILDERS: { [K in EmailKind]: Builder<K> } = {
   },
   'signature-invitation': signerRequest(false),
   'signature-reminder': signerRequest(true),
+  'question-answered': (d, origin) => {
+    const fill = signerRequest(false)(d, origin);
+    return {
+      ...fill,
+      subject: `Réponse à votre question : ${label(d.documentType).short} — ${fill.values.establishmentName}`,
+      values: { ...fill.values, preview: `${fill.values.establishmentName} a répondu à votre question.` },
+    };
+  },
   'signature-completed': (d, origin) => {
     const c = common(d, optionalText(d.residentName, 'residentName'));
     const until = d.downloadAvailableUntil == null ? null : checkDate(d.downloadAvailableUntil, 'downloadAvailableUntil');

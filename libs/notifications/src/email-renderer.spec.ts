@@ -82,7 +82,7 @@ describe.each(EMAIL_KINDS)('email %s', (kind) => {
   });
 
   it('refuses a link that is not an absolute http(s) URL on the public origin', () => {
-    const key = { 'signature-invitation': 'signUrl', 'signature-reminder': 'signUrl', 'signature-completed': 'downloadUrl', 'staff-invitation': 'actionUrl', 'password-reset': 'actionUrl' }[kind as string] ?? 'consoleUrl';
+    const key = { 'signature-invitation': 'signUrl', 'signature-reminder': 'signUrl', 'question-answered': 'signUrl', 'signature-completed': 'downloadUrl', 'staff-invitation': 'actionUrl', 'password-reset': 'actionUrl' }[kind as string] ?? 'consoleUrl';
     for (const bad of ['javascript:alert(1)', '/s/relative', 'https://carepact.example.fr/s/a b', 'https://carepact.example.fr/s/a\nb', 'https://user:pw@carepact.example.fr/s/a', 'ftp://carepact.example.fr/x']) {
       expectInvalid(() => renderEmail(kind, { ...data, [key]: bad } as EmailDataByKind[typeof kind]), key);
     }
@@ -187,8 +187,8 @@ describe('email wording', () => {
 describe('template cache', () => {
   it('compiles every kind in every combination of its sections', () => {
     clearEmailTemplateCache();
-    // 2 + 2 + 2 flags → 4 each, 1 → 2, 0 → 1: 4 + 4 + 4 + 2 + 1 + 2 + 2 + 2 (countersign-due) + 1 + 1 (account e-mails).
-    expect(precompileEmailTemplates()).toBe(23);
+    // 2 + 2 + 2 + 2 flags → 4 each, 1 → 2, 0 → 1: 4 + 4 + 4 (question-answered) + 4 + 2 + 1 + 2 + 2 + 2 (countersign-due) + 1 + 1 (account e-mails).
+    expect(precompileEmailTemplates()).toBe(27);
   });
 
   it('renders the same email from the cache as from a fresh compilation', () => {

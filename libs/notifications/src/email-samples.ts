@@ -40,6 +40,14 @@ export function emailSamples(base = 'http://localhost:3000'): { [K in EmailKind]
       signUrl: `${base}/s/Yc3Lq9Zp1Rk5Tn7Wm2Xb4Vd6Fh8Js0GaEoIuQe_-Ny`,
       accessCodeRequired: true,
     },
+    'question-answered': {
+      establishment,
+      recipientName: 'Jeanne Martin',
+      documentType: 'contrat-sejour',
+      residentName: 'Marcel Dupont',
+      deadline: new Date('2026-12-20T22:59:00Z'),
+      signUrl: `${base}/s/Qa7Lq9Zp1Rk5Tn7Wm2Xb4Vd6Fh8Js0GaEoIuQe_-Nz`,
+    },
     'signature-completed': {
       establishment,
       recipientName: 'Jeanne Martin',
@@ -80,7 +88,7 @@ export function emailSamples(base = 'http://localhost:3000'): { [K in EmailKind]
 export function primaryLinkOf<K extends EmailKind>(kind: K, data: EmailDataByKind[K]): string {
   const d = data as unknown as Record<string, unknown>;
   const key =
-    kind === 'signature-invitation' || kind === 'signature-reminder'
+    kind === 'signature-invitation' || kind === 'signature-reminder' || kind === 'question-answered'
       ? 'signUrl'
       : kind === 'signature-completed'
         ? 'downloadUrl'

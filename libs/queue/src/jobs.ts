@@ -16,7 +16,7 @@ export interface JobPayloads {
   /** One chunk of a bulk run (libs/documents bulk): creates documents for pending residents, then enqueues the next chunk. */
   'documents.bulk': { runId: string };
   /** Create a fresh link for one signer and email it (the token exists only in the email). */
-  'signing.invite': { signerId: string; reason: 'invitation' | 'resend' | 'reminder' };
+  'signing.invite': { signerId: string; reason: 'invitation' | 'resend' | 'reminder' | 'answer' };
   'signing.remind': { requestId: string; day: number };
   'signing.expire': { requestId: string };
   /** All required signatures on the same version hash: render, seal, store, notify. */
@@ -27,12 +27,14 @@ export interface JobPayloads {
   'notify.completed': { requestId: string; signerId: string };
   /** A staff account's single-use password link (invitation or reset): issued and e-mailed by the worker. */
   'account.mail': { userId: string; purpose: 'invitation' | 'reset'; invitedBy?: string | null };
+  /** An archive export, an access request (RGPD art. 15) or a purge run: the `data_jobs` row says which. */
+  'data.run': { dataJobId: string };
 }
 export type JobName = keyof JobPayloads;
 
 export type StaffNoticeKind = 'refusal' | 'question' | 'expired' | 'delivery_failed' | 'countersign_due';
 
-export const QUEUES = ['audit', 'render', 'notify', 'seal'] as const;
+export const QUEUES = ['audit', 'render', 'notify', 'seal', 'data'] as const;
 export type QueueName = (typeof QUEUES)[number];
 
 /**
@@ -59,6 +61,7 @@ export const JOBS = {
   'notify.completed': { queue: 'notify', options: retrying },
   'account.mail': { queue: 'notify', options: retrying },
   'signing.seal': { queue: 'seal', options: { ...retrying, attempts: 5 } },
+  'data.run': { queue: 'data', options: { ...retrying, attempts: 3 } },
 } as const satisfies { [N in JobName]: { queue: QueueName; options: JobsOptions } };
 
 export const JOB_NAMES = Object.keys(JOBS) as JobName[];

@@ -12,6 +12,7 @@ import { measureInputOf, ResidentViews } from './resident-views';
 import { MeasureHolderEntity, ProtectionMeasureEntity, ResidentEntity } from './residents.entities';
 import { ResidentsRepository } from './residents.repository';
 import type { ContactInput, MeasureInput, MeasureView } from './residents.types';
+import { assertResidentNotHeld } from './legal-hold';
 
 /** A resident's protection measures and who holds them (DOMAIN.md, "Protection measures and who signs"). */
 @Injectable()
@@ -73,6 +74,7 @@ export class ProtectionMeasuresService {
       const r = await this.access.load(em, actor, residentId, 'resident.write', true);
       const m = await this.repo.findMeasure(em, r.id, measureId);
       if (!m) throw new NotFoundError('MEASURE_NOT_FOUND', 'Mesure de protection introuvable.');
+      await assertResidentNotHeld(em, r.id);
       await em.delete(ProtectionMeasureEntity, { id: m.id });
       await this.audit.append(em, {
         chainId: actor.organisationId,

@@ -11,6 +11,7 @@ import { contactView, ResidentViews } from './resident-views';
 import { ContactEntity, ResidentEntity } from './residents.entities';
 import { ResidentsRepository } from './residents.repository';
 import type { ContactInput, ContactView, PersonneDeConfianceInput, ResidentView } from './residents.types';
+import { assertResidentNotHeld } from './legal-hold';
 
 /** A resident's contacts (relatives, parents, holders of measures) and their personne de confiance. */
 @Injectable()
@@ -72,6 +73,7 @@ export class ResidentContactsService {
       const r = await this.access.load(em, actor, residentId, 'resident.write', true);
       const c = await this.repo.findContact(em, r.id, contactId);
       if (!c) throw new NotFoundError('CONTACT_NOT_FOUND', 'Contact introuvable.');
+      await assertResidentNotHeld(em, r.id);
       if (await this.repo.contactIsHolder(em, c.id))
         throw new ConflictError('CONTACT_IS_MEASURE_HOLDER', 'Ce contact exerce une mesure de protection : modifiez d’abord la mesure.');
       if (r.personneDeConfianceId === c.id) {

@@ -76,6 +76,10 @@ export class ResidentEntity {
   @Column({ type: 'date', nullable: true })
   plannedEndDate: string | null;
 
+  /** The end of the accompaniment (departure, death): retention is counted from it (libs/archive retention). */
+  @Column({ type: 'date', nullable: true })
+  departedOn: string | null;
+
   @Column({ type: 'text', nullable: true })
   room: string | null;
 

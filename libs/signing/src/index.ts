@@ -26,5 +26,7 @@ export * from './requests/adapters';
 export * from './requests/legal-deadlines';
 export * from './worklist/worklist.repository';
 export * from './worklist/worklist.service';
+export * from './visa/visa.entities';
+export * from './visa/document-visa.service';
 export * from './signing.module';
 export * from './seal/seal-certificate-state';

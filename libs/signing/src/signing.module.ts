@@ -29,10 +29,12 @@ import { SIGNING_ENTITIES } from './requests/signing.entities';
 import { SigningRepository } from './requests/signing.repository';
 import { WorklistRepository } from './worklist/worklist.repository';
 import { WorklistService } from './worklist/worklist.service';
+import { DocumentVisaService } from './visa/document-visa.service';
+import { VISA_ENTITIES } from './visa/visa.entities';
 import { SealCertificateService } from './seal/seal-certificate-state';
 
 @Module({
-  imports: [TypeOrmModule.forFeature(SIGNING_ENTITIES), DatabaseModule, AuditModule, IdentityModule, ResidentsModule, DocumentsModule, QueueModule],
+  imports: [TypeOrmModule.forFeature([...SIGNING_ENTITIES, ...VISA_ENTITIES]), DatabaseModule, AuditModule, IdentityModule, ResidentsModule, DocumentsModule, QueueModule],
   providers: [
     SigningRepository,
     EvidenceLog,
@@ -51,6 +53,7 @@ import { SealCertificateService } from './seal/seal-certificate-state';
     PaperSignaturesService,
     WorklistRepository,
     WorklistService,
+    DocumentVisaService,
     SealCertificateService,
     // Names and reading preferences of the resident a request is about, read through the owner's
     // repository (ResidentsModule exports only its service, whose reads load the whole file).
@@ -71,6 +74,7 @@ import { SealCertificateService } from './seal/seal-certificate-state';
     SealedDownloadService,
     PaperSignaturesService,
     WorklistService,
+    DocumentVisaService,
     ResidentsRepository,
   ],
 })

@@ -185,12 +185,12 @@ describe('console: accounts, establishment settings, queues (issue 11 items 7-8,
     expect(csp).toContain("script-src 'self'");
     expect(csp).toContain("frame-ancestors 'none'");
     const queues = (await (await admin('/console/admin/files/api/queues')).json()) as { queues: { name: string }[] };
-    expect(queues.queues.map((q) => q.name).sort()).toEqual(['audit', 'notify', 'render', 'seal']);
+    expect(queues.queues.map((q) => q.name).sort()).toEqual(['audit', 'data', 'notify', 'render', 'seal']);
     // The rest of the console keeps the strict policy.
     expect((await admin('/console')).headers.get('content-security-policy')).not.toContain('unsafe-inline');
 
     // The board itself runs in the browser under its CSP: its bundles load (the <base> it needs is
-    // allowed), it lists the four queues; the only thing blocked is its link to Google's web fonts.
+    // allowed), it lists the five queues; the only thing blocked is its link to Google's web fonts.
     const page = await newPage();
     const problems: string[] = [];
     page.on('console', (m) => {
@@ -198,7 +198,7 @@ describe('console: accounts, establishment settings, queues (issue 11 items 7-8,
     });
     await login(page, 'admin@jardins-du-val.example');
     await page.goto('/console/admin/files');
-    for (const name of ['audit', 'render', 'notify', 'seal']) await page.getByRole('link', { name, exact: true }).first().waitFor({ timeout: 15000 });
+    for (const name of ['audit', 'render', 'notify', 'seal', 'data']) await page.getByRole('link', { name, exact: true }).first().waitFor({ timeout: 15000 });
     expect(problems.filter((p) => !p.includes('fonts.googleapis.com'))).toEqual([]);
 
     // A failed job: listed with its error, retried from the board (audited); nothing else may change.

@@ -94,7 +94,7 @@ describe('console: À faire (issue 10, item 1)', () => {
     expect(await pageBasics(page)).toMatchObject({ lang: 'fr', title: 'Accueil — CarePact', h1: 1 });
     const text = (await page.locator('main').textContent()) ?? '';
     expect(text).toContain('Votre rôle d’audit sert à vérifier');
-    expect(await page.getByRole('link', { name: 'Vérifier l’intégrité du journal d’audit' }).getAttribute('href')).toBe('/api/audit/verify');
+    expect(await page.getByRole('link', { name: 'Vérifier l’intégrité du journal d’audit' }).getAttribute('href')).toBe('/console/journal#verifier');
     for (const name of ['Sanscontrat', 'Contresigne', 'Curatelle', 'À faire']) expect(text).not.toContain(name);
     expect(await axeViolations(page)).toEqual([]);
     await page.screenshot({ path: '/tmp/todo-auditeur.png', fullPage: true });

@@ -6,7 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { configWith } from '@carepact/config';
 import { PortalClient, freePort, getFrom, waitUntil } from '@carepact/testing';
 import { createApiApp } from '../../../apps/api/src/bootstrap';
-import { portalFastPath } from '../../../apps/api/src/portal/portal-fast-path';
+import { securityHeaderList } from '../../../apps/api/src/http/security-headers.middleware';
+import { NodeMiddleware, portalFastPath } from '../../../apps/api/src/portal/portal-fast-path';
 import { PortalPages } from '../../../apps/api/src/portal/portal-pages';
 import { SigningHarness, startSigningHarness } from './signing-harness';
 
@@ -115,7 +116,15 @@ describe('signing portal: fast path ≡ routes, one client address, the access c
     // The fast path alone in front of an application that would betray any fall-through.
     const solo = express();
     solo.use((_req, res) => void res.status(599).end());
-    const server = createServer(portalFastPath({ express: solo, pages: apps[0].get(PortalPages), before: [cookieParser()] }));
+    const server = createServer(
+      portalFastPath({
+        express: solo,
+        pages: apps[0].get(PortalPages),
+        requestLog: (_req, _res, next) => next(),
+        cookies: cookieParser() as unknown as NodeMiddleware,
+        securityHeaders: (path) => securityHeaderList('http://127.0.0.1', path),
+      }),
+    );
     server.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -128,6 +137,74 @@ describe('signing portal: fast path ≡ routes, one client address, the access c
     } finally {
       await new Promise((r) => server.close(r));
     }
+  });
+
+  describe('a page kept by a process is never stale: the next read after a change shows it, identically on both paths', () => {
+    /** Both paths (the api's fast path, and the routes of another api instance: this process), compared; the fast path's answer. */
+    const both = async (cookie: string, path: string): Promise<Answer> => {
+      const fast = await answer(await fetch(h.base + path, { headers: { cookie }, redirect: 'manual' }));
+      const route = await answer(await fetch(routesBase + path, { headers: { cookie }, redirect: 'manual' }));
+      expect({ path, ...route }).toEqual({ path, ...fast });
+      return fast;
+    };
+    /** Each page read twice on both paths: each process keeps its context and rendered pages. */
+    const keptIn = async (cookie: string) => {
+      for (let i = 0; i < 2; i++) for (const path of ['/portail', '/portail/document']) expect({ path, status: (await both(cookie, path)).status }).toEqual({ path, status: 200 });
+    };
+    const expectEnded = async (cookie: string) => {
+      for (const path of ['/portail', '/portail/document', '/portail/document?version=falc']) expect({ path, status: (await both(cookie, path)).status }).toEqual({ path, status: 401 });
+    };
+    const statusOf = async (requestId: string) => ((await (await (await staff())(`/api/signature-requests/${requestId}`)).json()) as { status: string }).status;
+
+    it('a signature made through another api instance, then the session ended in the database by another instance', async () => {
+      const jeanne = await createRequest('Jeanne');
+      const resident = jeanne.signers.find((s) => s.role === 'resident')!;
+      const cookie = await openSession(h.base, await inPersonToken(jeanne, 'resident'));
+      await keptIn(cookie);
+      expect((await both(cookie, '/portail')).body).not.toContain('Vous avez signé');
+      // Signed on the routes' instance (this process): the api's kept pages are of the pending signer.
+      const p = new PortalClient(routesBase);
+      (p as unknown as { cookie: string }).cookie = cookie;
+      await p.get('/portail/signer');
+      expect((await p.sign({ consent: 'oui', typedName: 'Jeanne Martin' })).status).toBe(303);
+      const landing = await both(cookie, '/portail');
+      expect(landing.status).toBe(200);
+      expect(landing.body).toContain('Vous avez signé le');
+      // Ended by another instance (a revocation it made): no read is served from what was kept.
+      await h.ds.query(`UPDATE portal_sessions SET expires_at = now() WHERE signer_id = $1`, [resident.id]);
+      await expectEnded(cookie);
+    });
+
+    it('a link revoked by staff (in-person again): the session it opened ends at the next read, without a form in between', async () => {
+      const jeanne = await createRequest('Jeanne');
+      const cookie = await openSession(h.base, await inPersonToken(jeanne, 'resident'));
+      await keptIn(cookie);
+      await inPersonToken(jeanne, 'resident');
+      await expectEnded(cookie);
+    });
+
+    it('the request expired by the worker: its sessions end at the next read', async () => {
+      const jeanne = await createRequest('Jeanne');
+      const cookie = await openSession(h.base, await inPersonToken(jeanne, 'resident'));
+      await h.ds.query(`UPDATE signature_requests SET deadline = now() - interval '1 minute' WHERE id = $1`, [jeanne.id]);
+      // Kept after the deadline moved: only the worker's expiry changes the state from here.
+      await keptIn(cookie);
+      await h.ds.query(`UPDATE outbox SET available_at = now() - interval '1 second' WHERE job_name = 'signing.expire' AND payload->>'requestId' = $1 AND done_at IS NULL`, [jeanne.id]);
+      await waitUntil('expiry by the worker', async () => (await statusOf(jeanne.id)) === 'expired', 30000);
+      await expectEnded(cookie);
+    });
+
+    it('staff require an access code after the pages were kept: the next reading leads to the code form', async () => {
+      const jeanne = await createRequest('Jeanne');
+      const resident = jeanne.signers.find((s) => s.role === 'resident')!;
+      const cookie = await openSession(h.base, await inPersonToken(jeanne, 'resident'));
+      await keptIn(cookie);
+      // The signer row changes as staff's access-code issue changes it (another instance: the database directly).
+      await h.ds.query(`UPDATE signature_signers SET access_code_required = true WHERE id = $1`, [resident.id]);
+      const reading = await both(cookie, '/portail/document');
+      expect({ status: reading.status, location: reading.headers.location }).toEqual({ status: 303, location: '/portail' });
+      expect((await both(cookie, '/portail')).body).toContain('action="/portail/code"');
+    });
   });
 
   it('TRUST_PROXY unset: a forged X-Forwarded-For is not recorded in the evidence and does not escape the rate limit', async () => {

@@ -1,13 +1,17 @@
 import { createHash } from 'node:crypto';
-import { copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ArchiveExporter, Manifest, signManifest, verifyArchive } from '@carepact/archive';
+import { copyFileSync, mkdtempSync } from 'node:fs';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { MAX_SCAN_BYTES } from '@carepact/signing';
+import { MAX_SCAN_BYTES, PadesSealer } from '@carepact/signing';
 import { TEST_PASSWORD, contractData, curatelleResident, loginAgent, waitUntil } from '@carepact/testing';
 import { startWorker, WorkerHandle } from '../../../apps/worker/src/bootstrap';
 import { pdfsig } from '../../unit/seal/seal-tools';
 import { blankPages, encrypted, malformed, notAPdf, scanOf, tempFile, tool, withEmbeddedFile, withJavaScriptOpenAction } from '../../unit/paper/scan-fixtures';
 import { ApiHarness, startApiHarness } from '../api/api-harness';
+import { readZip, writeZip } from '../archive/archive-tools';
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const binary = (res: request.Response, cb: (err: Error | null, body: Buffer) => void) => {
@@ -196,5 +200,38 @@ describe('paper signatures through the API and the worker', () => {
 
     // Closed: a second scan is refused.
     expect((await upload(director, scan, [view.signers[0].id])).body.error.code).toBe('SIGNATURE_REQUEST_CLOSED');
+  }, 120000);
+
+  it('archive packages carry the original scan; archive:verify checks it against the manifest and the sealed evidence (PAPER_SCAN_MISMATCH)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'carepact-paper-archive-'));
+    const file = join(dir, 'document.zip');
+    await h.app.get(ArchiveExporter).export({ kind: 'document', id: documentId }, file);
+    expect(await verifyArchive(file)).toMatchObject({ ok: true, problem: null });
+    const entries = await readZip(file);
+    const path = `documents/${documentId}/signatures/${view.id}/scan-original.pdf`;
+    expect(sha256(entries.get(path)!)).toBe(sha256(scan));
+    const manifest = JSON.parse(entries.get('manifest.json')!.toString('utf8')) as Manifest;
+    expect(manifest.paper).toEqual([{ requestId: view.id, documentId, path, originalSha256: sha256(scan) }]);
+
+    // Another scan, with a manifest re-signed by the establishment's own seal (its key stolen) so that
+    // every file hash matches: the sealed evidence still names the original scan's hash.
+    const other = await scanOf(scan, [1]);
+    entries.set(path, other);
+    const forged: Manifest = {
+      ...manifest,
+      files: manifest.files.map((f) => (f.path === path ? { ...f, sha256: sha256(other), size: other.length } : f)),
+      paper: manifest.paper!.map((p) => ({ ...p, originalSha256: sha256(other) })),
+    };
+    const bytes = Buffer.from(JSON.stringify(forged, null, 1) + '\n', 'utf8');
+    entries.set('manifest.json', bytes);
+    entries.set('manifest.json.p7s', signManifest(bytes, await new PadesSealer(h.db.config).sealIdentity()));
+    const tampered = join(dir, 'tampered.zip');
+    await writeZip(tampered, entries);
+    expect((await verifyArchive(tampered)).problem).toMatchObject({ code: 'PAPER_SCAN_MISMATCH', file: path });
+    // The scan alone changed (manifest untouched): its hash no longer matches.
+    const swapped = await readZip(file);
+    swapped.set(path, other);
+    await writeZip(tampered, swapped);
+    expect((await verifyArchive(tampered)).problem).toMatchObject({ code: 'HASH_MISMATCH', file: path });
   }, 120000);
 });

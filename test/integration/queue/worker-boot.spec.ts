@@ -39,7 +39,7 @@ describe('worker start', () => {
   });
 
   it('starts with a processor for every queue', async () => {
-    const { code, stderr } = await startWith(db, ['AuditProcessor', 'RenderProcessor', 'NotifyProcessor', 'SealProcessor']);
+    const { code, stderr } = await startWith(db, ['AuditProcessor', 'RenderProcessor', 'NotifyProcessor', 'SealProcessor', 'DataProcessor']);
     expect(stderr).not.toContain('WORKER_JOB_HANDLERS_MISSING');
     expect(code).toBe(0);
   });

@@ -127,8 +127,8 @@ describe('worklist (À faire)', () => {
     } finally {
       spy.mockRestore();
     }
-    // establishments, residents, measures, requests, refusals, questions, failed generations.
-    expect(n).toBeLessThanOrEqual(7);
+    // establishments, residents, measures, requests, refusals, questions, failed generations, visas to give.
+    expect(n).toBeLessThanOrEqual(8);
   });
 
   it('scopes to the establishments where the person works, and to their organisation', async () => {

@@ -47,7 +47,8 @@ function textParam(name: string, raw: string | undefined, max = 200): string | u
   return raw;
 }
 
-interface FilterQuery {
+/** The audit log's filters as the API's query string (and the console's filter form) names them. */
+export interface FilterQuery {
   actor?: string;
   action?: string;
   residentId?: string;
@@ -57,7 +58,8 @@ interface FilterQuery {
   to?: string;
 }
 
-function filterOf(q: FilterQuery): AuditLogFilter {
+/** Parses and checks the filters (French messages, stable codes); shared with the console's « Journal d’audit ». */
+export function filterOf(q: FilterQuery): AuditLogFilter {
   return {
     actorId: textParam('actor', q.actor),
     action: textParam('action', q.action),

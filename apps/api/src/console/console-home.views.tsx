@@ -153,13 +153,14 @@ export function consoleHomePage(actor: StaffActor, csrf: string, establishments:
           </p>
           <ul>
             <li>
-              <a href="/api/audit/verify">Vérifier l’intégrité du journal d’audit</a> (réponse JSON)
+              <a href="/console/journal">Lire et filtrer le journal d’audit</a> (par acteur, action, résident, document et dates) et l’exporter en CSV (chaque
+              export est lui-même enregistré)
             </li>
             <li>
-              <a href="/api/audit/events?limit=100">Lire les 100 premiers événements du journal</a> (réponse JSON ; filtres dans la documentation de l’API)
+              <a href="/console/journal#verifier">Vérifier l’intégrité du journal d’audit</a>
             </li>
             <li>
-              <a href="/api/audit/events.csv">Exporter le journal</a> (fichier CSV ; chaque export est lui-même enregistré)
+              L’historique de chaque document (qui, quand, en quelle qualité) et sa vérification : lien « Historique » sur la page du document
             </li>
           </ul>
         </>

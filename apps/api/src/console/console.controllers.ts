@@ -1,12 +1,17 @@
+import { ConsoleArchiveController } from './archive/archive.controller';
 import { AccountLinksController } from './admin/account-links.controller';
 import { ConsoleAdminController } from './admin/admin.controller';
 import { BulkConsoleController } from './bulk/bulk.controller';
 import { ConsolePageCache } from './cache/console-page-cache';
+import { AuditJournalController } from './audit/audit-journal.controller';
 import { ConsoleAuthController } from './console-auth.controller';
 import { ConsoleHomeController } from './console-home.controller';
 import { CorrectionController } from './documents/correction.controller';
+import { DocumentHistoryPageController } from './documents/document-history.controller';
 import { DocumentPageController } from './documents/document-page.controller';
 import { NewDocumentController } from './documents/new-document.controller';
+import { PaperUploadController } from './documents/paper-upload.controller';
+import { VisaRulesController } from './documents/visa-rules.controller';
 import { ConsoleResidentsController } from './residents/console-residents.controller';
 
 /** The staff console's routes (server-rendered French pages; same services and permissions as the API). */
@@ -19,6 +24,11 @@ export const CONSOLE_CONTROLLERS = [
   CorrectionController,
   ConsoleAdminController,
   AccountLinksController,
+  AuditJournalController,
+  DocumentHistoryPageController,
+  PaperUploadController,
+  ConsoleArchiveController,
+  VisaRulesController,
   BulkConsoleController,
 ];
 

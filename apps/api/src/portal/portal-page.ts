@@ -1,6 +1,6 @@
 import { ValidationError, isDomainError } from '@carepact/common';
 import { VARIANTS, Variant } from '@carepact/rendering';
-import { PortalContext, PortalSessionExpiredError, PortalSessionService } from '@carepact/signing';
+import { EventContext, PortalContext, PortalSessionExpiredError, PortalSessionService } from '@carepact/signing';
 import type { Request } from 'express';
 import type { ServerResponse } from 'node:http';
 import { clientIp } from '../http/client-ip';
@@ -18,7 +18,7 @@ export type Body = Record<string, string | undefined>;
 export type { Page } from '../views';
 export { sendHtml, sendPage } from '../views';
 
-export function eventContext(req: Request) {
+export function eventContext(req: Request): EventContext {
   return { ip: clientIp(req), userAgent: req.get('user-agent') ?? null };
 }
 
@@ -52,22 +52,50 @@ const landingWithErrors: Rerender = (ctx, state) => landingPage(ctx, state);
  * The portal's answer to a request, with its error pages (session expired, CSRF, code required, not
  * found, invalid or conflicting form). The handler returns a page, or null when it wrote the
  * response itself (a file). A form that fails is shown again by `rerender` (its own step page; the
- * landing by default) with its errors and the values typed. A page read (GET) may reuse the context
- * this process loaded within the last second; a form never does, and forgets it before and after
- * its change.
+ * landing by default) with its errors and the values typed. A page read (GET) reuses the context
+ * this process kept while the session's signing state is unchanged (PortalSessionService.readContext:
+ * one short query); a form never does, and forgets it before and after its change.
  */
-export async function portalAnswer(
+export function portalAnswer(
   sessions: PortalSessionService,
   req: Request,
   handler: (ctx: PortalContext) => Promise<Page | null>,
   rerender: Rerender = landingWithErrors,
 ): Promise<Page | null> {
-  const token = sessionToken(req);
   const read = req.method === 'GET' || req.method === 'HEAD';
+  return answerFor(sessions, { token: sessionToken(req), read, body: req.body as Body | undefined }, handler, rerender);
+}
+
+/** A page read (GET) as both of the portal's paths see it (PortalPages; the fast path has no Express request). */
+export interface PageRead {
+  /** The session cookie's value. */
+  token: string | undefined;
+  /** The query, parsed by Express's query parser. */
+  query: Record<string, unknown>;
+  /** The client, for the evidence: asked only when an event is written. */
+  client: () => EventContext;
+}
+
+export function pageReadOf(req: Request): PageRead {
+  return { token: sessionToken(req), query: req.query as Record<string, unknown>, client: () => eventContext(req) };
+}
+
+/** portalAnswer for a page read. */
+export async function readAnswer(sessions: PortalSessionService, read: PageRead, handler: (ctx: PortalContext) => Promise<Page>): Promise<Page> {
+  return (await answerFor(sessions, { token: read.token, read: true, body: undefined }, handler, landingWithErrors))!;
+}
+
+async function answerFor(
+  sessions: PortalSessionService,
+  req: { token: string | undefined; read: boolean; body: Body | undefined },
+  handler: (ctx: PortalContext) => Promise<Page | null>,
+  rerender: Rerender,
+): Promise<Page | null> {
+  const { token, read } = req;
   if (!read) sessions.forget(token);
   let ctx: PortalContext;
   try {
-    ctx = read && token ? await sessions.recentContext(token) : await sessions.context(token);
+    ctx = read ? await sessions.readContext(token) : await sessions.context(token);
   } catch (e) {
     if (e instanceof PortalSessionExpiredError) return { status: 401, html: sessionExpiredPage() };
     throw e;
@@ -84,7 +112,7 @@ export async function portalAnswer(
     if (isDomainError(e) && (e.kind === 'invalid' || e.kind === 'conflict' || e.kind === 'forbidden')) {
       const fresh = await sessions.context(token);
       const status = e.kind === 'invalid' ? 400 : e.kind === 'conflict' ? 409 : 403;
-      const body = req.body as Body | undefined;
+      const body = req.body;
       // The code form lives on the landing: a form refused for want of the code shows it.
       const again = e.code === 'ACCESS_CODE_REQUIRED' ? landingWithErrors : rerender;
       return {

@@ -43,7 +43,8 @@ export class PortalSessionController {
       const { sessionToken, expiresAt } = await this.sessions.openLink(token, eventContext(req));
       res.cookie(PORTAL_COOKIE, sessionToken, { httpOnly: true, secure: true, sameSite: 'strict', path: '/', expires: expiresAt });
       res.setHeader('Cache-Control', 'no-store');
-      res.redirect(303, '/portail');
+      // The e-mail that tells of an answer to the signer's question leads to it (`?vers=questions`).
+      res.redirect(303, req.query.vers === 'questions' ? '/portail/question' : '/portail');
     } catch (e) {
       if (e instanceof LinkNotFoundError) return sendHtml(res, 404, linkNotFoundPage());
       throw e;

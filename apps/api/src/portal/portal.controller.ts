@@ -6,7 +6,7 @@ import { PortalReadsService, PortalSessionService, assertCodeGiven, signerHasAns
 import type { Request, Response } from 'express';
 import { Public } from '../http/auth.guard';
 import { PortalPages } from './portal-pages';
-import { Page, eventContext, runPage, sendPage } from './portal-page';
+import { Page, eventContext, pageReadOf, runPage, sendPage } from './portal-page';
 import { answeredPage, questionPage, refusePage, signPage, viewPage } from './portal.views';
 
 const toLanding: Page = { status: 303, html: '', location: '/portail' };
@@ -30,12 +30,12 @@ export class PortalController {
 
   @Get('portail')
   async landing(@Req() req: Request, @Res() res: Response): Promise<void> {
-    sendPage(res, await this.pages.landing(req));
+    sendPage(res, await this.pages.landing(pageReadOf(req)));
   }
 
   @Get('portail/document')
   async read(@Req() req: Request, @Res() res: Response): Promise<void> {
-    sendPage(res, await this.pages.reading(req));
+    sendPage(res, await this.pages.reading(pageReadOf(req)));
   }
 
   /** The view of the person (tutelle, a minor…) that this signer records before signing. */
@@ -74,7 +74,7 @@ export class PortalController {
   async questionStep(@Req() req: Request, @Res() res: Response): Promise<void> {
     await runPage(this.sessions, req, res, async (ctx) => {
       assertCodeGiven(ctx);
-      return { status: 200, html: questionPage(ctx, { sent: req.query.fait === 'envoyee' }) };
+      return { status: 200, html: questionPage(ctx, { sent: req.query.fait === 'envoyee', asked: await this.reads.questionsOf(ctx) }) };
     });
   }
 

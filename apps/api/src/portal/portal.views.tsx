@@ -541,10 +541,44 @@ export function refusePage(ctx: PortalContext, state: PortalState = {}): string 
   );
 }
 
-/** A question to the establishment; `sent` after the redirect that follows it. */
-export function questionPage(ctx: PortalContext, state: PortalState & { sent?: boolean } = {}): string {
+/** A question the signer asked, with the establishment's answers (issue 10, item 3). */
+export interface AskedQuestion {
+  message: string;
+  askedAt: Date;
+  answers: { answer: string; at: Date }[];
+}
+
+function AskedQuestions(props: { asked: AskedQuestion[]; establishment: string }) {
+  return (
+    <ol class="asked-questions">
+      {props.asked.map((q, i) => (
+        <li key={i}>
+          <p>
+            <strong>Votre question du {dateFr(q.askedAt)} :</strong> {q.message}
+          </p>
+          {q.answers.length ? (
+            q.answers.map((a, j) => (
+              <p key={j}>
+                <strong>
+                  Réponse de {props.establishment} du {dateFr(a.at)} :
+                </strong>{' '}
+                {a.answer}
+              </p>
+            ))
+          ) : (
+            <p>L’établissement n’a pas encore répondu.</p>
+          )}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+/** A question to the establishment, after the signer's questions and their answers; `sent` after the redirect that follows it. */
+export function questionPage(ctx: PortalContext, state: PortalState & { sent?: boolean; asked?: AskedQuestion[] } = {}): string {
+  const asked = state.asked ?? [];
   return renderPage(
-    <PortalPage title={state.sent ? 'Votre question est envoyée' : 'Poser une question'} ctx={ctx}>
+    <PortalPage title={state.sent ? 'Votre question est envoyée' : asked.some((q) => q.answers.length) ? 'Vos questions et les réponses' : 'Poser une question'} ctx={ctx}>
       {state.sent ? (
         <>
           <h1>Votre question est envoyée</h1>
@@ -561,8 +595,10 @@ export function questionPage(ctx: PortalContext, state: PortalState & { sent?: b
         </>
       ) : (
         <>
-          <h1>Poser une question</h1>
+          <h1>{asked.some((q) => q.answers.length) ? 'Vos questions et les réponses' : 'Poser une question'}</h1>
           <ErrorSummary errors={state.errors} message={state.errorMessage} />
+          {asked.length ? <AskedQuestions asked={asked} establishment={ctx.establishmentName} /> : null}
+          {asked.length ? <h2>Poser une autre question</h2> : null}
           <p>Une phrase n’est pas claire ? Vous voulez en parler avant de signer ? Écrivez votre question : l’établissement va vous répondre.</p>
           <PostForm action="/portail/question" csrf={ctx.session.csrfToken}>
             <TextArea name="message" label="Votre question à l’établissement" value={state.values?.message} errors={state.errors} />

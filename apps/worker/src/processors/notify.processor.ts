@@ -13,7 +13,7 @@ export class NotifyProcessor extends JobProcessor<'notify'> {
   readonly queue = 'notify';
   readonly handlers: JobHandlers<'notify'> = {
     'signing.invite': {
-      run: (d) => this.jobs.invite(d.outboxId, d.signerId, d.reason === 'reminder' ? 'signature-reminder' : 'signature-invitation'),
+      run: (d) => this.jobs.invite(d.outboxId, d.signerId, d.reason === 'reminder' ? 'signature-reminder' : d.reason === 'answer' ? 'question-answered' : 'signature-invitation'),
       // Every attempt failed (a refused address is handled by the job itself): staff are told.
       gaveUp: async (d, failure) => {
         if (failure.kind !== 'permanent') await this.jobs.inviteGaveUp(d.signerId);

@@ -7,7 +7,10 @@ import { ResidentSearch1763941000000 } from './1763941000000-resident-search';
 import { EstablishmentCategory1763942000000 } from './1763942000000-establishment-category';
 import { PaperSignatures1763945000000 } from './1763945000000-paper-signatures';
 import { WorklistDeadlines1763946000000 } from './1763946000000-worklist-deadlines';
+import { Retention1763950000000 } from './1763950000000-retention';
 import { StaffAccounts1763951000000 } from './1763951000000-staff-accounts';
+import { AuditAppendFunction1763952000000 } from './1763952000000-audit-append-function';
+import { DocumentVisas1763953000000 } from './1763953000000-document-visas';
 import { BulkRuns1763954000000 } from './1763954000000-bulk-runs';
 
 /** Applied in this order; each has a working `down`. Each migration grants its new tables to carepact_app. */
@@ -21,6 +24,9 @@ export const MIGRATIONS = [
   EstablishmentCategory1763942000000,
   PaperSignatures1763945000000,
   WorklistDeadlines1763946000000,
+  Retention1763950000000,
   StaffAccounts1763951000000,
+  AuditAppendFunction1763952000000,
+  DocumentVisas1763953000000,
   BulkRuns1763954000000,
 ];

@@ -35,7 +35,7 @@ describe('resolve: every template × content variant with the demo fixture', () 
         expect(tree.lang).toBe('fr-FR');
         expect(tree.contentVariant).toBe(variant);
         expect(tree.blocks[0]).toMatchObject({ kind: 'heading', level: 1 });
-        expect(tree.meta).toMatchObject({ documentType: type, templateId: type, templateVersion: type === 'avenant' ? '1.3.0' : '1.2.0', templateHash: template.sha256, establishmentName: 'EHPAD Les Tilleuls' });
+        expect(tree.meta).toMatchObject({ documentType: type, templateId: type, templateVersion: type === 'projet-personnalise' || type === 'avenant' ? '1.3.0' : '1.2.0', templateHash: template.sha256, establishmentName: 'EHPAD Les Tilleuls' });
         expect(tree.meta.inputHash).toMatch(/^[0-9a-f]{64}$/);
         expect(tree.meta.issuedAt).toMatch(/^\d{4}-\d{2}-\d{2}T00:00:00\.000Z$/);
         const text = allText(tree);
@@ -255,6 +255,16 @@ describe('resolve: the glossary explains the words the document uses', () => {
   it('a person under tutelle gets tutelle and tuteur, not curatelle', () => {
     const tree = resolve(loader.load('projet-personnalise'), templateInputFromFixture(fixture, 'projet-personnalise'), 'falc');
     expect(glossaryOf(tree).terms).toEqual(['tutelle', 'tuteur', 'référent', 'EHPAD', 'juge']);
+  });
+
+  it('projet personnalisé 1.3.0: each participant with their capacity and presence (CASF L.311-3 7°); 1.2.0 versions still render their lines', () => {
+    const input = templateInputFromFixture(fixture, 'projet-personnalise');
+    const text = allText(resolve(loader.load('projet-personnalise'), input, 'standard'));
+    expect(text).toContain('Alain Bernard, tuteur : présent.');
+    expect(text).toContain('Léa Moreau, amie : excusée, a donné son avis par téléphone.');
+    expect(allText(resolve(loader.load('projet-personnalise'), input, 'falc'))).toContain('Léa Moreau, amie, a donné son avis par téléphone.');
+    const old = { ...input, document: { ...(input.document as Record<string, unknown>), participants: ['Alain Bernard (tuteur)'] } };
+    expect(allText(resolve(loader.load('projet-personnalise', '1.2.0'), old, 'standard'))).toContain('Alain Bernard (tuteur)');
   });
 
   it('a person under curatelle gets curatelle and curateur, not tutelle', () => {

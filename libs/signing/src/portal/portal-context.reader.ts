@@ -8,12 +8,39 @@ import { blockingSigners, bySigningOrder } from '../requests/whose-turn';
 import type { PortalContext } from './portal.types';
 
 /**
+ * The version stamp of a session's signing state: the row versions (PostgreSQL's `xmin`, which
+ * every UPDATE, INSERT and DELETE of a row changes) of the session, its link, the request, each of
+ * its signers, its recorded views and its sealed document. Two reads with the same stamp saw the
+ * same signing state; any change to one of these rows — by this process, the worker or another api
+ * instance — gives another stamp once committed. `$1` is the session's token hash.
+ */
+const STAMP = `concat_ws(':', ps.xmin::text, sg.xmin::text, r.xmin::text, COALESCE(l.xmin::text, '-'),
+         COALESCE((SELECT string_agg(o.xmin::text, ',' ORDER BY o.id) FROM signature_signers o WHERE o.request_id = r.id), '-'),
+         COALESCE((SELECT string_agg(v.xmin::text, ',' ORDER BY v.id) FROM recorded_views v WHERE v.request_id = r.id), '-'),
+         COALESCE((SELECT string_agg(d.xmin::text, ',' ORDER BY d.id) FROM sealed_documents d WHERE d.request_id = r.id), '-'))`;
+
+const SESSION_FROM = `
+  FROM portal_sessions ps
+  JOIN signature_signers sg ON sg.id = ps.signer_id
+  JOIN signature_requests r ON r.id = sg.request_id
+  LEFT JOIN signing_links l ON l.id = ps.link_id
+ WHERE ps.token_hash = $1`;
+
+/**
+ * The stamps alone, of several sessions at once (`$1`: their token hashes): one index lookup per
+ * table and session, a short string per session.
+ */
+const STAMPS_SQL = `SELECT ps.token_hash AS hash, ${STAMP} AS stamp ${SESSION_FROM.replace('ps.token_hash = $1', 'ps.token_hash = ANY($1::text[])')}`;
+
+/**
  * The signing side of the context in one round trip, reading only this lib's tables: session,
  * signer (without the drawn signature, up to a few hundred kB that no page shows), request, link,
- * the views already recorded and, in sequential mode only, the request's signers (whose turn).
+ * the views already recorded and, in sequential mode only, the request's signers (whose turn); and
+ * the stamp of that state, read in the same snapshot.
  */
 const SESSION_SQL = `
-SELECT to_jsonb(ps) AS session,
+SELECT ${STAMP} AS stamp,
+       to_jsonb(ps) AS session,
        to_jsonb(sg) - 'drawn_signature' AS signer,
        to_jsonb(r) AS request,
        to_jsonb(l) AS link,
@@ -23,24 +50,26 @@ SELECT to_jsonb(ps) AS session,
          SELECT jsonb_agg(jsonb_build_object('key', o.key, 'role', o.role, 'orderNo', o.order_no, 'optional', o.optional, 'status', o.status,
                                              'firstName', o.first_name, 'lastName', o.last_name))
            FROM signature_signers o WHERE o.request_id = r.id)
-       END AS signers
-  FROM portal_sessions ps
-  JOIN signature_signers sg ON sg.id = ps.signer_id
-  JOIN signature_requests r ON r.id = sg.request_id
-  LEFT JOIN signing_links l ON l.id = ps.link_id
- WHERE ps.token_hash = $1`;
+       END AS signers ${SESSION_FROM}`;
 
 interface PreparablePool {
   query<R>(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: R[] }>;
 }
 
 interface SessionRow {
+  stamp: string;
   session: Record<string, unknown>;
   signer: Record<string, unknown>;
   request: Record<string, unknown>;
   link: Record<string, unknown> | null;
   recorded_views: { key: string; expression: string; comment: string | null; by: string | null }[];
   signers: { key: string; role: string; orderNo: number; optional: boolean; status: SignerStatus; firstName: string; lastName: string }[] | null;
+}
+
+/** A context and the stamp of the signing state it was read from (same snapshot). */
+export interface StampedContext {
+  ctx: PortalContext;
+  stamp: string;
 }
 
 /** A document's type and resident never change: the reader keeps them once read. */
@@ -50,12 +79,16 @@ type DocumentSubject = { type: DocumentType; residentId: string };
  * Reads the portal context behind a session token hash. Two round trips once a document is known
  * to this process: the signing query above, then the resident (names, reading preferences) and the
  * establishment (name, phone, address) in parallel, each through its owner's repository. Nothing that can change
- * is kept between calls (PortalSessionService adds the 1 s reuse for page reads).
+ * is kept between calls; PortalSessionService reuses a context for page reads while its stamp holds.
  */
 @Injectable()
 export class PortalContextReader {
   private readonly columns = new Map<object, { property: string; column: string; date: boolean }[]>();
   private readonly subjects = new Map<string, DocumentSubject>();
+  /** Stamps asked for since the last query, by token hash (see stamp). */
+  private stampsAsked = new Map<string, { resolve: (stamp: string | null) => void; reject: (e: unknown) => void }[]>();
+  /** A stamps query is running: the next one is sent when it returns. */
+  private stampsReading = false;
 
   constructor(
     private readonly tx: TransactionRunner,
@@ -64,9 +97,41 @@ export class PortalContextReader {
     private readonly identity: IdentityRepository,
   ) {}
 
-  /** The context, or null when no session has this token hash (the caller checks expiry). */
-  async read(tokenHash: string): Promise<PortalContext | null> {
-    const [row] = await this.sessionRows(tokenHash);
+  /**
+   * The stamp of the session's signing state (see STAMP), or null when no session has this token
+   * hash. Stamps are read by one query for all the sessions asked for meanwhile, sent after the turn
+   * of the event loop they were asked in — or, while such a query is running, as soon as it returns
+   * (one at a time: under load each query answers many reads). Either way each stamp is read after it
+   * was asked for: never a snapshot older than the read that asks.
+   */
+  stamp(tokenHash: string): Promise<string | null> {
+    return new Promise((resolve, reject) => {
+      if (!this.stampsAsked.size && !this.stampsReading) setImmediate(() => void this.readStamps());
+      const waiting = this.stampsAsked.get(tokenHash);
+      if (waiting) waiting.push({ resolve, reject });
+      else this.stampsAsked.set(tokenHash, [{ resolve, reject }]);
+    });
+  }
+
+  private async readStamps(): Promise<void> {
+    const asked = this.stampsAsked;
+    this.stampsAsked = new Map();
+    this.stampsReading = true;
+    try {
+      const rows = await this.prepared<{ hash: string; stamp: string }>('portal_session_stamps_v1', STAMPS_SQL, [...asked.keys()]);
+      const stamps = new Map(rows.map((r) => [r.hash, r.stamp]));
+      for (const [hash, waiting] of asked) for (const w of waiting) w.resolve(stamps.get(hash) ?? null);
+    } catch (e) {
+      for (const waiting of asked.values()) for (const w of waiting) w.reject(e);
+    } finally {
+      this.stampsReading = false;
+      if (this.stampsAsked.size) void this.readStamps();
+    }
+  }
+
+  /** The context and its stamp, or null when no session has this token hash (the caller checks expiry). */
+  async read(tokenHash: string): Promise<StampedContext | null> {
+    const [row] = await this.prepared<SessionRow>('portal_session_context_v3', SESSION_SQL, tokenHash);
     if (!row) return null;
     const session = this.hydrate(PortalSessionEntity, row.session);
     const signer = this.hydrate(SignerEntity, row.signer);
@@ -80,7 +145,7 @@ export class PortalContextReader {
     ]);
     if (!resident || resident.establishmentId !== request.establishmentId || !establishment) return null;
     const signers = (row.signers ?? []).sort(bySigningOrder);
-    return {
+    const ctx: PortalContext = {
       session,
       signer,
       request,
@@ -99,6 +164,7 @@ export class PortalContextReader {
       waitingFor: blockingSigners(request.mode, signers, signer.orderNo).map((s) => `${s.firstName} ${s.lastName}`),
       purpose: link?.purpose ?? 'sign',
     };
+    return { ctx, stamp: row.stamp };
   }
 
   private async subjectOf(documentId: string): Promise<DocumentSubject> {
@@ -117,10 +183,10 @@ export class PortalContextReader {
    * connection instead of at every page view. Falls back to TypeORM's `query` if the driver is not
    * node-postgres.
    */
-  private async sessionRows(tokenHash: string): Promise<SessionRow[]> {
+  private async prepared<R>(name: string, text: string, param: string | string[]): Promise<R[]> {
     const pool = (this.tx.manager.connection.driver as unknown as { master?: PreparablePool }).master;
-    if (pool?.query) return (await pool.query<SessionRow>({ name: 'portal_session_context_v2', text: SESSION_SQL, values: [tokenHash] })).rows;
-    return (await this.tx.manager.query(SESSION_SQL, [tokenHash])) as SessionRow[];
+    if (pool?.query) return (await pool.query<R>({ name, text, values: [param] })).rows;
+    return (await this.tx.manager.query(text, [param])) as R[];
   }
 
   /** A row of `to_jsonb(table)` as the entity TypeORM would have loaded (timestamps as Dates). */

@@ -5,8 +5,10 @@ import { BlobStore, DocumentsRepository, VersionInput } from '@carepact/document
 import { EventContext, EvidenceLog } from '../requests/evidence-log';
 import { SigningRepository } from '../requests/signing.repository';
 import { signerActor } from './portal-session.service';
-import { SignerEntity, SignerStatus } from '../requests/signing.entities';
+import { SignerEntity, SignerQuestionEntity, SignerStatus } from '../requests/signing.entities';
+import { In } from 'typeorm';
 import { PortalContext, assertCodeGiven, signerHasAnswered } from './portal.types';
+import { SignerQuestionAnswerEntity } from '../visa/visa.entities';
 
 /** Another signer of the request, as the recap page names them. */
 export interface CoSigner {
@@ -33,6 +35,21 @@ export class PortalReadsService {
     private readonly log: EvidenceLog,
   ) {}
 
+  /** The signer's questions, each with the establishment's answers (the first, then any later one), oldest first. */
+  async questionsOf(ctx: PortalContext): Promise<{ message: string; askedAt: Date; answers: { answer: string; at: Date }[] }[]> {
+    const em = this.tx.manager;
+    const questions = await em.find(SignerQuestionEntity, { where: { signerId: ctx.signer.id, requestId: ctx.request.id }, order: { askedAt: 'ASC' } });
+    const later = questions.length ? await em.find(SignerQuestionAnswerEntity, { where: { questionId: In(questions.map((q) => q.id)) }, order: { answeredAt: 'ASC' } }) : [];
+    return questions.map((q) => ({
+      message: q.message,
+      askedAt: q.askedAt,
+      answers: [
+        ...(q.answer !== null && q.answeredAt ? [{ answer: q.answer, at: q.answeredAt }] : []),
+        ...later.filter((a) => a.questionId === q.id).map((a) => ({ answer: a.answer, at: a.answeredAt })),
+      ],
+    }));
+  }
+
   /** The input snapshot of the version being signed, from which its reading view is rendered. */
   async versionInput(ctx: PortalContext): Promise<VersionInput> {
     assertCodeGiven(ctx);
@@ -41,8 +58,11 @@ export class PortalReadsService {
     return v;
   }
 
-  /** One 'viewed' event per session and variant: reading again writes nothing. */
-  async markViewed(ctx: PortalContext, variant: string, ev: EventContext): Promise<void> {
+  /**
+   * One 'viewed' event per session and variant: reading again writes nothing. `ev` may be a function,
+   * called only when the event is written (the client's address costs something to work out).
+   */
+  async markViewed(ctx: PortalContext, variant: string, ev: EventContext | (() => EventContext)): Promise<void> {
     assertCodeGiven(ctx);
     const key = `${ctx.session.id}:${variant}`;
     if (this.viewed.has(key)) return;
@@ -52,7 +72,9 @@ export class PortalReadsService {
       [ctx.request.id, ctx.signer.id, variant, ctx.session.id],
     )) as unknown[];
     if (!seen.length)
-      await this.tx.run((t) => this.log.record(t, ctx.request, 'viewed', signerActor(ctx.signer), { signerId: ctx.signer.id, ctx: ev, details: { variant, session: ctx.session.id } }));
+      await this.tx.run((t) =>
+        this.log.record(t, ctx.request, 'viewed', signerActor(ctx.signer), { signerId: ctx.signer.id, ctx: typeof ev === 'function' ? ev() : ev, details: { variant, session: ctx.session.id } }),
+      );
     // Bounded: a session lives two hours at most, so forgetting everything now and then costs one query each.
     if (this.viewed.size > 100_000) this.viewed.clear();
     this.viewed.add(key);

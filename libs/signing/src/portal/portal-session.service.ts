@@ -6,8 +6,8 @@ import { SigningLinks } from '../links/signing-links.service';
 import { EventContext, EvidenceLog } from '../requests/evidence-log';
 import { PortalSessionEntity, SignerEntity } from '../requests/signing.entities';
 import { SigningRepository } from '../requests/signing.repository';
-import { PortalContextReader } from './portal-context.reader';
-import { ACCESS_CODE_MAX_TRIES, LinkNotFoundError, PORTAL_ABSOLUTE_MS, PORTAL_IDLE_MS, PortalContext, PortalSessionExpiredError, RECENT_CONTEXT_MS } from './portal.types';
+import { PortalContextReader, StampedContext } from './portal-context.reader';
+import { ACCESS_CODE_MAX_TRIES, LinkNotFoundError, PORTAL_ABSOLUTE_MS, PORTAL_IDLE_MS, PortalContext, PortalSessionExpiredError, DISPLAY_FACTS_MS } from './portal.types';
 import { PORTAL_TOKEN, accessCodeMissing } from './portal.types';
 
 export function signerActor(s: Pick<SignerEntity, 'id'>): AuditActor {
@@ -20,8 +20,10 @@ export function signerActor(s: Pick<SignerEntity, 'id'>): AuditActor {
  */
 @Injectable()
 export class PortalSessionService {
-  /** Contexts this process loaded lately, for page reads only (see recentContext). */
-  private readonly recent = new Map<string, { ctx: PortalContext; at: number }>();
+  /** Contexts this process loaded, each with the stamp of the signing state it was read from (see readContext). */
+  private readonly kept = new Map<string, KeptContext>();
+  /** Loads running for page reads, by session token: concurrent reads of one session share one. */
+  private readonly loading = new Map<string, Promise<KeptContext>>();
 
   constructor(
     private readonly tx: TransactionRunner,
@@ -75,44 +77,88 @@ export class PortalSessionService {
   /**
    * Loads the session behind the portal cookie (idle and absolute limits), with what the pages
    * need, fresh from the database: every form (POST) goes through here, so a signature, a refusal or
-   * a cancellation elsewhere is seen at once. Page reads may use recentContext instead.
+   * a cancellation elsewhere is seen at once. Page reads use readContext instead.
    */
   async context(sessionToken: string | undefined): Promise<PortalContext> {
     if (!sessionToken || !PORTAL_TOKEN.test(sessionToken)) throw new PortalSessionExpiredError();
-    const ctx = await this.load(sessionToken);
-    this.recent.set(sessionToken, { ctx, at: Date.now() });
-    if (this.recent.size > 10_000) this.recent.clear();
-    return ctx;
+    return (await this.loadAndKeep(sessionToken)).ctx;
   }
 
   /**
-   * For page reads only (never for a POST): the context loaded less than RECENT_CONTEXT_MS (1 s)
-   * ago in this process, else a fresh one. A reload right after a change in this process is never
-   * stale: every POST handler calls `forget` after its change. A change made by another process
-   * (the worker, another API instance) shows at most 1 s later; so does a revoked link, for page
-   * reads only: no form is ever served from here, and actions re-check the link under the lock.
+   * For page reads (GET): the context, exact as of this request, for the price of one short query
+   * while nothing changed. The stamp of the session's signing state (session, link, request, its
+   * signers, recorded views, seal: PortalContextReader) is read for every request; the context this
+   * process kept is used only if it was read with that same stamp, so a revoked link, an ended or
+   * expired session, a signature, a refusal or a cancellation — made here, by the worker or by
+   * another api instance — is seen by the very next read, and the session's time limits are checked
+   * against the clock at every read. What comes from other libs (the resident's names and reading
+   * preferences, the establishment's name and contact: display only, changed by staff edits) is
+   * read again at most DISPLAY_FACTS_MS later. A context is reused with its identity: whatever a
+   * caller derived from it (a rendered page) stays valid as long as the same object comes back.
    */
-  async recentContext(sessionToken: string): Promise<PortalContext> {
-    const hit = this.recent.get(sessionToken);
+  async readContext(sessionToken: string | undefined): Promise<PortalContext> {
+    if (!sessionToken || !PORTAL_TOKEN.test(sessionToken)) throw new PortalSessionExpiredError();
+    const kept = this.kept.get(sessionToken);
+    // Nothing kept (first read, or after a form's `forget`): a load of our own, started after this request arrived.
+    if (!kept) return (await this.loadAndKeep(sessionToken)).ctx;
+    const stamp = await this.reader.stamp(kept.tokenHash);
+    if (stamp === null) {
+      this.kept.delete(sessionToken);
+      throw new PortalSessionExpiredError();
+    }
     const now = Date.now();
-    if (hit && now - hit.at < RECENT_CONTEXT_MS && hit.ctx.session.expiresAt.getTime() > now && isLinkLive(hit.ctx, new Date(now))) return hit.ctx;
-    return this.context(sessionToken);
+    if (stamp === kept.stamp && now - kept.at < DISPLAY_FACTS_MS && usableWithoutWrite(kept.ctx, now)) return kept.ctx;
+    // A load already running serves this read only if it saw the state this read's own stamp names.
+    const running = this.loading.get(sessionToken);
+    if (running) {
+      const shared = await running.catch(() => null);
+      if (shared?.stamp === stamp) return shared.ctx;
+    }
+    const mine = this.loadAndKeep(sessionToken);
+    this.loading.set(sessionToken, mine);
+    try {
+      return (await mine).ctx;
+    } finally {
+      if (this.loading.get(sessionToken) === mine) this.loading.delete(sessionToken);
+    }
   }
 
+  /** Drops what this process kept of a session: every form calls it before and after its change. */
   forget(sessionToken: string | undefined): void {
-    if (sessionToken) this.recent.delete(sessionToken);
+    if (sessionToken) this.kept.delete(sessionToken);
   }
 
-  private async load(sessionToken: string): Promise<PortalContext> {
+  /**
+   * Loads the context fresh and keeps it. When the signing state (stamp) and the display facts are
+   * those already kept, the kept object is kept (and returned): its identity is its version.
+   */
+  private async loadAndKeep(sessionToken: string): Promise<KeptContext> {
+    const tokenHash = sha256Hex(sessionToken);
+    const { ctx, stamp } = await this.load(tokenHash);
+    const facts = displayFactsOf(ctx);
+    const at = Date.now();
+    const before = this.kept.get(sessionToken);
+    if (before && before.stamp === stamp && before.facts === facts) {
+      before.at = at;
+      return before;
+    }
+    const kept = { ctx, stamp, facts, tokenHash, at };
+    if (this.kept.size >= 10_000) this.kept.clear();
+    this.kept.set(sessionToken, kept);
+    return kept;
+  }
+
+  private async load(tokenHash: string): Promise<StampedContext> {
     const now = new Date();
-    const ctx = await this.reader.read(sha256Hex(sessionToken));
-    const session = ctx?.session;
-    if (!ctx || !session || session.expiresAt <= now || now.getTime() - session.lastSeenAt.getTime() > PORTAL_IDLE_MS) throw new PortalSessionExpiredError();
+    const read = await this.reader.read(tokenHash);
+    const session = read?.ctx.session;
+    if (!read || !session || session.expiresAt <= now || now.getTime() - session.lastSeenAt.getTime() > PORTAL_IDLE_MS) throw new PortalSessionExpiredError();
     // Every read and write goes through here: a session lives only as long as the link that opened it.
-    if (!isLinkLive(ctx, now)) throw new PortalSessionExpiredError();
-    // The idle clock is written at most once a minute: reading a page is not a write.
-    if (now.getTime() - session.lastSeenAt.getTime() > 60_000) await this.tx.manager.update(PortalSessionEntity, { id: session.id }, { lastSeenAt: now });
-    return ctx;
+    if (!isLinkLive(read.ctx, now)) throw new PortalSessionExpiredError();
+    // The idle clock is written at most once a minute (IDLE_CLOCK_MS): reading a page is not a write.
+    // The write changes the session's stamp: the next read loads the context again, with the new clock.
+    if (now.getTime() - session.lastSeenAt.getTime() > IDLE_CLOCK_MS) await this.tx.manager.update(PortalSessionEntity, { id: session.id }, { lastSeenAt: now });
+    return read;
   }
 
   checkCsrf(ctx: PortalContext, token: unknown): void {
@@ -161,6 +207,35 @@ export class PortalSessionService {
       'Le code ne correspond pas.',
     );
   }
+}
+
+/** How often the session's idle clock (last_seen_at) is written. */
+const IDLE_CLOCK_MS = 60_000;
+
+interface KeptContext {
+  ctx: PortalContext;
+  /** The stamp of the signing state `ctx` was read from. */
+  stamp: string;
+  /** The display facts from other libs in `ctx` (displayFactsOf). */
+  facts: string;
+  tokenHash: string;
+  /** When `ctx` was last loaded (or found unchanged) from the database. */
+  at: number;
+}
+
+/** What the context holds from other libs than this one (resident, establishment), as one comparable string. */
+function displayFactsOf(ctx: PortalContext): string {
+  return JSON.stringify([ctx.residentName, ctx.establishmentName, ctx.establishment, ctx.preferences, ctx.document]);
+}
+
+/**
+ * A kept context still serves a read at `now`: the session is within its absolute and idle limits,
+ * its link is live, and its idle clock needs no write yet. The rows themselves are those of the
+ * database (same stamp); only the clock moved.
+ */
+function usableWithoutWrite(ctx: PortalContext, now: number): boolean {
+  const { expiresAt, lastSeenAt } = ctx.session;
+  return expiresAt.getTime() > now && now - lastSeenAt.getTime() <= IDLE_CLOCK_MS && isLinkLive(ctx, new Date(now));
 }
 
 /** The session's link is neither revoked nor past its expiry (a used link still shows the signer's own outcome). */

@@ -7,8 +7,12 @@ import type { LinkPurpose, PortalSessionEntity, SignatureRequestEntity, SignerEn
 export const PORTAL_IDLE_MS = 30 * 60_000;
 export const PORTAL_ABSOLUTE_MS = 2 * 3600_000;
 export const ACCESS_CODE_MAX_TRIES = 5;
-/** How long a page read may reuse the session context this process just loaded. */
-export const RECENT_CONTEXT_MS = 1000;
+/**
+ * How long a page read may reuse what the session context holds from other libs (the resident's
+ * names and reading preferences, the establishment's contact) before reading it again. The signing
+ * state (session, link, request, signers) is checked at every read (PortalSessionService.readContext).
+ */
+export const DISPLAY_FACTS_MS = 1000;
 
 /** The shape of a link token and of a session token (cookie): the only strings a session lookup is tried with. */
 export const PORTAL_TOKEN = /^[A-Za-z0-9_-]{40,64}$/;

@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionRunner } from '@carepact/database';
 import { StaffActor, establishmentsWith, visibleEstablishments } from '@carepact/identity';
-import { EntityManager } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
 import { SIGNING_METHOD_FR, SigningMethod } from './evidence';
 import { RequestAccess } from './request-access';
 import { AuthMethod, EmailStatus, RequestMode, RequestStatus, SignatureRequestEntity, SignerDelivery, SignerStatus } from './signing.entities';
 import { SigningRepository } from './signing.repository';
 import { countersignatureDue } from './whose-turn';
+import { SignerQuestionAnswerEntity } from '../visa/visa.entities';
 
 export interface SignerView {
   id: string;
@@ -23,6 +24,8 @@ export interface SignerView {
   authMethod: AuthMethod | null;
   actedAt: string | null;
   refusalReason: string | null;
+  /** When staff marked the refusal as handled (it then leaves « À faire »). */
+  refusalAcknowledgedAt: string | null;
   accessCodeRequired: boolean;
   lastEmailStatus: EmailStatus | null;
 }
@@ -44,7 +47,7 @@ export interface RequestView {
   explanation: string;
   signers: SignerView[];
   views: { key: string; person: string; reason: string; recorded: { expression: string; comment: string | null; at: string } | null }[];
-  questions: { id: string; signerId: string; message: string; askedAt: string; answer: string | null }[];
+  questions: { id: string; signerId: string; message: string; askedAt: string; answer: string | null; answeredAt: string | null; followUps: { answer: string; answeredAt: string }[] }[];
   events: { kind: string; at: string; signerId: string | null }[];
   sealed: { sha256: string; sealedAt: string; href: string; evidenceHref: string } | null;
   /** `paper` once a scan of the signed paper is deposited (the seal is then that scan, stamped); `electronic` otherwise. */
@@ -122,6 +125,7 @@ export class RequestViews {
     const events = await this.repo.eventsOf(em, r.id);
     const views = await this.repo.viewsOf(em, r.id);
     const questions = await this.repo.questionsOf(em, [r.id]);
+    const followUps = questions.length ? await em.find(SignerQuestionAnswerEntity, { where: { questionId: In(questions.map((q) => q.id)) }, order: { answeredAt: 'ASC' } }) : [];
     const seal = await this.repo.sealOf(em, r.id);
     const paper = await this.repo.paperOf(em, r.id);
     const signingMethod: SigningMethod = paper ? 'paper' : 'electronic';
@@ -154,6 +158,7 @@ export class RequestViews {
         authMethod: s.authMethod,
         actedAt: s.actedAt?.toISOString() ?? null,
         refusalReason: s.refusalReason,
+        refusalAcknowledgedAt: s.refusalAcknowledgedAt?.toISOString() ?? null,
         accessCodeRequired: s.accessCodeRequired,
         lastEmailStatus: s.lastEmailStatus,
       })),
@@ -166,7 +171,15 @@ export class RequestViews {
           recorded: rec ? { expression: rec.expression, comment: rec.comment, at: rec.recordedAt.toISOString() } : null,
         };
       }),
-      questions: questions.map((q) => ({ id: q.id, signerId: q.signerId, message: q.message, askedAt: q.askedAt.toISOString(), answer: q.answer })),
+      questions: questions.map((q) => ({
+        id: q.id,
+        signerId: q.signerId,
+        message: q.message,
+        askedAt: q.askedAt.toISOString(),
+        answer: q.answer,
+        answeredAt: q.answeredAt?.toISOString() ?? null,
+        followUps: followUps.filter((a) => a.questionId === q.id).map((a) => ({ answer: a.answer, answeredAt: a.answeredAt.toISOString() })),
+      })),
       events: events.map((e) => ({ kind: e.kind, at: e.at.toISOString(), signerId: e.signerId })),
       sealed: seal
         ? {

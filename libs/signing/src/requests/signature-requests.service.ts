@@ -16,6 +16,7 @@ import { RequestView, RequestViews } from './request-views.service';
 import { SignatureProgress } from './signature-progress.service';
 import { RequestMode, SignatureRequestEntity, SignerDelivery, SignerEntity } from './signing.entities';
 import { isTurnOf } from './whose-turn';
+import { DocumentVisaService } from '../visa/document-visa.service';
 
 export const DEFAULT_DEADLINE_DAYS = 30;
 export const DEFAULT_REMINDER_DAYS = [3, 7];
@@ -57,6 +58,7 @@ export class SignatureRequestsService {
     private readonly outbox: OutboxService,
     private readonly log: EvidenceLog,
     private readonly progress: SignatureProgress,
+    private readonly visa: DocumentVisaService,
   ) {}
 
   /** Who would sign, before creating anything (the console shows it; refusals come out here too). */
@@ -75,6 +77,8 @@ export class SignatureRequestsService {
           doc.status === 'in_signature' ? 'SIGNATURE_REQUEST_EXISTS' : 'DOCUMENT_NOT_READY',
           doc.status === 'in_signature' ? 'Une demande de signature est déjà en cours pour ce document.' : 'Le document doit être généré (état « prêt ») avant la demande de signature.',
         );
+      // The internal visa the establishment asks for this type, on this version (issue 10, item 3).
+      await this.visa.assertCleared(em, doc);
       const version = doc.currentVersionId ? await this.documents.signableVersion(em, doc.currentVersionId) : null;
       if (!version || version.status !== 'ready') throw new ConflictError('DOCUMENT_NOT_READY', 'La version courante n’est pas encore générée.');
       const decision = await this.decide(em, actor, doc, input.proposedContactIds);

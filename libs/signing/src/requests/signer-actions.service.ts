@@ -144,8 +144,8 @@ export class SignerActionsService {
    * strength of it, and what they were told must not change afterwards. A later answer is a new
    * event in the evidence (with the SHA-256 of its text), never an overwrite.
    */
-  async answerQuestion(actor: StaffActor, requestId: string, questionId: string, answer: string): Promise<void> {
-    await this.tx.run(async (em) => {
+  async answerQuestion(actor: StaffActor, requestId: string, questionId: string, answer: string): Promise<{ notified: boolean }> {
+    return this.tx.run(async (em) => {
       const r = await this.access.request(em, actor, requestId, 'signature.manage');
       const q = await em.findOne(SignerQuestionEntity, { where: { id: questionId, requestId: r.id } });
       if (!q) throw new NotFoundError('QUESTION_NOT_FOUND', 'Question introuvable.');
@@ -156,6 +156,14 @@ export class SignerActionsService {
         signerId: q.signerId,
         details: first.length ? { questionId: q.id } : { questionId: q.id, followUp: true, answerSha256: sha256Hex(answer) },
       });
+      if (!first.length) await em.query(`INSERT INTO signer_question_answers (question_id, answer, answered_by, answered_at) VALUES ($1, $2, $3, $4)`, [q.id, answer, actor.userId, new Date()]);
+      // The answer reaches the signer (issue 10, item 3): an e-mail with a fresh link to read it in
+      // the portal, while they may still sign by e-mail; in person, staff tell them at the tablet.
+      const s = await this.access.signer(em, r, q.signerId);
+      const notified = r.status === 'active' && s.status === 'pending' && s.delivery === 'email' && !!s.email;
+      if (notified)
+        await this.outbox.enqueue(em, 'signing.invite', { signerId: s.id, reason: 'answer' }, { key: `${s.id}_answer_${q.id}_${Date.now()}`, organisationId: r.organisationId });
+      return { notified };
     });
   }
 }

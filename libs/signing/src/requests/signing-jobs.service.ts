@@ -97,7 +97,7 @@ export class SigningJobsService {
   }
 
   /** Creates a link, emails it, and records the delivery; a failed send revokes the unsent link. */
-  async invite(outboxId: string, signerId: string, kind: 'signature-invitation' | 'signature-reminder' = 'signature-invitation', reminderDay?: number): Promise<string> {
+  async invite(outboxId: string, signerId: string, kind: 'signature-invitation' | 'signature-reminder' | 'question-answered' = 'signature-invitation', reminderDay?: number): Promise<string> {
     const em = this.tx.manager;
     const signer = await this.repo.signerById(em, signerId);
     const facts = signer ? await this.facts(signer.requestId) : null;
@@ -130,7 +130,8 @@ export class SigningJobsService {
         documentType: f.type,
         residentName: signer.role === 'resident' ? null : f.residentName,
         deadline: request.deadline,
-        signUrl: `${this.config.http.publicUrl}/s/${token}`,
+        // The answer's link opens the portal on the signer's questions and their answers.
+        signUrl: `${this.config.http.publicUrl}/s/${token}${kind === 'question-answered' ? '?vers=questions' : ''}`,
         accessCodeRequired: signer.accessCodeRequired,
       });
     } catch (e) {
@@ -151,7 +152,7 @@ export class SigningJobsService {
       await t.update(SignerEntity, { id: signer.id }, { lastEmailStatus: 'sent' });
       await this.evidence.record(t, request, kind === 'signature-reminder' ? 'reminder' : 'email_sent', SYSTEM_ACTOR, {
         signerId: signer.id,
-        details: reminderDay ? { day: reminderDay, linkId: link.id } : { linkId: link.id },
+        details: reminderDay ? { day: reminderDay, linkId: link.id } : kind === 'question-answered' ? { linkId: link.id, kind } : { linkId: link.id },
       });
     });
     return 'sent';

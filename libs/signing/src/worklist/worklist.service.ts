@@ -9,10 +9,12 @@ import { lastSignatureAt } from '../requests/request-views.service';
 import { ActiveRequestRow, SigningRepository } from '../requests/signing.repository';
 import { countersignatureDue, isTurnOf } from '../requests/whose-turn';
 import { ResidentDeadlineRow, ResidentWindow, WorklistRepository } from './worklist.repository';
+import { DocumentVisaService } from '../visa/document-visa.service';
 
 /** The kinds of things to do, in the order the page shows them (those with overdue items first). */
 export const WORKLIST_CATEGORIES = [
   'countersign_due',
+  'visa_due',
   'refusal',
   'question',
   'missing_contract',
@@ -98,6 +100,11 @@ const SECTIONS: Record<WorklistCategory, { title: string; basis: string; permiss
     basis: 'Toutes les personnes ont signé : il reste la signature de l’établissement (CASF D.311).',
     permission: 'signature.manage',
   },
+  visa_due: {
+    title: 'Visas internes à donner',
+    basis: 'L’établissement demande votre visa avant l’envoi en signature de ces documents.',
+    permission: 'document.read',
+  },
   refusal: { title: 'Refus de signer à traiter', basis: 'Après un refus du contrat de séjour, un DIPC est établi (CASF D.311).', permission: 'signature.manage' },
   question: { title: 'Questions des signataires', basis: 'Une personne attend une réponse avant de signer.', permission: 'signature.manage' },
   missing_contract: {
@@ -147,6 +154,7 @@ export class WorklistService {
     private readonly repo: WorklistRepository,
     private readonly signing: SigningRepository,
     private readonly identity: IdentityRepository,
+    private readonly visas: DocumentVisaService,
   ) {}
 
   /** Whether the actor has a worklist at all (roles that work on residents' files). */
@@ -160,7 +168,7 @@ export class WorklistService {
     const scope = (p: Permission) => establishmentsWith(actor, p).filter((id) => residentReaders.has(id));
     const em = this.tx.manager;
     const org = actor.organisationId;
-    const [establishments, residents, measures, requests, refusals, questions, failed] = await Promise.all([
+    const [establishments, residents, measures, requests, refusals, questions, failed, visas] = await Promise.all([
       this.identity.establishmentsByIds(em, org, [...residentReaders]),
       this.repo.residentDeadlines(em, org, scope(SECTIONS.missing_contract.permission), today, residentWindow(today)),
       this.repo.measuresEnding(em, org, scope(SECTIONS.measure_expiring.permission), today, addDaysIso(today, WORKLIST_HORIZONS.measureDays)),
@@ -168,6 +176,8 @@ export class WorklistService {
       this.repo.refusals(em, org, scope(SECTIONS.refusal.permission)),
       this.repo.questions(em, org, scope(SECTIONS.question.permission)),
       this.repo.failedGenerations(em, org, scope(SECTIONS.generation_failed.permission)),
+      // Only the visas the actor may give (the role named by the establishment's rule, or director).
+      this.visas.pending(em, actor, scope(SECTIONS.visa_due.permission)),
     ]);
     const categories = new Map(establishments.map((e) => [e.id, e.category]));
     const items: (WorklistItem & { establishmentId: string })[] = [];
@@ -222,6 +232,22 @@ export class WorklistService {
         href: documentHref(x.documentId),
         documentId: x.documentId,
         requestId: x.requestId,
+      });
+    for (const v of visas)
+      items.push({
+        category: 'visa_due',
+        key: `visa_due:${v.documentId}`,
+        establishmentId: v.establishmentId,
+        residentId: v.residentId,
+        residentName: v.residentName,
+        title: `${capital(label(v.type))} : visa demandé`,
+        detail: `Relisez la version générée, puis accordez le visa ou refusez-le en disant ce qui est à corriger.`,
+        dueDay: calendarDayIn(v.since),
+        overdue: false,
+        dates: [{ label: 'Généré le', value: v.since.toISOString() }],
+        href: documentHref(v.documentId),
+        documentId: v.documentId,
+        requestId: null,
       });
     for (const f of failed) {
       const error = generationErrorOf({ status: f.versionStatus ?? 'pending', errorCode: f.errorCode ?? GENERATION_RETRIES_EXHAUSTED });

@@ -14,6 +14,7 @@ import { checkConsoleCsrf, consoleCsrfToken } from '../console-csrf';
 import { actorOf, formBody } from '../console-request';
 import { DocumentFormState, documentFormPage } from './new-document.views';
 import { applyRowAction, formSchemaOf, parseForm } from './schema-form';
+import { carriedOver } from './meeting-editors';
 
 function formErrors(details: FieldError[]): FieldError[] {
   return details.map((e) => ({ ...e, field: e.field.startsWith('data.') ? e.field.slice(5) : e.field === 'data' ? '' : e.field }));
@@ -42,7 +43,7 @@ export class CorrectionController {
     const { resident: _demoKey, ...data } = versions.at(-1)?.data ?? {};
     this.form(res, actor, 200, {
       ...(await this.base(actor, doc, '')),
-      data,
+      data: carriedOver(doc.type, data),
       prefilledFrom: `Prérempli avec les données de la version ${versions.at(-1)?.number ?? 1}. Modifiez ce qui doit l’être et indiquez la raison : la version actuelle reste dans l’historique.`,
     });
   }

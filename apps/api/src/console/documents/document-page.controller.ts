@@ -5,9 +5,12 @@ import { DomainError, NotFoundError, ValidationError } from '@carepact/common';
 import { DocumentsService } from '@carepact/documents';
 import { StaffActor, can } from '@carepact/identity';
 import { ResidentsService } from '@carepact/residents';
-import { DipcOfferService, PolicyDecision, RequestViews, SignatureRequestsService, SignerActionsService, legalDeadline } from '@carepact/signing';
+import { DipcOfferService, DocumentVisaService, PolicyDecision, RequestViews, SignatureRequestsService, SignerActionsService, legalDeadline } from '@carepact/signing';
 import type { Request, Response } from 'express';
 import { clientIp } from '../../http/client-ip';
+import { validateBody } from '../../http/validation';
+import { AnswerDto } from '../../signing/signing.controller';
+import { VisaDecisionDto } from '../../documents/document-visa.controller';
 import { ParseIdPipe } from '../../http/parse-id.pipe';
 import { redirectTo, sendHtml } from '../../views';
 import { checkConsoleCsrf, consoleCsrfToken } from '../console-csrf';
@@ -41,6 +44,7 @@ export class DocumentPageController {
     private readonly views: RequestViews,
     private readonly signers: SignerActionsService,
     private readonly dipc: DipcOfferService,
+    private readonly visa: DocumentVisaService,
   ) {}
 
   @Get()
@@ -182,6 +186,68 @@ export class DocumentPageController {
     }
   }
 
+  /** The internal visa (issue 10, item 3): approve, or refuse with a reason, as POST /api/documents/:id/visa. */
+  @Post('visa')
+  async decideVisa(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string): Promise<void> {
+    await this.act(
+      req,
+      res,
+      id,
+      async (actor, body) => {
+        const checked = await validateBody(VisaDecisionDto, { decision: body.decision, ...(body.reason?.trim() ? { reason: body.reason } : {}) });
+        if (checked.errors) throw new ValidationError(checked.errors);
+        const v = await this.visa.decide(actor, id, checked.dto);
+        return { kind: 'done', message: v.state === 'approved' ? 'Visa accordé : le document peut être envoyé en signature.' : 'Visa refusé : votre remarque est affichée sur la page du document.' };
+      },
+      'visa',
+    );
+  }
+
+  /** Answers a signer's question, as POST /api/signature-requests/:id/questions/:q/answer; a second answer is a new event. */
+  @Post('demandes/:requestId/questions/:questionId/repondre')
+  async answer(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Param('id', ParseIdPipe) id: string,
+    @Param('requestId', ParseIdPipe) requestId: string,
+    @Param('questionId', ParseIdPipe) questionId: string,
+  ): Promise<void> {
+    await this.act(
+      req,
+      res,
+      id,
+      async (actor, body) => {
+        await this.ownRequest(actor, id, requestId);
+        const checked = await validateBody(AnswerDto, { answer: (body.answer ?? '').trim() || undefined });
+        if (checked.errors) throw new ValidationError(checked.errors.map((e) => ({ ...e, message: e.code === 'REQUIRED' ? 'Écrivez la réponse à transmettre.' : e.message })));
+        const { notified } = await this.signers.answerQuestion(actor, requestId, questionId, checked.dto.answer);
+        return {
+          kind: 'done',
+          message: notified
+            ? 'Réponse enregistrée : un e-mail envoie à la personne un nouveau lien pour la lire avec le document (les liens précédents ne fonctionnent plus).'
+            : 'Réponse enregistrée. La personne ne signe pas par e-mail ou a déjà répondu : transmettez-lui la réponse de vive voix ou par téléphone.',
+        };
+      },
+      `question-${questionId}`,
+    );
+  }
+
+  /** A refusal read and handled (as POST …/acknowledge-refusal): it leaves « À faire ». */
+  @Post('demandes/:requestId/signataires/:signerId/refus-traite')
+  async acknowledgeRefusal(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Param('id', ParseIdPipe) id: string,
+    @Param('requestId', ParseIdPipe) requestId: string,
+    @Param('signerId', ParseIdPipe) signerId: string,
+  ): Promise<void> {
+    await this.act(req, res, id, async (actor) => {
+      await this.ownRequest(actor, id, requestId);
+      await this.signers.acknowledgeRefusal(actor, requestId, signerId);
+      return { kind: 'done', message: 'Le refus est marqué comme traité : il ne figure plus dans « À faire ».' };
+    });
+  }
+
   // --- internals ---------------------------------------------------------------------------
 
   private async act(req: Request, res: Response, id: string, run: (actor: StaffActor, body: FormBody) => Promise<Flash>, form?: string): Promise<void> {
@@ -231,9 +297,10 @@ export class DocumentPageController {
       changes = new Map(data.slice(1).map((v, i) => [v.versionId, diffData(doc.type, data[i].data, v.data)]));
     }
     const requests = await this.views.listForDocument(actor, id); // newest first
+    const visa = await this.visa.view(actor, id);
     let decision: PolicyDecision | null = null;
     let decisionRefusal: string | null = null;
-    if (doc.status === 'ready' && !requests.some((r) => r.status === 'active')) {
+    if (doc.status === 'ready' && !requests.some((r) => r.status === 'active') && (visa.state === 'none' || visa.state === 'approved')) {
       try {
         decision = await this.requests.preview(actor, id);
       } catch (e) {
@@ -260,6 +327,7 @@ export class DocumentPageController {
       error: extra.refusal?.error ?? null,
       sendValues: extra.refusal?.values,
       lateSince,
+      visa,
     };
     sendHtml(res, status, documentPage(actor, consoleCsrfToken(this.config.secrets.session, actor), model));
   }

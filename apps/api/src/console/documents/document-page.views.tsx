@@ -1,12 +1,13 @@
 import { FieldError, formatDateFr, formatTimeFr } from '@carepact/common';
 import type { DocumentView, RenditionView, VersionView } from '@carepact/documents';
 import type { StaffActor } from '@carepact/identity';
-import type { PolicyDecision, RequestView, SignerView } from '@carepact/signing';
+import type { PolicyDecision, RequestView, SignerView, VisaView } from '@carepact/signing';
 import type { ComponentChildren } from 'preact';
 import { ConsolePage } from '../console-layout';
 import { Notice, PostForm, fieldId, renderPage } from '../../views';
 import type { Flash } from './console-flash';
 import type { FieldChange } from './document-diff';
+import { Questions, RefusalHandling, VisaHoldsSending, VisaSection } from './document-visa.views';
 import { DOCUMENT_STYLESHEETS, typeTitle } from './new-document.views';
 
 export const DOCUMENT_STATUS_LABELS: Record<DocumentView['status'], string> = {
@@ -103,6 +104,8 @@ export interface DocumentPageModel {
   sendValues?: Record<string, string | undefined>;
   /** The legal deadline to sign, when it has passed: the send form then asks why it goes out late. */
   lateSince?: Date | null;
+  /** The internal visa of the current version (issue 10, item 3). */
+  visa: VisaView;
 }
 
 export function documentPage(actor: StaffActor, csrf: string, m: DocumentPageModel): string {
@@ -166,6 +169,12 @@ export function documentPage(actor: StaffActor, csrf: string, m: DocumentPageMod
         </div>
       ) : null}
 
+      <VisaSection documentId={d.id} visa={m.visa} csrf={csrf} error={m.error?.form === 'visa' ? m.error : null} reason={m.error?.form === 'visa' ? m.sendValues?.reason : undefined} />
+
+      <p>
+        <a href={`/console/documents/${d.id}/historique`}>Historique du document et vérification des empreintes</a>
+      </p>
+
       <h2>Versions</h2>
       {m.perms.write && (d.status === 'ready' || d.status === 'generation_failed') ? (
         <p>
@@ -187,7 +196,7 @@ export function documentPage(actor: StaffActor, csrf: string, m: DocumentPageMod
 }
 
 /** The fields the page's forms have (the others' errors are listed without a link). */
-const FORM_FIELDS = /^(deadline|reminderDays|lateReason|email|delivery\.[^.]+)$/;
+const FORM_FIELDS = /^(deadline|reminderDays|lateReason|email|reason|answer|delivery\.[^.]+)$/;
 
 function errorAnchor(error: ActionError, field: string): string {
   return error.form === 'send' ? fieldId(`send-${field}`) : fieldId(`${error.form ?? 'action'}-${field}`);
@@ -227,7 +236,7 @@ function Version(props: { v: VersionView; doc: DocumentView; perms: DocumentPage
   const { v, doc } = props;
   const first = v.number === 1;
   return (
-    <li class="version">
+    <li class="version" id={`version-${v.number}`}>
       <h3>
         Version {v.number}
         {v.id === doc.currentVersionId ? ' (version courante)' : ''}
@@ -291,7 +300,9 @@ function Signatures(props: { m: DocumentPageModel; csrf: string }) {
   return (
     <>
       {d.status === 'ready' && !active ? (
-        m.decision ? (
+        m.visa.state === 'requested' || m.visa.state === 'rejected' ? (
+          <VisaHoldsSending visa={m.visa} />
+        ) : m.decision ? (
           <SendSection m={m} decision={m.decision} csrf={csrf} />
         ) : m.decisionRefusal ? (
           <Notice kind="warning">
@@ -511,6 +522,7 @@ function RequestSection(props: { r: RequestView; m: DocumentPageModel; csrf: str
       ) : r.status === 'completed' ? (
         <p>Toutes les signatures sont réunies : le scellement du PDF est en cours.</p>
       ) : null}
+      <Questions r={r} documentId={m.doc.id} csrf={csrf} canAnswer={m.perms.manage} error={m.error} values={m.sendValues} />
       {offer && m.perms.write ? (
         <div class="notice warning">
           <p>
@@ -521,6 +533,11 @@ function RequestSection(props: { r: RequestView; m: DocumentPageModel; csrf: str
             <button type="submit">Créer le DIPC</button>
           </PostForm>
         </div>
+      ) : null}
+      {active && m.perms.manage ? (
+        <p>
+          <a href={`${base}/papier`}>Déposer le scan signé sur papier</a>
+        </p>
       ) : null}
       {active && m.perms.manage ? (
         <PostForm action={`${base}/annuler`} csrf={csrf}>
@@ -554,6 +571,7 @@ function SignerCard(props: { s: SignerView; r: RequestView; m: DocumentPageModel
         <strong>{signerState(s, r.events)}</strong>
         {s.status === 'refused' && s.refusalReason ? ` — raison donnée : « ${s.refusalReason} »` : ''}
       </p>
+      <RefusalHandling s={s} base={base} csrf={csrf} canHandle={m.perms.manage} />
       {mine.length ? (
         <details>
           <summary>Suivi détaillé ({mine.length})</summary>

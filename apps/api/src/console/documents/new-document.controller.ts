@@ -13,6 +13,7 @@ import { redirectTo, sendHtml } from '../../views';
 import { checkConsoleCsrf, consoleCsrfToken } from '../console-csrf';
 import { actorOf, formBody } from '../console-request';
 import { DocumentFormState, ResidentRef, chooseTypePage, documentFormPage, typeTitle } from './new-document.views';
+import { carriedOver } from './meeting-editors';
 import { Data, FormSchema, applyRowAction, formSchemaOf, parseForm } from './schema-form';
 
 /** The API names the document's data `data.<path>`; the form's fields are the paths themselves. */
@@ -47,6 +48,10 @@ export function prefillFromFile(type: DocumentType, r: ResidentView): Data {
     case 'avenant':
       // One resident's avenant is usually the six-month or yearly one; the January tariff avenant is a bulk run (console/bulk).
       return { purpose: 'accompagnement', participation: { person: {}, others } };
+    // The meeting's editors (meeting-editors.tsx): who is expected around the table, the person first.
+    case 'projet-personnalise':
+    case 'compte-rendu-synthese':
+      return { participants: [{ name: name(r), role: 'la personne accompagnée' }, ...others.map((o) => ({ name: o.name, role: o.role }))] };
     default:
       return {};
   }
@@ -82,7 +87,7 @@ export class NewDocumentController {
         type: choice.type,
         resident: ref,
         schema: this.schema(choice.type),
-        data: previous ? previousData : prefillFromFile(choice.type, resident),
+        data: previous ? carriedOver(choice.type, previousData) : prefillFromFile(choice.type, resident),
         prefilledFrom: previous
           ? `Prérempli avec les données de la version ${previous.versionNumber} du précédent document de ce type : vérifiez et mettez à jour chaque champ.`
           : 'Prérempli avec ce que dit le dossier du résident (participants, mesure de protection) : complétez et vérifiez chaque champ.',

@@ -4,6 +4,7 @@ import type { StaffActor } from '@carepact/identity';
 import { ConsolePage } from '../console-layout';
 import { Notice, PostForm, TrustedHtml, fieldId as fieldIdOf, renderPage } from '../../views';
 import { pathLabel } from './document-diff';
+import { meetingEditorOf, renderMeetingEditor } from './meeting-editors';
 import { Data, FormSchema, renderFields } from './schema-form';
 
 export function typeTitle(type: DocumentType): string {
@@ -102,7 +103,10 @@ export function documentFormPage(actor: StaffActor, csrf: string, s: DocumentFor
   const errors = s.errors ?? [];
   const drawn = new Set<string>();
   // The fields first (they record which paths exist), then the summary that links to them.
-  const fields = renderFields(s.schema, s.data, { documentType: s.type, errors, drawn, focus: s.focus });
+  const ctx = { documentType: s.type, errors, drawn, focus: s.focus };
+  // The projet personnalisé, its avenant and the compte rendu follow the meeting (meeting-editors.tsx); the others, the schema.
+  const editor = meetingEditorOf(s.type);
+  const fields = editor ? renderMeetingEditor(editor, s.schema, s.data, ctx) : renderFields(s.schema, s.data, ctx);
   const title = `${typeTitle(s.type)} : ${s.resident.name}${s.correction ? `, version ${s.correction.nextVersion}` : ''}`;
   const reasonError = errors.find((e) => e.field === 'reason');
   if (s.correction) drawn.add('reason');
@@ -160,7 +164,8 @@ export function documentFormPage(actor: StaffActor, csrf: string, s: DocumentFor
           <p>{s.prefilledFrom}</p>
         </Notice>
       ) : null}
-      <h2 id="formulaire">Données du document</h2>
+      <h2 id="formulaire">{editor ? 'Rédaction' : 'Données du document'}</h2>
+      {editor ? <p>{editor.lead}</p> : null}
       <p class="hint">Les champs marqués « obligatoire » doivent être remplis. Les dates s’écrivent au format JJ/MM/AAAA ou avec le calendrier.</p>
       <PostForm action={action} csrf={csrf} id="document-form" class="document-form">
         {s.preview ? <input type="hidden" name="_apercu" value={s.preview.dataHash} /> : null}

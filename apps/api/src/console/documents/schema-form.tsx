@@ -232,11 +232,30 @@ export interface RenderContext {
   drawn: Set<string>;
   /** The field to focus (the row just added). */
   focus?: string;
+  /** The words of a list's « add » button (« Ajouter un objectif »), by its path without indexes; « Ajouter une ligne » otherwise. */
+  addLabel?: (listPath: string) => string | undefined;
 }
 
 /** The form's fields (without <form>, so the page puts its buttons around them). */
 export function renderFields(fs: FormSchema, data: Data, ctx: RenderContext): VNode[] {
   return fieldsOf(fs, fs.document, '', data, ctx);
+}
+
+/**
+ * Some members of the document part only, in the order given, in the schema's shapes (each
+ * easy-to-read counterpart right after its text): the dedicated editors (meeting-editors.tsx) arrange the members in the
+ * order of the meeting and draw each with these.
+ */
+export function renderMembers(fs: FormSchema, keys: string[], data: Data, ctx: RenderContext): VNode[] {
+  const all = orderedKeys(fs.document);
+  const required = new Set(fs.document.required ?? []);
+  const shown = keys.flatMap((k) => [k, `${k}Falc`]).filter((k, i, a) => all.includes(k) && a.indexOf(k) === i);
+  return shown.map((k) => field(fs, fs.document.properties![k], k, data[k], required.has(k), ctx));
+}
+
+/** The members of the document part a form shows (the demo key left out), in the schema's order. */
+export function memberKeys(fs: FormSchema): string[] {
+  return orderedKeys(fs.document);
 }
 
 /** `inOptional`: the members of a group that may be left out entirely are required only when it is filled. */
@@ -409,7 +428,8 @@ function rows(fs: FormSchema, s: InputSchema, path: string, values: unknown[], c
     out.push(
       <p key={`${path}-add`}>
         <button type="submit" name="_action" value={`add:${path}`} class="secondary small">
-          Ajouter une ligne<span class="visually-hidden"> : {inputFieldLabel(ctx.documentType, path)}</span>
+          {ctx.addLabel?.(path.replace(/\[\d+\]/g, '')) ?? 'Ajouter une ligne'}
+          <span class="visually-hidden"> : {inputFieldLabel(ctx.documentType, path)}</span>
         </button>
       </p>,
     );

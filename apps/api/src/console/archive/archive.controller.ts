@@ -1,0 +1,107 @@
+import { Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { DataJobsService, archiveParams } from '@carepact/archive';
+import { APP_CONFIG, AppConfig } from '@carepact/config';
+import { FieldError, ValidationError, isDomainError } from '@carepact/common';
+import { TransactionRunner } from '@carepact/database';
+import { StaffActor, StaffService, assertCanSomewhere, auditActor } from '@carepact/identity';
+import { ResidentsService } from '@carepact/residents';
+import type { Request, Response } from 'express';
+import { ParseIdPipe } from '../../http/parse-id.pipe';
+import { redirectTo, sendHtml } from '../../views';
+import { checkConsoleCsrf, consoleCsrfToken } from '../console-csrf';
+import { FormBody, actorOf, formBody } from '../console-request';
+import { ArchivePageState, archivePage } from './archive.views';
+
+/** Seconds between two refreshes of the page while a job runs (HTTP Refresh header, no script). */
+export const ARCHIVE_REFRESH_SECONDS = 5;
+
+/**
+ * /console/archives (issue 11 items 3 and 5), for administrators (`records.manage`): request an
+ * archive package or a person's access request (the API's DataJobsService, as POST
+ * /api/data-jobs/*), follow their progress, download the result (audited). POST → 303 → GET.
+ */
+@ApiExcludeController()
+@Controller('console/archives')
+export class ConsoleArchiveController {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly tx: TransactionRunner,
+    private readonly jobs: DataJobsService,
+    private readonly residents: ResidentsService,
+    private readonly staff: StaffService,
+  ) {}
+
+  @Get()
+  async page(@Req() req: Request, @Res() res: Response, @Query('demande') requested?: string, @Query('actualiser') refresh?: string): Promise<void> {
+    const actor = actorOf(req);
+    assertCanSomewhere(actor, 'records.manage');
+    await this.render(res, actor, 200, { requested: typeof requested === 'string' && /^[0-9a-f-]{36}$/.test(requested) ? requested : undefined, refreshStopped: refresh === 'non' });
+  }
+
+  @Post('export')
+  async requestExport(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const actor = actorOf(req);
+    assertCanSomewhere(actor, 'records.manage');
+    const body = formBody(req);
+    checkConsoleCsrf(this.config.secrets.session, actor, body._csrf);
+    const id = body.scope === 'establishment' ? body.establishmentId : body.scope === 'resident' ? body.residentId : body.documentId;
+    try {
+      const params = archiveParams({ scope: body.scope, id, from: body.from, to: body.to });
+      const job = await this.tx.run((em) => this.jobs.request(em, auditActor(actor), actor.organisationId, params));
+      return redirectTo(res, `/console/archives?demande=${job.id}`);
+    } catch (e) {
+      return this.refused(res, actor, e, 'export', body, { id: body.scope === 'establishment' ? 'establishmentId' : body.scope === 'resident' ? 'residentId' : 'documentId' });
+    }
+  }
+
+  @Post('acces')
+  async requestAccess(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const actor = actorOf(req);
+    assertCanSomewhere(actor, 'records.manage');
+    const body = formBody(req);
+    checkConsoleCsrf(this.config.secrets.session, actor, body._csrf);
+    try {
+      const residentId = (body.accessResidentId ?? '').toLowerCase();
+      if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(residentId))
+        throw new ValidationError([{ field: 'residentId', code: 'INVALID_ID', message: 'Choisissez la personne.' }]);
+      const job = await this.tx.run((em) => this.jobs.request(em, auditActor(actor), actor.organisationId, { kind: 'access_request', residentId }));
+      return redirectTo(res, `/console/archives?demande=${job.id}`);
+    } catch (e) {
+      return this.refused(res, actor, e, 'access', body, { residentId: 'accessResidentId' });
+    }
+  }
+
+  @Get(':id/telecharger')
+  async download(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string): Promise<void> {
+    const actor = actorOf(req);
+    assertCanSomewhere(actor, 'records.manage');
+    const file = await this.jobs.download(auditActor(actor), actor.organisationId, id);
+    res.setHeader('Content-Type', 'application/zip');
+    res.setHeader('Content-Disposition', `attachment; filename="${file.fileName}"`);
+    res.setHeader('Cache-Control', 'no-store');
+    file.stream.pipe(res);
+  }
+
+  /** Bad input: the page again, 400, the form's values and French errors on its fields. */
+  private async refused(res: Response, actor: StaffActor, e: unknown, form: 'export' | 'access', values: FormBody, rename: Record<string, string>): Promise<void> {
+    if (!isDomainError(e) || (e.kind !== 'invalid' && e.kind !== 'not_found')) throw e;
+    const errors: FieldError[] = e.details.length
+      ? e.details.map((d) => ({ ...d, field: rename[d.field] ?? d.field }))
+      : [{ field: Object.values(rename)[0], code: e.code, message: e.messageFr }];
+    await this.render(res, actor, e.kind === 'not_found' ? 404 : 400, { failed: { form, values, errors }, refreshStopped: true });
+  }
+
+  private async render(res: Response, actor: StaffActor, status: number, s: Partial<ArchivePageState>): Promise<void> {
+    const jobs = await this.jobs.list(this.tx.manager, actor.organisationId);
+    const residents = (await this.residents.list(actor))
+      .sort((a, b) => a.lastName.localeCompare(b.lastName, 'fr') || a.firstName.localeCompare(b.firstName, 'fr'))
+      .map((r): [string, string] => [r.id, `${r.lastName} ${r.firstName} (né·e le ${r.birthDate.split('-').reverse().join('/')})`]);
+    const establishments = (await this.staff.listEstablishments(actor)).map((e): [string, string] => [e.id, e.name]);
+    const running = jobs.some((j) => j.status === 'queued' || j.status === 'running');
+    const refreshing = running && !s.refreshStopped && status === 200;
+    // Refresh header, not <meta>: the same effect without script; the page offers to stop it (WCAG 2.2.1).
+    if (refreshing) res.setHeader('Refresh', String(ARCHIVE_REFRESH_SECONDS));
+    sendHtml(res, status, archivePage(actor, consoleCsrfToken(this.config.secrets.session, actor), { ...s, jobs, residents, establishments, refreshing, refreshStopped: !!s.refreshStopped && running }));
+  }
+}

@@ -1,0 +1,176 @@
+import type { DataJobView } from '@carepact/archive';
+import type { FieldError } from '@carepact/common';
+import type { StaffActor } from '@carepact/identity';
+import { ErrorSummary, Notice, PostForm, SelectField, TextField, renderPage } from '../../views';
+import { ConsolePage } from '../console-layout';
+
+export interface ArchivePageState {
+  jobs: DataJobView[];
+  /** Residents the administrator may choose for an access request (id, « Nom Prénom »). */
+  residents: [id: string, label: string][];
+  establishments: [id: string, label: string][];
+  /** Which form failed, its values and errors. */
+  failed?: { form: 'export' | 'access'; values: Record<string, string | undefined>; errors: FieldError[] };
+  /** The id of the job just requested (303 from the POST). */
+  requested?: string;
+  /** The page refreshes itself while a job runs, unless the person stopped it (WCAG 2.2.1). */
+  refreshing: boolean;
+  refreshStopped: boolean;
+}
+
+const KIND_LABELS: Record<DataJobView['kind'], string> = {
+  archive_export: 'Paquet d’archive',
+  access_request: 'Demande d’accès (RGPD art. 15)',
+  purge_report: 'Simulation de purge',
+  purge_run: 'Purge',
+};
+const STATUS_LABELS: Record<DataJobView['status'], string> = { queued: 'En attente', running: 'En cours', done: 'Terminé', failed: 'Échec' };
+const PHASE_LABELS: Record<string, string> = {
+  documents: 'documents',
+  audit: 'événements du journal',
+  manifest: 'manifeste',
+  dossier: 'dossier',
+  journal: 'événements du journal',
+  purge: 'éléments',
+  done: 'terminé',
+};
+
+const dateTime = (iso: string) => new Intl.DateTimeFormat('fr-FR', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Europe/Paris' }).format(new Date(iso));
+
+/** A Paris day, dd/mm/yyyy. */
+const day = (at: number) => new Intl.DateTimeFormat('fr-FR', { dateStyle: 'short', timeZone: 'Europe/Paris' }).format(new Date(at));
+
+function scopeOf(j: DataJobView): string {
+  const p = j.params;
+  if (p.kind === 'archive_export')
+    return p.scope === 'establishment' ? `établissement, du ${day(Date.parse(p.from!))} au ${day(Date.parse(p.to!) - 1)}` : `${p.scope === 'document' ? 'document' : 'personne'} ${p.id.slice(0, 8)}…`;
+  if (p.kind === 'access_request') return `personne ${p.residentId.slice(0, 8)}…`;
+  if (p.kind === 'purge_run') return `rapport ${p.reportId.slice(0, 8)}…`;
+  return `jour ${p.day}`;
+}
+
+function Progress(props: { job: DataJobView }) {
+  const j = props.job;
+  if (j.status === 'queued') return <span>En attente du traitement</span>;
+  if (j.status === 'failed') return <span>{j.error ?? 'Échec'}</span>;
+  if (j.status === 'done') return <span>Terminé le {dateTime(j.finishedAt!)}</span>;
+  const phase = j.phase ? (PHASE_LABELS[j.phase] ?? j.phase) : 'préparation';
+  return (
+    <span>
+      {j.total > 0 ? `${j.done} sur ${j.total} ${phase}` : `Préparation (${phase})`}
+      {j.total > 0 ? (
+        <>
+          {' '}
+          <progress max={j.total} value={j.done} aria-label={`Avancement : ${j.done} sur ${j.total}`} />
+        </>
+      ) : null}
+    </span>
+  );
+}
+
+/** /console/archives: request an archive package or an access request, follow them, download. */
+export function archivePage(actor: StaffActor, csrf: string, s: ArchivePageState): string {
+  const f = s.failed;
+  const exportValues = f?.form === 'export' ? f.values : {};
+  const accessValues = f?.form === 'access' ? f.values : {};
+  return renderPage(
+    <ConsolePage title={f ? 'Erreur — Archives et demandes d’accès' : 'Archives et demandes d’accès'} actor={actor} csrf={csrf} current="archives">
+      <h1>Archives et demandes d’accès</h1>
+      {s.requested ? (
+        <Notice kind="success">Demande enregistrée. Elle est traitée en tâche de fond : suivez son avancement ci-dessous, le fichier sera proposé au téléchargement.</Notice>
+      ) : null}
+      <section aria-labelledby="demandes">
+        <h2 id="demandes">Demandes récentes</h2>
+        {s.refreshing ? (
+          <p>
+            Une demande est en cours : cette page s’actualise toutes les 5 secondes. <a href="/console/archives?actualiser=non">Arrêter l’actualisation</a>
+          </p>
+        ) : s.refreshStopped ? (
+          <p>
+            Actualisation arrêtée. <a href="/console/archives">Actualiser la page</a>
+          </p>
+        ) : null}
+        {s.jobs.length ? (
+          <div class="table-scroll">
+            <table class="stacked">
+              <caption>Les 20 dernières demandes de l’organisation</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Demande</th>
+                  <th scope="col">Périmètre</th>
+                  <th scope="col">Demandée le</th>
+                  <th scope="col">État</th>
+                  <th scope="col">Avancement</th>
+                  <th scope="col">Fichier</th>
+                </tr>
+              </thead>
+              <tbody>
+                {s.jobs.map((j) => (
+                  <tr key={j.id}>
+                    <th scope="row">{KIND_LABELS[j.kind]}</th>
+                    <td data-label="Périmètre">{scopeOf(j)}</td>
+                    <td data-label="Demandée le">{dateTime(j.createdAt)}</td>
+                    <td data-label="État">{STATUS_LABELS[j.status]}</td>
+                    <td data-label="Avancement">
+                      <Progress job={j} />
+                    </td>
+                    <td data-label="Fichier">
+                      {j.status === 'done' && (j.kind === 'archive_export' || j.kind === 'access_request') ? (
+                        <a href={`/console/archives/${j.id}/telecharger`}>
+                          Télécharger le zip<span class="visually-hidden"> ({KIND_LABELS[j.kind]}, {scopeOf(j)})</span>
+                        </a>
+                      ) : (
+                        '—'
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : (
+          <p>Aucune demande pour l’instant.</p>
+        )}
+      </section>
+
+      <section aria-labelledby="export">
+        <h2 id="export">Exporter un paquet d’archive</h2>
+        <p>
+          Le paquet contient chaque version et ses rendus, les PDF scellés et leurs preuves, les scans des signatures sur papier, le segment du journal d’audit et un manifeste signé par le
+          certificat de l’établissement ; il se vérifie hors ligne (<code>archive:verify</code>).
+        </p>
+        {f?.form === 'export' ? <ErrorSummary errors={f.errors} /> : null}
+        <PostForm action="/console/archives/export" csrf={csrf}>
+          <SelectField
+            name="scope"
+            label="Périmètre"
+            required
+            value={exportValues.scope}
+            errors={f?.form === 'export' ? f.errors : undefined}
+            options={[
+              ['establishment', 'Un établissement sur une période'],
+              ['resident', 'Une personne'],
+              ['document', 'Un document'],
+            ]}
+          />
+          <SelectField name="establishmentId" label="Établissement (pour une période)" value={exportValues.establishmentId} errors={f?.form === 'export' ? f.errors : undefined} options={s.establishments} />
+          <TextField name="from" type="date" label="Du (inclus)" hint="Pour un établissement : documents créés dans la période." value={exportValues.from} errors={f?.form === 'export' ? f.errors : undefined} />
+          <TextField name="to" type="date" label="Au (inclus)" value={exportValues.to} errors={f?.form === 'export' ? f.errors : undefined} />
+          <SelectField name="residentId" label="Personne (pour une personne)" value={exportValues.residentId} errors={f?.form === 'export' ? f.errors : undefined} options={s.residents} emptyLabel="— choisir —" />
+          <TextField name="documentId" label="Identifiant du document (pour un document)" hint="Il figure dans l’adresse de la page du document." value={exportValues.documentId} errors={f?.form === 'export' ? f.errors : undefined} />
+          <button type="submit">Demander le paquet</button>
+        </PostForm>
+      </section>
+
+      <section aria-labelledby="acces">
+        <h2 id="acces">Demande d’accès d’une personne (RGPD, article 15)</h2>
+        <p>Un zip de tout ce que CarePact conserve sur la personne : son dossier, ses contacts et mesures, chaque document et ses versions, les signatures et leurs preuves, et le journal des actions qui la concernent.</p>
+        {f?.form === 'access' ? <ErrorSummary errors={f.errors} /> : null}
+        <PostForm action="/console/archives/acces" csrf={csrf}>
+          <SelectField name="accessResidentId" label="Personne" required value={accessValues.accessResidentId} errors={f?.form === 'access' ? f.errors : undefined} options={s.residents} emptyLabel="— choisir —" />
+          <button type="submit">Préparer l’export de ses données</button>
+        </PostForm>
+      </section>
+    </ConsolePage>,
+  );
+}

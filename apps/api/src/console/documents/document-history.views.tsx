@@ -1,0 +1,177 @@
+import type { DocumentHistory } from '@carepact/archive';
+import { formatDateFr, formatTimeFr } from '@carepact/common';
+import type { StaffActor } from '@carepact/identity';
+import { PostForm, renderPage } from '../../views';
+import { ConsolePage } from '../console-layout';
+import type { PageFlash } from './console-flash';
+import { DOCUMENT_STATUS_LABELS } from './document-page.views';
+import { DOCUMENT_STYLESHEETS, typeTitle } from './new-document.views';
+
+export interface DocumentHistoryModel {
+  actor: StaffActor;
+  csrf: string;
+  history: DocumentHistory;
+  establishmentName: string | null;
+  verification: Extract<PageFlash, { kind: 'verification' }> | null;
+}
+
+const ACTOR_TYPES: Record<string, string> = { staff: 'personnel', signer: 'signataire', system: 'CarePact (automatique)', anonymous: 'anonyme' };
+const REQUEST_STATUS: Record<string, string> = {
+  active: 'en cours',
+  completed: 'signée',
+  cancelled: 'annulée',
+  expired: 'expirée',
+  refused: 'refusée',
+};
+
+function docTitle(type: string): string {
+  return typeTitle(type as Parameters<typeof typeTitle>[0]);
+}
+
+function when(iso: string): string {
+  const d = new Date(iso);
+  return `${formatDateFr(d)} à ${formatTimeFr(d)}`;
+}
+
+function statusLabel(s: string): string {
+  return (DOCUMENT_STATUS_LABELS as Record<string, string>)[s] ?? s;
+}
+
+/** Who acted: the staff member's name, the signer's name and capacity, or the kind of actor. */
+function Who(props: { e: DocumentHistory['timeline'][number] }) {
+  const { e } = props;
+  if (e.signer)
+    return (
+      <>
+        {e.signer.name}, <em>{e.signer.capacity}</em>
+        {e.actor.type === 'staff' ? <> (saisi par {e.actor.name ?? 'le personnel'})</> : null}
+      </>
+    );
+  if (e.actor.type === 'staff') return <>{e.actor.name ?? `personnel (${e.actor.id ?? 'inconnu'})`}</>;
+  return <>{ACTOR_TYPES[e.actor.type] ?? e.actor.type}</>;
+}
+
+function Verification(props: { v: NonNullable<DocumentHistoryModel['verification']> }) {
+  const { v } = props;
+  const failed = v.checks.filter((c) => !c.ok).length;
+  return (
+    <section aria-labelledby="verification-titre" class={v.ok ? 'notice success' : 'error-summary'} role={v.ok ? 'status' : 'alert'} tabIndex={-1} id="verification">
+      <h2 id="verification-titre">{v.ok ? 'Vérification réussie' : 'La vérification a trouvé des problèmes'}</h2>
+      <p>
+        Vérifié le {when(v.checkedAt)} : {v.checks.length} contrôles, {failed ? `${failed} en échec` : 'tous conformes'}. Cette vérification est enregistrée dans le journal
+        d’audit.
+      </p>
+      <ul class="checks">
+        {v.checks.map((c, i) => (
+          <li key={i}>
+            <span class={c.ok ? 'check-ok' : 'check-failed'}>{c.ok ? 'Conforme' : 'Échec'}</span> — {c.what}
+            {c.detail ? <> ({c.detail})</> : null}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+export function documentHistoryPage(m: DocumentHistoryModel): string {
+  const h = m.history;
+  const d = h.document;
+  const title = `Historique — ${docTitle(d.type)}`;
+  const versionNumber = new Map(h.versions.map((v) => [v.id, v.number]));
+  return renderPage(
+    <ConsolePage title={title} actor={m.actor} csrf={m.csrf} stylesheets={DOCUMENT_STYLESHEETS}>
+      <p class="back">
+        <a href={`/console/documents/${d.id}`}>Retour au document</a>
+      </p>
+      <h1>{title}</h1>
+      <p>
+        {statusLabel(d.status)} — créé le {when(d.createdAt)}
+        {m.establishmentName ? `, ${m.establishmentName}` : ''}. Cette page montre qui a fait quoi, quand et en quelle qualité, sans le contenu du document ; chaque ligne est
+        un événement du journal d’audit, chaîné et vérifiable.
+      </p>
+      {m.verification ? <Verification v={m.verification} /> : null}
+      <PostForm action={`/console/documents/${d.id}/historique/verifier`} csrf={m.csrf}>
+        <p class="hint" id="verifier-aide">
+          Recalcule l’empreinte SHA-256 de chaque fichier, de chaque document scellé et de sa preuve, et contrôle la signature électronique de l’établissement (plage signée,
+          empreinte, signature CMS, certificat).
+        </p>
+        <button type="submit" aria-describedby="verifier-aide">
+          Vérifier à nouveau
+        </button>
+      </PostForm>
+
+      {h.lineage.length > 1 ? (
+        <>
+          <h2>Filiation</h2>
+          <p>Les documents contractuels du résident, du plus ancien au plus récent (contrat de séjour, avenants, DIPC après un refus).</p>
+          <ol class="lineage">
+            {h.lineage.map((l) => (
+              <li key={l.id}>
+                {l.current ? (
+                  <strong aria-current="page">{docTitle(l.type)} (ce document)</strong>
+                ) : (
+                  <a href={`/console/documents/${l.id}/historique`}>{docTitle(l.type)}</a>
+                )}{' '}
+                — {statusLabel(l.status)}, créé le {formatDateFr(new Date(l.createdAt))}
+              </li>
+            ))}
+          </ol>
+        </>
+      ) : null}
+
+      <h2>Versions</h2>
+      <ol class="versions">
+        {h.versions.map((v) => (
+          <li key={v.id}>
+            <strong>Version {v.number}</strong>
+            {v.id === d.currentVersionId ? ' (version courante)' : ''} — {v.reason}. Créée le {when(v.createdAt)}
+            {v.generatedAt ? `, générée le ${when(v.generatedAt)}` : ''} ; modèle {v.templateId} {v.templateVersion} ; empreinte des données{' '}
+            <code>{v.inputSha256.slice(0, 16)}…</code>.{' '}
+            {v.number > 1 ? <a href={`/console/documents/${d.id}#version-${v.number}`}>Voir les différences avec la version {v.number - 1}</a> : null}
+          </li>
+        ))}
+      </ol>
+
+      {h.signatureRequests.length ? (
+        <>
+          <h2>Demandes de signature</h2>
+          <ul>
+            {h.signatureRequests.map((r) => (
+              <li key={r.id}>
+                Demande du {when(r.createdAt)} (version {versionNumber.get(r.versionId) ?? '?'}) : {REQUEST_STATUS[r.status] ?? r.status}
+                {r.sealed ? (
+                  <>
+                    {' '}
+                    — scellée le {when(r.sealed.sealedAt)}, empreinte <code>{r.sealed.sha256.slice(0, 16)}…</code>
+                  </>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+
+      <h2 id="chronologie">Chronologie</h2>
+      {h.timeline.length ? (
+        <ol class="timeline">
+          {h.timeline.map((e) => (
+            <li key={e.seq}>
+              <p>
+                <strong>{e.label}</strong> — {when(e.at)}
+                {e.versionId && versionNumber.has(e.versionId) ? ` — version ${versionNumber.get(e.versionId)}` : ''}
+              </p>
+              <p>
+                Par : <Who e={e} />
+              </p>
+              <p class="hint">
+                Événement n° {e.seq} du journal, empreinte <code>{e.hash.slice(0, 16)}…</code>
+              </p>
+            </li>
+          ))}
+        </ol>
+      ) : (
+        <p>Aucun événement.</p>
+      )}
+    </ConsolePage>,
+  );
+}

@@ -1,0 +1,105 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { templates } from '@carepact/rendering';
+import { renderFragment } from '../../views';
+import { carriedOver, meetingEditorOf, renderMeetingEditor } from './meeting-editors';
+import { Data, applyRowAction, formSchemaOf, memberKeys, parseForm, renderFields } from './schema-form';
+
+const demo = JSON.parse(readFileSync(join(__dirname, '../../../../../templates/demo/establishment-les-tilleuls.json'), 'utf8')) as { documents: Record<string, Data> };
+
+/** The form's fields as a browser would post them: every named control with its value. */
+function posted(html: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of html.matchAll(/<(input|textarea|select)\b([^>]*)>([\s\S]*?)(?=<\/\1>|<(?:input|textarea|select|div|p|fieldset)\b)/g)) {
+    const attrs = m[2];
+    const name = /name="([^"]+)"/.exec(attrs)?.[1];
+    if (!name) continue;
+    const unescape = (v: string) => v.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+    if (m[1] === 'input') {
+      if (/type="radio"/.test(attrs) && !/\bchecked\b/.test(attrs)) continue;
+      out[name] = unescape(/value="([^"]*)"/.exec(attrs)?.[1] ?? '');
+    } else if (m[1] === 'textarea') out[name] = unescape(m[3]);
+    else out[name] = unescape(/<option[^>]*value="([^"]*)"[^>]*selected/.exec(m[3])?.[1] ?? '');
+  }
+  return out;
+}
+
+describe.each(['projet-personnalise', 'compte-rendu-synthese'] as const)('the %s editor, shaped like the meeting', (type) => {
+  const fs = formSchemaOf(templates().load(type).content.inputSchema);
+  const editor = meetingEditorOf(type)!;
+  const { resident: _key, ...data } = demo.documents[type];
+
+  it('draws every member of the template (none left to « Autres informations »), each easy-to-read counterpart after its text', () => {
+    const drawn = new Set<string>();
+    const html = renderFragment(<>{renderMeetingEditor(editor, fs, data, { documentType: type, errors: [], drawn })}</>);
+    for (const k of memberKeys(fs)) expect(drawn.has(k)).toBe(true);
+    expect(html).not.toContain('Autres informations');
+    const headings = [...html.matchAll(/<h3 id="[^"]+">([\s\S]*?)<\/h3>/g)].map((m) => m[1].replace(/<!-- -->/g, ''));
+    expect(headings).toEqual(editor.steps.map((s, i) => `${i + 1}. ${s.title}`));
+    expect(html.indexOf('id="personExpressionFalc"') > html.indexOf('id="personExpression"') || html.indexOf('id="expressionCommentFalc"') > html.indexOf('id="expressionComment"')).toBe(true);
+  });
+
+  it('posts the same template input: the demo data drawn, read back, are the demo data', () => {
+    const html = renderFragment(<>{renderMeetingEditor(editor, fs, data, { documentType: type, errors: [], drawn: new Set() })}</>);
+    const generic = renderFragment(<>{renderFields(fs, data, { documentType: type, errors: [], drawn: new Set() })}</>);
+    expect(parseForm(fs, posted(html))).toEqual(data);
+    expect(posted(html)).toEqual(posted(generic));
+  });
+
+  it('names its add buttons after the meeting (« Ajouter un participant »), a submit button that works without JavaScript', () => {
+    const added = applyRowAction(fs, parseForm(fs, posted(renderFragment(<>{renderMeetingEditor(editor, fs, data, { documentType: type, errors: [], drawn: new Set() })}</>)), true), 'add:participants');
+    const html = renderFragment(<>{renderMeetingEditor(editor, fs, added.data, { documentType: type, errors: [], drawn: new Set(), focus: added.focus })}</>);
+    expect(html).toMatch(/<button type="submit" name="_action" value="add:participants"[^>]*>Ajouter un participant/);
+    expect((added.data.participants as unknown[]).length).toBe((data.participants as unknown[] | undefined)?.length ? (data.participants as unknown[]).length + 1 : 2);
+  });
+
+  it('puts the API’s field errors beside their field', () => {
+    const html = renderFragment(
+      <>{renderMeetingEditor(editor, fs, {}, { documentType: type, errors: [{ field: 'nextReview', code: 'REQUIRED', message: 'Indiquez la date de la prochaine révision.' }], drawn: new Set() })}</>,
+    );
+    expect(html).toMatch(/id="nextReview"[^>]*aria-invalid="true"[^>]*aria-describedby="nextReview-erreur"|aria-invalid="true"[^>]*aria-describedby="nextReview-erreur"/);
+    expect(html).toContain('<p class="field-error" id="nextReview-erreur">Indiquez la date de la prochaine révision.</p>');
+  });
+});
+
+describe('the projet personnalisé editor', () => {
+  it('objectives → actions → who → by when → how evaluated, with « Ajouter une action » inside each objective', () => {
+    const fs = formSchemaOf(templates().load('projet-personnalise').content.inputSchema);
+    const html = renderFragment(<>{renderMeetingEditor(meetingEditorOf('projet-personnalise')!, fs, {}, { documentType: 'projet-personnalise', errors: [], drawn: new Set() })}</>);
+    const order = ['objectives-0-title', 'objectives-0-actions-0-action', 'objectives-0-actions-0-responsible', 'objectives-0-actions-0-deadline', 'objectives-0-evaluation'].map((id) => html.indexOf(`id="${id}"`));
+    expect(order.every((x) => x > -1)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(html).toContain('value="add:objectives[0].actions"');
+    expect(html).toMatch(/value="add:objectives\[0\]\.actions"[^>]*>Ajouter une action/);
+    expect(html).toMatch(/value="add:objectives"[^>]*>Ajouter un objectif/);
+    expect(html).toMatch(/value="add:expectations"[^>]*>Ajouter une attente/);
+    // The person's agreement first, then the points of agreement and each disagreement with the establishment's answer.
+    expect(html.indexOf('id="expression"')).toBeLessThan(html.indexOf('id="agreements"'));
+    expect(html.indexOf('id="disagreements-0-point"')).toBeLessThan(html.indexOf('id="disagreements-0-answer"'));
+  });
+});
+
+describe('data of an earlier projet personnalisé in the editor', () => {
+  it('1.2.0 listed each participant on one line: the line becomes the name, the rest is to complete; other types are untouched', () => {
+    const data = { participants: ['Alain Bernard (tuteur)', { name: 'Paul Girard', role: 'référent', presence: 'présent' }], referent: 'Paul Girard' };
+    expect(carriedOver('projet-personnalise', data)).toEqual({
+      participants: [{ name: 'Alain Bernard (tuteur)' }, { name: 'Paul Girard', role: 'référent', presence: 'présent' }],
+      referent: 'Paul Girard',
+    });
+    expect(carriedOver('compte-rendu-synthese', { participants: ['x'] })).toEqual({ participants: ['x'] });
+  });
+});
+
+describe('the avenant editor (the projet personnalisé within the contract)', () => {
+  it('draws every member of the template in the meeting’s order and posts the same template input', () => {
+    const fs = formSchemaOf(templates().load('avenant').content.inputSchema);
+    const { resident: _key, ...data } = demo.documents.avenant;
+    const drawn = new Set<string>();
+    const html = renderFragment(<>{renderMeetingEditor(meetingEditorOf('avenant')!, fs, data, { documentType: 'avenant', errors: [], drawn })}</>);
+    for (const k of memberKeys(fs)) expect(drawn.has(k)).toBe(true);
+    expect(html).not.toContain('Autres informations');
+    expect(parseForm(fs, posted(html))).toEqual(data);
+    expect(html).toMatch(/value="add:objectives"[^>]*>Ajouter un objectif/);
+    expect(html).toMatch(/value="add:participation\.others"[^>]*>Ajouter un participant/);
+  });
+});

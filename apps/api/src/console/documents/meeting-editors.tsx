@@ -1,0 +1,225 @@
+import type { DocumentType } from '@carepact/documents';
+import type { VNode } from 'preact';
+import { Data, FormSchema, RenderContext, memberKeys, renderMembers } from './schema-form';
+
+/**
+ * The projet personnalisé (and its avenants: the same type, a new version) and the compte rendu
+ * de réunion de synthèse are written during or right after a meeting: their editors follow the
+ * meeting's order instead of the schema's (issue 10, item 5). They post the same fields as the
+ * generated form (the data paths), so the template input, the validation by DocumentsService and
+ * the API's French errors beside each field stay those of the API; only the arrangement, the
+ * explanations and the words of the buttons differ. A member of the schema that no step names
+ * (a later template version) is still drawn, under « Autres informations », so nothing is lost.
+ */
+
+interface Step {
+  id: string;
+  title: string;
+  /** Why this step, with its source in the law or the recommendations. */
+  intro: string;
+  members: string[];
+}
+
+export interface MeetingEditor {
+  /** The heading above the steps. */
+  lead: string;
+  steps: Step[];
+  addLabels: Record<string, string>;
+}
+
+/** CASF L.311-3 7° (the person's participation in the design and implementation of the projet), D.311-38 ff.; ANESM/HAS recommendation of December 2008. */
+const PROJET: MeetingEditor = {
+  lead: 'Le projet se construit avec la personne : notez ses attentes dans ses mots, puis ce qui a été décidé ensemble.',
+  steps: [
+    {
+      id: 'etape-projet',
+      title: 'Le projet',
+      intro: 'Le référent suit le projet avec la personne ; le projet est revu au moins une fois par an (CASF L.311-3 7°, D.311-38).',
+      members: ['issuedOn', 'referent', 'nextReview'],
+    },
+    {
+      id: 'etape-attentes',
+      title: 'Les attentes de la personne, dans ses mots',
+      intro:
+        'Écrivez ses mots tels qu’elle les a dits (ou la transcription d’une réponse non verbale), sans les reformuler ; dites qui les a recueillis, comment et quand. Les avis du représentant et des proches restent à part (recommandation ANESM/HAS, décembre 2008).',
+      members: ['expectations', 'representativeView', 'relativesView'],
+    },
+    {
+      id: 'etape-evaluation',
+      title: 'L’évaluation de la situation',
+      intro: 'Par domaine de vie, seulement ce qui est utile au projet.',
+      members: ['assessment'],
+    },
+    {
+      id: 'etape-objectifs',
+      title: 'Objectifs et actions',
+      intro: 'Pour chaque objectif : les actions, qui s’en charge, pour quand, et comment on saura qu’il est atteint.',
+      members: ['objectives'],
+    },
+    {
+      id: 'etape-accord',
+      title: 'L’accord de la personne',
+      intro:
+        'Son expression sur le projet (accord, accord partiel, désaccord, ne se prononce pas, ne peut pas s’exprimer), les points d’accord, et pour chaque désaccord la réponse motivée de l’établissement (CASF L.311-3 3° et 7°).',
+      members: ['expression', 'expressionComment', 'agreements', 'disagreements', 'partialAgreementAnswer', 'personComments', 'personSigns'],
+    },
+    {
+      id: 'etape-participants',
+      title: 'Qui a participé',
+      intro: 'Chaque personne qui a pris part à l’élaboration du projet, à quel titre, et si elle était présente : la personne elle-même d’abord (CASF L.311-3 7°).',
+      members: ['participants'],
+    },
+  ],
+  addLabels: {
+    expectations: 'Ajouter une attente',
+    assessment: 'Ajouter un domaine',
+    objectives: 'Ajouter un objectif',
+    'objectives.actions': 'Ajouter une action',
+    agreements: 'Ajouter un point d’accord',
+    agreementsFalc: 'Ajouter un point d’accord en facile à lire',
+    disagreements: 'Ajouter un désaccord',
+    participants: 'Ajouter un participant',
+  },
+};
+
+/** No statutory model: the minimum of DOMAIN.md (date, place, kind, participants, expression, decisions, requests, appeal, next review, distribution). */
+const COMPTE_RENDU: MeetingEditor = {
+  lead: 'Le compte rendu suit la réunion : qui était là, ce que la personne a dit, ce qui a été décidé, la réponse à chaque demande.',
+  steps: [
+    {
+      id: 'etape-reunion',
+      title: 'La réunion',
+      intro: 'Quand, où, et de quelle réunion il s’agit (admission, bilan à six mois, réunion annuelle ou exceptionnelle).',
+      members: ['date', 'place', 'kind', 'issuedOn'],
+    },
+    {
+      id: 'etape-participants',
+      title: 'Participants',
+      intro: 'Chaque personne avec sa fonction ou son lien et sa présence ; pour la personne absente ou présente en partie, dites pourquoi.',
+      members: ['participants'],
+    },
+    {
+      id: 'etape-parole',
+      title: 'La parole de la personne',
+      intro: 'Ce qu’elle a exprimé et les moyens utilisés (facile à lire, pictogrammes, interprète) ; une synthèse courte de la situation, limitée au nécessaire (RGPD art. 5.1 c).',
+      members: ['personExpression', 'expressionMeans', 'situationSummary'],
+    },
+    {
+      id: 'etape-decisions',
+      title: 'Décisions',
+      intro: 'Chaque décision, qui l’a annoncée à la personne et comment.',
+      members: ['decisions'],
+    },
+    {
+      id: 'etape-demandes',
+      title: 'Demandes de la personne ou de sa famille',
+      intro: 'Pour chaque demande, la réponse de l’établissement : acceptée (responsable et échéance), refusée (motif) ou reportée (motif et date de réexamen).',
+      members: ['requests'],
+    },
+    {
+      id: 'etape-desaccords',
+      title: 'Désaccords et recours',
+      intro: 'Les points de désaccord et comment les contester : personne qualifiée, médiation (CASF L.311-5).',
+      members: ['disagreements', 'appeal'],
+    },
+    {
+      id: 'etape-suite',
+      title: 'La suite',
+      intro: 'La prochaine révision et qui reçoit le compte rendu ; la personne en reçoit une version accessible.',
+      members: ['nextReview', 'distribution'],
+    },
+  ],
+  addLabels: {
+    participants: 'Ajouter un participant',
+    expressionMeans: 'Ajouter un moyen',
+    expressionMeansFalc: 'Ajouter un moyen en facile à lire',
+    decisions: 'Ajouter une décision',
+    requests: 'Ajouter une demande',
+    disagreements: 'Ajouter un désaccord',
+    disagreementsFalc: 'Ajouter un désaccord en facile à lire',
+    distribution: 'Ajouter un destinataire',
+    distributionFalc: 'Ajouter un destinataire en facile à lire',
+  },
+};
+
+/** The avenant that formalises the projet personnalisé within the contract (CASF D.311: six months after admission, then yearly). */
+const AVENANT: MeetingEditor = {
+  lead: 'L’avenant reprend les objectifs du projet personnalisé et les prestations qui en découlent ; la personne, ou son représentant, y est associée (CASF L.311-4).',
+  steps: [
+    {
+      id: 'etape-avenant',
+      title: 'L’avenant',
+      intro: 'Son objet (accompagnement ou tarifs), sa nature (avenant à six mois, réactualisation annuelle…), le document qu’il complète et la prochaine révision (CASF D.311).',
+      members: ['purpose', 'kind', 'appliesTo', 'contractSignedOn', 'issuedOn', 'nextReview'],
+    },
+    {
+      id: 'etape-tarifs',
+      title: 'Nouveaux tarifs (avenant tarifaire seulement)',
+      intro:
+        'Pour un avenant dont l’objet est « tarifs » : la date d’effet, le fondement (revalorisation annuelle, CASF L.342-3, ou tarif arrêté par le département, CASF L.314-1) et les nouveaux prix par jour. Pour tous les résidents à la fois, utilisez « Générations groupées ».',
+      members: ['tariffChange'],
+    },
+    {
+      id: 'etape-objectifs',
+      title: 'Objectifs et actions',
+      intro: 'Pour chaque objectif : les actions, qui s’en charge, pour quand, et comment on saura qu’il est atteint.',
+      members: ['objectives'],
+    },
+    { id: 'etape-prestations', title: 'Prestations', intro: 'Les prestations adaptées à ces objectifs.', members: ['services'] },
+    {
+      id: 'etape-participants',
+      title: 'Qui a participé',
+      intro: 'La personne, ou son représentant, est associée à l’élaboration (CASF L.311-4) ; sous représentation, son accord pour vivre dans l’établissement (C. civ. 459-2).',
+      members: ['participation', 'residenceChoice'],
+    },
+    { id: 'etape-parole', title: 'Les mots de la personne', intro: 'Ses commentaires sur l’avenant, dans ses mots.', members: ['personComments'] },
+  ],
+  addLabels: {
+    objectives: 'Ajouter un objectif',
+    'objectives.actions': 'Ajouter une action',
+    services: 'Ajouter une prestation',
+    servicesFalc: 'Ajouter une prestation en facile à lire',
+    'participation.others': 'Ajouter un participant',
+  },
+};
+
+const EDITORS: Partial<Record<DocumentType, MeetingEditor>> = {
+  'projet-personnalise': PROJET,
+  'compte-rendu-synthese': COMPTE_RENDU,
+  avenant: AVENANT,
+};
+
+/**
+ * The data of an earlier version, in the shape of the template in force: projet personnalisé 1.3.0
+ * names each participant with their capacity and presence (CASF L.311-3 7°) where 1.2.0 had one
+ * line each; a line becomes the participant's name, and staff complete the rest (the validation
+ * says what is missing). Anything else is carried over as it is.
+ */
+export function carriedOver(type: DocumentType, data: Data): Data {
+  if (type !== 'projet-personnalise' || !Array.isArray(data.participants)) return data;
+  return { ...data, participants: data.participants.map((p) => (typeof p === 'string' ? { name: p } : p)) };
+}
+
+export function meetingEditorOf(type: DocumentType): MeetingEditor | undefined {
+  return EDITORS[type];
+}
+
+/** The editor's steps, each a section with its heading (h2), its explanation and its fields. */
+export function renderMeetingEditor(editor: MeetingEditor, fs: FormSchema, data: Data, ctx: RenderContext): VNode[] {
+  const inner: RenderContext = { ...ctx, addLabel: (p) => editor.addLabels[p] };
+  const placed = new Set(editor.steps.flatMap((s) => s.members.flatMap((m) => [m, `${m}Falc`])));
+  const others = memberKeys(fs).filter((k) => !placed.has(k));
+  const steps = [...editor.steps, ...(others.length ? [{ id: 'etape-autres', title: 'Autres informations', intro: 'Les autres données du modèle de document.', members: others }] : [])];
+  return steps
+    .map((step) => ({ step, fields: renderMembers(fs, step.members, data, inner) }))
+    .filter((x) => x.fields.length)
+    .map(({ step, fields }, i) => (
+      <section class="meeting-step" aria-labelledby={`${step.id}-titre`} key={step.id}>
+        <h3 id={`${step.id}-titre`}>
+          {i + 1}. {step.title}
+        </h3>
+        <p class="hint">{step.intro}</p>
+        {fields}
+      </section>
+    ));
+}

@@ -1,0 +1,182 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { AuditActor, AuditService } from '@carepact/audit';
+import { NotFoundError, canonicalJson } from '@carepact/common';
+import { APP_CONFIG, AppConfig } from '@carepact/config';
+import { TransactionRunner } from '@carepact/database';
+import { BlobStore } from '@carepact/documents';
+import { PadesSealer } from '@carepact/signing';
+import { EntityManager } from 'typeorm';
+import { signManifest } from '../archive-exporter.service';
+import { StreamingZip } from '../zip-writer';
+
+export interface AccessProgress {
+  phase: 'dossier' | 'documents' | 'journal' | 'done';
+  done: number;
+  total: number;
+}
+
+export interface AccessExportResult {
+  file: string;
+  organisationId: string;
+  documents: number;
+  files: number;
+  events: number;
+  /** SHA-256 of manifeste.json (the SHA-256 of every other file): what the audit event records. */
+  manifestSha256: string;
+}
+
+/** Secrets and internal keys never handed out, even to the person (hashes of tokens and codes). */
+const SIGNER_SECRETS = ['access_code_hash', 'access_code_expires_at', 'access_code_failures'];
+
+const README = `Demande d’accès — article 15 du RGPD
+
+Ce paquet contient toutes les données que l’établissement conserve dans CarePact sur la personne :
+- personne.json : le dossier (identité, séjour, préférences, contacts, mesures de protection et
+  leurs titulaires, gels éventuels) ;
+- documents/<id>/document.json : chaque document, ses versions avec les données saisies, ses
+  demandes de signature (signataires, qualité, dates, événements, avis recueillis, questions) ;
+- documents/<id>/v<n>/… : les rendus de chaque version (PDF, DOCX, HTML ; standard, facile à lire
+  et à comprendre, gros caractères) ;
+- documents/<id>/signatures/<demande>/ : le PDF scellé et son dossier de preuve, et le scan
+  original d’une signature sur papier ;
+- journal/evenements.jsonl : les événements du journal d’audit qui concernent la personne, ses
+  contacts, ses mesures et ses documents ;
+- manifeste.json : l’empreinte SHA-256 de chaque fichier, et manifeste.json.p7s sa signature par
+  le certificat de cachet de l’établissement (CMS), qui atteste ce qui a été remis.
+Les empreintes de jetons et de codes d’accès ne sont pas communiquées (sécurité des liens de
+signature).
+`;
+
+/**
+ * A resident's access request (RGPD art. 15; CASF L.311-3 5°, access to the information about
+ * them): one zip of everything held about them, streamed to `out`. Audited (`rgpd.access_exported`)
+ * with the SHA-256 of its manifest.
+ */
+@Injectable()
+export class AccessRequestExporter {
+  private readonly sealer: PadesSealer;
+
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly tx: TransactionRunner,
+    private readonly blobs: BlobStore,
+    private readonly audit: AuditService,
+  ) {
+    this.sealer = new PadesSealer(config);
+  }
+
+  async export(organisationId: string, residentId: string, out: string, actor: AuditActor, onProgress: (p: AccessProgress) => void = () => undefined): Promise<AccessExportResult> {
+    const em = this.tx.manager;
+    const [resident] = (await em.query(`SELECT * FROM residents WHERE id = $1 AND organisation_id = $2`, [residentId, organisationId])) as Record<string, unknown>[];
+    if (!resident) throw new NotFoundError('RESIDENT_NOT_FOUND', 'Personne introuvable.');
+    const q = (sql: string, params: unknown[]) => em.query(sql, params) as Promise<Record<string, unknown>[]>;
+    const ids = new Set<string>([residentId]);
+    const contacts = await q(`SELECT * FROM contacts WHERE resident_id = $1 ORDER BY created_at, id`, [residentId]);
+    const measures = await q(`SELECT * FROM protection_measures WHERE resident_id = $1 ORDER BY created_at, id`, [residentId]);
+    const holders = await q(`SELECT h.* FROM measure_holders h JOIN protection_measures m ON m.id = h.measure_id WHERE m.resident_id = $1 ORDER BY h.id`, [residentId]);
+    const holds = await q(`SELECT id, subject_type, subject_id, reason, placed_at, lifted_at, lift_reason FROM legal_holds WHERE subject_id = $1 ORDER BY placed_at`, [residentId]);
+    for (const r of [...contacts, ...measures]) ids.add(r.id as string);
+    const documents = await q(`SELECT * FROM documents WHERE resident_id = $1 ORDER BY created_at, id`, [residentId]);
+
+    const zip = new StreamingZip(out);
+    try {
+      await zip.add('LISEZMOI.txt', Buffer.from(README, 'utf8'));
+      await zip.add('personne.json', json({ personne: resident, contacts, mesuresDeProtection: measures, titulairesDesMesures: holders, gels: holds }));
+      onProgress({ phase: 'dossier', done: 1, total: 1 });
+      let done = 0;
+      for (const doc of documents) {
+        await this.addDocument(em, zip, doc, ids);
+        onProgress({ phase: 'documents', done: ++done, total: documents.length });
+      }
+      let events = 0;
+      const list = [...ids];
+      async function* lines(): AsyncGenerator<string> {
+        for (let after = 0; ; ) {
+          const batch = (await em.query(
+            `SELECT seq, action, actor_type, actor_id, subject_type, subject_id, payload, occurred_at, hash FROM audit_events
+              WHERE chain_id = $1 AND subject_id = ANY ($2) AND seq > $3 ORDER BY seq LIMIT 2000`,
+            [organisationId, list, after],
+          )) as { seq: string; occurred_at: Date }[];
+          if (!batch.length) return;
+          after = Number(batch[batch.length - 1].seq);
+          events += batch.length;
+          onProgress({ phase: 'journal', done: events, total: events });
+          yield batch.map((e) => JSON.stringify({ ...e, seq: Number(e.seq), occurred_at: e.occurred_at.toISOString() }) + '\n').join('');
+        }
+      }
+      await zip.add('journal/evenements.jsonl', lines());
+      const manifest = Buffer.from(JSON.stringify({ format: 'carepact.acces-rgpd.v1', residentId, organisationId, createdAt: new Date().toISOString(), files: zip.files }, null, 1) + '\n', 'utf8');
+      const manifestSha256 = createHash('sha256').update(manifest).digest('hex');
+      await zip.add('manifeste.json', manifest, { listed: false });
+      // Signed by the establishment's seal (CMS, as archive packages): the person can show what was handed over.
+      await zip.add('manifeste.json.p7s', signManifest(manifest, await this.sealer.sealIdentity()), { listed: false });
+      await zip.end();
+      const result = { file: out, organisationId, documents: documents.length, files: zip.files.length, events, manifestSha256 };
+      await this.tx.run((t) =>
+        this.audit.append(t, {
+          chainId: organisationId,
+          actor,
+          action: 'rgpd.access_exported',
+          subject: { type: 'resident', id: residentId },
+          payload: { manifestSha256, documents: result.documents, files: result.files, events },
+        }),
+      );
+      onProgress({ phase: 'done', done: 1, total: 1 });
+      return result;
+    } catch (e) {
+      await zip.end().catch(() => undefined);
+      throw e;
+    }
+  }
+
+  private async addDocument(em: EntityManager, zip: StreamingZip, doc: Record<string, unknown>, ids: Set<string>): Promise<void> {
+    const id = doc.id as string;
+    ids.add(id);
+    const dir = `documents/${id}`;
+    const versions = (await em.query(`SELECT * FROM document_versions WHERE document_id = $1 ORDER BY number`, [id])) as Record<string, unknown>[];
+    const renditions = (await em.query(`SELECT r.* FROM renditions r JOIN document_versions v ON v.id = r.version_id WHERE v.document_id = $1 ORDER BY r.variant, r.format`, [id])) as Record<string, unknown>[];
+    const requests = (await em.query(`SELECT * FROM signature_requests WHERE document_id = $1 ORDER BY created_at`, [id])) as Record<string, unknown>[];
+    const perRequest = [];
+    for (const r of requests) {
+      const rid = r.id as string;
+      ids.add(rid);
+      const signers = ((await em.query(`SELECT * FROM signature_signers WHERE request_id = $1 ORDER BY order_no, key`, [rid])) as Record<string, unknown>[]).map((s) => {
+        ids.add(s.id as string);
+        return Object.fromEntries(Object.entries(s).filter(([k]) => !SIGNER_SECRETS.includes(k)));
+      });
+      const sealed = ((await em.query(`SELECT * FROM sealed_documents WHERE request_id = $1`, [rid])) as Record<string, unknown>[])[0];
+      const paper = ((await em.query(`SELECT * FROM paper_signatures WHERE request_id = $1`, [rid])) as Record<string, unknown>[])[0];
+      perRequest.push({
+        ...r,
+        signataires: signers,
+        evenements: await em.query(`SELECT kind, at, signer_id, details FROM signature_events WHERE request_id = $1 ORDER BY at, id`, [rid]),
+        avisRecueillis: await em.query(`SELECT * FROM recorded_views WHERE request_id = $1 ORDER BY recorded_at`, [rid]),
+        questions: await em.query(`SELECT * FROM signer_questions WHERE request_id = $1 ORDER BY asked_at`, [rid]),
+        signaturePapier: paper ?? null,
+      });
+      if (sealed) {
+        await zip.add(`${dir}/signatures/${rid}/document-scelle.pdf`, await this.blob(em, sealed.blob_sha256 as string));
+        await zip.add(`${dir}/signatures/${rid}/preuve.json`, Buffer.from(canonicalJson(sealed.evidence), 'utf8'));
+      }
+      if (paper) await zip.add(`${dir}/signatures/${rid}/scan-original.pdf`, await this.blob(em, paper.original_sha256 as string));
+    }
+    for (const v of versions) ids.add(v.id as string);
+    await zip.add(`${dir}/document.json`, json({ document: doc, versions, demandesDeSignature: perRequest }));
+    for (const v of versions) {
+      for (const r of renditions.filter((x) => x.version_id === v.id)) {
+        await zip.add(`${dir}/v${v.number as number}/${r.variant as string}.${r.format as string}`, await this.blob(em, r.blob_sha256 as string));
+      }
+    }
+  }
+
+  private async blob(em: EntityManager, sha: string): Promise<Buffer> {
+    const bytes = await this.blobs.get(em, sha);
+    if (!bytes) throw new Error(`blob ${sha} missing`);
+    return bytes;
+  }
+}
+
+function json(value: unknown): Buffer {
+  return Buffer.from(JSON.stringify(value, null, 1) + '\n', 'utf8');
+}

@@ -1,0 +1,293 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Inject, Injectable } from '@nestjs/common';
+import { AuditActor, AuditService } from '@carepact/audit';
+import { ConflictError, NotFoundError, ValidationError } from '@carepact/common';
+import { APP_CONFIG, AppConfig } from '@carepact/config';
+import { TransactionRunner } from '@carepact/database';
+import { OutboxService } from '@carepact/queue';
+import { EntityManager } from 'typeorm';
+import { AccessRequestExporter } from '../access/access-request.exporter';
+import { ArchiveExporter } from '../archive-exporter.service';
+import { ArchiveScope } from '../archive.types';
+import { PurgeReport, RetentionService } from '../retention/retention.service';
+
+export type DataJobKind = 'archive_export' | 'access_request' | 'purge_report' | 'purge_run';
+export type DataJobStatus = 'queued' | 'running' | 'done' | 'failed';
+
+export type DataJobParams =
+  | { kind: 'archive_export'; scope: 'document' | 'resident' | 'establishment'; id: string; from?: string; to?: string }
+  | { kind: 'access_request'; residentId: string }
+  | { kind: 'purge_report'; day: string }
+  | { kind: 'purge_run'; reportId: string };
+
+export interface DataJobView {
+  id: string;
+  kind: DataJobKind;
+  params: DataJobParams;
+  status: DataJobStatus;
+  phase: string | null;
+  done: number;
+  total: number;
+  /** Dry-run report (purge_report) or outcome (purge_run, exports' counts). */
+  report: unknown;
+  resultSha256: string | null;
+  resultBytes: number | null;
+  error: string | null;
+  requestedBy: string;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+/** A dry-run report may be carried out within this many days; after, a new one is needed. */
+export const PURGE_REPORT_VALID_DAYS = 7;
+/** Progress is written at most this often (ms): one UPDATE, not one per document. */
+const PROGRESS_EVERY_MS = 500;
+
+function label(actor: AuditActor): string {
+  return `${actor.type}:${actor.id ?? ''}`;
+}
+
+/**
+ * Long work run by the worker with its progress in PostgreSQL (`data_jobs`): archive packages
+ * (issue 11 item 3), access requests (item 5, RGPD art. 15) and purge runs (item 4), each
+ * requested through the outbox in the transaction that records and audits the request. Results are
+ * files in EXPORTS_DIR; their download is audited.
+ */
+@Injectable()
+export class DataJobsService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly tx: TransactionRunner,
+    private readonly outbox: OutboxService,
+    private readonly audit: AuditService,
+    private readonly exporter: ArchiveExporter,
+    private readonly access: AccessRequestExporter,
+    private readonly retention: RetentionService,
+  ) {}
+
+  /** Records, audits and enqueues an archive export or an access request. */
+  async request(em: EntityManager, actor: AuditActor, organisationId: string, params: DataJobParams & { kind: 'archive_export' | 'access_request' | 'purge_run' }): Promise<DataJobView> {
+    const [row] = (await em.query(
+      `INSERT INTO data_jobs (organisation_id, kind, params, status, requested_by, created_at) VALUES ($1, $2, $3, 'queued', $4, now()) RETURNING id`,
+      [organisationId, params.kind, JSON.stringify(params), label(actor)],
+    )) as { id: string }[];
+    await this.outbox.enqueue(em, 'data.run', { dataJobId: row.id }, { key: row.id, organisationId });
+    const subject =
+      params.kind === 'access_request'
+        ? { type: 'resident', id: params.residentId }
+        : params.kind === 'archive_export'
+          ? { type: params.scope, id: params.id }
+          : { type: 'data_job', id: params.reportId };
+    await this.audit.append(em, { chainId: organisationId, actor, action: 'data_job.requested', subject, payload: { jobId: row.id, kind: params.kind } });
+    return (await this.get(em, organisationId, row.id))!;
+  }
+
+  /** The dry run: computed now, kept as a report (a `purge_report` job, done), audited. Deletes nothing. */
+  async purgeReport(actor: AuditActor, organisationId: string, day?: string): Promise<DataJobView> {
+    return this.tx.run(async (em) => {
+      const report = await this.retention.plan(em, organisationId, day);
+      const [row] = (await em.query(
+        `INSERT INTO data_jobs (organisation_id, kind, params, status, done, total, report, requested_by, created_at, finished_at)
+         VALUES ($1, 'purge_report', $2, 'done', $3, $3, $4, $5, now(), now()) RETURNING id`,
+        [organisationId, JSON.stringify({ kind: 'purge_report', day: report.day }), report.documents.length + report.residents.length, JSON.stringify(report), label(actor)],
+      )) as { id: string }[];
+      await this.audit.append(em, {
+        chainId: organisationId,
+        actor,
+        action: 'retention.purge_reported',
+        subject: { type: 'data_job', id: row.id },
+        payload: { day: report.day, documents: report.documents.length, residents: report.residents.length, heldDocuments: report.kept.heldDocuments, heldResidents: report.kept.heldResidents },
+      });
+      return (await this.get(em, organisationId, row.id))!;
+    });
+  }
+
+  /** The real run of a dry-run report of this organisation, less than a week old and not yet run. */
+  async requestPurge(actor: AuditActor, organisationId: string, reportId: string): Promise<DataJobView> {
+    return this.tx.run(async (em) => {
+      const report = await this.get(em, organisationId, reportId, true);
+      if (!report || report.kind !== 'purge_report') throw new NotFoundError('PURGE_REPORT_NOT_FOUND', 'Rapport de purge introuvable : lancez d’abord une simulation (purge --dry-run).');
+      if (Date.now() - Date.parse(report.createdAt) > PURGE_REPORT_VALID_DAYS * 86400_000)
+        throw new ConflictError('PURGE_REPORT_EXPIRED', `Ce rapport a plus de ${PURGE_REPORT_VALID_DAYS} jours : lancez une nouvelle simulation.`);
+      const used = (await em.query(`SELECT 1 FROM data_jobs WHERE organisation_id = $1 AND kind = 'purge_run' AND params->>'reportId' = $2`, [organisationId, reportId])) as unknown[];
+      if (used.length) throw new ConflictError('PURGE_REPORT_USED', 'Ce rapport a déjà été exécuté : lancez une nouvelle simulation.');
+      return this.request(em, actor, organisationId, { kind: 'purge_run', reportId });
+    });
+  }
+
+  async get(em: EntityManager, organisationId: string, id: string, lock = false): Promise<DataJobView | null> {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null;
+    const rows = (await em.query(`SELECT * FROM data_jobs WHERE id = $1 AND organisation_id = $2${lock ? ' FOR UPDATE' : ''}`, [id, organisationId])) as DataJobRow[];
+    return rows.length ? view(rows[0]) : null;
+  }
+
+  async list(em: EntityManager, organisationId: string, limit = 20): Promise<DataJobView[]> {
+    const rows = (await em.query(`SELECT * FROM data_jobs WHERE organisation_id = $1 ORDER BY created_at DESC LIMIT $2`, [organisationId, limit])) as DataJobRow[];
+    return rows.map(view);
+  }
+
+  /** The worker's handler of `data.run`. A redelivered job that finished is not run again. */
+  async run(outboxId: string, dataJobId: string): Promise<void> {
+    const [row] = (await this.tx.manager.query(`SELECT * FROM data_jobs WHERE id = $1`, [dataJobId])) as DataJobRow[];
+    if (!row || row.status === 'done' || row.status === 'failed') {
+      await this.outbox.complete(outboxId);
+      return;
+    }
+    await this.tx.manager.query(`UPDATE data_jobs SET status = 'running', phase = NULL, done = 0, total = 0, error = NULL WHERE id = $1`, [dataJobId]);
+    const actor: AuditActor = actorOf(row.requested_by);
+    let last = 0;
+    const progress = (phase: string, done: number, total: number, force = false) => {
+      if (!force && Date.now() - last < PROGRESS_EVERY_MS) return;
+      last = Date.now();
+      void this.tx.manager.query(`UPDATE data_jobs SET phase = $2, done = $3, total = $4 WHERE id = $1 AND status = 'running'`, [dataJobId, phase, done, total]).catch(() => undefined);
+    };
+    const params = row.params;
+    const org = row.organisation_id;
+    let report: unknown = null;
+    let file: string | null = null;
+    if (params.kind === 'archive_export') {
+      file = this.resultFile(dataJobId);
+      const scope: ArchiveScope =
+        params.scope === 'establishment' ? { kind: 'establishment', id: params.id, from: new Date(params.from!), to: new Date(params.to!) } : { kind: params.scope, id: params.id };
+      const r = await this.exporter.export(scope, file, (p) => progress(p.phase, p.done, p.total, p.done === p.total), actor);
+      if (r.organisationId !== org) throw new Error('archive scope outside the organisation');
+      report = { documents: r.documents, files: r.files, sealed: r.sealed, events: r.events, manifestSha256: r.manifestSha256 };
+    } else if (params.kind === 'access_request') {
+      file = this.resultFile(dataJobId);
+      const r = await this.access.export(org, params.residentId, file, actor, (p) => progress(p.phase, p.done, p.total, p.done === p.total));
+      report = { documents: r.documents, files: r.files, events: r.events, manifestSha256: r.manifestSha256 };
+    } else if (params.kind === 'purge_run') {
+      const [source] = (await this.tx.manager.query(`SELECT report FROM data_jobs WHERE id = $1 AND organisation_id = $2 AND kind = 'purge_report'`, [params.reportId, org])) as { report: PurgeReport }[];
+      if (!source) throw new Error(`purge report ${params.reportId} missing`);
+      const outcome = await this.retention.purge(org, dataJobId, source.report, actor, (d, t) => progress('purge', d, t, d === t));
+      report = outcome;
+      await this.tx.run((em) =>
+        this.audit.append(em, { chainId: org, actor, action: 'retention.purge_completed', subject: { type: 'data_job', id: dataJobId }, payload: { reportId: params.reportId, ...outcome } }),
+      );
+    }
+    const sha = file ? await sha256File(file) : null;
+    await this.tx.manager.query(
+      `UPDATE data_jobs SET status = 'done', phase = 'done', done = greatest(done, total), report = $2, result_file = $3, result_sha256 = $4, result_bytes = $5, finished_at = now() WHERE id = $1`,
+      [dataJobId, JSON.stringify(report), file, sha, file ? statSync(file).size : null],
+    );
+    await this.outbox.complete(outboxId);
+  }
+
+  /** The job failed for good: shown as failed with its reason (never stays « en cours »). */
+  async failed(em: EntityManager, dataJobId: string, message: string): Promise<void> {
+    await em.query(`UPDATE data_jobs SET status = 'failed', error = $2, finished_at = now() WHERE id = $1`, [dataJobId, message.slice(0, 500)]);
+  }
+
+  /** The result of a finished export, for download; the download is audited. */
+  async download(actor: AuditActor, organisationId: string, id: string): Promise<{ stream: NodeJS.ReadableStream; fileName: string; bytes: number }> {
+    return this.tx.run(async (em) => {
+      const job = await this.get(em, organisationId, id);
+      const [row] = job ? ((await em.query(`SELECT result_file FROM data_jobs WHERE id = $1`, [id])) as { result_file: string | null }[]) : [];
+      if (!job || !row?.result_file) throw new NotFoundError('DATA_JOB_RESULT_NOT_FOUND', 'Aucun fichier à télécharger pour cette demande.');
+      if (job.status !== 'done') throw new ConflictError('DATA_JOB_NOT_DONE', 'Le fichier n’est pas encore prêt.');
+      await this.audit.append(em, {
+        chainId: organisationId,
+        actor,
+        action: 'data_job.downloaded',
+        subject: { type: 'data_job', id },
+        payload: { kind: job.kind, sha256: job.resultSha256, bytes: job.resultBytes },
+      });
+      const prefix = job.kind === 'access_request' ? 'demande-acces' : 'archive';
+      return { stream: createReadStream(row.result_file), fileName: `${prefix}-${id.slice(0, 8)}.zip`, bytes: job.resultBytes ?? 0 };
+    });
+  }
+
+  private resultFile(id: string): string {
+    mkdirSync(this.config.paths.exportsDir, { recursive: true, mode: 0o700 });
+    return join(this.config.paths.exportsDir, `${id}.zip`);
+  }
+}
+
+interface DataJobRow {
+  id: string;
+  organisation_id: string;
+  kind: DataJobKind;
+  params: DataJobParams;
+  status: DataJobStatus;
+  phase: string | null;
+  done: number;
+  total: number;
+  report: unknown;
+  result_file: string | null;
+  result_sha256: string | null;
+  result_bytes: string | null;
+  error: string | null;
+  requested_by: string;
+  created_at: Date;
+  finished_at: Date | null;
+}
+
+function view(r: DataJobRow): DataJobView {
+  return {
+    id: r.id,
+    kind: r.kind,
+    params: r.params,
+    status: r.status,
+    phase: r.phase,
+    done: Number(r.done),
+    total: Number(r.total),
+    report: r.report,
+    resultSha256: r.result_sha256,
+    resultBytes: r.result_bytes === null ? null : Number(r.result_bytes),
+    error: r.error,
+    requestedBy: r.requested_by,
+    createdAt: r.created_at.toISOString(),
+    finishedAt: r.finished_at?.toISOString() ?? null,
+  };
+}
+
+function actorOf(requestedBy: string): AuditActor {
+  const i = requestedBy.indexOf(':');
+  const type = requestedBy.slice(0, i) as AuditActor['type'];
+  const id = requestedBy.slice(i + 1);
+  return { type, id: id === '' ? null : id };
+}
+
+async function sha256File(file: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(file)) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+/** Parses the scope of an archive export request (API, console, CLI), French errors. */
+export function archiveParams(input: { scope?: unknown; id?: unknown; from?: unknown; to?: unknown }): DataJobParams & { kind: 'archive_export' } {
+  const scope = input.scope;
+  if (scope !== 'document' && scope !== 'resident' && scope !== 'establishment')
+    throw new ValidationError([{ field: 'scope', code: 'ARCHIVE_SCOPE_INVALID', message: 'Périmètre : document, resident ou establishment.' }]);
+  const id = typeof input.id === 'string' ? input.id.trim().toLowerCase() : '';
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) throw new ValidationError([{ field: 'id', code: 'INVALID_ID', message: 'Identifiant invalide.' }]);
+  if (scope !== 'establishment') return { kind: 'archive_export', scope, id };
+  const day = (v: unknown, field: string) => {
+    if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`)) || new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) !== v)
+      throw new ValidationError([{ field, code: 'INVALID_DATE', message: 'Date attendue au format AAAA-MM-JJ.' }]);
+    return v;
+  };
+  const from = day(input.from, 'from');
+  const to = day(input.to, 'to');
+  if (to < from) throw new ValidationError([{ field: 'to', code: 'PERIOD_INVALID', message: 'La fin de la période doit suivre son début.' }]);
+  // Whole days in Paris (the establishments' legal time), `to` included, as archive:export reads them.
+  const next = new Date(`${to}T00:00:00Z`);
+  next.setUTCDate(next.getUTCDate() + 1);
+  return { kind: 'archive_export', scope, id, from: parisMidnight(from).toISOString(), to: parisMidnight(next.toISOString().slice(0, 10)).toISOString() };
+}
+
+/** Midnight in Paris of a YYYY-MM-DD day, as an instant (the offset of that very moment: summer or winter time). */
+export function parisMidnight(day: string): Date {
+  const utc = Date.parse(`${day}T00:00:00Z`);
+  const offsetAt = (at: number) => {
+    const p = Object.fromEntries(
+      new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+        .formatToParts(new Date(at))
+        .map((x) => [x.type, x.value]),
+    );
+    return Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute, +p.second) - at;
+  };
+  return new Date(utc - offsetAt(utc - offsetAt(utc)));
+}

@@ -1,0 +1,70 @@
+/**
+ * Retention defaults (issue 11 item 4), per document type and for the resident's file, in whole
+ * years counted from the END OF THE ACCOMPANIMENT (`residents.departed_on`). While a person is
+ * accompanied nothing of theirs is ever purged, whatever the duration.
+ *
+ * Source: CNIL, délibération n° 2023-095 du 14 septembre 2023 portant adoption d'un référentiel
+ * relatif aux durées de conservation des données traitées dans le secteur social et médico-social
+ * (it completes the CNIL's 2021 référentiel on the accueil, l'hébergement et l'accompagnement of
+ * older, disabled and vulnerable people). For « accueil, hébergement et accompagnement social et
+ * médico-social (hors dossier médical) » it sets: active base 2 years from the last contact with the
+ * person accompanied; then an intermediate archive only for a legal obligation or to prove a right,
+ * within the applicable limitation period; then deletion or anonymisation (RGPD art. 5.1.e). (Lead's
+ * note, session 4: the first version of this file cited a 2021 deliberation number that could not
+ * be checked; the durations themselves did not change.)
+ *
+ * The référentiel names no figure per document type, so the total chosen is the end of the
+ * limitation period its intermediate archive points to, counted from the departure (which is at the
+ * latest the last contact: the 2 active years fall inside it) —
+ * - contrat de séjour, DIPC, avenant (CASF L.311-4, D.311): a contract: Code civil art. 2224,
+ *   personal actions prescribed five years from when the holder knew the facts, i.e. at the latest
+ *   from the end of the stay → 5 years;
+ * - projet personnalisé (CASF L.311-3 7°, D.311 V: annexed to the contract as an avenant) → the
+ *   contract's 5 years, so that an avenant never outlives or predeceases its contract;
+ * - compte rendu de réunion de synthèse: part of the person's file (CASF L.311-3), no specific
+ *   text → 5 years, the file's duration, the same reasoning;
+ * - the resident's file (identity, contacts, protection measures): needed to read the documents
+ *   above and to answer the person (RGPD art. 15) while they are kept → 5 years.
+ * Each organisation may change any duration (RGPD art. 5.2: the controller decides and documents
+ * it), between 1 and 100 years; the change is audited.
+ */
+export const RETENTION_SUBJECTS = ['contrat-sejour', 'dipc', 'avenant', 'projet-personnalise', 'compte-rendu-synthese', 'dossier-resident'] as const;
+export type RetentionSubject = (typeof RETENTION_SUBJECTS)[number];
+
+export interface RetentionDefault {
+  years: number;
+  /** The rule, in French, shown beside the duration (API, CLI). */
+  basis: string;
+}
+
+const CONTRACT = 'Fin de l’accompagnement + 5 ans : prescription des actions personnelles (C. civ. art. 2224), base active de 2 ans puis archivage intermédiaire probatoire du référentiel CNIL (délib. n° 2023-095).';
+
+export const RETENTION_DEFAULTS: Record<RetentionSubject, RetentionDefault> = {
+  'contrat-sejour': { years: 5, basis: CONTRACT },
+  dipc: { years: 5, basis: CONTRACT },
+  avenant: { years: 5, basis: CONTRACT },
+  'projet-personnalise': { years: 5, basis: 'Annexé au contrat comme avenant (CASF D.311) : même durée que le contrat. ' + CONTRACT },
+  'compte-rendu-synthese': { years: 5, basis: 'Pièce du dossier de la personne (CASF L.311-3), sans texte propre : durée du dossier. ' + CONTRACT },
+  'dossier-resident': { years: 5, basis: 'Nécessaire pour lire les documents conservés et répondre à la personne (RGPD art. 15). ' + CONTRACT },
+};
+
+export const RETENTION_LABELS: Record<RetentionSubject, string> = {
+  'contrat-sejour': 'Contrat de séjour',
+  dipc: 'Document individuel de prise en charge',
+  avenant: 'Avenant',
+  'projet-personnalise': 'Projet personnalisé',
+  'compte-rendu-synthese': 'Compte rendu de réunion de synthèse',
+  'dossier-resident': 'Dossier de la personne (identité, contacts, mesures de protection)',
+};
+
+export function isRetentionSubject(s: string): s is RetentionSubject {
+  return (RETENTION_SUBJECTS as readonly string[]).includes(s);
+}
+
+/** The last day of retention: departure + years (29 February → 28 February). Purgeable the day after. */
+export function retentionEnds(departedOn: string, years: number): string {
+  const [y, m, d] = departedOn.split('-').map(Number);
+  const end = new Date(Date.UTC(y + years, m - 1, d));
+  if (end.getUTCMonth() !== m - 1) end.setUTCDate(0);
+  return end.toISOString().slice(0, 10);
+}

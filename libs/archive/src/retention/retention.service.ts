@@ -1,0 +1,384 @@
+import { rmSync } from 'node:fs';
+import { Injectable } from '@nestjs/common';
+import { AuditActor, AuditService } from '@carepact/audit';
+import { ConflictError, NotFoundError, ValidationError, canonicalJson, sha256Hex } from '@carepact/common';
+import { TransactionRunner } from '@carepact/database';
+import { EntityManager } from 'typeorm';
+import { RETENTION_DEFAULTS, RETENTION_LABELS, RETENTION_SUBJECTS, RetentionSubject, isRetentionSubject, retentionEnds } from './retention-defaults';
+
+export interface RetentionPolicyView {
+  subject: RetentionSubject;
+  label: string;
+  years: number;
+  defaultYears: number;
+  basis: string;
+  /** True when the organisation changed the default. */
+  custom: boolean;
+}
+
+export interface LegalHoldView {
+  id: string;
+  subjectType: 'resident' | 'document';
+  subjectId: string;
+  reason: string;
+  placedBy: string;
+  placedAt: string;
+  liftedBy: string | null;
+  liftedAt: string | null;
+  liftReason: string | null;
+}
+
+export interface PurgeItem {
+  id: string;
+  residentId: string;
+  /** Document type, or `dossier-resident`. */
+  subject: RetentionSubject;
+  departedOn: string;
+  retentionEnds: string;
+}
+
+/** What a purge would delete today, and what it keeps and why (counts). */
+export interface PurgeReport {
+  organisationId: string;
+  /** The day (Paris) the report was computed for: items whose retention ended before it. */
+  day: string;
+  documents: PurgeItem[];
+  residents: PurgeItem[];
+  kept: { heldDocuments: number; heldResidents: number; inRetentionDocuments: number; inRetentionResidents: number; inProgressDocuments: number; residentsWithKeptDocuments: number };
+}
+
+export interface PurgeOutcome {
+  documents: number;
+  residents: number;
+  blobs: number;
+  /** Items of the report not purged because they became held, or left retention, meanwhile. */
+  skipped: number;
+  /** Export zips about what was purged, deleted from EXPORTS_DIR. */
+  exportFiles?: number;
+}
+
+const HOLD_REASON_MAX = 500;
+const IN_PROGRESS = ['generating', 'in_signature'];
+
+/** Today in Paris, YYYY-MM-DD (the establishments' legal day). */
+export function parisToday(now = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(now);
+}
+
+/**
+ * Retention and legal holds (issue 11 item 4; RGPD art. 5.1.e storage limitation, art. 17.3.e
+ * and 18.1.c: data needed for legal claims are kept). A purge never deletes an item under a legal
+ * hold (checked here and, again, by the database functions that alone may delete: migration
+ * 1763950000000) nor an item still within its retention; it keeps every audit event, appends its
+ * own, and writes a tombstone with the SHA-256 of what it deleted.
+ */
+@Injectable()
+export class RetentionService {
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly audit: AuditService,
+  ) {}
+
+  async policies(em: EntityManager, organisationId: string): Promise<RetentionPolicyView[]> {
+    const rows = (await em.query(`SELECT subject, years FROM retention_policies WHERE organisation_id = $1`, [organisationId])) as { subject: string; years: number }[];
+    const custom = new Map(rows.map((r) => [r.subject, Number(r.years)]));
+    return RETENTION_SUBJECTS.map((subject) => ({
+      subject,
+      label: RETENTION_LABELS[subject],
+      years: custom.get(subject) ?? RETENTION_DEFAULTS[subject].years,
+      defaultYears: RETENTION_DEFAULTS[subject].years,
+      basis: RETENTION_DEFAULTS[subject].basis,
+      custom: custom.has(subject),
+    }));
+  }
+
+  /** Changes one duration for the organisation (RGPD art. 5.2: the controller decides); audited. */
+  async setPolicy(em: EntityManager, actor: AuditActor, organisationId: string, subject: string, years: unknown): Promise<RetentionPolicyView> {
+    if (!isRetentionSubject(subject)) throw new NotFoundError('RETENTION_SUBJECT_UNKNOWN', `Type inconnu : utilisez ${RETENTION_SUBJECTS.join(', ')}.`);
+    if (typeof years !== 'number' || !Number.isInteger(years) || years < 1 || years > 100)
+      throw new ValidationError([{ field: 'years', code: 'RETENTION_YEARS_INVALID', message: 'Durée en années entières, de 1 à 100.' }]);
+    const before = (await this.policies(em, organisationId)).find((p) => p.subject === subject)!;
+    const by = actorLabel(actor);
+    await em.query(
+      `INSERT INTO retention_policies (organisation_id, subject, years, updated_by, updated_at) VALUES ($1, $2, $3, $4, now())
+       ON CONFLICT (organisation_id, subject) DO UPDATE SET years = EXCLUDED.years, updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at`,
+      [organisationId, subject, years, by],
+    );
+    await this.audit.append(em, {
+      chainId: organisationId,
+      actor,
+      action: 'retention.policy_changed',
+      subject: { type: 'organisation', id: organisationId },
+      payload: { subject, years, previousYears: before.years, defaultYears: before.defaultYears },
+    });
+    return (await this.policies(em, organisationId)).find((p) => p.subject === subject)!;
+  }
+
+  /** The end of the accompaniment, from which retention runs (null: accompanied again). Audited. */
+  async recordDeparture(em: EntityManager, actor: AuditActor, organisationId: string, residentId: string, departedOn: string | null): Promise<void> {
+    const [r] = (await em.query(`SELECT admission_date::text AS admission, departed_on::text AS departed FROM residents WHERE id = $1 AND organisation_id = $2 FOR UPDATE`, [
+      residentId,
+      organisationId,
+    ])) as { admission: string; departed: string | null }[];
+    if (!r) throw new NotFoundError('RESIDENT_NOT_FOUND', 'Personne introuvable.');
+    if (departedOn !== null) {
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(departedOn) || Number.isNaN(Date.parse(`${departedOn}T00:00:00Z`)) || new Date(`${departedOn}T00:00:00Z`).toISOString().slice(0, 10) !== departedOn)
+        throw new ValidationError([{ field: 'departedOn', code: 'INVALID_DATE', message: 'Date attendue au format AAAA-MM-JJ.' }]);
+      if (departedOn < r.admission) throw new ValidationError([{ field: 'departedOn', code: 'DEPARTURE_BEFORE_ADMISSION', message: 'La fin de l’accompagnement ne peut précéder l’admission.' }]);
+      if (departedOn > parisToday()) throw new ValidationError([{ field: 'departedOn', code: 'DEPARTURE_IN_FUTURE', message: 'La fin de l’accompagnement ne peut être dans le futur.' }]);
+    }
+    await em.query(`UPDATE residents SET departed_on = $2, updated_at = now() WHERE id = $1`, [residentId, departedOn]);
+    await this.audit.append(em, {
+      chainId: organisationId,
+      actor,
+      action: 'resident.departure_recorded',
+      subject: { type: 'resident', id: residentId },
+      payload: { departedOn, previous: r.departed },
+    });
+  }
+
+  async holds(em: EntityManager, organisationId: string, filter: { activeOnly?: boolean; subjectId?: string } = {}): Promise<LegalHoldView[]> {
+    const rows = (await em.query(
+      `SELECT id, subject_type, subject_id, reason, placed_by, placed_at, lifted_by, lifted_at, lift_reason FROM legal_holds
+        WHERE organisation_id = $1 AND ($2::boolean IS NOT TRUE OR lifted_at IS NULL) AND ($3::uuid IS NULL OR subject_id = $3)
+        ORDER BY placed_at DESC LIMIT 500`,
+      [organisationId, filter.activeOnly ?? false, filter.subjectId ?? null],
+    )) as Record<string, string | Date | null>[];
+    return rows.map((h) => ({
+      id: h.id as string,
+      subjectType: h.subject_type as 'resident' | 'document',
+      subjectId: h.subject_id as string,
+      reason: h.reason as string,
+      placedBy: h.placed_by as string,
+      placedAt: (h.placed_at as Date).toISOString(),
+      liftedBy: (h.lifted_by as string | null) ?? null,
+      liftedAt: h.lifted_at ? (h.lifted_at as Date).toISOString() : null,
+      liftReason: (h.lift_reason as string | null) ?? null,
+    }));
+  }
+
+  /**
+   * A legal hold (litigation, an inquiry, a judge's or the person's request: RGPD art. 18.1.c,
+   * C. civ. art. 2224 running claims): nothing of the resident or document is deleted until lifted.
+   */
+  async placeHold(em: EntityManager, actor: AuditActor, organisationId: string, input: { subjectType: unknown; subjectId: unknown; reason: unknown }): Promise<LegalHoldView> {
+    if (input.subjectType !== 'resident' && input.subjectType !== 'document')
+      throw new ValidationError([{ field: 'subjectType', code: 'HOLD_SUBJECT_INVALID', message: 'Gel sur une personne (resident) ou un document (document).' }]);
+    const subjectId = typeof input.subjectId === 'string' ? input.subjectId.toLowerCase() : '';
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(subjectId))
+      throw new ValidationError([{ field: 'subjectId', code: 'INVALID_ID', message: 'Identifiant invalide.' }]);
+    const reason = reasonOf(input.reason, 'reason');
+    const table = input.subjectType === 'resident' ? 'residents' : 'documents';
+    const exists = (await em.query(`SELECT 1 FROM ${table} WHERE id = $1 AND organisation_id = $2`, [subjectId, organisationId])) as unknown[];
+    if (!exists.length) throw new NotFoundError('HOLD_SUBJECT_NOT_FOUND', input.subjectType === 'resident' ? 'Personne introuvable.' : 'Document introuvable.');
+    const active = (await em.query(`SELECT 1 FROM legal_holds WHERE subject_id = $1 AND lifted_at IS NULL FOR UPDATE`, [subjectId])) as unknown[];
+    if (active.length) throw new ConflictError('LEGAL_HOLD_EXISTS', 'Un gel est déjà en place sur cet élément.');
+    const [row] = (await em.query(
+      `INSERT INTO legal_holds (organisation_id, subject_type, subject_id, reason, placed_by, placed_at) VALUES ($1, $2, $3, $4, $5, now()) RETURNING id`,
+      [organisationId, input.subjectType, subjectId, reason, actorLabel(actor)],
+    )) as { id: string }[];
+    await this.audit.append(em, {
+      chainId: organisationId,
+      actor,
+      action: 'legal_hold.placed',
+      subject: { type: input.subjectType, id: subjectId },
+      payload: { holdId: row.id, reasonSha256: sha256Hex(reason) },
+    });
+    return (await this.holds(em, organisationId, { subjectId })).find((h) => h.id === row.id)!;
+  }
+
+  async liftHold(em: EntityManager, actor: AuditActor, organisationId: string, holdId: string, reasonInput: unknown): Promise<LegalHoldView> {
+    const reason = reasonOf(reasonInput, 'reason');
+    const [h] = (await em.query(`SELECT subject_type, subject_id, lifted_at FROM legal_holds WHERE id = $1 AND organisation_id = $2 FOR UPDATE`, [holdId, organisationId])) as {
+      subject_type: string;
+      subject_id: string;
+      lifted_at: Date | null;
+    }[];
+    if (!h) throw new NotFoundError('LEGAL_HOLD_NOT_FOUND', 'Gel introuvable.');
+    if (h.lifted_at) throw new ConflictError('LEGAL_HOLD_ALREADY_LIFTED', 'Ce gel a déjà été levé.');
+    await em.query(`UPDATE legal_holds SET lifted_by = $2, lifted_at = now(), lift_reason = $3 WHERE id = $1`, [holdId, actorLabel(actor), reason]);
+    await this.audit.append(em, {
+      chainId: organisationId,
+      actor,
+      action: 'legal_hold.lifted',
+      subject: { type: h.subject_type, id: h.subject_id },
+      payload: { holdId, reasonSha256: sha256Hex(reason) },
+    });
+    return (await this.holds(em, organisationId, { subjectId: h.subject_id })).find((x) => x.id === holdId)!;
+  }
+
+  /** What a purge on `day` would delete, and what it keeps. Reads only. */
+  async plan(em: EntityManager, organisationId: string, day = parisToday()): Promise<PurgeReport> {
+    const years = new Map((await this.policies(em, organisationId)).map((p) => [p.subject, p.years]));
+    const docs = (await em.query(
+      `SELECT d.id, d.type, d.status, d.resident_id, r.departed_on::text AS departed_on,
+              EXISTS (SELECT 1 FROM legal_holds h WHERE h.lifted_at IS NULL AND h.subject_id IN (d.id, d.resident_id)) AS held
+         FROM documents d JOIN residents r ON r.id = d.resident_id
+        WHERE d.organisation_id = $1 AND r.departed_on IS NOT NULL ORDER BY r.departed_on, d.id`,
+      [organisationId],
+    )) as { id: string; type: RetentionSubject; status: string; resident_id: string; departed_on: string; held: boolean }[];
+    const residents = (await em.query(
+      `SELECT r.id, r.departed_on::text AS departed_on,
+              EXISTS (SELECT 1 FROM legal_holds h WHERE h.lifted_at IS NULL AND h.subject_id = r.id) AS held
+         FROM residents r WHERE r.organisation_id = $1 AND r.departed_on IS NOT NULL ORDER BY r.departed_on, r.id`,
+      [organisationId],
+    )) as { id: string; departed_on: string; held: boolean }[];
+    const report: PurgeReport = {
+      organisationId,
+      day,
+      documents: [],
+      residents: [],
+      kept: { heldDocuments: 0, heldResidents: 0, inRetentionDocuments: 0, inRetentionResidents: 0, inProgressDocuments: 0, residentsWithKeptDocuments: 0 },
+    };
+    const keptDocsOf = new Set<string>();
+    for (const d of docs) {
+      const ends = retentionEnds(d.departed_on, years.get(d.type) ?? RETENTION_DEFAULTS[d.type].years);
+      if (d.held) report.kept.heldDocuments++;
+      else if (ends >= day) report.kept.inRetentionDocuments++;
+      else if (IN_PROGRESS.includes(d.status)) report.kept.inProgressDocuments++;
+      else {
+        report.documents.push({ id: d.id, residentId: d.resident_id, subject: d.type, departedOn: d.departed_on, retentionEnds: ends });
+        continue;
+      }
+      keptDocsOf.add(d.resident_id);
+    }
+    for (const r of residents) {
+      const ends = retentionEnds(r.departed_on, years.get('dossier-resident')!);
+      if (r.held) report.kept.heldResidents++;
+      else if (ends >= day) report.kept.inRetentionResidents++;
+      else if (keptDocsOf.has(r.id)) report.kept.residentsWithKeptDocuments++;
+      else report.residents.push({ id: r.id, residentId: r.id, subject: 'dossier-resident', departedOn: r.departed_on, retentionEnds: ends });
+    }
+    return report;
+  }
+
+  /**
+   * Deletes what the dry-run `report` listed AND is still purgeable now (a hold placed or a
+   * departure changed since is respected), one item per transaction: documents first, then the
+   * residents' files. Each item: the SHA-256 of its rows and blobs, the database function that
+   * deletes it (it refuses a held item), a tombstone and an audit event, together.
+   */
+  async purge(organisationId: string, runId: string, report: PurgeReport, actor: AuditActor, onProgress: (done: number, total: number) => void = () => undefined): Promise<PurgeOutcome> {
+    const now = await this.plan(this.tx.manager, organisationId, parisToday());
+    const stillDocs = new Set(now.documents.map((d) => d.id));
+    const stillResidents = new Set(now.residents.map((r) => r.id));
+    const outcome: PurgeOutcome = { documents: 0, residents: 0, blobs: 0, skipped: 0, exportFiles: 0 };
+    const total = report.documents.length + report.residents.length;
+    let done = 0;
+    for (const d of report.documents) {
+      if (!stillDocs.has(d.id)) outcome.skipped++;
+      else {
+        outcome.blobs += await this.tx.run(async (em) => {
+          const content = await documentContent(em, d.id);
+          const [{ blobs }] = (await em.query(`SELECT carepact_purge_document($1) AS blobs`, [d.id])) as { blobs: string[] }[];
+          await this.tombstone(em, organisationId, runId, 'document', d.id, content, blobs, actor, { type: d.subject, residentId: d.residentId, retentionEnds: d.retentionEnds });
+          return blobs.length;
+        });
+        outcome.documents++;
+      }
+      onProgress(++done, total);
+    }
+    for (const r of report.residents) {
+      if (!stillResidents.has(r.id)) outcome.skipped++;
+      else {
+        await this.tx.run(async (em) => {
+          const content = await residentContent(em, r.id);
+          await em.query(`SELECT carepact_purge_resident($1)`, [r.id]);
+          await this.tombstone(em, organisationId, runId, 'resident', r.id, content, [], actor, { type: 'dossier-resident', residentId: r.id, retentionEnds: r.retentionEnds });
+        });
+        outcome.residents++;
+      }
+      onProgress(++done, total);
+    }
+    outcome.exportFiles = await this.dropExports(organisationId, [...report.documents.filter((d) => stillDocs.has(d.id)).map((d) => d.id), ...report.residents.filter((r) => stillResidents.has(r.id)).map((r) => r.id)]);
+    return outcome;
+  }
+
+  /**
+   * Zips produced for what was just purged (an access request, a person's or a document's package)
+   * would keep the deleted data on disk: they go too, and their jobs say so. An establishment's
+   * package over a period is an archive meant to be kept, and is left alone.
+   */
+  private async dropExports(organisationId: string, ids: string[]): Promise<number> {
+    if (!ids.length) return 0;
+    const rows = (await this.tx.manager.query(
+      `SELECT id, result_file FROM data_jobs WHERE organisation_id = $1 AND result_file IS NOT NULL
+          AND ((kind = 'access_request' AND params->>'residentId' = ANY ($2)) OR (kind = 'archive_export' AND params->>'scope' IN ('resident', 'document') AND params->>'id' = ANY ($2)))`,
+      [organisationId, ids],
+    )) as { id: string; result_file: string }[];
+    for (const r of rows) {
+      rmSync(r.result_file, { force: true });
+      await this.tx.manager.query(`UPDATE data_jobs SET result_file = NULL, error = 'Fichier supprimé par la purge (durée de conservation atteinte).' WHERE id = $1`, [r.id]);
+    }
+    return rows.length;
+  }
+
+  private async tombstone(
+    em: EntityManager,
+    organisationId: string,
+    runId: string,
+    subjectType: 'document' | 'resident',
+    subjectId: string,
+    content: unknown,
+    blobs: string[],
+    actor: AuditActor,
+    info: { type: string; residentId: string; retentionEnds: string },
+  ): Promise<void> {
+    const contentSha256 = sha256Hex(canonicalJson(content));
+    await em.query(
+      `INSERT INTO purge_tombstones (organisation_id, run_id, subject_type, subject_id, content_sha256, blob_sha256s, purged_at) VALUES ($1, $2, $3, $4, $5, $6, now())`,
+      [organisationId, runId, subjectType, subjectId, contentSha256, blobs],
+    );
+    await this.audit.append(em, {
+      chainId: organisationId,
+      actor,
+      action: subjectType === 'document' ? 'retention.document_purged' : 'retention.resident_purged',
+      subject: { type: subjectType, id: subjectId },
+      payload: { runId, type: info.type, residentId: info.residentId, retentionEnds: info.retentionEnds, contentSha256, blobsDeleted: blobs.length },
+    });
+  }
+}
+
+function reasonOf(raw: unknown, field: string): string {
+  const s = typeof raw === 'string' ? raw.trim() : '';
+  if (s.length < 3 || s.length > HOLD_REASON_MAX || /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(s))
+    throw new ValidationError([{ field, code: 'HOLD_REASON_INVALID', message: `Motif requis : de 3 à ${HOLD_REASON_MAX} caractères.` }]);
+  return s;
+}
+
+function actorLabel(actor: AuditActor): string {
+  return `${actor.type}:${actor.id ?? ''}`;
+}
+
+/** JSON-safe rows (dates as ISO strings, bytes as hex) for hashing. */
+function plain(rows: unknown): unknown {
+  return JSON.parse(JSON.stringify(rows, (_k, v: unknown) => (v && typeof v === 'object' && (v as { type?: string }).type === 'Buffer' ? Buffer.from((v as { data: number[] }).data).toString('hex') : v)));
+}
+
+/** Everything the purge of one document deletes, rows and blob addresses: the tombstone hashes it. */
+async function documentContent(em: EntityManager, documentId: string): Promise<unknown> {
+  const q = (sql: string) => em.query(sql, [documentId]);
+  const req = `SELECT id FROM signature_requests WHERE document_id = $1`;
+  return plain({
+    document: await q(`SELECT * FROM documents WHERE id = $1`),
+    versions: await q(`SELECT * FROM document_versions WHERE document_id = $1 ORDER BY number`),
+    renditions: await q(`SELECT r.* FROM renditions r JOIN document_versions v ON v.id = r.version_id WHERE v.document_id = $1 ORDER BY r.id`),
+    requests: await q(`SELECT * FROM signature_requests WHERE document_id = $1 ORDER BY id`),
+    signers: await q(`SELECT * FROM signature_signers WHERE request_id IN (${req}) ORDER BY id`),
+    events: await q(`SELECT * FROM signature_events WHERE request_id IN (${req}) ORDER BY id`),
+    views: await q(`SELECT * FROM recorded_views WHERE request_id IN (${req}) ORDER BY id`),
+    questions: await q(`SELECT * FROM signer_questions WHERE request_id IN (${req}) ORDER BY id`),
+    sealed: await q(`SELECT * FROM sealed_documents WHERE request_id IN (${req}) ORDER BY id`),
+    paper: await q(`SELECT * FROM paper_signatures WHERE request_id IN (${req}) ORDER BY id`),
+  });
+}
+
+async function residentContent(em: EntityManager, residentId: string): Promise<unknown> {
+  const q = (sql: string) => em.query(sql, [residentId]);
+  return plain({
+    resident: await q(`SELECT * FROM residents WHERE id = $1`),
+    contacts: await q(`SELECT * FROM contacts WHERE resident_id = $1 ORDER BY id`),
+    measures: await q(`SELECT * FROM protection_measures WHERE resident_id = $1 ORDER BY id`),
+    holders: await q(`SELECT h.* FROM measure_holders h JOIN protection_measures m ON m.id = h.measure_id WHERE m.resident_id = $1 ORDER BY h.id`),
+  });
+}
