@@ -5,8 +5,9 @@
  *   db    real PostgreSQL and Redis, in process: test/integration (api, documents, seed, schema);
  *   e2e   compiled processes (CLI, api, worker), SMTP, Chromium: test/e2e, plus the integration
  *         tests that spawn dist/ (test/integration/queue, test/integration/audit runs audit:verify,
- *         test/integration/archive runs the api, the worker and archive:export/verify, and
- *         test/integration/retention/retention-cli.spec.ts runs purge and audit:verify).
+ *         test/integration/archive runs the api, the worker and archive:export/verify,
+ *         test/integration/retention/retention-cli.spec.ts runs purge and audit:verify, and
+ *         test/integration/bulk kills a worker process mid-run).
  * Only e2e builds dist/ (its global setup). The run id and the cleanup of what a run leaves in
  * PostgreSQL and Redis are the global setup/teardown (test/run-setup.js, test/run-teardown.js).
  */
@@ -15,7 +16,13 @@ const fs = require('fs');
 const [swcTs, swcTsx] = JSON.parse(fs.readFileSync(__dirname + '/.swcrc', 'utf8')).map(({ $schema: _schema, test: _test, ...c }) => ({ ...c, jsc: { ...c.jsc, baseUrl: __dirname }, swcrc: false }));
 
 /** Integration tests that spawn compiled processes: they need dist/, so they run with e2e. */
-const SPAWNING = ['<rootDir>/test/integration/queue/**/*.spec.ts', '<rootDir>/test/integration/audit/**/*.spec.ts', '<rootDir>/test/integration/archive/**/*.spec.ts', '<rootDir>/test/integration/retention/retention-cli.spec.ts'];
+const SPAWNING = [
+  '<rootDir>/test/integration/queue/**/*.spec.ts',
+  '<rootDir>/test/integration/audit/**/*.spec.ts',
+  '<rootDir>/test/integration/archive/**/*.spec.ts',
+  '<rootDir>/test/integration/retention/retention-cli.spec.ts',
+  '<rootDir>/test/integration/bulk/**/*.spec.ts',
+];
 
 const common = {
   rootDir: __dirname,
@@ -40,7 +47,7 @@ module.exports = {
       ...common,
       displayName: 'db',
       testMatch: ['<rootDir>/test/integration/**/*.spec.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/integration/queue/', '<rootDir>/test/integration/audit/', '<rootDir>/test/integration/archive/', '<rootDir>/test/integration/retention/retention-cli.spec.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/integration/queue/', '<rootDir>/test/integration/audit/', '<rootDir>/test/integration/archive/', '<rootDir>/test/integration/retention/retention-cli.spec.ts', '<rootDir>/test/integration/bulk/'],
       globalTeardown: '<rootDir>/test/run-teardown.js',
     },
     {

@@ -14,6 +14,8 @@ export interface BenchStack {
   url: string;
   env: NodeJS.ProcessEnv;
   api: ChildProcess;
+  /** The worker process, when started. */
+  worker: ChildProcess | null;
   pg: Client;
   /** A staff session cookie (`name=value`) for a demo account. */
   login(email: string): Promise<string>;
@@ -35,7 +37,8 @@ export async function startStack(o: { worker: boolean; env?: Record<string, stri
   const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
   const start = (script: string) => spawn(process.execPath, [...nodeArgs, join(root, script)], { env, stdio: ['ignore', 'inherit', 'inherit'] });
   const api = start('dist/apps/api/src/main.js');
-  const procs: ChildProcess[] = [api, ...(o.worker ? [start('dist/apps/worker/src/main.js')] : [])];
+  const worker = o.worker ? start('dist/apps/worker/src/main.js') : null;
+  const procs: ChildProcess[] = [api, ...(worker ? [worker] : [])];
   const pg = new Client({ connectionString: base.toString() });
   const stop = async () => {
     await pg.end().catch(() => undefined);
@@ -66,6 +69,7 @@ export async function startStack(o: { worker: boolean; env?: Record<string, stri
     url,
     env,
     api,
+    worker,
     pg,
     async login(email) {
       const res = await fetch(`${url}/api/auth/login`, {

@@ -8,12 +8,12 @@ import { AUDIT_ENTITIES } from '@carepact/audit';
 import { IDENTITY_ENTITIES } from '@carepact/identity';
 import { RESIDENTS_ENTITIES } from '@carepact/residents';
 import { OutboxEntity } from '@carepact/queue';
-import { DOCUMENTS_ENTITIES } from '@carepact/documents';
+import { BULK_ENTITIES, DOCUMENTS_ENTITIES } from '@carepact/documents';
 import { SIGNING_ENTITIES } from '@carepact/signing';
 
 async function main() {
   const config = loadConfig();
-  const ds = new DataSource(dataSourceOptions(config, { as: 'owner', entities: [...AUDIT_ENTITIES, ...IDENTITY_ENTITIES, ...RESIDENTS_ENTITIES, OutboxEntity, ...DOCUMENTS_ENTITIES, ...SIGNING_ENTITIES] }));
+  const ds = new DataSource(dataSourceOptions(config, { as: 'owner', entities: [...AUDIT_ENTITIES, ...IDENTITY_ENTITIES, ...RESIDENTS_ENTITIES, OutboxEntity, ...DOCUMENTS_ENTITIES, ...BULK_ENTITIES, ...SIGNING_ENTITIES] }));
   await ds.initialize();
   const log = await ds.driver.createSchemaBuilder().log();
   for (const q of log.upQueries) console.log(q.query + ';');

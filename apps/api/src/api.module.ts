@@ -6,6 +6,7 @@ import { DatabaseModule } from '@carepact/database';
 import { IdentityModule } from '@carepact/identity';
 import { ResidentsModule } from '@carepact/residents';
 import { DocumentsModule } from '@carepact/documents';
+import { BulkRunsController } from './documents/bulk-runs.controller';
 import { DocumentsController } from './documents/documents.controller';
 import { SigningModule } from '@carepact/signing';
 import { ArchiveModule } from '@carepact/archive';
@@ -42,6 +43,7 @@ export class ApiModule {
         StaffController,
         ResidentsController,
         DocumentsController,
+        BulkRunsController,
         DocumentHistoryController,
         RetentionController,
         DocumentVisaController,

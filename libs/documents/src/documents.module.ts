@@ -7,13 +7,15 @@ import { QueueModule } from '@carepact/queue';
 import { ResidentsModule } from '@carepact/residents';
 import { BlobStore } from './blob-store';
 import { DocumentLifecycle } from './document-lifecycle.service';
+import { BULK_ENTITIES } from './bulk/bulk-runs.entities';
+import { BulkRunsService } from './bulk/bulk-runs.service';
 import { DOCUMENTS_ENTITIES } from './documents.entities';
 import { DocumentsRepository } from './documents.repository';
 import { DocumentsService } from './documents.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature(DOCUMENTS_ENTITIES), DatabaseModule, AuditModule, IdentityModule, ResidentsModule, QueueModule],
-  providers: [DocumentsRepository, BlobStore, DocumentsService, DocumentLifecycle],
-  exports: [DocumentsService, BlobStore, DocumentsRepository, DocumentLifecycle],
+  imports: [TypeOrmModule.forFeature([...DOCUMENTS_ENTITIES, ...BULK_ENTITIES]), DatabaseModule, AuditModule, IdentityModule, ResidentsModule, QueueModule],
+  providers: [DocumentsRepository, BlobStore, DocumentsService, DocumentLifecycle, BulkRunsService],
+  exports: [DocumentsService, BlobStore, DocumentsRepository, DocumentLifecycle, BulkRunsService],
 })
 export class DocumentsModule {}

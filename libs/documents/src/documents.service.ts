@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AuditService } from '@carepact/audit';
+import { AuditAppend, AuditService } from '@carepact/audit';
 import { DomainError, FieldError, NotFoundError, ValidationError } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
 import { IdentityRepository, StaffActor, assertCan, auditActor, requireVisible, visibleEstablishments } from '@carepact/identity';
@@ -40,31 +40,40 @@ export class DocumentsService {
   async create(actor: StaffActor, input: CreateDocumentInput): Promise<{ id: string; versionId: string; status: string }> {
     if (!DOCUMENT_TYPES.includes(input.type))
       throw new ValidationError([{ field: 'type', code: 'NOT_ALLOWED_VALUE', message: `Type inconnu. Valeurs possibles : ${DOCUMENT_TYPES.join(', ')}.` }]);
-    return this.tx.run(async (em) => {
-      const { resident, snapshot } = await this.prepare(em, actor, input.residentId, input.type, input.data);
-      const now = new Date();
-      const doc = em.create(DocumentEntity, {
-        organisationId: actor.organisationId,
-        establishmentId: resident.establishmentId,
-        residentId: resident.id,
-        type: input.type,
-        status: 'generating',
-        currentVersionId: null,
-        createdBy: actor.system ? null : actor.userId,
-        createdAt: now,
-        updatedAt: now,
-      });
-      await em.insert(DocumentEntity, doc);
-      await this.audit.append(em, {
-        chainId: actor.organisationId,
-        actor: auditActor(actor),
-        action: 'document.created',
-        subject: { type: 'document', id: doc.id },
-        payload: { residentId: resident.id, type: input.type },
-      });
-      const version = await this.requestVersion(em, actor, doc, snapshot, 'Création du document');
-      return { id: doc.id, versionId: version.id, status: doc.status };
+    return this.tx.run((em) => this.createIn(em, actor, input));
+  }
+
+  /**
+   * `create` inside the caller's transaction: bulk runs mark their item created in the same
+   * transaction as the document, so a worker killed between the two can never leave one without
+   * the other (libs/documents bulk).
+   */
+  async createIn(em: EntityManager, actor: StaffActor, input: CreateDocumentInput): Promise<{ id: string; versionId: string; status: string }> {
+    if (!DOCUMENT_TYPES.includes(input.type))
+      throw new ValidationError([{ field: 'type', code: 'NOT_ALLOWED_VALUE', message: `Type inconnu. Valeurs possibles : ${DOCUMENT_TYPES.join(', ')}.` }]);
+    const { resident, snapshot } = await this.prepare(em, actor, input.residentId, input.type, input.data);
+    const now = new Date();
+    const doc = em.create(DocumentEntity, {
+      organisationId: actor.organisationId,
+      establishmentId: resident.establishmentId,
+      residentId: resident.id,
+      type: input.type,
+      status: 'generating',
+      currentVersionId: null,
+      createdBy: actor.system ? null : actor.userId,
+      createdAt: now,
+      updatedAt: now,
     });
+    await em.insert(DocumentEntity, doc);
+    // The audit events come last: appending locks the organisation's chain head until the commit,
+    // so the rows are written first and the lock is held for two appends only (bulk runs create
+    // documents while the worker's renders append to the same chain).
+    const version = await this.requestVersion(em, actor, doc, snapshot, 'Création du document', {
+      action: 'document.created',
+      subject: { type: 'document', id: doc.id },
+      payload: { residentId: resident.id, type: input.type },
+    });
+    return { id: doc.id, versionId: version.id, status: doc.status };
   }
 
   /** A change is a new version with its reason; a generated version is never edited. */
@@ -257,7 +266,14 @@ export class DocumentsService {
     return { resident, snapshot, template };
   }
 
-  private async requestVersion(em: EntityManager, actor: StaffActor, doc: DocumentEntity, snapshot: Record<string, unknown>, reason: string): Promise<DocumentVersionEntity> {
+  private async requestVersion(
+    em: EntityManager,
+    actor: StaffActor,
+    doc: DocumentEntity,
+    snapshot: Record<string, unknown>,
+    reason: string,
+    before?: Pick<AuditAppend, 'action' | 'subject' | 'payload'>,
+  ): Promise<DocumentVersionEntity> {
     const template = templates().load(doc.type);
     const version = em.create(DocumentVersionEntity, {
       organisationId: doc.organisationId,
@@ -279,6 +295,7 @@ export class DocumentsService {
     await em.getRepository(DocumentVersionEntity).insert(version as never);
     await this.lifecycle.markGenerating(em, doc.id, version.id);
     await this.outbox.enqueue(em, 'documents.render', { versionId: version.id }, { key: version.id, organisationId: doc.organisationId });
+    if (before) await this.audit.append(em, { chainId: doc.organisationId, actor: auditActor(actor), ...before });
     await this.audit.append(em, {
       chainId: doc.organisationId,
       actor: auditActor(actor),

@@ -11,3 +11,6 @@ export * from './document-generator';
 export * from './generation-errors';
 export * from './documents.module';
 export * from './documents-worker.module';
+export * from './bulk/bulk-runs.entities';
+export * from './bulk/bulk-runs.service';
+export * from './bulk/tariff-avenant';

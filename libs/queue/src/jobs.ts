@@ -13,6 +13,8 @@ export interface JobPayloads {
   'audit.checkpoint': { chainId: string };
   /** Render the 9 renditions of a requested document version and store them. */
   'documents.render': { versionId: string };
+  /** One chunk of a bulk run (libs/documents bulk): creates documents for pending residents, then enqueues the next chunk. */
+  'documents.bulk': { runId: string };
   /** Create a fresh link for one signer and email it (the token exists only in the email). */
   'signing.invite': { signerId: string; reason: 'invitation' | 'resend' | 'reminder' | 'answer' };
   'signing.remind': { requestId: string; day: number };
@@ -51,6 +53,7 @@ const retrying: JobsOptions = {
 export const JOBS = {
   'audit.checkpoint': { queue: 'audit', options: { ...retrying, attempts: 5 } },
   'documents.render': { queue: 'render', options: { ...retrying, attempts: 5 } },
+  'documents.bulk': { queue: 'render', options: { ...retrying, attempts: 5 } },
   'signing.invite': { queue: 'notify', options: retrying },
   'signing.remind': { queue: 'notify', options: retrying },
   'signing.expire': { queue: 'notify', options: retrying },

@@ -124,6 +124,21 @@ const LABELS: Record<string, string> = {
   'requests.reviewOn': 'Réexaminée le',
   appeal: 'Voies de recours',
   distribution: 'Diffusion du compte rendu',
+  purpose: 'Objet de l’avenant',
+  tariffChange: 'Changement de tarifs',
+  'tariffChange.effectiveOn': 'Date d’effet des nouveaux prix',
+  'tariffChange.basis': 'Fondement du changement',
+  'tariffChange.basisReference': 'Référence de l’arrêté',
+  'tariffChange.percentage': 'Taux de revalorisation appliqué (%)',
+  'tariffChange.cvsConsultedOn': 'Date de consultation du conseil de la vie sociale',
+  'tariffChange.prices': 'Nouveaux prix par jour',
+  'tariffChange.prices.hebergementPerDay': 'Hébergement (€ par jour)',
+  'tariffChange.prices.dependanceGir56PerDay': 'Dépendance GIR 5-6, ticket modérateur (€ par jour)',
+  'tariffChange.prices.totalPerDay': 'Total à la charge de la personne (€ par jour)',
+  'tariffChange.previousPrices': 'Prix par jour avant le changement',
+  'tariffChange.previousPrices.hebergementPerDay': 'Hébergement avant (€ par jour)',
+  'tariffChange.previousPrices.dependanceGir56PerDay': 'Dépendance GIR 5-6 avant (€ par jour)',
+  'tariffChange.previousPrices.totalPerDay': 'Total avant (€ par jour)',
 };
 
 const BY_TYPE: Record<string, Record<string, string>> = {
@@ -176,6 +191,11 @@ const ENUM_LABELS: Record<string, Record<string, string>> = {
   },
   kind: { admission: 'réunion d’admission', six_mois: 'bilan à six mois', annuelle: 'réunion annuelle', exceptionnelle: 'réunion exceptionnelle' },
   'requests.answer': { accepted: 'acceptée', refused: 'refusée', postponed: 'reportée' },
+  purpose: { accompagnement: 'accompagnement (objectifs et prestations, CASF D.311)', tarifs: 'tarifs (nouveaux prix de journée)' },
+  'tariffChange.basis': {
+    revalorisation_annuelle: 'revalorisation annuelle, places non habilitées à l’aide sociale (CASF L.342-3)',
+    arrete_departemental: 'tarif arrêté par le président du conseil départemental, places habilitées (CASF L.314-1)',
+  },
 };
 
 /** `participation.others[2].name` → `participation.others.name`. */

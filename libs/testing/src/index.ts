@@ -9,3 +9,4 @@ export * from './postgres-server';
 export * from './chromium';
 export * from './signing-harness';
 export * from './accessibility';
+export * from './bulk-fixture';

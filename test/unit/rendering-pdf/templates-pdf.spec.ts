@@ -386,7 +386,7 @@ const MANDATORY: Record<DocType, { standard: string[]; falc: string[] }> = {
 };
 
 /** Values that are not printed as they are stored (enums turned into words, ISO dates, keys). */
-const NOT_VERBATIM = new Set(['resident', 'kind', 'answer', 'expression', 'presence', 'capacity', 'outcome', 'mode', 'appliesTo', 'financialContribution']);
+const NOT_VERBATIM = new Set(['resident', 'kind', 'answer', 'expression', 'presence', 'capacity', 'outcome', 'mode', 'appliesTo', 'financialContribution', 'purpose']);
 
 /** Every text value of the document's data, as stored (ISO dates are checked in full below). */
 function verbatimValues(data: unknown, falc: boolean, key = ''): string[] {

@@ -12,6 +12,8 @@ export interface ConsolePageProps {
   /** A section's own stylesheets and scripts (after the console's). */
   stylesheets?: string[];
   scripts?: string[];
+  /** Reload every N seconds without JavaScript (a progress page while work runs). */
+  refreshSeconds?: number;
   children: ComponentChildren;
 }
 
@@ -22,7 +24,7 @@ export interface ConsolePageProps {
 export function ConsolePage(props: ConsolePageProps) {
   const nav = navFor(props.actor);
   return (
-    <HtmlDocument title={props.title} stylesheets={['/static/console.css', ...(props.stylesheets ?? [])]} scripts={props.scripts}>
+    <HtmlDocument title={props.title} stylesheets={['/static/console.css', ...(props.stylesheets ?? [])]} scripts={props.scripts} refreshSeconds={props.refreshSeconds}>
       <header class="site console-header">
         <p class="brand">
           <a href="/console">CarePact</a> — console du personnel

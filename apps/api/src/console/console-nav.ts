@@ -5,7 +5,7 @@ import { Permission, StaffActor, establishmentsWith } from '@carepact/identity';
  * what it may do and nothing else). A section is listed here when its pages exist.
  */
 export interface NavItem {
-  key: 'home' | 'residents' | 'audit' | 'establishments' | 'admin' | 'queues' | 'archives' | 'visas';
+  key: 'home' | 'residents' | 'bulk' | 'audit' | 'establishments' | 'admin' | 'queues' | 'archives' | 'visas';
   label: string;
   href: string;
   /** Shown when the person holds this permission in at least one establishment; none = everyone. */
@@ -15,6 +15,7 @@ export interface NavItem {
 export const NAV: readonly NavItem[] = [
   { key: 'home', label: 'Accueil', href: '/console' },
   { key: 'residents', label: 'Résidents', href: '/console/residents', permission: 'resident.read' },
+  { key: 'bulk', label: 'Générations groupées', href: '/console/generations', permission: 'document.write' },
   { key: 'audit', label: 'Journal d’audit', href: '/console/journal', permission: 'audit.read' },
   { key: 'establishments', label: 'Établissements', href: '/console/admin/etablissements', permission: 'establishment.write' },
   { key: 'admin', label: 'Comptes', href: '/console/admin/comptes', permission: 'user.manage' },

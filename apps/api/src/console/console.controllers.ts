@@ -1,6 +1,7 @@
 import { ConsoleArchiveController } from './archive/archive.controller';
 import { AccountLinksController } from './admin/account-links.controller';
 import { ConsoleAdminController } from './admin/admin.controller';
+import { BulkConsoleController } from './bulk/bulk.controller';
 import { ConsolePageCache } from './cache/console-page-cache';
 import { AuditJournalController } from './audit/audit-journal.controller';
 import { ConsoleAuthController } from './console-auth.controller';
@@ -28,6 +29,7 @@ export const CONSOLE_CONTROLLERS = [
   PaperUploadController,
   ConsoleArchiveController,
   VisaRulesController,
+  BulkConsoleController,
 ];
 
 /** Providers the console's controllers need besides the libs' services. */

@@ -5,6 +5,8 @@ export interface HtmlDocumentProps {
   title: string;
   stylesheets?: string[];
   scripts?: string[];
+  /** A page that follows work in progress reloads itself every N seconds without JavaScript. */
+  refreshSeconds?: number;
   /** Large print: the portal's preference, on <html> so rem-based sizes follow. */
   large?: boolean;
   children: ComponentChildren;
@@ -18,6 +20,7 @@ export function HtmlDocument(props: HtmlDocumentProps) {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="referrer" content="no-referrer" />
+        {props.refreshSeconds ? <meta http-equiv="refresh" content={String(props.refreshSeconds)} /> : null}
         <link rel="icon" href="data:," />
         <title>{`${props.title} — CarePact`}</title>
         <link rel="stylesheet" href="/static/base.css" />

@@ -4,6 +4,12 @@
  */
 const LABELS: Record<string, string> = {
   'document.created': 'Document créé',
+  'bulk_run.started': 'Génération groupée lancée',
+  'bulk_run.item_skipped': 'Résident écarté d’une génération groupée',
+  'bulk_run.item_failed': 'Échec pour un résident d’une génération groupée',
+  'bulk_run.finished': 'Génération groupée terminée',
+  'bulk_run.cancelled': 'Génération groupée annulée',
+  'bulk_run.retried': 'Génération groupée relancée pour les résidents en échec',
   'document.generation_retried': 'Génération relancée',
   'document.verified': 'Vérification des empreintes et du sceau',
   'document_version.requested': 'Nouvelle version demandée',

@@ -11,6 +11,7 @@ import { Retention1763950000000 } from './1763950000000-retention';
 import { StaffAccounts1763951000000 } from './1763951000000-staff-accounts';
 import { AuditAppendFunction1763952000000 } from './1763952000000-audit-append-function';
 import { DocumentVisas1763953000000 } from './1763953000000-document-visas';
+import { BulkRuns1763954000000 } from './1763954000000-bulk-runs';
 
 /** Applied in this order; each has a working `down`. Each migration grants its new tables to carepact_app. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   StaffAccounts1763951000000,
   AuditAppendFunction1763952000000,
   DocumentVisas1763953000000,
+  BulkRuns1763954000000,
 ];

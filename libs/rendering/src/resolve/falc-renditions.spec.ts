@@ -41,8 +41,8 @@ describe('FALC renditions of the demo fixture pass falc:lint', () => {
 
   it.each(cases)('%s for %s: no FALC error in the rendition, each pictogram beside a sentence', (type, key) => {
     const template = loader.load(type);
-    // The projet personnalisé is at 1.3.0 (participants with their capacity and presence, CASF L.311-3 7°).
-    expect(template.content.version).toBe(type === 'projet-personnalise' ? '1.3.0' : '1.2.0');
+    // The projet personnalisé (participants with their capacity and presence, CASF L.311-3 7°) and the avenant (purpose « tarifs », CASF L.342-3) are at 1.3.0.
+    expect(template.content.version).toBe(type === 'projet-personnalise' || type === 'avenant' ? '1.3.0' : '1.2.0');
     let tree: DocumentTree;
     try {
       tree = resolve(template, templateInputFromFixture(fixture, type, key), 'falc');

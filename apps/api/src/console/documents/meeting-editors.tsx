@@ -149,8 +149,15 @@ const AVENANT: MeetingEditor = {
     {
       id: 'etape-avenant',
       title: 'L’avenant',
-      intro: 'Sa nature (avenant à six mois, réactualisation annuelle…), le document qu’il complète et la prochaine révision (CASF D.311).',
-      members: ['kind', 'appliesTo', 'contractSignedOn', 'issuedOn', 'nextReview'],
+      intro: 'Son objet (accompagnement ou tarifs), sa nature (avenant à six mois, réactualisation annuelle…), le document qu’il complète et la prochaine révision (CASF D.311).',
+      members: ['purpose', 'kind', 'appliesTo', 'contractSignedOn', 'issuedOn', 'nextReview'],
+    },
+    {
+      id: 'etape-tarifs',
+      title: 'Nouveaux tarifs (avenant tarifaire seulement)',
+      intro:
+        'Pour un avenant dont l’objet est « tarifs » : la date d’effet, le fondement (revalorisation annuelle, CASF L.342-3, ou tarif arrêté par le département, CASF L.314-1) et les nouveaux prix par jour. Pour tous les résidents à la fois, utilisez « Générations groupées ».',
+      members: ['tariffChange'],
     },
     {
       id: 'etape-objectifs',

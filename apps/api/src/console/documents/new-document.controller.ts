@@ -46,7 +46,8 @@ export function prefillFromFile(type: DocumentType, r: ResidentView): Data {
     case 'dipc':
       return { startDate: r.admissionDate, ...(r.plannedEndDate ? { endDate: r.plannedEndDate } : {}), participation: { person: {}, others } };
     case 'avenant':
-      return { participation: { person: {}, others } };
+      // One resident's avenant is usually the six-month or yearly one; the January tariff avenant is a bulk run (console/bulk).
+      return { purpose: 'accompagnement', participation: { person: {}, others } };
     // The meeting's editors (meeting-editors.tsx): who is expected around the table, the person first.
     case 'projet-personnalise':
     case 'compte-rendu-synthese':
