@@ -63,7 +63,9 @@ async function main(): Promise<void> {
   cli(['seed:demo']);
   const procs: ChildProcess[] = [];
   const start = (script: string) => {
-    const p = spawn(process.execPath, [join(root, script)], { env: { ...env, CAREPACT_SPANS_DIR: spansDir }, stdio: ['ignore', 'inherit', 'inherit'] });
+    // BENCH_PROFILE_DIR=<dir>: the api and the worker (and its render threads) write CPU profiles there when they stop.
+    const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+    const p = spawn(process.execPath, [...profile, join(root, script)], { env: { ...env, CAREPACT_SPANS_DIR: spansDir }, stdio: ['ignore', 'inherit', 'inherit'] });
     procs.push(p);
     return p;
   };
@@ -178,5 +180,6 @@ function printSpans(dir: string, n: number, roles: Record<number, string>): void
 
 main().catch((e: unknown) => {
   console.error(e);
-  console.error('bench:pipeline could not run to the end (figures above are partial)');
+  // A crash is not a figure: exit 1 (a goal not met still exits 0).
+  process.exitCode = 1;
 });

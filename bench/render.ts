@@ -47,6 +47,6 @@ async function main(): Promise<void> {
 
 main().catch((e: unknown) => {
   console.error(e);
-  process.exitCode = 0;
-  console.error('bench:render could not run to the end (figures above are partial)');
+  // A crash is not a figure: exit 1 (a goal not met still exits 0).
+  process.exitCode = 1;
 });
