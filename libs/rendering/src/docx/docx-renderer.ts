@@ -30,8 +30,11 @@ import { type ZipPart, zipParts } from './zip-normalize';
  * table header rows marked to repeat on each page, alt text on every pictogram (SVG with its PNG
  * fallback). Like the PDF: its faces declared (Atkinson Hyperlegible Next, DejaVu Sans for what
  * it lacks, a sans-serif fallback where neither is installed), its margins per variant, a header
- * naming the person and the document, a footer "Page n sur N" with the version. Reproducible: dates come from `meta.issuedAt` and the package is re-zipped with a
- * fixed timestamp, so the same tree gives the same bytes.
+ * naming the person and the document, a footer "Page n sur N" with the version. Reproducible:
+ * dates come from `meta.issuedAt` and the package is zipped with a fixed timestamp, so the same
+ * tree gives the same bytes. Text paragraphs are written as XML strings (body-xml.ts) and the
+ * package is zipped here (packDocx); docx builds the rest (styles, numbering, tables, pictograms,
+ * header and footer).
  */
 export interface DocxRenderOptions {
   pictograms?: Pick<PictogramLibrary, 'get'>;

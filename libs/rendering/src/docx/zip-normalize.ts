@@ -2,9 +2,10 @@ import { crc32, deflateRawSync, inflateRawSync } from 'node:zlib';
 
 /**
  * A minimal ZIP reader and writer (stored and deflated entries, no ZIP64), enough to make a DOCX
- * reproducible: docx zips its parts with the clock as modification time, so the package is
- * rewritten with one fixed timestamp and the same compression. Also used by the tests to read
- * the parts back. Written with node:zlib only, to avoid a direct dependency on a zip library.
+ * reproducible: the renderer zips docx's parts itself, with one fixed timestamp (docx would use
+ * the clock) and node:zlib (docx deflates in JavaScript), the parts shared across documents
+ * compressed once per process. Also used by the tests to read the parts back. Written with
+ * node:zlib only, to avoid a direct dependency on a zip library.
  */
 export interface ZipEntry {
   name: string;
