@@ -55,7 +55,10 @@ async function main(): Promise<void> {
   const tpl = templates().load('contrat-sejour');
   const raw = await timeRunsCpu(20, 5, () => renderBundle(tpl.content.id, tpl.content.version, templateInputFromFixture(fixtureFile, 'contrat-sejour', 'marcel-dupont')));
   const bundleMs = percentile(raw.wall, 50);
+  const bundleCpuMs = percentile(raw.cpu, 50);
   const capacity = (availableParallelism() * 1000) / bundleMs;
+  // The same from CPU time: wall time swells when other jobs share the machine, CPU time much less.
+  const cpuCapacity = (availableParallelism() * 1000) / bundleCpuMs;
   const env = { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'warn', DATABASE_URL: base.toString(), PORT: String(port), QUEUE_PREFIX: name, WORKER_HEALTH_PORT: '0', OUTBOX_POLL_MS: '50' };
   const config = loadConfig(env);
   const cli = (args: string[]) => execFileSync(process.execPath, [join(root, 'dist/apps/cli/src/main.js'), ...args], { env, stdio: 'inherit' });
@@ -137,18 +140,21 @@ async function main(): Promise<void> {
     const seconds = (last - first) / 1000;
     const [{ blobs, mb }] = (await pg.query(`SELECT count(*)::int AS blobs, (sum(byte_size) / 1048576.0)::numeric(10,1) AS mb FROM blobs`)).rows;
     const throughput = n / seconds;
-    const ratio = throughput / capacity;
+    // Judged against the larger of the two capacities: the stricter reading.
+    const ratio = throughput / Math.max(capacity, cpuCapacity);
     console.log(`bench:pipeline — ${n} contrats de séjour through API → outbox → worker (${process.version}, ${availableParallelism()} cores)`);
-    console.log(`  raw render capacity ${capacity.toFixed(1)} bundles/s (bundle median ${bundleMs.toFixed(1)} ms, CPU ${percentile(raw.cpu, 50).toFixed(1)} ms, × ${availableParallelism()} cores, measured first in this run)`);
+    console.log(
+      `  raw render capacity ${capacity.toFixed(1)} bundles/s from the wall median (${bundleMs.toFixed(1)} ms), ${cpuCapacity.toFixed(1)} from the CPU median (${bundleCpuMs.toFixed(1)} ms), × ${availableParallelism()} cores, measured first in this run`,
+    );
     console.log(`  posted in ${(postedMs / 1000).toFixed(1)} s (8 concurrent clients, 202 each; request median ${percentile(requestMs, 50).toFixed(0)} ms, p95 ${percentile(requestMs, 95).toFixed(0)} ms)`);
     console.log(`  throughput        ${throughput.toFixed(2)} bundles/s (${n} bundles × 9 renditions in ${seconds.toFixed(1)} s)   ${goal('≥ 20 bundles/s', throughput >= 20)}`);
-    console.log(`  of raw capacity   ${(ratio * 100).toFixed(0)} %   ${goal('≥ 80 %', ratio >= 0.8)}`);
+    console.log(`  of raw capacity   ${(ratio * 100).toFixed(0)} % (of the larger)   ${goal('≥ 80 %', ratio >= 0.8)}`);
     console.log(`  latency           median ${(percentile(latencies, 50) / 1000).toFixed(2)} s   p95 ${(percentile(latencies, 95) / 1000).toFixed(2)} s  (request → generated, queueing included)`);
     console.log(`  worker peak RSS   ${peakRss.toFixed(0)} MB (VmHWM)   ${goal('≤ 300 MB', peakRss <= 300)}`);
     console.log(`  stalled jobs      ${stalled}   ${goal('0', stalled === 0)}`);
     console.log(`  stored            ${blobs} blobs, ${mb} MB`);
     console.log(
-      `  CPU per document  api ${(cpu.api / n).toFixed(1)} ms, worker ${(cpu.worker / n).toFixed(1)} ms (render threads included), postgres ${(cpu.postgres / n).toFixed(1)} ms (${backends.length} backends of this database); a bundle alone: ${percentile(raw.cpu, 50).toFixed(1)} ms`,
+      `  CPU per document  api ${(cpu.api / n).toFixed(1)} ms, worker ${(cpu.worker / n).toFixed(1)} ms (render threads included), postgres ${(cpu.postgres / n).toFixed(1)} ms (${backends.length} backends of this database); a bundle alone: ${bundleCpuMs.toFixed(1)} ms`,
     );
     report = () => printSpans(spansDir, n, { [api.pid!]: 'api', [worker.pid!]: 'worker' });
   } finally {
