@@ -103,8 +103,9 @@ function compressPart(part: ZipPart): RawEntry {
   if (typeof part.data !== 'string') {
     const bytes = Buffer.from(part.data.buffer, part.data.byteOffset, part.data.byteLength);
     if (!part.shared) return deflated({ name: part.name, data: bytes });
+    // The compressed bytes do not depend on the name (image1.png in one package, image3.png in another).
     const hit = sharedBinary.get(part.data);
-    if (hit && hit.name === part.name) return hit;
+    if (hit) return hit.name === part.name ? hit : { ...hit, name: part.name };
     const e = deflated({ name: part.name, data: bytes });
     sharedBinary.set(part.data, e);
     return e;
