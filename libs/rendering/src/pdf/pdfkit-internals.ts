@@ -126,21 +126,3 @@ export interface PdfDoc {
   on(event: 'error', listener: (err: Error) => void): PdfDoc;
   end(): void;
 }
-
-let nativeWrites = false;
-/**
- * PDFKit turns every string written to a stream (each content-stream operator line) into bytes
- * with a JavaScript loop over its characters (`fromBinaryString`: each UTF-16 unit's low byte),
- * a tenth of a PDF's time with the allocations. `Buffer.from(…, 'latin1')` gives the same bytes
- * natively, small ones from Node's buffer pool. Patched once per process on PDFKit's reference
- * class, found from a document's root reference; the rest of `write` is PDFKit's, unchanged.
- */
-export function nativeStringWrites(doc: PdfDoc): void {
-  if (nativeWrites) return;
-  const proto = Object.getPrototypeOf(doc._root) as { write(chunk: unknown): void };
-  const write = proto.write;
-  proto.write = function (this: unknown, chunk: unknown) {
-    return write.call(this, chunk instanceof Uint8Array ? chunk : Buffer.from(`${String(chunk)}\n`, 'latin1'));
-  };
-  nativeWrites = true;
-}

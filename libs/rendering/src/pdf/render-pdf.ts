@@ -4,7 +4,7 @@ import { canonicalJson } from '@carepact/common';
 import type { DocumentTree, FigureBlock, Inline, ListBlock, ParagraphBlock, SignatureSlot, SignaturesBlock, TableBlock, Variant } from '../tree';
 import { type DocFonts, type FontSet, attachFonts, completeCompositeGlyphs, encodeUnshaped, FACE_KEYS, loadFontSet } from './pdf-fonts';
 import { A4, type PdfStyle, type Rgb, pdfStyleFor } from './pdf-style';
-import { nativeStringWrites, type OutlineItem, type PdfDoc, type StructElem } from './pdfkit-internals';
+import type { OutlineItem, PdfDoc, StructElem } from './pdfkit-internals';
 import { loadPictogram } from './pictograms';
 import { addSignatureField, checkSignatureField, type PdfSignatureField } from './signature-field';
 import { type Line, layoutInline, longestWordWidth, naturalWidth } from './text-layout';
@@ -153,7 +153,6 @@ class PdfWriter {
       },
     };
     this.doc = new PDFDocument(pdfOptions as unknown as PDFKit.PDFDocumentOptions) as unknown as PdfDoc;
-    nativeStringWrites(this.doc);
     const doc = this.doc;
     // The trailer /ID: PDFKit derives it from the info dictionary only; ours names the content.
     doc._id = createHash('sha256')
