@@ -139,8 +139,8 @@ async function main(): Promise<void> {
   console.log(exp.out.trim());
   console.log(ver.out.trim());
   console.log(`\nPaquet : ${(size / 1024 / 1024).toFixed(1)} Mo (${sha}…), ${n} documents de ${YEAR}`);
-  console.log(`export : ${exp.seconds.toFixed(1)} s, pic RSS ${exp.peakMb.toFixed(0)} Mo   (objectif : ≤ 200 Mo, mémoire plate)`);
-  console.log(`verify : ${ver.seconds.toFixed(1)} s, pic RSS ${ver.peakMb.toFixed(0)} Mo   (objectif : ≤ 200 Mo, mémoire plate)`);
+  console.log(`export : ${exp.seconds.toFixed(1)} s, pic RSS ${exp.peakMb.toFixed(0)} Mo   (objectif : ≤ 200 Mo, mémoire plate : ${exp.peakMb <= 200 ? 'atteint' : 'NON atteint'})`);
+  console.log(`verify : ${ver.seconds.toFixed(1)} s, pic RSS ${ver.peakMb.toFixed(0)} Mo   (objectif : ≤ 200 Mo, mémoire plate : ${ver.peakMb <= 200 ? 'atteint' : 'NON atteint'})`);
 }
 
 main().catch((e) => {

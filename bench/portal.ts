@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { projectRoot } from '@carepact/common';
 import { cpuMs, load, loadErrors } from './load';
 import { startStack } from './stack';
-import { percentile } from './stats';
+import { goal, percentile } from './stats';
 
 const root = projectRoot();
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 200);
@@ -87,7 +87,7 @@ async function main(): Promise<void> {
           .toFixed(1)
           .padStart(6)} ms   ${result.requests.average.toFixed(0).padStart(6)} req/s   ${result.requests.total} requests of ${(result.throughput.total / Math.max(1, result.requests.total) / 1024).toFixed(1)} kB   errors ${errors} (${[...statuses]
           .map(([s, n]) => `${s}×${n}`)
-          .join(', ')})${cpu}`,
+          .join(', ')})${cpu}   ${goal('p95 ≤ 30 ms, 0 errors', percentile(latencies, 95) <= 30 && errors === 0)}`,
       );
     }
     const [{ after }] = (await pg.query(`SELECT count(*)::int AS after FROM signature_events WHERE request_id = $1`, [requestId])).rows as { after: number }[];

@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   const pages = prepared.toString('latin1').match(/\/Type \/Page\b/g)?.length ?? '?';
   console.log(`bench:seal — demo contrat de séjour, final render, ${pages} pages, ${identity.subject.keyType.toUpperCase()} seal; ${runs} runs after ${warmup} warm-up, node ${process.version}`);
   console.log('                                   median        p95');
-  console.log(`seal (render + sign)            ${ms(percentile(seal, 50))} ${ms(percentile(seal, 95))}   ${(size / 1024).toFixed(0)} KiB  (target ≤ 80 ms median)`);
+  console.log(`seal (render + sign)            ${ms(percentile(seal, 50))} ${ms(percentile(seal, 95))}   ${(size / 1024).toFixed(0)} KiB  (goal ≤ 80 ms median: ${percentile(seal, 50) <= 80 ? 'met' : 'NOT met'})`);
   console.log(`  render with signature field   ${ms(percentile(render, 50))} ${ms(percentile(render, 95))}`);
   console.log(`  sign (digest + CMS + RSA)     ${ms(percentile(sign, 50))} ${ms(percentile(sign, 95))}`);
 }

@@ -25,6 +25,31 @@ export async function timeRuns(runs: number, warmup: number, f: () => Promise<un
   return times;
 }
 
+/**
+ * Like timeRuns, with each run's CPU time (process.cpuUsage: user + system, every thread of the
+ * process, so collection work is counted): a figure other processes on the machine barely move,
+ * where wall time doubles when another job shares the core.
+ */
+export async function timeRunsCpu(runs: number, warmup: number, f: () => Promise<unknown>): Promise<{ wall: number[]; cpu: number[] }> {
+  for (let i = 0; i < warmup; i++) await f();
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const c0 = process.cpuUsage();
+    const t0 = process.hrtime.bigint();
+    await f();
+    wall.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
+  }
+  return { wall, cpu };
+}
+
+/** "goal … : met" or "not met", printed beside a figure (benches assert nothing and exit 0). */
+export function goal(text: string, met: boolean): string {
+  return `goal ${text}: ${met ? 'met' : 'NOT met'}`;
+}
+
 /** A CLI command as its own process: wall time, peak RSS (VmHWM polled from /proc), exit code, output. */
 export async function peakRun(args: string[], env: NodeJS.ProcessEnv): Promise<{ seconds: number; peakMb: number; cpuSeconds: number; code: number; out: string }> {
   const started = process.hrtime.bigint();

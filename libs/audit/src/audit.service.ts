@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { addSpan, since } from '@carepact/common';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { EntityManager } from 'typeorm';
 import { AuditCheckpointEntity, AuditEventEntity, AuditPlatformCheckpointEntity } from './audit.entities';
@@ -76,6 +77,8 @@ export class AuditService {
       payload,
     };
     const parts = eventBodyParts(fields);
+    // bench:pipeline: the statement waits for the chain head lock, so this span includes that wait.
+    const t0 = performance.now();
     const [row] = (await em.query(`SELECT * FROM audit_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, [
       fields.chainId,
       fields.actorType,
@@ -88,6 +91,7 @@ export class AuditService {
       parts.mid,
       parts.tail,
     ])) as { event_id: string; event_seq: string; event_prev_hash: string; event_hash: string; event_occurred_at: Date }[];
+    addSpan('audit append (chain head lock wait included)', since(t0));
     const seq = Number(row.event_seq);
     const occurredAt = new Date(row.event_occurred_at);
     if (eventHashFromParts(row.event_prev_hash, parts, seq, occurredAt) !== row.event_hash)

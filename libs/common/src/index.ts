@@ -8,3 +8,4 @@ export * from './text-safety';
 export * from './safe-error';
 export * from './html-escape';
 export * from './fr-fr';
+export * from './spans';

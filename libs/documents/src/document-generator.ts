@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AuditService, SYSTEM_ACTOR } from '@carepact/audit';
-import { isDomainError } from '@carepact/common';
+import { isDomainError, timed } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
 import { JobFailure, OutboxService, PermanentJobError } from '@carepact/queue';
 import { RenderPool, Rendition } from '@carepact/rendering';
@@ -44,13 +44,13 @@ export class DocumentGenerator {
     try {
       // CPU work happens outside any transaction: no connection is held while rendering.
       // The version id goes into the page footers: a printed page names the version it comes from.
-      renditions = await this.pool.render(version.templateId, version.templateVersion, version.input, { versionId: version.id });
+      renditions = await timed('worker: render (pool: queue, thread, transfer)', () => this.pool.render(version.templateId, version.templateVersion, version.input, { versionId: version.id }));
     } catch (e) {
       // Bad data or a template bug: the job fails for good; generationFailed records it.
       if (isDomainError(e) && e.permanent) throw new PermanentJobError(e.code, e.message);
       throw e;
     }
-    const result = await this.outbox.runOnce(outboxId, async (tx, row) => {
+    const result = await timed('worker: store (transaction)', () => this.outbox.runOnce(outboxId, async (tx, row) => {
       // Workers re-check that a job's ids belong to the organisation it was enqueued for.
       if (row.organisationId !== version.organisationId) throw new PermanentJobError('ORGANISATION_MISMATCH', 'job organisation mismatch');
       const locked = await tx
@@ -60,10 +60,14 @@ export class DocumentGenerator {
         .getOne();
       if (!locked || locked.status !== 'pending') return 0;
       const now = new Date();
-      for (const r of renditions) {
-        const sha = await this.blobs.put(tx, r.bytes);
-        await tx.insert(RenditionEntity, { versionId: version.id, format: r.format, variant: r.variant, blobSha256: sha, byteSize: r.bytes.length, mediaType: r.mediaType, createdAt: now });
-      }
+      // Two statements for the 9 renditions (blobs, then rendition rows), not 18 round trips.
+      await timed('worker: blob + rendition inserts', async () => {
+        const shas = await this.blobs.putMany(tx, renditions.map((r) => r.bytes));
+        await tx.insert(
+          RenditionEntity,
+          renditions.map((r, i) => ({ versionId: version.id, format: r.format, variant: r.variant, blobSha256: shas[i], byteSize: r.bytes.length, mediaType: r.mediaType, createdAt: now })),
+        );
+      });
       await tx.update(DocumentVersionEntity, { id: version.id }, { status: 'ready', generatedAt: now, errorCode: null });
       await this.lifecycle.markGenerated(tx, version.documentId, version.id, now);
       await this.audit.append(tx, {
@@ -79,7 +83,7 @@ export class DocumentGenerator {
         },
       });
       return renditions.length;
-    });
+    }));
     if (!result.ran || !result.result) return { outcome: 'skipped', reason: 'already done' };
     this.log.log({ versionId: version.id, renditions: result.result }, 'document version generated');
     return { outcome: 'generated', renditions: result.result };

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditAppend, AuditService } from '@carepact/audit';
-import { DomainError, FieldError, NotFoundError, ValidationError } from '@carepact/common';
+import { DomainError, FieldError, NotFoundError, ValidationError, addSpan, since, timed } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
 import { IdentityRepository, StaffActor, assertCan, auditActor, requireVisible, visibleEstablishments } from '@carepact/identity';
 import { OutboxService } from '@carepact/queue';
@@ -40,7 +40,7 @@ export class DocumentsService {
   async create(actor: StaffActor, input: CreateDocumentInput): Promise<{ id: string; versionId: string; status: string }> {
     if (!DOCUMENT_TYPES.includes(input.type))
       throw new ValidationError([{ field: 'type', code: 'NOT_ALLOWED_VALUE', message: `Type inconnu. Valeurs possibles : ${DOCUMENT_TYPES.join(', ')}.` }]);
-    return this.tx.run((em) => this.createIn(em, actor, input));
+    return timed('api: create document (transaction)', () => this.tx.run((em) => this.createIn(em, actor, input)));
   }
 
   /**
@@ -261,7 +261,9 @@ export class DocumentsService {
     assertMeasureInForce(resident.protectionMeasures, on);
     const template = templates().load(type);
     const snapshot = templateInputOf(est, resident, data, on);
+    const t0 = performance.now();
     const errors = validateTemplateInput(template, snapshot);
+    addSpan('api: validate input (schema, FALC lint)', since(t0));
     if (errors.length) throw new ValidationError(toRequestFields(errors), 'Les données du document sont invalides ou incomplètes.');
     return { resident, snapshot, template };
   }

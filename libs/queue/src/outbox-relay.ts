@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { addSpan, since, timed } from '@carepact/common';
 import { ModuleRef } from '@nestjs/core';
 import { getQueueToken } from '@nestjs/bullmq';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
@@ -102,9 +103,13 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
           continue;
         }
         const queue = this.queues.get(JOBS[row.job_name].queue)!;
+        const t0 = performance.now();
         const added = await this.enqueue(queue, row.job_name, row);
+        addSpan('relay: add job to Redis', since(t0));
         // Checked rows are stamped either way, so that the next resweep comes after `resweepMs`.
-        await this.tx.manager.query(`UPDATE outbox SET enqueued_at = now(), enqueue_count = enqueue_count + $2 WHERE id = $1`, [row.id, added ? 1 : 0]);
+        await timed('relay: stamp outbox row', () =>
+          this.tx.manager.query(`UPDATE outbox SET enqueued_at = now(), enqueue_count = enqueue_count + $2 WHERE id = $1`, [row.id, added ? 1 : 0]),
+        );
         if (added) count++;
       }
       if (rows.length < 500) return count;

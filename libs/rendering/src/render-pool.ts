@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { DomainError, DomainErrorKind, FieldError } from '@carepact/common';
+import { DomainError, DomainErrorKind, FieldError, addSpan } from '@carepact/common';
 import { BundleContext, Rendition, renderBundle } from './bundle';
 import { type PdfRenderOptions, renderPdf } from './pdf';
 import type { DocumentTree, Variant } from './tree';
@@ -23,6 +23,8 @@ interface Reply {
   id: number;
   renditions?: { format: Rendition['format']; variant: Rendition['variant']; mediaType: string; bytes: Uint8Array }[];
   pdf?: Uint8Array;
+  /** Time the thread took to render the bundle (bench:pipeline's spans). */
+  renderMs?: number;
   error?: { message: string; domain?: { kind: DomainErrorKind; code: string; messageFr: string; details: FieldError[] } };
 }
 
@@ -65,6 +67,7 @@ export class RenderPool {
       const task = slot.busy;
       slot.busy = null;
       if (task && task.id === reply.id) {
+        if (reply.renderMs !== undefined) addSpan('worker: render thread (9 renditions)', reply.renderMs);
         if (reply.renditions) task.resolve(reply.renditions.map((r) => ({ ...r, bytes: toBuffer(r.bytes) })));
         else if (reply.pdf) task.resolve(toBuffer(reply.pdf));
         else {

@@ -17,8 +17,9 @@ parentPort?.on('message', (task: RenderRequest & { id: number }) => {
     }, fail);
     return;
   }
+  const t0 = performance.now();
   renderBundle(task.templateId, task.templateVersion, task.input, task.context).then((renditions) => {
     const payload = renditions.map((r) => ({ format: r.format, variant: r.variant, mediaType: r.mediaType, bytes: new Uint8Array(r.bytes) }));
-    parentPort!.postMessage({ id: task.id, renditions: payload }, payload.map((p) => p.bytes.buffer as ArrayBuffer));
+    parentPort!.postMessage({ id: task.id, renditions: payload, renderMs: performance.now() - t0 }, payload.map((p) => p.bytes.buffer as ArrayBuffer));
   }, fail);
 });

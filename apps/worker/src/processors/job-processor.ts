@@ -1,6 +1,6 @@
 import { Logger, OnModuleDestroy } from '@nestjs/common';
 import { OnWorkerEvent, WorkerHost } from '@nestjs/bullmq';
-import { safeErrorLog } from '@carepact/common';
+import { addSpan, safeErrorLog, timed } from '@carepact/common';
 import { AppConfig } from '@carepact/config';
 import { JOB_NAMES, JOBS, JobData, JobFailure, JobName, JobsOf, OutboxEntity, OutboxService, QueueName, isJobName, isUnavailableError, jobFailureOf } from '@carepact/queue';
 import { DelayedError, Job, UnrecoverableError } from 'bullmq';
@@ -66,8 +66,10 @@ export abstract class JobProcessor<Q extends QueueName> extends WorkerHost imple
   async process(job: Job, token?: string): Promise<unknown> {
     const handler = this.handler(job.name);
     if (!handler) throw new PermanentJobFailure({ kind: 'permanent', code: 'UNKNOWN_JOB', message: `no handler for ${job.name} on queue ${this.queue}` });
+    // bench:pipeline: from the relay's add to this worker taking the job (Redis and the queue's wait).
+    addSpan(`worker: ${this.queue} job wait in Redis`, Math.max(0, Date.now() - job.timestamp));
     try {
-      return await handler.run(job.data as JobData<JobName>);
+      return await timed(`worker: ${this.queue} job`, () => handler.run(job.data as JobData<JobName>));
     } catch (e) {
       const failure = jobFailureOf(e);
       if (failure.kind === 'unavailable' && token) {

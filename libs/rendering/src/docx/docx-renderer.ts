@@ -4,7 +4,6 @@ import {
   Document,
   Footer,
   Header,
-  HeadingLevel,
   ImageRun,
   LevelFormat,
   LineRuleType,
@@ -18,10 +17,12 @@ import {
   TextRun,
   WidthType,
 } from 'docx';
+import { randomBytes } from 'node:crypto';
 import { PictogramLibrary } from '@carepact/templates';
 import { A4, pdfStyleFor } from '../pdf/pdf-style';
 import { contentVariantOf, type Block, type DocumentTree, type Inline, type Variant } from '../tree';
-import { rewriteZip } from './zip-normalize';
+import { paragraphXml, runXml } from './body-xml';
+import { type ZipPart, zipParts } from './zip-normalize';
 
 /**
  * DOCX adapter (npm `docx` v9): real Heading 1…4 styles (Word's navigation pane shows the
@@ -29,8 +30,11 @@ import { rewriteZip } from './zip-normalize';
  * table header rows marked to repeat on each page, alt text on every pictogram (SVG with its PNG
  * fallback). Like the PDF: its faces declared (Atkinson Hyperlegible Next, DejaVu Sans for what
  * it lacks, a sans-serif fallback where neither is installed), its margins per variant, a header
- * naming the person and the document, a footer "Page n sur N" with the version. Reproducible: dates come from `meta.issuedAt` and the package is re-zipped with a
- * fixed timestamp, so the same tree gives the same bytes.
+ * naming the person and the document, a footer "Page n sur N" with the version. Reproducible:
+ * dates come from `meta.issuedAt` and the package is zipped with a fixed timestamp, so the same
+ * tree gives the same bytes. Text paragraphs are written as XML strings (body-xml.ts) and the
+ * package is zipped here (packDocx); docx builds the rest (styles, numbering, tables, pictograms,
+ * header and footer).
  */
 export interface DocxRenderOptions {
   pictograms?: Pick<PictogramLibrary, 'get'>;
@@ -41,6 +45,45 @@ function library(options: DocxRenderOptions): Pick<PictogramLibrary, 'get'> {
   if (options.pictograms) return options.pictograms;
   defaultLibrary ??= new PictogramLibrary();
   return defaultLibrary;
+}
+
+/** Each pictogram's SVG as bytes, once per process: the same object each time lets zipParts reuse its compressed form. */
+const svgCache = new WeakMap<object, Buffer>();
+function svgBytes(p: { svg: string }): Buffer {
+  let b = svgCache.get(p);
+  if (!b) svgCache.set(p, (b = Buffer.from(p.svg, 'utf8')));
+  return b;
+}
+
+/**
+ * A pictogram's paragraph, built once per process for each pictogram, size, drawing id and alt
+ * text: docx hashes the image bytes (SHA-1 in JavaScript) for every ImageRun it constructs, and
+ * an easy-to-read document holds dozens. docx only reads these objects when it writes a package.
+ */
+const figureCache = new Map<string, Paragraph>();
+function figureParagraph(pictos: Pick<PictogramLibrary, 'get'>, asset: string, alt: string, size: number, id: number): Paragraph {
+  const key = `${asset}\n${size}\n${id}\n${alt}`;
+  const cached = pictos === defaultLibrary ? figureCache.get(key) : undefined;
+  if (cached) return cached;
+  const p = pictos.get(asset);
+  const paragraph = new Paragraph({
+    keepNext: true,
+    children: [
+      new ImageRun({
+        type: 'svg',
+        data: svgBytes(p),
+        fallback: { type: 'png', data: p.png },
+        transformation: { width: size, height: size },
+        // Fixed ids: docx otherwise numbers drawings with a process-wide counter.
+        altText: { id: String(id), name: `Pictogramme ${id}`, title: alt, description: alt },
+      }),
+    ],
+  });
+  if (pictos === defaultLibrary) {
+    if (figureCache.size >= 2000) figureCache.clear();
+    figureCache.set(key, paragraph);
+  }
+  return paragraph;
 }
 
 /** Sizes in half-points. FALC body ≥ 14 pt and large print 18 pt (ACCESSIBILITY.md). */
@@ -57,7 +100,6 @@ const PROFILES: Record<Variant, { body: number; h: [number, number, number, numb
 const FONT = 'Atkinson Hyperlegible Next';
 const FALLBACK_FONT = 'DejaVu Sans';
 const RUN_FONTS = { ascii: FONT, hAnsi: FONT, cs: FALLBACK_FONT, eastAsia: FALLBACK_FONT };
-const HEADINGS = [HeadingLevel.HEADING_1, HeadingLevel.HEADING_2, HeadingLevel.HEADING_3, HeadingLevel.HEADING_4];
 /**
  * 1.5 line spacing: 240 is single spacing with lineRule "auto" (a multiple of the font's line).
  * The rule is written out: LibreOffice reads a bare w:line as a fixed height in twips (18 pt),
@@ -79,37 +121,34 @@ export async function renderDocx(tree: DocumentTree, variant: Variant, options: 
     throw new Error(`variante ${variant} demandée pour un arbre ${tree.contentVariant}`);
   const profile = PROFILES[variant];
   const pictos = library(options);
-  const children: (Paragraph | Table)[] = [];
-  let listInstance = 0;
+  // The body in document order: text paragraphs as XML strings (body-xml.ts), tables and
+  // pictograms as docx objects. Each run of strings becomes one placeholder paragraph for docx,
+  // replaced by the strings once docx has compiled the package (see packDocx).
+  const body: (string | Paragraph | Table)[] = [];
+  const lists: string[] = [];
   let drawingId = 0;
 
+  const text = (inline: Inline, bold = false): string => inline.map((r) => runXml(r.text, r.strong || bold)).join('');
   // The last clause before the signatures is kept with them (keepNext chains it to the heading
   // and the first signer), as in the PDF: a signature block is never alone on a page.
   let lastClause = false;
   const add = (b: Block): void => {
     switch (b.kind) {
       case 'heading':
-        children.push(new Paragraph({ heading: HEADINGS[b.level - 1], children: runs(b.text) }));
+        body.push(paragraphXml({ style: `Heading${b.level}` }, text(b.text)));
         return;
       case 'paragraph':
-        children.push(new Paragraph({ keepNext: lastClause || undefined, children: runs(b.text) }));
+        body.push(paragraphXml({ keepNext: lastClause }, text(b.text)));
         return;
       case 'list': {
-        const instance = ++listInstance;
-        b.items.forEach((item, k) =>
-          children.push(
-            new Paragraph({
-              keepNext: (lastClause && k === b.items.length - 1) || undefined,
-              children: runs(item),
-              numbering: { reference: b.ordered ? 'cp-numbers' : 'cp-bullets', level: 0, instance },
-            }),
-          ),
-        );
+        lists.push(b.ordered ? 'cp-numbers' : 'cp-bullets');
+        const listInstance = lists.length;
+        b.items.forEach((item, k) => body.push(paragraphXml({ style: 'ListParagraph', keepNext: lastClause && k === b.items.length - 1, listInstance }, text(item))));
         return;
       }
       case 'table': {
         // DOCX has no table caption element Word reads reliably: a Caption paragraph kept with the table.
-        children.push(new Paragraph({ style: 'Caption', keepNext: true, children: [new TextRun({ text: b.caption })] }));
+        body.push(paragraphXml({ style: 'Caption', keepNext: true }, runXml(b.caption, false)));
         const header = new TableRow({
           tableHeader: true,
           cantSplit: true,
@@ -124,40 +163,25 @@ export async function renderDocx(tree: DocumentTree, variant: Variant, options: 
               children: row.map((cell, i) => new TableCell({ borders: CELL_BORDERS, children: [new Paragraph({ children: runs(cell, { bold: i === 0 && b.rowHeaders }) })] })),
             }),
         );
-        children.push(new Table({ width: { size: 100, type: WidthType.PERCENTAGE }, rows: [header, ...rows] }));
-        children.push(new Paragraph({ children: [] }));
+        body.push(new Table({ width: { size: 100, type: WidthType.PERCENTAGE }, rows: [header, ...rows] }));
+        body.push(paragraphXml({}, ''));
         return;
       }
       case 'figure': {
-        const p = pictos.get(b.asset);
         const id = ++drawingId;
-        children.push(
-          new Paragraph({
-            keepNext: true,
-            children: [
-              new ImageRun({
-                type: 'svg',
-                data: Buffer.from(p.svg, 'utf8'),
-                fallback: { type: 'png', data: p.png },
-                transformation: { width: profile.picto, height: profile.picto },
-                // Fixed ids: docx otherwise numbers drawings with a process-wide counter.
-                altText: { id: String(id), name: `Pictogramme ${id}`, title: b.alt, description: b.alt },
-              }),
-            ],
-          }),
-        );
+        body.push(figureParagraph(pictos, b.asset, b.alt, profile.picto, id));
         return;
       }
       case 'signatures': {
-        children.push(new Paragraph({ heading: HeadingLevel.HEADING_2, children: [new TextRun({ text: b.heading })] }));
+        body.push(paragraphXml({ style: 'Heading2' }, runXml(b.heading, false)));
         // The section's pictogram follows its heading (see the loop below).
         if (pendingFigure) add(pendingFigure);
         pendingFigure = null;
         for (const s of b.slots) {
-          children.push(new Paragraph({ keepNext: true, children: [new TextRun({ text: s.name, bold: true })] }));
-          children.push(new Paragraph({ keepNext: true, children: [new TextRun({ text: s.capacity })] }));
+          body.push(paragraphXml({ keepNext: true }, runXml(s.name, true)));
+          body.push(paragraphXml({ keepNext: true }, runXml(s.capacity, false)));
           const status = s.signedOn ? `Signé le ${s.signedOn}${s.method ? `, ${s.method}` : ''}.` : 'Date : ……………………    Signature : ……………………………………';
-          children.push(new Paragraph({ spacing: { after: 360 }, children: [new TextRun({ text: status })] }));
+          body.push(paragraphXml({ spacingAfter: 360 }, runXml(status, false)));
         }
         return;
       }
@@ -171,6 +195,22 @@ export async function renderDocx(tree: DocumentTree, variant: Variant, options: 
     if (b.kind === 'figure' && tree.blocks[i + 1]?.kind === 'signatures') pendingFigure = b;
     else add(b);
   });
+
+  // Runs of XML strings → one placeholder paragraph each (its text is replaced after compiling).
+  const children: (Paragraph | Table)[] = [];
+  const placed: string[] = [];
+  for (let i = 0; i < body.length; ) {
+    const item = body[i];
+    if (typeof item !== 'string') {
+      children.push(item);
+      i++;
+      continue;
+    }
+    let xml = '';
+    for (; i < body.length && typeof body[i] === 'string'; i++) xml += body[i] as string;
+    children.push(new Paragraph({ children: [new TextRun({ text: placeholder(placed.length) })] }));
+    placed.push(xml);
+  }
 
   const heading = (i: number) => ({
     run: { font: RUN_FONTS, size: profile.h[i], bold: true, italics: false, color: '1A1A1A' },
@@ -252,8 +292,7 @@ export async function renderDocx(tree: DocumentTree, variant: Variant, options: 
       },
     ],
   });
-  const packed = await Packer.toBuffer(doc);
-  return normalizeDocx(packed, tree.meta.issuedAt);
+  return packDocx(doc, tree.meta.issuedAt, placed, lists);
 }
 
 /**
@@ -270,15 +309,52 @@ const FONT_TABLE =
     .join('') +
   '</w:fonts>';
 
-/**
- * Fixes the core-properties dates and the zip timestamps to `issuedAt` (reproducible bytes) and
- * writes the font table (FONT_TABLE); the other parts keep the bytes `docx` compressed them to.
- */
-export function normalizeDocx(docx: Buffer, issuedAt: string): Buffer {
-  const stamp = new Date(issuedAt).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  return rewriteZip(docx, issuedAt, (name, data) => {
-    if (name === 'word/fontTable.xml') return Buffer.from(FONT_TABLE, 'utf8');
-    if (name !== 'docProps/core.xml') return null;
-    return Buffer.from(data().toString('utf8').replace(/(<dcterms:(created|modified)[^>]*>)[^<]*(<\/dcterms:\2>)/g, `$1${stamp}$3`), 'utf8');
+/** A placeholder paragraph's text: a per-process nonce, so that no document text can look like one. */
+const NONCE = randomBytes(8).toString('hex');
+const placeholder = (k: number): string => `cp-body-${NONCE}-${k}`;
+const PLACEHOLDER = new RegExp(`<w:p><w:r><w:t xml:space="preserve">cp-body-${NONCE}-(\\d+)</w:t></w:r></w:p>`, 'g');
+const LIST_MARKER = /\u0001(\d+)\u0001/g;
+
+/** document.xml with each placeholder paragraph replaced by its XML, the list markers by their numbering ids. */
+function fillPlaceholders(xml: string, placed: string[], listIds: (number | undefined)[]): string {
+  let filled = 0;
+  const out = xml.replace(PLACEHOLDER, (_m, k: string) => {
+    filled++;
+    return placed[Number(k)].replace(LIST_MARKER, (_l, n: string) => {
+      const id = listIds[Number(n) - 1];
+      if (id === undefined) throw new Error(`DOCX : numérotation de la liste ${n} introuvable`);
+      return String(id);
+    });
   });
+  if (filled !== placed.length) throw new Error(`DOCX : ${filled} paragraphes remplacés sur ${placed.length}`);
+  return out;
+}
+
+/** docx's own compiler (the one `Packer` uses): the package's parts, in the order Packer zips them. */
+const compiler = (Packer as unknown as { compiler: { compile(file: Document): Map<string, string | Uint8Array> } }).compiler;
+/** The parts that change with each document; every other part (styles, numbering, theme, pictograms…) is the same across documents of a variant. */
+const PER_DOCUMENT = /^(word\/(document|header\d+|footer\d+)\.xml|docProps\/core\.xml)$/;
+
+/**
+ * Zips the parts docx compiles, as `Packer.toBuffer` would, with three differences: node:zlib
+ * instead of docx's JavaScript deflate, the parts shared across documents compressed once per
+ * process (see zipParts), and reproducible bytes — the core-properties dates and every zip
+ * timestamp are `issuedAt`, and the font table is FONT_TABLE.
+ */
+function packDocx(doc: Document, issuedAt: string, placed: string[], lists: string[]): Buffer {
+  const stamp = new Date(issuedAt).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  // The lists' concrete numbering instances, created in document order as docx would while
+  // compiling their paragraphs; their ids go where the paragraphs carry a marker.
+  lists.forEach((reference, k) => doc.Numbering.createConcreteNumberingInstance(reference, k + 1));
+  const numIds = new Map(doc.Numbering.ConcreteNumbering.map((c) => [`${c.reference}/${String(c.instance)}`, c.numId]));
+  const listIds = lists.map((reference, k) => numIds.get(`${reference}/${k + 1}`));
+  const parts: ZipPart[] = [];
+  for (const [name, data] of compiler.compile(doc)) {
+    if (name === 'word/fontTable.xml') parts.push({ name, data: FONT_TABLE, shared: true });
+    else if (name === 'word/document.xml' && typeof data === 'string') parts.push({ name, data: fillPlaceholders(data, placed, listIds) });
+    else if (name === 'docProps/core.xml' && typeof data === 'string')
+      parts.push({ name, data: data.replace(/(<dcterms:(created|modified)[^>]*>)[^<]*(<\/dcterms:\2>)/g, `$1${stamp}$3`) });
+    else parts.push({ name, data, shared: !PER_DOCUMENT.test(name) });
+  }
+  return zipParts(parts, issuedAt);
 }

@@ -1,4 +1,4 @@
-export { renderDocx, normalizeDocx } from './docx-renderer';
+export { renderDocx } from './docx-renderer';
 export type { DocxRenderOptions } from './docx-renderer';
 export { readZip, writeZip } from './zip-normalize';
 export type { ZipEntry } from './zip-normalize';

@@ -36,6 +36,8 @@ export interface Face {
   /** Shaped words shared by every document of the process (PDFKit keeps one per document). */
   layoutCache: Record<string, unknown>;
   layoutCacheChecks: number;
+  /** Font programs of recent subsets, by their glyph list (see memoizeSubset). */
+  subsets: Map<string, Uint8Array>;
 }
 
 export interface FontSet {
@@ -59,7 +61,7 @@ export function loadFontSet(dir = defaultFontsDir()): FontSet {
   const faces = {} as Record<FaceKey, Face>;
   for (const key of FACE_KEYS) {
     const font = fontkit.create(readFileSync(join(dir, FILES[key])));
-    faces[key] = { key, font, coverage: new Map(), canonical: null, layoutCache: Object.create(null), layoutCacheChecks: 0 };
+    faces[key] = { key, font, coverage: new Map(), canonical: null, layoutCache: Object.create(null), layoutCacheChecks: 0, subsets: new Map() };
   }
   const set = { dir, faces };
   sets.set(dir, set);
@@ -122,12 +124,36 @@ export function attachFonts(doc: PdfDoc, set: FontSet): DocFonts {
       face.layoutCache = Object.create(null);
     }
     embedded.layoutCache = face.layoutCache;
+    memoizeSubset(face, embedded);
     // PDFKit records the .notdef width unscaled (right only for 1000-unit fonts such as Atkinson;
     // DejaVu has 2048): keep the W array consistent with the font program (veraPDF 7.21.5).
     embedded.widths[0] = face.font.getGlyph(0).advanceWidth * embedded.scale;
     out[key] = embedded;
   }
   return out;
+}
+
+/** Subsets kept per face: documents of one template and variant mostly use the same glyphs, in the same order. */
+const SUBSET_CACHE_LIMIT = 16;
+
+/**
+ * The font program of a document's subset is encoded once per process for each glyph list:
+ * fontkit re-reads every glyph and rebuilds each table for every document (a fifth of a PDF's
+ * time). Same glyph list (same glyphs, same order), same bytes.
+ */
+function memoizeSubset(face: Face, embedded: EmbeddedFontInternal): void {
+  const subset = embedded.subset;
+  const encode = subset.encode.bind(subset);
+  subset.encode = () => {
+    const key = subset.glyphs.join(',');
+    let program = face.subsets.get(key);
+    if (!program) {
+      program = encode();
+      if (face.subsets.size >= SUBSET_CACHE_LIMIT) face.subsets.delete(face.subsets.keys().next().value as string);
+      face.subsets.set(key, program);
+    }
+    return program;
+  };
 }
 
 /**

@@ -33,7 +33,7 @@ export interface EmbeddedFontInternal {
   widths: (number | undefined)[];
   /** Glyph (CID) → code points, written as the ToUnicode CMap. */
   unicode: number[][];
-  subset: { glyphs: number[]; includeGlyph(glyphId: number): number };
+  subset: { glyphs: number[]; includeGlyph(glyphId: number): number; encode(): Uint8Array };
   /** Word → shaped run; PDFKit fills it per document, we share it between documents. */
   layoutCache?: Record<string, unknown>;
   encode(text: string): [string[], GlyphPosition[]];

@@ -314,16 +314,19 @@ export function validateTemplateInput(template: LoadedTemplate, data: unknown): 
  */
 function placeGlossaries(blocks: Block[], headings: ReadonlySet<Block>, glossary: readonly { term: string; definition: string }[]): Block[] {
   if (headings.size === 0) return blocks;
-  const text = blocks
-    .filter((b, i) => !headings.has(b) && !(i > 0 && headings.has(blocks[i - 1])))
-    .map(blockText)
-    .join('\n');
+  const text = lower(
+    blocks
+      .filter((b, i) => !headings.has(b) && !(i > 0 && headings.has(blocks[i - 1])))
+      .map(blockText)
+      .join('\n'),
+  );
   const used = new Set(glossary.filter((g) => mentions(text, g.term)));
+  const definitions = new Map(glossary.map((g) => [g, lower(g.definition)]));
   for (let grew = true; grew; ) {
     grew = false;
     for (const g of glossary) {
       if (used.has(g)) continue;
-      if ([...used].some((u) => mentions(u.definition, g.term))) {
+      if ([...used].some((u) => mentions(definitions.get(u)!, g.term))) {
         used.add(g);
         grew = true;
       }
@@ -377,12 +380,24 @@ function wordForms(word: string): string[] {
 
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** Whether `text` uses `term` (or a simple inflection of it) as whole words, whatever the case. */
-function mentions(text: string, term: string): boolean {
-  const words = term.toLocaleLowerCase('fr-FR').trim().split(/\s+/).filter(Boolean);
-  if (words.length === 0) return false;
+const lower = (text: string): string => text.toLocaleLowerCase('fr-FR');
+
+/** Each glossary term's pattern, compiled once per process (a few dozen terms across the templates). */
+const termPatterns = new Map<string, RegExp | null>();
+function termPattern(term: string): RegExp | null {
+  let re = termPatterns.get(term);
+  if (re !== undefined) return re;
+  const words = lower(term).trim().split(/\s+/).filter(Boolean);
   const pattern = words.map((w) => `(?:${wordForms(w).map(escapeRegExp).join('|')})`).join('\\s+');
-  return new RegExp(`(?<![\\p{L}\\p{N}])${pattern}(?![\\p{L}\\p{N}])`, 'u').test(text.toLocaleLowerCase('fr-FR'));
+  re = words.length === 0 ? null : new RegExp(`(?<![\\p{L}\\p{N}])${pattern}(?![\\p{L}\\p{N}])`, 'u');
+  if (termPatterns.size >= 1000) termPatterns.clear();
+  termPatterns.set(term, re);
+  return re;
+}
+
+/** Whether `lowerText` (already lower-cased, see `lower`) uses `term` (or a simple inflection of it) as whole words, whatever the case. */
+function mentions(lowerText: string, term: string): boolean {
+  return termPattern(term)?.test(lowerText) ?? false;
 }
 
 /**

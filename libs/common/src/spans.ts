@@ -1,0 +1,58 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isMainThread } from 'node:worker_threads';
+
+/**
+ * Where the time goes, for the benches (bench:pipeline): named spans added up per process —
+ * count, wall milliseconds and, for synchronous spans, CPU milliseconds. Off (one branch per
+ * span) unless CAREPACT_SPANS_DIR names a directory; then the process writes its totals there,
+ * as spans-<pid>.json, every second and when it exits. Never read by the application itself.
+ */
+export interface SpanTotal {
+  count: number;
+  ms: number;
+}
+
+const dir = process.env.CAREPACT_SPANS_DIR;
+const totals = new Map<string, SpanTotal>();
+let flushing: NodeJS.Timeout | null = null;
+
+export const spansEnabled = (): boolean => Boolean(dir);
+
+function flush(): void {
+  if (!dir || !isMainThread) return;
+  try {
+    writeFileSync(join(dir, `spans-${process.pid}.json`), JSON.stringify(Object.fromEntries(totals)));
+  } catch {
+    /* a bench helper: never fails the process */
+  }
+}
+
+/** Adds one occurrence of `name` that took `ms` milliseconds. */
+export function addSpan(name: string, ms: number): void {
+  if (!dir) return;
+  const t = totals.get(name);
+  if (t) {
+    t.count++;
+    t.ms += ms;
+  } else totals.set(name, { count: 1, ms });
+  if (!flushing && isMainThread) {
+    flushing = setInterval(flush, 1000);
+    flushing.unref();
+    process.once('exit', flush);
+  }
+}
+
+/** Runs `f`, adding its wall time to span `name` (nothing measured when spans are off). */
+export async function timed<T>(name: string, f: () => Promise<T>): Promise<T> {
+  if (!dir) return f();
+  const t0 = performance.now();
+  try {
+    return await f();
+  } finally {
+    addSpan(name, performance.now() - t0);
+  }
+}
+
+/** Milliseconds since `t0` (performance.now()), for spans measured across callbacks. */
+export const since = (t0: number): number => performance.now() - t0;
