@@ -126,7 +126,8 @@ describe('outbox → BullMQ: pending work survives a lost Redis and is done exac
       const row = await rowOf();
       expect(row.failed_at).toBeNull();
       expect(row.enqueue_count).toBe(2);
-      expect(await queue.getJobState(job_id)).toBe('completed');
+      // The row is marked done inside the handler; BullMQ moves the job to completed once it returns.
+      await waitUntil('BullMQ to record the job completed', async () => (await queue.getJobState(job_id)) === 'completed');
       const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM audit_checkpoints WHERE chain_id = $1`, [chainId]);
       expect(n).toBe(1);
     } finally {
