@@ -217,8 +217,11 @@ describe('console: a document from the form to the sealed PDF (issue 10 items 3,
       expect({ status: signed.status, location: signed.headers.get('location') }).toEqual({ status: 303, location: '/portail/recapitulatif' });
     };
     await h.waitForMail('marcel.dupont@example.org', 1);
-    await admissions.reload();
-    expect(await admissions.locator('.signer-card').first().innerText()).toContain('Lien envoyé');
+    // The SMTP server has the message before the worker's transaction records it as sent: reload until it has.
+    await waitUntil('the invitation recorded as sent', async () => {
+      await admissions.reload();
+      return (await admissions.locator('.signer-card').first().innerText()).includes('Lien envoyé');
+    });
     await sign('marcel.dupont@example.org', 'Marcel Dupont');
     await admissions.reload();
     expect(await admissions.locator('.signer-card').first().innerText()).toMatch(/Signé le/);
