@@ -42,7 +42,7 @@ describe('FALC renditions of the demo fixture pass falc:lint', () => {
   it.each(cases)('%s for %s: no FALC error in the rendition, each pictogram beside a sentence', (type, key) => {
     const template = loader.load(type);
     // The projet personnalisé (participants with their capacity and presence, CASF L.311-3 7°) and the avenant (purpose « tarifs », CASF L.342-3) are at 1.3.0.
-    expect(template.content.version).toBe(type === 'projet-personnalise' || type === 'avenant' ? '1.3.0' : '1.2.0');
+    expect(template.content.version).toBe(type === 'compte-rendu-synthese' ? '1.2.0' : '1.3.0');
     let tree: DocumentTree;
     try {
       tree = resolve(template, templateInputFromFixture(fixture, type, key), 'falc');
@@ -57,6 +57,12 @@ describe('FALC renditions of the demo fixture pass falc:lint', () => {
     // A pictogram is drawn beside the sentence it illustrates (PDF: figureBeside), never alone.
     tree.blocks.forEach((b, i) => {
       if (b.kind === 'figure') expect(['paragraph', 'list', 'table', 'signatures', 'heading']).toContain(tree.blocks[i + 1]?.kind);
+    });
+    // … and the sentence beside « Les personnes » is about people, not the establishment's address (issue 8 C: one meaning per pictogram).
+    tree.blocks.forEach((b, i) => {
+      const next = tree.blocks[i + 1];
+      if (b.kind === 'figure' && b.asset === 'people' && next?.kind === 'paragraph')
+        expect({ beside: next.text.map((r) => r.text).join('') }).toEqual({ beside: expect.stringMatching(/^(Vous êtes|Ces personnes|Les personnes|.*\bparticip|Nous .* avec vous)/) });
     });
     // Second person: the person is never named in the third person by the easy-to-read text.
     const text = linesOf(tree).join('\n');
