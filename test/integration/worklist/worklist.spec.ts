@@ -155,7 +155,7 @@ describe('worklist (À faire)', () => {
     const agent = await loginAgent(h.app, h.orgA.users.auditor.email, TEST_PASSWORD);
     const page = await agent.get('/console').expect(200);
     expect(page.text).toContain('journal d’audit');
-    expect(page.text).toContain('href="/api/audit/verify"');
+    expect(page.text).toContain('href="/console/journal"');
     for (const name of ['Sanscontrat', 'Attente', 'Curatelle', 'Refus']) expect(page.text).not.toContain(name);
   });
 });
