@@ -136,6 +136,10 @@ export class SigningJobsService {
       });
     } catch (e) {
       await this.tx.run(async (t) => {
+        // The request's lock first, as every transaction that touches its signers and appends to the
+        // audit chain takes it (a signature, a paper upload): taken in another order, the signer row
+        // and the chain head deadlock (PostgreSQL kills one: a 500 for the signer or staff).
+        await this.repo.lockRequest(t, request.id);
         await this.links.revoke(t, link.id);
         await t.update(SignerEntity, { id: signer.id }, { lastEmailStatus: isPermanent(e) ? 'failed' : 'retrying' });
         await this.evidence.record(t, request, 'email_failed', SYSTEM_ACTOR, { signerId: signer.id, details: { permanent: isPermanent(e), kind } });
@@ -149,6 +153,8 @@ export class SigningJobsService {
       throw e;
     }
     await this.outbox.runOnce(outboxId, async (t) => {
+      // The request's lock before the signer row and the audit chain (see above).
+      await this.repo.lockRequest(t, request.id);
       await t.update(SignerEntity, { id: signer.id }, { lastEmailStatus: 'sent' });
       await this.evidence.record(t, request, kind === 'signature-reminder' ? 'reminder' : 'email_sent', SYSTEM_ACTOR, {
         signerId: signer.id,
@@ -167,6 +173,7 @@ export class SigningJobsService {
       const signer = await this.repo.signerById(t, signerId);
       const request = signer ? await this.repo.requestById(t, signer.requestId) : null;
       if (!signer || !request) return;
+      await this.repo.lockRequest(t, request.id);
       await t.update(SignerEntity, { id: signer.id }, { lastEmailStatus: 'failed' });
       await this.evidence.record(t, request, 'email_failed', SYSTEM_ACTOR, { signerId: signer.id, details: { final: true } });
       await this.outbox.enqueue(t, 'notify.staff', { requestId: request.id, kind: 'delivery_failed', signerId: signer.id, failure: 'transient' }, {
