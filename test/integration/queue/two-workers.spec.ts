@@ -15,8 +15,8 @@ import { ApiHarness, startApiHarness } from '../api/api-harness';
  * processes (compiled, as deployed) on one database and one Redis prefix, each relaying the outbox
  * and taking render jobs. N documents created through the API are each rendered exactly once:
  * 9 renditions and one `document_version.generated` audit event per version, every outbox row done
- * once and none failed, both processes took jobs (from the spans each process writes when it
- * exits), and the organisation's audit chain verifies (`audit:verify`).
+ * once and none failed, each row added to Redis by one relay only, both processes took jobs (from
+ * the span totals each process writes), and the organisation's audit chain verifies (`audit:verify`).
  */
 describe('two worker processes share the queues: every job done once', () => {
   let h: ApiHarness;
@@ -87,9 +87,15 @@ describe('two worker processes share the queues: every job done once', () => {
     )) as { subject_id: string; n: number }[];
     expect(generated).toHaveLength(N);
     expect(generated.filter((g) => g.n !== 1)).toEqual([]);
-    const outbox = (await ds.query(`SELECT done_at, failed_at FROM outbox WHERE job_name = 'documents.render'`)) as { done_at: Date | null; failed_at: Date | null }[];
+    const outbox = (await ds.query(`SELECT done_at, failed_at, enqueue_count FROM outbox WHERE job_name = 'documents.render'`)) as {
+      done_at: Date | null;
+      failed_at: Date | null;
+      enqueue_count: number;
+    }[];
     expect(outbox).toHaveLength(N);
     expect(outbox.filter((r) => r.done_at === null || r.failed_at !== null)).toEqual([]);
+    // Both processes relay the outbox; each row was claimed and added to Redis by one of them, once.
+    expect(outbox.filter((r) => r.enqueue_count !== 1)).toEqual([]);
 
     // A job's outbox row is done inside its handler; BullMQ records the completion once the handler
     // returns, and the process's span count just before. Each process writes its span totals every
