@@ -7,6 +7,11 @@
  * document: the spans the api and the worker add up when CAREPACT_SPANS_DIR is set
  * (@carepact/common spans.ts). Goals (issue 12 item 1): ≥ 80 % of the raw capacity and ≥ 20
  * bundles/s on 2 cores, worker RSS ≤ 300 MB, no job stalled. Prints figures, exits 0.
+ *
+ * `--workers K` (default 1): K worker processes on the same database and Redis prefix, sharing the
+ * queues through BullMQ as separate machines would (issue 12 item 5); the jobs each took, and the
+ * peak RSS of each, are printed. On one machine the K workers share its cores: the figure to
+ * compare with one worker is the throughput, which should not drop.
  */
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -44,7 +49,12 @@ function cpuMsOf(pid: number): number {
 }
 
 async function main(): Promise<void> {
-  const n = Number(process.argv[2] ?? 500);
+  const args = process.argv.slice(2);
+  const flag = args.indexOf('--workers');
+  const workerCount = flag >= 0 ? Number(args[flag + 1]) : 1;
+  if (!Number.isInteger(workerCount) || workerCount < 1) throw new Error(`--workers: a whole number ≥ 1 expected, got ${args[flag + 1]}`);
+  const positional = args.filter((_, i) => flag < 0 || (i !== flag && i !== flag + 1));
+  const n = Number(positional[0] ?? 500);
   const name = `carepact_bench_${randomBytes(4).toString('hex')}`;
   const base = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/carepact');
   base.pathname = `/${name}`;
@@ -68,12 +78,14 @@ async function main(): Promise<void> {
   const start = (script: string) => {
     // BENCH_PROFILE_DIR=<dir>: the api and the worker (and its render threads) write CPU profiles there when they stop.
     const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
-    const p = spawn(process.execPath, [...profile, join(root, script)], { env: { ...env, CAREPACT_SPANS_DIR: spansDir }, stdio: ['ignore', 'inherit', 'inherit'] });
+    // K workers on one machine share its cores: each gets cores / K render threads (unless WORKER_RENDER_THREADS says otherwise), so that K × threads = cores, as with one worker.
+    const threads = process.env.WORKER_RENDER_THREADS ?? String(Math.max(1, Math.floor(availableParallelism() / workerCount)));
+    const p = spawn(process.execPath, [...profile, join(root, script)], { env: { ...env, CAREPACT_SPANS_DIR: spansDir, WORKER_RENDER_THREADS: threads }, stdio: ['ignore', 'inherit', 'inherit'] });
     procs.push(p);
     return p;
   };
   const api = start('dist/apps/api/src/main.js');
-  const worker = start('dist/apps/worker/src/main.js');
+  const workers = Array.from({ length: workerCount }, () => start('dist/apps/worker/src/main.js'));
   const events = new QueueEvents('render', { connection: redisOptions(config.redis.url), prefix: config.redis.prefix });
   let stalled = 0;
   events.on('stalled', () => stalled++);
@@ -101,7 +113,8 @@ async function main(): Promise<void> {
     const { resident: _key, ...data } = fixture.documents['contrat-sejour'];
     await pg.connect();
 
-    const cpu0 = { api: cpuMsOf(api.pid!), worker: cpuMsOf(worker.pid!) };
+    const workersCpu = () => workers.reduce((sum, w) => sum + cpuMsOf(w.pid!), 0);
+    const cpu0 = { api: cpuMsOf(api.pid!), worker: workersCpu() };
     const t0 = Date.now();
     let next = 0;
     const requestMs: number[] = [];
@@ -121,9 +134,9 @@ async function main(): Promise<void> {
     await Promise.all(Array.from({ length: 8 }, post));
     const postedMs = Date.now() - t0;
     let done = 0;
-    let peakRss = 0;
+    const peakRss = workers.map(() => 0);
     for (;;) {
-      peakRss = Math.max(peakRss, vmHwmMb(worker.pid!));
+      workers.forEach((w, i) => (peakRss[i] = Math.max(peakRss[i], vmHwmMb(w.pid!))));
       const [{ ready, failed }] = (await pg.query(`SELECT count(*) FILTER (WHERE status = 'ready')::int AS ready, count(*) FILTER (WHERE status = 'failed')::int AS failed FROM document_versions`)).rows;
       done = ready + failed;
       if (failed) throw new Error(`${failed} version(s) failed`);
@@ -132,7 +145,7 @@ async function main(): Promise<void> {
     }
     // CPU used by each process during the run; PostgreSQL: the backends connected to this database (since they connected, nearly all of it during the run).
     const backends = (await pg.query(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [name])).rows as { pid: number }[];
-    const cpu = { api: cpuMsOf(api.pid!) - cpu0.api, worker: cpuMsOf(worker.pid!) - cpu0.worker, postgres: backends.reduce((sum, b) => sum + cpuMsOf(b.pid), 0) };
+    const cpu = { api: cpuMsOf(api.pid!) - cpu0.api, worker: workersCpu() - cpu0.worker, postgres: backends.reduce((sum, b) => sum + cpuMsOf(b.pid), 0) };
     const rows = (await pg.query(`SELECT extract(epoch FROM created_at) * 1000 AS c, extract(epoch FROM generated_at) * 1000 AS g FROM document_versions`)).rows as { c: number; g: number }[];
     const first = Math.min(...rows.map((r) => Number(r.c)));
     const last = Math.max(...rows.map((r) => Number(r.g)));
@@ -142,7 +155,9 @@ async function main(): Promise<void> {
     const throughput = n / seconds;
     // Judged against the larger of the two capacities: the stricter reading.
     const ratio = throughput / Math.max(capacity, cpuCapacity);
-    console.log(`bench:pipeline — ${n} contrats de séjour through API → outbox → worker (${process.version}, ${availableParallelism()} cores)`);
+    console.log(
+      `bench:pipeline — ${n} contrats de séjour through API → outbox → ${workerCount} worker process${workerCount > 1 ? 'es' : ''} (${process.version}, ${availableParallelism()} cores)`,
+    );
     console.log(
       `  raw render capacity ${capacity.toFixed(1)} bundles/s from the wall median (${bundleMs.toFixed(1)} ms), ${cpuCapacity.toFixed(1)} from the CPU median (${bundleCpuMs.toFixed(1)} ms), × ${availableParallelism()} cores, measured first in this run`,
     );
@@ -150,13 +165,19 @@ async function main(): Promise<void> {
     console.log(`  throughput        ${throughput.toFixed(2)} bundles/s (${n} bundles × 9 renditions in ${seconds.toFixed(1)} s)   ${goal('≥ 20 bundles/s', throughput >= 20)}`);
     console.log(`  of raw capacity   ${(ratio * 100).toFixed(0)} % (of the larger)   ${goal('≥ 80 %', ratio >= 0.8)}`);
     console.log(`  latency           median ${(percentile(latencies, 50) / 1000).toFixed(2)} s   p95 ${(percentile(latencies, 95) / 1000).toFixed(2)} s  (request → generated, queueing included)`);
-    console.log(`  worker peak RSS   ${peakRss.toFixed(0)} MB (VmHWM)   ${goal('≤ 300 MB', peakRss <= 300)}`);
+    const maxRss = Math.max(...peakRss);
+    console.log(`  worker peak RSS   ${peakRss.map((r) => r.toFixed(0)).join(' + ')} MB (VmHWM, each process)   ${goal('≤ 300 MB each', maxRss <= 300)}`);
     console.log(`  stalled jobs      ${stalled}   ${goal('0', stalled === 0)}`);
     console.log(`  stored            ${blobs} blobs, ${mb} MB`);
     console.log(
-      `  CPU per document  api ${(cpu.api / n).toFixed(1)} ms, worker ${(cpu.worker / n).toFixed(1)} ms (render threads included), postgres ${(cpu.postgres / n).toFixed(1)} ms (${backends.length} backends of this database); a bundle alone: ${bundleCpuMs.toFixed(1)} ms`,
+      `  CPU per document  api ${(cpu.api / n).toFixed(1)} ms, worker ${(cpu.worker / n).toFixed(1)} ms (render threads included, ${workerCount} process${workerCount > 1 ? 'es' : ''}), postgres ${(cpu.postgres / n).toFixed(1)} ms (${backends.length} backends of this database); a bundle alone: ${bundleCpuMs.toFixed(1)} ms`,
     );
-    report = () => printSpans(spansDir, n, { [api.pid!]: 'api', [worker.pid!]: 'worker' });
+    const roles: Record<number, string> = { [api.pid!]: 'api' };
+    workers.forEach((w, i) => (roles[w.pid!] = workerCount > 1 ? `worker${i + 1}` : 'worker'));
+    report = () => printSpans(spansDir, n, roles);
+    // The processes write their span totals every second; SIGTERM ends them by the signal (Nest's
+    // shutdown hooks re-raise it), without an exit hook: let the last write happen first.
+    await new Promise((r) => setTimeout(r, 1500));
   } finally {
     await events.close();
     await pg.end().catch(() => undefined);
@@ -166,9 +187,7 @@ async function main(): Promise<void> {
     await admin.connect();
     await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     await admin.end();
-    void api;
   }
-  // The processes wrote their spans when they exited.
   report();
   rmSync(spansDir, { recursive: true, force: true });
 }

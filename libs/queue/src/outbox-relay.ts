@@ -14,6 +14,10 @@ interface PendingRow {
   job_id: string;
   payload: Record<string, unknown>;
   enqueued: boolean;
+  /** The row's enqueued_at as PostgreSQL prints it (microseconds kept), to give a claim back exactly. */
+  enqueued_at: string | null;
+  /** The row version read (xmin): the claim succeeds only if nobody changed the row since. */
+  version: string;
 }
 
 /**
@@ -25,6 +29,10 @@ interface PendingRow {
  *   id of a finished job, so the job is retried with fresh attempts; the outbox row keeps the
  *   work exactly-once;
  * - waiting, delayed or running: left alone.
+ * Every worker process runs a relay (several workers, on one machine or several, share the
+ * queues): a relay first claims each row it read — stamps it if the row is still as it was read
+ * (its xmin) — and only the relay whose claim succeeded adds the job, so that K relays do not each
+ * add and stamp every row. A claim whose add fails is given back as it was, for the next pass.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
@@ -87,7 +95,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     let count = 0;
     for (;;) {
       const rows = (await this.tx.manager.query(
-        `SELECT id, job_name, job_id, payload, enqueued_at IS NOT NULL AS enqueued FROM outbox
+        `SELECT id, job_name, job_id, payload, enqueued_at IS NOT NULL AS enqueued, enqueued_at::text AS enqueued_at, xmin::text AS version FROM outbox
           WHERE done_at IS NULL AND failed_at IS NULL AND available_at <= now()
             AND (enqueued_at IS NULL ${resweep ? `OR enqueued_at < now() - make_interval(secs => $1 / 1000.0)` : 'AND $1::int IS NOT NULL'})
           ORDER BY created_at ASC LIMIT 500`,
@@ -103,14 +111,30 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
           continue;
         }
         const queue = this.queues.get(JOBS[row.job_name].queue)!;
+        // Checked rows are stamped either way, so that the next resweep comes after `resweepMs`;
+        // the stamp is the claim, counted as an enqueue until the add says otherwise.
+        const [{ claimed }] = (await timed('relay: stamp outbox row', () =>
+          this.tx.manager.query(
+            `WITH c AS (UPDATE outbox SET enqueued_at = now(), enqueue_count = enqueue_count + 1 WHERE id = $1 AND xmin::text = $2 RETURNING 1) SELECT count(*)::int AS claimed FROM c`,
+            [row.id, row.version],
+          ),
+        )) as { claimed: number }[];
+        // Another relay took the row (or a worker finished it) since it was read.
+        if (claimed === 0) continue;
         const t0 = performance.now();
-        const added = await this.enqueue(queue, row.job_name, row);
+        let added: boolean;
+        try {
+          added = await this.enqueue(queue, row.job_name, row);
+        } catch (e) {
+          // Not in Redis: the row goes back as it was, for the next pass (if this fails too, the resweep finds it).
+          await this.tx.manager
+            .query(`UPDATE outbox SET enqueued_at = $2::timestamptz, enqueue_count = enqueue_count - 1 WHERE id = $1`, [row.id, row.enqueued_at])
+            .catch(() => undefined);
+          throw e;
+        }
         addSpan('relay: add job to Redis', since(t0));
-        // Checked rows are stamped either way, so that the next resweep comes after `resweepMs`.
-        await timed('relay: stamp outbox row', () =>
-          this.tx.manager.query(`UPDATE outbox SET enqueued_at = now(), enqueue_count = enqueue_count + $2 WHERE id = $1`, [row.id, added ? 1 : 0]),
-        );
         if (added) count++;
+        else await this.tx.manager.query(`UPDATE outbox SET enqueue_count = enqueue_count - 1 WHERE id = $1`, [row.id]);
       }
       if (rows.length < 500) return count;
     }
