@@ -51,6 +51,12 @@ export interface AppConfig {
   /** `devMailDir`: where the development mailbox (/dev/mail) keeps its messages across restarts, per database. */
   paths: { secretsDir: string; devMailDir: string; exportsDir: string };
   seal: { p12Path: string | null; p12Passphrase: string | null };
+  /**
+   * The queues (and Bull Board, which shows them) are the platform's, shared by every organisation:
+   * `operatorOrganisationId` (QUEUE_BOARD_ORGANISATION) names the organisation whose administrators
+   * may open the board; unset, only a platform holding a single organisation opens it.
+   */
+  queueBoard: { operatorOrganisationId: string | null };
   /** Development only: where `npm start` runs its local SMTP server and lists mail at /dev/mail. */
   devMailboxPort: number;
 }
@@ -185,6 +191,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     anchorDir = join(nodeEnv === 'test' ? join(tmpdir(), 'carepact-test') : secretsDir, 'audit-anchor', databaseName);
   } else if (!isAbsolute(anchorDir)) problems.push('AUDIT_ANCHOR_DIR: chemin absolu attendu');
 
+  const boardOrganisation = env.QUEUE_BOARD_ORGANISATION?.trim() || null;
+  if (boardOrganisation && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(boardOrganisation))
+    problems.push('QUEUE_BOARD_ORGANISATION: identifiant (UUID) d’organisation attendu');
+
   const demoPassword = str('DEMO_PASSWORD', DEFAULT_DEMO_PASSWORD);
   if (demoPassword.length < 8) problems.push('DEMO_PASSWORD: au moins 8 caractères');
 
@@ -218,6 +228,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       exportsDir: env.EXPORTS_DIR || join(nodeEnv === 'test' ? join(tmpdir(), 'carepact-test') : secretsDir, 'exports', databaseName),
     },
     seal: { p12Path: env.SEAL_P12_PATH || null, p12Passphrase: env.SEAL_P12_PASSPHRASE ?? null },
+    queueBoard: { operatorOrganisationId: boardOrganisation?.toLowerCase() ?? null },
     devMailboxPort: int('DEV_MAILBOX_PORT', 0, 0, 65535),
   };
   // Production seals with the establishment's real certificate, never a generated one.

@@ -200,6 +200,9 @@ describe('console: accounts, establishment settings, queues (issue 11 items 7-8,
     await page.goto('/console/admin/files');
     for (const name of ['audit', 'render', 'notify', 'seal', 'data']) await page.getByRole('link', { name, exact: true }).first().waitFor({ timeout: 15000 });
     expect(problems.filter((p) => !p.includes('fonts.googleapis.com'))).toEqual([]);
+    // Its icon-only buttons are named in French and its key hint contrasted (queue-board-a11y.*): axe finds nothing.
+    await page.getByRole('button', { name: 'Réglages' }).waitFor({ timeout: 15000 });
+    expect(await axeViolations(page)).toEqual([]);
 
     // A failed job: listed with its error, retried from the board (audited); nothing else may change.
     const queue = new Queue('notify', { connection: redisOptions(h.db.config.redis.url), prefix: h.db.config.redis.prefix });
@@ -209,6 +212,10 @@ describe('console: accounts, establishment settings, queues (issue 11 items 7-8,
       const failed = (await (await admin('/console/admin/files/api/queues?activeQueue=notify&status=failed')).json()) as { queues: { name: string; jobs: { id: string; failedReason: string }[] }[] };
       const listed = failed.queues.find((q) => q.name === 'notify')!.jobs.find((j) => j.id === job.id)!;
       expect(listed.failedReason).toContain('UNKNOWN_JOB');
+      // The failed jobs as the board shows them: still no axe violation.
+      await page.goto('/console/admin/files/queue/notify?status=failed');
+      await page.getByText('UNKNOWN_JOB').first().waitFor({ timeout: 15000 });
+      expect(await axeViolations(page)).toEqual([]);
       const retry = await admin(`/console/admin/files/api/queues/notify/${job.id}/retry`, { method: 'PUT' });
       expect(retry.status).toBe(204);
       await waitUntil('job retried', async () => ((await queue.getJob(job.id!))?.attemptsStarted ?? 0) >= 2, 20000);

@@ -31,6 +31,25 @@ const ALLOWED_WRITES: RegExp[] = [/^\/api\/queues\/[^/]+\/[^/]+\/retry$/, /^\/ap
  * files) and its link to Google's web fonts stays blocked (no request leaves for a third party).
  * Only retries are allowed (ALLOWED_WRITES); each is an audit event naming the queue and the job.
  */
+/**
+ * Bull Board's pages carry icon-only buttons without a name, a logo without a text alternative and
+ * a key hint below the contrast ratio (axe: button-name, svg-img-alt, color-contrast). Its HTML
+ * gets our same-origin script and stylesheet (views/static/queue-board-a11y.*), which name each
+ * icon button in French from its icon and raise the hint's contrast: every console page, this one
+ * included, passes axe with 0 violations (console-admin.spec.ts).
+ */
+function withAccessibilityRepair(res: Response): void {
+  const send = res.send.bind(res);
+  res.send = ((body?: unknown) => {
+    if (typeof body === 'string' && body.includes('</head>'))
+      body = body.replace(
+        '</head>',
+        '<link rel="stylesheet" href="/static/queue-board-a11y.css"><script src="/static/queue-board-a11y.js" defer></script></head>',
+      );
+    return send(body);
+  }) as Response['send'];
+}
+
 export function mountQueueBoard(app: INestApplication, config: AppConfig): void {
   const auth = app.get(AuthService);
   const tx = app.get(TransactionRunner);
@@ -55,6 +74,13 @@ export function mountQueueBoard(app: INestApplication, config: AppConfig): void 
     });
     board.setQueues(queues.map((q) => new BullMQAdapter(q, { allowRetries: true, readOnlyMode: false })));
   };
+  // QUEUE_BOARD_ORGANISATION names the operator; without it, only a platform of one organisation.
+  const operates = async (organisationId: string): Promise<boolean> => {
+    const operator = config.queueBoard.operatorOrganisationId;
+    if (operator) return organisationId === operator;
+    const [{ n }] = (await tx.manager.query(`SELECT count(*)::int AS n FROM organisations`)) as { n: number }[];
+    return n === 1;
+  };
   const guard = async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     try {
       const actor = await auth.authenticate(staffCookieOf(req, config.http.publicUrl));
@@ -69,6 +95,20 @@ export function mountQueueBoard(app: INestApplication, config: AppConfig): void 
         res.status(403).type('text/html; charset=utf-8').send(consoleErrorPage('Accès refusé', 'Les files de travaux sont réservées à l’administration.', 403));
         return;
       }
+      // The queues hold every organisation's jobs: only the platform's operator sees them.
+      if (!(await operates(actor.organisationId))) {
+        res
+          .status(403)
+          .type('text/html; charset=utf-8')
+          .send(
+            consoleErrorPage(
+              'Accès refusé',
+              'Les files de travaux contiennent les travaux de toutes les organisations de la plateforme : elles sont réservées à l’organisation qui l’exploite.',
+              403,
+            ),
+          );
+        return;
+      }
       openQueues();
       res.setHeader(
         'Content-Security-Policy',
@@ -77,6 +117,7 @@ export function mountQueueBoard(app: INestApplication, config: AppConfig): void 
           // Its page locates its bundles with <base href="/console/admin/files/">.
           .replace("base-uri 'none'", "base-uri 'self'"),
       );
+      if (req.method === 'GET' && !req.path.startsWith('/api/') && !req.path.startsWith('/static/')) withAccessibilityRepair(res);
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         if (req.method !== 'PUT' || !ALLOWED_WRITES.some((r) => r.test(req.path))) {
           res.status(403).json({ error: { code: 'QUEUE_ACTION_NOT_ALLOWED', message: 'Depuis cette page, seule la relance des travaux est permise.' } });
