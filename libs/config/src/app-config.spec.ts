@@ -62,6 +62,13 @@ describe('configuration', () => {
     expect(() => loadConfig({ CAREPACT_SECRETS_DIR: d, LOG_FORMAT: 'text' })).toThrow(/LOG_FORMAT: valeurs possibles json, pretty/);
   });
 
+  it('QUEUE_BOARD_ORGANISATION: unset by default, an organisation UUID (lower-cased) when given, anything else refused', () => {
+    const d = dir();
+    expect(loadConfig({ CAREPACT_SECRETS_DIR: d }).queueBoard.operatorOrganisationId).toBeNull();
+    expect(loadConfig({ CAREPACT_SECRETS_DIR: d, QUEUE_BOARD_ORGANISATION: 'A1B2C3D4-0000-4000-8000-000000000001' }).queueBoard.operatorOrganisationId).toBe('a1b2c3d4-0000-4000-8000-000000000001');
+    expect(() => loadConfig({ CAREPACT_SECRETS_DIR: d, QUEUE_BOARD_ORGANISATION: 'jardins-du-val' })).toThrow(/QUEUE_BOARD_ORGANISATION: identifiant \(UUID\) d’organisation attendu/);
+  });
+
   it('the development mailbox is kept per database, beside the secrets (in the temporary directory in tests)', () => {
     const d = dir();
     expect(loadConfig({ CAREPACT_SECRETS_DIR: d }).paths.devMailDir).toBe(join(d, 'dev-mail', 'carepact'));
