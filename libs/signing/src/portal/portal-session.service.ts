@@ -180,6 +180,8 @@ export class PortalSessionService {
   async verifyCode(ctx: PortalContext, code: string, ev: EventContext): Promise<void> {
     const cleaned = code.replace(/\s+/g, '');
     const outcome = await this.tx.run(async (em): Promise<'ok' | 'expired' | 'locked' | { left: number }> => {
+      // The request's lock first, as every transaction that changes a signer and appends to the audit chain takes it.
+      await this.repo.lockRequest(em, ctx.request.id);
       const s = await em.createQueryBuilder(SignerEntity, 's').setLock('pessimistic_write').where('s.id = :id', { id: ctx.signer.id }).getOneOrFail();
       const locked = s.accessCodeFailures >= ACCESS_CODE_MAX_TRIES;
       if (locked || !s.accessCodeHash || !s.accessCodeExpiresAt || s.accessCodeExpiresAt <= new Date()) {
