@@ -25,19 +25,23 @@ export interface HashedEventFields {
   occurredAt: Date;
 }
 
-export function eventHash(prevHash: string, e: HashedEventFields): string {
-  const body = canonicalJson({
+/** What an event's hash covers: every field but the hashes (the chain format: never change it). */
+function hashedEnvelope(e: Omit<HashedEventFields, 'seq' | 'occurredAt'>, seq: number | string, occurredAt: string): Record<string, unknown> {
+  return {
     chainId: e.chainId,
-    seq: e.seq,
+    seq,
     actorType: e.actorType,
     actorId: e.actorId,
     action: e.action,
     subjectType: e.subjectType,
     subjectId: e.subjectId,
     payload: e.payload,
-    occurredAt: e.occurredAt.toISOString(),
-  });
-  return sha256Hex(prevHash + body);
+    occurredAt,
+  };
+}
+
+export function eventHash(prevHash: string, e: HashedEventFields): string {
+  return sha256Hex(prevHash + canonicalJson(hashedEnvelope(e, e.seq, e.occurredAt.toISOString())));
 }
 
 /**
@@ -93,17 +97,7 @@ const SEQ_SLOT = '"seq":"\\u0002"';
  * escaped strings, so the slots found are the top-level ones even if the payload reuses the names.
  */
 export function eventBodyParts(e: Omit<HashedEventFields, 'seq' | 'occurredAt'>): { head: string; mid: string; tail: string } {
-  const body = canonicalJson({
-    chainId: e.chainId,
-    seq: '\u0002',
-    actorType: e.actorType,
-    actorId: e.actorId,
-    action: e.action,
-    subjectType: e.subjectType,
-    subjectId: e.subjectId,
-    payload: e.payload,
-    occurredAt: '\u0001',
-  });
+  const body = canonicalJson(hashedEnvelope(e, '\u0002', '\u0001'));
   const a = body.indexOf(OCCURRED_AT_SLOT);
   const b = body.lastIndexOf(SEQ_SLOT);
   if (a < 0 || b < a) throw new Error('eventBodyParts: slots not found');

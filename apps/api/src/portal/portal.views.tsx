@@ -118,6 +118,19 @@ function PortalPage(props: PortalPageProps) {
 }
 
 /** "Retour" on every step page: a plain link, first in the reading order after the heading. */
+/** The one action of a page that leads (back) to the document. */
+function DocumentButton(props: { children: ComponentChildren }) {
+  return (
+    <ul class="actions">
+      <li>
+        <a class="button" href="/portail/document">
+          {props.children}
+        </a>
+      </li>
+    </ul>
+  );
+}
+
 function Back(props: { href: string; children: ComponentChildren }) {
   return (
     <p class="back">
@@ -262,13 +275,7 @@ export function landingPage(ctx: PortalContext, state: PortalState = {}): string
               <p>Votre signature sera demandée après celle de : {ctx.waitingFor.join(', ')}. Vous recevrez un e-mail. Vous pouvez déjà lire le document.</p>
             </Notice>
           ) : null}
-          <ul class="actions">
-            <li>
-              <a class="button" href="/portail/document">
-                Lire le document
-              </a>
-            </li>
-          </ul>
+          <DocumentButton>Lire le document</DocumentButton>
         </>
       )}
     </PortalPage>,
@@ -444,13 +451,7 @@ export function signPage(ctx: PortalContext, read: boolean, state: PortalState =
           <Notice kind="warning">
             <p>Vous n’avez pas encore ouvert le document. Lisez-le d’abord : vous pourrez signer ensuite.</p>
           </Notice>
-          <ul class="actions">
-            <li>
-              <a class="button" href="/portail/document">
-                Lire le document
-              </a>
-            </li>
-          </ul>
+          <DocumentButton>Lire le document</DocumentButton>
         </>
       ) : missingView ? (
         <>
@@ -585,13 +586,7 @@ export function questionPage(ctx: PortalContext, state: PortalState & { sent?: b
           <Notice kind="success">
             <p>L’établissement va vous répondre. Vous pouvez ensuite revenir signer avec le même lien.</p>
           </Notice>
-          <ul class="actions">
-            <li>
-              <a class="button" href="/portail/document">
-                Retour au document
-              </a>
-            </li>
-          </ul>
+          <DocumentButton>Retour au document</DocumentButton>
         </>
       ) : (
         <>

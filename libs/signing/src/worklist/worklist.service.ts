@@ -8,7 +8,7 @@ import { LEGAL_DELAYS, addDaysIso, contractHandoverDay, contractSignatureDay, fi
 import { lastSignatureAt } from '../requests/request-views.service';
 import { ActiveRequestRow, SigningRepository } from '../requests/signing.repository';
 import { countersignatureDue, isTurnOf } from '../requests/whose-turn';
-import { ResidentDeadlineRow, ResidentWindow, WorklistRepository } from './worklist.repository';
+import { InboxRow, ResidentDeadlineRow, ResidentWindow, WorklistRepository } from './worklist.repository';
 import { DocumentVisaService } from '../visa/document-visa.service';
 
 /** The kinds of things to do, in the order the page shows them (those with overdue items first). */
@@ -202,37 +202,10 @@ export class WorklistService {
     }
     for (const r of requests) items.push(...requestItems(r, today));
     for (const x of refusals)
-      items.push({
-        category: 'refusal',
-        key: `refusal:${x.id}`,
-        establishmentId: x.establishmentId,
-        residentId: x.residentId,
-        residentName: x.residentName,
-        title: `${capital(label(x.documentType))} refusé`,
-        detail: `${x.signerName}${x.capacity ? ` (${x.capacity})` : ''} a refusé de signer.${x.documentType === 'contrat-sejour' ? ' Un DIPC est à établir (CASF D.311).' : ''}`,
-        dueDay: calendarDayIn(x.at),
-        overdue: false,
-        dates: [{ label: 'Refusé le', value: x.at.toISOString() }],
-        href: documentHref(x.documentId),
-        documentId: x.documentId,
-        requestId: x.requestId,
-      });
-    for (const x of questions)
-      items.push({
-        category: 'question',
-        key: `question:${x.id}`,
-        establishmentId: x.establishmentId,
-        residentId: x.residentId,
-        residentName: x.residentName,
-        title: `Question sur le ${label(x.documentType)}`,
-        detail: `${x.signerName}${x.capacity ? ` (${x.capacity})` : ''} attend une réponse.`,
-        dueDay: calendarDayIn(x.at),
-        overdue: false,
-        dates: [{ label: 'Posée le', value: x.at.toISOString() }],
-        href: documentHref(x.documentId),
-        documentId: x.documentId,
-        requestId: x.requestId,
-      });
+      items.push(
+        inboxItem('refusal', x, `${capital(label(x.documentType))} refusé`, `a refusé de signer.${x.documentType === 'contrat-sejour' ? ' Un DIPC est à établir (CASF D.311).' : ''}`, 'Refusé le'),
+      );
+    for (const x of questions) items.push(inboxItem('question', x, `Question sur le ${label(x.documentType)}`, 'attend une réponse.', 'Posée le'));
     for (const v of visas)
       items.push({
         category: 'visa_due',
@@ -269,6 +242,25 @@ export class WorklistService {
     }
     return { today, establishments: establishments.map((e) => byEstablishment(e.id, e.name, items.filter((i) => i.establishmentId === e.id))) };
   }
+}
+
+/** A refusal or a question of the signature inbox: what the signer did, when, on which document. */
+function inboxItem(category: 'refusal' | 'question', x: InboxRow, title: string, did: string, dateLabel: string): WorklistItem & { establishmentId: string } {
+  return {
+    category,
+    key: `${category}:${x.id}`,
+    establishmentId: x.establishmentId,
+    residentId: x.residentId,
+    residentName: x.residentName,
+    title,
+    detail: `${x.signerName}${x.capacity ? ` (${x.capacity})` : ''} ${did}`,
+    dueDay: calendarDayIn(x.at),
+    overdue: false,
+    dates: [{ label: dateLabel, value: x.at.toISOString() }],
+    href: documentHref(x.documentId),
+    documentId: x.documentId,
+    requestId: x.requestId,
+  };
 }
 
 /** The SQL's pre-selection (a superset: three days of slack for the months' lengths); the rules are below. */
