@@ -11,16 +11,16 @@
  * and the audit events a document leaves (created, version generated, sealed), hashed and chained.
  */
 import { execFileSync } from 'node:child_process';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { eventHash } from '@carepact/audit';
 import { canonicalJson, projectRoot, sha256Hex } from '@carepact/common';
 import { loadConfig } from '@carepact/config';
 import { resolve, templateInputFromFixture, templates } from '@carepact/rendering';
 import { ensureDevSealIdentity, sealDocument } from '@carepact/signing';
+import { FixtureEvent, appendFixtureEvents, chainHead, insertFixtureDocument } from './document-fixture';
 import { peakRun } from './stats';
 
 const root = projectRoot();
@@ -40,38 +40,16 @@ async function seed(db: Client, n: number, secretsDir: string): Promise<{ establ
   const sealed = await sealDocument(tree, identity, { signingTime: new Date(Math.floor(Date.now() / 1000) * 1000), reason: 'Banc d’essai' });
   const sealedSha = sha256Hex(sealed);
   await db.query(`INSERT INTO blobs (sha256, byte_size, content, created_at) VALUES ($1, $2, $3, now()) ON CONFLICT DO NOTHING`, [sealedSha, sealed.length, sealed]);
-  const [head] = (await db.query(`SELECT seq, hash FROM audit_chain_heads WHERE chain_id = $1`, [orgId])).rows as { seq: string; hash: string }[];
-  let seq = Number(head.seq);
-  let prev = head.hash;
+  const chain = await chainHead(db, orgId);
   const start = Date.UTC(YEAR, 0, 1);
   const span = Date.UTC(YEAR + 1, 0, 1) - start - 3600_000;
   for (let i = count; i < n; i++) {
     await db.query('BEGIN');
     const at = new Date(start + Math.floor((span * i) / n));
-    const docId = randomUUID();
-    const versionId = randomUUID();
     const residentId = residents[i % residents.length];
     const signed = i % 10 === 0;
-    await db.query(
-      `INSERT INTO documents (id, organisation_id, establishment_id, resident_id, type, status, current_version_id, created_at, updated_at) VALUES ($1, $2, $3, $4, 'contrat-sejour', $5, $6, $7, $7)`,
-      [docId, orgId, est.id, residentId, signed ? 'signed' : 'ready', versionId, at],
-    );
-    await db.query(
-      `INSERT INTO document_versions (id, organisation_id, document_id, number, reason, status, template_id, template_version, template_hash, renderer_version, input, input_hash, created_at, generated_at)
-       VALUES ($1, $2, $3, 1, 'Création du document', 'ready', 'contrat-sejour', '1', $4, 'bench', '{}', $5, $6, $6)`,
-      [versionId, orgId, docId, '0'.repeat(64), sha256Hex(docId), at],
-    );
-    for (const [format, size, media] of [
-      ['pdf', 40_000, 'application/pdf'],
-      ['docx', 20_000, 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'],
-      ['html', 8_000, 'text/html'],
-    ] as const) {
-      const content = randomBytes(size);
-      const sha = sha256Hex(content);
-      await db.query(`INSERT INTO blobs (sha256, byte_size, content, created_at) VALUES ($1, $2, $3, now())`, [sha, size, content]);
-      await db.query(`INSERT INTO renditions (version_id, format, variant, blob_sha256, byte_size, media_type, created_at) VALUES ($1, $2, 'standard', $3, $4, $5, $6)`, [versionId, format, sha, size, media, at]);
-    }
-    const events: { action: string; subjectType: string; subjectId: string; payload: Record<string, unknown> }[] = [
+    const { documentId: docId, versionId } = await insertFixtureDocument(db, { organisationId: orgId, establishmentId: est.id, residentId, at, signed });
+    const events: FixtureEvent[] = [
       { action: 'document.created', subjectType: 'document', subjectId: docId, payload: { residentId, type: 'contrat-sejour' } },
       { action: 'document_version.generated', subjectType: 'document_version', subjectId: versionId, payload: { documentId: docId } },
     ];
@@ -89,17 +67,7 @@ async function seed(db: Client, n: number, secretsDir: string): Promise<{ establ
       );
       events.push({ action: 'signature.sealed', subjectType: 'signature_request', subjectId: requestId, payload: { sealedSha256: sealedSha } });
     }
-    for (const e of events) {
-      seq++;
-      const fields = { chainId: orgId, seq, actorType: 'system', actorId: 'bench', action: e.action, subjectType: e.subjectType, subjectId: e.subjectId, payload: e.payload, occurredAt: at };
-      const hash = eventHash(prev, fields);
-      await db.query(
-        `INSERT INTO audit_events (chain_id, seq, prev_hash, hash, actor_type, actor_id, action, subject_type, subject_id, payload, occurred_at) VALUES ($1, $2, $3, $4, 'system', 'bench', $5, $6, $7, $8, $9)`,
-        [orgId, seq, prev, hash, e.action, e.subjectType, e.subjectId, e.payload, at],
-      );
-      prev = hash;
-    }
-    await db.query(`UPDATE audit_chain_heads SET seq = $2, hash = $3, updated_at = now() WHERE chain_id = $1`, [orgId, seq, prev]);
+    await appendFixtureEvents(db, chain, events, at);
     await db.query('COMMIT');
     if ((i + 1) % 500 === 0) console.log(`  ${i + 1}/${n}`);
   }

@@ -19,10 +19,10 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Client } from 'pg';
 import { DataJobsService, PurgeReport, RetentionService } from '@carepact/archive';
-import { eventHash } from '@carepact/audit';
 import { projectRoot, sha256Hex } from '@carepact/common';
 import { loadConfig } from '@carepact/config';
 import { CliModule } from '../apps/cli/src/cli.module';
+import { FixtureEvent, appendFixtureEvents, chainHead, insertFixtureDocument } from './document-fixture';
 import { peakRun } from './stats';
 
 const root = projectRoot();
@@ -33,32 +33,13 @@ async function seed(db: Client, n: number): Promise<string> {
   const orgId = est.organisation_id;
   const residents = ((await db.query(`SELECT id FROM residents WHERE establishment_id = $1`, [est.id])).rows as { id: string }[]).map((r) => r.id);
   await db.query(`UPDATE residents SET admission_date = '2012-01-01', departed_on = '2015-06-30' WHERE id = ANY ($1)`, [residents]);
-  const [head] = (await db.query(`SELECT seq, hash FROM audit_chain_heads WHERE chain_id = $1`, [orgId])).rows as { seq: string; hash: string }[];
-  let seq = Number(head.seq);
-  let prev = head.hash;
+  const chain = await chainHead(db, orgId);
   const at = new Date('2014-05-01T10:00:00Z');
   for (let i = 0; i < n; i++) {
     await db.query('BEGIN');
-    const docId = randomUUID();
-    const versionId = randomUUID();
-    const residentId = residents[i % residents.length];
     const signed = i % 10 === 0;
-    await db.query(
-      `INSERT INTO documents (id, organisation_id, establishment_id, resident_id, type, status, current_version_id, created_at, updated_at) VALUES ($1, $2, $3, $4, 'contrat-sejour', $5, $6, $7, $7)`,
-      [docId, orgId, est.id, residentId, signed ? 'signed' : 'ready', versionId, at],
-    );
-    await db.query(
-      `INSERT INTO document_versions (id, organisation_id, document_id, number, reason, status, template_id, template_version, template_hash, renderer_version, input, input_hash, created_at, generated_at)
-       VALUES ($1, $2, $3, 1, 'Création du document', 'ready', 'contrat-sejour', '1', $4, 'bench', '{"nom":"banc"}', $5, $6, $6)`,
-      [versionId, orgId, docId, '0'.repeat(64), sha256Hex(docId), at],
-    );
-    for (const [format, size] of [['pdf', 40_000], ['docx', 20_000], ['html', 8_000]] as const) {
-      const content = randomBytes(size);
-      const sha = sha256Hex(content);
-      await db.query(`INSERT INTO blobs (sha256, byte_size, content, created_at) VALUES ($1, $2, $3, now())`, [sha, size, content]);
-      await db.query(`INSERT INTO renditions (version_id, format, variant, blob_sha256, byte_size, media_type, created_at) VALUES ($1, $2, 'standard', $3, $4, 'application/octet-stream', $5)`, [versionId, format, sha, size, at]);
-    }
-    const events = [{ action: 'document.created', subjectType: 'document', subjectId: docId }];
+    const { documentId: docId, versionId } = await insertFixtureDocument(db, { organisationId: orgId, establishmentId: est.id, residentId: residents[i % residents.length], at, signed }, { nom: 'banc' });
+    const events: FixtureEvent[] = [{ action: 'document.created', subjectType: 'document', subjectId: docId, payload: {} }];
     if (signed) {
       const requestId = randomUUID();
       const pdf = randomBytes(60_000);
@@ -79,19 +60,9 @@ async function seed(db: Client, n: number): Promise<string> {
         `INSERT INTO sealed_documents (request_id, version_id, blob_sha256, evidence, evidence_sha256, certificate_subject, sealed_at) VALUES ($1, $2, $3, '{}', $4, 'banc d’essai', $5)`,
         [requestId, versionId, pdfSha, sha256Hex('{}'), at],
       );
-      events.push({ action: 'signature.sealed', subjectType: 'signature_request', subjectId: requestId });
+      events.push({ action: 'signature.sealed', subjectType: 'signature_request', subjectId: requestId, payload: {} });
     }
-    for (const e of events) {
-      seq++;
-      const fields = { chainId: orgId, seq, actorType: 'system', actorId: 'bench', action: e.action, subjectType: e.subjectType, subjectId: e.subjectId, payload: {}, occurredAt: at };
-      const hash = eventHash(prev, fields);
-      await db.query(
-        `INSERT INTO audit_events (chain_id, seq, prev_hash, hash, actor_type, actor_id, action, subject_type, subject_id, payload, occurred_at) VALUES ($1, $2, $3, $4, 'system', 'bench', $5, $6, $7, '{}', $8)`,
-        [orgId, seq, prev, hash, e.action, e.subjectType, e.subjectId, at],
-      );
-      prev = hash;
-    }
-    await db.query(`UPDATE audit_chain_heads SET seq = $2, hash = $3, updated_at = now() WHERE chain_id = $1`, [orgId, seq, prev]);
+    await appendFixtureEvents(db, chain, events, at);
     await db.query('COMMIT');
   }
   return orgId;
