@@ -8,10 +8,10 @@ import type { OutlineItem, PdfDoc, StructElem } from './pdfkit-internals';
 import { loadPictogram } from './pictograms';
 import { addSignatureField, checkSignatureField, type PdfSignatureField } from './signature-field';
 import { type Line, layoutInline, longestWordWidth, naturalWidth } from './text-layout';
+import { PDF_RENDERER_VERSION } from './version';
 import { xmpBody } from './xmp';
 
-/** Recorded with each rendition; bump when the same tree would render differently. */
-export const PDF_RENDERER_VERSION = 'carepact-pdf/1.2.0';
+export { PDF_RENDERER_VERSION };
 const PRODUCER = `CarePact ${PDF_RENDERER_VERSION} (PDFKit)`;
 
 export interface PdfRenderOptions {
