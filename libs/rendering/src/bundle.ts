@@ -7,7 +7,7 @@ import { resolve } from './resolve';
 import { DocumentTree, FORMATS, RenditionFormat, VARIANTS, Variant, contentVariantOf } from './tree';
 
 /** Recorded on every version: which code produced its renditions. */
-export const RENDERER_VERSION = `carepact-render/1.0.0 (${PDF_RENDERER_VERSION}; docx 1.3.0; html 1.2.0)`;
+export const RENDERER_VERSION = `carepact-render/1.0.0 (${PDF_RENDERER_VERSION}; docx 1.4.0; html 1.2.0)`;
 
 export const MEDIA_TYPES: Record<RenditionFormat, string> = {
   pdf: 'application/pdf',

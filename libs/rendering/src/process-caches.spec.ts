@@ -5,7 +5,7 @@ import { renderBundle, templates } from './bundle';
 import { templateInputFromFixture } from './resolve';
 
 /**
- * The renderers keep per-process caches (DOCX shared parts and pictogram paragraphs, PDF font
+ * The renderers keep per-process caches (DOCX parts per variant, compressed shared parts and images, PDF font
  * subsets, glossary patterns): a document's bytes must not depend on what the process rendered
  * before it.
  */

@@ -19,7 +19,7 @@ const CENTRAL = 0x02014b50;
 const END = 0x06054b50;
 
 /** An entry as stored: its compressed bytes, method, CRC-32 and uncompressed size. */
-interface RawEntry {
+export interface RawEntry {
   name: string;
   method: number;
   crc: number;
@@ -75,7 +75,7 @@ function dosDateTime(iso: string): { date: number; time: number } {
 
 /** Writes entries in the given order, deflated, all with the same timestamp: same input, same bytes. */
 export function writeZip(entries: ZipEntry[], modifiedAt: string): Buffer {
-  return writeRaw(entries.map(deflated), modifiedAt);
+  return writeRawZip(entries.map(deflated), modifiedAt);
 }
 
 function deflated(e: ZipEntry): RawEntry {
@@ -99,7 +99,8 @@ const sharedBinary = new WeakMap<Uint8Array, RawEntry>();
 /** The few dozen static parts of three variants × five templates fit well under this; beyond it the cache starts again. */
 const SHARED_TEXT_LIMIT = 512;
 
-function compressPart(part: ZipPart): RawEntry {
+/** A part compressed for writeRawZip (shared parts: once per process). */
+export function compressPart(part: ZipPart): RawEntry {
   if (typeof part.data !== 'string') {
     const bytes = Buffer.from(part.data.buffer, part.data.byteOffset, part.data.byteLength);
     if (!part.shared) return deflated({ name: part.name, data: bytes });
@@ -125,10 +126,11 @@ function compressPart(part: ZipPart): RawEntry {
  * same bytes. Shared parts are compressed once per process.
  */
 export function zipParts(parts: ZipPart[], modifiedAt: string): Buffer {
-  return writeRaw(parts.map(compressPart), modifiedAt);
+  return writeRawZip(parts.map(compressPart), modifiedAt);
 }
 
-function writeRaw(entries: RawEntry[], modifiedAt: string): Buffer {
+/** Zips entries already compressed (compressPart), in the given order, all with the same timestamp. */
+export function writeRawZip(entries: RawEntry[], modifiedAt: string): Buffer {
   const { date, time } = dosDateTime(modifiedAt);
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
