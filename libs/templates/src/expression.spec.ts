@@ -1,5 +1,5 @@
 import { evaluate, EvalContext, ExpressionError, parseExpression, parseLoop, Value } from './expression';
-import { parseTemplateText } from './template-text';
+import { parseTemplateText, TextSegment } from './template-text';
 
 const formatters = { date: (d: string) => `date(${d})`, euros: (n: number) => `${n} €`, number: (n: number) => String(n), andList: (l: string[]) => l.join(' et ') };
 const ctx = (vars: Record<string, Value>): EvalContext => ({ vars: new Map(Object.entries(vars)), formatters, labels: { kind: { a: 'libellé a' } } });
@@ -68,5 +68,28 @@ describe('template text', () => {
     expect(() => parseTemplateText('{{ a ')).toThrow(ExpressionError);
     expect(() => parseTemplateText('a }}')).toThrow(ExpressionError);
     expect(() => parseTemplateText('**gras')).toThrow(ExpressionError);
+  });
+});
+
+describe('parsed expressions and texts are kept once per process', () => {
+  it('the same source gives the same frozen tree, which no caller can change', () => {
+    const a = parseExpression('resident.age >= 18 and guardian.name ?? "—"');
+    expect(parseExpression('resident.age >= 18 and guardian.name ?? "—"')).toBe(a);
+    expect(Object.isFrozen(a)).toBe(true);
+    expect(() => {
+      (a as { kind: string }).kind = 'literal';
+    }).toThrow(TypeError);
+    const text = parseTemplateText('Bonjour **{{ resident.firstName }}**.');
+    expect(parseTemplateText('Bonjour **{{ resident.firstName }}**.')).toBe(text);
+    expect(() => (text as TextSegment[]).push({ kind: 'literal', text: 'x', strong: false })).toThrow(TypeError);
+    const hole = text.find((s) => s.kind === 'hole');
+    expect(hole && Object.isFrozen(hole.kind === 'hole' ? hole.expr : null)).toBe(true);
+  });
+
+  it('a source that does not parse still fails every time', () => {
+    expect(() => parseExpression('resident.')).toThrow(ExpressionError);
+    expect(() => parseExpression('resident.')).toThrow(ExpressionError);
+    expect(() => parseTemplateText('{{ x')).toThrow(ExpressionError);
+    expect(() => parseTemplateText('{{ x')).toThrow(ExpressionError);
   });
 });

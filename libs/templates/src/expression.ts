@@ -266,8 +266,32 @@ class Parser {
   }
 }
 
+/**
+ * Parsed expressions, once per process for each source: a template's expressions are evaluated for
+ * every document (twice per bundle: standard and easy-to-read trees), and tokenizing them again was
+ * the largest allocation of a resolve. Trees are frozen, so no caller can change a shared one.
+ * Bounded: templates hold a few hundred expressions; a process seeing more starts over.
+ */
+const parsed = new Map<string, Expr>();
+const PARSED_MAX = 20_000;
+
 export function parseExpression(src: string): Expr {
-  return new Parser(tokenize(src), src).parseAll();
+  let e = parsed.get(src);
+  if (!e) {
+    e = deepFreeze(new Parser(tokenize(src), src).parseAll());
+    if (parsed.size >= PARSED_MAX) parsed.clear();
+    parsed.set(src, e);
+  }
+  return e;
+}
+
+/** The value and everything it holds, frozen (parsed trees are plain objects and arrays). */
+export function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }
 
 /** Locale-dependent formatters, given by the caller (libs/rendering/src/format for fr-FR). */

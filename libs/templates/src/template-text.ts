@@ -1,4 +1,4 @@
-import { Expr, ExpressionError, parseExpression } from './expression';
+import { Expr, ExpressionError, deepFreeze, parseExpression } from './expression';
 
 /**
  * A text of the template: literal French with `{{ expression }}` holes and `**bold**` markers.
@@ -7,7 +7,21 @@ import { Expr, ExpressionError, parseExpression } from './expression';
  */
 export type TextSegment = { kind: 'literal'; text: string; strong: boolean } | { kind: 'hole'; expr: Expr; source: string; strong: boolean };
 
-export function parseTemplateText(src: string): TextSegment[] {
+/** Parsed texts, once per process for each source (see parseExpression's cache), frozen. */
+const parsed = new Map<string, readonly TextSegment[]>();
+const PARSED_MAX = 20_000;
+
+export function parseTemplateText(src: string): readonly TextSegment[] {
+  let segments = parsed.get(src);
+  if (!segments) {
+    segments = deepFreeze(parseText(src));
+    if (parsed.size >= PARSED_MAX) parsed.clear();
+    parsed.set(src, segments);
+  }
+  return segments;
+}
+
+function parseText(src: string): TextSegment[] {
   const segments: TextSegment[] = [];
   let strong = false;
   let i = 0;
