@@ -50,7 +50,21 @@ export class DocumentGenerator {
       if (isDomainError(e) && e.permanent) throw new PermanentJobError(e.code, e.message);
       throw e;
     }
-    const result = await timed('worker: store (transaction)', () => this.outbox.runOnce(outboxId, async (tx, row) => {
+    let result;
+    try {
+      result = await this.store(outboxId, version, renditions);
+    } finally {
+      // Stored or not, these bytes are not read again (a retry renders anew): their memory goes back at once.
+      this.pool.recycle(renditions);
+    }
+    if (!result.ran || !result.result) return { outcome: 'skipped', reason: 'already done' };
+    this.log.log({ versionId: version.id, renditions: result.result }, 'document version generated');
+    return { outcome: 'generated', renditions: result.result };
+  }
+
+  /** The renditions' blobs and rows, the version ready, its event: one transaction, once per outbox row. */
+  private store(outboxId: string, version: DocumentVersionEntity, renditions: Rendition[]) {
+    return timed('worker: store (transaction)', () => this.outbox.runOnce(outboxId, async (tx, row) => {
       // Workers re-check that a job's ids belong to the organisation it was enqueued for.
       if (row.organisationId !== version.organisationId) throw new PermanentJobError('ORGANISATION_MISMATCH', 'job organisation mismatch');
       const locked = await tx
@@ -84,9 +98,6 @@ export class DocumentGenerator {
       });
       return renditions.length;
     }));
-    if (!result.ran || !result.result) return { outcome: 'skipped', reason: 'already done' };
-    this.log.log({ versionId: version.id, renditions: result.result }, 'document version generated');
-    return { outcome: 'generated', renditions: result.result };
   }
 
   /**

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import type { SMTPServer, SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import { parseMimeMessage } from './mime-parser';
 
 export interface ReceivedMail {
@@ -92,7 +92,10 @@ export class DevMailbox {
   /** Starts listening; port 0 picks a free port. */
   async start(port: number): Promise<{ port: number }> {
     if (this.server) throw new Error('DevMailbox already started');
-    const server = new SMTPServer({
+    // Loaded here: only the development api runs a mailbox, every other process imports this library without one.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { SMTPServer: Server } = require('smtp-server') as typeof import('smtp-server');
+    const server = new Server({
       banner: 'CarePact dev mailbox',
       authOptional: true,
       // nodemailer upgrades to STARTTLS whenever it is offered, and would then refuse the

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { fork } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type mjml2htmlType from 'mjml';
 import { escapeHtml, projectRoot } from '@carepact/common';
@@ -68,6 +69,33 @@ export function precompileEmailTemplates(): number {
     }
   }
   return n;
+}
+
+/** Every compiled template, by cache key (what the child of precompileEmailTemplatesApart sends back). */
+export function compiledTemplates(): [string, Compiled][] {
+  return [...cache];
+}
+
+/**
+ * precompileEmailTemplates in a short-lived child process, whose compiled templates fill this
+ * process's cache: MJML and its dependencies (html-minifier, uglify-js, juice, cheerio… some 37 MB
+ * of resident memory once loaded, which a process never gives back, and a thread's share stays in
+ * the allocator) are loaded by that process only and leave with it, so a worker that sends e-mail
+ * no longer carries them (issue 12: worker peak RSS). A broken template still fails the start (the
+ * child's error is thrown here). From TypeScript sources (jest), where the child cannot load the
+ * code, it compiles in this process.
+ */
+export async function precompileEmailTemplatesApart(): Promise<number> {
+  const script = join(__dirname, 'email-compile-child.js');
+  if (!__filename.endsWith('.js') || !existsSync(script)) return precompileEmailTemplates();
+  const compiled = await new Promise<[string, Compiled][]>((resolve, reject) => {
+    const child = fork(script, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    child.once('message', (m: { compiled?: [string, Compiled][]; error?: string }) => (m.compiled ? resolve(m.compiled) : reject(new Error(m.error))));
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`email template compilation exited (${code})`)));
+  });
+  for (const [key, value] of compiled) cache.set(key, value);
+  return compiled.length;
 }
 
 /** For tests and benchmarks: the next render compiles again. */

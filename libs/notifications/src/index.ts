@@ -1,4 +1,4 @@
-export { renderEmail, precompileEmailTemplates, clearEmailTemplateCache } from './email-renderer';
+export { renderEmail, precompileEmailTemplates, precompileEmailTemplatesApart, clearEmailTemplateCache } from './email-renderer';
 export type { RenderedEmail, RenderEmailOptions } from './email-renderer';
 export { EMAIL_KINDS } from './email-kinds';
 export type {

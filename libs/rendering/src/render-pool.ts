@@ -50,6 +50,7 @@ export class RenderPool {
   private readonly workers: { worker: Worker; busy: Task | null }[] = [];
   private readonly queue: Task[] = [];
   private nextId = 1;
+  private recycled = 0;
   private closed = false;
   readonly threaded: boolean;
 
@@ -122,6 +123,23 @@ export class RenderPool {
       slot.busy = task;
       slot.worker.postMessage({ id: task.id, ...task.request });
     }
+  }
+
+  /**
+   * The caller is done with these renditions (stored): their bytes move to a render thread, which
+   * frees them at its next collection, instead of waiting here for a full collection of this thread.
+   * A thread's renditions arrive as external memory of the main thread; the worker's main thread
+   * allocates little, its collections are rare, and some 50 MB of stored renditions waited there
+   * for them (issue 12: worker peak RSS). Their `bytes` are empty afterwards. Only the buffers the
+   * threads made (one ArrayBuffer each) are moved; without threads this does nothing.
+   */
+  recycle(renditions: Rendition[]): void {
+    if (!this.threaded || this.closed || this.workers.length === 0) return;
+    const buffers = new Set<ArrayBuffer>();
+    for (const r of renditions) if (r.bytes.byteOffset === 0 && r.bytes.byteLength === r.bytes.buffer.byteLength && r.bytes.byteLength > 0) buffers.add(r.bytes.buffer as ArrayBuffer);
+    if (buffers.size === 0) return;
+    const slot = this.workers[this.recycled++ % this.workers.length];
+    slot.worker.postMessage({ kind: 'recycle' }, [...buffers]);
   }
 
   /** New renders are refused; those already asked for finish, then the threads end. */

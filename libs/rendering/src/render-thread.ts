@@ -5,7 +5,9 @@ import { renderBundle } from './bundle';
 import { renderPdf } from './pdf';
 import type { RenderRequest } from './render-pool';
 
-parentPort?.on('message', (task: RenderRequest & { id: number }) => {
+parentPort?.on('message', (task: (RenderRequest & { id: number }) | { kind: 'recycle' }) => {
+  // Bytes the main thread is done with (RenderPool.recycle): dropped here, freed at this thread's next collection.
+  if (task.kind === 'recycle') return;
   const fail = (e: unknown) => {
     const domain = isDomainError(e) ? { kind: e.kind, code: e.code, messageFr: e.messageFr, details: e.details } : undefined;
     parentPort!.postMessage({ id: task.id, error: { message: (e as Error).message, domain } });

@@ -7,7 +7,7 @@ import { DocumentsModule, DocumentsWorkerModule } from '@carepact/documents';
 import { IdentityModule } from '@carepact/identity';
 import { QueueModule } from '@carepact/queue';
 import { ResidentsModule, ResidentsRepository } from '@carepact/residents';
-import { precompileEmailTemplates } from '@carepact/notifications';
+import { precompileEmailTemplatesApart } from '@carepact/notifications';
 import { RenderPool } from '@carepact/rendering';
 import { PadesSealer, SmtpMailer } from './requests/adapters';
 import { SigningLinks } from './links/signing-links.service';
@@ -86,7 +86,7 @@ class SealWarmup implements OnApplicationBootstrap {
     // Loads (or creates, in development) the establishment's certificate once, before any job,
     // and compiles every e-mail template: a broken template fails the start, not a send.
     await this.sealer.describe();
-    precompileEmailTemplates();
+    await precompileEmailTemplatesApart();
   }
 }
 

@@ -22,7 +22,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import * as fontkit from 'fontkit';
+import type * as FontkitModule from 'fontkit';
 import { PDFDocument, PDFFont, PDFHexString, PDFInvalidObject, PDFName, PDFNumber, PDFPage, degrees, rgb } from 'pdf-lib';
 import { projectRoot } from '@carepact/common';
 /** pdf-lib's own declaration of the font engine it takes (not re-exported from its index). */
@@ -46,13 +46,20 @@ export const STAMP_STRIP = 24;
 const STAMP_SIZE = 6.5;
 const MIN_STAMP_SIZE = 4;
 
+let fontkitModule: typeof FontkitModule | undefined;
+/** fontkit, loaded at the first paper scan rather than with the signing library (some 5 MB of resident memory in the api and the worker). */
+function fontkit(): typeof FontkitModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (fontkitModule ??= require('fontkit') as typeof FontkitModule);
+}
+
 /**
  * pdf-lib's font embedding expects @pdf-lib/fontkit (fontkit 1): the project's fontkit 2 differs
  * only in how a subset is written (`encode()` instead of a stream), adapted here.
  */
 const fontkitForPdfLib: Fontkit = {
   create(data: Uint8Array) {
-    const font = fontkit.create(Buffer.from(data)) as fontkit.FontkitFont & { createSubset(): { encode(): Uint8Array; encodeStream?: () => Readable } };
+    const font = fontkit().create(Buffer.from(data)) as FontkitModule.FontkitFont & { createSubset(): { encode(): Uint8Array; encodeStream?: () => Readable } };
     const createSubset = font.createSubset.bind(font);
     font.createSubset = () => {
       const subset = createSubset();
@@ -67,7 +74,7 @@ const fontkitForPdfLib: Fontkit = {
 function fontBytes(text: string, fontsDir: string): Buffer {
   // Atkinson Hyperlegible Next (the documents' face) when it has every character; DejaVu Sans otherwise.
   const atkinson = readFileSync(join(fontsDir, 'AtkinsonHyperlegibleNext-Regular.ttf'));
-  const font = fontkit.create(atkinson);
+  const font = fontkit().create(atkinson);
   const all = [...new Set(text)].filter((c) => c.trim() !== '');
   return all.every((c) => font.hasGlyphForCodePoint(c.codePointAt(0)!)) ? atkinson : readFileSync(join(fontsDir, 'DejaVuSans.ttf'));
 }
