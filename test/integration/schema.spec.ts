@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { NestFactory } from '@nestjs/core';
 import { dataSourceOptions, revertLastMigration, runMigrations, MIGRATIONS } from '@carepact/database';
 import { createTestDatabase, TestDatabase } from '@carepact/testing';
@@ -31,6 +32,24 @@ describe('schema: entities and migrations', () => {
       expect(ds.entityMetadatas.map((m) => m.tableName).sort()).toEqual(
         expect.arrayContaining(['audit_events', 'outbox', 'residents', 'protection_measures', 'staff_users']),
       );
+    } finally {
+      await ds.destroy();
+    }
+  });
+
+  it('blobs are compressed with LZ4 (issue 12: pglz cost 2.5 times the CPU on already compressed renditions) and read back whole', async () => {
+    const ds = new DataSource(dataSourceOptions(db.config, { as: 'owner', entities: [] }));
+    await ds.initialize();
+    try {
+      const [{ method }] = (await ds.query(`SELECT attcompression AS method FROM pg_attribute WHERE attrelid = 'blobs'::regclass AND attname = 'content'`)) as { method: string }[];
+      expect(method).toBe('l');
+      // A compressible content large enough to be compressed: stored with LZ4, read back as written.
+      const content = Buffer.from('Contrat de séjour — '.repeat(4000));
+      const sha = createHash('sha256').update(content).digest('hex');
+      await ds.query(`INSERT INTO blobs (sha256, byte_size, content, created_at) VALUES ($1, $2, $3, now())`, [sha, content.length, content]);
+      const [row] = (await ds.query(`SELECT content, pg_column_compression(content) AS method FROM blobs WHERE sha256 = $1`, [sha])) as { content: Buffer; method: string }[];
+      expect(row.method).toBe('lz4');
+      expect(row.content.equals(content)).toBe(true);
     } finally {
       await ds.destroy();
     }

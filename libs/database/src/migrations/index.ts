@@ -12,6 +12,7 @@ import { StaffAccounts1763951000000 } from './1763951000000-staff-accounts';
 import { AuditAppendFunction1763952000000 } from './1763952000000-audit-append-function';
 import { DocumentVisas1763953000000 } from './1763953000000-document-visas';
 import { BulkRuns1763954000000 } from './1763954000000-bulk-runs';
+import { BlobLz41763960000000 } from './1763960000000-blob-lz4';
 
 /** Applied in this order; each has a working `down`. Each migration grants its new tables to carepact_app. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   AuditAppendFunction1763952000000,
   DocumentVisas1763953000000,
   BulkRuns1763954000000,
+  BlobLz41763960000000,
 ];
