@@ -1,25 +1,14 @@
 import 'reflect-metadata';
 import { ConfigError } from '@carepact/config';
-import { CliCommand, UsageError } from './command';
-import { auditVerify } from './commands/audit-verify';
-import { dbMigrate, dbRevert } from './commands/db-migrate';
-import { seedDemo } from './commands/seed-demo';
-import { userCreate } from './commands/user-create';
-import { userDisable } from './commands/user-disable';
-import { establishmentCreate, organisationCreate } from './commands/organisation-create';
-import { falcLint } from './commands/falc-lint';
-import { render } from './commands/render';
-import { archiveExport } from './commands/archive-export';
-import { archiveVerify } from './commands/archive-verify';
-import { holdLift, holdPlace, purge, retentionPolicy } from './commands/retention';
+import { UsageError } from './command';
+import { COMMANDS } from './command-registry';
 
-const COMMANDS: CliCommand[] = [dbMigrate, dbRevert, seedDemo, organisationCreate, establishmentCreate, userCreate, userDisable, auditVerify, falcLint, render, archiveExport, archiveVerify, retentionPolicy, holdPlace, holdLift, purge];
-
-function help(): string {
+async function help(): Promise<string> {
+  const commands = await Promise.all(COMMANDS.map(([, load]) => load()));
   return [
     'Usage : npm run cli -- <commande> [options]',
     '',
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(20)} ${c.summary}\n  ${''.padEnd(20)} ${c.usage}`),
+    ...commands.map((c) => `  ${c.name.padEnd(20)} ${c.summary}\n  ${''.padEnd(20)} ${c.usage}`),
     '',
   ].join('\n');
 }
@@ -27,14 +16,15 @@ function help(): string {
 async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
   if (!name || name === 'help' || name === '--help') {
-    process.stdout.write(help());
+    process.stdout.write(await help());
     return name ? 0 : 2;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
-    process.stderr.write(`Commande inconnue : ${name}\n\n${help()}`);
+  const entry = COMMANDS.find(([n]) => n === name);
+  if (!entry) {
+    process.stderr.write(`Commande inconnue : ${name}\n\n${await help()}`);
     return 2;
   }
+  const command = await entry[1]();
   try {
     return await command.run(args);
   } catch (e) {

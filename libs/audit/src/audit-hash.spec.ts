@@ -1,4 +1,4 @@
-import { eventBodyParts, eventHash, eventHashFromParts, eventHashOfRow } from './audit-hash';
+import { eventBodyParts, eventHash, eventHashFromParts, eventRowHasher } from './audit-hash';
 
 /** Issue 12, item 4: the body cut for `audit_append` hashes the very bytes of the chain format. */
 describe('eventBodyParts', () => {
@@ -32,16 +32,17 @@ describe('eventBodyParts', () => {
   });
 });
 
-describe('eventHashOfRow (the verifier’s loop)', () => {
+describe('eventRowHasher (the verifier’s loop)', () => {
   it('gives eventHash’s hash, whatever the fields', () => {
     const at = new Date(Date.UTC(2025, 0, 31, 23, 59, 59, 999));
     const cases = [
       { chainId: 'c', seq: 1, actorType: 'staff', actorId: 'u"1', action: 'a.b', subjectType: null, subjectId: null, payload: {} },
       { chainId: 'c', seq: 123456, actorType: 'system', actorId: null, action: 'x', subjectType: 'document', subjectId: 'é\u2028', payload: { z: 1, a: ['x', 'y'], m: null, b: false } },
+      { chainId: '11111111-1111-4111-8111-1111111111"\\', seq: 9007199254740991, actorType: 'é', actorId: '', action: '', subjectType: '', subjectId: '', payload: { a: [] } },
       { chainId: 'c', seq: 2, actorType: 'signer', actorId: 's', action: 'signature.signed', subjectType: 'signature_request', subjectId: 'r', payload: { nested: { b: 1, a: 2 }, '😀': '\ud800' } },
     ];
     for (const c of cases)
-      expect(eventHashOfRow('f'.repeat(64), c.chainId, c.seq, c.actorType, c.actorId, c.action, c.subjectType, c.subjectId, c.payload, at.toISOString())).toBe(
+      expect(eventRowHasher(c.chainId)('f'.repeat(64), c.seq, c.actorType, c.actorId, c.action, c.subjectType, c.subjectId, c.payload, at.toISOString())).toBe(
         eventHash('f'.repeat(64), { ...c, occurredAt: at }),
       );
   });

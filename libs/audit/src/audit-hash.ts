@@ -44,15 +44,9 @@ export function eventHash(prevHash: string, e: HashedEventFields): string {
   return sha256Hex(prevHash + canonicalJson(hashedEnvelope(e, e.seq, e.occurredAt.toISOString())));
 }
 
-/**
- * `eventHash` for the verifier's hot loop (issue 12, item 4): the same bytes — the envelope's nine
- * keys written in canonicalJson's sorted order, the payload through canonicalJson — without the
- * generic walk of the envelope, and with `occurredAt` already as its ISO string (read as text).
- * audit-hash.spec.ts checks it equals `eventHash`.
- */
-export function eventHashOfRow(
+/** `eventHash` of one event read as a row; see eventRowHasher. */
+export type RowHasher = (
   prevHash: string,
-  chainId: string,
   seq: number,
   actorType: string,
   actorId: string | null,
@@ -61,28 +55,37 @@ export function eventHashOfRow(
   subjectId: string | null,
   payload: Record<string, unknown>,
   occurredAtIso: string,
-): string {
-  const body =
-    '{"action":' +
-    JSON.stringify(action) +
-    ',"actorId":' +
-    JSON.stringify(actorId) +
-    ',"actorType":' +
-    JSON.stringify(actorType) +
-    ',"chainId":' +
-    JSON.stringify(chainId) +
-    ',"occurredAt":' +
-    JSON.stringify(occurredAtIso) +
-    ',"payload":' +
-    canonicalJson(payload) +
-    ',"seq":' +
-    JSON.stringify(seq) +
-    ',"subjectId":' +
-    JSON.stringify(subjectId) +
-    ',"subjectType":' +
-    JSON.stringify(subjectType) +
-    '}';
-  return oneShotSha256(prevHash + body);
+) => string;
+
+/**
+ * `eventHash` for the verifier's hot loop over one chain (issue 12, item 4): the same bytes — the
+ * envelope's nine keys written in canonicalJson's sorted order, the payload through canonicalJson —
+ * without the generic walk of the envelope, with the chain's part written once, and with
+ * `occurredAt` already as its ISO string (read as text). audit-hash.spec.ts checks it equals `eventHash`.
+ */
+export function eventRowHasher(chainId: string): RowHasher {
+  const chainPart = ',"chainId":' + JSON.stringify(chainId) + ',"occurredAt":';
+  return (prevHash, seq, actorType, actorId, action, subjectType, subjectId, payload, occurredAtIso) =>
+    oneShotSha256(
+      prevHash +
+        '{"action":' +
+        JSON.stringify(action) +
+        ',"actorId":' +
+        JSON.stringify(actorId) +
+        ',"actorType":' +
+        JSON.stringify(actorType) +
+        chainPart +
+        JSON.stringify(occurredAtIso) +
+        ',"payload":' +
+        canonicalJson(payload) +
+        ',"seq":' +
+        JSON.stringify(seq) +
+        ',"subjectId":' +
+        JSON.stringify(subjectId) +
+        ',"subjectType":' +
+        JSON.stringify(subjectType) +
+        '}',
+    );
 }
 
 /** The placeholders as canonical JSON writes them (JSON.stringify escapes U+0001 and U+0002). */

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { parentPort, workerData } from 'node:worker_threads';
-import { RangeScan, scanRange } from './audit-chain-scan';
+import { RangeScan, pgRowStream, scanRange } from './audit-chain-scan';
 
 /** One seq range of one chain, verified in a worker thread on its own connection (AuditVerifier, issue 12 item 4). */
 export interface RangeJob {
@@ -16,7 +16,7 @@ async function run(job: RangeJob): Promise<RangeScan> {
   const client = new Client({ connectionString: job.url, options: `-c role=${job.appRole} -c TimeZone=UTC`, application_name: 'carepact' });
   await client.connect();
   try {
-    return await scanRange(client, job.chainId, job.from, job.to, new Set(job.signed));
+    return await scanRange(pgRowStream(client), job.chainId, job.from, job.to, new Set(job.signed));
   } finally {
     await client.end();
   }

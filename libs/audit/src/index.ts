@@ -6,3 +6,4 @@ export * from './audit-anchor';
 export * from './audit-log.service';
 export * from './audit-stamp';
 export * from './audit.module';
+export * from './audit-chain-scan';

@@ -8,6 +8,26 @@ describe('canonical JSON', () => {
   it('is independent of insertion order', () => {
     expect(canonicalJson({ x: 1, y: 2 })).toBe(canonicalJson({ y: 2, x: 1 }));
   });
+  it('writes every kind of value as it always has (the audit chain hashes this text)', () => {
+    const value = {
+      z: [1, undefined, , 'a"\\\u2028\n'], // eslint-disable-line no-sparse-arrays
+      '\uFB00': 1,
+      '😀': 2,
+      d: new Date(Date.UTC(2025, 0, 2, 3, 4, 5, 6)),
+      big: 12n,
+      e: {},
+      a: [],
+      f: -0,
+      g: 1e21,
+      h: 0.1,
+      u: undefined,
+      n: null,
+      t: true,
+    };
+    expect(canonicalJson(value)).toBe(
+      '{"a":[],"big":"12","d":"2025-01-02T03:04:05.006Z","e":{},"f":0,"g":1e+21,"h":0.1,"n":null,"t":true,"z":[1,null,,"a\\"\\\\\u2028\\n"],"😀":2,"\uFB00":1}',
+    );
+  });
   it('refuses values that have no canonical form', () => {
     expect(() => canonicalJson({ n: NaN })).toThrow();
     expect(() => canonicalJson({ f: () => 1 })).toThrow();

@@ -20,13 +20,28 @@ function serialize(value: unknown): string {
     case 'bigint':
       return JSON.stringify(value.toString());
     case 'object': {
-      if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : serialize(v))).join(',')}]`;
+      // Loops and one growing string rather than map/filter/join (issue 12, item 4: audit:verify
+      // writes the payload of a million events); the same text, canonical-json.spec.ts pins it.
+      if (Array.isArray(value)) {
+        let out = '[';
+        for (let i = 0; i < value.length; i++) {
+          if (i > 0) out += ',';
+          // A hole writes nothing, as join did.
+          if (i in value) out += value[i] === undefined ? 'null' : serialize(value[i]);
+        }
+        return out + ']';
+      }
       if (value instanceof Date) return JSON.stringify(value.toISOString());
       const obj = value as Record<string, unknown>;
-      const keys = Object.keys(obj)
-        .filter((k) => obj[k] !== undefined)
-        .sort();
-      return `{${keys.map((k) => `${JSON.stringify(k)}:${serialize(obj[k])}`).join(',')}}`;
+      const keys = Object.keys(obj).sort();
+      let out = '{';
+      for (let i = 0; i < keys.length; i++) {
+        const v = obj[keys[i]];
+        if (v === undefined) continue;
+        if (out.length > 1) out += ',';
+        out += JSON.stringify(keys[i]) + ':' + serialize(v);
+      }
+      return out + '}';
     }
     default:
       throw new TypeError(`canonicalJson: unsupported type ${typeof value}`);
