@@ -1,7 +1,9 @@
 /**
  * Pins the exact bytes of the demo PDFs: 5 document types × 3 variants of the demo fixture, plus
  * the contrat de séjour with a signature field, rendered through the real pipeline
- * (templateInputFromFixture → resolve → renderPdf). Performance work on the PDF path (text layout,
+ * (templateInputFromFixture → resolve → renderPdf); and of the test contrat de séjour (hostile
+ * text, bidi overrides, fallback glyphs) with a paragraph of what the demo never holds: combining
+ * marks (positioned glyphs), tabs, a character no face has, a word wider than the line. Performance work on the PDF path (text layout,
  * encoding, content-stream building, caches) must leave every byte unchanged; a change of one
  * byte fails here. When the output changes on purpose, bump PDF_RENDERER_VERSION and regenerate
  * the fixture as its `regenerate` field says.
@@ -9,7 +11,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha256Hex } from '@carepact/common';
-import { contentVariantOf, renderPdf, resolve, templateInputFromFixture, templates, VARIANTS } from '@carepact/rendering';
+import { contentVariantOf, type DocumentTree, renderPdf, resolve, templateInputFromFixture, templates, VARIANTS } from '@carepact/rendering';
+import { contratSejourTree } from './fixtures/contrat-sejour.fixture';
 
 const FIXTURE = join(__dirname, 'fixtures/pdf-sha256.json');
 const DEMO = join(__dirname, '../../../templates/demo/establishment-les-tilleuls.json');
@@ -27,6 +30,16 @@ interface PinnedFixture {
   sha256: Record<string, string>;
 }
 
+const EDGE_TEXT =
+  'Marques combinantes : Jose\u0301 Nun\u0303ez, a\u0308\u0301, q\u0323\u0307 ; tabulation\tici ; ' +
+  'absent \u{1F9E0} ; contrôles \u200Bzéro\u200D ; identifiant ' +
+  'x'.repeat(300);
+
+function edgeTree(variant: (typeof VARIANTS)[number]): DocumentTree {
+  const tree = contratSejourTree(contentVariantOf(variant));
+  return { ...tree, blocks: [...tree.blocks, { kind: 'paragraph', text: [{ text: EDGE_TEXT }, { text: ' Fin en gras\u0301.', strong: true }] }] };
+}
+
 async function digests(): Promise<Record<string, string>> {
   const demo = JSON.parse(readFileSync(DEMO, 'utf8')) as unknown;
   const out: Record<string, string> = {};
@@ -38,6 +51,7 @@ async function digests(): Promise<Record<string, string>> {
       if (type === 'contrat-sejour') out[`${type}/${variant}+signature-field`] = sha256Hex(await renderPdf(tree, variant, { signatureField: SIGNATURE_FIELD }));
     }
   }
+  for (const variant of VARIANTS) out[`test-contrat-sejour+edge-text/${variant}`] = sha256Hex(await renderPdf(edgeTree(variant), variant));
   return out;
 }
 
@@ -50,7 +64,7 @@ describe('demo PDFs are byte-identical to the pinned renditions', () => {
       writeFileSync(FIXTURE, `${JSON.stringify({ regenerate: pinned.regenerate, sha256: actual }, null, 2)}\n`);
     }
     const pinned = JSON.parse(readFileSync(FIXTURE, 'utf8')) as PinnedFixture;
-    expect(Object.keys(actual)).toHaveLength(TYPES.length * VARIANTS.length + VARIANTS.length);
+    expect(Object.keys(actual)).toHaveLength(TYPES.length * VARIANTS.length + 2 * VARIANTS.length);
     expect(actual).toEqual(pinned.sha256);
   }, 120_000);
 });

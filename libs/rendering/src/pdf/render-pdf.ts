@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import PDFDocument from 'pdfkit';
 import { canonicalJson } from '@carepact/common';
 import type { DocumentTree, FigureBlock, Inline, ListBlock, ParagraphBlock, SignatureSlot, SignaturesBlock, TableBlock, Variant } from '../tree';
-import { type DocFonts, type FontSet, attachFonts, completeCompositeGlyphs, encodeUnshaped, FACE_KEYS, loadFontSet } from './pdf-fonts';
+import { type DocFonts, type FaceKey, type FontSet, attachFonts, cidOf, completeCompositeGlyphs, encodeUnshaped, FACE_KEYS, loadFontSet, runsOf } from './pdf-fonts';
 import { A4, type PdfStyle, type Rgb, pdfStyleFor } from './pdf-style';
 import type { OutlineItem, PdfDoc, StructElem } from './pdfkit-internals';
 import { loadPictogram } from './pictograms';
@@ -47,6 +47,11 @@ export function renderPdf(tree: DocumentTree, variant: Variant, options: PdfRend
 }
 
 const num = (n: number): string => String(Math.round(n * 1000) / 1000 || 0);
+/**
+ * Content for addContent as bytes: PDFKit converts a string one character at a time (and adds the
+ * "\n" a Buffer must carry itself). Operators are ASCII.
+ */
+const latin1 = (s: string): Buffer => Buffer.from(s, 'latin1');
 const rgb = (c: Rgb): string => `${num(c[0])} ${num(c[1])} ${num(c[2])}`;
 
 interface TextBox {
@@ -121,6 +126,8 @@ class PdfWriter {
   private readonly outlines: OutlineItem[] = [];
   private readonly layouts = new Map<string, Line[]>();
   private readonly tablePlans = new Map<TableBlock, TablePlan>();
+  /** Per face, glyph id → hex CID in this document's subset (see cidOf). */
+  private readonly cids: Record<FaceKey, string[]> = { R: [], B: [], FR: [], FB: [] };
 
   constructor(
     private readonly tree: DocumentTree,
@@ -186,7 +193,7 @@ class PdfWriter {
     this.runningHeadersAndFooters();
     for (const key of FACE_KEYS) {
       const font = this.fonts[key] as unknown as { dictionary?: unknown };
-      if (font.dictionary) completeCompositeGlyphs(this.fonts[key]);
+      if (font.dictionary) completeCompositeGlyphs(this.set.faces[key], this.fonts[key]);
     }
     this.doc.end();
     return this.doc;
@@ -252,7 +259,9 @@ class PdfWriter {
   /**
    * Writes one line as a single BT/ET with one TJ per face. The page's CTM is flipped (PDFKit
    * draws top-down), so the text matrix flips back; the baseline sits half a leading below the
-   * line box's top, from the primary face's metrics.
+   * line box's top, from the primary face's metrics. The operators are those PDFKit's encode
+   * would give, built as one string from the shared shaped runs (see runsOf, cidOf) and handed
+   * over as bytes.
    */
   private emitLine(line: Line, x: number, top: number, size: number, lineH: number, color: Rgb): void {
     if (line.pieces.length === 0) return;
@@ -261,7 +270,8 @@ class PdfWriter {
     const contentH = ((primary.ascender - primary.descender) / 1000) * size;
     const baseline = top + (lineH - contentH) / 2 + asc;
     const doc = this.doc;
-    const ops: string[] = ['BT', `${rgb(color)} rg`, `1 0 0 -1 ${num(x)} ${num(baseline)} Tm`];
+    const scale = size / 1000;
+    let out = `BT\n${rgb(color)} rg\n1 0 0 -1 ${num(x)} ${num(baseline)} Tm`;
     let cx = x;
     let resync = false;
     let current = '';
@@ -269,57 +279,57 @@ class PdfWriter {
       const font = this.fonts[piece.face];
       if (!doc.page.fonts[font.id]) doc.page.fonts[font.id] = font.ref();
       if (current !== font.id) {
-        ops.push(`/${font.id} ${num(size)} Tf`);
+        out += `\n/${font.id} ${num(size)} Tf`;
         current = font.id;
       }
       if (piece.unshaped) {
         if (resync) {
-          ops.push(`1 0 0 -1 ${num(cx)} ${num(baseline)} Tm`);
+          out += `\n1 0 0 -1 ${num(cx)} ${num(baseline)} Tm`;
           resync = false;
         }
         const raw = encodeUnshaped(font, piece.text.codePointAt(0) as number);
-        ops.push(`[<${raw.hex}>] TJ`);
+        out += `\n[<${raw.hex}>] TJ`;
         cx += (raw.width / 1000) * size;
         continue;
       }
-      const [hex, positions] = font.encode(piece.text);
-      const scale = size / 1000;
-      let seg: string[] = [];
-      let from = 0;
-      const flush = (end: number): void => {
-        if (end > from) seg.push(`<${hex.slice(from, end).join('')}>`);
-        from = end;
-        if (seg.length) ops.push(`[${seg.join(' ')}] TJ`);
-        seg = [];
-      };
-      for (let i = 0; i < positions.length; i++) {
-        const p = positions[i];
-        if (p.xOffset || p.yOffset) {
-          // A positioned mark (combining accent): placed absolutely, then the line resumes.
-          flush(i);
-          ops.push(`1 0 0 -1 ${num(cx + p.xOffset * scale)} ${num(baseline - p.yOffset * scale)} Tm`);
-          ops.push(`[<${hex[i]}>] TJ`);
-          from = i + 1;
-          resync = true;
-        } else {
-          if (resync) {
-            flush(i);
-            ops.push(`1 0 0 -1 ${num(cx)} ${num(baseline)} Tm`);
-            resync = false;
+      const cids = this.cids[piece.face];
+      // `seg`: the elements of the TJ being built, space-separated; `run`: glyphs not yet in it.
+      let seg = '';
+      let run = '';
+      for (const shaped of runsOf(this.set.faces[piece.face], font, piece.text)) {
+        const { glyphs, positions } = shaped;
+        for (let i = 0; i < positions.length; i++) {
+          const p = positions[i];
+          const hex = cidOf(font, cids, glyphs[i]);
+          if (p.xOffset || p.yOffset) {
+            // A positioned mark (combining accent): placed absolutely, then the line resumes.
+            if (run) seg += seg ? ` <${run}>` : `<${run}>`;
+            if (seg) out += `\n[${seg}] TJ`;
+            seg = run = '';
+            out += `\n1 0 0 -1 ${num(cx + p.xOffset * scale)} ${num(baseline - p.yOffset * scale)} Tm\n[<${hex}>] TJ`;
+            resync = true;
+          } else {
+            if (resync) {
+              if (run) seg += seg ? ` <${run}>` : `<${run}>`;
+              if (seg) out += `\n[${seg}] TJ`;
+              seg = run = '';
+              out += `\n1 0 0 -1 ${num(cx)} ${num(baseline)} Tm`;
+              resync = false;
+            }
+            // Kerning: TJ adjustments in thousandths of an em, as PDFKit writes them.
+            const adjust = p.xAdvance - p.advanceWidth;
+            if (adjust !== 0) {
+              seg += `${seg ? ' ' : ''}<${run}${hex}> ${num(-adjust)}`;
+              run = '';
+            } else run += hex;
           }
-          // Kerning: TJ adjustments in thousandths of an em, as PDFKit writes them.
-          const adjust = p.xAdvance - p.advanceWidth;
-          if (adjust !== 0) {
-            seg.push(`<${hex.slice(from, i + 1).join('')}>`, num(-adjust));
-            from = i + 1;
-          }
+          cx += p.xAdvance * scale;
         }
-        cx += p.xAdvance * scale;
       }
-      flush(positions.length);
+      if (run) seg += seg ? ` <${run}>` : `<${run}>`;
+      if (seg) out += `\n[${seg}] TJ`;
     }
-    ops.push('ET');
-    doc.addContent(ops.join('\n'));
+    doc.addContent(latin1(`${out}\nET\n`));
   }
 
   /**
