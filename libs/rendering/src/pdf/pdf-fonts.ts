@@ -281,20 +281,19 @@ export function textWidth(set: FontSet, fonts: DocFonts, key: FaceKey, text: str
 }
 
 /**
- * Hex CID of a shaped glyph in the document's subset, as PDFKit's encode writes it (recording its
- * width and ToUnicode entry the first time). `cids` is the document's glyph id → hex for this
- * font: each glyph is looked up once per document.
+ * CID of a shaped glyph in the document's subset, as PDFKit's encode gives it (recording its width
+ * and ToUnicode entry the first time). `cids` is the document's glyph id → CID for this font:
+ * each glyph is looked up once per document.
  */
-export function cidOf(font: EmbeddedFontInternal, cids: string[], glyph: FontkitGlyph): string {
-  let hex = cids[glyph.id];
-  if (hex === undefined) {
-    const gid = font.subset.includeGlyph(glyph.id);
-    hex = `0000${gid.toString(16)}`.slice(-4);
+export function cidOf(font: EmbeddedFontInternal, cids: number[], glyph: FontkitGlyph): number {
+  let gid = cids[glyph.id];
+  if (gid === undefined) {
+    gid = font.subset.includeGlyph(glyph.id);
     if (font.widths[gid] == null) font.widths[gid] = glyph.advanceWidth * font.scale;
     if (font.unicode[gid] == null) font.unicode[gid] = glyph.codePoints;
-    cids[glyph.id] = hex;
+    cids[glyph.id] = gid;
   }
-  return hex;
+  return gid;
 }
 
 /**

@@ -7,7 +7,7 @@ import { A4, type PdfStyle, type Rgb, pdfStyleFor } from './pdf-style';
 import type { OutlineItem, PdfDoc, StructElem } from './pdfkit-internals';
 import { loadPictogram } from './pictograms';
 import { addSignatureField, checkSignatureField, type PdfSignatureField } from './signature-field';
-import { type Line, layoutInline, longestWordWidth, naturalWidth } from './text-layout';
+import { type Line, layoutInlineCached, longestWordWidth, naturalWidth } from './text-layout';
 import { xmpBody } from './xmp';
 
 /** Recorded with each rendition; bump when the same tree would render differently. */
@@ -47,11 +47,86 @@ export function renderPdf(tree: DocumentTree, variant: Variant, options: PdfRend
 }
 
 const num = (n: number): string => String(Math.round(n * 1000) / 1000 || 0);
+
+const HEX = '0123456789abcdef';
+
 /**
- * Content for addContent as bytes: PDFKit converts a string one character at a time (and adds the
- * "\n" a Buffer must carry itself). Operators are ASCII.
+ * The operators of one text line, written as bytes (the same PDFKit would get from the string
+ * version: it converts a string one character at a time, and adds the "\n" that bytes carry
+ * themselves). A TJ array is opened by the first glyph and closed by `endTJ`; glyphs go into hex
+ * strings, split after each kerning adjustment.
  */
-const latin1 = (s: string): Buffer => Buffer.from(s, 'latin1');
+class LineBytes {
+  private buf = Buffer.allocUnsafe(4096);
+  private n = 0;
+  private inTJ = false;
+  private inHex = false;
+  /** The next element of the TJ array is not its first: a space goes before it. */
+  private afterElement = false;
+
+  private room(k: number): void {
+    if (this.n + k <= this.buf.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(2 * this.buf.length, this.n + k));
+    this.buf.copy(bigger, 0, 0, this.n);
+    this.buf = bigger;
+  }
+
+  /** Starts a line afresh (whatever a line that threw left behind). */
+  begin(): void {
+    this.n = 0;
+    this.inTJ = this.inHex = this.afterElement = false;
+  }
+
+  /** ASCII text (operators, numbers, names). */
+  ascii(s: string): void {
+    this.room(s.length);
+    this.n += this.buf.write(s, this.n, 'latin1');
+  }
+
+  /** Four lowercase hex digits of a CID (its last four, as PDFKit's `slice(-4)`). */
+  cid(cid: number): void {
+    this.room(4);
+    const b = this.buf;
+    b[this.n++] = HEX.charCodeAt((cid >> 12) & 15);
+    b[this.n++] = HEX.charCodeAt((cid >> 8) & 15);
+    b[this.n++] = HEX.charCodeAt((cid >> 4) & 15);
+    b[this.n++] = HEX.charCodeAt(cid & 15);
+  }
+
+  glyph(cid: number): void {
+    if (!this.inTJ) {
+      this.ascii('\n[');
+      this.inTJ = true;
+      this.afterElement = false;
+    }
+    if (!this.inHex) {
+      this.ascii(this.afterElement ? ' <' : '<');
+      this.inHex = true;
+    }
+    this.cid(cid);
+  }
+
+  /** Closes the hex string with a kerning adjustment after the last glyph. */
+  adjust(amount: string): void {
+    this.ascii(`> ${amount}`);
+    this.inHex = false;
+    this.afterElement = true;
+  }
+
+  endTJ(): void {
+    if (this.inHex) this.ascii('>');
+    if (this.inTJ) this.ascii('] TJ');
+    this.inTJ = this.inHex = false;
+  }
+
+  /** The line's bytes (a copy: the scratch buffer is reused). */
+  take(): Buffer {
+    return Buffer.from(this.buf.subarray(0, this.n));
+  }
+}
+
+/** emitLine is synchronous: one scratch buffer for the process. */
+const lineBytes = new LineBytes();
 const rgb = (c: Rgb): string => `${num(c[0])} ${num(c[1])} ${num(c[2])}`;
 
 interface TextBox {
@@ -124,10 +199,9 @@ class PdfWriter {
   private lastHeading = 0;
   private fieldPlaced = false;
   private readonly outlines: OutlineItem[] = [];
-  private readonly layouts = new Map<string, Line[]>();
   private readonly tablePlans = new Map<TableBlock, TablePlan>();
   /** Per face, glyph id → hex CID in this document's subset (see cidOf). */
-  private readonly cids: Record<FaceKey, string[]> = { R: [], B: [], FR: [], FB: [] };
+  private readonly cids: Record<FaceKey, number[]> = { R: [], B: [], FR: [], FB: [] };
 
   constructor(
     private readonly tree: DocumentTree,
@@ -234,17 +308,10 @@ class PdfWriter {
 
   /**
    * Line breaking is measured before drawing (keep-with-next) and again when drawing: one layout
-   * per text, size and width for the whole document.
+   * per text, size and width for the whole process (see layoutInlineCached).
    */
   private layout(text: Inline, size: number, width: number, bold = false): Line[] {
-    let key = `${size}|${width}|${bold ? 1 : 0}`;
-    for (const r of text) key += `${r.strong ? '\u0001' : '\u0002'}${r.text}`;
-    let lines = this.layouts.get(key);
-    if (!lines) {
-      lines = layoutInline(text, this.set, this.fonts, size, width, bold);
-      this.layouts.set(key, lines);
-    }
-    return lines;
+    return layoutInlineCached(text, this.set, this.fonts, size, width, bold);
   }
 
   private box(text: Inline, size: number, width: number, opts: { bold?: boolean; lineHeight?: number; color?: Rgb } = {}): TextBox {
@@ -260,8 +327,7 @@ class PdfWriter {
    * Writes one line as a single BT/ET with one TJ per face. The page's CTM is flipped (PDFKit
    * draws top-down), so the text matrix flips back; the baseline sits half a leading below the
    * line box's top, from the primary face's metrics. The operators are those PDFKit's encode
-   * would give, built as one string from the shared shaped runs (see runsOf, cidOf) and handed
-   * over as bytes.
+   * would give, written as bytes from the shared shaped runs (see runsOf, cidOf).
    */
   private emitLine(line: Line, x: number, top: number, size: number, lineH: number, color: Rgb): void {
     if (line.pieces.length === 0) return;
@@ -271,7 +337,9 @@ class PdfWriter {
     const baseline = top + (lineH - contentH) / 2 + asc;
     const doc = this.doc;
     const scale = size / 1000;
-    let out = `BT\n${rgb(color)} rg\n1 0 0 -1 ${num(x)} ${num(baseline)} Tm`;
+    const out = lineBytes;
+    out.begin();
+    out.ascii(`BT\n${rgb(color)} rg\n1 0 0 -1 ${num(x)} ${num(baseline)} Tm`);
     let cx = x;
     let resync = false;
     let current = '';
@@ -279,57 +347,50 @@ class PdfWriter {
       const font = this.fonts[piece.face];
       if (!doc.page.fonts[font.id]) doc.page.fonts[font.id] = font.ref();
       if (current !== font.id) {
-        out += `\n/${font.id} ${num(size)} Tf`;
+        out.ascii(`\n/${font.id} ${num(size)} Tf`);
         current = font.id;
       }
       if (piece.unshaped) {
         if (resync) {
-          out += `\n1 0 0 -1 ${num(cx)} ${num(baseline)} Tm`;
+          out.ascii(`\n1 0 0 -1 ${num(cx)} ${num(baseline)} Tm`);
           resync = false;
         }
         const raw = encodeUnshaped(font, piece.text.codePointAt(0) as number);
-        out += `\n[<${raw.hex}>] TJ`;
+        out.ascii(`\n[<${raw.hex}>] TJ`);
         cx += (raw.width / 1000) * size;
         continue;
       }
       const cids = this.cids[piece.face];
-      // `seg`: the elements of the TJ being built, space-separated; `run`: glyphs not yet in it.
-      let seg = '';
-      let run = '';
       for (const shaped of runsOf(this.set.faces[piece.face], font, piece.text)) {
         const { glyphs, positions } = shaped;
         for (let i = 0; i < positions.length; i++) {
           const p = positions[i];
-          const hex = cidOf(font, cids, glyphs[i]);
+          const cid = cidOf(font, cids, glyphs[i]);
           if (p.xOffset || p.yOffset) {
             // A positioned mark (combining accent): placed absolutely, then the line resumes.
-            if (run) seg += seg ? ` <${run}>` : `<${run}>`;
-            if (seg) out += `\n[${seg}] TJ`;
-            seg = run = '';
-            out += `\n1 0 0 -1 ${num(cx + p.xOffset * scale)} ${num(baseline - p.yOffset * scale)} Tm\n[<${hex}>] TJ`;
+            out.endTJ();
+            out.ascii(`\n1 0 0 -1 ${num(cx + p.xOffset * scale)} ${num(baseline - p.yOffset * scale)} Tm\n[<`);
+            out.cid(cid);
+            out.ascii('>] TJ');
             resync = true;
           } else {
             if (resync) {
-              if (run) seg += seg ? ` <${run}>` : `<${run}>`;
-              if (seg) out += `\n[${seg}] TJ`;
-              seg = run = '';
-              out += `\n1 0 0 -1 ${num(cx)} ${num(baseline)} Tm`;
+              out.endTJ();
+              out.ascii(`\n1 0 0 -1 ${num(cx)} ${num(baseline)} Tm`);
               resync = false;
             }
+            out.glyph(cid);
             // Kerning: TJ adjustments in thousandths of an em, as PDFKit writes them.
             const adjust = p.xAdvance - p.advanceWidth;
-            if (adjust !== 0) {
-              seg += `${seg ? ' ' : ''}<${run}${hex}> ${num(-adjust)}`;
-              run = '';
-            } else run += hex;
+            if (adjust !== 0) out.adjust(num(-adjust));
           }
           cx += p.xAdvance * scale;
         }
       }
-      if (run) seg += seg ? ` <${run}>` : `<${run}>`;
-      if (seg) out += `\n[${seg}] TJ`;
+      out.endTJ();
     }
-    doc.addContent(latin1(`${out}\nET\n`));
+    out.ascii('\nET\n');
+    doc.addContent(out.take());
   }
 
   /**

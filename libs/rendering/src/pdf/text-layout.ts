@@ -216,6 +216,36 @@ export function layoutInline(
   return lines;
 }
 
+/** Above this many cached layouts a font set's cache starts afresh (long-running worker). */
+const LAYOUT_CACHE_LIMIT = 10_000;
+const layouts = new WeakMap<FontSet, Map<string, Line[]>>();
+
+/**
+ * `layoutInline` through a per-process cache of each font set: a template's clauses come back in
+ * every document, and a document lays most of its texts out twice (keep-with-next, then
+ * drawing). The lines depend on the text, size, width and weight only; they are never modified.
+ */
+export function layoutInlineCached(
+  runs: Inline,
+  set: FontSet,
+  fonts: DocFonts,
+  size: number,
+  maxWidth: number,
+  forceBold = false,
+): Line[] {
+  let cache = layouts.get(set);
+  if (!cache) layouts.set(set, (cache = new Map()));
+  let key = `${size}|${maxWidth}|${forceBold ? 1 : 0}`;
+  for (const r of runs) key += `${r.strong ? '\u0001' : '\u0002'}${r.text}`;
+  let lines = cache.get(key);
+  if (!lines) {
+    lines = layoutInline(runs, set, fonts, size, maxWidth, forceBold);
+    if (cache.size >= LAYOUT_CACHE_LIMIT) cache.clear();
+    cache.set(key, lines);
+  }
+  return lines;
+}
+
 function mergePieces(pieces: Piece[]): Piece[] {
   const out: Piece[] = [];
   for (const p of pieces) {
