@@ -4,6 +4,7 @@ import { deflateSync } from 'node:zlib';
 import * as fontkit from 'fontkit';
 import type { FontkitFont, FontkitGlyph } from 'fontkit';
 import { projectRoot } from '@carepact/common';
+import { num } from './pdf-number';
 import type { EmbeddedFontInternal, GlyphRunInternal, PdfDoc, PdfReference } from './pdfkit-internals';
 
 /**
@@ -26,7 +27,7 @@ export const FACE_KEYS: readonly FaceKey[] = ['R', 'B', 'FR', 'FB'];
 
 /** Above this many cached shaped words a face's cache starts afresh (long-running worker). */
 const LAYOUT_CACHE_LIMIT = 40_000;
-/** Same bound for the per-face caches of texts (runs and advances, see `runsOf`). */
+/** Same bound for the per-face cache of shaped texts (see `shapedText`). */
 const TEXT_CACHE_LIMIT = 20_000;
 
 export interface Face {
@@ -41,10 +42,8 @@ export interface Face {
   layoutCacheChecks: number;
   /** Font programs of recent subsets, by their glyph list (see memoizeSubset). */
   subsets: Map<string, Uint8Array>;
-  /** Text → its shaped runs, one per word as PDFKit lays it out (see `runsOf`). */
-  runs: Map<string, GlyphRunInternal[]>;
-  /** Text → advance width in thousandths of an em (see `textWidth`). */
-  advances: Map<string, number>;
+  /** Text → its glyphs and positions as PDFKit lays it out (see `shapedText`). */
+  shaped: Map<string, ShapedText>;
   /** Glyph id → ids of its components (empty for a simple glyph), see completeCompositeGlyphs. */
   components: Map<number, number[]>;
 }
@@ -78,8 +77,7 @@ export function loadFontSet(dir = defaultFontsDir()): FontSet {
       layoutCache: Object.create(null),
       layoutCacheChecks: 0,
       subsets: new Map(),
-      runs: new Map(),
-      advances: new Map(),
+      shaped: new Map(),
       components: new Map(),
     };
   }
@@ -245,14 +243,27 @@ function componentsOf(face: Face, glyphId: number): number[] {
 }
 
 /**
- * `text` as PDFKit's encode and widthOfString lay it out: one shaped run per word, each ending
- * after a space or a tab, from the layout cache shared by the process. Kept per face and text,
- * so a text is cut into words once.
+ * A text shaped as PDFKit's encode lays it out (one fontkit run per word, each ending after a
+ * space or a tab, from the layout cache shared by the process), flattened once per face and text
+ * into what a line needs: PDFKit's GlyphPosition objects, whose shape PDFKit changes after
+ * fontkit made them, are slow to read in the line loop.
  */
-export function runsOf(face: Face, font: EmbeddedFontInternal, text: string): GlyphRunInternal[] {
-  let runs = face.runs.get(text);
-  if (runs) return runs;
-  runs = [];
+export interface ShapedText {
+  glyphs: FontkitGlyph[];
+  /** Advance of each glyph, thousandths of an em. */
+  xAdvance: Float64Array;
+  /** The TJ adjustment after each glyph (`num` of advance width minus advance), or undefined. */
+  kerning: (string | undefined)[];
+  /** x and y offsets of each glyph (positioned marks), null when all are 0. */
+  offsets: Float64Array | null;
+  /** Sum of the runs' advance widths, summed as PDFKit's widthOfString does. */
+  advance: number;
+}
+
+export function shapedText(face: Face, font: EmbeddedFontInternal, text: string): ShapedText {
+  let shaped = face.shaped.get(text);
+  if (shaped) return shaped;
+  const runs: GlyphRunInternal[] = [];
   let last = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -262,22 +273,33 @@ export function runsOf(face: Face, font: EmbeddedFontInternal, text: string): Gl
     }
   }
   if (last < text.length) runs.push(font.layoutCached(text.slice(last)));
-  if (face.runs.size >= TEXT_CACHE_LIMIT) face.runs.clear();
-  face.runs.set(text, runs);
-  return runs;
+  let count = 0;
+  for (const run of runs) count += run.glyphs.length;
+  shaped = { glyphs: new Array<FontkitGlyph>(count), xAdvance: new Float64Array(count), kerning: new Array<string | undefined>(count), offsets: null, advance: 0 };
+  let k = 0;
+  for (const run of runs) {
+    shaped.advance += run.advanceWidth;
+    for (let i = 0; i < run.glyphs.length; i++, k++) {
+      const p = run.positions[i];
+      shaped.glyphs[k] = run.glyphs[i];
+      shaped.xAdvance[k] = p.xAdvance;
+      const adjust = p.xAdvance - p.advanceWidth;
+      shaped.kerning[k] = adjust !== 0 ? num(-adjust) : undefined;
+      if (p.xOffset || p.yOffset) {
+        shaped.offsets ??= new Float64Array(2 * count);
+        shaped.offsets[2 * k] = p.xOffset;
+        shaped.offsets[2 * k + 1] = p.yOffset;
+      }
+    }
+  }
+  if (face.shaped.size >= TEXT_CACHE_LIMIT) face.shaped.clear();
+  face.shaped.set(text, shaped);
+  return shaped;
 }
 
-/** What `fonts[key].widthOfString(text, size)` returns (same sums in the same order), from a per-process cache. */
+/** What `fonts[key].widthOfString(text, size)` returns (same sums in the same order), from the per-face cache. */
 export function textWidth(set: FontSet, fonts: DocFonts, key: FaceKey, text: string, size: number): number {
-  const face = set.faces[key];
-  let advance = face.advances.get(text);
-  if (advance === undefined) {
-    advance = 0;
-    for (const run of runsOf(face, fonts[key], text)) advance += run.advanceWidth;
-    if (face.advances.size >= TEXT_CACHE_LIMIT) face.advances.clear();
-    face.advances.set(text, advance);
-  }
-  return advance * (size / 1000);
+  return shapedText(set.faces[key], fonts[key], text).advance * (size / 1000);
 }
 
 /**

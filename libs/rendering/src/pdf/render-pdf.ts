@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import PDFDocument from 'pdfkit';
 import { canonicalJson } from '@carepact/common';
 import type { DocumentTree, FigureBlock, Inline, ListBlock, ParagraphBlock, SignatureSlot, SignaturesBlock, TableBlock, Variant } from '../tree';
-import { type DocFonts, type FaceKey, type FontSet, attachFonts, cidOf, completeCompositeGlyphs, encodeUnshaped, FACE_KEYS, loadFontSet, runsOf } from './pdf-fonts';
+import { type DocFonts, type FaceKey, type FontSet, attachFonts, cidOf, completeCompositeGlyphs, encodeUnshaped, FACE_KEYS, loadFontSet, shapedText } from './pdf-fonts';
+import { num } from './pdf-number';
 import { A4, type PdfStyle, type Rgb, pdfStyleFor } from './pdf-style';
 import type { OutlineItem, PdfDoc, StructElem } from './pdfkit-internals';
 import { loadPictogram } from './pictograms';
@@ -46,7 +47,6 @@ export function renderPdf(tree: DocumentTree, variant: Variant, options: PdfRend
   });
 }
 
-const num = (n: number): string => String(Math.round(n * 1000) / 1000 || 0);
 
 const HEX = '0123456789abcdef';
 
@@ -327,7 +327,7 @@ class PdfWriter {
    * Writes one line as a single BT/ET with one TJ per face. The page's CTM is flipped (PDFKit
    * draws top-down), so the text matrix flips back; the baseline sits half a leading below the
    * line box's top, from the primary face's metrics. The operators are those PDFKit's encode
-   * would give, written as bytes from the shared shaped runs (see runsOf, cidOf).
+   * would give, written as bytes from the shared shaped text (see shapedText, cidOf).
    */
   private emitLine(line: Line, x: number, top: number, size: number, lineH: number, color: Rgb): void {
     if (line.pieces.length === 0) return;
@@ -361,31 +361,30 @@ class PdfWriter {
         continue;
       }
       const cids = this.cids[piece.face];
-      for (const shaped of runsOf(this.set.faces[piece.face], font, piece.text)) {
-        const { glyphs, positions } = shaped;
-        for (let i = 0; i < positions.length; i++) {
-          const p = positions[i];
-          const cid = cidOf(font, cids, glyphs[i]);
-          if (p.xOffset || p.yOffset) {
-            // A positioned mark (combining accent): placed absolutely, then the line resumes.
+      const { glyphs, xAdvance, kerning, offsets } = shapedText(this.set.faces[piece.face], font, piece.text);
+      for (let i = 0; i < glyphs.length; i++) {
+        const cid = cidOf(font, cids, glyphs[i]);
+        const xOffset = offsets ? offsets[2 * i] : 0;
+        const yOffset = offsets ? offsets[2 * i + 1] : 0;
+        if (xOffset || yOffset) {
+          // A positioned mark (combining accent): placed absolutely, then the line resumes.
+          out.endTJ();
+          out.ascii(`\n1 0 0 -1 ${num(cx + xOffset * scale)} ${num(baseline - yOffset * scale)} Tm\n[<`);
+          out.cid(cid);
+          out.ascii('>] TJ');
+          resync = true;
+        } else {
+          if (resync) {
             out.endTJ();
-            out.ascii(`\n1 0 0 -1 ${num(cx + p.xOffset * scale)} ${num(baseline - p.yOffset * scale)} Tm\n[<`);
-            out.cid(cid);
-            out.ascii('>] TJ');
-            resync = true;
-          } else {
-            if (resync) {
-              out.endTJ();
-              out.ascii(`\n1 0 0 -1 ${num(cx)} ${num(baseline)} Tm`);
-              resync = false;
-            }
-            out.glyph(cid);
-            // Kerning: TJ adjustments in thousandths of an em, as PDFKit writes them.
-            const adjust = p.xAdvance - p.advanceWidth;
-            if (adjust !== 0) out.adjust(num(-adjust));
+            out.ascii(`\n1 0 0 -1 ${num(cx)} ${num(baseline)} Tm`);
+            resync = false;
           }
-          cx += p.xAdvance * scale;
+          out.glyph(cid);
+          // Kerning: TJ adjustments in thousandths of an em, as PDFKit writes them.
+          const adjust = kerning[i];
+          if (adjust !== undefined) out.adjust(adjust);
         }
+        cx += xAdvance[i] * scale;
       }
       out.endTJ();
     }
