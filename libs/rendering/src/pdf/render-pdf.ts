@@ -125,6 +125,10 @@ class LineBytes {
   }
 }
 
+/** Pictogram paths' content bytes (see PdfWriter.pathContent); pictograms are a small set. */
+const pathBytes = new Map<string, Buffer>();
+const PATH_CACHE_LIMIT = 1000;
+
 /** emitLine is synchronous: one scratch buffer for the process. */
 const lineBytes = new LineBytes();
 const rgb = (c: Rgb): string => `${num(c[0])} ${num(c[1])} ${num(c[2])}`;
@@ -697,10 +701,37 @@ class PdfWriter {
     doc.translate(-vx, -vy);
     for (const p of picto.paths) {
       doc.addContent(`${rgb(p.fill ?? color)} rg`);
-      doc.path(p.d);
+      doc.addContent(this.pathContent(p.d));
       doc.addContent(p.evenOdd ? 'f*' : 'f');
     }
     doc.restore();
+  }
+
+  /**
+   * The operators `doc.path(d)` writes, as bytes, computed once per process for each path: they
+   * depend on `d` only (the pictogram is placed by the transform before), and parsing the SVG
+   * path again for every document was most of a pictogram's cost.
+   */
+  private pathContent(d: string): Buffer {
+    let bytes = pathBytes.get(d);
+    if (!bytes) {
+      const doc = this.doc;
+      let ops = '';
+      doc.addContent = (data) => {
+        ops += `${String(data)}\n`;
+        return doc;
+      };
+      try {
+        doc.path(d);
+      } finally {
+        // Back to PDFDocument.prototype.addContent.
+        delete (doc as Partial<PdfDoc>).addContent;
+      }
+      bytes = Buffer.from(ops, 'latin1');
+      if (pathBytes.size >= PATH_CACHE_LIMIT) pathBytes.clear();
+      pathBytes.set(d, bytes);
+    }
+    return bytes;
   }
 
   // ---- tables -----------------------------------------------------------------------------------
