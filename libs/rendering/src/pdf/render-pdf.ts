@@ -51,7 +51,7 @@ export function renderPdf(tree: DocumentTree, variant: Variant, options: PdfRend
 const HEX = '0123456789abcdef';
 
 /**
- * The operators of one text line, written as bytes (the same PDFKit would get from the string
+ * The operators of text lines, written as bytes (the same PDFKit would get from the string
  * version: it converts a string one character at a time, and adds the "\n" that bytes carry
  * themselves). A TJ array is opened by the first glyph and closed by `endTJ`; glyphs go into hex
  * strings, split after each kerning adjustment.
@@ -71,7 +71,12 @@ class LineBytes {
     this.buf = bigger;
   }
 
-  /** Starts a line afresh (whatever a line that threw left behind). */
+  /** Bytes written since the last take. */
+  get length(): number {
+    return this.n;
+  }
+
+  /** Starts afresh (whatever a document that threw left behind). */
   begin(): void {
     this.n = 0;
     this.inTJ = this.inHex = this.afterElement = false;
@@ -119,9 +124,11 @@ class LineBytes {
     this.inTJ = this.inHex = false;
   }
 
-  /** The line's bytes (a copy: the scratch buffer is reused). */
+  /** The bytes written since the last take (a copy: the scratch buffer is reused). */
   take(): Buffer {
-    return Buffer.from(this.buf.subarray(0, this.n));
+    const out = Buffer.from(this.buf.subarray(0, this.n));
+    this.n = 0;
+    return out;
   }
 }
 
@@ -129,7 +136,7 @@ class LineBytes {
 const pathBytes = new Map<string, Buffer>();
 const PATH_CACHE_LIMIT = 1000;
 
-/** emitLine is synchronous: one scratch buffer for the process. */
+/** A document is written synchronously, one at a time: one scratch buffer for the process. */
 const lineBytes = new LineBytes();
 const rgb = (c: Rgb): string => `${num(c[0])} ${num(c[1])} ${num(c[2])}`;
 
@@ -206,6 +213,8 @@ class PdfWriter {
   private readonly tablePlans = new Map<TableBlock, TablePlan>();
   /** Per face, glyph id → hex CID in this document's subset (see cidOf). */
   private readonly cids: Record<FaceKey, number[]> = { R: [], B: [], FR: [], FB: [] };
+  private readonly textStarts = new Map<Rgb, string>();
+  private readonly fontOps = new Map<string, string>();
 
   constructor(
     private readonly tree: DocumentTree,
@@ -257,6 +266,7 @@ class PdfWriter {
         }),
       );
     this.fonts = attachFonts(doc, this.set);
+    lineBytes.begin();
     this.root = doc.struct('Document');
     doc.addStructure(this.root);
   }
@@ -331,7 +341,8 @@ class PdfWriter {
    * Writes one line as a single BT/ET with one TJ per face. The page's CTM is flipped (PDFKit
    * draws top-down), so the text matrix flips back; the baseline sits half a leading below the
    * line box's top, from the primary face's metrics. The operators are those PDFKit's encode
-   * would give, written as bytes from the shared shaped text (see shapedText, cidOf).
+   * would give, written as bytes from the shared shaped text (see shapedText, cidOf) and kept
+   * until `flushLines`: consecutive lines go to PDFKit as one chunk.
    */
   private emitLine(line: Line, x: number, top: number, size: number, lineH: number, color: Rgb): void {
     if (line.pieces.length === 0) return;
@@ -342,8 +353,11 @@ class PdfWriter {
     const doc = this.doc;
     const scale = size / 1000;
     const out = lineBytes;
-    out.begin();
-    out.ascii(`BT\n${rgb(color)} rg\n1 0 0 -1 ${num(x)} ${num(baseline)} Tm`);
+    out.ascii(this.textStart(color));
+    out.ascii(num(x));
+    out.ascii(' ');
+    out.ascii(num(baseline));
+    out.ascii(' Tm');
     let cx = x;
     let resync = false;
     let current = '';
@@ -351,7 +365,7 @@ class PdfWriter {
       const font = this.fonts[piece.face];
       if (!doc.page.fonts[font.id]) doc.page.fonts[font.id] = font.ref();
       if (current !== font.id) {
-        out.ascii(`\n/${font.id} ${num(size)} Tf`);
+        out.ascii(this.fontOp(font.id, size));
         current = font.id;
       }
       if (piece.unshaped) {
@@ -393,7 +407,26 @@ class PdfWriter {
       out.endTJ();
     }
     out.ascii('\nET\n');
-    doc.addContent(out.take());
+  }
+
+  /** "BT", the fill colour and the start of the text matrix: a few colours per document. */
+  private textStart(color: Rgb): string {
+    let op = this.textStarts.get(color);
+    if (op === undefined) this.textStarts.set(color, (op = `BT\n${rgb(color)} rg\n1 0 0 -1 `));
+    return op;
+  }
+
+  /** The Tf operator of a font and size: a few per document. */
+  private fontOp(id: string, size: number): string {
+    const key = `${id} ${size}`;
+    let op = this.fontOps.get(key);
+    if (op === undefined) this.fontOps.set(key, (op = `\n/${id} ${num(size)} Tf`));
+    return op;
+  }
+
+  /** Hands the lines emitted since the last call to PDFKit, as one chunk of the page's content. */
+  private flushLines(): void {
+    if (lineBytes.length > 0) this.doc.addContent(lineBytes.take());
   }
 
   /**
@@ -430,6 +463,7 @@ class PdfWriter {
         this.emitLine(box.lines[i + k], x, this.y, box.size, box.lineH, box.color);
         this.y += box.lineH;
       }
+      this.flushLines();
       this.doc.endMarkedContent();
       i += take;
       if (i < n) this.newPage();
@@ -822,6 +856,7 @@ class PdfWriter {
         } else {
           this.artifact('Pagination', () => {
             box.lines.forEach((line, i) => this.emitLine(line, x + pad, top + pad + i * box.lineH, box.size, box.lineH, box.color));
+            this.flushLines();
           });
         }
         x += widths[c];
@@ -884,9 +919,10 @@ class PdfWriter {
         const value = this.bodyBox(cell, this.width - indent);
         if (!this.fits(label.lineH * (label.lines.length + 1))) this.newPage();
         const top = this.y;
-        this.artifact('Layout', () =>
-          label.lines.forEach((line, i) => this.emitLine(line, this.left + indent, top + i * label.lineH, label.size, label.lineH, label.color)),
-        );
+        this.artifact('Layout', () => {
+          label.lines.forEach((line, i) => this.emitLine(line, this.left + indent, top + i * label.lineH, label.size, label.lineH, label.color));
+          this.flushLines();
+        });
         this.y = top + label.lines.length * label.lineH;
         if (value.lines.length) this.flow(elem, 'TD', value, this.left + indent);
       });
@@ -1015,6 +1051,7 @@ class PdfWriter {
         'Pagination',
         () => {
           if (head) this.emitLine(head, this.left, headerTop, size, lineH, s.text);
+          this.flushLines();
           doc.addContent(`${rgb(s.rule)} RG 0.5 w ${num(this.left)} ${num(headerTop + lineH + 2)} m ${num(this.left + this.width)} ${num(headerTop + lineH + 2)} l S`);
         },
         ['Top'],
@@ -1026,6 +1063,7 @@ class PdfWriter {
         () => {
           this.emitLine(label, this.left + this.width - label.width, footerTop, size, lineH, s.text);
           this.emitLine(version, this.left, versionTop, size, lineH, s.text);
+          this.flushLines();
         },
         ['Bottom'],
       );
