@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { deflateSync } from 'node:zlib';
 import * as fontkit from 'fontkit';
-import type { FontkitFont } from 'fontkit';
+import type { FontkitFont, FontkitGlyph } from 'fontkit';
 import { projectRoot } from '@carepact/common';
-import type { EmbeddedFontInternal, PdfDoc } from './pdfkit-internals';
+import { num } from './pdf-number';
+import type { EmbeddedFontInternal, GlyphRunInternal, PdfDoc, PdfReference } from './pdfkit-internals';
 
 /**
  * Faces used by every variant (sans-serif, no italics — ACCESSIBILITY.md). The primary face is
@@ -25,6 +27,8 @@ export const FACE_KEYS: readonly FaceKey[] = ['R', 'B', 'FR', 'FB'];
 
 /** Above this many cached shaped words a face's cache starts afresh (long-running worker). */
 const LAYOUT_CACHE_LIMIT = 40_000;
+/** Same bound for the per-face cache of shaped texts (see `shapedText`). */
+const TEXT_CACHE_LIMIT = 20_000;
 
 export interface Face {
   key: FaceKey;
@@ -38,6 +42,10 @@ export interface Face {
   layoutCacheChecks: number;
   /** Font programs of recent subsets, by their glyph list (see memoizeSubset). */
   subsets: Map<string, Uint8Array>;
+  /** Text → its glyphs and positions as PDFKit lays it out (see `shapedText`). */
+  shaped: Map<string, ShapedText>;
+  /** Glyph id → ids of its components (empty for a simple glyph), see completeCompositeGlyphs. */
+  components: Map<number, number[]>;
 }
 
 export interface FontSet {
@@ -61,7 +69,17 @@ export function loadFontSet(dir = defaultFontsDir()): FontSet {
   const faces = {} as Record<FaceKey, Face>;
   for (const key of FACE_KEYS) {
     const font = fontkit.create(readFileSync(join(dir, FILES[key])));
-    faces[key] = { key, font, coverage: new Map(), canonical: null, layoutCache: Object.create(null), layoutCacheChecks: 0, subsets: new Map() };
+    faces[key] = {
+      key,
+      font,
+      coverage: new Map(),
+      canonical: null,
+      layoutCache: Object.create(null),
+      layoutCacheChecks: 0,
+      subsets: new Map(),
+      shaped: new Map(),
+      components: new Map(),
+    };
   }
   const set = { dir, faces };
   sets.set(dir, set);
@@ -139,7 +157,8 @@ const SUBSET_CACHE_LIMIT = 16;
 /**
  * The font program of a document's subset is encoded once per process for each glyph list:
  * fontkit re-reads every glyph and rebuilds each table for every document (a fifth of a PDF's
- * time). Same glyph list (same glyphs, same order), same bytes.
+ * time). Same glyph list (same glyphs, same order), same bytes. Its compressed stream is kept
+ * too: deflating the four programs took about 2 ms of each render.
  */
 function memoizeSubset(face: Face, embedded: EmbeddedFontInternal): void {
   const subset = embedded.subset;
@@ -154,25 +173,149 @@ function memoizeSubset(face: Face, embedded: EmbeddedFontInternal): void {
     }
     return program;
   };
+  const embed = embedded.embed.bind(embedded);
+  embedded.embed = () => {
+    // The first object PDFKit's embed() creates is the font file, ended with subset.encode().
+    const doc = embedded.document;
+    const ref = doc.ref;
+    doc.ref = (data) => {
+      doc.ref = ref;
+      const fontFile = ref.call(doc, data);
+      const end = fontFile.end.bind(fontFile);
+      fontFile.end = (chunk) => (chunk instanceof Uint8Array && fontFile.compress ? endDeflated(fontFile, chunk) : end(chunk));
+      return fontFile;
+    };
+    try {
+      embed();
+    } finally {
+      doc.ref = ref;
+    }
+  };
+}
+
+/** Deflated font programs (zlib's output for the same bytes and level is the same bytes). */
+const deflated = new WeakMap<Uint8Array, Uint8Array>();
+
+/**
+ * What PDFReference.end(program) writes with compression on, the deflate done once per program:
+ * the same dictionary (Length then Filter) and the same stream bytes.
+ */
+function endDeflated(ref: PdfReference, program: Uint8Array): void {
+  let bytes = deflated.get(program);
+  if (!bytes) {
+    bytes = deflateSync(program);
+    deflated.set(program, bytes);
+  }
+  ref.compress = false;
+  ref.write(bytes);
+  ref.data.Filter = 'FlateDecode';
+  ref.finalize();
 }
 
 /**
  * Adds the components of composite glyphs to the subset before PDFKit embeds it. PDFKit writes a
  * CIDSet (it does so for its PDF/UA subset) from the glyphs the text used, while fontkit's subset
  * also carries the components of accented letters (É = E + ´): veraPDF 7.21.4.2-2 requires the
- * CIDSet to list every glyph of the font program, and the W array must give their widths.
+ * CIDSet to list every glyph of the font program, and the W array must give their widths. A
+ * glyph's components are read from the font once per process.
  */
-export function completeCompositeGlyphs(font: EmbeddedFontInternal): void {
+export function completeCompositeGlyphs(face: Face, font: EmbeddedFontInternal): void {
   const { subset, widths } = font;
   if (subset.glyphs.length <= 1) return;
   for (let i = 0; i < subset.glyphs.length; i++) {
-    const decoded = font.font.getGlyph(subset.glyphs[i])._decode();
-    if (!decoded || decoded.numberOfContours >= 0 || !decoded.components) continue;
-    for (const component of decoded.components) {
-      const gid = subset.includeGlyph(component.glyphID);
-      if (widths[gid] == null) widths[gid] = font.font.getGlyph(component.glyphID).advanceWidth * font.scale;
+    for (const component of componentsOf(face, subset.glyphs[i])) {
+      const gid = subset.includeGlyph(component);
+      if (widths[gid] == null) widths[gid] = face.font.getGlyph(component).advanceWidth * font.scale;
     }
   }
+}
+
+const NO_COMPONENTS: number[] = [];
+
+function componentsOf(face: Face, glyphId: number): number[] {
+  let ids = face.components.get(glyphId);
+  if (!ids) {
+    const decoded = face.font.getGlyph(glyphId)._decode();
+    ids = decoded && decoded.numberOfContours < 0 && decoded.components ? decoded.components.map((c) => c.glyphID) : NO_COMPONENTS;
+    face.components.set(glyphId, ids);
+  }
+  return ids;
+}
+
+/**
+ * A text shaped as PDFKit's encode lays it out (one fontkit run per word, each ending after a
+ * space or a tab, from the layout cache shared by the process), flattened once per face and text
+ * into what a line needs: PDFKit's GlyphPosition objects, whose shape PDFKit changes after
+ * fontkit made them, are slow to read in the line loop.
+ */
+export interface ShapedText {
+  glyphs: FontkitGlyph[];
+  /** Advance of each glyph, thousandths of an em. */
+  xAdvance: Float64Array;
+  /** The TJ adjustment after each glyph (`num` of advance width minus advance), or undefined. */
+  kerning: (string | undefined)[];
+  /** x and y offsets of each glyph (positioned marks), null when all are 0. */
+  offsets: Float64Array | null;
+  /** Sum of the runs' advance widths, summed as PDFKit's widthOfString does. */
+  advance: number;
+}
+
+export function shapedText(face: Face, font: EmbeddedFontInternal, text: string): ShapedText {
+  let shaped = face.shaped.get(text);
+  if (shaped) return shaped;
+  const runs: GlyphRunInternal[] = [];
+  let last = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x20 || c === 0x09) {
+      runs.push(font.layoutCached(text.slice(last, i + 1)));
+      last = i + 1;
+    }
+  }
+  if (last < text.length) runs.push(font.layoutCached(text.slice(last)));
+  let count = 0;
+  for (const run of runs) count += run.glyphs.length;
+  shaped = { glyphs: new Array<FontkitGlyph>(count), xAdvance: new Float64Array(count), kerning: new Array<string | undefined>(count), offsets: null, advance: 0 };
+  let k = 0;
+  for (const run of runs) {
+    shaped.advance += run.advanceWidth;
+    for (let i = 0; i < run.glyphs.length; i++, k++) {
+      const p = run.positions[i];
+      shaped.glyphs[k] = run.glyphs[i];
+      shaped.xAdvance[k] = p.xAdvance;
+      const adjust = p.xAdvance - p.advanceWidth;
+      shaped.kerning[k] = adjust !== 0 ? num(-adjust) : undefined;
+      if (p.xOffset || p.yOffset) {
+        shaped.offsets ??= new Float64Array(2 * count);
+        shaped.offsets[2 * k] = p.xOffset;
+        shaped.offsets[2 * k + 1] = p.yOffset;
+      }
+    }
+  }
+  if (face.shaped.size >= TEXT_CACHE_LIMIT) face.shaped.clear();
+  face.shaped.set(text, shaped);
+  return shaped;
+}
+
+/** What `fonts[key].widthOfString(text, size)` returns (same sums in the same order), from the per-face cache. */
+export function textWidth(set: FontSet, fonts: DocFonts, key: FaceKey, text: string, size: number): number {
+  return shapedText(set.faces[key], fonts[key], text).advance * (size / 1000);
+}
+
+/**
+ * CID of a shaped glyph in the document's subset, as PDFKit's encode gives it (recording its width
+ * and ToUnicode entry the first time). `cids` is the document's glyph id → CID for this font:
+ * each glyph is looked up once per document.
+ */
+export function cidOf(font: EmbeddedFontInternal, cids: number[], glyph: FontkitGlyph): number {
+  let gid = cids[glyph.id];
+  if (gid === undefined) {
+    gid = font.subset.includeGlyph(glyph.id);
+    if (font.widths[gid] == null) font.widths[gid] = glyph.advanceWidth * font.scale;
+    if (font.unicode[gid] == null) font.unicode[gid] = glyph.codePoints;
+    cids[glyph.id] = gid;
+  }
+  return gid;
 }
 
 /**

@@ -3,7 +3,7 @@
  * the tagging API's newer options and the font objects). Each is read from node_modules/pdfkit's
  * source; a PDFKit upgrade must re-check this file (the integration tests catch a drift).
  */
-import type { FontkitFont } from 'fontkit';
+import type { FontkitFont, FontkitGlyph } from 'fontkit';
 
 export interface PdfRef {
   data: Record<string, unknown>;
@@ -12,7 +12,13 @@ export interface PdfRef {
 /** An indirect object being built: written to the output when `end()` is called. */
 export interface PdfReference extends PdfRef {
   id: number;
-  end(): void;
+  /** Deflated on finalize (the document compresses and the data has no /Filter yet). */
+  compress: boolean;
+  /** Appends to the stream: a string gets a "\n", a Uint8Array is written as it is. */
+  write(chunk: string | Uint8Array): void;
+  /** Writes the object (dictionary and stream) to the output. */
+  finalize(): void;
+  end(chunk?: string | Uint8Array): void;
 }
 
 export interface GlyphPosition {
@@ -23,9 +29,18 @@ export interface GlyphPosition {
   advanceWidth: number;
 }
 
+/** A word shaped by fontkit, as PDFKit caches it: positions in thousandths of an em. */
+export interface GlyphRunInternal {
+  glyphs: FontkitGlyph[];
+  positions: GlyphPosition[];
+  /** Sum of the positions' xAdvance (a getter: computed on each read). */
+  readonly advanceWidth: number;
+}
+
 /** PDFKit's EmbeddedFont: one per document and face, owns the subset being built. */
 export interface EmbeddedFontInternal {
   id: string;
+  document: PdfDoc;
   font: FontkitFont;
   scale: number;
   ascender: number;
@@ -38,6 +53,10 @@ export interface EmbeddedFontInternal {
   layoutCache?: Record<string, unknown>;
   encode(text: string): [string[], GlyphPosition[]];
   widthOfString(text: string, size: number): number;
+  /** The shaped run of one word, from `layoutCache` or shaped and cached. */
+  layoutCached(text: string): GlyphRunInternal;
+  /** Writes the font objects (called once, when the document ends). */
+  embed(): void;
   ref(): PdfRef;
 }
 
@@ -89,7 +108,8 @@ export interface PdfDoc {
   addPage(options?: Record<string, unknown>): PdfDoc;
   switchToPage(n: number): PdfPageInternal;
   bufferedPageRange(): { start: number; count: number };
-  addContent(data: string): PdfDoc;
+  /** Appends to the page's content stream: a string gets a "\n", a Uint8Array is written as it is. */
+  addContent(data: string | Uint8Array): PdfDoc;
   struct(type: string, options?: StructOptions): StructElem;
   addStructure(elem: StructElem): PdfDoc;
   markStructureContent(tag: string): StructContent;

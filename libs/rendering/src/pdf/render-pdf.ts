@@ -2,12 +2,13 @@ import { createHash } from 'node:crypto';
 import PDFDocument from 'pdfkit';
 import { canonicalJson } from '@carepact/common';
 import type { DocumentTree, FigureBlock, Inline, ListBlock, ParagraphBlock, SignatureSlot, SignaturesBlock, TableBlock, Variant } from '../tree';
-import { type DocFonts, type FontSet, attachFonts, completeCompositeGlyphs, encodeUnshaped, FACE_KEYS, loadFontSet } from './pdf-fonts';
+import { type DocFonts, type FaceKey, type FontSet, attachFonts, cidOf, completeCompositeGlyphs, encodeUnshaped, FACE_KEYS, loadFontSet, shapedText } from './pdf-fonts';
+import { num } from './pdf-number';
 import { A4, type PdfStyle, type Rgb, pdfStyleFor } from './pdf-style';
 import type { OutlineItem, PdfDoc, StructElem } from './pdfkit-internals';
 import { loadPictogram } from './pictograms';
 import { addSignatureField, checkSignatureField, type PdfSignatureField } from './signature-field';
-import { type Line, layoutInline, longestWordWidth, naturalWidth } from './text-layout';
+import { type Line, layoutInlineCached, longestWordWidth, naturalWidth } from './text-layout';
 import { PDF_RENDERER_VERSION } from './version';
 import { xmpBody } from './xmp';
 
@@ -46,7 +47,97 @@ export function renderPdf(tree: DocumentTree, variant: Variant, options: PdfRend
   });
 }
 
-const num = (n: number): string => String(Math.round(n * 1000) / 1000 || 0);
+
+const HEX = '0123456789abcdef';
+
+/**
+ * The operators of text lines, written as bytes (the same PDFKit would get from the string
+ * version: it converts a string one character at a time, and adds the "\n" that bytes carry
+ * themselves). A TJ array is opened by the first glyph and closed by `endTJ`; glyphs go into hex
+ * strings, split after each kerning adjustment.
+ */
+class LineBytes {
+  private buf = Buffer.allocUnsafe(4096);
+  private n = 0;
+  private inTJ = false;
+  private inHex = false;
+  /** The next element of the TJ array is not its first: a space goes before it. */
+  private afterElement = false;
+
+  private room(k: number): void {
+    if (this.n + k <= this.buf.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(2 * this.buf.length, this.n + k));
+    this.buf.copy(bigger, 0, 0, this.n);
+    this.buf = bigger;
+  }
+
+  /** Bytes written since the last take. */
+  get length(): number {
+    return this.n;
+  }
+
+  /** Starts afresh (whatever a document that threw left behind). */
+  begin(): void {
+    this.n = 0;
+    this.inTJ = this.inHex = this.afterElement = false;
+  }
+
+  /** ASCII text (operators, numbers, names). */
+  ascii(s: string): void {
+    this.room(s.length);
+    this.n += this.buf.write(s, this.n, 'latin1');
+  }
+
+  /** Four lowercase hex digits of a CID (its last four, as PDFKit's `slice(-4)`). */
+  cid(cid: number): void {
+    this.room(4);
+    const b = this.buf;
+    b[this.n++] = HEX.charCodeAt((cid >> 12) & 15);
+    b[this.n++] = HEX.charCodeAt((cid >> 8) & 15);
+    b[this.n++] = HEX.charCodeAt((cid >> 4) & 15);
+    b[this.n++] = HEX.charCodeAt(cid & 15);
+  }
+
+  glyph(cid: number): void {
+    if (!this.inTJ) {
+      this.ascii('\n[');
+      this.inTJ = true;
+      this.afterElement = false;
+    }
+    if (!this.inHex) {
+      this.ascii(this.afterElement ? ' <' : '<');
+      this.inHex = true;
+    }
+    this.cid(cid);
+  }
+
+  /** Closes the hex string with a kerning adjustment after the last glyph. */
+  adjust(amount: string): void {
+    this.ascii(`> ${amount}`);
+    this.inHex = false;
+    this.afterElement = true;
+  }
+
+  endTJ(): void {
+    if (this.inHex) this.ascii('>');
+    if (this.inTJ) this.ascii('] TJ');
+    this.inTJ = this.inHex = false;
+  }
+
+  /** The bytes written since the last take (a copy: the scratch buffer is reused). */
+  take(): Buffer {
+    const out = Buffer.from(this.buf.subarray(0, this.n));
+    this.n = 0;
+    return out;
+  }
+}
+
+/** Pictogram paths' content bytes (see PdfWriter.pathContent); pictograms are a small set. */
+const pathBytes = new Map<string, Buffer>();
+const PATH_CACHE_LIMIT = 1000;
+
+/** A document is written synchronously, one at a time: one scratch buffer for the process. */
+const lineBytes = new LineBytes();
 const rgb = (c: Rgb): string => `${num(c[0])} ${num(c[1])} ${num(c[2])}`;
 
 interface TextBox {
@@ -119,8 +210,11 @@ class PdfWriter {
   private lastHeading = 0;
   private fieldPlaced = false;
   private readonly outlines: OutlineItem[] = [];
-  private readonly layouts = new Map<string, Line[]>();
   private readonly tablePlans = new Map<TableBlock, TablePlan>();
+  /** Per face, glyph id → hex CID in this document's subset (see cidOf). */
+  private readonly cids: Record<FaceKey, number[]> = { R: [], B: [], FR: [], FB: [] };
+  private readonly textStarts = new Map<Rgb, string>();
+  private readonly fontOps = new Map<string, string>();
 
   constructor(
     private readonly tree: DocumentTree,
@@ -172,6 +266,7 @@ class PdfWriter {
         }),
       );
     this.fonts = attachFonts(doc, this.set);
+    lineBytes.begin();
     this.root = doc.struct('Document');
     doc.addStructure(this.root);
   }
@@ -186,7 +281,7 @@ class PdfWriter {
     this.runningHeadersAndFooters();
     for (const key of FACE_KEYS) {
       const font = this.fonts[key] as unknown as { dictionary?: unknown };
-      if (font.dictionary) completeCompositeGlyphs(this.fonts[key]);
+      if (font.dictionary) completeCompositeGlyphs(this.set.faces[key], this.fonts[key]);
     }
     this.doc.end();
     return this.doc;
@@ -227,17 +322,10 @@ class PdfWriter {
 
   /**
    * Line breaking is measured before drawing (keep-with-next) and again when drawing: one layout
-   * per text, size and width for the whole document.
+   * per text, size and width for the whole process (see layoutInlineCached).
    */
   private layout(text: Inline, size: number, width: number, bold = false): Line[] {
-    let key = `${size}|${width}|${bold ? 1 : 0}`;
-    for (const r of text) key += `${r.strong ? '\u0001' : '\u0002'}${r.text}`;
-    let lines = this.layouts.get(key);
-    if (!lines) {
-      lines = layoutInline(text, this.set, this.fonts, size, width, bold);
-      this.layouts.set(key, lines);
-    }
-    return lines;
+    return layoutInlineCached(text, this.set, this.fonts, size, width, bold);
   }
 
   private box(text: Inline, size: number, width: number, opts: { bold?: boolean; lineHeight?: number; color?: Rgb } = {}): TextBox {
@@ -252,7 +340,9 @@ class PdfWriter {
   /**
    * Writes one line as a single BT/ET with one TJ per face. The page's CTM is flipped (PDFKit
    * draws top-down), so the text matrix flips back; the baseline sits half a leading below the
-   * line box's top, from the primary face's metrics.
+   * line box's top, from the primary face's metrics. The operators are those PDFKit's encode
+   * would give, written as bytes from the shared shaped text (see shapedText, cidOf) and kept
+   * until `flushLines`: consecutive lines go to PDFKit as one chunk.
    */
   private emitLine(line: Line, x: number, top: number, size: number, lineH: number, color: Rgb): void {
     if (line.pieces.length === 0) return;
@@ -261,7 +351,13 @@ class PdfWriter {
     const contentH = ((primary.ascender - primary.descender) / 1000) * size;
     const baseline = top + (lineH - contentH) / 2 + asc;
     const doc = this.doc;
-    const ops: string[] = ['BT', `${rgb(color)} rg`, `1 0 0 -1 ${num(x)} ${num(baseline)} Tm`];
+    const scale = size / 1000;
+    const out = lineBytes;
+    out.ascii(this.textStart(color));
+    out.ascii(num(x));
+    out.ascii(' ');
+    out.ascii(num(baseline));
+    out.ascii(' Tm');
     let cx = x;
     let resync = false;
     let current = '';
@@ -269,57 +365,68 @@ class PdfWriter {
       const font = this.fonts[piece.face];
       if (!doc.page.fonts[font.id]) doc.page.fonts[font.id] = font.ref();
       if (current !== font.id) {
-        ops.push(`/${font.id} ${num(size)} Tf`);
+        out.ascii(this.fontOp(font.id, size));
         current = font.id;
       }
       if (piece.unshaped) {
         if (resync) {
-          ops.push(`1 0 0 -1 ${num(cx)} ${num(baseline)} Tm`);
+          out.ascii(`\n1 0 0 -1 ${num(cx)} ${num(baseline)} Tm`);
           resync = false;
         }
         const raw = encodeUnshaped(font, piece.text.codePointAt(0) as number);
-        ops.push(`[<${raw.hex}>] TJ`);
+        out.ascii(`\n[<${raw.hex}>] TJ`);
         cx += (raw.width / 1000) * size;
         continue;
       }
-      const [hex, positions] = font.encode(piece.text);
-      const scale = size / 1000;
-      let seg: string[] = [];
-      let from = 0;
-      const flush = (end: number): void => {
-        if (end > from) seg.push(`<${hex.slice(from, end).join('')}>`);
-        from = end;
-        if (seg.length) ops.push(`[${seg.join(' ')}] TJ`);
-        seg = [];
-      };
-      for (let i = 0; i < positions.length; i++) {
-        const p = positions[i];
-        if (p.xOffset || p.yOffset) {
+      const cids = this.cids[piece.face];
+      const { glyphs, xAdvance, kerning, offsets } = shapedText(this.set.faces[piece.face], font, piece.text);
+      for (let i = 0; i < glyphs.length; i++) {
+        const cid = cidOf(font, cids, glyphs[i]);
+        const xOffset = offsets ? offsets[2 * i] : 0;
+        const yOffset = offsets ? offsets[2 * i + 1] : 0;
+        if (xOffset || yOffset) {
           // A positioned mark (combining accent): placed absolutely, then the line resumes.
-          flush(i);
-          ops.push(`1 0 0 -1 ${num(cx + p.xOffset * scale)} ${num(baseline - p.yOffset * scale)} Tm`);
-          ops.push(`[<${hex[i]}>] TJ`);
-          from = i + 1;
+          out.endTJ();
+          out.ascii(`\n1 0 0 -1 ${num(cx + xOffset * scale)} ${num(baseline - yOffset * scale)} Tm\n[<`);
+          out.cid(cid);
+          out.ascii('>] TJ');
           resync = true;
         } else {
           if (resync) {
-            flush(i);
-            ops.push(`1 0 0 -1 ${num(cx)} ${num(baseline)} Tm`);
+            out.endTJ();
+            out.ascii(`\n1 0 0 -1 ${num(cx)} ${num(baseline)} Tm`);
             resync = false;
           }
+          out.glyph(cid);
           // Kerning: TJ adjustments in thousandths of an em, as PDFKit writes them.
-          const adjust = p.xAdvance - p.advanceWidth;
-          if (adjust !== 0) {
-            seg.push(`<${hex.slice(from, i + 1).join('')}>`, num(-adjust));
-            from = i + 1;
-          }
+          const adjust = kerning[i];
+          if (adjust !== undefined) out.adjust(adjust);
         }
-        cx += p.xAdvance * scale;
+        cx += xAdvance[i] * scale;
       }
-      flush(positions.length);
+      out.endTJ();
     }
-    ops.push('ET');
-    doc.addContent(ops.join('\n'));
+    out.ascii('\nET\n');
+  }
+
+  /** "BT", the fill colour and the start of the text matrix: a few colours per document. */
+  private textStart(color: Rgb): string {
+    let op = this.textStarts.get(color);
+    if (op === undefined) this.textStarts.set(color, (op = `BT\n${rgb(color)} rg\n1 0 0 -1 `));
+    return op;
+  }
+
+  /** The Tf operator of a font and size: a few per document. */
+  private fontOp(id: string, size: number): string {
+    const key = `${id} ${size}`;
+    let op = this.fontOps.get(key);
+    if (op === undefined) this.fontOps.set(key, (op = `\n/${id} ${num(size)} Tf`));
+    return op;
+  }
+
+  /** Hands the lines emitted since the last call to PDFKit, as one chunk of the page's content. */
+  private flushLines(): void {
+    if (lineBytes.length > 0) this.doc.addContent(lineBytes.take());
   }
 
   /**
@@ -356,6 +463,7 @@ class PdfWriter {
         this.emitLine(box.lines[i + k], x, this.y, box.size, box.lineH, box.color);
         this.y += box.lineH;
       }
+      this.flushLines();
       this.doc.endMarkedContent();
       i += take;
       if (i < n) this.newPage();
@@ -627,10 +735,37 @@ class PdfWriter {
     doc.translate(-vx, -vy);
     for (const p of picto.paths) {
       doc.addContent(`${rgb(p.fill ?? color)} rg`);
-      doc.path(p.d);
+      doc.addContent(this.pathContent(p.d));
       doc.addContent(p.evenOdd ? 'f*' : 'f');
     }
     doc.restore();
+  }
+
+  /**
+   * The operators `doc.path(d)` writes, as bytes, computed once per process for each path: they
+   * depend on `d` only (the pictogram is placed by the transform before), and parsing the SVG
+   * path again for every document was most of a pictogram's cost.
+   */
+  private pathContent(d: string): Buffer {
+    let bytes = pathBytes.get(d);
+    if (!bytes) {
+      const doc = this.doc;
+      let ops = '';
+      doc.addContent = (data) => {
+        ops += `${String(data)}\n`;
+        return doc;
+      };
+      try {
+        doc.path(d);
+      } finally {
+        // Back to PDFDocument.prototype.addContent.
+        delete (doc as Partial<PdfDoc>).addContent;
+      }
+      bytes = Buffer.from(ops, 'latin1');
+      if (pathBytes.size >= PATH_CACHE_LIMIT) pathBytes.clear();
+      pathBytes.set(d, bytes);
+    }
+    return bytes;
   }
 
   // ---- tables -----------------------------------------------------------------------------------
@@ -721,6 +856,7 @@ class PdfWriter {
         } else {
           this.artifact('Pagination', () => {
             box.lines.forEach((line, i) => this.emitLine(line, x + pad, top + pad + i * box.lineH, box.size, box.lineH, box.color));
+            this.flushLines();
           });
         }
         x += widths[c];
@@ -783,9 +919,10 @@ class PdfWriter {
         const value = this.bodyBox(cell, this.width - indent);
         if (!this.fits(label.lineH * (label.lines.length + 1))) this.newPage();
         const top = this.y;
-        this.artifact('Layout', () =>
-          label.lines.forEach((line, i) => this.emitLine(line, this.left + indent, top + i * label.lineH, label.size, label.lineH, label.color)),
-        );
+        this.artifact('Layout', () => {
+          label.lines.forEach((line, i) => this.emitLine(line, this.left + indent, top + i * label.lineH, label.size, label.lineH, label.color));
+          this.flushLines();
+        });
         this.y = top + label.lines.length * label.lineH;
         if (value.lines.length) this.flow(elem, 'TD', value, this.left + indent);
       });
@@ -914,6 +1051,7 @@ class PdfWriter {
         'Pagination',
         () => {
           if (head) this.emitLine(head, this.left, headerTop, size, lineH, s.text);
+          this.flushLines();
           doc.addContent(`${rgb(s.rule)} RG 0.5 w ${num(this.left)} ${num(headerTop + lineH + 2)} m ${num(this.left + this.width)} ${num(headerTop + lineH + 2)} l S`);
         },
         ['Top'],
@@ -925,6 +1063,7 @@ class PdfWriter {
         () => {
           this.emitLine(label, this.left + this.width - label.width, footerTop, size, lineH, s.text);
           this.emitLine(version, this.left, versionTop, size, lineH, s.text);
+          this.flushLines();
         },
         ['Bottom'],
       );

@@ -1,5 +1,5 @@
 import type { Inline } from '../tree';
-import { type DocFonts, type FaceKey, type FontSet, REPLACEMENT, faceFor, isFormatControl, type Weight } from './pdf-fonts';
+import { type DocFonts, type FaceKey, type FontSet, REPLACEMENT, faceFor, isFormatControl, textWidth, type Weight } from './pdf-fonts';
 
 /** A stretch of text in one face. */
 export interface Piece {
@@ -58,7 +58,7 @@ function toWords(runs: Inline, set: FontSet, fonts: DocFonts, size: number, forc
     if (buf && face) pieces.push({ face, text: buf, width: 0 });
     buf = '';
   };
-  const measure = (p: Piece): number => (p.unshaped ? 0 : fonts[p.face].widthOfString(p.text, size));
+  const measure = (p: Piece): number => (p.unshaped ? 0 : textWidth(set, fonts, p.face, p.text, size));
   const endWord = (hasSpace: boolean, hardBreak: boolean): void => {
     flushPiece();
     if (pieces.length === 0 && !hardBreak) return;
@@ -70,7 +70,7 @@ function toWords(runs: Inline, set: FontSet, fonts: DocFonts, size: number, forc
     let spaceWidth = 0;
     if (hasSpace) {
       const last = pieces[pieces.length - 1];
-      spaceWidth = fonts[last.face].widthOfString(' ', size);
+      spaceWidth = textWidth(set, fonts, last.face, ' ', size);
       width -= spaceWidth;
     }
     words.push({ pieces, width, spaceWidth, breakAfter: hardBreak, text: pieces.map((p) => p.text).join('') });
@@ -155,16 +155,16 @@ function glue(words: Word[]): Word[] {
 }
 
 /** Splits a word wider than the line at code point boundaries (emergency break, e.g. a long id). */
-function splitWord(word: Word, fonts: DocFonts, size: number, maxWidth: number): Word[] {
+function splitWord(word: Word, set: FontSet, fonts: DocFonts, size: number, maxWidth: number): Word[] {
   const out: Word[] = [];
   let cur: Piece[] = [];
   let curWidth = 0;
   for (const piece of word.pieces) {
     let text = '';
     for (const ch of piece.text) {
-      const w = fonts[piece.face].widthOfString(ch, size);
+      const w = textWidth(set, fonts, piece.face, ch, size);
       if (curWidth + w > maxWidth && (curWidth > 0 || text)) {
-        if (text) cur.push({ face: piece.face, text, width: fonts[piece.face].widthOfString(text, size) });
+        if (text) cur.push({ face: piece.face, text, width: textWidth(set, fonts, piece.face, text, size) });
         out.push({ pieces: cur, width: curWidth, spaceWidth: 0, breakAfter: false, text: '' });
         cur = [];
         curWidth = 0;
@@ -173,7 +173,7 @@ function splitWord(word: Word, fonts: DocFonts, size: number, maxWidth: number):
       text += ch;
       curWidth += w;
     }
-    if (text) cur.push({ face: piece.face, text, width: fonts[piece.face].widthOfString(text, size) });
+    if (text) cur.push({ face: piece.face, text, width: textWidth(set, fonts, piece.face, text, size) });
   }
   const lastWidth = cur.reduce((s, p) => s + p.width, 0) - word.spaceWidth;
   out.push({ pieces: cur, width: lastWidth, spaceWidth: word.spaceWidth, breakAfter: word.breakAfter, text: '' });
@@ -203,7 +203,7 @@ export function layoutInline(
     width = 0;
     pendingSpace = 0;
   };
-  const fit = (w: Word): Word[] => (w.width <= maxWidth ? [w] : w.parts ? w.parts.flatMap(fit) : splitWord(w, fonts, size, maxWidth));
+  const fit = (w: Word): Word[] => (w.width <= maxWidth ? [w] : w.parts ? w.parts.flatMap(fit) : splitWord(w, set, fonts, size, maxWidth));
   const words = toWords(runs, set, fonts, size, forceBold).flatMap(fit);
   for (const word of words) {
     if (pieces.length > 0 && width + pendingSpace + word.width > maxWidth) pushLine();
@@ -213,6 +213,36 @@ export function layoutInline(
     if (word.breakAfter) pushLine();
   }
   if (pieces.length > 0) pushLine();
+  return lines;
+}
+
+/** Above this many cached layouts a font set's cache starts afresh (long-running worker). */
+const LAYOUT_CACHE_LIMIT = 10_000;
+const layouts = new WeakMap<FontSet, Map<string, Line[]>>();
+
+/**
+ * `layoutInline` through a per-process cache of each font set: a template's clauses come back in
+ * every document, and a document lays most of its texts out twice (keep-with-next, then
+ * drawing). The lines depend on the text, size, width and weight only; they are never modified.
+ */
+export function layoutInlineCached(
+  runs: Inline,
+  set: FontSet,
+  fonts: DocFonts,
+  size: number,
+  maxWidth: number,
+  forceBold = false,
+): Line[] {
+  let cache = layouts.get(set);
+  if (!cache) layouts.set(set, (cache = new Map()));
+  let key = `${size}|${maxWidth}|${forceBold ? 1 : 0}`;
+  for (const r of runs) key += `${r.strong ? '\u0001' : '\u0002'}${r.text}`;
+  let lines = cache.get(key);
+  if (!lines) {
+    lines = layoutInline(runs, set, fonts, size, maxWidth, forceBold);
+    if (cache.size >= LAYOUT_CACHE_LIMIT) cache.clear();
+    cache.set(key, lines);
+  }
   return lines;
 }
 
