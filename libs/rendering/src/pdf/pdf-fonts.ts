@@ -4,6 +4,7 @@ import { deflateSync } from 'node:zlib';
 import * as fontkit from 'fontkit';
 import type { FontkitFont, FontkitGlyph } from 'fontkit';
 import { projectRoot } from '@carepact/common';
+import { GenerationalCache } from './generational-cache';
 import { num } from './pdf-number';
 import type { EmbeddedFontInternal, GlyphRunInternal, PdfDoc, PdfReference } from './pdfkit-internals';
 
@@ -25,10 +26,16 @@ const FILES: Record<FaceKey, string> = {
 };
 export const FACE_KEYS: readonly FaceKey[] = ['R', 'B', 'FR', 'FB'];
 
-/** Above this many cached shaped words a face's cache starts afresh (long-running worker). */
-const LAYOUT_CACHE_LIMIT = 40_000;
-/** Same bound for the per-face cache of shaped texts (see `shapedText`). */
-const TEXT_CACHE_LIMIT = 20_000;
+/**
+ * Above this many cached shaped words (PDFKit's own cache, a plain object it reads itself) a
+ * face's cache starts afresh. Each word costs some 3–6 KB of glyph positions; at 40,000 a
+ * long-running render thread kept tens of MB for names, amounts and version ids read once (issue
+ * 12: worker peak RSS, memory flat over a bulk run). A template's own words (under a thousand)
+ * are laid out again after each turnover, about 1 ms per document.
+ */
+const LAYOUT_CACHE_LIMIT = 1_500;
+/** Shaped texts kept per face and generation (see GenerationalCache and `shapedText`). */
+const TEXT_CACHE_LIMIT = 1_000;
 
 export interface Face {
   key: FaceKey;
@@ -43,7 +50,7 @@ export interface Face {
   /** Font programs of recent subsets, by their glyph list (see memoizeSubset). */
   subsets: Map<string, Uint8Array>;
   /** Text → its glyphs and positions as PDFKit lays it out (see `shapedText`). */
-  shaped: Map<string, ShapedText>;
+  shaped: GenerationalCache<string, ShapedText>;
   /** Glyph id → ids of its components (empty for a simple glyph), see completeCompositeGlyphs. */
   components: Map<number, number[]>;
 }
@@ -77,7 +84,7 @@ export function loadFontSet(dir = defaultFontsDir()): FontSet {
       layoutCache: Object.create(null),
       layoutCacheChecks: 0,
       subsets: new Map(),
-      shaped: new Map(),
+      shaped: new GenerationalCache(TEXT_CACHE_LIMIT),
       components: new Map(),
     };
   }
@@ -138,7 +145,7 @@ export function attachFonts(doc: PdfDoc, set: FontSet): DocFonts {
     doc.registerFont(key, face.font);
     doc.font(key);
     const embedded = doc._font;
-    if (++face.layoutCacheChecks % 64 === 0 && Object.keys(face.layoutCache).length > LAYOUT_CACHE_LIMIT) {
+    if (++face.layoutCacheChecks % 16 === 0 && Object.keys(face.layoutCache).length > LAYOUT_CACHE_LIMIT) {
       face.layoutCache = Object.create(null);
     }
     embedded.layoutCache = face.layoutCache;
@@ -292,7 +299,6 @@ export function shapedText(face: Face, font: EmbeddedFontInternal, text: string)
       }
     }
   }
-  if (face.shaped.size >= TEXT_CACHE_LIMIT) face.shaped.clear();
   face.shaped.set(text, shaped);
   return shaped;
 }

@@ -1,4 +1,5 @@
 import type { Inline } from '../tree';
+import { GenerationalCache } from './generational-cache';
 import { type DocFonts, type FaceKey, type FontSet, REPLACEMENT, faceFor, isFormatControl, textWidth, type Weight } from './pdf-fonts';
 
 /** A stretch of text in one face. */
@@ -216,9 +217,9 @@ export function layoutInline(
   return lines;
 }
 
-/** Above this many cached layouts a font set's cache starts afresh (long-running worker). */
-const LAYOUT_CACHE_LIMIT = 10_000;
-const layouts = new WeakMap<FontSet, Map<string, Line[]>>();
+/** Layouts kept per font set and generation (see GenerationalCache): a document lays out a few hundred texts. */
+const LAYOUT_CACHE_LIMIT = 1_000;
+const layouts = new WeakMap<FontSet, GenerationalCache<string, Line[]>>();
 
 /**
  * `layoutInline` through a per-process cache of each font set: a template's clauses come back in
@@ -234,13 +235,12 @@ export function layoutInlineCached(
   forceBold = false,
 ): Line[] {
   let cache = layouts.get(set);
-  if (!cache) layouts.set(set, (cache = new Map()));
+  if (!cache) layouts.set(set, (cache = new GenerationalCache(LAYOUT_CACHE_LIMIT)));
   let key = `${size}|${maxWidth}|${forceBold ? 1 : 0}`;
   for (const r of runs) key += `${r.strong ? '\u0001' : '\u0002'}${r.text}`;
   let lines = cache.get(key);
   if (!lines) {
     lines = layoutInline(runs, set, fonts, size, maxWidth, forceBold);
-    if (cache.size >= LAYOUT_CACHE_LIMIT) cache.clear();
     cache.set(key, lines);
   }
   return lines;
