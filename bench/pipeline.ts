@@ -22,7 +22,7 @@ import { randomBytes } from 'node:crypto';
 import { QueueEvents } from 'bullmq';
 import { Client } from 'pg';
 import { type SpanTotal, projectRoot } from '@carepact/common';
-import { DEFAULT_DEMO_PASSWORD, loadConfig } from '@carepact/config';
+import { DEFAULT_DEMO_PASSWORD, WORKER_NODE_FLAGS, loadConfig } from '@carepact/config';
 import { redisOptions } from '@carepact/queue';
 import { renderBundle, templateInputFromFixture, templates } from '@carepact/rendering';
 import { goal, percentile, timeRunsCpu } from './stats';
@@ -81,7 +81,7 @@ async function main(): Promise<void> {
     const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
     // K workers on one machine share its cores: each gets cores / K render threads (unless WORKER_RENDER_THREADS says otherwise), so that K × threads = cores, as with one worker.
     const threads = process.env.WORKER_RENDER_THREADS ?? String(Math.max(1, Math.floor(availableParallelism() / workerCount)));
-    const p = spawn(process.execPath, [...profile, join(root, script)], { env: { ...env, CAREPACT_SPANS_DIR: spansDir, WORKER_RENDER_THREADS: threads }, stdio: ['ignore', 'inherit', 'inherit'] });
+    const p = spawn(process.execPath, [...profile, ...(script.includes('/worker/') ? WORKER_NODE_FLAGS : []), join(root, script)], { env: { ...env, CAREPACT_SPANS_DIR: spansDir, WORKER_RENDER_THREADS: threads }, stdio: ['ignore', 'inherit', 'inherit'] });
     procs.push(p);
     return p;
   };

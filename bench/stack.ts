@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { projectRoot } from '@carepact/common';
-import { DEFAULT_DEMO_PASSWORD } from '@carepact/config';
+import { DEFAULT_DEMO_PASSWORD, WORKER_NODE_FLAGS } from '@carepact/config';
 
 /**
  * The product as the benches measure it: a fresh database seeded with the demo establishment, the
@@ -35,9 +35,9 @@ export async function startStack(o: { worker: boolean; env?: Record<string, stri
   cli(['seed:demo']);
   // BENCH_NODE_ARGS passes node flags to the processes (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
   const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
-  const start = (script: string) => spawn(process.execPath, [...nodeArgs, join(root, script)], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const start = (script: string, flags: readonly string[] = []) => spawn(process.execPath, [...nodeArgs, ...flags, join(root, script)], { env, stdio: ['ignore', 'inherit', 'inherit'] });
   const api = start('dist/apps/api/src/main.js');
-  const worker = o.worker ? start('dist/apps/worker/src/main.js') : null;
+  const worker = o.worker ? start('dist/apps/worker/src/main.js', WORKER_NODE_FLAGS) : null;
   const procs: ChildProcess[] = [api, ...(worker ? [worker] : [])];
   const pg = new Client({ connectionString: base.toString() });
   const stop = async () => {

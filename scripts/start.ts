@@ -7,7 +7,7 @@ import 'reflect-metadata';
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
-import { ConfigError, loadConfig, AppConfig, DEFAULT_DEMO_PASSWORD } from '@carepact/config';
+import { ConfigError, loadConfig, AppConfig, DEFAULT_DEMO_PASSWORD, WORKER_NODE_FLAGS } from '@carepact/config';
 import { ensureDatabaseExists, runMigrations } from '@carepact/database';
 import { projectRoot } from '@carepact/common';
 
@@ -15,8 +15,8 @@ const root = projectRoot();
 const children: ChildProcess[] = [];
 let stopping = false;
 
-function run(script: string, args: string[]): ChildProcess {
-  const child = spawn(process.execPath, [join(root, script), ...args], { stdio: 'inherit', env: process.env });
+function run(script: string, args: string[], nodeFlags: readonly string[] = []): ChildProcess {
+  const child = spawn(process.execPath, [...nodeFlags, join(root, script), ...args], { stdio: 'inherit', env: process.env });
   children.push(child);
   return child;
 }
@@ -100,8 +100,11 @@ async function main(): Promise<void> {
     devMail = true;
   }
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => stopAll(0));
-  for (const script of ['dist/apps/api/src/main.js', 'dist/apps/worker/src/main.js']) {
-    run(script, []).on('exit', (code) => {
+  for (const [script, flags] of [
+    ['dist/apps/api/src/main.js', []],
+    ['dist/apps/worker/src/main.js', WORKER_NODE_FLAGS],
+  ] as const) {
+    run(script, [], flags).on('exit', (code) => {
       if (!stopping) {
         process.stderr.write(`${script} s'est arrêté (code ${code}) : arrêt de CarePact.\n`);
         stopAll(code || 1);
