@@ -35,7 +35,7 @@ export const FACE_KEYS: readonly FaceKey[] = ['R', 'B', 'FR', 'FB'];
  */
 const LAYOUT_CACHE_LIMIT = 1_500;
 /** Shaped texts kept per face and generation (see GenerationalCache and `shapedText`). */
-const TEXT_CACHE_LIMIT = 1_000;
+const TEXT_CACHE_LIMIT = 500;
 
 export interface Face {
   key: FaceKey;

@@ -218,7 +218,7 @@ export function layoutInline(
 }
 
 /** Layouts kept per font set and generation (see GenerationalCache): a document lays out a few hundred texts. */
-const LAYOUT_CACHE_LIMIT = 1_000;
+const LAYOUT_CACHE_LIMIT = 500;
 const layouts = new WeakMap<FontSet, GenerationalCache<string, Line[]>>();
 
 /**
