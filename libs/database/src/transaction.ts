@@ -9,8 +9,12 @@ import { DataSource, EntityManager } from 'typeorm';
 export class TransactionRunner {
   constructor(private readonly dataSource: DataSource) {}
 
+  /**
+   * READ COMMITTED, the connection's default (data-source.ts sets it when the connection opens):
+   * naming the level here would cost a `SET TRANSACTION` round trip in every transaction.
+   */
   async run<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction('READ COMMITTED', work);
+    return this.dataSource.transaction(work);
   }
 
   get manager(): EntityManager {

@@ -53,13 +53,16 @@ export class DocumentsService {
       throw new ValidationError([{ field: 'type', code: 'NOT_ALLOWED_VALUE', message: `Type inconnu. Valeurs possibles : ${DOCUMENT_TYPES.join(', ')}.` }]);
     const { resident, snapshot } = await this.prepare(em, actor, input.residentId, input.type, input.data);
     const now = new Date();
+    // A new document is born generating its version 1, the current one: both ids are known here,
+    // so neither the version number nor the current version needs another statement.
+    const firstVersionId = randomUUID();
     const doc = em.create(DocumentEntity, {
       organisationId: actor.organisationId,
       establishmentId: resident.establishmentId,
       residentId: resident.id,
       type: input.type,
       status: 'generating',
-      currentVersionId: null,
+      currentVersionId: firstVersionId,
       createdBy: actor.system ? null : actor.userId,
       createdAt: now,
       updatedAt: now,
@@ -68,11 +71,19 @@ export class DocumentsService {
     // The audit events come last: appending locks the organisation's chain head until the commit,
     // so the rows are written first and the lock is held for two appends only (bulk runs create
     // documents while the worker's renders append to the same chain).
-    const version = await this.requestVersion(em, actor, doc, snapshot, 'Création du document', {
-      action: 'document.created',
-      subject: { type: 'document', id: doc.id },
-      payload: { residentId: resident.id, type: input.type },
-    });
+    const version = await this.requestVersion(
+      em,
+      actor,
+      doc,
+      snapshot,
+      'Création du document',
+      {
+        action: 'document.created',
+        subject: { type: 'document', id: doc.id },
+        payload: { residentId: resident.id, type: input.type },
+      },
+      { id: firstVersionId, number: 1 },
+    );
     return { id: doc.id, versionId: version.id, status: doc.status };
   }
 
@@ -275,12 +286,15 @@ export class DocumentsService {
     snapshot: Record<string, unknown>,
     reason: string,
     before?: Pick<AuditAppend, 'action' | 'subject' | 'payload'>,
+    /** The first version of a document created in this transaction, already its current one. */
+    first?: { id: string; number: 1 },
   ): Promise<DocumentVersionEntity> {
     const template = templates().load(doc.type);
     const version = em.create(DocumentVersionEntity, {
+      ...(first ? { id: first.id } : {}),
       organisationId: doc.organisationId,
       documentId: doc.id,
-      number: await this.repo.nextVersionNumber(em, doc.id),
+      number: first ? first.number : await this.repo.nextVersionNumber(em, doc.id),
       reason,
       status: 'pending',
       templateId: template.content.id,
@@ -295,7 +309,7 @@ export class DocumentsService {
       generatedAt: null,
     });
     await em.getRepository(DocumentVersionEntity).insert(version as never);
-    await this.lifecycle.markGenerating(em, doc.id, version.id);
+    if (!first) await this.lifecycle.markGenerating(em, doc.id, version.id);
     await this.outbox.enqueue(em, 'documents.render', { versionId: version.id }, { key: version.id, organisationId: doc.organisationId });
     if (before) await this.audit.append(em, { chainId: doc.organisationId, actor: auditActor(actor), ...before });
     await this.audit.append(em, {
