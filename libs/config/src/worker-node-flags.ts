@@ -10,5 +10,13 @@
  * semi-spaces, RenderPool's resourceLimits), which the flag does not shrink. Measured with
  * `bench:pipeline 500` on a quiet machine: worker peak RSS 301 → 253 MB, throughput and CPU per
  * document unchanged (issue 12: worker peak RSS ≤ 300 MB).
+ *
+ * `--heap-growing-percent=100`: after a full collection, a heap may grow to twice its live size
+ * before the next one. V8 otherwise lets a heap whose limit is under 256 MB grow by only 1.3 times:
+ * a render thread (64 MB limit, some 23 MB live) ran a full mark-compact every 3 to 4 bundles, and
+ * the collections' background marking cost as much CPU as the worker's own bookkeeping. Measured
+ * with 2 render threads × 300 bundles in one process (4 alternating runs, quiet machine): 97 → 57
+ * mark-compacts, CPU per bundle (every thread, V8's helpers included) 55.9–61.2 → 49.1–52.2 ms,
+ * peak RSS 193–198 → 212–217 MB. Also process-wide; the main thread's heap is small either way.
  */
-export const WORKER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=4'];
+export const WORKER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=4', '--heap-growing-percent=100'];
