@@ -58,27 +58,36 @@ function text(s: string): string {
   return escapeHtml(noBreakInDatesAndAmounts(s));
 }
 
+// Loops rather than map callbacks in this file: a render thread keeps its optimised code only for
+// functions that live on (a callback made per call is compiled again after each full collection).
+
 function inline(runs: Inline): string {
-  return runs.map((r) => (r.strong ? `<strong>${text(r.text)}</strong>` : text(r.text))).join('');
+  let out = '';
+  for (const r of runs) out += r.strong ? `<strong>${text(r.text)}</strong>` : text(r.text);
+  return out;
 }
 
 function table(b: TableBlock): string {
-  const head = `<thead><tr>${b.header.map((h) => `<th scope="col">${text(h)}</th>`).join('')}</tr></thead>`;
-  const rows = b.rows
-    .map((row) => `<tr>${row.map((cell, i) => (i === 0 && b.rowHeaders ? `<th scope="row">${inline(cell)}</th>` : `<td>${inline(cell)}</td>`)).join('')}</tr>`)
-    .join('\n');
-  return `<table>\n<caption>${text(b.caption)}</caption>\n${head}\n<tbody>\n${rows}\n</tbody>\n</table>`;
+  let head = '';
+  for (const h of b.header) head += `<th scope="col">${text(h)}</th>`;
+  let rows = '';
+  for (let r = 0; r < b.rows.length; r++) {
+    const row = b.rows[r];
+    let cells = '';
+    for (let i = 0; i < row.length; i++) cells += i === 0 && b.rowHeaders ? `<th scope="row">${inline(row[i])}</th>` : `<td>${inline(row[i])}</td>`;
+    rows += `${r ? '\n' : ''}<tr>${cells}</tr>`;
+  }
+  return `<table>\n<caption>${text(b.caption)}</caption>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${rows}\n</tbody>\n</table>`;
 }
 
 function signatures(b: SignaturesBlock, id: string, variant: Variant, figure = '', offset = 0): string {
   const h = Math.min(6, 2 + offset);
   const pending = variant === 'falc' ? 'Pas encore signé.' : 'Signature : en attente.';
-  const slots = b.slots
-    .map((s) => {
-      const status = s.signedOn ? `Signé le ${text(s.signedOn)}${s.method ? `, ${text(s.method)}` : ''}.` : pending;
-      return `<li><p><strong>${escapeHtml(s.name)}</strong></p><p>${text(s.capacity)}</p><p>${status}</p></li>`;
-    })
-    .join('\n');
+  let slots = '';
+  for (const s of b.slots) {
+    const status = s.signedOn ? `Signé le ${text(s.signedOn)}${s.method ? `, ${text(s.method)}` : ''}.` : pending;
+    slots += `${slots ? '\n' : ''}<li><p><strong>${escapeHtml(s.name)}</strong></p><p>${text(s.capacity)}</p><p>${status}</p></li>`;
+  }
   return `<section aria-labelledby="${id}">\n<h${h} id="${id}">${escapeHtml(b.heading)}</h${h}>\n${figure}${figure ? '\n' : ''}<ul class="cp-slots">\n${slots}\n</ul>\n</section>`;
 }
 
@@ -92,14 +101,17 @@ function block(b: Block, index: number, variant: Variant, pictos: Pick<Pictogram
       return `<p>${inline(b.text)}</p>`;
     case 'list': {
       const tag = b.ordered ? 'ol' : 'ul';
-      return `<${tag}>\n${b.items.map((i) => `<li>${inline(i)}</li>`).join('\n')}\n</${tag}>`;
+      let items = '';
+      for (const item of b.items) items += `${items ? '\n' : ''}<li>${inline(item)}</li>`;
+      return `<${tag}>\n${items}\n</${tag}>`;
     }
     case 'table':
       return table(b);
     case 'figure': {
       const p = pictos.get(b.asset);
       const alt = escapeHtml(b.alt);
-      const paths = p.paths.map((x) => `<path d="${escapeHtml(x.d)}" fill="${escapeHtml(x.fill)}"/>`).join('');
+      let paths = '';
+      for (const x of p.paths) paths += `<path d="${escapeHtml(x.d)}" fill="${escapeHtml(x.fill)}"/>`;
       return `<figure><svg xmlns="http://www.w3.org/2000/svg" viewBox="${p.viewBox.join(' ')}" role="img" aria-label="${alt}" focusable="false"><title>${alt}</title>${paths}</svg></figure>`;
     }
     case 'signatures':
@@ -115,13 +127,14 @@ export function renderHtmlFragment(tree: DocumentTree, variant: Variant, options
   // The pictogram of the signatures section comes after its heading (the block carries the heading),
   // as in the PDF: otherwise it would be read as part of the previous section.
   const parts: string[] = [];
-  tree.blocks.forEach((b, i) => {
+  for (let i = 0; i < tree.blocks.length; i++) {
+    const b = tree.blocks[i];
     const next = tree.blocks[i + 1];
-    if (b.kind === 'figure' && next?.kind === 'signatures') return;
+    if (b.kind === 'figure' && next?.kind === 'signatures') continue;
     const prev = tree.blocks[i - 1];
     if (b.kind === 'signatures' && prev?.kind === 'figure') parts.push(signatures(b, `cp-signatures-${i}`, variant, block(prev, i - 1, variant, pictos), offset));
     else parts.push(block(b, i, variant, pictos, offset));
-  });
+  }
   const body = parts.join('\n');
   return `<article class="cp-doc cp-${variant}" lang="fr">\n${body}\n</article>`;
 }

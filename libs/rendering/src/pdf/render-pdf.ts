@@ -41,7 +41,8 @@ export function renderPdf(tree: DocumentTree, variant: Variant, options: PdfRend
   }
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
-    doc.on('data', (c) => chunks.push(c));
+    // A bound builtin, not a closure made per document: nothing to compile again after each full collection.
+    doc.on('data', chunks.push.bind(chunks));
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
   });

@@ -51,48 +51,22 @@ function cleanCodePoint(cp: number): number | null {
  * "O'Brien-Nuñez" stays whole).
  */
 function toWords(runs: Inline, set: FontSet, fonts: DocFonts, size: number, forceBold: boolean): Word[] {
-  const words: Word[] = [];
-  let pieces: Piece[] = [];
-  let face: FaceKey | null = null;
-  let buf = '';
-  const flushPiece = (): void => {
-    if (buf && face) pieces.push({ face, text: buf, width: 0 });
-    buf = '';
-  };
-  const measure = (p: Piece): number => (p.unshaped ? 0 : textWidth(set, fonts, p.face, p.text, size));
-  const endWord = (hasSpace: boolean, hardBreak: boolean): void => {
-    flushPiece();
-    if (pieces.length === 0 && !hardBreak) return;
-    let width = 0;
-    for (const p of pieces) {
-      p.width = measure(p);
-      width += p.width;
-    }
-    let spaceWidth = 0;
-    if (hasSpace) {
-      const last = pieces[pieces.length - 1];
-      spaceWidth = textWidth(set, fonts, last.face, ' ', size);
-      width -= spaceWidth;
-    }
-    words.push({ pieces, width, spaceWidth, breakAfter: hardBreak, text: pieces.map((p) => p.text).join('') });
-    pieces = [];
-    face = null;
-  };
+  const w = new WordSplitter(set, fonts, size);
   for (const run of runs) {
     const weight: Weight = forceBold || run.strong ? 'bold' : 'regular';
     for (const ch of run.text) {
       let cp = cleanCodePoint(ch.codePointAt(0) as number);
       if (cp === null) continue;
       if (cp === 0x0a) {
-        endWord(false, true);
+        w.endWord(false, true);
         continue;
       }
       if (isFormatControl(cp)) {
         const control = faceFor(set, weight, cp);
         if (control) {
-          flushPiece();
-          face = null;
-          pieces.push({ face: control, text: String.fromCodePoint(cp), width: 0, unshaped: true });
+          w.flushPiece();
+          w.face = null;
+          w.pieces.push({ face: control, text: String.fromCodePoint(cp), width: 0, unshaped: true });
         }
         continue;
       }
@@ -101,20 +75,65 @@ function toWords(runs: Inline, set: FontSet, fonts: DocFonts, size: number, forc
         cp = REPLACEMENT;
         f = faceFor(set, weight, cp) ?? (weight === 'bold' ? 'FB' : 'FR');
       }
-      if (f !== face) {
-        flushPiece();
-        face = f;
+      if (f !== w.face) {
+        w.flushPiece();
+        w.face = f;
       }
-      buf += String.fromCodePoint(cp);
+      w.buf += String.fromCodePoint(cp);
       // The space stays in the content stream (and so in the structure tree): assistive
       // technology reads words joined across line ends otherwise.
-      if (cp === 0x20) endWord(true, false);
+      if (cp === 0x20) w.endWord(true, false);
     }
     // A run boundary is not a break opportunity ("**1 234** €" stays whole): only flush the piece.
-    flushPiece();
+    w.flushPiece();
   }
-  endWord(false, false);
-  return glue(words);
+  w.endWord(false, false);
+  return glue(w.words);
+}
+
+/**
+ * toWords' state, with its steps as methods rather than closures made at each call: V8 keeps a
+ * closure's optimised code only while one of its closures lives, so closures made per call were
+ * compiled again after every full collection (issue 12: the render threads' compiler work).
+ */
+class WordSplitter {
+  readonly words: Word[] = [];
+  pieces: Piece[] = [];
+  face: FaceKey | null = null;
+  buf = '';
+
+  constructor(
+    private readonly set: FontSet,
+    private readonly fonts: DocFonts,
+    private readonly size: number,
+  ) {}
+
+  flushPiece(): void {
+    if (this.buf && this.face) this.pieces.push({ face: this.face, text: this.buf, width: 0 });
+    this.buf = '';
+  }
+
+  endWord(hasSpace: boolean, hardBreak: boolean): void {
+    this.flushPiece();
+    const pieces = this.pieces;
+    if (pieces.length === 0 && !hardBreak) return;
+    let width = 0;
+    let text = '';
+    for (const p of pieces) {
+      p.width = p.unshaped ? 0 : textWidth(this.set, this.fonts, p.face, p.text, this.size);
+      width += p.width;
+      text += p.text;
+    }
+    let spaceWidth = 0;
+    if (hasSpace) {
+      const last = pieces[pieces.length - 1];
+      spaceWidth = textWidth(this.set, this.fonts, last.face, ' ', this.size);
+      width -= spaceWidth;
+    }
+    this.words.push({ pieces, width, spaceWidth, breakAfter: hardBreak, text });
+    this.pieces = [];
+    this.face = null;
+  }
 }
 
 /**

@@ -314,12 +314,12 @@ export function validateTemplateInput(template: LoadedTemplate, data: unknown): 
  */
 function placeGlossaries(blocks: Block[], headings: ReadonlySet<Block>, glossary: readonly { term: string; definition: string }[]): Block[] {
   if (headings.size === 0) return blocks;
-  const text = lower(
-    blocks
-      .filter((b, i) => !headings.has(b) && !(i > 0 && headings.has(blocks[i - 1])))
-      .map(blockText)
-      .join('\n'),
-  );
+  const texts: string[] = [];
+  for (let i = 0; i < blocks.length; i++) {
+    const b = blocks[i];
+    if (!headings.has(b) && !(i > 0 && headings.has(blocks[i - 1]))) texts.push(blockText(b));
+  }
+  const text = lower(texts.join('\n'));
   const used = new Set(glossary.filter((g) => mentions(text, g.term)));
   const definitions = new Map(glossary.map((g) => [g, lower(g.definition)]));
   for (let grew = true; grew; ) {
@@ -350,8 +350,14 @@ function placeGlossaries(blocks: Block[], headings: ReadonlySet<Block>, glossary
   return out;
 }
 
+function plainText(runs: Inline): string {
+  let out = '';
+  for (const r of runs) out += r.text;
+  return out;
+}
+
 function blockText(b: Block): string {
-  const plain = (runs: Inline): string => runs.map((r) => r.text).join('');
+  const plain = plainText;
   switch (b.kind) {
     case 'heading':
     case 'paragraph':
