@@ -11,8 +11,8 @@ describe('the worker is started with WORKER_NODE_FLAGS', () => {
   const root = join(__dirname, '../../..');
   const read = (f: string) => readFileSync(join(root, f), 'utf8');
 
-  it('the flags size the main thread young generation and the heaps\' growth between full collections, nothing else', () => {
-    expect(WORKER_NODE_FLAGS).toEqual(['--max-semi-space-size=4', '--heap-growing-percent=100']);
+  it('the flags size the main thread young generation and the heaps\' growth between full collections, the optimising compiler\'s budget, nothing else', () => {
+    expect(WORKER_NODE_FLAGS).toEqual(['--max-semi-space-size=4', '--heap-growing-percent=100', '--interrupt-budget=540672']);
   });
 
   it('npm run start:worker and docker compose write them before the script', () => {
