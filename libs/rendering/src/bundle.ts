@@ -3,7 +3,7 @@ import { LoadedTemplate, TemplateLoader } from '@carepact/templates';
 import { renderDocx } from './docx';
 import { renderHtml } from './html';
 import { PDF_RENDERER_VERSION, renderPdf } from './pdf';
-import { resolve } from './resolve';
+import { checkInput, resolveChecked } from './resolve';
 import { DocumentTree, FORMATS, RenditionFormat, VARIANTS, Variant, contentVariantOf } from './tree';
 
 /** Recorded on every version: which code produced its renditions. */
@@ -33,9 +33,10 @@ export function inputHash(input: unknown): string {
   return sha256Hex(canonicalJson(input));
 }
 
-/** Resolves both content variants once; each tree then feeds three formats. */
+/** Resolves both content variants once, from data validated and hashed once; each tree then feeds three formats. */
 export function resolveTrees(template: LoadedTemplate, input: unknown): Record<'standard' | 'falc', DocumentTree> {
-  return { standard: resolve(template, input, 'standard'), falc: resolve(template, input, 'falc') };
+  const checked = checkInput(template, input);
+  return { standard: resolveChecked(template, input, 'standard', {}, checked), falc: resolveChecked(template, input, 'falc', {}, checked) };
 }
 
 export async function renderOne(tree: DocumentTree, format: RenditionFormat, variant: Variant): Promise<Buffer> {

@@ -48,10 +48,29 @@ function pictogramsOrDefault(options: ResolveOptions): { has(id: string): boolea
  * are never parsed: `{{constructor}}`, `<script>` or U+202E come out exactly as given.
  */
 export function resolve(template: LoadedTemplate, data: unknown, contentVariant: ContentVariant, options: ResolveOptions = {}): DocumentTree {
+  return resolveChecked(template, data, contentVariant, options, checkInput(template, data));
+}
+
+/** The data passed validateTemplateInput; their hash, recorded in the tree's meta. */
+export interface CheckedInput {
+  inputHash: string;
+}
+
+/** Validates the data once for every variant resolved from them (ValidationError otherwise). */
+export function checkInput(template: LoadedTemplate, data: unknown): CheckedInput {
   const t = template.content;
-  const ref = `${t.id}@${t.version}`;
   const errors = validateTemplateInput(template, data);
   if (errors.length) throw new ValidationError(errors, `Les données du document « ${t.id} » sont invalides ou incomplètes.`);
+  return { inputHash: sha256Hex(canonicalJson(data)) };
+}
+
+/**
+ * `resolve` for data already checked by `checkInput`: a bundle resolves two content variants of
+ * the same data, validated (schema, easy-to-read lint, requirements) and hashed once.
+ */
+export function resolveChecked(template: LoadedTemplate, data: unknown, contentVariant: ContentVariant, options: ResolveOptions, checked: CheckedInput): DocumentTree {
+  const t = template.content;
+  const ref = `${t.id}@${t.version}`;
   // Issue 8 C: the easy-to-read rendition reads each free text in its easy-to-read wording.
   const input = (contentVariant === 'falc' ? easyToReadView(t.inputSchema, data) : data) as { [key: string]: JsonValue };
   const pictograms = pictogramsOrDefault(options);
@@ -236,7 +255,7 @@ export function resolve(template: LoadedTemplate, data: unknown, contentVariant:
       templateId: t.id,
       templateVersion: t.version,
       templateHash: template.sha256,
-      inputHash: sha256Hex(canonicalJson(data)),
+      inputHash: checked.inputHash,
       issuedAt: isoDateToInstant(issuedOn as string),
       falcReview: review ? { by: review.by, on: review.on } : null,
       establishmentName: typeof establishmentName === 'string' ? establishmentName : '',
