@@ -49,6 +49,13 @@ export function renderPdf(tree: DocumentTree, variant: Variant, options: PdfRend
 }
 
 
+/** Height of text boxes set one under the other. */
+function boxesHeight(boxes: readonly TextBox[]): number {
+  let h = 0;
+  for (const b of boxes) h += b.lines.length * b.lineH;
+  return h;
+}
+
 const HEX = '0123456789abcdef';
 
 /**
@@ -785,35 +792,51 @@ class PdfWriter {
     // Every row gets the same number of cells (veraPDF 7.2-42).
     const rows: Inline[][] = block.rows.map((r) => Array.from({ length: cols }, (_, i) => r[i] ?? []));
     const rowHeaderBold = s.variant !== 'falc';
-    const isBold = (row: number, col: number): boolean => row < 0 || (block.rowHeaders && col === 0 && rowHeaderBold);
+    // Whether cell (row, col) is bold, row -1 being the header. Loops rather than callbacks in this
+    // method: a callback made per table was optimised again after each full collection.
+    const rowHeaders = block.rowHeaders;
     const pad = s.cellPadding;
     const lineH = s.bodySize * s.lineHeight;
     const caption = this.box([{ text: block.caption }], s.bodySize, this.width, { bold: true });
     const captionH = caption.lines.length * caption.lineH + 0.2 * s.bodySize;
     const minW: number[] = new Array(cols).fill(0);
     const natW: number[] = new Array(cols).fill(0);
-    [header, ...rows].forEach((row, r) =>
-      row.forEach((cell, c) => {
-        const bold = isBold(r - 1, c);
-        minW[c] = Math.max(minW[c], longestWordWidth(cell, this.set, this.fonts, s.bodySize, bold) + 2 * pad + 1);
-        natW[c] = Math.max(natW[c], naturalWidth(cell, this.set, this.fonts, s.bodySize, bold) + 2 * pad + 1);
-      }),
-    );
+    for (let r = -1; r < rows.length; r++) {
+      const row = r < 0 ? header : rows[r];
+      for (let c = 0; c < row.length; c++) {
+        const bold = r < 0 || (rowHeaders && c === 0 && rowHeaderBold);
+        minW[c] = Math.max(minW[c], longestWordWidth(row[c], this.set, this.fonts, s.bodySize, bold) + 2 * pad + 1);
+        natW[c] = Math.max(natW[c], naturalWidth(row[c], this.set, this.fonts, s.bodySize, bold) + 2 * pad + 1);
+      }
+    }
     let plan: TablePlan;
     if (minW.reduce((a, b) => a + b, 0) > this.width) {
       // Too wide even with every column at its longest word (large print): reflowed, one block per row.
       const headBoxes = header.map((cell) => this.box(cell, s.bodySize, this.width, { bold: true, color: s.heading }));
-      const headH = headBoxes.reduce((h, b) => h + b.lines.length * b.lineH, 0) + 0.4 * s.bodySize;
+      const headH = boxesHeight(headBoxes) + 0.4 * s.bodySize;
       plan = { stacked: true, header, rows, caption, widths: [], headBoxes, bodyBoxes: [], headH, rowHeights: [], rowHeaderBold, lead: captionH + headH + 3 * lineH };
     } else {
       const widths = columnWidths(minW, natW, this.width);
-      const cellBoxes = (row: Inline[], r: number): TextBox[] =>
-        row.map((cell, c) => this.box(cell, s.bodySize, widths[c] - 2 * pad, { bold: isBold(r, c) }));
-      const rowHeight = (boxes: TextBox[]): number => Math.max(1, ...boxes.map((b) => b.lines.length)) * lineH + 2 * pad;
-      const headBoxes = cellBoxes(header, -1);
-      const bodyBoxes = rows.map((row, r) => cellBoxes(row, r));
-      const headH = rowHeight(headBoxes);
-      const rowHeights = bodyBoxes.map(rowHeight);
+      const headBoxes: TextBox[] = [];
+      const bodyBoxes: TextBox[][] = [];
+      const rowHeights: number[] = [];
+      let headH = 0;
+      for (let r = -1; r < rows.length; r++) {
+        const row = r < 0 ? header : rows[r];
+        const boxes = r < 0 ? headBoxes : [];
+        let most = 1;
+        for (let c = 0; c < row.length; c++) {
+          const box = this.box(row[c], s.bodySize, widths[c] - 2 * pad, { bold: r < 0 || (rowHeaders && c === 0 && rowHeaderBold) });
+          boxes.push(box);
+          most = Math.max(most, box.lines.length);
+        }
+        const height = most * lineH + 2 * pad;
+        if (r < 0) headH = height;
+        else {
+          bodyBoxes.push(boxes);
+          rowHeights.push(height);
+        }
+      }
       plan = { stacked: false, header, rows, caption, widths, headBoxes, bodyBoxes, headH, rowHeights, rowHeaderBold, lead: captionH + headH + (rowHeights[0] ?? 0) };
     }
     this.tablePlans.set(block, plan);
@@ -878,7 +901,8 @@ class PdfWriter {
         drawRow(headBoxes, null, headH, true);
       }
       const tr = this.child(tbody, 'TR');
-      const cells = plan.rows[r].map((_, c) => this.child(tr, block.rowHeaders && c === 0 ? 'TH' : 'TD', block.rowHeaders && c === 0 ? { scope: 'Row' } : undefined));
+      const cells: StructElem[] = [];
+      for (let c = 0; c < plan.rows[r].length; c++) cells.push(this.child(tr, block.rowHeaders && c === 0 ? 'TH' : 'TD', block.rowHeaders && c === 0 ? { scope: 'Row' } : undefined));
       drawRow(boxes, cells, h, false);
     });
     this.y += s.blockSpaceAfter * s.bodySize;
@@ -944,9 +968,10 @@ class PdfWriter {
     } else {
       paras.push({ text: [{ text: 'Date :' }] }, { text: [{ text: 'Signature :' }] });
     }
-    const boxes = paras.map((p) => this.box(p.text, s.bodySize, width, { bold: p.bold }));
+    const boxes: TextBox[] = [];
+    for (const p of paras) boxes.push(this.box(p.text, s.bodySize, width, { bold: p.bold }));
     const signArea = slot.signedOn ? 0 : 3 * s.bodySize * s.lineHeight;
-    const height = boxes.reduce((h, b) => h + b.lines.length * b.lineH, 0) + signArea + s.bodySize;
+    const height = boxesHeight(boxes) + signArea + s.bodySize;
     return { boxes, signArea, height };
   }
 
@@ -1000,7 +1025,7 @@ class PdfWriter {
       }
       if (!this.fits(need)) this.newPage();
       const div = this.child(sect, 'Div');
-      plan.boxes.forEach((box) => this.flow(this.child(div, 'P'), 'P', box, x));
+      for (const box of plan.boxes) this.flow(this.child(div, 'P'), 'P', box, x);
       if (plan.signArea) {
         const top = this.y;
         const area = plan.signArea;
