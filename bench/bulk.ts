@@ -46,6 +46,8 @@ async function main(): Promise<void> {
     const api = stack.api.pid;
     const worker = stack.worker?.pid;
     const cpu0 = { api: cpuSeconds(api), worker: cpuSeconds(worker) };
+    /** RSS before the run (started, demo seeded, one login): what the run adds. */
+    const before = { api: rssMb(api), worker: rssMb(worker) };
     const started = Date.now();
     const res = await fetch(`${stack.url}/api/bulk-runs`, {
       method: 'POST',
@@ -115,6 +117,8 @@ async function main(): Promise<void> {
     console.log(
       `  worker RSS        ${a10.worker.toFixed(0)} MB at 10 %, ${end.worker.toFixed(0)} MB at the end (${pct(growth(a10.worker, end.worker))}), peak ${peak.worker.toFixed(0)} MB   goal within 10 %   ${Math.abs(growth(a10.worker, end.worker)) <= 10 ? 'met' : 'NOT met'}`,
     );
+    console.log(`  RSS before run    api ${before.api.toFixed(0)} MB, worker ${before.worker.toFixed(0)} MB (started, demo seeded, one login)`);
+    console.log(`  api RSS trend     ${trend.map((x) => `${x.pct} %: ${x.api.toFixed(0)}`).join(', ')} MB`);
     console.log(`  worker RSS trend  ${trend.map((x) => `${x.pct} %: ${x.worker.toFixed(0)}`).join(', ')} MB`);
     console.log(`  CPU               worker ${cpu.worker.toFixed(1)} s (${((cpu.worker * 1000) / Math.max(1, last.generated)).toFixed(1)} ms per bundle), api ${cpu.api.toFixed(1)} s`);
     console.log(
