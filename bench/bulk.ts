@@ -6,7 +6,9 @@
  * GET /api/bulk-runs/<id> like the progress page. Prints bundles/s, the time until every document
  * is created and until every one is generated, and the api's and the worker's RSS when 10 % are
  * generated and at the end, with the goals beside: ≥ 18 bundles/s, memory flat (RSS at the end
- * within 10 % of RSS at 10 %). Exits 0 either way.
+ * within 10 % of RSS at 10 %). Also prints, for both processes, their RSS before the run (the api's
+ * fall over a run starts from its start-up state, not from what the run added), the RSS by tenths
+ * and its range from 40 % on, once the render threads' heaps have settled. Exits 0 either way.
  */
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -120,6 +122,10 @@ async function main(): Promise<void> {
     console.log(`  RSS before run    api ${before.api.toFixed(0)} MB, worker ${before.worker.toFixed(0)} MB (started, demo seeded, one login)`);
     console.log(`  api RSS trend     ${trend.map((x) => `${x.pct} %: ${x.api.toFixed(0)}`).join(', ')} MB`);
     console.log(`  worker RSS trend  ${trend.map((x) => `${x.pct} %: ${x.worker.toFixed(0)}`).join(', ')} MB`);
+    // Once the render threads' heaps have settled (about 40 %): whether memory still grows.
+    const settled = trend.filter((x) => x.pct >= 40);
+    const range = (k: 'api' | 'worker') => `${Math.min(...settled.map((x) => x[k])).toFixed(0)}–${Math.max(...settled.map((x) => x[k])).toFixed(0)} MB`;
+    if (settled.length) console.log(`  from 40 % on      api ${range('api')}, worker ${range('worker')}`);
     console.log(`  CPU               worker ${cpu.worker.toFixed(1)} s (${((cpu.worker * 1000) / Math.max(1, last.generated)).toFixed(1)} ms per bundle), api ${cpu.api.toFixed(1)} s`);
     console.log(
       `  between items     median ${gaps[Math.floor(gaps.length / 2)]?.toFixed(1)} ms, p90 ${gaps[Math.floor(gaps.length * 0.9)]?.toFixed(1)} ms, longest ${gaps[gaps.length - 1]?.toFixed(0)} ms (chunk continuations queue behind the renders)`,
