@@ -6,7 +6,10 @@
  * GET /api/bulk-runs/<id> like the progress page. Prints bundles/s, the time until every document
  * is created and until every one is generated, and the api's and the worker's RSS when 10 % are
  * generated and at the end, with the goals beside: ≥ 18 bundles/s, memory flat (RSS at the end
- * within 10 % of RSS at 10 %). Exits 0 either way.
+ * within 10 % of RSS at 10 %). Also prints, for both processes, their RSS before the run (the api's
+ * fall over a run starts from its start-up state, not from what the run added), the RSS by tenths
+ * and its range from 40 % on, once the render threads' heaps have settled. BENCH_WARMUP=<residents>
+ * runs a first, unmeasured bulk run of that many other residents. Exits 0 either way.
  */
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -43,9 +46,21 @@ async function main(): Promise<void> {
     const insertMs = Date.now() - t;
     const cookie = await stack.login('admissions@les-tilleuls.example');
     const commonData = { effectiveOn: '2027-01-01', basis: 'revalorisation_annuelle', basisReference: 'arrêté du 18 décembre 2026', percentage: 2.5, cvsConsultedOn: '2026-11-20' };
+    // BENCH_WARMUP=<residents>: a first run of other residents, not measured, so that the measured
+    // one finds the processes as a worker up for days would be (heaps settled); off by default.
+    const warm = Number(process.env.BENCH_WARMUP ?? 0);
+    if (warm > 0) {
+      const ids = await insertResidentsWithSignedContracts(stack.pg, { organisationId: est.organisation_id, establishmentId: est.id, count: warm, tag: 'Chauffe' });
+      const r = await fetch(`${stack.url}/api/bulk-runs`, { method: 'POST', headers: { 'Content-Type': 'application/json', cookie }, body: JSON.stringify({ establishmentId: est.id, kind: 'avenant-tarifs', commonData, residentIds: ids }) });
+      if (r.status !== 202) throw new Error(`warm-up POST /api/bulk-runs: ${r.status} ${await r.text()}`);
+      const { id } = (await r.json()) as { id: string };
+      while (((await (await fetch(`${stack.url}/api/bulk-runs/${id}`, { headers: { cookie } })).json()) as { inProgress: boolean }).inProgress) await new Promise((w) => setTimeout(w, 500));
+    }
     const api = stack.api.pid;
     const worker = stack.worker?.pid;
     const cpu0 = { api: cpuSeconds(api), worker: cpuSeconds(worker) };
+    /** RSS before the run (started, demo seeded, one login): what the run adds. */
+    const before = { api: rssMb(api), worker: rssMb(worker) };
     const started = Date.now();
     const res = await fetch(`${stack.url}/api/bulk-runs`, {
       method: 'POST',
@@ -103,7 +118,9 @@ async function main(): Promise<void> {
     const growth = (a: number, b: number) => (a ? ((b - a) / a) * 100 : 0);
     const pct = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(1)} %`;
     const a10 = at10 ?? { api: 0, worker: 0 };
-    console.log(`bench:bulk — ${n} residents, one tariff avenant each, through POST /api/bulk-runs → chunked job → render (${process.version}, ${availableParallelism()} cores)`);
+    console.log(
+      `bench:bulk — ${n} residents, one tariff avenant each, through POST /api/bulk-runs → chunked job → render (${process.version}, ${availableParallelism()} cores)${warm > 0 ? `, after a warm-up run of ${warm}` : ''}`,
+    );
     console.log(`  fixture           ${n} residents with a signed contract inserted in ${(insertMs / 1000).toFixed(1)} s`);
     console.log(`  start             POST answered 202 in ${(startMs / 1000).toFixed(2)} s (eligibility of ${n} residents, ${n} items)`);
     console.log(`  created           all ${last.created} documents created after ${((createdAt - started) / 1000).toFixed(1)} s`);
@@ -115,7 +132,13 @@ async function main(): Promise<void> {
     console.log(
       `  worker RSS        ${a10.worker.toFixed(0)} MB at 10 %, ${end.worker.toFixed(0)} MB at the end (${pct(growth(a10.worker, end.worker))}), peak ${peak.worker.toFixed(0)} MB   goal within 10 %   ${Math.abs(growth(a10.worker, end.worker)) <= 10 ? 'met' : 'NOT met'}`,
     );
+    console.log(`  RSS before run    api ${before.api.toFixed(0)} MB, worker ${before.worker.toFixed(0)} MB (started, demo seeded, one login)`);
+    console.log(`  api RSS trend     ${trend.map((x) => `${x.pct} %: ${x.api.toFixed(0)}`).join(', ')} MB`);
     console.log(`  worker RSS trend  ${trend.map((x) => `${x.pct} %: ${x.worker.toFixed(0)}`).join(', ')} MB`);
+    // Once the render threads' heaps have settled (about 40 %): whether memory still grows.
+    const settled = trend.filter((x) => x.pct >= 40);
+    const range = (k: 'api' | 'worker') => `${Math.min(...settled.map((x) => x[k])).toFixed(0)}–${Math.max(...settled.map((x) => x[k])).toFixed(0)} MB`;
+    if (settled.length) console.log(`  from 40 % on      api ${range('api')}, worker ${range('worker')}`);
     console.log(`  CPU               worker ${cpu.worker.toFixed(1)} s (${((cpu.worker * 1000) / Math.max(1, last.generated)).toFixed(1)} ms per bundle), api ${cpu.api.toFixed(1)} s`);
     console.log(
       `  between items     median ${gaps[Math.floor(gaps.length / 2)]?.toFixed(1)} ms, p90 ${gaps[Math.floor(gaps.length * 0.9)]?.toFixed(1)} ms, longest ${gaps[gaps.length - 1]?.toFixed(0)} ms (chunk continuations queue behind the renders)`,

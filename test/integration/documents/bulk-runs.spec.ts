@@ -133,4 +133,48 @@ describe('bulk runs: one tariff avenant per resident', () => {
     const actions = (await ds.query(`SELECT action FROM audit_events WHERE subject_type = 'bulk_run' AND subject_id = $1 ORDER BY seq`, [started.id])).map((e: { action: string }) => e.action);
     expect(actions).toEqual(['bulk_run.started', 'bulk_run.cancelled']);
   });
+  it('many residents: every excluded resident is skipped with its code and French reason, items in French alphabetical order, one audit event each', async () => {
+    // Issue 12: the run's items are written in one set-based statement; the same items as one insert per resident would give.
+    const many = await insertResidentsWithSignedContracts(ds, { organisationId: h.orgA.organisationId, establishmentId: h.orgA.establishmentId, count: 250, tag: 'Masse' });
+    const noContract = many.slice(0, 200);
+    const expired = many.slice(200, 240);
+    const eligible = many.slice(240);
+    // A contract still in signature is not a concluded contract to amend.
+    await ds.query(`UPDATE documents SET status = 'in_signature' WHERE resident_id = ANY($1::uuid[])`, [noContract]);
+    await ds.query(
+      `INSERT INTO protection_measures (organisation_id, resident_id, type, mode, scope, acts, court, judgment_reference, judgment_date, end_date, created_at, updated_at)
+       SELECT $1, r, 'curatelle', 'assistance', '{personne,biens}', '{}', 'Tribunal judiciaire de Valville', 'RG 20/2', '2020-01-10', '2025-01-10', now(), now() FROM unnest($2::uuid[]) r`,
+      [h.orgA.organisationId, expired],
+    );
+    // Chosen in reverse: the positions follow the residents' names, not the order sent.
+    const residentIds = [...many].reverse();
+    const candidates = (await agent.get(`/api/bulk-runs/candidates?establishmentId=${h.orgA.establishmentId}`).expect(200)).body as { residentId: string; eligible: boolean; code: string | null; reason: string | null }[];
+    const byId = new Map(candidates.map((c) => [c.residentId, c]));
+    for (const id of noContract) expect(byId.get(id)).toMatchObject({ eligible: false, code: 'BULK_NO_SIGNED_CONTRACT', reason: expect.stringContaining('CASF L.311-4') });
+    for (const id of expired) expect(byId.get(id)).toMatchObject({ eligible: false, code: 'PROTECTION_MEASURE_EXPIRED', reason: expect.stringContaining('C. civ. 441 à 443') });
+    for (const id of eligible) expect(byId.get(id)).toMatchObject({ eligible: true, code: null, reason: null });
+
+    const started = (await agent.post('/api/bulk-runs').send({ establishmentId: h.orgA.establishmentId, kind: 'avenant-tarifs', commonData: COMMON, residentIds }).expect(202)).body;
+    expect(started.counts).toMatchObject({ total: 250, skipped: 240 });
+    const items = (await ds.query(
+      `SELECT i.position, i.resident_id, i.status, i.code, i.message, i.processed_at, res.last_name FROM bulk_run_items i JOIN residents res ON res.id = i.resident_id WHERE i.run_id = $1 ORDER BY i.position`,
+      [started.id],
+    )) as { position: number; resident_id: string; status: string; code: string | null; message: string | null; processed_at: Date | null; last_name: string }[];
+    expect(items.map((i) => i.position)).toEqual(Array.from({ length: 250 }, (_, k) => k + 1));
+    expect(items.map((i) => i.resident_id)).toEqual(many);
+    for (const i of items) {
+      const c = byId.get(i.resident_id)!;
+      if (c.eligible) expect(i).toMatchObject({ status: expect.stringMatching(/^(pending|created)$/), code: null, message: null });
+      else expect(i).toMatchObject({ status: 'skipped', code: c.code, message: c.reason, processed_at: expect.any(Date) });
+    }
+    const run = await finished(started.id);
+    expect(run.counts).toMatchObject({ total: 250, created: 10, generated: 10, skipped: 240, failed: 0 });
+    expect(run.problems).toHaveLength(240);
+    expect(new Set(run.problems.map((p: { residentId: string }) => p.residentId))).toEqual(new Set([...noContract, ...expired]));
+    const skippedEvents = (await ds.query(`SELECT payload FROM audit_events WHERE subject_type = 'bulk_run' AND subject_id = $1 AND action = 'bulk_run.item_skipped' ORDER BY seq`, [started.id])) as {
+      payload: { residentId: string; code: string };
+    }[];
+    // One event per excluded resident, in the items' order.
+    expect(skippedEvents.map((e) => e.payload.residentId)).toEqual(items.filter((i) => i.status === 'skipped').map((i) => i.resident_id));
+  });
 });
