@@ -128,6 +128,9 @@ export interface PdfDoc {
   endMarkedContent(): PdfDoc;
   appendXML(xml: string, newline?: boolean): void;
   _addInfo: () => void;
+  /** Writes one object (a string gets a "\n") to the file; `_offset` is where the next one starts (xref). */
+  _write: (data: string | Uint8Array) => void;
+  _offset: number;
   save(): PdfDoc;
   restore(): PdfDoc;
   translate(x: number, y: number): PdfDoc;

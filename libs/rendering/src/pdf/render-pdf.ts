@@ -34,18 +34,74 @@ export interface PdfRenderOptions {
  */
 export function renderPdf(tree: DocumentTree, variant: Variant, options: PdfRenderOptions = {}): Promise<Buffer> {
   let doc: PdfDoc;
+  let body: Buffer;
   try {
-    doc = new PdfWriter(tree, variant, options).write();
+    const writer = new PdfWriter(tree, variant, options);
+    doc = writer.write();
+    body = writer.body;
   } catch (err) {
     return Promise.reject(err);
   }
+  // The stream carries only what PDFKit wrote in its constructor (the header); the rest is `body`.
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     // A bound builtin, not a closure made per document: nothing to compile again after each full collection.
     doc.on('data', chunks.push.bind(chunks));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('end', () => resolve(Buffer.concat([...chunks, body])));
     doc.on('error', reject);
   });
+}
+
+/**
+ * The file's bytes after PDFKit's header, object by object. PDFKit turns each object's text into
+ * a new Uint8Array, one character at a time, and pushes it through its Node stream: hundreds of
+ * small buffers per document, off the JavaScript heap, each counted towards the next full
+ * collection (issue 12: the render threads' collections). Here they are written into one buffer
+ * that every document of the thread reuses — a document is written synchronously, from
+ * `PdfWriter`'s constructor to the end of `write()` — and copied out once. Same bytes: a text's
+ * characters are written as their low byte (latin1), as PDFKit's conversion does.
+ */
+class FileBytes {
+  private buf = Buffer.allocUnsafe(1 << 18);
+  private length = 0;
+
+  begin(): void {
+    this.length = 0;
+  }
+
+  write(data: string | Uint8Array): number {
+    if (data instanceof Uint8Array) {
+      this.room(data.length);
+      this.buf.set(data, this.length);
+      this.length += data.length;
+      return data.length;
+    }
+    const text = `${data as string}\n`;
+    this.room(text.length);
+    this.length += this.buf.write(text, this.length, 'latin1');
+    return text.length;
+  }
+
+  /** A copy of the bytes written since `begin`. */
+  take(): Buffer {
+    return Buffer.from(this.buf.subarray(0, this.length));
+  }
+
+  private room(n: number): void {
+    if (this.length + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.length + n) size *= 2;
+    const next = Buffer.allocUnsafe(size);
+    this.buf.copy(next, 0, 0, this.length);
+    this.buf = next;
+  }
+}
+
+const fileBytes = new FileBytes();
+
+/** PdfDoc._write, in place of PDFKit's (see FileBytes). */
+function writeToFileBytes(this: PdfDoc, data: string | Uint8Array): void {
+  this._offset += fileBytes.write(data);
 }
 
 
@@ -213,6 +269,8 @@ class PdfWriter {
   private readonly doc: PdfDoc;
   private readonly fonts: DocFonts;
   private readonly root: StructElem;
+  /** Everything after the header, once `write()` has returned. */
+  body: Buffer = Buffer.alloc(0);
   private y = 0;
   private pageNo = -1;
   private lastHeading = 0;
@@ -256,6 +314,8 @@ class PdfWriter {
     };
     this.doc = new PDFDocument(pdfOptions as unknown as PDFKit.PDFDocumentOptions) as unknown as PdfDoc;
     const doc = this.doc;
+    fileBytes.begin();
+    doc._write = writeToFileBytes;
     // The trailer /ID: PDFKit derives it from the info dictionary only; ours names the content.
     doc._id = createHash('sha256')
       .update(canonicalJson({ renderer: PDF_RENDERER_VERSION, variant, tree, signatureField: options.signatureField }))
@@ -292,6 +352,7 @@ class PdfWriter {
       if (font.dictionary) completeCompositeGlyphs(this.set.faces[key], this.fonts[key]);
     }
     this.doc.end();
+    this.body = fileBytes.take();
     return this.doc;
   }
 
