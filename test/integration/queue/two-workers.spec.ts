@@ -67,7 +67,14 @@ describe('two worker processes share the queues: every job done once', () => {
     const residentId = (await agent.post('/api/residents').send(curatelleResident(h.orgA.establishmentId)).expect(201)).body.id as string;
     const documentIds: string[] = [];
     // The same data each time: every version is still rendered, its id printed in its page footers.
-    for (let i = 0; i < N; i++) documentIds.push((await agent.post('/api/documents').send({ residentId, type: 'contrat-sejour', data: contractData() }).expect(202)).body.id as string);
+    // Ten requests at a time, so that jobs wait in the queue together: posted one by one, a single
+    // worker that renders fast (or a loaded machine slowing the other one) could take them all.
+    for (let i = 0; i < N; i += 10)
+      documentIds.push(
+        ...(await Promise.all(
+          Array.from({ length: Math.min(10, N - i) }, async () => (await agent.post('/api/documents').send({ residentId, type: 'contrat-sejour', data: contractData() }).expect(202)).body.id as string),
+        )),
+      );
     const versions = async () =>
       (await ds.query(`SELECT v.id, v.status FROM document_versions v WHERE v.document_id = ANY($1::uuid[])`, [documentIds])) as { id: string; status: string }[];
     await waitUntil('every version to be generated', async () => (await versions()).every((v) => v.status === 'ready'), 120_000);
