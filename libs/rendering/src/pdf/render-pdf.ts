@@ -104,6 +104,10 @@ function writeToFileBytes(this: PdfDoc, data: string | Uint8Array): void {
   this._offset += fileBytes.write(data);
 }
 
+/** Whether a table cell is bold: the header row (-1), and row headers unless kept for emphasis (easy-to-read). */
+function cellBold(block: TableBlock, row: number, col: number, rowHeaderBold: boolean): boolean {
+  return row < 0 || (block.rowHeaders === true && col === 0 && rowHeaderBold);
+}
 
 /** Height of text boxes set one under the other. */
 function boxesHeight(boxes: readonly TextBox[]): number {
@@ -853,9 +857,8 @@ class PdfWriter {
     // Every row gets the same number of cells (veraPDF 7.2-42).
     const rows: Inline[][] = block.rows.map((r) => Array.from({ length: cols }, (_, i) => r[i] ?? []));
     const rowHeaderBold = s.variant !== 'falc';
-    // Whether cell (row, col) is bold, row -1 being the header. Loops rather than callbacks in this
-    // method: a callback made per table was optimised again after each full collection.
-    const rowHeaders = block.rowHeaders;
+    // Loops rather than callbacks in this method: a callback made per table was optimised again
+    // after each full collection.
     const pad = s.cellPadding;
     const lineH = s.bodySize * s.lineHeight;
     const caption = this.box([{ text: block.caption }], s.bodySize, this.width, { bold: true });
@@ -865,7 +868,7 @@ class PdfWriter {
     for (let r = -1; r < rows.length; r++) {
       const row = r < 0 ? header : rows[r];
       for (let c = 0; c < row.length; c++) {
-        const bold = r < 0 || (rowHeaders && c === 0 && rowHeaderBold);
+        const bold = cellBold(block, r, c, rowHeaderBold);
         minW[c] = Math.max(minW[c], longestWordWidth(row[c], this.set, this.fonts, s.bodySize, bold) + 2 * pad + 1);
         natW[c] = Math.max(natW[c], naturalWidth(row[c], this.set, this.fonts, s.bodySize, bold) + 2 * pad + 1);
       }
@@ -887,7 +890,7 @@ class PdfWriter {
         const boxes = r < 0 ? headBoxes : [];
         let most = 1;
         for (let c = 0; c < row.length; c++) {
-          const box = this.box(row[c], s.bodySize, widths[c] - 2 * pad, { bold: r < 0 || (rowHeaders && c === 0 && rowHeaderBold) });
+          const box = this.box(row[c], s.bodySize, widths[c] - 2 * pad, { bold: cellBold(block, r, c, rowHeaderBold) });
           boxes.push(box);
           most = Math.max(most, box.lines.length);
         }
