@@ -106,26 +106,24 @@ export class ArchiveExporter {
       await zip.add(MANIFEST_SIGNATURE_FILE, signManifest(bytes, identity), { listed: false });
       await zip.end();
       const result = { file: out, organisationId, documents: docs.length, files: manifest.files.length, sealed: sealed.length, events: audit.events, manifestSha256 };
-      await this.tx.run((t) =>
-        this.audit.append(t, {
-          chainId: organisationId,
-          actor,
-          action: 'archive.exported',
-          subject: { type: scope.kind, id: scope.id },
-          payload: {
-            scope: scope.kind,
-            from: scope.kind === 'establishment' ? scope.from.toISOString() : null,
-            to: scope.kind === 'establishment' ? scope.to.toISOString() : null,
-            manifestSha256,
-            documents: result.documents,
-            files: result.files,
-            sealed: result.sealed,
-            auditFromSeq: audit.fromSeq,
-            auditToSeq: audit.toSeq,
-            certificateSha256: new X509Certificate(identity.certificate).fingerprint256.replace(/:/g, '').toLowerCase(),
-          },
-        }),
-      );
+      await this.audit.appendAlone(this.tx.manager, {
+        chainId: organisationId,
+        actor,
+        action: 'archive.exported',
+        subject: { type: scope.kind, id: scope.id },
+        payload: {
+          scope: scope.kind,
+          from: scope.kind === 'establishment' ? scope.from.toISOString() : null,
+          to: scope.kind === 'establishment' ? scope.to.toISOString() : null,
+          manifestSha256,
+          documents: result.documents,
+          files: result.files,
+          sealed: result.sealed,
+          auditFromSeq: audit.fromSeq,
+          auditToSeq: audit.toSeq,
+          certificateSha256: new X509Certificate(identity.certificate).fingerprint256.replace(/:/g, '').toLowerCase(),
+        },
+      });
       onProgress({ phase: 'done', done: 1, total: 1 });
       return result;
     } catch (e) {

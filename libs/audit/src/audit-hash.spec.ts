@@ -1,6 +1,6 @@
 import { eventBodyParts, eventHash, eventHashFromParts, eventRowHasher } from './audit-hash';
 
-/** Issue 12, item 4: the body cut for `audit_append` hashes the very bytes of the chain format. */
+/** Issue 12, item 4: the body cut for the append statement (APPEND_SQL) hashes the very bytes of the chain format. */
 describe('eventBodyParts', () => {
   const base = {
     chainId: '6f1f8a52-6a43-4f0b-9a39-0d5f2b1c9e11',

@@ -95,7 +95,7 @@ const SEQ_SLOT = '"seq":"\\u0002"';
 /**
  * The canonical body of an event (what `eventHash` hashes after the previous hash) cut around the
  * two values only the locked chain head gives — the time and the seq — so the database can finish
- * it in one statement (`audit_append`, migration 1763952000000): body = head ‖ occurredAt ‖ mid ‖ seq ‖ tail.
+ * it in one statement (AuditService, `APPEND_SQL`): body = head ‖ occurredAt ‖ mid ‖ seq ‖ tail.
  * `occurredAt` is the first key after four escaped strings, `seq` the last but two before two
  * escaped strings, so the slots found are the top-level ones even if the payload reuses the names.
  */

@@ -53,7 +53,7 @@ export class AuditEventEntity {
   occurredAt: Date;
 }
 
-/** Serialisation point of each chain: appends lock this row `FOR UPDATE`. */
+/** Serialisation point of each chain: each append moves it in one UPDATE, which locks the row until commit. */
 @Entity({ name: 'audit_chain_heads' })
 export class AuditChainHeadEntity {
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'pk_audit_chain_heads' })
@@ -65,6 +65,11 @@ export class AuditChainHeadEntity {
   @Column({ type: 'text' })
   hash: string;
 
+  /** Hash of the event before the head (NULL at seq 0): lets the append's UPDATE … RETURNING give the new event its prev_hash. */
+  @Column({ type: 'text', nullable: true })
+  prevHash: string | null;
+
+  /** Time of the head event: the next event's time is never earlier (AuditService, APPEND_SQL). */
   @Column({ type: 'timestamptz' })
   updatedAt: Date;
 }

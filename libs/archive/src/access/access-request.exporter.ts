@@ -113,15 +113,13 @@ export class AccessRequestExporter {
       await zip.add('manifeste.json.p7s', signManifest(manifest, await this.sealer.sealIdentity()), { listed: false });
       await zip.end();
       const result = { file: out, organisationId, documents: documents.length, files: zip.files.length, events, manifestSha256 };
-      await this.tx.run((t) =>
-        this.audit.append(t, {
-          chainId: organisationId,
-          actor,
-          action: 'rgpd.access_exported',
-          subject: { type: 'resident', id: residentId },
-          payload: { manifestSha256, documents: result.documents, files: result.files, events },
-        }),
-      );
+      await this.audit.appendAlone(this.tx.manager, {
+        chainId: organisationId,
+        actor,
+        action: 'rgpd.access_exported',
+        subject: { type: 'resident', id: residentId },
+        payload: { manifestSha256, documents: result.documents, files: result.files, events },
+      });
       onProgress({ phase: 'done', done: 1, total: 1 });
       return result;
     } catch (e) {

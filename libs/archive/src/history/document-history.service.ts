@@ -179,15 +179,13 @@ export class DocumentHistoryService {
       checks.push({ what: `${what} — preuve (JSON)`, ok: evidence === seal.evidenceSha256, detail: evidence === seal.evidenceSha256 ? null : `empreinte ${evidence} au lieu de ${seal.evidenceSha256}` });
     }
     const result: DocumentVerification = { documentId: doc.id, ok: checks.every((c) => c.ok), checkedAt: new Date().toISOString(), checks };
-    await this.tx.run((t) =>
-      this.audit.append(t, {
-        chainId: doc.organisationId,
-        actor: auditActor(actor),
-        action: 'document.verified',
-        subject: { type: 'document', id: doc.id },
-        payload: { ok: result.ok, checks: checks.length, failures: checks.filter((c) => !c.ok).length },
-      }),
-    );
+    await this.audit.appendAlone(this.tx.manager, {
+      chainId: doc.organisationId,
+      actor: auditActor(actor),
+      action: 'document.verified',
+      subject: { type: 'document', id: doc.id },
+      payload: { ok: result.ok, checks: checks.length, failures: checks.filter((c) => !c.ok).length },
+    });
     return result;
   }
 

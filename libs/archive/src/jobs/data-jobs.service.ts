@@ -163,9 +163,7 @@ export class DataJobsService {
       if (!source) throw new Error(`purge report ${params.reportId} missing`);
       const outcome = await this.retention.purge(org, dataJobId, source.report, actor, (d, t) => progress('purge', d, t, d === t));
       report = outcome;
-      await this.tx.run((em) =>
-        this.audit.append(em, { chainId: org, actor, action: 'retention.purge_completed', subject: { type: 'data_job', id: dataJobId }, payload: { reportId: params.reportId, ...outcome } }),
-      );
+      await this.audit.appendAlone(this.tx.manager, { chainId: org, actor, action: 'retention.purge_completed', subject: { type: 'data_job', id: dataJobId }, payload: { reportId: params.reportId, ...outcome } });
     }
     const sha = file ? await sha256File(file) : null;
     await this.tx.manager.query(

@@ -13,6 +13,7 @@ import { AuditAppendFunction1763952000000 } from './1763952000000-audit-append-f
 import { DocumentVisas1763953000000 } from './1763953000000-document-visas';
 import { BulkRuns1763954000000 } from './1763954000000-bulk-runs';
 import { BlobLz41763960000000 } from './1763960000000-blob-lz4';
+import { AuditAppendStatement1763970000000 } from './1763970000000-audit-append-statement';
 
 /** Applied in this order; each has a working `down`. Each migration grants its new tables to carepact_app. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   DocumentVisas1763953000000,
   BulkRuns1763954000000,
   BlobLz41763960000000,
+  AuditAppendStatement1763970000000,
 ];

@@ -125,16 +125,14 @@ export function mountQueueBoard(app: INestApplication, config: AppConfig): void 
         }
         res.once('finish', () => {
           if (res.statusCode >= 400) return;
-          void tx
-            .run((em) =>
-              audit.append(em, {
-                chainId: actor.organisationId,
-                actor: { type: 'staff', id: actor.userId },
-                action: 'queue.job_action',
-                // The board's API path names the queue, the job and the action (ids only).
-                payload: { method: req.method, path: req.path.slice(0, 300) },
-              }),
-            )
+          void audit
+            .appendAlone(tx.manager, {
+              chainId: actor.organisationId,
+              actor: { type: 'staff', id: actor.userId },
+              action: 'queue.job_action',
+              // The board's API path names the queue, the job and the action (ids only).
+              payload: { method: req.method, path: req.path.slice(0, 300) },
+            })
             .catch(() => undefined);
         });
       }
