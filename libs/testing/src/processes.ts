@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { AppConfig } from '@carepact/config';
 import { projectRoot } from '@carepact/common';
@@ -47,12 +48,25 @@ export interface RunningProcess {
   stop(): Promise<void>;
 }
 
-/** Starts a compiled app (`dist/apps/<name>/src/main.js`) as a child process. */
+/**
+ * Starts a compiled app (`dist/apps/<name>/src/main.js`) as a child process. With
+ * TEST_PROCESS_LOG_DIR set, its output also goes to `<dir>/<name>-<pid>.log` as it comes (with
+ * TEST_LOG_LEVEL=info: every request with its time, every job): what the api and the worker did
+ * around a test that timed out, which `output()` never shows.
+ */
 export function startProcess(config: AppConfig, script: string, extra: Record<string, string> = {}): RunningProcess {
   const child = spawn(process.execPath, [join(projectRoot(), script)], { env: envFor(config, extra), stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const dir = process.env.TEST_PROCESS_LOG_DIR;
+  const file = dir ? createWriteStream(join(dir, `${script.split('/').at(-3) ?? 'process'}-${child.pid}.log`)) : null;
+  file?.on('error', () => undefined);
+  child.once('close', () => file?.end());
+  const take = (d: Buffer) => {
+    out += d.toString();
+    file?.write(d);
+  };
+  child.stdout?.on('data', take);
+  child.stderr?.on('data', take);
   return {
     child,
     output: () => out,
