@@ -113,7 +113,7 @@ export class AuditService {
   }
 
   /**
-   * Appends an event that goes with no other write (a verification, an export, a read of the log):
+   * Appends an event that goes with no other write (a verification, an export, a queue action):
    * the statement is its own transaction — one round trip instead of START, append, COMMIT.
    * `em` is any manager of the DataSource; a connection of its pool is used for the statement.
    *
@@ -169,6 +169,7 @@ export class AuditService {
     }
     addSpan('audit append (chain head lock wait included)', since(t0));
     const [row] = rows;
+    if (!row) throw new Error(`audit append: chain ${input.chainId} has no head`);
     const seq = Number(row.seq);
     if (eventHashFromParts(row.prev_hash, parts, seq, row.occurred_at) !== row.hash)
       throw new Error(`audit append: the database hashed event ${seq} of chain ${input.chainId} differently`);
