@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { addSpan, since } from '@carepact/common';
+import { addSpan, since, uuidv7 } from '@carepact/common';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { EntityManager } from 'typeorm';
 import { AuditCheckpointEntity, AuditEventEntity, AuditPlatformCheckpointEntity } from './audit.entities';
@@ -74,8 +74,8 @@ head AS (
     FROM clock
    WHERE h.chain_id = $1::uuid
   RETURNING h.seq, h.prev_hash, h.hash, h.updated_at)
-INSERT INTO audit_events (chain_id, seq, prev_hash, hash, actor_type, actor_id, action, subject_type, subject_id, payload, occurred_at)
-SELECT $1::uuid, head.seq, head.prev_hash, head.hash, $2::text, $3::text, $4::text, $5::text, $6::text, $7::jsonb, head.updated_at FROM head
+INSERT INTO audit_events (id, chain_id, seq, prev_hash, hash, actor_type, actor_id, action, subject_type, subject_id, payload, occurred_at)
+SELECT $11::uuid, $1::uuid, head.seq, head.prev_hash, head.hash, $2::text, $3::text, $4::text, $5::text, $6::text, $7::jsonb, head.updated_at FROM head
 RETURNING id, seq, prev_hash, hash, occurred_at`;
 const HEAD_STATEMENT = 'carepact_audit_head_1';
 const HEAD_SQL = `INSERT INTO audit_chain_heads (chain_id, seq, hash, updated_at) VALUES ($1::uuid, 0, $2::text, date_trunc('milliseconds', now())) ON CONFLICT (chain_id) DO NOTHING`;
@@ -158,7 +158,7 @@ export class AuditService {
       payload,
     };
     const parts = eventBodyParts(fields);
-    const values = [fields.chainId, fields.actorType, fields.actorId, fields.action, fields.subjectType, fields.subjectId, JSON.stringify(payload), parts.head, parts.mid, parts.tail];
+    const values = [fields.chainId, fields.actorType, fields.actorId, fields.action, fields.subjectType, fields.subjectId, JSON.stringify(payload), parts.head, parts.mid, parts.tail, uuidv7()];
     // bench:pipeline: the statement waits for the chain head lock, so this span includes that wait.
     const t0 = performance.now();
     let { rows } = await db.query<AppendedRow>({ name: APPEND_STATEMENT, text: APPEND_SQL, values });

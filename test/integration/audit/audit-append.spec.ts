@@ -63,6 +63,10 @@ describe('AuditService.append: one prepared statement', () => {
     const second = await record(() => tx.run((em) => audit.append(em, { chainId, actor, action: 'test.second', payload: { n: 2 } })));
     expect(sent).toEqual(['START TRANSACTION', 'carepact_audit_append_1', 'COMMIT']);
     expect(second.seq).toBe(2);
+    // Ids made later sort after (UUID v7): the primary key's index grows at its right end.
+    expect(second.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7/);
+    const [{ id }] = (await ds.query(`SELECT id FROM audit_events WHERE chain_id = $1 AND seq = 2`, [chainId])) as { id: string }[];
+    expect(id).toBe(second.id);
     // One connection in the pool: it is the one that appended.
     const prepared = (await ds.query(`SELECT name FROM pg_prepared_statements ORDER BY name`)) as { name: string }[];
     expect(prepared.map((p) => p.name)).toEqual(['carepact_audit_append_1', 'carepact_audit_head_1']);
