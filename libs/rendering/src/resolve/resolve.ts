@@ -115,8 +115,7 @@ export function resolveChecked(template: LoadedTemplate, data: unknown, contentV
     }
     return runs;
   };
-  const plain = (runs: Inline): string => runs.map((r) => r.text).join('');
-  const isBlank = (runs: Inline): boolean => plain(runs).trim() === '';
+  const isBlank = (runs: Inline): boolean => plainText(runs).trim() === '';
 
   const pick = (x: Text): TextSource => (typeof x === 'string' || Array.isArray(x) ? x : x[contentVariant]);
   const lines = (where: string, x: Text, scope: ReadonlyMap<string, Value>): Inline[] => {
@@ -176,9 +175,9 @@ export function resolveChecked(template: LoadedTemplate, data: unknown, contentV
     if (c) return c;
     const s = (node as { slot: { role: string; name: string; capacity: string } }).slot;
     const slot = {
-      role: plain(inline(`${where}.slot.role`, s.role, scope)),
-      name: plain(inline(`${where}.slot.name`, s.name, scope)),
-      capacity: plain(inline(`${where}.slot.capacity`, s.capacity, scope)),
+      role: plainText(inline(`${where}.slot.role`, s.role, scope)),
+      name: plainText(inline(`${where}.slot.name`, s.name, scope)),
+      capacity: plainText(inline(`${where}.slot.capacity`, s.capacity, scope)),
     };
     if (!slot.role.trim() || !slot.name.trim()) fail(where, 'signataire sans rôle ou sans nom');
     return [slot];
@@ -200,24 +199,24 @@ export function resolveChecked(template: LoadedTemplate, data: unknown, contentV
       return list.length ? [{ kind: 'list', ordered: node.list.ordered === true, items: list }] : [];
     }
     if ('table' in node) {
-      const header = node.table.header.map((h, i) => plain(oneLine(`${where}.table.header[${i}]`, h, scope)));
+      const header = node.table.header.map((h, i) => plainText(oneLine(`${where}.table.header[${i}]`, h, scope)));
       const body = node.table.rows.flatMap((r, i) => rows(`${where}.table.rows[${i}]`, r, scope));
       body.forEach((r, i) => {
         if (r.length !== header.length) fail(`${where}.table.rows`, `la ligne ${i + 1} a ${r.length} cellules pour ${header.length} colonnes`);
       });
       if (body.length === 0) return [];
-      return [{ kind: 'table', caption: plain(oneLine(`${where}.table.caption`, node.table.caption, scope)), header, rowHeaders: node.table.rowHeaders === true, rows: body }];
+      return [{ kind: 'table', caption: plainText(oneLine(`${where}.table.caption`, node.table.caption, scope)), header, rowHeaders: node.table.rowHeaders === true, rows: body }];
     }
     if ('figure' in node) {
       if (!pictograms.has(node.figure.asset)) fail(`${where}.figure.asset`, `pictogramme inconnu « ${node.figure.asset} »`);
-      const alt = plain(oneLine(`${where}.figure.alt`, node.figure.alt, scope));
+      const alt = plainText(oneLine(`${where}.figure.alt`, node.figure.alt, scope));
       if (!alt.trim()) fail(`${where}.figure.alt`, 'texte de remplacement vide');
       return [{ kind: 'figure', asset: node.figure.asset, alt }];
     }
     if ('signatures' in node) {
       const list = node.signatures.slots.flatMap((x, i) => slots(`${where}.signatures.slots[${i}]`, x, scope));
       if (list.length === 0) fail(where, 'aucun signataire');
-      return [{ kind: 'signatures', heading: plain(oneLine(`${where}.signatures.heading`, node.signatures.heading, scope)), slots: list }];
+      return [{ kind: 'signatures', heading: plainText(oneLine(`${where}.signatures.heading`, node.signatures.heading, scope)), slots: list }];
     }
     if ('glossary' in node) {
       if (t.glossary.length === 0) return [];
@@ -241,7 +240,7 @@ export function resolveChecked(template: LoadedTemplate, data: unknown, contentV
 
   const issuedOn = evalExpr('issuedAt', t.issuedAt, vars);
   if (typeof issuedOn !== 'string' || !isValidIsoDate(issuedOn)) fail('issuedAt', `date AAAA-MM-JJ attendue, reçu ${describeValue(issuedOn)}`);
-  const title = plain(oneLine('title', t.title, vars));
+  const title = plainText(oneLine('title', t.title, vars));
   const establishmentName = (input.establishment as { name?: unknown } | undefined)?.name;
   const resident = input.resident as { firstName?: unknown; lastName?: unknown } | undefined;
   const personName = [resident?.firstName, resident?.lastName].filter((x): x is string => typeof x === 'string' && x.trim() !== '').join(' ');
@@ -369,6 +368,7 @@ function placeGlossaries(blocks: Block[], headings: ReadonlySet<Block>, glossary
   return out;
 }
 
+/** The text of runs without their marks (titles, captions, alt texts, glossary search). */
 function plainText(runs: Inline): string {
   let out = '';
   for (const r of runs) out += r.text;
@@ -376,15 +376,14 @@ function plainText(runs: Inline): string {
 }
 
 function blockText(b: Block): string {
-  const plain = plainText;
   switch (b.kind) {
     case 'heading':
     case 'paragraph':
-      return plain(b.text);
+      return plainText(b.text);
     case 'list':
-      return b.items.map(plain).join('\n');
+      return b.items.map(plainText).join('\n');
     case 'table':
-      return [b.caption, ...b.header, ...b.rows.flatMap((r) => r.map(plain))].join('\n');
+      return [b.caption, ...b.header, ...b.rows.flatMap((r) => r.map(plainText))].join('\n');
     case 'figure':
       return b.alt;
     case 'signatures':
