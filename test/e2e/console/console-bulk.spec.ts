@@ -93,7 +93,7 @@ describe('console: bulk generation (issue 10 item 7)', () => {
     expect(await page.locator('h1').textContent()).toBe(runTitle);
     expect(await page.getByText('La génération a commencé : suivez ici sa progression.').count()).toBe(1);
     // No worker yet: the run is waiting. Without JavaScript the page refreshes itself (meta refresh,
-    // in the HTML); the script takes over and removes it.
+    // in <noscript>); with it the script takes over.
     const html = await (await page.request.get(page.url())).text();
     expect(html).toContain('<meta http-equiv="refresh" content="5"/>');
     expect(await page.locator('meta[http-equiv="refresh"]').count()).toBe(0);
@@ -101,6 +101,12 @@ describe('console: bulk generation (issue 10 item 7)', () => {
     expect(await page.locator('[data-bulk="pending"]').textContent()).toBe('3');
     await checkPage(page, runTitle);
     await page.screenshot({ path: `${shots}/console-bulk-progress-running.png`, fullPage: true });
+    // The script follows the run: the page is not reloaded under it past the 5 seconds of the
+    // refresh meant for browsers without JavaScript (it is in <noscript>).
+    let loads = 0;
+    page.on('load', () => loads++);
+    await page.waitForTimeout(6_000);
+    expect(loads).toBe(0);
 
     // The worker starts: the script follows the API and reloads the page when the run ends.
     worker = await startWorker(h.db.config, { probe: false });

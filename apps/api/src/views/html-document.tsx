@@ -5,7 +5,12 @@ export interface HtmlDocumentProps {
   title: string;
   stylesheets?: string[];
   scripts?: string[];
-  /** A page that follows work in progress reloads itself every N seconds without JavaScript. */
+  /**
+   * A page that follows work in progress reloads itself every N seconds without JavaScript. The
+   * refresh sits in <noscript>: a script that follows the work itself must not be reloaded under
+   * its feet, and removing a parsed <meta http-equiv="refresh"> does not cancel it (HTML § 4.2.5.3,
+   * the refresh is scheduled when the element is inserted).
+   */
   refreshSeconds?: number;
   /** Large print: the portal's preference, on <html> so rem-based sizes follow. */
   large?: boolean;
@@ -20,7 +25,11 @@ export function HtmlDocument(props: HtmlDocumentProps) {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="referrer" content="no-referrer" />
-        {props.refreshSeconds ? <meta http-equiv="refresh" content={String(props.refreshSeconds)} /> : null}
+        {props.refreshSeconds ? (
+          <noscript>
+            <meta http-equiv="refresh" content={String(props.refreshSeconds)} />
+          </noscript>
+        ) : null}
         <link rel="icon" href="data:," />
         <title>{`${props.title} — CarePact`}</title>
         <link rel="stylesheet" href="/static/base.css" />

@@ -19,6 +19,13 @@ const BASIS_OPTIONS: [string, string][] = [
 ];
 
 const STATUS_LABELS: Record<BulkRunView['status'], string> = { running: 'En cours', completed: 'Terminée', cancelled: 'Annulée' };
+/**
+ * A run is « completed » once every avenant is created, but the worker may still be generating
+ * some: « Terminée » waits for the last one (inProgress), as the counts beside it do.
+ */
+function statusLabel(run: BulkRunView): string {
+  return run.status === 'completed' && run.inProgress ? STATUS_LABELS.running : STATUS_LABELS[run.status];
+}
 const ITEM_LABELS: Record<string, string> = { skipped: 'Écarté', failed: 'Échec', created: 'Génération échouée', pending: 'En attente', cancelled: 'Annulé' };
 
 function runTitle(run: BulkRunView): string {
@@ -54,7 +61,7 @@ export function bulkListPage(actor: StaffActor, csrf: string, runs: BulkRunView[
               </h3>
               <p>
                 {establishments.get(r.establishmentId) ?? 'Établissement'} — lancée le {when(r.createdAt)}
-                {r.startedBy.name ? ` par ${r.startedBy.name}` : ''} — <strong>{STATUS_LABELS[r.status]}</strong> : {r.counts.generated} générés sur {r.counts.total}
+                {r.startedBy.name ? ` par ${r.startedBy.name}` : ''} — <strong>{statusLabel(r)}</strong> : {r.counts.generated} générés sur {r.counts.total}
                 {r.counts.failed ? `, ${r.counts.failed} en échec` : ''}
                 {r.counts.skipped ? `, ${r.counts.skipped} écartés` : ''}.
               </p>
@@ -267,8 +274,8 @@ export function bulkRunPage(actor: StaffActor, csrf: string, run: BulkRunView, e
       {flash ? <Notice kind="success">{flash}</Notice> : null}
       <p>
         Lancée le {when(run.createdAt)}
-        {run.startedBy.name ? ` par ${run.startedBy.name}` : ''}. État : <strong data-bulk="status">{STATUS_LABELS[run.status]}</strong>
-        {run.finishedAt ? ` (le ${when(run.finishedAt)})` : ''}.
+        {run.startedBy.name ? ` par ${run.startedBy.name}` : ''}. État : <strong data-bulk="status">{statusLabel(run)}</strong>
+        {run.finishedAt && !run.inProgress ? ` (le ${when(run.finishedAt)})` : ''}.
       </p>
       <div class="bulk-progress" data-bulk-run={run.inProgress ? run.id : undefined}>
         <label for="barre">Documents générés</label>

@@ -1,15 +1,13 @@
 /*
  * Optional: while a bulk generation runs, its page asks GET /api/bulk-runs/<id> every two seconds
- * and updates the bar and the counts in place (the page also reloads itself every 5 seconds without
- * JavaScript: the meta refresh is removed once this script takes over). Reloads when the run ends,
+ * and updates the bar and the counts in place (without JavaScript the page reloads itself every 5
+ * seconds: its meta refresh is in <noscript>, inert here). Reloads when the run ends,
  * to show the residents to handle; announces the progress in the live region every 10 %.
  */
 (function () {
   'use strict';
   var box = document.querySelector('[data-bulk-run]');
   if (!box || !window.fetch) return;
-  var refresh = document.querySelector('meta[http-equiv="refresh"]');
-  if (refresh) refresh.parentNode.removeChild(refresh);
   var id = box.getAttribute('data-bulk-run');
   var bar = document.getElementById('barre');
   var live = document.getElementById('suivi');
