@@ -10,15 +10,6 @@ export class ResidentsRepository {
     return em.findOne(ResidentEntity, { where: { id, organisationId } });
   }
 
-  list(em: EntityManager, organisationId: string, establishmentIds: string[]): Promise<ResidentEntity[]> {
-    if (establishmentIds.length === 0) return Promise.resolve([]);
-    return em.find(ResidentEntity, {
-      where: { organisationId, establishmentId: In(establishmentIds) },
-      order: { lastName: 'ASC', firstName: 'ASC' },
-      take: 1000,
-    });
-  }
-
   /**
    * One page of the list in the order of folded names (`carepact_fold`, migration
    * 1763941000000-resident-search), after or before a resident (keyset), every search word found

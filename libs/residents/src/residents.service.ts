@@ -13,7 +13,8 @@ import { measureAlert, todayIso, validateResident } from './resident-rules';
 import { ResidentViews } from './resident-views';
 import { ResidentEntity } from './residents.entities';
 import { ResidentsRepository } from './residents.repository';
-import type { ResidentInput, ResidentPage, ResidentPatch, ResidentSearchQuery, ResidentSummary, ResidentView } from './residents.types';
+import { RESIDENT_LIST_LIMITS } from './residents.types';
+import type { ResidentInput, ResidentListQuery, ResidentPage, ResidentPatch, ResidentSearchQuery, ResidentSummary, ResidentSummaryPage, ResidentView } from './residents.types';
 
 /**
  * The resident file itself: list, read, create (with its first contacts, personne de confiance and
@@ -32,23 +33,35 @@ export class ResidentsService {
     private readonly audit: AuditService,
   ) {}
 
-  async list(actor: StaffActor, establishmentId?: string): Promise<ResidentSummary[]> {
-    let scope = establishmentsWith(actor, 'resident.read');
-    if (establishmentId) {
-      assertCan(actor, 'resident.read', establishmentId);
-      scope = [establishmentId];
+  /**
+   * GET /api/residents: a page of the residents the actor may read (or of one establishment), in
+   * the console list's order, found by the words of their name when `q` is given; the next page
+   * starts after the last resident of this one (`nextAfter`), until the last: nothing is cut off.
+   */
+  async list(actor: StaffActor, query: ResidentListQuery): Promise<ResidentSummaryPage> {
+    const scope = this.readableScope(actor, query.establishmentId);
+    if (query.after) {
+      // An unknown cursor (a mistyped id, a resident purged meanwhile) would give an empty page that
+      // looks like the end of the list: say so instead.
+      const cursor = await this.repo.findInOrganisation(this.tx.manager, actor.organisationId, query.after);
+      if (!cursor || !scope.includes(cursor.establishmentId))
+        throw new ValidationError([{ field: 'after', code: 'UNKNOWN_CURSOR', message: 'Page inconnue : ce résident n’est pas dans la liste. Reprenez la liste au début.' }]);
     }
-    const rows = await this.repo.list(this.tx.manager, actor.organisationId, scope);
-    return rows.map((r) => ({
-      id: r.id,
-      establishmentId: r.establishmentId,
-      firstName: r.firstName,
-      lastName: r.lastName,
-      birthDate: r.birthDate,
-      admissionDate: r.admissionDate,
-      stayType: r.stayType,
-      room: r.room,
-    }));
+    const limit = Math.min(Math.max(Math.trunc(query.limit ?? RESIDENT_LIST_LIMITS.default), 1), RESIDENT_LIST_LIMITS.max);
+    const { rows, more, total } = await this.page(actor, scope, { q: query.q, after: query.after }, limit);
+    const items = rows.map(
+      (r): ResidentSummary => ({
+        id: r.id,
+        establishmentId: r.establishmentId,
+        firstName: r.firstName,
+        lastName: r.lastName,
+        birthDate: r.birthDate,
+        admissionDate: r.admissionDate,
+        stayType: r.stayType,
+        room: r.room,
+      }),
+    );
+    return { items, total, nextAfter: more && items.length ? items[items.length - 1].id : null };
   }
 
   /**
@@ -57,22 +70,11 @@ export class ResidentsService {
    * queries whatever the page size (page, count, measures of the page).
    */
   async search(actor: StaffActor, query: ResidentSearchQuery): Promise<ResidentPage> {
-    let scope = establishmentsWith(actor, 'resident.read');
-    if (query.establishmentId) {
-      assertCan(actor, 'resident.read', query.establishmentId);
-      scope = [query.establishmentId];
-    }
-    const words = (query.q ?? '').normalize('NFC').split(/\s+/).filter(Boolean).slice(0, 5).map((w) => w.slice(0, 100));
+    const scope = this.readableScope(actor, query.establishmentId);
     const limit = Math.min(Math.max(Math.trunc(query.limit ?? 50), 1), 100);
-    const em = this.tx.manager;
-    const [rows, total] = await Promise.all([
-      this.repo.searchPage(em, actor.organisationId, scope, words, { after: query.after, before: query.before }, limit),
-      this.repo.searchCount(em, actor.organisationId, scope, words),
-    ]);
-    const more = rows.length > limit;
-    const page = rows.slice(0, limit);
+    const { rows: page, more, total } = await this.page(actor, scope, query, limit);
     if (query.before) page.reverse();
-    const measures = await this.repo.measuresOfMany(em, page.map((r) => r.id));
+    const measures = await this.repo.measuresOfMany(this.tx.manager, page.map((r) => r.id));
     const today = todayIso();
     const items = page.map((r) => {
       const own = measures.filter((m) => m.residentId === r.id);
@@ -86,6 +88,27 @@ export class ResidentsService {
       nextAfter: items.length && (forward ? more : true) ? items[items.length - 1].id : null,
       previousBefore: items.length && (forward ? !!query.after : more) ? items[0].id : null,
     };
+  }
+
+  /** The establishments whose residents the actor may read, or the one asked for (403 if not readable). */
+  private readableScope(actor: StaffActor, establishmentId?: string): string[] {
+    if (!establishmentId) return establishmentsWith(actor, 'resident.read');
+    assertCan(actor, 'resident.read', establishmentId);
+    return [establishmentId];
+  }
+
+  /**
+   * One page of the folded-name order (ResidentsRepository.searchPage, keyset) and the count of
+   * all that match: at most five words of 100 characters. `more`: a page follows in that direction.
+   */
+  private async page(actor: StaffActor, scope: string[], query: { q?: string; after?: string; before?: string }, limit: number) {
+    const words = (query.q ?? '').normalize('NFC').split(/\s+/).filter(Boolean).slice(0, 5).map((w) => w.slice(0, 100));
+    const em = this.tx.manager;
+    const [rows, total] = await Promise.all([
+      this.repo.searchPage(em, actor.organisationId, scope, words, { after: query.after, before: query.before }, limit),
+      this.repo.searchCount(em, actor.organisationId, scope, words),
+    ]);
+    return { rows: rows.slice(0, limit), more: rows.length > limit, total };
   }
 
   async get(actor: StaffActor, id: string): Promise<ResidentView> {

@@ -168,6 +168,26 @@ export interface ResidentSearchQuery {
   limit?: number;
 }
 
+/** GET /api/residents: the same search, pages of summaries after a resident (keyset), never truncated. */
+export interface ResidentListQuery {
+  q?: string;
+  establishmentId?: string;
+  /** The page starts after this resident (the last one of the previous page). */
+  after?: string;
+  /** 1 to RESIDENT_LIST_LIMITS.max; RESIDENT_LIST_LIMITS.default when absent. */
+  limit?: number;
+}
+
+export const RESIDENT_LIST_LIMITS = { default: 100, max: 500 } as const;
+
+export interface ResidentSummaryPage {
+  items: ResidentSummary[];
+  /** Residents matching the query in the scope, all pages together. */
+  total: number;
+  /** The cursor of the next page (the last item's id); null on the last page. */
+  nextAfter: string | null;
+}
+
 export interface ResidentListItem extends ResidentSummary {
   plannedEndDate: string | null;
   /** The measure that applies today (`applicableMeasure`), else the latest one recorded; none → null. */

@@ -9,7 +9,25 @@ const rowsOf = <T>(res: unknown): T[] => (Array.isArray(res) ? (res as T[]) : ((
 export const FIXTURE_CONTRACT_PRICES = { hebergementPerDay: 72.5, dependanceGir56PerDay: 6.5, totalPerDay: 79 };
 
 /**
- * Residents of an establishment, each with a signed contrat de séjour, by direct inserts (set-based,
+ * `count` residents of an establishment in one statement, named « Résident <tag>-00001 », « … -00002 »…
+ * (no contacts, measures nor audit events: quantity, not the services' trail). Returns their ids,
+ * in the order of their names.
+ */
+export async function insertResidents(db: SqlRunner, o: { organisationId: string; establishmentId: string; count: number; tag: string }): Promise<string[]> {
+  const residents = rowsOf<{ id: string }>(
+    await db.query(
+      `INSERT INTO residents (organisation_id, establishment_id, first_name, last_name, birth_date, admission_date, stay_type, room, created_at, updated_at)
+       SELECT $1, $2, 'Résident', $3 || '-' || lpad(i::text, 5, '0'), date '1940-01-01' + (i % 3000), date '2024-01-01' + (i % 300), 'permanent', (i % 300)::text, now(), now()
+         FROM generate_series(1, $4::int) i
+       RETURNING id`,
+      [o.organisationId, o.establishmentId, o.tag, o.count],
+    ),
+  );
+  return residents.map((r) => r.id);
+}
+
+/**
+ * Residents of an establishment (insertResidents), each with a signed contrat de séjour, by direct inserts (set-based,
  * a few statements whatever the count): what bulk runs and their bench need in quantity, without
  * generating and signing thousands of contracts. The contract's version input holds only what a
  * tariff avenant reads from it (the establishment tariffs then, the pricing; none with
@@ -27,16 +45,7 @@ export async function insertResidentsWithSignedContracts(
     establishment: { tariffs: { hebergementPerDay: p.hebergementPerDay, dependanceGir56PerDay: p.dependanceGir56PerDay } },
     document: { pricing: { gir: 5, dependancePerDay: p.dependanceGir56PerDay, totalPerDay: p.totalPerDay } },
   };
-  const residents = rowsOf<{ id: string }>(
-    await db.query(
-      `INSERT INTO residents (organisation_id, establishment_id, first_name, last_name, birth_date, admission_date, stay_type, room, created_at, updated_at)
-       SELECT $1, $2, 'Résident', $3 || '-' || lpad(i::text, 5, '0'), date '1940-01-01' + (i % 3000), date '2024-01-01' + (i % 300), 'permanent', (i % 300)::text, now(), now()
-         FROM generate_series(1, $4::int) i
-       RETURNING id`,
-      [o.organisationId, o.establishmentId, o.tag, o.count],
-    ),
-  );
-  const ids = residents.map((r) => r.id);
+  const ids = await insertResidents(db, o);
   await db.query(
     `WITH d AS (
        INSERT INTO documents (organisation_id, establishment_id, resident_id, type, status, created_at, updated_at)

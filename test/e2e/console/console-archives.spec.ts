@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
-import { axeViolations, curatelleResident, loginAgent, pageBasics, TEST_PASSWORD } from '@carepact/testing';
+import { axeViolations, curatelleResident, insertResidents, loginAgent, pageBasics, TEST_PASSWORD } from '@carepact/testing';
 import { startWorker, WorkerHandle } from '../../../apps/worker/src/bootstrap';
 import { readZip } from '../../integration/archive/archive-tools';
 import { ConsoleHarness, startConsoleHarness } from './console-harness';
@@ -10,18 +10,22 @@ import { ConsoleHarness, startConsoleHarness } from './console-harness';
  * Issue 11 items 3 and 5 in the console: an administrator requests an establishment's archive
  * package and a person's access request, follows their progress on a page that refreshes itself
  * without script (and can stop doing so), and downloads the zips (audited). axe, one h1, French
- * title, 320 px, keyboard.
+ * title, 320 px, keyboard. Issue 12: the person is found by name (the first 20 matches as radio
+ * buttons), not picked from a list of every resident that stopped at 1,000.
  */
 describe('console: archives and access requests', () => {
   let h: ConsoleHarness;
   let worker: WorkerHandle;
   let residentId: string;
+  let martins: string[];
   const shots = process.env.CONSOLE_SCREENSHOTS ?? '/tmp';
   beforeAll(async () => {
     h = await startConsoleHarness({ OUTBOX_POLL_MS: '100' });
     worker = await startWorker(h.db.config, { probe: false });
     const admissions = await loginAgent(h.app, h.org.users.admissions.email, TEST_PASSWORD);
     residentId = (await admissions.post('/api/residents').send(curatelleResident(h.org.establishmentId)).expect(201)).body.id as string;
+    // More namesakes than a search shows: « Martin-00001 Résident » … « Martin-00025 Résident ».
+    martins = await insertResidents(h.app.get(DataSource), { organisationId: h.org.organisationId, establishmentId: h.org.establishmentId, count: 25, tag: 'Martin' });
   }, 120_000);
   afterAll(async () => {
     await worker?.close();
@@ -57,9 +61,12 @@ describe('console: archives and access requests', () => {
     await checkPage(page, 'Archives et demandes d’accès');
     expect(await page.getByText('Aucune demande pour l’instant.').count()).toBe(1);
 
-    // No person chosen: the page again, the error at the top and beside the field, nothing requested.
+    // No person chosen: the page again, the error at the top and beside the field (the search, as
+    // nothing was searched yet), nothing requested.
     await submit(page, 'Préparer l’export de ses données');
     expect(await page.locator('.error-summary').textContent()).toContain('Choisissez la personne.');
+    expect(await page.locator('.error-summary a').getAttribute('href')).toBe('#personne-acces');
+    expect(await page.locator('#personne-acces').getAttribute('aria-invalid')).toBe('true');
     await checkPage(page, 'Erreur — Archives et demandes d’accès');
     expect(await count(`SELECT count(*) AS n FROM data_jobs`)).toBe(0);
 
@@ -71,9 +78,44 @@ describe('console: archives and access requests', () => {
     expect(await page.locator('.error-summary').textContent()).toContain('La fin de la période doit suivre son début.');
     expect(await count(`SELECT count(*) AS n FROM data_jobs`)).toBe(0);
 
-    // By keyboard: choose the person, submit.
-    await page.locator('#accessResidentId').focus();
-    await page.keyboard.press('ArrowDown');
+    // A person's package: Enter in the search field searches (a GET of its own, no script); 25
+    // namesakes, the first 20 shown as radio buttons, the scope set to « Une personne ».
+    await page.goto('/console/archives');
+    await page.locator('#personne-paquet').fill('MARTIN');
+    await Promise.all([page.waitForNavigation(), page.locator('#personne-paquet').press('Enter')]);
+    expect(new URL(page.url()).search).toBe('?personne-paquet=MARTIN');
+    expect(new URL(page.url()).hash).toBe('#export');
+    const found = page.getByRole('group', { name: 'Personne (pour une personne)' });
+    expect(await found.getByRole('radio').count()).toBe(20);
+    expect(await found.textContent()).toContain('25 personnes trouvées : voici les 20 premières par ordre alphabétique. Précisez le nom pour trouver les autres.');
+    expect(await page.getByLabel('Périmètre').inputValue()).toBe('resident');
+    await checkPage(page, 'Archives et demandes d’accès');
+    await page.screenshot({ path: `${shots}/console-archives-personne.png`, fullPage: true });
+    // Not chosen: refused, the same 20 people offered again, the error on them.
+    await submit(page, 'Demander le paquet');
+    expect(await page.locator('.error-summary').textContent()).toContain('Choisissez la personne.');
+    expect(await page.locator('.error-summary a').getAttribute('href')).toBe('#residentId');
+    expect(await found.getByRole('radio').count()).toBe(20);
+    expect(await count(`SELECT count(*) AS n FROM data_jobs`)).toBe(0);
+    // Refined: one person.
+    await page.locator('#personne-paquet').fill('martin 00007');
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Rechercher la personne du paquet' }).click()]);
+    await found.getByLabel('Martin-00007 Résident, né·e le 08/01/1940').check();
+    await submit(page, 'Demander le paquet');
+    expect(page.url()).toMatch(/\/console\/archives\?demande=/);
+    expect(await count(`SELECT count(*) AS n FROM data_jobs WHERE params->>'id' = $1`, [martins[6]])).toBe(1);
+
+    // The access request by keyboard: type the name, Enter searches; Tab past « Rechercher » to the
+    // one person found, Space chooses her, Tab to the request's button, Enter.
+    await page.locator('#personne-acces').focus();
+    await page.keyboard.type('dupont marcel');
+    await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+    expect(await page.getByRole('group', { name: 'Personne', exact: true }).textContent()).toContain('1 personne trouvée.');
+    await page.locator('#personne-acces').focus();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Space');
+    expect(await page.getByLabel('Dupont Marcel, né·e le 02/07/1947').isChecked()).toBe(true);
     await Promise.all([page.waitForNavigation(), page.keyboard.press('Tab').then(() => page.keyboard.press('Enter'))]);
     expect(page.url()).toMatch(/\/console\/archives\?demande=/);
     expect(await page.getByText('Demande enregistrée.').count()).toBe(1);
@@ -90,13 +132,13 @@ describe('console: archives and access requests', () => {
     const stopped = await page.request.get('/console/archives?actualiser=non');
     expect(stopped.headers()['refresh']).toBeUndefined();
 
-    for (let i = 0; i < 120 && (await page.getByRole('link', { name: /^Télécharger le zip/ }).count()) < 2; i++) {
+    for (let i = 0; i < 120 && (await page.getByRole('link', { name: /^Télécharger le zip/ }).count()) < 3; i++) {
       await page.waitForTimeout(500);
       await page.goto('/console/archives');
     }
     const links = page.getByRole('link', { name: /^Télécharger le zip/ });
     expect(await page.getByRole('cell', { name: 'établissement, du 01/01/2026 au 31/12/2026', exact: true }).count()).toBe(1);
-    expect(await links.count()).toBe(2);
+    expect(await links.count()).toBe(3);
     expect(await page.getByText('Une demande est en cours').count()).toBe(0);
     await checkPage(page, 'Archives et demandes d’accès');
     await page.screenshot({ path: `${shots}/console-archives.png`, fullPage: true });
@@ -105,13 +147,14 @@ describe('console: archives and access requests', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), access.click()]);
     const zip = await readZip((await download.path())!);
     expect(JSON.parse(zip.get('personne.json')!.toString('utf8')).personne.id).toBe(residentId);
-    const archive = page.getByRole('link', { name: /Paquet d’archive/ });
+    const archive = page.getByRole('link', { name: /Paquet d’archive, établissement/ });
     const [download2] = await Promise.all([page.waitForEvent('download'), archive.click()]);
     expect(readFileSync((await download2.path())!).subarray(0, 2).toString()).toBe('PK');
     expect(await count(`SELECT count(*) AS n FROM audit_events WHERE action = 'data_job.downloaded' AND actor_id = $1`, [h.org.users.administrator.id])).toBe(2);
     expect(await count(`SELECT count(*) AS n FROM audit_events WHERE action = 'rgpd.access_exported' AND subject_id = $1`, [residentId])).toBe(1);
     expect(await count(`SELECT count(*) AS n FROM audit_events WHERE action = 'archive.exported' AND subject_id = $1`, [h.org.establishmentId])).toBe(1);
-    // The two refused forms answer 400 on purpose (the page with its errors): the browser logs them.
+    expect(await count(`SELECT count(*) AS n FROM audit_events WHERE action = 'archive.exported' AND subject_id = $1`, [martins[6]])).toBe(1);
+    // The refused forms answer 400 on purpose (the page with its errors): the browser logs them.
     expect(page.problems.filter((p) => !p.includes('status of 400'))).toEqual([]);
     await page.context().close();
   }, 180_000);

@@ -9,22 +9,7 @@ import { TransactionRunner } from '@carepact/database';
 import { AuditAccessService, IdentityRepository, StaffActor, assertCanSomewhere, auditActor } from '@carepact/identity';
 import { Actor } from '../http/auth.guard';
 import { ParseIdPipe } from '../http/parse-id.pipe';
-
-function intParam(name: string, raw: string | undefined, min: number, max: number): number | undefined {
-  if (raw === undefined) return undefined;
-  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max)
-    throw new ValidationError([{ field: name, code: 'INVALID_NUMBER', message: `Doit être un entier entre ${min} et ${max}.` }]);
-  return Number(raw);
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** A filter id that is not a UUID is a bad request (it names no resident nor document). */
-function idParam(name: string, raw: string | undefined): string | undefined {
-  if (raw === undefined || raw === '') return undefined;
-  if (!UUID.test(raw)) throw new ValidationError([{ field: name, code: 'INVALID_ID', message: 'Identifiant invalide.' }]);
-  return raw.toLowerCase();
-}
+import { idParam, intParam, textParam } from '../http/query-params';
 
 /**
  * `2026-03-01` (a whole day: `to` includes it) or a full ISO date-time. Days are UTC days, like
@@ -38,13 +23,6 @@ function dateParam(name: string, raw: string | undefined, end: boolean): Date | 
     throw new ValidationError([{ field: name, code: 'INVALID_DATE', message: 'Date attendue au format AAAA-MM-JJ ou ISO 8601.' }]);
   if (day && end) d.setUTCDate(d.getUTCDate() + 1);
   return d;
-}
-
-function textParam(name: string, raw: string | undefined, max = 200): string | undefined {
-  if (raw === undefined || raw === '') return undefined;
-  if (raw.length > max || /[\u0000-\u001f]/.test(raw))
-    throw new ValidationError([{ field: name, code: 'INVALID_TEXT', message: `Texte de ${max} caractères au plus, sans caractère de contrôle.` }]);
-  return raw;
 }
 
 /** The audit log's filters as the API's query string (and the console's filter form) names them. */

@@ -1,9 +1,20 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
-import { ApiCookieAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import { ApiCookieAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { StaffActor, assertCanSomewhere } from '@carepact/identity';
-import { ContactView, MeasureView, ProtectionMeasuresService, ResidentContactsService, ResidentSummary, ResidentView, ResidentsService } from '@carepact/residents';
+import {
+  ContactView,
+  MeasureView,
+  ProtectionMeasuresService,
+  RESIDENT_LIST_LIMITS,
+  ResidentContactsService,
+  ResidentSummary,
+  ResidentView,
+  ResidentsService,
+} from '@carepact/residents';
 import { Actor } from '../http/auth.guard';
 import { ParseIdPipe } from '../http/parse-id.pipe';
+import { idParam, intParam, textParam } from '../http/query-params';
 import {
   ContactDto,
   CreateResidentDto,
@@ -25,12 +36,51 @@ export class ResidentsController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Liste des résidents des établissements de l’utilisateur' })
-  @ApiQuery({ name: 'establishmentId', required: false })
-  list(@Actor() actor: StaffActor, @Query('establishmentId') establishmentId?: string): Promise<ResidentSummary[]> {
+  @ApiOperation({
+    summary: 'Liste des résidents des établissements de l’utilisateur, par pages',
+    description:
+      'Par ordre alphabétique (nom, prénom ; majuscules et accents sans importance), par pages de `limit` résidents. La page suivante est dans l’en-tête `Link` (rel="next", RFC 8288) : '
+      + 'elle commence après le dernier résident reçu (`after`). Pas de lien : c’est la dernière page. `X-Total-Count` : le nombre de résidents correspondants, toutes pages confondues.',
+  })
+  @ApiQuery({ name: 'establishmentId', required: false, description: 'Un seul établissement (sinon tous ceux que vous pouvez lire).' })
+  @ApiQuery({ name: 'q', required: false, description: 'Mots du nom, du prénom ou du nom de naissance, dans n’importe quel ordre (200 caractères au plus).', example: 'dupont marcel' })
+  @ApiQuery({ name: 'after', required: false, description: 'Identifiant du dernier résident de la page précédente (curseur). Inconnu : 400 UNKNOWN_CURSOR.' })
+  @ApiQuery({ name: 'limit', required: false, description: `Résidents par page, de 1 à ${RESIDENT_LIST_LIMITS.max} (${RESIDENT_LIST_LIMITS.default} par défaut).` })
+  @ApiOkResponse({
+    description: 'Une page de résidents.',
+    headers: {
+      Link: { description: 'La page suivante, `</api/residents?…&after=<id>&limit=<n>>; rel="next"` ; absent sur la dernière page.', schema: { type: 'string' } },
+      'X-Total-Count': { description: 'Nombre de résidents correspondants, toutes pages confondues.', schema: { type: 'integer' } },
+    },
+  })
+  async list(
+    @Actor() actor: StaffActor,
+    @Res({ passthrough: true }) res: Response,
+    @Query('establishmentId') establishmentId?: unknown,
+    @Query('q') q?: unknown,
+    @Query('after') after?: unknown,
+    @Query('limit') limit?: unknown,
+  ): Promise<ResidentSummary[]> {
     // A role without access to resident files (auditor) is told so rather than shown an empty list.
     assertCanSomewhere(actor, 'resident.read');
-    return this.residents.list(actor, establishmentId ? new ParseIdPipe().transform(establishmentId) : undefined);
+    const query = {
+      establishmentId: establishmentId ? new ParseIdPipe().transform(establishmentId as string) : undefined,
+      q: textParam('q', q)?.trim() || undefined,
+      after: idParam('after', after),
+      limit: intParam('limit', limit, 1, RESIDENT_LIST_LIMITS.max) ?? RESIDENT_LIST_LIMITS.default,
+    };
+    const page = await this.residents.list(actor, query);
+    res.setHeader('X-Total-Count', String(page.total));
+    if (page.nextAfter) {
+      const next = new URLSearchParams({
+        ...(query.establishmentId ? { establishmentId: query.establishmentId } : {}),
+        ...(query.q ? { q: query.q } : {}),
+        after: page.nextAfter,
+        limit: String(query.limit),
+      });
+      res.setHeader('Link', `</api/residents?${next.toString()}>; rel="next"`);
+    }
+    return page.items;
   }
 
   @Post()

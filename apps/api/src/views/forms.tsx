@@ -98,7 +98,16 @@ function FieldFrame(props: { id: string; label: ComponentChildren; required?: bo
   );
 }
 
-export function TextField(props: FieldProps & { type?: 'text' | 'email' | 'tel' | 'date' | 'password' | 'number' | 'search'; autocomplete?: string; inputMode?: 'numeric' | 'decimal' | 'tel' | 'email' | 'text'; autoFocus?: boolean }) {
+export function TextField(
+  props: FieldProps & {
+    type?: 'text' | 'email' | 'tel' | 'date' | 'password' | 'number' | 'search';
+    autocomplete?: string;
+    inputMode?: 'numeric' | 'decimal' | 'tel' | 'email' | 'text';
+    autoFocus?: boolean;
+    /** The id of the form it belongs to when that is not the one around it (HTML `form` attribute). */
+    form?: string;
+  },
+) {
   const id = fieldId(props.name);
   const error = errorFor(props.errors, props.errorKey ?? props.name);
   return (
@@ -107,6 +116,7 @@ export function TextField(props: FieldProps & { type?: 'text' | 'email' | 'tel' 
         // preact's typings tie ARIA roles to each input type; these are all plain text-like inputs.
         type={(props.type ?? 'text') as 'text'}
         id={id}
+        form={props.form}
         name={props.name}
         value={props.value ?? ''}
         autoComplete={props.autocomplete}

@@ -11,10 +11,16 @@ import { ParseIdPipe } from '../../http/parse-id.pipe';
 import { redirectTo, sendHtml } from '../../views';
 import { checkConsoleCsrf, consoleCsrfToken } from '../console-csrf';
 import { FormBody, actorOf, formBody } from '../console-request';
-import { ArchivePageState, archivePage } from './archive.views';
+import { ArchivePageState, PERSON_PICKERS, PersonSearch, archivePage } from './archive.views';
 
 /** Seconds between two refreshes of the page while a job runs (HTTP Refresh header, no script). */
 export const ARCHIVE_REFRESH_SECONDS = 5;
+
+/** Residents a person search shows at most (the others: the person refines the words). */
+export const ARCHIVE_PEOPLE_SHOWN = 20;
+
+/** The words of a person search, from the query string or a refused form's hidden copy. */
+const searchWords = (v: unknown) => (typeof v === 'string' ? v.trim().slice(0, 200) : '');
 
 /**
  * /console/archives (issue 11 items 3 and 5), for administrators (`records.manage`): request an
@@ -36,7 +42,7 @@ export class ConsoleArchiveController {
   async page(@Req() req: Request, @Res() res: Response, @Query('demande') requested?: string, @Query('actualiser') refresh?: string): Promise<void> {
     const actor = actorOf(req);
     assertCanSomewhere(actor, 'records.manage');
-    await this.render(res, actor, 200, { requested: typeof requested === 'string' && /^[0-9a-f-]{36}$/.test(requested) ? requested : undefined, refreshStopped: refresh === 'non' });
+    await this.render(res, actor, 200, { requested: typeof requested === 'string' && /^[0-9a-f-]{36}$/.test(requested) ? requested : undefined, refreshStopped: refresh === 'non' }, req.query);
   }
 
   @Post('export')
@@ -47,6 +53,7 @@ export class ConsoleArchiveController {
     checkConsoleCsrf(this.config.secrets.session, actor, body._csrf);
     const id = body.scope === 'establishment' ? body.establishmentId : body.scope === 'resident' ? body.residentId : body.documentId;
     try {
+      if (body.scope === 'resident' && !body.residentId) throw new ValidationError([{ field: 'residentId', code: 'REQUIRED', message: 'Choisissez la personne.' }]);
       const params = archiveParams({ scope: body.scope, id, from: body.from, to: body.to });
       const job = await this.tx.run((em) => this.jobs.request(em, auditActor(actor), actor.organisationId, params));
       return redirectTo(res, `/console/archives?demande=${job.id}`);
@@ -89,19 +96,40 @@ export class ConsoleArchiveController {
     const errors: FieldError[] = e.details.length
       ? e.details.map((d) => ({ ...d, field: rename[d.field] ?? d.field }))
       : [{ field: Object.values(rename)[0], code: e.code, message: e.messageFr }];
-    await this.render(res, actor, e.kind === 'not_found' ? 404 : 400, { failed: { form, values, errors }, refreshStopped: true });
+    await this.render(res, actor, e.kind === 'not_found' ? 404 : 400, { failed: { form, values, errors }, refreshStopped: true }, values);
   }
 
-  private async render(res: Response, actor: StaffActor, status: number, s: Partial<ArchivePageState>): Promise<void> {
+  /** `searches`: where the words of each form's person search are (query string, refused form). */
+  private async render(res: Response, actor: StaffActor, status: number, s: Partial<ArchivePageState>, searches: Record<string, unknown>): Promise<void> {
     const jobs = await this.jobs.list(this.tx.manager, actor.organisationId);
-    const residents = (await this.residents.list(actor))
-      .sort((a, b) => a.lastName.localeCompare(b.lastName, 'fr') || a.firstName.localeCompare(b.firstName, 'fr'))
-      .map((r): [string, string] => [r.id, `${r.lastName} ${r.firstName} (né·e le ${r.birthDate.split('-').reverse().join('/')})`]);
     const establishments = (await this.staff.listEstablishments(actor)).map((e): [string, string] => [e.id, e.name]);
+    const names = new Map(establishments);
+    const [exportPeople, accessPeople] = await Promise.all(
+      (['export', 'access'] as const).map((which) => this.findPeople(actor, searchWords(searches[PERSON_PICKERS[which].search]), names)),
+    );
     const running = jobs.some((j) => j.status === 'queued' || j.status === 'running');
     const refreshing = running && !s.refreshStopped && status === 200;
     // Refresh header, not <meta>: the same effect without script; the page offers to stop it (WCAG 2.2.1).
     if (refreshing) res.setHeader('Refresh', String(ARCHIVE_REFRESH_SECONDS));
-    sendHtml(res, status, archivePage(actor, consoleCsrfToken(this.config.secrets.session, actor), { ...s, jobs, residents, establishments, refreshing, refreshStopped: !!s.refreshStopped && running }));
+    sendHtml(
+      res,
+      status,
+      archivePage(actor, consoleCsrfToken(this.config.secrets.session, actor), { ...s, jobs, people: { export: exportPeople, access: accessPeople }, establishments, refreshing, refreshStopped: !!s.refreshStopped && running }),
+    );
+  }
+
+  /**
+   * The first ARCHIVE_PEOPLE_SHOWN residents whose name has these words (the residents list's
+   * search, ResidentsService.list: keyset, folded names), and how many match. No words, no one:
+   * an association's thousands of residents are found, not scrolled through.
+   */
+  private async findPeople(actor: StaffActor, words: string, establishments: Map<string, string>): Promise<PersonSearch> {
+    if (!words) return { words, found: [], total: 0 };
+    const page = await this.residents.list(actor, { q: words, limit: ARCHIVE_PEOPLE_SHOWN });
+    const found = page.items.map((r): [string, string] => {
+      const where = establishments.size > 1 ? ` — ${establishments.get(r.establishmentId) ?? ''}` : '';
+      return [r.id, `${r.lastName} ${r.firstName}, né·e le ${r.birthDate.split('-').reverse().join('/')}${where}`];
+    });
+    return { words, found, total: page.total };
   }
 }

@@ -1,13 +1,13 @@
 import type { DataJobView } from '@carepact/archive';
 import type { FieldError } from '@carepact/common';
 import type { StaffActor } from '@carepact/identity';
-import { ErrorSummary, Notice, PostForm, SelectField, TextField, renderPage } from '../../views';
+import { ErrorSummary, Notice, PostForm, RadioGroup, SelectField, TextField, renderPage } from '../../views';
 import { ConsolePage } from '../console-layout';
 
 export interface ArchivePageState {
   jobs: DataJobView[];
-  /** Residents the administrator may choose for an access request (id, « Nom Prénom »). */
-  residents: [id: string, label: string][];
+  /** Each form's search for its person (a package's, an access request's). */
+  people: Record<PersonForm, PersonSearch>;
   establishments: [id: string, label: string][];
   /** Which form failed, its values and errors. */
   failed?: { form: 'export' | 'access'; values: Record<string, string | undefined>; errors: FieldError[] };
@@ -17,6 +17,26 @@ export interface ArchivePageState {
   refreshing: boolean;
   refreshStopped: boolean;
 }
+
+export type PersonForm = 'export' | 'access';
+
+/** A search for a person by the words of their name, and the first residents it finds. */
+export interface PersonSearch {
+  words: string;
+  /** At most ARCHIVE_PEOPLE_SHOWN, in name order: id, « Nom Prénom, né·e le … ». */
+  found: [id: string, label: string][];
+  /** How many residents match, all of them. */
+  total: number;
+}
+
+/**
+ * How a form finds its person: the search field (query parameter) of its own GET form, the radio
+ * buttons' name in the POST form, the section it leads back to.
+ */
+export const PERSON_PICKERS: Record<PersonForm, { search: string; choice: string; form: string; section: string; label: string; purpose: string }> = {
+  export: { search: 'personne-paquet', choice: 'residentId', form: 'recherche-paquet', section: 'export', label: 'Personne (pour une personne)', purpose: 'du paquet' },
+  access: { search: 'personne-acces', choice: 'accessResidentId', form: 'recherche-acces', section: 'acces', label: 'Personne', purpose: 'de la demande d’accès' },
+};
 
 const KIND_LABELS: Record<DataJobView['kind'], string> = {
   archive_export: 'Paquet d’archive',
@@ -68,11 +88,71 @@ function Progress(props: { job: DataJobView }) {
   );
 }
 
+/**
+ * Choosing one person among thousands, without script: a search by the words of the name, then the
+ * residents it finds as radio buttons. The search is its own GET form (an empty <form> before the
+ * request's form, which the field and its button join through the `form` attribute): Enter in the
+ * field searches, Enter elsewhere submits the request, and the search's URL can be kept. The words
+ * also travel, hidden, with the request, so that a refused request shows the same people again.
+ */
+function PersonPicker(props: { which: PersonForm; search: PersonSearch; value?: string; errors?: FieldError[] }) {
+  const p = PERSON_PICKERS[props.which];
+  const { words, found, total } = props.search;
+  const count =
+    total > found.length
+      ? `${total.toLocaleString('fr-FR')} personnes trouvées : voici les ${found.length} premières par ordre alphabétique. Précisez le nom pour trouver les autres.`
+      : `${total} personne${total > 1 ? 's' : ''} trouvée${total > 1 ? 's' : ''}.`;
+  return (
+    <>
+      <TextField
+        form={p.form}
+        name={p.search}
+        type="search"
+        label={`${p.label} : nom à rechercher`}
+        hint="Un ou plusieurs mots du nom ou du prénom ; majuscules et accents sont sans importance."
+        value={words}
+        autocomplete="off"
+        errors={props.errors}
+      />
+      <p class="actions">
+        <button type="submit" form={p.form} class="secondary">
+          Rechercher<span class="visually-hidden"> la personne {p.purpose}</span>
+        </button>
+      </p>
+      <input type="hidden" name={p.search} value={words} />
+      {found.length ? (
+        <RadioGroup name={p.choice} label={p.label} required hint={count} options={found} value={props.value} errors={props.errors} />
+      ) : words ? (
+        <p>Aucune personne ne correspond à « {words} ».</p>
+      ) : null}
+    </>
+  );
+}
+
+/** The empty GET form a PersonPicker's field and button belong to. */
+function PersonSearchForm(props: { which: PersonForm }) {
+  const p = PERSON_PICKERS[props.which];
+  return <form id={p.form} method="get" action={`/console/archives#${p.section}`} class="inline" />;
+}
+
+/**
+ * A refused request's errors, where the person would be chosen: on the radio buttons when there are
+ * some, else on the search field (the error summary's link must lead to a field on the page).
+ */
+function pickerErrors(which: PersonForm, search: PersonSearch, errors: FieldError[] | undefined): FieldError[] | undefined {
+  const p = PERSON_PICKERS[which];
+  return search.found.length ? errors : errors?.map((e) => (e.field === p.choice ? { ...e, field: p.search } : e));
+}
+
 /** /console/archives: request an archive package or an access request, follow them, download. */
 export function archivePage(actor: StaffActor, csrf: string, s: ArchivePageState): string {
   const f = s.failed;
   const exportValues = f?.form === 'export' ? f.values : {};
   const accessValues = f?.form === 'access' ? f.values : {};
+  const exportErrors = f?.form === 'export' ? pickerErrors('export', s.people.export, f.errors) : undefined;
+  const accessErrors = f?.form === 'access' ? pickerErrors('access', s.people.access, f.errors) : undefined;
+  // A search for the package's person means a package for one person.
+  const scope = exportValues.scope ?? (s.people.export.words ? 'resident' : undefined);
   return renderPage(
     <ConsolePage title={f ? 'Erreur — Archives et demandes d’accès' : 'Archives et demandes d’accès'} actor={actor} csrf={csrf} current="archives">
       <h1>Archives et demandes d’accès</h1>
@@ -139,25 +219,26 @@ export function archivePage(actor: StaffActor, csrf: string, s: ArchivePageState
           Le paquet contient chaque version et ses rendus, les PDF scellés et leurs preuves, les scans des signatures sur papier, le segment du journal d’audit et un manifeste signé par le
           certificat de l’établissement ; il se vérifie hors ligne (<code>archive:verify</code>).
         </p>
-        {f?.form === 'export' ? <ErrorSummary errors={f.errors} /> : null}
+        <ErrorSummary errors={exportErrors} />
+        <PersonSearchForm which="export" />
         <PostForm action="/console/archives/export" csrf={csrf}>
           <SelectField
             name="scope"
             label="Périmètre"
             required
-            value={exportValues.scope}
-            errors={f?.form === 'export' ? f.errors : undefined}
+            value={scope}
+            errors={exportErrors}
             options={[
               ['establishment', 'Un établissement sur une période'],
               ['resident', 'Une personne'],
               ['document', 'Un document'],
             ]}
           />
-          <SelectField name="establishmentId" label="Établissement (pour une période)" value={exportValues.establishmentId} errors={f?.form === 'export' ? f.errors : undefined} options={s.establishments} />
-          <TextField name="from" type="date" label="Du (inclus)" hint="Pour un établissement : documents créés dans la période." value={exportValues.from} errors={f?.form === 'export' ? f.errors : undefined} />
-          <TextField name="to" type="date" label="Au (inclus)" value={exportValues.to} errors={f?.form === 'export' ? f.errors : undefined} />
-          <SelectField name="residentId" label="Personne (pour une personne)" value={exportValues.residentId} errors={f?.form === 'export' ? f.errors : undefined} options={s.residents} emptyLabel="— choisir —" />
-          <TextField name="documentId" label="Identifiant du document (pour un document)" hint="Il figure dans l’adresse de la page du document." value={exportValues.documentId} errors={f?.form === 'export' ? f.errors : undefined} />
+          <SelectField name="establishmentId" label="Établissement (pour une période)" value={exportValues.establishmentId} errors={exportErrors} options={s.establishments} />
+          <TextField name="from" type="date" label="Du (inclus)" hint="Pour un établissement : documents créés dans la période." value={exportValues.from} errors={exportErrors} />
+          <TextField name="to" type="date" label="Au (inclus)" value={exportValues.to} errors={exportErrors} />
+          <PersonPicker which="export" search={s.people.export} value={exportValues.residentId} errors={exportErrors} />
+          <TextField name="documentId" label="Identifiant du document (pour un document)" hint="Il figure dans l’adresse de la page du document." value={exportValues.documentId} errors={exportErrors} />
           <button type="submit">Demander le paquet</button>
         </PostForm>
       </section>
@@ -165,9 +246,10 @@ export function archivePage(actor: StaffActor, csrf: string, s: ArchivePageState
       <section aria-labelledby="acces">
         <h2 id="acces">Demande d’accès d’une personne (RGPD, article 15)</h2>
         <p>Un zip de tout ce que CarePact conserve sur la personne : son dossier, ses contacts et mesures, chaque document et ses versions, les signatures et leurs preuves, et le journal des actions qui la concernent.</p>
-        {f?.form === 'access' ? <ErrorSummary errors={f.errors} /> : null}
+        <ErrorSummary errors={accessErrors} />
+        <PersonSearchForm which="access" />
         <PostForm action="/console/archives/acces" csrf={csrf}>
-          <SelectField name="accessResidentId" label="Personne" required value={accessValues.accessResidentId} errors={f?.form === 'access' ? f.errors : undefined} options={s.residents} emptyLabel="— choisir —" />
+          <PersonPicker which="access" search={s.people.access} value={accessValues.accessResidentId} errors={accessErrors} />
           <button type="submit">Préparer l’export de ses données</button>
         </PostForm>
       </section>
