@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '@carepact/audit';
-import { ValidationError } from '@carepact/common';
+import { ValidationError, isDomainError } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
 import { StaffActor, assertCan, auditActor, establishmentsWith } from '@carepact/identity';
 import { EntityManager } from 'typeorm';
@@ -15,6 +15,14 @@ import { ResidentEntity } from './residents.entities';
 import { ResidentsRepository } from './residents.repository';
 import { RESIDENT_LIST_LIMITS } from './residents.types';
 import type { ResidentInput, ResidentListQuery, ResidentPage, ResidentPatch, ResidentSearchQuery, ResidentSummary, ResidentSummaryPage, ResidentView } from './residents.types';
+
+/** The code of a list cursor that names no resident of the list (ResidentsService.list and search). */
+export const UNKNOWN_CURSOR = 'UNKNOWN_CURSOR';
+
+/** True when `e` is the refusal of an unknown list cursor, nothing else. */
+export function isUnknownCursor(e: unknown): boolean {
+  return isDomainError(e) && e.code === 'VALIDATION_FAILED' && e.details.length > 0 && e.details.every((d) => d.code === UNKNOWN_CURSOR);
+}
 
 /**
  * The resident file itself: list, read, create (with its first contacts, personne de confiance and
@@ -40,13 +48,7 @@ export class ResidentsService {
    */
   async list(actor: StaffActor, query: ResidentListQuery): Promise<ResidentSummaryPage> {
     const scope = this.readableScope(actor, query.establishmentId);
-    if (query.after) {
-      // An unknown cursor (a mistyped id, a resident purged meanwhile) would give an empty page that
-      // looks like the end of the list: say so instead.
-      const cursor = await this.repo.findInOrganisation(this.tx.manager, actor.organisationId, query.after);
-      if (!cursor || !scope.includes(cursor.establishmentId))
-        throw new ValidationError([{ field: 'after', code: 'UNKNOWN_CURSOR', message: 'Page inconnue : ce résident n’est pas dans la liste. Reprenez la liste au début.' }]);
-    }
+    await this.checkCursor(actor, scope, 'after', query.after);
     const limit = Math.min(Math.max(Math.trunc(query.limit ?? RESIDENT_LIST_LIMITS.default), 1), RESIDENT_LIST_LIMITS.max);
     const { rows, more, total } = await this.page(actor, scope, { q: query.q, after: query.after }, limit);
     const items = rows.map(
@@ -71,6 +73,7 @@ export class ResidentsService {
    */
   async search(actor: StaffActor, query: ResidentSearchQuery): Promise<ResidentPage> {
     const scope = this.readableScope(actor, query.establishmentId);
+    await this.checkCursor(actor, scope, query.before ? 'before' : 'after', query.before ?? query.after);
     const limit = Math.min(Math.max(Math.trunc(query.limit ?? 50), 1), 100);
     const { rows: page, more, total } = await this.page(actor, scope, query, limit);
     if (query.before) page.reverse();
@@ -88,6 +91,19 @@ export class ResidentsService {
       nextAfter: items.length && (forward ? more : true) ? items[items.length - 1].id : null,
       previousBefore: items.length && (forward ? !!query.after : more) ? items[0].id : null,
     };
+  }
+
+  /**
+   * A page starts after (or before) a resident of the list. An unknown one (a mistyped id, a
+   * resident purged meanwhile, another organisation's or establishment's) would give an empty page
+   * that looks like the end of the list: UNKNOWN_CURSOR instead (isUnknownCursor), which the API
+   * answers as a 400 and the console as the first page with a notice.
+   */
+  private async checkCursor(actor: StaffActor, scope: string[], field: 'after' | 'before', id: string | undefined): Promise<void> {
+    if (!id) return;
+    const cursor = await this.repo.findInOrganisation(this.tx.manager, actor.organisationId, id);
+    if (!cursor || !scope.includes(cursor.establishmentId))
+      throw new ValidationError([{ field, code: UNKNOWN_CURSOR, message: 'Page inconnue : ce résident n’est pas dans la liste. Reprenez la liste au début.' }]);
   }
 
   /** The establishments whose residents the actor may read, or the one asked for (403 if not readable). */

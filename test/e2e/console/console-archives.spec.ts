@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
-import { axeViolations, curatelleResident, insertResidents, loginAgent, pageBasics, TEST_PASSWORD } from '@carepact/testing';
+import { axeViolations, curatelleResident, insertResidents, loginAgent, pageBasics, TEST_PASSWORD, waitUntil } from '@carepact/testing';
 import { startWorker, WorkerHandle } from '../../../apps/worker/src/bootstrap';
 import { readZip } from '../../integration/archive/archive-tools';
 import { ConsoleHarness, startConsoleHarness } from './console-harness';
@@ -137,7 +137,18 @@ describe('console: archives and access requests', () => {
       await page.goto('/console/archives');
     }
     const links = page.getByRole('link', { name: /^Télécharger le zip/ });
-    expect(await page.getByRole('cell', { name: 'établissement, du 01/01/2026 au 31/12/2026', exact: true }).count()).toBe(1);
+    // Each request names what it is about: the establishment, each person by name linked to her file
+    // (never an id prefix).
+    expect(await page.getByRole('cell', { name: 'établissement EHPAD console, du 01/01/2026 au 31/12/2026', exact: true }).count()).toBe(1);
+    const scopes = page.locator('td[data-label="Périmètre"]');
+    expect(await scopes.allTextContents()).toEqual([
+      'établissement EHPAD console, du 01/01/2026 au 31/12/2026',
+      'personne : Dupont Marcel, né·e le 02/07/1947',
+      'personne : Martin-00007 Résident, né·e le 08/01/1940',
+    ]);
+    expect(await scopes.getByRole('link', { name: 'Dupont Marcel, né·e le 02/07/1947' }).getAttribute('href')).toBe(`/console/residents/${residentId}`);
+    expect(await scopes.getByRole('link', { name: 'Martin-00007 Résident, né·e le 08/01/1940' }).getAttribute('href')).toBe(`/console/residents/${martins[6]}`);
+    expect(await page.getByRole('link', { name: 'Télécharger le zip (Demande d’accès (RGPD art. 15), personne : Dupont Marcel, né·e le 02/07/1947)' }).count()).toBe(1);
     expect(await links.count()).toBe(3);
     expect(await page.getByText('Une demande est en cours').count()).toBe(0);
     await checkPage(page, 'Archives et demandes d’accès');
@@ -158,4 +169,43 @@ describe('console: archives and access requests', () => {
     expect(page.problems.filter((p) => !p.includes('status of 400'))).toEqual([]);
     await page.context().close();
   }, 180_000);
+
+  it('a person whose file was purged at the end of its retention: said in French, no id, no link, no zip; the names in one query', async () => {
+    // Martin-00007 (her package was made above) left in mid-2024; with a one-year retention for
+    // the file, the purge deletes it (and the zip made for her).
+    const admin = await loginAgent(h.app, h.org.users.administrator.email, TEST_PASSWORD);
+    await admin.put('/api/retention/policies/dossier-resident').send({ years: 1 }).expect(200);
+    await admin.put(`/api/residents/${martins[6]}/departure`).send({ departedOn: '2024-06-30' }).expect(200);
+    const report = (await admin.post('/api/retention/purge-reports').expect(201)).body as { id: string; report: { residents: { id: string }[] } };
+    expect(report.report.residents.map((r) => r.id)).toEqual([martins[6]]);
+    const run = (await admin.post(`/api/retention/purge-reports/${report.id}/run`).expect(202)).body as { id: string };
+    await waitUntil('purge done', async () => (await admin.get(`/api/data-jobs/${run.id}`)).body.status === 'done', 60_000);
+    expect(await count(`SELECT count(*) AS n FROM residents WHERE id = $1`, [martins[6]])).toBe(0);
+
+    const db = h.app.get(DataSource);
+    const query = jest.spyOn(db, 'query');
+    const page = await h.newPage();
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await h.login(page, h.org.users.administrator.email);
+    query.mockClear();
+    await page.goto('/console/archives');
+    // Five requests listed (two of them about people): their people and establishment in one query.
+    const named = query.mock.calls.filter(([sql]) => /\bresidents\b|\bestablishments\b/.test(sql as string) && /purge_tombstones/.test(sql as string));
+    query.mockRestore();
+    expect(named).toHaveLength(1);
+
+    const today = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'short', timeZone: 'Europe/Paris' }).format(new Date());
+    const row = page.locator('tbody tr', { has: page.locator('td[data-label="Périmètre"]', { hasText: 'personne dont le dossier' }) });
+    expect(await row.count()).toBe(1);
+    expect(await row.locator('td[data-label="Périmètre"]').textContent()).toBe(`personne dont le dossier a été supprimé le ${today} (durée de conservation atteinte)`);
+    expect(await row.getByRole('link').count()).toBe(0);
+    expect(await row.locator('td[data-label="Fichier"]').textContent()).toBe('Fichier supprimé par la purge (durée de conservation atteinte).');
+    expect(await page.locator('tbody').textContent()).not.toContain(martins[6].slice(0, 8));
+    expect(await page.locator('tbody').textContent()).not.toMatch(/personne [0-9a-f]{8}…/);
+    expect(await page.getByRole('link', { name: 'Dupont Marcel, né·e le 02/07/1947', exact: true }).getAttribute('href')).toBe(`/console/residents/${residentId}`);
+    await checkPage(page, 'Archives et demandes d’accès');
+    await page.screenshot({ path: `${shots}/console-archives-purge.png`, fullPage: true });
+    expect(page.problems).toEqual([]);
+    await page.context().close();
+  }, 120_000);
 });

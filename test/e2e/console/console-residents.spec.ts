@@ -339,6 +339,35 @@ describe('console: residents (issue 10 item 2)', () => {
     await page.context().close();
   }, 120_000);
 
+  it('a page link that leads nowhere any more (mistyped, purged, another organisation’s): the start of the same search, said in French, 200', async () => {
+    const other = await seedOrganisation(h.app, 'curseur');
+    const otherApi = await loginAgent(h.app, other.users.admissions.email, TEST_PASSWORD);
+    const foreign = (await otherApi.post('/api/residents').send({ ...curatelleResident(other.establishmentId), lastName: 'Dupont-Ailleurs' }).expect(201)).body.id as string;
+    const page = await h.newPage();
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await h.login(page, h.org.users.admissions.email);
+    const notice = 'Cette page de la liste n’existe plus : voici le début de la liste.';
+    const unknown = '0b7c2f9e-1d2a-4c3b-8e4f-5a6b7c8d9e0f';
+    for (const cursor of [`apres=${unknown}`, `avant=${unknown}`, `apres=${foreign}`, `avant=${foreign}`, `apres=${marcelId.slice(0, 8)}`, 'avant=']) {
+      const res = await page.goto(`/console/residents?q=dupont&${cursor}`);
+      expect({ cursor, status: res!.status() }).toEqual({ cursor, status: 200 });
+      expect({ cursor, notice: await page.getByText(notice).count() }).toEqual({ cursor, notice: 1 });
+      // The search is kept: its words in the field, its first page, no way back to a page before it.
+      expect(await page.getByLabel('Nom ou prénom').inputValue()).toBe('dupont');
+      expect(await page.locator('tbody th').allTextContents()).toEqual(['Dupont Marcel', 'N’Diaye-Dupont Anne']);
+      expect(await page.locator('a[rel="prev"]').count()).toBe(0);
+      expect(await page.content()).not.toContain('Dupont-Ailleurs');
+    }
+    await checkPage(page, 'Résidents : recherche « dupont »');
+    await page.screenshot({ path: `${shots}/residents-list-unknown-page.png`, fullPage: true });
+    // A known cursor: its page, no notice.
+    await page.goto(`/console/residents?q=dupont&apres=${marcelId}`);
+    expect(await page.locator('tbody th').allTextContents()).toEqual(['N’Diaye-Dupont Anne']);
+    expect(await page.getByText(notice).count()).toBe(0);
+    expect(page.problems).toEqual([]);
+    await page.context().close();
+  }, 120_000);
+
   it('pages of 50 in name order with 2,000 residents: forward and back, no one twice, few queries', async () => {
     // 2,000 residents straight into the table (bench data: the services' audit trail is not the point here).
     await db().query(

@@ -40,6 +40,34 @@ export interface DataJobView {
   finishedAt: string | null;
 }
 
+/** Whom an archive package or an access request is about, as it stands now. */
+export type DataJobPerson =
+  | { state: 'present'; id: string; lastName: string; firstName: string; birthDate: string; establishmentId: string }
+  /** Her file was deleted at the end of its retention (a tombstone says when). */
+  | { state: 'purged'; id: string; purgedAt: string }
+  /** No such resident in the organisation, and none purged (a request that failed for that reason). */
+  | { state: 'unknown'; id: string };
+
+/** The people and establishments a list of jobs names, by id (DataJobsService.subjectsOf). */
+export interface DataJobSubjects {
+  people: Map<string, DataJobPerson>;
+  establishments: Map<string, string>;
+}
+
+/** The resident a job is about (a person's package or access request), if any. */
+function jobResidentId(p: DataJobParams): string | null {
+  if (p.kind === 'access_request') return p.residentId;
+  if (p.kind === 'archive_export' && p.scope === 'resident') return p.id;
+  return null;
+}
+
+/** The establishment a job is about (an establishment's package over a period), if any. */
+function jobEstablishmentId(p: DataJobParams): string | null {
+  return p.kind === 'archive_export' && p.scope === 'establishment' ? p.id : null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** A dry-run report may be carried out within this many days; after, a new one is needed. */
 export const PURGE_REPORT_VALID_DAYS = 7;
 /** Progress is written at most this often (ms): one UPDATE, not one per document. */
@@ -128,6 +156,39 @@ export class DataJobsService {
     return rows.map(view);
   }
 
+  /**
+   * The people and establishments these jobs are about, in one query whatever their number: the
+   * residents' names, or the date their file was purged (purge_tombstones: the row is gone, the
+   * tombstone stays), and the establishments' names. Only this organisation's.
+   */
+  async subjectsOf(em: EntityManager, organisationId: string, jobs: DataJobView[]): Promise<DataJobSubjects> {
+    const people = new Set(jobs.map((j) => jobResidentId(j.params)).filter((id): id is string => !!id && UUID.test(id)));
+    const establishments = new Set(jobs.map((j) => jobEstablishmentId(j.params)).filter((id): id is string => !!id && UUID.test(id)));
+    const subjects: DataJobSubjects = { people: new Map(), establishments: new Map() };
+    if (!people.size && !establishments.size) return subjects;
+    const rows = (await em.query(
+      `SELECT s.id, r.last_name, r.first_name, r.birth_date::text AS birth_date, r.establishment_id, t.purged_at, e.name AS establishment_name
+         FROM unnest($2::uuid[]) AS s(id)
+         LEFT JOIN residents r ON r.id = s.id AND r.organisation_id = $1
+         LEFT JOIN purge_tombstones t ON t.subject_type = 'resident' AND t.subject_id = s.id AND t.organisation_id = $1
+         LEFT JOIN establishments e ON e.id = s.id AND e.organisation_id = $1`,
+      [organisationId, [...people, ...establishments]],
+    )) as SubjectRow[];
+    for (const r of rows) {
+      if (people.has(r.id))
+        subjects.people.set(
+          r.id,
+          r.last_name !== null
+            ? { state: 'present', id: r.id, lastName: r.last_name, firstName: r.first_name!, birthDate: r.birth_date!, establishmentId: r.establishment_id! }
+            : r.purged_at
+              ? { state: 'purged', id: r.id, purgedAt: r.purged_at.toISOString() }
+              : { state: 'unknown', id: r.id },
+        );
+      else if (r.establishment_name !== null) subjects.establishments.set(r.id, r.establishment_name);
+    }
+    return subjects;
+  }
+
   /** The worker's handler of `data.run`. A redelivered job that finished is not run again. */
   async run(outboxId: string, dataJobId: string): Promise<void> {
     const [row] = (await this.tx.manager.query(`SELECT * FROM data_jobs WHERE id = $1`, [dataJobId])) as DataJobRow[];
@@ -201,6 +262,16 @@ export class DataJobsService {
     mkdirSync(this.config.paths.exportsDir, { recursive: true, mode: 0o700 });
     return join(this.config.paths.exportsDir, `${id}.zip`);
   }
+}
+
+interface SubjectRow {
+  id: string;
+  last_name: string | null;
+  first_name: string | null;
+  birth_date: string | null;
+  establishment_id: string | null;
+  purged_at: Date | null;
+  establishment_name: string | null;
 }
 
 interface DataJobRow {

@@ -11,7 +11,7 @@ import { ParseIdPipe } from '../../http/parse-id.pipe';
 import { redirectTo, sendHtml } from '../../views';
 import { checkConsoleCsrf, consoleCsrfToken } from '../console-csrf';
 import { FormBody, actorOf, formBody } from '../console-request';
-import { ArchivePageState, PERSON_PICKERS, PersonSearch, archivePage } from './archive.views';
+import { ArchivePageState, PERSON_PICKERS, PersonSearch, archivePage, personLabel } from './archive.views';
 
 /** Seconds between two refreshes of the page while a job runs (HTTP Refresh header, no script). */
 export const ARCHIVE_REFRESH_SECONDS = 5;
@@ -102,6 +102,7 @@ export class ConsoleArchiveController {
   /** `searches`: where the words of each form's person search are (query string, refused form). */
   private async render(res: Response, actor: StaffActor, status: number, s: Partial<ArchivePageState>, searches: Record<string, unknown>): Promise<void> {
     const jobs = await this.jobs.list(this.tx.manager, actor.organisationId);
+    const subjects = await this.jobs.subjectsOf(this.tx.manager, actor.organisationId, jobs);
     const establishments = (await this.staff.listEstablishments(actor)).map((e): [string, string] => [e.id, e.name]);
     const names = new Map(establishments);
     const [exportPeople, accessPeople] = await Promise.all(
@@ -114,7 +115,7 @@ export class ConsoleArchiveController {
     sendHtml(
       res,
       status,
-      archivePage(actor, consoleCsrfToken(this.config.secrets.session, actor), { ...s, jobs, people: { export: exportPeople, access: accessPeople }, establishments, refreshing, refreshStopped: !!s.refreshStopped && running }),
+      archivePage(actor, consoleCsrfToken(this.config.secrets.session, actor), { ...s, jobs, subjects, people: { export: exportPeople, access: accessPeople }, establishments, refreshing, refreshStopped: !!s.refreshStopped && running }),
     );
   }
 
@@ -128,7 +129,7 @@ export class ConsoleArchiveController {
     const page = await this.residents.list(actor, { q: words, limit: ARCHIVE_PEOPLE_SHOWN });
     const found = page.items.map((r): [string, string] => {
       const where = establishments.size > 1 ? ` — ${establishments.get(r.establishmentId) ?? ''}` : '';
-      return [r.id, `${r.lastName} ${r.firstName}, né·e le ${r.birthDate.split('-').reverse().join('/')}${where}`];
+      return [r.id, `${personLabel(r)}${where}`];
     });
     return { words, found, total: page.total };
   }

@@ -1,11 +1,13 @@
-import type { DataJobView } from '@carepact/archive';
+import type { DataJobSubjects, DataJobView } from '@carepact/archive';
 import type { FieldError } from '@carepact/common';
-import type { StaffActor } from '@carepact/identity';
+import { StaffActor, can } from '@carepact/identity';
 import { ErrorSummary, Notice, PostForm, RadioGroup, SelectField, TextField, renderPage } from '../../views';
 import { ConsolePage } from '../console-layout';
 
 export interface ArchivePageState {
   jobs: DataJobView[];
+  /** The people and establishments the jobs are about (DataJobsService.subjectsOf). */
+  subjects: DataJobSubjects;
   /** Each form's search for its person (a package's, an access request's). */
   people: Record<PersonForm, PersonSearch>;
   establishments: [id: string, label: string][];
@@ -60,14 +62,35 @@ const dateTime = (iso: string) => new Intl.DateTimeFormat('fr-FR', { dateStyle: 
 /** A Paris day, dd/mm/yyyy. */
 const day = (at: number) => new Intl.DateTimeFormat('fr-FR', { dateStyle: 'short', timeZone: 'Europe/Paris' }).format(new Date(at));
 
-function scopeOf(j: DataJobView): string {
-  const p = j.params;
-  if (p.kind === 'archive_export')
-    return p.scope === 'establishment' ? `établissement, du ${day(Date.parse(p.from!))} au ${day(Date.parse(p.to!) - 1)}` : `${p.scope === 'document' ? 'document' : 'personne'} ${p.id.slice(0, 8)}…`;
-  if (p.kind === 'access_request') return `personne ${p.residentId.slice(0, 8)}…`;
-  if (p.kind === 'purge_run') return `rapport ${p.reportId.slice(0, 8)}…`;
-  return `jour ${p.day}`;
+/** A resident as the page names her everywhere: « Nom Prénom, né·e le jj/mm/aaaa ». */
+export const personLabel = (r: { lastName: string; firstName: string; birthDate: string }) => `${r.lastName} ${r.firstName}, né·e le ${r.birthDate.split('-').reverse().join('/')}`;
+
+/** What a job is about: words, then (a person whose file the actor may read) her name linked to it. */
+interface Scope {
+  text: string;
+  link?: { text: string; href: string };
 }
+
+function scopeOf(j: DataJobView, subjects: DataJobSubjects, actor: StaffActor): Scope {
+  const p = j.params;
+  if (p.kind === 'archive_export' && p.scope === 'establishment') {
+    const name = subjects.establishments.get(p.id);
+    return { text: `établissement${name ? ` ${name}` : ''}, du ${day(Date.parse(p.from!))} au ${day(Date.parse(p.to!) - 1)}` };
+  }
+  if (p.kind === 'archive_export' && p.scope === 'document') return { text: `document ${p.id.slice(0, 8)}…` };
+  if (p.kind === 'archive_export' || p.kind === 'access_request') {
+    const person = subjects.people.get(p.kind === 'access_request' ? p.residentId : p.id);
+    if (person?.state === 'purged') return { text: `personne dont le dossier a été supprimé le ${day(Date.parse(person.purgedAt))} (durée de conservation atteinte)` };
+    if (person?.state !== 'present') return { text: 'personne introuvable' };
+    // Roles are per establishment: the name only to whom may read her file (the jobs are the organisation's).
+    if (!can(actor, 'resident.read', person.establishmentId)) return { text: 'personne d’un établissement dont vous ne voyez pas les résidents' };
+    return { text: 'personne : ', link: { text: personLabel(person), href: `/console/residents/${person.id}` } };
+  }
+  if (p.kind === 'purge_run') return { text: `rapport ${p.reportId.slice(0, 8)}…` };
+  return { text: `jour ${p.day}` };
+}
+
+const scopeText = (s: Scope) => s.text + (s.link?.text ?? '');
 
 function Progress(props: { job: DataJobView }) {
   const j = props.job;
@@ -185,26 +208,35 @@ export function archivePage(actor: StaffActor, csrf: string, s: ArchivePageState
                 </tr>
               </thead>
               <tbody>
-                {s.jobs.map((j) => (
-                  <tr key={j.id}>
-                    <th scope="row">{KIND_LABELS[j.kind]}</th>
-                    <td data-label="Périmètre">{scopeOf(j)}</td>
-                    <td data-label="Demandée le">{dateTime(j.createdAt)}</td>
-                    <td data-label="État">{STATUS_LABELS[j.status]}</td>
-                    <td data-label="Avancement">
-                      <Progress job={j} />
-                    </td>
-                    <td data-label="Fichier">
-                      {j.status === 'done' && (j.kind === 'archive_export' || j.kind === 'access_request') ? (
-                        <a href={`/console/archives/${j.id}/telecharger`}>
-                          Télécharger le zip<span class="visually-hidden"> ({KIND_LABELS[j.kind]}, {scopeOf(j)})</span>
-                        </a>
-                      ) : (
-                        '—'
-                      )}
-                    </td>
-                  </tr>
-                ))}
+                {s.jobs.map((j) => {
+                  const scope = scopeOf(j, s.subjects, actor);
+                  return (
+                    <tr key={j.id}>
+                      <th scope="row">{KIND_LABELS[j.kind]}</th>
+                      <td data-label="Périmètre">
+                        {scope.text}
+                        {scope.link ? <a href={scope.link.href}>{scope.link.text}</a> : null}
+                      </td>
+                      <td data-label="Demandée le">{dateTime(j.createdAt)}</td>
+                      <td data-label="État">{STATUS_LABELS[j.status]}</td>
+                      <td data-label="Avancement">
+                        <Progress job={j} />
+                      </td>
+                      <td data-label="Fichier">
+                        {j.status === 'done' && j.error ? (
+                          // The purge deleted the zip with the person's data (RetentionService.dropExports).
+                          j.error
+                        ) : j.status === 'done' && (j.kind === 'archive_export' || j.kind === 'access_request') ? (
+                          <a href={`/console/archives/${j.id}/telecharger`}>
+                            Télécharger le zip<span class="visually-hidden"> ({KIND_LABELS[j.kind]}, {scopeText(scope)})</span>
+                          </a>
+                        ) : (
+                          '—'
+                        )}
+                      </td>
+                    </tr>
+                  );
+                })}
               </tbody>
             </table>
           </div>

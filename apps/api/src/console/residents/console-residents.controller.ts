@@ -4,7 +4,7 @@ import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { FieldError, ForbiddenError, NotFoundError, ValidationError } from '@carepact/common';
 import { DocumentsService } from '@carepact/documents';
 import { StaffActor, StaffService, assertCanSomewhere, can, establishmentsWith } from '@carepact/identity';
-import { ContactView, MeasureView, ProtectionMeasuresService, ResidentContactsService, ResidentView, ResidentsService, todayIso } from '@carepact/residents';
+import { ContactView, MeasureView, ProtectionMeasuresService, ResidentContactsService, ResidentView, ResidentsService, isUnknownCursor, todayIso } from '@carepact/residents';
 import type { Request, Response } from 'express';
 import { ParseIdPipe } from '../../http/parse-id.pipe';
 import { validateBody } from '../../http/validation';
@@ -85,13 +85,24 @@ export class ConsoleResidentsController {
     const establishmentId = wanted && readable.has(wanted) ? wanted : '';
     const after = uuidOrUndefined(req.query.apres);
     const before = uuidOrUndefined(req.query.avant);
+    // A page link that leads nowhere (a cut or mistyped address, its resident purged or moved,
+    // another organisation's): the start of the same search, saying so, rather than an empty page
+    // that looks like the end of the list (the API answers 400 UNKNOWN_CURSOR).
+    const malformed = (req.query.apres !== undefined && !after) || (req.query.avant !== undefined && !before);
     // The same for everyone with these roles, until an audited change or the next day (measure statuses).
-    const body = await this.cache.get(actor, `residents|${todayIso()}|${q}|${establishmentId}|${after ?? ''}|${before ?? ''}`, async () => {
+    const key = `residents|${todayIso()}|${q}|${establishmentId}|${after ?? ''}|${before ?? ''}|${malformed ? 'perdue' : ''}`;
+    const body = await this.cache.get(actor, key, async () => {
+      const search = (cursor: { after?: string; before?: string }) => this.residents.search(actor, { q, establishmentId: establishmentId || undefined, ...cursor });
+      let cursorLost = malformed;
       const [page, establishments] = await Promise.all([
-        this.residents.search(actor, { q, establishmentId: establishmentId || undefined, after, before }),
+        search({ after, before }).catch((e: unknown) => {
+          if (!isUnknownCursor(e)) throw e;
+          cursorLost = true;
+          return search({});
+        }),
         this.establishmentNames(actor, readable),
       ]);
-      return residentListBody({ page, q, establishmentId, establishments, canCreate: establishmentsWith(actor, 'resident.write').length > 0 });
+      return residentListBody({ page, q, establishmentId, establishments, canCreate: establishmentsWith(actor, 'resident.write').length > 0, cursorLost });
     });
     sendHtml(res, 200, residentListPage(actor, this.csrf(actor), q, body));
   }

@@ -28,6 +28,8 @@ export interface ListBodyState {
   /** Establishments whose residents the person may read, for the filter and the column. */
   establishments: Map<string, string>;
   canCreate: boolean;
+  /** The page asked for (`apres`/`avant`) names no resident of the list: this is the first page instead. */
+  cursorLost?: boolean;
 }
 
 /**
@@ -46,6 +48,7 @@ export function residentListBody(s: ListBodyState): string {
   const count = `${page.total.toLocaleString('fr-FR')} résident${page.total > 1 ? 's' : ''}`;
   return renderFragment(
     <>
+      {s.cursorLost ? <Notice kind="warning">Cette page de la liste n’existe plus : voici le début de la liste.</Notice> : null}
       {s.canCreate ? (
         <p>
           <a class="button" href="/console/residents/nouveau">

@@ -1,0 +1,78 @@
+import type { DataJobSubjects, DataJobView } from '@carepact/archive';
+import type { StaffActor } from '@carepact/identity';
+import { archivePage } from './archive.views';
+
+const ours = '00000000-0000-4000-8000-000000000003';
+const theirs = '00000000-0000-4000-8000-000000000009';
+const actor: StaffActor = {
+  kind: 'staff',
+  userId: '00000000-0000-4000-8000-000000000001',
+  organisationId: '00000000-0000-4000-8000-000000000002',
+  email: 'admin@example.test',
+  name: 'Administrateur',
+  sessionId: 's',
+  roles: [{ establishmentId: ours, role: 'administrator' }],
+};
+
+function job(params: DataJobView['params'], over: Partial<DataJobView> = {}): DataJobView {
+  return {
+    id: '00000000-0000-4000-8000-000000000004',
+    kind: params.kind,
+    params,
+    status: 'done',
+    phase: 'done',
+    done: 1,
+    total: 1,
+    report: null,
+    resultSha256: null,
+    resultBytes: null,
+    error: null,
+    requestedBy: `staff:${actor.userId}`,
+    createdAt: '2026-12-02T09:00:00.000Z',
+    finishedAt: '2026-12-02T09:01:00.000Z',
+    ...over,
+  };
+}
+
+const scopes = (jobs: DataJobView[], subjects: DataJobSubjects) =>
+  [...archivePage(actor, 'csrf', { jobs, subjects, people: { export: { words: '', found: [], total: 0 }, access: { words: '', found: [], total: 0 } }, establishments: [], refreshing: false, refreshStopped: false }).matchAll(/<td data-label="Périmètre">(.*?)<\/td>/g)].map(
+    (m) => m[1],
+  );
+
+describe('archives page: what each request is about', () => {
+  const a = '00000000-0000-4000-8000-00000000000a';
+  const b = '00000000-0000-4000-8000-00000000000b';
+  const c = '00000000-0000-4000-8000-00000000000c';
+  const d = '00000000-0000-4000-8000-00000000000d';
+
+  it('a person of an establishment the administrator does not see: neither her name nor a link; an unknown person: no id either', () => {
+    const subjects: DataJobSubjects = {
+      people: new Map([
+        [a, { state: 'present', id: a, lastName: 'Dupont', firstName: 'Marcel', birthDate: '1947-07-02', establishmentId: ours }],
+        [b, { state: 'present', id: b, lastName: 'Ailleurs', firstName: 'Anne', birthDate: '1950-01-01', establishmentId: theirs }],
+        [c, { state: 'unknown', id: c }],
+      ]),
+      establishments: new Map(),
+    };
+    const html = scopes(
+      [job({ kind: 'access_request', residentId: a }), job({ kind: 'archive_export', scope: 'resident', id: b }), job({ kind: 'access_request', residentId: c }), job({ kind: 'access_request', residentId: d })],
+      subjects,
+    );
+    expect(html).toEqual([
+      `personne : <a href="/console/residents/${a}">Dupont Marcel, né·e le 02/07/1947</a>`,
+      'personne d’un établissement dont vous ne voyez pas les résidents',
+      'personne introuvable',
+      'personne introuvable',
+    ]);
+  });
+
+  it('an establishment by name; its name unknown, the period alone, as before', () => {
+    const from = '2025-12-31T23:00:00.000Z';
+    const to = '2026-12-31T23:00:00.000Z';
+    const html = scopes(
+      [job({ kind: 'archive_export', scope: 'establishment', id: ours, from, to }), job({ kind: 'archive_export', scope: 'establishment', id: theirs, from, to })],
+      { people: new Map(), establishments: new Map([[ours, 'EHPAD Les Tilleuls']]) },
+    );
+    expect(html).toEqual(['établissement EHPAD Les Tilleuls, du 01/01/2026 au 31/12/2026', 'établissement, du 01/01/2026 au 31/12/2026']);
+  });
+});
