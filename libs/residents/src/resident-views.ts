@@ -25,6 +25,7 @@ export class ResidentViews {
       admissionDate: r.admissionDate,
       stayType: r.stayType,
       plannedEndDate: r.plannedEndDate,
+      departedOn: r.departedOn ?? null,
       room: r.room,
       preferences: { largePrint: r.prefersLargePrint, easyToRead: r.prefersEasyToRead, language: r.language },
       email: r.email,

@@ -132,6 +132,8 @@ export interface ResidentView {
   admissionDate: string;
   stayType: StayType;
   plannedEndDate: string | null;
+  /** The end of the accompaniment (departure, death), from which retention runs; null while accompanied (libs/archive retention). */
+  departedOn: string | null;
   room: string | null;
   preferences: { largePrint: boolean; easyToRead: boolean; language: string };
   email: string | null;

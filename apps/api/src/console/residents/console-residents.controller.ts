@@ -1,11 +1,14 @@
 import { Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { RetentionService } from '@carepact/archive';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { FieldError, ForbiddenError, NotFoundError, ValidationError } from '@carepact/common';
 import { DocumentsService } from '@carepact/documents';
-import { StaffActor, StaffService, assertCanSomewhere, can, establishmentsWith } from '@carepact/identity';
+import { TransactionRunner } from '@carepact/database';
+import { StaffActor, StaffService, assertCanSomewhere, auditActor, can, establishmentsWith } from '@carepact/identity';
 import { ContactView, MeasureView, ProtectionMeasuresService, ResidentContactsService, ResidentView, ResidentsService, isUnknownCursor, todayIso } from '@carepact/residents';
 import type { Request, Response } from 'express';
+import type { EntityManager } from 'typeorm';
 import { ParseIdPipe } from '../../http/parse-id.pipe';
 import { validateBody } from '../../http/validation';
 import { ContactDto, CreateResidentDto, MeasureDto, PersonneDeConfianceDto, UpdateContactDto, UpdateMeasureDto, UpdateResidentDto } from '../../residents/residents.dto';
@@ -36,6 +39,7 @@ import {
 import { confirmDeletePage, contactFormPage, measureFormPage, pdcFormPage, residentCreatePage, residentEditPage, residentName, residentPath } from './resident-forms.views';
 import { residentFileBody, residentFilePage, residentListBody, residentListPage } from './residents.views';
 import { ConsolePageCache } from '../cache/console-page-cache';
+import { residentRetentionSection } from './resident-retention.views';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const uuidOrUndefined = (v: unknown) => (typeof v === 'string' && UUID.test(v) ? v.toLowerCase() : undefined);
@@ -52,6 +56,10 @@ const NOTICES: Record<string, string> = {
   'mesure-ajoutee': 'La mesure de protection a été enregistrée.',
   'mesure-modifiee': 'La mesure de protection a été mise à jour.',
   'mesure-supprimee': 'La mesure de protection a été supprimée.',
+  'fin-enregistree': 'La fin de l’accompagnement a été enregistrée : la durée de conservation court à partir de cette date.',
+  'fin-effacee': 'La date de fin a été effacée : la personne est de nouveau accompagnée.',
+  'gel-place': 'Le gel a été placé : rien de ce dossier ne sera supprimé tant qu’il est en place.',
+  'gel-leve': 'Le gel a été levé.',
 };
 
 /**
@@ -73,6 +81,8 @@ export class ConsoleResidentsController {
     private readonly documents: DocumentsService,
     private readonly staff: StaffService,
     private readonly cache: ConsolePageCache,
+    private readonly tx: TransactionRunner,
+    private readonly retention: RetentionService,
   ) {}
 
   @Get()
@@ -142,6 +152,57 @@ export class ConsoleResidentsController {
 
   @Get(':id')
   async file(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string): Promise<void> {
+    const notice = typeof req.query.fait === 'string' ? NOTICES[req.query.fait] : undefined;
+    await this.sendFile(req, res, id, 200, { notice });
+  }
+
+  /**
+   * The end of the accompaniment, from which retention runs (issue 11): RetentionService's rules
+   * (INVALID_DATE, DEPARTURE_BEFORE_ADMISSION, DEPARTURE_IN_FUTURE) and audit event, as
+   * PUT /api/residents/:id/departure; records.manage, as the API.
+   */
+  @Post(':id/fin-accompagnement')
+  async departure(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string): Promise<void> {
+    const body = await this.managed(req, id);
+    const departedOn = typeof body.departedOn === 'string' ? body.departedOn.trim() : '';
+    await this.retentionWrite(req, res, id, { departedOn }, (em, actor) => this.retention.recordDeparture(em, auditActor(actor), actor.organisationId, id, departedOn), 'fin-enregistree', 'departedOn');
+  }
+
+  @Post(':id/fin-accompagnement/effacer')
+  async clearDeparture(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string): Promise<void> {
+    await this.managed(req, id);
+    await this.retentionWrite(req, res, id, {}, (em, actor) => this.retention.recordDeparture(em, auditActor(actor), actor.organisationId, id, null), 'fin-effacee', 'departedOn');
+  }
+
+  /** A legal hold on the person (POST /api/legal-holds with subjectType resident): the service checks the reason. */
+  @Post(':id/gels')
+  async placeHold(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string): Promise<void> {
+    const body = await this.managed(req, id);
+    const reason = typeof body.holdReason === 'string' ? body.holdReason : '';
+    await this.retentionWrite(
+      req,
+      res,
+      id,
+      { holdReason: reason },
+      (em, actor) => this.retention.placeHold(em, auditActor(actor), actor.organisationId, { subjectType: 'resident', subjectId: id, reason }),
+      'gel-place',
+      'holdReason',
+    );
+  }
+
+  @Post(':id/gels/:holdId/lever')
+  async liftHold(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string, @Param('holdId', ParseIdPipe) holdId: string): Promise<void> {
+    const body = await this.managed(req, id);
+    const actor = actorOf(req);
+    // Only a hold on this person is lifted from her file.
+    const held = await this.retention.holds(this.tx.manager, actor.organisationId, { subjectId: id });
+    if (!held.some((h) => h.id === holdId)) throw new NotFoundError('LEGAL_HOLD_NOT_FOUND', 'Gel introuvable.');
+    const reason = typeof body.liftReason === 'string' ? body.liftReason : '';
+    await this.retentionWrite(req, res, id, { liftReason: reason }, (em, a) => this.retention.liftHold(em, auditActor(a), a.organisationId, holdId, reason), 'gel-leve', 'liftReason');
+  }
+
+  /** The file page: its cached body, then the retention section (per person: forms, errors, holds' authors). */
+  private async sendFile(req: Request, res: Response, id: string, status: number, extra: { notice?: string; errors?: FieldError[]; values?: Record<string, string> }): Promise<void> {
     const actor = actorOf(req);
     // The same for everyone with these roles (access is checked inside: a refusal is not kept), until
     // an audited change or the next day (measure statuses).
@@ -154,10 +215,50 @@ export class ConsoleResidentsController {
         documents,
         rights: { write: can(actor, 'resident.write', resident.establishmentId), newDocument: can(actor, 'document.write', resident.establishmentId) },
       });
-      return { name: residentName(resident), body };
+      return { name: residentName(resident), departedOn: resident.departedOn, body };
     });
-    const notice = typeof req.query.fait === 'string' ? NOTICES[req.query.fait] : undefined;
-    sendHtml(res, 200, residentFilePage({ actor, csrf: this.csrf(actor), name: file.name, body: file.body, notice }));
+    const manage = establishmentsWith(actor, 'records.manage').length > 0;
+    const em = this.tx.manager;
+    const [policies, holds] = await Promise.all([this.retention.policies(em, actor.organisationId), this.retention.holds(em, actor.organisationId, { subjectId: id, activeOnly: true })]);
+    const names = manage && holds.length ? await this.staffNames(actor) : new Map<string, string>();
+    const retention = residentRetentionSection({ residentId: id, departedOn: file.departedOn, policies, holds, names, manage, csrf: this.csrf(actor), errors: extra.errors, values: extra.values });
+    sendHtml(res, status, residentFilePage({ actor, csrf: this.csrf(actor), name: file.name, body: file.body, retention, notice: extra.notice, errors: extra.errors }));
+  }
+
+  /** CSRF, the file visible (404), then records.manage (403), in that order as the API answers. */
+  private async managed(req: Request, id: string): Promise<FormBody> {
+    const actor = actorOf(req);
+    const body = this.checked(actor, req);
+    await this.residents.get(actor, id);
+    assertCanSomewhere(actor, 'records.manage');
+    return body;
+  }
+
+  /** A retention write: the service's field errors shown on the file (400, `field` names the form's field), success → 303. */
+  private async retentionWrite(
+    req: Request,
+    res: Response,
+    id: string,
+    values: Record<string, string>,
+    write: (em: EntityManager, actor: StaffActor) => Promise<unknown>,
+    done: string,
+    field: string,
+  ): Promise<void> {
+    const actor = actorOf(req);
+    try {
+      await this.tx.run((em) => write(em, actor));
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      return this.sendFile(req, res, id, 400, { values, errors: e.details.map((d) => ({ ...d, field })) });
+    }
+    redirectTo(res, `${residentPath(id)}?fait=${done}#conservation`);
+  }
+
+  /** `staff:<id>` → the account's name, for the holds' authors (administrators only see them). */
+  private async staffNames(actor: StaffActor): Promise<Map<string, string>> {
+    if (!establishmentsWith(actor, 'user.manage').length) return new Map();
+    const users = await this.staff.listUsers(actor);
+    return new Map(users.map((u) => [`staff:${u.id}`, u.name]));
   }
 
   @Get(':id/modifier')

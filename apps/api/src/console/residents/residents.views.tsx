@@ -1,11 +1,12 @@
-import { HOLDER_ROLE_LABELS, MEASURE_MODE_LABELS, MEASURE_TYPE_LABELS, documentTypeLabel, formatDateFr } from '@carepact/common';
+import { FieldError, HOLDER_ROLE_LABELS, MEASURE_MODE_LABELS, MEASURE_TYPE_LABELS, documentTypeLabel, formatDateFr } from '@carepact/common';
 import type { DocumentView } from '@carepact/documents';
 import type { StaffActor } from '@carepact/identity';
 import { MeasureAlert, ResidentListItem, ResidentPage, ResidentView, ageOn, measureAlert, todayIso } from '@carepact/residents';
 import type { ComponentChildren } from 'preact';
-import { Notice, SelectField, TextField, TrustedHtml, renderFragment, renderPage } from '../../views';
+import { ErrorSummary, Notice, SelectField, TextField, TrustedHtml, renderFragment, renderPage } from '../../views';
 import { ConsolePage } from '../console-layout';
 import { capitalise, residentPath } from './resident-forms.views';
+import { RETENTION_FIELD_LABELS } from './resident-retention.views';
 import { DOCUMENT_STATUS_LABELS, MEASURE_ALERT_LABELS, MEASURE_SCOPE_LABELS, PARENTAL_AUTHORITY_LABELS, STAY_TYPE_LABELS } from './resident-labels';
 
 const date = (d: string | null | undefined) => (d ? formatDateFr(d) : '—');
@@ -206,6 +207,7 @@ export function residentFileBody(s: { resident: ResidentView; establishment: str
           <Row label="Type de séjour">{capitalise(STAY_TYPE_LABELS[r.stayType])}</Row>
           <Row label="Admission">{date(r.admissionDate)}</Row>
           <Row label="Fin prévue">{date(r.plannedEndDate)}</Row>
+          <Row label="Fin de l’accompagnement">{r.departedOn ? date(r.departedOn) : 'en cours'}</Row>
           <Row label="Chambre">{r.room ?? '—'}</Row>
         </dl>
       </section>
@@ -372,10 +374,15 @@ export function residentFileBody(s: { resident: ResidentView; establishment: str
   );
 }
 
-/** GET /console/residents/:id: `body` is residentFileBody's HTML (this module's components, every value escaped). */
-export function residentFilePage(s: { actor: StaffActor; csrf: string; name: string; body: string; notice?: string }): string {
+/**
+ * GET /console/residents/:id: `body` is residentFileBody's HTML and `retention` the
+ * resident-retention section's (this module's components, every value escaped). With `errors`, a
+ * retention form that failed (400): the summary at the top, each message beside its field.
+ */
+export function residentFilePage(s: { actor: StaffActor; csrf: string; name: string; body: string; retention: string; notice?: string; errors?: FieldError[] }): string {
+  const failed = !!s.errors?.length;
   return renderPage(
-    <ConsolePage title={`Dossier de ${s.name}`} actor={s.actor} csrf={s.csrf} current="residents">
+    <ConsolePage title={`${failed ? 'Erreur — ' : ''}Dossier de ${s.name}`} actor={s.actor} csrf={s.csrf} current="residents">
       <p>
         <a href="/console/residents">Résidents</a>
       </p>
@@ -385,7 +392,12 @@ export function residentFilePage(s: { actor: StaffActor; csrf: string; name: str
           <p>{s.notice}</p>
         </Notice>
       ) : null}
+      <ErrorSummary
+        errors={s.errors?.map((e) => ({ ...e, message: `${RETENTION_FIELD_LABELS[e.field] ?? e.field} : ${e.message}` }))}
+        message={failed ? 'Rien n’a été enregistré : corrigez les champs signalés' : undefined}
+      />
       <TrustedHtml html={s.body} class="resident-file" />
+      <TrustedHtml html={s.retention} class="resident-retention" />
     </ConsolePage>,
   );
 }

@@ -72,6 +72,7 @@ export function aResident(over: Partial<ResidentView> = {}, on = '2026-11-20'): 
     admissionDate: '2026-10-15',
     stayType: 'permanent',
     plannedEndDate: null,
+    departedOn: null,
     room: null,
     preferences: { largePrint: false, easyToRead: false, language: 'fr' },
     email: null,

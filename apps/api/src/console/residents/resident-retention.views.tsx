@@ -1,0 +1,155 @@
+import { FieldError, formatDateFr } from '@carepact/common';
+import { LegalHoldView, RetentionPolicyView, retentionEnds } from '@carepact/archive';
+import { PostForm, TextArea, TextField, renderFragment } from '../../views';
+import { residentPath } from './resident-forms.views';
+
+/** Field names of the retention forms on the file, as the summary at the top names them. */
+export const RETENTION_FIELD_LABELS: Record<string, string> = {
+  departedOn: 'Fin de l’accompagnement',
+  holdReason: 'Motif du gel',
+  liftReason: 'Motif de la levée du gel',
+};
+
+export interface RetentionSectionState {
+  residentId: string;
+  departedOn: string | null;
+  policies: RetentionPolicyView[];
+  /** Active holds on the person (subjectId = the resident). */
+  holds: LegalHoldView[];
+  /** Who placed each hold (`staff:<id>` → name), for those who see the holds' details. */
+  names: Map<string, string>;
+  /** records.manage: the forms, and the holds' reasons and authors. */
+  manage: boolean;
+  csrf: string;
+  errors?: FieldError[];
+  values?: Record<string, string>;
+}
+
+const yearsText = (n: number) => `${n} an${n > 1 ? 's' : ''}`;
+const dateTime = (iso: string) => {
+  const d = new Date(iso);
+  const time = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' }).format(d);
+  return `${formatDateFr(d)} à ${time}`;
+};
+
+/**
+ * What the end of the accompaniment starts, in one sentence: the durations of the organisation's
+ * policies (RetentionService.policies: the file's and each document type's), with the rule the
+ * defaults follow (retention-defaults.ts: C. civ. art. 2224, CNIL délibération n° 2023-095).
+ */
+export function retentionSentence(policies: RetentionPolicyView[]): string {
+  const file = policies.find((p) => p.subject === 'dossier-resident');
+  const docs = policies.filter((p) => p.subject !== 'dossier-resident').map((p) => p.years);
+  const all = [...docs, ...(file ? [file.years] : [])];
+  const min = Math.min(...all);
+  const max = Math.max(...all);
+  const howLong =
+    min === max
+      ? `le dossier de la personne et ses documents sont conservés ${yearsText(min)} après cette date`
+      : `le dossier de la personne est conservé ${yearsText(file?.years ?? max)} après cette date, ses documents de ${yearsText(Math.min(...docs))} à ${yearsText(Math.max(...docs))} selon leur type`;
+  const custom = policies.some((p) => p.custom) ? ', durées fixées par l’organisation' : '';
+  return `La fin de l’accompagnement fait courir la durée de conservation : ${howLong}, puis ils sont supprimés sauf gel (prescription des actions personnelles, C. civ. art. 2224 ; référentiel CNIL du secteur social et médico-social, délibération n° 2023-095${custom}).`;
+}
+
+/**
+ * The file's « Fin de l’accompagnement et conservation » section (issue 11 in the console): the
+ * departure and what it starts, the legal holds on the person; for records.manage the forms that
+ * record or clear the departure and place or lift a hold (RetentionService: its validation, its
+ * audit events). Rendered on each request (the holds' authors and the forms' errors are per person).
+ */
+export function residentRetentionSection(s: RetentionSectionState): string {
+  const base = residentPath(s.residentId);
+  const v = s.values ?? {};
+  const active = s.holds.filter((h) => !h.liftedAt);
+  const fileYears = s.policies.find((p) => p.subject === 'dossier-resident')?.years;
+  return renderFragment(
+    <section aria-labelledby="conservation">
+      <h2 id="conservation">Fin de l’accompagnement et conservation</h2>
+      <dl class="facts">
+        <dt>Fin de l’accompagnement</dt>
+        <dd>{s.departedOn ? formatDateFr(s.departedOn) : 'en cours'}</dd>
+        {s.departedOn && fileYears ? (
+          <>
+            <dt>Conservation du dossier</dt>
+            <dd>jusqu’au {formatDateFr(retentionEnds(s.departedOn, fileYears))} inclus{active.length ? ', prolongée tant que le gel est en place' : ''}</dd>
+          </>
+        ) : null}
+      </dl>
+      <p class="hint">
+        {s.departedOn ? '' : 'Tant que la personne est accompagnée, rien de son dossier n’est supprimé. '}
+        {retentionSentence(s.policies)}
+      </p>
+      {s.manage ? (
+        <>
+          <PostForm action={`${base}/fin-accompagnement`} csrf={s.csrf}>
+            <TextField
+              name="departedOn"
+              type="date"
+              label={s.departedOn ? 'Corriger la date de fin de l’accompagnement' : 'Date de fin de l’accompagnement'}
+              hint="Départ, décès ou fin de la prise en charge ; au plus tôt la date d’admission, au plus tard aujourd’hui."
+              value={v.departedOn ?? s.departedOn ?? ''}
+              errors={s.errors}
+            />
+            <p class="actions">
+              <button type="submit">Enregistrer la fin de l’accompagnement</button>
+            </p>
+          </PostForm>
+          {s.departedOn ? (
+            <PostForm action={`${base}/fin-accompagnement/effacer`} csrf={s.csrf}>
+              <p class="actions">
+                <button type="submit" class="secondary">
+                  Effacer la date : la personne est de nouveau accompagnée
+                </button>
+              </p>
+            </PostForm>
+          ) : null}
+        </>
+      ) : null}
+
+      <h3 id="gels">Gel (conservation au-delà de la durée)</h3>
+      {active.length ? (
+        s.manage ? (
+          active.map((h) => (
+            <div class="card" key={h.id}>
+              <p>
+                <strong>Gel en place</strong> depuis le {dateTime(h.placedAt)}, placé par {s.names.get(h.placedBy) ?? 'un compte inconnu'} : rien de ce dossier ni de ses documents ne
+                peut être supprimé tant qu’il n’est pas levé.
+              </p>
+              <p>Motif : {h.reason}</p>
+              <PostForm action={`${base}/gels/${h.id}/lever`} csrf={s.csrf}>
+                <TextArea name="liftReason" label="Motif de la levée du gel" required rows={2} value={v.liftReason ?? ''} errors={s.errors} />
+                <p class="actions">
+                  <button type="submit" class="secondary">
+                    Lever le gel
+                  </button>
+                </p>
+              </PostForm>
+            </div>
+          ))
+        ) : (
+          <p>
+            <strong>Gel en place</strong> depuis le {dateTime(active[0].placedAt)} : rien de ce dossier ni de ses documents ne peut être supprimé tant qu’il n’est pas levé.
+          </p>
+        )
+      ) : (
+        <p>Aucun gel sur cette personne.</p>
+      )}
+      {s.manage && !active.length ? (
+        <PostForm action={`${base}/gels`} csrf={s.csrf}>
+          <TextArea
+            name="holdReason"
+            label="Motif du gel"
+            hint="Contentieux, enquête, demande d’un juge ou de la personne (RGPD art. 18.1.c) : rien ne sera supprimé tant que le gel est en place."
+            required
+            rows={2}
+            value={v.holdReason ?? ''}
+            errors={s.errors}
+          />
+          <p class="actions">
+            <button type="submit">Placer un gel</button>
+          </p>
+        </PostForm>
+      ) : null}
+    </section>,
+  );
+}
