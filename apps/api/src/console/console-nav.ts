@@ -5,7 +5,7 @@ import { Permission, StaffActor, establishmentsWith } from '@carepact/identity';
  * what it may do and nothing else). A section is listed here when its pages exist.
  */
 export interface NavItem {
-  key: 'home' | 'residents' | 'bulk' | 'audit' | 'establishments' | 'admin' | 'queues' | 'archives' | 'visas';
+  key: 'home' | 'residents' | 'bulk' | 'audit' | 'establishments' | 'admin' | 'queues' | 'archives' | 'conservation' | 'visas';
   label: string;
   href: string;
   /** Shown when the person holds this permission in at least one establishment; none = everyone. */
@@ -21,6 +21,7 @@ export const NAV: readonly NavItem[] = [
   { key: 'admin', label: 'Comptes', href: '/console/admin/comptes', permission: 'user.manage' },
   { key: 'queues', label: 'Files de travaux', href: '/console/admin/files', permission: 'user.manage' },
   { key: 'archives', label: 'Archives', href: '/console/archives', permission: 'records.manage' },
+  { key: 'conservation', label: 'Conservation', href: '/console/conservation', permission: 'records.manage' },
   { key: 'visas', label: 'Visas internes', href: '/console/visas', permission: 'establishment.write' },
 ];
 

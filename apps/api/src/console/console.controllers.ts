@@ -13,6 +13,7 @@ import { NewDocumentController } from './documents/new-document.controller';
 import { PaperUploadController } from './documents/paper-upload.controller';
 import { VisaRulesController } from './documents/visa-rules.controller';
 import { ConsoleResidentsController } from './residents/console-residents.controller';
+import { ConservationController } from './retention/conservation.controller';
 
 /** The staff console's routes (server-rendered French pages; same services and permissions as the API). */
 export const CONSOLE_CONTROLLERS = [
@@ -28,6 +29,7 @@ export const CONSOLE_CONTROLLERS = [
   DocumentHistoryPageController,
   PaperUploadController,
   ConsoleArchiveController,
+  ConservationController,
   VisaRulesController,
   BulkConsoleController,
 ];

@@ -1,0 +1,106 @@
+import { Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { DataJobsService, LegalHoldView, PurgeReport, RetentionService } from '@carepact/archive';
+import { APP_CONFIG, AppConfig } from '@carepact/config';
+import { FieldError, NotFoundError, isDomainError } from '@carepact/common';
+import { TransactionRunner } from '@carepact/database';
+import { StaffActor, StaffService, assertCanSomewhere, auditActor, establishmentsWith } from '@carepact/identity';
+import type { Request, Response } from 'express';
+import { ParseIdPipe } from '../../http/parse-id.pipe';
+import { redirectTo, sendHtml } from '../../views';
+import { checkConsoleCsrf, consoleCsrfToken } from '../console-csrf';
+import { actorOf, formBody } from '../console-request';
+import { conservationPage, purgeReportPage } from './conservation.views';
+
+const NOTICES: Record<string, string> = { duree: 'La durée de conservation a été changée.' };
+
+/**
+ * /console/conservation (issue 11 in the console), for administrators (`records.manage`): the
+ * organisation's retention durations and a form to change one (RetentionService.setPolicy, as PUT
+ * /api/retention/policies/:subject), its active legal holds named and linked, and the purge's dry
+ * run (DataJobsService.purgeReport, as POST /api/retention/purge-reports): nothing deleted. The
+ * services validate and audit; POST → 303 → GET.
+ */
+@ApiExcludeController()
+@Controller('console/conservation')
+export class ConservationController {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly tx: TransactionRunner,
+    private readonly retention: RetentionService,
+    private readonly jobs: DataJobsService,
+    private readonly staff: StaffService,
+  ) {}
+
+  @Get()
+  async page(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const actor = actorOf(req);
+    assertCanSomewhere(actor, 'records.manage');
+    const notice = typeof req.query.fait === 'string' ? NOTICES[req.query.fait] : undefined;
+    await this.render(res, actor, 200, { notice });
+  }
+
+  @Post('durees')
+  async setPolicy(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const actor = actorOf(req);
+    assertCanSomewhere(actor, 'records.manage');
+    const body = formBody(req);
+    checkConsoleCsrf(this.config.secrets.session, actor, body._csrf);
+    const subject = typeof body.subject === 'string' ? body.subject : '';
+    const raw = typeof body.years === 'string' ? body.years.trim() : '';
+    // A number when the field holds digits; anything else goes to the service as typed, for its own error.
+    const years: unknown = /^\d{1,9}$/.test(raw) ? Number(raw) : raw;
+    try {
+      await this.tx.run((em) => this.retention.setPolicy(em, auditActor(actor), actor.organisationId, subject, years));
+    } catch (e) {
+      if (!isDomainError(e) || (e.kind !== 'invalid' && e.kind !== 'not_found')) throw e;
+      const errors: FieldError[] = e.details.length ? e.details : [{ field: 'subject', code: e.code, message: e.messageFr }];
+      return this.render(res, actor, 400, { errors, values: { subject, years: raw } });
+    }
+    redirectTo(res, '/console/conservation?fait=duree#durees');
+  }
+
+  @Post('simulations')
+  async simulate(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const actor = actorOf(req);
+    assertCanSomewhere(actor, 'records.manage');
+    checkConsoleCsrf(this.config.secrets.session, actor, formBody(req)._csrf);
+    const job = await this.jobs.purgeReport(auditActor(actor), actor.organisationId);
+    redirectTo(res, `/console/conservation/simulations/${job.id}?nouvelle=1`);
+  }
+
+  @Get('simulations/:id')
+  async report(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string): Promise<void> {
+    const actor = actorOf(req);
+    assertCanSomewhere(actor, 'records.manage');
+    const job = await this.jobs.get(this.tx.manager, actor.organisationId, id);
+    if (!job || job.kind !== 'purge_report') throw new NotFoundError('PURGE_REPORT_NOT_FOUND', 'Simulation de purge introuvable.');
+    const report = job.report as PurgeReport;
+    const names = await this.retention.subjectNames(this.tx.manager, actor.organisationId, {
+      residents: report.residents.map((r) => r.id),
+      documents: report.documents.map((d) => d.id),
+    });
+    sendHtml(res, 200, purgeReportPage(actor, this.csrf(actor), { report, createdAt: job.createdAt, names, fresh: req.query.nouvelle === '1' }));
+  }
+
+  private async render(res: Response, actor: StaffActor, status: number, s: { notice?: string; errors?: FieldError[]; values?: Record<string, string> }): Promise<void> {
+    const em = this.tx.manager;
+    const [policies, holds] = await Promise.all([this.retention.policies(em, actor.organisationId), this.retention.holds(em, actor.organisationId, { activeOnly: true })]);
+    const names = await this.retention.subjectNames(em, actor.organisationId, {
+      residents: holds.filter((h) => h.subjectType === 'resident').map((h) => h.subjectId),
+      documents: holds.filter((h) => h.subjectType === 'document').map((h) => h.subjectId),
+    });
+    sendHtml(res, status, conservationPage(actor, this.csrf(actor), { ...s, policies, holds, names, staff: await this.staffNames(actor, holds) }));
+  }
+
+  /** `staff:<id>` → the account's name, for the holds' authors. */
+  private async staffNames(actor: StaffActor, holds: LegalHoldView[]): Promise<Map<string, string>> {
+    if (!holds.length || !establishmentsWith(actor, 'user.manage').length) return new Map();
+    const users = await this.staff.listUsers(actor);
+    return new Map(users.map((u) => [`staff:${u.id}`, u.name]));
+  }
+
+  private csrf(actor: StaffActor): string {
+    return consoleCsrfToken(this.config.secrets.session, actor);
+  }
+}

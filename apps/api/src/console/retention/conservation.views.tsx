@@ -1,0 +1,230 @@
+import { FieldError, formatDateFr } from '@carepact/common';
+import { LegalHoldView, PurgeReport, RETENTION_LABELS, RetentionPolicyView, RetentionSubject, RetentionSubjectName } from '@carepact/archive';
+import { StaffActor, can } from '@carepact/identity';
+import { ErrorSummary, Notice, PostForm, SelectField, TextField, renderPage } from '../../views';
+import { ConsolePage } from '../console-layout';
+
+const FIELD_LABELS: Record<string, string> = { subject: 'Type', years: 'Durée en années' };
+/** Rows a report's lists show at most; the counts above them are complete. */
+export const REPORT_ROWS_SHOWN = 200;
+
+const yearsText = (n: number) => `${n} an${n > 1 ? 's' : ''}`;
+const plural = (n: number, one: string, many: string) => `${n.toLocaleString('fr-FR')} ${n > 1 ? many : one}`;
+const dateTime = (iso: string) => {
+  const time = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
+  return `${formatDateFr(new Date(iso))} à ${time}`;
+};
+const typeLabel = (t: string) => RETENTION_LABELS[t as RetentionSubject] ?? t;
+
+/** A hold's or a purge item's subject, by name, linked to its page for whoever may read it. */
+function SubjectName(props: { actor: StaffActor; id: string; names: Map<string, RetentionSubjectName> }) {
+  const n = props.names.get(props.id);
+  if (!n) return <>élément introuvable</>;
+  if (n.type === 'resident') {
+    const text = `${n.firstName} ${n.lastName}`;
+    return can(props.actor, 'resident.read', n.establishmentId) ? <a href={`/console/residents/${n.id}`}>{text}</a> : <>{text}</>;
+  }
+  const text = `${typeLabel(n.documentType)} de ${n.firstName} ${n.lastName}`;
+  return can(props.actor, 'document.read', n.establishmentId) ? <a href={`/console/documents/${n.id}`}>{text}</a> : <>{text}</>;
+}
+
+export interface ConservationPageState {
+  policies: RetentionPolicyView[];
+  holds: LegalHoldView[];
+  names: Map<string, RetentionSubjectName>;
+  /** `staff:<id>` → the account's name. */
+  staff: Map<string, string>;
+  notice?: string;
+  errors?: FieldError[];
+  values?: Record<string, string>;
+}
+
+/**
+ * GET /console/conservation (issue 11 in the console, records.manage): the organisation's retention
+ * durations with a form to change one, its active legal holds named and linked, and « Simuler une
+ * purge » (the dry run: nothing deleted).
+ */
+export function conservationPage(actor: StaffActor, csrf: string, s: ConservationPageState): string {
+  const failed = !!s.errors?.length;
+  const v = s.values ?? {};
+  return renderPage(
+    <ConsolePage title={`${failed ? 'Erreur — ' : ''}Conservation des données`} actor={actor} csrf={csrf} current="conservation">
+      <h1>Conservation des données</h1>
+      {s.notice ? (
+        <Notice kind="success">
+          <p>{s.notice}</p>
+        </Notice>
+      ) : null}
+      <ErrorSummary
+        errors={s.errors?.map((e) => ({ ...e, message: `${FIELD_LABELS[e.field] ?? e.field} : ${e.message}` }))}
+        message={failed ? 'Rien n’a été enregistré : corrigez les champs signalés' : undefined}
+      />
+      <p>
+        Chaque durée court à partir de la fin de l’accompagnement de la personne (à enregistrer sur son dossier) ; tant qu’elle est accompagnée, rien n’est supprimé. Un gel suspend toute
+        suppression.
+      </p>
+
+      <section aria-labelledby="durees">
+        <h2 id="durees">Durées de conservation</h2>
+        <div class="table-scroll">
+          <table class="stacked">
+            <caption>Durées de l’organisation, par type de document et pour le dossier de la personne</caption>
+            <thead>
+              <tr>
+                <th scope="col">Type</th>
+                <th scope="col">Durée de l’organisation</th>
+                <th scope="col">Par défaut</th>
+                <th scope="col">Règle appliquée par défaut</th>
+              </tr>
+            </thead>
+            <tbody>
+              {s.policies.map((p) => (
+                <tr key={p.subject}>
+                  <th scope="row">{p.label}</th>
+                  <td data-label="Durée de l’organisation">
+                    {yearsText(p.years)}
+                    {p.custom ? ' (modifiée par l’organisation)' : ''}
+                  </td>
+                  <td data-label="Par défaut">{yearsText(p.defaultYears)}</td>
+                  <td data-label="Règle appliquée par défaut">{p.basis}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <h3 id="changer">Changer une durée</h3>
+        <PostForm action="/console/conservation/durees" csrf={csrf}>
+          <SelectField name="subject" label="Type" required options={s.policies.map((p): [string, string] => [p.subject, p.label])} value={v.subject ?? ''} errors={s.errors} />
+          <TextField
+            name="years"
+            type="number"
+            inputMode="numeric"
+            label="Durée en années"
+            hint="De 1 à 100 ans après la fin de l’accompagnement. Le changement est journalisé."
+            required
+            value={v.years ?? ''}
+            errors={s.errors}
+          />
+          <p class="actions">
+            <button type="submit">Changer la durée</button>
+          </p>
+        </PostForm>
+      </section>
+
+      <section aria-labelledby="gels">
+        <h2 id="gels">Gels en place</h2>
+        {s.holds.length ? (
+          <div class="table-scroll">
+            <table class="stacked">
+              <caption>Les gels en place dans l’organisation, les plus récents d’abord</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Sur</th>
+                  <th scope="col">Motif</th>
+                  <th scope="col">Placé par</th>
+                  <th scope="col">Depuis le</th>
+                </tr>
+              </thead>
+              <tbody>
+                {s.holds.map((h) => (
+                  <tr key={h.id}>
+                    <th scope="row">
+                      <SubjectName actor={actor} id={h.subjectId} names={s.names} />
+                    </th>
+                    <td data-label="Motif">{h.reason}</td>
+                    <td data-label="Placé par">{s.staff.get(h.placedBy) ?? 'un compte inconnu'}</td>
+                    <td data-label="Depuis le">{dateTime(h.placedAt)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : (
+          <p>Aucun gel en place.</p>
+        )}
+        <p class="hint">Un gel se place et se lève depuis le dossier de la personne (ou, pour un document, par l’API : POST /api/legal-holds).</p>
+      </section>
+
+      <section aria-labelledby="purge">
+        <h2 id="purge">Simuler une purge</h2>
+        <p>La simulation montre ce qui serait supprimé aujourd’hui et ce qui est gardé, avec les raisons. Elle ne supprime rien ; elle est journalisée.</p>
+        <PostForm action="/console/conservation/simulations" csrf={csrf}>
+          <p class="actions">
+            <button type="submit">Simuler une purge</button>
+          </p>
+        </PostForm>
+      </section>
+    </ConsolePage>,
+  );
+}
+
+function ItemsTable(props: { actor: StaffActor; caption: string; head: string; items: PurgeReport['documents']; names: Map<string, RetentionSubjectName> }) {
+  const shown = props.items.slice(0, REPORT_ROWS_SHOWN);
+  return (
+    <>
+      <div class="table-scroll">
+        <table class="stacked">
+          <caption>{props.caption}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{props.head}</th>
+              <th scope="col">Fin de l’accompagnement</th>
+              <th scope="col">Fin de la conservation</th>
+            </tr>
+          </thead>
+          <tbody>
+            {shown.map((i) => (
+              <tr key={i.id}>
+                <th scope="row">
+                  <SubjectName actor={props.actor} id={i.id} names={props.names} />
+                </th>
+                <td data-label="Fin de l’accompagnement">{formatDateFr(i.departedOn)}</td>
+                <td data-label="Fin de la conservation">{formatDateFr(i.retentionEnds)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {props.items.length > shown.length ? <p>Et {plural(props.items.length - shown.length, 'autre', 'autres')}, non affichés ici.</p> : null}
+    </>
+  );
+}
+
+/** GET /console/conservation/simulations/:id: a dry-run report (DataJobsService.purgeReport), nothing deleted. */
+export function purgeReportPage(actor: StaffActor, csrf: string, s: { report: PurgeReport; createdAt: string; names: Map<string, RetentionSubjectName>; fresh: boolean }): string {
+  const r = s.report;
+  const k = r.kept;
+  return renderPage(
+    <ConsolePage title={`Simulation de purge du ${formatDateFr(r.day)}`} actor={actor} csrf={csrf} current="conservation">
+      <p>
+        <a href="/console/conservation">Conservation des données</a>
+      </p>
+      <h1>Simulation de purge du {formatDateFr(r.day)}</h1>
+      <Notice kind={s.fresh ? 'success' : 'info'}>
+        <p>Simulation calculée le {dateTime(s.createdAt)} : rien n’a été supprimé.</p>
+      </Notice>
+      <section aria-labelledby="supprime">
+        <h2 id="supprime">Ce qui serait supprimé aujourd’hui</h2>
+        <ul>
+          <li>{plural(r.documents.length, 'document', 'documents')} dont la durée de conservation est écoulée ;</li>
+          <li>{plural(r.residents.length, 'dossier de personne', 'dossiers de personnes')} (identité, contacts, mesures de protection).</li>
+        </ul>
+        {r.documents.length ? <ItemsTable actor={actor} caption="Documents qui seraient supprimés" head="Document" items={r.documents} names={s.names} /> : null}
+        {r.residents.length ? <ItemsTable actor={actor} caption="Dossiers qui seraient supprimés" head="Personne" items={r.residents} names={s.names} /> : null}
+      </section>
+      <section aria-labelledby="garde">
+        <h2 id="garde">Ce qui est gardé, et pourquoi</h2>
+        <p>Seuls les documents et dossiers de personnes dont l’accompagnement a pris fin sont comptés ici ; rien d’une personne encore accompagnée n’est supprimé.</p>
+        <ul>
+          <li>Sous un gel : {plural(k.heldDocuments, 'document', 'documents')}, {plural(k.heldResidents, 'dossier', 'dossiers')} ;</li>
+          <li>Durée de conservation en cours : {plural(k.inRetentionDocuments, 'document', 'documents')}, {plural(k.inRetentionResidents, 'dossier', 'dossiers')} ;</li>
+          <li>Documents en cours de génération ou de signature : {k.inProgressDocuments.toLocaleString('fr-FR')} ;</li>
+          <li>Dossiers gardés parce qu’un de leurs documents l’est : {k.residentsWithKeptDocuments.toLocaleString('fr-FR')}.</li>
+        </ul>
+      </section>
+      <p class="hint">
+        L’exécution d’une simulation de moins de 7 jours (ce qui est encore supprimable seulement) se fait par l’API ou la ligne de commande : <code>purge --report</code>.
+      </p>
+    </ConsolePage>,
+  );
+}
