@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
-import { axeViolations, curatelleResident, insertResidents, loginAgent, pageBasics, TEST_PASSWORD, waitUntil } from '@carepact/testing';
+import { curatelleResident, insertResidents, loginAgent, TEST_PASSWORD, waitUntil } from '@carepact/testing';
 import { startWorker, WorkerHandle } from '../../../apps/worker/src/bootstrap';
 import { readZip } from '../../integration/archive/archive-tools';
-import { ConsoleHarness, startConsoleHarness } from './console-harness';
+import { checkConsolePage, ConsoleHarness, startConsoleHarness, submitForm } from './console-harness';
 
 /**
  * Issue 11 items 3 and 5 in the console: an administrator requests an establishment's archive
@@ -32,17 +32,8 @@ describe('console: archives and access requests', () => {
     await h?.close();
   });
   const count = async (sql: string, params: unknown[] = []) => Number(((await h.app.get(DataSource).query(sql, params)) as { n: string }[])[0].n);
-  const checkPage = async (page: Page, title: string) => {
-    expect(await axeViolations(page)).toEqual([]);
-    expect(await pageBasics(page)).toMatchObject({ lang: 'fr', title: `${title} — CarePact`, h1: 1, overflowX: false });
-    await page.setViewportSize({ width: 320, height: 640 });
-    expect((await pageBasics(page)).overflowX).toBe(false);
-    expect(await axeViolations(page)).toEqual([]);
-    await page.setViewportSize({ width: 1280, height: 900 });
-  };
-  const submit = async (page: Page, name: string) => {
-    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name, exact: true }).click()]);
-  };
+  const checkPage = checkConsolePage;
+  const submit = (page: Page, name: string) => submitForm(page, name, { exact: true });
 
   it('only administrators see the section; others get 403', async () => {
     const page = await h.newPage();

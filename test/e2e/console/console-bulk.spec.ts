@@ -1,8 +1,8 @@
 import type { Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
-import { axeViolations, curatelleResident, insertResidentsWithSignedContracts, loginAgent, pageBasics, TEST_PASSWORD } from '@carepact/testing';
+import { curatelleResident, insertResidentsWithSignedContracts, loginAgent, TEST_PASSWORD } from '@carepact/testing';
 import { startWorker, WorkerHandle } from '../../../apps/worker/src/bootstrap';
-import { ConsoleHarness, startConsoleHarness } from './console-harness';
+import { checkConsolePage, ConsoleHarness, startConsoleHarness, submitForm } from './console-harness';
 
 /**
  * Issue 10 item 7 in Chromium: the January tariff avenant for the residents of an establishment,
@@ -33,17 +33,8 @@ describe('console: bulk generation (issue 10 item 7)', () => {
     await h?.close();
   });
 
-  const submit = async (page: Page, name: string | RegExp) => {
-    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name }).click()]);
-  };
-  const checkPage = async (page: Page, title: string) => {
-    expect(await axeViolations(page)).toEqual([]);
-    expect(await pageBasics(page)).toMatchObject({ lang: 'fr', title: `${title} — CarePact`, h1: 1, overflowX: false });
-    await page.setViewportSize({ width: 320, height: 640 });
-    expect((await pageBasics(page)).overflowX).toBe(false);
-    expect(await axeViolations(page)).toEqual([]);
-    await page.setViewportSize({ width: 1280, height: 900 });
-  };
+  const submit = (page: Page, name: string | RegExp) => submitForm(page, name);
+  const checkPage = checkConsolePage;
 
   it('admissions prepares, previews and starts the tariff avenant; follows the progress; sees the resident in failure', async () => {
     const page = await h.newPage();

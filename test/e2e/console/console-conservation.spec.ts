@@ -1,8 +1,8 @@
 import request from 'supertest';
 import type { Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
-import { axeViolations, insertResidentsWithSignedContracts, loginAgent, pageBasics, TEST_PASSWORD } from '@carepact/testing';
-import { ConsoleHarness, startConsoleHarness } from './console-harness';
+import { insertResidentsWithSignedContracts, loginAgent, TEST_PASSWORD } from '@carepact/testing';
+import { checkConsolePage, ConsoleHarness, startConsoleHarness, submitForm } from './console-harness';
 
 /**
  * Issue 11 in the console: « Conservation » for administrators (records.manage) — the retention
@@ -33,17 +33,8 @@ describe('console: conservation (retention durations, holds, purge dry run)', ()
   const db = () => h.app.get(DataSource);
   const count = async (sql: string, params: unknown[] = []) => Number(((await db().query(sql, params)) as { n: string }[])[0].n);
   const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)![1];
-  const submit = async (page: Page, name: string) => {
-    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name, exact: true }).click()]);
-  };
-  const checkPage = async (page: Page, title: string) => {
-    expect(await axeViolations(page)).toEqual([]);
-    expect(await pageBasics(page)).toMatchObject({ lang: 'fr', title: `${title} — CarePact`, h1: 1, overflowX: false });
-    await page.setViewportSize({ width: 320, height: 640 });
-    expect((await pageBasics(page)).overflowX).toBe(false);
-    expect(await axeViolations(page)).toEqual([]);
-    await page.setViewportSize({ width: 1280, height: 900 });
-  };
+  const submit = (page: Page, name: string) => submitForm(page, name, { exact: true });
+  const checkPage = checkConsolePage;
   const nav = (page: Page) => page.getByRole('navigation', { name: 'Sections de la console' });
 
   it('only records.manage sees the section; others get 403 on the page and its POSTs', async () => {

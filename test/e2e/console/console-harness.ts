@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
-import { SeededOrganisation, TEST_PASSWORD, TestDatabase, createTestDatabase, launchChromium, seedOrganisation } from '@carepact/testing';
+import { SeededOrganisation, TEST_PASSWORD, TestDatabase, axeViolations, createTestDatabase, launchChromium, pageBasics, seedOrganisation } from '@carepact/testing';
 import { createApiApp } from '../../../apps/api/src/bootstrap';
 
 /**
@@ -57,4 +57,27 @@ export async function startConsoleHarness(env: Record<string, string> = {}): Pro
       await db.drop();
     },
   };
+}
+
+/**
+ * What every console page state is checked for: no axe-core violation, French, its title followed
+ * by « — CarePact » (WCAG 2.4.2), one h1, and no horizontal scrolling at 320 px (WCAG 1.4.10),
+ * where axe runs again. The viewport is back at 1280 × 900 afterwards.
+ */
+export async function checkConsolePage(page: Page, title: string): Promise<void> {
+  expect(await axeViolations(page)).toEqual([]);
+  expect(await pageBasics(page)).toMatchObject({ lang: 'fr', title: `${title} — CarePact`, h1: 1, overflowX: false });
+  await page.setViewportSize({ width: 320, height: 640 });
+  expect((await pageBasics(page)).overflowX).toBe(false);
+  expect(await axeViolations(page)).toEqual([]);
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+/**
+ * Clicks a button (the first one so named with `first`; its whole name with `exact`) and waits for
+ * the page the form leads to.
+ */
+export async function submitForm(page: Page, name: string | RegExp, o: { exact?: boolean; first?: boolean } = {}): Promise<void> {
+  const button = page.getByRole('button', { name, ...(o.exact ? { exact: true } : {}) });
+  await Promise.all([page.waitForNavigation(), (o.first ? button.first() : button).click()]);
 }

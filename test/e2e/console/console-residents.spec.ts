@@ -2,7 +2,7 @@ import request from 'supertest';
 import type { Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { axeViolations, curatelleResident, loginAgent, pageBasics, seedOrganisation, TEST_PASSWORD } from '@carepact/testing';
-import { ConsoleHarness, startConsoleHarness } from './console-harness';
+import { checkConsolePage, ConsoleHarness, startConsoleHarness, submitForm } from './console-harness';
 
 /**
  * Issue 10 item 2: the residents pages of the console, on the services of the JSON API — the list
@@ -29,17 +29,8 @@ describe('console: residents (issue 10 item 2)', () => {
     await agent.post('/connexion').type('form').send({ _csrf: csrfOf(form.text), email, password: TEST_PASSWORD }).expect(303);
     return agent;
   };
-  const submit = async (page: Page, name: string) => {
-    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name, exact: true }).click()]);
-  };
-  const checkPage = async (page: Page, title: string) => {
-    expect(await axeViolations(page)).toEqual([]);
-    expect(await pageBasics(page)).toMatchObject({ lang: 'fr', title: `${title} — CarePact`, h1: 1, overflowX: false });
-    await page.setViewportSize({ width: 320, height: 640 });
-    expect((await pageBasics(page)).overflowX).toBe(false);
-    expect(await axeViolations(page)).toEqual([]);
-    await page.setViewportSize({ width: 1280, height: 900 });
-  };
+  const submit = (page: Page, name: string) => submitForm(page, name, { exact: true });
+  const checkPage = checkConsolePage;
 
   it('admissions creates Marcel Dupont (curatelle renforcée) through the form: errors beside the fields and summed up, nothing written; then fixed', async () => {
     const page = await h.newPage();

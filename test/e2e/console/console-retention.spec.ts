@@ -1,8 +1,8 @@
 import request from 'supertest';
 import type { Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
-import { axeViolations, curatelleResident, loginAgent, pageBasics, TEST_PASSWORD } from '@carepact/testing';
-import { ConsoleHarness, startConsoleHarness } from './console-harness';
+import { curatelleResident, loginAgent, TEST_PASSWORD } from '@carepact/testing';
+import { checkConsolePage, ConsoleHarness, startConsoleHarness, submitForm } from './console-harness';
 
 /**
  * Issue 11 in the console, on the resident's file: the end of the accompaniment (the start of the
@@ -28,17 +28,8 @@ describe('console: end of the accompaniment and legal holds on the resident file
   const departedOn = async () => ((await db().query(`SELECT departed_on::text AS d FROM residents WHERE id = $1`, [residentId])) as { d: string | null }[])[0].d;
   const audited = (action: string) => count(`SELECT count(*) AS n FROM audit_events WHERE action = $1 AND subject_id = $2`, [action, residentId]);
   const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)![1];
-  const submit = async (page: Page, name: string) => {
-    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name, exact: true }).click()]);
-  };
-  const checkPage = async (page: Page, title: string) => {
-    expect(await axeViolations(page)).toEqual([]);
-    expect(await pageBasics(page)).toMatchObject({ lang: 'fr', title: `${title} — CarePact`, h1: 1, overflowX: false });
-    await page.setViewportSize({ width: 320, height: 640 });
-    expect((await pageBasics(page)).overflowX).toBe(false);
-    expect(await axeViolations(page)).toEqual([]);
-    await page.setViewportSize({ width: 1280, height: 900 });
-  };
+  const submit = (page: Page, name: string) => submitForm(page, name, { exact: true });
+  const checkPage = checkConsolePage;
   const section = (page: Page) => page.locator('section[aria-labelledby="conservation"]');
   const summaryLinks = (page: Page) => page.locator('.error-summary a').evaluateAll((as) => as.map((a) => [a.getAttribute('href'), a.textContent]));
   const tomorrow = () => {

@@ -26,6 +26,18 @@ export function PostForm(props: { action: string; csrf: string; children: Compon
   );
 }
 
+/** The heading of the summary of a refused form: nothing of it was saved. */
+export const NOTHING_SAVED = 'Rien n’a été enregistré : corrigez les champs signalés';
+
+/**
+ * The summary of a refused form on a page that holds several forms: each message starts with the
+ * name of its field (« Motif du gel : … »), so that it reads alone in the list (WCAG 3.3.1).
+ */
+export function RefusedFormSummary(props: { errors?: FieldError[]; labels: Record<string, string> }) {
+  const errors = props.errors?.map((e) => ({ ...e, message: `${props.labels[e.field] ?? e.field} : ${e.message}` }));
+  return <ErrorSummary errors={errors} message={errors?.length ? NOTHING_SAVED : undefined} />;
+}
+
 /**
  * The summary at the top of a form that failed. autofocus (no script needed): keyboard and
  * screen-reader users land on it, and its links lead to each field.

@@ -2,7 +2,7 @@ import { FieldError, HOLDER_ROLE_LABELS, MEASURE_TYPE_LABELS } from '@carepact/c
 import type { StaffActor } from '@carepact/identity';
 import { ContactView, HOLDER_ROLES, MEASURE_TYPES, MeasureView, PARENTAL_AUTHORITY, ResidentView, STAY_TYPES } from '@carepact/residents';
 import type { ComponentChildren } from 'preact';
-import { Checkbox, ErrorSummary, FieldMessage, PostForm, RadioGroup, SelectField, TextArea, TextField, errorFor, fieldId, renderPage } from '../../views';
+import { Checkbox, ErrorSummary, FieldMessage, NOTHING_SAVED, PostForm, RadioGroup, SelectField, TextArea, TextField, errorFor, fieldId, renderPage } from '../../views';
 import { ConsolePage } from '../console-layout';
 import { Flat, MAX_BLOCKS } from './resident-forms';
 import { MEASURE_SCOPE_LABELS, PARENTAL_AUTHORITY_LABELS, STAY_TYPE_LABELS } from './resident-labels';
@@ -17,7 +17,6 @@ export interface FormPageBase {
   focus?: string;
 }
 
-const ERROR_MESSAGE = 'Rien n’a été enregistré : corrigez les champs signalés';
 
 /** Field names as the forms label them, for the summary at the top (the message beside the field is the API's own). */
 const LABELS: Record<string, string> = {
@@ -370,7 +369,7 @@ export function residentCreatePage(s: CreatePageState): string {
         <a href="/console/residents">Résidents</a>
       </p>
       <h1>Nouveau résident</h1>
-      <ErrorSummary errors={summaryErrors(s.errors, true)} message={s.errors?.length ? ERROR_MESSAGE : undefined} />
+      <ErrorSummary errors={summaryErrors(s.errors, true)} message={s.errors?.length ? NOTHING_SAVED : undefined} />
       <p class="hint">Les champs marqués « obligatoire » sont nécessaires ; les autres peuvent être complétés plus tard.</p>
       <PostForm action="/console/residents/nouveau" csrf={s.csrf}>
         <DefaultSubmit />
@@ -418,7 +417,7 @@ export function residentEditPage(s: FormPageBase & { resident: ResidentView }): 
         <a href={residentPath(r.id)}>Dossier de {residentName(r)}</a>
       </p>
       <h1>Modifier le dossier de {residentName(r)}</h1>
-      <ErrorSummary errors={summaryErrors(s.errors, true)} message={s.errors?.length ? ERROR_MESSAGE : undefined} />
+      <ErrorSummary errors={summaryErrors(s.errors, true)} message={s.errors?.length ? NOTHING_SAVED : undefined} />
       <p class="hint">Contacts, personne de confiance et mesures se modifient depuis le dossier, chacun à part.</p>
       <PostForm action={`${residentPath(r.id)}/modifier`} csrf={s.csrf}>
         <ResidentFields values={s.values} errors={s.errors} />
@@ -439,7 +438,7 @@ export function contactFormPage(s: FormPageBase & { resident: ResidentView; cont
         <a href={residentPath(r.id)}>Dossier de {residentName(r)}</a>
       </p>
       <h1>{title}</h1>
-      <ErrorSummary errors={summaryErrors(s.errors)} message={s.errors?.length ? ERROR_MESSAGE : undefined} />
+      <ErrorSummary errors={summaryErrors(s.errors)} message={s.errors?.length ? NOTHING_SAVED : undefined} />
       <PostForm action={action} csrf={s.csrf}>
         <ContactFields prefix="" values={s.values} errors={s.errors} />
         <Actions cancel={residentPath(r.id)} label={s.contact ? 'Enregistrer' : 'Ajouter le contact'} />
@@ -457,7 +456,7 @@ export function pdcFormPage(s: FormPageBase & { resident: ResidentView }): strin
         <a href={residentPath(r.id)}>Dossier de {residentName(r)}</a>
       </p>
       <h1>Personne de confiance de {residentName(r)}</h1>
-      <ErrorSummary errors={summaryErrors(s.errors)} message={s.errors?.length ? ERROR_MESSAGE : undefined} />
+      <ErrorSummary errors={summaryErrors(s.errors)} message={s.errors?.length ? NOTHING_SAVED : undefined} />
       <p class="hint">Désignée par écrit par la personne majeure (CASF L.311-5-1, D.311-0-4). Elle l’accompagne ; elle ne signe jamais à sa place.</p>
       <PostForm action={`${residentPath(r.id)}/personne-de-confiance`} csrf={s.csrf}>
         <PdcFields prefix="" values={s.values} errors={s.errors} contacts={r.contacts} />
@@ -487,7 +486,7 @@ export function measureFormPage(s: FormPageBase & { resident: ResidentView; meas
       <h1>
         {title} — {residentName(r)}
       </h1>
-      <ErrorSummary errors={summaryErrors(s.errors)} message={s.errors?.length ? ERROR_MESSAGE : undefined} />
+      <ErrorSummary errors={summaryErrors(s.errors)} message={s.errors?.length ? NOTHING_SAVED : undefined} />
       <PostForm action={action} csrf={s.csrf}>
         {s.measure ? null : <DefaultSubmit />}
         <MeasureFields prefix="" mode={s.measure ? 'update' : 'create'} values={s.values} errors={s.errors} holders={s.holders} contacts={r.contacts} focus={s.focus} />

@@ -3,7 +3,7 @@ import type { DocumentView } from '@carepact/documents';
 import type { StaffActor } from '@carepact/identity';
 import { MeasureAlert, ResidentListItem, ResidentPage, ResidentView, ageOn, measureAlert, todayIso } from '@carepact/residents';
 import type { ComponentChildren } from 'preact';
-import { ErrorSummary, Notice, SelectField, TextField, TrustedHtml, renderFragment, renderPage } from '../../views';
+import { Notice, RefusedFormSummary, SelectField, TextField, TrustedHtml, renderFragment, renderPage } from '../../views';
 import { ConsolePage } from '../console-layout';
 import { capitalise, residentPath } from './resident-forms.views';
 import { RETENTION_FIELD_LABELS } from './resident-retention.views';
@@ -392,10 +392,7 @@ export function residentFilePage(s: { actor: StaffActor; csrf: string; name: str
           <p>{s.notice}</p>
         </Notice>
       ) : null}
-      <ErrorSummary
-        errors={s.errors?.map((e) => ({ ...e, message: `${RETENTION_FIELD_LABELS[e.field] ?? e.field} : ${e.message}` }))}
-        message={failed ? 'Rien n’a été enregistré : corrigez les champs signalés' : undefined}
-      />
+      <RefusedFormSummary errors={s.errors} labels={RETENTION_FIELD_LABELS} />
       <TrustedHtml html={s.body} class="resident-file" />
       <TrustedHtml html={s.retention} class="resident-retention" />
     </ConsolePage>,

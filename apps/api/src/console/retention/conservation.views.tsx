@@ -1,7 +1,7 @@
 import { FieldError, formatDateFr } from '@carepact/common';
 import { LegalHoldView, PurgeReport, RETENTION_LABELS, RetentionPolicyView, RetentionSubject, RetentionSubjectName } from '@carepact/archive';
 import { StaffActor, can } from '@carepact/identity';
-import { ErrorSummary, Notice, PostForm, SelectField, TextField, renderPage } from '../../views';
+import { Notice, PostForm, RefusedFormSummary, SelectField, TextField, renderPage } from '../../views';
 import { ConsolePage } from '../console-layout';
 
 const FIELD_LABELS: Record<string, string> = { subject: 'Type', years: 'Durée en années' };
@@ -55,10 +55,7 @@ export function conservationPage(actor: StaffActor, csrf: string, s: Conservatio
           <p>{s.notice}</p>
         </Notice>
       ) : null}
-      <ErrorSummary
-        errors={s.errors?.map((e) => ({ ...e, message: `${FIELD_LABELS[e.field] ?? e.field} : ${e.message}` }))}
-        message={failed ? 'Rien n’a été enregistré : corrigez les champs signalés' : undefined}
-      />
+      <RefusedFormSummary errors={s.errors} labels={FIELD_LABELS} />
       <p>
         Chaque durée court à partir de la fin de l’accompagnement de la personne (à enregistrer sur son dossier) ; tant qu’elle est accompagnée, rien n’est supprimé. Un gel suspend toute
         suppression.
