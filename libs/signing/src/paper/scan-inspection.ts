@@ -6,7 +6,7 @@
  * nested in it, so that a JavaScript action hidden in an unreferenced object or in an object stream
  * is found too), and the first problem by severity is answered with a stable code and a French message.
  */
-import { PDFArray, PDFBool, PDFDict, PDFDocument, PDFName, PDFObject, PDFRef, PDFStream } from 'pdf-lib';
+import type * as PdfLib from 'pdf-lib';
 import { DomainError, FieldError, sha256Hex } from '@carepact/common';
 
 /**
@@ -81,13 +81,27 @@ const ACTION_TYPES = new Set(
 const ACTIVE_ANNOTATIONS = new Set(['/Movie', '/Sound', '/Screen', '/RichMedia', '/3D']);
 const MAX_DEPTH = 64;
 
-const name = (o: PDFObject | undefined): string | null => (o instanceof PDFName ? o.asString() : null);
+type PDFObject = PdfLib.PDFObject;
+
+let pdfLibModule: typeof PdfLib | undefined;
+/**
+ * pdf-lib (3.7 MB of JavaScript heap once loaded), loaded at the first paper scan rather than with
+ * the signing library, which the api and the worker's main thread import at start (issue 12:
+ * worker memory over a bulk run, where no scan is read).
+ */
+export function pdfLib(): typeof PdfLib {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (pdfLibModule ??= require('pdf-lib') as typeof PdfLib);
+}
+
+const name = (o: PDFObject | undefined): string | null => (o instanceof pdfLib().PDFName ? o.asString() : null);
 
 /**
  * Walks one object (an indirect object's value) and every direct object inside it. References are
  * not followed: every indirect object is walked on its own, once.
  */
 function walk(obj: PDFObject, where: string, out: Finding[], depth = 0): void {
+  const { PDFArray, PDFBool, PDFDict, PDFName, PDFStream } = pdfLib();
   if (depth > MAX_DEPTH) {
     out.push({ code: 'PAPER_MALFORMED', where: `${where} (imbrication trop profonde)` });
     return;
@@ -131,7 +145,8 @@ function refuse(code: ScanProblemCode, findings: Finding[] = []): never {
  * order of severity. Returns the document for callers that go on with it (stamping), and the facts
  * stored with it.
  */
-export async function loadInspectedScan(bytes: Buffer): Promise<{ doc: PDFDocument; facts: InspectedScan }> {
+export async function loadInspectedScan(bytes: Buffer): Promise<{ doc: PdfLib.PDFDocument; facts: InspectedScan }> {
+  const { PDFDict, PDFDocument, PDFName, PDFRef } = pdfLib();
   if (bytes.length > MAX_SCAN_BYTES) refuse('PAPER_TOO_LARGE');
   // The header opens the file (ISO 32000-1 7.5.2); a scanner never writes anything before it.
   const header = /^%PDF-(\d\.\d)/.exec(bytes.toString('latin1', 0, 16));
@@ -145,7 +160,7 @@ export async function loadInspectedScan(bytes: Buffer): Promise<{ doc: PDFDocume
   // elsewhere outside a string or a compressed stream.
   if (/\/Encrypt\s*(\d+\s+\d+\s+R|<<)/.test(bytes.toString('latin1'))) refuse('PAPER_ENCRYPTED');
 
-  let doc: PDFDocument;
+  let doc: PdfLib.PDFDocument;
   try {
     doc = await PDFDocument.load(bytes, { ignoreEncryption: true, throwOnInvalidObject: true, updateMetadata: false });
   } catch (e) {

@@ -23,12 +23,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type * as FontkitModule from 'fontkit';
-import { PDFDocument, PDFFont, PDFHexString, PDFInvalidObject, PDFName, PDFNumber, PDFPage, degrees, rgb } from 'pdf-lib';
+import type * as PdfLib from 'pdf-lib';
 import { projectRoot } from '@carepact/common';
 /** pdf-lib's own declaration of the font engine it takes (not re-exported from its index). */
-type Fontkit = Parameters<PDFDocument['registerFontkit']>[0];
+type Fontkit = Parameters<PdfLib.PDFDocument['registerFontkit']>[0];
+type PDFDocument = PdfLib.PDFDocument;
+type PDFFont = PdfLib.PDFFont;
+type PDFPage = PdfLib.PDFPage;
 import { BYTE_RANGE_PLACEHOLDER, DEFAULT_SIGNATURE_CONTENTS_BYTES } from '@carepact/rendering';
-import { loadInspectedScan } from './scan-inspection';
+import { loadInspectedScan, pdfLib } from './scan-inspection';
 
 export interface ScanSealPreparation {
   /** The two lines printed in the bottom margin of page `page` (1-based) of `pages`. */
@@ -95,6 +98,7 @@ function fitSize(font: PDFFont, text: string, width: number): number {
  * reading left to right as the page is shown.
  */
 function stampPage(page: PDFPage, font: PDFFont, lines: [string, string]): void {
+  const { degrees, rgb } = pdfLib();
   const rotation = (((page.getRotation().angle % 360) + 360) % 360) as 0 | 90 | 180 | 270;
   const media = page.getMediaBox();
   const crop = page.getCropBox();
@@ -180,6 +184,7 @@ function addEvidencePage(doc: PDFDocument, font: PDFFont, evidence: ScanSealPrep
 export async function prepareScanForSeal(scan: Buffer, prep: ScanSealPreparation, fontsDir = join(projectRoot(), 'templates', 'assets', 'fonts')): Promise<Buffer> {
   // The scan is checked again: the worker never trusts what it reads back.
   const { doc: source, facts } = await loadInspectedScan(scan);
+  const { PDFDocument, PDFHexString, PDFInvalidObject, PDFName, PDFNumber } = pdfLib();
   const doc = await PDFDocument.create({ updateMetadata: false });
   doc.registerFontkit(fontkitForPdfLib);
   const pages = await doc.copyPages(source, source.getPageIndices());

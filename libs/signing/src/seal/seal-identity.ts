@@ -10,7 +10,18 @@ import { generateKeyPair, type KeyObject, X509Certificate, createPrivateKey, ran
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import forge from 'node-forge';
+import type * as forge from 'node-forge';
+
+let forgeModule: typeof forge | undefined;
+/**
+ * node-forge (1.7 MB of JavaScript heap once loaded), loaded at the first seal rather than with the
+ * signing library: the api and the worker's main thread import the library at start (issue 12:
+ * worker memory over a bulk run, where no seal is made).
+ */
+function forgeLib(): typeof forge {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (forgeModule ??= require('node-forge') as typeof forge);
+}
 import { SealError } from './seal.errors';
 
 export interface SealSubject {
@@ -51,8 +62,8 @@ const bytesOf = (b: forge.util.ByteStringBuffer): Buffer => Buffer.from(b.getByt
 export function loadSealIdentity(p12: Buffer, passphrase: string): SealIdentity {
   let pfx: forge.pkcs12.Pkcs12Pfx;
   try {
-    const asn1 = forge.asn1.fromDer(forge.util.createBuffer(p12.toString('binary')));
-    pfx = forge.pkcs12.pkcs12FromAsn1(asn1, true, passphrase);
+    const asn1 = forgeLib().asn1.fromDer(forgeLib().util.createBuffer(p12.toString('binary')));
+    pfx = forgeLib().pkcs12.pkcs12FromAsn1(asn1, true, passphrase);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     if (/MAC could not be verified|password/i.test(message)) {
@@ -62,8 +73,8 @@ export function loadSealIdentity(p12: Buffer, passphrase: string): SealIdentity 
   }
 
   const keyBags = [
-    ...(pfx.getBags({ bagType: forge.pki.oids.pkcs8ShroudedKeyBag })[forge.pki.oids.pkcs8ShroudedKeyBag] ?? []),
-    ...(pfx.getBags({ bagType: forge.pki.oids.keyBag })[forge.pki.oids.keyBag] ?? []),
+    ...(pfx.getBags({ bagType: forgeLib().pki.oids.pkcs8ShroudedKeyBag })[forgeLib().pki.oids.pkcs8ShroudedKeyBag] ?? []),
+    ...(pfx.getBags({ bagType: forgeLib().pki.oids.keyBag })[forgeLib().pki.oids.keyBag] ?? []),
   ];
   if (keyBags.length !== 1) {
     throw new SealError('SEAL_P12_NO_KEY', `Le fichier PKCS#12 doit contenir exactement une clé privée (il en contient ${keyBags.length}).`);
@@ -71,15 +82,15 @@ export function loadSealIdentity(p12: Buffer, passphrase: string): SealIdentity 
   const bag = keyBags[0];
   // RSA keys come back parsed by forge, others (EC) as their PrivateKeyInfo.
   const keyInfo = bag.key
-    ? forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(bag.key as forge.pki.rsa.PrivateKey))
+    ? forgeLib().pki.wrapRsaPrivateKey(forgeLib().pki.privateKeyToAsn1(bag.key as forge.pki.rsa.PrivateKey))
     : (bag.asn1 as forge.asn1.Asn1 | undefined);
   if (!keyInfo) throw new SealError('SEAL_P12_NO_KEY', 'Le fichier PKCS#12 ne contient pas de clé privée lisible.');
-  const privateKey = createPrivateKey({ key: bytesOf(forge.asn1.toDer(keyInfo)), format: 'der', type: 'pkcs8' });
+  const privateKey = createPrivateKey({ key: bytesOf(forgeLib().asn1.toDer(keyInfo)), format: 'der', type: 'pkcs8' });
   const keyType = checkKey(privateKey);
 
-  const certs = (pfx.getBags({ bagType: forge.pki.oids.certBag })[forge.pki.oids.certBag] ?? []).map((b) => {
-    const asn1 = b.cert ? forge.pki.certificateToAsn1(b.cert) : (b.asn1 as forge.asn1.Asn1);
-    const der = bytesOf(forge.asn1.toDer(asn1));
+  const certs = (pfx.getBags({ bagType: forgeLib().pki.oids.certBag })[forgeLib().pki.oids.certBag] ?? []).map((b) => {
+    const asn1 = b.cert ? forgeLib().pki.certificateToAsn1(b.cert) : (b.asn1 as forge.asn1.Asn1);
+    const der = bytesOf(forgeLib().asn1.toDer(asn1));
     return { der, x509: new X509Certificate(der) };
   });
   const leaf = certs.find((c) => c.x509.checkPrivateKey(privateKey));
@@ -183,7 +194,7 @@ async function createDevP12(establishmentName: string, passphrase: string): Prom
   const notBefore = new Date(now.getTime() - 60 * 60 * 1000); // an hour of clock skew
 
   const caName = [attr('CN', DEV_CA_NAME), attr('O', 'CarePact (développement)'), attr('C', 'FR')];
-  const caCert = forge.pki.createCertificate();
+  const caCert = forgeLib().pki.createCertificate();
   caCert.publicKey = ca.forgePublic;
   caCert.serialNumber = serial();
   caCert.validity.notBefore = notBefore;
@@ -195,9 +206,9 @@ async function createDevP12(establishmentName: string, passphrase: string): Prom
     { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
     { name: 'subjectKeyIdentifier' },
   ]);
-  caCert.sign(ca.forgePrivate, forge.md.sha256.create());
+  caCert.sign(ca.forgePrivate, forgeLib().md.sha256.create());
 
-  const leafCert = forge.pki.createCertificate();
+  const leafCert = forgeLib().pki.createCertificate();
   leafCert.publicKey = leaf.forgePublic;
   leafCert.serialNumber = serial();
   leafCert.validity.notBefore = notBefore;
@@ -211,29 +222,29 @@ async function createDevP12(establishmentName: string, passphrase: string): Prom
     { name: 'subjectKeyIdentifier' },
     { name: 'authorityKeyIdentifier', keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes() },
   ]);
-  leafCert.sign(ca.forgePrivate, forge.md.sha256.create());
+  leafCert.sign(ca.forgePrivate, forgeLib().md.sha256.create());
 
-  const p12 = forge.pkcs12.toPkcs12Asn1(leaf.forgePrivate, [leafCert, caCert], passphrase, {
+  const p12 = forgeLib().pkcs12.toPkcs12Asn1(leaf.forgePrivate, [leafCert, caCert], passphrase, {
     algorithm: 'aes256',
     friendlyName: establishmentName,
     generateLocalKeyId: true,
   });
-  return bytesOf(forge.asn1.toDer(p12));
+  return bytesOf(forgeLib().asn1.toDer(p12));
 }
 
 /** Keys come from node's crypto (fast, native); forge only receives them to issue certificates. */
 async function newRsaKey(): Promise<{ forgePrivate: forge.pki.rsa.PrivateKey; forgePublic: forge.pki.rsa.PublicKey }> {
   const { privateKey, publicKey } = await generateRsa('rsa', { modulusLength: 2048 });
   return {
-    forgePrivate: forge.pki.privateKeyFromPem(privateKey.export({ type: 'pkcs1', format: 'pem' }) as string) as forge.pki.rsa.PrivateKey,
-    forgePublic: forge.pki.publicKeyFromPem(publicKey.export({ type: 'spki', format: 'pem' }) as string) as forge.pki.rsa.PublicKey,
+    forgePrivate: forgeLib().pki.privateKeyFromPem(privateKey.export({ type: 'pkcs1', format: 'pem' }) as string) as forge.pki.rsa.PrivateKey,
+    forgePublic: forgeLib().pki.publicKeyFromPem(publicKey.export({ type: 'spki', format: 'pem' }) as string) as forge.pki.rsa.PublicKey,
   };
 }
 
 /** UTF8String attributes: establishment names carry accents (forge UTF-8-encodes the value). */
 function attr(shortName: 'CN' | 'O' | 'C', value: string): forge.pki.CertificateField {
   if (shortName === 'C') return { shortName, value };
-  return { shortName, value, valueTagClass: forge.asn1.Type.UTF8 as unknown as forge.asn1.Class };
+  return { shortName, value, valueTagClass: forgeLib().asn1.Type.UTF8 as unknown as forge.asn1.Class };
 }
 
 /** A positive 16-byte serial (RFC 5280 4.1.2.2: at most 20 octets, positive). */
