@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
-import { curatelleResident, insertResidents, loginAgent, TEST_PASSWORD, waitUntil } from '@carepact/testing';
+import { contractData, curatelleResident, insertResidents, loginAgent, TEST_PASSWORD, waitUntil } from '@carepact/testing';
 import { startWorker, WorkerHandle } from '../../../apps/worker/src/bootstrap';
 import { readZip } from '../../integration/archive/archive-tools';
 import { checkConsolePage, ConsoleHarness, startConsoleHarness, submitForm } from './console-harness';
@@ -156,6 +156,22 @@ describe('console: archives and access requests', () => {
     expect(await count(`SELECT count(*) AS n FROM audit_events WHERE action = 'rgpd.access_exported' AND subject_id = $1`, [residentId])).toBe(1);
     expect(await count(`SELECT count(*) AS n FROM audit_events WHERE action = 'archive.exported' AND subject_id = $1`, [h.org.establishmentId])).toBe(1);
     expect(await count(`SELECT count(*) AS n FROM audit_events WHERE action = 'archive.exported' AND subject_id = $1`, [martins[6]])).toBe(1);
+
+    // A document's package: named by its type and resident, linked to its page (never an id prefix).
+    const admissions = await loginAgent(h.app, h.org.users.admissions.email, TEST_PASSWORD);
+    const documentId = (await admissions.post('/api/documents').send({ residentId, type: 'contrat-sejour', data: contractData() }).expect(202)).body.id as string;
+    await page.goto('/console/archives');
+    await page.getByLabel('Périmètre').selectOption('document');
+    await page.getByLabel('Identifiant du document (pour un document)').fill(documentId);
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Demander le paquet', exact: true }).click()]);
+    expect(page.url()).toMatch(/\/console\/archives\?demande=/);
+    await page.goto('/console/archives?actualiser=non');
+    const first = scopes.first();
+    expect(await first.textContent()).toBe('document : Contrat de séjour de Dupont Marcel');
+    expect(await first.getByRole('link', { name: 'Contrat de séjour de Dupont Marcel', exact: true }).getAttribute('href')).toBe(`/console/documents/${documentId}`);
+    expect(await page.locator('tbody').textContent()).not.toContain(documentId.slice(0, 8));
+    await checkPage(page, 'Archives et demandes d’accès');
+    await page.screenshot({ path: `${shots}/console-archives-document.png`, fullPage: true });
     // The refused forms answer 400 on purpose (the page with its errors): the browser logs them.
     expect(page.problems.filter((p) => !p.includes('status of 400'))).toEqual([]);
     await page.context().close();

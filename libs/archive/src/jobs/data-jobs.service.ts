@@ -48,10 +48,19 @@ export type DataJobPerson =
   /** No such resident in the organisation, and none purged (a request that failed for that reason). */
   | { state: 'unknown'; id: string };
 
-/** The people and establishments a list of jobs names, by id (DataJobsService.subjectsOf). */
+/** The document a per-document archive package is about, as it stands now. */
+export type DataJobDocument =
+  | { state: 'present'; id: string; type: string; establishmentId: string; residentLastName: string; residentFirstName: string }
+  /** Deleted at the end of its retention (a tombstone says when). */
+  | { state: 'purged'; id: string; purgedAt: string }
+  /** No such document in the organisation, and none purged. */
+  | { state: 'unknown'; id: string };
+
+/** The people, establishments and documents a list of jobs names, by id (DataJobsService.subjectsOf). */
 export interface DataJobSubjects {
   people: Map<string, DataJobPerson>;
   establishments: Map<string, string>;
+  documents: Map<string, DataJobDocument>;
 }
 
 /** The resident a job is about (a person's package or access request), if any. */
@@ -59,6 +68,11 @@ function jobResidentId(p: DataJobParams): string | null {
   if (p.kind === 'access_request') return p.residentId;
   if (p.kind === 'archive_export' && p.scope === 'resident') return p.id;
   return null;
+}
+
+/** The document a job is about (a document's package), if any. */
+function jobDocumentId(p: DataJobParams): string | null {
+  return p.kind === 'archive_export' && p.scope === 'document' ? p.id : null;
 }
 
 /** The establishment a job is about (an establishment's package over a period), if any. */
@@ -157,25 +171,48 @@ export class DataJobsService {
   }
 
   /**
-   * The people and establishments these jobs are about, in one query whatever their number: the
-   * residents' names, or the date their file was purged (purge_tombstones: the row is gone, the
-   * tombstone stays), and the establishments' names. Only this organisation's.
+   * The people, establishments and documents these jobs are about, in one query whatever their
+   * number: the residents' names, or the date their file was purged (purge_tombstones: the row is
+   * gone, the tombstone stays), the establishments' names, and each document's type, establishment
+   * and resident (or the date it was purged). Only this organisation's.
    */
   async subjectsOf(em: EntityManager, organisationId: string, jobs: DataJobView[]): Promise<DataJobSubjects> {
     const people = new Set(jobs.map((j) => jobResidentId(j.params)).filter((id): id is string => !!id && UUID.test(id)));
     const establishments = new Set(jobs.map((j) => jobEstablishmentId(j.params)).filter((id): id is string => !!id && UUID.test(id)));
-    const subjects: DataJobSubjects = { people: new Map(), establishments: new Map() };
-    if (!people.size && !establishments.size) return subjects;
+    const documents = new Set(jobs.map((j) => jobDocumentId(j.params)).filter((id): id is string => !!id && UUID.test(id)));
+    const subjects: DataJobSubjects = { people: new Map(), establishments: new Map(), documents: new Map() };
+    if (!people.size && !establishments.size && !documents.size) return subjects;
     const rows = (await em.query(
-      `SELECT s.id, r.last_name, r.first_name, r.birth_date::text AS birth_date, r.establishment_id, t.purged_at, e.name AS establishment_name
+      `SELECT s.id, r.last_name, r.first_name, r.birth_date::text AS birth_date, r.establishment_id, t.purged_at, e.name AS establishment_name,
+              d.type AS document_type, d.establishment_id AS document_establishment_id, dr.last_name AS document_last_name, dr.first_name AS document_first_name,
+              dt.purged_at AS document_purged_at
          FROM unnest($2::uuid[]) AS s(id)
          LEFT JOIN residents r ON r.id = s.id AND r.organisation_id = $1
          LEFT JOIN purge_tombstones t ON t.subject_type = 'resident' AND t.subject_id = s.id AND t.organisation_id = $1
-         LEFT JOIN establishments e ON e.id = s.id AND e.organisation_id = $1`,
-      [organisationId, [...people, ...establishments]],
+         LEFT JOIN establishments e ON e.id = s.id AND e.organisation_id = $1
+         LEFT JOIN documents d ON d.id = s.id AND d.organisation_id = $1
+         LEFT JOIN residents dr ON dr.id = d.resident_id AND dr.organisation_id = $1
+         LEFT JOIN purge_tombstones dt ON dt.subject_type = 'document' AND dt.subject_id = s.id AND dt.organisation_id = $1`,
+      [organisationId, [...people, ...establishments, ...documents]],
     )) as SubjectRow[];
     for (const r of rows) {
-      if (people.has(r.id))
+      if (documents.has(r.id))
+        subjects.documents.set(
+          r.id,
+          r.document_type !== null && r.document_last_name !== null
+            ? {
+                state: 'present',
+                id: r.id,
+                type: r.document_type,
+                establishmentId: r.document_establishment_id!,
+                residentLastName: r.document_last_name,
+                residentFirstName: r.document_first_name!,
+              }
+            : r.document_purged_at
+              ? { state: 'purged', id: r.id, purgedAt: r.document_purged_at.toISOString() }
+              : { state: 'unknown', id: r.id },
+        );
+      else if (people.has(r.id))
         subjects.people.set(
           r.id,
           r.last_name !== null
@@ -272,6 +309,11 @@ interface SubjectRow {
   establishment_id: string | null;
   purged_at: Date | null;
   establishment_name: string | null;
+  document_type: string | null;
+  document_establishment_id: string | null;
+  document_last_name: string | null;
+  document_first_name: string | null;
+  document_purged_at: Date | null;
 }
 
 interface DataJobRow {

@@ -53,6 +53,7 @@ describe('archives page: what each request is about', () => {
         [c, { state: 'unknown', id: c }],
       ]),
       establishments: new Map(),
+      documents: new Map(),
     };
     const html = scopes(
       [job({ kind: 'access_request', residentId: a }), job({ kind: 'archive_export', scope: 'resident', id: b }), job({ kind: 'access_request', residentId: c }), job({ kind: 'access_request', residentId: d })],
@@ -71,8 +72,28 @@ describe('archives page: what each request is about', () => {
     const to = '2026-12-31T23:00:00.000Z';
     const html = scopes(
       [job({ kind: 'archive_export', scope: 'establishment', id: ours, from, to }), job({ kind: 'archive_export', scope: 'establishment', id: theirs, from, to })],
-      { people: new Map(), establishments: new Map([[ours, 'EHPAD Les Tilleuls']]) },
+      { people: new Map(), establishments: new Map([[ours, 'EHPAD Les Tilleuls']]), documents: new Map() },
     );
     expect(html).toEqual(['établissement EHPAD Les Tilleuls, du 01/01/2026 au 31/12/2026', 'établissement, du 01/01/2026 au 31/12/2026']);
+  });
+
+  it('a document by its type and resident, linked to its page; not visible, purged or unknown: no id, no link', () => {
+    const subjects: DataJobSubjects = {
+      people: new Map(),
+      establishments: new Map(),
+      documents: new Map([
+        [a, { state: 'present', id: a, type: 'contrat-sejour', establishmentId: ours, residentLastName: 'Dupont', residentFirstName: 'Marcel' }],
+        [b, { state: 'present', id: b, type: 'dipc', establishmentId: theirs, residentLastName: 'Ailleurs', residentFirstName: 'Anne' }],
+        [c, { state: 'purged', id: c, purgedAt: '2026-12-01T10:00:00.000Z' }],
+      ]),
+    };
+    const html = scopes([a, b, c, d].map((id) => job({ kind: 'archive_export', scope: 'document', id })), subjects);
+    expect(html).toEqual([
+      `document : <a href="/console/documents/${a}">Contrat de séjour de Dupont Marcel</a>`,
+      'document d’un établissement dont vous ne voyez pas les résidents',
+      'document supprimé le 01/12/2026 (durée de conservation atteinte)',
+      'document introuvable',
+    ]);
+    expect(html.join(' ')).not.toMatch(/[0-9a-f]{8}…/);
   });
 });

@@ -1,5 +1,5 @@
 import type { DataJobSubjects, DataJobView } from '@carepact/archive';
-import type { FieldError } from '@carepact/common';
+import { documentTypeLabel, ofName, type FieldError } from '@carepact/common';
 import { StaffActor, can } from '@carepact/identity';
 import { ErrorSummary, Notice, PostForm, RadioGroup, SelectField, TextField, renderPage } from '../../views';
 import { ConsolePage } from '../console-layout';
@@ -77,7 +77,16 @@ function scopeOf(j: DataJobView, subjects: DataJobSubjects, actor: StaffActor): 
     const name = subjects.establishments.get(p.id);
     return { text: `établissement${name ? ` ${name}` : ''}, du ${day(Date.parse(p.from!))} au ${day(Date.parse(p.to!) - 1)}` };
   }
-  if (p.kind === 'archive_export' && p.scope === 'document') return { text: `document ${p.id.slice(0, 8)}…` };
+  if (p.kind === 'archive_export' && p.scope === 'document') {
+    const doc = subjects.documents.get(p.id);
+    if (doc?.state === 'purged') return { text: `document supprimé le ${day(Date.parse(doc.purgedAt))} (durée de conservation atteinte)` };
+    if (doc?.state !== 'present') return { text: 'document introuvable' };
+    // As for a person: her name only to whom may read her file.
+    if (!can(actor, 'resident.read', doc.establishmentId)) return { text: 'document d’un établissement dont vous ne voyez pas les résidents' };
+    const noun = documentTypeLabel(doc.type)?.short ?? 'document';
+    const title = `${noun.charAt(0).toUpperCase()}${noun.slice(1)} ${ofName(`${doc.residentLastName} ${doc.residentFirstName}`)}`;
+    return { text: 'document : ', link: { text: title, href: `/console/documents/${doc.id}` } };
+  }
   if (p.kind === 'archive_export' || p.kind === 'access_request') {
     const person = subjects.people.get(p.kind === 'access_request' ? p.residentId : p.id);
     if (person?.state === 'purged') return { text: `personne dont le dossier a été supprimé le ${day(Date.parse(person.purgedAt))} (durée de conservation atteinte)` };
