@@ -40,6 +40,7 @@ import { confirmDeletePage, contactFormPage, measureFormPage, pdcFormPage, resid
 import { residentFileBody, residentFilePage, residentListBody, residentListPage } from './residents.views';
 import { ConsolePageCache } from '../cache/console-page-cache';
 import { residentRetentionSection } from './resident-retention.views';
+import { holdAuthorNames } from '../retention/hold-authors';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const uuidOrUndefined = (v: unknown) => (typeof v === 'string' && UUID.test(v) ? v.toLowerCase() : undefined);
@@ -220,7 +221,7 @@ export class ConsoleResidentsController {
     const manage = establishmentsWith(actor, 'records.manage').length > 0;
     const em = this.tx.manager;
     const [policies, holds] = await Promise.all([this.retention.policies(em, actor.organisationId), this.retention.holds(em, actor.organisationId, { subjectId: id, activeOnly: true })]);
-    const names = manage && holds.length ? await this.staffNames(actor) : new Map<string, string>();
+    const names = manage && holds.length ? await holdAuthorNames(this.staff, actor) : new Map<string, string>();
     const retention = residentRetentionSection({ residentId: id, departedOn: file.departedOn, policies, holds, names, manage, csrf: this.csrf(actor), errors: extra.errors, values: extra.values });
     sendHtml(res, status, residentFilePage({ actor, csrf: this.csrf(actor), name: file.name, body: file.body, retention, notice: extra.notice, errors: extra.errors }));
   }
@@ -254,12 +255,6 @@ export class ConsoleResidentsController {
     redirectTo(res, `${residentPath(id)}?fait=${done}#conservation`);
   }
 
-  /** `staff:<id>` → the account's name, for the holds' authors (administrators only see them). */
-  private async staffNames(actor: StaffActor): Promise<Map<string, string>> {
-    if (!establishmentsWith(actor, 'user.manage').length) return new Map();
-    const users = await this.staff.listUsers(actor);
-    return new Map(users.map((u) => [`staff:${u.id}`, u.name]));
-  }
 
   @Get(':id/modifier')
   async editForm(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string): Promise<void> {

@@ -1,6 +1,7 @@
 import { FieldError, formatDateFr } from '@carepact/common';
 import { LegalHoldView, RetentionPolicyView, retentionEnds } from '@carepact/archive';
 import { PostForm, TextArea, TextField, renderFragment } from '../../views';
+import { when } from '../documents/document-page.views';
 import { residentPath } from './resident-forms.views';
 
 /** Field names of the retention forms on the file, as the summary at the top names them. */
@@ -25,12 +26,8 @@ export interface RetentionSectionState {
   values?: Record<string, string>;
 }
 
-const yearsText = (n: number) => `${n} an${n > 1 ? 's' : ''}`;
-const dateTime = (iso: string) => {
-  const d = new Date(iso);
-  const time = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' }).format(d);
-  return `${formatDateFr(d)} à ${time}`;
-};
+/** « 1 an », « 5 ans ». */
+export const yearsText = (n: number) => `${n} an${n > 1 ? 's' : ''}`;
 
 /**
  * What the end of the accompaniment starts, in one sentence: the durations of the organisation's
@@ -112,7 +109,7 @@ export function residentRetentionSection(s: RetentionSectionState): string {
           active.map((h) => (
             <div class="card" key={h.id}>
               <p>
-                <strong>Gel en place</strong> depuis le {dateTime(h.placedAt)}, placé par {s.names.get(h.placedBy) ?? 'un compte inconnu'} : rien de ce dossier ni de ses documents ne
+                <strong>Gel en place</strong> depuis le {when(h.placedAt)}, placé par {s.names.get(h.placedBy) ?? 'un compte inconnu'} : rien de ce dossier ni de ses documents ne
                 peut être supprimé tant qu’il n’est pas levé.
               </p>
               <p>Motif : {h.reason}</p>
@@ -128,7 +125,7 @@ export function residentRetentionSection(s: RetentionSectionState): string {
           ))
         ) : (
           <p>
-            <strong>Gel en place</strong> depuis le {dateTime(active[0].placedAt)} : rien de ce dossier ni de ses documents ne peut être supprimé tant qu’il n’est pas levé.
+            <strong>Gel en place</strong> depuis le {when(active[0].placedAt)} : rien de ce dossier ni de ses documents ne peut être supprimé tant qu’il n’est pas levé.
           </p>
         )
       ) : (

@@ -1,16 +1,17 @@
 import { Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { DataJobsService, LegalHoldView, PurgeReport, RetentionService } from '@carepact/archive';
+import { DataJobsService, PurgeReport, RetentionService } from '@carepact/archive';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { FieldError, NotFoundError, isDomainError } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
-import { StaffActor, StaffService, assertCanSomewhere, auditActor, establishmentsWith } from '@carepact/identity';
+import { StaffActor, StaffService, assertCanSomewhere, auditActor } from '@carepact/identity';
 import type { Request, Response } from 'express';
 import { ParseIdPipe } from '../../http/parse-id.pipe';
 import { redirectTo, sendHtml } from '../../views';
 import { checkConsoleCsrf, consoleCsrfToken } from '../console-csrf';
 import { actorOf, formBody } from '../console-request';
 import { conservationPage, purgeReportPage } from './conservation.views';
+import { holdAuthorNames } from './hold-authors';
 
 const NOTICES: Record<string, string> = { duree: 'La durée de conservation a été changée.' };
 
@@ -90,15 +91,9 @@ export class ConservationController {
       residents: holds.filter((h) => h.subjectType === 'resident').map((h) => h.subjectId),
       documents: holds.filter((h) => h.subjectType === 'document').map((h) => h.subjectId),
     });
-    sendHtml(res, status, conservationPage(actor, this.csrf(actor), { ...s, policies, holds, names, staff: await this.staffNames(actor, holds) }));
+    sendHtml(res, status, conservationPage(actor, this.csrf(actor), { ...s, policies, holds, names, staff: holds.length ? await holdAuthorNames(this.staff, actor) : new Map<string, string>() }));
   }
 
-  /** `staff:<id>` → the account's name, for the holds' authors. */
-  private async staffNames(actor: StaffActor, holds: LegalHoldView[]): Promise<Map<string, string>> {
-    if (!holds.length || !establishmentsWith(actor, 'user.manage').length) return new Map();
-    const users = await this.staff.listUsers(actor);
-    return new Map(users.map((u) => [`staff:${u.id}`, u.name]));
-  }
 
   private csrf(actor: StaffActor): string {
     return consoleCsrfToken(this.config.secrets.session, actor);

@@ -3,17 +3,14 @@ import { LegalHoldView, PurgeReport, RETENTION_LABELS, RetentionPolicyView, Rete
 import { StaffActor, can } from '@carepact/identity';
 import { Notice, PostForm, RefusedFormSummary, SelectField, TextField, renderPage } from '../../views';
 import { ConsolePage } from '../console-layout';
+import { when } from '../documents/document-page.views';
+import { yearsText } from '../residents/resident-retention.views';
 
 const FIELD_LABELS: Record<string, string> = { subject: 'Type', years: 'Durée en années' };
 /** Rows a report's lists show at most; the counts above them are complete. */
 export const REPORT_ROWS_SHOWN = 200;
 
-const yearsText = (n: number) => `${n} an${n > 1 ? 's' : ''}`;
 const plural = (n: number, one: string, many: string) => `${n.toLocaleString('fr-FR')} ${n > 1 ? many : one}`;
-const dateTime = (iso: string) => {
-  const time = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
-  return `${formatDateFr(new Date(iso))} à ${time}`;
-};
 const typeLabel = (t: string) => RETENTION_LABELS[t as RetentionSubject] ?? t;
 
 /** A hold's or a purge item's subject, by name, linked to its page for whoever may read it. */
@@ -130,7 +127,7 @@ export function conservationPage(actor: StaffActor, csrf: string, s: Conservatio
                     </th>
                     <td data-label="Motif">{h.reason}</td>
                     <td data-label="Placé par">{s.staff.get(h.placedBy) ?? 'un compte inconnu'}</td>
-                    <td data-label="Depuis le">{dateTime(h.placedAt)}</td>
+                    <td data-label="Depuis le">{when(h.placedAt)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -198,7 +195,7 @@ export function purgeReportPage(actor: StaffActor, csrf: string, s: { report: Pu
       </p>
       <h1>Simulation de purge du {formatDateFr(r.day)}</h1>
       <Notice kind={s.fresh ? 'success' : 'info'}>
-        <p>Simulation calculée le {dateTime(s.createdAt)} : rien n’a été supprimé.</p>
+        <p>Simulation calculée le {when(s.createdAt)} : rien n’a été supprimé.</p>
       </Notice>
       <section aria-labelledby="supprime">
         <h2 id="supprime">Ce qui serait supprimé aujourd’hui</h2>
