@@ -1,4 +1,4 @@
-import { DOCUMENT_TYPE_LABELS, calendarDayIn, documentPhrase, documentTypeLabel, endOfDayIn, formatDateFr, formatTimeFr, ofName } from './fr-fr';
+import { DOCUMENT_TYPE_LABELS, calendarDayIn, documentPhrase, documentTitle, documentTypeLabel, endOfDayIn, formatDateFr, formatDateTimeFr, formatTimeFr, ofName } from './fr-fr';
 
 describe('French labels and dates (one place)', () => {
   it('elides before a vowel, including accented capitals and a bidi-isolated name', () => {
@@ -32,6 +32,20 @@ describe('French labels and dates (one place)', () => {
     expect(formatDateFr(d, { timeZone: 'UTC' })).toBe('30 novembre 2026');
     expect(formatDateFr(d, { timeZone: 'Europe/Paris', weekday: true })).toBe('mardi 1er décembre 2026');
     expect(formatTimeFr(d)).toBe('00 h 30');
+  });
+
+  it('titles a document by its type and its resident, with elision', () => {
+    expect(documentTitle('contrat-sejour', 'Marcel Dupont')).toBe('Contrat de séjour de Marcel Dupont');
+    expect(documentTitle('avenant', 'Émile Durand')).toBe('Avenant au contrat de séjour d’Émile Durand');
+    expect(documentTitle('inconnu', 'Anne Martin')).toBe('Document d’Anne Martin');
+  });
+
+  it('writes an instant with its time, « le … à … », from a Date or a database ISO string', () => {
+    const d = new Date('2026-11-30T23:30:00Z');
+    expect(formatDateTimeFr(d)).toBe('1er décembre 2026 à 00 h 30');
+    expect(formatDateTimeFr('2026-11-30T23:30:00.000Z')).toBe('1er décembre 2026 à 00 h 30');
+    expect(formatDateTimeFr(d, { timeZone: 'America/Cayenne', weekday: true })).toBe('lundi 30 novembre 2026 à 20 h 30');
+    expect(() => formatDateTimeFr('pas une date')).toThrow(RangeError);
   });
 
   it('writes every calendar day as Intl fr-FR does (1900–2100), and every instant as its day in the zone', () => {

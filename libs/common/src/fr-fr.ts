@@ -53,6 +53,12 @@ export function documentPhrase(label: DocumentTypeLabel, residentName: string | 
   return residentName === null ? `votre ${label.noun}` : `${label.the} ${ofName(residentName)}`;
 }
 
+/** A document named on its own, as a link or a list item: « Contrat de séjour de Marcel Dupont », « Avenant au contrat de séjour d’Émile Durand »; « Document de … » for a type the table does not know. */
+export function documentTitle(type: unknown, residentName: string): string {
+  const noun = documentTypeLabel(type)?.short ?? 'document';
+  return `${noun.charAt(0).toUpperCase()}${noun.slice(1)} ${ofName(residentName)}`;
+}
+
 /** Protection measures (C. civ. 433 s., 440 s., 477 s., 494-1 s.). */
 export const MEASURE_TYPE_LABELS: Readonly<Record<
   'sauvegarde_justice' | 'curatelle' | 'curatelle_renforcee' | 'tutelle' | 'habilitation_familiale' | 'mandat_protection_future',
@@ -143,6 +149,18 @@ const WEEKDAYS_FR = ['dimanche', 'lundi', 'mardi', 'mercredi', 'jeudi', 'vendred
 export function formatTimeFr(instant: Date, timeZone = 'Europe/Paris'): string {
   const [h, m] = timeFormatter(timeZone).format(instant).split(':');
   return `${h} h ${m}`;
+}
+
+/**
+ * « 14 mars 2026 à 09 h 05 » (with `weekday`: « samedi 14 mars 2026 à 09 h 05 »): an instant as
+ * every page, e-mail and document writes it, day and time in `timeZone` (default Europe/Paris).
+ * A string must be an ISO instant (a database timestamp as the views receive it).
+ */
+export function formatDateTimeFr(instant: Date | string, options: FrenchDateOptions = {}): string {
+  const d = typeof instant === 'string' ? new Date(instant) : instant;
+  if (Number.isNaN(d.getTime())) throw new RangeError(`instant ISO attendu : ${JSON.stringify(instant)}`);
+  const timeZone = options.timeZone ?? 'Europe/Paris';
+  return `${formatDateFr(d, { timeZone, weekday: options.weekday })} à ${formatTimeFr(d, timeZone)}`;
 }
 
 /**

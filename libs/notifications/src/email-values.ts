@@ -1,4 +1,4 @@
-import { ValidationError, formatDateFr, formatTimeFr } from '@carepact/common';
+import { ValidationError, formatDateFr, formatDateTimeFr } from '@carepact/common';
 
 /**
  * Turning user data into values an email can carry. Names, establishment names and phone numbers
@@ -90,7 +90,7 @@ export function checkTimeZone(value: unknown): string {
 
 /** "samedi 12 décembre 2026 à 23 h 59" in the establishment's time zone (overseas ones differ). */
 export function formatDateTime(date: Date, timeZone: string): string {
-  return `${formatDateFr(date, { timeZone, weekday: true })} à ${formatTimeFr(date, timeZone)}`;
+  return formatDateTimeFr(date, { timeZone, weekday: true });
 }
 
 /** "samedi 12 décembre 2026", for subjects. */

@@ -210,8 +210,18 @@ describe('console: archives and access requests', () => {
     expect(await page.locator('tbody').textContent()).not.toContain(martins[6].slice(0, 8));
     expect(await page.locator('tbody').textContent()).not.toMatch(/personne [0-9a-f]{8}…/);
     expect(await page.getByRole('link', { name: 'Dupont Marcel, né·e le 02/07/1947', exact: true }).getAttribute('href')).toBe(`/console/residents/${residentId}`);
+    // The simulation by its day and the purge by the simulation it carried out (the same query
+    // names them), each linked to the simulation's page: no « rapport 1a2b3c4d… », no « jour 2026-… ».
+    const scopeOfKind = (kind: string) => page.locator('tbody tr', { has: page.locator('th', { hasText: new RegExp(`^${kind}$`) }) }).locator('td[data-label="Périmètre"]');
+    expect(await scopeOfKind('Purge').textContent()).toBe(`suppressions de la simulation du ${today}`);
+    expect(await scopeOfKind('Purge').getByRole('link').getAttribute('href')).toBe(`/console/conservation/simulations/${report.id}`);
+    expect(await scopeOfKind('Simulation de purge').textContent()).toBe(`dossiers et documents à supprimer au ${today}`);
+    expect(await scopeOfKind('Simulation de purge').getByRole('link').getAttribute('href')).toBe(`/console/conservation/simulations/${report.id}`);
+    expect(await page.locator('tbody').textContent()).not.toMatch(/rapport [0-9a-f]{8}…|jour \d{4}-/);
     await checkPage(page, 'Archives et demandes d’accès');
     await page.screenshot({ path: `${shots}/console-archives-purge.png`, fullPage: true });
+    await Promise.all([page.waitForNavigation(), scopeOfKind('Purge').getByRole('link').click()]);
+    expect(await page.locator('h1').textContent()).toContain('Simulation');
     expect(page.problems).toEqual([]);
     await page.context().close();
   }, 120_000);

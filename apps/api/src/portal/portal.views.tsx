@@ -1,4 +1,4 @@
-import { documentPhrase, documentTypeLabel, formatDateFr, formatTimeFr } from '@carepact/common';
+import { documentPhrase, documentTypeLabel, formatDateFr, formatDateTimeFr } from '@carepact/common';
 import { CoSigner, PortalContext, accessCodeMissing, capacityWords, consentSentence } from '@carepact/signing';
 import type { ComponentChildren } from 'preact';
 import { Checkbox, ErrorSummary, FormState, HtmlDocument, Notice, PostForm, RadioGroup, TextArea, TextField, TrustedHtml, renderPage } from '../views';
@@ -35,7 +35,7 @@ const EXPRESSION_LABELS: [string, string][] = [
 // Days and times in Paris (the formatters are built once in @carepact/common).
 const dateFr = (d: Date) => formatDateFr(d, { timeZone: 'Europe/Paris' });
 /** « 3 décembre 2026 à 14 h 05 ». */
-const atFr = (d: Date) => `${dateFr(d)} à ${formatTimeFr(d)}`;
+const atFr = (d: Date) => formatDateTimeFr(d);
 
 const fullName = (p: { firstName: string; lastName: string }) => `${p.firstName} ${p.lastName}`;
 

@@ -61,6 +61,8 @@ export interface DataJobSubjects {
   people: Map<string, DataJobPerson>;
   establishments: Map<string, string>;
   documents: Map<string, DataJobDocument>;
+  /** A purge run's dry-run report (another data job of the organisation) → the day it was drawn up for. */
+  reports: Map<string, string>;
 }
 
 /** The resident a job is about (a person's package or access request), if any. */
@@ -73,6 +75,11 @@ function jobResidentId(p: DataJobParams): string | null {
 /** The document a job is about (a document's package), if any. */
 function jobDocumentId(p: DataJobParams): string | null {
   return p.kind === 'archive_export' && p.scope === 'document' ? p.id : null;
+}
+
+/** The dry-run report a purge run carries out, if any. */
+function jobReportId(p: DataJobParams): string | null {
+  return p.kind === 'purge_run' ? p.reportId : null;
 }
 
 /** The establishment a job is about (an establishment's package over a period), if any. */
@@ -171,29 +178,31 @@ export class DataJobsService {
   }
 
   /**
-   * The people, establishments and documents these jobs are about, in one query whatever their
+   * The people, establishments, documents and purge reports these jobs are about, in one query whatever their
    * number: the residents' names, or the date their file was purged (purge_tombstones: the row is
    * gone, the tombstone stays), the establishments' names, and each document's type, establishment
-   * and resident (or the date it was purged). Only this organisation's.
+   * and resident (or the date it was purged), each report's day. Only this organisation's.
    */
   async subjectsOf(em: EntityManager, organisationId: string, jobs: DataJobView[]): Promise<DataJobSubjects> {
     const people = new Set(jobs.map((j) => jobResidentId(j.params)).filter((id): id is string => !!id && UUID.test(id)));
     const establishments = new Set(jobs.map((j) => jobEstablishmentId(j.params)).filter((id): id is string => !!id && UUID.test(id)));
     const documents = new Set(jobs.map((j) => jobDocumentId(j.params)).filter((id): id is string => !!id && UUID.test(id)));
-    const subjects: DataJobSubjects = { people: new Map(), establishments: new Map(), documents: new Map() };
-    if (!people.size && !establishments.size && !documents.size) return subjects;
+    const reports = new Set(jobs.map((j) => jobReportId(j.params)).filter((id): id is string => !!id && UUID.test(id)));
+    const subjects: DataJobSubjects = { people: new Map(), establishments: new Map(), documents: new Map(), reports: new Map() };
+    if (!people.size && !establishments.size && !documents.size && !reports.size) return subjects;
     const rows = (await em.query(
       `SELECT s.id, r.last_name, r.first_name, r.birth_date::text AS birth_date, r.establishment_id, t.purged_at, e.name AS establishment_name,
               d.type AS document_type, d.establishment_id AS document_establishment_id, dr.last_name AS document_last_name, dr.first_name AS document_first_name,
-              dt.purged_at AS document_purged_at
+              dt.purged_at AS document_purged_at, pr.params->>'day' AS report_day
          FROM unnest($2::uuid[]) AS s(id)
          LEFT JOIN residents r ON r.id = s.id AND r.organisation_id = $1
          LEFT JOIN purge_tombstones t ON t.subject_type = 'resident' AND t.subject_id = s.id AND t.organisation_id = $1
          LEFT JOIN establishments e ON e.id = s.id AND e.organisation_id = $1
          LEFT JOIN documents d ON d.id = s.id AND d.organisation_id = $1
          LEFT JOIN residents dr ON dr.id = d.resident_id AND dr.organisation_id = $1
-         LEFT JOIN purge_tombstones dt ON dt.subject_type = 'document' AND dt.subject_id = s.id AND dt.organisation_id = $1`,
-      [organisationId, [...people, ...establishments, ...documents]],
+         LEFT JOIN purge_tombstones dt ON dt.subject_type = 'document' AND dt.subject_id = s.id AND dt.organisation_id = $1
+         LEFT JOIN data_jobs pr ON pr.id = s.id AND pr.organisation_id = $1 AND pr.kind = 'purge_report'`,
+      [organisationId, [...people, ...establishments, ...documents, ...reports]],
     )) as SubjectRow[];
     for (const r of rows) {
       if (documents.has(r.id))
@@ -222,6 +231,7 @@ export class DataJobsService {
               : { state: 'unknown', id: r.id },
         );
       else if (r.establishment_name !== null) subjects.establishments.set(r.id, r.establishment_name);
+      else if (r.report_day !== null) subjects.reports.set(r.id, r.report_day);
     }
     return subjects;
   }
@@ -314,6 +324,7 @@ interface SubjectRow {
   document_last_name: string | null;
   document_first_name: string | null;
   document_purged_at: Date | null;
+  report_day: string | null;
 }
 
 interface DataJobRow {

@@ -54,6 +54,7 @@ describe('archives page: what each request is about', () => {
       ]),
       establishments: new Map(),
       documents: new Map(),
+      reports: new Map(),
     };
     const html = scopes(
       [job({ kind: 'access_request', residentId: a }), job({ kind: 'archive_export', scope: 'resident', id: b }), job({ kind: 'access_request', residentId: c }), job({ kind: 'access_request', residentId: d })],
@@ -72,7 +73,7 @@ describe('archives page: what each request is about', () => {
     const to = '2026-12-31T23:00:00.000Z';
     const html = scopes(
       [job({ kind: 'archive_export', scope: 'establishment', id: ours, from, to }), job({ kind: 'archive_export', scope: 'establishment', id: theirs, from, to })],
-      { people: new Map(), establishments: new Map([[ours, 'EHPAD Les Tilleuls']]), documents: new Map() },
+      { people: new Map(), establishments: new Map([[ours, 'EHPAD Les Tilleuls']]), documents: new Map(), reports: new Map() },
     );
     expect(html).toEqual(['établissement EHPAD Les Tilleuls, du 01/01/2026 au 31/12/2026', 'établissement, du 01/01/2026 au 31/12/2026']);
   });
@@ -86,6 +87,7 @@ describe('archives page: what each request is about', () => {
         [b, { state: 'present', id: b, type: 'dipc', establishmentId: theirs, residentLastName: 'Ailleurs', residentFirstName: 'Anne' }],
         [c, { state: 'purged', id: c, purgedAt: '2026-12-01T10:00:00.000Z' }],
       ]),
+      reports: new Map(),
     };
     const html = scopes([a, b, c, d].map((id) => job({ kind: 'archive_export', scope: 'document', id })), subjects);
     expect(html).toEqual([
@@ -95,5 +97,39 @@ describe('archives page: what each request is about', () => {
       'document introuvable',
     ]);
     expect(html.join(' ')).not.toMatch(/[0-9a-f]{8}…/);
+  });
+
+  it('a purge simulation by its day and a purge by the simulation it carries out, each linked to the simulation; no id', () => {
+    const report = '00000000-0000-4000-8000-0000000000e1';
+    const html = scopes(
+      [job({ kind: 'purge_report', day: '2026-12-02' }, { id: report }), job({ kind: 'purge_run', reportId: report }), job({ kind: 'purge_run', reportId: d })],
+      { people: new Map(), establishments: new Map(), documents: new Map(), reports: new Map([[report, '2026-12-02']]) },
+    );
+    expect(html).toEqual([
+      `<a href="/console/conservation/simulations/${report}">dossiers et documents à supprimer au 02/12/2026</a>`,
+      `suppressions de la <a href="/console/conservation/simulations/${report}">simulation du 02/12/2026</a>`,
+      'simulation introuvable',
+    ]);
+    expect(html.join(' ')).not.toMatch(/[0-9a-f]{8}…|jour 20/);
+  });
+});
+
+describe('archives page: progress of a running request', () => {
+  const progress = (over: Partial<DataJobView>) =>
+    /<td data-label="Avancement">(.*?)<\/td>/.exec(
+      archivePage(actor, 'csrf', {
+        jobs: [job({ kind: 'purge_report', day: '2026-12-02' }, { status: 'running', finishedAt: null, done: 0, total: 0, phase: null, ...over })],
+        subjects: { people: new Map(), establishments: new Map(), documents: new Map(), reports: new Map() },
+        people: { export: { words: '', found: [], total: 0 }, access: { words: '', found: [], total: 0 } },
+        establishments: [],
+        refreshing: false,
+        refreshStopped: false,
+      }),
+    )?.[1];
+
+  it('« Préparation » before a phase is known, the phase once it is, the count once there is one', () => {
+    expect(progress({})).toBe('<span>Préparation</span>');
+    expect(progress({ phase: 'manifest' })).toBe('<span>Préparation (manifeste)</span>');
+    expect(progress({ phase: 'documents', done: 3, total: 10 })).toContain('3 sur 10 documents');
   });
 });

@@ -1,5 +1,5 @@
 import type { DataJobSubjects, DataJobView } from '@carepact/archive';
-import { documentTypeLabel, ofName, type FieldError } from '@carepact/common';
+import { documentTitle, type FieldError } from '@carepact/common';
 import { StaffActor, can } from '@carepact/identity';
 import { ErrorSummary, Notice, PostForm, RadioGroup, SelectField, TextField, renderPage } from '../../views';
 import { ConsolePage } from '../console-layout';
@@ -62,8 +62,11 @@ const dateTime = (iso: string) => new Intl.DateTimeFormat('fr-FR', { dateStyle: 
 /** A Paris day, dd/mm/yyyy. */
 const day = (at: number) => new Intl.DateTimeFormat('fr-FR', { dateStyle: 'short', timeZone: 'Europe/Paris' }).format(new Date(at));
 
+/** A `YYYY-MM-DD` calendar day, dd/mm/yyyy as the page's other days. */
+const isoDay = (d: string) => d.split('-').reverse().join('/');
+
 /** A resident as the page names her everywhere: « Nom Prénom, né·e le jj/mm/aaaa ». */
-export const personLabel = (r: { lastName: string; firstName: string; birthDate: string }) => `${r.lastName} ${r.firstName}, né·e le ${r.birthDate.split('-').reverse().join('/')}`;
+export const personLabel = (r: { lastName: string; firstName: string; birthDate: string }) => `${r.lastName} ${r.firstName}, né·e le ${isoDay(r.birthDate)}`;
 
 /** What a job is about: words, then (a person whose file the actor may read) her name linked to it. */
 interface Scope {
@@ -83,8 +86,7 @@ function scopeOf(j: DataJobView, subjects: DataJobSubjects, actor: StaffActor): 
     if (doc?.state !== 'present') return { text: 'document introuvable' };
     // As for a person: her name only to whom may read her file.
     if (!can(actor, 'resident.read', doc.establishmentId)) return { text: 'document d’un établissement dont vous ne voyez pas les résidents' };
-    const noun = documentTypeLabel(doc.type)?.short ?? 'document';
-    const title = `${noun.charAt(0).toUpperCase()}${noun.slice(1)} ${ofName(`${doc.residentLastName} ${doc.residentFirstName}`)}`;
+    const title = documentTitle(doc.type, `${doc.residentLastName} ${doc.residentFirstName}`);
     return { text: 'document : ', link: { text: title, href: `/console/documents/${doc.id}` } };
   }
   if (p.kind === 'archive_export' || p.kind === 'access_request') {
@@ -95,8 +97,13 @@ function scopeOf(j: DataJobView, subjects: DataJobSubjects, actor: StaffActor): 
     if (!can(actor, 'resident.read', person.establishmentId)) return { text: 'personne d’un établissement dont vous ne voyez pas les résidents' };
     return { text: 'personne : ', link: { text: personLabel(person), href: `/console/residents/${person.id}` } };
   }
-  if (p.kind === 'purge_run') return { text: `rapport ${p.reportId.slice(0, 8)}…` };
-  return { text: `jour ${p.day}` };
+  // A purge carries out a dry-run report, read on the Conservation page (records.manage, as this page).
+  if (p.kind === 'purge_run') {
+    const reportDay = subjects.reports.get(p.reportId);
+    if (!reportDay) return { text: 'simulation introuvable' };
+    return { text: 'suppressions de la ', link: { text: `simulation du ${isoDay(reportDay)}`, href: `/console/conservation/simulations/${p.reportId}` } };
+  }
+  return { text: '', link: { text: `dossiers et documents à supprimer au ${isoDay(p.day)}`, href: `/console/conservation/simulations/${j.id}` } };
 }
 
 const scopeText = (s: Scope) => s.text + (s.link?.text ?? '');
@@ -106,10 +113,10 @@ function Progress(props: { job: DataJobView }) {
   if (j.status === 'queued') return <span>En attente du traitement</span>;
   if (j.status === 'failed') return <span>{j.error ?? 'Échec'}</span>;
   if (j.status === 'done') return <span>Terminé le {dateTime(j.finishedAt!)}</span>;
-  const phase = j.phase ? (PHASE_LABELS[j.phase] ?? j.phase) : 'préparation';
+  const phase = j.phase ? (PHASE_LABELS[j.phase] ?? j.phase) : 'éléments';
   return (
     <span>
-      {j.total > 0 ? `${j.done} sur ${j.total} ${phase}` : `Préparation (${phase})`}
+      {j.total > 0 ? `${j.done} sur ${j.total} ${phase}` : j.phase ? `Préparation (${phase})` : 'Préparation'}
       {j.total > 0 ? (
         <>
           {' '}

@@ -1,6 +1,6 @@
 import type { AuditEventEntity } from '@carepact/audit';
 import { historyLabel } from '@carepact/archive';
-import { FieldError, formatDateFr, formatTimeFr } from '@carepact/common';
+import { FieldError, formatDateTimeFr } from '@carepact/common';
 import type { StaffActor } from '@carepact/identity';
 import { ErrorSummary, Notice, PostForm, SelectField, TextField, renderPage } from '../../views';
 import type { FilterQuery } from '../../audit/audit.controller';
@@ -56,10 +56,6 @@ function query(q: Record<string, string | undefined>): string {
 
 function formQuery(f: JournalForm, afterSeq?: number): string {
   return query({ actor: f.actor, action: f.action, residentId: f.residentId, documentId: f.documentId, from: f.from, to: f.to, afterSeq: afterSeq ? String(afterSeq) : undefined });
-}
-
-function when(d: Date): string {
-  return `${formatDateFr(d)} à ${formatTimeFr(d)}`;
 }
 
 function actorCell(e: AuditEventEntity, names: Map<string, string>) {
@@ -176,7 +172,7 @@ export function journalPage(m: JournalModel): string {
                 {m.events.map((e) => (
                   <tr key={e.id} id={`evenement-${e.seq}`}>
                     <th scope="row">{e.seq}</th>
-                    <td>{when(e.occurredAt)}</td>
+                    <td>{formatDateTimeFr(e.occurredAt)}</td>
                     <td>{actorCell(e, m.names)}</td>
                     <td>
                       {historyLabel(e.action) !== e.action ? (

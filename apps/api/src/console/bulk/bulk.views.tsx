@@ -1,4 +1,4 @@
-import { FieldError, formatDateFr, formatTimeFr } from '@carepact/common';
+import { FieldError, formatDateFr, formatDateTimeFr } from '@carepact/common';
 import type { BulkCandidate, BulkRunView } from '@carepact/documents';
 import type { StaffActor } from '@carepact/identity';
 import { ConsolePage } from '../console-layout';
@@ -33,11 +33,6 @@ function runTitle(run: BulkRunView): string {
   return `${KIND_TITLE}${on ? ` au ${formatDateFr(on)}` : ''}`;
 }
 
-function when(iso: string): string {
-  const d = new Date(iso);
-  return `${formatDateFr(d)} à ${formatTimeFr(d)}`;
-}
-
 /** The runs of the establishments this person sees, newest first, and the way to start one. */
 export function bulkListPage(actor: StaffActor, csrf: string, runs: BulkRunView[], establishments: Map<string, string>, canStart: boolean): string {
   return renderPage(
@@ -60,7 +55,7 @@ export function bulkListPage(actor: StaffActor, csrf: string, runs: BulkRunView[
                 <a href={`/console/generations/${r.id}`}>{runTitle(r)}</a>
               </h3>
               <p>
-                {establishments.get(r.establishmentId) ?? 'Établissement'} — lancée le {when(r.createdAt)}
+                {establishments.get(r.establishmentId) ?? 'Établissement'} — lancée le {formatDateTimeFr(r.createdAt)}
                 {r.startedBy.name ? ` par ${r.startedBy.name}` : ''} — <strong>{statusLabel(r)}</strong> : {r.counts.generated} générés sur {r.counts.total}
                 {r.counts.failed ? `, ${r.counts.failed} en échec` : ''}
                 {r.counts.skipped ? `, ${r.counts.skipped} écartés` : ''}.
@@ -273,9 +268,9 @@ export function bulkRunPage(actor: StaffActor, csrf: string, run: BulkRunView, e
       <h1>{title}</h1>
       {flash ? <Notice kind="success">{flash}</Notice> : null}
       <p>
-        Lancée le {when(run.createdAt)}
+        Lancée le {formatDateTimeFr(run.createdAt)}
         {run.startedBy.name ? ` par ${run.startedBy.name}` : ''}. État : <strong data-bulk="status">{statusLabel(run)}</strong>
-        {run.finishedAt && !run.inProgress ? ` (le ${when(run.finishedAt)})` : ''}.
+        {run.finishedAt && !run.inProgress ? ` (le ${formatDateTimeFr(run.finishedAt)})` : ''}.
       </p>
       <div class="bulk-progress" data-bulk-run={run.inProgress ? run.id : undefined}>
         <label for="barre">Documents générés</label>

@@ -1,5 +1,5 @@
 import type { DocumentHistory } from '@carepact/archive';
-import { formatDateFr, formatTimeFr } from '@carepact/common';
+import { formatDateFr, formatDateTimeFr } from '@carepact/common';
 import type { StaffActor } from '@carepact/identity';
 import { PostForm, renderPage } from '../../views';
 import { ConsolePage } from '../console-layout';
@@ -28,11 +28,6 @@ function docTitle(type: string): string {
   return typeTitle(type as Parameters<typeof typeTitle>[0]);
 }
 
-function when(iso: string): string {
-  const d = new Date(iso);
-  return `${formatDateFr(d)} à ${formatTimeFr(d)}`;
-}
-
 function statusLabel(s: string): string {
   return (DOCUMENT_STATUS_LABELS as Record<string, string>)[s] ?? s;
 }
@@ -58,7 +53,7 @@ function Verification(props: { v: NonNullable<DocumentHistoryModel['verification
     <section aria-labelledby="verification-titre" class={v.ok ? 'notice success' : 'error-summary'} role={v.ok ? 'status' : 'alert'} tabIndex={-1} id="verification">
       <h2 id="verification-titre">{v.ok ? 'Vérification réussie' : 'La vérification a trouvé des problèmes'}</h2>
       <p>
-        Vérifié le {when(v.checkedAt)} : {v.checks.length} contrôles, {failed ? `${failed} en échec` : 'tous conformes'}. Cette vérification est enregistrée dans le journal
+        Vérifié le {formatDateTimeFr(v.checkedAt)} : {v.checks.length} contrôles, {failed ? `${failed} en échec` : 'tous conformes'}. Cette vérification est enregistrée dans le journal
         d’audit.
       </p>
       <ul class="checks">
@@ -85,7 +80,7 @@ export function documentHistoryPage(m: DocumentHistoryModel): string {
       </p>
       <h1>{title}</h1>
       <p>
-        {statusLabel(d.status)} — créé le {when(d.createdAt)}
+        {statusLabel(d.status)} — créé le {formatDateTimeFr(d.createdAt)}
         {m.establishmentName ? `, ${m.establishmentName}` : ''}. Cette page montre qui a fait quoi, quand et en quelle qualité, sans le contenu du document ; chaque ligne est
         un événement du journal d’audit, chaîné et vérifiable.
       </p>
@@ -124,8 +119,8 @@ export function documentHistoryPage(m: DocumentHistoryModel): string {
         {h.versions.map((v) => (
           <li key={v.id}>
             <strong>Version {v.number}</strong>
-            {v.id === d.currentVersionId ? ' (version courante)' : ''} — {v.reason}. Créée le {when(v.createdAt)}
-            {v.generatedAt ? `, générée le ${when(v.generatedAt)}` : ''} ; modèle {v.templateId} {v.templateVersion} ; empreinte des données{' '}
+            {v.id === d.currentVersionId ? ' (version courante)' : ''} — {v.reason}. Créée le {formatDateTimeFr(v.createdAt)}
+            {v.generatedAt ? `, générée le ${formatDateTimeFr(v.generatedAt)}` : ''} ; modèle {v.templateId} {v.templateVersion} ; empreinte des données{' '}
             <code>{v.inputSha256.slice(0, 16)}…</code>.{' '}
             {v.number > 1 ? <a href={`/console/documents/${d.id}#version-${v.number}`}>Voir les différences avec la version {v.number - 1}</a> : null}
           </li>
@@ -138,11 +133,11 @@ export function documentHistoryPage(m: DocumentHistoryModel): string {
           <ul>
             {h.signatureRequests.map((r) => (
               <li key={r.id}>
-                Demande du {when(r.createdAt)} (version {versionNumber.get(r.versionId) ?? '?'}) : {REQUEST_STATUS[r.status] ?? r.status}
+                Demande du {formatDateTimeFr(r.createdAt)} (version {versionNumber.get(r.versionId) ?? '?'}) : {REQUEST_STATUS[r.status] ?? r.status}
                 {r.sealed ? (
                   <>
                     {' '}
-                    — scellée le {when(r.sealed.sealedAt)}, empreinte <code>{r.sealed.sha256.slice(0, 16)}…</code>
+                    — scellée le {formatDateTimeFr(r.sealed.sealedAt)}, empreinte <code>{r.sealed.sha256.slice(0, 16)}…</code>
                   </>
                 ) : null}
               </li>
@@ -157,7 +152,7 @@ export function documentHistoryPage(m: DocumentHistoryModel): string {
           {h.timeline.map((e) => (
             <li key={e.seq}>
               <p>
-                <strong>{e.label}</strong> — {when(e.at)}
+                <strong>{e.label}</strong> — {formatDateTimeFr(e.at)}
                 {e.versionId && versionNumber.has(e.versionId) ? ` — version ${versionNumber.get(e.versionId)}` : ''}
               </p>
               <p>

@@ -1,4 +1,4 @@
-import { FieldError, formatDateFr, formatTimeFr } from '@carepact/common';
+import { FieldError, formatDateFr, formatDateTimeFr, formatTimeFr } from '@carepact/common';
 import type { DocumentView, RenditionView, VersionView } from '@carepact/documents';
 import type { StaffActor } from '@carepact/identity';
 import type { PolicyDecision, RequestView, SignerView, VisaView } from '@carepact/signing';
@@ -55,15 +55,10 @@ const EVENT_LABELS: Record<string, string> = {
   refused: 'Refusé',
 };
 
-export function when(iso: string): string {
-  const d = new Date(iso);
-  return `${formatDateFr(d)} à ${formatTimeFr(d)}`;
-}
-
 /** Where a signer stands, in one phrase: sent, opened, read, signed, refused, e-mail failed. */
 export function signerState(s: SignerView, events: RequestView['events']): string {
-  if (s.status === 'signed') return `Signé le ${when(s.actedAt!)}`;
-  if (s.status === 'refused') return `Refusé le ${when(s.actedAt!)}`;
+  if (s.status === 'signed') return `Signé le ${formatDateTimeFr(s.actedAt!)}`;
+  if (s.status === 'refused') return `Refusé le ${formatDateTimeFr(s.actedAt!)}`;
   if (s.delivery === 'staff') return 'Contresignature attendue après les autres signatures';
   const mine = events.filter((e) => e.signerId === s.id).map((e) => e.kind);
   if (s.lastEmailStatus === 'failed') return 'E-mail non distribué : corrigez l’adresse ou faites signer en présence';
@@ -222,7 +217,7 @@ function FlashNotice(props: { flash: Flash }) {
             {f.url}
           </a>
         </p>
-        <p>Valable jusqu’au {when(f.expiresAt)}.</p>
+        <p>Valable jusqu’au {formatDateTimeFr(f.expiresAt)}.</p>
       </Notice>
     );
   return (
@@ -245,8 +240,8 @@ function Version(props: { v: VersionView; doc: DocumentView; perms: DocumentPage
         <strong>Raison :</strong> {v.reason}
       </p>
       <p>
-        Demandée le {when(v.createdAt)}
-        {v.generatedAt ? `, générée le ${when(v.generatedAt)}` : v.status === 'failed' ? ', génération impossible' : ', pas encore générée'}. Modèle {v.template.id} {v.template.version}.
+        Demandée le {formatDateTimeFr(v.createdAt)}
+        {v.generatedAt ? `, générée le ${formatDateTimeFr(v.generatedAt)}` : v.status === 'failed' ? ', génération impossible' : ', pas encore générée'}. Modèle {v.template.id} {v.template.version}.
       </p>
       {v.error && v.id !== doc.currentVersionId ? <p>{v.error.message}</p> : null}
       {props.perms.content && v.renditions.length ? (
@@ -477,10 +472,10 @@ function RequestSection(props: { r: RequestView; m: DocumentPageModel; csrf: str
   return (
     <section aria-labelledby={headingId} class="request" data-request-id={r.id}>
       <h3 id={headingId}>
-        Demande de signature du {when(r.events[0]?.at ?? r.deadline)} : {REQUEST_STATUS_LABELS[r.status]}
+        Demande de signature du {formatDateTimeFr(r.events[0]?.at ?? r.deadline)} : {REQUEST_STATUS_LABELS[r.status]}
       </h3>
       <p>
-        {r.mode === 'sequential' ? 'Chacun signe à son tour.' : 'Tous peuvent signer en même temps.'} Échéance : {when(r.deadline)}
+        {r.mode === 'sequential' ? 'Chacun signe à son tour.' : 'Tous peuvent signer en même temps.'} Échéance : {formatDateTimeFr(r.deadline)}
         {r.legalDeadline ? ` (délai légal : ${formatDateFr(new Date(r.legalDeadline))})` : ''}.
       </p>
       <Explanation>{r.explanation}</Explanation>
@@ -503,7 +498,7 @@ function RequestSection(props: { r: RequestView; m: DocumentPageModel; csrf: str
       ) : null}
       {r.sealed ? (
         <div class="notice success">
-          <p>Document signé et scellé le {when(r.sealed.sealedAt)}.</p>
+          <p>Document signé et scellé le {formatDateTimeFr(r.sealed.sealedAt)}.</p>
           <ul>
             {m.perms.content ? (
               <li>
@@ -578,7 +573,7 @@ function SignerCard(props: { s: SignerView; r: RequestView; m: DocumentPageModel
           <ol class="timeline">
             {mine.map((e, i) => (
               <li key={i}>
-                {EVENT_LABELS[e.kind]} — {when(e.at)}
+                {EVENT_LABELS[e.kind]} — {formatDateTimeFr(e.at)}
               </li>
             ))}
           </ol>

@@ -1,4 +1,4 @@
-import { FieldError, formatDateFr, formatTimeFr } from '@carepact/common';
+import { FieldError, formatDateTimeFr } from '@carepact/common';
 import type { RequestView, SignerView, VisaView } from '@carepact/signing';
 import { VISA_ROLE_LABELS } from '@carepact/signing';
 import { Notice, PostForm, fieldId } from '../../views';
@@ -7,11 +7,6 @@ import { Notice, PostForm, fieldId } from '../../views';
  * The document page's parts for issue 10 item 3 (the internal visa) and for what signers sent
  * (their questions, their refusals): kept apart from document-page.views.tsx, which places them.
  */
-
-function when(iso: string): string {
-  const d = new Date(iso);
-  return `${formatDateFr(d)} à ${formatTimeFr(d)}`;
-}
 
 /** « Visa demandé », given or refused; the approver's form (approve, or refuse with a reason). */
 export function VisaSection(props: { documentId: string; visa: VisaView; csrf: string; error?: { message: string; errors?: FieldError[] } | null; reason?: string }) {
@@ -32,14 +27,14 @@ export function VisaSection(props: { documentId: string; visa: VisaView; csrf: s
       ) : visa.state === 'approved' ? (
         <Notice kind="success">
           <p>
-            <strong>Visa accordé</strong> par {visa.decision!.decidedByName} le {when(visa.decision!.decidedAt)}
+            <strong>Visa accordé</strong> par {visa.decision!.decidedByName} le {formatDateTimeFr(visa.decision!.decidedAt)}
             {visa.decision!.reason ? ` — « ${visa.decision!.reason} »` : ''}.
           </p>
         </Notice>
       ) : (
         <Notice kind="warning">
           <p>
-            <strong>Visa refusé</strong> par {visa.decision!.decidedByName} le {when(visa.decision!.decidedAt)} : « {visa.decision!.reason} ».
+            <strong>Visa refusé</strong> par {visa.decision!.decidedByName} le {formatDateTimeFr(visa.decision!.decidedAt)} : « {visa.decision!.reason} ».
           </p>
           <p>Corrigez le document : la nouvelle version demandera un nouveau visa.</p>
         </Notice>
@@ -119,17 +114,17 @@ export function Questions(props: {
           return (
             <li key={q.id} class="question">
               <p>
-                <strong>{nameOf(q.signerId)}</strong> a demandé le {when(q.askedAt)} :
+                <strong>{nameOf(q.signerId)}</strong> a demandé le {formatDateTimeFr(q.askedAt)} :
               </p>
               <blockquote>{q.message}</blockquote>
               {q.answer !== null ? (
                 <>
                   <p>
-                    <strong>Réponse donnée{q.answeredAt ? ` le ${when(q.answeredAt)}` : ''} :</strong> {q.answer}
+                    <strong>Réponse donnée{q.answeredAt ? ` le ${formatDateTimeFr(q.answeredAt)}` : ''} :</strong> {q.answer}
                   </p>
                   {q.followUps.map((a, i) => (
                     <p key={i}>
-                      <strong>Réponse complémentaire du {when(a.answeredAt)} :</strong> {a.answer}
+                      <strong>Réponse complémentaire du {formatDateTimeFr(a.answeredAt)} :</strong> {a.answer}
                     </p>
                   ))}
                 </>
@@ -177,7 +172,7 @@ export function Questions(props: {
 export function RefusalHandling(props: { s: SignerView; base: string; csrf: string; canHandle: boolean }) {
   const { s } = props;
   if (s.status !== 'refused') return null;
-  if (s.refusalAcknowledgedAt) return <p class="hint">Refus marqué comme traité le {when(s.refusalAcknowledgedAt)}.</p>;
+  if (s.refusalAcknowledgedAt) return <p class="hint">Refus marqué comme traité le {formatDateTimeFr(s.refusalAcknowledgedAt)}.</p>;
   if (!props.canHandle) return null;
   return (
     <PostForm action={`${props.base}/signataires/${s.id}/refus-traite`} csrf={props.csrf}>

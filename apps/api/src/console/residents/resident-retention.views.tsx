@@ -1,7 +1,6 @@
-import { FieldError, formatDateFr } from '@carepact/common';
+import { FieldError, formatDateFr, formatDateTimeFr } from '@carepact/common';
 import { LegalHoldView, RetentionPolicyView, retentionEnds } from '@carepact/archive';
 import { PostForm, TextArea, TextField, renderFragment } from '../../views';
-import { when } from '../documents/document-page.views';
 import { residentPath } from './resident-forms.views';
 
 /** Field names of the retention forms on the file, as the summary at the top names them. */
@@ -109,7 +108,7 @@ export function residentRetentionSection(s: RetentionSectionState): string {
           active.map((h) => (
             <div class="card" key={h.id}>
               <p>
-                <strong>Gel en place</strong> depuis le {when(h.placedAt)}, placé par {s.names.get(h.placedBy) ?? 'un compte inconnu'} : rien de ce dossier ni de ses documents ne
+                <strong>Gel en place</strong> depuis le {formatDateTimeFr(h.placedAt)}, placé par {s.names.get(h.placedBy) ?? 'un compte inconnu'} : rien de ce dossier ni de ses documents ne
                 peut être supprimé tant qu’il n’est pas levé.
               </p>
               <p>Motif : {h.reason}</p>
@@ -125,7 +124,7 @@ export function residentRetentionSection(s: RetentionSectionState): string {
           ))
         ) : (
           <p>
-            <strong>Gel en place</strong> depuis le {when(active[0].placedAt)} : rien de ce dossier ni de ses documents ne peut être supprimé tant qu’il n’est pas levé.
+            <strong>Gel en place</strong> depuis le {formatDateTimeFr(active[0].placedAt)} : rien de ce dossier ni de ses documents ne peut être supprimé tant qu’il n’est pas levé.
           </p>
         )
       ) : (

@@ -1,9 +1,8 @@
-import { FieldError, formatDateFr } from '@carepact/common';
-import { LegalHoldView, PurgeReport, RETENTION_LABELS, RetentionPolicyView, RetentionSubject, RetentionSubjectName } from '@carepact/archive';
+import { FieldError, documentTitle, formatDateFr, formatDateTimeFr } from '@carepact/common';
+import { LegalHoldView, PurgeReport, RetentionPolicyView, RetentionSubjectName } from '@carepact/archive';
 import { StaffActor, can } from '@carepact/identity';
 import { Notice, PostForm, RefusedFormSummary, SelectField, TextField, renderPage } from '../../views';
 import { ConsolePage } from '../console-layout';
-import { when } from '../documents/document-page.views';
 import { yearsText } from '../residents/resident-retention.views';
 
 const FIELD_LABELS: Record<string, string> = { subject: 'Type', years: 'Durée en années' };
@@ -11,7 +10,6 @@ const FIELD_LABELS: Record<string, string> = { subject: 'Type', years: 'Durée e
 export const REPORT_ROWS_SHOWN = 200;
 
 const plural = (n: number, one: string, many: string) => `${n.toLocaleString('fr-FR')} ${n > 1 ? many : one}`;
-const typeLabel = (t: string) => RETENTION_LABELS[t as RetentionSubject] ?? t;
 
 /** A hold's or a purge item's subject, by name, linked to its page for whoever may read it. */
 function SubjectName(props: { actor: StaffActor; id: string; names: Map<string, RetentionSubjectName> }) {
@@ -21,7 +19,7 @@ function SubjectName(props: { actor: StaffActor; id: string; names: Map<string, 
     const text = `${n.firstName} ${n.lastName}`;
     return can(props.actor, 'resident.read', n.establishmentId) ? <a href={`/console/residents/${n.id}`}>{text}</a> : <>{text}</>;
   }
-  const text = `${typeLabel(n.documentType)} de ${n.firstName} ${n.lastName}`;
+  const text = documentTitle(n.documentType, `${n.firstName} ${n.lastName}`);
   return can(props.actor, 'document.read', n.establishmentId) ? <a href={`/console/documents/${n.id}`}>{text}</a> : <>{text}</>;
 }
 
@@ -127,7 +125,7 @@ export function conservationPage(actor: StaffActor, csrf: string, s: Conservatio
                     </th>
                     <td data-label="Motif">{h.reason}</td>
                     <td data-label="Placé par">{s.staff.get(h.placedBy) ?? 'un compte inconnu'}</td>
-                    <td data-label="Depuis le">{when(h.placedAt)}</td>
+                    <td data-label="Depuis le">{formatDateTimeFr(h.placedAt)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -195,7 +193,7 @@ export function purgeReportPage(actor: StaffActor, csrf: string, s: { report: Pu
       </p>
       <h1>Simulation de purge du {formatDateFr(r.day)}</h1>
       <Notice kind={s.fresh ? 'success' : 'info'}>
-        <p>Simulation calculée le {when(s.createdAt)} : rien n’a été supprimé.</p>
+        <p>Simulation calculée le {formatDateTimeFr(s.createdAt)} : rien n’a été supprimé.</p>
       </Notice>
       <section aria-labelledby="supprime">
         <h2 id="supprime">Ce qui serait supprimé aujourd’hui</h2>
