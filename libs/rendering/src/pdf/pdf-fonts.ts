@@ -27,13 +27,14 @@ const FILES: Record<FaceKey, string> = {
 export const FACE_KEYS: readonly FaceKey[] = ['R', 'B', 'FR', 'FB'];
 
 /**
- * Above this many cached shaped words (PDFKit's own cache, a plain object it reads itself) a
- * face's cache starts afresh. Each word costs some 3–6 KB of glyph positions; at 40,000 a
- * long-running render thread kept tens of MB for names, amounts and version ids read once (issue
- * 12: worker peak RSS, memory flat over a bulk run). A template's own words (under a thousand)
- * are laid out again after each turnover, about 1 ms per document.
+ * Shaped words kept per face and generation (see GenerationalCache and `wordRun`). A word is read
+ * only when a text misses `shaped` (a name, an amount, a version id, or a template text after a
+ * turnover), so the words kept are the ones such texts share; each costs some 1.8 KB of glyph
+ * positions. This was PDFKit's own cache, a plain object emptied only past 1,500 words: a render
+ * thread's words grew from ~850 to 1,500 per face over the first few hundred documents of a bulk
+ * run, 2–3 MB of heap per face that its collector doubled (issue 12: memory flat over a bulk run).
  */
-const LAYOUT_CACHE_LIMIT = 1_500;
+export const WORD_CACHE_LIMIT = 400;
 /** Shaped texts kept per face and generation (see GenerationalCache and `shapedText`). */
 const TEXT_CACHE_LIMIT = 500;
 
@@ -44,9 +45,8 @@ export interface Face {
   coverage: Map<number, boolean>;
   /** Glyph id → smallest code point the cmap maps to it. */
   canonical: Map<number, number> | null;
-  /** Shaped words shared by every document of the process (PDFKit keeps one per document). */
-  layoutCache: Record<string, unknown>;
-  layoutCacheChecks: number;
+  /** Word → its shaped run, shared by every document of the process (PDFKit keeps one per document). */
+  words: GenerationalCache<string, GlyphRunInternal>;
   /** Font programs of recent subsets, by their glyph list (see memoizeSubset). */
   subsets: Map<string, Uint8Array>;
   /** Text → its glyphs and positions as PDFKit lays it out (see `shapedText`). */
@@ -81,8 +81,7 @@ export function loadFontSet(dir = defaultFontsDir()): FontSet {
       font,
       coverage: new Map(),
       canonical: null,
-      layoutCache: Object.create(null),
-      layoutCacheChecks: 0,
+      words: new GenerationalCache(WORD_CACHE_LIMIT),
       subsets: new Map(),
       shaped: new GenerationalCache(TEXT_CACHE_LIMIT),
       components: new Map(),
@@ -145,10 +144,6 @@ export function attachFonts(doc: PdfDoc, set: FontSet): DocFonts {
     doc.registerFont(key, face.font);
     doc.font(key);
     const embedded = doc._font;
-    if (++face.layoutCacheChecks % 16 === 0 && Object.keys(face.layoutCache).length > LAYOUT_CACHE_LIMIT) {
-      face.layoutCache = Object.create(null);
-    }
-    embedded.layoutCache = face.layoutCache;
     memoizeSubset(face, embedded);
     // PDFKit records the .notdef width unscaled (right only for 1000-unit fonts such as Atkinson;
     // DejaVu has 2048): keep the W array consistent with the font program (veraPDF 7.21.5).
@@ -251,7 +246,7 @@ function componentsOf(face: Face, glyphId: number): number[] {
 
 /**
  * A text shaped as PDFKit's encode lays it out (one fontkit run per word, each ending after a
- * space or a tab, from the layout cache shared by the process), flattened once per face and text
+ * space or a tab, from the face's word cache shared by the process), flattened once per face and text
  * into what a line needs: PDFKit's GlyphPosition objects, whose shape PDFKit changes after
  * fontkit made them, are slow to read in the line loop.
  */
@@ -267,6 +262,16 @@ export interface ShapedText {
   advance: number;
 }
 
+/** One word as PDFKit's layoutCached shapes it (the same run), from the face's word cache. Runs are never modified. */
+function wordRun(face: Face, font: EmbeddedFontInternal, word: string): GlyphRunInternal {
+  let run = face.words.get(word);
+  if (!run) {
+    run = font.layoutRun(word);
+    face.words.set(word, run);
+  }
+  return run;
+}
+
 export function shapedText(face: Face, font: EmbeddedFontInternal, text: string): ShapedText {
   let shaped = face.shaped.get(text);
   if (shaped) return shaped;
@@ -275,11 +280,11 @@ export function shapedText(face: Face, font: EmbeddedFontInternal, text: string)
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x20 || c === 0x09) {
-      runs.push(font.layoutCached(text.slice(last, i + 1)));
+      runs.push(wordRun(face, font, text.slice(last, i + 1)));
       last = i + 1;
     }
   }
-  if (last < text.length) runs.push(font.layoutCached(text.slice(last)));
+  if (last < text.length) runs.push(wordRun(face, font, text.slice(last)));
   let count = 0;
   for (const run of runs) count += run.glyphs.length;
   shaped = { glyphs: new Array<FontkitGlyph>(count), xAdvance: new Float64Array(count), kerning: new Array<string | undefined>(count), offsets: null, advance: 0 };

@@ -49,12 +49,10 @@ export interface EmbeddedFontInternal {
   /** Glyph (CID) → code points, written as the ToUnicode CMap. */
   unicode: number[][];
   subset: { glyphs: number[]; includeGlyph(glyphId: number): number; encode(): Uint8Array };
-  /** Word → shaped run; PDFKit fills it per document, we share it between documents. */
-  layoutCache?: Record<string, unknown>;
   encode(text: string): [string[], GlyphPosition[]];
   widthOfString(text: string, size: number): number;
-  /** The shaped run of one word, from `layoutCache` or shaped and cached. */
-  layoutCached(text: string): GlyphRunInternal;
+  /** One word shaped by fontkit, its positions scaled to thousandths of an em (what PDFKit's layoutCached caches). */
+  layoutRun(text: string): GlyphRunInternal;
   /** Writes the font objects (called once, when the document ends). */
   embed(): void;
   ref(): PdfRef;
