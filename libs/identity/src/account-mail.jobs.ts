@@ -3,6 +3,7 @@ import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { AuditService, SYSTEM_ACTOR } from '@carepact/audit';
 import { STAFF_ROLE_LABELS, randomToken, sha256Hex } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
+import { EntityManager } from 'typeorm';
 import { OutboxService, PermanentJobError } from '@carepact/queue';
 import { ACCOUNT_TOKEN_TTL_MS } from './accounts.service';
 import { AccountTokenPurpose } from './identity.entities';
@@ -79,6 +80,17 @@ export class AccountMailJobs {
       this.audit.append(t, { chainId: user.organisationId, actor: SYSTEM_ACTOR, action: 'account.email_sent', subject: { type: 'staff_user', id: user.id }, payload: { purpose, tokenId: issued.id } }),
     );
     return 'sent';
+  }
+
+  /**
+   * Every attempt met an unreachable or deferring server (in the transaction that marks the job
+   * failed): the account's page says the e-mail did not leave, as it does for a refused address,
+   * so the administrator checks the address or sends the invitation again.
+   */
+  async failedForGood(em: EntityManager, userId: string, purpose: AccountTokenPurpose): Promise<void> {
+    const user = await this.repo.findUserById(em, userId);
+    if (!user) return;
+    await this.audit.append(em, { chainId: user.organisationId, actor: SYSTEM_ACTOR, action: 'account.email_failed', subject: { type: 'staff_user', id: user.id }, payload: { purpose, permanent: false } });
   }
 }
 

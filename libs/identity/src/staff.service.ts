@@ -42,8 +42,17 @@ export interface StaffUserView {
   active: boolean;
   /** Invited, and the person has not chosen a password yet. */
   invitationPending: boolean;
+  /** For a pending invitation (listUsers): where its latest e-mail stands. */
+  invitationEmail?: InvitationEmail;
   roles: { establishmentId: string; role: StaffRole }[];
 }
+
+/**
+ * The latest invitation e-mail of an account, from its audit events: queued or being retried
+ * (`sending`, since the invitation), delivered to the mail server (`sent`), or given up
+ * (`failed`: `refused` when the server refused the address, else every attempt failed).
+ */
+export type InvitationEmail = { state: 'sending'; since: string } | { state: 'sent'; at: string } | { state: 'failed'; at: string; refused: boolean };
 
 
 @Injectable()
@@ -177,8 +186,8 @@ export class StaffService {
     const em = this.tx.manager;
     const users = await this.repo.usersOfOrganisation(em, actor.organisationId);
     const roles = await this.repo.rolesOfUsers(em, users.map((u) => u.id));
-    return users
-      .map((u) => ({
+    const listed = users
+      .map((u): StaffUserView => ({
         id: u.id,
         email: u.email,
         name: u.name,
@@ -187,6 +196,31 @@ export class StaffService {
         roles: roles.filter((r) => r.userId === u.id).map((r) => ({ establishmentId: r.establishmentId, role: r.role })),
       }))
       .filter((u) => u.roles.some((r) => administered.includes(r.establishmentId)));
+    const emails = await this.invitationEmails(em, actor.organisationId, listed.filter((u) => u.invitationPending).map((u) => u.id));
+    return listed.map((u) => (emails.has(u.id) ? { ...u, invitationEmail: emails.get(u.id) } : u));
+  }
+
+  /**
+   * Each pending account's latest invitation event (requested, sent, failed), in one query on the
+   * organisation's audit chain through its (chain, subject) index: the worker records each outcome
+   * there (AccountMailJobs), so the page needs no state of its own.
+   */
+  private async invitationEmails(em: EntityManager, organisationId: string, userIds: string[]): Promise<Map<string, InvitationEmail>> {
+    if (userIds.length === 0) return new Map();
+    const rows = (await em.query(
+      `SELECT DISTINCT ON (subject_id) subject_id, action, payload->>'permanent' AS permanent, occurred_at
+         FROM audit_events
+        WHERE chain_id = $1 AND subject_id = ANY($2::text[]) AND subject_type = 'staff_user'
+          AND (action = 'user.invited' OR (action IN ('account.email_sent', 'account.email_failed') AND payload->>'purpose' = 'invitation'))
+        ORDER BY subject_id, seq DESC`,
+      [organisationId, userIds],
+    )) as { subject_id: string; action: string; permanent: string | null; occurred_at: Date }[];
+    const out = new Map<string, InvitationEmail>();
+    for (const r of rows) {
+      const at = r.occurred_at.toISOString();
+      out.set(r.subject_id, r.action === 'account.email_sent' ? { state: 'sent', at } : r.action === 'account.email_failed' ? { state: 'failed', at, refused: r.permanent === 'true' } : { state: 'sending', since: at });
+    }
+    return out;
   }
 
   /**

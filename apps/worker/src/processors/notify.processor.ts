@@ -23,7 +23,13 @@ export class NotifyProcessor extends JobProcessor<'notify'> {
     'signing.expire': { run: (d) => this.jobs.expire(d.outboxId, d.requestId) },
     'notify.staff': { run: (d) => this.jobs.notifyStaff(d.outboxId, d.requestId, d.kind, d.signerId, d.failure) },
     'notify.completed': { run: (d) => this.jobs.notifyCompleted(d.outboxId, d.requestId, d.signerId) },
-    'account.mail': { run: (d) => this.accounts.send(d.outboxId, d.userId, d.purpose, d.invitedBy) },
+    'account.mail': {
+      run: (d) => this.accounts.send(d.outboxId, d.userId, d.purpose, d.invitedBy),
+      // A refused address is recorded by the job itself; every attempt failing is recorded here.
+      failed: async (em, _row, d, failure) => {
+        if (failure.kind !== 'permanent') await this.accounts.failedForGood(em, d.userId, d.purpose);
+      },
+    },
   };
 
   constructor(

@@ -1,5 +1,5 @@
-import { FieldError, STAFF_ROLE_LABELS, formatDateFr } from '@carepact/common';
-import { CATEGORY_FINANCING, ESTABLISHMENT_CATEGORIES, EstablishmentEntity, STAFF_ROLES, StaffActor, StaffUserView } from '@carepact/identity';
+import { FieldError, STAFF_ROLE_LABELS, formatDateFr, formatDateTimeFr } from '@carepact/common';
+import { CATEGORY_FINANCING, ESTABLISHMENT_CATEGORIES, EstablishmentEntity, STAFF_ROLES, InvitationEmail, StaffActor, StaffUserView } from '@carepact/identity';
 import type { SealCertificateState } from '@carepact/signing';
 import { Checkbox, ErrorSummary, Notice, PostForm, SelectField, TextArea, TextField, renderPage } from '../../views';
 import { ConsolePage } from '../console-layout';
@@ -26,6 +26,23 @@ export interface AccountsPageState extends Base {
   errors?: FieldError[];
   /** An action on one account that was refused (resending to an account already in use…). */
   refused?: string;
+}
+
+/**
+ * A pending invitation and where its e-mail stands: an e-mail that did not leave is said in words
+ * the administrator can act on (check the address, send it again), not only in the audit journal.
+ */
+function InvitationState(props: { email?: InvitationEmail }) {
+  const e = props.email;
+  if (e?.state === 'failed')
+    return (
+      <>
+        <strong>L’e-mail d’invitation n’est pas parti</strong> ({formatDateTimeFr(e.at)}) :{' '}
+        {e.refused ? 'le serveur de messagerie a refusé l’adresse. Vérifiez-la, puis renvoyez l’invitation.' : 'le serveur de messagerie est resté injoignable. Renvoyez l’invitation.'}
+      </>
+    );
+  const sent = e?.state === 'sent' ? `e-mail envoyé le ${formatDateTimeFr(e.at)}` : e?.state === 'sending' ? 'e-mail en cours d’envoi' : null;
+  return <>Invité : mot de passe pas encore choisi{sent ? ` (${sent})` : ''}</>;
 }
 
 /** GET /console/admin/comptes: the accounts of the establishments one administers, the invitation form. */
@@ -81,7 +98,7 @@ export function accountsPage(s: AccountsPageState): string {
                       ))}
                     </ul>
                   </td>
-                  <td>{!u.active ? 'Désactivé' : u.invitationPending ? 'Invité : mot de passe pas encore choisi' : 'Actif'}</td>
+                  <td>{!u.active ? 'Désactivé' : u.invitationPending ? <InvitationState email={u.invitationEmail} /> : 'Actif'}</td>
                   <td>
                     {u.active && u.id !== s.actor.userId ? (
                       <>

@@ -1,0 +1,44 @@
+import type { StaffActor, StaffUserView } from '@carepact/identity';
+import { accountsPage } from './admin.views';
+
+const establishment = '00000000-0000-4000-8000-000000000003';
+const actor: StaffActor = {
+  kind: 'staff',
+  userId: '00000000-0000-4000-8000-000000000001',
+  organisationId: '00000000-0000-4000-8000-000000000002',
+  email: 'admin@example.test',
+  name: 'Administrateur',
+  sessionId: 's',
+  roles: [{ establishmentId: establishment, role: 'administrator' }],
+};
+
+function invited(n: number, invitationEmail: StaffUserView['invitationEmail']): StaffUserView {
+  return { id: `00000000-0000-4000-8000-00000000001${n}`, email: `personne${n}@example.test`, name: `Personne ${n}`, active: true, invitationPending: true, invitationEmail, roles: [{ establishmentId: establishment, role: 'coordinator' }] };
+}
+
+/** The cell « État » of each account row, tags removed. */
+const states = (users: StaffUserView[]) =>
+  [...accountsPage({ actor, csrf: 'csrf', users, administered: [[establishment, 'EHPAD Les Tilleuls']], names: new Map([[establishment, 'EHPAD Les Tilleuls']]) }).matchAll(/<tr>(?:(?!<\/tr>)[\s\S])*?<\/tr>/g)]
+    .map((m) => /<td>((?:(?!<\/td>)[\s\S])*)<\/td>\s*<td>(?:(?!<\/td>)[\s\S])*<\/td>\s*<\/tr>$/.exec(m[0])?.[1])
+    .filter((c): c is string => c !== undefined)
+    .map((c) => c.replace(/<[^>]+>/g, ''));
+
+describe('accounts page: where an invitation e-mail stands', () => {
+  it('sending, sent with its time, refused address, unreachable server: each said in French, the failures with what to do', () => {
+    expect(
+      states([
+        invited(1, { state: 'sending', since: '2026-12-02T09:00:00.000Z' }),
+        invited(2, { state: 'sent', at: '2026-12-02T09:01:00.000Z' }),
+        invited(3, { state: 'failed', at: '2026-12-02T09:02:00.000Z', refused: true }),
+        invited(4, { state: 'failed', at: '2026-12-02T09:03:00.000Z', refused: false }),
+        invited(5, undefined),
+      ]),
+    ).toEqual([
+      'Invité : mot de passe pas encore choisi (e-mail en cours d’envoi)',
+      'Invité : mot de passe pas encore choisi (e-mail envoyé le 2 décembre 2026 à 10 h 01)',
+      'L’e-mail d’invitation n’est pas parti (2 décembre 2026 à 10 h 02) : le serveur de messagerie a refusé l’adresse. Vérifiez-la, puis renvoyez l’invitation.',
+      'L’e-mail d’invitation n’est pas parti (2 décembre 2026 à 10 h 03) : le serveur de messagerie est resté injoignable. Renvoyez l’invitation.',
+      'Invité : mot de passe pas encore choisi',
+    ]);
+  });
+});
