@@ -133,3 +133,21 @@ describe('archives page: progress of a running request', () => {
     expect(progress({ phase: 'documents', done: 3, total: 10 })).toContain('3 sur 10 documents');
   });
 });
+
+describe('archives page: stopping the refresh keeps the searches', () => {
+  const page = (refreshing: boolean, refreshStopped: boolean) =>
+    archivePage(actor, 'csrf', {
+      jobs: [job({ kind: 'purge_report', day: '2026-12-02' }, { status: 'running', finishedAt: null })],
+      subjects: { people: new Map(), establishments: new Map(), documents: new Map(), reports: new Map() },
+      people: { export: { words: 'dupont', found: [], total: 0 }, access: { words: 'martin 7', found: [], total: 0 } },
+      establishments: [],
+      refreshing,
+      refreshStopped,
+    });
+  const href = (html: string, text: string) => new RegExp(`<a href="([^"]*)">${text}</a>`).exec(html)?.[1].replace(/&amp;/g, '&');
+
+  it('« Arrêter l’actualisation » and « Actualiser la page » lead to the page with both person searches', () => {
+    expect(href(page(true, false), 'Arrêter l’actualisation')).toBe('/console/archives?actualiser=non&personne-paquet=dupont&personne-acces=martin+7');
+    expect(href(page(false, true), 'Actualiser la page')).toBe('/console/archives?personne-paquet=dupont&personne-acces=martin+7');
+  });
+});

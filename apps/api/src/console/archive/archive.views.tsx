@@ -134,6 +134,15 @@ function Progress(props: { job: DataJobView }) {
  * field searches, Enter elsewhere submits the request, and the search's URL can be kept. The words
  * also travel, hidden, with the request, so that a refused request shows the same people again.
  */
+/** This page with its person searches kept (stopping or resuming the refresh must not lose what was searched). */
+function archivesHref(people: ArchivePageState['people'], stopRefresh: boolean): string {
+  const q = new URLSearchParams();
+  if (stopRefresh) q.set('actualiser', 'non');
+  for (const which of ['export', 'access'] as const) if (people[which].words) q.set(PERSON_PICKERS[which].search, people[which].words);
+  const query = q.toString();
+  return query ? `/console/archives?${query}` : '/console/archives';
+}
+
 function PersonPicker(props: { which: PersonForm; search: PersonSearch; value?: string; errors?: FieldError[] }) {
   const p = PERSON_PICKERS[props.which];
   const { words, found, total } = props.search;
@@ -202,11 +211,11 @@ export function archivePage(actor: StaffActor, csrf: string, s: ArchivePageState
         <h2 id="demandes">Demandes récentes</h2>
         {s.refreshing ? (
           <p>
-            Une demande est en cours : cette page s’actualise toutes les 5 secondes. <a href="/console/archives?actualiser=non">Arrêter l’actualisation</a>
+            Une demande est en cours : cette page s’actualise toutes les 5 secondes. <a href={archivesHref(s.people, true)}>Arrêter l’actualisation</a>
           </p>
         ) : s.refreshStopped ? (
           <p>
-            Actualisation arrêtée. <a href="/console/archives">Actualiser la page</a>
+            Actualisation arrêtée. <a href={archivesHref(s.people, false)}>Actualiser la page</a>
           </p>
         ) : null}
         {s.jobs.length ? (
