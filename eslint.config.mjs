@@ -79,7 +79,7 @@ export default tseslint.config(
   },
   {
     files: ['apps/**/*.ts', 'apps/**/*.tsx'],
-    ignores: ['**/*.spec.ts'],
+    ignores: ['**/*.spec.ts', '**/*.spec.tsx'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -10,3 +10,4 @@ export * from './chromium';
 export * from './signing-harness';
 export * from './accessibility';
 export * from './bulk-fixture';
+export * from './staff-actor';

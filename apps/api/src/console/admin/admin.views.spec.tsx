@@ -1,16 +1,9 @@
-import type { StaffActor, StaffUserView } from '@carepact/identity';
+import { VIEW_ESTABLISHMENT, viewActor } from '@carepact/testing';
+import type { StaffUserView } from '@carepact/identity';
 import { accountsPage } from './admin.views';
 
-const establishment = '00000000-0000-4000-8000-000000000003';
-const actor: StaffActor = {
-  kind: 'staff',
-  userId: '00000000-0000-4000-8000-000000000001',
-  organisationId: '00000000-0000-4000-8000-000000000002',
-  email: 'admin@example.test',
-  name: 'Administrateur',
-  sessionId: 's',
-  roles: [{ establishmentId: establishment, role: 'administrator' }],
-};
+const establishment = VIEW_ESTABLISHMENT;
+const actor = viewActor('administrator');
 
 function invited(n: number, invitationEmail: StaffUserView['invitationEmail']): StaffUserView {
   return { id: `00000000-0000-4000-8000-00000000001${n}`, email: `personne${n}@example.test`, name: `Personne ${n}`, active: true, invitationPending: true, invitationEmail, roles: [{ establishmentId: establishment, role: 'coordinator' }] };

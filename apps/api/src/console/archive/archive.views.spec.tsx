@@ -1,18 +1,10 @@
+import { VIEW_ESTABLISHMENT, viewActor } from '@carepact/testing';
 import type { DataJobSubjects, DataJobView } from '@carepact/archive';
-import type { StaffActor } from '@carepact/identity';
 import { archivePage } from './archive.views';
 
-const ours = '00000000-0000-4000-8000-000000000003';
+const ours = VIEW_ESTABLISHMENT;
 const theirs = '00000000-0000-4000-8000-000000000009';
-const actor: StaffActor = {
-  kind: 'staff',
-  userId: '00000000-0000-4000-8000-000000000001',
-  organisationId: '00000000-0000-4000-8000-000000000002',
-  email: 'admin@example.test',
-  name: 'Administrateur',
-  sessionId: 's',
-  roles: [{ establishmentId: ours, role: 'administrator' }],
-};
+const actor = viewActor('administrator');
 
 function job(params: DataJobView['params'], over: Partial<DataJobView> = {}): DataJobView {
   return {

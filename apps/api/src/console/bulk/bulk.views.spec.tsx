@@ -1,21 +1,13 @@
+import { VIEW_ESTABLISHMENT, viewActor } from '@carepact/testing';
 import type { BulkRunView } from '@carepact/documents';
-import type { StaffActor } from '@carepact/identity';
 import { bulkListPage, bulkRunPage } from './bulk.views';
 
-const actor: StaffActor = {
-  kind: 'staff',
-  userId: '00000000-0000-4000-8000-000000000001',
-  organisationId: '00000000-0000-4000-8000-000000000002',
-  email: 'admissions@example.test',
-  name: 'Agent Admissions',
-  sessionId: 's',
-  roles: [{ establishmentId: '00000000-0000-4000-8000-000000000003', role: 'admissions' }],
-};
+const actor = viewActor('admissions');
 
 function run(over: Partial<BulkRunView>): BulkRunView {
   return {
     id: '00000000-0000-4000-8000-000000000004',
-    establishmentId: '00000000-0000-4000-8000-000000000003',
+    establishmentId: VIEW_ESTABLISHMENT,
     kind: 'avenant-tarifs',
     documentType: 'avenant',
     status: 'running',

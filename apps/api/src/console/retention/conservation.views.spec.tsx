@@ -1,17 +1,9 @@
+import { VIEW_ESTABLISHMENT, viewActor } from '@carepact/testing';
 import type { LegalHoldView, RetentionSubjectName } from '@carepact/archive';
-import type { StaffActor } from '@carepact/identity';
 import { conservationPage } from './conservation.views';
 
-const establishment = '00000000-0000-4000-8000-000000000003';
-const actor: StaffActor = {
-  kind: 'staff',
-  userId: '00000000-0000-4000-8000-000000000001',
-  organisationId: '00000000-0000-4000-8000-000000000002',
-  email: 'direction@example.test',
-  name: 'Direction',
-  sessionId: 's',
-  roles: [{ establishmentId: establishment, role: 'director' }],
-};
+const establishment = VIEW_ESTABLISHMENT;
+const actor = viewActor('director');
 
 function hold(subjectId: string, subjectType: LegalHoldView['subjectType']): LegalHoldView {
   return { id: subjectId.replace(/.$/, 'f'), subjectType, subjectId, reason: 'Contentieux', placedBy: `staff:${actor.userId}`, placedAt: '2026-12-02T09:00:00.000Z', liftedBy: null, liftedAt: null, liftReason: null };
