@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { AuditService, SYSTEM_ACTOR } from '@carepact/audit';
 import { STAFF_ROLE_LABELS, randomToken, sha256Hex } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
-import { EntityManager } from 'typeorm';
 import { OutboxService, PermanentJobError } from '@carepact/queue';
 import { ACCOUNT_TOKEN_TTL_MS } from './accounts.service';
 import { AccountTokenPurpose } from './identity.entities';

@@ -54,7 +54,6 @@ export interface StaffUserView {
  */
 export type InvitationEmail = { state: 'sending'; since: string } | { state: 'sent'; at: string } | { state: 'failed'; at: string; refused: boolean };
 
-
 @Injectable()
 export class StaffService {
   constructor(

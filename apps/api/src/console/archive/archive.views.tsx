@@ -127,13 +127,6 @@ function Progress(props: { job: DataJobView }) {
   );
 }
 
-/**
- * Choosing one person among thousands, without script: a search by the words of the name, then the
- * residents it finds as radio buttons. The search is its own GET form (an empty <form> before the
- * request's form, which the field and its button join through the `form` attribute): Enter in the
- * field searches, Enter elsewhere submits the request, and the search's URL can be kept. The words
- * also travel, hidden, with the request, so that a refused request shows the same people again.
- */
 /** This page with its person searches kept (stopping or resuming the refresh must not lose what was searched). */
 function archivesHref(people: ArchivePageState['people'], stopRefresh: boolean): string {
   const q = new URLSearchParams();
@@ -143,6 +136,13 @@ function archivesHref(people: ArchivePageState['people'], stopRefresh: boolean):
   return query ? `/console/archives?${query}` : '/console/archives';
 }
 
+/**
+ * Choosing one person among thousands, without script: a search by the words of the name, then the
+ * residents it finds as radio buttons. The search is its own GET form (an empty <form> before the
+ * request's form, which the field and its button join through the `form` attribute): Enter in the
+ * field searches, Enter elsewhere submits the request, and the search's URL can be kept. The words
+ * also travel, hidden, with the request, so that a refused request shows the same people again.
+ */
 function PersonPicker(props: { which: PersonForm; search: PersonSearch; value?: string; errors?: FieldError[] }) {
   const p = PERSON_PICKERS[props.which];
   const { words, found, total } = props.search;
