@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
+import { formatDateFr } from '@carepact/common';
 import { contractData, curatelleResident, insertResidents, loginAgent, TEST_PASSWORD, waitUntil } from '@carepact/testing';
 import { startWorker, WorkerHandle } from '../../../apps/worker/src/bootstrap';
 import { readZip } from '../../integration/archive/archive-tools';
@@ -222,6 +223,12 @@ describe('console: archives and access requests', () => {
     await page.screenshot({ path: `${shots}/console-archives-purge.png`, fullPage: true });
     await Promise.all([page.waitForNavigation(), scopeOfKind('Purge').getByRole('link').click()]);
     expect(await page.locator('h1').textContent()).toContain('Simulation');
+    // Read again after the purge: it says the purge ran and what it deleted, not « rien n’a été supprimé ».
+    const longToday = formatDateFr(new Date());
+    expect(await page.getByRole('status').textContent()).toMatch(new RegExp(`Purge exécutée le ${longToday} à \\d\\d h \\d\\d : 0 document supprimé, 1 dossier supprimé\\.$`));
+    expect(await page.locator('section[aria-labelledby="supprime"] tbody th').allTextContents()).toEqual([`Dossier supprimé le ${longToday}`]);
+    await checkPage(page, (await page.locator('h1').textContent())!);
+    await page.screenshot({ path: `${shots}/conservation-simulation-after-purge.png`, fullPage: true });
     expect(page.problems).toEqual([]);
     await page.context().close();
   }, 120_000);

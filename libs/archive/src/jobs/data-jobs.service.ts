@@ -172,6 +172,12 @@ export class DataJobsService {
     return rows.length ? view(rows[0]) : null;
   }
 
+  /** The purge that carried out (or is carrying out) this dry-run report, if one was asked for: a report is run at most once. */
+  async purgeRunOf(em: EntityManager, organisationId: string, reportId: string): Promise<DataJobView | null> {
+    const rows = (await em.query(`SELECT * FROM data_jobs WHERE organisation_id = $1 AND kind = 'purge_run' AND params->>'reportId' = $2 ORDER BY created_at DESC LIMIT 1`, [organisationId, reportId])) as DataJobRow[];
+    return rows.length ? view(rows[0]) : null;
+  }
+
   async list(em: EntityManager, organisationId: string, limit = 20): Promise<DataJobView[]> {
     const rows = (await em.query(`SELECT * FROM data_jobs WHERE organisation_id = $1 ORDER BY created_at DESC LIMIT $2`, [organisationId, limit])) as DataJobRow[];
     return rows.map(view);

@@ -60,7 +60,9 @@ export interface PurgeOutcome {
 /** Whom or what a hold or a purge item is about, as it stands now (RetentionService.subjectNames). */
 export type RetentionSubjectName =
   | { type: 'resident'; id: string; firstName: string; lastName: string; establishmentId: string }
-  | { type: 'document'; id: string; documentType: string; residentId: string; firstName: string; lastName: string; establishmentId: string };
+  | { type: 'document'; id: string; documentType: string; residentId: string; firstName: string; lastName: string; establishmentId: string }
+  /** Deleted by a purge: its tombstone says when (a purge's report is read again after it ran). */
+  | { type: 'purged'; id: string; subjectType: 'resident' | 'document'; purgedAt: string };
 
 const HOLD_REASON_MAX = 500;
 const IN_PROGRESS = ['generating', 'in_signature'];
@@ -186,6 +188,15 @@ export class RetentionService {
       )) as { id: string; type: string; resident_id: string; establishment_id: string; first_name: string; last_name: string }[];
       for (const d of rows)
         names.set(d.id, { type: 'document', id: d.id, documentType: d.type, residentId: d.resident_id, firstName: d.first_name, lastName: d.last_name, establishmentId: d.establishment_id });
+    }
+    const gone = [...ids.residents, ...ids.documents].filter((id) => !names.has(id));
+    if (gone.length) {
+      const rows = (await em.query(`SELECT subject_id, subject_type, purged_at FROM purge_tombstones WHERE subject_type IN ('resident', 'document') AND subject_id = ANY($2::uuid[]) AND organisation_id = $1`, [organisationId, gone])) as {
+        subject_id: string;
+        subject_type: 'resident' | 'document';
+        purged_at: Date;
+      }[];
+      for (const t of rows) names.set(t.subject_id, { type: 'purged', id: t.subject_id, subjectType: t.subject_type, purgedAt: t.purged_at.toISOString() });
     }
     return names;
   }

@@ -81,7 +81,8 @@ export class ConservationController {
       residents: report.residents.map((r) => r.id),
       documents: report.documents.map((d) => d.id),
     });
-    sendHtml(res, 200, purgeReportPage(actor, this.csrf(actor), { report, createdAt: job.createdAt, names, fresh: req.query.nouvelle === '1' }));
+    const run = await this.jobs.purgeRunOf(this.tx.manager, actor.organisationId, job.id);
+    sendHtml(res, 200, purgeReportPage(actor, this.csrf(actor), { report, createdAt: job.createdAt, names, fresh: req.query.nouvelle === '1', run }));
   }
 
   private async render(res: Response, actor: StaffActor, status: number, s: { notice?: string; errors?: FieldError[]; values?: Record<string, string> }): Promise<void> {

@@ -1,5 +1,5 @@
 import { FieldError, documentTitle, formatDateFr, formatDateTimeFr } from '@carepact/common';
-import { LegalHoldView, PurgeReport, RetentionPolicyView, RetentionSubjectName } from '@carepact/archive';
+import { DataJobView, LegalHoldView, PurgeOutcome, PurgeReport, RetentionPolicyView, RetentionSubjectName } from '@carepact/archive';
 import { StaffActor, can } from '@carepact/identity';
 import { Notice, PostForm, RefusedFormSummary, SelectField, TextField, renderPage } from '../../views';
 import { ConsolePage } from '../console-layout';
@@ -15,6 +15,7 @@ const plural = (n: number, one: string, many: string) => `${n.toLocaleString('fr
 function SubjectName(props: { actor: StaffActor; id: string; names: Map<string, RetentionSubjectName> }) {
   const n = props.names.get(props.id);
   if (!n) return <>élément introuvable</>;
+  if (n.type === 'purged') return <>{`${n.subjectType === 'resident' ? 'Dossier' : 'Document'} supprimé le ${formatDateFr(new Date(n.purgedAt))}`}</>;
   if (n.type === 'resident') {
     const text = `${n.firstName} ${n.lastName}`;
     return can(props.actor, 'resident.read', n.establishmentId) ? <a href={`/console/residents/${n.id}`}>{text}</a> : <>{text}</>;
@@ -182,8 +183,29 @@ function ItemsTable(props: { actor: StaffActor; caption: string; head: string; i
   );
 }
 
-/** GET /console/conservation/simulations/:id: a dry-run report (DataJobsService.purgeReport), nothing deleted. */
-export function purgeReportPage(actor: StaffActor, csrf: string, s: { report: PurgeReport; createdAt: string; names: Map<string, RetentionSubjectName>; fresh: boolean }): string {
+/** Whether the report was carried out, and what the purge did: the page is read again after it ran (Archives links to it). */
+function RunNotice(props: { createdAt: string; run: DataJobView | null; fresh: boolean }) {
+  const { run } = props;
+  const computed = `Simulation calculée le ${formatDateTimeFr(props.createdAt)}`;
+  const say = (kind: 'success' | 'warning' | 'info', text: string) => (
+    <Notice kind={kind}>
+      <p>{text}</p>
+    </Notice>
+  );
+  if (!run) return say(props.fresh ? 'success' : 'info', `${computed} : rien n’a été supprimé.`);
+  const asked = `La purge demandée le ${formatDateTimeFr(run.createdAt)}`;
+  if (run.status === 'failed') return say('warning', `${computed}. ${asked} a échoué : ${run.error ?? 'erreur inconnue'}.`);
+  if (run.status !== 'done') return say('info', `${computed}. ${asked} est en cours${run.total ? ` (${run.done} sur ${run.total})` : ''}.`);
+  const o = run.report as PurgeOutcome;
+  const kept = o.skipped ? `, ${plural(o.skipped, 'élément gardé', 'éléments gardés')} (gelé ou dont la conservation a repris depuis la simulation)` : '';
+  return say(
+    'info',
+    `${computed}. Purge exécutée le ${formatDateTimeFr(run.finishedAt!)} : ${plural(o.documents, 'document supprimé', 'documents supprimés')}, ${plural(o.residents, 'dossier supprimé', 'dossiers supprimés')}${kept}.`,
+  );
+}
+
+/** GET /console/conservation/simulations/:id: a dry-run report (DataJobsService.purgeReport), and the purge that carried it out if any. */
+export function purgeReportPage(actor: StaffActor, csrf: string, s: { report: PurgeReport; createdAt: string; names: Map<string, RetentionSubjectName>; fresh: boolean; run: DataJobView | null }): string {
   const r = s.report;
   const k = r.kept;
   return renderPage(
@@ -192,17 +214,15 @@ export function purgeReportPage(actor: StaffActor, csrf: string, s: { report: Pu
         <a href="/console/conservation">Conservation des données</a>
       </p>
       <h1>Simulation de purge du {formatDateFr(r.day)}</h1>
-      <Notice kind={s.fresh ? 'success' : 'info'}>
-        <p>Simulation calculée le {formatDateTimeFr(s.createdAt)} : rien n’a été supprimé.</p>
-      </Notice>
+      <RunNotice createdAt={s.createdAt} run={s.run} fresh={s.fresh} />
       <section aria-labelledby="supprime">
-        <h2 id="supprime">Ce qui serait supprimé aujourd’hui</h2>
+        <h2 id="supprime">{s.run ? 'Ce que la simulation prévoyait de supprimer' : 'Ce qui serait supprimé aujourd’hui'}</h2>
         <ul>
           <li>{plural(r.documents.length, 'document', 'documents')} dont la durée de conservation est écoulée ;</li>
           <li>{plural(r.residents.length, 'dossier de personne', 'dossiers de personnes')} (identité, contacts, mesures de protection).</li>
         </ul>
-        {r.documents.length ? <ItemsTable actor={actor} caption="Documents qui seraient supprimés" head="Document" items={r.documents} names={s.names} /> : null}
-        {r.residents.length ? <ItemsTable actor={actor} caption="Dossiers qui seraient supprimés" head="Personne" items={r.residents} names={s.names} /> : null}
+        {r.documents.length ? <ItemsTable actor={actor} caption={s.run ? 'Documents que la simulation prévoyait de supprimer' : 'Documents qui seraient supprimés'} head="Document" items={r.documents} names={s.names} /> : null}
+        {r.residents.length ? <ItemsTable actor={actor} caption={s.run ? 'Dossiers que la simulation prévoyait de supprimer' : 'Dossiers qui seraient supprimés'} head="Personne" items={r.residents} names={s.names} /> : null}
       </section>
       <section aria-labelledby="garde">
         <h2 id="garde">Ce qui est gardé, et pourquoi</h2>
@@ -214,9 +234,11 @@ export function purgeReportPage(actor: StaffActor, csrf: string, s: { report: Pu
           <li>Dossiers gardés parce qu’un de leurs documents l’est : {k.residentsWithKeptDocuments.toLocaleString('fr-FR')}.</li>
         </ul>
       </section>
-      <p class="hint">
-        L’exécution d’une simulation de moins de 7 jours (ce qui est encore supprimable seulement) se fait par l’API ou la ligne de commande : <code>purge --report</code>.
-      </p>
+      {s.run ? null : (
+        <p class="hint">
+          L’exécution d’une simulation de moins de 7 jours (ce qui est encore supprimable seulement) se fait par l’API ou la ligne de commande : <code>purge --report</code>.
+        </p>
+      )}
     </ConsolePage>,
   );
 }
