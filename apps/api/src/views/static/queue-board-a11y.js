@@ -43,14 +43,10 @@
     var images = document.querySelectorAll('svg[role="img"]:not([aria-label]):not([aria-labelledby])');
     for (var j = 0; j < images.length; j++) if (!images[j].querySelector('title')) images[j].setAttribute('aria-label', 'Bull Board');
   }
-  var pending = false;
-  new MutationObserver(function () {
-    if (pending) return;
-    pending = true;
-    requestAnimationFrame(function () {
-      pending = false;
-      repair();
-    });
-  }).observe(document.documentElement, { childList: true, subtree: true });
+  // Repaired in the observer's own callback, at the end of the task that rendered the buttons: no
+  // later task (a screen reader's query, an axe run) can meet them unnamed. A frame's delay
+  // (requestAnimationFrame, as before) left such a window, and a busy CI machine hit it. Setting
+  // attributes is not observed (childList only), so the repair does not call itself again.
+  new MutationObserver(repair).observe(document.documentElement, { childList: true, subtree: true });
   repair();
 })();
