@@ -32,7 +32,7 @@ describe('console: archives and access requests', () => {
     await worker?.close();
     await h?.close();
   });
-  const count = async (sql: string, params: unknown[] = []) => Number(((await h.app.get(DataSource).query(sql, params)) as { n: string }[])[0].n);
+  const count = (sql: string, params: unknown[] = []) => h.count(sql, params);
   const checkPage = checkConsolePage;
   const submit = (page: Page, name: string) => submitForm(page, name, { exact: true });
 

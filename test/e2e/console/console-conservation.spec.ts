@@ -2,7 +2,7 @@ import request from 'supertest';
 import type { Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { insertResidentsWithSignedContracts, loginAgent, TEST_PASSWORD } from '@carepact/testing';
-import { checkConsolePage, ConsoleHarness, startConsoleHarness, submitForm } from './console-harness';
+import { checkConsolePage, ConsoleHarness, startConsoleHarness, submitForm, csrfOf } from './console-harness';
 
 /**
  * Issue 11 in the console: « Conservation » for administrators (records.manage) — the retention
@@ -31,8 +31,7 @@ describe('console: conservation (retention durations, holds, purge dry run)', ()
     await h?.close();
   });
   const db = () => h.app.get(DataSource);
-  const count = async (sql: string, params: unknown[] = []) => Number(((await db().query(sql, params)) as { n: string }[])[0].n);
-  const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)![1];
+  const count = (sql: string, params: unknown[] = []) => h.count(sql, params);
   const submit = (page: Page, name: string) => submitForm(page, name, { exact: true });
   const checkPage = checkConsolePage;
   const nav = (page: Page) => page.getByRole('navigation', { name: 'Sections de la console' });

@@ -2,6 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { SeededOrganisation, TEST_PASSWORD, TestDatabase, axeViolations, createTestDatabase, launchChromium, pageBasics, seedOrganisation } from '@carepact/testing';
+import { DataSource } from 'typeorm';
 import { createApiApp } from '../../../apps/api/src/bootstrap';
 
 /**
@@ -19,6 +20,8 @@ export interface ConsoleHarness {
   newPage(): Promise<Page & { problems: string[] }>;
   /** Logs in through the form as it is seen; lands on the page the login leads to. */
   login(page: Page, email: string, password?: string): Promise<void>;
+  /** The `n` of a `SELECT count(*) AS n …` on the test database, as a number. */
+  count(sql: string, params?: unknown[]): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -51,6 +54,9 @@ export async function startConsoleHarness(env: Record<string, string> = {}): Pro
       await page.getByLabel('Mot de passe').fill(password);
       await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Se connecter' }).click()]);
     },
+    async count(sql, params = []) {
+      return Number(((await app.get(DataSource).query(sql, params)) as { n: string }[])[0].n);
+    },
     async close() {
       await browser.close().catch(() => undefined);
       await app.close();
@@ -81,3 +87,6 @@ export async function submitForm(page: Page, name: string | RegExp, o: { exact?:
   const button = page.getByRole('button', { name, ...(o.exact ? { exact: true } : {}) });
   await Promise.all([page.waitForNavigation(), (o.first ? button.first() : button).click()]);
 }
+
+/** The console CSRF token of a page's form (a hidden `_csrf` field), for posting it outside the browser. */
+export const csrfOf = (html: string): string => /name="_csrf" value="([^"]+)"/.exec(html)![1];

@@ -2,7 +2,7 @@ import request from 'supertest';
 import type { Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { axeViolations, curatelleResident, loginAgent, pageBasics, seedOrganisation, TEST_PASSWORD } from '@carepact/testing';
-import { checkConsolePage, ConsoleHarness, startConsoleHarness, submitForm } from './console-harness';
+import { checkConsolePage, ConsoleHarness, startConsoleHarness, submitForm, csrfOf } from './console-harness';
 
 /**
  * Issue 10 item 2: the residents pages of the console, on the services of the JSON API — the list
@@ -21,8 +21,7 @@ describe('console: residents (issue 10 item 2)', () => {
     await h?.close();
   });
   const db = () => h.app.get(DataSource);
-  const count = async (sql: string, params: unknown[] = []) => Number(((await db().query(sql, params)) as { n: string }[])[0].n);
-  const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)![1];
+  const count = (sql: string, params: unknown[] = []) => h.count(sql, params);
   const consoleAgent = async (email: string) => {
     const agent = request.agent(h.app.getHttpServer());
     const form = await agent.get('/connexion').expect(200);

@@ -2,7 +2,7 @@ import request from 'supertest';
 import type { Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { curatelleResident, loginAgent, TEST_PASSWORD } from '@carepact/testing';
-import { checkConsolePage, ConsoleHarness, startConsoleHarness, submitForm } from './console-harness';
+import { checkConsolePage, ConsoleHarness, startConsoleHarness, submitForm, csrfOf } from './console-harness';
 
 /**
  * Issue 11 in the console, on the resident's file: the end of the accompaniment (the start of the
@@ -24,10 +24,9 @@ describe('console: end of the accompaniment and legal holds on the resident file
     await h?.close();
   });
   const db = () => h.app.get(DataSource);
-  const count = async (sql: string, params: unknown[] = []) => Number(((await db().query(sql, params)) as { n: string }[])[0].n);
+  const count = (sql: string, params: unknown[] = []) => h.count(sql, params);
   const departedOn = async () => ((await db().query(`SELECT departed_on::text AS d FROM residents WHERE id = $1`, [residentId])) as { d: string | null }[])[0].d;
   const audited = (action: string) => count(`SELECT count(*) AS n FROM audit_events WHERE action = $1 AND subject_id = $2`, [action, residentId]);
-  const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)![1];
   const submit = (page: Page, name: string) => submitForm(page, name, { exact: true });
   const checkPage = checkConsolePage;
   const section = (page: Page) => page.locator('section[aria-labelledby="conservation"]');
