@@ -10,3 +10,4 @@ export * from './retention/retention-defaults';
 export * from './retention/retention.service';
 export * from './access/access-request.exporter';
 export * from './jobs/data-jobs.service';
+export * from './subjects';

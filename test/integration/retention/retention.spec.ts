@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { verifyDetachedCms } from '@carepact/archive';
+import { lookupSubjects, verifyDetachedCms } from '@carepact/archive';
 import { AuditVerifier } from '@carepact/audit';
 import { TEST_PASSWORD, contractData, curatelleResident, loginAgent, waitUntil } from '@carepact/testing';
 import { startWorker, WorkerHandle } from '../../../apps/worker/src/bootstrap';
@@ -171,6 +171,31 @@ describe('retention, legal holds, purge and access requests', () => {
     // Tombstones are append-only; a report runs once.
     await expect(ds.query(`DELETE FROM purge_tombstones WHERE run_id = $1`, [run.id])).rejects.toThrow();
     expect((await admin.post(`/api/retention/purge-reports/${report.id}/run`).expect(409)).body.error.code).toBe('PURGE_REPORT_USED');
+  });
+
+  it('the console names what holds, reports and jobs are about from one lookup: present, purged (with its date), unknown, another organisation’s as unknown', async () => {
+    const report = (await ds.query(`SELECT id, params->>'day' AS day FROM data_jobs WHERE kind = 'purge_report' AND organisation_id = $1 ORDER BY created_at LIMIT 1`, [h.orgA.organisationId])) as {
+      id: string;
+      day: string;
+    }[];
+    const [tomb] = (await ds.query(`SELECT purged_at FROM purge_tombstones WHERE subject_id = $1`, [res.old.id])) as { purged_at: Date }[];
+    const orgB = await loginAgent(h.app, h.orgB.users.admissions.email, TEST_PASSWORD);
+    const stranger = (await orgB.post('/api/residents').send(curatelleResident(h.orgB.establishmentId)).expect(201)).body.id as string;
+    const s = await lookupSubjects(ds.manager, h.orgA.organisationId, {
+      people: [res.held.id, res.old.id, stranger, 'pas-un-id'],
+      documents: [res.held.doc, res.old.doc, '00000000-0000-4000-8000-000000000000'],
+      establishments: [h.orgA.establishmentId, h.orgB.establishmentId],
+      reports: [report[0].id, res.held.doc],
+    });
+    expect(s.people.get(res.held.id)).toMatchObject({ state: 'present', lastName: 'Gelé', establishmentId: h.orgA.establishmentId });
+    expect(s.people.get(res.old.id)).toEqual({ state: 'purged', id: res.old.id, purgedAt: tomb.purged_at.toISOString() });
+    expect(s.people.get(stranger)).toEqual({ state: 'unknown', id: stranger });
+    expect(s.people.get('pas-un-id')).toEqual({ state: 'unknown', id: 'pas-un-id' });
+    expect(s.documents.get(res.held.doc)).toMatchObject({ state: 'present', type: 'contrat-sejour', residentId: res.held.id, residentLastName: 'Gelé' });
+    expect(s.documents.get(res.old.doc)).toMatchObject({ state: 'purged' });
+    expect(s.documents.get('00000000-0000-4000-8000-000000000000')).toMatchObject({ state: 'unknown' });
+    expect([...s.establishments.keys()]).toEqual([h.orgA.establishmentId]);
+    expect(s.reports).toEqual(new Map([[report[0].id, report[0].day]]));
   });
 
   it('a hold placed after the dry run is respected by the run; lifting it is audited, and the next run purges', async () => {

@@ -12,6 +12,7 @@ import { AccessRequestExporter } from '../access/access-request.exporter';
 import { ArchiveExporter } from '../archive-exporter.service';
 import { ArchiveScope } from '../archive.types';
 import { PurgeReport, RetentionService } from '../retention/retention.service';
+import { Subjects, lookupSubjects } from '../subjects';
 
 export type DataJobKind = 'archive_export' | 'access_request' | 'purge_report' | 'purge_run';
 export type DataJobStatus = 'queued' | 'running' | 'done' | 'failed';
@@ -40,31 +41,6 @@ export interface DataJobView {
   finishedAt: string | null;
 }
 
-/** Whom an archive package or an access request is about, as it stands now. */
-export type DataJobPerson =
-  | { state: 'present'; id: string; lastName: string; firstName: string; birthDate: string; establishmentId: string }
-  /** Her file was deleted at the end of its retention (a tombstone says when). */
-  | { state: 'purged'; id: string; purgedAt: string }
-  /** No such resident in the organisation, and none purged (a request that failed for that reason). */
-  | { state: 'unknown'; id: string };
-
-/** The document a per-document archive package is about, as it stands now. */
-export type DataJobDocument =
-  | { state: 'present'; id: string; type: string; establishmentId: string; residentLastName: string; residentFirstName: string }
-  /** Deleted at the end of its retention (a tombstone says when). */
-  | { state: 'purged'; id: string; purgedAt: string }
-  /** No such document in the organisation, and none purged. */
-  | { state: 'unknown'; id: string };
-
-/** The people, establishments and documents a list of jobs names, by id (DataJobsService.subjectsOf). */
-export interface DataJobSubjects {
-  people: Map<string, DataJobPerson>;
-  establishments: Map<string, string>;
-  documents: Map<string, DataJobDocument>;
-  /** A purge run's dry-run report (another data job of the organisation) → the day it was drawn up for. */
-  reports: Map<string, string>;
-}
-
 /** The resident a job is about (a person's package or access request), if any. */
 function jobResidentId(p: DataJobParams): string | null {
   if (p.kind === 'access_request') return p.residentId;
@@ -86,8 +62,6 @@ function jobReportId(p: DataJobParams): string | null {
 function jobEstablishmentId(p: DataJobParams): string | null {
   return p.kind === 'archive_export' && p.scope === 'establishment' ? p.id : null;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A dry-run report may be carried out within this many days; after, a new one is needed. */
 export const PURGE_REPORT_VALID_DAYS = 7;
@@ -183,63 +157,10 @@ export class DataJobsService {
     return rows.map(view);
   }
 
-  /**
-   * The people, establishments, documents and purge reports these jobs are about, in one query whatever their
-   * number: the residents' names, or the date their file was purged (purge_tombstones: the row is
-   * gone, the tombstone stays), the establishments' names, and each document's type, establishment
-   * and resident (or the date it was purged), each report's day. Only this organisation's.
-   */
-  async subjectsOf(em: EntityManager, organisationId: string, jobs: DataJobView[]): Promise<DataJobSubjects> {
-    const people = new Set(jobs.map((j) => jobResidentId(j.params)).filter((id): id is string => !!id && UUID.test(id)));
-    const establishments = new Set(jobs.map((j) => jobEstablishmentId(j.params)).filter((id): id is string => !!id && UUID.test(id)));
-    const documents = new Set(jobs.map((j) => jobDocumentId(j.params)).filter((id): id is string => !!id && UUID.test(id)));
-    const reports = new Set(jobs.map((j) => jobReportId(j.params)).filter((id): id is string => !!id && UUID.test(id)));
-    const subjects: DataJobSubjects = { people: new Map(), establishments: new Map(), documents: new Map(), reports: new Map() };
-    if (!people.size && !establishments.size && !documents.size && !reports.size) return subjects;
-    const rows = (await em.query(
-      `SELECT s.id, r.last_name, r.first_name, r.birth_date::text AS birth_date, r.establishment_id, t.purged_at, e.name AS establishment_name,
-              d.type AS document_type, d.establishment_id AS document_establishment_id, dr.last_name AS document_last_name, dr.first_name AS document_first_name,
-              dt.purged_at AS document_purged_at, pr.params->>'day' AS report_day
-         FROM unnest($2::uuid[]) AS s(id)
-         LEFT JOIN residents r ON r.id = s.id AND r.organisation_id = $1
-         LEFT JOIN purge_tombstones t ON t.subject_type = 'resident' AND t.subject_id = s.id AND t.organisation_id = $1
-         LEFT JOIN establishments e ON e.id = s.id AND e.organisation_id = $1
-         LEFT JOIN documents d ON d.id = s.id AND d.organisation_id = $1
-         LEFT JOIN residents dr ON dr.id = d.resident_id AND dr.organisation_id = $1
-         LEFT JOIN purge_tombstones dt ON dt.subject_type = 'document' AND dt.subject_id = s.id AND dt.organisation_id = $1
-         LEFT JOIN data_jobs pr ON pr.id = s.id AND pr.organisation_id = $1 AND pr.kind = 'purge_report'`,
-      [organisationId, [...people, ...establishments, ...documents, ...reports]],
-    )) as SubjectRow[];
-    for (const r of rows) {
-      if (documents.has(r.id))
-        subjects.documents.set(
-          r.id,
-          r.document_type !== null && r.document_last_name !== null
-            ? {
-                state: 'present',
-                id: r.id,
-                type: r.document_type,
-                establishmentId: r.document_establishment_id!,
-                residentLastName: r.document_last_name,
-                residentFirstName: r.document_first_name!,
-              }
-            : r.document_purged_at
-              ? { state: 'purged', id: r.id, purgedAt: r.document_purged_at.toISOString() }
-              : { state: 'unknown', id: r.id },
-        );
-      else if (people.has(r.id))
-        subjects.people.set(
-          r.id,
-          r.last_name !== null
-            ? { state: 'present', id: r.id, lastName: r.last_name, firstName: r.first_name!, birthDate: r.birth_date!, establishmentId: r.establishment_id! }
-            : r.purged_at
-              ? { state: 'purged', id: r.id, purgedAt: r.purged_at.toISOString() }
-              : { state: 'unknown', id: r.id },
-        );
-      else if (r.establishment_name !== null) subjects.establishments.set(r.id, r.establishment_name);
-      else if (r.report_day !== null) subjects.reports.set(r.id, r.report_day);
-    }
-    return subjects;
+  /** The people, establishments, documents and purge reports these jobs are about (lookupSubjects: one query whatever their number). */
+  async subjectsOf(em: EntityManager, organisationId: string, jobs: DataJobView[]): Promise<Subjects> {
+    const ids = (of: (p: DataJobParams) => string | null) => jobs.map((j) => of(j.params)).filter((id): id is string => !!id);
+    return lookupSubjects(em, organisationId, { people: ids(jobResidentId), establishments: ids(jobEstablishmentId), documents: ids(jobDocumentId), reports: ids(jobReportId) });
   }
 
   /** The worker's handler of `data.run`. A redelivered job that finished is not run again. */
@@ -315,22 +236,6 @@ export class DataJobsService {
     mkdirSync(this.config.paths.exportsDir, { recursive: true, mode: 0o700 });
     return join(this.config.paths.exportsDir, `${id}.zip`);
   }
-}
-
-interface SubjectRow {
-  id: string;
-  last_name: string | null;
-  first_name: string | null;
-  birth_date: string | null;
-  establishment_id: string | null;
-  purged_at: Date | null;
-  establishment_name: string | null;
-  document_type: string | null;
-  document_establishment_id: string | null;
-  document_last_name: string | null;
-  document_first_name: string | null;
-  document_purged_at: Date | null;
-  report_day: string | null;
 }
 
 interface DataJobRow {

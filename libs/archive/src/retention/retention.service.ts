@@ -57,13 +57,6 @@ export interface PurgeOutcome {
   exportFiles?: number;
 }
 
-/** Whom or what a hold or a purge item is about, as it stands now (RetentionService.subjectNames). */
-export type RetentionSubjectName =
-  | { type: 'resident'; id: string; firstName: string; lastName: string; establishmentId: string }
-  | { type: 'document'; id: string; documentType: string; residentId: string; firstName: string; lastName: string; establishmentId: string }
-  /** Deleted by a purge: its tombstone says when (a purge's report is read again after it ran). */
-  | { type: 'purged'; id: string; subjectType: 'resident' | 'document'; purgedAt: string };
-
 const HOLD_REASON_MAX = 500;
 const IN_PROGRESS = ['generating', 'in_signature'];
 
@@ -162,43 +155,6 @@ export class RetentionService {
       liftedAt: h.lifted_at ? (h.lifted_at as Date).toISOString() : null,
       liftReason: (h.lift_reason as string | null) ?? null,
     }));
-  }
-
-  /**
-   * The residents' and documents' names (a document: its type and its person), by id, in two queries
-   * whatever their number, this organisation's only: the console names what a hold or a purge report
-   * is about rather than showing ids.
-   */
-  async subjectNames(em: EntityManager, organisationId: string, ids: { residents: string[]; documents: string[] }): Promise<Map<string, RetentionSubjectName>> {
-    const names = new Map<string, RetentionSubjectName>();
-    if (ids.residents.length) {
-      const rows = (await em.query(`SELECT id, first_name, last_name, establishment_id FROM residents WHERE organisation_id = $1 AND id = ANY($2::uuid[])`, [organisationId, ids.residents])) as {
-        id: string;
-        first_name: string;
-        last_name: string;
-        establishment_id: string;
-      }[];
-      for (const r of rows) names.set(r.id, { type: 'resident', id: r.id, firstName: r.first_name, lastName: r.last_name, establishmentId: r.establishment_id });
-    }
-    if (ids.documents.length) {
-      const rows = (await em.query(
-        `SELECT d.id, d.type, d.resident_id, d.establishment_id, r.first_name, r.last_name FROM documents d JOIN residents r ON r.id = d.resident_id
-          WHERE d.organisation_id = $1 AND d.id = ANY($2::uuid[])`,
-        [organisationId, ids.documents],
-      )) as { id: string; type: string; resident_id: string; establishment_id: string; first_name: string; last_name: string }[];
-      for (const d of rows)
-        names.set(d.id, { type: 'document', id: d.id, documentType: d.type, residentId: d.resident_id, firstName: d.first_name, lastName: d.last_name, establishmentId: d.establishment_id });
-    }
-    const gone = [...ids.residents, ...ids.documents].filter((id) => !names.has(id));
-    if (gone.length) {
-      const rows = (await em.query(`SELECT subject_id, subject_type, purged_at FROM purge_tombstones WHERE subject_type IN ('resident', 'document') AND subject_id = ANY($2::uuid[]) AND organisation_id = $1`, [organisationId, gone])) as {
-        subject_id: string;
-        subject_type: 'resident' | 'document';
-        purged_at: Date;
-      }[];
-      for (const t of rows) names.set(t.subject_id, { type: 'purged', id: t.subject_id, subjectType: t.subject_type, purgedAt: t.purged_at.toISOString() });
-    }
-    return names;
   }
 
   /**

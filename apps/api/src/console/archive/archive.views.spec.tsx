@@ -1,5 +1,5 @@
 import { VIEW_ESTABLISHMENT, viewActor } from '@carepact/testing';
-import type { DataJobSubjects, DataJobView } from '@carepact/archive';
+import type { Subjects, DataJobView } from '@carepact/archive';
 import { archivePage } from './archive.views';
 
 const ours = VIEW_ESTABLISHMENT;
@@ -26,7 +26,7 @@ function job(params: DataJobView['params'], over: Partial<DataJobView> = {}): Da
   };
 }
 
-const scopes = (jobs: DataJobView[], subjects: DataJobSubjects) =>
+const scopes = (jobs: DataJobView[], subjects: Subjects) =>
   [...archivePage(actor, 'csrf', { jobs, subjects, people: { export: { words: '', found: [], total: 0 }, access: { words: '', found: [], total: 0 } }, establishments: [], refreshing: false, refreshStopped: false }).matchAll(/<td data-label="Périmètre">(.*?)<\/td>/g)].map(
     (m) => m[1],
   );
@@ -38,7 +38,7 @@ describe('archives page: what each request is about', () => {
   const d = '00000000-0000-4000-8000-00000000000d';
 
   it('a person of an establishment the administrator does not see: neither her name nor a link; an unknown person: no id either', () => {
-    const subjects: DataJobSubjects = {
+    const subjects: Subjects = {
       people: new Map([
         [a, { state: 'present', id: a, lastName: 'Dupont', firstName: 'Marcel', birthDate: '1947-07-02', establishmentId: ours }],
         [b, { state: 'present', id: b, lastName: 'Ailleurs', firstName: 'Anne', birthDate: '1950-01-01', establishmentId: theirs }],
@@ -71,12 +71,12 @@ describe('archives page: what each request is about', () => {
   });
 
   it('a document by its type and resident, linked to its page; not visible, purged or unknown: no id, no link', () => {
-    const subjects: DataJobSubjects = {
+    const subjects: Subjects = {
       people: new Map(),
       establishments: new Map(),
       documents: new Map([
-        [a, { state: 'present', id: a, type: 'contrat-sejour', establishmentId: ours, residentLastName: 'Dupont', residentFirstName: 'Marcel' }],
-        [b, { state: 'present', id: b, type: 'dipc', establishmentId: theirs, residentLastName: 'Ailleurs', residentFirstName: 'Anne' }],
+        [a, { state: 'present', id: a, type: 'contrat-sejour', residentId: a, establishmentId: ours, residentLastName: 'Dupont', residentFirstName: 'Marcel' }],
+        [b, { state: 'present', id: b, type: 'dipc', residentId: b, establishmentId: theirs, residentLastName: 'Ailleurs', residentFirstName: 'Anne' }],
         [c, { state: 'purged', id: c, purgedAt: '2026-12-01T10:00:00.000Z' }],
       ]),
       reports: new Map(),

@@ -1,4 +1,4 @@
-import type { DataJobSubjects, DataJobView } from '@carepact/archive';
+import type { Subjects, DataJobView } from '@carepact/archive';
 import { documentTitle, type FieldError } from '@carepact/common';
 import { StaffActor, can } from '@carepact/identity';
 import { ErrorSummary, Notice, PostForm, RadioGroup, SelectField, TextField, renderPage } from '../../views';
@@ -7,7 +7,7 @@ import { ConsolePage } from '../console-layout';
 export interface ArchivePageState {
   jobs: DataJobView[];
   /** The people and establishments the jobs are about (DataJobsService.subjectsOf). */
-  subjects: DataJobSubjects;
+  subjects: Subjects;
   /** Each form's search for its person (a package's, an access request's). */
   people: Record<PersonForm, PersonSearch>;
   establishments: [id: string, label: string][];
@@ -74,7 +74,7 @@ interface Scope {
   link?: { text: string; href: string };
 }
 
-function scopeOf(j: DataJobView, subjects: DataJobSubjects, actor: StaffActor): Scope {
+function scopeOf(j: DataJobView, subjects: Subjects, actor: StaffActor): Scope {
   const p = j.params;
   if (p.kind === 'archive_export' && p.scope === 'establishment') {
     const name = subjects.establishments.get(p.id);

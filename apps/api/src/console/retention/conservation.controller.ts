@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { DataJobsService, PurgeReport, RetentionService } from '@carepact/archive';
+import { DataJobsService, PurgeReport, RetentionService, lookupSubjects } from '@carepact/archive';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { FieldError, NotFoundError, isDomainError } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
@@ -77,22 +77,19 @@ export class ConservationController {
     const job = await this.jobs.get(this.tx.manager, actor.organisationId, id);
     if (!job || job.kind !== 'purge_report') throw new NotFoundError('PURGE_REPORT_NOT_FOUND', 'Simulation de purge introuvable.');
     const report = job.report as PurgeReport;
-    const names = await this.retention.subjectNames(this.tx.manager, actor.organisationId, {
-      residents: report.residents.map((r) => r.id),
-      documents: report.documents.map((d) => d.id),
-    });
+    const subjects = await lookupSubjects(this.tx.manager, actor.organisationId, { people: report.residents.map((r) => r.id), documents: report.documents.map((d) => d.id) });
     const run = await this.jobs.purgeRunOf(this.tx.manager, actor.organisationId, job.id);
-    sendHtml(res, 200, purgeReportPage(actor, this.csrf(actor), { report, createdAt: job.createdAt, names, fresh: req.query.nouvelle === '1', run }));
+    sendHtml(res, 200, purgeReportPage(actor, this.csrf(actor), { report, createdAt: job.createdAt, subjects, fresh: req.query.nouvelle === '1', run }));
   }
 
   private async render(res: Response, actor: StaffActor, status: number, s: { notice?: string; errors?: FieldError[]; values?: Record<string, string> }): Promise<void> {
     const em = this.tx.manager;
     const [policies, holds] = await Promise.all([this.retention.policies(em, actor.organisationId), this.retention.holds(em, actor.organisationId, { activeOnly: true })]);
-    const names = await this.retention.subjectNames(em, actor.organisationId, {
-      residents: holds.filter((h) => h.subjectType === 'resident').map((h) => h.subjectId),
+    const subjects = await lookupSubjects(em, actor.organisationId, {
+      people: holds.filter((h) => h.subjectType === 'resident').map((h) => h.subjectId),
       documents: holds.filter((h) => h.subjectType === 'document').map((h) => h.subjectId),
     });
-    sendHtml(res, status, conservationPage(actor, this.csrf(actor), { ...s, policies, holds, names, staff: holds.length ? await holdAuthorNames(this.staff, actor) : new Map<string, string>() }));
+    sendHtml(res, status, conservationPage(actor, this.csrf(actor), { ...s, policies, holds, subjects, staff: holds.length ? await holdAuthorNames(this.staff, actor) : new Map<string, string>() }));
   }
 
 

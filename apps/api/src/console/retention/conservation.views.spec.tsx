@@ -1,5 +1,5 @@
 import { VIEW_ESTABLISHMENT, viewActor } from '@carepact/testing';
-import type { DataJobView, LegalHoldView, PurgeReport, RetentionSubjectName } from '@carepact/archive';
+import type { DataJobView, LegalHoldView, PurgeReport, SubjectDocument, SubjectPerson, Subjects } from '@carepact/archive';
 import { conservationPage, purgeReportPage } from './conservation.views';
 
 const establishment = VIEW_ESTABLISHMENT;
@@ -9,15 +9,25 @@ function hold(subjectId: string, subjectType: LegalHoldView['subjectType']): Leg
   return { id: subjectId.replace(/.$/, 'f'), subjectType, subjectId, reason: 'Contentieux', placedBy: `staff:${actor.userId}`, placedAt: '2026-12-02T09:00:00.000Z', liftedBy: null, liftedAt: null, liftReason: null };
 }
 
+const subjectsOf = (people: SubjectPerson[], documents: SubjectDocument[]): Subjects => ({
+  people: new Map(people.map((p) => [p.id, p])),
+  documents: new Map(documents.map((d) => [d.id, d])),
+  establishments: new Map(),
+  reports: new Map(),
+});
+
 describe('Conservation page: the held documents are named as the Archives page names them', () => {
   it('type from the shared table (« Avenant au contrat de séjour », not « Avenant »), with elision before a vowel', () => {
     const avenant = '00000000-0000-4000-8000-00000000000a';
     const contrat = '00000000-0000-4000-8000-00000000000b';
-    const names = new Map<string, RetentionSubjectName>([
-      [avenant, { type: 'document', id: avenant, documentType: 'avenant', residentId: 'r', firstName: 'Émile', lastName: 'Durand', establishmentId: establishment }],
-      [contrat, { type: 'document', id: contrat, documentType: 'contrat-sejour', residentId: 'r', firstName: 'Marcel', lastName: 'Dupont', establishmentId: establishment }],
-    ]);
-    const html = conservationPage(actor, 'csrf', { policies: [], holds: [hold(avenant, 'document'), hold(contrat, 'document')], names, staff: new Map([[`staff:${actor.userId}`, 'Direction']]) });
+    const subjects = subjectsOf(
+      [],
+      [
+        { state: 'present', id: avenant, type: 'avenant', residentId: 'r', residentFirstName: 'Émile', residentLastName: 'Durand', establishmentId: establishment },
+        { state: 'present', id: contrat, type: 'contrat-sejour', residentId: 'r', residentFirstName: 'Marcel', residentLastName: 'Dupont', establishmentId: establishment },
+      ],
+    );
+    const html = conservationPage(actor, 'csrf', { policies: [], holds: [hold(avenant, 'document'), hold(contrat, 'document')], subjects, staff: new Map([[`staff:${actor.userId}`, 'Direction']]) });
     expect(html).toContain(`<a href="/console/documents/${avenant}">Avenant au contrat de séjour d’Émile Durand</a>`);
     expect(html).toContain(`<a href="/console/documents/${contrat}">Contrat de séjour de Marcel Dupont</a>`);
   });
@@ -50,11 +60,8 @@ describe('a purge simulation read again after the purge carried it out', () => {
     finishedAt: '2026-12-02T09:06:00.000Z',
     ...over,
   });
-  const purged = new Map<string, RetentionSubjectName>([
-    [doc, { type: 'purged', id: doc, subjectType: 'document', purgedAt: '2026-12-02T09:06:00.000Z' }],
-    [person, { type: 'purged', id: person, subjectType: 'resident', purgedAt: '2026-12-02T09:06:00.000Z' }],
-  ]);
-  const page = (r: DataJobView | null, names = purged) => purgeReportPage(actor, 'csrf', { report, createdAt: '2026-12-02T09:00:00.000Z', names, fresh: false, run: r });
+  const purged = subjectsOf([{ state: 'purged', id: person, purgedAt: '2026-12-02T09:06:00.000Z' }], [{ state: 'purged', id: doc, purgedAt: '2026-12-02T09:06:00.000Z' }]);
+  const page = (r: DataJobView | null, subjects = purged) => purgeReportPage(actor, 'csrf', { report, createdAt: '2026-12-02T09:00:00.000Z', subjects, fresh: false, run: r });
   const notice = (html: string) => /<div class="notice[^"]*" role="status"><p>(.*?)<\/p><\/div>/.exec(html)?.[1];
 
   it('says the purge ran, what it deleted, and names each deleted item by the date of its deletion', () => {
@@ -75,7 +82,7 @@ describe('a purge simulation read again after the purge carried it out', () => {
     expect(notice(page(run({ status: 'failed', finishedAt: null, report: null, error: 'Base de données indisponible' })))).toBe(
       'Simulation calculée le 2 décembre 2026 à 10 h 00. La purge demandée le 2 décembre 2026 à 10 h 05 a échoué : Base de données indisponible.',
     );
-    const before = page(null, new Map());
+    const before = page(null, subjectsOf([], []));
     expect(notice(before)).toBe('Simulation calculée le 2 décembre 2026 à 10 h 00 : rien n’a été supprimé.');
     expect(before).toContain('Ce qui serait supprimé aujourd’hui');
   });

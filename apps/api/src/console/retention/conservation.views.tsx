@@ -1,5 +1,5 @@
 import { FieldError, documentTitle, formatDateFr, formatDateTimeFr } from '@carepact/common';
-import { DataJobView, LegalHoldView, PurgeOutcome, PurgeReport, RetentionPolicyView, RetentionSubjectName } from '@carepact/archive';
+import { DataJobView, LegalHoldView, PurgeOutcome, PurgeReport, RetentionPolicyView, SubjectDocument, SubjectPerson, Subjects } from '@carepact/archive';
 import { StaffActor, can } from '@carepact/identity';
 import { Notice, PostForm, RefusedFormSummary, SelectField, TextField, renderPage } from '../../views';
 import { ConsolePage } from '../console-layout';
@@ -11,23 +11,26 @@ export const REPORT_ROWS_SHOWN = 200;
 
 const plural = (n: number, one: string, many: string) => `${n.toLocaleString('fr-FR')} ${n > 1 ? many : one}`;
 
-/** A hold's or a purge item's subject, by name, linked to its page for whoever may read it. */
-function SubjectName(props: { actor: StaffActor; id: string; names: Map<string, RetentionSubjectName> }) {
-  const n = props.names.get(props.id);
-  if (!n) return <>élément introuvable</>;
-  if (n.type === 'purged') return <>{`${n.subjectType === 'resident' ? 'Dossier' : 'Document'} supprimé le ${formatDateFr(new Date(n.purgedAt))}`}</>;
-  if (n.type === 'resident') {
+/** A hold's or a purge item's subject, by name, linked to its page for whoever may read it (lookupSubjects). */
+function SubjectName(props: { actor: StaffActor; kind: 'resident' | 'document'; id: string; subjects: Subjects }) {
+  const gone = (n: SubjectPerson | SubjectDocument | undefined, what: string) =>
+    !n || n.state === 'unknown' ? <>élément introuvable</> : n.state === 'purged' ? <>{`${what} supprimé le ${formatDateFr(new Date(n.purgedAt))}`}</> : null;
+  if (props.kind === 'resident') {
+    const n = props.subjects.people.get(props.id);
+    if (n?.state !== 'present') return gone(n, 'Dossier');
     const text = `${n.firstName} ${n.lastName}`;
     return can(props.actor, 'resident.read', n.establishmentId) ? <a href={`/console/residents/${n.id}`}>{text}</a> : <>{text}</>;
   }
-  const text = documentTitle(n.documentType, `${n.firstName} ${n.lastName}`);
+  const n = props.subjects.documents.get(props.id);
+  if (n?.state !== 'present') return gone(n, 'Document');
+  const text = documentTitle(n.type, `${n.residentFirstName} ${n.residentLastName}`);
   return can(props.actor, 'document.read', n.establishmentId) ? <a href={`/console/documents/${n.id}`}>{text}</a> : <>{text}</>;
 }
 
 export interface ConservationPageState {
   policies: RetentionPolicyView[];
   holds: LegalHoldView[];
-  names: Map<string, RetentionSubjectName>;
+  subjects: Subjects;
   /** `staff:<id>` → the account's name. */
   staff: Map<string, string>;
   notice?: string;
@@ -122,7 +125,7 @@ export function conservationPage(actor: StaffActor, csrf: string, s: Conservatio
                 {s.holds.map((h) => (
                   <tr key={h.id}>
                     <th scope="row">
-                      <SubjectName actor={actor} id={h.subjectId} names={s.names} />
+                      <SubjectName actor={actor} kind={h.subjectType} id={h.subjectId} subjects={s.subjects} />
                     </th>
                     <td data-label="Motif">{h.reason}</td>
                     <td data-label="Placé par">{s.staff.get(h.placedBy) ?? 'un compte inconnu'}</td>
@@ -151,7 +154,7 @@ export function conservationPage(actor: StaffActor, csrf: string, s: Conservatio
   );
 }
 
-function ItemsTable(props: { actor: StaffActor; caption: string; head: string; items: PurgeReport['documents']; names: Map<string, RetentionSubjectName> }) {
+function ItemsTable(props: { actor: StaffActor; caption: string; head: string; kind: 'resident' | 'document'; items: PurgeReport['documents']; subjects: Subjects }) {
   const shown = props.items.slice(0, REPORT_ROWS_SHOWN);
   return (
     <>
@@ -169,7 +172,7 @@ function ItemsTable(props: { actor: StaffActor; caption: string; head: string; i
             {shown.map((i) => (
               <tr key={i.id}>
                 <th scope="row">
-                  <SubjectName actor={props.actor} id={i.id} names={props.names} />
+                  <SubjectName actor={props.actor} kind={props.kind} id={i.id} subjects={props.subjects} />
                 </th>
                 <td data-label="Fin de l’accompagnement">{formatDateFr(i.departedOn)}</td>
                 <td data-label="Fin de la conservation">{formatDateFr(i.retentionEnds)}</td>
@@ -205,7 +208,7 @@ function RunNotice(props: { createdAt: string; run: DataJobView | null; fresh: b
 }
 
 /** GET /console/conservation/simulations/:id: a dry-run report (DataJobsService.purgeReport), and the purge that carried it out if any. */
-export function purgeReportPage(actor: StaffActor, csrf: string, s: { report: PurgeReport; createdAt: string; names: Map<string, RetentionSubjectName>; fresh: boolean; run: DataJobView | null }): string {
+export function purgeReportPage(actor: StaffActor, csrf: string, s: { report: PurgeReport; createdAt: string; subjects: Subjects; fresh: boolean; run: DataJobView | null }): string {
   const r = s.report;
   const k = r.kept;
   return renderPage(
@@ -221,8 +224,8 @@ export function purgeReportPage(actor: StaffActor, csrf: string, s: { report: Pu
           <li>{plural(r.documents.length, 'document', 'documents')} dont la durée de conservation est écoulée ;</li>
           <li>{plural(r.residents.length, 'dossier de personne', 'dossiers de personnes')} (identité, contacts, mesures de protection).</li>
         </ul>
-        {r.documents.length ? <ItemsTable actor={actor} caption={s.run ? 'Documents que la simulation prévoyait de supprimer' : 'Documents qui seraient supprimés'} head="Document" items={r.documents} names={s.names} /> : null}
-        {r.residents.length ? <ItemsTable actor={actor} caption={s.run ? 'Dossiers que la simulation prévoyait de supprimer' : 'Dossiers qui seraient supprimés'} head="Personne" items={r.residents} names={s.names} /> : null}
+        {r.documents.length ? <ItemsTable actor={actor} caption={s.run ? 'Documents que la simulation prévoyait de supprimer' : 'Documents qui seraient supprimés'} head="Document" kind="document" items={r.documents} subjects={s.subjects} /> : null}
+        {r.residents.length ? <ItemsTable actor={actor} caption={s.run ? 'Dossiers que la simulation prévoyait de supprimer' : 'Dossiers qui seraient supprimés'} head="Personne" kind="resident" items={r.residents} subjects={s.subjects} /> : null}
       </section>
       <section aria-labelledby="garde">
         <h2 id="garde">Ce qui est gardé, et pourquoi</h2>
