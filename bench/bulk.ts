@@ -8,11 +8,15 @@
  * generated and at the end, with the goals beside: ≥ 18 bundles/s, memory flat (RSS at the end
  * within 10 % of RSS at 10 %). Also prints, for both processes, their RSS before the run (the api's
  * fall over a run starts from its start-up state, not from what the run added), the RSS by tenths
- * and its range from 40 % on, once the render threads' heaps have settled. BENCH_WARMUP=<residents>
- * runs a first, unmeasured bulk run of that many other residents. Exits 0 either way.
+ * and its range from 40 % on, once the render threads' heaps have settled, and the worker's V8
+ * heaps by isolate (main thread, each render thread: committed, from the spans directory) at 10 %
+ * and at the end, so that what grows is named. BENCH_WARMUP=<residents> runs a first, unmeasured
+ * bulk run of that many other residents. Exits 0 either way.
  */
-import { readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { HeapGauge } from '@carepact/common';
 import { insertResidentsWithSignedContracts } from '@carepact/testing';
 import { startStack } from './stack';
 
@@ -36,9 +40,21 @@ const cpuSeconds = (pid: number | undefined): number => {
   }
 };
 
+/** The worker's V8 heaps as it last wrote them (CAREPACT_SPANS_DIR), committed MB by isolate. */
+function heapsMb(dir: string, pid: number | undefined): { main: number; threads: number[] } | null {
+  try {
+    const all = JSON.parse(readFileSync(join(dir, `heap-${pid}.json`), 'utf8')) as Record<string, HeapGauge>;
+    const mb = (g: HeapGauge) => g.committed / 1048576;
+    return { main: mb(all.main), threads: Object.entries(all).filter(([k]) => k !== 'main').map(([, g]) => mb(g)) };
+  } catch {
+    return null;
+  }
+}
+
 async function main(): Promise<void> {
   const n = Number(process.argv[2] ?? 2000);
-  const stack = await startStack({ worker: true, env: { OUTBOX_POLL_MS: '50' } });
+  const spansDir = mkdtempSync(join(tmpdir(), 'carepact-spans-'));
+  const stack = await startStack({ worker: true, env: { OUTBOX_POLL_MS: '50', CAREPACT_SPANS_DIR: spansDir } });
   try {
     const [est] = (await stack.pg.query(`SELECT id, organisation_id FROM establishments ORDER BY name LIMIT 1`)).rows as { id: string; organisation_id: string }[];
     let t = Date.now();
@@ -72,6 +88,7 @@ async function main(): Promise<void> {
     const run = (await res.json()) as { id: string };
     let createdAt = 0;
     let at10: { api: number; worker: number } | null = null;
+    let heaps10: ReturnType<typeof heapsMb> = null;
     /** RSS at each tenth of the documents generated: whether memory grows or settles. */
     const trend: { pct: number; api: number; worker: number }[] = [];
     let peak = { api: 0, worker: 0 };
@@ -90,7 +107,10 @@ async function main(): Promise<void> {
       last = view.counts;
       const now = { api: rssMb(api), worker: rssMb(worker) };
       peak = { api: Math.max(peak.api, now.api), worker: Math.max(peak.worker, now.worker) };
-      if (!at10 && view.counts.generated >= n / 10) at10 = now;
+      if (!at10 && view.counts.generated >= n / 10) {
+        at10 = now;
+        heaps10 = heapsMb(spansDir, worker);
+      }
       const tenth = Math.floor((view.counts.generated * 10) / n) * 10;
       if (tenth > 0 && !trend.some((x) => x.pct === tenth)) trend.push({ pct: tenth, ...now });
       if (!createdAt && view.counts.pending === 0) createdAt = Date.now();
@@ -100,6 +120,7 @@ async function main(): Promise<void> {
     }
     const endMs = Date.now() - started;
     const end = { api: rssMb(api), worker: rssMb(worker) };
+    const heapsEnd = heapsMb(spansDir, worker);
     const cpu = { api: cpuSeconds(api) - cpu0.api, worker: cpuSeconds(worker) - cpu0.worker };
     const [{ renditions }] = (await stack.pg.query(
       `SELECT count(*)::int AS renditions FROM renditions r JOIN document_versions v ON v.id = r.version_id JOIN bulk_run_items i ON i.document_id = v.document_id WHERE i.run_id = $1`,
@@ -139,6 +160,14 @@ async function main(): Promise<void> {
     const settled = trend.filter((x) => x.pct >= 40);
     const range = (k: 'api' | 'worker') => `${Math.min(...settled.map((x) => x[k])).toFixed(0)}–${Math.max(...settled.map((x) => x[k])).toFixed(0)} MB`;
     if (settled.length) console.log(`  from 40 % on      api ${range('api')}, worker ${range('worker')}`);
+    // Written every second by the worker: a figure up to a second old beside the RSS sampled now.
+    const heapText = (h: ReturnType<typeof heapsMb>, rss: number) => {
+      if (!h) return 'not seen';
+      const total = h.main + h.threads.reduce((a, b) => a + b, 0);
+      return `main ${h.main.toFixed(0)} + render threads ${h.threads.map((x) => x.toFixed(0)).join(' + ')} = ${total.toFixed(0)} MB (RSS beyond the heaps ${(rss - total).toFixed(0)} MB)`;
+    };
+    console.log(`  worker V8 heaps   committed, at 10 %: ${heapText(heaps10, a10.worker)}`);
+    console.log(`                    at the end: ${heapText(heapsEnd, end.worker)}`);
     console.log(`  CPU               worker ${cpu.worker.toFixed(1)} s (${((cpu.worker * 1000) / Math.max(1, last.generated)).toFixed(1)} ms per bundle), api ${cpu.api.toFixed(1)} s`);
     console.log(
       `  between items     median ${gaps[Math.floor(gaps.length / 2)]?.toFixed(1)} ms, p90 ${gaps[Math.floor(gaps.length * 0.9)]?.toFixed(1)} ms, longest ${gaps[gaps.length - 1]?.toFixed(0)} ms (chunk continuations queue behind the renders)`,
@@ -146,6 +175,7 @@ async function main(): Promise<void> {
     console.log(`  progress polls    ${polls}, median ${pollMs.sort((x, y) => x - y)[Math.floor(pollMs.length / 2)]} ms (GET /api/bulk-runs/<id>)`);
   } finally {
     await stack.stop();
+    rmSync(spansDir, { recursive: true, force: true });
   }
 }
 

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { getHeapStatistics } from 'node:v8';
 import { isMainThread } from 'node:worker_threads';
 
 /**
@@ -7,6 +8,8 @@ import { isMainThread } from 'node:worker_threads';
  * count, wall milliseconds and, for synchronous spans, CPU milliseconds. Off (one branch per
  * span) unless CAREPACT_SPANS_DIR names a directory; then the process writes its totals there,
  * as spans-<pid>.json, every second and when it exits. Never read by the application itself.
+ * With them, heap-<pid>.json: each V8 isolate's heap as last seen (the main thread's at each
+ * write, a render thread's with each of its results), for bench:bulk's memory by isolate.
  */
 export interface SpanTotal {
   count: number;
@@ -17,12 +20,34 @@ const dir = process.env.CAREPACT_SPANS_DIR;
 const totals = new Map<string, SpanTotal>();
 let flushing: NodeJS.Timeout | null = null;
 
+/** One isolate's V8 heap, in bytes: committed (total_heap_size) and used, garbage included. */
+export interface HeapGauge {
+  committed: number;
+  used: number;
+}
+
+const heaps = new Map<string, HeapGauge>();
+
+/** This isolate's heap now (v8.getHeapStatistics: a few microseconds). */
+export function heapGauge(): HeapGauge {
+  const h = getHeapStatistics();
+  return { committed: h.total_heap_size, used: h.used_heap_size };
+}
+
+/** Records an isolate's heap under `name` (the main thread records its own at each write); null forgets it (a thread that ended). */
+export function setHeapGauge(name: string, gauge: HeapGauge | null): void {
+  if (!dir) return;
+  if (gauge) heaps.set(name, gauge);
+  else heaps.delete(name);
+}
+
 export const spansEnabled = (): boolean => Boolean(dir);
 
 function flush(): void {
   if (!dir || !isMainThread) return;
   try {
     writeFileSync(join(dir, `spans-${process.pid}.json`), JSON.stringify(Object.fromEntries(totals)));
+    if (heaps.size) writeFileSync(join(dir, `heap-${process.pid}.json`), JSON.stringify({ main: heapGauge(), ...Object.fromEntries(heaps) }));
   } catch {
     /* a bench helper: never fails the process */
   }

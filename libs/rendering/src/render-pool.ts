@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { DomainError, DomainErrorKind, FieldError, addSpan } from '@carepact/common';
+import { DomainError, DomainErrorKind, FieldError, HeapGauge, addSpan, setHeapGauge } from '@carepact/common';
 import { BundleContext, Rendition, renderBundle } from './bundle';
 import { type PdfRenderOptions, renderPdf } from './pdf';
 import type { DocumentTree, Variant } from './tree';
@@ -25,6 +25,8 @@ interface Reply {
   pdf?: Uint8Array;
   /** Time the thread took to render the bundle (bench:pipeline's spans). */
   renderMs?: number;
+  /** The thread's V8 heap after the bundle, when spans are on (bench:bulk's memory by isolate). */
+  heap?: HeapGauge;
   error?: { message: string; domain?: { kind: DomainErrorKind; code: string; messageFr: string; details: FieldError[] } };
 }
 
@@ -68,11 +70,13 @@ export class RenderPool {
     // instead of 246–252, at the same CPU per bundle (49.9–50.6 against 52.9–53.4 ms), on a quiet
     // machine; young generations of 8 MB saved as much but cost 8 % more CPU in collections.
     const slot = { worker: new Worker(script, { resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 12 } }), busy: null as Task | null };
+    const threadId = slot.worker.threadId;
     slot.worker.on('message', (reply: Reply) => {
       const task = slot.busy;
       slot.busy = null;
       if (task && task.id === reply.id) {
         if (reply.renderMs !== undefined) addSpan('worker: render thread (9 renditions)', reply.renderMs);
+        if (reply.heap) setHeapGauge(`render thread ${threadId}`, reply.heap);
         if (reply.renditions) task.resolve(reply.renditions.map((r) => ({ ...r, bytes: toBuffer(r.bytes) })));
         else if (reply.pdf) task.resolve(toBuffer(reply.pdf));
         else {
@@ -87,6 +91,7 @@ export class RenderPool {
       slot.busy = null;
     });
     slot.worker.on('exit', () => {
+      setHeapGauge(`render thread ${threadId}`, null);
       const i = this.workers.indexOf(slot);
       if (i >= 0) this.workers.splice(i, 1);
       slot.busy?.reject(new Error('render thread exited'));

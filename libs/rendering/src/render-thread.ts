@@ -1,6 +1,6 @@
 /** Worker-thread entry of RenderPool: renders bundles or one PDF and sends the bytes back without copying. */
 import { parentPort } from 'node:worker_threads';
-import { isDomainError } from '@carepact/common';
+import { heapGauge, isDomainError, spansEnabled } from '@carepact/common';
 import { renderBundle } from './bundle';
 import { renderPdf } from './pdf';
 import type { RenderRequest } from './render-pool';
@@ -22,6 +22,7 @@ parentPort?.on('message', (task: (RenderRequest & { id: number }) | { kind: 'rec
   const t0 = performance.now();
   renderBundle(task.templateId, task.templateVersion, task.input, task.context).then((renditions) => {
     const payload = renditions.map((r) => ({ format: r.format, variant: r.variant, mediaType: r.mediaType, bytes: new Uint8Array(r.bytes) }));
-    parentPort!.postMessage({ id: task.id, renditions: payload, renderMs: performance.now() - t0 }, payload.map((p) => p.bytes.buffer as ArrayBuffer));
+    const heap = spansEnabled() ? heapGauge() : undefined;
+    parentPort!.postMessage({ id: task.id, renditions: payload, renderMs: performance.now() - t0, heap }, payload.map((p) => p.bytes.buffer as ArrayBuffer));
   }, fail);
 });

@@ -122,6 +122,13 @@ describe('two worker processes share the queues: every job done once', () => {
     expect(first + second).toBeGreaterThanOrEqual(N);
     expect(first).toBeGreaterThan(0);
     expect(second).toBeGreaterThan(0);
+    // bench:bulk's memory by isolate: each process writes its main thread's heap and its render thread's, as last seen.
+    for (const w of workers) {
+      const heaps = JSON.parse(readFileSync(join(spansDir, `heap-${w.pid}.json`), 'utf8')) as Record<string, { committed: number; used: number }>;
+      expect(Object.keys(heaps)).toEqual(['main', expect.stringMatching(/^render thread \d+$/)]);
+      for (const g of Object.values(heaps)) expect(g.committed).toBeGreaterThanOrEqual(g.used);
+      expect(Object.values(heaps).every((g) => g.used > 1e6)).toBe(true);
+    }
     await stopAll();
 
     // The organisation's audit chain (every append from both processes) verifies.
