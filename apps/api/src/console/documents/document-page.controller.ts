@@ -1,12 +1,15 @@
 import { Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { RetentionService } from '@carepact/archive';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { DomainError, NotFoundError, ValidationError } from '@carepact/common';
 import { DocumentsService } from '@carepact/documents';
-import { StaffActor, can } from '@carepact/identity';
+import { StaffActor, StaffService, assertCanSomewhere, auditActor, can, establishmentsWith } from '@carepact/identity';
+import { TransactionRunner } from '@carepact/database';
 import { ResidentsService } from '@carepact/residents';
 import { DipcOfferService, DocumentVisaService, PolicyDecision, RequestViews, SignatureRequestsService, SignerActionsService, legalDeadline } from '@carepact/signing';
 import type { Request, Response } from 'express';
+import { EntityManager } from 'typeorm';
 import { clientIp } from '../../http/client-ip';
 import { validateBody } from '../../http/validation';
 import { AnswerDto } from '../../signing/signing.controller';
@@ -18,6 +21,7 @@ import { FormBody, actorOf, formBody } from '../console-request';
 import { Flash, setFlash, takeFlash } from './console-flash';
 import { FieldChange, diffData } from './document-diff';
 import { ActionError, DocumentPageModel, documentPage } from './document-page.views';
+import { holdAuthorNames } from '../retention/hold-authors';
 
 /** What the page shows again after a refused action: the message, and the form's values. */
 interface Refusal {
@@ -45,6 +49,9 @@ export class DocumentPageController {
     private readonly signers: SignerActionsService,
     private readonly dipc: DipcOfferService,
     private readonly visa: DocumentVisaService,
+    private readonly retention: RetentionService,
+    private readonly staff: StaffService,
+    private readonly tx: TransactionRunner,
   ) {}
 
   @Get()
@@ -248,7 +255,61 @@ export class DocumentPageController {
     });
   }
 
+  /**
+   * A legal hold on this document (as POST /api/legal-holds with subjectType document; RGPD art.
+   * 18.1.c): records.manage, a reason of 3 to 500 characters; the service audits it.
+   */
+  @Post('gels')
+  async placeHold(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string): Promise<void> {
+    await this.act(
+      req,
+      res,
+      id,
+      async (actor, body) => {
+        const reason = body.holdReason ?? '';
+        await this.holdWrite(actor, id, 'holdReason', (em) => this.retention.placeHold(em, auditActor(actor), actor.organisationId, { subjectType: 'document', subjectId: id, reason }));
+        return { kind: 'done', message: 'Le gel a été placé : ce document ne peut pas être supprimé tant qu’il n’est pas levé.' };
+      },
+      'hold',
+    );
+  }
+
+  /** Lifts a hold on this document (only one placed on it), with its reason, as POST /api/legal-holds/:id/lift. */
+  @Post('gels/:holdId/lever')
+  async liftHold(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string, @Param('holdId', ParseIdPipe) holdId: string): Promise<void> {
+    await this.act(
+      req,
+      res,
+      id,
+      async (actor, body) => {
+        const reason = body.liftReason ?? '';
+        await this.holdWrite(actor, id, 'liftReason', async (em) => {
+          const held = await this.retention.holds(em, actor.organisationId, { subjectId: id });
+          if (!held.some((h) => h.id === holdId)) throw new NotFoundError('LEGAL_HOLD_NOT_FOUND', 'Gel introuvable.');
+          return this.retention.liftHold(em, auditActor(actor), actor.organisationId, holdId, reason);
+        });
+        return { kind: 'done', message: 'Le gel a été levé.' };
+      },
+      'hold',
+    );
+  }
+
   // --- internals ---------------------------------------------------------------------------
+
+  /**
+   * A hold written in its transaction, as the API checks it: the document visible (404), then
+   * records.manage (403); the service's reason error tied to the form's field.
+   */
+  private async holdWrite(actor: StaffActor, id: string, field: string, write: (em: EntityManager) => Promise<unknown>): Promise<void> {
+    await this.documents.get(actor, id);
+    assertCanSomewhere(actor, 'records.manage');
+    try {
+      await this.tx.run(write);
+    } catch (e) {
+      if (e instanceof ValidationError) throw new ValidationError(e.details.map((d) => ({ ...d, field })), e.messageFr);
+      throw e;
+    }
+  }
 
   private async act(req: Request, res: Response, id: string, run: (actor: StaffActor, body: FormBody) => Promise<Flash>, form?: string): Promise<void> {
     const actor = actorOf(req);
@@ -314,6 +375,12 @@ export class DocumentPageController {
       const offer = await this.dipc.offer(actor, r.id);
       dipcOffers.set(r.id, { reason: String(offer.data.reason ?? ''), startDate: typeof offer.data.startDate === 'string' ? offer.data.startDate : null });
     }
+    const manageHolds = establishmentsWith(actor, 'records.manage').length > 0;
+    const [documentHolds, personHolds] = await Promise.all([
+      this.retention.holds(this.tx.manager, actor.organisationId, { subjectId: doc.id, activeOnly: true }),
+      this.retention.holds(this.tx.manager, actor.organisationId, { subjectId: doc.residentId, activeOnly: true }),
+    ]);
+    const holdNames = manageHolds && documentHolds.length ? await holdAuthorNames(this.staff, actor) : new Map<string, string>();
     const model: DocumentPageModel = {
       doc,
       residentName,
@@ -328,6 +395,7 @@ export class DocumentPageController {
       sendValues: extra.refusal?.values,
       lateSince,
       visa,
+      holds: { document: documentHolds, person: personHolds, names: holdNames, manage: manageHolds },
     };
     sendHtml(res, status, documentPage(actor, consoleCsrfToken(this.config.secrets.session, actor), model));
   }

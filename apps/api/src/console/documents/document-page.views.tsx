@@ -1,4 +1,5 @@
 import { FieldError, formatDateFr, formatDateTimeFr, formatTimeFr } from '@carepact/common';
+import type { LegalHoldView } from '@carepact/archive';
 import type { DocumentView, RenditionView, VersionView } from '@carepact/documents';
 import type { StaffActor } from '@carepact/identity';
 import type { PolicyDecision, RequestView, SignerView, VisaView } from '@carepact/signing';
@@ -9,6 +10,7 @@ import type { Flash } from './console-flash';
 import type { FieldChange } from './document-diff';
 import { Questions, RefusalHandling, VisaHoldsSending, VisaSection } from './document-visa.views';
 import { DOCUMENT_STYLESHEETS, typeTitle } from './new-document.views';
+import { HoldsBlock } from '../retention/holds.views';
 
 export const DOCUMENT_STATUS_LABELS: Record<DocumentView['status'], string> = {
   generating: 'Génération en cours',
@@ -101,6 +103,17 @@ export interface DocumentPageModel {
   lateSince?: Date | null;
   /** The internal visa of the current version (issue 10, item 3). */
   visa: VisaView;
+  /** Legal holds (RGPD art. 18.1.c): on this document, and on its person's file (which covers it). */
+  holds: DocumentHolds;
+}
+
+export interface DocumentHolds {
+  document: LegalHoldView[];
+  person: LegalHoldView[];
+  /** Who placed each hold (`staff:<id>` → name), for records.manage. */
+  names: Map<string, string>;
+  /** records.manage: the forms, the reasons and authors. */
+  manage: boolean;
 }
 
 export function documentPage(actor: StaffActor, csrf: string, m: DocumentPageModel): string {
@@ -186,15 +199,58 @@ export function documentPage(actor: StaffActor, csrf: string, m: DocumentPageMod
 
       <h2 id="signatures">Signatures</h2>
       <Signatures m={m} csrf={csrf} />
+
+      <DocumentHoldsSection m={m} csrf={csrf} />
     </ConsolePage>,
   );
 }
 
 /** The fields the page's forms have (the others' errors are listed without a link). */
-const FORM_FIELDS = /^(deadline|reminderDays|lateReason|email|reason|answer|delivery\.[^.]+)$/;
+const FORM_FIELDS = /^(deadline|reminderDays|lateReason|email|reason|answer|holdReason|liftReason|delivery\.[^.]+)$/;
 
 function errorAnchor(error: ActionError, field: string): string {
+  // The hold forms' fields are named as on the resident's file (HoldsBlock).
+  if (error.form === 'hold') return fieldId(field);
   return error.form === 'send' ? fieldId(`send-${field}`) : fieldId(`${error.form ?? 'action'}-${field}`);
+}
+
+/**
+ * « Conservation »: the legal holds that keep this document beyond its retention — its own (placed
+ * and lifted here by records.manage, as POST /api/legal-holds with subjectType document) and its
+ * person's (placed on her file, which it names and links).
+ */
+function DocumentHoldsSection(props: { m: DocumentPageModel; csrf: string }) {
+  const { m } = props;
+  const h = m.holds;
+  const error = m.error?.form === 'hold' ? m.error : null;
+  return (
+    <section aria-labelledby="conservation">
+      <h2 id="conservation">Conservation</h2>
+      {h.person.length ? (
+        <p>
+          <strong>Gel en place sur le dossier de la personne</strong> depuis le {formatDateTimeFr(h.person[0].placedAt)} : ni son dossier ni ses documents, celui-ci compris, ne peuvent être
+          supprimés tant qu’il n’est pas levé
+          {m.perms.content ? (
+            <>
+              {' '}
+              (<a href={`/console/residents/${m.doc.residentId}#gels`}>voir son dossier</a>)
+            </>
+          ) : null}
+          .
+        </p>
+      ) : null}
+      <HoldsBlock
+        base={`/console/documents/${m.doc.id}`}
+        subject="document"
+        active={h.document}
+        names={h.names}
+        manage={h.manage}
+        csrf={props.csrf}
+        errors={error?.errors}
+        values={error ? m.sendValues : undefined}
+      />
+    </section>
+  );
 }
 
 function FlashNotice(props: { flash: Flash }) {

@@ -1,6 +1,7 @@
-import { FieldError, formatDateFr, formatDateTimeFr } from '@carepact/common';
+import { FieldError, formatDateFr } from '@carepact/common';
 import { LegalHoldView, RetentionPolicyView, retentionEnds } from '@carepact/archive';
-import { PostForm, TextArea, TextField, renderFragment } from '../../views';
+import { PostForm, TextField, renderFragment } from '../../views';
+import { HoldsBlock } from '../retention/holds.views';
 import { residentPath } from './resident-forms.views';
 
 /** Field names of the retention forms on the file, as the summary at the top names them. */
@@ -103,49 +104,7 @@ export function residentRetentionSection(s: RetentionSectionState): string {
       ) : null}
 
       <h3 id="gels">Gel (conservation au-delà de la durée)</h3>
-      {active.length ? (
-        s.manage ? (
-          active.map((h) => (
-            <div class="card" key={h.id}>
-              <p>
-                <strong>Gel en place</strong> depuis le {formatDateTimeFr(h.placedAt)}, placé par {s.names.get(h.placedBy) ?? 'un compte inconnu'} : rien de ce dossier ni de ses documents ne
-                peut être supprimé tant qu’il n’est pas levé.
-              </p>
-              <p>Motif : {h.reason}</p>
-              <PostForm action={`${base}/gels/${h.id}/lever`} csrf={s.csrf}>
-                <TextArea name="liftReason" label="Motif de la levée du gel" required rows={2} value={v.liftReason ?? ''} errors={s.errors} />
-                <p class="actions">
-                  <button type="submit" class="secondary">
-                    Lever le gel
-                  </button>
-                </p>
-              </PostForm>
-            </div>
-          ))
-        ) : (
-          <p>
-            <strong>Gel en place</strong> depuis le {formatDateTimeFr(active[0].placedAt)} : rien de ce dossier ni de ses documents ne peut être supprimé tant qu’il n’est pas levé.
-          </p>
-        )
-      ) : (
-        <p>Aucun gel sur cette personne.</p>
-      )}
-      {s.manage && !active.length ? (
-        <PostForm action={`${base}/gels`} csrf={s.csrf}>
-          <TextArea
-            name="holdReason"
-            label="Motif du gel"
-            hint="Contentieux, enquête, demande d’un juge ou de la personne (RGPD art. 18.1.c) : rien ne sera supprimé tant que le gel est en place."
-            required
-            rows={2}
-            value={v.holdReason ?? ''}
-            errors={s.errors}
-          />
-          <p class="actions">
-            <button type="submit">Placer un gel</button>
-          </p>
-        </PostForm>
-      ) : null}
+      <HoldsBlock base={base} subject="resident" active={active} names={s.names} manage={s.manage} csrf={s.csrf} errors={s.errors} values={v} />
     </section>,
   );
 }

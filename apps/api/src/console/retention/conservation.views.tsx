@@ -138,7 +138,7 @@ export function conservationPage(actor: StaffActor, csrf: string, s: Conservatio
         ) : (
           <p>Aucun gel en place.</p>
         )}
-        <p class="hint">Un gel se place et se lève depuis le dossier de la personne (ou, pour un document, par l’API : POST /api/legal-holds).</p>
+        <p class="hint">Un gel se place et se lève depuis le dossier de la personne, ou depuis la page du document pour un document seul.</p>
       </section>
 
       <section aria-labelledby="purge">
