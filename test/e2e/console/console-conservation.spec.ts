@@ -1,7 +1,8 @@
 import request from 'supertest';
 import type { Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
-import { insertResidentsWithSignedContracts, loginAgent, TEST_PASSWORD } from '@carepact/testing';
+import { insertResidentsWithSignedContracts, loginAgent, TEST_PASSWORD, waitUntil } from '@carepact/testing';
+import { startWorker, WorkerHandle } from '../../../apps/worker/src/bootstrap';
 import { checkConsolePage, ConsoleHarness, startConsoleHarness, submitForm, csrfOf } from './console-harness';
 
 /**
@@ -28,8 +29,10 @@ describe('console: conservation (retention durations, holds, purge dry run)', ()
     await admin.post('/api/legal-holds').send({ subjectType: 'resident', subjectId: held, reason: 'Demande du juge des tutelles' }).expect(201);
   }, 120_000);
   afterAll(async () => {
+    await worker?.close();
     await h?.close();
   });
+  let worker: WorkerHandle | undefined;
   const db = () => h.app.get(DataSource);
   const count = (sql: string, params: unknown[] = []) => h.count(sql, params);
   const submit = (page: Page, name: string) => submitForm(page, name, { exact: true });
@@ -49,6 +52,7 @@ describe('console: conservation (retention durations, holds, purge dry run)', ()
     const csrf = csrfOf((await agent.get('/console').expect(200)).text);
     await agent.post('/console/conservation/durees').type('form').send({ _csrf: csrf, subject: 'contrat-sejour', years: '1' }).expect(403);
     await agent.post('/console/conservation/simulations').type('form').send({ _csrf: csrf }).expect(403);
+    await agent.post('/console/conservation/simulations/00000000-0000-4000-8000-000000000000/executer').type('form').send({ _csrf: csrf, confirm: 'oui' }).expect(403);
     expect(await count(`SELECT count(*) AS n FROM retention_policies`)).toBe(0);
     expect(await count(`SELECT count(*) AS n FROM data_jobs`)).toBe(0);
   });
@@ -129,4 +133,57 @@ describe('console: conservation (retention durations, holds, purge dry run)', ()
     expect(page.problems.filter((p) => !p.includes('status of 400'))).toEqual([]);
     await page.context().close();
   });
+
+  it('an administrator runs the simulation from its page: the box to tick first (400, nothing asked), then the purge, followed to its end; a second run is refused (409)', async () => {
+    worker = await startWorker(h.db.config, { probe: false });
+    const [{ id: reportId }] = (await db().query(`SELECT id FROM data_jobs WHERE kind = 'purge_report' ORDER BY created_at DESC LIMIT 1`)) as { id: string }[];
+    const goneDocument = ((await db().query(`SELECT id FROM documents WHERE resident_id = $1`, [gone])) as { id: string }[])[0].id;
+    const page = await h.newPage();
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await h.login(page, h.org.users.administrator.email);
+    await page.goto(`/console/conservation/simulations/${reportId}`);
+    const title = (await page.locator('h1').textContent())!;
+    const run = page.locator('section[aria-labelledby="executer"]');
+    expect(await run.textContent()).toContain('La purge supprime définitivement ce qui est listé ci-dessus (1 document et 1 dossier de personne), avec les fichiers des documents.');
+
+    // The box not ticked: refused beside it and summed up; no purge asked.
+    await submit(page, 'Exécuter la purge');
+    expect(await page.title()).toBe(`Erreur — ${title} — CarePact`);
+    expect(await page.locator('.error-summary a').evaluateAll((as) => as.map((a) => [a.getAttribute('href'), a.textContent]))).toEqual([
+      ['#confirm', 'Confirmation : Cochez la case pour confirmer la suppression définitive.'],
+    ]);
+    expect(await page.textContent('#confirm-erreur')).toContain('Cochez la case pour confirmer la suppression définitive.');
+    expect(await count(`SELECT count(*) AS n FROM data_jobs WHERE kind = 'purge_run'`)).toBe(0);
+    await checkPage(page, `Erreur — ${title}`);
+    await run.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${shots}/conservation-executer-erreur.png` });
+
+    await page.check('#confirm');
+    await submit(page, 'Exécuter la purge');
+    expect(new URL(page.url()).pathname).toBe(`/console/conservation/simulations/${reportId}`);
+    expect(await count(`SELECT count(*) AS n FROM audit_events WHERE action = 'data_job.requested' AND payload->>'kind' = 'purge_run'`)).toBe(1);
+    expect(await page.locator('section[aria-labelledby="executer"]').count()).toBe(0);
+    await waitUntil('the purge to finish', async () => (await count(`SELECT count(*) AS n FROM data_jobs WHERE kind = 'purge_run' AND status = 'done'`)) === 1, 90_000);
+    await page.reload();
+    expect(await page.getByRole('status').textContent()).toMatch(/Purge exécutée le .* : 1 document supprimé, 1 dossier supprimé\./);
+    expect(await page.locator('section[aria-labelledby="supprime"]').textContent()).toContain('Dossier supprimé le');
+    await checkPage(page, title);
+    await page.screenshot({ path: `${shots}/conservation-executee-console.png`, fullPage: true });
+    expect(await count(`SELECT count(*) AS n FROM residents WHERE id = $1`, [gone])).toBe(0);
+    expect(await count(`SELECT count(*) AS n FROM documents WHERE id = $1`, [goneDocument])).toBe(0);
+    // The held person and document are still there.
+    expect(await count(`SELECT count(*) AS n FROM residents WHERE id = $1`, [held])).toBe(1);
+    expect(await count(`SELECT count(*) AS n FROM documents WHERE id = $1`, [heldDocument])).toBe(1);
+
+    // Posted again (another tab, an old page): the service's conflict, in French; nothing more runs.
+    const agent = request.agent(h.app.getHttpServer());
+    const form = await agent.get('/connexion').expect(200);
+    await agent.post('/connexion').type('form').send({ _csrf: csrfOf(form.text), email: h.org.users.administrator.email, password: TEST_PASSWORD }).expect(303);
+    const csrf = csrfOf((await agent.get(`/console/conservation/simulations/${reportId}`).expect(200)).text);
+    const again = await agent.post(`/console/conservation/simulations/${reportId}/executer`).type('form').send({ _csrf: csrf, confirm: 'oui' }).expect(409);
+    expect(again.text).toContain('La purge n’a pas été lancée : Ce rapport a déjà été exécuté : lancez une nouvelle simulation.');
+    expect(await count(`SELECT count(*) AS n FROM data_jobs WHERE kind = 'purge_run'`)).toBe(1);
+    expect(page.problems.filter((p) => !p.includes('status of 400'))).toEqual([]);
+    await page.context().close();
+  }, 180_000);
 });

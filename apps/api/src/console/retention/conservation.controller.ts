@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { DataJobsService, PurgeReport, RetentionService, lookupSubjects } from '@carepact/archive';
+import { DataJobsService, PURGE_REPORT_VALID_DAYS, PurgeReport, RetentionService, lookupSubjects } from '@carepact/archive';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { FieldError, NotFoundError, isDomainError } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
@@ -74,12 +74,40 @@ export class ConservationController {
   async report(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string): Promise<void> {
     const actor = actorOf(req);
     assertCanSomewhere(actor, 'records.manage');
+    await this.reportPage(res, actor, id, 200, { fresh: req.query.nouvelle === '1' });
+  }
+
+  /**
+   * « Exécuter la purge » (as POST /api/retention/purge-reports/:id/run, DataJobsService.requestPurge:
+   * its PURGE_REPORT_EXPIRED and PURGE_REPORT_USED, its audit event): the box ticked first (400 and
+   * the page again otherwise, nothing asked); then 303 to the page, which follows the purge.
+   */
+  @Post('simulations/:id/executer')
+  async run(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string): Promise<void> {
+    const actor = actorOf(req);
+    assertCanSomewhere(actor, 'records.manage');
+    const body = formBody(req);
+    checkConsoleCsrf(this.config.secrets.session, actor, body._csrf);
+    if (body.confirm !== 'oui')
+      return this.reportPage(res, actor, id, 400, { errors: [{ field: 'confirm', code: 'CONFIRMATION_REQUIRED', message: 'Cochez la case pour confirmer la suppression définitive.' }] });
+    try {
+      await this.jobs.requestPurge(auditActor(actor), actor.organisationId, id);
+    } catch (e) {
+      if (!isDomainError(e) || e.kind !== 'conflict') throw e;
+      return this.reportPage(res, actor, id, 409, { refusal: e.messageFr });
+    }
+    redirectTo(res, `/console/conservation/simulations/${id}`);
+  }
+
+  /** A simulation's page: the report, its items named, the purge that carried it out if any, the run form otherwise. */
+  private async reportPage(res: Response, actor: StaffActor, id: string, status: number, extra: { fresh?: boolean; errors?: FieldError[]; refusal?: string }): Promise<void> {
     const job = await this.jobs.get(this.tx.manager, actor.organisationId, id);
     if (!job || job.kind !== 'purge_report') throw new NotFoundError('PURGE_REPORT_NOT_FOUND', 'Simulation de purge introuvable.');
     const report = job.report as PurgeReport;
     const subjects = await lookupSubjects(this.tx.manager, actor.organisationId, { people: report.residents.map((r) => r.id), documents: report.documents.map((d) => d.id) });
     const run = await this.jobs.purgeRunOf(this.tx.manager, actor.organisationId, job.id);
-    sendHtml(res, 200, purgeReportPage(actor, this.csrf(actor), { report, createdAt: job.createdAt, subjects, fresh: req.query.nouvelle === '1', run }));
+    const expired = Date.now() - Date.parse(job.createdAt) > PURGE_REPORT_VALID_DAYS * 86400_000;
+    sendHtml(res, status, purgeReportPage(actor, this.csrf(actor), { id: job.id, report, createdAt: job.createdAt, subjects, fresh: !!extra.fresh, run, expired, errors: extra.errors, refusal: extra.refusal }));
   }
 
   private async render(res: Response, actor: StaffActor, status: number, s: { notice?: string; errors?: FieldError[]; values?: Record<string, string> }): Promise<void> {

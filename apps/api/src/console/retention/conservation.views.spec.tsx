@@ -33,6 +33,25 @@ describe('Conservation page: the held documents are named as the Archives page n
   });
 });
 
+const REPORT_ID = '00000000-0000-4000-8000-0000000000f0';
+const runOf = (over: Partial<DataJobView> = {}): DataJobView => ({
+  id: '00000000-0000-4000-8000-0000000000f1',
+  kind: 'purge_run',
+  params: { kind: 'purge_run', reportId: REPORT_ID },
+  status: 'done',
+  phase: 'done',
+  done: 2,
+  total: 2,
+  report: { documents: 1, residents: 1, blobs: 9, skipped: 0 },
+  resultSha256: null,
+  resultBytes: null,
+  error: null,
+  requestedBy: `staff:${actor.userId}`,
+  createdAt: '2026-12-02T09:05:00.000Z',
+  finishedAt: '2026-12-02T09:06:00.000Z',
+  ...over,
+});
+
 describe('a purge simulation read again after the purge carried it out', () => {
   const doc = '00000000-0000-4000-8000-0000000000d1';
   const person = '00000000-0000-4000-8000-0000000000e1';
@@ -43,25 +62,9 @@ describe('a purge simulation read again after the purge carried it out', () => {
     residents: [{ id: person, residentId: person, subject: 'dossier-resident', departedOn: '2024-06-30', retentionEnds: '2025-06-30' }],
     kept: { heldDocuments: 0, heldResidents: 0, inRetentionDocuments: 0, inRetentionResidents: 0, inProgressDocuments: 0, residentsWithKeptDocuments: 0 },
   };
-  const run = (over: Partial<DataJobView>): DataJobView => ({
-    id: '00000000-0000-4000-8000-0000000000f1',
-    kind: 'purge_run',
-    params: { kind: 'purge_run', reportId: '00000000-0000-4000-8000-0000000000f0' },
-    status: 'done',
-    phase: 'done',
-    done: 2,
-    total: 2,
-    report: { documents: 1, residents: 1, blobs: 9, skipped: 0 },
-    resultSha256: null,
-    resultBytes: null,
-    error: null,
-    requestedBy: `staff:${actor.userId}`,
-    createdAt: '2026-12-02T09:05:00.000Z',
-    finishedAt: '2026-12-02T09:06:00.000Z',
-    ...over,
-  });
+  const run = runOf;
   const purged = subjectsOf([{ state: 'purged', id: person, purgedAt: '2026-12-02T09:06:00.000Z' }], [{ state: 'purged', id: doc, purgedAt: '2026-12-02T09:06:00.000Z' }]);
-  const page = (r: DataJobView | null, subjects = purged) => purgeReportPage(actor, 'csrf', { report, createdAt: '2026-12-02T09:00:00.000Z', subjects, fresh: false, run: r });
+  const page = (r: DataJobView | null, subjects = purged) => purgeReportPage(actor, 'csrf', { id: REPORT_ID, report, createdAt: '2026-12-02T09:00:00.000Z', subjects, fresh: false, run: r, expired: false });
   const notice = (html: string) => /<div class="notice[^"]*" role="status"><p>(.*?)<\/p><\/div>/.exec(html)?.[1];
 
   it('says the purge ran, what it deleted, and names each deleted item by the date of its deletion', () => {
@@ -85,5 +88,42 @@ describe('a purge simulation read again after the purge carried it out', () => {
     const before = page(null, subjectsOf([], []));
     expect(notice(before)).toBe('Simulation calculée le 2 décembre 2026 à 10 h 00 : rien n’a été supprimé.');
     expect(before).toContain('Ce qui serait supprimé aujourd’hui');
+  });
+});
+
+describe('« Exécuter la purge » on a simulation not yet run', () => {
+  const doc = '00000000-0000-4000-8000-0000000000d2';
+  const person = '00000000-0000-4000-8000-0000000000e2';
+  const item: PurgeReport['documents'][number] = { id: doc, residentId: person, subject: 'contrat-sejour', departedOn: '2024-06-30', retentionEnds: '2025-06-30' };
+  const kept = { heldDocuments: 0, heldResidents: 0, inRetentionDocuments: 0, inRetentionResidents: 0, inProgressDocuments: 0, residentsWithKeptDocuments: 0 };
+  const report: PurgeReport = { organisationId: actor.organisationId, day: '2026-12-02', documents: [item], residents: [{ ...item, id: person, subject: 'dossier-resident' }], kept };
+  const page = (over: Partial<Parameters<typeof purgeReportPage>[2]> = {}) =>
+    purgeReportPage(actor, 'csrf', { id: REPORT_ID, report, createdAt: '2026-12-02T09:00:00.000Z', subjects: subjectsOf([], []), fresh: false, run: null, expired: false, ...over });
+  const section = (html: string) => /<section aria-labelledby="executer">(.*?)<\/section>/s.exec(html)?.[1] ?? '';
+
+  it('says what it deletes for good, asks for the box to be ticked, posts to the run route', () => {
+    const s = section(page());
+    expect(s).toContain(`action="/console/conservation/simulations/${REPORT_ID}/executer"`);
+    expect(s).toContain('La purge supprime définitivement ce qui est listé ci-dessus (1 document et 1 dossier de personne)');
+    expect(s).toContain('<input type="checkbox" id="confirm" name="confirm" value="oui"');
+    expect(s).toContain('Je confirme la suppression définitive de 1 document et 1 dossier de personne.');
+    expect(s).toContain('<button type="submit" class="danger">Exécuter la purge</button>');
+  });
+
+  it('the box not ticked: the error summed up and beside it, « Erreur — » in the title', () => {
+    const html = page({ errors: [{ field: 'confirm', code: 'CONFIRMATION_REQUIRED', message: 'Cochez la case pour confirmer la suppression définitive.' }] });
+    expect(html).toContain('<title>Erreur — Simulation de purge du 2 décembre 2026 — CarePact</title>');
+    expect(html).toContain('<a href="#confirm">Confirmation : Cochez la case pour confirmer la suppression définitive.</a>');
+    expect(html).toContain('id="confirm-erreur"');
+    expect(page({ refusal: 'Ce rapport a déjà été exécuté : lancez une nouvelle simulation.' })).toContain('La purge n’a pas été lancée : Ce rapport a déjà été exécuté : lancez une nouvelle simulation.');
+  });
+
+  it('no form when the simulation is too old or has nothing to delete, nor once a purge was asked', () => {
+    expect(section(page({ expired: true }))).toContain('Cette simulation a plus de 7 jours : lancez une nouvelle simulation');
+    expect(section(page({ expired: true }))).not.toContain('<form');
+    expect(section(page({ report: { ...report, documents: [], residents: [] } }))).toBe('<h2 id="executer">Exécuter la purge</h2><p>Rien à supprimer : il n’y a pas de purge à exécuter.</p>');
+    const running = page({ run: runOf({ status: 'running', done: 0, total: 2, finishedAt: null, report: null }) });
+    expect(running).not.toContain('aria-labelledby="executer"');
+    expect(running).toContain(`<a href="/console/conservation/simulations/${REPORT_ID}">Actualiser la page</a> pour suivre la purge.`);
   });
 });

@@ -1,11 +1,11 @@
 import { FieldError, documentTitle, formatDateFr, formatDateTimeFr } from '@carepact/common';
-import { DataJobView, LegalHoldView, PurgeOutcome, PurgeReport, RetentionPolicyView, SubjectDocument, SubjectPerson, Subjects } from '@carepact/archive';
+import { DataJobView, LegalHoldView, PURGE_REPORT_VALID_DAYS, PurgeOutcome, PurgeReport, RetentionPolicyView, SubjectDocument, SubjectPerson, Subjects } from '@carepact/archive';
 import { StaffActor, can } from '@carepact/identity';
-import { Notice, PostForm, RefusedFormSummary, SelectField, TextField, renderPage } from '../../views';
+import { Checkbox, ErrorSummary, Notice, PostForm, RefusedFormSummary, SelectField, TextField, renderPage } from '../../views';
 import { ConsolePage } from '../console-layout';
 import { yearsText } from '../residents/resident-retention.views';
 
-const FIELD_LABELS: Record<string, string> = { subject: 'Type', years: 'Durée en années' };
+const FIELD_LABELS: Record<string, string> = { subject: 'Type', years: 'Durée en années', confirm: 'Confirmation' };
 /** Rows a report's lists show at most; the counts above them are complete. */
 export const REPORT_ROWS_SHOWN = 200;
 
@@ -186,6 +186,44 @@ function ItemsTable(props: { actor: StaffActor; caption: string; head: string; k
   );
 }
 
+/**
+ * « Exécuter la purge » (as POST /api/retention/purge-reports/:id/run): what it deletes for good and
+ * what it keeps, a box to tick to confirm, once, within PURGE_REPORT_VALID_DAYS of the simulation.
+ */
+function RunForm(props: { s: PurgeReportPageState; csrf: string }) {
+  const { s } = props;
+  const r = s.report;
+  const what = `${plural(r.documents.length, 'document', 'documents')} et ${plural(r.residents.length, 'dossier de personne', 'dossiers de personnes')}`;
+  return (
+    <section aria-labelledby="executer">
+      <h2 id="executer">Exécuter la purge</h2>
+      {s.expired ? (
+        <p>Cette simulation a plus de {PURGE_REPORT_VALID_DAYS} jours : lancez une nouvelle simulation depuis la page Conservation des données pour purger.</p>
+      ) : !r.documents.length && !r.residents.length ? (
+        <p>Rien à supprimer : il n’y a pas de purge à exécuter.</p>
+      ) : (
+        <>
+          <p>
+            La purge supprime définitivement ce qui est listé ci-dessus ({what}), avec les fichiers des documents. Elle garde le journal d’audit et, pour chaque élément supprimé, la date et l’empreinte de ce qui a
+            été supprimé. Ce qui a été gelé depuis la simulation, ou dont la conservation a repris, est gardé.
+          </p>
+          <PostForm action={`/console/conservation/simulations/${s.id}/executer`} csrf={props.csrf}>
+            <Checkbox name="confirm" label={`Je confirme la suppression définitive de ${what}.`} errors={s.errors} />
+            <p class="actions">
+              <button type="submit" class="danger">
+                Exécuter la purge
+              </button>
+            </p>
+          </PostForm>
+          <p class="hint">
+            Une seule fois, dans les {PURGE_REPORT_VALID_DAYS} jours qui suivent la simulation ; aussi par l’API ou la ligne de commande : <code>purge --report</code>.
+          </p>
+        </>
+      )}
+    </section>
+  );
+}
+
 /** Whether the report was carried out, and what the purge did: the page is read again after it ran (Archives links to it). */
 function RunNotice(props: { createdAt: string; run: DataJobView | null; fresh: boolean }) {
   const { run } = props;
@@ -208,16 +246,38 @@ function RunNotice(props: { createdAt: string; run: DataJobView | null; fresh: b
 }
 
 /** GET /console/conservation/simulations/:id: a dry-run report (DataJobsService.purgeReport), and the purge that carried it out if any. */
-export function purgeReportPage(actor: StaffActor, csrf: string, s: { report: PurgeReport; createdAt: string; subjects: Subjects; fresh: boolean; run: DataJobView | null }): string {
+export interface PurgeReportPageState {
+  id: string;
+  report: PurgeReport;
+  createdAt: string;
+  subjects: Subjects;
+  fresh: boolean;
+  run: DataJobView | null;
+  /** Past PURGE_REPORT_VALID_DAYS: it can no longer be run. */
+  expired: boolean;
+  /** The run form refused: its field's error (400), or the service's conflict (409). */
+  errors?: FieldError[];
+  refusal?: string;
+}
+
+export function purgeReportPage(actor: StaffActor, csrf: string, s: PurgeReportPageState): string {
   const r = s.report;
   const k = r.kept;
+  const title = `Simulation de purge du ${formatDateFr(r.day)}`;
   return renderPage(
-    <ConsolePage title={`Simulation de purge du ${formatDateFr(r.day)}`} actor={actor} csrf={csrf} current="conservation">
+    <ConsolePage title={`${s.errors?.length || s.refusal ? 'Erreur — ' : ''}${title}`} actor={actor} csrf={csrf} current="conservation">
       <p>
         <a href="/console/conservation">Conservation des données</a>
       </p>
-      <h1>Simulation de purge du {formatDateFr(r.day)}</h1>
+      <h1>{title}</h1>
+      <RefusedFormSummary errors={s.errors} labels={FIELD_LABELS} />
+      {s.refusal ? <ErrorSummary message={`La purge n’a pas été lancée : ${s.refusal}`} /> : null}
       <RunNotice createdAt={s.createdAt} run={s.run} fresh={s.fresh} />
+      {s.run && s.run.status !== 'done' && s.run.status !== 'failed' ? (
+        <p>
+          <a href={`/console/conservation/simulations/${s.id}`}>Actualiser la page</a> pour suivre la purge.
+        </p>
+      ) : null}
       <section aria-labelledby="supprime">
         <h2 id="supprime">{s.run ? 'Ce que la simulation prévoyait de supprimer' : 'Ce qui serait supprimé aujourd’hui'}</h2>
         <ul>
@@ -237,11 +297,7 @@ export function purgeReportPage(actor: StaffActor, csrf: string, s: { report: Pu
           <li>Dossiers gardés parce qu’un de leurs documents l’est : {k.residentsWithKeptDocuments.toLocaleString('fr-FR')}.</li>
         </ul>
       </section>
-      {s.run ? null : (
-        <p class="hint">
-          L’exécution d’une simulation de moins de 7 jours (ce qui est encore supprimable seulement) se fait par l’API ou la ligne de commande : <code>purge --report</code>.
-        </p>
-      )}
+      {s.run ? null : <RunForm s={s} csrf={csrf} />}
     </ConsolePage>,
   );
 }
