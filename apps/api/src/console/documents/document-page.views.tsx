@@ -226,7 +226,8 @@ function DocumentHoldsSection(props: { m: DocumentPageModel; csrf: string }) {
   return (
     <section aria-labelledby="conservation">
       <h2 id="conservation">Conservation</h2>
-      {h.person.length ? (
+      {/* The person's hold, to whom may read her file (as on the file itself). */}
+      {h.person.length && m.residentName !== null ? (
         <p>
           <strong>Gel en place sur le dossier de la personne</strong> depuis le {formatDateTimeFr(h.person[0].placedAt)} : ni son dossier ni ses documents, celui-ci compris, ne peuvent être
           supprimés tant qu’il n’est pas levé
