@@ -8,7 +8,7 @@ import { checkConsolePage, ConsoleHarness, csrfOf, startConsoleHarness, submitFo
  * one (the Conservation page said « pour un document, par l’API »). An administrator places it
  * (reason required, the service's French error tied to the field), sees it with its reason and
  * author, finds it named on the Conservation page, lifts it (reason required); each step audited.
- * A hold on the person's file shows on her documents' pages. A role without records.manage sees
+ * A hold on the person's file shows on her documents' pages, to whom may read her file. A role without records.manage sees
  * the hold, no form, and gets 403 on both POSTs. axe, one h1, French title, 320 px.
  */
 describe('console: a legal hold on a document, from its page', () => {
@@ -85,7 +85,7 @@ describe('console: a legal hold on a document, from its page', () => {
     await page.context().close();
   });
 
-  it('a hold on the person shows on her document; admissions sees the holds, no form, and gets 403 on both POSTs', async () => {
+  it('a hold on the person shows on her document (not to the auditor, who does not read files); admissions sees the holds, no form, and gets 403 on both POSTs', async () => {
     const admin = await loginAgent(h.app, h.org.users.administrator.email, TEST_PASSWORD);
     await admin.post('/api/legal-holds').send({ subjectType: 'resident', subjectId: residentId, reason: 'Enquête administrative en cours' }).expect(201);
     const hold = (await admin.post('/api/legal-holds').send({ subjectType: 'document', subjectId: documentId, reason: 'Contentieux sur ce contrat' }).expect(201)).body as { id: string };
@@ -108,6 +108,15 @@ describe('console: a legal hold on a document, from its page', () => {
     await s.scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${shots}/document-hold-read-only.png` });
     await page.context().close();
+
+    // The auditor reads documents, not residents' files: the document's hold, not the person's.
+    const auditor = await h.newPage();
+    await h.login(auditor, h.org.users.auditor.email);
+    await auditor.goto(`/console/documents/${documentId}`);
+    const seen = (await section(auditor).textContent())!;
+    expect(seen).toContain('Gel en place sur ce document depuis le');
+    expect(seen).not.toContain('dossier de la personne');
+    await auditor.context().close();
 
     const agent = request.agent(h.app.getHttpServer());
     const form = await agent.get('/connexion').expect(200);
