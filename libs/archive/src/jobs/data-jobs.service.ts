@@ -65,6 +65,11 @@ function jobEstablishmentId(p: DataJobParams): string | null {
 
 /** A dry-run report may be carried out within this many days; after, a new one is needed. */
 export const PURGE_REPORT_VALID_DAYS = 7;
+
+/** Whether a dry-run report drawn up at `createdAt` is too old to be run (a new simulation is needed). */
+export function purgeReportExpired(createdAt: string, now = Date.now()): boolean {
+  return now - Date.parse(createdAt) > PURGE_REPORT_VALID_DAYS * 86400_000;
+}
 /** Progress is written at most this often (ms): one UPDATE, not one per document. */
 const PROGRESS_EVERY_MS = 500;
 
@@ -132,7 +137,7 @@ export class DataJobsService {
     return this.tx.run(async (em) => {
       const report = await this.get(em, organisationId, reportId, true);
       if (!report || report.kind !== 'purge_report') throw new NotFoundError('PURGE_REPORT_NOT_FOUND', 'Rapport de purge introuvable : lancez d’abord une simulation (purge --dry-run).');
-      if (Date.now() - Date.parse(report.createdAt) > PURGE_REPORT_VALID_DAYS * 86400_000)
+      if (purgeReportExpired(report.createdAt))
         throw new ConflictError('PURGE_REPORT_EXPIRED', `Ce rapport a plus de ${PURGE_REPORT_VALID_DAYS} jours : lancez une nouvelle simulation.`);
       const used = (await em.query(`SELECT 1 FROM data_jobs WHERE organisation_id = $1 AND kind = 'purge_run' AND params->>'reportId' = $2`, [organisationId, reportId])) as unknown[];
       if (used.length) throw new ConflictError('PURGE_REPORT_USED', 'Ce rapport a déjà été exécuté : lancez une nouvelle simulation.');

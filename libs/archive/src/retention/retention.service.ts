@@ -137,12 +137,13 @@ export class RetentionService {
     });
   }
 
-  async holds(em: EntityManager, organisationId: string, filter: { activeOnly?: boolean; subjectId?: string } = {}): Promise<LegalHoldView[]> {
+  async holds(em: EntityManager, organisationId: string, filter: { activeOnly?: boolean; subjectId?: string | readonly string[] } = {}): Promise<LegalHoldView[]> {
+    const subjects = filter.subjectId === undefined ? null : typeof filter.subjectId === 'string' ? [filter.subjectId] : [...filter.subjectId];
     const rows = (await em.query(
       `SELECT id, subject_type, subject_id, reason, placed_by, placed_at, lifted_by, lifted_at, lift_reason FROM legal_holds
-        WHERE organisation_id = $1 AND ($2::boolean IS NOT TRUE OR lifted_at IS NULL) AND ($3::uuid IS NULL OR subject_id = $3)
+        WHERE organisation_id = $1 AND ($2::boolean IS NOT TRUE OR lifted_at IS NULL) AND ($3::uuid[] IS NULL OR subject_id = ANY($3))
         ORDER BY placed_at DESC LIMIT 500`,
-      [organisationId, filter.activeOnly ?? false, filter.subjectId ?? null],
+      [organisationId, filter.activeOnly ?? false, subjects],
     )) as Record<string, string | Date | null>[];
     return rows.map((h) => ({
       id: h.id as string,

@@ -376,10 +376,9 @@ export class DocumentPageController {
       dipcOffers.set(r.id, { reason: String(offer.data.reason ?? ''), startDate: typeof offer.data.startDate === 'string' ? offer.data.startDate : null });
     }
     const manageHolds = establishmentsWith(actor, 'records.manage').length > 0;
-    const [documentHolds, personHolds] = await Promise.all([
-      this.retention.holds(this.tx.manager, actor.organisationId, { subjectId: doc.id, activeOnly: true }),
-      this.retention.holds(this.tx.manager, actor.organisationId, { subjectId: doc.residentId, activeOnly: true }),
-    ]);
+    const holds = await this.retention.holds(this.tx.manager, actor.organisationId, { subjectId: [doc.id, doc.residentId], activeOnly: true });
+    const documentHolds = holds.filter((h) => h.subjectId === doc.id);
+    const personHolds = holds.filter((h) => h.subjectId === doc.residentId);
     const holdNames = manageHolds && documentHolds.length ? await holdAuthorNames(this.staff, actor) : new Map<string, string>();
     const model: DocumentPageModel = {
       doc,

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { DataJobsService, PURGE_REPORT_VALID_DAYS, PurgeReport, RetentionService, lookupSubjects } from '@carepact/archive';
+import { DataJobsService, PurgeReport, RetentionService, lookupSubjects, purgeReportExpired } from '@carepact/archive';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { FieldError, NotFoundError, isDomainError } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
@@ -106,8 +106,7 @@ export class ConservationController {
     const report = job.report as PurgeReport;
     const subjects = await lookupSubjects(this.tx.manager, actor.organisationId, { people: report.residents.map((r) => r.id), documents: report.documents.map((d) => d.id) });
     const run = await this.jobs.purgeRunOf(this.tx.manager, actor.organisationId, job.id);
-    const expired = Date.now() - Date.parse(job.createdAt) > PURGE_REPORT_VALID_DAYS * 86400_000;
-    sendHtml(res, status, purgeReportPage(actor, this.csrf(actor), { id: job.id, report, createdAt: job.createdAt, subjects, fresh: !!extra.fresh, run, expired, errors: extra.errors, refusal: extra.refusal }));
+    sendHtml(res, status, purgeReportPage(actor, this.csrf(actor), { id: job.id, report, createdAt: job.createdAt, subjects, fresh: !!extra.fresh, run, expired: purgeReportExpired(job.createdAt), errors: extra.errors, refusal: extra.refusal }));
   }
 
   private async render(res: Response, actor: StaffActor, status: number, s: { notice?: string; errors?: FieldError[]; values?: Record<string, string> }): Promise<void> {

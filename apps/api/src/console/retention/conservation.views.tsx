@@ -245,7 +245,7 @@ function RunNotice(props: { createdAt: string; run: DataJobView | null; fresh: b
   );
 }
 
-/** GET /console/conservation/simulations/:id: a dry-run report (DataJobsService.purgeReport), and the purge that carried it out if any. */
+/** What a simulation's page shows (ConservationController.reportPage). */
 export interface PurgeReportPageState {
   id: string;
   report: PurgeReport;
@@ -260,6 +260,7 @@ export interface PurgeReportPageState {
   refusal?: string;
 }
 
+/** GET /console/conservation/simulations/:id: a dry-run report (DataJobsService.purgeReport), and the purge that carried it out if any. */
 export function purgeReportPage(actor: StaffActor, csrf: string, s: PurgeReportPageState): string {
   const r = s.report;
   const k = r.kept;
