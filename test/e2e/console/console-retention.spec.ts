@@ -197,5 +197,11 @@ describe('console: end of the accompaniment and legal holds on the resident file
     const refused = await adminConsole.post(`${base}/fin-accompagnement/effacer`).type('form').send({ _csrf: 'faux' });
     expect(refused.status).toBe(403);
     expect(await departedOn()).toBe('2026-11-28');
+    // A hold on another person is not lifted from this file, even by an administrator with the form's token.
+    const otherId = (await admin.post('/api/residents').send(curatelleResident(h.org.establishmentId)).expect(201)).body.id as string;
+    const other = (await admin.post('/api/legal-holds').send({ subjectType: 'resident', subjectId: otherId, reason: 'Réclamation de la famille' }).expect(201)).body as { id: string };
+    const adminCsrf = csrfOf((await adminConsole.get(base).expect(200)).text);
+    await adminConsole.post(`${base}/gels/${other.id}/lever`).type('form').send({ _csrf: adminCsrf, liftReason: 'Un motif suffisant' }).expect(404);
+    expect(await count(`SELECT count(*) AS n FROM legal_holds WHERE subject_id = $1 AND lifted_at IS NULL`, [otherId])).toBe(1);
   });
 });

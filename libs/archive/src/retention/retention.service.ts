@@ -188,14 +188,19 @@ export class RetentionService {
     return (await this.holds(em, organisationId, { subjectId })).find((h) => h.id === row.id)!;
   }
 
-  async liftHold(em: EntityManager, actor: AuditActor, organisationId: string, holdId: string, reasonInput: unknown): Promise<LegalHoldView> {
-    const reason = reasonOf(reasonInput, 'reason');
+  /**
+   * Lifts a hold with its reason. `subjectId`, when given, is the file or document whose page the
+   * hold is lifted from: a hold on anything else is not found there (404), checked under the
+   * hold's lock before the reason.
+   */
+  async liftHold(em: EntityManager, actor: AuditActor, organisationId: string, holdId: string, reasonInput: unknown, subjectId?: string): Promise<LegalHoldView> {
     const [h] = (await em.query(`SELECT subject_type, subject_id, lifted_at FROM legal_holds WHERE id = $1 AND organisation_id = $2 FOR UPDATE`, [holdId, organisationId])) as {
       subject_type: string;
       subject_id: string;
       lifted_at: Date | null;
     }[];
-    if (!h) throw new NotFoundError('LEGAL_HOLD_NOT_FOUND', 'Gel introuvable.');
+    if (!h || (subjectId !== undefined && h.subject_id !== subjectId)) throw new NotFoundError('LEGAL_HOLD_NOT_FOUND', 'Gel introuvable.');
+    const reason = reasonOf(reasonInput, 'reason');
     if (h.lifted_at) throw new ConflictError('LEGAL_HOLD_ALREADY_LIFTED', 'Ce gel a déjà été levé.');
     await em.query(`UPDATE legal_holds SET lifted_by = $2, lifted_at = now(), lift_reason = $3 WHERE id = $1`, [holdId, actorLabel(actor), reason]);
     await this.audit.append(em, {

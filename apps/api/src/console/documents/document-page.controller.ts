@@ -283,11 +283,7 @@ export class DocumentPageController {
       id,
       async (actor, body) => {
         const reason = body.liftReason ?? '';
-        await this.holdWrite(actor, id, 'liftReason', async (em) => {
-          const held = await this.retention.holds(em, actor.organisationId, { subjectId: id });
-          if (!held.some((h) => h.id === holdId)) throw new NotFoundError('LEGAL_HOLD_NOT_FOUND', 'Gel introuvable.');
-          return this.retention.liftHold(em, auditActor(actor), actor.organisationId, holdId, reason);
-        });
+        await this.holdWrite(actor, id, 'liftReason', (em) => this.retention.liftHold(em, auditActor(actor), actor.organisationId, holdId, reason, id));
         return { kind: 'done', message: 'Le gel a été levé.' };
       },
       'hold',

@@ -194,12 +194,9 @@ export class ConsoleResidentsController {
   @Post(':id/gels/:holdId/lever')
   async liftHold(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string, @Param('holdId', ParseIdPipe) holdId: string): Promise<void> {
     const body = await this.managed(req, id);
-    const actor = actorOf(req);
-    // Only a hold on this person is lifted from her file.
-    const held = await this.retention.holds(this.tx.manager, actor.organisationId, { subjectId: id });
-    if (!held.some((h) => h.id === holdId)) throw new NotFoundError('LEGAL_HOLD_NOT_FOUND', 'Gel introuvable.');
     const reason = typeof body.liftReason === 'string' ? body.liftReason : '';
-    await this.retentionWrite(req, res, id, { liftReason: reason }, (em, a) => this.retention.liftHold(em, auditActor(a), a.organisationId, holdId, reason), 'gel-leve', 'liftReason');
+    // Only a hold on this person is lifted from her file.
+    await this.retentionWrite(req, res, id, { liftReason: reason }, (em, a) => this.retention.liftHold(em, auditActor(a), a.organisationId, holdId, reason, id), 'gel-leve', 'liftReason');
   }
 
   /** The file page: its cached body, then the retention section (per person: forms, errors, holds' authors). */
