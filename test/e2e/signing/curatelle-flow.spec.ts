@@ -198,6 +198,12 @@ describe('signature routing end to end', () => {
     const offer = (await (await staff(s.nextStep!.href)).json()) as { type: string; data: { contractRefused: { reasonGiven: string }; objectives: string[] } };
     expect(offer.type).toBe('dipc');
     expect(offer.data.contractRefused.reasonGiven).toBe('Je veux réfléchir avec ma fille.');
+    // The offer is the contract's content: not for the auditor, who reads metadata and evidence only.
+    const auditor = await h.staff('audit@jardins-du-val.example');
+    const refused = await auditor(s.nextStep!.href);
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).not.toContain('réfléchir');
+    expect((await auditor(s.nextStep!.href, { method: 'POST' })).status).toBe(403);
     const dipc = await staff(s.nextStep!.href, { method: 'POST' });
     expect(dipc.status).toBe(202);
     await h.waitForMail('direction@les-tilleuls.example', 1, /refus/i);

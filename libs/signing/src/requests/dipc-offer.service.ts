@@ -40,7 +40,10 @@ export class DipcOfferService {
 
   async offer(actor: StaffActor, requestId: string): Promise<DipcOffer> {
     const em = this.tx.manager;
-    const r = await this.access.request(em, actor, requestId, 'document.read');
+    // The offer carries the contract's content (objectives, pricing with the GIR, the refusal's
+    // reason): for whom may write the DIPC, as the console offers it (not the auditor, who reads
+    // metadata and evidence only).
+    const r = await this.access.request(em, actor, requestId, 'document.write');
     if (r.status !== 'refused' || r.policy.documentType !== 'contrat-sejour')
       throw new ConflictError('NO_DIPC_OFFER', 'Le DIPC de remplacement ne concerne qu’un contrat de séjour refusé.');
     const doc = await this.documentsRepo.findById(em, r.documentId);
