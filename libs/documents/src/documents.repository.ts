@@ -106,8 +106,28 @@ export class DocumentsRepository {
     return (await em.count(DocumentEntity, { where: { residentId, type: 'contrat-sejour', status: 'refused' } })) > 0;
   }
 
-  /** Whether the resident already has a signed document of this type (e.g. a first avenant). */
-  async hasSignedOfType(em: EntityManager, organisationId: string, residentId: string, type: DocumentEntity['type']): Promise<boolean> {
-    return (await em.count(DocumentEntity, { where: { organisationId, residentId, type, status: 'signed' } })) > 0;
+  /**
+   * Whether this version of an avenant is the first avenant of CASF D.311 (« un avenant précise
+   * dans le délai maximum de six mois les objectifs et les prestations adaptées à la personne »):
+   * an accompaniment avenant, while the resident has no signed one yet. A tariff avenant (new
+   * daily prices, CASF L.342-3 or L.314-1) neither is one nor takes its place.
+   */
+  async isFirstAccompanimentAvenant(em: EntityManager, organisationId: string, residentId: string, versionId: string): Promise<boolean> {
+    const [row] = (await em.query(
+      `SELECT ${accompanimentAvenant('v')} AS accompaniment,
+              EXISTS (SELECT 1 FROM documents d JOIN document_versions sv ON sv.id = d.current_version_id
+                       WHERE d.organisation_id = $2 AND d.resident_id = $3 AND d.type = 'avenant' AND d.status = 'signed' AND ${accompanimentAvenant('sv')}) AS signed_before
+         FROM document_versions v WHERE v.id = $1`,
+      [versionId, organisationId, residentId],
+    )) as { accompaniment: boolean; signed_before: boolean }[];
+    return !!row && row.accompaniment && !row.signed_before;
   }
+}
+
+/**
+ * SQL: the avenant version aliased `v` is an accompaniment avenant (objectives and services, CASF
+ * D.311), not a tariff one. Versions of templates before 1.3.0 have no purpose: all were.
+ */
+export function accompanimentAvenant(v: string): string {
+  return `coalesce(${v}.input #>> '{document,purpose}', 'accompagnement') = 'accompagnement'`;
 }

@@ -43,7 +43,7 @@ export async function seedWorklist(app: INestApplication, admin: { email: string
     if (measure) f.measures[key] = res.body.protectionMeasures[0].id;
     return res.body.id as string;
   };
-  const document = async (key: string, residentKey: string, type: string, status: string, opts: { createdAt?: string; nextReview?: string; errorCode?: string; versionStatus?: string } = {}) => {
+  const document = async (key: string, residentKey: string, type: string, status: string, opts: { createdAt?: string; nextReview?: string; errorCode?: string; versionStatus?: string; purpose?: string } = {}) => {
     const at = opts.createdAt ? `${opts.createdAt}T09:00:00Z` : new Date().toISOString();
     const [doc] = await sql(
       `INSERT INTO documents (organisation_id, establishment_id, resident_id, type, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id`,
@@ -52,7 +52,7 @@ export async function seedWorklist(app: INestApplication, admin: { email: string
     const [version] = await sql(
       `INSERT INTO document_versions (organisation_id, document_id, number, reason, status, template_id, template_version, template_hash, renderer_version, input, input_hash, error_code, created_at)
        VALUES ($1, $2, 1, 'Création', $3, $4, '1.1.0', 'h', 'r', $5, $6, $7, $8) RETURNING id`,
-      [organisationId, doc.id, opts.versionStatus ?? (status === 'generation_failed' ? 'pending' : 'ready'), type, JSON.stringify({ document: opts.nextReview ? { nextReview: opts.nextReview } : {} }), `hash-${key}`, opts.errorCode ?? null, at],
+      [organisationId, doc.id, opts.versionStatus ?? (status === 'generation_failed' ? 'pending' : 'ready'), type, JSON.stringify({ document: { ...(opts.nextReview ? { nextReview: opts.nextReview } : {}), ...(opts.purpose ? { purpose: opts.purpose } : {}) } }), `hash-${key}`, opts.errorCode ?? null, at],
     );
     await sql(`UPDATE documents SET current_version_id = $2 WHERE id = $1`, [doc.id, version.id]);
     f.documents[key] = doc.id;
@@ -137,6 +137,8 @@ export async function seedWorklist(app: INestApplication, admin: { email: string
   await document('avenantSoonProjet', 'avenantSoon', 'projet-personnalise', 'ready', { createdAt: days(today, -5), nextReview: days(today, 300) });
   await resident('avenantLate', 'Louis', 'Avenantretard', addMonthsIso(today, -8));
   await document('avenantLateContract', 'avenantLate', 'contrat-sejour', 'signed', { createdAt: addMonthsIso(today, -8) });
+  // A signed tariff avenant (CASF L.342-3) is not the first avenant of CASF D.311: it is still due.
+  await document('avenantLateTariff', 'avenantLate', 'avenant', 'signed', { createdAt: days(today, -30), purpose: 'tarifs' });
 
   // Projets personnalisés: a year old; recent and reviewed in 300 days; recent but reviewed in 20 days.
   for (const [k, first, last, projetOn, nextReview] of [

@@ -1,6 +1,7 @@
 import { AuthService, StaffActor } from '@carepact/identity';
 import { DataSource } from 'typeorm';
-import { Worklist, WorklistItem, WorklistService, addDaysIso } from '@carepact/signing';
+import { SignatureRequestsService, Worklist, WorklistItem, WorklistService, addDaysIso, firstAvenantDay } from '@carepact/signing';
+import { endOfDayIn } from '@carepact/common';
 import { TEST_PASSWORD, loginAgent } from '@carepact/testing';
 import { ApiHarness, addEstablishment, addUser, startApiHarness } from '../api/api-harness';
 import { WorklistFixture, seedWorklist } from './worklist-fixtures';
@@ -91,7 +92,8 @@ describe('worklist (À faire)', () => {
     expect(items(w).filter((i) => i.residentId === f.residents.measureRenewed)).toEqual([]);
     // First avenant within six months (CASF D.311): soon, and overdue.
     expect(item(w, `avenant_due:${f.residents.avenantSoon}`)).toMatchObject({ overdue: false, title: 'Premier avenant à conclure' });
-    expect(item(w, `avenant_due:${f.residents.avenantLate}`)).toMatchObject({ overdue: true });
+    // Louis's signed tariff avenant (CASF L.342-3) is not the first avenant: it is still to be concluded.
+    expect(item(w, `avenant_due:${f.residents.avenantLate}`)).toMatchObject({ overdue: true, title: 'Premier avenant à conclure', documentId: null });
     // Projet personnalisé: never formalised, a year old, a review date set earlier by the projet itself; not one reviewed recently.
     expect(item(w, `review_due:${f.residents.avenantLate}`)).toMatchObject({ title: 'Projet personnalisé à formaliser', overdue: true });
     expect(item(w, `review_due:${f.residents.projetOld}`)).toMatchObject({ title: 'Révision du projet personnalisé', overdue: true, href: `/console/documents/${f.documents.projetOldProjet}` });
@@ -157,5 +159,33 @@ describe('worklist (À faire)', () => {
     expect(page.text).toContain('journal d’audit');
     expect(page.text).toContain('href="/console/journal"');
     for (const name of ['Sanscontrat', 'Attente', 'Curatelle', 'Refus']) expect(page.text).not.toContain(name);
+  });
+  it('the six-month deadline is the first accompaniment avenant\'s only: not a tariff avenant\'s, not once one is signed (CASF D.311)', async () => {
+    const actor = await actorOf(h.orgA.users.admissions.email);
+    const requests = h.app.get(SignatureRequestsService);
+    const sql = (text: string, params: unknown[]) => h.app.get(DataSource).query(text, params) as Promise<{ id: string }[]>;
+    const avenant = async (residentId: string, purpose: string | null) => {
+      const [doc] = await sql(
+        `INSERT INTO documents (organisation_id, establishment_id, resident_id, type, status, created_at, updated_at) VALUES ($1, $2, $3, 'avenant', 'ready', now(), now()) RETURNING id`,
+        [h.orgA.organisationId, h.orgA.establishmentId, residentId],
+      );
+      const [v] = await sql(
+        `INSERT INTO document_versions (organisation_id, document_id, number, reason, status, template_id, template_version, template_hash, renderer_version, input, input_hash, created_at)
+         VALUES ($1, $2, 1, 'Création', 'ready', 'avenant', '1.3.0', 'h', 'r', $3, 'hash', now()) RETURNING id`,
+        [h.orgA.organisationId, doc.id, JSON.stringify({ document: purpose ? { purpose } : {} })],
+      );
+      await sql(`UPDATE documents SET current_version_id = $2 WHERE id = $1 RETURNING id`, [doc.id, v.id]);
+      return doc.id;
+    };
+    const [louis] = (await h.app.get(DataSource).query(`SELECT admission_date::text AS d FROM residents WHERE id = $1`, [f.residents.avenantLate])) as { d: string }[];
+    // Louis has only a signed tariff avenant: his first accompaniment avenant keeps the six-month deadline, past.
+    const sixMonths = endOfDayIn(firstAvenantDay(louis.d));
+    expect(await requests.legalDeadlineFor(actor, await avenant(f.residents.avenantLate, 'accompagnement'))).toEqual(sixMonths);
+    // A version written before the avenant had a purpose (template < 1.3.0) was an accompaniment one.
+    expect(await requests.legalDeadlineFor(actor, await avenant(f.residents.avenantLate, null))).toEqual(sixMonths);
+    // A tariff avenant has no such deadline: it is sent without a late reason.
+    expect(await requests.legalDeadlineFor(actor, await avenant(f.residents.avenantLate, 'tarifs'))).toBeNull();
+    // Marie signed her first avenant long ago: the next one has no legal deadline.
+    expect(await requests.legalDeadlineFor(actor, await avenant(f.residents.projetOld, 'accompagnement'))).toBeNull();
   });
 });

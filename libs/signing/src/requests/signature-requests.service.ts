@@ -68,6 +68,26 @@ export class SignatureRequestsService {
     return this.decide(em, actor, doc, proposedContactIds);
   }
 
+  /**
+   * The legal deadline the document's signature would have if sent now (null for none): the send
+   * form asks why past it, as `create` does.
+   */
+  async legalDeadlineFor(actor: StaffActor, documentId: string): Promise<Date | null> {
+    const em = this.tx.manager;
+    const doc = await this.access.document(em, actor, documentId, 'document.read');
+    const resident = await this.residents.getForOrganisation(em, actor.organisationId, doc.residentId);
+    return resident ? this.legalDeadlineIn(em, doc, resident.admissionDate) : null;
+  }
+
+  /**
+   * CASF D.311: the contract or DIPC within a month of admission; the first accompaniment avenant
+   * within six months. Later avenants, and tariff avenants (CASF L.342-3, L.314-1), have none.
+   */
+  private async legalDeadlineIn(em: EntityManager, doc: DocumentEntity, admissionDate: string): Promise<Date | null> {
+    if (doc.type === 'avenant' && !(doc.currentVersionId && (await this.documents.isFirstAccompanimentAvenant(em, doc.organisationId, doc.residentId, doc.currentVersionId)))) return null;
+    return legalDeadline(doc.type, admissionDate);
+  }
+
   async create(actor: StaffActor, documentId: string, input: CreateRequestInput): Promise<RequestView> {
     return this.tx.run(async (em) => {
       const doc = await this.access.document(em, actor, documentId, 'signature.manage');
@@ -84,9 +104,7 @@ export class SignatureRequestsService {
       const decision = await this.decide(em, actor, doc, input.proposedContactIds);
       const resident = await this.residents.getForOrganisation(em, actor.organisationId, doc.residentId);
       const now = new Date();
-      // The six-month rule is the first avenant's (CASF D.311); later avenants have no legal deadline.
-      const firstAvenant = doc.type !== 'avenant' || !(await this.documents.hasSignedOfType(em, doc.organisationId, doc.residentId, 'avenant'));
-      const legal = firstAvenant ? legalDeadline(doc.type, resident!.admissionDate) : null;
+      const legal = await this.legalDeadlineIn(em, doc, resident!.admissionDate);
       const lateReason = input.lateReason?.trim() ? input.lateReason.trim().slice(0, 1000) : null;
       // Past the legal deadline, staff are warned before anything is sent, and say why (recorded).
       if (legal && legal <= now && !lateReason)

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { calendarDayIn } from '@carepact/common';
+import { accompanimentAvenant } from '@carepact/documents';
 import { EntityManager } from 'typeorm';
 
 /** A resident still in the establishment, with the documents that carry its legal deadlines. */
@@ -92,7 +93,9 @@ export class WorklistRepository {
                    FROM documents d
                   WHERE d.organisation_id = $1 AND d.establishment_id = ANY($2::uuid[])
                     AND d.type IN ('contrat-sejour', 'dipc', 'avenant', 'projet-personnalise') AND d.status <> 'cancelled'
-                    AND (d.type <> 'projet-personnalise' OR d.status IN ('ready', 'in_signature', 'signed'))) d
+                    AND (d.type <> 'projet-personnalise' OR d.status IN ('ready', 'in_signature', 'signed'))
+                    -- The first avenant of CASF D.311 is an accompaniment one: a tariff avenant does not count.
+                    AND (d.type <> 'avenant' OR EXISTS (SELECT 1 FROM document_versions v WHERE v.id = d.current_version_id AND ${accompanimentAvenant('v')}))) d
           ORDER BY d.resident_id, d.kind,
                    CASE WHEN d.kind = 3 THEN 0 WHEN d.status = 'signed' THEN 2 WHEN d.status <> 'refused' THEN 1 ELSE 0 END DESC,
                    d.created_at DESC

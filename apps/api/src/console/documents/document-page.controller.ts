@@ -7,7 +7,7 @@ import { DocumentsService } from '@carepact/documents';
 import { StaffActor, StaffService, assertCanSomewhere, auditActor, can, establishmentsWith } from '@carepact/identity';
 import { TransactionRunner } from '@carepact/database';
 import { ResidentsService } from '@carepact/residents';
-import { DipcOfferService, DocumentVisaService, PolicyDecision, RequestViews, SignatureRequestsService, SignerActionsService, legalDeadline } from '@carepact/signing';
+import { DipcOfferService, DocumentVisaService, PolicyDecision, RequestViews, SignatureRequestsService, SignerActionsService } from '@carepact/signing';
 import type { Request, Response } from 'express';
 import { EntityManager } from 'typeorm';
 import { clientIp } from '../../http/client-ip';
@@ -346,7 +346,7 @@ export class DocumentPageController {
     const resident = can(actor, 'resident.read', doc.establishmentId) ? await this.residents.get(actor, doc.residentId) : null;
     const residentName = resident ? `${resident.firstName} ${resident.lastName}` : null;
     // Past the legal deadline (CASF D.311), the send form asks why before anything is sent (issue 13, item 1).
-    const legal = resident ? legalDeadline(doc.type, resident.admissionDate) : null;
+    const legal = resident ? await this.requests.legalDeadlineFor(actor, id) : null;
     const lateSince = legal && legal <= new Date() ? legal : null;
     let changes: Map<string, FieldChange[]> | null = null;
     if (perms.content && doc.versions.length > 1) {
