@@ -301,4 +301,47 @@ describe('signer security (issue 7)', () => {
       expect(typed_name).toBe('Seán O’Brien-Nuñez');
     });
   });
+  it('two signers at one mailbox: refused until each has an access code (C. civ. 1367), nothing created; a resend to another signer\'s mailbox likewise', async () => {
+    // Marcel's file gives his curateur's address as his own (case aside): one mailbox, two signatures.
+    const [before] = await sql<{ email: string }>(`SELECT email FROM residents WHERE first_name = 'Marcel'`);
+    await sql(`UPDATE residents SET email = 'K.Benaissa@UDAF-val.example' WHERE first_name = 'Marcel'`);
+    try {
+      const docId = await h.document('Marcel', 'contrat-sejour');
+      const preview = (await (await staff(`/api/documents/${docId}/signature-requests/preview`, { method: 'POST', body: '{}' })).json()) as { signers: { key: string; role: string }[] };
+      const curateur = preview.signers.find((x) => x.role === 'curateur')!.key;
+      const post = (delivery: object) =>
+        staff(`/api/documents/${docId}/signature-requests`, { method: 'POST', body: JSON.stringify({ lateReason: 'Test : délai légal de la personne de démonstration dépassé.', delivery }) });
+      const refused = await post({});
+      expect(refused.status).toBe(400);
+      const err = ((await refused.json()) as { error: { message: string; details: { field: string; code: string; message: string }[] } }).error;
+      expect(err.message).toContain('C. civ. 1367');
+      expect(err.details.map((d) => [d.field, d.code])).toEqual([
+        ['delivery.resident', 'SIGNER_EMAIL_SHARED'],
+        [`delivery.${curateur}`, 'SIGNER_EMAIL_SHARED'],
+      ]);
+      expect(err.details[0].message).toBe(
+        'Marcel Dupont a la même adresse e-mail que Karim Benaïssa : l’un pourrait signer à la place de l’autre. Exigez un code d’accès (donné par téléphone ou en personne), ou choisissez la signature en présence.',
+      );
+      // A code for one of them leaves the other exposed.
+      const one = await post({ resident: { method: 'email', accessCode: true } });
+      expect(one.status).toBe(400);
+      expect(((await one.json()) as { error: { details: { field: string }[] } }).error.details.map((d) => d.field)).toEqual([`delivery.${curateur}`]);
+      expect(await sql(`SELECT id FROM signature_requests WHERE document_id = $1`, [docId])).toEqual([]);
+      // In person for one of them: each signs alone.
+      const res = await post({ resident: { method: 'in_person' } });
+      expect(res.status).toBe(201);
+      const created = (await res.json()) as RequestView;
+      // Moving the person back to e-mail at that address, without codes, is refused too; nothing changes.
+      const resident = created.signers.find((x) => x.key === 'resident')!;
+      const resend = await staff(`/api/signature-requests/${created.id}/signers/${resident.id}/resend`, { method: 'POST', body: '{}' });
+      expect(resend.status).toBe(400);
+      expect(((await resend.json()) as { error: { details: { field: string; code: string }[] } }).error.details[0]).toMatchObject({ field: 'email', code: 'SIGNER_EMAIL_SHARED' });
+      expect((await view(created.id)).signers.find((x) => x.key === 'resident')!.delivery).toBe('in_person');
+      // To an address of her own, it goes.
+      expect((await staff(`/api/signature-requests/${created.id}/signers/${resident.id}/resend`, { method: 'POST', body: JSON.stringify({ email: 'marcel.dupont@example.org' }) })).status).toBe(200);
+      await staff(`/api/signature-requests/${created.id}/cancel`, { method: 'POST' });
+    } finally {
+      await sql(`UPDATE residents SET email = $1 WHERE first_name = 'Marcel'`, [before.email]);
+    }
+  });
 });

@@ -12,6 +12,7 @@ import type { PolicyDecision, ResidenceChoice } from '../policy/policy.types';
 import { EvidenceLog } from './evidence-log';
 import { RequestAccess } from './request-access';
 import { legalDeadline } from './legal-deadlines';
+import { assertOwnMailboxes } from './own-mailbox';
 import { RequestView, RequestViews } from './request-views.service';
 import { SignatureProgress } from './signature-progress.service';
 import { RequestMode, SignatureRequestEntity, SignerDelivery, SignerEntity } from './signing.entities';
@@ -168,11 +169,18 @@ export class SignatureRequestsService {
       });
       // Nobody has signed yet: whose turn it is follows from the order alone.
       const initial = decision.signers.map((x) => ({ orderNo: x.order, status: 'pending' as const, optional: x.optional }));
-      for (const s of decision.signers) {
+      const planned = decision.signers.map((s) => {
         const wanted = input.delivery?.[s.key];
         const delivery: SignerDelivery = s.role === 'director' ? 'staff' : (wanted?.method ?? (s.person.email ? 'email' : 'in_person'));
         if (delivery === 'email' && !s.person.email)
           throw new ValidationError([{ field: `delivery.${s.key}`, code: 'EMAIL_MISSING', message: `${s.person.firstName} ${s.person.lastName} n’a pas d’adresse e-mail : choisissez la signature en présence.` }]);
+        return { s, delivery, accessCodeRequired: wanted?.accessCode ?? false };
+      });
+      assertOwnMailboxes(
+        planned.map((p) => ({ key: p.s.key, firstName: p.s.person.firstName, lastName: p.s.person.lastName, email: p.s.person.email, delivery: p.delivery, accessCodeRequired: p.accessCodeRequired })),
+        (x) => `delivery.${x.key}`,
+      );
+      for (const { s, delivery, accessCodeRequired } of planned) {
         const signer = em.create(SignerEntity, {
           requestId: request.id,
           key: s.key,
@@ -188,7 +196,7 @@ export class SignatureRequestsService {
           optional: s.optional,
           delivery,
           status: 'pending',
-          accessCodeRequired: wanted?.accessCode ?? false,
+          accessCodeRequired,
           accessCodeHash: null,
           accessCodeFailures: 0,
           accessCodeExpiresAt: null,

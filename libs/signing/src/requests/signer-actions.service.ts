@@ -9,6 +9,7 @@ import { EvidenceLog } from './evidence-log';
 import { RequestAccess } from './request-access';
 import { RequestView, RequestViews } from './request-views.service';
 import { SignatureProgress } from './signature-progress.service';
+import { assertOwnMailboxes } from './own-mailbox';
 import { SignerEntity, SignerQuestionEntity } from './signing.entities';
 import { SigningRepository } from './signing.repository';
 
@@ -42,6 +43,9 @@ export class SignerActionsService {
       // Resending is by e-mail, also for a signer staff had switched to in person.
       await em.update(SignerEntity, { id: s.id }, { ...(email !== undefined ? { email } : {}), delivery: 'email' });
       if (!(email ?? s.email)) throw new ValidationError([{ field: 'email', code: 'EMAIL_MISSING', message: 'Indiquez une adresse e-mail, ou faites signer en présence.' }]);
+      // Not to a mailbox another signer still to act receives links at, unless each has a code (C. civ. 1367).
+      const others = (await this.repo.signersOf(em, r.id)).filter((x) => x.id !== s.id && x.status === 'pending');
+      assertOwnMailboxes([{ ...s, email: email ?? s.email, delivery: 'email' }, ...others], () => 'email');
       const now = new Date();
       const revoked = await this.links.revokeForSigner(em, s.id, now);
       if (revoked) await this.log.record(em, r, 'revoked', auditActor(actor), { signerId: s.id, details: { links: revoked } });
