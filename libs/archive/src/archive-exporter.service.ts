@@ -5,6 +5,7 @@ import { NotFoundError, canonicalJson } from '@carepact/common';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { TransactionRunner } from '@carepact/database';
 import { BlobStore, DocumentEntity, DocumentsRepository } from '@carepact/documents';
+import { PermanentJobError } from '@carepact/queue';
 import { PadesSealer, SealIdentity, SigningRepository, cadesDetachedSignature } from '@carepact/signing';
 import { X509Certificate } from 'node:crypto';
 import {
@@ -20,8 +21,10 @@ import {
   ManifestSealed,
 } from './archive.types';
 import { StreamingZip } from './zip-writer';
+import { EntityManager } from 'typeorm';
 
 const EVENT_BATCH = 2000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface ArchiveExportResult {
   file: string;
@@ -37,6 +40,31 @@ export interface ArchiveExportResult {
 /** The CMS detached signature of a manifest, by the establishment's seal (libs/signing's CMS). */
 export function signManifest(manifest: Buffer, identity: SealIdentity): Buffer {
   return cadesDetachedSignature(createHash('sha256').update(manifest).digest(), identity);
+}
+
+/** Where the subject of each scope lives, the establishment it belongs to, and what answers when it is not there. */
+const ARCHIVE_SUBJECTS = {
+  document: { table: 'documents', establishment: 'establishment_id', code: 'DOCUMENT_NOT_FOUND', message: 'Document introuvable.' },
+  resident: { table: 'residents', establishment: 'establishment_id', code: 'RESIDENT_NOT_FOUND', message: 'Personne introuvable.' },
+  establishment: { table: 'establishments', establishment: 'id', code: 'ESTABLISHMENT_NOT_FOUND', message: 'Établissement introuvable.' },
+} as const satisfies Record<ArchiveScope['kind'], { table: string; establishment: string; code: string; message: string }>;
+
+/**
+ * The subject of an archive scope (a document, a person, an establishment) if it exists IN this
+ * organisation (`WHERE id = $1 AND organisation_id = $2`), with its establishment; null otherwise:
+ * another organisation's id is the same as an unknown one (SECURITY-RELIABILITY.md, "Staff access").
+ */
+export async function archiveSubjectIn(em: EntityManager, kind: ArchiveScope['kind'], id: string, organisationId: string): Promise<{ establishmentId: string } | null> {
+  const s = ARCHIVE_SUBJECTS[kind];
+  if (!UUID.test(id) || !UUID.test(organisationId)) return null;
+  const rows = (await em.query(`SELECT ${s.establishment} AS "establishmentId" FROM ${s.table} WHERE id = $1 AND organisation_id = $2`, [id, organisationId])) as { establishmentId: string }[];
+  return rows[0] ?? null;
+}
+
+/** The error of an archive subject that is unknown, or another organisation's (the same, on purpose). */
+export function archiveSubjectNotFound(kind: ArchiveScope['kind']): NotFoundError {
+  const s = ARCHIVE_SUBJECTS[kind];
+  return new NotFoundError(s.code, s.message);
 }
 
 /**
@@ -60,18 +88,47 @@ export class ArchiveExporter {
     this.sealer = new PadesSealer(config);
   }
 
-  async export(scope: ArchiveScope, out: string, onProgress: (p: ArchiveProgress) => void = () => undefined, actor: AuditActor = SYSTEM_ACTOR): Promise<ArchiveExportResult> {
+  /**
+   * The organisation whose subject this scope names, looked up across the installation: for
+   * operator tools only (the CLI's archive:export). A job passes its own organisation to `export`.
+   */
+  async organisationOf(scope: ArchiveScope): Promise<string> {
+    const { table } = ARCHIVE_SUBJECTS[scope.kind];
+    const [row] = UUID.test(scope.id) ? ((await this.tx.manager.query(`SELECT organisation_id FROM ${table} WHERE id = $1`, [scope.id])) as { organisation_id: string }[]) : [];
+    if (!row) throw new NotFoundError('ARCHIVE_SCOPE_NOT_FOUND', `Aucun ${scopeLabel(scope)} ${scope.id} dans cette installation.`);
+    return row.organisation_id;
+  }
+
+  /**
+   * Writes the package of `scope`, which must belong to `organisation` (a job's organisation).
+   * That is checked first, before any file is written or any event appended: a subject that is
+   * unknown or another organisation's fails the same way, for good (PermanentJobError: a job is
+   * not retried). Without `organisation` (operator tools, tests) the subject's own is used.
+   */
+  async export(
+    scope: ArchiveScope,
+    out: string,
+    onProgress: (p: ArchiveProgress) => void = () => undefined,
+    actor: AuditActor = SYSTEM_ACTOR,
+    organisation?: string,
+  ): Promise<ArchiveExportResult> {
     const em = this.tx.manager;
+    const organisationId = organisation ?? (await this.organisationOf(scope));
+    if (!(await archiveSubjectIn(em, scope.kind, scope.id, organisationId))) {
+      const { code, messageFr } = archiveSubjectNotFound(scope.kind);
+      throw new PermanentJobError(code, messageFr);
+    }
     const identity = await this.sealer.sealIdentity();
-    const docs = await this.documents.archiveDocuments(em, {
-      documentId: scope.kind === 'document' ? scope.id : undefined,
-      residentId: scope.kind === 'resident' ? scope.id : undefined,
-      establishmentId: scope.kind === 'establishment' ? scope.id : undefined,
-      createdFrom: scope.kind === 'establishment' ? scope.from : undefined,
-      createdTo: scope.kind === 'establishment' ? scope.to : undefined,
-    });
-    const organisationId = docs[0]?.organisationId ?? (await this.audit.chainOfSubject(em, scope.kind, scope.id));
-    if (!organisationId) throw new NotFoundError('ARCHIVE_SCOPE_NOT_FOUND', `Aucun ${scopeLabel(scope)} ${scope.id} dans cette installation.`);
+    // The subject is this organisation's; its documents are kept within it too (a second wall).
+    const docs = (
+      await this.documents.archiveDocuments(em, {
+        documentId: scope.kind === 'document' ? scope.id : undefined,
+        residentId: scope.kind === 'resident' ? scope.id : undefined,
+        establishmentId: scope.kind === 'establishment' ? scope.id : undefined,
+        createdFrom: scope.kind === 'establishment' ? scope.from : undefined,
+        createdTo: scope.kind === 'establishment' ? scope.to : undefined,
+      })
+    ).filter((d) => d.organisationId === organisationId);
 
     // The chain's current head is signed first, so that the exported segment ends at a signed head.
     await this.tx.run((t) => this.audit.checkpoint(t));

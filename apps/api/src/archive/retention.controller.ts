@@ -93,7 +93,7 @@ export class RetentionController {
   archive(@Actor() actor: StaffActor, @Body() body: Json) {
     assertCanSomewhere(actor, 'records.manage');
     const params = archiveParams(body ?? {});
-    return this.tx.run((em) => this.jobs.request(em, auditActor(actor), actor.organisationId, params));
+    return this.tx.run((em) => this.jobs.requestArchive(em, actor, params));
   }
 
   @Post('data-jobs/access-request')

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { ArchiveExporter, ArchiveScope } from '@carepact/archive';
+import { ArchiveExporter, ArchiveProgress, ArchiveScope } from '@carepact/archive';
 import { CliCommand, UsageError, parseArgs } from '../command';
 import { withContext } from '../context';
 
@@ -65,12 +65,16 @@ export const archiveExport: CliCommand = {
     }
     return withContext(async (ctx) => {
       let last = 0;
-      const result = await ctx.get(ArchiveExporter).export(scope, file, (p) => {
+      const exporter = ctx.get(ArchiveExporter);
+      // An operator's tool across organisations: the package is of the subject's own organisation.
+      const organisationId = await exporter.organisationOf(scope);
+      const progress = (p: ArchiveProgress) => {
         if (p.phase === 'documents' && (p.done === p.total || Date.now() - last > 2000)) {
           last = Date.now();
           process.stderr.write(`… ${p.done}/${p.total} documents\n`);
         }
-      });
+      };
+      const result = await exporter.export(scope, file, progress, undefined, organisationId);
       process.stdout.write(
         `Paquet écrit : ${result.file}\n` +
           `  ${result.documents} document(s), ${result.files} fichier(s), ${result.sealed} PDF scellé(s), ${result.events} événement(s) d’audit\n` +

@@ -6,10 +6,11 @@ import { AuditActor, AuditService } from '@carepact/audit';
 import { ConflictError, NotFoundError, ValidationError } from '@carepact/common';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { TransactionRunner } from '@carepact/database';
+import { StaffActor, auditActor, requireVisible } from '@carepact/identity';
 import { OutboxService } from '@carepact/queue';
 import { EntityManager } from 'typeorm';
 import { AccessRequestExporter } from '../access/access-request.exporter';
-import { ArchiveExporter } from '../archive-exporter.service';
+import { ArchiveExporter, archiveSubjectIn, archiveSubjectNotFound } from '../archive-exporter.service';
 import { ArchiveScope } from '../archive.types';
 import { PurgeReport, RetentionService } from '../retention/retention.service';
 import { Subjects, lookupSubjects } from '../subjects';
@@ -95,8 +96,24 @@ export class DataJobsService {
     private readonly retention: RetentionService,
   ) {}
 
-  /** Records, audits and enqueues an archive export or an access request. */
-  async request(em: EntityManager, actor: AuditActor, organisationId: string, params: DataJobParams & { kind: 'archive_export' | 'access_request' | 'purge_run' }): Promise<DataJobView> {
+  /**
+   * An archive package (API and console): its subject — document, person or establishment — must
+   * exist in the actor's organisation, in an establishment they see; otherwise 404, the same for an
+   * unknown id and for another organisation's (nothing recorded, queued or audited). The worker
+   * checks again (ArchiveExporter.export with the job's organisation).
+   */
+  async requestArchive(em: EntityManager, actor: StaffActor, params: DataJobParams & { kind: 'archive_export' }): Promise<DataJobView> {
+    const subject = await archiveSubjectIn(em, params.scope, params.id, actor.organisationId);
+    requireVisible(actor, subject, archiveSubjectNotFound(params.scope));
+    return this.record(em, auditActor(actor), actor.organisationId, params);
+  }
+
+  /** Records, audits and enqueues an access request or a purge run (an archive package: requestArchive). */
+  async request(em: EntityManager, actor: AuditActor, organisationId: string, params: DataJobParams & { kind: 'access_request' | 'purge_run' }): Promise<DataJobView> {
+    return this.record(em, actor, organisationId, params);
+  }
+
+  private async record(em: EntityManager, actor: AuditActor, organisationId: string, params: DataJobParams & { kind: 'archive_export' | 'access_request' | 'purge_run' }): Promise<DataJobView> {
     const [row] = (await em.query(
       `INSERT INTO data_jobs (organisation_id, kind, params, status, requested_by, created_at) VALUES ($1, $2, $3, 'queued', $4, now()) RETURNING id`,
       [organisationId, params.kind, JSON.stringify(params), label(actor)],
@@ -191,8 +208,9 @@ export class DataJobsService {
       file = this.resultFile(dataJobId);
       const scope: ArchiveScope =
         params.scope === 'establishment' ? { kind: 'establishment', id: params.id, from: new Date(params.from!), to: new Date(params.to!) } : { kind: params.scope, id: params.id };
-      const r = await this.exporter.export(scope, file, (p) => progress(p.phase, p.done, p.total, p.done === p.total), actor);
-      if (r.organisationId !== org) throw new Error('archive scope outside the organisation');
+      // The job's organisation: the exporter refuses, before writing or appending anything, a subject
+      // outside it, for good and as an unknown one (PermanentJobError).
+      const r = await this.exporter.export(scope, file, (p) => progress(p.phase, p.done, p.total, p.done === p.total), actor, org);
       report = { documents: r.documents, files: r.files, sealed: r.sealed, events: r.events, manifestSha256: r.manifestSha256 };
     } else if (params.kind === 'access_request') {
       file = this.resultFile(dataJobId);

@@ -55,7 +55,7 @@ export class ConsoleArchiveController {
     try {
       if (body.scope === 'resident' && !body.residentId) throw new ValidationError([{ field: 'residentId', code: 'REQUIRED', message: 'Choisissez la personne.' }]);
       const params = archiveParams({ scope: body.scope, id, from: body.from, to: body.to });
-      const job = await this.tx.run((em) => this.jobs.request(em, auditActor(actor), actor.organisationId, params));
+      const job = await this.tx.run((em) => this.jobs.requestArchive(em, actor, params));
       return redirectTo(res, `/console/archives?demande=${job.id}`);
     } catch (e) {
       return this.refused(res, actor, e, 'export', body, { id: body.scope === 'establishment' ? 'establishmentId' : body.scope === 'resident' ? 'residentId' : 'documentId' });
