@@ -186,4 +186,18 @@ describe('archive packages stay within the organisation', () => {
     ).toEqual([{ chain_id: h.orgA.organisationId, actor_id: h.orgA.users.administrator.id, subject_id: a.documentId }]);
     expect(readdirSync(exportsDir)).toEqual([`${job.id}.zip`]);
   }, 120000);
+
+  it('an access request (RGPD art. 15) for another organisation’s person: 404 as an unknown id, nothing recorded, queued or audited', async () => {
+    const jobsBefore = await count(`SELECT count(*) AS n FROM data_jobs`);
+    const eventsBefore = await count(`SELECT count(*) AS n FROM audit_events`);
+    const foreign = await adminB.post('/api/data-jobs/access-request').send({ residentId: a.residentId });
+    expect(foreign.status).toBe(404);
+    expect(foreign.body.error).toMatchObject(expected.resident);
+    const unknown = await adminB.post('/api/data-jobs/access-request').send({ residentId: UNKNOWN });
+    expect(unknown.body).toEqual(foreign.body);
+    expect(await count(`SELECT count(*) AS n FROM data_jobs`)).toBe(jobsBefore);
+    expect(await count(`SELECT count(*) AS n FROM audit_events`)).toBe(eventsBefore);
+    // A's own administrator asks for it as before.
+    expect((await adminA.post('/api/data-jobs/access-request').send({ residentId: a.residentId })).status).toBe(202);
+  });
 });

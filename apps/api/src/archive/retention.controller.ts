@@ -104,7 +104,7 @@ export class RetentionController {
     const residentId = typeof body?.residentId === 'string' ? body.residentId.trim().toLowerCase() : '';
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(residentId))
       throw new ValidationError([{ field: 'residentId', code: 'INVALID_ID', message: 'Identifiant de la personne invalide.' }]);
-    return this.tx.run((em) => this.jobs.request(em, auditActor(actor), actor.organisationId, { kind: 'access_request', residentId }));
+    return this.tx.run((em) => this.jobs.requestAccess(em, actor, residentId));
   }
 
   @Get('data-jobs')

@@ -108,8 +108,18 @@ export class DataJobsService {
     return this.record(em, auditActor(actor), actor.organisationId, params);
   }
 
-  /** Records, audits and enqueues an access request or a purge run (an archive package: requestArchive). */
-  async request(em: EntityManager, actor: AuditActor, organisationId: string, params: DataJobParams & { kind: 'access_request' | 'purge_run' }): Promise<DataJobView> {
+  /**
+   * A person's access request (RGPD art. 15; API and console): the person must be in the actor's
+   * organisation, in an establishment they see; otherwise 404 as for an unknown id, nothing
+   * recorded, queued or audited (the worker's exporter reads her within the job's organisation).
+   */
+  async requestAccess(em: EntityManager, actor: StaffActor, residentId: string): Promise<DataJobView> {
+    requireVisible(actor, await archiveSubjectIn(em, 'resident', residentId, actor.organisationId), archiveSubjectNotFound('resident'));
+    return this.record(em, auditActor(actor), actor.organisationId, { kind: 'access_request', residentId });
+  }
+
+  /** Records, audits and enqueues a purge run (an archive package: requestArchive; an access request: requestAccess). */
+  async request(em: EntityManager, actor: AuditActor, organisationId: string, params: DataJobParams & { kind: 'purge_run' }): Promise<DataJobView> {
     return this.record(em, actor, organisationId, params);
   }
 

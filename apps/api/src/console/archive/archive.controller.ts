@@ -72,7 +72,7 @@ export class ConsoleArchiveController {
       const residentId = (body.accessResidentId ?? '').toLowerCase();
       if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(residentId))
         throw new ValidationError([{ field: 'residentId', code: 'INVALID_ID', message: 'Choisissez la personne.' }]);
-      const job = await this.tx.run((em) => this.jobs.request(em, auditActor(actor), actor.organisationId, { kind: 'access_request', residentId }));
+      const job = await this.tx.run((em) => this.jobs.requestAccess(em, actor, residentId));
       return redirectTo(res, `/console/archives?demande=${job.id}`);
     } catch (e) {
       return this.refused(res, actor, e, 'access', body, { residentId: 'accessResidentId' });
