@@ -152,6 +152,17 @@ describe('signature policy — DOMAIN.md table, row by row', () => {
       expect(shape(decide(r, 'projet-personnalise'))).toEqual(['resident:1', 'curateur:karim:1', 'director:2']);
     });
 
+    it('with the judge’s authorisation, where she lives is still her choice: a disagreement without the judge’s decision stops the sending (C. civ. 472 al. 3, 459-2)', () => {
+      const r = withMeasure('curatelle_renforcee', [curateur], { judgeAuthorisesHolderAlone: true, authorisationReference: 'Ord. 26/0042' });
+      for (const t of ['contrat-sejour', 'avenant', 'dipc'] as const)
+        expect(() => decide(r, t, { residence: { agrees: false, judgeDecision: null } })).toThrow(expect.objectContaining({ code: 'RESIDENCE_DISAGREEMENT_NEEDS_JUDGE' }));
+      const decided = decide(r, 'contrat-sejour', { residence: { agrees: false, judgeDecision: { authority: 'Juge des contentieux de la protection', reference: 'RG 26/00077', date: '2026-11-10' } } });
+      expect(shape(decided)).toEqual(['curateur:karim:1', 'director:2']);
+      expect(decide(r, 'contrat-sejour', { residence: { agrees: true } }).explanation).toContain('Le choix du lieu de résidence reste le sien');
+      // The projet personnalisé does not decide where she lives: both sign, whatever she says of it.
+      expect(shape(decide(r, 'projet-personnalise', { residence: { agrees: false, judgeDecision: null } }))).toEqual(['resident:1', 'curateur:karim:1', 'director:2']);
+    });
+
     it('an authorisation without its reference is not relied on: both sign', () => {
       const r = withMeasure('curatelle_renforcee', [curateur], { judgeAuthorisesHolderAlone: true, authorisationReference: null });
       const d = decide(r);

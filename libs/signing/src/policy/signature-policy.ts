@@ -374,6 +374,10 @@ function planForMeasure(input: PolicyInput, rule: DocumentRule, m: MeasureView):
     // renforcée may sign the accommodation agreement alone. The reference is the proof the evidence
     // must carry; without it the authorisation is not relied on and both sign (always valid, C. civ. 467).
     if (m.type === 'curatelle_renforcee' && m.judgeAuthorisesHolderAlone && m.authorisationReference && rule.accommodationAgreement) {
+      // C. civ. 472 al. 3 authorises it « sans préjudice des dispositions de l'article 459-2 »: where
+      // she lives is still the person's choice, and a disagreement is the judge's to settle. A
+      // recorded disagreement without that decision stops the sending, as under representation.
+      if (input.residence && !input.residence.agrees && !input.residence.judgeDecision) throw residenceNeedsJudge(m);
       const principals = holders.map((h) => ({
         key: `${mr.signerRole}:${h.contactId}`,
         role: mr.signerRole,
@@ -386,10 +390,11 @@ function planForMeasure(input: PolicyInput, rule: DocumentRule, m: MeasureView):
         principals,
         // The person still takes part (participation compulsory, L.311-4; informed, C. civ. 457-1):
         // their view is captured, and never blocks.
-        views: [residentView(r, 'curatelle_renforcee_autorisation_juge', principals, 'C. civ. 457-1, 472 ; CASF L.311-4')],
+        views: [residentView(r, 'curatelle_renforcee_autorisation_juge', principals, 'C. civ. 457-1, 459-2, 472 ; CASF L.311-4')],
         principalsOptional: false,
         sentences: [
-          `Curatelle renforcée (${judgment}) avec autorisation du juge (${m.authorisationReference}) : le curateur signe seul ${rule.label} ; l’avis de la personne est recueilli sans bloquer (C. civ. 472, 457-1).`,
+          `Curatelle renforcée (${judgment}) avec autorisation du juge (${m.authorisationReference}) : le curateur signe seul ${rule.label} ; l’avis de la personne est recueilli (C. civ. 472, 457-1). ` +
+            'Le choix du lieu de résidence reste le sien : si elle n’est pas d’accord pour vivre dans l’établissement, le juge statue avant la signature (C. civ. 459-2).',
         ],
       };
     }
