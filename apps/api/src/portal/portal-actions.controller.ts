@@ -22,6 +22,8 @@ const seeOther = (location: string): Page => ({ status: 303, html: '', location 
 @Controller()
 export class PortalActionsController {
   private readonly codeLimiter = new RateLimiter(10, 60_000);
+  /** Questions per client address (each is a row and may e-mail staff; ask() also caps them per signer). */
+  private readonly questionLimiter = new RateLimiter(10, 60_000);
 
   constructor(
     private readonly sessions: PortalSessionService,
@@ -73,11 +75,14 @@ export class PortalActionsController {
 
   @Post('portail/question')
   async ask(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const wait = this.questionLimiter.hit(`question:${clientIp(req)}`);
+    if (wait) return sendLimited(res, wait);
     await runPage(this.sessions, req, res, async (ctx) => {
       const body = req.body as Body;
       this.sessions.checkCsrf(ctx, body._csrf);
       await this.actions.ask(ctx, body.message ?? '', eventContext(req));
       return seeOther('/portail/question?fait=envoyee');
-    }, questionPage);
+      // A refused question shows the page again with the questions already sent (and, when asking is over, without the form).
+    }, async (ctx, state) => questionPage(ctx, { ...state, asked: await this.reads.questionsOf(ctx) }));
   }
 }

@@ -1,5 +1,5 @@
 import { documentPhrase, documentTypeLabel, formatDateFr, formatDateTimeFr } from '@carepact/common';
-import { CoSigner, PortalContext, accessCodeMissing, capacityWords, consentSentence } from '@carepact/signing';
+import { CoSigner, MAX_UNANSWERED_QUESTIONS, PortalContext, accessCodeMissing, canAsk, capacityWords, consentSentence } from '@carepact/signing';
 import type { ComponentChildren } from 'preact';
 import { Checkbox, ErrorSummary, FormState, HtmlDocument, Notice, PostForm, RadioGroup, TextArea, TextField, TrustedHtml, renderPage } from '../views';
 
@@ -575,11 +575,41 @@ function AskedQuestions(props: { asked: AskedQuestion[]; establishment: string }
   );
 }
 
+/**
+ * Why the question form is not offered (PortalActionsService.ask refuses the same cases): the
+ * signer has answered, the request is closed (or the session is a download link's, after the seal),
+ * or MAX_UNANSWERED_QUESTIONS questions are waiting for an answer.
+ */
+function NoMoreQuestions(props: { ctx: PortalContext; waiting: number }) {
+  const { ctx } = props;
+  if (canAsk(ctx))
+    return (
+      <Notice>
+        <p>
+          Vous avez déjà envoyé {props.waiting} questions qui attendent une réponse. L’établissement va répondre aux questions déjà envoyées ; vous pourrez ensuite en poser d’autres. En cas d’urgence,
+          contactez directement l’établissement.
+        </p>
+      </Notice>
+    );
+  const answered = ctx.purpose === 'sign' && ctx.request.status === 'active' && ctx.signer.status !== 'pending';
+  return (
+    <Notice>
+      <p>
+        {answered ? 'Vous avez déjà répondu à cette demande' : 'Cette demande de signature est close'} : vous ne pouvez plus poser de question ici. Pour toute question, contactez directement l’établissement.
+      </p>
+    </Notice>
+  );
+}
+
 /** A question to the establishment, after the signer's questions and their answers; `sent` after the redirect that follows it. */
 export function questionPage(ctx: PortalContext, state: PortalState & { sent?: boolean; asked?: AskedQuestion[] } = {}): string {
   const asked = state.asked ?? [];
+  const waiting = asked.filter((q) => !q.answers.length).length;
+  // The form only when a question would be taken (the same rules as PortalActionsService.ask).
+  const form = canAsk(ctx) && waiting < MAX_UNANSWERED_QUESTIONS;
+  const heading = asked.some((q) => q.answers.length) ? 'Vos questions et les réponses' : !form && asked.length ? 'Vos questions' : 'Poser une question';
   return renderPage(
-    <PortalPage title={state.sent ? 'Votre question est envoyée' : asked.some((q) => q.answers.length) ? 'Vos questions et les réponses' : 'Poser une question'} ctx={ctx}>
+    <PortalPage title={state.sent ? 'Votre question est envoyée' : heading} ctx={ctx}>
       {state.sent ? (
         <>
           <h1>Votre question est envoyée</h1>
@@ -590,17 +620,26 @@ export function questionPage(ctx: PortalContext, state: PortalState & { sent?: b
         </>
       ) : (
         <>
-          <h1>{asked.some((q) => q.answers.length) ? 'Vos questions et les réponses' : 'Poser une question'}</h1>
+          <h1>{heading}</h1>
           <ErrorSummary errors={state.errors} message={state.errorMessage} />
           {asked.length ? <AskedQuestions asked={asked} establishment={ctx.establishmentName} /> : null}
-          {asked.length ? <h2>Poser une autre question</h2> : null}
-          <p>Une phrase n’est pas claire ? Vous voulez en parler avant de signer ? Écrivez votre question : l’établissement va vous répondre.</p>
-          <PostForm action="/portail/question" csrf={ctx.session.csrfToken}>
-            <TextArea name="message" label="Votre question à l’établissement" value={state.values?.message} errors={state.errors} />
-            <p>
-              <button type="submit">Envoyer la question</button>
-            </p>
-          </PostForm>
+          {!form ? (
+            // A refused question already says why (its error summary).
+            state.errorMessage ? null : (
+              <NoMoreQuestions ctx={ctx} waiting={waiting} />
+            )
+          ) : (
+            <>
+              {asked.length ? <h2>Poser une autre question</h2> : null}
+              <p>Une phrase n’est pas claire ? Vous voulez en parler avant de signer ? Écrivez votre question : l’établissement va vous répondre.</p>
+              <PostForm action="/portail/question" csrf={ctx.session.csrfToken}>
+                <TextArea name="message" label="Votre question à l’établissement" value={state.values?.message} errors={state.errors} />
+                <p>
+                  <button type="submit">Envoyer la question</button>
+                </p>
+              </PostForm>
+            </>
+          )}
           <Back href="/portail/document">Retour au document</Back>
         </>
       )}

@@ -15,6 +15,30 @@ import { PortalSessionService, isLinkLive, signerActor } from './portal-session.
 import { PortalContext, PortalSessionExpiredError, assertCodeGiven } from './portal.types';
 import { cleanTypedName, normaliseName } from './typed-name';
 
+/** Questions waiting for an answer that one signer may have at once; the next is refused until staff answer. */
+export const MAX_UNANSWERED_QUESTIONS = 5;
+/** Staff are e-mailed about a signer's questions at most once per period (the console lists them all). */
+const QUESTION_NOTICE_PERIOD_MS = 3600_000;
+
+const QUESTIONS_CLOSED = 'Cette demande de signature est close : vous ne pouvez plus poser de question ici. Pour toute question, contactez directement l’établissement.';
+const ANSWERED_NO_QUESTIONS = 'Vous avez déjà répondu à cette demande : vous ne pouvez plus poser de question ici. Pour toute question, contactez directement l’établissement.';
+const TOO_MANY_QUESTIONS = `Vous avez déjà envoyé ${MAX_UNANSWERED_QUESTIONS} questions qui attendent une réponse. L’établissement va répondre aux questions déjà envoyées ; vous pourrez ensuite en poser d’autres. En cas d’urgence, contactez directement l’établissement.`;
+
+/**
+ * The portal may take a question from this session: a signing session (not a download link's, after
+ * the seal) of a pending signer on an active request. ask() checks it again under the request's lock.
+ */
+export function canAsk(ctx: Pick<PortalContext, 'purpose' | 'signer' | 'request'>): boolean {
+  return ctx.purpose === 'sign' && ctx.signer.status === 'pending' && ctx.request.status === 'active';
+}
+
+/** Why a session that cannot ask (canAsk) is refused a question. */
+function askClosed(ctx: Pick<PortalContext, 'purpose' | 'signer' | 'request'>): ConflictError {
+  return ctx.purpose === 'sign' && ctx.request.status === 'active' && ctx.signer.status !== 'pending'
+    ? new ConflictError('SIGNER_ALREADY_ACTED', ANSWERED_NO_QUESTIONS)
+    : new ConflictError('SIGNATURE_REQUEST_CLOSED', QUESTIONS_CLOSED);
+}
+
 /** The signer's forms in the portal: record a view, sign, refuse, ask a question. */
 @Injectable()
 export class PortalActionsService {
@@ -158,16 +182,35 @@ export class PortalActionsService {
     });
   }
 
+  /**
+   * A question to the establishment, while the signer may still answer: the request is active, the
+   * signer is pending and the session was opened by a signing link (a download link's session, after
+   * the seal, only reads). At most MAX_UNANSWERED_QUESTIONS wait for an answer at once, counted under
+   * the request's lock (concurrent questions are serialised); staff are e-mailed at most once per
+   * signer and hour (the outbox key), the console lists every question. A refusal writes nothing.
+   */
   async ask(ctx: PortalContext, message: string, ev: EventContext): Promise<void> {
     assertCodeGiven(ctx);
+    if (!canAsk(ctx)) throw askClosed(ctx);
     const text = message?.trim();
     if (!text) throw new ValidationError([{ field: 'message', code: 'REQUIRED', message: 'Écrivez votre question.' }], 'La question est vide.');
     if (text.length > 2000) throw new ValidationError([{ field: 'message', code: 'TOO_LONG', message: 'Votre question dépasse 2 000 caractères.' }], 'La question est trop longue.');
     await this.tx.run(async (em) => {
-      const q = em.create(SignerQuestionEntity, { requestId: ctx.request.id, signerId: ctx.signer.id, message: text, askedAt: new Date(), answeredAt: null, answeredBy: null, answer: null });
+      const request = await this.assertActive(em, ctx, QUESTIONS_CLOSED);
+      // Under the request's lock, which signing and refusing take too: the signer's status is current.
+      const [signer] = (await em.query(`SELECT status FROM signature_signers WHERE id = $1`, [ctx.signer.id])) as { status: string }[];
+      if (signer?.status !== 'pending') throw new ConflictError('SIGNER_ALREADY_ACTED', ANSWERED_NO_QUESTIONS);
+      const [{ n }] = (await em.query(`SELECT count(*)::int AS n FROM signer_questions WHERE request_id = $1 AND signer_id = $2 AND answered_at IS NULL`, [
+        request.id,
+        ctx.signer.id,
+      ])) as { n: number }[];
+      if (n >= MAX_UNANSWERED_QUESTIONS) throw new ConflictError('TOO_MANY_QUESTIONS', TOO_MANY_QUESTIONS);
+      const q = em.create(SignerQuestionEntity, { requestId: request.id, signerId: ctx.signer.id, message: text, askedAt: new Date(), answeredAt: null, answeredBy: null, answer: null });
       await em.insert(SignerQuestionEntity, q as never);
-      await this.log.record(em, ctx.request, 'question', signerActor(ctx.signer), { signerId: ctx.signer.id, ctx: ev, details: { questionId: q.id } });
-      await this.outbox.enqueue(em, 'notify.staff', { requestId: ctx.request.id, kind: 'question', signerId: ctx.signer.id }, { key: `question_${q.id}`, organisationId: ctx.request.organisationId });
+      await this.log.record(em, request, 'question', signerActor(ctx.signer), { signerId: ctx.signer.id, ctx: ev, details: { questionId: q.id } });
+      // One e-mail per signer and clock hour: it names the signer, not the question (the console lists them all).
+      const hour = Math.floor(Date.now() / QUESTION_NOTICE_PERIOD_MS);
+      await this.outbox.enqueue(em, 'notify.staff', { requestId: request.id, kind: 'question', signerId: ctx.signer.id }, { key: `question_${ctx.signer.id}_${hour}`, organisationId: request.organisationId });
     });
   }
 
@@ -176,9 +219,9 @@ export class PortalActionsService {
    * reminder): the request is still in progress and the session's link was not revoked since the
    * context was loaded.
    */
-  private async assertActive(em: EntityManager, ctx: PortalContext): Promise<SignatureRequestEntity> {
+  private async assertActive(em: EntityManager, ctx: PortalContext, closed = 'Cette demande de signature est close.'): Promise<SignatureRequestEntity> {
     const r = await this.repo.lockRequest(em, ctx.request.id);
-    if (!r || r.status !== 'active') throw new ConflictError('SIGNATURE_REQUEST_CLOSED', 'Cette demande de signature est close.');
+    if (!r || r.status !== 'active') throw new ConflictError('SIGNATURE_REQUEST_CLOSED', closed);
     const link = ctx.link && (await this.links.byId(em, ctx.link.id));
     if (ctx.link && (!link || !isLinkLive({ link }))) throw new PortalSessionExpiredError();
     return r;
