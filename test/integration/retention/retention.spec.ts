@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { lookupSubjects, verifyDetachedCms } from '@carepact/archive';
+import { RetentionService, lookupSubjects, verifyDetachedCms } from '@carepact/archive';
 import { AuditVerifier } from '@carepact/audit';
 import { TEST_PASSWORD, contractData, curatelleResident, loginAgent, waitUntil } from '@carepact/testing';
 import { startWorker, WorkerHandle } from '../../../apps/worker/src/bootstrap';
@@ -248,5 +248,28 @@ describe('retention, legal holds, purge and access requests', () => {
     expect(zip.get(`documents/${res.active.doc}/document.json`)!.toString('utf8')).not.toMatch(/access_code_hash|token_hash/);
     expect(await count(`SELECT count(*) AS n FROM audit_events WHERE action = 'rgpd.access_exported' AND subject_id = $1`, [res.active.id])).toBe(1);
     expect(await count(`SELECT count(*) AS n FROM audit_events WHERE action = 'data_job.downloaded' AND subject_id = $1`, [job.id])).toBe(1);
+  });
+  it('C. civ. 2235: the file of a person who left as a minor, or under tutelle, is kept from her majority or the tutelle\'s end', async () => {
+    const minor = (await admissions.post('/api/residents').send({ ...curatelleResident(h.orgA.establishmentId), lastName: 'Mineure' }).expect(201)).body.id as string;
+    const ward = (await admissions.post('/api/residents').send({ ...curatelleResident(h.orgA.establishmentId), lastName: 'Tutelle' }).expect(201)).body.id as string;
+    // She arrived at 6 and left at 7 (2015); he left in 2015 under a tutelle that ended in June 2024 (set directly: the API checks today's rules).
+    await ds.query(`UPDATE residents SET admission_date = '2014-03-01', birth_date = '2008-03-10' WHERE id = $1`, [minor]);
+    await ds.query(`UPDATE residents SET admission_date = '2014-03-01' WHERE id = $1`, [ward]);
+    await ds.query(`UPDATE protection_measures SET type = 'tutelle', mode = 'representation', judgment_date = '2013-01-10', start_date = NULL, end_date = '2024-06-30' WHERE resident_id = $1`, [ward]);
+    for (const id of [minor, ward]) await admin.put(`/api/residents/${id}/departure`).send({ departedOn: '2015-06-30' }).expect(200);
+    const retention = h.app.get(RetentionService);
+    await admin.put('/api/retention/policies/dossier-resident').send({ years: 5 }).expect(200);
+    const listed = async (day: string) => (await retention.plan(ds.manager, h.orgA.organisationId, day)).residents.map((r) => r.id);
+    // From the departure, both would have gone on 1 July 2020; the law keeps them until 5 years after majority (10 March 2026 + 5) and the tutelle's end.
+    const before = await listed('2020-07-01');
+    expect(before).not.toContain(minor);
+    expect(before).not.toContain(ward);
+    expect(await listed('2031-03-10')).not.toContain(minor);
+    const day = await retention.plan(ds.manager, h.orgA.organisationId, '2031-03-11');
+    expect(day.residents.find((r) => r.id === minor)).toMatchObject({ departedOn: '2015-06-30', retentionEnds: '2031-03-10' });
+    expect(await listed('2029-06-30')).not.toContain(ward);
+    const july = await retention.plan(ds.manager, h.orgA.organisationId, '2029-07-01');
+    expect(july.residents.find((r) => r.id === ward)).toMatchObject({ retentionEnds: '2029-06-30' });
+    expect(july.residents.map((r) => r.id)).not.toContain(minor);
   });
 });

@@ -61,10 +61,59 @@ export function isRetentionSubject(s: string): s is RetentionSubject {
   return (RETENTION_SUBJECTS as readonly string[]).includes(s);
 }
 
-/** The last day of retention: departure + years (29 February → 28 February). Purgeable the day after. */
-export function retentionEnds(departedOn: string, years: number): string {
-  const [y, m, d] = departedOn.split('-').map(Number);
+/** Why the retention counts from its day: the departure, or later (C. civ. 2235). */
+export type RetentionStartReason = 'depart' | 'majorite' | 'fin_tutelle';
+
+export interface RetentionStart {
+  day: string;
+  reason: RetentionStartReason;
+}
+
+/**
+ * The day the retention counts from. The durations above are the end of the limitation period
+ * (C. civ. 2224), and C. civ. 2235 says it « ne court pas ou est suspendue contre les mineurs non
+ * émancipés et les majeurs en tutelle »: for a person who leaves as a minor it starts at her
+ * eighteenth birthday; for a person under tutelle when she leaves, at the end of that tutelle
+ * (`tutelleEndsOn`: the end date of the tutelle in force on the departure day, see
+ * `tutelleEndingAfter`). Otherwise, the departure. (The design notes counted from the departure
+ * only; the law wins — lead's note, session 11.)
+ */
+export function retentionStart(departedOn: string, birthDate: string | null, tutelleEndsOn: string | null): RetentionStart {
+  let start: RetentionStart = { day: departedOn, reason: 'depart' };
+  const majority = birthDate ? addYears(birthDate, 18) : null;
+  if (majority && majority > start.day) start = { day: majority, reason: 'majorite' };
+  if (tutelleEndsOn && tutelleEndsOn > start.day) start = { day: tutelleEndsOn, reason: 'fin_tutelle' };
+  return start;
+}
+
+/** The end date of a tutelle in force on `departedOn` (the latest, if several), or null. */
+export function tutelleEndingAfter(measures: readonly { type: string; judgmentDate: string; startDate: string | null; endDate: string | null }[], departedOn: string): string | null {
+  let end: string | null = null;
+  for (const m of measures) {
+    if (m.type !== 'tutelle' || !m.endDate || (m.startDate ?? m.judgmentDate) > departedOn || m.endDate < departedOn) continue;
+    if (!end || m.endDate > end) end = m.endDate;
+  }
+  return end;
+}
+
+/** The same as `tutelleEndingAfter`, in SQL, for the resident aliased `r` (RetentionService.plan). */
+export const TUTELLE_ENDING_AFTER_SQL = `(SELECT max(m.end_date)::text FROM protection_measures m
+   WHERE m.resident_id = r.id AND m.type = 'tutelle' AND coalesce(m.start_date, m.judgment_date) <= r.departed_on AND m.end_date >= r.departed_on)`;
+
+/** French words for why the retention starts later than the departure (console, API). */
+export const RETENTION_START_TEXT: Record<Exclude<RetentionStartReason, 'depart'>, string> = {
+  majorite: 'comptée depuis ses 18 ans : la prescription ne court pas contre un mineur (C. civ. 2235)',
+  fin_tutelle: 'comptée depuis la fin de sa tutelle : la prescription ne court pas contre un majeur en tutelle (C. civ. 2235)',
+};
+
+function addYears(day: string, years: number): string {
+  const [y, m, d] = day.split('-').map(Number);
   const end = new Date(Date.UTC(y + years, m - 1, d));
   if (end.getUTCMonth() !== m - 1) end.setUTCDate(0);
   return end.toISOString().slice(0, 10);
+}
+
+/** The last day of retention: its start (`retentionStart`, the departure at the earliest) + years (29 February → 28 February). Purgeable the day after. */
+export function retentionEnds(from: string, years: number): string {
+  return addYears(from, years);
 }

@@ -4,7 +4,7 @@ import { AuditActor, AuditService } from '@carepact/audit';
 import { ConflictError, NotFoundError, ValidationError, canonicalJson, sha256Hex } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
 import { EntityManager } from 'typeorm';
-import { RETENTION_DEFAULTS, RETENTION_LABELS, RETENTION_SUBJECTS, RetentionSubject, isRetentionSubject, retentionEnds } from './retention-defaults';
+import { RETENTION_DEFAULTS, RETENTION_LABELS, RETENTION_SUBJECTS, RetentionSubject, isRetentionSubject, retentionEnds, retentionStart, TUTELLE_ENDING_AFTER_SQL } from './retention-defaults';
 
 export interface RetentionPolicyView {
   subject: RetentionSubject;
@@ -223,12 +223,14 @@ export class RetentionService {
         WHERE d.organisation_id = $1 AND r.departed_on IS NOT NULL ORDER BY r.departed_on, d.id`,
       [organisationId],
     )) as { id: string; type: RetentionSubject; status: string; resident_id: string; departed_on: string; held: boolean }[];
+    // The retention's start, per person (C. civ. 2235: not before majority, nor before the end of a tutelle).
     const residents = (await em.query(
-      `SELECT r.id, r.departed_on::text AS departed_on,
+      `SELECT r.id, r.departed_on::text AS departed_on, r.birth_date::text AS birth_date, ${TUTELLE_ENDING_AFTER_SQL} AS tutelle_ends,
               EXISTS (SELECT 1 FROM legal_holds h WHERE h.lifted_at IS NULL AND h.subject_id = r.id) AS held
          FROM residents r WHERE r.organisation_id = $1 AND r.departed_on IS NOT NULL ORDER BY r.departed_on, r.id`,
       [organisationId],
-    )) as { id: string; departed_on: string; held: boolean }[];
+    )) as { id: string; departed_on: string; birth_date: string | null; tutelle_ends: string | null; held: boolean }[];
+    const startOf = new Map(residents.map((r) => [r.id, retentionStart(r.departed_on, r.birth_date, r.tutelle_ends).day]));
     const report: PurgeReport = {
       organisationId,
       day,
@@ -238,7 +240,7 @@ export class RetentionService {
     };
     const keptDocsOf = new Set<string>();
     for (const d of docs) {
-      const ends = retentionEnds(d.departed_on, years.get(d.type) ?? RETENTION_DEFAULTS[d.type].years);
+      const ends = retentionEnds(startOf.get(d.resident_id) ?? d.departed_on, years.get(d.type) ?? RETENTION_DEFAULTS[d.type].years);
       if (d.held) report.kept.heldDocuments++;
       else if (ends >= day) report.kept.inRetentionDocuments++;
       else if (IN_PROGRESS.includes(d.status)) report.kept.inProgressDocuments++;
@@ -249,7 +251,7 @@ export class RetentionService {
       keptDocsOf.add(d.resident_id);
     }
     for (const r of residents) {
-      const ends = retentionEnds(r.departed_on, years.get('dossier-resident')!);
+      const ends = retentionEnds(startOf.get(r.id)!, years.get('dossier-resident')!);
       if (r.held) report.kept.heldResidents++;
       else if (ends >= day) report.kept.inRetentionResidents++;
       else if (keptDocsOf.has(r.id)) report.kept.residentsWithKeptDocuments++;

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { RetentionService } from '@carepact/archive';
+import { RetentionService, retentionStart, tutelleEndingAfter } from '@carepact/archive';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { FieldError, ForbiddenError, NotFoundError, ValidationError } from '@carepact/common';
 import { DocumentsService } from '@carepact/documents';
@@ -213,13 +213,15 @@ export class ConsoleResidentsController {
         documents,
         rights: { write: can(actor, 'resident.write', resident.establishmentId), newDocument: can(actor, 'document.write', resident.establishmentId) },
       });
-      return { name: residentName(resident), departedOn: resident.departedOn, body };
+      // C. civ. 2235: the retention of a minor's file, or of a person under tutelle, counts from later.
+      const start = resident.departedOn ? retentionStart(resident.departedOn, resident.birthDate, tutelleEndingAfter(resident.protectionMeasures, resident.departedOn)) : null;
+      return { name: residentName(resident), departedOn: resident.departedOn, start, body };
     });
     const manage = establishmentsWith(actor, 'records.manage').length > 0;
     const em = this.tx.manager;
     const [policies, holds] = await Promise.all([this.retention.policies(em, actor.organisationId), this.retention.holds(em, actor.organisationId, { subjectId: id, activeOnly: true })]);
     const names = manage && holds.length ? await holdAuthorNames(this.staff, actor) : new Map<string, string>();
-    const retention = residentRetentionSection({ residentId: id, departedOn: file.departedOn, policies, holds, names, manage, csrf: this.csrf(actor), errors: extra.errors, values: extra.values });
+    const retention = residentRetentionSection({ residentId: id, departedOn: file.departedOn, start: file.start, policies, holds, names, manage, csrf: this.csrf(actor), errors: extra.errors, values: extra.values });
     sendHtml(res, status, residentFilePage({ actor, csrf: this.csrf(actor), name: file.name, body: file.body, retention, notice: extra.notice, errors: extra.errors }));
   }
 

@@ -1,5 +1,5 @@
 import { FieldError, formatDateFr } from '@carepact/common';
-import { LegalHoldView, RetentionPolicyView, retentionEnds } from '@carepact/archive';
+import { LegalHoldView, RETENTION_START_TEXT, RetentionPolicyView, RetentionStart, retentionEnds } from '@carepact/archive';
 import { PostForm, TextField, renderFragment } from '../../views';
 import { HoldsBlock } from '../retention/holds.views';
 import { residentPath } from './resident-forms.views';
@@ -14,6 +14,8 @@ export const RETENTION_FIELD_LABELS: Record<string, string> = {
 export interface RetentionSectionState {
   residentId: string;
   departedOn: string | null;
+  /** The day the retention counts from, when it is later than the departure (C. civ. 2235). */
+  start?: RetentionStart | null;
   policies: RetentionPolicyView[];
   /** Active holds on the person (subjectId = the resident). */
   holds: LegalHoldView[];
@@ -68,7 +70,11 @@ export function residentRetentionSection(s: RetentionSectionState): string {
         {s.departedOn && fileYears ? (
           <>
             <dt>Conservation du dossier</dt>
-            <dd>jusqu’au {formatDateFr(retentionEnds(s.departedOn, fileYears))} inclus{active.length ? ', prolongée tant que le gel est en place' : ''}</dd>
+            <dd>
+              jusqu’au {formatDateFr(retentionEnds(s.start?.day ?? s.departedOn, fileYears))} inclus
+              {s.start && s.start.reason !== 'depart' ? `, ${RETENTION_START_TEXT[s.start.reason]}` : ''}
+              {active.length ? ', prolongée tant que le gel est en place' : ''}
+            </dd>
           </>
         ) : null}
       </dl>

@@ -1,0 +1,29 @@
+import { RETENTION_DEFAULTS, RETENTION_LABELS, RETENTION_SUBJECTS, RetentionPolicyView, retentionStart } from '@carepact/archive';
+import { residentRetentionSection } from './resident-retention.views';
+
+const policies: RetentionPolicyView[] = RETENTION_SUBJECTS.map((subject) => ({
+  subject,
+  label: RETENTION_LABELS[subject],
+  years: 5,
+  defaultYears: 5,
+  basis: RETENTION_DEFAULTS[subject].basis,
+  custom: false,
+}));
+const kept = (html: string) => /<dt>Conservation du dossier<\/dt>\s*<dd>([\s\S]*?)<\/dd>/.exec(html)![1].replace(/\s+/g, ' ').trim();
+const section = (departedOn: string, birthDate: string, tutelleEndsOn: string | null) =>
+  residentRetentionSection({ residentId: '00000000-0000-4000-8000-000000000001', departedOn, start: retentionStart(departedOn, birthDate, tutelleEndsOn), policies, holds: [], names: new Map(), manage: false, csrf: 'c' });
+
+/** The file's retention line says from when it counts when the law moves it past the departure (C. civ. 2235). */
+describe('resident file: how long the file is kept', () => {
+  it('an adult: five years after the departure, nothing more said', () => {
+    expect(kept(section('2026-01-15', '1940-05-02', null))).toBe('jusqu’au 15 janvier 2031 inclus');
+  });
+  it('a child who left at 8: five years after her majority, and why', () => {
+    expect(kept(section('2026-01-15', '2018-01-01', null))).toBe('jusqu’au 1er janvier 2041 inclus, comptée depuis ses 18 ans : la prescription ne court pas contre un mineur (C. civ. 2235)');
+  });
+  it('a person under tutelle when she left: five years after the tutelle’s end, and why', () => {
+    expect(kept(section('2026-01-15', '1950-01-01', '2028-06-30'))).toBe(
+      'jusqu’au 30 juin 2033 inclus, comptée depuis la fin de sa tutelle : la prescription ne court pas contre un majeur en tutelle (C. civ. 2235)',
+    );
+  });
+});

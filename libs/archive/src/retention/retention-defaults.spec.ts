@@ -1,0 +1,34 @@
+import { retentionEnds, retentionStart, tutelleEndingAfter } from './retention-defaults';
+
+/** C. civ. 2235: the limitation the retention follows does not run against a minor nor a person under tutelle. */
+describe('retention start (C. civ. 2224, 2235)', () => {
+  it('counts from the departure for an adult with no tutelle', () => {
+    expect(retentionStart('2026-01-01', '1940-05-02', null)).toEqual({ day: '2026-01-01', reason: 'depart' });
+    expect(retentionEnds('2026-01-01', 5)).toBe('2031-01-01');
+  });
+
+  it('counts from the eighteenth birthday for a person who left as a minor', () => {
+    // A child leaves an IME at 8: the file is kept until 5 years after her majority, not until she is 13.
+    expect(retentionStart('2026-01-01', '2018-01-01', null)).toEqual({ day: '2036-01-01', reason: 'majorite' });
+    expect(retentionEnds(retentionStart('2026-01-01', '2018-01-01', null).day, 5)).toBe('2041-01-01');
+    // Born on 29 February: of age on 28 February of a common year.
+    expect(retentionStart('2020-01-01', '2008-02-29', null).day).toBe('2026-02-28');
+    // Of age already when she left: the departure.
+    expect(retentionStart('2026-01-01', '2007-12-31', null).reason).toBe('depart');
+  });
+
+  it('counts from the end of a tutelle in force when she left', () => {
+    const measures = [
+      { type: 'curatelle', judgmentDate: '2010-01-01', startDate: null, endDate: '2035-01-01' },
+      { type: 'tutelle', judgmentDate: '2015-01-01', startDate: '2015-02-01', endDate: '2024-06-30' },
+      { type: 'tutelle', judgmentDate: '2000-01-01', startDate: null, endDate: '2010-01-01' },
+    ];
+    expect(tutelleEndingAfter(measures, '2020-03-15')).toBe('2024-06-30');
+    expect(retentionStart('2020-03-15', '1950-01-01', '2024-06-30')).toEqual({ day: '2024-06-30', reason: 'fin_tutelle' });
+    // A tutelle that began after she left, or ended before, does not count; neither does a curatelle.
+    expect(tutelleEndingAfter(measures, '2015-01-15')).toBeNull();
+    expect(tutelleEndingAfter(measures, '2024-07-01')).toBeNull();
+    // A minor whose tutelle (of a minor, or an adult one from majority) ends later still: the later day.
+    expect(retentionStart('2020-01-01', '2010-01-01', '2030-01-01')).toEqual({ day: '2030-01-01', reason: 'fin_tutelle' });
+  });
+});
