@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PortalClient, waitUntil } from '@carepact/testing';
+import { projectRoot } from '@carepact/common';
 import { SigningHarness, startSigningHarness } from './signing-harness';
 
 interface RequestView {
@@ -57,6 +58,12 @@ describe('signature routing end to end', () => {
     expect({ status: signed.status, page: signed.status === 303 ? 'ok' : p.lastHtml.slice(0, 2000) }).toEqual({ status: 303, page: 'ok' });
     expect(signed.headers.get('location')).toBe('/portail/recapitulatif');
     return p;
+  };
+  /** The link of this request's invitation to this address (the mailbox holds earlier tests' mails too). */
+  const newLinkFor = async (address: string, requestId: string) => {
+    const [signer] = await h.sql<{ id: string }>(`SELECT id FROM signature_signers WHERE request_id = $1 AND email = $2`, [requestId, address]);
+    await waitUntil('the invitation sent', async () => (await h.sql(`SELECT 1 FROM signature_events WHERE signer_id = $1 AND kind = 'email_sent'`, [signer.id])).length > 0, 30000);
+    return linkFor(address);
   };
   const linkFor = async (address: string, nth = 1) => {
     const mails = await h.waitForMail(address, nth, /signer|signature/i);
@@ -161,14 +168,55 @@ describe('signature routing end to end', () => {
     const p = new PortalClient(h.base);
     await p.open(link);
     await p.get('/portail/document');
-    // Signing before the view step is refused with a clear message; the view never blocks once given.
+    // Signing before the view step is refused with a clear message.
     const tooEarly = await p.post('/portail/signer', { consent: 'oui', typedName: 'Alain Bernard' });
     expect(tooEarly.status).toBe(409);
     expect(p.lastHtml).toContain('Avant de signer, indiquez l’avis de Lucie Bernard');
-    await signWithLink(link, 'Alain Bernard', { expression: 'desaccord', comment: 'Lucie préfère rester chez son père.' });
+    await signWithLink(link, 'Alain Bernard', { expression: 'accord_partiel', comment: 'Lucie veut bien, sauf le repas du soir à 18 h.' });
     const s = await state(created.json.id);
-    expect(s.views[0].recorded).toMatchObject({ expression: 'desaccord' });
+    expect(s.views[0].recorded).toMatchObject({ expression: 'accord_partiel' });
     expect(s.signers.find((x) => x.role === 'tuteur')!.status).toBe('signed');
+  });
+
+  it('the person under tutelle disagrees with living here: the tuteur cannot sign the contract until the judge has decided (C. civ. 459-2, DOMAIN rule 2)', async () => {
+    const docId = await h.document('Lucie', 'contrat-sejour');
+    const created = await request(docId);
+    const link = await newLinkFor('alain.bernard@example.org', created.json.id);
+    const p = new PortalClient(h.base);
+    expect((await p.open(link)).status).toBe(303);
+    await p.get('/portail/document');
+    await p.get('/portail/avis');
+    const viewKey = /name="viewKey" value="([^"]+)"/.exec(p.lastHtml)![1];
+    expect((await p.post('/portail/avis', { viewKey, expression: 'desaccord', comment: 'Lucie préfère rester chez son père.' })).status).toBe(303);
+    await p.get('/portail/signer');
+    const refused = await p.post('/portail/signer', { consent: 'oui', typedName: 'Alain Bernard' });
+    expect(refused.status).toBe(409);
+    expect(p.lastHtml).toContain('Lucie Bernard n’est pas d’accord pour vivre dans l’établissement');
+    expect(p.lastHtml).toContain('C. civ. 459-2');
+    const s = await state(created.json.id);
+    expect(s.status).toBe('active');
+    expect(s.signers.find((x) => x.role === 'tuteur')!.status).toBe('pending');
+    expect(await h.sql(`SELECT 1 FROM signature_events WHERE request_id = $1 AND kind = 'signed'`, [created.json.id])).toEqual([]);
+
+    // The judge decided: the contract records the decision (a new document here), and the tuteur signs it.
+    const staff = await h.staff('admissions@les-tilleuls.example');
+    expect((await staff(`/api/signature-requests/${created.json.id}/cancel`, { method: 'POST' })).status).toBe(200);
+    const demo = JSON.parse(readFileSync(join(projectRoot(), 'templates/demo/establishment-les-tilleuls.json'), 'utf8')) as { residents: { firstName: string; documents?: Record<string, Record<string, unknown>> }[] };
+    const { resident: _key, ...data } = demo.residents.find((r) => r.firstName === 'Lucie')!.documents!['contrat-sejour'];
+    const decided = await h.document('Lucie', 'contrat-sejour', {
+      ...data,
+      residenceChoice: { agrees: false, recordedOn: '2026-08-25', judgeDecision: { authority: 'Juge des contentieux de la protection', reference: 'RG 26/00077', date: '2026-08-28' } },
+    });
+    const second = await request(decided);
+    const p2 = new PortalClient(h.base);
+    expect((await p2.open(await newLinkFor('alain.bernard@example.org', second.json.id))).status).toBe(303);
+    await p2.get('/portail/document');
+    await p2.get('/portail/avis');
+    const key2 = /name="viewKey" value="([^"]+)"/.exec(p2.lastHtml)![1];
+    expect((await p2.post('/portail/avis', { viewKey: key2, expression: 'desaccord' })).status).toBe(303);
+    await p2.get('/portail/signer');
+    expect((await p2.post('/portail/signer', { consent: 'oui', typedName: 'Alain Bernard' })).status).toBe(303);
+    expect((await state(second.json.id)).signers.find((x) => x.role === 'tuteur')!.status).toBe('signed');
   });
 
   it('the expired curatelle: the document itself is refused with its code and a French explanation (issue 8: no rendition names the former curateur)', async () => {

@@ -76,4 +76,34 @@ describe('in-person signing and e-mail delivery', () => {
     expect(text).toContain('déclaration du témoin');
     expect(text).toContain('Lecture à voix haute');
   }, 120000);
+  it('signed in person with no witness statement: the evidence does not say « avec témoin », and no statement can be added afterwards', async () => {
+    const docId = await h.document('Jeanne', 'contrat-sejour');
+    const staff = await h.staff('admissions@les-tilleuls.example');
+    const created = (await (await staff(`/api/documents/${docId}/signature-requests`, { method: 'POST', body: JSON.stringify({ lateReason: 'Test : délai légal de la personne de démonstration dépassé.' }) })).json()) as RequestView;
+    const jeanne = created.signers.find((s) => s.role === 'resident')!;
+    const opened = (await (await staff(`/api/signature-requests/${created.id}/signers/${jeanne.id}/in-person`, { method: 'POST' })).json()) as { url: string };
+    const p = new PortalClient(h.base);
+    expect((await p.open(opened.url)).status).toBe(303);
+    await p.get('/portail/document');
+    await p.get('/portail');
+    expect((await p.sign({ consent: 'oui', typedName: 'Jeanne Martin' })).status).toBe(303);
+    // A statement written after the signature would back-date a witness: refused, nothing recorded.
+    const late = await staff(`/api/signature-requests/${created.id}/signers/${jeanne.id}/witness`, {
+      method: 'POST',
+      body: JSON.stringify({ explainedHow: 'Lecture à voix haute', present: ['Nadia Haddad (admissions)'] }),
+    });
+    expect(late.status).toBe(409);
+    expect(((await late.json()) as { error: { code: string } }).error.code).toBe('SIGNER_ALREADY_ACTED');
+    const director = await h.staff('direction@les-tilleuls.example');
+    expect((await director(`/api/signature-requests/${created.id}/countersign`, { method: 'POST' })).status).toBe(200);
+    await waitUntil('sealed', async () => ((await (await staff(`/api/signature-requests/${created.id}`)).json()) as RequestView).status === 'completed', 60000);
+    const done = (await (await staff(`/api/signature-requests/${created.id}`)).json()) as RequestView;
+    const evidence = (await (await director(done.sealed!.evidenceHref)).json()) as { signers: { name: string; authentication: string; witness: unknown }[] };
+    expect(evidence.signers.find((s) => s.name === 'Jeanne Martin')).toMatchObject({ authentication: 'in_person', witness: null });
+    const dir = mkdtempSync(join(tmpdir(), 'carepact-inperson-'));
+    writeFileSync(join(dir, 'signed.pdf'), Buffer.from(await (await director(done.sealed!.href)).arrayBuffer()));
+    const text = execFileSync('pdftotext', ['-enc', 'UTF-8', join(dir, 'signed.pdf'), '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+    expect(text).toContain('sans déclaration de témoin');
+    expect(text).not.toContain('avec témoin');
+  }, 120000);
 });

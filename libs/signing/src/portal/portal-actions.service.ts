@@ -123,8 +123,13 @@ export class PortalActionsService {
     if (ctx.waitingFor.length) throw new ConflictError('NOT_YOUR_TURN', `Votre signature sera demandée après celle de : ${ctx.waitingFor.join(', ')}.`);
     await this.tx.run(async (em) => {
       const request = await this.assertActive(em, ctx);
+      await this.assertResidenceNotDisputed(em, request);
       const now = new Date();
-      const authMethod: AuthMethod = ctx.signer.delivery === 'in_person' ? 'in_person_witnessed' : ctx.signer.accessCodeRequired ? 'email_link+access_code' : 'email_link';
+      // « Avec témoin » only when a witness statement was recorded before the signature (C. civ. 1367:
+      // the evidence says what happened, nothing more).
+      const [{ witnessed }] = (await em.query(`SELECT witness IS NOT NULL AS witnessed FROM signature_signers WHERE id = $1`, [ctx.signer.id])) as { witnessed: boolean }[];
+      const authMethod: AuthMethod =
+        ctx.signer.delivery === 'in_person' ? (witnessed ? 'in_person_witnessed' : 'in_person') : ctx.signer.accessCodeRequired ? 'email_link+access_code' : 'email_link';
       const res = returnedRows(
         await em.query(
           `UPDATE signature_signers SET status = 'signed', acted_at = $2, typed_name = $3, drawn_signature = $4, auth_method = $5, ip = $6, user_agent = $7
@@ -148,6 +153,29 @@ export class PortalActionsService {
       });
       await this.progress.afterSignature(em, request);
     });
+  }
+
+  /**
+   * DOMAIN.md rule 2 and C. civ. 459-2: where the act decides where the person lives (the contract,
+   * an avenant, the DIPC, under representation or a curatelle renforcée with the judge's
+   * authorisation, C. civ. 472 al. 3), the choice is hers. If her view, recorded in the portal, is
+   * a disagreement, nobody signs until the judge's (or family council's) decision is recorded in
+   * the document (`residenceChoice.judgeDecision`: a new version, sent again).
+   */
+  private async assertResidenceNotDisputed(em: EntityManager, request: SignatureRequestEntity): Promise<void> {
+    const view = request.policy.views.find((v) => v.legalBasis.includes('459-2'));
+    if (!view) return;
+    const [recorded] = (await em.query(`SELECT expression FROM recorded_views WHERE request_id = $1 AND view_key = $2`, [request.id, view.key])) as { expression: string }[];
+    if (recorded?.expression !== 'desaccord') return;
+    const [version] = (await em.query(`SELECT input #>> '{document,residenceChoice,judgeDecision,reference}' AS decision FROM document_versions WHERE id = $1`, [request.versionId])) as {
+      decision: string | null;
+    }[];
+    if (version?.decision) return;
+    throw new ConflictError(
+      'RESIDENCE_DISAGREEMENT_NEEDS_JUDGE',
+      `${view.person.firstName} ${view.person.lastName} n’est pas d’accord pour vivre dans l’établissement. Le choix du lieu de résidence lui appartient ; ` +
+        'en cas de désaccord, le juge (ou le conseil de famille) décide (C. civ. 459-2). Ce document ne peut pas être signé avant sa décision : contactez l’établissement.',
+    );
   }
 
   /**

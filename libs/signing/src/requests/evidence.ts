@@ -145,6 +145,7 @@ const KIND_FR: Record<string, string> = {
 export const AUTH_FR: Record<string, string> = {
   email_link: 'lien personnel reçu par e-mail',
   'email_link+access_code': 'lien personnel reçu par e-mail et code remis par l’établissement',
+  in_person: 'en présence, sur une session ouverte par l’établissement, sans déclaration de témoin',
   in_person_witnessed: 'en présence, sur une session ouverte par l’établissement, avec témoin',
   staff_session: 'session authentifiée du personnel (console)',
   paper: 'signature manuscrite sur papier, scan déposé par l’établissement',

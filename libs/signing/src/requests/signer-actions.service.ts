@@ -83,6 +83,8 @@ export class SignerActionsService {
     return this.tx.run(async (em) => {
       const r = await this.access.lockActive(em, actor, requestId, 'signature.manage');
       const s = await this.access.signer(em, r, signerId);
+      // Before the signature only: a statement added afterwards would make the evidence say the signature was witnessed.
+      if (s.status !== 'pending') throw new ConflictError('SIGNER_ALREADY_ACTED', 'Cette personne a déjà signé ou refusé : la déclaration de témoin se fait avant la signature.');
       const witness = { explainedHow: statement.explainedHow, present: statement.present, recordedBy: actor.name, recordedByUserId: actor.userId, recordedAt: new Date().toISOString() };
       await em.update(SignerEntity, { id: s.id }, { witness });
       await this.log.record(em, r, 'witness_recorded', auditActor(actor), { signerId: s.id });

@@ -12,7 +12,8 @@ export type Expression = (typeof EXPRESSIONS)[number];
 export type RequestMode = 'parallel' | 'sequential';
 export type SignerDelivery = 'email' | 'in_person' | 'staff';
 /** How the signer was authenticated when they signed (it goes into the evidence). */
-export type AuthMethod = 'email_link' | 'email_link+access_code' | 'in_person_witnessed' | 'staff_session' | 'paper';
+/** How a signer was authenticated; `in_person` is a signature on a staff-opened session with no witness statement recorded before it. */
+export type AuthMethod = 'email_link' | 'email_link+access_code' | 'in_person' | 'in_person_witnessed' | 'staff_session' | 'paper';
 export type EmailStatus = 'sent' | 'retrying' | 'failed';
 export type LinkPurpose = 'sign' | 'download';
 

@@ -397,11 +397,14 @@ function SendSection(props: { m: DocumentPageModel; decision: PolicyDecision; cs
       </ol>
       {decision.views.length ? (
         <>
-          <p>Avis recueillis sans bloquer la signature :</p>
+          <p>Avis recueillis :</p>
           <ul>
             {decision.views.map((w) => (
               <li key={w.key}>
                 {w.person.firstName} {w.person.lastName} ({w.legalBasis})
+                {w.legalBasis.includes('459-2')
+                  ? ' : le choix du lieu de résidence lui appartient ; un désaccord bloque la signature jusqu’à la décision du juge, inscrite dans le document'
+                  : ' : sans bloquer la signature'}
               </li>
             ))}
           </ul>
