@@ -1,4 +1,4 @@
-import { assertDocumentTypeApplies, DocumentSituation } from './document-type-rules';
+import { assertDocumentTypeApplies, DocumentSituation, participationError } from './document-type-rules';
 
 const situation = (over: Partial<DocumentSituation['resident']> = {}, extra: Partial<DocumentSituation> = {}): DocumentSituation => ({
   resident: { stayType: 'permanent', admissionDate: '2026-11-16', plannedEndDate: null, parentalAuthority: null, minor: false, ...over },
@@ -46,5 +46,29 @@ describe('document type against the resident’s situation (CASF L.311-4, D.311)
   it('projet personnalisé, avenant and minutes apply whatever the stay', () => {
     for (const t of ['projet-personnalise', 'avenant', 'compte-rendu-synthese'] as const)
       expect(code(() => assertDocumentTypeApplies(t, situation({ stayType: 'temporary', plannedEndDate: '2026-12-01' })))).toBeNull();
+  });
+});
+
+/** CASF D.311: the person takes part, or her family or legal representative does, « à peine de nullité ». */
+describe('participation in drawing up the contract, DIPC or avenant (CASF D.311)', () => {
+  const staff = { name: 'Nadia Haddad', capacity: 'professionnel', role: 'admissions', presence: 'present' };
+  const withPerson = (presence: string, others: object[]) => ({ participation: { person: { presence, note: 'hospitalisée' }, others } });
+  it('the person present: fine, whoever else came', () => {
+    expect(participationError('contrat-sejour', withPerson('present', []))).toBeNull();
+  });
+  it('the person absent, only professionals: refused, at data.participation.others once mapped', () => {
+    for (const t of ['contrat-sejour', 'dipc', 'avenant'] as const)
+      expect(participationError(t, withPerson('excuse', [staff]))).toMatchObject({ field: 'document.participation.others', code: 'PARTICIPATION_REQUIRED' });
+    // Named but excused, a representative does not take part either.
+    expect(participationError('contrat-sejour', withPerson('excuse', [staff, { name: 'Alain Bernard', capacity: 'representant_legal', presence: 'excuse' }]))).not.toBeNull();
+    expect(participationError('dipc', withPerson('represente', [staff, { name: 'Amie', capacity: 'personne_de_confiance', presence: 'present' }]))).not.toBeNull();
+  });
+  it('the person absent or represented, her legal representative, a parent or a relative present: fine', () => {
+    for (const capacity of ['representant_legal', 'parent', 'proche'])
+      expect(participationError('contrat-sejour', withPerson('represente', [staff, { name: 'X', capacity, presence: 'present' }]))).toBeNull();
+  });
+  it('a tariff avenant without participation, and the other documents, are not concerned', () => {
+    expect(participationError('avenant', { purpose: 'tarifs' } as never)).toBeNull();
+    expect(participationError('projet-personnalise', withPerson('excuse', [staff]))).toBeNull();
   });
 });

@@ -1,4 +1,4 @@
-import { DomainError, formatDateFr, MEASURE_TYPE_LABELS } from '@carepact/common';
+import { DomainError, FieldError, formatDateFr, MEASURE_TYPE_LABELS } from '@carepact/common';
 import { addMonthsIso, measureStatus, type MeasureType, type ResidentView } from '@carepact/residents';
 import { SERVICES_WITHOUT_STAY } from '@carepact/identity';
 import type { DocumentType } from './documents.entities';
@@ -73,4 +73,35 @@ export function assertMeasureInForce(measures: readonly DatedMeasureLike[], on: 
       'le document ne peut pas être établi. Mettez le dossier à jour (jugement de renouvellement ou de mainlevée, C. civ. 441 à 443).',
     [{ field: 'resident.protectionMeasures', code: 'PROTECTION_MEASURE_EXPIRED', message: 'Mesure arrivée à échéance.' }],
   );
+}
+
+/** Who, besides the person, counts for CASF D.311's participation: her family or her legal representative. */
+const FAMILY_OR_REPRESENTATIVE = ['representant_legal', 'parent', 'proche'];
+
+interface ParticipationInput {
+  person?: { presence?: string };
+  others?: { capacity?: string; presence?: string }[];
+}
+
+/**
+ * CASF D.311: « La participation de la personne admise et, si nécessaire, de sa famille ou de son
+ * représentant légal est obligatoirement requise pour l'établissement du contrat ou document, à
+ * peine de nullité de celui-ci. » The contract, the DIPC and an avenant (concluded in the same
+ * conditions, L.311-4) are drawn up with the person, or, when she did not take part herself, with
+ * a member of her family or her legal representative present: professionals alone do not make the
+ * document hers. The templates only ask that someone be named. Returns the refusal, or null.
+ */
+export function participationError(type: DocumentType, document: { participation?: ParticipationInput } | undefined): FieldError | null {
+  if (type !== 'contrat-sejour' && type !== 'dipc' && type !== 'avenant') return null;
+  const p = document?.participation;
+  // No participation block (a tariff avenant): the template says when one is required.
+  if (!p || p.person?.presence === 'present') return null;
+  if ((p.others ?? []).some((o) => o.presence === 'present' && FAMILY_OR_REPRESENTATIVE.includes(o.capacity ?? ''))) return null;
+  return {
+    field: 'document.participation.others',
+    code: 'PARTICIPATION_REQUIRED',
+    message:
+      'La personne n’a pas participé elle-même : un membre de sa famille ou son représentant légal doit avoir été présent pour établir le document, ' +
+      'sinon il est nul (CASF D.311). Les professionnels seuls ne suffisent pas.',
+  };
 }

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { BlobStore } from './blob-store';
 import { DocumentLifecycle } from './document-lifecycle.service';
-import { assertDocumentTypeApplies, assertMeasureInForce } from './document-type-rules';
+import { assertDocumentTypeApplies, assertMeasureInForce, participationError } from './document-type-rules';
 import type { LoadedTemplate } from '@carepact/templates';
 import { DOCUMENT_TYPES, DocumentEntity, DocumentType, DocumentVersionEntity, RenditionEntity } from './documents.entities';
 import { DocumentsRepository } from './documents.repository';
@@ -274,6 +274,8 @@ export class DocumentsService {
     const snapshot = templateInputOf(est, resident, data, on);
     const t0 = performance.now();
     const errors = validateTemplateInput(template, snapshot);
+    const participation = participationError(type, (snapshot as { document?: { participation?: never } }).document);
+    if (participation) errors.push(participation);
     addSpan('api: validate input (schema, FALC lint)', since(t0));
     if (errors.length) throw new ValidationError(toRequestFields(errors), 'Les données du document sont invalides ou incomplètes.');
     return { resident, snapshot, template };

@@ -6,7 +6,7 @@ import { Client } from 'pg';
 import request from 'supertest';
 import { DEFAULT_DEMO_PASSWORD } from '@carepact/config';
 import { ensureDatabaseExists, runMigrations } from '@carepact/database';
-import { PrivatePostgres, RunningProcess, TEST_PASSWORD, curatelleResident, freePort, loginAgent, runCli, startProcess, testConfig, waitUntil } from '@carepact/testing';
+import { PrivatePostgres, RunningProcess, TEST_PASSWORD, contractData, curatelleResident, freePort, loginAgent, runCli, startProcess, testConfig, waitUntil } from '@carepact/testing';
 import { StaffService, systemActor } from '@carepact/identity';
 import { DataSource } from 'typeorm';
 import { ApiHarness, startApiHarness } from './api-harness';
@@ -37,6 +37,19 @@ describe('input the product cannot use is refused at the API (one text rule, amo
     // A French sentence that says what is wrong, never the value itself.
     expect(d.message).toMatch(/[a-zé]{4,}.*[a-z]/);
   };
+
+  it('a contract drawn up without the person and without her family or legal representative is refused (CASF D.311, « à peine de nullité »); nothing is written', async () => {
+    const resident = (await admissions.post('/api/residents').send(valid()).expect(201)).body.id as string;
+    const data = contractData() as Record<string, unknown> & { participation: { others: object[] } };
+    const staffOnly = { ...data, participation: { person: { presence: 'excuse', note: 'Hospitalisée ce jour-là.' }, others: data.participation.others } };
+    const refused = await admissions.post('/api/documents').send({ residentId: resident, type: 'contrat-sejour', data: staffOnly });
+    expectRefused(refused, 'data.participation.others', 'PARTICIPATION_REQUIRED');
+    expect(detailsOf(refused).find((d) => d.code === 'PARTICIPATION_REQUIRED')!.message).toContain('CASF D.311');
+    expect(Number(((await h.app.get(DataSource).query(`SELECT count(*) AS n FROM documents WHERE resident_id = $1`, [resident])) as { n: string }[])[0].n)).toBe(0);
+    // Her curateur was there: the document is made.
+    const withCurateur = { ...staffOnly, participation: { ...staffOnly.participation, others: [...data.participation.others, { name: 'Karim Benaïssa', capacity: 'representant_legal', role: 'curateur', roleFalc: 'votre curateur', presence: 'present' }] } };
+    expect((await admissions.post('/api/documents').send({ residentId: resident, type: 'contrat-sejour', data: withCurateur })).status).toBe(202);
+  });
 
   it('U+0085 and lone surrogates, which the templates refuse, are refused by the API too', async () => {
     expectRefused(await admissions.post('/api/residents').send({ ...valid(), firstName: 'Marcel\u0085' }), 'firstName', 'CONTROL_CHARACTER');
