@@ -1,5 +1,9 @@
+import { DEFAULT_DEMO_PASSWORD } from '@carepact/config';
 import { PortalClient, contractData, waitUntil } from '@carepact/testing';
 import { SigningHarness, startSigningHarness } from './signing-harness';
+
+/** The links of an e-mail's text on the product's address. */
+const linksOn = (text: string, base: string): string[] => [...new Set(text.match(new RegExp(`${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/[^\\s<>"]*`, 'g')) ?? [])];
 
 /**
  * Issue 4 §9: reminders and expiry are delayed jobs through the outbox. Time is moved forward by
@@ -46,7 +50,10 @@ describe('reminders and expiry', () => {
     expect((await new PortalClient(h.base).open(second)).status).toBe(404);
     const doc = (await (await staff(`/api/documents/${docId}`)).json()) as { status: string };
     expect(doc.status).toBe('ready');
-    await h.waitForMail('direction@les-tilleuls.example', 1, /expir/i);
+    const [expiredMail] = await h.waitForMail('direction@les-tilleuls.example', 1, /expir/i);
+    // Staff e-mails open the document's page in the console at the request, never the JSON API.
+    expect(linksOn(expiredMail.text, h.base)).toEqual([`${h.base}/console/documents/${docId}#demande-${created.id}`]);
+    expect(expiredMail.text).not.toContain('/api/');
     const events = ((await (await staff(`/api/signature-requests/${created.id}`)).json()) as { events: { kind: string }[] }).events.map((e) => e.kind);
     expect(events).toEqual(expect.arrayContaining(['created', 'email_sent', 'reminder', 'link_opened', 'expired']));
     const audit = ((await h.ds.query(`SELECT action FROM audit_events WHERE subject_id = $1 ORDER BY seq`, [created.id])) as { action: string }[]).map((r) => r.action);
@@ -66,7 +73,40 @@ describe('reminders and expiry', () => {
     const inbox = (await (await staff('/api/signature-inbox')).json()) as { questions: { id: string; message: string; request_id: string }[] };
     const q = inbox.questions.find((x) => x.request_id === created.id)!;
     expect(q.message).toBe('Puis-je garder mon fauteuil ?');
-    await h.waitForMail('direction@les-tilleuls.example', 1, /question/i);
+    const [question] = await h.waitForMail('direction@les-tilleuls.example', 1, /question/i);
+    // « Lire la question et répondre » opens the document's page in the console at the request's
+    // questions (was the JSON of GET /api/signature-requests/:id), in the text and in the HTML.
+    const link = `${h.base}/console/documents/${docId}#questions-${created.id}`;
+    expect(linksOn(question.text, h.base)).toEqual([link]);
+    expect(question.text).not.toContain('/api/');
+    expect(question.html).toContain(`href="${link}"`);
+    expect(question.html).not.toContain('/api/');
+
+    // Logged out, the link leads to the login page, which leads back to the document's page.
+    const path = `/console/documents/${docId}`;
+    const anonymous = await fetch(link, { redirect: 'manual' });
+    expect(anonymous.status).toBe(303);
+    expect(anonymous.headers.get('location')).toBe(`/connexion?suite=${encodeURIComponent(path)}`);
+    const loginPage = await fetch(h.base + anonymous.headers.get('location'), { redirect: 'manual' });
+    expect(loginPage.status).toBe(200);
+    const loginHtml = await loginPage.text();
+    expect(loginHtml).toContain(`name="suite" value="${path}"`);
+    const csrfCookie = loginPage.headers.getSetCookie().find((c) => c.startsWith('carepact_login_csrf='))!.split(';')[0];
+    const loggedIn = await fetch(`${h.base}/connexion`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: csrfCookie },
+      body: new URLSearchParams({ _csrf: /name="_csrf" value="([^"]+)"/.exec(loginHtml)![1], email: 'direction@les-tilleuls.example', password: DEFAULT_DEMO_PASSWORD, suite: path }).toString(),
+    });
+    expect(loggedIn.status).toBe(303);
+    expect(loggedIn.headers.get('location')).toBe(path);
+    const session = loggedIn.headers.getSetCookie().find((c) => c.startsWith('carepact_session='))!.split(';')[0];
+    const page = await fetch(h.base + path, { headers: { Cookie: session } });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    // The fragment names the questions' heading on that page.
+    expect(await page.text()).toContain(`id="questions-${created.id}"`);
+
     const answered = await staff(`/api/signature-requests/${created.id}/questions/${q.id}/answer`, { method: 'POST', body: JSON.stringify({ answer: 'Oui, bien sûr.' }) });
     expect(answered.status).toBe(204);
     const after = (await (await staff('/api/signature-inbox')).json()) as { questions: { id: string }[] };

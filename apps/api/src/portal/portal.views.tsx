@@ -159,12 +159,21 @@ export function linkNotFoundPage(): string {
   );
 }
 
+/**
+ * A session that no longer opens. Why is not known here (and not said): it stayed unused 30 minutes,
+ * reached its 2 hours, or its link was replaced — a newer e-mail (a reminder, an answer to a question)
+ * brings a new link and ends the sessions of the old one.
+ */
 export function sessionExpiredPage(): string {
   return renderPage(
     <PortalPage title="Session terminée">
       <h1>Votre session est terminée</h1>
-      <p>Pour votre sécurité, la session se ferme après 30 minutes sans activité.</p>
-      <p>Rouvrez le lien reçu par e-mail pour reprendre. Rien de ce que vous aviez déjà validé n’est perdu.</p>
+      <p>Cela arrive par exemple :</p>
+      <ul>
+        <li>quand la page n’a pas servi pendant 30 minutes ;</li>
+        <li>quand un e-mail plus récent vous a envoyé un nouveau lien.</li>
+      </ul>
+      <p>Pour reprendre, ouvrez le lien du dernier e-mail reçu. Rien de ce que vous aviez déjà validé n’est perdu.</p>
     </PortalPage>,
   );
 }
@@ -601,6 +610,15 @@ function NoMoreQuestions(props: { ctx: PortalContext; waiting: number }) {
   );
 }
 
+/**
+ * The answer reaches a signer by e-mail with a new link (SigningJobsService.invite, 'question-answered'),
+ * which ends the current link and its sessions; a signer in person (on the establishment's tablet)
+ * gets no e-mail.
+ */
+function answerByEmail(ctx: PortalContext): boolean {
+  return ctx.signer.delivery === 'email' && Boolean(ctx.signer.email);
+}
+
 /** A question to the establishment, after the signer's questions and their answers; `sent` after the redirect that follows it. */
 export function questionPage(ctx: PortalContext, state: PortalState & { sent?: boolean; asked?: AskedQuestion[] } = {}): string {
   const asked = state.asked ?? [];
@@ -614,7 +632,14 @@ export function questionPage(ctx: PortalContext, state: PortalState & { sent?: b
         <>
           <h1>Votre question est envoyée</h1>
           <Notice kind="success">
-            <p>L’établissement va vous répondre. Vous pouvez ensuite revenir signer avec le même lien.</p>
+            {answerByEmail(ctx) ? (
+              <>
+                <p>L’établissement va vous répondre par e-mail.</p>
+                <p>Cet e-mail aura un nouveau lien pour revenir signer. Utilisez ce nouveau lien : l’ancien ne marchera plus.</p>
+              </>
+            ) : (
+              <p>L’établissement va vous répondre.</p>
+            )}
           </Notice>
           <DocumentButton>Retour au document</DocumentButton>
         </>

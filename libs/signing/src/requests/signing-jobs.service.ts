@@ -48,6 +48,18 @@ function isPermanent(e: unknown): boolean {
 }
 
 /**
+ * Where a staff e-mail leads: the document's page in the console (the page staff work on; never the
+ * JSON API), at the part the e-mail is about — the request's questions for a question (the list
+ * with its answer forms, document-visa.views Questions), otherwise the request's own section
+ * (RequestSection: its signers, the refusal, the countersignature, a new link to send). A person
+ * who is not logged in is sent to the login page and back to this page (html-error.ts, `suite`).
+ */
+export function staffConsoleUrl(publicUrl: string, request: Pick<SignatureRequestEntity, 'id' | 'documentId'>, kind: StaffNoticeKind): string {
+  const fragment = kind === 'question' ? `questions-${request.id}` : `demande-${request.id}`;
+  return `${publicUrl}/console/documents/${request.documentId}#${fragment}`;
+}
+
+/**
  * Worker side of signing: invitations and reminders (a fresh link each time, the token only in the
  * email), expiry, staff notices, the seal (exactly one per request) and completion emails.
  */
@@ -236,7 +248,7 @@ export class SigningJobsService {
       establishment: { name: f.establishment, phone: f.phone },
       documentType: f.type,
       residentName: f.residentName,
-      consoleUrl: `${this.config.http.publicUrl}/api/signature-requests/${request.id}`,
+      consoleUrl: staffConsoleUrl(this.config.http.publicUrl, request, kind),
     };
     for (const [address, name] of recipients) {
       const to = { name, address };
@@ -284,7 +296,7 @@ export class SigningJobsService {
         recipientName: name,
         documentType: f.type,
         residentName: f.residentName,
-        consoleUrl: `${this.config.http.publicUrl}/console/documents/${request.documentId}`,
+        consoleUrl: staffConsoleUrl(this.config.http.publicUrl, request, 'countersign_due'),
         lastSignedAt,
         deadline: request.deadline,
         legalDeadline: request.legalDeadline,
