@@ -269,7 +269,7 @@ describe('archive packages: export, offline verification, tampering', () => {
     try {
       const second = (await (await admin(`/api/documents/${docId}/verify`, { method: 'POST' })).json()) as Verification;
       expect(second.ok).toBe(false);
-      expect(second.checks.filter((c) => !c.ok)).toEqual([{ what: 'Version 1 — DOCX falc', ok: false, detail: expect.stringContaining(`au lieu de ${sha}`) }]);
+      expect(second.checks.filter((c) => !c.ok)).toEqual([{ what: 'Version 1 — Word (DOCX), facile à lire', ok: false, detail: expect.stringContaining(`au lieu de ${sha}`) }]);
     } finally {
       await rewrite(content);
       await owner.destroy();

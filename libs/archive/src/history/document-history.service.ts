@@ -7,7 +7,7 @@ import { IdentityRepository, StaffActor, assertCan, auditActor, visibleEstablish
 import { SigningRepository } from '@carepact/signing';
 import { EntityManager } from 'typeorm';
 import { verifyPades } from '../pades-verify';
-import { historyLabel } from './history-labels';
+import { historyLabel, renditionCheckName, sealCheckName } from './history-labels';
 
 export interface HistoryEntry {
   seq: number;
@@ -15,7 +15,11 @@ export interface HistoryEntry {
   action: string;
   label: string;
   actor: { type: string; id: string | null; name: string | null };
-  /** For a signer's step: who, in which capacity (from the request's signers). */
+  /**
+   * The signer the event concerns, in which capacity (from the request's signers): the actor of the
+   * signer's own steps (`actor.type` 'signer'), the person concerned by a staff or system step
+   * (an answer to their question, an e-mail sent to them).
+   */
   signer: { id: string; name: string; capacity: string; role: string } | null;
   versionId: string | null;
   requestId: string | null;
@@ -155,14 +159,14 @@ export class DocumentHistoryService {
     );
     const number = new Map(versions.map((v) => [v.id, v.number]));
     for (const r of renditions) {
-      const what = `Version ${number.get(r.versionId)} — ${r.format.toUpperCase()} ${r.variant}`;
+      const what = renditionCheckName(number.get(r.versionId), r.format, r.variant);
       const bytes = await this.blobs.unchecked(em, r.blobSha256);
       checks.push(bytes ? hashCheck(what, bytes, r.blobSha256) : { what, ok: false, detail: 'fichier absent' });
     }
     for (const r of await this.signing.requestsOfDocument(em, doc.id)) {
       const seal = await this.signing.sealOf(em, r.id);
       if (!seal) continue;
-      const what = `Document scellé (demande du ${r.createdAt.toISOString().slice(0, 10)})`;
+      const what = sealCheckName(r.createdAt);
       const pdf = await this.blobs.unchecked(em, seal.blobSha256);
       if (!pdf) {
         checks.push({ what, ok: false, detail: 'fichier absent' });

@@ -1,6 +1,10 @@
+import { formatDateFr } from '@carepact/common';
+
 /**
  * What each audited action means, in the words of a document's history page (issue 11, item 1).
  * An action without a label shows as its code: the history never hides an event.
+ * history-labels.spec.ts fails when an action the code records for a document, a version or a
+ * signature request (every signature event kind included) has no label here.
  */
 const LABELS: Record<string, string> = {
   'document.created': 'Document créé',
@@ -12,10 +16,18 @@ const LABELS: Record<string, string> = {
   'bulk_run.retried': 'Génération groupée relancée pour les résidents en échec',
   'document.generation_retried': 'Génération relancée',
   'document.verified': 'Vérification des empreintes et du sceau',
+  'document.visa_approved': 'Visa donné avant l’envoi en signature',
+  'document.visa_rejected': 'Visa refusé',
   'document_version.requested': 'Nouvelle version demandée',
   'document_version.generated': 'Version générée',
   'document_version.failed': 'Échec de la génération',
   'rendition.downloaded': 'Fichier téléchargé par le personnel',
+  'legal_hold.placed': 'Gel posé (rien ne peut être supprimé)',
+  'legal_hold.lifted': 'Gel levé',
+  'retention.document_purged': 'Document supprimé au terme de sa durée de conservation',
+  'retention.resident_purged': 'Dossier supprimé au terme de sa durée de conservation',
+  'archive.exported': 'Archive exportée',
+  'data_job.requested': 'Export demandé (archive, demande d’accès ou purge)',
   'signature.created': 'Demande de signature créée',
   'signature.cancelled': 'Demande de signature annulée',
   'signature.expired': 'Demande de signature expirée',
@@ -28,13 +40,14 @@ const LABELS: Record<string, string> = {
   'signature.email_sent': 'E-mail envoyé',
   'signature.email_failed': 'E-mail non distribué',
   'signature.reminder': 'Relance envoyée',
-  'signature.completion_sent': 'Document signé envoyé aux signataires',
+  'signature.completion_sent': 'Document signé envoyé au signataire',
+  'signature.countersign_notified': 'Direction avertie : il ne reste que la contresignature',
   'signature.code_issued': 'Code d’accès remis',
   'signature.code_ok': 'Code d’accès saisi',
   'signature.code_failed': 'Code d’accès erroné',
   'signature.code_locked': 'Code d’accès bloqué après trop d’essais',
   'signature.viewed': 'Document lu',
-  'signature.downloaded': 'Document téléchargé par un signataire',
+  'signature.downloaded': 'Document téléchargé',
   'signature.view_recorded': 'Avis de la personne enregistré',
   'signature.view_corrected': 'Avis de la personne corrigé',
   'signature.signed': 'Signé',
@@ -43,8 +56,50 @@ const LABELS: Record<string, string> = {
   'signature.refusal_acknowledged': 'Refus pris en compte par le personnel',
   'signature.question': 'Question posée',
   'signature.question_answered': 'Réponse à la question',
+  'signature.paper_uploaded': 'Scan de la signature sur papier déposé',
+  'signature.signed_on_paper': 'Signé sur papier',
 };
 
 export function historyLabel(action: string): string {
   return LABELS[action] ?? action;
+}
+
+/** Has the action a label of its own (not its code)? */
+export function hasHistoryLabel(action: string): boolean {
+  return Object.prototype.hasOwnProperty.call(LABELS, action);
+}
+
+/**
+ * System actions that are an e-mail sent (or not) by CarePact: their actor reads « CarePact (envoi
+ * automatique) »; any other system action « CarePact (traitement automatique) ».
+ */
+const AUTOMATIC_SENDINGS = new Set(['signature.email_sent', 'signature.email_failed', 'signature.reminder', 'signature.completion_sent', 'signature.countersign_notified']);
+
+export function systemActorLabel(action: string): string {
+  return AUTOMATIC_SENDINGS.has(action) ? 'CarePact (envoi automatique)' : 'CarePact (traitement automatique)';
+}
+
+/** The words of the document page for a rendition's format and variant (« Word (DOCX), gros caractères »). */
+const FORMAT_LABELS: Record<string, string> = { pdf: 'PDF', docx: 'Word (DOCX)', html: 'page web (HTML)', json: 'JSON' };
+const VARIANT_LABELS: Record<string, string> = {
+  standard: 'version complète',
+  falc: 'facile à lire',
+  'large-print': 'gros caractères',
+  signed: 'document signé',
+  evidence: 'preuve',
+  'paper-original': 'original signé sur papier',
+};
+
+export function renditionLabel(format: string, variant: string): string {
+  return `${FORMAT_LABELS[format] ?? format.toUpperCase()}, ${VARIANT_LABELS[variant] ?? variant}`;
+}
+
+/** A verification line for one rendition: « Version 1 — Word (DOCX), gros caractères ». */
+export function renditionCheckName(versionNumber: number | undefined, format: string, variant: string): string {
+  return `Version ${versionNumber ?? '?'} — ${renditionLabel(format, variant)}`;
+}
+
+/** A verification line's subject for a sealed document: « Document scellé (demande du 2 décembre 2026) » (the day in Paris). */
+export function sealCheckName(requestCreatedAt: Date): string {
+  return `Document scellé (demande du ${formatDateFr(requestCreatedAt)})`;
 }

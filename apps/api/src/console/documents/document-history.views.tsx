@@ -1,4 +1,4 @@
-import type { DocumentHistory } from '@carepact/archive';
+import { type DocumentHistory, systemActorLabel } from '@carepact/archive';
 import { formatDateFr, formatDateTimeFr } from '@carepact/common';
 import type { StaffActor } from '@carepact/identity';
 import { PostForm, renderPage } from '../../views';
@@ -15,7 +15,6 @@ export interface DocumentHistoryModel {
   verification: Extract<PageFlash, { kind: 'verification' }> | null;
 }
 
-const ACTOR_TYPES: Record<string, string> = { staff: 'personnel', signer: 'signataire', system: 'CarePact (automatique)', anonymous: 'anonyme' };
 const REQUEST_STATUS: Record<string, string> = {
   active: 'en cours',
   completed: 'signée',
@@ -32,18 +31,43 @@ function statusLabel(s: string): string {
   return (DOCUMENT_STATUS_LABELS as Record<string, string>)[s] ?? s;
 }
 
-/** Who acted: the staff member's name, the signer's name and capacity, or the kind of actor. */
-function Who(props: { e: DocumentHistory['timeline'][number] }) {
+type TimelineEntry = DocumentHistory['timeline'][number];
+
+function staffName(e: TimelineEntry): string {
+  return e.actor.name ?? `personnel (${e.actor.id ?? 'inconnu'})`;
+}
+
+/** Is the actor the signer the event concerns (their own step, or a director countersigning from the console)? */
+function actorIsSigner(e: TimelineEntry): boolean {
+  if (!e.signer) return false;
+  if (e.actor.type === 'signer') return e.actor.id === null || e.actor.id === e.signer.id;
+  return e.actor.type === 'staff' && e.actor.name !== null && e.actor.name === e.signer.name;
+}
+
+/**
+ * Who acted, as recorded in the audit chain: the signer (name and capacity) for their own steps,
+ * the staff member for staff actions, CarePact for automatic ones (e-mails, reminders, expiry, seal).
+ */
+function Who(props: { e: TimelineEntry }) {
   const { e } = props;
-  if (e.signer)
+  if (e.signer && actorIsSigner(e))
     return (
       <>
         {e.signer.name}, <em>{e.signer.capacity}</em>
-        {e.actor.type === 'staff' ? <> (saisi par {e.actor.name ?? 'le personnel'})</> : null}
       </>
     );
-  if (e.actor.type === 'staff') return <>{e.actor.name ?? `personnel (${e.actor.id ?? 'inconnu'})`}</>;
-  return <>{ACTOR_TYPES[e.actor.type] ?? e.actor.type}</>;
+  switch (e.actor.type) {
+    case 'staff':
+      return <>{staffName(e)}</>;
+    case 'system':
+      return <>{systemActorLabel(e.action)}</>;
+    case 'signer':
+      return <>un signataire</>;
+    case 'anonymous':
+      return <>anonyme</>;
+    default:
+      return <>{e.actor.type}</>;
+  }
 }
 
 function Verification(props: { v: NonNullable<DocumentHistoryModel['verification']> }) {
@@ -158,6 +182,11 @@ export function documentHistoryPage(m: DocumentHistoryModel): string {
               <p>
                 Par : <Who e={e} />
               </p>
+              {e.signer && !actorIsSigner(e) ? (
+                <p>
+                  Concerne : {e.signer.name}, <em>{e.signer.capacity}</em>
+                </p>
+              ) : null}
               <p class="hint">
                 Événement n° {e.seq} du journal, empreinte <code>{e.hash.slice(0, 16)}…</code>
               </p>
