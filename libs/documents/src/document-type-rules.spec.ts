@@ -72,3 +72,13 @@ describe('participation in drawing up the contract, DIPC or avenant (CASF D.311)
     expect(participationError('projet-personnalise', withPerson('excuse', [staff]))).toBeNull();
   });
 });
+
+describe('an avenant amends a signed contract or DIPC (CASF L.311-4)', () => {
+  it('none signed: refused with its code; signed, or checked by the caller (bulk): fine', () => {
+    expect(code(() => assertDocumentTypeApplies('avenant', situation({}, { contractSigned: false })))).toBe('AVENANT_WITHOUT_SIGNED_CONTRACT');
+    expect(code(() => assertDocumentTypeApplies('avenant', situation({}, { contractSigned: true })))).toBeNull();
+    expect(code(() => assertDocumentTypeApplies('avenant', situation()))).toBeNull();
+    // The other types do not depend on it.
+    expect(code(() => assertDocumentTypeApplies('projet-personnalise', situation({}, { contractSigned: false })))).toBeNull();
+  });
+});

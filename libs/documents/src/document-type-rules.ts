@@ -8,7 +8,15 @@ export interface DocumentSituation {
   establishmentCategory: string;
   /** A contrat de séjour of this resident was refused (then the DIPC is required). */
   contractRefused: boolean;
+  /**
+   * A contrat de séjour or DIPC of this resident is signed (an avenant needs one). Left out by a
+   * caller that checks it itself (the bulk run, with its own code).
+   */
+  contractSigned?: boolean;
 }
+
+/** CASF L.311-4: an avenant modifies a concluded contract (or DIPC); without one there is nothing to amend. */
+export const AVENANT_WITHOUT_CONTRACT_MESSAGE = 'Aucun contrat de séjour ni DIPC signé : un avenant modifie un contrat conclu (CASF L.311-4). Faites d’abord signer le contrat.';
 
 /** Why a contrat de séjour does not apply, or null when it does. */
 export function contractNotApplicableReason(s: DocumentSituation): { code: string; message: string } | null {
@@ -38,6 +46,7 @@ export function contractNotApplicableReason(s: DocumentSituation): { code: strin
 export function assertDocumentTypeApplies(type: DocumentType, s: DocumentSituation): void {
   const notApplicable = contractNotApplicableReason(s);
   if (type === 'contrat-sejour' && notApplicable) throw new DomainError('conflict', notApplicable.code, notApplicable.message);
+  if (type === 'avenant' && s.contractSigned === false) throw new DomainError('conflict', 'AVENANT_WITHOUT_SIGNED_CONTRACT', AVENANT_WITHOUT_CONTRACT_MESSAGE);
   if (type === 'dipc' && !notApplicable)
     throw new DomainError(
       'conflict',

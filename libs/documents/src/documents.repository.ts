@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { SignedContract } from './bulk/tariff-avenant';
 import { EntityManager, In } from 'typeorm';
 import { DocumentEntity, DocumentVersionEntity, RenditionEntity, VersionStatus } from './documents.entities';
 
@@ -104,6 +105,26 @@ export class DocumentsRepository {
 
   async residentHasRefusedContract(em: EntityManager, residentId: string): Promise<boolean> {
     return (await em.count(DocumentEntity, { where: { residentId, type: 'contrat-sejour', status: 'refused' } })) > 0;
+  }
+
+  /**
+   * Each resident's latest signed contrat de séjour or DIPC: its type, signature day (Paris: the
+   * completed request's close, else the document's last change) and, with `withInput`, its data.
+   * An avenant modifies a concluded contract (CASF L.311-4): no avenant without one.
+   */
+  async signedContracts(em: EntityManager, organisationId: string, residentIds: string[], withInput = true): Promise<Map<string, SignedContract>> {
+    const out = new Map<string, SignedContract>();
+    if (!residentIds.length) return out;
+    const rows = (await em.query(
+      `SELECT DISTINCT ON (d.resident_id) d.resident_id, d.type, ${withInput ? 'v.input' : 'NULL AS input'},
+              to_char(COALESCE((SELECT max(r.closed_at) FROM signature_requests r WHERE r.document_id = d.id AND r.status = 'completed'), d.updated_at) AT TIME ZONE 'Europe/Paris', 'YYYY-MM-DD') AS signed_on
+         FROM documents d JOIN document_versions v ON v.id = d.current_version_id
+        WHERE d.organisation_id = $1 AND d.resident_id = ANY($2::uuid[]) AND d.type IN ('contrat-sejour', 'dipc') AND d.status = 'signed'
+        ORDER BY d.resident_id, d.updated_at DESC`,
+      [organisationId, residentIds],
+    )) as { resident_id: string; type: 'contrat-sejour' | 'dipc'; input: Record<string, unknown>; signed_on: string }[];
+    for (const r of rows) out.set(r.resident_id, { type: r.type, signedOn: r.signed_on, input: r.input });
+    return out;
   }
 
   /**

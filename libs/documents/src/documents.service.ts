@@ -169,6 +169,15 @@ export class DocumentsService {
     });
   }
 
+  /** The resident's signed contrat de séjour or DIPC, which an avenant amends (its type and day), or null. */
+  async signedContractOf(actor: StaffActor, residentId: string): Promise<{ type: 'contrat-sejour' | 'dipc'; signedOn: string } | null> {
+    const em = this.tx.manager;
+    const resident = await this.residents.getForOrganisation(em, actor.organisationId, residentId);
+    requireVisible(actor, resident, new NotFoundError('RESIDENT_NOT_FOUND', 'Résident introuvable.'));
+    const c = (await this.repo.signedContracts(em, actor.organisationId, [resident.id], false)).get(resident.id);
+    return c ? { type: c.type, signedOn: c.signedOn } : null;
+  }
+
   /**
    * The document types the console offers for a resident: each with whether the resident's
    * situation allows it and, when not, why (the same rules as `create`: document-type-rules,
@@ -181,7 +190,12 @@ export class DocumentsService {
     assertCan(actor, 'document.write', resident.establishmentId);
     const est = await this.identity.findEstablishment(em, actor.organisationId, resident.establishmentId);
     if (!est) throw new NotFoundError('ESTABLISHMENT_NOT_FOUND', 'Établissement introuvable.');
-    const situation = { resident, establishmentCategory: est.category, contractRefused: await this.repo.residentHasRefusedContract(em, resident.id) };
+    const situation = {
+      resident,
+      establishmentCategory: est.category,
+      contractRefused: await this.repo.residentHasRefusedContract(em, resident.id),
+      contractSigned: (await this.repo.signedContracts(em, actor.organisationId, [resident.id], false)).has(resident.id),
+    };
     let measureProblem: string | null = null;
     try {
       assertMeasureInForce(resident.protectionMeasures, todayIso());
@@ -266,6 +280,7 @@ export class DocumentsService {
         resident,
         establishmentCategory: est.category,
         contractRefused: await this.repo.residentHasRefusedContract(em, resident.id),
+        contractSigned: type === 'avenant' ? (await this.repo.signedContracts(em, actor.organisationId, [resident.id], false)).has(resident.id) : undefined,
       });
     // Every version, the first and each correction: a measure may expire between the two.
     const on = todayIso();

@@ -407,6 +407,17 @@ describe('signing portal accessibility (axe-core and keyboard, in Chromium)', ()
   });
 
   it('with the keyboard: the question and refusal pages, and « Retour »', async () => {
+    // An avenant amends a signed contract (CASF L.311-4): Seán's, written directly (the flow itself is tested elsewhere).
+    const [contract] = await h.sql<{ id: string; organisation_id: string }>(
+      `INSERT INTO documents (organisation_id, establishment_id, resident_id, type, status, created_at, updated_at)
+       SELECT organisation_id, establishment_id, id, 'contrat-sejour', 'signed', now(), now() FROM residents WHERE first_name = 'Seán' RETURNING id, organisation_id`,
+    );
+    const [version] = await h.sql<{ id: string }>(
+      `INSERT INTO document_versions (organisation_id, document_id, number, reason, status, template_id, template_version, template_hash, renderer_version, input, input_hash, created_at)
+       VALUES ($1, $2, 1, 'Création', 'ready', 'contrat-sejour', '1.3.0', 'h', 'r', '{}', 'hash', now()) RETURNING id`,
+      [contract.organisation_id, contract.id],
+    );
+    await h.sql(`UPDATE documents SET current_version_id = $2 WHERE id = $1`, [contract.id, version.id]);
     await createRequest(await h.document('Seán', 'avenant'));
     const page = await newPage();
     await open(page, await linkFor('sean.obrien@example.org', /avenant/i));

@@ -51,6 +51,33 @@ describe('input the product cannot use is refused at the API (one text rule, amo
     expect((await admissions.post('/api/documents').send({ residentId: resident, type: 'contrat-sejour', data: withCurateur })).status).toBe(202);
   });
 
+  it('an avenant for a person with no signed contract or DIPC is refused (CASF L.311-4: it amends a concluded contract); the console does not offer it', async () => {
+    const resident = (await admissions.post('/api/residents').send(valid()).expect(201)).body.id as string;
+    const avenant = { purpose: 'accompagnement', kind: 'avenant à six mois', appliesTo: 'contrat-sejour', contractSignedOn: '2026-10-29', ...contractData() };
+    const refused = await admissions.post('/api/documents').send({ residentId: resident, type: 'avenant', data: avenant });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatchObject({ code: 'AVENANT_WITHOUT_SIGNED_CONTRACT', message: expect.stringContaining('CASF L.311-4') });
+    const ds = h.app.get(DataSource);
+    expect(Number(((await ds.query(`SELECT count(*) AS n FROM documents WHERE resident_id = $1`, [resident])) as { n: string }[])[0].n)).toBe(0);
+    const page = await admissions.get(`/console/residents/${resident}/documents/nouveau?type=avenant`);
+    expect(page.status).toBe(409);
+    expect(page.text).toContain('Aucun contrat de séjour ni DIPC signé');
+    // Once her contract is signed (rows written directly: no worker here), the avenant is offered and prefilled with it.
+    const [doc] = (await ds.query(
+      `INSERT INTO documents (organisation_id, establishment_id, resident_id, type, status, created_at, updated_at) VALUES ($1, $2, $3, 'contrat-sejour', 'signed', '2026-11-20T10:00:00Z', '2026-11-20T10:00:00Z') RETURNING id`,
+      [h.orgA.organisationId, h.orgA.establishmentId, resident],
+    )) as { id: string }[];
+    const [v] = (await ds.query(
+      `INSERT INTO document_versions (organisation_id, document_id, number, reason, status, template_id, template_version, template_hash, renderer_version, input, input_hash, created_at)
+       VALUES ($1, $2, 1, 'Création', 'ready', 'contrat-sejour', '1.3.0', 'h', 'r', '{}', 'hash', now()) RETURNING id`,
+      [h.orgA.organisationId, doc.id],
+    )) as { id: string }[];
+    await ds.query(`UPDATE documents SET current_version_id = $2 WHERE id = $1`, [doc.id, v.id]);
+    const form = await admissions.get(`/console/residents/${resident}/documents/nouveau?type=avenant`);
+    expect(form.status).toBe(200);
+    expect(form.text).toMatch(/name="contractSignedOn"[^>]*value="2026-11-20"|value="2026-11-20"[^>]*name="contractSignedOn"/);
+  });
+
   it('U+0085 and lone surrogates, which the templates refuse, are refused by the API too', async () => {
     expectRefused(await admissions.post('/api/residents').send({ ...valid(), firstName: 'Marcel\u0085' }), 'firstName', 'CONTROL_CHARACTER');
     expectRefused(await admissions.post('/api/residents').send({ ...valid(), lastName: 'Dupont\uD800' }), 'lastName', 'INVALID_CHARACTER');

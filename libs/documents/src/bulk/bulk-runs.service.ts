@@ -8,8 +8,9 @@ import { ResidentView, isMinor, todayIso } from '@carepact/residents';
 import type { LoadedTemplate } from '@carepact/templates';
 import { randomUUID } from 'node:crypto';
 import { EntityManager, In } from 'typeorm';
-import { DatedMeasureLike, assertDocumentTypeApplies, assertMeasureInForce } from '../document-type-rules';
+import { AVENANT_WITHOUT_CONTRACT_MESSAGE, DatedMeasureLike, assertDocumentTypeApplies, assertMeasureInForce } from '../document-type-rules';
 import { DocumentsService } from '../documents.service';
+import { DocumentsRepository } from '../documents.repository';
 import { BULK_RUN_KINDS, BulkItemStatus, BulkRunEntity, BulkRunItemEntity, BulkRunKind, BulkRunStatus } from './bulk-runs.entities';
 import { SignedContract, TariffCommonData, parseTariffCommonData, tariffAvenantData } from './tariff-avenant';
 
@@ -80,10 +81,7 @@ export interface BulkRunView {
 
 const KIND_DOCUMENT_TYPE: Record<BulkRunKind, 'avenant'> = { 'avenant-tarifs': 'avenant' };
 
-const NO_CONTRACT = {
-  code: 'BULK_NO_SIGNED_CONTRACT',
-  message: 'Aucun contrat de séjour ni DIPC signé : un avenant modifie un contrat conclu (CASF L.311-4). Faites d’abord signer le contrat.',
-};
+const NO_CONTRACT = { code: 'BULK_NO_SIGNED_CONTRACT', message: AVENANT_WITHOUT_CONTRACT_MESSAGE };
 
 /**
  * Bulk generation (issue 10 item 7): one document type for many residents of an establishment —
@@ -103,6 +101,7 @@ export class BulkRunsService {
     private readonly identity: IdentityRepository,
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
+    private readonly documentsRepo: DocumentsRepository,
   ) {}
 
   /**
@@ -158,6 +157,7 @@ export class BulkRunsService {
           },
           establishmentCategory: est.category,
           contractRefused: refused.has(r.id),
+          // contractSigned: checked below, with the bulk run's own code.
         });
       } catch (e) {
         if (!(e instanceof DomainError)) throw e;
@@ -439,20 +439,9 @@ export class BulkRunsService {
 
   // --- internals -----------------------------------------------------------------------------
 
-  /** Each resident's latest signed contrat de séjour or DIPC: its type, signature date (Paris) and input. */
-  private async signedContracts(em: EntityManager, organisationId: string, residentIds: string[], withInput = true): Promise<Map<string, SignedContract>> {
-    const out = new Map<string, SignedContract>();
-    if (!residentIds.length) return out;
-    const rows = (await em.query(
-      `SELECT DISTINCT ON (d.resident_id) d.resident_id, d.type, ${withInput ? 'v.input' : 'NULL AS input'},
-              to_char(COALESCE((SELECT max(r.closed_at) FROM signature_requests r WHERE r.document_id = d.id AND r.status = 'completed'), d.updated_at) AT TIME ZONE 'Europe/Paris', 'YYYY-MM-DD') AS signed_on
-         FROM documents d JOIN document_versions v ON v.id = d.current_version_id
-        WHERE d.organisation_id = $1 AND d.resident_id = ANY($2::uuid[]) AND d.type IN ('contrat-sejour', 'dipc') AND d.status = 'signed'
-        ORDER BY d.resident_id, d.updated_at DESC`,
-      [organisationId, residentIds],
-    )) as { resident_id: string; type: 'contrat-sejour' | 'dipc'; input: Record<string, unknown>; signed_on: string }[];
-    for (const r of rows) out.set(r.resident_id, { type: r.type, signedOn: r.signed_on, input: r.input });
-    return out;
+  /** Each resident's latest signed contrat de séjour or DIPC (DocumentsRepository.signedContracts). */
+  private signedContracts(em: EntityManager, organisationId: string, residentIds: string[], withInput = true): Promise<Map<string, SignedContract>> {
+    return this.documentsRepo.signedContracts(em, organisationId, residentIds, withInput);
   }
 
   private async scoped(em: EntityManager, actor: StaffActor, id: string, permission: 'document.read' | 'document.write', lock = false): Promise<BulkRunEntity> {

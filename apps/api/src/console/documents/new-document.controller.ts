@@ -27,7 +27,7 @@ function formErrors(details: FieldError[]): FieldError[] {
  * the measure in force, the parents of a minor, the personne de confiance) and the judgment that
  * applies. Staff check and complete; nothing is sent before the preview.
  */
-export function prefillFromFile(type: DocumentType, r: ResidentView): Data {
+export function prefillFromFile(type: DocumentType, r: ResidentView, contract: { type: 'contrat-sejour' | 'dipc'; signedOn: string } | null = null): Data {
   const active = r.protectionMeasures.find((m) => m.status === 'active');
   const name = (c: { firstName: string; lastName: string }) => `${c.firstName} ${c.lastName}`;
   const others = [
@@ -47,7 +47,8 @@ export function prefillFromFile(type: DocumentType, r: ResidentView): Data {
       return { startDate: r.admissionDate, ...(r.plannedEndDate ? { endDate: r.plannedEndDate } : {}), participation: { person: {}, others } };
     case 'avenant':
       // One resident's avenant is usually the six-month or yearly one; the January tariff avenant is a bulk run (console/bulk).
-      return { purpose: 'accompagnement', participation: { person: {}, others } };
+      // It amends the signed contract or DIPC (CASF L.311-4): which one, and when it was signed.
+      return { purpose: 'accompagnement', ...(contract ? { appliesTo: contract.type, contractSignedOn: contract.signedOn } : {}), participation: { person: {}, others } };
     // The meeting's editors (meeting-editors.tsx): who is expected around the table, the person first.
     case 'projet-personnalise':
     case 'compte-rendu-synthese':
@@ -87,7 +88,7 @@ export class NewDocumentController {
         type: choice.type,
         resident: ref,
         schema: this.schema(choice.type),
-        data: previous ? carriedOver(choice.type, previousData) : prefillFromFile(choice.type, resident),
+        data: previous ? carriedOver(choice.type, previousData) : prefillFromFile(choice.type, resident, choice.type === 'avenant' ? await this.documents.signedContractOf(actor, residentId) : null),
         prefilledFrom: previous
           ? `Prérempli avec les données de la version ${previous.versionNumber} du précédent document de ce type : vérifiez et mettez à jour chaque champ.`
           : 'Prérempli avec ce que dit le dossier du résident (participants, mesure de protection) : complétez et vérifiez chaque champ.',
