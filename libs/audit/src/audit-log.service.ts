@@ -9,9 +9,17 @@ export interface AuditLogFilter {
   actorId?: string;
   /** An exact action, or a family with a trailing `.*` ("signature.*"). */
   action?: string;
-  /** Events whose subject is the resident, or whose payload names it (`residentId`). */
+  /**
+   * Events about the resident: hers (subject the resident), her contacts' and measures', her
+   * documents' and everything the document filter finds for each, and the items of bulk runs that
+   * named her (events of the run whose payload names her). Read from the live tables, in the
+   * caller's organisation: the chain itself is never rewritten.
+   */
   residentId?: string;
-  /** Events whose subject is the document, or whose payload names it (`documentId`: its versions). */
+  /**
+   * Events about the document: the document's own, its versions' (document_version) and its
+   * signature requests' (signature_request: every `signature.*` step), as its history page shows.
+   */
   documentId?: string;
   subjectId?: string;
   /** occurred_at ≥ from. */
@@ -168,6 +176,46 @@ function csvLine(e: AuditEventEntity, names: Map<string, string>): string {
   return cells.map(csvCell).join(',') + '\r\n';
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/*
+ * The resident and document filters go through the subjects' ids: signature events have the
+ * request as subject and name neither the document nor the resident, versions name the document
+ * only in some payloads. Each filter is one `subject_id = ANY(ARRAY(subquery))`: the subquery (an
+ * init plan, run once) gathers the ids from the live tables of the organisation ($1, which is also
+ * the chain), and the events are fetched through ix_audit_events_chain_subject (chain_id,
+ * subject_id) then sorted by seq — never a walk of the whole chain filtering on the payload, which
+ * no index serves. Documents, versions and requests of another organisation never match ($1).
+ */
+
+/** The document itself, its versions and its signature requests. */
+function documentSubjects(param: string): string {
+  const doc = `${param}::uuid`;
+  return `SELECT ${doc}::text
+    UNION ALL SELECT v.id::text FROM document_versions v WHERE v.organisation_id = $1 AND v.document_id = ${doc}
+    UNION ALL SELECT r.id::text FROM signature_requests r WHERE r.organisation_id = $1 AND r.document_id = ${doc}`;
+}
+
+/**
+ * The resident, her contacts and protection measures (their events also carry her id in the
+ * payload), her documents with their versions and signature requests, and the bulk runs that had
+ * her among their items — of a run, only the events whose payload names her (item skipped or
+ * failed), not the run's own (started, finished), which are about every resident of the run.
+ */
+function residentClause(param: string): string {
+  // One type for the parameter (uuid) everywhere: PostgreSQL refuses one deduced as text here and uuid there.
+  const resident = `${param}::uuid`;
+  const docs = `SELECT d.id FROM documents d WHERE d.organisation_id = $1 AND d.resident_id = ${resident}`;
+  const ids = `SELECT ${resident}::text
+    UNION ALL SELECT c.id::text FROM contacts c WHERE c.organisation_id = $1 AND c.resident_id = ${resident}
+    UNION ALL SELECT m.id::text FROM protection_measures m WHERE m.organisation_id = $1 AND m.resident_id = ${resident}
+    UNION ALL SELECT d.id::text FROM (${docs}) d
+    UNION ALL SELECT v.id::text FROM document_versions v WHERE v.organisation_id = $1 AND v.document_id IN (${docs})
+    UNION ALL SELECT r.id::text FROM signature_requests r WHERE r.organisation_id = $1 AND r.document_id IN (${docs})
+    UNION ALL SELECT b.id::text FROM bulk_runs b WHERE b.organisation_id = $1
+      AND EXISTS (SELECT 1 FROM bulk_run_items i WHERE i.run_id = b.id AND i.resident_id = ${resident})`;
+  return `(subject_id = ANY(ARRAY(${ids})) AND (subject_type IS DISTINCT FROM 'bulk_run' OR payload->>'residentId' = ${resident}::text))`;
+}
 
 function whereOf(chainId: string, f: AuditLogFilter): { where: string; params: unknown[] } {
   const params: unknown[] = [chainId];
@@ -183,11 +231,11 @@ function whereOf(chainId: string, f: AuditLogFilter): { where: string; params: u
   }
   if (f.residentId) {
     const x = p(f.residentId);
-    clauses.push(`(subject_id = ${x} OR payload->>'residentId' = ${x})`);
+    clauses.push(UUID.test(f.residentId) ? residentClause(x) : `subject_id = ${x}`);
   }
   if (f.documentId) {
     const x = p(f.documentId);
-    clauses.push(`(subject_id = ${x} OR payload->>'documentId' = ${x})`);
+    clauses.push(UUID.test(f.documentId) ? `subject_id = ANY(ARRAY(${documentSubjects(x)}))` : `subject_id = ${x}`);
   }
   if (f.subjectId) clauses.push(`subject_id = ${p(f.subjectId)}`);
   if (f.from) clauses.push(`occurred_at >= ${p(f.from)}`);

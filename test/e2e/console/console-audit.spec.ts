@@ -146,6 +146,18 @@ describe('console: journal d’audit and document history (issue 11)', () => {
     await page.screenshot({ path: '/tmp/document-history.png', fullPage: true });
     await page.setViewportSize({ width: 320, height: 640 });
     expect(await pageBasics(page)).toMatchObject({ overflowX: false, h1: 1 });
+
+    // « Voir dans le journal »: the document's events (its versions' and requests' too); the person's, by her id, without her file.
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.getByRole('link', { name: 'Voir dans le journal', exact: true }).click();
+    expect(new URL(page.url()).searchParams.get('documentId')).toBe(f.documents.countersign);
+    expect(await page.locator('table.audit-table tbody td code').filter({ hasText: /^document\.verified$/ }).count()).toBe(1);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.goto(`/console/documents/${f.documents.countersign}/historique`);
+    await page.getByRole('link', { name: 'Voir dans le journal tous les événements de la personne' }).click();
+    expect(new URL(page.url()).searchParams.get('residentId')).toBe(f.residents.countersign);
+    const actions = await page.locator('table.audit-table tbody td code.action-code').allTextContents();
+    expect(actions).toEqual(expect.arrayContaining(['resident.created', 'document.verified']));
   });
 
   it('staff upload a paper signature’s scan: French refusals in the form, nothing stored; then the request is signed on paper — axe, 320 px', async () => {

@@ -50,8 +50,21 @@ describe('audit log API: filters, pagination, CSV export', () => {
     formulaUserId = user.id;
     await loginAgent(h.app, 'formule@example.test', TEST_PASSWORD);
     await append({ type: 'system', id: '=cmd' }, 'test.formula', { payload: { note: '@SUM(A1)' } });
+    // The document and its version exist: the resident and document filters find events through them.
+    const sql = (text: string, params: unknown[]) => h.app.get(DataSource).query(text, params) as Promise<{ id: string }[]>;
+    await sql(`INSERT INTO documents (id, organisation_id, establishment_id, resident_id, type, status, created_at, updated_at) VALUES ($1, $2, $3, $4, 'contrat-sejour', 'ready', now(), now())`, [
+      documentId,
+      orgId,
+      h.orgA.establishmentId,
+      residentId,
+    ]);
+    const [version] = await sql(
+      `INSERT INTO document_versions (organisation_id, document_id, number, reason, status, template_id, template_version, template_hash, renderer_version, input, input_hash, created_at)
+       VALUES ($1, $2, 1, 'Création', 'ready', 'contrat-sejour', '1.1.0', 'h', 'r', '{}', 'h', now()) RETURNING id`,
+      [orgId, documentId],
+    );
     await append({ type: 'system', id: 'test' }, 'document.created', { subject: { type: 'document', id: documentId }, payload: { residentId } });
-    await append({ type: 'system', id: 'test' }, 'document_version.generated', { subject: { type: 'document_version', id: randomUUID() }, payload: { documentId } });
+    await append({ type: 'system', id: 'test' }, 'document_version.generated', { subject: { type: 'document_version', id: version.id }, payload: { documentId } });
   });
   afterAll(async () => {
     await h?.close();
@@ -71,7 +84,7 @@ describe('audit log API: filters, pagination, CSV export', () => {
 
     const resident = (await a.get(`/api/audit/events?limit=500&residentId=${residentId}`).expect(200)).body as EventView[];
     expect(resident.map((e) => e.action)).toEqual(expect.arrayContaining(['resident.created', 'measure.created', 'document.created']));
-    expect(resident.every((e) => e.subjectId === residentId || e.payload.residentId === residentId)).toBe(true);
+    expect(resident.every((e) => e.subjectId === residentId || e.payload.residentId === residentId || e.payload.documentId === documentId)).toBe(true);
 
     const document = (await a.get(`/api/audit/events?limit=500&documentId=${documentId}`).expect(200)).body as EventView[];
     expect(document.map((e) => e.action)).toEqual(['document.created', 'document_version.generated']);

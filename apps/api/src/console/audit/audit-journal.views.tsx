@@ -64,6 +64,22 @@ function actorCell(e: AuditEventEntity, names: Map<string, string>) {
   return e.actorId ? `${type} (${e.actorId})` : type;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A resident's or a document's id as a link that filters the journal on it: how the auditor, who
+ * may not read the residents' files (no list of residents, no names), picks a person or a document
+ * — from an event about her, or from a document's history (« Voir dans le journal »).
+ */
+function FilterLink(props: { field: 'residentId' | 'documentId'; id: string }) {
+  const label = props.field === 'residentId' ? 'Filtrer le journal sur cette personne' : 'Filtrer le journal sur ce document';
+  return (
+    <a href={`/console/journal${query({ [props.field]: props.id })}`} title={label}>
+      <code>{props.id}</code>
+    </a>
+  );
+}
+
 /** Payload values: ids, hashes, counts, action names (AuditPayload never holds care details). */
 function Details(props: { payload: Record<string, unknown> }) {
   const entries = Object.entries(props.payload);
@@ -72,7 +88,16 @@ function Details(props: { payload: Record<string, unknown> }) {
     <ul class="audit-details">
       {entries.map(([k, v]) => (
         <li key={k}>
-          <span class="audit-key">{k}</span> : {Array.isArray(v) ? v.join(', ') : v === null ? '—' : String(v)}
+          <span class="audit-key">{k}</span> :{' '}
+          {(k === 'residentId' || k === 'documentId') && typeof v === 'string' && UUID.test(v) ? (
+            <FilterLink field={k} id={v} />
+          ) : Array.isArray(v) ? (
+            v.join(', ')
+          ) : v === null ? (
+            '—'
+          ) : (
+            String(v)
+          )}
         </li>
       ))}
     </ul>
@@ -129,8 +154,20 @@ export function journalPage(m: JournalModel): string {
       <form method="get" action="/console/journal" class="search audit-filters" aria-labelledby="filtres-titre" noValidate>
         <SelectField name="actor" label="Acteur" value={f.actor} options={staffOptions} emptyLabel="Tous" errors={m.errors} />
         <TextField name="action" label="Action" value={f.action} hint="Une action (document.created) ou une famille (signature.*)." errors={m.errors} />
-        <TextField name="residentId" label="Identifiant du résident" value={f.residentId} errors={m.errors} />
-        <TextField name="documentId" label="Identifiant du document" value={f.documentId} errors={m.errors} />
+        <TextField
+          name="residentId"
+          label="Identifiant du résident"
+          value={f.residentId}
+          hint="Tous les événements de la personne : son dossier, ses documents, leurs versions et leurs signatures. L’identifiant se choisit sans ouvrir son dossier : lien sur un événement qui la concerne, ou « Voir dans le journal tous les événements de la personne » dans l’historique d’un document."
+          errors={m.errors}
+        />
+        <TextField
+          name="documentId"
+          label="Identifiant du document"
+          value={f.documentId}
+          hint="Le document, ses versions et ses demandes de signature (comme son historique). Depuis l’historique d’un document : « Voir dans le journal »."
+          errors={m.errors}
+        />
         <TextField name="from" type="date" label="Du" value={f.from} hint="Jour inclus, heure de Paris." errors={m.errors} />
         <TextField name="to" type="date" label="Au" value={f.to} hint="Jour inclus, heure de Paris." errors={m.errors} />
         {m.errors.some((e) => e.field === 'afterSeq') ? <p class="field-error" id="afterSeq">{m.errors.find((e) => e.field === 'afterSeq')!.message}</p> : null}
@@ -189,9 +226,15 @@ export function journalPage(m: JournalModel): string {
                         <>
                           <br />
                           {e.subjectType === 'document' ? (
-                            <a href={`/console/documents/${e.subjectId}/historique`}>
-                              <code>{e.subjectId}</code>
-                            </a>
+                            <>
+                              <a href={`/console/documents/${e.subjectId}/historique`}>
+                                <code>{e.subjectId}</code>
+                              </a>
+                              <br />
+                              <a href={`/console/journal${query({ documentId: e.subjectId })}`}>Filtrer sur ce document</a>
+                            </>
+                          ) : e.subjectType === 'resident' && UUID.test(e.subjectId) ? (
+                            <FilterLink field="residentId" id={e.subjectId} />
                           ) : (
                             <code>{e.subjectId}</code>
                           )}

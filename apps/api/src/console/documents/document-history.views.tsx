@@ -1,6 +1,6 @@
 import { type DocumentHistory, systemActorLabel } from '@carepact/archive';
 import { formatDateFr, formatDateTimeFr } from '@carepact/common';
-import type { StaffActor } from '@carepact/identity';
+import { type StaffActor, establishmentsWith } from '@carepact/identity';
 import { PostForm, renderPage } from '../../views';
 import { ConsolePage } from '../console-layout';
 import type { PageFlash } from './console-flash';
@@ -108,6 +108,17 @@ export function documentHistoryPage(m: DocumentHistoryModel): string {
         {m.establishmentName ? `, ${m.establishmentName}` : ''}. Cette page montre qui a fait quoi, quand et en quelle qualité, sans le contenu du document ; chaque ligne est
         un événement du journal d’audit, chaîné et vérifiable.
       </p>
+      {establishmentsWith(m.actor, 'audit.read').length ? (
+        <ul class="links" aria-label="Dans le journal d’audit">
+          <li>
+            <a href={`/console/journal?documentId=${encodeURIComponent(d.id)}`}>Voir dans le journal</a> (ce document, ses versions et ses demandes de signature)
+          </li>
+          <li>
+            <a href={`/console/journal?residentId=${encodeURIComponent(d.residentId)}`}>Voir dans le journal tous les événements de la personne</a> (ses documents et leurs
+            signatures, sans son dossier)
+          </li>
+        </ul>
+      ) : null}
       {m.verification ? <Verification v={m.verification} /> : null}
       <PostForm action={`/console/documents/${d.id}/historique/verifier`} csrf={m.csrf}>
         <p class="hint" id="verifier-aide">
