@@ -7,6 +7,29 @@ describe('French labels and dates (one place)', () => {
     expect(ofName('\u2068Ali\u2069')).toBe('d’\u2068Ali\u2069');
   });
 
+  it('elides before every vowel, accented or not, in either case — establishments and people alike', () => {
+    expect(ofName('Ahmed Benali')).toBe('d’Ahmed Benali');
+    expect(ofName('EHPAD Les Tilleuls')).toBe('d’EHPAD Les Tilleuls');
+    expect(ofName('Âge d’or')).toBe('d’Âge d’or');
+    expect(ofName('Ève Martin')).toBe('d’Ève Martin');
+    expect(ofName('Œuvre Falret')).toBe('d’Œuvre Falret');
+    expect(ofName('Inès Roux')).toBe('d’Inès Roux');
+    expect(ofName('Ursule Noël')).toBe('d’Ursule Noël');
+    expect(ofName('Octave Petit')).toBe('d’Octave Petit');
+    expect(ofName('Yvonne Leroy')).toBe('d’Yvonne Leroy');
+    expect(ofName('établissement Les Pins')).toBe('d’établissement Les Pins');
+  });
+
+  it('never elides before h (aspirated or mute: a name does not say which) nor before a consonant', () => {
+    // « de Hugo », « de Hélène »: « d’Hélène » would be right, « d’Hugues » would not; we cannot
+    // tell them apart, and « de » before h is never shocking, while a wrong elision is.
+    expect(ofName('Hélène Garnier')).toBe('de Hélène Garnier');
+    expect(ofName('Hugues Martin')).toBe('de Hugues Martin');
+    expect(ofName('Résidence Les Pins')).toBe('de Résidence Les Pins');
+    expect(ofName('Marcel Dupont')).toBe('de Marcel Dupont');
+    expect(ofName('')).toBe('de ');
+  });
+
   it('builds the document phrase with the article of the type (« l’avenant », never « le avenant »)', () => {
     expect(documentPhrase(DOCUMENT_TYPE_LABELS.avenant, 'Émile Durand')).toBe('l’avenant au contrat de séjour d’Émile Durand');
     expect(documentPhrase(DOCUMENT_TYPE_LABELS['contrat-sejour'], null)).toBe('votre contrat de séjour');

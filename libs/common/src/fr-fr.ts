@@ -41,7 +41,14 @@ export function documentTypeLabel(type: unknown): DocumentTypeLabel | undefined 
     : undefined;
 }
 
-/** French elision: « d’Émile », « de Marcel » (an initial h is left alone: aspiré or not, we cannot know). */
+/**
+ * « de » before a name, with French elision: « d’Émile », « d’Ahmed Benali », « d’EHPAD Les Tilleuls »,
+ * « de Marcel ». The one helper for every « … de <person or establishment> » the views, e-mails and
+ * documents build. Elides before any vowel, accented or not, in either case (a, â, é, è, ê, ë, î, ï,
+ * ô, œ, u, ù, û, y…). Never before h: « d’Hélène » (h muet) would be right but « d’Hugues » (h aspiré)
+ * would not, a name does not say which, and « de Hélène » reads as acceptable where a wrong elision
+ * reads as a mistake.
+ */
 export function ofName(name: string): string {
   // A name wrapped in FIRST STRONG ISOLATE (bidi-safe e-mail text) elides on its first letter.
   const first = name.replace(/^\u2068/, '').charAt(0);

@@ -222,6 +222,25 @@ describe('console: a document from the form to the sealed PDF (issue 10 items 3,
       await admissions.reload();
       return (await admissions.locator('.signer-card').first().innerText()).includes('Lien envoyé');
     });
+    // Marcel asks a question. Admissions read it, and the judgment of his curatelle in the explanation;
+    // the auditor (document.read, neither document.content nor resident.read) sees that a question
+    // was asked, when, and whether it was answered, but neither its text nor the judgment's reference.
+    const asking = new PortalClient(h.base);
+    await asking.open(await linkOf('marcel.dupont@example.org'));
+    await asking.get('/portail');
+    expect((await asking.post('/portail/question', { message: 'Le tarif de 72,30 € inclut-il la blanchisserie ?' })).status).toBe(303);
+    await admissions.reload();
+    expect(await admissions.locator('.questions').innerText()).toContain('Le tarif de 72,30 € inclut-il la blanchisserie ?');
+    expect(await admissions.locator('.request').first().innerText()).toContain('RG 25/00412');
+    const auditorOfMarcel = await open('audit@jardins-du-val.example');
+    await auditorOfMarcel.goto(`/console/documents/${docId}`);
+    const auditorReads = await auditorOfMarcel.locator('main').innerText();
+    expect(auditorReads).toContain('1 question posée.');
+    expect(auditorReads).toContain('Pas encore de réponse.');
+    for (const hidden of ['72,30', 'blanchisserie', 'RG 25/00412']) expect({ hidden, shown: auditorReads.includes(hidden) }).toEqual({ hidden, shown: false });
+    await auditorOfMarcel.screenshot({ path: '/tmp/docs-auditor-question.png', fullPage: true });
+    await quality(auditorOfMarcel, 'auditor: a question and a curatelle');
+    expect(auditorOfMarcel.problems).toEqual([]);
     await sign('marcel.dupont@example.org', 'Marcel Dupont');
     await admissions.reload();
     expect(await admissions.locator('.signer-card').first().innerText()).toMatch(/Signé le/);

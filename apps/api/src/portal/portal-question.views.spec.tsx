@@ -54,3 +54,12 @@ describe('question page: the form only when a question would be taken (security 
     expect(html.split('vous ne pouvez plus poser de question ici').length - 1).toBe(1);
   });
 });
+
+describe('question page: the establishment’s answers named with elision', () => {
+  it('« Réponse d’EHPAD Les Tilleuls du … » (was « Réponse de EHPAD Les Tilleuls »)', () => {
+    const asked = [{ message: 'Le tarif inclut-il la blanchisserie ?', askedAt: new Date('2026-11-20T10:00:00Z'), answers: [{ answer: 'Oui.', at: new Date('2026-11-21T10:00:00Z') }] }];
+    const html = questionPage(context(), { asked });
+    expect(html).toContain('Réponse d’EHPAD Les Tilleuls du 21 novembre 2026 :');
+    expect(html).not.toContain('Réponse de EHPAD');
+  });
+});

@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { DomainError } from '@carepact/common';
+import { DomainError, ofName } from '@carepact/common';
 import { VARIANTS, Variant, htmlStyles } from '@carepact/rendering';
 import { PortalReadsService, PortalSessionService, assertCodeGiven, signerHasAnswered } from '@carepact/signing';
 import type { Request, Response } from 'express';
@@ -55,7 +55,7 @@ export class PortalController {
       assertCodeGiven(ctx);
       if (signerHasAnswered(ctx)) return toLanding;
       const recorded = req.query.fait === 'avis' ? ctx.views.find((v) => v.answer?.byMe) : undefined;
-      const notice = recorded ? `L’avis de ${recorded.person.firstName} ${recorded.person.lastName} est enregistré.` : undefined;
+      const notice = recorded ? `L’avis ${ofName(`${recorded.person.firstName} ${recorded.person.lastName}`)} est enregistré.` : undefined;
       return { status: 200, html: signPage(ctx, await this.reads.hasRead(ctx), { notice }) };
     });
   }

@@ -186,3 +186,17 @@ describe('after an answer (issue 13, items 4 and 5)', () => {
     expect(html).toContain('« Dossier de preuve de la signature » disent qui a signé, en quelle qualité, comment chaque personne a été identifiée et quand');
   });
 });
+
+describe('the person whose view is asked, named with elision', () => {
+  it('« l’avis d’Émile Durand » on the view, sign and landing pages (was « l’avis de Émile Durand »); « de Lucie Martin » stays', () => {
+    const emile = { key: 'resident', person: { firstName: 'Émile', lastName: 'Durand' }, reason: 'tutelle', recordedBy: ['tuteur'], recorded: false, answer: null };
+    const view = text(viewPage(context({ views: [emile] })));
+    expect(view).toContain('L’avis d’Émile Durand');
+    const sign = text(signPage(context({ views: [emile] }), true));
+    expect(sign).toContain('Avant de signer, indiquez l’avis d’Émile Durand.');
+    expect(sign).toContain('Indiquer l’avis d’Émile Durand');
+    for (const html of [view, sign, text(landingPage(context({ views: [emile] })))]) expect(html).not.toContain('de Émile');
+    const lucie = { ...emile, person: { firstName: 'Lucie', lastName: 'Martin' } };
+    expect(text(viewPage(context({ views: [lucie] })))).toContain('L’avis de Lucie Martin');
+  });
+});

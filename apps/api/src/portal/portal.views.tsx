@@ -1,4 +1,4 @@
-import { documentPhrase, documentTypeLabel, formatDateFr, formatDateTimeFr } from '@carepact/common';
+import { documentPhrase, documentTypeLabel, formatDateFr, formatDateTimeFr, ofName } from '@carepact/common';
 import { CoSigner, MAX_UNANSWERED_QUESTIONS, PortalContext, accessCodeMissing, canAsk, capacityWords, consentSentence } from '@carepact/signing';
 import type { ComponentChildren } from 'preact';
 import { Checkbox, ErrorSummary, FormState, HtmlDocument, Notice, PostForm, RadioGroup, TextArea, TextField, TrustedHtml, renderPage } from '../views';
@@ -21,7 +21,7 @@ function documentFor(ctx: PortalContext): string {
   const label = documentTypeLabel(ctx.document.type);
   const own = ctx.signer.role === 'resident';
   if (label) return documentPhrase(label, own ? null : ctx.residentName);
-  return own ? `votre ${docLabel(ctx.document.type)}` : `le ${docLabel(ctx.document.type)} de ${ctx.residentName}`;
+  return own ? `votre ${docLabel(ctx.document.type)}` : `le ${docLabel(ctx.document.type)} ${ofName(ctx.residentName)}`;
 }
 
 const EXPRESSION_LABELS: [string, string][] = [
@@ -274,7 +274,7 @@ export function landingPage(ctx: PortalContext, state: PortalState = {}): string
           <ol class="steps">
             <li>Vous lisez le document. Vous pouvez choisir une version facile à lire ou en gros caractères, et vous faire accompagner par une personne de votre choix.</li>
             {views.map((v) => (
-              <li key={v.key}>Vous indiquez l’avis de {fullName(v.person)} sur le document.</li>
+              <li key={v.key}>Vous indiquez l’avis {ofName(fullName(v.person))} sur le document.</li>
             ))}
             <li>Vous signez. Vous pouvez aussi refuser de signer, ou poser une question à l’établissement.</li>
             <li>Quand toutes les signatures sont réunies, vous recevez un e-mail avec le document signé.</li>
@@ -310,7 +310,7 @@ function AfterReading(props: { ctx: PortalContext }) {
     <section aria-labelledby="apres-lecture">
       <h2 id="apres-lecture">Après la lecture</h2>
       {view ? (
-        <p>Avant de signer, indiquez l’avis de {fullName(view.person)}.</p>
+        <p>Avant de signer, indiquez l’avis {ofName(fullName(view.person))}.</p>
       ) : ctx.waitingFor.length ? (
         <p>Votre signature sera demandée après celle de : {ctx.waitingFor.join(', ')}. Vous recevrez un e-mail.</p>
       ) : (
@@ -320,7 +320,7 @@ function AfterReading(props: { ctx: PortalContext }) {
         {view ? (
           <li>
             <a class="button" href="/portail/avis">
-              Indiquer l’avis de {fullName(view.person)}
+              Indiquer l’avis {ofName(fullName(view.person))}
             </a>
           </li>
         ) : ctx.waitingFor.length ? null : (
@@ -403,8 +403,8 @@ export function viewPage(ctx: PortalContext, state: PortalState = {}): string {
   const current = view?.answer && !values.expression ? { expression: view.answer.expression, comment: view.answer.comment ?? '' } : { expression: values.expression, comment: values.comment ?? '' };
   const recordedAs = view?.answer ? (EXPRESSION_LABELS.find(([v]) => v === view.answer!.expression)?.[1] ?? view.answer.expression) : undefined;
   return renderPage(
-    <PortalPage title={view ? `L’avis de ${name}` : 'Avis'} ctx={ctx}>
-      <h1>{view ? `L’avis de ${name}` : 'Avis de la personne'}</h1>
+    <PortalPage title={view ? `L’avis ${ofName(name)}` : 'Avis'} ctx={ctx}>
+      <h1>{view ? `L’avis ${ofName(name)}` : 'Avis de la personne'}</h1>
       <ErrorSummary errors={state.errors} message={state.errorMessage} />
       {!view ? (
         <p>Il n’y a pas d’avis à indiquer.</p>
@@ -465,12 +465,12 @@ export function signPage(ctx: PortalContext, read: boolean, state: PortalState =
       ) : missingView ? (
         <>
           <Notice>
-            <p>Avant de signer, indiquez l’avis de {fullName(missingView.person)}.</p>
+            <p>Avant de signer, indiquez l’avis {ofName(fullName(missingView.person))}.</p>
           </Notice>
           <ul class="actions">
             <li>
               <a class="button" href="/portail/avis">
-                Indiquer l’avis de {fullName(missingView.person)}
+                Indiquer l’avis {ofName(fullName(missingView.person))}
               </a>
             </li>
           </ul>
@@ -484,7 +484,7 @@ export function signPage(ctx: PortalContext, read: boolean, state: PortalState =
           <p>Vous signez {documentFor(ctx)}.</p>
           {mine.map((v) => (
             <p key={v.key}>
-              Avis de {fullName(v.person)} : {EXPRESSION_LABELS.find(([x]) => x === v.answer!.expression)?.[1] ?? v.answer!.expression}. <a href="/portail/avis">Corriger l’avis</a>
+              Avis {ofName(fullName(v.person))} : {EXPRESSION_LABELS.find(([x]) => x === v.answer!.expression)?.[1] ?? v.answer!.expression}. <a href="/portail/avis">Corriger l’avis</a>
             </p>
           ))}
           <PostForm action="/portail/signer" csrf={ctx.session.csrfToken}>
@@ -570,7 +570,7 @@ function AskedQuestions(props: { asked: AskedQuestion[]; establishment: string }
             q.answers.map((a, j) => (
               <p key={j}>
                 <strong>
-                  Réponse de {props.establishment} du {dateFr(a.at)} :
+                  Réponse {ofName(props.establishment)} du {dateFr(a.at)} :
                 </strong>{' '}
                 {a.answer}
               </p>

@@ -1,4 +1,4 @@
-import { FieldError } from '@carepact/common';
+import { FieldError, ofName } from '@carepact/common';
 import { ErrorSummary, Notice, TextField, renderPage } from '../../views';
 import { ConsoleBarePage } from '../console-layout';
 
@@ -34,7 +34,7 @@ export function setPasswordPage(s: { csrf: string; token: string; purpose: 'invi
     <ConsoleBarePage title={title}>
       <h1>{title}</h1>
       <p>
-        Compte de {s.name} ({s.email}).
+        Compte {ofName(s.name)} ({s.email}).
       </p>
       <ErrorSummary errors={s.errors} message={s.errorMessage} />
       <form method="post" action="/compte/mot-de-passe" noValidate>

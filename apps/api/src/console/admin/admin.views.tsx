@@ -1,4 +1,4 @@
-import { FieldError, STAFF_ROLE_LABELS, formatDateFr, formatDateTimeFr } from '@carepact/common';
+import { FieldError, STAFF_ROLE_LABELS, formatDateFr, formatDateTimeFr, ofName } from '@carepact/common';
 import { CATEGORY_FINANCING, ESTABLISHMENT_CATEGORIES, EstablishmentEntity, STAFF_ROLES, InvitationEmail, StaffActor, StaffUserView } from '@carepact/identity';
 import type { SealCertificateState } from '@carepact/signing';
 import { Checkbox, ErrorSummary, Notice, PostForm, SelectField, TextArea, TextField, renderPage } from '../../views';
@@ -112,7 +112,7 @@ export function accountsPage(s: AccountsPageState): string {
                           </>
                         ) : null}
                         <PostForm action={`/console/admin/comptes/${u.id}/desactiver`} csrf={s.csrf} class="inline">
-                          <button type="submit" class="secondary small" aria-label={`Désactiver le compte de ${u.name}`}>
+                          <button type="submit" class="secondary small" aria-label={`Désactiver le compte ${ofName(u.name)}`}>
                             Désactiver
                           </button>
                         </PostForm>

@@ -1,6 +1,6 @@
 import { VIEW_ESTABLISHMENT, viewActor } from '@carepact/testing';
-import type { BulkRunView } from '@carepact/documents';
-import { bulkListPage, bulkRunPage } from './bulk.views';
+import type { BulkCandidate, BulkRunView } from '@carepact/documents';
+import { bulkFormPage, bulkListPage, bulkRunPage, recipientsSentence } from './bulk.views';
 
 const actor = viewActor('admissions');
 
@@ -47,5 +47,50 @@ describe('bulk generation pages', () => {
     const html = bulkRunPage(actor, 'csrf', run({}), 'EHPAD', true);
     expect(html).toContain('<noscript><meta http-equiv="refresh" content="5"/></noscript>');
     expect(html.match(/http-equiv="refresh"/g)).toHaveLength(1);
+  });
+});
+
+describe('bulk form wording: elision and agreement', () => {
+  const candidate = (residentId: string, firstName: string, eligible = true): BulkCandidate => ({
+    residentId,
+    firstName,
+    lastName: 'Durand',
+    room: null,
+    eligible,
+    code: eligible ? null : 'NO_SIGNED_CONTRACT',
+    reason: eligible ? null : 'pas de contrat signé',
+  });
+  const form = (candidates: BulkCandidate[], excluded: string[] = [], preview?: string) =>
+    bulkFormPage(actor, 'csrf', {
+      establishment: { id: VIEW_ESTABLISHMENT, name: 'EHPAD Les Tilleuls' },
+      candidates,
+      values: {},
+      excluded: new Set(excluded),
+      ...(preview ? { preview: { residentName: preview, html: '<p>avenant</p>', hash: 'h' } } : {}),
+    });
+
+  it('« les résidents d’EHPAD Les Tilleuls » (was « de EHPAD »), « l’avenant d’Émile Durand »', () => {
+    const html = form([candidate('a', 'Émile')], [], 'Émile Durand');
+    expect(html).toContain('<h1>Avenant tarifaire pour les résidents d’EHPAD Les Tilleuls</h1>');
+    expect(html).toContain('Aperçu : l’avenant d’Émile Durand</h2>');
+    expect(html).not.toMatch(/de EHPAD|de Émile/);
+  });
+
+  it('the verb agrees with the residents chosen (was « 1 résident sur 1 éligible recevront »)', () => {
+    expect(form([candidate('a', 'Émile')])).toContain('1 résident sur 1 éligible recevra l’avenant. Cochez « Écarter »');
+    expect(form([candidate('a', 'Émile'), candidate('b', 'Marcel'), candidate('c', 'Paul', false)])).toContain('2 résidents sur 2 éligibles recevront l’avenant.');
+    expect(form([candidate('a', 'Émile'), candidate('b', 'Marcel')], ['b'])).toContain('1 résident sur 2 éligibles recevra l’avenant.');
+    expect(form([candidate('a', 'Émile')], ['a'])).toContain('Aucun résident sur 1 éligible ne recevra l’avenant.');
+    // Nobody eligible: the page says so once, without a count of zero.
+    const none = form([candidate('c', 'Paul', false)]);
+    expect(none).toContain('Aucun résident de cet établissement ne peut recevoir d’avenant tarifaire pour le moment.');
+    expect(none).not.toContain('recevra');
+    expect(none).not.toContain('recevront');
+  });
+
+  it('recipientsSentence, case by case', () => {
+    expect(recipientsSentence(1, 1)).toBe('1 résident sur 1 éligible recevra l’avenant.');
+    expect(recipientsSentence(3, 3)).toBe('3 résidents sur 3 éligibles recevront l’avenant.');
+    expect(recipientsSentence(0, 2)).toBe('Aucun résident sur 2 éligibles ne recevra l’avenant.');
   });
 });

@@ -1,4 +1,4 @@
-import { FieldError, formatDateFr, formatDateTimeFr } from '@carepact/common';
+import { FieldError, formatDateFr, formatDateTimeFr, ofName } from '@carepact/common';
 import type { BulkCandidate, BulkRunView } from '@carepact/documents';
 import type { StaffActor } from '@carepact/identity';
 import { ConsolePage } from '../console-layout';
@@ -104,6 +104,17 @@ export interface BulkFormState {
 }
 
 /**
+ * « 1 résident sur 3 éligibles recevra l’avenant. », « 3 résidents sur 3 éligibles recevront
+ * l’avenant. », « Aucun résident sur 2 éligibles ne recevra l’avenant. »: the verb agrees with the
+ * residents chosen, « éligible » with the eligible ones.
+ */
+export function recipientsSentence(chosen: number, eligible: number): string {
+  const of = `sur ${eligible} éligible${eligible > 1 ? 's' : ''}`;
+  if (chosen === 0) return `Aucun résident ${of} ne recevra l’avenant.`;
+  return chosen === 1 ? `1 résident ${of} recevra l’avenant.` : `${chosen} résidents ${of} recevront l’avenant.`;
+}
+
+/**
  * The form: the data common to every resident (typed once), the residents (every eligible one by
  * default; a box to leave one out; the others listed with the reason they are excluded), a preview
  * of one resident's document, then « Lancer la génération » (only after a preview of these data).
@@ -119,7 +130,7 @@ export function bulkFormPage(actor: StaffActor, csrf: string, s: BulkFormState):
       <p class="back">
         <a href="/console/generations">Retour aux générations groupées</a>
       </p>
-      <h1>Avenant tarifaire pour les résidents de {s.establishment.name}</h1>
+      <h1>Avenant tarifaire pour les résidents {ofName(s.establishment.name)}</h1>
       <ErrorSummary errors={s.errors} message={s.errorMessage} />
       {s.notice ? <Notice kind="warning">{s.notice}</Notice> : null}
       <p>
@@ -167,10 +178,7 @@ export function bulkFormPage(actor: StaffActor, csrf: string, s: BulkFormState):
           />
         </fieldset>
         <h2 id="residents-titre">Résidents</h2>
-        <p>
-          {chosen} résident{chosen > 1 ? 's' : ''} sur {eligible.length} éligible{eligible.length > 1 ? 's' : ''} recevront l’avenant. Cochez « Écarter » pour laisser un
-          résident de côté.
-        </p>
+        {eligible.length ? <p>{recipientsSentence(chosen, eligible.length)} Cochez « Écarter » pour laisser un résident de côté.</p> : null}
         {eligible.length ? (
           <div class="table-scroll" role="region" aria-labelledby="residents-titre" tabIndex={0}>
             <table>
@@ -233,7 +241,7 @@ export function bulkFormPage(actor: StaffActor, csrf: string, s: BulkFormState):
       </PostForm>
       {s.preview ? (
         <section class="preview" aria-labelledby="apercu-titre" tabIndex={-1} autoFocus={!s.errors?.length || undefined} id="apercu">
-          <h2 id="apercu-titre">Aperçu : l’avenant de {s.preview.residentName}</h2>
+          <h2 id="apercu-titre">Aperçu : l’avenant {ofName(s.preview.residentName)}</h2>
           <p>Chaque résident reçoit le sien, avec les prix de son contrat. Vérifiez, puis lancez la génération (bouton au-dessus de l’aperçu).</p>
           <TrustedHtml html={s.preview.html} class="preview-box" />
         </section>

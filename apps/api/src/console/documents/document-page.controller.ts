@@ -339,11 +339,12 @@ export class DocumentPageController {
     const doc = await this.documents.get(actor, id);
     const perms = {
       content: can(actor, 'document.content', doc.establishmentId),
+      residentFile: can(actor, 'resident.read', doc.establishmentId),
       write: can(actor, 'document.write', doc.establishmentId),
       manage: can(actor, 'signature.manage', doc.establishmentId),
       countersign: can(actor, 'signature.countersign', doc.establishmentId),
     };
-    const resident = can(actor, 'resident.read', doc.establishmentId) ? await this.residents.get(actor, doc.residentId) : null;
+    const resident = perms.residentFile ? await this.residents.get(actor, doc.residentId) : null;
     const residentName = resident ? `${resident.firstName} ${resident.lastName}` : null;
     // Past the legal deadline (CASF D.311), the send form asks why before anything is sent (issue 13, item 1).
     const legal = resident ? await this.requests.legalDeadlineFor(actor, id) : null;

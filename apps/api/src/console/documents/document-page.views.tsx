@@ -1,4 +1,4 @@
-import { FieldError, formatDateFr, formatDateTimeFr, formatTimeFr } from '@carepact/common';
+import { FieldError, documentTitle, formatDateFr, formatDateTimeFr, formatTimeFr, ofName } from '@carepact/common';
 import type { LegalHoldView } from '@carepact/archive';
 import type { DocumentView, RenditionView, VersionView } from '@carepact/documents';
 import type { StaffActor } from '@carepact/identity';
@@ -72,7 +72,10 @@ export function signerState(s: SignerView, events: RequestView['events']): strin
 }
 
 export interface DocumentPagePerms {
+  /** `document.content`: the files, and what signers and staff wrote about them (questions, answers, refusal reasons). */
   content: boolean;
+  /** `resident.read`: the person's file, the judgment references of her protection measure included. */
+  residentFile: boolean;
   write: boolean;
   manage: boolean;
   countersign: boolean;
@@ -118,7 +121,7 @@ export interface DocumentHolds {
 
 export function documentPage(actor: StaffActor, csrf: string, m: DocumentPageModel): string {
   const d = m.doc;
-  const title = `${typeTitle(d.type)}${m.residentName ? ` de ${m.residentName}` : ''}`;
+  const title = m.residentName ? documentTitle(d.type, m.residentName) : typeTitle(d.type);
   const generating = d.status === 'generating';
   return renderPage(
     <ConsolePage
@@ -130,7 +133,7 @@ export function documentPage(actor: StaffActor, csrf: string, m: DocumentPageMod
     >
       {m.perms.content ? (
         <p class="back">
-          <a href={`/console/residents/${d.residentId}`}>Retour au dossier{m.residentName ? ` de ${m.residentName}` : ''}</a>
+          <a href={`/console/residents/${d.residentId}`}>Retour au dossier{m.residentName ? ` ${ofName(m.residentName)}` : ''}</a>
         </p>
       ) : null}
       <h1>{title}</h1>
@@ -370,6 +373,32 @@ function Signatures(props: { m: DocumentPageModel; csrf: string }) {
   );
 }
 
+/**
+ * The signature policy's wording (libs/signing signature-policy.ts) cites the person's file: the
+ * judgment of her protection measure (« Curatelle renforcée (jugement RG 25/00412 du 3 mars 2025,
+ * jusqu’au …) », « avec autorisation du juge (RG 26/00077) », « C. civ. 472 (autorisation RG …) », « le juge a
+ * statué (décision RG … du …) »).
+ * A reader without `resident.read` (the auditor) sees the same sentences without those references.
+ * Should the wording change so that a reference is left, the whole text gives way to a plain
+ * sentence rather than show it (document-page.views.spec.tsx runs the real policy against this).
+ */
+export function withoutFileReferences(text: string): string {
+  const DATE = String.raw`(?:1er|\d{1,2}) \p{L}+ \d{4}`;
+  const redacted = text
+    .replace(new RegExp(String.raw` \(jugement .*? du ${DATE}(?:, jusqu’au ${DATE})?\)`, 'gu'), '')
+    .replace(/ avec autorisation du juge \(.*?\)(?= :)/g, ' avec autorisation du juge')
+    .replace(/\(autorisation (?!du juge\)).*?\)(?= ;|$)/g, '(autorisation du juge)')
+    .replace(new RegExp(String.raw`le juge a statué \(décision .*? du ${DATE}\)`, 'gu'), 'le juge a statué');
+  return /\bjugement (?!de |du |ou )|\bautorisation (?!du juge)|\(décision |\bRG\b/i.test(redacted) ? FILE_DETAILS_WITHHELD : redacted;
+}
+
+const FILE_DETAILS_WITHHELD = 'texte non affiché : il cite le dossier de la personne (mesure de protection, jugement), que votre rôle ne permet pas de consulter';
+
+function fileDetails(text: string, perms: DocumentPagePerms): string {
+  // A request written before the policy kept its explanation has none: nothing to withhold.
+  return perms.residentFile || !text ? text : withoutFileReferences(text);
+}
+
 function Explanation(props: { children: ComponentChildren }) {
   return <p class="explanation">{props.children}</p>;
 }
@@ -383,7 +412,7 @@ function SendSection(props: { m: DocumentPageModel; decision: PolicyDecision; cs
   return (
     <section aria-labelledby="qui-signe">
       <h3 id="qui-signe">Qui signera et pourquoi</h3>
-      <Explanation>{decision.explanation}</Explanation>
+      <Explanation>{fileDetails(decision.explanation, m.perms)}</Explanation>
       <ol class="signers">
         {decision.signers.map((s) => (
           <li key={s.key}>
@@ -391,7 +420,7 @@ function SendSection(props: { m: DocumentPageModel; decision: PolicyDecision; cs
               {s.person.firstName} {s.person.lastName}
             </strong>{' '}
             — {s.capacity}
-            {s.optional ? ' (facultatif)' : ''}. <span class="legal">Fondement : {s.legalBasis}.</span>
+            {s.optional ? ' (facultatif)' : ''}. <span class="legal">Fondement : {fileDetails(s.legalBasis, m.perms)}.</span>
           </li>
         ))}
       </ol>
@@ -401,7 +430,7 @@ function SendSection(props: { m: DocumentPageModel; decision: PolicyDecision; cs
           <ul>
             {decision.views.map((w) => (
               <li key={w.key}>
-                {w.person.firstName} {w.person.lastName} ({w.legalBasis})
+                {w.person.firstName} {w.person.lastName} ({fileDetails(w.legalBasis, m.perms)})
                 {w.legalBasis.includes('459-2')
                   ? ' : le choix du lieu de résidence lui appartient ; un désaccord bloque la signature jusqu’à la décision du juge, inscrite dans le document'
                   : ' : sans bloquer la signature'}
@@ -422,7 +451,7 @@ function SendSection(props: { m: DocumentPageModel; decision: PolicyDecision; cs
               return (
                 <fieldset key={s.key} id={id} aria-describedby={error ? `${id}-erreur` : undefined}>
                   <legend>
-                    {s.person.firstName} {s.person.lastName} : comment signera-t-il ou elle ?
+                    {s.person.firstName} {s.person.lastName} : mode de signature
                   </legend>
                   {error ? (
                     <p class="field-error" id={`${id}-erreur`}>
@@ -538,7 +567,7 @@ function RequestSection(props: { r: RequestView; m: DocumentPageModel; csrf: str
         {r.mode === 'sequential' ? 'Chacun signe à son tour.' : 'Tous peuvent signer en même temps.'} Échéance : {formatDateTimeFr(r.deadline)}
         {r.legalDeadline ? ` (délai légal : ${formatDateFr(new Date(r.legalDeadline))})` : ''}.
       </p>
-      <Explanation>{r.explanation}</Explanation>
+      <Explanation>{fileDetails(r.explanation, m.perms)}</Explanation>
       <ul class="signer-cards">
         {r.signers.map((s) => (
           <SignerCard key={s.id} s={s} r={r} m={m} csrf={csrf} base={base} />
@@ -577,7 +606,7 @@ function RequestSection(props: { r: RequestView; m: DocumentPageModel; csrf: str
       ) : r.status === 'completed' ? (
         <p>Toutes les signatures sont réunies : le scellement du PDF est en cours.</p>
       ) : null}
-      <Questions r={r} documentId={m.doc.id} csrf={csrf} canAnswer={m.perms.manage} error={m.error} values={m.sendValues} />
+      <Questions r={r} documentId={m.doc.id} csrf={csrf} canAnswer={m.perms.manage} showContent={m.perms.content} error={m.error} values={m.sendValues} />
       {offer && m.perms.write ? (
         <div class="notice warning">
           <p>
@@ -616,7 +645,7 @@ function SignerCard(props: { s: SignerView; r: RequestView; m: DocumentPageModel
     <li class={`signer-card signer-${s.status}`}>
       <h4>{s.name}</h4>
       <p>
-        {s.capacity}. <span class="legal">Fondement : {s.legalBasis}.</span>
+        {s.capacity}. <span class="legal">Fondement : {fileDetails(s.legalBasis, m.perms)}.</span>
       </p>
       <p>
         Signature {DELIVERY_LABELS[s.delivery]}
@@ -624,7 +653,11 @@ function SignerCard(props: { s: SignerView; r: RequestView; m: DocumentPageModel
       </p>
       <p class="signer-state">
         <strong>{signerState(s, r.events)}</strong>
-        {s.status === 'refused' && s.refusalReason ? ` — raison donnée : « ${s.refusalReason} »` : ''}
+        {s.status === 'refused' && s.refusalReason
+          ? m.perms.content
+            ? ` — raison donnée : « ${s.refusalReason} »`
+            : ' — une raison a été donnée (non affichée : elle relève du contenu du document)'
+          : ''}
       </p>
       <RefusalHandling s={s} base={base} csrf={csrf} canHandle={m.perms.manage} />
       {mine.length ? (

@@ -91,18 +91,23 @@ export function VisaHoldsSending(props: { visa: VisaView }) {
  * A request's questions, each with its answer; the answer form (the first answer stays the
  * question's answer; a later one is a new event, issue 7 item 14). The signer is told by e-mail
  * that an answer is waiting and reads it in the signing portal (the e-mail carries no text).
+ * `showContent` false (a reader without `document.content`, the auditor): who asked, when, and
+ * whether it was answered, never the question's text nor the answers — they speak of the
+ * document's content and of the person (« Le tarif de 72,30 € inclut-il la blanchisserie ? »).
  */
 export function Questions(props: {
   r: RequestView;
   documentId: string;
   csrf: string;
   canAnswer: boolean;
+  showContent: boolean;
   error?: { form?: string; errors?: FieldError[] } | null;
   values?: Record<string, string | undefined>;
 }) {
   const { r, csrf } = props;
   if (!r.questions.length) return null;
   const nameOf = (signerId: string) => r.signers.find((s) => s.id === signerId)?.name ?? 'Un signataire';
+  if (!props.showContent) return <QuestionsWithoutContent r={r} nameOf={nameOf} />;
   return (
     <section aria-labelledby={`questions-${r.id}`} class="questions">
       <h4 id={`questions-${r.id}`}>Questions des signataires</h4>
@@ -163,6 +168,35 @@ export function Questions(props: {
             </li>
           );
         })}
+      </ol>
+    </section>
+  );
+}
+
+/** The questions as a reader without the content sees them: how many, who asked when, answered or not. */
+function QuestionsWithoutContent(props: { r: RequestView; nameOf: (signerId: string) => string }) {
+  const { r } = props;
+  const n = r.questions.length;
+  return (
+    <section aria-labelledby={`questions-${r.id}`} class="questions">
+      <h4 id={`questions-${r.id}`}>Questions des signataires</h4>
+      <p>
+        {n === 1 ? '1 question posée' : `${n} questions posées`}. Leur texte et les réponses de l’établissement ne sont pas affichés : ils relèvent du contenu du
+        document, que votre rôle ne permet pas de consulter.
+      </p>
+      <ol class="question-list">
+        {r.questions.map((q) => (
+          <li key={q.id} class="question">
+            <p>
+              <strong>{props.nameOf(q.signerId)}</strong> a posé une question le {formatDateTimeFr(q.askedAt)}.{' '}
+              {q.answer !== null
+                ? `Réponse donnée${q.answeredAt ? ` le ${formatDateTimeFr(q.answeredAt)}` : ''}${
+                    q.followUps.length ? ` (et ${q.followUps.length === 1 ? '1 réponse complémentaire' : `${q.followUps.length} réponses complémentaires`})` : ''
+                  }.`
+                : 'Pas encore de réponse.'}
+            </p>
+          </li>
+        ))}
       </ol>
     </section>
   );

@@ -1,4 +1,4 @@
-import { DOCUMENT_TYPE_LABELS, FieldError } from '@carepact/common';
+import { DOCUMENT_TYPE_LABELS, FieldError, documentTitle, ofName } from '@carepact/common';
 import type { DocumentType } from '@carepact/documents';
 import type { StaffActor } from '@carepact/identity';
 import { ConsolePage } from '../console-layout';
@@ -22,7 +22,7 @@ export const DOCUMENT_STYLESHEETS = ['/static/console-documents.css'];
 function BackToResident(props: { resident: ResidentRef }) {
   return (
     <p class="back">
-      <a href={`/console/residents/${props.resident.id}`}>Retour au dossier de {props.resident.name}</a>
+      <a href={`/console/residents/${props.resident.id}`}>Retour au dossier {ofName(props.resident.name)}</a>
     </p>
   );
 }
@@ -125,7 +125,7 @@ export function documentFormPage(actor: StaffActor, csrf: string, s: DocumentFor
         <BackToResident resident={s.resident} />
       )}
       <h1>
-        {typeTitle(s.type)} de {s.resident.name}
+        {documentTitle(s.type, s.resident.name)}
         {s.correction ? ` : version ${s.correction.nextVersion}` : null}
       </h1>
       {errors.length || s.errorMessage ? (

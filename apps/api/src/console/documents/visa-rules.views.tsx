@@ -1,3 +1,4 @@
+import { ofName } from '@carepact/common';
 import type { StaffActor } from '@carepact/identity';
 import type { VisaRuleView } from '@carepact/signing';
 import { ConsolePage } from '../console-layout';
@@ -53,7 +54,7 @@ export function visaRulesPage(actor: StaffActor, csrf: string, establishments: E
               </fieldset>
             ))}
             <p class="actions">
-              <button type="submit">Enregistrer<span class="visually-hidden"> les visas de {e.name}</span></button>
+              <button type="submit">Enregistrer<span class="visually-hidden"> les visas {ofName(e.name)}</span></button>
             </p>
           </PostForm>
         </section>

@@ -1,4 +1,4 @@
-import { FieldError, HOLDER_ROLE_LABELS, MEASURE_TYPE_LABELS } from '@carepact/common';
+import { FieldError, HOLDER_ROLE_LABELS, MEASURE_TYPE_LABELS, ofName } from '@carepact/common';
 import type { StaffActor } from '@carepact/identity';
 import { ContactView, HOLDER_ROLES, MEASURE_TYPES, MeasureView, PARENTAL_AUTHORITY, ResidentView, STAY_TYPES } from '@carepact/residents';
 import type { ComponentChildren } from 'preact';
@@ -412,11 +412,11 @@ export function residentCreatePage(s: CreatePageState): string {
 export function residentEditPage(s: FormPageBase & { resident: ResidentView }): string {
   const r = s.resident;
   return renderPage(
-    <ConsolePage title={`${s.errors?.length ? 'Erreur — ' : ''}Modifier le dossier de ${residentName(r)}`} actor={s.actor} csrf={s.csrf} current="residents">
+    <ConsolePage title={`${s.errors?.length ? 'Erreur — ' : ''}Modifier le dossier ${ofName(residentName(r))}`} actor={s.actor} csrf={s.csrf} current="residents">
       <p>
-        <a href={residentPath(r.id)}>Dossier de {residentName(r)}</a>
+        <a href={residentPath(r.id)}>Dossier {ofName(residentName(r))}</a>
       </p>
-      <h1>Modifier le dossier de {residentName(r)}</h1>
+      <h1>Modifier le dossier {ofName(residentName(r))}</h1>
       <ErrorSummary errors={summaryErrors(s.errors, true)} message={s.errors?.length ? NOTHING_SAVED : undefined} />
       <p class="hint">Contacts, personne de confiance et mesures se modifient depuis le dossier, chacun à part.</p>
       <PostForm action={`${residentPath(r.id)}/modifier`} csrf={s.csrf}>
@@ -435,7 +435,7 @@ export function contactFormPage(s: FormPageBase & { resident: ResidentView; cont
   return renderPage(
     <ConsolePage title={`${s.errors?.length ? 'Erreur — ' : ''}${title} — ${residentName(r)}`} actor={s.actor} csrf={s.csrf} current="residents">
       <p>
-        <a href={residentPath(r.id)}>Dossier de {residentName(r)}</a>
+        <a href={residentPath(r.id)}>Dossier {ofName(residentName(r))}</a>
       </p>
       <h1>{title}</h1>
       <ErrorSummary errors={summaryErrors(s.errors)} message={s.errors?.length ? NOTHING_SAVED : undefined} />
@@ -453,9 +453,9 @@ export function pdcFormPage(s: FormPageBase & { resident: ResidentView }): strin
   return renderPage(
     <ConsolePage title={`${s.errors?.length ? 'Erreur — ' : ''}Personne de confiance — ${residentName(r)}`} actor={s.actor} csrf={s.csrf} current="residents">
       <p>
-        <a href={residentPath(r.id)}>Dossier de {residentName(r)}</a>
+        <a href={residentPath(r.id)}>Dossier {ofName(residentName(r))}</a>
       </p>
-      <h1>Personne de confiance de {residentName(r)}</h1>
+      <h1>Personne de confiance {ofName(residentName(r))}</h1>
       <ErrorSummary errors={summaryErrors(s.errors)} message={s.errors?.length ? NOTHING_SAVED : undefined} />
       <p class="hint">Désignée par écrit par la personne majeure (CASF L.311-5-1, D.311-0-4). Elle l’accompagne ; elle ne signe jamais à sa place.</p>
       <PostForm action={`${residentPath(r.id)}/personne-de-confiance`} csrf={s.csrf}>
@@ -465,7 +465,7 @@ export function pdcFormPage(s: FormPageBase & { resident: ResidentView }): strin
       {r.personneDeConfiance ? (
         <PostForm action={`${residentPath(r.id)}/personne-de-confiance/retirer`} csrf={s.csrf}>
           <button type="submit" class="secondary">
-            Retirer la désignation de {r.personneDeConfiance.firstName} {r.personneDeConfiance.lastName}
+            Retirer la désignation {ofName(`${r.personneDeConfiance.firstName} ${r.personneDeConfiance.lastName}`)}
           </button>
         </PostForm>
       ) : null}
@@ -481,7 +481,7 @@ export function measureFormPage(s: FormPageBase & { resident: ResidentView; meas
   return renderPage(
     <ConsolePage title={`${s.errors?.length ? 'Erreur — ' : ''}${title} — ${residentName(r)}`} actor={s.actor} csrf={s.csrf} current="residents">
       <p>
-        <a href={residentPath(r.id)}>Dossier de {residentName(r)}</a>
+        <a href={residentPath(r.id)}>Dossier {ofName(residentName(r))}</a>
       </p>
       <h1>
         {title} — {residentName(r)}
@@ -516,7 +516,7 @@ export function confirmDeletePage(s: { actor: StaffActor; csrf: string; resident
   return renderPage(
     <ConsolePage title={`${s.title} — ${residentName(r)}`} actor={s.actor} csrf={s.csrf} current="residents">
       <p>
-        <a href={residentPath(r.id)}>Dossier de {residentName(r)}</a>
+        <a href={residentPath(r.id)}>Dossier {ofName(residentName(r))}</a>
       </p>
       <h1>{s.title}</h1>
       <p>{s.what}</p>

@@ -1,4 +1,4 @@
-import { FieldError, HOLDER_ROLE_LABELS, MEASURE_MODE_LABELS, MEASURE_TYPE_LABELS, documentTypeLabel, formatDateFr } from '@carepact/common';
+import { FieldError, HOLDER_ROLE_LABELS, MEASURE_MODE_LABELS, MEASURE_TYPE_LABELS, documentTypeLabel, formatDateFr, ofName } from '@carepact/common';
 import type { DocumentView } from '@carepact/documents';
 import type { StaffActor } from '@carepact/identity';
 import { MeasureAlert, ResidentListItem, ResidentPage, ResidentView, ageOn, measureAlert, todayIso } from '@carepact/residents';
@@ -382,7 +382,7 @@ export function residentFileBody(s: { resident: ResidentView; establishment: str
 export function residentFilePage(s: { actor: StaffActor; csrf: string; name: string; body: string; retention: string; notice?: string; errors?: FieldError[] }): string {
   const failed = !!s.errors?.length;
   return renderPage(
-    <ConsolePage title={`${failed ? 'Erreur — ' : ''}Dossier de ${s.name}`} actor={s.actor} csrf={s.csrf} current="residents">
+    <ConsolePage title={`${failed ? 'Erreur — ' : ''}Dossier ${ofName(s.name)}`} actor={s.actor} csrf={s.csrf} current="residents">
       <p>
         <a href="/console/residents">Résidents</a>
       </p>

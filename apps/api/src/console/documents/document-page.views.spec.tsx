@@ -1,0 +1,300 @@
+import type { DocumentView } from '@carepact/documents';
+import { HOLDER_ROLE_OF, type ContactView, type MeasureType, type MeasureView, type ResidentView } from '@carepact/residents';
+import { decideSigners, type PolicyDecision, type PolicyInput, type RequestView } from '@carepact/signing';
+import { viewActor, VIEW_ESTABLISHMENT } from '@carepact/testing';
+import { type DocumentPageModel, type DocumentPagePerms, documentPage, withoutFileReferences } from './document-page.views';
+
+/**
+ * The document page as each role reads it. The auditor has `document.read` but neither
+ * `document.content` nor `resident.read` (libs/identity access.ts), and her home page tells her she
+ * sees neither the content of the files nor that of the documents: the signers' questions, the
+ * answers, the refusal reasons and the judgment of the protection measure are not for her.
+ */
+
+const ON = '2026-11-20';
+const JUDGMENT = 'RG 25/00412';
+// A reference as a clerk may write it, parentheses included: the redaction must not stop at the first one.
+const AUTHORISATION = 'RG 26/00077 (ord.)';
+const QUESTION = 'Le tarif de 72,30 € inclut-il la blanchisserie ?';
+const ANSWER = 'Oui, la blanchisserie est comprise dans le tarif hébergement.';
+const FOLLOW_UP = 'Le marquage du linge aussi.';
+const REFUSAL = 'Je veux réfléchir avec ma fille.';
+
+const AUDITOR: DocumentPagePerms = { content: false, residentFile: false, write: false, manage: false, countersign: false };
+const ADMISSIONS: DocumentPagePerms = { content: true, residentFile: true, write: true, manage: true, countersign: false };
+
+function contact(id: string, firstName: string, lastName: string): ContactView {
+  return { id, firstName, lastName, relation: null, organisationName: 'UDAF du Val', email: `${id}@example.org`, phone: null, address: null, holdsParentalAuthority: false };
+}
+
+function measure(type: MeasureType, holders: ContactView[], over: Partial<MeasureView> = {}): MeasureView {
+  return {
+    id: `m-${type}`,
+    type,
+    mode: type === 'curatelle' || type === 'curatelle_renforcee' ? 'assistance' : 'representation',
+    scope: ['personne', 'biens'],
+    general: true,
+    acts: [],
+    mission: null,
+    court: 'Tribunal judiciaire de Valville',
+    judgmentReference: JUDGMENT,
+    judgmentDate: '2025-03-03',
+    startDate: null,
+    endDate: '2030-03-03',
+    mandateEffectiveDate: type === 'mandat_protection_future' ? '2025-04-01' : null,
+    judgeAuthorisesHolderAlone: false,
+    authorisationReference: null,
+    proofDocumentRef: null,
+    status: 'active',
+    holders: holders.map((c) => ({ ...c, contactId: c.id, role: HOLDER_ROLE_OF[type] })),
+    ...over,
+  };
+}
+
+function ahmed(m: MeasureView | null): ResidentView {
+  const holders = m?.holders.map(({ contactId: _c, role: _r, ...c }) => c) ?? [];
+  return {
+    id: 'r-ahmed',
+    establishmentId: VIEW_ESTABLISHMENT,
+    firstName: 'Ahmed',
+    lastName: 'Benali',
+    birthName: null,
+    birthDate: '1944-02-11',
+    admissionDate: '2026-10-15',
+    stayType: 'permanent',
+    plannedEndDate: null,
+    departedOn: null,
+    room: '214',
+    preferences: { largePrint: false, easyToRead: false, language: 'fr' },
+    email: 'ahmed.benali@example.org',
+    phone: null,
+    minor: false,
+    parentalAuthority: null,
+    personneDeConfiance: null,
+    contacts: holders,
+    protectionMeasures: m ? [m] : [],
+    createdAt: '2026-10-01T00:00:00.000Z',
+    updatedAt: '2026-10-01T00:00:00.000Z',
+  };
+}
+
+const karim = contact('karim', 'Karim', 'Benaïssa');
+const establishment = { name: 'EHPAD Les Tilleuls', directorFirstName: 'Claire', directorLastName: 'Morel', directorEmail: 'direction@les-tilleuls.example' };
+const decide = (m: MeasureView | null, residence?: PolicyInput['residence']): PolicyDecision =>
+  decideSigners({ documentType: 'contrat-sejour', resident: ahmed(m), establishment, on: ON, residence });
+const judgeDecided = { agrees: false, judgeDecision: { authority: 'Juge des contentieux de la protection', reference: 'RG 26/00091', date: '2026-11-10' } };
+
+/** The decisions of the policy (libs/signing) whose wording cites the judgment: the real sentences, not copies. */
+const DECISIONS: [string, PolicyDecision][] = [
+  ['curatelle', decide(measure('curatelle', [karim]))],
+  ['curatelle renforcée', decide(measure('curatelle_renforcee', [karim]))],
+  ['curatelle renforcée, autorisation du juge', decide(measure('curatelle_renforcee', [karim], { judgeAuthorisesHolderAlone: true, authorisationReference: AUTHORISATION }))],
+  ['tutelle', decide(measure('tutelle', [karim]))],
+  ['tutelle sans échéance', decide(measure('tutelle', [karim], { endDate: null }))],
+  ['tutelle, désaccord tranché par le juge', decide(measure('tutelle', [karim]), judgeDecided)],
+  ['curatelle renforcée, autorisation cochée sans référence', decide(measure('curatelle_renforcee', [karim], { judgeAuthorisesHolderAlone: true }))],
+  ['sauvegarde de justice', decide(measure('sauvegarde_justice', []))],
+  ['habilitation familiale', decide(measure('habilitation_familiale', [karim]))],
+  ['mandat de protection future', decide(measure('mandat_protection_future', [karim]))],
+];
+
+const DOC_ID = 'd0c00000-0000-4000-8000-000000000001';
+const VERSION_ID = 'd0c00000-0000-4000-8000-000000000002';
+
+function doc(status: DocumentView['status']): DocumentView {
+  return {
+    id: DOC_ID,
+    residentId: 'r-ahmed',
+    establishmentId: VIEW_ESTABLISHMENT,
+    type: 'contrat-sejour',
+    status,
+    currentVersionId: VERSION_ID,
+    generationError: null,
+    createdAt: '2026-11-02T09:00:00.000Z',
+    updatedAt: '2026-11-02T09:00:00.000Z',
+    versions: [
+      {
+        id: VERSION_ID,
+        number: 1,
+        reason: 'Création du document',
+        status: 'ready',
+        template: { id: 'contrat-sejour', version: '1.2.0', sha256: 'ab'.repeat(32) },
+        inputSha256: 'cd'.repeat(32),
+        rendererVersion: '1',
+        errorCode: null,
+        error: null,
+        createdAt: '2026-11-02T09:00:00.000Z',
+        generatedAt: '2026-11-02T09:00:05.000Z',
+        renditions: [],
+      },
+    ],
+  } as DocumentView;
+}
+
+/** A request sent on the policy's decision; the first signer asked two questions (one answered twice), the representative refused. */
+function request(decision: PolicyDecision): RequestView {
+  const signers = decision.signers.map((s, i) => ({
+    id: `s-${s.key}`,
+    key: s.key,
+    role: s.role,
+    name: `${s.person.firstName} ${s.person.lastName}`,
+    capacity: s.capacity,
+    legalBasis: s.legalBasis,
+    order: s.order,
+    optional: s.optional,
+    delivery: s.role === 'director' ? 'staff' : 'email',
+    status: s.role === 'resident' || s.role === 'director' ? 'pending' : 'refused',
+    authMethod: null,
+    actedAt: s.role === 'resident' || s.role === 'director' ? null : '2026-11-05T10:00:00.000Z',
+    refusalReason: s.role === 'resident' || s.role === 'director' ? null : REFUSAL,
+    refusalAcknowledgedAt: null,
+    accessCodeRequired: i === 0,
+    lastEmailStatus: 'sent',
+  }));
+  const asker = signers[0].id;
+  return {
+    id: 'e0000000-0000-4000-8000-000000000001',
+    documentId: DOC_ID,
+    versionId: VERSION_ID,
+    versionHash: 'ef'.repeat(32),
+    status: 'active',
+    mode: 'parallel',
+    deadline: '2026-12-02T22:59:59.000Z',
+    legalDeadline: null,
+    sentLate: null,
+    reminderDays: [3, 7],
+    explanation: decision.explanation,
+    signers,
+    views: [],
+    questions: [
+      {
+        id: 'q1',
+        signerId: asker,
+        message: QUESTION,
+        askedAt: '2026-11-03T08:30:00.000Z',
+        answer: ANSWER,
+        answeredAt: '2026-11-03T14:05:00.000Z',
+        followUps: [{ answer: FOLLOW_UP, answeredAt: '2026-11-04T09:00:00.000Z' }],
+      },
+      { id: 'q2', signerId: asker, message: 'Puis-je garder mon fauteuil ?', askedAt: '2026-11-04T10:00:00.000Z', answer: null, answeredAt: null, followUps: [] },
+    ],
+    events: [{ kind: 'email_sent', at: '2026-11-02T10:00:00.000Z', signerId: 's-resident' }],
+    sealed: null,
+    signingMethod: 'electronic',
+    signingMethodLabel: 'signature électronique',
+    paper: null,
+    nextStep: null,
+  } as RequestView;
+}
+
+function page(perms: DocumentPagePerms, over: Partial<DocumentPageModel>): string {
+  const model: DocumentPageModel = {
+    doc: doc('in_signature'),
+    // As the controller gives it: the name only to whom may read the person's file.
+    residentName: perms.residentFile ? 'Ahmed Benali' : null,
+    perms,
+    changes: null,
+    decision: null,
+    decisionRefusal: null,
+    requests: [],
+    dipcOffers: new Map(),
+    flash: null,
+    error: null,
+    visa: { approverRole: null, state: 'none', versionId: null, decision: null, canDecide: false },
+    holds: { document: [], person: [], names: new Map(), manage: false },
+    ...over,
+  };
+  return documentPage(viewActor(perms.residentFile ? 'admissions' : 'auditor'), 'jeton', model);
+}
+
+/** The text of the page's main, tags removed and entities decoded, as a reader sees it. */
+function textOf(html: string): string {
+  const main = /<main[^>]*>([\s\S]*)<\/main>/.exec(html)?.[1] ?? html;
+  return main
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&#x27;|&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ');
+}
+
+describe('document page: what the auditor reads (document.read, neither document.content nor resident.read)', () => {
+  const curatelle = DECISIONS[2][1]; // the authorisation of the judge: a reference in the explanation and in the curateur's legal basis
+
+  it('the questions: how many, who asked when, answered or not — never their text nor the answers', () => {
+    const text = textOf(page(AUDITOR, { requests: [request(curatelle)] }));
+    expect(text).toContain('Questions des signataires');
+    expect(text).toContain('2 questions posées.');
+    expect(text).toContain('Karim Benaïssa a posé une question le 3 novembre 2026 à 09 h 30. Réponse donnée le 3 novembre 2026 à 15 h 05 (et 1 réponse complémentaire).');
+    expect(text).toContain('Karim Benaïssa a posé une question le 4 novembre 2026 à 11 h 00. Pas encore de réponse.');
+    for (const secret of [QUESTION, '72,30', ANSWER, FOLLOW_UP, 'fauteuil']) expect({ secret, shown: text.includes(secret) }).toEqual({ secret, shown: false });
+  });
+
+  it('neither the judgment nor the judge’s authorisation references, in the explanation or the legal bases; nor the refusal reason', () => {
+    const text = textOf(page(AUDITOR, { requests: [request(curatelle)] }));
+    expect(text).not.toContain(JUDGMENT);
+    expect(text).not.toContain('RG ');
+    expect(text).not.toContain('Tribunal judiciaire');
+    expect(text).not.toContain('3 mars 2025');
+    expect(text).toContain('Curatelle renforcée avec autorisation du juge : le curateur signe seul');
+    expect(text).toContain('Fondement : C. civ. 472 (autorisation du juge) ;');
+    expect(text).not.toContain(REFUSAL);
+    expect(text).toContain('une raison a été donnée (non affichée : elle relève du contenu du document)');
+  });
+
+  it('the same when the document is ready: « Qui signera et pourquoi » without the judgment', () => {
+    const d = DECISIONS[0][1];
+    const text = textOf(page(AUDITOR, { doc: doc('ready'), decision: d }));
+    expect(text).toContain('Qui signera et pourquoi');
+    expect(text).toContain('Curatelle simple : mesure d’assistance');
+    expect(text).not.toContain(JUDGMENT);
+    expect(text).not.toContain('3 mars 2030');
+  });
+
+  it('admissions (document.content, resident.read) read all of it, as before', () => {
+    const text = textOf(page(ADMISSIONS, { requests: [request(curatelle)] }));
+    for (const shown of [QUESTION, ANSWER, FOLLOW_UP, REFUSAL, `jugement ${JUDGMENT} du 3 mars 2025`, `avec autorisation du juge (${AUTHORISATION})`, `C. civ. 472 (autorisation ${AUTHORISATION})`])
+      expect({ shown, on: text.includes(shown) }).toEqual({ shown, on: true });
+    expect(text).toContain('Votre réponse');
+  });
+});
+
+describe('withoutFileReferences: against every sentence of the signature policy that cites a judgment', () => {
+  it.each(DECISIONS)('%s: the references go, the rest of the explanation stays', (_name, d) => {
+    const texts = [d.explanation, ...d.signers.map((s) => s.legalBasis), ...d.views.map((v) => v.legalBasis)];
+    expect(d.explanation).toContain(JUDGMENT); // the policy does cite it: the case is meaningful
+    for (const t of texts) {
+      const out = withoutFileReferences(t);
+      expect(out).not.toMatch(/RG \d|Tribunal|Juge des contentieux|2025|10 novembre 2026/);
+      // Redacted, not withheld: the wording is known, the auditor still reads who signs and why.
+      expect(out).not.toContain('texte non affiché');
+    }
+    expect(withoutFileReferences(d.explanation).length).toBeGreaterThan(40);
+  });
+
+  it('a text it does not recognise that still cites a reference is withheld whole', () => {
+    expect(withoutFileReferences('Tutelle (jugement n° 25/412, TJ de Valville) : le tuteur signe.')).toBe(
+      'texte non affiché : il cite le dossier de la personne (mesure de protection, jugement), que votre rôle ne permet pas de consulter',
+    );
+    expect(withoutFileReferences('Personne majeure sans mesure de protection : elle agit en son nom propre.')).toBe('Personne majeure sans mesure de protection : elle agit en son nom propre.');
+  });
+});
+
+describe('document page: French names (elision, no gendered question)', () => {
+  it('« Contrat de séjour d’Ahmed Benali », « Retour au dossier d’Ahmed Benali »', () => {
+    const html = page(ADMISSIONS, {});
+    expect(html).toContain('<h1>Contrat de séjour d’Ahmed Benali</h1>');
+    expect(html).toContain('<title>Contrat de séjour d’Ahmed Benali — CarePact</title>');
+    expect(textOf(html)).toContain('Retour au dossier d’Ahmed Benali');
+    expect(textOf(html)).not.toMatch(/de Ahmed/);
+  });
+
+  it('the send form asks each signer’s way of signing without « il ou elle »', () => {
+    const text = textOf(page(ADMISSIONS, { doc: doc('ready'), decision: DECISIONS[0][1] }));
+    expect(text).toContain('Ahmed Benali : mode de signature');
+    expect(text).toContain('Karim Benaïssa : mode de signature');
+    expect(text).not.toContain('il ou elle');
+  });
+});
