@@ -10,6 +10,7 @@ export * from './requests/request-access';
 export * from './requests/request-views.service';
 export * from './requests/signature-requests.service';
 export * from './requests/own-mailbox';
+export * from './policy/file-references';
 export * from './requests/signer-actions.service';
 export * from './requests/signature-progress.service';
 export * from './requests/dipc-offer.service';

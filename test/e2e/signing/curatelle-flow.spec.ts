@@ -252,6 +252,14 @@ describe('signature routing end to end', () => {
     expect(refused.status).toBe(403);
     expect(await refused.text()).not.toContain('réfléchir');
     expect((await auditor(s.nextStep!.href, { method: 'POST' })).status).toBe(403);
+    // Nor does the request's view or the inbox give the auditor the refusal's reason (the console hides it too).
+    const seen = (await (await auditor(`/api/signature-requests/${created.json.id}`)).json()) as { contentWithheld: boolean; signers: { status: string; refusalReason: string | null }[] };
+    expect(seen.contentWithheld).toBe(true);
+    expect(seen.signers.find((x) => x.status === 'refused')!.refusalReason).toBeNull();
+    expect(JSON.stringify(seen)).not.toContain('réfléchir');
+    expect(JSON.stringify(await (await auditor(`/api/documents/${docId}/signature-requests`)).json())).not.toContain('réfléchir');
+    expect(JSON.stringify(await (await auditor('/api/signature-inbox')).json())).not.toContain('réfléchir');
+    expect(((await (await staff(`/api/signature-requests/${created.json.id}`)).json()) as { contentWithheld: boolean }).contentWithheld).toBe(false);
     const dipc = await staff(s.nextStep!.href, { method: 'POST' });
     expect(dipc.status).toBe(202);
     await h.waitForMail('direction@les-tilleuls.example', 1, /refus/i);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionRunner } from '@carepact/database';
-import { StaffActor, establishmentsWith, visibleEstablishments } from '@carepact/identity';
+import { StaffActor, can, establishmentsWith } from '@carepact/identity';
 import { EntityManager, In } from 'typeorm';
 import { SIGNING_METHOD_FR, SigningMethod } from './evidence';
 import { RequestAccess } from './request-access';
@@ -8,6 +8,7 @@ import { AuthMethod, EmailStatus, RequestMode, RequestStatus, SignatureRequestEn
 import { SigningRepository } from './signing.repository';
 import { countersignatureDue } from './whose-turn';
 import { SignerQuestionAnswerEntity } from '../visa/visa.entities';
+import { withoutFileReferences } from '../policy/file-references';
 
 export interface SignerView {
   id: string;
@@ -70,6 +71,30 @@ export interface RequestView {
    * (CASF D.311); once every required signer has signed, the establishment's countersignature.
    */
   nextStep: { kind: 'create_dipc'; href: string } | { kind: 'countersign'; href: string } | null;
+  /**
+   * True for a reader without `document.content` (the auditor): what signers and staff wrote about
+   * the document is withheld — a question's `message` and its answers are empty strings (an answer
+   * still non-null when given), refusal reasons and the view's comment null. Dates and statuses stay.
+   */
+  contentWithheld: boolean;
+}
+
+/**
+ * A request as this reader may see it: without `document.content`, no text written by signers or
+ * staff about the document (questions, answers, refusal reasons, the person's view's comment);
+ * without `resident.read`, the policy's sentences without the judgment references of her file.
+ */
+export function requestViewFor(v: RequestView, reader: { content: boolean; residentFile: boolean }): RequestView {
+  const file = (t: string) => (reader.residentFile || !t ? t : withoutFileReferences(t));
+  const out: RequestView = { ...v, explanation: file(v.explanation), signers: v.signers.map((s) => ({ ...s, legalBasis: file(s.legalBasis) })) };
+  if (reader.content) return out;
+  return {
+    ...out,
+    contentWithheld: true,
+    signers: out.signers.map((s) => ({ ...s, refusalReason: null })),
+    views: v.views.map((w) => ({ ...w, recorded: w.recorded ? { ...w.recorded, comment: null } : null })),
+    questions: v.questions.map((q) => ({ ...q, message: '', answer: q.answer === null ? null : '', followUps: q.followUps.map((a) => ({ ...a, answer: '' })) })),
+  };
 }
 
 /** What staff see of signature requests: one request, a document's requests, the inbox. */
@@ -84,14 +109,15 @@ export class RequestViews {
   async get(actor: StaffActor, requestId: string): Promise<RequestView> {
     const em = this.tx.manager;
     const r = await this.access.request(em, actor, requestId, 'document.read');
-    return this.view(em, r);
+    return requestViewFor(await this.view(em, r), readerOf(actor, r.establishmentId));
   }
 
   async listForDocument(actor: StaffActor, documentId: string): Promise<RequestView[]> {
     const em = this.tx.manager;
     const doc = await this.access.document(em, actor, documentId, 'document.read');
     const requests = await this.repo.requestsOfDocument(em, doc.id);
-    return Promise.all(requests.map((r) => this.view(em, r)));
+    const reader = readerOf(actor, doc.establishmentId);
+    return Promise.all(requests.map(async (r) => requestViewFor(await this.view(em, r), reader)));
   }
 
   /**
@@ -100,7 +126,8 @@ export class RequestViews {
    */
   async inbox(actor: StaffActor) {
     const em = this.tx.manager;
-    const { refusals, questions } = await this.repo.inbox(em, actor.organisationId, visibleEstablishments(actor));
+    // Their texts (a refusal's reason, a question) are the document's content: where the actor reads it.
+    const { refusals, questions } = await this.repo.inbox(em, actor.organisationId, establishmentsWith(actor, 'document.content'));
     const countersignatures = [];
     for (const r of await this.repo.activeRequests(em, actor.organisationId, establishmentsWith(actor, 'signature.countersign'))) {
       const director = countersignatureDue(r.signers);
@@ -189,6 +216,7 @@ export class RequestViews {
             evidenceHref: `/api/signature-requests/${r.id}/evidence.json`,
           }
         : null,
+      contentWithheld: false,
       signingMethod,
       signingMethodLabel: SIGNING_METHOD_FR[signingMethod],
       paper: paper
@@ -215,4 +243,8 @@ export class RequestViews {
 /** When the last signature of a request was given (its creation when nobody has signed). */
 export function lastSignatureAt(r: { createdAt: Date; signers: { actedAt: Date | null; status: string }[] }): Date {
   return new Date(Math.max(r.createdAt.getTime(), ...r.signers.filter((s) => s.status === 'signed' && s.actedAt).map((s) => new Date(s.actedAt!).getTime())));
+}
+
+function readerOf(actor: StaffActor, establishmentId: string): { content: boolean; residentFile: boolean } {
+  return { content: can(actor, 'document.content', establishmentId), residentFile: can(actor, 'resident.read', establishmentId) };
 }

@@ -2,7 +2,8 @@ import type { DocumentView } from '@carepact/documents';
 import { HOLDER_ROLE_OF, type ContactView, type MeasureType, type MeasureView, type ResidentView } from '@carepact/residents';
 import { decideSigners, type PolicyDecision, type PolicyInput, type RequestView } from '@carepact/signing';
 import { viewActor, VIEW_ESTABLISHMENT } from '@carepact/testing';
-import { type DocumentPageModel, type DocumentPagePerms, documentPage, withoutFileReferences } from './document-page.views';
+import { withoutFileReferences } from '@carepact/signing';
+import { type DocumentPageModel, type DocumentPagePerms, documentPage } from './document-page.views';
 
 /**
  * The document page as each role reads it. The auditor has `document.read` but neither
@@ -184,6 +185,7 @@ function request(decision: PolicyDecision): RequestView {
     signingMethodLabel: 'signature électronique',
     paper: null,
     nextStep: null,
+    contentWithheld: false,
   } as RequestView;
 }
 

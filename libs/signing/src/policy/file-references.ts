@@ -1,0 +1,26 @@
+/**
+ * What a reader without `resident.read` (the auditor) may see of the policy's sentences, and of
+ * what signers and staff wrote on a request without `document.content`. The console's document
+ * page and the API's request views apply the same rules.
+ */
+
+/**
+ * The signature policy's wording (libs/signing signature-policy.ts) cites the person's file: the
+ * judgment of her protection measure (« Curatelle renforcée (jugement RG 25/00412 du 3 mars 2025,
+ * jusqu’au …) », « avec autorisation du juge (RG 26/00077) », « C. civ. 472 (autorisation RG …) », « le juge a
+ * statué (décision RG … du …) »).
+ * A reader without `resident.read` (the auditor) sees the same sentences without those references.
+ * Should the wording change so that a reference is left, the whole text gives way to a plain
+ * sentence rather than show it (apps/api document-page.views.spec.tsx runs the real policy against this).
+ */
+export function withoutFileReferences(text: string): string {
+  const DATE = String.raw`(?:1er|\d{1,2}) \p{L}+ \d{4}`;
+  const redacted = text
+    .replace(new RegExp(String.raw` \(jugement .*? du ${DATE}(?:, jusqu’au ${DATE})?\)`, 'gu'), '')
+    .replace(/ avec autorisation du juge \(.*?\)(?= :)/g, ' avec autorisation du juge')
+    .replace(/\(autorisation (?!du juge\)).*?\)(?= ;|$)/g, '(autorisation du juge)')
+    .replace(new RegExp(String.raw`le juge a statué \(décision .*? du ${DATE}\)`, 'gu'), 'le juge a statué');
+  return /\bjugement (?!de |du |ou )|\bautorisation (?!du juge)|\(décision |\bRG\b/i.test(redacted) ? FILE_DETAILS_WITHHELD : redacted;
+}
+
+const FILE_DETAILS_WITHHELD = 'texte non affiché : il cite le dossier de la personne (mesure de protection, jugement), que votre rôle ne permet pas de consulter';
