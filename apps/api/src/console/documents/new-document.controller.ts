@@ -39,7 +39,9 @@ export function prefillFromFile(type: DocumentType, r: ResidentView, contract: {
     ...(r.minor ? r.contacts.filter((c) => c.holdsParentalAuthority).map((c) => ({ name: name(c), capacity: 'parent', role: c.relation ?? 'parent' })) : []),
     ...(r.personneDeConfiance ? [{ name: name(r.personneDeConfiance), capacity: 'personne_de_confiance', role: r.personneDeConfiance.relation ?? 'personne de confiance' }] : []),
   ];
-  const judgment = active ? [`Jugement de ${MEASURE_TYPE_LABELS[active.type]} du ${formatDateFr(active.judgmentDate)} (${active.judgmentReference})`] : undefined;
+  // « d’habilitation familiale » (h muet), « de tutelle », « de curatelle »…
+  const label = active ? MEASURE_TYPE_LABELS[active.type] : '';
+  const judgment = active ? [`Jugement ${/^habilitation/i.test(label) ? 'd’' : 'de '}${label} du ${formatDateFr(active.judgmentDate)} (${active.judgmentReference})`] : undefined;
   switch (type) {
     case 'contrat-sejour':
       return { ...(judgment ? { priorDecisions: judgment } : {}), participation: { person: {}, others } };

@@ -14,3 +14,13 @@ describe('new avenant: prefilled with the contract it amends', () => {
     expect(data).not.toHaveProperty('appliesTo');
   });
 });
+
+describe('new contract: the judgment prefilled in good French', () => {
+  it('« Jugement d’habilitation familiale », « Jugement de tutelle »', () => {
+    const measure = (type: string) => ({ type, status: 'active', judgmentDate: '2025-03-03', judgmentReference: 'RG 25/1', holders: [] });
+    const hab = { ...resident, protectionMeasures: [measure('habilitation_familiale')] } as unknown as ResidentView;
+    const tut = { ...resident, protectionMeasures: [measure('tutelle')] } as unknown as ResidentView;
+    expect(prefillFromFile('contrat-sejour', hab).priorDecisions).toEqual(['Jugement d’habilitation familiale du 3 mars 2025 (RG 25/1)']);
+    expect(prefillFromFile('contrat-sejour', tut).priorDecisions).toEqual(['Jugement de tutelle du 3 mars 2025 (RG 25/1)']);
+  });
+});
