@@ -1,4 +1,5 @@
 import type { PortalContext } from '@carepact/signing';
+import { portalContext } from './portal-context.fixture';
 import { questionPage, sessionExpiredPage } from './portal.views';
 
 /**
@@ -8,20 +9,7 @@ import { questionPage, sessionExpiredPage } from './portal.views';
  * without activity (its link replaced by a newer e-mail's, its 2 hours reached).
  */
 function context(delivery: 'email' | 'in_person', email: string | null): PortalContext {
-  return {
-    session: { codeVerified: true, csrfToken: 'jeton-csrf' },
-    signer: { role: 'resident', status: 'pending', firstName: 'Seán', lastName: 'O’Brien', email, delivery, accessCodeRequired: false, optional: false, actedAt: null },
-    request: { status: 'active', deadline: new Date('2026-12-12T22:59:00Z') },
-    document: { id: 'd1', type: 'contrat-sejour' },
-    link: null,
-    residentName: 'Seán O’Brien',
-    establishmentName: 'EHPAD Les Tilleuls',
-    establishment: { name: 'EHPAD Les Tilleuls', phone: '01 00 00 00 18', address: '12 rue des Tilleuls, 00100 Valville' },
-    preferences: { largePrint: false, easyToRead: false },
-    views: [],
-    waitingFor: [],
-    purpose: 'sign',
-  } as unknown as PortalContext;
+  return portalContext({ delivery, email });
 }
 
 const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');

@@ -1,23 +1,8 @@
-import type { PortalContext } from '@carepact/signing';
+import { portalContext } from './portal-context.fixture';
 import { questionPage } from './portal.views';
 
 /** A signer's context reduced to what the question page reads. */
-function context(over: { status?: string; requestStatus?: string; purpose?: 'sign' | 'download' } = {}): PortalContext {
-  return {
-    session: { codeVerified: true, csrfToken: 'jeton-csrf' },
-    signer: { role: 'resident', status: over.status ?? 'pending', firstName: 'Seán', lastName: 'O’Brien', accessCodeRequired: false, optional: false, actedAt: null },
-    request: { status: over.requestStatus ?? 'active', deadline: new Date('2026-12-12T22:59:00Z') },
-    document: { id: 'd1', type: 'contrat-sejour' },
-    link: null,
-    residentName: 'Seán O’Brien',
-    establishmentName: 'EHPAD Les Tilleuls',
-    establishment: { name: 'EHPAD Les Tilleuls', phone: '01 00 00 00 18', address: '12 rue des Tilleuls, 00100 Valville' },
-    preferences: { largePrint: false, easyToRead: false },
-    views: [],
-    waitingFor: [],
-    purpose: over.purpose ?? 'sign',
-  } as unknown as PortalContext;
-}
+const context = portalContext;
 
 const FORM = 'action="/portail/question"';
 const waiting = (n: number) => Array.from({ length: n }, (_, i) => ({ message: `Question ${i + 1}`, askedAt: new Date('2026-11-20T10:00:00Z'), answers: [] }));
