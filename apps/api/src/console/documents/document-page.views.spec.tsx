@@ -300,3 +300,20 @@ describe('document page: French names (elision, no gendered question)', () => {
     expect(text).not.toContain('il ou elle');
   });
 });
+
+describe('document page: the countersignature when the person’s own signature is optional (a DIPC)', () => {
+  const DIRECTOR: DocumentPagePerms = { content: true, residentFile: true, write: true, manage: true, countersign: true };
+  const dipcRequest = (personStatus: 'pending' | 'signed'): RequestView => {
+    const r = request(decide(null));
+    return { ...r, questions: [], signers: r.signers.map((x) => (x.role === 'director' ? x : { ...x, optional: true, status: personStatus, refusalReason: null, actedAt: personStatus === 'signed' ? '2026-11-06T10:00:00.000Z' : null })) };
+  };
+  it('the person has not signed: the required signatures are there, hers is optional and not given, countersigning closes without it', () => {
+    const text = textOf(page(DIRECTOR, { requests: [dipcRequest('pending')] }));
+    expect(text).toContain('Les signatures requises sont là');
+    expect(text).toContain('La signature d’Ahmed Benali, facultative, n’a pas encore eu lieu : en contresignant maintenant, vous clôturez la demande sans elle.');
+    expect(text).not.toContain('Toutes les signatures sont là');
+  });
+  it('she has signed: all the signatures are there', () => {
+    expect(textOf(page(DIRECTOR, { requests: [dipcRequest('signed')] }))).toContain('Toutes les signatures sont là');
+  });
+});

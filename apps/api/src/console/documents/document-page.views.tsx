@@ -536,6 +536,8 @@ function RequestSection(props: { r: RequestView; m: DocumentPageModel; csrf: str
   const active = r.status === 'active';
   const director = r.signers.find((s) => s.role === 'director');
   const othersSigned = r.signers.every((s) => s.role === 'director' || s.optional || s.status === 'signed');
+  // A DIPC's person may countersign or not (CASF D.311): say so rather than « toutes les signatures ».
+  const optionalPending = r.signers.filter((s) => s.role !== 'director' && s.optional && s.status === 'pending');
   const headingId = `demande-${r.id}`;
   const offer = m.dipcOffers.get(r.id);
   return (
@@ -556,7 +558,15 @@ function RequestSection(props: { r: RequestView; m: DocumentPageModel; csrf: str
       {active && director?.status === 'pending' && m.perms.countersign ? (
         othersSigned ? (
           <div class="notice">
-            <p>Toutes les signatures sont là : la contresignature de l’établissement est attendue (CASF D.311). Elle est faite avec votre session, sans rien saisir.</p>
+            {optionalPending.length ? (
+              <p>
+                Les signatures requises sont là : la contresignature de l’établissement est attendue (CASF D.311). La signature{' '}
+                {optionalPending.map((s) => ofName(s.name)).join(' et ')}, facultative, n’a pas encore eu lieu : en contresignant maintenant, vous clôturez la demande
+                sans elle. La contresignature est faite avec votre session, sans rien saisir.
+              </p>
+            ) : (
+              <p>Toutes les signatures sont là : la contresignature de l’établissement est attendue (CASF D.311). Elle est faite avec votre session, sans rien saisir.</p>
+            )}
             <PostForm action={`${base}/contresigner`} csrf={csrf}>
               <button type="submit">Contresigner le document</button>
             </PostForm>
