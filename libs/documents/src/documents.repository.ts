@@ -127,6 +127,11 @@ export class DocumentsRepository {
     return out;
   }
 
+  /** Whether the resident has a signed contrat de séjour or DIPC (an avenant needs one to amend, CASF L.311-4). */
+  async hasSignedContract(em: EntityManager, organisationId: string, residentId: string): Promise<boolean> {
+    return (await this.signedContracts(em, organisationId, [residentId], false)).has(residentId);
+  }
+
   /**
    * Whether this version of an avenant is the first avenant of CASF D.311 (« un avenant précise
    * dans le délai maximum de six mois les objectifs et les prestations adaptées à la personne »):

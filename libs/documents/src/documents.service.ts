@@ -194,7 +194,7 @@ export class DocumentsService {
       resident,
       establishmentCategory: est.category,
       contractRefused: await this.repo.residentHasRefusedContract(em, resident.id),
-      contractSigned: (await this.repo.signedContracts(em, actor.organisationId, [resident.id], false)).has(resident.id),
+      contractSigned: await this.repo.hasSignedContract(em, actor.organisationId, resident.id),
     };
     let measureProblem: string | null = null;
     try {
@@ -280,7 +280,7 @@ export class DocumentsService {
         resident,
         establishmentCategory: est.category,
         contractRefused: await this.repo.residentHasRefusedContract(em, resident.id),
-        contractSigned: type === 'avenant' ? (await this.repo.signedContracts(em, actor.organisationId, [resident.id], false)).has(resident.id) : undefined,
+        contractSigned: type === 'avenant' ? await this.repo.hasSignedContract(em, actor.organisationId, resident.id) : undefined,
       });
     // Every version, the first and each correction: a measure may expire between the two.
     const on = todayIso();

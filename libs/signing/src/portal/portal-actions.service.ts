@@ -127,9 +127,14 @@ export class PortalActionsService {
       const now = new Date();
       // « Avec témoin » only when a witness statement was recorded before the signature (C. civ. 1367:
       // the evidence says what happened, nothing more).
-      const [{ witnessed }] = (await em.query(`SELECT witness IS NOT NULL AS witnessed FROM signature_signers WHERE id = $1`, [ctx.signer.id])) as { witnessed: boolean }[];
       const authMethod: AuthMethod =
-        ctx.signer.delivery === 'in_person' ? (witnessed ? 'in_person_witnessed' : 'in_person') : ctx.signer.accessCodeRequired ? 'email_link+access_code' : 'email_link';
+        ctx.signer.delivery === 'in_person'
+          ? (await this.witnessRecorded(em, ctx.signer.id))
+            ? 'in_person_witnessed'
+            : 'in_person'
+          : ctx.signer.accessCodeRequired
+            ? 'email_link+access_code'
+            : 'email_link';
       const res = returnedRows(
         await em.query(
           `UPDATE signature_signers SET status = 'signed', acted_at = $2, typed_name = $3, drawn_signature = $4, auth_method = $5, ip = $6, user_agent = $7
@@ -153,6 +158,12 @@ export class PortalActionsService {
       });
       await this.progress.afterSignature(em, request);
     });
+  }
+
+  /** Read under the request's lock, as staff record it (signer-actions recordWitness). */
+  private async witnessRecorded(em: EntityManager, signerId: string): Promise<boolean> {
+    const [row] = (await em.query(`SELECT witness IS NOT NULL AS witnessed FROM signature_signers WHERE id = $1`, [signerId])) as { witnessed: boolean }[];
+    return Boolean(row?.witnessed);
   }
 
   /**
