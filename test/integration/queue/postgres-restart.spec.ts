@@ -106,8 +106,10 @@ describe('PostgreSQL restart', () => {
       await client.connect();
       const statusOf = async () => ((await client.query(`SELECT status FROM documents WHERE id = $1`, [created.id])).rows[0] as { status: string }).status;
       await waitUntil('the document to be generated after the restart', async () => (await statusOf()) === 'ready', 40000);
+      // The processor writes the document before BullMQ moves the job to completed: read the job's
+      // hash only once it is completed, or its attempt count can be read from before the move.
+      await waitUntil('BullMQ to move the job to completed', async () => (await queue.getJobState(job.id!)) === 'completed', 10000);
       const done = (await queue.getJob(job.id!))!;
-      expect(await done.getState()).toBe('completed');
       expect(done.attemptsMade).toBe(1); // the one attempt that succeeded (BullMQ counts it on completion)
       const { rows } = await client.query(`SELECT done_at, failed_at FROM outbox WHERE id = $1`, [(job.data as { outboxId: string }).outboxId]);
       expect(rows[0].done_at).not.toBeNull();
