@@ -4,6 +4,7 @@ import { projectRoot } from '@carepact/common';
 import type { StaffRole } from '@carepact/identity';
 import { HOLDER_ROLE_OF } from './resident-rules';
 import type { HolderRole, MeasureMode, MeasureScope, MeasureType, ParentalAuthority, StayType } from './residents.entities';
+import type { SoleAuthorityProof } from './sole-authority';
 import type { ResidentInput } from './residents.types';
 
 /**
@@ -35,7 +36,8 @@ export interface FixtureResident {
   preferences?: { largePrint?: boolean; easyToRead?: boolean; language?: string };
   email?: string | null;
   personneDeConfiance?: FixturePerson | null;
-  minor?: { parentalAuthority: ParentalAuthority; parents: FixturePerson[] };
+  /** `soleAuthority`: with `parentalAuthority: 'sole'`, its ground and proof (sole-authority.ts). */
+  minor?: { parentalAuthority: ParentalAuthority; parents: FixturePerson[]; soleAuthority?: SoleAuthorityProof };
   protectionMeasure?: {
     type: MeasureType;
     mode: MeasureMode;
@@ -111,6 +113,7 @@ export function residentInputOf(r: FixtureResident, establishmentId: string): Re
     preferences: { largePrint: r.preferences?.largePrint ?? false, easyToRead: r.preferences?.easyToRead ?? false, language: r.preferences?.language ?? 'fr' },
     email: r.email ?? null,
     parentalAuthority: r.minor?.parentalAuthority ?? null,
+    soleAuthority: r.minor?.soleAuthority ?? null,
     parents: r.minor?.parents.map((p) => ({ firstName: p.firstName, lastName: p.lastName, email: p.email ?? null, relation: 'parent' })),
     personneDeConfiance: r.personneDeConfiance
       ? {

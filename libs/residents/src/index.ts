@@ -1,5 +1,6 @@
 export * from './residents.entities';
 export * from './residents.types';
+export * from './sole-authority';
 export * from './resident-rules';
 export * from './applicable-measure';
 export * from './demo-fixture';

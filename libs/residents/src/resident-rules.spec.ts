@@ -94,5 +94,24 @@ describe('resident file', () => {
   });
   it('an adult has no parental authority', () => {
     expect(codes(validateResident(resident({ parentalAuthority: 'shared' }), today))).toEqual(['parentalAuthority:ADULT']);
+    expect(codes(validateResident(resident({ soleAuthority: { ground: 'judgment', proofReference: 'RG 24/01234', proofDate: '2024-03-12' } }), today))).toEqual([
+      'soleAuthority:ADULT',
+    ]);
+  });
+  it('sole exercise of parental authority takes its ground and proof (C. civ. 372 al. 2, 373, 373-1, 373-2-1); only with sole exercise', () => {
+    const minor = resident({ birthDate: '2014-05-30', admissionDate: '2026-09-07', parents: [{ firstName: 'Julie', lastName: 'Petit' }] });
+    const proof = { ground: 'other_parent_deceased', proofReference: 'Acte de décès n° 312', proofDate: '2022-01-04' } as const;
+    expect(codes(validateResident({ ...minor, parentalAuthority: 'sole' }, today))).toEqual(['soleAuthority:SOLE_AUTHORITY_PROOF_REQUIRED']);
+    expect(codes(validateResident({ ...minor, parentalAuthority: 'sole', soleAuthority: proof }, today))).toEqual([]);
+    expect(
+      codes(validateResident({ ...minor, parentalAuthority: 'sole', soleAuthority: { ground: 'because' as never, proofReference: '  ', proofDate: '2027-01-01' } }, today)),
+    ).toEqual(['soleAuthority.ground:REQUIRED', 'soleAuthority.proofReference:REQUIRED', 'soleAuthority.proofDate:DATE_IN_FUTURE']);
+    expect(codes(validateResident({ ...minor, parentalAuthority: 'sole', soleAuthority: { ...proof, proofDate: '2022-02-30' } }, today))).toEqual([
+      'soleAuthority.proofDate:INVALID_DATE',
+    ]);
+    const both = { ...minor, parents: [...minor.parents!, { firstName: 'Thomas', lastName: 'Petit' }] };
+    expect(codes(validateResident({ ...both, parentalAuthority: 'shared', soleAuthority: proof }, today))).toEqual(['soleAuthority:NOT_SOLE']);
+    // An update that touches neither the authority nor its proof may leave a file recorded before the proof was asked for.
+    expect(codes(validateResident({ ...minor, parentalAuthority: 'sole' }, today, { soleProofRequired: false }))).toEqual([]);
   });
 });

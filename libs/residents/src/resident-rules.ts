@@ -1,6 +1,7 @@
 import { FieldError, isPlausibleEmail } from '@carepact/common';
 import { HolderRole, MeasureType } from './residents.entities';
 import type { ContactInput, MeasureInput, MeasureStatus, ResidentInput } from './residents.types';
+import { SOLE_AUTHORITY_GROUNDS, SoleAuthorityProof } from './sole-authority';
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -130,8 +131,23 @@ export function validateMeasure(m: MeasureInput, prefix: string, today: string):
   return errors;
 }
 
-/** Cross-field rules of the resident file. */
-export function validateResident(r: ResidentInput, today: string): FieldError[] {
+/** The proof of sole exercise as given: a ground the law knows, a reference, a real date not in the future. */
+export function validateSoleAuthority(p: SoleAuthorityProof, today: string, prefix = 'soleAuthority'): FieldError[] {
+  const errors: FieldError[] = [];
+  const err = (field: string, code: string, message: string) => errors.push({ field: `${prefix}.${field}`, code, message });
+  if (!(SOLE_AUTHORITY_GROUNDS as readonly string[]).includes(p.ground)) err('ground', 'REQUIRED', 'Indiquez pourquoi un seul parent exerce l’autorité parentale.');
+  if (!p.proofReference?.trim()) err('proofReference', 'REQUIRED', 'Indiquez la référence de la pièce qui le prouve (jugement, acte de décès, acte de naissance…).');
+  if (!isCalendarDate(p.proofDate)) err('proofDate', 'INVALID_DATE', 'Doit être une date réelle au format AAAA-MM-JJ.');
+  else if (p.proofDate > today) err('proofDate', 'DATE_IN_FUTURE', 'La date de la pièce ne peut pas être dans le futur.');
+  return errors;
+}
+
+/**
+ * Cross-field rules of the resident file. `soleProofRequired: false` (an update that touches neither
+ * the parental authority nor its proof) lets a file recorded before the proof was asked for be
+ * corrected elsewhere; the signature policy still refuses a one-parent signature without it.
+ */
+export function validateResident(r: ResidentInput, today: string, opts: { soleProofRequired?: boolean } = {}): FieldError[] {
   const errors: FieldError[] = [];
   const err = (field: string, code: string, message: string) => errors.push({ field, code, message });
   for (const f of ['birthDate', 'admissionDate', 'plannedEndDate'] as const) {
@@ -155,12 +171,25 @@ export function validateResident(r: ResidentInput, today: string): FieldError[] 
       err('parents', 'PARENTS_COUNT', 'L’autorité parentale conjointe suppose deux parents.');
     if (r.parents && r.parentalAuthority === 'sole' && parents.length !== 1)
       err('parents', 'PARENTS_COUNT', 'L’autorité parentale exclusive suppose un seul parent (joindre la preuve).');
+    // C. civ. 372 al. 1: joint exercise is the rule; one parent alone needs one of the grounds of
+    // sole-authority.ts, and the establishment must hold its proof before that parent signs alone.
+    if (r.parentalAuthority === 'sole') {
+      if (r.soleAuthority) errors.push(...validateSoleAuthority(r.soleAuthority, today));
+      else if (opts.soleProofRequired !== false)
+        err(
+          'soleAuthority',
+          'SOLE_AUTHORITY_PROOF_REQUIRED',
+          'L’exercice de l’autorité parentale par un seul parent se prouve : indiquez son motif et la pièce qui l’établit (C. civ. 372, 373, 373-1, 373-2-1).',
+        );
+    } else if (r.soleAuthority)
+      err('soleAuthority', 'NOT_SOLE', 'La preuve de l’exercice exclusif ne s’enregistre que si un seul parent exerce l’autorité parentale.');
     if (r.protectionMeasure)
       err('protectionMeasure', 'MINOR_NO_MEASURE', 'Un mineur relève de l’autorité parentale, pas d’une mesure de protection des majeurs.');
     if (r.personneDeConfiance)
       err('personneDeConfiance', 'ADULT_ONLY', 'Seule une personne majeure désigne une personne de confiance (CASF L.311-5-1).');
   } else {
     if (r.parentalAuthority) err('parentalAuthority', 'ADULT', 'L’autorité parentale ne concerne que les mineurs.');
+    else if (r.soleAuthority) err('soleAuthority', 'ADULT', 'L’autorité parentale ne concerne que les mineurs.');
     if (r.parents?.length) err('parents', 'ADULT', 'Les parents titulaires de l’autorité parentale ne concernent que les mineurs.');
   }
   if (r.email && !isPlausibleEmail(r.email)) err('email', 'INVALID_EMAIL', 'Adresse e-mail invalide.');

@@ -4,6 +4,7 @@ import { isMinor, measureStatus, todayIso } from './resident-rules';
 import { ContactEntity, ProtectionMeasureEntity, ResidentEntity } from './residents.entities';
 import { ResidentsRepository } from './residents.repository';
 import type { ContactView, MeasureInput, MeasureView, ResidentView } from './residents.types';
+import { soleAuthorityOf } from './sole-authority';
 
 /** Maps the resident file's rows onto the views the API and the other libs read. */
 @Injectable()
@@ -32,6 +33,7 @@ export class ResidentViews {
       phone: r.phone,
       minor: isMinor(r.birthDate, todayIso()),
       parentalAuthority: r.parentalAuthority,
+      soleAuthority: soleAuthorityOf(r),
       personneDeConfiance: pdc ? { ...contactView(pdc), contactId: pdc.id, designatedOn: r.personneDeConfianceDesignatedOn } : null,
       contacts: contacts.map(contactView),
       protectionMeasures: await this.measures(em, measures, contacts),

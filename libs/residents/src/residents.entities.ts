@@ -1,6 +1,7 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn , Relation } from 'typeorm';
 import { HOLDER_ROLE_LABELS, MEASURE_MODE_LABELS, MEASURE_TYPE_LABELS } from '@carepact/common';
 import { EstablishmentEntity, OrganisationEntity } from '@carepact/identity';
+import type { SoleAuthorityGround } from './sole-authority';
 
 export const STAY_TYPES = ['permanent', 'temporary', 'day_care', 'at_home'] as const;
 export type StayType = (typeof STAY_TYPES)[number];
@@ -37,6 +38,10 @@ export type ParentalAuthority = (typeof PARENTAL_AUTHORITY)[number];
 @Index('ix_residents_list_order', { synchronize: false })
 @Check('ck_residents_stay_type', `stay_type IN ('permanent', 'temporary', 'day_care', 'at_home')`)
 @Check('ck_residents_parental_authority', `parental_authority IS NULL OR parental_authority IN ('shared', 'sole', 'court_measure')`)
+@Check(
+  'ck_residents_sole_authority',
+  `(sole_authority_ground IS NULL AND sole_authority_proof_reference IS NULL AND sole_authority_proof_date IS NULL) OR (parental_authority = 'sole' AND sole_authority_ground IN ('judgment', 'other_parent_deceased', 'other_parent_deprived', 'other_parent_unable', 'filiation') AND sole_authority_proof_reference IS NOT NULL AND sole_authority_proof_date IS NOT NULL)`,
+)
 export class ResidentEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_residents' })
   id: string;
@@ -101,6 +106,16 @@ export class ResidentEntity {
   /** For a minor: who holds parental authority (C. civ. 372 s.). */
   @Column({ type: 'text', nullable: true })
   parentalAuthority: ParentalAuthority | null;
+
+  /** For a minor whose parental authority one parent exercises alone: why, and its proof (sole-authority.ts; migration 1763980000000). */
+  @Column({ type: 'text', nullable: true })
+  soleAuthorityGround: SoleAuthorityGround | null;
+
+  @Column({ type: 'text', nullable: true })
+  soleAuthorityProofReference: string | null;
+
+  @Column({ type: 'date', nullable: true })
+  soleAuthorityProofDate: string | null;
 
   /** Personne de confiance (CASF L.311-5-1): a contact; never a signatory. */
   @Column({ type: 'uuid', nullable: true })

@@ -13,6 +13,7 @@ import { measureAlert, todayIso, validateResident } from './resident-rules';
 import { ResidentViews } from './resident-views';
 import { ResidentEntity } from './residents.entities';
 import { ResidentsRepository } from './residents.repository';
+import { soleAuthorityColumns, soleAuthorityOf } from './sole-authority';
 import { RESIDENT_LIST_LIMITS } from './residents.types';
 import type { ResidentInput, ResidentListQuery, ResidentPage, ResidentPatch, ResidentSearchQuery, ResidentSummary, ResidentSummaryPage, ResidentView } from './residents.types';
 
@@ -168,6 +169,7 @@ export class ResidentsService {
       email: trimOrNull(input.email),
       phone: trimOrNull(input.phone),
       parentalAuthority: nn(input.parentalAuthority),
+      ...soleAuthorityColumns(input.soleAuthority ?? null),
       personneDeConfianceId: null,
       personneDeConfianceDesignatedOn: null,
       createdAt: now,
@@ -202,7 +204,9 @@ export class ResidentsService {
         email: patch.email !== undefined ? patch.email : r.email,
         parentalAuthority: patch.parentalAuthority !== undefined ? patch.parentalAuthority : r.parentalAuthority,
       };
-      const errors = validateResident(merged, todayIso());
+      // The proof of sole exercise goes with it: kept while one parent exercises alone, cleared otherwise.
+      merged.soleAuthority = patch.soleAuthority !== undefined ? patch.soleAuthority : merged.parentalAuthority === 'sole' ? soleAuthorityOf(r) : null;
+      const errors = validateResident(merged, todayIso(), { soleProofRequired: patch.parentalAuthority !== undefined || patch.soleAuthority !== undefined });
       if (errors.length) throw new ValidationError(errors);
       const changes: Partial<ResidentEntity> = {};
       const set = <K extends keyof ResidentEntity>(k: K, v: ResidentEntity[K]) => {
@@ -219,6 +223,8 @@ export class ResidentsService {
       if (patch.email !== undefined) set('email', trimOrNull(patch.email));
       if (patch.phone !== undefined) set('phone', trimOrNull(patch.phone));
       if (patch.parentalAuthority !== undefined) set('parentalAuthority', patch.parentalAuthority);
+      const sole = soleAuthorityColumns(merged.soleAuthority ?? null);
+      for (const k of Object.keys(sole) as (keyof typeof sole)[]) set(k, sole[k]);
       if (patch.preferences?.largePrint !== undefined) set('prefersLargePrint', patch.preferences.largePrint);
       if (patch.preferences?.easyToRead !== undefined) set('prefersEasyToRead', patch.preferences.easyToRead);
       if (patch.preferences?.language !== undefined) set('language', patch.preferences.language);

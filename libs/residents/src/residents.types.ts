@@ -1,5 +1,6 @@
 import type { MeasureAlert } from './resident-rules';
 import type { HolderRole, MeasureMode, MeasureScope, MeasureType, ParentalAuthority, StayType } from './residents.entities';
+import type { SoleAuthorityProof } from './sole-authority';
 
 /** Inputs of the resident file, as the API, the seed and the tests give them. */
 export interface ContactInput {
@@ -63,6 +64,8 @@ export interface ResidentInput {
   email?: string | null;
   phone?: string | null;
   parentalAuthority?: ParentalAuthority | null;
+  /** With `parentalAuthority: 'sole'`: its ground and proof (C. civ. 372 al. 2, 373, 373-1, 373-2-1); null to clear. */
+  soleAuthority?: SoleAuthorityProof | null;
   contacts?: ContactInput[];
   parents?: ContactInput[];
   personneDeConfiance?: PersonneDeConfianceInput | null;
@@ -84,6 +87,7 @@ export type ResidentPatch = Partial<
     | 'email'
     | 'phone'
     | 'parentalAuthority'
+    | 'soleAuthority'
   >
 >;
 
@@ -140,6 +144,8 @@ export interface ResidentView {
   phone: string | null;
   minor: boolean;
   parentalAuthority: ParentalAuthority | null;
+  /** Recorded when one parent alone exercises parental authority; null otherwise or not yet recorded. */
+  soleAuthority: SoleAuthorityProof | null;
   personneDeConfiance: (ContactView & { contactId: string; designatedOn: string | null }) | null;
   contacts: ContactView[];
   protectionMeasures: MeasureView[];

@@ -27,6 +27,8 @@ import {
   MeasureType,
   PARENTAL_AUTHORITY,
   ParentalAuthority,
+  SOLE_AUTHORITY_GROUNDS,
+  SoleAuthorityGround,
   STAY_TYPES,
   StayType,
 } from '@carepact/residents';
@@ -173,6 +175,16 @@ export class PersonneDeConfianceDto {
   designatedOn?: string | null;
 }
 
+/** C. civ. 372 al. 2, 373, 373-1, 373-2-1: why one parent alone exercises parental authority, and its proof. */
+export class SoleAuthorityDto {
+  @ApiProperty({ enum: SOLE_AUTHORITY_GROUNDS, example: 'judgment' }) @IsDefined() @IsIn(SOLE_AUTHORITY_GROUNDS as unknown as string[])
+  ground: SoleAuthorityGround;
+  @ApiProperty({ example: 'Jugement JAF, TJ de Valville, RG 24/01234' }) @IsDefined() @IsString() @MinLength(1) @MaxLength(200) @NoControlChars()
+  proofReference: string;
+  @ApiProperty({ example: '2024-03-12' }) @IsDefined() @IsCalendarDate()
+  proofDate: string;
+}
+
 class ResidentFieldsDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) @SafeText('name')
   birthName?: string | null;
@@ -189,6 +201,9 @@ class ResidentFieldsDto {
   @ApiPropertyOptional({ enum: PARENTAL_AUTHORITY, description: 'Mineurs : qui exerce l’autorité parentale.' })
   @IsOptional() @IsIn(PARENTAL_AUTHORITY as unknown as string[])
   parentalAuthority?: ParentalAuthority | null;
+  @ApiPropertyOptional({ type: SoleAuthorityDto, description: 'Mineurs, autorité parentale exercée par un seul parent : son motif et sa preuve (obligatoires dans ce cas).' })
+  @IsOptional() @ValidateNested() @Type(() => SoleAuthorityDto)
+  soleAuthority?: SoleAuthorityDto | null;
 }
 
 export class CreateResidentDto extends ResidentFieldsDto {

@@ -14,6 +14,7 @@ import { DocumentVisas1763953000000 } from './1763953000000-document-visas';
 import { BulkRuns1763954000000 } from './1763954000000-bulk-runs';
 import { BlobLz41763960000000 } from './1763960000000-blob-lz4';
 import { AuditAppendStatement1763970000000 } from './1763970000000-audit-append-statement';
+import { SoleAuthorityProof1763980000000 } from './1763980000000-sole-authority-proof';
 
 /** Applied in this order; each has a working `down`. Each migration grants its new tables to carepact_app. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   BulkRuns1763954000000,
   BlobLz41763960000000,
   AuditAppendStatement1763970000000,
+  SoleAuthorityProof1763980000000,
 ];

@@ -70,7 +70,7 @@ describe('consent sentence by capacity (first person, issue 13 item 2)', () => {
       'J’ai lu le document et je le signe en qualité de parent titulaire de l’autorité parentale d’Enzo Petit.',
       'J’ai lu le document et je le signe en qualité de parent titulaire de l’autorité parentale d’Enzo Petit.',
     ]);
-    const sole = signers(aResident({ firstName: 'Enzo', lastName: 'Petit', birthDate: '2014-05-30', parentalAuthority: 'sole', contacts: [mother] }, ON));
+    const sole = signers(aResident({ firstName: 'Enzo', lastName: 'Petit', birthDate: '2014-05-30', parentalAuthority: 'sole', soleAuthority: { ground: 'other_parent_deceased', proofReference: 'Acte de décès n° 312', proofDate: '2022-01-04' }, contacts: [mother] }, ON));
     expect(sentence(byKey(sole, 'parent'), 'Enzo Petit')).toBe('J’ai lu le document et je le signe en qualité de parent exerçant l’autorité parentale exclusive d’Enzo Petit.');
   });
 

@@ -8,7 +8,8 @@
  * The signature policy's wording (libs/signing signature-policy.ts) cites the person's file: the
  * judgment of her protection measure (« Curatelle renforcée (jugement RG 25/00412 du 3 mars 2025,
  * jusqu’au …) », « avec autorisation du juge (RG 26/00077) », « C. civ. 472 (autorisation RG …) », « le juge a
- * statué (décision RG … du …) »).
+ * statué (décision RG … du …) »), and the proof of a parent's sole exercise of parental authority
+ * (« ; pièce : Acte de décès n° 312 du 4 janvier 2022 »).
  * A reader without `resident.read` (the auditor) sees the same sentences without those references.
  * Should the wording change so that a reference is left, the whole text gives way to a plain
  * sentence rather than show it (apps/api document-page.views.spec.tsx runs the real policy against this).
@@ -19,8 +20,9 @@ export function withoutFileReferences(text: string): string {
     .replace(new RegExp(String.raw` \(jugement .*? du ${DATE}(?:, jusqu’au ${DATE})?\)`, 'gu'), '')
     .replace(/ avec autorisation du juge \(.*?\)(?= :)/g, ' avec autorisation du juge')
     .replace(/\(autorisation (?!du juge\)).*?\)(?= ;|$)/g, '(autorisation du juge)')
-    .replace(new RegExp(String.raw`le juge a statué \(décision .*? du ${DATE}\)`, 'gu'), 'le juge a statué');
-  return /\bjugement (?!de |du |ou )|\bautorisation (?!du juge)|\(décision |\bRG\b/i.test(redacted) ? FILE_DETAILS_WITHHELD : redacted;
+    .replace(new RegExp(String.raw`le juge a statué \(décision .*? du ${DATE}\)`, 'gu'), 'le juge a statué')
+    .replace(new RegExp(String.raw` ; pièce : .*? du ${DATE}(?=\))`, 'gu'), '');
+  return /\bjugement (?!de |du |ou )|\bautorisation (?!du juge)|\(décision |\bRG\b|\bpièce :/i.test(redacted) ? FILE_DETAILS_WITHHELD : redacted;
 }
 
 const FILE_DETAILS_WITHHELD = 'texte non affiché : il cite le dossier de la personne (mesure de protection, jugement), que votre rôle ne permet pas de consulter';

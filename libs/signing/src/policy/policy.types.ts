@@ -112,6 +112,8 @@ export type PolicyRefusalCode =
   | 'MEASURE_HOLDER_MISSING'
   | 'PARENT_MISSING'
   | 'PARENTAL_AUTHORITY_UNKNOWN'
+  /** One parent alone exercises parental authority by the file, which does not record why nor its proof (C. civ. 372 al. 2, 373, 373-1, 373-2-1). */
+  | 'SOLE_AUTHORITY_PROOF_MISSING'
   | 'SIGNER_WITHOUT_STANDING'
   | 'SIGNER_EMAIL_INVALID'
   /** Under representation of the person, she disagrees with living in the establishment and no judge's decision is recorded (C. civ. 459-2). */

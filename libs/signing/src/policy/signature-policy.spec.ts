@@ -41,9 +41,12 @@ function withMeasure(type: MeasureType, holders: ContactView[], over: Partial<Om
   return aResident({ ...resident, contacts: [...holders, ...(resident.contacts ?? [])], protectionMeasures: [aMeasure(type, holders, over, ON)] });
 }
 
-function minor(parentalAuthority: ResidentView['parentalAuthority'], parents: ContactView[]): ResidentView {
-  return aResident({ firstName: 'Enzo', lastName: 'Petit', birthDate: '2014-05-30', parentalAuthority, contacts: parents }, ON);
+function minor(parentalAuthority: ResidentView['parentalAuthority'], parents: ContactView[], soleAuthority: ResidentView['soleAuthority'] = null): ResidentView {
+  return aResident({ firstName: 'Enzo', lastName: 'Petit', birthDate: '2014-05-30', parentalAuthority, soleAuthority, contacts: parents }, ON);
 }
+
+/** The proof of sole exercise as the resident file records it (C. civ. 373-2-1). */
+const JAF_JUDGMENT: ResidentView['soleAuthority'] = { ground: 'judgment', proofReference: 'Jugement JAF, TJ de Valville, RG 24/01234', proofDate: '2024-03-12' };
 
 describe('signature policy — DOMAIN.md table, row by row', () => {
   describe('none (capable adult)', () => {
@@ -331,12 +334,31 @@ describe('signature policy — DOMAIN.md table, row by row', () => {
   });
 
   describe('minor, sole parental authority', () => {
-    it('the one parent signs, with the proof of sole exercise on file', () => {
-      const d = decide(minor('sole', [mother]));
+    it('the one parent signs, with the proof of sole exercise on file, cited in the basis and the explanation', () => {
+      const d = decide(minor('sole', [mother], JAF_JUDGMENT));
       expect(shape(d)).toEqual(['parent:julie:1', 'director:2']);
       expect(d.signers[0].capacity).toBe('en qualité de parent exerçant l’autorité parentale exclusive d’Enzo Petit');
-      expect(d.signers[0].legalBasis).toContain('preuve');
+      expect(d.signers[0].legalBasis).toMatch(/^C\. civ\. 373-2-1 \(décision du juge confiant l’exercice à ce seul parent ; pièce : Jugement JAF, TJ de Valville, RG 24\/01234 du 12 mars 2024\) ; /);
+      expect(d.explanation).toContain('C. civ. 373-2-1 ; pièce : Jugement JAF, TJ de Valville, RG 24/01234 du 12 mars 2024');
       expect(d.views.map((v) => v.recordedBy)).toEqual([['parent:julie']]);
+    });
+
+    it('each ground cites its own article: death (373-1), filiation (372 al. 2)', () => {
+      const death = decide(minor('sole', [mother], { ground: 'other_parent_deceased', proofReference: 'Acte de décès n° 312', proofDate: '2022-01-04' }));
+      expect(death.signers[0].legalBasis).toMatch(/^C\. civ\. 373-1 \(décès de l’autre parent ; pièce : Acte de décès n° 312 du 4 janvier 2022\)/);
+      const filiation = decide(minor('sole', [mother], { ground: 'filiation', proofReference: 'Acte de naissance intégral', proofDate: '2025-09-01' }));
+      expect(filiation.signers[0].legalBasis).toMatch(/^C\. civ\. 372 al\. 2 /);
+    });
+
+    it('SOLE_AUTHORITY_PROOF_MISSING: one parent alone, no proof on file — joint exercise is the rule (C. civ. 372)', () => {
+      for (const t of ['contrat-sejour', 'avenant', 'dipc', 'projet-personnalise', 'compte-rendu-synthese'] as const) {
+        const e = refusal(minor('sole', [mother]), t);
+        expect(e.code).toBe('SOLE_AUTHORITY_PROOF_MISSING');
+        expect(e.kind).toBe('conflict');
+        expect(e.messageFr).toMatch(/C\. civ\. 372 al\. 2, 373, 373-1, 373-2-1/);
+        expect(e.messageFr).not.toMatch(/Enzo|Petit|Julie/); // errors may be logged: no names
+        expect(e.details).toEqual([expect.objectContaining({ field: 'resident.soleAuthority', code: 'SOLE_AUTHORITY_PROOF_MISSING' })]);
+      }
     });
   });
 

@@ -10,6 +10,7 @@ import { DOCUMENT_TYPE_LABELS, MEASURE_TYPE_LABELS, formatDateFr, isPlausibleEma
 import type { FieldError } from '@carepact/common';
 import {
   HOLDER_ROLE_OF,
+  SOLE_AUTHORITY_GROUND_INFO,
   applicableMeasure,
   isMinor,
   measureStatus,
@@ -475,20 +476,28 @@ function planForMinor(input: PolicyInput, rule: DocumentRule): Plan {
         );
       if (parents.length > 1)
         throw authorityUnknown('Le dossier indique un exercice exclusif de l’autorité parentale mais mentionne plusieurs titulaires : corrigez-le.');
-      // The proof of sole exercise (judgment, death certificate…) is not modelled in the resident
-      // file yet: the capacity and the basis say it must be on file.
+      // C. civ. 372 al. 1: joint exercise is the rule. One parent signs alone only on a ground the law
+      // gives (372 al. 2, 373, 373-1, 373-2-1), and the establishment must be able to show it: without
+      // the proof on file, the other parent's signature may be missing from a contract that needs it.
+      const proof = r.soleAuthority;
+      if (!proof)
+        throw new SignaturePolicyError(
+          'SOLE_AUTHORITY_PROOF_MISSING',
+          'Le dossier indique qu’un seul parent exerce l’autorité parentale sur l’enfant, sans en donner la preuve. ' +
+            'L’exercice en commun est la règle (C. civ. 372) : enregistrez dans le dossier le motif de l’exercice exclusif et la pièce qui l’établit (jugement, acte de décès, acte de naissance…) (C. civ. 372 al. 2, 373, 373-1, 373-2-1), ou ajoutez l’autre parent.',
+          [{ field: 'resident.soleAuthority', code: 'SOLE_AUTHORITY_PROOF_MISSING', message: 'Motif et preuve de l’exercice exclusif de l’autorité parentale à enregistrer.' }],
+        );
+      const ground = SOLE_AUTHORITY_GROUND_INFO[proof.ground];
+      // « ; pièce : <reference> du <date> » is what withoutFileReferences takes out for the auditor.
+      const piece = ` ; pièce : ${proof.proofReference} du ${frDate(proof.proofDate)}`;
       const principals = [
-        parentPrincipal(
-          parents[0],
-          `en qualité de parent exerçant l’autorité parentale exclusive ${deName(name)}`,
-          `C. civ. 373-2-1 (preuve de l’exercice exclusif au dossier) ; ${rule.basis}`,
-        ),
+        parentPrincipal(parents[0], `en qualité de parent exerçant l’autorité parentale exclusive ${deName(name)}`, `${ground.basis} (${ground.label}${piece}) ; ${rule.basis}`),
       ];
       return {
         principals,
         views: [minorView(principals)],
         principalsOptional: false,
-        sentences: ['Mineur, autorité parentale exercée par un seul parent : ce parent signe, la preuve de l’exercice exclusif doit figurer au dossier (C. civ. 373-2-1) ; l’avis du mineur est recueilli.'],
+        sentences: [`Mineur, autorité parentale exercée par un seul parent (${ground.label}, ${ground.basis}${piece}) : ce parent signe seul ; l’avis du mineur est recueilli (C. civ. 371-1).`],
       };
     }
     case 'court_measure': {

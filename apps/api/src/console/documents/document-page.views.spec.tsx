@@ -71,6 +71,7 @@ function ahmed(m: MeasureView | null): ResidentView {
     phone: null,
     minor: false,
     parentalAuthority: null,
+    soleAuthority: null,
     personneDeConfiance: null,
     contacts: holders,
     protectionMeasures: m ? [m] : [],
@@ -274,6 +275,29 @@ describe('withoutFileReferences: against every sentence of the signature policy 
       expect(out).not.toContain('texte non affiché');
     }
     expect(withoutFileReferences(d.explanation).length).toBeGreaterThan(40);
+  });
+
+  it('a minor under sole parental authority: the proof’s reference and date go, its ground and article stay (C. civ. 373-1)', () => {
+    const enzo: ResidentView = {
+      ...ahmed(null),
+      firstName: 'Enzo',
+      lastName: 'Petit',
+      birthDate: '2014-05-30',
+      minor: true,
+      parentalAuthority: 'sole',
+      soleAuthority: { ground: 'other_parent_deceased', proofReference: 'Acte de décès n° 312, mairie de Valville', proofDate: '2022-01-04' },
+      contacts: [{ ...karim, holdsParentalAuthority: true }],
+    };
+    const d = decideSigners({ documentType: 'contrat-sejour', resident: enzo, establishment, on: ON });
+    expect(d.explanation).toContain('Acte de décès n° 312'); // the policy does cite it
+    for (const t of [d.explanation, ...d.signers.map((s) => s.legalBasis)]) {
+      const out = withoutFileReferences(t);
+      expect(out).not.toMatch(/312|Valville|2022|pièce/);
+      expect(out).not.toContain('texte non affiché');
+    }
+    expect(withoutFileReferences(d.explanation)).toMatch(
+      /^Mineur, autorité parentale exercée par un seul parent \(décès de l’autre parent, C\. civ\. 373-1\) : ce parent signe seul ; l’avis du mineur est recueilli \(C\. civ\. 371-1\)\. /,
+    );
   });
 
   it('a text it does not recognise that still cites a reference is withheld whole', () => {

@@ -15,7 +15,23 @@ export type Flat = Record<string, string>;
 export const CONTACT_FIELDS = ['firstName', 'lastName', 'relation', 'organisationName', 'email', 'phone', 'address'] as const;
 export const HOLDER_FIELDS = ['role', 'contactId', ...CONTACT_FIELDS] as const;
 export const PDC_FIELDS = ['contactId', 'firstName', 'lastName', 'relation', 'email', 'phone', 'address', 'designatedOn'] as const;
-const RESIDENT_TEXT = ['establishmentId', 'firstName', 'lastName', 'birthName', 'birthDate', 'admissionDate', 'stayType', 'plannedEndDate', 'room', 'email', 'phone', 'parentalAuthority', 'preferences.language'];
+const SOLE_AUTHORITY_FIELDS = ['ground', 'proofReference', 'proofDate'] as const;
+const RESIDENT_TEXT = [
+  'establishmentId',
+  'firstName',
+  'lastName',
+  'birthName',
+  'birthDate',
+  'admissionDate',
+  'stayType',
+  'plannedEndDate',
+  'room',
+  'email',
+  'phone',
+  'parentalAuthority',
+  ...SOLE_AUTHORITY_FIELDS.map((f) => `soleAuthority.${f}`),
+  'preferences.language',
+];
 const RESIDENT_CHECKS = ['preferences.largePrint', 'preferences.easyToRead'];
 const MEASURE_TEXT = ['type', 'mode', 'general', 'acts', 'mission', 'court', 'judgmentReference', 'judgmentDate', 'startDate', 'endDate', 'mandateEffectiveDate', 'authorisationReference', 'proofDocumentRef'];
 const MEASURE_CHECKS = ['scope.personne', 'scope.biens', 'judgeAuthorisesHolderAlone'];
@@ -180,6 +196,7 @@ export function createResidentPayload(d: ResidentDraft): Record<string, unknown>
     email: opt(v.email),
     phone: opt(v.phone),
     parentalAuthority: opt(v.parentalAuthority),
+    soleAuthority: soleAuthorityBody(v),
     contacts: Array.from({ length: d.contacts }, (_, i) => contactBody(v, `contacts.${i}.`, 'create', true)),
     ...(d.parents ? { parents: Array.from({ length: d.parents }, (_, i) => contactBody(v, `parents.${i}.`, 'create', false)) } : {}),
     ...(pdcGiven ? { personneDeConfiance: pdcPayload(v, 'personneDeConfiance.') } : {}),
@@ -205,7 +222,19 @@ export function updateResidentPayload(v: Flat): Record<string, unknown> {
     email: nul(v.email),
     phone: nul(v.phone),
     parentalAuthority: nul(v.parentalAuthority),
+    // The edit form shows the proof on file: moving to a joint exercise clears it without emptying its fields first.
+    soleAuthority: v.parentalAuthority === 'sole' ? soleAuthorityBody(v) : undefined,
   };
+}
+
+/**
+ * The proof of sole exercise when any of its fields is filled (the DTO then names the missing ones);
+ * left blank, it is not sent: the API asks for it when one parent exercises alone, keeps the one on
+ * file on an edit, and clears it when the authority is no longer exercised alone.
+ */
+function soleAuthorityBody(v: Flat): Record<string, string | undefined> | undefined {
+  if (SOLE_AUTHORITY_FIELDS.every((f) => blank(v[`soleAuthority.${f}`]))) return undefined;
+  return Object.fromEntries(SOLE_AUTHORITY_FIELDS.map((f) => [f, opt(v[`soleAuthority.${f}`])]));
 }
 
 /** `undefined` members are not sent (as JSON.stringify would drop them): the DTO sees what a JSON client would send. */

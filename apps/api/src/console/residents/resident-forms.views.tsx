@@ -1,6 +1,6 @@
 import { FieldError, HOLDER_ROLE_LABELS, MEASURE_TYPE_LABELS, ofName } from '@carepact/common';
 import type { StaffActor } from '@carepact/identity';
-import { ContactView, HOLDER_ROLES, MEASURE_TYPES, MeasureView, PARENTAL_AUTHORITY, ResidentView, STAY_TYPES } from '@carepact/residents';
+import { ContactView, HOLDER_ROLES, MEASURE_TYPES, MeasureView, PARENTAL_AUTHORITY, ResidentView, SOLE_AUTHORITY_GROUNDS, SOLE_AUTHORITY_GROUND_INFO, STAY_TYPES } from '@carepact/residents';
 import type { ComponentChildren } from 'preact';
 import { Checkbox, ErrorSummary, FieldMessage, NOTHING_SAVED, PostForm, RadioGroup, SelectField, TextArea, TextField, errorFor, fieldId, renderPage } from '../../views';
 import { ConsolePage } from '../console-layout';
@@ -32,6 +32,10 @@ const LABELS: Record<string, string> = {
   email: 'Adresse e-mail',
   phone: 'Téléphone',
   parentalAuthority: 'Autorité parentale',
+  soleAuthority: 'Exercice par un seul parent',
+  ground: 'Motif',
+  proofReference: 'Pièce qui l’établit',
+  proofDate: 'Date de la pièce',
   language: 'Langue',
   largePrint: 'Gros caractères',
   easyToRead: 'Facile à lire et à comprendre',
@@ -231,6 +235,30 @@ export function ResidentFields(props: { values: Flat; errors?: FieldError[]; est
         value={v(values, 'parentalAuthority')}
         errors={errors}
       />
+      <Group
+        path="soleAuthority"
+        legend="Si un seul parent exerce l’autorité parentale : motif et preuve"
+        hint="L’exercice en commun est la règle (C. civ. 372). Un seul parent signe seul sur une pièce qui l’établit ; la demande de signature est refusée sans elle."
+        errors={errors}
+      >
+        <SelectField
+          name="soleAuthority.ground"
+          label="Motif"
+          emptyLabel="Sans objet"
+          options={SOLE_AUTHORITY_GROUNDS.map((g) => [g, `${capitalise(SOLE_AUTHORITY_GROUND_INFO[g].label)} (${SOLE_AUTHORITY_GROUND_INFO[g].basis})`])}
+          value={v(values, 'soleAuthority.ground')}
+          errors={errors}
+        />
+        <TextField
+          name="soleAuthority.proofReference"
+          label="Pièce qui l’établit"
+          hint="Sa nature et sa référence : jugement du juge aux affaires familiales (RG…), acte de décès, acte de naissance intégral…"
+          autocomplete="off"
+          value={v(values, 'soleAuthority.proofReference')}
+          errors={errors}
+        />
+        <TextField name="soleAuthority.proofDate" type="date" label="Date de la pièce" value={v(values, 'soleAuthority.proofDate')} errors={errors} />
+      </Group>
     </>
   );
 }

@@ -1,7 +1,7 @@
 import { FieldError, HOLDER_ROLE_LABELS, MEASURE_MODE_LABELS, MEASURE_TYPE_LABELS, documentTypeLabel, formatDateFr, ofName } from '@carepact/common';
 import type { DocumentView } from '@carepact/documents';
 import type { StaffActor } from '@carepact/identity';
-import { MeasureAlert, ResidentListItem, ResidentPage, ResidentView, ageOn, measureAlert, todayIso } from '@carepact/residents';
+import { MeasureAlert, ResidentListItem, ResidentPage, ResidentView, SOLE_AUTHORITY_GROUND_INFO, ageOn, measureAlert, todayIso } from '@carepact/residents';
 import type { ComponentChildren } from 'preact';
 import { Notice, RefusedFormSummary, SelectField, TextField, TrustedHtml, renderFragment, renderPage } from '../../views';
 import { ConsolePage } from '../console-layout';
@@ -195,6 +195,18 @@ export function residentFileBody(s: { resident: ResidentView; establishment: str
             {date(r.birthDate)} ({ageOn(r.birthDate, today)} ans{r.minor ? ', mineur' : ''})
           </Row>
           {r.minor || r.parentalAuthority ? <Row label="Autorité parentale">{r.parentalAuthority ? PARENTAL_AUTHORITY_LABELS[r.parentalAuthority] : 'non renseignée'}</Row> : null}
+          {r.parentalAuthority === 'sole' ? (
+            <Row label="Exercice par un seul parent">
+              {r.soleAuthority ? (
+                <>
+                  {capitalise(SOLE_AUTHORITY_GROUND_INFO[r.soleAuthority.ground].label)} ({SOLE_AUTHORITY_GROUND_INFO[r.soleAuthority.ground].basis}) : {r.soleAuthority.proofReference}, du{' '}
+                  {date(r.soleAuthority.proofDate)}
+                </>
+              ) : (
+                <strong>Preuve non enregistrée : les demandes de signature sont refusées tant que le motif et la pièce ne sont pas au dossier (C. civ. 372).</strong>
+              )}
+            </Row>
+          ) : null}
           <Row label="Adresse e-mail">{r.email ?? '—'}</Row>
           <Row label="Téléphone">{r.phone ?? '—'}</Row>
         </dl>
