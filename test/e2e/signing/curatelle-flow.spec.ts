@@ -188,7 +188,15 @@ describe('signature routing end to end', () => {
     await p.get('/portail/avis');
     const viewKey = /name="viewKey" value="([^"]+)"/.exec(p.lastHtml)![1];
     expect((await p.post('/portail/avis', { viewKey, expression: 'desaccord', comment: 'Lucie préfère rester chez son père.' })).status).toBe(303);
-    await p.get('/portail/signer');
+    // The portal does not offer « Signer » and says why (the policy's rule, read into the session's context)…
+    expect((await p.get('/portail/signer?fait=avis')).status).toBe(200);
+    expect(p.lastHtml).not.toContain('action="/portail/signer"');
+    expect(p.lastHtml).toContain('Ce document ne peut pas être signé pour le moment.');
+    expect(p.lastHtml).toContain('c’est le juge des contentieux de la protection qui décide où Lucie Bernard va vivre');
+    expect(p.lastHtml).toContain('href="/portail/question"');
+    await p.get('/portail/document');
+    expect(p.lastHtml).not.toContain('href="/portail/signer">Signer le document');
+    // …and a signature sent anyway is still refused (defence in depth).
     const refused = await p.post('/portail/signer', { consent: 'oui', typedName: 'Alain Bernard' });
     expect(refused.status).toBe(409);
     expect(p.lastHtml).toContain('Lucie Bernard n’est pas d’accord pour vivre dans l’établissement');
@@ -215,6 +223,8 @@ describe('signature routing end to end', () => {
     const key2 = /name="viewKey" value="([^"]+)"/.exec(p2.lastHtml)![1];
     expect((await p2.post('/portail/avis', { viewKey: key2, expression: 'desaccord' })).status).toBe(303);
     await p2.get('/portail/signer');
+    expect(p2.lastHtml).toContain('action="/portail/signer"');
+    expect(p2.lastHtml).not.toContain('ne peut pas être signé');
     expect((await p2.post('/portail/signer', { consent: 'oui', typedName: 'Alain Bernard' })).status).toBe(303);
     expect((await state(second.json.id)).signers.find((x) => x.role === 'tuteur')!.status).toBe('signed');
   });

@@ -25,6 +25,7 @@ export function portalContext(
     establishment: { name: 'EHPAD Les Tilleuls', phone: '01 00 00 00 18', address: '12 rue des Tilleuls, 00100 Valville' },
     preferences: { largePrint: false, easyToRead: false },
     views: [],
+    residenceDispute: null,
     waitingFor: [],
     purpose: over.purpose ?? 'sign',
   } as unknown as PortalContext;

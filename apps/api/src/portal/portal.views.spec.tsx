@@ -165,13 +165,18 @@ describe('after an answer (issue 13, items 4 and 5)', () => {
   });
 
   it('the preferred version is offered first, marked as a companion of the original, not the signed original', () => {
-    const html = answeredPage(context({ status: 'signed', actedAt: signedAt, easyToRead: true }), { ...facts, sealed: true }, false);
-    const falc = html.indexOf('/portail/telecharger/pdf/falc');
-    expect(falc).toBeGreaterThan(0);
-    expect(falc).toBeLessThan(html.indexOf('/portail/telecharger/pdf/large-print'));
-    expect(text(html)).toContain('Version facile à lire (PDF), celle que vous préférez — accompagne l’original, non signée');
+    const html = answeredPage(context({ status: 'signed', actedAt: signedAt, largePrint: true }), { ...facts, sealed: true }, false);
+    const large = html.indexOf('/portail/telecharger/pdf/large-print');
+    expect(large).toBeGreaterThan(0);
+    expect(large).toBeLessThan(html.indexOf('/portail/telecharger/pdf/falc'));
+    expect(text(html)).toContain('Version en gros caractères (PDF), celle que vous préférez — accompagne l’original, non signée');
     expect(text(html)).toContain('Ce ne sont pas l’original signé');
     expect(html).toContain('href="/portail/document-signe.pdf"');
+    // In easy-to-read words for a FALC reader (portal-after-answer-falc.views.spec.tsx): first, and not signed.
+    const easy = answeredPage(context({ status: 'signed', actedAt: signedAt, easyToRead: true }), { ...facts, sealed: true }, false);
+    expect(easy.indexOf('/portail/telecharger/pdf/falc')).toBeLessThan(easy.indexOf('/portail/telecharger/pdf/large-print'));
+    expect(text(easy)).toContain('Version facile à lire (PDF), non signée . C’est la version que vous préférez.');
+    expect(text(easy)).toContain('Ces versions ne sont pas signées.');
   });
 
   it('a refusal: « Vous avez refusé de signer le … à … »', () => {

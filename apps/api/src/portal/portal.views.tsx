@@ -44,6 +44,26 @@ function preferredCompanion(ctx: PortalContext): 'falc' | 'large-print' | null {
   return ctx.preferences.easyToRead ? 'falc' : ctx.preferences.largePrint ? 'large-print' : null;
 }
 
+/**
+ * The person reads easy-to-read (FALC) French: the session's preference, as the reading view's
+ * default variant (variantFor) and the order of the companions read it. The pages after an answer
+ * then speak in short sentences, one idea each, each on its own line (ACCESSIBILITY.md, FALC).
+ */
+function easyToRead(ctx: PortalContext): boolean {
+  return preferredCompanion(ctx) === 'falc';
+}
+
+/** Easy-to-read text: one sentence per paragraph (each on its own line). */
+function Sentences(props: { lines: (string | false | null | undefined)[] }) {
+  return (
+    <>
+      {props.lines.filter((l): l is string => Boolean(l)).map((l, i) => (
+        <p key={i}>{l}</p>
+      ))}
+    </>
+  );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Layout
 // ---------------------------------------------------------------------------------------------
@@ -279,7 +299,14 @@ export function landingPage(ctx: PortalContext, state: PortalState = {}): string
             <li>Vous signez. Vous pouvez aussi refuser de signer, ou poser une question à l’établissement.</li>
             <li>Quand toutes les signatures sont réunies, vous recevez un e-mail avec le document signé.</li>
           </ol>
-          {ctx.waitingFor.length ? (
+          {ctx.residenceDispute ? (
+            <Notice kind="warning">
+              <p>
+                Ce document ne peut pas être signé pour le moment : {fullName(ctx.residenceDispute.person)} n’est pas d’accord pour vivre dans l’établissement, et c’est au juge de décider. Vous pouvez lire le
+                document et poser une question à l’établissement.
+              </p>
+            </Notice>
+          ) : ctx.waitingFor.length ? (
             <Notice>
               <p>Votre signature sera demandée après celle de : {ctx.waitingFor.join(', ')}. Vous recevrez un e-mail. Vous pouvez déjà lire le document.</p>
             </Notice>
@@ -306,10 +333,16 @@ function AfterReading(props: { ctx: PortalContext }) {
   const { ctx } = props;
   if (ctx.signer.status !== 'pending' || ctx.request.status !== 'active') return null;
   const view = ctx.views.find((v) => !v.recorded);
+  const dispute = ctx.residenceDispute;
   return (
     <section aria-labelledby="apres-lecture">
       <h2 id="apres-lecture">Après la lecture</h2>
-      {view ? (
+      {dispute ? (
+        <p>
+          Ce document ne peut pas être signé pour le moment : {fullName(dispute.person)} n’est pas d’accord pour vivre dans l’établissement, et c’est au juge de décider.{' '}
+          <a href="/portail/signer">Pourquoi, et ce que vous pouvez faire</a>
+        </p>
+      ) : view ? (
         <p>Avant de signer, indiquez l’avis {ofName(fullName(view.person))}.</p>
       ) : ctx.waitingFor.length ? (
         <p>Votre signature sera demandée après celle de : {ctx.waitingFor.join(', ')}. Vous recevrez un e-mail.</p>
@@ -317,7 +350,7 @@ function AfterReading(props: { ctx: PortalContext }) {
         <p>Quand vous avez lu le document, vous pouvez le signer. Vous pouvez aussi poser une question, ou refuser de signer.</p>
       )}
       <ul class="actions">
-        {view ? (
+        {dispute ? null : view ? (
           <li>
             <a class="button" href="/portail/avis">
               Indiquer l’avis {ofName(fullName(view.person))}
@@ -434,16 +467,79 @@ export function viewPage(ctx: PortalContext, state: PortalState = {}): string {
 }
 
 /**
- * The signature: offered only once the document was opened (`read`), the person's view recorded
- * and, in sequential mode, when it is this signer's turn; the consent sentence is the signer's own,
- * in their capacity (issue 13, items 2 and 3).
+ * The person disagrees with living in the establishment and the document cites no decision of the
+ * judge (C. civ. 459-2; PortalContext.residenceDispute, from the policy's rule): no signature is
+ * offered — PortalActionsService.sign refuses it too — and the page says why, who decides and what
+ * the signer can still do: ask the establishment, correct the view they recorded, or refuse.
+ */
+function ResidenceDisputed(props: { ctx: PortalContext; dispute: NonNullable<PortalContext['residenceDispute']> }) {
+  const { ctx, dispute } = props;
+  const name = fullName(dispute.person);
+  const phone = ctx.establishment.phone;
+  return (
+    <>
+      <Notice kind="warning">
+        <p>
+          <strong>Ce document ne peut pas être signé pour le moment.</strong>
+        </p>
+        <p>L’avis enregistré dit que {name} n’est pas d’accord pour vivre dans l’établissement.</p>
+      </Notice>
+      <h2>Pourquoi ?</h2>
+      <p>Le choix du lieu de vie appartient à {name} (article 459-2 du Code civil).</p>
+      <p>En cas de désaccord, c’est le juge des contentieux de la protection qui décide où {name} va vivre (ou le conseil de famille, s’il y en a un).</p>
+      <p>Personne ne peut signer ce document avant cette décision. Quand la décision sera écrite dans le document, l’établissement pourra vous le renvoyer à signer.</p>
+      <h2>Ce que vous pouvez faire</h2>
+      <ul>
+        <li>
+          Prévenir l’établissement et lui poser vos questions :{' '}
+          {phone ? (
+            <>
+              appelez-le au <a href={telHref(phone)}>{phone}</a>, ou écrivez-lui
+            </>
+          ) : (
+            'écrivez-lui'
+          )}{' '}
+          avec le bouton « Poser une question ».
+        </li>
+        {dispute.byMe ? <li>Corriger l’avis, si ce n’est pas ce que {name} a exprimé : vous pouvez le faire tant que vous n’avez pas signé.</li> : null}
+        <li>Refuser de signer : la page « Refuser de signer » explique ce que cela change.</li>
+      </ul>
+      <ul class="actions">
+        <li>
+          <a class="button" href="/portail/question">
+            Poser une question
+          </a>
+        </li>
+        {dispute.byMe ? (
+          <li>
+            <a class="button secondary" href="/portail/avis">
+              Corriger l’avis {ofName(name)}
+            </a>
+          </li>
+        ) : null}
+        <li>
+          <a class="button secondary" href="/portail/refuser">
+            Refuser de signer
+          </a>
+        </li>
+      </ul>
+    </>
+  );
+}
+
+/**
+ * The signature: offered only once the document was opened (`read`), the person's view recorded,
+ * her residence not disputed before the judge (ResidenceDisputed) and, in sequential mode, when it
+ * is this signer's turn; the consent sentence is the signer's own, in their capacity (issue 13,
+ * items 2 and 3).
  */
 export function signPage(ctx: PortalContext, read: boolean, state: PortalState = {}): string {
   const label = docLabel(ctx.document.type);
   const missingView = ctx.views.find((v) => !v.recorded);
   const mine = ctx.views.filter((v) => v.answer?.byMe);
   const values = state.values ?? {};
-  const form = open(ctx) && read && !missingView && !ctx.waitingFor.length;
+  const dispute = ctx.residenceDispute;
+  const form = open(ctx) && !dispute && read && !missingView && !ctx.waitingFor.length;
   return renderPage(
     <PortalPage title={`Signer : ${label}`} ctx={ctx} scripts={form ? ['/portail/static/portal.js'] : []}>
       <h1>{`Signer : ${label}`}</h1>
@@ -455,6 +551,8 @@ export function signPage(ctx: PortalContext, read: boolean, state: PortalState =
       ) : null}
       {!open(ctx) ? (
         <Closed ctx={ctx} />
+      ) : dispute ? (
+        <ResidenceDisputed ctx={ctx} dispute={dispute} />
       ) : !read ? (
         <>
           <Notice kind="warning">
@@ -680,7 +778,20 @@ export function questionPage(ctx: PortalContext, state: PortalState & { sent?: b
  * What the sealed PDF really holds (libs/signing evidenceBlocks, sealedTree): the document with each
  * signature box filled (date, how), then the pages « Dossier de preuve de la signature ».
  */
-function SealedExplanation() {
+function SealedExplanation(props: { easy: boolean }) {
+  if (props.easy)
+    return (
+      <Sentences
+        lines={[
+          'L’établissement a scellé le document.',
+          'Cela veut dire : si quelqu’un change le document, cela se voit.',
+          'Dans le document, chaque signature a sa date.',
+          'Elle dit aussi comment la personne a signé.',
+          'À la fin, des pages disent qui a signé, et quand.',
+          'Ces pages s’appellent « Dossier de preuve de la signature ».',
+        ]}
+      />
+    );
   return (
     <p>
       L’établissement a scellé le document : une modification serait détectable. Dans le document, chaque cadre de signature indique la date et la façon de signer. À la fin, les pages « Dossier de preuve de la
@@ -700,6 +811,7 @@ export interface AnswerFacts {
 function WhatNext(props: { ctx: PortalContext; facts: AnswerFacts }) {
   const { ctx, facts } = props;
   const missing = facts.signers.filter((s) => !s.me && s.status === 'pending' && !s.optional);
+  if (easyToRead(ctx)) return <WhatNextEasy status={ctx.request.status} missing={missing} sealed={facts.sealed} />;
   const names = missing.map((s) => (s.role === 'director' ? `la direction de l’établissement (${s.name})` : s.name));
   switch (ctx.request.status) {
     case 'completed':
@@ -718,6 +830,43 @@ function WhatNext(props: { ctx: PortalContext; facts: AnswerFacts }) {
   }
 }
 
+/** WhatNext in easy-to-read French: the same facts, one idea per sentence, the missing signers as a list. */
+function WhatNextEasy(props: { status: string; missing: CoSigner[]; sealed: boolean }) {
+  const { missing, sealed } = props;
+  switch (props.status) {
+    case 'completed':
+      return (
+        <Sentences
+          lines={
+            sealed
+              ? ['Tout le monde a signé.', 'Le document signé est prêt.']
+              : ['Tout le monde a signé.', 'L’établissement prépare le document signé.', 'Vous allez recevoir un e-mail.', 'Cet e-mail a un lien pour télécharger le document signé.']
+          }
+        />
+      );
+    case 'active':
+      return (
+        <>
+          {missing.length ? (
+            <>
+              <p>Il manque encore la signature de :</p>
+              <ul>
+                {missing.map((s, i) => (
+                  <li key={i}>{s.role === 'director' ? `${s.name}, pour la direction de l’établissement` : s.name}</li>
+                ))}
+              </ul>
+            </>
+          ) : null}
+          <Sentences lines={['Quand tout le monde aura signé, vous recevrez un e-mail.', 'Cet e-mail a un lien pour télécharger le document signé.']} />
+        </>
+      );
+    case 'refused':
+      return <Sentences lines={['La demande de signature est arrêtée.', 'Une personne a refusé de signer.', 'L’établissement va vous contacter.']} />;
+    default:
+      return <Sentences lines={['L’établissement a arrêté la demande de signature.', 'Il peut vous expliquer pourquoi.']} />;
+  }
+}
+
 /** The downloads of what was signed: the sealed PDF when it exists, else the version signed; and the person's easier versions, marked as companions. */
 function SignedDownloads(props: { ctx: PortalContext; facts: AnswerFacts }) {
   const { ctx, facts } = props;
@@ -725,6 +874,7 @@ function SignedDownloads(props: { ctx: PortalContext; facts: AnswerFacts }) {
   const mayRead = !accessCodeMissing(ctx);
   const preferred = preferredCompanion(ctx);
   const companions = (preferred ? [preferred, ...(['falc', 'large-print'] as const).filter((v) => v !== preferred)] : (['falc', 'large-print'] as const)).slice();
+  const easy = easyToRead(ctx);
   return (
     <section aria-labelledby="telecharger">
       <h2 id="telecharger">Télécharger</h2>
@@ -737,7 +887,7 @@ function SignedDownloads(props: { ctx: PortalContext; facts: AnswerFacts }) {
               </a>
             </li>
           </ul>
-          <SealedExplanation />
+          <SealedExplanation easy={easy} />
         </>
       ) : mayRead ? (
         <>
@@ -748,26 +898,51 @@ function SignedDownloads(props: { ctx: PortalContext; facts: AnswerFacts }) {
               </a>
             </li>
           </ul>
-          <p>C’est la version exacte que vous avez signée. Le document final, avec toutes les signatures, vous sera envoyé par e-mail.</p>
+          {easy ? (
+            <Sentences lines={['C’est le texte exact que vous avez signé.', 'Les signatures ne sont pas dans ce fichier.', 'Le document final avec les signatures arrivera par e-mail.']} />
+          ) : (
+            <p>C’est la version exacte que vous avez signée. Le document final, avec toutes les signatures, vous sera envoyé par e-mail.</p>
+          )}
         </>
+      ) : easy ? (
+        <p>Vous recevrez le document signé par e-mail.</p>
       ) : (
         <p>Le document signé vous sera envoyé par e-mail quand toutes les signatures seront réunies.</p>
       )}
       {mayRead ? (
         <>
           <h3>Pour vous aider à lire</h3>
-          <p>
-            Ces versions accompagnent le document signé : elles disent la même chose plus simplement ou en plus gros. Ce ne sont pas l’original signé.
-            {facts.sealed ? ' Leur empreinte numérique figure dans le dossier de preuve du document scellé.' : ''}
-          </p>
+          {easy ? (
+            <Sentences
+              lines={[
+                'Ces versions disent la même chose que le document signé.',
+                'Elles sont plus simples, ou écrites en plus gros.',
+                'Ces versions ne sont pas signées.',
+                'Le document signé reste l’original.',
+                facts.sealed && 'Le dossier de preuve garde la trace de ces versions.',
+              ]}
+            />
+          ) : (
+            <p>
+              Ces versions accompagnent le document signé : elles disent la même chose plus simplement ou en plus gros. Ce ne sont pas l’original signé.
+              {facts.sealed ? ' Leur empreinte numérique figure dans le dossier de preuve du document scellé.' : ''}
+            </p>
+          )}
           <ul>
-            {companions.map((v) => (
-              <li key={v}>
-                <a href={`/portail/telecharger/pdf/${v}`}>
-                  {COMPANION_LABELS[v]} (PDF){v === preferred ? ', celle que vous préférez' : ''} — accompagne l’original, non signée
-                </a>
-              </li>
-            ))}
+            {companions.map((v) =>
+              easy ? (
+                <li key={v}>
+                  <a href={`/portail/telecharger/pdf/${v}`}>{COMPANION_LABELS[v]} (PDF), non signée</a>
+                  {v === preferred ? '. C’est la version que vous préférez.' : null}
+                </li>
+              ) : (
+                <li key={v}>
+                  <a href={`/portail/telecharger/pdf/${v}`}>
+                    {COMPANION_LABELS[v]} (PDF){v === preferred ? ', celle que vous préférez' : ''} — accompagne l’original, non signée
+                  </a>
+                </li>
+              ),
+            )}
           </ul>
         </>
       ) : null}
@@ -789,9 +964,15 @@ export function answeredPage(ctx: PortalContext, facts: AnswerFacts, fresh: bool
       <PortalPage title={title} ctx={ctx}>
         <h1>{title}</h1>
         <Notice>
-          <p>
-            {fresh && at ? `Vous avez refusé de signer ${documentFor(ctx)} le ${at}. ` : ''}L’établissement a été prévenu et va vous contacter. Vous pouvez aussi l’appeler.
-          </p>
+          {easyToRead(ctx) ? (
+            <Sentences
+              lines={[fresh && `Vous avez refusé de signer ${documentFor(ctx)}.`, fresh && at && `C’était le ${at}.`, 'L’établissement est prévenu.', 'Il va vous contacter.', 'Vous pouvez aussi l’appeler.']}
+            />
+          ) : (
+            <p>
+              {fresh && at ? `Vous avez refusé de signer ${documentFor(ctx)} le ${at}. ` : ''}L’établissement a été prévenu et va vous contacter. Vous pouvez aussi l’appeler.
+            </p>
+          )}
         </Notice>
         {!accessCodeMissing(ctx) ? (
           <p>
@@ -833,8 +1014,8 @@ export function downloadPage(ctx: PortalContext, sealed: boolean): string {
       <h1>{`Document signé : ${label}`}</h1>
       {sealed ? (
         <>
-          <p>Toutes les signatures sont réunies.</p>
-          <SealedExplanation />
+          <p>{easyToRead(ctx) ? 'Tout le monde a signé.' : 'Toutes les signatures sont réunies.'}</p>
+          <SealedExplanation easy={easyToRead(ctx)} />
           <ul class="actions">
             <li>
               <a class="button" href="/portail/document-signe.pdf">
@@ -844,7 +1025,7 @@ export function downloadPage(ctx: PortalContext, sealed: boolean): string {
           </ul>
         </>
       ) : (
-        <p>Le document signé n’est pas encore disponible.</p>
+        <p>{easyToRead(ctx) ? 'Le document signé n’est pas encore prêt.' : 'Le document signé n’est pas encore disponible.'}</p>
       )}
     </PortalPage>,
   );

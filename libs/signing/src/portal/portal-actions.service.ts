@@ -10,6 +10,7 @@ import { SignatureProgress } from '../requests/signature-progress.service';
 import { AuthMethod, EXPRESSIONS, Expression, SignatureRequestEntity, SignerQuestionEntity } from '../requests/signing.entities';
 import { SigningRepository } from '../requests/signing.repository';
 import { consentSentence } from '../policy/consent-sentence';
+import { judgeDecided, residenceDisagreement } from '../policy/residence-dispute';
 import { PortalReadsService } from './portal-reads.service';
 import { PortalSessionService, isLinkLive, signerActor } from './portal-session.service';
 import { PortalContext, PortalSessionExpiredError, assertCodeGiven } from './portal.types';
@@ -167,21 +168,18 @@ export class PortalActionsService {
   }
 
   /**
-   * DOMAIN.md rule 2 and C. civ. 459-2: where the act decides where the person lives (the contract,
-   * an avenant, the DIPC, under representation or a curatelle renforcée with the judge's
-   * authorisation, C. civ. 472 al. 3), the choice is hers. If her view, recorded in the portal, is
-   * a disagreement, nobody signs until the judge's (or family council's) decision is recorded in
-   * the document (`residenceChoice.judgeDecision`: a new version, sent again).
+   * DOMAIN.md rule 2 and C. civ. 459-2 (residence-dispute.ts): if the person's view, recorded in
+   * the portal, is a disagreement with living in the establishment, nobody signs until the judge's
+   * (or family council's) decision is recorded in the document (`residenceChoice.judgeDecision`: a
+   * new version, sent again). The portal's pages do not offer the signature then
+   * (PortalContext.residenceDispute); this is read again under the request's lock.
    */
   private async assertResidenceNotDisputed(em: EntityManager, request: SignatureRequestEntity): Promise<void> {
-    const view = request.policy.views.find((v) => v.legalBasis.includes('459-2'));
+    const recorded = (await em.query(`SELECT view_key AS key, expression FROM recorded_views WHERE request_id = $1`, [request.id])) as { key: string; expression: string }[];
+    const view = residenceDisagreement(request.policy, recorded);
     if (!view) return;
-    const [recorded] = (await em.query(`SELECT expression FROM recorded_views WHERE request_id = $1 AND view_key = $2`, [request.id, view.key])) as { expression: string }[];
-    if (recorded?.expression !== 'desaccord') return;
-    const [version] = (await em.query(`SELECT input #>> '{document,residenceChoice,judgeDecision,reference}' AS decision FROM document_versions WHERE id = $1`, [request.versionId])) as {
-      decision: string | null;
-    }[];
-    if (version?.decision) return;
+    const [version] = (await em.query(`SELECT input FROM document_versions WHERE id = $1`, [request.versionId])) as { input: unknown }[];
+    if (judgeDecided(version?.input)) return;
     throw new ConflictError(
       'RESIDENCE_DISAGREEMENT_NEEDS_JUDGE',
       `${view.person.firstName} ${view.person.lastName} n’est pas d’accord pour vivre dans l’établissement. Le choix du lieu de résidence lui appartient ; ` +

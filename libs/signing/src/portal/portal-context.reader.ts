@@ -5,6 +5,7 @@ import { IdentityRepository } from '@carepact/identity';
 import { ResidentsRepository } from '@carepact/residents';
 import { PortalSessionEntity, SignatureRequestEntity, SignerEntity, SignerStatus, SigningLinkEntity } from '../requests/signing.entities';
 import { blockingSigners, bySigningOrder } from '../requests/whose-turn';
+import { judgeDecided, residenceDisagreement } from '../policy/residence-dispute';
 import type { PortalContext } from './portal.types';
 
 /**
@@ -85,6 +86,8 @@ type DocumentSubject = { type: DocumentType; residentId: string };
 export class PortalContextReader {
   private readonly columns = new Map<object, { property: string; column: string; date: boolean }[]>();
   private readonly subjects = new Map<string, DocumentSubject>();
+  /** Whether a version cites the judge's decision on where the person lives, by version id (a version never changes). */
+  private readonly judgeDecisions = new Map<string, boolean>();
   /** Stamps asked for since the last query, by token hash (see stamp). */
   private stampsAsked = new Map<string, { resolve: (stamp: string | null) => void; reject: (e: unknown) => void }[]>();
   /** A stamps query is running: the next one is sent when it returns. */
@@ -161,10 +164,29 @@ export class PortalContextReader {
           const done = row.recorded_views.find((x) => x.key === v.key);
           return { ...v, recorded: Boolean(done), answer: done ? { expression: done.expression, comment: done.comment, byMe: done.by === signer.id } : null };
         }),
+      residenceDispute: await this.residenceDispute(request, row.recorded_views, signer.id),
       waitingFor: blockingSigners(request.mode, signers, signer.orderNo).map((s) => `${s.firstName} ${s.lastName}`),
       purpose: link?.purpose ?? 'sign',
     };
     return { ctx, stamp: row.stamp };
+  }
+
+  /**
+   * The policy's rule (residence-dispute.ts) on the views recorded in this snapshot; the version's
+   * input is read only when her view is a disagreement, and kept: a version never changes (the
+   * judge's decision comes in a new version, sent in a new request).
+   */
+  private async residenceDispute(request: SignatureRequestEntity, recorded: SessionRow['recorded_views'], signerId: string): Promise<PortalContext['residenceDispute']> {
+    const view = residenceDisagreement(request.policy, recorded);
+    if (!view) return null;
+    let decided = this.judgeDecisions.get(request.versionId);
+    if (decided === undefined) {
+      const version = await this.documents.versionInput(this.tx.manager, request.versionId);
+      decided = judgeDecided(version?.input);
+      if (this.judgeDecisions.size > 10_000) this.judgeDecisions.clear();
+      this.judgeDecisions.set(request.versionId, decided);
+    }
+    return decided ? null : { person: view.person, byMe: recorded.find((r) => r.key === view.key)?.by === signerId };
   }
 
   private async subjectOf(documentId: string): Promise<DocumentSubject> {

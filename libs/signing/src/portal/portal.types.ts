@@ -1,6 +1,6 @@
 import { DomainError } from '@carepact/common';
 import type { DocumentType } from '@carepact/documents';
-import type { ViewToRecord } from '../policy/policy.types';
+import type { PolicyPerson, ViewToRecord } from '../policy/policy.types';
 import type { LinkPurpose, PortalSessionEntity, SignatureRequestEntity, SignerEntity, SigningLinkEntity } from '../requests/signing.entities';
 
 /** Sessions: 30 minutes idle, 2 hours at most (SECURITY-RELIABILITY.md, "Signing links"). */
@@ -52,6 +52,13 @@ export interface PortalContext {
    * whether this signer recorded it (then they may correct it until they sign).
    */
   views: (ViewToRecord & { recorded: boolean; answer: { expression: string; comment: string | null; byMe: boolean } | null })[];
+  /**
+   * The person disagrees with living in the establishment and the version signed cites no decision
+   * of the judge (C. civ. 459-2, residence-dispute.ts): nobody may sign it, whoever recorded her
+   * view. The person, and whether this signer recorded the view (then they may still correct it);
+   * null when the signature is not stopped so. PortalActionsService.sign refuses it as well.
+   */
+  residenceDispute: { person: PolicyPerson; byMe: boolean } | null;
   /** Sequential mode: others must sign first. */
   waitingFor: string[];
   purpose: LinkPurpose;
