@@ -13,6 +13,7 @@ interface RequestView {
   views: { key: string; recorded: unknown }[];
   sealed: { href: string; evidenceHref: string } | null;
   nextStep: { kind: string; href: string } | null;
+  residenceDispute: { person: string; recordedAt: string; recordedBy: string | null } | null;
 }
 
 /**
@@ -205,6 +206,8 @@ describe('signature routing end to end', () => {
     expect(s.status).toBe('active');
     expect(s.signers.find((x) => x.role === 'tuteur')!.status).toBe('pending');
     expect(await h.sql(`SELECT 1 FROM signature_events WHERE request_id = $1 AND kind = 'signed'`, [created.json.id])).toEqual([]);
+    // Staff are told through the request's view: who disagrees, recorded by whom and when.
+    expect(s.residenceDispute).toEqual({ person: 'Lucie Bernard', recordedBy: 'Alain Bernard', recordedAt: expect.any(String) });
 
     // The judge decided: the contract records the decision (a new document here), and the tuteur signs it.
     const staff = await h.staff('admissions@les-tilleuls.example');
@@ -225,6 +228,7 @@ describe('signature routing end to end', () => {
     await p2.get('/portail/signer');
     expect(p2.lastHtml).toContain('action="/portail/signer"');
     expect(p2.lastHtml).not.toContain('ne peut pas être signé');
+    expect((await state(second.json.id)).residenceDispute).toBeNull(); // the version cites the judge's decision
     expect((await p2.post('/portail/signer', { consent: 'oui', typedName: 'Alain Bernard' })).status).toBe(303);
     expect((await state(second.json.id)).signers.find((x) => x.role === 'tuteur')!.status).toBe('signed');
   });

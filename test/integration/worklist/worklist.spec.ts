@@ -129,8 +129,8 @@ describe('worklist (À faire)', () => {
     } finally {
       spy.mockRestore();
     }
-    // establishments, residents, measures, requests, refusals, questions, failed generations, visas to give.
-    expect(n).toBeLessThanOrEqual(8);
+    // establishments, residents, measures, requests, refusals, questions, failed generations, visas to give, disagreements.
+    expect(n).toBeLessThanOrEqual(9);
   });
 
   it('scopes to the establishments where the person works, and to their organisation', async () => {
@@ -160,6 +160,63 @@ describe('worklist (À faire)', () => {
     expect(page.text).toContain('href="/console/journal"');
     for (const name of ['Sanscontrat', 'Attente', 'Curatelle', 'Refus']) expect(page.text).not.toContain(name);
   });
+  it('a disagreement with living here not yet decided by the judge (C. civ. 459-2): listed as such, its signers not « awaited »; not once the version cites the decision, nor on an act that does not decide where she lives', async () => {
+    const sql = (text: string, params: unknown[]) => h.app.get(DataSource).query(text, params) as Promise<{ id: string }[]>;
+    const agent = await loginAgent(h.app, h.orgA.users.administrator.email, TEST_PASSWORD);
+    const views = (basis: string) => ({ signers: [], views: [{ key: 'resident', person: { firstName: 'Paule', lastName: 'Désaccord' }, reason: 'avis', legalBasis: basis, recordedBy: ['tuteur'] }] });
+    const disputed = async (lastName: string, type: string, basis: string, residenceChoice: object | null) => {
+      const r = await agent.post('/api/residents').send({ establishmentId: h.orgA.establishmentId, firstName: 'Paule', lastName, birthDate: '1940-01-01', admissionDate: addDaysIso(f.today, -5), stayType: 'permanent' });
+      expect(r.status).toBe(201);
+      const [doc] = await sql(
+        `INSERT INTO documents (organisation_id, establishment_id, resident_id, type, status, created_at, updated_at) VALUES ($1, $2, $3, $4, 'in_signature', now(), now()) RETURNING id`,
+        [h.orgA.organisationId, h.orgA.establishmentId, r.body.id, type],
+      );
+      const [v] = await sql(
+        `INSERT INTO document_versions (organisation_id, document_id, number, reason, status, template_id, template_version, template_hash, renderer_version, input, input_hash, created_at)
+         VALUES ($1, $2, 1, 'Création', 'ready', $3, '1.3.0', 'h', 'r', $4, 'hash', now()) RETURNING id`,
+        [h.orgA.organisationId, doc.id, type, JSON.stringify({ document: residenceChoice ? { residenceChoice } : {} })],
+      );
+      await sql(`UPDATE documents SET current_version_id = $2 WHERE id = $1 RETURNING id`, [doc.id, v.id]);
+      const [req] = await sql(
+        `INSERT INTO signature_requests (organisation_id, establishment_id, document_id, version_id, version_hash, pdf_sha256, status, mode, deadline, reminder_days, policy, created_at)
+         VALUES ($1, $2, $3, $4, 'h', 'p', 'active', 'parallel', now() + interval '20 days', '{3,7}', $5, now()) RETURNING id`,
+        [h.orgA.organisationId, h.orgA.establishmentId, doc.id, v.id, JSON.stringify(views(basis))],
+      );
+      const [tuteur] = await sql(
+        `INSERT INTO signature_signers (request_id, key, role, first_name, last_name, capacity, legal_basis, order_no, optional, delivery, status)
+         VALUES ($1, 'tuteur', 'tuteur', 'Alain', 'Tuteur', 'en qualité de tuteur', 'C. civ. 459-2', 1, false, 'email', 'pending') RETURNING id`,
+        [req.id],
+      );
+      await sql(
+        `INSERT INTO recorded_views (request_id, view_key, person_name, expression, recorded_by_signer_id, recorded_at) VALUES ($1, 'resident', $2, 'desaccord', $3, now()) RETURNING id`,
+        [req.id, `Paule ${lastName}`, tuteur.id],
+      );
+      return { requestId: req.id, documentId: doc.id, tuteurId: tuteur.id };
+    };
+    const open = await disputed('Désaccord', 'contrat-sejour', 'C. civ. 457-1, 459-2 ; CASF L.311-4', { agrees: false, recordedOn: f.today });
+    const decided = await disputed('Décidé', 'contrat-sejour', 'C. civ. 457-1, 459-2 ; CASF L.311-4', {
+      agrees: false,
+      recordedOn: f.today,
+      judgeDecision: { authority: 'Juge des contentieux de la protection', reference: 'RG 26/00077', date: f.today },
+    });
+    const projet = await disputed('Projet', 'projet-personnalise', 'C. civ. 457-1 ; CASF L.311-3', null);
+
+    const w = await worklist.forActor(await actorOf(h.orgA.users.admissions.email));
+    expect(item(w, `residence_dispute:${open.requestId}`)).toMatchObject({
+      title: 'Contrat de séjour : désaccord sur le lieu de vie',
+      detail: expect.stringContaining('Avis consigné par Alain Tuteur. Le juge des contentieux de la protection'),
+      href: `/console/documents/${open.documentId}#demande-${open.requestId}`,
+      dates: [{ label: 'Avis consigné le' }],
+    });
+    expect(item(w, `awaiting_signer:${open.tuteurId}`)).toBeUndefined();
+    const section = w.establishments[0].sections.find((x) => x.category === 'residence_dispute')!;
+    expect(section.basis).toContain('C. civ. 459-2');
+    for (const other of [decided, projet]) {
+      expect(item(w, `residence_dispute:${other.requestId}`)).toBeUndefined();
+      expect(item(w, `awaiting_signer:${other.tuteurId}`)).toBeDefined();
+    }
+  });
+
   it('the six-month deadline is the first accompaniment avenant\'s only: not a tariff avenant\'s, not once one is signed (CASF D.311)', async () => {
     const actor = await actorOf(h.orgA.users.admissions.email);
     const requests = h.app.get(SignatureRequestsService);

@@ -154,7 +154,8 @@ export const AUTH_FR: Record<string, string> = {
 const MEASURE_FR: Record<string, string> = MEASURE_TYPE_LABELS;
 const MODE_FR: Record<string, string> = MEASURE_MODE_LABELS;
 
-const EXPRESSION_FR: Record<string, string> = {
+/** The person's view as recorded (recorded_views.expression), in French. */
+export const VIEW_EXPRESSION_LABELS: Readonly<Record<string, string>> = {
   accord: 'accord',
   accord_partiel: 'accord partiel',
   desaccord: 'désaccord',
@@ -336,7 +337,7 @@ export function evidenceBlocks(e: Evidence): Block[] {
     blocks.push({
       kind: 'list',
       ordered: false,
-      items: e.views.map((v) => [{ text: `${v.person} : `, strong: true }, { text: `${EXPRESSION_FR[v.expression] ?? v.expression}${v.comment ? ` — « ${v.comment} »` : ''} (${dateTime(v.at)})` }]),
+      items: e.views.map((v) => [{ text: `${v.person} : `, strong: true }, { text: `${VIEW_EXPRESSION_LABELS[v.expression] ?? v.expression}${v.comment ? ` — « ${v.comment} »` : ''} (${dateTime(v.at)})` }]),
     });
   }
   blocks.push({ kind: 'heading', level: 3, text: t('Chronologie') });

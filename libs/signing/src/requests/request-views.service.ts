@@ -9,6 +9,7 @@ import { SigningRepository } from './signing.repository';
 import { countersignatureDue } from './whose-turn';
 import { SignerQuestionAnswerEntity } from '../visa/visa.entities';
 import { withoutFileReferences } from '../policy/file-references';
+import { judgeDecided, residenceDisagreement } from '../policy/residence-dispute';
 
 export interface SignerView {
   id: string;
@@ -71,6 +72,13 @@ export interface RequestView {
    * (CASF D.311); once every required signer has signed, the establishment's countersignature.
    */
   nextStep: { kind: 'create_dipc'; href: string } | { kind: 'countersign'; href: string } | null;
+  /**
+   * An active request that nobody may sign: the person's view, recorded in the portal, is a
+   * disagreement with living in the establishment and the version does not cite the judge's (or
+   * family council's) decision (C. civ. 459-2; residence-dispute.ts). Staff then bring it before
+   * the judge and send a new version citing the decision. Null otherwise.
+   */
+  residenceDispute: { person: string; recordedAt: string; recordedBy: string | null } | null;
   /**
    * True for a reader without `document.content` (the auditor): what signers and staff wrote about
    * the document is withheld — a question's `message` and its answers are empty strings (an answer
@@ -159,6 +167,9 @@ export class RequestViews {
     const decision = r.policy;
     const refusedContract = r.status === 'refused' && decision.documentType === 'contrat-sejour';
     const countersign = r.status === 'active' && countersignatureDue(signers) !== null;
+    const dispute = r.status === 'active' ? residenceDisagreement(decision, views.map((v) => ({ key: v.viewKey, expression: v.expression }))) : null;
+    const disputed = dispute && !judgeDecided(await this.repo.versionResidenceInput(em, r.versionId)) ? views.find((v) => v.viewKey === dispute.key)! : null;
+    const disputedBy = disputed ? signers.find((s) => s.id === disputed.recordedBySignerId) : undefined;
     return {
       id: r.id,
       documentId: r.documentId,
@@ -236,6 +247,13 @@ export class RequestViews {
         : countersign
           ? { kind: 'countersign', href: `/api/signature-requests/${r.id}/countersign` }
           : null,
+      residenceDispute: disputed
+        ? {
+            person: disputed.personName,
+            recordedAt: disputed.recordedAt.toISOString(),
+            recordedBy: disputedBy ? `${disputedBy.firstName} ${disputedBy.lastName}` : null,
+          }
+        : null,
     };
   }
 }

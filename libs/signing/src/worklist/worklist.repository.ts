@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { calendarDayIn } from '@carepact/common';
 import { accompanimentAvenant } from '@carepact/documents';
 import { EntityManager } from 'typeorm';
+import type { PolicyDecision } from '../policy/policy.types';
 
 /** A resident still in the establishment, with the documents that carry its legal deadlines. */
 export interface ResidentDeadlineRow {
@@ -64,6 +65,22 @@ export interface FailedGenerationRow {
   since: Date;
   versionStatus: string | null;
   errorCode: string | null;
+}
+
+/** An active request on which the person's view recorded is a disagreement (the service applies residence-dispute.ts). */
+export interface DisagreementRow {
+  requestId: string;
+  documentId: string;
+  documentType: string;
+  residentId: string;
+  residentName: string;
+  establishmentId: string;
+  policy: Pick<PolicyDecision, 'views'>;
+  viewKey: string;
+  recordedAt: Date;
+  recordedBy: string | null;
+  /** The version's `document.residenceChoice` as `judgeDecided` reads it. */
+  versionInput: { document: { residenceChoice: unknown } };
 }
 
 type Row = Record<string, never>;
@@ -186,6 +203,37 @@ export class WorklistRepository {
         ORDER BY q.asked_at`,
       [organisationId, establishmentIds],
     );
+  }
+
+  /** Active requests with a view recorded as « désaccord » (few rows: the service keeps those on a residence act not yet decided by the judge). */
+  async disagreements(em: EntityManager, organisationId: string, establishmentIds: string[]): Promise<DisagreementRow[]> {
+    if (!establishmentIds.length) return [];
+    const rows = (await em.query(
+      `SELECT r.id AS request_id, r.document_id, d.type AS document_type, d.resident_id, res.first_name, res.last_name, r.establishment_id, r.policy,
+              w.view_key, w.recorded_at, s.first_name AS by_first_name, s.last_name AS by_last_name,
+              v.input #> '{document,residenceChoice}' AS residence_choice
+         FROM signature_requests r
+         JOIN recorded_views w ON w.request_id = r.id AND w.expression = 'desaccord'
+         JOIN documents d ON d.id = r.document_id JOIN residents res ON res.id = d.resident_id
+         JOIN document_versions v ON v.id = r.version_id
+         LEFT JOIN signature_signers s ON s.id = w.recorded_by_signer_id
+        WHERE r.status = 'active' AND r.organisation_id = $1 AND r.establishment_id = ANY($2::uuid[])
+        ORDER BY w.recorded_at`,
+      [organisationId, establishmentIds],
+    )) as Row[];
+    return rows.map((x) => ({
+      requestId: x.request_id,
+      documentId: x.document_id,
+      documentType: x.document_type,
+      residentId: x.resident_id,
+      residentName: `${x.first_name} ${x.last_name}`,
+      establishmentId: x.establishment_id,
+      policy: x.policy,
+      viewKey: x.view_key,
+      recordedAt: x.recorded_at,
+      recordedBy: x.by_first_name ? `${x.by_first_name} ${x.by_last_name}` : null,
+      versionInput: { document: { residenceChoice: x.residence_choice } },
+    }));
   }
 
   /** Documents whose generation failed (status `generation_failed`), with their version's error code. */

@@ -10,11 +10,13 @@ import { ActiveRequestRow, SigningRepository } from '../requests/signing.reposit
 import { countersignatureDue, isTurnOf } from '../requests/whose-turn';
 import { InboxRow, ResidentDeadlineRow, ResidentWindow, WorklistRepository } from './worklist.repository';
 import { DocumentVisaService } from '../visa/document-visa.service';
+import { judgeDecided, residenceDisagreement } from '../policy/residence-dispute';
 
 /** The kinds of things to do, in the order the page shows them (those with overdue items first). */
 export const WORKLIST_CATEGORIES = [
   'countersign_due',
   'visa_due',
+  'residence_dispute',
   'refusal',
   'question',
   'missing_contract',
@@ -105,6 +107,12 @@ const SECTIONS: Record<WorklistCategory, { title: string; basis: string; permiss
     basis: 'L’établissement demande votre visa avant l’envoi en signature de ces documents.',
     permission: 'document.read',
   },
+  residence_dispute: {
+    title: 'Désaccords sur le lieu de vie : le juge doit statuer',
+    basis:
+      'La personne n’est pas d’accord pour vivre dans l’établissement : le choix lui appartient, le juge (ou le conseil de famille) statue en cas de désaccord, et personne ne signe avant (C. civ. 459-2).',
+    permission: 'signature.manage',
+  },
   refusal: { title: 'Refus de signer à traiter', basis: 'Après un refus du contrat de séjour, un DIPC est établi (CASF D.311).', permission: 'signature.manage' },
   question: { title: 'Questions des signataires', basis: 'Une personne attend une réponse avant de signer.', permission: 'signature.manage' },
   missing_contract: {
@@ -168,7 +176,7 @@ export class WorklistService {
     const scope = (p: Permission) => establishmentsWith(actor, p).filter((id) => residentReaders.has(id));
     const em = this.tx.manager;
     const org = actor.organisationId;
-    const [establishments, residents, measures, requests, refusals, questions, failed, visas] = await Promise.all([
+    const [establishments, residents, measures, requests, refusals, questions, failed, visas, disagreements] = await Promise.all([
       this.identity.establishmentsByIds(em, org, [...residentReaders]),
       this.repo.residentDeadlines(em, org, scope(SECTIONS.missing_contract.permission), today, residentWindow(today)),
       this.repo.measuresEnding(em, org, scope(SECTIONS.measure_expiring.permission), today, addDaysIso(today, WORKLIST_HORIZONS.measureDays)),
@@ -178,6 +186,7 @@ export class WorklistService {
       this.repo.failedGenerations(em, org, scope(SECTIONS.generation_failed.permission)),
       // Only the visas the actor may give (the role named by the establishment's rule, or director).
       this.visas.pending(em, actor, scope(SECTIONS.visa_due.permission)),
+      this.repo.disagreements(em, org, scope(SECTIONS.residence_dispute.permission)),
     ]);
     const categories = new Map(establishments.map((e) => [e.id, e.category]));
     const items: (WorklistItem & { establishmentId: string })[] = [];
@@ -200,7 +209,29 @@ export class WorklistService {
         requestId: null,
       });
     }
-    for (const r of requests) items.push(...requestItems(r, today));
+    // C. civ. 459-2: a disagreement on a residence act not yet decided by the judge blocks every
+    // signature of the request (residence-dispute.ts): its signers are not « awaited ».
+    const blocked = new Set<string>();
+    for (const x of disagreements) {
+      if (blocked.has(x.requestId) || residenceDisagreement(x.policy, [{ key: x.viewKey, expression: 'desaccord' }]) === null || judgeDecided(x.versionInput)) continue;
+      blocked.add(x.requestId);
+      items.push({
+        category: 'residence_dispute',
+        key: `residence_dispute:${x.requestId}`,
+        establishmentId: x.establishmentId,
+        residentId: x.residentId,
+        residentName: x.residentName,
+        title: `${capital(label(x.documentType))} : désaccord sur le lieu de vie`,
+        detail: `Avis consigné${x.recordedBy ? ` par ${x.recordedBy}` : ''}. Le juge des contentieux de la protection (ou le conseil de famille) doit statuer ; sa décision sera citée dans une nouvelle version du document.`,
+        dueDay: calendarDayIn(x.recordedAt),
+        overdue: false,
+        dates: [{ label: 'Avis consigné le', value: x.recordedAt.toISOString() }],
+        href: `${documentHref(x.documentId)}#demande-${x.requestId}`,
+        documentId: x.documentId,
+        requestId: x.requestId,
+      });
+    }
+    for (const r of requests) if (!blocked.has(r.id)) items.push(...requestItems(r, today));
     for (const x of refusals)
       items.push(
         inboxItem('refusal', x, `${capital(label(x.documentType))} refusé`, `a refusé de signer.${x.documentType === 'contrat-sejour' ? ' Un DIPC est à établir (CASF D.311).' : ''}`, 'Refusé le'),

@@ -186,6 +186,7 @@ function request(decision: PolicyDecision): RequestView {
     signingMethodLabel: 'signature électronique',
     paper: null,
     nextStep: null,
+    residenceDispute: null,
     contentWithheld: false,
   } as RequestView;
 }
@@ -339,5 +340,42 @@ describe('document page: the countersignature when the person’s own signature 
   });
   it('she has signed: all the signatures are there', () => {
     expect(textOf(page(DIRECTOR, { requests: [dipcRequest('signed')] }))).toContain('Toutes les signatures sont là');
+  });
+});
+
+describe('document page: the person’s view recorded in the portal, and a disagreement with living there (C. civ. 459-2)', () => {
+  const tutelle = DECISIONS[3][1];
+  const view = tutelle.views[0];
+  const disputed = (): RequestView => ({
+    ...request(tutelle),
+    views: [{ key: view.key, person: 'Ahmed Benali', reason: view.reason, recorded: { expression: 'desaccord', comment: 'Il veut rentrer chez lui.', at: '2026-11-05T13:05:00.000Z' } }],
+    residenceDispute: { person: 'Ahmed Benali', recordedAt: '2026-11-05T13:05:00.000Z', recordedBy: 'Karim Benaïssa' },
+  });
+
+  it('staff read what was recorded, that nobody may sign this version, why, and the steps: the judge, then a new version citing the decision', () => {
+    const text = textOf(page(ADMISSIONS, { requests: [disputed()] }));
+    expect(text).toContain('Ahmed Benali : désaccord, le 5 novembre 2026 à 14 h 05 — « Il veut rentrer chez lui. ».');
+    expect(text).toContain(
+      'Signature bloquée : Ahmed Benali n’est pas d’accord pour vivre dans l’établissement (avis consigné par Karim Benaïssa le 5 novembre 2026 à 14 h 05).',
+    );
+    expect(text).toContain('le juge des contentieux de la protection (ou le conseil de famille, s’il a été constitué) statue (C. civ. 459-2)');
+    expect(text).toContain('Créez une nouvelle version du document qui cite la décision');
+  });
+
+  it('the auditor reads that it is blocked, not the comment nor the steps', () => {
+    const withheld = disputed();
+    withheld.views = withheld.views.map((w) => ({ ...w, recorded: w.recorded ? { ...w.recorded, comment: null } : null }));
+    const text = textOf(page(AUDITOR, { requests: [withheld] }));
+    expect(text).toContain('Signature bloquée');
+    expect(text).not.toContain('rentrer chez lui');
+    expect(text).not.toContain('Créez une nouvelle version');
+  });
+
+  it('no disagreement: the view is listed, no notice', () => {
+    const agreed: RequestView = { ...disputed(), residenceDispute: null };
+    agreed.views = agreed.views.map((w) => ({ ...w, recorded: { ...w.recorded!, expression: 'accord', comment: null } }));
+    const text = textOf(page(ADMISSIONS, { requests: [agreed] }));
+    expect(text).toContain('Ahmed Benali : accord, le 5 novembre 2026 à 14 h 05.');
+    expect(text).not.toContain('Signature bloquée');
   });
 });

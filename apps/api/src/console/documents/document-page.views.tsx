@@ -2,7 +2,7 @@ import { FieldError, documentTitle, formatDateFr, formatDateTimeFr, formatTimeFr
 import type { LegalHoldView } from '@carepact/archive';
 import type { DocumentView, RenditionView, VersionView } from '@carepact/documents';
 import type { StaffActor } from '@carepact/identity';
-import { withoutFileReferences } from '@carepact/signing';
+import { VIEW_EXPRESSION_LABELS, withoutFileReferences } from '@carepact/signing';
 import type { PolicyDecision, RequestView, SignerView, VisaView } from '@carepact/signing';
 import type { ComponentChildren } from 'preact';
 import { ConsolePage } from '../console-layout';
@@ -550,6 +550,8 @@ function RequestSection(props: { r: RequestView; m: DocumentPageModel; csrf: str
         {r.legalDeadline ? ` (délai légal : ${formatDateFr(new Date(r.legalDeadline))})` : ''}.
       </p>
       <Explanation>{fileDetails(r.explanation, m.perms)}</Explanation>
+      <RecordedViews r={r} />
+      {r.residenceDispute ? <ResidenceDisputeNotice r={r} dispute={r.residenceDispute} manage={m.perms.manage} /> : null}
       <ul class="signer-cards">
         {r.signers.map((s) => (
           <SignerCard key={s.id} s={s} r={r} m={m} csrf={csrf} base={base} />
@@ -622,6 +624,51 @@ function RequestSection(props: { r: RequestView; m: DocumentPageModel; csrf: str
         </PostForm>
       ) : null}
     </section>
+  );
+}
+
+/** The person's views recorded on the request (C. civ. 457-1, 459-2, 371-1): what she expressed, when; the comment where the reader may read the content. */
+function RecordedViews(props: { r: RequestView }) {
+  const recorded = props.r.views.filter((w) => w.recorded);
+  if (!recorded.length) return null;
+  return (
+    <>
+      <p>Avis de la personne recueillis :</p>
+      <ul>
+        {recorded.map((w) => (
+          <li key={w.key}>
+            {w.person} : {VIEW_EXPRESSION_LABELS[w.recorded!.expression] ?? w.recorded!.expression}, le {formatDateTimeFr(w.recorded!.at)}
+            {w.recorded!.comment ? ` — « ${w.recorded!.comment} »` : ''}.
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+/**
+ * C. civ. 459-2: the person disagrees with living in the establishment and the version does not
+ * cite the judge's decision, so nobody may sign it. What staff do: the judge (or family council)
+ * decides; then a new version citing the decision is sent instead of this request.
+ */
+function ResidenceDisputeNotice(props: { r: RequestView; dispute: NonNullable<RequestView['residenceDispute']>; manage: boolean }) {
+  const { dispute } = props;
+  return (
+    <div class="notice warning" role="note">
+      <p>
+        <strong>Signature bloquée :</strong> {dispute.person} n’est pas d’accord pour vivre dans l’établissement (avis consigné
+        {dispute.recordedBy ? ` par ${dispute.recordedBy}` : ''} le {formatDateTimeFr(dispute.recordedAt)}). Le choix du lieu de résidence lui appartient ; en cas de
+        désaccord, le juge des contentieux de la protection (ou le conseil de famille, s’il a été constitué) statue (C. civ. 459-2). Personne ne peut signer cette version
+        avant sa décision.
+      </p>
+      {props.manage ? (
+        <ol>
+          <li>Le représentant saisit le juge ; l’établissement peut l’informer par écrit de la situation.</li>
+          <li>Une fois la décision rendue, annulez cette demande.</li>
+          <li>Créez une nouvelle version du document qui cite la décision (rubrique « Choix du lieu de vie »), puis envoyez-la en signature.</li>
+        </ol>
+      ) : null}
+    </div>
   );
 }
 
