@@ -13,6 +13,8 @@ import { mountQueueBoard } from './console/admin/queue-board';
 import { staffCookieName } from './http/auth.guard';
 import { useTrustProxy } from './http/client-ip';
 import { PAPER_UPLOAD_PATH } from './console/documents/paper-upload.controller';
+import { BULK_RUN_BODY_LIMIT_BYTES, BULK_RUN_PATH, bulkRunTooLarge } from './documents/bulk-runs.controller';
+import { refuseControlCharactersInAddress } from './http/control-characters.middleware';
 import { consoleFormBody, portalFormBody } from './http/form-body.middleware';
 import { jsonBody } from './http/json-body.middleware';
 import { securityHeaderList, securityHeaders } from './http/security-headers.middleware';
@@ -40,8 +42,17 @@ export async function createApiApp(config: AppConfig, options: ApiAppOptions = {
   const requestLog = requestLogger(logger);
   const cookies = cookieParser();
   for (const middleware of [requestLog, securityHeaders(config.http.publicUrl), cookies]) app.use(middleware);
+  // A NUL byte or another control character in the address: a 400 for every route at once (the bodies: their parsers below).
+  app.use(refuseControlCharactersInAddress());
   // The scan of a paper signature is a raw PDF body, read by its handler after the staff guard (http/pdf-body.ts).
-  app.use('/api', jsonBody(config.http.bodyLimitBytes, { rawRoutes: [/^\/signature-requests\/[^/]+\/paper\/?$/] }));
+  // A bulk run may name thousands of residents: its own limit, sized by its maximum list (bulk-runs.controller.ts).
+  app.use(
+    '/api',
+    jsonBody(config.http.bodyLimitBytes, {
+      rawRoutes: [/^\/signature-requests\/[^/]+\/paper\/?$/],
+      largeRoutes: [{ path: BULK_RUN_PATH, limitBytes: BULK_RUN_BODY_LIMIT_BYTES, tooLarge: bulkRunTooLarge() }],
+    }),
+  );
   // The portal's forms (a drawn signature can be a few hundred kilobytes of PNG): odd bodies get a 4xx HTML page.
   app.use('/portail', portalFormBody());
   // Bull Board for administrators (its own JSON API and pages), before the console's form parser.

@@ -8,8 +8,8 @@ export function emailSamples(base = 'http://localhost:3000'): { [K in EmailKind]
   const establishment = { name: 'EHPAD Les Tilleuls', phone: '01 23 45 67 89' };
   const at = new Date('2026-11-20T09:30:00Z');
   const staff = { establishment, recipientName: 'Claire Bernard', documentType: 'contrat-sejour' as const, residentName: 'Marcel Dupont' };
-  // Staff e-mails open the document's page in the console at the request's section or its questions
-  // (SigningJobsService staffConsoleUrl), never the JSON API.
+  // Staff e-mails open the document's page in the console at the request's section or its questions,
+  // named in the query too for the way back from the login page (SigningJobsService staffConsoleUrl), never the JSON API.
   const documentPage = `${base}/console/documents/5b1d0c3e-8f7a-4c2b-9e6d-1a2b3c4d5e6f`;
   const requestId = '0c9e8d7f-6a5b-4c3d-8e2f-1a0b9c8d7e6f';
   return {
@@ -61,13 +61,13 @@ export function emailSamples(base = 'http://localhost:3000'): { [K in EmailKind]
       downloadUrl: `${base}/d/Kf7Gh2Jk9Lm4Np1Qr6St3Uv8Wx5Yz0Ab_-CdEfGhIj`,
       downloadAvailableUntil: new Date('2027-02-20T22:59:00Z'),
     },
-    'staff-refusal': { ...staff, signerName: 'Jeanne Martin', refusedAt: at, consoleUrl: `${documentPage}#demande-${requestId}` },
-    'staff-question': { ...staff, signerName: 'Jeanne Martin', askedAt: at, consoleUrl: `${documentPage}#questions-${requestId}` },
+    'staff-refusal': { ...staff, signerName: 'Jeanne Martin', refusedAt: at, consoleUrl: `${documentPage}?section=demande-${requestId}#demande-${requestId}` },
+    'staff-question': { ...staff, signerName: 'Jeanne Martin', askedAt: at, consoleUrl: `${documentPage}?section=questions-${requestId}#questions-${requestId}` },
     'request-expired': {
       ...staff,
       deadline: new Date('2026-12-20T22:59:00Z'),
       pendingSigners: ['Jeanne Martin', 'Marcel Dupont'],
-      consoleUrl: `${documentPage}#demande-${requestId}`,
+      consoleUrl: `${documentPage}?section=demande-${requestId}#demande-${requestId}`,
     },
     'countersign-due': {
       ...staff,
@@ -75,7 +75,7 @@ export function emailSamples(base = 'http://localhost:3000'): { [K in EmailKind]
       lastSignedAt: at,
       deadline: new Date('2026-12-20T22:59:59Z'),
       legalDeadline: new Date('2026-11-15T22:59:59Z'),
-      consoleUrl: `${documentPage}#demande-${requestId}`,
+      consoleUrl: `${documentPage}?section=demande-${requestId}#demande-${requestId}`,
     },
     'delivery-failed': {
       ...staff,
@@ -83,7 +83,7 @@ export function emailSamples(base = 'http://localhost:3000'): { [K in EmailKind]
       intendedRecipient: { name: 'Jeanne Martin', address: 'jeanne.martin@exemple.fr' },
       failure: 'permanent',
       failedAt: at,
-      consoleUrl: `${documentPage}#demande-${requestId}`,
+      consoleUrl: `${documentPage}?section=demande-${requestId}#demande-${requestId}`,
     },
   };
 }

@@ -1,5 +1,5 @@
 import { DEFAULT_DEMO_PASSWORD } from '@carepact/config';
-import { PortalClient, contractData, waitUntil } from '@carepact/testing';
+import { PortalClient, contractData, launchChromium, waitUntil } from '@carepact/testing';
 import { SigningHarness, startSigningHarness } from './signing-harness';
 
 /** The links of an e-mail's text on the product's address. */
@@ -52,7 +52,7 @@ describe('reminders and expiry', () => {
     expect(doc.status).toBe('ready');
     const [expiredMail] = await h.waitForMail('direction@les-tilleuls.example', 1, /expir/i);
     // Staff e-mails open the document's page in the console at the request, never the JSON API.
-    expect(linksOn(expiredMail.text, h.base)).toEqual([`${h.base}/console/documents/${docId}#demande-${created.id}`]);
+    expect(linksOn(expiredMail.text, h.base)).toEqual([`${h.base}/console/documents/${docId}?section=demande-${created.id}#demande-${created.id}`]);
     expect(expiredMail.text).not.toContain('/api/');
     const events = ((await (await staff(`/api/signature-requests/${created.id}`)).json()) as { events: { kind: string }[] }).events.map((e) => e.kind);
     expect(events).toEqual(expect.arrayContaining(['created', 'email_sent', 'reminder', 'link_opened', 'expired']));
@@ -75,37 +75,63 @@ describe('reminders and expiry', () => {
     expect(q.message).toBe('Puis-je garder mon fauteuil ?');
     const [question] = await h.waitForMail('direction@les-tilleuls.example', 1, /question/i);
     // « Lire la question et répondre » opens the document's page in the console at the request's
-    // questions (was the JSON of GET /api/signature-requests/:id), in the text and in the HTML.
-    const link = `${h.base}/console/documents/${docId}#questions-${created.id}`;
+    // questions (was the JSON of GET /api/signature-requests/:id), in the text and in the HTML. The
+    // section is in the query too: a browser never sends the fragment, so only the query survives
+    // the way through the login page.
+    const path = `/console/documents/${docId}`;
+    const section = `questions-${created.id}`;
+    const link = `${h.base}${path}?section=${section}#${section}`;
     expect(linksOn(question.text, h.base)).toEqual([link]);
     expect(question.text).not.toContain('/api/');
     expect(question.html).toContain(`href="${link}"`);
     expect(question.html).not.toContain('/api/');
 
-    // Logged out, the link leads to the login page, which leads back to the document's page.
-    const path = `/console/documents/${docId}`;
+    // Logged out, the link leads to the login page, which leads back to the document's page at the
+    // questions: the login's redirect turns `?section=` into the fragment (before: the page's top).
     const anonymous = await fetch(link, { redirect: 'manual' });
     expect(anonymous.status).toBe(303);
-    expect(anonymous.headers.get('location')).toBe(`/connexion?suite=${encodeURIComponent(path)}`);
+    expect(anonymous.headers.get('location')).toBe(`/connexion?suite=${encodeURIComponent(`${path}?section=${section}`)}`);
     const loginPage = await fetch(h.base + anonymous.headers.get('location'), { redirect: 'manual' });
     expect(loginPage.status).toBe(200);
     const loginHtml = await loginPage.text();
-    expect(loginHtml).toContain(`name="suite" value="${path}"`);
+    expect(loginHtml).toContain(`name="suite" value="${path}?section=${section}"`);
     const csrfCookie = loginPage.headers.getSetCookie().find((c) => c.startsWith('carepact_login_csrf='))!.split(';')[0];
-    const loggedIn = await fetch(`${h.base}/connexion`, {
-      method: 'POST',
-      redirect: 'manual',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: csrfCookie },
-      body: new URLSearchParams({ _csrf: /name="_csrf" value="([^"]+)"/.exec(loginHtml)![1], email: 'direction@les-tilleuls.example', password: DEFAULT_DEMO_PASSWORD, suite: path }).toString(),
-    });
+    const login = (suite: string) =>
+      fetch(`${h.base}/connexion`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: csrfCookie },
+        body: new URLSearchParams({ _csrf: /name="_csrf" value="([^"]+)"/.exec(loginHtml)![1], email: 'direction@les-tilleuls.example', password: DEFAULT_DEMO_PASSWORD, suite }).toString(),
+      });
+    const loggedIn = await login(`${path}?section=${section}`);
     expect(loggedIn.status).toBe(303);
-    expect(loggedIn.headers.get('location')).toBe(path);
+    expect(loggedIn.headers.get('location')).toBe(`${path}#${section}`);
+    // Never another site, nor a section that is not a heading's id.
+    expect((await login('https://evil.example/console')).headers.get('location')).toBe('/console');
+    expect((await login(`${path}?section=%22%3E%3Cscript%3E`)).headers.get('location')).toBe(path);
     const session = loggedIn.headers.getSetCookie().find((c) => c.startsWith('carepact_session='))!.split(';')[0];
     const page = await fetch(h.base + path, { headers: { Cookie: session } });
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
     // The fragment names the questions' heading on that page.
-    expect(await page.text()).toContain(`id="questions-${created.id}"`);
+    expect(await page.text()).toContain(`id="${section}"`);
+    // Logged in, the e-mail's link itself opens the page (the browser then goes to its fragment).
+    expect((await fetch(link, { headers: { Cookie: session }, redirect: 'manual' })).status).toBe(200);
+
+    // The same in a browser, logged out: the e-mail's link, the login form, and the questions' heading is the page's target.
+    const browser = await launchChromium();
+    try {
+      const tab = await (await browser.newContext()).newPage();
+      await tab.goto(link);
+      expect(new URL(tab.url()).pathname).toBe('/connexion');
+      await tab.fill('input[name="email"]', 'direction@les-tilleuls.example');
+      await tab.fill('input[name="password"]', DEFAULT_DEMO_PASSWORD);
+      await Promise.all([tab.waitForURL(`${h.base}${path}#${section}`), tab.click('button[type="submit"]')]);
+      expect(tab.url()).toBe(`${h.base}${path}#${section}`);
+      expect(await tab.evaluate(() => document.querySelector(':target')?.id)).toBe(section);
+    } finally {
+      await browser.close();
+    }
 
     const answered = await staff(`/api/signature-requests/${created.id}/questions/${q.id}/answer`, { method: 'POST', body: JSON.stringify({ answer: 'Oui, bien sûr.' }) });
     expect(answered.status).toBe(204);

@@ -8,7 +8,7 @@ import { Public, clearStaffCookie, setStaffCookie, staffCookieOf } from '../http
 import { clientIp } from '../http/client-ip';
 import { redirectTo, sendHtml } from '../views';
 import { LOGIN_CSRF_COOKIE, checkConsoleCsrf, checkLoginCsrf } from './console-csrf';
-import { actorOf, formBody, safeConsolePath } from './console-request';
+import { actorOf, consoleReturnPath, formBody, safeConsolePath } from './console-request';
 import { loginPage } from './login.views';
 
 /**
@@ -35,7 +35,7 @@ export class ConsoleAuthController {
   @Get('connexion')
   async loginForm(@Req() req: Request, @Res() res: Response): Promise<void> {
     const next = safeConsolePath(req.query.suite);
-    if (await this.auth.authenticate(staffCookieOf(req, this.config.http.publicUrl))) return redirectTo(res, next ?? '/console');
+    if (await this.auth.authenticate(staffCookieOf(req, this.config.http.publicUrl))) return redirectTo(res, consoleReturnPath(next) ?? '/console');
     sendHtml(res, 200, loginPage({ csrf: this.loginCsrf(req, res), next, loggedOut: req.query.deconnexion === '1', passwordSet: req.query['mot-de-passe'] === '1', devLinks: this.devLinks() }));
   }
 
@@ -58,7 +58,8 @@ export class ConsoleAuthController {
       const result = await this.auth.login(email.slice(0, 254), (body.password ?? '').slice(0, 200), clientIp(req) ?? 'unknown');
       setStaffCookie(res, this.config.http.publicUrl, result.token, result.expiresAt);
       res.clearCookie(LOGIN_CSRF_COOKIE, { path: '/connexion' });
-      redirectTo(res, next ?? '/console');
+      // Back where the person was going, at the section a staff e-mail named (`?section=` → `#`).
+      redirectTo(res, consoleReturnPath(next) ?? '/console');
     } catch (e) {
       if (!isDomainError(e)) throw e;
       if (e.retryAfterSeconds) res.setHeader('Retry-After', String(e.retryAfterSeconds));

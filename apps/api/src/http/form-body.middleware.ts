@@ -1,5 +1,7 @@
 import express, { NextFunction, Request, Response } from 'express';
+import { CONTROL_CHARACTER_PAGE_MESSAGE } from './control-characters.middleware';
 import { htmlErrorTitle, sendHtmlError } from './html-error';
+import { firstTextProblem } from './text-input';
 
 /** A drawn signature is a PNG data URL of a few hundred kilobytes at most. */
 export const PORTAL_FORM_LIMIT_BYTES = 400 * 1024;
@@ -17,7 +19,8 @@ export const CONSOLE_FORM_MAX_FIELDS = 2000;
  * browsers may still send), at most 400 kB and 50 fields, each field once. Anything else — JSON,
  * text, multipart, an empty body, an unknown charset or encoding — is answered here with a French
  * HTML page and a 4xx (400, 413, 415), before a handler could trip over an odd body and fail
- * with a 500. After it, `req.body` is always a record of strings.
+ * with a 500; so is a NUL byte in a field (PostgreSQL cannot store it). After it, `req.body` is always a
+ * record of strings.
  */
 export function portalFormBody(limitBytes = PORTAL_FORM_LIMIT_BYTES, maxFields = PORTAL_FORM_MAX_FIELDS) {
   return htmlFormBody(limitBytes, maxFields, 'la page de signature');
@@ -49,6 +52,8 @@ function htmlFormBody(limitBytes: number, maxFields: number, page: string) {
       const body = req.body as unknown;
       if (!body || typeof body !== 'object' || Object.values(body).some((v) => typeof v !== 'string'))
         return refuse(res, 400, `Le formulaire contient un champ en double ou mal formé. Revenez à ${page} et réessayez.`);
+      // A NUL byte in a field or its name (PostgreSQL cannot store it): the same page as in an address.
+      if (firstTextProblem(body, '', 'form')) return refuse(res, 400, CONTROL_CHARACTER_PAGE_MESSAGE);
       next();
     });
   };

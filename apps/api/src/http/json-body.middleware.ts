@@ -1,6 +1,7 @@
-import { DomainError, ValidationError, textProblem } from '@carepact/common';
+import { DomainError } from '@carepact/common';
 import express, { NextFunction, Request, Response } from 'express';
 import { sendDomainError } from './error-response';
+import { textInputProblem } from './text-input';
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const MAX_DEPTH = 32;
@@ -12,12 +13,25 @@ const MAX_DEPTH = 32;
  * so no field — decorated or not — stores text that no document could hold.
  * Errors are answered here, in the API's error format: body-parser errors never become a 500.
  * `rawRoutes` (paths under /api) are left to their handler, which reads the body after the staff guard.
+ * `largeRoutes` (POSTs under /api) take a larger body, sized by their handler's own maximum, and say
+ * beyond it what that maximum is (a bulk run's list of residents).
  */
-export function jsonBody(limitBytes: number, opts: { rawRoutes?: RegExp[] } = {}) {
-  const parse = express.json({ limit: limitBytes, strict: true, type: ['application/json', 'application/*+json'] });
+export interface LargeJsonRoute {
+  path: RegExp;
+  limitBytes: number;
+  /** The 413 beyond `limitBytes`: the route's own code and French message. */
+  tooLarge: DomainError;
+}
+
+export function jsonBody(limitBytes: number, opts: { rawRoutes?: RegExp[]; largeRoutes?: LargeJsonRoute[] } = {}) {
+  const parser = (limit: number) => express.json({ limit, strict: true, type: ['application/json', 'application/*+json'] });
+  const parse = parser(limitBytes);
+  const tooLarge = new DomainError('too_large', 'PAYLOAD_TOO_LARGE', `Le corps de la requête dépasse la taille autorisée (${limitBytes} octets).`);
+  const large = (opts.largeRoutes ?? []).map((r) => ({ ...r, parse: parser(Math.max(limitBytes, r.limitBytes)) }));
   return (req: Request, res: Response, next: NextFunction): void => {
     // Routes whose handler reads a raw body itself (the scan of a paper signature: readPdfBody).
     if (req.method === 'POST' && opts.rawRoutes?.some((r) => r.test(req.path))) return next();
+    const route = req.method === 'POST' ? large.find((r) => r.path.test(req.path)) : undefined;
     const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
     if (hasBody && ['POST', 'PUT', 'PATCH'].includes(req.method) && !req.is(['application/json', 'application/*+json'])) {
       return sendDomainError(
@@ -25,14 +39,10 @@ export function jsonBody(limitBytes: number, opts: { rawRoutes?: RegExp[] } = {}
         new DomainError('invalid', 'UNSUPPORTED_MEDIA_TYPE', 'Le corps de la requête doit être du JSON (Content-Type: application/json).'),
       );
     }
-    parse(req, res, (err?: unknown) => {
+    (route?.parse ?? parse)(req, res, (err?: unknown) => {
       if (err) {
         const type = (err as { type?: string }).type;
-        if (type === 'entity.too.large')
-          return sendDomainError(
-            res,
-            new DomainError('too_large', 'PAYLOAD_TOO_LARGE', `Le corps de la requête dépasse la taille autorisée (${limitBytes} octets).`),
-          );
+        if (type === 'entity.too.large') return sendDomainError(res, route?.tooLarge ?? tooLarge);
         if (type === 'charset.unsupported' || type === 'encoding.unsupported')
           return sendDomainError(res, new DomainError('invalid', 'UNSUPPORTED_ENCODING', 'Encodage non pris en charge : utilisez UTF-8.'));
         return sendDomainError(res, new DomainError('invalid', 'MALFORMED_JSON', "Le corps de la requête n'est pas du JSON valide."));
@@ -46,14 +56,7 @@ export function jsonBody(limitBytes: number, opts: { rawRoutes?: RegExp[] } = {}
 
 function scan(value: unknown, path: string, depth: number): DomainError | null {
   if (depth > MAX_DEPTH) return new DomainError('invalid', 'TOO_DEEP', 'Le JSON est trop imbriqué.');
-  if (typeof value === 'string') {
-    if (value.includes('\u0000'))
-      return new DomainError('invalid', 'NUL_BYTE', 'Un texte contient un caractère nul (\\u0000), refusé.', [
-        { field: path || '(racine)', code: 'NUL_BYTE', message: 'Caractère nul interdit.' },
-      ]);
-    const problem = textProblem(value, 'text');
-    return problem ? new ValidationError([{ field: path || '(racine)', ...problem }]) : null;
-  }
+  if (typeof value === 'string') return textInputProblem(value, path || '(racine)');
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const p = scan(value[i], path ? `${path}.${i}` : String(i), depth + 1);

@@ -18,6 +18,13 @@ import { SignedContract, TariffCommonData, parseTariffCommonData, tariffAvenantD
 export const BULK_CHUNK_ITEMS = 50;
 export const BULK_CHUNK_MS = 10_000;
 
+/**
+ * At most this many residents named in one request (`residentIds` or `excludedResidentIds`): an
+ * establishment of any size, and more than the few thousand ids the API's ordinary body limit
+ * holds. Without a list, a run takes every eligible resident of the establishment, whatever their number.
+ */
+export const BULK_RUN_MAX_LISTED_RESIDENTS = 20_000;
+
 export interface BulkCandidate {
   residentId: string;
   firstName: string;
@@ -35,6 +42,8 @@ export interface StartBulkRunInput {
   commonData: unknown;
   /** The residents chosen; all eligible residents of the establishment when absent. */
   residentIds?: string[];
+  /** Without `residentIds`: the residents left out of all those of the establishment (the console's « Écarter »). */
+  excludedResidentIds?: string[];
 }
 
 export interface BulkRunCounts {
@@ -196,6 +205,14 @@ export class BulkRunsService {
     const est = await this.identity.findEstablishment(this.tx.manager, actor.organisationId, input.establishmentId);
     if (!est || !visibleEstablishments(actor).includes(est.id)) throw new NotFoundError('ESTABLISHMENT_NOT_FOUND', 'Établissement introuvable.');
     assertCan(actor, 'document.write', est.id);
+    if (input.residentIds && input.excludedResidentIds)
+      throw new ValidationError([
+        {
+          field: 'excludedResidentIds',
+          code: 'BULK_SELECTION_CONFLICT',
+          message: 'Donnez soit les résidents choisis (residentIds), soit ceux à écarter de tous les résidents de l’établissement (excludedResidentIds), pas les deux.',
+        },
+      ]);
     const candidates = await this.candidates(actor, est.id);
     let chosen = candidates;
     if (input.residentIds) {
@@ -203,6 +220,11 @@ export class BulkRunsService {
       chosen = candidates.filter((c) => wanted.has(c.residentId));
       if (chosen.length !== wanted.size)
         throw new ValidationError([{ field: 'residentIds', code: 'RESIDENT_NOT_FOUND', message: 'Certains résidents choisis ne sont pas dans cet établissement.' }]);
+    } else if (input.excludedResidentIds) {
+      const left = new Set(input.excludedResidentIds);
+      chosen = candidates.filter((c) => !left.has(c.residentId));
+      if (candidates.length - chosen.length !== left.size)
+        throw new ValidationError([{ field: 'excludedResidentIds', code: 'RESIDENT_NOT_FOUND', message: 'Certains résidents écartés ne sont pas dans cet établissement.' }]);
     }
     if (!chosen.some((c) => c.eligible))
       throw new ValidationError([{ field: 'residentIds', code: 'BULK_NO_ELIGIBLE_RESIDENT', message: 'Aucun des résidents choisis ne peut recevoir ce document : choisissez au moins un résident sans exclusion.' }]);

@@ -51,12 +51,15 @@ function isPermanent(e: unknown): boolean {
  * Where a staff e-mail leads: the document's page in the console (the page staff work on; never the
  * JSON API), at the part the e-mail is about — the request's questions for a question (the list
  * with its answer forms, document-visa.views Questions), otherwise the request's own section
- * (RequestSection: its signers, the refusal, the countersignature, a new link to send). A person
- * who is not logged in is sent to the login page and back to this page (html-error.ts, `suite`).
+ * (RequestSection: its signers, the refusal, the countersignature, a new link to send).
+ * The section is in the query as well as in the fragment: a browser never sends a fragment, so a
+ * person who is not logged in would come back from the login page (html-error.ts, `suite`) at the
+ * top of the page; the login's redirect turns `?section=` back into the fragment (console-request.ts
+ * consoleReturnPath), without JavaScript.
  */
 export function staffConsoleUrl(publicUrl: string, request: Pick<SignatureRequestEntity, 'id' | 'documentId'>, kind: StaffNoticeKind): string {
-  const fragment = kind === 'question' ? `questions-${request.id}` : `demande-${request.id}`;
-  return `${publicUrl}/console/documents/${request.documentId}#${fragment}`;
+  const section = kind === 'question' ? `questions-${request.id}` : `demande-${request.id}`;
+  return `${publicUrl}/console/documents/${request.documentId}?section=${section}#${section}`;
 }
 
 /**

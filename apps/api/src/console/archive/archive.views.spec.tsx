@@ -53,7 +53,7 @@ describe('archives page: what each request is about', () => {
       subjects,
     );
     expect(html).toEqual([
-      `personne : <a href="/console/residents/${a}">Dupont Marcel, né·e le 02/07/1947</a>`,
+      `personne : <a href="/console/residents/${a}">Dupont Marcel, né·e le 2 juillet 1947</a>`,
       'personne d’un établissement dont vous ne voyez pas les résidents',
       'personne introuvable',
       'personne introuvable',
@@ -67,7 +67,7 @@ describe('archives page: what each request is about', () => {
       [job({ kind: 'archive_export', scope: 'establishment', id: ours, from, to }), job({ kind: 'archive_export', scope: 'establishment', id: theirs, from, to })],
       { people: new Map(), establishments: new Map([[ours, 'EHPAD Les Tilleuls']]), documents: new Map(), reports: new Map() },
     );
-    expect(html).toEqual(['établissement EHPAD Les Tilleuls, du 01/01/2026 au 31/12/2026', 'établissement, du 01/01/2026 au 31/12/2026']);
+    expect(html).toEqual(['établissement EHPAD Les Tilleuls, du 1er janvier 2026 au 31 décembre 2026', 'établissement, du 1er janvier 2026 au 31 décembre 2026']);
   });
 
   it('a document by its type and resident, linked to its page; not visible, purged or unknown: no id, no link', () => {
@@ -85,7 +85,7 @@ describe('archives page: what each request is about', () => {
     expect(html).toEqual([
       `document : <a href="/console/documents/${a}">Contrat de séjour de Dupont Marcel</a>`,
       'document d’un établissement dont vous ne voyez pas les résidents',
-      'document supprimé le 01/12/2026 (durée de conservation atteinte)',
+      'document supprimé le 1er décembre 2026 (durée de conservation atteinte)',
       'document introuvable',
     ]);
     expect(html.join(' ')).not.toMatch(/[0-9a-f]{8}…/);
@@ -98,8 +98,8 @@ describe('archives page: what each request is about', () => {
       { people: new Map(), establishments: new Map(), documents: new Map(), reports: new Map([[report, '2026-12-02']]) },
     );
     expect(html).toEqual([
-      `<a href="/console/conservation/simulations/${report}">dossiers et documents à supprimer au 02/12/2026</a>`,
-      `suppressions de la <a href="/console/conservation/simulations/${report}">simulation du 02/12/2026</a>`,
+      `<a href="/console/conservation/simulations/${report}">dossiers et documents à supprimer au 2 décembre 2026</a>`,
+      `suppressions de la <a href="/console/conservation/simulations/${report}">simulation du 2 décembre 2026</a>`,
       'simulation introuvable',
     ]);
     expect(html.join(' ')).not.toMatch(/[0-9a-f]{8}…|jour 20/);
@@ -141,5 +141,21 @@ describe('archives page: stopping the refresh keeps the searches', () => {
   it('« Arrêter l’actualisation » and « Actualiser la page » lead to the page with both person searches', () => {
     expect(href(page(true, false), 'Arrêter l’actualisation')).toBe('/console/archives?actualiser=non&personne-paquet=dupont&personne-acces=martin+7');
     expect(href(page(false, true), 'Actualiser la page')).toBe('/console/archives?personne-paquet=dupont&personne-acces=martin+7');
+  });
+});
+
+describe('archives page: dates as the rest of the console writes them', () => {
+  it('« 2 décembre 2026 à 10 h 00 » (Paris), never 02/12/2026 10:00', () => {
+    const html = archivePage(actor, 'csrf', {
+      jobs: [job({ kind: 'purge_report', day: '2026-12-02' })],
+      subjects: { people: new Map(), establishments: new Map(), documents: new Map(), reports: new Map() },
+      people: { export: { words: '', found: [], total: 0 }, access: { words: '', found: [], total: 0 } },
+      establishments: [],
+      refreshing: false,
+      refreshStopped: false,
+    });
+    expect(/<td data-label="Demandée le">([^<]*)<\/td>/.exec(html)?.[1]).toBe('2 décembre 2026 à 10 h 00');
+    expect(html).toContain('Terminé le 2 décembre 2026 à 10 h 01');
+    expect(html.replace(/<[^>]+>/g, ' ')).not.toMatch(/\d{2}\/\d{2}\/\d{4}/);
   });
 });

@@ -1,5 +1,5 @@
 import type { Subjects, DataJobView } from '@carepact/archive';
-import { documentTitle, type FieldError } from '@carepact/common';
+import { documentTitle, formatDateFr, formatDateTimeFr, type FieldError } from '@carepact/common';
 import { StaffActor, can } from '@carepact/identity';
 import { ErrorSummary, Notice, PostForm, RadioGroup, SelectField, TextField, renderPage } from '../../views';
 import { ConsolePage } from '../console-layout';
@@ -57,15 +57,16 @@ const PHASE_LABELS: Record<string, string> = {
   done: 'terminé',
 };
 
-const dateTime = (iso: string) => new Intl.DateTimeFormat('fr-FR', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Europe/Paris' }).format(new Date(iso));
+// Dates as the rest of the console writes them (libs/common fr-fr.ts): « 2 décembre 2026 », « 2 décembre 2026 à 09 h 30 », in Paris.
+const dateTime = (iso: string) => formatDateTimeFr(iso);
 
-/** A Paris day, dd/mm/yyyy. */
-const day = (at: number) => new Intl.DateTimeFormat('fr-FR', { dateStyle: 'short', timeZone: 'Europe/Paris' }).format(new Date(at));
+/** The Paris day of an instant (milliseconds). */
+const day = (at: number) => formatDateFr(new Date(at));
 
-/** A `YYYY-MM-DD` calendar day, dd/mm/yyyy as the page's other days. */
-const isoDay = (d: string) => d.split('-').reverse().join('/');
+/** A `YYYY-MM-DD` calendar day. */
+const isoDay = (d: string) => formatDateFr(d);
 
-/** A resident as the page names her everywhere: « Nom Prénom, né·e le jj/mm/aaaa ». */
+/** A resident as the page names her everywhere: « Nom Prénom, né·e le 2 mars 1941 ». */
 export const personLabel = (r: { lastName: string; firstName: string; birthDate: string }) => `${r.lastName} ${r.firstName}, né·e le ${isoDay(r.birthDate)}`;
 
 /** What a job is about: words, then (a person whose file the actor may read) her name linked to it. */

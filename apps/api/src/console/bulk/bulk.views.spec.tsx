@@ -88,6 +88,24 @@ describe('bulk form wording: elision and agreement', () => {
     expect(none).not.toContain('recevront');
   });
 
+  it('dates as the rest of the console writes them: the form says nothing of « AAAA-MM-JJ » (the date field shows the browser’s own format), the runs say « au 1er janvier 2027 »', () => {
+    const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    const page = bulkFormPage(actor, 'csrf', {
+      establishment: { id: VIEW_ESTABLISHMENT, name: 'EHPAD Les Tilleuls' },
+      candidates: [candidate('a', 'Émile')],
+      values: { effectiveOn: '2027-01-01', cvsConsultedOn: '2026-11-20' },
+      excluded: new Set(),
+    });
+    // The native date field keeps its ISO value (an attribute); no text shows a date that way.
+    expect(page).toContain('value="2027-01-01"');
+    expect(text(page)).not.toMatch(/AAAA-MM-JJ|\d{4}-\d{2}-\d{2}/);
+    expect(text(page)).toContain('En général le 1er janvier.');
+    const list = text(bulkListPage(actor, 'csrf', [run({ status: 'completed', inProgress: false })], new Map(), true));
+    expect(list).toContain('Avenant tarifaire au 1er janvier 2027');
+    expect(list).toContain('lancée le 2 décembre 2026 à 10 h 00');
+    expect(list).not.toMatch(/\d{4}-\d{2}-\d{2}|\d{2}\/\d{2}\/\d{4}/);
+  });
+
   it('recipientsSentence, case by case', () => {
     expect(recipientsSentence(1, 1)).toBe('1 résident sur 1 éligible recevra l’avenant.');
     expect(recipientsSentence(3, 3)).toBe('3 résidents sur 3 éligibles recevront l’avenant.');

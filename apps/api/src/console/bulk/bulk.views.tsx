@@ -141,7 +141,7 @@ export function bulkFormPage(actor: StaffActor, csrf: string, s: BulkFormState):
         <input type="hidden" name="_apercu" value={s.preview?.hash ?? ''} />
         <fieldset>
           <legend>Données communes à tous les résidents</legend>
-          <TextField name="commonData.effectiveOn" type="date" label="Date d’effet des nouveaux prix" hint="En général le 1er janvier. Format AAAA-MM-JJ." required value={v('effectiveOn')} errors={s.errors} />
+          <TextField name="commonData.effectiveOn" type="date" label="Date d’effet des nouveaux prix" hint="En général le 1er janvier." required value={v('effectiveOn')} errors={s.errors} />
           <RadioGroup name="commonData.basis" label="Fondement du changement (obligatoire)" options={BASIS_OPTIONS} value={v('basis')} errors={s.errors} />
           <TextField name="commonData.basisReference" label="Référence de l’arrêté" hint="Par exemple « arrêté du 18 décembre 2026 »." required value={v('basisReference')} errors={s.errors} />
           <TextField
