@@ -27,7 +27,8 @@ const LABELS: Record<string, string> = {
   participation: 'Participation à l’élaboration',
   'participation.person': 'La personne accompagnée',
   'participation.person.presence': 'Sa participation',
-  'participation.person.note': 'Précision (obligatoire si la personne était excusée)',
+  // « obligatoire si… »: the console's form says when, from the schema's requiredIf (schema-form.tsx).
+  'participation.person.note': 'Précision',
   'participation.others': 'Autres participants',
   'participation.others.name': 'Nom',
   'participation.others.capacity': 'À quel titre',
@@ -225,6 +226,29 @@ export function hasInputFieldLabel(documentType: string, path: string): boolean 
 export function inputItemLabel(documentType: string, path: string): string {
   const p = labelPath(path);
   return ITEM_LABELS[p] ?? 'Élément';
+}
+
+/**
+ * One numbered item of a list field, as a person reads it: « Objectif 2 »; an item of the
+ * easy-to-read counterpart of a list is named after the item it rewrites, « Objectif 2, en facile
+ * à lire » (was « Élément 2 »).
+ */
+export function inputItemName(documentType: string, path: string, index: number): string {
+  const p = labelPath(path);
+  if (!ITEM_LABELS[p] && p.endsWith('Falc') && ITEM_LABELS[p.slice(0, -4)]) return `${ITEM_LABELS[p.slice(0, -4)]} ${index + 1}, en facile à lire`;
+  return `${inputItemLabel(documentType, p)} ${index + 1}`;
+}
+
+/**
+ * A field of the document data named in a validation message, where the document type is not
+ * known: its French label (`document.signing.mode` → « Mode de signature »); the key itself
+ * outside the document data or when the table has none.
+ */
+export function fieldNameForMessage(path: string): string {
+  const key = (path.split('.').pop() ?? path).replace(/\[\d+\]/g, '');
+  if (!path.startsWith('document.')) return key;
+  const label = inputFieldLabel('', path);
+  return label === labelPath(path) ? key : label;
 }
 
 /** The French name of an enum value of a field; the value itself when the table has none (values already in French). */

@@ -46,6 +46,30 @@ describe('validateInput', () => {
     expect(checkSchema({ type: 'object', $ref: '#/$defs/none', pattern: 'x' } as unknown as InputSchema)).toHaveLength(2);
     expect(checkSchema(schema)).toEqual([]);
   });
+  it('names the fields of the document data by their French labels, not by their keys (was « mode » vaut « paper », « role »)', () => {
+    const doc: InputSchema = {
+      type: 'object',
+      properties: {
+        document: {
+          type: 'object',
+          properties: {
+            signing: { type: 'object', properties: { mode: { type: 'string', enum: ['paper', 'electronic'] }, originals: { type: 'integer' } }, requiredIf: [{ property: 'mode', equals: 'paper', required: ['originals'] }] },
+            participation: { type: 'object', properties: { others: { type: 'array', items: { type: 'object', properties: { role: { type: 'string', easyToRead: true } } } } } },
+            objectives: { type: 'array', items: { type: 'string' }, easyToRead: true },
+          },
+        },
+      },
+    };
+    const errors = validateInput(doc, { document: { signing: { mode: 'paper' }, participation: { others: [{ role: 'curateur' }] }, objectives: ['A', 'B'], objectivesFalc: ['a'] } });
+    expect(errors.map((e) => [e.field, e.message])).toEqual([
+      ['document.signing.originals', 'Ce champ est obligatoire quand « Mode de signature » est « sur papier ».'],
+      ['document.participation.others[0].roleFalc', 'La version facile à lire de « Fonction ou lien » est obligatoire : la version facile à lire du document l’imprime à sa place.'],
+      ['document.objectivesFalc', 'Ce champ doit être une liste de 2 textes, un par élément de « Objectifs », dans le même ordre.'],
+    ]);
+    // Outside the document data, or without a label, the key stays (the establishment's settings, an API caller's data).
+    expect(validateInput(schema, { person: { name: 'Léa', born: '1944-02-29' }, items: [{ answer: 'no' }] })[0].message).toBe('Ce champ est obligatoire quand « answer » est « no ».');
+  });
+
   it('knows real calendar dates', () => {
     expect(isValidIsoDate('2024-02-29')).toBe(true);
     expect(isValidIsoDate('2026-02-29')).toBe(false);

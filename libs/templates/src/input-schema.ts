@@ -1,4 +1,5 @@
 import { FieldError, textProblem } from '@carepact/common';
+import { fieldNameForMessage, inputEnumLabel } from './input-labels';
 
 /**
  * The subset of JSON Schema a template uses to declare its input data. Written here rather than
@@ -213,13 +214,22 @@ function visit(schemaIn: InputSchema, v: unknown, path: string, root: InputSchem
       if (obj[rule.property] !== rule.equals) continue;
       for (const req of rule.required)
         if (!Object.prototype.hasOwnProperty.call(obj, req) || obj[req] === undefined || obj[req] === null)
-          errors.push({ field: join(path, req), code: 'required', message: `Ce champ est obligatoire quand « ${rule.property} » vaut « ${String(rule.equals)} ».` });
+          errors.push({ field: join(path, req), code: 'required', message: requiredWhenMessage(join(path, rule.property), rule.equals) });
     }
     for (const [key, sub] of Object.entries(props)) {
       if (Object.prototype.hasOwnProperty.call(obj, key) && obj[key] !== undefined) visit(sub, obj[key], join(path, key), root, errors);
       if (deref(sub, root).easyToRead) checkCounterpart(obj, key, path, errors);
     }
   }
+}
+
+/**
+ * Named as the person filling the form reads them (« Mode de signature », « sur papier »), not
+ * by the data's keys and values (« mode », « paper »).
+ */
+function requiredWhenMessage(property: string, equals: string | number | boolean): string {
+  const value = typeof equals === 'boolean' ? (equals ? 'oui' : 'non') : inputEnumLabel(property, equals);
+  return `Ce champ est obligatoire quand « ${fieldNameForMessage(property)} » est « ${value} ».`;
 }
 
 function has(o: object, key: string): boolean {
@@ -251,7 +261,7 @@ function checkCounterpart(obj: Record<string, unknown>, key: string, path: strin
   const f = has(obj, name) ? obj[name] : undefined;
   if (!givenText(v)) return;
   if (f === undefined || f === null || !givenText(f)) {
-    errors.push({ field, code: 'required', message: `La version facile à lire de « ${key} » est obligatoire : la version facile à lire du document l’imprime à sa place.` });
+    errors.push({ field, code: 'required', message: `La version facile à lire de « ${fieldNameForMessage(join(path, key))} » est obligatoire : la version facile à lire du document l’imprime à sa place.` });
     return;
   }
   if (typeof v === 'string') {
@@ -264,7 +274,7 @@ function checkCounterpart(obj: Record<string, unknown>, key: string, path: strin
   }
   const list = v as unknown[];
   if (!Array.isArray(f) || f.length !== list.length) {
-    errors.push({ field, code: 'type', message: `Ce champ doit être une liste de ${list.length} texte${list.length > 1 ? 's' : ''}, un par élément de « ${key} », dans le même ordre.` });
+    errors.push({ field, code: 'type', message: `Ce champ doit être une liste de ${list.length} texte${list.length > 1 ? 's' : ''}, un par élément de « ${fieldNameForMessage(join(path, key))} », dans le même ordre.` });
     return;
   }
   f.forEach((x, i) => {

@@ -376,12 +376,13 @@ describe('issue 8 A/B: documents right in law (templates 1.1.0 and 1.2.0)', () =
     expect(textOf('dipc', undefined)).toContain('Il est proposé à Ahmed Benali de désigner une personne de confiance.');
   });
 
-  it('no invented facts: hand-over date, consent interview and the minor’s view are required, never defaulted', () => {
+  it('no invented facts: hand-over date, consent interview and the minor’s view are required, never defaulted, all reported at once', () => {
     const input = fresh('contrat-sejour');
     const doc = input.document as Record<string, unknown>;
     delete doc.annexesHandedOverOn;
     delete doc.consentInterview;
-    expect(fieldsOf('contrat-sejour', input)).toEqual(['document.annexesHandedOverOn']);
+    // Both in one refusal: the schema's field and the template's rule (the console lists everything missing at once).
+    expect(fieldsOf('contrat-sejour', input)).toEqual(['document.annexesHandedOverOn', 'document.consentInterview']);
     doc.annexesHandedOverOn = '2026-10-15';
     expect(fieldsOf('contrat-sejour', input)).toEqual(['document.consentInterview']);
     const enzo = fresh('contrat-sejour', 'enzo-petit');

@@ -289,18 +289,16 @@ function isGiven(v: Value): boolean {
  */
 export function validateTemplateInput(template: LoadedTemplate, data: unknown): FieldError[] {
   const t = template.content;
+  // Every stage at once, so that a form (the console's) or a client learns everything missing in
+  // one refusal: the schema, the easy-to-read wordings, the template's situational rules.
   const errors = validateInput(t.inputSchema, data);
-  if (errors.length) return errors;
+  const schemaValid = errors.length === 0;
+  const has = (field: string) => errors.some((e) => e.field === field);
   // The easy-to-read wordings the data gives are printed as they are: they pass the same
   // machine-checkable FALC rules as the template's own texts (falc:lint), the glossary included.
-  const terms = t.glossary.map((g) => g.term);
-  for (const { field, text } of easyToReadTexts(t.inputSchema, data)) {
-    const problems = lintFalcText(text, terms).filter((f) => f.severity === 'error');
-    if (problems.length)
-      errors.push({ field, code: 'FALC_TEXT', message: `Texte facile à lire à reprendre : ${problems.map((f) => `${f.message} (« ${f.excerpt.length > 60 ? f.excerpt.slice(0, 57) + '…' : f.excerpt} »)`).join(' ')}` });
-  }
-  if (errors.length || !t.requires?.length) return errors;
-  const input = data as { [key: string]: JsonValue };
+  for (const e of easyToReadErrors(template, data)) if (!has(e.field)) errors.push(e);
+  if (!t.requires?.length) return errors;
+  const input = (data ?? {}) as { [key: string]: JsonValue };
   const vars = new Map<string, Value>();
   for (const key of Object.keys(t.inputSchema.properties ?? {}))
     vars.set(key, Object.prototype.hasOwnProperty.call(input, key) ? input[key] : undefined);
@@ -310,6 +308,9 @@ export function validateTemplateInput(template: LoadedTemplate, data: unknown): 
     try {
       return evaluate(parseExpression(src), ctx, src);
     } catch (e) {
+      // Data the schema refused may not fit an expression (a text where a list is expected): that
+      // rule is undecided, the schema's error says what to fix. On valid data it is the template's fault.
+      if (!schemaValid) return undefined;
       if (e instanceof ExpressionError || e instanceof RangeError) throw new TemplateRenderError(ref, where, e.message);
       throw e;
     }
@@ -318,9 +319,23 @@ export function validateTemplateInput(template: LoadedTemplate, data: unknown): 
   for (const [i, r] of t.requires.entries()) {
     if (!isTruthy(run(`requires[${i}].when`, r.when))) continue;
     for (const field of r.fields)
-      if (!isGiven(run(`requires[${i}].fields`, field)) && !errors.some((e) => e.field === field)) errors.push({ field, code: 'REQUIRED', message: r.message });
+      if (!isGiven(run(`requires[${i}].fields`, field)) && !has(field) && !errors.some((e) => e.field.startsWith(`${field}.`) || field.startsWith(`${e.field}.`)))
+        errors.push({ field, code: 'REQUIRED', message: r.message });
   }
   return errors;
+}
+
+/** The easy-to-read wordings the data gives that break the FALC rules (errors only), one per field, in French. */
+export function easyToReadErrors(template: LoadedTemplate, data: unknown): FieldError[] {
+  const t = template.content;
+  const terms = t.glossary.map((g) => g.term);
+  const out: FieldError[] = [];
+  for (const { field, text } of easyToReadTexts(t.inputSchema, data)) {
+    const problems = lintFalcText(text, terms).filter((f) => f.severity === 'error');
+    if (problems.length)
+      out.push({ field, code: 'FALC_TEXT', message: `Texte facile à lire à reprendre : ${problems.map((f) => `${f.message} (« ${f.excerpt.length > 60 ? f.excerpt.slice(0, 57) + '…' : f.excerpt} »)`).join(' ')}` });
+  }
+  return out;
 }
 
 /**

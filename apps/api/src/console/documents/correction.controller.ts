@@ -2,8 +2,8 @@ import { Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { DomainError, FieldError, ValidationError } from '@carepact/common';
-import { DocumentView, DocumentsService } from '@carepact/documents';
-import { StaffActor } from '@carepact/identity';
+import { DocumentView, DocumentsService, templateInputOf } from '@carepact/documents';
+import { StaffActor, StaffService } from '@carepact/identity';
 import { inputHash, renderHtmlFragment, renderOne, resolve, templates } from '@carepact/rendering';
 import { ResidentsService } from '@carepact/residents';
 import type { Request, Response } from 'express';
@@ -13,7 +13,8 @@ import { redirectTo, sendHtml } from '../../views';
 import { checkConsoleCsrf, consoleCsrfToken } from '../console-csrf';
 import { actorOf, formBody } from '../console-request';
 import { DocumentFormState, documentFormPage } from './new-document.views';
-import { applyRowAction, formSchemaOf, parseForm } from './schema-form';
+import { Data, applyRowAction, formSchemaOf, parseForm } from './schema-form';
+import { completeErrors, templateRequirements } from './form-requirements';
 import { carriedOver } from './meeting-editors';
 
 function formErrors(details: FieldError[]): FieldError[] {
@@ -33,6 +34,7 @@ export class CorrectionController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly documents: DocumentsService,
     private readonly residents: ResidentsService,
+    private readonly staff: StaffService,
   ) {}
 
   @Get()
@@ -40,10 +42,13 @@ export class CorrectionController {
     const actor = actorOf(req);
     const doc = await this.documents.get(actor, id);
     const versions = await this.documents.versionData(actor, id);
-    const { resident: _demoKey, ...data } = versions.at(-1)?.data ?? {};
+    const { resident: _demoKey, ...previous } = versions.at(-1)?.data ?? {};
+    const { situation, ...base } = await this.base(actor, doc, '');
+    const data = carriedOver(doc.type, previous);
     this.form(res, actor, 200, {
-      ...(await this.base(actor, doc, '')),
-      data: carriedOver(doc.type, data),
+      ...base,
+      data,
+      requirements: templateRequirements(doc.type, base.schema, templates().load(doc.type), situation(data)),
       prefilledFrom: `Prérempli avec les données de la version ${versions.at(-1)?.number ?? 1}. Modifiez ce qui doit l’être et indiquez la raison : la version actuelle reste dans l’historique.`,
     });
   }
@@ -55,19 +60,22 @@ export class CorrectionController {
     checkConsoleCsrf(this.config.secrets.session, actor, body._csrf);
     const doc = await this.documents.get(actor, id);
     const reason = (body.reason ?? '').slice(0, 500);
-    const base = await this.base(actor, doc, reason);
+    const { situation, ...base } = await this.base(actor, doc, reason);
     const schema = base.schema;
+    const requirements = (d: Data) => templateRequirements(doc.type, schema, templates().load(doc.type), situation(d));
     const action = body._action ?? 'preview';
     if (action.startsWith('add:') || action.startsWith('remove:')) {
       const { data, focus } = applyRowAction(schema, parseForm(schema, body, true), action);
-      return this.form(res, actor, 200, { ...base, data, focus });
+      return this.form(res, actor, 200, { ...base, data, focus, requirements: requirements(data) });
     }
     const data = parseForm(schema, body);
+    const typed = parseForm(schema, body, true);
+    const check = { ...base, data: typed, requirements: requirements(typed), situation: situation(data) };
     let preview;
     try {
       preview = await this.documents.previewVersion(actor, id, data);
     } catch (e) {
-      return this.refused(res, actor, e, { ...base, data: parseForm(schema, body, true) });
+      return this.refused(res, actor, e, check);
     }
     const dataHash = inputHash(data);
     if (action === 'generate' && body._apercu === dataHash) {
@@ -75,12 +83,13 @@ export class CorrectionController {
         await this.documents.addVersion(actor, id, data, reason);
         return redirectTo(res, `/console/documents/${id}`);
       } catch (e) {
-        return this.refused(res, actor, e, { ...base, data: parseForm(schema, body, true), preview: { html: renderHtmlFragment(resolve(preview.template, preview.input, 'standard'), 'standard', { headingOffset: 2 }), dataHash } });
+        return this.refused(res, actor, e, { ...check, preview: { html: renderHtmlFragment(resolve(preview.template, preview.input, 'standard'), 'standard', { headingOffset: 2 }), dataHash } });
       }
     }
     this.form(res, actor, 200, {
       ...base,
-      data: parseForm(schema, body, true),
+      data: typed,
+      requirements: check.requirements,
       preview: { html: renderHtmlFragment(resolve(preview.template, preview.input, 'standard'), 'standard', { headingOffset: 2 }), dataHash },
       notice: action === 'generate' ? 'Les données ont changé depuis l’aperçu : vérifiez ce nouvel aperçu, puis générez la version.' : undefined,
     });
@@ -92,12 +101,14 @@ export class CorrectionController {
     const body = formBody(req);
     checkConsoleCsrf(this.config.secrets.session, actor, body._csrf);
     const doc = await this.documents.get(actor, id);
-    const base = await this.base(actor, doc, (body.reason ?? '').slice(0, 500));
+    const { situation, ...base } = await this.base(actor, doc, (body.reason ?? '').slice(0, 500));
+    const data = parseForm(base.schema, body);
     let preview;
     try {
-      preview = await this.documents.previewVersion(actor, id, parseForm(base.schema, body));
+      preview = await this.documents.previewVersion(actor, id, data);
     } catch (e) {
-      return this.refused(res, actor, e, { ...base, data: parseForm(base.schema, body, true) });
+      const typed = parseForm(base.schema, body, true);
+      return this.refused(res, actor, e, { ...base, data: typed, requirements: templateRequirements(doc.type, base.schema, templates().load(doc.type), situation(typed)), situation: situation(data) });
     }
     const pdf = await renderOne(resolve(preview.template, preview.input, 'standard'), 'pdf', 'standard');
     res.setHeader('Content-Type', 'application/pdf');
@@ -106,13 +117,16 @@ export class CorrectionController {
     res.status(200).end(pdf);
   }
 
-  private async base(actor: StaffActor, doc: DocumentView, reason: string): Promise<Omit<DocumentFormState, 'data'>> {
+  /** The form's frame, and the template's input for this resident with some data (as DocumentsService builds it), for its rules. */
+  private async base(actor: StaffActor, doc: DocumentView, reason: string): Promise<Omit<DocumentFormState, 'data'> & { situation: (data: Data) => Record<string, unknown> }> {
     const r = await this.residents.get(actor, doc.residentId);
+    const est = await this.staff.getEstablishment(actor, r.establishmentId);
     return {
       type: doc.type,
       resident: { id: r.id, name: `${r.firstName} ${r.lastName}` },
       schema: formSchemaOf(templates().load(doc.type).content.inputSchema),
       correction: { documentId: doc.id, nextVersion: doc.versions.length + 1, reason },
+      situation: (data) => templateInputOf(est, r, data),
     };
   }
 
@@ -120,11 +134,13 @@ export class CorrectionController {
     sendHtml(res, status, documentFormPage(actor, consoleCsrfToken(this.config.secrets.session, actor), state));
   }
 
-  private refused(res: Response, actor: StaffActor, e: unknown, state: DocumentFormState): void {
+  /** As NewDocumentController's: every field to fix in one refusal (form-requirements.ts). */
+  private refused(res: Response, actor: StaffActor, e: unknown, state: DocumentFormState & { situation: Record<string, unknown> }): void {
     if (!(e instanceof DomainError) || (e.kind !== 'invalid' && e.kind !== 'conflict')) throw e;
+    const { situation, ...form } = state;
     this.form(res, actor, e instanceof ValidationError ? 400 : 409, {
-      ...state,
-      errors: formErrors(e.details),
+      ...form,
+      errors: e instanceof ValidationError ? completeErrors(form.type, form.schema, templates().load(form.type), situation, formErrors(e.details)) : formErrors(e.details),
       errorMessage: e instanceof ValidationError ? `${e.messageFr} Corrigez les champs signalés.` : e.messageFr,
     });
   }

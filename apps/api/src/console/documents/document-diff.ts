@@ -1,5 +1,5 @@
 import { formatDateFr } from '@carepact/common';
-import { inputEnumLabel, inputFieldLabel, inputItemLabel } from '@carepact/templates';
+import { inputEnumLabel, inputFieldLabel, inputItemName } from '@carepact/templates';
 
 /** One field that differs between two versions' data, in words people read. */
 export interface FieldChange {
@@ -28,7 +28,7 @@ export function pathLabel(documentType: string, path: string): string {
     sofar = sofar ? `${sofar}.${m[1]}` : m[1];
     const indexes = [...m[2].matchAll(/\[(\d+)\]/g)].map((x) => Number(x[1]));
     if (indexes.length) {
-      parts.push(`${inputItemLabel(documentType, sofar)} ${indexes[0] + 1}`);
+      parts.push(inputItemName(documentType, sofar, indexes[0]));
       sofar += m[2];
     } else parts.push(inputFieldLabel(documentType, sofar));
   }

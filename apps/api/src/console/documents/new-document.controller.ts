@@ -2,8 +2,8 @@ import { Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { DomainError, FieldError, HOLDER_ROLE_LABELS, MEASURE_TYPE_LABELS, ValidationError, formatDateFr } from '@carepact/common';
-import { DOCUMENT_TYPES, DocumentType, DocumentsService } from '@carepact/documents';
-import { StaffActor } from '@carepact/identity';
+import { DOCUMENT_TYPES, DocumentType, DocumentsService, templateInputOf } from '@carepact/documents';
+import { StaffActor, StaffService } from '@carepact/identity';
 import { inputHash, renderHtmlFragment, renderOne, resolve, templates } from '@carepact/rendering';
 import { ResidentView, ResidentsService } from '@carepact/residents';
 import type { Request, Response } from 'express';
@@ -14,6 +14,7 @@ import { checkConsoleCsrf, consoleCsrfToken } from '../console-csrf';
 import { actorOf, formBody } from '../console-request';
 import { DocumentFormState, ResidentRef, chooseTypePage, documentFormPage, typeTitle } from './new-document.views';
 import { carriedOver } from './meeting-editors';
+import { completeErrors, templateRequirements } from './form-requirements';
 import { Data, FormSchema, applyRowAction, formSchemaOf, parseForm } from './schema-form';
 
 /** The API names the document's data `data.<path>`; the form's fields are the paths themselves. */
@@ -67,6 +68,7 @@ export class NewDocumentController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly documents: DocumentsService,
     private readonly residents: ResidentsService,
+    private readonly staff: StaffService,
   ) {}
 
   @Get()
@@ -83,14 +85,18 @@ export class NewDocumentController {
     if (!choice.allowed) return sendHtml(res, 409, chooseTypePage(actor, csrf, ref, types, `${typeTitle(choice.type)} : ${choice.reason}`));
     const previous = await this.documents.previousData(actor, residentId, choice.type);
     const { resident: _demoKey, ...previousData } = previous?.data ?? {};
+    const schema = this.schema(choice.type);
+    const data = previous ? carriedOver(choice.type, previousData) : prefillFromFile(choice.type, resident, choice.type === 'avenant' ? await this.documents.signedContractOf(actor, residentId) : null);
+    const situation = await this.situation(actor, resident);
     sendHtml(
       res,
       200,
       documentFormPage(actor, csrf, {
         type: choice.type,
         resident: ref,
-        schema: this.schema(choice.type),
-        data: previous ? carriedOver(choice.type, previousData) : prefillFromFile(choice.type, resident, choice.type === 'avenant' ? await this.documents.signedContractOf(actor, residentId) : null),
+        schema,
+        data,
+        requirements: templateRequirements(choice.type, schema, templates().load(choice.type), situation(data)),
         prefilledFrom: previous
           ? `Prérempli avec les données de la version ${previous.versionNumber} du précédent document de ce type : vérifiez et mettez à jour chaque champ.`
           : 'Prérempli avec ce que dit le dossier du résident (participants, mesure de protection) : complétez et vérifiez chaque champ.',
@@ -111,19 +117,24 @@ export class NewDocumentController {
     checkConsoleCsrf(this.config.secrets.session, actor, body._csrf);
     const type = this.typeOf(req);
     const schema = this.schema(type);
-    const resident = refOf(await this.residents.get(actor, residentId));
+    const file = await this.residents.get(actor, residentId);
+    const resident = refOf(file);
+    const situation = await this.situation(actor, file);
     const action = body._action ?? 'preview';
     const base = { type, resident, schema };
+    const requirements = (d: Data) => templateRequirements(type, schema, templates().load(type), situation(d));
     if (action.startsWith('add:') || action.startsWith('remove:')) {
       const { data, focus } = applyRowAction(schema, parseForm(schema, body, true), action);
-      return this.form(res, actor, 200, { ...base, data, focus });
+      return this.form(res, actor, 200, { ...base, data, focus, requirements: requirements(data) });
     }
     const data = parseForm(schema, body);
+    const typed = parseForm(schema, body, true);
+    const check = { ...base, data: typed, requirements: requirements(typed), situation: situation(data) };
     let preview;
     try {
       preview = await this.documents.preview(actor, { residentId, type, data });
     } catch (e) {
-      return this.refused(res, actor, e, { ...base, data: parseForm(schema, body, true) });
+      return this.refused(res, actor, e, check);
     }
     const dataHash = inputHash(data);
     if (action === 'generate' && body._apercu === dataHash) {
@@ -131,13 +142,14 @@ export class NewDocumentController {
         const created = await this.documents.create(actor, { residentId, type, data });
         return redirectTo(res, `/console/documents/${created.id}`);
       } catch (e) {
-        return this.refused(res, actor, e, { ...base, data });
+        return this.refused(res, actor, e, check);
       }
     }
     const tree = resolve(preview.template, preview.input, 'standard');
     this.form(res, actor, 200, {
       ...base,
-      data: parseForm(schema, body, true),
+      data: typed,
+      requirements: check.requirements,
       preview: { html: renderHtmlFragment(tree, 'standard', { headingOffset: 2 }), dataHash },
       notice: action === 'generate' ? 'Les données ont changé depuis l’aperçu : vérifiez ce nouvel aperçu, puis générez le document.' : undefined,
     });
@@ -156,8 +168,10 @@ export class NewDocumentController {
     try {
       preview = await this.documents.preview(actor, { residentId, type, data });
     } catch (e) {
-      const resident = refOf(await this.residents.get(actor, residentId));
-      return this.refused(res, actor, e, { type, resident, schema, data: parseForm(schema, body, true) });
+      const file = await this.residents.get(actor, residentId);
+      const situation = await this.situation(actor, file);
+      const typed = parseForm(schema, body, true);
+      return this.refused(res, actor, e, { type, resident: refOf(file), schema, data: typed, requirements: templateRequirements(type, schema, templates().load(type), situation(typed)), situation: situation(data) });
     }
     const pdf = await renderOne(resolve(preview.template, preview.input, 'standard'), 'pdf', 'standard');
     res.setHeader('Content-Type', 'application/pdf');
@@ -177,16 +191,30 @@ export class NewDocumentController {
     return formSchemaOf(templates().load(type).content.inputSchema);
   }
 
+  /**
+   * The template's input for this resident with some document data, as DocumentsService builds it
+   * (templateInputOf), so the form knows which of the template's rules apply to her.
+   */
+  private async situation(actor: StaffActor, resident: ResidentView): Promise<(data: Data) => Record<string, unknown>> {
+    const est = await this.staff.getEstablishment(actor, resident.establishmentId);
+    return (data) => templateInputOf(est, resident, data);
+  }
+
   private form(res: Response, actor: StaffActor, status: number, state: DocumentFormState): void {
     sendHtml(res, status, documentFormPage(actor, consoleCsrfToken(this.config.secrets.session, actor), state));
   }
 
-  /** The API's refusal on the form: field errors beside their fields (400), a rule of the situation at the top (409). */
-  private refused(res: Response, actor: StaffActor, e: unknown, state: DocumentFormState): void {
+  /**
+   * The API's refusal on the form: field errors beside their fields (400), completed with what the
+   * later stages of the validation would refuse next (form-requirements.ts), so that one submission
+   * shows everything to fix; a rule of the situation at the top (409).
+   */
+  private refused(res: Response, actor: StaffActor, e: unknown, state: DocumentFormState & { situation: Record<string, unknown> }): void {
     if (!(e instanceof DomainError) || (e.kind !== 'invalid' && e.kind !== 'conflict')) throw e;
-    const errors = formErrors(e.details);
+    const { situation, ...form } = state;
+    const errors = e instanceof ValidationError ? completeErrors(form.type, form.schema, templates().load(form.type), situation, formErrors(e.details)) : formErrors(e.details);
     this.form(res, actor, e instanceof ValidationError ? 400 : 409, {
-      ...state,
+      ...form,
       errors,
       errorMessage: e instanceof ValidationError ? `${e.messageFr} Corrigez les champs signalés.` : e.messageFr,
     });

@@ -1,7 +1,11 @@
-import { templates } from '@carepact/rendering';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FieldError } from '@carepact/common';
+import { templateInputFromFixture, templates, validateTemplateInput } from '@carepact/rendering';
 import { viewActor } from '@carepact/testing';
+import { completeErrors, templateRequirements } from './form-requirements';
 import { chooseTypePage, documentFormPage } from './new-document.views';
-import { formSchemaOf } from './schema-form';
+import { Data, formSchemaOf } from './schema-form';
 
 const actor = viewActor('admissions');
 const ahmed = { id: 'r-ahmed', name: 'Ahmed Benali' };
@@ -21,5 +25,97 @@ describe('new document pages: « de » elided before a vowel (was « Retour au d
     expect(html).toMatch(/<h1>\s*Document individuel de prise en charge \(DIPC\) d’Ahmed Benali\s*<\/h1>/);
     expect(html).toContain('>Retour au dossier d’Ahmed Benali</a>');
     expect(html).not.toContain('de Ahmed');
+  });
+});
+
+/**
+ * The newcomer's admissions walk (Marcel Dupont, curatelle, EHPAD): the contract's form revealed its
+ * required fields over three submissions (the schema's, then the easy-to-read wordings', then the
+ * template's rules for an EHPAD), and named some by their keys. Now: all of them from the first
+ * display, and all of them in the first refusal, by their French labels.
+ */
+describe('the contract form: every required field at once, in French', () => {
+  const template = templates().load('contrat-sejour');
+  const schema = formSchemaOf(template.content.inputSchema);
+  const fixture = JSON.parse(readFileSync(join(__dirname, '../../../../../templates/demo/establishment-les-tilleuls.json'), 'utf8')) as unknown;
+  const marcelInput = templateInputFromFixture(fixture, 'contrat-sejour', 'marcel-dupont');
+  const input = (document: Data) => ({ ...marcelInput, document });
+  // What the file prefills (prefillFromFile): his judgment, his curateur.
+  const prefilled: Data = { priorDecisions: ['Jugement de curatelle renforcée du 20 mai 2025 (RG 25/00412)'], participation: { person: {}, others: [{ name: 'Karim Benaïssa', capacity: 'representant_legal', role: 'curateur, UDAF du Val' }] } };
+  const page = (data: Data, errors?: FieldError[]) =>
+    documentFormPage(actor, 'csrf', {
+      type: 'contrat-sejour',
+      resident: marcel,
+      schema,
+      data,
+      requirements: templateRequirements('contrat-sejour', schema, template, input(data)),
+      ...(errors ? { errors, errorMessage: 'Les données du document sont invalides ou incomplètes. Corrigez les champs signalés.' } : {}),
+    });
+  /** The service's refusal (DocumentsService: the schema's errors only, as long as there are any), then the form's. */
+  const refusal = (data: Data) => {
+    const reported = validateTemplateInput(template, input(data)).map((e) => ({ ...e, field: e.field.replace(/^document\./, '') }));
+    return completeErrors('contrat-sejour', schema, template, input(data), reported);
+  };
+  const summary = (html: string) => [...(/<div class="error-summary"[\s\S]*?<\/div>/.exec(html)?.[0] ?? '').matchAll(/<a href="#([^"]+)">([^<]*)<\/a>/g)].map((m) => [m[1], m[2].split(' : ')[0]]);
+  const text = (html: string) => html.replace(/<[^>]+>/g, ' ');
+
+  it('first display: the EHPAD’s requirements marked with their reason, the tariff’s GIR with its condition', () => {
+    const html = page(prefilled);
+    expect(html).toContain('<legend>Entretien de recherche du consentement<span class="required"> (obligatoire)</span></legend>');
+    expect(html).toContain('<label for="consentInterview-on">Date de l’entretien<span class="required"> (obligatoire)</span></label>');
+    expect(html).toContain('<label for="entryInventoryOn">Date de l’état des lieux d’entrée<span class="required"> (obligatoire)</span></label>');
+    expect(html).toContain('<p class="hint requirement" id="consentInterview-pourquoi">Dans un établissement pour personnes âgées');
+    expect(html).toContain(
+      '<label for="pricing-gir">GIR<span class="required"> (obligatoire si vous choisissez « les tarifs de l’établissement s’appliquent » pour « Participation financière »)</span></label>',
+    );
+    // Not asked of an adult: the minor's view.
+    expect(html).toMatch(/<label for="minorView">Avis de la personne mineure<\/label>/);
+  });
+
+  it('an empty submission lists every missing field in one refusal, in the page’s order, by its French label, none by its key', () => {
+    const html = page(prefilled, refusal(prefilled));
+    expect(summary(html)).toEqual([
+      ['objectives', 'Objectifs'],
+      ['services', 'Prestations'],
+      ['duration', 'Durée du contrat'],
+      ['priorDecisionsFalc', 'Décisions antérieures (jugements, orientations), en facile à lire'],
+      ['annexesHandedOverOn', 'Date de remise du livret d’accueil, de la charte et du règlement de fonctionnement'],
+      ['participation-person-presence', 'Participation à l’élaboration › La personne accompagnée › Sa participation'],
+      ['participation-others-0-roleFalc', 'Participation à l’élaboration › Participant 1 › Fonction ou lien, en facile à lire'],
+      ['participation-others-0-presence', 'Participation à l’élaboration › Participant 1 › Présence'],
+      // The template's rules for an EHPAD, which came only on the third submission.
+      ['consentInterview-on', 'Entretien de recherche du consentement › Date de l’entretien'],
+      ['consentInterview-outcome', 'Entretien de recherche du consentement › Résultat de l’entretien'],
+      ['consentInterview-noticeGivenOn', 'Entretien de recherche du consentement › Date de remise de la notice sur la personne de confiance'],
+      ['entryInventoryOn', 'Date de l’état des lieux d’entrée'],
+      ['financialContribution', 'Participation financière'],
+      // « Signature : obligatoire », then its place and mode on the next submission: now each at once.
+      ['signing-place', 'Signature › Lieu de signature'],
+      ['signing-mode', 'Signature › Mode de signature'],
+    ]);
+    for (const [id] of summary(html)) expect(html).toContain(`id="${id}-erreur"`);
+    expect(text(html)).not.toMatch(/« (role|priorDecisions|presence|mode) »|participation\.|pricing\.|signing\./);
+  });
+
+  it('answers that make more fields required: all of them in the same refusal, with the easy-to-read wording’s FALC problems; what was typed stays', () => {
+    const data: Data = {
+      ...prefilled,
+      objectives: ['Garder ses promenades.'],
+      objectivesFalc: ['VOUS GARDEZ 100% DE VOS PROMENADES.'],
+      financialContribution: 'tarifs',
+      participation: { person: { presence: 'excuse' }, others: [] },
+      signing: { mode: 'paper' },
+    };
+    const errors = refusal(data);
+    const html = page(data, errors);
+    const fields = errors.map((e) => e.field);
+    expect(fields).toEqual(
+      expect.arrayContaining(['objectivesFalc[0]', 'participation.person.note', 'participation.others', 'pricing.gir', 'pricing.dependancePerDay', 'pricing.totalPerDay', 'signing.place', 'signing.originals', 'consentInterview.on']),
+    );
+    expect(html).toContain('<p class="field-error" id="signing-originals-erreur">Ce champ est obligatoire quand « Mode de signature » est « sur papier ».</p>');
+    expect(html).toContain('<p class="field-error" id="participation-person-note-erreur">Ce champ est obligatoire quand « Sa participation » est « était excusée ».</p>');
+    expect(summary(html)).toContainEqual(['objectivesFalc-0', 'Objectif 1, en facile à lire']);
+    expect(html).toContain('VOUS GARDEZ 100% DE VOS PROMENADES.</textarea>');
+    expect(html).toMatch(/<option value="paper" selected/);
   });
 });

@@ -5,7 +5,7 @@ import { ConsolePage } from '../console-layout';
 import { Notice, PostForm, TrustedHtml, fieldId as fieldIdOf, renderPage } from '../../views';
 import { pathLabel } from './document-diff';
 import { meetingEditorOf, renderMeetingEditor } from './meeting-editors';
-import { Data, FormSchema, renderFields } from './schema-form';
+import { Data, FieldRequirement, FormSchema, renderFields } from './schema-form';
 
 export function typeTitle(type: DocumentType): string {
   const s = DOCUMENT_TYPE_LABELS[type].short;
@@ -89,6 +89,8 @@ export interface DocumentFormState {
   notice?: string;
   /** A correction of an existing document (a new version, with its reason) rather than a new one. */
   correction?: { documentId: string; nextVersion: number; reason: string };
+  /** The template's rules for this person and these answers (form-requirements.ts): which fields they require, when and why. */
+  requirements?: ReadonlyMap<string, FieldRequirement>;
 }
 
 function urlsOf(s: DocumentFormState): { action: string; pdf: string } {
@@ -103,13 +105,17 @@ export function documentFormPage(actor: StaffActor, csrf: string, s: DocumentFor
   const errors = s.errors ?? [];
   const drawn = new Set<string>();
   // The fields first (they record which paths exist), then the summary that links to them.
-  const ctx = { documentType: s.type, errors, drawn, focus: s.focus };
+  const ctx = { documentType: s.type, errors, drawn, focus: s.focus, requirements: s.requirements };
   // The projet personnalisé, its avenant and the compte rendu follow the meeting (meeting-editors.tsx); the others, the schema.
   const editor = meetingEditorOf(s.type);
   const fields = editor ? renderMeetingEditor(editor, s.schema, s.data, ctx) : renderFields(s.schema, s.data, ctx);
   const title = `${typeTitle(s.type)} : ${s.resident.name}${s.correction ? `, version ${s.correction.nextVersion}` : ''}`;
   const reasonError = errors.find((e) => e.field === 'reason');
   if (s.correction) drawn.add('reason');
+  // The summary in the page's order (the reason first, then the fields as drawn), whatever the order of the checks.
+  const order = [...(s.correction ? ['reason'] : []), ...drawn];
+  const rank = (field: string) => (order.includes(field) ? order.indexOf(field) : order.length);
+  const summary = errors.map((e, i) => ({ e, i })).sort((a, b) => rank(a.e.field) - rank(b.e.field) || a.i - b.i).map((x) => x.e);
   return renderPage(
     <ConsolePage
       title={`${errors.length || s.errorMessage ? 'Erreur — ' : s.preview ? 'Aperçu — ' : ''}${s.correction ? 'Correction' : 'Nouveau document'} : ${title}`}
@@ -133,7 +139,7 @@ export function documentFormPage(actor: StaffActor, csrf: string, s: DocumentFor
           <h2 id="erreurs-titre">{s.errorMessage ?? 'Il y a un problème'}</h2>
           {errors.length ? (
             <ul>
-              {errors.map((e) => (
+              {summary.map((e) => (
                 <li key={e.field}>
                   {drawn.has(e.field) ? (
                     <a href={`#${fieldIdOf(e.field)}`}>
@@ -166,7 +172,10 @@ export function documentFormPage(actor: StaffActor, csrf: string, s: DocumentFor
       ) : null}
       <h2 id="formulaire">{editor ? 'Rédaction' : 'Données du document'}</h2>
       {editor ? <p>{editor.lead}</p> : null}
-      <p class="hint">Les champs marqués « obligatoire » doivent être remplis. Les dates s’écrivent au format JJ/MM/AAAA ou avec le calendrier.</p>
+      <p class="hint">
+        Les champs marqués « obligatoire » doivent être remplis ; ceux marqués « obligatoire si… » le deviennent selon une autre réponse. Les dates s’écrivent au
+        format JJ/MM/AAAA ou avec le calendrier.
+      </p>
       <PostForm action={action} csrf={csrf} id="document-form" class="document-form">
         {s.preview ? <input type="hidden" name="_apercu" value={s.preview.dataHash} /> : null}
         {s.correction ? (

@@ -77,6 +77,38 @@ describe('the document form generated from the template schema', () => {
   });
 });
 
+describe('the form says which fields are required, and when, from its first display', () => {
+  const draw = (data: Record<string, unknown>) => renderFragment(<>{renderFields(contract, data, { documentType: 'contrat-sejour', errors: [], drawn: new Set() })}</>);
+  const labelOf = (html: string, id: string) => new RegExp(`<label for="${id}">(.*?)</label>`).exec(html)?.[1];
+
+  it('a field another answer makes required is shown with its condition, in the words of the form (was shown optional, then refused)', () => {
+    const html = draw({ signing: { mode: 'electronic' }, participation: { person: {} } });
+    expect(labelOf(html, 'signing-originals')).toBe('Nombre d’exemplaires originaux<span class="required"> (obligatoire si vous choisissez « sur papier » pour « Mode de signature »)</span>');
+    expect(labelOf(html, 'participation-person-note')).toBe('Précision<span class="required"> (obligatoire si vous choisissez « était excusée » pour « Sa participation »)</span>');
+    // Once that answer is given, the field is required, before any submission.
+    expect(labelOf(draw({ signing: { mode: 'paper' } }), 'signing-originals')).toBe('Nombre d’exemplaires originaux<span class="required"> (obligatoire)</span>');
+  });
+
+  it('an easy-to-read wording is required once its text is written; its rows are named after the text’s (was « Élément 1 »)', () => {
+    const html = draw({ participation: { others: [{ name: 'Karim Benaïssa', role: 'curateur' }] }, objectives: ['Garder ses promenades'], objectivesFalc: [''] });
+    expect(html).toContain('Objectifs, en facile à lire<span class="required"> (obligatoire)</span>');
+    expect(labelOf(html, 'objectivesFalc-0')).toBe('Objectif 1, en facile à lire');
+    // A participant already named: each of the row's required fields is required now, not « si cette partie est remplie ».
+    expect(labelOf(html, 'participation-others-0-roleFalc')).toBe('Fonction ou lien, en facile à lire<span class="required"> (obligatoire)</span>');
+    expect(labelOf(html, 'participation-others-0-presence')).toBe('Présence<span class="required"> (obligatoire)</span>');
+    expect(labelOf(draw({}), 'durationFalc')).toBe('Durée du contrat, en facile à lire<span class="required"> (obligatoire si le champ « Durée du contrat » est rempli)</span>');
+    expect(html).not.toContain('Élément');
+  });
+
+  it('dates written JJ/MM/AAAA, as the page says they may be, are read as dates; an impossible one is kept as typed', () => {
+    expect(parseForm(contract, { annexesHandedOverOn: '15/10/2026', entryInventoryOn: '2026-10-16', issuedOn: '31/02/2026' })).toEqual({
+      annexesHandedOverOn: '2026-10-15',
+      entryInventoryOn: '2026-10-16',
+      issuedOn: '31/02/2026',
+    });
+  });
+});
+
 describe('differences between two versions', () => {
   it('lists each changed field with its French label and French values', () => {
     const before = { duration: 'indéterminée', financialContribution: 'tarifs', objectives: ['A', 'B'], participation: { others: [{ name: 'X', presence: 'present' }] }, annexesHandedOverOn: '2026-10-01' };

@@ -1,5 +1,5 @@
 import type { FieldError } from '@carepact/common';
-import { InputSchema, inputEnumLabel, inputFieldLabel, inputItemLabel } from '@carepact/templates';
+import { InputSchema, inputEnumLabel, inputFieldLabel, inputItemName, isValidIsoDate, labelPath } from '@carepact/templates';
 import type { VNode } from 'preact';
 import { FieldMessage, fieldId } from '../../views';
 
@@ -10,6 +10,10 @@ import { FieldMessage, fieldId } from '../../views';
  * plain submit buttons (no JavaScript: the page comes back with one row more or less). Field
  * names are the data paths (`participation.others[1].name`), so the API's errors, which name
  * `data.<path>`, land beside their field. The data are validated only by DocumentsService.
+ * Every field says whether it is required, and when a rule makes it required only in some cases
+ * (another answer, a text given that needs its easy-to-read wording, the person's situation:
+ * form-requirements.ts), the label says so from the first display, so nothing new turns up
+ * required after a submission.
  */
 
 export type Data = Record<string, unknown>;
@@ -136,6 +140,13 @@ function parseValue(schemaIn: InputSchema, root: InputSchema, path: string, body
       // Not a number: kept as typed, so the validation says so beside the field and the value stays.
       return Number.isFinite(n) ? n : v;
     }
+    case 'date': {
+      const v = (body[path] ?? '').trim();
+      // The page says dates may be written JJ/MM/AAAA (a browser without a date picker shows a text field).
+      const fr = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(v);
+      const iso = fr ? `${fr[3]}-${fr[2].padStart(2, '0')}-${fr[1].padStart(2, '0')}` : v;
+      return v ? (isValidIsoDate(iso) ? iso : v) : undefined;
+    }
     default: {
       const v = body[path];
       if (v === undefined) return undefined;
@@ -160,7 +171,7 @@ function tokens(path: string): Token[] {
   return out;
 }
 
-function schemaAt(fs: FormSchema, path: string): InputSchema | undefined {
+export function schemaAt(fs: FormSchema, path: string): InputSchema | undefined {
   let s: InputSchema | undefined = fs.document;
   const ts = tokens(path);
   if (!ts.length) return undefined;
@@ -170,6 +181,40 @@ function schemaAt(fs: FormSchema, path: string): InputSchema | undefined {
     s = typeof t === 'number' ? s.items : s.properties && Object.prototype.hasOwnProperty.call(s.properties, t) ? s.properties[t] : undefined;
   }
   return s ? deref(s, fs.root) : undefined;
+}
+
+/**
+ * The fields a group left blank lacks, as the form draws them: `signing` → `signing.place`,
+ * `signing.mode` (its required members, those of its required subgroups in turn); the path itself
+ * when it is not a group or has no required member. A refusal then names each field to fill
+ * instead of the group, and nothing new turns up once the group is started.
+ */
+export function requiredLeaves(fs: FormSchema, path: string): string[] {
+  const s = schemaAt(fs, path);
+  if (!s || kindOf(s) !== 'object') return [path];
+  const out = (s.required ?? []).filter((k) => !HIDDEN.has(k)).flatMap((k) => requiredLeaves(fs, join(path, k)));
+  return out.length ? out : [path];
+}
+
+/** The value at a form path (`participation.others[0].name`) in the data; undefined when absent. */
+export function valueAt(data: Data, path: string): unknown {
+  const ts = tokens(path);
+  if (!ts.length) return undefined;
+  let cur: unknown = data;
+  for (const t of ts) {
+    if (cur === null || typeof cur !== 'object' || !Object.prototype.hasOwnProperty.call(cur, t)) return undefined;
+    cur = (cur as Record<string | number, unknown>)[t];
+  }
+  return cur;
+}
+
+/** Something was written there: a text not blank, a choice, a list or group with something in it. */
+export function isFilled(v: unknown): boolean {
+  if (v === undefined || v === null) return false;
+  if (typeof v === 'string') return v.trim() !== '';
+  if (Array.isArray(v)) return v.some(isFilled);
+  if (typeof v === 'object') return Object.values(v).some(isFilled);
+  return true;
 }
 
 function containerAt(data: Data, path: string, create: boolean): unknown[] | undefined {
@@ -234,6 +279,20 @@ export interface RenderContext {
   focus?: string;
   /** The words of a list's « add » button (« Ajouter un objectif »), by its path without indexes; « Ajouter une ligne » otherwise. */
   addLabel?: (listPath: string) => string | undefined;
+  /** The template's rules (`requires`) for this person and these answers, by path without indexes (form-requirements.ts). */
+  requirements?: ReadonlyMap<string, FieldRequirement>;
+  /** The reasons already printed (each once, on the first field it concerns). */
+  reasonsShown?: Set<string>;
+}
+
+/** A field the template requires in some situations (form-requirements.ts). */
+export interface FieldRequirement {
+  /** Required now: for this person, in this establishment, with the answers given. */
+  now: boolean;
+  /** Otherwise, when it becomes required: « si vous choisissez « les tarifs… » pour « Participation financière » ». */
+  condition?: string;
+  /** The template's sentence that says why (with its article of law). */
+  reason: string;
 }
 
 /** The form's fields (without <form>, so the page puts its buttons around them). */
@@ -248,9 +307,8 @@ export function renderFields(fs: FormSchema, data: Data, ctx: RenderContext): VN
  */
 export function renderMembers(fs: FormSchema, keys: string[], data: Data, ctx: RenderContext): VNode[] {
   const all = orderedKeys(fs.document);
-  const required = new Set(fs.document.required ?? []);
   const shown = keys.flatMap((k) => [k, `${k}Falc`]).filter((k, i, a) => all.includes(k) && a.indexOf(k) === i);
-  return shown.map((k) => field(fs, fs.document.properties![k], k, data[k], required.has(k), ctx));
+  return shown.map((k) => field(fs, fs.document.properties![k], k, data[k], needOf(ctx, fs.document, '', k, data, false), ctx));
 }
 
 /** The members of the document part a form shows (the demo key left out), in the schema's order. */
@@ -260,28 +318,90 @@ export function memberKeys(fs: FormSchema): string[] {
 
 /** `inOptional`: the members of a group that may be left out entirely are required only when it is filled. */
 function fieldsOf(fs: FormSchema, s: InputSchema, path: string, value: Data | undefined, ctx: RenderContext, inOptional = false): VNode[] {
-  const required = new Set(s.required ?? []);
-  return orderedKeys(s).map((k) => field(fs, s.properties![k], join(path, k), value?.[k], required.has(k) ? (inOptional ? 'if-group' : true) : false, ctx));
+  // A group already started is no longer optional: its required members are required now.
+  const optional = inOptional && !isFilled(value);
+  return orderedKeys(s).map((k) => field(fs, s.properties![k], join(path, k), value?.[k], needOf(ctx, s, path, k, value, optional), ctx));
+}
+
+/** Whether a field is required: `true` now; `if-group` when its group is filled; `{ condition }` when another answer makes it so. */
+type Required = boolean | 'if-group' | { condition: string };
+
+interface Need {
+  required: Required;
+  /** Why the template requires it in this situation, or when. */
+  reason?: string;
+}
+
+/**
+ * Whether member `key` of the group `s` at `path` (whose value is `value`) is required: by the
+ * template's rules for this situation (ctx.requirements), by the schema (`required`,
+ * `requiredIf` on another member), or as the easy-to-read wording of a text given (`…Falc`).
+ */
+function needOf(ctx: RenderContext, s: InputSchema, path: string, key: string, value: Data | undefined, inOptional: boolean): Need {
+  const rule = ctx.requirements?.get(labelPath(join(path, key)));
+  const reason = rule?.reason;
+  const member = (): Required => (inOptional ? 'if-group' : true);
+  if (rule?.now) return { required: true, reason };
+  if (s.required?.includes(key)) return { required: member(), reason };
+  for (const r of s.requiredIf ?? []) {
+    if (!r.required.includes(key)) continue;
+    if (value?.[r.property] === r.equals) return { required: member(), reason };
+    return { required: { condition: choiceCondition(ctx.documentType, join(path, r.property), [r.equals]) }, reason };
+  }
+  const text = key.endsWith('Falc') ? key.slice(0, -4) : '';
+  if (text && s.properties?.[text]?.easyToRead) {
+    if (isFilled(value?.[text])) return { required: member() };
+    return { required: { condition: `si le champ « ${inputFieldLabel(ctx.documentType, join(path, text))} » est rempli` } };
+  }
+  if (rule?.condition) return { required: { condition: rule.condition }, reason };
+  return { required: false };
+}
+
+/** « si vous choisissez « sur papier » pour « Mode de signature » ». */
+export function choiceCondition(documentType: string, path: string, values: unknown[]): string {
+  const words = values.map((v) => `« ${v === true ? 'Oui' : v === false ? 'Non' : inputEnumLabel(path, v)} »`).join(' ou ');
+  return `si vous choisissez ${words} pour « ${inputFieldLabel(documentType, path)} »`;
 }
 
 function errorOf(ctx: RenderContext, path: string): FieldError | undefined {
   return ctx.errors.find((e) => e.field === path);
 }
 
-type Required = boolean | 'if-group';
+function requiredMark(required: Required) {
+  if (required === 'if-group') return <span class="required"> (obligatoire si cette partie est remplie)</span>;
+  if (typeof required === 'object') return <span class="required"> (obligatoire {required.condition})</span>;
+  return required ? <span class="required"> (obligatoire)</span> : null;
+}
 
 function labelOf(ctx: RenderContext, path: string, required: Required) {
   return (
     <>
       {inputFieldLabel(ctx.documentType, path)}
-      {required === 'if-group' ? <span class="required"> (obligatoire si cette partie est remplie)</span> : required ? <span class="required"> (obligatoire)</span> : null}
+      {requiredMark(required)}
     </>
   );
 }
 
-function describedBy(id: string, hint: boolean, error: boolean): string | undefined {
-  const ids = [hint ? `${id}-aide` : '', error ? `${id}-erreur` : ''].filter(Boolean);
+function describedBy(id: string, hint: boolean, error: boolean, reason = false): string | undefined {
+  const ids = [hint ? `${id}-aide` : '', reason ? `${id}-pourquoi` : '', error ? `${id}-erreur` : ''].filter(Boolean);
   return ids.length ? ids.join(' ') : undefined;
+}
+
+/** The template's reason, printed once (on the group rather than on each of its fields). */
+function reasonToShow(ctx: RenderContext, reason: string | undefined): string | undefined {
+  if (!reason) return undefined;
+  ctx.reasonsShown ??= new Set();
+  if (ctx.reasonsShown.has(reason)) return undefined;
+  ctx.reasonsShown.add(reason);
+  return reason;
+}
+
+function Reason(props: { id: string; reason?: string }) {
+  return props.reason ? (
+    <p class="hint requirement" id={`${props.id}-pourquoi`}>
+      {props.reason}
+    </p>
+  ) : null;
 }
 
 function text(v: unknown): string {
@@ -290,29 +410,31 @@ function text(v: unknown): string {
   return typeof v === 'string' ? v : '';
 }
 
-function field(fs: FormSchema, schemaIn: InputSchema, path: string, value: unknown, required: Required, ctx: RenderContext, label?: string): VNode {
+function field(fs: FormSchema, schemaIn: InputSchema, path: string, value: unknown, need: Need, ctx: RenderContext, label?: string): VNode {
   const s = deref(schemaIn, fs.root);
   const id = fieldId(path);
   const error = errorOf(ctx, path);
   ctx.drawn.add(path);
   const hint = s.description && !label ? s.description : undefined;
-  const name = label ?? labelOf(ctx, path, required);
+  const reason = label ? undefined : reasonToShow(ctx, need.reason);
+  const name = label ?? labelOf(ctx, path, need.required);
   const kind = kindOf(s);
   const focus = ctx.focus === path;
 
   if (kind === 'object' || kind === 'array') {
     const body =
       kind === 'object'
-        ? fieldsOf(fs, s, path, value && typeof value === 'object' ? (value as Data) : undefined, ctx, required !== true)
+        ? fieldsOf(fs, s, path, value && typeof value === 'object' ? (value as Data) : undefined, ctx, need.required !== true)
         : rows(fs, s, path, Array.isArray(value) ? value : [], ctx);
     return (
-      <fieldset id={id} class={`group${error ? ' has-error' : ''}`} aria-describedby={describedBy(id, !!hint, !!error)} tabIndex={error || focus ? -1 : undefined} key={path}>
-        <legend>{kind === 'array' && s.minItems && s.minItems > 0 ? labelOf(ctx, path, true) : name}</legend>
+      <fieldset id={id} class={`group${error ? ' has-error' : ''}`} aria-describedby={describedBy(id, !!hint, !!error, !!reason)} tabIndex={error || focus ? -1 : undefined} key={path}>
+        <legend>{name}</legend>
         {hint ? (
           <p class="hint" id={`${id}-aide`}>
             {hint}
           </p>
         ) : null}
+        <Reason id={id} reason={reason} />
         <FieldMessage id={id} error={error} />
         {body}
       </fieldset>
@@ -323,19 +445,20 @@ function field(fs: FormSchema, schemaIn: InputSchema, path: string, value: unkno
     id,
     name: path,
     'aria-invalid': error ? ('true' as const) : undefined,
-    'aria-describedby': describedBy(id, !!hint, !!error),
+    'aria-describedby': describedBy(id, !!hint, !!error, !!reason),
     autoFocus: focus || undefined,
   };
   if (kind === 'boolean') {
     const v = value === true ? 'oui' : value === false ? 'non' : '';
     return (
-      <fieldset id={id} class="group inline-choices" aria-describedby={describedBy(id, !!hint, !!error)} key={path}>
+      <fieldset id={id} class="group inline-choices" aria-describedby={describedBy(id, !!hint, !!error, !!reason)} key={path}>
         <legend>{name}</legend>
         {hint ? (
           <p class="hint" id={`${id}-aide`}>
             {hint}
           </p>
         ) : null}
+        <Reason id={id} reason={reason} />
         <FieldMessage id={id} error={error} />
         {(
           [
@@ -386,6 +509,7 @@ function field(fs: FormSchema, schemaIn: InputSchema, path: string, value: unkno
           {hint}
         </p>
       ) : null}
+      <Reason id={id} reason={reason} />
       {control}
       <FieldMessage id={id} error={error} />
     </div>
@@ -395,10 +519,9 @@ function field(fs: FormSchema, schemaIn: InputSchema, path: string, value: unkno
 function rows(fs: FormSchema, s: InputSchema, path: string, values: unknown[], ctx: RenderContext): VNode[] {
   const item = deref(s.items ?? {}, fs.root);
   const list = values.length ? values : [kindOf(item) === 'object' ? {} : ''];
-  const itemName = inputItemLabel(ctx.documentType, path);
   const out = list.map((v, i) => {
     const p = `${path}[${i}]`;
-    const label = `${itemName} ${i + 1}`;
+    const label = inputItemName(ctx.documentType, path, i);
     const remove = (
       <button type="submit" name="_action" value={`remove:${p}`} class="secondary small">
         Retirer<span class="visually-hidden"> : {label}</span>
@@ -418,7 +541,7 @@ function rows(fs: FormSchema, s: InputSchema, path: string, values: unknown[], c
     }
     return (
       <div class="row" key={p}>
-        {field(fs, item, p, v, false, ctx, label)}
+        {field(fs, item, p, v, { required: false }, ctx, label)}
         {remove}
       </div>
     );
