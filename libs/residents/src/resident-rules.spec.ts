@@ -1,4 +1,4 @@
-import { ageOn, isCalendarDate, measureStatus, validateMeasure, validateResident } from './resident-rules';
+import { ageOn, isCalendarDate, isMinor, measureStatus, todayIso, validateMeasure, validateResident } from './resident-rules';
 import type { MeasureInput, ResidentInput } from './residents.types';
 
 const today = '2026-11-23';
@@ -25,6 +25,16 @@ const resident = (over: Partial<ResidentInput> = {}): ResidentInput => ({
 const codes = (errors: { field: string; code: string }[]) => errors.map((e) => `${e.field}:${e.code}`);
 
 describe('dates and ages', () => {
+  it('today is the day in Paris: at 00:30 on 1 April (22:30 UTC the day before) a measure ended 31 March has ended, a child born 1 April 2009 is of age', () => {
+    const at = new Date('2027-03-31T22:30:00Z'); // 00:30 in Paris (summer time)
+    expect(todayIso(at)).toBe('2027-04-01');
+    expect(todayIso(new Date('2027-01-01T23:30:00Z'))).toBe('2027-01-02'); // winter time, 00:30
+    expect(todayIso(new Date('2027-04-01T21:59:00Z'))).toBe('2027-04-01'); // 23:59 in Paris
+    const today = todayIso(at);
+    expect(measureStatus({ type: 'tutelle', startDate: null, endDate: '2027-03-31', judgmentDate: '2022-03-31', mandateEffectiveDate: null }, today)).toBe('expired');
+    expect(isMinor('2009-04-01', today)).toBe(false);
+  });
+
   it('accepts 29 February only in leap years', () => {
     expect(isCalendarDate('1944-02-29')).toBe(true);
     expect(isCalendarDate('1947-02-29')).toBe(false);

@@ -1,4 +1,4 @@
-import { FieldError, isPlausibleEmail } from '@carepact/common';
+import { FieldError, calendarDayIn, isPlausibleEmail } from '@carepact/common';
 import { HolderRole, MeasureType } from './residents.entities';
 import type { ContactInput, MeasureInput, MeasureStatus, ResidentInput } from './residents.types';
 import { SOLE_AUTHORITY_GROUNDS, SoleAuthorityProof } from './sole-authority';
@@ -20,8 +20,13 @@ export function addMonthsIso(iso: string, months: number): string {
   return new Date(Date.UTC(y, m - 1 + months, d)).toISOString().slice(0, 10);
 }
 
+/**
+ * Today's calendar day where the establishments are (Europe/Paris), not in UTC: from midnight to
+ * 1 or 2 a.m. Paris time the UTC day is still yesterday, and a measure that ended yesterday, or a
+ * minor who came of age today, would be decided on the wrong day.
+ */
 export function todayIso(now = new Date()): string {
-  return now.toISOString().slice(0, 10);
+  return calendarDayIn(now);
 }
 
 /** Age in full years on a date (a 29 February birthday is reached on 1 March in common years). */

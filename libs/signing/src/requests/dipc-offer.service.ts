@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ConflictError, NotFoundError } from '@carepact/common';
+import { ConflictError, NotFoundError, calendarDayIn } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
 import { DocumentsRepository, DocumentsService } from '@carepact/documents';
 import { StaffActor } from '@carepact/identity';
@@ -63,7 +63,7 @@ export class DipcOfferService {
       startDate: input.resident.admissionDate,
       ...carried,
       contractRefused: {
-        refusedOn: (refuser?.actedAt ?? r.closedAt ?? new Date()).toISOString().slice(0, 10),
+        refusedOn: calendarDayIn(refuser?.actedAt ?? r.closedAt ?? new Date()),
         refusedBy: refuser ? `${refuser.firstName} ${refuser.lastName}, ${refuser.capacity}` : 'la personne ou son représentant',
         ...(refuser?.refusalReason ? { reasonGiven: refuser.refusalReason } : {}),
       },
