@@ -10,6 +10,7 @@ import { RequestView, RequestViews } from '../requests/request-views.service';
 import { SignatureProgress } from '../requests/signature-progress.service';
 import { PaperSignatureEntity } from '../requests/signing.entities';
 import { SigningRepository } from '../requests/signing.repository';
+import { assertResidenceNotDisputed } from '../requests/residence-dispute.guard';
 import { inspectScan } from './scan-inspection';
 
 /** At most this many signers declared on one paper (a request never has more). */
@@ -58,6 +59,7 @@ export class PaperSignaturesService {
 
     return this.tx.run(async (em) => {
       const r = await this.access.lockActive(em, actor, requestId, 'signature.manage');
+      await assertResidenceNotDisputed(em, r, 'staff');
       if (await this.repo.paperOf(em, r.id))
         throw new ConflictError('PAPER_ALREADY_UPLOADED', 'Un scan signé sur papier a déjà été déposé pour cette demande.');
       const signers = await this.repo.signersOf(em, r.id);

@@ -10,7 +10,7 @@ import { SignatureProgress } from '../requests/signature-progress.service';
 import { AuthMethod, EXPRESSIONS, Expression, SignatureRequestEntity, SignerQuestionEntity } from '../requests/signing.entities';
 import { SigningRepository } from '../requests/signing.repository';
 import { consentSentence } from '../policy/consent-sentence';
-import { judgeDecided, residenceDisagreement } from '../policy/residence-dispute';
+import { assertResidenceNotDisputed } from '../requests/residence-dispute.guard';
 import { PortalReadsService } from './portal-reads.service';
 import { PortalSessionService, isLinkLive, signerActor } from './portal-session.service';
 import { PortalContext, PortalSessionExpiredError, assertCodeGiven } from './portal.types';
@@ -124,7 +124,7 @@ export class PortalActionsService {
     if (ctx.waitingFor.length) throw new ConflictError('NOT_YOUR_TURN', `Votre signature sera demandée après celle de : ${ctx.waitingFor.join(', ')}.`);
     await this.tx.run(async (em) => {
       const request = await this.assertActive(em, ctx);
-      await this.assertResidenceNotDisputed(em, request);
+      await assertResidenceNotDisputed(em, request, 'signer');
       const now = new Date();
       // « Avec témoin » only when a witness statement was recorded before the signature (C. civ. 1367:
       // the evidence says what happened, nothing more).
@@ -165,26 +165,6 @@ export class PortalActionsService {
   private async witnessRecorded(em: EntityManager, signerId: string): Promise<boolean> {
     const [row] = (await em.query(`SELECT witness IS NOT NULL AS witnessed FROM signature_signers WHERE id = $1`, [signerId])) as { witnessed: boolean }[];
     return Boolean(row?.witnessed);
-  }
-
-  /**
-   * DOMAIN.md rule 2 and C. civ. 459-2 (residence-dispute.ts): if the person's view, recorded in
-   * the portal, is a disagreement with living in the establishment, nobody signs until the judge's
-   * (or family council's) decision is recorded in the document (`residenceChoice.judgeDecision`: a
-   * new version, sent again). The portal's pages do not offer the signature then
-   * (PortalContext.residenceDispute); this is read again under the request's lock.
-   */
-  private async assertResidenceNotDisputed(em: EntityManager, request: SignatureRequestEntity): Promise<void> {
-    const recorded = (await em.query(`SELECT view_key AS key, expression FROM recorded_views WHERE request_id = $1`, [request.id])) as { key: string; expression: string }[];
-    const view = residenceDisagreement(request.policy, recorded);
-    if (!view) return;
-    const [version] = (await em.query(`SELECT input FROM document_versions WHERE id = $1`, [request.versionId])) as { input: unknown }[];
-    if (judgeDecided(version?.input)) return;
-    throw new ConflictError(
-      'RESIDENCE_DISAGREEMENT_NEEDS_JUDGE',
-      `${view.person.firstName} ${view.person.lastName} n’est pas d’accord pour vivre dans l’établissement. Le choix du lieu de résidence lui appartient ; ` +
-        'en cas de désaccord, le juge (ou le conseil de famille) décide (C. civ. 459-2). Ce document ne peut pas être signé avant sa décision : contactez l’établissement.',
-    );
   }
 
   /**

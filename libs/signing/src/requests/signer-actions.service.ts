@@ -12,6 +12,7 @@ import { SignatureProgress } from './signature-progress.service';
 import { assertOwnMailboxes } from './own-mailbox';
 import { SignerEntity, SignerQuestionEntity } from './signing.entities';
 import { SigningRepository } from './signing.repository';
+import { assertResidenceNotDisputed } from './residence-dispute.guard';
 
 export const ACCESS_CODE_MINUTES = 10;
 
@@ -109,6 +110,7 @@ export class SignerActionsService {
   async countersign(actor: StaffActor, requestId: string, ctx: { ip: string | null; userAgent: string | null }): Promise<RequestView> {
     return this.tx.run(async (em) => {
       const r = await this.access.lockActive(em, actor, requestId, 'signature.countersign');
+      await assertResidenceNotDisputed(em, r, 'staff');
       const signers = await this.repo.signersOf(em, r.id);
       const director = signers.find((s) => s.role === 'director' && s.status === 'pending');
       if (!director) throw new ConflictError('NO_COUNTERSIGNATURE_PENDING', 'Aucune contresignature n’est attendue.');
