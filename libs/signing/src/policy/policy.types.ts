@@ -102,6 +102,8 @@ export interface PolicyInput {
   proposedContactIds?: string[];
   /** The residence choice the document records (its data `document.residenceChoice`), when it records one. */
   residence?: ResidenceChoice | null;
+  /** The outcome of the admission consent interview the document records (`document.consentInterview.outcome`, CASF L.311-4), when it records one. */
+  admissionConsent?: 'consent' | 'refusal' | 'unable' | null;
 }
 
 /** Stable refusal codes (issue 4 §1). */
@@ -114,6 +116,8 @@ export type PolicyRefusalCode =
   | 'PARENTAL_AUTHORITY_UNKNOWN'
   /** One parent alone exercises parental authority by the file, which does not record why nor its proof (C. civ. 372 al. 2, 373, 373-1, 373-2-1). */
   | 'SOLE_AUTHORITY_PROOF_MISSING'
+  /** The document records that the person refused, at the consent interview, to be admitted; no judge's decision is recorded (CASF L.311-4, C. civ. 459-2). */
+  | 'ADMISSION_CONSENT_REFUSED'
   | 'SIGNER_WITHOUT_STANDING'
   | 'SIGNER_EMAIL_INVALID'
   /** Under representation of the person, she disagrees with living in the establishment and no judge's decision is recorded (C. civ. 459-2). */

@@ -435,6 +435,22 @@ describe('signature policy — refusals, one per code', () => {
       expectRefusal(refusal(withMeasure(type, [], { endDate: type === 'mandat_protection_future' ? null : '2030-01-10' })), 'MEASURE_HOLDER_MISSING', /C\. civ\./);
   });
 
+  it('ADMISSION_CONSENT_REFUSED: the document records that she refused to be admitted (CASF L.311-4); not once the judge decided, nor for a consent, an inability to express it, or a projet', () => {
+    const jeanne = aResident({ firstName: 'Jeanne', lastName: 'Martin' });
+    const tutelle = withMeasure('tutelle', [tuteur]);
+    for (const r of [jeanne, tutelle])
+      for (const t of ['contrat-sejour', 'avenant', 'dipc'] as const) {
+        const e = refusal(r, t, { admissionConsent: 'refusal' });
+        expect(e.code).toBe('ADMISSION_CONSENT_REFUSED');
+        expect(e.messageFr).toMatch(/CASF L\.311-4.*C\. civ\. 459-2/);
+        expect(e.details).toEqual([expect.objectContaining({ field: 'document.consentInterview.outcome' })]);
+      }
+    const judged = { agrees: false, judgeDecision: { authority: 'Juge des contentieux de la protection', reference: 'RG 26/00077', date: '2026-11-10' } };
+    expect(shape(decide(tutelle, 'contrat-sejour', { admissionConsent: 'refusal', residence: judged }))).toEqual(['tuteur:alain:1', 'director:2']);
+    for (const outcome of ['consent', 'unable', null] as const) expect(shape(decide(jeanne, 'contrat-sejour', { admissionConsent: outcome }))).toEqual(['resident:1', 'director:2']);
+    expect(shape(decide(jeanne, 'projet-personnalise', { admissionConsent: 'refusal' }))).toEqual(['resident:1', 'director:2']);
+  });
+
   it('PARENT_MISSING: shared authority with one parent on file, or sole authority with none', () => {
     expectRefusal(refusal(minor('shared', [mother])), 'PARENT_MISSING', /C\. civ\. 372/);
     expectRefusal(refusal(minor('sole', [])), 'PARENT_MISSING', /C\. civ\. 373-2-1/);

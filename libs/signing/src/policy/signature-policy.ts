@@ -261,6 +261,17 @@ interface Plan {
 export function decideSigners(input: PolicyInput): PolicyDecision {
   const rule = DOCUMENT_RULES[input.documentType];
   const r = input.resident;
+  // CASF L.311-4: the director seeks the person's consent to be admitted, « sous réserve de
+  // l'application du dernier alinéa de l'article 459-2 du code civil ». A document that records her
+  // refusal is not sent for signature as if she had agreed: she changes her mind (a new interview,
+  // a new version), or, under a measure of representation, the judge decides and the document cites it.
+  if (rule.accommodationAgreement && input.admissionConsent === 'refusal' && !input.residence?.judgeDecision)
+    throw new SignaturePolicyError(
+      'ADMISSION_CONSENT_REFUSED',
+      'Le document consigne que, lors de l’entretien de recherche du consentement, la personne a refusé son entrée dans l’établissement (CASF L.311-4) : il ne peut pas être envoyé en signature. ' +
+        'Si elle a changé d’avis, consignez le nouvel entretien dans une nouvelle version ; si elle est protégée par une mesure de représentation relative à la personne, le juge (ou le conseil de famille) statue (C. civ. 459-2) et sa décision est inscrite dans le document (choix du lieu de vie).',
+      [{ field: 'document.consentInterview.outcome', code: 'ADMISSION_CONSENT_REFUSED', message: 'La personne a refusé son entrée : nouvel entretien ou décision du juge requis.' }],
+    );
   // Age on the request date, not the view's `minor` flag (computed on another day).
   const plan = isMinor(r.birthDate, input.on) ? planForMinor(input, rule) : planForAdult(input, rule);
 

@@ -8,7 +8,7 @@ import { ResidentsService, todayIso } from '@carepact/residents';
 import { EntityManager } from 'typeorm';
 import { SigningLinks } from '../links/signing-links.service';
 import { decideSigners } from '../policy';
-import type { PolicyDecision, ResidenceChoice } from '../policy/policy.types';
+import type { PolicyDecision, PolicyInput, ResidenceChoice } from '../policy/policy.types';
 import { EvidenceLog } from './evidence-log';
 import { RequestAccess } from './request-access';
 import { legalDeadline } from './legal-deadlines';
@@ -250,6 +250,7 @@ export class SignatureRequestsService {
     const residence = residenceChoiceOf(version?.input);
     return decideSigners({
       residence,
+      admissionConsent: admissionConsentOf(version?.input),
       documentType: doc.type,
       resident,
       establishment: { name: est.name, directorFirstName: est.directorFirstName, directorLastName: est.directorLastName, directorEmail: est.directorEmail },
@@ -257,6 +258,12 @@ export class SignatureRequestsService {
       proposedContactIds,
     });
   }
+}
+
+/** `document.consentInterview.outcome` of a version's input snapshot, when it records one (contrat de séjour 1.3.0 on). */
+function admissionConsentOf(input: unknown): PolicyInput['admissionConsent'] {
+  const o = (input as { document?: { consentInterview?: { outcome?: unknown } | null } } | null | undefined)?.document?.consentInterview?.outcome;
+  return o === 'consent' || o === 'refusal' || o === 'unable' ? o : null;
 }
 
 /** `document.residenceChoice` of a version's input snapshot, when it records one (template 1.1.0 on). */
