@@ -92,9 +92,9 @@ const MANDATORY: Record<DocType, { standard: string[]; falc: string[] }> = {
       'Tarifs journaliers applicables au 1er janvier 2026',
       'La facture est établie chaque mois.',
       'annexe tarifaire, mise à jour à chaque changement de tarif et au moins une fois par an',
-      // the person's GIR and own price once the APA is deducted
+      // the person's GIR and own price, the APA deducted only if granted (GIR 1 to 4, CASF L.232-2, L.232-8)
       'Le GIR de Marcel Dupont est le GIR 4.',
-      'Après déduction de l’allocation personnalisée d’autonomie',
+      'Le cas échéant, après déduction de l’APA accordée par le département',
       'Absences et hospitalisation',
       // two rules (R.314-204)
       'Absence pour convenances personnelles :',

@@ -41,8 +41,9 @@ describe('FALC renditions of the demo fixture pass falc:lint', () => {
 
   it.each(cases)('%s for %s: no FALC error in the rendition, each pictogram beside a sentence', (type, key) => {
     const template = loader.load(type);
-    // The projet personnalisé (participants with their capacity and presence, CASF L.311-3 7°) and the avenant (purpose « tarifs », CASF L.342-3) are at 1.3.0.
-    expect(template.content.version).toBe(type === 'compte-rendu-synthese' ? '1.2.0' : '1.3.0');
+    // The projet personnalisé (participants with their capacity and presence, CASF L.311-3 7°) and the avenant (purpose « tarifs », CASF L.342-3) are at 1.3.0;
+    // the contrat de séjour and the DIPC at 1.4.0 (the APA by GIR, CASF L.232-2, L.232-8).
+    expect(template.content.version).toBe(type === 'compte-rendu-synthese' ? '1.2.0' : type === 'contrat-sejour' || type === 'dipc' ? '1.4.0' : '1.3.0');
     let tree: DocumentTree;
     try {
       tree = resolve(template, templateInputFromFixture(fixture, type, key), 'falc');

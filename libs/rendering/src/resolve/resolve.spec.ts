@@ -35,7 +35,7 @@ describe('resolve: every template × content variant with the demo fixture', () 
         expect(tree.lang).toBe('fr-FR');
         expect(tree.contentVariant).toBe(variant);
         expect(tree.blocks[0]).toMatchObject({ kind: 'heading', level: 1 });
-        expect(tree.meta).toMatchObject({ documentType: type, templateId: type, templateVersion: type === 'compte-rendu-synthese' ? '1.2.0' : '1.3.0', templateHash: template.sha256, establishmentName: 'EHPAD Les Tilleuls' });
+        expect(tree.meta).toMatchObject({ documentType: type, templateId: type, templateVersion: type === 'compte-rendu-synthese' ? '1.2.0' : type === 'contrat-sejour' || type === 'dipc' ? '1.4.0' : '1.3.0', templateHash: template.sha256, establishmentName: 'EHPAD Les Tilleuls' });
         expect(tree.meta.inputHash).toMatch(/^[0-9a-f]{64}$/);
         expect(tree.meta.issuedAt).toMatch(/^\d{4}-\d{2}-\d{2}T00:00:00\.000Z$/);
         const text = allText(tree);
@@ -76,7 +76,7 @@ describe('resolve: mandatory contents of the contrat de séjour (CASF L.311-4)',
     'Un état des lieux contradictoire et écrit a été dressé à l’entrée le 15 octobre 2026',
     'En cas de décès, seules les prestations d’hébergement délivrées avant le décès',
     'Aucun dépôt de garantie n’est demandé.',
-    'Le GIR de Marcel Dupont est le GIR 4. Après déduction de l’allocation personnalisée d’autonomie, Marcel Dupont paie 6,50',
+    'Le GIR de Marcel Dupont est le GIR 4. L’allocation personnalisée d’autonomie (APA) peut couvrir une partie du tarif dépendance ; la part qui reste à la charge de Marcel Dupont dépend de ses ressources (CASF L.232-8). Le cas échéant, après déduction de l’APA accordée par le département, Marcel Dupont paie 6,50',
     'La notice d’information sur la personne de confiance a été remise le 9 octobre 2026 ; l’attestation de sa délivrance est signée',
     'Marcel Dupont a exprimé son consentement à son entrée dans l’établissement',
     'Fait à Valville, signé électroniquement',
