@@ -60,21 +60,65 @@ describe('in-person signing and e-mail delivery', () => {
     expect((await p.open(opened.url)).status).toBe(303);
     await p.get('/portail/document');
     expect(p.lastHtml).toContain('aria-current="true">Gros caractères'); // her preference, chosen by default
+    const displayed = /<article class="cp-doc cp-large-print"[\s\S]*?<\/article>/.exec(p.lastHtml)![0];
+    await p.get('/portail/signer');
+    // Before the consent: what is signed is the complete version, the large-print one helps to read it.
+    const said = p.lastHtml.indexOf('Ce que vous signez');
+    expect(said).toBeGreaterThan(0);
+    expect(said).toBeLessThan(p.lastHtml.indexOf('name="consent"'));
+    expect(p.lastHtml).toContain('seule la version complète fait foi');
     await p.get('/portail');
     expect((await p.sign({ consent: 'oui', typedName: 'jeanne martin' })).status).toBe(303);
     const director = await h.staff('direction@les-tilleuls.example');
     expect((await director(`/api/signature-requests/${created.id}/countersign`, { method: 'POST' })).status).toBe(200);
     await waitUntil('sealed', async () => ((await (await staff(`/api/signature-requests/${created.id}`)).json()) as RequestView).status === 'completed', 60000);
     const done = (await (await staff(`/api/signature-requests/${created.id}`)).json()) as RequestView;
-    const evidence = (await (await director(done.sealed!.evidenceHref)).json()) as { signers: { name: string; authentication: string; witness: { explainedHow: string; present: string[] } | null }[] };
+    const evidenceRes = await director(done.sealed!.evidenceHref);
+    const evidenceJson = await evidenceRes.text();
+    const evidence = JSON.parse(evidenceJson) as {
+      document: { signedPdfSha256: string };
+      signers: { id: string; name: string; authentication: string; witness: { explainedHow: string; present: string[] } | null }[];
+      events: { kind: string; signerId: string | null; details?: Record<string, unknown> }[];
+      signatureLevel?: { level: string; statement: string };
+    };
     const resident = evidence.signers.find((s) => s.name === 'Jeanne Martin')!;
     expect(resident.authentication).toBe('in_person_witnessed');
     expect(resident.witness).toMatchObject({ explainedHow: 'Lecture à voix haute de la version en gros caractères', present: ['Nadia Haddad (admissions)', 'Sylvie Martin (fille, personne de confiance)'] });
+    // What she was shown: the large-print reading view, which is the body of the version's stored
+    // HTML rendition of that variant; its stored SHA-256 is on the 'viewed' event.
+    const [shown] = await h.sql<{ sha: string; content: Buffer }>(
+      `SELECT r.blob_sha256 AS sha, b.content FROM renditions r JOIN blobs b ON b.sha256 = r.blob_sha256
+        WHERE r.version_id = (SELECT version_id FROM signature_requests WHERE id = $1) AND r.format = 'html' AND r.variant = 'large-print'`,
+      [created.id],
+    );
+    expect(shown.content.toString('utf8')).toContain(displayed);
+    const mine = (kind: string) => evidence.events.filter((e) => e.kind === kind && e.signerId === resident.id);
+    expect(mine('viewed').map((e) => e.details)).toEqual([{ variant: 'large-print', format: 'html', sha256: shown.sha }]);
+    // What she agreed to: the sentence she ticked, the version and the complete version's PDF.
+    expect(mine('signed')[0].details).toMatchObject({ consent: 'J’ai lu le document et je le signe en mon nom.', pdfSha256: evidence.document.signedPdfSha256, authMethod: 'in_person_witnessed' });
+    // Who acted for the establishment: the staff member's account, on each of their steps.
+    const nadia = { byName: 'Nadia Haddad', byAccount: 'admissions@les-tilleuls.example' };
+    expect(mine('in_person_opened')[0].details).toMatchObject(nadia);
+    expect(mine('witness_recorded')[0].details).toMatchObject(nadia);
+    // No session id, token or code in the evidence.
+    expect(evidenceJson).not.toMatch(/"session"|"token"|"code"/);
+    expect(evidence.signatureLevel).toMatchObject({ level: 'simple' });
+    expect(evidence.signatureLevel!.statement).toContain('Ce n’est ni une signature électronique avancée ni une signature qualifiée');
     const dir = mkdtempSync(join(tmpdir(), 'carepact-inperson-'));
     writeFileSync(join(dir, 'signed.pdf'), Buffer.from(await (await director(done.sealed!.href)).arrayBuffer()));
     const text = execFileSync('pdftotext', ['-enc', 'UTF-8', join(dir, 'signed.pdf'), '-'], { encoding: 'utf8' });
     expect(text).toContain('déclaration du témoin');
     expect(text).toContain('Lecture à voix haute');
+    const flat = text.replace(/\s+/g, ' ');
+    expect(flat).toContain('Ce que chaque personne a vu et accepté');
+    expect(flat).toContain(`a lu à l’écran la version en gros caractères (contenu du fichier HTML de cette version, SHA-256 ${shown.sha})`);
+    expect(flat).toContain('a coché « J’ai lu le document et je le signe en mon nom. » et signé');
+    expect(flat).toContain('session de signature en présence ouverte par Nadia Haddad (compte admissions@les-tilleuls.example)');
+    expect(flat).toContain('déclaration du témoin enregistrée par Nadia Haddad (compte admissions@les-tilleuls.example)');
+    expect(flat).toContain(`Document signé : la version complète ; empreinte SHA-256 de son PDF : ${evidence.document.signedPdfSha256}`);
+    expect(flat).not.toContain('présenté et signé');
+    expect(flat).toContain('Type de signature');
+    expect(flat).toContain('Signature électronique simple, au sens du règlement eIDAS');
   }, 120000);
   it('signed in person with no witness statement: the evidence does not say « avec témoin », and no statement can be added afterwards', async () => {
     const docId = await h.document('Jeanne', 'contrat-sejour');

@@ -1,5 +1,5 @@
 import { documentPhrase, documentTypeLabel, formatDateFr, formatDateTimeFr, ofName } from '@carepact/common';
-import { CoSigner, MAX_UNANSWERED_QUESTIONS, PortalContext, accessCodeMissing, canAsk, capacityWords, consentSentence } from '@carepact/signing';
+import { CoSigner, MAX_UNANSWERED_QUESTIONS, PortalContext, accessCodeMissing, assistsThePerson, canAsk, capacityWords, consentSentence } from '@carepact/signing';
 import type { ComponentChildren } from 'preact';
 import { Checkbox, ErrorSummary, FormState, HtmlDocument, Notice, PostForm, RadioGroup, TextArea, TextField, TrustedHtml, renderPage } from '../views';
 
@@ -528,6 +528,45 @@ function ResidenceDisputed(props: { ctx: PortalContext; dispute: NonNullable<Por
 }
 
 /**
+ * Before the consent (C. civ. 1366, 1367): the complete version is what is signed, with a link to
+ * read it; the easy-to-read and large-print versions help to understand it and are not signed (the
+ * easy-to-read one leaves details out, e.g. the grounds on which the establishment may end a
+ * contract). In easy-to-read French for a FALC reader (sentences checked by lintFalcText).
+ */
+function WhatYouSign(props: { ctx: PortalContext }) {
+  const { ctx } = props;
+  const read = (
+    <a href="/portail/document?version=standard">
+      {easyToRead(ctx) ? 'Lire la version complète' : 'Lire la version complète du document'}
+    </a>
+  );
+  return (
+    <section aria-labelledby="ce-que-vous-signez">
+      <h2 id="ce-que-vous-signez">Ce que vous signez</h2>
+      {easyToRead(ctx) ? (
+        <>
+          <Sentences lines={[`Vous signez ${documentFor(ctx)}.`, 'Vous signez la version complète du document.']} />
+          <p>{read}</p>
+          <Sentences
+            lines={['La version facile à lire vous aide à comprendre.', 'Elle explique le même document plus simplement.', 'Elle ne dit pas tous les détails.', 'Seule la version complète compte.']}
+          />
+        </>
+      ) : (
+        <>
+          <p>
+            Vous signez {documentFor(ctx)} dans sa version complète. {read}
+          </p>
+          <p>
+            Les versions « facile à lire » et « gros caractères » aident à le comprendre : elles expliquent le même document plus simplement ou en plus gros ; seule la version complète fait foi. La
+            version facile à lire ne reprend pas tous les détails.
+          </p>
+        </>
+      )}
+    </section>
+  );
+}
+
+/**
  * The signature: offered only once the document was opened (`read`), the person's view recorded,
  * her residence not disputed before the judge (ResidenceDisputed) and, in sequential mode, when it
  * is this signer's turn; the consent sentence is the signer's own, in their capacity (issue 13,
@@ -579,7 +618,7 @@ export function signPage(ctx: PortalContext, read: boolean, state: PortalState =
         </Notice>
       ) : (
         <>
-          <p>Vous signez {documentFor(ctx)}.</p>
+          <WhatYouSign ctx={ctx} />
           {mine.map((v) => (
             <p key={v.key}>
               Avis {ofName(fullName(v.person))} : {EXPRESSION_LABELS.find(([x]) => x === v.answer!.expression)?.[1] ?? v.answer!.expression}. <a href="/portail/avis">Corriger l’avis</a>
@@ -624,6 +663,11 @@ export function refusePage(ctx: PortalContext, state: PortalState = {}): string 
         <>
           {ctx.signer.optional ? (
             <p>Votre signature n’est pas obligatoire pour ce document. Si vous refusez, l’établissement est prévenu.</p>
+          ) : assistsThePerson(ctx.request.policy, ctx.signer.key) ? (
+            <p>
+              Vous assistez {ctx.residentName}. Si vous refusez votre assistance, la demande de signature s’arrête et l’établissement est prévenu. Ce n’est pas un refus du
+              document par {ctx.residentName} : {ctx.residentName} peut demander au juge l’autorisation de le signer sans votre assistance (article 469 du Code civil).
+            </p>
           ) : (
             <p>
               Si vous refusez, la demande de signature s’arrête pour toutes les personnes qui devaient signer, et l’établissement est prévenu. Il vous contactera.
@@ -915,16 +959,18 @@ function SignedDownloads(props: { ctx: PortalContext; facts: AnswerFacts }) {
           {easy ? (
             <Sentences
               lines={[
-                'Ces versions disent la même chose que le document signé.',
+                'Ces versions aident à comprendre le document signé.',
                 'Elles sont plus simples, ou écrites en plus gros.',
+                'La version facile à lire ne dit pas tous les détails.',
                 'Ces versions ne sont pas signées.',
-                'Le document signé reste l’original.',
+                'Seule la version complète compte.',
                 facts.sealed && 'Le dossier de preuve garde la trace de ces versions.',
               ]}
             />
           ) : (
             <p>
-              Ces versions accompagnent le document signé : elles disent la même chose plus simplement ou en plus gros. Ce ne sont pas l’original signé.
+              Ces versions accompagnent le document signé : elles expliquent le même document plus simplement ou en plus gros ; seule la version complète fait foi. La version facile à lire ne
+              reprend pas tous les détails. Ce ne sont pas l’original signé.
               {facts.sealed ? ' Leur empreinte numérique figure dans le dossier de preuve du document scellé.' : ''}
             </p>
           )}

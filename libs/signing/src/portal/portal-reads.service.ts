@@ -61,6 +61,9 @@ export class PortalReadsService {
   /**
    * One 'viewed' event per session and variant: reading again writes nothing. `ev` may be a function,
    * called only when the event is written (the client's address costs something to work out).
+   * The event says what was displayed: the reading view is the body of the version's stored HTML
+   * rendition of that variant (same tree, same renderer: PortalPages.fragment), so its format and
+   * stored SHA-256 are recorded with the variant, and printed in the evidence.
    */
   async markViewed(ctx: PortalContext, variant: string, ev: EventContext | (() => EventContext)): Promise<void> {
     assertCodeGiven(ctx);
@@ -71,10 +74,16 @@ export class PortalReadsService {
       `SELECT 1 FROM signature_events WHERE request_id = $1 AND signer_id = $2 AND kind = 'viewed' AND details->>'variant' = $3 AND details->>'session' = $4 LIMIT 1`,
       [ctx.request.id, ctx.signer.id, variant, ctx.session.id],
     )) as unknown[];
-    if (!seen.length)
+    if (!seen.length) {
+      const shown = await this.documents.findRendition(em, ctx.request.versionId, 'html', variant);
       await this.tx.run((t) =>
-        this.log.record(t, ctx.request, 'viewed', signerActor(ctx.signer), { signerId: ctx.signer.id, ctx: typeof ev === 'function' ? ev() : ev, details: { variant, session: ctx.session.id } }),
+        this.log.record(t, ctx.request, 'viewed', signerActor(ctx.signer), {
+          signerId: ctx.signer.id,
+          ctx: typeof ev === 'function' ? ev() : ev,
+          details: { variant, format: 'html', sha256: shown?.blobSha256 ?? null, session: ctx.session.id },
+        }),
       );
+    }
     // Bounded: a session lives two hours at most, so forgetting everything now and then costs one query each.
     if (this.viewed.size > 100_000) this.viewed.clear();
     this.viewed.add(key);

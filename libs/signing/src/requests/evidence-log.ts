@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditActor, AuditService } from '@carepact/audit';
+import { IdentityRepository } from '@carepact/identity';
 import { EntityManager } from 'typeorm';
 import { SignatureEventEntity, SignatureEventKind } from './signing.entities';
 
@@ -11,10 +12,16 @@ export interface EventContext {
 /**
  * Every step leaves two traces in the same transaction: a signature event (the evidence file:
  * time, IP, user agent) and an audit event in the organisation's chain (ids and hashes only).
+ * A staff member's step also names them on the signature event (their account and name at that
+ * moment: the evidence says who opened the in-person session, issued the code, recorded the
+ * witness); the audit event keeps the actor's id only.
  */
 @Injectable()
 export class EvidenceLog {
-  constructor(private readonly audit: AuditService) {}
+  constructor(
+    private readonly audit: AuditService,
+    private readonly identity: IdentityRepository,
+  ) {}
 
   async record(
     em: EntityManager,
@@ -24,6 +31,7 @@ export class EvidenceLog {
     opts: { signerId?: string | null; ctx?: EventContext; details?: Record<string, string | number | boolean | null | string[]> } = {},
   ): Promise<void> {
     const details = opts.details ?? {};
+    const staff = actor.type === 'staff' && actor.id && !('byUserId' in details) ? await this.staffOf(em, r.organisationId, actor.id) : {};
     await em.insert(SignatureEventEntity, <never>{
       requestId: r.id,
       signerId: opts.signerId ?? null,
@@ -31,7 +39,7 @@ export class EvidenceLog {
       at: new Date(),
       ip: opts.ctx?.ip ?? null,
       userAgent: opts.ctx?.userAgent ? opts.ctx.userAgent.slice(0, 400) : null,
-      details,
+      details: { ...staff, ...details },
     });
     await this.audit.append(em, {
       chainId: r.organisationId,
@@ -40,5 +48,11 @@ export class EvidenceLog {
       subject: { type: 'signature_request', id: r.id },
       payload: { ...(opts.signerId ? { signerId: opts.signerId } : {}), ...details },
     });
+  }
+
+  /** The staff member who acts, in the organisation of the request (their id alone when the account is not found there). */
+  private async staffOf(em: EntityManager, organisationId: string, userId: string): Promise<{ byUserId: string; byName?: string; byAccount?: string }> {
+    const user = await this.identity.findUserInOrganisation(em, organisationId, userId);
+    return user ? { byUserId: user.id, byName: user.name, byAccount: user.email } : { byUserId: userId };
   }
 }

@@ -99,3 +99,108 @@ describe('evidence: how each party signed (issue 13, item 9)', () => {
     expect(textOf(evidenceBlocks(e))).toContain('Jeanne Martin : a écrit son nom : Jeanne Martin, en présence d’un témoin, et a tracé sa signature');
   });
 });
+
+/** The lines of every list and paragraph, and the chronology table's cells, as a person reads the pages. */
+function allTextOf(blocks: Block[]): string {
+  const inline = (i: Inline): string => i.map((r) => r.text).join('');
+  const rows = blocks.flatMap((b) => (b.kind === 'table' ? b.rows.map((r) => r.map(inline).join(' | ')) : []));
+  return `${textOf(blocks)}\n${rows.join('\n')}`;
+}
+
+describe('evidence: what each signer was shown and agreed to (C. civ. 1367, DOMAIN.md « what was shown »)', () => {
+  const marcel = signer({ id: 's1', firstName: 'Marcel', lastName: 'Dupont', typedName: 'Marcel Dupont', authMethod: 'email_link+access_code', ip: '203.0.113.7' });
+  const jeanne = signer({ id: 's3', firstName: 'Jeanne', lastName: 'Martin', typedName: 'Jeanne Martin', authMethod: 'in_person_witnessed', delivery: 'in_person' });
+  const nadia = { byUserId: 'u7', byName: 'Nadia Haddad', byAccount: 'admissions@les-tilleuls.example' };
+  const consent = 'J’ai lu le document et je le signe en mon nom.';
+  const falcHtml = 'f'.repeat(64);
+  const events = [
+    event({ kind: 'created', at: new Date('2026-03-02T09:00:00Z'), details: { versionHash: 'h', pdfSha256: 'p', signers: ['resident'], lateReason: 'Hospitalisation en cardiologie', ...nadia } }),
+    event({ kind: 'code_issued', signerId: 's1', at: new Date('2026-03-02T09:10:00Z'), details: { ...nadia } }),
+    event({ kind: 'link_opened', signerId: 's1', at: new Date('2026-03-02T09:20:00Z'), details: { purpose: 'sign', token: 'secret-token' } }),
+    event({ kind: 'code_ok', signerId: 's1', at: new Date('2026-03-02T09:21:00Z'), details: { code: '123456' } }),
+    event({ kind: 'viewed', signerId: 's1', at: new Date('2026-03-02T09:22:00Z'), details: { variant: 'falc', format: 'html', sha256: falcHtml, session: 'session-uuid' } }),
+    event({ kind: 'downloaded', signerId: 's1', at: new Date('2026-03-02T09:25:00Z'), details: { variant: 'standard', format: 'pdf', sha256: 'p' } }),
+    event({
+      kind: 'signed',
+      signerId: 's1',
+      at: new Date('2026-03-02T09:30:00Z'),
+      ip: '203.0.113.7',
+      details: { consent, versionHash: 'h', pdfSha256: 'p', authMethod: 'email_link+access_code', drawn: false },
+    }),
+    event({ kind: 'in_person_opened', signerId: 's3', at: new Date('2026-03-02T10:00:00Z'), details: { ...nadia } }),
+    event({ kind: 'witness_recorded', signerId: 's3', at: new Date('2026-03-02T10:01:00Z'), details: { ...nadia } }),
+    event({ kind: 'viewed', signerId: 's3', at: new Date('2026-03-02T10:02:00Z'), details: { variant: 'large-print', format: 'html', sha256: 'g'.repeat(64), session: 'session-2' } }),
+    event({ kind: 'signed', signerId: 's3', at: new Date('2026-03-02T10:10:00Z'), details: { consent, versionHash: 'h', pdfSha256: 'p', authMethod: 'in_person_witnessed', drawn: false } }),
+  ];
+  const e = buildEvidence(request, ctx, [marcel, jeanne], [], events);
+
+  it('evidence.json keeps, per event, the consent ticked, the version read with its SHA-256, and the staff member who acted', () => {
+    // Before: every event was reduced to { at, kind, signerId, ip, userAgent }.
+    expect(e.events.find((x) => x.kind === 'signed' && x.signerId === 's1')!.details).toEqual({ consent, versionHash: 'h', pdfSha256: 'p', authMethod: 'email_link+access_code', drawn: false });
+    expect(e.events.find((x) => x.kind === 'viewed' && x.signerId === 's1')!.details).toEqual({ variant: 'falc', format: 'html', sha256: falcHtml });
+    expect(e.events.find((x) => x.kind === 'downloaded')!.details).toEqual({ variant: 'standard', format: 'pdf', sha256: 'p' });
+    for (const kind of ['code_issued', 'in_person_opened', 'witness_recorded']) expect(e.events.find((x) => x.kind === kind)!.details).toEqual(nadia);
+    expect(e.events.find((x) => x.kind === 'link_opened')!.details).toEqual({ purpose: 'sign' });
+  });
+
+  it('never a token, a code, a session id or free text typed by staff; no details key on an event with none', () => {
+    const json = JSON.stringify(e);
+    for (const secret of ['secret-token', '123456', 'session-uuid', 'Hospitalisation']) expect(json).not.toContain(secret);
+    expect(e.events.find((x) => x.kind === 'code_ok')).not.toHaveProperty('details');
+  });
+
+  it('the pages say, per signer and with the time, what they read (version, form, SHA-256), the sentence they ticked, and who acted for the establishment', () => {
+    const text = allTextOf(evidenceBlocks(e));
+    expect(text).toContain('Ce que chaque personne a vu et accepté');
+    expect(text).toContain(`2 mars 2026 à 10:22:00 : a lu à l’écran la version facile à lire (contenu du fichier HTML de cette version, SHA-256 ${falcHtml}).`);
+    expect(text).toContain('2 mars 2026 à 10:25:00 : a téléchargé : version complète (PDF, SHA-256 p).');
+    expect(text).toContain(`2 mars 2026 à 10:30:00 : a coché « ${consent} » et signé ; version signée : données SHA-256 h, PDF de la version complète SHA-256 p.`);
+    expect(text).toContain('2 mars 2026 à 10:10:00 : code d’accès remis par Nadia Haddad (compte admissions@les-tilleuls.example).');
+    expect(text).toContain('2 mars 2026 à 11:00:00 : session de signature en présence ouverte par Nadia Haddad (compte admissions@les-tilleuls.example).');
+    expect(text).toContain('2 mars 2026 à 11:01:00 : déclaration du témoin enregistrée par Nadia Haddad (compte admissions@les-tilleuls.example).');
+    expect(text).toContain('a lu à l’écran la version en gros caractères');
+    // The chronology names the version and the staff member, without hashes (its columns stay narrow).
+    expect(text).toContain('Document consulté : version facile à lire, à l’écran');
+    expect(text).toContain('Session en présence ouverte, par Nadia Haddad');
+  });
+
+  it('evidence sealed before details were kept still prints, saying what was not recorded', () => {
+    const old: Evidence = { ...e, events: e.events.map(({ details: _d, ...x }) => x) };
+    const text = allTextOf(evidenceBlocks(old));
+    expect(text).toContain('a lu à l’écran la version non enregistrée (empreinte de ce qui a été affiché non enregistrée)');
+    expect(text).toContain('a signé (phrase cochée non enregistrée)');
+    expect(text).toContain('session de signature en présence ouverte par un membre du personnel (non enregistré)');
+  });
+
+  it('the hash line says what was signed (the complete version’s PDF), not « le PDF présenté et signé »', () => {
+    const text = allTextOf(evidenceBlocks(e));
+    expect(text).not.toContain('présenté et signé');
+    expect(text).toContain('Document signé : la version complète ; empreinte SHA-256 de son PDF : p');
+    expect(text).toContain('Chaque personne signe la version complète. Les versions facile à lire et en gros caractères l’accompagnent pour aider à la lire ; elles ne sont pas signées.');
+  });
+});
+
+describe('evidence: the signature level, stated honestly (eIDAS art. 25, C. civ. 1367)', () => {
+  const person = signer({ id: 's1', firstName: 'Marcel', lastName: 'Dupont', typedName: 'Marcel Dupont', authMethod: 'email_link' });
+  const director = signer({ id: 's2', firstName: 'Claire', lastName: 'Morel', delivery: 'staff', typedName: null, authMethod: 'staff_session' });
+  const pending = signer({ id: 's4', status: 'pending', actedAt: null, typedName: null, authMethod: null });
+
+  it('a simple electronic signature: how signers were identified, how they consented, the seal; neither advanced nor qualified', () => {
+    const e = buildEvidence(request, ctx, [person, director, pending], [], []);
+    expect(e.signatureLevel).toMatchObject({ level: 'simple', means: ['email_link', 'staff_session'] });
+    const s = e.signatureLevel!.statement;
+    expect(s).toMatch(/^Signature électronique simple, au sens du règlement eIDAS \(n° 910\/2014, art\. 3, 10°, et art\. 25\) et de l’article 1367 du Code civil\./);
+    expect(s).toContain('Identification : lien personnel reçu par e-mail ; session authentifiée du personnel (console).');
+    expect(s).toContain('dans le portail, chaque personne a coché la phrase de consentement affichée et écrit son nom ; la direction a contresigné depuis sa session personnelle de la console');
+    expect(s).toContain('cachet électronique (signature PAdES)');
+    expect(s).toContain('Ce n’est ni une signature électronique avancée ni une signature qualifiée');
+    const text = allTextOf(evidenceBlocks(e));
+    expect(text).toContain('Type de signature');
+    expect(text).toContain(s);
+  });
+
+  it('a paper signature states none (its original is the paper)', () => {
+    const paper = { originalSha256: 'o', byteSize: 1, pageCount: 1, versionId: 'v1', uploadedAt: at.toISOString(), uploadedBy: { userId: 'u', name: 'N', account: 'a' }, signerIds: ['s1'] };
+    expect(buildEvidence(request, { ...ctx, paper }, [person], [], [])).not.toHaveProperty('signatureLevel');
+  });
+});

@@ -37,8 +37,14 @@ export interface Evidence {
     signedHow?: SignedHow | null;
   }[];
   views: { key: string; person: string; expression: string; comment: string | null; recordedBySignerId: string | null; at: string }[];
-  events: { at: string; kind: string; signerId: string | null; ip: string | null; userAgent: string | null }[];
+  events: EvidenceEvent[];
   certificate: string;
+  /**
+   * What kind of electronic signature this is, as built (eIDAS art. 3 and 25, C. civ. 1367): a simple
+   * one, whose reliability this file is there to prove. Absent for a paper signature and from
+   * evidence sealed before it was written.
+   */
+  signatureLevel?: SignatureLevel;
   /**
    * How the request was signed: `paper` when the sealed PDF is the scan of a signed paper (the
    * paper is the original; see `paper`), `electronic` otherwise. Absent from evidence sealed before
@@ -47,6 +53,31 @@ export interface Evidence {
   signingMethod?: SigningMethod;
   /** The scan of the signed paper (issue 11 §6): absent for an electronic signature. */
   paper?: PaperEvidence;
+}
+
+/** One step of the request, as the evidence keeps it. */
+export interface EvidenceEvent {
+  at: string;
+  kind: string;
+  signerId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  /**
+   * What the step recorded that proves something (EVENT_DETAILS: the consent sentence ticked, the
+   * version read and its SHA-256, the staff member who acted…); never a token, a code or free text.
+   * Absent when there is nothing to say, and from evidence sealed before details were kept.
+   */
+  details?: EvidenceEventDetails;
+}
+export type EvidenceEventDetails = Record<string, string | number | boolean | null | string[]>;
+
+/** The signature level stated in the evidence: only « simple » is built (no qualified certificate, no signer-held key). */
+export interface SignatureLevel {
+  level: 'simple';
+  /** How each signer was identified (AUTH_FR keys), in the signers' order, each once. */
+  means: string[];
+  /** The French statement printed in the evidence pages. */
+  statement: string;
 }
 
 export type SigningMethod = 'electronic' | 'paper';
@@ -151,6 +182,173 @@ export const AUTH_FR: Record<string, string> = {
   paper: 'signature manuscrite sur papier, scan déposé par l’établissement',
 };
 
+/** Who acted among staff: EvidenceLog writes it on every staff member's step (their account, their name then). */
+const BY_STAFF = ['byUserId', 'byName', 'byAccount'] as const;
+
+/**
+ * The details each kind of step keeps in the evidence, beside BY_STAFF: what was shown, what was
+ * agreed to, with which hashes. Anything else an event's details hold stays in the database and
+ * the audit chain (a session id, a link id, the late-sending reason typed by staff); tokens and
+ * codes are never in the details in the first place (SECURITY-RELIABILITY.md).
+ */
+const EVENT_DETAILS: Readonly<Record<string, readonly string[]>> = {
+  created: ['versionId', 'versionHash', 'pdfSha256', 'legalDeadline', 'sentLate'],
+  link_opened: ['purpose', 'readOnly'],
+  viewed: ['variant', 'format', 'sha256'],
+  downloaded: ['variant', 'format', 'sha256'],
+  code_failed: ['failures', 'reason'],
+  code_locked: ['failures'],
+  view_recorded: ['viewKey', 'expression'],
+  view_corrected: ['viewKey', 'expression', 'previousExpression'],
+  signed: ['consent', 'versionHash', 'pdfSha256', 'authMethod', 'drawn'],
+  countersigned: ['versionHash'],
+  refused: ['withReason', 'optional'],
+  question: ['questionId'],
+  question_answered: ['questionId', 'followUp', 'answerSha256'],
+  revoked: ['links'],
+  reminder: ['day'],
+  email_sent: ['kind'],
+  email_failed: ['kind', 'permanent', 'final'],
+  countersign_notified: ['recipients'],
+  paper_uploaded: ['originalSha256', 'byteSize', 'pageCount', 'versionId', 'versionHash', 'signerIds'],
+  signed_on_paper: ['originalSha256', 'versionHash'],
+};
+
+const isDetailValue = (v: unknown): v is EvidenceEventDetails[string] =>
+  v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)) || (Array.isArray(v) && v.every((x) => typeof x === 'string'));
+
+/** The details of one step that the evidence keeps (EVENT_DETAILS), or undefined when none. */
+export function evidenceDetails(kind: string, details: Record<string, unknown> | null | undefined): EvidenceEventDetails | undefined {
+  if (!details) return undefined;
+  const out: EvidenceEventDetails = {};
+  for (const key of [...(EVENT_DETAILS[kind] ?? []), ...BY_STAFF]) {
+    const v = details[key];
+    if (v !== undefined && isDetailValue(v)) out[key] = v;
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+/** The renditions a person may open, as the evidence names them. */
+const VARIANT_FR: Record<string, string> = {
+  standard: 'version complète',
+  falc: 'version facile à lire',
+  'large-print': 'version en gros caractères',
+  signed: 'document signé et scellé',
+  evidence: 'dossier de preuve',
+  'paper-original': 'scan original du papier signé',
+};
+const variantFr = (v: unknown): string => (typeof v === 'string' ? (VARIANT_FR[v] ?? `version ${v}`) : 'version non enregistrée');
+const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+
+/** « Nadia Haddad (compte admissions@…) », or what is known of the staff member who acted. */
+function staffFr(d: EvidenceEventDetails | undefined, withAccount = true): string {
+  const name = str(d?.byName);
+  const account = str(d?.byAccount);
+  if (name && account && withAccount) return `${name} (compte ${account})`;
+  if (name || account) return (name ?? account)!;
+  return str(d?.byUserId) ? `le compte ${str(d?.byUserId)}` : 'un membre du personnel (non enregistré)';
+}
+
+/** The file opened: its format and SHA-256, or that the hash was not recorded. */
+function fileFr(d: EvidenceEventDetails | undefined, onScreen: boolean): string {
+  const sha = str(d?.sha256);
+  const format = str(d?.format);
+  if (onScreen) return sha ? `contenu du fichier ${(format ?? 'html').toUpperCase()} de cette version, SHA-256 ${sha}` : 'empreinte de ce qui a été affiché non enregistrée';
+  return `${format ? format.toUpperCase() : 'format non enregistré'}${sha ? `, SHA-256 ${sha}` : ''}`;
+}
+
+/** One step in a sentence, hashes included: what the person was shown, what they agreed to, who acted for the establishment. */
+export function eventFr(ev: EvidenceEvent): string {
+  const d = ev.details;
+  switch (ev.kind) {
+    case 'link_opened':
+      return d?.readOnly ? 'a ouvert le lien de signature (lecture seule)' : 'a ouvert le lien de signature';
+    case 'viewed':
+      return `a lu à l’écran la ${variantFr(d?.variant)} (${fileFr(d, true)})`;
+    case 'downloaded':
+      return `a téléchargé : ${variantFr(d?.variant)} (${fileFr(d, false)})`;
+    case 'code_ok':
+      return 'a saisi le code d’accès remis par l’établissement (code vérifié)';
+    case 'code_failed':
+      return typeof d?.failures === 'number' ? `code erroné (essai n° ${d.failures})` : 'code refusé';
+    case 'view_recorded':
+      return `a indiqué l’avis de la personne : ${VIEW_EXPRESSION_LABELS[String(d?.expression)] ?? '—'}`;
+    case 'view_corrected':
+      return `a corrigé l’avis de la personne : ${VIEW_EXPRESSION_LABELS[String(d?.previousExpression)] ?? '—'}, devenu ${VIEW_EXPRESSION_LABELS[String(d?.expression)] ?? '—'}`;
+    case 'signed': {
+      const consent = str(d?.consent);
+      const what = str(d?.versionHash) || str(d?.pdfSha256) ? ` ; version signée : données SHA-256 ${str(d?.versionHash) ?? '—'}, PDF de la version complète SHA-256 ${str(d?.pdfSha256) ?? '—'}` : '';
+      return `${consent ? `a coché « ${consent} » et signé` : 'a signé (phrase cochée non enregistrée)'}${what}`;
+    }
+    case 'countersigned':
+      return `a contresigné depuis sa session personnelle de la console (${str(d?.byAccount) ? `compte ${str(d?.byAccount)}` : staffFr(d)})${str(d?.versionHash) ? ` ; version signée : données SHA-256 ${str(d?.versionHash)}` : ''}`;
+    case 'refused':
+      return 'a refusé de signer';
+    case 'in_person_opened':
+      return `session de signature en présence ouverte par ${staffFr(d)}`;
+    case 'code_issued':
+      return `code d’accès remis par ${staffFr(d)}`;
+    case 'witness_recorded':
+      return `déclaration du témoin enregistrée par ${staffFr(d)}`;
+    case 'resent':
+      return `nouveau lien envoyé par ${staffFr(d)}`;
+    case 'question_answered':
+      return `réponse de l’établissement, par ${staffFr(d)}`;
+    default:
+      return (KIND_FR[ev.kind] ?? ev.kind).toLowerCase();
+  }
+}
+
+/** The chronology table's short label: the kind of step, the version read, the staff member (no hash: the table stays narrow). */
+function eventLabel(ev: EvidenceEvent): string {
+  const kind = KIND_FR[ev.kind] ?? ev.kind;
+  const d = ev.details;
+  if ((ev.kind === 'viewed' || ev.kind === 'downloaded') && d?.variant !== undefined) return `${kind} : ${variantFr(d.variant)}${ev.kind === 'viewed' ? ', à l’écran' : d.format ? `, ${String(d.format).toUpperCase()}` : ''}`;
+  if (d && (str(d.byName) || str(d.byAccount))) return `${kind}, par ${staffFr(d, false)}`;
+  return kind;
+}
+
+/** The steps that say what a signer was shown and what they agreed to, and the establishment's steps for them. */
+const SIGNER_STEPS = new Set([
+  'link_opened',
+  'in_person_opened',
+  'code_issued',
+  'code_ok',
+  'code_failed',
+  'code_locked',
+  'viewed',
+  'downloaded',
+  'view_recorded',
+  'view_corrected',
+  'witness_recorded',
+  'signed',
+  'countersigned',
+  'refused',
+]);
+
+/**
+ * The level of this electronic signature, as built: a personal link (and, if staff asked, a code)
+ * or a session opened in person, a ticked sentence and a typed name, the director's console
+ * session, then the establishment's PAdES seal. Nothing here makes it advanced or qualified (the
+ * signer holds no key of their own): simple, and the evidence is there to prove its reliability.
+ */
+export function signatureLevelOf(signers: { authentication: string | null; status: string }[]): SignatureLevel {
+  const means = [...new Set(signers.filter((s) => s.status === 'signed' && s.authentication).map((s) => s.authentication!))];
+  const portal = means.some((m) => m !== 'staff_session');
+  const director = means.includes('staff_session');
+  const consent = [portal && 'dans le portail, chaque personne a coché la phrase de consentement affichée et écrit son nom', director && 'la direction a contresigné depuis sa session personnelle de la console'].filter(Boolean);
+  const statement = [
+    'Signature électronique simple, au sens du règlement eIDAS (n° 910/2014, art. 3, 10°, et art. 25) et de l’article 1367 du Code civil.',
+    means.length ? `Identification : ${means.map((m) => AUTH_FR[m] ?? m).join(' ; ')}.` : '',
+    consent.length ? `Consentement : ${consent.join(' ; ')}.` : '',
+    'Intégrité : l’établissement a ensuite scellé ce PDF, ces pages comprises, avec son cachet électronique (signature PAdES).',
+    'Ce n’est ni une signature électronique avancée ni une signature qualifiée : sa fiabilité n’est pas présumée, et ce dossier de preuve sert à l’établir.',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  return { level: 'simple', means, statement };
+}
+
 const MEASURE_FR: Record<string, string> = MEASURE_TYPE_LABELS;
 const MODE_FR: Record<string, string> = MEASURE_MODE_LABELS;
 
@@ -228,10 +426,13 @@ export function buildEvidence(
       signedHow: signedHowFromRows(s, events, ctx.paper),
     })),
     views: views.map((v) => ({ key: v.viewKey, person: v.personName, expression: v.expression, comment: v.comment, recordedBySignerId: v.recordedBySignerId, at: v.recordedAt.toISOString() })),
-    events: events.map((e) => ({ at: e.at.toISOString(), kind: e.kind, signerId: e.signerId, ip: e.ip, userAgent: e.userAgent })),
+    events: events.map((e) => {
+      const details = evidenceDetails(e.kind, e.details);
+      return { at: e.at.toISOString(), kind: e.kind, signerId: e.signerId, ip: e.ip, userAgent: e.userAgent, ...(details ? { details } : {}) };
+    }),
     certificate: ctx.certificate,
     signingMethod: ctx.paper ? 'paper' : 'electronic',
-    ...(ctx.paper ? { paper: ctx.paper } : {}),
+    ...(ctx.paper ? { paper: ctx.paper } : { signatureLevel: signatureLevelOf(signers.map((s) => ({ authentication: s.authMethod, status: s.status }))) }),
   };
 }
 
@@ -282,13 +483,20 @@ export function evidenceBlocks(e: Evidence): Block[] {
         b('Document', `${e.document.id}, version ${e.document.versionNumber} (${e.document.versionId})`),
         b('Modèle', `${e.document.templateId} ${e.document.templateVersion}, empreinte SHA-256 ${e.document.templateSha256}`),
         b('Empreinte SHA-256 des données de la version', e.document.inputSha256),
-        b('Empreinte SHA-256 du PDF présenté et signé', e.document.signedPdfSha256),
+        b('Document signé', `la version complète ; empreinte SHA-256 de son PDF : ${e.document.signedPdfSha256}`),
         b('Demande créée le', dateTime(e.created)),
         b('Échéance', dateTime(e.deadline)),
         b('Scellé le', dateTime(e.sealedAt)),
         b('Certificat de l’établissement', e.certificate),
       ],
     },
+    {
+      kind: 'paragraph',
+      text: t(
+        'Chaque personne signe la version complète. Les versions facile à lire et en gros caractères l’accompagnent pour aider à la lire ; elles ne sont pas signées. Ce que chaque personne a ouvert (quelle version, sous quelle forme, avec l’empreinte du fichier) est indiqué plus bas, consultation par consultation. Le présent PDF reprend la version complète, avec les cadres de signature remplis et ces pages.',
+      ),
+    },
+    ...(e.signatureLevel ? [{ kind: 'heading', level: 3, text: t('Type de signature') } as Block, { kind: 'paragraph', text: t(e.signatureLevel.statement) } as Block] : []),
     { kind: 'heading', level: 3, text: t('Signataires') },
     {
       kind: 'table',
@@ -332,6 +540,15 @@ export function evidenceBlocks(e: Evidence): Block[] {
       });
     }
   }
+  const shown = e.signers.map((s) => [s, e.events.filter((ev) => ev.signerId === s.id && SIGNER_STEPS.has(ev.kind))] as const).filter(([, evs]) => evs.length);
+  if (shown.length) {
+    blocks.push({ kind: 'heading', level: 3, text: t('Ce que chaque personne a vu et accepté') });
+    for (const [s, evs] of shown) {
+      // A heading: kept with its first line on the page, and found in the PDF's outline.
+      blocks.push({ kind: 'heading', level: 4, text: t(`${s.name} (${s.capacity})`) });
+      blocks.push({ kind: 'list', ordered: false, items: evs.map((ev) => t(`${dateTime(ev.at)} : ${eventFr(ev)}.`)) });
+    }
+  }
   if (e.views.length) {
     blocks.push({ kind: 'heading', level: 3, text: t('Avis de la personne') });
     blocks.push({
@@ -346,7 +563,7 @@ export function evidenceBlocks(e: Evidence): Block[] {
     caption: 'Événements de la demande de signature, dans l’ordre',
     header: ['Date et heure', 'Événement', 'Personne', 'Adresse IP'],
     rowHeaders: false,
-    rows: e.events.map((ev) => [t(dateTime(ev.at)), t(KIND_FR[ev.kind] ?? ev.kind), t(e.signers.find((s) => s.id === ev.signerId)?.name ?? (ev.signerId ? '—' : 'établissement')), t(ev.ip ?? '—')]),
+    rows: e.events.map((ev) => [t(dateTime(ev.at)), t(eventLabel(ev)), t(e.signers.find((s) => s.id === ev.signerId)?.name ?? (ev.signerId ? '—' : 'établissement')), t(ev.ip ?? '—')]),
   });
   blocks.push({ kind: 'heading', level: 3, text: t('Autres formats remis') });
   blocks.push({
