@@ -10,6 +10,7 @@ import { SignatureProgress } from '../requests/signature-progress.service';
 import { AuthMethod, EXPRESSIONS, Expression, SignatureRequestEntity, SignerQuestionEntity } from '../requests/signing.entities';
 import { SigningRepository } from '../requests/signing.repository';
 import { consentSentence } from '../policy/consent-sentence';
+import { assistsThePerson } from '../policy/assistance-refusal';
 import { assertResidenceNotDisputed } from '../requests/residence-dispute.guard';
 import { PortalReadsService } from './portal-reads.service';
 import { PortalSessionService, isLinkLive, signerActor } from './portal-session.service';
@@ -168,8 +169,9 @@ export class PortalActionsService {
   }
 
   /**
-   * A refusal by a required signer ends the request. For a contrat de séjour the document is
-   * refused and the DIPC is then required (CASF D.311); any other document can be sent again.
+   * A refusal by a required signer ends the request. For a contrat de séjour refused by the person
+   * or her representative the document is refused and the DIPC is then required (CASF D.311); a
+   * curateur's refusal to assist, and any other document, leave the document to be sent again.
    */
   async refuse(ctx: PortalContext, input: { reason?: string }, ev: EventContext): Promise<void> {
     if (this.sessions.needsCode(ctx)) throw new DomainError('forbidden', 'ACCESS_CODE_REQUIRED', 'Saisissez d’abord le code donné par l’établissement.');
@@ -186,15 +188,24 @@ export class PortalActionsService {
       if (!res.length) throw new ConflictError('SIGNER_ALREADY_ACTED', 'Votre réponse est déjà enregistrée.');
       if (ctx.link) await this.links.consume(em, ctx.link.id, now);
       const optional = ctx.signer.optional;
+      const assistance = assistsThePerson(request.policy, ctx.signer.key);
       if (!optional) {
         // The request is closed: no link of it opens a session any more (openLink wants an active
         // request). The links are not revoked, so that the sessions already open show the signers
         // the outcome ("refused", "closed") instead of ending: nobody can act in them any more.
         await em.update(SignatureRequestEntity, { id: request.id }, { status: 'refused', closedAt: now });
-        if (request.policy.documentType === 'contrat-sejour') await this.lifecycle.markRefused(em, request.documentId, now);
+        // CASF D.311: the contract refused by the person or her legal representative gives way to a
+        // DIPC. A curateur refusing to assist her is not that (assistance-refusal.ts, C. civ. 469):
+        // the contract stays ready, to be sent again (the curateur may change his mind; the judge may
+        // authorise her to act alone, which the file does not record yet).
+        if (request.policy.documentType === 'contrat-sejour' && !assistance) await this.lifecycle.markRefused(em, request.documentId, now);
         else await this.lifecycle.markReady(em, request.documentId, now);
       }
-      await this.log.record(em, request, 'refused', signerActor(ctx.signer), { signerId: ctx.signer.id, ctx: ev, details: { withReason: Boolean(reason), optional } });
+      await this.log.record(em, request, 'refused', signerActor(ctx.signer), {
+        signerId: ctx.signer.id,
+        ctx: ev,
+        details: { withReason: Boolean(reason), optional, ...(assistance ? { assistanceRefused: true } : {}) },
+      });
       await this.outbox.enqueue(em, 'notify.staff', { requestId: request.id, kind: 'refusal', signerId: ctx.signer.id }, { key: `refusal_${ctx.signer.id}`, organisationId: request.organisationId });
     });
   }

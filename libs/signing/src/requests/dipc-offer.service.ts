@@ -4,6 +4,7 @@ import { TransactionRunner } from '@carepact/database';
 import { DocumentsRepository, DocumentsService } from '@carepact/documents';
 import { StaffActor } from '@carepact/identity';
 import { RequestAccess } from './request-access';
+import { assistsThePerson } from '../policy/assistance-refusal';
 import { SigningRepository } from './signing.repository';
 
 export interface DipcOffer {
@@ -51,6 +52,11 @@ export class DipcOfferService {
     if (!doc || !version) throw new NotFoundError('DOCUMENT_NOT_FOUND', 'Document introuvable.');
     const input = version.input as ContractInput;
     const refuser = (await this.repo.signersOf(em, r.id)).find((s) => s.status === 'refused');
+    if (refuser && assistsThePerson(r.policy, refuser.key))
+      throw new ConflictError(
+        'NO_DIPC_OFFER',
+        'Le curateur a refusé son assistance : ce n’est pas un refus du contrat par la personne (CASF D.311). Elle peut demander au juge l’autorisation de signer seule (C. civ. 469) ; le contrat reste prêt à être envoyé de nouveau en signature.',
+      );
     const contract = input.document;
     // What the contract already established carries over as is (same shapes in both templates):
     // who took part, the person's agreement to live here, what she pays, when the livret d'accueil,
