@@ -164,6 +164,14 @@ describe('evidence: what each signer was shown and agreed to (C. civ. 1367, DOMA
     expect(text).toContain('Session en présence ouverte, par Nadia Haddad');
   });
 
+  it('a curateur refusing to assist is said to refuse his assistance (C. civ. 469), not to refuse to sign in her name', () => {
+    const karim = signer({ id: 's2', firstName: 'Karim', lastName: 'Benaïssa', typedName: null, authMethod: null, status: 'refused' });
+    const refusal = (details: Record<string, unknown>) =>
+      allTextOf(evidenceBlocks(buildEvidence(request, ctx, [karim], [], [event({ kind: 'refused', signerId: 's2', at: new Date('2026-03-02T11:00:00Z'), details })])));
+    expect(refusal({ withReason: true, optional: false, assistanceRefused: true })).toContain('a refusé son assistance (C. civ. 469)');
+    expect(refusal({ withReason: true, optional: false })).toContain('a refusé de signer');
+  });
+
   it('evidence sealed before details were kept still prints, saying what was not recorded', () => {
     const old: Evidence = { ...e, events: e.events.map(({ details: _d, ...x }) => x) };
     const text = allTextOf(evidenceBlocks(old));

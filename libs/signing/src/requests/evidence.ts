@@ -202,7 +202,7 @@ const EVENT_DETAILS: Readonly<Record<string, readonly string[]>> = {
   view_corrected: ['viewKey', 'expression', 'previousExpression'],
   signed: ['consent', 'versionHash', 'pdfSha256', 'authMethod', 'drawn'],
   countersigned: ['versionHash'],
-  refused: ['withReason', 'optional'],
+  refused: ['withReason', 'optional', 'assistanceRefused'],
   question: ['questionId'],
   question_answered: ['questionId', 'followUp', 'answerSha256'],
   revoked: ['links'],
@@ -283,7 +283,8 @@ export function eventFr(ev: EvidenceEvent): string {
     case 'countersigned':
       return `a contresigné depuis sa session personnelle de la console (${str(d?.byAccount) ? `compte ${str(d?.byAccount)}` : staffFr(d)})${str(d?.versionHash) ? ` ; version signée : données SHA-256 ${str(d?.versionHash)}` : ''}`;
     case 'refused':
-      return 'a refusé de signer';
+      // C. civ. 469: a curateur who refuses refuses his assistance, not the act in the person's name.
+      return d?.assistanceRefused === true ? 'a refusé son assistance (C. civ. 469)' : 'a refusé de signer';
     case 'in_person_opened':
       return `session de signature en présence ouverte par ${staffFr(d)}`;
     case 'code_issued':
