@@ -103,8 +103,9 @@ describe('bulk runs: one tariff avenant per resident', () => {
   });
 
   it('a resident whose avenant the law refuses fails with the code and French message; retry tries again, audited', async () => {
-    // 80 € is more than 1 % above the contract's 72,50 €: refused (CASF L.342-3).
-    const commonData = { ...COMMON, percentage: 1, hebergementPerDay: 80 };
+    // 80 € is more than 1 % above the contract's 72,50 €: refused (CASF L.342-3). Another
+    // effective date: these residents already have their avenant au 1er janvier 2027 (BULK_AVENANT_EXISTS).
+    const commonData = { ...COMMON, effectiveOn: '2027-07-01', percentage: 1, hebergementPerDay: 80 };
     const started = (await agent.post('/api/bulk-runs').send({ establishmentId: h.orgA.establishmentId, kind: 'avenant-tarifs', commonData, residentIds: signed.slice(0, 2) }).expect(202)).body;
     const run = await finished(started.id);
     expect(run.counts).toMatchObject({ total: 2, created: 0, failed: 2 });
@@ -124,7 +125,8 @@ describe('bulk runs: one tariff avenant per resident', () => {
 
   it('cancel stops a running run: residents not yet processed get no document', async () => {
     await worker.close();
-    const started = (await agent.post('/api/bulk-runs').send({ establishmentId: h.orgA.establishmentId, kind: 'avenant-tarifs', commonData: COMMON, residentIds: signed }).expect(202)).body;
+    // Another effective date: these residents already have their avenant au 1er janvier 2027.
+    const started = (await agent.post('/api/bulk-runs').send({ establishmentId: h.orgA.establishmentId, kind: 'avenant-tarifs', commonData: { ...COMMON, effectiveOn: '2028-01-01' }, residentIds: signed }).expect(202)).body;
     const cancelled = (await agent.post(`/api/bulk-runs/${started.id}/cancel`).expect(200)).body;
     expect(cancelled).toMatchObject({ status: 'cancelled', counts: { cancelled: 4, created: 0 }, inProgress: false });
     worker = await startWorker(h.db.config, { probe: false });

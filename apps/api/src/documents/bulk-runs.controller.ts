@@ -1,8 +1,18 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiCookieAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsDefined, IsIn, IsObject, IsOptional, IsUUID } from 'class-validator';
+import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { DomainError } from '@carepact/common';
-import { BULK_RUN_KINDS, BULK_RUN_MAX_LISTED_RESIDENTS, BulkCandidate, BulkRunKind, BulkRunView, BulkRunsService } from '@carepact/documents';
+import {
+  BULK_RUN_KINDS,
+  BULK_RUN_MAX_LISTED_RESIDENTS,
+  BulkCandidate,
+  BulkRunAlreadyRunningError,
+  BulkRunKind,
+  BulkRunView,
+  BulkRunsService,
+  bulkRunConsolePath,
+} from '@carepact/documents';
 import { StaffActor } from '@carepact/identity';
 import { Actor } from '../http/auth.guard';
 import { ParseIdPipe } from '../http/parse-id.pipe';
@@ -62,20 +72,30 @@ export function bulkRunTooLarge(): DomainError {
 @ApiCookieAuth()
 @Controller('api/bulk-runs')
 export class BulkRunsController {
-  constructor(private readonly bulk: BulkRunsService) {}
+  constructor(
+    private readonly bulk: BulkRunsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   @Get('candidates')
-  @ApiOperation({ summary: 'Résidents d’un établissement : éligibles à l’avenant tarifaire ou non, avec le motif' })
+  @ApiOperation({
+    summary:
+      'Résidents d’un établissement : éligibles à l’avenant tarifaire ou non, avec le motif ; avec effectiveOn, ceux qui ont déjà un avenant tarifaire non annulé à cette date sont exclus (BULK_AVENANT_EXISTS)',
+  })
   @ApiQuery({ name: 'establishmentId', required: true })
-  candidates(@Actor() actor: StaffActor, @Query('establishmentId', ParseIdPipe) establishmentId: string): Promise<BulkCandidate[]> {
-    return this.bulk.candidates(actor, establishmentId);
+  @ApiQuery({ name: 'effectiveOn', required: false, description: 'Date d’effet (AAAA-MM-JJ) de la génération envisagée', example: '2027-01-01' })
+  candidates(@Actor() actor: StaffActor, @Query('establishmentId', ParseIdPipe) establishmentId: string, @Query('effectiveOn') effectiveOn?: unknown): Promise<BulkCandidate[]> {
+    return this.bulk.candidates(actor, establishmentId, effectiveOn);
   }
 
   @Post()
   @HttpCode(202)
-  @ApiOperation({ summary: 'Lancer une génération groupée (202 : le worker crée puis génère chaque document ; suivre GET /api/bulk-runs/<id>)' })
+  @ApiOperation({
+    summary:
+      'Lancer une génération groupée (202 : le worker crée puis génère chaque document ; suivre GET /api/bulk-runs/<id>). 409 BULK_RUN_ALREADY_RUNNING quand une génération du même type est en cours pour l’établissement (son lien dans le message).',
+  })
   start(@Actor() actor: StaffActor, @Body() dto: StartBulkRunDto): Promise<BulkRunView> {
-    return this.bulk.start(actor, dto);
+    return this.withProgressUrl(() => this.bulk.start(actor, dto));
   }
 
   @Get()
@@ -101,6 +121,16 @@ export class BulkRunsController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Relancer les résidents en échec' })
   retry(@Actor() actor: StaffActor, @Param('id', ParseIdPipe) id: string): Promise<BulkRunView> {
-    return this.bulk.retryFailed(actor, id);
+    return this.withProgressUrl(() => this.bulk.retryFailed(actor, id));
+  }
+
+  /** A 409 naming the running run links to its progress page with the configured public URL (never the request's Host). */
+  private async withProgressUrl<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (e) {
+      if (e instanceof BulkRunAlreadyRunningError) throw new BulkRunAlreadyRunningError(e.running, `${this.config.http.publicUrl.replace(/\/+$/, '')}${bulkRunConsolePath(e.running.id)}`);
+      throw e;
+    }
   }
 }

@@ -15,6 +15,7 @@ import { BulkRuns1763954000000 } from './1763954000000-bulk-runs';
 import { BlobLz41763960000000 } from './1763960000000-blob-lz4';
 import { AuditAppendStatement1763970000000 } from './1763970000000-audit-append-statement';
 import { SoleAuthorityProof1763980000000 } from './1763980000000-sole-authority-proof';
+import { BulkRunRunningUnique1763990000000 } from './1763990000000-bulk-run-running-unique';
 
 /** Applied in this order; each has a working `down`. Each migration grants its new tables to carepact_app. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   BlobLz41763960000000,
   AuditAppendStatement1763970000000,
   SoleAuthorityProof1763980000000,
+  BulkRunRunningUnique1763990000000,
 ];

@@ -20,6 +20,8 @@ export type BulkItemStatus = (typeof BULK_ITEM_STATUSES)[number];
  */
 @Entity({ name: 'bulk_runs' })
 @Index('ix_bulk_runs_establishment', ['organisationId', 'establishmentId', 'createdAt'])
+// One running run per establishment and kind: two « Lancer » at once cannot both start (migration 1763990000000).
+@Index('uq_bulk_runs_running', ['establishmentId', 'kind'], { unique: true, where: `status = 'running'` })
 @Check('ck_bulk_runs_kind', `kind IN ('avenant-tarifs')`)
 @Check('ck_bulk_runs_status', `status IN ('running', 'completed', 'cancelled')`)
 export class BulkRunEntity {

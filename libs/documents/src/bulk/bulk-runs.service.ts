@@ -1,18 +1,18 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AuditService, SYSTEM_ACTOR } from '@carepact/audit';
-import { DomainError, NotFoundError, ValidationError, isDomainError } from '@carepact/common';
+import { DomainError, NotFoundError, ValidationError, formatDateFr, formatDateTimeFr, isDomainError } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
 import { IdentityRepository, StaffActor, assertCan, auditActor, visibleEstablishments } from '@carepact/identity';
 import { OutboxService } from '@carepact/queue';
 import { ResidentView, isMinor, todayIso } from '@carepact/residents';
 import type { LoadedTemplate } from '@carepact/templates';
 import { randomUUID } from 'node:crypto';
-import { EntityManager, In } from 'typeorm';
+import { EntityManager, In, QueryFailedError } from 'typeorm';
 import { AVENANT_WITHOUT_CONTRACT_MESSAGE, DatedMeasureLike, assertDocumentTypeApplies, assertMeasureInForce } from '../document-type-rules';
 import { DocumentsService } from '../documents.service';
 import { DocumentsRepository } from '../documents.repository';
 import { BULK_RUN_KINDS, BulkItemStatus, BulkRunEntity, BulkRunItemEntity, BulkRunKind, BulkRunStatus } from './bulk-runs.entities';
-import { SignedContract, TariffCommonData, parseTariffCommonData, tariffAvenantData } from './tariff-avenant';
+import { BULK_AVENANT_EXISTS, SignedContract, TariffCommonData, avenantExistsMessage, isTariffDate, parseTariffCommonData, tariffAvenantData, tariffAvenantOn } from './tariff-avenant';
 
 /** A chunk of a run: at most this many residents or this long, then a continuation job (no job runs for minutes). */
 export const BULK_CHUNK_ITEMS = 50;
@@ -89,6 +89,56 @@ export interface BulkRunView {
 }
 
 const KIND_DOCUMENT_TYPE: Record<BulkRunKind, 'avenant'> = { 'avenant-tarifs': 'avenant' };
+const KIND_TITLES: Record<BulkRunKind, string> = { 'avenant-tarifs': 'Avenant tarifaire' };
+
+/** The run of this kind already running for the establishment (at most one: `uq_bulk_runs_running`). */
+export interface RunningBulkRun {
+  id: string;
+  kind: BulkRunKind;
+  /** The run's effective date (AAAA-MM-JJ), when its common data has one. */
+  effectiveOn: string | null;
+  createdAt: string;
+  startedByName: string | null;
+  itemCount: number;
+}
+
+/** The console's progress page of a run (a path: the API answers with the configured public URL in front). */
+export function bulkRunConsolePath(runId: string): string {
+  return `/console/generations/${runId}`;
+}
+
+/** « Une génération groupée … est déjà en cours pour cet établissement … » (French), with the link to its progress when given. */
+export function alreadyRunningMessage(r: RunningBulkRun, progressUrl?: string): string {
+  const title = `${KIND_TITLES[r.kind]}${r.effectiveOn ? ` au ${formatDateFr(r.effectiveOn)}` : ''}`;
+  const by = r.startedByName ? ` par ${r.startedByName}` : '';
+  const residents = `${r.itemCount} résident${r.itemCount > 1 ? 's' : ''}`;
+  return (
+    `Une génération groupée est déjà en cours pour cet établissement : « ${title} », lancée le ${formatDateTimeFr(r.createdAt)}${by} (${residents}). ` +
+    `Attendez qu’elle se termine, ou annulez-la, avant d’en lancer une autre.${progressUrl ? ` Sa progression : ${progressUrl}` : ''}`
+  );
+}
+
+/**
+ * 409: a run of the same kind is running for the establishment (two « Lancer » at once, or one
+ * while the first still works): it names that run and links to its progress page.
+ */
+export class BulkRunAlreadyRunningError extends DomainError {
+  constructor(
+    readonly running: RunningBulkRun,
+    progressUrl = bulkRunConsolePath(running.id),
+  ) {
+    super('conflict', 'BULK_RUN_ALREADY_RUNNING', alreadyRunningMessage(running, progressUrl));
+  }
+}
+
+/** The partial unique index (one running run per establishment and kind) a concurrent start or retry meets. */
+const RUNNING_INDEX = 'uq_bulk_runs_running';
+
+function isRunningViolation(e: unknown): boolean {
+  if (!(e instanceof QueryFailedError)) return false;
+  const driver = (e as QueryFailedError & { driverError?: { code?: string; constraint?: string } }).driverError;
+  return driver?.code === '23505' && driver.constraint === RUNNING_INDEX;
+}
 
 const NO_CONTRACT = { code: 'BULK_NO_SIGNED_CONTRACT', message: AVENANT_WITHOUT_CONTRACT_MESSAGE };
 
@@ -99,6 +149,12 @@ const NO_CONTRACT = { code: 'BULK_NO_SIGNED_CONTRACT', message: AVENANT_WITHOUT_
  * document), marking each item in the transaction that creates its document. A worker killed
  * mid-run leaves every item either pending or created with its document: the job is delivered
  * again and continues with the pending ones, never creating a second document for anyone.
+ *
+ * One tariff avenant per resident and effective date, whatever the timing: the candidates leave
+ * out a resident who already has one (BULK_AVENANT_EXISTS); one run of a kind runs at a time per
+ * establishment (409 BULK_RUN_ALREADY_RUNNING, the partial unique index `uq_bulk_runs_running`
+ * for simultaneous starts); and the worker checks again under the resident's row lock, skipping
+ * the item when an avenant for the date exists by then.
  */
 @Injectable()
 export class BulkRunsService {
@@ -116,11 +172,15 @@ export class BulkRunsService {
   /**
    * The residents of an establishment, each with whether a tariff avenant can be made for them and,
    * when not, why: the document-type rules of `DocumentsService.typesFor` (an expired measure
-   * blocks every document, C. civ. 441 to 443), and a signed contract or DIPC to amend.
+   * blocks every document, C. civ. 441 to 443), and a signed contract or DIPC to amend. With an
+   * effective date, a resident who already has a tariff avenant for it (not cancelled, from a run
+   * or made alone) is left out too: one tariff avenant per resident and effective date.
    */
-  async candidates(actor: StaffActor, establishmentId: string): Promise<BulkCandidate[]> {
+  async candidates(actor: StaffActor, establishmentId: string, effectiveOn?: unknown): Promise<BulkCandidate[]> {
     assertCan(actor, 'resident.read', establishmentId);
     assertCan(actor, 'document.write', establishmentId);
+    if (effectiveOn !== undefined && !isTariffDate(effectiveOn))
+      throw new ValidationError([{ field: 'effectiveOn', code: 'INVALID_DATE', message: 'Date d’effet invalide : une date réelle au format AAAA-MM-JJ, par exemple 2027-01-01.' }]);
     const em = this.tx.manager;
     const est = await this.identity.findEstablishment(em, actor.organisationId, establishmentId);
     if (!est) throw new NotFoundError('ESTABLISHMENT_NOT_FOUND', 'Établissement introuvable.');
@@ -151,9 +211,11 @@ export class BulkRunsService {
       ])) as { resident_id: string }[]).map((r) => r.resident_id),
     );
     const contracts = await this.signedContracts(em, actor.organisationId, ids, false);
+    const existing = effectiveOn ? await this.tariffAvenantsOn(em, actor.organisationId, ids, effectiveOn) : new Map<string, string>();
     const today = todayIso();
     const out: BulkCandidate[] = residents.map((r) => {
       const base = { residentId: r.id, firstName: r.first_name, lastName: r.last_name, room: r.room };
+      if (effectiveOn && existing.has(r.id)) return { ...base, eligible: false, code: BULK_AVENANT_EXISTS, reason: avenantExistsMessage(effectiveOn) };
       try {
         assertMeasureInForce(measures.get(r.id) ?? [], today);
         assertDocumentTypeApplies('avenant', {
@@ -213,7 +275,10 @@ export class BulkRunsService {
           message: 'Donnez soit les résidents choisis (residentIds), soit ceux à écarter de tous les résidents de l’établissement (excludedResidentIds), pas les deux.',
         },
       ]);
-    const candidates = await this.candidates(actor, est.id);
+    // A quick answer for the usual case (a run still working); simultaneous starts meet the index below.
+    const running = await this.runningRun(this.tx.manager, actor.organisationId, est.id, input.kind);
+    if (running) throw new BulkRunAlreadyRunningError(running);
+    const candidates = await this.candidates(actor, est.id, common.effectiveOn);
     let chosen = candidates;
     if (input.residentIds) {
       const wanted = new Set(input.residentIds);
@@ -227,8 +292,16 @@ export class BulkRunsService {
         throw new ValidationError([{ field: 'excludedResidentIds', code: 'RESIDENT_NOT_FOUND', message: 'Certains résidents écartés ne sont pas dans cet établissement.' }]);
     }
     if (!chosen.some((c) => c.eligible))
-      throw new ValidationError([{ field: 'residentIds', code: 'BULK_NO_ELIGIBLE_RESIDENT', message: 'Aucun des résidents choisis ne peut recevoir ce document : choisissez au moins un résident sans exclusion.' }]);
-    const runId = await this.tx.run(async (em) => {
+      throw new ValidationError([
+        {
+          field: 'residentIds',
+          code: 'BULK_NO_ELIGIBLE_RESIDENT',
+          message: chosen.length && chosen.every((c) => c.code === BULK_AVENANT_EXISTS)
+            ? `Aucun des résidents choisis ne peut recevoir ce document : chacun a déjà un avenant tarifaire au ${formatDateFr(common.effectiveOn)}.`
+            : 'Aucun des résidents choisis ne peut recevoir ce document : choisissez au moins un résident sans exclusion.',
+        },
+      ]);
+    const runId = await this.onlyRunning(actor.organisationId, est.id, input.kind, () => this.tx.run(async (em) => {
       const run = em.create(BulkRunEntity, {
         organisationId: actor.organisationId,
         establishmentId: est.id,
@@ -268,7 +341,7 @@ export class BulkRunsService {
         });
       await this.outbox.enqueue(em, 'documents.bulk', { runId: run.id }, { key: `${run.id}_start`, organisationId: actor.organisationId });
       return run.id;
-    });
+    }));
     return this.get(actor, runId);
   }
 
@@ -285,6 +358,12 @@ export class BulkRunsService {
 
   async get(actor: StaffActor, id: string): Promise<BulkRunView> {
     return this.view(this.tx.manager, await this.scoped(this.tx.manager, actor, id, 'document.read'), true);
+  }
+
+  /** The run of this kind running for an establishment the person may see, if any (the console's form warns about it). */
+  async running(actor: StaffActor, establishmentId: string, kind: BulkRunKind): Promise<RunningBulkRun | null> {
+    if (!visibleEstablishments(actor).includes(establishmentId)) return null;
+    return this.runningRun(this.tx.manager, actor.organisationId, establishmentId, kind);
   }
 
   /** Stops a run: residents not yet processed stay without document (items « cancelled »); audited. */
@@ -307,7 +386,9 @@ export class BulkRunsService {
 
   /** Gives the failed residents another try (their situation may have been corrected): pending again, a new job; audited. */
   async retryFailed(actor: StaffActor, id: string): Promise<BulkRunView> {
-    await this.tx.run(async (em) => {
+    const target = await this.scoped(this.tx.manager, actor, id, 'document.write');
+    // Running again: another run of its kind may have started for the establishment meanwhile.
+    await this.onlyRunning(target.organisationId, target.establishmentId, target.kind, () => this.tx.run(async (em) => {
       const run = await this.scoped(em, actor, id, 'document.write', true);
       if (run.status === 'cancelled') throw new DomainError('conflict', 'BULK_RUN_CANCELLED', 'Cette génération a été annulée : lancez-en une nouvelle.');
       const rows = (await em.query(
@@ -325,7 +406,7 @@ export class BulkRunsService {
         payload: { retriedItems: retried },
       });
       await this.outbox.enqueue(em, 'documents.bulk', { runId: run.id }, { key: `${run.id}_retry_${randomUUID()}`, organisationId: run.organisationId });
-    });
+    }));
     return this.get(actor, id);
   }
 
@@ -390,6 +471,27 @@ export class BulkRunsService {
         )) as { id: string; resident_id: string }[];
         if (!item) return false;
         if (!common) throw new DomainError('invalid', 'BULK_COMMON_DATA_INVALID', 'Les données communes de cette génération sont invalides.');
+        // The resident's row, locked until this transaction ends, then the check: another item
+        // creating this resident's avenant (an earlier run's, still being written) is committed
+        // before the check reads, so a resident never gets two tariff avenants for one date.
+        const [resident] = (await em.query(`SELECT id FROM residents WHERE id = $1 AND organisation_id = $2 FOR NO KEY UPDATE`, [item.resident_id, run.organisationId])) as { id: string }[];
+        if (!resident) throw new NotFoundError('RESIDENT_NOT_FOUND', 'Résident introuvable.');
+        const existing = (await this.tariffAvenantsOn(em, run.organisationId, [item.resident_id], common.effectiveOn)).get(item.resident_id);
+        if (existing) {
+          await em.query(`UPDATE bulk_run_items SET status = 'skipped', code = $2, message = $3, processed_at = now() WHERE id = $1`, [
+            item.id,
+            BULK_AVENANT_EXISTS,
+            avenantExistsMessage(common.effectiveOn),
+          ]);
+          await this.audit.append(em, {
+            chainId: run.organisationId,
+            actor: auditActor(actor),
+            action: 'bulk_run.item_skipped',
+            subject: { type: 'bulk_run', id: run.id },
+            payload: { residentId: item.resident_id, code: BULK_AVENANT_EXISTS, documentId: existing },
+          });
+          return true;
+        }
         const contract = (await this.signedContracts(em, run.organisationId, [item.resident_id])).get(item.resident_id);
         if (!contract) throw new DomainError('conflict', NO_CONTRACT.code, NO_CONTRACT.message);
         const data = tariffAvenantData(common, contract);
@@ -460,6 +562,54 @@ export class BulkRunsService {
   }
 
   // --- internals -----------------------------------------------------------------------------
+
+  /**
+   * Each resident's tariff avenant taking effect on `effectiveOn` that is not cancelled (its current
+   * version says so), whatever made it: resident id → document id.
+   */
+  private async tariffAvenantsOn(em: EntityManager, organisationId: string, residentIds: string[], effectiveOn: string): Promise<Map<string, string>> {
+    if (!residentIds.length) return new Map();
+    const rows = (await em.query(
+      `SELECT DISTINCT ON (d.resident_id) d.resident_id, d.id FROM documents d JOIN document_versions v ON v.id = d.current_version_id
+        WHERE d.organisation_id = $1 AND d.resident_id = ANY($2::uuid[]) AND d.type = 'avenant' AND d.status <> 'cancelled' AND ${tariffAvenantOn('v', '$3')}
+        ORDER BY d.resident_id, d.created_at`,
+      [organisationId, residentIds, effectiveOn],
+    )) as { resident_id: string; id: string }[];
+    return new Map(rows.map((r) => [r.resident_id, r.id]));
+  }
+
+  /** The run of this kind running for the establishment, if any. */
+  private async runningRun(em: EntityManager, organisationId: string, establishmentId: string, kind: BulkRunKind): Promise<RunningBulkRun | null> {
+    const run = await em.findOne(BulkRunEntity, { where: { organisationId, establishmentId, kind, status: 'running' }, order: { createdAt: 'ASC' } });
+    if (!run) return null;
+    const starter = await this.identity.findUserById(em, run.startedBy);
+    const effectiveOn = run.commonData.effectiveOn;
+    return {
+      id: run.id,
+      kind: run.kind,
+      effectiveOn: isTariffDate(effectiveOn) ? effectiveOn : null,
+      createdAt: run.createdAt.toISOString(),
+      startedByName: starter?.name ?? null,
+      itemCount: run.itemCount,
+    };
+  }
+
+  /**
+   * Work that makes a run « running » (a start, a retry): when another run of the kind got there
+   * first — two requests at once, the partial unique index `uq_bulk_runs_running` refusing the
+   * second — a 409 naming that run instead of a 500.
+   */
+  private async onlyRunning<T>(organisationId: string, establishmentId: string, kind: BulkRunKind, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (e) {
+      if (!isRunningViolation(e)) throw e;
+      // The index waited for the other transaction: it is committed, and its run readable.
+      const running = await this.runningRun(this.tx.manager, organisationId, establishmentId, kind);
+      if (running) throw new BulkRunAlreadyRunningError(running);
+      throw new DomainError('conflict', 'BULK_RUN_ALREADY_RUNNING', 'Une autre génération groupée vient d’être lancée pour cet établissement : consultez les générations groupées avant d’en lancer une autre.');
+    }
+  }
 
   /** Each resident's latest signed contrat de séjour or DIPC (DocumentsRepository.signedContracts). */
   private signedContracts(em: EntityManager, organisationId: string, residentIds: string[], withInput = true): Promise<Map<string, SignedContract>> {

@@ -32,6 +32,11 @@ export interface TariffCommonData {
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const validDate = (v: unknown): v is string => typeof v === 'string' && DATE.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v);
 
+/** A real calendar day written AAAA-MM-JJ, as an effective date must be. */
+export function isTariffDate(v: unknown): v is string {
+  return validDate(v);
+}
+
 function amount(v: unknown): number | null | 'invalid' {
   if (v === undefined || v === null || v === '') return null;
   const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v.replace(',', '.').trim()) : NaN;
@@ -137,4 +142,21 @@ export function tariffAvenantData(common: TariffCommonData, contract: SignedCont
       previousPrices: prevHeb !== null && prevTotal !== null ? { hebergementPerDay: prevHeb, dependanceGir56PerDay: prevDep, totalPerDay: prevTotal } : null,
     },
   };
+}
+
+/** A resident who already has a tariff avenant for the run's effective date (listed as excluded, or skipped by the worker). */
+export const BULK_AVENANT_EXISTS = 'BULK_AVENANT_EXISTS';
+
+/** Why a resident gets no second tariff avenant for the same effective date (French, no typed value but the date). */
+export function avenantExistsMessage(effectiveOn: string): string {
+  return `Ce résident a déjà un avenant tarifaire au ${formatDateFr(effectiveOn)}, non annulé : un seul avenant tarifaire par date d’effet. Ouvrez son dossier pour le consulter.`;
+}
+
+/**
+ * SQL: the document version aliased `v` is a tariff avenant (template ≥ 1.3.0, `purpose: 'tarifs'`)
+ * whose new prices take effect on the date `param` (a text parameter, AAAA-MM-JJ) — what
+ * `tariffAvenantData` writes under the version's `document`, as `accompanimentAvenant` reads it.
+ */
+export function tariffAvenantOn(v: string, param: string): string {
+  return `${v}.input #>> '{document,purpose}' = 'tarifs' AND ${v}.input #>> '{document,tariffChange,effectiveOn}' = ${param}`;
 }

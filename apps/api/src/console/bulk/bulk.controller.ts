@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { DomainError, NotFoundError, ValidationError } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
-import { BulkRunsService, StartBulkRunInput } from '@carepact/documents';
+import { BulkRunAlreadyRunningError, BulkRunsService, StartBulkRunInput, isTariffDate } from '@carepact/documents';
 import { IdentityRepository, StaffActor, can, establishmentsWith, visibleEstablishments } from '@carepact/identity';
 import { inputHash, renderHtmlFragment, resolve } from '@carepact/rendering';
 import type { Request, Response } from 'express';
@@ -49,7 +49,8 @@ export class BulkConsoleController {
     const est = typeof wanted === 'string' ? writable.find((e) => e.id === wanted) : writable.length === 1 ? writable[0] : undefined;
     if (!est) return sendHtml(res, typeof wanted === 'string' ? 404 : 200, chooseEstablishmentPage(actor, this.csrf(actor), writable));
     const candidates = await this.bulk.candidates(actor, est.id);
-    sendHtml(res, 200, bulkFormPage(actor, this.csrf(actor), { establishment: est, candidates, values: {}, excluded: new Set() }));
+    const running = await this.bulk.running(actor, est.id, 'avenant-tarifs');
+    sendHtml(res, 200, bulkFormPage(actor, this.csrf(actor), { establishment: est, candidates, values: {}, excluded: new Set(), running }));
   }
 
   /** « Prévisualiser » (one resident's avenant, nothing stored) or « Lancer » (only the data just previewed) → 303 to the progress page. */
@@ -61,13 +62,15 @@ export class BulkConsoleController {
     const writable = await this.establishments(actor, establishmentsWith(actor, 'document.write'));
     const est = writable.find((e) => e.id === req.query.etablissement);
     if (!est) throw new NotFoundError('ESTABLISHMENT_NOT_FOUND', 'Établissement introuvable.');
-    const candidates = await this.bulk.candidates(actor, est.id);
     const values = Object.fromEntries(COMMON_FIELDS.map((f) => [f, (body[`commonData.${f}`] ?? '').trim()]));
+    // With a valid effective date, residents who already have their tariff avenant for it are listed as excluded.
+    const candidates = await this.bulk.candidates(actor, est.id, isTariffDate(values.effectiveOn) ? values.effectiveOn : undefined);
+    const running = await this.bulk.running(actor, est.id, 'avenant-tarifs');
     const excluded = new Set(candidates.filter((c) => c.eligible && body[`ecarter.${c.residentId}`] === 'oui').map((c) => c.residentId));
     const chosen = candidates.filter((c) => c.eligible && !excluded.has(c.residentId));
     const commonData = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== ''));
     const input: StartBulkRunInput = { establishmentId: est.id, kind: 'avenant-tarifs', commonData, residentIds: chosen.map((c) => c.residentId) };
-    const state: BulkFormState = { establishment: est, candidates, values, excluded };
+    const state: BulkFormState = { establishment: est, candidates, values, excluded, running };
     const hash = inputHash({ commonData, residentIds: input.residentIds ?? [] });
     try {
       if (!chosen.length)
@@ -91,6 +94,12 @@ export class BulkConsoleController {
       );
     } catch (e) {
       if (!(e instanceof DomainError) || (e.kind !== 'invalid' && e.kind !== 'conflict')) throw e;
+      if (e instanceof BulkRunAlreadyRunningError)
+        return sendHtml(
+          res,
+          409,
+          bulkFormPage(actor, this.csrf(actor), { ...state, running: e.running, errorMessage: 'La génération n’a pas été lancée : une autre est déjà en cours pour cet établissement.' }),
+        );
       const errors = e.details.map((d) => ({ ...d, field: d.field.startsWith('data.') ? `commonData.${d.field.slice(5)}` : d.field }));
       sendHtml(
         res,

@@ -112,3 +112,72 @@ describe('bulk form wording: elision and agreement', () => {
     expect(recipientsSentence(0, 2)).toBe('Aucun résident sur 2 éligibles ne recevra l’avenant.');
   });
 });
+
+describe('one run at a time, one tariff avenant per effective date', () => {
+  const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+  const running = { id: '00000000-0000-4000-8000-000000000009', kind: 'avenant-tarifs' as const, effectiveOn: '2027-01-01', createdAt: '2026-12-02T09:00:00.000Z', startedByName: 'Claire Martin', itemCount: 3 };
+  const state = {
+    establishment: { id: VIEW_ESTABLISHMENT, name: 'EHPAD Les Tilleuls' },
+    candidates: [
+      { residentId: 'a', firstName: 'Émile', lastName: 'Durand', room: '12', eligible: true, code: null, reason: null },
+      {
+        residentId: 'b',
+        firstName: 'Marcel',
+        lastName: 'Petit',
+        room: '14',
+        eligible: false,
+        code: 'BULK_AVENANT_EXISTS',
+        reason: 'Ce résident a déjà un avenant tarifaire au 1er janvier 2027, non annulé : un seul avenant tarifaire par date d’effet. Ouvrez son dossier pour le consulter.',
+      },
+    ],
+    values: { effectiveOn: '2027-01-01' },
+    excluded: new Set<string>(),
+  };
+
+  it('a run of this kind already running for the establishment: the form says so, names it and links to its progress', () => {
+    const html = bulkFormPage(actor, 'csrf', { ...state, running });
+    expect(text(html)).toContain(
+      'Une génération groupée est déjà en cours pour cet établissement : Avenant tarifaire au 1er janvier 2027 , lancée le 2 décembre 2026 à 10 h 00 par Claire Martin (3 résidents). Attendez qu’elle se termine, ou annulez-la, avant d’en lancer une autre.',
+    );
+    expect(html.match(/href="\/console\/generations\/00000000-0000-4000-8000-000000000009"/g)).toHaveLength(2);
+    expect(html).toContain('>Suivre sa progression</a>');
+    expect(bulkFormPage(actor, 'csrf', state)).not.toContain('déjà en cours');
+  });
+
+  it('the refused start (409): the error summary and the running run, linked', () => {
+    const html = bulkFormPage(actor, 'csrf', { ...state, running, errorMessage: 'La génération n’a pas été lancée : une autre est déjà en cours pour cet établissement.' });
+    expect(html).toContain('<title>Erreur : Nouvelle génération groupée — EHPAD Les Tilleuls — CarePact</title>');
+    expect(html).toMatch(/class="error-summary"[^>]*>\s*<h2 id="erreurs-titre">La génération n’a pas été lancée : une autre est déjà en cours pour cet établissement.<\/h2>/);
+    expect(html).toContain('>Suivre sa progression</a>');
+  });
+
+  it('a resident who already has the avenant for this date: listed as excluded with the reason; skipped by the run with the reason and its code', () => {
+    expect(text(bulkFormPage(actor, 'csrf', state))).toContain('Marcel Petit : Ce résident a déjà un avenant tarifaire au 1er janvier 2027, non annulé');
+    const page = bulkRunPage(
+      actor,
+      'csrf',
+      run({
+        status: 'completed',
+        inProgress: false,
+        counts: { total: 2, pending: 0, created: 1, generated: 1, generationFailed: 0, skipped: 1, failed: 0, cancelled: 0 },
+        problems: [
+          {
+            id: 'i',
+            position: 2,
+            residentId: 'b',
+            residentName: 'Marcel Petit',
+            status: 'skipped',
+            documentId: null,
+            documentStatus: null,
+            code: 'BULK_AVENANT_EXISTS',
+            message: state.candidates[1].reason,
+          },
+        ],
+      }),
+      'EHPAD Les Tilleuls',
+      true,
+    );
+    expect(text(page)).toContain('Marcel Petit Écarté Ce résident a déjà un avenant tarifaire au 1er janvier 2027, non annulé');
+    expect(page).toContain('<span class="item-code"> (BULK_AVENANT_EXISTS)</span>');
+  });
+});

@@ -1,5 +1,5 @@
 import { FieldError, formatDateFr, formatDateTimeFr, ofName } from '@carepact/common';
-import type { BulkCandidate, BulkRunView } from '@carepact/documents';
+import type { BulkCandidate, BulkRunView, RunningBulkRun } from '@carepact/documents';
 import type { StaffActor } from '@carepact/identity';
 import { ConsolePage } from '../console-layout';
 import { ErrorSummary, Notice, PostForm, RadioGroup, TextField, TrustedHtml, fieldId, renderPage } from '../../views';
@@ -101,6 +101,26 @@ export interface BulkFormState {
   errorMessage?: string;
   preview?: { residentName: string; html: string; hash: string };
   notice?: string;
+  /** The run of this kind already running for the establishment: another cannot start before it ends. */
+  running?: RunningBulkRun | null;
+}
+
+/** « Une génération groupée est déjà en cours… », with the link to its progress page. */
+function RunningNotice(props: { run: RunningBulkRun }) {
+  const r = props.run;
+  const title = `${KIND_TITLE}${r.effectiveOn ? ` au ${formatDateFr(r.effectiveOn)}` : ''}`;
+  return (
+    <Notice kind="warning">
+      <p>
+        Une génération groupée est déjà en cours pour cet établissement : <a href={`/console/generations/${r.id}`}>{title}</a>, lancée le {formatDateTimeFr(r.createdAt)}
+        {r.startedByName ? ` par ${r.startedByName}` : ''} ({r.itemCount} résident{r.itemCount > 1 ? 's' : ''}). Attendez qu’elle se termine, ou annulez-la, avant d’en lancer une
+        autre.
+      </p>
+      <p>
+        <a href={`/console/generations/${r.id}`}>Suivre sa progression</a>
+      </p>
+    </Notice>
+  );
 }
 
 /**
@@ -132,6 +152,7 @@ export function bulkFormPage(actor: StaffActor, csrf: string, s: BulkFormState):
       </p>
       <h1>Avenant tarifaire pour les résidents {ofName(s.establishment.name)}</h1>
       <ErrorSummary errors={s.errors} message={s.errorMessage} />
+      {s.running ? <RunningNotice run={s.running} /> : null}
       {s.notice ? <Notice kind="warning">{s.notice}</Notice> : null}
       <p>
         Chaque résident reçoit un avenant à son contrat de séjour (ou à son DIPC) qui fixe ses nouveaux prix de journée à partir de la date d’effet. Toute
