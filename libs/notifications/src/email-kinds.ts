@@ -92,6 +92,17 @@ export interface CountersignDueData extends StaffEmailBase {
   legalDeadline: Date | null;
 }
 
+/**
+ * Every signature is in but the signed PDF could not be sealed, for good (an expired certificate, a
+ * broken configuration, every attempt failing): staff fix the cause and start the seal again from
+ * the console. The signatures are kept.
+ */
+export interface SealFailedData extends StaffEmailBase {
+  failedAt: Date;
+  /** Why, in French, with what to do (libs/signing seal-failure.ts): technical, no care detail, no path, no secret. */
+  cause: string;
+}
+
 export type FailedEmailKind = 'signature-invitation' | 'signature-reminder' | 'signature-completed';
 
 export interface DeliveryFailedData extends StaffEmailBase {
@@ -137,6 +148,7 @@ export interface EmailDataByKind {
   'request-expired': RequestExpiredData;
   'delivery-failed': DeliveryFailedData;
   'countersign-due': CountersignDueData;
+  'seal-failed': SealFailedData;
 }
 
 export type EmailKind = keyof EmailDataByKind;
@@ -151,6 +163,7 @@ export const EMAIL_KINDS: readonly EmailKind[] = [
   'request-expired',
   'delivery-failed',
   'countersign-due',
+  'seal-failed',
   'staff-invitation',
   'password-reset',
 ];
@@ -173,6 +186,7 @@ export const EMAIL_FLAGS: { readonly [K in EmailKind]: readonly string[] } = {
   'request-expired': ['pendingSigners'],
   'delivery-failed': ['permanent'],
   'countersign-due': ['legalDeadline'],
+  'seal-failed': [],
   'staff-invitation': [],
   'password-reset': [],
 };
@@ -359,6 +373,19 @@ const BUILDERS: { [K in EmailKind]: Builder<K> } = {
         deadline: formatDateTime(checkDate(d.deadline, 'deadline'), c.timeZone),
         legalDeadline: legal ? formatDate(legal, c.timeZone) : '',
         preview: `Toutes les signatures sont là : votre contresignature est attendue (${c.short}).`,
+      },
+    };
+  },
+  'seal-failed': (d, origin) => {
+    const c = staffCommon(d, origin);
+    return {
+      subject: `Scellement échoué : ${c.short} — ${c.values.establishmentName}`,
+      flags: {},
+      values: {
+        ...c.values,
+        at: formatDateTime(checkDate(d.failedAt, 'failedAt'), c.timeZone),
+        cause: requiredText(d.cause, 'cause'),
+        preview: `Toutes les signatures sont là, mais le document signé n’a pas pu être scellé : ${c.short}.`,
       },
     };
   },

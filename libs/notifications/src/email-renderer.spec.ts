@@ -176,6 +176,15 @@ describe('email wording', () => {
     expect(renderEmail('countersign-due', { ...samples['countersign-due'], legalDeadline: null }).text).not.toContain('Délai prévu');
   });
 
+  it('a seal failed for good: the document, when, why in French, that the signatures are kept, the way to retry', () => {
+    const mail = renderEmail('seal-failed', samples['seal-failed']);
+    expect(mail.subject).toBe('Scellement échoué : contrat de séjour — EHPAD Les Tilleuls');
+    expect(mail.text).toContain('Toutes les personnes concernées ont signé le contrat de séjour de Marcel Dupont, mais le PDF signé n’a pas pu recevoir le cachet de l’établissement (constaté le vendredi 20 novembre 2026 à 10 h 30).');
+    expect(mail.text).toContain('Raison : Le certificat de cachet de l’établissement n’est pas valide');
+    expect(mail.text).toContain('Les signatures sont conservées et la demande n’expire pas.');
+    expectInvalid(() => renderEmail('seal-failed', { ...samples['seal-failed'], cause: '' }), 'cause');
+  });
+
   it('refuses missing names, bad dates and unknown document types', () => {
     expectInvalid(() => renderEmail('staff-refusal', { ...samples['staff-refusal'], signerName: ' \r\n ' }), 'signerName');
     expectInvalid(() => renderEmail('staff-question', { ...samples['staff-question'], residentName: '' }), 'residentName');
@@ -187,8 +196,8 @@ describe('email wording', () => {
 describe('template cache', () => {
   it('compiles every kind in every combination of its sections', () => {
     clearEmailTemplateCache();
-    // 2 + 2 + 2 + 2 flags → 4 each, 1 → 2, 0 → 1: 4 + 4 + 4 (question-answered) + 4 + 2 + 1 + 2 + 2 + 2 (countersign-due) + 1 + 1 (account e-mails).
-    expect(precompileEmailTemplates()).toBe(27);
+    // 2 + 2 + 2 + 2 flags → 4 each, 1 → 2, 0 → 1: 4 + 4 + 4 (question-answered) + 4 + 2 + 1 + 2 + 2 + 2 (countersign-due) + 1 (seal-failed) + 1 + 1 (account e-mails).
+    expect(precompileEmailTemplates()).toBe(28);
   });
 
   it('renders the same email from the cache as from a fresh compilation', () => {

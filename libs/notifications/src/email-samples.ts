@@ -77,6 +77,14 @@ export function emailSamples(base = 'http://localhost:3000'): { [K in EmailKind]
       legalDeadline: new Date('2026-11-15T22:59:59Z'),
       consoleUrl: `${documentPage}?section=demande-${requestId}#demande-${requestId}`,
     },
+    'seal-failed': {
+      ...staff,
+      recipientName: 'Claire Morel',
+      failedAt: at,
+      cause:
+        'Le certificat de cachet de l’établissement n’est pas valide à cette date (expiré ou pas encore valide). L’administrateur doit installer un certificat valide, puis relancer le scellement.',
+      consoleUrl: `${documentPage}?section=demande-${requestId}#demande-${requestId}`,
+    },
     'delivery-failed': {
       ...staff,
       failedEmail: 'signature-invitation',

@@ -1,5 +1,5 @@
 import { isDomainError } from '@carepact/common';
-import { PermanentJobError } from './permanent-job-error';
+import { PermanentJobError, RetryableJobError } from './permanent-job-error';
 
 /**
  * What a failed job attempt means, decided in one place (the worker's processors all use it):
@@ -56,6 +56,7 @@ export function isUnavailableError(e: unknown, depth = 0): boolean {
 export function jobFailureOf(e: unknown): JobFailure {
   const message = e instanceof Error ? e.message : String(e);
   if (e instanceof PermanentJobError) return { kind: 'permanent', code: e.code, message };
+  if (e instanceof RetryableJobError) return { kind: 'retry', code: e.code, message };
   if (isDomainError(e)) return { kind: e.permanent ? 'permanent' : 'retry', code: e.code, message: e.messageFr };
   if (isUnavailableError(e)) return { kind: 'unavailable', code: 'SERVICE_UNAVAILABLE', message };
   if ((e as { permanent?: unknown } | null)?.permanent === true) return { kind: 'permanent', code: 'JOB_REJECTED', message };

@@ -21,7 +21,7 @@ export interface JobPayloads {
   'signing.expire': { requestId: string };
   /** All required signatures on the same version hash: render, seal, store, notify. */
   'signing.seal': { requestId: string };
-  /** A staff notice: refusal, question, expiry, delivery failure, countersignature due (to the director). */
+  /** A staff notice: refusal, question, expiry, delivery failure, countersignature due (to the director), a seal failed for good. */
   'notify.staff': { requestId: string; kind: StaffNoticeKind; signerId: string | null; failure?: 'permanent' | 'transient' };
   /** The completion email to one party, with a download link. */
   'notify.completed': { requestId: string; signerId: string };
@@ -32,7 +32,7 @@ export interface JobPayloads {
 }
 export type JobName = keyof JobPayloads;
 
-export type StaffNoticeKind = 'refusal' | 'question' | 'expired' | 'delivery_failed' | 'countersign_due';
+export type StaffNoticeKind = 'refusal' | 'question' | 'expired' | 'delivery_failed' | 'countersign_due' | 'seal_failed';
 
 export const QUEUES = ['audit', 'render', 'notify', 'seal', 'data'] as const;
 export type QueueName = (typeof QUEUES)[number];

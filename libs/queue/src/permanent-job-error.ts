@@ -12,3 +12,17 @@ export class PermanentJobError extends Error {
     this.name = 'PermanentJobError';
   }
 }
+
+/**
+ * A job failure that a later attempt can fix, with a stable code for the outbox row (e.g. the seal
+ * found that what it built from changed meanwhile): BullMQ's attempts and backoff apply.
+ */
+export class RetryableJobError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RetryableJobError';
+  }
+}

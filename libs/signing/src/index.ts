@@ -5,6 +5,7 @@ export * from './requests/signing.repository';
 export * from './requests/evidence-log';
 export * from './requests/evidence';
 export * from './requests/whose-turn';
+export * from './requests/seal-failure';
 export * from './links/signing-links.service';
 export * from './requests/request-access';
 export * from './requests/request-views.service';

@@ -14,6 +14,7 @@ interface RequestView {
   sealed: { href: string; evidenceHref: string } | null;
   nextStep: { kind: string; href: string } | null;
   residenceDispute: { person: string; recordedAt: string; recordedBy: string | null } | null;
+  assistanceRefused: boolean;
 }
 
 /**
@@ -236,6 +237,28 @@ describe('signature routing end to end', () => {
   it('the expired curatelle: the document itself is refused with its code and a French explanation (issue 8: no rendition names the former curateur)', async () => {
     // Rose's own contract data from the fixture: only the expired measure stands in the way.
     await expect(h.document('Rose', 'contrat-sejour')).rejects.toThrow(/409 .*"code":"PROTECTION_MEASURE_EXPIRED".*a pris fin le/);
+  });
+
+  it('the curateur refuses to assist: the request ends, but the contract is not refused by the person and no DIPC is offered (CASF D.311, C. civ. 469)', async () => {
+    const docId = await h.document('Marcel', 'contrat-sejour');
+    const created = await request(docId);
+    const p = new PortalClient(h.base);
+    expect((await p.open(await newLinkFor('k.benaissa@udaf-val.example', created.json.id))).status).toBe(303);
+    await p.get('/portail/document');
+    await p.get('/portail/refuser');
+    expect(p.lastHtml).toContain('Vous assistez Marcel Dupont. Si vous refusez votre assistance');
+    expect(p.lastHtml).toContain('article 469 du Code civil');
+    expect(p.lastHtml).not.toContain('document individuel de prise en charge');
+    expect((await p.post('/portail/refuser', { reason: 'Le tarif n’est pas celui convenu.' })).status).toBe(303);
+    const s = await state(created.json.id);
+    expect(s.status).toBe('refused');
+    expect(s.assistanceRefused).toBe(true);
+    expect(s.nextStep).toBeNull();
+    expect(await h.sql(`SELECT status FROM documents WHERE id = $1`, [docId])).toEqual([{ status: 'ready' }]);
+    const staff = await h.staff('admissions@les-tilleuls.example');
+    const offer = await staff(`/api/signature-requests/${created.json.id}/dipc`);
+    expect(offer.status).toBe(409);
+    expect(await offer.text()).toContain('C. civ. 469');
   });
 
   it('a contract refused in person: staff see it, the DIPC the law then requires is offered pre-filled and can be created', async () => {

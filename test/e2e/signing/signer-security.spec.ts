@@ -252,7 +252,12 @@ describe('signer security (issue 7)', () => {
       expect((await answer('Non, finalement.')).status).toBe(204);
       expect((await view(r.id)).questions.find((x) => x.id === q.id)!.answer).toBe('Oui, s’il est calme.');
       const answered = await sql<{ details: Record<string, unknown> }>(`SELECT details FROM signature_events WHERE request_id = $1 AND kind = 'question_answered' ORDER BY at`, [r.id]);
-      expect(answered.map((e) => e.details)).toEqual([{ questionId: q.id }, { questionId: q.id, followUp: true, answerSha256: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
+      // Each answer names the staff member who gave it (the evidence's « who acted »), never its text.
+      const staffMember = { byUserId: expect.any(String), byName: expect.any(String), byAccount: 'admissions@les-tilleuls.example' };
+      expect(answered.map((e) => e.details)).toEqual([
+        { questionId: q.id, ...staffMember },
+        { questionId: q.id, followUp: true, answerSha256: expect.stringMatching(/^[0-9a-f]{64}$/), ...staffMember },
+      ]);
       // Each answer reaches Seán (issue 10, item 3): an e-mail with a fresh link, without the answer's text.
       const told = () => unknownMails('sean.obrien@example.org').filter((m) => /^Réponse à votre question/.test(m.subject));
       await waitUntil('two answer e-mails', async () => told().length === 2, 30000);

@@ -217,6 +217,37 @@ describe('worklist (À faire)', () => {
     }
   });
 
+  it('a curateur who refused to assist: « assistance refusée », the judge may authorise her alone (C. civ. 469); no DIPC to draw up (CASF D.311)', async () => {
+    const sql = (text: string, params: unknown[]) => h.app.get(DataSource).query(text, params) as Promise<{ id: string }[]>;
+    const agent = await loginAgent(h.app, h.orgA.users.administrator.email, TEST_PASSWORD);
+    const r = await agent.post('/api/residents').send({ establishmentId: h.orgA.establishmentId, firstName: 'Marc', lastName: 'Assisté', birthDate: '1940-01-01', admissionDate: addDaysIso(f.today, -5), stayType: 'permanent' });
+    expect(r.status).toBe(201);
+    const [doc] = await sql(
+      `INSERT INTO documents (organisation_id, establishment_id, resident_id, type, status, created_at, updated_at) VALUES ($1, $2, $3, 'contrat-sejour', 'ready', now(), now()) RETURNING id`,
+      [h.orgA.organisationId, h.orgA.establishmentId, r.body.id],
+    );
+    const [v] = await sql(
+      `INSERT INTO document_versions (organisation_id, document_id, number, reason, status, template_id, template_version, template_hash, renderer_version, input, input_hash, created_at)
+       VALUES ($1, $2, 1, 'Création', 'ready', 'contrat-sejour', '1.3.0', 'h', 'r', '{"document":{}}', 'hash', now()) RETURNING id`,
+      [h.orgA.organisationId, doc.id],
+    );
+    const policy = { signers: [{ key: 'curateur:k', role: 'curateur', measure: { mode: 'assistance' } }], views: [] };
+    const [req] = await sql(
+      `INSERT INTO signature_requests (organisation_id, establishment_id, document_id, version_id, version_hash, pdf_sha256, status, mode, deadline, reminder_days, policy, created_at)
+       VALUES ($1, $2, $3, $4, 'h', 'p', 'refused', 'parallel', now() + interval '20 days', '{3,7}', $5, now()) RETURNING id`,
+      [h.orgA.organisationId, h.orgA.establishmentId, doc.id, v.id, JSON.stringify(policy)],
+    );
+    const [k] = await sql(
+      `INSERT INTO signature_signers (request_id, key, role, first_name, last_name, capacity, legal_basis, order_no, optional, delivery, status, acted_at)
+       VALUES ($1, 'curateur:k', 'curateur', 'Karim', 'Benaïssa', 'en qualité de curateur', 'C. civ. 467', 1, false, 'email', 'refused', now()) RETURNING id`,
+      [req.id],
+    );
+    const w = await worklist.forActor(await actorOf(h.orgA.users.admissions.email));
+    expect(item(w, `refusal:${k.id}`)).toMatchObject({ title: 'Contrat de séjour : assistance refusée', detail: expect.stringContaining('C. civ. 469') });
+    expect(item(w, `refusal:${k.id}`)!.detail).not.toContain('DIPC');
+    expect(item(w, `missing_contract:${r.body.id}`)).toBeUndefined();
+  });
+
   it('the six-month deadline is the first accompaniment avenant\'s only: not a tariff avenant\'s, not once one is signed (CASF D.311)', async () => {
     const actor = await actorOf(h.orgA.users.admissions.email);
     const requests = h.app.get(SignatureRequestsService);

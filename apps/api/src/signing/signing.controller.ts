@@ -129,9 +129,16 @@ export class SigningController {
 
   @Post('signature-requests/:requestId/cancel')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Annuler la demande (les liens ne fonctionnent plus)' })
+  @ApiOperation({ summary: 'Annuler la demande (les liens ne fonctionnent plus) — refusé (409) une fois toutes les signatures requises recueillies' })
   cancel(@Actor() actor: StaffActor, @Param('requestId', ParseIdPipe) requestId: string) {
     return this.requests.cancel(actor, requestId);
+  }
+
+  @Post('signature-requests/:requestId/seal-retry')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Relancer le scellement qui a échoué (toutes les signatures sont là) : un nouveau travail de scellement, audité' })
+  retrySeal(@Actor() actor: StaffActor, @Param('requestId', ParseIdPipe) requestId: string) {
+    return this.requests.retrySeal(actor, requestId);
   }
 
   @Post('signature-requests/:requestId/signers/:signerId/resend')

@@ -11,7 +11,12 @@ export class SealProcessor extends JobProcessor<'seal'> {
   protected readonly log = new Logger('SealProcessor');
   readonly queue = 'seal';
   readonly handlers: JobHandlers<'seal'> = {
-    'signing.seal': { run: (d) => this.jobs.seal(d.outboxId, d.requestId) },
+    'signing.seal': {
+      run: (d) => this.jobs.seal(d.outboxId, d.requestId),
+      // Never silent: the request shows the failure (event, audit, staff e-mail, console, « À faire »)
+      // in the transaction that marks the outbox row failed, and staff may start the seal again.
+      failed: (em, row, d, failure) => this.jobs.sealFailed(em, row.id, row.organisationId, d.requestId, failure),
+    },
   };
 
   constructor(

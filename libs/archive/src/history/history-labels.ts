@@ -58,6 +58,8 @@ const LABELS: Record<string, string> = {
   'signature.question_answered': 'Réponse à la question',
   'signature.paper_uploaded': 'Scan de la signature sur papier déposé',
   'signature.signed_on_paper': 'Signé sur papier',
+  'signature.seal_failed': 'Échec du scellement du document signé',
+  'signature.seal_retried': 'Scellement relancé',
 };
 
 export function historyLabel(action: string): string {

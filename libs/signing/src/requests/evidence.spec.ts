@@ -172,6 +172,20 @@ describe('evidence: what each signer was shown and agreed to (C. civ. 1367, DOMA
     expect(refusal({ withReason: true, optional: false })).toContain('a refusé de signer');
   });
 
+  it('a seal that failed then was retried reads in French in the chronology, with its code', () => {
+    const text = allTextOf(
+      evidenceBlocks(
+        buildEvidence(request, ctx, [marcel], [], [
+          event({ kind: 'seal_failed', at: new Date('2026-03-02T12:00:00Z'), details: { code: 'SEAL_CERTIFICATE_NOT_VALID', retriesExhausted: true } }),
+          event({ kind: 'seal_retried', at: new Date('2026-03-02T12:30:00Z'), details: { ...nadia } }),
+        ]),
+      ),
+    );
+    expect(text).toContain('Scellement échoué');
+    expect(text).toContain('Scellement relancé par l’établissement');
+    expect(text).not.toMatch(/seal_failed|seal_retried/);
+  });
+
   it('evidence sealed before details were kept still prints, saying what was not recorded', () => {
     const old: Evidence = { ...e, events: e.events.map(({ details: _d, ...x }) => x) };
     const text = allTextOf(evidenceBlocks(old));

@@ -171,6 +171,8 @@ const KIND_FR: Record<string, string> = {
   cancelled: 'Demande annulée',
   paper_uploaded: 'Scan du document signé sur papier déposé',
   signed_on_paper: 'Signé sur papier',
+  seal_failed: 'Scellement échoué',
+  seal_retried: 'Scellement relancé par l’établissement',
 };
 
 export const AUTH_FR: Record<string, string> = {
@@ -212,6 +214,8 @@ const EVENT_DETAILS: Readonly<Record<string, readonly string[]>> = {
   countersign_notified: ['recipients'],
   paper_uploaded: ['originalSha256', 'byteSize', 'pageCount', 'versionId', 'versionHash', 'signerIds'],
   signed_on_paper: ['originalSha256', 'versionHash'],
+  seal_failed: ['code', 'retriesExhausted'],
+  seal_retried: [],
 };
 
 const isDetailValue = (v: unknown): v is EvidenceEventDetails[string] =>

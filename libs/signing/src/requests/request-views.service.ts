@@ -6,10 +6,12 @@ import { SIGNING_METHOD_FR, SigningMethod } from './evidence';
 import { RequestAccess } from './request-access';
 import { AuthMethod, EmailStatus, RequestMode, RequestStatus, SignatureRequestEntity, SignerDelivery, SignerStatus } from './signing.entities';
 import { SigningRepository } from './signing.repository';
-import { countersignatureDue } from './whose-turn';
+import { sealFailureOf, sealFailureReason } from './seal-failure';
+import { allRequiredSigned, countersignatureDue } from './whose-turn';
 import { SignerQuestionAnswerEntity } from '../visa/visa.entities';
 import { withoutFileReferences } from '../policy/file-references';
 import { judgeDecided, residenceDisagreement } from '../policy/residence-dispute';
+import { assistsThePerson } from '../policy/assistance-refusal';
 
 export interface SignerView {
   id: string;
@@ -79,6 +81,15 @@ export interface RequestView {
    * the judge and send a new version citing the decision. Null otherwise.
    */
   residenceDispute: { person: string; recordedAt: string; recordedBy: string | null } | null;
+  /**
+   * In progress with every required signature in (the director's included), not sealed yet: it only
+   * waits for its seal, and can no longer be cancelled nor expire.
+   */
+  awaitingSeal: boolean;
+  /** The seal failed for good and was not retried since: its code, why and what to do in French, when. Null otherwise. */
+  sealFailure: { code: string; reason: string; at: string } | null;
+  /** The request ended because the curateur refused to assist the person (C. civ. 469): not a refusal of the contract, no DIPC. */
+  assistanceRefused: boolean;
   /**
    * True for a reader without `document.content` (the auditor): what signers and staff wrote about
    * the document is withheld — a question's `message` and its answers are empty strings (an answer
@@ -165,8 +176,12 @@ export class RequestViews {
     const paper = await this.repo.paperOf(em, r.id);
     const signingMethod: SigningMethod = paper ? 'paper' : 'electronic';
     const decision = r.policy;
-    const refusedContract = r.status === 'refused' && decision.documentType === 'contrat-sejour';
+    // A curateur's refusal to assist is not the contract's refusal (assistance-refusal.ts): no DIPC.
+    const assistanceRefused = r.status === 'refused' && signers.some((s) => s.status === 'refused' && !s.optional && assistsThePerson(decision, s.key));
+    const refusedContract = r.status === 'refused' && decision.documentType === 'contrat-sejour' && !assistanceRefused;
     const countersign = r.status === 'active' && countersignatureDue(signers) !== null;
+    const awaitingSeal = r.status === 'active' && !seal && allRequiredSigned(signers);
+    const sealFailure = awaitingSeal ? sealFailureOf(events) : null;
     const dispute = r.status === 'active' ? residenceDisagreement(decision, views.map((v) => ({ key: v.viewKey, expression: v.expression }))) : null;
     const disputed = dispute && !judgeDecided(await this.repo.versionResidenceInput(em, r.versionId)) ? views.find((v) => v.viewKey === dispute.key)! : null;
     const disputedBy = disputed ? signers.find((s) => s.id === disputed.recordedBySignerId) : undefined;
@@ -247,6 +262,9 @@ export class RequestViews {
         : countersign
           ? { kind: 'countersign', href: `/api/signature-requests/${r.id}/countersign` }
           : null,
+      assistanceRefused,
+      awaitingSeal,
+      sealFailure: sealFailure ? { code: sealFailure.code, reason: sealFailureReason(sealFailure.code), at: sealFailure.at.toISOString() } : null,
       residenceDispute: disputed
         ? {
             person: disputed.personName,

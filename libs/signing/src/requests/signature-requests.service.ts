@@ -15,8 +15,10 @@ import { legalDeadline } from './legal-deadlines';
 import { assertOwnMailboxes } from './own-mailbox';
 import { RequestView, RequestViews } from './request-views.service';
 import { SignatureProgress } from './signature-progress.service';
+import { sealFailureOf } from './seal-failure';
 import { RequestMode, SignatureRequestEntity, SignerDelivery, SignerEntity } from './signing.entities';
-import { isTurnOf } from './whose-turn';
+import { SigningRepository } from './signing.repository';
+import { allRequiredSigned, isTurnOf } from './whose-turn';
 import { DocumentVisaService } from '../visa/document-visa.service';
 
 export const DEFAULT_DEADLINE_DAYS = 30;
@@ -41,6 +43,11 @@ export interface CreateRequestInput {
   lateReason?: string;
 }
 
+/** The cancel's answer once every required signature is in (the request waits for its seal). */
+export const SIGNATURE_REQUEST_FULLY_SIGNED = 'SIGNATURE_REQUEST_FULLY_SIGNED';
+const FULLY_SIGNED_FR =
+  'Toutes les signatures requises sont recueillies, contresignature comprise : la demande ne peut plus être annulée. Le document signé est en cours de scellement (en cas d’échec, relancez le scellement depuis la page du document).';
+
 /** The send call's answer when the legal deadline has passed and no reason was given. */
 export const SIGNATURE_REQUEST_LATE = 'SIGNATURE_REQUEST_LATE';
 
@@ -60,6 +67,7 @@ export class SignatureRequestsService {
     private readonly log: EvidenceLog,
     private readonly progress: SignatureProgress,
     private readonly visa: DocumentVisaService,
+    private readonly repo: SigningRepository,
   ) {}
 
   /** Who would sign, before creating anything (the console shows it; refusals come out here too). */
@@ -227,16 +235,40 @@ export class SignatureRequestsService {
     });
   }
 
-  /** Staff withdraw the request: its links stop working and the document can be sent again. */
+  /**
+   * Staff withdraw the request: its links stop working and the document can be sent again. Not once
+   * every required signature is in (the director's included): the request then only waits for its
+   * seal, and cancelling would throw the signatures away (409 SIGNATURE_REQUEST_FULLY_SIGNED).
+   */
   async cancel(actor: StaffActor, requestId: string): Promise<RequestView> {
     return this.tx.run(async (em) => {
       const r = await this.access.lockActive(em, actor, requestId, 'signature.manage');
+      if (allRequiredSigned(await this.repo.signersOf(em, r.id))) throw new ConflictError(SIGNATURE_REQUEST_FULLY_SIGNED, FULLY_SIGNED_FR);
       const now = new Date();
       await em.update(SignatureRequestEntity, { id: r.id }, { status: 'cancelled', closedAt: now });
       await this.links.revokeAllOfRequest(em, r.id, now);
       await this.lifecycle.markReady(em, r.documentId, now);
       await this.log.record(em, r, 'cancelled', auditActor(actor));
       return this.views.view(em, { ...r, status: 'cancelled', closedAt: now });
+    });
+  }
+
+  /**
+   * « Relancer le scellement »: the seal failed for good (a `seal_failed` event not followed by a
+   * retry) and staff fixed the cause — a new seal job (a new outbox key: the failed row stays as it
+   * was), a `seal_retried` event and its audit event. 409 SEAL_NOT_FAILED when there is nothing to retry.
+   */
+  async retrySeal(actor: StaffActor, requestId: string): Promise<RequestView> {
+    return this.tx.run(async (em) => {
+      const r = await this.access.lockActive(em, actor, requestId, 'signature.manage');
+      const events = await this.repo.eventsOf(em, r.id);
+      const failure = sealFailureOf(events);
+      if (!failure || !allRequiredSigned(await this.repo.signersOf(em, r.id)) || (await this.repo.sealOf(em, r.id)))
+        throw new ConflictError('SEAL_NOT_FAILED', 'Le scellement de cette demande n’a pas échoué : il n’y a rien à relancer.');
+      const attempt = events.filter((e) => e.kind === 'seal_retried').length + 1;
+      await this.outbox.enqueue(em, 'signing.seal', { requestId: r.id }, { key: `${r.id}_retry_${attempt}`, organisationId: r.organisationId });
+      await this.log.record(em, r, 'seal_retried', auditActor(actor), { details: { previousCode: failure.code } });
+      return this.views.view(em, r);
     });
   }
 

@@ -4,9 +4,10 @@ import { SYSTEM_ACTOR } from '@carepact/audit';
 import { sha256Hex, canonicalJson } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
 import { BlobStore, DocumentLifecycle, DocumentType, DocumentsRepository } from '@carepact/documents';
+import { EntityManager } from 'typeorm';
 import { IdentityRepository } from '@carepact/identity';
 import type { EmailDataByKind, EmailKind } from '@carepact/notifications';
-import { OutboxService, PermanentJobError, StaffNoticeKind } from '@carepact/queue';
+import { JobFailure, OutboxService, PermanentJobError, RetryableJobError, StaffNoticeKind } from '@carepact/queue';
 import { contentVariantOf, resolve, templates } from '@carepact/rendering';
 import { ResidentsRepository } from '@carepact/residents';
 import { SigningLinks } from '../links/signing-links.service';
@@ -16,7 +17,8 @@ import type { ScanSealPreparation } from '../paper/scan-stamp';
 import { PaperEvidence, buildEvidence, dateTime, paperEvidenceLines, sealedTree } from './evidence';
 import { SignatureRequestEntity, SignerEntity } from './signing.entities';
 import { SigningRepository } from './signing.repository';
-import { countersignatureDue, emailSignersDue } from './whose-turn';
+import { sealFailureOf, sealFailureReason } from './seal-failure';
+import { allRequiredSigned, countersignatureDue, emailSignersDue } from './whose-turn';
 
 /** Sends one email; throws an error with `permanent: true` when retrying cannot help (5xx, bad address). */
 export interface Mailer {
@@ -218,13 +220,21 @@ export class SigningJobsService {
     return n;
   }
 
-  /** At the deadline: the request expires, its links die, staff are told. */
+  /**
+   * At the deadline: the request expires, its links die, staff are told. Not once every required
+   * signature is in (the director's included): the request then only waits for its seal (queued,
+   * running, or failed and shown to staff), and expiring it would throw the signatures away.
+   */
   async expire(outboxId: string, requestId: string): Promise<boolean> {
     const r = await this.outbox.runOnce(outboxId, async (t) => {
       const request = await this.repo.lockRequest(t, requestId);
       if (!request || request.status !== 'active') return false;
       const now = new Date();
       if (request.deadline > now) return false;
+      if (allRequiredSigned(await this.repo.signersOf(t, request.id))) {
+        this.log.log({ requestId: request.id }, 'deadline passed with every signature in: left to its seal, not expired');
+        return false;
+      }
       await t.update(SignatureRequestEntity, { id: request.id }, { status: 'expired', closedAt: now });
       await this.links.revokeAllOfRequest(t, request.id, now);
       await this.lifecycle.markReady(t, request.documentId, now);
@@ -247,6 +257,12 @@ export class SigningJobsService {
     const em = this.tx.manager;
     const signer = signerId ? await this.repo.signerById(em, signerId) : null;
     const recipients = [...new Map([[f.directorEmail, null], [f.creatorEmail, f.creatorName]].filter(([a]) => a).map(([a, n]) => [a as string, n])).entries()];
+    // A seal failure retried (or sealed) since the notice was queued: nothing to tell any more.
+    const sealFailure = kind === 'seal_failed' && request.status === 'active' ? sealFailureOf(await this.repo.eventsOf(em, request.id)) : null;
+    if (kind === 'seal_failed' && !sealFailure) {
+      await this.outbox.complete(outboxId);
+      return 0;
+    }
     const base = {
       establishment: { name: f.establishment, phone: f.phone },
       documentType: f.type,
@@ -257,6 +273,7 @@ export class SigningJobsService {
       const to = { name, address };
       if (kind === 'refusal') await this.mailer.send(to, 'staff-refusal', { ...base, recipientName: name, signerName: `${signer!.firstName} ${signer!.lastName}`, refusedAt: signer!.actedAt ?? new Date() });
       else if (kind === 'question') await this.mailer.send(to, 'staff-question', { ...base, recipientName: name, signerName: `${signer!.firstName} ${signer!.lastName}`, askedAt: new Date() });
+      else if (kind === 'seal_failed') await this.mailer.send(to, 'seal-failed', { ...base, recipientName: name, failedAt: sealFailure!.at, cause: sealFailureReason(sealFailure!.code) });
       else if (kind === 'expired') {
         const pending = (await this.repo.signersOf(em, request.id)).filter((s) => s.status === 'pending' && !s.optional).map((s) => `${s.firstName} ${s.lastName}`);
         await this.mailer.send(to, 'request-expired', { ...base, recipientName: name, deadline: request.deadline, pendingSigners: pending });
@@ -319,9 +336,11 @@ export class SigningJobsService {
       await this.outbox.complete(outboxId);
       return 'skipped';
     }
+    // What the evidence is built from (signers, recorded views, paper), as it is before it is read:
+    // compared again under the lock before the seal commits (below).
+    const inputs = await this.repo.sealInputsStamp(em, request.id);
     const signers = await this.repo.signersOf(em, request.id);
-    if (!signers.filter((s) => !s.optional).every((s) => s.status === 'signed'))
-      throw new PermanentJobError('SIGNATURES_MISSING', 'not every required signature is there');
+    if (!allRequiredSigned(signers)) throw new PermanentJobError('SIGNATURES_MISSING', 'not every required signature is there');
     const version = await this.documents.findVersionById(em, request.versionId);
     const document = await this.documents.findById(em, request.documentId);
     const est = await this.identity.findEstablishment(em, request.organisationId, request.establishmentId);
@@ -397,6 +416,12 @@ export class SigningJobsService {
     const result = await this.outbox.runOnce(outboxId, async (t) => {
       const locked = await this.repo.lockRequest(t, request.id);
       if (!locked || locked.status !== 'active') return false;
+      // The PDF is rendered without the lock (seconds, on the render pool): a signer (the person on
+      // a DIPC, whose signature is optional) may have signed, or a view been recorded, meanwhile.
+      // Sealing evidence that says otherwise than the database is refused: the job runs again and
+      // builds from fresh data (each signer and view changes at most a few times: it converges).
+      if ((await this.repo.sealInputsStamp(t, request.id)) !== inputs)
+        throw new RetryableJobError('SEAL_INPUTS_CHANGED', `request ${request.id}: signers, views or paper changed while the seal was built`);
       const sha = await this.blobs.put(t, pdf);
       const evidenceJson = canonicalJson(evidence);
       const inserted = (await t.query(
@@ -417,6 +442,21 @@ export class SigningJobsService {
       return true;
     });
     return result.result ? 'sealed' : 'skipped';
+  }
+
+  /**
+   * The seal job failed for good (in the transaction that marks its outbox row failed): never
+   * silent. The request keeps its signatures and stays in progress (it no longer expires, see
+   * `expire`); a `seal_failed` event and its audit event record the error's code (never its
+   * message: it may name a path), staff are e-mailed, the document page and « À faire » show it,
+   * and « Relancer le scellement » starts it again (SignatureRequestsService.retrySeal).
+   */
+  async sealFailed(em: EntityManager, outboxId: string, jobOrganisationId: string | null, requestId: string, failure: JobFailure): Promise<void> {
+    const request = await this.repo.lockRequest(em, requestId);
+    // Never touch another organisation's request from a job that was not enqueued for it.
+    if (!request || request.organisationId !== jobOrganisationId || request.status !== 'active' || (await this.repo.sealOf(em, request.id))) return;
+    await this.evidence.record(em, request, 'seal_failed', SYSTEM_ACTOR, { details: { code: failure.code, retriesExhausted: failure.kind !== 'permanent' } });
+    await this.outbox.enqueue(em, 'notify.staff', { requestId: request.id, kind: 'seal_failed', signerId: null }, { key: `seal_failed_${outboxId}`, organisationId: request.organisationId });
   }
 
   /** Completion email: a download link (30 days) to the sealed PDF; the document is never attached. */

@@ -59,6 +59,10 @@ export const SIGNATURE_EVENT_KINDS = [
   'question_answered',
   'paper_uploaded',
   'signed_on_paper',
+  /** The seal job failed for good (its error code in the details): staff are told and may retry it. */
+  'seal_failed',
+  /** Staff started the failed seal again (« Relancer le scellement »). */
+  'seal_retried',
 ] as const;
 export type SignatureEventKind = (typeof SIGNATURE_EVENT_KINDS)[number];
 

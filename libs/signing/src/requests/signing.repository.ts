@@ -42,6 +42,8 @@ export interface ActiveRequestRow {
   deadline: Date;
   legalDeadline: Date | null;
   signers: ActiveSignerRow[];
+  /** The seal failed for good and was not retried since (the latest `seal_failed` / `seal_retried` event is a failure): its code and when. */
+  sealFailure: { code: string; at: Date } | null;
 }
 
 @Injectable()
@@ -95,6 +97,21 @@ export class SigningRepository {
     return em.find(SignerQuestionEntity, { where: { requestId: In(requestIds) }, order: { askedAt: 'ASC' } });
   }
 
+  /**
+   * A stamp of what a seal's evidence is built from: the request's signers and recorded views (each
+   * row whole: a change to any column changes it) and its paper scan. Equal stamps read before and
+   * after the evidence was built mean that none of it changed in between.
+   */
+  async sealInputsStamp(em: EntityManager, requestId: string): Promise<string> {
+    const [row] = (await em.query(
+      `SELECT (SELECT md5(coalesce(string_agg(s::text, '|' ORDER BY s.id), '')) FROM signature_signers s WHERE s.request_id = $1)
+              || ':' || (SELECT md5(coalesce(string_agg(v::text, '|' ORDER BY v.id), '')) FROM recorded_views v WHERE v.request_id = $1)
+              || ':' || (SELECT count(*) FROM paper_signatures p WHERE p.request_id = $1) AS stamp`,
+      [requestId],
+    )) as { stamp: string }[];
+    return row.stamp;
+  }
+
   sealOf(em: EntityManager, requestId: string): Promise<SealedDocumentEntity | null> {
     return em.findOne(SealedDocumentEntity, { where: { requestId } });
   }
@@ -130,11 +147,15 @@ export class SigningRepository {
     const rows = (await em.query(
       `SELECT r.id, r.document_id, d.type AS document_type, d.resident_id, res.first_name AS resident_first_name, res.last_name AS resident_last_name,
               r.establishment_id, r.mode, r.created_at, r.deadline, r.legal_deadline,
-              s.id AS signer_id, s.key, s.role, s.first_name, s.last_name, s.capacity, s.order_no, s.optional, s.status, s.delivery, s.acted_at, s.last_email_status
+              s.id AS signer_id, s.key, s.role, s.first_name, s.last_name, s.capacity, s.order_no, s.optional, s.status, s.delivery, s.acted_at, s.last_email_status,
+              sf.kind AS seal_event, sf.at AS seal_event_at, sf.code AS seal_code
          FROM signature_requests r
          JOIN documents d ON d.id = r.document_id
          JOIN residents res ON res.id = d.resident_id
          JOIN signature_signers s ON s.request_id = r.id
+         -- The latest seal failure or retry of the request (index ix_signature_events_request): a failure not retried is to be handled.
+         LEFT JOIN LATERAL (SELECT e.kind, e.at, e.details->>'code' AS code FROM signature_events e
+                             WHERE e.request_id = r.id AND e.kind IN ('seal_failed', 'seal_retried') ORDER BY e.at DESC, e.id DESC LIMIT 1) sf ON true
         WHERE r.status = 'active' AND r.organisation_id = $1 AND r.establishment_id = ANY($2::uuid[])
         ORDER BY r.deadline, r.id`,
       [organisationId, establishmentIds],
@@ -155,6 +176,7 @@ export class SigningRepository {
           deadline: x.deadline,
           legalDeadline: x.legal_deadline,
           signers: [],
+          sealFailure: x.seal_event === 'seal_failed' ? { code: x.seal_code ?? 'JOB_FAILED', at: x.seal_event_at } : null,
         };
         byId.set(x.id, r);
       }

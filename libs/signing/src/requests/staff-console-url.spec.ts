@@ -9,8 +9,8 @@ describe('staff e-mails lead to the document’s page in the console, never to t
     expect(staffConsoleUrl('https://carepact.example.fr', request, 'question')).toBe(`${page}?section=questions-${request.id}#questions-${request.id}`);
   });
 
-  it('a refusal, an expiry, a failed delivery and a countersignature due open the request’s section (id="demande-<request>")', () => {
-    for (const kind of ['refusal', 'expired', 'delivery_failed', 'countersign_due'] as StaffNoticeKind[]) {
+  it('a refusal, an expiry, a failed delivery, a countersignature due and a failed seal open the request’s section (id="demande-<request>")', () => {
+    for (const kind of ['refusal', 'expired', 'delivery_failed', 'countersign_due', 'seal_failed'] as StaffNoticeKind[]) {
       const url = staffConsoleUrl('https://carepact.example.fr', request, kind);
       expect({ kind, url }).toEqual({ kind, url: `${page}?section=demande-${request.id}#demande-${request.id}` });
       expect(url).not.toContain('/api/');

@@ -1,4 +1,4 @@
-import { blockingSigners, bySigningOrder, countersignatureDue, emailSignersDue, isTurnOf } from './whose-turn';
+import { allRequiredSigned, blockingSigners, bySigningOrder, countersignatureDue, emailSignersDue, isTurnOf } from './whose-turn';
 
 type S = { key: string; role: string; orderNo: number; status: 'pending' | 'signed' | 'refused'; optional: boolean; delivery: string };
 const signer = (key: string, role: string, orderNo: number, status: S['status'] = 'pending', optional = false, delivery = 'email'): S => ({ key, role, orderNo, status, optional, delivery });
@@ -58,5 +58,17 @@ describe('countersignatureDue', () => {
     expect(countersignatureDue([s('resident', 'refused'), s('director', 'pending', false, 2)])).toBeNull();
     expect(countersignatureDue([s('resident', 'signed'), s('director', 'signed', false, 2)])).toBeNull();
     expect(countersignatureDue([s('resident', 'pending')])).toBeNull();
+  });
+});
+
+describe('allRequiredSigned (the seal is due: the request no longer expires nor may be cancelled)', () => {
+  const s = (status: 'pending' | 'signed' | 'refused', optional = false) => ({ status, optional });
+  it('every required signer signed, the director included; an optional one (the person on a DIPC) does not count', () => {
+    expect(allRequiredSigned([s('signed'), s('signed')])).toBe(true);
+    expect(allRequiredSigned([s('pending', true), s('signed')])).toBe(true);
+  });
+  it('not while the countersignature or any required signature is missing, nor after a refusal', () => {
+    expect(allRequiredSigned([s('signed'), s('pending')])).toBe(false);
+    expect(allRequiredSigned([s('refused'), s('signed')])).toBe(false);
   });
 });

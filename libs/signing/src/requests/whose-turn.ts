@@ -45,3 +45,12 @@ export function countersignatureDue<S extends TurnSigner & { role: string }>(sig
   if (!director) return null;
   return signers.every((s) => s === director || s.optional || s.status === 'signed') ? director : null;
 }
+
+/**
+ * Every required signer has signed, the establishment's countersignature included: what the seal
+ * needs. From then on the request only waits for its seal (it stays `active` until the seal commits):
+ * it no longer expires and staff can no longer cancel it — the signatures are never thrown away.
+ */
+export function allRequiredSigned(signers: readonly Pick<TurnSigner, 'status' | 'optional'>[]): boolean {
+  return signers.filter((s) => !s.optional).every((s) => s.status === 'signed');
+}

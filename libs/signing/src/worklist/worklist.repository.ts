@@ -3,6 +3,7 @@ import { calendarDayIn } from '@carepact/common';
 import { accompanimentAvenant } from '@carepact/documents';
 import { EntityManager } from 'typeorm';
 import type { PolicyDecision } from '../policy/policy.types';
+import { assistsThePerson } from '../policy/assistance-refusal';
 
 /** A resident still in the establishment, with the documents that carry its legal deadlines. */
 export interface ResidentDeadlineRow {
@@ -54,6 +55,8 @@ export interface InboxRow {
   signerName: string;
   capacity: string | null;
   at: Date;
+  /** A refusal: by a curateur, refusing to assist the person (assistance-refusal.ts), not a refusal of the document by her. */
+  assistance?: boolean;
 }
 
 export interface FailedGenerationRow {
@@ -182,7 +185,7 @@ export class WorklistRepository {
     return this.inboxRows(
       em,
       `SELECT s.id, s.request_id, r.document_id, d.type AS document_type, d.resident_id, res.first_name AS resident_first_name, res.last_name AS resident_last_name,
-              r.establishment_id, s.first_name, s.last_name, s.capacity, s.acted_at AS at
+              r.establishment_id, s.first_name, s.last_name, s.capacity, s.acted_at AS at, s.key, r.policy
          FROM signature_signers s JOIN signature_requests r ON r.id = s.request_id JOIN documents d ON d.id = r.document_id JOIN residents res ON res.id = d.resident_id
         WHERE r.organisation_id = $1 AND r.establishment_id = ANY($2::uuid[]) AND s.status = 'refused' AND s.refusal_acknowledged_at IS NULL
         ORDER BY s.acted_at`,
@@ -271,6 +274,7 @@ export class WorklistRepository {
       signerName: `${x.first_name} ${x.last_name}`,
       capacity: x.capacity,
       at: x.at,
+      ...(x.policy ? { assistance: assistsThePerson(x.policy, x.key) } : {}),
     }));
   }
 }

@@ -7,13 +7,15 @@ import { addMonthsIso, isMinor, todayIso } from '@carepact/residents';
 import { LEGAL_DELAYS, addDaysIso, contractHandoverDay, contractSignatureDay, firstAvenantDay } from '../requests/legal-deadlines';
 import { lastSignatureAt } from '../requests/request-views.service';
 import { ActiveRequestRow, SigningRepository } from '../requests/signing.repository';
-import { countersignatureDue, isTurnOf } from '../requests/whose-turn';
+import { allRequiredSigned, countersignatureDue, isTurnOf } from '../requests/whose-turn';
+import { sealFailureReason } from '../requests/seal-failure';
 import { InboxRow, ResidentDeadlineRow, ResidentWindow, WorklistRepository } from './worklist.repository';
 import { DocumentVisaService } from '../visa/document-visa.service';
 import { judgeDecided, residenceDisagreement } from '../policy/residence-dispute';
 
 /** The kinds of things to do, in the order the page shows them (those with overdue items first). */
 export const WORKLIST_CATEGORIES = [
+  'seal_failed',
   'countersign_due',
   'visa_due',
   'residence_dispute',
@@ -97,6 +99,11 @@ export interface Worklist {
 }
 
 const SECTIONS: Record<WorklistCategory, { title: string; basis: string; permission: Permission }> = {
+  seal_failed: {
+    title: 'Scellements échoués',
+    basis: 'Toutes les signatures sont recueillies mais le document signé n’a pas pu être scellé : corrigez la cause, puis relancez le scellement.',
+    permission: 'signature.manage',
+  },
   countersign_due: {
     title: 'Contresignatures attendues',
     basis: 'Toutes les personnes ont signé : il reste la signature de l’établissement (CASF D.311).',
@@ -234,7 +241,15 @@ export class WorklistService {
     for (const r of requests) if (!blocked.has(r.id)) items.push(...requestItems(r, today));
     for (const x of refusals)
       items.push(
-        inboxItem('refusal', x, `${capital(label(x.documentType))} refusé`, `a refusé de signer.${x.documentType === 'contrat-sejour' ? ' Un DIPC est à établir (CASF D.311).' : ''}`, 'Refusé le'),
+        x.assistance
+          ? inboxItem(
+              'refusal',
+              x,
+              `${capital(label(x.documentType))} : assistance refusée`,
+              'a refusé son assistance. La personne peut demander au juge l’autorisation de signer seule (C. civ. 469) ; ce n’est pas un refus du document.',
+              'Refusé le',
+            )
+          : inboxItem('refusal', x, `${capital(label(x.documentType))} refusé`, `a refusé de signer.${x.documentType === 'contrat-sejour' ? ' Un DIPC est à établir (CASF D.311).' : ''}`, 'Refusé le'),
       );
     for (const x of questions) items.push(inboxItem('question', x, `Question sur le ${label(x.documentType)}`, 'attend une réponse.', 'Posée le'));
     for (const v of visas)
@@ -399,9 +414,26 @@ function residentItems(r: ResidentDeadlineRow, establishmentCategory: string, to
   return out;
 }
 
-/** One request in progress: the countersignature when it is all that remains, else each signer whose turn it is. */
+/**
+ * One request in progress: its seal when it failed for good, the countersignature when it is all
+ * that remains, else each signer whose turn it is.
+ */
 function requestItems(r: ActiveRequestRow, today: string): (WorklistItem & { establishmentId: string })[] {
   const base = { establishmentId: r.establishmentId, residentId: r.residentId, residentName: r.residentName, documentId: r.documentId, requestId: r.id, href: documentHref(r.documentId) };
+  if (r.sealFailure && allRequiredSigned(r.signers))
+    return [
+      {
+        ...base,
+        category: 'seal_failed',
+        key: `seal_failed:${r.id}`,
+        title: `${capital(label(r.documentType))} : scellement échoué`,
+        detail: sealFailureReason(r.sealFailure.code),
+        dueDay: calendarDayIn(r.sealFailure.at),
+        overdue: false,
+        dates: [{ label: 'Échec le', value: r.sealFailure.at.toISOString() }],
+        href: `${documentHref(r.documentId)}#demande-${r.id}`,
+      },
+    ];
   const deadlineDay = calendarDayIn(r.deadline);
   const legalDay = r.legalDeadline ? calendarDayIn(r.legalDeadline) : null;
   const due = legalDay && legalDay < deadlineDay ? legalDay : deadlineDay;

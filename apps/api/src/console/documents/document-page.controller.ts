@@ -115,6 +115,16 @@ export class DocumentPageController {
     });
   }
 
+  /** « Relancer le scellement » after a seal that failed for good (as POST /api/signature-requests/:id/seal-retry). */
+  @Post('demandes/:requestId/sceller')
+  async retrySeal(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string, @Param('requestId', ParseIdPipe) requestId: string): Promise<void> {
+    await this.act(req, res, id, async (actor) => {
+      await this.ownRequest(actor, id, requestId);
+      await this.requests.retrySeal(actor, requestId);
+      return { kind: 'done', message: 'Le scellement est relancé : le PDF signé sera prêt dans quelques instants.' };
+    });
+  }
+
   /** The director's countersignature from the console session (signed by the account, nothing typed). */
   @Post('demandes/:requestId/contresigner')
   async countersign(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string, @Param('requestId', ParseIdPipe) requestId: string): Promise<void> {

@@ -2,7 +2,7 @@ import type { DocumentView } from '@carepact/documents';
 import { HOLDER_ROLE_OF, type ContactView, type MeasureType, type MeasureView, type ResidentView } from '@carepact/residents';
 import { decideSigners, type PolicyDecision, type PolicyInput, type RequestView } from '@carepact/signing';
 import { viewActor, VIEW_ESTABLISHMENT } from '@carepact/testing';
-import { withoutFileReferences } from '@carepact/signing';
+import { sealFailureReason, withoutFileReferences } from '@carepact/signing';
 import { type DocumentPageModel, type DocumentPagePerms, documentPage } from './document-page.views';
 
 /**
@@ -187,6 +187,9 @@ function request(decision: PolicyDecision): RequestView {
     paper: null,
     nextStep: null,
     residenceDispute: null,
+    assistanceRefused: false,
+    awaitingSeal: false,
+    sealFailure: null,
     contentWithheld: false,
   } as RequestView;
 }
@@ -371,11 +374,73 @@ describe('document page: the person’s view recorded in the portal, and a disag
     expect(text).not.toContain('Créez une nouvelle version');
   });
 
+  it('a curateur who refused to assist: not the person’s refusal, no DIPC, the judge may authorise her alone (C. civ. 469)', () => {
+    const refused: RequestView = { ...request(DECISIONS[1][1]), status: 'refused', assistanceRefused: true };
+    const text = textOf(page(ADMISSIONS, { requests: [refused] }));
+    expect(text).toContain('Le curateur a refusé son assistance : ce n’est pas un refus du contrat par la personne, et il n’appelle pas de DIPC (CASF D.311).');
+    expect(text).toContain('l’autorisation de signer seule (C. civ. 469)');
+    expect(textOf(page(ADMISSIONS, { requests: [{ ...refused, assistanceRefused: false }] }))).not.toContain('refusé son assistance');
+  });
+
   it('no disagreement: the view is listed, no notice', () => {
     const agreed: RequestView = { ...disputed(), residenceDispute: null };
     agreed.views = agreed.views.map((w) => ({ ...w, recorded: { ...w.recorded!, expression: 'accord', comment: null } }));
     const text = textOf(page(ADMISSIONS, { requests: [agreed] }));
     expect(text).toContain('Ahmed Benali : accord, le 5 novembre 2026 à 14 h 05.');
     expect(text).not.toContain('Signature bloquée');
+  });
+});
+
+describe('document page: every signature is in, the seal pending or failed for good', () => {
+  const DIRECTOR: DocumentPagePerms = { content: true, residentFile: true, write: true, manage: true, countersign: true };
+  /** A contract every signer signed, the director included: the request waits for its seal. */
+  const allSigned = (over: Partial<RequestView> = {}): RequestView => {
+    const r = request(decide(null));
+    return {
+      ...r,
+      questions: [],
+      signers: r.signers.map((x) => ({ ...x, status: 'signed', refusalReason: null, actedAt: '2026-11-06T10:00:00.000Z' })),
+      awaitingSeal: true,
+      ...over,
+    };
+  };
+  const failed = (): RequestView =>
+    allSigned({
+      sealFailure: {
+        code: 'SEAL_CERTIFICATE_NOT_VALID',
+        reason: sealFailureReason('SEAL_CERTIFICATE_NOT_VALID'),
+        at: '2026-11-06T10:05:00.000Z',
+      },
+    });
+
+  it('the seal pending: says so, and no longer offers to cancel the request', () => {
+    const text = textOf(page(DIRECTOR, { requests: [allSigned()] }));
+    expect(text).toContain('Toutes les signatures sont réunies : le scellement du PDF est en cours.');
+    expect(text).not.toContain('Annuler la demande de signature');
+    expect(text).not.toContain('Contresigner le document');
+  });
+
+  it('failed for good: why in French, the signatures kept, « Relancer le scellement » posted to the request’s route; no cancel', () => {
+    const html = page(DIRECTOR, { requests: [failed()] });
+    const text = textOf(html);
+    expect(text).toContain(
+      'Le scellement du document signé a échoué le 6 novembre 2026 à 11 h 05. Toutes les signatures sont enregistrées et conservées ; la demande n’expire pas, mais le PDF signé n’existe pas encore.',
+    );
+    expect(text).toContain('Le certificat de cachet de l’établissement n’est pas valide à cette date (expiré ou pas encore valide).');
+    expect(text).toContain('(code SEAL_CERTIFICATE_NOT_VALID)');
+    expect(html).toContain(`action="/console/documents/${DOC_ID}/demandes/e0000000-0000-4000-8000-000000000001/sceller"`);
+    expect(text).toContain('Relancer le scellement');
+    expect(text).not.toContain('Annuler la demande de signature');
+    expect(text).not.toContain('le scellement du PDF est en cours');
+  });
+
+  it('the auditor reads that it failed and why, without the action', () => {
+    const text = textOf(page(AUDITOR, { requests: [failed()] }));
+    expect(text).toContain('Le scellement du document signé a échoué');
+    expect(text).not.toContain('Relancer le scellement');
+  });
+
+  it('not every signature in: the cancel is offered as before', () => {
+    expect(textOf(page(DIRECTOR, { requests: [request(decide(null))] }))).toContain('Annuler la demande de signature');
   });
 });

@@ -595,10 +595,20 @@ function RequestSection(props: { r: RequestView; m: DocumentPageModel; csrf: str
             </li>
           </ul>
         </div>
-      ) : r.status === 'completed' ? (
+      ) : r.sealFailure ? (
+        <SealFailureNotice failure={r.sealFailure} action={m.perms.manage ? `${base}/sceller` : null} csrf={csrf} />
+      ) : r.status === 'completed' || r.awaitingSeal ? (
         <p>Toutes les signatures sont réunies : le scellement du PDF est en cours.</p>
       ) : null}
       <Questions r={r} documentId={m.doc.id} csrf={csrf} canAnswer={m.perms.manage} showContent={m.perms.content} error={m.error} values={m.sendValues} />
+      {r.assistanceRefused ? (
+        <div class="notice warning" role="note">
+          <p>
+            Le curateur a refusé son assistance : ce n’est pas un refus du contrat par la personne, et il n’appelle pas de DIPC (CASF D.311). La personne peut demander au
+            juge des contentieux de la protection l’autorisation de signer seule (C. civ. 469). Le document reste prêt à être envoyé de nouveau en signature.
+          </p>
+        </div>
+      ) : null}
       {offer && m.perms.write ? (
         <div class="notice warning">
           <p>
@@ -615,7 +625,7 @@ function RequestSection(props: { r: RequestView; m: DocumentPageModel; csrf: str
           <a href={`${base}/papier`}>Déposer le scan signé sur papier</a>
         </p>
       ) : null}
-      {active && m.perms.manage ? (
+      {active && m.perms.manage && !r.awaitingSeal ? (
         <PostForm action={`${base}/annuler`} csrf={csrf}>
           <button type="submit" class="secondary">
             Annuler la demande de signature
@@ -624,6 +634,30 @@ function RequestSection(props: { r: RequestView; m: DocumentPageModel; csrf: str
         </PostForm>
       ) : null}
     </section>
+  );
+}
+
+/**
+ * The seal failed for good (every signature is in): why and what to do, in French; the signatures
+ * are kept and the request does not expire. « Relancer le scellement » for signature.manage.
+ */
+function SealFailureNotice(props: { failure: NonNullable<RequestView['sealFailure']>; action: string | null; csrf: string }) {
+  const { failure } = props;
+  return (
+    <div class="notice warning" role="note">
+      <p>
+        <strong>Le scellement du document signé a échoué</strong> le {formatDateTimeFr(failure.at)}. Toutes les signatures sont enregistrées et conservées ; la demande
+        n’expire pas, mais le PDF signé n’existe pas encore.
+      </p>
+      <p>
+        {failure.reason} <span class="hint">(code {failure.code})</span>
+      </p>
+      {props.action ? (
+        <PostForm action={props.action} csrf={props.csrf}>
+          <button type="submit">Relancer le scellement</button>
+        </PostForm>
+      ) : null}
+    </div>
   );
 }
 
