@@ -69,6 +69,8 @@ interface StaffEmailBase {
 export interface StaffRefusalData extends StaffEmailBase {
   signerName: string;
   refusedAt: Date;
+  /** A curateur refused to assist the person (C. civ. 469): not a refusal of the document by her, no DIPC. */
+  assistanceRefused?: boolean;
 }
 
 export interface StaffQuestionData extends StaffEmailBase {
@@ -181,7 +183,7 @@ export const EMAIL_FLAGS: { readonly [K in EmailKind]: readonly string[] } = {
   'signature-reminder': ['phone', 'accessCode'],
   'question-answered': ['phone', 'accessCode'],
   'signature-completed': ['phone', 'downloadUntil'],
-  'staff-refusal': ['contratSejour'],
+  'staff-refusal': ['contratSejour', 'assistance'],
   'staff-question': [],
   'request-expired': ['pendingSigners'],
   'delivery-failed': ['permanent'],
@@ -331,8 +333,9 @@ const BUILDERS: { [K in EmailKind]: Builder<K> } = {
     const c = staffCommon(d, origin);
     return {
       subject: `Refus de signature : ${c.short} — ${c.values.establishmentName}`,
-      // CASF D.311: a refused contrat de séjour gives way to a DIPC; the email says so.
-      flags: { contratSejour: d.documentType === 'contrat-sejour' },
+      // CASF D.311: a contrat de séjour refused by the person or her representative gives way to a
+      // DIPC; the email says so. A curateur refusing his assistance is not that (C. civ. 469).
+      flags: { contratSejour: d.documentType === 'contrat-sejour' && d.assistanceRefused !== true, assistance: d.assistanceRefused === true },
       values: { ...signerEvent(c, d.signerName, d.refusedAt, 'refusedAt'), preview: `Un signataire a refusé de signer : ${c.short}.` },
     };
   },

@@ -142,6 +142,11 @@ describe('email wording', () => {
 
   it('offers the DIPC only after a refused contrat de séjour', () => {
     expect(renderEmail('staff-refusal', samples['staff-refusal']).text).toContain('document individuel de prise en charge (DIPC, article D. 311');
+    // A curateur refusing his assistance: no DIPC, the judge may authorise the person alone (C. civ. 469).
+    const assistance = renderEmail('staff-refusal', { ...samples['staff-refusal'], signerName: 'Karim Benaïssa', assistanceRefused: true });
+    expect(assistance.text).not.toContain('est remplacé par un document individuel de prise en charge');
+    expect(assistance.text).toContain('Karim Benaïssa est curateur : il refuse son assistance, ce n’est pas un refus du document par la personne, et aucun DIPC n’est à établir.');
+    expect(assistance.html).toContain('article 469 du code civil');
     const projet = renderEmail('staff-refusal', { ...samples['staff-refusal'], documentType: 'projet-personnalise' });
     expect(projet.text).not.toContain('DIPC');
     expect(projet.subject).toBe('Refus de signature : projet personnalisé — EHPAD Les Tilleuls');
@@ -196,8 +201,8 @@ describe('email wording', () => {
 describe('template cache', () => {
   it('compiles every kind in every combination of its sections', () => {
     clearEmailTemplateCache();
-    // 2 + 2 + 2 + 2 flags → 4 each, 1 → 2, 0 → 1: 4 + 4 + 4 (question-answered) + 4 + 2 + 1 + 2 + 2 + 2 (countersign-due) + 1 (seal-failed) + 1 + 1 (account e-mails).
-    expect(precompileEmailTemplates()).toBe(28);
+    // 2 flags → 4, 1 → 2, 0 → 1: 4 + 4 + 4 (question-answered) + 4 + 4 (staff-refusal) + 1 + 2 + 2 + 2 (countersign-due) + 1 (seal-failed) + 1 + 1 (account e-mails).
+    expect(precompileEmailTemplates()).toBe(30);
   });
 
   it('renders the same email from the cache as from a fresh compilation', () => {

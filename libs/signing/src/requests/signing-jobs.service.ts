@@ -19,6 +19,7 @@ import { SignatureRequestEntity, SignerEntity } from './signing.entities';
 import { SigningRepository } from './signing.repository';
 import { sealFailureOf, sealFailureReason } from './seal-failure';
 import { allRequiredSigned, countersignatureDue, emailSignersDue } from './whose-turn';
+import { assistsThePerson } from '../policy/assistance-refusal';
 
 /** Sends one email; throws an error with `permanent: true` when retrying cannot help (5xx, bad address). */
 export interface Mailer {
@@ -271,7 +272,14 @@ export class SigningJobsService {
     };
     for (const [address, name] of recipients) {
       const to = { name, address };
-      if (kind === 'refusal') await this.mailer.send(to, 'staff-refusal', { ...base, recipientName: name, signerName: `${signer!.firstName} ${signer!.lastName}`, refusedAt: signer!.actedAt ?? new Date() });
+      if (kind === 'refusal')
+        await this.mailer.send(to, 'staff-refusal', {
+          ...base,
+          recipientName: name,
+          signerName: `${signer!.firstName} ${signer!.lastName}`,
+          refusedAt: signer!.actedAt ?? new Date(),
+          assistanceRefused: assistsThePerson(request.policy, signer!.key),
+        });
       else if (kind === 'question') await this.mailer.send(to, 'staff-question', { ...base, recipientName: name, signerName: `${signer!.firstName} ${signer!.lastName}`, askedAt: new Date() });
       else if (kind === 'seal_failed') await this.mailer.send(to, 'seal-failed', { ...base, recipientName: name, failedAt: sealFailure!.at, cause: sealFailureReason(sealFailure!.code) });
       else if (kind === 'expired') {
