@@ -1,7 +1,8 @@
 import { Client } from 'pg';
-import { TEST_PASSWORD, contractData, curatelleResident, loginAgent, waitUntil, PortalClient } from '@carepact/testing';
+import { TEST_PASSWORD, loginAgent, waitUntil } from '@carepact/testing';
 import { startWorker, WorkerHandle } from '../../../apps/worker/src/bootstrap';
 import { ApiHarness, startApiHarness } from '../api/api-harness';
+import { generatedAdultContract, signedInPersonAndCountersigned } from './signed-in-person';
 
 /**
  * Every required signature is in (the director's countersignature included) and the seal job is
@@ -27,25 +28,11 @@ describe('all signed, seal still queued: no expiry, no cancel', () => {
     const admissions = await loginAgent(h.app, h.orgA.users.admissions.email, TEST_PASSWORD);
     director = await loginAgent(h.app, h.orgA.users.director.email, TEST_PASSWORD);
     // An adult without a protection measure: she signs, then the director countersigns.
-    const { protectionMeasure: _m, ...adult } = curatelleResident(h.orgA.establishmentId);
-    const residentId = (await admissions.post('/api/residents').send(adult).expect(201)).body.id as string;
-    documentId = (await admissions.post('/api/documents').send({ residentId, type: 'contrat-sejour', data: contractData() }).expect(202)).body.id as string;
-    worker = await startWorker(h.db.config, { probe: false });
-    await waitUntil('generated', async () => (await admissions.get(`/api/documents/${documentId}`)).body.status === 'ready', 60_000);
+    documentId = await generatedAdultContract(h, admissions, async () => (worker = await startWorker(h.db.config, { probe: false })));
     // No worker from here: the seal job waits in the outbox, as behind a busy seal queue.
-    await worker.close();
+    await worker!.close();
     worker = undefined;
-    const view = (await admissions.post(`/api/documents/${documentId}/signature-requests`).send({ lateReason: 'Essai : envoi après le délai' }).expect(201)).body as {
-      id: string;
-      signers: { id: string; role: string }[];
-    };
-    requestId = view.id;
-    const resident = view.signers.find((s) => s.role === 'resident')!;
-    const { url } = (await admissions.post(`/api/signature-requests/${view.id}/signers/${resident.id}/in-person`).expect(200)).body as { url: string };
-    const portal = new PortalClient(base);
-    await portal.open(base + new URL(url).pathname);
-    expect((await portal.sign({ consent: 'oui', typedName: 'Marcel Dupont' })).status).toBe(303);
-    await director.post(`/api/signature-requests/${view.id}/countersign`).send({}).expect(200);
+    requestId = await signedInPersonAndCountersigned(admissions, director, documentId, base);
     expect((await su.query(`SELECT count(*)::int AS n FROM outbox WHERE job_name = 'signing.seal' AND done_at IS NULL`)).rows[0].n).toBe(1);
   }, 180_000);
   afterAll(async () => {

@@ -5,9 +5,10 @@ import forge from 'node-forge';
 import { Client } from 'pg';
 import { AuthService, StaffActor } from '@carepact/identity';
 import { MAILER, WorklistService } from '@carepact/signing';
-import { TEST_PASSWORD, contractData, curatelleResident, loginAgent, waitUntil, PortalClient } from '@carepact/testing';
+import { TEST_PASSWORD, loginAgent, waitUntil } from '@carepact/testing';
 import { startWorker, WorkerHandle } from '../../../apps/worker/src/bootstrap';
 import { ApiHarness, startApiHarness } from '../api/api-harness';
+import { generatedAdultContract, signedInPersonAndCountersigned } from './signed-in-person';
 
 /** A PKCS#12 whose certificate expired in 2021: every seal fails for good (SEAL_CERTIFICATE_NOT_VALID). */
 function expiredP12(): string {
@@ -66,22 +67,8 @@ describe('a seal that fails for good', () => {
     await su.connect();
     const admissions = await loginAgent(h.app, h.orgA.users.admissions.email, TEST_PASSWORD);
     director = await loginAgent(h.app, h.orgA.users.director.email, TEST_PASSWORD);
-    const { protectionMeasure: _m, ...adult } = curatelleResident(h.orgA.establishmentId);
-    const residentId = (await admissions.post('/api/residents').send(adult).expect(201)).body.id as string;
-    documentId = (await admissions.post('/api/documents').send({ residentId, type: 'contrat-sejour', data: contractData() }).expect(202)).body.id as string;
-    worker = await startRecordingWorker();
-    await waitUntil('generated', async () => (await admissions.get(`/api/documents/${documentId}`)).body.status === 'ready', 60_000);
-    const view = (await admissions.post(`/api/documents/${documentId}/signature-requests`).send({ lateReason: 'Essai : envoi après le délai' }).expect(201)).body as {
-      id: string;
-      signers: { id: string; role: string }[];
-    };
-    requestId = view.id;
-    const resident = view.signers.find((s) => s.role === 'resident')!;
-    const { url } = (await admissions.post(`/api/signature-requests/${view.id}/signers/${resident.id}/in-person`).expect(200)).body as { url: string };
-    const portal = new PortalClient(base);
-    await portal.open(base + new URL(url).pathname);
-    expect((await portal.sign({ consent: 'oui', typedName: 'Marcel Dupont' })).status).toBe(303);
-    await director.post(`/api/signature-requests/${view.id}/countersign`).send({}).expect(200);
+    documentId = await generatedAdultContract(h, admissions, async () => (worker = await startRecordingWorker()));
+    requestId = await signedInPersonAndCountersigned(admissions, director, documentId, base);
     await waitUntil('the seal failed for good', async () => (await su.query(`SELECT failed_at FROM outbox WHERE job_name = 'signing.seal'`)).rows[0]?.failed_at != null, 60_000);
   }, 180_000);
   afterAll(async () => {
