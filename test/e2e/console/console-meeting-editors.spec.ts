@@ -312,6 +312,11 @@ describe('console: projet personnalisé and compte rendu editors, internal visa,
       `SELECT e.details FROM signature_events e JOIN signature_requests r ON r.id = e.request_id WHERE r.document_id = $1 AND e.kind = 'question_answered' ORDER BY e.at`,
       [projetId],
     );
-    expect(events).toEqual([{ details: { questionId: expect.any(String) } }, { details: { questionId: expect.any(String), followUp: true, answerSha256: expect.stringMatching(/^[0-9a-f]{64}$/) } }]);
+    // Each answer names the staff member who gave it (the evidence's « who acted »), never its text.
+    const staffMember = { byUserId: expect.any(String), byName: 'Paul Girard', byAccount: 'coordination@les-tilleuls.example' };
+    expect(events).toEqual([
+      { details: { questionId: expect.any(String), ...staffMember } },
+      { details: { questionId: expect.any(String), followUp: true, answerSha256: expect.stringMatching(/^[0-9a-f]{64}$/), ...staffMember } },
+    ]);
   });
 });
