@@ -298,13 +298,8 @@ export function validateTemplateInput(template: LoadedTemplate, data: unknown): 
   // machine-checkable FALC rules as the template's own texts (falc:lint), the glossary included.
   for (const e of easyToReadErrors(template, data)) if (!has(e.field)) errors.push(e);
   if (!t.requires?.length) return errors;
-  const input = (data ?? {}) as { [key: string]: JsonValue };
-  const vars = new Map<string, Value>();
-  for (const key of Object.keys(t.inputSchema.properties ?? {}))
-    vars.set(key, Object.prototype.hasOwnProperty.call(input, key) ? input[key] : undefined);
-  const ctx: EvalContext = { vars, formatters: FR_FORMATTERS, labels: t.labels ?? {} };
   const ref = `${t.id}@${t.version}`;
-  const run = (where: string, src: string): Value => {
+  const evaluateIn = (ctx: EvalContext, where: string, src: string): Value => {
     try {
       return evaluate(parseExpression(src), ctx, src);
     } catch (e) {
@@ -315,7 +310,8 @@ export function validateTemplateInput(template: LoadedTemplate, data: unknown): 
       throw e;
     }
   };
-  for (const [i, d] of (t.define ?? []).entries()) vars.set(d.name, run(`define[${i}]`, d.value));
+  const ctx = templateContext(template, data, (where, src, c) => evaluateIn(c, where, src));
+  const run = (where: string, src: string): Value => evaluateIn(ctx, where, src);
   for (const [i, r] of t.requires.entries()) {
     if (!isTruthy(run(`requires[${i}].when`, r.when))) continue;
     for (const field of r.fields)
@@ -323,6 +319,21 @@ export function validateTemplateInput(template: LoadedTemplate, data: unknown): 
         errors.push({ field, code: 'REQUIRED', message: r.message });
   }
   return errors;
+}
+
+/**
+ * A template's expression context for an input: its variables (the input schema's top-level
+ * properties), then its definitions, each evaluated by `valueOf`, which decides what an expression
+ * error does (the validation's stages, the console's form).
+ */
+export function templateContext(template: LoadedTemplate, input: unknown, valueOf: (where: string, src: string, ctx: EvalContext) => Value): EvalContext {
+  const t = template.content;
+  const data = (input ?? {}) as { [key: string]: JsonValue };
+  const vars = new Map<string, Value>();
+  for (const key of Object.keys(t.inputSchema.properties ?? {})) vars.set(key, Object.prototype.hasOwnProperty.call(data, key) ? data[key] : undefined);
+  const ctx: EvalContext = { vars, formatters: FR_FORMATTERS, labels: t.labels ?? {} };
+  for (const [i, d] of (t.define ?? []).entries()) vars.set(d.name, valueOf(`define[${i}]`, d.value, ctx));
+  return ctx;
 }
 
 /** The easy-to-read wordings the data gives that break the FALC rules (errors only), one per field, in French. */

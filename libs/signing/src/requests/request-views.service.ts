@@ -6,11 +6,11 @@ import { SIGNING_METHOD_FR, SigningMethod } from './evidence';
 import { RequestAccess } from './request-access';
 import { AuthMethod, EmailStatus, RequestMode, RequestStatus, SignatureRequestEntity, SignerDelivery, SignerStatus } from './signing.entities';
 import { SigningRepository } from './signing.repository';
+import { openResidenceDispute } from './residence-dispute.guard';
 import { sealFailureOf, sealFailureReason } from './seal-failure';
 import { allRequiredSigned, countersignatureDue } from './whose-turn';
 import { SignerQuestionAnswerEntity } from '../visa/visa.entities';
 import { withoutFileReferences } from '../policy/file-references';
-import { judgeDecided, residenceDisagreement } from '../policy/residence-dispute';
 import { assistsThePerson } from '../policy/assistance-refusal';
 
 export interface SignerView {
@@ -182,8 +182,8 @@ export class RequestViews {
     const countersign = r.status === 'active' && countersignatureDue(signers) !== null;
     const awaitingSeal = r.status === 'active' && !seal && allRequiredSigned(signers);
     const sealFailure = awaitingSeal ? sealFailureOf(events) : null;
-    const dispute = r.status === 'active' ? residenceDisagreement(decision, views.map((v) => ({ key: v.viewKey, expression: v.expression }))) : null;
-    const disputed = dispute && !judgeDecided(await this.repo.versionResidenceInput(em, r.versionId)) ? views.find((v) => v.viewKey === dispute.key)! : null;
+    const dispute = r.status === 'active' ? await openResidenceDispute(em, r, views.map((v) => ({ key: v.viewKey, expression: v.expression }))) : null;
+    const disputed = dispute ? views.find((v) => v.viewKey === dispute.key)! : null;
     const disputedBy = disputed ? signers.find((s) => s.id === disputed.recordedBySignerId) : undefined;
     return {
       id: r.id,

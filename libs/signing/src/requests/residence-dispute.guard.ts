@@ -1,6 +1,7 @@
 import { ConflictError } from '@carepact/common';
 import { EntityManager } from 'typeorm';
 import { judgeDecided, residenceDisagreement } from '../policy/residence-dispute';
+import type { ViewToRecord } from '../policy/policy.types';
 import type { SignatureRequestEntity } from './signing.entities';
 
 /**
@@ -13,10 +14,8 @@ import type { SignatureRequestEntity } from './signing.entities';
  */
 export async function assertResidenceNotDisputed(em: EntityManager, request: SignatureRequestEntity, audience: 'signer' | 'staff'): Promise<void> {
   const recorded = (await em.query(`SELECT view_key AS key, expression FROM recorded_views WHERE request_id = $1`, [request.id])) as { key: string; expression: string }[];
-  const view = residenceDisagreement(request.policy, recorded);
+  const view = await openResidenceDispute(em, request, recorded);
   if (!view) return;
-  const [version] = (await em.query(`SELECT input #> '{document,residenceChoice}' AS choice FROM document_versions WHERE id = $1`, [request.versionId])) as { choice: unknown }[];
-  if (judgeDecided({ document: { residenceChoice: version?.choice } })) return;
   const who = `${view.person.firstName} ${view.person.lastName}`;
   throw new ConflictError(
     'RESIDENCE_DISAGREEMENT_NEEDS_JUDGE',
@@ -26,4 +25,20 @@ export async function assertResidenceNotDisputed(em: EntityManager, request: Sig
       : `L’avis recueilli sur cette demande dit que la personne n’est pas d’accord pour vivre dans l’établissement : le juge (ou le conseil de famille) statue (C. civ. 459-2). ` +
           'Aucune signature, sur papier ou contresignature comprise, ne peut être enregistrée sur cette version : envoyez une nouvelle version qui cite sa décision.',
   );
+}
+
+/**
+ * The view of the request's policy that `recorded` makes a disagreement not yet decided by the judge
+ * (residence-dispute.ts), or null. The version's input is read only when there is a disagreement.
+ * The guard above and the staff's request views (RequestViews.residenceDispute) both ask this.
+ */
+export async function openResidenceDispute(
+  em: EntityManager,
+  request: Pick<SignatureRequestEntity, 'policy' | 'versionId'>,
+  recorded: readonly { key: string; expression: string }[],
+): Promise<ViewToRecord | null> {
+  const view = residenceDisagreement(request.policy, recorded);
+  if (!view) return null;
+  const [version] = (await em.query(`SELECT input #> '{document,residenceChoice}' AS choice FROM document_versions WHERE id = $1`, [request.versionId])) as { choice: unknown }[];
+  return judgeDecided({ document: { residenceChoice: version?.choice } }) ? null : view;
 }

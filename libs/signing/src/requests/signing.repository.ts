@@ -82,12 +82,6 @@ export class SigningRepository {
     return em.find(SignatureEventEntity, { where: { requestId }, order: { at: 'ASC', id: 'ASC' } });
   }
 
-  /** The part of a version's input snapshot that says where the person lives (`judgeDecided` reads it). */
-  async versionResidenceInput(em: EntityManager, versionId: string): Promise<{ document: { residenceChoice: unknown } } | null> {
-    const [row] = (await em.query(`SELECT input #> '{document,residenceChoice}' AS choice FROM document_versions WHERE id = $1`, [versionId])) as { choice: unknown }[];
-    return row ? { document: { residenceChoice: row.choice } } : null;
-  }
-
   viewsOf(em: EntityManager, requestId: string): Promise<RecordedViewEntity[]> {
     return em.find(RecordedViewEntity, { where: { requestId }, order: { recordedAt: 'ASC' } });
   }

@@ -1,9 +1,8 @@
 import type { FieldError } from '@carepact/common';
-import { FR_FORMATTERS, easyToReadErrors } from '@carepact/rendering';
+import { easyToReadErrors, templateContext } from '@carepact/rendering';
 import {
   EvalContext,
   Expr,
-  JsonValue,
   LoadedTemplate,
   Value,
   evaluate,
@@ -69,13 +68,7 @@ function documentPaths(e: Expr, out: Set<string> = new Set()): Set<string> {
 
 /** The template's variables for this input (as resolve does), its definitions evaluated; one that cannot be evaluated is absent. */
 function contextOf(template: LoadedTemplate, input: TemplateSnapshot): EvalContext {
-  const t = template.content;
-  const vars = new Map<string, Value>();
-  for (const key of Object.keys(t.inputSchema.properties ?? {}))
-    vars.set(key, Object.prototype.hasOwnProperty.call(input, key) ? (input[key] as JsonValue) : undefined);
-  const ctx: EvalContext = { vars, formatters: FR_FORMATTERS, labels: t.labels ?? {} };
-  for (const d of t.define ?? []) vars.set(d.name, attempt(() => evaluate(parseExpression(d.value), ctx, d.value)));
-  return ctx;
+  return templateContext(template, input, (_where, src, ctx) => attempt(() => evaluate(parseExpression(src), ctx, src)));
 }
 
 /** Data not yet valid may make an expression fail (a text where a list is expected): undecided, not an error of the form. */
