@@ -75,7 +75,7 @@ describe('CLI: render (offline) and falc:lint', () => {
 
   it('falc:lint passes on every template (0 errors) and says so', async () => {
     const res = await runCli(config, ['falc:lint']);
-    expect(res.stdout).toMatch(/21 version\(s\) de modèle vérifiée\(s\) : 0 erreur\(s\)/);
+    expect(res.stdout).toMatch(/22 version\(s\) de modèle vérifiée\(s\) : 0 erreur\(s\)/);
     expect(res.code).toBe(0);
   });
 });

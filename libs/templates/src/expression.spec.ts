@@ -49,6 +49,25 @@ describe('expressions', () => {
     expect(() => run("1 < 'b'")).toThrow(/comparaison impossible/);
     expect(() => run("'x' | euros")).toThrow(/attend un nombre/);
   });
+  it('counts the calendar days between two dates (daysUntil), for rules such as « eight days before » (CASF D.311-0-4)', () => {
+    const interview = { notice: '2026-10-09', on: '2026-10-17', late: '2026-10-14' };
+    expect(run('i.notice | daysUntil(i.on)', { i: interview })).toBe(8);
+    expect(run('i.notice | daysUntil(i.on) >= 8', { i: interview })).toBe(true);
+    expect(run('i.late | daysUntil(i.on) >= 8', { i: interview })).toBe(false);
+    expect(run('i.on | daysUntil(i.notice)', { i: interview })).toBe(-8);
+    // Across months, a leap day and the change to summer time (calendar days, not 24-hour spans).
+    expect(run("'2028-02-20' | daysUntil('2028-03-01')")).toBe(10);
+    expect(run("'2026-03-28' | daysUntil('2026-03-30')")).toBe(2);
+    expect(run("'2026-12-31' | daysUntil('2027-01-01')")).toBe(1);
+    expect(run("'2026-10-20' | daysUntil('2026-10-20')")).toBe(0);
+  });
+  it('daysUntil refuses what is not a real date, on either side', () => {
+    expect(() => run("'2026-02-30' | daysUntil('2026-03-01')")).toThrow(/daysUntil.*attend une date AAAA-MM-JJ/);
+    expect(() => run("'2026-03-01' | daysUntil('01/03/2026')")).toThrow(/daysUntil.*attend une date AAAA-MM-JJ/);
+    expect(() => run("i.missing | daysUntil('2026-03-01')", { i: {} })).toThrow(/reçu absent/);
+    expect(() => run("'2026-03-01' | daysUntil")).toThrow(/reçu absent/);
+    expect(() => run("'2026-03-01' | daysUntil(3)")).toThrow(/reçu number/);
+  });
   it('parses loop headers', () => {
     const loop = parseLoop('o, n in document.objectives');
     expect(loop).toMatchObject({ variable: 'o', counter: 'n', source: { kind: 'path', root: 'document', members: ['objectives'] } });

@@ -15,6 +15,9 @@
  *   pipe     := primary ('|' NAME ('(' expr (',' expr)* ')')?)*
  *   primary  := STRING | NUMBER | true | false | null | path | '(' expr ')'
  *   path     := NAME ('.' NAME | '[' NUMBER ']')*
+ *
+ * `a | daysUntil(b)` counts the calendar days from date `a` to date `b` (AAAA-MM-JJ; negative when
+ * `b` comes first), so a rule can say how long before something was done (`notice | daysUntil(on) >= 8`).
  */
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -43,6 +46,7 @@ export const FORMATTER_NAMES = [
   'capitalize',
   'label',
   'de',
+  'daysUntil',
 ] as const;
 export type FormatterName = (typeof FORMATTER_NAMES)[number];
 
@@ -421,6 +425,14 @@ function applyFormatter(name: FormatterName, v: Value, args: Value[], ctx: EvalC
       // French elision before a vowel or a mute h: « l’avis d’Enzo », « l’avis de Marcel ».
       if (typeof v !== 'string') return fail('un texte');
       return /^[aeiouyhàâäéèêëîïôöùûüœæ]/i.test(v.normalize('NFC')) ? `d’${v}` : `de ${v}`;
+    case 'daysUntil': {
+      // Calendar days, not durations: both ends are dates without a time (no time zone, no DST).
+      const from = typeof v === 'string' ? isoDateDay(v) : undefined;
+      if (from === undefined) return fail('une date AAAA-MM-JJ');
+      const to = typeof args[0] === 'string' ? isoDateDay(args[0]) : undefined;
+      if (to === undefined) throw new ExpressionError(`« daysUntil » attend une date AAAA-MM-JJ entre parenthèses, reçu ${describeValue(args[0])}`, src);
+      return to - from;
+    }
     case 'label': {
       const table = args[0];
       if (typeof table !== 'string' || !Object.prototype.hasOwnProperty.call(ctx.labels, table))
@@ -431,6 +443,17 @@ function applyFormatter(name: FormatterName, v: Value, args: Value[], ctx: EvalC
       return Object.prototype.hasOwnProperty.call(labels, v) ? labels[v] : v;
     }
   }
+}
+
+/** Days since 1970-01-01 of a real calendar date written AAAA-MM-JJ, else undefined (2026-02-30 is not a date). */
+function isoDateDay(s: string): number | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!m) return undefined;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const t = Date.UTC(y, mo - 1, d);
+  const dt = new Date(t);
+  if (dt.getUTCFullYear() !== y || dt.getUTCMonth() !== mo - 1 || dt.getUTCDate() !== d) return undefined;
+  return t / 86_400_000;
 }
 
 /** Every path root an expression reads (to check that templates only read declared variables). */

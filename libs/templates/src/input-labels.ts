@@ -46,6 +46,7 @@ const LABELS: Record<string, string> = {
   'consentInterview.outcome': 'Résultat de l’entretien',
   'consentInterview.noticeGivenOn': 'Date de remise de la notice sur la personne de confiance',
   'consentInterview.attestationSigned': 'Attestation de délivrance de l’information signée',
+  'consentInterview.attestationSignedOn': 'Date de l’attestation de délivrance de l’information (signée)',
   consentInterviewOn: 'Date de l’entretien de recherche du consentement',
   entryInventoryOn: 'Date de l’état des lieux d’entrée',
   financialContribution: 'Participation financière',

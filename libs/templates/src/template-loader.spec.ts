@@ -71,4 +71,32 @@ describe('TemplateLoader', () => {
       expect((e as { details: { field: string }[] }).details.map((d) => d.field)).toEqual([`body[${n - 3}].paragraph`, `body[${n - 2}].paragraph`, `body[${n - 1}]`]);
     }
   });
+
+  it('checks (rules between values, e.g. CASF D.311-0-4’s eight days): each expression parses and reads declared variables, a stable code, a message, paths', () => {
+    const file = join(root, 'documents', 'dipc', '1.0.0.json');
+    const content = JSON.parse(readFileSync(file, 'utf8'));
+    const good = { when: 'document.issuedOn', check: "document.issuedOn | daysUntil('2027-01-01') >= 8", fields: ['document.issuedOn'], code: 'TOO_LATE', message: 'Au moins huit jours avant.' };
+    content.checks = [
+      good,
+      { ...good, when: 'inconnue', check: 'document.issuedOn |', code: 'trop_tard', message: ' ', fields: ['issuedOn'], extra: 1 },
+    ];
+    writeFileSync(file, JSON.stringify(content));
+    try {
+      new TemplateLoader(root).load('dipc', '1.0.0');
+      throw new Error('no error');
+    } catch (e) {
+      expect((e as { details: { field: string }[] }).details.map((d) => d.field)).toEqual([
+        'checks[1].extra',
+        'checks[1].when',
+        'checks[1].check',
+        'checks[1].fields[0]',
+        'checks[1].code',
+        'checks[1].message',
+      ]);
+    }
+    content.checks = [good];
+    writeFileSync(file, JSON.stringify(content));
+    // Valid, but no longer the published content: the model check passed, the hash did not.
+    expect(() => new TemplateLoader(root).load('dipc', '1.0.0')).toThrow(expect.objectContaining({ code: 'TEMPLATE_TAMPERED' }));
+  });
 });

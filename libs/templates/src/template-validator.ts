@@ -19,7 +19,7 @@ export function validateTemplateContent(content: unknown): FieldError[] {
     return errors;
   }
   const c = content as Partial<TemplateContent> & Record<string, unknown>;
-  const allowedTop = ['id', 'version', 'documentType', 'title', 'issuedAt', 'falcReview', 'glossary', 'labels', 'define', 'requires', 'inputSchema', 'body'];
+  const allowedTop = ['id', 'version', 'documentType', 'title', 'issuedAt', 'falcReview', 'glossary', 'labels', 'define', 'requires', 'checks', 'inputSchema', 'body'];
   for (const k of Object.keys(c)) if (!allowedTop.includes(k)) err(k, 'champ inconnu');
   if (typeof c.id !== 'string' || !/^[a-z0-9-]+$/.test(c.id)) err('id', 'identifiant en minuscules et tirets attendu');
   if (typeof c.version !== 'string' || !/^\d+\.\d+\.\d+$/.test(c.version)) err('version', 'version de la forme 1.0.0 attendue');
@@ -99,6 +99,20 @@ export function validateTemplateContent(content: unknown): FieldError[] {
         else checkExpr(`requires[${i}].fields[${k}]`, f, vars);
       });
     if (typeof r?.message !== 'string' || !r.message.trim()) err(`requires[${i}].message`, 'message attendu');
+  }
+  if (c.checks !== undefined && !Array.isArray(c.checks)) err('checks', 'liste attendue');
+  for (const [i, r] of (Array.isArray(c.checks) ? c.checks : []).entries()) {
+    for (const k of Object.keys(r ?? {})) if (!['when', 'check', 'fields', 'code', 'message'].includes(k)) err(`checks[${i}].${k}`, 'champ inconnu');
+    checkExpr(`checks[${i}].when`, r?.when, vars);
+    checkExpr(`checks[${i}].check`, r?.check, vars);
+    if (!Array.isArray(r?.fields) || r.fields.length === 0) err(`checks[${i}].fields`, 'liste de chemins attendue');
+    else
+      r.fields.forEach((f, k) => {
+        if (typeof f !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$/.test(f)) err(`checks[${i}].fields[${k}]`, 'chemin attendu (document.champ)');
+        else checkExpr(`checks[${i}].fields[${k}]`, f, vars);
+      });
+    if (typeof r?.code !== 'string' || !/^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$/.test(r.code)) err(`checks[${i}].code`, 'code en MAJUSCULES_SOULIGNÉES attendu');
+    if (typeof r?.message !== 'string' || !r.message.trim()) err(`checks[${i}].message`, 'message attendu');
   }
 
   const common = ['only', 'source', 'note'];

@@ -105,6 +105,26 @@ export interface RequiredWhen {
   message: string;
 }
 
+/**
+ * A rule between data a template cannot state as « required »: a date at least so many days
+ * before another (the notice on the personne de confiance eight days before the consent
+ * interview, CASF D.311-0-4)… When `when` holds, `check` must hold too; otherwise the data is
+ * refused with `code` and `message` beside each of `fields`. `when` says when the check can be
+ * decided (the values it reads given): a missing value is the business of `requires`.
+ */
+export interface CheckWhen {
+  /** Expression over the template's variables and definitions: when the check applies. */
+  when: string;
+  /** Expression that must then hold. */
+  check: string;
+  /** Paths (`document.consentInterview.noticeGivenOn`) the message is shown beside. */
+  fields: string[];
+  /** Stable UPPER_SNAKE code for programs (`NOTICE_TOO_LATE`). */
+  code: string;
+  /** French message naming the rule's source (the article of law). */
+  message: string;
+}
+
 /** The content of one template version file. Its SHA-256 (canonical JSON) identifies it. */
 export interface TemplateContent {
   id: string;
@@ -123,6 +143,8 @@ export interface TemplateContent {
   define?: { name: string; value: string }[];
   /** Data required in some situations only (see RequiredWhen). */
   requires?: RequiredWhen[];
+  /** Rules between the data given (see CheckWhen). */
+  checks?: CheckWhen[];
   /** Schema of the input data; its top-level properties are the variables of the body. */
   inputSchema: InputSchema;
   body: BodyNode[];

@@ -108,7 +108,8 @@ export function contractData(over: Record<string, unknown> = {}): Record<string,
     annexesHandedOverOn: '2026-10-15',
     financialContribution: 'tarifs',
     pricing: { gir: 4, dependancePerDay: 6.5, totalPerDay: 79 },
-    consentInterview: { on: '2026-10-20', outcome: 'consent', noticeGivenOn: '2026-10-09', attestationSigned: true },
+    // Template 1.5.0: the notice eight days at least before the interview and the attestation's date (CASF D.311-0-4).
+    consentInterview: { on: '2026-10-20', outcome: 'consent', noticeGivenOn: '2026-10-09', attestationSignedOn: '2026-10-09' },
     entryInventoryOn: '2026-10-15',
     termination: {
       byPerson: 'Par écrit, à tout moment, avec un préavis de quinze jours.',

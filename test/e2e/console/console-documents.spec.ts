@@ -127,7 +127,7 @@ describe('console: a document from the form to the sealed PDF (issue 10 items 3,
     await admissions.fill('#consentInterview-on', '2026-10-20');
     await admissions.selectOption('#consentInterview-outcome', 'consent');
     await admissions.fill('#consentInterview-noticeGivenOn', '2026-10-09');
-    await admissions.check('#consentInterview-attestationSigned-oui');
+    await admissions.fill('#consentInterview-attestationSignedOn', '2026-10-09');
     await admissions.fill('#entryInventoryOn', '2026-10-15');
     await admissions.selectOption('#financialContribution', 'tarifs');
     await admissions.fill('#pricing-gir', '4');

@@ -55,6 +55,7 @@ describe('console: the new contract form asks for everything at once, in French'
       ['consentInterview-on', 'Entretien de recherche du consentement › Date de l’entretien'],
       ['consentInterview-outcome', 'Entretien de recherche du consentement › Résultat de l’entretien'],
       ['consentInterview-noticeGivenOn', 'Entretien de recherche du consentement › Date de remise de la notice sur la personne de confiance'],
+      ['consentInterview-attestationSignedOn', 'Entretien de recherche du consentement › Date de l’attestation de délivrance de l’information (signée)'],
       ['entryInventoryOn', 'Date de l’état des lieux d’entrée'],
       ['financialContribution', 'Participation financière'],
       ['signing-place', 'Signature › Lieu de signature'],
@@ -76,6 +77,7 @@ describe('console: the new contract form asks for everything at once, in French'
       'consentInterview.on': '20/10/2026',
       'consentInterview.outcome': 'consent',
       'consentInterview.noticeGivenOn': '09/10/2026',
+      'consentInterview.attestationSignedOn': '09/10/2026',
       entryInventoryOn: '15/10/2026',
       financialContribution: 'aucune',
       'signing.place': 'Valville',
@@ -84,6 +86,37 @@ describe('console: the new contract form asks for everything at once, in French'
     expect(summary(preview.text)).toEqual([]);
     expect(preview.status).toBe(200);
     expect(preview.text).toContain('Aperçu avant génération');
+  });
+
+  it('a notice on the personne de confiance given 3 days before the consent interview: refused beside its field, with the article (CASF D.311-0-4); 8 days: the preview', async () => {
+    const fields = (noticeGivenOn: string) => ({
+      'objectives[0]': 'Permettre à M. Dupont de garder ses promenades.',
+      'objectivesFalc[0]': 'Vous gardez votre promenade chaque jour.',
+      'services[0]': 'Hébergement en chambre individuelle',
+      'servicesFalc[0]': 'Une chambre pour vous seul',
+      duration: 'indéterminée',
+      durationFalc: 'Ce contrat n’a pas de date de fin.',
+      annexesHandedOverOn: '15/10/2026',
+      'participation.person.presence': 'present',
+      'consentInterview.on': '20/10/2026',
+      'consentInterview.outcome': 'consent',
+      'consentInterview.noticeGivenOn': noticeGivenOn,
+      'consentInterview.attestationSignedOn': noticeGivenOn,
+      entryInventoryOn: '15/10/2026',
+      financialContribution: 'aucune',
+      'signing.place': 'Valville',
+      'signing.mode': 'electronic',
+    });
+    const refused = await post(fields('17/10/2026'));
+    expect(refused.status).toBe(400);
+    expect(summary(refused.text)).toEqual([['consentInterview-noticeGivenOn', 'Entretien de recherche du consentement › Date de remise de la notice sur la personne de confiance']]);
+    expect(refused.text).toContain(
+      '<p class="field-error" id="consentInterview-noticeGivenOn-erreur">La notice d’information sur la personne de confiance est remise huit jours au moins avant l’entretien de recherche du consentement (CASF D.311-0-4) : indiquez une date de remise antérieure d’au moins huit jours à celle de l’entretien.</p>',
+    );
+    expect(refused.text).toContain('value="2026-10-17"');
+    const preview = await post(fields('12/10/2026'));
+    expect(summary(preview.text)).toEqual([]);
+    expect(preview.status).toBe(200);
   });
 
   it('answers that make more fields required: all of them in the same refusal, named in French; what was typed stays', async () => {

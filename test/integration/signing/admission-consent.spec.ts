@@ -12,7 +12,7 @@ describe('a contract recording a refused admission is not sent for signature', (
   let h: ApiHarness;
   let staff: request.Agent;
   const contract = async (residentId: string, outcome: string) => {
-    const res = await staff.post('/api/documents').send({ residentId, type: 'contrat-sejour', data: contractData({ consentInterview: { on: '2026-10-20', outcome, noticeGivenOn: '2026-10-09', attestationSigned: true } }) });
+    const res = await staff.post('/api/documents').send({ residentId, type: 'contrat-sejour', data: contractData({ consentInterview: { on: '2026-10-20', outcome, noticeGivenOn: '2026-10-09', attestationSignedOn: '2026-10-09' } }) });
     if (res.status !== 202) throw new Error(JSON.stringify(res.body));
     return res.body.id as string;
   };

@@ -114,9 +114,10 @@ const MANDATORY: Record<DocType, { standard: string[]; falc: string[] }> = {
       // 15-day withdrawal right (EHPAD)
       'Droit de rétractation',
       'droit de rétractation dans les quinze jours qui suivent la signature du contrat, ou l’admission si celle-ci est postérieure',
-      // personne de confiance: notice 8 days before the consent interview
+      // personne de confiance: notice 8 days before the consent interview, its attestation dated and signed (CASF D.311-0-4, template 1.5.0)
       'Personne de confiance',
-      'La notice d’information sur la personne de confiance a été remise le 9 octobre 2026',
+      'La notice d’information sur la personne de confiance a été remise à Marcel Dupont le 9 octobre 2026, au moins huit jours avant l’entretien',
+      'l’attestation de sa délivrance, datée du 9 octobre 2026 et signée par le directeur ou son représentant, par Marcel Dupont, est jointe au contrat.',
       'Lors de l’entretien du 20 octobre 2026',
       'Marcel Dupont a exprimé son consentement à son entrée dans l’établissement.',
       'Il est proposé à Marcel Dupont de désigner une personne de confiance.',
@@ -168,7 +169,10 @@ const MANDATORY: Record<DocType, { standard: string[]; falc: string[] }> = {
       'Vous pouvez arrêter le contrat quand vous voulez.',
       'Vous partez 1 mois au plus après votre lettre.',
       'Votre personne de confiance',
-      'Le 9 octobre 2026, vous avez reçu une feuille sur la personne de confiance.',
+      'Une feuille explique ce qu’est la personne de confiance.',
+      'Vous avez reçu cette feuille le 9 octobre 2026.',
+      'Vous avez eu 8 jours ou plus pour la lire.',
+      'Le 9 octobre 2026, vous avez signé un papier avec la direction.',
       'Vous avez dit oui pour vivre ici.',
       'Les documents donnés avec ce contrat',
       'Le 15 octobre 2026, nous vous avons donné ces documents',

@@ -26,6 +26,14 @@ function withGir(input: TemplateInput, gir: number): TemplateInput {
   return { ...input, document: { ...document, pricing: { ...document.pricing, gir } } };
 }
 
+/** Data of a contract made before 1.5.0: `attestationSigned: true` where 1.5.0 records the attestation's date (CASF D.311-0-4). */
+function withAttestationFlag(input: TemplateInput): TemplateInput {
+  const document = input.document as { consentInterview?: Record<string, unknown> };
+  if (!document.consentInterview) return input;
+  const { attestationSignedOn, ...interview } = document.consentInterview;
+  return { ...input, document: { ...document, consentInterview: { ...interview, ...(attestationSignedOn ? { attestationSigned: true } : {}) } } };
+}
+
 const render = (type: string, input: TemplateInput, variant: ContentVariant) => resolve(loader.load(type), input, variant);
 /** Normalises the no-break spaces Intl writes in amounts (6,50 €). */
 const text = (tree: DocumentTree) => lines(tree).join('\n').replace(/[\u00a0\u202f]/g, ' ');
@@ -36,8 +44,8 @@ const CASES: [string, string, TemplateInput, TemplateInput][] = [
 ];
 
 describe.each(CASES)('%s 1.4.0: the APA by GIR (CASF L.232-2, L.232-8) — %s', (type, _who, gir5, gir2) => {
-  it('is the latest published version', () => {
-    expect(loader.load(type).content.version).toBe('1.4.0');
+  it('is the latest published version (contrat de séjour: 1.5.0, the personne de confiance notice, with the same APA text)', () => {
+    expect(loader.load(type).content.version).toBe(type === 'contrat-sejour' ? '1.5.0' : '1.4.0');
     expect((gir5.document as { pricing: { gir: number } }).pricing.gir).toBe(5);
     expect((gir2.document as { pricing: { gir: number } }).pricing.gir).toBe(2);
   });
@@ -86,7 +94,8 @@ describe.each(CASES)('%s 1.4.0: the APA by GIR (CASF L.232-2, L.232-8) — %s', 
   });
 
   it('documents already generated from 1.3.0 keep their text (1.3.0 is unchanged)', () => {
-    const old = text(resolve(loader.load(type, '1.3.0'), gir5, 'standard'));
+    // Their data were of their version's shape: before 1.5.0 the attestation was a yes/no, not its date.
+    const old = text(resolve(loader.load(type, '1.3.0'), withAttestationFlag(gir5), 'standard'));
     expect(old).toContain('Après déduction de l’allocation personnalisée d’autonomie, Ahmed Benali paie 6,50 €');
   });
 });

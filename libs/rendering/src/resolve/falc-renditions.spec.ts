@@ -42,8 +42,8 @@ describe('FALC renditions of the demo fixture pass falc:lint', () => {
   it.each(cases)('%s for %s: no FALC error in the rendition, each pictogram beside a sentence', (type, key) => {
     const template = loader.load(type);
     // The projet personnalisé (participants with their capacity and presence, CASF L.311-3 7°) and the avenant (purpose « tarifs », CASF L.342-3) are at 1.3.0;
-    // the contrat de séjour and the DIPC at 1.4.0 (the APA by GIR, CASF L.232-2, L.232-8).
-    expect(template.content.version).toBe(type === 'compte-rendu-synthese' ? '1.2.0' : type === 'contrat-sejour' || type === 'dipc' ? '1.4.0' : '1.3.0');
+    // the DIPC at 1.4.0 (the APA by GIR, CASF L.232-2, L.232-8); the contrat de séjour at 1.5.0 (the personne de confiance notice, CASF D.311-0-4).
+    expect(template.content.version).toBe(type === 'compte-rendu-synthese' ? '1.2.0' : type === 'contrat-sejour' ? '1.5.0' : type === 'dipc' ? '1.4.0' : '1.3.0');
     let tree: DocumentTree;
     try {
       tree = resolve(template, templateInputFromFixture(fixture, type, key), 'falc');
@@ -116,7 +116,10 @@ describe('FALC renditions of the demo fixture pass falc:lint', () => {
     const KNOWN_TO_1_1 = ['minorViewFalc', 'byPersonFalc', 'byEstablishmentFalc'];
     const strip = (v: unknown): unknown =>
       Array.isArray(v) ? v.map(strip) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).filter(([k]) => !k.endsWith('Falc') || KNOWN_TO_1_1.includes(k)).map(([k, x]) => [k, strip(x)])) : v;
-    const old = resolve(loader.load('contrat-sejour', '1.1.0'), strip(input), 'falc');
+    // …and their data of their shape (before 1.5.0 the attestation was a yes/no, not its date).
+    const { attestationSignedOn: _on, ...interview } = input.document.consentInterview as Record<string, unknown>;
+    const before150 = { ...input, document: { ...input.document, consentInterview: { ...interview, attestationSigned: true } } };
+    const old = resolve(loader.load('contrat-sejour', '1.1.0'), strip(before150), 'falc');
     expect(old.meta.templateVersion).toBe('1.1.0');
     expect(linesOf(old).join('\n')).toContain('Ce contrat est entre vous');
   });

@@ -284,7 +284,8 @@ function isGiven(v: Value): boolean {
 /**
  * The whole check a document's data must pass before anything is rendered or stored: the schema,
  * then the template's situational requirements (`requires`: the minor's view for a minor, the
- * consent interview in a home for older people…). Used by resolve and by document creation, so
+ * consent interview in a home for older people…) and its rules between values (`checks`: the
+ * notice eight days before the interview…). Used by resolve and by document creation, so
  * the API refuses at once what the worker would refuse later.
  */
 export function validateTemplateInput(template: LoadedTemplate, data: unknown): FieldError[] {
@@ -297,7 +298,7 @@ export function validateTemplateInput(template: LoadedTemplate, data: unknown): 
   // The easy-to-read wordings the data gives are printed as they are: they pass the same
   // machine-checkable FALC rules as the template's own texts (falc:lint), the glossary included.
   for (const e of easyToReadErrors(template, data)) if (!has(e.field)) errors.push(e);
-  if (!t.requires?.length) return errors;
+  if (!t.requires?.length && !t.checks?.length) return errors;
   const ref = `${t.id}@${t.version}`;
   const evaluateIn = (ctx: EvalContext, where: string, src: string): Value => {
     try {
@@ -312,11 +313,19 @@ export function validateTemplateInput(template: LoadedTemplate, data: unknown): 
   };
   const ctx = templateContext(template, data, (where, src, c) => evaluateIn(c, where, src));
   const run = (where: string, src: string): Value => evaluateIn(ctx, where, src);
-  for (const [i, r] of t.requires.entries()) {
+  for (const [i, r] of (t.requires ?? []).entries()) {
     if (!isTruthy(run(`requires[${i}].when`, r.when))) continue;
     for (const field of r.fields)
       if (!isGiven(run(`requires[${i}].fields`, field)) && !has(field) && !errors.some((e) => e.field.startsWith(`${field}.`) || field.startsWith(`${e.field}.`)))
         errors.push({ field, code: 'REQUIRED', message: r.message });
+  }
+  // Rules between the values given (a notice at least eight days before the interview, CASF
+  // D.311-0-4): undecided (undefined) on data the schema refused; a field already refused keeps its error.
+  for (const [i, c] of (t.checks ?? []).entries()) {
+    if (!isTruthy(run(`checks[${i}].when`, c.when))) continue;
+    const holds = run(`checks[${i}].check`, c.check);
+    if (holds === undefined || isTruthy(holds)) continue;
+    for (const field of c.fields) if (!has(field)) errors.push({ field, code: c.code, message: c.message });
   }
   return errors;
 }

@@ -87,6 +87,7 @@ describe('the contract form: every required field at once, in French', () => {
       ['consentInterview-on', 'Entretien de recherche du consentement › Date de l’entretien'],
       ['consentInterview-outcome', 'Entretien de recherche du consentement › Résultat de l’entretien'],
       ['consentInterview-noticeGivenOn', 'Entretien de recherche du consentement › Date de remise de la notice sur la personne de confiance'],
+      ['consentInterview-attestationSignedOn', 'Entretien de recherche du consentement › Date de l’attestation de délivrance de l’information (signée)'],
       ['entryInventoryOn', 'Date de l’état des lieux d’entrée'],
       ['financialContribution', 'Participation financière'],
       // « Signature : obligatoire », then its place and mode on the next submission: now each at once.
@@ -119,3 +120,67 @@ describe('the contract form: every required field at once, in French', () => {
     expect(html).toMatch(/<option value="paper" selected/);
   });
 });
+
+/**
+ * The personne de confiance notice before the consent interview (CASF D.311-0-4, template 1.5.0):
+ * the form asks for its date and the attestation's when the person has not designated one, says
+ * why, and shows a notice given less than eight days before the interview refused beside its field.
+ */
+describe('the contract form: the personne de confiance notice (CASF D.311-0-4)', () => {
+  const template = templates().load('contrat-sejour');
+  const schema = formSchemaOf(template.content.inputSchema);
+  const fixture = JSON.parse(readFileSync(join(__dirname, '../../../../../templates/demo/establishment-les-tilleuls.json'), 'utf8')) as unknown;
+  const jeanne = { id: 'r-jeanne', name: 'Jeanne Martin' };
+  const form = (who: { id: string; name: string }, key: string, patch: (d: Data) => void = () => {}) => {
+    const input = templateInputFromFixture(fixture, 'contrat-sejour', key);
+    const document = structuredClone(input.document) as Data;
+    patch(document);
+    const full = { ...input, document };
+    const reported = validateTemplateInput(template, full).map((e) => ({ ...e, field: e.field.replace(/^document\./, '') }));
+    const errors = completeErrors('contrat-sejour', schema, template, full, reported);
+    return {
+      errors,
+      html: documentFormPage(actor, 'csrf', {
+        type: 'contrat-sejour',
+        resident: who,
+        schema,
+        data: document,
+        requirements: templateRequirements('contrat-sejour', schema, template, full),
+        ...(errors.length ? { errors, errorMessage: 'Les données du document sont invalides ou incomplètes. Corrigez les champs signalés.' } : {}),
+      }),
+    };
+  };
+  const interview = (d: Data) => d.consentInterview as Data;
+
+  it('without a personne de confiance: the notice’s date and the attestation’s are marked required, with the article', () => {
+    const { html, errors } = form(marcel, 'marcel-dupont');
+    expect(errors).toEqual([]);
+    expect(html).toContain('<label for="consentInterview-noticeGivenOn">Date de remise de la notice sur la personne de confiance<span class="required"> (obligatoire)</span></label>');
+    expect(html).toContain('<label for="consentInterview-attestationSignedOn">Date de l’attestation de délivrance de l’information (signée)<span class="required"> (obligatoire)</span></label>');
+    expect(html).toContain('au moins huit jours avant l’entretien et sa délivrance est attestée par un document daté et signé (CASF D.311-0-4).');
+  });
+
+  it('a notice given 3 days before the interview: refused beside its field, with the article, in the summary too', () => {
+    const { html, errors } = form(marcel, 'marcel-dupont', (d) => {
+      interview(d).noticeGivenOn = '2026-10-17';
+      interview(d).attestationSignedOn = '2026-10-17';
+    });
+    expect(errors).toEqual([expect.objectContaining({ field: 'consentInterview.noticeGivenOn', code: 'NOTICE_TOO_LATE' })]);
+    expect(html).toContain(
+      '<p class="field-error" id="consentInterview-noticeGivenOn-erreur">La notice d’information sur la personne de confiance est remise huit jours au moins avant l’entretien de recherche du consentement (CASF D.311-0-4) : indiquez une date de remise antérieure d’au moins huit jours à celle de l’entretien.</p>',
+    );
+    expect(html).toMatch(/<input[^>]*id="consentInterview-noticeGivenOn"[^>]*aria-invalid="true"|<input[^>]*aria-invalid="true"[^>]*id="consentInterview-noticeGivenOn"/);
+    expect(summary(html)).toEqual([['consentInterview-noticeGivenOn', 'Entretien de recherche du consentement › Date de remise de la notice sur la personne de confiance']]);
+  });
+
+  it('with a personne de confiance already designated: neither date is asked for', () => {
+    const { html, errors } = form(jeanne, 'jeanne-martin');
+    expect(errors).toEqual([]);
+    expect(html).toMatch(/<label for="consentInterview-noticeGivenOn">Date de remise de la notice sur la personne de confiance<\/label>/);
+    expect(html).toMatch(/<label for="consentInterview-attestationSignedOn">Date de l’attestation de délivrance de l’information \(signée\)<\/label>/);
+  });
+});
+
+function summary(html: string): string[][] {
+  return [...(/<div class="error-summary"[\s\S]*?<\/div>/.exec(html)?.[0] ?? '').matchAll(/<a href="#([^"]+)">([^<]*)<\/a>/g)].map((m) => [m[1], m[2].split(' : ')[0]]);
+}

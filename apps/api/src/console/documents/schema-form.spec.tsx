@@ -15,7 +15,7 @@ describe('the document form generated from the template schema', () => {
       'pricing.gir': '4',
       'pricing.dependancePerDay': '6,50',
       'pricing.totalPerDay': 'beaucoup',
-      'consentInterview.attestationSigned': 'oui',
+      'residenceChoice.agrees': 'oui',
       'participation.others[0].name': 'Karim Benaïssa',
       'participation.others[0].capacity': 'representant_legal',
       'participation.others[1].name': '',
@@ -25,7 +25,7 @@ describe('the document form generated from the template schema', () => {
     expect(data).toEqual({
       objectives: ['Vivre en sécurité', 'Garder ses promenades'],
       pricing: { gir: 4, dependancePerDay: 6.5, totalPerDay: 'beaucoup' },
-      consentInterview: { attestationSigned: true },
+      residenceChoice: { agrees: true },
       participation: { others: [{ name: 'Karim Benaïssa', capacity: 'representant_legal' }] },
     });
   });
