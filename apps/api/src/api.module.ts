@@ -13,6 +13,7 @@ import { ArchiveModule } from '@carepact/archive';
 import { DocumentHistoryController } from './documents/document-history.controller';
 import { RetentionController } from './archive/retention.controller';
 import { DocumentVisaController } from './documents/document-visa.controller';
+import { SoleSignatureController } from './documents/sole-signature.controller';
 import { SigningController } from './signing/signing.controller';
 import { PortalActionsController } from './portal/portal-actions.controller';
 import { PortalController } from './portal/portal.controller';
@@ -28,6 +29,7 @@ import { AllExceptionsFilter } from './http/all-exceptions.filter';
 import { StaffAuthGuard } from './http/auth.guard';
 import { ResidentsController } from './residents/residents.controller';
 import { StaffController } from './staff/staff.controller';
+import { AnnexFilesController } from './staff/annex-files.controller';
 
 /** The API only wires libs together: business rules live in libs. */
 @Module({})
@@ -41,12 +43,14 @@ export class ApiModule {
         HealthController,
         AuthController,
         StaffController,
+        AnnexFilesController,
         ResidentsController,
         DocumentsController,
         BulkRunsController,
         DocumentHistoryController,
         RetentionController,
         DocumentVisaController,
+        SoleSignatureController,
         SigningController,
         AuditController,
         PortalSessionController,

@@ -13,6 +13,8 @@ import { mountQueueBoard } from './console/admin/queue-board';
 import { staffCookieName } from './http/auth.guard';
 import { useTrustProxy } from './http/client-ip';
 import { PAPER_UPLOAD_PATH } from './console/documents/paper-upload.controller';
+import { ANNEX_UPLOAD_PATH } from './console/admin/annex-files.controller';
+import { ANNEX_UPLOAD_API_PATH } from './staff/annex-files.controller';
 import { BULK_RUN_BODY_LIMIT_BYTES, BULK_RUN_PATH, bulkRunTooLarge } from './documents/bulk-runs.controller';
 import { refuseControlCharactersInAddress } from './http/control-characters.middleware';
 import { consoleFormBody, portalFormBody } from './http/form-body.middleware';
@@ -49,7 +51,7 @@ export async function createApiApp(config: AppConfig, options: ApiAppOptions = {
   app.use(
     '/api',
     jsonBody(config.http.bodyLimitBytes, {
-      rawRoutes: [/^\/signature-requests\/[^/]+\/paper\/?$/],
+      rawRoutes: [/^\/signature-requests\/[^/]+\/paper\/?$/, ANNEX_UPLOAD_API_PATH],
       largeRoutes: [{ path: BULK_RUN_PATH, limitBytes: BULK_RUN_BODY_LIMIT_BYTES, tooLarge: bulkRunTooLarge() }],
     }),
   );
@@ -62,7 +64,7 @@ export async function createApiApp(config: AppConfig, options: ApiAppOptions = {
     const parse = consoleFormBody();
     // The console's one multipart form (a paper signature's scan) is read by its handler after the staff guard (paper-upload.controller.ts).
     app.use(path, (req: express.Request, res: express.Response, next: express.NextFunction) =>
-      path === '/console' && req.method === 'POST' && PAPER_UPLOAD_PATH.test(req.path) && req.is('multipart/form-data') ? next() : parse(req, res, next),
+      path === '/console' && req.method === 'POST' && (PAPER_UPLOAD_PATH.test(req.path) || ANNEX_UPLOAD_PATH.test(req.path)) && req.is('multipart/form-data') ? next() : parse(req, res, next),
     );
   }
   app.use('/static', express.static(join(__dirname, 'views', 'static'), { index: false, fallthrough: true, maxAge: '1h' }));

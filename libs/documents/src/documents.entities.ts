@@ -2,6 +2,7 @@ import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, Pri
 import { DOCUMENT_TYPE_LABELS } from '@carepact/common';
 import { EstablishmentEntity, OrganisationEntity } from '@carepact/identity';
 import { ResidentEntity } from '@carepact/residents';
+import type { VersionAnnex } from './annexes/annex-files.entities';
 
 export const DOCUMENT_TYPES = ['contrat-sejour', 'dipc', 'avenant', 'projet-personnalise', 'compte-rendu-synthese'] as const;
 export type DocumentType = (typeof DOCUMENT_TYPES)[number];
@@ -132,6 +133,15 @@ export class DocumentVersionEntity {
 
   @Column({ type: 'text' })
   inputHash: string;
+
+  /**
+   * The documents handed over with the contract, as they were when this version was created (CASF
+   * L.311-4; annexes/annex-files.entities.ts): each annex key with the file then current, its id
+   * and SHA-256. Set for a contrat de séjour, a DIPC and an avenant; null for the other types and
+   * for versions created before it was recorded. Never changed (a trigger refuses it).
+   */
+  @Column({ type: 'jsonb', nullable: true })
+  annexes: VersionAnnex[] | null;
 
   @Column({ type: 'text', nullable: true })
   errorCode: string | null;

@@ -5,6 +5,8 @@ import { DatabaseModule } from '@carepact/database';
 import { IdentityModule } from '@carepact/identity';
 import { QueueModule } from '@carepact/queue';
 import { ResidentsModule } from '@carepact/residents';
+import { ANNEX_FILES_ENTITIES } from './annexes/annex-files.entities';
+import { AnnexFilesRepository } from './annexes/annex-files.repository';
 import { BlobStore } from './blob-store';
 import { DocumentLifecycle } from './document-lifecycle.service';
 import { BULK_ENTITIES } from './bulk/bulk-runs.entities';
@@ -14,8 +16,8 @@ import { DocumentsRepository } from './documents.repository';
 import { DocumentsService } from './documents.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([...DOCUMENTS_ENTITIES, ...BULK_ENTITIES]), DatabaseModule, AuditModule, IdentityModule, ResidentsModule, QueueModule],
-  providers: [DocumentsRepository, BlobStore, DocumentsService, DocumentLifecycle, BulkRunsService],
-  exports: [DocumentsService, BlobStore, DocumentsRepository, DocumentLifecycle, BulkRunsService],
+  imports: [TypeOrmModule.forFeature([...DOCUMENTS_ENTITIES, ...BULK_ENTITIES, ...ANNEX_FILES_ENTITIES]), DatabaseModule, AuditModule, IdentityModule, ResidentsModule, QueueModule],
+  providers: [DocumentsRepository, BlobStore, DocumentsService, DocumentLifecycle, BulkRunsService, AnnexFilesRepository],
+  exports: [DocumentsService, BlobStore, DocumentsRepository, DocumentLifecycle, BulkRunsService, AnnexFilesRepository],
 })
 export class DocumentsModule {}

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { SignedContract } from './bulk/tariff-avenant';
+import { ExistingTariffAvenant, SignedContract, TARIFF_AVENANT_CLOSED_STATUSES, tariffAvenantOn } from './bulk/tariff-avenant';
 import { EntityManager, In } from 'typeorm';
 import { DocumentEntity, DocumentVersionEntity, RenditionEntity, VersionStatus } from './documents.entities';
 
@@ -130,6 +130,33 @@ export class DocumentsRepository {
   /** Whether the resident has a signed contrat de séjour or DIPC (an avenant needs one to amend, CASF L.311-4). */
   async hasSignedContract(em: EntityManager, organisationId: string, residentId: string): Promise<boolean> {
     return (await this.signedContracts(em, organisationId, [residentId], false)).has(residentId);
+  }
+
+  /**
+   * Each resident's tariff avenant taking effect on `effectiveOn` whose document is not closed
+   * (TARIFF_AVENANT_CLOSED_STATUSES; its current version says so), whatever made it — a bulk run or
+   * one by one: resident id → the oldest. The one check of « one tariff avenant per resident and
+   * effective date », for the bulk candidates and worker and for DocumentsService.create.
+   */
+  async tariffAvenantsOn(em: EntityManager, organisationId: string, residentIds: string[], effectiveOn: string): Promise<Map<string, ExistingTariffAvenant>> {
+    if (!residentIds.length) return new Map();
+    const rows = (await em.query(
+      `SELECT DISTINCT ON (d.resident_id) d.resident_id, d.id, d.created_at FROM documents d JOIN document_versions v ON v.id = d.current_version_id
+        WHERE d.organisation_id = $1 AND d.resident_id = ANY($2::uuid[]) AND d.type = 'avenant' AND d.status <> ALL($4::text[]) AND ${tariffAvenantOn('v', '$3')}
+        ORDER BY d.resident_id, d.created_at`,
+      [organisationId, residentIds, effectiveOn, TARIFF_AVENANT_CLOSED_STATUSES],
+    )) as { resident_id: string; id: string; created_at: Date }[];
+    return new Map(rows.map((r) => [r.resident_id, { documentId: r.id, createdAt: r.created_at }]));
+  }
+
+  /**
+   * Locks the resident's row until the transaction ends (FOR NO KEY UPDATE: the file's readers and
+   * its foreign keys are not held up), so that the tariff avenant check then made sees any avenant
+   * another transaction was creating for them: it has committed by then. False: no such resident.
+   */
+  async lockResident(em: EntityManager, organisationId: string, residentId: string): Promise<boolean> {
+    const rows = (await em.query(`SELECT id FROM residents WHERE id = $1 AND organisation_id = $2 FOR NO KEY UPDATE`, [residentId, organisationId])) as { id: string }[];
+    return rows.length > 0;
   }
 
   /**

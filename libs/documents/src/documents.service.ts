@@ -17,6 +17,12 @@ import { DocumentsRepository } from './documents.repository';
 import { GENERATION_RETRIES_EXHAUSTED, generationErrorOf } from './generation-errors';
 import type { CreateDocumentInput, DocumentView, Download, RenditionView, VersionView } from './documents.types';
 import { templateInputOf } from './template-input';
+import { AvenantAlreadyExistsError, ExistingTariffAvenant, tariffEffectiveOnOf } from './bulk/tariff-avenant';
+import type { VersionAnnex } from './annexes/annex-files.entities';
+import { AnnexFilesRepository } from './annexes/annex-files.repository';
+
+/** The documents with which the livret d'accueil, the charte and the règlement are handed over (CASF L.311-4, D.311). */
+const ANNEXED_TYPES: readonly DocumentType[] = ['contrat-sejour', 'dipc', 'avenant'];
 
 /** Request data errors point at `data.<field>`; template schema paths start at `document.`. */
 function toRequestFields(errors: FieldError[]): FieldError[] {
@@ -34,6 +40,7 @@ export class DocumentsService {
     private readonly outbox: OutboxService,
     private readonly blobs: BlobStore,
     private readonly lifecycle: DocumentLifecycle,
+    private readonly annexFiles: AnnexFilesRepository,
   ) {}
 
   /** Creates a document and requests its first version; generation runs in the worker. */
@@ -52,6 +59,13 @@ export class DocumentsService {
     if (!DOCUMENT_TYPES.includes(input.type))
       throw new ValidationError([{ field: 'type', code: 'NOT_ALLOWED_VALUE', message: `Type inconnu. Valeurs possibles : ${DOCUMENT_TYPES.join(', ')}.` }]);
     const { resident, snapshot } = await this.prepare(em, actor, input.residentId, input.type, input.data);
+    // One tariff avenant per resident and effective date, as a bulk run makes them: checked under
+    // the resident's row lock, so that two simultaneous requests cannot both pass.
+    const effectiveOn = input.type === 'avenant' ? tariffEffectiveOnOf(snapshot.document) : null;
+    if (effectiveOn) {
+      const existing = await this.tariffAvenantUnderLock(em, actor.organisationId, resident.id, effectiveOn);
+      if (existing) throw new AvenantAlreadyExistsError(effectiveOn, existing);
+    }
     const now = new Date();
     // A new document is born generating its version 1, the current one: both ids are known here,
     // so neither the version number nor the current version needs another statement.
@@ -85,6 +99,18 @@ export class DocumentsService {
       { id: firstVersionId, number: 1 },
     );
     return { id: doc.id, versionId: version.id, status: doc.status };
+  }
+
+  /**
+   * The resident's tariff avenant for `effectiveOn` (not closed), read under the resident's row
+   * lock held until `em`'s transaction ends: the one check before creating one, by a bulk run's
+   * worker (which then skips the resident, BULK_AVENANT_EXISTS) or by `createIn` (409
+   * AVENANT_ALREADY_EXISTS). Another transaction creating one for this resident has committed by
+   * the time the lock is granted, so its avenant is seen.
+   */
+  async tariffAvenantUnderLock(em: EntityManager, organisationId: string, residentId: string, effectiveOn: string): Promise<ExistingTariffAvenant | null> {
+    if (!(await this.repo.lockResident(em, organisationId, residentId))) throw new NotFoundError('RESIDENT_NOT_FOUND', 'Résident introuvable.');
+    return (await this.repo.tariffAvenantsOn(em, organisationId, [residentId], effectiveOn)).get(residentId) ?? null;
   }
 
   /** A change is a new version with its reason; a generated version is never edited. */
@@ -222,7 +248,11 @@ export class DocumentsService {
   async preview(actor: StaffActor, input: CreateDocumentInput): Promise<{ template: LoadedTemplate; input: Record<string, unknown> }> {
     if (!DOCUMENT_TYPES.includes(input.type))
       throw new ValidationError([{ field: 'type', code: 'NOT_ALLOWED_VALUE', message: `Type inconnu. Valeurs possibles : ${DOCUMENT_TYPES.join(', ')}.` }]);
-    const { snapshot, template } = await this.prepare(this.tx.manager, actor, input.residentId, input.type, input.data);
+    const { resident, snapshot, template } = await this.prepare(this.tx.manager, actor, input.residentId, input.type, input.data);
+    // Said at the preview already (`create` checks again, under the lock).
+    const effectiveOn = input.type === 'avenant' ? tariffEffectiveOnOf(snapshot.document) : null;
+    const existing = effectiveOn ? (await this.repo.tariffAvenantsOn(this.tx.manager, actor.organisationId, [resident.id], effectiveOn)).get(resident.id) : undefined;
+    if (effectiveOn && existing) throw new AvenantAlreadyExistsError(effectiveOn, existing);
     return { template, input: snapshot };
   }
 
@@ -307,6 +337,7 @@ export class DocumentsService {
     first?: { id: string; number: 1 },
   ): Promise<DocumentVersionEntity> {
     const template = templates().load(doc.type);
+    const annexes = await this.annexRecord(em, doc, snapshot, template);
     const version = em.create(DocumentVersionEntity, {
       ...(first ? { id: first.id } : {}),
       organisationId: doc.organisationId,
@@ -320,6 +351,7 @@ export class DocumentsService {
       rendererVersion: RENDERER_VERSION,
       input: snapshot,
       inputHash: inputHash(snapshot),
+      annexes,
       errorCode: null,
       createdBy: actor.system ? null : actor.userId,
       createdAt: new Date(),
@@ -337,6 +369,20 @@ export class DocumentsService {
       payload: { documentId: doc.id, number: version.number, templateId: version.templateId, templateVersion: version.templateVersion, templateHash: version.templateHash, inputHash: version.inputHash },
     });
     return version;
+  }
+
+  /**
+   * The documents handed over with a contrat de séjour, a DIPC or an avenant (CASF L.311-4; DOMAIN.md:
+   * « record the date and version of each annex handed over »): each annex key of the snapshot's
+   * establishment with the file current today, its label in the version's template. Null for the
+   * other types, which hand nothing over.
+   */
+  private async annexRecord(em: EntityManager, doc: DocumentEntity, snapshot: Record<string, unknown>, template: LoadedTemplate): Promise<VersionAnnex[] | null> {
+    if (!ANNEXED_TYPES.includes(doc.type)) return null;
+    const keys = (snapshot as { establishment?: { annexes?: unknown } }).establishment?.annexes;
+    const list = Array.isArray(keys) ? keys.filter((k): k is string => typeof k === 'string') : [];
+    const labels = template.content.labels?.annex ?? {};
+    return this.annexFiles.versionRecord(em, doc.establishmentId, list, todayIso(), (k) => (Object.prototype.hasOwnProperty.call(labels, k) ? labels[k] : k));
   }
 
   private async view(em: EntityManager, d: DocumentEntity, withVersions: boolean): Promise<DocumentView> {

@@ -14,3 +14,5 @@ export * from './documents-worker.module';
 export * from './bulk/bulk-runs.entities';
 export * from './bulk/bulk-runs.service';
 export * from './bulk/tariff-avenant';
+export * from './annexes/annex-files.entities';
+export * from './annexes/annex-files.repository';

@@ -31,5 +31,8 @@ export * from './worklist/worklist.repository';
 export * from './worklist/worklist.service';
 export * from './visa/visa.entities';
 export * from './visa/document-visa.service';
+export * from './sole-signature/sole-signature.entities';
+export * from './sole-signature/sole-signature.service';
 export * from './signing.module';
 export * from './seal/seal-certificate-state';
+export * from './annexes/annex-files.service';

@@ -31,10 +31,13 @@ import { WorklistRepository } from './worklist/worklist.repository';
 import { WorklistService } from './worklist/worklist.service';
 import { DocumentVisaService } from './visa/document-visa.service';
 import { VISA_ENTITIES } from './visa/visa.entities';
+import { SOLE_SIGNATURE_ENTITIES } from './sole-signature/sole-signature.entities';
+import { SoleSignatureService } from './sole-signature/sole-signature.service';
 import { SealCertificateService } from './seal/seal-certificate-state';
+import { AnnexFilesService } from './annexes/annex-files.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([...SIGNING_ENTITIES, ...VISA_ENTITIES]), DatabaseModule, AuditModule, IdentityModule, ResidentsModule, DocumentsModule, QueueModule],
+  imports: [TypeOrmModule.forFeature([...SIGNING_ENTITIES, ...VISA_ENTITIES, ...SOLE_SIGNATURE_ENTITIES]), DatabaseModule, AuditModule, IdentityModule, ResidentsModule, DocumentsModule, QueueModule],
   providers: [
     SigningRepository,
     EvidenceLog,
@@ -54,13 +57,16 @@ import { SealCertificateService } from './seal/seal-certificate-state';
     WorklistRepository,
     WorklistService,
     DocumentVisaService,
+    SoleSignatureService,
     SealCertificateService,
+    AnnexFilesService,
     // Names and reading preferences of the resident a request is about, read through the owner's
     // repository (ResidentsModule exports only its service, whose reads load the whole file).
     ResidentsRepository,
   ],
   exports: [
     SealCertificateService,
+    AnnexFilesService,
     SigningRepository,
     EvidenceLog,
     SigningLinks,
@@ -75,6 +81,7 @@ import { SealCertificateService } from './seal/seal-certificate-state';
     PaperSignaturesService,
     WorklistService,
     DocumentVisaService,
+    SoleSignatureService,
     ResidentsRepository,
   ],
 })

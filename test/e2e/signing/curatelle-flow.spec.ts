@@ -261,6 +261,43 @@ describe('signature routing end to end', () => {
     expect(await offer.text()).toContain('C. civ. 469');
   });
 
+  it('after the curateur’s refusal the judge authorises Marcel to sign alone (C. civ. 469 al. 3): the next request goes to him alone, he signs in the portal, the evidence cites the ordonnance', async () => {
+    const docId = await h.document('Marcel', 'contrat-sejour');
+    const first = await request(docId);
+    const c = new PortalClient(h.base);
+    expect((await c.open(await newLinkFor('k.benaissa@udaf-val.example', first.json.id))).status).toBe(303);
+    await c.get('/portail/document');
+    expect((await c.post('/portail/refuser', { reason: 'Le tarif n’est pas celui convenu.' })).status).toBe(303);
+    const staff = await h.staff('admissions@les-tilleuls.example');
+    const ordonnance = { court: 'Juge des contentieux de la protection, tribunal judiciaire de Valville', decisionDate: '2026-11-10', reference: 'RG 26/00123' };
+    const recorded = await staff(`/api/documents/${docId}/sole-signature-authorisation`, { method: 'POST', body: JSON.stringify(ordonnance) });
+    expect(recorded.status).toBe(201);
+    expect((await state(first.json.id)).nextStep).toMatchObject({ kind: 'send' });
+
+    const second = await request(docId);
+    expect(second.status).toBe(201);
+    expect(second.json.signers.map((s) => [s.role, s.delivery])).toEqual([
+      ['resident', 'email'],
+      ['director', 'staff'],
+    ]);
+    const p = new PortalClient(h.base);
+    expect((await p.open(await newLinkFor('marcel.dupont@example.org', second.json.id))).status).toBe(303);
+    await p.get('/portail/document');
+    await p.get('/portail/signer');
+    // He ticks his own capacity: alone, with the judge's authorisation, not « avec l’assistance de mon curateur ».
+    expect(p.lastHtml).toContain('je le signe en mon nom, avec l’autorisation du juge, sans l’assistance de mon curateur');
+    expect((await p.post('/portail/signer', { consent: 'oui', typedName: 'Marcel Dupont' })).status).toBe(303);
+    const director = await h.staff('direction@les-tilleuls.example');
+    expect((await director(`/api/signature-requests/${second.json.id}/countersign`, { method: 'POST' })).status).toBe(200);
+    await waitUntil('the seal', async () => (await state(second.json.id)).status === 'completed', 60000);
+    const done = await state(second.json.id);
+    const evidence = (await (await director(done.sealed!.evidenceHref)).json()) as { signers: { name: string; capacity: string; legalBasis: string; measure: { type: string } | null }[] };
+    expect(evidence.signers.map((s) => s.name)).toEqual(['Marcel Dupont', 'Claire Morel']);
+    expect(evidence.signers[0].capacity).toBe('en son nom propre, sur autorisation du juge (C. civ. 469), sans l’assistance de son curateur');
+    expect(evidence.signers[0].legalBasis).toContain(`C. civ. 469 al. 3 (ordonnance : ${ordonnance.court}, 10 novembre 2026, réf. RG 26/00123)`);
+    expect(evidence.signers[0].measure).toMatchObject({ type: 'curatelle_renforcee' });
+  });
+
   it('a contract refused in person: staff see it, the DIPC the law then requires is offered pre-filled and can be created', async () => {
     const docId = await h.document('Jeanne', 'contrat-sejour');
     const created = await request(docId);

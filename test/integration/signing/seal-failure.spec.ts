@@ -119,6 +119,32 @@ describe('a seal that fails for good', () => {
     expect(items.filter((i) => i.requestId === requestId).map((i) => i.category)).toEqual(['seal_failed']);
   });
 
+  it('GET /api/signature-inbox lists it under sealFailures (code, French reason, retry link) for who may retry it; not the auditor', async () => {
+    type Inbox = { sealFailures?: Record<string, unknown>[]; countersignatures: { request_id: string }[] };
+    for (const agent of [director, await loginAgent(h.app, h.orgA.users.admissions.email, TEST_PASSWORD)]) {
+      const inbox = (await agent.get('/api/signature-inbox').expect(200)).body as Inbox;
+      expect(inbox.sealFailures).toEqual([
+        {
+          request_id: requestId,
+          document_id: documentId,
+          document_type: 'contrat-sejour',
+          code: 'SEAL_CERTIFICATE_NOT_VALID',
+          reason: expect.stringContaining('Le certificat de cachet de l’établissement n’est pas valide'),
+          failed_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+          href: `/api/signature-requests/${requestId}/seal-retry`,
+          method: 'POST',
+        },
+      ]);
+      expect(inbox.countersignatures.map((c) => c.request_id)).not.toContain(requestId);
+    }
+    // The auditor may not retry a seal (signature.manage): nothing of it in her inbox.
+    const auditor = await loginAgent(h.app, h.orgA.users.auditor.email, TEST_PASSWORD);
+    expect(((await auditor.get('/api/signature-inbox').expect(200)).body as Inbox).sealFailures).toEqual([]);
+    // Another organisation's staff: nothing either.
+    const other = await loginAgent(h.app, h.orgB.users.director.email, TEST_PASSWORD);
+    expect(((await other.get('/api/signature-inbox').expect(200)).body as Inbox).sealFailures).toEqual([]);
+  });
+
   it('the deadline passes: the request does not expire (its signatures are all in)', async () => {
     await su.query(`UPDATE signature_requests SET deadline = now() - interval '1 second' WHERE id = $1`, [requestId]);
     await su.query(`UPDATE outbox SET available_at = now() WHERE job_name = 'signing.expire'`);
@@ -144,6 +170,7 @@ describe('a seal that fails for good', () => {
     const after = (await director.get(`/console/documents/${documentId}`).expect(200)).text;
     expect(after).not.toContain('Le scellement du document signé a échoué');
     expect(after).toContain('Le scellement est relancé');
+    expect((await director.get('/api/signature-inbox').expect(200)).body.sealFailures).toEqual([]);
     // Twice in a row: nothing failed since, nothing to retry.
     const again = await director.post(`/api/signature-requests/${requestId}/seal-retry`).send({});
     expect({ status: again.status, code: again.body.error?.code }).toEqual({ status: 409, code: 'SEAL_NOT_FAILED' });

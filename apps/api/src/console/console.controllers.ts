@@ -1,6 +1,7 @@
 import { ConsoleArchiveController } from './archive/archive.controller';
 import { AccountLinksController } from './admin/account-links.controller';
 import { ConsoleAdminController } from './admin/admin.controller';
+import { AnnexFilesConsoleController } from './admin/annex-files.controller';
 import { BulkConsoleController } from './bulk/bulk.controller';
 import { ConsolePageCache } from './cache/console-page-cache';
 import { AuditJournalController } from './audit/audit-journal.controller';
@@ -24,6 +25,7 @@ export const CONSOLE_CONTROLLERS = [
   DocumentPageController,
   CorrectionController,
   ConsoleAdminController,
+  AnnexFilesConsoleController,
   AccountLinksController,
   AuditJournalController,
   DocumentHistoryPageController,

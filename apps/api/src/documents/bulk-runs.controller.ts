@@ -80,7 +80,7 @@ export class BulkRunsController {
   @Get('candidates')
   @ApiOperation({
     summary:
-      'Résidents d’un établissement : éligibles à l’avenant tarifaire ou non, avec le motif ; avec effectiveOn, ceux qui ont déjà un avenant tarifaire non annulé à cette date sont exclus (BULK_AVENANT_EXISTS)',
+      'Résidents d’un établissement : éligibles à l’avenant tarifaire ou non, avec le motif ; avec effectiveOn, ceux qui ont déjà un avenant tarifaire non annulé ni refusé à cette date sont exclus (BULK_AVENANT_EXISTS)',
   })
   @ApiQuery({ name: 'establishmentId', required: true })
   @ApiQuery({ name: 'effectiveOn', required: false, description: 'Date d’effet (AAAA-MM-JJ) de la génération envisagée', example: '2027-01-01' })

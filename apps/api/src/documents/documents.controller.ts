@@ -52,7 +52,11 @@ export class DocumentsController {
 
   @Post()
   @HttpCode(202)
-  @ApiOperation({ summary: 'Créer un document pour un résident (généré par le worker : 202 avec son identifiant)' })
+  @ApiOperation({
+    summary: 'Créer un document pour un résident (généré par le worker : 202 avec son identifiant)',
+    description:
+      'Un avenant tarifaire (purpose « tarifs ») par résident et date d’effet : si le résident en a déjà un à cette date, ni annulé ni refusé (fait seul ou par une génération groupée), 409 AVENANT_ALREADY_EXISTS, le message nommant l’avenant existant.',
+  })
   create(@Actor() actor: StaffActor, @Body() dto: CreateDocumentDto) {
     return this.documents.create(actor, dto);
   }

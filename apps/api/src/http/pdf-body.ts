@@ -7,15 +7,20 @@ import type { Request } from 'express';
  * unauthenticated makes the API buffer a file. At most MAX_SCAN_BYTES: a larger declared length is
  * refused before a byte is read, a larger stream as soon as it passes the limit.
  */
-export async function readPdfBody(req: Request, limit = MAX_SCAN_BYTES): Promise<Buffer> {
+export async function readPdfBody(
+  req: Request,
+  limit = MAX_SCAN_BYTES,
+  /** What the file is, for the other uploads than a scan (an annex): its 413 and the words of the media type refusal. */
+  file: { tooLarge: () => DomainError; what: string } = { tooLarge: () => new ScanRefusedError('PAPER_TOO_LARGE'), what: 'le scan' },
+): Promise<Buffer> {
   if (!req.is('application/pdf'))
-    throw new DomainError('invalid', 'UNSUPPORTED_MEDIA_TYPE', 'Envoyez le scan tel quel, en PDF (Content-Type: application/pdf).');
+    throw new DomainError('invalid', 'UNSUPPORTED_MEDIA_TYPE', `Envoyez ${file.what} tel quel, en PDF (Content-Type: application/pdf).`);
   const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
   if (encoding !== 'identity') throw new DomainError('invalid', 'UNSUPPORTED_ENCODING', 'Envoyez le PDF sans compression de transfert (Content-Encoding).');
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) {
     req.resume(); // discard: the answer goes out now
-    throw new ScanRefusedError('PAPER_TOO_LARGE');
+    throw file.tooLarge();
   }
   const chunks: Buffer[] = [];
   let size = 0;
@@ -23,7 +28,7 @@ export async function readPdfBody(req: Request, limit = MAX_SCAN_BYTES): Promise
     size += chunk.length;
     if (size > limit) {
       req.resume();
-      throw new ScanRefusedError('PAPER_TOO_LARGE');
+      throw file.tooLarge();
     }
     chunks.push(chunk);
   }

@@ -60,7 +60,7 @@ export class PortalActionsController {
       this.sessions.checkCsrf(ctx, body._csrf);
       await this.actions.sign(ctx, { typedName: body.typedName ?? '', consent: body.consent === 'oui', drawnSignature: body.drawnSignature || null }, eventContext(req));
       return seeOther('/portail/recapitulatif');
-    }, async (ctx, state) => signPage(ctx, await this.reads.hasRead(ctx), state));
+    }, async (ctx, state) => signPage(ctx, await this.reads.hasRead(ctx), state, await this.reads.annexesOf(ctx)));
   }
 
   @Post('portail/refuser')

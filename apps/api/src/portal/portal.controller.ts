@@ -9,6 +9,7 @@ import { PortalPages } from './portal-pages';
 import { Page, eventContext, pageReadOf, runPage, sendPage } from './portal-page';
 import { answeredPage, questionPage, refusePage, signPage, viewPage } from './portal.views';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const toLanding: Page = { status: 303, html: '', location: '/portail' };
 
 /**
@@ -56,7 +57,7 @@ export class PortalController {
       if (signerHasAnswered(ctx)) return toLanding;
       const recorded = req.query.fait === 'avis' ? ctx.views.find((v) => v.answer?.byMe) : undefined;
       const notice = recorded ? `L’avis ${ofName(`${recorded.person.firstName} ${recorded.person.lastName}`)} est enregistré.` : undefined;
-      return { status: 200, html: signPage(ctx, await this.reads.hasRead(ctx), { notice }) };
+      return { status: 200, html: signPage(ctx, await this.reads.hasRead(ctx), { notice }, await this.reads.annexesOf(ctx)) };
     });
   }
 
@@ -103,6 +104,20 @@ export class PortalController {
       if (!['pdf', 'docx'].includes(format) || !(VARIANTS as readonly string[]).includes(variant)) throw new DomainError('not_found', 'RENDITION_NOT_FOUND', 'Ce format n’existe pas.');
       const file = await this.reads.rendition(ctx, format, variant, eventContext(req));
       res.setHeader('Content-Type', file.mediaType);
+      res.setHeader('Content-Disposition', `attachment; filename="${file.fileName}"`);
+      res.setHeader('Cache-Control', 'no-store');
+      res.send(file.bytes);
+      return null;
+    });
+  }
+
+  /** A document handed over with the version being signed (livret d'accueil, règlement…): only to a signer of a request on that version; in the evidence. */
+  @Get('portail/documents-remis/:fileId')
+  async annex(@Param('fileId') fileId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    await runPage(this.sessions, req, res, async (ctx) => {
+      if (!UUID.test(fileId)) throw new DomainError('not_found', 'ANNEX_FILE_NOT_FOUND', 'Ce document n’est pas remis avec celui que vous signez.');
+      const file = await this.reads.annexFile(ctx, fileId.toLowerCase(), eventContext(req));
+      res.setHeader('Content-Type', 'application/pdf');
       res.setHeader('Content-Disposition', `attachment; filename="${file.fileName}"`);
       res.setHeader('Cache-Control', 'no-store');
       res.send(file.bytes);

@@ -1,5 +1,6 @@
 import { documentPhrase, documentTypeLabel, formatDateFr, formatDateTimeFr, ofName } from '@carepact/common';
 import { CoSigner, MAX_UNANSWERED_QUESTIONS, PortalContext, accessCodeMissing, assistsThePerson, canAsk, capacityWords, consentSentence } from '@carepact/signing';
+import type { VersionAnnex } from '@carepact/documents';
 import type { ComponentChildren } from 'preact';
 import { Checkbox, ErrorSummary, FormState, HtmlDocument, Notice, PostForm, RadioGroup, TextArea, TextField, TrustedHtml, renderPage } from '../views';
 
@@ -567,12 +568,49 @@ function WhatYouSign(props: { ctx: PortalContext }) {
 }
 
 /**
+ * « Documents remis avec le contrat » (CASF L.311-4): the livret d'accueil, the charte, the
+ * règlement… the version recorded when it was created, each a link to its PDF through the signer's
+ * session (PortalReadsService.annexFile, in the evidence as `annex_downloaded`). A document with
+ * no file published says that the establishment hands it over on paper.
+ */
+function HandedOver(props: { ctx: PortalContext; annexes: VersionAnnex[] }) {
+  if (!props.annexes.length) return null;
+  const easy = easyToRead(props.ctx);
+  return (
+    <section aria-labelledby="documents-remis">
+      <h2 id="documents-remis">Documents remis avec le contrat</h2>
+      {easy ? (
+        <Sentences lines={['Ces documents vont avec le contrat.', 'Lisez-les avant de signer.', 'Vous ne les signez pas.']} />
+      ) : (
+        <p>Ils accompagnent le document que vous signez : lisez-les avant de signer. Ils ne sont pas signés.</p>
+      )}
+      <ul>
+        {props.annexes.map((a) => (
+          <li key={a.key}>
+            {a.file ? (
+              <>
+                <a href={`/portail/documents-remis/${a.file.id}`} download>
+                  {a.label}
+                </a>{' '}
+                (PDF, version « {a.file.versionLabel} »)
+              </>
+            ) : (
+              <>{a.label} : l’établissement vous le remet sur papier.</>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/**
  * The signature: offered only once the document was opened (`read`), the person's view recorded,
  * her residence not disputed before the judge (ResidenceDisputed) and, in sequential mode, when it
  * is this signer's turn; the consent sentence is the signer's own, in their capacity (issue 13,
  * items 2 and 3).
  */
-export function signPage(ctx: PortalContext, read: boolean, state: PortalState = {}): string {
+export function signPage(ctx: PortalContext, read: boolean, state: PortalState = {}, annexes: VersionAnnex[] = []): string {
   const label = docLabel(ctx.document.type);
   const missingView = ctx.views.find((v) => !v.recorded);
   const mine = ctx.views.filter((v) => v.answer?.byMe);
@@ -619,6 +657,7 @@ export function signPage(ctx: PortalContext, read: boolean, state: PortalState =
       ) : (
         <>
           <WhatYouSign ctx={ctx} />
+          <HandedOver ctx={ctx} annexes={annexes} />
           {mine.map((v) => (
             <p key={v.key}>
               Avis {ofName(fullName(v.person))} : {EXPRESSION_LABELS.find(([x]) => x === v.answer!.expression)?.[1] ?? v.answer!.expression}. <a href="/portail/avis">Corriger l’avis</a>

@@ -224,7 +224,10 @@ export class SigningController {
   }
 
   @Get('signature-inbox')
-  @ApiOperation({ summary: 'Refus et questions en attente de l’équipe (ils restent listés jusqu’à traitement)' })
+  @ApiOperation({
+    summary: 'Refus et questions en attente de l’équipe (ils restent listés jusqu’à traitement), contresignatures dues, scellements échoués',
+    description: 'sealFailures : les demandes dont le scellement a échoué définitivement (code, motif en français, lien de relance POST …/seal-retry), pour qui peut relancer le scellement.',
+  })
   inbox(@Actor() actor: StaffActor) {
     return this.views.inbox(actor);
   }

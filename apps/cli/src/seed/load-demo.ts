@@ -3,6 +3,7 @@ import { AppConfig } from '@carepact/config';
 import { TransactionRunner } from '@carepact/database';
 import { StaffService, systemActor } from '@carepact/identity';
 import { DemoFixture, ResidentsService, residentInputOf } from '@carepact/residents';
+import { publishDemoAnnexes } from './demo-annexes';
 
 /** What one `seed:demo` found already there and what it added. */
 export interface DemoLoad {
@@ -10,6 +11,8 @@ export interface DemoLoad {
   establishmentId: string;
   created: { organisation: boolean; establishment: boolean; staff: number; residents: number };
   existing: { staff: number; residents: number };
+  /** The PDFs of the documents handed over with the contract (one per annex key): published now, or already there. */
+  annexFiles: { created: number; existing: number };
 }
 
 const SYSTEM = { type: 'system' as const, id: 'seed:demo' };
@@ -87,6 +90,8 @@ export async function loadDemo(ctx: INestApplicationContext, config: AppConfig, 
       await residents.createIn(em, actor, residentInputOf(r, est.id));
       created.residents++;
     }
-    return { organisationId: orgId, establishmentId: est.id, created, existing };
+    // A small real PDF for each document handed over with the contract, so that the demo's contracts name their files.
+    const annexFiles = await publishDemoAnnexes(ctx, em, actor, est.id);
+    return { organisationId: orgId, establishmentId: est.id, created, existing, annexFiles };
   });
 }

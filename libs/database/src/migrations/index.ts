@@ -16,6 +16,8 @@ import { BlobLz41763960000000 } from './1763960000000-blob-lz4';
 import { AuditAppendStatement1763970000000 } from './1763970000000-audit-append-statement';
 import { SoleAuthorityProof1763980000000 } from './1763980000000-sole-authority-proof';
 import { BulkRunRunningUnique1763990000000 } from './1763990000000-bulk-run-running-unique';
+import { AnnexFiles1764000000000 } from './1764000000000-annex-files';
+import { SoleSignatureAuthorisations1764010000000 } from './1764010000000-sole-signature-authorisations';
 
 /** Applied in this order; each has a working `down`. Each migration grants its new tables to carepact_app. */
 export const MIGRATIONS = [
@@ -37,4 +39,6 @@ export const MIGRATIONS = [
   AuditAppendStatement1763970000000,
   SoleAuthorityProof1763980000000,
   BulkRunRunningUnique1763990000000,
+  AnnexFiles1764000000000,
+  SoleSignatureAuthorisations1764010000000,
 ];

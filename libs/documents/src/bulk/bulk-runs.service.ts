@@ -12,7 +12,7 @@ import { AVENANT_WITHOUT_CONTRACT_MESSAGE, DatedMeasureLike, assertDocumentTypeA
 import { DocumentsService } from '../documents.service';
 import { DocumentsRepository } from '../documents.repository';
 import { BULK_RUN_KINDS, BulkItemStatus, BulkRunEntity, BulkRunItemEntity, BulkRunKind, BulkRunStatus } from './bulk-runs.entities';
-import { BULK_AVENANT_EXISTS, SignedContract, TariffCommonData, avenantExistsMessage, isTariffDate, parseTariffCommonData, tariffAvenantData, tariffAvenantOn } from './tariff-avenant';
+import { BULK_AVENANT_EXISTS, SignedContract, TariffCommonData, avenantExistsMessage, isTariffDate, parseTariffCommonData, tariffAvenantData } from './tariff-avenant';
 
 /** A chunk of a run: at most this many residents or this long, then a continuation job (no job runs for minutes). */
 export const BULK_CHUNK_ITEMS = 50;
@@ -173,7 +173,7 @@ export class BulkRunsService {
    * The residents of an establishment, each with whether a tariff avenant can be made for them and,
    * when not, why: the document-type rules of `DocumentsService.typesFor` (an expired measure
    * blocks every document, C. civ. 441 to 443), and a signed contract or DIPC to amend. With an
-   * effective date, a resident who already has a tariff avenant for it (not cancelled, from a run
+   * effective date, a resident who already has a tariff avenant for it (not cancelled or refused, from a run
    * or made alone) is left out too: one tariff avenant per resident and effective date.
    */
   async candidates(actor: StaffActor, establishmentId: string, effectiveOn?: unknown): Promise<BulkCandidate[]> {
@@ -211,7 +211,7 @@ export class BulkRunsService {
       ])) as { resident_id: string }[]).map((r) => r.resident_id),
     );
     const contracts = await this.signedContracts(em, actor.organisationId, ids, false);
-    const existing = effectiveOn ? await this.tariffAvenantsOn(em, actor.organisationId, ids, effectiveOn) : new Map<string, string>();
+    const existing = effectiveOn ? await this.documentsRepo.tariffAvenantsOn(em, actor.organisationId, ids, effectiveOn) : new Map<string, unknown>();
     const today = todayIso();
     const out: BulkCandidate[] = residents.map((r) => {
       const base = { residentId: r.id, firstName: r.first_name, lastName: r.last_name, room: r.room };
@@ -472,11 +472,10 @@ export class BulkRunsService {
         if (!item) return false;
         if (!common) throw new DomainError('invalid', 'BULK_COMMON_DATA_INVALID', 'Les données communes de cette génération sont invalides.');
         // The resident's row, locked until this transaction ends, then the check: another item
-        // creating this resident's avenant (an earlier run's, still being written) is committed
-        // before the check reads, so a resident never gets two tariff avenants for one date.
-        const [resident] = (await em.query(`SELECT id FROM residents WHERE id = $1 AND organisation_id = $2 FOR NO KEY UPDATE`, [item.resident_id, run.organisationId])) as { id: string }[];
-        if (!resident) throw new NotFoundError('RESIDENT_NOT_FOUND', 'Résident introuvable.');
-        const existing = (await this.tariffAvenantsOn(em, run.organisationId, [item.resident_id], common.effectiveOn)).get(item.resident_id);
+        // creating this resident's avenant (an earlier run's, still being written, or one made
+        // alone) is committed before the check reads, so a resident never gets two tariff avenants
+        // for one date (the same check as DocumentsService.createIn, which makes them one by one).
+        const existing = await this.documents.tariffAvenantUnderLock(em, run.organisationId, item.resident_id, common.effectiveOn);
         if (existing) {
           await em.query(`UPDATE bulk_run_items SET status = 'skipped', code = $2, message = $3, processed_at = now() WHERE id = $1`, [
             item.id,
@@ -488,7 +487,7 @@ export class BulkRunsService {
             actor: auditActor(actor),
             action: 'bulk_run.item_skipped',
             subject: { type: 'bulk_run', id: run.id },
-            payload: { residentId: item.resident_id, code: BULK_AVENANT_EXISTS, documentId: existing },
+            payload: { residentId: item.resident_id, code: BULK_AVENANT_EXISTS, documentId: existing.documentId },
           });
           return true;
         }
@@ -562,21 +561,6 @@ export class BulkRunsService {
   }
 
   // --- internals -----------------------------------------------------------------------------
-
-  /**
-   * Each resident's tariff avenant taking effect on `effectiveOn` that is not cancelled (its current
-   * version says so), whatever made it: resident id → document id.
-   */
-  private async tariffAvenantsOn(em: EntityManager, organisationId: string, residentIds: string[], effectiveOn: string): Promise<Map<string, string>> {
-    if (!residentIds.length) return new Map();
-    const rows = (await em.query(
-      `SELECT DISTINCT ON (d.resident_id) d.resident_id, d.id FROM documents d JOIN document_versions v ON v.id = d.current_version_id
-        WHERE d.organisation_id = $1 AND d.resident_id = ANY($2::uuid[]) AND d.type = 'avenant' AND d.status <> 'cancelled' AND ${tariffAvenantOn('v', '$3')}
-        ORDER BY d.resident_id, d.created_at`,
-      [organisationId, residentIds, effectiveOn],
-    )) as { resident_id: string; id: string }[];
-    return new Map(rows.map((r) => [r.resident_id, r.id]));
-  }
 
   /** The run of this kind running for the establishment, if any. */
   private async runningRun(em: EntityManager, organisationId: string, establishmentId: string, kind: BulkRunKind): Promise<RunningBulkRun | null> {

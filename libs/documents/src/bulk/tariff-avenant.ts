@@ -152,6 +152,46 @@ export function avenantExistsMessage(effectiveOn: string): string {
   return `Ce résident a déjà un avenant tarifaire au ${formatDateFr(effectiveOn)}, non annulé : un seul avenant tarifaire par date d’effet. Ouvrez son dossier pour le consulter.`;
 }
 
+/** A tariff avenant made one by one (`POST /api/documents`, the console) for a resident who already has one for its effective date. */
+export const AVENANT_ALREADY_EXISTS = 'AVENANT_ALREADY_EXISTS';
+
+/**
+ * What counts as « already has one »: a tariff avenant for the resident and effective date whose
+ * document is not closed — generating, ready, failed to generate, in signature or signed. A
+ * cancelled or refused one never takes effect and does not block a new one; one whose signature
+ * request was refused or cancelled is back to « prêt » (DocumentLifecycle) and still blocks: it is
+ * corrected by a new version and sent again, not doubled (CASF L.311-4: one price change, one avenant).
+ */
+export const TARIFF_AVENANT_CLOSED_STATUSES = ['cancelled', 'refused'] as const;
+
+/** A resident's tariff avenant for an effective date (DocumentsRepository.tariffAvenantsOn). */
+export interface ExistingTariffAvenant {
+  documentId: string;
+  createdAt: Date;
+}
+
+/** The effective date of a tariff avenant's document data (`tariffAvenantOn`'s test, in TypeScript), or null for any other document. */
+export function tariffEffectiveOnOf(document: unknown): string | null {
+  const d = (document && typeof document === 'object' ? document : {}) as { purpose?: unknown; tariffChange?: { effectiveOn?: unknown } | null };
+  const on = d.tariffChange?.effectiveOn;
+  return d.purpose === 'tarifs' && typeof on === 'string' ? on : null;
+}
+
+/** 409 AVENANT_ALREADY_EXISTS, naming the existing avenant (its creation day and its page) and the effective date. */
+export class AvenantAlreadyExistsError extends DomainError {
+  constructor(
+    readonly effectiveOn: string,
+    readonly existing: ExistingTariffAvenant,
+  ) {
+    const message =
+      `Ce résident a déjà un avenant tarifaire au ${formatDateFr(effectiveOn)} (créé le ${formatDateFr(existing.createdAt)}) : ` +
+      `un seul avenant tarifaire par date d’effet. Ouvrez-le pour le consulter ou le corriger par une nouvelle version : /console/documents/${existing.documentId}.`;
+    super('conflict', AVENANT_ALREADY_EXISTS, message, [
+      { field: 'data.tariffChange.effectiveOn', code: AVENANT_ALREADY_EXISTS, message: `Un avenant tarifaire existe déjà au ${formatDateFr(effectiveOn)} pour ce résident.` },
+    ]);
+  }
+}
+
 /**
  * SQL: the document version aliased `v` is a tariff avenant (template ≥ 1.3.0, `purpose: 'tarifs'`)
  * whose new prices take effect on the date `param` (a text parameter, AAAA-MM-JJ) — what

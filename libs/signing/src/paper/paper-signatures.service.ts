@@ -11,7 +11,11 @@ import { SignatureProgress } from '../requests/signature-progress.service';
 import { PaperSignatureEntity } from '../requests/signing.entities';
 import { SigningRepository } from '../requests/signing.repository';
 import { assertResidenceNotDisputed } from '../requests/residence-dispute.guard';
+import { assertNotFullySigned } from '../requests/signature-requests.service';
 import { inspectScan } from './scan-inspection';
+
+/** What SIGNATURE_REQUEST_FULLY_SIGNED refuses here (assertNotFullySigned). */
+const PAPER_REFUSED_FR = 'aucun scan signé sur papier ne peut plus être déposé pour cette demande';
 
 /** At most this many signers declared on one paper (a request never has more). */
 export const MAX_PAPER_SIGNERS = 10;
@@ -41,9 +45,15 @@ export class PaperSignaturesService {
     private readonly log: EvidenceLog,
   ) {}
 
-  /** Before reading an upload: the request exists for the actor, who may manage its signatures (404/403 otherwise). */
+  /**
+   * Before reading an upload: the request exists for the actor, who may manage its signatures
+   * (404/403 otherwise), and it still takes a paper (409 SIGNATURE_REQUEST_FULLY_SIGNED once every
+   * required signature is in: `upload` checks again under the request's lock).
+   */
   async assertMayUpload(actor: StaffActor, requestId: string): Promise<void> {
-    await this.access.request(this.tx.manager, actor, requestId, 'signature.manage');
+    const r = await this.access.request(this.tx.manager, actor, requestId, 'signature.manage');
+    // A closed request is refused by `upload` (SIGNATURE_REQUEST_CLOSED).
+    if (r.status === 'active') assertNotFullySigned(await this.repo.signersOf(this.tx.manager, r.id), PAPER_REFUSED_FR);
   }
 
   async upload(actor: StaffActor, requestId: string, scan: Buffer, signerIds: string[], ctx: EventContext = {}): Promise<RequestView> {
@@ -63,6 +73,9 @@ export class PaperSignaturesService {
       if (await this.repo.paperOf(em, r.id))
         throw new ConflictError('PAPER_ALREADY_UPLOADED', 'Un scan signé sur papier a déjà été déposé pour cette demande.');
       const signers = await this.repo.signersOf(em, r.id);
+      // The seal may be queued: it builds from these signatures, which a paper would change (an
+      // optional signer declared on it), as the cancel would throw them away.
+      assertNotFullySigned(signers, PAPER_REFUSED_FR);
       const chosen = declared.map((id) => {
         const s = signers.find((x) => x.id === id);
         if (!s) throw new NotFoundError('SIGNER_NOT_FOUND', 'Signataire introuvable dans cette demande.');

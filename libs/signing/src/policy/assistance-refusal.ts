@@ -1,8 +1,9 @@
 import type { PolicyDecision, RequiredSigner } from './policy.types';
 
 /**
- * Whether a signer of the request assists the person (a curateur, C. civ. 440 al. 1, 467) rather
- * than represents her. Her refusal to sign is hers; the curateur's refusal to assist her is not a
+ * Whether a signer of the request assists the person (a curateur, C. civ. 440 al. 1, 467; a
+ * personne habilitée in assistance, whose assistance follows the curatelle's rules, C. civ. 494-1
+ * al. 2) rather than represents her. Her refusal to sign is hers; the curateur's refusal to assist her is not a
  * refusal of the contract « par la personne accueillie ou son représentant légal » (CASF D.311): it
  * does not make the contract refused nor call for the DIPC that replaces a refused contract. The
  * person may ask the judge for the authorisation to sign alone (C. civ. 469). A refusal by a curateur
@@ -12,5 +13,5 @@ import type { PolicyDecision, RequiredSigner } from './policy.types';
 export function assistsThePerson(decision: Pick<PolicyDecision, 'signers'> | null | undefined, signerKey: string): boolean {
   // A stored decision always lists its signers; a partial one (a test double, an old row) assists nobody.
   const s: RequiredSigner | undefined = decision?.signers?.find((x) => x.key === signerKey);
-  return Boolean(s && s.role === 'curateur' && s.measure?.mode === 'assistance');
+  return Boolean(s && (s.role === 'curateur' || s.role === 'habilite') && s.measure?.mode === 'assistance');
 }

@@ -51,6 +51,9 @@ export function capacityWords(signer: ConsentSigner, residentName: string, perso
   const m = signer.measure;
   switch (signer.role) {
     case 'resident':
+      // C. civ. 469 al. 3: the judge authorised her to sign alone, her curateur having refused to assist her.
+      if (m?.mode === 'assistance' && signer.capacity.includes('autorisation du juge'))
+        return `${w.own}, avec l’autorisation du juge, sans l’assistance ${w.my(MY_ASSISTANT[m.type] ?? 'de la personne qui vous assiste')}`;
       // C. civ. 467: under assistance the person signs, the assistant co-signs.
       if (m?.mode === 'assistance') return `${w.own}, avec l’assistance ${w.my(MY_ASSISTANT[m.type] ?? 'de la personne qui vous assiste')}`;
       return w.own;

@@ -3,3 +3,4 @@ export { decideSigners, listsAct, DOCUMENT_RULES, ACTS_COVERING, type DocumentRu
 export { SignaturePolicyError, isSignaturePolicyError } from './signature-policy.errors';
 export { capacityWords, consentSentence, type ConsentSigner } from './consent-sentence';
 export { assistsThePerson } from './assistance-refusal';
+export { soleSignatureNotApplicable, SOLE_SIGNATURE_NOT_APPLICABLE } from './sole-signature';

@@ -69,6 +69,20 @@ export interface ViewToRecord {
   legalBasis: string;
 }
 
+/**
+ * The judge's authorisation for the person to do one act alone, her curateur having refused to
+ * assist her (C. civ. 469 al. 3; habilitation familiale in assistance follows the curatelle's rules,
+ * C. civ. 494-1 al. 2): the ordonnance recorded on the document (libs/signing sole-signature).
+ */
+export interface SoleSignatureAuthorisation {
+  /** The court or judge who gave it, as the ordonnance names it. */
+  court: string;
+  /** Date of the ordonnance (ISO `YYYY-MM-DD`). */
+  date: string;
+  /** Its reference (n° RG, minute…): the proof the evidence carries, withheld from readers of metadata only. */
+  reference: string;
+}
+
 export interface PolicyDecision {
   documentType: PolicyDocumentType;
   /** Every signer, countersignature included (role 'director'). */
@@ -78,6 +92,8 @@ export interface PolicyDecision {
   sameVersionRequired: true;
   /** Short French explanation shown to staff: who signs and why. */
   explanation: string;
+  /** The judge's authorisation the decision relies on to have the person sign alone (C. civ. 469 al. 3), when it does. */
+  soleSignatureAuthorisation?: SoleSignatureAuthorisation;
 }
 
 /**
@@ -104,6 +120,13 @@ export interface PolicyInput {
   residence?: ResidenceChoice | null;
   /** The outcome of the admission consent interview the document records (`document.consentInterview.outcome`, CASF L.311-4), when it records one. */
   admissionConsent?: 'consent' | 'refusal' | 'unable' | null;
+  /**
+   * The judge's authorisation recorded on the document for the person to sign it alone, after her
+   * curateur refused to assist her (C. civ. 469 al. 3): under a measure of assistance she then signs
+   * without him. Ignored under representation and for documents other than the contract, its
+   * avenants and the DIPC.
+   */
+  soleSignatureAuthorisation?: SoleSignatureAuthorisation | null;
 }
 
 /** Stable refusal codes (issue 4 §1). */

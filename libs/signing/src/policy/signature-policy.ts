@@ -29,6 +29,7 @@ import type {
   PolicyPerson,
   RequiredSigner,
   SignerRole,
+  SoleSignatureAuthorisation,
   ViewToRecord,
 } from './policy.types';
 import { SignaturePolicyError } from './signature-policy.errors';
@@ -252,6 +253,8 @@ interface Plan {
   /** Court-measure minors: the DIPC regime applies to every document (parents may countersign). */
   principalsOptional: boolean;
   sentences: string[];
+  /** The judge's authorisation the person signs alone on (C. civ. 469 al. 3), when the plan relies on it. */
+  soleSignature?: SoleSignatureAuthorisation;
 }
 
 /**
@@ -297,6 +300,7 @@ export function decideSigners(input: PolicyInput): PolicyDecision {
     views: rule.recordsViews ? plan.views : [],
     sameVersionRequired: true,
     explanation: sentences.join(' '),
+    ...(plan.soleSignature ? { soleSignatureAuthorisation: plan.soleSignature } : {}),
   };
 }
 
@@ -382,6 +386,27 @@ function planForMeasure(input: PolicyInput, rule: DocumentRule, m: MeasureView):
     }));
 
   if (mode === 'assistance') {
+    // C. civ. 469 al. 3: the curateur refused to assist her in this act, and the judge authorised her
+    // to do it alone (an ordonnance recorded on the document; habilitation familiale in assistance
+    // follows the same rules, C. civ. 494-1 al. 2). She signs alone, the establishment countersigns;
+    // the assistant is no signer. Her choice of residence is hers anyway (C. civ. 459-2): she signs.
+    const sole = input.soleSignatureAuthorisation;
+    if (sole && rule.accommodationAgreement) {
+      // « ; réf. <reference>) » is what withoutFileReferences takes out for the auditor; the court and the date stay.
+      const ordonnance = `ordonnance : ${sole.court}, ${frDate(sole.date)}, réf. ${sole.reference}`;
+      return {
+        principals: [
+          residentPrincipal(r, `en son nom propre, sur autorisation du juge (C. civ. 469), sans l’assistance ${mr.assistedBy}`, ref, `C. civ. 469 al. 3 (${ordonnance}) ; ${rule.basis}`),
+        ],
+        views: [],
+        principalsOptional: false,
+        soleSignature: { court: sole.court, date: sole.date, reference: sole.reference },
+        sentences: [
+          `${capitalise(mr.label)} (${judgment}) : mesure d’assistance ; ${mr.holderNoun} a refusé son assistance et le juge a autorisé la personne à signer seule ${rule.label} (${ordonnance}) : ` +
+            `elle signe sans ${mr.holderNoun}, qui n’est pas signataire (C. civ. 469 al. 3).`,
+        ],
+      };
+    }
     // C. civ. 472 as DOMAIN.md reads it: with the judge's authorisation, the curateur of a curatelle
     // renforcée may sign the accommodation agreement alone. The reference is the proof the evidence
     // must carry; without it the authorisation is not relied on and both sign (always valid, C. civ. 467).

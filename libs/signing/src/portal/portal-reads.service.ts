@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
-import { BlobStore, DocumentsRepository, VersionInput } from '@carepact/documents';
+import { AnnexFilesRepository, BlobStore, DocumentsRepository, VersionAnnex, VersionInput } from '@carepact/documents';
 import { EventContext, EvidenceLog } from '../requests/evidence-log';
 import { SigningRepository } from '../requests/signing.repository';
 import { signerActor } from './portal-session.service';
@@ -33,6 +33,7 @@ export class PortalReadsService {
     private readonly documents: DocumentsRepository,
     private readonly blobs: BlobStore,
     private readonly log: EvidenceLog,
+    private readonly annexFiles: AnnexFilesRepository,
   ) {}
 
   /** The signer's questions, each with the establishment's answers (the first, then any later one), oldest first. */
@@ -133,6 +134,38 @@ export class PortalReadsService {
       this.log.record(t, ctx.request, 'downloaded', signerActor(ctx.signer), { signerId: ctx.signer.id, ctx: ev, details: { format, variant, sha256: r.blobSha256 } }),
     );
     return { bytes, mediaType: r.mediaType, fileName: `${ctx.document.type}-${variant}.${format}` };
+  }
+
+  /**
+   * The documents handed over with the version being signed (CASF L.311-4), as the version recorded
+   * them when it was created: each with its label and file (null: none was published). Empty for a
+   * document that hands nothing over.
+   */
+  async annexesOf(ctx: PortalContext): Promise<VersionAnnex[]> {
+    assertCodeGiven(ctx);
+    return (await this.annexFiles.ofVersion(this.tx.manager, ctx.request.versionId)) ?? [];
+  }
+
+  /**
+   * One of those files, to a signer of a request on that version only (the session's request names
+   * the version; a file the version did not record is not found). The download is in the evidence
+   * (`annex_downloaded`, with the file's SHA-256) and the audit chain, as a rendition's is.
+   */
+  async annexFile(ctx: PortalContext, fileId: string, ev: EventContext): Promise<{ bytes: Buffer; fileName: string }> {
+    assertCodeGiven(ctx);
+    const em = this.tx.manager;
+    const annex = (await this.annexFiles.ofVersion(em, ctx.request.versionId))?.find((a) => a.file?.id === fileId);
+    const row = annex ? await this.annexFiles.findById(em, ctx.request.organisationId, fileId) : null;
+    const bytes = row && row.blobSha256 === annex!.file!.sha256 ? await this.blobs.get(em, row.blobSha256) : null;
+    if (!annex || !bytes) throw new DomainError('not_found', 'ANNEX_FILE_NOT_FOUND', 'Ce document n’est pas remis avec celui que vous signez.');
+    await this.tx.run((t) =>
+      this.log.record(t, ctx.request, 'annex_downloaded', signerActor(ctx.signer), {
+        signerId: ctx.signer.id,
+        ctx: ev,
+        details: { annexKey: annex.key, annexLabel: annex.label, annexFileId: fileId, format: 'pdf', sha256: annex.file!.sha256 },
+      }),
+    );
+    return { bytes, fileName: `${annex.key.replace(/[^A-Za-z0-9._-]+/g, '-')}.pdf` };
   }
 
   /**

@@ -53,6 +53,74 @@ export interface Evidence {
   signingMethod?: SigningMethod;
   /** The scan of the signed paper (issue 11 §6): absent for an electronic signature. */
   paper?: PaperEvidence;
+  /**
+   * The documents handed over with the contract (CASF L.311-4) as the version recorded them when it
+   * was created, each with the SHA-256 of its file (DOMAIN.md, evidence file contents). Absent for
+   * a document that hands nothing over and from evidence sealed before annexes were files.
+   */
+  annexes?: EvidenceAnnexes;
+}
+
+export interface EvidenceAnnexes {
+  /** The day the document's data say they were handed over (`annexesHandedOverOn`), null when they do not say. */
+  handedOverOn: string | null;
+  files: EvidenceAnnex[];
+}
+
+export interface EvidenceAnnex {
+  key: string;
+  /** Its name in the version's template. */
+  label: string;
+  /** The file current when the version was created; all null when none was published (« aucun fichier déposé »). */
+  fileId: string | null;
+  versionLabel: string | null;
+  effectiveOn: string | null;
+  sha256: string | null;
+  byteSize: number | null;
+}
+
+/** The evidence's annex section from what the version recorded (document_versions.annexes) and its data. */
+export function evidenceAnnexesOf(
+  recorded: { key: string; label: string; file: { id: string; versionLabel: string; effectiveOn: string; sha256: string; byteSize: number } | null }[] | null,
+  input: Record<string, unknown>,
+): EvidenceAnnexes | undefined {
+  if (!recorded) return undefined;
+  const on = (input.document as { annexesHandedOverOn?: unknown } | undefined)?.annexesHandedOverOn;
+  return {
+    handedOverOn: typeof on === 'string' && on ? on : null,
+    files: recorded.map((a) => ({
+      key: a.key,
+      label: a.label,
+      fileId: a.file?.id ?? null,
+      versionLabel: a.file?.versionLabel ?? null,
+      effectiveOn: a.file?.effectiveOn ?? null,
+      sha256: a.file?.sha256 ?? null,
+      byteSize: a.file?.byteSize ?? null,
+    })),
+  };
+}
+
+/** One annex's file: « version « Édition 2026 », en vigueur depuis le 1er janvier 2026, 1234 octets, SHA-256 … », or « aucun fichier déposé ». */
+export function annexFileFr(a: EvidenceAnnex): string {
+  if (!a.sha256) return 'aucun fichier déposé';
+  return `version « ${a.versionLabel ?? '—'} », en vigueur depuis le ${a.effectiveOn ? formatDateLong(a.effectiveOn) : '—'}${a.byteSize !== null ? `, ${a.byteSize} octets` : ''}, SHA-256 ${a.sha256}`;
+}
+
+/** One annex in a sentence: its label, then its file. */
+export function annexFr(a: EvidenceAnnex): string {
+  return `${a.label} : ${annexFileFr(a)}`;
+}
+
+/** When the annexes were handed over, as the document's data say (CASF L.311-4), and which files: the evidence page's paragraph under its heading. */
+function annexesWhenFr(x: EvidenceAnnexes): string {
+  const when = x.handedOverOn ? `Remis le ${formatDateLong(x.handedOverOn)} (date indiquée dans le document ; CASF L.311-4)` : 'Date de remise non indiquée dans le document (CASF L.311-4)';
+  return `${when}. Fichiers en vigueur à la création de la version signée, avec leur empreinte SHA-256 :`;
+}
+
+/** The same as one line of the paper evidence page, which has no headings. */
+function annexesIntroFr(x: EvidenceAnnexes): string {
+  const when = annexesWhenFr(x);
+  return `Documents remis avec le contrat : ${when.charAt(0).toLowerCase()}${when.slice(1)}`;
 }
 
 /** One step of the request, as the evidence keeps it. */
@@ -154,6 +222,7 @@ const KIND_FR: Record<string, string> = {
   code_locked: 'Code bloqué après trop d’essais',
   viewed: 'Document consulté',
   downloaded: 'Document téléchargé',
+  annex_downloaded: 'Document remis avec le contrat téléchargé',
   view_recorded: 'Avis de la personne enregistré',
   view_corrected: 'Avis de la personne corrigé',
   signed: 'Signé',
@@ -198,6 +267,7 @@ const EVENT_DETAILS: Readonly<Record<string, readonly string[]>> = {
   link_opened: ['purpose', 'readOnly'],
   viewed: ['variant', 'format', 'sha256'],
   downloaded: ['variant', 'format', 'sha256'],
+  annex_downloaded: ['annexKey', 'annexLabel', 'annexFileId', 'format', 'sha256'],
   code_failed: ['failures', 'reason'],
   code_locked: ['failures'],
   view_recorded: ['viewKey', 'expression'],
@@ -271,6 +341,8 @@ export function eventFr(ev: EvidenceEvent): string {
       return `a lu à l’écran la ${variantFr(d?.variant)} (${fileFr(d, true)})`;
     case 'downloaded':
       return `a téléchargé : ${variantFr(d?.variant)} (${fileFr(d, false)})`;
+    case 'annex_downloaded':
+      return `a téléchargé un document remis avec le contrat : ${str(d?.annexLabel) ?? str(d?.annexKey) ?? 'document non enregistré'} (${fileFr(d, false)})`;
     case 'code_ok':
       return 'a saisi le code d’accès remis par l’établissement (code vérifié)';
     case 'code_failed':
@@ -323,6 +395,7 @@ const SIGNER_STEPS = new Set([
   'code_locked',
   'viewed',
   'downloaded',
+  'annex_downloaded',
   'view_recorded',
   'view_corrected',
   'witness_recorded',
@@ -386,6 +459,7 @@ export function buildEvidence(
     certificate: string;
     sealedAt: Date;
     paper?: PaperEvidence;
+    annexes?: EvidenceAnnexes;
   },
   signers: SignerEntity[],
   views: RecordedViewEntity[],
@@ -438,6 +512,7 @@ export function buildEvidence(
     certificate: ctx.certificate,
     signingMethod: ctx.paper ? 'paper' : 'electronic',
     ...(ctx.paper ? { paper: ctx.paper } : { signatureLevel: signatureLevelOf(signers.map((s) => ({ authentication: s.authMethod, status: s.status }))) }),
+    ...(ctx.annexes ? { annexes: ctx.annexes } : {}),
   };
 }
 
@@ -457,6 +532,7 @@ export function paperEvidenceLines(e: Evidence, facts: { documentLabel: string; 
     `Scan original : ${p.pageCount} page(s), ${p.byteSize} octets, empreinte SHA-256 ${p.originalSha256} (conservé tel qu’il a été déposé).`,
     `Déposé par ${p.uploadedBy.name} (compte ${p.uploadedBy.account}) le ${dateTime(p.uploadedAt)}.`,
   ];
+  if (e.annexes) lines.push(annexesIntroFr(e.annexes), ...e.annexes.files.map((a) => `${annexFr(a)}.`));
   for (const s of e.signers) {
     const how = signedHowOf(s);
     const status = s.status === 'signed' ? (s.authentication === 'paper' ? 'a signé sur le papier' : `a signé : ${how ? signedHowText(how, s.drawnSignature) : (AUTH_FR[s.authentication ?? ''] ?? '')}`) : 'n’a pas signé (signature facultative)';
@@ -469,6 +545,18 @@ export function paperEvidenceLines(e: Evidence, facts: { documentLabel: string; 
 
 const t = (text: string): Inline => [{ text }];
 const b = (label: string, value: string): Inline => [{ text: `${label} : `, strong: true }, { text: value }];
+
+/** « Documents remis avec le contrat »: each annex with its version, effective day and SHA-256, or « aucun fichier déposé ». */
+function annexBlocks(x: EvidenceAnnexes | undefined): Block[] {
+  if (!x) return [];
+  return [
+    { kind: 'heading', level: 3, text: t('Documents remis avec le contrat') },
+    { kind: 'paragraph', text: t(annexesWhenFr(x)) },
+    x.files.length
+      ? { kind: 'list', ordered: false, items: x.files.map((a) => b(a.label, annexFileFr(a))) }
+      : { kind: 'paragraph', text: t('Aucun document n’est indiqué pour cet établissement.') },
+  ];
+}
 
 /** The evidence page(s) appended to the sealed PDF: who signed, in which capacity, how, and when. */
 export function evidenceBlocks(e: Evidence): Block[] {
@@ -502,6 +590,7 @@ export function evidenceBlocks(e: Evidence): Block[] {
       ),
     },
     ...(e.signatureLevel ? [{ kind: 'heading', level: 3, text: t('Type de signature') } as Block, { kind: 'paragraph', text: t(e.signatureLevel.statement) } as Block] : []),
+    ...annexBlocks(e.annexes),
     { kind: 'heading', level: 3, text: t('Signataires') },
     {
       kind: 'table',

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionRunner } from '@carepact/database';
+import { DocumentEntity } from '@carepact/documents';
 import { StaffActor, can, establishmentsWith } from '@carepact/identity';
 import { EntityManager, In } from 'typeorm';
 import { SIGNING_METHOD_FR, SigningMethod } from './evidence';
@@ -7,11 +8,12 @@ import { RequestAccess } from './request-access';
 import { AuthMethod, EmailStatus, RequestMode, RequestStatus, SignatureRequestEntity, SignerDelivery, SignerStatus } from './signing.entities';
 import { SigningRepository } from './signing.repository';
 import { openResidenceDispute } from './residence-dispute.guard';
-import { sealFailureOf, sealFailureReason } from './seal-failure';
+import { failedSealOf, sealFailureOf, sealFailureReason } from './seal-failure';
 import { allRequiredSigned, countersignatureDue } from './whose-turn';
 import { SignerQuestionAnswerEntity } from '../visa/visa.entities';
 import { withoutFileReferences } from '../policy/file-references';
 import { assistsThePerson } from '../policy/assistance-refusal';
+import { latestSoleSignatureAuthorisation } from '../sole-signature/sole-signature.service';
 
 export interface SignerView {
   id: string;
@@ -73,7 +75,7 @@ export interface RequestView {
    * What staff do next: after a refused contrat de séjour, the DIPC the law then requires
    * (CASF D.311); once every required signer has signed, the establishment's countersignature.
    */
-  nextStep: { kind: 'create_dipc'; href: string } | { kind: 'countersign'; href: string } | null;
+  nextStep: { kind: 'create_dipc'; href: string } | { kind: 'countersign'; href: string } | { kind: 'send'; href: string } | null;
   /**
    * An active request that nobody may sign: the person's view, recorded in the portal, is a
    * disagreement with living in the establishment and the version does not cite the judge's (or
@@ -91,6 +93,13 @@ export interface RequestView {
   /** The request ended because the curateur refused to assist the person (C. civ. 469): not a refusal of the contract, no DIPC. */
   assistanceRefused: boolean;
   /**
+   * After such a refusal: the judge's authorisation for the person to sign the document alone, once
+   * recorded on it (C. civ. 469 al. 3; the latest recorded). Its `reference` is null for a reader
+   * without `resident.read`. The next step is then to send the document again (`nextStep.kind`
+   * `send`, while it is ready): the person signs alone. Null otherwise.
+   */
+  soleSignatureAuthorisation: { court: string; decisionDate: string; reference: string | null; recordedAt: string; recordedBy: string } | null;
+  /**
    * True for a reader without `document.content` (the auditor): what signers and staff wrote about
    * the document is withheld — a question's `message` and its answers are empty strings (an answer
    * still non-null when given), refusal reasons and the view's comment null. Dates and statuses stay.
@@ -105,7 +114,12 @@ export interface RequestView {
  */
 export function requestViewFor(v: RequestView, reader: { content: boolean; residentFile: boolean }): RequestView {
   const file = (t: string) => (reader.residentFile || !t ? t : withoutFileReferences(t));
-  const out: RequestView = { ...v, explanation: file(v.explanation), signers: v.signers.map((s) => ({ ...s, legalBasis: file(s.legalBasis) })) };
+  const out: RequestView = {
+    ...v,
+    explanation: file(v.explanation),
+    signers: v.signers.map((s) => ({ ...s, legalBasis: file(s.legalBasis) })),
+    soleSignatureAuthorisation: v.soleSignatureAuthorisation && !reader.residentFile ? { ...v.soleSignatureAuthorisation, reference: null } : v.soleSignatureAuthorisation,
+  };
   if (reader.content) return out;
   return {
     ...out,
@@ -140,16 +154,37 @@ export class RequestViews {
   }
 
   /**
-   * Refusals not acknowledged and questions not answered, in the actor's establishments; and the
-   * countersignatures due (every required signer has signed), where the actor may countersign.
+   * Refusals not acknowledged and questions not answered, in the actor's establishments; the
+   * countersignatures due (every required signer has signed), where the actor may countersign; and
+   * the seals that failed for good (« Scellements échoués » of « À faire »), where the actor may
+   * retry them (signature.manage, as `POST …/seal-retry`): the code, its French reason and the link.
    */
   async inbox(actor: StaffActor) {
     const em = this.tx.manager;
     // Their texts (a refusal's reason, a question) are the document's content: where the actor reads it.
     const { refusals, questions } = await this.repo.inbox(em, actor.organisationId, establishmentsWith(actor, 'document.content'));
+    const countersigns = establishmentsWith(actor, 'signature.countersign');
+    const manages = establishmentsWith(actor, 'signature.manage');
     const countersignatures = [];
-    for (const r of await this.repo.activeRequests(em, actor.organisationId, establishmentsWith(actor, 'signature.countersign'))) {
-      const director = countersignatureDue(r.signers);
+    const sealFailures = [];
+    for (const r of await this.repo.activeRequests(em, actor.organisationId, [...new Set([...countersigns, ...manages])])) {
+      const failure = failedSealOf(r);
+      if (failure) {
+        // No content: the document's type, the failure's code and reason (what staff do about it).
+        if (manages.includes(r.establishmentId))
+          sealFailures.push({
+            request_id: r.id,
+            document_id: r.documentId,
+            document_type: r.documentType,
+            code: failure.code,
+            reason: sealFailureReason(failure.code),
+            failed_at: failure.at,
+            href: `/api/signature-requests/${r.id}/seal-retry`,
+            method: 'POST',
+          });
+        continue;
+      }
+      const director = countersigns.includes(r.establishmentId) ? countersignatureDue(r.signers) : null;
       if (!director) continue;
       countersignatures.push({
         request_id: r.id,
@@ -162,7 +197,7 @@ export class RequestViews {
         href: `/api/signature-requests/${r.id}/countersign`,
       });
     }
-    return { refusals, questions, countersignatures };
+    return { refusals, questions, countersignatures, sealFailures };
   }
 
   async view(em: EntityManager, r: SignatureRequestEntity): Promise<RequestView> {
@@ -179,6 +214,9 @@ export class RequestViews {
     // A curateur's refusal to assist is not the contract's refusal (assistance-refusal.ts): no DIPC.
     const assistanceRefused = r.status === 'refused' && signers.some((s) => s.status === 'refused' && !s.optional && assistsThePerson(decision, s.key));
     const refusedContract = r.status === 'refused' && decision.documentType === 'contrat-sejour' && !assistanceRefused;
+    // C. civ. 469 al. 3: once the judge's authorisation is recorded on the document, the person signs it alone: send it again.
+    const sole = assistanceRefused ? await latestSoleSignatureAuthorisation(em, r.documentId) : null;
+    const sendAgain = sole ? (await em.findOne(DocumentEntity, { where: { id: r.documentId }, select: { id: true, status: true } }))?.status === 'ready' : false;
     const countersign = r.status === 'active' && countersignatureDue(signers) !== null;
     const awaitingSeal = r.status === 'active' && !seal && allRequiredSigned(signers);
     const sealFailure = awaitingSeal ? sealFailureOf(events) : null;
@@ -261,8 +299,13 @@ export class RequestViews {
         ? { kind: 'create_dipc', href: `/api/signature-requests/${r.id}/dipc` }
         : countersign
           ? { kind: 'countersign', href: `/api/signature-requests/${r.id}/countersign` }
-          : null,
+          : sendAgain
+            ? { kind: 'send', href: `/api/documents/${r.documentId}/signature-requests` }
+            : null,
       assistanceRefused,
+      soleSignatureAuthorisation: sole
+        ? { court: sole.court, decisionDate: sole.decisionDate, reference: sole.reference, recordedAt: sole.recordedAt.toISOString(), recordedBy: sole.recordedByName }
+        : null,
       awaitingSeal,
       sealFailure: sealFailure ? { code: sealFailure.code, reason: sealFailureReason(sealFailure.code), at: sealFailure.at.toISOString() } : null,
       residenceDispute: disputed

@@ -1,8 +1,10 @@
 /**
  * A seal that failed for good (issue: never silent). The `seal_failed` event records the job's error
  * code (never its message: it may name a file path); staff read the reason in French, on the
- * document page, in « À faire » and in the e-mail, and may start the seal again (`seal_retried`).
+ * document page, in « À faire », in the signature inbox and in the e-mail, and may start the seal
+ * again (`seal_retried`).
  */
+import { TurnSigner, allRequiredSigned } from './whose-turn';
 
 /** Codes of the seal's failures, and what staff should do, in French. */
 const REASONS_FR: Record<string, string> = {
@@ -35,4 +37,13 @@ export function sealFailureOf(events: readonly { kind: string; at: Date; details
   if (!last || last.kind !== 'seal_failed') return null;
   const code = last.details?.code;
   return { code: typeof code === 'string' && code ? code : 'JOB_FAILED', at: last.at };
+}
+
+/**
+ * A request in progress whose seal is to be handled (« Scellements échoués » in « À faire », the
+ * signature inbox's `sealFailures`): its seal failed for good and was not retried since, every
+ * required signature being in; null otherwise.
+ */
+export function failedSealOf(r: { sealFailure: { code: string; at: Date } | null; signers: readonly Pick<TurnSigner, 'status' | 'optional'>[] }): { code: string; at: Date } | null {
+  return r.sealFailure && allRequiredSigned(r.signers) ? r.sealFailure : null;
 }

@@ -20,6 +20,7 @@ import { RequestMode, SignatureRequestEntity, SignerDelivery, SignerEntity } fro
 import { SigningRepository } from './signing.repository';
 import { allRequiredSigned, isTurnOf } from './whose-turn';
 import { DocumentVisaService } from '../visa/document-visa.service';
+import { latestSoleSignatureAuthorisation, policyAuthorisationOf } from '../sole-signature/sole-signature.service';
 
 export const DEFAULT_DEADLINE_DAYS = 30;
 export const DEFAULT_REMINDER_DAYS = [3, 7];
@@ -43,10 +44,22 @@ export interface CreateRequestInput {
   lateReason?: string;
 }
 
-/** The cancel's answer once every required signature is in (the request waits for its seal). */
+/** The answer to what would change a request once every required signature is in (it waits for its seal): a cancel, a paper scan. */
 export const SIGNATURE_REQUEST_FULLY_SIGNED = 'SIGNATURE_REQUEST_FULLY_SIGNED';
-const FULLY_SIGNED_FR =
-  'Toutes les signatures requises sont recueillies, contresignature comprise : la demande ne peut plus être annulée. Le document signé est en cours de scellement (en cas d’échec, relancez le scellement depuis la page du document).';
+
+/**
+ * 409 SIGNATURE_REQUEST_FULLY_SIGNED when every required signature is in, the establishment's
+ * included: the request then only waits for its seal, which builds the signed PDF and its evidence
+ * from these signatures; nothing may throw them away (a cancel) or change them (a paper scan).
+ * `refused` says, in French, what can no longer be done.
+ */
+export function assertNotFullySigned(signers: Parameters<typeof allRequiredSigned>[0], refused: string): void {
+  if (allRequiredSigned(signers))
+    throw new ConflictError(
+      SIGNATURE_REQUEST_FULLY_SIGNED,
+      `Toutes les signatures requises sont recueillies, contresignature comprise : ${refused}. Le document signé est en cours de scellement (en cas d’échec, relancez le scellement depuis la page du document).`,
+    );
+}
 
 /** The send call's answer when the legal deadline has passed and no reason was given. */
 export const SIGNATURE_REQUEST_LATE = 'SIGNATURE_REQUEST_LATE';
@@ -243,7 +256,7 @@ export class SignatureRequestsService {
   async cancel(actor: StaffActor, requestId: string): Promise<RequestView> {
     return this.tx.run(async (em) => {
       const r = await this.access.lockActive(em, actor, requestId, 'signature.manage');
-      if (allRequiredSigned(await this.repo.signersOf(em, r.id))) throw new ConflictError(SIGNATURE_REQUEST_FULLY_SIGNED, FULLY_SIGNED_FR);
+      assertNotFullySigned(await this.repo.signersOf(em, r.id), 'la demande ne peut plus être annulée');
       const now = new Date();
       await em.update(SignatureRequestEntity, { id: r.id }, { status: 'cancelled', closedAt: now });
       await this.links.revokeAllOfRequest(em, r.id, now);
@@ -280,8 +293,12 @@ export class SignatureRequestsService {
     // disagreement without the judge's decision.
     const version = doc.currentVersionId ? await em.findOne(DocumentVersionEntity, { where: { id: doc.currentVersionId }, select: { id: true, input: true } }) : null;
     const residence = residenceChoiceOf(version?.input);
+    // The judge's authorisation for the person to sign this document alone, recorded on it after her
+    // curateur refused to assist her (C. civ. 469 al. 3): the policy then has her sign without him.
+    const soleSignatureAuthorisation = policyAuthorisationOf(await latestSoleSignatureAuthorisation(em, doc.id));
     return decideSigners({
       residence,
+      soleSignatureAuthorisation,
       admissionConsent: admissionConsentOf(version?.input),
       documentType: doc.type,
       resident,

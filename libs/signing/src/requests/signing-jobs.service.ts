@@ -14,7 +14,7 @@ import { SigningLinks } from '../links/signing-links.service';
 import { EvidenceLog } from './evidence-log';
 import { DOCUMENT_TYPE_LABELS } from '@carepact/common';
 import type { ScanSealPreparation } from '../paper/scan-stamp';
-import { PaperEvidence, buildEvidence, dateTime, paperEvidenceLines, sealedTree } from './evidence';
+import { PaperEvidence, buildEvidence, dateTime, evidenceAnnexesOf, paperEvidenceLines, sealedTree } from './evidence';
 import { SignatureRequestEntity, SignerEntity } from './signing.entities';
 import { SigningRepository } from './signing.repository';
 import { sealFailureOf, sealFailureReason } from './seal-failure';
@@ -383,6 +383,8 @@ export class SigningJobsService {
         certificate: this.sealer.certificateSubject(),
         sealedAt,
         paper,
+        // What the version recorded when it was created: written once, so not part of the inputs stamp below.
+        annexes: evidenceAnnexesOf(version.annexes, version.input),
       },
       signers,
       await this.repo.viewsOf(em, request.id),

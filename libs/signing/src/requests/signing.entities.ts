@@ -47,6 +47,8 @@ export const SIGNATURE_EVENT_KINDS = [
   'code_locked',
   'viewed',
   'downloaded',
+  /** A document handed over with the contract (livret d'accueil, règlement…) downloaded from the portal. */
+  'annex_downloaded',
   'view_recorded',
   'view_corrected',
   'signed',

@@ -7,8 +7,8 @@ import { addMonthsIso, isMinor, todayIso } from '@carepact/residents';
 import { LEGAL_DELAYS, addDaysIso, contractHandoverDay, contractSignatureDay, firstAvenantDay } from '../requests/legal-deadlines';
 import { lastSignatureAt } from '../requests/request-views.service';
 import { ActiveRequestRow, SigningRepository } from '../requests/signing.repository';
-import { allRequiredSigned, countersignatureDue, isTurnOf } from '../requests/whose-turn';
-import { sealFailureReason } from '../requests/seal-failure';
+import { countersignatureDue, isTurnOf } from '../requests/whose-turn';
+import { failedSealOf, sealFailureReason } from '../requests/seal-failure';
 import { InboxRow, ResidentDeadlineRow, ResidentWindow, WorklistRepository } from './worklist.repository';
 import { DocumentVisaService } from '../visa/document-visa.service';
 import { judgeDecided, residenceDisagreement } from '../policy/residence-dispute';
@@ -242,13 +242,24 @@ export class WorklistService {
     for (const x of refusals)
       items.push(
         x.assistance
-          ? inboxItem(
-              'refusal',
-              x,
-              `${capital(label(x.documentType))} : assistance refusée`,
-              'a refusé son assistance. La personne peut demander au juge l’autorisation de signer seule (C. civ. 469) ; ce n’est pas un refus du document.',
-              'Refusé le',
-            )
+          ? x.soleSignature
+            ? // C. civ. 469 al. 3: the judge authorised her to sign alone; the document goes to her alone.
+              inboxItem(
+                'refusal',
+                x,
+                `${capital(label(x.documentType))} : assistance refusée, autorisation du juge enregistrée`,
+                x.soleSignature.documentReady
+                  ? 'a refusé son assistance ; le juge a autorisé la personne à signer seule (C. civ. 469). Prochaine étape : Envoyer à la signature (la personne signe seule).'
+                  : 'a refusé son assistance ; le juge a autorisé la personne à signer seule (C. civ. 469), et le document lui est envoyé. Marquez le refus comme traité.',
+                'Refusé le',
+              )
+            : inboxItem(
+                'refusal',
+                x,
+                `${capital(label(x.documentType))} : assistance refusée`,
+                'a refusé son assistance. La personne peut demander au juge l’autorisation de signer seule (C. civ. 469) ; ce n’est pas un refus du document.',
+                'Refusé le',
+              )
           : inboxItem('refusal', x, `${capital(label(x.documentType))} refusé`, `a refusé de signer.${x.documentType === 'contrat-sejour' ? ' Un DIPC est à établir (CASF D.311).' : ''}`, 'Refusé le'),
       );
     for (const x of questions) items.push(inboxItem('question', x, `Question sur le ${label(x.documentType)}`, 'attend une réponse.', 'Posée le'));
@@ -420,17 +431,18 @@ function residentItems(r: ResidentDeadlineRow, establishmentCategory: string, to
  */
 function requestItems(r: ActiveRequestRow, today: string): (WorklistItem & { establishmentId: string })[] {
   const base = { establishmentId: r.establishmentId, residentId: r.residentId, residentName: r.residentName, documentId: r.documentId, requestId: r.id, href: documentHref(r.documentId) };
-  if (r.sealFailure && allRequiredSigned(r.signers))
+  const sealFailure = failedSealOf(r);
+  if (sealFailure)
     return [
       {
         ...base,
         category: 'seal_failed',
         key: `seal_failed:${r.id}`,
         title: `${capital(label(r.documentType))} : scellement échoué`,
-        detail: sealFailureReason(r.sealFailure.code),
-        dueDay: calendarDayIn(r.sealFailure.at),
+        detail: sealFailureReason(sealFailure.code),
+        dueDay: calendarDayIn(sealFailure.at),
         overdue: false,
-        dates: [{ label: 'Échec le', value: r.sealFailure.at.toISOString() }],
+        dates: [{ label: 'Échec le', value: sealFailure.at.toISOString() }],
         href: `${documentHref(r.documentId)}#demande-${r.id}`,
       },
     ];

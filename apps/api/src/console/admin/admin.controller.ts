@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { FieldError, ValidationError, isDomainError } from '@carepact/common';
 import { AccountsService, EstablishmentEntity, StaffActor, StaffService, assertCanSomewhere, can, establishmentsWith } from '@carepact/identity';
-import { SealCertificateService } from '@carepact/signing';
+import { AnnexFilesService, SealCertificateService } from '@carepact/signing';
 import type { Request, Response } from 'express';
 import { clientIp } from '../../http/client-ip';
 import { ParseIdPipe } from '../../http/parse-id.pipe';
@@ -13,6 +13,7 @@ import { redirectTo, sendHtml } from '../../views';
 import { checkConsoleCsrf, consoleCsrfToken } from '../console-csrf';
 import { FormBody, actorOf, formBody } from '../console-request';
 import { Flat, MAX_CONTACTS, accountsPage, changePasswordPage, establishmentsPage, settingsPage } from './admin.views';
+import { annexSection } from './annex-files.controller';
 
 const NOTICES: Record<string, string> = {
   invite: 'L’invitation est envoyée : la personne reçoit un e-mail pour choisir son mot de passe.',
@@ -21,6 +22,7 @@ const NOTICES: Record<string, string> = {
   cree: 'L’établissement est créé ; vous en êtes administrateur.',
   enregistre: 'Les paramètres sont enregistrés. Les prochains documents les utiliseront.',
   'mot-de-passe': 'Votre mot de passe est changé ; vos autres sessions ont pris fin.',
+  'document-remis': 'La nouvelle version est publiée. Les documents créés à partir de sa date d’entrée en vigueur la remettront ; l’ancienne reste conservée.',
 };
 
 const TARIFF_TEXT = ['effectiveFrom', 'absenceRule'] as const;
@@ -40,6 +42,7 @@ export class ConsoleAdminController {
     private readonly staff: StaffService,
     private readonly accounts: AccountsService,
     private readonly seal: SealCertificateService,
+    private readonly annexFiles: AnnexFilesService,
   ) {}
 
   @Get('admin/comptes')
@@ -122,7 +125,7 @@ export class ConsoleAdminController {
   async settings(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string): Promise<void> {
     const actor = actorOf(req);
     const est = await this.staff.getEstablishment(actor, id);
-    sendHtml(res, 200, settingsPage({ actor, csrf: this.csrf(actor), establishment: est, canWrite: can(actor, 'establishment.write', id), seal: await this.sealState(), values: settingsValues(est), notice: notice(req) }));
+    sendHtml(res, 200, settingsPage({ actor, csrf: this.csrf(actor), establishment: est, canWrite: can(actor, 'establishment.write', id), seal: await this.sealState(), values: settingsValues(est), notice: notice(req), annexFiles: await annexSection(this.annexFiles, actor, id, this.csrf(actor)) }));
   }
 
   @Post('admin/etablissements/:id')
@@ -131,7 +134,7 @@ export class ConsoleAdminController {
     const body = this.checked(actor, req);
     const est = await this.staff.getEstablishment(actor, id);
     const page = async (errors: FieldError[]) =>
-      sendHtml(res, 400, settingsPage({ actor, csrf: this.csrf(actor), establishment: est, canWrite: true, seal: await this.sealState(), values: body, errors }));
+      sendHtml(res, 400, settingsPage({ actor, csrf: this.csrf(actor), establishment: est, canWrite: true, seal: await this.sealState(), values: body, errors, annexFiles: await annexSection(this.annexFiles, actor, id, this.csrf(actor)) }));
     const payload = settingsPayload(body);
     // Tariff rules this form does not show (absence for personal reasons, hospitalisation…) are kept as they are.
     if (payload.tariffs && est.tariffs) {

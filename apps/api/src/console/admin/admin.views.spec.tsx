@@ -1,6 +1,6 @@
 import { VIEW_ESTABLISHMENT, viewActor } from '@carepact/testing';
-import type { StaffUserView } from '@carepact/identity';
-import { accountsPage } from './admin.views';
+import type { EstablishmentEntity, StaffUserView } from '@carepact/identity';
+import { accountsPage, settingsPage } from './admin.views';
 
 const establishment = VIEW_ESTABLISHMENT;
 const actor = viewActor('administrator');
@@ -33,5 +33,15 @@ describe('accounts page: where an invitation e-mail stands', () => {
       'L’e-mail d’invitation n’est pas parti (2 décembre 2026 à 10 h 03) : le serveur de messagerie est resté injoignable. Renvoyez l’invitation.',
       'Invité : mot de passe pas encore choisi',
     ]);
+  });
+});
+
+describe('settings page: the seal certificate’s validity days', () => {
+  it('are Paris days: a certificate valid from 1 December 23:30 UTC reads « 2 décembre » (already the 2nd in Paris)', () => {
+    const est = { id: establishment, organisationId: 'org', name: 'EHPAD Les Tilleuls', category: 'EHPAD', finess: '750000000', address: '1 rue des Tilleuls', phone: null, directorFirstName: 'Claire', directorLastName: 'Martin', directorEmail: null, tariffs: null, annexes: null, contacts: null, createdAt: new Date('2026-01-01T00:00:00Z') } as unknown as EstablishmentEntity;
+    const seal = { subject: 'CN=EHPAD', commonName: 'EHPAD Les Tilleuls', issuer: 'CN=AC', serialNumber: '01', notBefore: new Date('2026-12-01T23:30:00Z'), notAfter: new Date('2029-06-30T22:30:00Z'), daysLeft: 900, status: 'valid' as const };
+    const text = settingsPage({ actor, csrf: 'csrf', establishment: est, canWrite: false, seal, values: {} }).replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    // 22:30 UTC on 30 June is half past midnight on 1 July in Paris (summer time).
+    expect(text).toContain('Valable du 2 décembre 2026 au 1er juillet 2029');
   });
 });

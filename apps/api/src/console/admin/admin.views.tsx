@@ -3,13 +3,15 @@ import { CATEGORY_FINANCING, ESTABLISHMENT_CATEGORIES, EstablishmentEntity, STAF
 import type { SealCertificateState } from '@carepact/signing';
 import { Checkbox, ErrorSummary, Notice, PostForm, SelectField, TextArea, TextField, renderPage } from '../../views';
 import { ConsolePage } from '../console-layout';
+import { AnnexFilesSection, AnnexSectionState } from './annex-files.views';
 
 export type Flat = Record<string, string | undefined>;
 
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 const roleLabel = (r: string) => capitalise(STAFF_ROLE_LABELS[r as keyof typeof STAFF_ROLE_LABELS] ?? r);
 const categoryOptions = (): [string, string][] => ESTABLISHMENT_CATEGORIES.map((c) => [c, `${c.replace(/_/g, ' ')} — ${CATEGORY_FINANCING[c].label}`]);
-const day = (d: Date) => formatDateFr(d.toISOString().slice(0, 10));
+/** An instant's calendar day in Paris, as the rest of the console writes it (not the UTC day: 23:30 UTC is already the next day in Paris). */
+const day = (d: Date) => formatDateFr(d, { timeZone: 'Europe/Paris' });
 
 interface Base {
   actor: StaffActor;
@@ -194,6 +196,8 @@ export interface SettingsPageState extends Base {
   seal: SealCertificateState | { error: string };
   values: Flat;
   errors?: FieldError[];
+  /** « Documents remis avec le contrat »: the annexes' files and the publication form (annex-files.views.tsx). */
+  annexFiles?: AnnexSectionState;
 }
 
 /** GET /console/admin/etablissements/:id: category, phone, contacts, tariffs, annexes, seal certificate. */
@@ -211,6 +215,7 @@ export function settingsPage(s: SettingsPageState): string {
       ) : null}
       <ErrorSummary errors={s.errors} message={s.errors?.length ? 'Les paramètres n’ont pas été enregistrés' : undefined} />
       <SealSection seal={s.seal} />
+      {s.annexFiles ? <AnnexFilesSection s={s.annexFiles} /> : null}
       {ro ? (
         <section aria-labelledby="valeurs">
           <h2 id="valeurs">Valeurs actuelles</h2>

@@ -7,7 +7,7 @@ import { DocumentsService } from '@carepact/documents';
 import { StaffActor, StaffService, assertCanSomewhere, auditActor, can, establishmentsWith } from '@carepact/identity';
 import { TransactionRunner } from '@carepact/database';
 import { ResidentsService } from '@carepact/residents';
-import { DipcOfferService, DocumentVisaService, PolicyDecision, RequestViews, SignatureRequestsService, SignerActionsService } from '@carepact/signing';
+import { DipcOfferService, DocumentVisaService, PolicyDecision, RequestViews, SignatureRequestsService, SignerActionsService, SoleSignatureService } from '@carepact/signing';
 import type { Request, Response } from 'express';
 import { EntityManager } from 'typeorm';
 import { clientIp } from '../../http/client-ip';
@@ -22,6 +22,7 @@ import { Flash, setFlash, takeFlash } from './console-flash';
 import { FieldChange, diffData } from './document-diff';
 import { ActionError, DocumentPageModel, documentPage } from './document-page.views';
 import { holdAuthorNames } from '../retention/hold-authors';
+import { SOLE_SIGNATURE_FORM } from './sole-signature.views';
 
 /** What the page shows again after a refused action: the message, and the form's values. */
 interface Refusal {
@@ -52,6 +53,7 @@ export class DocumentPageController {
     private readonly retention: RetentionService,
     private readonly staff: StaffService,
     private readonly tx: TransactionRunner,
+    private readonly sole: SoleSignatureService,
   ) {}
 
   @Get()
@@ -220,6 +222,32 @@ export class DocumentPageController {
     );
   }
 
+  /**
+   * After the curateur refused to assist the person: the judge's ordonnance authorising her to sign
+   * alone (C. civ. 469 al. 3), as POST /api/documents/:id/sole-signature-authorisation. The date may
+   * be typed JJ/MM/AAAA (a browser without a date picker shows a text field).
+   */
+  @Post('autorisation-juge')
+  async recordSoleSignature(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string): Promise<void> {
+    await this.act(
+      req,
+      res,
+      id,
+      async (actor, body) => {
+        const typed = (body.decisionDate ?? '').trim();
+        const fr = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(typed);
+        await this.sole.record(actor, id, {
+          court: body.court,
+          decisionDate: fr ? `${fr[3]}-${fr[2].padStart(2, '0')}-${fr[1].padStart(2, '0')}` : typed,
+          reference: body.reference,
+          note: body.note,
+        });
+        return { kind: 'done', message: 'L’autorisation du juge est enregistrée : la personne signera seule. Prochaine étape : envoyer le document à la signature.' };
+      },
+      SOLE_SIGNATURE_FORM,
+    );
+  }
+
   /** Answers a signer's question, as POST /api/signature-requests/:id/questions/:q/answer; a second answer is a new event. */
   @Post('demandes/:requestId/questions/:questionId/repondre')
   async answer(
@@ -382,6 +410,8 @@ export class DocumentPageController {
       const offer = await this.dipc.offer(actor, r.id);
       dipcOffers.set(r.id, { reason: String(offer.data.reason ?? ''), startDate: typeof offer.data.startDate === 'string' ? offer.data.startDate : null });
     }
+    // After a curateur's refusal to assist her: the judge's authorisation to sign alone (C. civ. 469 al. 3).
+    const soleSignature = requests.some((r) => r.assistanceRefused) ? await this.sole.view(actor, id) : null;
     const manageHolds = establishmentsWith(actor, 'records.manage').length > 0;
     const holds = await this.retention.holds(this.tx.manager, actor.organisationId, { subjectId: [doc.id, doc.residentId], activeOnly: true });
     const documentHolds = holds.filter((h) => h.subjectId === doc.id);
@@ -402,6 +432,7 @@ export class DocumentPageController {
       lateSince,
       visa,
       holds: { document: documentHolds, person: personHolds, names: holdNames, manage: manageHolds },
+      soleSignature,
     };
     sendHtml(res, status, documentPage(actor, consoleCsrfToken(this.config.secrets.session, actor), model));
   }

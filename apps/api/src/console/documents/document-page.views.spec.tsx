@@ -1,6 +1,6 @@
 import type { DocumentView } from '@carepact/documents';
 import { HOLDER_ROLE_OF, type ContactView, type MeasureType, type MeasureView, type ResidentView } from '@carepact/residents';
-import { decideSigners, type PolicyDecision, type PolicyInput, type RequestView } from '@carepact/signing';
+import { decideSigners, type PolicyDecision, type PolicyInput, type RequestView, type SoleSignatureView } from '@carepact/signing';
 import { viewActor, VIEW_ESTABLISHMENT } from '@carepact/testing';
 import { sealFailureReason, withoutFileReferences } from '@carepact/signing';
 import { type DocumentPageModel, type DocumentPagePerms, documentPage } from './document-page.views';
@@ -188,6 +188,7 @@ function request(decision: PolicyDecision): RequestView {
     nextStep: null,
     residenceDispute: null,
     assistanceRefused: false,
+    soleSignatureAuthorisation: null,
     awaitingSeal: false,
     sealFailure: null,
     contentWithheld: false,
@@ -380,6 +381,96 @@ describe('document page: the person’s view recorded in the portal, and a disag
     expect(text).toContain('Le curateur a refusé son assistance : ce n’est pas un refus du contrat par la personne, et il n’appelle pas de DIPC (CASF D.311).');
     expect(text).toContain('l’autorisation de signer seule (C. civ. 469)');
     expect(textOf(page(ADMISSIONS, { requests: [{ ...refused, assistanceRefused: false }] }))).not.toContain('refusé son assistance');
+  });
+
+  describe('then the judge’s authorisation for her to sign alone (C. civ. 469 al. 3)', () => {
+    const refused = (): RequestView => ({ ...request(DECISIONS[1][1]), status: 'refused', assistanceRefused: true });
+    const sole = (over: Partial<SoleSignatureView> = {}): SoleSignatureView => ({
+      documentId: DOC_ID,
+      authorisation: null,
+      refusal: { requestId: refused().id, signerName: 'Karim Benaïssa', refusedAt: '2026-11-05T10:00:00.000Z' },
+      notRecordable: null,
+      canRecord: true,
+      nextStep: null,
+      legalBasis: 'C. civ. 469 al. 3',
+      ...over,
+    });
+    const recorded = { court: 'Juge des contentieux de la protection, tribunal judiciaire de Valville', decisionDate: '2026-11-10', reference: 'RG 26/00123', recordedAt: '2026-11-12T09:30:00.000Z', recordedBy: 'Léa Martin' };
+
+    it('not recorded yet: the steps and the form on the refused request (court, date, reference, note)', () => {
+      const html = page(ADMISSIONS, { doc: doc('ready'), requests: [refused()], soleSignature: sole() });
+      const text = textOf(html);
+      expect(text).toContain('La personne peut demander au juge des contentieux de la protection l’autorisation de signer seule (C. civ. 469).');
+      expect(text).toContain('Quand le juge l’a autorisée à signer seule, enregistrez ici son ordonnance : juridiction, date et référence.');
+      expect(html).toContain(`action="/console/documents/${DOC_ID}/autorisation-juge"`);
+      for (const name of ['court', 'decisionDate', 'reference', 'note']) expect(html).toContain(`name="${name}"`);
+      expect(html).toMatch(/<input type="date" id="decisionDate" name="decisionDate"/);
+      expect(text).toContain('Enregistrer l’autorisation du juge');
+    });
+
+    it('refused input: each French message beside its field, linked from the summary, the typed values kept', () => {
+      const html = page(ADMISSIONS, {
+        doc: doc('ready'),
+        requests: [refused()],
+        soleSignature: sole(),
+        error: {
+          message: 'L’autorisation du juge n’a pas pu être enregistrée : corrigez les champs signalés.',
+          form: 'sole-signature',
+          errors: [
+            { field: 'decisionDate', code: 'DATE_IN_FUTURE', message: 'La date de l’ordonnance ne peut pas être dans le futur : indiquez celle qui figure sur la décision.' },
+            { field: 'reference', code: 'REQUIRED', message: 'Indiquez la référence de l’ordonnance (numéro RG ou de minute), telle qu’elle figure sur la décision.' },
+          ],
+        },
+        sendValues: { court: 'TJ de Valville', decisionDate: '2031-01-01', reference: '' },
+      });
+      expect(html).toContain('<a href="#decisionDate">La date de l’ordonnance ne peut pas être dans le futur');
+      expect(html).toMatch(/<p class="field-error" id="decisionDate-erreur">La date de l’ordonnance ne peut pas être dans le futur/);
+      expect(html).toMatch(/<p class="field-error" id="reference-erreur">Indiquez la référence de l’ordonnance/);
+      expect(html).toContain('name="reference" value aria-invalid="true" aria-describedby="reference-aide reference-erreur"');
+      expect(html).toContain('value="TJ de Valville"');
+      expect(html).toContain('value="2031-01-01"');
+    });
+
+    it('recorded: the state says so, the person signs alone, the next step is « Envoyer à la signature »; the form only to correct', () => {
+      const r: RequestView = { ...refused(), soleSignatureAuthorisation: recorded, nextStep: { kind: 'send', href: `/api/documents/${DOC_ID}/signature-requests` } };
+      const html = page(ADMISSIONS, { doc: doc('ready'), requests: [r], soleSignature: sole() });
+      const text = textOf(html);
+      expect(text).toContain(
+        'Autorisation du juge enregistrée : le juge a autorisé la personne à signer seule (C. civ. 469 al. 3) — ordonnance : Juge des contentieux de la protection, tribunal judiciaire de Valville, 10 novembre 2026, réf. RG 26/00123. Enregistrée par Léa Martin le 12 novembre 2026 à 10 h 30.',
+      );
+      expect(text).toContain('La personne signe seule ; le curateur n’est plus signataire de ce document.');
+      expect(html).toContain('<strong>Prochaine étape :</strong> <a href="#qui-signe">Envoyer à la signature</a>');
+      expect(text).not.toContain('Les étapes :');
+      expect(text).toContain('Corriger l’autorisation enregistrée');
+    });
+
+    it('the auditor reads that it is recorded, court and date, without the reference, the steps or the form', () => {
+      const r: RequestView = { ...refused(), soleSignatureAuthorisation: { ...recorded, reference: null } };
+      const text = textOf(page(AUDITOR, { doc: doc('ready'), requests: [r], soleSignature: sole({ canRecord: false }) }));
+      expect(text).toContain('Autorisation du juge enregistrée');
+      expect(text).toContain('tribunal judiciaire de Valville, 10 novembre 2026.');
+      expect(text).not.toContain('RG 26/00123');
+      expect(text).not.toContain('Corriger l’autorisation');
+      const before = textOf(page(AUDITOR, { doc: doc('ready'), requests: [refused()], soleSignature: sole({ canRecord: false }) }));
+      expect(before).not.toContain('Enregistrer l’autorisation du juge');
+    });
+
+    it('« Qui signera et pourquoi » with the authorisation: the person alone, then the director; the auditor without the reference', () => {
+      const decision = decideSigners({
+        documentType: 'contrat-sejour',
+        resident: ahmed(measure('curatelle_renforcee', [karim])),
+        establishment,
+        on: ON,
+        soleSignatureAuthorisation: { court: recorded.court, date: recorded.decisionDate, reference: recorded.reference },
+      });
+      const text = textOf(page(ADMISSIONS, { doc: doc('ready'), decision }));
+      expect(text).toContain('Ahmed Benali — en son nom propre, sur autorisation du juge (C. civ. 469), sans l’assistance de son curateur.');
+      expect(text).toContain('réf. RG 26/00123');
+      expect(text).not.toContain('Karim Benaïssa : mode de signature');
+      const audited = textOf(page(AUDITOR, { doc: doc('ready'), decision }));
+      expect(audited).toContain('Fondement : C. civ. 469 al. 3 (ordonnance : Juge des contentieux de la protection, tribunal judiciaire de Valville, 10 novembre 2026) ;');
+      expect(audited).not.toContain('RG 26/00123');
+    });
   });
 
   it('no disagreement: the view is listed, no notice', () => {

@@ -3,7 +3,7 @@ import type { LegalHoldView } from '@carepact/archive';
 import type { DocumentView, RenditionView, VersionView } from '@carepact/documents';
 import type { StaffActor } from '@carepact/identity';
 import { VIEW_EXPRESSION_LABELS, withoutFileReferences } from '@carepact/signing';
-import type { PolicyDecision, RequestView, SignerView, VisaView } from '@carepact/signing';
+import type { PolicyDecision, RequestView, SignerView, SoleSignatureView, VisaView } from '@carepact/signing';
 import type { ComponentChildren } from 'preact';
 import { ConsolePage } from '../console-layout';
 import { Notice, PostForm, fieldId, renderPage } from '../../views';
@@ -12,6 +12,7 @@ import type { FieldChange } from './document-diff';
 import { Questions, RefusalHandling, VisaHoldsSending, VisaSection } from './document-visa.views';
 import { DOCUMENT_STYLESHEETS, typeTitle } from './new-document.views';
 import { HoldsBlock } from '../retention/holds.views';
+import { AssistanceRefused, SOLE_SIGNATURE_FORM } from './sole-signature.views';
 
 export const DOCUMENT_STATUS_LABELS: Record<DocumentView['status'], string> = {
   generating: 'Génération en cours',
@@ -109,6 +110,8 @@ export interface DocumentPageModel {
   visa: VisaView;
   /** Legal holds (RGPD art. 18.1.c): on this document, and on its person's file (which covers it). */
   holds: DocumentHolds;
+  /** After a curateur's refusal to assist: the judge's authorisation for the person to sign alone (C. civ. 469 al. 3). */
+  soleSignature?: SoleSignatureView | null;
 }
 
 export interface DocumentHolds {
@@ -210,11 +213,11 @@ export function documentPage(actor: StaffActor, csrf: string, m: DocumentPageMod
 }
 
 /** The fields the page's forms have (the others' errors are listed without a link). */
-const FORM_FIELDS = /^(deadline|reminderDays|lateReason|email|reason|answer|holdReason|liftReason|delivery\.[^.]+)$/;
+const FORM_FIELDS = /^(deadline|reminderDays|lateReason|email|reason|answer|holdReason|liftReason|court|decisionDate|reference|note|delivery\.[^.]+)$/;
 
 function errorAnchor(error: ActionError, field: string): string {
   // The hold forms' fields are named as on the resident's file (HoldsBlock).
-  if (error.form === 'hold') return fieldId(field);
+  if (error.form === 'hold' || error.form === SOLE_SIGNATURE_FORM) return fieldId(field);
   return error.form === 'send' ? fieldId(`send-${field}`) : fieldId(`${error.form ?? 'action'}-${field}`);
 }
 
@@ -602,12 +605,15 @@ function RequestSection(props: { r: RequestView; m: DocumentPageModel; csrf: str
       ) : null}
       <Questions r={r} documentId={m.doc.id} csrf={csrf} canAnswer={m.perms.manage} showContent={m.perms.content} error={m.error} values={m.sendValues} />
       {r.assistanceRefused ? (
-        <div class="notice warning" role="note">
-          <p>
-            Le curateur a refusé son assistance : ce n’est pas un refus du contrat par la personne, et il n’appelle pas de DIPC (CASF D.311). La personne peut demander au
-            juge des contentieux de la protection l’autorisation de signer seule (C. civ. 469). Le document reste prêt à être envoyé de nouveau en signature.
-          </p>
-        </div>
+        <AssistanceRefused
+          r={r}
+          documentId={m.doc.id}
+          sole={m.soleSignature ?? null}
+          csrf={csrf}
+          manage={m.perms.manage}
+          errors={m.error?.form === SOLE_SIGNATURE_FORM ? (m.error.errors ?? []) : undefined}
+          values={m.error?.form === SOLE_SIGNATURE_FORM ? m.sendValues : undefined}
+        />
       ) : null}
       {offer && m.perms.write ? (
         <div class="notice warning">
@@ -620,7 +626,7 @@ function RequestSection(props: { r: RequestView; m: DocumentPageModel; csrf: str
           </PostForm>
         </div>
       ) : null}
-      {active && m.perms.manage ? (
+      {active && m.perms.manage && !r.awaitingSeal ? (
         <p>
           <a href={`${base}/papier`}>Déposer le scan signé sur papier</a>
         </p>

@@ -1,0 +1,45 @@
+import type { Block, Inline } from '@carepact/rendering';
+import { buildEvidence, evidenceAnnexesOf, evidenceBlocks, paperEvidenceLines } from './evidence';
+import type { SignatureRequestEntity } from './signing.entities';
+
+const textOf = (blocks: Block[]): string => {
+  const inline = (i: Inline): string => i.map((r) => r.text).join('');
+  return blocks
+    .flatMap((b) => (b.kind === 'list' ? b.items.map(inline) : b.kind === 'paragraph' || b.kind === 'heading' ? [inline(b.text)] : []))
+    .join('\n');
+};
+const at = new Date('2026-03-02T10:00:00Z');
+const request = { id: 'r1', organisationId: 'o1', createdBy: 'u0', createdAt: at, deadline: at, documentId: 'd1', versionId: 'v1', versionHash: 'h', pdfSha256: 'p' } as unknown as SignatureRequestEntity;
+const ctx = { establishment: 'EHPAD Les Tilleuls', versionNumber: 1, templateId: 't', templateVersion: '1', templateSha256: 's', documentType: 'contrat-sejour', companions: [], certificate: 'CN=x', sealedAt: at };
+const recorded = [
+  { key: 'livret-accueil-2026', label: 'Livret d’accueil, édition 2026', file: { id: 'f1', versionLabel: 'Édition 2026', effectiveOn: '2026-01-01', sha256: 'b'.repeat(64), byteSize: 10029 } },
+  { key: 'charte-droits-libertes', label: 'Charte des droits et libertés de la personne accueillie', file: null },
+];
+
+describe('evidence: the documents handed over with the contract (CASF L.311-4)', () => {
+  it('lists each with its version, effective day and SHA-256, « aucun fichier déposé » otherwise, and the day of handing over the data record', () => {
+    const e = buildEvidence(request, { ...ctx, annexes: evidenceAnnexesOf(recorded, { document: { annexesHandedOverOn: '2026-11-02' } }) }, [], [], []);
+    expect(e.annexes).toEqual({
+      handedOverOn: '2026-11-02',
+      files: [
+        { key: 'livret-accueil-2026', label: 'Livret d’accueil, édition 2026', fileId: 'f1', versionLabel: 'Édition 2026', effectiveOn: '2026-01-01', sha256: 'b'.repeat(64), byteSize: 10029 },
+        { key: 'charte-droits-libertes', label: 'Charte des droits et libertés de la personne accueillie', fileId: null, versionLabel: null, effectiveOn: null, sha256: null, byteSize: null },
+      ],
+    });
+    const text = textOf(evidenceBlocks(e));
+    expect(text).toContain('Documents remis avec le contrat\nRemis le 2 novembre 2026 (date indiquée dans le document ; CASF L.311-4). Fichiers en vigueur à la création de la version signée, avec leur empreinte SHA-256 :');
+    expect(text).toContain(`Livret d’accueil, édition 2026 : version « Édition 2026 », en vigueur depuis le 1er janvier 2026, 10029 octets, SHA-256 ${'b'.repeat(64)}`);
+    expect(text).toContain('Charte des droits et libertés de la personne accueillie : aucun fichier déposé');
+    const paper = paperEvidenceLines({ ...e, paper: { originalSha256: 'o', byteSize: 1, pageCount: 1, versionId: 'v1', uploadedAt: at.toISOString(), uploadedBy: { userId: 'u', name: 'N', account: 'a' }, signerIds: [] } }, { documentLabel: 'contrat', personName: 'X' });
+    expect(paper).toContain('Documents remis avec le contrat : remis le 2 novembre 2026 (date indiquée dans le document ; CASF L.311-4). Fichiers en vigueur à la création de la version signée, avec leur empreinte SHA-256 :');
+    expect(paper).toContain('Charte des droits et libertés de la personne accueillie : aucun fichier déposé.');
+  });
+
+  it('a data record without the day says so; a version that recorded nothing (older, or a type that hands nothing over) has no section', () => {
+    const e = buildEvidence(request, { ...ctx, annexes: evidenceAnnexesOf(recorded, { document: {} }) }, [], [], []);
+    expect(textOf(evidenceBlocks(e))).toContain('Date de remise non indiquée dans le document (CASF L.311-4).');
+    const none = buildEvidence(request, { ...ctx, annexes: evidenceAnnexesOf(null, { document: { annexesHandedOverOn: '2026-11-02' } }) }, [], [], []);
+    expect('annexes' in none).toBe(false);
+    expect(textOf(evidenceBlocks(none))).not.toContain('Documents remis avec le contrat');
+  });
+});
