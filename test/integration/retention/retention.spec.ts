@@ -142,9 +142,27 @@ describe('retention, legal holds, purge and access requests', () => {
     expect((await runJob(access.id)).status).toBe('done');
     const [{ result_file: accessFile }] = (await ds.query(`SELECT result_file FROM data_jobs WHERE id = $1`, [access.id])) as { result_file: string }[];
     expect(existsSync(accessFile)).toBe(true);
+    // Rows of tables added after the purge was written that refer to the document or the person:
+    // an internal visa (write-once) and a bulk run's item. They used to make the purge fail on
+    // their foreign keys; the visa goes with the document, the item stays for the run's counts
+    // without naming either.
+    const [{ id: versionId }] = (await ds.query(`SELECT id FROM document_versions WHERE document_id = $1`, [res.old.doc])) as { id: string }[];
+    await ds.query(
+      `INSERT INTO document_visas (organisation_id, establishment_id, document_id, version_id, approver_role, decision, decided_by, decided_by_name, decided_at)
+       SELECT d.organisation_id, d.establishment_id, d.id, $2, 'coordinator', 'approved', $3, 'Coordination', now() FROM documents d WHERE d.id = $1`,
+      [res.old.doc, versionId, h.orgA.users.coordinator.id],
+    );
+    const [{ id: runId }] = (await ds.query(
+      `INSERT INTO bulk_runs (organisation_id, establishment_id, kind, document_type, common_data, status, started_by, item_count, created_at, finished_at)
+       VALUES ($1, $2, 'avenant-tarifs', 'avenant', '{}', 'completed', $3, 1, now(), now()) RETURNING id`,
+      [h.orgA.organisationId, h.orgA.establishmentId, h.orgA.users.administrator.id],
+    )) as { id: string }[];
+    await ds.query(`INSERT INTO bulk_run_items (run_id, position, resident_id, status, document_id, processed_at) VALUES ($1, 0, $2, 'created', $3, now())`, [runId, res.old.id, res.old.doc]);
     const run = (await admin.post(`/api/retention/purge-reports/${report.id}/run`).expect(202)).body;
     const done = await runJob(run.id);
     expect(done).toMatchObject({ status: "done", error: null, report: { documents: 1, residents: 1, skipped: 0, exportFiles: 1 } });
+    expect(await count(`SELECT count(*) AS n FROM document_visas WHERE document_id = $1`, [res.old.doc])).toBe(0);
+    expect(await ds.query(`SELECT resident_id, document_id, status FROM bulk_run_items WHERE run_id = $1`, [runId])).toEqual([{ resident_id: null, document_id: null, status: 'created' }]);
     expect(existsSync(accessFile)).toBe(false);
     expect((await admin.get(`/api/data-jobs/${access.id}/download`).expect(404)).body.error.code).toBe('DATA_JOB_RESULT_NOT_FOUND');
     expect(done.report.blobs).toBe(oldBlobs.length);

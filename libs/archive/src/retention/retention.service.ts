@@ -378,6 +378,8 @@ async function documentContent(em: EntityManager, documentId: string): Promise<u
     questions: await q(`SELECT * FROM signer_questions WHERE request_id IN (${req}) ORDER BY id`),
     sealed: await q(`SELECT * FROM sealed_documents WHERE request_id IN (${req}) ORDER BY id`),
     paper: await q(`SELECT * FROM paper_signatures WHERE request_id IN (${req}) ORDER BY id`),
+    visas: await q(`SELECT * FROM document_visas WHERE document_id = $1 ORDER BY id`),
+    soleSignatureAuthorisations: await q(`SELECT * FROM sole_signature_authorisations WHERE document_id = $1 ORDER BY id`),
   });
 }
 

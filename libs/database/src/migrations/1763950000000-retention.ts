@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { PURGE_V1, purgeDocumentFunction, purgeResidentFunction } from './purge-functions';
 
 /**
  * Issue 11 items 3 (jobs), 4 (retention, legal hold, purge) and 5 (access requests).
@@ -91,63 +92,10 @@ export class Retention1763950000000 implements MigrationInterface {
 
     // One document: its signature requests (signers, links, sessions, events, views, questions,
     // sealed PDF, paper scan), versions, renditions, then the blobs nothing else refers to.
-    // Returns the SHA-256 of the blobs deleted.
-    await q.query(`CREATE FUNCTION carepact_purge_document(p_document uuid) RETURNS text[] LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
-      DECLARE
-        v_resident uuid;
-        v_candidates text[];
-        v_deleted text[];
-      BEGIN
-        SELECT resident_id INTO v_resident FROM documents WHERE id = p_document FOR UPDATE;
-        IF NOT FOUND THEN RAISE EXCEPTION 'PURGE_NOT_FOUND: document %', p_document USING ERRCODE = 'no_data_found'; END IF;
-        IF EXISTS (SELECT 1 FROM legal_holds WHERE lifted_at IS NULL AND subject_id IN (p_document, v_resident)) THEN
-          RAISE EXCEPTION 'LEGAL_HOLD: document % is under a legal hold', p_document USING ERRCODE = 'insufficient_privilege';
-        END IF;
-        SELECT coalesce(array_agg(DISTINCT sha), '{}') INTO v_candidates FROM (
-          SELECT r.blob_sha256 AS sha FROM renditions r JOIN document_versions v ON v.id = r.version_id WHERE v.document_id = p_document
-          UNION SELECT s.blob_sha256 FROM sealed_documents s JOIN signature_requests q ON q.id = s.request_id WHERE q.document_id = p_document
-          UNION SELECT p.original_sha256 FROM paper_signatures p JOIN signature_requests q ON q.id = p.request_id WHERE q.document_id = p_document) x;
-        PERFORM set_config('carepact.purging', 'on', true);
-        DELETE FROM paper_signatures WHERE request_id IN (SELECT id FROM signature_requests WHERE document_id = p_document);
-        DELETE FROM sealed_documents WHERE request_id IN (SELECT id FROM signature_requests WHERE document_id = p_document);
-        DELETE FROM signature_events WHERE request_id IN (SELECT id FROM signature_requests WHERE document_id = p_document);
-        DELETE FROM recorded_views WHERE request_id IN (SELECT id FROM signature_requests WHERE document_id = p_document);
-        DELETE FROM signer_questions WHERE request_id IN (SELECT id FROM signature_requests WHERE document_id = p_document);
-        DELETE FROM portal_sessions WHERE signer_id IN (SELECT s.id FROM signature_signers s JOIN signature_requests q ON q.id = s.request_id WHERE q.document_id = p_document);
-        DELETE FROM signing_links WHERE signer_id IN (SELECT s.id FROM signature_signers s JOIN signature_requests q ON q.id = s.request_id WHERE q.document_id = p_document);
-        DELETE FROM signature_signers WHERE request_id IN (SELECT id FROM signature_requests WHERE document_id = p_document);
-        DELETE FROM signature_requests WHERE document_id = p_document;
-        UPDATE documents SET current_version_id = NULL WHERE id = p_document;
-        DELETE FROM renditions WHERE version_id IN (SELECT id FROM document_versions WHERE document_id = p_document);
-        DELETE FROM document_versions WHERE document_id = p_document;
-        DELETE FROM documents WHERE id = p_document;
-        WITH gone AS (
-          DELETE FROM blobs b WHERE b.sha256 = ANY (v_candidates)
-             AND NOT EXISTS (SELECT 1 FROM renditions r WHERE r.blob_sha256 = b.sha256)
-             AND NOT EXISTS (SELECT 1 FROM sealed_documents s WHERE s.blob_sha256 = b.sha256)
-             AND NOT EXISTS (SELECT 1 FROM paper_signatures p WHERE p.original_sha256 = b.sha256)
-          RETURNING b.sha256)
-        SELECT coalesce(array_agg(sha256 ORDER BY sha256), '{}') INTO v_deleted FROM gone;
-        PERFORM set_config('carepact.purging', 'off', true);
-        RETURN v_deleted;
-      END $$`);
-    // A resident's file (identity, contacts, protection measures), once none of their documents remains.
-    await q.query(`CREATE FUNCTION carepact_purge_resident(p_resident uuid) RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
-      BEGIN
-        PERFORM 1 FROM residents WHERE id = p_resident FOR UPDATE;
-        IF NOT FOUND THEN RAISE EXCEPTION 'PURGE_NOT_FOUND: resident %', p_resident USING ERRCODE = 'no_data_found'; END IF;
-        IF EXISTS (SELECT 1 FROM legal_holds WHERE lifted_at IS NULL AND subject_id = p_resident) THEN
-          RAISE EXCEPTION 'LEGAL_HOLD: resident % is under a legal hold', p_resident USING ERRCODE = 'insufficient_privilege';
-        END IF;
-        IF EXISTS (SELECT 1 FROM documents WHERE resident_id = p_resident) THEN
-          RAISE EXCEPTION 'PURGE_DOCUMENTS_REMAIN: resident % still has documents', p_resident USING ERRCODE = 'restrict_violation';
-        END IF;
-        UPDATE residents SET personne_de_confiance_id = NULL WHERE id = p_resident;
-        DELETE FROM measure_holders WHERE measure_id IN (SELECT id FROM protection_measures WHERE resident_id = p_resident);
-        DELETE FROM protection_measures WHERE resident_id = p_resident;
-        DELETE FROM contacts WHERE resident_id = p_resident;
-        DELETE FROM residents WHERE id = p_resident;
-      END $$`);
+    // Returns the SHA-256 of the blobs deleted. A resident's file, once none of their documents
+    // remains. (The functions' text is in purge-functions.ts, which later migrations extend.)
+    await q.query(purgeDocumentFunction(PURGE_V1));
+    await q.query(purgeResidentFunction(PURGE_V1));
     for (const fn of ['carepact_purge_document(uuid)', 'carepact_purge_resident(uuid)']) {
       await q.query(`REVOKE ALL ON FUNCTION ${fn} FROM PUBLIC`);
       await q.query(`GRANT EXECUTE ON FUNCTION ${fn} TO carepact_app`);

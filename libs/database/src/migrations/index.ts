@@ -18,6 +18,7 @@ import { SoleAuthorityProof1763980000000 } from './1763980000000-sole-authority-
 import { BulkRunRunningUnique1763990000000 } from './1763990000000-bulk-run-running-unique';
 import { AnnexFiles1764000000000 } from './1764000000000-annex-files';
 import { SoleSignatureAuthorisations1764010000000 } from './1764010000000-sole-signature-authorisations';
+import { PurgeLaterTables1764030000000 } from './1764030000000-purge-later-tables';
 
 /** Applied in this order; each has a working `down`. Each migration grants its new tables to carepact_app. */
 export const MIGRATIONS = [
@@ -41,4 +42,5 @@ export const MIGRATIONS = [
   BulkRunRunningUnique1763990000000,
   AnnexFiles1764000000000,
   SoleSignatureAuthorisations1764010000000,
+  PurgeLaterTables1764030000000,
 ];

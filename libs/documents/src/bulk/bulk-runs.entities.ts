@@ -88,8 +88,9 @@ export class BulkRunItemEntity {
   @Column({ type: 'int' })
   position: number;
 
-  @Column({ type: 'uuid' })
-  residentId: string;
+  /** NULL once the person's file is purged (retention): the run keeps its counts, not who it was. */
+  @Column({ type: 'uuid', nullable: true })
+  residentId: string | null;
 
   @ManyToOne(() => ResidentEntity, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'resident_id', foreignKeyConstraintName: 'fk_bulk_run_items_resident' })
