@@ -43,7 +43,8 @@ export function templateInputOf(est: EstablishmentEntity, r: ResidentView, data:
       room: r.room,
       email: r.email,
       preferences: r.preferences,
-      personneDeConfiance: r.personneDeConfiance ? person(r.personneDeConfiance) : null,
+      // Its date tells whether she had designated it before the consent interview (CASF D.311-0-4: no notice owed then).
+      personneDeConfiance: r.personneDeConfiance ? { ...person(r.personneDeConfiance), designatedOn: r.personneDeConfiance.designatedOn } : null,
       protectionMeasure: active
         ? {
             type: active.type,

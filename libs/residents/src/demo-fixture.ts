@@ -35,7 +35,8 @@ export interface FixtureResident {
   room?: string;
   preferences?: { largePrint?: boolean; easyToRead?: boolean; language?: string };
   email?: string | null;
-  personneDeConfiance?: FixturePerson | null;
+  /** `designatedOn`: the day she designated it in writing (CASF L.311-5-1). */
+  personneDeConfiance?: (FixturePerson & { designatedOn?: string }) | null;
   /** `soleAuthority`: with `parentalAuthority: 'sole'`, its ground and proof (sole-authority.ts). */
   minor?: { parentalAuthority: ParentalAuthority; parents: FixturePerson[]; soleAuthority?: SoleAuthorityProof };
   protectionMeasure?: {
@@ -121,6 +122,7 @@ export function residentInputOf(r: FixtureResident, establishmentId: string): Re
           lastName: r.personneDeConfiance.lastName,
           relation: r.personneDeConfiance.relation ?? null,
           email: r.personneDeConfiance.email ?? null,
+          designatedOn: r.personneDeConfiance.designatedOn ?? null,
         }
       : null,
     protectionMeasure: m

@@ -18,6 +18,8 @@ describe('the personne de confiance notice before the consent interview (CASF D.
   let staff: request.Agent;
   let alone: string;
   let withTrustedPerson: string;
+  let designatedAfter: string;
+  let designatedUndated: string;
 
   const resident = (firstName: string, extra: Record<string, unknown> = {}) =>
     staff
@@ -33,7 +35,11 @@ describe('the personne de confiance notice before the consent interview (CASF D.
     h = await startApiHarness();
     staff = await loginAgent(h.app, h.orgA.users.admissions.email, TEST_PASSWORD);
     alone = await resident('Odette');
-    withTrustedPerson = await resident('Simone', { personneDeConfiance: { firstName: 'Paul', lastName: 'Girard', relation: 'fils' } });
+    withTrustedPerson = await resident('Simone', { personneDeConfiance: { firstName: 'Paul', lastName: 'Girard', relation: 'fils', designatedOn: '2026-09-01' } });
+    // Designated after the interview (often because of the notice itself), or on a day the file does not know:
+    // she had not « déjà désigné » one before it, so the notice was owed.
+    designatedAfter = await resident('Lucienne', { personneDeConfiance: { firstName: 'Marc', lastName: 'Girard', relation: 'fils', designatedOn: '2026-10-25' } });
+    designatedUndated = await resident('Henriette', { personneDeConfiance: { firstName: 'Anne', lastName: 'Girard', relation: 'fille' } });
   });
   afterAll(async () => {
     await h?.close();
@@ -76,8 +82,20 @@ describe('the personne de confiance notice before the consent interview (CASF D.
     ]);
   });
 
-  it('a resident who has already designated a personne de confiance needs no notice (202), and is not held to its eight days', async () => {
+  it('a resident who designated a personne de confiance before the interview needs no notice (202), and is not held to its eight days', async () => {
     await create(withTrustedPerson, { on: '2026-10-20', outcome: 'consent' }).expect(202);
     await create(withTrustedPerson, interview('2026-10-17')).expect(202);
+  });
+
+  it('a personne de confiance designated after the interview, or on no recorded day, does not spare the notice (D.311-0-4)', async () => {
+    for (const id of [designatedAfter, designatedUndated]) {
+      const res = await create(id, { on: '2026-10-20', outcome: 'consent' }).expect(400);
+      expect(res.body.error.details.map((d: { field: string; code: string }) => `${d.field}:${d.code}`)).toEqual([
+        'data.consentInterview.noticeGivenOn:REQUIRED',
+        'data.consentInterview.attestationSignedOn:REQUIRED',
+      ]);
+      const late = await create(id, interview('2026-10-17')).expect(400);
+      expect(late.body.error.details.map((d: { field: string; code: string }) => `${d.field}:${d.code}`)).toEqual(['data.consentInterview.noticeGivenOn:NOTICE_TOO_LATE']);
+    }
   });
 });

@@ -80,6 +80,20 @@ describe('contrat de séjour 1.5.0: the personne de confiance notice before the 
     expect(problems(withInterview('jeanne-martin', { on: '2026-10-28', outcome: 'consent', noticeGivenOn: '2026-10-27' }))).toEqual([]);
   });
 
+  it('a personne de confiance designated on the interview’s day or after it, or on no recorded day, does not spare the notice', () => {
+    const jeanne = templateInputFromFixture(fixture, 'contrat-sejour', 'jeanne-martin');
+    const designated = (designatedOn: string | null): TemplateInput => ({
+      ...jeanne,
+      resident: { ...jeanne.resident, personneDeConfiance: { ...(jeanne.resident.personneDeConfiance as Record<string, unknown>), designatedOn } },
+    });
+    for (const day of ['2026-10-28', '2026-11-02', null])
+      expect({ day, problems: problems(designated(day)) }).toEqual({
+        day,
+        problems: ['document.consentInterview.noticeGivenOn:REQUIRED', 'document.consentInterview.attestationSignedOn:REQUIRED'],
+      });
+    expect(problems(designated('2026-10-27'))).toEqual([]);
+  });
+
   it('the standard text: to whom and when the notice was given, eight days before, the attestation dated and signed by whom', () => {
     expect(section(templateInputFromFixture(fixture, 'contrat-sejour', 'marcel-dupont'), 'standard').slice(0, 2)).toEqual([
       'La notice d’information sur la personne de confiance a été remise à Marcel Dupont le 9 octobre 2026, au moins huit jours avant l’entretien de recherche du consentement ; l’attestation de sa délivrance, datée du 9 octobre 2026 et signée par le directeur ou son représentant, par Marcel Dupont, est jointe au contrat.',
@@ -91,7 +105,7 @@ describe('contrat de séjour 1.5.0: the personne de confiance notice before the 
     );
     // Already designated: said so, she is named in the next paragraph.
     expect(section(templateInputFromFixture(fixture, 'contrat-sejour', 'jeanne-martin'), 'standard')).toEqual([
-      'Jeanne Martin avait déjà désigné une personne de confiance, nommée ci-dessous : la notice d’information sur la personne de confiance n’avait donc pas à lui être remise avant l’entretien de recherche du consentement.',
+      'Jeanne Martin avait désigné une personne de confiance, nommée ci-dessous, le 12 juin 2025, avant l’entretien de recherche du consentement : la notice d’information sur la personne de confiance n’avait donc pas à lui être remise avant cet entretien.',
       'Lors de l’entretien du 28 octobre 2026, mené hors de la présence de toute autre personne sauf si la personne accueillie a choisi d’être accompagnée par sa personne de confiance, Jeanne Martin a exprimé son consentement à son entrée dans l’établissement.',
       'Jeanne Martin a désigné comme personne de confiance Sylvie Martin, fille. La personne de confiance peut accompagner la personne dans ses démarches et assister aux entretiens ; elle ne signe jamais à sa place.',
     ]);
