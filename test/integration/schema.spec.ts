@@ -55,6 +55,31 @@ describe('schema: entities and migrations', () => {
     }
   });
 
+  it('the purge clears every table that refers to what it deletes: each foreign key into a purged table is ON DELETE CASCADE / SET NULL, or from a table the purge functions name', async () => {
+    // A table added later with a RESTRICT key to documents, versions, requests, questions or a
+    // resident's file made the retention purge fail (CNIL délibération 2023-095: the data must go):
+    // document_visas, bulk_run_items, signer_question_answers. This keeps the next one from doing so.
+    const ds = new DataSource(dataSourceOptions(db.config, { as: 'owner', entities: [] }));
+    await ds.initialize();
+    try {
+      const defs = (await ds.query(
+        `SELECT pg_get_functiondef(p.oid) AS def FROM pg_proc p WHERE p.proname IN ('carepact_purge_document', 'carepact_purge_resident')`,
+      )) as { def: string }[];
+      expect(defs).toHaveLength(2);
+      const text = defs.map((d) => d.def).join('\n');
+      const purged = new Set([...text.matchAll(/DELETE FROM (\w+)/g)].map((m) => m[1]));
+      expect([...purged]).toEqual(expect.arrayContaining(['documents', 'document_versions', 'signature_requests', 'residents', 'blobs']));
+      const keys = (await ds.query(
+        `SELECT conrelid::regclass::text AS source, confrelid::regclass::text AS target, confdeltype AS on_delete, conname AS name FROM pg_constraint WHERE contype = 'f' ORDER BY 1, 4`,
+      )) as { source: string; target: string; on_delete: string; name: string }[];
+      const named = (table: string) => new RegExp(`\\b${table}\\b`).test(text);
+      const unhandled = keys.filter((k) => purged.has(k.target) && !['c', 'n'].includes(k.on_delete) && !named(k.source)).map((k) => `${k.name} (${k.source} → ${k.target})`);
+      expect(unhandled).toEqual([]);
+    } finally {
+      await ds.destroy();
+    }
+  });
+
   it('every migration has a working down: all reverted, then re-applied', async () => {
     for (let i = 0; i < MIGRATIONS.length; i++) await revertLastMigration(db.config);
     const ds = new DataSource(dataSourceOptions(db.config, { as: 'owner' }));

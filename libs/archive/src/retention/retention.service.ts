@@ -376,6 +376,7 @@ async function documentContent(em: EntityManager, documentId: string): Promise<u
     events: await q(`SELECT * FROM signature_events WHERE request_id IN (${req}) ORDER BY id`),
     views: await q(`SELECT * FROM recorded_views WHERE request_id IN (${req}) ORDER BY id`),
     questions: await q(`SELECT * FROM signer_questions WHERE request_id IN (${req}) ORDER BY id`),
+    answers: await q(`SELECT a.* FROM signer_question_answers a JOIN signer_questions x ON x.id = a.question_id WHERE x.request_id IN (${req}) ORDER BY a.id`),
     sealed: await q(`SELECT * FROM sealed_documents WHERE request_id IN (${req}) ORDER BY id`),
     paper: await q(`SELECT * FROM paper_signatures WHERE request_id IN (${req}) ORDER BY id`),
     visas: await q(`SELECT * FROM document_visas WHERE document_id = $1 ORDER BY id`),

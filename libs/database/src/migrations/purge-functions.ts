@@ -6,15 +6,20 @@
  * - v1 (Retention1763950000000): signature requests and everything under them, versions,
  *   renditions, the blobs nothing else refers to; a resident's contacts, measures and file.
  * - v2 (PurgeLaterTables1764030000000): the tables added after v1 that refer to a document or a
- *   resident — document visas (write-once, deleted with their document), bulk-run items (they keep
- *   the run's counts and lose their link: document and resident set to NULL), and annex files
- *   (a blob an establishment's annex file uses is never deleted with a document).
+ *   resident — the establishment's answers to a signer's questions and the document's visas
+ *   (write-once, deleted with it), bulk-run items (they keep the run's counts and lose their link:
+ *   document, person and message set to NULL, the message being built from the person's file),
+ *   and annex files (a blob an establishment's annex file uses is never deleted with a document).
+ *   schema.spec.ts checks that every foreign key into a purged table is either ON DELETE CASCADE /
+ *   SET NULL or from a table these functions name.
  *
  * Both run as their owner (SECURITY DEFINER) and set the transaction-local `carepact.purging`
  * flag that the write-once triggers accept from a role other than the application's
  * (Retention1763950000000's header says why).
  */
 export interface PurgeFunctionParts {
+  /** Statements run before the document's requests' questions are deleted (rows referring to them). */
+  beforeQuestions: string[];
   /** Statements run before the document's versions are deleted (rows referring to the document or its versions). */
   beforeVersions: string[];
   /** Further `AND NOT EXISTS (…)` guards on a blob before it is deleted (`b` is the blob). */
@@ -23,15 +28,18 @@ export interface PurgeFunctionParts {
   beforeResident: string[];
 }
 
-export const PURGE_V1: PurgeFunctionParts = { beforeVersions: [], blobGuards: [], beforeResident: [] };
+export const PURGE_V1: PurgeFunctionParts = { beforeQuestions: [], beforeVersions: [], blobGuards: [], beforeResident: [] };
 
 export const PURGE_V2: PurgeFunctionParts = {
+  beforeQuestions: [
+    `DELETE FROM signer_question_answers WHERE question_id IN (SELECT x.id FROM signer_questions x JOIN signature_requests q ON q.id = x.request_id WHERE q.document_id = p_document);`,
+  ],
   beforeVersions: [
     `DELETE FROM document_visas WHERE document_id = p_document;`,
-    `UPDATE bulk_run_items SET document_id = NULL WHERE document_id = p_document;`,
+    `UPDATE bulk_run_items SET document_id = NULL, message = NULL WHERE document_id = p_document;`,
   ],
   blobGuards: [`AND NOT EXISTS (SELECT 1 FROM establishment_annex_files a WHERE a.blob_sha256 = b.sha256)`],
-  beforeResident: [`UPDATE bulk_run_items SET resident_id = NULL WHERE resident_id = p_resident;`],
+  beforeResident: [`UPDATE bulk_run_items SET resident_id = NULL, message = NULL WHERE resident_id = p_resident;`],
 };
 
 const lines = (statements: string[], indent: string) => statements.map((x) => `${indent}${x}\n`).join('');
@@ -57,7 +65,7 @@ export function purgeDocumentFunction(parts: PurgeFunctionParts): string {
         DELETE FROM sealed_documents WHERE request_id IN (SELECT id FROM signature_requests WHERE document_id = p_document);
         DELETE FROM signature_events WHERE request_id IN (SELECT id FROM signature_requests WHERE document_id = p_document);
         DELETE FROM recorded_views WHERE request_id IN (SELECT id FROM signature_requests WHERE document_id = p_document);
-        DELETE FROM signer_questions WHERE request_id IN (SELECT id FROM signature_requests WHERE document_id = p_document);
+${lines(parts.beforeQuestions, '        ')}        DELETE FROM signer_questions WHERE request_id IN (SELECT id FROM signature_requests WHERE document_id = p_document);
         DELETE FROM portal_sessions WHERE signer_id IN (SELECT s.id FROM signature_signers s JOIN signature_requests q ON q.id = s.request_id WHERE q.document_id = p_document);
         DELETE FROM signing_links WHERE signer_id IN (SELECT s.id FROM signature_signers s JOIN signature_requests q ON q.id = s.request_id WHERE q.document_id = p_document);
         DELETE FROM signature_signers WHERE request_id IN (SELECT id FROM signature_requests WHERE document_id = p_document);
