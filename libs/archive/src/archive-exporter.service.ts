@@ -21,6 +21,7 @@ import {
   ManifestSealed,
 } from './archive.types';
 import { StreamingZip } from './zip-writer';
+import { AnnexPackager, soleSignatureRecords } from './annex-package';
 import { EntityManager } from 'typeorm';
 
 const EVENT_BATCH = 2000;
@@ -32,6 +33,8 @@ export interface ArchiveExportResult {
   documents: number;
   files: number;
   sealed: number;
+  /** Annex PDFs (documents handed over with the contracts), each once. */
+  annexes: number;
   events: number;
   /** SHA-256 of manifest.json: what the `archive.exported` audit event records. */
   manifestSha256: string;
@@ -68,7 +71,8 @@ export function archiveSubjectNotFound(kind: ArchiveScope['kind']): NotFoundErro
 }
 
 /**
- * Writes an archive package: every version's renditions, the sealed PDFs with their evidence, the
+ * Writes an archive package: every version's renditions and the documents handed over with it
+ * (annexes, each PDF once), the sealed PDFs with their evidence, the
  * organisation's audit chain segment that covers the documents with the signed heads that end it,
  * a manifest (SHA-256 of every file) and its CMS signature by the establishment's seal certificate.
  * The zip is streamed to `out`, one entry in memory at a time; `onProgress` lets a job report.
@@ -138,9 +142,10 @@ export class ArchiveExporter {
       const relatedIds = new Set<string>(scope.kind === 'resident' ? [scope.id] : []);
       const sealed: ManifestSealed[] = [];
       const paper: ManifestPaper[] = [];
+      const annexes = new AnnexPackager(zip, this.blobs, 'annexes');
       let done = 0;
       for (const doc of docs) {
-        await this.addDocument(zip, doc, relatedIds, sealed, paper);
+        await this.addDocument(zip, doc, relatedIds, sealed, paper, annexes);
         onProgress({ phase: 'documents', done: ++done, total: docs.length });
       }
       const audit = await this.addAuditSegment(zip, organisationId, scope, [...relatedIds], onProgress);
@@ -155,6 +160,7 @@ export class ArchiveExporter {
         files: zip.files,
         sealed,
         paper,
+        annexes: annexes.entries,
         audit,
       };
       const bytes = Buffer.from(JSON.stringify(manifest, null, 1) + '\n', 'utf8');
@@ -162,7 +168,7 @@ export class ArchiveExporter {
       await zip.add(MANIFEST_FILE, bytes, { listed: false });
       await zip.add(MANIFEST_SIGNATURE_FILE, signManifest(bytes, identity), { listed: false });
       await zip.end();
-      const result = { file: out, organisationId, documents: docs.length, files: manifest.files.length, sealed: sealed.length, events: audit.events, manifestSha256 };
+      const result = { file: out, organisationId, documents: docs.length, files: manifest.files.length, sealed: sealed.length, annexes: annexes.files, events: audit.events, manifestSha256 };
       await this.audit.appendAlone(this.tx.manager, {
         chainId: organisationId,
         actor,
@@ -176,6 +182,7 @@ export class ArchiveExporter {
           documents: result.documents,
           files: result.files,
           sealed: result.sealed,
+          annexes: result.annexes,
           auditFromSeq: audit.fromSeq,
           auditToSeq: audit.toSeq,
           certificateSha256: new X509Certificate(identity.certificate).fingerprint256.replace(/:/g, '').toLowerCase(),
@@ -189,7 +196,7 @@ export class ArchiveExporter {
     }
   }
 
-  private async addDocument(zip: StreamingZip, doc: DocumentEntity, related: Set<string>, sealed: ManifestSealed[], paper: ManifestPaper[]): Promise<void> {
+  private async addDocument(zip: StreamingZip, doc: DocumentEntity, related: Set<string>, sealed: ManifestSealed[], paper: ManifestPaper[], annexes: AnnexPackager): Promise<void> {
     const em = this.tx.manager;
     const dir = `documents/${doc.id}`;
     related.add(doc.id);
@@ -221,8 +228,12 @@ export class ArchiveExporter {
           inputSha256: v.inputHash,
           createdAt: v.createdAt.toISOString(),
           generatedAt: v.generatedAt?.toISOString() ?? null,
+          // The documents handed over with it as recorded at its creation (CASF L.311-4), a key without a file included; null for a type that hands nothing over.
+          annexes: v.annexes,
         })),
         signatureRequests: requests.map((r) => ({ id: r.id, versionId: r.versionId, status: r.status, createdAt: r.createdAt.toISOString() })),
+        // The judge's authorisations for the person to sign alone after a refused assistance (C. civ. 469 al. 3), on which the signature policy relied.
+        soleSignatureAuthorisations: await soleSignatureRecords(em, doc.id),
       }),
     );
     for (const v of versions) {
@@ -232,6 +243,7 @@ export class ArchiveExporter {
         if (!bytes) throw new Error(`rendition ${r.id}: blob ${r.blobSha256} missing`);
         await zip.add(`${dir}/v${v.number}/${r.variant}.${r.format}`, bytes);
       }
+      await annexes.addVersion(em, doc.id, v);
     }
     for (const r of requests) {
       related.add(r.id);

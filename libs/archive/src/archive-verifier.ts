@@ -2,8 +2,9 @@ import { X509Certificate, createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { eventHash } from '@carepact/audit';
+import { annexAuditKey, annexAuditMap } from '@carepact/documents';
 import * as yauzl from 'yauzl';
-import { AUDIT_EVENTS_FILE, ARCHIVE_FORMAT, ArchiveProblem, ArchiveProblemCode, MANIFEST_FILE, MANIFEST_SIGNATURE_FILE, Manifest } from './archive.types';
+import { AUDIT_EVENTS_FILE, ARCHIVE_FORMAT, ArchiveProblem, ArchiveProblemCode, MANIFEST_FILE, MANIFEST_SIGNATURE_FILE, Manifest, ManifestAnnex } from './archive.types';
 import { chainsTo, verifyDetachedCms } from './cms-verify';
 import { verifyPades } from './pades-verify';
 
@@ -45,8 +46,10 @@ const problem = (code: ArchiveProblemCode, file: string, message: string): never
  * Checks a package from the zip alone, offline (no database, no network): the manifest's CMS
  * signature under the certificate it carries (and, given CAs, that it chains to one), every file
  * against the manifest (none missing, none added, every SHA-256), the audit segment (each event's
- * hash recomputed, each link, the signed heads it contains, and that it ends at one), and the PAdES
- * seal of each sealed PDF. Stops at the first problem. Entries are read one at a time.
+ * hash recomputed, each link, the signed heads it contains, and that it ends at one), the PAdES
+ * seal of each sealed PDF, and the documents handed over with each version (annexes) against what
+ * the version's `document_version.requested` event and the sealed evidence recorded. Stops at the
+ * first problem. Entries are read one at a time.
  */
 export async function verifyArchive(file: string, opts: ArchiveVerifyOptions = {}): Promise<ArchiveVerifyReport> {
   const zip = await openZip(file);
@@ -79,6 +82,9 @@ export async function verifyArchive(file: string, opts: ArchiveVerifyOptions = {
     const sealedByPath = new Map(manifest.sealed.map((s) => [s.path, s]));
     const evidenceByPath = new Map(manifest.sealed.map((s) => [s.evidencePath, s]));
     const paperByPath = new Map((manifest.paper ?? []).map((p) => [p.path, p]));
+    const annexesByPath = new Map<string, ManifestAnnex[]>();
+    for (const a of manifest.annexes ?? []) annexesByPath.set(a.path, [...(annexesByPath.get(a.path) ?? []), a]);
+    let chainAnnexes: ChainCheck['requested'] | null = null;
     /** Evidence files (small JSON), kept to check that they name each paper scan's hash. */
     const evidenceText = new Map<string, string>();
     const seen = new Set<string>();
@@ -117,10 +123,23 @@ export async function verifyArchive(file: string, opts: ArchiveVerifyOptions = {
       }
       const chainProblem = chain ? chain.finish(rest + decoder.end()) : null;
       const sha256 = hash.digest('hex');
+      const annexes = annexesByPath.get(name);
+      if ((sha256 !== listed.sha256 || size !== listed.size) && annexes)
+        problem(
+          'HASH_MISMATCH',
+          name,
+          `Le document remis avec le contrat ${annexFr(annexes[0])} a été modifié : l’empreinte SHA-256 du fichier (${sha256}) n’est pas celle du manifeste (${listed.sha256}).`,
+        );
       if (sha256 !== listed.sha256 || size !== listed.size)
         problem('HASH_MISMATCH', name, `L’empreinte SHA-256 du fichier (${sha256}) n’est pas celle du manifeste (${listed.sha256}) : il a été modifié.`);
       if (chainProblem) throw new Found(chainProblem);
-      if (chain) report.events = chain.count;
+      if (chain) {
+        report.events = chain.count;
+        chainAnnexes = chain.requested;
+      }
+      for (const a of annexes ?? [])
+        if (sha256 !== a.sha256)
+          problem('ANNEX_MISMATCH', name, `Le document remis avec le contrat ${annexFr(a)} n’est pas celui que la version ${a.versionNumber} a enregistré (SHA-256 ${a.sha256}).`);
       const evidence = evidenceByPath.get(name);
       if (evidence && sha256 !== evidence.evidenceSha256)
         problem('EVIDENCE_MISMATCH', name, `Le dossier de preuve n’est pas celui enregistré au scellement (SHA-256 ${evidence.evidenceSha256}).`);
@@ -148,6 +167,7 @@ export async function verifyArchive(file: string, opts: ArchiveVerifyOptions = {
       if (text !== undefined && !text.includes(`"originalSha256":"${p.originalSha256}"`))
         problem('PAPER_SCAN_MISMATCH', p.path, 'Le dossier de preuve scellé ne nomme pas ce scan original.');
     }
+    if (manifest.annexes) checkAnnexes(manifest, expected, chainAnnexes ?? new Map(), evidenceText);
     report.ok = true;
     return report;
   } catch (e) {
@@ -155,6 +175,66 @@ export async function verifyArchive(file: string, opts: ArchiveVerifyOptions = {
     throw e;
   } finally {
     zip.close();
+  }
+}
+
+/** « « Livret d’accueil » (Édition 2026) »: an annex as the messages name it. */
+function annexFr(a: Pick<ManifestAnnex, 'label' | 'versionLabel'>): string {
+  return `« ${a.label} » (${a.versionLabel})`;
+}
+
+/**
+ * The documents handed over with each version (CASF L.311-4), against what the package's other
+ * records say of them: each one in the signed list of files; for each version whose
+ * `document_version.requested` event is in the audit segment, exactly the files that event recorded
+ * (none altered, none removed); for each sealed request, the files its evidence lists.
+ */
+function checkAnnexes(manifest: Manifest, files: Map<string, unknown>, requested: ChainCheck['requested'], evidenceText: Map<string, string>): void {
+  const annexes = manifest.annexes ?? [];
+  for (const a of annexes) if (!files.has(a.path)) problem('MANIFEST_INVALID', a.path, 'Un document remis avec le contrat du manifeste n’est pas dans sa liste de fichiers.');
+  const byVersion = new Map<string, Map<string, ManifestAnnex>>();
+  for (const a of annexes) byVersion.set(a.versionId, (byVersion.get(a.versionId) ?? new Map()).set(annexAuditKey(a.key), a));
+  // The documents of the package (documents/<id>/document.json): their versions' events must find their files here.
+  const documents = new Set(manifest.files.map((f) => /^documents\/([^/]+)\/document\.json$/.exec(f.path)?.[1]).filter((id): id is string => !!id));
+  for (const [versionId, v] of requested) {
+    if (!documents.has(v.documentId)) continue;
+    const listed = byVersion.get(versionId);
+    for (const [key, sha] of v.annexes) {
+      const a = listed?.get(key);
+      if (sha === null && a) problem('ANNEX_MISMATCH', a.path, `La chaîne d’audit n’enregistre aucun fichier pour ${annexFr(a)} à la version ${v.number} du document ${v.documentId}.`);
+      if (sha === null) continue;
+      if (!a)
+        problem(
+          'FILE_MISSING',
+          `annexes/${sha}.pdf`,
+          `Le document remis avec le contrat « ${key} » que la chaîne d’audit enregistre pour la version ${v.number} du document ${v.documentId} (SHA-256 ${sha}) est absent du paquet.`,
+        );
+      else if (a.sha256 !== sha)
+        problem('ANNEX_MISMATCH', a.path, `Le document remis avec le contrat ${annexFr(a)} n’est pas celui que la chaîne d’audit enregistre pour la version ${v.number} (SHA-256 ${sha}) : il a été remplacé.`);
+    }
+  }
+  for (const [requestId, text] of evidenceText) {
+    let evidence: { document?: { versionId?: unknown; versionNumber?: unknown }; annexes?: { files?: { key?: unknown; label?: unknown; sha256?: unknown }[] } };
+    try {
+      evidence = JSON.parse(text);
+    } catch {
+      continue; // its hash was checked against the one recorded at sealing: nothing more to read in it
+    }
+    const versionId = evidence.document?.versionId;
+    if (typeof versionId !== 'string' || !Array.isArray(evidence.annexes?.files)) continue;
+    const listed = byVersion.get(versionId);
+    for (const f of evidence.annexes.files) {
+      if (typeof f?.key !== 'string' || typeof f.sha256 !== 'string') continue;
+      const a = listed?.get(annexAuditKey(f.key));
+      if (!a)
+        problem(
+          'FILE_MISSING',
+          `annexes/${f.sha256}.pdf`,
+          `Le document remis avec le contrat « ${String(f.label ?? f.key)} » que le dossier de preuve scellé de la demande ${requestId} nomme (version ${String(evidence.document?.versionNumber)}) est absent du paquet.`,
+        );
+      else if (a.sha256 !== f.sha256)
+        problem('ANNEX_MISMATCH', a.path, `Le document remis avec le contrat ${annexFr(a)} n’est pas celui que nomme le dossier de preuve scellé de la demande ${requestId} (SHA-256 ${f.sha256}).`);
+    }
   }
 }
 
@@ -177,6 +257,21 @@ function parseManifest(bytes: Buffer): Manifest {
     problem('MANIFEST_INVALID', MANIFEST_FILE, 'La liste des documents scellés du manifeste est invalide.');
   if (m.paper !== undefined && (!Array.isArray(m.paper) || !m.paper.every((p) => typeof p?.path === 'string' && typeof p.requestId === 'string' && hex64(p.originalSha256))))
     problem('MANIFEST_INVALID', MANIFEST_FILE, 'La liste des scans originaux du manifeste est invalide.');
+  if (
+    m.annexes !== undefined &&
+    (!Array.isArray(m.annexes) ||
+      !m.annexes.every(
+        (a) =>
+          typeof a?.path === 'string' &&
+          typeof a.versionId === 'string' &&
+          typeof a.key === 'string' &&
+          typeof a.label === 'string' &&
+          typeof a.versionLabel === 'string' &&
+          Number.isSafeInteger(a.versionNumber) &&
+          hex64(a.sha256),
+      ))
+  )
+    problem('MANIFEST_INVALID', MANIFEST_FILE, 'La liste des documents remis avec le contrat du manifeste est invalide.');
   const a = m.audit;
   if (!a || a.file !== AUDIT_EVENTS_FILE || !Number.isSafeInteger(a.fromSeq) || !Number.isSafeInteger(a.toSeq) || !Array.isArray(a.checkpoints) || typeof a.chainId !== 'string')
     problem('MANIFEST_INVALID', MANIFEST_FILE, 'La description du segment d’audit du manifeste est invalide.');
@@ -190,6 +285,11 @@ function parseManifest(bytes: Buffer): Manifest {
  */
 class ChainCheck {
   count = 0;
+  /**
+   * The files each version of the segment was handed over with, as its `document_version.requested`
+   * event recorded them (key as annexAuditKey writes it → SHA-256, null: none): version id → them.
+   */
+  readonly requested = new Map<string, { documentId: string; number: number; annexes: Map<string, string | null> }>();
   private readonly signed = new Map<number, string[]>();
   private expectedSeq: number;
   private prev: string;
@@ -223,6 +323,8 @@ class ChainCheck {
     this.prev = e.hash;
     this.expectedSeq++;
     this.count++;
+    const annexes = e.action === 'document_version.requested' && e.subjectId ? annexAuditMap(e.payload?.annexes) : null;
+    if (annexes) this.requested.set(e.subjectId!, { documentId: String(e.payload.documentId), number: Number(e.payload.number), annexes });
   }
 
   finish(rest: string): ArchiveProblem | null {

@@ -36,6 +36,32 @@ export interface ManifestPaper {
   originalSha256: string;
 }
 
+/**
+ * A document handed over with a contract version (CASF L.311-4: livret d'accueil, règlement de
+ * fonctionnement, charte…) as the version recorded it (document_versions.annexes): one entry per
+ * version and annex key with a file. The PDF is in the package once, whatever the number of
+ * versions handed over with it: its path is its SHA-256 (content-addressed).
+ */
+export interface ManifestAnnex {
+  documentId: string;
+  versionId: string;
+  versionNumber: number;
+  /** The establishment's annex key (e.g. « livret-accueil-2026 »). */
+  key: string;
+  /** Its name in the version's template. */
+  label: string;
+  /** establishment_annex_files.id */
+  fileId: string;
+  /** What the establishment calls that edition (« Édition 2026 »). */
+  versionLabel: string;
+  /** The day it took effect (YYYY-MM-DD). */
+  effectiveOn: string;
+  /** SHA-256 recorded by the version (also in its `document_version.requested` event and in the sealed evidence). */
+  sha256: string;
+  size: number;
+  path: string;
+}
+
 /** One signed head of the organisation's chain, as the server's checkpoint row holds it. */
 export interface ManifestCheckpoint {
   seq: number;
@@ -70,6 +96,8 @@ export interface Manifest {
   sealed: ManifestSealed[];
   /** Paper originals (absent from packages written before they were included). */
   paper?: ManifestPaper[];
+  /** Documents handed over with each version (absent from packages written before they were included). */
+  annexes?: ManifestAnnex[];
   audit: ManifestAudit;
 }
 
@@ -87,7 +115,8 @@ export type ArchiveProblemCode =
   | 'CHECKPOINT_MISMATCH'
   | 'SEGMENT_NOT_COVERED'
   | 'PADES_INVALID'
-  | 'PAPER_SCAN_MISMATCH';
+  | 'PAPER_SCAN_MISMATCH'
+  | 'ANNEX_MISMATCH';
 
 export interface ArchiveProblem {
   code: ArchiveProblemCode;

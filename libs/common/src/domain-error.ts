@@ -21,6 +21,12 @@ export interface FieldError {
   message: string;
 }
 
+/**
+ * Facts for programs sent beside the code and the message (`error.<key>` in the API's body), e.g.
+ * the id and page of the record the conflict is with: ids and paths, never a value the user typed.
+ */
+export type DomainErrorFacts = Readonly<Record<string, unknown>> & { code?: never; message?: never; details?: never; errorId?: never };
+
 export class DomainError extends Error {
   constructor(
     readonly kind: DomainErrorKind,
@@ -30,6 +36,7 @@ export class DomainError extends Error {
     readonly details: FieldError[] = [],
     /** Retry hint in seconds (rate limits). */
     readonly retryAfterSeconds?: number,
+    readonly facts?: DomainErrorFacts,
   ) {
     super(`${code}: ${messageFr}`);
     this.name = 'DomainError';

@@ -42,7 +42,8 @@ export class DocumentsRepository {
     return em.find(DocumentVersionEntity, {
       where: { documentId },
       order: { number: 'ASC' },
-      select: ['id', 'documentId', 'organisationId', 'number', 'reason', 'status', 'templateId', 'templateVersion', 'templateHash', 'rendererVersion', 'inputHash', 'errorCode', 'createdBy', 'createdAt', 'generatedAt'],
+      // Not the input (the care details, large); the annexes recorded (ids and hashes): the archive and « Vérifier à nouveau » read them.
+      select: ['id', 'documentId', 'organisationId', 'number', 'reason', 'status', 'templateId', 'templateVersion', 'templateHash', 'rendererVersion', 'inputHash', 'annexes', 'errorCode', 'createdBy', 'createdAt', 'generatedAt'],
     });
   }
 
@@ -136,15 +137,17 @@ export class DocumentsRepository {
    * Each resident's tariff avenant taking effect on `effectiveOn` whose document is not closed
    * (TARIFF_AVENANT_CLOSED_STATUSES; its current version says so), whatever made it — a bulk run or
    * one by one: resident id → the oldest. The one check of « one tariff avenant per resident and
-   * effective date », for the bulk candidates and worker and for DocumentsService.create.
+   * effective date », for the bulk candidates and worker and for DocumentsService.create; and for
+   * its correction (addVersion), leaving out `exceptDocumentId`, the avenant being corrected.
    */
-  async tariffAvenantsOn(em: EntityManager, organisationId: string, residentIds: string[], effectiveOn: string): Promise<Map<string, ExistingTariffAvenant>> {
+  async tariffAvenantsOn(em: EntityManager, organisationId: string, residentIds: string[], effectiveOn: string, exceptDocumentId?: string): Promise<Map<string, ExistingTariffAvenant>> {
     if (!residentIds.length) return new Map();
     const rows = (await em.query(
       `SELECT DISTINCT ON (d.resident_id) d.resident_id, d.id, d.created_at FROM documents d JOIN document_versions v ON v.id = d.current_version_id
         WHERE d.organisation_id = $1 AND d.resident_id = ANY($2::uuid[]) AND d.type = 'avenant' AND d.status <> ALL($4::text[]) AND ${tariffAvenantOn('v', '$3')}
+          AND ($5::uuid IS NULL OR d.id <> $5::uuid)
         ORDER BY d.resident_id, d.created_at`,
-      [organisationId, residentIds, effectiveOn, TARIFF_AVENANT_CLOSED_STATUSES],
+      [organisationId, residentIds, effectiveOn, TARIFF_AVENANT_CLOSED_STATUSES, exceptDocumentId ?? null],
     )) as { resident_id: string; id: string; created_at: Date }[];
     return new Map(rows.map((r) => [r.resident_id, { documentId: r.id, createdAt: r.created_at }]));
   }

@@ -20,6 +20,7 @@ import { templateInputOf } from './template-input';
 import { AvenantAlreadyExistsError, ExistingTariffAvenant, tariffEffectiveOnOf } from './bulk/tariff-avenant';
 import type { VersionAnnex } from './annexes/annex-files.entities';
 import { AnnexFilesRepository } from './annexes/annex-files.repository';
+import { annexAuditEntries } from './annexes/annex-audit';
 
 /** The documents with which the livret d'accueil, the charte and the règlement are handed over (CASF L.311-4, D.311). */
 const ANNEXED_TYPES: readonly DocumentType[] = ['contrat-sejour', 'dipc', 'avenant'];
@@ -105,12 +106,13 @@ export class DocumentsService {
    * The resident's tariff avenant for `effectiveOn` (not closed), read under the resident's row
    * lock held until `em`'s transaction ends: the one check before creating one, by a bulk run's
    * worker (which then skips the resident, BULK_AVENANT_EXISTS) or by `createIn` (409
-   * AVENANT_ALREADY_EXISTS). Another transaction creating one for this resident has committed by
-   * the time the lock is granted, so its avenant is seen.
+   * AVENANT_ALREADY_EXISTS), or by `addVersion` correcting one (`exceptDocumentId`: the avenant
+   * corrected is not its own duplicate). Another transaction creating or correcting one for this
+   * resident has committed by the time the lock is granted, so its avenant is seen.
    */
-  async tariffAvenantUnderLock(em: EntityManager, organisationId: string, residentId: string, effectiveOn: string): Promise<ExistingTariffAvenant | null> {
+  async tariffAvenantUnderLock(em: EntityManager, organisationId: string, residentId: string, effectiveOn: string, exceptDocumentId?: string): Promise<ExistingTariffAvenant | null> {
     if (!(await this.repo.lockResident(em, organisationId, residentId))) throw new NotFoundError('RESIDENT_NOT_FOUND', 'Résident introuvable.');
-    return (await this.repo.tariffAvenantsOn(em, organisationId, [residentId], effectiveOn)).get(residentId) ?? null;
+    return (await this.repo.tariffAvenantsOn(em, organisationId, [residentId], effectiveOn, exceptDocumentId)).get(residentId) ?? null;
   }
 
   /** A change is a new version with its reason; a generated version is never edited. */
@@ -127,6 +129,13 @@ export class DocumentsService {
       if (doc.status === 'refused' || doc.status === 'cancelled')
         throw new DomainError('conflict', 'DOCUMENT_CLOSED', 'Ce document est clos (refusé ou annulé) : créez un nouveau document.');
       const { snapshot } = await this.prepare(em, actor, doc.residentId, doc.type, data, doc.id);
+      // A correction may move a tariff avenant's effective date: onto one for which the resident has
+      // another, it is refused as `createIn` refuses a second one, under the same lock.
+      const effectiveOn = doc.type === 'avenant' ? tariffEffectiveOnOf(snapshot.document) : null;
+      if (effectiveOn) {
+        const existing = await this.tariffAvenantUnderLock(em, actor.organisationId, doc.residentId, effectiveOn, doc.id);
+        if (existing) throw new AvenantAlreadyExistsError(effectiveOn, existing);
+      }
       const version = await this.requestVersion(em, actor, doc, snapshot, `Correction avant signature : ${reason.trim()}`);
       return { id: doc.id, versionId: version.id, status: 'generating' };
     });
@@ -261,6 +270,9 @@ export class DocumentsService {
     const em = this.tx.manager;
     const doc = await this.scoped(em, actor, documentId, 'document.write');
     const { snapshot, template } = await this.prepare(em, actor, doc.residentId, doc.type, data, doc.id);
+    const effectiveOn = doc.type === 'avenant' ? tariffEffectiveOnOf(snapshot.document) : null;
+    const existing = effectiveOn ? (await this.repo.tariffAvenantsOn(em, actor.organisationId, [doc.residentId], effectiveOn, doc.id)).get(doc.residentId) : undefined;
+    if (effectiveOn && existing) throw new AvenantAlreadyExistsError(effectiveOn, existing);
     return { template, input: snapshot };
   }
 
@@ -366,7 +378,16 @@ export class DocumentsService {
       actor: auditActor(actor),
       action: 'document_version.requested',
       subject: { type: 'document_version', id: version.id },
-      payload: { documentId: doc.id, number: version.number, templateId: version.templateId, templateVersion: version.templateVersion, templateHash: version.templateHash, inputHash: version.inputHash },
+      payload: {
+        documentId: doc.id,
+        number: version.number,
+        templateId: version.templateId,
+        templateVersion: version.templateVersion,
+        templateHash: version.templateHash,
+        inputHash: version.inputHash,
+        // The files handed over with it (CASF L.311-4), key → SHA-256 or null: the chain covers them (hashes only).
+        annexes: annexes ? annexAuditEntries(annexes) : null,
+      },
     });
     return version;
   }

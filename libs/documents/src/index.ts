@@ -16,3 +16,4 @@ export * from './bulk/bulk-runs.service';
 export * from './bulk/tariff-avenant';
 export * from './annexes/annex-files.entities';
 export * from './annexes/annex-files.repository';
+export * from './annexes/annex-audit';

@@ -81,6 +81,9 @@ describe('archive packages: export, offline verification, tampering', () => {
     );
     const manifest = JSON.parse(entries.get('manifest.json')!.toString()) as Manifest;
     expect(manifest.sealed).toHaveLength(1);
+    // The demo's four documents handed over with the contract (CASF L.311-4), each PDF under its SHA-256.
+    expect(manifest.annexes!.map((a) => a.key)).toEqual(['livret-accueil-2026', 'reglement-fonctionnement-2025', 'charte-droits-libertes', 'notice-personne-de-confiance']);
+    for (const a of manifest.annexes!) expect(createHash('sha256').update(entries.get(a.path)!).digest('hex')).toBe(a.sha256);
     // The segment covers every event about the document and its request, and ends at a signed head.
     const events = entries.get('audit/events.jsonl')!.toString().trim().split('\n').map((l) => JSON.parse(l) as { seq: number; action: string; subjectId: string | null });
     expect(events.map((e) => e.action)).toEqual(expect.arrayContaining(['document.created', 'signature.created', 'signature.sealed']));
@@ -90,6 +93,7 @@ describe('archive packages: export, offline verification, tampering', () => {
     expect(res).toMatchObject({ code: 0 });
     expect(res.stdout).toContain('certificate not checked against a trusted CA');
     expect(res.stdout).toMatch(/1 sceau\(x\) PAdES valides/);
+    expect(out.stdout).toContain('4 document(s) remis avec le contrat');
 
     const sha = createHash('sha256').update(entries.get('manifest.json')!).digest('hex');
     const [audited] = (await h.ds.query(`SELECT payload FROM audit_events WHERE action = 'archive.exported' AND subject_id = $1`, [docId])) as { payload: Record<string, unknown> }[];
@@ -163,6 +167,10 @@ describe('archive packages: export, offline verification, tampering', () => {
     await expectProblem(await tampered('byte-rendition', (e) => e.set(rendition, flip(e.get(rendition)!))), 'HASH_MISMATCH', rendition);
     const evidence = `documents/${docId}/signatures/${requestId}/preuve.json`;
     await expectProblem(await tampered('byte-evidence', (e) => e.set(evidence, flip(e.get(evidence)!))), 'HASH_MISMATCH', evidence);
+    // A document handed over with the contract: named, in French, by its label and edition.
+    const annex = (JSON.parse((await readZip(pkg.document)).get('manifest.json')!.toString()) as Manifest).annexes![0];
+    const res = await verify(await tampered('byte-annex', (e) => e.set(annex.path, flip(e.get(annex.path)!))));
+    expect({ code: res.code, line: res.stdout.trim() }).toEqual({ code: 1, line: expect.stringContaining(`${annex.path} [HASH_MISMATCH] — Le document remis avec le contrat « ${annex.label} » (${annex.versionLabel}) a été modifié`) });
   });
 
   it('a removed file → FILE_MISSING; an added file → FILE_UNEXPECTED', async () => {
@@ -249,8 +257,8 @@ describe('archive packages: export, offline verification, tampering', () => {
     type Verification = { ok: boolean; checks: { what: string; ok: boolean; detail: string | null }[] };
     const first = (await (await admin(`/api/documents/${docId}/verify`, { method: 'POST' })).json()) as Verification;
     expect(first.ok).toBe(true);
-    // 9 renditions, then the sealed PDF's hash, its PAdES signature and its evidence.
-    expect(first.checks).toHaveLength(12);
+    // 9 renditions, the 4 documents handed over with the contract, then the sealed PDF's hash, its PAdES signature and its evidence.
+    expect(first.checks).toHaveLength(16);
     expect(first.checks.find((c) => c.what.includes('signature électronique'))).toMatchObject({ ok: true, detail: expect.stringContaining('certificat') });
 
     const [{ blob_sha256: sha }] = (await h.ds.query(`SELECT r.blob_sha256 FROM renditions r JOIN document_versions v ON v.id = r.version_id WHERE v.document_id = $1 AND r.format = 'docx' AND r.variant = 'falc'`, [docId])) as { blob_sha256: string }[];
@@ -276,8 +284,8 @@ describe('archive packages: export, offline verification, tampering', () => {
     }
     const audited = (await h.ds.query(`SELECT payload FROM audit_events WHERE action = 'document.verified' AND subject_id = $1 ORDER BY seq`, [docId])) as { payload: Record<string, unknown> }[];
     expect(audited.map((a) => a.payload)).toEqual([
-      { ok: true, checks: 12, failures: 0 },
-      { ok: false, checks: 12, failures: 1 },
+      { ok: true, checks: 16, failures: 0 },
+      { ok: false, checks: 16, failures: 1 },
     ]);
   });
 

@@ -66,6 +66,13 @@ function Section(props: { establishmentId: string; section: WorklistSection }) {
         {s.title} <span class="count">({s.total}{s.overdue ? `, dont ${s.overdue} en retard` : ''})</span>
       </h3>
       <p class="hint">{s.basis}</p>
+      {s.notes.length ? (
+        <ul class="hint">
+          {s.notes.map((n) => (
+            <li key={n}>{n}</li>
+          ))}
+        </ul>
+      ) : null}
       <ul class="todo-list">
         {s.items.map((i) => (
           <Item key={i.key} item={i} />

@@ -55,7 +55,7 @@ export class DocumentsController {
   @ApiOperation({
     summary: 'Créer un document pour un résident (généré par le worker : 202 avec son identifiant)',
     description:
-      'Un avenant tarifaire (purpose « tarifs ») par résident et date d’effet : si le résident en a déjà un à cette date, ni annulé ni refusé (fait seul ou par une génération groupée), 409 AVENANT_ALREADY_EXISTS, le message nommant l’avenant existant.',
+      'Un avenant tarifaire (purpose « tarifs ») par résident et date d’effet : si le résident en a déjà un à cette date, ni annulé ni refusé (fait seul ou par une génération groupée), 409 AVENANT_ALREADY_EXISTS, le message nommant l’avenant existant, et pour les programmes error.existing : { id, href } (son identifiant, sa page dans la console).',
   })
   create(@Actor() actor: StaffActor, @Body() dto: CreateDocumentDto) {
     return this.documents.create(actor, dto);
@@ -82,7 +82,11 @@ export class DocumentsController {
 
   @Post(':id/versions')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Nouvelle version (correction avant signature, avec sa raison) ; une version n’est jamais modifiée' })
+  @ApiOperation({
+    summary: 'Nouvelle version (correction avant signature, avec sa raison) ; une version n’est jamais modifiée',
+    description:
+      'Un avenant tarifaire corrigé vers une date d’effet à laquelle le résident a déjà un autre avenant tarifaire, ni annulé ni refusé : 409 AVENANT_ALREADY_EXISTS, comme à la création (error.existing : { id, href }).',
+  })
   addVersion(@Actor() actor: StaffActor, @Param('id', ParseIdPipe) id: string, @Body() dto: CreateVersionDto) {
     return this.documents.addVersion(actor, id, dto.data, dto.reason);
   }

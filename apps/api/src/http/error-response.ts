@@ -2,7 +2,8 @@ import { DomainError, DomainErrorKind, FieldError } from '@carepact/common';
 import type { Response } from 'express';
 
 export interface ErrorBody {
-  error: { code: string; message: string; details?: FieldError[]; errorId?: string };
+  /** Besides these, an error's facts for programs (DomainError.facts), e.g. `existing: { id, href }`. */
+  error: { code: string; message: string; details?: FieldError[]; errorId?: string } & Record<string, unknown>;
 }
 
 /** The one mapping from domain error kinds to HTTP statuses (exhaustive: a new kind fails to compile). */
@@ -34,7 +35,7 @@ export function statusOf(kind: DomainErrorKind): number {
 }
 
 export function bodyOf(e: DomainError): ErrorBody {
-  return { error: { code: e.code, message: e.messageFr, ...(e.details.length ? { details: e.details } : {}) } };
+  return { error: { code: e.code, message: e.messageFr, ...(e.details.length ? { details: e.details } : {}), ...(e.facts ?? {}) } };
 }
 
 export function sendDomainError(res: Response, e: DomainError): void {

@@ -27,7 +27,7 @@ export function parisMidnight(day: string): Date {
 export const archiveExport: CliCommand = {
   name: 'archive:export',
   summary:
-    'Exporte un paquet d’archive (zip) : versions et rendus, PDF scellés, dossiers de preuve, segment de la chaîne d’audit et manifeste signé par le certificat de l’établissement. L’export est journalisé.',
+    'Exporte un paquet d’archive (zip) : versions et rendus, documents remis avec le contrat, PDF scellés, dossiers de preuve, segment de la chaîne d’audit et manifeste signé par le certificat de l’établissement. L’export est journalisé.',
   usage: 'archive:export (--document ID | --resident ID | --establishment ID --from AAAA-MM-JJ --to AAAA-MM-JJ) --out FICHIER.zip',
   async run(args) {
     const { flags, positional } = parseArgs(args);
@@ -77,7 +77,7 @@ export const archiveExport: CliCommand = {
       const result = await exporter.export(scope, file, progress, undefined, organisationId);
       process.stdout.write(
         `Paquet écrit : ${result.file}\n` +
-          `  ${result.documents} document(s), ${result.files} fichier(s), ${result.sealed} PDF scellé(s), ${result.events} événement(s) d’audit\n` +
+          `  ${result.documents} document(s), ${result.files} fichier(s), ${result.sealed} PDF scellé(s), ${result.annexes} document(s) remis avec le contrat, ${result.events} événement(s) d’audit\n` +
           `  SHA-256 du manifeste : ${result.manifestSha256}\n`,
       );
       return 0;

@@ -4,11 +4,12 @@ import { AuditActor, AuditService } from '@carepact/audit';
 import { NotFoundError, canonicalJson } from '@carepact/common';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { TransactionRunner } from '@carepact/database';
-import { BlobStore } from '@carepact/documents';
+import { BlobStore, VersionAnnex } from '@carepact/documents';
 import { PadesSealer } from '@carepact/signing';
 import { EntityManager } from 'typeorm';
 import { signManifest } from '../archive-exporter.service';
 import { StreamingZip } from '../zip-writer';
+import { AnnexPackager, soleSignatureRecords } from '../annex-package';
 
 export interface AccessProgress {
   phase: 'dossier' | 'documents' | 'journal' | 'done';
@@ -21,6 +22,8 @@ export interface AccessExportResult {
   organisationId: string;
   documents: number;
   files: number;
+  /** Documents handed over with the contracts (documents-remis/), each once. */
+  annexes: number;
   events: number;
   /** SHA-256 of manifeste.json (the SHA-256 of every other file): what the audit event records. */
   manifestSha256: string;
@@ -34,12 +37,16 @@ const README = `Demande d’accès — article 15 du RGPD
 Ce paquet contient toutes les données que l’établissement conserve dans CarePact sur la personne :
 - personne.json : le dossier (identité, séjour, préférences, contacts, mesures de protection et
   leurs titulaires, gels éventuels) ;
-- documents/<id>/document.json : chaque document, ses versions avec les données saisies, ses
-  demandes de signature (signataires, qualité, dates, événements, avis recueillis, questions) ;
+- documents/<id>/document.json : chaque document, ses versions avec les données saisies et les
+  documents remis avec elles, ses demandes de signature (signataires, qualité, dates, événements,
+  avis recueillis, questions) et les autorisations du juge de signer seule (C. civ. 469) ;
 - documents/<id>/v<n>/… : les rendus de chaque version (PDF, DOCX, HTML ; standard, facile à lire
   et à comprendre, gros caractères) ;
 - documents/<id>/signatures/<demande>/ : le PDF scellé et son dossier de preuve, et le scan
   original d’une signature sur papier ;
+- documents-remis/<empreinte>.pdf : les documents remis avec le contrat (livret d’accueil,
+  règlement de fonctionnement, charte…), chacun une fois, nommé par son empreinte SHA-256 ;
+  manifeste.json dit avec quelle version de quel document chacun a été remis ;
 - journal/evenements.jsonl : les événements du journal d’audit qui concernent la personne, ses
   contacts, ses mesures et ses documents ;
 - manifeste.json : l’empreinte SHA-256 de chaque fichier, et manifeste.json.p7s sa signature par
@@ -84,9 +91,10 @@ export class AccessRequestExporter {
       await zip.add('LISEZMOI.txt', Buffer.from(README, 'utf8'));
       await zip.add('personne.json', json({ personne: resident, contacts, mesuresDeProtection: measures, titulairesDesMesures: holders, gels: holds }));
       onProgress({ phase: 'dossier', done: 1, total: 1 });
+      const annexes = new AnnexPackager(zip, this.blobs, 'documents-remis');
       let done = 0;
       for (const doc of documents) {
-        await this.addDocument(em, zip, doc, ids);
+        await this.addDocument(em, zip, doc, ids, annexes);
         onProgress({ phase: 'documents', done: ++done, total: documents.length });
       }
       let events = 0;
@@ -106,19 +114,19 @@ export class AccessRequestExporter {
         }
       }
       await zip.add('journal/evenements.jsonl', lines());
-      const manifest = Buffer.from(JSON.stringify({ format: 'carepact.acces-rgpd.v1', residentId, organisationId, createdAt: new Date().toISOString(), files: zip.files }, null, 1) + '\n', 'utf8');
+      const manifest = Buffer.from(JSON.stringify({ format: 'carepact.acces-rgpd.v1', residentId, organisationId, createdAt: new Date().toISOString(), files: zip.files, annexes: annexes.entries }, null, 1) + '\n', 'utf8');
       const manifestSha256 = createHash('sha256').update(manifest).digest('hex');
       await zip.add('manifeste.json', manifest, { listed: false });
       // Signed by the establishment's seal (CMS, as archive packages): the person can show what was handed over.
       await zip.add('manifeste.json.p7s', signManifest(manifest, await this.sealer.sealIdentity()), { listed: false });
       await zip.end();
-      const result = { file: out, organisationId, documents: documents.length, files: zip.files.length, events, manifestSha256 };
+      const result = { file: out, organisationId, documents: documents.length, files: zip.files.length, annexes: annexes.files, events, manifestSha256 };
       await this.audit.appendAlone(this.tx.manager, {
         chainId: organisationId,
         actor,
         action: 'rgpd.access_exported',
         subject: { type: 'resident', id: residentId },
-        payload: { manifestSha256, documents: result.documents, files: result.files, events },
+        payload: { manifestSha256, documents: result.documents, files: result.files, annexes: result.annexes, events },
       });
       onProgress({ phase: 'done', done: 1, total: 1 });
       return result;
@@ -128,7 +136,7 @@ export class AccessRequestExporter {
     }
   }
 
-  private async addDocument(em: EntityManager, zip: StreamingZip, doc: Record<string, unknown>, ids: Set<string>): Promise<void> {
+  private async addDocument(em: EntityManager, zip: StreamingZip, doc: Record<string, unknown>, ids: Set<string>, annexes: AnnexPackager): Promise<void> {
     const id = doc.id as string;
     ids.add(id);
     const dir = `documents/${id}`;
@@ -160,11 +168,12 @@ export class AccessRequestExporter {
       if (paper) await zip.add(`${dir}/signatures/${rid}/scan-original.pdf`, await this.blob(em, paper.original_sha256 as string));
     }
     for (const v of versions) ids.add(v.id as string);
-    await zip.add(`${dir}/document.json`, json({ document: doc, versions, demandesDeSignature: perRequest }));
+    await zip.add(`${dir}/document.json`, json({ document: doc, versions, demandesDeSignature: perRequest, autorisationsDuJuge: await soleSignatureRecords(em, id) }));
     for (const v of versions) {
       for (const r of renditions.filter((x) => x.version_id === v.id)) {
         await zip.add(`${dir}/v${v.number as number}/${r.variant as string}.${r.format as string}`, await this.blob(em, r.blob_sha256 as string));
       }
+      await annexes.addVersion(em, id, { id: v.id as string, number: v.number as number, annexes: (v.annexes as VersionAnnex[] | null) ?? null });
     }
   }
 

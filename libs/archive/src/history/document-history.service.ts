@@ -7,7 +7,7 @@ import { IdentityRepository, StaffActor, assertCan, auditActor, visibleEstablish
 import { SigningRepository } from '@carepact/signing';
 import { EntityManager } from 'typeorm';
 import { verifyPades } from '../pades-verify';
-import { historyLabel, renditionCheckName, sealCheckName } from './history-labels';
+import { annexCheckName, historyLabel, renditionCheckName, sealCheckName } from './history-labels';
 
 export interface HistoryEntry {
   seq: number;
@@ -145,7 +145,8 @@ export class DocumentHistoryService {
 
   /**
    * Verify again: each rendition's and sealed PDF's bytes against the SHA-256 they are stored
-   * under, each seal's evidence against its recorded hash, each sealed PDF's PAdES signature.
+   * under, each document handed over with a version (CASF L.311-4) against the SHA-256 the version
+   * recorded, each seal's evidence against its recorded hash, each sealed PDF's PAdES signature.
    * The result is audited (`document.verified`) with the number of checks and failures.
    */
   async verify(actor: StaffActor, documentId: string): Promise<DocumentVerification> {
@@ -163,6 +164,13 @@ export class DocumentHistoryService {
       const bytes = await this.blobs.unchecked(em, r.blobSha256);
       checks.push(bytes ? hashCheck(what, bytes, r.blobSha256) : { what, ok: false, detail: 'fichier absent' });
     }
+    for (const v of versions)
+      for (const a of v.annexes ?? []) {
+        if (!a.file) continue;
+        const what = annexCheckName(v.number, a.label, a.file.versionLabel);
+        const bytes = await this.blobs.unchecked(em, a.file.sha256);
+        checks.push(bytes ? hashCheck(what, bytes, a.file.sha256) : { what, ok: false, detail: 'fichier absent' });
+      }
     for (const r of await this.signing.requestsOfDocument(em, doc.id)) {
       const seal = await this.signing.sealOf(em, r.id);
       if (!seal) continue;

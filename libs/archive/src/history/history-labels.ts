@@ -103,6 +103,11 @@ export function renditionCheckName(versionNumber: number | undefined, format: st
   return `Version ${versionNumber ?? '?'} — ${renditionLabel(format, variant)}`;
 }
 
+/** A verification line for a document handed over with a version (CASF L.311-4): « Version 1 — document remis avec le contrat : Livret d’accueil (Édition 2026) ». */
+export function annexCheckName(versionNumber: number, label: string, versionLabel: string): string {
+  return `Version ${versionNumber} — document remis avec le contrat : ${label} (${versionLabel})`;
+}
+
 /** A verification line's subject for a sealed document: « Document scellé (demande du 2 décembre 2026) » (the day in Paris). */
 export function sealCheckName(requestCreatedAt: Date): string {
   return `Document scellé (demande du ${formatDateFr(requestCreatedAt)})`;

@@ -221,11 +221,11 @@ export class DataJobsService {
       // The job's organisation: the exporter refuses, before writing or appending anything, a subject
       // outside it, for good and as an unknown one (PermanentJobError).
       const r = await this.exporter.export(scope, file, (p) => progress(p.phase, p.done, p.total, p.done === p.total), actor, org);
-      report = { documents: r.documents, files: r.files, sealed: r.sealed, events: r.events, manifestSha256: r.manifestSha256 };
+      report = { documents: r.documents, files: r.files, sealed: r.sealed, annexes: r.annexes, events: r.events, manifestSha256: r.manifestSha256 };
     } else if (params.kind === 'access_request') {
       file = this.resultFile(dataJobId);
       const r = await this.access.export(org, params.residentId, file, actor, (p) => progress(p.phase, p.done, p.total, p.done === p.total));
-      report = { documents: r.documents, files: r.files, events: r.events, manifestSha256: r.manifestSha256 };
+      report = { documents: r.documents, files: r.files, annexes: r.annexes, events: r.events, manifestSha256: r.manifestSha256 };
     } else if (params.kind === 'purge_run') {
       const [source] = (await this.tx.manager.query(`SELECT report FROM data_jobs WHERE id = $1 AND organisation_id = $2 AND kind = 'purge_report'`, [params.reportId, org])) as { report: PurgeReport }[];
       if (!source) throw new Error(`purge report ${params.reportId} missing`);

@@ -177,18 +177,36 @@ export function tariffEffectiveOnOf(document: unknown): string | null {
   return d.purpose === 'tarifs' && typeof on === 'string' ? on : null;
 }
 
-/** 409 AVENANT_ALREADY_EXISTS, naming the existing avenant (its creation day and its page) and the effective date. */
+/** The console's page of a document (a path: the console links to it, the API names it). */
+export function documentConsolePath(documentId: string): string {
+  return `/console/documents/${documentId}`;
+}
+
+/** « Ce résident a déjà un avenant tarifaire au … (créé le …) : un seul avenant tarifaire par date d’effet. » — the message without where to open it. */
+export function avenantAlreadyExistsSummary(effectiveOn: string, existing: Pick<ExistingTariffAvenant, 'createdAt'>): string {
+  return `Ce résident a déjà un avenant tarifaire au ${formatDateFr(effectiveOn)} (créé le ${formatDateFr(existing.createdAt)}) : un seul avenant tarifaire par date d’effet.`;
+}
+
+/**
+ * 409 AVENANT_ALREADY_EXISTS, naming the existing avenant (its creation day and its page) and the
+ * effective date: in the message for people (plain text, the page's path), and for programs as
+ * `existing: { id, href }` (the console builds its link from these, never from the message).
+ */
 export class AvenantAlreadyExistsError extends DomainError {
   constructor(
     readonly effectiveOn: string,
     readonly existing: ExistingTariffAvenant,
   ) {
-    const message =
-      `Ce résident a déjà un avenant tarifaire au ${formatDateFr(effectiveOn)} (créé le ${formatDateFr(existing.createdAt)}) : ` +
-      `un seul avenant tarifaire par date d’effet. Ouvrez-le pour le consulter ou le corriger par une nouvelle version : /console/documents/${existing.documentId}.`;
-    super('conflict', AVENANT_ALREADY_EXISTS, message, [
-      { field: 'data.tariffChange.effectiveOn', code: AVENANT_ALREADY_EXISTS, message: `Un avenant tarifaire existe déjà au ${formatDateFr(effectiveOn)} pour ce résident.` },
-    ]);
+    const href = documentConsolePath(existing.documentId);
+    const message = `${avenantAlreadyExistsSummary(effectiveOn, existing)} Ouvrez-le pour le consulter ou le corriger par une nouvelle version : ${href}.`;
+    super(
+      'conflict',
+      AVENANT_ALREADY_EXISTS,
+      message,
+      [{ field: 'data.tariffChange.effectiveOn', code: AVENANT_ALREADY_EXISTS, message: `Un avenant tarifaire existe déjà au ${formatDateFr(effectiveOn)} pour ce résident.` }],
+      undefined,
+      { existing: { id: existing.documentId, href } },
+    );
   }
 }
 

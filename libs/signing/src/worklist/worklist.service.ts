@@ -73,6 +73,8 @@ export interface WorklistItem {
   href: string;
   documentId: string | null;
   requestId: string | null;
+  /** A refusal: what was refused, which says what follows (REFUSAL_NOTES). */
+  refused?: RefusalKind;
 }
 
 export interface WorklistSection {
@@ -80,6 +82,8 @@ export interface WorklistSection {
   title: string;
   /** The rule behind it (article), shown under the heading. */
   basis: string;
+  /** When the rule depends on the kind of item and the section holds several kinds: one rule each, listed under `basis`. */
+  notes: string[];
   total: number;
   overdue: number;
   items: WorklistItem[];
@@ -120,7 +124,12 @@ const SECTIONS: Record<WorklistCategory, { title: string; basis: string; permiss
       'La personne n’est pas d’accord pour vivre dans l’établissement : le choix lui appartient, le juge (ou le conseil de famille) statue en cas de désaccord, et personne ne signe avant (C. civ. 459-2).',
     permission: 'signature.manage',
   },
-  refusal: { title: 'Refus de signer à traiter', basis: 'Après un refus du contrat de séjour, un DIPC est établi (CASF D.311).', permission: 'signature.manage' },
+  refusal: {
+    title: 'Refus de signer à traiter',
+    // The section's items say each what follows (REFUSAL_NOTES): this is the heading's when they differ.
+    basis: 'La suite d’un refus dépend de ce qui est refusé :',
+    permission: 'signature.manage',
+  },
   question: { title: 'Questions des signataires', basis: 'Une personne attend une réponse avant de signer.', permission: 'signature.manage' },
   missing_contract: {
     title: 'Contrats de séjour ou DIPC à établir',
@@ -149,6 +158,26 @@ const SECTIONS: Record<WorklistCategory, { title: string; basis: string; permiss
     permission: 'resident.read',
   },
   generation_failed: { title: 'Générations échouées', basis: 'Le document n’a pas pu être produit : relancez ou corrigez-le.', permission: 'document.write' },
+};
+
+/**
+ * What was refused: the contract by the person or her legal representative, another document, or
+ * the assistance of the person who assists her (a curateur, a personne habilitée in assistance:
+ * assistance-refusal.ts).
+ */
+export const REFUSAL_KINDS = ['contract', 'document', 'assistance'] as const;
+export type RefusalKind = (typeof REFUSAL_KINDS)[number];
+
+/**
+ * What each kind of refusal calls for, the note of « Refus de signer à traiter » (only the kinds it
+ * holds): the DIPC replaces a refused contract (CASF D.311), never a refused assistance, after which
+ * the person may ask the judge for the authorisation to sign alone (C. civ. 469 al. 3).
+ */
+export const REFUSAL_NOTES: Record<RefusalKind, string> = {
+  contract: 'Contrat de séjour refusé par la personne ou son représentant légal : un DIPC est établi à sa place (CASF D.311).',
+  document: 'Autre document refusé : voyez avec la personne ce qui doit changer ; il se corrige par une nouvelle version, envoyée à nouveau à la signature.',
+  assistance:
+    'Assistance refusée par le curateur (ou la personne habilitée) : ce n’est pas un refus du document et aucun DIPC n’est à établir ; la personne peut demander au juge l’autorisation de signer seule (C. civ. 469 al. 3).',
 };
 
 const label = (type: string): string => DOCUMENT_TYPE_LABELS[type as FrDocumentType]?.short ?? type;
@@ -240,8 +269,8 @@ export class WorklistService {
     }
     for (const r of requests) if (!blocked.has(r.id)) items.push(...requestItems(r, today));
     for (const x of refusals)
-      items.push(
-        x.assistance
+      items.push({
+        ...(x.assistance
           ? x.soleSignature
             ? // C. civ. 469 al. 3: the judge authorised her to sign alone; the document goes to her alone.
               inboxItem(
@@ -260,8 +289,9 @@ export class WorklistService {
                 'a refusé son assistance. La personne peut demander au juge l’autorisation de signer seule (C. civ. 469) ; ce n’est pas un refus du document.',
                 'Refusé le',
               )
-          : inboxItem('refusal', x, `${capital(label(x.documentType))} refusé`, `a refusé de signer.${x.documentType === 'contrat-sejour' ? ' Un DIPC est à établir (CASF D.311).' : ''}`, 'Refusé le'),
-      );
+          : inboxItem('refusal', x, `${capital(label(x.documentType))} refusé`, `a refusé de signer.${x.documentType === 'contrat-sejour' ? ' Un DIPC est à établir (CASF D.311).' : ''}`, 'Refusé le')),
+        refused: x.assistance ? 'assistance' : x.documentType === 'contrat-sejour' ? 'contract' : 'document',
+      });
     for (const x of questions) items.push(inboxItem('question', x, `Question sur le ${label(x.documentType)}`, 'attend une réponse.', 'Posée le'));
     for (const v of visas)
       items.push({
@@ -497,6 +527,15 @@ function compareDays(a: string | null, b: string | null): number {
   return (a ?? '') < (b ?? '') ? -1 : (a ?? '') > (b ?? '') ? 1 : 0;
 }
 
+/**
+ * A section whose items are refusals: the note of each kind it holds — as its basis when there is
+ * one kind, else listed under the section's. Nothing for the other sections (their basis stands).
+ */
+function notesOf(items: WorklistItem[]): { basis?: string; notes: string[] } {
+  const notes = REFUSAL_KINDS.filter((k) => items.some((i) => i.refused === k)).map((k) => REFUSAL_NOTES[k]);
+  return notes.length === 1 ? { basis: notes[0], notes: [] } : { notes };
+}
+
 function byEstablishment(establishmentId: string, name: string, items: WorklistItem[]): EstablishmentWorklist {
   const sections: WorklistSection[] = [];
   for (const category of WORKLIST_CATEGORIES) {
@@ -505,8 +544,8 @@ function byEstablishment(establishmentId: string, name: string, items: WorklistI
       // Overdue first, then by the day that orders them, the oldest first.
       .sort((a, b) => Number(b.overdue) - Number(a.overdue) || compareDays(a.dueDay, b.dueDay) || FRENCH.compare(a.residentName, b.residentName));
     if (!mine.length) continue;
-    const { title, basis } = SECTIONS[category];
-    sections.push({ category, title, basis, total: mine.length, overdue: mine.filter((i) => i.overdue).length, items: mine.slice(0, WORKLIST_ITEMS_SHOWN) });
+    const { title, basis, notes } = { ...SECTIONS[category], ...notesOf(mine) };
+    sections.push({ category, title, basis, notes, total: mine.length, overdue: mine.filter((i) => i.overdue).length, items: mine.slice(0, WORKLIST_ITEMS_SHOWN) });
   }
   // Sections with overdue items come first (in the order above among themselves).
   sections.sort((a, b) => Number(b.overdue > 0) - Number(a.overdue > 0));

@@ -12,7 +12,7 @@ import { ParseIdPipe } from '../../http/parse-id.pipe';
 import { redirectTo, sendHtml } from '../../views';
 import { checkConsoleCsrf, consoleCsrfToken } from '../console-csrf';
 import { actorOf, formBody } from '../console-request';
-import { DocumentFormState, documentFormPage } from './new-document.views';
+import { DocumentFormState, documentFormPage, refusalMessage } from './new-document.views';
 import { Data, applyRowAction, formSchemaOf, parseForm } from './schema-form';
 import { completeErrors, templateRequirements } from './form-requirements';
 import { carriedOver } from './meeting-editors';
@@ -141,7 +141,7 @@ export class CorrectionController {
     this.form(res, actor, e instanceof ValidationError ? 400 : 409, {
       ...form,
       errors: e instanceof ValidationError ? completeErrors(form.type, form.schema, templates().load(form.type), situation, formErrors(e.details)) : formErrors(e.details),
-      errorMessage: e instanceof ValidationError ? `${e.messageFr} Corrigez les champs signalés.` : e.messageFr,
+      ...refusalMessage(e),
     });
   }
 }

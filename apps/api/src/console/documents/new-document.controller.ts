@@ -12,7 +12,7 @@ import { ParseIdPipe } from '../../http/parse-id.pipe';
 import { redirectTo, sendHtml } from '../../views';
 import { checkConsoleCsrf, consoleCsrfToken } from '../console-csrf';
 import { actorOf, formBody } from '../console-request';
-import { DocumentFormState, ResidentRef, chooseTypePage, documentFormPage, typeTitle } from './new-document.views';
+import { DocumentFormState, ResidentRef, chooseTypePage, documentFormPage, refusalMessage, typeTitle } from './new-document.views';
 import { carriedOver } from './meeting-editors';
 import { completeErrors, templateRequirements } from './form-requirements';
 import { Data, FormSchema, applyRowAction, formSchemaOf, parseForm } from './schema-form';
@@ -213,11 +213,7 @@ export class NewDocumentController {
     if (!(e instanceof DomainError) || (e.kind !== 'invalid' && e.kind !== 'conflict')) throw e;
     const { situation, ...form } = state;
     const errors = e instanceof ValidationError ? completeErrors(form.type, form.schema, templates().load(form.type), situation, formErrors(e.details)) : formErrors(e.details);
-    this.form(res, actor, e instanceof ValidationError ? 400 : 409, {
-      ...form,
-      errors,
-      errorMessage: e instanceof ValidationError ? `${e.messageFr} Corrigez les champs signalés.` : e.messageFr,
-    });
+    this.form(res, actor, e instanceof ValidationError ? 400 : 409, { ...form, errors, ...refusalMessage(e) });
   }
 }
 

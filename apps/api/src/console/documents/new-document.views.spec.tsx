@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FieldError } from '@carepact/common';
+import { DomainError, type FieldError } from '@carepact/common';
+import { AvenantAlreadyExistsError } from '@carepact/documents';
 import { templateInputFromFixture, templates, validateTemplateInput } from '@carepact/rendering';
 import { viewActor } from '@carepact/testing';
 import { completeErrors, templateRequirements } from './form-requirements';
-import { chooseTypePage, documentFormPage } from './new-document.views';
+import { chooseTypePage, documentFormPage, refusalMessage } from './new-document.views';
 import { Data, formSchemaOf } from './schema-form';
 
 const actor = viewActor('admissions');
@@ -184,3 +185,46 @@ describe('the contract form: the personne de confiance notice (CASF D.311-0-4)',
 function summary(html: string): string[][] {
   return [...(/<div class="error-summary"[\s\S]*?<\/div>/.exec(html)?.[0] ?? '').matchAll(/<a href="#([^"]+)">([^<]*)<\/a>/g)].map((m) => [m[1], m[2].split(' : ')[0]]);
 }
+
+/**
+ * AVENANT_ALREADY_EXISTS on the form (a new avenant or a correction onto a date the resident already
+ * has one for): the message said where the existing avenant is as a path written out
+ * (« … : /console/documents/<id>. »); the form now links to it, from the error's typed facts.
+ */
+describe('a second tariff avenant for a date: the form links to the existing one', () => {
+  const schema = formSchemaOf(templates().load('avenant').content.inputSchema);
+  const data: Data = { purpose: 'tarifs', tariffChange: { effectiveOn: '2027-01-01', basis: 'revalorisation_annuelle', basisReference: 'arrêté du 18 décembre 2026' } };
+  const refusal = (documentId: string) => {
+    const e = new AvenantAlreadyExistsError('2027-01-01', { documentId, createdAt: new Date('2026-12-02T10:00:00Z') });
+    return documentFormPage(actor, 'csrf', {
+      type: 'avenant',
+      resident: marcel,
+      schema,
+      data,
+      errors: e.details.map((d) => ({ ...d, field: d.field.slice('data.'.length) })),
+      ...refusalMessage(e),
+    });
+  };
+  const summaryOf = (html: string) => /<div class="error-summary"[\s\S]*?<\/div>/.exec(html)![0];
+
+  it('the message without the path, then a link « Ouvrir l’avenant tarifaire au 1er janvier 2027 », and the date field’s error', () => {
+    const html = refusal('0b7d6a52-5d0e-4a47-9d59-1c1f2b8e0a11');
+    const summary = summaryOf(html);
+    expect(summary).toContain(
+      '<h2 id="erreurs-titre">Ce résident a déjà un avenant tarifaire au 1er janvier 2027 (créé le 2 décembre 2026) : un seul avenant tarifaire par date d’effet.</h2>',
+    );
+    expect(summary).toContain('<a href="/console/documents/0b7d6a52-5d0e-4a47-9d59-1c1f2b8e0a11">Ouvrir l’avenant tarifaire au 1er janvier 2027</a>');
+    expect(summary.replace(/<[^>]+>/g, ' ')).not.toContain('/console/documents/');
+    expect(html).toContain('<p class="field-error" id="tariffChange-effectiveOn-erreur">Un avenant tarifaire existe déjà au 1er janvier 2027 pour ce résident.</p>');
+  });
+
+  it('the link is built by the view layer: an id is escaped, never markup', () => {
+    const summary = summaryOf(refusal('x"><script>alert(1)</script>'));
+    expect(summary).not.toContain('<script>');
+    expect(summary).toContain('href="/console/documents/x&quot;>&lt;script>alert(1)&lt;/script>"');
+  });
+
+  it('any other refusal: its message as it is', () => {
+    expect(refusalMessage(new DomainError('conflict', 'DOCUMENT_SIGNED_USE_AVENANT', 'Ce document est signé.'))).toEqual({ errorMessage: 'Ce document est signé.' });
+  });
+});

@@ -1,5 +1,5 @@
-import { DOCUMENT_TYPE_LABELS, FieldError, documentTitle, ofName } from '@carepact/common';
-import type { DocumentType } from '@carepact/documents';
+import { DOCUMENT_TYPE_LABELS, DomainError, FieldError, ValidationError, documentTitle, formatDateFr, ofName } from '@carepact/common';
+import { AvenantAlreadyExistsError, avenantAlreadyExistsSummary, documentConsolePath, type DocumentType } from '@carepact/documents';
 import type { StaffActor } from '@carepact/identity';
 import { ConsolePage } from '../console-layout';
 import { Notice, PostForm, TrustedHtml, fieldId as fieldIdOf, renderPage } from '../../views';
@@ -83,6 +83,8 @@ export interface DocumentFormState {
   prefilledFrom?: string;
   errors?: FieldError[];
   errorMessage?: string;
+  /** The refusal names the resident's tariff avenant for this effective date (AVENANT_ALREADY_EXISTS): linked under the message. */
+  existingAvenant?: { documentId: string; effectiveOn: string };
   focus?: string;
   /** After a successful preview: the document's HTML and the hash of the data it shows. */
   preview?: { html: string; dataHash: string };
@@ -91,6 +93,17 @@ export interface DocumentFormState {
   correction?: { documentId: string; nextVersion: number; reason: string };
   /** The template's rules for this person and these answers (form-requirements.ts): which fields they require, when and why. */
   requirements?: ReadonlyMap<string, FieldRequirement>;
+}
+
+/**
+ * What the form says at the top of a refusal from DocumentsService: the French message; for a
+ * second tariff avenant at an effective date, the message without the page's path, which the form
+ * links instead (the avenant's id from the error, not read back from the message).
+ */
+export function refusalMessage(e: DomainError): Pick<DocumentFormState, 'errorMessage' | 'existingAvenant'> {
+  if (e instanceof AvenantAlreadyExistsError)
+    return { errorMessage: avenantAlreadyExistsSummary(e.effectiveOn, e.existing), existingAvenant: { documentId: e.existing.documentId, effectiveOn: e.effectiveOn } };
+  return { errorMessage: e instanceof ValidationError ? `${e.messageFr} Corrigez les champs signalés.` : e.messageFr };
 }
 
 function urlsOf(s: DocumentFormState): { action: string; pdf: string } {
@@ -137,6 +150,12 @@ export function documentFormPage(actor: StaffActor, csrf: string, s: DocumentFor
       {errors.length || s.errorMessage ? (
         <div class="error-summary" role="alert" aria-labelledby="erreurs-titre" tabIndex={-1} id="erreurs" autoFocus>
           <h2 id="erreurs-titre">{s.errorMessage ?? 'Il y a un problème'}</h2>
+          {s.existingAvenant ? (
+            <p>
+              <a href={documentConsolePath(s.existingAvenant.documentId)}>Ouvrir l’avenant tarifaire au {formatDateFr(s.existingAvenant.effectiveOn)}</a> pour le consulter ou le
+              corriger par une nouvelle version.
+            </p>
+          ) : null}
           {errors.length ? (
             <ul>
               {summary.map((e) => (

@@ -1,0 +1,98 @@
+import { BlobStore, VersionAnnex } from '@carepact/documents';
+import { SOLE_SIGNATURE_LEGAL_BASIS, SoleSignatureAuthorisationEntity } from '@carepact/signing';
+import { EntityManager } from 'typeorm';
+import type { ManifestAnnex } from './archive.types';
+import { StreamingZip } from './zip-writer';
+
+const SHA256 = /^[0-9a-f]{64}$/;
+
+/**
+ * The documents handed over with each contract version (CASF L.311-4: livret d'accueil, règlement
+ * de fonctionnement, charte…) written into a package, as the version recorded them
+ * (document_versions.annexes): each PDF once, under `<dir>/<sha256>.pdf` (content-addressed: the
+ * livret handed over with fifty contracts is one file), and one manifest entry per version and key
+ * that had a file. A key without a file (« aucun fichier déposé ») stays in the version's record,
+ * in its document.json. For the archive package (`annexes/`) and the access request
+ * (`documents-remis/`).
+ */
+export class AnnexPackager {
+  readonly entries: ManifestAnnex[] = [];
+  /** SHA-256 → path of the file already in the package. */
+  private readonly written = new Map<string, string>();
+
+  constructor(
+    private readonly zip: StreamingZip,
+    private readonly blobs: BlobStore,
+    private readonly dir: string,
+  ) {}
+
+  /** How many annex PDFs the package holds. */
+  get files(): number {
+    return this.written.size;
+  }
+
+  async addVersion(em: EntityManager, documentId: string, version: { id: string; number: number; annexes: VersionAnnex[] | null }): Promise<void> {
+    for (const a of version.annexes ?? []) {
+      if (!a.file) continue;
+      const sha = a.file.sha256;
+      if (!SHA256.test(sha)) throw new Error(`annex ${a.key} of version ${version.id}: invalid SHA-256 ${sha}`);
+      let path = this.written.get(sha);
+      if (!path) {
+        // Read checked (BlobStore.get): a stored file that no longer matches its hash is not archived as if it did.
+        const bytes = await this.blobs.get(em, sha);
+        if (!bytes) throw new Error(`annex file ${a.file.id} of version ${version.id}: blob ${sha} missing`);
+        path = `${this.dir}/${sha}.pdf`;
+        await this.zip.add(path, bytes);
+        this.written.set(sha, path);
+      }
+      this.entries.push({
+        documentId,
+        versionId: version.id,
+        versionNumber: version.number,
+        key: a.key,
+        label: a.label,
+        fileId: a.file.id,
+        versionLabel: a.file.versionLabel,
+        effectiveOn: a.file.effectiveOn,
+        sha256: sha,
+        size: a.file.byteSize,
+        path,
+      });
+    }
+  }
+}
+
+/** One judge's authorisation for the person to sign the document alone, as a package keeps it. */
+export interface SoleSignatureRecord {
+  id: string;
+  /** The request her assistant refused to assist her on. */
+  refusedRequestId: string;
+  court: string;
+  decisionDate: string;
+  reference: string;
+  note: string | null;
+  legalBasis: string;
+  recordedBy: { userId: string | null; name: string };
+  recordedAt: string;
+}
+
+/**
+ * Every authorisation recorded on a document (C. civ. 469 al. 3: after her curateur refused his
+ * assistance, the judge authorised her to sign alone), oldest first: a correction is a new record,
+ * the latest applies, and the package keeps them all. In the document's metadata of the archive
+ * package and of the access request.
+ */
+export async function soleSignatureRecords(em: EntityManager, documentId: string): Promise<SoleSignatureRecord[]> {
+  const rows = await em.find(SoleSignatureAuthorisationEntity, { where: { documentId }, order: { recordedAt: 'ASC', id: 'ASC' } });
+  return rows.map((a) => ({
+    id: a.id,
+    refusedRequestId: a.refusedRequestId,
+    court: a.court,
+    decisionDate: a.decisionDate,
+    reference: a.reference,
+    note: a.note,
+    legalBasis: SOLE_SIGNATURE_LEGAL_BASIS,
+    recordedBy: { userId: a.recordedBy, name: a.recordedByName },
+    recordedAt: a.recordedAt.toISOString(),
+  }));
+}
