@@ -1,10 +1,8 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { DocumentsRepository, parseTariffCommonData, tariffAvenantData } from '@carepact/documents';
 import { TEST_PASSWORD, insertResidentsWithSignedContracts, loginAgent } from '@carepact/testing';
 import { ApiHarness, startApiHarness } from '../api/api-harness';
-
-const COMMON = { effectiveOn: '2027-01-01', basis: 'revalorisation_annuelle', basisReference: 'arrêté du 18 décembre 2026', percentage: 2.5, cvsConsultedOn: '2026-11-20' };
+import { tariffAvenantDataFor } from './tariff-avenant-data';
 
 /**
  * One tariff avenant per resident and effective date, through a correction too (review of
@@ -29,11 +27,7 @@ describe('a tariff avenant corrected onto the effective date of another: 409 AVE
 
   const resident = async (tag: string) =>
     (await insertResidentsWithSignedContracts(ds, { organisationId: h.orgA.organisationId, establishmentId: h.orgA.establishmentId, count: 1, tag }))[0];
-  /** The document data of a tariff avenant, as the bulk run builds it from the resident's signed contract. */
-  const avenantData = async (residentId: string, effectiveOn: string) => {
-    const contract = (await h.app.get(DocumentsRepository).signedContracts(ds.manager, h.orgA.organisationId, [residentId])).get(residentId)!;
-    return tariffAvenantData(parseTariffCommonData({ ...COMMON, effectiveOn }).data!, contract);
-  };
+  const avenantData = (residentId: string, effectiveOn: string) => tariffAvenantDataFor(h, ds, residentId, effectiveOn);
   const create = async (residentId: string, effectiveOn: string) => {
     const res = await agent.post('/api/documents').send({ residentId, type: 'avenant', data: await avenantData(residentId, effectiveOn) });
     expect(res.status).toBe(202);

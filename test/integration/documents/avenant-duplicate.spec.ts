@@ -1,10 +1,8 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { DocumentsRepository, parseTariffCommonData, tariffAvenantData } from '@carepact/documents';
 import { TEST_PASSWORD, insertResidentsWithSignedContracts, loginAgent } from '@carepact/testing';
 import { ApiHarness, startApiHarness } from '../api/api-harness';
-
-const COMMON = { effectiveOn: '2027-01-01', basis: 'revalorisation_annuelle', basisReference: 'arrêté du 18 décembre 2026', percentage: 2.5, cvsConsultedOn: '2026-11-20' };
+import { tariffAvenantDataFor } from './tariff-avenant-data';
 
 /**
  * One tariff avenant per resident and effective date, made one by one too (review: the bulk run
@@ -27,11 +25,7 @@ describe('a tariff avenant created one by one: never two for the same effective 
   });
 
   const residents = (count: number, tag: string) => insertResidentsWithSignedContracts(ds, { organisationId: h.orgA.organisationId, establishmentId: h.orgA.establishmentId, count, tag });
-  /** The document data of a tariff avenant, as the bulk run builds it from the resident's signed contract. */
-  const avenantData = async (residentId: string, effectiveOn: string) => {
-    const contract = (await h.app.get(DocumentsRepository).signedContracts(ds.manager, h.orgA.organisationId, [residentId])).get(residentId)!;
-    return tariffAvenantData(parseTariffCommonData({ ...COMMON, effectiveOn }).data!, contract);
-  };
+  const avenantData = (residentId: string, effectiveOn: string) => tariffAvenantDataFor(h, ds, residentId, effectiveOn);
   const post = async (residentId: string, effectiveOn: string) => agent.post('/api/documents').send({ residentId, type: 'avenant', data: await avenantData(residentId, effectiveOn) });
   const avenants = async (residentId: string) =>
     (await ds.query(

@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { TEST_PASSWORD, loginAgent, waitUntil } from '@carepact/testing';
+import { TEST_PASSWORD, loginAgent } from '@carepact/testing';
 import { startWorker, WorkerHandle } from '../../../apps/worker/src/bootstrap';
 import { scanOf } from '../../unit/paper/scan-fixtures';
 import { ApiHarness, startApiHarness } from '../api/api-harness';
+import { generatedDemoDipc } from '../signing/signed-in-person';
 
 const binary = (res: request.Response, cb: (err: Error | null, body: Buffer) => void) => {
   const chunks: Buffer[] = [];
@@ -41,30 +40,11 @@ describe('paper scan on a fully-signed request waiting for its seal', () => {
     ds = h.app.get(DataSource);
     admissions = await loginAgent(h.app, h.orgA.users.admissions.email, TEST_PASSWORD);
     const director = await loginAgent(h.app, h.orgA.users.director.email, TEST_PASSWORD);
-    const demo = JSON.parse(readFileSync(join(__dirname, '../../../templates/demo/establishment-les-tilleuls.json'), 'utf8'));
-    const { resident: _r, ...data } = demo.documents.dipc;
-    const residentId = (
-      await admissions
-        .post('/api/residents')
-        .send({
-          establishmentId: h.orgA.establishmentId,
-          firstName: 'Ahmed',
-          lastName: 'Benali',
-          birthDate: '1950-03-03',
-          admissionDate: '2026-11-16',
-          plannedEndDate: '2026-12-10',
-          stayType: 'temporary',
-          room: '3',
-          email: 'ahmed.benali@example.org',
-          preferences: { largePrint: false, easyToRead: false, language: 'fr' },
-        })
-        .expect(201)
-    ).body.id as string;
-    documentId = (await admissions.post('/api/documents').send({ residentId, type: 'dipc', data }).expect(202)).body.id as string;
-    worker = await startWorker(h.db.config, { probe: false });
-    await waitUntil('generated', async () => (await admissions.get(`/api/documents/${documentId}`)).body.status === 'ready', 60_000);
+    ({ documentId } = await generatedDemoDipc(h, admissions, async () => {
+      worker = await startWorker(h.db.config, { probe: false });
+    }));
     // No worker from here: the seal job waits in the outbox, as behind a busy seal queue.
-    await worker.close();
+    await worker!.close();
     worker = undefined;
     const doc = (await admissions.get(`/api/documents/${documentId}`)).body as { versions: { renditions: { format: string; variant: string; href: string }[] }[] };
     const pdf = (await admissions.get(doc.versions[0].renditions.find((r) => r.format === 'pdf' && r.variant === 'standard')!.href).buffer(true).parse(binary)).body as Buffer;

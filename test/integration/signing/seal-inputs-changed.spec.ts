@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Client } from 'pg';
 import { SEALER } from '@carepact/signing';
 import { TEST_PASSWORD, loginAgent, waitUntil, PortalClient } from '@carepact/testing';
 import { startWorker, WorkerHandle } from '../../../apps/worker/src/bootstrap';
 import { ApiHarness, startApiHarness } from '../api/api-harness';
+import { generatedDemoDipc } from './signed-in-person';
 
 /**
  * The seal builds its evidence from the signers and views it read before rendering the PDF, without
@@ -27,28 +26,9 @@ describe('a signature given while the seal renders', () => {
     const base = (await h.app.getUrl()).replace('[::1]', '127.0.0.1');
     const admissions = await loginAgent(h.app, h.orgA.users.admissions.email, TEST_PASSWORD);
     const director = await loginAgent(h.app, h.orgA.users.director.email, TEST_PASSWORD);
-    const demo = JSON.parse(readFileSync(join(__dirname, '../../../templates/demo/establishment-les-tilleuls.json'), 'utf8'));
-    const { resident: _r, ...data } = demo.documents.dipc;
-    const residentId = (
-      await admissions
-        .post('/api/residents')
-        .send({
-          establishmentId: h.orgA.establishmentId,
-          firstName: 'Ahmed',
-          lastName: 'Benali',
-          birthDate: '1950-03-03',
-          admissionDate: '2026-11-16',
-          plannedEndDate: '2026-12-10',
-          stayType: 'temporary',
-          room: '3',
-          email: 'ahmed.benali@example.org',
-          preferences: { largePrint: false, easyToRead: false, language: 'fr' },
-        })
-        .expect(201)
-    ).body.id as string;
-    const documentId = (await admissions.post('/api/documents').send({ residentId, type: 'dipc', data }).expect(202)).body.id as string;
-    worker = await startWorker(h.db.config, { probe: false });
-    await waitUntil('generated', async () => (await admissions.get(`/api/documents/${documentId}`)).body.status === 'ready', 60_000);
+    const { documentId } = await generatedDemoDipc(h, admissions, async () => {
+      worker = await startWorker(h.db.config, { probe: false });
+    });
     const view = (await admissions.post(`/api/documents/${documentId}/signature-requests`).send({ lateReason: 'Essai : envoi après le délai' }).expect(201)).body as {
       id: string;
       signers: { id: string; role: string; optional: boolean }[];
@@ -61,7 +41,7 @@ describe('a signature given while the seal renders', () => {
     await portal.get('/portail/document');
 
     // The first seal renders slowly (a long document, a busy pool): she signs meanwhile.
-    const sealer = worker.app.get(SEALER, { strict: false }) as { seal: (...a: unknown[]) => Promise<Buffer> };
+    const sealer = worker!.app.get(SEALER, { strict: false }) as { seal: (...a: unknown[]) => Promise<Buffer> };
     const real = sealer.seal.bind(sealer);
     let signedDuringSeal = 0;
     let renders = 0;
