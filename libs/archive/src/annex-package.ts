@@ -1,5 +1,5 @@
 import { BlobStore, VersionAnnex } from '@carepact/documents';
-import { SOLE_SIGNATURE_LEGAL_BASIS, SoleSignatureAuthorisationEntity } from '@carepact/signing';
+import { SoleSignatureAuthorisationEntity, soleSignatureLaw } from '@carepact/signing';
 import { EntityManager } from 'typeorm';
 import type { ManifestAnnex } from './archive.types';
 import { StreamingZip } from './zip-writer';
@@ -65,8 +65,10 @@ export class AnnexPackager {
 /** One judge's authorisation for the person to sign the document alone, as a package keeps it. */
 export interface SoleSignatureRecord {
   id: string;
-  /** The request her assistant refused to assist her on. */
+  /** The request her assistant refused to assist her on, the version it was on, and the measure it was refused under. */
   refusedRequestId: string;
+  versionId: string;
+  measureId: string;
   court: string;
   decisionDate: string;
   reference: string;
@@ -78,20 +80,30 @@ export interface SoleSignatureRecord {
 
 /**
  * Every authorisation recorded on a document (C. civ. 469 al. 3: after her curateur refused his
- * assistance, the judge authorised her to sign alone), oldest first: a correction is a new record,
+ * assistance, the judge authorised her to sign alone; C. civ. 494-1 and 494-10 under an habilitation
+ * familiale), oldest first: a correction is a new record,
  * the latest applies, and the package keeps them all. In the document's metadata of the archive
  * package and of the access request.
  */
 export async function soleSignatureRecords(em: EntityManager, documentId: string): Promise<SoleSignatureRecord[]> {
   const rows = await em.find(SoleSignatureAuthorisationEntity, { where: { documentId }, order: { recordedAt: 'ASC', id: 'ASC' } });
+  // The article depends on the measure: 469 al. 3 for a curatelle, 494-1 and 494-10 for an habilitation familiale.
+  const types = new Map(
+    ((rows.length ? await em.query(`SELECT id, type FROM protection_measures WHERE id = ANY ($1::uuid[])`, [rows.map((a) => a.measureId)]) : []) as { id: string; type: string }[]).map((m) => [
+      m.id,
+      m.type,
+    ]),
+  );
   return rows.map((a) => ({
     id: a.id,
     refusedRequestId: a.refusedRequestId,
+    versionId: a.versionId,
+    measureId: a.measureId,
     court: a.court,
     decisionDate: a.decisionDate,
     reference: a.reference,
     note: a.note,
-    legalBasis: SOLE_SIGNATURE_LEGAL_BASIS,
+    legalBasis: soleSignatureLaw(types.get(a.measureId)).basis,
     recordedBy: { userId: a.recordedBy, name: a.recordedByName },
     recordedAt: a.recordedAt.toISOString(),
   }));

@@ -395,15 +395,21 @@ export class DocumentsService {
   /**
    * The documents handed over with a contrat de séjour, a DIPC or an avenant (CASF L.311-4; DOMAIN.md:
    * « record the date and version of each annex handed over »): each annex key of the snapshot's
-   * establishment with the file current today, its label in the version's template. Null for the
-   * other types, which hand nothing over.
+   * establishment with its label in the version's template and the file in force on the day the
+   * document's data say they were handed over (`document.annexesHandedOverOn`), so that the evidence
+   * never puts « remis le 15 octobre » beside a file in force only since November; on the version's
+   * creation day when the data do not say. Only what is published by now can be recorded: for a
+   * handover day still to come, the files published for that day so far. Null for the other types,
+   * which hand nothing over.
    */
   private async annexRecord(em: EntityManager, doc: DocumentEntity, snapshot: Record<string, unknown>, template: LoadedTemplate): Promise<VersionAnnex[] | null> {
     if (!ANNEXED_TYPES.includes(doc.type)) return null;
     const keys = (snapshot as { establishment?: { annexes?: unknown } }).establishment?.annexes;
     const list = Array.isArray(keys) ? keys.filter((k): k is string => typeof k === 'string') : [];
     const labels = template.content.labels?.annex ?? {};
-    return this.annexFiles.versionRecord(em, doc.establishmentId, list, todayIso(), (k) => (Object.prototype.hasOwnProperty.call(labels, k) ? labels[k] : k));
+    const handedOverOn = (snapshot as { document?: { annexesHandedOverOn?: unknown } }).document?.annexesHandedOverOn;
+    const on = typeof handedOverOn === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(handedOverOn) ? handedOverOn : todayIso();
+    return this.annexFiles.versionRecord(em, doc.establishmentId, list, on, (k) => (Object.prototype.hasOwnProperty.call(labels, k) ? labels[k] : k));
   }
 
   private async view(em: EntityManager, d: DocumentEntity, withVersions: boolean): Promise<DocumentView> {

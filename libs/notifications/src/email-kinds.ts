@@ -69,8 +69,14 @@ interface StaffEmailBase {
 export interface StaffRefusalData extends StaffEmailBase {
   signerName: string;
   refusedAt: Date;
-  /** A curateur refused to assist the person (C. civ. 469): not a refusal of the document by her, no DIPC. */
+  /** A curateur (or a personne habilitée in assistance) refused to assist the person: not a refusal of the document by her, no DIPC. */
   assistanceRefused?: boolean;
+  /**
+   * Who refused to assist: `curateur` (her recourse: C. civ. 469 al. 3) or `habilite`, a personne
+   * habilitée in assistance (C. civ. 494-1 al. 1; the judge settles the difficulty, 494-10).
+   * Absent: a curateur.
+   */
+  assistantRole?: 'curateur' | 'habilite';
 }
 
 export interface StaffQuestionData extends StaffEmailBase {
@@ -239,6 +245,15 @@ function staffCommon(data: StaffEmailBase, origin: string | undefined): Common {
 }
 
 /** A signer did something at a moment (refused, asked): who, and when. */
+/** The staff e-mail's paragraph on a refused assistance: who refused, that it is not the document's refusal, the person's recourse and its article. */
+function assistanceRefusedText(signerName: string, role: StaffRefusalData['assistantRole']): string {
+  return role === 'habilite'
+    ? `${signerName} est la personne habilitée qui assiste la personne : elle refuse son assistance, ce n’est pas un refus du document par la personne, et aucun DIPC n’est à établir. ` +
+        'La personne peut saisir le juge des contentieux de la protection, qui statue sur cette difficulté et peut l’autoriser à signer seule (articles 494-1 et 494-10 du code civil) ; le document reste prêt à être envoyé de nouveau.'
+    : `${signerName} est curateur : il refuse son assistance, ce n’est pas un refus du document par la personne, et aucun DIPC n’est à établir. ` +
+        'La personne peut demander au juge des contentieux de la protection l’autorisation de signer seule (article 469 du code civil) ; le document reste prêt à être envoyé de nouveau.';
+}
+
 function signerEvent(c: Common, signerName: unknown, at: unknown, atField: string): Record<string, string> {
   return { ...c.values, signerName: requiredText(signerName, 'signerName'), at: formatDateTime(checkDate(at, atField), c.timeZone) };
 }
@@ -334,9 +349,14 @@ const BUILDERS: { [K in EmailKind]: Builder<K> } = {
     return {
       subject: `Refus de signature : ${c.short} — ${c.values.establishmentName}`,
       // CASF D.311: a contrat de séjour refused by the person or her representative gives way to a
-      // DIPC; the email says so. A curateur refusing his assistance is not that (C. civ. 469).
+      // DIPC; the email says so. A curateur refusing his assistance is not that (C. civ. 469), nor a
+      // personne habilitée in assistance (C. civ. 494-1 al. 1, 494-10): each with its own article.
       flags: { contratSejour: d.documentType === 'contrat-sejour' && d.assistanceRefused !== true, assistance: d.assistanceRefused === true },
-      values: { ...signerEvent(c, d.signerName, d.refusedAt, 'refusedAt'), preview: `Un signataire a refusé de signer : ${c.short}.` },
+      values: {
+        ...signerEvent(c, d.signerName, d.refusedAt, 'refusedAt'),
+        assistanceText: d.assistanceRefused === true ? assistanceRefusedText(requiredText(d.signerName, 'signerName'), d.assistantRole) : '',
+        preview: `Un signataire a refusé de signer : ${c.short}.`,
+      },
     };
   },
   'staff-question': (d, origin) => {

@@ -147,6 +147,14 @@ describe('email wording', () => {
     expect(assistance.text).not.toContain('est remplacé par un document individuel de prise en charge');
     expect(assistance.text).toContain('Karim Benaïssa est curateur : il refuse son assistance, ce n’est pas un refus du document par la personne, et aucun DIPC n’est à établir.');
     expect(assistance.html).toContain('article 469 du code civil');
+    // A personne habilitée in assistance: her own articles, not the curatelle's 469 (C. civ. 494-1 al. 1, 494-10).
+    const habilitee = renderEmail('staff-refusal', { ...samples['staff-refusal'], signerName: 'Lucie Martin', assistanceRefused: true, assistantRole: 'habilite' });
+    expect(habilitee.text).toContain(
+      'Lucie Martin est la personne habilitée qui assiste la personne : elle refuse son assistance, ce n’est pas un refus du document par la personne, et aucun DIPC n’est à établir. ' +
+        'La personne peut saisir le juge des contentieux de la protection, qui statue sur cette difficulté et peut l’autoriser à signer seule (articles 494-1 et 494-10 du code civil) ; le document reste prêt à être envoyé de nouveau.',
+    );
+    expect(habilitee.html).toContain('(articles 494-1 et 494-10 du code civil)');
+    expect(habilitee.text + habilitee.html).not.toMatch(/469|est curateur/);
     const projet = renderEmail('staff-refusal', { ...samples['staff-refusal'], documentType: 'projet-personnalise' });
     expect(projet.text).not.toContain('DIPC');
     expect(projet.subject).toBe('Refus de signature : projet personnalisé — EHPAD Les Tilleuls');

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PortalClient, waitUntil } from '@carepact/testing';
-import { projectRoot } from '@carepact/common';
+import { calendarDayIn, formatDateFr, projectRoot } from '@carepact/common';
 import { SigningHarness, startSigningHarness } from './signing-harness';
 
 interface RequestView {
@@ -269,7 +269,10 @@ describe('signature routing end to end', () => {
     await c.get('/portail/document');
     expect((await c.post('/portail/refuser', { reason: 'Le tarif n’est pas celui convenu.' })).status).toBe(303);
     const staff = await h.staff('admissions@les-tilleuls.example');
-    const ordonnance = { court: 'Juge des contentieux de la protection, tribunal judiciaire de Valville', decisionDate: '2026-11-10', reference: 'RG 26/00123' };
+    // Dated on the day of the refusal (Paris), not before it: she asks the judge after the refusal (C. civ. 469 al. 3).
+    const today = calendarDayIn(new Date());
+    expect((await staff(`/api/documents/${docId}/sole-signature-authorisation`, { method: 'POST', body: JSON.stringify({ court: 'TJ de Valville', decisionDate: calendarDayIn(new Date(Date.now() - 86_400_000)), reference: 'RG 26/00123' }) })).status).toBe(400);
+    const ordonnance = { court: 'Juge des contentieux de la protection, tribunal judiciaire de Valville', decisionDate: today, reference: 'RG 26/00123' };
     const recorded = await staff(`/api/documents/${docId}/sole-signature-authorisation`, { method: 'POST', body: JSON.stringify(ordonnance) });
     expect(recorded.status).toBe(201);
     expect((await state(first.json.id)).nextStep).toMatchObject({ kind: 'send' });
@@ -294,7 +297,7 @@ describe('signature routing end to end', () => {
     const evidence = (await (await director(done.sealed!.evidenceHref)).json()) as { signers: { name: string; capacity: string; legalBasis: string; measure: { type: string } | null }[] };
     expect(evidence.signers.map((s) => s.name)).toEqual(['Marcel Dupont', 'Claire Morel']);
     expect(evidence.signers[0].capacity).toBe('en son nom propre, sur autorisation du juge (C. civ. 469), sans l’assistance de son curateur');
-    expect(evidence.signers[0].legalBasis).toContain(`C. civ. 469 al. 3 (ordonnance : ${ordonnance.court}, 10 novembre 2026, réf. RG 26/00123)`);
+    expect(evidence.signers[0].legalBasis).toContain(`C. civ. 469 al. 3 (ordonnance : ${ordonnance.court}, ${formatDateFr(today)}, réf. RG 26/00123)`);
     expect(evidence.signers[0].measure).toMatchObject({ type: 'curatelle_renforcee' });
   });
 

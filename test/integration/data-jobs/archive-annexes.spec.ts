@@ -17,7 +17,8 @@ import { ApiHarness, startApiHarness } from '../api/api-harness';
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const yesterday = () => new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
-const ORDONNANCE = { court: 'Juge des contentieux de la protection, tribunal judiciaire de Valville', decisionDate: '2026-11-10', reference: 'RG 26/00777', note: 'Ordonnance reçue par courrier.' };
+// Dated the day of the refusal made below (C. civ. 469 al. 3: the person asks the judge after it; DECISION_BEFORE_REFUSAL otherwise).
+const ORDONNANCE = { court: 'Juge des contentieux de la protection, tribunal judiciaire de Valville', decisionDate: todayIso(), reference: 'RG 26/00777', note: 'Ordonnance reçue par courrier.' };
 const LIVRET = 'Livret d’accueil, édition 2026';
 const REGLEMENT = 'Règlement de fonctionnement, version 2025';
 
@@ -94,11 +95,12 @@ describe('archive packages carry the annex files and the sole-signature authoris
     files.livret1 = (await publish(livret1, { kind: 'livret-accueil-2026', versionLabel: 'Édition 2026', effectiveOn: yesterday() })).body as FileView;
     files.reglement = (await publish(reglement, { kind: 'reglement-fonctionnement-2025', versionLabel: 'Version 2025', effectiveOn: yesterday() })).body as FileView;
     residentId = (await admissions.post('/api/residents').send(curatelleResident(est)).expect(201)).body.id as string;
-    documentId = (await admissions.post('/api/documents').send({ residentId, type: 'contrat-sejour', data: contractData() }).expect(202)).body.id as string;
+    // Handed over today: each version records the files in force on its data's annexesHandedOverOn.
+    documentId = (await admissions.post('/api/documents').send({ residentId, type: 'contrat-sejour', data: contractData({ annexesHandedOverOn: todayIso() }) }).expect(202)).body.id as string;
     await ready(1);
     // Version 2, after a corrected livret: the corrected one, the same règlement.
     files.livret2 = (await publish(livret2, { kind: 'livret-accueil-2026', versionLabel: 'Édition 2026 corrigée', effectiveOn: todayIso() })).body as FileView;
-    await admissions.post(`/api/documents/${documentId}/versions`).send({ data: contractData(), reason: 'Livret d’accueil corrigé remis avec le contrat.' }).expect(202);
+    await admissions.post(`/api/documents/${documentId}/versions`).send({ data: contractData({ annexesHandedOverOn: todayIso() }), reason: 'Livret d’accueil corrigé remis avec le contrat.' }).expect(202);
     await ready(2);
     [v1, v2] = ((await admissions.get(`/api/documents/${documentId}`)).body as { versions: { id: string; number: number }[] }).versions.sort((a, b) => a.number - b.number).map((v) => v.id);
 
@@ -187,6 +189,8 @@ describe('archive packages carry the annex files and the sole-signature authoris
       {
         id: expect.stringMatching(/^[0-9a-f-]{36}$/),
         refusedRequestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        versionId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        measureId: expect.stringMatching(/^[0-9a-f-]{36}$/),
         court: ORDONNANCE.court,
         decisionDate: ORDONNANCE.decisionDate,
         reference: ORDONNANCE.reference,

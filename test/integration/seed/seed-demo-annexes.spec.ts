@@ -41,6 +41,21 @@ describe('seed:demo publishes a PDF for each document handed over with the contr
     const [{ n }] = (await ds.query(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'annex_file.published' AND actor_type = 'system'`)) as { n: number }[];
     expect(n).toBe(rows.length);
 
+    // In force on every day the demo's documents say their annexes were handed over: each version records those files.
+    const handedOver: string[] = [];
+    const walk = (v: unknown): void => {
+      if (Array.isArray(v)) v.forEach(walk);
+      else if (v && typeof v === 'object')
+        for (const [k, x] of Object.entries(v)) {
+          if (k === 'annexesHandedOverOn' && typeof x === 'string') handedOver.push(x);
+          else walk(x);
+        }
+    };
+    walk(fixture);
+    expect(handedOver.length).toBeGreaterThan(0);
+    const effective = ((await ds.query(`SELECT to_char(effective_on, 'YYYY-MM-DD') AS d FROM establishment_annex_files`)) as { d: string }[]).map((r) => r.d);
+    expect(effective.filter((d) => handedOver.some((h) => d > h))).toEqual([]);
+
     const again = await withContext((ctx, config) => loadDemo(ctx, config, fixture), db.config);
     expect(again.annexFiles).toEqual({ created: 0, existing: rows.length });
     const [{ total }] = (await ds.query(`SELECT count(*)::int AS total FROM establishment_annex_files`)) as { total: number }[];

@@ -84,7 +84,7 @@ describe('« À faire »: the note of « Refus de signer à traiter » says what
     const { note, html } = await refusalSection(est.agent);
     expect(note).not.toMatch(/DIPC est établi/);
     expect(note).toBe(
-      'Assistance refusée par le curateur (ou la personne habilitée) : ce n’est pas un refus du document et aucun DIPC n’est à établir ; la personne peut demander au juge l’autorisation de signer seule (C. civ. 469 al. 3).',
+      'Assistance refusée par le curateur (ou la personne habilitée) : ce n’est pas un refus du document et aucun DIPC n’est à établir ; la personne peut demander au juge l’autorisation de signer seule (C. civ. 469 al. 3 ; sous habilitation familiale, le juge statue sur la difficulté, C. civ. 494-1 al. 1 et 494-10).',
     );
     expect(text(html)).toContain('Contrat de séjour : assistance refusée');
   });
@@ -107,7 +107,7 @@ describe('« À faire »: the note of « Refus de signer à traiter » says what
         'La suite d’un refus dépend de ce qui est refusé :',
         'Contrat de séjour refusé par la personne ou son représentant légal : un DIPC est établi à sa place (CASF D.311).',
         'Autre document refusé : voyez avec la personne ce qui doit changer ; il se corrige par une nouvelle version, envoyée à nouveau à la signature.',
-        'Assistance refusée par le curateur (ou la personne habilitée) : ce n’est pas un refus du document et aucun DIPC n’est à établir ; la personne peut demander au juge l’autorisation de signer seule (C. civ. 469 al. 3).',
+        'Assistance refusée par le curateur (ou la personne habilitée) : ce n’est pas un refus du document et aucun DIPC n’est à établir ; la personne peut demander au juge l’autorisation de signer seule (C. civ. 469 al. 3 ; sous habilitation familiale, le juge statue sur la difficulté, C. civ. 494-1 al. 1 et 494-10).',
       ].join(' '),
     );
     // A list: one item per kind.

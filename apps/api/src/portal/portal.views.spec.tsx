@@ -179,6 +179,26 @@ describe('after an answer (issue 13, items 4 and 5)', () => {
     expect(text(easy)).toContain('Ces versions ne sont pas signées.');
   });
 
+  it('refusing one’s assistance: the person’s recourse with its article, by measure (C. civ. 469 al. 3; 494-1 al. 1, 494-10)', () => {
+    const assisting = (role: string, type: string): PortalContext => {
+      const ctx = context({ role, capacity: `en qualité de ${role === 'habilite' ? 'personne habilitée' : 'curateur'}, qui assiste Émile Durand`, measure: { type, mode: 'assistance' } });
+      return {
+        ...ctx,
+        signer: { ...ctx.signer, key: `${role}:c1` },
+        request: { ...ctx.request, policy: { signers: [{ key: `${role}:c1`, role, measure: { type, mode: 'assistance' } }] } },
+      } as unknown as PortalContext;
+    };
+    // The page's text, tags out, spaces as a reader sees them.
+    const textOf = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&#x27;|&#39;/g, "'").replace(/\s+/g, ' ').replace(/ ([.,)])/g, '$1');
+    const curateur = textOf(refusePage(assisting('curateur', 'curatelle')));
+    expect(curateur).toContain('Émile Durand peut demander au juge l’autorisation de le signer sans votre assistance (article 469 du Code civil).');
+    const habilitee = textOf(refusePage(assisting('habilite', 'habilitation_familiale')));
+    expect(habilitee).toContain(
+      'Ce n’est pas un refus du document par Émile Durand : Émile Durand peut saisir le juge, qui statue sur cette difficulté et peut l’autoriser à le signer sans votre assistance (articles 494-1 et 494-10 du Code civil).',
+    );
+    expect(habilitee).not.toContain('469');
+  });
+
   it('a refusal: « Vous avez refusé de signer le … à … »', () => {
     expect(answeredPage(context({ status: 'refused', actedAt: signedAt }), facts, false)).toContain('<h1>Vous avez refusé de signer le 3 décembre 2026 à 14 h 05</h1>');
     expect(answeredPage(context({ status: 'refused', actedAt: signedAt }), facts, true)).toContain('<h1>Votre refus est enregistré</h1>');

@@ -705,7 +705,11 @@ export function refusePage(ctx: PortalContext, state: PortalState = {}): string 
           ) : assistsThePerson(ctx.request.policy, ctx.signer.key) ? (
             <p>
               Vous assistez {ctx.residentName}. Si vous refusez votre assistance, la demande de signature s’arrête et l’établissement est prévenu. Ce n’est pas un refus du
-              document par {ctx.residentName} : {ctx.residentName} peut demander au juge l’autorisation de le signer sans votre assistance (article 469 du Code civil).
+              document par {ctx.residentName} : {ctx.residentName}{' '}
+              {ctx.signer.role === 'habilite'
+                ? // C. civ. 494-1 al. 1 (assistance « dans les conditions prévues à l'article 467 »), 494-10 (the judge settles the difficulty).
+                  'peut saisir le juge, qui statue sur cette difficulté et peut l’autoriser à le signer sans votre assistance (articles 494-1 et 494-10 du Code civil).'
+                : 'peut demander au juge l’autorisation de le signer sans votre assistance (article 469 du Code civil).'}
             </p>
           ) : (
             <p>

@@ -39,7 +39,9 @@ export class AnnexFilesController {
       'Corps : le PDF tel quel (Content-Type: application/pdf). Query : kind (une des annexes de l’établissement), versionLabel (« Édition 2026 »), ' +
       `effectiveOn (AAAA-MM-JJ, aujourd’hui par défaut). Au plus ${MAX_ANNEX_BYTES / 1024 / 1024} Mo et ${MAX_ANNEX_PAGES} pages ; refusés (400, code stable) : ` +
       'ANNEX_NOT_PDF, ANNEX_MALFORMED, ANNEX_ENCRYPTED, ANNEX_JAVASCRIPT, ANNEX_ACTIONS, ANNEX_EMBEDDED_FILES, ANNEX_XFA, ANNEX_TOO_MANY_PAGES, ANNEX_FILE_MISSING, ' +
-      'ANNEX_KIND_UNKNOWN, ANNEX_VERSION_LABEL_REQUIRED, ANNEX_EFFECTIVE_DATE_INVALID ; 413 ANNEX_TOO_LARGE. Rien n’est enregistré pour un fichier refusé. ' +
+      'ANNEX_KIND_UNKNOWN, ANNEX_VERSION_LABEL_REQUIRED, ANNEX_EFFECTIVE_DATE_INVALID ; 413 ANNEX_TOO_LARGE ; 409 ANNEX_EFFECTIVE_DATE_TOO_EARLY (une version ' +
+      'ne peut pas entrer en vigueur avant la dernière publiée pour la même annexe ; la première peut être antidatée, sa date de publication est alors indiquée à côté). ' +
+      'Rien n’est enregistré pour un fichier refusé. ' +
       'Les documents créés ensuite enregistrent le fichier en vigueur ; le dossier de preuve de leur signature en donne l’empreinte SHA-256.',
   })
   @ApiConsumes('application/pdf')

@@ -2,7 +2,6 @@ import { INestApplicationContext } from '@nestjs/common';
 import { AnnexFilesRepository } from '@carepact/documents';
 import { IdentityRepository, type StaffActor } from '@carepact/identity';
 import { type Block, type DocumentTree, renderPdf } from '@carepact/rendering';
-import { todayIso } from '@carepact/residents';
 import { AnnexFilesService, annexLabel } from '@carepact/signing';
 import { EntityManager } from 'typeorm';
 
@@ -62,10 +61,18 @@ export async function demoAnnexPdf(key: string, establishment: string): Promise<
 }
 
 /**
+ * The day the demo's annex files are in force from: the demo's documents say their annexes were
+ * handed over in 2026 (templates/demo, `annexesHandedOverOn`), and each version records the files
+ * in force on that day. A first file may be dated back; the evidence shows its publication day too.
+ */
+export const DEMO_ANNEXES_IN_FORCE_SINCE = '2026-01-01';
+
+/**
  * The demo's annexes as files: a PDF for each annex key of the establishment (as it is in the
  * database: staff may have changed the list since the first seed) that has none yet, published in
- * the seed's transaction (all or nothing, audited as the seed), in effect today. A key that already
- * has a file is left as it is (a second seed adds nothing).
+ * the seed's transaction (all or nothing, audited as the seed), in force since
+ * DEMO_ANNEXES_IN_FORCE_SINCE. A key that already has a file is left as it is (a second seed adds
+ * nothing).
  */
 export async function publishDemoAnnexes(ctx: INestApplicationContext, em: EntityManager, actor: StaffActor, establishmentId: string): Promise<{ created: number; existing: number }> {
   const annexes = ctx.get(AnnexFilesService);
@@ -79,7 +86,7 @@ export async function publishDemoAnnexes(ctx: INestApplicationContext, em: Entit
       out.existing++;
       continue;
     }
-    await annexes.publishIn(em, actor, establishment.id, { kind: key, versionLabel: versionLabelOf(key), effectiveOn: todayIso() }, await demoAnnexPdf(key, establishment.name));
+    await annexes.publishIn(em, actor, establishment.id, { kind: key, versionLabel: versionLabelOf(key), effectiveOn: DEMO_ANNEXES_IN_FORCE_SINCE }, await demoAnnexPdf(key, establishment.name));
     out.created++;
   }
   return out;

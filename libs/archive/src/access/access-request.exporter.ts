@@ -39,7 +39,7 @@ Ce paquet contient toutes les données que l’établissement conserve dans Care
   leurs titulaires, gels éventuels) ;
 - documents/<id>/document.json : chaque document, ses versions avec les données saisies et les
   documents remis avec elles, ses demandes de signature (signataires, qualité, dates, événements,
-  avis recueillis, questions) et les autorisations du juge de signer seule (C. civ. 469) ;
+  avis recueillis, questions) et les autorisations du juge de signer seule (C. civ. 469 ; 494-1 et 494-10 en habilitation familiale) ;
 - documents/<id>/v<n>/… : les rendus de chaque version (PDF, DOCX, HTML ; standard, facile à lire
   et à comprendre, gros caractères) ;
 - documents/<id>/signatures/<demande>/ : le PDF scellé et son dossier de preuve, et le scan

@@ -18,7 +18,7 @@ const LABELS: Record<string, string> = {
   'document.verified': 'Vérification des empreintes et du sceau',
   'document.visa_approved': 'Visa donné avant l’envoi en signature',
   'document.visa_rejected': 'Visa refusé',
-  'document.sole_signature_authorised': 'Autorisation du juge enregistrée : la personne signe seule (C. civ. 469)',
+  'document.sole_signature_authorised': 'Autorisation du juge enregistrée : la personne signe seule (C. civ. 469 ; 494-10 en habilitation familiale)',
   'document_version.requested': 'Nouvelle version demandée',
   'document_version.generated': 'Version générée',
   'document_version.failed': 'Échec de la génération',

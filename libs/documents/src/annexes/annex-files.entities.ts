@@ -69,13 +69,27 @@ export class EstablishmentAnnexFileEntity {
 
 /**
  * What a document version recorded of one annex when it was created (document_versions.annexes):
- * the key, its label in the version's template, and the file current for the establishment then
- * (null: no file published for that key — « aucun fichier déposé »).
+ * the key, its label in the version's template, the day whose file in force was recorded
+ * (`inForceOn`: the day the document's data say the annexes were handed over, or the version's
+ * creation day when they do not say; CASF L.311-4) and that file, as published by the version's
+ * creation (null: no file in force that day — « aucun fichier déposé »).
  */
 export interface VersionAnnex {
   key: string;
   label: string;
-  file: { id: string; versionLabel: string; effectiveOn: string; sha256: string; byteSize: number } | null;
+  /** YYYY-MM-DD (Paris). Absent from records made before it was written (they recorded the creation day's files). */
+  inForceOn?: string;
+  file: VersionAnnexFile | null;
+}
+
+export interface VersionAnnexFile {
+  id: string;
+  versionLabel: string;
+  effectiveOn: string;
+  sha256: string;
+  byteSize: number;
+  /** When it was published (ISO instant): a file may say it took effect before it was published. Absent from older records. */
+  publishedAt?: string;
 }
 
 export const ANNEX_FILES_ENTITIES = [EstablishmentAnnexFileEntity];

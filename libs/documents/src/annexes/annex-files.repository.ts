@@ -37,7 +37,7 @@ export class AnnexFilesRepository {
 
   /**
    * What a document version records of the annexes handed over with it: each key of the
-   * establishment, in its order, with its label and the file current on `on` (or none).
+   * establishment, in its order, with its label, the day `on` and the file current that day (or none).
    */
   async versionRecord(em: EntityManager, establishmentId: string, keys: string[], on: string, label: (key: string) => string): Promise<VersionAnnex[]> {
     const current = await this.current(em, establishmentId, keys, on);
@@ -46,9 +46,30 @@ export class AnnexFilesRepository {
       return {
         key,
         label: label(key),
-        file: f ? { id: f.id, versionLabel: f.versionLabel, effectiveOn: f.effectiveOn, sha256: f.blobSha256, byteSize: f.byteSize } : null,
+        inForceOn: on,
+        file: f ? { id: f.id, versionLabel: f.versionLabel, effectiveOn: f.effectiveOn, sha256: f.blobSha256, byteSize: f.byteSize, publishedAt: f.publishedAt.toISOString() } : null,
       };
     });
+  }
+
+  /**
+   * The version of `kind` that takes effect last (the last published among those of that day), or
+   * null before the first: a new version may not take effect before it (AnnexFilesService). Locks
+   * the key until `em`'s transaction ends, so that two publications of the same key are checked one
+   * after the other.
+   */
+  async latestUnderLock(em: EntityManager, establishmentId: string, kind: string): Promise<EstablishmentAnnexFileEntity | null> {
+    await em.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`annex-file:${establishmentId}:${kind}`]);
+    const rows = (await em.query(
+      `SELECT id, organisation_id, establishment_id, kind, version_label, to_char(effective_on, 'YYYY-MM-DD') AS effective_on,
+              blob_sha256, byte_size, page_count, published_by, published_by_name, published_at
+         FROM establishment_annex_files
+        WHERE establishment_id = $1 AND kind = $2
+        ORDER BY effective_on DESC, published_at DESC
+        LIMIT 1`,
+      [establishmentId, kind],
+    )) as Record<string, unknown>[];
+    return rows[0] ? fromRow(rows[0]) : null;
   }
 
   /** What a version recorded (document_versions.annexes): null for a type that hands nothing over, or a version older than the record. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '@carepact/audit';
-import { DomainError, FieldError, NotFoundError, ValidationError } from '@carepact/common';
+import { DomainError, FieldError, NotFoundError, ValidationError, formatDateFr } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
 import { AnnexFilesRepository, BlobStore, EstablishmentAnnexFileEntity } from '@carepact/documents';
 import { EstablishmentEntity, IdentityRepository, StaffActor, assertCan, auditActor } from '@carepact/identity';
@@ -15,8 +15,16 @@ import { InspectedScan, MAX_SCAN_BYTES, MAX_SCAN_PAGES, ScanProblemCode, ScanRef
  * contrat de séjour or the DIPC; DOMAIN.md: « record the date and version of each annex handed
  * over »). The director or an administrator publishes a PDF for each annex key of the
  * establishment (EstablishmentEntity.annexes); a new version is a new row, the latest in effect is
- * the current one; each document version records the files current when it was created
- * (DocumentsService, document_versions.annexes) and the evidence of its signature names them.
+ * the current one; each document version records the files in force on the day its data say the
+ * annexes were handed over (its creation day when they do not say; DocumentsService,
+ * document_versions.annexes) and the evidence of its signature names them, each with the day it
+ * took effect and the day it was published.
+ *
+ * A new version of a key never takes effect before the latest one published for that key
+ * (ANNEX_EFFECTIVE_DATE_TOO_EARLY): what was in force on a past day, and so handed over with the
+ * documents of that day, is not rewritten afterwards. The first file of a key may be dated back (the
+ * livret in force since January, uploaded in December): the evidence and the admin list then show
+ * both its effective day and its publication day.
  *
  * The PDF is checked as a paper signature's scan is (scan-inspection.ts: pdf-lib, no JavaScript,
  * action, embedded file, XFA, encryption; 20 MB and 100 pages at most), before anything is
@@ -74,6 +82,21 @@ export class AnnexFileRefusedError extends DomainError {
   ) {
     super(code === 'ANNEX_TOO_LARGE' ? 'too_large' : 'invalid', code, MESSAGES[code], details);
     this.name = 'AnnexFileRefusedError';
+  }
+}
+
+/**
+ * A new version dated before the one that takes effect last for its key: refused, nothing stored
+ * (409). The versions of a key take effect in the order they are published, so that the file in
+ * force on a past day, recorded by the documents handed over that day, stays the one in force then.
+ */
+export class AnnexEffectiveDateTooEarlyError extends DomainError {
+  constructor(latest: Pick<EstablishmentAnnexFileEntity, 'versionLabel' | 'effectiveOn' | 'publishedAt'>) {
+    const message =
+      `La version « ${latest.versionLabel} », publiée le ${formatDateFr(latest.publishedAt)}, est en vigueur à partir du ${formatDateFr(latest.effectiveOn)} : ` +
+      `une nouvelle version ne peut pas entrer en vigueur avant cette date. Indiquez le ${formatDateFr(latest.effectiveOn)} ou une date postérieure.`;
+    super('conflict', 'ANNEX_EFFECTIVE_DATE_TOO_EARLY', message, [{ field: 'effectiveOn', code: 'ANNEX_EFFECTIVE_DATE_TOO_EARLY', message }]);
+    this.name = 'AnnexEffectiveDateTooEarlyError';
   }
 }
 
@@ -239,6 +262,9 @@ export class AnnexFilesService {
     pdf: Buffer,
     facts: InspectedScan,
   ): Promise<AnnexFileView> {
+    // Under the key's lock: two publications of the same key are checked one after the other.
+    const latest = await this.repo.latestUnderLock(em, est.id, fields.kind);
+    if (latest && fields.effectiveOn < latest.effectiveOn) throw new AnnexEffectiveDateTooEarlyError(latest);
     const sha = await this.blobs.put(em, pdf);
     const row = await this.repo.insert(em, {
       organisationId: est.organisationId,

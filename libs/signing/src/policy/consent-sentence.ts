@@ -51,7 +51,7 @@ export function capacityWords(signer: ConsentSigner, residentName: string, perso
   const m = signer.measure;
   switch (signer.role) {
     case 'resident':
-      // C. civ. 469 al. 3: the judge authorised her to sign alone, her curateur having refused to assist her.
+      // C. civ. 469 al. 3 (494-1 al. 1, 494-10 under an habilitation familiale): the judge authorised her to sign alone, her assistant having refused to assist her.
       if (m?.mode === 'assistance' && signer.capacity.includes('autorisation du juge'))
         return `${w.own}, avec l’autorisation du juge, sans l’assistance ${w.my(MY_ASSISTANT[m.type] ?? 'de la personne qui vous assiste')}`;
       // C. civ. 467: under assistance the person signs, the assistant co-signs.

@@ -3,4 +3,13 @@ export { decideSigners, listsAct, DOCUMENT_RULES, ACTS_COVERING, type DocumentRu
 export { SignaturePolicyError, isSignaturePolicyError } from './signature-policy.errors';
 export { capacityWords, consentSentence, type ConsentSigner } from './consent-sentence';
 export { assistsThePerson } from './assistance-refusal';
-export { soleSignatureNotApplicable, SOLE_SIGNATURE_NOT_APPLICABLE } from './sole-signature';
+export {
+  soleSignatureNotApplicable,
+  soleSignatureSetAside,
+  SOLE_SIGNATURE_NOT_APPLICABLE,
+  SOLE_SIGNATURE_MEASURE_CHANGED,
+  SOLE_SIGNATURE_OTHER_VERSION,
+  type SoleSignatureScope,
+  type SoleSignatureNow,
+} from './sole-signature';
+export { soleSignatureLaw, type SoleSignatureLaw } from './sole-signature-law';

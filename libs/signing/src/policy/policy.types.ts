@@ -71,8 +71,9 @@ export interface ViewToRecord {
 
 /**
  * The judge's authorisation for the person to do one act alone, her curateur having refused to
- * assist her (C. civ. 469 al. 3; habilitation familiale in assistance follows the curatelle's rules,
- * C. civ. 494-1 al. 2): the ordonnance recorded on the document (libs/signing sole-signature).
+ * assist her (C. civ. 469 al. 3; for an habilitation familiale in assistance, C. civ. 494-1 al. 1
+ * and 494-10): the ordonnance recorded on the document (libs/signing sole-signature), for the
+ * version whose assistance was refused.
  */
 export interface SoleSignatureAuthorisation {
   /** The court or judge who gave it, as the ordonnance names it. */
@@ -81,6 +82,10 @@ export interface SoleSignatureAuthorisation {
   date: string;
   /** Its reference (n° RG, minute…): the proof the evidence carries, withheld from readers of metadata only. */
   reference: string;
+  /** The recorded authorisation (sole_signature_authorisations.id). */
+  authorisationId?: string;
+  /** The version it authorises (the one whose assistance was refused): the only one the person signs alone on it. */
+  versionId?: string;
 }
 
 export interface PolicyDecision {
@@ -92,7 +97,7 @@ export interface PolicyDecision {
   sameVersionRequired: true;
   /** Short French explanation shown to staff: who signs and why. */
   explanation: string;
-  /** The judge's authorisation the decision relies on to have the person sign alone (C. civ. 469 al. 3), when it does. */
+  /** The judge's authorisation the decision relies on to have the person sign alone (C. civ. 469 al. 3; 494-10), when it does. */
   soleSignatureAuthorisation?: SoleSignatureAuthorisation;
 }
 
@@ -122,11 +127,19 @@ export interface PolicyInput {
   admissionConsent?: 'consent' | 'refusal' | 'unable' | null;
   /**
    * The judge's authorisation recorded on the document for the person to sign it alone, after her
-   * curateur refused to assist her (C. civ. 469 al. 3): under a measure of assistance she then signs
-   * without him. Ignored under representation and for documents other than the contract, its
-   * avenants and the DIPC.
+   * curateur refused to assist her (C. civ. 469 al. 3; 494-1 al. 1 and 494-10 for an habilitation
+   * familiale): under a measure of assistance she then signs without him. Ignored under
+   * representation and for documents other than the contract, its avenants and the DIPC. The caller
+   * passes it only once soleSignatureSetAside found it applies to the version sent, under the
+   * measure in effect (SignatureRequestsService.decide).
    */
   soleSignatureAuthorisation?: SoleSignatureAuthorisation | null;
+  /**
+   * An authorisation is recorded on the document but is not relied on (policy/sole-signature.ts
+   * soleSignatureSetAside: another version, another measure…): why, in French. The explanation
+   * says it, so staff know why the assistant is asked again.
+   */
+  soleSignatureSetAside?: string | null;
 }
 
 /** Stable refusal codes (issue 4 §1). */

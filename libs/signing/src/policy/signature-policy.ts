@@ -33,6 +33,7 @@ import type {
   ViewToRecord,
 } from './policy.types';
 import { SignaturePolicyError } from './signature-policy.errors';
+import { soleSignatureLaw } from './sole-signature-law';
 
 // ---------------------------------------------------------------------------------------------
 // Tables
@@ -253,7 +254,7 @@ interface Plan {
   /** Court-measure minors: the DIPC regime applies to every document (parents may countersign). */
   principalsOptional: boolean;
   sentences: string[];
-  /** The judge's authorisation the person signs alone on (C. civ. 469 al. 3), when the plan relies on it. */
+  /** The judge's authorisation the person signs alone on (C. civ. 469 al. 3; 494-10), when the plan relies on it. */
   soleSignature?: SoleSignatureAuthorisation;
 }
 
@@ -292,7 +293,8 @@ export function decideSigners(input: PolicyInput): PolicyDecision {
   checkProposedSigners(input, signers);
   checkEmails(signers);
 
-  const sentences = [...plan.sentences, rule.directorSentence];
+  // A judge's authorisation to sign alone is recorded but not relied on (another version, another measure…): say why the assistant signs.
+  const sentences = [...plan.sentences, ...(input.soleSignatureSetAside ? [input.soleSignatureSetAside] : []), rule.directorSentence];
   if (r.personneDeConfiance) sentences.push('La personne de confiance peut accompagner la personne ; elle ne signe jamais (CASF L.311-5-1).');
   return {
     documentType: input.documentType,
@@ -387,23 +389,34 @@ function planForMeasure(input: PolicyInput, rule: DocumentRule, m: MeasureView):
 
   if (mode === 'assistance') {
     // C. civ. 469 al. 3: the curateur refused to assist her in this act, and the judge authorised her
-    // to do it alone (an ordonnance recorded on the document; habilitation familiale in assistance
-    // follows the same rules, C. civ. 494-1 al. 2). She signs alone, the establishment countersigns;
-    // the assistant is no signer. Her choice of residence is hers anyway (C. civ. 459-2): she signs.
+    // to do it alone (an ordonnance recorded on the document). For an habilitation familiale in
+    // assistance the relative assists « dans les conditions prévues à l'article 467 » (C. civ. 494-1
+    // al. 1) and the judge settles a refusal as a difficulty (C. civ. 494-10): the same outcome, its
+    // own articles (sole-signature.ts soleSignatureLaw). She signs alone, the establishment
+    // countersigns; the assistant is no signer. Her choice of residence is hers anyway (C. civ.
+    // 459-2): she signs. The caller relies on it only for the version it authorises, under the
+    // measure it was given under (soleSignatureSetAside).
     const sole = input.soleSignatureAuthorisation;
     if (sole && rule.accommodationAgreement) {
+      const law = soleSignatureLaw(m.type);
       // « ; réf. <reference>) » is what withoutFileReferences takes out for the auditor; the court and the date stay.
       const ordonnance = `ordonnance : ${sole.court}, ${frDate(sole.date)}, réf. ${sole.reference}`;
       return {
         principals: [
-          residentPrincipal(r, `en son nom propre, sur autorisation du juge (C. civ. 469), sans l’assistance ${mr.assistedBy}`, ref, `C. civ. 469 al. 3 (${ordonnance}) ; ${rule.basis}`),
+          residentPrincipal(r, `en son nom propre, sur autorisation du juge (${law.cite}), sans l’assistance ${mr.assistedBy}`, ref, `${law.basis} (${ordonnance}) ; ${rule.basis}`),
         ],
         views: [],
         principalsOptional: false,
-        soleSignature: { court: sole.court, date: sole.date, reference: sole.reference },
+        soleSignature: {
+          court: sole.court,
+          date: sole.date,
+          reference: sole.reference,
+          ...(sole.authorisationId ? { authorisationId: sole.authorisationId } : {}),
+          ...(sole.versionId ? { versionId: sole.versionId } : {}),
+        },
         sentences: [
           `${capitalise(mr.label)} (${judgment}) : mesure d’assistance ; ${mr.holderNoun} a refusé son assistance et le juge a autorisé la personne à signer seule ${rule.label} (${ordonnance}) : ` +
-            `elle signe sans ${mr.holderNoun}, qui n’est pas signataire (C. civ. 469 al. 3).`,
+            `elle signe sans ${mr.holderNoun}, qui n’est pas signataire (${law.basis}).`,
         ],
       };
     }

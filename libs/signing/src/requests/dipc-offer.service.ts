@@ -55,7 +55,10 @@ export class DipcOfferService {
     if (refuser && assistsThePerson(r.policy, refuser.key))
       throw new ConflictError(
         'NO_DIPC_OFFER',
-        'Le curateur a refusé son assistance : ce n’est pas un refus du contrat par la personne (CASF D.311). Elle peut demander au juge l’autorisation de signer seule (C. civ. 469) ; le contrat reste prêt à être envoyé de nouveau en signature.',
+        refuser.role === 'habilite'
+          ? // C. civ. 494-1 al. 1, 494-10: a personne habilitée's refusal to assist is a difficulty the judge settles.
+            'La personne habilitée a refusé son assistance : ce n’est pas un refus du contrat par la personne (CASF D.311). Elle peut saisir le juge, qui statue sur cette difficulté (C. civ. 494-1 al. 1, 494-10) ; le contrat reste prêt à être envoyé de nouveau en signature.'
+          : 'Le curateur a refusé son assistance : ce n’est pas un refus du contrat par la personne (CASF D.311). Elle peut demander au juge l’autorisation de signer seule (C. civ. 469) ; le contrat reste prêt à être envoyé de nouveau en signature.',
       );
     const contract = input.document;
     // What the contract already established carries over as is (same shapes in both templates):

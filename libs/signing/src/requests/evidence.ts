@@ -1,7 +1,8 @@
 import type { Block, DocumentTree, Inline } from '@carepact/rendering';
 import { formatDateLong } from '@carepact/rendering';
-import { MEASURE_MODE_LABELS, MEASURE_TYPE_LABELS } from '@carepact/common';
+import { MEASURE_MODE_LABELS, MEASURE_TYPE_LABELS, calendarDayIn, formatDateFr } from '@carepact/common';
 import type { MeasureReference } from '../policy/policy.types';
+import { soleSignatureLaw } from '../policy/sole-signature-law';
 import type { RecordedViewEntity, SignatureEventEntity, SignatureRequestEntity, SignerEntity, WitnessStatement } from './signing.entities';
 
 /** The evidence file (DOMAIN.md, "Electronic signature and proof"): stored as JSON and printed as the last pages. */
@@ -64,6 +65,14 @@ export interface Evidence {
 export interface EvidenceAnnexes {
   /** The day the document's data say they were handed over (`annexesHandedOverOn`), null when they do not say. */
   handedOverOn: string | null;
+  /**
+   * The day whose files in force the version recorded (YYYY-MM-DD, Paris): `handedOverOn`, or the
+   * version's creation day when the data do not say. Null for a record made before it was written
+   * (it recorded the files of its creation day).
+   */
+  filesInForceOn: string | null;
+  /** The version's creation day (Paris): the files are those published by then. */
+  versionCreatedOn: string;
   files: EvidenceAnnex[];
 }
 
@@ -75,35 +84,52 @@ export interface EvidenceAnnex {
   fileId: string | null;
   versionLabel: string | null;
   effectiveOn: string | null;
+  /**
+   * When the file was published (ISO instant): a file may say it took effect before it was
+   * published (the first file of an annex, dated back). Null without a file, or from a record made
+   * before it was written.
+   */
+  publishedAt: string | null;
   sha256: string | null;
   byteSize: number | null;
 }
 
-/** The evidence's annex section from what the version recorded (document_versions.annexes) and its data. */
+/** The evidence's annex section from what the version recorded (document_versions.annexes), its data and its creation. */
 export function evidenceAnnexesOf(
-  recorded: { key: string; label: string; file: { id: string; versionLabel: string; effectiveOn: string; sha256: string; byteSize: number } | null }[] | null,
+  recorded:
+    | { key: string; label: string; inForceOn?: string; file: { id: string; versionLabel: string; effectiveOn: string; sha256: string; byteSize: number; publishedAt?: string } | null }[]
+    | null,
   input: Record<string, unknown>,
+  versionCreatedAt: Date,
 ): EvidenceAnnexes | undefined {
   if (!recorded) return undefined;
   const on = (input.document as { annexesHandedOverOn?: unknown } | undefined)?.annexesHandedOverOn;
   return {
     handedOverOn: typeof on === 'string' && on ? on : null,
+    filesInForceOn: recorded.find((a) => a.inForceOn)?.inForceOn ?? null,
+    versionCreatedOn: calendarDayIn(versionCreatedAt),
     files: recorded.map((a) => ({
       key: a.key,
       label: a.label,
       fileId: a.file?.id ?? null,
       versionLabel: a.file?.versionLabel ?? null,
       effectiveOn: a.file?.effectiveOn ?? null,
+      publishedAt: a.file?.publishedAt ?? null,
       sha256: a.file?.sha256 ?? null,
       byteSize: a.file?.byteSize ?? null,
     })),
   };
 }
 
-/** One annex's file: « version « Édition 2026 », en vigueur depuis le 1er janvier 2026, 1234 octets, SHA-256 … », or « aucun fichier déposé ». */
+/**
+ * One annex's file: « version « Édition 2026 », en vigueur depuis le 1er janvier 2026, publiée le
+ * 2 décembre 2026, 1234 octets, SHA-256 … », or « aucun fichier déposé ». The publication day (Paris)
+ * stands beside the effective day: a reader sees a file dated back.
+ */
 export function annexFileFr(a: EvidenceAnnex): string {
   if (!a.sha256) return 'aucun fichier déposé';
-  return `version « ${a.versionLabel ?? '—'} », en vigueur depuis le ${a.effectiveOn ? formatDateLong(a.effectiveOn) : '—'}${a.byteSize !== null ? `, ${a.byteSize} octets` : ''}, SHA-256 ${a.sha256}`;
+  const published = a.publishedAt ? `, publiée le ${formatDateFr(new Date(a.publishedAt))}` : '';
+  return `version « ${a.versionLabel ?? '—'} », en vigueur depuis le ${a.effectiveOn ? formatDateLong(a.effectiveOn) : '—'}${published}${a.byteSize !== null ? `, ${a.byteSize} octets` : ''}, SHA-256 ${a.sha256}`;
 }
 
 /** One annex in a sentence: its label, then its file. */
@@ -111,10 +137,21 @@ export function annexFr(a: EvidenceAnnex): string {
   return `${a.label} : ${annexFileFr(a)}`;
 }
 
-/** When the annexes were handed over, as the document's data say (CASF L.311-4), and which files: the evidence page's paragraph under its heading. */
+/**
+ * When the annexes were handed over, as the document's data say (CASF L.311-4), and which day's
+ * files the version recorded: the evidence page's paragraph under its heading.
+ */
 function annexesWhenFr(x: EvidenceAnnexes): string {
   const when = x.handedOverOn ? `Remis le ${formatDateLong(x.handedOverOn)} (date indiquée dans le document ; CASF L.311-4)` : 'Date de remise non indiquée dans le document (CASF L.311-4)';
-  return `${when}. Fichiers en vigueur à la création de la version signée, avec leur empreinte SHA-256 :`;
+  const created = formatDateLong(x.versionCreatedOn);
+  const which = !x.filesInForceOn
+    ? 'Fichiers en vigueur à la création de la version signée'
+    : x.handedOverOn === x.filesInForceOn
+      ? x.filesInForceOn > x.versionCreatedOn
+        ? `Fichiers en vigueur à cette date, tels que publiés à la création de la version signée, le ${created}`
+        : 'Fichiers en vigueur à cette date'
+      : `Fichiers en vigueur le ${formatDateLong(x.filesInForceOn)}, jour de la création de la version signée`;
+  return `${when}. ${which}, avec leur date de publication et leur empreinte SHA-256 :`;
 }
 
 /** The same as one line of the paper evidence page, which has no headings. */
@@ -331,8 +368,12 @@ function fileFr(d: EvidenceEventDetails | undefined, onScreen: boolean): string 
   return `${format ? format.toUpperCase() : 'format non enregistré'}${sha ? `, SHA-256 ${sha}` : ''}`;
 }
 
-/** One step in a sentence, hashes included: what the person was shown, what they agreed to, who acted for the establishment. */
-export function eventFr(ev: EvidenceEvent): string {
+/**
+ * One step in a sentence, hashes included: what the person was shown, what they agreed to, who
+ * acted for the establishment. `measureType`: the measure the signer acted under (a refused
+ * assistance cites its article by measure).
+ */
+export function eventFr(ev: EvidenceEvent, measureType?: string | null): string {
   const d = ev.details;
   switch (ev.kind) {
     case 'link_opened':
@@ -359,8 +400,9 @@ export function eventFr(ev: EvidenceEvent): string {
     case 'countersigned':
       return `a contresigné depuis sa session personnelle de la console (${str(d?.byAccount) ? `compte ${str(d?.byAccount)}` : staffFr(d)})${str(d?.versionHash) ? ` ; version signée : données SHA-256 ${str(d?.versionHash)}` : ''}`;
     case 'refused':
-      // C. civ. 469: a curateur who refuses refuses his assistance, not the act in the person's name.
-      return d?.assistanceRefused === true ? 'a refusé son assistance (C. civ. 469)' : 'a refusé de signer';
+      // A curateur who refuses refuses his assistance, not the act in the person's name (C. civ. 469);
+      // so does a personne habilitée in assistance (C. civ. 494-1 al. 1; the judge settles it, 494-10).
+      return d?.assistanceRefused === true ? `a refusé son assistance (${soleSignatureLaw(measureType).cite})` : 'a refusé de signer';
     case 'in_person_opened':
       return `session de signature en présence ouverte par ${staffFr(d)}`;
     case 'code_issued':
@@ -546,7 +588,7 @@ export function paperEvidenceLines(e: Evidence, facts: { documentLabel: string; 
 const t = (text: string): Inline => [{ text }];
 const b = (label: string, value: string): Inline => [{ text: `${label} : `, strong: true }, { text: value }];
 
-/** « Documents remis avec le contrat »: each annex with its version, effective day and SHA-256, or « aucun fichier déposé ». */
+/** « Documents remis avec le contrat »: each annex with its version, effective day, publication day and SHA-256, or « aucun fichier déposé ». */
 function annexBlocks(x: EvidenceAnnexes | undefined): Block[] {
   if (!x) return [];
   return [
@@ -640,7 +682,7 @@ export function evidenceBlocks(e: Evidence): Block[] {
     for (const [s, evs] of shown) {
       // A heading: kept with its first line on the page, and found in the PDF's outline.
       blocks.push({ kind: 'heading', level: 4, text: t(`${s.name} (${s.capacity})`) });
-      blocks.push({ kind: 'list', ordered: false, items: evs.map((ev) => t(`${dateTime(ev.at)} : ${eventFr(ev)}.`)) });
+      blocks.push({ kind: 'list', ordered: false, items: evs.map((ev) => t(`${dateTime(ev.at)} : ${eventFr(ev, s.measure?.type)}.`)) });
     }
   }
   if (e.views.length) {

@@ -90,13 +90,14 @@ export interface RequestView {
   awaitingSeal: boolean;
   /** The seal failed for good and was not retried since: its code, why and what to do in French, when. Null otherwise. */
   sealFailure: { code: string; reason: string; at: string } | null;
-  /** The request ended because the curateur refused to assist the person (C. civ. 469): not a refusal of the contract, no DIPC. */
+  /** The request ended because the curateur (or the personne habilitée in assistance) refused to assist the person: not a refusal of the contract, no DIPC. */
   assistanceRefused: boolean;
   /**
    * After such a refusal: the judge's authorisation for the person to sign the document alone, once
-   * recorded on it (C. civ. 469 al. 3; the latest recorded). Its `reference` is null for a reader
-   * without `resident.read`. The next step is then to send the document again (`nextStep.kind`
-   * `send`, while it is ready): the person signs alone. Null otherwise.
+   * recorded on it in answer to this request (C. civ. 469 al. 3; 494-10 for an habilitation
+   * familiale; the latest recorded). Its `reference` is null for a reader without `resident.read`.
+   * The next step is then to send the document again (`nextStep.kind` `send`, while it is ready and
+   * still at the version refused here): the person signs alone. Null otherwise.
    */
   soleSignatureAuthorisation: { court: string; decisionDate: string; reference: string | null; recordedAt: string; recordedBy: string } | null;
   /**
@@ -215,8 +216,12 @@ export class RequestViews {
     const assistanceRefused = r.status === 'refused' && signers.some((s) => s.status === 'refused' && !s.optional && assistsThePerson(decision, s.key));
     const refusedContract = r.status === 'refused' && decision.documentType === 'contrat-sejour' && !assistanceRefused;
     // C. civ. 469 al. 3: once the judge's authorisation is recorded on the document, the person signs it alone: send it again.
-    const sole = assistanceRefused ? await latestSoleSignatureAuthorisation(em, r.documentId) : null;
-    const sendAgain = sole ? (await em.findOne(DocumentEntity, { where: { id: r.documentId }, select: { id: true, status: true } }))?.status === 'ready' : false;
+    // Only the authorisation that answers this request's refusal (a later refusal, on a later version, has its own).
+    const latest = assistanceRefused ? await latestSoleSignatureAuthorisation(em, r.documentId) : null;
+    const sole = latest && latest.refusedRequestId === r.id ? latest : null;
+    // She signs alone the version refused here only: once the document has another, that one goes to the assistant again (soleSignatureSetAside).
+    const docNow = sole ? await em.findOne(DocumentEntity, { where: { id: r.documentId }, select: { id: true, status: true, currentVersionId: true } }) : null;
+    const sendAgain = docNow?.status === 'ready' && docNow.currentVersionId === r.versionId;
     const countersign = r.status === 'active' && countersignatureDue(signers) !== null;
     const awaitingSeal = r.status === 'active' && !seal && allRequiredSigned(signers);
     const sealFailure = awaitingSeal ? sealFailureOf(events) : null;

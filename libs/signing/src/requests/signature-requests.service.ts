@@ -20,7 +20,7 @@ import { RequestMode, SignatureRequestEntity, SignerDelivery, SignerEntity } fro
 import { SigningRepository } from './signing.repository';
 import { allRequiredSigned, isTurnOf } from './whose-turn';
 import { DocumentVisaService } from '../visa/document-visa.service';
-import { latestSoleSignatureAuthorisation, policyAuthorisationOf } from '../sole-signature/sole-signature.service';
+import { soleSignatureForDecision } from '../sole-signature/sole-signature.service';
 
 export const DEFAULT_DEADLINE_DAYS = 30;
 export const DEFAULT_REMINDER_DAYS = [3, 7];
@@ -291,19 +291,25 @@ export class SignatureRequestsService {
     if (!resident || !est) throw new NotFoundError('DOCUMENT_NOT_FOUND', 'Document introuvable.');
     // The residence choice the current version records (C. civ. 459-2): the policy refuses a
     // disagreement without the judge's decision.
-    const version = doc.currentVersionId ? await em.findOne(DocumentVersionEntity, { where: { id: doc.currentVersionId }, select: { id: true, input: true } }) : null;
+    const version = doc.currentVersionId ? await em.findOne(DocumentVersionEntity, { where: { id: doc.currentVersionId }, select: { id: true, number: true, input: true } }) : null;
     const residence = residenceChoiceOf(version?.input);
+    const on = todayIso();
     // The judge's authorisation for the person to sign this document alone, recorded on it after her
-    // curateur refused to assist her (C. civ. 469 al. 3): the policy then has her sign without him.
-    const soleSignatureAuthorisation = policyAuthorisationOf(await latestSoleSignatureAuthorisation(em, doc.id));
+    // curateur refused to assist her (C. civ. 469 al. 3; 494-10 for an habilitation familiale): the
+    // policy has her sign without him only for the version whose assistance was refused, under the
+    // measure the refusal was made under, while it still applies — checked here, on every decision
+    // (a new version, a new judgment since are not what the judge authorised). Otherwise the
+    // assistant signs again and the explanation says why.
+    const sole = await soleSignatureForDecision(em, doc, resident, version ? { id: version.id, number: version.number } : null, on);
     return decideSigners({
       residence,
-      soleSignatureAuthorisation,
+      soleSignatureAuthorisation: sole.authorisation,
+      soleSignatureSetAside: sole.setAside,
       admissionConsent: admissionConsentOf(version?.input),
       documentType: doc.type,
       resident,
       establishment: { name: est.name, directorFirstName: est.directorFirstName, directorLastName: est.directorLastName, directorEmail: est.directorEmail },
-      on: todayIso(),
+      on,
       proposedContactIds,
     });
   }

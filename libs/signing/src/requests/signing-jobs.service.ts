@@ -279,6 +279,8 @@ export class SigningJobsService {
           signerName: `${signer!.firstName} ${signer!.lastName}`,
           refusedAt: signer!.actedAt ?? new Date(),
           assistanceRefused: assistsThePerson(request.policy, signer!.key),
+          // A personne habilitée's refusal cites C. civ. 494-1 and 494-10, a curateur's 469 (the e-mail's wording).
+          ...(assistsThePerson(request.policy, signer!.key) ? { assistantRole: signer!.role === 'habilite' ? ('habilite' as const) : ('curateur' as const) } : {}),
         });
       else if (kind === 'question') await this.mailer.send(to, 'staff-question', { ...base, recipientName: name, signerName: `${signer!.firstName} ${signer!.lastName}`, askedAt: new Date() });
       else if (kind === 'seal_failed') await this.mailer.send(to, 'seal-failed', { ...base, recipientName: name, failedAt: sealFailure!.at, cause: sealFailureReason(sealFailure!.code) });
@@ -384,7 +386,7 @@ export class SigningJobsService {
         sealedAt,
         paper,
         // What the version recorded when it was created: written once, so not part of the inputs stamp below.
-        annexes: evidenceAnnexesOf(version.annexes, version.input),
+        annexes: evidenceAnnexesOf(version.annexes, version.input, version.createdAt),
       },
       signers,
       await this.repo.viewsOf(em, request.id),

@@ -57,8 +57,10 @@ export interface InboxRow {
   at: Date;
   /** A refusal: by a curateur, refusing to assist the person (assistance-refusal.ts), not a refusal of the document by her. */
   assistance?: boolean;
-  /** A refusal of assistance: the judge's authorisation for her to sign alone is recorded on the document (C. civ. 469 al. 3), and whether the document is ready to send. */
-  soleSignature?: { documentReady: boolean } | null;
+  /** A refusal of assistance: the judge's authorisation for her to sign alone is recorded in answer to it (C. civ. 469 al. 3; 494-10), and whether the document is ready to send at the version refused. */
+  soleSignature?: { documentReady: boolean; otherVersion: boolean } | null;
+  /** A refusal of assistance: the type of the measure the assistant refused under (the article the person's recourse cites, soleSignatureLaw). */
+  assistantMeasure?: string | null;
 }
 
 export interface FailedGenerationRow {
@@ -187,8 +189,9 @@ export class WorklistRepository {
     return this.inboxRows(
       em,
       `SELECT s.id, s.request_id, r.document_id, d.type AS document_type, d.resident_id, res.first_name AS resident_first_name, res.last_name AS resident_last_name,
-              r.establishment_id, s.first_name, s.last_name, s.capacity, s.acted_at AS at, s.key, r.policy, d.status AS document_status,
-              EXISTS (SELECT 1 FROM sole_signature_authorisations a WHERE a.document_id = r.document_id) AS sole_signature
+              r.establishment_id, s.first_name, s.last_name, s.capacity, s.acted_at AS at, s.key, r.policy, d.status = 'ready' AND d.current_version_id = r.version_id AS document_ready,
+              d.current_version_id IS DISTINCT FROM r.version_id AS other_version,
+              EXISTS (SELECT 1 FROM sole_signature_authorisations a WHERE a.document_id = r.document_id AND a.refused_request_id = r.id) AS sole_signature
          FROM signature_signers s JOIN signature_requests r ON r.id = s.request_id JOIN documents d ON d.id = r.document_id JOIN residents res ON res.id = d.resident_id
         WHERE r.organisation_id = $1 AND r.establishment_id = ANY($2::uuid[]) AND s.status = 'refused' AND s.refusal_acknowledged_at IS NULL
         ORDER BY s.acted_at`,
@@ -278,7 +281,12 @@ export class WorklistRepository {
       capacity: x.capacity,
       at: x.at,
       ...(x.policy ? { assistance: assistsThePerson(x.policy, x.key) } : {}),
-      ...(x.policy && assistsThePerson(x.policy, x.key) ? { soleSignature: x.sole_signature ? { documentReady: x.document_status === 'ready' } : null } : {}),
+      ...(x.policy && assistsThePerson(x.policy, x.key)
+        ? {
+            soleSignature: x.sole_signature ? { documentReady: x.document_ready === true, otherVersion: x.other_version === true } : null,
+            assistantMeasure: (x.policy as PolicyDecision).signers.find((s) => s.key === x.key)?.measure?.type ?? null,
+          }
+        : {}),
     }));
   }
 }

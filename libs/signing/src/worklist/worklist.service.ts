@@ -12,6 +12,7 @@ import { failedSealOf, sealFailureReason } from '../requests/seal-failure';
 import { InboxRow, ResidentDeadlineRow, ResidentWindow, WorklistRepository } from './worklist.repository';
 import { DocumentVisaService } from '../visa/document-visa.service';
 import { judgeDecided, residenceDisagreement } from '../policy/residence-dispute';
+import { soleSignatureLaw } from '../policy/sole-signature-law';
 
 /** The kinds of things to do, in the order the page shows them (those with overdue items first). */
 export const WORKLIST_CATEGORIES = [
@@ -171,13 +172,14 @@ export type RefusalKind = (typeof REFUSAL_KINDS)[number];
 /**
  * What each kind of refusal calls for, the note of « Refus de signer à traiter » (only the kinds it
  * holds): the DIPC replaces a refused contract (CASF D.311), never a refused assistance, after which
- * the person may ask the judge for the authorisation to sign alone (C. civ. 469 al. 3).
+ * the person may ask the judge for the authorisation to sign alone (C. civ. 469 al. 3; under an
+ * habilitation familiale the judge settles the difficulty, C. civ. 494-1 al. 1 and 494-10).
  */
 export const REFUSAL_NOTES: Record<RefusalKind, string> = {
   contract: 'Contrat de séjour refusé par la personne ou son représentant légal : un DIPC est établi à sa place (CASF D.311).',
   document: 'Autre document refusé : voyez avec la personne ce qui doit changer ; il se corrige par une nouvelle version, envoyée à nouveau à la signature.',
   assistance:
-    'Assistance refusée par le curateur (ou la personne habilitée) : ce n’est pas un refus du document et aucun DIPC n’est à établir ; la personne peut demander au juge l’autorisation de signer seule (C. civ. 469 al. 3).',
+    'Assistance refusée par le curateur (ou la personne habilitée) : ce n’est pas un refus du document et aucun DIPC n’est à établir ; la personne peut demander au juge l’autorisation de signer seule (C. civ. 469 al. 3 ; sous habilitation familiale, le juge statue sur la difficulté, C. civ. 494-1 al. 1 et 494-10).',
 };
 
 const label = (type: string): string => DOCUMENT_TYPE_LABELS[type as FrDocumentType]?.short ?? type;
@@ -272,21 +274,25 @@ export class WorklistService {
       items.push({
         ...(x.assistance
           ? x.soleSignature
-            ? // C. civ. 469 al. 3: the judge authorised her to sign alone; the document goes to her alone.
+            ? // C. civ. 469 al. 3 (494-10 under an habilitation familiale): the judge authorised her to sign alone the version refused.
               inboxItem(
                 'refusal',
                 x,
                 `${capital(label(x.documentType))} : assistance refusée, autorisation du juge enregistrée`,
                 x.soleSignature.documentReady
-                  ? 'a refusé son assistance ; le juge a autorisé la personne à signer seule (C. civ. 469). Prochaine étape : Envoyer à la signature (la personne signe seule).'
-                  : 'a refusé son assistance ; le juge a autorisé la personne à signer seule (C. civ. 469), et le document lui est envoyé. Marquez le refus comme traité.',
+                  ? `a refusé son assistance ; le juge a autorisé la personne à signer seule (${soleSignatureLaw(x.assistantMeasure).cite}). Prochaine étape : Envoyer à la signature (la personne signe seule).`
+                  : x.soleSignature.otherVersion
+                    ? `a refusé son assistance ; le juge a autorisé la personne à signer seule la version refusée (${soleSignatureLaw(x.assistantMeasure).cite}). Le document a une nouvelle version depuis : elle va de nouveau à la personne et à ${soleSignatureLaw(x.assistantMeasure).herAssistant}. Marquez le refus comme traité.`
+                    : `a refusé son assistance ; le juge a autorisé la personne à signer seule (${soleSignatureLaw(x.assistantMeasure).cite}), et le document lui est envoyé. Marquez le refus comme traité.`,
                 'Refusé le',
               )
             : inboxItem(
                 'refusal',
                 x,
                 `${capital(label(x.documentType))} : assistance refusée`,
-                'a refusé son assistance. La personne peut demander au juge l’autorisation de signer seule (C. civ. 469) ; ce n’est pas un refus du document.',
+                x.assistantMeasure === 'habilitation_familiale'
+                  ? `a refusé son assistance. La personne peut saisir le juge, qui statue sur cette difficulté (${soleSignatureLaw(x.assistantMeasure).basis}) ; ce n’est pas un refus du document.`
+                  : 'a refusé son assistance. La personne peut demander au juge l’autorisation de signer seule (C. civ. 469) ; ce n’est pas un refus du document.',
                 'Refusé le',
               )
           : inboxItem('refusal', x, `${capital(label(x.documentType))} refusé`, `a refusé de signer.${x.documentType === 'contrat-sejour' ? ' Un DIPC est à établir (CASF D.311).' : ''}`, 'Refusé le')),

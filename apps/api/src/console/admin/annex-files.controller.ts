@@ -1,4 +1,4 @@
-import { CallHandler, Controller, ExecutionContext, Get, Inject, Injectable, Param, PayloadTooLargeException, Post, Req, Res, UseInterceptors } from '@nestjs/common';
+import { CallHandler, CanActivate, Controller, ExecutionContext, Get, Inject, Injectable, Param, PayloadTooLargeException, Post, Req, Res, UseGuards, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
@@ -34,9 +34,27 @@ interface UploadRequest extends Request {
 }
 
 /**
+ * Before the form is read: the establishment exists for the person, who may change its settings
+ * (establishment.write; 404, or 403 with the console's French page otherwise). Guards run before
+ * interceptors: someone who may not publish (an auditor…) never has up to MAX_ANNEX_BYTES read into
+ * memory; the unread body is discarded by Node as the answer goes out.
+ */
+@Injectable()
+class AnnexPublishGuard implements CanActivate {
+  constructor(private readonly annexes: AnnexFilesService) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const req = context.switchToHttp().getRequest<Request>();
+    await this.annexes.assertMayPublish(actorOf(req), new ParseIdPipe().transform(String(req.params.id)));
+    return true;
+  }
+}
+
+/**
  * Reads the form (multipart: the token, the key, the version, the day and the PDF) in memory, at
- * most MAX_ANNEX_BYTES, after the staff guard. A file too large or a form the reader refuses does
- * not throw: the handler shows the form again with the French message (ANNEX_TOO_LARGE…).
+ * most MAX_ANNEX_BYTES, after the staff guard and AnnexPublishGuard. A file too large or a form the
+ * reader refuses does not throw: the handler shows the form again with the French message
+ * (ANNEX_TOO_LARGE…).
  */
 @Injectable()
 class AnnexUploadInterceptor extends FileInterceptor('file', { limits: { fileSize: MAX_ANNEX_BYTES, files: 1, fields: 6, fieldSize: 2_000, parts: 7 } }) {
@@ -75,6 +93,7 @@ export class AnnexFilesConsoleController {
   }
 
   @Post()
+  @UseGuards(AnnexPublishGuard)
   @UseInterceptors(AnnexUploadInterceptor)
   async publish(@Req() req: UploadRequest, @Res() res: Response, @Param('id', ParseIdPipe) id: string): Promise<void> {
     const actor = actorOf(req);

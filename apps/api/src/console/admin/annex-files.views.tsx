@@ -52,8 +52,8 @@ export function AnnexFilesSection(props: { s: AnnexSectionState }) {
       <h2 id="documents-remis">Documents remis avec le contrat</h2>
       <p>
         Le livret d’accueil, la charte des droits et libertés et le règlement de fonctionnement sont remis avec le contrat de séjour ou le DIPC (CASF L.311-4). Chaque
-        nouveau document enregistre le fichier en vigueur le jour de sa création ; le dossier de preuve de sa signature en donne l’empreinte SHA-256, et les
-        signataires le téléchargent depuis le portail.
+        nouveau document enregistre le fichier en vigueur le jour de la remise indiquée dans le document (à défaut, le jour de sa création) ; le dossier de preuve
+        de sa signature en donne la date de publication et l’empreinte SHA-256, et les signataires le téléchargent depuis le portail.
       </p>
       {s.keys.length === 0 ? (
         <p>Aucun document n’est indiqué pour cet établissement : ajoutez-les dans « Annexes remises avec le contrat », ci-dessous.</p>
@@ -88,11 +88,12 @@ export function AnnexFilesSection(props: { s: AnnexSectionState }) {
                           {others.map((f) => (
                             <li key={f.id}>
                               « {f.versionLabel} », {f.effectiveOn > today() ? 'à venir, en vigueur le' : 'ancienne version, en vigueur le'} {formatDateFr(f.effectiveOn)} —{' '}
-                              <a href={f.href} download>
-                                PDF<span class="visually-hidden"> {f.versionLabel}</span>
+                              {/* aria-label, not a visually hidden span: positioned outside the scrolling table, a span would widen the page at 320 px (WCAG 1.4.10). */}
+                              <a href={f.href} download aria-label={`PDF ${f.versionLabel}`}>
+                                PDF
                               </a>{' '}
                               <span class="hint">
-                                SHA-256 <code title={f.sha256}>{short(f.sha256)}</code>
+                                publiée le {formatDateFr(new Date(f.publishedAt))}, SHA-256 <code title={f.sha256}>{short(f.sha256)}</code>
                               </span>
                             </li>
                           ))}
@@ -128,7 +129,7 @@ export function AnnexFilesSection(props: { s: AnnexSectionState }) {
               name="effectiveOn"
               type="date"
               label="En vigueur à partir du"
-              hint="Jusqu’à cette date, la version précédente reste celle remise avec les nouveaux documents. Vide : aujourd’hui."
+              hint="Jusqu’à cette date, la version précédente reste celle remise avec les nouveaux documents. Pas avant la date d’entrée en vigueur de la dernière version publiée. Vide : aujourd’hui."
               value={s.values?.effectiveOn}
               errors={errors}
             />

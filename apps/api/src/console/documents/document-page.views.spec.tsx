@@ -393,6 +393,7 @@ describe('document page: the person’s view recorded in the portal, and a disag
       canRecord: true,
       nextStep: null,
       legalBasis: 'C. civ. 469 al. 3',
+      setAside: null,
       ...over,
     });
     const recorded = { court: 'Juge des contentieux de la protection, tribunal judiciaire de Valville', decisionDate: '2026-11-10', reference: 'RG 26/00123', recordedAt: '2026-11-12T09:30:00.000Z', recordedBy: 'Léa Martin' };
@@ -401,7 +402,9 @@ describe('document page: the person’s view recorded in the portal, and a disag
       const html = page(ADMISSIONS, { doc: doc('ready'), requests: [refused()], soleSignature: sole() });
       const text = textOf(html);
       expect(text).toContain('La personne peut demander au juge des contentieux de la protection l’autorisation de signer seule (C. civ. 469).');
-      expect(text).toContain('Quand le juge l’a autorisée à signer seule, enregistrez ici son ordonnance : juridiction, date et référence.');
+      expect(text).toContain('Quand le juge l’a autorisée à signer seule, enregistrez ici son ordonnance : juridiction, date (celle du refus ou après) et référence.');
+      // The ordonnance covers the version refused only (soleSignatureSetAside).
+      expect(text).toContain('Une nouvelle version du document n’est pas couverte par l’ordonnance : le curateur serait de nouveau appelé à assister la personne.');
       expect(html).toContain(`action="/console/documents/${DOC_ID}/autorisation-juge"`);
       for (const name of ['court', 'decisionDate', 'reference', 'note']) expect(html).toContain(`name="${name}"`);
       expect(html).toMatch(/<input type="date" id="decisionDate" name="decisionDate"/);
@@ -453,6 +456,45 @@ describe('document page: the person’s view recorded in the portal, and a disag
       expect(text).not.toContain('Corriger l’autorisation');
       const before = textOf(page(AUDITOR, { doc: doc('ready'), requests: [refused()], soleSignature: sole({ canRecord: false }) }));
       expect(before).not.toContain('Enregistrer l’autorisation du juge');
+    });
+
+    it('recorded for version 1, the document now at version 2: « Non retenue pour le prochain envoi » and why, where it said she signs alone', () => {
+      const why =
+        'L’autorisation du juge porte sur la version 1 du contrat de séjour, celle dont le curateur a refusé l’assistance ; pour une nouvelle version (ici la version 2), ' +
+        'le curateur est de nouveau appelé à assister la personne et signe avec elle ; s’il refuse, la personne peut saisir de nouveau le juge (C. civ. 469 al. 3).';
+      const authorisation: SoleSignatureView['authorisation'] = {
+        id: 'a1',
+        court: recorded.court,
+        decisionDate: recorded.decisionDate,
+        reference: recorded.reference,
+        note: null,
+        recordedAt: recorded.recordedAt,
+        recordedBy: { userId: 'u1', name: recorded.recordedBy },
+        refusedRequestId: refused().id,
+        version: { id: VERSION_ID, number: 1, inputHash: 'ab'.repeat(32), templateHash: 'cd'.repeat(32) },
+        measureId: 'm-curatelle_renforcee',
+      };
+      const r: RequestView = { ...refused(), soleSignatureAuthorisation: recorded, nextStep: null };
+      const html = page(ADMISSIONS, {
+        doc: doc('ready'),
+        requests: [r],
+        soleSignature: sole({ authorisation, setAside: { code: 'SOLE_SIGNATURE_OTHER_VERSION', message: why }, canRecord: false, notRecordable: { code: 'SOLE_SIGNATURE_OTHER_VERSION', message: 'x' } }),
+      });
+      const text = textOf(html);
+      expect(text).toContain('le juge a autorisé la personne à signer seule la version 1 du document (C. civ. 469 al. 3)');
+      expect(text).toContain(`Non retenue pour le prochain envoi : ${why}`);
+      expect(text).not.toContain('La personne signe seule ;');
+      expect(html).toContain('class="notice warning"');
+    });
+
+    it('a personne habilitée who refused: the judge settles the difficulty (C. civ. 494-1 al. 1, 494-10), not 469', () => {
+      const hf = decide(measure('habilitation_familiale', [karim], { mode: 'assistance' }));
+      const r: RequestView = { ...request(hf), status: 'refused', assistanceRefused: true };
+      const text = textOf(page(ADMISSIONS, { doc: doc('ready'), requests: [r], soleSignature: sole({ refusal: { requestId: r.id, signerName: 'Karim Benaïssa', refusedAt: '2026-11-05T10:00:00.000Z' }, legalBasis: 'C. civ. 494-1 al. 1, 494-10' }) }));
+      expect(text).toContain('La personne habilitée a refusé son assistance');
+      expect(text).toContain('La personne peut saisir le juge des contentieux de la protection, qui statue sur cette difficulté et peut l’autoriser à signer seule (C. civ. 494-1 al. 1, 494-10).');
+      expect(text).toContain('Enregistrer l’autorisation du juge (C. civ. 494-1, 494-10)');
+      expect(text).not.toContain('469');
     });
 
     it('« Qui signera et pourquoi » with the authorisation: the person alone, then the director; the auditor without the reference', () => {

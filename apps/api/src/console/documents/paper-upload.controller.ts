@@ -1,4 +1,4 @@
-import { CallHandler, Controller, ExecutionContext, Get, Inject, Injectable, Param, PayloadTooLargeException, Post, Req, Res, UseInterceptors } from '@nestjs/common';
+import { CallHandler, CanActivate, Controller, ExecutionContext, Get, Inject, Injectable, Param, PayloadTooLargeException, Post, Req, Res, UseGuards, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
@@ -25,9 +25,30 @@ interface UploadRequest extends Request {
 }
 
 /**
+ * Before the form is read: the request exists for the person, who may manage its signatures
+ * (signature.manage; 404, or 403 with the console's French page otherwise; 409 when every required
+ * signature is already there), as the API checks before reading its raw body. Guards run before
+ * interceptors: someone who may not upload (an auditor…) never has up to MAX_SCAN_BYTES read into
+ * memory; the unread body is discarded by Node as the answer goes out.
+ */
+@Injectable()
+class ScanUploadGuard implements CanActivate {
+  constructor(private readonly paper: PaperSignaturesService) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const req = context.switchToHttp().getRequest<Request>();
+    const ids = new ParseIdPipe();
+    ids.transform(String(req.params.id));
+    await this.paper.assertMayUpload(actorOf(req), ids.transform(String(req.params.requestId)));
+    return true;
+  }
+}
+
+/**
  * Reads the form (multipart: the scan and the signers ticked) in memory, at most MAX_SCAN_BYTES,
- * after the staff guard like the API's raw body. A file too large or a form the reader refuses
- * does not throw: the handler shows the form again with the French message (PAPER_TOO_LARGE…).
+ * after the staff guard and ScanUploadGuard, like the API's raw body. A file too large or a form
+ * the reader refuses does not throw: the handler shows the form again with the French message
+ * (PAPER_TOO_LARGE…).
  */
 @Injectable()
 class ScanUploadInterceptor extends FileInterceptor('scan', { limits: { fileSize: MAX_SCAN_BYTES, files: 1, fields: MAX_PAPER_SIGNERS + 5, fieldSize: 2_000, parts: MAX_PAPER_SIGNERS + 6 } }) {
@@ -66,6 +87,7 @@ export class PaperUploadController {
   }
 
   @Post()
+  @UseGuards(ScanUploadGuard)
   @UseInterceptors(ScanUploadInterceptor)
   async upload(@Req() req: UploadRequest, @Res() res: Response, @Param('id', ParseIdPipe) id: string, @Param('requestId', ParseIdPipe) requestId: string): Promise<void> {
     const actor = actorOf(req);
