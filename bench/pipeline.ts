@@ -204,7 +204,10 @@ async function main(): Promise<void> {
 function printSpans(dir: string, n: number, roles: Record<number, string>): void {
   console.log(`  where the time goes, per document (wall ms summed over concurrent work; spans of @carepact/common):`);
   for (const file of readdirSync(dir).sort()) {
-    const pid = Number(/spans-(\d+)\.json/.exec(file)?.[1]);
+    // Only the span totals: the worker also writes its heaps there (heap-<pid>.json, read by bench:bulk).
+    const match = /^spans-(\d+)\.json$/.exec(file);
+    if (!match) continue;
+    const pid = Number(match[1]);
     const spans = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Record<string, SpanTotal>;
     for (const [name, t] of Object.entries(spans).sort((a, b) => b[1].ms - a[1].ms))
       console.log(`    ${(roles[pid] ?? `pid ${pid}`).padEnd(7)} ${name.padEnd(48)} ${(t.ms / n).toFixed(1).padStart(7)} ms  (${t.count} × ${(t.ms / t.count).toFixed(1)} ms)`);
