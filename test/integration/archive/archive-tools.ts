@@ -1,7 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
+import { DataSource } from 'typeorm';
 import * as yauzl from 'yauzl';
 import { ZipFile } from 'yazl';
+import { AppConfig } from '@carepact/config';
+import { dataSourceOptions } from '@carepact/database';
 
 /** A (small, test) package read whole: entry name → bytes, in the zip's order. */
 export async function readZip(file: string): Promise<Map<string, Buffer>> {
@@ -31,4 +34,26 @@ export async function writeZip(file: string, entries: Map<string, Buffer>): Prom
   const chunks: Buffer[] = [];
   for await (const c of zip.outputStream as Readable) chunks.push(c as Buffer);
   writeFileSync(file, Buffer.concat(chunks));
+}
+
+/**
+ * Runs `check` while the stored blob `sha256` holds `bytes` instead of its content, then puts the
+ * content back. The test plays an insider: blobs are write-once (trigger) and the application's role
+ * may not rewrite one, so this goes through the owner's connection and lifts the trigger for the change.
+ */
+export async function withBlobRewritten(config: AppConfig, sha256: string, bytes: Buffer, check: () => Promise<void>): Promise<void> {
+  const owner = await new DataSource(dataSourceOptions(config, { as: 'owner', poolSize: 1 })).initialize();
+  const write = async (content: Buffer) => {
+    await owner.query(`ALTER TABLE blobs DISABLE TRIGGER USER`);
+    await owner.query(`UPDATE blobs SET content = $2 WHERE sha256 = $1`, [sha256, content]);
+    await owner.query(`ALTER TABLE blobs ENABLE TRIGGER USER`);
+  };
+  const [{ content }] = (await owner.query(`SELECT content FROM blobs WHERE sha256 = $1`, [sha256])) as { content: Buffer }[];
+  await write(bytes);
+  try {
+    await check();
+  } finally {
+    await write(content);
+    await owner.destroy();
+  }
 }

@@ -2,13 +2,11 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DataSource } from 'typeorm';
 import { Manifest, signManifest } from '@carepact/archive';
-import { dataSourceOptions } from '@carepact/database';
 import { PortalClient, freePort, runCli, waitUntil } from '@carepact/testing';
 import { ensureDevSealIdentity } from '@carepact/signing';
 import { SigningHarness, startSigningHarness } from '../../e2e/signing/signing-harness';
-import { readZip, writeZip } from './archive-tools';
+import { readZip, withBlobRewritten, writeZip } from './archive-tools';
 
 /**
  * Issue 11 item 3: archive packages exported from the database and verified from the zip alone,
@@ -265,23 +263,11 @@ describe('archive packages: export, offline verification, tampering', () => {
     const [{ content }] = (await h.ds.query(`SELECT content FROM blobs WHERE sha256 = $1`, [sha])) as { content: Buffer }[];
     const changed = Buffer.from(content);
     changed[changed.length - 10] ^= 0xff;
-    // The owner's connection: the application role may not rewrite a blob (the test plays an insider).
-    const owner = await new DataSource(dataSourceOptions(h.db.config, { as: 'owner', poolSize: 1 })).initialize();
-    // Blobs are write-once (trigger): an insider with the owner's rights lifts it for the change.
-    const rewrite = async (bytes: Buffer) => {
-      await owner.query(`ALTER TABLE blobs DISABLE TRIGGER USER`);
-      await owner.query(`UPDATE blobs SET content = $2 WHERE sha256 = $1`, [sha, bytes]);
-      await owner.query(`ALTER TABLE blobs ENABLE TRIGGER USER`);
-    };
-    await rewrite(changed);
-    try {
+    await withBlobRewritten(h.db.config, sha, changed, async () => {
       const second = (await (await admin(`/api/documents/${docId}/verify`, { method: 'POST' })).json()) as Verification;
       expect(second.ok).toBe(false);
       expect(second.checks.filter((c) => !c.ok)).toEqual([{ what: 'Version 1 — Word (DOCX), facile à lire', ok: false, detail: expect.stringContaining(`au lieu de ${sha}`) }]);
-    } finally {
-      await rewrite(content);
-      await owner.destroy();
-    }
+    });
     const audited = (await h.ds.query(`SELECT payload FROM audit_events WHERE action = 'document.verified' AND subject_id = $1 ORDER BY seq`, [docId])) as { payload: Record<string, unknown> }[];
     expect(audited.map((a) => a.payload)).toEqual([
       { ok: true, checks: 16, failures: 0 },

@@ -6,13 +6,12 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AccessRequestExporter, ArchiveExporter, Manifest, ManifestAnnex, signManifest, verifyArchive } from '@carepact/archive';
 import { SYSTEM_ACTOR } from '@carepact/audit';
-import { dataSourceOptions } from '@carepact/database';
 import { todayIso } from '@carepact/residents';
 import { ensureDevSealIdentity } from '@carepact/signing';
 import { PortalClient, TEST_PASSWORD, contractData, curatelleResident, loginAgent, waitUntil } from '@carepact/testing';
 import { startWorker, WorkerHandle } from '../../../apps/worker/src/bootstrap';
 import { demoAnnexPdf } from '../../../apps/cli/src/seed/demo-annexes';
-import { readZip, writeZip } from '../archive/archive-tools';
+import { readZip, withBlobRewritten, writeZip } from '../archive/archive-tools';
 import { ApiHarness, startApiHarness } from '../api/api-harness';
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -294,22 +293,12 @@ describe('archive packages carry the annex files and the sole-signature authoris
     const sha = sha256(livret2);
     const changed = Buffer.from(livret2);
     changed[changed.length - 10] ^= 0xff;
-    const owner = await new DataSource(dataSourceOptions(h.db.config, { as: 'owner', poolSize: 1 })).initialize();
-    const rewrite = async (bytes: Buffer) => {
-      await owner.query(`ALTER TABLE blobs DISABLE TRIGGER USER`);
-      await owner.query(`UPDATE blobs SET content = $2 WHERE sha256 = $1`, [sha, bytes]);
-      await owner.query(`ALTER TABLE blobs ENABLE TRIGGER USER`);
-    };
-    await rewrite(changed);
-    try {
+    await withBlobRewritten(h.db.config, sha, changed, async () => {
       const second = (await director.post(`/api/documents/${documentId}/verify`).expect(200)).body as Verification;
       expect(second.ok).toBe(false);
       expect(second.checks.filter((c) => !c.ok)).toEqual([
         { what: `Version 2 — document remis avec le contrat : ${LIVRET} (Édition 2026 corrigée)`, ok: false, detail: expect.stringContaining(`au lieu de ${sha}`) },
       ]);
-    } finally {
-      await rewrite(livret2);
-      await owner.destroy();
-    }
+    });
   });
 });

@@ -25,8 +25,7 @@ export class AnnexFilesRepository {
   async current(em: EntityManager, establishmentId: string, keys: string[], on: string): Promise<Map<string, EstablishmentAnnexFileEntity>> {
     if (!keys.length) return new Map();
     const rows = (await em.query(
-      `SELECT DISTINCT ON (kind) id, organisation_id, establishment_id, kind, version_label, to_char(effective_on, 'YYYY-MM-DD') AS effective_on,
-              blob_sha256, byte_size, page_count, published_by, published_by_name, published_at
+      `SELECT DISTINCT ON (kind) ${COLUMNS}
          FROM establishment_annex_files
         WHERE establishment_id = $1 AND kind = ANY($2) AND effective_on <= $3
         ORDER BY kind, effective_on DESC, published_at DESC`,
@@ -61,8 +60,7 @@ export class AnnexFilesRepository {
   async latestUnderLock(em: EntityManager, establishmentId: string, kind: string): Promise<EstablishmentAnnexFileEntity | null> {
     await em.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`annex-file:${establishmentId}:${kind}`]);
     const rows = (await em.query(
-      `SELECT id, organisation_id, establishment_id, kind, version_label, to_char(effective_on, 'YYYY-MM-DD') AS effective_on,
-              blob_sha256, byte_size, page_count, published_by, published_by_name, published_at
+      `SELECT ${COLUMNS}
          FROM establishment_annex_files
         WHERE establishment_id = $1 AND kind = $2
         ORDER BY effective_on DESC, published_at DESC
@@ -84,6 +82,9 @@ export class AnnexFilesRepository {
     return entity;
   }
 }
+
+/** The columns `fromRow` reads (a date column comes back as 'YYYY-MM-DD': data-source.ts). */
+const COLUMNS = 'id, organisation_id, establishment_id, kind, version_label, effective_on, blob_sha256, byte_size, page_count, published_by, published_by_name, published_at';
 
 function fromRow(r: Record<string, unknown>): EstablishmentAnnexFileEntity {
   return {
