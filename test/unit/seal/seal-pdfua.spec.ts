@@ -2,7 +2,7 @@
  * The sealed PDF keeps its PDF/UA-1 structure (ACCESSIBILITY.md: "the sealed PDF is checked again
  * after signing"), and its signature field is itself tagged: a Form element whose only child is an
  * OBJR to the widget, the widget's /TU accessible name and /StructParent, /Tabs /S on its page.
- * Tests are named after the veraPDF rules they stand in for (shared/reference/verapdf-pdfua1-rules.tsv).
+ * Tests are named after the veraPDF rules they stand in for (docs/reference/verapdf-pdfua1-rules.tsv).
  */
 import { join } from 'node:path';
 import { ensureDevSealIdentity, SEAL_FIELD_NAME, type SealIdentity, sealDocument } from '@carepact/signing';
