@@ -53,23 +53,44 @@ describe('document type against the resident’s situation (CASF L.311-4, D.311)
 describe('participation in drawing up the contract, DIPC or avenant (CASF D.311)', () => {
   const staff = { name: 'Nadia Haddad', capacity: 'professionnel', role: 'admissions', presence: 'present' };
   const withPerson = (presence: string, others: object[]) => ({ participation: { person: { presence, note: 'hospitalisée' }, others } });
+  const capable = { minor: false, underMeasure: false };
+  const protectedAdult = { minor: false, underMeasure: true };
+  const child = { minor: true, underMeasure: false };
   it('the person present: fine, whoever else came', () => {
-    expect(participationError('contrat-sejour', withPerson('present', []))).toBeNull();
+    for (const standing of [capable, protectedAdult, child]) expect(participationError('contrat-sejour', withPerson('present', []), standing)).toBeNull();
   });
   it('the person absent, only professionals: refused, at data.participation.others once mapped', () => {
     for (const t of ['contrat-sejour', 'dipc', 'avenant'] as const)
-      expect(participationError(t, withPerson('excuse', [staff]))).toMatchObject({ field: 'document.participation.others', code: 'PARTICIPATION_REQUIRED' });
+      expect(participationError(t, withPerson('excuse', [staff]), protectedAdult)).toMatchObject({ field: 'document.participation.others', code: 'PARTICIPATION_REQUIRED' });
     // Named but excused, a representative does not take part either.
-    expect(participationError('contrat-sejour', withPerson('excuse', [staff, { name: 'Alain Bernard', capacity: 'representant_legal', presence: 'excuse' }]))).not.toBeNull();
-    expect(participationError('dipc', withPerson('represente', [staff, { name: 'Amie', capacity: 'personne_de_confiance', presence: 'present' }]))).not.toBeNull();
+    expect(participationError('contrat-sejour', withPerson('excuse', [staff, { name: 'Alain Bernard', capacity: 'representant_legal', presence: 'excuse' }]), protectedAdult)).not.toBeNull();
+    expect(participationError('dipc', withPerson('represente', [staff, { name: 'Amie', capacity: 'personne_de_confiance', presence: 'present' }]), protectedAdult)).not.toBeNull();
   });
-  it('the person absent or represented, her legal representative, a parent or a relative present: fine', () => {
-    for (const capacity of ['representant_legal', 'parent', 'proche'])
-      expect(participationError('contrat-sejour', withPerson('represente', [staff, { name: 'X', capacity, presence: 'present' }]))).toBeNull();
+  it('the person absent or represented: her legal representative present is fine; for a minor, a parent too', () => {
+    expect(participationError('contrat-sejour', withPerson('represente', [staff, { name: 'X', capacity: 'representant_legal', presence: 'present' }]), protectedAdult)).toBeNull();
+    for (const capacity of ['representant_legal', 'parent'])
+      expect(participationError('dipc', withPerson('represente', [staff, { name: 'X', capacity, presence: 'present' }]), child)).toBeNull();
+  });
+  it('a relative who is not her legal representative never stands in for her (CASF D.311, L.311-4)', () => {
+    const relative = { name: 'Sylvie Martin', capacity: 'proche', role: 'fille', presence: 'present' };
+    for (const t of ['contrat-sejour', 'dipc', 'avenant'] as const) {
+      // A capable adult « représentée » by her daughter: nobody can stand in for her (C. civ. 414).
+      const e = participationError(t, withPerson('represente', [staff, relative]), capable);
+      expect(e).toMatchObject({ field: 'document.participation.person.presence', code: 'PARTICIPATION_REQUIRED' });
+      expect(e!.message).toContain('Un proche peut l’accompagner, il ne peut pas la remplacer');
+      expect(e!.message).toContain('CASF D.311');
+      // …not even her « representative » or « parent » as staff may have ticked: she has none.
+      expect(participationError(t, withPerson('excuse', [{ ...relative, capacity: 'representant_legal' }]), capable)).not.toBeNull();
+      // Under a measure, or for a minor, a relative is not the representative either.
+      expect(participationError(t, withPerson('represente', [staff, relative]), protectedAdult)).toMatchObject({ code: 'PARTICIPATION_REQUIRED' });
+      expect(participationError(t, withPerson('represente', [staff, relative]), child)).toMatchObject({ code: 'PARTICIPATION_REQUIRED' });
+      // A parent of an adult is not her legal representative unless he holds the measure (then: representant_legal).
+      expect(participationError(t, withPerson('represente', [{ ...relative, capacity: 'parent' }]), protectedAdult)).not.toBeNull();
+    }
   });
   it('a tariff avenant without participation, and the other documents, are not concerned', () => {
-    expect(participationError('avenant', { purpose: 'tarifs' } as never)).toBeNull();
-    expect(participationError('projet-personnalise', withPerson('excuse', [staff]))).toBeNull();
+    expect(participationError('avenant', { purpose: 'tarifs' } as never, capable)).toBeNull();
+    expect(participationError('projet-personnalise', withPerson('excuse', [staff]), capable)).toBeNull();
   });
 });
 

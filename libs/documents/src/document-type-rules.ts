@@ -84,33 +84,61 @@ export function assertMeasureInForce(measures: readonly DatedMeasureLike[], on: 
   );
 }
 
-/** Who, besides the person, counts for CASF D.311's participation: her family or her legal representative. */
-const FAMILY_OR_REPRESENTATIVE = ['representant_legal', 'parent', 'proche'];
+/**
+ * Who may take part in the person's stead when she did not take part herself: her legal
+ * representative, and for a minor the parents holding parental authority. A relative who is not her
+ * legal representative (`proche`) accompanies her; he never stands in for her.
+ */
+const LEGAL_REPRESENTATIVE = ['representant_legal'];
+const MINOR_REPRESENTATIVE = ['representant_legal', 'parent'];
 
 interface ParticipationInput {
   person?: { presence?: string };
   others?: { capacity?: string; presence?: string }[];
 }
 
+/** Whether someone can stand in for the person at all: a minor (her parents), or an adult under a protection measure in force. */
+export interface ParticipationStanding {
+  minor: boolean;
+  /** An adult protection measure is in force on the day (her curateur, tuteur, mandataire… may take part). */
+  underMeasure: boolean;
+}
+
 /**
  * CASF D.311: « La participation de la personne admise et, si nécessaire, de sa famille ou de son
  * représentant légal est obligatoirement requise pour l'établissement du contrat ou document, à
- * peine de nullité de celui-ci. » The contract, the DIPC and an avenant (concluded in the same
- * conditions, L.311-4) are drawn up with the person, or, when she did not take part herself, with
- * a member of her family or her legal representative present: professionals alone do not make the
- * document hers. The templates only ask that someone be named. Returns the refusal, or null.
+ * peine de nullité de celui-ci. » The person's own participation is the rule (CASF L.311-3 3°: her
+ * informed consent is sought, and L.311-4); her family or representative come « si nécessaire », in
+ * addition. When she did not take part herself, only her legal representative can stand in for her:
+ * a capable adult has none (C. civ. 414: she exercises her rights alone), so nobody can — a relative,
+ * whoever he is, may accompany her but not replace her; a minor's parents (C. civ. 371-1, 388-1) and
+ * an adult's measure holder (C. civ. 440, 473, 477, 494-1) can. The contract, the DIPC and an avenant
+ * (concluded in the same conditions, D.311 VII) are concerned. Returns the refusal, or null.
  */
-export function participationError(type: DocumentType, document: { participation?: ParticipationInput } | undefined): FieldError | null {
+export function participationError(
+  type: DocumentType,
+  document: { participation?: ParticipationInput } | undefined,
+  standing: ParticipationStanding,
+): FieldError | null {
   if (type !== 'contrat-sejour' && type !== 'dipc' && type !== 'avenant') return null;
   const p = document?.participation;
   // No participation block (a tariff avenant): the template says when one is required.
   if (!p || p.person?.presence === 'present') return null;
-  if ((p.others ?? []).some((o) => o.presence === 'present' && FAMILY_OR_REPRESENTATIVE.includes(o.capacity ?? ''))) return null;
+  if (!standing.minor && !standing.underMeasure)
+    return {
+      field: 'document.participation.person.presence',
+      code: 'PARTICIPATION_REQUIRED',
+      message:
+        'La personne est majeure et n’a pas de mesure de protection : elle doit participer elle-même à l’établissement du document, sinon il est nul (CASF D.311, L.311-4). ' +
+        'Un proche peut l’accompagner, il ne peut pas la remplacer : convenez d’un autre rendez-vous avec elle.',
+    };
+  const standsIn = standing.minor ? MINOR_REPRESENTATIVE : LEGAL_REPRESENTATIVE;
+  if ((p.others ?? []).some((o) => o.presence === 'present' && standsIn.includes(o.capacity ?? ''))) return null;
   return {
     field: 'document.participation.others',
     code: 'PARTICIPATION_REQUIRED',
     message:
-      'La personne n’a pas participé elle-même : un membre de sa famille ou son représentant légal doit avoir été présent pour établir le document, ' +
-      'sinon il est nul (CASF D.311). Les professionnels seuls ne suffisent pas.',
+      `La personne n’a pas participé elle-même : ${standing.minor ? 'ses parents ou son représentant légal' : 'son représentant légal'} doit avoir été présent pour établir le document, ` +
+      'sinon il est nul (CASF D.311). Un proche qui n’est pas son représentant légal ne peut pas la remplacer, et les professionnels seuls ne suffisent pas.',
   };
 }

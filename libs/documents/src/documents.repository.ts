@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ExistingTariffAvenant, SignedContract, TARIFF_AVENANT_CLOSED_STATUSES, tariffAvenantOn } from './bulk/tariff-avenant';
+import { ExistingTariffAvenant, PendingTariffAvenant, SignedContract, SignedTariffAvenant, TARIFF_AVENANT_CLOSED_STATUSES, TariffPrices, tariffAvenantOn } from './bulk/tariff-avenant';
 import { EntityManager, In } from 'typeorm';
 import { DocumentEntity, DocumentVersionEntity, RenditionEntity, VersionStatus } from './documents.entities';
 
@@ -112,8 +112,20 @@ export class DocumentsRepository {
    * Each resident's latest signed contrat de séjour or DIPC: its type, signature day (Paris: the
    * completed request's close, else the document's last change) and, with `withInput`, its data.
    * An avenant modifies a concluded contract (CASF L.311-4): no avenant without one.
+   *
+   * With `tariffOn` (a new tariff avenant's effective date), each contract also carries the price
+   * in force on that date (CASF L.342-3, the base of the year's variation): the latest signed
+   * tariff avenant taking effect before it, and the latest one still awaiting signature after that
+   * one (`SignedContract.lastTariffAvenant`, `pendingTariffAvenant`); `exceptDocumentId`, the
+   * avenant being corrected, is neither.
    */
-  async signedContracts(em: EntityManager, organisationId: string, residentIds: string[], withInput = true): Promise<Map<string, SignedContract>> {
+  async signedContracts(
+    em: EntityManager,
+    organisationId: string,
+    residentIds: string[],
+    withInput = true,
+    tariffOn?: { effectiveOn: string; exceptDocumentId?: string },
+  ): Promise<Map<string, SignedContract>> {
     const out = new Map<string, SignedContract>();
     if (!residentIds.length) return out;
     const rows = (await em.query(
@@ -125,7 +137,51 @@ export class DocumentsRepository {
       [organisationId, residentIds],
     )) as { resident_id: string; type: 'contrat-sejour' | 'dipc'; input: Record<string, unknown>; signed_on: string }[];
     for (const r of rows) out.set(r.resident_id, { type: r.type, signedOn: r.signed_on, input: r.input });
+    if (tariffOn && out.size) {
+      const { signed, pending } = await this.tariffAvenantsBefore(em, organisationId, [...out.keys()], tariffOn.effectiveOn, tariffOn.exceptDocumentId);
+      for (const [residentId, c] of out) {
+        const last = signed.get(residentId) ?? null;
+        const waiting = pending.get(residentId) ?? null;
+        c.lastTariffAvenant = last;
+        // Only one taking effect after the last signed one changes the price in force: an older
+        // one left unsigned is superseded by it (ISO dates compare as text).
+        c.pendingTariffAvenant = waiting && (!last || waiting.effectiveOn > last.effectiveOn) ? waiting : null;
+      }
+    }
     return out;
+  }
+
+  /**
+   * Each resident's tariff avenants taking effect before `effectiveOn` (ordered by effective date,
+   * not by creation: an avenant made late for an earlier date is still the earlier one): the
+   * latest signed (its new prices are in force, CASF L.342-3) and the latest neither signed nor
+   * closed (awaiting its signature). Refused and cancelled ones never took effect.
+   */
+  private async tariffAvenantsBefore(
+    em: EntityManager,
+    organisationId: string,
+    residentIds: string[],
+    effectiveOn: string,
+    exceptDocumentId?: string,
+  ): Promise<{ signed: Map<string, SignedTariffAvenant>; pending: Map<string, PendingTariffAvenant> }> {
+    const rows = (await em.query(
+      `SELECT DISTINCT ON (d.resident_id, d.status = 'signed') d.resident_id, d.id, d.status, d.created_at,
+              v.input #>> '{document,tariffChange,effectiveOn}' AS effective_on, v.input #> '{document,tariffChange,prices}' AS prices
+         FROM documents d JOIN document_versions v ON v.id = d.current_version_id
+        WHERE d.organisation_id = $1 AND d.resident_id = ANY($2::uuid[]) AND d.type = 'avenant' AND d.status <> ALL($4::text[])
+          AND v.input #>> '{document,purpose}' = 'tarifs' AND v.input #>> '{document,tariffChange,effectiveOn}' < $3
+          AND ($5::uuid IS NULL OR d.id <> $5::uuid)
+        ORDER BY d.resident_id, d.status = 'signed', v.input #>> '{document,tariffChange,effectiveOn}' DESC, d.updated_at DESC`,
+      [organisationId, residentIds, effectiveOn, TARIFF_AVENANT_CLOSED_STATUSES, exceptDocumentId ?? null],
+    )) as { resident_id: string; id: string; status: string; created_at: Date; effective_on: string; prices: TariffPrices | null }[];
+    const signed = new Map<string, SignedTariffAvenant>();
+    const pending = new Map<string, PendingTariffAvenant>();
+    for (const r of rows) {
+      if (r.status === 'signed')
+        signed.set(r.resident_id, { documentId: r.id, effectiveOn: r.effective_on, prices: r.prices ?? { hebergementPerDay: null, dependanceGir56PerDay: null, totalPerDay: null } });
+      else pending.set(r.resident_id, { documentId: r.id, effectiveOn: r.effective_on, createdAt: r.created_at, status: r.status });
+    }
+    return { signed, pending };
   }
 
   /** Whether the resident has a signed contrat de séjour or DIPC (an avenant needs one to amend, CASF L.311-4). */

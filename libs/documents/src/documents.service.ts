@@ -5,7 +5,7 @@ import { TransactionRunner } from '@carepact/database';
 import { IdentityRepository, StaffActor, assertCan, auditActor, requireVisible, visibleEstablishments } from '@carepact/identity';
 import { OutboxService } from '@carepact/queue';
 import { RENDERER_VERSION, inputHash, templates, validateTemplateInput } from '@carepact/rendering';
-import { ResidentsService, todayIso } from '@carepact/residents';
+import { ResidentsService, applicableMeasure, isMinor, todayIso } from '@carepact/residents';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { BlobStore } from './blob-store';
@@ -17,13 +17,11 @@ import { DocumentsRepository } from './documents.repository';
 import { GENERATION_RETRIES_EXHAUSTED, generationErrorOf } from './generation-errors';
 import type { CreateDocumentInput, DocumentView, Download, RenditionView, VersionView } from './documents.types';
 import { templateInputOf } from './template-input';
-import { AvenantAlreadyExistsError, ExistingTariffAvenant, tariffEffectiveOnOf } from './bulk/tariff-avenant';
+import { AvenantAlreadyExistsError, ExistingTariffAvenant, checkTypedTariffChange, tariffEffectiveOnOf } from './bulk/tariff-avenant';
 import type { VersionAnnex } from './annexes/annex-files.entities';
 import { AnnexFilesRepository } from './annexes/annex-files.repository';
 import { annexAuditEntries } from './annexes/annex-audit';
-
-/** The documents with which the livret d'accueil, the charte and the règlement are handed over (CASF L.311-4, D.311). */
-const ANNEXED_TYPES: readonly DocumentType[] = ['contrat-sejour', 'dipc', 'avenant'];
+import { ANNEX_HANDOVER_IN_FUTURE, annexHandoverDay, annexHandoverInFuture } from './annexes/annex-handover';
 
 /** Request data errors point at `data.<field>`; template schema paths start at `document.`. */
 function toRequestFields(errors: FieldError[]): FieldError[] {
@@ -59,13 +57,16 @@ export class DocumentsService {
   async createIn(em: EntityManager, actor: StaffActor, input: CreateDocumentInput): Promise<{ id: string; versionId: string; status: string }> {
     if (!DOCUMENT_TYPES.includes(input.type))
       throw new ValidationError([{ field: 'type', code: 'NOT_ALLOWED_VALUE', message: `Type inconnu. Valeurs possibles : ${DOCUMENT_TYPES.join(', ')}.` }]);
-    const { resident, snapshot } = await this.prepare(em, actor, input.residentId, input.type, input.data);
+    const prepared = await this.prepare(em, actor, input.residentId, input.type, input.data);
+    const { resident } = prepared;
+    let { snapshot } = prepared;
     // One tariff avenant per resident and effective date, as a bulk run makes them: checked under
     // the resident's row lock, so that two simultaneous requests cannot both pass.
     const effectiveOn = input.type === 'avenant' ? tariffEffectiveOnOf(snapshot.document) : null;
     if (effectiveOn) {
       const existing = await this.tariffAvenantUnderLock(em, actor.organisationId, resident.id, effectiveOn);
       if (existing) throw new AvenantAlreadyExistsError(effectiveOn, existing);
+      snapshot = await this.withPriceInForce(em, actor.organisationId, resident.id, snapshot, effectiveOn);
     }
     const now = new Date();
     // A new document is born generating its version 1, the current one: both ids are known here,
@@ -128,13 +129,14 @@ export class DocumentsService {
         throw new DomainError('conflict', 'DOCUMENT_IN_SIGNATURE', 'Ce document est en cours de signature : annulez la demande de signature avant de le corriger.');
       if (doc.status === 'refused' || doc.status === 'cancelled')
         throw new DomainError('conflict', 'DOCUMENT_CLOSED', 'Ce document est clos (refusé ou annulé) : créez un nouveau document.');
-      const { snapshot } = await this.prepare(em, actor, doc.residentId, doc.type, data, doc.id);
+      let { snapshot } = await this.prepare(em, actor, doc.residentId, doc.type, data, doc.id);
       // A correction may move a tariff avenant's effective date: onto one for which the resident has
       // another, it is refused as `createIn` refuses a second one, under the same lock.
       const effectiveOn = doc.type === 'avenant' ? tariffEffectiveOnOf(snapshot.document) : null;
       if (effectiveOn) {
         const existing = await this.tariffAvenantUnderLock(em, actor.organisationId, doc.residentId, effectiveOn, doc.id);
         if (existing) throw new AvenantAlreadyExistsError(effectiveOn, existing);
+        snapshot = await this.withPriceInForce(em, actor.organisationId, doc.residentId, snapshot, effectiveOn, doc.id);
       }
       const version = await this.requestVersion(em, actor, doc, snapshot, `Correction avant signature : ${reason.trim()}`);
       return { id: doc.id, versionId: version.id, status: 'generating' };
@@ -262,7 +264,7 @@ export class DocumentsService {
     const effectiveOn = input.type === 'avenant' ? tariffEffectiveOnOf(snapshot.document) : null;
     const existing = effectiveOn ? (await this.repo.tariffAvenantsOn(this.tx.manager, actor.organisationId, [resident.id], effectiveOn)).get(resident.id) : undefined;
     if (effectiveOn && existing) throw new AvenantAlreadyExistsError(effectiveOn, existing);
-    return { template, input: snapshot };
+    return { template, input: effectiveOn ? await this.withPriceInForce(this.tx.manager, actor.organisationId, resident.id, snapshot, effectiveOn) : snapshot };
   }
 
   /** The same for a new version of an existing document (`addVersion`'s checks). */
@@ -273,7 +275,28 @@ export class DocumentsService {
     const effectiveOn = doc.type === 'avenant' ? tariffEffectiveOnOf(snapshot.document) : null;
     const existing = effectiveOn ? (await this.repo.tariffAvenantsOn(em, actor.organisationId, [doc.residentId], effectiveOn, doc.id)).get(doc.residentId) : undefined;
     if (effectiveOn && existing) throw new AvenantAlreadyExistsError(effectiveOn, existing);
-    return { template, input: snapshot };
+    return { template, input: effectiveOn ? await this.withPriceInForce(em, actor.organisationId, doc.residentId, snapshot, effectiveOn, doc.id) : snapshot };
+  }
+
+  /**
+   * A tariff avenant's input checked against the price in force on its effective date (CASF
+   * L.342-3: the last signed tariff avenant before it, else the contract; checkTypedTariffChange):
+   * its previous prices filled when left empty, refused when they are not those in force, when the
+   * new price exceeds the percentage over them, or while an earlier avenant awaits its signature
+   * (409 TARIFF_AVENANT_PENDING). Read under the resident's lock in `createIn` and `addVersion`.
+   */
+  private async withPriceInForce(
+    em: EntityManager,
+    organisationId: string,
+    residentId: string,
+    snapshot: Record<string, unknown>,
+    effectiveOn: string,
+    exceptDocumentId?: string,
+  ): Promise<Record<string, unknown>> {
+    const contract = (await this.repo.signedContracts(em, organisationId, [residentId], true, { effectiveOn, exceptDocumentId })).get(residentId);
+    if (!contract) return snapshot;
+    const document = snapshot.document as Record<string, unknown>;
+    return { ...snapshot, document: { ...document, tariffChange: checkTypedTariffChange(document, contract) } };
   }
 
   /** The data of the resident's latest version of a document type (to start a new one from it), or null. */
@@ -331,9 +354,18 @@ export class DocumentsService {
     const snapshot = templateInputOf(est, resident, data, on);
     const t0 = performance.now();
     const errors = validateTemplateInput(template, snapshot);
-    const participation = participationError(type, (snapshot as { document?: { participation?: never } }).document);
+    // Who may stand in for the person (CASF D.311): nobody for a capable adult, her representative otherwise.
+    const participation = participationError(type, (snapshot as { document?: { participation?: never } }).document, {
+      minor: isMinor(resident.birthDate, on),
+      underMeasure: applicableMeasure(resident.protectionMeasures, on) !== null,
+    });
     if (participation) errors.push(participation);
+    // CASF L.311-4: the documents were handed over on a day that has come, not on one still planned.
+    const handover = annexHandoverInFuture((snapshot as { document?: unknown }).document, on);
+    if (handover) errors.push(handover);
     addSpan('api: validate input (schema, FALC lint)', since(t0));
+    // Alone, the refusal carries its own code (400 ANNEX_HANDOVER_IN_FUTURE); with other errors, all of them come together.
+    if (errors.length === 1 && handover) throw new ValidationError(toRequestFields(errors), handover.message, ANNEX_HANDOVER_IN_FUTURE);
     if (errors.length) throw new ValidationError(toRequestFields(errors), 'Les données du document sont invalides ou incomplètes.');
     return { resident, snapshot, template };
   }
@@ -393,22 +425,22 @@ export class DocumentsService {
   }
 
   /**
-   * The documents handed over with a contrat de séjour, a DIPC or an avenant (CASF L.311-4; DOMAIN.md:
-   * « record the date and version of each annex handed over »): each annex key of the snapshot's
-   * establishment with its label in the version's template and the file in force on the day the
-   * document's data say they were handed over (`document.annexesHandedOverOn`), so that the evidence
-   * never puts « remis le 15 octobre » beside a file in force only since November; on the version's
-   * creation day when the data do not say. Only what is published by now can be recorded: for a
-   * handover day still to come, the files published for that day so far. Null for the other types,
-   * which hand nothing over.
+   * The documents handed over with a contrat de séjour or a DIPC (CASF L.311-4; DOMAIN.md: « record
+   * the date and version of each annex handed over »): each annex key of the snapshot's establishment
+   * with its label in the version's template and the file in force on the day the document's data say
+   * they were handed over (`document.annexesHandedOverOn`), so that the evidence never puts « remis le
+   * 15 octobre » beside a file in force only since November; on the version's creation day when the
+   * data do not say. The day is never after today (`prepare` refuses it, ANNEX_HANDOVER_IN_FUTURE).
+   * An avenant records them only when its data say they were handed over again with it; nothing is
+   * handed over with an avenant otherwise (annex-handover.ts). Null when nothing is recorded: the
+   * evidence and the portal then say nothing of documents handed over.
    */
   private async annexRecord(em: EntityManager, doc: DocumentEntity, snapshot: Record<string, unknown>, template: LoadedTemplate): Promise<VersionAnnex[] | null> {
-    if (!ANNEXED_TYPES.includes(doc.type)) return null;
+    const on = annexHandoverDay(doc.type, (snapshot as { document?: unknown }).document, todayIso());
+    if (!on) return null;
     const keys = (snapshot as { establishment?: { annexes?: unknown } }).establishment?.annexes;
     const list = Array.isArray(keys) ? keys.filter((k): k is string => typeof k === 'string') : [];
     const labels = template.content.labels?.annex ?? {};
-    const handedOverOn = (snapshot as { document?: { annexesHandedOverOn?: unknown } }).document?.annexesHandedOverOn;
-    const on = typeof handedOverOn === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(handedOverOn) ? handedOverOn : todayIso();
     return this.annexFiles.versionRecord(em, doc.establishmentId, list, on, (k) => (Object.prototype.hasOwnProperty.call(labels, k) ? labels[k] : k));
   }
 

@@ -17,3 +17,4 @@ export * from './bulk/tariff-avenant';
 export * from './annexes/annex-files.entities';
 export * from './annexes/annex-files.repository';
 export * from './annexes/annex-audit';
+export * from './annexes/tariff-annex';

@@ -52,14 +52,41 @@ export function templateInputOf(est: EstablishmentEntity, r: ResidentView, data:
             scope: active.scope,
             general: active.general,
             mission: active.mission,
+            // The acts a limited measure (or a sauvegarde's mission) names, as codes (`contrat-sejour`,
+            // `projet-personnalise`…): the templates give the holder a signature slot only for the acts
+            // named (C. civ. 437 al. 2, 494-6, 494-8 al. 1), as the signature policy does.
+            acts: (active.acts ?? []).map(actCode),
             judgment: { court: active.court, reference: active.judgmentReference, date: active.judgmentDate },
             endDate: active.endDate,
             holders: active.holders.map((h) => person(h, HOLDER_ROLE_LABELS[h.role] ?? h.role)),
             judgeAuthorisesHolderAloneForAccommodation: active.judgeAuthorisesHolderAlone,
+            // C. civ. 451, 454 al. 5, 455: a holder who is the establishment's préposé (or employed by
+            // it) has interests opposed to the person's in the contract, its avenants and the DIPC; the
+            // tuteur or curateur ad hoc, else the subrogé, signs in his place there (the signature
+            // policy's holderConflict). The templates name the substitute in the holder's slot.
+            holderConflict: active.holderEstablishmentEmployee
+              ? {
+                  substitute: active.adHoc
+                    ? { ...person(active.adHoc), kind: 'ad_hoc', judgment: { reference: active.adHoc.judgmentReference, date: active.adHoc.judgmentDate } }
+                    : active.subroge
+                      ? { ...person(active.subroge), kind: 'subroge' }
+                      : null,
+                }
+              : null,
           }
         : null,
       minor: r.minor && r.parentalAuthority && parents.length ? { parentalAuthority: r.parentalAuthority, parents: parents.map((p) => person(p)) } : null,
     },
     document: data,
   };
+}
+
+/** « Contrat de séjour » → `contrat-de-sejour`: the signature policy's normalisation (case, accents, spaces). */
+function actCode(a: string): string {
+  return a
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
 }

@@ -47,6 +47,8 @@ export class ProtectionMeasuresService {
       const merged: MeasureInput = { ...measureInputOf(m), ...patch, holders: holders.map((h) => ({ role: h.role, contactId: h.contactId })) };
       const errors = validateMeasure(merged, 'measure', todayIso());
       if (errors.length) throw new ValidationError(withoutPrefix(errors, 'measure'));
+      await this.checkMeasureContacts(em, r.id, patch);
+      if (typeof patch.adHocJudgmentReference === 'string') patch = { ...patch, adHocJudgmentReference: patch.adHocJudgmentReference.trim() };
       const changes: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(patch)) {
         if (v === undefined) continue;
@@ -107,9 +109,15 @@ export class ProtectionMeasuresService {
       judgeAuthorisesHolderAlone: m.judgeAuthorisesHolderAlone ?? false,
       authorisationReference: trimOrNull(m.authorisationReference),
       proofDocumentRef: trimOrNull(m.proofDocumentRef),
+      holderEstablishmentEmployee: m.holderEstablishmentEmployee ?? false,
+      subrogeContactId: nn(m.subrogeContactId),
+      adHocContactId: nn(m.adHocContactId),
+      adHocJudgmentReference: trimOrNull(m.adHocJudgmentReference),
+      adHocJudgmentDate: nn(m.adHocJudgmentDate),
       createdAt: now,
       updatedAt: now,
     });
+    await this.checkMeasureContacts(em, r.id, m);
     await em.insert(ProtectionMeasureEntity, measure);
     const holderIds: string[] = [];
     for (const [i, h] of m.holders.entries()) {
@@ -130,8 +138,24 @@ export class ProtectionMeasuresService {
       actor: auditActor(actor),
       action: 'measure.created',
       subject: { type: 'protection_measure', id: measure.id },
-      payload: { residentId: r.id, type: measure.type, holders: holderIds },
+      payload: {
+        residentId: r.id,
+        type: measure.type,
+        holders: holderIds,
+        ...(measure.holderEstablishmentEmployee ? { holderEstablishmentEmployee: true } : {}),
+        ...(measure.subrogeContactId ? { subrogeContactId: measure.subrogeContactId } : {}),
+        ...(measure.adHocContactId ? { adHocContactId: measure.adHocContactId } : {}),
+      },
     });
     return measure;
+  }
+
+  /** The subrogé and the ad hoc holder are contacts of this resident's file (C. civ. 454, 455). */
+  private async checkMeasureContacts(em: EntityManager, residentId: string, m: Partial<Pick<MeasureInput, 'subrogeContactId' | 'adHocContactId'>>): Promise<void> {
+    for (const field of ['subrogeContactId', 'adHocContactId'] as const) {
+      const id = m[field];
+      if (id && !(await this.repo.findContact(em, residentId, id)))
+        throw new ValidationError([{ field, code: 'CONTACT_NOT_FOUND', message: 'Ce contact n’appartient pas au dossier du résident.' }]);
+    }
   }
 }

@@ -125,6 +125,23 @@ export function validateMeasure(m: MeasureInput, prefix: string, today: string):
     else if (!m.authorisationReference)
       err('authorisationReference', 'REQUIRED', 'Indiquez la référence de l’autorisation du juge.');
   }
+  // C. civ. 454: a subrogé exists only beside a curateur or a tuteur. C. civ. 455: an ad hoc
+  // appointment is a judgment (reference and date) naming the person who acts for the opposed act.
+  if (m.subrogeContactId && !['curatelle', 'curatelle_renforcee', 'tutelle'].includes(m.type))
+    err('subrogeContactId', 'NOT_APPLICABLE', 'Un subrogé curateur ou subrogé tuteur n’existe qu’en curatelle ou en tutelle (C. civ. 454).');
+  const adHocGiven = [m.adHocContactId, m.adHocJudgmentReference, m.adHocJudgmentDate].some((v) => v !== undefined && v !== null && String(v).trim() !== '');
+  if (adHocGiven) {
+    if (!m.adHocContactId) err('adHocContactId', 'REQUIRED', 'Indiquez la personne désignée ad hoc par le juge (C. civ. 455).');
+    if (!m.adHocJudgmentReference?.trim()) err('adHocJudgmentReference', 'REQUIRED', 'Indiquez la référence de la décision du juge désignant le titulaire ad hoc.');
+    if (!m.adHocJudgmentDate) err('adHocJudgmentDate', 'REQUIRED', 'Indiquez la date de la décision du juge désignant le titulaire ad hoc.');
+    else if (!isCalendarDate(m.adHocJudgmentDate)) err('adHocJudgmentDate', 'INVALID_DATE', 'Doit être une date réelle au format AAAA-MM-JJ.');
+    else if (m.adHocJudgmentDate > today) err('adHocJudgmentDate', 'DATE_IN_FUTURE', 'La date de la décision ne peut pas être dans le futur.');
+  }
+  const holderContacts = (m.holders ?? []).map((h) => h.contactId).filter(Boolean);
+  if (m.subrogeContactId && holderContacts.includes(m.subrogeContactId))
+    err('subrogeContactId', 'SAME_AS_HOLDER', 'Le subrogé ne peut pas être le titulaire de la mesure lui-même (C. civ. 454).');
+  if (m.adHocContactId && holderContacts.includes(m.adHocContactId))
+    err('adHocContactId', 'SAME_AS_HOLDER', 'Le titulaire ad hoc ne peut pas être le titulaire de la mesure lui-même (C. civ. 455).');
   const expectedRole = HOLDER_ROLE_OF[m.type];
   if (m.type !== 'sauvegarde_justice' && (!m.holders || m.holders.length === 0))
     err('holders', 'REQUIRED', 'Indiquez la personne qui exerce la mesure.');
@@ -159,18 +176,21 @@ export function validateResident(r: ResidentInput, today: string, opts: { solePr
     const v = r[f];
     if (v !== undefined && v !== null && !isCalendarDate(v)) err(f, 'INVALID_DATE', 'Doit être une date réelle au format AAAA-MM-JJ.');
   }
-  if (errors.length) return errors;
-  if (r.birthDate > today) err('birthDate', 'DATE_IN_FUTURE', 'La date de naissance ne peut pas être dans le futur.');
-  if (r.admissionDate < r.birthDate) err('admissionDate', 'BEFORE_BIRTH', 'La date d’admission précède la date de naissance.');
+  // Every problem at once: a rule that needs a date missing or unreadable is skipped, the others still run.
+  const birth = isCalendarDate(r.birthDate) ? r.birthDate : null;
+  const admission = isCalendarDate(r.admissionDate) ? r.admissionDate : null;
+  if (birth && birth > today) err('birthDate', 'DATE_IN_FUTURE', 'La date de naissance ne peut pas être dans le futur.');
+  if (birth && admission && admission < birth) err('admissionDate', 'BEFORE_BIRTH', 'La date d’admission précède la date de naissance.');
   if (r.stayType === 'temporary') {
     if (!r.plannedEndDate) err('plannedEndDate', 'REQUIRED', 'Un séjour temporaire doit avoir une date de fin prévue.');
-    else if (r.plannedEndDate <= r.admissionDate) err('plannedEndDate', 'END_BEFORE_START', 'La fin prévue doit suivre la date d’admission.');
+    else if (admission && isCalendarDate(r.plannedEndDate) && r.plannedEndDate <= admission) err('plannedEndDate', 'END_BEFORE_START', 'La fin prévue doit suivre la date d’admission.');
   }
-  const minor = isMinor(r.birthDate, r.admissionDate > today ? r.admissionDate : today);
-  if (minor) {
+  // Minor or adult: unknown without a readable birth date (or with one in the future), and then neither side's rules run.
+  const minor = birth && birth <= today ? isMinor(birth, admission && admission > today ? admission : today) : null;
+  if (minor === true) {
     // C. civ. 371-1, 372: for a minor, the file must say who holds parental authority.
     if (!r.parentalAuthority)
-      err('parentalAuthority', 'REQUIRED', 'Pour un mineur, indiquez qui exerce l’autorité parentale (shared, sole ou court_measure).');
+      err('parentalAuthority', 'REQUIRED', 'Pour un mineur, indiquez qui exerce l’autorité parentale : conjointe (les deux parents), exclusive (un seul parent) ou mesure décidée par le juge.');
     const parents = r.parents ?? [];
     if (r.parents && r.parentalAuthority === 'shared' && parents.length !== 2)
       err('parents', 'PARENTS_COUNT', 'L’autorité parentale conjointe suppose deux parents.');
@@ -192,7 +212,7 @@ export function validateResident(r: ResidentInput, today: string, opts: { solePr
       err('protectionMeasure', 'MINOR_NO_MEASURE', 'Un mineur relève de l’autorité parentale, pas d’une mesure de protection des majeurs.');
     if (r.personneDeConfiance)
       err('personneDeConfiance', 'ADULT_ONLY', 'Seule une personne majeure désigne une personne de confiance (CASF L.311-5-1).');
-  } else {
+  } else if (minor === false) {
     if (r.parentalAuthority) err('parentalAuthority', 'ADULT', 'L’autorité parentale ne concerne que les mineurs.');
     else if (r.soleAuthority) err('soleAuthority', 'ADULT', 'L’autorité parentale ne concerne que les mineurs.');
     if (r.parents?.length) err('parents', 'ADULT', 'Les parents titulaires de l’autorité parentale ne concernent que les mineurs.');

@@ -65,8 +65,19 @@ export class ResidentViews {
           const c = contacts.find((x) => x.id === h.contactId)!;
           return { ...contactView(c), contactId: c.id, role: h.role };
         }),
+      holderEstablishmentEmployee: m.holderEstablishmentEmployee,
+      subroge: contactRef(contacts, m.subrogeContactId),
+      adHoc:
+        m.adHocContactId && m.adHocJudgmentReference && m.adHocJudgmentDate
+          ? { ...contactRef(contacts, m.adHocContactId)!, judgmentReference: m.adHocJudgmentReference, judgmentDate: m.adHocJudgmentDate }
+          : null,
     }));
   }
+}
+
+function contactRef(contacts: ContactEntity[], id: string | null): (ContactView & { contactId: string }) | null {
+  const c = id ? contacts.find((x) => x.id === id) : undefined;
+  return c ? { ...contactView(c), contactId: c.id } : null;
 }
 
 export function contactView(c: ContactEntity): ContactView {
@@ -101,5 +112,10 @@ export function measureInputOf(m: ProtectionMeasureEntity): Omit<MeasureInput, '
     judgeAuthorisesHolderAlone: m.judgeAuthorisesHolderAlone,
     authorisationReference: m.authorisationReference,
     proofDocumentRef: m.proofDocumentRef,
+    holderEstablishmentEmployee: m.holderEstablishmentEmployee,
+    subrogeContactId: m.subrogeContactId,
+    adHocContactId: m.adHocContactId,
+    adHocJudgmentReference: m.adHocJudgmentReference,
+    adHocJudgmentDate: m.adHocJudgmentDate,
   };
 }

@@ -201,6 +201,10 @@ export class ContactEntity {
 @Check('ck_protection_measures_mode', `mode IN ('assistance', 'representation')`)
 @Check('ck_protection_measures_scope', `scope <@ ARRAY['personne', 'biens']::text[] AND cardinality(scope) > 0`)
 @Check('ck_protection_measures_dates', `end_date IS NULL OR start_date IS NULL OR end_date >= start_date`)
+@Check(
+  'ck_protection_measures_ad_hoc',
+  `(ad_hoc_contact_id IS NULL AND ad_hoc_judgment_reference IS NULL AND ad_hoc_judgment_date IS NULL) OR (ad_hoc_contact_id IS NOT NULL AND ad_hoc_judgment_reference IS NOT NULL AND ad_hoc_judgment_date IS NOT NULL)`,
+)
 export class ProtectionMeasureEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_protection_measures' })
   id: string;
@@ -265,6 +269,41 @@ export class ProtectionMeasureEntity {
   /** Reference of the proof held in the file (copy of the judgment, mandate…). */
   @Column({ type: 'text', nullable: true })
   proofDocumentRef: string | null;
+
+  /**
+   * The holder is a « préposé d'établissement » (C. civ. 451 al. 2), or otherwise employed by the
+   * establishment or its organisme gestionnaire: for the acts between the person and the
+   * establishment (contract, avenants, DIPC) his interests are opposed to hers (C. civ. 454 al. 5, 455).
+   * Migration 1764070000000.
+   */
+  @Column({ type: 'boolean', default: false })
+  holderEstablishmentEmployee: boolean;
+
+  /**
+   * The subrogé curateur or subrogé tuteur the judge appointed (C. civ. 454): a contact of the resident.
+   * NO ACTION (checked at the statement's end): a contact cannot go while named here, a resident's
+   * whole file still can (its measures and contacts go together).
+   */
+  @Column({ type: 'uuid', nullable: true })
+  subrogeContactId: string | null;
+
+  @ManyToOne(() => ContactEntity, { onDelete: 'NO ACTION' })
+  @JoinColumn({ name: 'subroge_contact_id', foreignKeyConstraintName: 'fk_protection_measures_subroge' })
+  subroge?: Relation<ContactEntity>;
+
+  /** A curateur or tuteur ad hoc the judge appointed for the opposed act (C. civ. 455): a contact, with the judgment. */
+  @Column({ type: 'uuid', nullable: true })
+  adHocContactId: string | null;
+
+  @ManyToOne(() => ContactEntity, { onDelete: 'NO ACTION' })
+  @JoinColumn({ name: 'ad_hoc_contact_id', foreignKeyConstraintName: 'fk_protection_measures_ad_hoc' })
+  adHoc?: Relation<ContactEntity>;
+
+  @Column({ type: 'text', nullable: true })
+  adHocJudgmentReference: string | null;
+
+  @Column({ type: 'date', nullable: true })
+  adHocJudgmentDate: string | null;
 
   @Column({ type: 'timestamptz' })
   createdAt: Date;

@@ -79,8 +79,10 @@ export class ResidentsRepository {
     return em.find(MeasureHolderEntity, { where: { measureId: In(measureIds) }, order: { id: 'ASC' } });
   }
 
+  /** A holder, or the subrogé or ad hoc holder of a measure (C. civ. 454, 455). */
   async contactIsHolder(em: EntityManager, contactId: string): Promise<boolean> {
-    return (await em.count(MeasureHolderEntity, { where: { contactId } })) > 0;
+    if ((await em.count(MeasureHolderEntity, { where: { contactId } })) > 0) return true;
+    return (await em.count(ProtectionMeasureEntity, { where: [{ subrogeContactId: contactId }, { adHocContactId: contactId }] })) > 0;
   }
 
   async lockResident(em: EntityManager, id: string): Promise<void> {

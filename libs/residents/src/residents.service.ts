@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '@carepact/audit';
-import { ValidationError, isDomainError } from '@carepact/common';
+import { type FieldError, ValidationError, isDomainError } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
 import { StaffActor, assertCan, auditActor, establishmentsWith } from '@carepact/identity';
 import { EntityManager } from 'typeorm';
@@ -190,22 +190,22 @@ export class ResidentsService {
     return this.views.resident(em, resident);
   }
 
+  /**
+   * The file's rules on a patch as `update` would check them (merged with the file), nothing
+   * written: the API and the console report them with the patch's format errors, all at once
+   * (the patch given without its fields in error).
+   */
+  async patchRuleErrors(actor: StaffActor, id: string, patch: ResidentPatch): Promise<FieldError[]> {
+    return this.tx.run(async (em) => {
+      const r = await this.access.load(em, actor, id, 'resident.write', true);
+      return validateResident(mergedPatch(r, patch), todayIso(), { soleProofRequired: patch.parentalAuthority !== undefined || patch.soleAuthority !== undefined });
+    });
+  }
+
   async update(actor: StaffActor, id: string, patch: ResidentPatch): Promise<ResidentView> {
     return this.tx.run(async (em) => {
       const r = await this.access.load(em, actor, id, 'resident.write', true);
-      const merged: ResidentInput = {
-        establishmentId: r.establishmentId,
-        firstName: patch.firstName ?? r.firstName,
-        lastName: patch.lastName ?? r.lastName,
-        birthDate: patch.birthDate ?? r.birthDate,
-        admissionDate: patch.admissionDate ?? r.admissionDate,
-        stayType: patch.stayType ?? r.stayType,
-        plannedEndDate: patch.plannedEndDate !== undefined ? patch.plannedEndDate : r.plannedEndDate,
-        email: patch.email !== undefined ? patch.email : r.email,
-        parentalAuthority: patch.parentalAuthority !== undefined ? patch.parentalAuthority : r.parentalAuthority,
-      };
-      // The proof of sole exercise goes with it: kept while one parent exercises alone, cleared otherwise.
-      merged.soleAuthority = patch.soleAuthority !== undefined ? patch.soleAuthority : merged.parentalAuthority === 'sole' ? soleAuthorityOf(r) : null;
+      const merged = mergedPatch(r, patch);
       const errors = validateResident(merged, todayIso(), { soleProofRequired: patch.parentalAuthority !== undefined || patch.soleAuthority !== undefined });
       if (errors.length) throw new ValidationError(errors);
       const changes: Partial<ResidentEntity> = {};
@@ -243,4 +243,22 @@ export class ResidentsService {
       return this.views.resident(em, { ...r, ...changes } as ResidentEntity);
     });
   }
+}
+
+/** The file as `update` checks it: the patch over the recorded file. */
+function mergedPatch(r: ResidentEntity, patch: ResidentPatch): ResidentInput {
+  const merged: ResidentInput = {
+    establishmentId: r.establishmentId,
+    firstName: patch.firstName ?? r.firstName,
+    lastName: patch.lastName ?? r.lastName,
+    birthDate: patch.birthDate ?? r.birthDate,
+    admissionDate: patch.admissionDate ?? r.admissionDate,
+    stayType: patch.stayType ?? r.stayType,
+    plannedEndDate: patch.plannedEndDate !== undefined ? patch.plannedEndDate : r.plannedEndDate,
+    email: patch.email !== undefined ? patch.email : r.email,
+    parentalAuthority: patch.parentalAuthority !== undefined ? patch.parentalAuthority : r.parentalAuthority,
+  };
+  // The proof of sole exercise goes with it: kept while one parent exercises alone, cleared otherwise.
+  merged.soleAuthority = patch.soleAuthority !== undefined ? patch.soleAuthority : merged.parentalAuthority === 'sole' ? soleAuthorityOf(r) : null;
+  return merged;
 }

@@ -36,6 +36,17 @@ export interface MeasureInput {
   judgeAuthorisesHolderAlone?: boolean;
   authorisationReference?: string | null;
   proofDocumentRef?: string | null;
+  /**
+   * The holder is a préposé of the establishment (C. civ. 451 al. 2) or employed by it or its
+   * organisme gestionnaire: opposed interests for the contract, avenants and DIPC (C. civ. 454 al. 5).
+   */
+  holderEstablishmentEmployee?: boolean;
+  /** The subrogé curateur / tuteur (C. civ. 454): an existing contact of the resident; null to clear. */
+  subrogeContactId?: string | null;
+  /** The curateur / tuteur ad hoc (C. civ. 455): an existing contact, with the judgment appointing him; all three or none. */
+  adHocContactId?: string | null;
+  adHocJudgmentReference?: string | null;
+  adHocJudgmentDate?: string | null;
   holders: HolderInput[];
 }
 
@@ -124,6 +135,12 @@ export interface MeasureView {
   proofDocumentRef: string | null;
   status: MeasureStatus;
   holders: (ContactView & { contactId: string; role: HolderRole })[];
+  /** The holder is the establishment's préposé (C. civ. 451 al. 2) or employed by it or its organisme gestionnaire; absent = no. */
+  holderEstablishmentEmployee?: boolean;
+  /** The subrogé curateur / tuteur (C. civ. 454); absent or null = none recorded. */
+  subroge?: (ContactView & { contactId: string }) | null;
+  /** The curateur / tuteur ad hoc and the judgment appointing him (C. civ. 455); absent or null = none. */
+  adHoc?: (ContactView & { contactId: string; judgmentReference: string; judgmentDate: string }) | null;
 }
 
 export interface ResidentView {

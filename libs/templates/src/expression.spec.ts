@@ -68,6 +68,18 @@ describe('expressions', () => {
     expect(() => run("'2026-03-01' | daysUntil")).toThrow(/reçu absent/);
     expect(() => run("'2026-03-01' | daysUntil(3)")).toThrow(/reçu number/);
   });
+  it('adds calendar months (addMonths): same day, or the last day of a shorter month, for « six months at most » (CASF L.311-4-1 annex)', () => {
+    expect(run("'2027-03-04' | addMonths(6)")).toBe('2027-09-04');
+    expect(run("'2027-08-31' | addMonths(6)")).toBe('2028-02-29');
+    expect(run("'2026-08-31' | addMonths(6)")).toBe('2027-02-28');
+    expect(run("'2026-10-31' | addMonths(6)")).toBe('2027-04-30');
+    expect(run("'2026-12-15' | addMonths(1)")).toBe('2027-01-15');
+    expect(run("'2027-09-04' <= '2027-03-04' | addMonths(6)")).toBe(true);
+    expect(run("'2027-09-05' <= '2027-03-04' | addMonths(6)")).toBe(false);
+    expect(() => run("'2026-02-30' | addMonths(6)")).toThrow(/addMonths.*attend une date AAAA-MM-JJ/);
+    expect(() => run("'2026-03-01' | addMonths('6')")).toThrow(/nombre entier de mois/);
+    expect(() => run("'2026-03-01' | addMonths")).toThrow(/nombre entier de mois/);
+  });
   it('parses loop headers', () => {
     const loop = parseLoop('o, n in document.objectives');
     expect(loop).toMatchObject({ variable: 'o', counter: 'n', source: { kind: 'path', root: 'document', members: ['objectives'] } });

@@ -18,6 +18,9 @@
  *
  * `a | daysUntil(b)` counts the calendar days from date `a` to date `b` (AAAA-MM-JJ; negative when
  * `b` comes first), so a rule can say how long before something was done (`notice | daysUntil(on) >= 8`).
+ * `a | addMonths(n)` is date `a` n calendar months later (AAAA-MM-JJ), on the same day of the month,
+ * or the last day of that month when it has no such day (31 August + 6 months → 28 or 29 February):
+ * how a time limit in months runs, so a rule can say « six months at most » (`review <= on | addMonths(6)`).
  */
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -47,6 +50,7 @@ export const FORMATTER_NAMES = [
   'label',
   'de',
   'daysUntil',
+  'addMonths',
 ] as const;
 export type FormatterName = (typeof FORMATTER_NAMES)[number];
 
@@ -432,6 +436,17 @@ function applyFormatter(name: FormatterName, v: Value, args: Value[], ctx: EvalC
       const to = typeof args[0] === 'string' ? isoDateDay(args[0]) : undefined;
       if (to === undefined) throw new ExpressionError(`« daysUntil » attend une date AAAA-MM-JJ entre parenthèses, reçu ${describeValue(args[0])}`, src);
       return to - from;
+    }
+    case 'addMonths': {
+      const from = typeof v === 'string' ? isoDateDay(v) : undefined;
+      if (from === undefined) return fail('une date AAAA-MM-JJ');
+      const n = args[0];
+      if (typeof n !== 'number' || !Number.isInteger(n)) throw new ExpressionError(`« addMonths » attend un nombre entier de mois entre parenthèses, reçu ${describeValue(n)}`, src);
+      const [y, m, d] = (v as string).split('-').map(Number);
+      const month = m - 1 + n;
+      // The last day of the target month, when the day does not exist there (day 0 of the next month).
+      const last = new Date(Date.UTC(y, month + 1, 0)).getUTCDate();
+      return new Date(Date.UTC(y, month, Math.min(d, last))).toISOString().slice(0, 10);
     }
     case 'label': {
       const table = args[0];

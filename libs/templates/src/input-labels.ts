@@ -47,6 +47,11 @@ const LABELS: Record<string, string> = {
   'consentInterview.noticeGivenOn': 'Date de remise de la notice sur la personne de confiance',
   'consentInterview.attestationSigned': 'Attestation de délivrance de l’information signée',
   'consentInterview.attestationSignedOn': 'Date de l’attestation de délivrance de l’information (signée)',
+  // Template 1.6.0: the information already delivered elsewhere (CASF D.311-0-4, 2° and 3°).
+  'consentInterview.priorInformation': 'Information sur la personne de confiance déjà délivrée ailleurs',
+  'consentInterview.priorInformation.by': 'Délivrée par',
+  'consentInterview.priorInformation.name': 'Nom de l’établissement ou du service',
+  'consentInterview.priorInformation.on': 'Date de délivrance de l’information',
   consentInterviewOn: 'Date de l’entretien de recherche du consentement',
   entryInventoryOn: 'Date de l’état des lieux d’entrée',
   financialContribution: 'Participation financière',
@@ -141,6 +146,40 @@ const LABELS: Record<string, string> = {
   'tariffChange.previousPrices.hebergementPerDay': 'Hébergement avant (€ par jour)',
   'tariffChange.previousPrices.dependanceGir56PerDay': 'Dépendance GIR 5-6 avant (€ par jour)',
   'tariffChange.previousPrices.totalPerDay': 'Total avant (€ par jour)',
+  // The annex on the freedom to come and go (avenant 1.4.0, purpose « liberte-aller-venir », CASF L.311-4-1 I).
+  libertyAnnex: 'Annexe sur la sécurité et la liberté d’aller et venir',
+  'libertyAnnex.examination': 'Examen de la personne',
+  'libertyAnnex.examination.on': 'Date de l’examen',
+  'libertyAnnex.examination.by': 'Examen réalisé par (nom du médecin)',
+  'libertyAnnex.examination.byCapacity': 'Qualité du médecin qui l’a examinée',
+  'libertyAnnex.collegialProcedure': 'Procédure collégiale',
+  'libertyAnnex.collegialProcedure.on': 'Date de la procédure collégiale',
+  'libertyAnnex.collegialProcedure.initiatedBy': 'Engagée à l’initiative du',
+  'libertyAnnex.collegialProcedure.initiatorName': 'Nom du médecin qui l’a engagée',
+  'libertyAnnex.collegialProcedure.coordinatorPrevented': 'Empêchement du médecin coordonnateur',
+  'libertyAnnex.collegialProcedure.team': 'Équipe médico-sociale associée à l’évaluation',
+  'libertyAnnex.collegialProcedure.team.capacity': 'Qualité',
+  'libertyAnnex.collegialProcedure.team.name': 'Nom',
+  'libertyAnnex.collegialProcedure.team.role': 'Fonction (autre professionnel)',
+  'libertyAnnex.residentOpinion': 'Avis de la personne',
+  'libertyAnnex.residentOpinion.expression': 'Son avis sur les mesures',
+  'libertyAnnex.residentOpinion.recordedOn': 'Date à laquelle son avis a été recueilli',
+  'libertyAnnex.residentOpinion.words': 'Ses mots',
+  'libertyAnnex.representativeOpinion': 'Avis du représentant légal',
+  'libertyAnnex.representativeOpinion.name': 'Nom du représentant légal',
+  'libertyAnnex.representativeOpinion.expression': 'Son avis sur les mesures',
+  'libertyAnnex.representativeOpinion.words': 'Ses mots',
+  'libertyAnnex.measures': 'Mesures particulières',
+  'libertyAnnex.measures.measure': 'Mesure prévue',
+  'libertyAnnex.measures.risk': 'Risque auquel elle répond',
+  'libertyAnnex.measures.necessity': 'Pourquoi elle est strictement nécessaire',
+  'libertyAnnex.measures.proportionality': 'Pourquoi elle n’est pas disproportionnée',
+  'libertyAnnex.measures.alternatives': 'Autres solutions envisagées',
+  'libertyAnnex.measures.duration': 'Durée',
+  'libertyAnnex.revision': 'Révision d’une annexe précédente',
+  'libertyAnnex.revision.initiative': 'À l’initiative de',
+  'libertyAnnex.revision.previousAnnexOn': 'Date de l’annexe révisée',
+  'libertyAnnex.revision.reason': 'Motif de la révision',
 };
 
 const BY_TYPE: Record<string, Record<string, string>> = {
@@ -164,9 +203,14 @@ const ITEM_LABELS: Record<string, string> = {
   decisions: 'Décision',
   requests: 'Demande',
   distribution: 'Destinataire',
+  'libertyAnnex.collegialProcedure.team': 'Professionnel',
+  'libertyAnnex.measures': 'Mesure',
 };
 
 const PRESENCE = { present: 'présent ou présente', represente: 'représenté ou représentée', excuse: 'excusé ou excusée' };
+/** The doctor who starts the collegial procedure: the coordonnateur, or the médecin traitant when he is prevented (CASF L.311-4-1 I). */
+const LIBERTY_DOCTOR = { medecin_coordonnateur: 'médecin coordonnateur', medecin_traitant: 'médecin traitant (le médecin coordonnateur étant empêché)' };
+const LIBERTY_OPINION = { accord: 'accord', accord_partiel: 'accord partiel', desaccord: 'désaccord', ne_se_prononce_pas: 'ne se prononce pas', ne_peut_pas_s_exprimer: 'ne peut pas s’exprimer' };
 
 /** French names of enum values, by field path (the values are the data; these are what people read). */
 const ENUM_LABELS: Record<string, Record<string, string>> = {
@@ -181,6 +225,7 @@ const ENUM_LABELS: Record<string, Record<string, string>> = {
     autre: 'autre',
   },
   'consentInterview.outcome': { consent: 'consentement exprimé', refusal: 'refus exprimé', unable: 'n’a pas pu exprimer son consentement' },
+  'consentInterview.priorInformation.by': { etablissement: 'un autre établissement ou service social ou médico-social', ofii: 'l’OFII (personne qui demande l’asile)' },
   financialContribution: { tarifs: 'les tarifs de l’établissement s’appliquent', aucune: 'aucune participation n’est demandée' },
   'signing.mode': { electronic: 'électronique', paper: 'sur papier' },
   appliesTo: { 'contrat-sejour': 'le contrat de séjour', dipc: 'le DIPC' },
@@ -193,7 +238,38 @@ const ENUM_LABELS: Record<string, Record<string, string>> = {
   },
   kind: { admission: 'réunion d’admission', six_mois: 'bilan à six mois', annuelle: 'réunion annuelle', exceptionnelle: 'réunion exceptionnelle' },
   'requests.answer': { accepted: 'acceptée', refused: 'refusée', postponed: 'reportée' },
-  purpose: { accompagnement: 'accompagnement (objectifs et prestations, CASF D.311)', tarifs: 'tarifs (nouveaux prix de journée)' },
+  purpose: {
+    accompagnement: 'accompagnement (objectifs et prestations, CASF D.311)',
+    tarifs: 'tarifs (nouveaux prix de journée)',
+    'liberte-aller-venir': 'annexe au contrat de séjour : sécurité et liberté d’aller et venir (CASF L.311-4-1)',
+  },
+  'libertyAnnex.examination.byCapacity': { medecin_coordonnateur: 'médecin coordonnateur', medecin_traitant: 'médecin traitant' },
+  'libertyAnnex.collegialProcedure.initiatedBy': LIBERTY_DOCTOR,
+  'libertyAnnex.collegialProcedure.team.capacity': {
+    medecin_coordonnateur: 'médecin coordonnateur',
+    medecin_traitant: 'médecin traitant',
+    infirmier_coordonnateur: 'infirmier coordonnateur',
+    infirmier: 'infirmier',
+    aide_soignant: 'aide-soignant',
+    psychologue: 'psychologue',
+    ergotherapeute: 'ergothérapeute',
+    psychomotricien: 'psychomotricien',
+    kinesitherapeute: 'masseur-kinésithérapeute',
+    animateur: 'animateur',
+    accompagnant_educatif: 'accompagnant éducatif et social',
+    cadre_de_sante: 'cadre de santé',
+    direction: 'direction de l’établissement',
+    autre: 'autre professionnel (précisez la fonction)',
+  },
+  'libertyAnnex.residentOpinion.expression': LIBERTY_OPINION,
+  'libertyAnnex.representativeOpinion.expression': LIBERTY_OPINION,
+  'libertyAnnex.revision.initiative': {
+    resident: 'la personne accueillie',
+    directeur: 'le directeur de l’établissement',
+    medecin_coordonnateur: 'le médecin coordonnateur',
+    medecin_traitant: 'le médecin traitant, à défaut de médecin coordonnateur',
+    personne_de_confiance: 'la personne de confiance (sur sa proposition)',
+  },
   'tariffChange.basis': {
     revalorisation_annuelle: 'revalorisation annuelle, places non habilitées à l’aide sociale (CASF L.342-3)',
     arrete_departemental: 'tarif arrêté par le président du conseil départemental, places habilitées (CASF L.314-1)',

@@ -13,8 +13,8 @@ describe('TemplateLoader', () => {
 
   it('loads the latest published version by id', () => {
     const t = new TemplateLoader(root).load('dipc');
-    // 1.1.0, 1.2.0, 1.3.0 then 1.4.0 are published beside 1.0.0 (issue 8; 1.4.0: the APA by GIR, CASF L.232-2): the latest published is the current one.
-    expect(t.content.version).toBe('1.4.0');
+    // 1.1.0 to 1.5.0 are published beside 1.0.0 (issue 8; 1.4.0: the APA by GIR, CASF L.232-2; 1.5.0: the signature slots of the signature policy, C. civ. 435, 437, 459-2): the latest published is the current one.
+    expect(t.content.version).toBe('1.5.0');
     expect(t.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(Object.isFrozen(t.content)).toBe(true);
   });
@@ -37,21 +37,22 @@ describe('TemplateLoader', () => {
 
   it('loads a draft only by exact version; unknown ids and path tricks are not found', () => {
     const draft = JSON.parse(readFileSync(join(root, 'documents', 'dipc', '1.0.0.json'), 'utf8'));
-    draft.version = '1.5.0';
-    writeFileSync(join(root, 'documents', 'dipc', '1.5.0.json'), JSON.stringify(draft));
+    draft.version = '1.6.0';
+    writeFileSync(join(root, 'documents', 'dipc', '1.6.0.json'), JSON.stringify(draft));
     const loader = new TemplateLoader(root);
-    expect(loader.load('dipc').content.version).toBe('1.4.0');
-    expect(loader.load('dipc', '1.5.0').published).toBeNull();
+    expect(loader.load('dipc').content.version).toBe('1.5.0');
+    expect(loader.load('dipc', '1.6.0').published).toBeNull();
     expect(loader.list()[0]).toMatchObject({
       id: 'dipc',
-      latestPublished: '1.4.0',
+      latestPublished: '1.5.0',
       versions: [
         { version: '1.0.0', published: true },
         { version: '1.1.0', published: true },
         { version: '1.2.0', published: true },
         { version: '1.3.0', published: true },
         { version: '1.4.0', published: true },
-        { version: '1.5.0', published: false },
+        { version: '1.5.0', published: true },
+        { version: '1.6.0', published: false },
       ],
     });
     expect(() => loader.load('../dipc')).toThrow(expect.objectContaining({ code: 'TEMPLATE_NOT_FOUND' }));

@@ -108,7 +108,8 @@ export function contractData(over: Record<string, unknown> = {}): Record<string,
     annexesHandedOverOn: '2026-10-15',
     financialContribution: 'tarifs',
     pricing: { gir: 4, dependancePerDay: 6.5, totalPerDay: 79 },
-    // Template 1.5.0: the notice eight days at least before the interview and the attestation's date (CASF D.311-0-4).
+    // Templates 1.5.0 and 1.6.0: the notice eight days at least before the interview and the attestation's date (CASF D.311-0-4);
+    // 1.6.0 asks for the interview of every adult, whatever the category (L.311-4 al. 5), which this data gives.
     consentInterview: { on: '2026-10-20', outcome: 'consent', noticeGivenOn: '2026-10-09', attestationSignedOn: '2026-10-09' },
     entryInventoryOn: '2026-10-15',
     termination: {
@@ -118,6 +119,86 @@ export function contractData(over: Record<string, unknown> = {}): Record<string,
       byEstablishmentFalc: 'Nous vous prévenons 1 mois avant.',
     },
     signing: { place: 'Testville', mode: 'electronic' },
+    ...over,
+  };
+}
+
+/** A person under tutelle (representation of the person and of her property) in a home for older people, as the API takes her. */
+export function tutelleResident(establishmentId: string) {
+  return {
+    establishmentId,
+    firstName: 'Yvonne',
+    lastName: 'Marchal',
+    birthDate: '1936-04-12',
+    admissionDate: '2026-10-01',
+    stayType: 'permanent',
+    room: '204',
+    preferences: { largePrint: true, easyToRead: true, language: 'fr' },
+    email: null,
+    protectionMeasure: {
+      type: 'tutelle',
+      mode: 'representation',
+      scope: ['personne', 'biens'],
+      court: 'Tribunal judiciaire de Valville',
+      judgmentReference: 'RG 24/00981',
+      judgmentDate: '2024-03-14',
+      endDate: '2029-03-14',
+      holders: [{ role: 'tuteur', firstName: 'Olivier', lastName: 'Marchal', email: 'olivier.marchal@example.org' }],
+    },
+  };
+}
+
+/**
+ * The annex to the contrat de séjour on the freedom to come and go (avenant template 1.4.0, purpose
+ * « liberte-aller-venir », CASF L.311-4-1 I) that the template accepts, for a person under
+ * representation: the examination, the collegial procedure and its team, her view and her
+ * representative's apart, one measure with all the model asks for, the review six months after the
+ * procedure. `on` is the day of the examination, the procedure and the annex; `contractSignedOn`
+ * the contract's.
+ */
+export function libertyAnnexData(on: string, contractSignedOn: string, over: Record<string, unknown> = {}): Record<string, unknown> {
+  const [y, m, d] = on.split('-').map(Number);
+  const last = new Date(Date.UTC(y, m - 1 + 7, 0)).getUTCDate();
+  const review = new Date(Date.UTC(y, m - 1 + 6, Math.min(d, last))).toISOString().slice(0, 10);
+  return {
+    purpose: 'liberte-aller-venir',
+    kind: 'annexe initiale',
+    appliesTo: 'contrat-sejour',
+    contractSignedOn,
+    issuedOn: on,
+    nextReview: review,
+    participation: {
+      person: { presence: 'present' },
+      others: [{ name: 'Olivier Marchal', capacity: 'representant_legal', role: 'tuteur', roleFalc: 'votre tuteur', presence: 'present' }],
+    },
+    libertyAnnex: {
+      examination: { on, by: 'Dr Sophie Lemaire', byCapacity: 'medecin_coordonnateur' },
+      collegialProcedure: {
+        on,
+        initiatedBy: 'medecin_coordonnateur',
+        initiatorName: 'Dr Sophie Lemaire',
+        team: [
+          { capacity: 'medecin_coordonnateur', name: 'Dr Sophie Lemaire' },
+          { capacity: 'infirmier_coordonnateur', name: 'Nathalie Robert' },
+          { capacity: 'aide_soignant', name: null },
+        ],
+      },
+      residentOpinion: { expression: 'accord', recordedOn: on, words: 'Je veux bien, si je peux aller au jardin.', wordsFalc: 'Je veux bien, si je peux aller au jardin.' },
+      representativeOpinion: { name: 'Olivier Marchal', expression: 'accord', words: null },
+      measures: [
+        {
+          measure: 'Port d’un bracelet d’alerte qui prévient l’équipe quand la personne franchit le portail.',
+          measureFalc: 'Vous portez un bracelet qui prévient l’équipe quand vous passez le portail.',
+          risk: 'Désorientation hors de l’établissement, la nuit.',
+          riskFalc: 'Vous vous êtes perdue dehors la nuit.',
+          necessity: 'Deux sorties de nuit sans repère, le portail n’est pas visible depuis l’étage.',
+          proportionality: 'Le bracelet n’empêche aucune sortie ; le jardin reste libre d’accès.',
+          alternatives: 'Fermeture du portail la nuit (écartée : elle enfermerait tous les résidents).',
+          duration: 'Jusqu’à la prochaine réévaluation.',
+          durationFalc: 'Jusqu’au prochain rendez-vous.',
+        },
+      ],
+    },
     ...over,
   };
 }

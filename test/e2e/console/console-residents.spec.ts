@@ -73,13 +73,15 @@ describe('console: residents (issue 10 item 2)', () => {
     await page.fill('#protectionMeasure-holders-0-email', holder.email);
     await submit(page, 'Créer le dossier');
 
-    // First, the DTO's own checks: the API's codes and messages, beside each field and in the summary.
+    // Every problem at once: the DTO's own checks (the API's codes and messages) and the file's rules on
+    // the values that could be read (C. civ. 441: a judicial measure has an end date), beside each field and in the summary.
     expect(await page.title()).toBe('Erreur — Nouveau résident — CarePact');
     const summary = page.locator('.error-summary');
     expect(await summary.locator('h2').textContent()).toBe('Rien n’a été enregistré : corrigez les champs signalés');
     expect(await summary.locator('a').evaluateAll((as) => as.map((a) => [a.getAttribute('href'), a.textContent]))).toEqual([
       ['#lastName', 'Nom d’usage : Champ obligatoire.'],
       ['#contacts-0-email', 'Contact 1 — Adresse e-mail : Adresse e-mail invalide.'],
+      ['#protectionMeasure-endDate', 'Mesure de protection — Date de fin : Indiquez la date de fin de la mesure fixée par le jugement.'],
     ]);
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('erreurs');
     expect(await page.getAttribute('#lastName', 'aria-invalid')).toBe('true');
@@ -101,7 +103,7 @@ describe('console: residents (issue 10 item 2)', () => {
     await page.screenshot({ path: `${shots}/residents-form-errors.png`, fullPage: true });
     expect(await count('SELECT count(*) AS n FROM residents')).toBe(0);
 
-    // Then the service's own rules (C. civ. 441: a judicial measure has an end date), the same errors as the JSON API.
+    // The format errors fixed, the rule's error alone remains: the same errors as the JSON API.
     await page.fill('#lastName', m.lastName);
     await page.fill('#contacts-0-email', 'sylvie.martin@example.org');
     await submit(page, 'Créer le dossier');

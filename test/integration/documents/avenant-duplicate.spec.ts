@@ -2,6 +2,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { TEST_PASSWORD, insertResidentsWithSignedContracts, loginAgent } from '@carepact/testing';
 import { ApiHarness, startApiHarness } from '../api/api-harness';
+import { formFieldsOf } from './form-fields';
 import { tariffAvenantDataFor } from './tariff-avenant-data';
 
 /**
@@ -55,8 +56,9 @@ describe('a tariff avenant: never two for the same resident and effective date',
       expect(second.body.error.message).toContain(`/console/documents/${first.id}`);
       expect(second.body.error.details).toEqual([expect.objectContaining({ field: 'data.tariffChange.effectiveOn', code: 'AVENANT_ALREADY_EXISTS' })]);
 
-      expect((await post(resident, '2027-07-01')).status).toBe(202);
-      expect((await avenants(resident)).map((a) => a.effective_on)).toEqual(['2027-01-01', '2027-07-01']);
+      // An earlier date (a later one would wait for January's signature: TARIFF_AVENANT_PENDING, tariff-avenant-base.spec.ts).
+      expect((await post(resident, '2026-07-01')).status).toBe(202);
+      expect((await avenants(resident)).map((a) => a.effective_on)).toEqual(['2027-01-01', '2026-07-01']);
     });
 
     it('two POSTs at once for the same resident and date: one 202, one 409; one avenant', async () => {
@@ -87,7 +89,7 @@ describe('a tariff avenant: never two for the same resident and effective date',
       const existing = (await post(resident, '2027-01-01')).body as { id: string };
       const url = `/console/residents/${resident}/documents/nouveau?type=avenant`;
       const csrf = /name="_csrf" value="([^"]+)"/.exec((await agent.get(url).expect(200)).text)![1];
-      const fields = flatten(await avenantData(resident, '2027-01-01'));
+      const fields = formFieldsOf(await avenantData(resident, '2027-01-01'));
       const preview = await agent.post(url).type('form').send({ _csrf: csrf, _action: 'preview', ...fields });
       expect(preview.status).toBe(409);
       expect(text(preview.text)).toContain('Ce résident a déjà un avenant tarifaire au 1er janvier 2027');
@@ -96,16 +98,17 @@ describe('a tariff avenant: never two for the same resident and effective date',
       const generate = await agent.post(url).type('form').send({ _csrf: csrf, _action: 'generate', _apercu: 'x', ...fields });
       expect(generate.status).toBe(409);
       expect((await avenants(resident)).map((a) => a.id)).toEqual([existing.id]);
-      // Another date: the preview is shown.
-      expect((await agent.post(url).type('form').send({ _csrf: csrf, _action: 'preview', ...flatten(await avenantData(resident, '2027-07-01')) })).status).toBe(200);
+      // Another (earlier) date: the preview is shown.
+      expect((await agent.post(url).type('form').send({ _csrf: csrf, _action: 'preview', ...formFieldsOf(await avenantData(resident, '2026-07-01')) })).status).toBe(200);
     });
   });
 
   describe('corrected onto another’s date (a new version of another avenant could move its effective date onto the first one’s; the avenant being corrected is not its own duplicate)', () => {
     it('API: moving an avenant onto another’s date is refused, naming that one (message and `existing`); its own date or a free one is fine', async () => {
       const r = await resident('Correction');
-      const january = await create(r, '2027-01-01');
+      // July first: made after January's, July's would wait for January's signature (TARIFF_AVENANT_PENDING).
       const july = await create(r, '2027-07-01');
+      const january = await create(r, '2027-01-01');
 
       const refused = await correct(july, r, '2027-01-01');
       expect({ status: refused.status, code: refused.body.error?.code }).toEqual({ status: 409, code: 'AVENANT_ALREADY_EXISTS' });
@@ -115,17 +118,17 @@ describe('a tariff avenant: never two for the same resident and effective date',
       expect(refused.body.error.details).toEqual([expect.objectContaining({ field: 'data.tariffChange.effectiveOn', code: 'AVENANT_ALREADY_EXISTS' })]);
       // Nothing was stored: July's avenant is still at its version 1, in July.
       expect((await avenants(r)).map(({ id, number, effective_on }) => ({ id, number, effective_on }))).toEqual([
-        { id: january, number: 1, effective_on: '2027-01-01' },
         { id: july, number: 1, effective_on: '2027-07-01' },
+        { id: january, number: 1, effective_on: '2027-01-01' },
       ]);
 
       // Its own date (a correction of something else): the avenant is not its own duplicate.
       expect((await correct(january, r, '2027-01-01')).status).toBe(202);
-      // A date nobody has: fine.
-      expect((await correct(july, r, '2027-10-01')).status).toBe(202);
+      // A date nobody has (before January's, which is not signed yet): fine.
+      expect((await correct(july, r, '2026-10-01')).status).toBe(202);
       expect((await avenants(r)).map(({ id, number, effective_on }) => ({ id, number, effective_on }))).toEqual([
+        { id: july, number: 2, effective_on: '2026-10-01' },
         { id: january, number: 2, effective_on: '2027-01-01' },
-        { id: july, number: 2, effective_on: '2027-10-01' },
       ]);
     });
 
@@ -139,14 +142,15 @@ describe('a tariff avenant: never two for the same resident and effective date',
 
     it('two corrections at once moving two avenants onto the same new date: one 202, one 409 (the resident’s row lock)', async () => {
       const r = await resident('Ensemble');
-      const [a, b] = [await create(r, '2027-01-01'), await create(r, '2027-07-01')];
-      const data = await avenantData(r, '2028-01-01');
+      const [a, b] = [await create(r, '2027-07-01'), await create(r, '2027-01-01')];
+      // Before both (a later date would wait for the other's signature, TARIFF_AVENANT_PENDING).
+      const data = await avenantData(r, '2026-07-01');
       // Really concurrent: both requests are on the wire before either answers.
       const answers = await Promise.all([a, b].map((id) => agent.post(`/api/documents/${id}/versions`).send({ data, reason: 'Nouvelle date d’effet' })));
       expect(answers.map((x) => x.status).sort()).toEqual([202, 409]);
       const winner = answers.find((x) => x.status === 202)!.body as { id: string };
       expect(answers.find((x) => x.status === 409)!.body.error).toMatchObject({ code: 'AVENANT_ALREADY_EXISTS', existing: { id: winner.id } });
-      expect((await avenants(r)).filter((x) => x.effective_on === '2028-01-01').map((x) => x.id)).toEqual([winner.id]);
+      expect((await avenants(r)).filter((x) => x.effective_on === '2026-07-01').map((x) => x.id)).toEqual([winner.id]);
     });
 
     it('a creation and a correction at once onto the same date: one passes', async () => {
@@ -163,12 +167,12 @@ describe('a tariff avenant: never two for the same resident and effective date',
 
     it('the console’s correction form: the preview and « Générer » refuse it, the message at the top with a link to the existing avenant, and by the date field', async () => {
       const r = await resident('Console');
-      const january = await create(r, '2027-01-01');
       const july = await create(r, '2027-07-01');
+      const january = await create(r, '2027-01-01');
       const url = `/console/documents/${july}/corriger`;
       const page = await agent.get(url).expect(200);
       const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
-      const fields = { _csrf: csrf, reason: 'Date d’effet corrigée', ...flatten(await avenantData(r, '2027-01-01')) };
+      const fields = { _csrf: csrf, reason: 'Date d’effet corrigée', ...formFieldsOf(await avenantData(r, '2027-01-01')) };
 
       const preview = await agent.post(url).type('form').send({ ...fields, _action: 'preview' });
       expect(preview.status).toBe(409);
@@ -187,12 +191,13 @@ describe('a tariff avenant: never two for the same resident and effective date',
       expect(generate.status).toBe(409);
       expect(generate.text).toContain(`<a href="/console/documents/${january}">`);
       expect((await avenants(r)).map((x) => [x.id, x.number])).toEqual([
-        [january, 1],
         [july, 1],
+        [january, 1],
       ]);
 
-      // Its own date: the preview is shown.
-      expect((await agent.post(url).type('form').send({ ...fields, ...flatten(await avenantData(r, '2027-07-01')), _action: 'preview' })).status).toBe(200);
+      // Its own date, once January's is signed (until then July's waits for it, TARIFF_AVENANT_PENDING): the preview is shown.
+      await ds.query(`UPDATE documents SET status = 'signed' WHERE id = $1`, [january]);
+      expect((await agent.post(url).type('form').send({ ...fields, ...formFieldsOf(await avenantData(r, '2027-07-01')), _action: 'preview' })).status).toBe(200);
     });
 
     it('the console’s new document form links to the existing avenant too', async () => {
@@ -200,7 +205,7 @@ describe('a tariff avenant: never two for the same resident and effective date',
       const january = await create(r, '2027-01-01');
       const url = `/console/residents/${r}/documents/nouveau?type=avenant`;
       const csrf = /name="_csrf" value="([^"]+)"/.exec((await agent.get(url).expect(200)).text)![1];
-      const preview = await agent.post(url).type('form').send({ _csrf: csrf, _action: 'preview', ...flatten(await avenantData(r, '2027-01-01')) });
+      const preview = await agent.post(url).type('form').send({ _csrf: csrf, _action: 'preview', ...formFieldsOf(await avenantData(r, '2027-01-01')) });
       expect(preview.status).toBe(409);
       const summary = /<div class="error-summary"[\s\S]*?<\/div>/.exec(preview.text)![0];
       expect(summary).toContain(`<a href="/console/documents/${january}">Ouvrir l’avenant tarifaire au 1er janvier 2027</a>`);
@@ -214,14 +219,3 @@ const text = (html: string) =>
     .replace(/<[^>]+>/g, ' ')
     .replace(/&#x27;|&#39;/g, '’')
     .replace(/\s+/g, ' ');
-/** The form fields the console posts for some document data (dotted paths, as the form names them). */
-function flatten(data: Record<string, unknown>, prefix = ''): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(data)) {
-    const name = prefix ? `${prefix}.${k}` : k;
-    if (v === null || v === undefined) continue;
-    if (typeof v === 'object' && !Array.isArray(v)) Object.assign(out, flatten(v as Record<string, unknown>, name));
-    else out[name] = String(v);
-  }
-  return out;
-}

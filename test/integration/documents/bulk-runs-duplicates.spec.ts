@@ -63,7 +63,8 @@ describe('bulk runs: never two tariff avenants for the same effective date', () 
       await tariffAvenant(em, has, '2027-01-01');
       const c = await tariffAvenant(em, cancelled, '2027-01-01');
       await em.query(`UPDATE documents SET status = 'cancelled' WHERE id = $1`, [c.id]);
-      await tariffAvenant(em, otherDate, '2026-01-01');
+      // Another date (a later one: an earlier one awaiting signature would leave them out, TARIFF_AVENANT_PENDING).
+      await tariffAvenant(em, otherDate, '2027-07-01');
     });
     const list = async (q: string) =>
       new Map(

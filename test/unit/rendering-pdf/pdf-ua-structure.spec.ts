@@ -1,6 +1,6 @@
 /**
  * PDF/UA-1 machine checks of the tagged PDF adapter, named after the veraPDF rules they stand in
- * for (shared/reference/verapdf-pdfua1-rules.tsv), for each rendition variant.
+ * for (docs/reference/verapdf-pdfua1-rules.tsv), for each rendition variant.
  */
 import { renderPdf } from '@carepact/rendering';
 import { VARIANTS, type Variant } from '@carepact/rendering';

@@ -2,7 +2,7 @@
  * The PDF/UA-1 machine checks run on the REAL templates (templates/documents/<type>/1.0.0.json)
  * and the demo fixture, through the real pipeline: TemplateLoader → templateInputFromFixture →
  * resolve → renderPdf. Named after the veraPDF rules they stand in for
- * (shared/reference/verapdf-pdfua1-rules.tsv). Also: the mandatory clauses of DOMAIN.md per
+ * (docs/reference/verapdf-pdfua1-rules.tsv). Also: the mandatory clauses of DOMAIN.md per
  * document type, the fixture's values byte-exact, type sizes per variant, reproducibility, a name
  * with accents and an apostrophe, and an injection fixture, in PDF, DOCX and HTML.
  */
@@ -62,7 +62,31 @@ function treeOf(type: string, variant: Variant, data: unknown = fixture(), resid
  * What a legal reviewer checks in each document (DOMAIN.md), as the template words it. Large
  * print carries the standard text.
  */
-const MANDATORY: Record<DocType, { standard: string[]; falc: string[] }> = {
+/**
+ * The cases checked: each type with the demo's document, and the avenant's annex on the freedom to
+ * come and go (avenant 1.4.0, CASF L.311-4-1 I) with Lucie Bernard's own data (under tutelle).
+ */
+const LIBERTY_ANNEX = 'avenant, annexe liberté d’aller et venir';
+type Case = DocType | typeof LIBERTY_ANNEX;
+const CASES: Case[] = [...TYPES, LIBERTY_ANNEX];
+const typeOf = (c: Case): DocType => (c === LIBERTY_ANNEX ? 'avenant' : c);
+const residentOf = (c: Case): string | undefined => (c === LIBERTY_ANNEX ? 'lucie-bernard' : undefined);
+/** The case's document data: the demo's, or the resident's own (`residents[].documents`). */
+function documentOf(c: Case): unknown {
+  const key = residentOf(c);
+  return key ? (fixture().residents.find((r) => r.key === key)!.documents as Record<string, unknown>)[typeOf(c)] : fixture().documents[c];
+}
+/** What the easy-to-read annex leaves to the standard text (the reasoning of each measure, the representative's own words). */
+function printedInFalc(c: Case, data: unknown): unknown {
+  if (c !== LIBERTY_ANNEX) return data;
+  const d = structuredClone(data) as { libertyAnnex: { collegialProcedure: Record<string, unknown>; representativeOpinion: Record<string, unknown>; measures: Record<string, unknown>[] } };
+  delete d.libertyAnnex.collegialProcedure.initiatorName;
+  delete d.libertyAnnex.representativeOpinion.words;
+  for (const m of d.libertyAnnex.measures) for (const k of ['necessity', 'proportionality', 'alternatives']) delete m[k];
+  return d;
+}
+
+const MANDATORY: Record<Case, { standard: string[]; falc: string[] }> = {
   'contrat-sejour': {
     standard: [
       // parties and who took part (on pain of nullity)
@@ -114,7 +138,7 @@ const MANDATORY: Record<DocType, { standard: string[]; falc: string[] }> = {
       // 15-day withdrawal right (EHPAD)
       'Droit de rétractation',
       'droit de rétractation dans les quinze jours qui suivent la signature du contrat, ou l’admission si celle-ci est postérieure',
-      // personne de confiance: notice 8 days before the consent interview, its attestation dated and signed (CASF D.311-0-4, template 1.5.0)
+      // personne de confiance: notice 8 days before the consent interview, its attestation dated and signed (CASF D.311-0-4, templates 1.5.0 and 1.6.0)
       'Personne de confiance',
       'La notice d’information sur la personne de confiance a été remise à Marcel Dupont le 9 octobre 2026, au moins huit jours avant l’entretien',
       'l’attestation de sa délivrance, datée du 9 octobre 2026 et signée par le directeur ou son représentant, par Marcel Dupont, est jointe au contrat.',
@@ -387,10 +411,49 @@ const MANDATORY: Record<DocType, { standard: string[]; falc: string[] }> = {
       'Vous recevez une version facile à lire ou écrite en gros.',
     ],
   },
+  [LIBERTY_ANNEX]: {
+    standard: [
+      'Annexe au contrat de séjour — mesures particulières pour la sécurité et la liberté d’aller et venir',
+      'complète le contrat de séjour signé le 3 septembre 2026 et en fait partie',
+      'pour assurer l’intégrité physique et la sécurité de Lucie Bernard et pour soutenir l’exercice de sa liberté d’aller et venir',
+      'ne sont prévues que dans l’intérêt de la personne accueillie, parce qu’elles s’avèrent strictement nécessaires, et ne sont pas disproportionnées',
+      'La présente annexe est conclue entre',
+      'Examen et procédure collégiale',
+      'L’examen de Lucie Bernard a eu lieu le 16 novembre 2026',
+      'La procédure collégiale a été mise en œuvre le 20 novembre 2026 à l’initiative de Dr Sophie Lemaire, médecin coordonnateur de l’établissement.',
+      'Ont participé à l’élaboration de la présente annexe',
+      'Avis de la personne accueillie',
+      'Avis d’Alain Bernard, représentant légal, consigné à part : accord.',
+      'Mesures particulières',
+      'Risque auquel elle répond',
+      'Pourquoi elle est strictement nécessaire',
+      'Pourquoi elle n’est pas disproportionnée',
+      'Autres solutions envisagées',
+      'Les mesures sont réévaluées selon la même procédure collégiale, au plus tard le 20 mai 2027.',
+      'peut être révisé à tout moment, selon la même procédure',
+      'sur proposition de la personne de confiance',
+      'en qualité de tuteur, qui représente Lucie Bernard',
+      'pour la direction de l’établissement EHPAD Les Tilleuls',
+    ],
+    falc: [
+      'Aller et venir en sécurité',
+      'Ce document complète votre contrat de séjour.',
+      'Vous êtes libre d’aller et venir.',
+      'Votre tuteur signe ce document pour vous.',
+      'L’examen et la réunion de l’équipe',
+      'Votre avis',
+      'Ce que nous faisons pour votre sécurité',
+      'Pour combien de temps',
+      'Nous avons cherché d’autres solutions avant.',
+      'Nous revoyons ces mesures avec vous avant le 20 mai 2027.',
+      'Vous pouvez demander un changement quand vous voulez.',
+      'Les signatures',
+    ],
+  },
 };
 
 /** Values that are not printed as they are stored (enums turned into words, ISO dates, keys). */
-const NOT_VERBATIM = new Set(['resident', 'kind', 'answer', 'expression', 'presence', 'capacity', 'outcome', 'mode', 'appliesTo', 'financialContribution', 'purpose']);
+const NOT_VERBATIM = new Set(['resident', 'kind', 'answer', 'expression', 'presence', 'capacity', 'outcome', 'mode', 'appliesTo', 'financialContribution', 'purpose', 'byCapacity', 'initiatedBy', 'initiative']);
 
 /** Every text value of the document's data, as stored (ISO dates are checked in full below). */
 function verbatimValues(data: unknown, falc: boolean, key = ''): string[] {
@@ -407,7 +470,7 @@ function verbatimValues(data: unknown, falc: boolean, key = ''): string[] {
 }
 
 /** Values of the resident, the establishment and the dates, written in full (fr-FR). */
-const VALUES: Record<DocType, string[]> = {
+const VALUES: Record<Case, string[]> = {
   'contrat-sejour': [
     'EHPAD Les Tilleuls',
     '12 rue des Tilleuls, 00100 Valville',
@@ -427,6 +490,7 @@ const VALUES: Record<DocType, string[]> = {
   avenant: ['EHPAD Les Tilleuls', 'Claire Morel', 'Marcel Dupont', 'Karim Benaïssa', '29 octobre 2026', '31 janvier 2027'],
   'projet-personnalise': ['Lucie Bernard', 'Alain Bernard', '23 janvier 1992', '1er septembre 2026', '20 octobre 2026', '15 janvier 2027', '1er décembre 2026', '20 octobre 2027'],
   'compte-rendu-synthese': ['Enzo Petit', 'Claire Morel', '18 novembre 2026', '1er décembre 2026', '18 mars 2027'],
+  [LIBERTY_ANNEX]: ['EHPAD Les Tilleuls', 'Claire Morel', 'Lucie Bernard', 'Alain Bernard', '3 septembre 2026', '16 novembre 2026', '20 novembre 2026', '20 mai 2027'],
 };
 
 interface Rendered {
@@ -474,13 +538,14 @@ function forbiddenActions(objects: Record<string, QpdfObject>, catalog: Record<s
   return found;
 }
 
-describe.each([...TYPES])('real template %s', (type: DocType) => {
+describe.each(CASES)('real template %s', (c: Case) => {
+  const type = typeOf(c);
   describe.each([...VARIANTS])('%s', (variant: Variant) => {
     let r: Rendered;
     const content = contentVariantOf(variant);
 
     beforeAll(async () => {
-      r = await renderAndRead(treeOf(type, variant), variant, `${type}-${variant}`);
+      r = await renderAndRead(treeOf(type, variant, fixture(), residentOf(c)), variant, `${c}-${variant}`);
     });
 
     it('qpdf --check finds no syntax or stream error', () => {
@@ -536,7 +601,7 @@ describe.each([...TYPES])('real template %s', (type: DocType) => {
     });
 
     it('7.1-3 running header (the person, the title) and footer ("Page n sur N", no version offline) are artifacts on every page', () => {
-      const resident = templateInputFromFixture(fixture(), type).resident as { firstName: string; lastName: string };
+      const resident = templateInputFromFixture(fixture(), type, residentOf(c)).resident as { firstName: string; lastName: string };
       const person = `${resident.firstName} ${resident.lastName}`;
       for (const page of r.view.pages) {
         const number = page.items.find((i) => i.str === `Page ${page.number} sur ${r.view.numPages}`);
@@ -645,18 +710,18 @@ describe.each([...TYPES])('real template %s', (type: DocType) => {
 
     it(`DOMAIN.md: the mandatory clauses of the ${type} are in the text`, () => {
       const text = contentText(r.lines);
-      const missing = MANDATORY[type][content].filter((phrase) => !text.includes(phrase));
+      const missing = MANDATORY[c][content].filter((phrase) => !text.includes(phrase));
       expect(missing).toEqual([]);
     });
 
     it('the fixture’s values are in the text layer byte-exact (names, dates in full, euros with U+00A0)', () => {
       const text = contentText(r.lines);
-      const data = fixture().documents[type];
-      const missing = [...VALUES[type], ...verbatimValues(data, content === 'falc')].filter((v) => !text.includes(v));
+      const data = content === 'falc' ? printedInFalc(c, documentOf(c)) : documentOf(c);
+      const missing = [...VALUES[c], ...verbatimValues(data, content === 'falc')].filter((v) => !text.includes(v));
       expect(missing).toEqual([]);
       // poppler's extraction agrees (it folds no-break spaces into spaces).
       const poppler = folded(pdftotext(r.file));
-      for (const v of VALUES[type]) expect(poppler).toContain(v.replace(/[\u00A0\u202F]/g, ' '));
+      for (const v of VALUES[c]) expect(poppler).toContain(v.replace(/[\u00A0\u202F]/g, ' '));
     });
 
     it(variant === 'large-print' ? 'large print: body text ≥ 16 pt, headings larger' : variant === 'falc' ? 'FALC: body text ≥ 14 pt, headings larger' : 'standard: body text ≥ 11 pt, headings larger', () => {
@@ -770,7 +835,7 @@ describe.each([...TYPES])('real template %s', (type: DocType) => {
     });
 
     it('reproducible: resolving and rendering again gives identical bytes', async () => {
-      const again = await renderPdf(treeOf(type, variant), variant);
+      const again = await renderPdf(treeOf(type, variant, fixture(), residentOf(c)), variant);
       expect(again.equals(r.pdf)).toBe(true);
     });
   });

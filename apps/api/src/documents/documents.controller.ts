@@ -55,7 +55,7 @@ export class DocumentsController {
   @ApiOperation({
     summary: 'Créer un document pour un résident (généré par le worker : 202 avec son identifiant)',
     description:
-      'Un avenant tarifaire (purpose « tarifs ») par résident et date d’effet : si le résident en a déjà un à cette date, ni annulé ni refusé (fait seul ou par une génération groupée), 409 AVENANT_ALREADY_EXISTS, le message nommant l’avenant existant, et pour les programmes error.existing : { id, href } (son identifiant, sa page dans la console).',
+      'Un avenant tarifaire (purpose « tarifs ») par résident et date d’effet : si le résident en a déjà un à cette date, ni annulé ni refusé (fait seul ou par une génération groupée), 409 AVENANT_ALREADY_EXISTS, le message nommant l’avenant existant, et pour les programmes error.existing : { id, href } (son identifiant, sa page dans la console). Ses prix varient à partir du prix en vigueur à sa date d’effet (CASF L.342-3) : celui du dernier avenant tarifaire signé qui prend effet avant elle, sinon celui du contrat ou du DIPC. tariffChange.previousPrices laissé vide est rempli avec ce prix ; donné, il doit être ce prix (409 TARIFF_PREVIOUS_PRICE_MISMATCH) ; une revalorisation au-delà de son pourcentage sur ce prix : 409 TARIFF_ABOVE_PERCENTAGE ; un avenant tarifaire antérieur encore en attente de signature : 409 TARIFF_AVENANT_PENDING, le nommant (error.pending : { id, href }).',
   })
   create(@Actor() actor: StaffActor, @Body() dto: CreateDocumentDto) {
     return this.documents.create(actor, dto);
@@ -85,7 +85,7 @@ export class DocumentsController {
   @ApiOperation({
     summary: 'Nouvelle version (correction avant signature, avec sa raison) ; une version n’est jamais modifiée',
     description:
-      'Un avenant tarifaire corrigé vers une date d’effet à laquelle le résident a déjà un autre avenant tarifaire, ni annulé ni refusé : 409 AVENANT_ALREADY_EXISTS, comme à la création (error.existing : { id, href }).',
+      'Un avenant tarifaire corrigé vers une date d’effet à laquelle le résident a déjà un autre avenant tarifaire, ni annulé ni refusé : 409 AVENANT_ALREADY_EXISTS, comme à la création (error.existing : { id, href }) ; son prix est vérifié sur le prix en vigueur comme à la création (TARIFF_PREVIOUS_PRICE_MISMATCH, TARIFF_ABOVE_PERCENTAGE, TARIFF_AVENANT_PENDING).',
   })
   addVersion(@Actor() actor: StaffActor, @Param('id', ParseIdPipe) id: string, @Body() dto: CreateVersionDto) {
     return this.documents.addVersion(actor, id, dto.data, dto.reason);

@@ -11,7 +11,7 @@ export interface StructuredFailure {
   /** Appended to the property's path, e.g. `resident.method` under `delivery`. */
   path?: string;
 }
-export const STRUCTURED_CONSTRAINTS = new Set(['safeText', 'amount', 'deliveryMap']);
+export const STRUCTURED_CONSTRAINTS = new Set(['safeText', 'amount', 'deliveryMap', 'languageCode']);
 
 function structured(name: string, check: (value: unknown) => StructuredFailure | null, options?: ValidationOptions) {
   // With `each`, class-validator validates items one by one but builds one message for the list.
@@ -36,6 +36,15 @@ function structured(name: string, check: (value: unknown) => StructuredFailure |
 }
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** A language as its two-letter code (ISO 639-1, lower case): « français » typed in full is said so, with an example. */
+export function IsLanguageCode(options?: ValidationOptions) {
+  return structured(
+    'languageCode',
+    (v) => (typeof v === 'string' && /^[a-z]{2}$/.test(v) ? null : { code: 'INVALID_LANGUAGE', message: 'Indiquez un code de langue à deux lettres, par exemple fr pour le français ou ar pour l’arabe.' }),
+    options,
+  );
+}
 
 /** A real calendar date `YYYY-MM-DD` (29 February only in leap years). */
 export function IsCalendarDate(options?: ValidationOptions) {

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiCookieAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiCookieAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ValidationError } from '@carepact/common';
 import type { Response } from 'express';
 import { StaffActor, assertCanSomewhere } from '@carepact/identity';
 import {
@@ -14,6 +15,8 @@ import {
 } from '@carepact/residents';
 import { Actor } from '../http/auth.guard';
 import { ParseIdPipe } from '../http/parse-id.pipe';
+import { validateBody } from '../http/validation';
+import { RawBody, withRuleErrors } from './resident-errors';
 import { idParam, intParam, textParam } from '../http/query-params';
 import {
   ContactDto,
@@ -89,8 +92,12 @@ export class ResidentsController {
     description:
       'Avec, au besoin, ses contacts, ses parents (mineurs), sa personne de confiance et sa mesure de protection (type, mode, portée, jugement, dates, titulaires).',
   })
-  create(@Actor() actor: StaffActor, @Body() dto: CreateResidentDto): Promise<ResidentView> {
-    return this.residents.create(actor, dto);
+  @ApiBody({ type: CreateResidentDto })
+  async create(@Actor() actor: StaffActor, @RawBody() body: unknown): Promise<ResidentView> {
+    // The DTO here rather than by the global pipe: its format errors come with the file's rule errors, all at once.
+    const checked = await validateBody(CreateResidentDto, body);
+    if (checked.errors) throw new ValidationError(await withRuleErrors(body, checked.errors));
+    return this.residents.create(actor, checked.dto);
   }
 
   @Get(':id')
@@ -101,8 +108,12 @@ export class ResidentsController {
 
   @Patch(':id')
   @ApiOperation({ summary: 'Modifier l’identité, le séjour ou les préférences' })
-  update(@Actor() actor: StaffActor, @Param('id', ParseIdPipe) id: string, @Body() dto: UpdateResidentDto): Promise<ResidentView> {
-    return this.residents.update(actor, id, dto);
+  @ApiBody({ type: UpdateResidentDto })
+  async update(@Actor() actor: StaffActor, @Param('id', ParseIdPipe) id: string, @RawBody() body: unknown): Promise<ResidentView> {
+    // As for a new file: the patch's format errors with the file's rules on the values that could be read.
+    const checked = await validateBody(UpdateResidentDto, body);
+    if (checked.errors) throw new ValidationError(await withRuleErrors(body, checked.errors, (readable) => this.residents.patchRuleErrors(actor, id, readable)));
+    return this.residents.update(actor, id, checked.dto);
   }
 
   @Post(':id/contacts')

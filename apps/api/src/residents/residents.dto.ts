@@ -10,7 +10,6 @@ import {
   IsOptional,
   IsString,
   IsUUID,
-  Matches,
   MaxLength,
   MinLength,
   ValidateNested,
@@ -32,7 +31,7 @@ import {
   STAY_TYPES,
   StayType,
 } from '@carepact/residents';
-import { IsCalendarDate, NoControlChars, SafeText } from '../http/validators';
+import { IsCalendarDate, IsLanguageCode, NoControlChars, SafeText } from '../http/validators';
 
 export class ContactDto {
   @ApiProperty({ example: 'Sylvie' }) @IsDefined() @IsString() @MinLength(1) @MaxLength(100) @SafeText('name')
@@ -112,6 +111,21 @@ class MeasureFieldsDto {
   authorisationReference?: string | null;
   @ApiPropertyOptional({ description: 'Référence de la pièce justificative (copie du jugement…).' }) @IsOptional() @IsString() @MaxLength(200) @NoControlChars()
   proofDocumentRef?: string | null;
+  @ApiPropertyOptional({
+    description:
+      'Le titulaire de la mesure est préposé de l’établissement (C. civ. 451 al. 2), ou salarié de l’établissement ou de son organisme gestionnaire : ses intérêts sont opposés à ceux de la personne pour le contrat de séjour, ses avenants et le DIPC (C. civ. 454 al. 5, 455).',
+  })
+  @IsOptional() @IsBoolean()
+  holderEstablishmentEmployee?: boolean;
+  @ApiPropertyOptional({ description: 'Subrogé curateur ou subrogé tuteur (C. civ. 454) : un contact du résident ; null pour l’effacer.' }) @IsOptional() @IsUUID()
+  subrogeContactId?: string | null;
+  @ApiPropertyOptional({ description: 'Curateur ou tuteur ad hoc désigné par le juge (C. civ. 455) : un contact du résident ; avec la référence et la date de la décision.' })
+  @IsOptional() @IsUUID()
+  adHocContactId?: string | null;
+  @ApiPropertyOptional({ example: 'RG 26/00981', description: 'Référence de la décision désignant le curateur ou tuteur ad hoc.' }) @IsOptional() @IsString() @MaxLength(100) @NoControlChars()
+  adHocJudgmentReference?: string | null;
+  @ApiPropertyOptional({ example: '2026-09-14', description: 'Date de la décision désignant le curateur ou tuteur ad hoc.' }) @IsOptional() @IsCalendarDate()
+  adHocJudgmentDate?: string | null;
 }
 
 export class MeasureDto extends MeasureFieldsDto {
@@ -152,7 +166,7 @@ export class PreferencesDto {
   largePrint?: boolean;
   @ApiPropertyOptional({ description: 'Facile à lire et à comprendre (FALC) par défaut.' }) @IsOptional() @IsBoolean()
   easyToRead?: boolean;
-  @ApiPropertyOptional({ example: 'fr' }) @IsOptional() @IsString() @Matches(/^[a-z]{2}$/)
+  @ApiPropertyOptional({ example: 'fr', description: 'Code de langue à deux lettres (ISO 639-1), en minuscules.' }) @IsOptional() @IsString() @IsLanguageCode()
   language?: string;
 }
 

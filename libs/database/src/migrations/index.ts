@@ -19,6 +19,8 @@ import { BulkRunRunningUnique1763990000000 } from './1763990000000-bulk-run-runn
 import { AnnexFiles1764000000000 } from './1764000000000-annex-files';
 import { SoleSignatureAuthorisations1764010000000 } from './1764010000000-sole-signature-authorisations';
 import { PurgeLaterTables1764030000000 } from './1764030000000-purge-later-tables';
+import { SealedEditions1764060000000 } from './1764060000000-sealed-editions';
+import { HolderConflictOfInterest1764070000000 } from './1764070000000-holder-conflict-of-interest';
 
 /** Applied in this order; each has a working `down`. Each migration grants its new tables to carepact_app. */
 export const MIGRATIONS = [
@@ -43,4 +45,6 @@ export const MIGRATIONS = [
   AnnexFiles1764000000000,
   SoleSignatureAuthorisations1764010000000,
   PurgeLaterTables1764030000000,
+  SealedEditions1764060000000,
+  HolderConflictOfInterest1764070000000,
 ];

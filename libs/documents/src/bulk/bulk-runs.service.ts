@@ -12,7 +12,7 @@ import { AVENANT_WITHOUT_CONTRACT_MESSAGE, DatedMeasureLike, assertDocumentTypeA
 import { DocumentsService } from '../documents.service';
 import { DocumentsRepository } from '../documents.repository';
 import { BULK_RUN_KINDS, BulkItemStatus, BulkRunEntity, BulkRunItemEntity, BulkRunKind, BulkRunStatus } from './bulk-runs.entities';
-import { BULK_AVENANT_EXISTS, SignedContract, TariffCommonData, avenantExistsMessage, isTariffDate, parseTariffCommonData, tariffAvenantData } from './tariff-avenant';
+import { BULK_AVENANT_EXISTS, SignedContract, TARIFF_AVENANT_PENDING, TariffCommonData, avenantExistsMessage, isTariffDate, parseTariffCommonData, tariffAvenantData, tariffAvenantPendingSummary } from './tariff-avenant';
 
 /** A chunk of a run: at most this many residents or this long, then a continuation job (no job runs for minutes). */
 export const BULK_CHUNK_ITEMS = 50;
@@ -210,7 +210,8 @@ export class BulkRunsService {
         ids,
       ])) as { resident_id: string }[]).map((r) => r.resident_id),
     );
-    const contracts = await this.signedContracts(em, actor.organisationId, ids, false);
+    // With the date, each contract carries the resident's tariff avenants before it (CASF L.342-3: the base of the variation).
+    const contracts = await this.signedContracts(em, actor.organisationId, ids, false, isTariffDate(effectiveOn) ? effectiveOn : undefined);
     const existing = effectiveOn ? await this.documentsRepo.tariffAvenantsOn(em, actor.organisationId, ids, effectiveOn) : new Map<string, unknown>();
     const today = todayIso();
     const out: BulkCandidate[] = residents.map((r) => {
@@ -234,7 +235,11 @@ export class BulkRunsService {
         if (!(e instanceof DomainError)) throw e;
         return { ...base, eligible: false, code: e.code, reason: e.messageFr };
       }
-      if (!contracts.has(r.id)) return { ...base, eligible: false, code: NO_CONTRACT.code, reason: NO_CONTRACT.message };
+      const contract = contracts.get(r.id);
+      if (!contract) return { ...base, eligible: false, code: NO_CONTRACT.code, reason: NO_CONTRACT.message };
+      // An earlier tariff avenant still awaiting signature: the price in force on the date is not known yet (TariffAvenantPendingError).
+      if (isTariffDate(effectiveOn) && contract.pendingTariffAvenant)
+        return { ...base, eligible: false, code: TARIFF_AVENANT_PENDING, reason: tariffAvenantPendingSummary(effectiveOn, contract.pendingTariffAvenant) };
       return { ...base, eligible: true, code: null, reason: null };
     });
     return out.sort((a, b) => a.lastName.localeCompare(b.lastName, 'fr') || a.firstName.localeCompare(b.firstName, 'fr'));
@@ -256,7 +261,7 @@ export class BulkRunsService {
   async preview(actor: StaffActor, input: StartBulkRunInput, residentId: string): Promise<{ template: LoadedTemplate; input: Record<string, unknown> }> {
     assertCan(actor, 'document.write', input.establishmentId);
     const common = this.checkCommonData(input.kind, input.commonData);
-    const contract = (await this.signedContracts(this.tx.manager, actor.organisationId, [residentId])).get(residentId);
+    const contract = (await this.signedContracts(this.tx.manager, actor.organisationId, [residentId], true, common.effectiveOn)).get(residentId);
     if (!contract) throw new DomainError('conflict', NO_CONTRACT.code, NO_CONTRACT.message);
     return this.documents.preview(actor, { residentId, type: KIND_DOCUMENT_TYPE[input.kind], data: tariffAvenantData(common, contract) });
   }
@@ -491,7 +496,8 @@ export class BulkRunsService {
           });
           return true;
         }
-        const contract = (await this.signedContracts(em, run.organisationId, [item.resident_id])).get(item.resident_id);
+        // The price in force on the run's date, read under the resident's lock: their last signed tariff avenant before it, else the contract (CASF L.342-3).
+        const contract = (await this.signedContracts(em, run.organisationId, [item.resident_id], true, common.effectiveOn)).get(item.resident_id);
         if (!contract) throw new DomainError('conflict', NO_CONTRACT.code, NO_CONTRACT.message);
         const data = tariffAvenantData(common, contract);
         const doc = await this.documents.createIn(em, actor, { residentId: item.resident_id, type: run.documentType as 'avenant', data });
@@ -595,9 +601,12 @@ export class BulkRunsService {
     }
   }
 
-  /** Each resident's latest signed contrat de séjour or DIPC (DocumentsRepository.signedContracts). */
-  private signedContracts(em: EntityManager, organisationId: string, residentIds: string[], withInput = true): Promise<Map<string, SignedContract>> {
-    return this.documentsRepo.signedContracts(em, organisationId, residentIds, withInput);
+  /**
+   * Each resident's latest signed contrat de séjour or DIPC (DocumentsRepository.signedContracts);
+   * with an effective date, with the tariff avenants before it that make the price in force.
+   */
+  private signedContracts(em: EntityManager, organisationId: string, residentIds: string[], withInput = true, effectiveOn?: string): Promise<Map<string, SignedContract>> {
+    return this.documentsRepo.signedContracts(em, organisationId, residentIds, withInput, effectiveOn ? { effectiveOn } : undefined);
   }
 
   private async scoped(em: EntityManager, actor: StaffActor, id: string, permission: 'document.read' | 'document.write', lock = false): Promise<BulkRunEntity> {

@@ -1,5 +1,5 @@
 import { DomainError } from '@carepact/common';
-import { SignedContract, parseTariffCommonData, tariffAvenantData } from './tariff-avenant';
+import { SignedContract, TariffAvenantPendingError, checkTypedTariffChange, parseTariffCommonData, priceInForce, tariffAvenantData } from './tariff-avenant';
 
 const contract: SignedContract = {
   type: 'contrat-sejour',
@@ -44,5 +44,63 @@ describe('tariff avenant data (CASF L.342-3, L.314-1)', () => {
     }
     expect(e).toBeInstanceOf(DomainError);
     expect((e as DomainError).code).toBe('TARIFF_NO_PREVIOUS_PRICE');
+  });
+
+  describe('the base of the variation is the price in force: the last signed tariff avenant, else the contract (CASF L.342-3)', () => {
+    const year1 = { documentId: 'a2026', effectiveOn: '2026-01-01', prices: { hebergementPerDay: 74.31, dependanceGir56PerDay: 6.5, totalPerDay: 80.81 } };
+    const afterYear1: SignedContract = { ...contract, lastTariffAvenant: year1, pendingTariffAvenant: null };
+    type Tc = { tariffChange: { prices: Record<string, number>; previousPrices: Record<string, number> } };
+
+    it('priceInForce: the signed avenant’s new prices, else the contract’s', () => {
+      expect(priceInForce(afterYear1)).toEqual({ prices: year1.prices, avenant: year1 });
+      expect(priceInForce(contract)).toEqual({ prices: { hebergementPerDay: 72.5, dependanceGir56PerDay: 6.5, totalPerDay: 79 }, avenant: null });
+    });
+
+    it('year 2 = year 1’s price × the percentage; « Pour mémoire » recalls year 1’s total; the limit is computed on it', () => {
+      const d = tariffAvenantData(common({ percentage: 2 }), afterYear1) as Tc;
+      // 74,31 × 1,02 = 75,7962 → 75,80 € (not 72,50 × 1,02 = 73,95 €).
+      expect(d.tariffChange.prices).toEqual({ hebergementPerDay: 75.8, dependanceGir56PerDay: 6.5, totalPerDay: 82.3 });
+      expect(d.tariffChange.previousPrices).toEqual(year1.prices);
+      expect((tariffAvenantData(common({ percentage: 2, hebergementPerDay: 75.8 }), afterYear1) as Tc).tariffChange.prices.hebergementPerDay).toBe(75.8);
+      let e: unknown;
+      try {
+        tariffAvenantData(common({ percentage: 2, hebergementPerDay: 75.81 }), afterYear1);
+      } catch (x) {
+        e = x;
+      }
+      expect(e).toMatchObject({ code: 'TARIFF_ABOVE_PERCENTAGE' });
+      expect((e as DomainError).messageFr).toContain('avenant tarifaire signé au 1er janvier 2026 (74,31 € par jour)');
+    });
+
+    it('an earlier avenant awaiting signature: TARIFF_AVENANT_PENDING, naming it', () => {
+      const pending = { documentId: 'a2026-07', effectiveOn: '2026-07-01', createdAt: new Date('2026-06-10T10:00:00Z'), status: 'in_signature' };
+      let e: unknown;
+      try {
+        tariffAvenantData(common(), { ...afterYear1, pendingTariffAvenant: pending });
+      } catch (x) {
+        e = x;
+      }
+      expect(e).toBeInstanceOf(TariffAvenantPendingError);
+      expect(e).toMatchObject({ code: 'TARIFF_AVENANT_PENDING', kind: 'conflict', facts: { pending: { id: 'a2026-07', href: '/console/documents/a2026-07' } } });
+      expect((e as DomainError).messageFr).toContain('L’avenant tarifaire au 1er juillet 2026 de ce résident (créé le 10 juin 2026) n’est pas encore signé');
+    });
+
+    it('typed one by one: the « before » filled when empty, refused when not the price in force; the limit on the price in force', () => {
+      const typed = (prices: Record<string, number>, previousPrices?: unknown) => ({
+        purpose: 'tarifs',
+        tariffChange: { effectiveOn: '2027-01-01', basis: 'revalorisation_annuelle', basisReference: 'arrêté', percentage: 2, prices, ...(previousPrices !== undefined ? { previousPrices } : {}) },
+      });
+      const ok = { hebergementPerDay: 75.8, dependanceGir56PerDay: 6.5, totalPerDay: 82.3 };
+      expect(checkTypedTariffChange(typed(ok), afterYear1).previousPrices).toEqual(year1.prices);
+      expect(checkTypedTariffChange(typed(ok, null), afterYear1).previousPrices).toEqual(year1.prices);
+      expect(checkTypedTariffChange(typed(ok, { hebergementPerDay: 74.31, totalPerDay: 80.81 }), afterYear1).previousPrices).toEqual({ hebergementPerDay: 74.31, totalPerDay: 80.81 });
+      expect(() => checkTypedTariffChange(typed(ok, { hebergementPerDay: 72.5, dependanceGir56PerDay: 6.5, totalPerDay: 79 }), afterYear1)).toThrow(
+        expect.objectContaining({ code: 'TARIFF_PREVIOUS_PRICE_MISMATCH' }),
+      );
+      expect(() => checkTypedTariffChange(typed({ ...ok, hebergementPerDay: 75.81 }), afterYear1)).toThrow(expect.objectContaining({ code: 'TARIFF_ABOVE_PERCENTAGE' }));
+      // A departmental tariff applies as fixed (CASF L.314-1): no limit; the « before » is still the price in force.
+      const fixed = { ...typed({ ...ok, hebergementPerDay: 90, totalPerDay: 96.5 }), tariffChange: { ...typed(ok).tariffChange, basis: 'arrete_departemental', percentage: null, prices: { hebergementPerDay: 90, totalPerDay: 96.5 } } };
+      expect(checkTypedTariffChange(fixed, afterYear1).previousPrices).toEqual(year1.prices);
+    });
   });
 });

@@ -9,7 +9,10 @@ import { DomainError, FieldError, formatDateFr } from '@carepact/common';
  * - places not habilitated for aide sociale: prices vary each 1 January within the percentage fixed
  *   by ministerial arrêté (CASF L.342-3), the conseil de la vie sociale being consulted at least once
  *   a year on the prices; a resident's new hébergement price may not rise by more than that
- *   percentage over the price of their contract (checked here, TARIFF_ABOVE_PERCENTAGE);
+ *   percentage over the price IN FORCE (checked here, TARIFF_ABOVE_PERCENTAGE): « varient ensuite
+ *   dans la limite d'un pourcentage » — each year's variation is on the price the resident pays
+ *   then, i.e. their last signed tariff avenant taking effect before the new one, else their
+ *   contract's (`priceInForce`), never on the contract's year-0 price;
  * - places habilitated: the tariff is fixed by the président du conseil départemental (CASF L.314-1,
  *   R.314-35), and applies as fixed.
  * Any change of the contract's prices is an avenant concluded like the contract (CASF L.311-4, L.342-2).
@@ -87,28 +90,146 @@ export function parseTariffCommonData(raw: unknown): { data: TariffCommonData | 
   };
 }
 
+/** Prices per day, in euros (a tariff avenant's `prices` or `previousPrices`). */
+export interface TariffPrices {
+  hebergementPerDay: number | null;
+  dependanceGir56PerDay: number | null;
+  totalPerDay: number | null;
+}
+
+/** A resident's signed tariff avenant: its effective date and the new prices it set. */
+export interface SignedTariffAvenant {
+  documentId: string;
+  effectiveOn: string;
+  prices: TariffPrices;
+}
+
+/** A resident's tariff avenant neither signed nor closed (generating, ready, in signature…). */
+export interface PendingTariffAvenant extends ExistingTariffAvenant {
+  effectiveOn: string;
+  status: string;
+}
+
 /** What a resident's signed contract (or DIPC) says, read from its current version's input. */
 export interface SignedContract {
   type: 'contrat-sejour' | 'dipc';
   signedOn: string;
   /** The contract's input snapshot (establishment tariffs then, the document's pricing). */
   input: Record<string, unknown>;
+  /**
+   * Read for an effective date (DocumentsRepository.signedContracts' `tariffOn`): the resident's
+   * latest SIGNED tariff avenant taking effect before that date (by effective date, not creation),
+   * whose prices are those in force (CASF L.342-3); null when none (the contract's prices are).
+   * A refused or cancelled avenant never took effect: the resident stays at the price before it.
+   */
+  lastTariffAvenant?: SignedTariffAvenant | null;
+  /**
+   * Read for an effective date too: the latest tariff avenant taking effect before that date (and
+   * after `lastTariffAvenant`'s) still awaiting its signature. While it is, the price in force on
+   * the date is unknown (signed, it is its price; refused, the one before): TARIFF_AVENANT_PENDING.
+   */
+  pendingTariffAvenant?: PendingTariffAvenant | null;
 }
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 const round2 = (n: number): number => Math.round(n * 100) / 100;
+const euros = (n: number): string => `${n.toFixed(2).replace('.', ',')} €`;
+
+/** The prices in force before a tariff avenant, and where they come from (for the messages). */
+export interface PriceInForce {
+  prices: TariffPrices;
+  /** The signed tariff avenant that set them, or null: the contract's (or DIPC's). */
+  avenant: SignedTariffAvenant | null;
+}
 
 /**
- * One resident's tariff avenant data, or a DomainError (the item fails with its code and message).
- * Previous prices: the contract's pricing and the establishment tariffs as the contract printed them.
+ * The prices in force on a new tariff avenant's effective date, the base of its variation (CASF
+ * L.342-3: the prices « varient ensuite dans la limite d'un pourcentage fixé chaque année par
+ * arrêté »): the new prices of the latest signed tariff avenant taking effect before it, else the
+ * contract's pricing and the establishment tariffs as the contract printed them. For habilitated
+ * places the new tariff is the one the président du conseil départemental fixed (CASF L.314-1) and
+ * applies as fixed; the price in force is still what the « Pour mémoire » line recalls.
  */
-export function tariffAvenantData(common: TariffCommonData, contract: SignedContract): Record<string, unknown> {
+export function priceInForce(contract: SignedContract): PriceInForce {
+  const last = contract.lastTariffAvenant;
+  if (last) {
+    const heb = num(last.prices.hebergementPerDay);
+    const dep = num(last.prices.dependanceGir56PerDay);
+    const total = num(last.prices.totalPerDay) ?? (heb !== null ? round2(heb + (dep ?? 0)) : null);
+    return { prices: { hebergementPerDay: heb, dependanceGir56PerDay: dep, totalPerDay: total }, avenant: last };
+  }
   const doc = (contract.input.document ?? {}) as Record<string, unknown>;
   const tariffs = ((contract.input.establishment as Record<string, unknown> | undefined)?.tariffs ?? {}) as Record<string, unknown>;
   const pricing = (doc.pricing ?? {}) as Record<string, unknown>;
-  const prevHeb = num(tariffs.hebergementPerDay);
-  const prevDep = num(pricing.dependancePerDay) ?? num(tariffs.dependanceGir56PerDay);
-  const prevTotal = num(pricing.totalPerDay) ?? (prevHeb !== null ? round2(prevHeb + (prevDep ?? 0)) : null);
+  const heb = num(tariffs.hebergementPerDay);
+  const dep = num(pricing.dependancePerDay) ?? num(tariffs.dependanceGir56PerDay);
+  const total = num(pricing.totalPerDay) ?? (heb !== null ? round2(heb + (dep ?? 0)) : null);
+  return { prices: { hebergementPerDay: heb, dependanceGir56PerDay: dep, totalPerDay: total }, avenant: null };
+}
+
+/** « du contrat de séjour » / « de l’avenant tarifaire signé au 1er janvier 2026 »: where the price in force comes from. */
+function inForceSource(contract: SignedContract, base: PriceInForce): string {
+  if (base.avenant) return `de l’avenant tarifaire signé au ${formatDateFr(base.avenant.effectiveOn)}`;
+  return contract.type === 'dipc' ? 'du document individuel de prise en charge' : 'du contrat de séjour';
+}
+
+/** The highest hébergement price a revalorisation of `percentage` % allows over the price in force (CASF L.342-3). */
+export function maxRevaluedPrice(inForceHebergement: number, percentage: number): number {
+  return round2(inForceHebergement * (1 + percentage / 100));
+}
+
+/** 409 TARIFF_ABOVE_PERCENTAGE: the new hébergement price rises more than the percentage over the price in force. */
+function aboveMessage(contract: SignedContract, base: PriceInForce, percentage: number): string {
+  return `Le nouveau tarif hébergement dépasse la hausse autorisée de ${String(percentage).replace('.', ',')} % sur le prix en vigueur, celui ${inForceSource(contract, base)} (${euros(base.prices.hebergementPerDay!)} par jour) (CASF L.342-3).`;
+}
+
+/** A resident's tariff avenant taking effect before the new one, not yet signed (TARIFF_AVENANT_PENDING). */
+export const TARIFF_AVENANT_PENDING = 'TARIFF_AVENANT_PENDING';
+
+/** « L’avenant tarifaire au … de ce résident (créé le …) n’est pas encore signé : … » — the message without where to open it. */
+export function tariffAvenantPendingSummary(effectiveOn: string, pending: Pick<PendingTariffAvenant, 'effectiveOn' | 'createdAt'>): string {
+  return (
+    `L’avenant tarifaire au ${formatDateFr(pending.effectiveOn)} de ce résident (créé le ${formatDateFr(pending.createdAt)}) n’est pas encore signé : ` +
+    `les prix au ${formatDateFr(effectiveOn)} varient à partir du prix en vigueur, celui du dernier avenant signé (CASF L.342-3). ` +
+    `Faites-le signer, ou annulez-le s’il ne doit pas s’appliquer, avant de préparer le suivant.`
+  );
+}
+
+/**
+ * 409 TARIFF_AVENANT_PENDING: the resident has an earlier tariff avenant still awaiting signature
+ * (generating, ready, in signature), taking effect after their last signed one. The new avenant's
+ * base is unknown until it is settled: signed, its prices are in force; refused or cancelled, the
+ * previous ones stay. Building year 2 on an unsigned year 1 (or on the contract, as if year 1 had
+ * never been) would print a wrong « Pour mémoire » price and a wrong limit (CASF L.342-3), so the
+ * new avenant waits. Names it, like AvenantAlreadyExistsError: `pending: { id, href }` for programs.
+ */
+export class TariffAvenantPendingError extends DomainError {
+  constructor(
+    readonly effectiveOn: string,
+    readonly pending: PendingTariffAvenant,
+  ) {
+    const href = documentConsolePath(pending.documentId);
+    super(
+      'conflict',
+      TARIFF_AVENANT_PENDING,
+      `${tariffAvenantPendingSummary(effectiveOn, pending)} Ouvrez-le : ${href}.`,
+      [{ field: 'data.tariffChange.effectiveOn', code: TARIFF_AVENANT_PENDING, message: `L’avenant tarifaire au ${formatDateFr(pending.effectiveOn)} de ce résident attend encore sa signature.` }],
+      undefined,
+      { pending: { id: pending.documentId, href } },
+    );
+  }
+}
+
+/**
+ * One resident's tariff avenant data, or a DomainError (the item fails with its code and message).
+ * Previous prices: those in force on the effective date (`priceInForce`, CASF L.342-3), read with
+ * the contract for that date (`signedContracts`' `tariffOn`); a contract read without a date has
+ * neither avenant, and its own prices are taken.
+ */
+export function tariffAvenantData(common: TariffCommonData, contract: SignedContract): Record<string, unknown> {
+  if (contract.pendingTariffAvenant) throw new TariffAvenantPendingError(common.effectiveOn, contract.pendingTariffAvenant);
+  const base = priceInForce(contract);
+  const { hebergementPerDay: prevHeb, dependanceGir56PerDay: prevDep, totalPerDay: prevTotal } = base.prices;
   let heb = common.hebergementPerDay;
   if (heb === null) {
     if (prevHeb === null || common.percentage === null)
@@ -117,14 +238,10 @@ export function tariffAvenantData(common: TariffCommonData, contract: SignedCont
         'TARIFF_NO_PREVIOUS_PRICE',
         'Le contrat signé n’indique pas de tarif hébergement : saisissez le nouveau tarif hébergement pour tout l’établissement.',
       );
-    heb = round2(prevHeb * (1 + common.percentage / 100));
+    heb = maxRevaluedPrice(prevHeb, common.percentage);
   }
-  if (common.basis === 'revalorisation_annuelle' && prevHeb !== null && common.percentage !== null && heb > round2(prevHeb * (1 + common.percentage / 100)) + 0.001)
-    throw new DomainError(
-      'conflict',
-      'TARIFF_ABOVE_PERCENTAGE',
-      `Le nouveau tarif hébergement dépasse la hausse autorisée de ${String(common.percentage).replace('.', ',')} % sur le prix du contrat (CASF L.342-3).`,
-    );
+  if (common.basis === 'revalorisation_annuelle' && prevHeb !== null && common.percentage !== null && heb > maxRevaluedPrice(prevHeb, common.percentage) + 0.001)
+    throw new DomainError('conflict', 'TARIFF_ABOVE_PERCENTAGE', aboveMessage(contract, base, common.percentage));
   const dep = common.dependanceGir56PerDay ?? prevDep;
   const effective = formatDateFr(common.effectiveOn);
   return {
@@ -142,6 +259,56 @@ export function tariffAvenantData(common: TariffCommonData, contract: SignedCont
       previousPrices: prevHeb !== null && prevTotal !== null ? { hebergementPerDay: prevHeb, dependanceGir56PerDay: prevDep, totalPerDay: prevTotal } : null,
     },
   };
+}
+
+/**
+ * A tariff avenant typed one by one (`POST /api/documents`, the console's form, a correction):
+ * the same law as a bulk run's. Its previous prices are those in force (`priceInForce`): left
+ * empty, they are filled with them; typed, they must be them (409 TARIFF_PREVIOUS_PRICE_MISMATCH,
+ * naming the price in force and where it comes from: a « Pour mémoire » line is a statement of
+ * what the person paid). A revalorisation may not raise the hébergement price more than its
+ * percentage over the price in force (409 TARIFF_ABOVE_PERCENTAGE, CASF L.342-3); a departmental
+ * tariff applies as fixed (CASF L.314-1). An earlier avenant awaiting signature: 409
+ * TARIFF_AVENANT_PENDING. Returns the tariff change to store (the document's own, filled).
+ */
+export function checkTypedTariffChange(document: Record<string, unknown>, contract: SignedContract): Record<string, unknown> {
+  const tc = (document.tariffChange ?? {}) as Record<string, unknown>;
+  const effectiveOn = String(tc.effectiveOn);
+  if (contract.pendingTariffAvenant) throw new TariffAvenantPendingError(effectiveOn, contract.pendingTariffAvenant);
+  const base = priceInForce(contract);
+  const known = base.prices.hebergementPerDay !== null && base.prices.totalPerDay !== null;
+  const typed = tc.previousPrices as Record<string, unknown> | null | undefined;
+  let previousPrices = typed ?? null;
+  if (typed == null) {
+    if (known) previousPrices = { ...base.prices };
+  } else if (known) {
+    const differs = (k: keyof TariffPrices) => {
+      const a = num(typed[k]);
+      const b = base.prices[k];
+      return a === null ? b !== null && k !== 'dependanceGir56PerDay' : b === null || Math.abs(a - b) > 0.001;
+    };
+    if (differs('hebergementPerDay') || differs('totalPerDay') || (num(typed.dependanceGir56PerDay) !== null && differs('dependanceGir56PerDay')))
+      throw new DomainError(
+        'conflict',
+        'TARIFF_PREVIOUS_PRICE_MISMATCH',
+        `Les prix « avant le changement » ne sont pas ceux en vigueur : le prix en vigueur est celui ${inForceSource(contract, base)}, ` +
+          `${euros(base.prices.totalPerDay!)} par jour au total, dont ${euros(base.prices.hebergementPerDay!)} pour l’hébergement (CASF L.342-3). ` +
+          'Corrigez-les, ou laissez-les vides : ils seront remplis avec ce prix.',
+        [{ field: 'data.tariffChange.previousPrices.totalPerDay', code: 'TARIFF_PREVIOUS_PRICE_MISMATCH', message: `Le total par jour en vigueur avant ce changement est de ${euros(base.prices.totalPerDay!)}.` }],
+      );
+  }
+  const percentage = num(tc.percentage);
+  const heb = num((tc.prices as Record<string, unknown> | undefined)?.hebergementPerDay);
+  const prevHeb = base.prices.hebergementPerDay;
+  if (tc.basis === 'revalorisation_annuelle' && prevHeb !== null && percentage !== null && heb !== null && heb > maxRevaluedPrice(prevHeb, percentage) + 0.001)
+    throw new DomainError('conflict', 'TARIFF_ABOVE_PERCENTAGE', aboveMessage(contract, base, percentage), [
+      {
+        field: 'data.tariffChange.prices.hebergementPerDay',
+        code: 'TARIFF_ABOVE_PERCENTAGE',
+        message: `Au plus ${euros(maxRevaluedPrice(prevHeb, percentage))} par jour : ${String(percentage).replace('.', ',')} % de plus que le prix en vigueur (${euros(prevHeb)}).`,
+      },
+    ]);
+  return { ...tc, previousPrices };
 }
 
 /** A resident who already has a tariff avenant for the run's effective date (listed as excluded, or skipped by the worker). */

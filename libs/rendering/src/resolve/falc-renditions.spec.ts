@@ -41,9 +41,10 @@ describe('FALC renditions of the demo fixture pass falc:lint', () => {
 
   it.each(cases)('%s for %s: no FALC error in the rendition, each pictogram beside a sentence', (type, key) => {
     const template = loader.load(type);
-    // The projet personnalisé (participants with their capacity and presence, CASF L.311-3 7°) and the avenant (purpose « tarifs », CASF L.342-3) are at 1.3.0;
-    // the DIPC at 1.4.0 (the APA by GIR, CASF L.232-2, L.232-8); the contrat de séjour at 1.5.0 (the personne de confiance notice, CASF D.311-0-4).
-    expect(template.content.version).toBe(type === 'compte-rendu-synthese' ? '1.2.0' : type === 'contrat-sejour' ? '1.5.0' : type === 'dipc' ? '1.4.0' : '1.3.0');
+    // The projet personnalisé (participants with their capacity and presence, CASF L.311-3 7°) is at 1.3.0; the avenant at 1.4.0 (the annex on the freedom to come and go, CASF L.311-4-1 I);
+    // the DIPC at 1.4.0 (the APA by GIR, CASF L.232-2, L.232-8); the contrat de séjour at 1.6.0 (the personne de confiance notice and its exemptions, CASF D.311-0-4).
+    // Projet personnalisé 1.4.0, compte rendu 1.3.0, DIPC 1.5.0: the signature slots of the signature policy (C. civ. 435, 437, 459, 459-2).
+    expect(template.content.version).toBe(type === 'compte-rendu-synthese' ? '1.3.0' : type === 'contrat-sejour' ? '1.6.0' : type === 'dipc' ? '1.5.0' : '1.4.0');
     let tree: DocumentTree;
     try {
       tree = resolve(template, templateInputFromFixture(fixture, type, key), 'falc');

@@ -35,7 +35,7 @@ describe('resolve: every template × content variant with the demo fixture', () 
         expect(tree.lang).toBe('fr-FR');
         expect(tree.contentVariant).toBe(variant);
         expect(tree.blocks[0]).toMatchObject({ kind: 'heading', level: 1 });
-        expect(tree.meta).toMatchObject({ documentType: type, templateId: type, templateVersion: type === 'compte-rendu-synthese' ? '1.2.0' : type === 'contrat-sejour' ? '1.5.0' : type === 'dipc' ? '1.4.0' : '1.3.0', templateHash: template.sha256, establishmentName: 'EHPAD Les Tilleuls' });
+        expect(tree.meta).toMatchObject({ documentType: type, templateId: type, templateVersion: type === 'compte-rendu-synthese' ? '1.3.0' : type === 'contrat-sejour' ? '1.6.0' : type === 'dipc' ? '1.5.0' : '1.4.0', templateHash: template.sha256, establishmentName: 'EHPAD Les Tilleuls' });
         expect(tree.meta.inputHash).toMatch(/^[0-9a-f]{64}$/);
         expect(tree.meta.issuedAt).toMatch(/^\d{4}-\d{2}-\d{2}T00:00:00\.000Z$/);
         const text = allText(tree);
@@ -254,7 +254,8 @@ describe('resolve: the glossary explains the words the document uses', () => {
 
   it('a person under tutelle gets tutelle and tuteur, not curatelle', () => {
     const tree = resolve(loader.load('projet-personnalise'), templateInputFromFixture(fixture, 'projet-personnalise'), 'falc');
-    expect(glossaryOf(tree).terms).toEqual(['tutelle', 'tuteur', 'référent', 'EHPAD', 'juge']);
+    // 1.4.0: her own place to sign her projet is an optional one (« contresignature facultative », signature policy), explained too.
+    expect(glossaryOf(tree).terms).toEqual(['tutelle', 'tuteur', 'référent', 'EHPAD', 'juge', 'contresignature']);
   });
 
   it('projet personnalisé 1.3.0: each participant with their capacity and presence (CASF L.311-3 7°); 1.2.0 versions still render their lines', () => {

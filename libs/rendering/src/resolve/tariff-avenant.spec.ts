@@ -39,8 +39,9 @@ const revalorisation = {
 describe('tariff avenant (avenant 1.3.0, purpose « tarifs »)', () => {
   const template = loader.load('avenant');
 
-  it('is the latest published avenant; 1.2.0 stays loadable', () => {
-    expect(template.content.version).toBe('1.3.0');
+  it('is still made by the latest published avenant (1.4.0 adds the annex of CASF L.311-4-1); 1.3.0 and 1.2.0 stay loadable', () => {
+    expect(template.content.version).toBe('1.4.0');
+    expect(loader.load('avenant', '1.3.0').content.version).toBe('1.3.0');
     expect(loader.load('avenant', '1.2.0').content.version).toBe('1.2.0');
   });
 

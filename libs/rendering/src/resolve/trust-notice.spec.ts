@@ -12,10 +12,12 @@ import { resolve, validateTemplateInput } from './resolve';
  * dated and signed by the director or his representative, the person and her legal representative.
  * Not owed when she has already designated a personne de confiance. 1.4.0 required the notice's
  * date of everybody, checked no interval and let the attestation be a yes/no.
+ * 1.6.0 (trust-notice-exemptions.spec.ts) reads D.311-0-4 whole; 1.5.0 stays as it was for the
+ * documents made with it, so these tests load it by its version.
  */
 const fixture = JSON.parse(readFileSync(join(__dirname, '../../../../templates/demo/establishment-les-tilleuls.json'), 'utf8'));
 const loader = new TemplateLoader();
-const template = loader.load('contrat-sejour');
+const template = loader.load('contrat-sejour', '1.5.0');
 
 const lines = (tree: DocumentTree): string[] => tree.blocks.flatMap((b) => (b.kind === 'heading' || b.kind === 'paragraph' ? [b.text.map((r) => r.text).join('')] : []));
 /** The lines of the « Personne de confiance » section. */
@@ -35,9 +37,10 @@ function withInterview(key: string, interview: Record<string, unknown> | ((was: 
 const problems = (input: TemplateInput) => validateTemplateInput(template, input).map((e) => `${e.field}:${e.code}`);
 
 describe('contrat de séjour 1.5.0: the personne de confiance notice before the consent interview (CASF D.311-0-4)', () => {
-  it('is the latest published version; 1.4.0 stays loadable for the documents made with it', () => {
+  it('is published and unchanged (1.6.0 follows it); 1.4.0 stays loadable for the documents made with it', () => {
     expect(template.content.version).toBe('1.5.0');
-    expect(template.published).not.toBeNull();
+    expect(template.published?.sha256).toBe('9778d14b2ca271af20f3ee8067d39514b4371a3708233084209834f6293afc21');
+    expect(loader.load('contrat-sejour').content.version).toBe('1.6.0');
     expect(loader.load('contrat-sejour', '1.4.0').published?.sha256).toBe('5b6ada854f43bc4731eed712f808d2cf1aa017ae52e9eb65c1b29a025a55ce74');
   });
 

@@ -53,8 +53,11 @@ describe('consent sentence by capacity (first person, issue 13 item 2)', () => {
     ];
     for (const [type, over, title] of cases) {
       const list = signers(withMeasure(type, over));
-      expect({ type, keys: list.map((s) => s.role) }).toEqual({ type, keys: [list[0].role, 'director'] });
-      expect(sentence(list[0])).toBe(`J’ai lu le document et je le signe en qualité de ${title} : je représente Marcel Dupont.`);
+      // Under a sauvegarde she keeps her rights and chooses where she lives: she signs too (C. civ. 435, 459-2 al. 1).
+      const holderAt = type === 'sauvegarde_justice' ? 1 : 0;
+      expect({ type, keys: list.map((s) => s.role) }).toEqual({ type, keys: [...(holderAt ? ['resident'] : []), list[holderAt].role, 'director'] });
+      expect(sentence(list[holderAt])).toBe(`J’ai lu le document et je le signe en qualité de ${title} : je représente Marcel Dupont.`);
+      if (holderAt) expect(sentence(list[0])).toBe('J’ai lu le document et je le signe en mon nom.');
     }
   });
 

@@ -119,6 +119,12 @@ export interface PolicyInput {
   establishment: { name?: string; directorFirstName: string; directorLastName: string; directorEmail: string | null };
   /** Date of the request (ISO `YYYY-MM-DD`): measures are checked on it. */
   on: string;
+  /**
+   * For an avenant: the document it amends (its data `document.appliesTo`). An avenant to a DIPC is
+   * drawn up in the same conditions as the DIPC (CASF D.311 VII): the person's side is an optional
+   * countersignature (D.311 II). Ignored for the other types; absent means the contract.
+   */
+  appliesTo?: 'contrat-sejour' | 'dipc' | null;
   /** Optional: contacts staff propose as signers; each must have standing, or the policy refuses. */
   proposedContactIds?: string[];
   /** The residence choice the document records (its data `document.residenceChoice`), when it records one. */
@@ -159,4 +165,6 @@ export type PolicyRefusalCode =
   /** Under representation of the person, she disagrees with living in the establishment and no judge's decision is recorded (C. civ. 459-2). */
   | 'RESIDENCE_DISAGREEMENT_NEEDS_JUDGE'
   /** The document type does not apply to the situation (a contrat de séjour for a minor under a court measure: a DIPC, CASF D.311). */
-  | 'DOCUMENT_TYPE_NOT_APPLICABLE';
+  | 'DOCUMENT_TYPE_NOT_APPLICABLE'
+  /** The holder is the establishment's préposé (C. civ. 451 al. 2): for an act with the establishment neither a subrogé (C. civ. 454 al. 5) nor an ad hoc holder (C. civ. 455) is recorded. */
+  | 'HOLDER_CONFLICT_OF_INTEREST';

@@ -91,14 +91,44 @@ describe('signature policy — DOMAIN.md table, row by row', () => {
     it('the mandataire spécial signs only within the acts of the mission (C. civ. 437)', () => {
       const inMission = withMeasure('sauvegarde_justice', [mandataire], { mode: 'representation', general: false, acts: ['Contrat de séjour'], mission: 'Conclure le contrat de séjour' });
       const d = decide(inMission);
-      expect(shape(d)).toEqual(['mandataire_special:paul:1', 'director:2']);
-      expect(d.signers[0].capacity).toBe('en qualité de mandataire spécial, qui représente Marcel Dupont');
-      expect(d.views.map((v) => v.key)).toEqual(['resident']);
+      // C. civ. 435 al. 1: she keeps the exercise of her rights; 459-2 al. 1: where she lives is hers.
+      expect(shape(d)).toEqual(['resident:1', 'mandataire_special:paul:1', 'director:2']);
+      expect(d.signers[1].capacity).toBe('en qualité de mandataire spécial, qui représente Marcel Dupont');
+      expect(d.views).toEqual([]);
 
       const outside = withMeasure('sauvegarde_justice', [mandataire], { mode: 'representation', general: false, acts: ['vente-immobiliere'] });
       expect(shape(decide(outside))).toEqual(['resident:1', 'director:2']);
       // …and then the mandataire spécial has no standing for this document.
       expect(refusal(outside, 'contrat-sejour', { proposedContactIds: ['paul'] }).code).toBe('SIGNER_WITHOUT_STANDING');
+    });
+
+    it('a mission covering the contract (its price): the mandataire spécial signs AND the person, whose residence choice it is (C. civ. 437 al. 2, 435, 459-2 al. 1)', () => {
+      for (const scope of [['biens'], ['personne', 'biens']] as const) {
+        const r = withMeasure('sauvegarde_justice', [mandataire], { mode: 'representation', general: false, acts: ['Contrat de séjour'], scope: [...scope] });
+        for (const t of ['contrat-sejour', 'avenant'] as const) {
+          const d = decide(r, t);
+          expect(shape(d)).toEqual(['resident:1', 'mandataire_special:paul:1', 'director:2']);
+          expect(d.signers[0]).toMatchObject({ capacity: 'en son nom propre, pour le choix de son lieu de résidence', measure: null });
+          expect(d.signers[0].legalBasis).toContain('C. civ. 435 al. 1, 459-2 al. 1');
+          expect(d.signers[1].legalBasis).toContain('C. civ. 433, 435, 437');
+          expect(d.explanation).toContain('le choix du lieu de résidence lui appartient, elle signe aussi (C. civ. 459-2 al. 1)');
+        }
+        expect(shape(decide(r, 'dipc'))).toEqual(['resident:1?', 'mandataire_special:paul:1?', 'director:2']);
+        // A disagreement recorded in the document is the judge's to settle first (459-2 al. 2).
+        expect(refusal(r, 'contrat-sejour', { residence: { agrees: false } }).code).toBe('RESIDENCE_DISAGREEMENT_NEEDS_JUDGE');
+      }
+    });
+
+    it('a mission naming the contract does not reach the projet nor the minutes: she signs them alone (C. civ. 437 al. 2, 459 al. 1)', () => {
+      const r = withMeasure('sauvegarde_justice', [mandataire], { mode: 'representation', general: false, acts: ['Contrat de séjour', 'admission'] });
+      expect(shape(decide(r, 'projet-personnalise'))).toEqual(['resident:1', 'director:2']);
+      expect(shape(decide(r, 'compte-rendu-synthese'))).toEqual(['resident:1?', 'director:2']);
+      expect(refusal(r, 'projet-personnalise', { proposedContactIds: ['paul'] }).code).toBe('SIGNER_WITHOUT_STANDING');
+      // A mission naming the projet but limited to property does not reach it either (459 al. 1).
+      const biens = withMeasure('sauvegarde_justice', [mandataire], { mode: 'representation', general: false, acts: ['projet personnalisé'], scope: ['biens'] });
+      const d = decide(biens, 'projet-personnalise');
+      expect(shape(d)).toEqual(['resident:1', 'director:2']);
+      expect(d.signers[0].legalBasis).toContain('C. civ. 459 al. 1');
     });
 
     it('a "general" flag is no mission: acts must be named', () => {
@@ -132,6 +162,7 @@ describe('signature policy — DOMAIN.md table, row by row', () => {
     it('a curatelle limited to property still needs the curateur on the contract (it commits the person’s money)', () => {
       const biens = withMeasure('curatelle', [curateur], { scope: ['biens'] });
       expect(shape(decide(biens))).toEqual(['resident:1', 'curateur:karim:1', 'director:2']);
+      expect(shape(decide(biens, 'avenant'))).toEqual(['resident:1', 'curateur:karim:1', 'director:2']);
     });
   });
 
@@ -242,6 +273,75 @@ describe('signature policy — DOMAIN.md table, row by row', () => {
     });
   });
 
+  describe('personal documents under a measure of property only (C. civ. 459 al. 1, 425 al. 2)', () => {
+    const cases: [MeasureType, ContactView, Partial<Omit<MeasureView, 'holders'>>][] = [
+      ['curatelle', curateur, {}],
+      ['curatelle_renforcee', curateur, {}],
+      ['tutelle', tuteur, {}],
+      ['habilitation_familiale', habilite, { mode: 'representation' }],
+      ['habilitation_familiale', habilite, { mode: 'assistance' }],
+      ['mandat_protection_future', mandataire, { endDate: null }],
+    ];
+
+    it.each(cases)('%s aux biens: she signs her projet and the minutes alone, the establishment signs', (type, holder, over) => {
+      const r = withMeasure(type, [holder], { ...over, scope: ['biens'] });
+      const projet = decide(r, 'projet-personnalise');
+      expect(shape(projet)).toEqual(['resident:1', 'director:2']);
+      expect(projet.signers[0]).toMatchObject({ capacity: 'en son nom propre', measure: null });
+      expect(projet.signers[0].legalBasis).toContain('C. civ. 459 al. 1');
+      expect(projet.explanation).toContain('la mesure ne porte que sur les biens (C. civ. 425 al. 2)');
+      expect(projet.explanation).toContain('elle décide et signe seule');
+      expect(projet.views).toEqual([]);
+      expect(shape(decide(r, 'compte-rendu-synthese'))).toEqual(['resident:1?', 'director:2']);
+      // The holder has no standing on it.
+      expect(refusal(r, 'projet-personnalise', { proposedContactIds: [holder.id] }).code).toBe('SIGNER_WITHOUT_STANDING');
+    });
+
+    it('the contract under a representation of property only: the representative signs for the money, she signs for where she lives (C. civ. 459-2 al. 1)', () => {
+      for (const [type, holder, over] of [cases[2], cases[3], cases[5]]) {
+        const r = withMeasure(type, [holder], { ...over, scope: ['biens'] });
+        const d = decide(r);
+        expect(shape(d)).toEqual(['resident:1', `${d.signers[1].role}:${holder.id}:1`, 'director:2']);
+        expect(d.signers[0].capacity).toBe('en son nom propre, pour le choix de son lieu de résidence');
+        expect(d.signers[0].legalBasis).toContain('C. civ. 459 al. 1, 459-2 al. 1');
+        expect(d.signers[1].legalBasis).toContain('C. civ. 425 al. 2');
+        expect(d.views).toEqual([]);
+      }
+    });
+
+    it('a special habilitation naming the contract does not reach the projet: she signs it alone (C. civ. 494-8 al. 1)', () => {
+      const r = withMeasure('habilitation_familiale', [habilite], { mode: 'representation', general: false, acts: ['Contrat de séjour'] });
+      expect(shape(decide(r, 'avenant'))).toEqual(['habilite:olivier:1', 'director:2']);
+      const d = decide(r, 'projet-personnalise');
+      expect(shape(d)).toEqual(['resident:1', 'director:2']);
+      expect(d.explanation).toContain('494-8 al. 1');
+      // Named, it does.
+      const named = withMeasure('habilitation_familiale', [habilite], { mode: 'representation', general: false, acts: ['projet personnalisé'] });
+      expect(shape(decide(named, 'projet-personnalise'))).toEqual(['resident:1?', 'habilite:olivier:1', 'director:2']);
+    });
+  });
+
+  describe('avenant to a DIPC (CASF D.311 II and VII)', () => {
+    it('follows the DIPC: the director signs, the person’s side may countersign', () => {
+      const cases: [ResidentView, string[]][] = [
+        [aResident(), ['resident:1?', 'director:2']],
+        [withMeasure('curatelle', [curateur]), ['resident:1?', 'curateur:karim:1?', 'director:2']],
+        [withMeasure('tutelle', [tuteur]), ['tuteur:alain:1?', 'director:2']],
+      ];
+      for (const [r, expected] of cases) {
+        const d = decide(r, 'avenant', { appliesTo: 'dipc' });
+        expect(shape(d)).toEqual(expected);
+        expect(d.signers[0].legalBasis).toContain('D.311 VII');
+        expect(d.signers.at(-1)!.legalBasis).toContain('D.311 II et VII');
+        expect(d.explanation).toContain('Avenant au DIPC');
+      }
+    });
+
+    it('an avenant to the contract (or saying nothing) stays required', () => {
+      for (const appliesTo of ['contrat-sejour', null, undefined] as const) expect(shape(decide(aResident(), 'avenant', { appliesTo }))).toEqual(['resident:1', 'director:2']);
+    });
+  });
+
   describe('habilitation familiale', () => {
     it('representation: the habilitated relative signs, the person’s view is recorded', () => {
       const r = withMeasure('habilitation_familiale', [habilite], { mode: 'representation' }, { firstName: 'Hélène', lastName: 'Roux' });
@@ -290,8 +390,9 @@ describe('signature policy — DOMAIN.md table, row by row', () => {
     it('a mandate that does not cover the act: refused', () => {
       const r = withMeasure('mandat_protection_future', [mandataire], { endDate: null, general: false, acts: ['gestion-des-comptes'] });
       expect(refusal(r).code).toBe('MEASURE_SCOPE_EXCLUDES_ACT');
-      const biens = withMeasure('mandat_protection_future', [mandataire], { endDate: null, scope: ['biens'] });
-      expect(refusal(biens).code).toBe('MEASURE_SCOPE_EXCLUDES_ACT');
+      // A mandate of the person only cannot commit her money.
+      const personne = withMeasure('mandat_protection_future', [mandataire], { endDate: null, scope: ['personne'] });
+      expect(refusal(personne).code).toBe('MEASURE_SCOPE_EXCLUDES_ACT');
     });
   });
 
@@ -422,12 +523,9 @@ describe('signature policy — refusals, one per code', () => {
     expectRefusal(refusal(r), 'PROTECTION_MEASURE_NOT_STARTED', /ne prend effet que le 15 décembre 2026/);
   });
 
-  it('MEASURE_SCOPE_EXCLUDES_ACT: a tutelle of property only cannot sign the contract', () => {
-    const r = withMeasure('tutelle', [tuteur], { scope: ['biens'] });
+  it('MEASURE_SCOPE_EXCLUDES_ACT: a tutelle of the person only cannot sign the contract (it commits her money)', () => {
+    const r = withMeasure('tutelle', [tuteur], { scope: ['personne'] });
     expectRefusal(refusal(r), 'MEASURE_SCOPE_EXCLUDES_ACT', /C\. civ\. 425 al\. 2/);
-    // An assistance measure that touches none of the document's domains is refused as well.
-    const c = withMeasure('curatelle', [curateur], { scope: ['biens'] });
-    expect(refusal(c, 'projet-personnalise').code).toBe('MEASURE_SCOPE_EXCLUDES_ACT');
   });
 
   it('MEASURE_HOLDER_MISSING: assistance or representation without anyone to exercise it', () => {
@@ -526,6 +624,16 @@ describe('signature policy — invariants', () => {
     expect(listsAct(['admission'], 'dipc')).toBe(true);
     expect(listsAct(['projet personnalisé'], 'contrat-sejour')).toBe(false);
     expect(listsAct([], 'compte-rendu-synthese')).toBe(false);
+  });
+
+  it('a mission covers the acts it names: the contract does not stand for the projet or the minutes (C. civ. 437 al. 2)', () => {
+    for (const act of ['contrat de séjour', 'admission']) {
+      expect(listsAct([act], 'avenant')).toBe(true);
+      expect(listsAct([act], 'projet-personnalise')).toBe(false);
+      expect(listsAct([act], 'compte-rendu-synthese')).toBe(false);
+    }
+    expect(listsAct(['projet personnalisé'], 'compte-rendu-synthese')).toBe(false);
+    expect(listsAct(['compte rendu de synthèse'], 'compte-rendu-synthese')).toBe(true);
   });
 
   it('several active measures: the most protective is used and the explanation says so', () => {

@@ -107,8 +107,11 @@ export const DOCUMENT_RULES: Readonly<Record<PolicyDocumentType, DocumentRule>> 
     allowedForCourtMeasureMinor: true,
     basis: 'CASF D.311 (contresignature facultative)',
     directorBasis: 'CASF D.311 (DIPC établi et signé par la direction)',
+    // CASF D.311 II « établi et signé par le directeur … Il peut être contresigné », III « remis … au
+    // plus tard dans les quinze jours »: the director's signature puts it in force (sealed, handed
+    // over at once); the countersignature comes after, optional, until the request's deadline.
     directorSentence:
-      'Le DIPC est établi et signé par la direction, qui signe en dernier ; la personne ou son représentant peut le contresigner, sans que cela bloque (CASF D.311).',
+      'Le DIPC est établi et signé par la direction : sa signature le met en vigueur, il est scellé et remis aussitôt (CASF D.311 II et III). La personne ou son représentant peut le contresigner ensuite, s’il le souhaite, jusqu’à l’échéance de la demande ; cela ne bloque rien (CASF D.311 II).',
   },
   'projet-personnalise': {
     label: DOCUMENT_TYPE_LABELS['projet-personnalise'].the,
@@ -138,18 +141,42 @@ export const DOCUMENT_RULES: Readonly<Record<PolicyDocumentType, DocumentRule>> 
 };
 
 /**
+ * An avenant to a DIPC follows the DIPC's rule, not the contract's: CASF D.311 VII « Les changements
+ * des termes initiaux du contrat ou du document font l'objet d'avenants ou de modifications conclus ou
+ * élaborés dans les mêmes conditions », and D.311 II: the DIPC is « établi et signé par le directeur
+ * … Il peut être contresigné par la personne accueillie ou son représentant légal ». The person's
+ * side is an optional countersignature; the director's signature is the one required.
+ */
+export const AVENANT_TO_DIPC_RULE: DocumentRule = {
+  ...DOCUMENT_RULES.avenant,
+  personSide: 'optional',
+  basis: 'CASF D.311 VII (avenant élaboré dans les mêmes conditions que le DIPC), D.311 II (contresignature facultative)',
+  directorBasis: 'CASF D.311 II et VII (avenant au DIPC établi et signé par la direction)',
+  directorSentence:
+    'Avenant au DIPC : comme le DIPC, il est établi et signé par la direction : sa signature le met en vigueur, il est scellé et remis aussitôt (CASF D.311 II, III et VII). La personne ou son représentant peut le contresigner ensuite, s’il le souhaite, jusqu’à l’échéance de la demande ; cela ne bloque rien (CASF D.311 II).',
+};
+
+/** The rule a document follows: an avenant to a DIPC follows the DIPC's (CASF D.311 VII). */
+export function documentRuleFor(documentType: PolicyDocumentType, appliesTo?: PolicyInput['appliesTo']): DocumentRule {
+  return documentType === 'avenant' && appliesTo === 'dipc' ? AVENANT_TO_DIPC_RULE : DOCUMENT_RULES[documentType];
+}
+
+/**
  * Act codes a limited measure's `acts` (or a sauvegarde's mission) may list, and which documents each
- * covers. A mission to conclude the contrat de séjour covers its avenants (same conditions, L.311-4),
- * the DIPC that replaces it when refused (D.311), and the projet personnalisé and minutes that follow
- * from the stay. `admission` is accepted as the judgment's usual wording for the same act.
- * The residents API stores free text: acts are compared after normalisation (case, accents, spaces).
+ * covers. A mission covers the acts it names, no more (C. civ. 437 al. 2: « un ou plusieurs actes
+ * déterminés »; 494-6 and 494-8 al. 1 for a special habilitation): a mission to conclude the contrat
+ * de séjour covers that contract, its avenants (concluded in the same conditions, CASF L.311-4, D.311
+ * VII) and the DIPC that stands in for it (D.311), but not the projet personnalisé nor the minutes,
+ * which concern the person (C. civ. 459 al. 1) and must be named. `admission` is accepted as the
+ * judgment's usual wording for the contract. The residents API stores free text: acts are compared
+ * after normalisation (case, accents, spaces).
  */
 export const ACTS_COVERING: Readonly<Record<PolicyDocumentType, readonly string[]>> = {
   'contrat-sejour': ['contrat-sejour', 'contrat-de-sejour', 'admission'],
   avenant: ['avenant', 'contrat-sejour', 'contrat-de-sejour', 'admission'],
   dipc: ['dipc', 'contrat-sejour', 'contrat-de-sejour', 'admission'],
-  'projet-personnalise': ['projet-personnalise', 'contrat-sejour', 'contrat-de-sejour', 'admission'],
-  'compte-rendu-synthese': ['compte-rendu-synthese', 'projet-personnalise', 'contrat-sejour', 'contrat-de-sejour', 'admission'],
+  'projet-personnalise': ['projet-personnalise'],
+  'compte-rendu-synthese': ['compte-rendu-synthese', 'compte-rendu-de-synthese'],
 };
 
 interface MeasureRule {
@@ -263,7 +290,7 @@ interface Plan {
  * @throws SignaturePolicyError when the file does not allow routing the document (see PolicyRefusalCode).
  */
 export function decideSigners(input: PolicyInput): PolicyDecision {
-  const rule = DOCUMENT_RULES[input.documentType];
+  const rule = documentRuleFor(input.documentType, input.appliesTo);
   const r = input.resident;
   // CASF L.311-4: the director seeks the person's consent to be admitted, « sous réserve de
   // l'application du dernier alinéa de l'article 459-2 du code civil ». A document that records her
@@ -280,8 +307,10 @@ export function decideSigners(input: PolicyInput): PolicyDecision {
   const plan = isMinor(r.birthDate, input.on) ? planForMinor(input, rule) : planForAdult(input, rule);
 
   // Person and representatives sign in parallel (order 1): they sign the same hash, so their order
-  // changes nothing, and parallel keeps the 1-month deadline (D.311) within reach. The establishment
-  // signs last (order 2), so its signature closes the document and triggers the seal.
+  // changes nothing, and parallel keeps the 1-month deadline (D.311 III) within reach. The establishment
+  // signs last (order 2), so its signature closes the document and triggers the seal — except where the
+  // person's side is optional (a DIPC, an avenant to it: CASF D.311 II, VII): optional signers never
+  // hold it back, its signature establishes the document and the others may countersign after.
   const optional = plan.principalsOptional || rule.personSide === 'optional';
   const signers: RequiredSigner[] = plan.principals.map(({ optional: mayGive, ...p }) => ({ ...p, order: 1, optional: mayGive ?? optional }));
   // The projet personnalisé is the person's own (CASF L.311-3 3° and 7°): when someone else signs
@@ -340,8 +369,80 @@ function planForAdult(input: PolicyInput, rule: DocumentRule): Plan {
 }
 
 function planForMeasure(input: PolicyInput, rule: DocumentRule, m: MeasureView): Plan {
-  const r = input.resident;
+  const conflict = holderConflict(input, rule, m);
+  if (!conflict) return planForMeasureWith(input, rule, m, MEASURE_RULES[m.type]);
+  const plan = planForMeasureWith(input, rule, conflict.measure, conflict.measureRule);
+  plan.sentences.push(conflict.sentence);
+  return plan;
+}
+
+/**
+ * The holder is the establishment's préposé (C. civ. 451 al. 2: the judge may appoint « un préposé
+ * d'établissement » as mandataire judiciaire), or otherwise employed by the establishment or its
+ * organisme gestionnaire. The contract, its avenants and the DIPC are acts between the person and
+ * the establishment: for them his interests are opposed to hers. C. civ. 454 al. 5: the subrogé
+ * curateur or tuteur « assiste ou représente … la personne protégée lorsque les intérêts de
+ * celle-ci sont en opposition avec ceux du curateur ou du tuteur »; C. civ. 455: otherwise the
+ * judge appoints « un curateur ou un tuteur ad hoc ». The substitute takes the holder's place with
+ * the measure's own mode (assists or represents); the ad hoc holder, appointed for the opposed act,
+ * comes before the subrogé. Neither recorded: refused. The projet personnalisé and the minutes are
+ * not acts with the establishment whose interests oppose hers (they concern her support, CASF
+ * L.311-3 7°): the holder signs them as usual. A judge's authorisation for the curateur to sign
+ * alone (C. civ. 472) was given to the holder, not to his substitute: it is not relied on.
+ */
+function holderConflict(input: PolicyInput, rule: DocumentRule, m: MeasureView): { measure: MeasureView; measureRule: MeasureRule; sentence: string } | null {
+  if (!rule.accommodationAgreement || !m.holderEstablishmentEmployee) return null;
+  if (!m.holders.some((h) => h.role === HOLDER_ROLE_OF[m.type])) return null;
+  // A sauvegarde's mandataire spécial acts only within his mission (C. civ. 437): outside it he signs nothing.
+  if (m.type === 'sauvegarde_justice' && !listsAct(m.acts, input.documentType)) return null;
   const mr = MEASURE_RULES[m.type];
+  const role = HOLDER_ROLE_OF[m.type];
+  const withSubstitute = (c: ContactView & { contactId: string }): MeasureView => ({
+    ...m,
+    judgeAuthorisesHolderAlone: false,
+    holders: [{ ...c, role }],
+  });
+  const conflictWords = `${mr.holderNoun} est préposé de l’établissement ou lié à lui (C. civ. 451 al. 2) : pour ${rule.label}, acte conclu avec l’établissement, ses intérêts sont en opposition avec ceux de la personne`;
+  if (m.adHoc) {
+    const decision = `décision ${m.adHoc.judgmentReference} du ${frDate(m.adHoc.judgmentDate)}`;
+    return {
+      measure: withSubstitute(m.adHoc),
+      measureRule: {
+        ...mr,
+        holderTitle: `${mr.holderTitle} ad hoc`,
+        assistedBy: `${mr.assistedBy} ad hoc`,
+        holderNoun: `${mr.holderNoun} ad hoc`,
+        article: `${mr.article} ; C. civ. 455 (${decision})`,
+      },
+      sentence: `${capitalise(conflictWords)} ; ${mr.holderNoun} ad hoc désigné par le juge (${decision}) signe à sa place (C. civ. 455).`,
+    };
+  }
+  if (m.subroge) {
+    return {
+      measure: withSubstitute(m.subroge),
+      measureRule: {
+        ...mr,
+        holderTitle: `subrogé ${mr.holderTitle}`,
+        assistedBy: `de son subrogé ${mr.holderTitle}`,
+        holderNoun: `le subrogé ${mr.holderTitle}`,
+        article: `${mr.article} ; C. civ. 454 al. 5`,
+      },
+      sentence: `${capitalise(conflictWords)} ; le subrogé ${mr.holderTitle} ${(mr.mode ?? m.mode) === 'assistance' ? 'l’assiste' : 'la représente'} et signe à sa place (C. civ. 454 al. 5).`,
+    };
+  }
+  const subrogeExists = m.type === 'curatelle' || m.type === 'curatelle_renforcee' || m.type === 'tutelle';
+  throw new SignaturePolicyError(
+    'HOLDER_CONFLICT_OF_INTEREST',
+    `${capitalise(conflictWords)}. ` +
+      (subrogeExists
+        ? 'Le subrogé curateur ou subrogé tuteur l’assiste ou la représente (C. civ. 454 al. 5) ; à défaut, le juge désigne un curateur ou un tuteur ad hoc (C. civ. 455). Enregistrez dans la mesure le subrogé, ou la décision désignant le titulaire ad hoc (personne, référence, date), avant l’envoi ; sinon saisissez le juge.'
+        : 'Le juge désigne une personne ad hoc pour cet acte (C. civ. 455). Enregistrez dans la mesure la décision désignant le titulaire ad hoc (personne, référence, date) avant l’envoi ; sinon saisissez le juge.'),
+    [{ field: `protectionMeasures.${m.id}.${subrogeExists ? 'subrogeContactId' : 'adHocContactId'}`, code: 'HOLDER_CONFLICT_OF_INTEREST', message: 'Subrogé ou titulaire ad hoc à enregistrer (C. civ. 454 al. 5, 455).' }],
+  );
+}
+
+function planForMeasureWith(input: PolicyInput, rule: DocumentRule, m: MeasureView, mr: MeasureRule): Plan {
+  const r = input.resident;
   const mode: MeasureMode = mr.mode ?? m.mode;
   const ref = measureReference(m, mode);
   const name = fullName(r);
@@ -363,12 +464,31 @@ function planForMeasure(input: PolicyInput, rule: DocumentRule, m: MeasureView):
         ],
       };
     }
-  } else {
-    if (holders.length === 0) throw holderMissing(m, mr);
-    // C. civ. 494-6 (habilitation), 437 (sauvegarde), 477 s. (mandat): a measure limited to listed acts
-    // gives no power outside them.
-    if (!m.general && !listsAct(m.acts, input.documentType)) throw actNotListed(m, mr, rule);
-  }
+  } else if (holders.length === 0) throw holderMissing(m, mr);
+
+  // The projet personnalisé and the minutes concern the person only. C. civ. 459 al. 1: « Hors les cas
+  // prévus à l'article 458, la personne protégée prend seule les décisions relatives à sa personne dans
+  // la mesure où son état le permet »; assistance or representation for them exists only where the
+  // judge provided for it (459 al. 2), i.e. a measure whose scope includes the person (C. civ. 425
+  // al. 2) and, when limited to named acts, names this document (C. civ. 437 al. 2, 494-6, 494-8 al.
+  // 1). Otherwise the measure does not reach her personal sphere: she signs alone, the establishment
+  // signs as usual.
+  const personal = !rule.requiredScopes.includes('biens');
+  const limitedElsewhere = !m.general && !listsAct(m.acts, input.documentType);
+  if (personal && (!m.scope.includes('personne') || limitedElsewhere)) return personalDecisionAlone(input, rule, m, mr, judgment, limitedElsewhere);
+  // C. civ. 494-6 (habilitation), 477 s. (mandat): a measure limited to listed acts gives no power
+  // outside them (the sauvegarde's mission was checked above).
+  if (m.type !== 'sauvegarde_justice' && limitedElsewhere) throw actNotListed(m, mr, rule);
+
+  // The contract, its avenants, the DIPC, under a representation that does not reach the person: the
+  // representative commits her money (the price, C. civ. 425 al. 2 — a tutelle or an habilitation
+  // « aux biens »; a mandataire spécial's mission, « rendus nécessaires par la gestion du
+  // patrimoine », C. civ. 437 al. 2), but where she lives is hers (C. civ. 459-2 al. 1 « La personne
+  // protégée choisit le lieu de sa résidence »; 459 al. 1): she signs too. Under a sauvegarde she
+  // keeps the exercise of her rights (C. civ. 435 al. 1) whatever the mission's scope, so she signs
+  // beside the mandataire spécial in every case.
+  if (mode === 'representation' && rule.accommodationAgreement && m.scope.includes('biens') && (m.type === 'sauvegarde_justice' || !m.scope.includes('personne')))
+    return patrimonialRepresentation(input, rule, m, mr, ref, holders, judgment);
 
   // C. civ. 425 al. 2: a measure may be limited to the person or to property. A representative must
   // hold every domain the document touches, or they would sign beyond the judgment; an assistant is
@@ -479,6 +599,69 @@ function planForMeasure(input: PolicyInput, rule: DocumentRule, m: MeasureView):
     principalsOptional: false,
     sentences: [
       `${capitalise(mr.label)} (${judgment}) : mesure de représentation, ${who} pour la personne ; la personne est informée et participe, son avis est recueilli (C. civ. 457-1).${residenceSentence}`,
+    ],
+  };
+}
+
+/**
+ * A personal document (projet personnalisé, minutes) under a measure that does not reach the
+ * person's personal sphere: she decides and signs alone (C. civ. 459 al. 1), the holder is no signer.
+ */
+function personalDecisionAlone(input: PolicyInput, rule: DocumentRule, m: MeasureView, mr: MeasureRule, judgment: string, limitedElsewhere: boolean): Plan {
+  const why = limitedElsewhere
+    ? `la mesure est limitée à des actes déterminés qui ne comprennent pas ${rule.label} (${m.type === 'sauvegarde_justice' ? 'C. civ. 437 al. 2' : m.type === 'habilitation_familiale' ? 'C. civ. 494-6, 494-8 al. 1' : mr.article})`
+    : `la mesure ne porte que sur les biens (C. civ. 425 al. 2)`;
+  const basis = limitedElsewhere ? 'mesure limitée à d’autres actes' : 'mesure limitée aux biens';
+  return {
+    principals: [residentPrincipal(input.resident, 'en son nom propre', null, `C. civ. 459 al. 1 (${mr.label}, ${basis}) ; ${rule.basis}`)],
+    views: [],
+    principalsOptional: false,
+    sentences: [
+      `${capitalise(mr.label)} (${judgment}) : ${why}. ${capitalise(rule.label)} concerne sa personne : elle décide et signe seule, ${mr.holderNoun} n’est pas signataire (C. civ. 459 al. 1).`,
+    ],
+  };
+}
+
+/**
+ * The contract, its avenants, the DIPC under a representation of the property only (or a mandataire
+ * spécial's mission): the representative signs for the money, the person signs for where she lives
+ * (C. civ. 459-2 al. 1; 435 al. 1 under a sauvegarde). A disagreement recorded in the document is the
+ * judge's to settle before anyone signs (459-2 al. 2).
+ */
+function patrimonialRepresentation(
+  input: PolicyInput,
+  rule: DocumentRule,
+  m: MeasureView,
+  mr: MeasureRule,
+  ref: MeasureReference,
+  holders: MeasureView['holders'],
+  judgment: string,
+): Plan {
+  if (input.residence && !input.residence.agrees && !input.residence.judgeDecision) throw residenceNeedsJudge(m);
+  const r = input.resident;
+  const name = fullName(r);
+  const sauvegarde = m.type === 'sauvegarde_justice';
+  const own = sauvegarde ? 'C. civ. 435 al. 1, 459-2 al. 1' : 'C. civ. 459 al. 1, 459-2 al. 1';
+  const principals: Principal[] = [
+    residentPrincipal(r, 'en son nom propre, pour le choix de son lieu de résidence', null, `${own} (${mr.label}, représentation limitée ${sauvegarde ? 'à la mission' : 'aux biens'}) ; ${rule.basis}`),
+    ...holders.map((h) => ({
+      key: `${mr.signerRole}:${h.contactId}`,
+      role: mr.signerRole,
+      person: contactPerson(h, h.contactId),
+      capacity: `en qualité de ${mr.holderTitle}, qui représente ${name}`,
+      measure: ref,
+      legalBasis: `${mr.article}${sauvegarde ? ' (mission : actes déterminés de gestion du patrimoine)' : ' (représentation relative aux biens, C. civ. 425 al. 2)'} ; ${rule.basis}`,
+    })),
+  ];
+  const reach = sauvegarde
+    ? `la personne conserve l’exercice de ses droits (C. civ. 435) ; la mission du ${mr.holderTitle} couvre ${rule.label}, qui engage ses biens (C. civ. 437 al. 2)`
+    : `mesure de représentation relative aux biens seulement (C. civ. 425 al. 2) ; ${rule.label} engage ses biens`;
+  return {
+    principals,
+    views: [],
+    principalsOptional: false,
+    sentences: [
+      `${capitalise(mr.label)} (${judgment}) : ${reach}, ${mr.holderNoun} signe pour la représenter ; le choix du lieu de résidence lui appartient, elle signe aussi (C. civ. 459-2 al. 1).`,
     ],
   };
 }

@@ -1,6 +1,6 @@
 import { MEASURE_TYPE_LABELS } from '@carepact/common';
 import { applicableMeasure, isMinor, type MeasureMode, type MeasureView, type ResidentView } from '@carepact/residents';
-import type { PolicyDocumentType } from './policy.types';
+import type { MeasureReference, PolicyDocumentType } from './policy.types';
 import { DOCUMENT_RULES } from './signature-policy';
 import { soleSignatureLaw, type SoleSignatureLaw } from './sole-signature-law';
 
@@ -43,10 +43,23 @@ export function soleSignatureNotApplicable(resident: ResidentView, documentType:
   return null;
 }
 
+/**
+ * What defines the judgment a measure rests on, as the refused request recorded it (its decision's
+ * MeasureReference): the kind of measure, the court, the judgment's reference and date.
+ */
+export type MeasureJudgment = Pick<MeasureReference, 'type' | 'court' | 'judgmentReference' | 'judgmentDate'>;
+
 /** What of a recorded authorisation decides whether it still applies: the measure and the version it was given for. */
 export interface SoleSignatureScope {
   /** The measure the refusal was made under. */
   measureId: string;
+  /**
+   * That measure's judgment as it stood at the refusal (the refused request's decision, written
+   * once). The file edits a measure in place (same row id, PATCH): a judgment whose reference, date,
+   * court or kind has changed since is another judgment as far as the file can tell. Null when the
+   * refused request did not record it (the measure id alone is then compared).
+   */
+  judgment?: MeasureJudgment | null;
   /** The version whose assistance was refused (the act the judge authorised), and its number. */
   versionId: string;
   versionNumber: number;
@@ -88,6 +101,20 @@ export function soleSignatureSetAside(scope: SoleSignatureScope, now: SoleSignat
           : `Le refus d’assistance a été fait sous une autre mesure de protection que celle en vigueur (${MEASURE_TYPE_LABELS[m.type]}) : envoyez de nouveau le document en signature ; ` +
             `si ${law.assistant} que désigne la mesure en vigueur refuse son assistance, enregistrez alors l’ordonnance du juge (${law.basis}).`,
     };
+  // The same row, its judgment edited since the refusal: another judgment (a renewal, a new curateur
+  // typed over the old one) or a correction, the file cannot tell which; the safer reading is that
+  // the ordonnance was given under the judgment as it was, and the assistant the measure now names is
+  // called again (C. civ. 469 al. 3: the judge authorises one act refused under one measure).
+  if (scope.judgment && judgmentChanged(scope.judgment, m))
+    return {
+      code: SOLE_SIGNATURE_MEASURE_CHANGED,
+      message:
+        when === 'send'
+          ? `L’autorisation du juge n’est plus retenue : le jugement de la mesure de protection en vigueur (${MEASURE_TYPE_LABELS[m.type]}) a été modifié au dossier depuis le refus d’assistance ` +
+            `(sa référence, sa date, sa juridiction ou la nature de la mesure). ${capitalise(law.assistant)} que désigne la mesure en vigueur est ${law.called} à assister la personne ; ${ifRefuses(law)}, la personne peut saisir de nouveau le juge (${law.basis}).`
+          : `Le jugement de la mesure de protection a été modifié au dossier depuis le refus d’assistance (sa référence, sa date, sa juridiction ou la nature de la mesure) : ` +
+            `envoyez de nouveau le document en signature ; si ${law.assistant} que désigne la mesure en vigueur refuse son assistance, enregistrez alors l’ordonnance du juge (${law.basis}).`,
+    };
   if (!now.version || now.version.id !== scope.versionId) {
     const doc = ofDocument(DOCUMENT_RULES[now.documentType].label);
     const current = now.version ? `la version ${now.version.number}` : 'une autre version';
@@ -102,6 +129,11 @@ export function soleSignatureSetAside(scope: SoleSignatureScope, now: SoleSignat
     };
   }
   return null;
+}
+
+/** Whether the measure's judgment is no longer the one recorded at the refusal (its kind, court, reference or date). */
+function judgmentChanged(at: MeasureJudgment, m: MeasureView): boolean {
+  return at.type !== m.type || at.court !== m.court || at.judgmentReference !== m.judgmentReference || String(at.judgmentDate).slice(0, 10) !== String(m.judgmentDate).slice(0, 10);
 }
 
 /** « le contrat de séjour » → « du contrat de séjour »; « l’avenant … » → « de l’avenant … ». */

@@ -6,8 +6,13 @@ import { addMonthsIso } from '@carepact/residents';
  * the one place they are computed, for the worklist, the signature requests, the portal and the
  * e-mails alike (issue 13: every place shows the same date).
  *
- * - CASF D.311: the contrat de séjour (or the DIPC that replaces it) is drawn up at admission,
- *   **handed over within 15 days** and **signed within one month** of admission;
+ * - CASF D.311 III: « Le contrat de séjour ou le document individuel de prise en charge est établi
+ *   lors de l'admission et remis à chaque personne et, le cas échéant, à son représentant légal, au
+ *   plus tard dans les quinze jours qui suivent l'admission. Le contrat est signé dans le mois qui
+ *   suit l'admission. » Both are **handed over within 15 days**; only the contract is **signed
+ *   within one month**. The DIPC is « établi et signé par le directeur » (D.311 II) before it is
+ *   handed over: its deadline is the 15 days; the person's countersignature, optional (« Il peut être
+ *   contresigné »), has none;
  * - CASF D.311: an **avenant within six months** sets the objectives and adapted services, and
  *   they are **re-actualised every year**;
  * - CASF L.311-3 7° and the ANESM recommendation (December 2008): the projet personnalisé is first
@@ -32,9 +37,17 @@ export function contractHandoverDay(admissionDate: string): string {
   return addDaysIso(admissionDate, LEGAL_DELAYS.contractHandoverDays);
 }
 
-/** The day the contract (or DIPC) must be signed by (CASF D.311: one month after admission). */
+/** The day the contrat de séjour must be signed by (CASF D.311 III: one month after admission; not the DIPC, see dipcDay). */
 export function contractSignatureDay(admissionDate: string): string {
   return addMonthsIso(admissionDate, LEGAL_DELAYS.contractSignatureMonths);
+}
+
+/**
+ * The day the DIPC must be drawn up, signed by the director and handed over by (CASF D.311 II and
+ * III: 15 days after admission). The person's countersignature is optional and has no deadline.
+ */
+export function dipcDay(admissionDate: string): string {
+  return contractHandoverDay(admissionDate);
 }
 
 /** The day the first avenant is due (CASF D.311: six months after admission). */
@@ -44,7 +57,8 @@ export function firstAvenantDay(admissionDate: string): string {
 
 /** The calendar day of a signature request's legal deadline, or null for a type without one. */
 export function legalDeadlineDay(type: string, admissionDate: string): string | null {
-  if (type === 'contrat-sejour' || type === 'dipc') return contractSignatureDay(admissionDate);
+  if (type === 'contrat-sejour') return contractSignatureDay(admissionDate);
+  if (type === 'dipc') return dipcDay(admissionDate);
   if (type === 'avenant') return firstAvenantDay(admissionDate);
   return null;
 }
@@ -57,4 +71,25 @@ export function legalDeadlineDay(type: string, admissionDate: string): string | 
 export function legalDeadline(type: string, admissionDate: string): Date | null {
   const day = legalDeadlineDay(type, admissionDate);
   return day ? endOfDayIn(day) : null;
+}
+
+/**
+ * What a request's legal deadline is, in French, for the pages, the API and the errors: the same
+ * words wherever the date is shown (« délai légal : … »).
+ */
+export function legalDeadlineRule(type: string): string | null {
+  if (type === 'contrat-sejour') return 'contrat signé dans le mois qui suit l’admission, CASF D.311 III';
+  if (type === 'dipc')
+    return 'DIPC établi, signé par la direction et remis dans les quinze jours qui suivent l’admission, CASF D.311 II et III ; la contresignature de la personne ou de son représentant est facultative et sans délai';
+  if (type === 'avenant') return 'premier avenant dans les six mois de l’admission, CASF D.311';
+  return null;
+}
+
+/**
+ * Whether a request's own deadline (reminders, expiry) is kept within the legal deadline. Not for the
+ * DIPC: its legal deadline binds the director's signature (CASF D.311 II and III), while the
+ * person's countersignature, optional, has none — the request stays open for it after that day.
+ */
+export function legalDeadlineCapsRequest(type: string): boolean {
+  return type !== 'dipc';
 }

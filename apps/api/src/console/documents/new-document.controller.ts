@@ -14,6 +14,7 @@ import { checkConsoleCsrf, consoleCsrfToken } from '../console-csrf';
 import { actorOf, formBody } from '../console-request';
 import { DocumentFormState, ResidentRef, chooseTypePage, documentFormPage, refusalMessage, typeTitle } from './new-document.views';
 import { carriedOver } from './meeting-editors';
+import { demoExampleOf } from './demo-example';
 import { completeErrors, templateRequirements } from './form-requirements';
 import { Data, FormSchema, applyRowAction, formSchemaOf, parseForm } from './schema-form';
 
@@ -61,6 +62,19 @@ export function prefillFromFile(type: DocumentType, r: ResidentView, contract: {
   }
 }
 
+/**
+ * A tariff avenant carried over from the resident's previous one keeps its figures for staff to
+ * update, but not its « prix avant le changement »: those were in force before THAT avenant. The
+ * new one's are the prices in force on its own effective date (CASF L.342-3: the last signed tariff
+ * avenant before it, else the contract), which DocumentsService fills when the fields are left empty.
+ */
+export function withoutPreviousPrices(data: Data): Data {
+  const tc = data.purpose === 'tarifs' ? data.tariffChange : undefined;
+  if (!tc || typeof tc !== 'object' || Array.isArray(tc)) return data;
+  const { previousPrices: _previous, ...rest } = tc as Record<string, unknown>;
+  return { ...data, tariffChange: rest } as Data;
+}
+
 @ApiExcludeController()
 @Controller('console/residents/:residentId/documents/nouveau')
 export class NewDocumentController {
@@ -86,7 +100,13 @@ export class NewDocumentController {
     const previous = await this.documents.previousData(actor, residentId, choice.type);
     const { resident: _demoKey, ...previousData } = previous?.data ?? {};
     const schema = this.schema(choice.type);
-    const data = previous ? carriedOver(choice.type, previousData) : prefillFromFile(choice.type, resident, choice.type === 'avenant' ? await this.documents.signedContractOf(actor, residentId) : null);
+    const example = demoExampleOf((await this.staff.getEstablishment(actor, resident.establishmentId)).finess, resident, choice.type);
+    const useExample = example !== null && req.query.exemple === 'demo';
+    const data = useExample
+      ? withoutPreviousPrices(example)
+      : previous
+        ? withoutPreviousPrices(carriedOver(choice.type, previousData))
+        : prefillFromFile(choice.type, resident, choice.type === 'avenant' ? await this.documents.signedContractOf(actor, residentId) : null);
     const situation = await this.situation(actor, resident);
     sendHtml(
       res,
@@ -97,9 +117,12 @@ export class NewDocumentController {
         schema,
         data,
         requirements: templateRequirements(choice.type, schema, templates().load(choice.type), situation(data)),
-        prefilledFrom: previous
-          ? `Prérempli avec les données de la version ${previous.versionNumber} du précédent document de ce type : vérifiez et mettez à jour chaque champ.`
-          : 'Prérempli avec ce que dit le dossier du résident (participants, mesure de protection) : complétez et vérifiez chaque champ.',
+        prefilledFrom: useExample
+          ? `Prérempli avec l’exemple du jeu de démonstration pour ${ref.name} : des données inventées pour essayer le produit. Vérifiez chaque champ.`
+          : previous
+            ? `Prérempli avec les données de la version ${previous.versionNumber} du précédent document de ce type : vérifiez et mettez à jour chaque champ.`
+            : 'Prérempli avec ce que dit le dossier du résident (participants, mesure de protection) : complétez et vérifiez chaque champ.',
+        demoExampleHref: example !== null && !useExample ? `/console/residents/${residentId}/documents/nouveau?type=${choice.type}&exemple=demo` : undefined,
       }),
     );
   }

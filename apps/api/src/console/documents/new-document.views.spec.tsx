@@ -65,7 +65,9 @@ describe('the contract form: every required field at once, in French', () => {
     expect(html).toContain('<legend>Entretien de recherche du consentement<span class="required"> (obligatoire)</span></legend>');
     expect(html).toContain('<label for="consentInterview-on">Date de l’entretien<span class="required"> (obligatoire)</span></label>');
     expect(html).toContain('<label for="entryInventoryOn">Date de l’état des lieux d’entrée<span class="required"> (obligatoire)</span></label>');
-    expect(html).toContain('<p class="hint requirement" id="consentInterview-pourquoi">Dans un établissement pour personnes âgées');
+    // Every contrat de séjour with an adult (CASF L.311-4 al. 5, template 1.6.0), the état des lieux in a home for older people.
+    expect(html).toContain('<p class="hint requirement" id="consentInterview-pourquoi">Lors de la conclusion du contrat de séjour, le consentement de la personne majeure à être accueillie est recherché dans un entretien, dans tout établissement (CASF L.311-4 al. 5).</p>');
+    expect(html).toContain('<p class="hint requirement" id="entryInventoryOn-pourquoi">Dans un établissement pour personnes âgées : état des lieux d’entrée (CASF L.311-7-1).</p>');
     expect(html).toContain(
       '<label for="pricing-gir">GIR<span class="required"> (obligatoire si vous choisissez « les tarifs de l’établissement s’appliquent » pour « Participation financière »)</span></label>',
     );
@@ -123,9 +125,11 @@ describe('the contract form: every required field at once, in French', () => {
 });
 
 /**
- * The personne de confiance notice before the consent interview (CASF D.311-0-4, template 1.5.0):
- * the form asks for its date and the attestation's when the person has not designated one, says
- * why, and shows a notice given less than eight days before the interview refused beside its field.
+ * The personne de confiance notice before the consent interview (CASF D.311-0-4, templates 1.5.0
+ * and 1.6.0): the form asks for its date and the attestation's when the person has not designated
+ * one, says why, and shows a notice given less than eight days before the interview refused beside
+ * its field. 1.6.0: the information already delivered elsewhere (2°, 3°) is a group of its own, in
+ * French, and its date after the interview is refused beside it.
  */
 describe('the contract form: the personne de confiance notice (CASF D.311-0-4)', () => {
   const template = templates().load('contrat-sejour');
@@ -168,10 +172,39 @@ describe('the contract form: the personne de confiance notice (CASF D.311-0-4)',
     });
     expect(errors).toEqual([expect.objectContaining({ field: 'consentInterview.noticeGivenOn', code: 'NOTICE_TOO_LATE' })]);
     expect(html).toContain(
-      '<p class="field-error" id="consentInterview-noticeGivenOn-erreur">La notice d’information sur la personne de confiance est remise huit jours au moins avant l’entretien de recherche du consentement (CASF D.311-0-4) : indiquez une date de remise antérieure d’au moins huit jours à celle de l’entretien.</p>',
+      '<p class="field-error" id="consentInterview-noticeGivenOn-erreur">La notice d’information sur la personne de confiance est remise huit jours au moins avant l’entretien de recherche du consentement (CASF D.311-0-4) : indiquez une date de remise antérieure d’au moins huit jours à celle de l’entretien. Ce délai cesse de s’appliquer si la personne a désigné sa personne de confiance avant l’entretien (al. 3) : la date de cette désignation s’enregistre dans son dossier.</p>',
     );
     expect(html).toMatch(/<input[^>]*id="consentInterview-noticeGivenOn"[^>]*aria-invalid="true"|<input[^>]*aria-invalid="true"[^>]*id="consentInterview-noticeGivenOn"/);
     expect(summary(html)).toEqual([['consentInterview-noticeGivenOn', 'Entretien de recherche du consentement › Date de remise de la notice sur la personne de confiance']]);
+  });
+
+  it('1.6.0: the information already delivered elsewhere, a group with French labels and its condition; once given, the notice is no longer asked for', () => {
+    const { html } = form(marcel, 'marcel-dupont');
+    expect(html).toContain('<legend>Information sur la personne de confiance déjà délivrée ailleurs</legend>');
+    expect(html).toContain('<label for="consentInterview-priorInformation-by">Délivrée par<span class="required"> (obligatoire si cette partie est remplie)</span></label>');
+    expect(html).toContain('<option value="etablissement">un autre établissement ou service social ou médico-social</option><option value="ofii">l’OFII (personne qui demande l’asile)</option>');
+    expect(html).toContain(
+      '<label for="consentInterview-priorInformation-name">Nom de l’établissement ou du service<span class="required"> (obligatoire si vous choisissez « un autre établissement ou service social ou médico-social » pour « Délivrée par »)</span></label>',
+    );
+    expect(html).toContain('<label for="consentInterview-priorInformation-on">Date de délivrance de l’information<span class="required"> (obligatoire si cette partie est remplie)</span></label>');
+    const informed = form(marcel, 'marcel-dupont', (d) => {
+      const { noticeGivenOn: _n, attestationSignedOn: _a, ...rest } = interview(d);
+      d.consentInterview = { ...rest, priorInformation: { by: 'etablissement', name: 'EHPAD Les Glycines', on: '2026-09-15' } };
+    });
+    expect(informed.errors).toEqual([]);
+    expect(informed.html).toMatch(/<label for="consentInterview-noticeGivenOn">Date de remise de la notice sur la personne de confiance<\/label>/);
+    expect(informed.html).toContain('value="EHPAD Les Glycines"');
+  });
+
+  it('1.6.0: the earlier information dated on the interview’s day is refused beside its field, in the summary too', () => {
+    const { html, errors } = form(marcel, 'marcel-dupont', (d) => {
+      d.consentInterview = { on: '2026-10-20', outcome: 'consent', priorInformation: { by: 'ofii', on: '2026-10-20' } };
+    });
+    expect(errors).toEqual([expect.objectContaining({ field: 'consentInterview.priorInformation.on', code: 'PRIOR_INFORMATION_AFTER_INTERVIEW' })]);
+    expect(html).toContain('<p class="field-error" id="consentInterview-priorInformation-on-erreur">L’information sur la personne de confiance délivrée par un autre établissement ou service, ou par l’OFII, ne dispense de la notice que si elle l’a été avant l’entretien');
+    expect(summary(html)).toEqual([
+      ['consentInterview-priorInformation-on', 'Entretien de recherche du consentement › Information sur la personne de confiance déjà délivrée ailleurs › Date de délivrance de l’information'],
+    ]);
   });
 
   it('with a personne de confiance already designated: neither date is asked for', () => {

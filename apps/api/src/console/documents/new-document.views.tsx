@@ -1,5 +1,5 @@
 import { DOCUMENT_TYPE_LABELS, DomainError, FieldError, ValidationError, documentTitle, formatDateFr, ofName } from '@carepact/common';
-import { AvenantAlreadyExistsError, avenantAlreadyExistsSummary, documentConsolePath, type DocumentType } from '@carepact/documents';
+import { AvenantAlreadyExistsError, TariffAvenantPendingError, avenantAlreadyExistsSummary, documentConsolePath, tariffAvenantPendingSummary, type DocumentType } from '@carepact/documents';
 import type { StaffActor } from '@carepact/identity';
 import { ConsolePage } from '../console-layout';
 import { Notice, PostForm, TrustedHtml, fieldId as fieldIdOf, renderPage } from '../../views';
@@ -79,12 +79,14 @@ export interface DocumentFormState {
   resident: ResidentRef;
   schema: FormSchema;
   data: Data;
-  /** Where the values come from (the previous version, the resident file). */
+  /** Where the values come from (the previous version, the resident file, the demo's example). */
   prefilledFrom?: string;
+  /** A resident of the demo establishment with the demo's own data for this document: the link that prefills the form with it (demo-example.ts). */
+  demoExampleHref?: string;
   errors?: FieldError[];
   errorMessage?: string;
   /** The refusal names the resident's tariff avenant for this effective date (AVENANT_ALREADY_EXISTS): linked under the message. */
-  existingAvenant?: { documentId: string; effectiveOn: string };
+  existingAvenant?: { documentId: string; effectiveOn: string; /** An earlier one awaiting signature (TARIFF_AVENANT_PENDING), not a duplicate. */ pending?: boolean };
   focus?: string;
   /** After a successful preview: the document's HTML and the hash of the data it shows. */
   preview?: { html: string; dataHash: string };
@@ -103,6 +105,8 @@ export interface DocumentFormState {
 export function refusalMessage(e: DomainError): Pick<DocumentFormState, 'errorMessage' | 'existingAvenant'> {
   if (e instanceof AvenantAlreadyExistsError)
     return { errorMessage: avenantAlreadyExistsSummary(e.effectiveOn, e.existing), existingAvenant: { documentId: e.existing.documentId, effectiveOn: e.effectiveOn } };
+  if (e instanceof TariffAvenantPendingError)
+    return { errorMessage: tariffAvenantPendingSummary(e.effectiveOn, e.pending), existingAvenant: { documentId: e.pending.documentId, effectiveOn: e.pending.effectiveOn, pending: true } };
   return { errorMessage: e instanceof ValidationError ? `${e.messageFr} Corrigez les champs signalés.` : e.messageFr };
 }
 
@@ -152,8 +156,8 @@ export function documentFormPage(actor: StaffActor, csrf: string, s: DocumentFor
           <h2 id="erreurs-titre">{s.errorMessage ?? 'Il y a un problème'}</h2>
           {s.existingAvenant ? (
             <p>
-              <a href={documentConsolePath(s.existingAvenant.documentId)}>Ouvrir l’avenant tarifaire au {formatDateFr(s.existingAvenant.effectiveOn)}</a> pour le consulter ou le
-              corriger par une nouvelle version.
+              <a href={documentConsolePath(s.existingAvenant.documentId)}>Ouvrir l’avenant tarifaire au {formatDateFr(s.existingAvenant.effectiveOn)}</a>
+              {s.existingAvenant.pending ? ' pour le faire signer ou l’annuler.' : ' pour le consulter ou le corriger par une nouvelle version.'}
             </p>
           ) : null}
           {errors.length ? (
@@ -187,6 +191,12 @@ export function documentFormPage(actor: StaffActor, csrf: string, s: DocumentFor
       ) : s.prefilledFrom ? (
         <Notice>
           <p>{s.prefilledFrom}</p>
+          {s.demoExampleHref ? (
+            <p>
+              Pour essayer le produit : <a href={s.demoExampleHref}>Préremplir avec l’exemple du jeu de démonstration</a> (des données inventées, écrites pour cette
+              personne).
+            </p>
+          ) : null}
         </Notice>
       ) : null}
       <h2 id="formulaire">{editor ? 'Rédaction' : 'Données du document'}</h2>

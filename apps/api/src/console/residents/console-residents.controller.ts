@@ -11,6 +11,7 @@ import type { Request, Response } from 'express';
 import type { EntityManager } from 'typeorm';
 import { ParseIdPipe } from '../../http/parse-id.pipe';
 import { validateBody } from '../../http/validation';
+import { withRuleErrors } from '../../residents/resident-errors';
 import { ContactDto, CreateResidentDto, MeasureDto, PersonneDeConfianceDto, UpdateContactDto, UpdateMeasureDto, UpdateResidentDto } from '../../residents/residents.dto';
 import { redirectTo, sendHtml } from '../../views';
 import { checkConsoleCsrf, consoleCsrfToken } from '../console-csrf';
@@ -148,7 +149,9 @@ export class ConsoleResidentsController {
       sendHtml(res, status, residentCreatePage({ actor, csrf: this.csrf(actor), values: draft.values, errors, establishments, focus, ...counts }));
     };
     if (added) return page(200, undefined, added);
-    await this.submit(res, CreateResidentDto, asJson(createResidentPayload(draft)), (errors) => page(400, anchoredErrors(errors)), (dto) => this.residents.create(actor, dto), (created) => `${residentPath(created.id)}?fait=cree`);
+    const payload = asJson(createResidentPayload(draft));
+    // Format errors and the file's rules together, as the API answers (withRuleErrors): one round of corrections.
+    await this.submit(res, CreateResidentDto, payload, async (errors) => page(400, anchoredErrors(await withRuleErrors(payload, errors))), (dto) => this.residents.create(actor, dto), (created) => `${residentPath(created.id)}?fait=cree`);
   }
 
   @Get(':id')
@@ -268,8 +271,13 @@ export class ConsoleResidentsController {
     const body = this.checked(actor, req);
     const resident = await this.writable(actor, id);
     const values = flatDraft(body, UPDATE_RESIDENT_FIELDS, RESIDENT_CHECKS);
-    const page = (errors: FieldError[]) => sendHtml(res, 400, residentEditPage({ actor, csrf: this.csrf(actor), resident, values, errors: anchoredErrors(errors) }));
-    await this.submit(res, UpdateResidentDto, asJson(updateResidentPayload(values)), page, (dto) => this.residents.update(actor, resident.id, dto), () => `${residentPath(resident.id)}?fait=modifie`);
+    const payload = asJson(updateResidentPayload(values));
+    // Format errors and the file's rules together (withRuleErrors), as for a new file.
+    const page = async (errors: FieldError[]) => {
+      const all = await withRuleErrors(payload, errors, (readable) => this.residents.patchRuleErrors(actor, resident.id, readable));
+      sendHtml(res, 400, residentEditPage({ actor, csrf: this.csrf(actor), resident, values, errors: anchoredErrors(all) }));
+    };
+    await this.submit(res, UpdateResidentDto, payload, page, (dto) => this.residents.update(actor, resident.id, dto), () => `${residentPath(resident.id)}?fait=modifie`);
   }
 
   @Get(':id/contacts/nouveau')
@@ -462,17 +470,17 @@ export class ConsoleResidentsController {
     res: Response,
     dto: new () => D,
     payload: unknown,
-    onErrors: (errors: FieldError[]) => void,
+    onErrors: (errors: FieldError[]) => void | Promise<void>,
     write: (dto: D) => Promise<R>,
     location: (result: R) => string,
   ): Promise<void> {
     const checked = await validateBody(dto, payload);
-    if (checked.errors) return onErrors(checked.errors);
+    if (checked.errors) return await onErrors(checked.errors);
     let result: R;
     try {
       result = await write(checked.dto);
     } catch (e) {
-      if (e instanceof ValidationError) return onErrors(e.details);
+      if (e instanceof ValidationError) return await onErrors(e.details);
       throw e;
     }
     redirectTo(res, location(result));
@@ -555,5 +563,10 @@ function measureValues(m: MeasureView): Flat {
     judgeAuthorisesHolderAlone: yes(m.judgeAuthorisesHolderAlone),
     authorisationReference: m.authorisationReference ?? '',
     proofDocumentRef: m.proofDocumentRef ?? '',
+    holderEstablishmentEmployee: yes(m.holderEstablishmentEmployee ?? false),
+    subrogeContactId: m.subroge?.contactId ?? '',
+    adHocContactId: m.adHoc?.contactId ?? '',
+    adHocJudgmentReference: m.adHoc?.judgmentReference ?? '',
+    adHocJudgmentDate: m.adHoc?.judgmentDate ?? '',
   };
 }

@@ -33,8 +33,26 @@ const RESIDENT_TEXT = [
   'preferences.language',
 ];
 const RESIDENT_CHECKS = ['preferences.largePrint', 'preferences.easyToRead'];
-const MEASURE_TEXT = ['type', 'mode', 'general', 'acts', 'mission', 'court', 'judgmentReference', 'judgmentDate', 'startDate', 'endDate', 'mandateEffectiveDate', 'authorisationReference', 'proofDocumentRef'];
-const MEASURE_CHECKS = ['scope.personne', 'scope.biens', 'judgeAuthorisesHolderAlone'];
+const MEASURE_TEXT = [
+  'type',
+  'mode',
+  'general',
+  'acts',
+  'mission',
+  'court',
+  'judgmentReference',
+  'judgmentDate',
+  'startDate',
+  'endDate',
+  'mandateEffectiveDate',
+  'authorisationReference',
+  'proofDocumentRef',
+  'subrogeContactId',
+  'adHocContactId',
+  'adHocJudgmentReference',
+  'adHocJudgmentDate',
+];
+const MEASURE_CHECKS = ['scope.personne', 'scope.biens', 'judgeAuthorisesHolderAlone', 'holderEstablishmentEmployee'];
 
 /** The most blocks of one kind a form keeps (the DTOs allow 30 contacts, 2 parents, 5 holders). */
 export const MAX_BLOCKS = { contacts: 30, parents: 2, holders: 5 } as const;
@@ -141,6 +159,12 @@ function measureBody(v: Flat, p: string, holders: number, mode: 'create' | 'upda
     judgeAuthorisesHolderAlone: checked(v[`${p}judgeAuthorisesHolderAlone`]),
     authorisationReference: mode === 'create' ? opt(v[`${p}authorisationReference`]) : nul(v[`${p}authorisationReference`]),
     proofDocumentRef: mode === 'create' ? opt(v[`${p}proofDocumentRef`]) : nul(v[`${p}proofDocumentRef`]),
+    // C. civ. 451 al. 2, 454 al. 5, 455: the holder's tie to the establishment, the subrogé, the ad hoc appointment.
+    holderEstablishmentEmployee: checked(v[`${p}holderEstablishmentEmployee`]),
+    subrogeContactId: mode === 'create' ? opt(v[`${p}subrogeContactId`]) : nul(v[`${p}subrogeContactId`]),
+    adHocContactId: mode === 'create' ? opt(v[`${p}adHocContactId`]) : nul(v[`${p}adHocContactId`]),
+    adHocJudgmentReference: mode === 'create' ? opt(v[`${p}adHocJudgmentReference`]) : nul(v[`${p}adHocJudgmentReference`]),
+    adHocJudgmentDate: mode === 'create' ? opt(v[`${p}adHocJudgmentDate`]) : nul(v[`${p}adHocJudgmentDate`]),
   };
   if (mode === 'create') {
     body.holders = Array.from({ length: holders }, (_, i) => {

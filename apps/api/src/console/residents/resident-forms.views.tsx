@@ -60,6 +60,11 @@ const LABELS: Record<string, string> = {
   judgeAuthorisesHolderAlone: 'Autorisation du juge',
   authorisationReference: 'Référence de l’autorisation du juge',
   proofDocumentRef: 'Pièce justificative',
+  holderEstablishmentEmployee: 'Titulaire préposé de l’établissement',
+  subrogeContactId: 'Subrogé curateur ou tuteur',
+  adHocContactId: 'Curateur ou tuteur ad hoc',
+  adHocJudgmentReference: 'Référence de la décision ad hoc',
+  adHocJudgmentDate: 'Date de la décision ad hoc',
   role: 'Rôle',
   holders: 'Personnes qui exercent la mesure',
   parents: 'Parents',
@@ -223,7 +228,7 @@ export function ResidentFields(props: { values: Flat; errors?: FieldError[]; est
       <p class="hint">Les documents lui sont proposés d’abord sous cette forme (CASF L.311-4 : une information adaptée).</p>
       <Checkbox name="preferences.easyToRead" label="Facile à lire et à comprendre (FALC)" checked={values['preferences.easyToRead'] === 'oui'} errors={errors} />
       <Checkbox name="preferences.largePrint" label="Gros caractères" checked={values['preferences.largePrint'] === 'oui'} errors={errors} />
-      <TextField name="preferences.language" label="Langue" hint="Code à deux lettres ; fr par défaut." value={v(values, 'preferences.language')} errors={errors} />
+      <TextField name="preferences.language" label="Langue" hint="Code de langue à deux lettres, par exemple fr pour le français, ar pour l’arabe ; fr par défaut." value={v(values, 'preferences.language')} errors={errors} />
 
       <h2>Pour un mineur</h2>
       <SelectField
@@ -323,6 +328,7 @@ export function MeasureFields(props: BlockProps & { mode: 'create' | 'update'; h
       />
       <TextField name={`${p}authorisationReference`} label="Référence de l’autorisation du juge" value={v(values, `${p}authorisationReference`)} errors={errors} />
       <TextField name={`${p}proofDocumentRef`} label="Pièce justificative" hint="Référence de la copie du jugement classée au dossier." value={v(values, `${p}proofDocumentRef`)} errors={errors} />
+      <ConflictOfInterestFields prefix={p} values={values} errors={errors} contacts={props.contacts} />
       {props.mode === 'create' ? (
         <Group path={`${p}holders`} legend="Personnes qui exercent la mesure" hint="Un bloc laissé vide est ignoré." errors={errors}>
           {Array.from({ length: props.holders }, (_, i) => {
@@ -361,6 +367,57 @@ export function MeasureFields(props: BlockProps & { mode: 'create' | 'update'; h
 }
 
 /** The personne de confiance (CASF L.311-5-1): never a signatory; an existing contact or a new person. */
+/**
+ * The holder may be the establishment's préposé (C. civ. 451 al. 2): for the contract, its avenants
+ * and the DIPC the subrogé (C. civ. 454 al. 5) or a holder ad hoc (C. civ. 455) signs in his place.
+ * The subrogé and the ad hoc holder are contacts already in the file: chosen in the measure form only.
+ */
+function ConflictOfInterestFields(props: BlockProps & { contacts?: ContactView[] }) {
+  const { prefix: p, values, errors } = props;
+  const options = (props.contacts ?? []).map((c): [string, string] => [c.id, `${c.firstName} ${c.lastName}${c.organisationName ? ` (${c.organisationName})` : c.relation ? ` (${c.relation})` : ''}`]);
+  return (
+    <Group
+      path={`${p}conflitInterets`}
+      legend="Titulaire lié à l’établissement (C. civ. 451, 454, 455)"
+      hint="Pour le contrat de séjour, ses avenants et le DIPC, conclus avec l’établissement, un titulaire préposé de l’établissement a des intérêts opposés à ceux de la personne : le subrogé curateur ou tuteur, ou à défaut le curateur ou tuteur ad hoc désigné par le juge, signe à sa place."
+      errors={errors}
+    >
+      <Checkbox
+        name={`${p}holderEstablishmentEmployee`}
+        label="Le titulaire de la mesure est préposé de l’établissement, ou salarié de l’établissement ou de son organisme gestionnaire (C. civ. 451 al. 2)"
+        checked={values[`${p}holderEstablishmentEmployee`] === 'oui'}
+        errors={errors}
+      />
+      {props.contacts ? (
+        <>
+          <SelectField
+            name={`${p}subrogeContactId`}
+            label="Subrogé curateur ou subrogé tuteur (C. civ. 454)"
+            hint="Une personne déjà enregistrée parmi les contacts du dossier."
+            emptyLabel="Aucun subrogé désigné"
+            options={options}
+            value={v(values, `${p}subrogeContactId`)}
+            errors={errors}
+          />
+          <SelectField
+            name={`${p}adHocContactId`}
+            label="Curateur ou tuteur ad hoc désigné par le juge (C. civ. 455)"
+            hint="Une personne déjà enregistrée parmi les contacts du dossier, avec la décision qui la désigne."
+            emptyLabel="Aucune désignation ad hoc"
+            options={options}
+            value={v(values, `${p}adHocContactId`)}
+            errors={errors}
+          />
+          <TextField name={`${p}adHocJudgmentReference`} label="Référence de la décision désignant le titulaire ad hoc" hint="Par exemple : RG 26/00981." value={v(values, `${p}adHocJudgmentReference`)} errors={errors} />
+          <TextField name={`${p}adHocJudgmentDate`} type="date" label="Date de la décision désignant le titulaire ad hoc" value={v(values, `${p}adHocJudgmentDate`)} errors={errors} />
+        </>
+      ) : (
+        <p class="hint">Le subrogé et le titulaire ad hoc s’enregistrent dans la fiche de la mesure, une fois la personne ajoutée aux contacts du dossier.</p>
+      )}
+    </Group>
+  );
+}
+
 export function PdcFields(props: BlockProps & { contacts?: ContactView[] }) {
   const p = props.prefix;
   return (

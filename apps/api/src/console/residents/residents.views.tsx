@@ -229,7 +229,7 @@ export function residentFileBody(s: { resident: ResidentView; establishment: str
         <dl class="facts">
           <Row label="Facile à lire et à comprendre">{r.preferences.easyToRead ? 'oui' : 'non'}</Row>
           <Row label="Gros caractères">{r.preferences.largePrint ? 'oui' : 'non'}</Row>
-          <Row label="Langue">{r.preferences.language}</Row>
+          <Row label="Langue">{languageName(r.preferences.language)}</Row>
         </dl>
       </section>
 
@@ -265,6 +265,12 @@ export function residentFileBody(s: { resident: ResidentView; establishment: str
                       ? m.holders.map((h) => `${h.firstName} ${h.lastName}, ${HOLDER_ROLE_LABELS[h.role]}${h.organisationName ? ` (${h.organisationName})` : ''}`).join(' ; ')
                       : '—'}
                   </Row>
+                  {/* C. civ. 451 al. 2, 454 al. 5, 455: who signs the acts with the establishment in the préposé's place. */}
+                  {m.holderEstablishmentEmployee ? <Row label="Lien avec l’établissement">Titulaire préposé de l’établissement (C. civ. 451 al. 2)</Row> : null}
+                  {m.subroge ? <Row label="Subrogé (C. civ. 454)">{`${m.subroge.firstName} ${m.subroge.lastName}`}</Row> : null}
+                  {m.adHoc ? (
+                    <Row label="Titulaire ad hoc (C. civ. 455)">{`${m.adHoc.firstName} ${m.adHoc.lastName}, décision ${m.adHoc.judgmentReference} du ${formatDateFr(m.adHoc.judgmentDate)}`}</Row>
+                  ) : null}
                 </dl>
                 {s.rights.write ? (
                   <ul class="actions">
@@ -409,4 +415,13 @@ export function residentFilePage(s: { actor: StaffActor; csrf: string; name: str
       <TrustedHtml html={s.retention} class="resident-retention" />
     </ConsolePage>,
   );
+}
+
+/** « fr » → « français » (Node's full ICU); a code ICU does not know stays as typed. */
+export function languageName(code: string): string {
+  try {
+    return new Intl.DisplayNames(['fr'], { type: 'language', fallback: 'code' }).of(code) ?? code;
+  } catch {
+    return code;
+  }
 }

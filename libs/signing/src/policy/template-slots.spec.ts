@@ -1,0 +1,192 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from '@carepact/common';
+import type { EstablishmentEntity } from '@carepact/identity';
+import { resolve, validateTemplateInput } from '@carepact/rendering';
+import { loadDemoFixture, type ContactView, type FixtureResident, type MeasureType, type MeasureView, type ResidentView } from '@carepact/residents';
+import { TemplateLoader } from '@carepact/templates';
+import { templateInputOf } from '@carepact/documents';
+import { decideSigners } from './signature-policy';
+import { SignaturePolicyError } from './signature-policy.errors';
+import type { PolicyDocumentType } from './policy.types';
+import { aContact, aMeasure, aResident, residentViewFromFixture } from './testing/resident-view.builder';
+
+/**
+ * The signature slots a document shows are built by its template from the measure in the template
+ * input; who signs is decided by the signature policy. They must agree: for every resident of the
+ * demo fixtures and for generated residents under each measure type × scope × mode (and limited
+ * missions, minors), the slots of the latest published template of each document type (role + name,
+ * optional ones marked « contresignature facultative ») are the signers the policy plans (role +
+ * name, optional or not). Combinations the policy refuses (e.g. a tutelle « à la personne » for the
+ * contract, C. civ. 425 al. 2) are not routed, so not compared.
+ * The avenant is compared twice: to a contract (the contract's signers) and to a DIPC (the DIPC's
+ * rule, CASF D.311 VII: the director signs, the person's side may countersign).
+ */
+const ROOT = projectRoot();
+const demo = loadDemoFixture();
+const shared = join('/work/shared/fixtures', 'establishment-les-tilleuls.json');
+const fixtures = [demo, ...(existsSync(shared) ? [JSON.parse(readFileSync(shared, 'utf8')) as typeof demo] : [])];
+const demoFile = JSON.parse(readFileSync(join(ROOT, 'templates/demo/establishment-les-tilleuls.json'), 'utf8')) as {
+  documents: Record<string, Record<string, unknown>>;
+  residents: { documents?: Record<string, Record<string, unknown>> }[];
+};
+/**
+ * The document's data do not decide the slots, but some are required by the situation (the
+ * residence choice under representation, the minor's consent…): the demo's shared data, else a
+ * resident's own data of that type, the first the template accepts for this resident.
+ */
+const residenceChoice = demoFile.residents.map((r) => r.documents?.['contrat-sejour']?.residenceChoice).find(Boolean);
+const dataCandidates = (t: string) =>
+  [demoFile.documents[t], ...demoFile.residents.flatMap((r) => (r.documents?.[t] ? [r.documents[t]] : []))]
+    .filter(Boolean)
+    .flatMap((d) => [d, { ...d, residenceChoice }]);
+
+const e = demo.establishment;
+const establishment = {
+  name: e.name,
+  category: e.category,
+  finess: e.finess,
+  address: e.address,
+  phone: e.phone ?? null,
+  directorFirstName: e.director.firstName,
+  directorLastName: e.director.lastName,
+  directorEmail: e.director.email ?? null,
+  tariffs: e.tariffs ?? null,
+  annexes: e.annexes ?? null,
+} as unknown as EstablishmentEntity;
+const policyEstablishment = { name: e.name, directorFirstName: e.director.firstName, directorLastName: e.director.lastName, directorEmail: e.director.email ?? null };
+
+const TYPES: PolicyDocumentType[] = ['contrat-sejour', 'dipc', 'projet-personnalise', 'compte-rendu-synthese'];
+const ON = '2026-11-20';
+const loader = new TemplateLoader();
+
+interface Case {
+  label: string;
+  resident: ResidentView;
+  on: string;
+}
+
+const karim = aContact('karim', { firstName: 'Karim', lastName: 'Benaïssa' });
+const alain = aContact('alain', { firstName: 'Alain', lastName: 'Bernard' });
+const odile = aContact('odile', { firstName: 'Odile', lastName: 'Bernard' });
+const julie = aContact('julie', { firstName: 'Julie', lastName: 'Petit', holdsParentalAuthority: true });
+const thomas = aContact('thomas', { firstName: 'Thomas', lastName: 'Petit', holdsParentalAuthority: true });
+
+function measured(
+  label: string,
+  type: MeasureType,
+  over: Partial<Omit<MeasureView, 'holders'>>,
+  holders: ContactView[] = [type === 'tutelle' ? alain : karim],
+  others: ContactView[] = [],
+): Case {
+  return { label, on: ON, resident: aResident({ contacts: [...holders, ...others], protectionMeasures: [aMeasure(type, holders, over, ON)] }, ON) };
+}
+const both: MeasureView['scope'] = ['personne', 'biens'];
+
+const generated: Case[] = [
+  { label: 'majeure sans mesure', on: ON, resident: aResident({}, ON) },
+  measured('curatelle, personne et biens', 'curatelle', { scope: both }),
+  measured('curatelle, biens', 'curatelle', { scope: ['biens'] }),
+  measured('curatelle, personne', 'curatelle', { scope: ['personne'] }),
+  measured('curatelle renforcée, personne et biens', 'curatelle_renforcee', { scope: both }),
+  measured('curatelle renforcée, biens', 'curatelle_renforcee', { scope: ['biens'] }),
+  measured('tutelle, personne et biens', 'tutelle', { scope: both }),
+  measured('tutelle, biens', 'tutelle', { scope: ['biens'] }),
+  measured('tutelle, personne', 'tutelle', { scope: ['personne'] }),
+  measured('tutelle, deux cotuteurs, biens', 'tutelle', { scope: ['biens'] }, [alain, odile]),
+  measured('tutelle, deux cotuteurs, personne et biens', 'tutelle', { scope: both }, [alain, odile]),
+  measured('habilitation générale, représentation, personne et biens', 'habilitation_familiale', { scope: both }),
+  measured('habilitation générale, représentation, biens', 'habilitation_familiale', { scope: ['biens'] }),
+  measured('habilitation générale, assistance, personne et biens', 'habilitation_familiale', { scope: both, mode: 'assistance' }),
+  measured('habilitation générale, assistance, biens', 'habilitation_familiale', { scope: ['biens'], mode: 'assistance' }),
+  measured('habilitation pour le contrat de séjour, personne et biens', 'habilitation_familiale', { scope: both, general: false, acts: ['contrat-sejour'] }),
+  measured('habilitation pour le contrat de séjour, biens', 'habilitation_familiale', { scope: ['biens'], general: false, acts: ['Contrat de séjour'] }),
+  measured('habilitation pour le projet personnalisé, personne', 'habilitation_familiale', { scope: ['personne'], general: false, acts: ['projet-personnalise'] }),
+  measured('habilitation pour le contrat et le projet, personne et biens', 'habilitation_familiale', { scope: both, general: false, acts: ['admission', 'projet personnalisé', 'compte rendu de synthèse'] }),
+  measured('mandat de protection future, personne et biens', 'mandat_protection_future', { scope: both }),
+  measured('mandat de protection future, biens', 'mandat_protection_future', { scope: ['biens'] }),
+  measured('sauvegarde, mission nommant le contrat, biens', 'sauvegarde_justice', { scope: ['biens'], general: false, acts: ['contrat-sejour'], mission: 'Conclure le contrat de séjour' }),
+  measured('sauvegarde, mission nommant le contrat, personne et biens', 'sauvegarde_justice', { scope: both, general: false, acts: ['contrat de séjour'] }),
+  measured('sauvegarde, mission sans acte nommé', 'sauvegarde_justice', { scope: ['biens'], general: true, acts: [] }),
+  measured('sauvegarde, mission nommant le projet personnalisé', 'sauvegarde_justice', { scope: ['personne'], general: false, acts: ['projet-personnalise'] }),
+  measured('sauvegarde, assistance, mission nommant le contrat', 'sauvegarde_justice', { scope: both, mode: 'assistance', general: false, acts: ['contrat-sejour'] }),
+  // C. civ. 451 al. 2, 454 al. 5, 455: the holder is the establishment's préposé; the subrogé or the ad hoc holder signs the acts with it.
+  measured('tutelle, tuteur préposé de l’établissement, subrogé tuteur', 'tutelle', { scope: both, holderEstablishmentEmployee: true, subroge: { ...odile, contactId: odile.id } }, [alain], [odile]),
+  measured('curatelle, curateur préposé, subrogé curateur', 'curatelle', { scope: both, holderEstablishmentEmployee: true, subroge: { ...odile, contactId: odile.id } }, [karim], [odile]),
+  measured(
+    'tutelle, tuteur préposé, tuteur ad hoc',
+    'tutelle',
+    { scope: both, holderEstablishmentEmployee: true, adHoc: { ...odile, contactId: odile.id, judgmentReference: 'RG 26/00077', judgmentDate: '2026-10-01' } },
+    [alain],
+    [odile],
+  ),
+  {
+    label: 'mineur, autorité parentale conjointe',
+    on: ON,
+    resident: aResident({ firstName: 'Enzo', lastName: 'Petit', birthDate: '2014-05-30', parentalAuthority: 'shared', contacts: [julie, thomas] }, ON),
+  },
+  {
+    label: 'mineur, autorité parentale exclusive',
+    on: ON,
+    resident: aResident(
+      {
+        firstName: 'Enzo',
+        lastName: 'Petit',
+        birthDate: '2014-05-30',
+        parentalAuthority: 'sole',
+        soleAuthority: { ground: 'judgment', proofReference: 'Jugement JAF, RG 24/01234', proofDate: '2024-03-12' },
+        contacts: [julie],
+      },
+      ON,
+    ),
+  },
+  {
+    label: 'mineur, mesure judiciaire',
+    on: ON,
+    resident: aResident({ firstName: 'Enzo', lastName: 'Petit', birthDate: '2014-05-30', parentalAuthority: 'court_measure', contacts: [julie, thomas] }, ON),
+  },
+];
+
+const fromFixtures: Case[] = [];
+const seen = new Set<string>();
+for (const f of fixtures)
+  for (const r of f.residents as FixtureResident[]) {
+    const id = JSON.stringify(r);
+    if (seen.has(id)) continue;
+    seen.add(id);
+    fromFixtures.push({ label: `fixture ${r.key}`, on: r.admissionDate, resident: residentViewFromFixture(r, r.admissionDate) });
+  }
+
+const FACULTATIVE = 'contresignature facultative';
+interface Kind {
+  documentType: PolicyDocumentType;
+  appliesTo?: 'contrat-sejour' | 'dipc';
+}
+const KINDS: Kind[] = [...TYPES.map((documentType) => ({ documentType })), { documentType: 'avenant', appliesTo: 'contrat-sejour' }, { documentType: 'avenant', appliesTo: 'dipc' }];
+const rows = [...fromFixtures, ...generated].flatMap((c) => KINDS.map((k) => [c.label, k.appliesTo ? `avenant (${k.appliesTo})` : k.documentType, k, c] as const));
+
+describe('signature slots of the documents = signers of the policy', () => {
+  it.each(rows)('%s — %s', (_label, _kind, { documentType, appliesTo }, c) => {
+    let planned: string[];
+    try {
+      planned = decideSigners({ documentType, appliesTo, resident: c.resident, establishment: policyEstablishment, on: c.on }).signers.map(
+        (s) => `${s.role} | ${s.person.firstName} ${s.person.lastName}${s.optional ? ` | ${FACULTATIVE}` : ''}`,
+      );
+    } catch (err) {
+      // Not routed: nothing to compare (the refusal is the policy's own spec).
+      if (err instanceof SignaturePolicyError) return;
+      throw err;
+    }
+    const template = loader.load(documentType);
+    const inputs = dataCandidates(documentType).map((d) => templateInputOf(establishment, c.resident, appliesTo ? { ...d, appliesTo } : d, c.on));
+    const input = inputs.find((i) => validateTemplateInput(template, i).length === 0);
+    if (!input) throw new Error(`aucune donnée de démonstration valide pour ${documentType} : ${JSON.stringify(validateTemplateInput(template, inputs[0]))}`);
+    for (const variant of ['standard', 'falc'] as const) {
+      const tree = resolve(template, input, variant);
+      const shown = tree.blocks
+        .flatMap((b) => (b.kind === 'signatures' ? b.slots : []))
+        .map((s) => `${s.role} | ${s.name}${s.capacity.includes(FACULTATIVE) ? ` | ${FACULTATIVE}` : ''}`);
+      expect({ variant, version: template.content.version, slots: shown.sort() }).toEqual({ variant, version: template.content.version, slots: [...planned].sort() });
+    }
+  });
+});

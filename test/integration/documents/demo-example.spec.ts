@@ -1,0 +1,81 @@
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { loadDemoFixture } from '@carepact/residents';
+import { TEST_PASSWORD, insertResidentsWithSignedContracts, loginAgent } from '@carepact/testing';
+import { withContext } from '../../../apps/cli/src/context';
+import { loadDemo } from '../../../apps/cli/src/seed/load-demo';
+import { demoExampleOf } from '../../../apps/api/src/console/documents/demo-example';
+import { ApiHarness, startApiHarness } from '../api/api-harness';
+import { formFieldsOf } from './form-fields';
+
+/**
+ * README's first try: « Nouveau document » for a demo resident offers « Préremplir avec l'exemple du
+ * jeu de démonstration ». Before, the form came prefilled with the participants and the judgment only,
+ * and the first « Prévisualiser » answered 18 errors: some twenty answers (objectives, services,
+ * easy-to-read wordings, the consent interview…) had to be invented (newcomer's review, session 14).
+ */
+describe('the demo example on the new-document form', () => {
+  let h: ApiHarness;
+  let ds: DataSource;
+  let demo: request.Agent;
+  const fixture = loadDemoFixture();
+  const marcel = fixture.residents.find((r) => r.key === 'marcel-dupont')!;
+
+  beforeAll(async () => {
+    h = await startApiHarness();
+    ds = h.app.get(DataSource);
+    const password = await withContext(async (ctx, config) => (await loadDemo(ctx, config, fixture), config.demo.password), h.db.config);
+    demo = await loginAgent(h.app, 'admissions@les-tilleuls.example', password);
+  }, 60_000);
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  const idOf = async (r: { firstName: string; lastName: string }) =>
+    ((await ds.query(`SELECT id FROM residents WHERE first_name = $1 AND last_name = $2`, [r.firstName, r.lastName])) as { id: string }[])[0].id;
+  const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)![1];
+
+  it('only the data written for that very person of the demo establishment: another FINESS, another person or a type without data gives none', () => {
+    const contract = demoExampleOf(fixture.establishment.finess, marcel, 'contrat-sejour', fixture)!;
+    expect(contract).not.toHaveProperty('resident');
+    expect(contract).toEqual(expect.objectContaining({ objectives: expect.any(Array), consentInterview: expect.any(Object) }));
+    expect(demoExampleOf('123456789', marcel, 'contrat-sejour', fixture)).toBeNull();
+    expect(demoExampleOf(fixture.establishment.finess, { ...marcel, birthDate: '1947-07-03' }, 'contrat-sejour', fixture)).toBeNull();
+    // The compte rendu is written for Enzo: never lent to Marcel.
+    expect(demoExampleOf(fixture.establishment.finess, marcel, 'compte-rendu-synthese', fixture)).toBeNull();
+    const enzo = fixture.residents.find((r) => r.key === 'enzo-petit')!;
+    expect(demoExampleOf(fixture.establishment.finess, enzo, 'compte-rendu-synthese', fixture)).not.toBeNull();
+  });
+
+  it('Marcel’s contract: the link, then the form filled with his example, which previews at once (200, no error)', async () => {
+    const id = await idOf(marcel);
+    const url = `/console/residents/${id}/documents/nouveau?type=contrat-sejour`;
+    const first = (await demo.get(url).expect(200)).text;
+    expect(first).toContain(`<a href="/console/residents/${id}/documents/nouveau?type=contrat-sejour&amp;exemple=demo">Préremplir avec l’exemple du jeu de démonstration</a>`);
+
+    const filled = (await demo.get(`${url}&exemple=demo`).expect(200)).text;
+    expect(filled).toContain('Prérempli avec l’exemple du jeu de démonstration pour Marcel Dupont');
+    expect(filled).not.toContain('exemple=demo">Préremplir');
+    const example = demoExampleOf(fixture.establishment.finess, marcel, 'contrat-sejour', fixture)!;
+    const fields = formFieldsOf(example);
+    // What the form shows is the example: a few of its values are in the page, as the fields' values.
+    const someValues = Object.entries(fields).filter(([, v]) => v.length > 12 && !/[<>&"’']/.test(v));
+    expect(someValues.length).toBeGreaterThan(5);
+    for (const [, v] of someValues.slice(0, 10)) expect(filled).toContain(v);
+
+    const preview = await demo.post(url).type('form').send({ _csrf: csrfOf(filled), _action: 'preview', ...fields });
+    expect(preview.text).not.toContain('class="error-summary"');
+    expect(preview.status).toBe(200);
+    expect(preview.text).toContain('Aperçu avant génération');
+  });
+
+  it('a resident of another establishment: no link, and `exemple=demo` changes nothing', async () => {
+    const [other] = await insertResidentsWithSignedContracts(ds, { organisationId: h.orgA.organisationId, establishmentId: h.orgA.establishmentId, count: 1, tag: 'Exemple' });
+    const agent = await loginAgent(h.app, h.orgA.users.admissions.email, TEST_PASSWORD);
+    const url = `/console/residents/${other}/documents/nouveau?type=projet-personnalise`;
+    const plain = (await agent.get(url).expect(200)).text;
+    expect(plain).not.toContain('exemple=demo');
+    const asked = (await agent.get(`${url}&exemple=demo`).expect(200)).text;
+    expect(asked).not.toContain('jeu de démonstration');
+  });
+});
