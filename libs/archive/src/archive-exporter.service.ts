@@ -22,6 +22,7 @@ import {
 } from './archive.types';
 import { StreamingZip } from './zip-writer';
 import { AnnexPackager, soleSignatureRecords } from './annex-package';
+import { sealedEditionFiles } from './sealed-editions';
 import { EntityManager } from 'typeorm';
 
 const EVENT_BATCH = 2000;
@@ -256,16 +257,19 @@ export class ArchiveExporter {
         await zip.add(path, bytes);
         paper.push({ requestId: r.id, documentId: doc.id, path, originalSha256: scan.originalSha256 });
       }
-      const seal = await this.signing.sealOf(em, r.id);
-      if (!seal) continue;
-      const pdf = await this.blobs.get(em, seal.blobSha256);
-      if (!pdf) throw new Error(`sealed document of request ${r.id}: blob ${seal.blobSha256} missing`);
-      const path = `${dir}/signatures/${r.id}/document-scelle.pdf`;
-      const evidencePath = `${dir}/signatures/${r.id}/preuve.json`;
-      await zip.add(path, pdf);
-      // The evidence as it was hashed when sealed (canonical JSON): its SHA-256 is the recorded one.
-      await zip.add(evidencePath, Buffer.from(canonicalJson(seal.evidence), 'utf8'));
-      sealed.push({ requestId: r.id, documentId: doc.id, path, evidencePath, evidenceSha256: seal.evidenceSha256 });
+      // Every sealed edition, the first first: a DIPC's edition 1, established by the director and
+      // handed over to the person, stays in the package with each later countersigned one (CASF D.311 II–III).
+      for (const seal of await this.signing.sealsOf(em, r.id)) {
+        const pdf = await this.blobs.get(em, seal.blobSha256);
+        if (!pdf) throw new Error(`sealed document of request ${r.id} (edition ${seal.edition}): blob ${seal.blobSha256} missing`);
+        const files = sealedEditionFiles(seal.edition);
+        const path = `${dir}/signatures/${r.id}/${files.pdf}`;
+        const evidencePath = `${dir}/signatures/${r.id}/${files.evidence}`;
+        await zip.add(path, pdf);
+        // The evidence as it was hashed when sealed (canonical JSON): its SHA-256 is the recorded one.
+        await zip.add(evidencePath, Buffer.from(canonicalJson(seal.evidence), 'utf8'));
+        sealed.push({ requestId: r.id, documentId: doc.id, edition: seal.edition, sealedAt: seal.sealedAt.toISOString(), path, evidencePath, evidenceSha256: seal.evidenceSha256 });
+      }
     }
   }
 

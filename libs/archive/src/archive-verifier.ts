@@ -4,7 +4,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { eventHash } from '@carepact/audit';
 import { annexAuditKey, annexAuditMap } from '@carepact/documents';
 import * as yauzl from 'yauzl';
-import { AUDIT_EVENTS_FILE, ARCHIVE_FORMAT, ArchiveProblem, ArchiveProblemCode, MANIFEST_FILE, MANIFEST_SIGNATURE_FILE, Manifest, ManifestAnnex } from './archive.types';
+import { AUDIT_EVENTS_FILE, ARCHIVE_FORMAT, ArchiveProblem, ArchiveProblemCode, MANIFEST_FILE, MANIFEST_SIGNATURE_FILE, Manifest, ManifestAnnex, ManifestSealed } from './archive.types';
 import { chainsTo, verifyDetachedCms } from './cms-verify';
 import { verifyPades } from './pades-verify';
 
@@ -48,8 +48,11 @@ const problem = (code: ArchiveProblemCode, file: string, message: string): never
  * against the manifest (none missing, none added, every SHA-256), the audit segment (each event's
  * hash recomputed, each link, the signed heads it contains, and that it ends at one), the PAdES
  * seal of each sealed PDF, and the documents handed over with each version (annexes) against what
- * the version's `document_version.requested` event and the sealed evidence recorded. Stops at the
- * first problem. Entries are read one at a time.
+ * the version's `document_version.requested` event and the sealed evidence recorded. A request may
+ * have several sealed editions (a DIPC established by the director, then countersigned, CASF D.311
+ * II–III): each one is checked, and named by its edition; a package written before editions (one
+ * seal per request, no `edition`) is read as edition 1. Stops at the first problem. Entries are
+ * read one at a time.
  */
 export async function verifyArchive(file: string, opts: ArchiveVerifyOptions = {}): Promise<ArchiveVerifyReport> {
   const zip = await openZip(file);
@@ -85,8 +88,8 @@ export async function verifyArchive(file: string, opts: ArchiveVerifyOptions = {
     const annexesByPath = new Map<string, ManifestAnnex[]>();
     for (const a of manifest.annexes ?? []) annexesByPath.set(a.path, [...(annexesByPath.get(a.path) ?? []), a]);
     let chainAnnexes: ChainCheck['requested'] | null = null;
-    /** Evidence files (small JSON), kept to check that they name each paper scan's hash. */
-    const evidenceText = new Map<string, string>();
+    /** Evidence files (small JSON) of every sealed edition, by path, kept to check that they name each paper scan's hash. */
+    const evidenceText = new Map<string, { sealed: ManifestSealed; text: string }>();
     const seen = new Set<string>();
 
     for (const entry of entries) {
@@ -124,6 +127,13 @@ export async function verifyArchive(file: string, opts: ArchiveVerifyOptions = {
       const chainProblem = chain ? chain.finish(rest + decoder.end()) : null;
       const sha256 = hash.digest('hex');
       const annexes = annexesByPath.get(name);
+      const sealedHere = sealedByPath.get(name) ?? evidenceByPath.get(name);
+      if ((sha256 !== listed.sha256 || size !== listed.size) && sealedHere)
+        problem(
+          'HASH_MISMATCH',
+          name,
+          `${sealedByPath.has(name) ? 'Le document scellé' : 'Le dossier de preuve'} (${editionFr(sealedHere)}) a été modifié : l’empreinte SHA-256 du fichier (${sha256}) n’est pas celle du manifeste (${listed.sha256}).`,
+        );
       if ((sha256 !== listed.sha256 || size !== listed.size) && annexes)
         problem(
           'HASH_MISMATCH',
@@ -142,14 +152,14 @@ export async function verifyArchive(file: string, opts: ArchiveVerifyOptions = {
           problem('ANNEX_MISMATCH', name, `Le document remis avec le contrat ${annexFr(a)} n’est pas celui que la version ${a.versionNumber} a enregistré (SHA-256 ${a.sha256}).`);
       const evidence = evidenceByPath.get(name);
       if (evidence && sha256 !== evidence.evidenceSha256)
-        problem('EVIDENCE_MISMATCH', name, `Le dossier de preuve n’est pas celui enregistré au scellement (SHA-256 ${evidence.evidenceSha256}).`);
-      if (evidence && evidenceChunks) evidenceText.set(evidence.requestId, Buffer.concat(evidenceChunks).toString('utf8'));
+        problem('EVIDENCE_MISMATCH', name, `Le dossier de preuve (${editionFr(evidence)}) n’est pas celui enregistré au scellement (SHA-256 ${evidence.evidenceSha256}).`);
+      if (evidence && evidenceChunks) evidenceText.set(name, { sealed: evidence, text: Buffer.concat(evidenceChunks).toString('utf8') });
       const scan = paperByPath.get(name);
       if (scan && sha256 !== scan.originalSha256)
         problem('PAPER_SCAN_MISMATCH', name, `Le scan original n’est pas celui déposé (SHA-256 enregistré ${scan.originalSha256}).`);
       if (pdfChunks) {
         const pades = verifyPades(Buffer.concat(pdfChunks));
-        if (!pades.ok) problem('PADES_INVALID', name, `Le sceau PAdES du PDF n’est pas valide : ${pades.reason}.`);
+        if (!pades.ok) problem('PADES_INVALID', name, `Le sceau PAdES du PDF (${editionFr(sealedByPath.get(name)!)}) n’est pas valide : ${pades.reason}.`);
         if (opts.trusted && !chainsTo(pades.signer!, pades.certificates, opts.trusted))
           problem('CERTIFICATE_UNTRUSTED', name, `Le certificat qui scelle ce PDF (${cnOf(pades.signer!)}) ne se rattache à aucune autorité de confiance fournie.`);
         report.sealedPdfs++;
@@ -162,9 +172,9 @@ export async function verifyArchive(file: string, opts: ArchiveVerifyOptions = {
     if (!expected.has(manifest.audit.file)) problem('FILE_MISSING', manifest.audit.file, 'Le segment de la chaîne d’audit est absent du manifeste.');
     for (const p of manifest.paper ?? []) {
       if (!expected.has(p.path)) problem('MANIFEST_INVALID', p.path, 'Un scan original du manifeste n’est pas dans sa liste de fichiers.');
-      // The sealed evidence of the request names the scan's hash: the scan is the one that was sealed.
-      const text = evidenceText.get(p.requestId);
-      if (text !== undefined && !text.includes(`"originalSha256":"${p.originalSha256}"`))
+      // The sealed evidence of the request names the scan's hash: the scan is the one that was sealed (in each of its editions).
+      const texts = [...evidenceText.values()].filter((e) => e.sealed.requestId === p.requestId).map((e) => e.text);
+      if (texts.some((text) => !text.includes(`"originalSha256":"${p.originalSha256}"`)))
         problem('PAPER_SCAN_MISMATCH', p.path, 'Le dossier de preuve scellé ne nomme pas ce scan original.');
     }
     if (manifest.annexes) checkAnnexes(manifest, expected, chainAnnexes ?? new Map(), evidenceText);
@@ -175,6 +185,32 @@ export async function verifyArchive(file: string, opts: ArchiveVerifyOptions = {
     throw e;
   } finally {
     zip.close();
+  }
+}
+
+/** « exemplaire 1 de la demande <id> »: a sealed edition as the messages name it (no `edition`: a package written before editions, 1). */
+function editionFr(s: Pick<ManifestSealed, 'requestId' | 'edition'>): string {
+  return `exemplaire ${s.edition ?? 1} de la demande ${s.requestId}`;
+}
+
+/**
+ * Each request's sealed editions are 1, 2… n, each once: the first edition — the one handed over to
+ * the person (CASF D.311 III) — cannot be left out while a later one is listed.
+ */
+function checkEditions(sealed: ManifestSealed[]): void {
+  const byRequest = new Map<string, number[]>();
+  for (const s of sealed) byRequest.set(s.requestId, [...(byRequest.get(s.requestId) ?? []), s.edition ?? 1]);
+  for (const [requestId, editions] of byRequest) {
+    const sorted = [...editions].sort((a, b) => a - b);
+    const gap = sorted.findIndex((e, i) => e !== i + 1);
+    if (gap >= 0)
+      problem(
+        'MANIFEST_INVALID',
+        MANIFEST_FILE,
+        sorted[gap] === sorted[gap - 1]
+          ? `L’exemplaire ${sorted[gap]} de la demande ${requestId} figure deux fois dans le manifeste.`
+          : `L’exemplaire ${gap + 1} de la demande ${requestId} manque au manifeste, qui en liste un suivant.`,
+      );
   }
 }
 
@@ -189,7 +225,7 @@ function annexFr(a: Pick<ManifestAnnex, 'label' | 'versionLabel'>): string {
  * `document_version.requested` event is in the audit segment, exactly the files that event recorded
  * (none altered, none removed); for each sealed request, the files its evidence lists.
  */
-function checkAnnexes(manifest: Manifest, files: Map<string, unknown>, requested: ChainCheck['requested'], evidenceText: Map<string, string>): void {
+function checkAnnexes(manifest: Manifest, files: Map<string, unknown>, requested: ChainCheck['requested'], evidenceText: Map<string, { sealed: ManifestSealed; text: string }>): void {
   const annexes = manifest.annexes ?? [];
   for (const a of annexes) if (!files.has(a.path)) problem('MANIFEST_INVALID', a.path, 'Un document remis avec le contrat du manifeste n’est pas dans sa liste de fichiers.');
   const byVersion = new Map<string, Map<string, ManifestAnnex>>();
@@ -213,7 +249,8 @@ function checkAnnexes(manifest: Manifest, files: Map<string, unknown>, requested
         problem('ANNEX_MISMATCH', a.path, `Le document remis avec le contrat ${annexFr(a)} n’est pas celui que la chaîne d’audit enregistre pour la version ${v.number} (SHA-256 ${sha}) : il a été remplacé.`);
     }
   }
-  for (const [requestId, text] of evidenceText) {
+  for (const { sealed, text } of evidenceText.values()) {
+    const requestId = sealed.edition && sealed.edition > 1 ? `${sealed.requestId} (exemplaire ${sealed.edition})` : sealed.requestId;
     let evidence: { document?: { versionId?: unknown; versionNumber?: unknown }; annexes?: { files?: { key?: unknown; label?: unknown; sha256?: unknown }[] } };
     try {
       evidence = JSON.parse(text);
@@ -253,8 +290,19 @@ function parseManifest(bytes: Buffer): Manifest {
   if (m?.format !== ARCHIVE_FORMAT) problem('MANIFEST_INVALID', MANIFEST_FILE, `Format de paquet inconnu (${String(m?.format)}).`);
   if (!Array.isArray(m.files) || !m.files.every((f) => typeof f?.path === 'string' && hex64(f.sha256) && Number.isSafeInteger(f.size)))
     problem('MANIFEST_INVALID', MANIFEST_FILE, 'La liste des fichiers du manifeste est invalide.');
-  if (!Array.isArray(m.sealed) || !m.sealed.every((s) => typeof s?.path === 'string' && typeof s.evidencePath === 'string' && hex64(s.evidenceSha256)))
+  if (
+    !Array.isArray(m.sealed) ||
+    !m.sealed.every(
+      (s) =>
+        typeof s?.path === 'string' &&
+        typeof s.evidencePath === 'string' &&
+        typeof s.requestId === 'string' &&
+        hex64(s.evidenceSha256) &&
+        (s.edition === undefined || (Number.isSafeInteger(s.edition) && s.edition >= 1)),
+    )
+  )
     problem('MANIFEST_INVALID', MANIFEST_FILE, 'La liste des documents scellés du manifeste est invalide.');
+  checkEditions(m.sealed);
   if (m.paper !== undefined && (!Array.isArray(m.paper) || !m.paper.every((p) => typeof p?.path === 'string' && typeof p.requestId === 'string' && hex64(p.originalSha256))))
     problem('MANIFEST_INVALID', MANIFEST_FILE, 'La liste des scans originaux du manifeste est invalide.');
   if (

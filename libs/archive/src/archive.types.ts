@@ -20,6 +20,14 @@ export interface ManifestFile {
 export interface ManifestSealed {
   requestId: string;
   documentId: string;
+  /**
+   * Which sealed edition of the request (1, 2…): a DIPC is sealed when the director signs it
+   * (edition 1, handed over to the person) and again at each later countersignature (CASF D.311
+   * II–III); every edition is in the package. Absent from packages written before editions: 1.
+   */
+  edition?: number;
+  /** When this edition was sealed (ISO 8601); absent from packages written before editions. */
+  sealedAt?: string;
   /** The sealed PDF: its PAdES signature is checked offline. */
   path: string;
   evidencePath: string;

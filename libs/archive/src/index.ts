@@ -11,3 +11,4 @@ export * from './retention/retention.service';
 export * from './access/access-request.exporter';
 export * from './jobs/data-jobs.service';
 export * from './subjects';
+export * from './sealed-editions';

@@ -49,8 +49,9 @@ export class DomainError extends Error {
 }
 
 export class ValidationError extends DomainError {
-  constructor(details: FieldError[], message = 'Certaines données sont invalides.') {
-    super('invalid', 'VALIDATION_FAILED', message, details);
+  /** `code`: VALIDATION_FAILED, or a stable code of its own when one rule alone refuses the data (e.g. ANNEX_HANDOVER_IN_FUTURE). */
+  constructor(details: FieldError[], message = 'Certaines données sont invalides.', code = 'VALIDATION_FAILED') {
+    super('invalid', code, message, details);
   }
 }
 

@@ -38,6 +38,13 @@ export interface SignatureInvitationData extends SignerEmailBase {
   signUrl: string;
   /** The portal will ask for a code the establishment gives in person or by phone. */
   accessCodeRequired?: boolean;
+  /**
+   * This signer's signature is optional: a countersignature of the person's side (a DIPC, CASF D.311
+   * II « Il peut être contresigné par la personne accueillie ou son représentant légal »; an avenant
+   * to it, D.311 VII). `established`: the director has signed, the document is in force and was
+   * handed over (D.311 III). The e-mail then never reads as a required signature (« attendue avant le … »).
+   */
+  countersign?: { established: boolean } | null;
 }
 
 export type SignatureReminderData = SignatureInvitationData;
@@ -54,6 +61,12 @@ export interface SignatureCompletedData extends SignerEmailBase {
   downloadUrl: string;
   /** When the download link stops working, if it does. */
   downloadAvailableUntil?: Date | null;
+  /**
+   * The document is established (a DIPC signed by the director, CASF D.311 II) and handed over before
+   * every optional countersignature is in (D.311 III): not « signé par toutes les personnes concernées ».
+   * `countersignUntil`: this recipient may still countersign it until then (optional).
+   */
+  established?: { countersignUntil: Date | null } | null;
 }
 
 interface StaffEmailBase {
@@ -71,6 +84,8 @@ export interface StaffRefusalData extends StaffEmailBase {
   refusedAt: Date;
   /** A curateur (or a personne habilitée in assistance) refused to assist the person: not a refusal of the document by her, no DIPC. */
   assistanceRefused?: boolean;
+  /** The signer's signature was optional: declining it refuses nothing, the request goes on; no DIPC (CASF D.311 I). */
+  optionalSignature?: boolean;
   /**
    * Who refused to assist: `curateur` (her recourse: C. civ. 469 al. 3) or `habilite`, a personne
    * habilitée in assistance (C. civ. 494-1 al. 1; the judge settles the difficulty, 494-10).
@@ -185,10 +200,10 @@ export interface EmailFill {
 
 /** Every flag a kind's template may test; the template cache holds one compilation per combination. */
 export const EMAIL_FLAGS: { readonly [K in EmailKind]: readonly string[] } = {
-  'signature-invitation': ['phone', 'accessCode'],
-  'signature-reminder': ['phone', 'accessCode'],
+  'signature-invitation': ['phone', 'accessCode', 'countersign', 'established'],
+  'signature-reminder': ['phone', 'accessCode', 'countersign', 'established'],
   'question-answered': ['phone', 'accessCode'],
-  'signature-completed': ['phone', 'downloadUntil'],
+  'signature-completed': ['phone', 'downloadUntil', 'established', 'mayCountersign'],
   'staff-refusal': ['contratSejour', 'assistance'],
   'staff-question': [],
   'request-expired': ['pendingSigners'],
@@ -265,17 +280,28 @@ function signerRequest(reminder: boolean): (d: SignatureInvitationData, origin: 
     const c = common(d, optionalText(d.residentName, 'residentName'));
     const deadline = checkDate(d.deadline, 'deadline');
     const deadlineText = formatDateTime(deadline, c.timeZone);
-    const subject = reminder
-      ? `Rappel : votre signature est attendue avant le ${formatDate(deadline, c.timeZone)} — ${c.values.establishmentName}`
-      : `Votre signature est demandée : ${c.short} — ${c.values.establishmentName}`;
+    // An optional countersignature (CASF D.311 II): offered, never « attendue » as if the document waited for it.
+    const countersign = d.countersign ?? null;
+    const established = countersign?.established === true;
+    const subject = countersign
+      ? reminder
+        ? `Rappel : contresignature facultative, possible jusqu’au ${formatDate(deadline, c.timeZone)} — ${c.values.establishmentName}`
+        : `Contresignature facultative : ${c.short} — ${c.values.establishmentName}`
+      : reminder
+        ? `Rappel : votre signature est attendue avant le ${formatDate(deadline, c.timeZone)} — ${c.values.establishmentName}`
+        : `Votre signature est demandée : ${c.short} — ${c.values.establishmentName}`;
     return {
       subject,
-      flags: { phone: c.values.phone !== '', accessCode: d.accessCodeRequired === true },
+      flags: { phone: c.values.phone !== '', accessCode: d.accessCodeRequired === true, countersign: countersign !== null, established },
       values: {
         ...c.values,
         deadline: deadlineText,
         actionUrl: checkLink(d.signUrl, 'signUrl', origin),
-        preview: `${capitalise(c.short)} à signer jusqu’au ${deadlineText}.`,
+        preview: countersign
+          ? established
+            ? `${capitalise(c.short)} s’applique déjà ; le contresigner est facultatif, jusqu’au ${deadlineText}.`
+            : `Contresigner ${c.short} est facultatif, jusqu’au ${deadlineText}.`
+          : `${capitalise(c.short)} à signer jusqu’au ${deadlineText}.`,
       },
     };
   };
@@ -332,15 +358,18 @@ const BUILDERS: { [K in EmailKind]: Builder<K> } = {
   'signature-completed': (d, origin) => {
     const c = common(d, optionalText(d.residentName, 'residentName'));
     const until = d.downloadAvailableUntil == null ? null : checkDate(d.downloadAvailableUntil, 'downloadAvailableUntil');
+    const established = d.established ?? null;
+    const countersignUntil = established?.countersignUntil == null ? null : checkDate(established.countersignUntil, 'countersignUntil');
     return {
-      subject: `Document signé : ${c.short} — ${c.values.establishmentName}`,
-      flags: { phone: c.values.phone !== '', downloadUntil: until !== null },
+      subject: `${established ? 'Document établi' : 'Document signé'} : ${c.short} — ${c.values.establishmentName}`,
+      flags: { phone: c.values.phone !== '', downloadUntil: until !== null, established: established !== null, mayCountersign: countersignUntil !== null },
       values: {
         ...c.values,
         signedAt: formatDateTime(checkDate(d.signedAt, 'signedAt'), c.timeZone),
         downloadUntil: until ? formatDateTime(until, c.timeZone) : '',
+        countersignUntil: countersignUntil ? formatDateTime(countersignUntil, c.timeZone) : '',
         actionUrl: checkLink(d.downloadUrl, 'downloadUrl', origin),
-        preview: `${capitalise(c.short)} est signé par toutes les personnes concernées.`,
+        preview: established ? `${capitalise(c.short)} est établi : il s’applique dès maintenant.` : `${capitalise(c.short)} est signé par toutes les personnes concernées.`,
       },
     };
   },
@@ -351,7 +380,8 @@ const BUILDERS: { [K in EmailKind]: Builder<K> } = {
       // CASF D.311: a contrat de séjour refused by the person or her representative gives way to a
       // DIPC; the email says so. A curateur refusing his assistance is not that (C. civ. 469), nor a
       // personne habilitée in assistance (C. civ. 494-1 al. 1, 494-10): each with its own article.
-      flags: { contratSejour: d.documentType === 'contrat-sejour' && d.assistanceRefused !== true, assistance: d.assistanceRefused === true },
+      // Nor is a signer whose signature was optional (the request goes on without it).
+      flags: { contratSejour: d.documentType === 'contrat-sejour' && d.assistanceRefused !== true && d.optionalSignature !== true, assistance: d.assistanceRefused === true },
       values: {
         ...signerEvent(c, d.signerName, d.refusedAt, 'refusedAt'),
         assistanceText: d.assistanceRefused === true ? assistanceRefusedText(requiredText(d.signerName, 'signerName'), d.assistantRole) : '',

@@ -108,6 +108,23 @@ describe('email wording', () => {
     expect(reset.text).toContain('votre mot de passe actuel reste valable');
   });
 
+  it('an established DIPC handed over before the optional countersignature (CASF D.311 II-III): « établi », never « signé par toutes les personnes concernées »', () => {
+    const data = { ...samples['signature-completed'], documentType: 'dipc' as const };
+    const mayCountersign = renderEmail('signature-completed', { ...data, established: { countersignUntil: new Date('2026-12-02T22:59:00Z') } });
+    expect(mayCountersign.subject).toMatch(/^Document établi : /);
+    expect(mayCountersign.text).toContain('LE DOCUMENT EST ÉTABLI');
+    expect(mayCountersign.text).toContain('a été établi et signé par l’établissement le');
+    expect(mayCountersign.text).toContain('Vous pouvez aussi le contresigner (le signer après l’établissement), si vous le souhaitez, jusqu’au mercredi 2 décembre 2026');
+    expect(mayCountersign.text).not.toContain('toutes les personnes concernées');
+    expect(mayCountersign.html).toContain('Le document est établi');
+    const signedAlready = renderEmail('signature-completed', { ...data, established: { countersignUntil: null } });
+    expect(signedAlready.text).toContain('a été établi et signé par l’établissement le');
+    expect(signedAlready.text).not.toContain('contresigner');
+    const complete = renderEmail('signature-completed', data);
+    expect(complete.text).toContain('a été signé par toutes les personnes concernées le');
+    expect(complete.subject).toMatch(/^Document signé : /);
+  });
+
   it('names the resident for a representative and says "votre" to the resident', () => {
     const forGuardian = renderEmail('signature-invitation', samples['signature-invitation']);
     expect(forGuardian.text).toContain('EHPAD Les Tilleuls vous invite à lire et à signer le contrat de séjour de Marcel Dupont.');
@@ -209,8 +226,8 @@ describe('email wording', () => {
 describe('template cache', () => {
   it('compiles every kind in every combination of its sections', () => {
     clearEmailTemplateCache();
-    // 2 flags → 4, 1 → 2, 0 → 1: 4 + 4 + 4 (question-answered) + 4 + 4 (staff-refusal) + 1 + 2 + 2 + 2 (countersign-due) + 1 (seal-failed) + 1 + 1 (account e-mails).
-    expect(precompileEmailTemplates()).toBe(30);
+    // 4 flags → 16, 2 → 4, 1 → 2, 0 → 1: 16 + 16 (invitation, reminder: countersign, established) + 4 (question-answered) + 16 (signature-completed) + 4 (staff-refusal) + 1 + 2 + 2 + 2 (countersign-due) + 1 (seal-failed) + 1 + 1 (account e-mails).
+    expect(precompileEmailTemplates()).toBe(66);
   });
 
   it('renders the same email from the cache as from a fresh compilation', () => {

@@ -336,8 +336,10 @@ describe('console: a document from the form to the sealed PDF (issue 10 items 3,
     expect(forbidden.status()).toBe(403);
     expect(await forbidden.text()).toContain('Votre rôle ne permet pas cette action.');
 
-    // 4. Cancel: the links stop working, the document can be corrected again.
-    await submit(admissions, 'Annuler la demande de signature');
+    // 4. Cancel: a confirmation first (what is lost, why), then the links stop working, the document can be corrected again.
+    await Promise.all([admissions.waitForNavigation(), admissions.getByRole('link', { name: 'Annuler la demande de signature' }).click()]);
+    await admissions.fill('#reason', 'Essai : le contrat sera corrigé puis renvoyé.');
+    await submit(admissions, 'Confirmer l’annulation');
     expect(await admissions.locator('#etat').innerText()).toContain('Prêt à envoyer');
     expect(await admissions.locator('.request h3').first().innerText()).toContain('annulée');
 

@@ -43,6 +43,8 @@ describe('console: À faire (issue 10, item 1)', () => {
       'Signatures attendues',
       'Mesures de protection à échéance',
       'Premiers avenants à conclure',
+      'Annexes liberté d’aller et venir à réévaluer',
+      'Documents à remettre en main propre',
       'Projets personnalisés à formaliser ou à réviser',
       'Générations échouées',
     ])
@@ -64,6 +66,21 @@ describe('console: À faire (issue 10, item 1)', () => {
     expect(await countersign.locator('a').getAttribute('href')).toBe(`/console/documents/${f.documents.countersign}`);
     expect(await countersign.textContent()).toContain(`Prêt depuis le${formatDateFr(addDaysIso(f.today, -1))}`);
     expect(await page.locator('main').textContent()).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+    // The annex on the freedom to come and go (CASF L.311-4-1 I): the overdue one first, a link to the new-document form.
+    const liberty = page.locator('.todo-section', { has: page.getByRole('heading', { name: /^Annexes liberté d’aller et venir à réévaluer/ }) });
+    expect(await liberty.locator('li.todo a').allTextContents()).toEqual([
+      `Inès Échue — Réévaluer l’annexe liberté d’aller et venir avant le ${formatDateFr(addDaysIso(f.today, -4))}`,
+      `Hugo Mesure — Réévaluer l’annexe liberté d’aller et venir avant le ${formatDateFr(addDaysIso(f.today, 12))}`,
+    ]);
+    expect(await liberty.locator('li.todo a').first().getAttribute('href')).toBe(`/console/residents/${f.residents.measureExpired}/documents/nouveau?type=avenant`);
+    // The contract to hand over in person (CASF D.311 III): the link reaches the document page's handover block.
+    const handover = page.locator('li.todo', { hasText: 'à remettre en main propre à Hugo Mesure' });
+    expect(await handover.locator('a').getAttribute('href')).toBe(`/console/documents/${f.documents.measureSoonContract}#remise-${f.requests.handover}`);
+    await handover.locator('a').click();
+    await page.waitForURL(/#remise-/);
+    expect(await page.locator(`#remise-${f.requests.handover}`).textContent()).toBe('Remise du document (CASF D.311 III)');
+    expect(await page.locator('.handover').textContent()).toContain('À remettre en main propre');
+    await page.goBack();
 
     expect(await axeViolations(page)).toEqual([]);
     // Keyboard: from the skip link, Tab reaches the first thing to do.
@@ -83,7 +100,7 @@ describe('console: À faire (issue 10, item 1)', () => {
     await page.setViewportSize({ width: 320, height: 640 });
     expect(await pageBasics(page)).toMatchObject({ overflowX: false, h1: 1 });
     expect(await axeViolations(page)).toEqual([]);
-    await page.screenshot({ path: '/tmp/todo-a-faire-320.png', fullPage: false });
+    await page.screenshot({ path: '/tmp/todo-a-faire-320.png', fullPage: true });
     expect(page.problems).toEqual([]);
     await page.context().close();
   });

@@ -341,6 +341,8 @@ describe('documents handed over with the contract: files, versions, evidence, po
         },
         { key: 'charte-droits-libertes', label: 'Charte des droits et libertés de la personne accueillie', fileId: null, versionLabel: null, effectiveOn: null, publishedAt: null, sha256: null, byteSize: null },
       ],
+      // The « Annexe tarifaire » the contract lists too: no file, the tariffs of the version's input (tariff-annex-view-comments.spec.ts).
+      tariffs: expect.objectContaining({ label: 'Annexe tarifaire en vigueur au 1er janvier 2026', source: 'establishment.tariffs', reproducedIn: 'Participation financière et facturation' }),
     });
     expect(evidence.events.find((e) => e.kind === 'annex_downloaded')?.details).toMatchObject({ annexFileId: current.id, sha256: sha256(livret2026) });
 
@@ -368,18 +370,16 @@ describe('documents handed over with the contract: files, versions, evidence, po
 
   let future: FileView;
 
-  it('a version published ahead waits for its day; a contract handed over on a day still to come records the files published for that day', async () => {
+  it('a version published ahead waits for its day; a contract may not say the documents are handed over on a day still to come (400 ANNEX_HANDOVER_IN_FUTURE)', async () => {
     future = (await publish(director, livret2025, { kind: 'livret-accueil-2026', versionLabel: 'Édition 2027', effectiveOn: tomorrowPlus(30) }).expect(201)).body as FileView;
     const list = (await director.get(`/api/establishments/${est}/annex-files`).expect(200)).body as KeyView[];
     expect(list[0].current?.id).toBe(later.id);
     expect(list[0].files.map((f) => f.id).sort()).toEqual([first.id, current.id, later.id, future.id].sort());
-    const ahead = await newContract('Germaine', day(40));
-    const annexes = await versionAnnexes(ahead.versionId);
-    expect(annexes!.map((a) => ({ key: a.key, inForceOn: a.inForceOn, file: a.file?.id ?? null }))).toEqual([
-      { key: 'livret-accueil-2026', inForceOn: day(40), file: future.id },
-      { key: 'reglement-fonctionnement-2025', inForceOn: day(40), file: reglementFile.id },
-      { key: 'charte-droits-libertes', inForceOn: day(40), file: null },
-    ]);
+    // Handed over in 40 days: not handed over yet; the files of that day would be recorded as handed over (annex-handover-future.spec.ts).
+    const { protectionMeasure: _m, ...adult } = curatelleResident(est);
+    const residentId = (await admissions.post('/api/residents').send({ ...adult, firstName: 'Germaine' }).expect(201)).body.id as string;
+    const ahead = await admissions.post('/api/documents').send({ residentId, type: 'contrat-sejour', data: contractData({ annexesHandedOverOn: day(40) }) });
+    expect({ status: ahead.status, code: ahead.body.error?.code }).toEqual({ status: 400, code: 'ANNEX_HANDOVER_IN_FUTURE' });
     // Now that « Édition 2027 » is published, nothing may take effect before its day.
     const before = await state();
     expect((await publish(director, livret2026, { kind: 'livret-accueil-2026', versionLabel: 'Édition 2026 ter', effectiveOn: today() })).body.error.code).toBe('ANNEX_EFFECTIVE_DATE_TOO_EARLY');

@@ -75,7 +75,8 @@ describe('paper scan on a fully-signed request waiting for its seal', () => {
 
   it('the console document page no longer offers « Déposer le scan signé sur papier »; its form, posted anyway, says why', async () => {
     const page = await admissions.get(`/console/documents/${documentId}`).expect(200);
-    expect(page.text).toContain('Toutes les signatures sont réunies : le scellement du PDF est en cours.');
+    // A DIPC the director signed, the person's countersignature optional and not given (CASF D.311 II): established, not « toutes les signatures ».
+    expect(page.text).toContain('Document signé et établi par l’établissement : le scellement du PDF est en cours, puis il est remis à Ahmed Benali.');
     expect(page.text).not.toContain('Déposer le scan signé sur papier');
     expect(page.text).not.toContain(`/demandes/${requestId}/papier`);
     // An old page's link, and its form posted anyway: the same refusal, in French.

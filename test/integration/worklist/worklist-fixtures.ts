@@ -148,9 +148,24 @@ export async function seedWorklist(app: INestApplication, admin: { email: string
   ] as const) {
     await resident(k, first, last, days(today, -800));
     await document(`${k}Contract`, k, 'contrat-sejour', 'signed', { createdAt: days(today, -790) });
-    await document(`${k}Avenant`, k, 'avenant', 'signed', { createdAt: days(today, -700) });
+    // Its yearly « réactualisation » (CASF D.311) done 100 days ago: nothing due for the avenant.
+    await document(`${k}Avenant`, k, 'avenant', 'signed', { createdAt: days(today, -100) });
     await document(`${k}Projet`, k, 'projet-personnalise', 'signed', { createdAt: projetOn, nextReview: k === 'projetOld' ? undefined : nextReview });
   }
+
+  // The annex on the freedom to come and go (CASF L.311-4-1 I): Hugo's re-evaluated in 12 days, Inès's 4 days late.
+  await document('measureSoonLiberty', 'measureSoon', 'avenant', 'signed', { createdAt: days(today, -160), purpose: 'liberte-aller-venir', nextReview: days(today, 12) });
+  await document('measureExpiredLiberty', 'measureExpired', 'avenant', 'signed', { createdAt: days(today, -180), purpose: 'liberte-aller-venir', nextReview: days(today, -4) });
+  // Hugo's contract, established and sealed yesterday: he has no e-mail, it is to be handed to him in person (CASF D.311 III).
+  const handedDoc = { documentId: f.documents.measureSoonContract, versionId: (await sql(`SELECT current_version_id FROM documents WHERE id = $1`, [f.documents.measureSoonContract]))[0].current_version_id };
+  await request('handover', handedDoc, 'completed', [{ key: 'resident', role: 'resident', firstName: 'Hugo', lastName: 'Mesure', order: 1, status: 'signed', actedAt: yesterday, delivery: 'in_person' }, { ...director, status: 'signed', actedAt: yesterday }], {
+    createdAt: `${days(today, -3)}T08:00:00Z`,
+  });
+  await sql(`INSERT INTO sealed_documents (request_id, version_id, blob_sha256, evidence, evidence_sha256, certificate_subject, sealed_at, edition) VALUES ($1, $2, 'b', '{}', 'e', 'CN=test', $3, 1)`, [
+    f.requests.handover,
+    handedDoc.versionId,
+    yesterday,
+  ]);
 
   await resident('failed', 'Paul', 'Échec', days(today, -2));
   await document('failed', 'failed', 'contrat-sejour', 'generation_failed', { errorCode: 'GENERATION_RETRIES_EXHAUSTED', versionStatus: 'pending' });

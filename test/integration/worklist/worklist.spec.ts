@@ -100,6 +100,11 @@ describe('worklist (À faire)', () => {
     expect(item(w, `review_due:${f.residents.projetSoon}`)).toMatchObject({ overdue: false, dueDay: addDaysIso(f.today, 20) });
     expect(item(w, `review_due:${f.residents.projetFine}`)).toBeUndefined();
     expect(item(w, `review_due:${f.residents.avenantSoon}`)).toBeUndefined();
+    // The annex on the freedom to come and go: re-evaluated by its nextReview (CASF L.311-4-1 I), overdue past it.
+    expect(item(w, `liberty_review:${f.documents.measureSoonLiberty}`)).toMatchObject({ overdue: false, dueDay: addDaysIso(f.today, 12), href: `/console/residents/${f.residents.measureSoon}/documents/nouveau?type=avenant` });
+    expect(item(w, `liberty_review:${f.documents.measureExpiredLiberty}`)).toMatchObject({ overdue: true });
+    // An established contract to hand over in person to Hugo, who has no e-mail (CASF D.311 III).
+    expect(item(w, `handover_due:${f.requests.handover}:resident`)).toMatchObject({ title: 'Contrat de séjour : à remettre en main propre à Hugo Mesure', href: `/console/documents/${f.documents.measureSoonContract}#remise-${f.requests.handover}` });
     // A generation that failed, with its French reason.
     expect(item(w, `generation_failed:${f.documents.failed}`)).toMatchObject({ title: 'Contrat de séjour : génération échouée', detail: expect.stringContaining('Relancez la génération') });
     // Residents whose file is in order are not listed.
@@ -129,8 +134,9 @@ describe('worklist (À faire)', () => {
     } finally {
       spy.mockRestore();
     }
-    // establishments, residents, measures, requests, refusals, questions, failed generations, visas to give, disagreements.
-    expect(n).toBeLessThanOrEqual(9);
+    // establishments, residents, measures, requests, refusals, questions, failed generations, visas to give, disagreements,
+    // avenants to review, documents to hand over (the few refusals with a judge's authorisation read a few rows more each: none here).
+    expect(n).toBeLessThanOrEqual(11);
   });
 
   it('scopes to the establishments where the person works, and to their organisation', async () => {

@@ -39,14 +39,14 @@ export class DevMailController {
 
   @Get('mail')
   page(@Res() res: Response): void {
-    if (!this.dev.mailbox) throw new NotFoundError('ROUTE_NOT_FOUND', "Cette adresse n'existe pas.");
+    if (!this.dev.mailbox) throw new NotFoundError('ROUTE_NOT_FOUND', 'Cette adresse n’existe pas.');
     res.setHeader('Cache-Control', 'no-store');
     res.type('text/html; charset=utf-8').send(renderMailboxPage(this.dev.mailbox.list(), { stylesheetHref: '/dev/mail.css' }));
   }
 
   @Get('mail.css')
   css(@Res() res: Response): void {
-    if (!this.dev.mailbox) throw new NotFoundError('ROUTE_NOT_FOUND', "Cette adresse n'existe pas.");
+    if (!this.dev.mailbox) throw new NotFoundError('ROUTE_NOT_FOUND', 'Cette adresse n’existe pas.');
     res.type('text/css').send(MAILBOX_PAGE_CSS);
   }
 }

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { DomainError, isDatabaseUnavailable, isDomainError, safeErrorLog } from '@carepact/common';
 import { sendDomainError, statusOf } from './error-response';
-import { htmlAudience, htmlErrorTitle, sendHtmlError } from './html-error';
+import { htmlAudience, htmlErrorTitle, isStrayBrowser, sendHtmlError } from './html-error';
 
 /** Seconds a client should wait before retrying while PostgreSQL is unreachable. */
 export const DATABASE_RETRY_AFTER_SECONDS = 5;
@@ -26,6 +26,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const html = htmlAudience(req) !== null;
     const known = isDomainError(exception) ? exception : exception instanceof HttpException ? fromHttp(exception.getStatus()) : null;
     if (known) {
+      // A mistyped address typed in a browser: the console's French page, not JSON.
+      if (!html && known.code === 'ROUTE_NOT_FOUND' && isStrayBrowser(req)) return sendHtmlError(req, res, 404, htmlErrorTitle(404), known.messageFr, undefined, 'console');
       if (!html) return sendDomainError(res, known);
       const status = statusOf(known.kind);
       return sendHtmlError(req, res, status, htmlErrorTitle(status), known.messageFr, known.retryAfterSeconds);
@@ -50,7 +52,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
 function fromHttp(status: number): DomainError {
   switch (status) {
     case 404:
-      return new DomainError('not_found', 'ROUTE_NOT_FOUND', "Cette adresse n'existe pas.");
+      return new DomainError('not_found', 'ROUTE_NOT_FOUND', 'Cette adresse n’existe pas.');
     case 401:
       return new DomainError('unauthenticated', 'UNAUTHENTICATED', 'Veuillez vous connecter.');
     case 403:

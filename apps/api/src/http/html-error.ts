@@ -13,6 +13,17 @@ export function htmlAudience(req: Request): 'portal' | 'console' | null {
   return null;
 }
 
+/**
+ * A browser asking for a page at an address outside the portal, the console and `/api` (a
+ * mistyped address): it gets the console's French « Page introuvable » page, not raw JSON.
+ * Programs (no text/html preferred over JSON) and everything under `/api` keep JSON.
+ */
+export function isStrayBrowser(req: Request): boolean {
+  const path = req.path ?? (req.url ?? '').split('?')[0];
+  if (path === '/api' || path.startsWith('/api/') || htmlAudience(req) !== null) return false;
+  return (req.method === 'GET' || req.method === 'HEAD') && req.accepts(['application/json', 'text/html']) === 'text/html';
+}
+
 export function isPortalRequest(req: Request): boolean {
   return htmlAudience(req) === 'portal';
 }
@@ -21,9 +32,9 @@ export function isPortalRequest(req: Request): boolean {
  * A French HTML error page in the layout of the part asking (portal or console), never cached. The
  * console sends a person whose session ended to the login page, back to where they were afterwards.
  */
-export function sendHtmlError(req: Request, res: Response, status: number, title: string, message: string, retryAfterSeconds?: number): void {
+export function sendHtmlError(req: Request, res: Response, status: number, title: string, message: string, retryAfterSeconds?: number, audienceOverride?: 'console'): void {
   res.setHeader('Cache-Control', 'no-store');
-  const audience = htmlAudience(req);
+  const audience = audienceOverride ?? htmlAudience(req);
   if (audience === 'console' && status === 401 && (req.method === 'GET' || req.method === 'HEAD')) {
     const back = req.originalUrl.startsWith('/console') ? `?suite=${encodeURIComponent(req.originalUrl)}` : '';
     res.redirect(303, `/connexion${back}`);

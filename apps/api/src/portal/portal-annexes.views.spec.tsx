@@ -21,7 +21,7 @@ const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' '
 
 describe('sign page: the documents handed over with the contract', () => {
   it('links each file through the portal, says when one is handed over on paper, before the consent', () => {
-    const html = signPage(ctx(), true, {}, annexes);
+    const html = signPage(ctx(), true, {}, { files: annexes, tariffs: null });
     expect(html).toContain('href="/portail/documents-remis/0193c1de-0000-7000-8000-000000000001"');
     const t = text(html);
     expect(t).toContain('Documents remis avec le contrat');
@@ -31,12 +31,12 @@ describe('sign page: the documents handed over with the contract', () => {
   });
 
   it('no section when the document hands nothing over (a projet personnalisé, a version older than the record)', () => {
-    expect(signPage(ctx(), true, {}, [])).not.toContain('Documents remis avec le contrat');
+    expect(signPage(ctx(), true, {}, { files: [], tariffs: null })).not.toContain('Documents remis avec le contrat');
     expect(signPage(ctx(), true)).not.toContain('documents-remis');
   });
 
   it('in easy-to-read French for a FALC reader (lintFalcText)', () => {
-    const html = signPage(ctx(true), true, {}, annexes);
+    const html = signPage(ctx(true), true, {}, { files: annexes, tariffs: null });
     const start = html.indexOf('aria-labelledby="documents-remis"');
     const section = html.slice(start, html.indexOf('<ul', start));
     const lines = [...section.matchAll(/<p>([\s\S]*?)<\/p>/g)].map((m) => m[1].replace(/<[^>]+>/g, '').trim());

@@ -39,18 +39,24 @@ export class PortalPages {
     const code = read.query.fait === 'code';
     return readAnswer(this.sessions, read, (ctx) =>
       this.keep(ctx, code ? 'landing:code' : 'landing', async () => {
-        if (ctx.purpose === 'download') return { status: 200, html: downloadPage(ctx, ctx.request.status === 'completed') };
+        if (ctx.purpose === 'download') {
+          // Sealed without every optional countersignature: established (CASF D.311 II), not « toutes les signatures ».
+          const [sealed, signers] = await Promise.all([this.reads.isSealed(ctx), this.reads.coSigners(ctx)]);
+          return { status: 200, html: downloadPage(ctx, sealed, signers.some((s) => s.status !== 'signed')) };
+        }
         if (signerHasAnswered(ctx)) return { status: 200, html: answeredPage(ctx, await this.answerFacts(ctx), false) };
         const notice = code ? 'Code accepté. Vous pouvez maintenant lire le document.' : undefined;
-        return { status: 200, html: landingPage(ctx, { notice }) };
+        // Established by the director and sealed while she may still countersign (CASF D.311 II).
+        const established = ctx.request.status === 'active' && (await this.reads.isSealed(ctx));
+        return { status: 200, html: landingPage(ctx, { notice, established }) };
       }),
     );
   }
 
   /** Where the request stands, for a signer's recap. */
   async answerFacts(ctx: PortalContext): Promise<AnswerFacts> {
-    const [signers, sealed] = await Promise.all([this.reads.coSigners(ctx), this.reads.isSealed(ctx)]);
-    return { signers, sealed };
+    const [signers, sealed, sealedIds] = await Promise.all([this.reads.coSigners(ctx), this.reads.isSealed(ctx), this.reads.sealedSignerIds(ctx)]);
+    return { signers, sealed, mySignatureSealed: sealedIds?.includes(ctx.signer.id) ?? false };
   }
 
   reading(read: PageRead): Promise<Page> {

@@ -1,4 +1,5 @@
 import type { PortalContext } from '@carepact/signing';
+import { lintFalcText } from '@carepact/templates';
 import { answeredPage, downloadPage, landingPage, linkNotFoundPage, readingPage, refusePage, signPage, viewPage } from './portal.views';
 
 /** A signer's context as the portal service returns it, reduced to what the pages read. */
@@ -223,5 +224,31 @@ describe('the person whose view is asked, named with elision', () => {
     for (const html of [view, sign, text(landingPage(context({ views: [emile] })))]) expect(html).not.toContain('de Émile');
     const lucie = { ...emile, person: { firstName: 'Lucie', lastName: 'Martin' } };
     expect(text(viewPage(context({ views: [lucie] })))).toContain('L’avis de Lucie Martin');
+  });
+});
+
+describe('« Documents remis avec le contrat »: the tariff annex the contract lists (CASF L.311-4)', () => {
+  const livret = { key: 'livret-accueil-2026', label: 'Livret d’accueil', inForceOn: '2026-11-02', file: { id: 'f1', versionLabel: 'Édition 2026', effectiveOn: '2026-01-01', sha256: 'b'.repeat(64), byteSize: 1 } };
+  const tariffs = { label: 'Annexe tarifaire en vigueur au 1er janvier 2026', effectiveFrom: '2026-01-01', sha256: 'c'.repeat(64), reproducedIn: 'Participation financière et facturation' };
+
+  it('lists it beside the files, with no link: written from the establishment’s tariffs, printed in the document signed', () => {
+    const html = signPage(context({}), true, {}, { files: [livret], tariffs });
+    const items = [...html.matchAll(/<li>([\s\S]*?)<\/li>/g)].map((m) => text(m[1]).trim());
+    expect(items).toContain('Livret d’accueil (PDF, version « Édition 2026 »)');
+    expect(items).toContain(
+      'Annexe tarifaire en vigueur au 1er janvier 2026 : établie à partir des tarifs de l’établissement, reproduite dans le document que vous signez (partie « Participation financière et facturation »).',
+    );
+    expect(html).not.toContain('documents-remis/undefined');
+    // Listed without its tariffs printed: said so.
+    const notPrinted = text(signPage(context({}), true, {}, { files: [livret], tariffs: { ...tariffs, reproducedIn: null } }));
+    expect(notPrinted).toContain('Annexe tarifaire en vigueur au 1er janvier 2026 : établie à partir des tarifs de l’établissement, elle n’est pas reproduite dans le document que vous signez');
+    // Easy to read: short sentences (lintFalcText).
+    const easy = signPage(context({ easyToRead: true }), true, {}, { files: [], tariffs });
+    const item = /<li>([\s\S]*?)<\/li>/.exec(easy.slice(easy.indexOf('aria-labelledby="documents-remis"')))![1];
+    const lines = [...item.matchAll(/<p>([\s\S]*?)<\/p>/g)].map((m) => m[1].replace(/<[^>]+>/g, '').trim());
+    expect(lines).toEqual(['La feuille des prix est dans le document que vous signez.', 'Regardez la partie « Participation financière et facturation ».']);
+    expect(lines.flatMap((l) => lintFalcText(l).map((f) => `${f.rule}: ${f.excerpt}`))).toEqual([]);
+    // Nothing handed over: no section.
+    expect(signPage(context({}), true, {}, { files: [], tariffs: null })).not.toContain('documents-remis');
   });
 });

@@ -1,6 +1,6 @@
 import { documentPhrase, documentTypeLabel, formatDateFr, formatDateTimeFr, ofName } from '@carepact/common';
-import { CoSigner, MAX_UNANSWERED_QUESTIONS, PortalContext, accessCodeMissing, assistsThePerson, canAsk, capacityWords, consentSentence } from '@carepact/signing';
-import type { VersionAnnex } from '@carepact/documents';
+import { CoSigner, HandedOverDocuments, MAX_UNANSWERED_QUESTIONS, PortalContext, accessCodeMissing, assistsThePerson, canAsk, capacityWords, consentSentence } from '@carepact/signing';
+import type { TariffAnnex, VersionAnnex } from '@carepact/documents';
 import type { ComponentChildren } from 'preact';
 import { Checkbox, ErrorSummary, FormState, HtmlDocument, Notice, PostForm, RadioGroup, TextArea, TextField, TrustedHtml, renderPage } from '../views';
 
@@ -216,6 +216,8 @@ export function errorPage(title: string, message: string, status: number, ctx?: 
 export interface PortalState extends FormState {
   /** A short confirmation after a redirect (POST → 303 → GET). */
   notice?: string;
+  /** The document is established (signed by the establishment, sealed) and this signer may still countersign it (CASF D.311 II). */
+  established?: boolean;
 }
 
 function Facts(props: { ctx: PortalContext }) {
@@ -291,14 +293,24 @@ export function landingPage(ctx: PortalContext, state: PortalState = {}): string
         <CodeForm ctx={ctx} state={state} />
       ) : (
         <>
+          {state.established ? <EstablishedNotice ctx={ctx} /> : null}
           <h2>Ce qui va se passer</h2>
           <ol class="steps">
             <li>Vous lisez le document. Vous pouvez choisir une version facile à lire ou en gros caractères, et vous faire accompagner par une personne de votre choix.</li>
             {views.map((v) => (
               <li key={v.key}>Vous indiquez l’avis {ofName(fullName(v.person))} sur le document.</li>
             ))}
-            <li>Vous signez. Vous pouvez aussi refuser de signer, ou poser une question à l’établissement.</li>
-            <li>Quand toutes les signatures sont réunies, vous recevez un e-mail avec le document signé.</li>
+            {state.established ? (
+              <>
+                <li>Si vous le souhaitez, vous contresignez. Vous pouvez aussi ne pas le faire, ou poser une question à l’établissement.</li>
+                <li>Si vous contresignez, vous recevez un e-mail avec le document contresigné.</li>
+              </>
+            ) : (
+              <>
+                <li>Vous signez. Vous pouvez aussi refuser de signer, ou poser une question à l’établissement.</li>
+                <li>Quand toutes les signatures sont réunies, vous recevez un e-mail avec le document signé.</li>
+              </>
+            )}
           </ol>
           {ctx.residenceDispute ? (
             <Notice kind="warning">
@@ -316,6 +328,42 @@ export function landingPage(ctx: PortalContext, state: PortalState = {}): string
         </>
       )}
     </PortalPage>,
+  );
+}
+
+/**
+ * CASF D.311 II: the DIPC « est établi et signé par le directeur … Il peut être contresigné par la
+ * personne accueillie ou son représentant légal » — contresigner, signer après la direction. The
+ * document applies already and is hers (D.311 III): she downloads it here; countersigning is her choice,
+ * until the request's deadline.
+ */
+function EstablishedNotice(props: { ctx: PortalContext }) {
+  const { ctx } = props;
+  const until = formatDateTimeFr(ctx.request.deadline);
+  return easyToRead(ctx) ? (
+    <Notice kind="info">
+      <p>L’établissement a déjà signé ce document. Il compte dès maintenant.</p>
+      <p>Vous pouvez le télécharger et le garder.</p>
+      <p>Vous pouvez aussi le signer à votre tour. Ce n’est pas obligatoire. Vous avez jusqu’au {until}.</p>
+      <p>
+        <a class="button" href="/portail/document-signe.pdf">
+          Télécharger le document (PDF)
+        </a>
+      </p>
+    </Notice>
+  ) : (
+    <Notice kind="info">
+      <p>
+        Le document est établi : l’établissement l’a signé et scellé. Il s’applique dès maintenant, que vous le contresigniez ou non. Vous pouvez le télécharger et le
+        conserver.
+      </p>
+      <p>Vous pouvez aussi le contresigner (le signer après l’établissement), si vous le souhaitez, jusqu’au {until}. Ce n’est pas obligatoire.</p>
+      <p>
+        <a class="button" href="/portail/document-signe.pdf">
+          Télécharger le document établi (PDF)
+        </a>
+      </p>
+    </Notice>
   );
 }
 
@@ -573,8 +621,8 @@ function WhatYouSign(props: { ctx: PortalContext }) {
  * session (PortalReadsService.annexFile, in the evidence as `annex_downloaded`). A document with
  * no file published says that the establishment hands it over on paper.
  */
-function HandedOver(props: { ctx: PortalContext; annexes: VersionAnnex[] }) {
-  if (!props.annexes.length) return null;
+function HandedOver(props: { ctx: PortalContext; annexes: VersionAnnex[]; tariffs: TariffAnnex | null }) {
+  if (!props.annexes.length && !props.tariffs) return null;
   const easy = easyToRead(props.ctx);
   return (
     <section aria-labelledby="documents-remis">
@@ -599,8 +647,38 @@ function HandedOver(props: { ctx: PortalContext; annexes: VersionAnnex[] }) {
             )}
           </li>
         ))}
+        {props.tariffs ? <TariffAnnexItem tariffs={props.tariffs} easy={easy} /> : null}
       </ul>
     </section>
+  );
+}
+
+/**
+ * The « Annexe tarifaire » the document lists (CASF L.311-4): no file to download, it is written from
+ * the establishment's tariffs, and the document being signed prints them in its financial section
+ * (tariff-annex.ts); when it does not (no financial contribution asked), the line says so.
+ */
+function TariffAnnexItem(props: { tariffs: TariffAnnex; easy: boolean }) {
+  const { label, reproducedIn } = props.tariffs;
+  if (props.easy)
+    return (
+      <li>
+        <Sentences
+          lines={
+            reproducedIn
+              ? ['La feuille des prix est dans le document que vous signez.', `Regardez la partie « ${reproducedIn} ».`]
+              : ['La feuille des prix n’est pas dans le document que vous signez.', 'Demandez-la à l’établissement.']
+          }
+        />
+      </li>
+    );
+  return (
+    <li>
+      {label} : établie à partir des tarifs de l’établissement,{' '}
+      {reproducedIn
+        ? `reproduite dans le document que vous signez (partie « ${reproducedIn} »).`
+        : 'elle n’est pas reproduite dans le document que vous signez, qui ne demande aucune participation financière ; demandez-la à l’établissement.'}
+    </li>
   );
 }
 
@@ -610,7 +688,7 @@ function HandedOver(props: { ctx: PortalContext; annexes: VersionAnnex[] }) {
  * is this signer's turn; the consent sentence is the signer's own, in their capacity (issue 13,
  * items 2 and 3).
  */
-export function signPage(ctx: PortalContext, read: boolean, state: PortalState = {}, annexes: VersionAnnex[] = []): string {
+export function signPage(ctx: PortalContext, read: boolean, state: PortalState = {}, handedOver: HandedOverDocuments = { files: [], tariffs: null }): string {
   const label = docLabel(ctx.document.type);
   const missingView = ctx.views.find((v) => !v.recorded);
   const mine = ctx.views.filter((v) => v.answer?.byMe);
@@ -657,7 +735,7 @@ export function signPage(ctx: PortalContext, read: boolean, state: PortalState =
       ) : (
         <>
           <WhatYouSign ctx={ctx} />
-          <HandedOver ctx={ctx} annexes={annexes} />
+          <HandedOver ctx={ctx} annexes={handedOver.files} tariffs={handedOver.tariffs} />
           {mine.map((v) => (
             <p key={v.key}>
               Avis {ofName(fullName(v.person))} : {EXPRESSION_LABELS.find(([x]) => x === v.answer!.expression)?.[1] ?? v.answer!.expression}. <a href="/portail/avis">Corriger l’avis</a>
@@ -893,10 +971,77 @@ export interface AnswerFacts {
   /** The request's signers and where each stands. */
   signers: CoSigner[];
   sealed: boolean;
+  /** The latest sealed edition holds this signer's signature (false before any seal, and after a countersignature until its new edition is sealed). */
+  mySignatureSealed?: boolean;
+}
+
+/**
+ * CASF D.311 II: the DIPC (and an avenant to it, D.311 VII) « est établi et signé par le directeur …
+ * Il peut être contresigné par la personne accueillie ou son représentant légal ». Sealed while an
+ * optional countersignature is missing, the document is established, not « signé par tous »: who
+ * has not countersigned, and who may still, until the request's deadline (whose-turn.ts
+ * countersignWindowOpen). Null when every signature is in, or before any seal.
+ */
+function establishedFacts(
+  ctx: PortalContext,
+  facts: AnswerFacts,
+): { until: string | null; mayStill: CoSigner[]; didNot: CoSigner[]; mineSealed: boolean; countersigned: boolean } | null {
+  const countersigners = facts.signers.filter((s) => !s.me && s.optional && s.role !== 'director');
+  const window = ctx.request.status === 'active' && facts.sealed;
+  if (!window && !(ctx.request.status === 'completed' && facts.sealed && facts.signers.some((s) => s.status !== 'signed'))) return null;
+  const mayStill = window ? countersigners.filter((s) => s.status === 'pending') : [];
+  return {
+    until: mayStill.length ? formatDateTimeFr(ctx.request.deadline) : null,
+    mayStill,
+    didNot: countersigners.filter((s) => s.status !== 'signed' && !mayStill.includes(s)),
+    mineSealed: facts.mySignatureSealed === true,
+    // Her own signature was optional: a countersignature (a required signer's is a signature).
+    countersigned: facts.signers.find((s) => s.me)?.optional ?? false,
+  };
+}
+
+function WhatNextEstablished(props: { ctx: PortalContext; e: NonNullable<ReturnType<typeof establishedFacts>> }) {
+  const { ctx, e } = props;
+  const may = e.mayStill.map((s) => s.name).join(' et ');
+  const didNot = e.didNot.map((s) => s.name).join(' et ');
+  if (easyToRead(ctx))
+    return (
+      <Sentences
+        lines={[
+          'L’établissement a signé ce document.',
+          'Il compte dès maintenant.',
+          'Vous l’avez signé vous aussi.',
+          e.mineSealed ? 'Le document avec votre signature est prêt.' : 'Vous allez recevoir un e-mail avec le document signé.',
+          e.mayStill.length > 0 && `${may} peut aussi le signer.`,
+          e.mayStill.length > 0 && 'Ce n’est pas obligatoire.',
+          e.mayStill.length > 0 && `C’est possible jusqu’au ${e.until}.`,
+          e.didNot.length > 0 && `${didNot} n’a pas signé.`,
+          e.didNot.length > 0 && 'Ce n’était pas obligatoire.',
+        ]}
+      />
+    );
+  return (
+    <>
+      <p>
+        Le document est établi : la direction de l’établissement l’a signé. Il s’applique dès maintenant. {e.countersigned ? 'Votre contresignature' : 'Votre signature'} est enregistrée :{' '}
+        {e.mineSealed
+          ? 'le document scellé avec votre signature est prêt.'
+          : 'l’établissement scelle un nouvel exemplaire du document avec votre signature, et vous recevrez un e-mail avec un lien pour le télécharger.'}
+      </p>
+      {e.mayStill.length ? (
+        <p>
+          {may} peut encore le contresigner jusqu’au {e.until}. Ce n’est pas obligatoire : le document s’applique déjà.
+        </p>
+      ) : null}
+      {e.didNot.length ? <p>{didNot} ne l’a pas contresigné : ce n’était pas obligatoire.</p> : null}
+    </>
+  );
 }
 
 function WhatNext(props: { ctx: PortalContext; facts: AnswerFacts }) {
   const { ctx, facts } = props;
+  const established = establishedFacts(ctx, facts);
+  if (established) return <WhatNextEstablished ctx={ctx} e={established} />;
   const missing = facts.signers.filter((s) => !s.me && s.status === 'pending' && !s.optional);
   if (easyToRead(ctx)) return <WhatNextEasy status={ctx.request.status} missing={missing} sealed={facts.sealed} />;
   const names = missing.map((s) => (s.role === 'director' ? `la direction de l’établissement (${s.name})` : s.name));
@@ -970,10 +1115,18 @@ function SignedDownloads(props: { ctx: PortalContext; facts: AnswerFacts }) {
           <ul class="actions">
             <li>
               <a class="button" href="/portail/document-signe.pdf">
-                Télécharger le document signé (PDF)
+                {/* Established, her countersignature not sealed yet (CASF D.311 II): the file is the edition without it. */}
+                {facts.mySignatureSealed === false ? 'Télécharger le document établi, sans votre signature (PDF)' : 'Télécharger le document signé (PDF)'}
               </a>
             </li>
           </ul>
+          {facts.mySignatureSealed === false ? (
+            easy ? (
+              <Sentences lines={['Votre signature n’est pas encore dans ce fichier.', 'Le document avec votre signature arrivera par e-mail.']} />
+            ) : (
+              <p>Votre signature n’y figure pas encore : le nouvel exemplaire scellé, avec votre signature, vous sera envoyé par e-mail.</p>
+            )
+          ) : null}
           <SealedExplanation easy={easy} />
         </>
       ) : mayRead ? (
@@ -1096,14 +1249,22 @@ export function answeredPage(ctx: PortalContext, facts: AnswerFacts, fresh: bool
 }
 
 /** A download session (the completion e-mail's link): the sealed document, and what it holds. */
-export function downloadPage(ctx: PortalContext, sealed: boolean): string {
+export function downloadPage(ctx: PortalContext, sealed: boolean, established = false): string {
   const label = docLabel(ctx.document.type);
   return renderPage(
     <PortalPage title={`Document signé : ${label}`} ctx={ctx}>
       <h1>{`Document signé : ${label}`}</h1>
       {sealed ? (
         <>
-          <p>{easyToRead(ctx) ? 'Tout le monde a signé.' : 'Toutes les signatures sont réunies.'}</p>
+          <p>
+            {ctx.request.status === 'active' || established
+              ? easyToRead(ctx)
+                ? 'L’établissement a signé ce document. Il compte dès maintenant.'
+                : 'Le document est établi : l’établissement l’a signé (CASF D.311). Il s’applique dès maintenant.'
+              : easyToRead(ctx)
+                ? 'Tout le monde a signé.'
+                : 'Toutes les signatures sont réunies.'}
+          </p>
           <SealedExplanation easy={easyToRead(ctx)} />
           <ul class="actions">
             <li>

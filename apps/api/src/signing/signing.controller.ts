@@ -54,7 +54,7 @@ export class CreateSignatureRequestDto {
   proposedContactIds?: string[];
   @ApiPropertyOptional({
     description:
-      'Obligatoire quand le délai légal de signature est dépassé (un mois après l’admission pour le contrat de séjour et le DIPC, six mois pour le premier avenant, CASF D.311) : pourquoi la demande part en retard. Sans elle, la demande est refusée (409 SIGNATURE_REQUEST_LATE). La raison est conservée dans la demande et le journal d’audit.',
+      'Obligatoire quand le délai légal est dépassé (contrat de séjour signé dans le mois qui suit l’admission ; DIPC établi, signé par la direction et remis dans les quinze jours, sa contresignature étant facultative et sans délai ; premier avenant dans les six mois ; CASF D.311) : pourquoi la demande part en retard. Sans elle, la demande est refusée (409 SIGNATURE_REQUEST_LATE). La raison est conservée dans la demande et le journal d’audit.',
     example: 'Arrivée en urgence ; la curatrice n’a été nommée que le 20 novembre.',
   })
   @IsOptional() @IsString() @MinLength(3) @MaxLength(1000) @SafeText('text')
@@ -79,9 +79,29 @@ export class WitnessDto {
   present: string[];
 }
 
+/** CASF D.311 III: the established document handed over in person (to the person under tutelle, a minor, anyone without an e-mail). */
+export class HandoverDto {
+  @ApiProperty({ example: 'resident', description: 'La clé du destinataire dans « handover.recipients » de la demande.' }) @IsDefined() @IsString() @MaxLength(200)
+  recipientKey: string;
+  @ApiProperty({ example: '2026-11-20' }) @IsDefined() @IsCalendarDate()
+  handedOn: string;
+  @ApiProperty({ example: 'En main propre, lors de l’entretien, avec la version facile à lire.' }) @IsDefined() @IsString() @MinLength(3) @MaxLength(500) @SafeText('text')
+  how: string;
+}
+
 export class AnswerDto {
   @ApiProperty() @IsDefined() @IsString() @MinLength(1) @MaxLength(4000) @SafeText('text')
   answer: string;
+}
+
+/** Why a request is cancelled: optional here (programs written before it existed send no body), required by the console. */
+export class CancelSignatureRequestDto {
+  @ApiPropertyOptional({ description: 'Pourquoi la demande est annulée : enregistré dans le journal d’audit et affiché dans l’historique du document.', example: 'Erreur sur le tarif : le contrat sera corrigé puis renvoyé.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  @SafeText('text')
+  reason?: string;
 }
 
 @ApiTags('Signatures')
@@ -129,9 +149,9 @@ export class SigningController {
 
   @Post('signature-requests/:requestId/cancel')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Annuler la demande (les liens ne fonctionnent plus) — refusé (409) une fois toutes les signatures requises recueillies' })
-  cancel(@Actor() actor: StaffActor, @Param('requestId', ParseIdPipe) requestId: string) {
-    return this.requests.cancel(actor, requestId);
+  @ApiOperation({ summary: 'Annuler la demande (les liens ne fonctionnent plus) — refusé (409) une fois toutes les signatures requises recueillies ; `reason` facultatif, enregistré dans le journal d’audit' })
+  cancel(@Actor() actor: StaffActor, @Param('requestId', ParseIdPipe) requestId: string, @Body() dto: CancelSignatureRequestDto) {
+    return this.requests.cancel(actor, requestId, { reason: dto?.reason ?? null });
   }
 
   @Post('signature-requests/:requestId/seal-retry')
@@ -174,6 +194,13 @@ export class SigningController {
   @ApiOperation({ summary: 'Contresignature de l’établissement (direction), depuis la console, sans e-mail' })
   countersign(@Actor() actor: StaffActor, @Param('requestId', ParseIdPipe) requestId: string, @Req() req: Request) {
     return this.signers.countersign(actor, requestId, this.ctx(req));
+  }
+
+  @Post('signature-requests/:requestId/handover')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Enregistrer la remise en main propre du document établi (CASF D.311 III) : à qui, quel jour, comment' })
+  handover(@Actor() actor: StaffActor, @Param('requestId', ParseIdPipe) requestId: string, @Body() dto: HandoverDto) {
+    return this.signers.recordHandover(actor, requestId, dto);
   }
 
   @Post('signature-requests/:requestId/paper')

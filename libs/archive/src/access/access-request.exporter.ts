@@ -10,6 +10,7 @@ import { EntityManager } from 'typeorm';
 import { signManifest } from '../archive-exporter.service';
 import { StreamingZip } from '../zip-writer';
 import { AnnexPackager, soleSignatureRecords } from '../annex-package';
+import { sealedEditionFiles } from '../sealed-editions';
 
 export interface AccessProgress {
   phase: 'dossier' | 'documents' | 'journal' | 'done';
@@ -42,8 +43,12 @@ Ce paquet contient toutes les données que l’établissement conserve dans Care
   avis recueillis, questions) et les autorisations du juge de signer seule (C. civ. 469 ; 494-1 et 494-10 en habilitation familiale) ;
 - documents/<id>/v<n>/… : les rendus de chaque version (PDF, DOCX, HTML ; standard, facile à lire
   et à comprendre, gros caractères) ;
-- documents/<id>/signatures/<demande>/ : le PDF scellé et son dossier de preuve, et le scan
-  original d’une signature sur papier ;
+- documents/<id>/signatures/<demande>/ : le PDF scellé et son dossier de preuve
+  (document-scelle.pdf, preuve.json), et le scan original d’une signature sur papier ; un DIPC
+  est scellé dès la signature du directeur (exemplaire 1, celui qui est remis à la personne) puis
+  de nouveau à chaque contresignature (document-scelle-exemplaire-2.pdf,
+  preuve-exemplaire-2.json, …) : tous les exemplaires sont conservés et listés dans
+  document.json (exemplairesScelles) ;
 - documents-remis/<empreinte>.pdf : les documents remis avec le contrat (livret d’accueil,
   règlement de fonctionnement, charte…), chacun une fois, nommé par son empreinte SHA-256 ;
   manifeste.json dit avec quelle version de quel document chacun a été remis ;
@@ -151,7 +156,8 @@ export class AccessRequestExporter {
         ids.add(s.id as string);
         return Object.fromEntries(Object.entries(s).filter(([k]) => !SIGNER_SECRETS.includes(k)));
       });
-      const sealed = ((await em.query(`SELECT * FROM sealed_documents WHERE request_id = $1`, [rid])) as Record<string, unknown>[])[0];
+      // Every sealed edition, the first first: a DIPC's edition 1 is the one handed over to the person (CASF D.311 II–III).
+      const sealed = (await em.query(`SELECT * FROM sealed_documents WHERE request_id = $1 ORDER BY edition`, [rid])) as Record<string, unknown>[];
       const paper = ((await em.query(`SELECT * FROM paper_signatures WHERE request_id = $1`, [rid])) as Record<string, unknown>[])[0];
       perRequest.push({
         ...r,
@@ -160,10 +166,22 @@ export class AccessRequestExporter {
         avisRecueillis: await em.query(`SELECT * FROM recorded_views WHERE request_id = $1 ORDER BY recorded_at`, [rid]),
         questions: await em.query(`SELECT * FROM signer_questions WHERE request_id = $1 ORDER BY asked_at`, [rid]),
         signaturePapier: paper ?? null,
+        exemplairesScelles: sealed.map((s) => {
+          const files = sealedEditionFiles(s.edition as number);
+          return {
+            exemplaire: s.edition,
+            scelleLe: s.sealed_at,
+            fichier: `signatures/${rid}/${files.pdf}`,
+            preuve: `signatures/${rid}/${files.evidence}`,
+            empreinteSha256: s.blob_sha256,
+            empreintePreuveSha256: s.evidence_sha256,
+          };
+        }),
       });
-      if (sealed) {
-        await zip.add(`${dir}/signatures/${rid}/document-scelle.pdf`, await this.blob(em, sealed.blob_sha256 as string));
-        await zip.add(`${dir}/signatures/${rid}/preuve.json`, Buffer.from(canonicalJson(sealed.evidence), 'utf8'));
+      for (const s of sealed) {
+        const files = sealedEditionFiles(s.edition as number);
+        await zip.add(`${dir}/signatures/${rid}/${files.pdf}`, await this.blob(em, s.blob_sha256 as string));
+        await zip.add(`${dir}/signatures/${rid}/${files.evidence}`, Buffer.from(canonicalJson(s.evidence), 'utf8'));
       }
       if (paper) await zip.add(`${dir}/signatures/${rid}/scan-original.pdf`, await this.blob(em, paper.original_sha256 as string));
     }

@@ -7,7 +7,7 @@ import { IdentityRepository, StaffActor, assertCan, auditActor, visibleEstablish
 import { SigningRepository } from '@carepact/signing';
 import { EntityManager } from 'typeorm';
 import { verifyPades } from '../pades-verify';
-import { annexCheckName, historyLabel, renditionCheckName, sealCheckName } from './history-labels';
+import { annexCheckName, historyLabel, renditionCheckName, sealCheckName, sealEditionLabel } from './history-labels';
 
 export interface HistoryEntry {
   seq: number;
@@ -42,10 +42,31 @@ export interface DocumentHistory {
     generatedAt: string | null;
     renditions: { format: string; variant: string; sha256: string }[];
   }[];
-  signatureRequests: { id: string; versionId: string; status: string; createdAt: string; sealed: { sha256: string; evidenceSha256: string; sealedAt: string } | null }[];
+  signatureRequests: {
+    id: string;
+    versionId: string;
+    status: string;
+    createdAt: string;
+    /** The latest sealed edition: the request's sealed document. */
+    sealed: { sha256: string; evidenceSha256: string; sealedAt: string } | null;
+    /**
+     * Every sealed edition, the first first: a DIPC's edition 1 is established by the director and
+     * handed over to the person, a later one records a countersignature (CASF D.311 II–III).
+     */
+    editions: SealedEditionView[];
+  }[];
   /** The resident's other contract-family documents (contrat → avenants, DIPC after a refusal), oldest first. */
   lineage: { id: string; type: string; status: string; createdAt: string; current: boolean }[];
   timeline: HistoryEntry[];
+}
+
+export interface SealedEditionView {
+  edition: number;
+  /** « Exemplaire 1 — établi par la direction le 2 décembre 2026 ». */
+  label: string;
+  sha256: string;
+  evidenceSha256: string;
+  sealedAt: string;
 }
 
 export interface VerificationCheck {
@@ -90,7 +111,8 @@ export class DocumentHistoryService {
       versions.map((v) => v.id),
     );
     const requests = await this.signing.requestsOfDocument(em, doc.id);
-    const seals = await Promise.all(requests.map((r) => this.signing.sealOf(em, r.id)));
+    const editions = await Promise.all(requests.map((r) => this.signing.sealsOf(em, r.id)));
+    const established = doc.type === 'dipc';
     const signers = new Map((await Promise.all(requests.map((r) => this.signing.signersOf(em, r.id)))).flat().map((s) => [s.id, s]));
     const subjects = [doc.id, ...versions.map((v) => v.id), ...requests.map((r) => r.id)];
     const rows = (await em.query(`SELECT * FROM audit_events WHERE chain_id = $1 AND subject_id = ANY($2::text[]) ORDER BY seq ASC`, [doc.organisationId, subjects])) as AuditEventRow[];
@@ -113,13 +135,24 @@ export class DocumentHistoryService {
         generatedAt: v.generatedAt?.toISOString() ?? null,
         renditions: renditions.filter((r) => r.versionId === v.id).map((r) => ({ format: r.format, variant: r.variant, sha256: r.blobSha256 })),
       })),
-      signatureRequests: requests.map((r, i) => ({
-        id: r.id,
-        versionId: r.versionId,
-        status: r.status,
-        createdAt: r.createdAt.toISOString(),
-        sealed: seals[i] ? { sha256: seals[i]!.blobSha256, evidenceSha256: seals[i]!.evidenceSha256, sealedAt: seals[i]!.sealedAt.toISOString() } : null,
-      })),
+      signatureRequests: requests.map((r, i) => {
+        const views = editions[i].map((e) => ({
+          edition: e.edition,
+          label: sealEditionLabel(e.edition, e.sealedAt, established),
+          sha256: e.blobSha256,
+          evidenceSha256: e.evidenceSha256,
+          sealedAt: e.sealedAt.toISOString(),
+        }));
+        const latest = views[views.length - 1];
+        return {
+          id: r.id,
+          versionId: r.versionId,
+          status: r.status,
+          createdAt: r.createdAt.toISOString(),
+          sealed: latest ? { sha256: latest.sha256, evidenceSha256: latest.evidenceSha256, sealedAt: latest.sealedAt } : null,
+          editions: views,
+        };
+      }),
       lineage: family
         .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
         .map((d) => ({ id: d.id, type: d.type, status: d.status, createdAt: d.createdAt.toISOString(), current: d.id === doc.id })),
@@ -144,7 +177,8 @@ export class DocumentHistoryService {
   }
 
   /**
-   * Verify again: each rendition's and sealed PDF's bytes against the SHA-256 they are stored
+   * Verify again: each rendition's and sealed PDF's bytes (every sealed edition: a DIPC's first,
+   * handed over to the person, and each countersigned one, CASF D.311 II–III) against the SHA-256 they are stored
    * under, each document handed over with a version (CASF L.311-4) against the SHA-256 the version
    * recorded, each seal's evidence against its recorded hash, each sealed PDF's PAdES signature.
    * The result is audited (`document.verified`) with the number of checks and failures.
@@ -172,23 +206,26 @@ export class DocumentHistoryService {
         checks.push(bytes ? hashCheck(what, bytes, a.file.sha256) : { what, ok: false, detail: 'fichier absent' });
       }
     for (const r of await this.signing.requestsOfDocument(em, doc.id)) {
-      const seal = await this.signing.sealOf(em, r.id);
-      if (!seal) continue;
-      const what = sealCheckName(r.createdAt);
-      const pdf = await this.blobs.unchecked(em, seal.blobSha256);
-      if (!pdf) {
-        checks.push({ what, ok: false, detail: 'fichier absent' });
-        continue;
+      const seals = await this.signing.sealsOf(em, r.id);
+      // One seal of another document keeps its former name; a DIPC's editions are named (« Exemplaire 1 — établi par la direction le … »).
+      const named = seals.length > 1 || doc.type === 'dipc';
+      for (const seal of seals) {
+        const what = sealCheckName(r.createdAt, named ? sealEditionLabel(seal.edition, seal.sealedAt, doc.type === 'dipc') : undefined);
+        const pdf = await this.blobs.unchecked(em, seal.blobSha256);
+        if (!pdf) {
+          checks.push({ what, ok: false, detail: 'fichier absent' });
+          continue;
+        }
+        checks.push(hashCheck(`${what} — empreinte`, pdf, seal.blobSha256));
+        const pades = verifyPades(pdf);
+        checks.push({
+          what: `${what} — signature électronique (plage signée, empreinte, signature CMS, certificat)`,
+          ok: pades.ok,
+          detail: pades.ok ? `certificat : ${pades.signer?.subject.replace(/\n/g, ', ') ?? 'inconnu'}` : pades.reason,
+        });
+        const evidence = sha256Hex(canonicalJson(seal.evidence));
+        checks.push({ what: `${what} — preuve (JSON)`, ok: evidence === seal.evidenceSha256, detail: evidence === seal.evidenceSha256 ? null : `empreinte ${evidence} au lieu de ${seal.evidenceSha256}` });
       }
-      checks.push(hashCheck(`${what} — empreinte`, pdf, seal.blobSha256));
-      const pades = verifyPades(pdf);
-      checks.push({
-        what: `${what} — signature électronique (plage signée, empreinte, signature CMS, certificat)`,
-        ok: pades.ok,
-        detail: pades.ok ? `certificat : ${pades.signer?.subject.replace(/\n/g, ', ') ?? 'inconnu'}` : pades.reason,
-      });
-      const evidence = sha256Hex(canonicalJson(seal.evidence));
-      checks.push({ what: `${what} — preuve (JSON)`, ok: evidence === seal.evidenceSha256, detail: evidence === seal.evidenceSha256 ? null : `empreinte ${evidence} au lieu de ${seal.evidenceSha256}` });
     }
     const result: DocumentVerification = { documentId: doc.id, ok: checks.every((c) => c.ok), checkedAt: new Date().toISOString(), checks };
     await this.audit.appendAlone(this.tx.manager, {

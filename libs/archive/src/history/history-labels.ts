@@ -62,6 +62,8 @@ const LABELS: Record<string, string> = {
   'signature.signed_on_paper': 'Signé sur papier',
   'signature.seal_failed': 'Échec du scellement du document signé',
   'signature.seal_retried': 'Scellement relancé',
+  'signature.handed_over': 'Document remis en main propre',
+  'signature.countersign_window_closed': 'Délai de contresignature clos',
 };
 
 export function historyLabel(action: string): string {
@@ -108,7 +110,20 @@ export function annexCheckName(versionNumber: number, label: string, versionLabe
   return `Version ${versionNumber} — document remis avec le contrat : ${label} (${versionLabel})`;
 }
 
-/** A verification line's subject for a sealed document: « Document scellé (demande du 2 décembre 2026) » (the day in Paris). */
-export function sealCheckName(requestCreatedAt: Date): string {
-  return `Document scellé (demande du ${formatDateFr(requestCreatedAt)})`;
+/** A verification line's subject for a sealed document: « Document scellé (demande du 2 décembre 2026) » (the day in Paris), or for one edition of it. */
+export function sealCheckName(requestCreatedAt: Date, edition?: string): string {
+  // A named edition (a DIPC's): « Exemplaire 1 — établi par la direction le 2 décembre 2026 (demande du 2 décembre 2026) ».
+  return `${edition ?? 'Document scellé'} (demande du ${formatDateFr(requestCreatedAt)})`;
+}
+
+/**
+ * One sealed edition of a request, as the history names it. A DIPC is established by the director's
+ * signature and sealed then — the edition handed over to the person (CASF D.311 II and III) — and
+ * sealed again when an optional countersignature follows: « Exemplaire 1 — établi par la direction
+ * le 2 décembre 2026 », « Exemplaire 2 — contresigné le 4 décembre 2026 » (the day of its seal, in
+ * Paris). Another document is sealed once, when everybody has signed: « Exemplaire 1 — scellé le … ».
+ */
+export function sealEditionLabel(edition: number, sealedAt: Date, established: boolean): string {
+  const how = edition > 1 ? 'contresigné' : established ? 'établi par la direction' : 'scellé';
+  return `Exemplaire ${edition} — ${how} le ${formatDateFr(sealedAt)}`;
 }

@@ -15,8 +15,9 @@ import { InspectedScan, MAX_SCAN_BYTES, MAX_SCAN_PAGES, ScanProblemCode, ScanRef
  * contrat de séjour or the DIPC; DOMAIN.md: « record the date and version of each annex handed
  * over »). The director or an administrator publishes a PDF for each annex key of the
  * establishment (EstablishmentEntity.annexes); a new version is a new row, the latest in effect is
- * the current one; each document version records the files in force on the day its data say the
- * annexes were handed over (its creation day when they do not say; DocumentsService,
+ * the current one; each contract or DIPC version records the files in force on the day its data say
+ * the annexes were handed over (its creation day when they do not say; never a day to come; an
+ * avenant only when its data say they were handed over again: DocumentsService, annex-handover.ts,
  * document_versions.annexes) and the evidence of its signature names them, each with the day it
  * took effect and the day it was published.
  *

@@ -207,6 +207,8 @@ export class PortalActionsService {
         details: { withReason: Boolean(reason), optional, ...(assistance ? { assistanceRefused: true } : {}) },
       });
       await this.outbox.enqueue(em, 'notify.staff', { requestId: request.id, kind: 'refusal', signerId: ctx.signer.id }, { key: `refusal_${ctx.signer.id}`, organisationId: request.organisationId });
+      // An optional countersignature declined after the document was established (CASF D.311 II): the window may close.
+      if (optional) await this.progress.afterOptionalRefusal(em, request);
     });
   }
 

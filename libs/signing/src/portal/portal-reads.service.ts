@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
-import { AnnexFilesRepository, BlobStore, DocumentsRepository, VersionAnnex, VersionInput } from '@carepact/documents';
+import { AnnexFilesRepository, BlobStore, DocumentsRepository, TariffAnnex, VersionAnnex, VersionInput, tariffAnnexOf } from '@carepact/documents';
 import { EventContext, EvidenceLog } from '../requests/evidence-log';
 import { SigningRepository } from '../requests/signing.repository';
 import { signerActor } from './portal-session.service';
@@ -20,6 +20,12 @@ export interface CoSigner {
 }
 
 /** What a signer reads and downloads in the portal; each reading and download is in the evidence. */
+/** What the portal lists under « Documents remis avec le contrat »: the version's annex files and its tariff annex. */
+export interface HandedOverDocuments {
+  files: VersionAnnex[];
+  tariffs: TariffAnnex | null;
+}
+
 @Injectable()
 export class PortalReadsService {
   /** Sessions × variants whose 'viewed' event is known to exist (saves a query per reading). */
@@ -118,9 +124,22 @@ export class PortalReadsService {
     return rows.map((s) => ({ name: `${s.firstName} ${s.lastName}`, role: s.role, status: s.status, optional: s.optional, me: s.id === ctx.signer.id }));
   }
 
-  /** Whether the sealed PDF exists (the request is completed and the seal job has run). */
+  /**
+   * Whether the sealed PDF exists: the request is completed and the seal job has run, or the document
+   * is established (a DIPC the director signed, CASF D.311 II) and still open to a countersignature.
+   */
   async isSealed(ctx: PortalContext): Promise<boolean> {
-    return ctx.request.status === 'completed' && (await this.repo.sealOf(this.tx.manager, ctx.request.id)) !== null;
+    return (ctx.request.status === 'completed' || ctx.request.status === 'active') && (await this.repo.sealOf(this.tx.manager, ctx.request.id)) !== null;
+  }
+
+  /**
+   * The signers whose signature the latest sealed edition holds, or null before any seal: after a
+   * countersignature given once the document was established (CASF D.311 II), whether its new edition
+   * is sealed yet.
+   */
+  async sealedSignerIds(ctx: PortalContext): Promise<string[] | null> {
+    const seal = await this.repo.sealOf(this.tx.manager, ctx.request.id);
+    return seal ? (seal.evidence.signers ?? []).filter((s) => s.status === 'signed').map((s) => s.id) : null;
   }
 
   async rendition(ctx: PortalContext, format: string, variant: string, ev: EventContext): Promise<{ bytes: Buffer; mediaType: string; fileName: string }> {
@@ -138,12 +157,18 @@ export class PortalReadsService {
 
   /**
    * The documents handed over with the version being signed (CASF L.311-4), as the version recorded
-   * them when it was created: each with its label and file (null: none was published). Empty for a
-   * document that hands nothing over.
+   * them when it was created: each with its label and file (null: none was published), and the
+   * « Annexe tarifaire » the document lists beside them, written from the establishment's tariffs of
+   * the version's input (tariff-annex.ts; no file), as the evidence lists it. Empty for a document
+   * that hands nothing over.
    */
-  async annexesOf(ctx: PortalContext): Promise<VersionAnnex[]> {
+  async annexesOf(ctx: PortalContext): Promise<HandedOverDocuments> {
     assertCodeGiven(ctx);
-    return (await this.annexFiles.ofVersion(this.tx.manager, ctx.request.versionId)) ?? [];
+    const em = this.tx.manager;
+    const files = await this.annexFiles.ofVersion(em, ctx.request.versionId);
+    if (!files) return { files: [], tariffs: null };
+    const version = await this.documents.versionInput(em, ctx.request.versionId);
+    return { files, tariffs: version ? tariffAnnexOf({ type: ctx.document.type, templateVersion: version.templateVersion, input: version.input }) : null };
   }
 
   /**

@@ -55,7 +55,9 @@ export class PortalSessionService {
       const readOnly = link.purpose === 'sign' && link.usedAt !== null;
       if (readOnly && signer.status === 'pending') throw new LinkNotFoundError();
       if (link.purpose === 'sign' && !readOnly && (request.status !== 'active' || signer.status !== 'pending')) throw new LinkNotFoundError();
-      if (link.purpose === 'download' && request.status !== 'completed') throw new LinkNotFoundError();
+      // A download link opens once the document is sealed: completed, or established and still open to
+      // a countersignature (a DIPC, CASF D.311 II-III: handed over as soon as the director signed).
+      if (link.purpose === 'download' && request.status !== 'completed' && !(request.status === 'active' && (await this.repo.sealOf(em, request.id)))) throw new LinkNotFoundError();
       const sessionToken = randomToken();
       const expiresAt = new Date(Math.min(now.getTime() + PORTAL_ABSOLUTE_MS, link.expiresAt.getTime()));
       await em.insert(PortalSessionEntity, {

@@ -1,3 +1,5 @@
+import { canonicalJson, sha256Hex } from '@carepact/common';
+import { tariffAnnexOf } from '@carepact/documents';
 import type { Block, Inline } from '@carepact/rendering';
 import { buildEvidence, evidenceAnnexesOf, evidenceBlocks, paperEvidenceLines } from './evidence';
 import type { SignatureRequestEntity } from './signing.entities';
@@ -74,5 +76,29 @@ describe('evidence: the documents handed over with the contract (CASF L.311-4)',
     const none = buildEvidence(request, { ...ctx, annexes: evidenceAnnexesOf(null, { document: { annexesHandedOverOn: '2026-11-02' } }, createdAt) }, [], [], []);
     expect('annexes' in none).toBe(false);
     expect(textOf(evidenceBlocks(none))).not.toContain('Documents remis avec le contrat');
+  });
+
+  it('the « Annexe tarifaire » the contract lists: no file, the tariffs of the version’s input with the SHA-256 of their canonical JSON and the section that prints them (JSON, page, paper page)', () => {
+    const tariffs = { effectiveFrom: '2026-01-01', hebergementPerDay: 72.5, dependanceGir56PerDay: 6.5, depositEuros: 0 };
+    const input = { establishment: { tariffs }, document: { annexesHandedOverOn: '2026-11-02', financialContribution: 'tarifs' } };
+    const annex = tariffAnnexOf({ type: 'contrat-sejour', templateVersion: '1.6.0', input });
+    const e = buildEvidence(request, { ...ctx, annexes: evidenceAnnexesOf(recorded, input, createdAt, annex) }, [], [], []);
+    const sha = sha256Hex(canonicalJson(tariffs));
+    expect(e.annexes?.tariffs).toEqual({
+      label: 'Annexe tarifaire en vigueur au 1er janvier 2026',
+      effectiveFrom: '2026-01-01',
+      source: 'establishment.tariffs',
+      sha256: sha,
+      reproducedIn: 'Participation financière et facturation',
+    });
+    const line = `Annexe tarifaire en vigueur au 1er janvier 2026 : établie à partir des tarifs de l’établissement (ce n’est pas un fichier déposé), reproduite dans le document signé (partie « Participation financière et facturation ») ; empreinte SHA-256 des tarifs enregistrés avec la version (JSON canonique) : ${sha}`;
+    const text = textOf(evidenceBlocks(e));
+    expect(text).toContain(`Charte des droits et libertés de la personne accueillie : aucun fichier déposé\n${line}`);
+    const paper = paperEvidenceLines({ ...e, paper: { originalSha256: 'o', byteSize: 1, pageCount: 1, versionId: 'v1', uploadedAt: at.toISOString(), uploadedBy: { userId: 'u', name: 'N', account: 'a' }, signerIds: [] } }, { documentLabel: 'contrat', personName: 'X' });
+    expect(paper).toContain(`${line}.`);
+    // Listed without its tariffs printed (no contribution asked): said so, not « reproduite ».
+    const none = { ...input, document: { ...input.document, financialContribution: 'aucune' } };
+    const listed = buildEvidence(request, { ...ctx, annexes: evidenceAnnexesOf(recorded, none, createdAt, tariffAnnexOf({ type: 'contrat-sejour', templateVersion: '1.6.0', input: none })) }, [], [], []);
+    expect(textOf(evidenceBlocks(listed))).toContain('Annexe tarifaire en vigueur au 1er janvier 2026 : établie à partir des tarifs de l’établissement (ce n’est pas un fichier déposé) ; le document signé la cite sans reproduire ces tarifs (aucune participation financière demandée) ;');
   });
 });

@@ -74,6 +74,24 @@ export interface EvidenceAnnexes {
   /** The version's creation day (Paris): the files are those published by then. */
   versionCreatedOn: string;
   files: EvidenceAnnex[];
+  /**
+   * The « Annexe tarifaire » the document lists among them: no uploaded file but the establishment's
+   * tariffs of the version's input, with the SHA-256 of their canonical JSON and the section of the
+   * signed document that prints them. Absent when the document lists none, and from evidence sealed
+   * before it was written.
+   */
+  tariffs?: EvidenceTariffAnnex;
+}
+
+export interface EvidenceTariffAnnex {
+  label: string;
+  effectiveFrom: string | null;
+  /** What it is made from: the version's input snapshot, `establishment.tariffs`. */
+  source: 'establishment.tariffs';
+  /** SHA-256 of canonicalJson(establishment.tariffs) of the version's input. */
+  sha256: string;
+  /** The signed document's section that prints the tariffs, null when it lists the annex without printing them. */
+  reproducedIn: string | null;
 }
 
 export interface EvidenceAnnex {
@@ -101,6 +119,7 @@ export function evidenceAnnexesOf(
     | null,
   input: Record<string, unknown>,
   versionCreatedAt: Date,
+  tariffs: { label: string; effectiveFrom: string | null; sha256: string; reproducedIn: string | null } | null = null,
 ): EvidenceAnnexes | undefined {
   if (!recorded) return undefined;
   const on = (input.document as { annexesHandedOverOn?: unknown } | undefined)?.annexesHandedOverOn;
@@ -118,7 +137,19 @@ export function evidenceAnnexesOf(
       sha256: a.file?.sha256 ?? null,
       byteSize: a.file?.byteSize ?? null,
     })),
+    ...(tariffs ? { tariffs: { label: tariffs.label, effectiveFrom: tariffs.effectiveFrom, source: 'establishment.tariffs' as const, sha256: tariffs.sha256, reproducedIn: tariffs.reproducedIn } } : {}),
   };
+}
+
+/**
+ * The tariff annex in a clause: « établie à partir des tarifs de l’établissement, reproduite dans le
+ * document signé (partie « Participation financière et facturation ») ; SHA-256 des tarifs … ».
+ */
+export function tariffAnnexFr(a: EvidenceTariffAnnex): string {
+  const where = a.reproducedIn
+    ? `établie à partir des tarifs de l’établissement (ce n’est pas un fichier déposé), reproduite dans le document signé (partie « ${a.reproducedIn} »)`
+    : 'établie à partir des tarifs de l’établissement (ce n’est pas un fichier déposé) ; le document signé la cite sans reproduire ces tarifs (aucune participation financière demandée)';
+  return `${where} ; empreinte SHA-256 des tarifs enregistrés avec la version (JSON canonique) : ${a.sha256}`;
 }
 
 /**
@@ -279,6 +310,11 @@ const KIND_FR: Record<string, string> = {
   signed_on_paper: 'Signé sur papier',
   seal_failed: 'Scellement échoué',
   seal_retried: 'Scellement relancé par l’établissement',
+  handed_over: 'Document remis en main propre (CASF D.311 III)',
+  countersign_window_closed: 'Délai de contresignature clos',
+  // A later sealed edition (a DIPC countersigned after it was established, CASF D.311 II) lists the earlier seal and its sending.
+  sealed: 'Document scellé',
+  completion_sent: 'Document scellé envoyé par e-mail',
 };
 
 export const AUTH_FR: Record<string, string> = {
@@ -323,6 +359,9 @@ const EVENT_DETAILS: Readonly<Record<string, readonly string[]>> = {
   signed_on_paper: ['originalSha256', 'versionHash'],
   seal_failed: ['code', 'retriesExhausted'],
   seal_retried: [],
+  handed_over: ['recipientKey', 'recipientName', 'handedOn', 'how', 'edition'],
+  sealed: ['edition', 'sealedSha256', 'countersignUntil'],
+  countersign_window_closed: ['reason', 'edition', 'notCountersigned'],
 };
 
 const isDetailValue = (v: unknown): v is EvidenceEventDetails[string] =>
@@ -574,7 +613,10 @@ export function paperEvidenceLines(e: Evidence, facts: { documentLabel: string; 
     `Scan original : ${p.pageCount} page(s), ${p.byteSize} octets, empreinte SHA-256 ${p.originalSha256} (conservé tel qu’il a été déposé).`,
     `Déposé par ${p.uploadedBy.name} (compte ${p.uploadedBy.account}) le ${dateTime(p.uploadedAt)}.`,
   ];
-  if (e.annexes) lines.push(annexesIntroFr(e.annexes), ...e.annexes.files.map((a) => `${annexFr(a)}.`));
+  if (e.annexes) {
+    lines.push(annexesIntroFr(e.annexes), ...e.annexes.files.map((a) => `${annexFr(a)}.`));
+    if (e.annexes.tariffs) lines.push(`${e.annexes.tariffs.label} : ${tariffAnnexFr(e.annexes.tariffs)}.`);
+  }
   for (const s of e.signers) {
     const how = signedHowOf(s);
     const status = s.status === 'signed' ? (s.authentication === 'paper' ? 'a signé sur le papier' : `a signé : ${how ? signedHowText(how, s.drawnSignature) : (AUTH_FR[s.authentication ?? ''] ?? '')}`) : 'n’a pas signé (signature facultative)';
@@ -594,8 +636,8 @@ function annexBlocks(x: EvidenceAnnexes | undefined): Block[] {
   return [
     { kind: 'heading', level: 3, text: t('Documents remis avec le contrat') },
     { kind: 'paragraph', text: t(annexesWhenFr(x)) },
-    x.files.length
-      ? { kind: 'list', ordered: false, items: x.files.map((a) => b(a.label, annexFileFr(a))) }
+    x.files.length || x.tariffs
+      ? { kind: 'list', ordered: false, items: [...x.files.map((a) => b(a.label, annexFileFr(a))), ...(x.tariffs ? [b(x.tariffs.label, tariffAnnexFr(x.tariffs))] : [])] }
       : { kind: 'paragraph', text: t('Aucun document n’est indiqué pour cet établissement.') },
   ];
 }
@@ -705,9 +747,18 @@ export function evidenceBlocks(e: Evidence): Block[] {
   blocks.push({
     kind: 'list',
     ordered: false,
-    items: e.companions.map((c) => t(`${c.format.toUpperCase()} ${c.variant} : SHA-256 ${c.sha256}`)),
+    // The complete version's PDF is the document signed (said above with its SHA-256), not another format.
+    items: e.companions.filter((c) => !(c.format === 'pdf' && c.variant === 'standard')).map((c) => t(`${companionLabel(c.format, c.variant)} : SHA-256 ${c.sha256}`)),
   });
   return blocks;
+}
+
+/** The words of the document page and its history for a rendition (libs/archive renditionLabel): « Word (DOCX), facile à lire ». */
+const COMPANION_FORMATS: Record<string, string> = { pdf: 'PDF', docx: 'Word (DOCX)', html: 'page web (HTML)' };
+const COMPANION_VARIANTS: Record<string, string> = { standard: 'version complète', falc: 'facile à lire', 'large-print': 'gros caractères' };
+function companionLabel(format: string, variant: string): string {
+  const f = COMPANION_FORMATS[format] ?? format.toUpperCase();
+  return `${f.charAt(0).toUpperCase()}${f.slice(1)}, ${COMPANION_VARIANTS[variant] ?? variant}`;
 }
 
 /** The signed document: the version's tree with filled signature blocks, then the evidence pages. */

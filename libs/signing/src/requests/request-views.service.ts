@@ -9,7 +9,7 @@ import { AuthMethod, EmailStatus, RequestMode, RequestStatus, SignatureRequestEn
 import { SigningRepository } from './signing.repository';
 import { openResidenceDispute } from './residence-dispute.guard';
 import { failedSealOf, sealFailureOf, sealFailureReason } from './seal-failure';
-import { allRequiredSigned, countersignatureDue } from './whose-turn';
+import { allRequiredSigned, countersignWindowOpen, countersignatureDue } from './whose-turn';
 import { SignerQuestionAnswerEntity } from '../visa/visa.entities';
 import { withoutFileReferences } from '../policy/file-references';
 import { assistsThePerson } from '../policy/assistance-refusal';
@@ -36,6 +36,76 @@ export interface SignerView {
   lastEmailStatus: EmailStatus | null;
 }
 
+/**
+ * Who the established document is handed over to (CASF D.311 III: « remis à chaque personne et, le
+ * cas échéant, à son représentant légal »), whether they signed or not: the person and each signer
+ * of her side. By e-mail (a download link to the sealed PDF) when they have an address; otherwise
+ * staff hand it over and record it (« À remettre en main propre »).
+ */
+export interface HandoverRecipient {
+  /** The signer's key, or `resident` for the person when she is not a signer (under tutelle). */
+  key: string;
+  signerId: string | null;
+  name: string;
+  capacity: string;
+  channel: 'email' | 'in_hand';
+  /** The e-mail with the download link was sent (its first sending). */
+  sentAt: string | null;
+  /** The e-mail could not be delivered: to be handed over in person. */
+  emailFailed: boolean;
+  handedOver: { on: string; how: string; by: string | null; at: string } | null;
+}
+
+export interface HandoverView {
+  /** When the document was established (its first seal). */
+  establishedAt: string;
+  recipients: HandoverRecipient[];
+}
+
+type HandoverEvent = { kind: string; at: Date; signerId: string | null; details: Record<string, unknown> | null };
+
+/** The person and her side's signers, each with how the established document reaches them (see HandoverRecipient). */
+export function handoverRecipients(
+  r: Pick<SignatureRequestEntity, 'policy'>,
+  signers: readonly { id: string; key: string; role: string; firstName: string; lastName: string; capacity: string; email: string | null }[],
+  events: readonly HandoverEvent[],
+): HandoverRecipient[] {
+  const handed = (key: string) => {
+    const e = events.find((x) => x.kind === 'handed_over' && x.details?.recipientKey === key);
+    return e ? { on: String(e.details!.handedOn), how: String(e.details!.how), by: typeof e.details!.byName === 'string' ? e.details!.byName : null, at: e.at.toISOString() } : null;
+  };
+  const out: HandoverRecipient[] = signers
+    .filter((s) => s.role !== 'director')
+    .map((s) => {
+      const sent = events.find((e) => e.kind === 'completion_sent' && e.signerId === s.id);
+      const failed = !sent && events.some((e) => e.kind === 'email_failed' && e.signerId === s.id && e.details?.kind === 'signature-completed');
+      return {
+        key: s.key,
+        signerId: s.id,
+        name: `${s.firstName} ${s.lastName}`,
+        capacity: s.capacity,
+        channel: s.email && !failed ? ('email' as const) : ('in_hand' as const),
+        sentAt: sent?.at.toISOString() ?? null,
+        emailFailed: failed,
+        handedOver: handed(s.key),
+      };
+    });
+  // Under tutelle (or for a minor) the person is not always a signer: the document is handed to her too.
+  const person = signers.some((s) => s.role === 'resident') ? null : r.policy.views.map((v) => v.person).find((p) => p.contactId === null);
+  if (person)
+    out.unshift({
+      key: 'resident',
+      signerId: null,
+      name: `${person.firstName} ${person.lastName}`,
+      capacity: 'la personne accueillie',
+      channel: 'in_hand',
+      sentAt: null,
+      emailFailed: false,
+      handedOver: handed('resident'),
+    });
+  return out;
+}
+
 export interface RequestView {
   id: string;
   documentId: string;
@@ -55,7 +125,15 @@ export interface RequestView {
   views: { key: string; person: string; reason: string; recorded: { expression: string; comment: string | null; at: string } | null }[];
   questions: { id: string; signerId: string; message: string; askedAt: string; answer: string | null; answeredAt: string | null; followUps: { answer: string; answeredAt: string }[] }[];
   events: { kind: string; at: string; signerId: string | null }[];
-  sealed: { sha256: string; sealedAt: string; href: string; evidenceHref: string } | null;
+  /** The latest sealed edition (a DIPC is sealed when established and again after a countersignature, CASF D.311 II). */
+  sealed: { sha256: string; sealedAt: string; href: string; evidenceHref: string; edition: number } | null;
+  /**
+   * Established and sealed, still open to the optional countersignatures of the person's side until
+   * this date (the request's deadline; whose-turn.ts countersignWindowOpen). Null otherwise.
+   */
+  countersignUntil: string | null;
+  /** The handover of the established document (CASF D.311 III), once it is sealed. */
+  handover: HandoverView | null;
   /** `paper` once a scan of the signed paper is deposited (the seal is then that scan, stamped); `electronic` otherwise. */
   signingMethod: SigningMethod;
   /** « signé sur papier » or « signature électronique ». */
@@ -283,6 +361,14 @@ export class RequestViews {
             sealedAt: seal.sealedAt.toISOString(),
             href: `/api/signature-requests/${r.id}/signed.pdf`,
             evidenceHref: `/api/signature-requests/${r.id}/evidence.json`,
+            edition: seal.edition,
+          }
+        : null,
+      countersignUntil: seal && r.status === 'active' && countersignWindowOpen(signers, r.deadline) ? r.deadline.toISOString() : null,
+      handover: seal
+        ? {
+            establishedAt: (events.find((e) => e.kind === 'sealed')?.at ?? seal.sealedAt).toISOString(),
+            recipients: handoverRecipients(r, signers, events),
           }
         : null,
       contentWithheld: false,

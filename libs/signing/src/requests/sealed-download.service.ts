@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
 import { BlobStore } from '@carepact/documents';
-import { StaffActor, auditActor } from '@carepact/identity';
+import { StaffActor, auditActor, can } from '@carepact/identity';
 import { EvidenceLog } from './evidence-log';
+import { evidenceForReader } from './evidence-reader';
 import { RequestAccess } from './request-access';
 import { SigningRepository } from './signing.repository';
 
@@ -34,9 +35,28 @@ export class SealedDownloadService {
     return { bytes, fileName: `document-signe-${r.id}.pdf` };
   }
 
+  /**
+   * The evidence JSON. A reader without `resident.read` (the auditor) gets it without the judgment
+   * references of the person's file, as the document page and the request views show it; without
+   * `document.content`, without the comments of the person's recorded views (evidence-reader.ts; the
+   * copy says so in `fileReferencesWithheld` / `viewCommentsWithheld`, and so does the download's event).
+   */
   async evidence(actor: StaffActor, requestId: string): Promise<{ bytes: Buffer; fileName: string }> {
     const { r, seal } = await this.load(actor, requestId, 'document.read');
-    await this.tx.run((em) => this.log.record(em, r, 'downloaded', auditActor(actor), { details: { format: 'json', variant: 'evidence', sha256: seal.evidenceSha256 } }));
-    return { bytes: Buffer.from(JSON.stringify(seal.evidence, null, 2), 'utf8'), fileName: `preuve-${r.id}.json` };
+    const residentFile = can(actor, 'resident.read', r.establishmentId);
+    const content = can(actor, 'document.content', r.establishmentId);
+    const shown = evidenceForReader(seal.evidence, { residentFile, content });
+    await this.tx.run((em) =>
+      this.log.record(em, r, 'downloaded', auditActor(actor), {
+        details: {
+          format: 'json',
+          variant: 'evidence',
+          sha256: seal.evidenceSha256,
+          ...(residentFile ? {} : { fileReferencesWithheld: true }),
+          ...(content ? {} : { viewCommentsWithheld: true }),
+        },
+      }),
+    );
+    return { bytes: Buffer.from(JSON.stringify(shown, null, 2), 'utf8'), fileName: `preuve-${r.id}.json` };
   }
 }

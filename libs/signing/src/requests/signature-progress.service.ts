@@ -1,9 +1,43 @@
 import { Injectable } from '@nestjs/common';
 import { OutboxService } from '@carepact/queue';
 import { EntityManager } from 'typeorm';
-import { SignatureRequestEntity, SignerEntity } from './signing.entities';
+import { AuditActor, SYSTEM_ACTOR } from '@carepact/audit';
+import { EvidenceLog } from './evidence-log';
+import { SealedDocumentEntity, SignatureRequestEntity, SignerEntity } from './signing.entities';
 import { SigningRepository } from './signing.repository';
-import { countersignatureDue, emailSignersDue } from './whose-turn';
+import { countersignWindowOpen, countersignatureDue, emailSignersDue, signedCount } from './whose-turn';
+
+/** How many signatures a sealed edition's evidence records. */
+export function signedInSeal(seal: Pick<SealedDocumentEntity, 'evidence'>): number {
+  return (seal.evidence.signers ?? []).filter((s) => s.status === 'signed').length;
+}
+
+/**
+ * Closes the countersignature window of an established document (CASF D.311 II, whose-turn.ts
+ * countersignWindowOpen), under the request's lock: the request becomes `completed`, and the step is
+ * in the evidence and the audit chain. Not while a countersignature waits for its seal (the seal
+ * closes the window when it commits), nor, when `reason` is `answered`, while someone may still
+ * countersign. True when it closed.
+ */
+export async function closeCountersignWindow(
+  em: EntityManager,
+  deps: { repo: SigningRepository; evidence: EvidenceLog },
+  r: SignatureRequestEntity,
+  reason: 'answered' | 'deadline',
+  now = new Date(),
+  actor: AuditActor = SYSTEM_ACTOR,
+): Promise<boolean> {
+  if (r.status !== 'active') return false;
+  const seal = await deps.repo.sealOf(em, r.id);
+  if (!seal) return false;
+  const signers = await deps.repo.signersOf(em, r.id);
+  if (signedCount(signers) > signedInSeal(seal)) return false;
+  if (reason === 'answered' && countersignWindowOpen(signers, r.deadline, now)) return false;
+  await em.update(SignatureRequestEntity, { id: r.id }, { status: 'completed', closedAt: now });
+  const notCountersigned = signers.filter((s) => s.optional && s.role !== 'director' && s.status !== 'signed').map((s) => s.id);
+  await deps.evidence.record(em, r, 'countersign_window_closed', actor, { details: { reason, edition: seal.edition, notCountersigned } });
+  return true;
+}
 
 /**
  * What follows a signature, whoever gave it (a signer in the portal, the director in the console):
@@ -14,6 +48,7 @@ export class SignatureProgress {
   constructor(
     private readonly repo: SigningRepository,
     private readonly outbox: OutboxService,
+    private readonly evidence: EvidenceLog,
   ) {}
 
   /**
@@ -23,13 +58,25 @@ export class SignatureProgress {
   async afterSignature(em: EntityManager, r: SignatureRequestEntity): Promise<void> {
     const signers = await this.repo.signersOf(em, r.id);
     if (signers.filter((s) => !s.optional).every((s) => s.status === 'signed')) {
-      await this.outbox.enqueue(em, 'signing.seal', { requestId: r.id }, { key: r.id, organisationId: r.organisationId });
+      // Already sealed (a DIPC established by the director, CASF D.311 II): this is a countersignature
+      // given in the window; it is sealed again, as a new edition (one job per signature count).
+      const sealed = await this.repo.sealOf(em, r.id);
+      const key = sealed ? `${r.id}_signed_${signedCount(signers)}` : r.id;
+      await this.outbox.enqueue(em, 'signing.seal', { requestId: r.id }, { key, organisationId: r.organisationId });
       return;
     }
     if (r.mode === 'sequential')
       for (const s of emailSignersDue(r.mode, signers))
         await this.outbox.enqueue(em, 'signing.invite', { signerId: s.id, reason: 'invitation' }, { key: `${s.id}_0`, organisationId: r.organisationId });
     await this.countersignatureIfDue(em, r, signers);
+  }
+
+  /**
+   * An optional signer refused to countersign an established document: once nobody else may still
+   * countersign, the window closes (the established edition stays the document, CASF D.311 II).
+   */
+  async afterOptionalRefusal(em: EntityManager, r: SignatureRequestEntity): Promise<void> {
+    await closeCountersignWindow(em, { repo: this.repo, evidence: this.evidence }, r, 'answered');
   }
 
   /**

@@ -11,14 +11,14 @@ import { decideSigners } from '../policy';
 import type { PolicyDecision, PolicyInput, ResidenceChoice } from '../policy/policy.types';
 import { EvidenceLog } from './evidence-log';
 import { RequestAccess } from './request-access';
-import { legalDeadline } from './legal-deadlines';
+import { legalDeadline, legalDeadlineCapsRequest, legalDeadlineRule } from './legal-deadlines';
 import { assertOwnMailboxes } from './own-mailbox';
 import { RequestView, RequestViews } from './request-views.service';
-import { SignatureProgress } from './signature-progress.service';
+import { SignatureProgress, signedInSeal } from './signature-progress.service';
 import { sealFailureOf } from './seal-failure';
 import { RequestMode, SignatureRequestEntity, SignerDelivery, SignerEntity } from './signing.entities';
 import { SigningRepository } from './signing.repository';
-import { allRequiredSigned, isTurnOf } from './whose-turn';
+import { allRequiredSigned, isTurnOf, signedCount } from './whose-turn';
 import { DocumentVisaService } from '../visa/document-visa.service';
 import { soleSignatureForDecision } from '../sole-signature/sole-signature.service';
 
@@ -102,7 +102,8 @@ export class SignatureRequestsService {
   }
 
   /**
-   * CASF D.311: the contract or DIPC within a month of admission; the first accompaniment avenant
+   * CASF D.311 III: the contract signed within a month of admission; the DIPC drawn up, signed by the
+   * director and handed over within fifteen days (D.311 II and III); the first accompaniment avenant
    * within six months. Later avenants, and tariff avenants (CASF L.342-3, L.314-1), have none.
    */
   private async legalDeadlineIn(em: EntityManager, doc: DocumentEntity, admissionDate: string): Promise<Date | null> {
@@ -133,7 +134,7 @@ export class SignatureRequestsService {
         throw new DomainError(
           'conflict',
           SIGNATURE_REQUEST_LATE,
-          `Le délai légal de signature est dépassé depuis le ${formatDateFr(legal)} (${doc.type === 'avenant' ? 'premier avenant dans les six mois de l’admission' : 'signature dans le mois qui suit l’admission'}, CASF D.311). ` +
+          `Le délai légal de signature est dépassé depuis le ${formatDateFr(legal)} (${legalDeadlineRule(doc.type)}). ` +
             'Indiquez pourquoi la demande est envoyée en retard pour l’envoyer quand même : la raison est conservée.',
           [{ field: 'lateReason', code: SIGNATURE_REQUEST_LATE, message: 'Indiquez pourquoi la demande est envoyée après le délai légal.' }],
         );
@@ -141,8 +142,9 @@ export class SignatureRequestsService {
       let deadline = endOfDayIn(input.deadline ?? calendarDayIn(new Date(now.getTime() + DEFAULT_DEADLINE_DAYS * DAY)));
       if (Number.isNaN(deadline.getTime()) || deadline <= now)
         throw new ValidationError([{ field: 'deadline', code: 'INVALID_DATE', message: 'L’échéance doit être une date future (AAAA-MM-JJ).' }]);
-      // Never past the legal deadline when one applies and is still ahead.
-      if (legal && legal > now && deadline > legal) deadline = legal;
+      // Never past the legal deadline when one applies and is still ahead — except the DIPC's, which
+      // binds the director only: the person may countersign after it (CASF D.311 II).
+      if (legal && legal > now && deadline > legal && legalDeadlineCapsRequest(doc.type)) deadline = legal;
       const reminderDays = [...new Set(input.reminderDays ?? DEFAULT_REMINDER_DAYS)].sort((a, b) => a - b);
       if (reminderDays.some((d) => !Number.isInteger(d) || d < 1 || d > 60))
         throw new ValidationError([{ field: 'reminderDays', code: 'INVALID', message: 'Les relances se comptent en jours, de 1 à 60.' }]);
@@ -253,15 +255,24 @@ export class SignatureRequestsService {
    * every required signature is in (the director's included): the request then only waits for its
    * seal, and cancelling would throw the signatures away (409 SIGNATURE_REQUEST_FULLY_SIGNED).
    */
-  async cancel(actor: StaffActor, requestId: string): Promise<RequestView> {
+  /**
+   * Cancels an active request: the links stop working, the signatures given no longer count. The
+   * reason is recorded on the `cancelled` event (evidence and audit chain, shown in the history).
+   * The console requires it (`reasonRequired`); the JSON API keeps it optional, for the programs
+   * written before it existed.
+   */
+  async cancel(actor: StaffActor, requestId: string, opts: { reason?: string | null; reasonRequired?: boolean } = {}): Promise<RequestView> {
     return this.tx.run(async (em) => {
       const r = await this.access.lockActive(em, actor, requestId, 'signature.manage');
       assertNotFullySigned(await this.repo.signersOf(em, r.id), 'la demande ne peut plus être annulée');
+      const reason = opts.reason?.trim() ? opts.reason.trim().slice(0, 1000) : null;
+      if (!reason && opts.reasonRequired)
+        throw new ValidationError([{ field: 'reason', code: 'REQUIRED', message: 'Indiquez pourquoi la demande de signature est annulée.' }]);
       const now = new Date();
       await em.update(SignatureRequestEntity, { id: r.id }, { status: 'cancelled', closedAt: now });
       await this.links.revokeAllOfRequest(em, r.id, now);
       await this.lifecycle.markReady(em, r.documentId, now);
-      await this.log.record(em, r, 'cancelled', auditActor(actor));
+      await this.log.record(em, r, 'cancelled', auditActor(actor), reason ? { details: { reason } } : {});
       return this.views.view(em, { ...r, status: 'cancelled', closedAt: now });
     });
   }
@@ -276,7 +287,10 @@ export class SignatureRequestsService {
       const r = await this.access.lockActive(em, actor, requestId, 'signature.manage');
       const events = await this.repo.eventsOf(em, r.id);
       const failure = sealFailureOf(events);
-      if (!failure || !allRequiredSigned(await this.repo.signersOf(em, r.id)) || (await this.repo.sealOf(em, r.id)))
+      const signers = await this.repo.signersOf(em, r.id);
+      const prior = await this.repo.sealOf(em, r.id);
+      // A countersignature given after a DIPC was established is sealed as a new edition (CASF D.311 II): its failed seal may be retried too.
+      if (!failure || !allRequiredSigned(signers) || (prior && signedCount(signers) <= signedInSeal(prior)))
         throw new ConflictError('SEAL_NOT_FAILED', 'Le scellement de cette demande n’a pas échoué : il n’y a rien à relancer.');
       const attempt = events.filter((e) => e.kind === 'seal_retried').length + 1;
       await this.outbox.enqueue(em, 'signing.seal', { requestId: r.id }, { key: `${r.id}_retry_${attempt}`, organisationId: r.organisationId });
@@ -306,6 +320,8 @@ export class SignatureRequestsService {
       soleSignatureAuthorisation: sole.authorisation,
       soleSignatureSetAside: sole.setAside,
       admissionConsent: admissionConsentOf(version?.input),
+      // An avenant to a DIPC follows the DIPC's rule (CASF D.311 VII): the person may countersign.
+      appliesTo: appliesToOf(version?.input),
       documentType: doc.type,
       resident,
       establishment: { name: est.name, directorFirstName: est.directorFirstName, directorLastName: est.directorLastName, directorEmail: est.directorEmail },
@@ -319,6 +335,12 @@ export class SignatureRequestsService {
 function admissionConsentOf(input: unknown): PolicyInput['admissionConsent'] {
   const o = (input as { document?: { consentInterview?: { outcome?: unknown } | null } } | null | undefined)?.document?.consentInterview?.outcome;
   return o === 'consent' || o === 'refusal' || o === 'unable' ? o : null;
+}
+
+/** `document.appliesTo` of an avenant's input snapshot: the document it amends (avenant 1.1.0 on). */
+function appliesToOf(input: unknown): PolicyInput['appliesTo'] {
+  const a = (input as { document?: { appliesTo?: unknown } } | null | undefined)?.document?.appliesTo;
+  return a === 'contrat-sejour' || a === 'dipc' ? a : null;
 }
 
 /** `document.residenceChoice` of a version's input snapshot, when it records one (template 1.1.0 on). */

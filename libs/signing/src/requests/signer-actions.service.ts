@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { randomInt } from 'node:crypto';
-import { ConflictError, NotFoundError, ValidationError, sha256Hex } from '@carepact/common';
+import { ConflictError, NotFoundError, ValidationError, calendarDayIn, sha256Hex } from '@carepact/common';
 import { TransactionRunner, returnedRows } from '@carepact/database';
 import { StaffActor, auditActor } from '@carepact/identity';
 import { OutboxService } from '@carepact/queue';
 import { SigningLinks } from '../links/signing-links.service';
 import { EvidenceLog } from './evidence-log';
 import { RequestAccess } from './request-access';
-import { RequestView, RequestViews } from './request-views.service';
+import { RequestView, RequestViews, handoverRecipients } from './request-views.service';
 import { SignatureProgress } from './signature-progress.service';
 import { assertOwnMailboxes } from './own-mailbox';
 import { SignerEntity, SignerQuestionEntity } from './signing.entities';
@@ -133,6 +133,41 @@ export class SignerActionsService {
       if (!res.length) throw new ConflictError('SIGNER_ALREADY_ACTED', 'La contresignature est déjà faite.');
       await this.log.record(em, r, 'countersigned', auditActor(actor), { signerId: director.id, ctx, details: { versionHash: r.versionHash, byUserId: actor.userId, byAccount: actor.email, byName: actor.name } });
       await this.progress.afterSignature(em, r);
+      return this.views.view(em, r);
+    });
+  }
+
+  /**
+   * CASF D.311 III: the established document is « remis à chaque personne et, le cas échéant, à son
+   * représentant légal ». For whoever has no e-mail address (the person under tutelle, a minor) or
+   * whose e-mail failed, staff record that they handed it over in person: to whom, on which day,
+   * how. Once per recipient; an event in the evidence of any later sealed edition and in the audit
+   * chain. The request may be completed or still open to a countersignature; it must be sealed.
+   */
+  async recordHandover(actor: StaffActor, requestId: string, input: { recipientKey: string; handedOn: string; how: string }): Promise<RequestView> {
+    return this.tx.run(async (em) => {
+      const found = await this.access.request(em, actor, requestId, 'signature.manage');
+      const r = (await this.repo.lockRequest(em, found.id))!;
+      const seal = await this.repo.sealOf(em, r.id);
+      if (!seal) throw new ConflictError('DOCUMENT_NOT_ESTABLISHED', 'Le document n’est pas encore établi et scellé : il n’y a rien à remettre.');
+      const signers = await this.repo.signersOf(em, r.id);
+      const events = await this.repo.eventsOf(em, r.id);
+      const recipient = handoverRecipients(r, signers, events).find((x) => x.key === input.recipientKey);
+      if (!recipient) throw new NotFoundError('HANDOVER_RECIPIENT_NOT_FOUND', 'Cette personne ne reçoit pas ce document.');
+      if (recipient.handedOver) throw new ConflictError('HANDOVER_ALREADY_RECORDED', `La remise à ${recipient.name} est déjà enregistrée (le ${recipient.handedOver.on}).`);
+      const how = input.how.trim();
+      const errors = [];
+      const firstSealDay = calendarDayIn((events.find((e) => e.kind === 'sealed')?.at ?? seal.sealedAt));
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(input.handedOn)) errors.push({ field: 'handedOn', code: 'REQUIRED', message: 'Indiquez la date de la remise.' });
+      else if (input.handedOn > calendarDayIn(new Date())) errors.push({ field: 'handedOn', code: 'DATE_IN_FUTURE', message: 'La date de la remise ne peut pas être dans le futur.' });
+      else if (input.handedOn < firstSealDay) errors.push({ field: 'handedOn', code: 'BEFORE_ESTABLISHED', message: 'La date de la remise ne peut pas précéder l’établissement du document.' });
+      if (how.length < 3) errors.push({ field: 'how', code: 'REQUIRED', message: 'Indiquez comment le document a été remis (par exemple : en main propre, lors de l’entretien).' });
+      else if (how.length > 500) errors.push({ field: 'how', code: 'TOO_LONG', message: '500 caractères au plus.' });
+      if (errors.length) throw new ValidationError(errors, 'La remise n’a pas été enregistrée.');
+      await this.log.record(em, r, 'handed_over', auditActor(actor), {
+        signerId: recipient.signerId,
+        details: { recipientKey: recipient.key, recipientName: recipient.name, handedOn: input.handedOn, how, edition: seal.edition },
+      });
       return this.views.view(em, r);
     });
   }

@@ -3,7 +3,7 @@ import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { SYSTEM_ACTOR } from '@carepact/audit';
 import { sha256Hex, canonicalJson } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
-import { BlobStore, DocumentLifecycle, DocumentType, DocumentsRepository } from '@carepact/documents';
+import { BlobStore, DocumentLifecycle, DocumentType, DocumentsRepository, tariffAnnexOf } from '@carepact/documents';
 import { EntityManager } from 'typeorm';
 import { IdentityRepository } from '@carepact/identity';
 import type { EmailDataByKind, EmailKind } from '@carepact/notifications';
@@ -18,7 +18,8 @@ import { PaperEvidence, buildEvidence, dateTime, evidenceAnnexesOf, paperEvidenc
 import { SignatureRequestEntity, SignerEntity } from './signing.entities';
 import { SigningRepository } from './signing.repository';
 import { sealFailureOf, sealFailureReason } from './seal-failure';
-import { allRequiredSigned, countersignatureDue, emailSignersDue } from './whose-turn';
+import { allRequiredSigned, countersignWindowOpen, countersignatureDue, emailSignersDue, signedCount } from './whose-turn';
+import { closeCountersignWindow, signedInSeal } from './signature-progress.service';
 import { assistsThePerson } from '../policy/assistance-refusal';
 
 /** Sends one email; throws an error with `permanent: true` when retrying cannot help (5xx, bad address). */
@@ -141,6 +142,9 @@ export class SigningJobsService {
       return 'skipped';
     }
     const { token, link } = issued;
+    // An optional countersigner of the person's side (a DIPC, an avenant to it: CASF D.311 II, VII): the
+    // e-mail offers the countersignature, never as a required one; once sealed, it is in force (D.311 III).
+    const countersign = signer.optional && signer.role !== 'director' && (f.type === 'dipc' || f.type === 'avenant') ? { established: (await this.repo.sealOf(em, request.id)) !== null } : null;
     try {
       await this.mailer.send({ name: `${signer.firstName} ${signer.lastName}`, address: signer.email }, kind, {
         establishment: { name: f.establishment, phone: f.phone },
@@ -151,6 +155,7 @@ export class SigningJobsService {
         // The answer's link opens the portal on the signer's questions and their answers.
         signUrl: `${this.config.http.publicUrl}/s/${token}${kind === 'question-answered' ? '?vers=questions' : ''}`,
         accessCodeRequired: signer.accessCodeRequired,
+        countersign,
       });
     } catch (e) {
       await this.tx.run(async (t) => {
@@ -233,6 +238,8 @@ export class SigningJobsService {
       const now = new Date();
       if (request.deadline > now) return false;
       if (allRequiredSigned(await this.repo.signersOf(t, request.id))) {
+        // Established and sealed (a DIPC, CASF D.311 II): its countersignature window closes at the deadline.
+        if (await closeCountersignWindow(t, { repo: this.repo, evidence: this.evidence }, request, 'deadline', now)) return false;
         this.log.log({ requestId: request.id }, 'deadline passed with every signature in: left to its seal, not expired');
         return false;
       }
@@ -279,6 +286,8 @@ export class SigningJobsService {
           signerName: `${signer!.firstName} ${signer!.lastName}`,
           refusedAt: signer!.actedAt ?? new Date(),
           assistanceRefused: assistsThePerson(request.policy, signer!.key),
+          // An optional signature declined: the request goes on, no DIPC (CASF D.311 I).
+          optionalSignature: signer!.optional,
           // A personne habilitée's refusal cites C. civ. 494-1 and 494-10, a curateur's 469 (the e-mail's wording).
           ...(assistsThePerson(request.policy, signer!.key) ? { assistantRole: signer!.role === 'habilite' ? ('habilite' as const) : ('curateur' as const) } : {}),
         });
@@ -342,10 +351,18 @@ export class SigningJobsService {
   async seal(outboxId: string, requestId: string): Promise<'sealed' | 'skipped'> {
     const em = this.tx.manager;
     const request = await this.repo.requestById(em, requestId);
-    if (!request || request.status !== 'active' || (await this.repo.sealOf(em, requestId))) {
+    const prior = request ? await this.repo.sealOf(em, requestId) : null;
+    if (!request || request.status !== 'active' || (prior && signedCount(await this.repo.signersOf(em, request.id)) <= signedInSeal(prior))) {
       await this.outbox.complete(outboxId);
       return 'skipped';
     }
+    // CASF D.311 II: a DIPC is established by the director's signature, the person's (or her
+    // representative's) countersignature is optional and comes after. The first seal is made as soon
+    // as every required signature is in: the document is in force and handed over at once (D.311
+    // III, within 15 days of admission), without waiting for a countersignature that may never come.
+    // A countersignature given afterwards, in the window (whose-turn.ts countersignWindowOpen), is
+    // sealed as a new edition; the request is completed when nobody may countersign any more.
+    const edition = prior ? prior.edition + 1 : 1;
     // What the evidence is built from (signers, recorded views, paper), as it is before it is read:
     // compared again under the lock before the seal commits (below).
     const inputs = await this.repo.sealInputsStamp(em, request.id);
@@ -372,6 +389,7 @@ export class SigningJobsService {
       : undefined;
     // PDF dates have whole seconds: the evidence says the same time as the seal's /M.
     const sealedAt = new Date(Math.floor(Date.now() / 1000) * 1000);
+    const windowOpen = countersignWindowOpen(signers, request.deadline, sealedAt);
     const evidence = buildEvidence(
       request,
       {
@@ -386,7 +404,7 @@ export class SigningJobsService {
         sealedAt,
         paper,
         // What the version recorded when it was created: written once, so not part of the inputs stamp below.
-        annexes: evidenceAnnexesOf(version.annexes, version.input, version.createdAt),
+        annexes: evidenceAnnexesOf(version.annexes, version.input, version.createdAt, tariffAnnexOf({ type: document.type, templateVersion: version.templateVersion, input: version.input })),
       },
       signers,
       await this.repo.viewsOf(em, request.id),
@@ -421,7 +439,11 @@ export class SigningJobsService {
       pdf = await this.sealer.seal(sealedTree(tree, signers, evidence), {
         signingTime: sealedAt,
         name: establishment,
-        reason: `Signatures recueillies (${request.policy.signers.length} signataires) — dossier de preuve joint`,
+        reason: prior
+          ? `Contresigné après son établissement (édition ${edition}) — dossier de preuve joint`
+          : windowOpen
+            ? `Document établi par la signature de l’établissement (CASF D.311) — contresignature possible jusqu’au ${dateTime(request.deadline.toISOString())} — dossier de preuve joint`
+            : `Signatures recueillies (${request.policy.signers.length} signataires) — dossier de preuve joint`,
         location: establishment,
       });
     }
@@ -437,19 +459,37 @@ export class SigningJobsService {
       const sha = await this.blobs.put(t, pdf);
       const evidenceJson = canonicalJson(evidence);
       const inserted = (await t.query(
-        `INSERT INTO sealed_documents (request_id, version_id, blob_sha256, evidence, evidence_sha256, certificate_subject, sealed_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (request_id) DO NOTHING RETURNING id`,
-        [request.id, version.id, sha, evidenceJson, sha256Hex(evidenceJson), this.sealer.certificateSubject(), sealedAt],
+        `INSERT INTO sealed_documents (request_id, version_id, blob_sha256, evidence, evidence_sha256, certificate_subject, sealed_at, edition)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (request_id, edition) DO NOTHING RETURNING id`,
+        [request.id, version.id, sha, evidenceJson, sha256Hex(evidenceJson), this.sealer.certificateSubject(), sealedAt, edition],
       )) as unknown[];
       if (!inserted.length) return false;
-      await t.update(SignatureRequestEntity, { id: request.id }, { status: 'completed', closedAt: sealedAt });
-      await this.lifecycle.markSigned(t, request.documentId, sealedAt);
+      // Still in the countersignature window: the request stays in progress (the links of those who
+      // may countersign stay valid); it is completed when the window closes.
+      if (!windowOpen) await t.update(SignatureRequestEntity, { id: request.id }, { status: 'completed', closedAt: sealedAt });
+      if (!prior) await this.lifecycle.markSigned(t, request.documentId, sealedAt);
       await this.evidence.record(t, request, 'sealed', SYSTEM_ACTOR, {
-        details: { sealedSha256: sha, evidenceSha256: sha256Hex(evidenceJson), versionHash: request.versionHash, signingMethod: paper ? 'paper' : 'electronic', ...(paper ? { originalSha256: paper.originalSha256 } : {}) },
+        details: {
+          sealedSha256: sha,
+          evidenceSha256: sha256Hex(evidenceJson),
+          versionHash: request.versionHash,
+          signingMethod: paper ? 'paper' : 'electronic',
+          ...(paper ? { originalSha256: paper.originalSha256 } : {}),
+          edition,
+          ...(windowOpen ? { countersignUntil: request.deadline.toISOString() } : {}),
+        },
       });
+      if (prior && !windowOpen)
+        await this.evidence.record(t, request, 'countersign_window_closed', SYSTEM_ACTOR, {
+          details: { reason: 'answered', edition, notCountersigned: signers.filter((s) => s.optional && s.role !== 'director' && s.status !== 'signed').map((s) => s.id) },
+        });
+      // The sealed document goes to each signer who signed and, whether they signed or not, to the
+      // person and her representative (CASF D.311 III: « remis à chaque personne et, le cas échéant,
+      // à son représentant légal »), by e-mail when they have an address; the console shows the
+      // others as « À remettre en main propre » (RequestView.handover).
       for (const s of signers) {
-        if (s.email && s.status === 'signed')
-          await this.outbox.enqueue(t, 'notify.completed', { requestId: request.id, signerId: s.id }, { key: `completed_${s.id}`, organisationId: request.organisationId });
+        if (s.email && (s.status === 'signed' || s.role !== 'director'))
+          await this.outbox.enqueue(t, 'notify.completed', { requestId: request.id, signerId: s.id }, { key: edition === 1 ? `completed_${s.id}` : `completed_${s.id}_e${edition}`, organisationId: request.organisationId });
       }
       return true;
     });
@@ -466,7 +506,8 @@ export class SigningJobsService {
   async sealFailed(em: EntityManager, outboxId: string, jobOrganisationId: string | null, requestId: string, failure: JobFailure): Promise<void> {
     const request = await this.repo.lockRequest(em, requestId);
     // Never touch another organisation's request from a job that was not enqueued for it.
-    if (!request || request.organisationId !== jobOrganisationId || request.status !== 'active' || (await this.repo.sealOf(em, request.id))) return;
+    const prior = request ? await this.repo.sealOf(em, request.id) : null;
+    if (!request || request.organisationId !== jobOrganisationId || request.status !== 'active' || (prior && signedCount(await this.repo.signersOf(em, request.id)) <= signedInSeal(prior))) return;
     await this.evidence.record(em, request, 'seal_failed', SYSTEM_ACTOR, { details: { code: failure.code, retriesExhausted: failure.kind !== 'permanent' } });
     await this.outbox.enqueue(em, 'notify.staff', { requestId: request.id, kind: 'seal_failed', signerId: null }, { key: `seal_failed_${outboxId}`, organisationId: request.organisationId });
   }
@@ -476,7 +517,9 @@ export class SigningJobsService {
     const facts = await this.facts(requestId);
     const em = this.tx.manager;
     const signer = await this.repo.signerById(em, signerId);
-    if (!facts || !signer?.email || facts.request.status !== 'completed') {
+    // Completed, or established and sealed with its countersignature window open (CASF D.311 III: handed over at once).
+    const seal = facts ? await this.repo.sealOf(em, requestId) : null;
+    if (!facts || !signer?.email || !seal) {
       await this.outbox.complete(outboxId);
       return 'skipped';
     }
@@ -489,7 +532,12 @@ export class SigningJobsService {
         recipientName: `${signer.firstName} ${signer.lastName}`,
         documentType: f.type,
         residentName: signer.role === 'resident' ? null : f.residentName,
-        signedAt: request.closedAt ?? now,
+        signedAt: seal.sealedAt,
+        // Sealed without every optional countersignature (CASF D.311 II): established, not « signé par toutes
+        // les personnes concernées »; this recipient may still countersign while the window is open.
+        ...((seal.evidence.signers ?? []).some((s) => s.status !== 'signed')
+          ? { established: { countersignUntil: request.status === 'active' && signer.optional && signer.status === 'pending' && signer.role !== 'director' ? request.deadline : null } }
+          : {}),
         downloadUrl: `${this.config.http.publicUrl}/s/${token}`,
         downloadAvailableUntil: link.expiresAt,
       });

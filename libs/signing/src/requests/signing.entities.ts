@@ -65,6 +65,10 @@ export const SIGNATURE_EVENT_KINDS = [
   'seal_failed',
   /** Staff started the failed seal again (« Relancer le scellement »). */
   'seal_retried',
+  /** Staff recorded that the established document was handed over in person (CASF D.311 III): to whom, when, how. */
+  'handed_over',
+  /** The countersignature window of an established document closed (everyone answered, or its deadline passed). */
+  'countersign_window_closed',
 ] as const;
 export type SignatureEventKind = (typeof SIGNATURE_EVENT_KINDS)[number];
 
@@ -431,9 +435,14 @@ export class SignerQuestionEntity {
   answer: string | null;
 }
 
-/** Exactly one seal per request (unique): the signed PDF and its evidence. */
+/**
+ * A seal of a request: the signed PDF and its evidence. One per edition (unique): a DIPC is sealed
+ * when the director establishes it and again when the person countersigns (CASF D.311 II; see
+ * SigningJobsService.seal); the request's sealed document is its latest edition.
+ */
 @Entity({ name: 'sealed_documents' })
-@Index('uq_sealed_documents_request', ['requestId'], { unique: true })
+@Index('uq_sealed_documents_request_edition', ['requestId', 'edition'], { unique: true })
+@Check('ck_sealed_documents_edition', `"edition" >= 1`)
 export class SealedDocumentEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_sealed_documents' })
   id: string;
@@ -462,6 +471,10 @@ export class SealedDocumentEntity {
 
   @Column({ type: 'timestamptz' })
   sealedAt: Date;
+
+  /** 1: the first seal; 2, 3…: sealed again after a countersignature given in the window. */
+  @Column({ type: 'integer', default: 1 })
+  edition: number;
 }
 
 /**

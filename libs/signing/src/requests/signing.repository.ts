@@ -106,8 +106,14 @@ export class SigningRepository {
     return row.stamp;
   }
 
+  /** The request's sealed document: its latest edition (a DIPC countersigned after it was established is sealed again). */
   sealOf(em: EntityManager, requestId: string): Promise<SealedDocumentEntity | null> {
-    return em.findOne(SealedDocumentEntity, { where: { requestId } });
+    return em.findOne(SealedDocumentEntity, { where: { requestId }, order: { edition: 'DESC' } });
+  }
+
+  /** Every sealed edition of a request, the first first. */
+  sealsOf(em: EntityManager, requestId: string): Promise<SealedDocumentEntity[]> {
+    return em.find(SealedDocumentEntity, { where: { requestId }, order: { edition: 'ASC' } });
   }
 
   /** The scan of the signed paper, when the request was signed on paper. */

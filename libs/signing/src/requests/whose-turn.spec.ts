@@ -1,4 +1,4 @@
-import { allRequiredSigned, blockingSigners, bySigningOrder, countersignatureDue, emailSignersDue, isTurnOf } from './whose-turn';
+import { allRequiredSigned, blockingSigners, bySigningOrder, countersignWindowOpen, countersignatureDue, emailSignersDue, isTurnOf, signedCount } from './whose-turn';
 
 type S = { key: string; role: string; orderNo: number; status: 'pending' | 'signed' | 'refused'; optional: boolean; delivery: string };
 const signer = (key: string, role: string, orderNo: number, status: S['status'] = 'pending', optional = false, delivery = 'email'): S => ({ key, role, orderNo, status, optional, delivery });
@@ -70,5 +70,26 @@ describe('allRequiredSigned (the seal is due: the request no longer expires nor 
   it('not while the countersignature or any required signature is missing, nor after a refusal', () => {
     expect(allRequiredSigned([s('signed'), s('pending')])).toBe(false);
     expect(allRequiredSigned([s('refused'), s('signed')])).toBe(false);
+  });
+});
+
+describe('countersignWindowOpen (CASF D.311 II: the DIPC established by the director may be countersigned after)', () => {
+  const s = (role: string, status: 'pending' | 'signed' | 'refused', optional: boolean) => ({ role, status, optional });
+  const tomorrow = new Date(Date.now() + 86400_000);
+  const yesterday = new Date(Date.now() - 86400_000);
+  it('is open once the director signed, while an optional signer of the person’s side may still countersign, until the deadline', () => {
+    expect(countersignWindowOpen([s('resident', 'pending', true), s('director', 'signed', false)], tomorrow)).toBe(true);
+    expect(countersignWindowOpen([s('resident', 'signed', true), s('tuteur', 'pending', true), s('director', 'signed', false)], tomorrow)).toBe(true);
+  });
+  it('is closed before the director signed, once everyone answered, after the deadline, and for a contract (everyone required)', () => {
+    expect(countersignWindowOpen([s('resident', 'pending', true), s('director', 'pending', false)], tomorrow)).toBe(false);
+    expect(countersignWindowOpen([s('resident', 'signed', true), s('director', 'signed', false)], tomorrow)).toBe(false);
+    expect(countersignWindowOpen([s('resident', 'refused', true), s('director', 'signed', false)], tomorrow)).toBe(false);
+    expect(countersignWindowOpen([s('resident', 'pending', true), s('director', 'signed', false)], yesterday)).toBe(false);
+    expect(countersignWindowOpen([s('resident', 'signed', false), s('curateur', 'signed', false), s('director', 'signed', false)], tomorrow)).toBe(false);
+  });
+  it('counts the signatures a new sealed edition would record', () => {
+    expect(signedCount([s('resident', 'pending', true), s('director', 'signed', false)])).toBe(1);
+    expect(signedCount([s('resident', 'signed', true), s('director', 'signed', false)])).toBe(2);
   });
 });

@@ -54,3 +54,22 @@ export function countersignatureDue<S extends TurnSigner & { role: string }>(sig
 export function allRequiredSigned(signers: readonly Pick<TurnSigner, 'status' | 'optional'>[]): boolean {
   return signers.filter((s) => !s.optional).every((s) => s.status === 'signed');
 }
+
+/**
+ * The countersignature window (CASF D.311 II: the DIPC « est établi et signé par le directeur … Il
+ * peut être contresigné par la personne accueillie ou son représentant légal »). Once every required
+ * signature is in (the director's establishes the DIPC: it is in force, sealed and handed over,
+ * D.311 III), the optional signers of the person's side who have not answered keep their link to
+ * countersign, until the request's deadline. D.311 sets no period for the countersignature; the
+ * request's deadline is the date the person was already given in her invitation (« avant le … »),
+ * chosen by staff when they sent it: no new date is invented, and past it every link dies as for
+ * any request. Open while such a signer is pending and the deadline has not passed.
+ */
+export function countersignWindowOpen(signers: readonly Pick<TurnSigner & { role: string }, 'status' | 'optional' | 'role'>[], deadline: Date, now = new Date()): boolean {
+  return allRequiredSigned(signers) && deadline > now && signers.some((s) => s.optional && s.role !== 'director' && s.status === 'pending');
+}
+
+/** Signatures given: a new one after a seal is what a new sealed edition records. */
+export function signedCount(signers: readonly Pick<TurnSigner, 'status'>[]): number {
+  return signers.filter((s) => s.status === 'signed').length;
+}

@@ -8,7 +8,7 @@ import { ResidentView, ResidentsService, applicableMeasure, todayIso } from '@ca
 import { EntityManager } from 'typeorm';
 import { assistsThePerson } from '../policy/assistance-refusal';
 import type { PolicyDecision, SoleSignatureAuthorisation } from '../policy/policy.types';
-import { SOLE_SIGNATURE_NOT_APPLICABLE, soleSignatureNotApplicable, soleSignatureSetAside } from '../policy/sole-signature';
+import { MeasureJudgment, SOLE_SIGNATURE_NOT_APPLICABLE, soleSignatureNotApplicable, soleSignatureSetAside } from '../policy/sole-signature';
 import { soleSignatureLaw } from '../policy/sole-signature-law';
 import { RequestAccess } from '../requests/request-access';
 import { SoleSignatureAuthorisationEntity } from './sole-signature.entities';
@@ -165,7 +165,12 @@ export class SoleSignatureService {
     const { refusal, problem, resident, current } = await this.problem(em, doc);
     const file = can(actor, 'resident.read', doc.establishmentId);
     const version = a ? await em.findOne(DocumentVersionEntity, { where: { id: a.versionId }, select: { id: true, number: true } }) : null;
-    const setAside = a ? soleSignatureSetAside({ measureId: a.measureId, versionId: a.versionId, versionNumber: version?.number ?? 0 }, { resident, documentType: doc.type, on: todayIso(), version: current }) : null;
+    const setAside = a
+      ? soleSignatureSetAside(
+          { measureId: a.measureId, judgment: await judgmentAtRefusal(em, a), versionId: a.versionId, versionNumber: version?.number ?? 0 },
+          { resident, documentType: doc.type, on: todayIso(), version: current },
+        )
+      : null;
     const measureId = a?.measureId ?? (refusal ? refusalMeasureId(refusal) : null);
     return {
       documentId: doc.id,
@@ -237,7 +242,7 @@ export class SoleSignatureService {
       };
     // The refusal's measure must still be in effect, and its version still the one to send (the judge authorises that act).
     const stale = soleSignatureSetAside(
-      { measureId: refusalMeasureId(refusal) ?? '', versionId: refusal.version_id, versionNumber: refusal.version_number },
+      { measureId: refusalMeasureId(refusal) ?? '', judgment: judgmentOf(refusal.policy, refusalMeasureId(refusal)), versionId: refusal.version_id, versionNumber: refusal.version_number },
       { resident, documentType: doc.type, on, version: found.current },
       'record',
     );
@@ -257,17 +262,43 @@ export async function soleSignatureForDecision(
   resident: ResidentView,
   version: { id: string; number: number } | null,
   on: string,
-): Promise<{ authorisation: SoleSignatureAuthorisation | null; setAside: string | null }> {
+): Promise<{ authorisation: SoleSignatureAuthorisation | null; setAside: string | null; setAsideCode?: string }> {
   const a = await latestSoleSignatureAuthorisation(em, doc.id);
   if (!a) return { authorisation: null, setAside: null };
   const authorised = await em.findOne(DocumentVersionEntity, { where: { id: a.versionId }, select: { id: true, number: true } });
-  const setAside = soleSignatureSetAside({ measureId: a.measureId, versionId: a.versionId, versionNumber: authorised?.number ?? 0 }, { resident, documentType: doc.type, on, version });
-  return setAside ? { authorisation: null, setAside: setAside.message } : { authorisation: policyAuthorisationOf(a), setAside: null };
+  const setAside = soleSignatureSetAside(
+    { measureId: a.measureId, judgment: await judgmentAtRefusal(em, a), versionId: a.versionId, versionNumber: authorised?.number ?? 0 },
+    { resident, documentType: doc.type, on, version },
+  );
+  // setAsideCode: for « À faire » (worklist.service.ts), which says what is due once it is set aside.
+  return setAside ? { authorisation: null, setAside: setAside.message, setAsideCode: setAside.code } : { authorisation: policyAuthorisationOf(a), setAside: null };
 }
 
 /** The measure the refusing assistant signed under, as the refused request's decision recorded it. */
 function refusalMeasureId(refusal: RefusalRow): string | null {
   return refusal.policy?.signers?.find((s) => s.key === refusal.key)?.measure?.measureId ?? null;
+}
+
+/**
+ * The judgment of measure `measureId` as a request's decision recorded it when the request was sent
+ * (signature_requests.policy, never changed afterwards), or null when it did not record that measure.
+ */
+function judgmentOf(decision: Pick<PolicyDecision, 'signers'> | null | undefined, measureId: string | null): MeasureJudgment | null {
+  const m = measureId ? decision?.signers?.find((s) => s.measure?.measureId === measureId)?.measure : null;
+  return m ? { type: m.type, court: m.court, judgmentReference: m.judgmentReference, judgmentDate: m.judgmentDate } : null;
+}
+
+/**
+ * The judgment an authorisation was given under: the refusal's measure as the refused request
+ * recorded it. Measures are edited in place (protection-measures.service.ts updateMeasure), so the
+ * measure's row today may carry another judgment under the same id; the request's decision, written
+ * once when it was sent, is the snapshot of the judgment the assistant refused under, and the
+ * authorisation answers that refusal (C. civ. 469 al. 3). It is compared at each decision
+ * (soleSignatureSetAside) and when the authorisation is recorded.
+ */
+async function judgmentAtRefusal(em: EntityManager, a: Pick<SoleSignatureAuthorisationEntity, 'refusedRequestId' | 'measureId'>): Promise<MeasureJudgment | null> {
+  const [row] = (await em.query(`SELECT policy FROM signature_requests WHERE id = $1`, [a.refusedRequestId])) as { policy: PolicyDecision | null }[];
+  return judgmentOf(row?.policy, a.measureId);
 }
 
 function measureTypeOf(resident: ResidentView, measureId: string): string | null {

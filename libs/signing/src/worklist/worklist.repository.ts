@@ -57,6 +57,8 @@ export interface InboxRow {
   at: Date;
   /** A refusal: by a curateur, refusing to assist the person (assistance-refusal.ts), not a refusal of the document by her. */
   assistance?: boolean;
+  /** A refusal by a signer whose signature was optional: the request goes on without it; nothing is refused. */
+  optional?: boolean;
   /** A refusal of assistance: the judge's authorisation for her to sign alone is recorded in answer to it (C. civ. 469 al. 3; 494-10), and whether the document is ready to send at the version refused. */
   soleSignature?: { documentReady: boolean; otherVersion: boolean } | null;
   /** A refusal of assistance: the type of the measure the assistant refused under (the article the person's recourse cites, soleSignatureLaw). */
@@ -88,6 +90,42 @@ export interface DisagreementRow {
   recordedBy: string | null;
   /** The version's `document.residenceChoice` as `judgeDecided` reads it. */
   versionInput: { document: { residenceChoice: unknown } };
+}
+
+/**
+ * The latest signed avenant of one purpose of a resident still in the establishment, whose review is
+ * followed: the accompaniment one (objectives and services « réactualisés » every year, CASF D.311)
+ * and the annex on the freedom to come and go (its measures re-evaluated by the same collegial
+ * procedure, at the latest on its `document.nextReview`, CASF L.311-4-1 I).
+ */
+export interface ReviewRow {
+  residentId: string;
+  residentName: string;
+  establishmentId: string;
+  plannedEndDate: string | null;
+  purpose: 'accompagnement' | 'liberte-aller-venir';
+  documentId: string;
+  createdAt: Date;
+  /** Its creation day in Paris. */
+  day: string;
+  /** `document.nextReview` of its current version, as written (checked by the service). */
+  nextReview: string | null;
+  /** A later avenant of the same purpose not signed yet (being drawn up, generated, in signature): the review under way. */
+  next: { id: string; status: string } | null;
+}
+
+/** A sealed request with someone to hand the established document over to in person (prefiltered: the service applies handoverRecipients). */
+export interface HandoverRow {
+  requestId: string;
+  documentId: string;
+  documentType: string;
+  residentId: string;
+  residentName: string;
+  establishmentId: string;
+  policy: { views: { person: { firstName: string; lastName: string; contactId: string | null } }[] };
+  establishedAt: Date;
+  signers: { id: string; key: string; role: string; firstName: string; lastName: string; capacity: string; email: string | null }[];
+  events: { kind: string; at: Date; signerId: string | null; details: Record<string, unknown> | null }[];
 }
 
 type Row = Record<string, never>;
@@ -189,7 +227,7 @@ export class WorklistRepository {
     return this.inboxRows(
       em,
       `SELECT s.id, s.request_id, r.document_id, d.type AS document_type, d.resident_id, res.first_name AS resident_first_name, res.last_name AS resident_last_name,
-              r.establishment_id, s.first_name, s.last_name, s.capacity, s.acted_at AS at, s.key, r.policy, d.status = 'ready' AND d.current_version_id = r.version_id AS document_ready,
+              r.establishment_id, s.first_name, s.last_name, s.capacity, s.acted_at AS at, s.key, s.optional, r.policy, d.status = 'ready' AND d.current_version_id = r.version_id AS document_ready,
               d.current_version_id IS DISTINCT FROM r.version_id AS other_version,
               EXISTS (SELECT 1 FROM sole_signature_authorisations a WHERE a.document_id = r.document_id AND a.refused_request_id = r.id) AS sole_signature
          FROM signature_signers s JOIN signature_requests r ON r.id = s.request_id JOIN documents d ON d.id = r.document_id JOIN residents res ON res.id = d.resident_id
@@ -245,6 +283,89 @@ export class WorklistRepository {
     }));
   }
 
+  /**
+   * For each resident still in the establishment, the latest signed avenant of each followed purpose
+   * (an avenant of a template before 1.3.0 has no purpose: accompaniment), with a later one of the
+   * same purpose not signed yet. Only those that may be due by `until` (the service's rules: the
+   * annex on its `nextReview`; the accompaniment avenant on its `nextReview` or a year after it,
+   * which `yearlyFrom` bounds: created on or before it).
+   */
+  async reviews(em: EntityManager, organisationId: string, establishmentIds: string[], today: string, until: string, yearlyFrom: string): Promise<ReviewRow[]> {
+    if (!establishmentIds.length) return [];
+    const rows = (await em.query(
+      `WITH av AS (
+         SELECT d.id, d.resident_id, d.status, d.created_at, coalesce(v.input #>> '{document,purpose}', 'accompagnement') AS purpose, v.input #>> '{document,nextReview}' AS next_review
+           FROM documents d JOIN document_versions v ON v.id = d.current_version_id
+          WHERE d.organisation_id = $1 AND d.establishment_id = ANY($2::uuid[]) AND d.type = 'avenant' AND d.status NOT IN ('cancelled', 'refused')
+       ), signed AS (
+         SELECT DISTINCT ON (resident_id, purpose) * FROM av WHERE status = 'signed' AND purpose IN ('accompagnement', 'liberte-aller-venir') ORDER BY resident_id, purpose, created_at DESC, id
+       )
+       SELECT s.id, s.resident_id, s.purpose, s.created_at, (s.created_at AT TIME ZONE 'Europe/Paris')::date::text AS day, s.next_review,
+              r.first_name, r.last_name, r.establishment_id, r.planned_end_date::text AS planned_end_date, n.id AS next_id, n.status AS next_status
+         FROM signed s JOIN residents r ON r.id = s.resident_id
+         LEFT JOIN LATERAL (SELECT a.id, a.status FROM av a WHERE a.resident_id = s.resident_id AND a.purpose = s.purpose AND a.status <> 'signed' AND a.created_at > s.created_at
+                             ORDER BY a.created_at DESC LIMIT 1) n ON true
+        WHERE r.organisation_id = $1 AND (r.planned_end_date IS NULL OR r.planned_end_date >= $3::date) AND r.departed_on IS NULL
+          AND (s.next_review <= $4 OR s.next_review !~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' OR s.next_review IS NULL
+               OR (s.purpose = 'accompagnement' AND (s.created_at AT TIME ZONE 'Europe/Paris')::date <= $5::date))`,
+      [organisationId, establishmentIds, today, until, yearlyFrom],
+    )) as Row[];
+    return rows.map((x) => ({
+      residentId: x.resident_id,
+      residentName: `${x.first_name} ${x.last_name}`,
+      establishmentId: x.establishment_id,
+      plannedEndDate: x.planned_end_date,
+      purpose: x.purpose,
+      documentId: x.id,
+      createdAt: x.created_at,
+      day: x.day,
+      nextReview: x.next_review,
+      next: x.next_id ? { id: x.next_id, status: x.next_status } : null,
+    }));
+  }
+
+  /**
+   * Sealed requests (completed, or established with a countersignature window open) of documents not
+   * cancelled, where someone may still have to receive the established document in person (CASF
+   * D.311 III): a signer of the person's side without e-mail, or whose completion e-mail failed, or
+   * the person when she is not a signer, with no handover recorded for them. A superset: the
+   * service applies handoverRecipients, as the document page does. With their signers and the events
+   * that decide it, in the same query.
+   */
+  async pendingHandovers(em: EntityManager, organisationId: string, establishmentIds: string[]): Promise<HandoverRow[]> {
+    if (!establishmentIds.length) return [];
+    const handed = (key: string) => `EXISTS (SELECT 1 FROM signature_events h WHERE h.request_id = r.id AND h.kind = 'handed_over' AND h.details ->> 'recipientKey' = ${key})`;
+    const rows = (await em.query(
+      `SELECT r.id, r.document_id, d.type, d.resident_id, res.first_name, res.last_name, r.establishment_id, r.policy,
+              coalesce((SELECT min(e.at) FROM signature_events e WHERE e.request_id = r.id AND e.kind = 'sealed'), (SELECT min(sd.sealed_at) FROM sealed_documents sd WHERE sd.request_id = r.id)) AS established_at,
+              (SELECT json_agg(json_build_object('id', s.id, 'key', s.key, 'role', s.role, 'firstName', s.first_name, 'lastName', s.last_name, 'capacity', s.capacity, 'email', s.email) ORDER BY s.order_no, s.key)
+                 FROM signature_signers s WHERE s.request_id = r.id) AS signers,
+              (SELECT json_agg(json_build_object('kind', e.kind, 'at', e.at, 'signerId', e.signer_id, 'details', e.details) ORDER BY e.at, e.id)
+                 FROM signature_events e WHERE e.request_id = r.id AND e.kind IN ('handed_over', 'completion_sent', 'email_failed')) AS events
+         FROM signature_requests r JOIN documents d ON d.id = r.document_id JOIN residents res ON res.id = d.resident_id
+        WHERE r.organisation_id = $1 AND r.establishment_id = ANY($2::uuid[]) AND d.status <> 'cancelled'
+          AND EXISTS (SELECT 1 FROM sealed_documents sd WHERE sd.request_id = r.id)
+          AND (EXISTS (SELECT 1 FROM signature_signers s WHERE s.request_id = r.id AND s.role <> 'director' AND NOT ${handed('s.key')}
+                         AND (s.email IS NULL OR EXISTS (SELECT 1 FROM signature_events f WHERE f.request_id = r.id AND f.signer_id = s.id AND f.kind = 'email_failed')))
+               OR (NOT EXISTS (SELECT 1 FROM signature_signers s WHERE s.request_id = r.id AND s.role = 'resident') AND NOT ${handed(`'resident'`)}))
+        ORDER BY established_at`,
+      [organisationId, establishmentIds],
+    )) as Row[];
+    return rows.map((x) => ({
+      requestId: x.id,
+      documentId: x.document_id,
+      documentType: x.type,
+      residentId: x.resident_id,
+      residentName: `${x.first_name} ${x.last_name}`,
+      establishmentId: x.establishment_id,
+      policy: x.policy,
+      establishedAt: x.established_at,
+      signers: x.signers ?? [],
+      // json_agg gives the instants as text.
+      events: ((x.events ?? []) as { kind: string; at: string; signerId: string | null; details: Record<string, unknown> | null }[]).map((e) => ({ ...e, at: new Date(e.at) })),
+    }));
+  }
+
   /** Documents whose generation failed (status `generation_failed`), with their version's error code. */
   async failedGenerations(em: EntityManager, organisationId: string, establishmentIds: string[]): Promise<FailedGenerationRow[]> {
     if (!establishmentIds.length) return [];
@@ -281,6 +402,7 @@ export class WorklistRepository {
       capacity: x.capacity,
       at: x.at,
       ...(x.policy ? { assistance: assistsThePerson(x.policy, x.key) } : {}),
+      ...(x.optional === true ? { optional: true } : {}),
       ...(x.policy && assistsThePerson(x.policy, x.key)
         ? {
             soleSignature: x.sole_signature ? { documentReady: x.document_ready === true, otherVersion: x.other_version === true } : null,

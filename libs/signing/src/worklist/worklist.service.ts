@@ -1,18 +1,21 @@
 import { Injectable } from '@nestjs/common';
-import { DOCUMENT_TYPE_LABELS, FrDocumentType, MEASURE_TYPE_LABELS, calendarDayIn } from '@carepact/common';
+import { DOCUMENT_TYPE_LABELS, FrDocumentType, MEASURE_TYPE_LABELS, calendarDayIn, formatDateFr } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
+import { EntityManager } from 'typeorm';
 import { contractNotApplicableReason, generationErrorOf, GENERATION_RETRIES_EXHAUSTED } from '@carepact/documents';
 import { IdentityRepository, Permission, StaffActor, establishmentsWith } from '@carepact/identity';
-import { addMonthsIso, isMinor, todayIso } from '@carepact/residents';
+import { ResidentsService, addMonthsIso, applicableMeasure, isMinor, todayIso } from '@carepact/residents';
 import { LEGAL_DELAYS, addDaysIso, contractHandoverDay, contractSignatureDay, firstAvenantDay } from '../requests/legal-deadlines';
-import { lastSignatureAt } from '../requests/request-views.service';
+import { handoverRecipients, lastSignatureAt } from '../requests/request-views.service';
 import { ActiveRequestRow, SigningRepository } from '../requests/signing.repository';
 import { countersignatureDue, isTurnOf } from '../requests/whose-turn';
 import { failedSealOf, sealFailureReason } from '../requests/seal-failure';
-import { InboxRow, ResidentDeadlineRow, ResidentWindow, WorklistRepository } from './worklist.repository';
+import { HandoverRow, InboxRow, ResidentDeadlineRow, ResidentWindow, ReviewRow, WorklistRepository } from './worklist.repository';
 import { DocumentVisaService } from '../visa/document-visa.service';
 import { judgeDecided, residenceDisagreement } from '../policy/residence-dispute';
 import { soleSignatureLaw } from '../policy/sole-signature-law';
+import { SOLE_SIGNATURE_MEASURE_CHANGED, SOLE_SIGNATURE_OTHER_VERSION } from '../policy/sole-signature';
+import { soleSignatureForDecision } from '../sole-signature/sole-signature.service';
 
 /** The kinds of things to do, in the order the page shows them (those with overdue items first). */
 export const WORKLIST_CATEGORIES = [
@@ -25,8 +28,11 @@ export const WORKLIST_CATEGORIES = [
   'missing_contract',
   'contract_late',
   'awaiting_signer',
+  'handover_due',
   'measure_expiring',
   'avenant_due',
+  'liberty_review',
+  'avenant_review',
   'review_due',
   'generation_failed',
 ] as const;
@@ -41,8 +47,10 @@ export const WORKLIST_HORIZONS = {
   contractDays: 15,
   /** The first avenant (six months after admission). */
   avenantDays: 60,
-  /** The projet personnalisé's first formalisation and its yearly review. */
+  /** The projet personnalisé's first formalisation and its yearly review; the accompaniment avenant's yearly « réactualisation ». */
   reviewDays: 60,
+  /** The re-evaluation of the annex on the freedom to come and go (every six months at most). */
+  libertyReviewDays: 30,
   /** A protection measure's end (issue 10: within 90 days, or already past). */
   measureDays: 90,
 } as const;
@@ -134,18 +142,35 @@ const SECTIONS: Record<WorklistCategory, { title: string; basis: string; permiss
   question: { title: 'Questions des signataires', basis: 'Une personne attend une réponse avant de signer.', permission: 'signature.manage' },
   missing_contract: {
     title: 'Contrats de séjour ou DIPC à établir',
-    basis: 'Remis dans les 15 jours et signé dans le mois qui suivent l’admission (CASF L.311-4, D.311).',
+    basis: 'Contrat remis dans les 15 jours et signé dans le mois qui suivent l’admission ; DIPC établi, signé par la direction et remis dans les 15 jours, sa contresignature étant facultative (CASF L.311-4, D.311).',
     permission: 'resident.read',
   },
   contract_late: {
     title: 'Contrats à remettre ou à faire signer',
-    basis: 'Remise dans les 15 jours, signature dans le mois qui suivent l’admission (CASF L.311-4, D.311).',
+    basis: 'Contrat : remise dans les 15 jours, signature dans le mois qui suivent l’admission. DIPC : établi, signé par la direction et remis dans les 15 jours (CASF L.311-4, D.311).',
     permission: 'resident.read',
   },
   awaiting_signer: { title: 'Signatures attendues', basis: 'Demandes de signature en cours, par signataire dont c’est le tour.', permission: 'signature.manage' },
   measure_expiring: {
     title: 'Mesures de protection à échéance',
     basis: 'Échues ou finissant dans les 90 jours : sans renouvellement, la mesure prend fin (C. civ. 441 à 443).',
+    permission: 'resident.read',
+  },
+  handover_due: {
+    title: 'Documents à remettre en main propre',
+    basis:
+      'Le document établi est remis à la personne et, le cas échéant, à son représentant légal (CASF D.311 III) : à qui n’a pas d’adresse e-mail, ou dont l’e-mail n’a pas pu être remis, remettez-le en main propre, puis enregistrez la remise sur la page du document.',
+    permission: 'signature.manage',
+  },
+  liberty_review: {
+    title: 'Annexes liberté d’aller et venir à réévaluer',
+    basis:
+      'Les mesures particulières de l’annexe au contrat de séjour sont réévaluées selon la même procédure collégiale, au plus tard à la date fixée par l’annexe, six mois au plus après la procédure (CASF L.311-4-1 I) ; la nouvelle annexe signée remplace la précédente.',
+    permission: 'resident.read',
+  },
+  avenant_review: {
+    title: 'Avenants à réactualiser',
+    basis: 'Chaque année, les objectifs et les prestations de l’avenant sont réactualisés, au plus tard à la date qu’il fixe (CASF D.311).',
     permission: 'resident.read',
   },
   avenant_due: {
@@ -164,9 +189,10 @@ const SECTIONS: Record<WorklistCategory, { title: string; basis: string; permiss
 /**
  * What was refused: the contract by the person or her legal representative, another document, or
  * the assistance of the person who assists her (a curateur, a personne habilitée in assistance:
- * assistance-refusal.ts).
+ * assistance-refusal.ts); or nothing at all: a signer whose signature was optional declined to give
+ * it (`optional`: the request goes on without it).
  */
-export const REFUSAL_KINDS = ['contract', 'document', 'assistance'] as const;
+export const REFUSAL_KINDS = ['contract', 'document', 'assistance', 'optional'] as const;
 export type RefusalKind = (typeof REFUSAL_KINDS)[number];
 
 /**
@@ -180,9 +206,15 @@ export const REFUSAL_NOTES: Record<RefusalKind, string> = {
   document: 'Autre document refusé : voyez avec la personne ce qui doit changer ; il se corrige par une nouvelle version, envoyée à nouveau à la signature.',
   assistance:
     'Assistance refusée par le curateur (ou la personne habilitée) : ce n’est pas un refus du document et aucun DIPC n’est à établir ; la personne peut demander au juge l’autorisation de signer seule (C. civ. 469 al. 3 ; sous habilitation familiale, le juge statue sur la difficulté, C. civ. 494-1 al. 1 et 494-10).',
+  optional: 'Signature facultative refusée : la demande se poursuit sans elle ; ce n’est pas un refus du document, et aucun DIPC n’est à établir (CASF D.311).',
 };
 
 const label = (type: string): string => DOCUMENT_TYPE_LABELS[type as FrDocumentType]?.short ?? type;
+/** « du contrat de séjour », « de l’avenant au contrat de séjour ». */
+const ofThe = (type: string): string => {
+  const the = DOCUMENT_TYPE_LABELS[type as FrDocumentType]?.the ?? `le ${type}`;
+  return the.startsWith('le ') ? `du ${the.slice(3)}` : `de ${the}`;
+};
 const capital = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 const residentHref = (id: string): string => `/console/residents/${id}`;
 const documentHref = (id: string): string => `/console/documents/${id}`;
@@ -201,6 +233,7 @@ export class WorklistService {
     private readonly signing: SigningRepository,
     private readonly identity: IdentityRepository,
     private readonly visas: DocumentVisaService,
+    private readonly residents: ResidentsService,
   ) {}
 
   /** Whether the actor has a worklist at all (roles that work on residents' files). */
@@ -214,7 +247,10 @@ export class WorklistService {
     const scope = (p: Permission) => establishmentsWith(actor, p).filter((id) => residentReaders.has(id));
     const em = this.tx.manager;
     const org = actor.organisationId;
-    const [establishments, residents, measures, requests, refusals, questions, failed, visas, disagreements] = await Promise.all([
+    const reviewUntil = addDaysIso(today, Math.max(WORKLIST_HORIZONS.libertyReviewDays, WORKLIST_HORIZONS.reviewDays));
+    // The SQL's bound for the yearly « réactualisation » (three days of slack for the months' lengths).
+    const yearlyFrom = addDaysIso(addMonthsIso(addDaysIso(today, WORKLIST_HORIZONS.reviewDays), -LEGAL_DELAYS.projetReviewMonths), 3);
+    const [establishments, residents, measures, requests, refusals, questions, failed, visas, disagreements, reviews, handovers] = await Promise.all([
       this.identity.establishmentsByIds(em, org, [...residentReaders]),
       this.repo.residentDeadlines(em, org, scope(SECTIONS.missing_contract.permission), today, residentWindow(today)),
       this.repo.measuresEnding(em, org, scope(SECTIONS.measure_expiring.permission), today, addDaysIso(today, WORKLIST_HORIZONS.measureDays)),
@@ -225,7 +261,14 @@ export class WorklistService {
       // Only the visas the actor may give (the role named by the establishment's rule, or director).
       this.visas.pending(em, actor, scope(SECTIONS.visa_due.permission)),
       this.repo.disagreements(em, org, scope(SECTIONS.residence_dispute.permission)),
+      this.repo.reviews(em, org, scope(SECTIONS.liberty_review.permission), today, reviewUntil, yearlyFrom),
+      this.repo.pendingHandovers(em, org, scope(SECTIONS.handover_due.permission)),
     ]);
+    // The judge's authorisations recorded in answer to a refusal of assistance: still relied on, or set
+    // aside (the measure changed since, SOLE_SIGNATURE_MEASURE_CHANGED…)? As the next sending would
+    // decide (soleSignatureForDecision). One read each: few refusals carry one.
+    const standing = new Map<string, Standing>();
+    for (const x of refusals) if (x.soleSignature) standing.set(x.id, await this.standingOf(em, org, x, today));
     const categories = new Map(establishments.map((e) => [e.id, e.category]));
     const items: (WorklistItem & { establishmentId: string })[] = [];
     for (const r of residents) items.push(...residentItems(r, categories.get(r.establishmentId) ?? '', today));
@@ -272,8 +315,22 @@ export class WorklistService {
     for (const r of requests) if (!blocked.has(r.id)) items.push(...requestItems(r, today));
     for (const x of refusals)
       items.push({
-        ...(x.assistance
-          ? x.soleSignature
+        ...(x.optional
+          ? // A signature that may be given, not required: declining it refuses nothing (portal-actions refuse: the request goes on).
+            // The DIPC is due only when the person or her legal representative refuses the contract (CASF D.311 I; L.311-4).
+            inboxItem(
+              'refusal',
+              x,
+              `${capital(label(x.documentType))} : signature facultative refusée`,
+              `a refusé de signer ; sa signature était facultative : la demande se poursuit sans elle. Ce n’est pas un refus ${ofThe(x.documentType)}${x.documentType === 'contrat-sejour' ? ', et aucun DIPC n’est à établir (CASF D.311)' : ''}.`,
+              'Refusé le',
+            )
+          : x.assistance
+          ? x.soleSignature && setAsideNow(standing.get(x.id))
+            ? // The authorisation no longer applies (the measure changed, or no longer allows it): the next sending calls the
+              // assistant the measure in effect names (C. civ. 469 al. 3: one act refused under one measure; sole-signature.ts).
+              inboxItem('refusal', x, `${capital(label(x.documentType))} : assistance refusée, autorisation du juge non retenue`, setAsideDetail(x, standing.get(x.id)!), 'Refusé le')
+            : x.soleSignature
             ? // C. civ. 469 al. 3 (494-10 under an habilitation familiale): the judge authorised her to sign alone the version refused.
               inboxItem(
                 'refusal',
@@ -295,9 +352,16 @@ export class WorklistService {
                   : 'a refusé son assistance. La personne peut demander au juge l’autorisation de signer seule (C. civ. 469) ; ce n’est pas un refus du document.',
                 'Refusé le',
               )
-          : inboxItem('refusal', x, `${capital(label(x.documentType))} refusé`, `a refusé de signer.${x.documentType === 'contrat-sejour' ? ' Un DIPC est à établir (CASF D.311).' : ''}`, 'Refusé le')),
-        refused: x.assistance ? 'assistance' : x.documentType === 'contrat-sejour' ? 'contract' : 'document',
+          : // A required signer refused: the person, or her legal representative deciding for her. A contract so refused gives way
+            // to the DIPC (CASF D.311 I: « lorsque la personne accueillie ou son représentant légal refuse la signature dudit contrat »).
+            inboxItem('refusal', x, `${capital(label(x.documentType))} refusé`, `a refusé de signer.${x.documentType === 'contrat-sejour' ? ' Un DIPC est à établir (CASF D.311).' : ''}`, 'Refusé le')),
+        refused: x.optional ? 'optional' : x.assistance ? 'assistance' : x.documentType === 'contrat-sejour' ? 'contract' : 'document',
       });
+    for (const r of reviews) {
+      const item = reviewItem(r, today);
+      if (item) items.push(item);
+    }
+    for (const h of handovers) items.push(...handoverItems(h));
     for (const x of questions) items.push(inboxItem('question', x, `Question sur le ${label(x.documentType)}`, 'attend une réponse.', 'Posée le'));
     for (const v of visas)
       items.push({
@@ -335,6 +399,129 @@ export class WorklistService {
     }
     return { today, establishments: establishments.map((e) => byEstablishment(e.id, e.name, items.filter((i) => i.establishmentId === e.id))) };
   }
+
+  /** Whether the authorisation recorded on a refused document still applies to the version that would be sent now. */
+  private async standingOf(em: EntityManager, organisationId: string, x: InboxRow, today: string): Promise<Standing> {
+    const resident = await this.residents.getForOrganisation(em, organisationId, x.residentId);
+    if (!resident) return { code: null, message: null, measureType: null };
+    const [doc] = (await em.query(
+      `SELECT d.type, v.id AS version_id, v.number FROM documents d LEFT JOIN document_versions v ON v.id = d.current_version_id WHERE d.id = $1`,
+      [x.documentId],
+    )) as { type: string; version_id: string | null; number: number | null }[];
+    const version = doc?.version_id ? { id: doc.version_id, number: doc.number ?? 0 } : null;
+    const d = await soleSignatureForDecision(em, { id: x.documentId, type: (doc?.type ?? x.documentType) as never }, resident, version, today);
+    return { code: d.setAsideCode ?? null, message: d.setAside, measureType: applicableMeasure(resident.protectionMeasures, today)?.type ?? null };
+  }
+}
+
+/** Where a recorded authorisation stands now: set aside (its code and French message) or not (nulls), and the measure in effect. */
+interface Standing {
+  code: string | null;
+  message: string | null;
+  measureType: string | null;
+}
+
+/**
+ * Set aside for another reason than a new version: a new version is the refusal item's own case (it
+ * goes to the assistant again, `otherVersion`); a measure changed or no longer of assistance is this one.
+ */
+function setAsideNow(s: Standing | undefined): s is Standing & { code: string; message: string } {
+  return !!s?.code && !!s.message && s.code !== SOLE_SIGNATURE_OTHER_VERSION;
+}
+
+/**
+ * What is due once the judge's authorisation is set aside: the person signs with the assistant the
+ * measure in effect names (a new judgment: SOLE_SIGNATURE_MEASURE_CHANGED), who may refuse again, and
+ * the judge's new ordonnance is then recorded (C. civ. 469 al. 3; 494-10); or, under a measure that is
+ * no longer one of assistance (SOLE_SIGNATURE_NOT_APPLICABLE), the signers that measure calls for.
+ */
+function setAsideDetail(x: InboxRow, s: Standing): string {
+  const law = soleSignatureLaw(s.measureType);
+  const next =
+    s.code === SOLE_SIGNATURE_MEASURE_CHANGED
+      ? `Prochaine étape : Envoyer à la signature (la personne signe avec ${law.herAssistant}) ; ${law.pronoun === 'il' ? 's’il' : 'si elle'} refuse de nouveau son assistance, enregistrez alors la nouvelle ordonnance du juge (${law.basis}).`
+      : 'Prochaine étape : Envoyer à la signature, aux signataires que prévoit la mesure en vigueur.';
+  return x.soleSignature?.documentReady ? `a refusé son assistance. ${s.message} ${next}` : `a refusé son assistance. ${s.message} Marquez le refus comme traité.`;
+}
+
+/** « en cours de génération », « prête à envoyer », « en signature »: a later avenant not signed yet. */
+const UNDER_WAY: Record<string, string> = {
+  generating: 'en cours de génération',
+  ready: 'prête, à envoyer en signature',
+  generation_failed: 'génération échouée',
+  in_signature: 'en signature',
+};
+
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * The review of the latest signed avenant of a purpose, when due within the horizon:
+ * - the annex on the freedom to come and go (CASF L.311-4-1 I): its measures are re-evaluated by the
+ *   same collegial procedure at the latest on its `document.nextReview` (the template caps it at six
+ *   months after the procedure; six months after the annex when it is missing);
+ * - the accompaniment avenant (CASF D.311): « Chaque année, la définition des objectifs et des
+ *   prestations est réactualisée » — a year after it, or its own `nextReview` when earlier.
+ * The review is done when a later avenant of the same purpose is SIGNED: the annex or avenant in force
+ * is the signed one (an annex to the contract binds once signed, L.311-4), so until then the item stays
+ * — « en cours » with a link to the one under way — and is overdue past its day.
+ */
+function reviewItem(r: ReviewRow, today: string): (WorklistItem & { establishmentId: string }) | null {
+  const liberty = r.purpose === 'liberte-aller-venir';
+  const written = r.nextReview && ISO_DAY.test(r.nextReview) ? r.nextReview : null;
+  const due = liberty
+    ? (written ?? addMonthsIso(r.day, 6))
+    : ((y) => (written && written < y ? written : y))(addMonthsIso(r.day, LEGAL_DELAYS.projetReviewMonths));
+  const horizon = liberty ? WORKLIST_HORIZONS.libertyReviewDays : WORKLIST_HORIZONS.reviewDays;
+  if (due > addDaysIso(today, horizon) || (r.plannedEndDate && r.plannedEndDate < due)) return null;
+  const underWay = r.next ? ` Nouvelle version en cours (${UNDER_WAY[r.next.status] ?? r.next.status}) : elle remplace la précédente une fois signée.` : '';
+  return {
+    category: liberty ? 'liberty_review' : 'avenant_review',
+    key: `${liberty ? 'liberty_review' : 'avenant_review'}:${r.documentId}`,
+    establishmentId: r.establishmentId,
+    residentId: r.residentId,
+    residentName: r.residentName,
+    title: liberty ? `Réévaluer l’annexe liberté d’aller et venir avant le ${formatDateFr(due)}` : `Réactualiser l’avenant (objectifs et prestations) avant le ${formatDateFr(due)}`,
+    detail:
+      (liberty
+        ? 'Procédure collégiale (examen de la personne, équipe médico-sociale, avis de la personne), puis nouvelle annexe à signer.'
+        : 'Objectifs et prestations revus avec la personne, puis nouvel avenant à signer.') + underWay,
+    dueDay: due,
+    overdue: today > due,
+    dates: [
+      { label: liberty ? 'Annexe du' : 'Avenant du', value: r.createdAt.toISOString() },
+      { label: liberty ? 'À réévaluer avant le' : 'À réactualiser avant le', value: due },
+    ],
+    // The revision: the one under way, else the new-document form (an avenant, its purpose chosen there).
+    href: r.next ? documentHref(r.next.id) : `/console/residents/${r.residentId}/documents/nouveau?type=avenant`,
+    documentId: r.next?.id ?? r.documentId,
+    requestId: null,
+  };
+}
+
+/**
+ * CASF D.311 III: the established document is « remis à chaque personne et, le cas échéant, à son
+ * représentant légal ». Whoever the document page shows « À remettre en main propre »
+ * (handoverRecipients: no e-mail address, or the e-mail failed; the person when she does not sign),
+ * until the handover is recorded there. No deadline of its own: ordered by the day it was established.
+ */
+function handoverItems(h: HandoverRow): (WorklistItem & { establishmentId: string })[] {
+  return handoverRecipients(h as never, h.signers, h.events)
+    .filter((x) => x.channel === 'in_hand' && !x.handedOver)
+    .map((x) => ({
+      category: 'handover_due' as const,
+      key: `handover_due:${h.requestId}:${x.key}`,
+      establishmentId: h.establishmentId,
+      residentId: h.residentId,
+      residentName: h.residentName,
+      title: `${capital(label(h.documentType))} : à remettre en main propre à ${x.name}`,
+      detail: `${capital(x.capacity)}. ${x.emailFailed ? 'L’e-mail avec le document n’a pas pu être remis. ' : ''}Remettez le document établi, puis enregistrez la remise (date, comment) sur sa page.`,
+      dueDay: calendarDayIn(h.establishedAt),
+      overdue: false,
+      dates: [{ label: 'Établi le', value: h.establishedAt.toISOString() }],
+      href: `${documentHref(h.documentId)}#remise-${h.requestId}`,
+      documentId: h.documentId,
+      requestId: h.requestId,
+    }));
 }
 
 /** A refusal or a question of the signature inbox: what the signer did, when, on which document. */
@@ -367,6 +554,9 @@ function residentWindow(today: string): ResidentWindow {
   };
 }
 
+/** The DIPC's one deadline (CASF D.311 II and III); its countersignature has none. */
+const DIPC_DUE_LABEL = 'À établir, signer par la direction et remettre avant le';
+
 /** The contract, avenant and projet personnalisé deadlines of one resident. */
 function residentItems(r: ResidentDeadlineRow, establishmentCategory: string, today: string): (WorklistItem & { establishmentId: string })[] {
   const out: (WorklistItem & { establishmentId: string })[] = [];
@@ -394,10 +584,33 @@ function residentItems(r: ResidentDeadlineRow, establishmentCategory: string, to
       detail: notContract?.message ?? null,
       dueDay: handover,
       overdue: today > handover,
-      dates: [arrival, { label: 'À remettre avant le', value: handover }, { label: 'À signer avant le', value: signature }],
+      // CASF D.311 II and III: the DIPC is drawn up, signed by the director and handed over within 15
+      // days; the person's countersignature is optional and has no deadline. Only the contract is
+      // « signé dans le mois qui suit l'admission ».
+      dates: notContract
+        ? [arrival, { label: DIPC_DUE_LABEL, value: handover }]
+        : [arrival, { label: 'À remettre avant le', value: handover }, { label: 'À signer avant le', value: signature }],
       href: residentHref(r.id),
       documentId: null,
     });
+  } else if (c.status !== 'signed' && c.type === 'dipc') {
+    // CASF D.311 II and III: the DIPC is due, signed by the director and handed over, within 15 days
+    // of admission; the person's countersignature, optional, has no deadline (it never makes it late).
+    const handedOver = c.handedOverDay;
+    const late = handedOver ? handedOver > handover : today > handover;
+    if (late || (!handedOver && handover <= addDaysIso(today, WORKLIST_HORIZONS.contractDays)))
+      out.push({
+        ...base,
+        category: 'contract_late',
+        key: `contract_late:${c.id}`,
+        title: !handedOver ? 'DIPC à signer par la direction et à remettre' : 'DIPC à signer par la direction',
+        detail: late ? `Non établi, signé par la direction et remis dans les ${LEGAL_DELAYS.contractHandoverDays} jours qui suivent l’admission (CASF D.311).` : null,
+        dueDay: handover,
+        overdue: late,
+        dates: [arrival, handedOver ? { label: 'Remis le', value: c.handedOverAt!.toISOString() } : { label: DIPC_DUE_LABEL, value: handover }],
+        href: documentHref(c.id),
+        documentId: c.id,
+      });
   } else if (c.status !== 'signed') {
     const handedOver = c.handedOverDay;
     const lateHandover = handedOver ? handedOver > handover : today > handover;

@@ -52,8 +52,9 @@ export function AnnexFilesSection(props: { s: AnnexSectionState }) {
       <h2 id="documents-remis">Documents remis avec le contrat</h2>
       <p>
         Le livret d’accueil, la charte des droits et libertés et le règlement de fonctionnement sont remis avec le contrat de séjour ou le DIPC (CASF L.311-4). Chaque
-        nouveau document enregistre le fichier en vigueur le jour de la remise indiquée dans le document (à défaut, le jour de sa création) ; le dossier de preuve
-        de sa signature en donne la date de publication et l’empreinte SHA-256, et les signataires le téléchargent depuis le portail.
+        contrat de séjour ou DIPC enregistre le fichier en vigueur le jour de la remise indiquée dans le document (à défaut, le jour de sa création) ; un avenant, seulement
+        s’il indique une nouvelle remise. Le dossier de preuve de la signature en donne la date de publication et l’empreinte SHA-256, et les signataires le
+        téléchargent depuis le portail.
       </p>
       {s.keys.length === 0 ? (
         <p>Aucun document n’est indiqué pour cet établissement : ajoutez-les dans « Annexes remises avec le contrat », ci-dessous.</p>

@@ -59,7 +59,7 @@ const history: DocumentHistory = {
       renditions: [],
     },
   ],
-  signatureRequests: [{ id: REQUEST, versionId: VERSION, status: 'completed', createdAt: '2026-12-02T09:00:00.000Z', sealed: null }],
+  signatureRequests: [{ id: REQUEST, versionId: VERSION, status: 'completed', createdAt: '2026-12-02T09:00:00.000Z', sealed: null, editions: [] }],
   lineage: [],
   timeline,
 };

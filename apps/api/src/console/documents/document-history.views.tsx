@@ -169,11 +169,21 @@ export function documentHistoryPage(m: DocumentHistoryModel): string {
             {h.signatureRequests.map((r) => (
               <li key={r.id}>
                 Demande du {formatDateTimeFr(r.createdAt)} (version {versionNumber.get(r.versionId) ?? '?'}) : {REQUEST_STATUS[r.status] ?? r.status}
-                {r.sealed ? (
+                {r.editions.length === 1 && d.type !== 'dipc' ? (
                   <>
                     {' '}
-                    — scellée le {formatDateTimeFr(r.sealed.sealedAt)}, empreinte <code>{r.sealed.sha256.slice(0, 16)}…</code>
+                    — scellée le {formatDateTimeFr(r.editions[0].sealedAt)}, empreinte <code>{r.editions[0].sha256.slice(0, 16)}…</code>
                   </>
+                ) : null}
+                {r.editions.length > 1 || (r.editions.length === 1 && d.type === 'dipc') ? (
+                  // Every sealed edition: a DIPC established by the director (handed over to the person), then countersigned (CASF D.311 II–III).
+                  <ol class="editions">
+                    {r.editions.map((e) => (
+                      <li key={e.edition}>
+                        {e.label} — scellé le {formatDateTimeFr(e.sealedAt)}, empreinte <code>{e.sha256.slice(0, 16)}…</code>
+                      </li>
+                    ))}
+                  </ol>
                 ) : null}
               </li>
             ))}
@@ -193,6 +203,7 @@ export function documentHistoryPage(m: DocumentHistoryModel): string {
               <p>
                 Par : <Who e={e} />
               </p>
+              {e.action === 'signature.cancelled' && typeof e.details.reason === 'string' ? <p>Raison de l’annulation : {e.details.reason}</p> : null}
               {e.signer && !actorIsSigner(e) ? (
                 <p>
                   Concerne : {e.signer.name}, <em>{e.signer.capacity}</em>

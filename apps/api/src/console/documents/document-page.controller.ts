@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { RetentionService } from '@carepact/archive';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
-import { DomainError, NotFoundError, ValidationError } from '@carepact/common';
+import { DomainError, ForbiddenError, NotFoundError, ValidationError } from '@carepact/common';
 import { DocumentsService } from '@carepact/documents';
 import { StaffActor, StaffService, assertCanSomewhere, auditActor, can, establishmentsWith } from '@carepact/identity';
 import { TransactionRunner } from '@carepact/database';
@@ -20,9 +20,10 @@ import { checkConsoleCsrf, consoleCsrfToken } from '../console-csrf';
 import { FormBody, actorOf, formBody } from '../console-request';
 import { Flash, setFlash, takeFlash } from './console-flash';
 import { FieldChange, diffData } from './document-diff';
-import { ActionError, DocumentPageModel, documentPage } from './document-page.views';
+import { ActionError, DocumentPageModel, directorSignedMessage, documentPage } from './document-page.views';
 import { holdAuthorNames } from '../retention/hold-authors';
 import { SOLE_SIGNATURE_FORM } from './sole-signature.views';
+import { cancelRequestPage } from './cancel-request.views';
 
 /** What the page shows again after a refused action: the message, and the form's values. */
 interface Refusal {
@@ -108,11 +109,31 @@ export class DocumentPageController {
     );
   }
 
+  /** « Annuler la demande de signature »: first this page, which says what is lost and asks why. */
+  @Get('demandes/:requestId/annuler')
+  async cancelConfirmation(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string, @Param('requestId', ParseIdPipe) requestId: string): Promise<void> {
+    const actor = actorOf(req);
+    const r = await this.ownRequest(actor, id, requestId);
+    const doc = await this.documents.get(actor, id);
+    if (!can(actor, 'signature.manage', doc.establishmentId)) throw new ForbiddenError();
+    sendHtml(res, 200, cancelRequestPage({ actor, csrf: consoleCsrfToken(this.config.secrets.session, actor), documentType: doc.type, request: r, reason: '', error: null }));
+  }
+
+  /** The confirmation's POST: the reason is required here (recorded on the audit event); without it, the confirmation page again (400). */
   @Post('demandes/:requestId/annuler')
   async cancel(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string, @Param('requestId', ParseIdPipe) requestId: string): Promise<void> {
-    await this.act(req, res, id, async (actor) => {
-      await this.ownRequest(actor, id, requestId);
-      await this.requests.cancel(actor, requestId);
+    await this.act(req, res, id, async (actor, body) => {
+      const r = await this.ownRequest(actor, id, requestId);
+      try {
+        await this.requests.cancel(actor, requestId, { reason: typeof body.reason === 'string' ? body.reason : null, reasonRequired: true });
+      } catch (e) {
+        if (!(e instanceof ValidationError)) throw e;
+        const doc = await this.documents.get(actor, id);
+        const error = e.details.find((d) => d.field === 'reason') ?? { field: 'reason', code: e.code, message: e.messageFr };
+        const reason = typeof body.reason === 'string' ? body.reason : '';
+        sendHtml(res, 400, cancelRequestPage({ actor, csrf: consoleCsrfToken(this.config.secrets.session, actor), documentType: doc.type, request: r, reason, error }));
+        return null;
+      }
       return { kind: 'done', message: 'La demande de signature est annulée : les liens envoyés ne fonctionnent plus.' };
     });
   }
@@ -132,9 +153,32 @@ export class DocumentPageController {
   async countersign(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string, @Param('requestId', ParseIdPipe) requestId: string): Promise<void> {
     await this.act(req, res, id, async (actor) => {
       await this.ownRequest(actor, id, requestId);
-      await this.signers.countersign(actor, requestId, { ip: clientIp(req), userAgent: req.get('user-agent') ?? null });
-      return { kind: 'done', message: 'Contresignature enregistrée. Le PDF scellé sera prêt dans quelques instants.' };
+      const after = await this.signers.countersign(actor, requestId, { ip: clientIp(req), userAgent: req.get('user-agent') ?? null });
+      // A DIPC (or an avenant to it) is established by this signature, not countersigned (CASF D.311 II, VII).
+      return { kind: 'done', message: directorSignedMessage((await this.documents.get(actor, id)).type, after) };
     });
+  }
+
+  /** The established document handed over in person (CASF D.311 III), as POST /api/signature-requests/:id/handover. */
+  @Post('demandes/:requestId/remise/:recipientKey')
+  async handover(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Param('id', ParseIdPipe) id: string,
+    @Param('requestId', ParseIdPipe) requestId: string,
+    @Param('recipientKey') recipientKey: string,
+  ): Promise<void> {
+    await this.act(
+      req,
+      res,
+      id,
+      async (actor, body) => {
+        await this.ownRequest(actor, id, requestId);
+        await this.signers.recordHandover(actor, requestId, { recipientKey, handedOn: (body.handedOn ?? '').trim(), how: body.how ?? '' });
+        return { kind: 'done', message: 'La remise du document est enregistrée.' };
+      },
+      `handover-${recipientKey}`,
+    );
   }
 
   @Post('demandes/:requestId/signataires/:signerId/renvoyer')
@@ -345,12 +389,14 @@ export class DocumentPageController {
     }
   }
 
-  private async act(req: Request, res: Response, id: string, run: (actor: StaffActor, body: FormBody) => Promise<Flash>, form?: string): Promise<void> {
+  /** `run` answers the flash of the redirect, or null when it has answered itself (a page of its own). */
+  private async act(req: Request, res: Response, id: string, run: (actor: StaffActor, body: FormBody) => Promise<Flash | null>, form?: string): Promise<void> {
     const actor = actorOf(req);
     const body = formBody(req);
     checkConsoleCsrf(this.config.secrets.session, actor, body._csrf);
     try {
       const flash = await run(actor, body);
+      if (!flash) return;
       setFlash(res, this.config.secrets.session, this.config.http.publicUrl.startsWith('https://'), actor, id, flash);
       redirectTo(res, `/console/documents/${id}#${flash.kind === 'done' ? 'etat' : 'signatures'}`);
     } catch (e) {
@@ -385,7 +431,8 @@ export class DocumentPageController {
     const resident = perms.residentFile ? await this.residents.get(actor, doc.residentId) : null;
     const residentName = resident ? `${resident.firstName} ${resident.lastName}` : null;
     // Past the legal deadline (CASF D.311), the send form asks why before anything is sent (issue 13, item 1).
-    const legal = resident ? await this.requests.legalDeadlineFor(actor, id) : null;
+    const legalNow = await this.requests.legalDeadlineFor(actor, id);
+    const legal = resident ? legalNow : null;
     const lateSince = legal && legal <= new Date() ? legal : null;
     let changes: Map<string, FieldChange[]> | null = null;
     if (perms.content && doc.versions.length > 1) {
@@ -430,6 +477,7 @@ export class DocumentPageController {
       error: extra.refusal?.error ?? null,
       sendValues: extra.refusal?.values,
       lateSince,
+      legalDeadlineNow: legalNow,
       visa,
       holds: { document: documentHolds, person: personHolds, names: holdNames, manage: manageHolds },
       soleSignature,

@@ -182,6 +182,8 @@ function request(decision: PolicyDecision): RequestView {
     ],
     events: [{ kind: 'email_sent', at: '2026-11-02T10:00:00.000Z', signerId: 's-resident' }],
     sealed: null,
+    countersignUntil: null,
+    handover: null,
     signingMethod: 'electronic',
     signingMethodLabel: 'signature électronique',
     paper: null,
@@ -336,14 +338,93 @@ describe('document page: the countersignature when the person’s own signature 
     const r = request(decide(null));
     return { ...r, questions: [], signers: r.signers.map((x) => (x.role === 'director' ? x : { ...x, optional: true, status: personStatus, refusalReason: null, actedAt: personStatus === 'signed' ? '2026-11-06T10:00:00.000Z' : null })) };
   };
-  it('the person has not signed: the required signatures are there, hers is optional and not given, countersigning closes without it', () => {
+  it('the person has not signed: the required signatures are there; signing establishes the DIPC, handed over at once, and she may countersign after (CASF D.311 II-III)', () => {
     const text = textOf(page(DIRECTOR, { requests: [dipcRequest('pending')] }));
     expect(text).toContain('Les signatures requises sont là');
-    expect(text).toContain('La signature d’Ahmed Benali, facultative, n’a pas encore eu lieu : en contresignant maintenant, vous clôturez la demande sans elle.');
+    expect(text).toContain('En signant maintenant, vous établissez le document : il est scellé et remis aussitôt à Ahmed Benali, qui pourra encore le contresigner jusqu’au');
+    expect(text).not.toContain('vous clôturez la demande sans elle');
+    expect(text).toContain('Signer et établir le document');
     expect(text).not.toContain('Toutes les signatures sont là');
   });
   it('she has signed: all the signatures are there', () => {
     expect(textOf(page(DIRECTOR, { requests: [dipcRequest('signed')] }))).toContain('Toutes les signatures sont là');
+  });
+
+  it('an avenant to a DIPC follows the DIPC (CASF D.311 VII): « Signer et établir le document », and the confirmation says the document is established', () => {
+    const decision = decideSigners({ documentType: 'avenant', appliesTo: 'dipc', resident: ahmed(null), establishment, on: ON });
+    const r = request(decision);
+    const avenant = { ...r, questions: [], signers: r.signers.map((x) => (x.role === 'director' ? x : { ...x, status: 'pending' as const, refusalReason: null, actedAt: null })) };
+    expect(avenant.signers.find((x) => x.role === 'resident')!.optional).toBe(true);
+    const text = textOf(page(DIRECTOR, { doc: { ...doc('in_signature'), type: 'avenant' }, requests: [avenant] }));
+    expect(text).toContain('Signer et établir le document');
+    expect(text).not.toContain('Contresigner le document');
+    // Signed, not sealed yet: the page does not say « toutes les signatures sont réunies ».
+    const signed = { ...avenant, awaitingSeal: true, signers: avenant.signers.map((x) => (x.role === 'director' ? { ...x, status: 'signed' as const, actedAt: '2026-11-06T10:00:00.000Z' } : x)) };
+    const after = textOf(page(DIRECTOR, { doc: { ...doc('in_signature'), type: 'avenant' }, requests: [signed] }));
+    expect(after).not.toContain('Toutes les signatures sont réunies');
+    expect(after).toContain('Document signé et établi par l’établissement : le scellement du PDF est en cours, puis il est remis à Ahmed Benali.');
+    // The send form: the director establishes it, not « contresigne en dernier ».
+    const send = textOf(page(ADMISSIONS, { doc: { ...doc('ready'), type: 'avenant' }, decision }));
+    expect(send).not.toContain('en dernier');
+    expect(send).toContain('La direction signe depuis la console : sa signature établit le document, qui est alors scellé et remis (CASF D.311 II et III)');
+  });
+
+  // A DIPC request sent before CASF D.311 III's fifteen days were applied to it kept the legal deadline
+  // stored then (admission 16 November + one month): shown as retained at sending, beside the rule in
+  // force with its own date, never the stored date under the fifteen-day rule.
+  it('a request sent under the one-month reading keeps its stored date, said to be the one retained then; the rule in force comes with its own date', () => {
+    const old = { ...dipcRequest('pending'), legalDeadline: '2026-12-16T22:59:59.999Z' };
+    const dipcDoc = { ...doc('in_signature'), type: 'dipc' as const };
+    const text = textOf(page(DIRECTOR, { doc: dipcDoc, requests: [old], legalDeadlineNow: new Date('2026-12-01T22:59:59.999Z') }));
+    expect(text).not.toMatch(/délai légal : 16 décembre 2026 — DIPC établi, signé par la direction et remis dans les quinze jours/);
+    expect(text).toContain(
+      'délai légal retenu à l’envoi de la demande : 16 décembre 2026 ; selon la règle en vigueur, 1er décembre 2026 — DIPC établi, signé par la direction et remis dans les quinze jours qui suivent l’admission, CASF D.311 II et III',
+    );
+    // Sent under the rule in force: one date, one rule.
+    const current = { ...old, legalDeadline: '2026-12-01T22:59:59.999Z' };
+    expect(textOf(page(DIRECTOR, { doc: dipcDoc, requests: [current], legalDeadlineNow: new Date('2026-12-01T22:59:59.999Z') }))).toContain(
+      'délai légal : 1er décembre 2026 — DIPC établi, signé par la direction et remis dans les quinze jours',
+    );
+  });
+
+  // CASF D.311 II-III: established by the director, sealed and handed over; she may still countersign.
+  const established = (): RequestView => {
+    const r = dipcRequest('pending');
+    const person = r.signers.find((x) => x.role !== 'director')!;
+    return {
+      ...r,
+      signers: r.signers.map((x) => (x.role === 'director' ? { ...x, status: 'signed', actedAt: '2026-11-06T10:00:00.000Z' } : x)),
+      sealed: { sha256: 'ab'.repeat(32), sealedAt: '2026-11-06T10:01:00.000Z', href: '/api/x/signed.pdf', evidenceHref: '/api/x/evidence.json', edition: 1 },
+      countersignUntil: '2026-12-02T22:59:00.000Z',
+      handover: {
+        establishedAt: '2026-11-06T10:01:00.000Z',
+        recipients: [
+          { key: 'resident', signerId: null, name: 'Inès Moreau', capacity: 'la personne accueillie', channel: 'in_hand', sentAt: null, emailFailed: false, handedOver: null },
+          { key: person.key, signerId: person.id, name: person.name, capacity: person.capacity, channel: 'email', sentAt: '2026-11-06T10:02:00.000Z', emailFailed: false, handedOver: null },
+        ],
+      },
+    };
+  };
+  it('established: in force, her countersignature still possible until the deadline; no cancel; the handover to each, by e-mail or « À remettre en main propre » with its form', () => {
+    const html = page(DIRECTOR, { requests: [established()] });
+    const text = textOf(html);
+    expect(text).toContain('document établi ; contresignature possible');
+    expect(text).toContain('Document établi (signé par l’établissement, CASF D.311) et scellé le 6 novembre 2026 à 11 h 01 : il s’applique dès maintenant.');
+    expect(text).toContain('reste possible jusqu’au 2 décembre 2026 à 23 h 59');
+    expect(text).not.toContain('Annuler la demande de signature');
+    expect(text).toContain('Remise du document (CASF D.311 III)');
+    expect(text).toContain('Inès Moreau (la personne accueillie) : À remettre en main propre.');
+    expect(text).toContain('Ahmed Benali (');
+    expect(text).toContain('envoyé par e-mail le 6 novembre 2026 à 11 h 02');
+    expect(html).toMatch(/action="\/console\/documents\/[^"]+\/demandes\/[^"]+\/remise\/resident"/);
+    expect(text).toContain('Enregistrer la remise à Inès Moreau');
+  });
+  it('the handover recorded: when, by whom, how; the form is gone', () => {
+    const r = established();
+    r.handover!.recipients[0].handedOver = { on: '2026-11-07', how: 'En main propre, lors de l’entretien', by: 'Nadia Haddad', at: '2026-11-07T09:00:00.000Z' };
+    const text = textOf(page(DIRECTOR, { requests: [r] }));
+    expect(text).toContain('Inès Moreau (la personne accueillie) : remis en main propre le 7 novembre 2026 (enregistré par Nadia Haddad) : « En main propre, lors de l’entretien »');
+    expect(text).not.toContain('Enregistrer la remise');
   });
 });
 

@@ -1,8 +1,8 @@
-import { FieldError, documentTitle, formatDateFr, formatDateTimeFr, formatTimeFr, ofName } from '@carepact/common';
+import { FieldError, calendarDayIn, documentTitle, formatDateFr, formatDateTimeFr, formatTimeFr, ofName } from '@carepact/common';
 import type { LegalHoldView } from '@carepact/archive';
 import type { DocumentView, RenditionView, VersionView } from '@carepact/documents';
 import type { StaffActor } from '@carepact/identity';
-import { VIEW_EXPRESSION_LABELS, withoutFileReferences } from '@carepact/signing';
+import { VIEW_EXPRESSION_LABELS, legalDeadlineRule, withoutFileReferences } from '@carepact/signing';
 import type { PolicyDecision, RequestView, SignerView, SoleSignatureView, VisaView } from '@carepact/signing';
 import type { ComponentChildren } from 'preact';
 import { ConsolePage } from '../console-layout';
@@ -106,6 +106,8 @@ export interface DocumentPageModel {
   sendValues?: Record<string, string | undefined>;
   /** The legal deadline to sign, when it has passed: the send form then asks why it goes out late. */
   lateSince?: Date | null;
+  /** The legal deadline the document would have if sent today (legal-deadlines.ts), to compare with each request's stored one. */
+  legalDeadlineNow?: Date | null;
   /** The internal visa of the current version (issue 10, item 3). */
   visa: VisaView;
   /** Legal holds (RGPD art. 18.1.c): on this document, and on its person's file (which covers it). */
@@ -121,6 +123,49 @@ export interface DocumentHolds {
   names: Map<string, string>;
   /** records.manage: the forms, the reasons and authors. */
   manage: boolean;
+}
+
+/**
+ * A request's legal deadline as the request page writes it. The date shown is the one stored when
+ * the request was sent (`legal_deadline`, in its evidence, its reminders and « À faire »): never
+ * recomputed. It is paired with the rule in force only when that rule gives the same day today;
+ * otherwise (a request sent under an earlier reading — a DIPC « signé dans le mois », before CASF
+ * D.311 III's fifteen days were applied to it — or an admission date corrected since) the page says
+ * the date was the one retained when it was sent, and gives the rule in force with its own date.
+ * `now`: the legal deadline the document would have if sent today (null: unknown).
+ */
+export function legalDeadlineLine(documentType: string, stored: string, now: Date | null): string {
+  const rule = legalDeadlineRule(documentType);
+  const storedDay = calendarDayIn(new Date(stored));
+  if (!now || calendarDayIn(now) === storedDay) return `délai légal : ${formatDateFr(storedDay)}${rule ? ` — ${rule}` : ''}`;
+  return `délai légal retenu à l’envoi de la demande : ${formatDateFr(storedDay)} ; selon la règle en vigueur, ${formatDateFr(calendarDayIn(now))}${rule ? ` — ${rule}` : ''}`;
+}
+
+/**
+ * The optional countersigners of the person's side who have not answered yet: a DIPC (CASF D.311 II
+ * « Il peut être contresigné par la personne accueillie ou son représentant légal »), an avenant to it
+ * (D.311 VII, same conditions), a minor's under a court measure.
+ */
+function pendingCountersigners(r: Pick<RequestView, 'signers'>): SignerView[] {
+  return r.signers.filter((s) => s.role !== 'director' && s.optional && s.status === 'pending');
+}
+
+/**
+ * The confirmation after the director signed from the console. A DIPC, or an avenant to it, is
+ * « établi et signé par le directeur » (CASF D.311 II, VII): that signature establishes the document,
+ * sealed and handed over at once (D.311 III), not a countersignature that closes it; the person's side
+ * may still countersign until the request's deadline (whose-turn.ts countersignWindowOpen). `after`:
+ * the request as the signature left it.
+ */
+export function directorSignedMessage(documentType: string, after: Pick<RequestView, 'signers' | 'deadline'>): string {
+  const dipcRule = (documentType === 'dipc' || documentType === 'avenant') && after.signers.some((s) => s.role !== 'director' && s.optional);
+  if (!dipcRule) return 'Contresignature enregistrée. Le PDF scellé sera prêt dans quelques instants.';
+  const may = pendingCountersigners(after);
+  if (!may.length) return 'Document signé et établi (CASF D.311) : toutes les signatures sont réunies, le PDF scellé sera prêt dans quelques instants.';
+  return (
+    `Document signé et établi (CASF D.311) : il s’applique dès maintenant. Il est scellé dans quelques instants et remis à ${may.map((s) => s.name).join(' et ')}, ` +
+    `qui ${may.length > 1 ? 'pourront' : 'pourra'} encore le contresigner, sans obligation, jusqu’au ${formatDateTimeFr(new Date(after.deadline))}.`
+  );
 }
 
 export function documentPage(actor: StaffActor, csrf: string, m: DocumentPageModel): string {
@@ -460,7 +505,15 @@ function SendSection(props: { m: DocumentPageModel; decision: PolicyDecision; cs
                 </fieldset>
               );
             })}
-            <p class="hint">La direction contresigne depuis la console, en dernier.</p>
+            {/* A DIPC, or an avenant to it, is established by the director's signature; the person's side may countersign after (CASF D.311 II, VII). */}
+            {(m.doc.type === 'dipc' || m.doc.type === 'avenant') && people.some((s) => s.optional) ? (
+              <p class="hint">
+                La direction signe depuis la console : sa signature établit le document, qui est alors scellé et remis (CASF D.311 II et III) ; la personne ou son représentant peut le contresigner
+                jusqu’à l’échéance de la demande.
+              </p>
+            ) : (
+              <p class="hint">La direction contresigne depuis la console, en dernier.</p>
+            )}
             <fieldset id={fieldId('send-mode')}>
               <legend>Ordre des signatures</legend>
               <div class="choice">
@@ -476,7 +529,7 @@ function SendSection(props: { m: DocumentPageModel; decision: PolicyDecision; cs
               <div class="field">
                 <div class="notice warning" role="note">
                   <p>
-                    Le délai légal de signature est dépassé depuis le {formatDateFr(m.lateSince, { timeZone: 'Europe/Paris' })} ({m.doc.type === 'avenant' ? 'premier avenant dans les six mois de l’admission' : 'signature dans le mois qui suit l’admission'}, CASF D.311). Pour envoyer quand même, indiquez pourquoi : la raison est conservée avec la demande et dans le journal d’audit.
+                    Le délai légal de signature est dépassé depuis le {formatDateFr(m.lateSince, { timeZone: 'Europe/Paris' })} ({legalDeadlineRule(m.doc.type)}). Pour envoyer quand même, indiquez pourquoi : la raison est conservée avec la demande et dans le journal d’audit.
                   </p>
                 </div>
                 <label for={fieldId('send-lateReason')}>Raison de l’envoi après le délai légal</label>
@@ -495,7 +548,20 @@ function SendSection(props: { m: DocumentPageModel; decision: PolicyDecision; cs
                 ) : null}
               </div>
             ) : null}
-            <SendField name="deadline" label="Échéance (facultatif)" hint="Par défaut dans 30 jours, jamais après le délai légal (un mois après l’admission pour le contrat, CASF D.311)." type="date" value={v.deadline} error={errorFor('deadline')} />
+            <SendField
+              name="deadline"
+              label="Échéance (facultatif)"
+              hint={
+                m.lateSince
+                  ? `Par défaut dans 30 jours. Le délai légal est déjà dépassé (depuis le ${formatDateFr(m.lateSince, { timeZone: 'Europe/Paris' })}) : l’échéance ne peut plus le respecter, et la raison du retard indiquée ci-dessus est conservée avec la demande.`
+                  : m.doc.type === 'dipc'
+                    ? 'Par défaut dans 30 jours. Le délai légal du DIPC (quinze jours après l’admission, CASF D.311) vaut pour la signature de la direction ; la contresignature, facultative, reste possible après.'
+                    : 'Par défaut dans 30 jours, jamais après le délai légal (un mois après l’admission pour le contrat, CASF D.311).'
+              }
+              type="date"
+              value={v.deadline}
+              error={errorFor('deadline')}
+            />
             <SendField name="reminderDays" label="Relances, en jours après l’envoi" hint="Par exemple « 3, 7 » : une relance au 3e jour puis au 7e." value={v.reminderDays ?? '3, 7'} error={errorFor('reminderDays')} />
             <p>
               <button type="submit">Envoyer en signature</button>
@@ -546,11 +612,11 @@ function RequestSection(props: { r: RequestView; m: DocumentPageModel; csrf: str
   return (
     <section aria-labelledby={headingId} class="request" data-request-id={r.id}>
       <h3 id={headingId}>
-        Demande de signature du {formatDateTimeFr(r.events[0]?.at ?? r.deadline)} : {REQUEST_STATUS_LABELS[r.status]}
+        Demande de signature du {formatDateTimeFr(r.events[0]?.at ?? r.deadline)} : {requestStatusLabel(r)}
       </h3>
       <p>
         {r.mode === 'sequential' ? 'Chacun signe à son tour.' : 'Tous peuvent signer en même temps.'} Échéance : {formatDateTimeFr(r.deadline)}
-        {r.legalDeadline ? ` (délai légal : ${formatDateFr(new Date(r.legalDeadline))})` : ''}.
+        {r.legalDeadline ? ` (${legalDeadlineLine(m.doc.type, r.legalDeadline, m.legalDeadlineNow ?? null)})` : ''}.
       </p>
       <Explanation>{fileDetails(r.explanation, m.perms)}</Explanation>
       <RecordedViews r={r} />
@@ -565,15 +631,16 @@ function RequestSection(props: { r: RequestView; m: DocumentPageModel; csrf: str
           <div class="notice">
             {optionalPending.length ? (
               <p>
-                Les signatures requises sont là : la contresignature de l’établissement est attendue (CASF D.311). La signature{' '}
-                {optionalPending.map((s) => ofName(s.name)).join(' et ')}, facultative, n’a pas encore eu lieu : en contresignant maintenant, vous clôturez la demande
-                sans elle. La contresignature est faite avec votre session, sans rien saisir.
+                Les signatures requises sont là : la signature de l’établissement est attendue (CASF D.311). En signant maintenant, vous établissez le document : il est
+                scellé et remis aussitôt à {optionalPending.map((s) => s.name).join(' et ')}, qui pourra encore le contresigner jusqu’au{' '}
+                {formatDateTimeFr(r.deadline)}. La signature est faite avec votre session, sans rien saisir.
               </p>
             ) : (
               <p>Toutes les signatures sont là : la contresignature de l’établissement est attendue (CASF D.311). Elle est faite avec votre session, sans rien saisir.</p>
             )}
             <PostForm action={`${base}/contresigner`} csrf={csrf}>
-              <button type="submit">Contresigner le document</button>
+              {/* A DIPC is established and signed by the director; the person countersigns after (CASF D.311 II). */}
+              <button type="submit">{optionalPending.length ? 'Signer et établir le document' : 'Contresigner le document'}</button>
             </PostForm>
           </div>
         ) : (
@@ -582,7 +649,17 @@ function RequestSection(props: { r: RequestView; m: DocumentPageModel; csrf: str
       ) : null}
       {r.sealed ? (
         <div class="notice success">
-          <p>Document signé et scellé le {formatDateTimeFr(r.sealed.sealedAt)}.</p>
+          {r.countersignUntil ? (
+            <p>
+              Document établi (signé par l’établissement, CASF D.311) et scellé le {formatDateTimeFr(r.sealed.sealedAt)} : il s’applique dès maintenant. La contresignature{' '}
+              {optionalPending.map((s) => ofName(s.name)).join(' ou ')}, facultative, reste possible jusqu’au {formatDateTimeFr(r.countersignUntil)} ; si elle a lieu, un
+              nouvel exemplaire scellé est produit et remis.
+            </p>
+          ) : r.sealed.edition > 1 ? (
+            <p>Document contresigné et scellé à nouveau le {formatDateTimeFr(r.sealed.sealedAt)} (exemplaire n° {r.sealed.edition}).</p>
+          ) : (
+            <p>Document signé et scellé le {formatDateTimeFr(r.sealed.sealedAt)}.</p>
+          )}
           <ul>
             {m.perms.content ? (
               <li>
@@ -600,9 +677,13 @@ function RequestSection(props: { r: RequestView; m: DocumentPageModel; csrf: str
         </div>
       ) : r.sealFailure ? (
         <SealFailureNotice failure={r.sealFailure} action={m.perms.manage ? `${base}/sceller` : null} csrf={csrf} />
+      ) : r.awaitingSeal && optionalPending.length ? (
+        // Established by the director's signature, its countersignature optional (CASF D.311 II): not « toutes les signatures ».
+        <p>Document signé et établi par l’établissement : le scellement du PDF est en cours, puis il est remis à {optionalPending.map((s) => s.name).join(' et ')}.</p>
       ) : r.status === 'completed' || r.awaitingSeal ? (
         <p>Toutes les signatures sont réunies : le scellement du PDF est en cours.</p>
       ) : null}
+      {r.handover ? <HandoverBlock r={r} m={m} csrf={csrf} base={base} /> : null}
       <Questions r={r} documentId={m.doc.id} csrf={csrf} canAnswer={m.perms.manage} showContent={m.perms.content} error={m.error} values={m.sendValues} />
       {r.assistanceRefused ? (
         <AssistanceRefused
@@ -626,19 +707,118 @@ function RequestSection(props: { r: RequestView; m: DocumentPageModel; csrf: str
           </PostForm>
         </div>
       ) : null}
-      {active && m.perms.manage && !r.awaitingSeal ? (
+      {active && m.perms.manage && !r.awaitingSeal && !r.sealed ? (
         <p>
           <a href={`${base}/papier`}>Déposer le scan signé sur papier</a>
         </p>
       ) : null}
-      {active && m.perms.manage && !r.awaitingSeal ? (
-        <PostForm action={`${base}/annuler`} csrf={csrf}>
-          <button type="submit" class="secondary">
+      {active && m.perms.manage && !r.awaitingSeal && !r.sealed ? (
+        <p>
+          <a href={`${base}/annuler`} class="button secondary">
             Annuler la demande de signature
-          </button>
-          <span class="hint"> Les liens envoyés ne fonctionneront plus ; le document pourra être corrigé puis envoyé à nouveau.</span>
-        </PostForm>
+          </a>
+          <span class="hint"> Une page de confirmation suit : elle dit ce qui sera perdu et demande la raison de l’annulation.</span>
+        </p>
       ) : null}
+    </section>
+  );
+}
+
+/** The request's state in its heading: an established DIPC still open to a countersignature says so. */
+function requestStatusLabel(r: RequestView): string {
+  if (r.countersignUntil) return 'document établi ; contresignature possible';
+  if (r.status === 'completed' && r.signers.some((s) => s.optional && s.status !== 'signed')) return 'terminée : document établi';
+  return REQUEST_STATUS_LABELS[r.status];
+}
+
+/**
+ * CASF D.311 III: the established document is « remis à chaque personne et, le cas échéant, à son
+ * représentant légal », whether they signed or not. Each of them with how it reached them: by
+ * e-mail (a link to download the sealed PDF), or « À remettre en main propre » with the form that
+ * records the handover (date, how: an event in the evidence and the audit chain).
+ */
+function HandoverBlock(props: { r: RequestView; m: DocumentPageModel; csrf: string; base: string }) {
+  const { r, m, csrf, base } = props;
+  const handover = r.handover!;
+  const headingId = `remise-${r.id}`;
+  const today = calendarDayIn(new Date());
+  return (
+    <section aria-labelledby={headingId} class="handover">
+      <h4 id={headingId}>Remise du document (CASF D.311 III)</h4>
+      <p>Le document établi le {formatDateTimeFr(handover.establishedAt)} est remis à la personne et, le cas échéant, à son représentant légal, qu’ils l’aient signé ou non.</p>
+      <ul class="handover-list">
+        {handover.recipients.map((x) => {
+          const form = `handover-${x.key}`;
+          const errors = m.error?.form === form ? (m.error.errors ?? []) : [];
+          const dateError = errors.find((e) => e.field === 'handedOn');
+          const howError = errors.find((e) => e.field === 'how');
+          const dateId = fieldId(`remise-${r.id}-${x.key}-date`);
+          const howId = fieldId(`remise-${r.id}-${x.key}-how`);
+          return (
+            <li key={x.key}>
+              <p>
+                <strong>{x.name}</strong> ({x.capacity}) :{' '}
+                {x.handedOver ? (
+                  <>
+                    remis en main propre le {formatDateFr(new Date(`${x.handedOver.on}T12:00:00Z`))}
+                    {x.handedOver.by ? ` (enregistré par ${x.handedOver.by})` : ''} : « {x.handedOver.how} »
+                  </>
+                ) : x.channel === 'email' ? (
+                  x.sentAt ? (
+                    <>envoyé par e-mail le {formatDateTimeFr(x.sentAt)} (lien de téléchargement du PDF scellé).</>
+                  ) : (
+                    <>envoi par e-mail en cours.</>
+                  )
+                ) : (
+                  <strong class="to-hand-over">À remettre en main propre{x.emailFailed ? ' (l’e-mail n’a pas pu être remis)' : ''}.</strong>
+                )}
+              </p>
+              {!x.handedOver && x.channel === 'in_hand' && m.perms.manage ? (
+                <PostForm action={`${base}/remise/${encodeURIComponent(x.key)}`} csrf={csrf} class="handover-form">
+                  <div class="field">
+                    <label for={dateId}>Date de la remise</label>
+                    <input
+                      type="date"
+                      id={dateId}
+                      name="handedOn"
+                      value={m.error?.form === form ? (m.sendValues?.handedOn ?? today) : today}
+                      aria-invalid={dateError ? 'true' : undefined}
+                      aria-describedby={dateError ? `${dateId}-erreur` : undefined}
+                    />
+                    {dateError ? (
+                      <p class="field-error" id={`${dateId}-erreur`}>
+                        {dateError.message}
+                      </p>
+                    ) : null}
+                  </div>
+                  <div class="field">
+                    <label for={howId}>Comment le document a été remis</label>
+                    <input
+                      type="text"
+                      id={howId}
+                      name="how"
+                      value={m.error?.form === form ? (m.sendValues?.how ?? '') : ''}
+                      aria-invalid={howError ? 'true' : undefined}
+                      aria-describedby={`${howId}-aide${howError ? ` ${howId}-erreur` : ''}`}
+                    />
+                    <p class="hint" id={`${howId}-aide`}>
+                      Par exemple : en main propre, lors de l’entretien, avec la version facile à lire.
+                    </p>
+                    {howError ? (
+                      <p class="field-error" id={`${howId}-erreur`}>
+                        {howError.message}
+                      </p>
+                    ) : null}
+                  </div>
+                  <button type="submit" class="secondary small">
+                    Enregistrer la remise<span class="visually-hidden"> à {x.name}</span>
+                  </button>
+                </PostForm>
+              ) : null}
+            </li>
+          );
+        })}
+      </ul>
     </section>
   );
 }

@@ -102,4 +102,16 @@ describe('the avenant editor (the projet personnalisé within the contract)', ()
     expect(html).toMatch(/value="add:objectives"[^>]*>Ajouter un objectif/);
     expect(html).toMatch(/value="add:participation\.others"[^>]*>Ajouter un participant/);
   });
+
+  it('the annex on the freedom to come and go (avenant 1.4.0, CASF L.311-4-1 I): its own step, its lists, and the same template input posted back', () => {
+    const fs = formSchemaOf(templates().load('avenant').content.inputSchema);
+    const residents = (demo as unknown as { residents: { key: string; documents?: Record<string, Data> }[] }).residents;
+    const data = residents.find((r) => r.key === 'lucie-bernard')!.documents!.avenant;
+    const html = renderFragment(<>{renderMeetingEditor(meetingEditorOf('avenant')!, fs, data, { documentType: 'avenant', errors: [], drawn: new Set<string>() })}</>);
+    expect(html).not.toContain('Autres informations');
+    expect(html).toContain('Sécurité et liberté d’aller et venir (annexe au contrat de séjour seulement)');
+    expect(parseForm(fs, posted(html))).toEqual(data);
+    expect(html).toMatch(/value="add:libertyAnnex\.measures"[^>]*>Ajouter une mesure/);
+    expect(html).toMatch(/value="add:libertyAnnex\.collegialProcedure\.team"[^>]*>Ajouter un professionnel/);
+  });
 });

@@ -149,7 +149,8 @@ const AVENANT: MeetingEditor = {
     {
       id: 'etape-avenant',
       title: 'L’avenant',
-      intro: 'Son objet (accompagnement ou tarifs), sa nature (avenant à six mois, réactualisation annuelle…), le document qu’il complète et la prochaine révision (CASF D.311).',
+      intro:
+        'Son objet (accompagnement, tarifs, ou annexe sur la liberté d’aller et venir), sa nature (avenant à six mois, réactualisation annuelle, annexe initiale…), le document qu’il complète et la prochaine révision (CASF D.311).',
       members: ['purpose', 'kind', 'appliesTo', 'contractSignedOn', 'issuedOn', 'nextReview'],
     },
     {
@@ -158,6 +159,13 @@ const AVENANT: MeetingEditor = {
       intro:
         'Pour un avenant dont l’objet est « tarifs » : la date d’effet, le fondement (revalorisation annuelle, CASF L.342-3, ou tarif arrêté par le département, CASF L.314-1) et les nouveaux prix par jour. Pour tous les résidents à la fois, utilisez « Générations groupées ».',
       members: ['tariffChange'],
+    },
+    {
+      id: 'etape-liberte',
+      title: 'Sécurité et liberté d’aller et venir (annexe au contrat de séjour seulement)',
+      intro:
+        'Dans un établissement pour personnes âgées, pour l’annexe au contrat de séjour : l’examen de la personne, la procédure collégiale engagée par le médecin coordonnateur (ou, s’il est empêché, le médecin traitant) avec l’équipe médico-sociale, l’avis de la personne et, à part, celui de son représentant, puis chaque mesure : le risque, pourquoi elle est strictement nécessaire et non disproportionnée, les autres solutions envisagées et sa durée (CASF L.311-4-1 I). La prochaine révision est la réévaluation des mesures, six mois au plus après la procédure.',
+      members: ['libertyAnnex'],
     },
     {
       id: 'etape-objectifs',
@@ -180,6 +188,8 @@ const AVENANT: MeetingEditor = {
     services: 'Ajouter une prestation',
     servicesFalc: 'Ajouter une prestation en facile à lire',
     'participation.others': 'Ajouter un participant',
+    'libertyAnnex.collegialProcedure.team': 'Ajouter un professionnel',
+    'libertyAnnex.measures': 'Ajouter une mesure',
   },
 };
 

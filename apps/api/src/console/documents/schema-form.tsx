@@ -259,7 +259,10 @@ export function applyRowAction(fs: FormSchema, data: Data, action: string): { da
       const twinList = containerAt(data, `${remove[1]}Falc`, false);
       if (twinList && Number(remove[2]) < twinList.length) twinList.splice(Number(remove[2]), 1);
     }
-    return { data, focus: remove[1] };
+    // WCAG 2.4.3: the focus goes to the row that took the removed one's place (the one before when
+    // the last was removed), or to the list's group when no row is left — never back to the page's top.
+    const left = list?.length ?? 0;
+    return { data, focus: left ? `${remove[1]}[${Math.min(Number(remove[2]), left - 1)}]` : remove[1] };
   }
   return { data };
 }
@@ -427,7 +430,7 @@ function field(fs: FormSchema, schemaIn: InputSchema, path: string, value: unkno
         ? fieldsOf(fs, s, path, value && typeof value === 'object' ? (value as Data) : undefined, ctx, need.required !== true)
         : rows(fs, s, path, Array.isArray(value) ? value : [], ctx);
     return (
-      <fieldset id={id} class={`group${error ? ' has-error' : ''}`} aria-describedby={describedBy(id, !!hint, !!error, !!reason)} tabIndex={error || focus ? -1 : undefined} key={path}>
+      <fieldset id={id} class={`group${error ? ' has-error' : ''}`} aria-describedby={describedBy(id, !!hint, !!error, !!reason)} tabIndex={error || focus ? -1 : undefined} autoFocus={focus || undefined} key={path}>
         <legend>{name}</legend>
         {hint ? (
           <p class="hint" id={`${id}-aide`}>
