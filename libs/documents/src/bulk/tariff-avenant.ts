@@ -152,19 +152,24 @@ export interface PriceInForce {
  */
 export function priceInForce(contract: SignedContract): PriceInForce {
   const last = contract.lastTariffAvenant;
-  if (last) {
-    const heb = num(last.prices.hebergementPerDay);
-    const dep = num(last.prices.dependanceGir56PerDay);
-    const total = num(last.prices.totalPerDay) ?? (heb !== null ? round2(heb + (dep ?? 0)) : null);
-    return { prices: { hebergementPerDay: heb, dependanceGir56PerDay: dep, totalPerDay: total }, avenant: last };
-  }
+  if (last) return { prices: pricesOf(num(last.prices.hebergementPerDay), num(last.prices.dependanceGir56PerDay), num(last.prices.totalPerDay)), avenant: last };
   const doc = (contract.input.document ?? {}) as Record<string, unknown>;
   const tariffs = ((contract.input.establishment as Record<string, unknown> | undefined)?.tariffs ?? {}) as Record<string, unknown>;
   const pricing = (doc.pricing ?? {}) as Record<string, unknown>;
-  const heb = num(tariffs.hebergementPerDay);
-  const dep = num(pricing.dependancePerDay) ?? num(tariffs.dependanceGir56PerDay);
-  const total = num(pricing.totalPerDay) ?? (heb !== null ? round2(heb + (dep ?? 0)) : null);
-  return { prices: { hebergementPerDay: heb, dependanceGir56PerDay: dep, totalPerDay: total }, avenant: null };
+  return {
+    prices: pricesOf(num(tariffs.hebergementPerDay), num(pricing.dependancePerDay) ?? num(tariffs.dependanceGir56PerDay), num(pricing.totalPerDay)),
+    avenant: null,
+  };
+}
+
+/** Prices per day; the total, when not stated, is hébergement + dépendance. */
+function pricesOf(heb: number | null, dep: number | null, total: number | null): TariffPrices {
+  return { hebergementPerDay: heb, dependanceGir56PerDay: dep, totalPerDay: total ?? (heb !== null ? round2(heb + (dep ?? 0)) : null) };
+}
+
+/** A revalorisation (CASF L.342-3) raising the hébergement price more than its percentage over the price in force; a departmental tariff (L.314-1) applies as fixed. */
+function exceedsRevaluation(basis: unknown, inForceHebergement: number | null, percentage: number | null, hebergement: number | null): boolean {
+  return basis === 'revalorisation_annuelle' && inForceHebergement !== null && percentage !== null && hebergement !== null && hebergement > maxRevaluedPrice(inForceHebergement, percentage) + 0.001;
 }
 
 /** « du contrat de séjour » / « de l’avenant tarifaire signé au 1er janvier 2026 »: where the price in force comes from. */
@@ -240,8 +245,7 @@ export function tariffAvenantData(common: TariffCommonData, contract: SignedCont
       );
     heb = maxRevaluedPrice(prevHeb, common.percentage);
   }
-  if (common.basis === 'revalorisation_annuelle' && prevHeb !== null && common.percentage !== null && heb > maxRevaluedPrice(prevHeb, common.percentage) + 0.001)
-    throw new DomainError('conflict', 'TARIFF_ABOVE_PERCENTAGE', aboveMessage(contract, base, common.percentage));
+  if (exceedsRevaluation(common.basis, prevHeb, common.percentage, heb)) throw new DomainError('conflict', 'TARIFF_ABOVE_PERCENTAGE', aboveMessage(contract, base, common.percentage!));
   const dep = common.dependanceGir56PerDay ?? prevDep;
   const effective = formatDateFr(common.effectiveOn);
   return {
@@ -300,12 +304,12 @@ export function checkTypedTariffChange(document: Record<string, unknown>, contra
   const percentage = num(tc.percentage);
   const heb = num((tc.prices as Record<string, unknown> | undefined)?.hebergementPerDay);
   const prevHeb = base.prices.hebergementPerDay;
-  if (tc.basis === 'revalorisation_annuelle' && prevHeb !== null && percentage !== null && heb !== null && heb > maxRevaluedPrice(prevHeb, percentage) + 0.001)
-    throw new DomainError('conflict', 'TARIFF_ABOVE_PERCENTAGE', aboveMessage(contract, base, percentage), [
+  if (exceedsRevaluation(tc.basis, prevHeb, percentage, heb))
+    throw new DomainError('conflict', 'TARIFF_ABOVE_PERCENTAGE', aboveMessage(contract, base, percentage!), [
       {
         field: 'data.tariffChange.prices.hebergementPerDay',
         code: 'TARIFF_ABOVE_PERCENTAGE',
-        message: `Au plus ${euros(maxRevaluedPrice(prevHeb, percentage))} par jour : ${String(percentage).replace('.', ',')} % de plus que le prix en vigueur (${euros(prevHeb)}).`,
+        message: `Au plus ${euros(maxRevaluedPrice(prevHeb!, percentage!))} par jour : ${String(percentage).replace('.', ',')} % de plus que le prix en vigueur (${euros(prevHeb!)}).`,
       },
     ]);
   return { ...tc, previousPrices };
