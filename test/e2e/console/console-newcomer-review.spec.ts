@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import type { Page } from 'playwright-core';
-import { PortalClient, TEST_PASSWORD, contractData, curatelleResident, loginAgent, waitUntil } from '@carepact/testing';
+import { PortalClient, TEST_PASSWORD, contractData, curatelleResident, focusedIdOnceSettled, loginAgent, waitUntil } from '@carepact/testing';
 import { startWorker, WorkerHandle } from '../../../apps/worker/src/bootstrap';
 import { ConsoleHarness, checkConsolePage, startConsoleHarness } from './console-harness';
 
@@ -98,7 +98,7 @@ describe('console: newcomer review (focus, cancel confirmation, errors at once, 
     // Without a reason: the same page, the error beside the field and summed up, still nothing cancelled.
     const [noReason] = await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Confirmer l’annulation' }).click()]);
     expect(noReason!.status()).toBe(400);
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('erreurs');
+    expect(await focusedIdOnceSettled(page, 'erreurs')).toBe('erreurs');
     expect(await page.locator('#reason-erreur').innerText()).toBe('Indiquez pourquoi la demande de signature est annulée.');
     await checkConsolePage(page, 'Erreur — Annuler la demande de signature — Contrat de séjour');
     await page.screenshot({ path: `${shots}/cancel-confirmation-error.png`, fullPage: true });

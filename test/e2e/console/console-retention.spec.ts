@@ -1,7 +1,7 @@
 import request from 'supertest';
 import type { Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
-import { curatelleResident, loginAgent, TEST_PASSWORD } from '@carepact/testing';
+import { curatelleResident, focusedIdOnceSettled, loginAgent, TEST_PASSWORD } from '@carepact/testing';
 import { checkConsolePage, ConsoleHarness, startConsoleHarness, submitForm, csrfOf } from './console-harness';
 
 /**
@@ -61,7 +61,7 @@ describe('console: end of the accompaniment and legal holds on the resident file
     expect(await page.getAttribute('#departedOn', 'aria-invalid')).toBe('true');
     expect(await page.getAttribute('#departedOn', 'aria-describedby')).toBe('departedOn-aide departedOn-erreur');
     expect(await page.inputValue('#departedOn')).toBe('2026-10-01');
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('erreurs');
+    expect(await focusedIdOnceSettled(page, 'erreurs')).toBe('erreurs');
     await checkPage(page, 'Erreur — Dossier de Marcel Dupont');
     await page.locator('#departedOn').scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${shots}/retention-departure-error.png` });

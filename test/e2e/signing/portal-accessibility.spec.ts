@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { MAILBOX_PAGE_CSS, renderMailboxPage } from '@carepact/notifications';
-import { AxeViolation, PortalClient, SigningHarness, axeViolations, launchChromium, pageBasics, startSigningHarness } from '@carepact/testing';
+import { AxeViolation, PortalClient, SigningHarness, axeViolations, focusedIdOnceSettled, launchChromium, pageBasics, startSigningHarness } from '@carepact/testing';
 
 /**
  * Issue 4 and issue 13, accessibility of the signing portal (ACCESSIBILITY.md, "Web pages"): every
@@ -104,7 +104,7 @@ describe('signing portal accessibility (axe-core and keyboard, in Chromium)', ()
     await page.waitForLoadState();
     if (expected.page) expect(new URL(page.url()).pathname + new URL(page.url()).search).toBe(expected.page);
   };
-  const focusedIsErrorSummary = (page: Page) => page.evaluate(() => document.activeElement?.id === 'erreurs');
+  const focusedIsErrorSummary = async (page: Page) => (await focusedIdOnceSettled(page, 'erreurs')) === 'erreurs';
   const at320 = async (page: Page, paths: string[], prefix: string) => {
     await page.setViewportSize({ width: 320, height: 640 });
     for (const path of paths) {
