@@ -32,6 +32,12 @@ export class GenerationalCache<K, V> {
     this.young.set(key, value);
   }
 
+  /** The values held now, young generation first (read-only: a read through here moves nothing). */
+  *values(): IterableIterator<V> {
+    yield* this.young.values();
+    yield* this.old.values();
+  }
+
   /** Entries held now (at most 2 × limit). */
   get size(): number {
     return this.young.size + this.old.size;

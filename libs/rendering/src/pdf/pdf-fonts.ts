@@ -29,10 +29,11 @@ export const FACE_KEYS: readonly FaceKey[] = ['R', 'B', 'FR', 'FB'];
 /**
  * Shaped words kept per face and generation (see GenerationalCache and `wordRun`). A word is read
  * only when a text misses `shaped` (a name, an amount, a version id, or a template text after a
- * turnover), so the words kept are the ones such texts share; each costs some 1.8 KB of glyph
- * positions. This was PDFKit's own cache, a plain object emptied only past 1,500 words: a render
- * thread's words grew from ~850 to 1,500 per face over the first few hundred documents of a bulk
- * run, 2–3 MB of heap per face that its collector doubled (issue 12: memory flat over a bulk run).
+ * turnover), so the words kept are the ones such texts share; each cost some 1.8 KB as fontkit's
+ * run of glyph positions (see CachedWord for what is kept now). This was PDFKit's own cache, a
+ * plain object emptied only past 1,500 words: a render thread's words grew from ~850 to 1,500 per
+ * face over the first few hundred documents of a bulk run, 2–3 MB of heap per face that its
+ * collector doubled (issue 12: memory flat over a bulk run).
  */
 export const WORD_CACHE_LIMIT = 400;
 /** Shaped texts kept per face and generation (see GenerationalCache and `shapedText`). */
@@ -46,7 +47,7 @@ export interface Face {
   /** Glyph id → smallest code point the cmap maps to it. */
   canonical: Map<number, number> | null;
   /** Word → its shaped run, shared by every document of the process (PDFKit keeps one per document). */
-  words: GenerationalCache<string, GlyphRunInternal>;
+  words: GenerationalCache<string, CachedWord>;
   /** Font programs of recent subsets, by their glyph list (see memoizeSubset). */
   subsets: Map<string, Uint8Array>;
   /** Text → its glyphs and positions as PDFKit lays it out (see `shapedText`). */
@@ -262,20 +263,50 @@ export interface ShapedText {
   advance: number;
 }
 
-/** One word as PDFKit's layoutCached shapes it (the same run), from the face's word cache. Runs are never modified. */
-function wordRun(face: Face, font: EmbeddedFontInternal, word: string): GlyphRunInternal {
-  let run = face.words.get(word);
-  if (!run) {
-    run = font.layoutRun(word);
-    face.words.set(word, run);
+/**
+ * A word as PDFKit's layoutCached shapes it, kept in the face's word cache: its glyphs and, per
+ * glyph, PDFKit's scaled xAdvance, advanceWidth, xOffset and yOffset in one Float64Array, and the
+ * run's advance (fontkit's advanceWidth getter: the xAdvance summed in order, the same double).
+ * fontkit's GlyphRun held one GlyphPosition object per glyph (four heap numbers and a property
+ * array for PDFKit's advanceWidth): thousands of small objects that outlive the documents around
+ * them. Heap snapshots of a bulk run (issue 12, memory flat; SCALE.md
+ * session 15) found these positions the only objects a render thread kept more of at the end than
+ * at the 10 % mark (4,888 → 14,760 in one thread), on pages its collector no longer gave back.
+ * Never modified once cached.
+ */
+interface CachedWord {
+  glyphs: FontkitGlyph[];
+  metrics: Float64Array;
+  advance: number;
+}
+
+function cachedWord(run: GlyphRunInternal): CachedWord {
+  const n = run.glyphs.length;
+  const metrics = new Float64Array(4 * n);
+  for (let i = 0; i < n; i++) {
+    const p = run.positions[i];
+    metrics[4 * i] = p.xAdvance;
+    metrics[4 * i + 1] = p.advanceWidth;
+    metrics[4 * i + 2] = p.xOffset;
+    metrics[4 * i + 3] = p.yOffset;
   }
-  return run;
+  return { glyphs: run.glyphs, metrics, advance: run.advanceWidth };
+}
+
+/** One word from the face's word cache, shaped on a miss. */
+function wordRun(face: Face, font: EmbeddedFontInternal, word: string): CachedWord {
+  let w = face.words.get(word);
+  if (!w) {
+    w = cachedWord(font.layoutRun(word));
+    face.words.set(word, w);
+  }
+  return w;
 }
 
 export function shapedText(face: Face, font: EmbeddedFontInternal, text: string): ShapedText {
   let shaped = face.shaped.get(text);
   if (shaped) return shaped;
-  const runs: GlyphRunInternal[] = [];
+  const runs: CachedWord[] = [];
   let last = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -290,17 +321,20 @@ export function shapedText(face: Face, font: EmbeddedFontInternal, text: string)
   shaped = { glyphs: new Array<FontkitGlyph>(count), xAdvance: new Float64Array(count), kerning: new Array<string | undefined>(count), offsets: null, advance: 0 };
   let k = 0;
   for (const run of runs) {
-    shaped.advance += run.advanceWidth;
+    shaped.advance += run.advance;
+    const m = run.metrics;
     for (let i = 0; i < run.glyphs.length; i++, k++) {
-      const p = run.positions[i];
+      const xAdvance = m[4 * i];
+      const xOffset = m[4 * i + 2];
+      const yOffset = m[4 * i + 3];
       shaped.glyphs[k] = run.glyphs[i];
-      shaped.xAdvance[k] = p.xAdvance;
-      const adjust = p.xAdvance - p.advanceWidth;
+      shaped.xAdvance[k] = xAdvance;
+      const adjust = xAdvance - m[4 * i + 1];
       shaped.kerning[k] = adjust !== 0 ? num(-adjust) : undefined;
-      if (p.xOffset || p.yOffset) {
+      if (xOffset || yOffset) {
         shaped.offsets ??= new Float64Array(2 * count);
-        shaped.offsets[2 * k] = p.xOffset;
-        shaped.offsets[2 * k + 1] = p.yOffset;
+        shaped.offsets[2 * k] = xOffset;
+        shaped.offsets[2 * k + 1] = yOffset;
       }
     }
   }
