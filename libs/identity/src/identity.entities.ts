@@ -12,6 +12,7 @@ export type StaffRole = (typeof STAFF_ROLES)[number];
 
 /** Organisme gestionnaire: owns establishments; one audit chain each. */
 @Entity({ name: 'organisations' })
+@Check('ck_organisations_active_base_months', `active_base_months BETWEEN 0 AND 1200`)
 export class OrganisationEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_organisations' })
   id: string;
@@ -21,6 +22,14 @@ export class OrganisationEntity {
 
   @Column({ type: 'text', nullable: true })
   siren: string | null;
+
+  /** A personne morale de droit public: its records are public archives (Code du patrimoine L.211-4), purged only with the archives' visa (R.212-14). */
+  @Column({ type: 'boolean', default: false })
+  publicLaw: boolean;
+
+  /** Months after the end of the accompaniment before a person's documents go to the intermediate archive (migration 1764090000000). */
+  @Column({ type: 'integer', default: 24 })
+  activeBaseMonths: number;
 
   @Column({ type: 'timestamptz' })
   createdAt: Date;

@@ -46,8 +46,10 @@ describe('console: end of the accompaniment and legal holds on the resident file
     const s = section(page);
     expect(await s.locator('dd').first().textContent()).toBe('en cours');
     const text = (await s.textContent())!;
-    expect(text).toContain('La fin de l’accompagnement fait courir la durée de conservation : le dossier de la personne et ses documents sont conservés 5 ans après cette date');
+    // Projet personnalisé and comptes rendus: 10 years (C. civ. art. 2226, bodily injury), the rest 5 (art. 2224).
+    expect(text).toContain('La fin de l’accompagnement fait courir la durée de conservation : le dossier de la personne est conservé 5 ans après cette date, ses documents de 5 ans à 10 ans selon leur type');
     expect(text).toContain('C. civ. art. 2224');
+    expect(text).toContain('art. 2226');
     expect(text).toContain('délibération n° 2023-095');
     await checkPage(page, 'Dossier de Marcel Dupont');
 

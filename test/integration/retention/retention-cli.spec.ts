@@ -82,4 +82,17 @@ describe('CLI: retention, holds, purge; audit:verify after a purge', () => {
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/déjà été exécuté/);
   }, 120000);
+
+  it('a public organisation: purge --report needs the archives’ visa (Code du patrimoine R.212-14), then records it', async () => {
+    await ds.query(`UPDATE organisations SET public_law = true WHERE id = $1`, [org]);
+    const reportId = /purge --report ([0-9a-f-]{36})/.exec((await cli('purge', '--dry-run', '--organisation', org)).stdout)![1];
+    const refused = await cli('purge', '--report', reportId);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/R\.212-14.*\(PURGE_ARCHIVES_VISA_REQUIRED\)/s);
+    expect(await count(`SELECT count(*) AS n FROM data_jobs WHERE kind = 'purge_run' AND params->>'reportId' = $1`, [reportId])).toBe(0);
+    const run = await cli('purge', '--report', reportId, '--visa-reference', 'BE-2026-7', '--visa-date', '2026-11-02', '--visa-signatory', 'M. Roux, directeur des archives départementales');
+    expect(run).toMatchObject({ code: 0 });
+    const [job] = (await ds.query(`SELECT params FROM data_jobs WHERE kind = 'purge_run' AND params->>'reportId' = $1`, [reportId])) as { params: { visa: unknown } }[];
+    expect(job.params.visa).toEqual({ reference: 'BE-2026-7', date: '2026-11-02', signatory: 'M. Roux, directeur des archives départementales' });
+  }, 120000);
 });

@@ -82,9 +82,31 @@ export class RetentionController {
   @Post('retention/purge-reports/:id/run')
   @HttpCode(202)
   @ApiOperation({ summary: 'Exécuter une simulation de moins de 7 jours : tâche de purge (ce qui est encore purgeable seulement ; pierres tombales et journal conservés)' })
-  runPurge(@Actor() actor: StaffActor, @Param('id', ParseIdPipe) id: string) {
+  runPurge(@Actor() actor: StaffActor, @Param('id', ParseIdPipe) id: string, @Body() body: Json) {
     assertCanSomewhere(actor, 'records.manage');
-    return this.jobs.requestPurge(auditActor(actor), actor.organisationId, id);
+    // A public organisation: { visa: { reference, date, signatory } } (Code du patrimoine R.212-14), else 400 PURGE_ARCHIVES_VISA_REQUIRED.
+    return this.jobs.requestPurge(auditActor(actor), actor.organisationId, id, body?.visa);
+  }
+
+  @Get('retention/archives-regime')
+  @ApiOperation({ summary: 'Régime des archives de l’organisme : droit public (archives publiques, visa requis pour purger) et durée en base active (mois) avant l’archive intermédiaire' })
+  archivesRegime(@Actor() actor: StaffActor) {
+    assertCanSomewhere(actor, 'records.manage');
+    return this.retention.archivesRegime(this.tx.manager, actor.organisationId);
+  }
+
+  @Put('retention/archives-regime')
+  @ApiOperation({ summary: 'Changer le régime des archives : { publicLaw?: boolean, activeBaseMonths?: 0…1200 } (journalisé)' })
+  setArchivesRegime(@Actor() actor: StaffActor, @Body() body: Json) {
+    assertCanSomewhere(actor, 'records.manage');
+    return this.tx.run((em) => this.retention.setArchivesRegime(em, auditActor(actor), actor.organisationId, { publicLaw: body?.publicLaw, activeBaseMonths: body?.activeBaseMonths }));
+  }
+
+  @Post('residents/:id/archive-access')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Ouvrir l’archive intermédiaire d’une personne pour soi, une heure : { reason } (journalisé : archive.opened)' })
+  openArchive(@Actor() actor: StaffActor, @Param('id', ParseIdPipe) id: string, @Body() body: Json) {
+    return this.tx.run((em) => this.retention.openArchive(em, actor, id, body?.reason));
   }
 
   @Post('data-jobs/archive')

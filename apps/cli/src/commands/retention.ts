@@ -141,10 +141,12 @@ export const purge: CliCommand = {
   name: 'purge',
   summary:
     'Purge de ce qui a dépassé sa durée de conservation : --dry-run d’abord (rapport, rien supprimé), puis --report ID l’exécute en tâche (documents, blobs, données personnelles ; pierres tombales et journal d’audit conservés ; jamais ce qui est gelé).',
-  usage: 'purge --dry-run [--organisation ID] [--json] | purge --report ID [--no-wait]',
+  usage: 'purge --dry-run [--organisation ID] [--json] | purge --report ID [--visa-reference REF --visa-date AAAA-MM-JJ --visa-signatory "NOM, FONCTION"] [--no-wait]',
   async run(args) {
     const { flags, positional } = parseArgs(args);
-    onlyKnown(flags, positional, ['dry-run', 'organisation', 'json', 'report', 'no-wait']);
+    onlyKnown(flags, positional, ['dry-run', 'organisation', 'json', 'report', 'no-wait', 'visa-reference', 'visa-date', 'visa-signatory']);
+    // A public organisation's purge: the visa of the archives administration (Code du patrimoine R.212-14), checked by the service.
+    const visa = { reference: value(flags, 'visa-reference'), date: value(flags, 'visa-date'), signatory: value(flags, 'visa-signatory') };
     const dry = flags['dry-run'] === true;
     const reportId = value(flags, 'report');
     if (dry === (reportId !== undefined)) throw new UsageError('Indiquez --dry-run (simulation) ou --report ID (exécution d’une simulation).');
@@ -161,7 +163,7 @@ export const purge: CliCommand = {
         if (!UUID.test(reportId!)) throw new UsageError(`Identifiant de rapport invalide : ${reportId}`);
         const [row] = (await ctx.get(TransactionRunner).manager.query(`SELECT organisation_id FROM data_jobs WHERE id = $1`, [reportId!.toLowerCase()])) as { organisation_id: string }[];
         if (!row) throw new UsageError(`Rapport introuvable : ${reportId}`);
-        const job = await jobs.requestPurge(CLI_ACTOR('purge'), row.organisation_id, reportId!.toLowerCase());
+        const job = await jobs.requestPurge(CLI_ACTOR('purge'), row.organisation_id, reportId!.toLowerCase(), visa);
         process.stdout.write(`Purge demandée : tâche ${job.id} (exécutée par le worker).\n`);
         if (flags['no-wait'] === true) return 0;
         let last = '';

@@ -28,6 +28,8 @@ const LABELS: Record<string, string> = {
   'retention.document_purged': 'Document supprimé au terme de sa durée de conservation',
   'retention.resident_purged': 'Dossier supprimé au terme de sa durée de conservation',
   'archive.exported': 'Archive exportée',
+  'archive.opened': 'Archive intermédiaire ouverte par un administrateur (motif enregistré)',
+  'retention.archives_regime_changed': 'Régime des archives changé (droit public, durée en base active)',
   'data_job.requested': 'Export demandé (archive, demande d’accès ou purge)',
   'signature.created': 'Demande de signature créée',
   'signature.cancelled': 'Demande de signature annulée',

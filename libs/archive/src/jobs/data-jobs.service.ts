@@ -12,7 +12,7 @@ import { EntityManager } from 'typeorm';
 import { AccessRequestExporter } from '../access/access-request.exporter';
 import { ArchiveExporter, archiveSubjectIn, archiveSubjectNotFound } from '../archive-exporter.service';
 import { ArchiveScope } from '../archive.types';
-import { PurgeReport, RetentionService } from '../retention/retention.service';
+import { EliminationVisa, PURGE_ARCHIVES_VISA_REQUIRED_MESSAGE, PurgeReport, RetentionService, eliminationVisaOf, visaPayload } from '../retention/retention.service';
 import { Subjects, lookupSubjects } from '../subjects';
 
 export type DataJobKind = 'archive_export' | 'access_request' | 'purge_report' | 'purge_run';
@@ -22,7 +22,7 @@ export type DataJobParams =
   | { kind: 'archive_export'; scope: 'document' | 'resident' | 'establishment'; id: string; from?: string; to?: string }
   | { kind: 'access_request'; residentId: string }
   | { kind: 'purge_report'; day: string }
-  | { kind: 'purge_run'; reportId: string };
+  | { kind: 'purge_run'; reportId: string; visa?: EliminationVisa };
 
 export interface DataJobView {
   id: string;
@@ -135,7 +135,8 @@ export class DataJobsService {
         : params.kind === 'archive_export'
           ? { type: params.scope, id: params.id }
           : { type: 'data_job', id: params.reportId };
-    await this.audit.append(em, { chainId: organisationId, actor, action: 'data_job.requested', subject, payload: { jobId: row.id, kind: params.kind } });
+    const visa = params.kind === 'purge_run' ? visaPayload(params.visa) : {};
+    await this.audit.append(em, { chainId: organisationId, actor, action: 'data_job.requested', subject, payload: { jobId: row.id, kind: params.kind, ...visa } });
     return (await this.get(em, organisationId, row.id))!;
   }
 
@@ -159,16 +160,26 @@ export class DataJobsService {
     });
   }
 
-  /** The real run of a dry-run report of this organisation, less than a week old and not yet run. */
-  async requestPurge(actor: AuditActor, organisationId: string, reportId: string): Promise<DataJobView> {
+  /**
+   * The real run of a dry-run report of this organisation, less than a week old and not yet run.
+   * A public organisation's records are public archives (Code du patrimoine L.211-4): their
+   * elimination needs the visa of the archives administration on the elimination list (R.212-14),
+   * given as `visaInput` ({ reference, date, signatory }); without it 400
+   * PURGE_ARCHIVES_VISA_REQUIRED, nothing asked. The visa goes in the job's params, in the
+   * `data_job.requested` event and in each item's purge event.
+   */
+  async requestPurge(actor: AuditActor, organisationId: string, reportId: string, visaInput?: unknown): Promise<DataJobView> {
     return this.tx.run(async (em) => {
+      const regime = await this.retention.archivesRegime(em, organisationId);
+      const visa = regime.publicLaw ? eliminationVisaOf(visaInput) : null;
+      if (regime.publicLaw && !visa) throw new ValidationError([{ field: 'visa', code: 'PURGE_ARCHIVES_VISA_REQUIRED', message: PURGE_ARCHIVES_VISA_REQUIRED_MESSAGE }], PURGE_ARCHIVES_VISA_REQUIRED_MESSAGE, 'PURGE_ARCHIVES_VISA_REQUIRED');
       const report = await this.get(em, organisationId, reportId, true);
       if (!report || report.kind !== 'purge_report') throw new NotFoundError('PURGE_REPORT_NOT_FOUND', 'Rapport de purge introuvable : lancez d’abord une simulation (purge --dry-run).');
       if (purgeReportExpired(report.createdAt))
         throw new ConflictError('PURGE_REPORT_EXPIRED', `Ce rapport a plus de ${PURGE_REPORT_VALID_DAYS} jours : lancez une nouvelle simulation.`);
       const used = (await em.query(`SELECT 1 FROM data_jobs WHERE organisation_id = $1 AND kind = 'purge_run' AND params->>'reportId' = $2`, [organisationId, reportId])) as unknown[];
       if (used.length) throw new ConflictError('PURGE_REPORT_USED', 'Ce rapport a déjà été exécuté : lancez une nouvelle simulation.');
-      return this.request(em, actor, organisationId, { kind: 'purge_run', reportId });
+      return this.request(em, actor, organisationId, visa ? { kind: 'purge_run', reportId, visa } : { kind: 'purge_run', reportId });
     });
   }
 
@@ -229,7 +240,7 @@ export class DataJobsService {
     } else if (params.kind === 'purge_run') {
       const [source] = (await this.tx.manager.query(`SELECT report FROM data_jobs WHERE id = $1 AND organisation_id = $2 AND kind = 'purge_report'`, [params.reportId, org])) as { report: PurgeReport }[];
       if (!source) throw new Error(`purge report ${params.reportId} missing`);
-      const outcome = await this.retention.purge(org, dataJobId, source.report, actor, (d, t) => progress('purge', d, t, d === t));
+      const outcome = await this.retention.purge(org, dataJobId, source.report, actor, (d, t) => progress('purge', d, t, d === t), params.visa ?? null);
       report = outcome;
       await this.audit.appendAlone(this.tx.manager, { chainId: org, actor, action: 'retention.purge_completed', subject: { type: 'data_job', id: dataJobId }, payload: { reportId: params.reportId, ...outcome } });
     }

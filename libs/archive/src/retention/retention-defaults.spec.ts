@@ -1,4 +1,4 @@
-import { retentionEnds, retentionStart, tutelleEndingAfter } from './retention-defaults';
+import { RETENTION_DEFAULTS, RETENTION_SUBJECTS, retentionEnds, retentionStart, tutelleEndingAfter } from './retention-defaults';
 
 /** C. civ. 2235: the limitation the retention follows does not run against a minor nor a person under tutelle. */
 describe('retention start (C. civ. 2224, 2235)', () => {
@@ -30,5 +30,24 @@ describe('retention start (C. civ. 2224, 2235)', () => {
     expect(tutelleEndingAfter(measures, '2024-07-01')).toBeNull();
     // A minor whose tutelle (of a minor, or an adult one from majority) ends later still: the later day.
     expect(retentionStart('2020-01-01', '2010-01-01', '2030-01-01')).toEqual({ day: '2030-01-01', reason: 'fin_tutelle' });
+  });
+});
+
+/**
+ * The projet personnalisé and the comptes rendus de réunion de synthèse record how the person was
+ * accompanied: the proof an action for bodily injury needs (a fall, a bedsore…), which C. civ. 2226
+ * prescribes ten years from the consolidation of the damage — never earlier than the departure for
+ * an event during the stay. Five years (C. civ. 2224) would delete them while such an action may run.
+ */
+describe('retention defaults per document type cite their article', () => {
+  it('keeps the accompaniment documents at least the 10 years of C. civ. 2226', () => {
+    for (const s of ['projet-personnalise', 'compte-rendu-synthese'] as const) {
+      expect(RETENTION_DEFAULTS[s].years).toBeGreaterThanOrEqual(10);
+      expect(RETENTION_DEFAULTS[s].basis).toMatch(/C\. civ\. art\. 2226/);
+    }
+  });
+
+  it('every default names the article it follows', () => {
+    for (const s of RETENTION_SUBJECTS) expect(RETENTION_DEFAULTS[s].basis).toMatch(/C\. civ\. art\. 22(24|26)/);
   });
 });

@@ -19,12 +19,18 @@
  * - contrat de séjour, DIPC, avenant (CASF L.311-4, D.311): a contract: Code civil art. 2224,
  *   personal actions prescribed five years from when the holder knew the facts, i.e. at the latest
  *   from the end of the stay → 5 years;
- * - projet personnalisé (CASF L.311-3 7°, D.311 V: annexed to the contract as an avenant) → the
- *   contract's 5 years, so that an avenant never outlives or predeceases its contract;
- * - compte rendu de réunion de synthèse: part of the person's file (CASF L.311-3), no specific
- *   text → 5 years, the file's duration, the same reasoning;
+ * - projet personnalisé (CASF L.311-3 7°, D.311 V) and compte rendu de réunion de synthèse (part
+ *   of the person's file, CASF L.311-3): they record how the person was accompanied, the proof an
+ *   action for bodily injury needs (a fall, a bedsore, a wandering…). Code civil art. 2226: « L'action
+ *   en responsabilité née à raison d'un événement ayant entraîné un dommage corporel […] se prescrit
+ *   par dix ans à compter de la date de la consolidation du dommage initial ou aggravé » → 10 years.
+ *   The consolidation is never before the event, itself at the latest the departure, so 10 years
+ *   from the departure is the least the law supports; a consolidation later than the departure is
+ *   what a legal hold is for. (Session 4 to 11 kept them 5 years, as the contract, under C. civ. 2224:
+ *   shorter than 2226 allows — a sector lawyer's review, lead's note, session 12.)
  * - the resident's file (identity, contacts, protection measures): needed to read the documents
- *   above and to answer the person (RGPD art. 15) while they are kept → 5 years.
+ *   above and to answer the person (RGPD art. 15) while they are kept → 5 years, and never purged
+ *   while one of her documents is kept (RetentionService.plan: `residentsWithKeptDocuments`).
  * Each organisation may change any duration (RGPD art. 5.2: the controller decides and documents
  * it), between 1 and 100 years; the change is audited.
  */
@@ -39,13 +45,17 @@ export interface RetentionDefault {
 
 const CONTRACT = 'Fin de l’accompagnement + 5 ans : prescription des actions personnelles (C. civ. art. 2224), base active de 2 ans puis archivage intermédiaire probatoire du référentiel CNIL (délib. n° 2023-095).';
 
+/** C. civ. art. 2226 (bodily injury: 10 years from the consolidation of the damage), for the documents that record the accompaniment. */
+const BODILY_INJURY =
+  'fin de l’accompagnement + 10 ans : trace de l’accompagnement, preuve d’une action en responsabilité pour dommage corporel, prescrite par dix ans à compter de la consolidation du dommage (C. civ. art. 2226) ; au-delà, un gel.';
+
 export const RETENTION_DEFAULTS: Record<RetentionSubject, RetentionDefault> = {
   'contrat-sejour': { years: 5, basis: CONTRACT },
   dipc: { years: 5, basis: CONTRACT },
   avenant: { years: 5, basis: CONTRACT },
-  'projet-personnalise': { years: 5, basis: 'Annexé au contrat comme avenant (CASF D.311) : même durée que le contrat. ' + CONTRACT },
-  'compte-rendu-synthese': { years: 5, basis: 'Pièce du dossier de la personne (CASF L.311-3), sans texte propre : durée du dossier. ' + CONTRACT },
-  'dossier-resident': { years: 5, basis: 'Nécessaire pour lire les documents conservés et répondre à la personne (RGPD art. 15). ' + CONTRACT },
+  'projet-personnalise': { years: 10, basis: 'Projet personnalisé (CASF L.311-3 7°) : ' + BODILY_INJURY },
+  'compte-rendu-synthese': { years: 10, basis: 'Pièce du dossier de la personne (CASF L.311-3) : ' + BODILY_INJURY },
+  'dossier-resident': { years: 5, basis: 'Nécessaire pour lire les documents conservés et répondre à la personne (RGPD art. 15), et gardé tant qu’un de ses documents l’est. ' + CONTRACT },
 };
 
 export const RETENTION_LABELS: Record<RetentionSubject, string> = {

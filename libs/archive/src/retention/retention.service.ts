@@ -2,6 +2,8 @@ import { rmSync } from 'node:fs';
 import { Injectable } from '@nestjs/common';
 import { AuditActor, AuditService } from '@carepact/audit';
 import { ConflictError, NotFoundError, ValidationError, canonicalJson, sha256Hex } from '@carepact/common';
+import { ARCHIVE_GRANT_MINUTES, archiveState } from '@carepact/documents';
+import { StaffActor, assertCan, auditActor, requireVisible } from '@carepact/identity';
 import { TransactionRunner } from '@carepact/database';
 import { EntityManager } from 'typeorm';
 import { RETENTION_DEFAULTS, RETENTION_LABELS, RETENTION_SUBJECTS, RetentionSubject, isRetentionSubject, retentionEnds, retentionStart, TUTELLE_ENDING_AFTER_SQL } from './retention-defaults';
@@ -58,6 +60,59 @@ export interface PurgeOutcome {
 }
 
 const HOLD_REASON_MAX = 500;
+
+/** How the organisation's records are kept (migration 1764090000000). */
+export type ArchivesRegime = {
+  /** A personne morale de droit public: public archives (Code du patrimoine L.211-4); the purge needs the archives' visa (R.212-14). */
+  publicLaw: boolean;
+  /** Months after the end of the accompaniment before the person's documents go to the intermediate archive. */
+  activeBaseMonths: number;
+};
+
+/**
+ * The visa of the archives administration on the elimination list (bordereau d'élimination) of a
+ * public organisation's purge: Code du patrimoine R.212-14 (« Toute élimination est interdite sans
+ * ce visa »; R.212-51 for the archives of territorial authorities and their établissements publics,
+ * numbering as the archives départementales cite it, not checked against the code here); an
+ * elimination without it is an offence (L.214-3). Who signed it: the directeur des archives
+ * départementales, or whoever holds the contrôle scientifique et technique.
+ */
+export type EliminationVisa = {
+  /** The visa's reference (the bordereau's number). */
+  reference: string;
+  /** The day of the visa, YYYY-MM-DD, not in the future. */
+  date: string;
+  /** Who gave it (name and office). */
+  signatory: string;
+};
+
+/** The visa from a request body, checked (400 with a code per field), or null when none was given at all. */
+export function eliminationVisaOf(raw: unknown): EliminationVisa | null {
+  if (raw === undefined || raw === null) return null;
+  const v = (typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const text = (x: unknown) => (typeof x === 'string' ? x.trim() : '');
+  const visa = { reference: text(v.reference), date: text(v.date), signatory: text(v.signatory) };
+  if (!visa.reference && !visa.date && !visa.signatory) return null;
+  const errors: { field: string; code: string; message: string }[] = [];
+  const bad = (s: string, max: number) => s.length < 2 || s.length > max || /[\u0000-\u001f]/.test(s);
+  if (bad(visa.reference, 200)) errors.push({ field: 'visa.reference', code: 'PURGE_VISA_REFERENCE_INVALID', message: 'Référence du visa requise (celle du bordereau d’élimination visé), de 2 à 200 caractères.' });
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(visa.date) || Number.isNaN(Date.parse(`${visa.date}T00:00:00Z`)) || new Date(`${visa.date}T00:00:00Z`).toISOString().slice(0, 10) !== visa.date)
+    errors.push({ field: 'visa.date', code: 'PURGE_VISA_DATE_INVALID', message: 'Date du visa attendue au format AAAA-MM-JJ.' });
+  else if (visa.date > parisToday()) errors.push({ field: 'visa.date', code: 'PURGE_VISA_DATE_INVALID', message: 'La date du visa ne peut être dans le futur.' });
+  if (bad(visa.signatory, 200))
+    errors.push({ field: 'visa.signatory', code: 'PURGE_VISA_SIGNATORY_INVALID', message: 'Indiquez qui a donné le visa (nom et fonction, par exemple le directeur des archives départementales).' });
+  if (errors.length) throw new ValidationError(errors);
+  return visa;
+}
+
+/** The visa in an audit event's payload (flat: the journal keeps scalar values). */
+export function visaPayload(visa: EliminationVisa | null | undefined): Record<string, string> {
+  return visa ? { eliminationVisaReference: visa.reference, eliminationVisaDate: visa.date, eliminationVisaSignatory: visa.signatory } : {};
+}
+
+/** A public organisation's purge without the visa: 400, nothing asked (Code du patrimoine R.212-14). */
+export const PURGE_ARCHIVES_VISA_REQUIRED_MESSAGE =
+  'Organisme de droit public : ses dossiers sont des archives publiques (Code du patrimoine, art. L.211-4). Leur élimination est interdite sans le visa de l’administration des archives sur le bordereau d’élimination (art. R.212-14) : indiquez la référence du visa, sa date et son signataire.';
 const IN_PROGRESS = ['generating', 'in_signature'];
 
 /** Today in Paris, YYYY-MM-DD (the establishments' legal day). */
@@ -112,6 +167,71 @@ export class RetentionService {
       payload: { subject, years, previousYears: before.years, defaultYears: before.defaultYears },
     });
     return (await this.policies(em, organisationId)).find((p) => p.subject === subject)!;
+  }
+
+  async archivesRegime(em: EntityManager, organisationId: string): Promise<ArchivesRegime> {
+    const [o] = (await em.query(`SELECT public_law, active_base_months FROM organisations WHERE id = $1`, [organisationId])) as { public_law: boolean; active_base_months: number }[];
+    if (!o) throw new NotFoundError('ORGANISATION_NOT_FOUND', 'Organisme introuvable.');
+    return { publicLaw: o.public_law, activeBaseMonths: Number(o.active_base_months) };
+  }
+
+  /** Changes the organisation's archives regime (public law; active base in months, 0 to 1200); audited with the previous values. */
+  async setArchivesRegime(em: EntityManager, actor: AuditActor, organisationId: string, input: { publicLaw?: unknown; activeBaseMonths?: unknown }): Promise<ArchivesRegime> {
+    const before = await this.archivesRegime(em, organisationId);
+    const errors: { field: string; code: string; message: string }[] = [];
+    if (input.publicLaw !== undefined && typeof input.publicLaw !== 'boolean')
+      errors.push({ field: 'publicLaw', code: 'ARCHIVES_PUBLIC_LAW_INVALID', message: 'Organisme de droit public : oui (true) ou non (false).' });
+    const months = input.activeBaseMonths;
+    if (months !== undefined && (typeof months !== 'number' || !Number.isInteger(months) || months < 0 || months > 1200))
+      errors.push({ field: 'activeBaseMonths', code: 'ACTIVE_BASE_MONTHS_INVALID', message: 'Durée en base active : un nombre entier de mois, de 0 à 1200.' });
+    if (errors.length) throw new ValidationError(errors);
+    const after: ArchivesRegime = {
+      publicLaw: input.publicLaw === undefined ? before.publicLaw : (input.publicLaw as boolean),
+      activeBaseMonths: months === undefined ? before.activeBaseMonths : (months as number),
+    };
+    await em.query(`UPDATE organisations SET public_law = $2, active_base_months = $3 WHERE id = $1`, [organisationId, after.publicLaw, after.activeBaseMonths]);
+    await this.audit.append(em, {
+      chainId: organisationId,
+      actor,
+      action: 'retention.archives_regime_changed',
+      subject: { type: 'organisation', id: organisationId },
+      payload: { ...after, previousPublicLaw: before.publicLaw, previousActiveBaseMonths: before.activeBaseMonths },
+    });
+    return after;
+  }
+
+  /**
+   * Opens the intermediate archive of one person for this records manager, for
+   * ARCHIVE_GRANT_MINUTES: the reason is required (3 to 500 characters), kept in a write-once grant,
+   * and its SHA-256 is in the audit event `archive.opened` (the chain proves the reason unchanged;
+   * the reason itself stays out of the journal, as a hold's). Refused for a person whose documents
+   * are still in the active base (409 ARCHIVE_NOT_ARCHIVED).
+   */
+  async openArchive(em: EntityManager, actor: StaffActor, residentId: string, reasonInput: unknown): Promise<{ grantId: string; expiresAt: string }> {
+    const [r] = (await em.query(`SELECT id, establishment_id FROM residents WHERE id = $1 AND organisation_id = $2 FOR UPDATE`, [residentId, actor.organisationId])) as {
+      id: string;
+      establishment_id: string;
+    }[];
+    requireVisible(actor, r ? { establishmentId: r.establishment_id } : null, new NotFoundError('RESIDENT_NOT_FOUND', 'Personne introuvable.'));
+    assertCan(actor, 'records.manage', r.establishment_id);
+    const state = await archiveState(em, actor, residentId);
+    if (!state.archivedSince) throw new ConflictError('ARCHIVE_NOT_ARCHIVED', 'Les documents de cette personne sont encore en base active : rien à ouvrir.');
+    const raw = typeof reasonInput === 'string' ? reasonInput.trim() : '';
+    if (raw.length < 3 || raw.length > HOLD_REASON_MAX || /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(raw))
+      throw new ValidationError([{ field: 'reason', code: 'ARCHIVE_REASON_INVALID', message: `Motif requis pour ouvrir l’archive intermédiaire (contentieux, demande de la personne…) : de 3 à ${HOLD_REASON_MAX} caractères.` }]);
+    const [g] = (await em.query(
+      `INSERT INTO archive_access_grants (organisation_id, resident_id, staff_user_id, reason, granted_at, expires_at)
+       VALUES ($1, $2, $3, $4, now(), now() + make_interval(mins => $5)) RETURNING id, expires_at`,
+      [actor.organisationId, residentId, actor.userId, raw, ARCHIVE_GRANT_MINUTES],
+    )) as { id: string; expires_at: Date }[];
+    await this.audit.append(em, {
+      chainId: actor.organisationId,
+      actor: auditActor(actor),
+      action: 'archive.opened',
+      subject: { type: 'resident', id: residentId },
+      payload: { grantId: g.id, reasonSha256: sha256Hex(raw), archivedSince: state.archivedSince, expiresAt: g.expires_at.toISOString() },
+    });
+    return { grantId: g.id, expiresAt: g.expires_at.toISOString() };
   }
 
   /** The end of the accompaniment, from which retention runs (null: accompanied again). Audited. */
@@ -266,7 +386,16 @@ export class RetentionService {
    * residents' files. Each item: the SHA-256 of its rows and blobs, the database function that
    * deletes it (it refuses a held item), a tombstone and an audit event, together.
    */
-  async purge(organisationId: string, runId: string, report: PurgeReport, actor: AuditActor, onProgress: (done: number, total: number) => void = () => undefined): Promise<PurgeOutcome> {
+  async purge(
+    organisationId: string,
+    runId: string,
+    report: PurgeReport,
+    actor: AuditActor,
+    onProgress: (done: number, total: number) => void = () => undefined,
+    visa: EliminationVisa | null = null,
+  ): Promise<PurgeOutcome> {
+    // Public archives: never eliminated without the archives' visa (Code du patrimoine R.212-14), checked again here.
+    if ((await this.archivesRegime(this.tx.manager, organisationId)).publicLaw && !visa) throw new ConflictError('PURGE_ARCHIVES_VISA_REQUIRED', PURGE_ARCHIVES_VISA_REQUIRED_MESSAGE);
     const now = await this.plan(this.tx.manager, organisationId, parisToday());
     const stillDocs = new Set(now.documents.map((d) => d.id));
     const stillResidents = new Set(now.residents.map((r) => r.id));
@@ -279,7 +408,7 @@ export class RetentionService {
         outcome.blobs += await this.tx.run(async (em) => {
           const content = await documentContent(em, d.id);
           const [{ blobs }] = (await em.query(`SELECT carepact_purge_document($1) AS blobs`, [d.id])) as { blobs: string[] }[];
-          await this.tombstone(em, organisationId, runId, 'document', d.id, content, blobs, actor, { type: d.subject, residentId: d.residentId, retentionEnds: d.retentionEnds });
+          await this.tombstone(em, organisationId, runId, 'document', d.id, content, blobs, actor, { type: d.subject, residentId: d.residentId, retentionEnds: d.retentionEnds, visa });
           return blobs.length;
         });
         outcome.documents++;
@@ -292,7 +421,7 @@ export class RetentionService {
         await this.tx.run(async (em) => {
           const content = await residentContent(em, r.id);
           await em.query(`SELECT carepact_purge_resident($1)`, [r.id]);
-          await this.tombstone(em, organisationId, runId, 'resident', r.id, content, [], actor, { type: 'dossier-resident', residentId: r.id, retentionEnds: r.retentionEnds });
+          await this.tombstone(em, organisationId, runId, 'resident', r.id, content, [], actor, { type: 'dossier-resident', residentId: r.id, retentionEnds: r.retentionEnds, visa });
         });
         outcome.residents++;
       }
@@ -330,7 +459,7 @@ export class RetentionService {
     content: unknown,
     blobs: string[],
     actor: AuditActor,
-    info: { type: string; residentId: string; retentionEnds: string },
+    info: { type: string; residentId: string; retentionEnds: string; visa: EliminationVisa | null },
   ): Promise<void> {
     const contentSha256 = sha256Hex(canonicalJson(content));
     await em.query(
@@ -342,7 +471,15 @@ export class RetentionService {
       actor,
       action: subjectType === 'document' ? 'retention.document_purged' : 'retention.resident_purged',
       subject: { type: subjectType, id: subjectId },
-      payload: { runId, type: info.type, residentId: info.residentId, retentionEnds: info.retentionEnds, contentSha256, blobsDeleted: blobs.length },
+      payload: {
+        runId,
+        type: info.type,
+        residentId: info.residentId,
+        retentionEnds: info.retentionEnds,
+        contentSha256,
+        blobsDeleted: blobs.length,
+        ...visaPayload(info.visa),
+      },
     });
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ConflictError, NotFoundError } from '@carepact/common';
-import { DocumentEntity, DocumentsRepository } from '@carepact/documents';
+import { DocumentEntity, DocumentsRepository, assertArchiveOpen } from '@carepact/documents';
 import { Permission, StaffActor, assertCan, requireVisible, visibleEstablishments } from '@carepact/identity';
 import { EntityManager } from 'typeorm';
 import { RequestStatus, SignatureRequestEntity, SignerEntity } from './signing.entities';
@@ -23,6 +23,7 @@ export class RequestAccess {
     const doc = await this.documents.findScoped(em, actor.organisationId, visibleEstablishments(actor), id);
     if (!doc) throw new NotFoundError('DOCUMENT_NOT_FOUND', 'Document introuvable.');
     assertCan(actor, permission, doc.establishmentId);
+    if (permission === 'document.content') await assertArchiveOpen(em, actor, doc.residentId);
     return doc;
   }
 
@@ -30,6 +31,11 @@ export class RequestAccess {
     const r = await this.repo.findRequest(em, actor.organisationId, id);
     requireVisible(actor, r, new NotFoundError('SIGNATURE_REQUEST_NOT_FOUND', 'Demande de signature introuvable.'));
     assertCan(actor, permission, r.establishmentId);
+    // The signed PDF and the paper scan are content: past the active base, only once the archive is opened.
+    if (permission === 'document.content') {
+      const [d] = (await em.query(`SELECT resident_id FROM documents WHERE id = $1`, [r.documentId])) as { resident_id: string }[];
+      if (d) await assertArchiveOpen(em, actor, d.resident_id);
+    }
     return r;
   }
 

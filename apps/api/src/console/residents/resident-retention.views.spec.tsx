@@ -27,3 +27,26 @@ describe('resident file: how long the file is kept', () => {
     );
   });
 });
+
+/** The intermediate archive on the file (CNIL délib. 2021-028, 2023-095): when, who reads, the administrator's form. */
+describe('resident file: intermediate archive', () => {
+  const archive = (a: { since: string | null; openUntil: string | null }, manage: boolean, departedOn: string | null = '2020-01-01') =>
+    residentRetentionSection({ residentId: '00000000-0000-4000-8000-000000000001', departedOn, policies, holds: [], names: new Map(), manage, csrf: 'c', archive: { ...a, activeBaseMonths: 24 } });
+  it('before: from when her documents will go, after the departure and the active base', () => {
+    const html = archive({ since: null, openUntil: null }, true, '2026-01-15');
+    expect(html).toContain('À partir du 16 janvier 2028 (2 ans après la fin de l’accompagnement), ses documents passeront en archive intermédiaire');
+    expect(html).not.toContain('/archive/ouvrir');
+    expect(archive({ since: null, openUntil: null }, true, null)).not.toContain('Archive intermédiaire');
+  });
+  it('archived: said to everyone; the form (a reason) only for records.manage; once open, until when', () => {
+    const staff = archive({ since: '2022-01-02', openUntil: null }, false);
+    expect(staff).toContain('Depuis le 2 janvier 2022 (2 ans après la fin de l’accompagnement), ses documents sont en archive intermédiaire');
+    expect(staff).not.toContain('/archive/ouvrir');
+    const admin = archive({ since: '2022-01-02', openUntil: null }, true);
+    expect(admin).toContain('action="/console/residents/00000000-0000-4000-8000-000000000001/archive/ouvrir"');
+    expect(admin).toContain('name="archiveReason"');
+    const open = archive({ since: '2022-01-02', openUntil: '2026-12-03T09:30:00.000Z' }, true);
+    expect(open).toContain('Archive ouverte pour vous jusqu’à 10 h 30.');
+    expect(open).not.toContain('/archive/ouvrir');
+  });
+});

@@ -1,4 +1,4 @@
-import { FieldError, formatDateFr } from '@carepact/common';
+import { FieldError, formatDateFr, formatTimeFr } from '@carepact/common';
 import { LegalHoldView, RETENTION_START_TEXT, RetentionPolicyView, RetentionStart, retentionEnds } from '@carepact/archive';
 import { PostForm, TextField, renderFragment } from '../../views';
 import { HoldsBlock } from '../retention/holds.views';
@@ -8,6 +8,7 @@ import { residentPath } from './resident-forms.views';
 export const RETENTION_FIELD_LABELS: Record<string, string> = {
   departedOn: 'Fin de l’accompagnement',
   holdReason: 'Motif du gel',
+  archiveReason: 'Motif de l’ouverture de l’archive',
   liftReason: 'Motif de la levée du gel',
 };
 
@@ -23,6 +24,11 @@ export interface RetentionSectionState {
   names: Map<string, string>;
   /** records.manage: the forms, and the holds' reasons and authors. */
   manage: boolean;
+  /**
+   * The intermediate archive (libs/documents intermediate-archive.ts): since when her documents are
+   * in it (null: not yet), until when this reader opened it, and the organisation's active base.
+   */
+  archive?: { since: string | null; openUntil: string | null; activeBaseMonths: number };
   csrf: string;
   errors?: FieldError[];
   values?: Record<string, string>;
@@ -34,7 +40,7 @@ export const yearsText = (n: number) => `${n} an${n > 1 ? 's' : ''}`;
 /**
  * What the end of the accompaniment starts, in one sentence: the durations of the organisation's
  * policies (RetentionService.policies: the file's and each document type's), with the rule the
- * defaults follow (retention-defaults.ts: C. civ. art. 2224, CNIL délibération n° 2023-095).
+ * defaults follow (retention-defaults.ts: C. civ. art. 2224 and 2226, CNIL délibération n° 2023-095).
  */
 export function retentionSentence(policies: RetentionPolicyView[]): string {
   const file = policies.find((p) => p.subject === 'dossier-resident');
@@ -47,7 +53,7 @@ export function retentionSentence(policies: RetentionPolicyView[]): string {
       ? `le dossier de la personne et ses documents sont conservés ${yearsText(min)} après cette date`
       : `le dossier de la personne est conservé ${yearsText(file?.years ?? max)} après cette date, ses documents de ${yearsText(Math.min(...docs))} à ${yearsText(Math.max(...docs))} selon leur type`;
   const custom = policies.some((p) => p.custom) ? ', durées fixées par l’organisation' : '';
-  return `La fin de l’accompagnement fait courir la durée de conservation : ${howLong}, puis ils sont supprimés sauf gel (prescription des actions personnelles, C. civ. art. 2224 ; référentiel CNIL du secteur social et médico-social, délibération n° 2023-095${custom}).`;
+  return `La fin de l’accompagnement fait courir la durée de conservation : ${howLong}, puis ils sont supprimés sauf gel (prescription des actions personnelles, C. civ. art. 2224, et de l’action en responsabilité pour dommage corporel, art. 2226 ; référentiel CNIL du secteur social et médico-social, délibération n° 2023-095${custom}).`;
 }
 
 /**
@@ -109,8 +115,75 @@ export function residentRetentionSection(s: RetentionSectionState): string {
         </>
       ) : null}
 
+      {s.archive ? <ArchiveBlock base={base} departedOn={s.departedOn} archive={s.archive} manage={s.manage} csrf={s.csrf} errors={s.errors} values={v} /> : null}
+
       <h3 id="gels">Gel (conservation au-delà de la durée)</h3>
       <HoldsBlock base={base} subject="resident" active={active} names={s.names} manage={s.manage} csrf={s.csrf} errors={s.errors} values={v} />
     </section>,
+  );
+}
+
+/** « 24 mois », « 1 mois ». */
+const monthsText = (n: number) => (n % 12 === 0 && n > 0 ? yearsText(n / 12) : `${n} mois`);
+
+/** The day `months` after `day` (the end of the month when it has no such day), as the database's interval. */
+function addMonths(day: string, months: number): string {
+  const [y, m, d] = day.split('-').map(Number);
+  const end = new Date(Date.UTC(y, m - 1 + months, d));
+  if (end.getUTCDate() !== d) end.setUTCDate(0);
+  return end.toISOString().slice(0, 10);
+}
+
+/**
+ * « Archive intermédiaire »: when her documents leave the active base, and since then who reads
+ * their content (an administrator who opens the archive with a reason: CNIL délibérations
+ * n° 2021-028 and n° 2023-095, access restricted to a specific need). For records.manage the form.
+ */
+function ArchiveBlock(p: {
+  base: string;
+  departedOn: string | null;
+  archive: { since: string | null; openUntil: string | null; activeBaseMonths: number };
+  manage: boolean;
+  csrf: string;
+  errors?: FieldError[];
+  values: Record<string, string>;
+}) {
+  const a = p.archive;
+  if (!p.departedOn) return null;
+  const next = new Date(`${addMonths(p.departedOn, a.activeBaseMonths)}T00:00:00Z`);
+  next.setUTCDate(next.getUTCDate() + 1);
+  const from = a.since ?? next.toISOString().slice(0, 10);
+  return (
+    <>
+      <h3 id="archive-intermediaire">Archive intermédiaire</h3>
+      {a.since ? (
+        <p>
+          Depuis le {formatDateFr(a.since)} ({monthsText(a.activeBaseMonths)} après la fin de l’accompagnement), ses documents sont en archive intermédiaire : ils restent
+          listés, mais leur contenu n’est consultable que par un administrateur qui ouvre l’archive en indiquant le motif (contentieux, demande de la personne…), motif
+          enregistré au journal.
+        </p>
+      ) : (
+        <p>
+          À partir du {formatDateFr(from)} ({monthsText(a.activeBaseMonths)} après la fin de l’accompagnement), ses documents passeront en archive intermédiaire : leur
+          contenu ne sera plus consultable que par un administrateur, sur motif.
+        </p>
+      )}
+      {a.since && a.openUntil ? <p class="notice">Archive ouverte pour vous jusqu’à {formatTimeFr(new Date(a.openUntil))}.</p> : null}
+      {a.since && !a.openUntil && p.manage ? (
+        <PostForm action={`${p.base}/archive/ouvrir`} csrf={p.csrf}>
+          <TextField
+            name="archiveReason"
+            label="Motif de l’ouverture de l’archive"
+            required
+            hint="Pourquoi consulter ces documents maintenant (contentieux, demande de la personne ou de ses ayants droit…) ; de 3 à 500 caractères. L’ouverture vaut pour vous seul, une heure."
+            value={p.values.archiveReason ?? ''}
+            errors={p.errors}
+          />
+          <p class="actions">
+            <button type="submit">Ouvrir l’archive intermédiaire</button>
+          </p>
+        </PostForm>
+      ) : null}
+    </>
   );
 }

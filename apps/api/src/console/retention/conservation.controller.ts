@@ -13,7 +13,10 @@ import { actorOf, formBody } from '../console-request';
 import { conservationPage, purgeReportPage } from './conservation.views';
 import { holdAuthorNames } from './hold-authors';
 
-const NOTICES: Record<string, string> = { duree: 'La durée de conservation a été changée.' };
+const NOTICES: Record<string, string> = { duree: 'La durée de conservation a été changée.', archives: 'Le régime des archives a été enregistré.' };
+
+/** The run form's visa fields, as the service names them (`visa` alone: none given). */
+const VISA_FIELDS: Record<string, string> = { visa: 'visaReference', 'visa.reference': 'visaReference', 'visa.date': 'visaDate', 'visa.signatory': 'visaSignatory' };
 
 /**
  * /console/conservation (issue 11 in the console), for administrators (`records.manage`): the
@@ -61,6 +64,25 @@ export class ConservationController {
     redirectTo(res, '/console/conservation?fait=duree#durees');
   }
 
+  /** The archives regime (RetentionService.setArchivesRegime, as PUT /api/retention/archives-regime): its errors beside the fields, audited. */
+  @Post('archives')
+  async setRegime(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const actor = actorOf(req);
+    assertCanSomewhere(actor, 'records.manage');
+    const body = formBody(req);
+    checkConsoleCsrf(this.config.secrets.session, actor, body._csrf);
+    const raw = typeof body.activeBaseMonths === 'string' ? body.activeBaseMonths.trim() : '';
+    const months: unknown = /^\d{1,9}$/.test(raw) ? Number(raw) : raw;
+    const publicLaw = body.publicLaw === 'oui';
+    try {
+      await this.tx.run((em) => this.retention.setArchivesRegime(em, auditActor(actor), actor.organisationId, { publicLaw, activeBaseMonths: months }));
+    } catch (e) {
+      if (!isDomainError(e) || e.kind !== 'invalid') throw e;
+      return this.render(res, actor, 400, { errors: e.details, values: { activeBaseMonths: raw, publicLaw: publicLaw ? 'oui' : '' } });
+    }
+    redirectTo(res, '/console/conservation?fait=archives#archives');
+  }
+
   @Post('simulations')
   async simulate(@Req() req: Request, @Res() res: Response): Promise<void> {
     const actor = actorOf(req);
@@ -88,11 +110,15 @@ export class ConservationController {
     assertCanSomewhere(actor, 'records.manage');
     const body = formBody(req);
     checkConsoleCsrf(this.config.secrets.session, actor, body._csrf);
+    const text = (x: unknown) => (typeof x === 'string' ? x : '');
+    const values = { visaReference: text(body.visaReference), visaDate: text(body.visaDate), visaSignatory: text(body.visaSignatory) };
     if (body.confirm !== 'oui')
-      return this.reportPage(res, actor, id, 400, { errors: [{ field: 'confirm', code: 'CONFIRMATION_REQUIRED', message: 'Cochez la case pour confirmer la suppression définitive.' }] });
+      return this.reportPage(res, actor, id, 400, { values, errors: [{ field: 'confirm', code: 'CONFIRMATION_REQUIRED', message: 'Cochez la case pour confirmer la suppression définitive.' }] });
     try {
-      await this.jobs.requestPurge(auditActor(actor), actor.organisationId, id);
+      // A public organisation: the archives' visa (Code du patrimoine R.212-14), checked by the service.
+      await this.jobs.requestPurge(auditActor(actor), actor.organisationId, id, { reference: values.visaReference, date: values.visaDate, signatory: values.visaSignatory });
     } catch (e) {
+      if (isDomainError(e) && e.kind === 'invalid') return this.reportPage(res, actor, id, 400, { values, errors: e.details.map((d) => ({ ...d, field: VISA_FIELDS[d.field] ?? d.field })) });
       if (!isDomainError(e) || e.kind !== 'conflict') throw e;
       return this.reportPage(res, actor, id, 409, { refusal: e.messageFr });
     }
@@ -100,23 +126,50 @@ export class ConservationController {
   }
 
   /** A simulation's page: the report, its items named, the purge that carried it out if any, the run form otherwise. */
-  private async reportPage(res: Response, actor: StaffActor, id: string, status: number, extra: { fresh?: boolean; errors?: FieldError[]; refusal?: string }): Promise<void> {
+  private async reportPage(
+    res: Response,
+    actor: StaffActor,
+    id: string,
+    status: number,
+    extra: { fresh?: boolean; errors?: FieldError[]; refusal?: string; values?: Record<string, string> },
+  ): Promise<void> {
     const job = await this.jobs.get(this.tx.manager, actor.organisationId, id);
     if (!job || job.kind !== 'purge_report') throw new NotFoundError('PURGE_REPORT_NOT_FOUND', 'Simulation de purge introuvable.');
     const report = job.report as PurgeReport;
     const subjects = await lookupSubjects(this.tx.manager, actor.organisationId, { people: report.residents.map((r) => r.id), documents: report.documents.map((d) => d.id) });
     const run = await this.jobs.purgeRunOf(this.tx.manager, actor.organisationId, job.id);
-    sendHtml(res, status, purgeReportPage(actor, this.csrf(actor), { id: job.id, report, createdAt: job.createdAt, subjects, fresh: !!extra.fresh, run, expired: purgeReportExpired(job.createdAt), errors: extra.errors, refusal: extra.refusal }));
+    const { publicLaw } = await this.retention.archivesRegime(this.tx.manager, actor.organisationId);
+    sendHtml(
+      res,
+      status,
+      purgeReportPage(actor, this.csrf(actor), {
+        id: job.id,
+        report,
+        createdAt: job.createdAt,
+        subjects,
+        fresh: !!extra.fresh,
+        run,
+        expired: purgeReportExpired(job.createdAt),
+        publicLaw,
+        values: extra.values,
+        errors: extra.errors,
+        refusal: extra.refusal,
+      }),
+    );
   }
 
   private async render(res: Response, actor: StaffActor, status: number, s: { notice?: string; errors?: FieldError[]; values?: Record<string, string> }): Promise<void> {
     const em = this.tx.manager;
-    const [policies, holds] = await Promise.all([this.retention.policies(em, actor.organisationId), this.retention.holds(em, actor.organisationId, { activeOnly: true })]);
+    const [policies, holds, regime] = await Promise.all([
+      this.retention.policies(em, actor.organisationId),
+      this.retention.holds(em, actor.organisationId, { activeOnly: true }),
+      this.retention.archivesRegime(em, actor.organisationId),
+    ]);
     const subjects = await lookupSubjects(em, actor.organisationId, {
       people: holds.filter((h) => h.subjectType === 'resident').map((h) => h.subjectId),
       documents: holds.filter((h) => h.subjectType === 'document').map((h) => h.subjectId),
     });
-    sendHtml(res, status, conservationPage(actor, this.csrf(actor), { ...s, policies, holds, subjects, staff: holds.length ? await holdAuthorNames(this.staff, actor) : new Map<string, string>() }));
+    sendHtml(res, status, conservationPage(actor, this.csrf(actor), { ...s, policies, holds, regime, subjects, staff: holds.length ? await holdAuthorNames(this.staff, actor) : new Map<string, string>() }));
   }
 
 

@@ -27,7 +27,7 @@ describe('Conservation page: the held documents are named as the Archives page n
         { state: 'present', id: contrat, type: 'contrat-sejour', residentId: 'r', residentFirstName: 'Marcel', residentLastName: 'Dupont', establishmentId: establishment },
       ],
     );
-    const html = conservationPage(actor, 'csrf', { policies: [], holds: [hold(avenant, 'document'), hold(contrat, 'document')], subjects, staff: new Map([[`staff:${actor.userId}`, 'Direction']]) });
+    const html = conservationPage(actor, 'csrf', { policies: [], regime: { publicLaw: false, activeBaseMonths: 24 }, holds: [hold(avenant, 'document'), hold(contrat, 'document')], subjects, staff: new Map([[`staff:${actor.userId}`, 'Direction']]) });
     expect(html).toContain(`<a href="/console/documents/${avenant}">Avenant au contrat de séjour d’Émile Durand</a>`);
     expect(html).toContain(`<a href="/console/documents/${contrat}">Contrat de séjour de Marcel Dupont</a>`);
   });
@@ -125,5 +125,21 @@ describe('« Exécuter la purge » on a simulation not yet run', () => {
     const running = page({ run: runOf({ status: 'running', done: 0, total: 2, finishedAt: null, report: null }) });
     expect(running).not.toContain('aria-labelledby="executer"');
     expect(running).toContain(`<a href="/console/conservation/simulations/${REPORT_ID}">Actualiser la page</a> pour suivre la purge.`);
+  });
+
+  it('a public organisation: the archives’ visa asked in the run form (Code du patrimoine R.212-14), its errors beside each field; none for a private one', () => {
+    expect(section(page())).not.toContain('visaReference');
+    const s = section(page({ publicLaw: true }));
+    expect(s).toContain('<legend>Visa de l’administration des archives</legend>');
+    for (const name of ['visaReference', 'visaDate', 'visaSignatory']) expect(s).toContain(`name="${name}"`);
+    expect(s).toContain('art. R.212-14');
+    const refused = page({
+      publicLaw: true,
+      values: { visaReference: 'BE-14', visaDate: '', visaSignatory: '' },
+      errors: [{ field: 'visaDate', code: 'PURGE_VISA_DATE_INVALID', message: 'Date du visa attendue au format AAAA-MM-JJ.' }],
+    });
+    expect(refused).toContain('<a href="#visaDate">Date du visa : Date du visa attendue au format AAAA-MM-JJ.</a>');
+    expect(refused).toContain('id="visaDate-erreur"');
+    expect(refused).toContain('value="BE-14"');
   });
 });

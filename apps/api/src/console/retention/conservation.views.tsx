@@ -1,11 +1,20 @@
 import { FieldError, documentTitle, formatDateFr, formatDateTimeFr } from '@carepact/common';
-import { DataJobView, LegalHoldView, PURGE_REPORT_VALID_DAYS, PurgeOutcome, PurgeReport, RetentionPolicyView, SubjectDocument, SubjectPerson, Subjects } from '@carepact/archive';
+import { ArchivesRegime, DataJobView, LegalHoldView, PURGE_REPORT_VALID_DAYS, PurgeOutcome, PurgeReport, RetentionPolicyView, SubjectDocument, SubjectPerson, Subjects } from '@carepact/archive';
 import { StaffActor, can } from '@carepact/identity';
 import { Checkbox, ErrorSummary, Notice, PostForm, RefusedFormSummary, SelectField, TextField, renderPage } from '../../views';
 import { ConsolePage } from '../console-layout';
 import { yearsText } from '../residents/resident-retention.views';
 
-const FIELD_LABELS: Record<string, string> = { subject: 'Type', years: 'Durée en années', confirm: 'Confirmation' };
+const FIELD_LABELS: Record<string, string> = {
+  subject: 'Type',
+  years: 'Durée en années',
+  confirm: 'Confirmation',
+  activeBaseMonths: 'Durée en base active',
+  publicLaw: 'Organisme de droit public',
+  visaReference: 'Référence du visa',
+  visaDate: 'Date du visa',
+  visaSignatory: 'Signataire du visa',
+};
 /** Rows a report's lists show at most; the counts above them are complete. */
 export const REPORT_ROWS_SHOWN = 200;
 
@@ -29,6 +38,8 @@ function SubjectName(props: { actor: StaffActor; kind: 'resident' | 'document'; 
 
 export interface ConservationPageState {
   policies: RetentionPolicyView[];
+  /** Public law and the active base (RetentionService.archivesRegime). */
+  regime: ArchivesRegime;
   holds: LegalHoldView[];
   subjects: Subjects;
   /** `staff:<id>` → the account's name. */
@@ -103,6 +114,41 @@ export function conservationPage(actor: StaffActor, csrf: string, s: Conservatio
           />
           <p class="actions">
             <button type="submit">Changer la durée</button>
+          </p>
+        </PostForm>
+      </section>
+
+      <section aria-labelledby="archives">
+        <h2 id="archives">Archive intermédiaire et archives publiques</h2>
+        <p>
+          {s.regime.activeBaseMonths} mois après la fin de l’accompagnement, les documents de la personne passent en archive intermédiaire : ils restent listés, mais leur contenu
+          n’est plus consultable que par un administrateur qui ouvre l’archive depuis le dossier de la personne en indiquant le motif, enregistré au journal (référentiels CNIL du
+          secteur social et médico-social, délibérations n° 2021-028 et n° 2023-095).
+        </p>
+        <p>
+          {s.regime.publicLaw
+            ? 'Organisme de droit public : ses dossiers sont des archives publiques (Code du patrimoine, art. L.211-4). Une purge ne s’exécute qu’avec le visa de l’administration des archives sur le bordereau d’élimination (art. R.212-14) : sa référence, sa date et son signataire sont demandés et journalisés.'
+            : 'Organisme de droit privé : la purge ne demande pas de visa des archives. Un établissement public, un CCAS ou l’EHPAD d’une commune ou d’un hôpital est de droit public : ses dossiers sont des archives publiques.'}
+        </p>
+        <PostForm action="/console/conservation/archives" csrf={csrf}>
+          <TextField
+            name="activeBaseMonths"
+            type="number"
+            inputMode="numeric"
+            label="Durée en base active, en mois"
+            hint="De 0 à 1200 mois après la fin de l’accompagnement ; 24 par défaut (2 ans après le dernier contact, référentiel CNIL). Le changement est journalisé."
+            required
+            value={v.activeBaseMonths ?? String(s.regime.activeBaseMonths)}
+            errors={s.errors}
+          />
+          <Checkbox
+            name="publicLaw"
+            label="Organisme de droit public (établissement public, CCAS…) : ses dossiers sont des archives publiques"
+            checked={v.activeBaseMonths !== undefined ? v.publicLaw === 'oui' : s.regime.publicLaw}
+            errors={s.errors}
+          />
+          <p class="actions">
+            <button type="submit">Enregistrer le régime des archives</button>
           </p>
         </PostForm>
       </section>
@@ -208,6 +254,7 @@ function RunForm(props: { s: PurgeReportPageState; csrf: string }) {
             été supprimé. Ce qui a été gelé depuis la simulation, ou dont la conservation a repris, est gardé.
           </p>
           <PostForm action={`/console/conservation/simulations/${s.id}/executer`} csrf={props.csrf}>
+            {s.publicLaw ? <VisaFields errors={s.errors} values={s.values ?? {}} /> : null}
             <Checkbox name="confirm" label={`Je confirme la suppression définitive de ${what}.`} errors={s.errors} />
             <p class="actions">
               <button type="submit" class="danger">
@@ -221,6 +268,25 @@ function RunForm(props: { s: PurgeReportPageState; csrf: string }) {
         </>
       )}
     </section>
+  );
+}
+
+/**
+ * A public organisation's purge: the visa of the archives administration on the elimination list
+ * (Code du patrimoine R.212-14), asked before the run (DataJobsService.requestPurge checks it).
+ */
+function VisaFields(props: { errors?: FieldError[]; values: Record<string, string> }) {
+  return (
+    <fieldset>
+      <legend>Visa de l’administration des archives</legend>
+      <p class="hint">
+        Archives publiques (Code du patrimoine, art. L.211-4) : toute élimination est interdite sans le visa du directeur des archives départementales sur le bordereau
+        d’élimination (art. R.212-14). Le visa est enregistré avec la purge et dans le journal d’audit.
+      </p>
+      <TextField name="visaReference" label="Référence du visa" hint="Le numéro du bordereau d’élimination visé." required value={props.values.visaReference ?? ''} errors={props.errors} />
+      <TextField name="visaDate" type="date" label="Date du visa" required value={props.values.visaDate ?? ''} errors={props.errors} />
+      <TextField name="visaSignatory" label="Signataire du visa" hint="Nom et fonction, par exemple : Mme Durand, directrice des archives départementales." required value={props.values.visaSignatory ?? ''} errors={props.errors} />
+    </fieldset>
   );
 }
 
@@ -255,6 +321,10 @@ export interface PurgeReportPageState {
   run: DataJobView | null;
   /** Past PURGE_REPORT_VALID_DAYS: it can no longer be run. */
   expired: boolean;
+  /** A public organisation: the run form asks for the archives' visa (Code du patrimoine R.212-14). */
+  publicLaw?: boolean;
+  /** The run form's values, when refused. */
+  values?: Record<string, string>;
   /** The run form refused: its field's error (400), or the service's conflict (409). */
   errors?: FieldError[];
   refusal?: string;

@@ -1,0 +1,86 @@
+import { ForbiddenError } from '@carepact/common';
+import { StaffActor } from '@carepact/identity';
+import { EntityManager } from 'typeorm';
+
+/**
+ * The intermediate archive (archivage intermédiaire). Once the accompaniment is over
+ * (`residents.departed_on`) and the organisation's active-base delay has passed
+ * (`organisations.active_base_months`, migration 1764090000000), a person's documents leave the
+ * active base: they still exist in every list (type, status, dates: « archivé »), but their content
+ * — the rendered files, the signed PDF, the paper scan, the data of each version — is read only by a
+ * records manager (`records.manage`) who has opened the archive for this person, with a reason
+ * (RetentionService.openArchive: a write-once grant and an audit event). The CNIL's référentiel on
+ * the accueil, l'hébergement et l'accompagnement social et médico-social (délibération n° 2021-028
+ * du 11 mars 2021) and its référentiel on retention in the sector (n° 2023-095) restrict the
+ * intermediate archive to the persons with a specific need (a dispute, the person's request): RGPD
+ * art. 5.1.e and 32. The state is computed when read (Paris day), never stored: it cannot drift.
+ */
+
+/** How long one opening lasts: long enough to answer the need, short enough not to become the active base again. */
+export const ARCHIVE_GRANT_MINUTES = 60;
+
+export interface ArchiveState {
+  /** The first day the person's documents are in the intermediate archive, or null (accompanied, or still in the active base). */
+  archivedSince: string | null;
+  /** Until when this actor's opening lasts (ISO), when the archive is open to them. */
+  openUntil: string | null;
+}
+
+/** The first day of the intermediate archive for the resident aliased `r` of the organisation aliased `o` (SQL, a date as text, or NULL). */
+export const ARCHIVED_SINCE_SQL = `CASE WHEN r.departed_on IS NULL THEN NULL ELSE ((r.departed_on + make_interval(months => o.active_base_months))::date + 1)::text END`;
+
+/** Today in Paris (the establishments' legal day). */
+function parisDay(now = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(now);
+}
+
+/** The resident's archive state for this actor (an unknown resident: not archived). */
+export async function archiveState(em: EntityManager, actor: StaffActor, residentId: string, now = new Date()): Promise<ArchiveState> {
+  const [row] = (await em.query(
+    `SELECT ${ARCHIVED_SINCE_SQL} AS since,
+            (SELECT max(g.expires_at) FROM archive_access_grants g WHERE g.resident_id = r.id AND g.staff_user_id = $3 AND g.expires_at > $4) AS open_until
+       FROM residents r JOIN organisations o ON o.id = r.organisation_id WHERE r.id = $1 AND r.organisation_id = $2`,
+    [residentId, actor.organisationId, actor.userId, now],
+  )) as { since: string | null; open_until: Date | null }[];
+  const since = row?.since && row.since <= parisDay(now) ? row.since : null;
+  return { archivedSince: since, openUntil: since && row.open_until ? row.open_until.toISOString() : null };
+}
+
+/** The residents of `residentIds` whose documents are in the intermediate archive today, with the day they went (for lists). */
+export async function archivedResidents(em: EntityManager, organisationId: string, residentIds: readonly string[], now = new Date()): Promise<Map<string, string>> {
+  if (!residentIds.length) return new Map();
+  const rows = (await em.query(
+    `SELECT r.id, ${ARCHIVED_SINCE_SQL} AS since FROM residents r JOIN organisations o ON o.id = r.organisation_id WHERE r.organisation_id = $1 AND r.id = ANY ($2)`,
+    [organisationId, [...new Set(residentIds)]],
+  )) as { id: string; since: string | null }[];
+  const today = parisDay(now);
+  return new Map(rows.filter((r) => r.since && r.since <= today).map((r) => [r.id, r.since!]));
+}
+
+export class ArchiveRestrictedError extends ForbiddenError {
+  constructor(since: string) {
+    const [y, m, d] = since.split('-');
+    super(
+      'ARCHIVE_INTERMEDIATE_RESTRICTED',
+      `Ce document est en archive intermédiaire depuis le ${d}/${m}/${y} (fin de l’accompagnement) : son contenu n’est consultable que par un administrateur qui ouvre l’archive en indiquant le motif.`,
+    );
+  }
+}
+
+/**
+ * Refuses the content of a document of an archived resident to whoever has not opened the archive
+ * (403 ARCHIVE_INTERMEDIATE_RESTRICTED). A command acting for the system (seed, CLI: `actor.system`)
+ * is not a person reading: it passes, audited as such by the caller.
+ */
+export async function assertArchiveOpen(em: EntityManager, actor: StaffActor, residentId: string): Promise<void> {
+  if (actor.system) return;
+  const state = await archiveState(em, actor, residentId);
+  if (state.archivedSince && !state.openUntil) throw new ArchiveRestrictedError(state.archivedSince);
+}
+
+/** Whether this actor may read the content of this resident's documents now, as far as the archive goes (the role is checked apart). */
+export async function archiveReadable(em: EntityManager, actor: StaffActor, residentId: string): Promise<boolean> {
+  if (actor.system) return true;
+  const state = await archiveState(em, actor, residentId);
+  return !state.archivedSince || !!state.openUntil;
+}
