@@ -14,10 +14,11 @@ import { BulkRunsService } from './bulk/bulk-runs.service';
 import { DOCUMENTS_ENTITIES } from './documents.entities';
 import { DocumentsRepository } from './documents.repository';
 import { DocumentsService } from './documents.service';
+import { GenerationChecks } from './generation-checks';
 
 @Module({
   imports: [TypeOrmModule.forFeature([...DOCUMENTS_ENTITIES, ...BULK_ENTITIES, ...ANNEX_FILES_ENTITIES]), DatabaseModule, AuditModule, IdentityModule, ResidentsModule, QueueModule],
-  providers: [DocumentsRepository, BlobStore, DocumentsService, DocumentLifecycle, BulkRunsService, AnnexFilesRepository],
-  exports: [DocumentsService, BlobStore, DocumentsRepository, DocumentLifecycle, BulkRunsService, AnnexFilesRepository],
+  providers: [DocumentsRepository, BlobStore, DocumentsService, DocumentLifecycle, BulkRunsService, AnnexFilesRepository, GenerationChecks],
+  exports: [DocumentsService, BlobStore, DocumentsRepository, DocumentLifecycle, BulkRunsService, AnnexFilesRepository, GenerationChecks],
 })
 export class DocumentsModule {}

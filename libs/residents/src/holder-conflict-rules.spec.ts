@@ -10,8 +10,7 @@ const tutelle = (over: Partial<MeasureInput> = {}): MeasureInput => ({
   judgmentReference: 'RG 24/00981',
   judgmentDate: '2024-03-14',
   endDate: '2029-03-14',
-  holders: [{ role: 'tuteur', contactId: 'prepose' }],
-  holderEstablishmentEmployee: true,
+  holders: [{ role: 'tuteur', contactId: 'prepose', establishmentEmployee: true }],
   ...over,
 });
 const codes = (m: MeasureInput) => validateMeasure(m, 'm', today).map((e) => `${e.field}:${e.code}`);

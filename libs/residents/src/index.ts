@@ -1,6 +1,7 @@
 export * from './residents.entities';
 export * from './residents.types';
 export * from './sole-authority';
+export * from './minor-representation';
 export * from './resident-rules';
 export * from './applicable-measure';
 export * from './demo-fixture';

@@ -11,7 +11,7 @@ import { isMinor, todayIso, validateMeasure } from './resident-rules';
 import { measureInputOf, ResidentViews } from './resident-views';
 import { MeasureHolderEntity, ProtectionMeasureEntity, ResidentEntity } from './residents.entities';
 import { ResidentsRepository } from './residents.repository';
-import type { ContactInput, MeasureInput, MeasureView } from './residents.types';
+import type { ContactInput, MeasureInput, MeasurePatch, MeasureView } from './residents.types';
 import { assertResidentNotHeld } from './legal-hold';
 
 /** A resident's protection measures and who holds them (DOMAIN.md, "Protection measures and who signs"). */
@@ -38,7 +38,9 @@ export class ProtectionMeasuresService {
     });
   }
 
-  async updateMeasure(actor: StaffActor, residentId: string, measureId: string, patch: Partial<Omit<MeasureInput, 'holders'>>): Promise<MeasureView> {
+  async updateMeasure(actor: StaffActor, residentId: string, measureId: string, input: MeasurePatch): Promise<MeasureView> {
+    const { establishmentEmployeeContactIds: employees, ...given } = input;
+    let patch = given;
     return this.tx.run(async (em) => {
       const r = await this.access.load(em, actor, residentId, 'resident.write', true);
       const m = await this.repo.findMeasure(em, r.id, measureId);
@@ -46,6 +48,10 @@ export class ProtectionMeasuresService {
       const holders = await this.repo.holdersOf(em, [m.id]);
       const merged: MeasureInput = { ...measureInputOf(m), ...patch, holders: holders.map((h) => ({ role: h.role, contactId: h.contactId })) };
       const errors = validateMeasure(merged, 'measure', todayIso());
+      // C. civ. 451 al. 2: which holders are the establishment's préposé — holders of this measure only.
+      for (const [i, id] of (employees ?? []).entries())
+        if (!holders.some((h) => h.contactId === id))
+          errors.push({ field: `measure.establishmentEmployeeContactIds.${i}`, code: 'NOT_A_HOLDER', message: 'Cette personne n’exerce pas cette mesure.' });
       if (errors.length) throw new ValidationError(withoutPrefix(errors, 'measure'));
       await this.checkMeasureContacts(em, r.id, patch);
       if (typeof patch.adHocJudgmentReference === 'string') patch = { ...patch, adHocJudgmentReference: patch.adHocJudgmentReference.trim() };
@@ -55,15 +61,17 @@ export class ProtectionMeasuresService {
         const cur = (m as unknown as Record<string, unknown>)[k];
         if (JSON.stringify(cur) !== JSON.stringify(v)) changes[k] = v;
       }
-      const changed = Object.keys(changes);
+      const flagged = employees ? holders.filter((h) => employees.includes(h.contactId) !== h.establishmentEmployee) : [];
+      const changed = [...Object.keys(changes), ...(flagged.length ? ['establishmentEmployeeContactIds'] : [])];
       if (changed.length) {
         await em.update(ProtectionMeasureEntity, { id: m.id }, { ...changes, updatedAt: new Date() });
+        for (const h of flagged) await em.update(MeasureHolderEntity, { id: h.id }, { establishmentEmployee: !h.establishmentEmployee });
         await this.audit.append(em, {
           chainId: actor.organisationId,
           actor: auditActor(actor),
           action: 'measure.updated',
           subject: { type: 'protection_measure', id: m.id },
-          payload: { residentId: r.id, changedFields: changed },
+          payload: { residentId: r.id, changedFields: changed, ...(flagged.length ? { establishmentEmployeeContactIds: employees } : {}) },
         });
       }
       const fresh = await em.findOneByOrFail(ProtectionMeasureEntity, { id: m.id });
@@ -109,7 +117,6 @@ export class ProtectionMeasuresService {
       judgeAuthorisesHolderAlone: m.judgeAuthorisesHolderAlone ?? false,
       authorisationReference: trimOrNull(m.authorisationReference),
       proofDocumentRef: trimOrNull(m.proofDocumentRef),
-      holderEstablishmentEmployee: m.holderEstablishmentEmployee ?? false,
       subrogeContactId: nn(m.subrogeContactId),
       adHocContactId: nn(m.adHocContactId),
       adHocJudgmentReference: trimOrNull(m.adHocJudgmentReference),
@@ -120,6 +127,7 @@ export class ProtectionMeasuresService {
     await this.checkMeasureContacts(em, r.id, m);
     await em.insert(ProtectionMeasureEntity, measure);
     const holderIds: string[] = [];
+    const employees: string[] = [];
     for (const [i, h] of m.holders.entries()) {
       let contactId = h.contactId;
       if (contactId) {
@@ -131,7 +139,8 @@ export class ProtectionMeasuresService {
       if (holderIds.includes(contactId))
         throw new ValidationError([{ field: `holders.${i}`, code: 'DUPLICATE', message: 'Cette personne figure déjà parmi les titulaires.' }]);
       holderIds.push(contactId);
-      await em.insert(MeasureHolderEntity, { measureId: measure.id, contactId, role: h.role });
+      await em.insert(MeasureHolderEntity, { measureId: measure.id, contactId, role: h.role, establishmentEmployee: h.establishmentEmployee ?? false });
+      if (h.establishmentEmployee) employees.push(contactId);
     }
     await this.audit.append(em, {
       chainId: r.organisationId,
@@ -142,7 +151,7 @@ export class ProtectionMeasuresService {
         residentId: r.id,
         type: measure.type,
         holders: holderIds,
-        ...(measure.holderEstablishmentEmployee ? { holderEstablishmentEmployee: true } : {}),
+        ...(employees.length ? { establishmentEmployeeContactIds: employees } : {}),
         ...(measure.subrogeContactId ? { subrogeContactId: measure.subrogeContactId } : {}),
         ...(measure.adHocContactId ? { adHocContactId: measure.adHocContactId } : {}),
       },

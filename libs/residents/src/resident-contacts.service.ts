@@ -31,6 +31,8 @@ export class ResidentContactsService {
       const r = await this.access.load(em, actor, residentId, 'resident.write', true);
       if (input.holdsParentalAuthority && !isMinor(r.birthDate, todayIso()))
         throw new ValidationError([{ field: 'holdsParentalAuthority', code: 'ADULT', message: 'L’autorité parentale ne concerne que les mineurs.' }]);
+      if (input.minorRole && !isMinor(r.birthDate, todayIso()))
+        throw new ValidationError([{ field: 'minorRole', code: 'ADULT', message: 'Le tuteur, le délégataire ou le service gardien ne concernent que les mineurs.' }]);
       return contactView(await this.insertContact(em, actor, r, input));
     });
   }
@@ -52,6 +54,11 @@ export class ResidentContactsService {
       }
       if (patch.holdsParentalAuthority !== undefined && patch.holdsParentalAuthority !== c.holdsParentalAuthority)
         changes.holdsParentalAuthority = patch.holdsParentalAuthority;
+      if (patch.minorRole !== undefined && (patch.minorRole ?? null) !== c.minorRole) {
+        if (patch.minorRole && !isMinor(r.birthDate, todayIso()))
+          throw new ValidationError([{ field: 'minorRole', code: 'ADULT', message: 'Le tuteur, le délégataire ou le service gardien ne concernent que les mineurs.' }]);
+        changes.minorRole = patch.minorRole ?? null;
+      }
       const changed = Object.keys(changes);
       if (changed.length) {
         changes.updatedAt = new Date();
@@ -136,6 +143,7 @@ export class ResidentContactsService {
       phone: trimOrNull(c.phone),
       address: trimOrNull(c.address),
       holdsParentalAuthority: c.holdsParentalAuthority ?? false,
+      minorRole: c.minorRole ?? null,
       createdAt: now,
       updatedAt: now,
     });
@@ -145,7 +153,7 @@ export class ResidentContactsService {
       actor: auditActor(actor),
       action: 'contact.created',
       subject: { type: 'contact', id: contact.id },
-      payload: { residentId: r.id, holdsParentalAuthority: contact.holdsParentalAuthority },
+      payload: { residentId: r.id, holdsParentalAuthority: contact.holdsParentalAuthority, ...(contact.minorRole ? { minorRole: contact.minorRole } : {}) },
     });
     return contact;
   }

@@ -27,7 +27,9 @@ describe('validateResident: every problem at once, in French', () => {
 
   it('a minor without parental authority is asked in the form’s French words', () => {
     const [e] = validateResident({ ...base, birthDate: '2014-05-05', admissionDate: '2026-11-02' } as unknown as ResidentInput, today);
-    expect(e.message).toBe('Pour un mineur, indiquez qui exerce l’autorité parentale : conjointe (les deux parents), exclusive (un seul parent) ou mesure décidée par le juge.');
+    expect(e.message).toBe(
+      'Pour un mineur, indiquez qui exerce l’autorité parentale : conjointe (les deux parents), exclusive (un seul parent), placement décidé par le juge, délégation ou tutelle.',
+    );
     expect(e.message).not.toMatch(/shared|sole|court_measure/);
   });
 });

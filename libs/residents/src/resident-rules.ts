@@ -2,6 +2,7 @@ import { FieldError, calendarDayIn, isPlausibleEmail } from '@carepact/common';
 import { HolderRole, MeasureType } from './residents.entities';
 import type { ContactInput, MeasureInput, MeasureStatus, ResidentInput } from './residents.types';
 import { SOLE_AUTHORITY_GROUNDS, SoleAuthorityProof } from './sole-authority';
+import { DELEGATION_EXTENTS, type MinorDecision, type MinorRole } from './minor-representation';
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -165,11 +166,66 @@ export function validateSoleAuthority(p: SoleAuthorityProof, today: string, pref
 }
 
 /**
+ * A minor's representation other than the parents (minor-representation.ts): the decision it rests
+ * on, and its representative among the contacts (`roles`: the `minorRole` of each contact on file;
+ * null: not checked — an update that touches neither the authority nor the decision).
+ */
+export function validateMinorRepresentation(
+  kind: string | null | undefined,
+  d: MinorDecision | null | undefined,
+  roles: readonly (MinorRole | null | undefined)[] | null,
+  today: string,
+): FieldError[] {
+  const errors: FieldError[] = [];
+  const err = (field: string, code: string, message: string) => errors.push({ field, code, message });
+  if (d) {
+    if (kind !== 'tutelle' && kind !== 'delegation' && kind !== 'court_measure')
+      err('minorDecision', 'NOT_APPLICABLE', 'La décision ne s’enregistre que pour une tutelle, une délégation de l’autorité parentale ou un placement décidé par le juge.');
+    if (!d.authority?.trim()) err('minorDecision.authority', 'REQUIRED', 'Indiquez qui a rendu la décision (conseil de famille, juge aux affaires familiales, juge des enfants, préfet…).');
+    if (!d.reference?.trim()) err('minorDecision.reference', 'REQUIRED', 'Indiquez la référence de la décision (n° RG, minute, arrêté…).');
+    if (!isCalendarDate(d.date)) err('minorDecision.date', 'INVALID_DATE', 'Doit être une date réelle au format AAAA-MM-JJ.');
+    else if (d.date > today) err('minorDecision.date', 'DATE_IN_FUTURE', 'La date de la décision ne peut pas être dans le futur.');
+    if (d.delegationExtent != null && kind !== 'delegation')
+      err('minorDecision.delegationExtent', 'NOT_DELEGATION', 'L’étendue ne s’indique que pour une délégation de l’autorité parentale (C. civ. 377, 377-1).');
+    if (d.wardOfState && kind !== 'tutelle') err('minorDecision.wardOfState', 'NOT_TUTELLE', 'Un pupille de l’État relève de la tutelle (CASF L.224-1) : choisissez « tutelle ».');
+    if (d.actAuthorisation) {
+      if (kind !== 'court_measure')
+        err('minorDecision.actAuthorisation', 'NOT_PLACEMENT', 'L’autorisation du juge des enfants ne s’enregistre que pour un enfant confié par le juge (C. civ. 375-7).');
+      if (!d.actAuthorisation.reference?.trim()) err('minorDecision.actAuthorisation.reference', 'REQUIRED', 'Indiquez la référence de l’autorisation du juge des enfants.');
+      if (!isCalendarDate(d.actAuthorisation.date)) err('minorDecision.actAuthorisation.date', 'INVALID_DATE', 'Doit être une date réelle au format AAAA-MM-JJ.');
+      else if (d.actAuthorisation.date > today) err('minorDecision.actAuthorisation.date', 'DATE_IN_FUTURE', 'La date de l’autorisation ne peut pas être dans le futur.');
+      // C. civ. 375-7: the judge authorises « la personne, le service ou l'établissement à qui est confié l'enfant ».
+      if (kind === 'court_measure' && roles && !roles.includes('service_gardien'))
+        err('parentalAuthority', 'SERVICE_GARDIEN_REQUIRED', 'Le juge autorise le service à qui l’enfant est confié : ajoutez-le parmi les contacts, avec le rôle « service gardien » (C. civ. 375-7).');
+    }
+  }
+  if (kind === 'tutelle') {
+    // In the form's order: the authority's select, then the decision's fieldset.
+    // C. civ. 408: the tuteur represents the minor in every civil act.
+    if (roles && !roles.includes('tuteur'))
+      err('parentalAuthority', 'MINOR_TUTEUR_REQUIRED', 'Sous tutelle, c’est le tuteur qui représente le mineur (C. civ. 408) : ajoutez-le parmi les contacts, avec le rôle « tuteur ».');
+    // C. civ. 390, 403, 404, 411: the tutelle is organised by a decision (the conseil de famille's, the judge's; the arrêté for a pupille de l'État, CASF L.224-8).
+    if (!d)
+      err('minorDecision', 'MINOR_DECISION_REQUIRED', 'Indiquez la décision qui organise la tutelle : délibération du conseil de famille ou jugement désignant le tuteur (C. civ. 390, 404, 411), ou arrêté d’admission du pupille de l’État (CASF L.224-8).');
+  }
+  if (kind === 'delegation') {
+    if (roles && !roles.includes('delegataire'))
+      err('parentalAuthority', 'DELEGATAIRE_REQUIRED', 'Ajoutez le délégataire de l’autorité parentale parmi les contacts, avec le rôle « délégataire » (C. civ. 377).');
+    // C. civ. 377, 377-1: the delegation results from a judgment, which says what is delegated.
+    if (!d)
+      err('minorDecision', 'DELEGATION_JUDGMENT_REQUIRED', 'Une délégation de l’autorité parentale résulte d’un jugement : indiquez la juridiction, la référence et la date du jugement, et l’étendue de la délégation (C. civ. 377, 377-1).');
+    else if (!d.delegationExtent || !(DELEGATION_EXTENTS as readonly string[]).includes(d.delegationExtent))
+      err('minorDecision.delegationExtent', 'DELEGATION_EXTENT_REQUIRED', 'Indiquez si la délégation est totale, ou partielle ou partagée avec les parents (C. civ. 377-1).');
+  }
+  return errors;
+}
+
+/**
  * Cross-field rules of the resident file. `soleProofRequired: false` (an update that touches neither
  * the parental authority nor its proof) lets a file recorded before the proof was asked for be
  * corrected elsewhere; the signature policy still refuses a one-parent signature without it.
  */
-export function validateResident(r: ResidentInput, today: string, opts: { soleProofRequired?: boolean } = {}): FieldError[] {
+export function validateResident(r: ResidentInput, today: string, opts: { soleProofRequired?: boolean; minorRoles?: readonly (MinorRole | null | undefined)[] | null } = {}): FieldError[] {
   const errors: FieldError[] = [];
   const err = (field: string, code: string, message: string) => errors.push({ field, code, message });
   for (const f of ['birthDate', 'admissionDate', 'plannedEndDate'] as const) {
@@ -190,7 +246,15 @@ export function validateResident(r: ResidentInput, today: string, opts: { solePr
   if (minor === true) {
     // C. civ. 371-1, 372: for a minor, the file must say who holds parental authority.
     if (!r.parentalAuthority)
-      err('parentalAuthority', 'REQUIRED', 'Pour un mineur, indiquez qui exerce l’autorité parentale : conjointe (les deux parents), exclusive (un seul parent) ou mesure décidée par le juge.');
+      err(
+        'parentalAuthority',
+        'REQUIRED',
+        'Pour un mineur, indiquez qui exerce l’autorité parentale : conjointe (les deux parents), exclusive (un seul parent), placement décidé par le juge, délégation ou tutelle.',
+      );
+    errors.push(...validateMinorRepresentation(r.parentalAuthority, r.minorDecision, opts.minorRoles !== undefined ? opts.minorRoles : (r.contacts ?? []).map((c) => c.minorRole), today));
+    // C. civ. 390: the tutelle opens when both parents have died or are deprived of the exercise of parental authority.
+    if (r.parentalAuthority === 'tutelle' && r.parents?.length)
+      err('parents', 'TUTELLE_WITH_PARENTS', 'La tutelle d’un mineur s’ouvre quand aucun parent n’exerce l’autorité parentale (C. civ. 390) : n’indiquez pas de parent titulaire.');
     const parents = r.parents ?? [];
     if (r.parents && r.parentalAuthority === 'shared' && parents.length !== 2)
       err('parents', 'PARENTS_COUNT', 'L’autorité parentale conjointe suppose deux parents.');
@@ -215,6 +279,7 @@ export function validateResident(r: ResidentInput, today: string, opts: { solePr
   } else if (minor === false) {
     if (r.parentalAuthority) err('parentalAuthority', 'ADULT', 'L’autorité parentale ne concerne que les mineurs.');
     else if (r.soleAuthority) err('soleAuthority', 'ADULT', 'L’autorité parentale ne concerne que les mineurs.');
+    else if (r.minorDecision) err('minorDecision', 'ADULT', 'La tutelle, la délégation ou le placement d’un mineur ne concernent que les mineurs.');
     if (r.parents?.length) err('parents', 'ADULT', 'Les parents titulaires de l’autorité parentale ne concernent que les mineurs.');
   }
   if (r.email && !isPlausibleEmail(r.email)) err('email', 'INVALID_EMAIL', 'Adresse e-mail invalide.');

@@ -5,6 +5,7 @@ import { ContactEntity, ProtectionMeasureEntity, ResidentEntity } from './reside
 import { ResidentsRepository } from './residents.repository';
 import type { ContactView, MeasureInput, MeasureView, ResidentView } from './residents.types';
 import { soleAuthorityOf } from './sole-authority';
+import { minorDecisionOf } from './minor-representation';
 
 /** Maps the resident file's rows onto the views the API and the other libs read. */
 @Injectable()
@@ -34,6 +35,7 @@ export class ResidentViews {
       minor: isMinor(r.birthDate, todayIso()),
       parentalAuthority: r.parentalAuthority,
       soleAuthority: soleAuthorityOf(r),
+      minorDecision: minorDecisionOf(r),
       personneDeConfiance: pdc ? { ...contactView(pdc), contactId: pdc.id, designatedOn: r.personneDeConfianceDesignatedOn } : null,
       contacts: contacts.map(contactView),
       protectionMeasures: await this.measures(em, measures, contacts),
@@ -63,9 +65,8 @@ export class ResidentViews {
         .filter((h) => h.measureId === m.id)
         .map((h) => {
           const c = contacts.find((x) => x.id === h.contactId)!;
-          return { ...contactView(c), contactId: c.id, role: h.role };
+          return { ...contactView(c), contactId: c.id, role: h.role, establishmentEmployee: h.establishmentEmployee };
         }),
-      holderEstablishmentEmployee: m.holderEstablishmentEmployee,
       subroge: contactRef(contacts, m.subrogeContactId),
       adHoc:
         m.adHocContactId && m.adHocJudgmentReference && m.adHocJudgmentDate
@@ -91,6 +92,7 @@ export function contactView(c: ContactEntity): ContactView {
     phone: c.phone,
     address: c.address,
     holdsParentalAuthority: c.holdsParentalAuthority,
+    minorRole: c.minorRole ?? null,
   };
 }
 
@@ -112,7 +114,6 @@ export function measureInputOf(m: ProtectionMeasureEntity): Omit<MeasureInput, '
     judgeAuthorisesHolderAlone: m.judgeAuthorisesHolderAlone,
     authorisationReference: m.authorisationReference,
     proofDocumentRef: m.proofDocumentRef,
-    holderEstablishmentEmployee: m.holderEstablishmentEmployee,
     subrogeContactId: m.subrogeContactId,
     adHocContactId: m.adHocContactId,
     adHocJudgmentReference: m.adHocJudgmentReference,

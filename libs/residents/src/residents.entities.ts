@@ -2,6 +2,7 @@ import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedCo
 import { HOLDER_ROLE_LABELS, MEASURE_MODE_LABELS, MEASURE_TYPE_LABELS } from '@carepact/common';
 import { EstablishmentEntity, OrganisationEntity } from '@carepact/identity';
 import type { SoleAuthorityGround } from './sole-authority';
+import type { DelegationExtent, MinorRole } from './minor-representation';
 
 export const STAY_TYPES = ['permanent', 'temporary', 'day_care', 'at_home'] as const;
 export type StayType = (typeof STAY_TYPES)[number];
@@ -28,7 +29,8 @@ const _LABELLED: [Readonly<Record<MeasureType, string>>, Readonly<Record<Measure
   MEASURE_MODE_LABELS,
   HOLDER_ROLE_LABELS,
 ];
-export const PARENTAL_AUTHORITY = ['shared', 'sole', 'court_measure'] as const;
+/** C. civ. 372 s. (parents), 375-7 (placement), 377 s. (délégation), 390 s. (tutelle d'un mineur): minor-representation.ts. */
+export const PARENTAL_AUTHORITY = ['shared', 'sole', 'court_measure', 'tutelle', 'delegation'] as const;
 export type ParentalAuthority = (typeof PARENTAL_AUTHORITY)[number];
 
 /** A `date` column stays a `YYYY-MM-DD` string: no time zone can shift a birth date. */
@@ -37,7 +39,17 @@ export type ParentalAuthority = (typeof PARENTAL_AUTHORITY)[number];
 // The list's order on folded names (migration 1763941000000-resident-search): an expression index TypeORM cannot describe.
 @Index('ix_residents_list_order', { synchronize: false })
 @Check('ck_residents_stay_type', `stay_type IN ('permanent', 'temporary', 'day_care', 'at_home')`)
-@Check('ck_residents_parental_authority', `parental_authority IS NULL OR parental_authority IN ('shared', 'sole', 'court_measure')`)
+@Check('ck_residents_parental_authority', `parental_authority IS NULL OR parental_authority IN ('shared', 'sole', 'court_measure', 'tutelle', 'delegation')`)
+@Check(
+  'ck_residents_minor_decision',
+  `(minor_decision_authority IS NULL AND minor_decision_reference IS NULL AND minor_decision_date IS NULL) OR (parental_authority IN ('tutelle', 'delegation', 'court_measure') AND minor_decision_authority IS NOT NULL AND minor_decision_reference IS NOT NULL AND minor_decision_date IS NOT NULL)`,
+)
+@Check('ck_residents_delegation_extent', `delegation_extent IS NULL OR (parental_authority = 'delegation' AND delegation_extent IN ('total', 'partial'))`)
+@Check('ck_residents_ward_of_state', `NOT ward_of_state OR parental_authority = 'tutelle'`)
+@Check(
+  'ck_residents_act_authorisation',
+  `(act_authorisation_reference IS NULL AND act_authorisation_date IS NULL) OR (parental_authority = 'court_measure' AND act_authorisation_reference IS NOT NULL AND act_authorisation_date IS NOT NULL)`,
+)
 @Check(
   'ck_residents_sole_authority',
   `(sole_authority_ground IS NULL AND sole_authority_proof_reference IS NULL AND sole_authority_proof_date IS NULL) OR (parental_authority = 'sole' AND sole_authority_ground IN ('judgment', 'other_parent_deceased', 'other_parent_deprived', 'other_parent_unable', 'filiation') AND sole_authority_proof_reference IS NOT NULL AND sole_authority_proof_date IS NOT NULL)`,
@@ -117,6 +129,31 @@ export class ResidentEntity {
   @Column({ type: 'date', nullable: true })
   soleAuthorityProofDate: string | null;
 
+  /** For a minor under tutelle, delegation or placement: the decision (minor-representation.ts; migration 1764080000000). */
+  @Column({ type: 'text', nullable: true })
+  minorDecisionAuthority: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  minorDecisionReference: string | null;
+
+  @Column({ type: 'date', nullable: true })
+  minorDecisionDate: string | null;
+
+  /** C. civ. 377, 377-1: a delegation's extent. */
+  @Column({ type: 'text', nullable: true })
+  delegationExtent: DelegationExtent | null;
+
+  /** CASF L.224-1: the minor under tutelle is a pupille de l'État. */
+  @Column({ type: 'boolean', default: false })
+  wardOfState: boolean;
+
+  /** C. civ. 375-7: the juge des enfants authorised the service the child is entrusted to to perform the act. */
+  @Column({ type: 'text', nullable: true })
+  actAuthorisationReference: string | null;
+
+  @Column({ type: 'date', nullable: true })
+  actAuthorisationDate: string | null;
+
   /** Personne de confiance (CASF L.311-5-1): a contact; never a signatory. */
   @Column({ type: 'uuid', nullable: true })
   personneDeConfianceId: string | null;
@@ -145,6 +182,7 @@ export class ResidentEntity {
 /** Relatives and representatives. A representative is a contact named as a measure holder. */
 @Entity({ name: 'contacts' })
 @Index('ix_contacts_resident', ['residentId'])
+@Check('ck_contacts_minor_role', `minor_role IS NULL OR minor_role IN ('tuteur', 'delegataire', 'service_gardien')`)
 export class ContactEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_contacts' })
   id: string;
@@ -184,6 +222,10 @@ export class ContactEntity {
 
   @Column({ type: 'boolean', default: false })
   holdsParentalAuthority: boolean;
+
+  /** For a minor: the tuteur, the délégataire or the service gardien (minor-representation.ts; C. civ. 408, 377, 375-7). */
+  @Column({ type: 'text', nullable: true })
+  minorRole: MinorRole | null;
 
   @Column({ type: 'timestamptz' })
   createdAt: Date;
@@ -271,15 +313,6 @@ export class ProtectionMeasureEntity {
   proofDocumentRef: string | null;
 
   /**
-   * The holder is a « préposé d'établissement » (C. civ. 451 al. 2), or otherwise employed by the
-   * establishment or its organisme gestionnaire: for the acts between the person and the
-   * establishment (contract, avenants, DIPC) his interests are opposed to hers (C. civ. 454 al. 5, 455).
-   * Migration 1764070000000.
-   */
-  @Column({ type: 'boolean', default: false })
-  holderEstablishmentEmployee: boolean;
-
-  /**
    * The subrogé curateur or subrogé tuteur the judge appointed (C. civ. 454): a contact of the resident.
    * NO ACTION (checked at the statement's end): a contact cannot go while named here, a resident's
    * whole file still can (its measures and contacts go together).
@@ -335,6 +368,16 @@ export class MeasureHolderEntity {
 
   @Column({ type: 'text' })
   role: HolderRole;
+
+  /**
+   * This holder is a « préposé d'établissement » (C. civ. 451 al. 2), or otherwise employed by the
+   * establishment or its organisme gestionnaire: for the acts between the person and the
+   * establishment (contract, avenants, DIPC) his interests are opposed to hers (C. civ. 454 al. 5,
+   * 455). Per holder: a co-holder who is not employed by it still acts (C. civ. 447 al. 2-3).
+   * Migration 1764100000000 (on the measure before, 1764070000000).
+   */
+  @Column({ type: 'boolean', default: false })
+  establishmentEmployee: boolean;
 }
 
 export const RESIDENTS_ENTITIES = [ResidentEntity, ContactEntity, ProtectionMeasureEntity, MeasureHolderEntity];

@@ -11,9 +11,10 @@ import { ResidentContactsService } from './resident-contacts.service';
 import { applicableMeasure } from './applicable-measure';
 import { measureAlert, todayIso, validateResident } from './resident-rules';
 import { ResidentViews } from './resident-views';
-import { ResidentEntity } from './residents.entities';
+import { ContactEntity, ResidentEntity } from './residents.entities';
 import { ResidentsRepository } from './residents.repository';
 import { soleAuthorityColumns, soleAuthorityOf } from './sole-authority';
+import { minorDecisionColumns, minorDecisionOf, type MinorDecision, type MinorRole } from './minor-representation';
 import { RESIDENT_LIST_LIMITS } from './residents.types';
 import type { ResidentInput, ResidentListQuery, ResidentPage, ResidentPatch, ResidentSearchQuery, ResidentSummary, ResidentSummaryPage, ResidentView } from './residents.types';
 
@@ -170,6 +171,7 @@ export class ResidentsService {
       phone: trimOrNull(input.phone),
       parentalAuthority: nn(input.parentalAuthority),
       ...soleAuthorityColumns(input.soleAuthority ?? null),
+      ...minorDecisionColumns(input.minorDecision ?? null),
       personneDeConfianceId: null,
       personneDeConfianceDesignatedOn: null,
       createdAt: now,
@@ -198,7 +200,10 @@ export class ResidentsService {
   async patchRuleErrors(actor: StaffActor, id: string, patch: ResidentPatch): Promise<FieldError[]> {
     return this.tx.run(async (em) => {
       const r = await this.access.load(em, actor, id, 'resident.write', true);
-      return validateResident(mergedPatch(r, patch), todayIso(), { soleProofRequired: patch.parentalAuthority !== undefined || patch.soleAuthority !== undefined });
+      return validateResident(mergedPatch(r, patch), todayIso(), {
+        soleProofRequired: patch.parentalAuthority !== undefined || patch.soleAuthority !== undefined,
+        minorRoles: patch.parentalAuthority !== undefined || patch.minorDecision !== undefined ? await this.minorRoles(em, r.id) : null,
+      });
     });
   }
 
@@ -206,7 +211,10 @@ export class ResidentsService {
     return this.tx.run(async (em) => {
       const r = await this.access.load(em, actor, id, 'resident.write', true);
       const merged = mergedPatch(r, patch);
-      const errors = validateResident(merged, todayIso(), { soleProofRequired: patch.parentalAuthority !== undefined || patch.soleAuthority !== undefined });
+      const errors = validateResident(merged, todayIso(), {
+        soleProofRequired: patch.parentalAuthority !== undefined || patch.soleAuthority !== undefined,
+        minorRoles: patch.parentalAuthority !== undefined || patch.minorDecision !== undefined ? await this.minorRoles(em, r.id) : null,
+      });
       if (errors.length) throw new ValidationError(errors);
       const changes: Partial<ResidentEntity> = {};
       const set = <K extends keyof ResidentEntity>(k: K, v: ResidentEntity[K]) => {
@@ -225,6 +233,8 @@ export class ResidentsService {
       if (patch.parentalAuthority !== undefined) set('parentalAuthority', patch.parentalAuthority);
       const sole = soleAuthorityColumns(merged.soleAuthority ?? null);
       for (const k of Object.keys(sole) as (keyof typeof sole)[]) set(k, sole[k]);
+      const decision = minorDecisionColumns(merged.minorDecision ?? null);
+      for (const k of Object.keys(decision) as (keyof typeof decision)[]) set(k, decision[k]);
       if (patch.preferences?.largePrint !== undefined) set('prefersLargePrint', patch.preferences.largePrint);
       if (patch.preferences?.easyToRead !== undefined) set('prefersEasyToRead', patch.preferences.easyToRead);
       if (patch.preferences?.language !== undefined) set('language', patch.preferences.language);
@@ -243,6 +253,11 @@ export class ResidentsService {
       return this.views.resident(em, { ...r, ...changes } as ResidentEntity);
     });
   }
+
+  /** The `minorRole` of each contact on file (the tuteur, délégataire or service gardien the file's rules look for). */
+  private async minorRoles(em: EntityManager, residentId: string): Promise<(MinorRole | null)[]> {
+    return (await em.find(ContactEntity, { where: { residentId }, select: { id: true, minorRole: true } })).map((c) => c.minorRole);
+  }
 }
 
 /** The file as `update` checks it: the patch over the recorded file. */
@@ -260,5 +275,19 @@ function mergedPatch(r: ResidentEntity, patch: ResidentPatch): ResidentInput {
   };
   // The proof of sole exercise goes with it: kept while one parent exercises alone, cleared otherwise.
   merged.soleAuthority = patch.soleAuthority !== undefined ? patch.soleAuthority : merged.parentalAuthority === 'sole' ? soleAuthorityOf(r) : null;
+  // The decision of a tutelle, a delegation or a placement goes with its kind: kept (without the fields of another kind) or cleared.
+  merged.minorDecision = patch.minorDecision !== undefined ? patch.minorDecision : keptDecision(merged.parentalAuthority, minorDecisionOf(r));
   return merged;
+}
+
+function keptDecision(kind: ResidentInput['parentalAuthority'], d: MinorDecision | null): MinorDecision | null {
+  if (!d || (kind !== 'tutelle' && kind !== 'delegation' && kind !== 'court_measure')) return null;
+  return {
+    authority: d.authority,
+    reference: d.reference,
+    date: d.date,
+    delegationExtent: kind === 'delegation' ? d.delegationExtent : null,
+    wardOfState: kind === 'tutelle' ? d.wardOfState : false,
+    actAuthorisation: kind === 'court_measure' ? d.actAuthorisation : null,
+  };
 }

@@ -1,6 +1,7 @@
 import type { MeasureAlert } from './resident-rules';
 import type { HolderRole, MeasureMode, MeasureScope, MeasureType, ParentalAuthority, StayType } from './residents.entities';
 import type { SoleAuthorityProof } from './sole-authority';
+import type { MinorDecision, MinorRole } from './minor-representation';
 
 /** Inputs of the resident file, as the API, the seed and the tests give them. */
 export interface ContactInput {
@@ -12,12 +13,19 @@ export interface ContactInput {
   phone?: string | null;
   address?: string | null;
   holdsParentalAuthority?: boolean;
+  /** For a minor: tuteur (C. civ. 408), délégataire (C. civ. 377) or service gardien (C. civ. 375-7); null to clear. */
+  minorRole?: MinorRole | null;
 }
 
 export interface HolderInput extends Partial<ContactInput> {
   role: HolderRole;
   /** An existing contact of the resident; otherwise the holder is created as a new contact. */
   contactId?: string;
+  /**
+   * This holder is a préposé of the establishment (C. civ. 451 al. 2) or employed by it or its
+   * organisme gestionnaire: opposed interests for the contract, avenants and DIPC (C. civ. 454 al. 5, 455).
+   */
+  establishmentEmployee?: boolean;
 }
 
 export interface MeasureInput {
@@ -36,11 +44,6 @@ export interface MeasureInput {
   judgeAuthorisesHolderAlone?: boolean;
   authorisationReference?: string | null;
   proofDocumentRef?: string | null;
-  /**
-   * The holder is a préposé of the establishment (C. civ. 451 al. 2) or employed by it or its
-   * organisme gestionnaire: opposed interests for the contract, avenants and DIPC (C. civ. 454 al. 5).
-   */
-  holderEstablishmentEmployee?: boolean;
   /** The subrogé curateur / tuteur (C. civ. 454): an existing contact of the resident; null to clear. */
   subrogeContactId?: string | null;
   /** The curateur / tuteur ad hoc (C. civ. 455): an existing contact, with the judgment appointing him; all three or none. */
@@ -49,6 +52,13 @@ export interface MeasureInput {
   adHocJudgmentDate?: string | null;
   holders: HolderInput[];
 }
+
+/**
+ * A change to a measure (its holders are not changed there), and which of its holders are the
+ * establishment's préposé (C. civ. 451 al. 2): the contact ids of those holders, the whole list
+ * (an empty list: none); absent, unchanged.
+ */
+export type MeasurePatch = Partial<Omit<MeasureInput, 'holders'>> & { establishmentEmployeeContactIds?: string[] };
 
 export interface PreferencesInput {
   largePrint?: boolean;
@@ -77,6 +87,8 @@ export interface ResidentInput {
   parentalAuthority?: ParentalAuthority | null;
   /** With `parentalAuthority: 'sole'`: its ground and proof (C. civ. 372 al. 2, 373, 373-1, 373-2-1); null to clear. */
   soleAuthority?: SoleAuthorityProof | null;
+  /** With `parentalAuthority` 'tutelle', 'delegation' or 'court_measure': the decision (minor-representation.ts); null to clear. */
+  minorDecision?: MinorDecision | null;
   contacts?: ContactInput[];
   parents?: ContactInput[];
   personneDeConfiance?: PersonneDeConfianceInput | null;
@@ -99,6 +111,7 @@ export type ResidentPatch = Partial<
     | 'phone'
     | 'parentalAuthority'
     | 'soleAuthority'
+    | 'minorDecision'
   >
 >;
 
@@ -112,6 +125,8 @@ export interface ContactView {
   phone: string | null;
   address: string | null;
   holdsParentalAuthority: boolean;
+  /** For a minor: the tuteur, the délégataire or the service gardien; absent or null = none. */
+  minorRole?: MinorRole | null;
 }
 
 export type MeasureStatus = 'active' | 'expired' | 'not_started';
@@ -134,9 +149,8 @@ export interface MeasureView {
   authorisationReference: string | null;
   proofDocumentRef: string | null;
   status: MeasureStatus;
-  holders: (ContactView & { contactId: string; role: HolderRole })[];
-  /** The holder is the establishment's préposé (C. civ. 451 al. 2) or employed by it or its organisme gestionnaire; absent = no. */
-  holderEstablishmentEmployee?: boolean;
+  /** `establishmentEmployee`: this holder is the establishment's préposé (C. civ. 451 al. 2) or employed by it or its organisme gestionnaire; absent = no. */
+  holders: (ContactView & { contactId: string; role: HolderRole; establishmentEmployee?: boolean })[];
   /** The subrogé curateur / tuteur (C. civ. 454); absent or null = none recorded. */
   subroge?: (ContactView & { contactId: string }) | null;
   /** The curateur / tuteur ad hoc and the judgment appointing him (C. civ. 455); absent or null = none. */
@@ -163,6 +177,8 @@ export interface ResidentView {
   parentalAuthority: ParentalAuthority | null;
   /** Recorded when one parent alone exercises parental authority; null otherwise or not yet recorded. */
   soleAuthority: SoleAuthorityProof | null;
+  /** Tutelle, delegation or placement of a minor: the decision recorded; absent or null = none. */
+  minorDecision?: MinorDecision | null;
   personneDeConfiance: (ContactView & { contactId: string; designatedOn: string | null }) | null;
   contacts: ContactView[];
   protectionMeasures: MeasureView[];

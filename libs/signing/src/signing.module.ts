@@ -35,6 +35,7 @@ import { SOLE_SIGNATURE_ENTITIES } from './sole-signature/sole-signature.entitie
 import { SoleSignatureService } from './sole-signature/sole-signature.service';
 import { SealCertificateService } from './seal/seal-certificate-state';
 import { AnnexFilesService } from './annexes/annex-files.service';
+import { HolderConflictGenerationCheck } from './policy/holder-conflict-generation';
 
 @Module({
   imports: [TypeOrmModule.forFeature([...SIGNING_ENTITIES, ...VISA_ENTITIES, ...SOLE_SIGNATURE_ENTITIES]), DatabaseModule, AuditModule, IdentityModule, ResidentsModule, DocumentsModule, QueueModule],
@@ -60,6 +61,8 @@ import { AnnexFilesService } from './annexes/annex-files.service';
     SoleSignatureService,
     SealCertificateService,
     AnnexFilesService,
+    // The holder's conflict of interest refused at generation too (C. civ. 451 al. 2, 454 al. 5, 455).
+    HolderConflictGenerationCheck,
     // Names and reading preferences of the resident a request is about, read through the owner's
     // repository (ResidentsModule exports only its service, whose reads load the whole file).
     ResidentsRepository,

@@ -13,8 +13,9 @@ describe('TemplateLoader', () => {
 
   it('loads the latest published version by id', () => {
     const t = new TemplateLoader(root).load('dipc');
-    // 1.1.0 to 1.5.0 are published beside 1.0.0 (issue 8; 1.4.0: the APA by GIR, CASF L.232-2; 1.5.0: the signature slots of the signature policy, C. civ. 435, 437, 459-2): the latest published is the current one.
-    expect(t.content.version).toBe('1.5.0');
+    // 1.1.0 to 1.6.0 are published beside 1.0.0 (issue 8; 1.4.0: the APA by GIR, CASF L.232-2; 1.5.0: the signature slots of the signature policy, C. civ. 435, 437, 459-2;
+    // 1.6.0: a minor's tuteur, délégataire or service gardien, C. civ. 375-7, 377, 408): the latest published is the current one.
+    expect(t.content.version).toBe('1.6.0');
     expect(t.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(Object.isFrozen(t.content)).toBe(true);
   });
@@ -37,14 +38,14 @@ describe('TemplateLoader', () => {
 
   it('loads a draft only by exact version; unknown ids and path tricks are not found', () => {
     const draft = JSON.parse(readFileSync(join(root, 'documents', 'dipc', '1.0.0.json'), 'utf8'));
-    draft.version = '1.6.0';
-    writeFileSync(join(root, 'documents', 'dipc', '1.6.0.json'), JSON.stringify(draft));
+    draft.version = '1.7.0';
+    writeFileSync(join(root, 'documents', 'dipc', '1.7.0.json'), JSON.stringify(draft));
     const loader = new TemplateLoader(root);
-    expect(loader.load('dipc').content.version).toBe('1.5.0');
-    expect(loader.load('dipc', '1.6.0').published).toBeNull();
+    expect(loader.load('dipc').content.version).toBe('1.6.0');
+    expect(loader.load('dipc', '1.7.0').published).toBeNull();
     expect(loader.list()[0]).toMatchObject({
       id: 'dipc',
-      latestPublished: '1.5.0',
+      latestPublished: '1.6.0',
       versions: [
         { version: '1.0.0', published: true },
         { version: '1.1.0', published: true },
@@ -52,7 +53,8 @@ describe('TemplateLoader', () => {
         { version: '1.3.0', published: true },
         { version: '1.4.0', published: true },
         { version: '1.5.0', published: true },
-        { version: '1.6.0', published: false },
+        { version: '1.6.0', published: true },
+        { version: '1.7.0', published: false },
       ],
     });
     expect(() => loader.load('../dipc')).toThrow(expect.objectContaining({ code: 'TEMPLATE_NOT_FOUND' }));
@@ -99,5 +101,29 @@ describe('TemplateLoader', () => {
     writeFileSync(file, JSON.stringify(content));
     // Valid, but no longer the published content: the model check passed, the hash did not.
     expect(() => new TemplateLoader(root).load('dipc', '1.0.0')).toThrow(expect.objectContaining({ code: 'TEMPLATE_TAMPERED' }));
+  });
+
+  it('checks per item of a list (`each`, e.g. every recipient of the minutes, CSP L.1110-4 III): the item is a variable of the rule, the list a plain path', () => {
+    const file = join(root, 'documents', 'dipc', '1.0.0.json');
+    const content = JSON.parse(readFileSync(file, 'utf8'));
+    const good = { each: 'o, n in document.objectives', when: 'n > 0', check: "o != ''", fields: ['o.title'], code: 'EMPTY', message: 'Vide.' };
+    content.checks = [good, { ...good, each: 'o, n in inconnue' }, { ...good, each: 'o, n in document.objectives ?? document.services' }, { ...good, each: 'pas une boucle' }, { ...good, each: undefined, fields: ['o.title'] }];
+    writeFileSync(file, JSON.stringify(content));
+    try {
+      new TemplateLoader(root).load('dipc', '1.0.0');
+      throw new Error('no error');
+    } catch (e) {
+      expect((e as { details: { field: string }[] }).details.map((d) => d.field)).toEqual([
+        'checks[1].each',
+        'checks[2].each',
+        'checks[3].each',
+        'checks[3].when',
+        'checks[3].check',
+        'checks[3].fields[0]',
+        'checks[4].when',
+        'checks[4].check',
+        'checks[4].fields[0]',
+      ]);
+    }
   });
 });

@@ -102,14 +102,28 @@ export function validateTemplateContent(content: unknown): FieldError[] {
   }
   if (c.checks !== undefined && !Array.isArray(c.checks)) err('checks', 'liste attendue');
   for (const [i, r] of (Array.isArray(c.checks) ? c.checks : []).entries()) {
-    for (const k of Object.keys(r ?? {})) if (!['when', 'check', 'fields', 'code', 'message'].includes(k)) err(`checks[${i}].${k}`, 'champ inconnu');
-    checkExpr(`checks[${i}].when`, r?.when, vars);
-    checkExpr(`checks[${i}].check`, r?.check, vars);
+    for (const k of Object.keys(r ?? {})) if (!['each', 'when', 'check', 'fields', 'code', 'message'].includes(k)) err(`checks[${i}].${k}`, 'champ inconnu');
+    // `each`: the rule runs per item of a list of the data, its fields named from the item (template.types.ts CheckWhen).
+    const scope = new Set(vars);
+    if (r?.each !== undefined) {
+      try {
+        if (typeof r.each !== 'string') throw new ExpressionError('boucle attendue', String(r.each));
+        const loop = parseLoop(r.each);
+        if (loop.source.kind !== 'path' || loop.source.members.some((m) => typeof m !== 'string')) err(`checks[${i}].each`, 'la liste doit être un chemin des données (document.liste)');
+        for (const root of pathRoots(loop.source)) if (!vars.has(root)) err(`checks[${i}].each`, `variable inconnue « ${root} »`);
+        scope.add(loop.variable);
+        if (loop.counter) scope.add(loop.counter);
+      } catch (e) {
+        err(`checks[${i}].each`, e instanceof ExpressionError ? e.message : String(e));
+      }
+    }
+    checkExpr(`checks[${i}].when`, r?.when, scope);
+    checkExpr(`checks[${i}].check`, r?.check, scope);
     if (!Array.isArray(r?.fields) || r.fields.length === 0) err(`checks[${i}].fields`, 'liste de chemins attendue');
     else
       r.fields.forEach((f, k) => {
         if (typeof f !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$/.test(f)) err(`checks[${i}].fields[${k}]`, 'chemin attendu (document.champ)');
-        else checkExpr(`checks[${i}].fields[${k}]`, f, vars);
+        else checkExpr(`checks[${i}].fields[${k}]`, f, scope);
       });
     if (typeof r?.code !== 'string' || !/^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$/.test(r.code)) err(`checks[${i}].code`, 'code en MAJUSCULES_SOULIGNÉES attendu');
     if (typeof r?.message !== 'string' || !r.message.trim()) err(`checks[${i}].message`, 'message attendu');

@@ -113,6 +113,14 @@ export interface RequiredWhen {
  * decided (the values it reads given): a missing value is the business of `requires`.
  */
 export interface CheckWhen {
+  /**
+   * Optional: `item in list` (or `item, n in list`), the list a plain path of the data
+   * (`document.recipients`): the check runs once per item, with `item` (and `n`, from 1) among the
+   * variables of `when` and `check`, and a field written `item.member` is refused beside that item
+   * (`document.recipients[2].consentOn`). A rule about every recipient of the minutes (CSP
+   * L.1110-4 III: the consent of each one outside the équipe de soins) thus lands on the row at fault.
+   */
+  each?: string;
   /** Expression over the template's variables and definitions: when the check applies. */
   when: string;
   /** Expression that must then hold. */

@@ -149,6 +149,27 @@ export function tutelleResident(establishmentId: string) {
 }
 
 /**
+ * A minor under tutelle (C. civ. 390: no parent exercises parental authority), as the API takes
+ * him: the decision organising the tutelle and the tuteur, a contact with `minorRole: 'tuteur'`
+ * (C. civ. 408: he represents the minor). `wardOfState`: a pupille de l'État (CASF L.224-1).
+ */
+export function minorUnderTutelleResident(establishmentId: string, over: { wardOfState?: boolean } = {}) {
+  return {
+    establishmentId,
+    firstName: 'Enzo',
+    lastName: 'Petit',
+    birthDate: '2014-05-30',
+    admissionDate: '2026-09-07',
+    stayType: 'permanent',
+    parentalAuthority: 'tutelle',
+    minorDecision: over.wardOfState
+      ? { authority: 'Préfet du Val', reference: 'Arrêté 2025-PUP-014', date: '2025-03-03', wardOfState: true }
+      : { authority: 'Conseil de famille, TJ de Valville', reference: 'RG 25/00042', date: '2025-03-03' },
+    contacts: [{ firstName: 'Hélène', lastName: 'Roux', relation: 'tante', email: 'helene.roux@example.org', minorRole: 'tuteur' }],
+  };
+}
+
+/**
  * The annex to the contrat de séjour on the freedom to come and go (avenant template 1.4.0, purpose
  * « liberte-aller-venir », CASF L.311-4-1 I) that the template accepts, for a person under
  * representation: the examination, the collegial procedure and its team, her view and her

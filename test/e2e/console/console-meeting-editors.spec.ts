@@ -7,9 +7,10 @@ import { PortalClient, SigningHarness, axeViolations, launchChromium, pageBasics
  * and worker processes, the demo establishment, a real SMTP server): the director asks for the
  * coordinator's visa on projets personnalisés; the coordinator writes Lucie Bernard's projet
  * personnalisé in the editor shaped like the meeting (prefilled from the previous version, an
- * objective added with its action, an error beside its field), generates it, sees « Visa demandé »
- * and gives the visa; then writes Enzo Petit's compte rendu (participants from the file, a refused
- * request without its reason first); then answers the question Lucie's tuteur asks from the portal,
+ * objective added with its action, an error beside its field, a review two years ahead refused),
+ * generates it, sees « Visa demandé » and gives the visa; then writes Enzo Petit's compte rendu
+ * (participants from the file, a refused request without its reason and an outside recipient without
+ * the consent first, CSP L.1110-4 III); then answers the question Lucie's tuteur asks from the portal,
  * and the tuteur reads the answer from the e-mail's link. Every new page state: axe 0 violations,
  * one h1, French title, 320 px reflow.
  */
@@ -146,6 +147,11 @@ describe('console: projet personnalisé and compte rendu editors, internal visa,
     expect(await coordinator.inputValue(`#objectives-${n}-title`)).toBe('Revoir son amie Léa chaque mois');
     await quality(coordinator, 'projet editor with an error');
 
+    // Two years ahead: refused beside the field, the objectives being updated each year (projet 1.5.0, CASF D.311 VII).
+    await coordinator.fill('#nextReview', '2028-11-25');
+    await submit(coordinator, 'Prévisualiser');
+    expect(await coordinator.locator('#nextReview-erreur').innerText()).toContain('au plus tard douze mois après la date du projet');
+    expect(await coordinator.locator('#nextReview-erreur').innerText()).toContain('CASF D.311 VII');
     await coordinator.fill('#nextReview', '2027-11-25');
     await submit(coordinator, 'Prévisualiser');
     expect(await coordinator.locator('#apercu .cp-doc').innerText()).toContain('Revoir son amie Léa chaque mois');
@@ -185,7 +191,8 @@ describe('console: projet personnalisé and compte rendu editors, internal visa,
     const [approved] = await h.sql<{ action: string }>(`SELECT action FROM audit_events WHERE subject_id = $1 AND action LIKE 'document.visa_%'`, [projetId]);
     expect(approved.action).toBe('document.visa_approved');
     expect(coordinator.problems.filter((p) => !p.includes('status of 409'))).toEqual([]);
-  });
+    // Two previews more than before (the review date refused, then accepted): more than the default minute on a loaded machine.
+  }, 120_000);
 
   it('the coordinator writes Enzo Petit’s compte rendu: participants from the file, each request with its decision and reason', async () => {
     const enzo = await h.residentId('Enzo');
@@ -231,26 +238,51 @@ describe('console: projet personnalisé and compte rendu editors, internal visa,
     await coordinator.fill('#requests-1-deadline', '2027-01-15');
     await coordinator.fill('#appeal', 'Vous pouvez faire appel à une personne qualifiée (liste affichée à l’accueil).');
     await coordinator.fill('#nextReview', '2027-05-27');
-    await coordinator.fill('#distribution-0', 'Julie Petit');
+    // Who receives the minutes (compte rendu 1.4.0, CSP L.1110-4): the parents told of the sharing within the team, no objection;
+    // his mother, his representative; an orthophoniste outside the team, first without the consent.
+    await coordinator.fill('#sharing-informedOn', '2026-11-20');
+    await coordinator.fill('#sharing-informedHow', 'entretien avec les deux parents');
+    await coordinator.check('#sharing-objected-non');
+    await coordinator.fill('#recipients-0-name', 'Julie Petit');
+    await coordinator.fill('#recipients-0-function', 'mère');
+    await coordinator.selectOption('#recipients-0-circle', 'representant');
+    await submit(coordinator, /^Ajouter un destinataire/);
+    expect(await coordinator.evaluate(() => document.activeElement?.id)).toBe('recipients-1');
+    await coordinator.fill('#recipients-1-name', 'Anne Roux');
+    await coordinator.fill('#recipients-1-function', 'orthophoniste');
+    await coordinator.fill('#recipients-1-organisation', 'cabinet libéral du Val');
+    await coordinator.selectOption('#recipients-1-circle', 'hors_equipe');
     await fillEasyToRead(coordinator);
     await submit(coordinator, 'Prévisualiser');
     expect(await coordinator.locator('#requests-0-reason-erreur').count()).toBe(1);
     expect(await coordinator.locator('.error-summary').innerText()).toContain('Motif');
+    // The outside recipient without consent: the refusal beside her consent's date, with the article.
+    expect(await coordinator.locator('#recipients-1-consentOn-erreur').innerText()).toContain('CSP L.1110-4 III al. 2');
+    expect(await coordinator.getAttribute('#recipients-1-consentOn', 'aria-invalid')).toBe('true');
+    expect(await coordinator.getAttribute('#recipients-1-consentOn', 'aria-describedby')).toContain('recipients-1-consentOn-erreur');
+    expect(await coordinator.locator('.error-summary a[href="#recipients-1-consentOn"]').count()).toBe(1);
     await quality(coordinator, 'compte rendu with an error');
+    await coordinator.locator('section.meeting-step').nth(6).screenshot({ path: `${shots}/console-compte-rendu-destinataires-erreur.png` });
     await coordinator.fill('#requests-0-reason', 'La piscine fait partie de la rééducation prescrite.');
+    await coordinator.fill('#recipients-1-consentOn', '2026-11-24');
+    await coordinator.fill('#recipients-1-consentHow', 'accord écrit des deux parents');
     await fillEasyToRead(coordinator, 'La piscine fait partie de vos soins.');
     await submit(coordinator, 'Prévisualiser');
     const preview = await coordinator.locator('#apercu .cp-doc').innerText();
     expect(preview).toContain('Aller au cinéma');
     expect(preview).toContain('La piscine fait partie de la rééducation prescrite.');
+    expect(preview).toContain('Destinataires du compte rendu');
+    // (The preview's dates hold no-break spaces.)
+    expect(preview).toMatch(/Anne Roux\s+orthophoniste\s+cabinet libéral du Val\s+hors de l’équipe de soins, consentement préalable du 24\snovembre\s2026 \(accord écrit des deux parents\)/);
     await quality(coordinator, 'compte rendu preview');
     await coordinator.locator('section.meeting-step').nth(4).screenshot({ path: `${shots}/console-compte-rendu-demandes.png` });
+    await coordinator.locator('section.meeting-step').nth(6).screenshot({ path: `${shots}/console-compte-rendu-destinataires.png` });
     await submit(coordinator, 'Générer le document');
     await waitReady(coordinator);
     // No visa asked for comptes rendus: the send form is there at once.
     expect(await coordinator.locator('#visa').count()).toBe(0);
     expect(coordinator.problems).toEqual([]);
-  });
+  }, 120_000);
 
   it('a signer’s question is answered from the document page; the tuteur reads the answer from the e-mail’s link', async () => {
     const coordinator = await open('coordination@les-tilleuls.example');

@@ -69,6 +69,21 @@ describe('the demo example on the new-document form', () => {
     expect(preview.text).toContain('Aperçu avant génération');
   });
 
+  it('Enzo’s compte rendu (1.4.0: recipients, information on sharing, the outside doctor’s consent): the example previews at once, its recipients in the page', async () => {
+    const enzo = fixture.residents.find((r) => r.key === 'enzo-petit')!;
+    const id = await idOf(enzo);
+    const url = `/console/residents/${id}/documents/nouveau?type=compte-rendu-synthese`;
+    const filled = (await demo.get(`${url}&exemple=demo`).expect(200)).text;
+    expect(filled).toContain('Prérempli avec l’exemple du jeu de démonstration pour Enzo Petit');
+    expect(filled).toContain('value="Dr Claire Martin"');
+    const fields = formFieldsOf(demoExampleOf(fixture.establishment.finess, enzo, 'compte-rendu-synthese', fixture)!);
+    expect(fields).toEqual(expect.objectContaining({ 'recipients[4].circle': 'hors_equipe', 'recipients[4].consentOn': '2026-11-18', 'sharing.objected': 'non' }));
+    const preview = await demo.post(url).type('form').send({ _csrf: csrfOf(filled), _action: 'preview', ...fields });
+    expect(preview.text).not.toContain('class="error-summary"');
+    expect(preview.status).toBe(200);
+    expect(preview.text).toContain('Aperçu avant génération');
+  });
+
   it('a resident of another establishment: no link, and `exemple=demo` changes nothing', async () => {
     const [other] = await insertResidentsWithSignedContracts(ds, { organisationId: h.orgA.organisationId, establishmentId: h.orgA.establishmentId, count: 1, tag: 'Exemple' });
     const agent = await loginAgent(h.app, h.orgA.users.admissions.email, TEST_PASSWORD);

@@ -78,6 +78,12 @@ function documentOf(c: Case): unknown {
 }
 /** What the easy-to-read annex leaves to the standard text (the reasoning of each measure, the representative's own words). */
 function printedInFalc(c: Case, data: unknown): unknown {
+  // The easy-to-read minutes say when an outside recipient's consent was given, not how it was collected (compte rendu 1.4.0).
+  if (c === 'compte-rendu-synthese') {
+    const d = structuredClone(data) as { recipients?: Record<string, unknown>[] };
+    for (const r of d.recipients ?? []) delete r.consentHow;
+    return d;
+  }
   if (c !== LIBERTY_ANNEX) return data;
   const d = structuredClone(data) as { libertyAnnex: { collegialProcedure: Record<string, unknown>; representativeOpinion: Record<string, unknown>; measures: Record<string, unknown>[] } };
   delete d.libertyAnnex.collegialProcedure.initiatorName;
@@ -380,11 +386,16 @@ const MANDATORY: Record<Case, { standard: string[]; falc: string[] }> = {
       'Points de désaccord exprimés',
       'personne qualifiée',
       'médiation',
-      // next review, distribution
+      // next review, distribution: the recipients, the information on sharing, the consent of an outside one (CSP L.1110-4 III and IV)
       'Prochaine réunion',
       'Prochaine révision du projet : 18 mars 2027.',
-      'Diffusion',
-      'Le présent compte rendu est adressé à',
+      'Diffusion et partage des informations',
+      'l’information sur le partage des informations a été délivrée aux titulaires de l’autorité parentale',
+      'Aucune opposition au partage n’a été exprimée.',
+      'Destinataires du compte rendu',
+      'Cadre du partage',
+      'Dr Claire Martin',
+      'consentement préalable du 18 novembre 2026',
       'La personne reçoit une version facile à lire ou en gros caractères',
       'Validation du compte rendu',
     ],
@@ -408,6 +419,9 @@ const MANDATORY: Record<Case, { standard: string[]; falc: string[] }> = {
       'Le prochain rendez-vous',
       'Nous nous revoyons le 18 mars 2027.',
       'Qui reçoit ce compte rendu',
+      'nous avons parlé avec vos parents des informations sur vous.',
+      'Personne n’a dit non.',
+      'Les personnes qui reçoivent ce compte rendu',
       'Vous recevez une version facile à lire ou écrite en gros.',
     ],
   },
@@ -453,7 +467,7 @@ const MANDATORY: Record<Case, { standard: string[]; falc: string[] }> = {
 };
 
 /** Values that are not printed as they are stored (enums turned into words, ISO dates, keys). */
-const NOT_VERBATIM = new Set(['resident', 'kind', 'answer', 'expression', 'presence', 'capacity', 'outcome', 'mode', 'appliesTo', 'financialContribution', 'purpose', 'byCapacity', 'initiatedBy', 'initiative']);
+const NOT_VERBATIM = new Set(['resident', 'kind', 'answer', 'expression', 'presence', 'capacity', 'outcome', 'mode', 'appliesTo', 'financialContribution', 'purpose', 'byCapacity', 'initiatedBy', 'initiative', 'circle']);
 
 /** Every text value of the document's data, as stored (ISO dates are checked in full below). */
 function verbatimValues(data: unknown, falc: boolean, key = ''): string[] {

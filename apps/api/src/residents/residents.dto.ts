@@ -28,6 +28,10 @@ import {
   ParentalAuthority,
   SOLE_AUTHORITY_GROUNDS,
   SoleAuthorityGround,
+  MINOR_ROLES,
+  MinorRole,
+  DELEGATION_EXTENTS,
+  DelegationExtent,
   STAY_TYPES,
   StayType,
 } from '@carepact/residents';
@@ -50,6 +54,9 @@ export class ContactDto {
   address?: string | null;
   @ApiPropertyOptional({ description: 'Parent titulaire de l’autorité parentale (mineurs).' }) @IsOptional() @IsBoolean()
   holdsParentalAuthority?: boolean;
+  @ApiPropertyOptional({ enum: MINOR_ROLES, nullable: true, description: 'Mineurs : tuteur (C. civ. 408), délégataire de l’autorité parentale (C. civ. 377) ou service à qui l’enfant est confié (C. civ. 375-7).' })
+  @IsOptional() @IsIn(MINOR_ROLES as unknown as string[])
+  minorRole?: MinorRole | null;
 }
 
 export class UpdateContactDto {
@@ -69,6 +76,8 @@ export class UpdateContactDto {
   address?: string | null;
   @ApiPropertyOptional() @IsOptional() @IsBoolean()
   holdsParentalAuthority?: boolean;
+  @ApiPropertyOptional({ enum: MINOR_ROLES, nullable: true }) @IsOptional() @IsIn(MINOR_ROLES as unknown as string[])
+  minorRole?: MinorRole | null;
 }
 
 export class HolderDto {
@@ -90,6 +99,12 @@ export class HolderDto {
   phone?: string | null;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(300) @SafeText('name')
   address?: string | null;
+  @ApiPropertyOptional({
+    description:
+      'Ce titulaire est préposé de l’établissement (C. civ. 451 al. 2), ou salarié de l’établissement ou de son organisme gestionnaire : ses intérêts sont opposés à ceux de la personne pour le contrat de séjour, ses avenants et le DIPC (C. civ. 454 al. 5, 455). Un cotitulaire qui ne l’est pas agit seul pour ces actes (C. civ. 447 al. 2 et 3).',
+  })
+  @IsOptional() @IsBoolean()
+  establishmentEmployee?: boolean;
 }
 
 class MeasureFieldsDto {
@@ -111,12 +126,6 @@ class MeasureFieldsDto {
   authorisationReference?: string | null;
   @ApiPropertyOptional({ description: 'Référence de la pièce justificative (copie du jugement…).' }) @IsOptional() @IsString() @MaxLength(200) @NoControlChars()
   proofDocumentRef?: string | null;
-  @ApiPropertyOptional({
-    description:
-      'Le titulaire de la mesure est préposé de l’établissement (C. civ. 451 al. 2), ou salarié de l’établissement ou de son organisme gestionnaire : ses intérêts sont opposés à ceux de la personne pour le contrat de séjour, ses avenants et le DIPC (C. civ. 454 al. 5, 455).',
-  })
-  @IsOptional() @IsBoolean()
-  holderEstablishmentEmployee?: boolean;
   @ApiPropertyOptional({ description: 'Subrogé curateur ou subrogé tuteur (C. civ. 454) : un contact du résident ; null pour l’effacer.' }) @IsOptional() @IsUUID()
   subrogeContactId?: string | null;
   @ApiPropertyOptional({ description: 'Curateur ou tuteur ad hoc désigné par le juge (C. civ. 455) : un contact du résident ; avec la référence et la date de la décision.' })
@@ -159,6 +168,13 @@ export class UpdateMeasureDto extends MeasureFieldsDto {
   judgmentReference?: string;
   @ApiPropertyOptional() @IsOptional() @IsCalendarDate()
   judgmentDate?: string;
+  @ApiPropertyOptional({
+    type: [String],
+    description:
+      'Les titulaires de la mesure (identifiants de contact) préposés de l’établissement ou salariés de celui-ci ou de son organisme gestionnaire (C. civ. 451 al. 2) : la liste entière, vide pour aucun ; absente, inchangée.',
+  })
+  @IsOptional() @IsArray() @ArrayMaxSize(5) @IsUUID(undefined, { each: true })
+  establishmentEmployeeContactIds?: string[];
 }
 
 export class PreferencesDto {
@@ -199,6 +215,32 @@ export class SoleAuthorityDto {
   proofDate: string;
 }
 
+/** C. civ. 375-7: the juge des enfants' authorisation for the service the child is entrusted to to perform the act. */
+export class ActAuthorisationDto {
+  @ApiProperty({ example: 'Ordonnance JE 26/0012' }) @IsDefined() @IsString() @MinLength(1) @MaxLength(200) @NoControlChars()
+  reference: string;
+  @ApiProperty({ example: '2026-10-02' }) @IsDefined() @IsCalendarDate()
+  date: string;
+}
+
+/** C. civ. 390 s. (tutelle), 377 s. (délégation), 375-7 (placement): the decision a minor's representative holds his power from. */
+export class MinorDecisionDto {
+  @ApiProperty({ example: 'Conseil de famille, TJ de Valville' }) @IsDefined() @IsString() @MinLength(1) @MaxLength(200) @NoControlChars()
+  authority: string;
+  @ApiProperty({ example: 'RG 25/00042' }) @IsDefined() @IsString() @MinLength(1) @MaxLength(200) @NoControlChars()
+  reference: string;
+  @ApiProperty({ example: '2025-03-03' }) @IsDefined() @IsCalendarDate()
+  date: string;
+  @ApiPropertyOptional({ enum: DELEGATION_EXTENTS, nullable: true, description: 'Délégation : totale, ou partielle ou partagée avec les parents (C. civ. 377-1).' })
+  @IsOptional() @IsIn(DELEGATION_EXTENTS as unknown as string[])
+  delegationExtent?: DelegationExtent | null;
+  @ApiPropertyOptional({ description: 'Tutelle : le mineur est pupille de l’État (CASF L.224-1).' }) @IsOptional() @IsBoolean()
+  wardOfState?: boolean;
+  @ApiPropertyOptional({ type: ActAuthorisationDto, description: 'Placement : autorisation du juge des enfants pour le service gardien (C. civ. 375-7).' })
+  @IsOptional() @ValidateNested() @Type(() => ActAuthorisationDto)
+  actAuthorisation?: ActAuthorisationDto | null;
+}
+
 class ResidentFieldsDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) @SafeText('name')
   birthName?: string | null;
@@ -218,6 +260,9 @@ class ResidentFieldsDto {
   @ApiPropertyOptional({ type: SoleAuthorityDto, description: 'Mineurs, autorité parentale exercée par un seul parent : son motif et sa preuve (obligatoires dans ce cas).' })
   @IsOptional() @ValidateNested() @Type(() => SoleAuthorityDto)
   soleAuthority?: SoleAuthorityDto | null;
+  @ApiPropertyOptional({ type: MinorDecisionDto, description: 'Mineurs sous tutelle, délégation ou placement : la décision (obligatoire pour la tutelle et la délégation).' })
+  @IsOptional() @ValidateNested() @Type(() => MinorDecisionDto)
+  minorDecision?: MinorDecisionDto | null;
 }
 
 export class CreateResidentDto extends ResidentFieldsDto {

@@ -44,6 +44,10 @@ describe('the tariff annex a version lists (CASF L.311-4): no file, the establis
     });
     // A contract asking no contribution lists the annex but prints no tariffs.
     expect(tariffAnnexOf({ type: 'contrat-sejour', templateVersion: '1.6.0', input: input('aucune') })?.reproducedIn).toBeNull();
+    // From contract 1.7.0 and DIPC 1.6.0, a document asking no contribution no longer lists it at all.
+    expect(tariffAnnexOf({ type: 'contrat-sejour', templateVersion: '1.7.0', input: input('aucune') })).toBeNull();
+    expect(tariffAnnexOf({ type: 'dipc', templateVersion: '1.6.0', input: input('aucune') })).toBeNull();
+    expect(tariffAnnexOf({ type: 'contrat-sejour', templateVersion: '1.7.0', input: input('tarifs') })?.reproducedIn).toBe('Participation financière et facturation');
     expect(tariffAnnexOf({ type: 'dipc', templateVersion: '1.5.0', input: input('tarifs') })?.reproducedIn).toBe('Participation financière');
     // Without tariffs, or for a document that lists none: nothing.
     expect(tariffAnnexOf({ type: 'contrat-sejour', templateVersion: '1.6.0', input: { establishment: {}, document: {} } })).toBeNull();
@@ -61,7 +65,11 @@ describe('the tariff annex a version lists (CASF L.311-4): no file, the establis
       expect({ version: t.version, section: annex.reproducedIn }).toEqual({ version: t.version, section: table.section });
       const unconditional = table.condition === 'establishment.tariffs';
       expect({ version: t.version, condition: table.condition }).toEqual({ version: t.version, condition: unconditional ? 'establishment.tariffs' : "document.financialContribution == 'tarifs'" });
-      expect({ version: t.version, without: tariffAnnexOf({ type, templateVersion: t.version, input: input('aucune') })?.reproducedIn ?? null }).toEqual({
+      // Listed without a financial contribution? As the list item's condition says (none in contract 1.0.0; contract 1.7.0, DIPC 1.6.0 on: only with one).
+      const listCondition = /"if": "([^"]*)",\s*"then": \[\s*\{\s*"standard": "Annexe tarifaire en vigueur au/.exec(t.raw)?.[1];
+      const listedWithout = tariffAnnexOf({ type, templateVersion: t.version, input: input('aucune') });
+      expect({ version: t.version, listedWithout: listedWithout !== null }).toEqual({ version: t.version, listedWithout: listCondition === undefined || listCondition === 'establishment.tariffs' });
+      expect({ version: t.version, without: listedWithout?.reproducedIn ?? null }).toEqual({
         version: t.version,
         without: unconditional ? table.section : null,
       });

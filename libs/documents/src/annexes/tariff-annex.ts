@@ -28,12 +28,22 @@ export interface TariffAnnex {
  * Which templates list the tariff annex and where they print the tariffs (checked against the
  * template files by tariff-annex.spec.ts): every contrat-sejour (1.0.0 prints the table whenever
  * there are tariffs, later versions when `document.financialContribution` is « tarifs »); the DIPC
- * from 1.1.0.
+ * from 1.1.0. Contract 1.7.0 and DIPC 1.6.0 on list it only when they print it (a document asking
+ * no financial contribution hands over no tariff annex); earlier versions list it whenever the
+ * establishment has tariffs.
  */
-function listing(type: string, templateVersion: string): { section: string; alwaysPrinted: boolean } | null {
-  if (type === 'contrat-sejour') return { section: 'Participation financière et facturation', alwaysPrinted: templateVersion === '1.0.0' };
-  if (type === 'dipc' && templateVersion !== '1.0.0') return { section: 'Participation financière', alwaysPrinted: false };
+function listing(type: string, templateVersion: string): { section: string; alwaysPrinted: boolean; listedWithContributionOnly: boolean } | null {
+  if (type === 'contrat-sejour')
+    return { section: 'Participation financière et facturation', alwaysPrinted: templateVersion === '1.0.0', listedWithContributionOnly: versionAtLeast(templateVersion, [1, 7, 0]) };
+  if (type === 'dipc' && templateVersion !== '1.0.0') return { section: 'Participation financière', alwaysPrinted: false, listedWithContributionOnly: versionAtLeast(templateVersion, [1, 6, 0]) };
   return null;
+}
+
+/** `version` (« 1.6.0 ») is `min` or later. */
+function versionAtLeast(version: string, min: readonly [number, number, number]): boolean {
+  const v = version.split('.').map(Number);
+  for (let i = 0; i < 3; i++) if ((v[i] ?? 0) !== min[i]) return (v[i] ?? 0) > min[i];
+  return true;
 }
 
 /** The tariff annex a version lists (its type, template version and input snapshot), or null when it lists none. */
@@ -44,6 +54,7 @@ export function tariffAnnexOf(version: { type: string; templateVersion: string; 
   const from = (tariffs as { effectiveFrom?: unknown }).effectiveFrom;
   const effectiveFrom = typeof from === 'string' && from ? from : null;
   const contribution = (version.input.document as { financialContribution?: unknown } | undefined)?.financialContribution;
+  if (where.listedWithContributionOnly && contribution !== 'tarifs') return null;
   return {
     label: effectiveFrom ? `Annexe tarifaire en vigueur au ${formatDateLong(effectiveFrom)}` : 'Annexe tarifaire',
     effectiveFrom,

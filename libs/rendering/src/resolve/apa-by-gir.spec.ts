@@ -46,7 +46,8 @@ const CASES: [string, string, TemplateInput, TemplateInput][] = [
 describe.each(CASES)('%s 1.4.0: the APA by GIR (CASF L.232-2, L.232-8) — %s', (type, _who, gir5, gir2) => {
   it('is the latest published version (contrat de séjour: 1.6.0, the personne de confiance notice under CASF D.311-0-4 whole, with the same APA text)', () => {
     // DIPC 1.5.0 changed only the signature slots (signature policy, C. civ. 435, 437, 459-2): the APA text is 1.4.0's.
-    expect(loader.load(type).content.version).toBe(type === 'contrat-sejour' ? '1.6.0' : '1.5.0');
+    // Contrat 1.7.0, DIPC 1.6.0 add a minor's tuteur, délégataire or service gardien (C. civ. 375-7, 377, 408): the APA text is unchanged.
+    expect(loader.load(type).content.version).toBe(type === 'contrat-sejour' ? '1.7.0' : '1.6.0');
     expect((gir5.document as { pricing: { gir: number } }).pricing.gir).toBe(5);
     expect((gir2.document as { pricing: { gir: number } }).pricing.gir).toBe(2);
   });

@@ -47,8 +47,10 @@ const text = (tree: DocumentTree) =>
     .join('\n');
 
 describe('annex on the freedom to come and go (avenant 1.4.0, purpose « liberte-aller-venir », CASF L.311-4-1 I)', () => {
-  it('is the latest published avenant; 1.3.0 stays loadable with its pinned hash, without the purpose', () => {
-    expect(template.content.version).toBe('1.4.0');
+  it('is the latest published avenant (1.5.0 on: its own signers); 1.4.0 and 1.3.0 stay loadable with their pinned hash, 1.3.0 without the purpose', () => {
+    expect(template.content.version.localeCompare('1.5.0', undefined, { numeric: true })).toBeGreaterThanOrEqual(0);
+    const previous = loader.load('avenant', '1.4.0');
+    expect(previous.published?.sha256).toBe(previous.sha256);
     const old = loader.load('avenant', '1.3.0');
     expect(old.published?.sha256).toBe(old.sha256);
     expect((old.content.inputSchema.properties!.document.properties!.purpose.enum ?? []) as string[]).not.toContain('liberte-aller-venir');
@@ -121,6 +123,9 @@ describe('annex on the freedom to come and go (avenant 1.4.0, purpose « liberte
       expect(refusals(annexInput((i) => (i.document.contractSignedOn = '2026-11-27')))).toEqual([]);
     });
 
+    // Six months (`reviewMaxMonths`): the period attributed to R.311-0-9 / annexe 3-9-1 (décret n° 2016-1743) is NOT
+    // VERIFIED — their text was not found in the sources consulted (L.311-4-1 I itself says « révisée chaque fois que
+    // nécessaire »); the template's source note says so. Check it on Légifrance before relying on the value.
     it('the next review six months at most after the procedure (same day of the month, or its last day): one day later → LIBERTY_REVIEW_TOO_LATE', () => {
       // Procedure on 20 November 2026: 20 May 2027 at the latest.
       expect(refusals(annexInput((i) => (i.document.nextReview = '2027-05-20')))).toEqual([]);
@@ -232,6 +237,17 @@ describe('annex on the freedom to come and go (avenant 1.4.0, purpose « liberte
       // Neither objectives nor prices, nor the residence choice (the annex does not decide where she lives).
       expect(s).not.toMatch(/Objectifs|Prix par jour|Choix du lieu de vie|Avenant/);
       expect(s.match(/Mesure prévue/g)).toHaveLength(2);
+    });
+
+    it('its signers are those of a decision relating to the person (C. civ. 459): a tutelle of the property only leaves her to sign alone; one of the person, the tuteur for her', () => {
+      const slots = (input: TemplateInput, variant: 'standard' | 'falc') =>
+        resolve(template, input, variant).blocks.flatMap((b) => (b.kind === 'signatures' ? b.slots.map((x) => `${x.role} | ${x.name} | ${x.capacity}`) : []));
+      const propertyOnly = annexInput((i) => (i.resident.protectionMeasure.scope = ['biens']));
+      expect(slots(propertyOnly, 'standard')).toEqual(['resident | Lucie Bernard | en son nom propre', 'director | Claire Morel | pour la direction de l’établissement EHPAD Les Tilleuls']);
+      expect(text(resolve(template, propertyOnly, 'falc'))).toContain('Vous signez ce document avec la direction de l’établissement.');
+      expect(text(resolve(template, propertyOnly, 'falc'))).not.toContain('pour votre argent');
+      const personOnly = annexInput((i) => (i.resident.protectionMeasure.scope = ['personne']));
+      expect(slots(personOnly, 'standard')).toEqual(['tuteur | Alain Bernard | en qualité de tuteur, qui représente Lucie Bernard', 'director | Claire Morel | pour la direction de l’établissement EHPAD Les Tilleuls']);
     });
 
     it('a revision says which annex it revises and at whose initiative', () => {

@@ -322,6 +322,29 @@ export function validateTemplateInput(template: LoadedTemplate, data: unknown): 
   // Rules between the values given (a notice at least eight days before the interview, CASF
   // D.311-0-4): undecided (undefined) on data the schema refused; a field already refused keeps its error.
   for (const [i, c] of (t.checks ?? []).entries()) {
+    if (c.each !== undefined) {
+      // Once per item of a list (the recipients of the minutes…), each refusal beside its item.
+      const loop = parseLoop(c.each);
+      // The template validator made the list a plain path of the data (template-validator.ts).
+      if (loop.source.kind !== 'path') throw new TemplateRenderError(ref, `checks[${i}].each`, 'la liste doit être un chemin des données');
+      const list = evaluate(loop.source, ctx, c.each);
+      if (!Array.isArray(list)) continue;
+      const listPath = [loop.source.root, ...loop.source.members].join('.');
+      list.forEach((item, k) => {
+        const vars = new Map(ctx.vars);
+        vars.set(loop.variable, item);
+        if (loop.counter) vars.set(loop.counter, k + 1);
+        const inner: EvalContext = { ...ctx, vars };
+        if (!isTruthy(evaluateIn(inner, `checks[${i}].when`, c.when))) return;
+        const holds = evaluateIn(inner, `checks[${i}].check`, c.check);
+        if (holds === undefined || isTruthy(holds)) return;
+        for (const f of c.fields) {
+          const field = f.startsWith(`${loop.variable}.`) ? `${listPath}[${k}]${f.slice(loop.variable.length)}` : f;
+          if (!has(field)) errors.push({ field, code: c.code, message: c.message });
+        }
+      });
+      continue;
+    }
     if (!isTruthy(run(`checks[${i}].when`, c.when))) continue;
     const holds = run(`checks[${i}].check`, c.check);
     if (holds === undefined || isTruthy(holds)) continue;

@@ -1,5 +1,5 @@
 import type { ContactView, MeasureType, MeasureView, ResidentView } from '@carepact/residents';
-import { capacityWords, consentSentence } from './consent-sentence';
+import { capacityWords, consentSentence, countersignWords } from './consent-sentence';
 import { decideSigners } from './signature-policy';
 import type { PolicyDocumentType, RequiredSigner } from './policy.types';
 import { aContact, aMeasure, aResident } from './testing/resident-view.builder';
@@ -97,5 +97,56 @@ describe('consent sentence by capacity (first person, issue 13 item 2)', () => {
     expect(capacityWords(byKey(list, 'curateur'), 'Marcel Dupont', 'second')).toBe('en qualité de curateur : vous assistez Marcel Dupont');
     expect(capacityWords(byKey(signers(withMeasure('tutelle')), 'tuteur'), 'Marcel Dupont', 'second')).toBe('en qualité de tuteur : vous représentez Marcel Dupont');
     expect(capacityWords(byKey(signers(aResident()), 'resident'), 'Marcel Dupont', 'second')).toBe('en votre nom');
+  });
+});
+
+/**
+ * CASF D.311 II: the DIPC « est établi et signé par le directeur … Il peut être contresigné par la
+ * personne accueillie ou son représentant légal ». Its person's side signs optionally (decideSigners):
+ * what they tick and read says « contresigner », and a holder countersigns « pour » the person — never
+ * « je représente … » as if the act waited for that signature. Who signs is the policy's, unchanged.
+ */
+describe('an optional countersigner of a DIPC (CASF D.311 II)', () => {
+  const dipc = (resident: ResidentView) => signers(resident, 'dipc');
+  const sentence = (s: RequiredSigner, name = 'Marcel Dupont') => consentSentence(s, name, 'dipc');
+
+  it('the policy makes the person’s side optional on a DIPC (the case these sentences are for)', () => {
+    expect(dipc(withMeasure('tutelle')).map((s) => [s.role, s.optional])).toEqual([
+      ['tuteur', true],
+      ['director', false],
+    ]);
+  });
+
+  it('a tuteur (representation): « je le contresigne …, pour Marcel Dupont, que je représente »', () => {
+    const tuteur = byKey(dipc(withMeasure('tutelle')), 'tuteur');
+    expect(sentence(tuteur)).toBe('J’ai lu le document et je le contresigne en qualité de tuteur, pour Marcel Dupont, que je représente.');
+    expect(countersignWords(tuteur, 'Marcel Dupont', 'second')).toBe('en qualité de tuteur, pour Marcel Dupont, que vous représentez');
+  });
+
+  it('under curatelle: the person countersigns in her name, the curateur « pour assister » her (C. civ. 467)', () => {
+    const list = dipc(withMeasure('curatelle'));
+    expect(sentence(byKey(list, 'resident'))).toBe('J’ai lu le document et je le contresigne en mon nom, avec l’assistance de mon curateur.');
+    expect(sentence(byKey(list, 'curateur'))).toBe('J’ai lu le document et je le contresigne en qualité de curateur, pour assister Marcel Dupont.');
+    expect(countersignWords(byKey(list, 'curateur'), 'Marcel Dupont', 'second')).toBe('en qualité de curateur, pour assister Marcel Dupont');
+  });
+
+  it('the person alone and the other representatives', () => {
+    expect(sentence(byKey(dipc(aResident()), 'resident'))).toBe('J’ai lu le document et je le contresigne en mon nom.');
+    expect(sentence(byKey(dipc(withMeasure('mandat_protection_future')), 'mandataire'))).toBe(
+      'J’ai lu le document et je le contresigne en qualité de mandataire de protection future, pour Marcel Dupont, que je représente.',
+    );
+  });
+
+  it('no optional countersigner ticks « je le signe »; the contract’s signers still do', () => {
+    for (const resident of [aResident(), withMeasure('curatelle'), withMeasure('tutelle'), withMeasure('habilitation_familiale', { mode: 'representation' })]) {
+      for (const s of dipc(resident).filter((x) => x.role !== 'director')) expect({ key: s.key, text: sentence(s) }).toEqual({ key: s.key, text: expect.stringMatching(/^J’ai lu le document et je le contresigne /) as unknown as string });
+      for (const s of signers(resident).filter((x) => x.role !== 'director')) expect(consentSentence(s, 'Marcel Dupont', 'contrat-sejour').startsWith('J’ai lu le document et je le signe ')).toBe(true);
+    }
+  });
+
+  it('an optional signature that is no countersignature keeps « je le signe » (a compte rendu read « pour prise de connaissance »)', () => {
+    const reader = byKey(signers(aResident(), 'compte-rendu-synthese'), 'resident');
+    expect(reader.optional).toBe(true);
+    expect(consentSentence(reader, 'Marcel Dupont', 'compte-rendu-synthese')).toBe('J’ai lu le document et je le signe en mon nom.');
   });
 });

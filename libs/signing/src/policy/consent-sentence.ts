@@ -13,6 +13,22 @@ export interface ConsentSigner {
   /** The policy's capacity wording, e.g. « en qualité de curateur, qui assiste Marcel Dupont ». */
   capacity: string;
   measure: Pick<MeasureReference, 'type' | 'mode'> | null;
+  /**
+   * The signature is an optional countersignature of the person's side (a DIPC or an avenant to it:
+   * CASF D.311 II « Il peut être contresigné par la personne accueillie ou son représentant légal »;
+   * D.311 VII). The sentences then say « contresigner », never a signature that is required.
+   */
+  optional?: boolean;
+}
+
+/**
+ * The person or her representative countersigning a DIPC or an avenant to it (CASF D.311 II, VII),
+ * as the e-mails decide it (signing-jobs.service invite): an optional signer of the person's side on
+ * those documents. Elsewhere an optional signature is not a countersignature (the person's own on
+ * her projet personnalisé, a compte rendu read and signed « pour prise de connaissance »).
+ */
+export function countersigns(signer: Pick<ConsentSigner, 'role' | 'optional'>, documentType: string | undefined): boolean {
+  return signer.optional === true && signer.role !== 'director' && (documentType === 'dipc' || documentType === 'avenant');
 }
 
 /** « de mon curateur »: the assistant as the assisted person names them (C. civ. 467, 494-6, 437). */
@@ -35,6 +51,8 @@ const HOLDER_TITLE: Readonly<Record<string, string>> = {
 };
 
 const READ = 'J’ai lu le document et je le signe';
+/** CASF D.311 II: the DIPC is established by the director; the person's side « peut » countersign it. */
+const READ_COUNTERSIGN = 'J’ai lu le document et je le contresigne';
 
 type Person = 'first' | 'second';
 const W: Record<Person, { own: string; my: (assistant: string) => string; assist: string; represent: string }> = {
@@ -65,7 +83,17 @@ export function capacityWords(signer: ConsentSigner, residentName: string, perso
     case 'director':
       // Countersigned in the console, not in the portal; worded for completeness.
       return signer.capacity;
+    case 'delegataire':
+      // C. civ. 377, 377-1: the délégataire exercises the parental authority delegated by judgment.
+      return `en qualité de délégataire de l’autorité parentale ${ofName(residentName)}`;
+    case 'service_gardien': {
+      // C. civ. 375-7: the juge des enfants authorised the service the child is entrusted to to perform the act.
+      const service = /est confié \(([^)]+)\)/.exec(signer.capacity)?.[1];
+      return `en qualité de représentant du service à qui l’enfant ${residentName} est confié${service ? ` (${service})` : ''}, avec l’autorisation du juge des enfants`;
+    }
     default: {
+      // C. civ. 408: the tuteur of a minor (no adult measure behind him) represents the child; CASF L.224-1 for a pupille de l'État.
+      if (signer.role === 'tuteur' && !m) return `en qualité de tuteur : ${w.represent} ${residentName}${signer.capacity.includes('pupille de l’État') ? ', pupille de l’État' : ''}`;
       const title = (m && HOLDER_TITLE[m.type]) ?? signer.capacity.replace(/^en qualité de ([^,]+),.*$/, '$1');
       // C. civ. 472: a curatelle renforcée's curateur signs the accommodation agreement alone with the judge's authorisation.
       if (signer.capacity.includes('autorisation du juge')) return `en qualité de ${title}, avec l’autorisation du juge, pour ${residentName}`;
@@ -75,7 +103,29 @@ export function capacityWords(signer: ConsentSigner, residentName: string, perso
   }
 }
 
-/** The sentence the signer ticks: « J’ai lu le document et je le signe en mon nom. » */
-export function consentSentence(signer: ConsentSigner, residentName: string): string {
+/**
+ * The capacity of an optional countersigner (CASF D.311 II): a holder of the measure countersigns
+ * « pour » the person — « en qualité de tuteur, pour Marcel Dupont, que vous représentez »; « en
+ * qualité de curateur, pour assister Marcel Dupont » (C. civ. 467: he assists, he never signs in her
+ * place) — rather than « vous représentez … », which reads as the signature the act needs. The person
+ * and a parent keep their own words. Who signs does not change: the policy decided it.
+ */
+export function countersignWords(signer: ConsentSigner, residentName: string, person: Person = 'first'): string {
+  const words = capacityWords(signer, residentName, person);
+  if (signer.role === 'resident' || signer.role === 'parent' || signer.role === 'director') return words;
+  const holder = /^en qualité de ([^:]+) : (j’assiste|vous assistez|je représente|vous représentez) (.+)$/.exec(words);
+  if (!holder) return words;
+  const [, title, verb, name] = holder;
+  if (verb === 'j’assiste' || verb === 'vous assistez') return `en qualité de ${title}, pour assister ${name}`;
+  return `en qualité de ${title}, pour ${name}, ${person === 'first' ? 'que je représente' : 'que vous représentez'}`;
+}
+
+/**
+ * The sentence the signer ticks: « J’ai lu le document et je le signe en mon nom. »; an optional
+ * countersigner (CASF D.311 II): « J’ai lu le document et je le contresigne en qualité de tuteur,
+ * pour Marcel Dupont, que je représente. »
+ */
+export function consentSentence(signer: ConsentSigner, residentName: string, documentType?: string): string {
+  if (countersigns(signer, documentType)) return `${READ_COUNTERSIGN} ${countersignWords(signer, residentName, 'first')}.`;
   return `${READ} ${capacityWords(signer, residentName, 'first')}.`;
 }

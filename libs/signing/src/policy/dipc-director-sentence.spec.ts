@@ -75,3 +75,38 @@ describe('the DIPC’s explanation: the director establishes it, the others may 
     expect(d.explanation).toContain('peut le contresigner ensuite, s’il le souhaite, jusqu’à l’échéance de la demande');
   });
 });
+
+/**
+ * The measure's sentence in the same explanation (the console's request page): on a DIPC the
+ * representative « peut » countersign for the person (CASF D.311 II), never « le tuteur signe pour la
+ * personne » as on the contract, where his signature is required. Who signs is unchanged.
+ */
+describe('the measure’s sentence on a DIPC says the countersignature is optional (CASF D.311 II)', () => {
+  const decide = (documentType: 'dipc' | 'contrat-sejour', m: MeasureView) => decideSigners({ documentType, resident: resident(m), establishment, on: '2026-11-25' });
+  const curatelle: MeasureView = { ...tutelle, id: 'm-curatelle', type: 'curatelle', mode: 'assistance', holders: [{ ...tuteur, contactId: tuteur.id, role: HOLDER_ROLE_OF.curatelle }] };
+  const biens: MeasureView = { ...tutelle, id: 'm-biens', scope: ['biens'] };
+
+  it('tutelle: « le tuteur peut contresigner, sans obligation, pour la personne »; the contract keeps « signe »', () => {
+    const dipc = decide('dipc', tutelle);
+    expect(dipc.explanation).toContain('mesure de représentation, le tuteur peut contresigner, sans obligation, pour la personne ;');
+    expect(dipc.explanation).not.toContain('le tuteur signe pour la personne');
+    expect(dipc.signers.map((s) => [s.role, s.optional])).toEqual([
+      ['tuteur', true],
+      ['director', false],
+    ]);
+    expect(decide('contrat-sejour', tutelle).explanation).toContain('mesure de représentation, le tuteur signe pour la personne ;');
+  });
+
+  it('curatelle: the person and the curateur may countersign, he assists and never countersigns in her place (C. civ. 467)', () => {
+    const dipc = decide('dipc', curatelle);
+    expect(dipc.explanation).toContain('la personne et le curateur peuvent contresigner la même version, sans obligation ; le curateur l’assiste et ne contresigne jamais à sa place (C. civ. 467 ; CASF D.311 II).');
+    expect(dipc.explanation).not.toMatch(/signent tous deux/);
+    expect(decide('contrat-sejour', curatelle).explanation).toContain('la personne et le curateur signent tous deux la même version');
+  });
+
+  it('tutelle aux biens: neither the tuteur nor the person must countersign (C. civ. 459-2 al. 1)', () => {
+    const dipc = decide('dipc', biens);
+    expect(dipc.explanation).toContain('le tuteur peut contresigner pour la représenter ; le choix du lieu de résidence lui appartient, elle peut contresigner aussi ; ni l’un ni l’autre n’y est obligé');
+    expect(dipc.explanation).not.toMatch(/elle signe aussi/);
+  });
+});

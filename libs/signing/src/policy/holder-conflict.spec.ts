@@ -1,5 +1,5 @@
 import type { ContactView, MeasureType, MeasureView, ResidentView } from '@carepact/residents';
-import { decideSigners } from './signature-policy';
+import { assertHolderConflictResolved, decideSigners } from './signature-policy';
 import { SignaturePolicyError } from './signature-policy.errors';
 import type { PolicyDecision, PolicyDocumentType, PolicyInput } from './policy.types';
 import { aContact, aMeasure, aResident } from './testing/resident-view.builder';
@@ -11,12 +11,15 @@ const ACTS_WITH_ESTABLISHMENT: PolicyDocumentType[] = ['contrat-sejour', 'avenan
 /** A mandataire judiciaire who is the establishment's préposé (C. civ. 451 al. 2). */
 const prepose = aContact('prepose', { firstName: 'Hervé', lastName: 'Lenoir', organisationName: 'EHPAD Les Tilleuls', email: 'h.lenoir@les-tilleuls.example' });
 const subroge = aContact('subroge', { firstName: 'Nadia', lastName: 'Roux', relation: 'nièce', email: 'nadia.roux@example.org' });
+/** A relative the judge appointed beside him (C. civ. 447 al. 2: co-tuteur, co-curateur; 494-1: several habilitated relatives). */
+const coHolder = aContact('cohold', { firstName: 'Marie', lastName: 'Lenoir', relation: 'fille', email: 'marie.lenoir@example.org' });
 const adHoc = aContact('adhoc', { firstName: 'Luc', lastName: 'Garnier', organisationName: 'UDAF du Val', email: 'l.garnier@udaf-val.example' });
 
 const ref = (c: ContactView) => ({ ...c, contactId: c.id });
 
-function resident(type: MeasureType, over: Partial<Omit<MeasureView, 'holders'>> = {}): ResidentView {
-  return aResident({ contacts: [prepose, subroge, adHoc], protectionMeasures: [aMeasure(type, [prepose], { holderEstablishmentEmployee: true, ...over }, ON)] });
+/** The préposé is flagged on his own holder row (C. civ. 451 al. 2; migration 1764100000000). */
+function resident(type: MeasureType, over: Partial<Omit<MeasureView, 'holders'>> = {}, holders: (ContactView & { establishmentEmployee?: boolean })[] = [{ ...prepose, establishmentEmployee: true }]): ResidentView {
+  return aResident({ contacts: [prepose, subroge, adHoc, coHolder], protectionMeasures: [aMeasure(type, holders, over, ON)] });
 }
 
 function decide(r: ResidentView, documentType: PolicyDocumentType = 'contrat-sejour', over: Partial<PolicyInput> = {}): PolicyDecision {
@@ -101,7 +104,74 @@ describe('signature policy — the holder is the establishment’s préposé (C.
   });
 
   it('a holder who is not the establishment’s préposé signs the contract himself, subrogé or not', () => {
-    const d = decide(resident('tutelle', { holderEstablishmentEmployee: false, subroge: ref(subroge) }));
+    const d = decide(resident('tutelle', { subroge: ref(subroge) }, [prepose]));
     expect(shape(d)).toEqual(['tuteur:prepose:1', 'director:2']);
+  });
+
+  describe('co-holders: the tie to the establishment is each holder’s own (C. civ. 447 al. 2-3)', () => {
+    it('co-tuteurs, one préposé: the other tuteur represents her alone for the contract, avenants and DIPC; the préposé does not sign', () => {
+      const r = resident('tutelle', {}, [{ ...prepose, establishmentEmployee: true }, coHolder]);
+      expect(shape(decide(r))).toEqual(['tuteur:cohold:1', 'director:2']);
+      expect(shape(decide(r, 'avenant'))).toEqual(['tuteur:cohold:1', 'director:2']);
+      expect(shape(decide(r, 'dipc'))).toEqual(['tuteur:cohold:1?', 'director:2']);
+      const d = decide(r);
+      expect(d.signers[0].capacity).toContain('en qualité de tuteur, qui représente');
+      expect(d.explanation).toContain('Un des titulaires de la mesure (tuteur) est préposé de l’établissement');
+      expect(d.explanation).toContain('L’autre titulaire, qui exerce la mesure avec lui, signe (C. civ. 447 al. 2 et 3).');
+    });
+
+    it('the flag follows the holder, not his place in the list: the second co-curateur préposé is the one left out, the subrogé is not called in', () => {
+      const d = decide(resident('curatelle', { subroge: ref(subroge) }, [coHolder, { ...prepose, establishmentEmployee: true }]), 'avenant');
+      expect(shape(d)).toEqual(['resident:1', 'curateur:cohold:1', 'director:2']);
+      expect(d.signers[0].capacity).toBe('en son nom propre, avec l’assistance de son curateur');
+    });
+
+    it('two habilitated relatives, one employed by the establishment: the other signs', () => {
+      expect(shape(decide(resident('habilitation_familiale', {}, [{ ...prepose, establishmentEmployee: true }, coHolder])))).toEqual(['habilite:cohold:1', 'director:2']);
+    });
+
+    it('co-tuteurs, neither préposé: both sign as before', () => {
+      expect(shape(decide(resident('tutelle', {}, [prepose, coHolder])))).toEqual(['tuteur:prepose:1', 'tuteur:cohold:1', 'director:2']);
+    });
+
+    it('both co-tuteurs préposés: the subrogé signs; without him nor an ad hoc holder, refused', () => {
+      const both = [{ ...prepose, establishmentEmployee: true }, { ...coHolder, establishmentEmployee: true }];
+      expect(shape(decide(resident('tutelle', { subroge: ref(subroge) }, both)))).toEqual(['tuteur:subroge:1', 'director:2']);
+      expect(refusal(resident('tutelle', {}, both)).code).toBe('HOLDER_CONFLICT_OF_INTEREST');
+    });
+
+    it('an ad hoc tuteur the judge appointed for the act signs even beside a co-tuteur free of the conflict (the decision is followed)', () => {
+      const d = decide(resident('tutelle', { adHoc: { ...ref(adHoc), judgmentReference: 'RG 26/00981', judgmentDate: '2026-09-14' } }, [{ ...prepose, establishmentEmployee: true }, coHolder]));
+      expect(shape(d)).toEqual(['tuteur:adhoc:1', 'director:2']);
+    });
+
+    it('personal documents: both co-tuteurs sign as usual, the préposé included', () => {
+      const d = decide(resident('tutelle', {}, [{ ...prepose, establishmentEmployee: true }, coHolder]), 'projet-personnalise');
+      expect(d.signers.filter((s) => s.role === 'tuteur').map((s) => s.person.contactId)).toEqual(['prepose', 'cohold']);
+    });
+  });
+
+  describe('at generation (assertHolderConflictResolved): the same refusal before a document exists', () => {
+    const check = (r: ResidentView, documentType: PolicyDocumentType) => () => assertHolderConflictResolved({ documentType, resident: r, on: ON });
+    it('the préposé alone, nobody recorded: contract, avenant, DIPC refused with the signature request’s code and message', () => {
+      for (const t of ACTS_WITH_ESTABLISHMENT) {
+        expect(check(resident('tutelle'), t)).toThrow(SignaturePolicyError);
+        let message = '';
+        try {
+          check(resident('tutelle'), t)();
+        } catch (e) {
+          expect((e as SignaturePolicyError).code).toBe('HOLDER_CONFLICT_OF_INTEREST');
+          message = (e as Error).message;
+        }
+        expect(message).toBe(refusal(resident('tutelle'), t).message);
+      }
+    });
+
+    it('nothing refused with a subrogé, an ad hoc holder, a co-holder free of the conflict, or for a personal document', () => {
+      expect(check(resident('tutelle', { subroge: ref(subroge) }), 'contrat-sejour')).not.toThrow();
+      expect(check(resident('tutelle', { adHoc: { ...ref(adHoc), judgmentReference: 'RG 26/00981', judgmentDate: '2026-09-14' } }), 'dipc')).not.toThrow();
+      expect(check(resident('tutelle', {}, [{ ...prepose, establishmentEmployee: true }, coHolder]), 'avenant')).not.toThrow();
+      expect(check(resident('tutelle'), 'projet-personnalise')).not.toThrow();
+    });
   });
 });

@@ -16,6 +16,10 @@ export type SignerRole =
   | 'habilite'
   | 'mandataire'
   | 'mandataire_special'
+  /** Délégataire of parental authority by judgment (C. civ. 377, 377-1). */
+  | 'delegataire'
+  /** The service or establishment a minor is entrusted to by the juge des enfants, authorised by him to perform the act (C. civ. 375-7). */
+  | 'service_gardien'
   | 'director';
 
 export interface PolicyPerson {
@@ -125,6 +129,12 @@ export interface PolicyInput {
    * countersignature (D.311 II). Ignored for the other types; absent means the contract.
    */
   appliesTo?: 'contrat-sejour' | 'dipc' | null;
+  /**
+   * For an avenant: its purpose (its data `document.purpose`, avenant 1.3.0 on). The annex on the
+   * freedom to come and go (`liberte-aller-venir`, CASF L.311-4-1 I) is a decision relating to the
+   * person (C. civ. 459), not an accommodation agreement: signature-policy LIBERTY_ANNEX_RULE.
+   */
+  avenantPurpose?: string | null;
   /** Optional: contacts staff propose as signers; each must have standing, or the policy refuses. */
   proposedContactIds?: string[];
   /** The residence choice the document records (its data `document.residenceChoice`), when it records one. */
@@ -167,4 +177,8 @@ export type PolicyRefusalCode =
   /** The document type does not apply to the situation (a contrat de séjour for a minor under a court measure: a DIPC, CASF D.311). */
   | 'DOCUMENT_TYPE_NOT_APPLICABLE'
   /** The holder is the establishment's préposé (C. civ. 451 al. 2): for an act with the establishment neither a subrogé (C. civ. 454 al. 5) nor an ad hoc holder (C. civ. 455) is recorded. */
-  | 'HOLDER_CONFLICT_OF_INTEREST';
+  | 'HOLDER_CONFLICT_OF_INTEREST'
+  /** A minor under tutelle, delegation or placement with an authorisation: the tuteur, délégataire or service is not on file (C. civ. 408, 377, 375-7). */
+  | 'MINOR_REPRESENTATIVE_MISSING'
+  /** A minor's tutelle or delegation: the decision it rests on (or the delegation's extent) is not on file (C. civ. 390, 404, 377, 377-1). */
+  | 'MINOR_DECISION_MISSING';

@@ -10,6 +10,7 @@ import { DOCUMENT_TYPE_LABELS, MEASURE_TYPE_LABELS, formatDateFr, isPlausibleEma
 import type { FieldError } from '@carepact/common';
 import {
   HOLDER_ROLE_OF,
+  MINOR_ROLE_LABELS,
   SOLE_AUTHORITY_GROUND_INFO,
   applicableMeasure,
   isMinor,
@@ -19,6 +20,7 @@ import {
   type MeasureScope,
   type MeasureType,
   type MeasureView,
+  type MinorDecision,
   type ResidentView,
 } from '@carepact/residents';
 import type {
@@ -72,6 +74,13 @@ export interface DocumentRule {
   directorBasis: string;
   /** One French sentence about the establishment's signature, for the explanation. */
   directorSentence: string;
+  /**
+   * Not an accommodation agreement, but an act concluded with the establishment all the same (the
+   * liberty annex): a holder employed by it has interests opposed to the person's (C. civ. 454 al. 5, 455).
+   */
+  actWithEstablishment?: boolean;
+  /** The act codes a limited measure must name to cover this document, when they are not its type's (ACTS_COVERING). */
+  acts?: readonly string[];
 }
 
 export const DOCUMENT_RULES: Readonly<Record<PolicyDocumentType, DocumentRule>> = {
@@ -156,8 +165,44 @@ export const AVENANT_TO_DIPC_RULE: DocumentRule = {
     'Avenant au DIPC : comme le DIPC, il est établi et signé par la direction : sa signature le met en vigueur, il est scellé et remis aussitôt (CASF D.311 II, III et VII). La personne ou son représentant peut le contresigner ensuite, s’il le souhaite, jusqu’à l’échéance de la demande ; cela ne bloque rien (CASF D.311 II).',
 };
 
-/** The rule a document follows: an avenant to a DIPC follows the DIPC's (CASF D.311 VII). */
-export function documentRuleFor(documentType: PolicyDocumentType, appliesTo?: PolicyInput['appliesTo']): DocumentRule {
+/**
+ * The annex to the contrat de séjour on the freedom to come and go (avenant purpose
+ * `liberte-aller-venir`, CASF L.311-4-1 I; R.311-0-5 s. and annexe 3-9-1, décret n° 2016-1743): it is
+ * attached to the contract and signed with it, but what it decides is not where she lives nor what she
+ * pays: it restricts her freedom to come and go for her physical integrity and safety — a decision
+ * relating to her person. C. civ. 459 al. 1 (version of loi n° 2019-222, in force since 25 March 2019):
+ * « la personne protégée prend seule les décisions relatives à sa personne dans la mesure où son état le
+ * permet »; al. 2: assistance, or representation, only where the judge (or the family council) provided
+ * for it, for all personal acts or those listed; in case of disagreement between the person and her
+ * protector « le juge autorise l'un ou l'autre à prendre la décision »; al. 3: « sans l'autorisation du
+ * juge », no decision « ayant pour effet de porter gravement atteinte à l'intimité de la vie privée »;
+ * C. civ. 457-1: she is informed of it. So the annex needs a measure reaching the person (scope
+ * `personne`, C. civ. 425 al. 2) and, when the measure is limited to named acts, naming the annex (a
+ * mission to conclude the contract is not one, C. civ. 437 al. 2, 459 al. 2 « ceux d'entre eux qu'il
+ * énumère »); a measure of the property only leaves her to sign alone. It is no accommodation agreement
+ * (no residence choice under C. civ. 459-2, no authorisation of C. civ. 472 for the curateur to sign
+ * alone), but an act with the establishment whose measures it records: a holder employed by it is
+ * replaced by the subrogé or ad hoc holder (C. civ. 451 al. 2, 454 al. 5, 455), as for the contract.
+ */
+export const LIBERTY_ANNEX_RULE: DocumentRule = {
+  ...DOCUMENT_RULES.avenant,
+  label: 'l’annexe au contrat de séjour sur la liberté d’aller et venir',
+  requiredScopes: ['personne'],
+  accommodationAgreement: false,
+  actWithEstablishment: true,
+  acts: ['liberte-aller-venir', 'annexe-liberte-aller-venir', 'annexe-liberte-d-aller-et-venir'],
+  basis: 'CASF L.311-4-1 I (annexe au contrat de séjour) ; C. civ. 457-1, 459',
+};
+
+/** The avenant purpose of the annex on the freedom to come and go (avenant 1.4.0 on, `document.purpose`). */
+export const LIBERTY_ANNEX_PURPOSE = 'liberte-aller-venir';
+
+/**
+ * The rule a document follows: an avenant to a DIPC follows the DIPC's (CASF D.311 VII); the annex on
+ * the freedom to come and go its own (LIBERTY_ANNEX_RULE: a decision relating to the person).
+ */
+export function documentRuleFor(documentType: PolicyDocumentType, appliesTo?: PolicyInput['appliesTo'], purpose?: string | null): DocumentRule {
+  if (documentType === 'avenant' && purpose === LIBERTY_ANNEX_PURPOSE) return LIBERTY_ANNEX_RULE;
   return documentType === 'avenant' && appliesTo === 'dipc' ? AVENANT_TO_DIPC_RULE : DOCUMENT_RULES[documentType];
 }
 
@@ -290,7 +335,7 @@ interface Plan {
  * @throws SignaturePolicyError when the file does not allow routing the document (see PolicyRefusalCode).
  */
 export function decideSigners(input: PolicyInput): PolicyDecision {
-  const rule = documentRuleFor(input.documentType, input.appliesTo);
+  const rule = documentRuleFor(input.documentType, input.appliesTo, input.avenantPurpose);
   const r = input.resident;
   // CASF L.311-4: the director seeks the person's consent to be admitted, « sous réserve de
   // l'application du dernier alinéa de l'article 459-2 du code civil ». A document that records her
@@ -390,13 +435,26 @@ function planForMeasure(input: PolicyInput, rule: DocumentRule, m: MeasureView):
  * L.311-3 7°): the holder signs them as usual. A judge's authorisation for the curateur to sign
  * alone (C. civ. 472) was given to the holder, not to his substitute: it is not relied on.
  */
+/**
+ * The conflict-of-interest rule below on its own, for the document's generation and preview
+ * (@carepact/documents GenerationChecks): throws the same HOLDER_CONFLICT_OF_INTEREST refusal as the
+ * signature request when a holder in conflict has nobody recorded to act in his place, so staff
+ * learn it before a document exists. The measure is the one the policy routes by (applicableMeasure).
+ */
+export function assertHolderConflictResolved(input: Pick<PolicyInput, 'documentType' | 'appliesTo' | 'avenantPurpose' | 'resident' | 'on'>): void {
+  const m = applicableMeasure(input.resident.protectionMeasures, input.on);
+  if (m) holderConflict(input as PolicyInput, documentRuleFor(input.documentType, input.appliesTo, input.avenantPurpose), m);
+}
+
 function holderConflict(input: PolicyInput, rule: DocumentRule, m: MeasureView): { measure: MeasureView; measureRule: MeasureRule; sentence: string } | null {
-  if (!rule.accommodationAgreement || !m.holderEstablishmentEmployee) return null;
-  if (!m.holders.some((h) => h.role === HOLDER_ROLE_OF[m.type])) return null;
-  // A sauvegarde's mandataire spécial acts only within his mission (C. civ. 437): outside it he signs nothing.
-  if (m.type === 'sauvegarde_justice' && !listsAct(m.acts, input.documentType)) return null;
-  const mr = MEASURE_RULES[m.type];
+  if (!rule.accommodationAgreement && !rule.actWithEstablishment) return null;
   const role = HOLDER_ROLE_OF[m.type];
+  // The tie is each holder's own (migration 1764100000000): only the holders employed by the establishment are in conflict.
+  const acting = m.holders.filter((h) => h.role === role);
+  if (!acting.some((h) => h.establishmentEmployee)) return null;
+  // A sauvegarde's mandataire spécial acts only within his mission (C. civ. 437): outside it he signs nothing.
+  if (m.type === 'sauvegarde_justice' && !listsActOf(m.acts, input, rule)) return null;
+  const mr = MEASURE_RULES[m.type];
   const withSubstitute = (c: ContactView & { contactId: string }): MeasureView => ({
     ...m,
     judgeAuthorisesHolderAlone: false,
@@ -415,6 +473,24 @@ function holderConflict(input: PolicyInput, rule: DocumentRule, m: MeasureView):
         article: `${mr.article} ; C. civ. 455 (${decision})`,
       },
       sentence: `${capitalise(conflictWords)} ; ${mr.holderNoun} ad hoc désigné par le juge (${decision}) signe à sa place (C. civ. 455).`,
+    };
+  }
+  // Several holders exercise the measure together (C. civ. 447 al. 2 co-curateurs or co-tuteurs;
+  // 494-1 several habilitated relatives; 477 several mandataires): the interests opposed to hers are
+  // only those of the one employed by the establishment. The others still exercise the measure and
+  // act for her (C. civ. 447 al. 3: each is deemed to hold the others' power towards third parties),
+  // so she is not left without a holder whose interests are free: no subrogé is called in (C. civ.
+  // 454 al. 5 and 455 provide for opposition « avec ceux du curateur ou du tuteur », the measure's
+  // holder). The holder in conflict does not sign. A tuteur or curateur ad hoc the judge appointed
+  // for the act comes first all the same (above): the judge's decision for that act is followed.
+  const free = acting.filter((h) => !h.establishmentEmployee);
+  if (free.length) {
+    return {
+      measure: { ...m, holders: m.holders.filter((h) => h.role !== role || !h.establishmentEmployee) },
+      measureRule: mr,
+      sentence:
+        `Un des titulaires de la mesure (${mr.holderTitle}) est préposé de l’établissement ou lié à lui (C. civ. 451 al. 2) : pour ${rule.label}, acte conclu avec l’établissement, ses intérêts sont en opposition avec ceux de la personne ; il ne signe pas. ` +
+        `${free.length > 1 ? 'Les autres titulaires, qui exercent' : 'L’autre titulaire, qui exerce'} la mesure avec lui, ${free.length > 1 ? 'signent' : 'signe'} (C. civ. 447 al. 2 et 3).`,
     };
   }
   if (m.subroge) {
@@ -452,7 +528,7 @@ function planForMeasureWith(input: PolicyInput, rule: DocumentRule, m: MeasureVi
   if (m.type === 'sauvegarde_justice') {
     // C. civ. 435: the person keeps the exercise of their rights; 437: the mandataire spécial acts
     // only for the acts the judge listed. A "general" flag alone is no mission: the acts must be named.
-    if (holders.length === 0 || !listsAct(m.acts, input.documentType)) {
+    if (holders.length === 0 || !listsActOf(m.acts, input, rule)) {
       return {
         principals: [residentPrincipal(r, 'en son nom propre', null, `${rule.basis} ; C. civ. 435`)],
         views: [],
@@ -474,7 +550,7 @@ function planForMeasureWith(input: PolicyInput, rule: DocumentRule, m: MeasureVi
   // 1). Otherwise the measure does not reach her personal sphere: she signs alone, the establishment
   // signs as usual.
   const personal = !rule.requiredScopes.includes('biens');
-  const limitedElsewhere = !m.general && !listsAct(m.acts, input.documentType);
+  const limitedElsewhere = !m.general && !listsActOf(m.acts, input, rule);
   if (personal && (!m.scope.includes('personne') || limitedElsewhere)) return personalDecisionAlone(input, rule, m, mr, judgment, limitedElsewhere);
   // C. civ. 494-6 (habilitation), 477 s. (mandat): a measure limited to listed acts gives no power
   // outside them (the sauvegarde's mission was checked above).
@@ -569,8 +645,11 @@ function planForMeasureWith(input: PolicyInput, rule: DocumentRule, m: MeasureVi
       };
     }
     const resident = residentPrincipal(r, `en son nom propre, avec l’assistance ${mr.assistedBy}`, ref, `${mr.article} ; ${rule.basis}`);
+    // Wording only: a DIPC's person's side countersigns if it wishes (CASF D.311 II « peut être contresigné »).
     const sentences = [
-      `${capitalise(mr.label)} (${judgment}) : mesure d’assistance, la personne et ${mr.holderNoun} signent tous deux la même version ; ${mr.holderNoun} ne signe jamais à la place de la personne (C. civ. 467).`,
+      rule.personSide === 'optional'
+        ? `${capitalise(mr.label)} (${judgment}) : mesure d’assistance, la personne et ${mr.holderNoun} peuvent contresigner la même version, sans obligation ; ${mr.holderNoun} l’assiste et ne contresigne jamais à sa place (C. civ. 467 ; CASF D.311 II).`
+        : `${capitalise(mr.label)} (${judgment}) : mesure d’assistance, la personne et ${mr.holderNoun} signent tous deux la même version ; ${mr.holderNoun} ne signe jamais à la place de la personne (C. civ. 467).`,
     ];
     if (m.type === 'curatelle_renforcee' && m.judgeAuthorisesHolderAlone && !m.authorisationReference && rule.accommodationAgreement)
       sentences.push('L’autorisation du juge de signer seul est cochée sans référence : elle n’est pas retenue, la personne et le curateur signent.');
@@ -584,7 +663,9 @@ function planForMeasureWith(input: PolicyInput, rule: DocumentRule, m: MeasureVi
   // council (459-2 al. 2) — without that decision the document does not go to signature.
   const principals = holderPrincipals('qui représente');
   const residenceAct = rule.accommodationAgreement && m.scope.includes('personne');
-  const who = holders.length > 1 ? 'chaque titulaire de la mesure signe' : `${mr.holderNoun} signe`;
+  // Wording only: on a DIPC the representative « peut » countersign (CASF D.311 II).
+  const verb = rule.personSide === 'optional' ? 'peut contresigner, sans obligation,' : 'signe';
+  const who = holders.length > 1 ? `chaque titulaire de la mesure ${verb}` : `${mr.holderNoun} ${verb}`;
   if (residenceAct && input.residence && !input.residence.agrees && !input.residence.judgeDecision) throw residenceNeedsJudge(m);
   let residenceSentence = '';
   if (residenceAct)
@@ -595,13 +676,24 @@ function planForMeasureWith(input: PolicyInput, rule: DocumentRule, m: MeasureVi
         : ` La personne n’est pas d’accord pour vivre dans l’établissement : le juge a statué (décision ${input.residence.judgeDecision!.reference} du ${frDate(input.residence.judgeDecision!.date)}), le document la cite (C. civ. 459-2).`;
   return {
     principals,
-    views: [residentView(r, m.type === 'tutelle' ? 'tutelle' : 'representation', principals, residenceAct ? 'C. civ. 457-1, 459-2 ; CASF L.311-4' : 'C. civ. 457-1 ; CASF L.311-3')],
+    views: [residentView(r, m.type === 'tutelle' ? 'tutelle' : 'representation', principals, residenceAct ? 'C. civ. 457-1, 459-2 ; CASF L.311-4' : rule === LIBERTY_ANNEX_RULE ? 'C. civ. 457-1, 459 al. 2 ; CASF L.311-4-1 I' : 'C. civ. 457-1 ; CASF L.311-3')],
     principalsOptional: false,
     sentences: [
-      `${capitalise(mr.label)} (${judgment}) : mesure de représentation, ${who} pour la personne ; la personne est informée et participe, son avis est recueilli (C. civ. 457-1).${residenceSentence}`,
+      `${capitalise(mr.label)} (${judgment}) : mesure de représentation, ${who} pour la personne ; la personne est informée et participe, son avis est recueilli (C. civ. 457-1).${residenceSentence}${
+        rule === LIBERTY_ANNEX_RULE ? ' ' + LIBERTY_ANNEX_REPRESENTATION : ''
+      }`,
     ],
   };
 }
+
+/**
+ * C. civ. 459 al. 2 and 3 (loi n° 2019-222, in force since 25 March 2019), said to staff when the
+ * representative signs the liberty annex: the person's disagreement with the measures goes to the
+ * judge, save urgency; a measure seriously infringing the privacy of her private life needs his
+ * authorisation. The annex records her opinion apart (`libertyAnnex.residentOpinion`).
+ */
+const LIBERTY_ANNEX_REPRESENTATION =
+  'L’annexe restreint sa liberté d’aller et venir : c’est une décision relative à sa personne (C. civ. 459). Si elle n’est pas d’accord avec les mesures, le juge (ou le conseil de famille) autorise l’un ou l’autre à décider, sauf urgence (C. civ. 459 al. 2) ; une mesure qui porte gravement atteinte à l’intimité de sa vie privée demande l’autorisation du juge (C. civ. 459 al. 3).';
 
 /**
  * A personal document (projet personnalisé, minutes) under a measure that does not reach the
@@ -661,7 +753,10 @@ function patrimonialRepresentation(
     views: [],
     principalsOptional: false,
     sentences: [
-      `${capitalise(mr.label)} (${judgment}) : ${reach}, ${mr.holderNoun} signe pour la représenter ; le choix du lieu de résidence lui appartient, elle signe aussi (C. civ. 459-2 al. 1).`,
+      rule.personSide === 'optional'
+        ? // Wording only: on a DIPC both may countersign, neither must (CASF D.311 II).
+          `${capitalise(mr.label)} (${judgment}) : ${reach}, ${mr.holderNoun} peut contresigner pour la représenter ; le choix du lieu de résidence lui appartient, elle peut contresigner aussi ; ni l’un ni l’autre n’y est obligé (C. civ. 459-2 al. 1 ; CASF D.311 II).`
+        : `${capitalise(mr.label)} (${judgment}) : ${reach}, ${mr.holderNoun} signe pour la représenter ; le choix du lieu de résidence lui appartient, elle signe aussi (C. civ. 459-2 al. 1).`,
     ],
   };
 }
@@ -732,6 +827,72 @@ function planForMinor(input: PolicyInput, rule: DocumentRule): Plan {
         sentences: [`Mineur, autorité parentale exercée par un seul parent (${ground.label}, ${ground.basis}${piece}) : ce parent signe seul ; l’avis du mineur est recueilli (C. civ. 371-1).`],
       };
     }
+    case 'tutelle': {
+      // C. civ. 390: the tutelle opens when both parents have died or are deprived of the exercise of
+      // parental authority; 408: the tuteur « représente [le mineur] dans tous les actes de la vie
+      // civile ». A pupille de l'État's tuteur is the préfet (CASF L.224-1). The minor is associated
+      // with the decisions about him (C. civ. 371-1 al. 4, 388-1; CASF L.311-4): his view is recorded.
+      const d = r.minorDecision;
+      const ward = Boolean(d?.wardOfState);
+      const tuteurs = r.contacts.filter((c) => c.minorRole === 'tuteur');
+      if (parents.length)
+        throw authorityUnknown('Le dossier indique une tutelle du mineur mais aussi un parent titulaire de l’autorité parentale : la tutelle ne s’ouvre que si aucun parent ne l’exerce (C. civ. 390). Corrigez le dossier.');
+      if (tuteurs.length === 0) throw minorRepresentativeMissing('tuteur', 'Sous tutelle, le tuteur représente le mineur (C. civ. 408) : aucun contact n’a le rôle « tuteur » au dossier. Ajoutez-le avant l’envoi.');
+      if (!d) throw minorDecisionMissing('Indiquez au dossier la décision qui organise la tutelle : délibération du conseil de famille ou jugement désignant le tuteur (C. civ. 390, 404, 411), ou arrêté d’admission du pupille de l’État (CASF L.224-8).');
+      const basis = ward ? 'C. civ. 390, 408 ; CASF L.224-1 (pupille de l’État)' : 'C. civ. 390, 408';
+      const principals = tuteurs.map((t) =>
+        minorRepresentativePrincipal('tuteur', t, `en qualité de tuteur du mineur ${name}${ward ? ', pupille de l’État' : ''}, qui le représente`, `${basis} (${decisionWords(d)}) ; ${rule.basis}`),
+      );
+      return {
+        principals,
+        views: [minorView(principals)],
+        principalsOptional: false,
+        sentences: [
+          `Mineur sous tutelle${ward ? ' (pupille de l’État, CASF L.224-1)' : ''} (${decisionWords(d)}) : ${tuteurs.length > 1 ? 'chaque tuteur signe' : 'le tuteur signe'} pour le mineur, qu’il représente dans tous les actes de la vie civile (C. civ. 408) ; l’avis du mineur est recueilli (C. civ. 371-1 al. 4, 388-1).`,
+        ],
+      };
+    }
+    case 'delegation': {
+      // C. civ. 377: the judge delegates all or part of the exercise of parental authority to a
+      // relative, a trusted third party, an establishment or the ASE; the délégataire exercises the
+      // rights delegated. 377-1 al. 2: the judgment may provide that the parents share all or part of
+      // the exercise with him. The file records « totale » or « partielle ou partagée »; in the
+      // second case it does not say which rights each holds, so both sign — the délégataire for what
+      // is delegated, the parents for what they keep — which covers the act either way.
+      const d = r.minorDecision;
+      const delegataires = r.contacts.filter((c) => c.minorRole === 'delegataire');
+      if (delegataires.length === 0)
+        throw minorRepresentativeMissing('delegataire', 'Le délégataire de l’autorité parentale ne figure pas au dossier (aucun contact n’a le rôle « délégataire ») : ajoutez-le avant l’envoi (C. civ. 377).');
+      if (!d || !d.delegationExtent)
+        throw minorDecisionMissing('Indiquez au dossier le jugement de délégation (juridiction, référence, date) et son étendue : totale, ou partielle ou partagée avec les parents (C. civ. 377, 377-1).');
+      const partial = d.delegationExtent === 'partial';
+      if (partial && parents.length === 0)
+        throw new SignaturePolicyError(
+          'PARENT_MISSING',
+          'La délégation de l’autorité parentale est partielle ou partagée : les parents conservent ou partagent l’exercice de ce qui n’est pas délégué et signent avec le délégataire (C. civ. 377-1 al. 2). Aucun parent titulaire ne figure au dossier : ajoutez-le.',
+          [{ field: 'resident.contacts', code: 'PARENT_MISSING', message: 'Parent titulaire de l’autorité parentale attendu (délégation partielle).' }],
+        );
+      if (partial && parents.length > 2) throw authorityUnknown('Le dossier mentionne plus de deux titulaires de l’autorité parentale : corrigez-le.');
+      const basis = `C. civ. ${partial ? '377, 377-1 al. 2' : '377, 377-1'} (délégation ${partial ? 'partielle ou partagée' : 'totale'} ; ${decisionWords(d)})`;
+      const principals = [
+        ...delegataires.map((c) =>
+          minorRepresentativePrincipal('delegataire', c, `en qualité de délégataire de l’autorité parentale ${deName(name)}${partial ? ' (délégation partielle ou partagée)' : ''}`, `${basis} ; ${rule.basis}`),
+        ),
+        ...(partial
+          ? parents.map((p) => parentPrincipal(p, `en qualité de parent titulaire de l’autorité parentale ${deName(name)}`, `C. civ. 371-1, 377-1 al. 2 ; ${rule.basis}`))
+          : []),
+      ];
+      return {
+        principals,
+        views: [minorView(principals)],
+        principalsOptional: false,
+        sentences: [
+          partial
+            ? `Mineur, délégation partielle ou partagée de l’autorité parentale (${decisionWords(d)}) : le délégataire et les parents titulaires signent, chacun pour la part de l’autorité parentale qu’il exerce (C. civ. 377, 377-1 al. 2) ; l’avis du mineur est recueilli (C. civ. 371-1 al. 4).`
+            : `Mineur, délégation totale de l’autorité parentale (${decisionWords(d)}) : le délégataire exerce l’autorité parentale déléguée et signe seul ; les parents ne signent pas (C. civ. 377, 377-1) ; l’avis du mineur est recueilli (C. civ. 371-1 al. 4).`,
+        ],
+      };
+    }
     case 'court_measure': {
       // CASF D.311: for a minor placed under a court measure the director establishes and signs a
       // DIPC; the parents keep their authority unless the judge withdrew it (C. civ. 375-7), so those
@@ -741,20 +902,50 @@ function planForMinor(input: PolicyInput, rule: DocumentRule): Plan {
           'DOCUMENT_TYPE_NOT_APPLICABLE',
           'Pour un mineur accueilli au titre d’une mesure judiciaire, la loi prévoit un document individuel de prise en charge (DIPC) établi et signé par la direction, et non un contrat de séjour (CASF D.311).',
         );
-      const principals = parents.map((p) =>
+      const parentPrincipals = parents.map((p) =>
         parentPrincipal(p, `en qualité de parent titulaire de l’autorité parentale ${deName(name)}`, 'C. civ. 375-7 ; CASF D.311 (contresignature facultative)'),
       );
+      // C. civ. 375-7: the parents keep every attribute of their authority not inconsistent with the
+      // measure; the service the child is entrusted to performs the usual acts (373-4), not this one —
+      // unless the juge des enfants exceptionally authorised it to perform it (375-7 al. 2: « un ou
+      // plusieurs actes déterminés », refusal without ground, negligence of the parents…; limited in
+      // time, Cass. 1re civ., 4 janv. 2017, n° 15-28.935). With that authorisation on file the service may sign too.
+      const d = r.minorDecision;
+      const services = r.contacts.filter((c) => c.minorRole === 'service_gardien');
+      const authorised = d?.actAuthorisation ?? null;
+      if (authorised && services.length === 0)
+        throw minorRepresentativeMissing('service_gardien', 'Le juge des enfants a autorisé le service à qui l’enfant est confié à accomplir l’acte (C. civ. 375-7 al. 2), mais aucun contact n’a le rôle « service gardien » au dossier : ajoutez-le avant l’envoi.');
+      const authorisationWords = authorised ? `autorisation du juge des enfants ; pièce : ${authorised.reference} du ${frDate(authorised.date)}` : '';
+      const servicePrincipals = authorised
+        ? services.map((c) =>
+            minorRepresentativePrincipal(
+              'service_gardien',
+              c,
+              `en qualité de représentant du service à qui l’enfant ${name} est confié${c.organisationName ? ` (${c.organisationName})` : ''}, sur autorisation du juge des enfants`,
+              `C. civ. 375-7 al. 2 (${authorisationWords}) ; CASF D.311 (contresignature facultative)`,
+            ),
+          )
+        : [];
+      const principals = [...servicePrincipals, ...parentPrincipals];
+      const serviceName = services.map((c) => c.organisationName ?? `${c.firstName} ${c.lastName}`).join(', ');
       return {
         principals,
         views: [minorView(principals)],
         principalsOptional: true,
         sentences: [
-          'Mineur accueilli au titre d’une mesure judiciaire : la direction signe (CASF D.311) ; les parents titulaires de l’autorité parentale peuvent contresigner (C. civ. 375-7) et l’avis du mineur est recueilli.',
+          'Mineur accueilli au titre d’une mesure judiciaire : la direction signe (CASF D.311) ; les parents titulaires de l’autorité parentale peuvent contresigner (C. civ. 375-7) et l’avis du mineur est recueilli.' +
+            (authorised
+              ? ` Le juge des enfants a autorisé le service à qui l’enfant est confié (${serviceName}) à accomplir l’acte (C. civ. 375-7 al. 2 ; ${authorisationWords}) : il peut contresigner.`
+              : services.length
+                ? ` Le service à qui l’enfant est confié (${serviceName}) accomplit les actes usuels ; sans autorisation du juge des enfants, il ne signe pas ce document (C. civ. 373-4, 375-7).`
+                : ''),
         ],
       };
     }
     default:
-      throw authorityUnknown('Pour un mineur, le dossier doit indiquer qui exerce l’autorité parentale : les deux parents, un seul, ou une mesure judiciaire (C. civ. 371-1, 372).');
+      throw authorityUnknown(
+        'Pour un mineur, le dossier doit indiquer qui exerce l’autorité parentale : les deux parents, un seul, un placement décidé par le juge, une délégation ou une tutelle (C. civ. 371-1, 372, 375-7, 377, 390).',
+      );
   }
 }
 
@@ -822,6 +1013,14 @@ function whyNoStanding(r: ResidentView, contactId: string, on: string): string {
     return 'Une personne proposée exerce une mesure de protection qui ne lui donne pas qualité pour signer ce document (mesure non retenue, ou mission ne couvrant pas cet acte).';
   if (contact.holdsParentalAuthority && !isMinor(r.birthDate, on))
     return 'L’autorité parentale prend fin à la majorité : un parent ne signe pour une personne majeure que s’il exerce une mesure de protection (C. civ. 371-1, 414).';
+  // C. civ. 373-4, 375-7: the service the child is entrusted to performs the usual acts; a non-usual one only with the judge's authorisation.
+  if (contact.minorRole === 'service_gardien')
+    return 'Le service à qui l’enfant est confié accomplit les actes usuels ; il ne signe ce document que si le juge des enfants l’a autorisé à l’accomplir (C. civ. 373-4, 375-7) : enregistrez cette autorisation au dossier.';
+  // C. civ. 377, 377-1: under a total delegation the délégataire exercises what is delegated; C. civ. 390: a tutelle opens when no parent exercises it.
+  if (contact.holdsParentalAuthority && (r.parentalAuthority === 'delegation' || r.parentalAuthority === 'tutelle'))
+    return r.parentalAuthority === 'delegation'
+      ? 'L’autorité parentale est déléguée en totalité par jugement : le délégataire l’exerce et signe, les parents ne signent pas (C. civ. 377, 377-1).'
+      : 'Sous tutelle, le tuteur représente le mineur (C. civ. 390, 408) : un parent ne signe pas à sa place.';
   return 'Un proche qui n’est pas le représentant légal ne peut pas signer à la place de la personne ; il peut l’accompagner (CASF L.311-4).';
 }
 
@@ -902,6 +1101,23 @@ function scopeExcludes(m: MeasureView, mr: MeasureRule, rule: DocumentRule): Sig
   );
 }
 
+function minorRepresentativeMissing(role: 'tuteur' | 'delegataire' | 'service_gardien', message: string): SignaturePolicyError {
+  return new SignaturePolicyError('MINOR_REPRESENTATIVE_MISSING', message, [
+    { field: 'resident.contacts', code: 'MINOR_REPRESENTATIVE_MISSING', message: `Contact avec le rôle « ${MINOR_ROLE_LABELS[role]} » attendu.` },
+  ]);
+}
+
+function minorDecisionMissing(message: string): SignaturePolicyError {
+  return new SignaturePolicyError('MINOR_DECISION_MISSING', message, [
+    { field: 'resident.minorDecision', code: 'MINOR_DECISION_MISSING', message: 'Décision (autorité, référence, date) à enregistrer.' },
+  ]);
+}
+
+/** « Conseil de famille, TJ de Valville ; pièce : RG 25/00042 du 3 mars 2025 »: the reference is what withoutFileReferences takes out. */
+function decisionWords(d: MinorDecision): string {
+  return `${d.authority} ; pièce : ${d.reference} du ${frDate(d.date)}`;
+}
+
 function authorityUnknown(message: string): SignaturePolicyError {
   return new SignaturePolicyError('PARENTAL_AUTHORITY_UNKNOWN', message, [
     { field: 'resident.parentalAuthority', code: 'PARENTAL_AUTHORITY_UNKNOWN', message: 'Exercice de l’autorité parentale à préciser.' },
@@ -928,6 +1144,10 @@ function directorSigner(input: PolicyInput, rule: DocumentRule, order: number): 
 
 function residentPrincipal(r: ResidentView, capacity: string, measure: MeasureReference | null, legalBasis: string): Principal {
   return { key: 'resident', role: 'resident', person: residentPerson(r), capacity, measure, legalBasis };
+}
+
+function minorRepresentativePrincipal(role: 'tuteur' | 'delegataire' | 'service_gardien', c: ContactView, capacity: string, legalBasis: string): Principal {
+  return { key: `${role}:${c.id}`, role, person: contactPerson(c, c.id), capacity, measure: null, legalBasis };
 }
 
 function parentPrincipal(p: ContactView, capacity: string, legalBasis: string): Principal {
@@ -959,6 +1179,11 @@ function measureReference(m: MeasureView, mode: MeasureMode): MeasureReference {
     judgeAuthorisesHolderAlone: m.judgeAuthorisesHolderAlone,
     authorisationReference: m.authorisationReference,
   };
+}
+
+/** Whether a list of acts names one covering the document under its rule (the liberty annex names its own acts). */
+function listsActOf(acts: readonly string[], input: PolicyInput, rule: DocumentRule): boolean {
+  return rule.acts ? acts.some((a) => rule.acts!.includes(normaliseAct(a))) : listsAct(acts, input.documentType);
 }
 
 /** Whether a list of acts (free text in the file) names an act that covers the document. */

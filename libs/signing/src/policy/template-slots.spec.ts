@@ -20,7 +20,9 @@ import { aContact, aMeasure, aResident, residentViewFromFixture } from './testin
  * name, optional or not). Combinations the policy refuses (e.g. a tutelle « à la personne » for the
  * contract, C. civ. 425 al. 2) are not routed, so not compared.
  * The avenant is compared twice: to a contract (the contract's signers) and to a DIPC (the DIPC's
- * rule, CASF D.311 VII: the director signs, the person's side may countersign).
+ * rule, CASF D.311 VII: the director signs, the person's side may countersign) — and a third time as
+ * the annex on the freedom to come and go (purpose `liberte-aller-venir`, CASF L.311-4-1 I), whose
+ * signers follow C. civ. 457-1 and 459 (a decision relating to the person), with the demo's annex data.
  */
 const ROOT = projectRoot();
 const demo = loadDemoFixture();
@@ -36,10 +38,15 @@ const demoFile = JSON.parse(readFileSync(join(ROOT, 'templates/demo/establishmen
  * resident's own data of that type, the first the template accepts for this resident.
  */
 const residenceChoice = demoFile.residents.map((r) => r.documents?.['contrat-sejour']?.residenceChoice).find(Boolean);
-const dataCandidates = (t: string) =>
+const dataCandidates = (t: string, purpose?: string) =>
   [demoFile.documents[t], ...demoFile.residents.flatMap((r) => (r.documents?.[t] ? [r.documents[t]] : []))]
     .filter(Boolean)
-    .flatMap((d) => [d, { ...d, residenceChoice }]);
+    // The liberty annex is compared with the demo's annex; the other avenants with the others.
+    .filter((d) => t !== 'avenant' || (purpose === 'liberte-aller-venir') === (d.purpose === 'liberte-aller-venir'))
+    .flatMap((d) => [d, { ...d, residenceChoice }])
+    // The demo minutes (Enzo Petit, a minor) list his parents as his representatives: for a person
+    // without one, the same minutes without them (compte rendu 1.4.0: RECIPIENT_NOT_REPRESENTATIVE, CSP R.1110-3).
+    .flatMap((d) => (Array.isArray(d.recipients) ? [d, { ...d, recipients: (d.recipients as { circle: string }[]).filter((r) => r.circle !== 'representant') }] : [d]));
 
 const e = demo.establishment;
 const establishment = {
@@ -76,7 +83,7 @@ function measured(
   label: string,
   type: MeasureType,
   over: Partial<Omit<MeasureView, 'holders'>>,
-  holders: ContactView[] = [type === 'tutelle' ? alain : karim],
+  holders: (ContactView & { establishmentEmployee?: boolean })[] = [type === 'tutelle' ? alain : karim],
   others: ContactView[] = [],
 ): Case {
   return { label, on: ON, resident: aResident({ contacts: [...holders, ...others], protectionMeasures: [aMeasure(type, holders, over, ON)] }, ON) };
@@ -111,15 +118,25 @@ const generated: Case[] = [
   measured('sauvegarde, mission nommant le projet personnalisé', 'sauvegarde_justice', { scope: ['personne'], general: false, acts: ['projet-personnalise'] }),
   measured('sauvegarde, assistance, mission nommant le contrat', 'sauvegarde_justice', { scope: both, mode: 'assistance', general: false, acts: ['contrat-sejour'] }),
   // C. civ. 451 al. 2, 454 al. 5, 455: the holder is the establishment's préposé; the subrogé or the ad hoc holder signs the acts with it.
-  measured('tutelle, tuteur préposé de l’établissement, subrogé tuteur', 'tutelle', { scope: both, holderEstablishmentEmployee: true, subroge: { ...odile, contactId: odile.id } }, [alain], [odile]),
-  measured('curatelle, curateur préposé, subrogé curateur', 'curatelle', { scope: both, holderEstablishmentEmployee: true, subroge: { ...odile, contactId: odile.id } }, [karim], [odile]),
+  // The liberty annex's own acts (C. civ. 459 al. 2: the personal acts the judge lists).
+  measured('habilitation pour l’annexe liberté d’aller et venir, personne', 'habilitation_familiale', { scope: ['personne'], general: false, acts: ['Annexe liberté d’aller et venir'] }),
+  measured('habilitation pour le contrat et l’annexe, personne et biens', 'habilitation_familiale', { scope: both, general: false, acts: ['contrat-sejour', 'liberte-aller-venir'] }),
+  measured('sauvegarde, mission nommant l’annexe, personne', 'sauvegarde_justice', { scope: ['personne'], general: false, acts: ['liberte-aller-venir'] }),
+  measured('tutelle, tuteur préposé, subrogé tuteur, personne', 'tutelle', { scope: ['personne'], subroge: { ...odile, contactId: odile.id } }, [{ ...alain, establishmentEmployee: true }], [odile]),
+  measured('tutelle, tuteur préposé de l’établissement, subrogé tuteur', 'tutelle', { scope: both, subroge: { ...odile, contactId: odile.id } }, [{ ...alain, establishmentEmployee: true }], [odile]),
+  measured('curatelle, curateur préposé, subrogé curateur', 'curatelle', { scope: both, subroge: { ...odile, contactId: odile.id } }, [{ ...karim, establishmentEmployee: true }], [odile]),
   measured(
     'tutelle, tuteur préposé, tuteur ad hoc',
     'tutelle',
-    { scope: both, holderEstablishmentEmployee: true, adHoc: { ...odile, contactId: odile.id, judgmentReference: 'RG 26/00077', judgmentDate: '2026-10-01' } },
-    [alain],
+    { scope: both, adHoc: { ...odile, contactId: odile.id, judgmentReference: 'RG 26/00077', judgmentDate: '2026-10-01' } },
+    [{ ...alain, establishmentEmployee: true }],
     [odile],
   ),
+  // C. civ. 447 al. 2-3: co-holders; only the one employed by the establishment is in conflict, the other signs alone.
+  measured('tutelle, deux cotuteurs dont un préposé', 'tutelle', { scope: both }, [{ ...alain, establishmentEmployee: true }, odile]),
+  measured('curatelle, deux cocurateurs dont un préposé, subrogé', 'curatelle', { scope: both, subroge: { ...julie, contactId: julie.id } }, [karim, { ...alain, establishmentEmployee: true }], [julie]),
+  measured('habilitation, deux personnes habilitées dont une préposée', 'habilitation_familiale', { scope: both }, [{ ...karim, establishmentEmployee: true }, odile]),
+  measured('tutelle, deux cotuteurs préposés, subrogé', 'tutelle', { scope: both, subroge: { ...julie, contactId: julie.id } }, [{ ...alain, establishmentEmployee: true }, { ...odile, establishmentEmployee: true }], [julie]),
   {
     label: 'mineur, autorité parentale conjointe',
     on: ON,
@@ -145,7 +162,31 @@ const generated: Case[] = [
     on: ON,
     resident: aResident({ firstName: 'Enzo', lastName: 'Petit', birthDate: '2014-05-30', parentalAuthority: 'court_measure', contacts: [julie, thomas] }, ON),
   },
+  // C. civ. 390 s., 408; CASF L.224-1; C. civ. 377, 377-1; 375-7: a minor's representatives other than the parents.
+  ...minorRepresentationCases(),
 ];
+
+function minorRepresentationCases(): Case[] {
+  const enzo = { firstName: 'Enzo', lastName: 'Petit', birthDate: '2014-05-30' };
+  const decision = { authority: 'Tribunal judiciaire de Valville', reference: 'RG 25/00042', date: '2025-03-03' };
+  const tuteur = aContact('tuteur', { firstName: 'Hélène', lastName: 'Roux', relation: 'tante', minorRole: 'tuteur' });
+  const prefet = aContact('prefet', { firstName: 'Claire', lastName: 'Moreau', organisationName: 'Préfecture du Val', minorRole: 'tuteur' });
+  const delegataire = aContact('delegataire', { firstName: 'Hélène', lastName: 'Roux', relation: 'tante', minorRole: 'delegataire' });
+  const ase = aContact('ase', { firstName: 'Sophie', lastName: 'Garnier', organisationName: 'ASE du Val', minorRole: 'service_gardien' });
+  const at = (label: string, over: Partial<ResidentView>): Case => ({ label, on: ON, resident: aResident({ ...enzo, ...over }, ON) });
+  return [
+    at('mineur sous tutelle', { parentalAuthority: 'tutelle', minorDecision: decision, contacts: [tuteur] }),
+    at('mineur pupille de l’État', { parentalAuthority: 'tutelle', minorDecision: { ...decision, authority: 'Préfet du Val', wardOfState: true }, contacts: [prefet] }),
+    at('mineur, délégation totale', { parentalAuthority: 'delegation', minorDecision: { ...decision, delegationExtent: 'total' }, contacts: [delegataire, julie, thomas] }),
+    at('mineur, délégation partielle ou partagée', { parentalAuthority: 'delegation', minorDecision: { ...decision, delegationExtent: 'partial' }, contacts: [delegataire, julie] }),
+    at('mineur confié à l’ASE, autorisation du juge des enfants', {
+      parentalAuthority: 'court_measure',
+      minorDecision: { ...decision, authority: 'Juge des enfants, TJ de Valville', actAuthorisation: { reference: 'Ordonnance JE 26/0012', date: '2026-10-02' } },
+      contacts: [ase, julie, thomas],
+    }),
+    at('mineur confié à l’ASE, sans autorisation', { parentalAuthority: 'court_measure', minorDecision: { ...decision, authority: 'Juge des enfants, TJ de Valville' }, contacts: [ase, julie, thomas] }),
+  ];
+}
 
 const fromFixtures: Case[] = [];
 const seen = new Set<string>();
@@ -161,15 +202,22 @@ const FACULTATIVE = 'contresignature facultative';
 interface Kind {
   documentType: PolicyDocumentType;
   appliesTo?: 'contrat-sejour' | 'dipc';
+  purpose?: 'liberte-aller-venir';
 }
-const KINDS: Kind[] = [...TYPES.map((documentType) => ({ documentType })), { documentType: 'avenant', appliesTo: 'contrat-sejour' }, { documentType: 'avenant', appliesTo: 'dipc' }];
-const rows = [...fromFixtures, ...generated].flatMap((c) => KINDS.map((k) => [c.label, k.appliesTo ? `avenant (${k.appliesTo})` : k.documentType, k, c] as const));
+const KINDS: Kind[] = [
+  ...TYPES.map((documentType) => ({ documentType })),
+  { documentType: 'avenant', appliesTo: 'contrat-sejour' },
+  { documentType: 'avenant', appliesTo: 'dipc' },
+  { documentType: 'avenant', appliesTo: 'contrat-sejour', purpose: 'liberte-aller-venir' },
+];
+const kindLabel = (k: Kind) => (k.purpose ? `annexe ${k.purpose}` : k.appliesTo ? `avenant (${k.appliesTo})` : k.documentType);
+const rows = [...fromFixtures, ...generated].flatMap((c) => KINDS.map((k) => [c.label, kindLabel(k), k, c] as const));
 
 describe('signature slots of the documents = signers of the policy', () => {
-  it.each(rows)('%s — %s', (_label, _kind, { documentType, appliesTo }, c) => {
+  it.each(rows)('%s — %s', (_label, _kind, { documentType, appliesTo, purpose }, c) => {
     let planned: string[];
     try {
-      planned = decideSigners({ documentType, appliesTo, resident: c.resident, establishment: policyEstablishment, on: c.on }).signers.map(
+      planned = decideSigners({ documentType, appliesTo, avenantPurpose: purpose, resident: c.resident, establishment: policyEstablishment, on: c.on }).signers.map(
         (s) => `${s.role} | ${s.person.firstName} ${s.person.lastName}${s.optional ? ` | ${FACULTATIVE}` : ''}`,
       );
     } catch (err) {
@@ -178,7 +226,7 @@ describe('signature slots of the documents = signers of the policy', () => {
       throw err;
     }
     const template = loader.load(documentType);
-    const inputs = dataCandidates(documentType).map((d) => templateInputOf(establishment, c.resident, appliesTo ? { ...d, appliesTo } : d, c.on));
+    const inputs = dataCandidates(documentType, purpose).map((d) => templateInputOf(establishment, c.resident, appliesTo ? { ...d, appliesTo } : d, c.on, documentType));
     const input = inputs.find((i) => validateTemplateInput(template, i).length === 0);
     if (!input) throw new Error(`aucune donnée de démonstration valide pour ${documentType} : ${JSON.stringify(validateTemplateInput(template, inputs[0]))}`);
     for (const variant of ['standard', 'falc'] as const) {

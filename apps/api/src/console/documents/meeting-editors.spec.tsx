@@ -57,7 +57,8 @@ describe.each(['projet-personnalise', 'compte-rendu-synthese'] as const)('the %s
     const html = renderFragment(
       <>{renderMeetingEditor(editor, fs, {}, { documentType: type, errors: [{ field: 'nextReview', code: 'REQUIRED', message: 'Indiquez la date de la prochaine révision.' }], drawn: new Set() })}</>,
     );
-    expect(html).toMatch(/id="nextReview"[^>]*aria-invalid="true"[^>]*aria-describedby="nextReview-erreur"|aria-invalid="true"[^>]*aria-describedby="nextReview-erreur"/);
+    // Its hint (the twelve months of CASF D.311 VII, from compte rendu 1.4.0 and projet 1.5.0) is read before the error.
+    expect(html).toMatch(/id="nextReview"[^>]*aria-invalid="true"[^>]*aria-describedby="(nextReview-aide )?nextReview-erreur"/);
     expect(html).toContain('<p class="field-error" id="nextReview-erreur">Indiquez la date de la prochaine révision.</p>');
   });
 });
@@ -87,6 +88,15 @@ describe('data of an earlier projet personnalisé in the editor', () => {
       referent: 'Paul Girard',
     });
     expect(carriedOver('compte-rendu-synthese', { participants: ['x'] })).toEqual({ participants: ['x'] });
+  });
+});
+
+describe('data of an earlier compte rendu in the editor', () => {
+  it('1.3.0 listed the recipients by name (`distribution`): each becomes a recipient of 1.4.0, to complete; 1.4.0 data are untouched', () => {
+    const old = { place: 'Salle B', distribution: ['Julie Petit', 'Dossier de l’usager'], distributionFalc: ['Julie Petit', 'Votre dossier'] };
+    expect(carriedOver('compte-rendu-synthese', old)).toEqual({ place: 'Salle B', recipients: [{ name: 'Julie Petit' }, { name: 'Dossier de l’usager' }] });
+    const current = { recipients: [{ name: 'Julie Petit', function: 'mère', circle: 'representant' }] };
+    expect(carriedOver('compte-rendu-synthese', current)).toEqual(current);
   });
 });
 

@@ -125,8 +125,9 @@ const COMPTE_RENDU: MeetingEditor = {
     {
       id: 'etape-suite',
       title: 'La suite',
-      intro: 'La prochaine révision et qui reçoit le compte rendu ; la personne en reçoit une version accessible.',
-      members: ['nextReview', 'distribution'],
+      intro:
+        'La prochaine révision, dans les douze mois (CASF D.311 VII). Puis qui reçoit le compte rendu : l’information donnée sur le partage au sein de l’équipe de soins et toute opposition (CSP L.1110-4 III et IV, R.1110-3) ; pour chaque destinataire hors de l’équipe, le consentement préalable (CSP L.1110-4 III). La personne en reçoit une version accessible.',
+      members: ['nextReview', 'distribution', 'sharing', 'recipients'],
     },
   ],
   addLabels: {
@@ -139,6 +140,7 @@ const COMPTE_RENDU: MeetingEditor = {
     disagreementsFalc: 'Ajouter un désaccord en facile à lire',
     distribution: 'Ajouter un destinataire',
     distributionFalc: 'Ajouter un destinataire en facile à lire',
+    recipients: 'Ajouter un destinataire',
   },
 };
 
@@ -206,6 +208,13 @@ const EDITORS: Partial<Record<DocumentType, MeetingEditor>> = {
  * says what is missing). Anything else is carried over as it is.
  */
 export function carriedOver(type: DocumentType, data: Data): Data {
+  // Compte rendu 1.4.0 names each recipient with the footing of the sharing (CSP L.1110-4 III) where
+  // 1.3.0 had a list of names: each name becomes a recipient, the rest (function, team or not,
+  // consent) to complete; the information on sharing is asked again, for these minutes.
+  if (type === 'compte-rendu-synthese' && Array.isArray(data.distribution) && data.recipients === undefined) {
+    const { distribution, distributionFalc: _falc, ...rest } = data;
+    return { ...rest, recipients: distribution.filter((d): d is string => typeof d === 'string').map((name) => ({ name })) };
+  }
   if (type !== 'projet-personnalise' || !Array.isArray(data.participants)) return data;
   return { ...data, participants: data.participants.map((p) => (typeof p === 'string' ? { name: p } : p)) };
 }

@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { RetentionService, retentionStart, tutelleEndingAfter } from '@carepact/archive';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { FieldError, ForbiddenError, NotFoundError, ValidationError } from '@carepact/common';
-import { DocumentsService } from '@carepact/documents';
+import { DocumentsService, archiveState, archivedResidents } from '@carepact/documents';
 import { TransactionRunner } from '@carepact/database';
 import { StaffActor, StaffService, assertCanSomewhere, auditActor, can, establishmentsWith } from '@carepact/identity';
 import { ContactView, MeasureView, ProtectionMeasuresService, ResidentContactsService, ResidentView, ResidentsService, isUnknownCursor, todayIso } from '@carepact/residents';
@@ -18,6 +18,7 @@ import { checkConsoleCsrf, consoleCsrfToken } from '../console-csrf';
 import { FormBody, actorOf, formBody } from '../console-request';
 import {
   CONTACT_FIELDS,
+  EMPLOYEE_PREFIX,
   Flat,
   MAX_BLOCKS,
   MEASURE_CHECKS,
@@ -62,6 +63,7 @@ const NOTICES: Record<string, string> = {
   'fin-effacee': 'La date de fin a été effacée : la personne est de nouveau accompagnée.',
   'gel-place': 'Le gel a été placé : rien de ce dossier ne sera supprimé tant qu’il est en place.',
   'gel-leve': 'Le gel a été levé.',
+  'archive-ouverte': 'L’archive intermédiaire est ouverte pour vous pendant une heure ; le motif est enregistré au journal.',
 };
 
 /**
@@ -202,6 +204,18 @@ export class ConsoleResidentsController {
     await this.retentionWrite(req, res, id, { liftReason: reason }, (em, a) => this.retention.liftHold(em, auditActor(a), a.organisationId, holdId, reason, id), 'gel-leve', 'liftReason');
   }
 
+  /**
+   * Opens the person's intermediate archive for the records manager, with a reason
+   * (RetentionService.openArchive, as POST /api/residents/:id/archive-access: ARCHIVE_REASON_INVALID
+   * beside the field, audited `archive.opened`).
+   */
+  @Post(':id/archive/ouvrir')
+  async openArchive(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string): Promise<void> {
+    const body = await this.managed(req, id);
+    const reason = typeof body.archiveReason === 'string' ? body.archiveReason : '';
+    await this.retentionWrite(req, res, id, { archiveReason: reason }, (em, actor) => this.retention.openArchive(em, actor, id, reason), 'archive-ouverte', 'archiveReason');
+  }
+
   /** The file page: its cached body, then the retention section (per person: forms, errors, holds' authors). */
   private async sendFile(req: Request, res: Response, id: string, status: number, extra: { notice?: string; errors?: FieldError[]; values?: Record<string, string> }): Promise<void> {
     const actor = actorOf(req);
@@ -210,10 +224,13 @@ export class ConsoleResidentsController {
     const file = await this.cache.get(actor, `resident|${id}|${todayIso()}`, async () => {
       const resident = await this.residents.get(actor, id);
       const [documents, names] = await Promise.all([this.documents.list(actor, resident.id), this.establishmentNames(actor, new Set([resident.establishmentId]))]);
+      // Past the active base her documents stay listed, marked archived (intermediate-archive.ts).
+      const archivedSince = (await archivedResidents(this.tx.manager, actor.organisationId, [resident.id])).get(resident.id) ?? null;
       const body = residentFileBody({
         resident,
         establishment: names.get(resident.establishmentId) ?? '—',
         documents,
+        archivedSince,
         rights: { write: can(actor, 'resident.write', resident.establishmentId), newDocument: can(actor, 'document.write', resident.establishmentId) },
       });
       // C. civ. 2235: the retention of a minor's file, or of a person under tutelle, counts from later.
@@ -224,7 +241,21 @@ export class ConsoleResidentsController {
     const em = this.tx.manager;
     const [policies, holds] = await Promise.all([this.retention.policies(em, actor.organisationId), this.retention.holds(em, actor.organisationId, { subjectId: id, activeOnly: true })]);
     const names = manage && holds.length ? await holdAuthorNames(this.staff, actor) : new Map<string, string>();
-    const retention = residentRetentionSection({ residentId: id, departedOn: file.departedOn, start: file.start, policies, holds, names, manage, csrf: this.csrf(actor), errors: extra.errors, values: extra.values });
+    const [state, regime] = await Promise.all([archiveState(em, actor, id), this.retention.archivesRegime(em, actor.organisationId)]);
+    const archive = { since: state.archivedSince, openUntil: state.openUntil, activeBaseMonths: regime.activeBaseMonths };
+    const retention = residentRetentionSection({
+      residentId: id,
+      departedOn: file.departedOn,
+      start: file.start,
+      policies,
+      holds,
+      names,
+      manage,
+      archive,
+      csrf: this.csrf(actor),
+      errors: extra.errors,
+      values: extra.values,
+    });
     sendHtml(res, status, residentFilePage({ actor, csrf: this.csrf(actor), name: file.name, body: file.body, retention, notice: extra.notice, errors: extra.errors }));
   }
 
@@ -292,7 +323,7 @@ export class ConsoleResidentsController {
     const actor = actorOf(req);
     const body = this.checked(actor, req);
     const resident = await this.writable(actor, id);
-    const values = flatDraft(body, CONTACT_FIELDS, ['holdsParentalAuthority']);
+    const values = flatDraft(body, CONTACT_FIELDS, ['holdsParentalAuthority', 'minorRole']);
     const page = (errors: FieldError[]) => sendHtml(res, 400, contactFormPage({ actor, csrf: this.csrf(actor), resident, values, errors }));
     await this.submit(res, ContactDto, asJson(contactPayload(values, 'create')), page, (dto) => this.contacts.addContact(actor, resident.id, dto), () => `${residentPath(resident.id)}?fait=contact-ajoute#contacts`);
   }
@@ -311,7 +342,7 @@ export class ConsoleResidentsController {
     const body = this.checked(actor, req);
     const resident = await this.writable(actor, id);
     const contact = contactOf(resident, contactId);
-    const values = flatDraft(body, CONTACT_FIELDS, ['holdsParentalAuthority']);
+    const values = flatDraft(body, CONTACT_FIELDS, ['holdsParentalAuthority', 'minorRole']);
     const page = (errors: FieldError[]) => sendHtml(res, 400, contactFormPage({ actor, csrf: this.csrf(actor), resident, contact, values, errors }));
     await this.submit(res, UpdateContactDto, asJson(contactPayload(values, 'update')), page, (dto) => this.contacts.updateContact(actor, resident.id, contact.id, dto), () => `${residentPath(resident.id)}?fait=contact-modifie#contacts`);
   }
@@ -411,7 +442,8 @@ export class ConsoleResidentsController {
     const body = this.checked(actor, req);
     const resident = await this.writable(actor, id);
     const measure = measureOf(resident, measureId);
-    const values = flatDraft(body, MEASURE_TEXT, MEASURE_CHECKS);
+    // One checkbox per holder of this measure (C. civ. 451 al. 2): an unchecked one is not posted, so none read means none flagged.
+    const values = flatDraft(body, MEASURE_TEXT, [...MEASURE_CHECKS, ...measure.holders.map((h) => `${EMPLOYEE_PREFIX}${h.contactId}`)]);
     const page = (errors: FieldError[]) => sendHtml(res, 400, measureFormPage({ actor, csrf: this.csrf(actor), resident, measure, values, errors: anchoredErrors(errors), holders: 0 }));
     await this.submit(res, UpdateMeasureDto, asJson(measurePayload(values, 0, 'update')), page, (dto) => this.measures.updateMeasure(actor, resident.id, measure.id, dto), () => `${residentPath(resident.id)}?fait=mesure-modifiee#mesures`);
   }
@@ -526,6 +558,13 @@ function residentValues(r: ResidentView): Flat {
     'soleAuthority.ground': r.soleAuthority?.ground ?? '',
     'soleAuthority.proofReference': r.soleAuthority?.proofReference ?? '',
     'soleAuthority.proofDate': r.soleAuthority?.proofDate ?? '',
+    'minorDecision.authority': r.minorDecision?.authority ?? '',
+    'minorDecision.reference': r.minorDecision?.reference ?? '',
+    'minorDecision.date': r.minorDecision?.date ?? '',
+    'minorDecision.delegationExtent': r.minorDecision?.delegationExtent ?? '',
+    'minorDecision.wardOfState': yes(Boolean(r.minorDecision?.wardOfState)),
+    'minorDecision.actAuthorisation.reference': r.minorDecision?.actAuthorisation?.reference ?? '',
+    'minorDecision.actAuthorisation.date': r.minorDecision?.actAuthorisation?.date ?? '',
     'preferences.language': r.preferences.language,
     'preferences.largePrint': yes(r.preferences.largePrint),
     'preferences.easyToRead': yes(r.preferences.easyToRead),
@@ -542,6 +581,7 @@ function contactValues(c: ContactView): Flat {
     phone: c.phone ?? '',
     address: c.address ?? '',
     holdsParentalAuthority: yes(c.holdsParentalAuthority),
+    minorRole: c.minorRole ?? '',
   };
 }
 
@@ -563,7 +603,8 @@ function measureValues(m: MeasureView): Flat {
     judgeAuthorisesHolderAlone: yes(m.judgeAuthorisesHolderAlone),
     authorisationReference: m.authorisationReference ?? '',
     proofDocumentRef: m.proofDocumentRef ?? '',
-    holderEstablishmentEmployee: yes(m.holderEstablishmentEmployee ?? false),
+    // C. civ. 451 al. 2: one checkbox per holder (resident-forms.ts EMPLOYEE_PREFIX).
+    ...Object.fromEntries(m.holders.map((h) => [`${EMPLOYEE_PREFIX}${h.contactId}`, yes(h.establishmentEmployee ?? false)])),
     subrogeContactId: m.subroge?.contactId ?? '',
     adHocContactId: m.adHoc?.contactId ?? '',
     adHocJudgmentReference: m.adHoc?.judgmentReference ?? '',

@@ -16,6 +16,8 @@ export const CONTACT_FIELDS = ['firstName', 'lastName', 'relation', 'organisatio
 export const HOLDER_FIELDS = ['role', 'contactId', ...CONTACT_FIELDS] as const;
 export const PDC_FIELDS = ['contactId', 'firstName', 'lastName', 'relation', 'email', 'phone', 'address', 'designatedOn'] as const;
 const SOLE_AUTHORITY_FIELDS = ['ground', 'proofReference', 'proofDate'] as const;
+/** C. civ. 390 s., 377 s., 375-7: the decision behind a minor's tuteur, délégataire or service gardien (MinorDecisionDto). */
+const MINOR_DECISION_FIELDS = ['authority', 'reference', 'date', 'delegationExtent', 'actAuthorisation.reference', 'actAuthorisation.date'] as const;
 const RESIDENT_TEXT = [
   'establishmentId',
   'firstName',
@@ -30,9 +32,10 @@ const RESIDENT_TEXT = [
   'phone',
   'parentalAuthority',
   ...SOLE_AUTHORITY_FIELDS.map((f) => `soleAuthority.${f}`),
+  ...MINOR_DECISION_FIELDS.map((f) => `minorDecision.${f}`),
   'preferences.language',
 ];
-const RESIDENT_CHECKS = ['preferences.largePrint', 'preferences.easyToRead'];
+const RESIDENT_CHECKS = ['preferences.largePrint', 'preferences.easyToRead', 'minorDecision.wardOfState'];
 const MEASURE_TEXT = [
   'type',
   'mode',
@@ -52,7 +55,13 @@ const MEASURE_TEXT = [
   'adHocJudgmentReference',
   'adHocJudgmentDate',
 ];
-const MEASURE_CHECKS = ['scope.personne', 'scope.biens', 'judgeAuthorisesHolderAlone', 'holderEstablishmentEmployee'];
+const MEASURE_CHECKS = ['scope.personne', 'scope.biens', 'judgeAuthorisesHolderAlone'];
+/**
+ * C. civ. 451 al. 2: the measure form's checkbox for one holder who is the establishment's préposé,
+ * `establishmentEmployee.<contactId>` (UpdateMeasureDto establishmentEmployeeContactIds); a new
+ * measure's holder block has its own `holders.N.establishmentEmployee`.
+ */
+export const EMPLOYEE_PREFIX = 'establishmentEmployee.';
 
 /** The most blocks of one kind a form keeps (the DTOs allow 30 contacts, 2 parents, 5 holders). */
 export const MAX_BLOCKS = { contacts: 30, parents: 2, holders: 5 } as const;
@@ -102,7 +111,7 @@ export interface ResidentDraft {
 export function residentDraft(body: FormBody): ResidentDraft {
   const values: Flat = {};
   copy(body, values, [...RESIDENT_TEXT, ...RESIDENT_CHECKS]);
-  const contacts = blocks(body, values, 'contacts', CONTACT_FIELDS, MAX_BLOCKS.contacts, ['holdsParentalAuthority']);
+  const contacts = blocks(body, values, 'contacts', CONTACT_FIELDS, MAX_BLOCKS.contacts, ['holdsParentalAuthority', 'minorRole']);
   const parents = blocks(body, values, 'parents', CONTACT_FIELDS, MAX_BLOCKS.parents);
   copy(body, values, PDC_FIELDS, 'personneDeConfiance.');
   const holders = measureDraftInto(body, values, 'protectionMeasure.');
@@ -112,7 +121,7 @@ export function residentDraft(body: FormBody): ResidentDraft {
 /** A measure's fields under `prefix` (`protectionMeasure.` in the create form, none in the measure form); returns the holders kept. */
 export function measureDraftInto(body: FormBody, values: Flat, prefix: string): number {
   copy(body, values, [...MEASURE_TEXT, ...MEASURE_CHECKS], prefix);
-  return blocks(body, values, `${prefix}holders`, HOLDER_FIELDS, MAX_BLOCKS.holders);
+  return blocks(body, values, `${prefix}holders`, HOLDER_FIELDS, MAX_BLOCKS.holders, ['establishmentEmployee']);
 }
 
 export function flatDraft(body: FormBody, names: readonly string[], checks: readonly string[] = []): Flat {
@@ -130,7 +139,7 @@ function contactBody(v: Flat, p: string, mode: 'create' | 'update', parental: bo
     email: mode === 'create' ? opt(v[`${p}email`]) : nul(v[`${p}email`]),
     phone: mode === 'create' ? opt(v[`${p}phone`]) : nul(v[`${p}phone`]),
     address: mode === 'create' ? opt(v[`${p}address`]) : nul(v[`${p}address`]),
-    ...(parental ? { holdsParentalAuthority: checked(v[`${p}holdsParentalAuthority`]) } : {}),
+    ...(parental ? { holdsParentalAuthority: checked(v[`${p}holdsParentalAuthority`]), minorRole: mode === 'create' ? opt(v[`${p}minorRole`]) : nul(v[`${p}minorRole`]) } : {}),
   };
 }
 
@@ -159,8 +168,9 @@ function measureBody(v: Flat, p: string, holders: number, mode: 'create' | 'upda
     judgeAuthorisesHolderAlone: checked(v[`${p}judgeAuthorisesHolderAlone`]),
     authorisationReference: mode === 'create' ? opt(v[`${p}authorisationReference`]) : nul(v[`${p}authorisationReference`]),
     proofDocumentRef: mode === 'create' ? opt(v[`${p}proofDocumentRef`]) : nul(v[`${p}proofDocumentRef`]),
-    // C. civ. 451 al. 2, 454 al. 5, 455: the holder's tie to the establishment, the subrogé, the ad hoc appointment.
-    holderEstablishmentEmployee: checked(v[`${p}holderEstablishmentEmployee`]),
+    // C. civ. 451 al. 2, 454 al. 5, 455: the holders' tie to the establishment (each his own), the subrogé, the ad hoc appointment.
+    establishmentEmployeeContactIds:
+      mode === 'update' ? Object.keys(v).filter((k) => k.startsWith(`${p}${EMPLOYEE_PREFIX}`) && checked(v[k])).map((k) => k.slice(`${p}${EMPLOYEE_PREFIX}`.length)) : undefined,
     subrogeContactId: mode === 'create' ? opt(v[`${p}subrogeContactId`]) : nul(v[`${p}subrogeContactId`]),
     adHocContactId: mode === 'create' ? opt(v[`${p}adHocContactId`]) : nul(v[`${p}adHocContactId`]),
     adHocJudgmentReference: mode === 'create' ? opt(v[`${p}adHocJudgmentReference`]) : nul(v[`${p}adHocJudgmentReference`]),
@@ -170,7 +180,8 @@ function measureBody(v: Flat, p: string, holders: number, mode: 'create' | 'upda
     body.holders = Array.from({ length: holders }, (_, i) => {
       const h = `${p}holders.${i}.`;
       const contactId = opt(v[`${h}contactId`]);
-      return contactId ? { role: opt(v[`${h}role`]), contactId } : { role: opt(v[`${h}role`]), ...contactBody(v, h, 'create', false) };
+      const employee = checked(v[`${h}establishmentEmployee`]) || undefined;
+      return contactId ? { role: opt(v[`${h}role`]), contactId, establishmentEmployee: employee } : { role: opt(v[`${h}role`]), ...contactBody(v, h, 'create', false), establishmentEmployee: employee };
     });
   }
   return body;
@@ -221,6 +232,7 @@ export function createResidentPayload(d: ResidentDraft): Record<string, unknown>
     phone: opt(v.phone),
     parentalAuthority: opt(v.parentalAuthority),
     soleAuthority: soleAuthorityBody(v),
+    minorDecision: minorDecisionBody(v),
     contacts: Array.from({ length: d.contacts }, (_, i) => contactBody(v, `contacts.${i}.`, 'create', true)),
     ...(d.parents ? { parents: Array.from({ length: d.parents }, (_, i) => contactBody(v, `parents.${i}.`, 'create', false)) } : {}),
     ...(pdcGiven ? { personneDeConfiance: pdcPayload(v, 'personneDeConfiance.') } : {}),
@@ -248,6 +260,26 @@ export function updateResidentPayload(v: Flat): Record<string, unknown> {
     parentalAuthority: nul(v.parentalAuthority),
     // The edit form shows the proof on file: moving to a joint exercise clears it without emptying its fields first.
     soleAuthority: v.parentalAuthority === 'sole' ? soleAuthorityBody(v) : undefined,
+    // Left blank, the decision on file is kept while the kind stays, cleared when it changes (ResidentsService).
+    minorDecision: minorDecisionBody(v),
+  };
+}
+
+/**
+ * The decision of a tutelle, a delegation or a placement when any of its fields is filled (the DTO
+ * then names the missing ones): the extent, the pupille box and the judge's authorisation as given
+ * (an authorisation left blank is cleared).
+ */
+function minorDecisionBody(v: Flat): Record<string, unknown> | undefined {
+  if (MINOR_DECISION_FIELDS.every((f) => blank(v[`minorDecision.${f}`])) && !checked(v['minorDecision.wardOfState'])) return undefined;
+  const authorisation = !blank(v['minorDecision.actAuthorisation.reference']) || !blank(v['minorDecision.actAuthorisation.date']);
+  return {
+    authority: opt(v['minorDecision.authority']),
+    reference: opt(v['minorDecision.reference']),
+    date: opt(v['minorDecision.date']),
+    delegationExtent: nul(v['minorDecision.delegationExtent']),
+    wardOfState: checked(v['minorDecision.wardOfState']),
+    actAuthorisation: authorisation ? { reference: opt(v['minorDecision.actAuthorisation.reference']), date: opt(v['minorDecision.actAuthorisation.date']) } : null,
   };
 }
 

@@ -1,10 +1,24 @@
 import { FieldError, HOLDER_ROLE_LABELS, MEASURE_TYPE_LABELS, ofName } from '@carepact/common';
 import type { StaffActor } from '@carepact/identity';
-import { ContactView, HOLDER_ROLES, MEASURE_TYPES, MeasureView, PARENTAL_AUTHORITY, ResidentView, SOLE_AUTHORITY_GROUNDS, SOLE_AUTHORITY_GROUND_INFO, STAY_TYPES } from '@carepact/residents';
+import {
+  ContactView,
+  DELEGATION_EXTENTS,
+  DELEGATION_EXTENT_LABELS,
+  HOLDER_ROLES,
+  MEASURE_TYPES,
+  MINOR_ROLES,
+  MINOR_ROLE_LABELS,
+  MeasureView,
+  PARENTAL_AUTHORITY,
+  ResidentView,
+  SOLE_AUTHORITY_GROUNDS,
+  SOLE_AUTHORITY_GROUND_INFO,
+  STAY_TYPES,
+} from '@carepact/residents';
 import type { ComponentChildren } from 'preact';
 import { Checkbox, ErrorSummary, FieldMessage, NOTHING_SAVED, PostForm, RadioGroup, SelectField, TextArea, TextField, errorFor, fieldId, renderPage } from '../../views';
 import { ConsolePage } from '../console-layout';
-import { Flat, MAX_BLOCKS } from './resident-forms';
+import { EMPLOYEE_PREFIX, Flat, MAX_BLOCKS } from './resident-forms';
 import { MEASURE_SCOPE_LABELS, PARENTAL_AUTHORITY_LABELS, STAY_TYPE_LABELS } from './resident-labels';
 
 /** What every resident form page receives: who asks, the page's token, the fields as posted and their errors. */
@@ -43,6 +57,14 @@ const LABELS: Record<string, string> = {
   organisationName: 'Organisme',
   address: 'Adresse postale',
   holdsParentalAuthority: 'Autorité parentale',
+  minorRole: 'Rôle auprès du mineur',
+  minorDecision: 'Décision (tutelle, délégation, placement)',
+  authority: 'Autorité qui l’a rendue',
+  reference: 'Référence',
+  date: 'Date',
+  delegationExtent: 'Étendue de la délégation',
+  wardOfState: 'Pupille de l’État',
+  actAuthorisation: 'Autorisation du juge des enfants',
   designatedOn: 'Date de désignation',
   contactId: 'Contact déjà au dossier',
   type: 'Type de mesure',
@@ -196,6 +218,17 @@ export function ContactFields(props: BlockProps & { parental?: boolean }) {
           errors={props.errors}
         />
       ) : null}
+      {props.parental !== false ? (
+        <SelectField
+          name={`${props.prefix}minorRole`}
+          label="Rôle auprès du mineur, autre que parent"
+          hint="Tuteur (C. civ. 408 ; pupille de l’État : le représentant du préfet), délégataire de l’autorité parentale (C. civ. 377), ou service à qui le juge des enfants a confié l’enfant (C. civ. 375-7)."
+          emptyLabel="Aucun"
+          options={MINOR_ROLES.map((r) => [r, capitalise(MINOR_ROLE_LABELS[r])])}
+          value={v(props.values, `${props.prefix}minorRole`)}
+          errors={props.errors}
+        />
+      ) : null}
     </>
   );
 }
@@ -263,6 +296,53 @@ export function ResidentFields(props: { values: Flat; errors?: FieldError[]; est
           errors={errors}
         />
         <TextField name="soleAuthority.proofDate" type="date" label="Date de la pièce" value={v(values, 'soleAuthority.proofDate')} errors={errors} />
+      </Group>
+      <Group
+        path="minorDecision"
+        legend="Si tutelle, délégation ou placement : la décision"
+        hint="Tutelle : délibération du conseil de famille ou jugement désignant le tuteur (C. civ. 390, 404, 411), ou arrêté d’admission du pupille de l’État (CASF L.224-8). Délégation : jugement du juge aux affaires familiales (C. civ. 377, 377-1). Placement : ordonnance du juge des enfants (facultative). Le tuteur, le délégataire ou le service s’ajoutent parmi les contacts, avec leur rôle auprès du mineur."
+        errors={errors}
+      >
+        <TextField
+          name="minorDecision.authority"
+          label="Autorité qui l’a rendue"
+          hint="Par exemple : conseil de famille, tribunal judiciaire de Valville ; juge aux affaires familiales ; juge des enfants ; préfet du Val."
+          autocomplete="off"
+          value={v(values, 'minorDecision.authority')}
+          errors={errors}
+        />
+        <TextField name="minorDecision.reference" label="Référence de la décision" hint="N° RG, minute, arrêté…" autocomplete="off" value={v(values, 'minorDecision.reference')} errors={errors} />
+        <TextField name="minorDecision.date" type="date" label="Date de la décision" value={v(values, 'minorDecision.date')} errors={errors} />
+        <SelectField
+          name="minorDecision.delegationExtent"
+          label="Étendue de la délégation"
+          hint="Délégation seulement. Partielle ou partagée : les parents signent avec le délégataire (C. civ. 377-1 al. 2)."
+          emptyLabel="Sans objet"
+          options={DELEGATION_EXTENTS.map((e) => [e, capitalise(DELEGATION_EXTENT_LABELS[e])])}
+          value={v(values, 'minorDecision.delegationExtent')}
+          errors={errors}
+        />
+        <Checkbox
+          name="minorDecision.wardOfState"
+          label="Tutelle : l’enfant est pupille de l’État (CASF L.224-1)"
+          checked={values['minorDecision.wardOfState'] === 'oui'}
+          errors={errors}
+        />
+        <TextField
+          name="minorDecision.actAuthorisation.reference"
+          label="Placement : autorisation du juge des enfants pour le service gardien (référence)"
+          hint="Seulement si l’ordonnance du juge des enfants, en cours de validité, autorise le service à qui l’enfant est confié à accomplir cet acte à la place des parents (C. civ. 375-7 al. 2) ; le service peut alors signer."
+          autocomplete="off"
+          value={v(values, 'minorDecision.actAuthorisation.reference')}
+          errors={errors}
+        />
+        <TextField
+          name="minorDecision.actAuthorisation.date"
+          type="date"
+          label="Date de l’autorisation du juge des enfants"
+          value={v(values, 'minorDecision.actAuthorisation.date')}
+          errors={errors}
+        />
       </Group>
     </>
   );
@@ -356,6 +436,8 @@ export function MeasureFields(props: BlockProps & { mode: 'create' | 'update'; h
                   />
                 ) : null}
                 <PersonFields prefix={h} values={values} errors={errors} autoFocus={props.focus === `${p}holders` && i === props.holders - 1} />
+                {/* C. civ. 451 al. 2: the tie to the establishment is this holder's own (co-holders, C. civ. 447 al. 2-3). */}
+                <Checkbox name={`${h}establishmentEmployee`} label={EMPLOYEE_LABEL} checked={values[`${h}establishmentEmployee`] === 'oui'} errors={errors} />
               </Group>
             );
           })}
@@ -367,6 +449,9 @@ export function MeasureFields(props: BlockProps & { mode: 'create' | 'update'; h
 }
 
 /** The personne de confiance (CASF L.311-5-1): never a signatory; an existing contact or a new person. */
+/** A holder's own tie to the establishment (C. civ. 451 al. 2), in his block of the new-measure forms. */
+const EMPLOYEE_LABEL = 'Préposé de l’établissement, ou salarié de l’établissement ou de son organisme gestionnaire (C. civ. 451 al. 2)';
+
 /**
  * The holder may be the establishment's préposé (C. civ. 451 al. 2): for the contract, its avenants
  * and the DIPC the subrogé (C. civ. 454 al. 5) or a holder ad hoc (C. civ. 455) signs in his place.
@@ -379,15 +464,10 @@ function ConflictOfInterestFields(props: BlockProps & { contacts?: ContactView[]
     <Group
       path={`${p}conflitInterets`}
       legend="Titulaire lié à l’établissement (C. civ. 451, 454, 455)"
-      hint="Pour le contrat de séjour, ses avenants et le DIPC, conclus avec l’établissement, un titulaire préposé de l’établissement a des intérêts opposés à ceux de la personne : le subrogé curateur ou tuteur, ou à défaut le curateur ou tuteur ad hoc désigné par le juge, signe à sa place."
+      hint="Pour le contrat de séjour, ses avenants et le DIPC, conclus avec l’établissement, un titulaire préposé de l’établissement a des intérêts opposés à ceux de la personne : un autre titulaire de la mesure, sinon le subrogé curateur ou tuteur, ou à défaut le curateur ou tuteur ad hoc désigné par le juge, signe à sa place."
       errors={errors}
     >
-      <Checkbox
-        name={`${p}holderEstablishmentEmployee`}
-        label="Le titulaire de la mesure est préposé de l’établissement, ou salarié de l’établissement ou de son organisme gestionnaire (C. civ. 451 al. 2)"
-        checked={values[`${p}holderEstablishmentEmployee`] === 'oui'}
-        errors={errors}
-      />
+      <p class="hint">Le lien avec l’établissement se coche pour chaque titulaire, dans « Personnes qui exercent la mesure » : avec plusieurs titulaires, seul celui qui est préposé est en conflit, l’autre signe (C. civ. 447 al. 2 et 3).</p>
       {props.contacts ? (
         <>
           <SelectField
@@ -587,6 +667,23 @@ export function measureFormPage(s: FormPageBase & { resident: ResidentView; meas
               ))}
             </ul>
             <p class="hint">Un changement de titulaire est un nouveau jugement : enregistrez une nouvelle mesure.</p>
+            {/* C. civ. 451 al. 2, 447 al. 2-3: one checkbox per holder; only the one employed by the establishment is in conflict. */}
+            <Group
+              path="establishmentEmployeeContactIds"
+              legend="Titulaires préposés de l’établissement (C. civ. 451 al. 2)"
+              hint="Cochez chaque titulaire préposé de l’établissement, ou salarié de l’établissement ou de son organisme gestionnaire. Pour le contrat de séjour, ses avenants et le DIPC, il ne signe pas : un autre titulaire, le titulaire ad hoc ou le subrogé signe à sa place (C. civ. 447, 454 al. 5, 455)."
+              errors={s.errors}
+            >
+              {s.measure.holders.map((h) => (
+                <Checkbox
+                  key={h.contactId}
+                  name={`${EMPLOYEE_PREFIX}${h.contactId}`}
+                  label={`${h.firstName} ${h.lastName}, ${HOLDER_ROLE_LABELS[h.role]}`}
+                  checked={s.values[`${EMPLOYEE_PREFIX}${h.contactId}`] === 'oui'}
+                  errors={s.errors}
+                />
+              ))}
+            </Group>
           </>
         ) : null}
         <Actions cancel={residentPath(r.id)} label={s.measure ? 'Enregistrer' : 'Enregistrer la mesure'} />

@@ -13,7 +13,9 @@ export const STAY_TYPE_LABELS: Readonly<Record<StayType, string>> = {
 export const PARENTAL_AUTHORITY_LABELS: Readonly<Record<ParentalAuthority, string>> = {
   shared: 'conjointe (les deux parents)',
   sole: 'exclusive (un seul parent)',
-  court_measure: 'mesure décidée par le juge (tutelle du mineur, délégation…)',
+  court_measure: 'enfant confié par le juge des enfants (placement, C. civ. 375-3, 375-7)',
+  delegation: 'délégation de l’autorité parentale par jugement (C. civ. 377, 377-1)',
+  tutelle: 'tutelle du mineur, pupille de l’État compris (C. civ. 390 s. ; CASF L.224-1)',
 };
 
 export const MEASURE_SCOPE_LABELS: Readonly<Record<MeasureScope, string>> = {

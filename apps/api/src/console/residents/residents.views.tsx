@@ -1,7 +1,18 @@
 import { FieldError, HOLDER_ROLE_LABELS, MEASURE_MODE_LABELS, MEASURE_TYPE_LABELS, documentTypeLabel, formatDateFr, ofName } from '@carepact/common';
 import type { DocumentView } from '@carepact/documents';
 import type { StaffActor } from '@carepact/identity';
-import { MeasureAlert, ResidentListItem, ResidentPage, ResidentView, SOLE_AUTHORITY_GROUND_INFO, ageOn, measureAlert, todayIso } from '@carepact/residents';
+import {
+  DELEGATION_EXTENT_LABELS,
+  MINOR_ROLE_LABELS,
+  MeasureAlert,
+  ResidentListItem,
+  ResidentPage,
+  ResidentView,
+  SOLE_AUTHORITY_GROUND_INFO,
+  ageOn,
+  measureAlert,
+  todayIso,
+} from '@carepact/residents';
 import type { ComponentChildren } from 'preact';
 import { Notice, RefusedFormSummary, SelectField, TextField, TrustedHtml, renderFragment, renderPage } from '../../views';
 import { ConsolePage } from '../console-layout';
@@ -162,7 +173,8 @@ export interface FileRights {
  * A resident's file below its h1 and notice: identity, stay, contacts, measures, documents. The same
  * for everyone with the same roles, kept by the console's page cache until an audited change.
  */
-export function residentFileBody(s: { resident: ResidentView; establishment: string; documents: DocumentView[]; rights: FileRights }): string {
+/** `archivedSince`: the day her documents went to the intermediate archive (libs/documents intermediate-archive.ts): each stays listed, « archivé ». */
+export function residentFileBody(s: { resident: ResidentView; establishment: string; documents: DocumentView[]; rights: FileRights; archivedSince?: string | null }): string {
   const r = s.resident;
   const today = todayIso();
   const base = residentPath(r.id);
@@ -204,6 +216,22 @@ export function residentFileBody(s: { resident: ResidentView; establishment: str
                 </>
               ) : (
                 <strong>Preuve non enregistrée : les demandes de signature sont refusées tant que le motif et la pièce ne sont pas au dossier (C. civ. 372).</strong>
+              )}
+            </Row>
+          ) : null}
+          {r.parentalAuthority === 'tutelle' || r.parentalAuthority === 'delegation' || r.minorDecision ? (
+            <Row label="Décision">
+              {r.minorDecision ? (
+                <>
+                  {r.minorDecision.authority}, {r.minorDecision.reference}, du {date(r.minorDecision.date)}
+                  {r.minorDecision.delegationExtent ? ` ; délégation ${DELEGATION_EXTENT_LABELS[r.minorDecision.delegationExtent]}` : ''}
+                  {r.minorDecision.wardOfState ? ' ; pupille de l’État (CASF L.224-1)' : ''}
+                  {r.minorDecision.actAuthorisation
+                    ? ` ; autorisation du juge des enfants pour le service gardien (C. civ. 375-7) : ${r.minorDecision.actAuthorisation.reference}, du ${date(r.minorDecision.actAuthorisation.date)}`
+                    : ''}
+                </>
+              ) : (
+                <strong>Décision non enregistrée : les demandes de signature sont refusées tant qu’elle n’est pas au dossier (C. civ. 390, 377).</strong>
               )}
             </Row>
           ) : null}
@@ -266,7 +294,14 @@ export function residentFileBody(s: { resident: ResidentView; establishment: str
                       : '—'}
                   </Row>
                   {/* C. civ. 451 al. 2, 454 al. 5, 455: who signs the acts with the establishment in the préposé's place. */}
-                  {m.holderEstablishmentEmployee ? <Row label="Lien avec l’établissement">Titulaire préposé de l’établissement (C. civ. 451 al. 2)</Row> : null}
+                  {m.holders.some((h) => h.establishmentEmployee) ? (
+                    <Row label="Titulaire préposé de l’établissement (C. civ. 451 al. 2)">
+                      {m.holders
+                        .filter((h) => h.establishmentEmployee)
+                        .map((h) => `${h.firstName} ${h.lastName}`)
+                        .join(', ')}
+                    </Row>
+                  ) : null}
                   {m.subroge ? <Row label="Subrogé (C. civ. 454)">{`${m.subroge.firstName} ${m.subroge.lastName}`}</Row> : null}
                   {m.adHoc ? (
                     <Row label="Titulaire ad hoc (C. civ. 455)">{`${m.adHoc.firstName} ${m.adHoc.lastName}, décision ${m.adHoc.judgmentReference} du ${formatDateFr(m.adHoc.judgmentDate)}`}</Row>
@@ -321,7 +356,10 @@ export function residentFileBody(s: { resident: ResidentView; establishment: str
         {r.contacts.length ? (
           <ul class="cards">
             {r.contacts.map((c) => {
-              const roles = r.protectionMeasures.flatMap((m) => m.holders.filter((h) => h.contactId === c.id).map((h) => HOLDER_ROLE_LABELS[h.role]));
+              const roles = [
+                ...r.protectionMeasures.flatMap((m) => m.holders.filter((h) => h.contactId === c.id).map((h) => HOLDER_ROLE_LABELS[h.role])),
+                ...(c.minorRole ? [MINOR_ROLE_LABELS[c.minorRole]] : []),
+              ];
               const details = [
                 c.relation,
                 c.organisationName,
@@ -376,6 +414,7 @@ export function residentFileBody(s: { resident: ResidentView; establishment: str
               <li key={d.id}>
                 <a href={`/console/documents/${d.id}`}>{capitalise(documentTypeLabel(d.type)?.short ?? d.type)}</a> — {DOCUMENT_STATUS_LABELS[d.status]}, créé le{' '}
                 {formatDateFr(new Date(d.createdAt))}
+                {s.archivedSince ? ` — archivé (archive intermédiaire depuis le ${formatDateFr(s.archivedSince)})` : ''}
               </li>
             ))}
           </ul>

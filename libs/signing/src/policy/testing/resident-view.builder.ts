@@ -34,7 +34,8 @@ export function aContact(id: string, over: Partial<ContactView> = {}): ContactVi
 }
 
 /** A measure with its holders (contacts of the resident); `status` is computed on `on`. */
-export function aMeasure(type: MeasureType, holders: ContactView[], over: Partial<Omit<MeasureView, 'holders'>> = {}, on = '2026-11-20'): MeasureView {
+/** A holder given with `establishmentEmployee: true` is the establishment's préposé (C. civ. 451 al. 2). */
+export function aMeasure(type: MeasureType, holders: (ContactView & { establishmentEmployee?: boolean })[], over: Partial<Omit<MeasureView, 'holders'>> = {}, on = '2026-11-20'): MeasureView {
   const base: Omit<MeasureView, 'status' | 'holders'> = {
     id: `measure-${type}`,
     type,

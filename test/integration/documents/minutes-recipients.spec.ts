@@ -1,0 +1,71 @@
+import request from 'supertest';
+import { loadDemoFixture } from '@carepact/residents';
+import { TEST_PASSWORD, loginAgent } from '@carepact/testing';
+import { ApiHarness, startApiHarness } from '../api/api-harness';
+
+/**
+ * Compte rendu de réunion de synthèse 1.4.0, through the API: the minutes name their recipients,
+ * and one outside the équipe de soins receives them only with the person's prior consent (CSP
+ * L.1110-4 III al. 2; within the team, L.1110-12, the person informed and able to object, IV). A
+ * recipient outside the team without consent is refused (400, OUTSIDE_RECIPIENT_WITHOUT_CONSENT beside
+ * that recipient, the article named), nothing created; with the date and the means of the consent,
+ * accepted (202). And the next review of the projet, within twelve months of the meeting (CASF D.311 VII).
+ * Before 1.4.0 the minutes had a list of names only, and any review date passed.
+ */
+describe('the recipients of the minutes and the consent to sharing outside the team (CSP L.1110-4), through the API', () => {
+  let h: ApiHarness;
+  let staff: request.Agent;
+  let residentId: string;
+  const fixture = loadDemoFixture() as unknown as { documents: Record<string, Record<string, unknown>> };
+
+  /** The demo minutes (Enzo Petit's), for an adult without measure: no representative among the recipients. */
+  const minutes = (edit: (d: Record<string, unknown> & { recipients: Record<string, unknown>[] }) => void = () => {}) => {
+    const { resident: _key, ...d } = structuredClone(fixture.documents['compte-rendu-synthese']) as Record<string, unknown> & { recipients: Record<string, unknown>[] };
+    d.recipients = d.recipients.filter((r) => r.circle !== 'representant');
+    edit(d);
+    return d;
+  };
+  const outsider = { name: 'Dr Anne Roux', function: 'orthophoniste', functionFalc: 'votre orthophoniste', organisation: 'cabinet libéral', circle: 'hors_equipe' };
+  const create = (data: Record<string, unknown>) => staff.post('/api/documents').send({ residentId, type: 'compte-rendu-synthese', data });
+  const codes = (res: request.Response) => (res.body.error.details as { field: string; code: string }[]).map((d) => `${d.field}:${d.code}`);
+
+  beforeAll(async () => {
+    h = await startApiHarness();
+    staff = await loginAgent(h.app, h.orgA.users.admissions.email, TEST_PASSWORD);
+    residentId = (
+      await staff
+        .post('/api/residents')
+        .send({ establishmentId: h.orgA.establishmentId, firstName: 'Odette', lastName: 'Perrin', birthDate: '1941-03-02', admissionDate: '2026-10-15', stayType: 'permanent' })
+        .expect(201)
+    ).body.id;
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('an outside recipient without consent: 400, beside that recipient, with the article; nothing created', async () => {
+    const res = await create(minutes((d) => d.recipients.push(outsider))).expect(400);
+    expect(res.body.error.code).toBe('VALIDATION_FAILED');
+    const n = minutes().recipients.length;
+    expect(codes(res)).toEqual([`data.recipients[${n}].consentOn:OUTSIDE_RECIPIENT_WITHOUT_CONSENT`, `data.recipients[${n}].consentHow:OUTSIDE_RECIPIENT_WITHOUT_CONSENT`]);
+    expect(res.body.error.details[0].message).toContain('CSP L.1110-4 III al. 2');
+    expect((await staff.get(`/api/documents?residentId=${residentId}`).expect(200)).body).toEqual([]);
+  });
+
+  it('a parent named as « représentant légal » of an adult without representation is refused (RECIPIENT_NOT_REPRESENTATIVE)', async () => {
+    const res = await create(minutes((d) => d.recipients.push({ name: 'Paul Perrin', function: 'fils', functionFalc: 'votre fils', circle: 'representant' }))).expect(400);
+    expect(codes(res)).toEqual([`data.recipients[${minutes().recipients.length}].circle:RECIPIENT_NOT_REPRESENTATIVE`]);
+  });
+
+  it('a review of the projet two years after the meeting is refused (NEXT_REVIEW_TOO_LATE)', async () => {
+    const res = await create(minutes((d) => (d.nextReview = '2028-11-18'))).expect(400);
+    expect(codes(res)).toEqual(['data.nextReview:NEXT_REVIEW_TOO_LATE']);
+    expect(res.body.error.details[0].message).toContain('CASF D.311 VII');
+  });
+
+  it('the same recipient with the date and the means of the consent: accepted (202)', async () => {
+    await create(minutes((d) => d.recipients.push({ ...outsider, consentOn: '2026-11-12', consentHow: 'accord écrit, joint au dossier' }))).expect(202);
+    const docs = (await staff.get(`/api/documents?residentId=${residentId}`).expect(200)).body as { type: string }[];
+    expect(docs.map((d) => d.type)).toEqual(['compte-rendu-synthese']);
+  });
+});
