@@ -139,7 +139,9 @@ export class DocumentsRepository {
     for (const r of rows) out.set(r.resident_id, { type: r.type, signedOn: r.signed_on, input: r.input });
     if (tariffOn && out.size) {
       const { signed, pending } = await this.tariffAvenantsBefore(em, organisationId, [...out.keys()], tariffOn.effectiveOn, tariffOn.exceptDocumentId);
+      const later = await this.tariffAvenantsAfter(em, organisationId, [...out.keys()], tariffOn.effectiveOn, tariffOn.exceptDocumentId);
       for (const [residentId, c] of out) {
+        c.laterTariffAvenant = later.get(residentId) ?? null;
         const last = signed.get(residentId) ?? null;
         const waiting = pending.get(residentId) ?? null;
         c.lastTariffAvenant = last;
@@ -182,6 +184,24 @@ export class DocumentsRepository {
       else pending.set(r.resident_id, { documentId: r.id, effectiveOn: r.effective_on, createdAt: r.created_at, status: r.status });
     }
     return { signed, pending };
+  }
+
+  /**
+   * Each resident's earliest tariff avenant taking effect after `effectiveOn`, signed or awaiting
+   * its signature (refused and cancelled ones never took effect); `exceptDocumentId`, the avenant
+   * being corrected, is not one.
+   */
+  private async tariffAvenantsAfter(em: EntityManager, organisationId: string, residentIds: string[], effectiveOn: string, exceptDocumentId?: string): Promise<Map<string, PendingTariffAvenant>> {
+    const rows = (await em.query(
+      `SELECT DISTINCT ON (d.resident_id) d.resident_id, d.id, d.status, d.created_at, v.input #>> '{document,tariffChange,effectiveOn}' AS effective_on
+         FROM documents d JOIN document_versions v ON v.id = d.current_version_id
+        WHERE d.organisation_id = $1 AND d.resident_id = ANY($2::uuid[]) AND d.type = 'avenant' AND d.status <> ALL($4::text[])
+          AND v.input #>> '{document,purpose}' = 'tarifs' AND v.input #>> '{document,tariffChange,effectiveOn}' > $3
+          AND ($5::uuid IS NULL OR d.id <> $5::uuid)
+        ORDER BY d.resident_id, v.input #>> '{document,tariffChange,effectiveOn}', d.created_at`,
+      [organisationId, residentIds, effectiveOn, TARIFF_AVENANT_CLOSED_STATUSES, exceptDocumentId ?? null],
+    )) as { resident_id: string; id: string; status: string; created_at: Date; effective_on: string }[];
+    return new Map(rows.map((r) => [r.resident_id, { documentId: r.id, effectiveOn: r.effective_on, createdAt: r.created_at, status: r.status }]));
   }
 
   /** Whether the resident has a signed contrat de séjour or DIPC (an avenant needs one to amend, CASF L.311-4). */

@@ -17,11 +17,13 @@ import { DocumentsRepository } from './documents.repository';
 import { GENERATION_RETRIES_EXHAUSTED, generationErrorOf } from './generation-errors';
 import type { CreateDocumentInput, DocumentView, Download, RenditionView, VersionView } from './documents.types';
 import { templateInputOf } from './template-input';
-import { AvenantAlreadyExistsError, ExistingTariffAvenant, checkTypedTariffChange, tariffEffectiveOnOf } from './bulk/tariff-avenant';
+import { GenerationChecks } from './generation-checks';
+import { AvenantAlreadyExistsError, ExistingTariffAvenant, SignedContract, checkTypedTariffChange, tariffEffectiveOnOf } from './bulk/tariff-avenant';
 import type { VersionAnnex } from './annexes/annex-files.entities';
 import { AnnexFilesRepository } from './annexes/annex-files.repository';
 import { annexAuditEntries } from './annexes/annex-audit';
 import { ANNEX_HANDOVER_IN_FUTURE, annexHandoverDay, annexHandoverInFuture } from './annexes/annex-handover';
+import { assertArchiveOpen } from './intermediate-archive';
 
 /** Request data errors point at `data.<field>`; template schema paths start at `document.`. */
 function toRequestFields(errors: FieldError[]): FieldError[] {
@@ -40,6 +42,7 @@ export class DocumentsService {
     private readonly blobs: BlobStore,
     private readonly lifecycle: DocumentLifecycle,
     private readonly annexFiles: AnnexFilesRepository,
+    private readonly checks: GenerationChecks,
   ) {}
 
   /** Creates a document and requests its first version; generation runs in the worker. */
@@ -54,7 +57,17 @@ export class DocumentsService {
    * transaction as the document, so a worker killed between the two can never leave one without
    * the other (libs/documents bulk).
    */
-  async createIn(em: EntityManager, actor: StaffActor, input: CreateDocumentInput): Promise<{ id: string; versionId: string; status: string }> {
+  async createIn(
+    em: EntityManager,
+    actor: StaffActor,
+    input: CreateDocumentInput,
+    /**
+     * A bulk run's worker has, in this transaction and under the resident's lock, found no tariff
+     * avenant for the date and read the signed contract with its price in force (CASF L.342-3):
+     * the data are checked against that contract instead of reading both again.
+     */
+    lockedTariffContract?: SignedContract,
+  ): Promise<{ id: string; versionId: string; status: string }> {
     if (!DOCUMENT_TYPES.includes(input.type))
       throw new ValidationError([{ field: 'type', code: 'NOT_ALLOWED_VALUE', message: `Type inconnu. Valeurs possibles : ${DOCUMENT_TYPES.join(', ')}.` }]);
     const prepared = await this.prepare(em, actor, input.residentId, input.type, input.data);
@@ -63,7 +76,8 @@ export class DocumentsService {
     // One tariff avenant per resident and effective date, as a bulk run makes them: checked under
     // the resident's row lock, so that two simultaneous requests cannot both pass.
     const effectiveOn = input.type === 'avenant' ? tariffEffectiveOnOf(snapshot.document) : null;
-    if (effectiveOn) {
+    if (effectiveOn && lockedTariffContract) snapshot = checkedAgainstPriceInForce(snapshot, lockedTariffContract);
+    else if (effectiveOn) {
       const existing = await this.tariffAvenantUnderLock(em, actor.organisationId, resident.id, effectiveOn);
       if (existing) throw new AvenantAlreadyExistsError(effectiveOn, existing);
       snapshot = await this.withPriceInForce(em, actor.organisationId, resident.id, snapshot, effectiveOn);
@@ -294,20 +308,32 @@ export class DocumentsService {
     exceptDocumentId?: string,
   ): Promise<Record<string, unknown>> {
     const contract = (await this.repo.signedContracts(em, organisationId, [residentId], true, { effectiveOn, exceptDocumentId })).get(residentId);
-    if (!contract) return snapshot;
-    const document = snapshot.document as Record<string, unknown>;
-    return { ...snapshot, document: { ...document, tariffChange: checkTypedTariffChange(document, contract) } };
+    return contract ? checkedAgainstPriceInForce(snapshot, contract) : snapshot;
   }
 
-  /** The data of the resident's latest version of a document type (to start a new one from it), or null. */
-  async previousData(actor: StaffActor, residentId: string, type: DocumentType): Promise<{ documentId: string; versionNumber: number; data: Record<string, unknown> } | null> {
+  /**
+   * The data of the resident's latest version of a document type (to start a new one from it), or null.
+   * `signedOfPurpose`: only a signed avenant of that purpose (`document.purpose`) — the annex on the
+   * freedom to come and go in force is the latest signed one (CASF L.311-4-1 I), what its re-evaluation starts from.
+   */
+  async previousData(
+    actor: StaffActor,
+    residentId: string,
+    type: DocumentType,
+    signedOfPurpose?: string,
+  ): Promise<{ documentId: string; versionNumber: number; data: Record<string, unknown>; createdAt: Date } | null> {
     const em = this.tx.manager;
-    const docs = (await this.repo.list(em, actor.organisationId, visibleEstablishments(actor), residentId)).filter((d) => d.type === type && d.currentVersionId);
+    const docs = (await this.repo.list(em, actor.organisationId, visibleEstablishments(actor), residentId)).filter(
+      (d) => d.type === type && d.currentVersionId && (!signedOfPurpose || d.status === 'signed'),
+    );
     for (const d of docs) {
       assertCan(actor, 'document.content', d.establishmentId);
+      await assertArchiveOpen(em, actor, d.residentId);
       const v = await this.repo.findVersion(em, d.id, d.currentVersionId!);
       const data = (v?.input as { document?: Record<string, unknown> } | undefined)?.document;
-      if (v && data) return { documentId: d.id, versionNumber: v.number, data };
+      // An avenant written before purposes existed (avenant < 1.3.0) is an accompaniment one.
+      if (signedOfPurpose && (data?.purpose ?? 'accompagnement') !== signedOfPurpose) continue;
+      if (v && data) return { documentId: d.id, versionNumber: v.number, data, createdAt: d.createdAt };
     }
     return null;
   }
@@ -330,6 +356,8 @@ export class DocumentsService {
     const doc = await this.repo.findScoped(em, actor.organisationId, visibleEstablishments(actor), id);
     if (!doc) throw new NotFoundError('DOCUMENT_NOT_FOUND', 'Document introuvable.');
     assertCan(actor, permission, doc.establishmentId);
+    // Past the active base, the content is read only once the archive is opened (intermediate-archive.ts).
+    if (permission === 'document.content') await assertArchiveOpen(em, actor, doc.residentId);
     return doc;
   }
 
@@ -350,8 +378,11 @@ export class DocumentsService {
     // Every version, the first and each correction: a measure may expire between the two.
     const on = todayIso();
     assertMeasureInForce(resident.protectionMeasures, on);
+    // The signature policy's refusals that the file alone decides (the holder's conflict of interest,
+    // C. civ. 451 al. 2, 454 al. 5, 455): before a version exists, a preview included (GenerationChecks).
+    this.checks.run({ type, resident, data, on });
     const template = templates().load(type);
-    const snapshot = templateInputOf(est, resident, data, on);
+    const snapshot = templateInputOf(est, resident, data, on, type);
     const t0 = performance.now();
     const errors = validateTemplateInput(template, snapshot);
     // Who may stand in for the person (CASF D.311): nobody for a capable adult, her representative otherwise.
@@ -492,3 +523,8 @@ function versionView(documentId: string, v: DocumentVersionEntity, renditions: R
   };
 }
 
+/** A tariff avenant's input with its tariff change checked against, and filled from, the contract's price in force (checkTypedTariffChange). */
+function checkedAgainstPriceInForce(snapshot: Record<string, unknown>, contract: SignedContract): Record<string, unknown> {
+  const document = snapshot.document as Record<string, unknown>;
+  return { ...snapshot, document: { ...document, tariffChange: checkTypedTariffChange(document, contract) } };
+}

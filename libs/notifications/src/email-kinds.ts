@@ -113,6 +113,13 @@ export interface CountersignDueData extends StaffEmailBase {
   deadline: Date;
   /** The legal deadline fixed when the request was sent (one month after admission for a contract), if any. */
   legalDeadline: Date | null;
+  /**
+   * The director's signature establishes the document: a DIPC or an avenant to it (CASF D.311 II « établi
+   * et signé par le directeur … Il peut être contresigné par la personne accueillie ou son représentant
+   * légal », VII), whose person's side may countersign after. The e-mail then asks the director to sign
+   * and establish it — not to « contresigner » what « toutes les personnes concernées » would have signed.
+   */
+  establishes?: boolean;
 }
 
 /**
@@ -208,7 +215,7 @@ export const EMAIL_FLAGS: { readonly [K in EmailKind]: readonly string[] } = {
   'staff-question': [],
   'request-expired': ['pendingSigners'],
   'delivery-failed': ['permanent'],
-  'countersign-due': ['legalDeadline'],
+  'countersign-due': ['legalDeadline', 'establishes'],
   'seal-failed': [],
   'staff-invitation': [],
   'password-reset': [],
@@ -417,15 +424,21 @@ const BUILDERS: { [K in EmailKind]: Builder<K> } = {
   'countersign-due': (d, origin) => {
     const c = staffCommon(d, origin);
     const legal = d.legalDeadline == null ? null : checkDate(d.legalDeadline, 'legalDeadline');
+    // CASF D.311 II: a DIPC (an avenant to it, VII) is established by the director's signature; the person's side may countersign after.
+    const establishes = d.establishes === true;
     return {
-      subject: `Contresignature attendue : ${c.short} — ${c.values.establishmentName}`,
-      flags: { legalDeadline: legal !== null },
+      subject: establishes
+        ? `À signer pour l’établir : ${c.short} — ${c.values.establishmentName}`
+        : `Contresignature attendue : ${c.short} — ${c.values.establishmentName}`,
+      flags: { legalDeadline: legal !== null, establishes },
       values: {
         ...c.values,
         at: formatDateTime(checkDate(d.lastSignedAt, 'lastSignedAt'), c.timeZone),
         deadline: formatDateTime(checkDate(d.deadline, 'deadline'), c.timeZone),
         legalDeadline: legal ? formatDate(legal, c.timeZone) : '',
-        preview: `Toutes les signatures sont là : votre contresignature est attendue (${c.short}).`,
+        preview: establishes
+          ? `Votre signature établit le document : il s’appliquera et sera remis aussitôt (${c.short}).`
+          : `Toutes les signatures sont là : votre contresignature est attendue (${c.short}).`,
       },
     };
   },

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { sha256Hex } from '@carepact/common';
 import type { Page } from 'playwright-core';
 import { PortalClient, TEST_PASSWORD, contractData, curatelleResident, focusedIdOnceSettled, loginAgent, waitUntil } from '@carepact/testing';
 import { startWorker, WorkerHandle } from '../../../apps/worker/src/bootstrap';
@@ -109,8 +110,11 @@ describe('console: newcomer review (focus, cancel confirmation, errors at once, 
     expect(new URL(page.url()).pathname).toBe(`/console/documents/${documentId}`);
     expect(await page.locator('main').innerText()).toContain('La demande de signature est annulée');
     expect(await status()).toBe('cancelled');
-    const audit = (await db().query(`SELECT payload FROM audit_events WHERE action = 'signature.cancelled' AND subject_id = $1`, [view.id])) as { payload: { reason?: string } }[];
-    expect(audit.map((a) => a.payload.reason)).toEqual(['Erreur sur le tarif : le contrat sera corrigé puis renvoyé.']);
+    // The reason is on the request's event; the audit chain, never purged, keeps its SHA-256 (security review, session 15).
+    const audit = (await db().query(`SELECT payload FROM audit_events WHERE action = 'signature.cancelled' AND subject_id = $1`, [view.id])) as { payload: { reason?: string; reasonSha256?: string } }[];
+    expect(audit.map((a) => [a.payload.reason, a.payload.reasonSha256])).toEqual([[undefined, sha256Hex('Erreur sur le tarif : le contrat sera corrigé puis renvoyé.')]]);
+    const event = (await db().query(`SELECT details->>'reason' AS reason FROM signature_events WHERE kind = 'cancelled' AND request_id = $1`, [view.id])) as { reason: string }[];
+    expect(event.map((e) => e.reason)).toEqual(['Erreur sur le tarif : le contrat sera corrigé puis renvoyé.']);
     await page.goto(`/console/documents/${documentId}/historique`);
     expect(await page.locator('ol.timeline').innerText()).toContain('Raison de l’annulation : Erreur sur le tarif : le contrat sera corrigé puis renvoyé.');
     await page.locator('ol.timeline li', { hasText: 'Raison de l’annulation' }).screenshot({ path: `${shots}/history-cancel-reason.png` });
@@ -120,8 +124,8 @@ describe('console: newcomer review (focus, cancel confirmation, errors at once, 
     expect((await admissionsApi.post(`/api/signature-requests/${again.id}/cancel`)).status).toBe(200);
     const third = (await admissionsApi.post(`/api/documents/${documentId}/signature-requests`).send({ lateReason: 'Renvoi après correction' }).expect(201)).body as { id: string };
     await admissionsApi.post(`/api/signature-requests/${third.id}/cancel`).send({ reason: 'Envoyé par erreur' }).expect(200);
-    const reasons = (await db().query(`SELECT subject_id, payload->>'reason' AS reason FROM audit_events WHERE action = 'signature.cancelled' AND subject_id = ANY($1::text[])`, [[again.id, third.id]])) as { subject_id: string; reason: string | null }[];
-    expect(Object.fromEntries(reasons.map((r) => [r.subject_id, r.reason]))).toEqual({ [again.id]: null, [third.id]: 'Envoyé par erreur' });
+    const reasons = (await db().query(`SELECT subject_id, payload->>'reasonSha256' AS reason FROM audit_events WHERE action = 'signature.cancelled' AND subject_id = ANY($1::text[])`, [[again.id, third.id]])) as { subject_id: string; reason: string | null }[];
+    expect(Object.fromEntries(reasons.map((r) => [r.subject_id, r.reason]))).toEqual({ [again.id]: null, [third.id]: sha256Hex('Envoyé par erreur') });
   }, 180_000);
 
   it('item 5: the resident form reports every problem in one round — format errors and the file’s rules — in the console and the API', async () => {
@@ -199,7 +203,7 @@ describe('console: newcomer review (focus, cancel confirmation, errors at once, 
     });
     expect(minor.status).toBe(400);
     const message = (minor.body.error.details as { field: string; message: string }[]).find((d) => d.field === 'parentalAuthority')!.message;
-    expect(message).toBe('Pour un mineur, indiquez qui exerce l’autorité parentale : conjointe (les deux parents), exclusive (un seul parent) ou mesure décidée par le juge.');
+    expect(message).toBe('Pour un mineur, indiquez qui exerce l’autorité parentale : conjointe (les deux parents), exclusive (un seul parent), placement décidé par le juge, délégation ou tutelle.');
   });
 
   it('item 8: a mistyped address outside /console, /compte and /api answers a browser with the French « Page introuvable » page; programs and /api keep JSON, with ’', async () => {

@@ -72,7 +72,7 @@ describe('console: À faire (issue 10, item 1)', () => {
       `Inès Échue — Réévaluer l’annexe liberté d’aller et venir avant le ${formatDateFr(addDaysIso(f.today, -4))}`,
       `Hugo Mesure — Réévaluer l’annexe liberté d’aller et venir avant le ${formatDateFr(addDaysIso(f.today, 12))}`,
     ]);
-    expect(await liberty.locator('li.todo a').first().getAttribute('href')).toBe(`/console/residents/${f.residents.measureExpired}/documents/nouveau?type=avenant`);
+    expect(await liberty.locator('li.todo a').first().getAttribute('href')).toBe(`/console/residents/${f.residents.measureExpired}/documents/nouveau?type=avenant&objet=liberte-aller-venir`);
     // The contract to hand over in person (CASF D.311 III): the link reaches the document page's handover block.
     const handover = page.locator('li.todo', { hasText: 'à remettre en main propre à Hugo Mesure' });
     expect(await handover.locator('a').getAttribute('href')).toBe(`/console/documents/${f.documents.measureSoonContract}#remise-${f.requests.handover}`);

@@ -1,4 +1,4 @@
-import { formatDateFr } from '@carepact/common';
+import { formatDateFr, sha256Hex } from '@carepact/common';
 import { PortalClient, waitUntil } from '@carepact/testing';
 import { SigningHarness, startSigningHarness } from './signing-harness';
 
@@ -68,7 +68,9 @@ describe('legal deadline and countersignature due', () => {
     expect(created.sentLate).toEqual({ reason });
     expect(created.nextStep).toBeNull();
     const [audit] = await h.sql<{ payload: Record<string, unknown> }>(`SELECT payload FROM audit_events WHERE action = 'signature.created' AND subject_id = $1`, [created.id]);
-    expect(audit.payload).toMatchObject({ sentLate: true, lateReason: reason, legalDeadline: '2026-11-15T22:59:59.000Z' });
+    // The reason is on the request; the audit chain, never purged, keeps its SHA-256 (security review, session 15).
+    expect(audit.payload).toMatchObject({ sentLate: true, lateReasonSha256: sha256Hex(reason), legalDeadline: '2026-11-15T22:59:59.000Z' });
+    expect(audit.payload).not.toHaveProperty('lateReason');
     expect(await get(created.id)).toMatchObject({ legalDeadline: created.legalDeadline, deadline: created.deadline, sentLate: { reason } });
 
     // The request's own deadline: a day that ends at midnight in Paris, the same day in the e-mail and the portal.

@@ -390,7 +390,8 @@ describe('signing portal accessibility (axe-core and keyboard, in Chromium)', ()
     await tabTo(page, (f) => f.tag === 'a' && f.text === 'Facile à lire', 'the easy-to-read switch');
     await pressAndWait(page, 'Enter', /version=falc$/);
     expect(await page.locator('[aria-current="true"]').textContent()).toContain('Facile à lire');
-    await tabTo(page, (f) => f.tag === 'a' && f.text === 'Signer le document', 'the sign link under the document');
+    // A DIPC: Ahmed may countersign it (CASF D.311 II), and the link and the button say so.
+    await tabTo(page, (f) => f.tag === 'a' && f.text === 'Contresigner le document', 'the sign link under the document');
     await pressAndWait(page, 'Enter', /\/portail\/signer$/);
 
     await tabTo(page, (f) => f.id === 'consent', 'the consent checkbox');
@@ -401,7 +402,7 @@ describe('signing portal accessibility (axe-core and keyboard, in Chromium)', ()
     // Shift+Tab goes back to the consent box, Tab returns: nothing lost.
     await tabTo(page, (f) => f.id === 'consent', 'the consent checkbox, backwards', true);
     expect(await page.isChecked('#consent')).toBe(true);
-    await tabTo(page, (f) => f.tag === 'button' && f.text === 'Signer', 'the sign button');
+    await tabTo(page, (f) => f.tag === 'button' && f.text === 'Contresigner', 'the sign button');
     await pressAndWait(page, 'Enter', /\/portail\/recapitulatif$/);
     expect(await page.textContent('h1')).toBe('Merci, votre signature est enregistrée');
   });

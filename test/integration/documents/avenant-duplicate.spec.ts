@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { TEST_PASSWORD, insertResidentsWithSignedContracts, loginAgent } from '@carepact/testing';
 import { ApiHarness, startApiHarness } from '../api/api-harness';
 import { formFieldsOf } from './form-fields';
-import { tariffAvenantDataFor } from './tariff-avenant-data';
+import { insertTariffAvenant, tariffAvenantDataFor } from './tariff-avenant-data';
 
 /**
  * One tariff avenant per resident and effective date (409 AVENANT_ALREADY_EXISTS), under the
@@ -56,9 +56,12 @@ describe('a tariff avenant: never two for the same resident and effective date',
       expect(second.body.error.message).toContain(`/console/documents/${first.id}`);
       expect(second.body.error.details).toEqual([expect.objectContaining({ field: 'data.tariffChange.effectiveOn', code: 'AVENANT_ALREADY_EXISTS' })]);
 
-      // An earlier date (a later one would wait for January's signature: TARIFF_AVENANT_PENDING, tariff-avenant-base.spec.ts).
-      expect((await post(resident, '2026-07-01')).status).toBe(202);
-      expect((await avenants(resident)).map((a) => a.effective_on)).toEqual(['2027-01-01', '2026-07-01']);
+      // An earlier date would change the price January's recalls (TARIFF_LATER_AVENANT_EXISTS), a later one waits for
+      // January's signature (TARIFF_AVENANT_PENDING, tariff-avenant-base.spec.ts); once January's is signed, a later date is fine.
+      expect((await post(resident, '2026-07-01')).body.error?.code).toBe('TARIFF_LATER_AVENANT_EXISTS');
+      await ds.query(`UPDATE documents SET status = 'signed' WHERE id = $1`, [first.id]);
+      expect((await post(resident, '2027-07-01')).status).toBe(202);
+      expect((await avenants(resident)).map((a) => a.effective_on)).toEqual(['2027-01-01', '2027-07-01']);
     });
 
     it('two POSTs at once for the same resident and date: one 202, one 409; one avenant', async () => {
@@ -98,17 +101,19 @@ describe('a tariff avenant: never two for the same resident and effective date',
       const generate = await agent.post(url).type('form').send({ _csrf: csrf, _action: 'generate', _apercu: 'x', ...fields });
       expect(generate.status).toBe(409);
       expect((await avenants(resident)).map((a) => a.id)).toEqual([existing.id]);
-      // Another (earlier) date: the preview is shown.
-      expect((await agent.post(url).type('form').send({ _csrf: csrf, _action: 'preview', ...formFieldsOf(await avenantData(resident, '2026-07-01')) })).status).toBe(200);
+      // Another date, once January's is signed: the preview is shown.
+      await ds.query(`UPDATE documents SET status = 'signed' WHERE id = $1`, [existing.id]);
+      expect((await agent.post(url).type('form').send({ _csrf: csrf, _action: 'preview', ...formFieldsOf(await avenantData(resident, '2027-07-01')) })).status).toBe(200);
     });
   });
 
   describe('corrected onto another’s date (a new version of another avenant could move its effective date onto the first one’s; the avenant being corrected is not its own duplicate)', () => {
     it('API: moving an avenant onto another’s date is refused, naming that one (message and `existing`); its own date or a free one is fine', async () => {
       const r = await resident('Correction');
-      // July first: made after January's, July's would wait for January's signature (TARIFF_AVENANT_PENDING).
-      const july = await create(r, '2027-07-01');
+      // January's signed (July's varies from it), then July's.
       const january = await create(r, '2027-01-01');
+      await ds.query(`UPDATE documents SET status = 'signed' WHERE id = $1`, [january]);
+      const july = await create(r, '2027-07-01');
 
       const refused = await correct(july, r, '2027-01-01');
       expect({ status: refused.status, code: refused.body.error?.code }).toEqual({ status: 409, code: 'AVENANT_ALREADY_EXISTS' });
@@ -118,17 +123,18 @@ describe('a tariff avenant: never two for the same resident and effective date',
       expect(refused.body.error.details).toEqual([expect.objectContaining({ field: 'data.tariffChange.effectiveOn', code: 'AVENANT_ALREADY_EXISTS' })]);
       // Nothing was stored: July's avenant is still at its version 1, in July.
       expect((await avenants(r)).map(({ id, number, effective_on }) => ({ id, number, effective_on }))).toEqual([
-        { id: july, number: 1, effective_on: '2027-07-01' },
         { id: january, number: 1, effective_on: '2027-01-01' },
+        { id: july, number: 1, effective_on: '2027-07-01' },
       ]);
 
       // Its own date (a correction of something else): the avenant is not its own duplicate.
-      expect((await correct(january, r, '2027-01-01')).status).toBe(202);
-      // A date nobody has (before January's, which is not signed yet): fine.
-      expect((await correct(july, r, '2026-10-01')).status).toBe(202);
+      expect((await correct(july, r, '2027-07-01')).status).toBe(202);
+      // A date nobody has, after January's: fine. Before it: January's « Pour mémoire » would change after the fact.
+      expect((await correct(july, r, '2027-10-01')).status).toBe(202);
+      expect((await correct(july, r, '2026-10-01')).body.error?.code).toBe('TARIFF_LATER_AVENANT_EXISTS');
       expect((await avenants(r)).map(({ id, number, effective_on }) => ({ id, number, effective_on }))).toEqual([
-        { id: july, number: 2, effective_on: '2026-10-01' },
-        { id: january, number: 2, effective_on: '2027-01-01' },
+        { id: january, number: 1, effective_on: '2027-01-01' },
+        { id: july, number: 3, effective_on: '2027-10-01' },
       ]);
     });
 
@@ -140,17 +146,24 @@ describe('a tariff avenant: never two for the same resident and effective date',
       expect((await correct(july, r, '2027-01-01')).status).toBe(202);
     });
 
-    it('two corrections at once moving two avenants onto the same new date: one 202, one 409 (the resident’s row lock)', async () => {
+    it('two avenants awaiting signature, as older files may hold: neither can be moved past or before the other (each recalls the price in force before it); at once, nothing is stored', async () => {
       const r = await resident('Ensemble');
-      const [a, b] = [await create(r, '2027-07-01'), await create(r, '2027-01-01')];
-      // Before both (a later date would wait for the other's signature, TARIFF_AVENANT_PENDING).
-      const data = await avenantData(r, '2026-07-01');
-      // Really concurrent: both requests are on the wire before either answers.
-      const answers = await Promise.all([a, b].map((id) => agent.post(`/api/documents/${id}/versions`).send({ data, reason: 'Nouvelle date d’effet' })));
-      expect(answers.map((x) => x.status).sort()).toEqual([202, 409]);
-      const winner = answers.find((x) => x.status === 202)!.body as { id: string };
-      expect(answers.find((x) => x.status === 409)!.body.error).toMatchObject({ code: 'AVENANT_ALREADY_EXISTS', existing: { id: winner.id } });
-      expect((await avenants(r)).filter((x) => x.effective_on === '2026-07-01').map((x) => x.id)).toEqual([winner.id]);
+      // Made before TARIFF_LATER_AVENANT_EXISTS: January's and July's both awaiting signature.
+      const b = (await insertTariffAvenant(h, ds, r, '2027-01-01', { status: 'ready' })).id;
+      const a = (await insertTariffAvenant(h, ds, r, '2027-07-01', { status: 'ready' })).id;
+      // Really concurrent: July's moved before January's, January's moved after July's.
+      const answers = await Promise.all([
+        correct(a, r, '2026-07-01'),
+        correct(b, r, '2027-10-01'),
+      ]);
+      expect(answers.map((x) => [x.status, x.body.error?.code])).toEqual([
+        [409, 'TARIFF_LATER_AVENANT_EXISTS'],
+        [409, 'TARIFF_AVENANT_PENDING'],
+      ]);
+      expect((await avenants(r)).map(({ id, number, effective_on }) => ({ id, number, effective_on }))).toEqual([
+        { id: b, number: 1, effective_on: '2027-01-01' },
+        { id: a, number: 1, effective_on: '2027-07-01' },
+      ]);
     });
 
     it('a creation and a correction at once onto the same date: one passes', async () => {
@@ -167,8 +180,9 @@ describe('a tariff avenant: never two for the same resident and effective date',
 
     it('the console’s correction form: the preview and « Générer » refuse it, the message at the top with a link to the existing avenant, and by the date field', async () => {
       const r = await resident('Console');
-      const july = await create(r, '2027-07-01');
       const january = await create(r, '2027-01-01');
+      await ds.query(`UPDATE documents SET status = 'signed' WHERE id = $1`, [january]);
+      const july = await create(r, '2027-07-01');
       const url = `/console/documents/${july}/corriger`;
       const page = await agent.get(url).expect(200);
       const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
@@ -191,12 +205,11 @@ describe('a tariff avenant: never two for the same resident and effective date',
       expect(generate.status).toBe(409);
       expect(generate.text).toContain(`<a href="/console/documents/${january}">`);
       expect((await avenants(r)).map((x) => [x.id, x.number])).toEqual([
-        [july, 1],
         [january, 1],
+        [july, 1],
       ]);
 
-      // Its own date, once January's is signed (until then July's waits for it, TARIFF_AVENANT_PENDING): the preview is shown.
-      await ds.query(`UPDATE documents SET status = 'signed' WHERE id = $1`, [january]);
+      // Its own date: the preview is shown.
       expect((await agent.post(url).type('form').send({ ...fields, ...formFieldsOf(await avenantData(r, '2027-07-01')), _action: 'preview' })).status).toBe(200);
     });
 

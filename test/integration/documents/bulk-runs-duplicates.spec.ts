@@ -63,8 +63,10 @@ describe('bulk runs: never two tariff avenants for the same effective date', () 
       await tariffAvenant(em, has, '2027-01-01');
       const c = await tariffAvenant(em, cancelled, '2027-01-01');
       await em.query(`UPDATE documents SET status = 'cancelled' WHERE id = $1`, [c.id]);
-      // Another date (a later one: an earlier one awaiting signature would leave them out, TARIFF_AVENANT_PENDING).
-      await tariffAvenant(em, otherDate, '2027-07-01');
+      // Another date, earlier and signed (one awaiting signature would leave them out, TARIFF_AVENANT_PENDING;
+      // a later one too, whose « Pour mémoire » a January avenant would change, TARIFF_LATER_AVENANT_EXISTS).
+      const earlier = await tariffAvenant(em, otherDate, '2026-07-01');
+      await em.query(`UPDATE documents SET status = 'signed' WHERE id = $1`, [earlier.id]);
     });
     const list = async (q: string) =>
       new Map(

@@ -93,7 +93,7 @@ describe('bulk runs: one tariff avenant per resident', () => {
     );
     expect(docs.map((d: { resident_id: string }) => d.resident_id).sort()).toEqual([...signed].sort());
     for (const d of docs) {
-      expect(d).toMatchObject({ status: 'ready', template_version: '1.4.0', renditions: 9 });
+      expect(d).toMatchObject({ status: 'ready', template_version: '1.6.0', renditions: 9 });
       // 72,50 € × 1,025 = 74,3125 → 74,31 € ; GIR 5-6 kept at 6,50 € (CASF L.342-3).
       expect(d.tc).toMatchObject({ basis: 'revalorisation_annuelle', prices: { hebergementPerDay: 74.31, dependanceGir56PerDay: 6.5, totalPerDay: 80.81 }, previousPrices: { totalPerDay: 79 } });
     }
@@ -103,10 +103,12 @@ describe('bulk runs: one tariff avenant per resident', () => {
   });
 
   it('a resident whose avenant the law refuses fails with the code and French message; retry tries again, audited', async () => {
-    // 80 € is more than 1 % above the contract's 72,50 €: refused (CASF L.342-3). Another
-    // effective date: these residents already have their avenant au 1er janvier 2027 (BULK_AVENANT_EXISTS);
-    // an earlier one: a later one would wait for that avenant's signature (TARIFF_AVENANT_PENDING).
-    const commonData = { ...COMMON, effectiveOn: '2026-07-01', percentage: 1, hebergementPerDay: 80 };
+    // These residents have their avenant au 1er janvier 2027 (74,31 €): once it is signed, a later
+    // date (an earlier one would change the price it recalls, TARIFF_LATER_AVENANT_EXISTS; before it
+    // is signed, a later one waits, TARIFF_AVENANT_PENDING). 80 € is more than 1 % above the
+    // price in force, 74,31 €: refused (CASF L.342-3).
+    await ds.query(`UPDATE documents SET status = 'signed' WHERE type = 'avenant' AND resident_id = ANY($1::uuid[])`, [signed]);
+    const commonData = { ...COMMON, effectiveOn: '2027-07-01', percentage: 1, hebergementPerDay: 80 };
     const started = (await agent.post('/api/bulk-runs').send({ establishmentId: h.orgA.establishmentId, kind: 'avenant-tarifs', commonData, residentIds: signed.slice(0, 2) }).expect(202)).body;
     const run = await finished(started.id);
     expect(run.counts).toMatchObject({ total: 2, created: 0, failed: 2 });
@@ -126,8 +128,8 @@ describe('bulk runs: one tariff avenant per resident', () => {
 
   it('cancel stops a running run: residents not yet processed get no document', async () => {
     await worker.close();
-    // Another (earlier) effective date: these residents already have their avenant au 1er janvier 2027, not signed yet.
-    const started = (await agent.post('/api/bulk-runs').send({ establishmentId: h.orgA.establishmentId, kind: 'avenant-tarifs', commonData: { ...COMMON, effectiveOn: '2026-01-01' }, residentIds: signed }).expect(202)).body;
+    // A later effective date: these residents' avenant au 1er janvier 2027 is signed (test above), none yet at this date.
+    const started = (await agent.post('/api/bulk-runs').send({ establishmentId: h.orgA.establishmentId, kind: 'avenant-tarifs', commonData: { ...COMMON, effectiveOn: '2027-07-01' }, residentIds: signed }).expect(202)).body;
     const cancelled = (await agent.post(`/api/bulk-runs/${started.id}/cancel`).expect(200)).body;
     expect(cancelled).toMatchObject({ status: 'cancelled', counts: { cancelled: 4, created: 0 }, inProgress: false });
     worker = await startWorker(h.db.config, { probe: false });

@@ -107,7 +107,7 @@ describe('a tariff avenant varies from the price in force: the last signed tarif
     it('the base is the avenant with the latest effective date, not the latest made', async () => {
       const [r] = await residents(1, 'Ordre');
       await insertTariffAvenant(h, ds, r, '2026-01-01', { common: YEAR1, createdAt: '2025-12-10T10:00:00Z' });
-      // Made later, for an earlier date (a catch-up), with another price: not the price in force in 2027.
+      // Made later, for an earlier date (a catch-up, refused since TARIFF_LATER_AVENANT_EXISTS but possible in older files), with another price: not the price in force in 2027.
       await insertTariffAvenant(h, ds, r, '2025-07-01', {
         common: { basis: 'arrete_departemental', percentage: null, basisReference: 'arrêté du président du conseil départemental', hebergementPerDay: 90 },
         createdAt: '2026-03-01T10:00:00Z',
@@ -151,6 +151,36 @@ describe('a tariff avenant varies from the price in force: the last signed tarif
       await insertTariffAvenant(h, ds, r, '2025-01-01', { common: { percentage: 1 }, status: 'ready' });
       await insertTariffAvenant(h, ds, r, '2026-01-01', { common: YEAR1 });
       const created = await post(r, typed({ hebergementPerDay: 75.8, dependanceGir56PerDay: 6.5, totalPerDay: 82.3 }));
+      expect(created.status).toBe(202);
+      expect((await tariffChangeOf(created.body.id)).previousPrices).toEqual(YEAR1_PRICES);
+    });
+
+    it('an avenant dated before one already signed or in signature: 409 TARIFF_LATER_AVENANT_EXISTS naming it (its « Pour mémoire » would be wrong after the fact); cancelled, it can be made', async () => {
+      const { ids } = await withYear1(1, 'Posterieur');
+      const [r] = ids;
+      // 2027's (+2 % on 2026's 80,81 €) awaits its signature; then a July 2026 change is typed.
+      const later = await insertTariffAvenant(h, ds, r, '2027-01-01', { common: { percentage: 2 }, status: 'in_signature' });
+      const july = typed({ hebergementPerDay: 75.05, dependanceGir56PerDay: 6.5, totalPerDay: 81.55 });
+      const jt = july.tariffChange as Record<string, unknown>;
+      Object.assign(july, { kind: 'avenant tarifaire au 1er juillet 2026' });
+      Object.assign(jt, { effectiveOn: '2026-07-01', percentage: 1, basisReference: 'arrêté du 30 juin 2026' });
+      const refused = await post(r, july);
+      expect({ status: refused.status, code: refused.body.error?.code }).toEqual({ status: 409, code: 'TARIFF_LATER_AVENANT_EXISTS' });
+      expect(refused.body.error.message).toContain('Ce résident a déjà un avenant tarifaire au 1er janvier 2027 (en cours), postérieur au 1er juillet 2026');
+      expect(refused.body.error.message).toContain('CASF L.342-3');
+      expect(refused.body.error.later).toEqual({ id: later.id, href: `/console/documents/${later.id}` });
+      // Signed, the same.
+      await ds.query(`UPDATE documents SET status = 'signed' WHERE id = $1`, [later.id]);
+      expect((await post(r, july)).body.error?.code).toBe('TARIFF_LATER_AVENANT_EXISTS');
+      // A bulk run for that date lists the resident as left out, with the code.
+      const candidates = await agent.get(`/api/bulk-runs/candidates?establishmentId=${h.orgA.establishmentId}&kind=avenant-tarifs&effectiveOn=2026-07-01`);
+      if (candidates.status === 200) {
+        const mine = (candidates.body.candidates ?? candidates.body).find((c: { residentId: string }) => c.residentId === r);
+        expect(mine).toMatchObject({ eligible: false, code: 'TARIFF_LATER_AVENANT_EXISTS' });
+      }
+      // Cancelled (it never took effect): the July change can be made, on 2026's price.
+      await ds.query(`UPDATE documents SET status = 'cancelled' WHERE id = $1`, [later.id]);
+      const created = await post(r, july);
       expect(created.status).toBe(202);
       expect((await tariffChangeOf(created.body.id)).previousPrices).toEqual(YEAR1_PRICES);
     });

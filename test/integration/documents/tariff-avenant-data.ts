@@ -8,13 +8,14 @@ export const TARIFF_COMMON = { effectiveOn: '2027-01-01', basis: 'revalorisation
 /**
  * The document data of a tariff avenant for `residentId`, as the bulk run builds it: from the price
  * in force on `effectiveOn` (the resident's last signed tariff avenant before it, else the signed
- * contract, CASF L.342-3). An earlier avenant still awaiting signature is ignored here, so that a
- * test can post the data and see the API's answer (409 TARIFF_AVENANT_PENDING). `common` overrides
+ * contract, CASF L.342-3). An earlier avenant still awaiting signature, and a later one, are ignored
+ * here, so that a test can post the data and see the API's answer (409 TARIFF_AVENANT_PENDING,
+ * TARIFF_LATER_AVENANT_EXISTS), or insert what a file made before those checks may hold. `common` overrides
  * the run's common data (another percentage, a typed price).
  */
 export async function tariffAvenantDataFor(h: ApiHarness, ds: DataSource, residentId: string, effectiveOn: string, common: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
   const contract = (await h.app.get(DocumentsRepository).signedContracts(ds.manager, h.orgA.organisationId, [residentId], true, { effectiveOn })).get(residentId)!;
-  return tariffAvenantData(parseTariffCommonData({ ...TARIFF_COMMON, ...common, effectiveOn }).data!, { ...contract, pendingTariffAvenant: null });
+  return tariffAvenantData(parseTariffCommonData({ ...TARIFF_COMMON, ...common, effectiveOn }).data!, { ...contract, pendingTariffAvenant: null, laterTariffAvenant: null });
 }
 
 /**

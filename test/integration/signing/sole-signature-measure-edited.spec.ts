@@ -1,17 +1,15 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { calendarDayIn } from '@carepact/common';
-import { PortalClient, TEST_PASSWORD, contractData, curatelleResident, loginAgent, waitUntil } from '@carepact/testing';
+import { TEST_PASSWORD, loginAgent } from '@carepact/testing';
 import { startWorker, WorkerHandle } from '../../../apps/worker/src/bootstrap';
 import { ApiHarness, startApiHarness } from '../api/api-harness';
+import { ORDONNANCE, refusedThenAuthorised } from './sole-signature-flow';
 
 interface Signer {
   id: string;
   role: string;
 }
 
-const TODAY = calendarDayIn(new Date());
-const ORDONNANCE = { court: 'Juge des contentieux de la protection, tribunal judiciaire de Valville', decisionDate: TODAY, reference: 'RG 26/00123' };
 
 /**
  * C. civ. 469 al. 3: the judge's authorisation for the person to sign alone answers her curateur's
@@ -42,18 +40,9 @@ describe('the judge’s authorisation to sign alone, after the measure’s judgm
   });
 
   /** A new resident's contract, generated, sent, her curateur's assistance refused in the portal, and the judge's ordonnance recorded. */
+  /** The curateur's assistance refused and the judge's ordonnance recorded (sole-signature-flow.ts): she signs alone. */
   const authorisedAlone = async (): Promise<{ doc: string; residentId: string; measureId: string }> => {
-    const residentId = (await admissions.post('/api/residents').send(curatelleResident(h.orgA.establishmentId)).expect(201)).body.id as string;
-    const doc = (await admissions.post('/api/documents').send({ residentId, type: 'contrat-sejour', data: contractData() }).expect(202)).body.id as string;
-    await waitUntil('generated', async () => (await admissions.get(`/api/documents/${doc}`)).body.status === 'ready', 60_000);
-    const sent = (await admissions.post(`/api/documents/${doc}/signature-requests`).send({ lateReason: 'Essai : envoi après le délai légal.' }).expect(201)).body as { id: string; signers: Signer[] };
-    const curateur = sent.signers.find((x) => x.role === 'curateur')!;
-    const { url } = (await admissions.post(`/api/signature-requests/${sent.id}/signers/${curateur.id}/in-person`).expect(200)).body as { url: string };
-    const portal = new PortalClient(base);
-    await portal.open(base + new URL(url).pathname);
-    await portal.get('/portail/document');
-    expect((await portal.post('/portail/refuser', { reason: 'Le tarif n’est pas celui convenu.' })).status).toBe(303);
-    await admissions.post(`/api/documents/${doc}/sole-signature-authorisation`).send(ORDONNANCE).expect(201);
+    const { doc, residentId } = await refusedThenAuthorised(admissions, base, h.orgA.establishmentId);
     const [{ id: measureId }] = await sql<{ id: string }>(`SELECT id FROM protection_measures WHERE resident_id = $1`, [residentId]);
     expect(await roles(doc)).toEqual(['resident', 'director']);
     return { doc, residentId, measureId };

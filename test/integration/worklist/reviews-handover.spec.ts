@@ -6,6 +6,7 @@ import { formatDateFr } from '@carepact/common';
 import { addMonthsIso, todayIso } from '@carepact/residents';
 import { TEST_PASSWORD, loginAgent } from '@carepact/testing';
 import { ApiHarness, addEstablishment, addUser, startApiHarness } from '../api/api-harness';
+import { SealedSigner, insertSealedRequest } from './worklist-fixtures';
 
 /**
  * « À faire » follows what comes after a document is signed:
@@ -55,29 +56,8 @@ describe('« À faire »: the liberty annex to re-evaluate, the avenant to updat
   };
   const liberty = (nextReview: string) => ({ purpose: 'liberte-aller-venir', kind: 'annexe', appliesTo: 'contrat-sejour', nextReview, libertyAnnex: { measures: [{ measure: 'Porte à code' }] } });
   /** A request sealed yesterday (completed), its signers without e-mail unless given. */
-  const sealed = async (
-    key: string,
-    doc: { documentId: string; versionId: string },
-    signers: { key: string; role: string; firstName: string; lastName: string; email?: string }[],
-    views: { key: string; person: { firstName: string; lastName: string; contactId: string | null }; reason: string }[] = [],
-  ) => {
-    const [req] = await sql(
-      `INSERT INTO signature_requests (organisation_id, establishment_id, document_id, version_id, version_hash, pdf_sha256, status, mode, deadline, reminder_days, policy, created_at)
-       VALUES ($1, $2, $3, $4, 'h', 'p', 'completed', 'parallel', now() + interval '20 days', '{3,7}', $5, now() - interval '3 days') RETURNING id`,
-      [h.orgA.organisationId, establishmentId, doc.documentId, doc.versionId, JSON.stringify({ signers: [], views })],
-    );
-    q[key] = req.id;
-    let order = 1;
-    for (const s of signers)
-      await sql(
-        `INSERT INTO signature_signers (request_id, key, role, first_name, last_name, capacity, legal_basis, order_no, optional, delivery, status, acted_at, email)
-         VALUES ($1, $2, $3, $4, $5, $6, 'CASF D.311', $7, false, $8, 'signed', now() - interval '2 days', $9)`,
-        [req.id, s.key, s.role, s.firstName, s.lastName, s.role === 'director' ? 'pour l’établissement' : s.role === 'tuteur' ? 'en qualité de tuteur' : 'en son nom propre', order++, s.role === 'director' ? 'staff' : 'in_person', s.email ?? null],
-      );
-    await sql(
-      `INSERT INTO sealed_documents (request_id, version_id, blob_sha256, evidence, evidence_sha256, certificate_subject, sealed_at, edition) VALUES ($1, $2, 'b', '{}', 'e', 'CN=test', $3, 1)`,
-      [req.id, doc.versionId, `${addDaysIso(today, -1)}T10:00:00Z`],
-    );
+  const sealed = async (key: string, doc: { documentId: string; versionId: string }, signers: SealedSigner[], views: Parameters<typeof insertSealedRequest>[4] = []) => {
+    q[key] = await insertSealedRequest(h.app.get(DataSource), { organisationId: h.orgA.organisationId, establishmentId, today }, doc, signers, views);
   };
 
   beforeAll(async () => {
@@ -158,7 +138,8 @@ describe('« À faire »: the liberty annex to re-evaluate, the avenant to updat
       title: `Réévaluer l’annexe liberté d’aller et venir avant le ${formatDateFr(addDaysIso(today, 10))}`,
       overdue: false,
       dueDay: addDaysIso(today, 10),
-      href: `/console/residents/${r.soon}/documents/nouveau?type=avenant`,
+      // The new-document form for an annex, prefilled from the annex in force (the latest signed one), not the latest avenant.
+      href: `/console/residents/${r.soon}/documents/nouveau?type=avenant&objet=liberte-aller-venir`,
       dates: [{ label: 'Annexe du', value: expect.stringContaining(addDaysIso(today, -170)) }, { label: 'À réévaluer avant le', value: addDaysIso(today, 10) }],
     });
     // Overdue; a tariff avenant signed since changes nothing.
@@ -176,13 +157,28 @@ describe('« À faire »: the liberty annex to re-evaluate, the avenant to updat
       title: `Réactualiser l’avenant (objectifs et prestations) avant le ${formatDateFr(yearly)}`,
       dueDay: yearly,
       overdue: false,
-      href: `/console/residents/${r.yearly}/documents/nouveau?type=avenant`,
+      href: `/console/residents/${r.yearly}/documents/nouveau?type=avenant&objet=accompagnement`,
     });
     expect(item(w, `avenant_review:${d.earlierAvenant}`)).toMatchObject({ dueDay: addDaysIso(today, 15) });
     // Signed 100 days ago, no earlier date: not due within 60 days.
     expect(item(w, `avenant_review:${d.soonAvenant}`)).toBeUndefined();
     // The first avenant is signed: not « Premier avenant à conclure ».
     expect(items(w).filter((i) => i.category === 'avenant_due')).toEqual([]);
+  });
+
+  it('« Réactualiser » opens the form prefilled from the latest SIGNED accompaniment avenant, not from a tariff avenant made since (CASF D.311 VII)', async () => {
+    await document('yearlyObjectives', 'yearly', 'avenant', 'signed', addDaysIso(today, -200), {
+      purpose: 'accompagnement',
+      kind: 'avenant',
+      appliesTo: 'contrat-sejour',
+      objectives: [{ objective: 'Marcher jusqu’au jardin chaque jour' }],
+    });
+    await document('yearlyTariff', 'yearly', 'avenant', 'signed', addDaysIso(today, -20), { purpose: 'tarifs', kind: 'avenant tarifaire', appliesTo: 'contrat-sejour' });
+    const page = (await agent.get(`/console/residents/${r.yearly}/documents/nouveau?type=avenant&objet=accompagnement`).expect(200)).text;
+    expect(page).toContain('Réactualisation : prérempli avec le dernier avenant d’accompagnement signé');
+    expect(page).not.toMatch(/<option[^>]*value="tarifs"[^>]*selected/);
+    // Without « objet », the latest avenant of any purpose, as before (the tariff one).
+    expect((await agent.get(`/console/residents/${r.yearly}/documents/nouveau?type=avenant`).expect(200)).text).toMatch(/<option[^>]*value="tarifs"[^>]*selected/);
   });
 
   it('a document to hand over in person: who, which document, since when, a link to the handover block; gone once recorded', async () => {
@@ -194,8 +190,12 @@ describe('« À faire »: the liberty annex to re-evaluate, the avenant to updat
       title: 'Document individuel de prise en charge (DIPC) : à remettre en main propre à Rose Annexe-proche',
       detail: expect.stringContaining('En son nom propre.'),
       href: `/console/documents/${d.noMailDoc}#remise-${q.noMail}`,
-      dates: [{ label: 'Établi le', value: expect.stringContaining(addDaysIso(today, -1)) }],
-      overdue: false,
+      // A DIPC: « remis … au plus tard dans les quinze jours qui suivent l’admission » (D.311 III), 900 days ago.
+      dates: [
+        { label: 'Établi le', value: expect.stringContaining(addDaysIso(today, -1)) },
+        { label: 'À remettre avant le', value: addDaysIso(addDaysIso(today, -900), 15) },
+      ],
+      overdue: true,
     });
     // Under tutelle: the person, who does not sign, receives it in person; the tuteur by e-mail.
     expect(item(w, `handover_due:${q.tutelle}:resident`)).toMatchObject({ title: expect.stringMatching(/à remettre en main propre à Rose Sous-tutelle$/), detail: expect.stringContaining('La personne accueillie.') });

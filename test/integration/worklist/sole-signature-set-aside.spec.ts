@@ -1,14 +1,12 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { calendarDayIn } from '@carepact/common';
 import { AuthService } from '@carepact/identity';
 import { WorklistService } from '@carepact/signing';
-import { PortalClient, TEST_PASSWORD, contractData, curatelleResident, loginAgent, waitUntil } from '@carepact/testing';
+import { TEST_PASSWORD, loginAgent } from '@carepact/testing';
 import { startWorker, WorkerHandle } from '../../../apps/worker/src/bootstrap';
 import { ApiHarness, startApiHarness } from '../api/api-harness';
+import { refusedThenAuthorised } from '../signing/sole-signature-flow';
 
-const TODAY = calendarDayIn(new Date());
-const ORDONNANCE = { court: 'Juge des contentieux de la protection, tribunal judiciaire de Valville', decisionDate: TODAY, reference: 'RG 26/00123' };
 
 /**
  * « À faire », « Refus de signer à traiter »: once the judge's authorisation to sign alone (C. civ.
@@ -45,17 +43,8 @@ describe('« À faire »: a refusal of assistance whose judge’s authorisation 
   };
 
   it('says the authorisation is no longer relied on and what is due now: she signs with her curateur, or the judge’s new ordonnance after a new refusal', async () => {
-    const residentId = (await admissions.post('/api/residents').send(curatelleResident(h.orgA.establishmentId)).expect(201)).body.id as string;
-    const doc = (await admissions.post('/api/documents').send({ residentId, type: 'contrat-sejour', data: contractData() }).expect(202)).body.id as string;
-    await waitUntil('generated', async () => (await admissions.get(`/api/documents/${doc}`)).body.status === 'ready', 60_000);
-    const sent = (await admissions.post(`/api/documents/${doc}/signature-requests`).send({ lateReason: 'Essai : envoi après le délai légal.' }).expect(201)).body as { id: string; signers: { id: string; role: string }[] };
-    const curateur = sent.signers.find((x) => x.role === 'curateur')!;
-    const { url } = (await admissions.post(`/api/signature-requests/${sent.id}/signers/${curateur.id}/in-person`).expect(200)).body as { url: string };
-    const portal = new PortalClient(base);
-    await portal.open(base + new URL(url).pathname);
-    await portal.get('/portail/document');
-    expect((await portal.post('/portail/refuser', { reason: 'Le tarif n’est pas celui convenu.' })).status).toBe(303);
-    await admissions.post(`/api/documents/${doc}/sole-signature-authorisation`).send(ORDONNANCE).expect(201);
+    const { residentId, curateurId } = await refusedThenAuthorised(admissions, base, h.orgA.establishmentId);
+    const curateur = { id: curateurId };
 
     // Recorded and in force: she signs alone.
     expect((await refusalItem(curateur.id))?.detail).toContain('Prochaine étape : Envoyer à la signature (la personne signe seule).');

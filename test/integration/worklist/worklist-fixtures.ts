@@ -171,3 +171,42 @@ export async function seedWorklist(app: INestApplication, admin: { email: string
   await document('failed', 'failed', 'contrat-sejour', 'generation_failed', { errorCode: 'GENERATION_RETRIES_EXHAUSTED', versionStatus: 'pending' });
   return f;
 }
+
+/** A signer of a sealed request written by `insertSealedRequest`: signed two days ago, in person unless an e-mail is given. */
+export interface SealedSigner {
+  key: string;
+  role: string;
+  firstName: string;
+  lastName: string;
+  email?: string;
+}
+
+/**
+ * A completed signature request on a document version, sealed yesterday (edition 1), with its
+ * signers signed and the policy's views: what « À faire »'s handover section reads. Returns its id.
+ */
+export async function insertSealedRequest(
+  ds: DataSource,
+  at: { organisationId: string; establishmentId: string; today: string },
+  doc: { documentId: string; versionId: string },
+  signers: readonly SealedSigner[],
+  views: { key: string; person: { firstName: string; lastName: string; contactId: string | null }; reason: string }[] = [],
+): Promise<string> {
+  const [req] = (await ds.query(
+    `INSERT INTO signature_requests (organisation_id, establishment_id, document_id, version_id, version_hash, pdf_sha256, status, mode, deadline, reminder_days, policy, created_at)
+     VALUES ($1, $2, $3, $4, 'h', 'p', 'completed', 'parallel', now() + interval '20 days', '{3,7}', $5, now() - interval '3 days') RETURNING id`,
+    [at.organisationId, at.establishmentId, doc.documentId, doc.versionId, JSON.stringify({ signers: [], views })],
+  )) as { id: string }[];
+  let order = 1;
+  for (const s of signers)
+    await ds.query(
+      `INSERT INTO signature_signers (request_id, key, role, first_name, last_name, capacity, legal_basis, order_no, optional, delivery, status, acted_at, email)
+       VALUES ($1, $2, $3, $4, $5, $6, 'CASF D.311', $7, false, $8, 'signed', now() - interval '2 days', $9)`,
+      [req.id, s.key, s.role, s.firstName, s.lastName, s.role === 'director' ? 'pour l’établissement' : s.role === 'tuteur' ? 'en qualité de tuteur' : 'en son nom propre', order++, s.role === 'director' ? 'staff' : 'in_person', s.email ?? null],
+    );
+  await ds.query(
+    `INSERT INTO sealed_documents (request_id, version_id, blob_sha256, evidence, evidence_sha256, certificate_subject, sealed_at, edition) VALUES ($1, $2, 'b', '{}', 'e', 'CN=test', $3, 1)`,
+    [req.id, doc.versionId, `${addDaysIso(at.today, -1)}T10:00:00Z`],
+  );
+  return req.id;
+}

@@ -101,7 +101,7 @@ describe('worklist (À faire)', () => {
     expect(item(w, `review_due:${f.residents.projetFine}`)).toBeUndefined();
     expect(item(w, `review_due:${f.residents.avenantSoon}`)).toBeUndefined();
     // The annex on the freedom to come and go: re-evaluated by its nextReview (CASF L.311-4-1 I), overdue past it.
-    expect(item(w, `liberty_review:${f.documents.measureSoonLiberty}`)).toMatchObject({ overdue: false, dueDay: addDaysIso(f.today, 12), href: `/console/residents/${f.residents.measureSoon}/documents/nouveau?type=avenant` });
+    expect(item(w, `liberty_review:${f.documents.measureSoonLiberty}`)).toMatchObject({ overdue: false, dueDay: addDaysIso(f.today, 12), href: `/console/residents/${f.residents.measureSoon}/documents/nouveau?type=avenant&objet=liberte-aller-venir` });
     expect(item(w, `liberty_review:${f.documents.measureExpiredLiberty}`)).toMatchObject({ overdue: true });
     // An established contract to hand over in person to Hugo, who has no e-mail (CASF D.311 III).
     expect(item(w, `handover_due:${f.requests.handover}:resident`)).toMatchObject({ title: 'Contrat de séjour : à remettre en main propre à Hugo Mesure', href: `/console/documents/${f.documents.measureSoonContract}#remise-${f.requests.handover}` });

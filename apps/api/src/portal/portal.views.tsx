@@ -1,5 +1,5 @@
 import { documentPhrase, documentTypeLabel, formatDateFr, formatDateTimeFr, ofName } from '@carepact/common';
-import { CoSigner, HandedOverDocuments, MAX_UNANSWERED_QUESTIONS, PortalContext, accessCodeMissing, assistsThePerson, canAsk, capacityWords, consentSentence } from '@carepact/signing';
+import { CoSigner, HandedOverDocuments, MAX_UNANSWERED_QUESTIONS, PortalContext, accessCodeMissing, assistsThePerson, canAsk, capacityWords, consentSentence, countersignWords, countersigns, isOptionalCountersigner } from '@carepact/signing';
 import type { TariffAnnex, VersionAnnex } from '@carepact/documents';
 import type { ComponentChildren } from 'preact';
 import { Checkbox, ErrorSummary, FormState, HtmlDocument, Notice, PostForm, RadioGroup, TextArea, TextField, TrustedHtml, renderPage } from '../views';
@@ -230,12 +230,26 @@ function Facts(props: { ctx: PortalContext }) {
       <li>
         <strong>Le document :</strong> {documentFor(ctx)}
       </li>
-      <li>
-        <strong>Vous signez :</strong> {fullName(ctx.signer)}, {capacityWords(ctx.signer, ctx.residentName, 'second')}
-      </li>
-      <li>
-        <strong>Date limite :</strong> {dateFr(ctx.request.deadline)}
-      </li>
+      {countersigns(ctx.signer, ctx.document.type) ? (
+        // CASF D.311 II: the DIPC « peut être contresigné par la personne accueillie ou son représentant légal ».
+        <>
+          <li>
+            <strong>Vous pouvez le contresigner :</strong> {fullName(ctx.signer)}, {countersignWords(ctx.signer, ctx.residentName, 'second')}. Ce n’est pas obligatoire.
+          </li>
+          <li>
+            <strong>Possible jusqu’au :</strong> {dateFr(ctx.request.deadline)}
+          </li>
+        </>
+      ) : (
+        <>
+          <li>
+            <strong>Vous signez :</strong> {fullName(ctx.signer)}, {capacityWords(ctx.signer, ctx.residentName, 'second')}
+          </li>
+          <li>
+            <strong>Date limite :</strong> {dateFr(ctx.request.deadline)}
+          </li>
+        </>
+      )}
     </ul>
   );
 }
@@ -304,6 +318,12 @@ export function landingPage(ctx: PortalContext, state: PortalState = {}): string
               <>
                 <li>Si vous le souhaitez, vous contresignez. Vous pouvez aussi ne pas le faire, ou poser une question à l’établissement.</li>
                 <li>Si vous contresignez, vous recevez un e-mail avec le document contresigné.</li>
+              </>
+            ) : countersigns(ctx.signer, ctx.document.type) ? (
+              // CASF D.311 II: not established yet, the countersignature is optional all the same.
+              <>
+                <li>Si vous le souhaitez, vous contresignez. Ce n’est pas obligatoire. Vous pouvez aussi ne pas le faire, ou poser une question à l’établissement.</li>
+                <li>Le document s’applique dès que la direction de l’établissement l’a signé : vous recevez alors un e-mail avec le document.</li>
               </>
             ) : (
               <>
@@ -383,6 +403,7 @@ function AfterReading(props: { ctx: PortalContext }) {
   if (ctx.signer.status !== 'pending' || ctx.request.status !== 'active') return null;
   const view = ctx.views.find((v) => !v.recorded);
   const dispute = ctx.residenceDispute;
+  const countersign = countersigns(ctx.signer, ctx.document.type);
   return (
     <section aria-labelledby="apres-lecture">
       <h2 id="apres-lecture">Après la lecture</h2>
@@ -395,6 +416,9 @@ function AfterReading(props: { ctx: PortalContext }) {
         <p>Avant de signer, indiquez l’avis {ofName(fullName(view.person))}.</p>
       ) : ctx.waitingFor.length ? (
         <p>Votre signature sera demandée après celle de : {ctx.waitingFor.join(', ')}. Vous recevrez un e-mail.</p>
+      ) : countersigns(ctx.signer, ctx.document.type) ? (
+        // CASF D.311 II: « Il peut être contresigné »: offered, never asked for.
+        <p>Quand vous avez lu le document, vous pouvez le contresigner, si vous le souhaitez : ce n’est pas obligatoire. Vous pouvez aussi poser une question, ou choisir de ne pas le contresigner.</p>
       ) : (
         <p>Quand vous avez lu le document, vous pouvez le signer. Vous pouvez aussi poser une question, ou refuser de signer.</p>
       )}
@@ -408,7 +432,7 @@ function AfterReading(props: { ctx: PortalContext }) {
         ) : ctx.waitingFor.length ? null : (
           <li>
             <a class="button" href="/portail/signer">
-              Signer le document
+              {countersign ? 'Contresigner le document' : 'Signer le document'}
             </a>
           </li>
         )}
@@ -419,7 +443,7 @@ function AfterReading(props: { ctx: PortalContext }) {
         </li>
         <li>
           <a class="button secondary" href="/portail/refuser">
-            Refuser de signer
+            {countersign ? 'Ne pas contresigner' : 'Refuser de signer'}
           </a>
         </li>
       </ul>
@@ -584,6 +608,8 @@ function ResidenceDisputed(props: { ctx: PortalContext; dispute: NonNullable<Por
  */
 function WhatYouSign(props: { ctx: PortalContext }) {
   const { ctx } = props;
+  // CASF D.311 II: the DIPC's person's side countersigns it (FALC keeps « signer »: « contresigner » is jargon there).
+  const countersign = countersigns(ctx.signer, ctx.document.type);
   const read = (
     <a href="/portail/document?version=standard">
       {easyToRead(ctx) ? 'Lire la version complète' : 'Lire la version complète du document'}
@@ -591,7 +617,7 @@ function WhatYouSign(props: { ctx: PortalContext }) {
   );
   return (
     <section aria-labelledby="ce-que-vous-signez">
-      <h2 id="ce-que-vous-signez">Ce que vous signez</h2>
+      <h2 id="ce-que-vous-signez">{countersign && !easyToRead(ctx) ? 'Ce que vous contresignez' : 'Ce que vous signez'}</h2>
       {easyToRead(ctx) ? (
         <>
           <Sentences lines={[`Vous signez ${documentFor(ctx)}.`, 'Vous signez la version complète du document.']} />
@@ -603,7 +629,7 @@ function WhatYouSign(props: { ctx: PortalContext }) {
       ) : (
         <>
           <p>
-            Vous signez {documentFor(ctx)} dans sa version complète. {read}
+            {countersign ? 'Vous contresignez' : 'Vous signez'} {documentFor(ctx)} dans sa version complète. {read}
           </p>
           <p>
             Les versions « facile à lire » et « gros caractères » aident à le comprendre : elles expliquent le même document plus simplement ou en plus gros ; seule la version complète fait foi. La
@@ -616,19 +642,29 @@ function WhatYouSign(props: { ctx: PortalContext }) {
 }
 
 /**
- * « Documents remis avec le contrat » (CASF L.311-4): the livret d'accueil, the charte, the
+ * « Documents remis avec le contrat » (CASF L.311-4), « … avec le document individuel de prise en
+ * charge » for a DIPC (D.311): the livret d'accueil, the charte, the
  * règlement… the version recorded when it was created, each a link to its PDF through the signer's
  * session (PortalReadsService.annexFile, in the evidence as `annex_downloaded`). A document with
  * no file published says that the establishment hands it over on paper.
  */
+/** « avec le contrat », « avec le document individuel de prise en charge » (CASF L.311-4 hands them over with either, D.311). */
+function handedOverWith(type: string): string {
+  if (type === 'contrat-sejour') return 'le contrat';
+  if (type === 'dipc') return 'le document individuel de prise en charge';
+  if (type === 'avenant') return 'l’avenant';
+  return 'ce document';
+}
+
 function HandedOver(props: { ctx: PortalContext; annexes: VersionAnnex[]; tariffs: TariffAnnex | null }) {
   if (!props.annexes.length && !props.tariffs) return null;
   const easy = easyToRead(props.ctx);
+  const contract = props.ctx.document.type === 'contrat-sejour';
   return (
     <section aria-labelledby="documents-remis">
-      <h2 id="documents-remis">Documents remis avec le contrat</h2>
+      <h2 id="documents-remis">Documents remis avec {handedOverWith(props.ctx.document.type)}</h2>
       {easy ? (
-        <Sentences lines={['Ces documents vont avec le contrat.', 'Lisez-les avant de signer.', 'Vous ne les signez pas.']} />
+        <Sentences lines={[contract ? 'Ces documents vont avec le contrat.' : 'Ces documents vont avec le document que vous signez.', 'Lisez-les avant de signer.', 'Vous ne les signez pas.']} />
       ) : (
         <p>Ils accompagnent le document que vous signez : lisez-les avant de signer. Ils ne sont pas signés.</p>
       )}
@@ -695,9 +731,12 @@ export function signPage(ctx: PortalContext, read: boolean, state: PortalState =
   const values = state.values ?? {};
   const dispute = ctx.residenceDispute;
   const form = open(ctx) && !dispute && read && !missingView && !ctx.waitingFor.length;
+  // CASF D.311 II: an optional countersignature of the DIPC, named as such.
+  const countersign = countersigns(ctx.signer, ctx.document.type);
+  const heading = `${countersign ? 'Contresigner' : 'Signer'} : ${label}`;
   return renderPage(
-    <PortalPage title={`Signer : ${label}`} ctx={ctx} scripts={form ? ['/portail/static/portal.js'] : []}>
-      <h1>{`Signer : ${label}`}</h1>
+    <PortalPage title={heading} ctx={ctx} scripts={form ? ['/portail/static/portal.js'] : []}>
+      <h1>{heading}</h1>
       <ErrorSummary errors={state.errors} message={state.errorMessage} />
       {state.notice ? (
         <Notice kind="success">
@@ -742,7 +781,7 @@ export function signPage(ctx: PortalContext, read: boolean, state: PortalState =
             </p>
           ))}
           <PostForm action="/portail/signer" csrf={ctx.session.csrfToken}>
-            <Checkbox name="consent" label={consentSentence(ctx.signer, ctx.residentName)} checked={Boolean(values.consent)} errors={state.errors} />
+            <Checkbox name="consent" label={consentSentence(ctx.signer, ctx.residentName, ctx.document.type)} checked={Boolean(values.consent)} errors={state.errors} />
             <TextField name="typedName" label="Votre nom complet" hint={`Écrivez : ${fullName(ctx.signer)}`} autocomplete="name" value={values.typedName} errors={state.errors} />
             <div class="draw" id="draw-box" hidden>
               <p class="hint" id="draw-aide">
@@ -757,7 +796,7 @@ export function signPage(ctx: PortalContext, read: boolean, state: PortalState =
             </div>
             <input type="hidden" id="drawnSignature" name="drawnSignature" value="" />
             <p>
-              <button type="submit">Signer</button>
+              <button type="submit">{countersign ? 'Contresigner' : 'Signer'}</button>
             </p>
           </PostForm>
         </>
@@ -770,15 +809,23 @@ export function signPage(ctx: PortalContext, read: boolean, state: PortalState =
 /** Refusing: its own page, what it changes said before the button. */
 export function refusePage(ctx: PortalContext, state: PortalState = {}): string {
   const contract = ctx.document.type === 'contrat-sejour';
+  // CASF D.311 II: the DIPC « peut être contresigné »; not countersigning it refuses nothing.
+  const countersign = countersigns(ctx.signer, ctx.document.type);
+  const title = countersign ? 'Ne pas contresigner' : 'Refuser de signer';
   return renderPage(
-    <PortalPage title="Refuser de signer" ctx={ctx}>
-      <h1>Refuser de signer</h1>
+    <PortalPage title={title} ctx={ctx}>
+      <h1>{title}</h1>
       <ErrorSummary errors={state.errors} message={state.errorMessage} />
       {!open(ctx) ? (
         <Closed ctx={ctx} />
       ) : (
         <>
-          {ctx.signer.optional ? (
+          {countersign ? (
+            <p>
+              Votre contresignature n’est pas obligatoire : le document s’applique dès que la direction de l’établissement l’a signé, que vous le contresigniez ou non (article D.311 du code de l’action
+              sociale et des familles). Si vous choisissez de ne pas le contresigner, l’établissement en est informé, et rien d’autre n’est attendu de vous.
+            </p>
+          ) : ctx.signer.optional ? (
             <p>Votre signature n’est pas obligatoire pour ce document. Si vous refusez, l’établissement est prévenu.</p>
           ) : assistsThePerson(ctx.request.policy, ctx.signer.key) ? (
             <p>
@@ -800,10 +847,10 @@ export function refusePage(ctx: PortalContext, state: PortalState = {}): string 
             Vous hésitez ? <a href="/portail/question">Posez d’abord une question</a> à l’établissement.
           </p>
           <PostForm action="/portail/refuser" csrf={ctx.session.csrfToken}>
-            <TextArea name="reason" label="Pourquoi refusez-vous ? (facultatif)" value={state.values?.reason} errors={state.errors} />
+            <TextArea name="reason" label={countersign ? 'Pourquoi ? (facultatif)' : 'Pourquoi refusez-vous ? (facultatif)'} value={state.values?.reason} errors={state.errors} />
             <p>
               <button type="submit" class="danger">
-                Refuser de signer
+                {countersign ? 'Je ne le contresigne pas' : 'Refuser de signer'}
               </button>
             </p>
           </PostForm>
@@ -986,7 +1033,7 @@ function establishedFacts(
   ctx: PortalContext,
   facts: AnswerFacts,
 ): { until: string | null; mayStill: CoSigner[]; didNot: CoSigner[]; mineSealed: boolean; countersigned: boolean } | null {
-  const countersigners = facts.signers.filter((s) => !s.me && s.optional && s.role !== 'director');
+  const countersigners = facts.signers.filter((s) => !s.me && isOptionalCountersigner(s));
   const window = ctx.request.status === 'active' && facts.sealed;
   if (!window && !(ctx.request.status === 'completed' && facts.sealed && facts.signers.some((s) => s.status !== 'signed'))) return null;
   const mayStill = window ? countersigners.filter((s) => s.status === 'pending') : [];
@@ -1043,6 +1090,15 @@ function WhatNext(props: { ctx: PortalContext; facts: AnswerFacts }) {
   const established = establishedFacts(ctx, facts);
   if (established) return <WhatNextEstablished ctx={ctx} e={established} />;
   const missing = facts.signers.filter((s) => !s.me && s.status === 'pending' && !s.optional);
+  // Countersigned before the director signed (CASF D.311 II): her signature establishes it; nobody else's is awaited.
+  if (ctx.request.status === 'active' && !facts.sealed && countersigns(ctx.signer, ctx.document.type))
+    return easyToRead(ctx) ? (
+      <Sentences lines={['L’établissement doit encore signer ce document.', 'Ensuite, il compte.', 'Vous recevrez alors un e-mail.', 'Cet e-mail a un lien pour télécharger le document signé.']} />
+    ) : (
+      <p>
+        Le document sera établi quand la direction de l’établissement l’aura signé : il s’appliquera alors, sans attendre d’autre signature, et vous recevrez un e-mail avec un lien pour le télécharger.
+      </p>
+    );
   if (easyToRead(ctx)) return <WhatNextEasy status={ctx.request.status} missing={missing} sealed={facts.sealed} />;
   const names = missing.map((s) => (s.role === 'director' ? `la direction de l’établissement (${s.name})` : s.name));
   switch (ctx.request.status) {
@@ -1107,6 +1163,8 @@ function SignedDownloads(props: { ctx: PortalContext; facts: AnswerFacts }) {
   const preferred = preferredCompanion(ctx);
   const companions = (preferred ? [preferred, ...(['falc', 'large-print'] as const).filter((v) => v !== preferred)] : (['falc', 'large-print'] as const)).slice();
   const easy = easyToRead(ctx);
+  // CASF D.311 II: a countersigner waits for nobody but the director (established by her signature).
+  const countersign = countersigns(ctx.signer, ctx.document.type);
   return (
     <section aria-labelledby="telecharger">
       <h2 id="telecharger">Télécharger</h2>
@@ -1141,11 +1199,16 @@ function SignedDownloads(props: { ctx: PortalContext; facts: AnswerFacts }) {
           {easy ? (
             <Sentences lines={['C’est le texte exact que vous avez signé.', 'Les signatures ne sont pas dans ce fichier.', 'Le document final avec les signatures arrivera par e-mail.']} />
           ) : (
-            <p>C’est la version exacte que vous avez signée. Le document final, avec toutes les signatures, vous sera envoyé par e-mail.</p>
+            <p>
+              C’est la version exacte que vous avez signée.{' '}
+              {countersign ? 'Le document établi, avec votre contresignature, vous sera envoyé par e-mail quand la direction l’aura signé.' : 'Le document final, avec toutes les signatures, vous sera envoyé par e-mail.'}
+            </p>
           )}
         </>
       ) : easy ? (
         <p>Vous recevrez le document signé par e-mail.</p>
+      ) : countersign ? (
+        <p>Le document établi vous sera envoyé par e-mail quand la direction l’aura signé.</p>
       ) : (
         <p>Le document signé vous sera envoyé par e-mail quand toutes les signatures seront réunies.</p>
       )}
@@ -1200,6 +1263,7 @@ function SignedDownloads(props: { ctx: PortalContext; facts: AnswerFacts }) {
 export function answeredPage(ctx: PortalContext, facts: AnswerFacts, fresh: boolean): string {
   const label = docLabel(ctx.document.type);
   const at = ctx.signer.actedAt ? atFr(ctx.signer.actedAt) : null;
+  if (ctx.signer.status === 'refused' && countersigns(ctx.signer, ctx.document.type)) return declinedCountersignPage(ctx, facts, fresh, at);
   if (ctx.signer.status === 'refused') {
     const title = fresh ? 'Votre refus est enregistré' : at ? `Vous avez refusé de signer le ${at}` : 'Vous avez refusé de signer';
     return renderPage(
@@ -1238,12 +1302,60 @@ export function answeredPage(ctx: PortalContext, facts: AnswerFacts, fresh: bool
           <strong>Le document :</strong> {documentFor(ctx)}
         </li>
         <li>
-          <strong>Vous avez confirmé :</strong> « {consentSentence(ctx.signer, ctx.residentName)} »
+          <strong>Vous avez confirmé :</strong> « {consentSentence(ctx.signer, ctx.residentName, ctx.document.type)} »
         </li>
       </ul>
       <h2>Et maintenant ?</h2>
       <WhatNext ctx={ctx} facts={facts} />
       <SignedDownloads ctx={ctx} facts={facts} />
+    </PortalPage>,
+  );
+}
+
+/**
+ * An optional countersigner chose not to countersign (CASF D.311 II: the DIPC « est établi et signé
+ * par le directeur … Il peut être contresigné »): nothing is refused, the request goes on
+ * (SignatureProgress.afterOptionalRefusal), and the document is in force once the director signed
+ * it — or will be, whatever this answer. Nothing more is needed from them: no « va vous contacter ».
+ */
+function declinedCountersignPage(ctx: PortalContext, facts: AnswerFacts, fresh: boolean, at: string | null): string {
+  const title = fresh ? 'Votre choix est enregistré' : at ? `Vous avez choisi de ne pas contresigner le ${at}` : 'Vous avez choisi de ne pas contresigner';
+  const established = facts.sealed;
+  return renderPage(
+    <PortalPage title={title} ctx={ctx}>
+      <h1>{title}</h1>
+      <Notice>
+        {easyToRead(ctx) ? (
+          <Sentences
+            lines={[
+              'Vous avez choisi de ne pas signer ce document.',
+              fresh && at && `C’était le ${at}.`,
+              'Ce n’était pas obligatoire.',
+              established ? 'L’établissement a signé ce document.' : 'L’établissement va signer ce document.',
+              established ? 'Il compte dès maintenant.' : 'Il comptera dès que l’établissement l’aura signé.',
+              'Vous n’avez rien d’autre à faire.',
+              'L’établissement est informé de votre choix.',
+            ]}
+          />
+        ) : (
+          <>
+            <p>
+              {fresh && at ? `Vous avez choisi de ne pas contresigner ${documentFor(ctx)}, le ${at}. ` : ''}Ce n’était pas obligatoire (article D.311 du code de l’action sociale et des familles).
+            </p>
+            <p>
+              {established
+                ? 'Le document est établi : la direction de l’établissement l’a signé. Il s’applique, sans votre contresignature.'
+                : 'Le document s’appliquera dès que la direction de l’établissement l’aura signé, sans votre contresignature.'}{' '}
+              Rien d’autre n’est attendu de vous. L’établissement est informé de votre choix ; vous pouvez l’appeler pour toute question.
+            </p>
+          </>
+        )}
+      </Notice>
+      {!accessCodeMissing(ctx) ? (
+        <p>
+          <a href="/portail/document">Relire le document</a>
+        </p>
+      ) : null}
     </PortalPage>,
   );
 }

@@ -3,8 +3,8 @@ import { AuditEventRow, AuditService, auditEventFromRow } from '@carepact/audit'
 import { NotFoundError, canonicalJson, sha256Hex } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
 import { BlobStore, DocumentEntity, DocumentsRepository } from '@carepact/documents';
-import { IdentityRepository, StaffActor, assertCan, auditActor, visibleEstablishments } from '@carepact/identity';
-import { SigningRepository } from '@carepact/signing';
+import { IdentityRepository, StaffActor, assertCan, auditActor, can, visibleEstablishments } from '@carepact/identity';
+import { SigningRepository, withoutFreeText } from '@carepact/signing';
 import { EntityManager } from 'typeorm';
 import { verifyPades } from '../pades-verify';
 import { annexCheckName, historyLabel, renditionCheckName, sealCheckName, sealEditionLabel } from './history-labels';
@@ -24,6 +24,11 @@ export interface HistoryEntry {
   versionId: string | null;
   requestId: string | null;
   details: Record<string, unknown>;
+  /**
+   * Why staff cancelled the request (`signature.cancelled`), read from the request's own event (the
+   * audit chain keeps its SHA-256); null for a reader without `document.content` (the auditor).
+   */
+  cancelReason: string | null;
   /** The event's hash in the organisation's audit chain (what `audit:verify` re-computes). */
   hash: string;
 }
@@ -120,6 +125,15 @@ export class DocumentHistoryService {
     const staff = new Map((await this.identity.usersOfOrganisation(em, doc.organisationId)).map((u) => [u.id, u.name]));
     const versionIds = new Set(versions.map((v) => v.id));
     const requestIds = new Set(requests.map((r) => r.id));
+    // Staff's own words (a cancellation's reason, how a document was handed over) are content: the
+    // auditor reads that it happened, when and by whom (evidence-log.ts FREE_TEXT_DETAILS).
+    const content = can(actor, 'document.content', doc.establishmentId);
+    const cancelReasons = new Map<string, string>();
+    if (content)
+      for (const r of requests.filter((x) => x.status === 'cancelled')) {
+        const reason = (await this.signing.eventsOf(em, r.id)).find((e) => e.kind === 'cancelled')?.details?.reason;
+        if (typeof reason === 'string') cancelReasons.set(r.id, reason);
+      }
     const family = LINEAGE_TYPES.has(doc.type) ? (await this.documents.list(em, doc.organisationId, [doc.establishmentId], doc.residentId)).filter((d) => LINEAGE_TYPES.has(d.type)) : [];
     return {
       document: { id: doc.id, type: doc.type, status: doc.status, residentId: doc.residentId, establishmentId: doc.establishmentId, createdAt: doc.createdAt.toISOString(), currentVersionId: doc.currentVersionId },
@@ -159,7 +173,11 @@ export class DocumentHistoryService {
       timeline: events.map((e) => {
         const signerId = typeof e.payload.signerId === 'string' ? e.payload.signerId : null;
         const signer = signerId ? signers.get(signerId) : undefined;
-        const { signerId: _s, ...details } = e.payload;
+        const { signerId: _s, ...payload } = e.payload;
+        const details = content ? payload : withoutFreeText(e.action, payload);
+        const requestId = e.subjectId && requestIds.has(e.subjectId) ? e.subjectId : null;
+        const cancelReason =
+          e.action === 'signature.cancelled' && content ? ((requestId && cancelReasons.get(requestId)) ?? (typeof payload.reason === 'string' ? payload.reason : null)) : null;
         return {
           seq: e.seq,
           at: e.occurredAt.toISOString(),
@@ -168,8 +186,9 @@ export class DocumentHistoryService {
           actor: { type: e.actorType, id: e.actorId, name: e.actorType === 'staff' && e.actorId ? (staff.get(e.actorId) ?? null) : null },
           signer: signer ? { id: signer.id, name: `${signer.firstName} ${signer.lastName}`, capacity: signer.capacity, role: signer.role } : null,
           versionId: e.subjectId && versionIds.has(e.subjectId) ? e.subjectId : typeof e.payload.versionId === 'string' ? e.payload.versionId : null,
-          requestId: e.subjectId && requestIds.has(e.subjectId) ? e.subjectId : null,
+          requestId,
           details,
+          cancelReason,
           hash: e.hash,
         };
       }),

@@ -12,7 +12,7 @@ import { AVENANT_WITHOUT_CONTRACT_MESSAGE, DatedMeasureLike, assertDocumentTypeA
 import { DocumentsService } from '../documents.service';
 import { DocumentsRepository } from '../documents.repository';
 import { BULK_RUN_KINDS, BulkItemStatus, BulkRunEntity, BulkRunItemEntity, BulkRunKind, BulkRunStatus } from './bulk-runs.entities';
-import { BULK_AVENANT_EXISTS, SignedContract, TARIFF_AVENANT_PENDING, TariffCommonData, avenantExistsMessage, isTariffDate, parseTariffCommonData, tariffAvenantData, tariffAvenantPendingSummary } from './tariff-avenant';
+import { BULK_AVENANT_EXISTS, SignedContract, TARIFF_AVENANT_PENDING, TariffCommonData, TariffLaterAvenantError, avenantExistsMessage, isTariffDate, parseTariffCommonData, tariffAvenantData, tariffAvenantPendingSummary } from './tariff-avenant';
 
 /** A chunk of a run: at most this many residents or this long, then a continuation job (no job runs for minutes). */
 export const BULK_CHUNK_ITEMS = 50;
@@ -238,6 +238,11 @@ export class BulkRunsService {
       const contract = contracts.get(r.id);
       if (!contract) return { ...base, eligible: false, code: NO_CONTRACT.code, reason: NO_CONTRACT.message };
       // An earlier tariff avenant still awaiting signature: the price in force on the date is not known yet (TariffAvenantPendingError).
+      // A tariff avenant already taking effect after the date: a new one before it would change its base (TariffLaterAvenantError).
+      if (isTariffDate(effectiveOn) && contract.laterTariffAvenant) {
+        const e = new TariffLaterAvenantError(effectiveOn, contract.laterTariffAvenant);
+        return { ...base, eligible: false, code: e.code, reason: e.details[0].message };
+      }
       if (isTariffDate(effectiveOn) && contract.pendingTariffAvenant)
         return { ...base, eligible: false, code: TARIFF_AVENANT_PENDING, reason: tariffAvenantPendingSummary(effectiveOn, contract.pendingTariffAvenant) };
       return { ...base, eligible: true, code: null, reason: null };
@@ -500,7 +505,7 @@ export class BulkRunsService {
         const contract = (await this.signedContracts(em, run.organisationId, [item.resident_id], true, common.effectiveOn)).get(item.resident_id);
         if (!contract) throw new DomainError('conflict', NO_CONTRACT.code, NO_CONTRACT.message);
         const data = tariffAvenantData(common, contract);
-        const doc = await this.documents.createIn(em, actor, { residentId: item.resident_id, type: run.documentType as 'avenant', data });
+        const doc = await this.documents.createIn(em, actor, { residentId: item.resident_id, type: run.documentType as 'avenant', data }, contract);
         await em.update(BulkRunItemEntity, { id: item.id }, { status: 'created', documentId: doc.id, processedAt: new Date() });
         return true;
       });

@@ -129,6 +129,13 @@ export interface SignedContract {
    * the date is unknown (signed, it is its price; refused, the one before): TARIFF_AVENANT_PENDING.
    */
   pendingTariffAvenant?: PendingTariffAvenant | null;
+  /**
+   * Read for an effective date too: the resident's earliest tariff avenant, signed or awaiting its
+   * signature (not refused or cancelled), taking effect AFTER that date. A new avenant before it
+   * would change the price in force that it recalls (« Pour mémoire ») and varies from (CASF
+   * L.342-3): TARIFF_LATER_AVENANT_EXISTS.
+   */
+  laterTariffAvenant?: PendingTariffAvenant | null;
 }
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
@@ -225,6 +232,36 @@ export class TariffAvenantPendingError extends DomainError {
   }
 }
 
+/** A resident's tariff avenant taking effect after the new one's date (TARIFF_LATER_AVENANT_EXISTS). */
+export const TARIFF_LATER_AVENANT_EXISTS = 'TARIFF_LATER_AVENANT_EXISTS';
+
+/**
+ * 409 TARIFF_LATER_AVENANT_EXISTS: the resident already has a tariff avenant (signed, or awaiting
+ * its signature) taking effect after the new one's date. Each tariff avenant varies from the price
+ * in force before it and recalls it (CASF L.342-3): one slipped in before a later one would make
+ * that later one's « Pour mémoire » price and limit wrong after the fact. Names it, with where to
+ * open it (`later: { id, href }` for programs).
+ */
+export class TariffLaterAvenantError extends DomainError {
+  constructor(
+    readonly effectiveOn: string,
+    readonly later: PendingTariffAvenant,
+  ) {
+    const href = documentConsolePath(later.documentId);
+    const state = later.status === 'signed' ? 'signé' : 'en cours';
+    super(
+      'conflict',
+      TARIFF_LATER_AVENANT_EXISTS,
+      `Ce résident a déjà un avenant tarifaire au ${formatDateFr(later.effectiveOn)} (${state}), postérieur au ${formatDateFr(effectiveOn)} : ` +
+        `il rappelle le prix en vigueur avant lui et varie à partir de ce prix (CASF L.342-3), qu’un avenant antérieur changerait après coup. ` +
+        `Un changement de prix ne s’applique qu’à partir de sa date : s’il faut corriger, annulez d’abord l’avenant au ${formatDateFr(later.effectiveOn)} s’il n’est pas signé. Ouvrez-le : ${href}.`,
+      [{ field: 'data.tariffChange.effectiveOn', code: TARIFF_LATER_AVENANT_EXISTS, message: `Un avenant tarifaire au ${formatDateFr(later.effectiveOn)} existe déjà pour ce résident.` }],
+      undefined,
+      { later: { id: later.documentId, href } },
+    );
+  }
+}
+
 /**
  * One resident's tariff avenant data, or a DomainError (the item fails with its code and message).
  * Previous prices: those in force on the effective date (`priceInForce`, CASF L.342-3), read with
@@ -232,6 +269,7 @@ export class TariffAvenantPendingError extends DomainError {
  * neither avenant, and its own prices are taken.
  */
 export function tariffAvenantData(common: TariffCommonData, contract: SignedContract): Record<string, unknown> {
+  if (contract.laterTariffAvenant) throw new TariffLaterAvenantError(common.effectiveOn, contract.laterTariffAvenant);
   if (contract.pendingTariffAvenant) throw new TariffAvenantPendingError(common.effectiveOn, contract.pendingTariffAvenant);
   const base = priceInForce(contract);
   const { hebergementPerDay: prevHeb, dependanceGir56PerDay: prevDep, totalPerDay: prevTotal } = base.prices;
@@ -278,6 +316,7 @@ export function tariffAvenantData(common: TariffCommonData, contract: SignedCont
 export function checkTypedTariffChange(document: Record<string, unknown>, contract: SignedContract): Record<string, unknown> {
   const tc = (document.tariffChange ?? {}) as Record<string, unknown>;
   const effectiveOn = String(tc.effectiveOn);
+  if (contract.laterTariffAvenant) throw new TariffLaterAvenantError(effectiveOn, contract.laterTariffAvenant);
   if (contract.pendingTariffAvenant) throw new TariffAvenantPendingError(effectiveOn, contract.pendingTariffAvenant);
   const base = priceInForce(contract);
   const known = base.prices.hebergementPerDay !== null && base.prices.totalPerDay !== null;

@@ -155,7 +155,7 @@ export class PortalActionsService {
           authMethod,
           drawn: Boolean(input.drawnSignature),
           // The sentence the signer ticked, in their capacity (issue 13, item 2).
-          consent: consentSentence(ctx.signer, ctx.residentName),
+          consent: consentSentence(ctx.signer, ctx.residentName, ctx.document.type),
         },
       });
       await this.progress.afterSignature(em, request);

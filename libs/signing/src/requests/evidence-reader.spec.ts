@@ -2,7 +2,7 @@ import { aContact, aMeasure, aResident } from '../policy/testing/resident-view.b
 import { decideSigners } from '../policy/signature-policy';
 import type { PolicyDecision, SoleSignatureAuthorisation } from '../policy/policy.types';
 import type { Evidence } from './evidence';
-import { FILE_REFERENCES_WITHHELD, VIEW_COMMENTS_WITHHELD, evidenceForReader } from './evidence-reader';
+import { FILE_REFERENCES_WITHHELD, HANDOVER_NOTES_WITHHELD, VIEW_COMMENTS_WITHHELD, evidenceForReader } from './evidence-reader';
 
 const ON = '2026-11-20';
 const establishment = { name: 'EHPAD Les Tilleuls', directorFirstName: 'Claire', directorLastName: 'Morel', directorEmail: 'direction@les-tilleuls.example' };
@@ -98,5 +98,19 @@ describe('the evidence as each reader may read it (resident.read or not)', () =>
     const content = evidenceForReader(e, { residentFile: false, content: true });
     expect(content.views[0].comment).toBe('Il préfère une chambre côté jardin.');
     expect(content).not.toHaveProperty('viewCommentsWithheld');
+  });
+
+  it('without document.content (the auditor): how staff handed the document over is left out, to whom, when and by whom stay; the copy says so (security review, session 15)', () => {
+    const e = {
+      ...evidenceOf(decideSigners({ documentType: 'contrat-sejour', resident: resident(), establishment, on: ON, soleSignatureAuthorisation: ORDONNANCE })),
+    };
+    e.events = [...e.events, { at: '2026-12-03T10:00:00.000Z', kind: 'handed_over', signerId: null, ip: null, userAgent: null, details: { recipientKey: 'resident', handedOn: '2026-12-03', how: 'Remis à sa fille.', byName: 'Nadia Haddad' } }];
+    const out = evidenceForReader(e, { residentFile: false, content: false });
+    expect(out.events.find((x) => x.kind === 'handed_over')!.details).toEqual({ recipientKey: 'resident', handedOn: '2026-12-03', how: null, byName: 'Nadia Haddad' });
+    expect(out.handoverNotesWithheld).toBe(HANDOVER_NOTES_WITHHELD);
+    expect(JSON.stringify(out)).not.toContain('sa fille');
+    expect(evidenceForReader(e, { residentFile: true, content: true }).events.find((x) => x.kind === 'handed_over')!.details!.how).toBe('Remis à sa fille.');
+    // Nothing handed over: nothing said.
+    expect(evidenceForReader(evidenceOf(decideSigners({ documentType: 'contrat-sejour', resident: resident(), establishment, on: ON, soleSignatureAuthorisation: ORDONNANCE })), { residentFile: false, content: false })).not.toHaveProperty('handoverNotesWithheld');
   });
 });

@@ -18,6 +18,10 @@ export const VIEW_COMMENTS_WITHHELD =
   'Copie du dossier de preuve sans les commentaires écrits avec les avis recueillis de la personne (l’avis lui-même, qui l’a recueilli et sa date restent), ' +
   'que votre rôle ne permet pas de consulter. Le dossier de preuve scellé, dont l’empreinte SHA-256 est enregistrée, les contient.';
 
+export const HANDOVER_NOTES_WITHHELD =
+  'Copie du dossier de preuve sans la manière dont le document a été remis en main propre, telle que l’a écrite l’établissement (à qui, quand et par qui restent), ' +
+  'que votre rôle ne permet pas de consulter. Le dossier de preuve scellé, dont l’empreinte SHA-256 est enregistrée, la contient.';
+
 /** A signer's measure without its judgment's details: the kind, the mode and the court stay. */
 export type WithheldMeasure = Omit<MeasureReference, 'judgmentReference' | 'judgmentDate' | 'endDate' | 'proofDocumentRef' | 'authorisationReference'> & {
   judgmentReference: null;
@@ -33,6 +37,8 @@ export type EvidenceForReader = Omit<Evidence, 'signers'> & {
   fileReferencesWithheld?: string;
   /** Present on the copy without the comments of the person's recorded views (VIEW_COMMENTS_WITHHELD); their `comment` is null. */
   viewCommentsWithheld?: string;
+  /** Present on the copy without how staff handed the document over (HANDOVER_NOTES_WITHHELD); the `how` of those steps is null. */
+  handoverNotesWithheld?: string;
 };
 
 /**
@@ -63,6 +69,14 @@ export function evidenceForReader(e: Evidence, reader: { residentFile: boolean; 
   // What the person said in her own words is content, as in the request views (requestViewFor):
   // the auditor reads that a view was recorded, which one, by whom and when, not its comment.
   if (!reader.content) out = { ...out, views: e.views.map((v) => ({ ...v, comment: null })), viewCommentsWithheld: VIEW_COMMENTS_WITHHELD };
+  // How staff handed it over (« remis lors de l’entretien avec sa fille ») is their words about the
+  // person, as the request views leave it out: to whom, on which day and by whom stay.
+  if (!reader.content && e.events.some((ev) => typeof ev.details?.how === 'string'))
+    out = {
+      ...out,
+      events: e.events.map((ev) => (typeof ev.details?.how === 'string' ? { ...ev, details: { ...ev.details, how: null } } : ev)),
+      handoverNotesWithheld: HANDOVER_NOTES_WITHHELD,
+    };
   return out;
 }
 

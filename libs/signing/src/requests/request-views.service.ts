@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionRunner } from '@carepact/database';
-import { DocumentEntity } from '@carepact/documents';
+import { DocumentEntity, archiveReadable } from '@carepact/documents';
 import { StaffActor, can, establishmentsWith } from '@carepact/identity';
 import { EntityManager, In } from 'typeorm';
 import { SIGNING_METHOD_FR, SigningMethod } from './evidence';
@@ -181,7 +181,8 @@ export interface RequestView {
   /**
    * True for a reader without `document.content` (the auditor): what signers and staff wrote about
    * the document is withheld — a question's `message` and its answers are empty strings (an answer
-   * still non-null when given), refusal reasons and the view's comment null. Dates and statuses stay.
+   * still non-null when given), refusal reasons and the view's comment null, why it was sent late
+   * and how it was handed over empty strings. Dates and statuses stay.
    */
   contentWithheld: boolean;
 }
@@ -204,6 +205,9 @@ export function requestViewFor(v: RequestView, reader: { content: boolean; resid
     ...out,
     contentWithheld: true,
     signers: out.signers.map((s) => ({ ...s, refusalReason: null })),
+    // Why it was sent late, how it was handed over: staff's own words about the person, content as a refusal's reason.
+    sentLate: out.sentLate ? { reason: '' } : null,
+    handover: out.handover ? { ...out.handover, recipients: out.handover.recipients.map((x) => (x.handedOver ? { ...x, handedOver: { ...x.handedOver, how: '' } } : x)) } : null,
     views: v.views.map((w) => ({ ...w, recorded: w.recorded ? { ...w.recorded, comment: null } : null })),
     questions: v.questions.map((q) => ({ ...q, message: '', answer: q.answer === null ? null : '', followUps: q.followUps.map((a) => ({ ...a, answer: '' })) })),
   };
@@ -221,14 +225,15 @@ export class RequestViews {
   async get(actor: StaffActor, requestId: string): Promise<RequestView> {
     const em = this.tx.manager;
     const r = await this.access.request(em, actor, requestId, 'document.read');
-    return requestViewFor(await this.view(em, r), readerOf(actor, r.establishmentId));
+    const doc = await em.findOneByOrFail(DocumentEntity, { id: r.documentId });
+    return requestViewFor(await this.view(em, r), await readerOf(em, actor, doc));
   }
 
   async listForDocument(actor: StaffActor, documentId: string): Promise<RequestView[]> {
     const em = this.tx.manager;
     const doc = await this.access.document(em, actor, documentId, 'document.read');
     const requests = await this.repo.requestsOfDocument(em, doc.id);
-    const reader = readerOf(actor, doc.establishmentId);
+    const reader = await readerOf(em, actor, doc);
     return Promise.all(requests.map(async (r) => requestViewFor(await this.view(em, r), reader)));
   }
 
@@ -415,6 +420,13 @@ export function lastSignatureAt(r: { createdAt: Date; signers: { actedAt: Date |
   return new Date(Math.max(r.createdAt.getTime(), ...r.signers.filter((s) => s.status === 'signed' && s.actedAt).map((s) => new Date(s.actedAt!).getTime())));
 }
 
-function readerOf(actor: StaffActor, establishmentId: string): { content: boolean; residentFile: boolean } {
-  return { content: can(actor, 'document.content', establishmentId), residentFile: can(actor, 'resident.read', establishmentId) };
+/**
+ * What this reader may read of a document's requests: its content with `document.content`, and only
+ * while the resident's documents are in the active base or their intermediate archive is open to
+ * them (intermediate-archive.ts: what signers and staff wrote is content too); the judgment
+ * references of the file with `resident.read`.
+ */
+async function readerOf(em: EntityManager, actor: StaffActor, doc: { establishmentId: string; residentId: string }): Promise<{ content: boolean; residentFile: boolean }> {
+  const content = can(actor, 'document.content', doc.establishmentId) && (await archiveReadable(em, actor, doc.residentId));
+  return { content, residentFile: can(actor, 'resident.read', doc.establishmentId) };
 }

@@ -5,7 +5,7 @@ import { AuditActor, SYSTEM_ACTOR } from '@carepact/audit';
 import { EvidenceLog } from './evidence-log';
 import { SealedDocumentEntity, SignatureRequestEntity, SignerEntity } from './signing.entities';
 import { SigningRepository } from './signing.repository';
-import { countersignWindowOpen, countersignatureDue, emailSignersDue, signedCount } from './whose-turn';
+import { countersignWindowOpen, countersignatureDue, emailSignersDue, isOptionalCountersigner, signedCount } from './whose-turn';
 
 /** How many signatures a sealed edition's evidence records. */
 export function signedInSeal(seal: Pick<SealedDocumentEntity, 'evidence'>): number {
@@ -34,7 +34,7 @@ export async function closeCountersignWindow(
   if (signedCount(signers) > signedInSeal(seal)) return false;
   if (reason === 'answered' && countersignWindowOpen(signers, r.deadline, now)) return false;
   await em.update(SignatureRequestEntity, { id: r.id }, { status: 'completed', closedAt: now });
-  const notCountersigned = signers.filter((s) => s.optional && s.role !== 'director' && s.status !== 'signed').map((s) => s.id);
+  const notCountersigned = signers.filter((s) => isOptionalCountersigner(s) && s.status !== 'signed').map((s) => s.id);
   await deps.evidence.record(em, r, 'countersign_window_closed', actor, { details: { reason, edition: seal.edition, notCountersigned } });
   return true;
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ConflictError, DomainError, NotFoundError, ValidationError, calendarDayIn, endOfDayIn, formatDateFr } from '@carepact/common';
+import { ConflictError, DomainError, NotFoundError, ValidationError, calendarDayIn, endOfDayIn, formatDateFr, textProblem } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
 import { DocumentEntity, DocumentLifecycle, DocumentVersionEntity, DocumentsRepository } from '@carepact/documents';
 import { IdentityRepository, StaffActor, auditActor } from '@carepact/identity';
@@ -129,6 +129,8 @@ export class SignatureRequestsService {
       const now = new Date();
       const legal = await this.legalDeadlineIn(em, doc, resident!.admissionDate);
       const lateReason = input.lateReason?.trim() ? input.lateReason.trim().slice(0, 1000) : null;
+      const lateProblem = lateReason ? textProblem(lateReason, 'text') : null;
+      if (lateProblem) throw new ValidationError([{ field: 'lateReason', ...lateProblem }]);
       // Past the legal deadline, staff are warned before anything is sent, and say why (recorded).
       if (legal && legal <= now && !lateReason)
         throw new DomainError(
@@ -268,6 +270,9 @@ export class SignatureRequestsService {
       const reason = opts.reason?.trim() ? opts.reason.trim().slice(0, 1000) : null;
       if (!reason && opts.reasonRequired)
         throw new ValidationError([{ field: 'reason', code: 'REQUIRED', message: 'Indiquez pourquoi la demande de signature est annulée.' }]);
+      // The API's DTO rule (@SafeText), for the console's form too: no control character in the history.
+      const problem = reason ? textProblem(reason, 'text') : null;
+      if (problem) throw new ValidationError([{ field: 'reason', ...problem }]);
       const now = new Date();
       await em.update(SignatureRequestEntity, { id: r.id }, { status: 'cancelled', closedAt: now });
       await this.links.revokeAllOfRequest(em, r.id, now);
@@ -322,6 +327,8 @@ export class SignatureRequestsService {
       admissionConsent: admissionConsentOf(version?.input),
       // An avenant to a DIPC follows the DIPC's rule (CASF D.311 VII): the person may countersign.
       appliesTo: appliesToOf(version?.input),
+      // The annex on the freedom to come and go is a decision relating to the person (C. civ. 459), not a residence one.
+      avenantPurpose: doc.type === 'avenant' ? purposeOf(version?.input) : null,
       documentType: doc.type,
       resident,
       establishment: { name: est.name, directorFirstName: est.directorFirstName, directorLastName: est.directorLastName, directorEmail: est.directorEmail },
@@ -341,6 +348,12 @@ function admissionConsentOf(input: unknown): PolicyInput['admissionConsent'] {
 function appliesToOf(input: unknown): PolicyInput['appliesTo'] {
   const a = (input as { document?: { appliesTo?: unknown } } | null | undefined)?.document?.appliesTo;
   return a === 'contrat-sejour' || a === 'dipc' ? a : null;
+}
+
+/** `document.purpose` of an avenant's input snapshot (avenant 1.3.0 on). */
+function purposeOf(input: unknown): string | null {
+  const p = (input as { document?: { purpose?: unknown } } | null | undefined)?.document?.purpose;
+  return typeof p === 'string' ? p : null;
 }
 
 /** `document.residenceChoice` of a version's input snapshot, when it records one (template 1.1.0 on). */

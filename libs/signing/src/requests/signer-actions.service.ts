@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomInt } from 'node:crypto';
-import { ConflictError, NotFoundError, ValidationError, calendarDayIn, sha256Hex } from '@carepact/common';
+import { ConflictError, NotFoundError, ValidationError, calendarDayIn, sha256Hex, textProblem } from '@carepact/common';
 import { TransactionRunner, returnedRows } from '@carepact/database';
 import { StaffActor, auditActor } from '@carepact/identity';
 import { OutboxService } from '@carepact/queue';
@@ -163,6 +163,12 @@ export class SignerActionsService {
       else if (input.handedOn < firstSealDay) errors.push({ field: 'handedOn', code: 'BEFORE_ESTABLISHED', message: 'La date de la remise ne peut pas précéder l’établissement du document.' });
       if (how.length < 3) errors.push({ field: 'how', code: 'REQUIRED', message: 'Indiquez comment le document a été remis (par exemple : en main propre, lors de l’entretien).' });
       else if (how.length > 500) errors.push({ field: 'how', code: 'TOO_LONG', message: '500 caractères au plus.' });
+      else {
+        // The same rule as the API's DTO (@SafeText), for the console's form too: no control character
+        // (terminal escapes) in what the evidence and the history keep.
+        const problem = textProblem(how, 'text');
+        if (problem) errors.push({ field: 'how', ...problem });
+      }
       if (errors.length) throw new ValidationError(errors, 'La remise n’a pas été enregistrée.');
       await this.log.record(em, r, 'handed_over', auditActor(actor), {
         signerId: recipient.signerId,

@@ -18,7 +18,7 @@ import { PaperEvidence, buildEvidence, dateTime, evidenceAnnexesOf, paperEvidenc
 import { SignatureRequestEntity, SignerEntity } from './signing.entities';
 import { SigningRepository } from './signing.repository';
 import { sealFailureOf, sealFailureReason } from './seal-failure';
-import { allRequiredSigned, countersignWindowOpen, countersignatureDue, emailSignersDue, signedCount } from './whose-turn';
+import { allRequiredSigned, countersignWindowOpen, countersignatureDue, emailSignersDue, isOptionalCountersigner, signedCount } from './whose-turn';
 import { closeCountersignWindow, signedInSeal } from './signature-progress.service';
 import { assistsThePerson } from '../policy/assistance-refusal';
 
@@ -144,7 +144,7 @@ export class SigningJobsService {
     const { token, link } = issued;
     // An optional countersigner of the person's side (a DIPC, an avenant to it: CASF D.311 II, VII): the
     // e-mail offers the countersignature, never as a required one; once sealed, it is in force (D.311 III).
-    const countersign = signer.optional && signer.role !== 'director' && (f.type === 'dipc' || f.type === 'avenant') ? { established: (await this.repo.sealOf(em, request.id)) !== null } : null;
+    const countersign = isOptionalCountersigner(signer) && (f.type === 'dipc' || f.type === 'avenant') ? { established: (await this.repo.sealOf(em, request.id)) !== null } : null;
     try {
       await this.mailer.send({ name: `${signer.firstName} ${signer.lastName}`, address: signer.email }, kind, {
         establishment: { name: f.establishment, phone: f.phone },
@@ -339,6 +339,8 @@ export class SigningJobsService {
         lastSignedAt,
         deadline: request.deadline,
         legalDeadline: request.legalDeadline,
+        // CASF D.311 II (VII for an avenant to it): the director's signature establishes the DIPC, the person's side may countersign after.
+        establishes: (f.type === 'dipc' || f.type === 'avenant') && signers.some(isOptionalCountersigner),
       });
     await this.outbox.runOnce(outboxId, (t) => this.evidence.record(t, request, 'countersign_notified', SYSTEM_ACTOR, { signerId: director.id, details: { recipients: recipients.size } }));
     return recipients.size;
@@ -481,7 +483,7 @@ export class SigningJobsService {
       });
       if (prior && !windowOpen)
         await this.evidence.record(t, request, 'countersign_window_closed', SYSTEM_ACTOR, {
-          details: { reason: 'answered', edition, notCountersigned: signers.filter((s) => s.optional && s.role !== 'director' && s.status !== 'signed').map((s) => s.id) },
+          details: { reason: 'answered', edition, notCountersigned: signers.filter((s) => isOptionalCountersigner(s) && s.status !== 'signed').map((s) => s.id) },
         });
       // The sealed document goes to each signer who signed and, whether they signed or not, to the
       // person and her representative (CASF D.311 III: « remis à chaque personne et, le cas échéant,
@@ -536,7 +538,7 @@ export class SigningJobsService {
         // Sealed without every optional countersignature (CASF D.311 II): established, not « signé par toutes
         // les personnes concernées »; this recipient may still countersign while the window is open.
         ...((seal.evidence.signers ?? []).some((s) => s.status !== 'signed')
-          ? { established: { countersignUntil: request.status === 'active' && signer.optional && signer.status === 'pending' && signer.role !== 'director' ? request.deadline : null } }
+          ? { established: { countersignUntil: request.status === 'active' && isOptionalCountersigner(signer) && signer.status === 'pending' ? request.deadline : null } }
           : {}),
         downloadUrl: `${this.config.http.publicUrl}/s/${token}`,
         downloadAvailableUntil: link.expiresAt,

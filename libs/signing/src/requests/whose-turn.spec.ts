@@ -1,4 +1,4 @@
-import { allRequiredSigned, blockingSigners, bySigningOrder, countersignWindowOpen, countersignatureDue, emailSignersDue, isTurnOf, signedCount } from './whose-turn';
+import { allRequiredSigned, blockingSigners, bySigningOrder, countersignWindowOpen, countersignatureDue, emailSignersDue, isOptionalCountersigner, isTurnOf, signedCount } from './whose-turn';
 
 type S = { key: string; role: string; orderNo: number; status: 'pending' | 'signed' | 'refused'; optional: boolean; delivery: string };
 const signer = (key: string, role: string, orderNo: number, status: S['status'] = 'pending', optional = false, delivery = 'email'): S => ({ key, role, orderNo, status, optional, delivery });
@@ -87,6 +87,12 @@ describe('countersignWindowOpen (CASF D.311 II: the DIPC established by the dire
     expect(countersignWindowOpen([s('resident', 'refused', true), s('director', 'signed', false)], tomorrow)).toBe(false);
     expect(countersignWindowOpen([s('resident', 'pending', true), s('director', 'signed', false)], yesterday)).toBe(false);
     expect(countersignWindowOpen([s('resident', 'signed', false), s('curateur', 'signed', false), s('director', 'signed', false)], tomorrow)).toBe(false);
+  });
+  it('an optional countersigner is of the person’s side: never the director, never a required signer', () => {
+    expect(isOptionalCountersigner(s('resident', 'pending', true))).toBe(true);
+    expect(isOptionalCountersigner(s('tuteur', 'pending', true))).toBe(true);
+    expect(isOptionalCountersigner(s('director', 'pending', true))).toBe(false);
+    expect(isOptionalCountersigner(s('resident', 'pending', false))).toBe(false);
   });
   it('counts the signatures a new sealed edition would record', () => {
     expect(signedCount([s('resident', 'pending', true), s('director', 'signed', false)])).toBe(1);

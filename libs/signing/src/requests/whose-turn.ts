@@ -56,6 +56,15 @@ export function allRequiredSigned(signers: readonly Pick<TurnSigner, 'status' | 
 }
 
 /**
+ * An optional countersigner of the person's side: the person or her representative on a DIPC or an
+ * avenant to it (CASF D.311 II, « peut être contresigné »), as opposed to the director, whose
+ * signature establishes the document.
+ */
+export function isOptionalCountersigner(s: { optional: boolean; role: string }): boolean {
+  return s.optional && s.role !== 'director';
+}
+
+/**
  * The countersignature window (CASF D.311 II: the DIPC « est établi et signé par le directeur … Il
  * peut être contresigné par la personne accueillie ou son représentant légal »). Once every required
  * signature is in (the director's establishes the DIPC: it is in force, sealed and handed over,
@@ -66,7 +75,7 @@ export function allRequiredSigned(signers: readonly Pick<TurnSigner, 'status' | 
  * any request. Open while such a signer is pending and the deadline has not passed.
  */
 export function countersignWindowOpen(signers: readonly Pick<TurnSigner & { role: string }, 'status' | 'optional' | 'role'>[], deadline: Date, now = new Date()): boolean {
-  return allRequiredSigned(signers) && deadline > now && signers.some((s) => s.optional && s.role !== 'director' && s.status === 'pending');
+  return allRequiredSigned(signers) && deadline > now && signers.some((s) => isOptionalCountersigner(s) && s.status === 'pending');
 }
 
 /** Signatures given: a new one after a seal is what a new sealed edition records. */

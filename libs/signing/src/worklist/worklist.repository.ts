@@ -124,11 +124,20 @@ export interface HandoverRow {
   establishmentId: string;
   policy: { views: { person: { firstName: string; lastName: string; contactId: string | null } }[] };
   establishedAt: Date;
+  /** The resident's admission: a DIPC is handed over within 15 days of it (CASF D.311 III). */
+  admissionDate: string;
   signers: { id: string; key: string; role: string; firstName: string; lastName: string; capacity: string; email: string | null }[];
   events: { kind: string; at: Date; signerId: string | null; details: Record<string, unknown> | null }[];
 }
 
 type Row = Record<string, never>;
+
+/**
+ * A resident « À faire » still follows on day $3: the stay has not reached its planned end, and the
+ * accompaniment has not ended (`residents.departed_on`, never in the future: the departure recorded
+ * ends every deadline — contract, avenant, projet, measure, review).
+ */
+const STILL_ACCOMPANIED = `(r.planned_end_date IS NULL OR r.planned_end_date >= $3::date) AND r.departed_on IS NULL`;
 
 /** The calendar day of an instant in Paris (few calls: the handed-over contracts not signed yet). */
 function parisDay(at: Date): string {
@@ -174,7 +183,7 @@ export class WorklistRepository {
          LEFT JOIN docs a ON a.resident_id = r.id AND a.kind = 2
          LEFT JOIN docs p ON p.resident_id = r.id AND p.kind = 3
         WHERE r.organisation_id = $1 AND r.establishment_id = ANY($2::uuid[])
-          AND (r.planned_end_date IS NULL OR r.planned_end_date >= $3::date)
+          AND ${STILL_ACCOMPANIED}
           -- Only residents who may have something due (the exact rules are the service's): no signed
           -- contract; no signed avenant and admitted before $4; no projet and admitted before $5; a
           -- projet older than $6 or whose own review date comes before $7.
@@ -213,7 +222,7 @@ export class WorklistRepository {
       `SELECT m.id, m.type, m.end_date::text AS end_date, r.id AS resident_id, r.first_name, r.last_name, r.establishment_id
          FROM protection_measures m JOIN residents r ON r.id = m.resident_id
         WHERE m.organisation_id = $1 AND r.establishment_id = ANY($2::uuid[]) AND m.end_date <= $4::date
-          AND (r.planned_end_date IS NULL OR r.planned_end_date >= $3::date)
+          AND ${STILL_ACCOMPANIED}
           AND NOT EXISTS (SELECT 1 FROM protection_measures n WHERE n.resident_id = m.resident_id AND n.id <> m.id AND (n.end_date IS NULL OR n.end_date > m.end_date))
         ORDER BY m.end_date`,
       [organisationId, establishmentIds, today, until],
@@ -305,7 +314,7 @@ export class WorklistRepository {
          FROM signed s JOIN residents r ON r.id = s.resident_id
          LEFT JOIN LATERAL (SELECT a.id, a.status FROM av a WHERE a.resident_id = s.resident_id AND a.purpose = s.purpose AND a.status <> 'signed' AND a.created_at > s.created_at
                              ORDER BY a.created_at DESC LIMIT 1) n ON true
-        WHERE r.organisation_id = $1 AND (r.planned_end_date IS NULL OR r.planned_end_date >= $3::date) AND r.departed_on IS NULL
+        WHERE r.organisation_id = $1 AND ${STILL_ACCOMPANIED}
           AND (s.next_review <= $4 OR s.next_review !~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' OR s.next_review IS NULL
                OR (s.purpose = 'accompagnement' AND (s.created_at AT TIME ZONE 'Europe/Paris')::date <= $5::date))`,
       [organisationId, establishmentIds, today, until, yearlyFrom],
@@ -336,7 +345,7 @@ export class WorklistRepository {
     if (!establishmentIds.length) return [];
     const handed = (key: string) => `EXISTS (SELECT 1 FROM signature_events h WHERE h.request_id = r.id AND h.kind = 'handed_over' AND h.details ->> 'recipientKey' = ${key})`;
     const rows = (await em.query(
-      `SELECT r.id, r.document_id, d.type, d.resident_id, res.first_name, res.last_name, r.establishment_id, r.policy,
+      `SELECT r.id, r.document_id, d.type, d.resident_id, res.first_name, res.last_name, res.admission_date::text AS admission_date, r.establishment_id, r.policy,
               coalesce((SELECT min(e.at) FROM signature_events e WHERE e.request_id = r.id AND e.kind = 'sealed'), (SELECT min(sd.sealed_at) FROM sealed_documents sd WHERE sd.request_id = r.id)) AS established_at,
               (SELECT json_agg(json_build_object('id', s.id, 'key', s.key, 'role', s.role, 'firstName', s.first_name, 'lastName', s.last_name, 'capacity', s.capacity, 'email', s.email) ORDER BY s.order_no, s.key)
                  FROM signature_signers s WHERE s.request_id = r.id) AS signers,
@@ -360,6 +369,7 @@ export class WorklistRepository {
       establishmentId: x.establishment_id,
       policy: x.policy,
       establishedAt: x.established_at,
+      admissionDate: x.admission_date,
       signers: x.signers ?? [],
       // json_agg gives the instants as text.
       events: ((x.events ?? []) as { kind: string; at: string; signerId: string | null; details: Record<string, unknown> | null }[]).map((e) => ({ ...e, at: new Date(e.at) })),

@@ -8,7 +8,7 @@ import { ResidentsService, addMonthsIso, applicableMeasure, isMinor, todayIso } 
 import { LEGAL_DELAYS, addDaysIso, contractHandoverDay, contractSignatureDay, firstAvenantDay } from '../requests/legal-deadlines';
 import { handoverRecipients, lastSignatureAt } from '../requests/request-views.service';
 import { ActiveRequestRow, SigningRepository } from '../requests/signing.repository';
-import { countersignatureDue, isTurnOf } from '../requests/whose-turn';
+import { countersignatureDue, isOptionalCountersigner, isTurnOf } from '../requests/whose-turn';
 import { failedSealOf, sealFailureReason } from '../requests/seal-failure';
 import { HandoverRow, InboxRow, ResidentDeadlineRow, ResidentWindow, ReviewRow, WorklistRepository } from './worklist.repository';
 import { DocumentVisaService } from '../visa/document-visa.service';
@@ -119,7 +119,8 @@ const SECTIONS: Record<WorklistCategory, { title: string; basis: string; permiss
   },
   countersign_due: {
     title: 'Contresignatures attendues',
-    basis: 'Toutes les personnes ont signé : il reste la signature de l’établissement (CASF D.311).',
+    basis:
+      'Contrat, avenant : toutes les personnes ont signé, il reste la signature de l’établissement. DIPC : la signature de la direction l’établit ; la personne ou son représentant peuvent le contresigner ensuite, sans obligation (CASF D.311 II).',
     permission: 'signature.manage',
   },
   visa_due: {
@@ -361,7 +362,7 @@ export class WorklistService {
       const item = reviewItem(r, today);
       if (item) items.push(item);
     }
-    for (const h of handovers) items.push(...handoverItems(h));
+    for (const h of handovers) items.push(...handoverItems(h, today));
     for (const x of questions) items.push(inboxItem('question', x, `Question sur le ${label(x.documentType)}`, 'attend une réponse.', 'Posée le'));
     for (const v of visas)
       items.push({
@@ -458,7 +459,8 @@ const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
  * The review of the latest signed avenant of a purpose, when due within the horizon:
  * - the annex on the freedom to come and go (CASF L.311-4-1 I): its measures are re-evaluated by the
  *   same collegial procedure at the latest on its `document.nextReview` (the template caps it at six
- *   months after the procedure; six months after the annex when it is missing);
+ *   months after the procedure — a period not verified on R.311-0-9 / annexe 3-9-1, see the avenant
+ *   template's note; six months after the annex when it is missing);
  * - the accompaniment avenant (CASF D.311): « Chaque année, la définition des objectifs et des
  *   prestations est réactualisée » — a year after it, or its own `nextReview` when earlier.
  * The review is done when a later avenant of the same purpose is SIGNED: the annex or avenant in force
@@ -491,8 +493,11 @@ function reviewItem(r: ReviewRow, today: string): (WorklistItem & { establishmen
       { label: liberty ? 'Annexe du' : 'Avenant du', value: r.createdAt.toISOString() },
       { label: liberty ? 'À réévaluer avant le' : 'À réactualiser avant le', value: due },
     ],
-    // The revision: the one under way, else the new-document form (an avenant, its purpose chosen there).
-    href: r.next ? documentHref(r.next.id) : `/console/residents/${r.residentId}/documents/nouveau?type=avenant`,
+    // The revision: the one under way, else the new-document form (an avenant, its purpose chosen
+    // there). The annex's re-evaluation starts from the annex in force — the latest signed one
+    // (CASF L.311-4-1 I) —, not from whichever avenant came last (a tariff, an accompaniment one);
+    // the accompaniment avenant's réactualisation (D.311 VII) from the latest signed accompaniment one.
+    href: r.next ? documentHref(r.next.id) : `/console/residents/${r.residentId}/documents/nouveau?type=avenant&objet=${liberty ? 'liberte-aller-venir' : 'accompagnement'}`,
     documentId: r.next?.id ?? r.documentId,
     requestId: null,
   };
@@ -502,9 +507,12 @@ function reviewItem(r: ReviewRow, today: string): (WorklistItem & { establishmen
  * CASF D.311 III: the established document is « remis à chaque personne et, le cas échéant, à son
  * représentant légal ». Whoever the document page shows « À remettre en main propre »
  * (handoverRecipients: no e-mail address, or the e-mail failed; the person when she does not sign),
- * until the handover is recorded there. No deadline of its own: ordered by the day it was established.
+ * until the handover is recorded there. A DIPC is « remis … au plus tard dans les quinze jours qui
+ * suivent l’admission » (D.311 III): due then, overdue after. Other documents have no deadline of
+ * their own: due from the day they were established.
  */
-function handoverItems(h: HandoverRow): (WorklistItem & { establishmentId: string })[] {
+function handoverItems(h: HandoverRow, today: string): (WorklistItem & { establishmentId: string })[] {
+  const legal = h.documentType === 'dipc' ? contractHandoverDay(h.admissionDate) : null;
   return handoverRecipients(h as never, h.signers, h.events)
     .filter((x) => x.channel === 'in_hand' && !x.handedOver)
     .map((x) => ({
@@ -515,9 +523,9 @@ function handoverItems(h: HandoverRow): (WorklistItem & { establishmentId: strin
       residentName: h.residentName,
       title: `${capital(label(h.documentType))} : à remettre en main propre à ${x.name}`,
       detail: `${capital(x.capacity)}. ${x.emailFailed ? 'L’e-mail avec le document n’a pas pu être remis. ' : ''}Remettez le document établi, puis enregistrez la remise (date, comment) sur sa page.`,
-      dueDay: calendarDayIn(h.establishedAt),
-      overdue: false,
-      dates: [{ label: 'Établi le', value: h.establishedAt.toISOString() }],
+      dueDay: legal ?? calendarDayIn(h.establishedAt),
+      overdue: legal !== null && today > legal,
+      dates: [{ label: 'Établi le', value: h.establishedAt.toISOString() }, ...(legal ? [{ label: 'À remettre avant le', value: legal }] : [])],
       href: `${documentHref(h.documentId)}#remise-${h.requestId}`,
       documentId: h.documentId,
       requestId: h.requestId,
@@ -704,14 +712,19 @@ function requestItems(r: ActiveRequestRow, today: string): (WorklistItem & { est
     ...(r.legalDeadline ? [{ label: 'Délai légal', value: r.legalDeadline.toISOString() }] : []),
   ];
   const director = countersignatureDue(r.signers);
+  // A DIPC (or an avenant to it): the director's signature establishes it, the person's side may
+  // countersign after (CASF D.311 II) — it is not « the countersignature » of the others' signatures.
+  const establishes = r.signers.some(isOptionalCountersigner);
   if (director)
     return [
       {
         ...base,
         category: 'countersign_due',
         key: `countersign_due:${r.id}`,
-        title: `${capital(label(r.documentType))} à contresigner`,
-        detail: `${director.firstName} ${director.lastName} (${director.capacity}) : toutes les autres signatures sont là.`,
+        title: establishes ? `${capital(label(r.documentType))} à signer par la direction pour l’établir` : `${capital(label(r.documentType))} à contresigner`,
+        detail: establishes
+          ? `${director.firstName} ${director.lastName} (${director.capacity}) : sa signature établit le document, qui s’applique alors et est remis ; la personne ou son représentant peuvent le contresigner ensuite, sans obligation (CASF D.311 II).`
+          : `${director.firstName} ${director.lastName} (${director.capacity}) : toutes les autres signatures sont là.`,
         dueDay: due,
         overdue,
         dates: [{ label: 'Prêt depuis le', value: lastSignatureAt(r).toISOString() }, ...deadlines],

@@ -25,7 +25,7 @@ type Entry = DocumentHistory['timeline'][number];
 let seq = 0;
 function event(action: string, actor: Entry['actor'], signer: Entry['signer'] = null): Entry {
   seq += 1;
-  return { seq, at: `2026-12-02T${String(8 + seq).padStart(2, '0')}:00:00.000Z`, action, label: historyLabel(action), actor, signer, versionId: null, requestId: REQUEST, details: {}, hash: 'ab'.repeat(32) };
+  return { seq, at: `2026-12-02T${String(8 + seq).padStart(2, '0')}:00:00.000Z`, action, label: historyLabel(action), actor, signer, versionId: null, requestId: REQUEST, details: {}, cancelReason: null, hash: 'ab'.repeat(32) };
 }
 const staff = (id: string, name: string): Entry['actor'] => ({ type: 'staff', id, name });
 const system: Entry['actor'] = { type: 'system', id: null, name: null };

@@ -203,7 +203,7 @@ export function documentHistoryPage(m: DocumentHistoryModel): string {
               <p>
                 Par : <Who e={e} />
               </p>
-              {e.action === 'signature.cancelled' && typeof e.details.reason === 'string' ? <p>Raison de l’annulation : {e.details.reason}</p> : null}
+              {e.cancelReason ? <p>Raison de l’annulation : {e.cancelReason}</p> : null}
               {e.signer && !actorIsSigner(e) ? (
                 <p>
                   Concerne : {e.signer.name}, <em>{e.signer.capacity}</em>

@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { RetentionService } from '@carepact/archive';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { DomainError, ForbiddenError, NotFoundError, ValidationError } from '@carepact/common';
-import { DocumentsService } from '@carepact/documents';
+import { DocumentsService, archiveState } from '@carepact/documents';
 import { StaffActor, StaffService, assertCanSomewhere, auditActor, can, establishmentsWith } from '@carepact/identity';
 import { TransactionRunner } from '@carepact/database';
 import { ResidentsService } from '@carepact/residents';
@@ -421,8 +421,10 @@ export class DocumentPageController {
 
   private async render(res: Response, actor: StaffActor, id: string, status: number, extra: { flash?: Flash | null; refusal?: Refusal }): Promise<void> {
     const doc = await this.documents.get(actor, id);
+    const archive = await archiveState(this.tx.manager, actor, doc.residentId);
     const perms = {
-      content: can(actor, 'document.content', doc.establishmentId),
+      // Past the active base, the content only once the archive is opened (intermediate-archive.ts): the page shows the rest.
+      content: can(actor, 'document.content', doc.establishmentId) && (!archive.archivedSince || !!archive.openUntil),
       residentFile: can(actor, 'resident.read', doc.establishmentId),
       write: can(actor, 'document.write', doc.establishmentId),
       manage: can(actor, 'signature.manage', doc.establishmentId),
@@ -468,6 +470,7 @@ export class DocumentPageController {
       doc,
       residentName,
       perms,
+      archivedSince: archive.archivedSince && !archive.openUntil ? archive.archivedSince : null,
       changes,
       decision,
       decisionRefusal,

@@ -2,7 +2,7 @@ import { FieldError, calendarDayIn, documentTitle, formatDateFr, formatDateTimeF
 import type { LegalHoldView } from '@carepact/archive';
 import type { DocumentView, RenditionView, VersionView } from '@carepact/documents';
 import type { StaffActor } from '@carepact/identity';
-import { VIEW_EXPRESSION_LABELS, legalDeadlineRule, withoutFileReferences } from '@carepact/signing';
+import { VIEW_EXPRESSION_LABELS, isOptionalCountersigner, legalDeadlineRule, withoutFileReferences } from '@carepact/signing';
 import type { PolicyDecision, RequestView, SignerView, SoleSignatureView, VisaView } from '@carepact/signing';
 import type { ComponentChildren } from 'preact';
 import { ConsolePage } from '../console-layout';
@@ -60,10 +60,20 @@ const EVENT_LABELS: Record<string, string> = {
 };
 
 /** Where a signer stands, in one phrase: sent, opened, read, signed, refused, e-mail failed. */
-export function signerState(s: SignerView, events: RequestView['events']): string {
-  if (s.status === 'signed') return `Signé le ${formatDateTimeFr(s.actedAt!)}`;
-  if (s.status === 'refused') return `Refusé le ${formatDateTimeFr(s.actedAt!)}`;
-  if (s.delivery === 'staff') return 'Contresignature attendue après les autres signatures';
+export function signerState(s: SignerView, events: RequestView['events'], doc?: { type: string; signers: readonly SignerView[] }): string {
+  // CASF D.311 II (VII for an avenant to it): the DIPC « est établi et signé par le directeur … Il peut
+  // être contresigné par la personne accueillie ou son représentant légal »: the director's signature
+  // is the one awaited; the others countersign, or not.
+  const dipcRule = Boolean(doc && (doc.type === 'dipc' || doc.type === 'avenant') && doc.signers.some(isOptionalCountersigner));
+  const countersigner = dipcRule && isOptionalCountersigner(s);
+  if (s.status === 'signed') return `${countersigner ? 'Contresigné' : 'Signé'} le ${formatDateTimeFr(s.actedAt!)}`;
+  if (s.status === 'refused') return countersigner ? `A choisi de ne pas contresigner le ${formatDateTimeFr(s.actedAt!)} (facultatif : le document s’applique sans)` : `Refusé le ${formatDateTimeFr(s.actedAt!)}`;
+  if (s.delivery === 'staff') return dipcRule ? 'Signature attendue : c’est elle qui établit le document (CASF D.311)' : 'Contresignature attendue après les autres signatures';
+  const state = pendingSignerState(s, events);
+  return countersigner ? `Contresignature facultative — ${state.charAt(0).toLowerCase()}${state.slice(1).replace('pas encore signé', 'pas encore contresigné')}` : state;
+}
+
+function pendingSignerState(s: SignerView, events: RequestView['events']): string {
   const mine = events.filter((e) => e.signerId === s.id).map((e) => e.kind);
   if (s.lastEmailStatus === 'failed') return 'E-mail non distribué : corrigez l’adresse ou faites signer en présence';
   if (mine.includes('viewed')) return 'A lu le document, pas encore signé';
@@ -94,6 +104,8 @@ export interface DocumentPageModel {
   doc: DocumentView;
   residentName: string | null;
   perms: DocumentPagePerms;
+  /** The day the person's documents went to the intermediate archive, when its content is closed to this reader (libs/documents intermediate-archive.ts). */
+  archivedSince?: string | null;
   /** Per version id: its changes from the previous version (absent without the content permission). */
   changes: Map<string, FieldChange[]> | null;
   /** Who will sign and why (when the document is ready and nothing is in signature). */
@@ -147,7 +159,7 @@ export function legalDeadlineLine(documentType: string, stored: string, now: Dat
  * (D.311 VII, same conditions), a minor's under a court measure.
  */
 function pendingCountersigners(r: Pick<RequestView, 'signers'>): SignerView[] {
-  return r.signers.filter((s) => s.role !== 'director' && s.optional && s.status === 'pending');
+  return r.signers.filter((s) => isOptionalCountersigner(s) && s.status === 'pending');
 }
 
 /**
@@ -158,7 +170,7 @@ function pendingCountersigners(r: Pick<RequestView, 'signers'>): SignerView[] {
  * the request as the signature left it.
  */
 export function directorSignedMessage(documentType: string, after: Pick<RequestView, 'signers' | 'deadline'>): string {
-  const dipcRule = (documentType === 'dipc' || documentType === 'avenant') && after.signers.some((s) => s.role !== 'director' && s.optional);
+  const dipcRule = (documentType === 'dipc' || documentType === 'avenant') && after.signers.some(isOptionalCountersigner);
   if (!dipcRule) return 'Contresignature enregistrée. Le PDF scellé sera prêt dans quelques instants.';
   const may = pendingCountersigners(after);
   if (!may.length) return 'Document signé et établi (CASF D.311) : toutes les signatures sont réunies, le PDF scellé sera prêt dans quelques instants.';
@@ -200,6 +212,12 @@ export function documentPage(actor: StaffActor, csrf: string, m: DocumentPageMod
         </div>
       ) : null}
       {m.flash ? <FlashNotice flash={m.flash} /> : null}
+      {m.archivedSince ? (
+        <p class="notice" id="archive-intermediaire">
+          Archivé : depuis le {formatDateFr(m.archivedSince)}, ce document est en archive intermédiaire (fin de l’accompagnement). Son contenu n’est consultable que par
+          un administrateur qui ouvre l’archive depuis le dossier de la personne, en indiquant le motif.
+        </p>
+      ) : null}
 
       <h2>État</h2>
       <p class={`status status-${d.status}`} id="etat" data-document-id={generating ? d.id : undefined}>
@@ -606,7 +624,7 @@ function RequestSection(props: { r: RequestView; m: DocumentPageModel; csrf: str
   const director = r.signers.find((s) => s.role === 'director');
   const othersSigned = r.signers.every((s) => s.role === 'director' || s.optional || s.status === 'signed');
   // A DIPC's person may countersign or not (CASF D.311): say so rather than « toutes les signatures ».
-  const optionalPending = r.signers.filter((s) => s.role !== 'director' && s.optional && s.status === 'pending');
+  const optionalPending = r.signers.filter((s) => isOptionalCountersigner(s) && s.status === 'pending');
   const headingId = `demande-${r.id}`;
   const offer = m.dipcOffers.get(r.id);
   return (
@@ -761,7 +779,9 @@ function HandoverBlock(props: { r: RequestView; m: DocumentPageModel; csrf: stri
                 {x.handedOver ? (
                   <>
                     remis en main propre le {formatDateFr(new Date(`${x.handedOver.on}T12:00:00Z`))}
-                    {x.handedOver.by ? ` (enregistré par ${x.handedOver.by})` : ''} : « {x.handedOver.how} »
+                    {x.handedOver.by ? ` (enregistré par ${x.handedOver.by})` : ''}
+                    {/* Empty for a reader without document.content (requestViewFor): staff's words are content. */}
+                    {x.handedOver.how ? ` : « ${x.handedOver.how} »` : '.'}
                   </>
                 ) : x.channel === 'email' ? (
                   x.sentAt ? (
@@ -909,7 +929,7 @@ function SignerCard(props: { s: SignerView; r: RequestView; m: DocumentPageModel
         {s.accessCodeRequired ? ', avec code d’accès' : ''}.
       </p>
       <p class="signer-state">
-        <strong>{signerState(s, r.events)}</strong>
+        <strong>{signerState(s, r.events, { type: m.doc.type, signers: r.signers })}</strong>
         {s.status === 'refused' && s.refusalReason
           ? m.perms.content
             ? ` — raison donnée : « ${s.refusalReason} »`

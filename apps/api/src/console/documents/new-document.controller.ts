@@ -62,6 +62,34 @@ export function prefillFromFile(type: DocumentType, r: ResidentView, contract: {
   }
 }
 
+/** The avenant purpose of the annex on the freedom to come and go (CASF L.311-4-1 I). */
+const LIBERTY_PURPOSE = 'liberte-aller-venir';
+/** The avenant purpose of the yearly « réactualisation » of the objectives and services (CASF D.311 VII). */
+const ACCOMPANIMENT_PURPOSE = 'accompagnement';
+
+/** The calendar day (Europe/Paris) of a stored instant, as an ISO date. */
+function calendarDay(at: Date): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+}
+
+/**
+ * The annex in force, as the start of its re-evaluation: its measures and participants stay for
+ * staff to review, but what the new collegial procedure establishes afresh is emptied — the dates of
+ * the examination, of the procedure, of the annex and of the next review, the opinions recorded
+ * (CASF L.311-4-1 I: the measures are defined « après examen du résident et au terme d'une procédure
+ * collégiale »), and the revision it may itself have recorded.
+ */
+export function forReevaluation(data: Data): Data {
+  const { issuedOn: _issued, nextReview: _next, ...rest } = data as Record<string, unknown>;
+  const annex = (rest.libertyAnnex && typeof rest.libertyAnnex === 'object' ? rest.libertyAnnex : {}) as Record<string, Record<string, unknown> | unknown>;
+  const without = (o: unknown, ...keys: string[]) => (o && typeof o === 'object' ? Object.fromEntries(Object.entries(o as Record<string, unknown>).filter(([k]) => !keys.includes(k))) : o);
+  const { revision: _revision, residentOpinion: _opinion, representativeOpinion: _representative, ...kept } = annex as Record<string, unknown>;
+  return {
+    ...rest,
+    libertyAnnex: { ...kept, examination: without(kept.examination, 'on'), collegialProcedure: without(kept.collegialProcedure, 'on') },
+  } as Data;
+}
+
 /**
  * A tariff avenant carried over from the resident's previous one keeps its figures for staff to
  * update, but not its « prix avant le changement »: those were in force before THAT avenant. The
@@ -97,7 +125,13 @@ export class NewDocumentController {
     const choice = types.find((t) => t.type === wanted);
     if (!choice) return sendHtml(res, 404, chooseTypePage(actor, csrf, ref, types, 'Ce type de document n’existe pas : choisissez-en un dans la liste.'));
     if (!choice.allowed) return sendHtml(res, 409, chooseTypePage(actor, csrf, ref, types, `${typeTitle(choice.type)} : ${choice.reason}`));
-    const previous = await this.documents.previousData(actor, residentId, choice.type);
+    // « Réévaluer » (À faire): the annex on the freedom to come and go starts from the annex in force,
+    // the latest signed one (CASF L.311-4-1 I), whatever avenant came after it.
+    // « Réactualiser » (À faire): the accompaniment avenant starts from the latest signed accompaniment
+    // one (CASF D.311 VII), not from a tariff avenant or an annex made since.
+    const reviewOf = choice.type === 'avenant' && req.query.objet === LIBERTY_PURPOSE ? LIBERTY_PURPOSE : undefined;
+    const updateOf = choice.type === 'avenant' && req.query.objet === ACCOMPANIMENT_PURPOSE ? ACCOMPANIMENT_PURPOSE : undefined;
+    const previous = await this.documents.previousData(actor, residentId, choice.type, reviewOf ?? updateOf);
     const { resident: _demoKey, ...previousData } = previous?.data ?? {};
     const schema = this.schema(choice.type);
     const example = demoExampleOf((await this.staff.getEstablishment(actor, resident.establishmentId)).finess, resident, choice.type);
@@ -105,8 +139,12 @@ export class NewDocumentController {
     const data = useExample
       ? withoutPreviousPrices(example)
       : previous
-        ? withoutPreviousPrices(carriedOver(choice.type, previousData))
-        : prefillFromFile(choice.type, resident, choice.type === 'avenant' ? await this.documents.signedContractOf(actor, residentId) : null);
+        ? reviewOf
+          ? forReevaluation(previousData)
+          : withoutPreviousPrices(carriedOver(choice.type, previousData))
+        : reviewOf
+          ? { ...prefillFromFile(choice.type, resident, await this.documents.signedContractOf(actor, residentId)), purpose: reviewOf }
+          : prefillFromFile(choice.type, resident, choice.type === 'avenant' ? await this.documents.signedContractOf(actor, residentId) : null);
     const situation = await this.situation(actor, resident);
     sendHtml(
       res,
@@ -119,8 +157,14 @@ export class NewDocumentController {
         requirements: templateRequirements(choice.type, schema, templates().load(choice.type), situation(data)),
         prefilledFrom: useExample
           ? `Prérempli avec l’exemple du jeu de démonstration pour ${ref.name} : des données inventées pour essayer le produit. Vérifiez chaque champ.`
-          : previous
-            ? `Prérempli avec les données de la version ${previous.versionNumber} du précédent document de ce type : vérifiez et mettez à jour chaque champ.`
+          : previous && reviewOf
+            ? `Réévaluation : prérempli avec l’annexe sur la liberté d’aller et venir signée en vigueur (créée le ${formatDateFr(calendarDay(previous.createdAt))}, version ${previous.versionNumber}). Les mesures sont réévaluées selon la même procédure collégiale : indiquez le nouvel examen, la nouvelle procédure, l’avis recueilli, les dates, et revoyez chaque mesure.`
+            : reviewOf
+              ? 'Aucune annexe sur la liberté d’aller et venir signée pour ce résident : prérempli avec ce que dit le dossier du résident. Complétez et vérifiez chaque champ.'
+              : previous
+            ? updateOf
+              ? `Réactualisation : prérempli avec le dernier avenant d’accompagnement signé (créé le ${formatDateFr(calendarDay(previous.createdAt))}, version ${previous.versionNumber}). Chaque année, les objectifs et les prestations sont réactualisés (CASF D.311) : revoyez chacun d’eux et les dates.`
+              : `Prérempli avec les données de la version ${previous.versionNumber} du précédent document de ce type : vérifiez et mettez à jour chaque champ.`
             : 'Prérempli avec ce que dit le dossier du résident (participants, mesure de protection) : complétez et vérifiez chaque champ.',
         demoExampleHref: example !== null && !useExample ? `/console/residents/${residentId}/documents/nouveau?type=${choice.type}&exemple=demo` : undefined,
       }),
