@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuditEventEntity, AuditEventRow, auditEventFromRow } from './audit.entities';
+import { withoutStaffFreeText } from './staff-free-text';
 import { AuditActor, AuditPayload, AuditService } from './audit.service';
 
 /** Filters of the audit log API (auditors and administrators), all optional and combined with AND. */
@@ -65,7 +66,8 @@ export class AuditLogService {
       `SELECT * FROM audit_events WHERE ${where} AND seq > $${params.length} ORDER BY seq ASC LIMIT ${limit}`,
       params,
     )) as AuditEventRow[];
-    return rows.map(auditEventFromRow);
+    // What it shows: staff's free text of older events withheld (staff-free-text.ts); the stored row is unchanged.
+    return rows.map(auditEventFromRow).map((e) => Object.assign(e, { payload: withoutStaffFreeText(e.action, e.payload) }));
   }
 
   /** Each read of the log is itself an event (`audit.read`), in the reader's transaction. */
@@ -170,7 +172,7 @@ function csvLine(e: AuditEventEntity, names: Map<string, string>): string {
     e.action,
     e.subjectType ?? '',
     e.subjectId ?? '',
-    JSON.stringify(e.payload),
+    JSON.stringify(withoutStaffFreeText(e.action, e.payload)),
     e.hash,
   ];
   return cells.map(csvCell).join(',') + '\r\n';

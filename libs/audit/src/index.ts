@@ -7,3 +7,4 @@ export * from './audit-log.service';
 export * from './audit-stamp';
 export * from './audit.module';
 export * from './audit-chain-scan';
+export * from './staff-free-text';

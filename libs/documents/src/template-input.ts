@@ -19,15 +19,7 @@ export function templateInputOf(
   documentType?: string,
 ): Record<string, unknown> {
   const active = applicableMeasure(r.protectionMeasures, on);
-  const person = (c: { firstName: string; lastName: string; relation: string | null; organisationName: string | null; email: string | null; phone: string | null }, role?: string) => ({
-    firstName: c.firstName,
-    lastName: c.lastName,
-    relation: c.relation,
-    organisation: c.organisationName,
-    email: c.email,
-    phone: c.phone,
-    ...(role ? { role } : {}),
-  });
+  const person = personInput;
   const parents = r.contacts.filter((c) => c.holdsParentalAuthority);
   const conflict = active ? holderConflictOf(active, documentType) : null;
   return {
@@ -146,16 +138,16 @@ function holderConflictOf(m: MeasureView, documentType: string | undefined) {
   if (!conflicted.length) return null;
   const free = m.holders.filter((h) => h.role === role && !h.establishmentEmployee);
   const actWithEstablishment = documentType === 'contrat-sejour' || documentType === 'avenant' || documentType === 'dipc';
-  const person = (c: { firstName: string; lastName: string; relation: string | null; organisationName: string | null; email: string | null; phone: string | null }) => ({
-    firstName: c.firstName,
-    lastName: c.lastName,
-    relation: c.relation,
-    organisation: c.organisationName,
-    email: c.email,
-    phone: c.phone,
-  });
+  const person = (c: PersonFields) => personInput(c);
   if (m.adHoc)
     return { conflicted, acting: null, substitute: { ...person(m.adHoc), kind: 'ad_hoc', judgment: { reference: m.adHoc.judgmentReference, date: m.adHoc.judgmentDate } } };
   if (free.length) return { conflicted, acting: actWithEstablishment ? m.holders.filter((h: Holder) => !conflicted.includes(h)) : null, substitute: null };
   return { conflicted, acting: null, substitute: m.subroge ? { ...person(m.subroge), kind: 'subroge' } : null };
+}
+
+type PersonFields = { firstName: string; lastName: string; relation: string | null; organisationName: string | null; email: string | null; phone: string | null };
+
+/** A contact as the templates' `person` reads it, with its role when it holds one. */
+function personInput(c: PersonFields, role?: string): Record<string, unknown> {
+  return { firstName: c.firstName, lastName: c.lastName, relation: c.relation, organisation: c.organisationName, email: c.email, phone: c.phone, ...(role ? { role } : {}) };
 }

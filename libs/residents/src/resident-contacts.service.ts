@@ -6,12 +6,16 @@ import { StaffActor, auditActor } from '@carepact/identity';
 import { EntityManager } from 'typeorm';
 import { trimOrNull, withoutPrefix } from './input-text';
 import { ResidentAccess } from './resident-access';
-import { isMinor, todayIso, validateContact } from './resident-rules';
+import { isMinor, todayIso, validateContact, validateMinorRepresentation } from './resident-rules';
+import { minorDecisionOf, type MinorRole } from './minor-representation';
 import { contactView, ResidentViews } from './resident-views';
 import { ContactEntity, ResidentEntity } from './residents.entities';
 import { ResidentsRepository } from './residents.repository';
 import type { ContactInput, ContactView, PersonneDeConfianceInput, ResidentView } from './residents.types';
 import { assertResidentNotHeld } from './legal-hold';
+
+/** The rules of validateMinorRepresentation that look at the contacts' roles (the representative on file). */
+const REPRESENTATIVE_CODES = new Set(['MINOR_TUTEUR_REQUIRED', 'DELEGATAIRE_REQUIRED', 'SERVICE_GARDIEN_REQUIRED']);
 
 /** A resident's contacts (relatives, parents, holders of measures) and their personne de confiance. */
 @Injectable()
@@ -58,6 +62,7 @@ export class ResidentContactsService {
         if (patch.minorRole && !isMinor(r.birthDate, todayIso()))
           throw new ValidationError([{ field: 'minorRole', code: 'ADULT', message: 'Le tuteur, le délégataire ou le service gardien ne concernent que les mineurs.' }]);
         changes.minorRole = patch.minorRole ?? null;
+        if (c.minorRole) await this.assertStillRepresented(em, r, c.id, changes.minorRole, 'minorRole');
       }
       const changed = Object.keys(changes);
       if (changed.length) {
@@ -83,6 +88,7 @@ export class ResidentContactsService {
       await assertResidentNotHeld(em, r.id);
       if (await this.repo.contactIsHolder(em, c.id))
         throw new ConflictError('CONTACT_IS_MEASURE_HOLDER', 'Ce contact exerce une mesure de protection : modifiez d’abord la mesure.');
+      if (c.minorRole) await this.assertStillRepresented(em, r, c.id, undefined, 'contact');
       if (r.personneDeConfianceId === c.id) {
         await em.update(ResidentEntity, { id: r.id }, { personneDeConfianceId: null, personneDeConfianceDesignatedOn: null, updatedAt: new Date() });
       }
@@ -95,6 +101,23 @@ export class ResidentContactsService {
         payload: { residentId: r.id },
       });
     });
+  }
+
+  /**
+   * A minor under tutelle or délégation keeps the representative the resident form requires
+   * (validateMinorRepresentation: C. civ. 408 for the tuteur, C. civ. 377 for the délégataire,
+   * C. civ. 375-7 for the service gardien the judge authorised): the contact `contactId` losing its
+   * role (`role` null) or deleted (`role` undefined) must leave one, otherwise 400 with the form's
+   * code and message, before anything is written. Only the rules about the contacts' roles are
+   * checked here (a decision missing on an older file is the resident form's business), and only
+   * for a minor: at majority the tutelle or the délégation ends (C. civ. 393, 414).
+   */
+  private async assertStillRepresented(em: EntityManager, r: ResidentEntity, contactId: string, role: MinorRole | null | undefined, field: string): Promise<void> {
+    if (!isMinor(r.birthDate, todayIso())) return;
+    const contacts = await em.find(ContactEntity, { where: { residentId: r.id }, select: { id: true, minorRole: true } });
+    const roles = contacts.filter((x) => role !== undefined || x.id !== contactId).map((x) => (x.id === contactId ? role : x.minorRole));
+    const errors = validateMinorRepresentation(r.parentalAuthority, minorDecisionOf(r), roles, todayIso()).filter((e) => REPRESENTATIVE_CODES.has(e.code));
+    if (errors.length) throw new ValidationError(errors.map((e) => ({ ...e, field })), errors[0].message, errors[0].code);
   }
 
   async setPersonneDeConfiance(actor: StaffActor, residentId: string, input: PersonneDeConfianceInput): Promise<ResidentView> {

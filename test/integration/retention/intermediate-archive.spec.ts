@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { RetentionService } from '@carepact/archive';
-import { AuditVerifier } from '@carepact/audit';
+import { AuditService, AuditVerifier } from '@carepact/audit';
 import { TEST_PASSWORD, contractData, curatelleResident, loginAgent, waitUntil } from '@carepact/testing';
 import { startWorker, WorkerHandle } from '../../../apps/worker/src/bootstrap';
 import { ApiHarness, startApiHarness } from '../api/api-harness';
@@ -88,6 +88,19 @@ describe('intermediate archive and public archives', () => {
     expect(view.contentWithheld).toBe(true);
     expect(view.signers[0].refusalReason).toBeNull();
     expect(JSON.stringify((await admissions.get(`/api/documents/${gone.doc}/signature-requests`).expect(200)).body)).not.toContain('ma sœur');
+    // The history: why a request was cancelled (kept on its event, the chain holding its SHA-256) is not given either.
+    const [cancelled] = (await ds.query(
+      `INSERT INTO signature_requests (organisation_id, establishment_id, document_id, version_id, version_hash, pdf_sha256, status, mode, deadline, reminder_days, policy, created_at, closed_at)
+       VALUES ($1, $2, $3, $4, 'h', 'p', 'cancelled', 'parallel', now(), '{3,7}', '{"signers":[],"views":[]}', '2019-11-01', '2019-11-02') RETURNING id`,
+      [h.orgA.organisationId, h.orgA.establishmentId, gone.doc, gone.version],
+    )) as { id: string }[];
+    await ds.query(`INSERT INTO signature_events (request_id, kind, at, details) VALUES ($1, 'cancelled', '2019-11-02', $2)`, [cancelled.id, JSON.stringify({ reason: 'Sa fille conteste la mesure.' })]);
+    await ds.transaction((em) =>
+      h.app.get(AuditService).append(em, { chainId: h.orgA.organisationId, actor: { type: 'system', id: 'test' }, action: 'signature.cancelled', subject: { type: 'signature_request', id: cancelled.id }, payload: { reasonSha256: 'x' } }),
+    );
+    const history = (await admissions.get(`/api/documents/${gone.doc}/history`).expect(200)).body as { timeline: { action: string; cancelReason: string | null }[] };
+    expect(history.timeline.find((e) => e.action === 'signature.cancelled')).toMatchObject({ cancelReason: null });
+    expect(JSON.stringify(history)).not.toContain('conteste');
   });
 
   it('an administrator opens the archive with a reason, recorded write-once and in the audit chain; only for herself', async () => {

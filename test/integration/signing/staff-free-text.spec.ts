@@ -2,7 +2,8 @@ import { AuthService, StaffActor } from '@carepact/identity';
 import { DocumentHistoryService } from '@carepact/archive';
 import { RequestViews, SignatureRequestsService, SignerActionsService } from '@carepact/signing';
 import { ValidationError, calendarDayIn, isDomainError, sha256Hex } from '@carepact/common';
-import { TEST_PASSWORD } from '@carepact/testing';
+import { TEST_PASSWORD, loginAgent } from '@carepact/testing';
+import { STAFF_FREE_TEXT_WITHHELD } from '@carepact/audit';
 import { DataSource } from 'typeorm';
 import { ApiHarness, startApiHarness } from '../api/api-harness';
 import { insertSealedRequest } from '../worklist/worklist-fixtures';
@@ -145,6 +146,15 @@ describe('staff’s free text on a request: no control character, and not for th
     );
     const history = h.app.get(DocumentHistoryService);
     expect(JSON.stringify(await history.history(auditor, active.documentId))).not.toContain('Hospitalisée');
+    // Nor the audit journal: its JSON, its CSV export (the stored row is unchanged: the chain still verifies).
+    const auditorAgent = await loginAgent(h.app, h.orgA.users.auditor.email, TEST_PASSWORD);
+    const events = (await auditorAgent.get(`/api/audit/events?action=signature.cancelled`).expect(200)).body as { subjectId: string; payload: Record<string, unknown> }[];
+    const mine = events.find((e) => e.subjectId === active.requestId)!;
+    expect(mine.payload.reason).toBe(STAFF_FREE_TEXT_WITHHELD);
+    const csv = (await auditorAgent.get(`/api/audit/events.csv?action=signature.cancelled`).expect(200)).text;
+    expect(csv).not.toContain('Hospitalisée');
+    expect(csv).toContain('retiré du journal');
+    expect(JSON.stringify(await sql(`SELECT payload FROM audit_events WHERE subject_id = $1`, [active.requestId]))).toContain('Hospitalisée');
     expect((await history.history(admissions, active.documentId)).timeline.find((e) => e.action === 'signature.cancelled')!.cancelReason).toBe('Hospitalisée en urgence.');
   });
 });

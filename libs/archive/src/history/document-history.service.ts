@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { AuditEventRow, AuditService, auditEventFromRow } from '@carepact/audit';
+import { AuditEventRow, AuditService, auditEventFromRow, withoutStaffFreeText } from '@carepact/audit';
 import { NotFoundError, canonicalJson, sha256Hex } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
-import { BlobStore, DocumentEntity, DocumentsRepository } from '@carepact/documents';
+import { BlobStore, DocumentEntity, DocumentsRepository, archiveReadable } from '@carepact/documents';
 import { IdentityRepository, StaffActor, assertCan, auditActor, can, visibleEstablishments } from '@carepact/identity';
-import { SigningRepository, withoutFreeText } from '@carepact/signing';
+import { SigningRepository } from '@carepact/signing';
 import { EntityManager } from 'typeorm';
 import { verifyPades } from '../pades-verify';
 import { annexCheckName, historyLabel, renditionCheckName, sealCheckName, sealEditionLabel } from './history-labels';
@@ -126,8 +126,8 @@ export class DocumentHistoryService {
     const versionIds = new Set(versions.map((v) => v.id));
     const requestIds = new Set(requests.map((r) => r.id));
     // Staff's own words (a cancellation's reason, how a document was handed over) are content: the
-    // auditor reads that it happened, when and by whom (evidence-log.ts FREE_TEXT_DETAILS).
-    const content = can(actor, 'document.content', doc.establishmentId);
+    // auditor reads that it happened, when and by whom (@carepact/audit STAFF_FREE_TEXT).
+    const content = can(actor, 'document.content', doc.establishmentId) && (await archiveReadable(em, actor, doc.residentId));
     const cancelReasons = new Map<string, string>();
     if (content)
       for (const r of requests.filter((x) => x.status === 'cancelled')) {
@@ -174,7 +174,7 @@ export class DocumentHistoryService {
         const signerId = typeof e.payload.signerId === 'string' ? e.payload.signerId : null;
         const signer = signerId ? signers.get(signerId) : undefined;
         const { signerId: _s, ...payload } = e.payload;
-        const details = content ? payload : withoutFreeText(e.action, payload);
+        const details = content ? payload : withoutStaffFreeText(e.action, payload);
         const requestId = e.subjectId && requestIds.has(e.subjectId) ? e.subjectId : null;
         const cancelReason =
           e.action === 'signature.cancelled' && content ? ((requestId && cancelReasons.get(requestId)) ?? (typeof payload.reason === 'string' ? payload.reason : null)) : null;

@@ -3,9 +3,10 @@ import { createReadStream, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { AuditActor, AuditService } from '@carepact/audit';
-import { ConflictError, NotFoundError, ValidationError } from '@carepact/common';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@carepact/common';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { TransactionRunner } from '@carepact/database';
+import { ARCHIVED_SINCE_SQL, assertArchiveOpen } from '@carepact/documents';
 import { StaffActor, auditActor, requireVisible } from '@carepact/identity';
 import { OutboxService } from '@carepact/queue';
 import { EntityManager } from 'typeorm';
@@ -105,7 +106,44 @@ export class DataJobsService {
   async requestArchive(em: EntityManager, actor: StaffActor, params: DataJobParams & { kind: 'archive_export' }): Promise<DataJobView> {
     const subject = await archiveSubjectIn(em, params.scope, params.id, actor.organisationId);
     requireVisible(actor, subject, archiveSubjectNotFound(params.scope));
+    await this.assertArchivesOpen(em, actor, params);
     return this.record(em, auditActor(actor), actor.organisationId, params);
+  }
+
+  /**
+   * A package carries the content of the documents: past the active base, the documents of a person
+   * in the intermediate archive are read only by whoever opened her archive with a reason
+   * (RetentionService.openArchive; CNIL délib. n° 2021-028 and n° 2023-095, RGPD art. 5.1.e and 32).
+   * A document's or a person's package: 403 ARCHIVE_INTERMEDIATE_RESTRICTED unless this actor's
+   * archive is open for the person, before anything is recorded. An establishment's package over a
+   * period: refused the same way while one of its documents is an archived person's whose archive
+   * this actor has not opened — not exported without them, because a package is the establishment's
+   * proof of what it holds and one silently incomplete would pass for whole; the message says how
+   * many persons and that a period before or after them, or their archive opened, lets it go.
+   * The person's own access request (RGPD art. 15, requestAccess) is not restricted: it answers her
+   * specific need, which the intermediate archive exists for.
+   */
+  private async assertArchivesOpen(em: EntityManager, actor: StaffActor, params: DataJobParams & { kind: 'archive_export' }): Promise<void> {
+    if (actor.system) return;
+    if (params.scope === 'resident') return assertArchiveOpen(em, actor, params.id);
+    if (params.scope === 'document') {
+      const [doc] = (await em.query(`SELECT resident_id FROM documents WHERE id = $1 AND organisation_id = $2`, [params.id, actor.organisationId])) as { resident_id: string | null }[];
+      if (doc?.resident_id) await assertArchiveOpen(em, actor, doc.resident_id);
+      return;
+    }
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
+    const closed = (await em.query(
+      `SELECT DISTINCT r.id FROM documents d JOIN residents r ON r.id = d.resident_id JOIN organisations o ON o.id = r.organisation_id
+        WHERE d.organisation_id = $1 AND d.establishment_id = $2 AND d.created_at >= $3 AND d.created_at < $4
+          AND ${ARCHIVED_SINCE_SQL} <= $5
+          AND NOT EXISTS (SELECT 1 FROM archive_access_grants g WHERE g.resident_id = r.id AND g.staff_user_id = $6 AND g.expires_at > now())`,
+      [actor.organisationId, params.id, params.from, params.to, today, actor.userId],
+    )) as { id: string }[];
+    if (closed.length)
+      throw new ForbiddenError(
+        'ARCHIVE_INTERMEDIATE_RESTRICTED',
+        `Sur cette période, des documents ${closed.length === 1 ? 'd’une personne' : `de ${closed.length} personnes`} sont en archive intermédiaire (fin de l’accompagnement) : leur contenu n’est exporté que par un administrateur qui a ouvert l’archive de chacune en indiquant le motif. Ouvrez-la, ou choisissez une autre période.`,
+      );
   }
 
   /**

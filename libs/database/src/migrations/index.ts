@@ -21,8 +21,8 @@ import { SoleSignatureAuthorisations1764010000000 } from './1764010000000-sole-s
 import { PurgeLaterTables1764030000000 } from './1764030000000-purge-later-tables';
 import { SealedEditions1764060000000 } from './1764060000000-sealed-editions';
 import { HolderConflictOfInterest1764070000000 } from './1764070000000-holder-conflict-of-interest';
-import { IntermediateArchive1764090000000 } from './1764090000000-intermediate-archive';
 import { MinorRepresentatives1764080000000 } from './1764080000000-minor-representatives';
+import { IntermediateArchive1764090000000 } from './1764090000000-intermediate-archive';
 import { HolderEstablishmentEmployee1764100000000 } from './1764100000000-holder-establishment-employee';
 
 /** Applied in this order; each has a working `down`. Each migration grants its new tables to carepact_app. */
@@ -50,7 +50,7 @@ export const MIGRATIONS = [
   PurgeLaterTables1764030000000,
   SealedEditions1764060000000,
   HolderConflictOfInterest1764070000000,
-  IntermediateArchive1764090000000,
   MinorRepresentatives1764080000000,
+  IntermediateArchive1764090000000,
   HolderEstablishmentEmployee1764100000000,
 ];

@@ -101,4 +101,11 @@ describe('the liberty annex is a decision relating to the person (C. civ. 457-1,
   it('without a measure: she signs, then the director', () => {
     expect(shape(annex(aResident({}, ON)))).toEqual(['resident:1', 'director:2']);
   });
+
+  it('a holder employed by the establishment under a measure of her property only: he signs nothing, so the annex is not refused for his tie (code review, session 15)', () => {
+    const r = withMeasure('curatelle', [{ ...curateur, establishmentEmployee: true }], { scope: ['biens'] });
+    expect(shape(annex(r))).toEqual(['resident:1', 'director:2']);
+    // The contract's avenant (her money): his tie still stops it.
+    expect(refusedWith(() => accompaniment(r))).toBe('HOLDER_CONFLICT_OF_INTEREST');
+  });
 });

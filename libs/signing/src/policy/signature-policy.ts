@@ -448,6 +448,10 @@ export function assertHolderConflictResolved(input: Pick<PolicyInput, 'documentT
 
 function holderConflict(input: PolicyInput, rule: DocumentRule, m: MeasureView): { measure: MeasureView; measureRule: MeasureRule; sentence: string } | null {
   if (!rule.accommodationAgreement && !rule.actWithEstablishment) return null;
+  // A personal document (the freedom-of-movement annex) the measure does not reach — on her property
+  // only, or limited to other acts: she decides alone (C. civ. 459 al. 1) and the holder signs
+  // nothing, so his tie to the establishment is no ground to refuse it.
+  if (!rule.requiredScopes.includes('biens') && (!m.scope.includes('personne') || (!m.general && !listsActOf(m.acts, input, rule)))) return null;
   const role = HOLDER_ROLE_OF[m.type];
   // The tie is each holder's own (migration 1764100000000): only the holders employed by the establishment are in conflict.
   const acting = m.holders.filter((h) => h.role === role);

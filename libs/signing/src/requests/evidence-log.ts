@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AuditActor, AuditService } from '@carepact/audit';
+import { AuditActor, AuditService, STAFF_FREE_TEXT } from '@carepact/audit';
 import { IdentityRepository } from '@carepact/identity';
 import { EntityManager } from 'typeorm';
 import { sha256Hex } from '@carepact/common';
@@ -10,36 +10,13 @@ export interface EventContext {
   userAgent?: string | null;
 }
 
-/**
- * Free text staff type on a step (how a document was handed over, why a request was cancelled or
- * sent late): it may tell care facts, so the audit chain, which is never purged and which auditors
- * read, keeps its SHA-256 (`howSha256`, …) as it does for an answer (`answerSha256`); the text itself
- * stays on the signature event, purged with the file (SECURITY-RELIABILITY.md: audit payloads hold
- * « ids, hashes and actions — never care details »).
- */
-const FREE_TEXT_DETAILS: Readonly<Partial<Record<SignatureEventKind, readonly string[]>>> = {
-  handed_over: ['how'],
-  cancelled: ['reason'],
-  created: ['lateReason'],
-};
-
-/**
- * An audit event's payload without the free text staff typed, for a reader without
- * `document.content` (the auditor): events appended before the chain kept only its SHA-256 still
- * hold the text, and the chain is never rewritten.
- */
-export function withoutFreeText(action: string, payload: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  const keys = action.startsWith('signature.') ? FREE_TEXT_DETAILS[action.slice('signature.'.length) as SignatureEventKind] : undefined;
-  if (!keys) return { ...payload };
-  const out = { ...payload };
-  for (const key of keys) delete out[key];
-  return out;
-}
+/** The free texts of each step the audit chain keeps as SHA-256 (@carepact/audit STAFF_FREE_TEXT). */
+const freeTextOf = (kind: SignatureEventKind): readonly string[] => STAFF_FREE_TEXT[`signature.${kind}`] ?? [];
 
 /** An event's details as the audit chain keeps them: each free text replaced by its SHA-256. */
 export function auditDetails(kind: SignatureEventKind, details: Readonly<Record<string, string | number | boolean | null | string[]>>): Record<string, string | number | boolean | null | string[]> {
   const out = { ...details };
-  for (const key of FREE_TEXT_DETAILS[kind] ?? []) {
+  for (const key of freeTextOf(kind)) {
     const text = out[key];
     if (typeof text !== 'string') continue;
     delete out[key];

@@ -92,11 +92,13 @@ export class ConsoleArchiveController {
 
   /** Bad input: the page again, 400, the form's values and French errors on its fields. */
   private async refused(res: Response, actor: StaffActor, e: unknown, form: 'export' | 'access', values: FormBody, rename: Record<string, string>): Promise<void> {
-    if (!isDomainError(e) || (e.kind !== 'invalid' && e.kind !== 'not_found')) throw e;
+    // The intermediate archive (intermediate-archive.ts): said beside the person or document chosen, as the other refusals.
+    const archived = isDomainError(e) && e.code === 'ARCHIVE_INTERMEDIATE_RESTRICTED';
+    if (!isDomainError(e) || (e.kind !== 'invalid' && e.kind !== 'not_found' && !archived)) throw e;
     const errors: FieldError[] = e.details.length
       ? e.details.map((d) => ({ ...d, field: rename[d.field] ?? d.field }))
       : [{ field: Object.values(rename)[0], code: e.code, message: e.messageFr }];
-    await this.render(res, actor, e.kind === 'not_found' ? 404 : 400, { failed: { form, values, errors }, refreshStopped: true }, values);
+    await this.render(res, actor, archived ? 403 : e.kind === 'not_found' ? 404 : 400, { failed: { form, values, errors }, refreshStopped: true }, values);
   }
 
   /** `searches`: where the words of each form's person search are (query string, refused form). */
