@@ -1,4 +1,4 @@
-import { ForbiddenError } from '@carepact/common';
+import { ForbiddenError, calendarDayIn } from '@carepact/common';
 import { StaffActor } from '@carepact/identity';
 import { EntityManager } from 'typeorm';
 
@@ -29,11 +29,6 @@ export interface ArchiveState {
 /** The first day of the intermediate archive for the resident aliased `r` of the organisation aliased `o` (SQL, a date as text, or NULL). */
 export const ARCHIVED_SINCE_SQL = `CASE WHEN r.departed_on IS NULL THEN NULL ELSE ((r.departed_on + make_interval(months => o.active_base_months))::date + 1)::text END`;
 
-/** Today in Paris (the establishments' legal day). */
-function parisDay(now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(now);
-}
-
 /** The resident's archive state for this actor (an unknown resident: not archived). */
 export async function archiveState(em: EntityManager, actor: StaffActor, residentId: string, now = new Date()): Promise<ArchiveState> {
   const [row] = (await em.query(
@@ -42,7 +37,7 @@ export async function archiveState(em: EntityManager, actor: StaffActor, residen
        FROM residents r JOIN organisations o ON o.id = r.organisation_id WHERE r.id = $1 AND r.organisation_id = $2`,
     [residentId, actor.organisationId, actor.userId, now],
   )) as { since: string | null; open_until: Date | null }[];
-  const since = row?.since && row.since <= parisDay(now) ? row.since : null;
+  const since = row?.since && row.since <= calendarDayIn(now) ? row.since : null;
   return { archivedSince: since, openUntil: since && row.open_until ? row.open_until.toISOString() : null };
 }
 
@@ -53,7 +48,7 @@ export async function archivedResidents(em: EntityManager, organisationId: strin
     `SELECT r.id, ${ARCHIVED_SINCE_SQL} AS since FROM residents r JOIN organisations o ON o.id = r.organisation_id WHERE r.organisation_id = $1 AND r.id = ANY ($2)`,
     [organisationId, [...new Set(residentIds)]],
   )) as { id: string; since: string | null }[];
-  const today = parisDay(now);
+  const today = calendarDayIn(now);
   return new Map(rows.filter((r) => r.since && r.since <= today).map((r) => [r.id, r.since!]));
 }
 
@@ -76,6 +71,26 @@ export async function assertArchiveOpen(em: EntityManager, actor: StaffActor, re
   if (actor.system) return;
   const state = await archiveState(em, actor, residentId);
   if (state.archivedSince && !state.openUntil) throw new ArchiveRestrictedError(state.archivedSince);
+}
+
+/** The resident a document of this organisation belongs to, or null (an unknown document). */
+async function residentOfDocument(em: EntityManager, organisationId: string, documentId: string): Promise<string | null> {
+  const [d] = (await em.query(`SELECT resident_id FROM documents WHERE id = $1 AND organisation_id = $2`, [documentId, organisationId])) as { resident_id: string | null }[];
+  return d?.resident_id ?? null;
+}
+
+/** assertArchiveOpen for the resident a document belongs to. */
+export async function assertDocumentArchiveOpen(em: EntityManager, actor: StaffActor, documentId: string): Promise<void> {
+  if (actor.system) return;
+  const residentId = await residentOfDocument(em, actor.organisationId, documentId);
+  if (residentId) await assertArchiveOpen(em, actor, residentId);
+}
+
+/** archiveReadable for the resident a document belongs to. */
+export async function documentArchiveReadable(em: EntityManager, actor: StaffActor, documentId: string): Promise<boolean> {
+  if (actor.system) return true;
+  const residentId = await residentOfDocument(em, actor.organisationId, documentId);
+  return !residentId || archiveReadable(em, actor, residentId);
 }
 
 /** Whether this actor may read the content of this resident's documents now, as far as the archive goes (the role is checked apart). */

@@ -3,10 +3,10 @@ import { createReadStream, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { AuditActor, AuditService } from '@carepact/audit';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@carepact/common';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError, calendarDayIn } from '@carepact/common';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { TransactionRunner } from '@carepact/database';
-import { ARCHIVED_SINCE_SQL, assertArchiveOpen } from '@carepact/documents';
+import { ARCHIVED_SINCE_SQL, assertArchiveOpen, assertDocumentArchiveOpen } from '@carepact/documents';
 import { StaffActor, auditActor, requireVisible } from '@carepact/identity';
 import { OutboxService } from '@carepact/queue';
 import { EntityManager } from 'typeorm';
@@ -126,12 +126,8 @@ export class DataJobsService {
   private async assertArchivesOpen(em: EntityManager, actor: StaffActor, params: DataJobParams & { kind: 'archive_export' }): Promise<void> {
     if (actor.system) return;
     if (params.scope === 'resident') return assertArchiveOpen(em, actor, params.id);
-    if (params.scope === 'document') {
-      const [doc] = (await em.query(`SELECT resident_id FROM documents WHERE id = $1 AND organisation_id = $2`, [params.id, actor.organisationId])) as { resident_id: string | null }[];
-      if (doc?.resident_id) await assertArchiveOpen(em, actor, doc.resident_id);
-      return;
-    }
-    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
+    if (params.scope === 'document') return assertDocumentArchiveOpen(em, actor, params.id);
+    const today = calendarDayIn(new Date());
     const closed = (await em.query(
       `SELECT DISTINCT r.id FROM documents d JOIN residents r ON r.id = d.resident_id JOIN organisations o ON o.id = r.organisation_id
         WHERE d.organisation_id = $1 AND d.establishment_id = $2 AND d.created_at >= $3 AND d.created_at < $4

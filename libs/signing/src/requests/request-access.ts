@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ConflictError, NotFoundError } from '@carepact/common';
-import { DocumentEntity, DocumentsRepository, assertArchiveOpen } from '@carepact/documents';
+import { DocumentEntity, DocumentsRepository, assertArchiveOpen, assertDocumentArchiveOpen } from '@carepact/documents';
 import { Permission, StaffActor, assertCan, requireVisible, visibleEstablishments } from '@carepact/identity';
 import { EntityManager } from 'typeorm';
 import { RequestStatus, SignatureRequestEntity, SignerEntity } from './signing.entities';
@@ -32,10 +32,7 @@ export class RequestAccess {
     requireVisible(actor, r, new NotFoundError('SIGNATURE_REQUEST_NOT_FOUND', 'Demande de signature introuvable.'));
     assertCan(actor, permission, r.establishmentId);
     // The signed PDF and the paper scan are content: past the active base, only once the archive is opened.
-    if (permission === 'document.content') {
-      const [d] = (await em.query(`SELECT resident_id FROM documents WHERE id = $1`, [r.documentId])) as { resident_id: string }[];
-      if (d) await assertArchiveOpen(em, actor, d.resident_id);
-    }
+    if (permission === 'document.content') await assertDocumentArchiveOpen(em, actor, r.documentId);
     return r;
   }
 

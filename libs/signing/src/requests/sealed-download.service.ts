@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
-import { BlobStore, DocumentEntity, archiveReadable } from '@carepact/documents';
+import { BlobStore, documentArchiveReadable } from '@carepact/documents';
 import { StaffActor, auditActor, can } from '@carepact/identity';
 import { EvidenceLog } from './evidence-log';
 import { evidenceForReader } from './evidence-reader';
@@ -45,8 +45,7 @@ export class SealedDownloadService {
     const { r, seal } = await this.load(actor, requestId, 'document.read');
     const residentFile = can(actor, 'resident.read', r.establishmentId);
     // Content with document.content, and only while the person's documents are readable (intermediate-archive.ts).
-    const doc = await this.tx.manager.findOneByOrFail(DocumentEntity, { id: r.documentId });
-    const content = can(actor, 'document.content', r.establishmentId) && (await archiveReadable(this.tx.manager, actor, doc.residentId));
+    const content = can(actor, 'document.content', r.establishmentId) && (await documentArchiveReadable(this.tx.manager, actor, r.documentId));
     const shown = evidenceForReader(seal.evidence, { residentFile, content });
     await this.tx.run((em) =>
       this.log.record(em, r, 'downloaded', auditActor(actor), {

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
-import { DomainError, FieldError, HOLDER_ROLE_LABELS, MEASURE_TYPE_LABELS, ValidationError, formatDateFr } from '@carepact/common';
+import { DomainError, FieldError, HOLDER_ROLE_LABELS, MEASURE_TYPE_LABELS, ValidationError, calendarDayIn, formatDateFr } from '@carepact/common';
 import { DOCUMENT_TYPES, DocumentType, DocumentsService, templateInputOf } from '@carepact/documents';
 import { StaffActor, StaffService } from '@carepact/identity';
 import { inputHash, renderHtmlFragment, renderOne, resolve, templates } from '@carepact/rendering';
@@ -66,11 +66,6 @@ export function prefillFromFile(type: DocumentType, r: ResidentView, contract: {
 const LIBERTY_PURPOSE = 'liberte-aller-venir';
 /** The avenant purpose of the yearly « réactualisation » of the objectives and services (CASF D.311 VII). */
 const ACCOMPANIMENT_PURPOSE = 'accompagnement';
-
-/** The calendar day (Europe/Paris) of a stored instant, as an ISO date. */
-function calendarDay(at: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
-}
 
 /**
  * The annex in force, as the start of its re-evaluation: its measures and participants stay for
@@ -158,12 +153,12 @@ export class NewDocumentController {
         prefilledFrom: useExample
           ? `Prérempli avec l’exemple du jeu de démonstration pour ${ref.name} : des données inventées pour essayer le produit. Vérifiez chaque champ.`
           : previous && reviewOf
-            ? `Réévaluation : prérempli avec l’annexe sur la liberté d’aller et venir signée en vigueur (créée le ${formatDateFr(calendarDay(previous.createdAt))}, version ${previous.versionNumber}). Les mesures sont réévaluées selon la même procédure collégiale : indiquez le nouvel examen, la nouvelle procédure, l’avis recueilli, les dates, et revoyez chaque mesure.`
+            ? `Réévaluation : prérempli avec l’annexe sur la liberté d’aller et venir signée en vigueur (créée le ${formatDateFr(calendarDayIn(previous.createdAt))}, version ${previous.versionNumber}). Les mesures sont réévaluées selon la même procédure collégiale : indiquez le nouvel examen, la nouvelle procédure, l’avis recueilli, les dates, et revoyez chaque mesure.`
             : reviewOf
               ? 'Aucune annexe sur la liberté d’aller et venir signée pour ce résident : prérempli avec ce que dit le dossier du résident. Complétez et vérifiez chaque champ.'
               : previous
             ? updateOf
-              ? `Réactualisation : prérempli avec le dernier avenant d’accompagnement signé (créé le ${formatDateFr(calendarDay(previous.createdAt))}, version ${previous.versionNumber}). Chaque année, les objectifs et les prestations sont réactualisés (CASF D.311) : revoyez chacun d’eux et les dates.`
+              ? `Réactualisation : prérempli avec le dernier avenant d’accompagnement signé (créé le ${formatDateFr(calendarDayIn(previous.createdAt))}, version ${previous.versionNumber}). Chaque année, les objectifs et les prestations sont réactualisés (CASF D.311) : revoyez chacun d’eux et les dates.`
               : `Prérempli avec les données de la version ${previous.versionNumber} du précédent document de ce type : vérifiez et mettez à jour chaque champ.`
             : 'Prérempli avec ce que dit le dossier du résident (participants, mesure de protection) : complétez et vérifiez chaque champ.',
         demoExampleHref: example !== null && !useExample ? `/console/residents/${residentId}/documents/nouveau?type=${choice.type}&exemple=demo` : undefined,
