@@ -18,6 +18,8 @@ export interface ArchiveVerifyReport {
   problem: ArchiveProblem | null;
   files: number;
   sealedPdfs: number;
+  /** The sealed PDFs whose seal carries a valid RFC 3161 token (PAdES B-T): the time it certifies and the TSA. */
+  timestamps: { file: string; genTime: string; authority: string }[];
   events: number;
   signer: { subject: string; serialNumber: string; sha256: string } | null;
   /** true: chains to a CA given; false: it does not; null: no CA given (not checked). */
@@ -56,7 +58,7 @@ const problem = (code: ArchiveProblemCode, file: string, message: string): never
  */
 export async function verifyArchive(file: string, opts: ArchiveVerifyOptions = {}): Promise<ArchiveVerifyReport> {
   const zip = await openZip(file);
-  const report: ArchiveVerifyReport = { ok: false, problem: null, files: 0, sealedPdfs: 0, events: 0, signer: null, trusted: null, manifest: null };
+  const report: ArchiveVerifyReport = { ok: false, problem: null, files: 0, sealedPdfs: 0, timestamps: [], events: 0, signer: null, trusted: null, manifest: null };
   try {
     const entries = await listEntries(zip);
     const byName = new Map<string, yauzl.Entry>();
@@ -162,6 +164,10 @@ export async function verifyArchive(file: string, opts: ArchiveVerifyOptions = {
         if (!pades.ok) problem('PADES_INVALID', name, `Le sceau PAdES du PDF (${editionFr(sealedByPath.get(name)!)}) n’est pas valide : ${pades.reason}.`);
         if (opts.trusted && !chainsTo(pades.signer!, pades.certificates, opts.trusted))
           problem('CERTIFICATE_UNTRUSTED', name, `Le certificat qui scelle ce PDF (${cnOf(pades.signer!)}) ne se rattache à aucune autorité de confiance fournie.`);
+        // A token is outside what the seal signs: it is checked on its own (ETSI EN 319 142-1 B-T).
+        if (pades.timestamp && !pades.timestamp.ok)
+          problem('TIMESTAMP_INVALID', name, `L’horodatage du sceau (${editionFr(sealedByPath.get(name)!)}) n’est pas valide : ${pades.timestamp.reason}.`);
+        if (pades.timestamp?.ok) report.timestamps.push({ file: name, genTime: pades.timestamp.genTime.toISOString(), authority: cnOf(pades.timestamp.tsaCertificate) });
         report.sealedPdfs++;
       }
       report.files++;

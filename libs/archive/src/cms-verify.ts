@@ -39,7 +39,8 @@ export function verifyDetachedCms(cms: Buffer, digest: Buffer): CmsCheck {
     const si = children(cms, infos[0]);
     const [, sid, digestAlg] = si;
     const attrs = si.find((t) => t.tag === 0xa0);
-    const signature = si[si.length - 1];
+    // The signature value is last, or before the [1] unsigned attributes (a B-T seal's time-stamp token).
+    const signature = si[si.length - 1].tag === 0xa1 ? si[si.length - 2] : si[si.length - 1];
     if (!attrs) return fail('attributs signés absents', certificates);
     if (!raw(cms, children(cms, digestAlg)[0]).equals(OID.sha256)) return fail('algorithme d’empreinte autre que SHA-256', certificates);
     const [issuer, serial] = children(cms, sid);
@@ -82,8 +83,8 @@ export function verifyDetachedCms(cms: Buffer, digest: Buffer): CmsCheck {
 /**
  * Whether `leaf` chains, through the certificates given with it, to one of the trusted CAs. Each
  * step checks the issuer name and the signature; validity dates are not checked: an archive is
- * verified years later, when the seal certificate has expired, and a PAdES B-B seal carries no
- * timestamp proving when it was made.
+ * verified years later, when the seal certificate has expired; a PAdES B-B seal carries no
+ * timestamp proving when it was made (a B-T seal's token is checked by pades-verify.ts).
  */
 export function chainsTo(leaf: X509Certificate, intermediates: X509Certificate[], trusted: X509Certificate[]): boolean {
   const isTrusted = (c: X509Certificate) => trusted.some((t) => t.fingerprint256 === c.fingerprint256 || (c.checkIssued(t) && c.verify(t.publicKey)));

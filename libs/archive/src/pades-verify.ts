@@ -1,18 +1,27 @@
 import { createHash } from 'node:crypto';
+import { type TimestampCheck, signatureTimestampOf, verifyTimestampToken } from '@carepact/signing';
 import { type CmsCheck, verifyDetachedCms } from './cms-verify';
 
 export interface PadesCheck extends CmsCheck {
   byteRange: number[] | null;
+  /**
+   * The seal's signature-time-stamp token (PAdES B-T), checked: its imprint is the hash of the
+   * signature value, its signature verifies under the TSA certificate it carries, and the seal
+   * certificate was valid at the time it certifies. Null when the seal has none (B-B) or when the
+   * CMS itself did not check out. A failed token does not change `ok` (the CMS's own check): callers
+   * report it apart (TIMESTAMP_INVALID).
+   */
+  timestamp: TimestampCheck | null;
 }
 
 /**
- * The seal of a PDF as libs/signing writes it (one signature, PAdES B-B): the /ByteRange covers the
+ * The seal of a PDF as libs/signing writes it (one signature, PAdES B-B or B-T): the /ByteRange covers the
  * whole file but the /Contents hex string, the CMS in /Contents signs the SHA-256 of those bytes
  * (message-digest attribute), and the CMS signature verifies under the certificate it embeds.
  * A later incremental update (anything appended after the signed revision) fails the first rule.
  */
 export function verifyPades(pdf: Buffer): PadesCheck {
-  const none = (reason: string): PadesCheck => ({ ok: false, reason, signer: null, certificates: [], byteRange: null });
+  const none = (reason: string): PadesCheck => ({ ok: false, reason, signer: null, certificates: [], byteRange: null, timestamp: null });
   const text = pdf.toString('latin1');
   const found = [...text.matchAll(/\/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/g)];
   if (found.length === 0) return none('aucune signature (/ByteRange absent)');
@@ -31,7 +40,24 @@ export function verifyPades(pdf: Buffer): PadesCheck {
   // be content nobody signed (the seal writes zeros there, sign-pdf.ts).
   if (padded.subarray(cms.length).some((x) => x !== 0)) return { ...none('/Contents contient des octets non signés après la signature'), byteRange };
   const digest = createHash('sha256').update(pdf.subarray(a, a + b)).update(pdf.subarray(c, c + d)).digest();
-  return { ...verifyDetachedCms(cms, digest), byteRange };
+  const check = verifyDetachedCms(cms, digest);
+  return { ...check, byteRange, timestamp: check.ok ? sealTimestamp(cms, check) : null };
+}
+
+function sealTimestamp(cms: Buffer, check: CmsCheck): TimestampCheck | null {
+  let found: ReturnType<typeof signatureTimestampOf>;
+  try {
+    found = signatureTimestampOf(cms);
+  } catch (e) {
+    return { ok: false, reason: `attributs non signés illisibles (${(e as Error).message})` };
+  }
+  if (!found.token) return null;
+  const ts = verifyTimestampToken(found.token, found.signatureValue);
+  if (!ts.ok) return ts;
+  const signer = check.signer!;
+  if (ts.genTime < new Date(signer.validFrom) || ts.genTime > new Date(signer.validTo))
+    return { ok: false, reason: `le certificat du cachet n’était pas valide à l’heure de l’horodatage (${ts.genTime.toISOString()})` };
+  return ts;
 }
 
 /** The DER SEQUENCE at the start of /Contents, without the zero padding after it. */

@@ -135,4 +135,22 @@ describe('configuration', () => {
     for (const bad of ['true', '11', '10.0.0.0/33', '10.0.0.300', 'proxy.example', '::1/129', '10.0.0.0/8/1', 'loopback,'])
       expect(() => trust(bad)).toThrow(/TRUST_PROXY: /);
   });
+
+  it('SEAL_TSA_*: no TSA by default (B-B, also with the empty values of docker-compose.yml); a URL, a policy OID, basic credentials; bad values refused', () => {
+    const d = dir();
+    const tsa = (env: Record<string, string>) => loadConfig({ CAREPACT_SECRETS_DIR: d, ...env }).seal.tsa;
+    expect(tsa({})).toBeNull();
+    expect(tsa({ SEAL_TSA_URL: '', SEAL_TSA_POLICY_OID: '', SEAL_TSA_USERNAME: '', SEAL_TSA_PASSWORD: '' })).toBeNull();
+    expect(tsa({ SEAL_TSA_URL: 'https://tsa.example.fr/tsp', SEAL_TSA_POLICY_OID: '1.2.250.1.1.2', SEAL_TSA_USERNAME: 'ehpad', SEAL_TSA_PASSWORD: 's3cret' })).toEqual({
+      url: 'https://tsa.example.fr/tsp',
+      policyOid: '1.2.250.1.1.2',
+      username: 'ehpad',
+      password: 's3cret',
+      timeoutMs: 10000,
+    });
+    expect(() => tsa({ SEAL_TSA_URL: 'ftp://tsa.example.fr' })).toThrow(/SEAL_TSA_URL: protocole attendu/);
+    expect(() => tsa({ SEAL_TSA_URL: 'https://tsa.example.fr', SEAL_TSA_POLICY_OID: 'politique' })).toThrow(/SEAL_TSA_POLICY_OID: OID attendu/);
+    expect(() => tsa({ SEAL_TSA_PASSWORD: 's3cret' })).toThrow(/SEAL_TSA_URL: obligatoire avec/);
+    expect(() => tsa({ SEAL_TSA_URL: 'https://tsa.example.fr', SEAL_TSA_USERNAME: 'a:b' })).toThrow(/SEAL_TSA_USERNAME/);
+  });
 });

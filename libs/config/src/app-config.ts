@@ -50,7 +50,12 @@ export interface AppConfig {
   log: { level: string; format: 'json' | 'pretty' };
   /** `devMailDir`: where the development mailbox (/dev/mail) keeps its messages across restarts, per database. */
   paths: { secretsDir: string; devMailDir: string; exportsDir: string };
-  seal: { p12Path: string | null; p12Passphrase: string | null };
+  /**
+   * `tsa`: the RFC 3161 time-stamping authority (SEAL_TSA_URL…). Set, every seal is PAdES baseline
+   * B-T (ETSI EN 319 142-1: a signature-time-stamp token on the CMS); unset, B-B, whose time is the
+   * server's clock only.
+   */
+  seal: { p12Path: string | null; p12Passphrase: string | null; tsa: TsaConfig | null };
   /**
    * The queues (and Bull Board, which shows them) are the platform's, shared by every organisation:
    * `operatorOrganisationId` (QUEUE_BOARD_ORGANISATION) names the organisation whose administrators
@@ -59,6 +64,18 @@ export interface AppConfig {
   queueBoard: { operatorOrganisationId: string | null };
   /** Development only: where `npm start` runs its local SMTP server and lists mail at /dev/mail. */
   devMailboxPort: number;
+}
+
+/** An RFC 3161 time-stamping authority (SEAL_TSA_*): queried over HTTP(S) with SHA-256 imprints. */
+export interface TsaConfig {
+  url: string;
+  /** TSAPolicyId to ask for (SEAL_TSA_POLICY_OID), or the TSA's default. */
+  policyOid: string | null;
+  /** HTTP basic credentials (SEAL_TSA_USERNAME, SEAL_TSA_PASSWORD), when the TSA asks for them. */
+  username: string | null;
+  password: string | null;
+  /** How long one request may take (SEAL_TSA_TIMEOUT_MS). */
+  timeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -195,6 +212,15 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (boardOrganisation && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(boardOrganisation))
     problems.push('QUEUE_BOARD_ORGANISATION: identifiant (UUID) d’organisation attendu');
 
+  const tsaUrl = url('SEAL_TSA_URL', null, ['http:', 'https:']);
+  const tsaPolicy = env.SEAL_TSA_POLICY_OID?.trim() || null;
+  if (tsaPolicy && !/^[0-2](\.(0|[1-9]\d*))+$/.test(tsaPolicy)) problems.push('SEAL_TSA_POLICY_OID: OID attendu (par exemple 1.2.3.4.1)');
+  const tsaUser = env.SEAL_TSA_USERNAME || null;
+  const tsaPassword = env.SEAL_TSA_PASSWORD || null;
+  if (!tsaUrl && (tsaPolicy || tsaUser || tsaPassword)) problems.push('SEAL_TSA_URL: obligatoire avec SEAL_TSA_POLICY_OID, SEAL_TSA_USERNAME ou SEAL_TSA_PASSWORD');
+  if (tsaUser?.includes(':')) problems.push('SEAL_TSA_USERNAME: ne peut pas contenir « : » (authentification HTTP basique)');
+  const tsaTimeoutMs = int('SEAL_TSA_TIMEOUT_MS', 10_000, 100, 120_000);
+
   const demoPassword = str('DEMO_PASSWORD', DEFAULT_DEMO_PASSWORD);
   if (demoPassword.length < 8) problems.push('DEMO_PASSWORD: au moins 8 caractères');
 
@@ -227,7 +253,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
       // Archive packages and access-request zips produced by jobs (EXPORTS_DIR, absolute), per database.
       exportsDir: env.EXPORTS_DIR || join(nodeEnv === 'test' ? join(tmpdir(), 'carepact-test') : secretsDir, 'exports', databaseName),
     },
-    seal: { p12Path: env.SEAL_P12_PATH || null, p12Passphrase: env.SEAL_P12_PASSPHRASE ?? null },
+    seal: {
+      p12Path: env.SEAL_P12_PATH || null,
+      p12Passphrase: env.SEAL_P12_PASSPHRASE ?? null,
+      tsa: tsaUrl ? { url: tsaUrl, policyOid: tsaPolicy, username: tsaUser, password: tsaPassword, timeoutMs: tsaTimeoutMs } : null,
+    },
     queueBoard: { operatorOrganisationId: boardOrganisation?.toLowerCase() ?? null },
     devMailboxPort: int('DEV_MAILBOX_PORT', 0, 0, 65535),
   };

@@ -221,9 +221,11 @@ describe('sealed editions of a DIPC in the archive, the access zip, the history 
     expect(sealChecks.map((c) => [c.what.split(' (demande')[0], c.what.split(') — ')[1], c.ok])).toEqual([
       [label1, 'empreinte', true],
       [label1, 'signature électronique (plage signée, empreinte, signature CMS, certificat)', true],
+      [label1, 'horodatage', true],
       [label1, 'preuve (JSON)', true],
       [label2, 'empreinte', true],
       [label2, 'signature électronique (plage signée, empreinte, signature CMS, certificat)', true],
+      [label2, 'horodatage', true],
       [label2, 'preuve (JSON)', true],
     ]);
     const [{ content }] = (await h.ds.query(`SELECT content FROM blobs WHERE sha256 = $1`, [editions[0].blob_sha256])) as { content: Buffer }[];

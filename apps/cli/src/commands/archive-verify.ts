@@ -51,7 +51,12 @@ export const archiveVerify: CliCommand = {
     process.stdout.write(
       `OK     ${file}\n` +
         `  manifeste signé par ${report.signer!.subject.replace(/\n/g, ', ')} (SHA-256 ${report.signer!.sha256}) ; ${trust}\n` +
-        `  ${report.files} fichier(s) conformes au manifeste, ${report.sealedPdfs} sceau(x) PAdES valides, ${report.events} événement(s) d’audit chaînés jusqu’à une tête signée\n`,
+        `  ${report.files} fichier(s) conformes au manifeste, ${report.sealedPdfs} sceau(x) PAdES valides, ${report.events} événement(s) d’audit chaînés jusqu’à une tête signée\n` +
+        (report.timestamps.length
+          ? report.timestamps.map((t) => `  horodatage : ${t.file} — ${t.genTime} (${t.authority})\n`).join('')
+          : report.sealedPdfs
+            ? '  aucun sceau horodaté : l’heure des sceaux est celle du serveur (pas d’horodatage qualifié)\n'
+            : ''),
     );
     return 0;
   },

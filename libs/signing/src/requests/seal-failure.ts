@@ -17,6 +17,10 @@ const REASONS_FR: Record<string, string> = {
   SEAL_KEY_UNSUPPORTED: 'La clé du certificat de cachet n’est pas d’un type accepté (RSA 2048 bits ou plus, ECDSA P-256 ou P-384). L’administrateur doit installer un autre certificat, puis relancer le scellement.',
   SEAL_PDF_NO_SIGNATURE_FIELD: 'Le PDF final n’a pas pu recevoir le cachet (pas de champ de signature). Signalez-le au support technique avant de relancer le scellement.',
   SEAL_SIGNATURE_TOO_LARGE: 'Le cachet ne tient pas dans la place prévue dans le PDF final. Signalez-le au support technique avant de relancer le scellement.',
+  TSA_UNAVAILABLE:
+    'L’autorité d’horodatage ne répond pas (ou refuse l’accès) : le document n’est pas scellé sans horodatage. Vérifiez le service d’horodatage configuré (SEAL_TSA_URL et ses identifiants), puis relancez le scellement.',
+  TSA_RESPONSE_INVALID:
+    'L’autorité d’horodatage a rendu une réponse refusée (demande rejetée, ou jeton qui ne correspond pas ou ne se vérifie pas) : le document n’est pas scellé sans horodatage. Signalez-le au support technique ou à l’autorité d’horodatage, puis relancez le scellement.',
   PAPER_SCAN_MISSING: 'Le scan du document signé sur papier est introuvable dans le stockage. Signalez-le au support technique avant de relancer le scellement.',
   VERSION_HASH_MISMATCH: 'La version du document ne correspond plus à celle que les signataires ont signée. Signalez-le au support technique : ne relancez pas le scellement avant sa vérification.',
   SIGNATURES_MISSING: 'Toutes les signatures requises ne sont pas enregistrées. Signalez-le au support technique avant de relancer le scellement.',

@@ -2,7 +2,9 @@
  * CMS SignedData for a PAdES baseline B-B signature (ETSI EN 319 142-1, CAdES detached per
  * ETSI EN 319 122-1): no encapsulated content, SHA-256, signed attributes content-type,
  * message-digest and signing-certificate-v2 only. No signing-time attribute: PAdES puts the time
- * in the signature dictionary's /M. The certificate and its chain are embedded.
+ * in the signature dictionary's /M. The certificate and its chain are embedded. With a
+ * time-stamping authority configured, B-T: the same, plus a signature-time-stamp token
+ * (timestamp.ts) as the SignerInfo's only unsigned attribute.
  *
  * The structure is written with a few DER helpers; the signature itself is node's crypto (native
  * RSA PKCS#1 v1.5, deterministic, or ECDSA).
@@ -17,6 +19,7 @@ const OID = {
   contentType: '1.2.840.113549.1.9.3',
   messageDigest: '1.2.840.113549.1.9.4',
   signingCertificateV2: '1.2.840.113549.1.9.16.2.47',
+  signatureTimeStampToken: '1.2.840.113549.1.9.16.2.14',
   sha256: '2.16.840.1.101.3.4.2.1',
   rsaEncryption: '1.2.840.113549.1.1.1',
   ecdsaWithSha256: '1.2.840.10045.4.3.2',
@@ -50,11 +53,30 @@ export function signedAttributes(contentDigest: Buffer, certificate: Buffer): Bu
   );
 }
 
-/** Detached CMS SignedData (ContentInfo, DER) over content whose SHA-256 is `contentDigest`. */
+/** Detached CMS SignedData (ContentInfo, DER) over content whose SHA-256 is `contentDigest`: PAdES B-B. */
 export function cadesDetachedSignature(contentDigest: Buffer, identity: SealIdentity): Buffer {
+  return assembleCades(cadesSignatureValue(contentDigest, identity), identity);
+}
+
+/** The signed attributes and the signature over them (what a signature-time-stamp token is asked for). */
+export interface CadesSignatureValue {
+  attrs: Buffer;
+  signature: Buffer;
+}
+
+export function cadesSignatureValue(contentDigest: Buffer, identity: SealIdentity): CadesSignatureValue {
   if (contentDigest.length !== 32) throw new Error('cadesDetachedSignature: a SHA-256 digest is expected');
   const attrs = signedAttributes(contentDigest, identity.certificate);
-  const signature = sign('sha256', attrs, identity.privateKey);
+  return { attrs, signature: sign('sha256', attrs, identity.privateKey) };
+}
+
+/**
+ * The ContentInfo around a signature value. `timeStampToken` (PAdES baseline B-T, ETSI EN 319 142-1
+ * 6.3 and ETSI EN 319 122-1 5.3): an RFC 3161 token over the SignerInfo's signature value, as the
+ * unsigned attribute id-aa-signatureTimeStampToken (RFC 3161 appendix A). Absent, the bytes are
+ * exactly those of a B-B seal.
+ */
+export function assembleCades({ attrs, signature }: CadesSignatureValue, identity: SealIdentity, timeStampToken?: Buffer): Buffer {
   const signatureAlgorithm = identity.subject.keyType === 'rsa' ? seq(oid(OID.rsaEncryption), nullValue()) : seq(oid(OID.ecdsaWithSha256));
   const { issuer, serial } = issuerAndSerial(identity.certificate);
   const signerInfo = seq(
@@ -64,6 +86,7 @@ export function cadesDetachedSignature(contentDigest: Buffer, identity: SealIden
     tlv(0xa0, attrs.subarray(readTlv(attrs, 0).contentStart)), // [0] IMPLICIT SET OF Attribute
     signatureAlgorithm,
     octetString(signature),
+    ...(timeStampToken ? [tlv(0xa1, seq(oid(OID.signatureTimeStampToken), setOf(timeStampToken)))] : []), // [1] IMPLICIT unsignedAttrs
   );
   const signedData = seq(
     integer(1),

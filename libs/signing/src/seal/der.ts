@@ -27,6 +27,30 @@ export function integer(n: number): Buffer {
   return tlv(0x02, Buffer.from([n]));
 }
 
+/** A non-negative INTEGER of any size, from its unsigned big-endian bytes (a nonce, a serial). */
+export function unsignedInteger(bytes: Buffer): Buffer {
+  let i = 0;
+  while (i < bytes.length - 1 && bytes[i] === 0) i++;
+  const trimmed = bytes.subarray(i);
+  return tlv(0x02, trimmed[0] & 0x80 ? Buffer.concat([Buffer.from([0]), trimmed]) : trimmed);
+}
+
+export const booleanValue = (v: boolean): Buffer => Buffer.from([0x01, 0x01, v ? 0xff : 0x00]);
+
+/** The dotted form of an OBJECT IDENTIFIER's content octets. */
+export function oidString(content: Buffer): string {
+  const arcs: number[] = [];
+  let v = 0;
+  for (const byte of content) {
+    v = v * 128 + (byte & 0x7f);
+    if (byte & 0x80) continue;
+    if (arcs.length === 0) arcs.push(v < 80 ? Math.floor(v / 40) : 2, v < 80 ? v % 40 : v - 80);
+    else arcs.push(v);
+    v = 0;
+  }
+  return arcs.join('.');
+}
+
 export function oid(dotted: string): Buffer {
   const arcs = dotted.split('.').map(Number);
   const body: number[] = [40 * arcs[0] + arcs[1]];
@@ -78,3 +102,5 @@ export function children(buf: Buffer, parent: Tlv): Tlv[] {
 }
 
 export const raw = (buf: Buffer, t: Tlv): Buffer => buf.subarray(t.start, t.end);
+/** The content octets of a TLV. */
+export const contentOf = (buf: Buffer, t: Tlv): Buffer => buf.subarray(t.contentStart, t.end);

@@ -1,7 +1,8 @@
 export { loadSealIdentity, ensureDevSealIdentity, type SealIdentity, type SealSubject } from './seal-identity';
-export { signPdf, findPreparedSignature, type SignPdfOptions, type PreparedSignature } from './sign-pdf';
+export { signPdf, signPdfTimestamped, findPreparedSignature, TIMESTAMPED_CONTENTS_BYTES, type SignPdfOptions, type PreparedSignature, type Timestamper } from './sign-pdf';
 export { sealDocument, SEAL_FIELD_NAME, type SealOptions } from './seal-document';
-export { cadesDetachedSignature, signedAttributes } from './cms';
-export { SealError, type SealErrorCode } from './seal.errors';
-export { readTlv, children, raw, oid, type Tlv } from './der';
+export { cadesDetachedSignature, cadesSignatureValue, assembleCades, signedAttributes } from './cms';
+export { SealError, TimestampError, type SealErrorCode, type TimestampErrorCode } from './seal.errors';
+export { requestTimestamp, verifyTimestampToken, timestampRequest, signatureTimestampOf, sealCmsOf, sealTimestampOf, type TimestampCheck, type TimestampInfo } from './timestamp';
+export { readTlv, children, raw, contentOf, oid, oidString, type Tlv } from './der';
 export { sealScan } from './seal-scan';

@@ -5,7 +5,7 @@
  */
 import { type DocumentTree, type PdfRenderOptions, renderPdf, type Variant } from '@carepact/rendering';
 import type { SealIdentity } from './seal-identity';
-import { signPdf } from './sign-pdf';
+import { TIMESTAMPED_CONTENTS_BYTES, signPdf, signPdfTimestamped, type Timestamper } from './sign-pdf';
 
 export interface SealOptions {
   /** The seal's time: /M of the signature dictionary (the CMS carries no signing-time). */
@@ -28,6 +28,8 @@ export interface SealOptions {
    * the event loop (BullMQ's lock renewal, the other jobs). Defaults to rendering in-process.
    */
   renderer?: (tree: DocumentTree, variant: Variant, options: PdfRenderOptions) => Promise<Buffer>;
+  /** With a time-stamping authority: a PAdES B-T seal (signPdfTimestamped); without, B-B. */
+  timestamp?: Timestamper;
 }
 
 export const SEAL_FIELD_NAME = 'CachetEtablissement';
@@ -44,9 +46,10 @@ export async function sealDocument(tree: DocumentTree, identity: SealIdentity, o
       signerName: opts.name ?? establishment,
       reason: opts.reason,
       location: opts.location,
-      contentsBytes,
+      contentsBytes: contentsBytes ?? (opts.timestamp ? TIMESTAMPED_CONTENTS_BYTES : undefined),
     },
   });
   // The CMS signature stays here: a digest and one RSA operation, a millisecond or two.
+  if (opts.timestamp) return signPdfTimestamped(prepared, identity, opts.timestamp, { signingTime: opts.signingTime });
   return signPdf(prepared, identity, { signingTime: opts.signingTime });
 }

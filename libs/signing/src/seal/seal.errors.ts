@@ -24,3 +24,21 @@ export class SealError extends DomainError {
     this.name = 'SealError';
   }
 }
+
+export type TimestampErrorCode = 'TSA_UNAVAILABLE' | 'TSA_RESPONSE_INVALID';
+
+/**
+ * The time-stamping authority gave no valid token (PAdES B-T, timestamp.ts): unreachable, an HTTP
+ * error, a refusal, or a token that does not check out. Never a B-B seal instead: the job fails
+ * and is retried with the queue's backoff (kind `unavailable`, not permanent); when every attempt
+ * failed, the request shows « Scellement échoué » with this code.
+ */
+export class TimestampError extends DomainError {
+  constructor(
+    override readonly code: TimestampErrorCode,
+    messageFr: string,
+  ) {
+    super('unavailable', code, messageFr);
+    this.name = 'TimestampError';
+  }
+}

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { X509Certificate } from 'node:crypto';
 import { BYTE_RANGE_PLACEHOLDER } from '@carepact/rendering';
-import { cadesDetachedSignature } from './cms';
+import { assembleCades, cadesDetachedSignature, cadesSignatureValue } from './cms';
 import type { SealIdentity } from './seal-identity';
 import { SealError } from './seal.errors';
 
@@ -68,8 +68,38 @@ export function findPreparedSignature(pdf: Buffer): PreparedSignature {
   return found[0];
 }
 
-/** Returns the sealed PDF (a copy: `prepared` is left as it was). */
+/**
+ * /Contents reserved for a B-T seal (the B-B default is 8192): the seal's CMS and its chain, plus
+ * the TSA's token with its certificate (and the chain some TSAs add), a few kilobytes each.
+ */
+export const TIMESTAMPED_CONTENTS_BYTES = 24576;
+
+/** Returns the sealed PDF (a copy: `prepared` is left as it was): PAdES B-B. */
 export function signPdf(prepared: Buffer, identity: SealIdentity, opts: SignPdfOptions = {}): Buffer {
+  const { pdf, digest, contentsStart, contentsEnd } = placeByteRange(prepared, identity, opts);
+  return writeContents(pdf, cadesDetachedSignature(digest, identity), contentsStart, contentsEnd);
+}
+
+/**
+ * Asks for an RFC 3161 token over a signature value and returns it checked (timestamp.ts
+ * requestTimestamp with the configured TSA); throws TimestampError otherwise.
+ */
+export type Timestamper = (signatureValue: Buffer) => Promise<Buffer>;
+
+/**
+ * PAdES baseline B-T (ETSI EN 319 142-1 6.3): the B-B signature, then a signature-time-stamp token
+ * over its signature value as the SignerInfo's unsigned attribute. The token is outside the signed
+ * attributes: the signed bytes and the signature are those of the B-B seal. Without a token (the TSA
+ * failed), nothing is returned: the error propagates, never a B-B seal in its place.
+ */
+export async function signPdfTimestamped(prepared: Buffer, identity: SealIdentity, timestamp: Timestamper, opts: SignPdfOptions = {}): Promise<Buffer> {
+  const { pdf, digest, contentsStart, contentsEnd } = placeByteRange(prepared, identity, opts);
+  const value = cadesSignatureValue(digest, identity);
+  const token = await timestamp(value.signature);
+  return writeContents(pdf, assembleCades(value, identity, token), contentsStart, contentsEnd);
+}
+
+function placeByteRange(prepared: Buffer, identity: SealIdentity, opts: SignPdfOptions): { pdf: Buffer; digest: Buffer; contentsStart: number; contentsEnd: number } {
   checkValidity(identity, opts.signingTime ?? new Date());
   const { byteRangeAt, contentsStart, contentsEnd } = findPreparedSignature(prepared);
   const pdf = Buffer.from(prepared);
@@ -77,9 +107,11 @@ export function signPdf(prepared: Buffer, identity: SealIdentity, opts: SignPdfO
   const byteRange = `[${ranges.join(' ')}]`;
   // Same width as the placeholder: the spaces before "]" keep every later offset in place.
   pdf.write(byteRange.slice(0, -1).padEnd(BYTE_RANGE_PLACEHOLDER.length - 1, ' ') + ']', byteRangeAt, 'latin1');
-
   const digest = createHash('sha256').update(pdf.subarray(0, contentsStart)).update(pdf.subarray(contentsEnd)).digest();
-  const cms = cadesDetachedSignature(digest, identity);
+  return { pdf, digest, contentsStart, contentsEnd };
+}
+
+function writeContents(pdf: Buffer, cms: Buffer, contentsStart: number, contentsEnd: number): Buffer {
   const room = (contentsEnd - contentsStart - 2) / 2;
   if (cms.length > room) {
     throw new SealError(
