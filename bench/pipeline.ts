@@ -40,8 +40,17 @@ function vmHwmMb(pid: number): number {
 
 /** CPU milliseconds a process (all its threads) has used so far: utime + stime of /proc/<pid>/stat, in clock ticks of 10 ms. */
 function cpuMsOf(pid: number): number {
+  return cpuMsFrom(`/proc/${pid}/stat`);
+}
+
+/** The same for one thread: the process's main thread is the task whose id is the pid (its JavaScript, not the render threads nor V8's helpers). */
+function mainThreadCpuMsOf(pid: number): number {
+  return cpuMsFrom(`/proc/${pid}/task/${pid}/stat`);
+}
+
+function cpuMsFrom(file: string): number {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    const fields = readFileSync(file, 'utf8').replace(/^.*\) /, '').split(' ');
     return (Number(fields[11]) + Number(fields[12])) * 10;
   } catch {
     return 0;
@@ -115,7 +124,8 @@ async function main(): Promise<void> {
     await pg.connect();
 
     const workersCpu = () => workers.reduce((sum, w) => sum + cpuMsOf(w.pid!), 0);
-    const cpu0 = { api: cpuMsOf(api.pid!), worker: workersCpu() };
+    const workersMainCpu = () => workers.reduce((sum, w) => sum + mainThreadCpuMsOf(w.pid!), 0);
+    const cpu0 = { api: cpuMsOf(api.pid!), worker: workersCpu(), apiMain: mainThreadCpuMsOf(api.pid!), workerMain: workersMainCpu() };
     const t0 = Date.now();
     let next = 0;
     const requestMs: number[] = [];
@@ -146,7 +156,13 @@ async function main(): Promise<void> {
     }
     // CPU used by each process during the run; PostgreSQL: the backends connected to this database (since they connected, nearly all of it during the run).
     const backends = (await pg.query(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [name])).rows as { pid: number }[];
-    const cpu = { api: cpuMsOf(api.pid!) - cpu0.api, worker: workersCpu() - cpu0.worker, postgres: backends.reduce((sum, b) => sum + cpuMsOf(b.pid), 0) };
+    const cpu = {
+      api: cpuMsOf(api.pid!) - cpu0.api,
+      worker: workersCpu() - cpu0.worker,
+      postgres: backends.reduce((sum, b) => sum + cpuMsOf(b.pid), 0),
+      apiMain: mainThreadCpuMsOf(api.pid!) - cpu0.apiMain,
+      workerMain: workersMainCpu() - cpu0.workerMain,
+    };
     const rows = (await pg.query(`SELECT extract(epoch FROM created_at) * 1000 AS c, extract(epoch FROM generated_at) * 1000 AS g FROM document_versions`)).rows as { c: number; g: number }[];
     const first = Math.min(...rows.map((r) => Number(r.c)));
     const last = Math.max(...rows.map((r) => Number(r.g)));
@@ -173,6 +189,8 @@ async function main(): Promise<void> {
     console.log(
       `  CPU per document  api ${(cpu.api / n).toFixed(1)} ms, worker ${(cpu.worker / n).toFixed(1)} ms (render threads included, ${workerCount} process${workerCount > 1 ? 'es' : ''}), postgres ${(cpu.postgres / n).toFixed(1)} ms (${backends.length} backends of this database); a bundle alone: ${bundleCpuMs.toFixed(1)} ms`,
     );
+    // The main threads alone: the api's JavaScript, and the worker's outside its render threads (relay, BullMQ, store, audit): the part beside the render, steadier than the totals on a shared machine.
+    console.log(`  main threads      api ${(cpu.apiMain / n).toFixed(1)} ms, worker ${(cpu.workerMain / n).toFixed(1)} ms of CPU per document (V8's helper threads and the render threads not counted)`);
     // On one machine the api, PostgreSQL and the worker's own bookkeeping share the cores with the
     // renders: the throughput cannot exceed cores / (all CPU per document), and the ratio above cannot
     // exceed the renders' share of that CPU. Printed so that the bound and the cost beside the render are visible.

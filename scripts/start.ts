@@ -89,6 +89,11 @@ async function main(): Promise<void> {
   const seeded = await once('dist/apps/cli/src/main.js', ['seed:demo', '--if-empty']);
   children.length = 0;
   if (seeded !== 0) process.exit(seeded);
+  // The demo's IME and its minors (under tutelle, under a delegation of parental authority), in an
+  // organisation of their own: loaded once, unless its establishment is already there.
+  const seededIme = await once('dist/apps/cli/src/main.js', ['seed:demo', '--if-empty', '--fixture', join(root, 'templates', 'demo', 'establishment-ime-les-sources.json')]);
+  children.length = 0;
+  if (seededIme !== 0) process.exit(seededIme);
 
   // No SMTP_URL in development: the api runs a local SMTP server and lists what it receives at
   // /dev/mail, and the worker sends there (docker compose uses Mailpit instead).
@@ -131,6 +136,9 @@ async function main(): Promise<void> {
       '  coordination@les-tilleuls.example ... coordination',
       '  direction@les-tilleuls.example ...... direction',
       '  audit@jardins-du-val.example ........ audit',
+      ' IME Les Sources (mineurs sous tutelle et sous délégation de l’autorité parentale) :',
+      '  admissions@ime-les-sources.example .. admissions',
+      '  direction@ime-les-sources.example ... direction',
       `  Mot de passe : ${pw}`,
       '',
       ' Ctrl-C pour arrêter.',

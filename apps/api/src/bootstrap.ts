@@ -70,7 +70,10 @@ export async function createApiApp(config: AppConfig, options: ApiAppOptions = {
   app.use('/static', express.static(join(__dirname, 'views', 'static'), { index: false, fallthrough: true, maxAge: '1h' }));
   app.use('/portail/static', express.static(join(__dirname, 'portal', 'static'), { index: false, fallthrough: true, maxAge: '1h' }));
   app.useGlobalPipes(validationPipe());
-  app.enableShutdownHooks();
+  // Stop cleanly on SIGTERM (systemd, docker, the tests) and SIGINT (Ctrl-C) only, then exit 0 (the
+  // logs and span totals flushed by the 'exit' event). Nest's default list also ends the process on
+  // SIGUSR2, SIGHUP…: SIGUSR2 is what a heap snapshot or a profiler may use (docs/SCALE.md, session 15).
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT', 'SIGHUP'], { useProcessExit: true });
 
   // The OpenAPI UI lists every route and field: off in production unless API_DOCS=true.
   if (config.http.apiDocs) {

@@ -23,7 +23,10 @@ export async function startWorker(config: AppConfig, opts: { probe?: boolean; pr
     logger: new PinoNestLogger(logger),
     abortOnError: false,
   });
-  app.enableShutdownHooks();
+  // Stop cleanly on SIGTERM (systemd, docker, the tests) and SIGINT (Ctrl-C) only, then exit 0 (the
+  // logs and span totals flushed by the 'exit' event). Nest's default list also ends the process on
+  // SIGUSR2, SIGHUP…: SIGUSR2 is what a heap snapshot or a profiler may use (docs/SCALE.md, session 15).
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT', 'SIGHUP'], { useProcessExit: true });
   await app.init();
   let probe: Server | null = null;
   if (opts.probe !== false && config.worker.healthPort > 0) {

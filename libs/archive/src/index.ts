@@ -9,6 +9,7 @@ export * from './history/history-labels';
 export * from './retention/retention-defaults';
 export * from './retention/retention.service';
 export * from './access/access-request.exporter';
+export * from './access/access-request-statement';
 export * from './jobs/data-jobs.service';
 export * from './subjects';
 export * from './sealed-editions';

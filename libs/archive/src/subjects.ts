@@ -1,3 +1,4 @@
+import type { DocumentSubtype } from '@carepact/common';
 import { EntityManager } from 'typeorm';
 
 /** A resident as the console names her now: present, deleted at the end of its retention, or unknown. */
@@ -10,7 +11,8 @@ export type SubjectPerson =
 
 /** A document as the console names it now: its type and its person, or when it was purged. */
 export type SubjectDocument =
-  | { state: 'present'; id: string; type: string; residentId: string; establishmentId: string; residentLastName: string; residentFirstName: string }
+  /** `subtype`: what an avenant amends (documents.subtype), for its name: documentTitle(type, subtype, name). */
+  | { state: 'present'; id: string; type: string; subtype: DocumentSubtype | null; residentId: string; establishmentId: string; residentLastName: string; residentFirstName: string }
   /** Deleted at the end of its retention (a tombstone says when). */
   | { state: 'purged'; id: string; purgedAt: string }
   /** No such document in the organisation, and none purged. */
@@ -47,6 +49,7 @@ interface SubjectRow {
   purged_at: Date | null;
   establishment_name: string | null;
   document_type: string | null;
+  document_subtype: DocumentSubtype | null;
   document_resident_id: string | null;
   document_establishment_id: string | null;
   document_last_name: string | null;
@@ -76,7 +79,7 @@ export async function lookupSubjects(em: EntityManager, organisationId: string, 
   if (!all.length) return subjects;
   const rows = (await em.query(
     `SELECT s.id, r.last_name, r.first_name, r.birth_date::text AS birth_date, r.establishment_id, t.purged_at, e.name AS establishment_name,
-            d.type AS document_type, d.resident_id AS document_resident_id, d.establishment_id AS document_establishment_id,
+            d.type AS document_type, d.subtype AS document_subtype, d.resident_id AS document_resident_id, d.establishment_id AS document_establishment_id,
             dr.last_name AS document_last_name, dr.first_name AS document_first_name, dt.purged_at AS document_purged_at,
             pr.params->>'day' AS report_day
        FROM unnest($2::uuid[]) AS s(id)
@@ -96,6 +99,7 @@ export async function lookupSubjects(em: EntityManager, organisationId: string, 
           state: 'present',
           id: r.id,
           type: r.document_type,
+          subtype: r.document_subtype ?? null,
           residentId: r.document_resident_id!,
           establishmentId: r.document_establishment_id!,
           residentLastName: r.document_last_name,

@@ -1,4 +1,4 @@
-import { DOCUMENT_TYPE_LABELS, calendarDayIn, documentPhrase, documentTitle, documentTypeLabel, endOfDayIn, formatDateFr, formatDateTimeFr, formatTimeFr, ofName } from './fr-fr';
+import { DOCUMENT_TYPE_LABELS, calendarDayIn, documentPhrase, documentSubtypeOf, documentTitle, documentTypeLabel, endOfDayIn, formatDateFr, formatDateTimeFr, formatTimeFr, ofName } from './fr-fr';
 
 describe('French labels and dates (one place)', () => {
   it('elides before a vowel, including accented capitals and a bidi-isolated name', () => {
@@ -37,8 +37,8 @@ describe('French labels and dates (one place)', () => {
 
   it('knows the five document types and nothing else', () => {
     expect(Object.keys(DOCUMENT_TYPE_LABELS).sort()).toEqual(['avenant', 'compte-rendu-synthese', 'contrat-sejour', 'dipc', 'projet-personnalise']);
-    expect(documentTypeLabel('toString')).toBeUndefined();
-    expect(documentTypeLabel(3)).toBeUndefined();
+    expect(documentTypeLabel('toString', null)).toBeUndefined();
+    expect(documentTypeLabel(3, null)).toBeUndefined();
   });
 
   it('writes calendar dates in full, the first of the month as « 1er »', () => {
@@ -54,19 +54,37 @@ describe('French labels and dates (one place)', () => {
     expect(formatDateFr(d)).toBe('1er décembre 2026');
     expect(formatDateFr(d, { timeZone: 'UTC' })).toBe('30 novembre 2026');
     expect(formatDateFr(d, { timeZone: 'Europe/Paris', weekday: true })).toBe('mardi 1er décembre 2026');
-    expect(formatTimeFr(d)).toBe('00 h 30');
+    expect(formatTimeFr(d)).toBe('0 h 30');
   });
 
   it('titles a document by its type and its resident, with elision', () => {
-    expect(documentTitle('contrat-sejour', 'Marcel Dupont')).toBe('Contrat de séjour de Marcel Dupont');
-    expect(documentTitle('avenant', 'Émile Durand')).toBe('Avenant au contrat de séjour d’Émile Durand');
-    expect(documentTitle('inconnu', 'Anne Martin')).toBe('Document d’Anne Martin');
+    expect(documentTitle('contrat-sejour', null, 'Marcel Dupont')).toBe('Contrat de séjour de Marcel Dupont');
+    expect(documentTitle('avenant', null, 'Émile Durand')).toBe('Avenant au contrat de séjour d’Émile Durand');
+    expect(documentTitle('inconnu', null, 'Anne Martin')).toBe('Document d’Anne Martin');
+  });
+
+  it('names an avenant by what it amends: the DIPC (CASF D.311 VII), the annex on the freedom to come and go (L.311-4-1 I), else the contract', () => {
+    expect(documentTitle('avenant', 'avenant-dipc', 'Émile Durand')).toBe('Avenant au document individuel de prise en charge (DIPC) d’Émile Durand');
+    expect(documentTitle('avenant', 'annexe-liberte-aller-venir', 'Marcel Dupont')).toBe('Annexe au contrat de séjour sur la liberté d’aller et venir de Marcel Dupont');
+    expect(documentPhrase(documentTypeLabel('avenant', 'avenant-dipc')!, null)).toBe('votre avenant au document individuel de prise en charge (DIPC)');
+    expect(documentPhrase(documentTypeLabel('avenant', 'annexe-liberte-aller-venir')!, 'Émile Durand')).toBe('l’annexe au contrat de séjour sur la liberté d’aller et venir d’Émile Durand');
+    // A subtype names an avenant only; an unknown one is the type's name.
+    expect(documentTypeLabel('dipc', 'avenant-dipc')).toBe(DOCUMENT_TYPE_LABELS.dipc);
+    expect(documentTypeLabel('avenant', 'toString')).toBe(DOCUMENT_TYPE_LABELS.avenant);
+  });
+
+  it('reads the subtype from a version’s data as the avenant template’s title does (liberty first, then appliesTo)', () => {
+    expect(documentSubtypeOf('avenant', { appliesTo: 'dipc', purpose: 'accompagnement' })).toBe('avenant-dipc');
+    expect(documentSubtypeOf('avenant', { appliesTo: 'contrat-sejour', purpose: 'liberte-aller-venir' })).toBe('annexe-liberte-aller-venir');
+    expect(documentSubtypeOf('avenant', { appliesTo: 'contrat-sejour', purpose: 'tarifs' })).toBeNull();
+    expect(documentSubtypeOf('avenant', {})).toBeNull();
+    expect(documentSubtypeOf('dipc', { appliesTo: 'dipc' })).toBeNull();
   });
 
   it('writes an instant with its time, « le … à … », from a Date or a database ISO string', () => {
     const d = new Date('2026-11-30T23:30:00Z');
-    expect(formatDateTimeFr(d)).toBe('1er décembre 2026 à 00 h 30');
-    expect(formatDateTimeFr('2026-11-30T23:30:00.000Z')).toBe('1er décembre 2026 à 00 h 30');
+    expect(formatDateTimeFr(d)).toBe('1er décembre 2026 à 0 h 30');
+    expect(formatDateTimeFr('2026-11-30T23:30:00.000Z')).toBe('1er décembre 2026 à 0 h 30');
     expect(formatDateTimeFr(d, { timeZone: 'America/Cayenne', weekday: true })).toBe('lundi 30 novembre 2026 à 20 h 30');
     expect(() => formatDateTimeFr('pas une date')).toThrow(RangeError);
   });

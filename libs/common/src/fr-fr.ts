@@ -34,11 +34,58 @@ export const DOCUMENT_TYPE_LABELS: Readonly<Record<FrDocumentType, DocumentTypeL
   },
 };
 
-/** The labels of a document type, or undefined for a type this table does not know. */
-export function documentTypeLabel(type: unknown): DocumentTypeLabel | undefined {
-  return typeof type === 'string' && Object.prototype.hasOwnProperty.call(DOCUMENT_TYPE_LABELS, type)
-    ? DOCUMENT_TYPE_LABELS[type as FrDocumentType]
-    : undefined;
+/**
+ * What an avenant amends, when it is not the contrat de séjour: the name people read depends on it,
+ * not on the type alone. Recorded on the document (`documents.subtype`, migration 1764110000000)
+ * from the data of its current version, so that a list names it without reading the version's data
+ * (which the intermediate archive refuses, libs/documents intermediate-archive.ts):
+ * - `avenant-dipc`: an avenant to a DIPC (data `document.appliesTo == 'dipc'`, avenant 1.1.0 on),
+ *   « élaboré dans les mêmes conditions » as the DIPC (CASF D.311 VII);
+ * - `annexe-liberte-aller-venir`: the annex to the contrat de séjour on the measures for the safety
+ *   and the freedom to come and go (data `document.purpose == 'liberte-aller-venir'`, avenant 1.4.0
+ *   on; CASF L.311-4-1 I). It comes first, as in the template's title.
+ * Null: the type's own name (an avenant to the contrat de séjour, every other type).
+ */
+export const DOCUMENT_SUBTYPES = ['avenant-dipc', 'annexe-liberte-aller-venir'] as const;
+export type DocumentSubtype = (typeof DOCUMENT_SUBTYPES)[number];
+
+/** The names of the subtypes, written as the avenant template's title (templates/documents/avenant, 1.4.0 on). */
+export const DOCUMENT_SUBTYPE_LABELS: Readonly<Record<DocumentSubtype, DocumentTypeLabel>> = {
+  'avenant-dipc': {
+    the: 'l’avenant au document individuel de prise en charge (DIPC)',
+    noun: 'avenant au document individuel de prise en charge (DIPC)',
+    short: 'avenant au document individuel de prise en charge (DIPC)',
+  },
+  'annexe-liberte-aller-venir': {
+    the: 'l’annexe au contrat de séjour sur la liberté d’aller et venir',
+    noun: 'annexe au contrat de séjour sur la liberté d’aller et venir',
+    short: 'annexe au contrat de séjour sur la liberté d’aller et venir',
+  },
+};
+
+/**
+ * The subtype of a document from the data of a version (`input.document`, or the document data
+ * themselves): the one rule, read where a version is created (DocumentsService) and in the migration
+ * that recorded it for the documents created before (1764110000000, the same rule in SQL).
+ */
+export function documentSubtypeOf(type: unknown, data: unknown): DocumentSubtype | null {
+  if (type !== 'avenant' || !data || typeof data !== 'object') return null;
+  const d = data as { purpose?: unknown; appliesTo?: unknown };
+  if (d.purpose === 'liberte-aller-venir') return 'annexe-liberte-aller-venir';
+  return d.appliesTo === 'dipc' ? 'avenant-dipc' : null;
+}
+
+/**
+ * The labels of a document, by its type and its subtype (`documents.subtype`: what an avenant
+ * amends), or undefined for a type this table does not know. The subtype is required, null when the
+ * caller knows there is none: a place that names an avenant without it would call an avenant to a
+ * DIPC « avenant au contrat de séjour ».
+ */
+export function documentTypeLabel(type: unknown, subtype: unknown): DocumentTypeLabel | undefined {
+  if (typeof type !== 'string' || !Object.prototype.hasOwnProperty.call(DOCUMENT_TYPE_LABELS, type)) return undefined;
+  if (type === 'avenant' && typeof subtype === 'string' && Object.prototype.hasOwnProperty.call(DOCUMENT_SUBTYPE_LABELS, subtype))
+    return DOCUMENT_SUBTYPE_LABELS[subtype as DocumentSubtype];
+  return DOCUMENT_TYPE_LABELS[type as FrDocumentType];
 }
 
 /**
@@ -60,9 +107,13 @@ export function documentPhrase(label: DocumentTypeLabel, residentName: string | 
   return residentName === null ? `votre ${label.noun}` : `${label.the} ${ofName(residentName)}`;
 }
 
-/** A document named on its own, as a link or a list item: « Contrat de séjour de Marcel Dupont », « Avenant au contrat de séjour d’Émile Durand »; « Document de … » for a type the table does not know. */
-export function documentTitle(type: unknown, residentName: string): string {
-  const noun = documentTypeLabel(type)?.short ?? 'document';
+/**
+ * A document named on its own, as a link or a list item: « Contrat de séjour de Marcel Dupont »,
+ * « Avenant au document individuel de prise en charge (DIPC) d’Émile Durand »; « Document de … » for a
+ * type the table does not know. `subtype`: as documentTypeLabel.
+ */
+export function documentTitle(type: unknown, subtype: unknown, residentName: string): string {
+  const noun = documentTypeLabel(type, subtype)?.short ?? 'document';
   return `${noun.charAt(0).toUpperCase()}${noun.slice(1)} ${ofName(residentName)}`;
 }
 
@@ -155,11 +206,12 @@ const WEEKDAYS_FR = ['dimanche', 'lundi', 'mardi', 'mercredi', 'jeudi', 'vendred
 /** « 23 h 59 » in `timeZone` (default Europe/Paris). */
 export function formatTimeFr(instant: Date, timeZone = 'Europe/Paris'): string {
   const [h, m] = timeFormatter(timeZone).format(instant).split(':');
-  return `${h} h ${m}`;
+  // French usage writes the hour without a leading zero: « 9 h 05 », « 0 h 30 » (not « 09 h 05 »).
+  return `${Number(h)} h ${m}`;
 }
 
 /**
- * « 14 mars 2026 à 09 h 05 » (with `weekday`: « samedi 14 mars 2026 à 09 h 05 »): an instant as
+ * « 14 mars 2026 à 9 h 05 » (with `weekday`: « samedi 14 mars 2026 à 9 h 05 »): an instant as
  * every page, e-mail and document writes it, day and time in `timeZone` (default Europe/Paris).
  * A string must be an ISO instant (a database timestamp as the views receive it).
  */

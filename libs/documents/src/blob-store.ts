@@ -23,17 +23,29 @@ export class BlobStore {
    * Returns their addresses in the same order; a content given twice is stored once.
    */
   async putMany(em: EntityManager, contents: Buffer[]): Promise<string[]> {
+    return this.putManyThen(em, contents);
+  }
+
+  /**
+   * putMany, and in the same statement the rows that point at these blobs (a version's renditions:
+   * one round trip instead of two, issue 12). `then` receives the addresses and the parameter list
+   * (the blobs' parameters already in it) and returns an INSERT whose own parameters it has pushed.
+   * The INSERT runs after the blobs' (its foreign keys are checked at the end of the statement).
+   */
+  async putManyThen(em: EntityManager, contents: Buffer[], then?: (shas: string[], params: unknown[]) => string): Promise<string[]> {
     const shas = contents.map((c) => sha256Hex(c));
     const unique = new Map<string, Buffer>();
     contents.forEach((c, i) => unique.set(shas[i], c));
-    if (unique.size === 0) return shas;
     const params: unknown[] = [];
     const rows = [...unique].map(([sha, c]) => {
       params.push(sha, c.length, c);
       const n = params.length;
       return `($${n - 2}, $${n - 1}, $${n}, now())`;
     });
-    await em.query(`INSERT INTO blobs (sha256, byte_size, content, created_at) VALUES ${rows.join(', ')} ON CONFLICT (sha256) DO NOTHING`, params);
+    const blobs = rows.length ? `INSERT INTO blobs (sha256, byte_size, content, created_at) VALUES ${rows.join(', ')} ON CONFLICT (sha256) DO NOTHING` : null;
+    const next = then ? then(shas, params) : null;
+    if (blobs && next) await em.query(`WITH stored AS (${blobs}) ${next}`, params);
+    else if (blobs || next) await em.query((blobs ?? next)!, params);
     return shas;
   }
 

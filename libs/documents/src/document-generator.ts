@@ -7,8 +7,8 @@ import { RenderPool, Rendition } from '@carepact/rendering';
 import { EntityManager } from 'typeorm';
 import { BlobStore } from './blob-store';
 import { DocumentLifecycle } from './document-lifecycle.service';
-import { DocumentVersionEntity, RenditionEntity } from './documents.entities';
-import { DocumentsRepository } from './documents.repository';
+import { DocumentVersionEntity } from './documents.entities';
+import { DocumentsRepository, VersionToGenerate } from './documents.repository';
 import { GENERATION_RETRIES_EXHAUSTED } from './generation-errors';
 
 export type GenerationResult = { outcome: 'generated'; renditions: number } | { outcome: 'skipped'; reason: string };
@@ -35,7 +35,7 @@ export class DocumentGenerator {
 
   async generate(outboxId: string, versionId: string): Promise<GenerationResult> {
     const em = this.tx.manager;
-    const version = await this.repo.findVersionById(em, versionId);
+    const version = await this.repo.versionToGenerate(em, versionId);
     if (!version || version.status !== 'pending') {
       await this.outbox.complete(outboxId);
       return { outcome: 'skipped', reason: version ? `version ${version.status}` : 'version not found' };
@@ -63,7 +63,7 @@ export class DocumentGenerator {
   }
 
   /** The renditions' blobs and rows, the version ready, its event: one transaction, once per outbox row. */
-  private store(outboxId: string, version: DocumentVersionEntity, renditions: Rendition[]) {
+  private store(outboxId: string, version: VersionToGenerate, renditions: Rendition[]) {
     return timed('worker: store (transaction)', () => this.outbox.runOnce(outboxId, async (tx, row) => {
       // Workers re-check that a job's ids belong to the organisation it was enqueued for.
       if (row.organisationId !== version.organisationId) throw new PermanentJobError('ORGANISATION_MISMATCH', 'job organisation mismatch');
@@ -77,14 +77,21 @@ export class DocumentGenerator {
         now,
       ]);
       if (returnedRows(ready).length === 0) return 0;
-      // Two statements for the 9 renditions (blobs, then rendition rows), not 18 round trips.
-      await timed('worker: blob + rendition inserts', async () => {
-        const shas = await this.blobs.putMany(tx, renditions.map((r) => r.bytes));
-        await tx.insert(
-          RenditionEntity,
-          renditions.map((r, i) => ({ versionId: version.id, format: r.format, variant: r.variant, blobSha256: shas[i], byteSize: r.bytes.length, mediaType: r.mediaType, createdAt: now })),
-        );
-      });
+      // One statement for the 9 renditions (blobs, then rendition rows), not 18 round trips.
+      await timed('worker: blob + rendition inserts', () =>
+        this.blobs.putManyThen(
+          tx,
+          renditions.map((r) => r.bytes),
+          (shas, params) => {
+            const rows = renditions.map((r, i) => {
+              params.push(version.id, r.format, r.variant, shas[i], r.bytes.length, r.mediaType, now);
+              const n = params.length;
+              return `($${n - 6}::uuid, $${n - 5}, $${n - 4}, $${n - 3}, $${n - 2}::int, $${n - 1}, $${n}::timestamptz)`;
+            });
+            return `INSERT INTO renditions (version_id, format, variant, blob_sha256, byte_size, media_type, created_at) VALUES ${rows.join(', ')}`;
+          },
+        ),
+      );
       await this.lifecycle.markGenerated(tx, version.documentId, version.id, now);
       await this.audit.append(tx, {
         chainId: version.organisationId,

@@ -1,5 +1,5 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn, Relation } from 'typeorm';
-import { DOCUMENT_TYPE_LABELS } from '@carepact/common';
+import { DOCUMENT_TYPE_LABELS, type DocumentSubtype } from '@carepact/common';
 import { EstablishmentEntity, OrganisationEntity } from '@carepact/identity';
 import { ResidentEntity } from '@carepact/residents';
 import type { VersionAnnex } from './annexes/annex-files.entities';
@@ -66,6 +66,15 @@ export class DocumentEntity {
 
   @Column({ type: 'text' })
   type: DocumentType;
+
+  /**
+   * What an avenant amends, for its name (@carepact/common documentSubtypeOf, documentTypeLabel):
+   * `avenant-dipc`, `annexe-liberte-aller-venir`, or null (the type's name). Written with each
+   * version from its data (DocumentsService), so lists name it without reading the data (migration
+   * 1764110000000).
+   */
+  @Column({ type: 'text', nullable: true })
+  subtype: DocumentSubtype | null;
 
   @Column({ type: 'text' })
   status: DocumentStatus;

@@ -13,6 +13,8 @@ export interface SignableVersion {
 
 /** What rendering a version again needs (the portal's reading view, the seal). */
 export type VersionInput = Pick<DocumentVersionEntity, 'id' | 'templateId' | 'templateVersion' | 'input'>;
+/** A version as the worker generates it (DocumentsRepository.versionToGenerate). */
+export type VersionToGenerate = Pick<DocumentVersionEntity, 'id' | 'organisationId' | 'documentId' | 'status' | 'templateId' | 'templateVersion' | 'templateHash' | 'inputHash' | 'input'>;
 
 /**
  * Reads of documents, versions and renditions. Other libs (signing) read these tables only through
@@ -53,6 +55,30 @@ export class DocumentsRepository {
 
   findVersionById(em: EntityManager, versionId: string): Promise<DocumentVersionEntity | null> {
     return em.findOne(DocumentVersionEntity, { where: { id: versionId } });
+  }
+
+  /**
+   * What the worker needs to generate a version, in one plain query (issue 12: the entity's
+   * hydration was a measurable share of the worker's main thread per document).
+   */
+  async versionToGenerate(em: EntityManager, versionId: string): Promise<VersionToGenerate | null> {
+    const [r] = (await em.query(
+      `SELECT id, organisation_id, document_id, status, template_id, template_version, template_hash, input_hash, input FROM document_versions WHERE id = $1`,
+      [versionId],
+    )) as { id: string; organisation_id: string; document_id: string; status: VersionStatus; template_id: string; template_version: string; template_hash: string; input_hash: string; input: Record<string, unknown> }[];
+    return r
+      ? {
+          id: r.id,
+          organisationId: r.organisation_id,
+          documentId: r.document_id,
+          status: r.status,
+          templateId: r.template_id,
+          templateVersion: r.template_version,
+          templateHash: r.template_hash,
+          inputHash: r.input_hash,
+          input: r.input,
+        }
+      : null;
   }
 
   versionInput(em: EntityManager, versionId: string): Promise<VersionInput | null> {
@@ -105,7 +131,11 @@ export class DocumentsRepository {
   }
 
   async residentHasRefusedContract(em: EntityManager, residentId: string): Promise<boolean> {
-    return (await em.count(DocumentEntity, { where: { residentId, type: 'contrat-sejour', status: 'refused' } })) > 0;
+    // A plain EXISTS, not em.count: checked on every document created (issue 12, TypeORM's count builder per request).
+    const [{ refused }] = (await em.query(`SELECT EXISTS (SELECT 1 FROM documents WHERE resident_id = $1 AND type = 'contrat-sejour' AND status = 'refused') AS refused`, [residentId])) as {
+      refused: boolean;
+    }[];
+    return refused;
   }
 
   /**
@@ -116,8 +146,10 @@ export class DocumentsRepository {
    * With `tariffOn` (a new tariff avenant's effective date), each contract also carries the price
    * in force on that date (CASF L.342-3, the base of the year's variation): the latest signed
    * tariff avenant taking effect before it, and the latest one still awaiting signature after that
-   * one (`SignedContract.lastTariffAvenant`, `pendingTariffAvenant`); `exceptDocumentId`, the
-   * avenant being corrected, is neither.
+   * one (`SignedContract.lastTariffAvenant`, `pendingTariffAvenant`); and the latest signed one
+   * taking effect before 1 January of that date's year, in force on 31 December before it (the
+   * base of the yearly percentage, `yearBaseTariffAvenant`). `exceptDocumentId`, the avenant being
+   * corrected, is none of them.
    */
   async signedContracts(
     em: EntityManager,
@@ -140,11 +172,15 @@ export class DocumentsRepository {
     if (tariffOn && out.size) {
       const { signed, pending } = await this.tariffAvenantsBefore(em, organisationId, [...out.keys()], tariffOn.effectiveOn, tariffOn.exceptDocumentId);
       const later = await this.tariffAvenantsAfter(em, organisationId, [...out.keys()], tariffOn.effectiveOn, tariffOn.exceptDocumentId);
+      // CASF L.342-3: the yearly percentage is on the price in force on 31 December of the previous year.
+      const newYear = `${tariffOn.effectiveOn.slice(0, 4)}-01-01`;
+      const yearBase = newYear < tariffOn.effectiveOn ? (await this.tariffAvenantsBefore(em, organisationId, [...out.keys()], newYear, tariffOn.exceptDocumentId)).signed : signed;
       for (const [residentId, c] of out) {
         c.laterTariffAvenant = later.get(residentId) ?? null;
         const last = signed.get(residentId) ?? null;
         const waiting = pending.get(residentId) ?? null;
         c.lastTariffAvenant = last;
+        c.yearBaseTariffAvenant = yearBase.get(residentId) ?? null;
         // Only one taking effect after the last signed one changes the price in force: an older
         // one left unsigned is superseded by it (ISO dates compare as text).
         c.pendingTariffAvenant = waiting && (!last || waiting.effectiveOn > last.effectiveOn) ? waiting : null;

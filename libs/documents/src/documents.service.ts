@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditAppend, AuditService } from '@carepact/audit';
-import { DomainError, FieldError, NotFoundError, ValidationError, addSpan, since, timed } from '@carepact/common';
+import { DomainError, FieldError, NotFoundError, ValidationError, addSpan, documentSubtypeOf, since, timed } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
 import { IdentityRepository, StaffActor, assertCan, auditActor, requireVisible, visibleEstablishments } from '@carepact/identity';
 import { OutboxService } from '@carepact/queue';
@@ -18,12 +18,12 @@ import { GENERATION_RETRIES_EXHAUSTED, generationErrorOf } from './generation-er
 import type { CreateDocumentInput, DocumentView, Download, RenditionView, VersionView } from './documents.types';
 import { templateInputOf } from './template-input';
 import { GenerationChecks } from './generation-checks';
-import { AvenantAlreadyExistsError, ExistingTariffAvenant, SignedContract, checkTypedTariffChange, tariffEffectiveOnOf } from './bulk/tariff-avenant';
+import { AvenantAlreadyExistsError, ExistingTariffAvenant, SignedContract, checkTypedTariffChange, tariffAvenantDepartureError, tariffEffectiveOnOf } from './bulk/tariff-avenant';
 import type { VersionAnnex } from './annexes/annex-files.entities';
 import { AnnexFilesRepository } from './annexes/annex-files.repository';
 import { annexAuditEntries } from './annexes/annex-audit';
 import { ANNEX_HANDOVER_IN_FUTURE, annexHandoverDay, annexHandoverInFuture } from './annexes/annex-handover';
-import { assertArchiveOpen } from './intermediate-archive';
+import { ARCHIVED_SINCE_SQL, assertArchiveOpen, assertArchivesOpen } from './intermediate-archive';
 
 /** Request data errors point at `data.<field>`; template schema paths start at `document.`. */
 function toRequestFields(errors: FieldError[]): FieldError[] {
@@ -76,6 +76,7 @@ export class DocumentsService {
     // One tariff avenant per resident and effective date, as a bulk run makes them: checked under
     // the resident's row lock, so that two simultaneous requests cannot both pass.
     const effectiveOn = input.type === 'avenant' ? tariffEffectiveOnOf(snapshot.document) : null;
+    if (effectiveOn) await this.assertTariffAvenantApplies(em, actor.organisationId, resident.id, effectiveOn);
     if (effectiveOn && lockedTariffContract) snapshot = checkedAgainstPriceInForce(snapshot, lockedTariffContract);
     else if (effectiveOn) {
       const existing = await this.tariffAvenantUnderLock(em, actor.organisationId, resident.id, effectiveOn);
@@ -91,6 +92,8 @@ export class DocumentsService {
       establishmentId: resident.establishmentId,
       residentId: resident.id,
       type: input.type,
+      // What an avenant amends, for its name everywhere (documentSubtypeOf): from this version's data.
+      subtype: documentSubtypeOf(input.type, (snapshot as { document?: unknown }).document),
       status: 'generating',
       currentVersionId: firstVersionId,
       createdBy: actor.system ? null : actor.userId,
@@ -148,11 +151,15 @@ export class DocumentsService {
       // another, it is refused as `createIn` refuses a second one, under the same lock.
       const effectiveOn = doc.type === 'avenant' ? tariffEffectiveOnOf(snapshot.document) : null;
       if (effectiveOn) {
+        await this.assertTariffAvenantApplies(em, actor.organisationId, doc.residentId, effectiveOn);
         const existing = await this.tariffAvenantUnderLock(em, actor.organisationId, doc.residentId, effectiveOn, doc.id);
         if (existing) throw new AvenantAlreadyExistsError(effectiveOn, existing);
         snapshot = await this.withPriceInForce(em, actor.organisationId, doc.residentId, snapshot, effectiveOn, doc.id);
       }
       const version = await this.requestVersion(em, actor, doc, snapshot, `Correction avant signature : ${reason.trim()}`);
+      // The name follows the current version's data, as the signature policy does (a correction may change what an avenant amends).
+      const subtype = documentSubtypeOf(doc.type, (snapshot as { document?: unknown }).document);
+      if (subtype !== doc.subtype) await em.update(DocumentEntity, { id: doc.id }, { subtype });
       return { id: doc.id, versionId: version.id, status: 'generating' };
     });
   }
@@ -224,7 +231,7 @@ export class DocumentsService {
   async signedContractOf(actor: StaffActor, residentId: string): Promise<{ type: 'contrat-sejour' | 'dipc'; signedOn: string } | null> {
     const em = this.tx.manager;
     const resident = await this.residents.getForOrganisation(em, actor.organisationId, residentId);
-    requireVisible(actor, resident, new NotFoundError('RESIDENT_NOT_FOUND', 'Résident introuvable.'));
+    requireVisible(actor, resident, () => new NotFoundError('RESIDENT_NOT_FOUND', 'Résident introuvable.'));
     const c = (await this.repo.signedContracts(em, actor.organisationId, [resident.id], false)).get(resident.id);
     return c ? { type: c.type, signedOn: c.signedOn } : null;
   }
@@ -237,7 +244,7 @@ export class DocumentsService {
   async typesFor(actor: StaffActor, residentId: string): Promise<{ type: DocumentType; allowed: boolean; reason: string | null }[]> {
     const em = this.tx.manager;
     const resident = await this.residents.getForOrganisation(em, actor.organisationId, residentId);
-    requireVisible(actor, resident, new NotFoundError('RESIDENT_NOT_FOUND', 'Résident introuvable.'));
+    requireVisible(actor, resident, () => new NotFoundError('RESIDENT_NOT_FOUND', 'Résident introuvable.'));
     assertCan(actor, 'document.write', resident.establishmentId);
     const est = await this.identity.findEstablishment(em, actor.organisationId, resident.establishmentId);
     if (!est) throw new NotFoundError('ESTABLISHMENT_NOT_FOUND', 'Établissement introuvable.');
@@ -276,6 +283,7 @@ export class DocumentsService {
     const { resident, snapshot, template } = await this.prepare(this.tx.manager, actor, input.residentId, input.type, input.data);
     // Said at the preview already (`create` checks again, under the lock).
     const effectiveOn = input.type === 'avenant' ? tariffEffectiveOnOf(snapshot.document) : null;
+    if (effectiveOn) await this.assertTariffAvenantApplies(this.tx.manager, actor.organisationId, resident.id, effectiveOn);
     const existing = effectiveOn ? (await this.repo.tariffAvenantsOn(this.tx.manager, actor.organisationId, [resident.id], effectiveOn)).get(resident.id) : undefined;
     if (effectiveOn && existing) throw new AvenantAlreadyExistsError(effectiveOn, existing);
     return { template, input: effectiveOn ? await this.withPriceInForce(this.tx.manager, actor.organisationId, resident.id, snapshot, effectiveOn) : snapshot };
@@ -287,9 +295,26 @@ export class DocumentsService {
     const doc = await this.scoped(em, actor, documentId, 'document.write');
     const { snapshot, template } = await this.prepare(em, actor, doc.residentId, doc.type, data, doc.id);
     const effectiveOn = doc.type === 'avenant' ? tariffEffectiveOnOf(snapshot.document) : null;
+    if (effectiveOn) await this.assertTariffAvenantApplies(em, actor.organisationId, doc.residentId, effectiveOn);
     const existing = effectiveOn ? (await this.repo.tariffAvenantsOn(em, actor.organisationId, [doc.residentId], effectiveOn, doc.id)).get(doc.residentId) : undefined;
     if (effectiveOn && existing) throw new AvenantAlreadyExistsError(effectiveOn, existing);
     return { template, input: effectiveOn ? await this.withPriceInForce(em, actor.organisationId, doc.residentId, snapshot, effectiveOn, doc.id) : snapshot };
+  }
+
+  /**
+   * No tariff avenant for a resident who left before its effective date, nor for one whose documents
+   * are in the intermediate archive (tariffAvenantDepartureError, 409 TARIFF_AVENANT_RESIDENT_DEPARTED):
+   * checked before the price in force is read from her contract (`withPriceInForce`, whose refusals
+   * name that price), in `createIn` (the bulk worker's too), `addVersion` and both previews.
+   */
+  async assertTariffAvenantApplies(em: EntityManager, organisationId: string, residentId: string, effectiveOn: string): Promise<void> {
+    const [row] = (await em.query(
+      `SELECT r.departed_on::text AS departed_on, ${ARCHIVED_SINCE_SQL} AS since FROM residents r JOIN organisations o ON o.id = r.organisation_id WHERE r.id = $1 AND r.organisation_id = $2`,
+      [residentId, organisationId],
+    )) as { departed_on: string | null; since: string | null }[];
+    if (!row) return;
+    const error = tariffAvenantDepartureError({ departedOn: row.departed_on, archivedSince: row.since && row.since <= todayIso() ? row.since : null, effectiveOn });
+    if (error) throw error;
   }
 
   /**
@@ -326,9 +351,15 @@ export class DocumentsService {
     const docs = (await this.repo.list(em, actor.organisationId, visibleEstablishments(actor), residentId)).filter(
       (d) => d.type === type && d.currentVersionId && (!signedOfPurpose || d.status === 'signed'),
     );
+    // The intermediate archive of their residents, one query for the set (all of them, in fact,
+    // this resident's), checked at the first document as before: the role first, then the archive.
+    let archiveChecked = false;
     for (const d of docs) {
       assertCan(actor, 'document.content', d.establishmentId);
-      await assertArchiveOpen(em, actor, d.residentId);
+      if (!archiveChecked) {
+        await assertArchivesOpen(em, actor, docs.map((x) => x.residentId));
+        archiveChecked = true;
+      }
       const v = await this.repo.findVersion(em, d.id, d.currentVersionId!);
       const data = (v?.input as { document?: Record<string, unknown> } | undefined)?.document;
       // An avenant written before purposes existed (avenant < 1.3.0) is an accompaniment one.
@@ -364,7 +395,7 @@ export class DocumentsService {
   /** Checks access and the resident's situation, validates the data, builds the input snapshot. */
   private async prepare(em: EntityManager, actor: StaffActor, residentId: string, type: DocumentType, data: Record<string, unknown>, existingDocumentId?: string) {
     const resident = await this.residents.getForOrganisation(em, actor.organisationId, residentId);
-    requireVisible(actor, resident, new NotFoundError('RESIDENT_NOT_FOUND', 'Résident introuvable.'));
+    requireVisible(actor, resident, () => new NotFoundError('RESIDENT_NOT_FOUND', 'Résident introuvable.'));
     assertCan(actor, 'document.write', resident.establishmentId);
     const est = await this.identity.findEstablishment(em, actor.organisationId, resident.establishmentId);
     if (!est) throw new NotFoundError('ESTABLISHMENT_NOT_FOUND', 'Établissement introuvable.');
@@ -414,7 +445,7 @@ export class DocumentsService {
     const template = templates().load(doc.type);
     const annexes = await this.annexRecord(em, doc, snapshot, template);
     const version = em.create(DocumentVersionEntity, {
-      ...(first ? { id: first.id } : {}),
+      id: first ? first.id : randomUUID(),
       organisationId: doc.organisationId,
       documentId: doc.id,
       number: first ? first.number : await this.repo.nextVersionNumber(em, doc.id),
@@ -432,7 +463,31 @@ export class DocumentsService {
       createdAt: new Date(),
       generatedAt: null,
     });
-    await em.getRepository(DocumentVersionEntity).insert(version as never);
+    // A plain INSERT (issue 12: TypeORM's insert builder was a measurable share of the api's CPU per
+    // document); the id is made here as for the first version, the JSON columns written as JSON.
+    await em.query(
+      `INSERT INTO document_versions (id, organisation_id, document_id, number, reason, status, template_id, template_version, template_hash, renderer_version, input, input_hash, annexes, error_code, created_by, created_at, generated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13::jsonb, $14, $15, $16, $17)`,
+      [
+        version.id,
+        version.organisationId,
+        version.documentId,
+        version.number,
+        version.reason,
+        version.status,
+        version.templateId,
+        version.templateVersion,
+        version.templateHash,
+        version.rendererVersion,
+        JSON.stringify(version.input),
+        version.inputHash,
+        version.annexes === null ? null : JSON.stringify(version.annexes),
+        version.errorCode,
+        version.createdBy,
+        version.createdAt,
+        version.generatedAt,
+      ],
+    );
     if (!first) await this.lifecycle.markGenerating(em, doc.id, version.id);
     await this.outbox.enqueue(em, 'documents.render', { versionId: version.id }, { key: version.id, organisationId: doc.organisationId });
     if (before) await this.audit.append(em, { chainId: doc.organisationId, actor: auditActor(actor), ...before });
@@ -487,6 +542,7 @@ export class DocumentsService {
       residentId: d.residentId,
       establishmentId: d.establishmentId,
       type: d.type,
+      subtype: d.subtype ?? null,
       status: d.status,
       currentVersionId: d.currentVersionId,
       generationError: current ? generationErrorOf({ status: current.status, errorCode: current.errorCode ?? GENERATION_RETRIES_EXHAUSTED }) : null,

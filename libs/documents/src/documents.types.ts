@@ -1,4 +1,5 @@
 import type { DocumentStatus, DocumentType, VersionStatus } from './documents.entities';
+import type { DocumentSubtype } from '@carepact/common';
 import type { GenerationError } from './generation-errors';
 
 export interface RenditionView {
@@ -32,6 +33,8 @@ export interface DocumentView {
   residentId: string;
   establishmentId: string;
   type: DocumentType;
+  /** What an avenant amends, for its name (`avenant-dipc`, `annexe-liberte-aller-venir`), or null: @carepact/common documentTypeLabel. */
+  subtype: DocumentSubtype | null;
   status: DocumentStatus;
   currentVersionId: string | null;
   /** Status `generation_failed`: why, in French, and whether `retry-generation` may help. */

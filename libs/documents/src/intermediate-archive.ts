@@ -1,4 +1,4 @@
-import { ForbiddenError, calendarDayIn } from '@carepact/common';
+import { ConflictError, ForbiddenError, calendarDayIn, formatDateFr } from '@carepact/common';
 import { StaffActor } from '@carepact/identity';
 import { EntityManager } from 'typeorm';
 
@@ -19,6 +19,13 @@ import { EntityManager } from 'typeorm';
 /** How long one opening lasts: long enough to answer the need, short enough not to become the active base again. */
 export const ARCHIVE_GRANT_MINUTES = 60;
 
+/**
+ * Who reads, as far as the archive goes: a member of staff (StaffActor) or, in the worker, the one
+ * who asked for a job (DataJobsService re-checks when it runs). `system`: a command acting for the
+ * system (seed, CLI), not a person reading.
+ */
+export type ArchiveReader = Pick<StaffActor, 'organisationId' | 'userId' | 'system'>;
+
 export interface ArchiveState {
   /** The first day the person's documents are in the intermediate archive, or null (accompanied, or still in the active base). */
   archivedSince: string | null;
@@ -30,15 +37,26 @@ export interface ArchiveState {
 export const ARCHIVED_SINCE_SQL = `CASE WHEN r.departed_on IS NULL THEN NULL ELSE ((r.departed_on + make_interval(months => o.active_base_months))::date + 1)::text END`;
 
 /** The resident's archive state for this actor (an unknown resident: not archived). */
-export async function archiveState(em: EntityManager, actor: StaffActor, residentId: string, now = new Date()): Promise<ArchiveState> {
-  const [row] = (await em.query(
-    `SELECT ${ARCHIVED_SINCE_SQL} AS since,
+export async function archiveState(em: EntityManager, actor: ArchiveReader, residentId: string, now = new Date()): Promise<ArchiveState> {
+  return (await archiveStates(em, actor, [residentId], now)).get(residentId) ?? { archivedSince: null, openUntil: null };
+}
+
+/** The archive state of each of these residents for this actor, in one query whatever their number (unknown residents: absent). */
+export async function archiveStates(em: EntityManager, actor: ArchiveReader, residentIds: readonly string[], now = new Date()): Promise<Map<string, ArchiveState>> {
+  if (!residentIds.length) return new Map();
+  const rows = (await em.query(
+    `SELECT r.id, ${ARCHIVED_SINCE_SQL} AS since,
             (SELECT max(g.expires_at) FROM archive_access_grants g WHERE g.resident_id = r.id AND g.staff_user_id = $3 AND g.expires_at > $4) AS open_until
-       FROM residents r JOIN organisations o ON o.id = r.organisation_id WHERE r.id = $1 AND r.organisation_id = $2`,
-    [residentId, actor.organisationId, actor.userId, now],
-  )) as { since: string | null; open_until: Date | null }[];
-  const since = row?.since && row.since <= calendarDayIn(now) ? row.since : null;
-  return { archivedSince: since, openUntil: since && row.open_until ? row.open_until.toISOString() : null };
+       FROM residents r JOIN organisations o ON o.id = r.organisation_id WHERE r.id = ANY ($1) AND r.organisation_id = $2`,
+    [[...new Set(residentIds)], actor.organisationId, actor.userId, now],
+  )) as { id: string; since: string | null; open_until: Date | null }[];
+  const today = calendarDayIn(now);
+  return new Map(
+    rows.map((row) => {
+      const since = row.since && row.since <= today ? row.since : null;
+      return [row.id, { archivedSince: since, openUntil: since && row.open_until ? row.open_until.toISOString() : null }];
+    }),
+  );
 }
 
 /** The residents of `residentIds` whose documents are in the intermediate archive today, with the day they went (for lists). */
@@ -67,10 +85,23 @@ export class ArchiveRestrictedError extends ForbiddenError {
  * (403 ARCHIVE_INTERMEDIATE_RESTRICTED). A command acting for the system (seed, CLI: `actor.system`)
  * is not a person reading: it passes, audited as such by the caller.
  */
-export async function assertArchiveOpen(em: EntityManager, actor: StaffActor, residentId: string): Promise<void> {
+export async function assertArchiveOpen(em: EntityManager, actor: ArchiveReader, residentId: string): Promise<void> {
   if (actor.system) return;
   const state = await archiveState(em, actor, residentId);
   if (state.archivedSince && !state.openUntil) throw new ArchiveRestrictedError(state.archivedSince);
+}
+
+/**
+ * assertArchiveOpen for a set of residents (the documents a list reads the content of), in one query:
+ * refused for the first of them, in the order given, whose archive this actor has not opened.
+ */
+export async function assertArchivesOpen(em: EntityManager, actor: ArchiveReader, residentIds: readonly string[]): Promise<void> {
+  if (actor.system || !residentIds.length) return;
+  const states = await archiveStates(em, actor, residentIds);
+  for (const id of residentIds) {
+    const state = states.get(id);
+    if (state?.archivedSince && !state.openUntil) throw new ArchiveRestrictedError(state.archivedSince);
+  }
 }
 
 /** The resident a document of this organisation belongs to, or null (an unknown document). */
@@ -80,22 +111,94 @@ async function residentOfDocument(em: EntityManager, organisationId: string, doc
 }
 
 /** assertArchiveOpen for the resident a document belongs to. */
-export async function assertDocumentArchiveOpen(em: EntityManager, actor: StaffActor, documentId: string): Promise<void> {
+export async function assertDocumentArchiveOpen(em: EntityManager, actor: ArchiveReader, documentId: string): Promise<void> {
   if (actor.system) return;
   const residentId = await residentOfDocument(em, actor.organisationId, documentId);
   if (residentId) await assertArchiveOpen(em, actor, residentId);
 }
 
 /** archiveReadable for the resident a document belongs to. */
-export async function documentArchiveReadable(em: EntityManager, actor: StaffActor, documentId: string): Promise<boolean> {
+export async function documentArchiveReadable(em: EntityManager, actor: ArchiveReader, documentId: string): Promise<boolean> {
   if (actor.system) return true;
   const residentId = await residentOfDocument(em, actor.organisationId, documentId);
   return !residentId || archiveReadable(em, actor, residentId);
 }
 
 /** Whether this actor may read the content of this resident's documents now, as far as the archive goes (the role is checked apart). */
-export async function archiveReadable(em: EntityManager, actor: StaffActor, residentId: string): Promise<boolean> {
+export async function archiveReadable(em: EntityManager, actor: ArchiveReader, residentId: string): Promise<boolean> {
   if (actor.system) return true;
   const state = await archiveState(em, actor, residentId);
   return !state.archivedSince || !!state.openUntil;
+}
+
+/**
+ * SQL, for lists that carry content (a refusal's reason, a question) in one query: true when the
+ * resident whose id is the expression `residentId` is in the intermediate archive on the Paris day
+ * `day` and the staff user `userId` holds no opening lasting past the instant `now` (each a SQL
+ * expression, usually `$n` parameters: calendarDayIn(now), actor.userId, now). The same rule as
+ * archiveState; a command acting for the system (`actor.system`) reads no such list. The
+ * expressions must not name the aliases `r`, `o` and `g`, which this one takes inside.
+ */
+export function archiveClosedSql(residentId: string, p: { day: string; userId: string; now: string }): string {
+  return `EXISTS (SELECT 1 FROM residents r JOIN organisations o ON o.id = r.organisation_id
+                   WHERE r.id = ${residentId} AND ${ARCHIVED_SINCE_SQL} <= (${p.day})::text
+                     AND NOT EXISTS (SELECT 1 FROM archive_access_grants g WHERE g.resident_id = r.id AND g.staff_user_id = ${p.userId} AND g.expires_at > ${p.now}))`;
+}
+
+/** The stable code of a new signing act refused because the person is in the intermediate archive. */
+export const RESIDENT_ARCHIVED = 'RESIDENT_ARCHIVED';
+
+/** A person in the intermediate archive: the day she left, and the first day of the archive. */
+export interface ResidentArchived {
+  departedOn: string;
+  archivedSince: string;
+}
+
+/**
+ * Whether this resident is in the intermediate archive today, whoever reads (an opening does not
+ * count: it is for consultation), with the day she left; null when not (accompanied, or departed
+ * and still in the active base, or unknown).
+ */
+export async function residentArchived(em: EntityManager, organisationId: string, residentId: string, now = new Date()): Promise<ResidentArchived | null> {
+  const [row] = (await em.query(
+    `SELECT r.departed_on::text AS departed_on, ${ARCHIVED_SINCE_SQL} AS since FROM residents r JOIN organisations o ON o.id = r.organisation_id WHERE r.id = $1 AND r.organisation_id = $2`,
+    [residentId, organisationId],
+  )) as { departed_on: string | null; since: string | null }[];
+  if (!row?.departed_on || !row.since || row.since > calendarDayIn(now)) return null;
+  return { departedOn: row.departed_on, archivedSince: row.since };
+}
+
+/**
+ * A new signing act for a person in the intermediate archive (409 RESIDENT_ARCHIVED): she left long
+ * ago and her file only answers a specific need (a dispute, her request: CNIL délibérations
+ * n° 2021-028 and 2023-095, RGPD art. 5.1.b and 5.1.e). Sending a document, a new link, an in-person
+ * session, an access code, a countersignature or a paper signature is no consultation: an opening of
+ * the archive does not allow it. A departed person still in the active base may sign (regularisation).
+ */
+export class ResidentArchivedError extends ConflictError {
+  constructor(readonly archive: ResidentArchived) {
+    super(
+      RESIDENT_ARCHIVED,
+      `La personne a quitté l’établissement le ${formatDateFr(archive.departedOn)} et son dossier est en archive intermédiaire depuis le ${formatDateFr(archive.archivedSince)} : ` +
+        'aucune nouvelle signature ne peut lui être demandée (l’archive se consulte, elle ne sert pas à de nouveaux actes).',
+    );
+  }
+}
+
+/** Refuses a new signing act for this resident when she is in the intermediate archive (ResidentArchivedError). */
+export async function assertResidentNotArchived(em: EntityManager, organisationId: string, residentId: string, now = new Date()): Promise<void> {
+  const archived = await residentArchived(em, organisationId, residentId, now);
+  if (archived) throw new ResidentArchivedError(archived);
+}
+
+/** residentArchived for the resident a document belongs to (an unknown document: null). */
+export async function documentResidentArchived(em: EntityManager, organisationId: string, documentId: string, now = new Date()): Promise<ResidentArchived | null> {
+  const residentId = await residentOfDocument(em, organisationId, documentId);
+  return residentId ? residentArchived(em, organisationId, residentId, now) : null;
+}
+
+/** assertResidentNotArchived for the resident a document belongs to. */
+export async function assertDocumentResidentNotArchived(em: EntityManager, organisationId: string, documentId: string, now = new Date()): Promise<void> {
+  const archived = await documentResidentArchived(em, organisationId, documentId, now);
+  if (archived) throw new ResidentArchivedError(archived);
 }

@@ -1,6 +1,9 @@
-import { HOLDER_ROLE_LABELS } from '@carepact/common';
+import { HOLDER_ROLE_LABELS, formatDateFr } from '@carepact/common';
 import type { EstablishmentEntity } from '@carepact/identity';
-import { HOLDER_ROLE_OF, applicableMeasure, todayIso, type MeasureView, type ResidentView } from '@carepact/residents';
+import { applicableMeasure, isActWithEstablishment, resolveHolderConflict, todayIso, type MeasureView, type ResidentView } from '@carepact/residents';
+
+/** The establishment's annex key for the personne de confiance notice (CASF D.311-0-4, annexe 4-10). */
+const PERSONNE_DE_CONFIANCE_NOTICE = 'notice-personne-de-confiance';
 
 /**
  * The input snapshot a template receives: the establishment, the resident as their file
@@ -31,7 +34,10 @@ export function templateInputOf(
       phone: est.phone,
       director: { firstName: est.directorFirstName, lastName: est.directorLastName, email: est.directorEmail },
       ...(est.tariffs ? { tariffs: est.tariffs } : {}),
-      ...(est.annexes ? { annexes: est.annexes } : {}),
+      // CASF L.311-5-1: the personne de confiance is designated by « toute personne majeure »; a minor is
+      // handed no notice on it (D.311-0-4), so neither the document's list nor the annexes recorded
+      // with the version (documents.service annexRecord) name it.
+      ...(est.annexes ? { annexes: r.minor ? est.annexes.filter((k) => k !== PERSONNE_DE_CONFIANCE_NOTICE) : est.annexes } : {}),
     },
     resident: {
       firstName: r.firstName,
@@ -70,10 +76,15 @@ export function templateInputOf(
             // his place there (the signature policy's holderConflict). The templates name the
             // substitute in the holder's slot. `holders`: the holders in conflict (added with the
             // per-holder flag, 1764100000000; the published templates do not read it).
+            // `sentence` / `sentenceFalc` (three short sentences): for the acts with the establishment, who
+            // does not sign and who signs instead, for the measure's paragraph (holderConflictWords; null
+            // otherwise; printed from contrat de séjour 1.9.0, avenant 1.8.0 and DIPC 1.7.0).
             holderConflict: conflict
               ? {
                   substitute: conflict.substitute,
                   holders: conflict.conflicted.map((h) => person(h, HOLDER_ROLE_LABELS[h.role] ?? h.role)),
+                  sentence: conflict.sentence,
+                  sentenceFalc: conflict.sentenceFalc,
                 }
               : null,
           }
@@ -123,26 +134,86 @@ function actCode(a: string): string {
     .replace(/^-+|-+$/g, '');
 }
 
-type Holder = MeasureView['holders'][number];
-
 /**
- * The holder's conflict of interest as the signature policy resolves it (C. civ. 451 al. 2, 454 al.
- * 5, 455; 447 al. 2-3 for co-holders), for the template input: null when no holder of the measure's
- * role is the establishment's préposé. `acting`: the holders who sign the acts with the establishment,
- * set only when co-holders free of the conflict act (no ad hoc holder recorded) and the document is
- * one of those acts (`documentType` given).
+ * The holder's conflict of interest for the template input, as the signature policy resolves it
+ * (@carepact/residents resolveHolderConflict: C. civ. 451 al. 2, 454 al. 5, 455; 447 al. 2-3 for
+ * co-holders): null when no holder of the measure's role is the establishment's préposé. `acting`:
+ * the holders who sign the acts with the establishment, set only when co-holders free of the
+ * conflict act (no ad hoc holder recorded) and the document is one of those acts (`documentType`
+ * given). `sentence` / `sentenceFalc`: for those acts, what the measure's paragraph says of it — who
+ * does not sign this act and who signs instead (null for the other documents, or when nobody is
+ * recorded: the document is then refused, HOLDER_CONFLICT_OF_INTEREST).
  */
 function holderConflictOf(m: MeasureView, documentType: string | undefined) {
-  const role = HOLDER_ROLE_OF[m.type];
-  const conflicted = m.holders.filter((h) => h.role === role && h.establishmentEmployee);
-  if (!conflicted.length) return null;
-  const free = m.holders.filter((h) => h.role === role && !h.establishmentEmployee);
-  const actWithEstablishment = documentType === 'contrat-sejour' || documentType === 'avenant' || documentType === 'dipc';
-  const person = (c: PersonFields) => personInput(c);
-  if (m.adHoc)
-    return { conflicted, acting: null, substitute: { ...person(m.adHoc), kind: 'ad_hoc', judgment: { reference: m.adHoc.judgmentReference, date: m.adHoc.judgmentDate } } };
-  if (free.length) return { conflicted, acting: actWithEstablishment ? m.holders.filter((h: Holder) => !conflicted.includes(h)) : null, substitute: null };
-  return { conflicted, acting: null, substitute: m.subroge ? { ...person(m.subroge), kind: 'subroge' } : null };
+  const resolution = resolveHolderConflict(m);
+  if (!resolution) return null;
+  const { conflicted } = resolution;
+  const act = isActWithEstablishment(documentType);
+  const words = act ? holderConflictWords(m, resolution, documentType!) : null;
+  const base = { conflicted, sentence: words?.standard ?? null, sentenceFalc: words?.falc ?? null };
+  if (resolution.by === 'ad_hoc') {
+    const a = resolution.adHoc;
+    return { ...base, acting: null, substitute: { ...personInput(a), kind: 'ad_hoc', judgment: { reference: a.judgmentReference, date: a.judgmentDate } } };
+  }
+  if (resolution.by === 'co_holders') return { ...base, acting: act ? resolution.acting : null, substitute: null };
+  if (resolution.by === 'subroge') return { ...base, acting: null, substitute: { ...personInput(resolution.subroge), kind: 'subroge' } };
+  return { ...base, acting: null, substitute: null };
+}
+
+const ACT_NAMES: Readonly<Record<string, { standard: string; falc: string }>> = {
+  'contrat-sejour': { standard: 'ce contrat de séjour', falc: 'ce contrat' },
+  avenant: { standard: 'cet avenant', falc: 'ce papier' },
+  dipc: { standard: 'ce document individuel de prise en charge', falc: 'ce document' },
+};
+
+/**
+ * The measure paragraph's words on the conflict, for an act with the establishment (C. civ. 451 al. 2:
+ * the préposé's interests are opposed to the person's in it): the holder(s) tied to the establishment
+ * do not sign it; the ad hoc holder (C. civ. 455), else the co-holders free of the tie (C. civ. 447
+ * al. 2-3), else the subrogé (C. civ. 454 al. 5) sign instead — the signature policy's resolution.
+ */
+function holderConflictWords(m: MeasureView, r: NonNullable<ReturnType<typeof resolveHolderConflict>>, documentType: string): { standard: string; falc: string[] } | null {
+  const label = (n: number) => holderTitle(r.conflicted[0].role, n);
+  const act = ACT_NAMES[documentType] ?? ACT_NAMES['contrat-sejour'];
+  const names = (hs: PersonFields[]) => listFr(hs.map((h) => `${h.firstName} ${h.lastName}`));
+  const n = r.conflicted.length;
+  const tied =
+    n > 1
+      ? `${names(r.conflicted)}, ${label(n)}, sont préposés de l’établissement ou liés à lui (C. civ. 451 al. 2) : pour ${act.standard}, acte conclu avec l’établissement, leurs intérêts sont en opposition avec ceux de la personne ; ils ne le signent pas.`
+      : `${names(r.conflicted)}, ${label(1)}, est préposé de l’établissement ou lié à lui (C. civ. 451 al. 2) : pour ${act.standard}, acte conclu avec l’établissement, ses intérêts sont en opposition avec ceux de la personne ; il ne le signe pas.`;
+  // Easy to read: one short sentence a line, always three (ACCESSIBILITY.md; the templates print them line by line).
+  const tiedFalc = [`${names(r.conflicted)} ${n > 1 ? 'travaillent' : 'travaille'} pour l’établissement.`, `${names(r.conflicted)} ne ${n > 1 ? 'signent' : 'signe'} pas ${act.falc}.`];
+  const their = n > 1 ? 'leur' : 'sa';
+  switch (r.by) {
+    case 'ad_hoc':
+      return {
+        standard: `${tied} ${r.adHoc.firstName} ${r.adHoc.lastName}, ${label(1)} ad hoc désigné par le juge (C. civ. 455, décision ${r.adHoc.judgmentReference} du ${formatDateFr(r.adHoc.judgmentDate)}), le signe à ${their} place.`,
+        falc: [...tiedFalc, `Le juge a choisi ${r.adHoc.firstName} ${r.adHoc.lastName} pour signer à ${their} place.`],
+      };
+    case 'co_holders':
+      return {
+        standard: `${tied} ${names(r.free)}, qui ${r.free.length > 1 ? 'exercent' : 'exerce'} la mesure avec ${n > 1 ? 'eux' : 'lui'}, ${r.free.length > 1 ? 'le signent' : 'le signe'} (C. civ. 447 al. 2 et 3).`,
+        falc: [...tiedFalc, `${names(r.free)} ${r.free.length > 1 ? 'signent' : 'signe'} ${act.falc}.`],
+      };
+    case 'subroge':
+      return {
+        standard: `${tied} ${r.subroge.firstName} ${r.subroge.lastName}, subrogé ${label(1)}, ${m.mode === 'assistance' ? 'assiste' : 'représente'} la personne et le signe à ${their} place (C. civ. 454 al. 5).`,
+        falc: [...tiedFalc, `${r.subroge.firstName} ${r.subroge.lastName} signe à ${their} place.`],
+      };
+    default:
+      return null;
+  }
+}
+
+/** The holder's title, singular or plural: « tuteur(s) », « personne(s) habilitée(s) », « mandataire(s) spécial / spéciaux ». */
+function holderTitle(role: string, n: number): string {
+  const one = HOLDER_ROLE_LABELS[role as keyof typeof HOLDER_ROLE_LABELS] ?? role;
+  return n > 1 ? one.split(' ').map((w) => (w.endsWith('al') ? `${w.slice(0, -2)}aux` : `${w}s`)).join(' ') : one;
+}
+
+/** « A », « A et B », « A, B et C ». */
+function listFr(items: string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} et ${items[items.length - 1]}`;
 }
 
 type PersonFields = { firstName: string; lastName: string; relation: string | null; organisationName: string | null; email: string | null; phone: string | null };

@@ -25,6 +25,20 @@ describe('requireVisible', () => {
     expect(() => requireVisible(auditorOnE1, null, notFound)).toThrow(notFound);
   });
 
+  it('given a function, builds the not-found error only when it throws it', () => {
+    const made: NotFoundError[] = [];
+    const lazily = () => {
+      const e = new NotFoundError('RESIDENT_NOT_FOUND', 'Résident introuvable.');
+      made.push(e);
+      return e;
+    };
+    requireVisible(auditorOnE1, { establishmentId: 'e1' }, lazily);
+    expect(made).toHaveLength(0);
+    expect(() => requireVisible(auditorOnE1, { establishmentId: 'e2' }, lazily)).toThrow(NotFoundError);
+    expect(() => requireVisible(auditorOnE1, null, lazily)).toThrow('Résident introuvable.');
+    expect(made).toHaveLength(2);
+  });
+
   it('leaves the role to assertCan: visible without the role is a 403, not a 404', () => {
     requireVisible(auditorOnE1, { establishmentId: 'e1' }, notFound);
     expect(() => assertCan(auditorOnE1, 'resident.write', 'e1')).toThrow(ForbiddenError);

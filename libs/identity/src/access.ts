@@ -84,8 +84,9 @@ export function assertCan(actor: StaffActor, permission: Permission, establishme
  * `notFound` error, so its existence leaks nothing (SECURITY-RELIABILITY.md, "Staff access").
  * Call `assertCan` next for the role. Narrows `record` to non-null for the caller.
  */
-export function requireVisible<T extends { establishmentId: string }>(actor: StaffActor, record: T | null | undefined, notFound: DomainError): asserts record is T {
-  if (!record || !visibleEstablishments(actor).includes(record.establishmentId)) throw notFound;
+export function requireVisible<T extends { establishmentId: string }>(actor: StaffActor, record: T | null | undefined, notFound: DomainError | (() => DomainError)): asserts record is T {
+  // A function builds the error only when it is thrown: an Error's stack is captured when it is made (issue 12, on every request otherwise).
+  if (!record || !visibleEstablishments(actor).includes(record.establishmentId)) throw typeof notFound === 'function' ? notFound() : notFound;
 }
 
 /** For organisation-wide actions (audit, users): the role on at least one establishment. */

@@ -1,4 +1,4 @@
-import { documentPhrase, documentTypeLabel, type DocumentTypeLabel } from '@carepact/common';
+import { documentPhrase, documentTypeLabel, type DocumentSubtype, type DocumentTypeLabel } from '@carepact/common';
 import type { DocumentType } from '@carepact/documents';
 import { checkDate, checkLink, checkTimeZone, formatDate, formatDateTime, invalid, optionalText, requiredText } from './email-values';
 
@@ -23,6 +23,8 @@ interface SignerEmailBase {
   /** The person the email is addressed to ("Bonjour Jeanne Martin,"); null for "Bonjour,". */
   recipientName: string | null;
   documentType: DocumentType;
+  /** What an avenant amends (documents.subtype): « avenant au document individuel de prise en charge (DIPC) », not « … au contrat de séjour »; null for the type's name. */
+  documentSubtype: DocumentSubtype | null;
   /**
    * The resident the document is about, when the reader is someone else (a tuteur, a parent):
    * "le contrat de séjour de Marcel Dupont". Null when the reader is the resident: "votre
@@ -73,6 +75,8 @@ interface StaffEmailBase {
   establishment: EstablishmentRef;
   recipientName: string | null;
   documentType: DocumentType;
+  /** What an avenant amends (documents.subtype): « avenant au document individuel de prise en charge (DIPC) », not « … au contrat de séjour »; null for the type's name. */
+  documentSubtype: DocumentSubtype | null;
   /** Staff need to know which resident's document is meant. */
   residentName: string;
   /** The page of the request in the staff console. */
@@ -221,8 +225,8 @@ export const EMAIL_FLAGS: { readonly [K in EmailKind]: readonly string[] } = {
   'password-reset': [],
 };
 
-function label(type: unknown): DocumentTypeLabel {
-  const l = documentTypeLabel(type);
+function label(data: { documentType: unknown; documentSubtype?: unknown }): DocumentTypeLabel {
+  const l = documentTypeLabel(data.documentType, data.documentSubtype ?? null);
   if (!l) throw invalid('documentType', 'UNKNOWN_DOCUMENT_TYPE', 'Type de document inconnu.');
   return l;
 }
@@ -245,10 +249,10 @@ function common(data: SignerEmailBase | StaffEmailBase, residentName: string | n
   const establishmentName = requiredText(data.establishment.name, 'establishment.name');
   const phone = optionalText(data.establishment.phone, 'establishment.phone');
   const recipient = optionalText(data.recipientName, 'recipientName');
-  const phrase = documentPhrase(label(data.documentType), residentName);
+  const phrase = documentPhrase(label(data), residentName);
   return {
     timeZone: checkTimeZone(data.establishment.timeZone),
-    short: label(data.documentType).short,
+    short: label(data).short,
     values: {
       establishmentName,
       phone: phone ?? '',
@@ -358,7 +362,7 @@ const BUILDERS: { [K in EmailKind]: Builder<K> } = {
     const fill = signerRequest(false)(d, origin);
     return {
       ...fill,
-      subject: `Réponse à votre question : ${label(d.documentType).short} — ${fill.values.establishmentName}`,
+      subject: `Réponse à votre question : ${label(d).short} — ${fill.values.establishmentName}`,
       values: { ...fill.values, preview: `${fill.values.establishmentName} a répondu à votre question.` },
     };
   },

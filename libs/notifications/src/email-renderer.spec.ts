@@ -121,7 +121,7 @@ describe('email wording', () => {
     expect(signedAlready.text).toContain('a été établi et signé par l’établissement le');
     expect(signedAlready.text).not.toContain('contresigner');
     const complete = renderEmail('signature-completed', data);
-    expect(complete.text).toContain('a été signé par toutes les personnes concernées le');
+    expect(complete.text).toContain('Toutes les personnes concernées ont signé le document individuel de prise en charge (DIPC) de Marcel Dupont le');
     expect(complete.subject).toMatch(/^Document signé : /);
   });
 
@@ -140,7 +140,7 @@ describe('email wording', () => {
     const paris = renderEmail('signature-invitation', samples['signature-invitation']);
     expect(paris.text).toContain('À signer jusqu’au dimanche 20 décembre 2026 à 23 h 59.');
     const reunion = renderEmail('signature-invitation', { ...samples['signature-invitation'], establishment: { name: 'EHPAD Les Filaos', timeZone: 'Indian/Reunion' } });
-    expect(reunion.text).toContain('À signer jusqu’au lundi 21 décembre 2026 à 02 h 59.');
+    expect(reunion.text).toContain('À signer jusqu’au lundi 21 décembre 2026 à 2 h 59.');
     expectInvalid(() => renderEmail('signature-invitation', { ...samples['signature-invitation'], establishment: { name: 'X', timeZone: 'Mars/Olympus' } }), 'establishment.timeZone');
   });
 

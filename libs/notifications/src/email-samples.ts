@@ -7,7 +7,7 @@ import type { EmailDataByKind, EmailKind } from './email-kinds';
 export function emailSamples(base = 'http://localhost:3000'): { [K in EmailKind]: EmailDataByKind[K] } {
   const establishment = { name: 'EHPAD Les Tilleuls', phone: '01 23 45 67 89' };
   const at = new Date('2026-11-20T09:30:00Z');
-  const staff = { establishment, recipientName: 'Claire Bernard', documentType: 'contrat-sejour' as const, residentName: 'Marcel Dupont' };
+  const staff = { establishment, recipientName: 'Claire Bernard', documentType: 'contrat-sejour' as const, documentSubtype: null, residentName: 'Marcel Dupont' };
   // Staff e-mails open the document's page in the console at the request's section or its questions,
   // named in the query too for the way back from the login page (SigningJobsService staffConsoleUrl), never the JSON API.
   const documentPage = `${base}/console/documents/5b1d0c3e-8f7a-4c2b-9e6d-1a2b3c4d5e6f`;
@@ -31,6 +31,7 @@ export function emailSamples(base = 'http://localhost:3000'): { [K in EmailKind]
       establishment,
       recipientName: 'Jeanne Martin',
       documentType: 'contrat-sejour',
+      documentSubtype: null,
       residentName: 'Marcel Dupont',
       deadline: new Date('2026-12-20T22:59:00Z'),
       signUrl: `${base}/s/9hQkXw2mZr4tLbN7cVd0sE1fGu3yJp5aKq8iOx6RzTA`,
@@ -39,6 +40,7 @@ export function emailSamples(base = 'http://localhost:3000'): { [K in EmailKind]
       establishment,
       recipientName: 'Marcel Dupont',
       documentType: 'contrat-sejour',
+      documentSubtype: null,
       residentName: null,
       deadline: new Date('2026-12-20T22:59:00Z'),
       signUrl: `${base}/s/Yc3Lq9Zp1Rk5Tn7Wm2Xb4Vd6Fh8Js0GaEoIuQe_-Ny`,
@@ -48,6 +50,7 @@ export function emailSamples(base = 'http://localhost:3000'): { [K in EmailKind]
       establishment,
       recipientName: 'Jeanne Martin',
       documentType: 'contrat-sejour',
+      documentSubtype: null,
       residentName: 'Marcel Dupont',
       deadline: new Date('2026-12-20T22:59:00Z'),
       signUrl: `${base}/s/Qa7Lq9Zp1Rk5Tn7Wm2Xb4Vd6Fh8Js0GaEoIuQe_-Nz`,
@@ -56,6 +59,7 @@ export function emailSamples(base = 'http://localhost:3000'): { [K in EmailKind]
       establishment,
       recipientName: 'Jeanne Martin',
       documentType: 'contrat-sejour',
+      documentSubtype: null,
       residentName: 'Marcel Dupont',
       signedAt: at,
       downloadUrl: `${base}/d/Kf7Gh2Jk9Lm4Np1Qr6St3Uv8Wx5Yz0Ab_-CdEfGhIj`,

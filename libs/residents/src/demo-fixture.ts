@@ -5,6 +5,7 @@ import type { StaffRole } from '@carepact/identity';
 import { HOLDER_ROLE_OF } from './resident-rules';
 import type { HolderRole, MeasureMode, MeasureScope, MeasureType, ParentalAuthority, StayType } from './residents.entities';
 import type { SoleAuthorityProof } from './sole-authority';
+import type { DelegationExtent, MinorRole } from './minor-representation';
 import type { ResidentInput } from './residents.types';
 
 /**
@@ -13,6 +14,14 @@ import type { ResidentInput } from './residents.types';
  * through ResidentsService) and the policy tests (which build the views the service would return).
  */
 export const DEMO_FIXTURE_PATH = join(projectRoot(), 'templates', 'demo', 'establishment-les-tilleuls.json');
+
+/**
+ * The demo's establishment for children (templates/demo/establishment-ime-les-sources.json): an IME
+ * (CASF L.312-1 I 2°), in an organisation of its own with its own accounts, for the minors an EHPAD
+ * does not take — one under tutelle (C. civ. 390, 408), one whose parental authority is delegated
+ * (C. civ. 377, 377-1). `seed:demo --fixture <path>` loads it; `npm start` loads both.
+ */
+export const DEMO_IME_FIXTURE_PATH = join(projectRoot(), 'templates', 'demo', 'establishment-ime-les-sources.json');
 
 export interface FixturePerson {
   firstName: string;
@@ -39,6 +48,13 @@ export interface FixtureResident {
   personneDeConfiance?: (FixturePerson & { designatedOn?: string }) | null;
   /** `soleAuthority`: with `parentalAuthority: 'sole'`, its ground and proof (sole-authority.ts). */
   minor?: { parentalAuthority: ParentalAuthority; parents: FixturePerson[]; soleAuthority?: SoleAuthorityProof };
+  /**
+   * A minor's representation other than the parents, in the template input's shape (minorRepresentation):
+   * the tuteur (C. civ. 390, 408), the délégataire (C. civ. 377, 377-1) or the service gardien (C. civ.
+   * 375-7), each with its `role` (MINOR_ROLES), and the decision their power rests on. The seed records
+   * them as contacts with that `minorRole` and the decision on the resident (minor-representation.ts).
+   */
+  minorRepresentation?: FixtureMinorRepresentation | null;
   protectionMeasure?: {
     type: MeasureType;
     mode: MeasureMode;
@@ -56,6 +72,16 @@ export interface FixtureResident {
   expectedViews?: string[];
   optionalCountersigners?: string[];
   expectedBlock?: string;
+}
+
+export interface FixtureMinorRepresentation {
+  kind: 'tutelle' | 'delegation' | 'court_measure';
+  representatives: (FixturePerson & { role: MinorRole; phone?: string | null })[];
+  decision: { authority: string; reference: string; date: string };
+  delegationExtent?: DelegationExtent | null;
+  wardOfState?: boolean;
+  /** Placement only (C. civ. 375-7): the juge des enfants' authorisation for the service gardien. */
+  actAuthorisation?: { reference: string; date: string } | null;
 }
 
 export interface DemoFixture {
@@ -102,6 +128,7 @@ export function holderRoleOf(spelled: string | undefined, type: MeasureType): Ho
 /** Maps a fixture resident onto the resident file's input (ResidentsService.create). */
 export function residentInputOf(r: FixtureResident, establishmentId: string): ResidentInput {
   const m = r.protectionMeasure;
+  const rep = r.minorRepresentation;
   return {
     establishmentId,
     firstName: r.firstName,
@@ -116,6 +143,27 @@ export function residentInputOf(r: FixtureResident, establishmentId: string): Re
     parentalAuthority: r.minor?.parentalAuthority ?? null,
     soleAuthority: r.minor?.soleAuthority ?? null,
     parents: r.minor?.parents.map((p) => ({ firstName: p.firstName, lastName: p.lastName, email: p.email ?? null, relation: 'parent' })),
+    ...(rep
+      ? {
+          minorDecision: {
+            authority: rep.decision.authority,
+            reference: rep.decision.reference,
+            date: rep.decision.date,
+            delegationExtent: rep.delegationExtent ?? null,
+            wardOfState: rep.wardOfState ?? false,
+            actAuthorisation: rep.actAuthorisation ?? null,
+          },
+          contacts: rep.representatives.map((p) => ({
+            firstName: p.firstName,
+            lastName: p.lastName,
+            relation: p.relation ?? null,
+            organisationName: p.organisation ?? null,
+            email: p.email ?? null,
+            phone: p.phone ?? null,
+            minorRole: p.role,
+          })),
+        }
+      : {}),
     personneDeConfiance: r.personneDeConfiance
       ? {
           firstName: r.personneDeConfiance.firstName,

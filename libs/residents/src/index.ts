@@ -4,6 +4,7 @@ export * from './sole-authority';
 export * from './minor-representation';
 export * from './resident-rules';
 export * from './applicable-measure';
+export * from './holder-conflict';
 export * from './demo-fixture';
 export * from './residents.repository';
 export * from './residents.service';

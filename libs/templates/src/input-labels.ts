@@ -106,6 +106,7 @@ const LABELS: Record<string, string> = {
   'partialAgreementAnswer.answer': 'Réponse',
   'partialAgreementAnswer.answerFalc': 'Réponse, en facile à lire',
   'partialAgreementAnswer.reason': 'Motif',
+  // Projet personnalisé up to 1.6.0 only (without effect since 1.4.0; dropped in 1.7.0).
   personSigns: 'La personne signe elle-même, à côté de son représentant',
   date: 'Date de la réunion',
   place: 'Lieu de la réunion',
@@ -131,8 +132,9 @@ const LABELS: Record<string, string> = {
   'requests.reviewOn': 'Réexaminée le',
   appeal: 'Voies de recours',
   distribution: 'Diffusion du compte rendu',
-  // Compte rendu 1.4.0: the recipients and the footing of the sharing (CSP L.1110-4 III and IV, L.1110-12, R.1110-3).
-  sharing: 'Information sur le partage des informations',
+  // Compte rendu 1.4.0: the recipients and the footing of the sharing (CSP L.1110-4 III and IV, L.1110-12; R.1110-3: the person
+  // informed beforehand of the sharing within the équipe de soins).
+  sharing: 'Information avant le partage',
   'sharing.informedOn': 'Date de l’information',
   'sharing.informedHow': 'Comment l’information a été donnée',
   'sharing.objected': 'Opposition au partage',
@@ -144,6 +146,12 @@ const LABELS: Record<string, string> = {
   'recipients.circle': 'Cadre du partage',
   'recipients.consentOn': 'Date du consentement préalable',
   'recipients.consentHow': 'Comment le consentement a été recueilli',
+  // Compte rendu 1.6.0: what the person (or her legal representative) was told before consenting (CSP D.1110-3-1).
+  'recipients.consentInformed': 'Informations données avant le consentement (CSP D.1110-3-1)',
+  'recipients.consentInformed.informationCategories': 'Les catégories d’informations partagées',
+  'recipients.consentInformed.professionalCategories': 'Les catégories de professionnels qui les reçoivent',
+  'recipients.consentInformed.media': 'La nature des supports utilisés',
+  'recipients.consentInformed.security': 'Les mesures de sécurité',
   'recipients.objection': 'Une opposition porte sur ce destinataire',
   purpose: 'Objet de l’avenant',
   tariffChange: 'Changement de tarifs',

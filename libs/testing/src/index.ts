@@ -11,3 +11,5 @@ export * from './signing-harness';
 export * from './accessibility';
 export * from './bulk-fixture';
 export * from './staff-actor';
+export * from './tsa-server';
+export * from './serial-queries';

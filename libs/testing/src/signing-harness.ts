@@ -58,22 +58,47 @@ export async function startSigningHarness(opts: SigningHarnessOptions = {}): Pro
     WORKER_RENDER_THREADS: '0',
     ...opts.env,
   };
-  const db = await createTestDatabase(extra);
-  const seeded = await runCli(db.config, ['seed:demo']);
-  if (seeded.code !== 0) throw new Error(`seed failed: ${seeded.stderr}`);
-  const logs: Record<string, string> = opts.logLevel ? { LOG_LEVEL: opts.logLevel } : {};
-  const api = startProcess(db.config, 'dist/apps/api/src/main.js', { ...extra, ...logs, PORT: String(port) });
-  const worker = startProcess(db.config, 'dist/apps/worker/src/main.js', { ...extra, ...logs, WORKER_HEALTH_PORT: '0' });
-  const ds = new DataSource(dataSourceOptions(db.config, { as: 'app', poolSize: 2 }));
-  await ds.initialize();
+  // What is started so far: stopped again if the start fails (a test whose beforeAll throws never
+  // calls close(); left running, the processes, the SMTP server and the pool kept jest's worker alive:
+  // « A worker process has failed to exit gracefully »).
+  let db: TestDatabase | undefined;
+  let api: RunningProcess | undefined;
+  let worker: RunningProcess | undefined;
+  let ds: DataSource | undefined;
+  try {
+    db = await createTestDatabase(extra);
+    const seeded = await runCli(db.config, ['seed:demo']);
+    if (seeded.code !== 0) throw new Error(`seed failed: ${seeded.stderr}`);
+    const logs: Record<string, string> = opts.logLevel ? { LOG_LEVEL: opts.logLevel } : {};
+    const [a, w] = [
+      startProcess(db.config, 'dist/apps/api/src/main.js', { ...extra, ...logs, PORT: String(port) }),
+      startProcess(db.config, 'dist/apps/worker/src/main.js', { ...extra, ...logs, WORKER_HEALTH_PORT: '0' }),
+    ];
+    [api, worker] = [a, w];
+    ds = new DataSource(dataSourceOptions(db.config, { as: 'app', poolSize: 2 }));
+    await ds.initialize();
+    // /health is 200 only when PostgreSQL, Redis and the worker's heartbeat are all up.
+    await waitUntil('api and worker up', async () => (await fetch(`${base}/health`)).status === 200, 60000).catch((e: Error) => {
+      throw new Error(`${e.message}\napi: ${a.output().slice(-2000)}\nworker: ${w.output().slice(-2000)}`);
+    });
+  } catch (e) {
+    await api?.stop();
+    await worker?.stop();
+    if (ds?.isInitialized) await ds.destroy().catch(() => undefined);
+    await mailbox.stop();
+    await db?.drop().catch(() => undefined);
+    throw e;
+  }
+  return harness({ db, api, worker, ds, mailbox, smtpPort, base });
+}
+
+function harness(
+  { db, api, worker, ds, mailbox, smtpPort, base }: { db: TestDatabase; api: RunningProcess; worker: RunningProcess; ds: DataSource; mailbox: DevMailbox; smtpPort: number; base: string },
+): SigningHarness {
   const fixture = JSON.parse(readFileSync(join(projectRoot(), 'templates/demo/establishment-les-tilleuls.json'), 'utf8')) as {
     documents: Record<string, Record<string, unknown>>;
     residents: { firstName: string; documents?: Record<string, Record<string, unknown>> }[];
   };
-  // /health is 200 only when PostgreSQL, Redis and the worker's heartbeat are all up.
-  await waitUntil('api and worker up', async () => (await fetch(`${base}/health`)).status === 200, 60000).catch((e: Error) => {
-    throw new Error(`${e.message}\napi: ${api.output().slice(-2000)}\nworker: ${worker.output().slice(-2000)}`);
-  });
 
   const h: SigningHarness = {
     db,

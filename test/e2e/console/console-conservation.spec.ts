@@ -64,7 +64,9 @@ describe('console: conservation (retention durations, holds, purge dry run)', ()
     await Promise.all([page.waitForNavigation(), nav(page).getByRole('link', { name: 'Conservation' }).click()]);
     expect(await page.locator('h1').textContent()).toBe('Conservation des données');
     const rows = page.locator('section[aria-labelledby="durees"] tbody tr');
-    expect(await rows.count()).toBe(6);
+    // Five document types, the documents of a person admitted as a minor (C. civ. 2226 al. 2), the person's file.
+    expect(await rows.count()).toBe(7);
+    expect(await rows.nth(5).textContent()).toContain('C. civ. art. 2226 al. 2');
     expect(await rows.first().locator('th').textContent()).toBe('Contrat de séjour');
     expect(await rows.first().locator('td').first().textContent()).toBe('5 ans');
     expect(await rows.first().textContent()).toContain('C. civ. art. 2224');

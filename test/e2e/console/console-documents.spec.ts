@@ -252,6 +252,7 @@ describe('console: a document from the form to the sealed PDF (issue 10 items 3,
     const director = await open('direction@les-tilleuls.example');
     await director.goto(`/console/documents/${docId}`);
     await quality(director, 'countersignature due');
+    await director.getByLabel(/J’ai lu le document et je le contresigne pour l’établissement \(version \d+\)/).check();
     await submit(director, 'Contresigner le document');
     expect(await director.locator('.notice.success').first().innerText()).toContain('Contresignature enregistrée');
     await waitUntil('sealed', async () => (await director.reload(), (await director.getByRole('link', { name: 'Télécharger le PDF signé et scellé' }).count()) === 1), 60_000);

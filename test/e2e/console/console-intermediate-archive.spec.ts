@@ -62,7 +62,7 @@ describe('console: intermediate archive and public archives', () => {
     await page.fill('#archiveReason', 'Réclamation de la famille sur une chute de mars 2024');
     await submit(page, 'Ouvrir l’archive intermédiaire');
     expect(await page.getByRole('status').textContent()).toContain('L’archive intermédiaire est ouverte pour vous pendant une heure');
-    expect(await page.locator('section[aria-labelledby="conservation"]').textContent()).toMatch(/Archive ouverte pour vous jusqu’à \d\d h \d\d\./);
+    expect(await page.locator('section[aria-labelledby="conservation"]').textContent()).toMatch(/Archive ouverte pour vous jusqu’à \d\d? h \d\d\./);
     expect(await h.count(`SELECT count(*) AS n FROM audit_events WHERE action = 'archive.opened' AND subject_id = $1`, [gone])).toBe(1);
     await checkConsolePage(page, await titleOf(page));
     await page.locator('#archive-intermediaire').scrollIntoViewIfNeeded();
@@ -85,7 +85,7 @@ describe('console: intermediate archive and public archives', () => {
     await page.check('#publicLaw');
     await submit(page, 'Enregistrer le régime des archives');
     expect(await page.getByRole('status').textContent()).toContain('Le régime des archives a été enregistré.');
-    expect(await page.locator('section[aria-labelledby="archives"]').textContent()).toContain('Organisme de droit public : ses dossiers sont des archives publiques');
+    expect(await page.locator('section[aria-labelledby="archives"]').textContent()).toContain('Les dossiers de l’organisation sont des archives publiques (Code du patrimoine, art. L.211-4, 1° ou 2°)');
     await checkConsolePage(page, await titleOf(page));
     await page.locator('section[aria-labelledby="archives"]').scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${shots}/console-conservation-archives.png` });
@@ -95,7 +95,7 @@ describe('console: intermediate archive and public archives', () => {
     await submit(page, 'Simuler une purge');
     await page.check('#confirm');
     await submit(page, 'Exécuter la purge');
-    expect(await page.textContent('#visaReference-erreur')).toContain('Organisme de droit public');
+    expect(await page.textContent('#visaReference-erreur')).toContain('la personne chargée du contrôle scientifique et technique de l’État sur les archives');
     expect(await h.count(`SELECT count(*) AS n FROM data_jobs WHERE kind = 'purge_run'`)).toBe(0);
     await checkConsolePage(page, await titleOf(page));
     await page.fill('#visaReference', 'BE-2026-14');

@@ -147,11 +147,13 @@ describe('console: projet personnalisé and compte rendu editors, internal visa,
     expect(await coordinator.inputValue(`#objectives-${n}-title`)).toBe('Revoir son amie Léa chaque mois');
     await quality(coordinator, 'projet editor with an error');
 
-    // Two years ahead: refused beside the field, the objectives being updated each year (projet 1.5.0, CASF D.311 VII).
+    // Two years ahead: refused beside the field, the objectives of the contract or DIPC being updated each year (CASF D.311) and the projet with them (projet 1.7.0).
+    expect(await coordinator.locator('input[name="personSigns"]').count()).toBe(0);
     await coordinator.fill('#nextReview', '2028-11-25');
     await submit(coordinator, 'Prévisualiser');
     expect(await coordinator.locator('#nextReview-erreur').innerText()).toContain('au plus tard douze mois après la date du projet');
-    expect(await coordinator.locator('#nextReview-erreur').innerText()).toContain('CASF D.311 VII');
+    expect(await coordinator.locator('#nextReview-erreur').innerText()).toContain('réactualisés chaque année (CASF D.311)');
+    expect(await coordinator.locator('#nextReview-erreur').innerText()).not.toContain('D.311 VII');
     await coordinator.fill('#nextReview', '2027-11-25');
     await submit(coordinator, 'Prévisualiser');
     expect(await coordinator.locator('#apercu .cp-doc').innerText()).toContain('Revoir son amie Léa chaque mois');
@@ -261,11 +263,18 @@ describe('console: projet personnalisé and compte rendu editors, internal visa,
     expect(await coordinator.getAttribute('#recipients-1-consentOn', 'aria-invalid')).toBe('true');
     expect(await coordinator.getAttribute('#recipients-1-consentOn', 'aria-describedby')).toContain('recipients-1-consentOn-erreur');
     expect(await coordinator.locator('.error-summary a[href="#recipients-1-consentOn"]').count()).toBe(1);
+    // Compte rendu 1.6.0: what the parents were told before consenting, each point beside its Oui/Non (CSP D.1110-3-1).
+    expect(await coordinator.locator('#recipients-1-consentInformed-media-erreur').innerText()).toContain('de la nature des supports utilisés pour les partager (CSP D.1110-3-1)');
     await quality(coordinator, 'compte rendu with an error');
     await coordinator.locator('section.meeting-step').nth(6).screenshot({ path: `${shots}/console-compte-rendu-destinataires-erreur.png` });
+    await coordinator.locator('#recipients-1-consentInformed').screenshot({ path: `${shots}/console-compte-rendu-consentement-erreur-1280.png` });
+    await coordinator.setViewportSize({ width: 320, height: 800 });
+    await coordinator.locator('#recipients-1-consentInformed').screenshot({ path: `${shots}/console-compte-rendu-consentement-erreur-320.png` });
+    await coordinator.setViewportSize({ width: 1280, height: 900 });
     await coordinator.fill('#requests-0-reason', 'La piscine fait partie de la rééducation prescrite.');
     await coordinator.fill('#recipients-1-consentOn', '2026-11-24');
     await coordinator.fill('#recipients-1-consentHow', 'accord écrit des deux parents');
+    for (const k of ['informationCategories', 'professionalCategories', 'media', 'security']) await coordinator.check(`#recipients-1-consentInformed-${k}-oui`);
     await fillEasyToRead(coordinator, 'La piscine fait partie de vos soins.');
     await submit(coordinator, 'Prévisualiser');
     const preview = await coordinator.locator('#apercu .cp-doc').innerText();
@@ -273,7 +282,7 @@ describe('console: projet personnalisé and compte rendu editors, internal visa,
     expect(preview).toContain('La piscine fait partie de la rééducation prescrite.');
     expect(preview).toContain('Destinataires du compte rendu');
     // (The preview's dates hold no-break spaces.)
-    expect(preview).toMatch(/Anne Roux\s+orthophoniste\s+cabinet libéral du Val\s+hors de l’équipe de soins, consentement préalable du 24\snovembre\s2026 \(accord écrit des deux parents\)/);
+    expect(preview).toMatch(/Anne Roux\s+orthophoniste\s+cabinet libéral du Val\s+hors de l’équipe de soins, consentement préalable du 24\snovembre\s2026 \(accord écrit des deux parents\), après information sur les catégories d’informations partagées/);
     await quality(coordinator, 'compte rendu preview');
     await coordinator.locator('section.meeting-step').nth(4).screenshot({ path: `${shots}/console-compte-rendu-demandes.png` });
     await coordinator.locator('section.meeting-step').nth(6).screenshot({ path: `${shots}/console-compte-rendu-destinataires.png` });

@@ -35,7 +35,7 @@ describe('console: À faire (issue 10, item 1)', () => {
     // Every category has its section; the first ones hold overdue items, each marked in words.
     const headings = await page.locator('.todo-section h3').allTextContents();
     for (const title of [
-      'Contresignatures attendues',
+      'Signatures de l’établissement attendues',
       'Refus de signer à traiter',
       'Questions des signataires',
       'Contrats de séjour ou DIPC à établir',

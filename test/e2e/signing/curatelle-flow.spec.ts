@@ -9,7 +9,7 @@ import { SigningHarness, startSigningHarness } from './signing-harness';
 interface RequestView {
   id: string;
   status: string;
-  signers: { id: string; key: string; role: string; name: string; capacity: string; status: string; delivery: string }[];
+  signers: { id: string; key: string; role: string; name: string; capacity: string; order: number; status: string; delivery: string }[];
   views: { key: string; recorded: unknown }[];
   sealed: { href: string; evidenceHref: string } | null;
   nextStep: { kind: string; href: string } | null;
@@ -160,6 +160,34 @@ describe('signature routing end to end', () => {
     const s = await state(created.json.id);
     expect(s.views[0].recorded).toMatchObject({ expression: 'accord_partiel' });
     expect(s.signers.filter((x) => x.status === 'signed')).toHaveLength(2);
+  });
+
+  it('« Chacun à son tour »: the second parent is invited only once the first has signed (both parents were invited at once before)', async () => {
+    const docId = await h.document('Enzo', 'contrat-sejour');
+    const created = await request(docId, { mode: 'sequential' });
+    expect(created.status).toBe(201);
+    const [first, second, director] = [...created.json.signers].sort((a, b) => a.order - b.order);
+    expect([first.role, second.role, director.role, first.order, second.order, director.order]).toEqual(['parent', 'parent', 'director', 1, 2, 3]);
+    const invited = async () =>
+      (await h.sql<{ signer_id: string }>(`SELECT payload->>'signerId' AS signer_id FROM outbox WHERE job_name = 'signing.invite' AND payload->>'signerId' = ANY($1)`, [[first.id, second.id]])).map((r) => r.signer_id);
+    expect(await invited()).toEqual([first.id]);
+    const address = (x: { name: string }) => (x.name.startsWith('Julie') ? 'julie.petit@example.org' : 'thomas.petit@example.org');
+    await signWithLink(await newLinkFor(address(first), created.json.id), first.name, { expression: 'accord' });
+    await waitUntil('the second parent invited', async () => (await invited()).includes(second.id), 30000);
+    // Enzo's view, recorded by the first parent: the second reads who recorded what, and an answer of
+    // their own is refused with both named (it was « L’avis de la personne est déjà enregistré. »).
+    const link = await newLinkFor(address(second), created.json.id);
+    const p = new PortalClient(h.base);
+    await p.open(link);
+    await p.get('/portail/document');
+    await p.get('/portail/avis');
+    expect(p.lastHtml.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ')).toContain(`Avis d’Enzo Petit, enregistré par ${first.name} : Accord.`);
+    const [{ view_key }] = await h.sql<{ view_key: string }>(`SELECT view_key FROM recorded_views WHERE request_id = $1`, [created.json.id]);
+    const again = await p.post('/portail/avis', { viewKey: view_key, expression: 'desaccord', comment: '' });
+    expect(again.status).toBe(409);
+    expect(p.lastHtml).toContain(`L’avis d’Enzo Petit a déjà été enregistré par ${first.name} : « accord ». Il n’est pas modifié ; vous pouvez signer.`);
+    await signWithLink(link, second.name);
+    expect((await state(created.json.id)).signers.filter((x) => x.status === 'signed')).toHaveLength(2);
   });
 
   it('the person under tutelle: the tuteur signs and records the person’s view', async () => {

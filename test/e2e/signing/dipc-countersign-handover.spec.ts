@@ -105,7 +105,7 @@ describe('DIPC: established by the director, countersigned after, handed over (C
     await waitUntil('the countersigned DIPC e-mailed to her', async () => downloadMails('ahmed.benali@example.org').length === 2, 30000);
     // The mailbox lists the newest first: the countersigned edition is signed by everyone concerned.
     expect(downloadMails('ahmed.benali@example.org').map((m) => m.subject.split(' :')[0])).toEqual(['Document signé', 'Document établi']);
-    expect(downloadMails('ahmed.benali@example.org')[0].text).toContain('a été signé par toutes les personnes concernées');
+    expect(downloadMails('ahmed.benali@example.org')[0].text).toContain('Toutes les personnes concernées ont signé');
     expect(await audit(created.id, 'signature.sealed')).toBe(2);
     expect(await audit(created.id, 'signature.countersign_window_closed')).toBe(1);
     expect(await h.sql(`SELECT 1 FROM signature_events WHERE request_id = $1 AND kind = 'completion_sent' AND signer_id = $2`, [created.id, person.id])).toHaveLength(2);

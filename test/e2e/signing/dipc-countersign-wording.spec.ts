@@ -137,6 +137,12 @@ describe('DIPC under curatelle: the wording of the establishment, the reminders 
       await context.addCookies([{ name: cookie.slice(0, cookie.indexOf('=')), value: cookie.slice(cookie.indexOf('=') + 1), url: h.base }]);
       const page = await context.newPage();
       await page.goto(`${h.base}/console/documents/${docId}`);
+      // A click alone never signs: without the box ticked the service refuses (400, the page says why).
+      const form = page.locator('form[action$="/contresigner"]');
+      const unconfirmed = await page.request.post(`${h.base}${await form.getAttribute('action')}`, { form: { _csrf: (await form.locator('input[name="_csrf"]').getAttribute('value'))! } });
+      expect(unconfirmed.status()).toBe(400);
+      expect(await unconfirmed.text()).toContain('Cochez la case pour confirmer que vous signez ce document pour l’établissement.');
+      await page.getByLabel(/J’ai lu le document et je le signe pour l’établissement \(version 1\)/).check();
       await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Signer et établir le document' }).click()]);
       const notice = await page.locator('.notice.success').first().innerText();
       expect(notice).not.toContain('Contresignature enregistrée');

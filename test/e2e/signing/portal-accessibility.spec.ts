@@ -19,7 +19,7 @@ import { AxeViolation, PortalClient, SigningHarness, axeViolations, focusedIdOnc
 interface RequestView {
   id: string;
   status: string;
-  signers: { id: string; key: string; role: string; name: string; status: string; delivery: string }[];
+  signers: { id: string; key: string; role: string; name: string; order: number; status: string; delivery: string }[];
 }
 
 interface Focused {
@@ -232,7 +232,7 @@ describe('signing portal accessibility (axe-core and keyboard, in Chromium)', ()
     // Coming back with the link used to sign.
     const back = await newPage();
     await open(back, link);
-    expect(await back.textContent('h1')).toMatch(/^Vous avez signé le \d{1,2}(er)? \S+ \d{4} à \d{2} h \d{2}$/);
+    expect(await back.textContent('h1')).toMatch(/^Vous avez signé le \d{1,2}(er)? \S+ \d{4} à \d{1,2} h \d{2}$/);
     expect(await back.locator('a[href="/portail/telecharger/pdf/standard"]').count()).toBe(1);
     await axe(back, 'already signed — before the seal');
     await at320(back, ['/portail', '/portail/recapitulatif'], 'signed ');
@@ -314,12 +314,14 @@ describe('signing portal accessibility (axe-core and keyboard, in Chromium)', ()
     await axe(page, 'error — view without an answer');
     await at320(page, ['/portail/avis'], 'tutelle ');
 
-    // Sequential mode: a parent whose turn has not come sees who signs first.
+    // Sequential mode: the parent listed second waits for the first, and sees who signs first.
     const enzo = await createRequest(await h.document('Enzo', 'contrat-sejour'), { mode: 'sequential' });
-    const thomas = enzo.signers.find((s) => s.name.startsWith('Thomas'))!;
-    await h.ds.query(`UPDATE signature_signers SET order_no = order_no + 1 WHERE id = $1`, [thomas.id]);
+    const parents = enzo.signers.filter((s) => s.role !== 'director').sort((a, b) => a.order - b.order);
+    expect(parents.map((s) => s.order)).toEqual([1, 2]);
+    // Not invited before the first has signed; staff opening a tablet for the second shows the wait.
+    const opened = (await (await (await staff())(`/api/signature-requests/${enzo.id}/signers/${parents[1].id}/in-person`, { method: 'POST' })).json()) as { url: string };
     const waiting = await newPage();
-    await open(waiting, await linkFor('thomas.petit@example.org'));
+    await open(waiting, opened.url);
     expect(await waiting.textContent('main')).toContain('Votre signature sera demandée après celle de');
     await axe(waiting, 'landing — waiting for others (sequential)');
   });

@@ -279,7 +279,7 @@ describe('signing portal security (real processes, PostgreSQL, Redis, SMTP)', ()
   it('a link used to sign reopens read-only: « Vous avez signé le … à … » and the signed document; it signs nothing again (issue 13, item 4)', async () => {
     const resident = marcel.signers.find((s) => s.role === 'resident')!;
     const p = await session(marcelResidentLink);
-    expect(p.lastHtml).toMatch(/<h1>Vous avez signé le \d{1,2}(er)? [a-zéû]+ \d{4} à \d{2} h \d{2}<\/h1>/);
+    expect(p.lastHtml).toMatch(/<h1>Vous avez signé le \d{1,2}(er)? [a-zéû]+ \d{4} à \d{1,2} h \d{2}<\/h1>/);
     expect(p.lastHtml).toContain('href="/portail/document-signe.pdf"');
     expect(p.lastHtml).not.toContain('action="/portail/signer"');
     const pdf = await p.get('/portail/document-signe.pdf');

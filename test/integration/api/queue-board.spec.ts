@@ -1,4 +1,6 @@
-import { TEST_PASSWORD, loginAgent } from '@carepact/testing';
+import { Queue } from 'bullmq';
+import { QUEUES } from '@carepact/queue';
+import { TEST_PASSWORD, loginAgent, waitUntil } from '@carepact/testing';
 import { ApiHarness, startApiHarness } from './api-harness';
 
 /**
@@ -28,6 +30,9 @@ describe('Bull Board: only the platform operator when several organisations shar
 
   it('QUEUE_BOARD_ORGANISATION names the operator: its administrator opens the board, the other organisation’s does not', async () => {
     h.db.config.queueBoard.operatorOrganisationId = h.orgA.organisationId;
+    // The board's queues (their Redis connections) are closed with the HTTP server, also when it was
+    // listened to and closed before (supertest, each request): left open, they kept jest's worker alive.
+    const closed = jest.spyOn(Queue.prototype, 'close');
     try {
       const operator = await board(h.orgA.users.administrator.email);
       expect(operator.status).toBe(200);
@@ -36,7 +41,9 @@ describe('Bull Board: only the platform operator when several organisations shar
       expect((await board(h.orgB.users.administrator.email)).status).toBe(403);
       // Another role of the operator's organisation: still refused.
       expect((await board(h.orgA.users.director.email)).status).toBe(403);
+      await waitUntil('the board’s queues closed with the server', async () => closed.mock.calls.length >= QUEUES.length, 30_000);
     } finally {
+      closed.mockRestore();
       h.db.config.queueBoard.operatorOrganisationId = null;
     }
   });

@@ -255,9 +255,15 @@ describe('archive packages: export, offline verification, tampering', () => {
     type Verification = { ok: boolean; checks: { what: string; ok: boolean; detail: string | null }[] };
     const first = (await (await admin(`/api/documents/${docId}/verify`, { method: 'POST' })).json()) as Verification;
     expect(first.ok).toBe(true);
-    // 9 renditions, the 4 documents handed over with the contract, then the sealed PDF's hash, its PAdES signature and its evidence.
-    expect(first.checks).toHaveLength(16);
+    // 9 renditions, the 4 documents handed over with the contract, then the sealed PDF's hash, its PAdES signature, its time and its evidence.
+    expect(first.checks).toHaveLength(17);
     expect(first.checks.find((c) => c.what.includes('signature électronique'))).toMatchObject({ ok: true, detail: expect.stringContaining('certificat') });
+    // No time-stamping authority configured here (PAdES B-B): the seal's time is the server's, and the check says so.
+    expect(first.checks.find((c) => c.what.endsWith('— horodatage'))).toEqual({
+      what: expect.any(String),
+      ok: true,
+      detail: 'aucun : le cachet ne porte pas d’horodatage qualifié (heure du serveur de l’établissement)',
+    });
 
     const [{ blob_sha256: sha }] = (await h.ds.query(`SELECT r.blob_sha256 FROM renditions r JOIN document_versions v ON v.id = r.version_id WHERE v.document_id = $1 AND r.format = 'docx' AND r.variant = 'falc'`, [docId])) as { blob_sha256: string }[];
     const [{ content }] = (await h.ds.query(`SELECT content FROM blobs WHERE sha256 = $1`, [sha])) as { content: Buffer }[];
@@ -270,8 +276,8 @@ describe('archive packages: export, offline verification, tampering', () => {
     });
     const audited = (await h.ds.query(`SELECT payload FROM audit_events WHERE action = 'document.verified' AND subject_id = $1 ORDER BY seq`, [docId])) as { payload: Record<string, unknown> }[];
     expect(audited.map((a) => a.payload)).toEqual([
-      { ok: true, checks: 16, failures: 0 },
-      { ok: false, checks: 16, failures: 1 },
+      { ok: true, checks: 17, failures: 0 },
+      { ok: false, checks: 17, failures: 1 },
     ]);
   });
 

@@ -93,7 +93,7 @@ describe('bulk runs: one tariff avenant per resident', () => {
     );
     expect(docs.map((d: { resident_id: string }) => d.resident_id).sort()).toEqual([...signed].sort());
     for (const d of docs) {
-      expect(d).toMatchObject({ status: 'ready', template_version: '1.6.0', renditions: 9 });
+      expect(d).toMatchObject({ status: 'ready', template_version: '1.8.0', renditions: 9 });
       // 72,50 € × 1,025 = 74,3125 → 74,31 € ; GIR 5-6 kept at 6,50 € (CASF L.342-3).
       expect(d.tc).toMatchObject({ basis: 'revalorisation_annuelle', prices: { hebergementPerDay: 74.31, dependanceGir56PerDay: 6.5, totalPerDay: 80.81 }, previousPrices: { totalPerDay: 79 } });
     }
@@ -105,8 +105,9 @@ describe('bulk runs: one tariff avenant per resident', () => {
   it('a resident whose avenant the law refuses fails with the code and French message; retry tries again, audited', async () => {
     // These residents have their avenant au 1er janvier 2027 (74,31 €): once it is signed, a later
     // date (an earlier one would change the price it recalls, TARIFF_LATER_AVENANT_EXISTS; before it
-    // is signed, a later one waits, TARIFF_AVENANT_PENDING). 80 € is more than 1 % above the
-    // price in force, 74,31 €: refused (CASF L.342-3).
+    // is signed, a later one waits, TARIFF_AVENANT_PENDING). 80 € is more than the year's 1 % above
+    // the price in force on 31 December 2026, the contract's 72,50 € (and above 74,31 €): refused
+    // (CASF L.342-3, a yearly percentage).
     await ds.query(`UPDATE documents SET status = 'signed' WHERE type = 'avenant' AND resident_id = ANY($1::uuid[])`, [signed]);
     const commonData = { ...COMMON, effectiveOn: '2027-07-01', percentage: 1, hebergementPerDay: 80 };
     const started = (await agent.post('/api/bulk-runs').send({ establishmentId: h.orgA.establishmentId, kind: 'avenant-tarifs', commonData, residentIds: signed.slice(0, 2) }).expect(202)).body;

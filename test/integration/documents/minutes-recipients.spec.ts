@@ -9,8 +9,11 @@ import { ApiHarness, startApiHarness } from '../api/api-harness';
  * L.1110-4 III al. 2; within the team, L.1110-12, the person informed and able to object, IV). A
  * recipient outside the team without consent is refused (400, OUTSIDE_RECIPIENT_WITHOUT_CONSENT beside
  * that recipient, the article named), nothing created; with the date and the means of the consent,
- * accepted (202). And the next review of the projet, within twelve months of the meeting (CASF D.311 VII).
- * Before 1.4.0 the minutes had a list of names only, and any review date passed.
+ * accepted (202) once what the person was told before consenting is recorded too (compte rendu 1.6.0, CSP
+ * D.1110-3-1: categories of information and of professionals, nature of the media, security measures). And the
+ * next review of the projet, within twelve months of the meeting (the yearly updating of the objectives, CASF
+ * D.311, and of the projet that carries them, L.311-3 7°). Before 1.4.0 the minutes had a list of names only, and
+ * any review date passed.
  */
 describe('the recipients of the minutes and the consent to sharing outside the team (CSP L.1110-4), through the API', () => {
   let h: ApiHarness;
@@ -25,6 +28,8 @@ describe('the recipients of the minutes and the consent to sharing outside the t
     edit(d);
     return d;
   };
+  const TOLD = ['informationCategories', 'professionalCategories', 'media', 'security'];
+  const told = Object.fromEntries(TOLD.map((k) => [k, true]));
   const outsider = { name: 'Dr Anne Roux', function: 'orthophoniste', functionFalc: 'votre orthophoniste', organisation: 'cabinet libéral', circle: 'hors_equipe' };
   const create = (data: Record<string, unknown>) => staff.post('/api/documents').send({ residentId, type: 'compte-rendu-synthese', data });
   const codes = (res: request.Response) => (res.body.error.details as { field: string; code: string }[]).map((d) => `${d.field}:${d.code}`);
@@ -47,7 +52,11 @@ describe('the recipients of the minutes and the consent to sharing outside the t
     const res = await create(minutes((d) => d.recipients.push(outsider))).expect(400);
     expect(res.body.error.code).toBe('VALIDATION_FAILED');
     const n = minutes().recipients.length;
-    expect(codes(res)).toEqual([`data.recipients[${n}].consentOn:OUTSIDE_RECIPIENT_WITHOUT_CONSENT`, `data.recipients[${n}].consentHow:OUTSIDE_RECIPIENT_WITHOUT_CONSENT`]);
+    expect(codes(res)).toEqual([
+      `data.recipients[${n}].consentOn:OUTSIDE_RECIPIENT_WITHOUT_CONSENT`,
+      `data.recipients[${n}].consentHow:OUTSIDE_RECIPIENT_WITHOUT_CONSENT`,
+      ...TOLD.map((k) => `data.recipients[${n}].consentInformed.${k}:CONSENT_INFORMATION_MISSING`),
+    ]);
     expect(res.body.error.details[0].message).toContain('CSP L.1110-4 III al. 2');
     expect((await staff.get(`/api/documents?residentId=${residentId}`).expect(200)).body).toEqual([]);
   });
@@ -60,11 +69,20 @@ describe('the recipients of the minutes and the consent to sharing outside the t
   it('a review of the projet two years after the meeting is refused (NEXT_REVIEW_TOO_LATE)', async () => {
     const res = await create(minutes((d) => (d.nextReview = '2028-11-18'))).expect(400);
     expect(codes(res)).toEqual(['data.nextReview:NEXT_REVIEW_TOO_LATE']);
-    expect(res.body.error.details[0].message).toContain('CASF D.311 VII');
+    expect(res.body.error.details[0].message).toContain('les objectifs et les prestations du contrat de séjour ou du DIPC sont réactualisés chaque année (CASF D.311)');
+    expect(res.body.error.details[0].message).not.toContain('D.311 VII');
   });
 
-  it('the same recipient with the date and the means of the consent: accepted (202)', async () => {
-    await create(minutes((d) => d.recipients.push({ ...outsider, consentOn: '2026-11-12', consentHow: 'accord écrit, joint au dossier' }))).expect(202);
+  it('the date and the means of the consent without what the person was told: 400, each point beside its field (CSP D.1110-3-1); nothing created', async () => {
+    const n = minutes().recipients.length;
+    const res = await create(minutes((d) => d.recipients.push({ ...outsider, consentOn: '2026-11-12', consentHow: 'accord écrit, joint au dossier', consentInformed: { ...told, security: false } }))).expect(400);
+    expect(codes(res)).toEqual([`data.recipients[${n}].consentInformed.security:CONSENT_INFORMATION_MISSING`]);
+    expect(res.body.error.details[0].message).toContain('des mesures prises pour en préserver la sécurité (CSP D.1110-3-1)');
+    expect((await staff.get(`/api/documents?residentId=${residentId}`).expect(200)).body).toEqual([]);
+  });
+
+  it('the same recipient with the date, the means and the four points told: accepted (202)', async () => {
+    await create(minutes((d) => d.recipients.push({ ...outsider, consentOn: '2026-11-12', consentHow: 'accord écrit, joint au dossier', consentInformed: told }))).expect(202);
     const docs = (await staff.get(`/api/documents?residentId=${residentId}`).expect(200)).body as { type: string }[];
     expect(docs.map((d) => d.type)).toEqual(['compte-rendu-synthese']);
   });

@@ -163,7 +163,8 @@ describe('a tariff avenant varies from the price in force: the last signed tarif
       const july = typed({ hebergementPerDay: 75.05, dependanceGir56PerDay: 6.5, totalPerDay: 81.55 });
       const jt = july.tariffChange as Record<string, unknown>;
       Object.assign(july, { kind: 'avenant tarifaire au 1er juillet 2026' });
-      Object.assign(jt, { effectiveOn: '2026-07-01', percentage: 1, basisReference: 'arrêté du 30 juin 2026' });
+      // The percentage is 2026's, over the price on 31 December 2025 (the contract's 72,50 €): 75,05 € is 3,52 % above it, within 3,6 % (CASF L.342-3).
+      Object.assign(jt, { effectiveOn: '2026-07-01', percentage: 3.6, basisReference: 'arrêté du 30 juin 2026' });
       const refused = await post(r, july);
       expect({ status: refused.status, code: refused.body.error?.code }).toEqual({ status: 409, code: 'TARIFF_LATER_AVENANT_EXISTS' });
       expect(refused.body.error.message).toContain('Ce résident a déjà un avenant tarifaire au 1er janvier 2027 (en cours), postérieur au 1er juillet 2026');
@@ -199,6 +200,70 @@ describe('a tariff avenant varies from the price in force: the last signed tarif
       const preview = await agent.post(url).type('form').send({ _csrf: csrf, _action: 'preview', ...fields });
       expect(preview.status).toBe(200);
       expect(text(preview.text)).toMatch(/Pour mémoire, le total par jour était de 80,81\s€/);
+    });
+  });
+
+  /**
+   * The percentage is yearly (CASF L.342-3; the arrêté: « ne peut augmenter de plus de … % au cours
+   * de l'année … par rapport à l'année précédente »): two revalorisations in 2027 add up within it,
+   * from the price in force on 31 December 2026 (the contract's 72,50 €: at most 73,95 € at 2 %).
+   */
+  describe('two signed avenants in one year: the year’s rises add up within the yearly percentage', () => {
+    const Y2027 = { ...TARIFF_COMMON, basisReference: 'arrêté du 18 décembre 2026', percentage: 2 };
+    /** A resident whose 1 January 2027 (+1 % → 73,23 €) and 1 July 2027 (→ 73,60 €, within 2 % of 72,50 €) avenants are signed. */
+    const twoIn2027 = async (tag: string) => {
+      const [r] = await residents(1, tag);
+      await insertTariffAvenant(h, ds, r, '2027-01-01', { common: { ...Y2027, percentage: 1 } });
+      await insertTariffAvenant(h, ds, r, '2027-07-01', { common: { ...Y2027, hebergementPerDay: 73.6 } });
+      return r;
+    };
+    const october = (hebergementPerDay: number) => ({
+      purpose: 'tarifs',
+      kind: 'avenant tarifaire au 1er octobre 2027',
+      appliesTo: 'contrat-sejour',
+      contractSignedOn: '2024-02-01',
+      tariffChange: {
+        effectiveOn: '2027-10-01',
+        basis: 'revalorisation_annuelle',
+        basisReference: Y2027.basisReference,
+        percentage: 2,
+        prices: { hebergementPerDay, dependanceGir56PerDay: 6.5, totalPerDay: Math.round((hebergementPerDay + 6.5) * 100) / 100 },
+      },
+    });
+
+    it('one by one: 73,60 × 1,02 = 75,07 € is refused, naming 72,50 €, its source and the 2 %; 73,95 € is accepted, « Pour mémoire » 80,10 €', async () => {
+      const r = await twoIn2027('DeuxEnUnAn');
+      const above = await post(r, october(75.07));
+      expect({ status: above.status, code: above.body.error?.code }).toEqual({ status: 409, code: 'TARIFF_ABOVE_PERCENTAGE' });
+      expect(above.body.error.message).toContain('au plus 2 % sur l’année par rapport au prix en vigueur au 31 décembre 2026, celui du contrat de séjour (72,50 € par jour)');
+      expect(above.body.error.message).toContain('Un avenant tarifaire a déjà pris effet le 1er juillet 2027 (73,60 € par jour)');
+      expect(above.body.error.details).toEqual([expect.objectContaining({ field: 'data.tariffChange.prices.hebergementPerDay', message: expect.stringContaining('73,95 €') })]);
+      expect(await ds.query(`SELECT count(*)::int AS n FROM documents WHERE resident_id = $1 AND type = 'avenant'`, [r])).toEqual([{ n: 2 }]);
+      const ok = await post(r, october(73.95));
+      expect(ok.status).toBe(202);
+      expect((await tariffChangeOf(ok.body.id)).previousPrices).toEqual({ hebergementPerDay: 73.6, dependanceGir56PerDay: 6.5, totalPerDay: 80.1 });
+    });
+
+    it('the bulk run: the resident’s item fails the same way (TARIFF_ABOVE_PERCENTAGE); the computed price is the year’s cap, 73,95 €', async () => {
+      const a = await twoIn2027('DeuxEnUnAnLotA');
+      const b = await twoIn2027('DeuxEnUnAnLotB');
+      const start = async (commonData: Record<string, unknown>, residentIds: string[]) => {
+        const id = (await agent.post('/api/bulk-runs').send({ establishmentId: h.orgA.establishmentId, kind: 'avenant-tarifs', commonData, residentIds }).expect(202)).body.id as string;
+        await waitUntil('the bulk run to finish', async () => !(await agent.get(`/api/bulk-runs/${id}`)).body.inProgress, 60000);
+        return (await agent.get(`/api/bulk-runs/${id}`).expect(200)).body as { counts: Record<string, number>; problems: { residentId: string; code: string; message: string }[] };
+      };
+      const typedForAll = await start({ ...Y2027, effectiveOn: '2027-10-01', hebergementPerDay: 75.07 }, [a]);
+      expect(typedForAll.counts).toMatchObject({ created: 0, failed: 1 });
+      expect(typedForAll.problems).toEqual([expect.objectContaining({ residentId: a, code: 'TARIFF_ABOVE_PERCENTAGE', message: expect.stringContaining('(72,50 € par jour)') })]);
+      const computed = await start({ ...Y2027, effectiveOn: '2027-10-01' }, [b]);
+      expect(computed.counts).toMatchObject({ created: 1, failed: 0 });
+      const [row] = (await ds.query(
+        `SELECT v.input #> '{document,tariffChange}' AS tc FROM documents d JOIN document_versions v ON v.id = d.current_version_id
+          WHERE d.resident_id = $1 AND d.type = 'avenant' AND v.input #>> '{document,tariffChange,effectiveOn}' = '2027-10-01'`,
+        [b],
+      )) as { tc: { prices: Record<string, number>; previousPrices: Record<string, number> } }[];
+      expect(row.tc.prices).toEqual({ hebergementPerDay: 73.95, dependanceGir56PerDay: 6.5, totalPerDay: 80.45 });
+      expect(row.tc.previousPrices).toEqual({ hebergementPerDay: 73.6, dependanceGir56PerDay: 6.5, totalPerDay: 80.1 });
     });
   });
 

@@ -138,7 +138,13 @@ describe('retention, legal holds, purge and access requests', () => {
     const aboutOld = await count(`SELECT count(*) AS n FROM audit_events WHERE subject_id IN ($1, $2)`, [res.old.id, res.old.doc]);
     expect(await chainsVerify()).toBe(true);
     // An access request answered for the person before the purge: its zip must not outlive the data.
-    const access = (await admin.post('/api/data-jobs/access-request').send({ residentId: res.old.id }).expect(202)).body;
+    // She is in the intermediate archive: the request answered is stated (DataJobsService.requestAccess).
+    const access = (
+      await admin
+        .post('/api/data-jobs/access-request')
+        .send({ residentId: res.old.id, request: { from: 'person', receivedOn: '2026-11-02', statement: 'Courrier de la personne reçu le 2 novembre' } })
+        .expect(202)
+    ).body;
     expect((await runJob(access.id)).status).toBe('done');
     const [{ result_file: accessFile }] = (await ds.query(`SELECT result_file FROM data_jobs WHERE id = $1`, [access.id])) as { result_file: string }[];
     expect(existsSync(accessFile)).toBe(true);
@@ -289,5 +295,47 @@ describe('retention, legal holds, purge and access requests', () => {
     const july = await retention.plan(ds.manager, h.orgA.organisationId, '2029-07-01');
     expect(july.residents.find((r) => r.id === ward)).toMatchObject({ retentionEnds: '2029-06-30' });
     expect(july.residents.map((r) => r.id)).not.toContain(minor);
+  });
+
+  it('C. civ. 2226 al. 2: the projet personnalisé and comptes rendus of a person admitted as a minor are kept until her 18 years + 20, an adult’s 10 years from the departure', async () => {
+    const make = async (lastName: string, admission: string, birth: string, departed: string) => {
+      const id = (await admissions.post('/api/residents').send({ ...curatelleResident(h.orgA.establishmentId), lastName }).expect(201)).body.id as string;
+      await ds.query(`UPDATE residents SET admission_date = $2, birth_date = $3 WHERE id = $1`, [id, admission, birth]);
+      await admin.put(`/api/residents/${id}/departure`).send({ departedOn: departed }).expect(200);
+      const docs: Record<string, string> = {};
+      for (const type of ['projet-personnalise', 'compte-rendu-synthese', 'dipc'])
+        docs[type] = ((await ds.query(
+          `INSERT INTO documents (organisation_id, establishment_id, resident_id, type, status, created_at, updated_at)
+           SELECT organisation_id, establishment_id, id, $2, 'signed', now(), now() FROM residents WHERE id = $1 RETURNING id`,
+          [id, type],
+        )) as { id: string }[])[0].id;
+      return docs;
+    };
+    // An IME: admitted at 6, left at 7 (majority 10 March 2026). Admitted at 17, left at 25 (majority 1 January 2008). Admitted at 30.
+    const child = await make('EnfantIME', '2014-03-01', '2008-03-10', '2015-06-30');
+    const teen = await make('AdmiseA17Ans', '2007-06-01', '1990-01-01', '2015-06-30');
+    const adult = await make('AdmiseAdulte', '2010-01-01', '1980-01-01', '2015-06-30');
+    const retention = h.app.get(RetentionService);
+    const ends = async (day: string) => new Map((await retention.plan(ds.manager, h.orgA.organisationId, day)).documents.map((d) => [d.id, d.retentionEnds]));
+    const policy = ((await admin.get('/api/retention/policies').expect(200)).body as { subject: string; years: number; basis: string; label: string }[]).find((p) => p.subject === 'accompagnement-mineur')!;
+    expect(policy).toMatchObject({ years: 20, label: 'Projet personnalisé et compte rendu de synthèse d’une personne admise mineure' });
+    expect(policy.basis).toMatch(/C\. civ\. art\. 2226 al\. 2/);
+    expect(policy.basis).toMatch(/2235/);
+
+    // Without the rule, the child's projet would go after 10 March 2036 (majority + 10), the teen's after 30 June 2025.
+    const in2036 = await ends('2036-03-11');
+    expect(in2036.has(child['projet-personnalise'])).toBe(false);
+    expect(in2036.has(child['compte-rendu-synthese'])).toBe(false);
+    expect(in2036.get(adult['projet-personnalise'])).toBe('2025-06-30');
+    const in2046 = await ends('2046-03-11');
+    expect(in2046.get(child['projet-personnalise'])).toBe('2046-03-10');
+    expect(in2046.get(child['compte-rendu-synthese'])).toBe('2046-03-10');
+    expect(in2046.get(teen['projet-personnalise'])).toBe('2028-01-01');
+    // The DIPC (a contract, C. civ. 2224) keeps its own duration: not the minor's 20 years.
+    expect((await ends('2040-01-01')).has(child.dipc)).toBe(true);
+    // The organisation may change it (RGPD art. 5.2): 25 years.
+    await admin.put('/api/retention/policies/accompagnement-mineur').send({ years: 25 }).expect(200);
+    expect((await ends('2052-01-01')).get(child['projet-personnalise'])).toBe('2051-03-10');
+    await admin.put('/api/retention/policies/accompagnement-mineur').send({ years: 20 }).expect(200);
   });
 });

@@ -1,4 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource, type MigrationInterface } from 'typeorm';
 import { MIGRATIONS, dataSourceOptions } from '@carepact/database';
@@ -71,6 +74,22 @@ describe('a tuteur who is the establishment’s préposé does not sign the cont
         [rid],
       )
     )[0];
+  /** The text of the PDF rendition `variant` of the document's current version, as people read it (pdftotext), on one line. */
+  const pdfText = async (id: string, variant: string, header: string): Promise<string> => {
+    const doc = (await admissions.get(`/api/documents/${id}`).expect(200)).body;
+    expect(doc.versions[0].template).toMatchObject({ id: 'contrat-sejour', version: '1.9.0' });
+    const pdf = doc.versions[0].renditions.find((r: { format: string; variant: string }) => r.format === 'pdf' && r.variant === variant);
+    const res = await admissions.get(pdf.href).buffer(true).parse((r, cb) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (c: Buffer) => chunks.push(c));
+      r.on('end', () => cb(null, Buffer.concat(chunks)));
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'carepact-holder-conflict-'));
+    writeFileSync(join(dir, 'c.pdf'), res.body as Buffer);
+    const text = execFileSync('pdftotext', ['-enc', 'UTF-8', join(dir, 'c.pdf'), '-'], { encoding: 'utf8' }).replace(/[\s\u00a0\u202f]+/g, ' ');
+    // Without the running footer and header (the version, « Page n sur N », the person and the title), which a paragraph cut by a page break encloses.
+    return text.replace(/ ?Version [0-9a-f-]{36}/g, '').replace(/ ?Page \d+ sur \d+/g, '').split(` ${header}`).join('');
+  };
   const generated = async (rid: string) => {
     const id = (await admissions.post('/api/documents').send({ residentId: rid, type: 'contrat-sejour', data: CONTRACT() }).expect(202)).body.id as string;
     await waitUntil('generated', async () => (await admissions.get(`/api/documents/${id}`)).body.status === 'ready', 60_000);
@@ -198,9 +217,27 @@ describe('a tuteur who is the establishment’s préposé does not sign the cont
       `SELECT input FROM document_versions WHERE id = $1`,
       [doc.currentVersionId],
     );
-    // The published contract template (1.6.0) gives each listed holder a slot: the préposé is listed apart.
+    // The published contract templates (1.6.0 on) give each listed holder a slot: the préposé is listed apart.
     expect(version.input.resident.protectionMeasure.holders.map((x) => x.lastName)).toEqual(['Cotutelle']);
-    expect(version.input.resident.protectionMeasure.holderConflict).toEqual({ substitute: null, holders: [expect.objectContaining({ lastName: 'Lenoir' })] });
+    // The measure paragraph's words (template input, for the acts with the establishment): who does not sign, who signs instead.
+    expect(version.input.resident.protectionMeasure.holderConflict).toEqual({
+      substitute: null,
+      holders: [expect.objectContaining({ lastName: 'Lenoir' })],
+      sentence:
+        'Hervé Lenoir, tuteur, est préposé de l’établissement ou lié à lui (C. civ. 451 al. 2) : pour ce contrat de séjour, acte conclu avec l’établissement, ses intérêts sont en opposition avec ceux de la personne ; il ne le signe pas. Marie Cotutelle, qui exerce la mesure avec lui, le signe (C. civ. 447 al. 2 et 3).',
+      sentenceFalc: ['Hervé Lenoir travaille pour l’établissement.', 'Hervé Lenoir ne signe pas ce contrat.', 'Marie Cotutelle signe ce contrat.'],
+    });
+    // … printed in the measure paragraph from contrat de séjour 1.9.0 (up to 1.8.0 the préposé silently disappeared from the document):
+    // standard and large print in full, easy-to-read in its three short lines.
+    const said = (version.input.resident.protectionMeasure as unknown as { holderConflict: { sentence: string } }).holderConflict.sentence;
+    const header = `${base.firstName} Cotutelle — Contrat de séjour`;
+    for (const variant of ['standard', 'large-print']) {
+      const text = await pdfText(documentId, variant, header);
+      expect({ variant, printed: text.includes(said) }).toEqual({ variant, printed: true });
+      expect(text).toContain('Tuteur : Marie Cotutelle, fille.');
+    }
+    const falc = await pdfText(documentId, 'falc', `${base.firstName} Cotutelle — Votre contrat de séjour`);
+    for (const line of ['Hervé Lenoir travaille pour l’établissement.', 'Hervé Lenoir ne signe pas ce contrat.', 'Marie Cotutelle signe ce contrat.']) expect(falc).toContain(line);
     const sent = await admissions.post(`/api/documents/${documentId}/signature-requests`).send(LATE);
     expect({ status: sent.status, error: sent.body.error }).toEqual({ status: 201, error: undefined });
     expect((sent.body.signers as Signer[]).map((s) => [s.role, s.name])).toEqual([

@@ -115,18 +115,8 @@ describe('« À faire »: a refusal by a signer whose signature was optional cal
     expect(tuteur.note).toBe('Contrat de séjour refusé par la personne ou son représentant légal : un DIPC est établi à sa place (CASF D.311).');
   });
 
-  it('the DIPC, whose countersignature by the person is optional (CASF D.311): « signature facultative refusée », not « DIPC refusé »', async () => {
-    const { text: section } = await refusal('Dipc', {
-      type: 'dipc',
-      refuser: { key: 'resident', role: 'resident', optional: true, firstName: 'Ahmed', capacity: 'en son nom propre' },
-      others: [{ key: 'director', role: 'director' }],
-    });
-    expect(section).toContain('Document individuel de prise en charge (DIPC) : signature facultative refusée');
-    expect(section).not.toContain('(DIPC) refusé');
-    expect(section).toContain(
-      'Ahmed Dipc (en son nom propre) a refusé de signer ; sa signature était facultative : la demande se poursuit sans elle. Ce n’est pas un refus du document individuel de prise en charge (DIPC).',
-    );
-  });
+  // The DIPC, whose countersignature by the person is optional (CASF D.311 II): declining it is no
+  // refusal to handle and is not in this section at all (declined-countersignature.spec.ts).
 });
 
 const text = (html: string) =>

@@ -120,13 +120,16 @@ export class RetentionController {
 
   @Post('data-jobs/access-request')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Demande d’accès d’une personne (RGPD art. 15) : { residentId } — un zip de tout ce qui est conservé sur elle, en tâche de fond' })
+  @ApiOperation({
+    summary:
+      'Demande d’accès d’une personne (RGPD art. 15) : { residentId, request?: { from: "person" | "representative", receivedOn: "AAAA-MM-JJ", statement } } — un zip de tout ce qui est conservé sur elle, en tâche de fond. `request` (la demande reçue) est obligatoire pour une personne en archive intermédiaire (400 ACCESS_REQUEST_STATEMENT_REQUIRED) ; journalisé : archive.opened_for_access_request',
+  })
   accessRequest(@Actor() actor: StaffActor, @Body() body: Json) {
     assertCanSomewhere(actor, 'records.manage');
     const residentId = typeof body?.residentId === 'string' ? body.residentId.trim().toLowerCase() : '';
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(residentId))
       throw new ValidationError([{ field: 'residentId', code: 'INVALID_ID', message: 'Identifiant de la personne invalide.' }]);
-    return this.tx.run((em) => this.jobs.requestAccess(em, actor, residentId));
+    return this.tx.run((em) => this.jobs.requestAccess(em, actor, residentId, body?.request));
   }
 
   @Get('data-jobs')
@@ -148,7 +151,7 @@ export class RetentionController {
   @ApiOperation({ summary: 'Télécharger le zip d’une tâche terminée (journalisé : data_job.downloaded)' })
   async download(@Actor() actor: StaffActor, @Param('id', ParseIdPipe) id: string, @Res({ passthrough: true }) res: Response) {
     assertCanSomewhere(actor, 'records.manage');
-    const file = await this.jobs.download(auditActor(actor), actor.organisationId, id);
+    const file = await this.jobs.download(actor, id);
     res.setHeader('Content-Type', 'application/zip');
     res.setHeader('Content-Disposition', `attachment; filename="${file.fileName}"`);
     res.setHeader('Cache-Control', 'no-store');

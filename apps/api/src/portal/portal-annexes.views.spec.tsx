@@ -25,9 +25,16 @@ describe('sign page: the documents handed over with the contract', () => {
     expect(html).toContain('href="/portail/documents-remis/0193c1de-0000-7000-8000-000000000001"');
     const t = text(html);
     expect(t).toContain('Documents remis avec le contrat');
-    expect(t).toContain('Livret d’accueil, édition 2026 (PDF, version « Édition 2026 »)');
+    // The label already names the edition: it is not read twice (the newcomer's review).
+    expect(t).toContain('Livret d’accueil, édition 2026 (PDF)');
+    expect(t).not.toContain('version « Édition 2026 »');
     expect(t).toContain('Charte des droits et libertés de la personne accueillie : l’établissement vous le remet sur papier.');
     expect(html.indexOf('Documents remis avec le contrat')).toBeLessThan(html.indexOf('name="consent"'));
+  });
+
+  it('the version is named when the label does not say it', () => {
+    const other: VersionAnnex[] = [{ ...annexes[0], label: 'Livret d’accueil' }];
+    expect(text(signPage(ctx(), true, {}, { files: other, tariffs: null }))).toContain('Livret d’accueil (PDF, version « Édition 2026 »)');
   });
 
   it('no section when the document hands nothing over (a projet personnalisé, a version older than the record)', () => {

@@ -18,7 +18,7 @@ export function portalContext(
       actedAt: null,
     },
     request: { status: over.requestStatus ?? 'active', deadline: new Date('2026-12-12T22:59:00Z') },
-    document: { id: 'd1', type: 'contrat-sejour' },
+    document: { id: 'd1', type: 'contrat-sejour', subtype: null },
     link: null,
     residentName: 'Seán O’Brien',
     establishmentName: 'EHPAD Les Tilleuls',
@@ -28,5 +28,6 @@ export function portalContext(
     residenceDispute: null,
     waitingFor: [],
     purpose: over.purpose ?? 'sign',
+    archiveFrom: null,
   } as unknown as PortalContext;
 }

@@ -252,3 +252,26 @@ describe('« Documents remis avec le contrat »: the tariff annex the contract l
     expect(signPage(context({}), true, {}, { files: [], tariffs: null })).not.toContain('documents-remis');
   });
 });
+
+describe('a view the other parent recorded first (C. civ. 371-1 al. 4, 388-1)', () => {
+  const enzo = {
+    key: 'minor',
+    person: { firstName: 'Enzo', lastName: 'Petit' },
+    reason: 'minor',
+    recordedBy: ['parent:a', 'parent:b'],
+    recorded: true,
+    answer: { expression: 'accord_partiel', comment: null, byMe: false, byName: 'Thomas Petit' },
+  };
+  it('the view page says who recorded what and offers to sign, not « Il n’y a pas d’avis à indiquer » alone', () => {
+    const html = viewPage(context({ views: [enzo] }));
+    expect(text(html)).toContain('Avis d’Enzo Petit, enregistré par Thomas Petit : Accord partiel.');
+    expect(text(html)).not.toContain('Il n’y a pas d’avis à indiquer');
+    expect(html).toContain('href="/portail/signer"');
+  });
+  it('the sign page shows it before the signature', () => {
+    const html = signPage(context({ views: [enzo] }), true);
+    expect(html).toContain('action="/portail/signer"');
+    expect(text(html)).toContain('Avis d’Enzo Petit, enregistré par Thomas Petit : Accord partiel.');
+    expect(html.indexOf('enregistré par Thomas Petit')).toBeLessThan(html.indexOf('action="/portail/signer"'));
+  });
+});

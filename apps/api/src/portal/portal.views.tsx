@@ -12,17 +12,17 @@ import { Checkbox, ErrorSummary, FormState, HtmlDocument, Notice, PostForm, Radi
  * and attribute is escaped; the document's reading view enters through TrustedHtml only.
  */
 
-/** The heading name of a document type (@carepact/common's labels); an unknown type shows as is. */
-function docLabel(type: string): string {
-  return documentTypeLabel(type)?.short ?? type;
+/** The heading name of the document (@carepact/common's labels, an avenant by what it amends); an unknown type shows as is. */
+function docLabel(doc: PortalContext['document']): string {
+  return documentTypeLabel(doc.type, doc.subtype)?.short ?? doc.type;
 }
 
-/** « l’avenant au contrat de séjour d’Émile Durand », as the e-mails write it; « votre … » to the resident. */
+/** « l’avenant au document individuel de prise en charge (DIPC) d’Émile Durand », as the e-mails write it; « votre … » to the resident. */
 function documentFor(ctx: PortalContext): string {
-  const label = documentTypeLabel(ctx.document.type);
+  const label = documentTypeLabel(ctx.document.type, ctx.document.subtype);
   const own = ctx.signer.role === 'resident';
   if (label) return documentPhrase(label, own ? null : ctx.residentName);
-  return own ? `votre ${docLabel(ctx.document.type)}` : `le ${docLabel(ctx.document.type)} ${ofName(ctx.residentName)}`;
+  return own ? `votre ${docLabel(ctx.document)}` : `le ${docLabel(ctx.document)} ${ofName(ctx.residentName)}`;
 }
 
 const EXPRESSION_LABELS: [string, string][] = [
@@ -52,6 +52,20 @@ function preferredCompanion(ctx: PortalContext): 'falc' | 'large-print' | null {
  */
 function easyToRead(ctx: PortalContext): boolean {
   return preferredCompanion(ctx) === 'falc';
+}
+
+/**
+ * An optional countersigner of a DIPC (CASF D.311 II) who reads easy-to-read French: « contresigner »
+ * is jargon there (libs/templates falc-lint JARGON), so every page says what happens in plain words —
+ * « signer aussi, si vous le voulez » — as the consent she ticks does (consentSentence, easyToRead).
+ */
+function countersignsEasy(ctx: PortalContext): boolean {
+  return countersigns(ctx.signer, ctx.document.type) && easyToRead(ctx);
+}
+
+/** The consent sentence as this signer reads it (in easy-to-read French for a FALC reader), the one the evidence records. */
+function consentFor(ctx: PortalContext): string {
+  return consentSentence(ctx.signer, ctx.residentName, ctx.document.type, { easyToRead: easyToRead(ctx) });
 }
 
 /** Easy-to-read text: one sentence per paragraph (each on its own line). */
@@ -181,6 +195,26 @@ export function linkNotFoundPage(): string {
 }
 
 /**
+ * A link, or a session, of a request whose person is in the intermediate archive (code
+ * PORTAL_PERSON_ARCHIVED): her accompaniment ended long ago, nothing is read, downloaded or signed
+ * through the portal any more. `completed`: the signed document was handed over when it was signed.
+ */
+export function personArchivedPage(completed: boolean): string {
+  return renderPage(
+    <PortalPage title="Lien non valable">
+      <h1>Ce lien n’est plus valable</h1>
+      <p>L’accompagnement de la personne concernée a pris fin : son dossier est en archive intermédiaire. Plus rien ne se lit, ne se télécharge ni ne se signe par ce lien.</p>
+      {completed ? (
+        <p>Le document signé vous a été remis quand tout le monde l’a signé : gardez la copie que vous avez reçue.</p>
+      ) : (
+        <p>Aucune signature n’est plus demandée pour ce document.</p>
+      )}
+      <p>Pour toute question, ou pour obtenir une copie, écrivez ou téléphonez à l’établissement : il transmet la demande à la personne chargée des archives.</p>
+    </PortalPage>,
+  );
+}
+
+/**
  * A session that no longer opens. Why is not known here (and not said): it stayed unused 30 minutes,
  * reached its 2 hours, or its link was replaced — a newer e-mail (a reminder, an answer to a question)
  * brings a new link and ends the sessions of the old one.
@@ -234,7 +268,8 @@ function Facts(props: { ctx: PortalContext }) {
         // CASF D.311 II: the DIPC « peut être contresigné par la personne accueillie ou son représentant légal ».
         <>
           <li>
-            <strong>Vous pouvez le contresigner :</strong> {fullName(ctx.signer)}, {countersignWords(ctx.signer, ctx.residentName, 'second')}. Ce n’est pas obligatoire.
+            <strong>{countersignsEasy(ctx) ? 'Vous pouvez signer aussi, si vous le voulez :' : 'Vous pouvez le contresigner :'}</strong> {fullName(ctx.signer)},{' '}
+            {countersignWords(ctx.signer, ctx.residentName, 'second')}. Ce n’est pas obligatoire.
           </li>
           <li>
             <strong>Possible jusqu’au :</strong> {dateFr(ctx.request.deadline)}
@@ -285,7 +320,7 @@ function CodeForm(props: { ctx: PortalContext; state: PortalState }) {
  * sealed document (downloadPage).
  */
 export function landingPage(ctx: PortalContext, state: PortalState = {}): string {
-  const label = docLabel(ctx.document.type);
+  const label = docLabel(ctx.document);
   const active = ctx.request.status === 'active';
   const code = accessCodeMissing(ctx);
   const views = ctx.views.filter((v) => !v.recorded);
@@ -314,7 +349,12 @@ export function landingPage(ctx: PortalContext, state: PortalState = {}): string
             {views.map((v) => (
               <li key={v.key}>Vous indiquez l’avis {ofName(fullName(v.person))} sur le document.</li>
             ))}
-            {state.established ? (
+            {countersignsEasy(ctx) ? (
+              <>
+                <li>Vous pouvez signer aussi, si vous le voulez.</li>
+                <li>{state.established ? 'Si vous signez, vous recevez un e-mail avec le document signé.' : 'Vous recevez un e-mail avec le document quand l’établissement l’a signé.'}</li>
+              </>
+            ) : state.established ? (
               <>
                 <li>Si vous le souhaitez, vous contresignez. Vous pouvez aussi ne pas le faire, ou poser une question à l’établissement.</li>
                 <li>Si vous contresignez, vous recevez un e-mail avec le document contresigné.</li>
@@ -364,7 +404,9 @@ function EstablishedNotice(props: { ctx: PortalContext }) {
     <Notice kind="info">
       <p>L’établissement a déjà signé ce document. Il compte dès maintenant.</p>
       <p>Vous pouvez le télécharger et le garder.</p>
-      <p>Vous pouvez aussi le signer à votre tour. Ce n’est pas obligatoire. Vous avez jusqu’au {until}.</p>
+      <p>Vous pouvez signer aussi, si vous le voulez.</p>
+      <p>Ce n’est pas obligatoire.</p>
+      <p>Vous avez jusqu’au {until}.</p>
       <p>
         <a class="button" href="/portail/document-signe.pdf">
           Télécharger le document (PDF)
@@ -416,6 +458,8 @@ function AfterReading(props: { ctx: PortalContext }) {
         <p>Avant de signer, indiquez l’avis {ofName(fullName(view.person))}.</p>
       ) : ctx.waitingFor.length ? (
         <p>Votre signature sera demandée après celle de : {ctx.waitingFor.join(', ')}. Vous recevrez un e-mail.</p>
+      ) : countersignsEasy(ctx) ? (
+        <Sentences lines={['Vous pouvez signer aussi, si vous le voulez.', 'Ce n’est pas obligatoire.', 'Vous pouvez aussi poser une question.']} />
       ) : countersigns(ctx.signer, ctx.document.type) ? (
         // CASF D.311 II: « Il peut être contresigné »: offered, never asked for.
         <p>Quand vous avez lu le document, vous pouvez le contresigner, si vous le souhaitez : ce n’est pas obligatoire. Vous pouvez aussi poser une question, ou choisir de ne pas le contresigner.</p>
@@ -432,7 +476,7 @@ function AfterReading(props: { ctx: PortalContext }) {
         ) : ctx.waitingFor.length ? null : (
           <li>
             <a class="button" href="/portail/signer">
-              {countersign ? 'Contresigner le document' : 'Signer le document'}
+              {countersignsEasy(ctx) ? 'Signer aussi' : countersign ? 'Contresigner le document' : 'Signer le document'}
             </a>
           </li>
         )}
@@ -443,7 +487,7 @@ function AfterReading(props: { ctx: PortalContext }) {
         </li>
         <li>
           <a class="button secondary" href="/portail/refuser">
-            {countersign ? 'Ne pas contresigner' : 'Refuser de signer'}
+            {countersignsEasy(ctx) ? 'Ne pas signer' : countersign ? 'Ne pas contresigner' : 'Refuser de signer'}
           </a>
         </li>
       </ul>
@@ -453,7 +497,7 @@ function AfterReading(props: { ctx: PortalContext }) {
 
 /** The reading view: the version's HTML rendition, with switches and downloads, then the next steps. */
 export function readingPage(ctx: PortalContext, variant: string, fragment: string): string {
-  const label = docLabel(ctx.document.type);
+  const label = docLabel(ctx.document);
   const current = VARIANT_LABELS.find((x) => x[0] === variant)!;
   return renderPage(
     <PortalPage title={`Lire : ${label}`} ctx={ctx} large={variant === 'large-print'} stylesheets={[`/portail/static/document-${variant}.css`]}>
@@ -500,6 +544,21 @@ function Closed(props: { ctx: PortalContext }) {
 
 const open = (ctx: PortalContext) => ctx.signer.status === 'pending' && ctx.request.status === 'active';
 
+/** The views another signer recorded (the other parent, C. civ. 371-1 al. 4, 388-1): who gave which, so that each signer signs knowing it. */
+function RecordedByOthers(props: { ctx: PortalContext }) {
+  const others = props.ctx.views.filter((v) => v.answer && !v.answer.byMe);
+  return (
+    <>
+      {others.map((v) => (
+        <p key={v.key}>
+          Avis {ofName(fullName(v.person))}
+          {v.answer!.byName ? `, enregistré par ${v.answer!.byName}` : ''} : {EXPRESSION_LABELS.find(([x]) => x === v.answer!.expression)?.[1] ?? v.answer!.expression}.
+        </p>
+      ))}
+    </>
+  );
+}
+
 /** The view of the person this signer records (tutelle, a minor…), before signing. */
 export function viewPage(ctx: PortalContext, state: PortalState = {}): string {
   const view = ctx.views.find((v) => !v.recorded) ?? ctx.views.find((v) => v.answer?.byMe);
@@ -513,7 +572,20 @@ export function viewPage(ctx: PortalContext, state: PortalState = {}): string {
       <h1>{view ? `L’avis ${ofName(name)}` : 'Avis de la personne'}</h1>
       <ErrorSummary errors={state.errors} message={state.errorMessage} />
       {!view ? (
-        <p>Il n’y a pas d’avis à indiquer.</p>
+        <>
+          {/* Another signer (the other parent…) recorded it: say who and what; signing is what remains. */}
+          <RecordedByOthers ctx={ctx} />
+          {ctx.views.some((v) => v.answer && !v.answer.byMe) ? null : <p>Il n’y a pas d’avis à indiquer.</p>}
+          {open(ctx) ? (
+            <ul class="actions">
+              <li>
+                <a class="button" href="/portail/signer">
+                  {countersignsEasy(ctx) ? 'Signer aussi' : countersigns(ctx.signer, ctx.document.type) ? 'Contresigner le document' : 'Signer le document'}
+                </a>
+              </li>
+            </ul>
+          ) : null}
+        </>
       ) : !open(ctx) ? (
         <Closed ctx={ctx} />
       ) : (
@@ -608,7 +680,7 @@ function ResidenceDisputed(props: { ctx: PortalContext; dispute: NonNullable<Por
  */
 function WhatYouSign(props: { ctx: PortalContext }) {
   const { ctx } = props;
-  // CASF D.311 II: the DIPC's person's side countersigns it (FALC keeps « signer »: « contresigner » is jargon there).
+  // CASF D.311 II: the DIPC's person's side countersigns it (FALC: « signer aussi », « contresigner » is jargon there).
   const countersign = countersigns(ctx.signer, ctx.document.type);
   const read = (
     <a href="/portail/document?version=standard">
@@ -620,7 +692,13 @@ function WhatYouSign(props: { ctx: PortalContext }) {
       <h2 id="ce-que-vous-signez">{countersign && !easyToRead(ctx) ? 'Ce que vous contresignez' : 'Ce que vous signez'}</h2>
       {easyToRead(ctx) ? (
         <>
-          <Sentences lines={[`Vous signez ${documentFor(ctx)}.`, 'Vous signez la version complète du document.']} />
+          <Sentences
+            lines={
+              countersign
+                ? [`Vous pouvez signer aussi ${documentFor(ctx)}, si vous le voulez.`, 'Ce n’est pas obligatoire.', 'Vous signez la version complète du document.']
+                : [`Vous signez ${documentFor(ctx)}.`, 'Vous signez la version complète du document.']
+            }
+          />
           <p>{read}</p>
           <Sentences
             lines={['La version facile à lire vous aide à comprendre.', 'Elle explique le même document plus simplement.', 'Elle ne dit pas tous les détails.', 'Seule la version complète compte.']}
@@ -649,11 +727,22 @@ function WhatYouSign(props: { ctx: PortalContext }) {
  * no file published says that the establishment hands it over on paper.
  */
 /** « avec le contrat », « avec le document individuel de prise en charge » (CASF L.311-4 hands them over with either, D.311). */
-function handedOverWith(type: string): string {
+function handedOverWith(doc: PortalContext['document']): string {
+  const type = doc.type;
   if (type === 'contrat-sejour') return 'le contrat';
   if (type === 'dipc') return 'le document individuel de prise en charge';
-  if (type === 'avenant') return 'l’avenant';
+  if (type === 'avenant') return doc.subtype === 'annexe-liberte-aller-venir' ? 'l’annexe' : 'l’avenant';
   return 'ce document';
+}
+
+
+/**
+ * What follows an annex's link: « PDF », and its version unless the label already names it
+ * (« Livret d’accueil, édition 2026 » with the version « Édition 2026 » read the edition twice).
+ */
+export function annexFileNote(label: string, versionLabel: string | null | undefined): string {
+  const plain = (t: string) => t.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/\s+/g, ' ').trim();
+  return versionLabel && !plain(label).includes(plain(versionLabel)) ? `PDF, version « ${versionLabel} »` : 'PDF';
 }
 
 function HandedOver(props: { ctx: PortalContext; annexes: VersionAnnex[]; tariffs: TariffAnnex | null }) {
@@ -662,7 +751,7 @@ function HandedOver(props: { ctx: PortalContext; annexes: VersionAnnex[]; tariff
   const contract = props.ctx.document.type === 'contrat-sejour';
   return (
     <section aria-labelledby="documents-remis">
-      <h2 id="documents-remis">Documents remis avec {handedOverWith(props.ctx.document.type)}</h2>
+      <h2 id="documents-remis">Documents remis avec {handedOverWith(props.ctx.document)}</h2>
       {easy ? (
         <Sentences lines={[contract ? 'Ces documents vont avec le contrat.' : 'Ces documents vont avec le document que vous signez.', 'Lisez-les avant de signer.', 'Vous ne les signez pas.']} />
       ) : (
@@ -676,7 +765,7 @@ function HandedOver(props: { ctx: PortalContext; annexes: VersionAnnex[]; tariff
                 <a href={`/portail/documents-remis/${a.file.id}`} download>
                   {a.label}
                 </a>{' '}
-                (PDF, version « {a.file.versionLabel} »)
+                ({annexFileNote(a.label, a.file.versionLabel)})
               </>
             ) : (
               <>{a.label} : l’établissement vous le remet sur papier.</>
@@ -725,7 +814,7 @@ function TariffAnnexItem(props: { tariffs: TariffAnnex; easy: boolean }) {
  * items 2 and 3).
  */
 export function signPage(ctx: PortalContext, read: boolean, state: PortalState = {}, handedOver: HandedOverDocuments = { files: [], tariffs: null }): string {
-  const label = docLabel(ctx.document.type);
+  const label = docLabel(ctx.document);
   const missingView = ctx.views.find((v) => !v.recorded);
   const mine = ctx.views.filter((v) => v.answer?.byMe);
   const values = state.values ?? {};
@@ -733,7 +822,7 @@ export function signPage(ctx: PortalContext, read: boolean, state: PortalState =
   const form = open(ctx) && !dispute && read && !missingView && !ctx.waitingFor.length;
   // CASF D.311 II: an optional countersignature of the DIPC, named as such.
   const countersign = countersigns(ctx.signer, ctx.document.type);
-  const heading = `${countersign ? 'Contresigner' : 'Signer'} : ${label}`;
+  const heading = `${countersignsEasy(ctx) ? 'Signer aussi' : countersign ? 'Contresigner' : 'Signer'} : ${label}`;
   return renderPage(
     <PortalPage title={heading} ctx={ctx} scripts={form ? ['/portail/static/portal.js'] : []}>
       <h1>{heading}</h1>
@@ -775,13 +864,14 @@ export function signPage(ctx: PortalContext, read: boolean, state: PortalState =
         <>
           <WhatYouSign ctx={ctx} />
           <HandedOver ctx={ctx} annexes={handedOver.files} tariffs={handedOver.tariffs} />
+          <RecordedByOthers ctx={ctx} />
           {mine.map((v) => (
             <p key={v.key}>
               Avis {ofName(fullName(v.person))} : {EXPRESSION_LABELS.find(([x]) => x === v.answer!.expression)?.[1] ?? v.answer!.expression}. <a href="/portail/avis">Corriger l’avis</a>
             </p>
           ))}
           <PostForm action="/portail/signer" csrf={ctx.session.csrfToken}>
-            <Checkbox name="consent" label={consentSentence(ctx.signer, ctx.residentName, ctx.document.type)} checked={Boolean(values.consent)} errors={state.errors} />
+            <Checkbox name="consent" label={consentFor(ctx)} checked={Boolean(values.consent)} errors={state.errors} />
             <TextField name="typedName" label="Votre nom complet" hint={`Écrivez : ${fullName(ctx.signer)}`} autocomplete="name" value={values.typedName} errors={state.errors} />
             <div class="draw" id="draw-box" hidden>
               <p class="hint" id="draw-aide">
@@ -796,7 +886,7 @@ export function signPage(ctx: PortalContext, read: boolean, state: PortalState =
             </div>
             <input type="hidden" id="drawnSignature" name="drawnSignature" value="" />
             <p>
-              <button type="submit">{countersign ? 'Contresigner' : 'Signer'}</button>
+              <button type="submit">{countersignsEasy(ctx) ? 'Signer aussi' : countersign ? 'Contresigner' : 'Signer'}</button>
             </p>
           </PostForm>
         </>
@@ -811,7 +901,8 @@ export function refusePage(ctx: PortalContext, state: PortalState = {}): string 
   const contract = ctx.document.type === 'contrat-sejour';
   // CASF D.311 II: the DIPC « peut être contresigné »; not countersigning it refuses nothing.
   const countersign = countersigns(ctx.signer, ctx.document.type);
-  const title = countersign ? 'Ne pas contresigner' : 'Refuser de signer';
+  const easy = countersignsEasy(ctx);
+  const title = easy ? 'Ne pas signer' : countersign ? 'Ne pas contresigner' : 'Refuser de signer';
   return renderPage(
     <PortalPage title={title} ctx={ctx}>
       <h1>{title}</h1>
@@ -820,7 +911,16 @@ export function refusePage(ctx: PortalContext, state: PortalState = {}): string 
         <Closed ctx={ctx} />
       ) : (
         <>
-          {countersign ? (
+          {easy ? (
+            <Sentences
+              lines={[
+                'Signer ce document n’est pas obligatoire.',
+                'Il compte dès que l’établissement l’a signé.',
+                'Si vous ne signez pas, l’établissement est informé.',
+                'Vous n’avez rien d’autre à faire.',
+              ]}
+            />
+          ) : countersign ? (
             <p>
               Votre contresignature n’est pas obligatoire : le document s’applique dès que la direction de l’établissement l’a signé, que vous le contresigniez ou non (article D.311 du code de l’action
               sociale et des familles). Si vous choisissez de ne pas le contresigner, l’établissement en est informé, et rien d’autre n’est attendu de vous.
@@ -850,7 +950,7 @@ export function refusePage(ctx: PortalContext, state: PortalState = {}): string 
             <TextArea name="reason" label={countersign ? 'Pourquoi ? (facultatif)' : 'Pourquoi refusez-vous ? (facultatif)'} value={state.values?.reason} errors={state.errors} />
             <p>
               <button type="submit" class="danger">
-                {countersign ? 'Je ne le contresigne pas' : 'Refuser de signer'}
+                {easy ? 'Je ne signe pas' : countersign ? 'Je ne le contresigne pas' : 'Refuser de signer'}
               </button>
             </p>
           </PostForm>
@@ -1261,7 +1361,7 @@ function SignedDownloads(props: { ctx: PortalContext; facts: AnswerFacts }) {
  * « Vous avez signé le … à … », in which capacity, what happens next, and what was signed.
  */
 export function answeredPage(ctx: PortalContext, facts: AnswerFacts, fresh: boolean): string {
-  const label = docLabel(ctx.document.type);
+  const label = docLabel(ctx.document);
   const at = ctx.signer.actedAt ? atFr(ctx.signer.actedAt) : null;
   if (ctx.signer.status === 'refused' && countersigns(ctx.signer, ctx.document.type)) return declinedCountersignPage(ctx, facts, fresh, at);
   if (ctx.signer.status === 'refused') {
@@ -1302,7 +1402,7 @@ export function answeredPage(ctx: PortalContext, facts: AnswerFacts, fresh: bool
           <strong>Le document :</strong> {documentFor(ctx)}
         </li>
         <li>
-          <strong>Vous avez confirmé :</strong> « {consentSentence(ctx.signer, ctx.residentName, ctx.document.type)} »
+          <strong>Vous avez confirmé :</strong> « {consentFor(ctx)} »
         </li>
       </ul>
       <h2>Et maintenant ?</h2>
@@ -1319,7 +1419,8 @@ export function answeredPage(ctx: PortalContext, facts: AnswerFacts, fresh: bool
  * it — or will be, whatever this answer. Nothing more is needed from them: no « va vous contacter ».
  */
 function declinedCountersignPage(ctx: PortalContext, facts: AnswerFacts, fresh: boolean, at: string | null): string {
-  const title = fresh ? 'Votre choix est enregistré' : at ? `Vous avez choisi de ne pas contresigner le ${at}` : 'Vous avez choisi de ne pas contresigner';
+  const not = easyToRead(ctx) ? 'ne pas signer' : 'ne pas contresigner';
+  const title = fresh ? 'Votre choix est enregistré' : at ? `Vous avez choisi de ${not} le ${at}` : `Vous avez choisi de ${not}`;
   const established = facts.sealed;
   return renderPage(
     <PortalPage title={title} ctx={ctx}>
@@ -1362,7 +1463,7 @@ function declinedCountersignPage(ctx: PortalContext, facts: AnswerFacts, fresh: 
 
 /** A download session (the completion e-mail's link): the sealed document, and what it holds. */
 export function downloadPage(ctx: PortalContext, sealed: boolean, established = false): string {
-  const label = docLabel(ctx.document.type);
+  const label = docLabel(ctx.document);
   return renderPage(
     <PortalPage title={`Document signé : ${label}`} ctx={ctx}>
       <h1>{`Document signé : ${label}`}</h1>

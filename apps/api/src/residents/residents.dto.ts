@@ -217,7 +217,7 @@ export class SoleAuthorityDto {
 
 /** C. civ. 375-7: the juge des enfants' authorisation for the service the child is entrusted to to perform the act. */
 export class ActAuthorisationDto {
-  @ApiProperty({ example: 'Ordonnance JE 26/0012' }) @IsDefined() @IsString() @MinLength(1) @MaxLength(200) @NoControlChars()
+  @ApiProperty({ example: 'Ordonnance JE 26/0012' }) @IsDefined() @IsString() @MinLength(1) @MaxLength(200) @SafeText('name')
   reference: string;
   @ApiProperty({ example: '2026-10-02' }) @IsDefined() @IsCalendarDate()
   date: string;
@@ -227,7 +227,7 @@ export class ActAuthorisationDto {
 export class MinorDecisionDto {
   @ApiProperty({ example: 'Conseil de famille, TJ de Valville' }) @IsDefined() @IsString() @MinLength(1) @MaxLength(200) @NoControlChars()
   authority: string;
-  @ApiProperty({ example: 'RG 25/00042' }) @IsDefined() @IsString() @MinLength(1) @MaxLength(200) @NoControlChars()
+  @ApiProperty({ example: 'RG 25/00042' }) @IsDefined() @IsString() @MinLength(1) @MaxLength(200) @SafeText('name')
   reference: string;
   @ApiProperty({ example: '2025-03-03' }) @IsDefined() @IsCalendarDate()
   date: string;

@@ -1,16 +1,27 @@
 import { loadConfig } from '@carepact/config';
 import { TransactionRunner } from '@carepact/database';
 import { loadDemoFixture } from '@carepact/residents';
-import { CliCommand } from '../command';
+import { CliCommand, UsageError, parseArgs } from '../command';
 import { withContext } from '../context';
 import { loadDemo } from '../seed/load-demo';
 
 export const seedDemo: CliCommand = {
   name: 'seed:demo',
   summary: 'Charge l’organisation, l’établissement, le personnel et les résidents de démonstration (complète un chargement partiel).',
-  usage: 'seed:demo [--if-empty]',
+  usage: 'seed:demo [--if-empty] [--fixture <fichier>]',
+  /**
+   * `--fixture`: another demo file of the same shape (templates/demo/establishment-ime-les-sources.json,
+   * the IME and its minors, in an organisation of its own); `--if-empty` then means « unless its
+   * establishment (FINESS) is already there ». Without it: Les Tilleuls, and `--if-empty` « unless the
+   * database holds an organisation » (`npm start`).
+   */
   async run(args) {
-    const ifEmpty = args.includes('--if-empty');
+    const { flags } = parseArgs(args);
+    const unknown = Object.keys(flags).filter((k) => k !== 'if-empty' && k !== 'fixture');
+    if (unknown.length) throw new UsageError(`Option inconnue : --${unknown[0]}.`);
+    if (flags.fixture === true) throw new UsageError('Option --fixture : indiquez le fichier de données.');
+    const ifEmpty = flags['if-empty'] !== undefined;
+    const fixturePath = typeof flags.fixture === 'string' ? flags.fixture : undefined;
     // Demo accounts share a published password: never in a production database.
     if (loadConfig().env === 'production') {
       process.stderr.write(
@@ -19,10 +30,20 @@ export const seedDemo: CliCommand = {
       );
       return 2;
     }
-    const fixture = loadDemoFixture();
+    let fixture: ReturnType<typeof loadDemoFixture>;
+    try {
+      fixture = loadDemoFixture(fixturePath);
+    } catch (e) {
+      process.stderr.write(`Fichier de données illisible (${fixturePath}) : ${(e as Error).message}\n`);
+      return 2;
+    }
     return withContext(async (ctx, config) => {
       if (ifEmpty) {
-        const [{ n }] = (await ctx.get(TransactionRunner).manager.query('SELECT count(*)::int AS n FROM organisations')) as { n: number }[];
+        const [{ n }] = (
+          fixturePath
+            ? await ctx.get(TransactionRunner).manager.query('SELECT count(*)::int AS n FROM establishments WHERE finess = $1', [fixture.establishment.finess])
+            : await ctx.get(TransactionRunner).manager.query('SELECT count(*)::int AS n FROM organisations')
+        ) as { n: number }[];
         if (n > 0) return 0;
       }
       const { created, existing } = await loadDemo(ctx, config, fixture);

@@ -4,7 +4,7 @@ import { AuditActor, AuditService } from '@carepact/audit';
 import { NotFoundError, canonicalJson } from '@carepact/common';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { TransactionRunner } from '@carepact/database';
-import { BlobStore, VersionAnnex } from '@carepact/documents';
+import { BlobStore, VersionAnnex, archivedResidents } from '@carepact/documents';
 import { PadesSealer } from '@carepact/signing';
 import { EntityManager } from 'typeorm';
 import { signManifest } from '../archive-exporter.service';
@@ -82,6 +82,11 @@ export class AccessRequestExporter {
     const em = this.tx.manager;
     const [resident] = (await em.query(`SELECT * FROM residents WHERE id = $1 AND organisation_id = $2`, [residentId, organisationId])) as Record<string, unknown>[];
     if (!resident) throw new NotFoundError('RESIDENT_NOT_FOUND', 'Personne introuvable.');
+    // Past the active base her documents are in the intermediate archive, read by no one without a
+    // reason (intermediate-archive.ts); her own access request includes them without one: it is her
+    // right (RGPD art. 15), the specific need the intermediate archive is kept for (CNIL délib.
+    // n° 2023-095). The `rgpd.access_exported` event says so: the archive's content went out, and why.
+    const archivedSince = (await archivedResidents(em, organisationId, [residentId])).get(residentId) ?? null;
     const q = (sql: string, params: unknown[]) => em.query(sql, params) as Promise<Record<string, unknown>[]>;
     const ids = new Set<string>([residentId]);
     const contacts = await q(`SELECT * FROM contacts WHERE resident_id = $1 ORDER BY created_at, id`, [residentId]);
@@ -131,7 +136,16 @@ export class AccessRequestExporter {
         actor,
         action: 'rgpd.access_exported',
         subject: { type: 'resident', id: residentId },
-        payload: { manifestSha256, documents: result.documents, files: result.files, annexes: result.annexes, events },
+        payload: {
+          manifestSha256,
+          documents: result.documents,
+          files: result.files,
+          annexes: result.annexes,
+          events,
+          // The chain's payloads are flat: the archive's day, and on what ground its content went out.
+          intermediateArchiveSince: archivedSince ?? null,
+          archiveContentIncludedFor: archivedSince ? 'RGPD art. 15' : null,
+        },
       });
       onProgress({ phase: 'done', done: 1, total: 1 });
       return result;

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { AuditEventRow, AuditService, auditEventFromRow, withoutStaffFreeText } from '@carepact/audit';
-import { NotFoundError, canonicalJson, sha256Hex } from '@carepact/common';
+import { DocumentSubtype, NotFoundError, canonicalJson, sha256Hex } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
 import { BlobStore, DocumentEntity, DocumentsRepository, archiveReadable } from '@carepact/documents';
 import { IdentityRepository, StaffActor, assertCan, auditActor, can, visibleEstablishments } from '@carepact/identity';
-import { SigningRepository } from '@carepact/signing';
+import { SigningRepository, dateTime } from '@carepact/signing';
 import { EntityManager } from 'typeorm';
 import { verifyPades } from '../pades-verify';
 import { annexCheckName, historyLabel, renditionCheckName, sealCheckName, sealEditionLabel } from './history-labels';
@@ -34,7 +34,8 @@ export interface HistoryEntry {
 }
 
 export interface DocumentHistory {
-  document: { id: string; type: string; status: string; residentId: string; establishmentId: string; createdAt: string; currentVersionId: string | null };
+  /** `subtype`: what an avenant amends (documents.subtype, migration 1764110000000), for its name: documentTitle / documentTypeLabel. */
+  document: { id: string; type: string; subtype: DocumentSubtype | null; status: string; residentId: string; establishmentId: string; createdAt: string; currentVersionId: string | null };
   versions: {
     id: string;
     number: number;
@@ -61,7 +62,7 @@ export interface DocumentHistory {
     editions: SealedEditionView[];
   }[];
   /** The resident's other contract-family documents (contrat → avenants, DIPC after a refusal), oldest first. */
-  lineage: { id: string; type: string; status: string; createdAt: string; current: boolean }[];
+  lineage: { id: string; type: string; subtype: DocumentSubtype | null; status: string; createdAt: string; current: boolean }[];
   timeline: HistoryEntry[];
 }
 
@@ -136,7 +137,7 @@ export class DocumentHistoryService {
       }
     const family = LINEAGE_TYPES.has(doc.type) ? (await this.documents.list(em, doc.organisationId, [doc.establishmentId], doc.residentId)).filter((d) => LINEAGE_TYPES.has(d.type)) : [];
     return {
-      document: { id: doc.id, type: doc.type, status: doc.status, residentId: doc.residentId, establishmentId: doc.establishmentId, createdAt: doc.createdAt.toISOString(), currentVersionId: doc.currentVersionId },
+      document: { id: doc.id, type: doc.type, subtype: doc.subtype ?? null, status: doc.status, residentId: doc.residentId, establishmentId: doc.establishmentId, createdAt: doc.createdAt.toISOString(), currentVersionId: doc.currentVersionId },
       versions: versions.map((v) => ({
         id: v.id,
         number: v.number,
@@ -169,7 +170,7 @@ export class DocumentHistoryService {
       }),
       lineage: family
         .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
-        .map((d) => ({ id: d.id, type: d.type, status: d.status, createdAt: d.createdAt.toISOString(), current: d.id === doc.id })),
+        .map((d) => ({ id: d.id, type: d.type, subtype: d.subtype ?? null, status: d.status, createdAt: d.createdAt.toISOString(), current: d.id === doc.id })),
       timeline: events.map((e) => {
         const signerId = typeof e.payload.signerId === 'string' ? e.payload.signerId : null;
         const signer = signerId ? signers.get(signerId) : undefined;
@@ -242,6 +243,19 @@ export class DocumentHistoryService {
           ok: pades.ok,
           detail: pades.ok ? `certificat : ${pades.signer?.subject.replace(/\n/g, ', ') ?? 'inconnu'}` : pades.reason,
         });
+        // The seal's time (PAdES B-T: the TSA's token, checked on its own; B-B: the server's clock only).
+        if (pades.ok)
+          checks.push(
+            pades.timestamp === null
+              ? { what: `${what} — horodatage`, ok: true, detail: 'aucun : le cachet ne porte pas d’horodatage qualifié (heure du serveur de l’établissement)' }
+              : pades.timestamp.ok
+                ? {
+                    what: `${what} — horodatage (jeton RFC 3161 : empreinte de la signature, signature de l’autorité)`,
+                    ok: true,
+                    detail: `horodaté le ${dateTime(pades.timestamp.genTime.toISOString())} par ${pades.timestamp.tsaCertificate.subject.replace(/\n/g, ', ')}`,
+                  }
+                : { what: `${what} — horodatage (jeton RFC 3161 : empreinte de la signature, signature de l’autorité)`, ok: false, detail: `TIMESTAMP_INVALID : ${pades.timestamp.reason}` },
+          );
         const evidence = sha256Hex(canonicalJson(seal.evidence));
         checks.push({ what: `${what} — preuve (JSON)`, ok: evidence === seal.evidenceSha256, detail: evidence === seal.evidenceSha256 ? null : `empreinte ${evidence} au lieu de ${seal.evidenceSha256}` });
       }

@@ -6,7 +6,7 @@ import { hasHistoryLabel, historyLabel, renditionCheckName, renditionLabel, seal
 /** Audited actions whose subject is a document, a version or a signature request: they appear on a document's history page. */
 const HISTORY_PREFIXES = ['document.', 'document_version.', 'rendition.', 'signature.', 'legal_hold.'];
 /** Actions whose subject may be a document (archive export of one document, purge of a document). */
-const HISTORY_ALSO = ['retention.document_purged', 'archive.exported', 'data_job.requested'];
+const HISTORY_ALSO = ['retention.document_purged', 'archive.exported', 'data_job.requested', 'data_job.refused'];
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

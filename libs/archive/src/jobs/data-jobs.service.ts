@@ -3,14 +3,15 @@ import { createReadStream, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { AuditActor, AuditService } from '@carepact/audit';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError, calendarDayIn } from '@carepact/common';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError, calendarDayIn, isDomainError, sha256Hex } from '@carepact/common';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { TransactionRunner } from '@carepact/database';
-import { ARCHIVED_SINCE_SQL, assertArchiveOpen, assertDocumentArchiveOpen } from '@carepact/documents';
+import { ARCHIVED_SINCE_SQL, ArchiveReader, archiveState, assertArchiveOpen, assertDocumentArchiveOpen } from '@carepact/documents';
 import { StaffActor, auditActor, requireVisible } from '@carepact/identity';
-import { OutboxService } from '@carepact/queue';
+import { OutboxService, PermanentJobError } from '@carepact/queue';
 import { EntityManager } from 'typeorm';
 import { AccessRequestExporter } from '../access/access-request.exporter';
+import { AccessRequestStatement, accessRequestStatementOf, accessRequestStatementRequired } from '../access/access-request-statement';
 import { ArchiveExporter, archiveSubjectIn, archiveSubjectNotFound } from '../archive-exporter.service';
 import { ArchiveScope } from '../archive.types';
 import { EliminationVisa, PURGE_ARCHIVES_VISA_REQUIRED_MESSAGE, PurgeReport, RetentionService, eliminationVisaOf, visaPayload } from '../retention/retention.service';
@@ -21,7 +22,7 @@ export type DataJobStatus = 'queued' | 'running' | 'done' | 'failed';
 
 export type DataJobParams =
   | { kind: 'archive_export'; scope: 'document' | 'resident' | 'establishment'; id: string; from?: string; to?: string }
-  | { kind: 'access_request'; residentId: string }
+  | { kind: 'access_request'; residentId: string; request?: AccessRequestStatement }
   | { kind: 'purge_report'; day: string }
   | { kind: 'purge_run'; reportId: string; visa?: EliminationVisa };
 
@@ -75,6 +76,11 @@ export function purgeReportExpired(createdAt: string, now = Date.now()): boolean
 /** Progress is written at most this often (ms): one UPDATE, not one per document. */
 const PROGRESS_EVERY_MS = 500;
 
+/** An access request's statement as the audit chain keeps it: the staff's words as their SHA-256 only. */
+function statementPayload(r: AccessRequestStatement): Record<string, string> {
+  return { requestFrom: r.from, requestReceivedOn: r.receivedOn, requestAnswerDue: r.answerDue, requestStatementSha256: sha256Hex(r.statement) };
+}
+
 function label(actor: AuditActor): string {
   return `${actor.type}:${actor.id ?? ''}`;
 }
@@ -123,7 +129,7 @@ export class DataJobsService {
    * The person's own access request (RGPD art. 15, requestAccess) is not restricted: it answers her
    * specific need, which the intermediate archive exists for.
    */
-  private async assertArchivesOpen(em: EntityManager, actor: StaffActor, params: DataJobParams & { kind: 'archive_export' }): Promise<void> {
+  private async assertArchivesOpen(em: EntityManager, actor: ArchiveReader, params: DataJobParams & { kind: 'archive_export' }): Promise<void> {
     if (actor.system) return;
     if (params.scope === 'resident') return assertArchiveOpen(em, actor, params.id);
     if (params.scope === 'document') return assertDocumentArchiveOpen(em, actor, params.id);
@@ -146,10 +152,31 @@ export class DataJobsService {
    * A person's access request (RGPD art. 15; API and console): the person must be in the actor's
    * organisation, in an establishment they see; otherwise 404 as for an unknown id, nothing
    * recorded, queued or audited (the worker's exporter reads her within the job's organisation).
+   * `requestInput` is the request it answers, `{ from, receivedOn, statement }`
+   * (access-request-statement.ts). Her right does not wait for an opening of the intermediate
+   * archive, but the archive is read only for a specific need (CNIL délib. n° 2021-028 and
+   * n° 2023-095), and for a person in it this need is recorded: without the request, 400
+   * ACCESS_REQUEST_STATEMENT_REQUIRED, nothing recorded. The statement stays in the job's params;
+   * the audit chain keeps its SHA-256 (as other staff free text, @carepact/audit staff-free-text.ts),
+   * in `data_job.requested` and in `archive.opened_for_access_request`, which says the archive's
+   * content is exported for an art. 15 request, on which day it was received and when the answer is
+   * due (art. 12(3)).
    */
-  async requestAccess(em: EntityManager, actor: StaffActor, residentId: string): Promise<DataJobView> {
+  async requestAccess(em: EntityManager, actor: StaffActor, residentId: string, requestInput?: unknown): Promise<DataJobView> {
     requireVisible(actor, await archiveSubjectIn(em, 'resident', residentId, actor.organisationId), archiveSubjectNotFound('resident'));
-    return this.record(em, auditActor(actor), actor.organisationId, { kind: 'access_request', residentId });
+    const request = accessRequestStatementOf(requestInput, calendarDayIn(new Date()));
+    const { archivedSince } = await archiveState(em, actor, residentId);
+    if (archivedSince && !request) throw accessRequestStatementRequired();
+    const job = await this.record(em, auditActor(actor), actor.organisationId, request ? { kind: 'access_request', residentId, request } : { kind: 'access_request', residentId });
+    if (archivedSince && request)
+      await this.audit.append(em, {
+        chainId: actor.organisationId,
+        actor: auditActor(actor),
+        action: 'archive.opened_for_access_request',
+        subject: { type: 'resident', id: residentId },
+        payload: { jobId: job.id, legalBasis: 'RGPD art. 15', archivedSince, contentExported: true, ...statementPayload(request) },
+      });
+    return job;
   }
 
   /** Records, audits and enqueues a purge run (an archive package: requestArchive; an access request: requestAccess). */
@@ -170,7 +197,8 @@ export class DataJobsService {
           ? { type: params.scope, id: params.id }
           : { type: 'data_job', id: params.reportId };
     const visa = params.kind === 'purge_run' ? visaPayload(params.visa) : {};
-    await this.audit.append(em, { chainId: organisationId, actor, action: 'data_job.requested', subject, payload: { jobId: row.id, kind: params.kind, ...visa } });
+    const request = params.kind === 'access_request' && params.request ? statementPayload(params.request) : {};
+    await this.audit.append(em, { chainId: organisationId, actor, action: 'data_job.requested', subject, payload: { jobId: row.id, kind: params.kind, ...visa, ...request } });
     return (await this.get(em, organisationId, row.id))!;
   }
 
@@ -247,8 +275,31 @@ export class DataJobsService {
       await this.outbox.complete(outboxId);
       return;
     }
-    await this.tx.manager.query(`UPDATE data_jobs SET status = 'running', phase = NULL, done = 0, total = 0, error = NULL WHERE id = $1`, [dataJobId]);
     const actor: AuditActor = actorOf(row.requested_by);
+    const refused = await this.tx.run(async (em) => {
+      const [job] = (await em.query(`SELECT status FROM data_jobs WHERE id = $1 FOR UPDATE`, [dataJobId])) as { status: DataJobStatus }[];
+      if (!job || job.status === 'done' || job.status === 'failed') return 'finished' as const;
+      const closed = await this.archiveClosedAtRun(em, row, actor);
+      if (closed) {
+        await this.failed(em, dataJobId, `${closed.code}: ${closed.messageFr}`);
+        await this.audit.append(em, {
+          chainId: row.organisation_id,
+          actor,
+          action: 'data_job.refused',
+          subject: { type: closed.subject.type, id: closed.subject.id },
+          payload: { jobId: dataJobId, kind: row.kind, code: closed.code },
+        });
+        return closed;
+      }
+      await em.query(`UPDATE data_jobs SET status = 'running', phase = NULL, done = 0, total = 0, error = NULL WHERE id = $1`, [dataJobId]);
+      return null;
+    });
+    if (refused === 'finished') {
+      await this.outbox.complete(outboxId);
+      return;
+    }
+    // Failed for good, never retried; the worker marks its outbox row failed with this code.
+    if (refused) throw new PermanentJobError(refused.code, refused.messageFr);
     let last = 0;
     const progress = (phase: string, done: number, total: number, force = false) => {
       if (!force && Date.now() - last < PROGRESS_EVERY_MS) return;
@@ -286,21 +337,59 @@ export class DataJobsService {
     await this.outbox.complete(outboxId);
   }
 
+  /**
+   * An archive package is checked when it is asked for (assertArchivesOpen), and again here, when
+   * the worker runs it, in the transaction that marks it running: between the two the requester's
+   * opening of the archive may have ended (ARCHIVE_GRANT_MINUTES) or the person passed into the
+   * intermediate archive (CNIL délib. n° 2021-028 and n° 2023-095, RGPD art. 5.1.e and 32). Then
+   * the error (ARCHIVE_INTERMEDIATE_RESTRICTED, its French message) and what the package is about;
+   * null when it may go on. Not for a package asked by the system (CLI) nor for an access request
+   * (RGPD art. 15: the person's own right, see requestAccess).
+   */
+  private async archiveClosedAtRun(
+    em: EntityManager,
+    row: DataJobRow,
+    actor: AuditActor,
+  ): Promise<{ code: string; messageFr: string; subject: { type: string; id: string } } | null> {
+    const params = row.params;
+    if (params.kind !== 'archive_export' || actor.type !== 'staff' || !actor.id) return null;
+    try {
+      await this.assertArchivesOpen(em, { organisationId: row.organisation_id, userId: actor.id }, params);
+      return null;
+    } catch (e) {
+      if (!isDomainError(e) || e.code !== 'ARCHIVE_INTERMEDIATE_RESTRICTED') throw e;
+      return { code: e.code, messageFr: `Export non réalisé : au moment de le préparer, l’archive intermédiaire n’était plus ouverte pour vous (ouverture terminée, ou la personne y est passée depuis la demande). ${e.messageFr}`, subject: { type: params.scope, id: params.id } };
+    }
+  }
+
   /** The job failed for good: shown as failed with its reason (never stays « en cours »). */
   async failed(em: EntityManager, dataJobId: string, message: string): Promise<void> {
     await em.query(`UPDATE data_jobs SET status = 'failed', error = $2, finished_at = now() WHERE id = $1`, [dataJobId, message.slice(0, 500)]);
   }
 
-  /** The result of a finished export, for download; the download is audited. */
-  async download(actor: AuditActor, organisationId: string, id: string): Promise<{ stream: NodeJS.ReadableStream; fileName: string; bytes: number }> {
+  /**
+   * The result of a finished export, for download. A zip is a copy of the content it was made of
+   * (RGPD art. 5.1.f and 32): it is given only to the member of staff who asked for it (403
+   * DATA_JOB_NOT_YOURS — another records manager asks for her own, and is checked then), and only
+   * while she could still ask for it now: its subject in an establishment she sees (404 as for an
+   * unknown one), and, for a package of a person in the intermediate archive — hers, one of her
+   * documents, an establishment's period holding her documents — her opening of that archive still
+   * running (403 ARCHIVE_INTERMEDIATE_RESTRICTED, assertArchivesOpen; CNIL délib. n° 2021-028 and
+   * n° 2023-095). An access request's zip (RGPD art. 15) answers the request recorded with it
+   * (requestAccess): the same owner and visibility checks, no opening. Each download is audited
+   * (`data_job.downloaded`); a refused one writes nothing.
+   */
+  async download(actor: StaffActor, id: string): Promise<{ stream: NodeJS.ReadableStream; fileName: string; bytes: number }> {
+    const organisationId = actor.organisationId;
     return this.tx.run(async (em) => {
       const job = await this.get(em, organisationId, id);
       const [row] = job ? ((await em.query(`SELECT result_file FROM data_jobs WHERE id = $1`, [id])) as { result_file: string | null }[]) : [];
       if (!job || !row?.result_file) throw new NotFoundError('DATA_JOB_RESULT_NOT_FOUND', 'Aucun fichier à télécharger pour cette demande.');
       if (job.status !== 'done') throw new ConflictError('DATA_JOB_NOT_DONE', 'Le fichier n’est pas encore prêt.');
+      await this.assertMayDownload(em, actor, job);
       await this.audit.append(em, {
         chainId: organisationId,
-        actor,
+        actor: auditActor(actor),
         action: 'data_job.downloaded',
         subject: { type: 'data_job', id },
         payload: { kind: job.kind, sha256: job.resultSha256, bytes: job.resultBytes },
@@ -308,6 +397,20 @@ export class DataJobsService {
       const prefix = job.kind === 'access_request' ? 'demande-acces' : 'archive';
       return { stream: createReadStream(row.result_file), fileName: `${prefix}-${id.slice(0, 8)}.zip`, bytes: job.resultBytes ?? 0 };
     });
+  }
+
+  /** download's checks, in its transaction: the requester only, who still sees the subject and, for a package, still has its archives open. */
+  private async assertMayDownload(em: EntityManager, actor: StaffActor, job: DataJobView): Promise<void> {
+    if (job.requestedBy !== label(auditActor(actor)))
+      throw new ForbiddenError(
+        'DATA_JOB_NOT_YOURS',
+        'Seul le membre du personnel qui l’a demandé peut télécharger ce fichier : il contient des documents exportés pour lui seul. Si vous en avez besoin, faites votre propre demande.',
+      );
+    const p = job.params;
+    if (p.kind !== 'archive_export' && p.kind !== 'access_request') throw new NotFoundError('DATA_JOB_RESULT_NOT_FOUND', 'Aucun fichier à télécharger pour cette demande.');
+    const [scope, subjectId] = p.kind === 'access_request' ? (['resident', p.residentId] as const) : ([p.scope, p.id] as const);
+    requireVisible(actor, await archiveSubjectIn(em, scope, subjectId, actor.organisationId), archiveSubjectNotFound(scope));
+    if (p.kind === 'archive_export') await this.assertArchivesOpen(em, actor, p);
   }
 
   private resultFile(id: string): string {

@@ -1,4 +1,4 @@
-import { RETENTION_DEFAULTS, RETENTION_SUBJECTS, retentionEnds, retentionStart, tutelleEndingAfter } from './retention-defaults';
+import { RETENTION_DEFAULTS, RETENTION_SUBJECTS, minorAccompanimentEnds, retentionEnds, retentionStart, tutelleEndingAfter } from './retention-defaults';
 
 /** C. civ. 2235: the limitation the retention follows does not run against a minor nor a person under tutelle. */
 describe('retention start (C. civ. 2224, 2235)', () => {
@@ -49,5 +49,24 @@ describe('retention defaults per document type cite their article', () => {
 
   it('every default names the article it follows', () => {
     for (const s of RETENTION_SUBJECTS) expect(RETENTION_DEFAULTS[s].basis).toMatch(/C\. civ\. art\. 22(24|26)/);
+  });
+});
+
+/**
+ * C. civ. 2226 al. 2: « violences ou agressions sexuelles commises contre un mineur » — the civil
+ * action is prescribed by twenty years, not running during minority (C. civ. 2235). The record of
+ * the accompaniment of a person admitted as a minor is kept until her 18 years + 20 by default.
+ */
+describe('a person admitted as a minor (C. civ. 2226 al. 2, 2235)', () => {
+  it('20 years from her eighteenth birthday by default, with its basis; none for a person admitted as an adult', () => {
+    expect(RETENTION_SUBJECTS).toContain('accompagnement-mineur');
+    expect(RETENTION_DEFAULTS['accompagnement-mineur'].years).toBe(20);
+    expect(RETENTION_DEFAULTS['accompagnement-mineur'].basis).toMatch(/C\. civ\. art\. 2226 al\. 2.*C\. civ\. art\. 2235/);
+    // Admitted at 6 (majority 10 March 2026): until 10 March 2046 — 10 years from majority would be 2036.
+    expect(minorAccompanimentEnds('2008-03-10', '2014-03-01', 20)).toBe('2046-03-10');
+    // Admitted the day before her eighteenth birthday: a minor; the day of it: an adult.
+    expect(minorAccompanimentEnds('1990-01-01', '2007-12-31', 20)).toBe('2028-01-01');
+    expect(minorAccompanimentEnds('1990-01-01', '2008-01-01', 20)).toBeNull();
+    expect(minorAccompanimentEnds(null, '2014-03-01', 20)).toBeNull();
   });
 });

@@ -28,13 +28,20 @@
  *   from the departure is the least the law supports; a consolidation later than the departure is
  *   what a legal hold is for. (Session 4 to 11 kept them 5 years, as the contract, under C. civ. 2224:
  *   shorter than 2226 allows — a sector lawyer's review, lead's note, session 12.)
+ * - the same two documents of a person ADMITTED AS A MINOR (subject `accompagnement-mineur`, an IME,
+ *   a MECS…): C. civ. art. 2226 al. 2, « en cas de préjudice causé […] par des violences ou des
+ *   agressions sexuelles commises contre un mineur, l'action en responsabilité civile est prescrite
+ *   par vingt ans », and C. civ. 2235: it does not run during minority → 20 years from her
+ *   eighteenth birthday, and at least the documents' own duration from the usual start
+ *   (`minorAccompanimentEnds`; RetentionService.plan keeps the later of the two). Ten years from the
+ *   departure could end before a victim's action does (a child of 10 leaving at 12: 22 vs 38).
  * - the resident's file (identity, contacts, protection measures): needed to read the documents
  *   above and to answer the person (RGPD art. 15) while they are kept → 5 years, and never purged
  *   while one of her documents is kept (RetentionService.plan: `residentsWithKeptDocuments`).
  * Each organisation may change any duration (RGPD art. 5.2: the controller decides and documents
  * it), between 1 and 100 years; the change is audited.
  */
-export const RETENTION_SUBJECTS = ['contrat-sejour', 'dipc', 'avenant', 'projet-personnalise', 'compte-rendu-synthese', 'dossier-resident'] as const;
+export const RETENTION_SUBJECTS = ['contrat-sejour', 'dipc', 'avenant', 'projet-personnalise', 'compte-rendu-synthese', 'accompagnement-mineur', 'dossier-resident'] as const;
 export type RetentionSubject = (typeof RETENTION_SUBJECTS)[number];
 
 export interface RetentionDefault {
@@ -55,6 +62,11 @@ export const RETENTION_DEFAULTS: Record<RetentionSubject, RetentionDefault> = {
   avenant: { years: 5, basis: CONTRACT },
   'projet-personnalise': { years: 10, basis: 'Projet personnalisé (CASF L.311-3 7°) : ' + BODILY_INJURY },
   'compte-rendu-synthese': { years: 10, basis: 'Pièce du dossier de la personne (CASF L.311-3) : ' + BODILY_INJURY },
+  'accompagnement-mineur': {
+    years: 20,
+    basis:
+      'Personne admise mineure : ses 18 ans + 20 ans pour le projet personnalisé et les comptes rendus de synthèse, preuve d’une action en responsabilité pour violences ou agressions sexuelles commises contre un mineur, prescrite par vingt ans (C. civ. art. 2226 al. 2) et qui ne court pas pendant la minorité (C. civ. art. 2235) ; jamais moins que la durée de ces documents comptée depuis la fin de l’accompagnement ; au-delà, un gel.',
+  },
   'dossier-resident': { years: 5, basis: 'Nécessaire pour lire les documents conservés et répondre à la personne (RGPD art. 15), et gardé tant qu’un de ses documents l’est. ' + CONTRACT },
 };
 
@@ -64,6 +76,7 @@ export const RETENTION_LABELS: Record<RetentionSubject, string> = {
   avenant: 'Avenant',
   'projet-personnalise': 'Projet personnalisé',
   'compte-rendu-synthese': 'Compte rendu de réunion de synthèse',
+  'accompagnement-mineur': 'Projet personnalisé et compte rendu de synthèse d’une personne admise mineure',
   'dossier-resident': 'Dossier de la personne (identité, contacts, mesures de protection)',
 };
 
@@ -121,6 +134,22 @@ function addYears(day: string, years: number): string {
   const end = new Date(Date.UTC(y + years, m - 1, d));
   if (end.getUTCMonth() !== m - 1) end.setUTCDate(0);
   return end.toISOString().slice(0, 10);
+}
+
+/** The documents that record the accompaniment, kept longer for a person admitted as a minor (C. civ. 2226 al. 2). */
+export const MINOR_ACCOMPANIMENT_TYPES: readonly string[] = ['projet-personnalise', 'compte-rendu-synthese'];
+
+/**
+ * For a person admitted as a minor (admission before her eighteenth birthday), the last day the
+ * documents that record her accompaniment (MINOR_ACCOMPANIMENT_TYPES) are kept at least: her
+ * eighteenth birthday + `years` (the `accompagnement-mineur` duration, 20 by default: C. civ. 2226
+ * al. 2, suspended during minority by C. civ. 2235); null for a person admitted as an adult. The
+ * purge keeps the later of this and the document's own end (RetentionService.plan).
+ */
+export function minorAccompanimentEnds(birthDate: string | null, admissionDate: string | null, years: number): string | null {
+  if (!birthDate || !admissionDate) return null;
+  const majority = addYears(birthDate, 18);
+  return admissionDate < majority ? addYears(majority, years) : null;
 }
 
 /** The last day of retention: its start (`retentionStart`, the departure at the earliest) + years (29 February → 28 February). Purgeable the day after. */

@@ -1,12 +1,23 @@
 import { rmSync } from 'node:fs';
 import { Injectable } from '@nestjs/common';
 import { AuditActor, AuditService } from '@carepact/audit';
-import { ConflictError, NotFoundError, ValidationError, canonicalJson, sha256Hex } from '@carepact/common';
+import { ConflictError, NotFoundError, ValidationError, canonicalJson, sha256Hex, textProblem } from '@carepact/common';
 import { ARCHIVE_GRANT_MINUTES, archiveState } from '@carepact/documents';
 import { StaffActor, assertCan, auditActor, requireVisible } from '@carepact/identity';
 import { TransactionRunner } from '@carepact/database';
 import { EntityManager } from 'typeorm';
-import { RETENTION_DEFAULTS, RETENTION_LABELS, RETENTION_SUBJECTS, RetentionSubject, isRetentionSubject, retentionEnds, retentionStart, TUTELLE_ENDING_AFTER_SQL } from './retention-defaults';
+import {
+  MINOR_ACCOMPANIMENT_TYPES,
+  RETENTION_DEFAULTS,
+  RETENTION_LABELS,
+  RETENTION_SUBJECTS,
+  RetentionSubject,
+  isRetentionSubject,
+  minorAccompanimentEnds,
+  retentionEnds,
+  retentionStart,
+  TUTELLE_ENDING_AFTER_SQL,
+} from './retention-defaults';
 
 export interface RetentionPolicyView {
   subject: RetentionSubject;
@@ -63,26 +74,32 @@ const HOLD_REASON_MAX = 500;
 
 /** How the organisation's records are kept (migration 1764090000000). */
 export type ArchivesRegime = {
-  /** A personne morale de droit public: public archives (Code du patrimoine L.211-4); the purge needs the archives' visa (R.212-14). */
+  /**
+   * The organisation's records are public archives (Code du patrimoine L.211-4): 1° those of a
+   * personne morale de droit public, or 2° those that « procèdent de la gestion d'un service public
+   * ou de l'exercice d'une mission de service public par des personnes de droit privé » (a private
+   * establishment habilitated for aide sociale may be one: the organisation checks with the archives
+   * service). The purge needs the visa of R.212-14. Column `organisations.public_law`, kept under its
+   * first name: it now means « public archives », whichever paragraph.
+   */
   publicLaw: boolean;
   /** Months after the end of the accompaniment before the person's documents go to the intermediate archive. */
   activeBaseMonths: number;
 };
 
 /**
- * The visa of the archives administration on the elimination list (bordereau d'élimination) of a
- * public organisation's purge: Code du patrimoine R.212-14 (« Toute élimination est interdite sans
- * ce visa »; R.212-51 for the archives of territorial authorities and their établissements publics,
- * numbering as the archives départementales cite it, not checked against the code here); an
- * elimination without it is an offence (L.214-3). Who signed it: the directeur des archives
- * départementales, or whoever holds the contrôle scientifique et technique.
+ * The visa on the elimination list (bordereau d'élimination) of a purge of public archives: Code du
+ * patrimoine R.212-14, given by « la personne chargée du contrôle scientifique et technique de
+ * l'État sur les archives »; the elimination itself is made « dans les conditions prévues au
+ * deuxième alinéa de l'article L. 212-2 » (the list of documents to eliminate agreed with the
+ * administration des archives); an elimination without it is an offence (L.214-3).
  */
 export type EliminationVisa = {
   /** The visa's reference (the bordereau's number). */
   reference: string;
   /** The day of the visa, YYYY-MM-DD, not in the future. */
   date: string;
-  /** Who gave it (name and office). */
+  /** Who gave it: the name and quality of the person in charge of the State's contrôle scientifique et technique on archives (R.212-14), free text. */
   signatory: string;
 };
 
@@ -100,7 +117,7 @@ export function eliminationVisaOf(raw: unknown): EliminationVisa | null {
     errors.push({ field: 'visa.date', code: 'PURGE_VISA_DATE_INVALID', message: 'Date du visa attendue au format AAAA-MM-JJ.' });
   else if (visa.date > parisToday()) errors.push({ field: 'visa.date', code: 'PURGE_VISA_DATE_INVALID', message: 'La date du visa ne peut être dans le futur.' });
   if (bad(visa.signatory, 200))
-    errors.push({ field: 'visa.signatory', code: 'PURGE_VISA_SIGNATORY_INVALID', message: 'Indiquez qui a donné le visa (nom et fonction, par exemple le directeur des archives départementales).' });
+    errors.push({ field: 'visa.signatory', code: 'PURGE_VISA_SIGNATORY_INVALID', message: 'Indiquez le nom et la qualité de la personne qui a donné le visa : celle chargée du contrôle scientifique et technique de l’État sur les archives (art. R.212-14), par exemple la directrice des archives départementales.' });
   if (errors.length) throw new ValidationError(errors);
   return visa;
 }
@@ -110,9 +127,9 @@ export function visaPayload(visa: EliminationVisa | null | undefined): Record<st
   return visa ? { eliminationVisaReference: visa.reference, eliminationVisaDate: visa.date, eliminationVisaSignatory: visa.signatory } : {};
 }
 
-/** A public organisation's purge without the visa: 400, nothing asked (Code du patrimoine R.212-14). */
+/** A purge of public archives (L.211-4, 1° or 2°) without the visa: 400, nothing asked (Code du patrimoine R.212-14). */
 export const PURGE_ARCHIVES_VISA_REQUIRED_MESSAGE =
-  'Organisme de droit public : ses dossiers sont des archives publiques (Code du patrimoine, art. L.211-4). Leur élimination est interdite sans le visa de l’administration des archives sur le bordereau d’élimination (art. R.212-14) : indiquez la référence du visa, sa date et son signataire.';
+  'Les dossiers de l’organisation sont des archives publiques (Code du patrimoine, art. L.211-4) : leur élimination est interdite sans le visa, sur le bordereau d’élimination, de la personne chargée du contrôle scientifique et technique de l’État sur les archives (art. R.212-14). Indiquez la référence du visa, sa date, le nom et la qualité de son signataire.';
 const IN_PROGRESS = ['generating', 'in_signature'];
 
 /** Today in Paris, YYYY-MM-DD (the establishments' legal day). */
@@ -180,7 +197,7 @@ export class RetentionService {
     const before = await this.archivesRegime(em, organisationId);
     const errors: { field: string; code: string; message: string }[] = [];
     if (input.publicLaw !== undefined && typeof input.publicLaw !== 'boolean')
-      errors.push({ field: 'publicLaw', code: 'ARCHIVES_PUBLIC_LAW_INVALID', message: 'Organisme de droit public : oui (true) ou non (false).' });
+      errors.push({ field: 'publicLaw', code: 'ARCHIVES_PUBLIC_LAW_INVALID', message: 'Archives publiques (Code du patrimoine L.211-4, 1° ou 2°) : oui (true) ou non (false).' });
     const months = input.activeBaseMonths;
     if (months !== undefined && (typeof months !== 'number' || !Number.isInteger(months) || months < 0 || months > 1200))
       errors.push({ field: 'activeBaseMonths', code: 'ACTIVE_BASE_MONTHS_INVALID', message: 'Durée en base active : un nombre entier de mois, de 0 à 1200.' });
@@ -217,7 +234,11 @@ export class RetentionService {
     const state = await archiveState(em, actor, residentId);
     if (!state.archivedSince) throw new ConflictError('ARCHIVE_NOT_ARCHIVED', 'Les documents de cette personne sont encore en base active : rien à ouvrir.');
     const raw = typeof reasonInput === 'string' ? reasonInput.trim() : '';
-    if (raw.length < 3 || raw.length > HOLD_REASON_MAX || /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(raw))
+    // The shared rule for text that must read as it is (libs/common textProblem, 'name': one line, no
+    // control, no bidirectional override that would show the reason otherwise than it was written).
+    const problem = raw ? textProblem(raw, 'name') : null;
+    if (problem) throw new ValidationError([{ field: 'reason', code: problem.code, message: problem.message }]);
+    if (raw.length < 3 || raw.length > HOLD_REASON_MAX)
       throw new ValidationError([{ field: 'reason', code: 'ARCHIVE_REASON_INVALID', message: `Motif requis pour ouvrir l’archive intermédiaire (contentieux, demande de la personne…) : de 3 à ${HOLD_REASON_MAX} caractères.` }]);
     const [g] = (await em.query(
       `INSERT INTO archive_access_grants (organisation_id, resident_id, staff_user_id, reason, granted_at, expires_at)
@@ -345,12 +366,15 @@ export class RetentionService {
     )) as { id: string; type: RetentionSubject; status: string; resident_id: string; departed_on: string; held: boolean }[];
     // The retention's start, per person (C. civ. 2235: not before majority, nor before the end of a tutelle).
     const residents = (await em.query(
-      `SELECT r.id, r.departed_on::text AS departed_on, r.birth_date::text AS birth_date, ${TUTELLE_ENDING_AFTER_SQL} AS tutelle_ends,
+      `SELECT r.id, r.departed_on::text AS departed_on, r.birth_date::text AS birth_date, r.admission_date::text AS admission_date, ${TUTELLE_ENDING_AFTER_SQL} AS tutelle_ends,
               EXISTS (SELECT 1 FROM legal_holds h WHERE h.lifted_at IS NULL AND h.subject_id = r.id) AS held
          FROM residents r WHERE r.organisation_id = $1 AND r.departed_on IS NOT NULL ORDER BY r.departed_on, r.id`,
       [organisationId],
-    )) as { id: string; departed_on: string; birth_date: string | null; tutelle_ends: string | null; held: boolean }[];
+    )) as { id: string; departed_on: string; birth_date: string | null; admission_date: string | null; tutelle_ends: string | null; held: boolean }[];
     const startOf = new Map(residents.map((r) => [r.id, retentionStart(r.departed_on, r.birth_date, r.tutelle_ends).day]));
+    // A person admitted as a minor: her accompaniment's record is kept until her 18 years + 20 (C. civ. 2226 al. 2, 2235).
+    const minorYears = years.get('accompagnement-mineur') ?? RETENTION_DEFAULTS['accompagnement-mineur'].years;
+    const minorEndsOf = new Map(residents.map((r) => [r.id, minorAccompanimentEnds(r.birth_date, r.admission_date, minorYears)]));
     const report: PurgeReport = {
       organisationId,
       day,
@@ -360,7 +384,9 @@ export class RetentionService {
     };
     const keptDocsOf = new Set<string>();
     for (const d of docs) {
-      const ends = retentionEnds(startOf.get(d.resident_id) ?? d.departed_on, years.get(d.type) ?? RETENTION_DEFAULTS[d.type].years);
+      const own = retentionEnds(startOf.get(d.resident_id) ?? d.departed_on, years.get(d.type) ?? RETENTION_DEFAULTS[d.type].years);
+      const minor = MINOR_ACCOMPANIMENT_TYPES.includes(d.type) ? minorEndsOf.get(d.resident_id) : null;
+      const ends = minor && minor > own ? minor : own;
       if (d.held) report.kept.heldDocuments++;
       else if (ends >= day) report.kept.inRetentionDocuments++;
       else if (IN_PROGRESS.includes(d.status)) report.kept.inProgressDocuments++;

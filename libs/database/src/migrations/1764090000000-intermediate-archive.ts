@@ -16,8 +16,9 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *   `legal_holds`, a grant outlives the purge of the person it was about.
  * - `organisations.public_law`: a personne morale de droit public (établissement public autonome,
  *   CCAS, a commune's or a hospital's home…): its records are public archives (Code du patrimoine
- *   L.211-4), eliminated only with the visa of the archives administration (R.212-14, and R.212-51
- *   for territorial authorities); the purge then requires the visa (RetentionService / DataJobsService).
+ *   L.211-4), eliminated only with the visa of the person in charge of the State's contrôle
+ *   scientifique et technique on archives (R.212-14; L.212-2; since widened to L.211-4 2°: a private
+ *   body's records from a public-service mission, see RetentionService's ArchivesRegime); the purge then requires the visa (RetentionService / DataJobsService).
  */
 export class IntermediateArchive1764090000000 implements MigrationInterface {
   name = 'IntermediateArchive1764090000000';

@@ -24,6 +24,7 @@ import { HolderConflictOfInterest1764070000000 } from './1764070000000-holder-co
 import { MinorRepresentatives1764080000000 } from './1764080000000-minor-representatives';
 import { IntermediateArchive1764090000000 } from './1764090000000-intermediate-archive';
 import { HolderEstablishmentEmployee1764100000000 } from './1764100000000-holder-establishment-employee';
+import { DocumentSubtype1764110000000 } from './1764110000000-document-subtype';
 
 /** Applied in this order; each has a working `down`. Each migration grants its new tables to carepact_app. */
 export const MIGRATIONS = [
@@ -53,4 +54,5 @@ export const MIGRATIONS = [
   MinorRepresentatives1764080000000,
   IntermediateArchive1764090000000,
   HolderEstablishmentEmployee1764100000000,
+  DocumentSubtype1764110000000,
 ];

@@ -11,8 +11,9 @@ import { EntityManager, In, QueryFailedError } from 'typeorm';
 import { AVENANT_WITHOUT_CONTRACT_MESSAGE, DatedMeasureLike, assertDocumentTypeApplies, assertMeasureInForce } from '../document-type-rules';
 import { DocumentsService } from '../documents.service';
 import { DocumentsRepository } from '../documents.repository';
+import { ARCHIVED_SINCE_SQL } from '../intermediate-archive';
 import { BULK_RUN_KINDS, BulkItemStatus, BulkRunEntity, BulkRunItemEntity, BulkRunKind, BulkRunStatus } from './bulk-runs.entities';
-import { BULK_AVENANT_EXISTS, SignedContract, TARIFF_AVENANT_PENDING, TariffCommonData, TariffLaterAvenantError, avenantExistsMessage, isTariffDate, parseTariffCommonData, tariffAvenantData, tariffAvenantPendingSummary } from './tariff-avenant';
+import { BULK_AVENANT_EXISTS, SignedContract, TARIFF_AVENANT_PENDING, TariffCommonData, TariffLaterAvenantError, avenantExistsMessage, isTariffDate, parseTariffCommonData, tariffAvenantData, tariffAvenantDepartureError, tariffAvenantPendingSummary } from './tariff-avenant';
 
 /** A chunk of a run: at most this many residents or this long, then a continuation job (no job runs for minutes). */
 export const BULK_CHUNK_ITEMS = 50;
@@ -187,11 +188,24 @@ export class BulkRunsService {
     // Set-based (a few queries whatever the number of residents), with the same rules as
     // DocumentsService.typesFor: document-type-rules' situation check and measure in force.
     const residents = (await em.query(
-      `SELECT id, first_name, last_name, room, to_char(birth_date, 'YYYY-MM-DD') AS birth_date, to_char(admission_date, 'YYYY-MM-DD') AS admission_date,
-              stay_type, to_char(planned_end_date, 'YYYY-MM-DD') AS planned_end_date, parental_authority
-         FROM residents WHERE organisation_id = $1 AND establishment_id = $2`,
+      `SELECT r.id, r.first_name, r.last_name, r.room, to_char(r.birth_date, 'YYYY-MM-DD') AS birth_date, to_char(r.admission_date, 'YYYY-MM-DD') AS admission_date,
+              r.stay_type, to_char(r.planned_end_date, 'YYYY-MM-DD') AS planned_end_date, r.parental_authority,
+              to_char(r.departed_on, 'YYYY-MM-DD') AS departed_on, ${ARCHIVED_SINCE_SQL} AS archived_since
+         FROM residents r JOIN organisations o ON o.id = r.organisation_id WHERE r.organisation_id = $1 AND r.establishment_id = $2`,
       [actor.organisationId, establishmentId],
-    )) as { id: string; first_name: string; last_name: string; room: string | null; birth_date: string; admission_date: string; stay_type: string; planned_end_date: string | null; parental_authority: string | null }[];
+    )) as {
+      id: string;
+      first_name: string;
+      last_name: string;
+      room: string | null;
+      birth_date: string;
+      admission_date: string;
+      stay_type: string;
+      planned_end_date: string | null;
+      parental_authority: string | null;
+      departed_on: string | null;
+      archived_since: string | null;
+    }[];
     const ids = residents.map((r) => r.id);
     const measures = new Map<string, DatedMeasureLike[]>();
     for (const m of (await em.query(
@@ -217,6 +231,13 @@ export class BulkRunsService {
     const out: BulkCandidate[] = residents.map((r) => {
       const base = { residentId: r.id, firstName: r.first_name, lastName: r.last_name, room: r.room };
       if (effectiveOn && existing.has(r.id)) return { ...base, eligible: false, code: BULK_AVENANT_EXISTS, reason: avenantExistsMessage(effectiveOn) };
+      // Left before the date (before today without a date), or in the intermediate archive: no tariff avenant (CASF L.342-3).
+      const departed = tariffAvenantDepartureError({
+        departedOn: r.departed_on,
+        archivedSince: r.archived_since && r.archived_since <= today ? r.archived_since : null,
+        effectiveOn: isTariffDate(effectiveOn) ? effectiveOn : undefined,
+      });
+      if (departed) return { ...base, eligible: false, code: departed.code, reason: departed.messageFr };
       try {
         assertMeasureInForce(measures.get(r.id) ?? [], today);
         assertDocumentTypeApplies('avenant', {
@@ -266,6 +287,8 @@ export class BulkRunsService {
   async preview(actor: StaffActor, input: StartBulkRunInput, residentId: string): Promise<{ template: LoadedTemplate; input: Record<string, unknown> }> {
     assertCan(actor, 'document.write', input.establishmentId);
     const common = this.checkCommonData(input.kind, input.commonData);
+    // Before the contract is read (its price would be in the refusals): no avenant after the departure, none in the intermediate archive.
+    await this.documents.assertTariffAvenantApplies(this.tx.manager, actor.organisationId, residentId, common.effectiveOn);
     const contract = (await this.signedContracts(this.tx.manager, actor.organisationId, [residentId], true, common.effectiveOn)).get(residentId);
     if (!contract) throw new DomainError('conflict', NO_CONTRACT.code, NO_CONTRACT.message);
     return this.documents.preview(actor, { residentId, type: KIND_DOCUMENT_TYPE[input.kind], data: tariffAvenantData(common, contract) });
@@ -501,6 +524,8 @@ export class BulkRunsService {
           });
           return true;
         }
+        // A departure recorded since the run started (or the archive): the item fails with the reason, before the contract is read.
+        await this.documents.assertTariffAvenantApplies(em, run.organisationId, item.resident_id, common.effectiveOn);
         // The price in force on the run's date, read under the resident's lock: their last signed tariff avenant before it, else the contract (CASF L.342-3).
         const contract = (await this.signedContracts(em, run.organisationId, [item.resident_id], true, common.effectiveOn)).get(item.resident_id);
         if (!contract) throw new DomainError('conflict', NO_CONTRACT.code, NO_CONTRACT.message);

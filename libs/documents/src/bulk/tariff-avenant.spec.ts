@@ -1,5 +1,5 @@
 import { DomainError } from '@carepact/common';
-import { SignedContract, TariffAvenantPendingError, checkTypedTariffChange, parseTariffCommonData, priceInForce, tariffAvenantData } from './tariff-avenant';
+import { SignedContract, TariffAvenantPendingError, checkTypedTariffChange, parseTariffCommonData, priceInForce, tariffAvenantData, tariffAvenantDepartureError, yearBase } from './tariff-avenant';
 
 const contract: SignedContract = {
   type: 'contrat-sejour',
@@ -102,5 +102,89 @@ describe('tariff avenant data (CASF L.342-3, L.314-1)', () => {
       const fixed = { ...typed({ ...ok, hebergementPerDay: 90, totalPerDay: 96.5 }), tariffChange: { ...typed(ok).tariffChange, basis: 'arrete_departemental', percentage: null, prices: { hebergementPerDay: 90, totalPerDay: 96.5 } } };
       expect(checkTypedTariffChange(fixed, afterYear1).previousPrices).toEqual(year1.prices);
     });
+  });
+});
+
+describe('the percentage is yearly: measured from the price in force on 31 December of the previous year (CASF L.342-3)', () => {
+  type Tc = { tariffChange: { prices: Record<string, number>; previousPrices: Record<string, number> } };
+  // Contract 72,50 € (signed 2024). January 2027: +1 % → 73,23 €, signed. The yearly cap (2 %) is on 72,50 €: at most 73,95 € in 2027.
+  const january = { documentId: 'a2027-01', effectiveOn: '2027-01-01', prices: { hebergementPerDay: 73.23, dependanceGir56PerDay: 6.5, totalPerDay: 79.73 } };
+  const afterJanuary: SignedContract = { ...contract, lastTariffAvenant: january, yearBaseTariffAvenant: null, pendingTariffAvenant: null };
+  const july = (over: Record<string, unknown> = {}) => common({ effectiveOn: '2027-07-01', percentage: 2, ...over });
+
+  it('a second revalorisation in the year may not compound: 73,23 × 1,02 = 74,69 € is refused, naming the base, its source and the yearly cap', () => {
+    let e: unknown;
+    try {
+      tariffAvenantData(july({ hebergementPerDay: 74.69 }), afterJanuary);
+    } catch (x) {
+      e = x;
+    }
+    expect(e).toMatchObject({ code: 'TARIFF_ABOVE_PERCENTAGE', kind: 'conflict' });
+    const m = (e as DomainError).messageFr;
+    expect(m).toContain('hausse autorisée pour l’année 2027');
+    expect(m).toContain('au plus 2 % sur l’année par rapport au prix en vigueur au 31 décembre 2026, celui du contrat de séjour (72,50 € par jour)');
+    expect(m).toContain('soit au plus 73,95 € par jour');
+    expect(m).toContain('Un avenant tarifaire a déjà pris effet le 1er janvier 2027 (73,23 € par jour) : les hausses d’une même année s’additionnent');
+    expect(m).toContain('L.342-3');
+  });
+
+  it('the year’s prices add up within the cap: 73,95 € accepted (the computed default too), « Pour mémoire » still the price just before', () => {
+    const d = tariffAvenantData(july(), afterJanuary) as Tc;
+    expect(d.tariffChange.prices.hebergementPerDay).toBe(73.95);
+    expect(d.tariffChange.previousPrices).toEqual(january.prices);
+    expect(() => tariffAvenantData(july({ hebergementPerDay: 73.96 }), afterJanuary)).toThrow(expect.objectContaining({ code: 'TARIFF_ABOVE_PERCENTAGE' }));
+  });
+
+  it('the base is the avenant in force on 31 December (yearBaseTariffAvenant), not the one of this year', () => {
+    const dec2026 = { documentId: 'a2026', effectiveOn: '2026-01-01', prices: { hebergementPerDay: 74.31, dependanceGir56PerDay: 6.5, totalPerDay: 80.81 } };
+    const c: SignedContract = { ...afterJanuary, lastTariffAvenant: { ...january, prices: { hebergementPerDay: 75, dependanceGir56PerDay: 6.5, totalPerDay: 81.5 } }, yearBaseTariffAvenant: dec2026 };
+    expect(yearBase(c, '2027-07-01')).toMatchObject({ year: 2027, avenant: dec2026, prices: dec2026.prices, signedThisYear: false });
+    // 74,31 × 1,02 = 75,80 €.
+    expect((tariffAvenantData(july({ hebergementPerDay: 75.8 }), c) as Tc).tariffChange.prices.hebergementPerDay).toBe(75.8);
+    expect(() => tariffAvenantData(july({ hebergementPerDay: 75.81 }), c)).toThrow(expect.objectContaining({ messageFr: expect.stringContaining('avenant tarifaire signé au 1er janvier 2026 (74,31 € par jour)') }));
+  });
+
+  it('a contract signed during the year: the base is the price set at its signature', () => {
+    const signed2027: SignedContract = { ...contract, signedOn: '2027-03-15' };
+    expect(yearBase(signed2027, '2027-07-01')).toMatchObject({ signedThisYear: true, avenant: null });
+    expect(() => tariffAvenantData(july({ hebergementPerDay: 73.96 }), signed2027)).toThrow(
+      expect.objectContaining({ messageFr: expect.stringContaining('fixé à la signature du contrat de séjour, le 15 mars 2027') }),
+    );
+  });
+
+  it('typed one by one: the same yearly limit, with the field error naming it; a departmental tariff applies as fixed', () => {
+    const typed = (hebergementPerDay: number, basis = 'revalorisation_annuelle') => ({
+      purpose: 'tarifs',
+      tariffChange: { effectiveOn: '2027-07-01', basis, basisReference: 'arrêté', percentage: basis === 'revalorisation_annuelle' ? 2 : null, prices: { hebergementPerDay, dependanceGir56PerDay: 6.5, totalPerDay: hebergementPerDay + 6.5 } },
+    });
+    let e: unknown;
+    try {
+      checkTypedTariffChange(typed(74.69), afterJanuary);
+    } catch (x) {
+      e = x;
+    }
+    expect(e).toMatchObject({ code: 'TARIFF_ABOVE_PERCENTAGE' });
+    expect((e as DomainError).details[0].message).toBe('Au plus 73,95 € par jour : 2 % sur l’année 2027 par rapport au prix en vigueur au 31 décembre 2026 (72,50 €).');
+    expect(checkTypedTariffChange(typed(73.95), afterJanuary).previousPrices).toEqual(january.prices);
+    expect(checkTypedTariffChange(typed(90, 'arrete_departemental'), afterJanuary).previousPrices).toEqual(january.prices);
+  });
+});
+
+describe('tariffAvenantDepartureError (CASF L.342-3: a price change applies to the contracts in force)', () => {
+  const code = (o: Parameters<typeof tariffAvenantDepartureError>[0]) => tariffAvenantDepartureError(o)?.code ?? null;
+  it('accompanied: no refusal; departed: the new prices may apply up to the departure day, not after it', () => {
+    expect(code({ departedOn: null, archivedSince: null, effectiveOn: '2027-01-01' })).toBeNull();
+    expect(code({ departedOn: '2027-01-01', archivedSince: null, effectiveOn: '2027-01-01' })).toBeNull();
+    expect(code({ departedOn: '2026-12-31', archivedSince: null, effectiveOn: '2027-01-01' })).toBe('TARIFF_AVENANT_RESIDENT_DEPARTED');
+    expect(tariffAvenantDepartureError({ departedOn: '2026-12-31', archivedSince: null, effectiveOn: '2027-01-01' })!.messageFr).toBe(
+      'Ce résident a quitté l’établissement le 31 décembre 2026, avant le 1er janvier 2027 : son contrat a pris fin, les nouveaux prix ne s’appliquent à aucun jour de son séjour (CASF L.342-3).',
+    );
+  });
+  it('without a date yet (the bulk candidates), a departure recorded is enough; in the intermediate archive, whatever the date', () => {
+    expect(code({ departedOn: '2026-11-02', archivedSince: null })).toBe('TARIFF_AVENANT_RESIDENT_DEPARTED');
+    expect(code({ departedOn: null, archivedSince: null })).toBeNull();
+    const archived = tariffAvenantDepartureError({ departedOn: '2020-01-01', archivedSince: '2022-01-02', effectiveOn: '2019-06-01' })!;
+    expect([archived.kind, archived.code, archived.details.map((d) => d.field)]).toEqual(['conflict', 'TARIFF_AVENANT_RESIDENT_DEPARTED', ['data.tariffChange.effectiveOn']]);
+    expect(archived.messageFr).toMatch(/en archive intermédiaire depuis le 2 janvier 2022/);
   });
 });

@@ -8,11 +8,16 @@ import { DomainError, FieldError, formatDateFr } from '@carepact/common';
  * Legal basis, cited in the rendition:
  * - places not habilitated for aide sociale: prices vary each 1 January within the percentage fixed
  *   by ministerial arrêté (CASF L.342-3), the conseil de la vie sociale being consulted at least once
- *   a year on the prices; a resident's new hébergement price may not rise by more than that
- *   percentage over the price IN FORCE (checked here, TARIFF_ABOVE_PERCENTAGE): « varient ensuite
- *   dans la limite d'un pourcentage » — each year's variation is on the price the resident pays
- *   then, i.e. their last signed tariff avenant taking effect before the new one, else their
- *   contract's (`priceInForce`), never on the contract's year-0 price;
+ *   a year on the prices. The percentage is YEARLY (« varient ensuite dans la limite d'un
+ *   pourcentage fixé au 1er janvier de chaque année par arrêté »; the arrêté: the price « ne peut
+ *   augmenter de plus de … % au cours de l'année … par rapport à l'année précédente »): a
+ *   revalorisation taking effect in year Y may not bring the hébergement price more than its
+ *   percentage above the price in force on 31 December of Y-1 — the resident's last signed tariff
+ *   avenant taking effect before 1 January Y, else the contract's — or, for a contract signed
+ *   during Y, above the price set at its signature (« librement fixés lors de la signature du
+ *   contrat ») (`yearBase`, TARIFF_ABOVE_PERCENTAGE). Two revalorisations in one year thus add up
+ *   within the one yearly percentage, never compound. The « Pour mémoire » price stays the price
+ *   in force just before the avenant (`priceInForce`);
  * - places habilitated: the tariff is fixed by the président du conseil départemental (CASF L.314-1,
  *   R.314-35), and applies as fixed.
  * Any change of the contract's prices is an avenant concluded like the contract (CASF L.311-4, L.342-2).
@@ -24,7 +29,7 @@ export interface TariffCommonData {
   effectiveOn: string;
   basis: TariffBasis;
   basisReference: string;
-  /** Revalorisation: the percentage applied (at most the arrêté's). */
+  /** Revalorisation: the year's percentage (at most the arrêté's), over the price in force on 31 December of the previous year (`yearBase`). */
   percentage: number | null;
   cvsConsultedOn: string | null;
   /** The new establishment prices per day, when fixed for everyone (departmental tariff, or a price list). */
@@ -63,7 +68,7 @@ export function parseTariffCommonData(raw: unknown): { data: TariffCommonData | 
     const p = typeof o.percentage === 'number' ? o.percentage : Number(String(o.percentage).replace(',', '.').trim());
     if (!Number.isFinite(p) || p < -100 || p > 100) f('percentage', 'INVALID', 'Le taux est un pourcentage entre -100 et 100 (par exemple 2,5).');
     else percentage = Math.round(p * 1000) / 1000;
-  } else if (basis === 'revalorisation_annuelle') f('percentage', 'REQUIRED', 'Pour une revalorisation annuelle, indiquez le taux appliqué (au plus celui de l’arrêté ministériel, CASF L.342-3).');
+  } else if (basis === 'revalorisation_annuelle') f('percentage', 'REQUIRED', 'Pour une revalorisation annuelle, indiquez le taux de l’année, par rapport au prix en vigueur au 31 décembre précédent (au plus celui de l’arrêté ministériel, CASF L.342-3).');
   let cvsConsultedOn: string | null = null;
   if (o.cvsConsultedOn !== undefined && o.cvsConsultedOn !== null && o.cvsConsultedOn !== '') {
     if (!validDate(o.cvsConsultedOn)) f('cvsConsultedOn', 'INVALID_DATE', 'Date de consultation du conseil de la vie sociale invalide (AAAA-MM-JJ).');
@@ -136,6 +141,13 @@ export interface SignedContract {
    * L.342-3): TARIFF_LATER_AVENANT_EXISTS.
    */
   laterTariffAvenant?: PendingTariffAvenant | null;
+  /**
+   * Read for an effective date in year Y too: the resident's latest SIGNED tariff avenant taking
+   * effect before 1 January Y, whose prices were in force on 31 December Y-1: the base of the
+   * year's percentage (CASF L.342-3, `yearBase`); null when none (the contract's prices are).
+   * Not needed when `lastTariffAvenant` itself takes effect before 1 January Y (it is that one).
+   */
+  yearBaseTariffAvenant?: SignedTariffAvenant | null;
 }
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
@@ -174,9 +186,54 @@ function pricesOf(heb: number | null, dep: number | null, total: number | null):
   return { hebergementPerDay: heb, dependanceGir56PerDay: dep, totalPerDay: total ?? (heb !== null ? round2(heb + (dep ?? 0)) : null) };
 }
 
-/** A revalorisation (CASF L.342-3) raising the hébergement price more than its percentage over the price in force; a departmental tariff (L.314-1) applies as fixed. */
-function exceedsRevaluation(basis: unknown, inForceHebergement: number | null, percentage: number | null, hebergement: number | null): boolean {
-  return basis === 'revalorisation_annuelle' && inForceHebergement !== null && percentage !== null && hebergement !== null && hebergement > maxRevaluedPrice(inForceHebergement, percentage) + 0.001;
+/** The base of a year's revalorisation, and where it comes from (for the messages). */
+export interface YearBase {
+  /** The year Y of the new avenant's effective date. */
+  year: number;
+  prices: TariffPrices;
+  /** The signed tariff avenant in force on 31 December Y-1, or null: the contract's (or DIPC's) prices. */
+  avenant: SignedTariffAvenant | null;
+  /** The contract was signed during Y: its prices were set freely at its signature. */
+  signedThisYear: boolean;
+}
+
+/**
+ * The base of the yearly percentage for a revalorisation taking effect on `effectiveOn` (year Y),
+ * CASF L.342-3 (« varient ensuite dans la limite d'un pourcentage fixé au 1er janvier de chaque
+ * année par arrêté »; the yearly arrêté caps the rise « au cours de l'année … par rapport à l'année
+ * précédente »): the price in force on 31 December Y-1 — the last signed tariff avenant taking
+ * effect before 1 January Y, else the contract's prices — or, for a contract signed during Y, the
+ * prices set at its signature (« librement fixés lors de la signature du contrat »). Each
+ * revalorisation of Y is measured from it, so that two in the same year add up within the
+ * percentage instead of compounding.
+ */
+export function yearBase(contract: SignedContract, effectiveOn: string): YearBase {
+  const year = Number(effectiveOn.slice(0, 4));
+  const newYear = `${year}-01-01`;
+  const contractPrices = priceInForce({ ...contract, lastTariffAvenant: null });
+  if (contract.signedOn >= newYear) return { year, prices: contractPrices.prices, avenant: null, signedThisYear: true };
+  const last = contract.lastTariffAvenant;
+  // ISO dates compare as text.
+  const before = last && last.effectiveOn < newYear ? last : (contract.yearBaseTariffAvenant ?? null);
+  if (before) return { year, prices: priceInForce({ ...contract, lastTariffAvenant: before }).prices, avenant: before, signedThisYear: false };
+  return { year, prices: contractPrices.prices, avenant: null, signedThisYear: false };
+}
+
+/**
+ * A revalorisation (CASF L.342-3) bringing the hébergement price more than its yearly percentage
+ * above the year's base (`yearBase`: the price in force on 31 December of the previous year, or at
+ * the signature of a contract signed this year); a departmental tariff (L.314-1) applies as fixed.
+ */
+function exceedsRevaluation(basis: unknown, baseHebergement: number | null, percentage: number | null, hebergement: number | null): boolean {
+  return basis === 'revalorisation_annuelle' && baseHebergement !== null && percentage !== null && hebergement !== null && hebergement > maxRevaluedPrice(baseHebergement, percentage) + 0.001;
+}
+
+/** « celui du contrat de séjour » / « celui de l’avenant tarifaire signé au 1er janvier 2026 » / « celui fixé à la signature du contrat de séjour, le … »: where the year's base comes from. */
+function yearBaseSource(contract: SignedContract, base: YearBase): string {
+  const doc = contract.type === 'dipc' ? 'du document individuel de prise en charge' : 'du contrat de séjour';
+  if (base.signedThisYear) return `fixé à la signature ${doc}, le ${formatDateFr(contract.signedOn)} (signé en ${base.year})`;
+  if (base.avenant) return `en vigueur au 31 décembre ${base.year - 1}, celui de l’avenant tarifaire signé au ${formatDateFr(base.avenant.effectiveOn)}`;
+  return `en vigueur au 31 décembre ${base.year - 1}, celui ${doc}`;
 }
 
 /** « du contrat de séjour » / « de l’avenant tarifaire signé au 1er janvier 2026 »: where the price in force comes from. */
@@ -185,14 +242,29 @@ function inForceSource(contract: SignedContract, base: PriceInForce): string {
   return contract.type === 'dipc' ? 'du document individuel de prise en charge' : 'du contrat de séjour';
 }
 
-/** The highest hébergement price a revalorisation of `percentage` % allows over the price in force (CASF L.342-3). */
-export function maxRevaluedPrice(inForceHebergement: number, percentage: number): number {
-  return round2(inForceHebergement * (1 + percentage / 100));
+/** The highest hébergement price a revalorisation of `percentage` % allows over the year's base (`yearBase`, CASF L.342-3). */
+export function maxRevaluedPrice(baseHebergement: number, percentage: number): number {
+  return round2(baseHebergement * (1 + percentage / 100));
 }
 
-/** 409 TARIFF_ABOVE_PERCENTAGE: the new hébergement price rises more than the percentage over the price in force. */
-function aboveMessage(contract: SignedContract, base: PriceInForce, percentage: number): string {
-  return `Le nouveau tarif hébergement dépasse la hausse autorisée de ${String(percentage).replace('.', ',')} % sur le prix en vigueur, celui ${inForceSource(contract, base)} (${euros(base.prices.hebergementPerDay!)} par jour) (CASF L.342-3).`;
+const pct = (p: number): string => `${String(p).replace('.', ',')} %`;
+
+/**
+ * 409 TARIFF_ABOVE_PERCENTAGE: the new hébergement price rises more than the yearly percentage over
+ * the year's base; names the base price, its source, the yearly cap and the highest lawful price,
+ * and, when an avenant already took effect this year, that the year's rises add up.
+ */
+function aboveMessage(contract: SignedContract, base: YearBase, inForce: PriceInForce, percentage: number, hebergement: number): string {
+  const baseHeb = base.prices.hebergementPerDay!;
+  const thisYear = inForce.avenant && inForce.avenant.effectiveOn >= `${base.year}-01-01` ? inForce.avenant : null;
+  return (
+    `Le nouveau tarif hébergement (${euros(hebergement)} par jour) dépasse la hausse autorisée pour l’année ${base.year} : ` +
+    `au plus ${pct(percentage)} sur l’année par rapport au prix ${yearBaseSource(contract, base)} (${euros(baseHeb)} par jour), ` +
+    `soit au plus ${euros(maxRevaluedPrice(baseHeb, percentage))} par jour (CASF L.342-3, pourcentage annuel fixé par arrêté).` +
+    (thisYear
+      ? ` Un avenant tarifaire a déjà pris effet le ${formatDateFr(thisYear.effectiveOn)} (${euros(thisYear.prices.hebergementPerDay ?? 0)} par jour) : les hausses d’une même année s’additionnent dans ce pourcentage.`
+      : '')
+  );
 }
 
 /** A resident's tariff avenant taking effect before the new one, not yet signed (TARIFF_AVENANT_PENDING). */
@@ -266,24 +338,29 @@ export class TariffLaterAvenantError extends DomainError {
  * One resident's tariff avenant data, or a DomainError (the item fails with its code and message).
  * Previous prices: those in force on the effective date (`priceInForce`, CASF L.342-3), read with
  * the contract for that date (`signedContracts`' `tariffOn`); a contract read without a date has
- * neither avenant, and its own prices are taken.
+ * neither avenant, and its own prices are taken. New prices, when not typed: the year's base
+ * (`yearBase`) raised by the yearly percentage; typed, at most that (TARIFF_ABOVE_PERCENTAGE).
  */
 export function tariffAvenantData(common: TariffCommonData, contract: SignedContract): Record<string, unknown> {
   if (contract.laterTariffAvenant) throw new TariffLaterAvenantError(common.effectiveOn, contract.laterTariffAvenant);
   if (contract.pendingTariffAvenant) throw new TariffAvenantPendingError(common.effectiveOn, contract.pendingTariffAvenant);
   const base = priceInForce(contract);
   const { hebergementPerDay: prevHeb, dependanceGir56PerDay: prevDep, totalPerDay: prevTotal } = base.prices;
+  // The yearly percentage is measured from the price at the end of the previous year (CASF L.342-3).
+  const year = yearBase(contract, common.effectiveOn);
+  const yearHeb = year.prices.hebergementPerDay;
   let heb = common.hebergementPerDay;
   if (heb === null) {
-    if (prevHeb === null || common.percentage === null)
+    if (prevHeb === null || yearHeb === null || common.percentage === null)
       throw new DomainError(
         'conflict',
         'TARIFF_NO_PREVIOUS_PRICE',
         'Le contrat signé n’indique pas de tarif hébergement : saisissez le nouveau tarif hébergement pour tout l’établissement.',
       );
-    heb = maxRevaluedPrice(prevHeb, common.percentage);
+    heb = maxRevaluedPrice(yearHeb, common.percentage);
   }
-  if (exceedsRevaluation(common.basis, prevHeb, common.percentage, heb)) throw new DomainError('conflict', 'TARIFF_ABOVE_PERCENTAGE', aboveMessage(contract, base, common.percentage!));
+  if (exceedsRevaluation(common.basis, yearHeb, common.percentage, heb))
+    throw new DomainError('conflict', 'TARIFF_ABOVE_PERCENTAGE', aboveMessage(contract, year, base, common.percentage!, heb));
   const dep = common.dependanceGir56PerDay ?? prevDep;
   const effective = formatDateFr(common.effectiveOn);
   return {
@@ -308,8 +385,9 @@ export function tariffAvenantData(common: TariffCommonData, contract: SignedCont
  * the same law as a bulk run's. Its previous prices are those in force (`priceInForce`): left
  * empty, they are filled with them; typed, they must be them (409 TARIFF_PREVIOUS_PRICE_MISMATCH,
  * naming the price in force and where it comes from: a « Pour mémoire » line is a statement of
- * what the person paid). A revalorisation may not raise the hébergement price more than its
- * percentage over the price in force (409 TARIFF_ABOVE_PERCENTAGE, CASF L.342-3); a departmental
+ * what the person paid). A revalorisation may not bring the hébergement price more than its
+ * yearly percentage above the year's base (`yearBase`: the price in force on 31 December of the
+ * previous year; 409 TARIFF_ABOVE_PERCENTAGE, CASF L.342-3); a departmental
  * tariff applies as fixed (CASF L.314-1). An earlier avenant awaiting signature: 409
  * TARIFF_AVENANT_PENDING. Returns the tariff change to store (the document's own, filled).
  */
@@ -342,13 +420,16 @@ export function checkTypedTariffChange(document: Record<string, unknown>, contra
   }
   const percentage = num(tc.percentage);
   const heb = num((tc.prices as Record<string, unknown> | undefined)?.hebergementPerDay);
-  const prevHeb = base.prices.hebergementPerDay;
-  if (exceedsRevaluation(tc.basis, prevHeb, percentage, heb))
-    throw new DomainError('conflict', 'TARIFF_ABOVE_PERCENTAGE', aboveMessage(contract, base, percentage!), [
+  const year = yearBase(contract, effectiveOn);
+  const yearHeb = year.prices.hebergementPerDay;
+  if (exceedsRevaluation(tc.basis, yearHeb, percentage, heb))
+    throw new DomainError('conflict', 'TARIFF_ABOVE_PERCENTAGE', aboveMessage(contract, year, base, percentage!, heb!), [
       {
         field: 'data.tariffChange.prices.hebergementPerDay',
         code: 'TARIFF_ABOVE_PERCENTAGE',
-        message: `Au plus ${euros(maxRevaluedPrice(prevHeb!, percentage!))} par jour : ${String(percentage).replace('.', ',')} % de plus que le prix en vigueur (${euros(prevHeb!)}).`,
+        message: `Au plus ${euros(maxRevaluedPrice(yearHeb!, percentage!))} par jour : ${pct(percentage!)} sur l’année ${year.year} par rapport au prix ${
+          year.signedThisYear ? 'fixé à la signature' : `en vigueur au 31 décembre ${year.year - 1}`
+        } (${euros(yearHeb!)}).`,
       },
     ]);
   return { ...tc, previousPrices };
@@ -427,4 +508,40 @@ export class AvenantAlreadyExistsError extends DomainError {
  */
 export function tariffAvenantOn(v: string, param: string): string {
   return `${v}.input #>> '{document,purpose}' = 'tarifs' AND ${v}.input #>> '{document,tariffChange,effectiveOn}' = ${param}`;
+}
+
+/** A resident whose accompaniment has ended (`residents.departed_on`) before the new prices take effect, or whose documents are in the intermediate archive. */
+export const TARIFF_AVENANT_RESIDENT_DEPARTED = 'TARIFF_AVENANT_RESIDENT_DEPARTED';
+
+/**
+ * Why a resident gets no tariff avenant (409 TARIFF_AVENANT_RESIDENT_DEPARTED), or null: a price
+ * change applies to the contracts in force (CASF L.342-3), and the contract ends with the
+ * accompaniment (the departure recorded, which also ends every deadline of « À faire »). So no tariff
+ * avenant takes effect after the departure day (without a date yet, a recorded departure is
+ * enough: the bulk candidates before the date is chosen); and none at all once the person's
+ * documents are in the intermediate archive (intermediate-archive.ts): the avenant would read the
+ * price in force from her signed contract, content that is no longer read to make new documents
+ * (RGPD art. 5.1.e, CNIL délib. 2021-028). Checked before anything of the contract is read, so the
+ * refusal names no price.
+ */
+export function tariffAvenantDepartureError(o: { departedOn: string | null; archivedSince: string | null; effectiveOn?: string }): DomainError | null {
+  if (!o.departedOn) return null;
+  const left = formatDateFr(o.departedOn);
+  const field = 'data.tariffChange.effectiveOn';
+  if (o.archivedSince)
+    return new DomainError(
+      'conflict',
+      TARIFF_AVENANT_RESIDENT_DEPARTED,
+      `L’accompagnement de cette personne a pris fin le ${left} et ses documents sont en archive intermédiaire depuis le ${formatDateFr(o.archivedSince)} : aucun avenant tarifaire n’est établi pour elle.`,
+      [{ field, code: TARIFF_AVENANT_RESIDENT_DEPARTED, message: `L’accompagnement a pris fin le ${left} : pas d’avenant tarifaire.` }],
+    );
+  if (o.effectiveOn !== undefined && o.effectiveOn <= o.departedOn) return null;
+  return new DomainError(
+    'conflict',
+    TARIFF_AVENANT_RESIDENT_DEPARTED,
+    o.effectiveOn === undefined
+      ? `Ce résident a quitté l’établissement le ${left} : son contrat a pris fin, un changement de prix ne s’applique plus à lui (CASF L.342-3).`
+      : `Ce résident a quitté l’établissement le ${left}, avant le ${formatDateFr(o.effectiveOn)} : son contrat a pris fin, les nouveaux prix ne s’appliquent à aucun jour de son séjour (CASF L.342-3).`,
+    [{ field, code: TARIFF_AVENANT_RESIDENT_DEPARTED, message: `Départ le ${left} : les nouveaux prix ne s’appliquent plus à ce résident.` }],
+  );
 }

@@ -12,7 +12,9 @@ import { resolve, validateTemplateInput } from './resolve';
  * authority; under a measure with representation relative to the person, its holder) informed
  * beforehand and able to object; outside the team, only with her prior consent. And the next review
  * of the projet, in both the minutes and the projet personnalisé 1.5.0: within twelve months and
- * after the meeting or the projet (CASF D.311 VII; ANESM recommendation, December 2008).
+ * after the meeting or the projet (the yearly updating of the contract's or DIPC's objectives, CASF D.311, and of the
+ * projet that carries them, L.311-3 7°; ANESM recommendation, December 2008). 1.4.0 cited D.311 VII for it: corrected in
+ * compte rendu 1.6.0 and projet 1.7.0 (minutes-consent-information.spec.ts).
  */
 const fixture = JSON.parse(readFileSync(join(__dirname, '../../../../templates/demo/establishment-les-tilleuls.json'), 'utf8'));
 const loader = new TemplateLoader();
@@ -28,9 +30,13 @@ type EditableInput = TemplateInput & { document: Editable; resident: Editable; e
 
 function input(type: string, edit: (i: EditableInput) => void = () => {}, residentKey?: string): TemplateInput {
   const i = structuredClone(templateInputFromFixture(fixture, type, residentKey)) as EditableInput;
+  // The demo data are of the latest minutes: 1.6.0 records what was told before an outside consent (CSP D.1110-3-1),
+  // a field 1.4.0 and 1.5.0 do not know (minutes-consent-information.spec.ts).
+  if (type === 'compte-rendu-synthese') for (const r of i.document.recipients ?? []) delete r.consentInformed;
   edit(i);
   return i;
 }
+const told = { informationCategories: true, professionalCategories: true, media: true, security: true };
 const refusals = (template: typeof minutes, i: TemplateInput) => validateTemplateInput(template, i).map((e) => `${e.field} ${e.code}`);
 const messageOf = (template: typeof minutes, i: TemplateInput, code: string) => validateTemplateInput(template, i).find((e) => e.code === code)?.message;
 const outsider = (extra: Editable = {}) => ({ name: 'Dr Anne Roux', function: 'orthophoniste', functionFalc: 'votre orthophoniste', organisation: 'cabinet libéral', circle: 'hors_equipe', ...extra });
@@ -52,9 +58,15 @@ describe('compte rendu 1.4.0: recipients and the sharing of information (CSP L.1
     expect(validateTemplateContent(minutes.content)).toEqual([]);
     const latest = loader.load('compte-rendu-synthese');
     expect(latest.content.version >= '1.4.0').toBe(true);
-    expect(new Set((latest.content.checks ?? []).map((c) => c.code))).toEqual(new Set([...REVIEW_CODES, ...SHARING_CODES]));
-    expect(refusals(latest, input('compte-rendu-synthese'))).toEqual([]);
-    expect(refusals(latest, input('compte-rendu-synthese', (x) => x.document.recipients.push(outsider())))).toEqual([
+    // 1.6.0 adds CONSENT_INFORMATION_MISSING (CSP D.1110-3-1).
+    expect(new Set((latest.content.checks ?? []).map((c) => c.code))).toEqual(new Set([...REVIEW_CODES, ...SHARING_CODES, 'CONSENT_INFORMATION_MISSING']));
+    const withTold = (edit: (i: EditableInput) => void = () => {}) =>
+      input('compte-rendu-synthese', (x) => {
+        for (const r of x.document.recipients) if (r.circle === 'hors_equipe') r.consentInformed = told;
+        edit(x);
+      });
+    expect(refusals(latest, withTold())).toEqual([]);
+    expect(refusals(latest, withTold((x) => x.document.recipients.push(outsider({ consentInformed: told }))))).toEqual([
       'document.recipients[5].consentOn OUTSIDE_RECIPIENT_WITHOUT_CONSENT',
       'document.recipients[5].consentHow OUTSIDE_RECIPIENT_WITHOUT_CONSENT',
     ]);
@@ -194,7 +206,7 @@ describe('compte rendu 1.4.0: recipients and the sharing of information (CSP L.1
   });
 });
 
-describe('next review of the projet within twelve months, after the meeting or the projet (CASF D.311 VII)', () => {
+describe('next review of the projet within twelve months, after the meeting or the projet (1.4.0 and projet 1.5.0)', () => {
   it.each([
     ['2027-11-19', 'NEXT_REVIEW_TOO_LATE'],
     ['2030-01-01', 'NEXT_REVIEW_TOO_LATE'],
@@ -203,7 +215,7 @@ describe('next review of the projet within twelve months, after the meeting or t
   ])('minutes of 18 November 2026: review on %s → %s', (nextReview, code) => {
     const i = input('compte-rendu-synthese', (x) => (x.document.nextReview = nextReview));
     expect(refusals(minutes, i)).toEqual([`document.nextReview ${code}`]);
-    expect(messageOf(minutes, i, code)).toContain('CASF D.311 VII');
+    expect(messageOf(minutes, i, code)).toContain('CASF D.311');
   });
 
   it.each(['2027-11-18', '2026-11-19', '2027-03-18'])('minutes of 18 November 2026: review on %s is accepted', (nextReview) => {

@@ -35,7 +35,7 @@ describe('resolve: every template × content variant with the demo fixture', () 
         expect(tree.lang).toBe('fr-FR');
         expect(tree.contentVariant).toBe(variant);
         expect(tree.blocks[0]).toMatchObject({ kind: 'heading', level: 1 });
-        expect(tree.meta).toMatchObject({ documentType: type, templateId: type, templateVersion: type === 'contrat-sejour' ? '1.7.0' : type === 'compte-rendu-synthese' ? '1.5.0' : '1.6.0', templateHash: template.sha256, establishmentName: 'EHPAD Les Tilleuls' });
+        expect(tree.meta).toMatchObject({ documentType: type, templateId: type, templateVersion: type === 'contrat-sejour' ? '1.9.0' : type === 'avenant' ? '1.8.0' : type === 'compte-rendu-synthese' ? '1.6.0' : type === 'projet-personnalise' ? '1.7.0' : '1.7.0', templateHash: template.sha256, establishmentName: 'EHPAD Les Tilleuls' });
         expect(tree.meta.inputHash).toMatch(/^[0-9a-f]{64}$/);
         expect(tree.meta.issuedAt).toMatch(/^\d{4}-\d{2}-\d{2}T00:00:00\.000Z$/);
         const text = allText(tree);
@@ -77,7 +77,8 @@ describe('resolve: mandatory contents of the contrat de séjour (CASF L.311-4)',
     'En cas de décès, seules les prestations d’hébergement délivrées avant le décès',
     'Aucun dépôt de garantie n’est demandé.',
     'Le GIR de Marcel Dupont est le GIR 4. L’allocation personnalisée d’autonomie (APA) peut couvrir une partie du tarif dépendance ; la part qui reste à la charge de Marcel Dupont dépend de ses ressources (CASF L.232-8). Le cas échéant, après déduction de l’APA accordée par le département, Marcel Dupont paie 6,50',
-    'La notice d’information sur la personne de confiance a été remise à Marcel Dupont le 9 octobre 2026, au moins huit jours avant l’entretien de recherche du consentement ; l’attestation de sa délivrance, datée du 9 octobre 2026 et signée par le directeur ou son représentant, par Marcel Dupont, est jointe au contrat.',
+    // Contrat 1.8.0: also to the holder of her measure, her curateur here (CASF D.311-0-4 « le cas échéant, son représentant légal », not limited to a representation of the person).
+    'La notice d’information sur la personne de confiance a été remise à Marcel Dupont et à la personne chargée de sa mesure de protection (curateur) le 9 octobre 2026, au moins huit jours avant l’entretien de recherche du consentement ; l’attestation de sa délivrance, datée du 9 octobre 2026 et signée par le directeur ou son représentant, par Marcel Dupont et par la personne chargée de sa mesure de protection (curateur), est jointe au contrat.',
     'Marcel Dupont a exprimé son consentement à son entrée dans l’établissement',
     'Fait à Valville, signé électroniquement',
     'Livret d’accueil, édition 2026',

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConflictError, NotFoundError, ValidationError } from '@carepact/common';
 import { TransactionRunner, returnedRows } from '@carepact/database';
-import { BlobStore } from '@carepact/documents';
+import { BlobStore, assertDocumentResidentNotArchived } from '@carepact/documents';
 import { StaffActor, assertCan, auditActor } from '@carepact/identity';
 import { SigningLinks } from '../links/signing-links.service';
 import { EventContext, EvidenceLog } from '../requests/evidence-log';
@@ -52,6 +52,8 @@ export class PaperSignaturesService {
    */
   async assertMayUpload(actor: StaffActor, requestId: string): Promise<void> {
     const r = await this.access.request(this.tx.manager, actor, requestId, 'signature.manage');
+    // A paper signature is a new signing act: not for a person in the intermediate archive (RESIDENT_ARCHIVED).
+    await assertDocumentResidentNotArchived(this.tx.manager, r.organisationId, r.documentId);
     // A closed request is refused by `upload` (SIGNATURE_REQUEST_CLOSED).
     if (r.status === 'active') assertNotFullySigned(await this.repo.signersOf(this.tx.manager, r.id), PAPER_REFUSED_FR);
   }
@@ -69,6 +71,7 @@ export class PaperSignaturesService {
 
     return this.tx.run(async (em) => {
       const r = await this.access.lockActive(em, actor, requestId, 'signature.manage');
+      await assertDocumentResidentNotArchived(em, r.organisationId, r.documentId);
       await assertResidenceNotDisputed(em, r, 'staff');
       if (await this.repo.paperOf(em, r.id))
         throw new ConflictError('PAPER_ALREADY_UPLOADED', 'Un scan signé sur papier a déjà été déposé pour cette demande.');
@@ -122,7 +125,7 @@ export class PaperSignaturesService {
         await this.log.record(em, r, 'signed_on_paper', auditActor(actor), { signerId: s.id, details: { originalSha256: sha, versionHash: r.versionHash } });
       }
       await this.progress.afterSignature(em, r);
-      return this.views.view(em, r);
+      return this.views.viewFor(em, actor, r);
     });
   }
 

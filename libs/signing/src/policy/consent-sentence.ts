@@ -27,8 +27,22 @@ export interface ConsentSigner {
  * those documents. Elsewhere an optional signature is not a countersignature (the person's own on
  * her projet personnalisé, a compte rendu read and signed « pour prise de connaissance »).
  */
-export function countersigns(signer: Pick<ConsentSigner, 'role' | 'optional'>, documentType: string | undefined): boolean {
+export function countersigns(signer: { role: string; optional?: boolean }, documentType: string | undefined): boolean {
   return signer.optional === true && signer.role !== 'director' && (documentType === 'dipc' || documentType === 'avenant');
+}
+
+/**
+ * A countersignature the person's side chose not to give (CASF D.311 II: the DIPC « est établi et
+ * signé par le directeur … Il peut être contresigné »; D.311 VII for an avenant to it): not a refusal
+ * that calls for anything — the director's signature establishes the document, with or without it.
+ * « À faire » leaves it out of « Refus de signer à traiter », the signature inbox out of its refusals,
+ * and the document page shows it as information, with nothing to mark as handled. The same rule as
+ * `countersigns` (the portal's and the e-mails' « contresigner »); `isOptionalCountersigner`
+ * (whose-turn.ts) does not look at the type: an optional signature elsewhere (the person's own beside
+ * her tuteur on a contract) is not a countersignature, and its refusal stays one to handle.
+ */
+export function declinedCountersignature(signer: { role: string; optional?: boolean; status: string }, documentType: string | undefined): boolean {
+  return signer.status === 'refused' && countersigns(signer, documentType);
 }
 
 /** « de mon curateur »: the assistant as the assisted person names them (C. civ. 467, 494-6, 437). */
@@ -53,6 +67,11 @@ const HOLDER_TITLE: Readonly<Record<string, string>> = {
 const READ = 'J’ai lu le document et je le signe';
 /** CASF D.311 II: the DIPC is established by the director; the person's side « peut » countersign it. */
 const READ_COUNTERSIGN = 'J’ai lu le document et je le contresigne';
+/**
+ * The same, in easy-to-read French (FALC): « contresigner » is jargon there (libs/templates falc-lint
+ * JARGON); what happens, in plain words: she signs too, after the establishment, if she wants to.
+ */
+const READ_COUNTERSIGN_EASY = 'J’ai lu le document et je le signe aussi';
 
 type Person = 'first' | 'second';
 const W: Record<Person, { own: string; my: (assistant: string) => string; assist: string; represent: string }> = {
@@ -125,7 +144,7 @@ export function countersignWords(signer: ConsentSigner, residentName: string, pe
  * countersigner (CASF D.311 II): « J’ai lu le document et je le contresigne en qualité de tuteur,
  * pour Marcel Dupont, que je représente. »
  */
-export function consentSentence(signer: ConsentSigner, residentName: string, documentType?: string): string {
-  if (countersigns(signer, documentType)) return `${READ_COUNTERSIGN} ${countersignWords(signer, residentName, 'first')}.`;
+export function consentSentence(signer: ConsentSigner, residentName: string, documentType?: string, options: { easyToRead?: boolean } = {}): string {
+  if (countersigns(signer, documentType)) return `${options.easyToRead ? READ_COUNTERSIGN_EASY : READ_COUNTERSIGN} ${countersignWords(signer, residentName, 'first')}.`;
   return `${READ} ${capacityWords(signer, residentName, 'first')}.`;
 }

@@ -1,7 +1,7 @@
 import { decideSigners } from './signature-policy';
 import { SignaturePolicyError } from './signature-policy.errors';
 import type { PolicyDocumentType } from './policy.types';
-import { loadDemoFixture } from '@carepact/residents';
+import { DEMO_IME_FIXTURE_PATH, loadDemoFixture } from '@carepact/residents';
 import { residentViewFromFixture } from './testing/resident-view.builder';
 
 /**
@@ -15,6 +15,32 @@ const establishment = {
   directorLastName: fixture.establishment.director.lastName,
   directorEmail: fixture.establishment.director.email ?? null,
 };
+
+/** The IME's minors (C. civ. 390, 408; 377, 377-1): who signs is stated the same way, the IME's director last. */
+const ime = loadDemoFixture(DEMO_IME_FIXTURE_PATH);
+
+describe('signature policy on the IME of the demo (minors under tutelle and under a delegation of parental authority)', () => {
+  it('has one minor of each, each with an expectation', () => {
+    expect(ime.establishment.category).toBe('IME');
+    expect(ime.residents.map((r) => r.minorRepresentation?.kind).sort()).toEqual(['delegation', 'tutelle']);
+  });
+
+  it.each(ime.residents.map((r) => [r.key, r] as const))('%s', (_key, f) => {
+    const on = f.admissionDate;
+    const e = ime.establishment;
+    const d = decideSigners({
+      documentType: 'contrat-sejour',
+      resident: residentViewFromFixture(f, on),
+      establishment: { name: e.name, directorFirstName: e.director.firstName, directorLastName: e.director.lastName, directorEmail: e.director.email ?? null },
+      on,
+    });
+    expect(d.signers.filter((s) => !s.optional).map((s) => s.role).sort()).toEqual([...(f.expectedSigners ?? [])].sort());
+    expect(d.views.map((v) => v.key.split(':')[0]).sort()).toEqual([...(f.expectedViews ?? [])].sort());
+    const rep = f.minorRepresentation!.representatives[0];
+    expect(d.signers[0].person).toMatchObject({ firstName: rep.firstName, lastName: rep.lastName });
+    expect(d.signers[d.signers.length - 1].capacity).toBe('pour la direction de l’établissement IME Les Sources');
+  });
+});
 
 describe('signature policy on the demo fixture', () => {
   it('covers every resident of the fixture, each with an expectation', () => {

@@ -46,7 +46,8 @@ describe('signature policy — the holder is the establishment’s préposé (C.
       expect(e.message).toContain('C. civ. 454 al. 5');
       expect(e.message).toContain('C. civ. 455');
       expect(e.message).toContain('451 al. 2');
-      expect(e.message).toMatch(/Enregistrez dans la mesure le subrogé/);
+      expect(e.message).toContain('Si le juge a nommé un subrogé tuteur, enregistrez-le dans la mesure');
+      expect(e.message).toContain('demandez au juge des contentieux de la protection de désigner un tuteur ad hoc pour cet acte (C. civ. 455)');
       // The message never names the people concerned (errors may be logged).
       expect(e.message).not.toContain('Lenoir');
       expect(e.details).toEqual([expect.objectContaining({ field: 'protectionMeasures.measure-tutelle.subrogeContactId', code: 'HOLDER_CONFLICT_OF_INTEREST' })]);
@@ -92,7 +93,8 @@ describe('signature policy — the holder is the establishment’s préposé (C.
   it('habilitation familiale (no subrogé in law): only the ad hoc appointment is asked for', () => {
     const e = refusal(resident('habilitation_familiale'));
     expect(e.code).toBe('HOLDER_CONFLICT_OF_INTEREST');
-    expect(e.message).not.toContain('Enregistrez dans la mesure le subrogé');
+    expect(e.message).not.toContain('subrogé');
+    expect(e.message).toContain('Demandez au juge des contentieux de la protection de désigner une personne ad hoc pour cet acte (C. civ. 455)');
     expect(e.details[0].field).toBe('protectionMeasures.measure-habilitation_familiale.adHocContactId');
   });
 
@@ -138,6 +140,28 @@ describe('signature policy — the holder is the establishment’s préposé (C.
       const both = [{ ...prepose, establishmentEmployee: true }, { ...coHolder, establishmentEmployee: true }];
       expect(shape(decide(resident('tutelle', { subroge: ref(subroge) }, both)))).toEqual(['tuteur:subroge:1', 'director:2']);
       expect(refusal(resident('tutelle', {}, both)).code).toBe('HOLDER_CONFLICT_OF_INTEREST');
+    });
+
+    it('every co-holder préposé, no subrogé nor ad hoc: the refusal says that none of them can sign and what staff do — record the subrogé, or ask the judge for an ad hoc holder (C. civ. 454 al. 5, 455)', () => {
+      const both = [{ ...prepose, establishmentEmployee: true }, { ...coHolder, establishmentEmployee: true }];
+      for (const t of ACTS_WITH_ESTABLISHMENT) {
+        const e = refusal(resident('tutelle', {}, both), t);
+        expect(e.code).toBe('HOLDER_CONFLICT_OF_INTEREST');
+        expect(e.message).toContain('Tous les titulaires de la mesure (les deux tuteurs) sont préposés de l’établissement ou liés à lui (C. civ. 451 al. 2)');
+        expect(e.message).toContain('aucun d’eux ne peut signer');
+        expect(e.message).toContain('Si le juge a nommé un subrogé tuteur, enregistrez-le dans la mesure : il représente la personne pour cet acte (C. civ. 454 al. 5)');
+        expect(e.message).toContain('demandez au juge des contentieux de la protection de désigner un tuteur ad hoc pour cet acte (C. civ. 455)');
+        expect(e.message).not.toContain('Lenoir');
+        expect(e.details).toEqual([expect.objectContaining({ field: 'protectionMeasures.measure-tutelle.subrogeContactId', code: 'HOLDER_CONFLICT_OF_INTEREST' })]);
+      }
+      // A curatelle: the subrogé curateur assists her.
+      expect(refusal(resident('curatelle', {}, both)).message).toContain('Si le juge a nommé un subrogé curateur, enregistrez-le dans la mesure : il assiste la personne pour cet acte (C. civ. 454 al. 5)');
+      // No subrogé in law (C. civ. 454): only the ad hoc appointment is asked for, in the plural.
+      const h = refusal(resident('habilitation_familiale', {}, both));
+      expect(h.message).toContain('Tous les titulaires de la mesure (les deux personnes habilitées) sont préposés');
+      expect(h.message).toContain('Demandez au juge des contentieux de la protection de désigner une personne ad hoc pour cet acte (C. civ. 455)');
+      expect(h.message).not.toContain('subrogé');
+      expect(h.details[0].field).toBe('protectionMeasures.measure-habilitation_familiale.adHocContactId');
     });
 
     it('an ad hoc tuteur the judge appointed for the act signs even beside a co-tuteur free of the conflict (the decision is followed)', () => {

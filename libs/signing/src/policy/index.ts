@@ -1,7 +1,7 @@
 export * from './policy.types';
 export { decideSigners, assertHolderConflictResolved, listsAct, documentRuleFor, DOCUMENT_RULES, AVENANT_TO_DIPC_RULE, ACTS_COVERING, type DocumentRule } from './signature-policy';
 export { SignaturePolicyError, isSignaturePolicyError } from './signature-policy.errors';
-export { capacityWords, consentSentence, countersignWords, countersigns, type ConsentSigner } from './consent-sentence';
+export { capacityWords, consentSentence, countersignWords, countersigns, declinedCountersignature, type ConsentSigner } from './consent-sentence';
 export { assistsThePerson } from './assistance-refusal';
 export {
   soleSignatureNotApplicable,

@@ -6,11 +6,12 @@
  *
  * The law lives in three tables below (documents, measures, acts); the functions only walk them.
  */
-import { DOCUMENT_TYPE_LABELS, MEASURE_TYPE_LABELS, formatDateFr, isPlausibleEmail } from '@carepact/common';
+import { DOCUMENT_SUBTYPE_LABELS, DOCUMENT_TYPE_LABELS, MEASURE_TYPE_LABELS, formatDateFr, isPlausibleEmail } from '@carepact/common';
 import type { FieldError } from '@carepact/common';
 import {
   HOLDER_ROLE_OF,
   MINOR_ROLE_LABELS,
+  resolveHolderConflict,
   SOLE_AUTHORITY_GROUND_INFO,
   applicableMeasure,
   isMinor,
@@ -142,7 +143,9 @@ export const DOCUMENT_RULES: Readonly<Record<PolicyDocumentType, DocumentRule>> 
     recordsViews: false,
     accommodationAgreement: false,
     allowedForCourtMeasureMinor: true,
-    basis: 'Prise de connaissance (signature simple, DOMAIN.md « Minutes »)',
+    // No text requires the minutes to be signed: the person's side is an acknowledgement she may give, as
+    // the person associated with the projet she takes part in (CASF L.311-3 3° and 7°).
+    basis: 'Prise de connaissance facultative : aucun texte n’impose de signer le compte rendu ; la personne participe à son projet (CASF L.311-3 3° et 7°)',
     directorBasis: 'Compte rendu établi par l’établissement (réponses aux demandes, décisions)',
     directorSentence:
       'La direction signe le compte rendu, qui porte les réponses de l’établissement ; la personne ou son représentant peut en prendre connaissance par une signature simple, facultative.',
@@ -158,6 +161,7 @@ export const DOCUMENT_RULES: Readonly<Record<PolicyDocumentType, DocumentRule>> 
  */
 export const AVENANT_TO_DIPC_RULE: DocumentRule = {
   ...DOCUMENT_RULES.avenant,
+  label: DOCUMENT_SUBTYPE_LABELS['avenant-dipc'].the,
   personSide: 'optional',
   basis: 'CASF D.311 VII (avenant élaboré dans les mêmes conditions que le DIPC), D.311 II (contresignature facultative)',
   directorBasis: 'CASF D.311 II et VII (avenant au DIPC établi et signé par la direction)',
@@ -186,7 +190,7 @@ export const AVENANT_TO_DIPC_RULE: DocumentRule = {
  */
 export const LIBERTY_ANNEX_RULE: DocumentRule = {
   ...DOCUMENT_RULES.avenant,
-  label: 'l’annexe au contrat de séjour sur la liberté d’aller et venir',
+  label: DOCUMENT_SUBTYPE_LABELS['annexe-liberte-aller-venir'].the,
   requiredScopes: ['personne'],
   accommodationAgreement: false,
   actWithEstablishment: true,
@@ -452,12 +456,14 @@ function holderConflict(input: PolicyInput, rule: DocumentRule, m: MeasureView):
   // only, or limited to other acts: she decides alone (C. civ. 459 al. 1) and the holder signs
   // nothing, so his tie to the establishment is no ground to refuse it.
   if (!rule.requiredScopes.includes('biens') && (!m.scope.includes('personne') || (!m.general && !listsActOf(m.acts, input, rule)))) return null;
-  const role = HOLDER_ROLE_OF[m.type];
   // The tie is each holder's own (migration 1764100000000): only the holders employed by the establishment are in conflict.
-  const acting = m.holders.filter((h) => h.role === role);
-  if (!acting.some((h) => h.establishmentEmployee)) return null;
+  // The resolution (ad hoc, else co-holders free of the tie, else the subrogé) is @carepact/residents'
+  // resolveHolderConflict, the one the template input follows too.
+  const resolution = resolveHolderConflict(m);
+  if (!resolution) return null;
   // A sauvegarde's mandataire spécial acts only within his mission (C. civ. 437): outside it he signs nothing.
   if (m.type === 'sauvegarde_justice' && !listsActOf(m.acts, input, rule)) return null;
+  const role = HOLDER_ROLE_OF[m.type];
   const mr = MEASURE_RULES[m.type];
   const withSubstitute = (c: ContactView & { contactId: string }): MeasureView => ({
     ...m,
@@ -465,10 +471,11 @@ function holderConflict(input: PolicyInput, rule: DocumentRule, m: MeasureView):
     holders: [{ ...c, role }],
   });
   const conflictWords = `${mr.holderNoun} est préposé de l’établissement ou lié à lui (C. civ. 451 al. 2) : pour ${rule.label}, acte conclu avec l’établissement, ses intérêts sont en opposition avec ceux de la personne`;
-  if (m.adHoc) {
-    const decision = `décision ${m.adHoc.judgmentReference} du ${frDate(m.adHoc.judgmentDate)}`;
+  if (resolution.by === 'ad_hoc') {
+    const adHoc = resolution.adHoc;
+    const decision = `décision ${adHoc.judgmentReference} du ${frDate(adHoc.judgmentDate)}`;
     return {
-      measure: withSubstitute(m.adHoc),
+      measure: withSubstitute(adHoc),
       measureRule: {
         ...mr,
         holderTitle: `${mr.holderTitle} ad hoc`,
@@ -487,19 +494,19 @@ function holderConflict(input: PolicyInput, rule: DocumentRule, m: MeasureView):
   // 454 al. 5 and 455 provide for opposition « avec ceux du curateur ou du tuteur », the measure's
   // holder). The holder in conflict does not sign. A tuteur or curateur ad hoc the judge appointed
   // for the act comes first all the same (above): the judge's decision for that act is followed.
-  const free = acting.filter((h) => !h.establishmentEmployee);
-  if (free.length) {
+  if (resolution.by === 'co_holders') {
+    const free = resolution.free;
     return {
-      measure: { ...m, holders: m.holders.filter((h) => h.role !== role || !h.establishmentEmployee) },
+      measure: { ...m, holders: resolution.acting },
       measureRule: mr,
       sentence:
         `Un des titulaires de la mesure (${mr.holderTitle}) est préposé de l’établissement ou lié à lui (C. civ. 451 al. 2) : pour ${rule.label}, acte conclu avec l’établissement, ses intérêts sont en opposition avec ceux de la personne ; il ne signe pas. ` +
         `${free.length > 1 ? 'Les autres titulaires, qui exercent' : 'L’autre titulaire, qui exerce'} la mesure avec lui, ${free.length > 1 ? 'signent' : 'signe'} (C. civ. 447 al. 2 et 3).`,
     };
   }
-  if (m.subroge) {
+  if (resolution.by === 'subroge') {
     return {
-      measure: withSubstitute(m.subroge),
+      measure: withSubstitute(resolution.subroge),
       measureRule: {
         ...mr,
         holderTitle: `subrogé ${mr.holderTitle}`,
@@ -510,15 +517,45 @@ function holderConflict(input: PolicyInput, rule: DocumentRule, m: MeasureView):
       sentence: `${capitalise(conflictWords)} ; le subrogé ${mr.holderTitle} ${(mr.mode ?? m.mode) === 'assistance' ? 'l’assiste' : 'la représente'} et signe à sa place (C. civ. 454 al. 5).`,
     };
   }
-  const subrogeExists = m.type === 'curatelle' || m.type === 'curatelle_renforcee' || m.type === 'tutelle';
-  throw new SignaturePolicyError(
-    'HOLDER_CONFLICT_OF_INTEREST',
-    `${capitalise(conflictWords)}. ` +
-      (subrogeExists
-        ? 'Le subrogé curateur ou subrogé tuteur l’assiste ou la représente (C. civ. 454 al. 5) ; à défaut, le juge désigne un curateur ou un tuteur ad hoc (C. civ. 455). Enregistrez dans la mesure le subrogé, ou la décision désignant le titulaire ad hoc (personne, référence, date), avant l’envoi ; sinon saisissez le juge.'
-        : 'Le juge désigne une personne ad hoc pour cet acte (C. civ. 455). Enregistrez dans la mesure la décision désignant le titulaire ad hoc (personne, référence, date) avant l’envoi ; sinon saisissez le juge.'),
-    [{ field: `protectionMeasures.${m.id}.${subrogeExists ? 'subrogeContactId' : 'adHocContactId'}`, code: 'HOLDER_CONFLICT_OF_INTEREST', message: 'Subrogé ou titulaire ad hoc à enregistrer (C. civ. 454 al. 5, 455).' }],
-  );
+  throw holderConflictUnresolved(m, mr, rule, resolution.conflicted.length, resolution.subrogeExists);
+}
+
+/**
+ * Nobody recorded to act in the place of the holder(s) in conflict: what staff must do, in French.
+ * C. civ. 454 al. 5: the subrogé curateur or tuteur, where the judge appointed one, assists or
+ * represents her; C. civ. 455: otherwise the judge appoints a curateur or tuteur ad hoc for the act
+ * (for an habilitation familiale or a mandat, the judge settles the difficulty, C. civ. 494-10, 484;
+ * the same appointment is recorded here). When every co-holder is tied to the establishment (C. civ.
+ * 447 al. 2), none of them can sign: the words say so, in the plural. The message names nobody
+ * (errors may be logged).
+ */
+function holderConflictUnresolved(m: MeasureView, mr: MeasureRule, rule: DocumentRule, count: number, subrogeExists: boolean): SignaturePolicyError {
+  const title = mr.holderTitle;
+  const who =
+    count > 1
+      ? `Tous les titulaires de la mesure (les ${count === 2 ? 'deux' : count} ${pluralTitle(title)}) sont préposés de l’établissement ou liés à lui (C. civ. 451 al. 2) : pour ${rule.label}, acte conclu avec l’établissement, leurs intérêts sont en opposition avec ceux de la personne et aucun d’eux ne peut signer.`
+      : `${capitalise(mr.holderNoun)} est préposé de l’établissement ou lié à lui (C. civ. 451 al. 2) : pour ${rule.label}, acte conclu avec l’établissement, ses intérêts sont en opposition avec ceux de la personne et il ne peut pas signer.`;
+  const todo = subrogeExists
+    ? ` Aucun subrogé ${title} ni ${title} ad hoc n’est enregistré. Si le juge a nommé un subrogé ${title}, enregistrez-le dans la mesure : il ${(mr.mode ?? m.mode) === 'assistance' ? 'assiste' : 'représente'} la personne pour cet acte (C. civ. 454 al. 5). Sinon, demandez au juge des contentieux de la protection de désigner un ${title} ad hoc pour cet acte (C. civ. 455), puis enregistrez sa décision dans la mesure (personne désignée, référence, date). ` +
+      'Le document ne peut pas être établi ni envoyé avant.'
+    : ` Aucun titulaire ad hoc n’est enregistré. Demandez au juge des contentieux de la protection de désigner une personne ad hoc pour cet acte (C. civ. 455), puis enregistrez sa décision dans la mesure (personne désignée, référence, date) : le document ne peut pas être établi ni envoyé avant.`;
+  return new SignaturePolicyError('HOLDER_CONFLICT_OF_INTEREST', who + todo, [
+    {
+      field: `protectionMeasures.${m.id}.${subrogeExists ? 'subrogeContactId' : 'adHocContactId'}`,
+      code: 'HOLDER_CONFLICT_OF_INTEREST',
+      message: subrogeExists
+        ? `Subrogé ${title} à enregistrer, ou ${title} ad hoc à faire désigner par le juge (C. civ. 454 al. 5, 455).`
+        : 'Titulaire ad hoc à faire désigner par le juge (C. civ. 455).',
+    },
+  ]);
+}
+
+/** « curateur » → « curateurs », « personne habilitée » → « personnes habilitées », « mandataire spécial » → « mandataires spéciaux », « mandataire de protection future » → « mandataires de protection future ». */
+function pluralTitle(title: string): string {
+  const words = title.split(' ');
+  const of = words.indexOf('de');
+  const head = of < 0 ? words : words.slice(0, of);
+  return [...head.map((w) => (w.endsWith('al') ? `${w.slice(0, -2)}aux` : `${w}s`)), ...(of < 0 ? [] : words.slice(of))].join(' ');
 }
 
 function planForMeasureWith(input: PolicyInput, rule: DocumentRule, m: MeasureView, mr: MeasureRule): Plan {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { projectRoot } from '@carepact/common';
 import type { EstablishmentEntity } from '@carepact/identity';
 import { resolve, validateTemplateInput } from '@carepact/rendering';
-import { loadDemoFixture, type ContactView, type FixtureResident, type MeasureType, type MeasureView, type ResidentView } from '@carepact/residents';
+import { DEMO_IME_FIXTURE_PATH, loadDemoFixture, type ContactView, type FixtureResident, type MeasureType, type MeasureView, type ResidentView } from '@carepact/residents';
 import { TemplateLoader } from '@carepact/templates';
 import { templateInputOf } from '@carepact/documents';
 import { decideSigners } from './signature-policy';
@@ -27,11 +27,13 @@ import { aContact, aMeasure, aResident, residentViewFromFixture } from './testin
 const ROOT = projectRoot();
 const demo = loadDemoFixture();
 const shared = join('/work/shared/fixtures', 'establishment-les-tilleuls.json');
-const fixtures = [demo, ...(existsSync(shared) ? [JSON.parse(readFileSync(shared, 'utf8')) as typeof demo] : [])];
-const demoFile = JSON.parse(readFileSync(join(ROOT, 'templates/demo/establishment-les-tilleuls.json'), 'utf8')) as {
-  documents: Record<string, Record<string, unknown>>;
-  residents: { documents?: Record<string, Record<string, unknown>> }[];
-};
+// The IME's minors (under tutelle, under a delegation of parental authority) are the demo's too.
+const ime = loadDemoFixture(DEMO_IME_FIXTURE_PATH);
+const fixtures = [demo, ime, ...(existsSync(shared) ? [JSON.parse(readFileSync(shared, 'utf8')) as typeof demo] : [])];
+type DemoFile = { documents: Record<string, Record<string, unknown>>; residents: { documents?: Record<string, Record<string, unknown>> }[] };
+const tilleulsFile = JSON.parse(readFileSync(join(ROOT, 'templates/demo/establishment-les-tilleuls.json'), 'utf8')) as DemoFile;
+const imeFile = JSON.parse(readFileSync(DEMO_IME_FIXTURE_PATH, 'utf8')) as DemoFile;
+const demoFile: DemoFile = { documents: tilleulsFile.documents, residents: [...tilleulsFile.residents, ...imeFile.residents] };
 /**
  * The document's data do not decide the slots, but some are required by the situation (the
  * residence choice under representation, the minor's consent…): the demo's shared data, else a

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ConflictError, DomainError, FieldError, ValidationError } from '@carepact/common';
+import { ConflictError, DomainError, FieldError, ValidationError, ofName } from '@carepact/common';
 import { TransactionRunner, returnedRows } from '@carepact/database';
 import { DocumentLifecycle } from '@carepact/documents';
 import { OutboxService } from '@carepact/queue';
@@ -8,6 +8,7 @@ import { SigningLinks } from '../links/signing-links.service';
 import { EventContext, EvidenceLog } from '../requests/evidence-log';
 import { SignatureProgress } from '../requests/signature-progress.service';
 import { AuthMethod, EXPRESSIONS, Expression, SignatureRequestEntity, SignerQuestionEntity } from '../requests/signing.entities';
+import { VIEW_EXPRESSION_LABELS } from '../requests/evidence';
 import { SigningRepository } from '../requests/signing.repository';
 import { consentSentence } from '../policy/consent-sentence';
 import { assistsThePerson } from '../policy/assistance-refusal';
@@ -85,11 +86,18 @@ export class PortalActionsService {
 
   /** Inside recordView's transaction, the request row locked (a signature waits for it). */
   private async correctView(em: EntityManager, ctx: PortalContext, viewKey: string, expression: string, comment: string | null, ev: EventContext): Promise<void> {
-    const [current] = (await em.query(`SELECT id, expression, recorded_by_signer_id AS "by" FROM recorded_views WHERE request_id = $1 AND view_key = $2 FOR UPDATE`, [
-      ctx.request.id,
-      viewKey,
-    ])) as { id: string; expression: string; by: string | null }[];
-    if (current.by !== ctx.signer.id) throw new ConflictError('VIEW_ALREADY_RECORDED', 'L’avis de la personne est déjà enregistré.');
+    const [current] = (await em.query(
+      `SELECT v.id, v.expression, v.person_name AS "personName", v.recorded_by_signer_id AS "by", b.first_name || ' ' || b.last_name AS "byName"
+         FROM recorded_views v LEFT JOIN signature_signers b ON b.id = v.recorded_by_signer_id
+        WHERE v.request_id = $1 AND v.view_key = $2 FOR UPDATE OF v`,
+      [ctx.request.id, viewKey],
+    )) as { id: string; expression: string; personName: string; by: string | null; byName: string | null }[];
+    // Another signer (the other parent…) recorded it first: say who and what, and that signing is what remains.
+    if (current.by !== ctx.signer.id)
+      throw new ConflictError(
+        'VIEW_ALREADY_RECORDED',
+        `L’avis ${ofName(current.personName)} a déjà été enregistré${current.byName ? ` par ${current.byName}` : ''} : « ${VIEW_EXPRESSION_LABELS[current.expression] ?? current.expression} ». Il n’est pas modifié ; vous pouvez signer.`,
+      );
     const [signer] = (await em.query(`SELECT status FROM signature_signers WHERE id = $1`, [ctx.signer.id])) as { status: string }[];
     if (signer.status !== 'pending') throw new ConflictError('VIEW_FIXED_AFTER_SIGNATURE', 'Vous avez déjà répondu : l’avis enregistré ne peut plus être modifié.');
     await em.query(`UPDATE recorded_views SET expression = $2, comment = $3, recorded_at = now() WHERE id = $1`, [current.id, expression, comment]);
@@ -155,7 +163,8 @@ export class PortalActionsService {
           authMethod,
           drawn: Boolean(input.drawnSignature),
           // The sentence the signer ticked, in their capacity (issue 13, item 2).
-          consent: consentSentence(ctx.signer, ctx.residentName, ctx.document.type),
+          // In easy-to-read French for a FALC reader, as the sign page showed it (portal.views signPage).
+          consent: consentSentence(ctx.signer, ctx.residentName, ctx.document.type, { easyToRead: ctx.preferences.easyToRead }),
         },
       });
       await this.progress.afterSignature(em, request);

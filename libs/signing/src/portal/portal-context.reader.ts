@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionRunner } from '@carepact/database';
-import { DocumentType, DocumentsRepository } from '@carepact/documents';
+import type { DocumentSubtype } from '@carepact/common';
+import { ARCHIVED_SINCE_SQL, DocumentType, DocumentsRepository } from '@carepact/documents';
 import { IdentityRepository } from '@carepact/identity';
 import { ResidentsRepository } from '@carepact/residents';
 import { PortalSessionEntity, SignatureRequestEntity, SignerEntity, SignerStatus, SigningLinkEntity } from '../requests/signing.entities';
@@ -15,7 +16,18 @@ import type { PortalContext } from './portal.types';
  * same signing state; any change to one of these rows — by this process, the worker or another api
  * instance — gives another stamp once committed. `$1` is the session's token hash.
  */
-const STAMP = `concat_ws(':', ps.xmin::text, sg.xmin::text, r.xmin::text, COALESCE(l.xmin::text, '-'),
+/**
+ * The first day of the intermediate archive of the request's person (ARCHIVED_SINCE_SQL: her
+ * departure, the organisation's active-base delay), a date as text or NULL; whether it has come is
+ * checked against the clock at every read (PortalSessionService), as a link's expiry. Inside, `r`
+ * and `o` (ARCHIVED_SINCE_SQL's aliases) are the resident and her organisation; `sg` is the outer signer.
+ */
+const ARCHIVE_FROM = `(SELECT ${ARCHIVED_SINCE_SQL}
+     FROM signature_requests ar_q JOIN documents ar_d ON ar_d.id = ar_q.document_id
+     JOIN residents r ON r.id = ar_d.resident_id JOIN organisations o ON o.id = r.organisation_id
+    WHERE ar_q.id = sg.request_id)`;
+
+const STAMP = `concat_ws(':', ps.xmin::text, sg.xmin::text, r.xmin::text, COALESCE(l.xmin::text, '-'), COALESCE(${ARCHIVE_FROM}, '-'),
          COALESCE((SELECT string_agg(o.xmin::text, ',' ORDER BY o.id) FROM signature_signers o WHERE o.request_id = r.id), '-'),
          COALESCE((SELECT string_agg(v.xmin::text, ',' ORDER BY v.id) FROM recorded_views v WHERE v.request_id = r.id), '-'),
          COALESCE((SELECT string_agg(d.xmin::text, ',' ORDER BY d.id) FROM sealed_documents d WHERE d.request_id = r.id), '-'))`;
@@ -41,11 +53,13 @@ const STAMPS_SQL = `SELECT ps.token_hash AS hash, ${STAMP} AS stamp ${SESSION_FR
  */
 const SESSION_SQL = `
 SELECT ${STAMP} AS stamp,
+       ${ARCHIVE_FROM} AS archive_from,
        to_jsonb(ps) AS session,
        to_jsonb(sg) - 'drawn_signature' AS signer,
        to_jsonb(r) AS request,
        to_jsonb(l) AS link,
-       COALESCE((SELECT jsonb_agg(jsonb_build_object('key', v.view_key, 'expression', v.expression, 'comment', v.comment, 'by', v.recorded_by_signer_id))
+       COALESCE((SELECT jsonb_agg(jsonb_build_object('key', v.view_key, 'expression', v.expression, 'comment', v.comment, 'by', v.recorded_by_signer_id,
+                                           'byName', (SELECT b.first_name || ' ' || b.last_name FROM signature_signers b WHERE b.id = v.recorded_by_signer_id)))
                    FROM recorded_views v WHERE v.request_id = r.id), '[]'::jsonb) AS recorded_views,
        CASE WHEN r.mode = 'sequential' THEN (
          SELECT jsonb_agg(jsonb_build_object('key', o.key, 'role', o.role, 'orderNo', o.order_no, 'optional', o.optional, 'status', o.status,
@@ -59,11 +73,12 @@ interface PreparablePool {
 
 interface SessionRow {
   stamp: string;
+  archive_from: string | null;
   session: Record<string, unknown>;
   signer: Record<string, unknown>;
   request: Record<string, unknown>;
   link: Record<string, unknown> | null;
-  recorded_views: { key: string; expression: string; comment: string | null; by: string | null }[];
+  recorded_views: { key: string; expression: string; comment: string | null; by: string | null; byName: string | null }[];
   signers: { key: string; role: string; orderNo: number; optional: boolean; status: SignerStatus; firstName: string; lastName: string }[] | null;
 }
 
@@ -74,7 +89,7 @@ export interface StampedContext {
 }
 
 /** A document's type and resident never change: the reader keeps them once read. */
-type DocumentSubject = { type: DocumentType; residentId: string };
+type DocumentSubject = { type: DocumentType; subtype: DocumentSubtype | null; residentId: string };
 
 /**
  * Reads the portal context behind a session token hash. Two round trips once a document is known
@@ -85,6 +100,7 @@ type DocumentSubject = { type: DocumentType; residentId: string };
 @Injectable()
 export class PortalContextReader {
   private readonly columns = new Map<object, { property: string; column: string; date: boolean }[]>();
+  /** By version id: a document's subtype follows its current version (DocumentsService), which a request's version is when sent. */
   private readonly subjects = new Map<string, DocumentSubject>();
   /** Whether a version cites the judge's decision on where the person lives, by version id (a version never changes). */
   private readonly judgeDecisions = new Map<string, boolean>();
@@ -121,7 +137,7 @@ export class PortalContextReader {
     this.stampsAsked = new Map();
     this.stampsReading = true;
     try {
-      const rows = await this.prepared<{ hash: string; stamp: string }>('portal_session_stamps_v1', STAMPS_SQL, [...asked.keys()]);
+      const rows = await this.prepared<{ hash: string; stamp: string }>('portal_session_stamps_v2', STAMPS_SQL, [...asked.keys()]);
       const stamps = new Map(rows.map((r) => [r.hash, r.stamp]));
       for (const [hash, waiting] of asked) for (const w of waiting) w.resolve(stamps.get(hash) ?? null);
     } catch (e) {
@@ -134,14 +150,14 @@ export class PortalContextReader {
 
   /** The context and its stamp, or null when no session has this token hash (the caller checks expiry). */
   async read(tokenHash: string): Promise<StampedContext | null> {
-    const [row] = await this.prepared<SessionRow>('portal_session_context_v3', SESSION_SQL, tokenHash);
+    const [row] = await this.prepared<SessionRow>('portal_session_context_v4', SESSION_SQL, tokenHash);
     if (!row) return null;
     const session = this.hydrate(PortalSessionEntity, row.session);
     const signer = this.hydrate(SignerEntity, row.signer);
     const request = this.hydrate(SignatureRequestEntity, row.request);
     const link = row.link ? this.hydrate(SigningLinkEntity, row.link) : null;
     const em = this.tx.manager;
-    const subject = await this.subjectOf(request.documentId);
+    const subject = await this.subjectOf(request.documentId, request.versionId);
     const [resident, establishment] = await Promise.all([
       this.residents.findInOrganisation(em, request.organisationId, subject.residentId),
       this.identity.findEstablishment(em, request.organisationId, request.establishmentId),
@@ -152,7 +168,7 @@ export class PortalContextReader {
       session,
       signer,
       request,
-      document: { id: request.documentId, type: subject.type },
+      document: { id: request.documentId, type: subject.type, subtype: subject.subtype },
       link,
       residentName: `${resident.firstName} ${resident.lastName}`,
       establishmentName: establishment.name,
@@ -162,11 +178,12 @@ export class PortalContextReader {
         .filter((v) => v.recordedBy.includes(signer.key))
         .map((v) => {
           const done = row.recorded_views.find((x) => x.key === v.key);
-          return { ...v, recorded: Boolean(done), answer: done ? { expression: done.expression, comment: done.comment, byMe: done.by === signer.id } : null };
+          return { ...v, recorded: Boolean(done), answer: done ? { expression: done.expression, comment: done.comment, byMe: done.by === signer.id, byName: done.byName } : null };
         }),
       residenceDispute: await this.residenceDispute(request, row.recorded_views, signer.id),
       waitingFor: blockingSigners(request.mode, signers, signer.orderNo).map((s) => `${s.firstName} ${s.lastName}`),
       purpose: link?.purpose ?? 'sign',
+      archiveFrom: row.archive_from,
     };
     return { ctx, stamp: row.stamp };
   }
@@ -189,14 +206,14 @@ export class PortalContextReader {
     return decided ? null : { person: view.person, byMe: recorded.find((r) => r.key === view.key)?.by === signerId };
   }
 
-  private async subjectOf(documentId: string): Promise<DocumentSubject> {
-    const hit = this.subjects.get(documentId);
+  private async subjectOf(documentId: string, versionId: string): Promise<DocumentSubject> {
+    const hit = this.subjects.get(versionId);
     if (hit) return hit;
     const doc = await this.documents.findById(this.tx.manager, documentId);
     if (!doc) throw new Error(`document ${documentId} of a signature request not found`);
     if (this.subjects.size > 10_000) this.subjects.clear();
-    const subject = { type: doc.type, residentId: doc.residentId };
-    this.subjects.set(documentId, subject);
+    const subject = { type: doc.type, subtype: doc.subtype ?? null, residentId: doc.residentId };
+    this.subjects.set(versionId, subject);
     return subject;
   }
 

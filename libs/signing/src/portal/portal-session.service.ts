@@ -2,12 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { AuditActor } from '@carepact/audit';
 import { DomainError, ValidationError, randomToken, safeEqualHex, sha256Hex } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
+import { documentResidentArchived } from '@carepact/documents';
 import { SigningLinks } from '../links/signing-links.service';
 import { EventContext, EvidenceLog } from '../requests/evidence-log';
 import { PortalSessionEntity, SignerEntity } from '../requests/signing.entities';
 import { SigningRepository } from '../requests/signing.repository';
 import { PortalContextReader, StampedContext } from './portal-context.reader';
-import { ACCESS_CODE_MAX_TRIES, LinkNotFoundError, PORTAL_ABSOLUTE_MS, PORTAL_IDLE_MS, PortalContext, PortalSessionExpiredError, DISPLAY_FACTS_MS } from './portal.types';
+import { ACCESS_CODE_MAX_TRIES, LinkNotFoundError, PORTAL_ABSOLUTE_MS, PORTAL_IDLE_MS, PortalContext, PortalPersonArchivedError, PortalSessionExpiredError, DISPLAY_FACTS_MS, personArchived } from './portal.types';
 import { PORTAL_TOKEN, accessCodeMissing } from './portal.types';
 
 export function signerActor(s: Pick<SignerEntity, 'id'>): AuditActor {
@@ -47,6 +48,9 @@ export class PortalSessionService {
       const request = await this.repo.requestById(em, link.requestId);
       const signer = await this.repo.signerById(em, link.signerId);
       if (!request || !signer || link.versionHash !== request.versionHash) throw new LinkNotFoundError();
+      // The person in the intermediate archive: the link no longer opens (the page says why; nothing is recorded).
+      const archived = await documentResidentArchived(em, request.organisationId, request.documentId, now);
+      if (archived) throw new PortalPersonArchivedError(request.status === 'completed');
       // A link used to sign or refuse (issue 13, item 4) still opens, read-only: the signer's own
       // answer, "Vous avez signé le … à …", and what was signed. The signature stays single-use: the
       // signer's row left 'pending' when they answered, and every action requires 'pending' under
@@ -157,6 +161,8 @@ export class PortalSessionService {
     if (!read || !session || session.expiresAt <= now || now.getTime() - session.lastSeenAt.getTime() > PORTAL_IDLE_MS) throw new PortalSessionExpiredError();
     // Every read and write goes through here: a session lives only as long as the link that opened it.
     if (!isLinkLive(read.ctx, now)) throw new PortalSessionExpiredError();
+    // Nor past the day the person's file went to the intermediate archive: nothing read, downloaded or signed any more.
+    if (personArchived(read.ctx, now)) throw new PortalPersonArchivedError(read.ctx.request.status === 'completed');
     // The idle clock is written at most once a minute (IDLE_CLOCK_MS): reading a page is not a write.
     // The write changes the session's stamp: the next read loads the context again, with the new clock.
     if (now.getTime() - session.lastSeenAt.getTime() > IDLE_CLOCK_MS) await this.tx.manager.update(PortalSessionEntity, { id: session.id }, { lastSeenAt: now });
@@ -239,10 +245,11 @@ function displayFactsOf(ctx: PortalContext): string {
  */
 function usableWithoutWrite(ctx: PortalContext, now: number): boolean {
   const { expiresAt, lastSeenAt } = ctx.session;
-  return expiresAt.getTime() > now && now - lastSeenAt.getTime() <= IDLE_CLOCK_MS && isLinkLive(ctx, new Date(now));
+  return expiresAt.getTime() > now && now - lastSeenAt.getTime() <= IDLE_CLOCK_MS && isLinkLive(ctx, new Date(now)) && !personArchived(ctx, new Date(now));
 }
 
 /** The session's link is neither revoked nor past its expiry (a used link still shows the signer's own outcome). */
 export function isLinkLive(ctx: Pick<PortalContext, 'link'>, now = new Date()): boolean {
   return !ctx.link || (!ctx.link.revokedAt && ctx.link.expiresAt > now);
 }
+

@@ -1,5 +1,6 @@
-import { DomainError } from '@carepact/common';
+import { DomainError, calendarDayIn } from '@carepact/common';
 import type { DocumentType } from '@carepact/documents';
+import type { DocumentSubtype } from '@carepact/common';
 import type { PolicyPerson, ViewToRecord } from '../policy/policy.types';
 import type { LinkPurpose, PortalSessionEntity, SignatureRequestEntity, SignerEntity, SigningLinkEntity } from '../requests/signing.entities';
 
@@ -24,6 +25,23 @@ export class LinkNotFoundError extends DomainError {
   }
 }
 
+/**
+ * The person the document is about is in the intermediate archive (intermediate-archive.ts): her
+ * accompaniment ended long ago, nobody signs, reads or downloads her document through a link any
+ * more (CNIL délibérations n° 2021-028 and 2023-095, RGPD art. 5.1.e). Whoever held a link gets the
+ * page of a link that is no longer valid, saying why; `completed`: her copy was handed over then.
+ */
+export class PortalPersonArchivedError extends DomainError {
+  constructor(readonly completed: boolean) {
+    super('gone', 'PORTAL_PERSON_ARCHIVED', 'Ce lien n’est plus valable : l’accompagnement a pris fin et le dossier est en archive intermédiaire.');
+  }
+}
+
+/** The person is in the intermediate archive on the Paris day of `now` (PortalContext.archiveFrom). */
+export function personArchived(ctx: Pick<PortalContext, 'archiveFrom'>, now = new Date()): boolean {
+  return ctx.archiveFrom !== null && ctx.archiveFrom <= calendarDayIn(now);
+}
+
 export class PortalSessionExpiredError extends DomainError {
   constructor() {
     super('unauthenticated', 'PORTAL_SESSION_EXPIRED', 'Votre session a expiré. Rouvrez le lien reçu par e-mail, ou demandez un nouveau lien à l’établissement.');
@@ -36,7 +54,8 @@ export interface PortalContext {
   /** The signer, without their drawn signature (up to a few hundred kB; no page shows it). */
   signer: SignerEntity;
   request: SignatureRequestEntity;
-  document: { id: string; type: DocumentType };
+  /** `subtype`: what an avenant amends, for its name (documents.subtype, @carepact/common documentTypeLabel). */
+  document: { id: string; type: DocumentType; subtype: DocumentSubtype | null };
   link: SigningLinkEntity | null;
   residentName: string;
   establishmentName: string;
@@ -51,7 +70,7 @@ export interface PortalContext {
    * Views this signer is asked to record, whether each is done and, when it is, the answer and
    * whether this signer recorded it (then they may correct it until they sign).
    */
-  views: (ViewToRecord & { recorded: boolean; answer: { expression: string; comment: string | null; byMe: boolean } | null })[];
+  views: (ViewToRecord & { recorded: boolean; answer: { expression: string; comment: string | null; byMe: boolean; /** Who recorded it (another parent…), when known. */ byName?: string | null } | null })[];
   /**
    * The person disagrees with living in the establishment and the version signed cites no decision
    * of the judge (C. civ. 459-2, residence-dispute.ts): nobody may sign it, whoever recorded her
@@ -62,6 +81,12 @@ export interface PortalContext {
   /** Sequential mode: others must sign first. */
   waitingFor: string[];
   purpose: LinkPurpose;
+  /**
+   * The first day of the intermediate archive of the person the document is about (her departure
+   * plus the organisation's active-base delay: intermediate-archive.ts), or null while she is
+   * accompanied. From that day the portal no longer opens for the request (PortalPersonArchivedError).
+   */
+  archiveFrom: string | null;
 }
 
 

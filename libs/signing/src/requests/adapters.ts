@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { AppConfig } from '@carepact/config';
 import { EmailDataByKind, EmailKind, MailTransport, renderEmail } from '@carepact/notifications';
 import type { DocumentTree, RenderPool } from '@carepact/rendering';
-import { SEAL_FIELD_NAME, SealIdentity, ensureDevSealIdentity, loadSealIdentity, sealDocument, sealScan } from '../seal';
+import { SEAL_FIELD_NAME, SealIdentity, type Timestamper, ensureDevSealIdentity, loadSealIdentity, requestTimestamp, sealDocument, sealScan } from '../seal';
 import type { Mailer, Sealer } from './signing-jobs.service';
 
 /** Renders the MJML email for its kind and sends it over SMTP (SMTP_URL). */
@@ -24,6 +24,7 @@ export class SmtpMailer implements Mailer {
 /**
  * The establishment's seal: a P12 from configuration (SEAL_P12_PATH + SEAL_P12_PASSPHRASE), or in
  * development a CA and certificate generated once in the secrets folder, outside the repository.
+ * With a time-stamping authority (SEAL_TSA_URL), every seal is PAdES B-T; without, B-B.
  */
 export class PadesSealer implements Sealer {
   private identity: Promise<SealIdentity> | null = null;
@@ -41,6 +42,17 @@ export class PadesSealer implements Sealer {
     return this.identity;
   }
 
+  /** The RFC 3161 client of the configured TSA, or undefined (B-B). */
+  private timestamper(): Timestamper | undefined {
+    const tsa = this.config.seal.tsa;
+    return tsa ? async (signatureValue) => (await requestTimestamp(tsa, signatureValue)).token : undefined;
+  }
+
+  /** The time-stamping authority's host, when seals are time-stamped (the evidence names it). */
+  timestampAuthority(): string | null {
+    return this.config.seal.tsa ? new URL(this.config.seal.tsa.url).host : null;
+  }
+
   async seal(tree: DocumentTree, opts: { signingTime: Date; name: string; reason: string; location: string }): Promise<Buffer> {
     const pool = this.pool;
     return sealDocument(tree, await this.load(), {
@@ -48,6 +60,7 @@ export class PadesSealer implements Sealer {
       reason: opts.reason,
       location: opts.location,
       renderer: pool ? (t, variant, options) => pool.renderPdf(t, variant, options) : undefined,
+      timestamp: this.timestamper(),
     });
   }
 
@@ -55,10 +68,12 @@ export class PadesSealer implements Sealer {
     const { name, reason, location, ...prep } = opts;
     const identity = await this.load();
     const establishment = identity.subject.commonName || name;
-    return sealScan(scan, identity, {
-      ...prep,
-      signature: { fieldName: SEAL_FIELD_NAME, tooltip: `Cachet électronique de ${establishment}`, signerName: name, reason, location },
-    });
+    return sealScan(
+      scan,
+      identity,
+      { ...prep, signature: { fieldName: SEAL_FIELD_NAME, tooltip: `Cachet électronique de ${establishment}`, signerName: name, reason, location } },
+      this.timestamper(),
+    );
   }
 
   /** The identity itself (the archive signs its manifest with it). */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConflictError, NotFoundError, calendarDayIn } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
-import { DocumentsRepository, DocumentsService } from '@carepact/documents';
+import { DocumentsRepository, DocumentsService, assertDocumentArchiveOpen } from '@carepact/documents';
 import { StaffActor } from '@carepact/identity';
 import { RequestAccess } from './request-access';
 import { assistsThePerson } from '../policy/assistance-refusal';
@@ -45,6 +45,10 @@ export class DipcOfferService {
     // reason): for whom may write the DIPC, as the console offers it (not the auditor, who reads
     // metadata and evidence only).
     const r = await this.access.request(em, actor, requestId, 'document.write');
+    // Past the active base, the contract's content (and the refusal's reason) is read only by whoever
+    // opened the person's archive (intermediate-archive.ts; RGPD art. 5.1.e, CNIL délib. 2021-028):
+    // 403 ARCHIVE_INTERMEDIATE_RESTRICTED before anything of the version is read.
+    await assertDocumentArchiveOpen(em, actor, r.documentId);
     if (r.status !== 'refused' || r.policy.documentType !== 'contrat-sejour')
       throw new ConflictError('NO_DIPC_OFFER', 'Le DIPC de remplacement ne concerne qu’un contrat de séjour refusé.');
     const doc = await this.documentsRepo.findById(em, r.documentId);

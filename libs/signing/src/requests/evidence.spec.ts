@@ -1,5 +1,5 @@
 import type { Block, Inline } from '@carepact/rendering';
-import { buildEvidence, evidenceBlocks, Evidence, signedHowOf } from './evidence';
+import { buildEvidence, evidenceBlocks, Evidence, sealTimeOf, signedHowOf } from './evidence';
 import type { SignatureEventEntity, SignatureRequestEntity, SignerEntity } from './signing.entities';
 
 /** The evidence pages' text, flattened, to read the lines a person would read. */
@@ -224,5 +224,21 @@ describe('evidence: the signature level, stated honestly (eIDAS art. 25, C. civ.
   it('a paper signature states none (its original is the paper)', () => {
     const paper = { originalSha256: 'o', byteSize: 1, pageCount: 1, versionId: 'v1', uploadedAt: at.toISOString(), uploadedBy: { userId: 'u', name: 'N', account: 'a' }, signerIds: ['s1'] };
     expect(buildEvidence(request, { ...ctx, paper }, [person], [], [])).not.toHaveProperty('signatureLevel');
+  });
+});
+
+describe('the seal’s time on the evidence pages (PAdES B-B or B-T)', () => {
+  const person = { id: 'p1', key: 'p', firstName: 'Marcel', lastName: 'Dupont', capacity: 'la personne accueillie', legalBasis: 'CASF L311-4', measure: null, email: null, delivery: 'email', authMethod: 'email_link', status: 'signed', actedAt: at, ip: null, userAgent: null, typedName: 'Marcel Dupont', drawnSignature: null, witness: null } as unknown as SignerEntity;
+  it('without a time-stamping authority: no qualified time, the server’s clock', () => {
+    const e = buildEvidence(request, { ...ctx, sealTime: sealTimeOf(null) }, [person], [], []);
+    expect(e.sealTime).toEqual({ source: 'server_clock', statement: expect.any(String) });
+    expect(textOf(evidenceBlocks(e))).toContain('Horodatage : aucun. Le cachet ne porte pas d’horodatage qualifié : l’heure du scellement est celle de l’horloge du serveur de l’établissement.');
+  });
+  it('with one: the TSA named, its certified time in the JSON', () => {
+    const e = buildEvidence(request, { ...ctx, sealTime: sealTimeOf('tsa.example.fr') }, [person], [], []);
+    expect(textOf(evidenceBlocks(e))).toContain('Horodatage : le cachet porte un jeton d’horodatage (RFC 3161) de l’autorité d’horodatage tsa.example.fr');
+  });
+  it('evidence sealed before it existed says nothing of it', () => {
+    expect(textOf(evidenceBlocks(buildEvidence(request, ctx, [person], [], [])))).not.toContain('Horodatage');
   });
 });

@@ -5,6 +5,32 @@ import type { MeasureReference } from '../policy/policy.types';
 import { soleSignatureLaw } from '../policy/sole-signature-law';
 import type { RecordedViewEntity, SignatureEventEntity, SignatureRequestEntity, SignerEntity, WitnessStatement } from './signing.entities';
 
+/** The seal's time: the establishment server's clock (PAdES B-B), or a time-stamping authority's token (B-T). */
+export type SealTime =
+  | { source: 'server_clock'; statement: string }
+  | {
+      source: 'tsa';
+      /** The TSA's host (SEAL_TSA_URL). */
+      authority: string;
+      statement: string;
+      /** « horodatage »: what the token certifies, checked when the seal was made. */
+      timestamp?: { genTime: string; serialNumber: string; policy: string; tsaCertificate: string; tsaCertificateSha256: string };
+    };
+
+/** What the evidence says of the seal's time, before the seal is made. */
+export function sealTimeOf(authority: string | null): SealTime {
+  return authority
+    ? {
+        source: 'tsa',
+        authority,
+        statement: `le cachet porte un jeton d’horodatage (RFC 3161) de l’autorité d’horodatage ${authority}, demandé au scellement ; l’heure qu’il certifie est dans la signature du PDF et dans le dossier de preuve (JSON).`,
+      }
+    : {
+        source: 'server_clock',
+        statement: 'aucun. Le cachet ne porte pas d’horodatage qualifié : l’heure du scellement est celle de l’horloge du serveur de l’établissement.',
+      };
+}
+
 /** The evidence file (DOMAIN.md, "Electronic signature and proof"): stored as JSON and printed as the last pages. */
 export interface Evidence {
   transactionId: string;
@@ -40,6 +66,13 @@ export interface Evidence {
   views: { key: string; person: string; expression: string; comment: string | null; recordedBySignerId: string | null; at: string }[];
   events: EvidenceEvent[];
   certificate: string;
+  /**
+   * Where the seal's time comes from (absent from evidence sealed before it was written: the
+   * server's clock). `tsa`: the seal carries an RFC 3161 signature-time-stamp token (PAdES B-T);
+   * `timestamp`, what the token certifies, is added to the JSON once the seal is made (the pages
+   * inside the sealed PDF are written before the token exists and name the authority only).
+   */
+  sealTime?: SealTime;
   /**
    * What kind of electronic signature this is, as built (eIDAS art. 3 and 25, C. civ. 1367): a simple
    * one, whose reliability this file is there to prove. Absent for a paper signature and from
@@ -541,6 +574,7 @@ export function buildEvidence(
     sealedAt: Date;
     paper?: PaperEvidence;
     annexes?: EvidenceAnnexes;
+    sealTime?: SealTime;
   },
   signers: SignerEntity[],
   views: RecordedViewEntity[],
@@ -591,6 +625,7 @@ export function buildEvidence(
       return { at: e.at.toISOString(), kind: e.kind, signerId: e.signerId, ip: e.ip, userAgent: e.userAgent, ...(details ? { details } : {}) };
     }),
     certificate: ctx.certificate,
+    ...(ctx.sealTime ? { sealTime: ctx.sealTime } : {}),
     signingMethod: ctx.paper ? 'paper' : 'electronic',
     ...(ctx.paper ? { paper: ctx.paper } : { signatureLevel: signatureLevelOf(signers.map((s) => ({ authentication: s.authMethod, status: s.status }))) }),
     ...(ctx.annexes ? { annexes: ctx.annexes } : {}),
@@ -623,6 +658,7 @@ export function paperEvidenceLines(e: Evidence, facts: { documentLabel: string; 
     lines.push(`Signataire : ${s.name}, ${s.capacity} (${s.legalBasis}) — ${status}${s.at ? `, enregistré le ${dateTime(s.at)}` : ''}.`);
   }
   lines.push(`Scellé le ${dateTime(e.sealedAt)} avec le certificat de l’établissement : ${e.certificate}.`);
+  if (e.sealTime) lines.push(`Horodatage : ${e.sealTime.statement}`);
   lines.push(`Transaction : ${e.transactionId}.`);
   return lines;
 }
@@ -665,6 +701,7 @@ export function evidenceBlocks(e: Evidence): Block[] {
         b('Échéance', dateTime(e.deadline)),
         b('Scellé le', dateTime(e.sealedAt)),
         b('Certificat de l’établissement', e.certificate),
+        ...(e.sealTime ? [b('Horodatage', e.sealTime.statement)] : []),
       ],
     },
     {

@@ -13,6 +13,7 @@ import { allRequiredSigned, countersignWindowOpen, countersignatureDue } from '.
 import { SignerQuestionAnswerEntity } from '../visa/visa.entities';
 import { withoutFileReferences } from '../policy/file-references';
 import { assistsThePerson } from '../policy/assistance-refusal';
+import { declinedCountersignature } from '../policy/consent-sentence';
 import { latestSoleSignatureAuthorisation } from '../sole-signature/sole-signature.service';
 
 export interface SignerView {
@@ -204,6 +205,8 @@ export function requestViewFor(v: RequestView, reader: { content: boolean; resid
   return {
     ...out,
     contentWithheld: true,
+    // The replacement DIPC is made from the contract's content (DipcOfferService refuses it to this reader): not offered.
+    nextStep: out.nextStep?.kind === 'create_dipc' ? null : out.nextStep,
     signers: out.signers.map((s) => ({ ...s, refusalReason: null })),
     // Why it was sent late, how it was handed over: staff's own words about the person, content as a refusal's reason.
     sentLate: out.sentLate ? { reason: '' } : null,
@@ -229,6 +232,16 @@ export class RequestViews {
     return requestViewFor(await this.view(em, r), await readerOf(em, actor, doc));
   }
 
+  /**
+   * `view` as this actor may read it (requestViewFor, as `get`): what the actions on a request
+   * answer with (cancel, resend, witness, countersign, handover, paper…), so that past the active
+   * base they give no more of what signers and staff wrote than the request's own view.
+   */
+  async viewFor(em: EntityManager, actor: StaffActor, r: SignatureRequestEntity): Promise<RequestView> {
+    const doc = await em.findOneByOrFail(DocumentEntity, { id: r.documentId });
+    return requestViewFor(await this.view(em, r), await readerOf(em, actor, doc));
+  }
+
   async listForDocument(actor: StaffActor, documentId: string): Promise<RequestView[]> {
     const em = this.tx.manager;
     const doc = await this.access.document(em, actor, documentId, 'document.read');
@@ -246,7 +259,13 @@ export class RequestViews {
   async inbox(actor: StaffActor) {
     const em = this.tx.manager;
     // Their texts (a refusal's reason, a question) are the document's content: where the actor reads it.
-    const { refusals, questions } = await this.repo.inbox(em, actor.organisationId, establishmentsWith(actor, 'document.content'));
+    // Past the active base, without the texts unless this reader opened the person's archive (as `get` withholds them).
+    const inbox = await this.repo.inbox(em, actor.organisationId, establishmentsWith(actor, 'document.content'), { userId: actor.userId, now: new Date() });
+    const { questions } = inbox;
+    // A DIPC's countersignature declined (CASF D.311 II) is no refusal to handle: left out (declinedCountersignature).
+    const refusals = inbox.refusals
+      .filter((x) => !declinedCountersignature({ role: String(x.signer_role), optional: x.optional === true, status: 'refused' }, String(x.document_type)))
+      .map(({ signer_role: _role, optional: _optional, ...x }) => x);
     const countersigns = establishmentsWith(actor, 'signature.countersign');
     const manages = establishmentsWith(actor, 'signature.manage');
     const countersignatures = [];

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConflictError, DomainError, NotFoundError, ValidationError, calendarDayIn, endOfDayIn, formatDateFr, textProblem } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
-import { DocumentEntity, DocumentLifecycle, DocumentVersionEntity, DocumentsRepository } from '@carepact/documents';
+import { DocumentEntity, DocumentLifecycle, DocumentVersionEntity, DocumentsRepository, assertResidentNotArchived } from '@carepact/documents';
 import { IdentityRepository, StaffActor, auditActor } from '@carepact/identity';
 import { OutboxService } from '@carepact/queue';
 import { ResidentsService, todayIso } from '@carepact/residents';
@@ -18,7 +18,7 @@ import { SignatureProgress, signedInSeal } from './signature-progress.service';
 import { sealFailureOf } from './seal-failure';
 import { RequestMode, SignatureRequestEntity, SignerDelivery, SignerEntity } from './signing.entities';
 import { SigningRepository } from './signing.repository';
-import { allRequiredSigned, isTurnOf, signedCount } from './whose-turn';
+import { allRequiredSigned, isTurnOf, orderNumbers, signedCount } from './whose-turn';
 import { DocumentVisaService } from '../visa/document-visa.service';
 import { soleSignatureForDecision } from '../sole-signature/sole-signature.service';
 
@@ -193,7 +193,8 @@ export class SignatureRequestsService {
         },
       });
       // Nobody has signed yet: whose turn it is follows from the order alone.
-      const initial = decision.signers.map((x) => ({ orderNo: x.order, status: 'pending' as const, optional: x.optional }));
+      const orderNo = orderNumbers(request.mode, decision.signers);
+      const initial = decision.signers.map((x) => ({ orderNo: orderNo.get(x.key)!, status: 'pending' as const, optional: x.optional }));
       const planned = decision.signers.map((s) => {
         const wanted = input.delivery?.[s.key];
         const delivery: SignerDelivery = s.role === 'director' ? 'staff' : (wanted?.method ?? (s.person.email ? 'email' : 'in_person'));
@@ -217,7 +218,7 @@ export class SignatureRequestsService {
           capacity: s.capacity,
           measure: s.measure,
           legalBasis: s.legalBasis,
-          orderNo: s.order,
+          orderNo: orderNo.get(s.key)!,
           optional: s.optional,
           delivery,
           status: 'pending',
@@ -237,7 +238,7 @@ export class SignatureRequestsService {
           lastEmailStatus: null,
         });
         await em.insert(SignerEntity, signer as never);
-        if (delivery === 'email' && isTurnOf(request.mode, initial, s.order))
+        if (delivery === 'email' && isTurnOf(request.mode, initial, orderNo.get(s.key)!))
           await this.outbox.enqueue(em, 'signing.invite', { signerId: signer.id, reason: 'invitation' }, { key: `${signer.id}_0`, organisationId: doc.organisationId });
       }
       for (const day of reminderDays) {
@@ -248,7 +249,7 @@ export class SignatureRequestsService {
       await this.lifecycle.markInSignature(em, doc.id, now);
       // A request where only the establishment signs (a DIPC the person may countersign or not).
       await this.progress.countersignatureIfDue(em, request);
-      return this.views.view(em, request);
+      return this.views.viewFor(em, actor, request);
     });
   }
 
@@ -278,7 +279,7 @@ export class SignatureRequestsService {
       await this.links.revokeAllOfRequest(em, r.id, now);
       await this.lifecycle.markReady(em, r.documentId, now);
       await this.log.record(em, r, 'cancelled', auditActor(actor), reason ? { details: { reason } } : {});
-      return this.views.view(em, { ...r, status: 'cancelled', closedAt: now });
+      return this.views.viewFor(em, actor, { ...r, status: 'cancelled', closedAt: now });
     });
   }
 
@@ -300,7 +301,7 @@ export class SignatureRequestsService {
       const attempt = events.filter((e) => e.kind === 'seal_retried').length + 1;
       await this.outbox.enqueue(em, 'signing.seal', { requestId: r.id }, { key: `${r.id}_retry_${attempt}`, organisationId: r.organisationId });
       await this.log.record(em, r, 'seal_retried', auditActor(actor), { details: { previousCode: failure.code } });
-      return this.views.view(em, r);
+      return this.views.viewFor(em, actor, r);
     });
   }
 
@@ -308,6 +309,9 @@ export class SignatureRequestsService {
     const resident = await this.residents.getForOrganisation(em, actor.organisationId, doc.residentId);
     const est = await this.identity.findEstablishment(em, actor.organisationId, doc.establishmentId);
     if (!resident || !est) throw new NotFoundError('DOCUMENT_NOT_FOUND', 'Document introuvable.');
+    // Past the active base, no new signature is asked of her, opening or not (intermediate-archive.ts:
+    // 409 RESIDENT_ARCHIVED); `preview` says so too, so the console shows it instead of the send form.
+    await assertResidentNotArchived(em, actor.organisationId, resident.id);
     // The residence choice the current version records (C. civ. 459-2): the policy refuses a
     // disagreement without the judge's decision.
     const version = doc.currentVersionId ? await em.findOne(DocumentVersionEntity, { where: { id: doc.currentVersionId }, select: { id: true, number: true, input: true } }) : null;

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomInt } from 'node:crypto';
 import { ConflictError, NotFoundError, ValidationError, calendarDayIn, sha256Hex, textProblem } from '@carepact/common';
 import { TransactionRunner, returnedRows } from '@carepact/database';
+import { assertDocumentResidentNotArchived } from '@carepact/documents';
 import { StaffActor, auditActor } from '@carepact/identity';
 import { OutboxService } from '@carepact/queue';
 import { SigningLinks } from '../links/signing-links.service';
@@ -38,6 +39,7 @@ export class SignerActionsService {
   async resend(actor: StaffActor, requestId: string, signerId: string, email?: string): Promise<RequestView> {
     return this.tx.run(async (em) => {
       const r = await this.access.lockActive(em, actor, requestId, 'signature.manage');
+      await assertDocumentResidentNotArchived(em, r.organisationId, r.documentId); // a new signing act: not in the intermediate archive
       const s = await this.access.signer(em, r, signerId);
       if (s.status !== 'pending') throw new ConflictError('SIGNER_ALREADY_ACTED', 'Cette personne a déjà signé ou refusé.');
       if (s.delivery === 'staff') throw new ConflictError('SIGNER_IS_STAFF', 'La contresignature se fait depuis la console, sans e-mail.');
@@ -52,7 +54,7 @@ export class SignerActionsService {
       if (revoked) await this.log.record(em, r, 'revoked', auditActor(actor), { signerId: s.id, details: { links: revoked } });
       await this.outbox.enqueue(em, 'signing.invite', { signerId: s.id, reason: 'resend' }, { key: `${s.id}_${now.getTime()}`, organisationId: r.organisationId });
       await this.log.record(em, r, 'resent', auditActor(actor), { signerId: s.id });
-      return this.views.view(em, r);
+      return this.views.viewFor(em, actor, r);
     });
   }
 
@@ -63,6 +65,7 @@ export class SignerActionsService {
   async openInPerson(actor: StaffActor, requestId: string, signerId: string, publicUrl: string): Promise<{ url: string; expiresAt: string }> {
     return this.tx.run(async (em) => {
       const r = await this.access.lockActive(em, actor, requestId, 'signature.manage');
+      await assertDocumentResidentNotArchived(em, r.organisationId, r.documentId); // a new signing act: not in the intermediate archive
       const s = await this.access.signer(em, r, signerId);
       if (s.status !== 'pending') throw new ConflictError('SIGNER_ALREADY_ACTED', 'Cette personne a déjà signé ou refusé.');
       if (s.delivery === 'staff') throw new ConflictError('SIGNER_IS_STAFF', 'La contresignature se fait depuis la console.');
@@ -83,13 +86,14 @@ export class SignerActionsService {
   async recordWitness(actor: StaffActor, requestId: string, signerId: string, statement: { explainedHow: string; present: string[] }): Promise<RequestView> {
     return this.tx.run(async (em) => {
       const r = await this.access.lockActive(em, actor, requestId, 'signature.manage');
+      await assertDocumentResidentNotArchived(em, r.organisationId, r.documentId); // a new signing act: not in the intermediate archive
       const s = await this.access.signer(em, r, signerId);
       // Before the signature only: a statement added afterwards would make the evidence say the signature was witnessed.
       if (s.status !== 'pending') throw new ConflictError('SIGNER_ALREADY_ACTED', 'Cette personne a déjà signé ou refusé : la déclaration de témoin se fait avant la signature.');
       const witness = { explainedHow: statement.explainedHow, present: statement.present, recordedBy: actor.name, recordedByUserId: actor.userId, recordedAt: new Date().toISOString() };
       await em.update(SignerEntity, { id: s.id }, { witness });
       await this.log.record(em, r, 'witness_recorded', auditActor(actor), { signerId: s.id });
-      return this.views.view(em, r);
+      return this.views.viewFor(em, actor, r);
     });
   }
 
@@ -97,6 +101,7 @@ export class SignerActionsService {
   async issueAccessCode(actor: StaffActor, requestId: string, signerId: string): Promise<{ code: string; expiresAt: string }> {
     return this.tx.run(async (em) => {
       const r = await this.access.lockActive(em, actor, requestId, 'signature.manage');
+      await assertDocumentResidentNotArchived(em, r.organisationId, r.documentId); // a new signing act: not in the intermediate archive
       const s = await this.access.signer(em, r, signerId);
       const digits = String(randomInt(0, 1_000_000)).padStart(6, '0');
       const expiresAt = new Date(Date.now() + ACCESS_CODE_MINUTES * 60_000);
@@ -110,6 +115,7 @@ export class SignerActionsService {
   async countersign(actor: StaffActor, requestId: string, ctx: { ip: string | null; userAgent: string | null }): Promise<RequestView> {
     return this.tx.run(async (em) => {
       const r = await this.access.lockActive(em, actor, requestId, 'signature.countersign');
+      await assertDocumentResidentNotArchived(em, r.organisationId, r.documentId); // a new signing act: not in the intermediate archive
       await assertResidenceNotDisputed(em, r, 'staff');
       const signers = await this.repo.signersOf(em, r.id);
       const director = signers.find((s) => s.role === 'director' && s.status === 'pending');
@@ -133,7 +139,7 @@ export class SignerActionsService {
       if (!res.length) throw new ConflictError('SIGNER_ALREADY_ACTED', 'La contresignature est déjà faite.');
       await this.log.record(em, r, 'countersigned', auditActor(actor), { signerId: director.id, ctx, details: { versionHash: r.versionHash, byUserId: actor.userId, byAccount: actor.email, byName: actor.name } });
       await this.progress.afterSignature(em, r);
-      return this.views.view(em, r);
+      return this.views.viewFor(em, actor, r);
     });
   }
 
@@ -174,7 +180,7 @@ export class SignerActionsService {
         signerId: recipient.signerId,
         details: { recipientKey: recipient.key, recipientName: recipient.name, handedOn: input.handedOn, how, edition: seal.edition },
       });
-      return this.views.view(em, r);
+      return this.views.viewFor(em, actor, r);
     });
   }
 

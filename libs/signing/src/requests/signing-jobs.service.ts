@@ -12,9 +12,10 @@ import { contentVariantOf, resolve, templates } from '@carepact/rendering';
 import { ResidentsRepository } from '@carepact/residents';
 import { SigningLinks } from '../links/signing-links.service';
 import { EvidenceLog } from './evidence-log';
-import { DOCUMENT_TYPE_LABELS } from '@carepact/common';
+import { documentTypeLabel, type DocumentSubtype } from '@carepact/common';
 import type { ScanSealPreparation } from '../paper/scan-stamp';
-import { PaperEvidence, buildEvidence, dateTime, evidenceAnnexesOf, paperEvidenceLines, sealedTree } from './evidence';
+import { Evidence, PaperEvidence, buildEvidence, dateTime, evidenceAnnexesOf, paperEvidenceLines, sealTimeOf, sealedTree } from './evidence';
+import { TimestampError, sealTimestampOf } from '../seal';
 import { SignatureRequestEntity, SignerEntity } from './signing.entities';
 import { SigningRepository } from './signing.repository';
 import { sealFailureOf, sealFailureReason } from './seal-failure';
@@ -28,12 +29,14 @@ export interface Mailer {
 }
 export const MAILER = Symbol('MAILER');
 
-/** Renders the final tagged PDF with its signature field and seals it (PAdES B-B). */
+/** Renders the final tagged PDF with its signature field and seals it (PAdES B-B, or B-T with a time-stamping authority). */
 export interface Sealer {
   seal(tree: import('@carepact/rendering').DocumentTree, opts: { signingTime: Date; name: string; reason: string; location: string }): Promise<Buffer>;
   /** Stamps the scan of a signed paper, adds its evidence page and seals it (PAdES B-B), with the same identity. */
   sealScan(scan: Buffer, opts: Omit<ScanSealPreparation, 'signature'> & { name: string; reason: string; location: string }): Promise<Buffer>;
   certificateSubject(): string;
+  /** The time-stamping authority's host when seals carry an RFC 3161 token (B-T), null otherwise (B-B). */
+  timestampAuthority(): string | null;
 }
 export const SEALER = Symbol('SEALER');
 
@@ -42,6 +45,8 @@ interface RequestFacts {
   phone: string | null;
   directorEmail: string | null;
   type: DocumentType;
+  /** What an avenant amends, for its name in the e-mails (documents.subtype). */
+  subtype: DocumentSubtype | null;
   residentName: string;
   creatorEmail: string | null;
   creatorName: string | null;
@@ -108,6 +113,7 @@ export class SigningJobsService {
         phone: establishment.phone,
         directorEmail: establishment.directorEmail,
         type: document.type,
+        subtype: document.subtype ?? null,
         residentName: `${resident.firstName} ${resident.lastName}`,
         creatorEmail: creator?.email ?? null,
         creatorName: creator?.name ?? null,
@@ -150,6 +156,7 @@ export class SigningJobsService {
         establishment: { name: f.establishment, phone: f.phone },
         recipientName: `${signer.firstName} ${signer.lastName}`,
         documentType: f.type,
+        documentSubtype: f.subtype,
         residentName: signer.role === 'resident' ? null : f.residentName,
         deadline: request.deadline,
         // The answer's link opens the portal on the signer's questions and their answers.
@@ -274,6 +281,7 @@ export class SigningJobsService {
     const base = {
       establishment: { name: f.establishment, phone: f.phone },
       documentType: f.type,
+      documentSubtype: f.subtype,
       residentName: f.residentName,
       consoleUrl: staffConsoleUrl(this.config.http.publicUrl, request, kind),
     };
@@ -334,6 +342,7 @@ export class SigningJobsService {
         establishment: { name: f.establishment, phone: f.phone },
         recipientName: name,
         documentType: f.type,
+        documentSubtype: f.subtype,
         residentName: f.residentName,
         consoleUrl: staffConsoleUrl(this.config.http.publicUrl, request, 'countersign_due'),
         lastSignedAt,
@@ -392,6 +401,7 @@ export class SigningJobsService {
     // PDF dates have whole seconds: the evidence says the same time as the seal's /M.
     const sealedAt = new Date(Math.floor(Date.now() / 1000) * 1000);
     const windowOpen = countersignWindowOpen(signers, request.deadline, sealedAt);
+    const tsaAuthority = this.sealer.timestampAuthority();
     const evidence = buildEvidence(
       request,
       {
@@ -404,6 +414,7 @@ export class SigningJobsService {
         companions,
         certificate: this.sealer.certificateSubject(),
         sealedAt,
+        sealTime: sealTimeOf(tsaAuthority),
         paper,
         // What the version recorded when it was created: written once, so not part of the inputs stamp below.
         annexes: evidenceAnnexesOf(version.annexes, version.input, version.createdAt, tariffAnnexOf({ type: document.type, templateVersion: version.templateVersion, input: version.input })),
@@ -419,7 +430,7 @@ export class SigningJobsService {
       if (!scan) throw new PermanentJobError('PAPER_SCAN_MISSING', `request ${request.id}: the scan ${paper.originalSha256} is not stored`);
       const resident = await this.residents.findInOrganisation(em, document.organisationId, document.residentId);
       const personName = resident ? `${resident.firstName} ${resident.lastName}` : 'la personne accompagnée';
-      const label = DOCUMENT_TYPE_LABELS[document.type as keyof typeof DOCUMENT_TYPE_LABELS]?.short ?? document.type;
+      const label = documentTypeLabel(document.type, document.subtype)?.short ?? document.type;
       const Label = label.charAt(0).toUpperCase() + label.slice(1);
       const uploaded = dateTime(paper.uploadedAt);
       pdf = await this.sealer.sealScan(scan, {
@@ -449,6 +460,8 @@ export class SigningJobsService {
         location: establishment,
       });
     }
+    // B-T: the evidence JSON states what the token certifies (« horodatage »), read back from the sealed PDF.
+    const stored = tsaAuthority ? withSealTimestamp(evidence, pdf) : evidence;
     const result = await this.outbox.runOnce(outboxId, async (t) => {
       const locked = await this.repo.lockRequest(t, request.id);
       if (!locked || locked.status !== 'active') return false;
@@ -459,7 +472,7 @@ export class SigningJobsService {
       if ((await this.repo.sealInputsStamp(t, request.id)) !== inputs)
         throw new RetryableJobError('SEAL_INPUTS_CHANGED', `request ${request.id}: signers, views or paper changed while the seal was built`);
       const sha = await this.blobs.put(t, pdf);
-      const evidenceJson = canonicalJson(evidence);
+      const evidenceJson = canonicalJson(stored);
       const inserted = (await t.query(
         `INSERT INTO sealed_documents (request_id, version_id, blob_sha256, evidence, evidence_sha256, certificate_subject, sealed_at, edition)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (request_id, edition) DO NOTHING RETURNING id`,
@@ -533,6 +546,7 @@ export class SigningJobsService {
         establishment: { name: f.establishment, phone: f.phone },
         recipientName: `${signer.firstName} ${signer.lastName}`,
         documentType: f.type,
+        documentSubtype: f.subtype,
         residentName: signer.role === 'resident' ? null : f.residentName,
         signedAt: seal.sealedAt,
         // Sealed without every optional countersignature (CASF D.311 II): established, not « signé par toutes
@@ -556,3 +570,27 @@ export class SigningJobsService {
   }
 }
 
+/**
+ * The evidence of a B-T seal with what its token certifies (ETSI EN 319 142-1 baseline B-T): the
+ * token is read back from the sealed PDF and checked again; a seal without a valid token is refused
+ * (TSA_RESPONSE_INVALID), never stored as if it were time-stamped.
+ */
+export function withSealTimestamp(evidence: Evidence, pdf: Buffer): Evidence {
+  const ts = sealTimestampOf(pdf);
+  if (!ts?.ok || evidence.sealTime?.source !== 'tsa')
+    throw new TimestampError('TSA_RESPONSE_INVALID', `Le PDF scellé ne porte pas de jeton d’horodatage valide${ts && !ts.ok ? ` : ${ts.reason}` : ''}.`);
+  const cert = ts.tsaCertificate;
+  return {
+    ...evidence,
+    sealTime: {
+      ...evidence.sealTime,
+      timestamp: {
+        genTime: ts.genTime.toISOString(),
+        serialNumber: ts.serialNumber,
+        policy: ts.policy,
+        tsaCertificate: cert.subject.replace(/\n/g, ', '),
+        tsaCertificateSha256: cert.fingerprint256.replace(/:/g, '').toLowerCase(),
+      },
+    },
+  };
+}

@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { calendarDayIn } from '@carepact/common';
+import { archiveClosedSql } from '@carepact/documents';
 import { EntityManager, In } from 'typeorm';
 import {
   PaperSignatureEntity,
@@ -34,6 +36,8 @@ export interface ActiveRequestRow {
   id: string;
   documentId: string;
   documentType: string;
+  /** What an avenant amends, for its name (documents.subtype, @carepact/common documentTypeLabel). */
+  documentSubtype: string | null;
   residentId: string;
   residentName: string;
   establishmentId: string;
@@ -121,22 +125,30 @@ export class SigningRepository {
     return em.findOne(PaperSignatureEntity, { where: { requestId } });
   }
 
-  /** Requests with something for staff to see: refusals not acknowledged, questions not answered. */
-  async inbox(em: EntityManager, organisationId: string, establishmentIds: string[]) {
+  /**
+   * Requests with something for staff to see: refusals not acknowledged, questions not answered.
+   * What the signer wrote (the refusal's reason, the question) is content: past the active base,
+   * withheld (NULL, '') from a reader who has not opened the person's archive (`reader`:
+   * intermediate-archive.ts), as the request's own view withholds it; the row stays, to be handled.
+   */
+  async inbox(em: EntityManager, organisationId: string, establishmentIds: string[], reader: { userId: string; now: Date }) {
     if (!establishmentIds.length) return { refusals: [], questions: [] };
+    const closed = archiveClosedSql('d.resident_id', { day: '$3', userId: '$4', now: '$5' });
+    const params = [organisationId, establishmentIds, calendarDayIn(reader.now), reader.userId, reader.now];
     const refusals = (await em.query(
-      `SELECT s.id AS signer_id, s.request_id, s.first_name, s.last_name, s.capacity, s.refusal_reason, s.acted_at, r.document_id
-         FROM signature_signers s JOIN signature_requests r ON r.id = s.request_id
+      `SELECT s.id AS signer_id, s.request_id, s.first_name, s.last_name, s.capacity, CASE WHEN ${closed} THEN NULL ELSE s.refusal_reason END AS refusal_reason, s.acted_at, r.document_id,
+              d.type AS document_type, s.role AS signer_role, s.optional
+         FROM signature_signers s JOIN signature_requests r ON r.id = s.request_id JOIN documents d ON d.id = r.document_id
         WHERE r.organisation_id = $1 AND r.establishment_id = ANY($2) AND s.status = 'refused' AND s.refusal_acknowledged_at IS NULL
         ORDER BY s.acted_at`,
-      [organisationId, establishmentIds],
+      params,
     )) as Record<string, unknown>[];
     const questions = (await em.query(
-      `SELECT q.id, q.request_id, q.signer_id, q.message, q.asked_at, s.first_name, s.last_name, r.document_id
-         FROM signer_questions q JOIN signature_requests r ON r.id = q.request_id JOIN signature_signers s ON s.id = q.signer_id
+      `SELECT q.id, q.request_id, q.signer_id, CASE WHEN ${closed} THEN '' ELSE q.message END AS message, q.asked_at, s.first_name, s.last_name, r.document_id
+         FROM signer_questions q JOIN signature_requests r ON r.id = q.request_id JOIN signature_signers s ON s.id = q.signer_id JOIN documents d ON d.id = r.document_id
         WHERE r.organisation_id = $1 AND r.establishment_id = ANY($2) AND q.answered_at IS NULL
         ORDER BY q.asked_at`,
-      [organisationId, establishmentIds],
+      params,
     )) as Record<string, unknown>[];
     return { refusals, questions };
   }
@@ -145,7 +157,7 @@ export class SigningRepository {
   async activeRequests(em: EntityManager, organisationId: string, establishmentIds: string[]): Promise<ActiveRequestRow[]> {
     if (!establishmentIds.length) return [];
     const rows = (await em.query(
-      `SELECT r.id, r.document_id, d.type AS document_type, d.resident_id, res.first_name AS resident_first_name, res.last_name AS resident_last_name,
+      `SELECT r.id, r.document_id, d.type AS document_type, d.subtype AS document_subtype, d.resident_id, res.first_name AS resident_first_name, res.last_name AS resident_last_name,
               r.establishment_id, r.mode, r.created_at, r.deadline, r.legal_deadline,
               s.id AS signer_id, s.key, s.role, s.first_name, s.last_name, s.capacity, s.order_no, s.optional, s.status, s.delivery, s.acted_at, s.last_email_status,
               sf.kind AS seal_event, sf.at AS seal_event_at, sf.code AS seal_code
@@ -168,6 +180,7 @@ export class SigningRepository {
           id: x.id,
           documentId: x.document_id,
           documentType: x.document_type,
+          documentSubtype: x.document_subtype ?? null,
           residentId: x.resident_id,
           residentName: `${x.resident_first_name} ${x.resident_last_name}`,
           establishmentId: x.establishment_id,

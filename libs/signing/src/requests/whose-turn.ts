@@ -17,6 +17,26 @@ export function bySigningOrder(a: { orderNo: number; role: string; key: string }
 }
 
 /**
+ * The signers as every list shows them and, in sequential mode, as they sign: `bySigningOrder` on
+ * the policy's order (the person's side, then the establishment), whatever order the policy built
+ * them in. The console's preview, the request and the portal thereby show the same list.
+ */
+export function inSigningOrder<S extends { order: number; role: string; key: string }>(signers: readonly S[]): S[] {
+  return [...signers].sort((a, b) => bySigningOrder({ ...a, orderNo: a.order }, { ...b, orderNo: b.order }));
+}
+
+/**
+ * The order number each signer of a new request gets. Parallel: the policy's own (the person's side
+ * together, then the director). Sequential (« Chacun à son tour, dans l’ordre ci-dessus »): one
+ * after the other in `inSigningOrder`, the director still last — the policy gives every signer of
+ * the person's side the same order, which made the sequential choice sign them all at once.
+ */
+export function orderNumbers<S extends { order: number; role: string; key: string }>(mode: RequestMode, signers: readonly S[]): Map<string, number> {
+  if (mode === 'parallel') return new Map(signers.map((s) => [s.key, s.order]));
+  return new Map(inSigningOrder(signers).map((s, i) => [s.key, i + 1]));
+}
+
+/**
  * The required signers of a lower order who have not signed yet: in sequential mode, the ones a
  * signer of `orderNo` waits for (in the order given). Optional signers (the person on a DIPC,
  * CASF D.311) never hold anyone back; in parallel mode nobody waits.

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { AuditService } from '@carepact/audit';
 import { ConflictError, DomainError, ForbiddenError, NotFoundError, ValidationError, sha256Hex } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
-import { DOCUMENT_TYPES, DocumentEntity, DocumentType, DocumentsRepository } from '@carepact/documents';
-import { StaffActor, assertCan, auditActor, visibleEstablishments } from '@carepact/identity';
+import { DOCUMENT_TYPES, DocumentEntity, DocumentType, DocumentsRepository, archiveReadable } from '@carepact/documents';
+import { StaffActor, assertCan, auditActor, can, visibleEstablishments } from '@carepact/identity';
 import { EntityManager, In } from 'typeorm';
 import { RequestAccess } from '../requests/request-access';
 import { DocumentVisaEntity, DocumentVisaRuleEntity, VISA_APPROVER_ROLES, VisaApproverRole } from './visa.entities';
@@ -17,7 +17,16 @@ export interface VisaView {
   /** `none` (no visa asked), `requested` (waiting), `approved`, `rejected`. */
   state: 'none' | 'requested' | 'approved' | 'rejected';
   versionId: string | null;
-  decision: { decision: 'approved' | 'rejected'; reason: string | null; decidedByName: string; decidedAt: string; approverRole: VisaApproverRole } | null;
+  decision: {
+    decision: 'approved' | 'rejected';
+    /** The approver's remark: content (what is to correct in the document, often the person's words), null when withheld. */
+    reason: string | null;
+    /** A remark was made but this reader does not read the content: without `document.content`, or past the active base without the archive opened (intermediate-archive.ts). */
+    reasonWithheld?: boolean;
+    decidedByName: string;
+    decidedAt: string;
+    approverRole: VisaApproverRole;
+  } | null;
   /** The actor may give this visa (holds the role, or is director, in the document's establishment). */
   canDecide: boolean;
 }
@@ -87,7 +96,10 @@ export class DocumentVisaService {
   async view(actor: StaffActor, documentId: string): Promise<VisaView> {
     const em = this.tx.manager;
     const doc = await this.access.document(em, actor, documentId, 'document.read');
-    return this.viewOf(em, actor, doc);
+    const v = await this.viewOf(em, actor, doc);
+    // The remark is the document's content, as a refusal's reason (RequestViews): with document.content, and past the active base only once the archive is opened.
+    if (!v.decision?.reason || (can(actor, 'document.content', doc.establishmentId) && (await archiveReadable(em, actor, doc.residentId)))) return v;
+    return { ...v, decision: { ...v.decision, reason: null, reasonWithheld: true } };
   }
 
   async viewOf(em: EntityManager, actor: StaffActor | null, doc: DocumentEntity): Promise<VisaView> {
@@ -158,12 +170,12 @@ export class DocumentVisaService {
     em: EntityManager,
     actor: StaffActor,
     establishmentIds: string[],
-  ): Promise<{ documentId: string; residentId: string; residentName: string; type: DocumentType; establishmentId: string; approverRole: VisaApproverRole; since: Date }[]> {
+  ): Promise<{ documentId: string; residentId: string; residentName: string; type: DocumentType; subtype: string | null; establishmentId: string; approverRole: VisaApproverRole; since: Date }[]> {
     // Only where the actor may give a visa at all (coordinator or director there): admissions costs no query.
     const mine = establishmentIds.filter((id) => VISA_APPROVER_ROLES.some((role) => mayDecide(actor, id, role)));
     if (!mine.length) return [];
     const rows = (await em.query(
-      `SELECT d.id AS document_id, d.resident_id, res.first_name, res.last_name, d.type, d.establishment_id, r.approver_role, d.updated_at
+      `SELECT d.id AS document_id, d.resident_id, res.first_name, res.last_name, d.type, d.subtype, d.establishment_id, r.approver_role, d.updated_at
          FROM documents d
          JOIN residents res ON res.id = d.resident_id
          JOIN document_visa_rules r ON r.establishment_id = d.establishment_id AND r.document_type = d.type
@@ -171,10 +183,10 @@ export class DocumentVisaService {
           AND NOT EXISTS (SELECT 1 FROM document_visas v WHERE v.version_id = d.current_version_id)
         ORDER BY d.updated_at`,
       [actor.organisationId, mine],
-    )) as { document_id: string; resident_id: string; first_name: string; last_name: string; type: DocumentType; establishment_id: string; approver_role: VisaApproverRole; updated_at: Date }[];
+    )) as { document_id: string; resident_id: string; first_name: string; last_name: string; type: DocumentType; subtype: string | null; establishment_id: string; approver_role: VisaApproverRole; updated_at: Date }[];
     return rows
       .filter((r) => mayDecide(actor, r.establishment_id, r.approver_role))
-      .map((r) => ({ documentId: r.document_id, residentId: r.resident_id, residentName: `${r.first_name} ${r.last_name}`, type: r.type, establishmentId: r.establishment_id, approverRole: r.approver_role, since: new Date(r.updated_at) }));
+      .map((r) => ({ documentId: r.document_id, residentId: r.resident_id, residentName: `${r.first_name} ${r.last_name}`, type: r.type, subtype: r.subtype, establishmentId: r.establishment_id, approverRole: r.approver_role, since: new Date(r.updated_at) }));
   }
 
   /** The visas of several versions at once (the document page's versions list). */

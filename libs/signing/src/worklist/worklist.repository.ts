@@ -49,6 +49,8 @@ export interface InboxRow {
   requestId: string;
   documentId: string;
   documentType: string;
+  /** What an avenant amends, for its name (documents.subtype, @carepact/common documentTypeLabel). */
+  documentSubtype: string | null;
   residentId: string;
   residentName: string;
   establishmentId: string;
@@ -57,6 +59,8 @@ export interface InboxRow {
   at: Date;
   /** A refusal: by a curateur, refusing to assist the person (assistance-refusal.ts), not a refusal of the document by her. */
   assistance?: boolean;
+  /** A refusal: the role of the signer who refused (signature_signers.role). */
+  signerRole?: string;
   /** A refusal by a signer whose signature was optional: the request goes on without it; nothing is refused. */
   optional?: boolean;
   /** A refusal of assistance: the judge's authorisation for her to sign alone is recorded in answer to it (C. civ. 469 al. 3; 494-10), and whether the document is ready to send at the version refused. */
@@ -68,6 +72,8 @@ export interface InboxRow {
 export interface FailedGenerationRow {
   documentId: string;
   documentType: string;
+  /** What an avenant amends, for its name (documents.subtype, @carepact/common documentTypeLabel). */
+  documentSubtype: string | null;
   residentId: string;
   residentName: string;
   establishmentId: string;
@@ -81,6 +87,8 @@ export interface DisagreementRow {
   requestId: string;
   documentId: string;
   documentType: string;
+  /** What an avenant amends, for its name (documents.subtype, @carepact/common documentTypeLabel). */
+  documentSubtype: string | null;
   residentId: string;
   residentName: string;
   establishmentId: string;
@@ -119,6 +127,8 @@ export interface HandoverRow {
   requestId: string;
   documentId: string;
   documentType: string;
+  /** What an avenant amends, for its name (documents.subtype, @carepact/common documentTypeLabel). */
+  documentSubtype: string | null;
   residentId: string;
   residentName: string;
   establishmentId: string;
@@ -235,8 +245,8 @@ export class WorklistRepository {
     if (!establishmentIds.length) return [];
     return this.inboxRows(
       em,
-      `SELECT s.id, s.request_id, r.document_id, d.type AS document_type, d.resident_id, res.first_name AS resident_first_name, res.last_name AS resident_last_name,
-              r.establishment_id, s.first_name, s.last_name, s.capacity, s.acted_at AS at, s.key, s.optional, r.policy, d.status = 'ready' AND d.current_version_id = r.version_id AS document_ready,
+      `SELECT s.id, s.request_id, r.document_id, d.type AS document_type, d.subtype AS document_subtype, d.resident_id, res.first_name AS resident_first_name, res.last_name AS resident_last_name,
+              r.establishment_id, s.first_name, s.last_name, s.capacity, s.acted_at AS at, s.key, s.role AS signer_role, s.optional, r.policy, d.status = 'ready' AND d.current_version_id = r.version_id AS document_ready,
               d.current_version_id IS DISTINCT FROM r.version_id AS other_version,
               EXISTS (SELECT 1 FROM sole_signature_authorisations a WHERE a.document_id = r.document_id AND a.refused_request_id = r.id) AS sole_signature
          FROM signature_signers s JOIN signature_requests r ON r.id = s.request_id JOIN documents d ON d.id = r.document_id JOIN residents res ON res.id = d.resident_id
@@ -251,7 +261,7 @@ export class WorklistRepository {
     if (!establishmentIds.length) return [];
     return this.inboxRows(
       em,
-      `SELECT q.id, q.request_id, r.document_id, d.type AS document_type, d.resident_id, res.first_name AS resident_first_name, res.last_name AS resident_last_name,
+      `SELECT q.id, q.request_id, r.document_id, d.type AS document_type, d.subtype AS document_subtype, d.resident_id, res.first_name AS resident_first_name, res.last_name AS resident_last_name,
               r.establishment_id, s.first_name, s.last_name, s.capacity, q.asked_at AS at
          FROM signer_questions q JOIN signature_requests r ON r.id = q.request_id JOIN signature_signers s ON s.id = q.signer_id
          JOIN documents d ON d.id = r.document_id JOIN residents res ON res.id = d.resident_id
@@ -265,7 +275,7 @@ export class WorklistRepository {
   async disagreements(em: EntityManager, organisationId: string, establishmentIds: string[]): Promise<DisagreementRow[]> {
     if (!establishmentIds.length) return [];
     const rows = (await em.query(
-      `SELECT r.id AS request_id, r.document_id, d.type AS document_type, d.resident_id, res.first_name, res.last_name, r.establishment_id, r.policy,
+      `SELECT r.id AS request_id, r.document_id, d.type AS document_type, d.subtype AS document_subtype, d.resident_id, res.first_name, res.last_name, r.establishment_id, r.policy,
               w.view_key, w.recorded_at, s.first_name AS by_first_name, s.last_name AS by_last_name,
               v.input #> '{document,residenceChoice}' AS residence_choice
          FROM signature_requests r
@@ -281,6 +291,7 @@ export class WorklistRepository {
       requestId: x.request_id,
       documentId: x.document_id,
       documentType: x.document_type,
+      documentSubtype: x.document_subtype ?? null,
       residentId: x.resident_id,
       residentName: `${x.first_name} ${x.last_name}`,
       establishmentId: x.establishment_id,
@@ -345,7 +356,7 @@ export class WorklistRepository {
     if (!establishmentIds.length) return [];
     const handed = (key: string) => `EXISTS (SELECT 1 FROM signature_events h WHERE h.request_id = r.id AND h.kind = 'handed_over' AND h.details ->> 'recipientKey' = ${key})`;
     const rows = (await em.query(
-      `SELECT r.id, r.document_id, d.type, d.resident_id, res.first_name, res.last_name, res.admission_date::text AS admission_date, r.establishment_id, r.policy,
+      `SELECT r.id, r.document_id, d.type, d.subtype, d.resident_id, res.first_name, res.last_name, res.admission_date::text AS admission_date, r.establishment_id, r.policy,
               coalesce((SELECT min(e.at) FROM signature_events e WHERE e.request_id = r.id AND e.kind = 'sealed'), (SELECT min(sd.sealed_at) FROM sealed_documents sd WHERE sd.request_id = r.id)) AS established_at,
               (SELECT json_agg(json_build_object('id', s.id, 'key', s.key, 'role', s.role, 'firstName', s.first_name, 'lastName', s.last_name, 'capacity', s.capacity, 'email', s.email) ORDER BY s.order_no, s.key)
                  FROM signature_signers s WHERE s.request_id = r.id) AS signers,
@@ -364,6 +375,7 @@ export class WorklistRepository {
       requestId: x.id,
       documentId: x.document_id,
       documentType: x.type,
+      documentSubtype: x.subtype ?? null,
       residentId: x.resident_id,
       residentName: `${x.first_name} ${x.last_name}`,
       establishmentId: x.establishment_id,
@@ -380,7 +392,7 @@ export class WorklistRepository {
   async failedGenerations(em: EntityManager, organisationId: string, establishmentIds: string[]): Promise<FailedGenerationRow[]> {
     if (!establishmentIds.length) return [];
     const rows = (await em.query(
-      `SELECT d.id, d.type, d.resident_id, res.first_name, res.last_name, d.establishment_id, d.updated_at, v.status AS version_status, v.error_code
+      `SELECT d.id, d.type, d.subtype, d.resident_id, res.first_name, res.last_name, d.establishment_id, d.updated_at, v.status AS version_status, v.error_code
          FROM documents d JOIN residents res ON res.id = d.resident_id LEFT JOIN document_versions v ON v.id = d.current_version_id
         WHERE d.organisation_id = $1 AND d.establishment_id = ANY($2::uuid[]) AND d.status = 'generation_failed'
         ORDER BY d.updated_at`,
@@ -389,6 +401,7 @@ export class WorklistRepository {
     return rows.map((x) => ({
       documentId: x.id,
       documentType: x.type,
+      documentSubtype: x.subtype ?? null,
       residentId: x.resident_id,
       residentName: `${x.first_name} ${x.last_name}`,
       establishmentId: x.establishment_id,
@@ -405,6 +418,7 @@ export class WorklistRepository {
       requestId: x.request_id,
       documentId: x.document_id,
       documentType: x.document_type,
+      documentSubtype: x.document_subtype ?? null,
       residentId: x.resident_id,
       residentName: `${x.resident_first_name} ${x.resident_last_name}`,
       establishmentId: x.establishment_id,
@@ -412,6 +426,7 @@ export class WorklistRepository {
       capacity: x.capacity,
       at: x.at,
       ...(x.policy ? { assistance: assistsThePerson(x.policy, x.key) } : {}),
+      ...(x.signer_role ? { signerRole: x.signer_role } : {}),
       ...(x.optional === true ? { optional: true } : {}),
       ...(x.policy && assistsThePerson(x.policy, x.key)
         ? {

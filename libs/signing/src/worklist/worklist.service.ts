@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DOCUMENT_TYPE_LABELS, FrDocumentType, MEASURE_TYPE_LABELS, calendarDayIn, formatDateFr } from '@carepact/common';
+import { MEASURE_TYPE_LABELS, calendarDayIn, documentTypeLabel, formatDateFr } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
 import { EntityManager } from 'typeorm';
-import { contractNotApplicableReason, generationErrorOf, GENERATION_RETRIES_EXHAUSTED } from '@carepact/documents';
+import { archivedResidents, contractNotApplicableReason, generationErrorOf, GENERATION_RETRIES_EXHAUSTED } from '@carepact/documents';
 import { IdentityRepository, Permission, StaffActor, establishmentsWith } from '@carepact/identity';
 import { ResidentsService, addMonthsIso, applicableMeasure, isMinor, todayIso } from '@carepact/residents';
 import { LEGAL_DELAYS, addDaysIso, contractHandoverDay, contractSignatureDay, firstAvenantDay } from '../requests/legal-deadlines';
@@ -13,6 +13,7 @@ import { failedSealOf, sealFailureReason } from '../requests/seal-failure';
 import { HandoverRow, InboxRow, ResidentDeadlineRow, ResidentWindow, ReviewRow, WorklistRepository } from './worklist.repository';
 import { DocumentVisaService } from '../visa/document-visa.service';
 import { judgeDecided, residenceDisagreement } from '../policy/residence-dispute';
+import { declinedCountersignature } from '../policy/consent-sentence';
 import { soleSignatureLaw } from '../policy/sole-signature-law';
 import { SOLE_SIGNATURE_MEASURE_CHANGED, SOLE_SIGNATURE_OTHER_VERSION } from '../policy/sole-signature';
 import { soleSignatureForDecision } from '../sole-signature/sole-signature.service';
@@ -118,7 +119,9 @@ const SECTIONS: Record<WorklistCategory, { title: string; basis: string; permiss
     permission: 'signature.manage',
   },
   countersign_due: {
-    title: 'Contresignatures attendues',
+    // Not « Contresignatures »: the DIPC (and an avenant to it) is « établi et signé par le directeur »
+    // (CASF D.311 II, VII), its signature is no countersignature; the contract's, the establishment's last one, is.
+    title: 'Signatures de l’établissement attendues',
     basis:
       'Contrat, avenant : toutes les personnes ont signé, il reste la signature de l’établissement. DIPC : la signature de la direction l’établit ; la personne ou son représentant peuvent le contresigner ensuite, sans obligation (CASF D.311 II).',
     permission: 'signature.manage',
@@ -210,12 +213,17 @@ export const REFUSAL_NOTES: Record<RefusalKind, string> = {
   optional: 'Signature facultative refusée : la demande se poursuit sans elle ; ce n’est pas un refus du document, et aucun DIPC n’est à établir (CASF D.311).',
 };
 
-const label = (type: string): string => DOCUMENT_TYPE_LABELS[type as FrDocumentType]?.short ?? type;
-/** « du contrat de séjour », « de l’avenant au contrat de séjour ». */
-const ofThe = (type: string): string => {
-  const the = DOCUMENT_TYPE_LABELS[type as FrDocumentType]?.the ?? `le ${type}`;
+/** The document's name (@carepact/common documentTypeLabel): an avenant by what it amends (`subtype`, documents.subtype). */
+const label = (type: string, subtype: string | null): string => documentTypeLabel(type, subtype)?.short ?? type;
+/** « du contrat de séjour », « de l’avenant au document individuel de prise en charge (DIPC) ». */
+const ofThe = (type: string, subtype: string | null): string => {
+  const the = documentTypeLabel(type, subtype)?.the ?? `le ${type}`;
   return the.startsWith('le ') ? `du ${the.slice(3)}` : `de ${the}`;
 };
+/** « sur le contrat de séjour », « sur l’avenant … ». */
+const theOf = (type: string, subtype: string | null): string => documentTypeLabel(type, subtype)?.the ?? `le ${type}`;
+/** « refusé », « refusée » for the annex. */
+const refusedWord = (subtype: string | null): string => (subtype === 'annexe-liberte-aller-venir' ? 'refusée' : 'refusé');
 const capital = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 const residentHref = (id: string): string => `/console/residents/${id}`;
 const documentHref = (id: string): string => `/console/documents/${id}`;
@@ -303,7 +311,7 @@ export class WorklistService {
         establishmentId: x.establishmentId,
         residentId: x.residentId,
         residentName: x.residentName,
-        title: `${capital(label(x.documentType))} : désaccord sur le lieu de vie`,
+        title: `${capital(label(x.documentType, x.documentSubtype))} : désaccord sur le lieu de vie`,
         detail: `Avis consigné${x.recordedBy ? ` par ${x.recordedBy}` : ''}. Le juge des contentieux de la protection (ou le conseil de famille) doit statuer ; sa décision sera citée dans une nouvelle version du document.`,
         dueDay: calendarDayIn(x.recordedAt),
         overdue: false,
@@ -314,7 +322,9 @@ export class WorklistService {
       });
     }
     for (const r of requests) if (!blocked.has(r.id)) items.push(...requestItems(r, today));
-    for (const x of refusals)
+    for (const x of refusals) {
+      // A DIPC's countersignature declined (CASF D.311 II): information on the document page, nothing to handle.
+      if (declinedCountersignature({ role: x.signerRole ?? '', optional: x.optional === true, status: 'refused' }, x.documentType)) continue;
       items.push({
         ...(x.optional
           ? // A signature that may be given, not required: declining it refuses nothing (portal-actions refuse: the request goes on).
@@ -322,21 +332,21 @@ export class WorklistService {
             inboxItem(
               'refusal',
               x,
-              `${capital(label(x.documentType))} : signature facultative refusée`,
-              `a refusé de signer ; sa signature était facultative : la demande se poursuit sans elle. Ce n’est pas un refus ${ofThe(x.documentType)}${x.documentType === 'contrat-sejour' ? ', et aucun DIPC n’est à établir (CASF D.311)' : ''}.`,
+              `${capital(label(x.documentType, x.documentSubtype))} : signature facultative refusée`,
+              `a refusé de signer ; sa signature était facultative : la demande se poursuit sans elle. Ce n’est pas un refus ${ofThe(x.documentType, x.documentSubtype)}${x.documentType === 'contrat-sejour' ? ', et aucun DIPC n’est à établir (CASF D.311)' : ''}.`,
               'Refusé le',
             )
           : x.assistance
           ? x.soleSignature && setAsideNow(standing.get(x.id))
             ? // The authorisation no longer applies (the measure changed, or no longer allows it): the next sending calls the
               // assistant the measure in effect names (C. civ. 469 al. 3: one act refused under one measure; sole-signature.ts).
-              inboxItem('refusal', x, `${capital(label(x.documentType))} : assistance refusée, autorisation du juge non retenue`, setAsideDetail(x, standing.get(x.id)!), 'Refusé le')
+              inboxItem('refusal', x, `${capital(label(x.documentType, x.documentSubtype))} : assistance refusée, autorisation du juge non retenue`, setAsideDetail(x, standing.get(x.id)!), 'Refusé le')
             : x.soleSignature
             ? // C. civ. 469 al. 3 (494-10 under an habilitation familiale): the judge authorised her to sign alone the version refused.
               inboxItem(
                 'refusal',
                 x,
-                `${capital(label(x.documentType))} : assistance refusée, autorisation du juge enregistrée`,
+                `${capital(label(x.documentType, x.documentSubtype))} : assistance refusée, autorisation du juge enregistrée`,
                 x.soleSignature.documentReady
                   ? `a refusé son assistance ; le juge a autorisé la personne à signer seule (${soleSignatureLaw(x.assistantMeasure).cite}). Prochaine étape : Envoyer à la signature (la personne signe seule).`
                   : x.soleSignature.otherVersion
@@ -347,7 +357,7 @@ export class WorklistService {
             : inboxItem(
                 'refusal',
                 x,
-                `${capital(label(x.documentType))} : assistance refusée`,
+                `${capital(label(x.documentType, x.documentSubtype))} : assistance refusée`,
                 x.assistantMeasure === 'habilitation_familiale'
                   ? `a refusé son assistance. La personne peut saisir le juge, qui statue sur cette difficulté (${soleSignatureLaw(x.assistantMeasure).basis}) ; ce n’est pas un refus du document.`
                   : 'a refusé son assistance. La personne peut demander au juge l’autorisation de signer seule (C. civ. 469) ; ce n’est pas un refus du document.',
@@ -355,15 +365,16 @@ export class WorklistService {
               )
           : // A required signer refused: the person, or her legal representative deciding for her. A contract so refused gives way
             // to the DIPC (CASF D.311 I: « lorsque la personne accueillie ou son représentant légal refuse la signature dudit contrat »).
-            inboxItem('refusal', x, `${capital(label(x.documentType))} refusé`, `a refusé de signer.${x.documentType === 'contrat-sejour' ? ' Un DIPC est à établir (CASF D.311).' : ''}`, 'Refusé le')),
+            inboxItem('refusal', x, `${capital(label(x.documentType, x.documentSubtype))} ${refusedWord(x.documentSubtype)}`, `a refusé de signer.${x.documentType === 'contrat-sejour' ? ' Un DIPC est à établir (CASF D.311).' : ''}`, 'Refusé le')),
         refused: x.optional ? 'optional' : x.assistance ? 'assistance' : x.documentType === 'contrat-sejour' ? 'contract' : 'document',
       });
+    }
     for (const r of reviews) {
       const item = reviewItem(r, today);
       if (item) items.push(item);
     }
     for (const h of handovers) items.push(...handoverItems(h, today));
-    for (const x of questions) items.push(inboxItem('question', x, `Question sur le ${label(x.documentType)}`, 'attend une réponse.', 'Posée le'));
+    for (const x of questions) items.push(inboxItem('question', x, `Question sur ${theOf(x.documentType, x.documentSubtype)}`, 'attend une réponse.', 'Posée le'));
     for (const v of visas)
       items.push({
         category: 'visa_due',
@@ -371,7 +382,7 @@ export class WorklistService {
         establishmentId: v.establishmentId,
         residentId: v.residentId,
         residentName: v.residentName,
-        title: `${capital(label(v.type))} : visa demandé`,
+        title: `${capital(label(v.type, v.subtype))} : visa demandé`,
         detail: `Relisez la version générée, puis accordez le visa ou refusez-le en disant ce qui est à corriger.`,
         dueDay: calendarDayIn(v.since),
         overdue: false,
@@ -388,7 +399,7 @@ export class WorklistService {
         establishmentId: f.establishmentId,
         residentId: f.residentId,
         residentName: f.residentName,
-        title: `${capital(label(f.documentType))} : génération échouée`,
+        title: `${capital(label(f.documentType, f.documentSubtype))} : génération échouée`,
         detail: error?.message ?? null,
         dueDay: calendarDayIn(f.since),
         overdue: false,
@@ -398,7 +409,13 @@ export class WorklistService {
         requestId: null,
       });
     }
-    return { today, establishments: establishments.map((e) => byEstablishment(e.id, e.name, items.filter((i) => i.establishmentId === e.id))) };
+    // A person in the intermediate archive (her departure plus the active-base delay: intermediate-archive.ts)
+    // has nothing « à faire » any more, in any section: no new act is made for her (RESIDENT_ARCHIVED) and
+    // her file answers only a specific need (CNIL délibérations n° 2021-028 and 2023-095, RGPD art. 5.1.e).
+    // A departed person still in the active base keeps what is left to regularise (a refusal, a question, a handover).
+    const archived = await archivedResidents(em, org, items.map((i) => i.residentId), now);
+    const current = archived.size ? items.filter((i) => !archived.has(i.residentId)) : items;
+    return { today, establishments: establishments.map((e) => byEstablishment(e.id, e.name, current.filter((i) => i.establishmentId === e.id))) };
   }
 
   /** Whether the authorisation recorded on a refused document still applies to the version that would be sent now. */
@@ -521,7 +538,7 @@ function handoverItems(h: HandoverRow, today: string): (WorklistItem & { establi
       establishmentId: h.establishmentId,
       residentId: h.residentId,
       residentName: h.residentName,
-      title: `${capital(label(h.documentType))} : à remettre en main propre à ${x.name}`,
+      title: `${capital(label(h.documentType, h.documentSubtype))} : à remettre en main propre à ${x.name}`,
       detail: `${capital(x.capacity)}. ${x.emailFailed ? 'L’e-mail avec le document n’a pas pu être remis. ' : ''}Remettez le document établi, puis enregistrez la remise (date, comment) sur sa page.`,
       dueDay: legal ?? calendarDayIn(h.establishedAt),
       overdue: legal !== null && today > legal,
@@ -629,7 +646,7 @@ function residentItems(r: ResidentDeadlineRow, establishmentCategory: string, to
         ...base,
         category: 'contract_late',
         key: `contract_late:${c.id}`,
-        title: `${capital(label(c.type))} ${!handedOver ? 'à remettre' : 'à faire signer'}`,
+        title: `${capital(label(c.type, null))} ${!handedOver ? 'à remettre' : 'à faire signer'}`,
         detail: [
           !handedOver && today > handover ? `Non remis dans les ${LEGAL_DELAYS.contractHandoverDays} jours.` : handedOver && lateHandover ? `Remis après ${LEGAL_DELAYS.contractHandoverDays} jours.` : null,
           lateSignature ? 'Non signé dans le mois qui suit l’admission.' : null,
@@ -695,7 +712,7 @@ function requestItems(r: ActiveRequestRow, today: string): (WorklistItem & { est
         ...base,
         category: 'seal_failed',
         key: `seal_failed:${r.id}`,
-        title: `${capital(label(r.documentType))} : scellement échoué`,
+        title: `${capital(label(r.documentType, r.documentSubtype))} : scellement échoué`,
         detail: sealFailureReason(sealFailure.code),
         dueDay: calendarDayIn(sealFailure.at),
         overdue: false,
@@ -721,7 +738,7 @@ function requestItems(r: ActiveRequestRow, today: string): (WorklistItem & { est
         ...base,
         category: 'countersign_due',
         key: `countersign_due:${r.id}`,
-        title: establishes ? `${capital(label(r.documentType))} à signer par la direction pour l’établir` : `${capital(label(r.documentType))} à contresigner`,
+        title: establishes ? `${capital(label(r.documentType, r.documentSubtype))} à signer par la direction pour l’établir` : `${capital(label(r.documentType, r.documentSubtype))} à contresigner`,
         detail: establishes
           ? `${director.firstName} ${director.lastName} (${director.capacity}) : sa signature établit le document, qui s’applique alors et est remis ; la personne ou son représentant peuvent le contresigner ensuite, sans obligation (CASF D.311 II).`
           : `${director.firstName} ${director.lastName} (${director.capacity}) : toutes les autres signatures sont là.`,
@@ -742,7 +759,7 @@ function requestItems(r: ActiveRequestRow, today: string): (WorklistItem & { est
       ...base,
       category: 'awaiting_signer',
       key: `awaiting_signer:${s.id}`,
-      title: `${capital(label(r.documentType))} : signature de ${s.firstName} ${s.lastName}`,
+      title: `${capital(label(r.documentType, r.documentSubtype))} : signature de ${s.firstName} ${s.lastName}`,
       detail: `${capital(s.capacity)}. ${how}`,
       dueDay: due,
       overdue,

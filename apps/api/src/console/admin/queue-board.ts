@@ -142,5 +142,12 @@ export function mountQueueBoard(app: INestApplication, config: AppConfig): void 
     }
   };
   app.use(QUEUE_BOARD_PATH, guard, server.getRouter());
-  (app.getHttpServer() as Server).once('close', () => void Promise.allSettled((queues ?? []).map((q) => q.close())));
+  // Closed with the HTTP server, each time it closes: a server listened to and closed again (supertest,
+  // each request) emits 'close' more than once, and a board opened after the first one must close
+  // too, or its Redis connections keep the process alive.
+  (app.getHttpServer() as Server).on('close', () => {
+    const open = queues ?? [];
+    queues = null;
+    void Promise.allSettled(open.map((q) => q.close()));
+  });
 }

@@ -4,7 +4,7 @@ import { DataJobsService, archiveParams } from '@carepact/archive';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { FieldError, ValidationError, isDomainError } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
-import { StaffActor, StaffService, assertCanSomewhere, auditActor } from '@carepact/identity';
+import { StaffActor, StaffService, assertCanSomewhere } from '@carepact/identity';
 import { ResidentsService } from '@carepact/residents';
 import type { Request, Response } from 'express';
 import { ParseIdPipe } from '../../http/parse-id.pipe';
@@ -39,10 +39,19 @@ export class ConsoleArchiveController {
   ) {}
 
   @Get()
-  async page(@Req() req: Request, @Res() res: Response, @Query('demande') requested?: string, @Query('actualiser') refresh?: string): Promise<void> {
+  async page(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Query('demande') requested?: string,
+    @Query('actualiser') refresh?: string,
+    @Query('document') documentId?: string,
+  ): Promise<void> {
     const actor = actorOf(req);
     assertCanSomewhere(actor, 'records.manage');
-    await this.render(res, actor, 200, { requested: typeof requested === 'string' && /^[0-9a-f-]{36}$/.test(requested) ? requested : undefined, refreshStopped: refresh === 'non' }, req.query);
+    const uuid = (v: unknown) => (typeof v === 'string' && /^[0-9a-f-]{36}$/.test(v) ? v : undefined);
+    // From a document page's « Préparer le paquet d’archive de ce document »: the package form starts on that document.
+    const prefill = uuid(documentId) ? { prefill: { scope: 'document', documentId: uuid(documentId) } } : {};
+    await this.render(res, actor, 200, { requested: uuid(requested), refreshStopped: refresh === 'non', ...prefill }, req.query);
   }
 
   @Post('export')
@@ -72,10 +81,18 @@ export class ConsoleArchiveController {
       const residentId = (body.accessResidentId ?? '').toLowerCase();
       if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(residentId))
         throw new ValidationError([{ field: 'residentId', code: 'INVALID_ID', message: 'Choisissez la personne.' }]);
-      const job = await this.tx.run((em) => this.jobs.requestAccess(em, actor, residentId));
+      // The request it answers (RGPD art. 15; required for a person in the intermediate archive): DataJobsService.requestAccess.
+      const request = { from: body.requestFrom, receivedOn: body.requestReceivedOn, statement: body.requestStatement };
+      const job = await this.tx.run((em) => this.jobs.requestAccess(em, actor, residentId, request));
       return redirectTo(res, `/console/archives?demande=${job.id}`);
     } catch (e) {
-      return this.refused(res, actor, e, 'access', body, { residentId: 'accessResidentId' });
+      return this.refused(res, actor, e, 'access', body, {
+        residentId: 'accessResidentId',
+        request: 'requestFrom',
+        'request.from': 'requestFrom',
+        'request.receivedOn': 'requestReceivedOn',
+        'request.statement': 'requestStatement',
+      });
     }
   }
 
@@ -83,7 +100,7 @@ export class ConsoleArchiveController {
   async download(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string): Promise<void> {
     const actor = actorOf(req);
     assertCanSomewhere(actor, 'records.manage');
-    const file = await this.jobs.download(auditActor(actor), actor.organisationId, id);
+    const file = await this.jobs.download(actor, id);
     res.setHeader('Content-Type', 'application/zip');
     res.setHeader('Content-Disposition', `attachment; filename="${file.fileName}"`);
     res.setHeader('Cache-Control', 'no-store');

@@ -75,8 +75,8 @@ describe('archives page: what each request is about', () => {
       people: new Map(),
       establishments: new Map(),
       documents: new Map([
-        [a, { state: 'present', id: a, type: 'contrat-sejour', residentId: a, establishmentId: ours, residentLastName: 'Dupont', residentFirstName: 'Marcel' }],
-        [b, { state: 'present', id: b, type: 'dipc', residentId: b, establishmentId: theirs, residentLastName: 'Ailleurs', residentFirstName: 'Anne' }],
+        [a, { state: 'present', id: a, type: 'contrat-sejour', subtype: null, residentId: a, establishmentId: ours, residentLastName: 'Dupont', residentFirstName: 'Marcel' }],
+        [b, { state: 'present', id: b, type: 'dipc', subtype: null, residentId: b, establishmentId: theirs, residentLastName: 'Ailleurs', residentFirstName: 'Anne' }],
         [c, { state: 'purged', id: c, purgedAt: '2026-12-01T10:00:00.000Z' }],
       ]),
       reports: new Map(),
@@ -157,5 +157,22 @@ describe('archives page: dates as the rest of the console writes them', () => {
     expect(/<td data-label="Demandée le">([^<]*)<\/td>/.exec(html)?.[1]).toBe('2 décembre 2026 à 10 h 00');
     expect(html).toContain('Terminé le 2 décembre 2026 à 10 h 01');
     expect(html.replace(/<[^>]+>/g, ' ')).not.toMatch(/\d{2}\/\d{2}\/\d{4}/);
+  });
+});
+
+describe('archives page: a document’s package from its page', () => {
+  it('the form starts on « Un document » with its id (it asked to copy the id from the page’s address)', () => {
+    const id = '00000000-0000-4000-8000-0000000000ee';
+    const html = archivePage(actor, 'csrf', {
+      jobs: [],
+      subjects: { residents: new Map(), establishments: new Map(), documents: new Map() } as unknown as Subjects,
+      people: { export: { words: '', found: [], total: 0 }, access: { words: '', found: [], total: 0 } },
+      establishments: [],
+      refreshing: false,
+      refreshStopped: false,
+      prefill: { scope: 'document', documentId: id },
+    });
+    expect(html).toMatch(/<option value="document" selected/);
+    expect(html).toMatch(new RegExp(`name="documentId"[^>]*value="${id}"|value="${id}"[^>]*name="documentId"`));
   });
 });

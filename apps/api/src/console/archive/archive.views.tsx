@@ -4,6 +4,12 @@ import { StaffActor, can } from '@carepact/identity';
 import { ErrorSummary, Notice, PostForm, RadioGroup, SelectField, TextField, renderPage } from '../../views';
 import { ConsolePage } from '../console-layout';
 
+/**
+ * What an avenant amends (`documents.subtype`), for its name (documentTypeLabel). libs/archive's
+ * subjects (subjects.ts) do not select it yet: read when present, else the type's name.
+ */
+const subtypeOf = (d: object): unknown => ('subtype' in d ? (d as { subtype: unknown }).subtype : null);
+
 export interface ArchivePageState {
   jobs: DataJobView[];
   /** The people and establishments the jobs are about (DataJobsService.subjectsOf). */
@@ -18,6 +24,8 @@ export interface ArchivePageState {
   /** The page refreshes itself while a job runs, unless the person stopped it (WCAG 2.2.1). */
   refreshing: boolean;
   refreshStopped: boolean;
+  /** The package form's first values (a document page's link: its scope and id). */
+  prefill?: Record<string, string | undefined>;
 }
 
 export type PersonForm = 'export' | 'access';
@@ -57,7 +65,7 @@ const PHASE_LABELS: Record<string, string> = {
   done: 'terminé',
 };
 
-// Dates as the rest of the console writes them (libs/common fr-fr.ts): « 2 décembre 2026 », « 2 décembre 2026 à 09 h 30 », in Paris.
+// Dates as the rest of the console writes them (libs/common fr-fr.ts): « 2 décembre 2026 », « 2 décembre 2026 à 9 h 30 », in Paris.
 const dateTime = (iso: string) => formatDateTimeFr(iso);
 
 /** The Paris day of an instant (milliseconds). */
@@ -87,7 +95,7 @@ function scopeOf(j: DataJobView, subjects: Subjects, actor: StaffActor): Scope {
     if (doc?.state !== 'present') return { text: 'document introuvable' };
     // As for a person: her name only to whom may read her file.
     if (!can(actor, 'resident.read', doc.establishmentId)) return { text: 'document d’un établissement dont vous ne voyez pas les résidents' };
-    const title = documentTitle(doc.type, `${doc.residentLastName} ${doc.residentFirstName}`);
+    const title = documentTitle(doc.type, subtypeOf(doc), `${doc.residentLastName} ${doc.residentFirstName}`);
     return { text: 'document : ', link: { text: title, href: `/console/documents/${doc.id}` } };
   }
   if (p.kind === 'archive_export' || p.kind === 'access_request') {
@@ -196,7 +204,7 @@ function pickerErrors(which: PersonForm, search: PersonSearch, errors: FieldErro
 /** /console/archives: request an archive package or an access request, follow them, download. */
 export function archivePage(actor: StaffActor, csrf: string, s: ArchivePageState): string {
   const f = s.failed;
-  const exportValues = f?.form === 'export' ? f.values : {};
+  const exportValues = f?.form === 'export' ? f.values : (s.prefill ?? {});
   const accessValues = f?.form === 'access' ? f.values : {};
   const exportErrors = f?.form === 'export' ? pickerErrors('export', s.people.export, f.errors) : undefined;
   const accessErrors = f?.form === 'access' ? pickerErrors('access', s.people.access, f.errors) : undefined;
@@ -252,6 +260,9 @@ export function archivePage(actor: StaffActor, csrf: string, s: ArchivePageState
                         {j.status === 'done' && j.error ? (
                           // The purge deleted the zip with the person's data (RetentionService.dropExports).
                           j.error
+                        ) : j.status === 'done' && (j.kind === 'archive_export' || j.kind === 'access_request') && j.requestedBy !== `staff:${actor.userId}` ? (
+                          // DataJobsService.download: a zip goes only to whoever asked for it.
+                          'Réservé à la personne qui l’a demandé'
                         ) : j.status === 'done' && (j.kind === 'archive_export' || j.kind === 'access_request') ? (
                           <a href={`/console/archives/${j.id}/telecharger`}>
                             Télécharger le zip<span class="visually-hidden"> ({KIND_LABELS[j.kind]}, {scopeText(scope)})</span>
@@ -308,6 +319,33 @@ export function archivePage(actor: StaffActor, csrf: string, s: ArchivePageState
         <PersonSearchForm which="access" />
         <PostForm action="/console/archives/acces" csrf={csrf}>
           <PersonPicker which="access" search={s.people.access} value={accessValues.accessResidentId} errors={accessErrors} />
+          {/* The request it answers (DataJobsService.requestAccess): required for a person in the intermediate archive. */}
+          <RadioGroup
+            name="requestFrom"
+            label="Qui a fait la demande"
+            hint="Obligatoire si la personne est en archive intermédiaire (après la fin de l’accompagnement) : la demande reçue est enregistrée avec l’export."
+            options={[
+              ['person', 'La personne elle-même'],
+              ['representative', 'Son représentant (tuteur, curateur, mandataire…)'],
+            ]}
+            value={accessValues.requestFrom}
+            errors={accessErrors}
+          />
+          <TextField
+            name="requestReceivedOn"
+            type="date"
+            label="Demande reçue le"
+            hint="Le jour où l’établissement l’a reçue. La réponse est due au plus tard un mois après (RGPD, article 12.3 ; prolongeable de deux mois pour une demande complexe, en le disant à la personne)."
+            value={accessValues.requestReceivedOn}
+            errors={accessErrors}
+          />
+          <TextField
+            name="requestStatement"
+            label="La demande reçue"
+            hint="Comment elle est arrivée (courrier, e-mail, en main propre), sa référence et ce qu’elle demande, de 3 à 500 caractères. Pas d’information de santé : le journal d’audit n’en garde que l’empreinte."
+            value={accessValues.requestStatement}
+            errors={accessErrors}
+          />
           <button type="submit">Préparer l’export de ses données</button>
         </PostForm>
       </section>

@@ -9,6 +9,8 @@ export interface CancelRequestModel {
   actor: StaffActor;
   csrf: string;
   documentType: string;
+  /** What an avenant amends, for its name (documents.subtype). */
+  documentSubtype: string | null;
   request: RequestView;
   /** The reason typed, when the form comes back. */
   reason: string;
@@ -33,7 +35,7 @@ export function cancelRequestPage(m: CancelRequestModel): string {
   const doc = `/console/documents/${r.documentId}`;
   const sentAt = r.events.find((e) => e.kind === 'created')?.at;
   return renderPage(
-    <ConsolePage title={`${m.error ? 'Erreur — ' : ''}${title} — ${typeTitle(m.documentType as Parameters<typeof typeTitle>[0])}`} actor={m.actor} csrf={m.csrf}>
+    <ConsolePage title={`${m.error ? 'Erreur — ' : ''}${title} — ${typeTitle(m.documentType as Parameters<typeof typeTitle>[0], m.documentSubtype)}`} actor={m.actor} csrf={m.csrf}>
       <p class="back">
         <a href={`${doc}#signatures`}>Retour au document</a>
       </p>
@@ -44,7 +46,7 @@ export function cancelRequestPage(m: CancelRequestModel): string {
       ) : (
         <>
           <p>
-            {typeTitle(m.documentType as Parameters<typeof typeTitle>[0])}
+            {typeTitle(m.documentType as Parameters<typeof typeTitle>[0], m.documentSubtype)}
             {sentAt ? `, demande envoyée le ${formatDateFr(new Date(sentAt))}` : ''}. Si vous l’annulez :
           </p>
           <ul>

@@ -44,7 +44,7 @@ const timeline: Entry[] = [
 ];
 
 const history: DocumentHistory = {
-  document: { id: 'd0c00000-0000-4000-8000-000000000000', type: 'contrat-sejour', status: 'signed', residentId: 'r', establishmentId: ESTABLISHMENT, createdAt: '2026-12-01T09:00:00.000Z', currentVersionId: VERSION },
+  document: { id: 'd0c00000-0000-4000-8000-000000000000', type: 'contrat-sejour', subtype: null, status: 'signed', residentId: 'r', establishmentId: ESTABLISHMENT, createdAt: '2026-12-01T09:00:00.000Z', currentVersionId: VERSION },
   versions: [
     {
       id: VERSION,

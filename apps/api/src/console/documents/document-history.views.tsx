@@ -23,8 +23,9 @@ const REQUEST_STATUS: Record<string, string> = {
   refused: 'refusée',
 };
 
-function docTitle(type: string): string {
-  return typeTitle(type as Parameters<typeof typeTitle>[0]);
+/** A document's name, an avenant by what it amends (`documents.subtype`, which libs/archive's history selects: documentTypeLabel). */
+function docTitle(d: { type: string; subtype: string | null }): string {
+  return typeTitle(d.type as Parameters<typeof typeTitle>[0], d.subtype);
 }
 
 function statusLabel(s: string): string {
@@ -95,7 +96,7 @@ function Verification(props: { v: NonNullable<DocumentHistoryModel['verification
 export function documentHistoryPage(m: DocumentHistoryModel): string {
   const h = m.history;
   const d = h.document;
-  const title = `Historique — ${docTitle(d.type)}`;
+  const title = `Historique — ${docTitle(d)}`;
   const versionNumber = new Map(h.versions.map((v) => [v.id, v.number]));
   return renderPage(
     <ConsolePage title={title} actor={m.actor} csrf={m.csrf} stylesheets={DOCUMENT_STYLESHEETS}>
@@ -138,9 +139,9 @@ export function documentHistoryPage(m: DocumentHistoryModel): string {
             {h.lineage.map((l) => (
               <li key={l.id}>
                 {l.current ? (
-                  <strong aria-current="page">{docTitle(l.type)} (ce document)</strong>
+                  <strong aria-current="page">{docTitle(l)} (ce document)</strong>
                 ) : (
-                  <a href={`/console/documents/${l.id}/historique`}>{docTitle(l.type)}</a>
+                  <a href={`/console/documents/${l.id}/historique`}>{docTitle(l)}</a>
                 )}{' '}
                 — {statusLabel(l.status)}, créé le {formatDateFr(new Date(l.createdAt))}
               </li>

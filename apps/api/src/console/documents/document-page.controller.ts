@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { RetentionService } from '@carepact/archive';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { DomainError, ForbiddenError, NotFoundError, ValidationError } from '@carepact/common';
-import { DocumentsService, archiveState } from '@carepact/documents';
+import { DocumentsService, archiveState, residentArchived } from '@carepact/documents';
 import { StaffActor, StaffService, assertCanSomewhere, auditActor, can, establishmentsWith } from '@carepact/identity';
 import { TransactionRunner } from '@carepact/database';
 import { ResidentsService } from '@carepact/residents';
@@ -116,7 +116,7 @@ export class DocumentPageController {
     const r = await this.ownRequest(actor, id, requestId);
     const doc = await this.documents.get(actor, id);
     if (!can(actor, 'signature.manage', doc.establishmentId)) throw new ForbiddenError();
-    sendHtml(res, 200, cancelRequestPage({ actor, csrf: consoleCsrfToken(this.config.secrets.session, actor), documentType: doc.type, request: r, reason: '', error: null }));
+    sendHtml(res, 200, cancelRequestPage({ actor, csrf: consoleCsrfToken(this.config.secrets.session, actor), documentType: doc.type, documentSubtype: doc.subtype, request: r, reason: '', error: null }));
   }
 
   /** The confirmation's POST: the reason is required here (recorded on the audit event); without it, the confirmation page again (400). */
@@ -131,7 +131,7 @@ export class DocumentPageController {
         const doc = await this.documents.get(actor, id);
         const error = e.details.find((d) => d.field === 'reason') ?? { field: 'reason', code: e.code, message: e.messageFr };
         const reason = typeof body.reason === 'string' ? body.reason : '';
-        sendHtml(res, 400, cancelRequestPage({ actor, csrf: consoleCsrfToken(this.config.secrets.session, actor), documentType: doc.type, request: r, reason, error }));
+        sendHtml(res, 400, cancelRequestPage({ actor, csrf: consoleCsrfToken(this.config.secrets.session, actor), documentType: doc.type, documentSubtype: doc.subtype, request: r, reason, error }));
         return null;
       }
       return { kind: 'done', message: 'La demande de signature est annulée : les liens envoyés ne fonctionnent plus.' };
@@ -151,12 +151,21 @@ export class DocumentPageController {
   /** The director's countersignature from the console session (signed by the account, nothing typed). */
   @Post('demandes/:requestId/contresigner')
   async countersign(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string, @Param('requestId', ParseIdPipe) requestId: string): Promise<void> {
-    await this.act(req, res, id, async (actor) => {
-      await this.ownRequest(actor, id, requestId);
-      const after = await this.signers.countersign(actor, requestId, { ip: clientIp(req), userAgent: req.get('user-agent') ?? null });
-      // A DIPC (or an avenant to it) is established by this signature, not countersigned (CASF D.311 II, VII).
-      return { kind: 'done', message: directorSignedMessage((await this.documents.get(actor, id)).type, after) };
-    });
+    await this.act(
+      req,
+      res,
+      id,
+      async (actor, body) => {
+        await this.ownRequest(actor, id, requestId);
+        // A binding signature is never one click: the box naming the version must be ticked.
+        if (body.confirm !== 'oui')
+          throw new ValidationError([{ field: 'confirm', code: 'COUNTERSIGN_NOT_CONFIRMED', message: 'Cochez la case pour confirmer que vous signez ce document pour l’établissement.' }]);
+        const after = await this.signers.countersign(actor, requestId, { ip: clientIp(req), userAgent: req.get('user-agent') ?? null });
+        // A DIPC (or an avenant to it) is established by this signature, not countersigned (CASF D.311 II, VII).
+        return { kind: 'done', message: directorSignedMessage((await this.documents.get(actor, id)).type, after) };
+      },
+      `countersign-${requestId}`,
+    );
   }
 
   /** The established document handed over in person (CASF D.311 III), as POST /api/signature-requests/:id/handover. */
@@ -422,6 +431,8 @@ export class DocumentPageController {
   private async render(res: Response, actor: StaffActor, id: string, status: number, extra: { flash?: Flash | null; refusal?: Refusal }): Promise<void> {
     const doc = await this.documents.get(actor, id);
     const archive = await archiveState(this.tx.manager, actor, doc.residentId);
+    // In the intermediate archive, opened or not: no new signing act (SignatureRequestsService refuses it: RESIDENT_ARCHIVED).
+    const signingClosed = await residentArchived(this.tx.manager, actor.organisationId, doc.residentId);
     const perms = {
       // Past the active base, the content only once the archive is opened (intermediate-archive.ts): the page shows the rest.
       content: can(actor, 'document.content', doc.establishmentId) && (!archive.archivedSince || !!archive.openUntil),
@@ -445,7 +456,7 @@ export class DocumentPageController {
     const visa = await this.visa.view(actor, id);
     let decision: PolicyDecision | null = null;
     let decisionRefusal: string | null = null;
-    if (doc.status === 'ready' && !requests.some((r) => r.status === 'active') && (visa.state === 'none' || visa.state === 'approved')) {
+    if (!signingClosed && doc.status === 'ready' && !requests.some((r) => r.status === 'active') && (visa.state === 'none' || visa.state === 'approved')) {
       try {
         decision = await this.requests.preview(actor, id);
       } catch (e) {
@@ -455,7 +466,8 @@ export class DocumentPageController {
     }
     const dipcOffers = new Map<string, { reason: string; startDate: string | null }>();
     for (const r of requests.filter((x) => x.nextStep?.kind === 'create_dipc')) {
-      if (!perms.write) break;
+      // The offer carries the contract's content: not past the active base unless the archive is open to this reader (DipcOfferService refuses it too).
+      if (!perms.write || (archive.archivedSince && !archive.openUntil)) break;
       const offer = await this.dipc.offer(actor, r.id);
       dipcOffers.set(r.id, { reason: String(offer.data.reason ?? ''), startDate: typeof offer.data.startDate === 'string' ? offer.data.startDate : null });
     }
@@ -471,6 +483,8 @@ export class DocumentPageController {
       residentName,
       perms,
       archivedSince: archive.archivedSince && !archive.openUntil ? archive.archivedSince : null,
+      signingClosed,
+      contentArchived: can(actor, 'document.content', doc.establishmentId) && archive.archivedSince && !archive.openUntil ? archive.archivedSince : null,
       changes,
       decision,
       decisionRefusal,

@@ -3,7 +3,7 @@ import { HOLDER_ROLE_OF, type ContactView, type MeasureType, type MeasureView, t
 import { decideSigners, type PolicyDecision, type PolicyInput, type RequestView, type SoleSignatureView } from '@carepact/signing';
 import { viewActor, VIEW_ESTABLISHMENT } from '@carepact/testing';
 import { sealFailureReason, withoutFileReferences } from '@carepact/signing';
-import { type DocumentPageModel, type DocumentPagePerms, documentPage } from './document-page.views';
+import { type DocumentPageModel, type DocumentPagePerms, documentPage, requestDeadlineHint } from './document-page.views';
 
 /**
  * The document page as each role reads it. The auditor has `document.read` but neither
@@ -109,6 +109,7 @@ function doc(status: DocumentView['status']): DocumentView {
     residentId: 'r-ahmed',
     establishmentId: VIEW_ESTABLISHMENT,
     type: 'contrat-sejour',
+    subtype: null,
     status,
     currentVersionId: VERSION_ID,
     generationError: null,
@@ -237,7 +238,7 @@ describe('document page: what the auditor reads (document.read, neither document
     const text = textOf(page(AUDITOR, { requests: [request(curatelle)] }));
     expect(text).toContain('Questions des signataires');
     expect(text).toContain('2 questions posées.');
-    expect(text).toContain('Karim Benaïssa a posé une question le 3 novembre 2026 à 09 h 30. Réponse donnée le 3 novembre 2026 à 15 h 05 (et 1 réponse complémentaire).');
+    expect(text).toContain('Karim Benaïssa a posé une question le 3 novembre 2026 à 9 h 30. Réponse donnée le 3 novembre 2026 à 15 h 05 (et 1 réponse complémentaire).');
     expect(text).toContain('Karim Benaïssa a posé une question le 4 novembre 2026 à 11 h 00. Pas encore de réponse.');
     for (const secret of [QUESTION, '72,30', ANSWER, FOLLOW_UP, 'fauteuil']) expect({ secret, shown: text.includes(secret) }).toEqual({ secret, shown: false });
   });
@@ -345,6 +346,12 @@ describe('document page: the countersignature when the person’s own signature 
     expect(text).not.toContain('vous clôturez la demande sans elle');
     expect(text).toContain('Signer et établir le document');
     expect(text).not.toContain('Toutes les signatures sont là');
+  });
+  it('a click alone never signs: the form has a required box naming the version (the newcomer’s review)', () => {
+    const html = page(DIRECTOR, { requests: [dipcRequest('pending')] });
+    const form = html.slice(html.indexOf('/contresigner"'), html.indexOf('</form>', html.indexOf('/contresigner"')));
+    expect(form).toMatch(/<input type="checkbox" id="[^"]+" name="confirm" value="oui" required/);
+    expect(textOf(form)).toMatch(/J’ai lu le document et je le signe pour l’établissement \(version \d+\)\./);
   });
   it('she has signed: all the signatures are there', () => {
     expect(textOf(page(DIRECTOR, { requests: [dipcRequest('signed')] }))).toContain('Toutes les signatures sont là');
@@ -656,5 +663,25 @@ describe('document page: every signature is in, the seal pending or failed for g
 
   it('not every signature in: the cancel is offered as before', () => {
     expect(textOf(page(DIRECTOR, { requests: [request(decide(null))] }))).toContain('Annuler la demande de signature');
+  });
+});
+
+describe('document page: the request deadline’s hint follows the document’s own legal deadline', () => {
+  it('the contract and the avenant name their rule; the projet and the minutes have none (the newcomer read « un mois après l’admission pour le contrat » on a projet)', () => {
+    expect(requestDeadlineHint('contrat-sejour')).toContain('dans le mois qui suit l’admission');
+    expect(requestDeadlineHint('avenant')).toContain('six mois');
+    expect(requestDeadlineHint('dipc')).toContain('quinze jours');
+    for (const type of ['projet-personnalise', 'compte-rendu-synthese']) {
+      expect(requestDeadlineHint(type)).not.toMatch(/contrat|admission/);
+      expect(requestDeadlineHint(type)).toContain('Aucun délai légal');
+    }
+  });
+});
+
+describe('document page: the template named in French', () => {
+  it('« Modèle : contrat de séjour, version … », not the template’s identifier « contrat-sejour » (the newcomer’s review)', () => {
+    const text = textOf(page(ADMISSIONS, {}));
+    expect(text).toMatch(/Modèle : contrat de séjour, version \d+\.\d+\.\d+\./);
+    expect(text).not.toContain('Modèle contrat-sejour');
   });
 });

@@ -1,8 +1,8 @@
-import { FieldError, calendarDayIn, documentTitle, formatDateFr, formatDateTimeFr, formatTimeFr, ofName } from '@carepact/common';
+import { FieldError, calendarDayIn, documentTitle, documentTypeLabel, formatDateFr, formatDateTimeFr, formatTimeFr, ofName } from '@carepact/common';
 import type { LegalHoldView } from '@carepact/archive';
 import type { DocumentView, RenditionView, VersionView } from '@carepact/documents';
 import type { StaffActor } from '@carepact/identity';
-import { VIEW_EXPRESSION_LABELS, isOptionalCountersigner, legalDeadlineRule, withoutFileReferences } from '@carepact/signing';
+import { VIEW_EXPRESSION_LABELS, declinedCountersignature, inSigningOrder, isOptionalCountersigner, legalDeadlineRule, withoutFileReferences } from '@carepact/signing';
 import type { PolicyDecision, RequestView, SignerView, SoleSignatureView, VisaView } from '@carepact/signing';
 import type { ComponentChildren } from 'preact';
 import { ConsolePage } from '../console-layout';
@@ -106,6 +106,14 @@ export interface DocumentPageModel {
   perms: DocumentPagePerms;
   /** The day the person's documents went to the intermediate archive, when its content is closed to this reader (libs/documents intermediate-archive.ts). */
   archivedSince?: string | null;
+  /**
+   * The person is in the intermediate archive (whoever reads, opened or not): no new signing act for
+   * her (409 RESIDENT_ARCHIVED), the page says so instead of the send form. Her departure and the
+   * archive's first day.
+   */
+  signingClosed?: { departedOn: string; archivedSince: string } | null;
+  /** The archive's first day when it alone withholds the content from this reader (the role reads it): the page says why, and how to open it. */
+  contentArchived?: string | null;
   /** Per version id: its changes from the previous version (absent without the content permission). */
   changes: Map<string, FieldChange[]> | null;
   /** Who will sign and why (when the document is ready and nothing is in signature). */
@@ -182,7 +190,7 @@ export function directorSignedMessage(documentType: string, after: Pick<RequestV
 
 export function documentPage(actor: StaffActor, csrf: string, m: DocumentPageModel): string {
   const d = m.doc;
-  const title = m.residentName ? documentTitle(d.type, m.residentName) : typeTitle(d.type);
+  const title = m.residentName ? documentTitle(d.type, d.subtype, m.residentName) : typeTitle(d.type, d.subtype);
   const generating = d.status === 'generating';
   return renderPage(
     <ConsolePage
@@ -221,7 +229,7 @@ export function documentPage(actor: StaffActor, csrf: string, m: DocumentPageMod
 
       <h2>État</h2>
       <p class={`status status-${d.status}`} id="etat" data-document-id={generating ? d.id : undefined}>
-        <strong>{DOCUMENT_STATUS_LABELS[d.status]}</strong>
+        <strong>{d.status === 'ready' && m.signingClosed ? 'Prêt, non envoyé en signature (archive intermédiaire)' : DOCUMENT_STATUS_LABELS[d.status]}</strong>
         {generating ? ' : le document est en cours de fabrication (PDF, Word et page web, en version complète, facile à lire et gros caractères).' : null}
       </p>
       {generating ? (
@@ -252,6 +260,12 @@ export function documentPage(actor: StaffActor, csrf: string, m: DocumentPageMod
       <p>
         <a href={`/console/documents/${d.id}/historique`}>Historique du document et vérification des empreintes</a>
       </p>
+      {m.holds.manage ? (
+        // records.manage: the archive package of this document, its id filled in (no id to copy from the address).
+        <p>
+          <a href={`/console/archives?document=${d.id}#export`}>Préparer le paquet d’archive de ce document</a>
+        </p>
+      ) : null}
 
       <h2>Versions</h2>
       {m.perms.write && (d.status === 'ready' || d.status === 'generation_failed') ? (
@@ -368,7 +382,7 @@ function Version(props: { v: VersionView; doc: DocumentView; perms: DocumentPage
       </p>
       <p>
         Demandée le {formatDateTimeFr(v.createdAt)}
-        {v.generatedAt ? `, générée le ${formatDateTimeFr(v.generatedAt)}` : v.status === 'failed' ? ', génération impossible' : ', pas encore générée'}. Modèle {v.template.id} {v.template.version}.
+        {v.generatedAt ? `, générée le ${formatDateTimeFr(v.generatedAt)}` : v.status === 'failed' ? ', génération impossible' : ', pas encore générée'}. Modèle : {documentTypeLabel(v.template.id, null)?.short ?? v.template.id}, version {v.template.version}.
       </p>
       {v.error && v.id !== doc.currentVersionId ? <p>{v.error.message}</p> : null}
       {props.perms.content && v.renditions.length ? (
@@ -421,7 +435,15 @@ function Signatures(props: { m: DocumentPageModel; csrf: string }) {
   const active = m.requests.find((r) => r.status === 'active');
   return (
     <>
-      {d.status === 'ready' && !active ? (
+      {d.status === 'ready' && !active && m.signingClosed ? (
+        <Notice kind="info">
+          <p id="signature-archive">
+            Pas d’envoi en signature : la personne a quitté l’établissement le {formatDateFr(m.signingClosed.departedOn)} et son dossier est en archive intermédiaire depuis le{' '}
+            {formatDateFr(m.signingClosed.archivedSince)}. L’archive se consulte pour un besoin précis (un litige, une demande de la personne) ; elle ne sert pas à de nouveaux
+            actes : aucune signature ne peut plus lui être demandée.
+          </p>
+        </Notice>
+      ) : d.status === 'ready' && !active ? (
         m.visa.state === 'requested' || m.visa.state === 'rejected' ? (
           <VisaHoldsSending visa={m.visa} />
         ) : m.decision ? (
@@ -449,18 +471,69 @@ function Explanation(props: { children: ComponentChildren }) {
   return <p class="explanation">{props.children}</p>;
 }
 
+/**
+ * The hint of a request's deadline, by what the law sets for the document: the contract's month and
+ * the first avenant's six months cap it (CASF D.311 III), the DIPC's fortnight binds the director's
+ * signature only (D.311 II), and nothing sets one for a projet or minutes.
+ */
+export function requestDeadlineHint(type: string): string {
+  if (type === 'dipc')
+    return 'Par défaut dans 30 jours. Le délai légal du DIPC (quinze jours après l’admission, CASF D.311) vaut pour la signature de la direction ; la contresignature, facultative, reste possible après.';
+  const rule = legalDeadlineRule(type);
+  return rule ? `Par défaut dans 30 jours, jamais après le délai légal (${rule}).` : 'Par défaut dans 30 jours. Aucun délai légal ne s’applique à ce document.';
+}
+
+/**
+ * The establishment's signature, binding: a checkbox naming the version signed (with its PDF, for a
+ * reader of the content) must be ticked, so that a click alone never signs (the newcomer's review:
+ * « Contresigner le document » signed at once). The service checks it too (COUNTERSIGN_NOT_CONFIRMED).
+ */
+function CountersignForm(props: { m: DocumentPageModel; r: RequestView; base: string; csrf: string; establishes: boolean }) {
+  const { m, r, base, csrf, establishes } = props;
+  const form = `countersign-${r.id}`;
+  const error = m.error?.form === form ? (m.error.errors ?? []).find((e) => e.field === 'confirm') : undefined;
+  const id = fieldId(`contresigner-${r.id}-confirm`);
+  const version = m.doc.versions.find((v) => v.id === r.versionId);
+  const pdf = m.perms.content ? version?.renditions.find((x) => x.format === 'pdf' && x.variant === 'standard') : undefined;
+  return (
+    <PostForm action={`${base}/contresigner`} csrf={csrf}>
+      <div class="field">
+        {error ? (
+          <p class="field-error" id={`${id}-erreur`}>
+            {error.message}
+          </p>
+        ) : null}
+        <div class="choice">
+          <input type="checkbox" id={id} name="confirm" value="oui" required aria-invalid={error ? 'true' : undefined} aria-describedby={error ? `${id}-erreur` : undefined} />
+          <label for={id}>
+            {establishes ? 'J’ai lu le document et je le signe pour l’établissement' : 'J’ai lu le document et je le contresigne pour l’établissement'}
+            {version ? ` (version ${version.number})` : ''}.
+          </label>
+        </div>
+        {pdf ? (
+          <p class="hint">
+            <a href={pdf.href}>Lire la version {version!.number} (PDF)</a>
+          </p>
+        ) : null}
+      </div>
+      {/* A DIPC is established and signed by the director; the person countersigns after (CASF D.311 II). */}
+      <button type="submit">{establishes ? 'Signer et établir le document' : 'Contresigner le document'}</button>
+    </PostForm>
+  );
+}
+
 function SendSection(props: { m: DocumentPageModel; decision: PolicyDecision; csrf: string }) {
   const { m, decision, csrf } = props;
   const v = m.sendValues ?? {};
   const err = m.error?.form === 'send' ? (m.error.errors ?? []) : [];
   const errorFor = (f: string) => err.find((e) => e.field === f);
-  const people = decision.signers.filter((s) => s.role !== 'director');
+  const people = inSigningOrder(decision.signers).filter((s) => s.role !== 'director');
   return (
     <section aria-labelledby="qui-signe">
       <h3 id="qui-signe">Qui signera et pourquoi</h3>
       <Explanation>{fileDetails(decision.explanation, m.perms)}</Explanation>
       <ol class="signers">
-        {decision.signers.map((s) => (
+        {inSigningOrder(decision.signers).map((s) => (
           <li key={s.key}>
             <strong>
               {s.person.firstName} {s.person.lastName}
@@ -572,9 +645,7 @@ function SendSection(props: { m: DocumentPageModel; decision: PolicyDecision; cs
               hint={
                 m.lateSince
                   ? `Par défaut dans 30 jours. Le délai légal est déjà dépassé (depuis le ${formatDateFr(m.lateSince, { timeZone: 'Europe/Paris' })}) : l’échéance ne peut plus le respecter, et la raison du retard indiquée ci-dessus est conservée avec la demande.`
-                  : m.doc.type === 'dipc'
-                    ? 'Par défaut dans 30 jours. Le délai légal du DIPC (quinze jours après l’admission, CASF D.311) vaut pour la signature de la direction ; la contresignature, facultative, reste possible après.'
-                    : 'Par défaut dans 30 jours, jamais après le délai légal (un mois après l’admission pour le contrat, CASF D.311).'
+                  : requestDeadlineHint(m.doc.type)
               }
               type="date"
               value={v.deadline}
@@ -644,22 +715,26 @@ function RequestSection(props: { r: RequestView; m: DocumentPageModel; csrf: str
           <SignerCard key={s.id} s={s} r={r} m={m} csrf={csrf} base={base} />
         ))}
       </ul>
-      {active && director?.status === 'pending' && m.perms.countersign ? (
+      {/* No signing act for a person in the intermediate archive (RESIDENT_ARCHIVED): the request may still be cancelled. */}
+      {active && m.signingClosed ? (
+        <p class="hint" id={`demande-${r.id}-archive`}>
+          La personne a quitté l’établissement le {formatDateFr(m.signingClosed.departedOn)} et son dossier est en archive intermédiaire depuis le{' '}
+          {formatDateFr(m.signingClosed.archivedSince)} : plus aucune signature, lien ou code n’est donné pour cette demande. Annulez-la.
+        </p>
+      ) : null}
+      {active && !m.signingClosed && director?.status === 'pending' && m.perms.countersign ? (
         othersSigned ? (
           <div class="notice">
             {optionalPending.length ? (
               <p>
                 Les signatures requises sont là : la signature de l’établissement est attendue (CASF D.311). En signant maintenant, vous établissez le document : il est
                 scellé et remis aussitôt à {optionalPending.map((s) => s.name).join(' et ')}, qui pourra encore le contresigner jusqu’au{' '}
-                {formatDateTimeFr(r.deadline)}. La signature est faite avec votre session, sans rien saisir.
+                {formatDateTimeFr(r.deadline)}. La signature est faite avec votre session : cochez la case pour confirmer.
               </p>
             ) : (
-              <p>Toutes les signatures sont là : la contresignature de l’établissement est attendue (CASF D.311). Elle est faite avec votre session, sans rien saisir.</p>
+              <p>Toutes les signatures sont là : la contresignature de l’établissement est attendue (CASF D.311). Elle est faite avec votre session : cochez la case pour confirmer.</p>
             )}
-            <PostForm action={`${base}/contresigner`} csrf={csrf}>
-              {/* A DIPC is established and signed by the director; the person countersigns after (CASF D.311 II). */}
-              <button type="submit">{optionalPending.length ? 'Signer et établir le document' : 'Contresigner le document'}</button>
-            </PostForm>
+            <CountersignForm m={m} r={r} base={base} csrf={csrf} establishes={optionalPending.length > 0} />
           </div>
         ) : (
           <p class="hint">La contresignature viendra quand les autres signataires auront signé.</p>
@@ -702,7 +777,7 @@ function RequestSection(props: { r: RequestView; m: DocumentPageModel; csrf: str
         <p>Toutes les signatures sont réunies : le scellement du PDF est en cours.</p>
       ) : null}
       {r.handover ? <HandoverBlock r={r} m={m} csrf={csrf} base={base} /> : null}
-      <Questions r={r} documentId={m.doc.id} csrf={csrf} canAnswer={m.perms.manage} showContent={m.perms.content} error={m.error} values={m.sendValues} />
+      <Questions r={r} documentId={m.doc.id} csrf={csrf} canAnswer={m.perms.manage} showContent={m.perms.content} archivedSince={m.contentArchived ?? null} error={m.error} values={m.sendValues} />
       {r.assistanceRefused ? (
         <AssistanceRefused
           r={r}
@@ -725,7 +800,7 @@ function RequestSection(props: { r: RequestView; m: DocumentPageModel; csrf: str
           </PostForm>
         </div>
       ) : null}
-      {active && m.perms.manage && !r.awaitingSeal && !r.sealed ? (
+      {active && !m.signingClosed && m.perms.manage && !r.awaitingSeal && !r.sealed ? (
         <p>
           <a href={`${base}/papier`}>Déposer le scan signé sur papier</a>
         </p>
@@ -915,11 +990,12 @@ function ResidenceDisputeNotice(props: { r: RequestView; dispute: NonNullable<Re
 function SignerCard(props: { s: SignerView; r: RequestView; m: DocumentPageModel; csrf: string; base: string }) {
   const { s, r, m, csrf, base } = props;
   const mine = r.events.filter((e) => e.signerId === s.id && EVENT_LABELS[e.kind]);
-  const canAct = r.status === 'active' && s.status === 'pending' && s.delivery !== 'staff' && m.perms.manage;
+  const canAct = r.status === 'active' && s.status === 'pending' && s.delivery !== 'staff' && m.perms.manage && !m.signingClosed;
   const resendError = m.error?.form === `signer-${s.id}` ? m.error.errors?.find((e) => e.field === 'email') : undefined;
   const emailId = fieldId(`signer-${s.id}-email`);
   return (
-    <li class={`signer-card signer-${s.status}`}>
+    // A countersignature declined (CASF D.311 II) is no refusal: not drawn as one (the danger border).
+    <li class={`signer-card signer-${declinedCountersignature(s, m.doc.type) ? 'declined' : s.status}`}>
       <h4>{s.name}</h4>
       <p>
         {s.capacity}. <span class="legal">Fondement : {fileDetails(s.legalBasis, m.perms)}.</span>
@@ -936,7 +1012,17 @@ function SignerCard(props: { s: SignerView; r: RequestView; m: DocumentPageModel
             : ' — une raison a été donnée (non affichée : elle relève du contenu du document)'
           : ''}
       </p>
-      <RefusalHandling s={s} base={base} csrf={csrf} canHandle={m.perms.manage} />
+      <RefusalHandling
+        s={s}
+        base={base}
+        csrf={csrf}
+        canHandle={m.perms.manage}
+        declined={
+          declinedCountersignature(s, m.doc.type)
+            ? { the: m.doc.type === 'dipc' ? 'le DIPC' : 'l’avenant', established: r.signers.some((x) => x.role === 'director' && x.status === 'signed') }
+            : null
+        }
+      />
       {mine.length ? (
         <details>
           <summary>Suivi détaillé ({mine.length})</summary>

@@ -1,4 +1,4 @@
-import { FieldError, formatDateTimeFr } from '@carepact/common';
+import { FieldError, formatDateFr, formatDateTimeFr } from '@carepact/common';
 import type { RequestView, SignerView, VisaView } from '@carepact/signing';
 import { VISA_ROLE_LABELS } from '@carepact/signing';
 import { Notice, PostForm, fieldId } from '../../views';
@@ -28,13 +28,14 @@ export function VisaSection(props: { documentId: string; visa: VisaView; csrf: s
         <Notice kind="success">
           <p>
             <strong>Visa accordé</strong> par {visa.decision!.decidedByName} le {formatDateTimeFr(visa.decision!.decidedAt)}
-            {visa.decision!.reason ? ` — « ${visa.decision!.reason} »` : ''}.
+            {visa.decision!.reason ? ` — « ${visa.decision!.reason} »` : ''}.{visa.decision!.reasonWithheld ? ' Sa remarque fait partie du contenu du document : elle ne vous est pas affichée.' : ''}
           </p>
         </Notice>
       ) : (
         <Notice kind="warning">
           <p>
-            <strong>Visa refusé</strong> par {visa.decision!.decidedByName} le {formatDateTimeFr(visa.decision!.decidedAt)} : « {visa.decision!.reason} ».
+            <strong>Visa refusé</strong> par {visa.decision!.decidedByName} le {formatDateTimeFr(visa.decision!.decidedAt)}
+            {visa.decision!.reason ? ` : « ${visa.decision!.reason} »` : ''}.{visa.decision!.reasonWithheld ? ' Sa remarque fait partie du contenu du document : elle ne vous est pas affichée.' : ''}
           </p>
           <p>Corrigez le document : la nouvelle version demandera un nouveau visa.</p>
         </Notice>
@@ -101,13 +102,18 @@ export function Questions(props: {
   csrf: string;
   canAnswer: boolean;
   showContent: boolean;
+  /**
+   * The day the person's file went to the intermediate archive, when the archive — not the role — is
+   * why the content is not shown (the role reads it; the archive is not opened to this reader).
+   */
+  archivedSince?: string | null;
   error?: { form?: string; errors?: FieldError[] } | null;
   values?: Record<string, string | undefined>;
 }) {
   const { r, csrf } = props;
   if (!r.questions.length) return null;
   const nameOf = (signerId: string) => r.signers.find((s) => s.id === signerId)?.name ?? 'Un signataire';
-  if (!props.showContent) return <QuestionsWithoutContent r={r} nameOf={nameOf} />;
+  if (!props.showContent) return <QuestionsWithoutContent r={r} nameOf={nameOf} archivedSince={props.archivedSince ?? null} />;
   return (
     <section aria-labelledby={`questions-${r.id}`} class="questions">
       <h4 id={`questions-${r.id}`}>Questions des signataires</h4>
@@ -174,7 +180,7 @@ export function Questions(props: {
 }
 
 /** The questions as a reader without the content sees them: how many, who asked when, answered or not. */
-function QuestionsWithoutContent(props: { r: RequestView; nameOf: (signerId: string) => string }) {
+function QuestionsWithoutContent(props: { r: RequestView; nameOf: (signerId: string) => string; archivedSince: string | null }) {
   const { r } = props;
   const n = r.questions.length;
   return (
@@ -182,7 +188,10 @@ function QuestionsWithoutContent(props: { r: RequestView; nameOf: (signerId: str
       <h4 id={`questions-${r.id}`}>Questions des signataires</h4>
       <p>
         {n === 1 ? '1 question posée' : `${n} questions posées`}. Leur texte et les réponses de l’établissement ne sont pas affichés : ils relèvent du contenu du
-        document, que votre rôle ne permet pas de consulter.
+        document,{' '}
+        {props.archivedSince
+          ? `et le dossier de la personne est en archive intermédiaire depuis le ${formatDateFr(props.archivedSince)} (fin de l’accompagnement) : seul un administrateur qui ouvre l’archive depuis le dossier de la personne, en indiquant le motif, les lit, pendant une heure.`
+          : 'que votre rôle ne permet pas de consulter.'}
       </p>
       <ol class="question-list">
         {r.questions.map((q) => (
@@ -202,10 +211,32 @@ function QuestionsWithoutContent(props: { r: RequestView; nameOf: (signerId: str
   );
 }
 
-/** A refusal staff have read and handled (a DIPC offered, a call made): it leaves « À faire ». */
-export function RefusalHandling(props: { s: SignerView; base: string; csrf: string; canHandle: boolean }) {
+/**
+ * A countersignature of the person's side declined (declinedCountersignature, CASF D.311 II): `the`
+ * names the document (« le DIPC », « l’avenant »), `established` whether the director's signature is in.
+ */
+export interface DeclinedCountersignature {
+  the: string;
+  established: boolean;
+}
+
+/**
+ * A refusal staff have read and handled (a DIPC offered, a call made): it leaves « À faire ». A
+ * countersignature declined is no refusal (CASF D.311 II: the DIPC « peut être contresigné »): it
+ * is said as information, with nothing to handle.
+ */
+export function RefusalHandling(props: { s: SignerView; base: string; csrf: string; canHandle: boolean; declined?: DeclinedCountersignature | null }) {
   const { s } = props;
   if (s.status !== 'refused') return null;
+  if (props.declined) {
+    const { the, established } = props.declined;
+    return (
+      <p class="hint">
+        {s.role === 'resident' ? 'La personne' : s.name} n’a pas souhaité contresigner ;{' '}
+        {established ? `${the} reste établi` : `${the} est établi par la signature de la direction`}. Rien n’est à traiter (CASF D.311 II).
+      </p>
+    );
+  }
   if (s.refusalAcknowledgedAt) return <p class="hint">Refus marqué comme traité le {formatDateTimeFr(s.refusalAcknowledgedAt)}.</p>;
   if (!props.canHandle) return null;
   return (

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { templates } from '@carepact/rendering';
+import { templateInputFromFixture, templates, validateTemplateInput } from '@carepact/rendering';
 import { renderFragment } from '../../views';
 import { carriedOver, meetingEditorOf, renderMeetingEditor } from './meeting-editors';
 import { Data, applyRowAction, formSchemaOf, memberKeys, parseForm, renderFields } from './schema-form';
 
 const demo = JSON.parse(readFileSync(join(__dirname, '../../../../../templates/demo/establishment-les-tilleuls.json'), 'utf8')) as { documents: Record<string, Data> };
+const demoInput = (type: string) => templateInputFromFixture(demo as unknown as Parameters<typeof templateInputFromFixture>[0], type);
 
 /** The form's fields as a browser would post them: every named control with its value. */
 function posted(html: string): Record<string, string> {
@@ -57,7 +58,7 @@ describe.each(['projet-personnalise', 'compte-rendu-synthese'] as const)('the %s
     const html = renderFragment(
       <>{renderMeetingEditor(editor, fs, {}, { documentType: type, errors: [{ field: 'nextReview', code: 'REQUIRED', message: 'Indiquez la date de la prochaine révision.' }], drawn: new Set() })}</>,
     );
-    // Its hint (the twelve months of CASF D.311 VII, from compte rendu 1.4.0 and projet 1.5.0) is read before the error.
+    // Its hint (the twelve months, from compte rendu 1.4.0 and projet 1.5.0) is read before the error.
     expect(html).toMatch(/id="nextReview"[^>]*aria-invalid="true"[^>]*aria-describedby="(nextReview-aide )?nextReview-erreur"/);
     expect(html).toContain('<p class="field-error" id="nextReview-erreur">Indiquez la date de la prochaine révision.</p>');
   });
@@ -88,6 +89,20 @@ describe('data of an earlier projet personnalisé in the editor', () => {
       referent: 'Paul Girard',
     });
     expect(carriedOver('compte-rendu-synthese', { participants: ['x'] })).toEqual({ participants: ['x'] });
+  });
+
+  it('1.7.0 drops « La personne signe elle-même » (without effect since 1.4.0): a 1.6.0 projet reviewed is not refused for it', () => {
+    const { resident: _key, ...data } = demo.documents['projet-personnalise'];
+    const previous = { ...data, personSigns: true };
+    const carried = carriedOver('projet-personnalise', previous);
+    expect(carried).toEqual(data);
+    expect(validateTemplateInput(templates().load('projet-personnalise', '1.6.0'), { ...demoInput('projet-personnalise'), document: previous })).toEqual([]);
+    expect(validateTemplateInput(templates().load('projet-personnalise'), { ...demoInput('projet-personnalise'), document: carried })).toEqual([]);
+    // Its form no longer asks it.
+    const fs = formSchemaOf(templates().load('projet-personnalise').content.inputSchema);
+    const html = renderFragment(<>{renderMeetingEditor(meetingEditorOf('projet-personnalise')!, fs, carried, { documentType: 'projet-personnalise', errors: [], drawn: new Set() })}</>);
+    expect(html).not.toContain('La personne signe elle-même');
+    expect(html).not.toContain('name="personSigns"');
   });
 });
 

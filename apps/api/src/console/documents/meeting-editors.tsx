@@ -61,6 +61,7 @@ const PROJET: MeetingEditor = {
       title: 'L’accord de la personne',
       intro:
         'Son expression sur le projet (accord, accord partiel, désaccord, ne se prononce pas, ne peut pas s’exprimer), les points d’accord, et pour chaque désaccord la réponse motivée de l’établissement (CASF L.311-3 3° et 7°).',
+      // personSigns: projet up to 1.6.0 only (dropped in 1.7.0; a member the template lacks is not shown).
       members: ['expression', 'expressionComment', 'agreements', 'disagreements', 'partialAgreementAnswer', 'personComments', 'personSigns'],
     },
     {
@@ -126,7 +127,7 @@ const COMPTE_RENDU: MeetingEditor = {
       id: 'etape-suite',
       title: 'La suite',
       intro:
-        'La prochaine révision, dans les douze mois (CASF D.311 VII). Puis qui reçoit le compte rendu : l’information donnée sur le partage au sein de l’équipe de soins et toute opposition (CSP L.1110-4 III et IV, R.1110-3) ; pour chaque destinataire hors de l’équipe, le consentement préalable (CSP L.1110-4 III). La personne en reçoit une version accessible.',
+        'La prochaine révision, dans les douze mois : les objectifs et les prestations du contrat ou du DIPC sont réactualisés chaque année (CASF D.311), et le projet qui les porte avec eux (CASF L.311-3 7°). Puis qui reçoit le compte rendu : l’information donnée avant le partage au sein de l’équipe de soins et toute opposition (CSP L.1110-4 III et IV, R.1110-3) ; pour chaque destinataire hors de l’équipe, le consentement préalable et ce qui a été dit avant lui (CSP L.1110-4 III, D.1110-3-1). La personne en reçoit une version accessible.',
       members: ['nextReview', 'distribution', 'sharing', 'recipients'],
     },
   ],
@@ -215,8 +216,12 @@ export function carriedOver(type: DocumentType, data: Data): Data {
     const { distribution, distributionFalc: _falc, ...rest } = data;
     return { ...rest, recipients: distribution.filter((d): d is string => typeof d === 'string').map((name) => ({ name })) };
   }
-  if (type !== 'projet-personnalise' || !Array.isArray(data.participants)) return data;
-  return { ...data, participants: data.participants.map((p) => (typeof p === 'string' ? { name: p } : p)) };
+  if (type !== 'projet-personnalise') return data;
+  // Projet 1.7.0 drops « La personne signe elle-même » (without effect since 1.4.0: the signature policy always draws the
+  // person's optional place under representation or for a minor, C. civ. 371-1 al. 4, 457-1, 459): not carried over.
+  const { personSigns: _personSigns, ...kept } = data;
+  if (!Array.isArray(kept.participants)) return kept;
+  return { ...kept, participants: kept.participants.map((p) => (typeof p === 'string' ? { name: p } : p)) };
 }
 
 export function meetingEditorOf(type: DocumentType): MeetingEditor | undefined {

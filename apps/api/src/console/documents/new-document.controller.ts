@@ -119,7 +119,7 @@ export class NewDocumentController {
     if (wanted === undefined) return sendHtml(res, 200, chooseTypePage(actor, csrf, ref, types));
     const choice = types.find((t) => t.type === wanted);
     if (!choice) return sendHtml(res, 404, chooseTypePage(actor, csrf, ref, types, 'Ce type de document n’existe pas : choisissez-en un dans la liste.'));
-    if (!choice.allowed) return sendHtml(res, 409, chooseTypePage(actor, csrf, ref, types, `${typeTitle(choice.type)} : ${choice.reason}`));
+    if (!choice.allowed) return sendHtml(res, 409, chooseTypePage(actor, csrf, ref, types, `${typeTitle(choice.type, null)} : ${choice.reason}`));
     // « Réévaluer » (À faire): the annex on the freedom to come and go starts from the annex in force,
     // the latest signed one (CASF L.311-4-1 I), whatever avenant came after it.
     // « Réactualiser » (À faire): the accompaniment avenant starts from the latest signed accompaniment

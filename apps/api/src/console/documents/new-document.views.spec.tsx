@@ -261,3 +261,16 @@ describe('a second tariff avenant for a date: the form links to the existing one
     expect(refusalMessage(new DomainError('conflict', 'DOCUMENT_SIGNED_USE_AVENANT', 'Ce document est signé.'))).toEqual({ errorMessage: 'Ce document est signé.' });
   });
 });
+
+describe('new document: one cause for every type (an expired measure) is said once, with a link to the measures', () => {
+  it('the newcomer read the same 40-word message five times, with no way to the measure', () => {
+    const reason = 'La mesure de protection (curatelle simple) a pris fin le 1er octobre 2026 et aucun renouvellement ne figure au dossier : renseignez la mesure en cours.';
+    const types = (['contrat-sejour', 'dipc', 'avenant', 'projet-personnalise', 'compte-rendu-synthese'] as const).map((type) => ({ type, allowed: false, reason }));
+    const html = chooseTypePage(actor, 'csrf', marcel, types);
+    expect(html.split(reason).length - 1).toBe(1);
+    expect(html).toContain('href="/console/residents/r-marcel#mesures"');
+    // Different reasons stay listed per type.
+    const mixed = chooseTypePage(actor, 'csrf', marcel, [{ type: 'dipc', allowed: false, reason: 'A.' }, { type: 'avenant', allowed: false, reason: 'B.' }]);
+    expect(mixed).toContain('Documents qui ne s’appliquent pas');
+  });
+});

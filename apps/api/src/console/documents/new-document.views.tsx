@@ -1,4 +1,4 @@
-import { DOCUMENT_TYPE_LABELS, DomainError, FieldError, ValidationError, documentTitle, formatDateFr, ofName } from '@carepact/common';
+import { DomainError, FieldError, ValidationError, documentSubtypeOf, documentTitle, documentTypeLabel, formatDateFr, ofName } from '@carepact/common';
 import { AvenantAlreadyExistsError, TariffAvenantPendingError, avenantAlreadyExistsSummary, documentConsolePath, tariffAvenantPendingSummary, type DocumentType } from '@carepact/documents';
 import type { StaffActor } from '@carepact/identity';
 import { ConsolePage } from '../console-layout';
@@ -7,8 +7,9 @@ import { pathLabel } from './document-diff';
 import { meetingEditorOf, renderMeetingEditor } from './meeting-editors';
 import { Data, FieldRequirement, FormSchema, renderFields } from './schema-form';
 
-export function typeTitle(type: DocumentType): string {
-  const s = DOCUMENT_TYPE_LABELS[type].short;
+/** A type's name as a heading; `subtype`: what an avenant amends (documentTypeLabel), null for the type itself. */
+export function typeTitle(type: DocumentType, subtype: unknown): string {
+  const s = documentTypeLabel(type, subtype)?.short ?? type;
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
@@ -51,20 +52,28 @@ export function chooseTypePage(
         <ul class="choices">
           {allowed.map((t) => (
             <li key={t.type}>
-              <a href={`/console/residents/${resident.id}/documents/nouveau?type=${t.type}`}>{typeTitle(t.type)}</a>
+              <a href={`/console/residents/${resident.id}/documents/nouveau?type=${t.type}`}>{typeTitle(t.type, null)}</a>
             </li>
           ))}
         </ul>
       ) : (
         <p>Aucun document ne peut être établi pour le moment.</p>
       )}
-      {refused.length ? (
+      {!allowed.length && refused.length > 1 && refused.every((t) => t.reason === refused[0].reason) ? (
+        // One cause for every type (an expired measure, C. civ. 441 to 443): said once, with where to act.
+        <div class="notice warning" role="note">
+          <p>{refused[0].reason}</p>
+          <p>
+            <a href={`/console/residents/${resident.id}#mesures`}>Voir les mesures de protection du dossier</a>
+          </p>
+        </div>
+      ) : refused.length ? (
         <>
           <h2>Documents qui ne s’appliquent pas</h2>
           <ul class="not-applicable">
             {refused.map((t) => (
               <li key={t.type}>
-                <strong>{typeTitle(t.type)}</strong> : {t.reason}
+                <strong>{typeTitle(t.type, null)}</strong> : {t.reason}
               </li>
             ))}
           </ul>
@@ -126,7 +135,8 @@ export function documentFormPage(actor: StaffActor, csrf: string, s: DocumentFor
   // The projet personnalisé, its avenant and the compte rendu follow the meeting (meeting-editors.tsx); the others, the schema.
   const editor = meetingEditorOf(s.type);
   const fields = editor ? renderMeetingEditor(editor, s.schema, s.data, ctx) : renderFields(s.schema, s.data, ctx);
-  const title = `${typeTitle(s.type)} : ${s.resident.name}${s.correction ? `, version ${s.correction.nextVersion}` : ''}`;
+  const subtype = documentSubtypeOf(s.type, s.data);
+  const title = `${typeTitle(s.type, subtype)} : ${s.resident.name}${s.correction ? `, version ${s.correction.nextVersion}` : ''}`;
   const reasonError = errors.find((e) => e.field === 'reason');
   if (s.correction) drawn.add('reason');
   // The summary in the page's order (the reason first, then the fields as drawn), whatever the order of the checks.
@@ -148,7 +158,7 @@ export function documentFormPage(actor: StaffActor, csrf: string, s: DocumentFor
         <BackToResident resident={s.resident} />
       )}
       <h1>
-        {documentTitle(s.type, s.resident.name)}
+        {documentTitle(s.type, subtype, s.resident.name)}
         {s.correction ? ` : version ${s.correction.nextVersion}` : null}
       </h1>
       {errors.length || s.errorMessage ? (

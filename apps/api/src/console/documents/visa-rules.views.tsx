@@ -41,7 +41,7 @@ export function visaRulesPage(actor: StaffActor, csrf: string, establishments: E
             <input type="hidden" name="establishmentId" value={e.id} />
             {e.rules.map((r) => (
               <fieldset key={r.documentType} class="group">
-                <legend>{typeTitle(r.documentType)}</legend>
+                <legend>{typeTitle(r.documentType, null)}</legend>
                 {CHOICES.map(([value, label]) => {
                   const id = `visa-${e.id}-${r.documentType}-${value}`;
                   return (

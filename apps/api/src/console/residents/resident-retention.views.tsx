@@ -44,7 +44,8 @@ export const yearsText = (n: number) => `${n} an${n > 1 ? 's' : ''}`;
  */
 export function retentionSentence(policies: RetentionPolicyView[]): string {
   const file = policies.find((p) => p.subject === 'dossier-resident');
-  const docs = policies.filter((p) => p.subject !== 'dossier-resident').map((p) => p.years);
+  // The duration for a person admitted as a minor is not a document type's (RETENTION_DEFAULTS['accompagnement-mineur']).
+  const docs = policies.filter((p) => p.subject !== 'dossier-resident' && p.subject !== 'accompagnement-mineur').map((p) => p.years);
   const all = [...docs, ...(file ? [file.years] : [])];
   const min = Math.min(...all);
   const max = Math.max(...all);

@@ -412,7 +412,7 @@ export function residentFileBody(s: { resident: ResidentView; establishment: str
           <ul>
             {s.documents.map((d) => (
               <li key={d.id}>
-                <a href={`/console/documents/${d.id}`}>{capitalise(documentTypeLabel(d.type)?.short ?? d.type)}</a> — {DOCUMENT_STATUS_LABELS[d.status]}, créé le{' '}
+                <a href={`/console/documents/${d.id}`}>{capitalise(documentTypeLabel(d.type, d.subtype)?.short ?? d.type)}</a> — {DOCUMENT_STATUS_LABELS[d.status]}, créé le{' '}
                 {formatDateFr(new Date(d.createdAt))}
                 {s.archivedSince ? ` — archivé (archive intermédiaire depuis le ${formatDateFr(s.archivedSince)})` : ''}
               </li>

@@ -23,13 +23,36 @@ describe('Conservation page: the held documents are named as the Archives page n
     const subjects = subjectsOf(
       [],
       [
-        { state: 'present', id: avenant, type: 'avenant', residentId: 'r', residentFirstName: 'Émile', residentLastName: 'Durand', establishmentId: establishment },
-        { state: 'present', id: contrat, type: 'contrat-sejour', residentId: 'r', residentFirstName: 'Marcel', residentLastName: 'Dupont', establishmentId: establishment },
+        { state: 'present', id: avenant, type: 'avenant', subtype: null, residentId: 'r', residentFirstName: 'Émile', residentLastName: 'Durand', establishmentId: establishment },
+        { state: 'present', id: contrat, type: 'contrat-sejour', subtype: null, residentId: 'r', residentFirstName: 'Marcel', residentLastName: 'Dupont', establishmentId: establishment },
       ],
     );
     const html = conservationPage(actor, 'csrf', { policies: [], regime: { publicLaw: false, activeBaseMonths: 24 }, holds: [hold(avenant, 'document'), hold(contrat, 'document')], subjects, staff: new Map([[`staff:${actor.userId}`, 'Direction']]) });
     expect(html).toContain(`<a href="/console/documents/${avenant}">Avenant au contrat de séjour d’Émile Durand</a>`);
     expect(html).toContain(`<a href="/console/documents/${contrat}">Contrat de séjour de Marcel Dupont</a>`);
+  });
+});
+
+describe('Conservation page: public archives are those of L.211-4, 1° or 2° (Code du patrimoine)', () => {
+  const page = (publicLaw: boolean) => {
+    const html = conservationPage(actor, 'csrf', { policies: [], regime: { publicLaw, activeBaseMonths: 24 }, holds: [], subjects: subjectsOf([], []), staff: new Map() });
+    return /<section aria-labelledby="archives">(.*?)<\/section>/s.exec(html)?.[1] ?? '';
+  };
+  it('the setting names both paragraphs and tells a private organisation with a public-service mission to check with the archives service', () => {
+    const s = page(false);
+    expect(s).toContain('<label for="publicLaw">Archives publiques (Code du patrimoine L.211-4, 1° ou 2°) : les dossiers de l’organisation en sont</label>');
+    expect(s).toContain('2° les documents qui procèdent de la gestion d’un service public ou de l’exercice d’une mission de service public par une personne de droit privé');
+    expect(s).toContain('habilité à l’aide sociale');
+    expect(s).toContain('vérifiez avec le service d’archives départementales');
+    expect(s).not.toContain('Organisme de droit privé');
+  });
+  it('ticked: the visa of the person in charge of the contrôle scientifique et technique (R.212-14), the elimination under L.212-2, the offence (L.214-3)', () => {
+    const s = page(true);
+    expect(s).toContain('archives publiques (Code du patrimoine, art. L.211-4, 1° ou 2°)');
+    expect(s).toContain('de la personne chargée du contrôle scientifique et technique de l’État sur les archives (art. R.212-14)');
+    expect(s).toContain('art. L.212-2, deuxième alinéa');
+    expect(s).toContain('art. L.214-3');
+    expect(s).not.toContain('R.212-51');
   });
 });
 
@@ -130,9 +153,14 @@ describe('« Exécuter la purge » on a simulation not yet run', () => {
   it('a public organisation: the archives’ visa asked in the run form (Code du patrimoine R.212-14), its errors beside each field; none for a private one', () => {
     expect(section(page())).not.toContain('visaReference');
     const s = section(page({ publicLaw: true }));
-    expect(s).toContain('<legend>Visa de l’administration des archives</legend>');
+    expect(s).toContain('<legend>Visa du contrôle scientifique et technique de l’État sur les archives</legend>');
     for (const name of ['visaReference', 'visaDate', 'visaSignatory']) expect(s).toContain(`name="${name}"`);
     expect(s).toContain('art. R.212-14');
+    // R.212-14: the visa is given by « la personne chargée du contrôle scientifique et technique de l'État sur les archives »: her name and quality.
+    expect(s).toContain('<label for="visaSignatory">Nom et qualité du signataire du visa');
+    expect(s).toContain('La personne chargée du contrôle scientifique et technique de l’État sur les archives qui a visé le bordereau');
+    expect(s).not.toContain('administration des archives');
+    expect(s).not.toContain('R.212-51');
     const refused = page({
       publicLaw: true,
       values: { visaReference: 'BE-14', visaDate: '', visaSignatory: '' },

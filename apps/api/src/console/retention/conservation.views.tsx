@@ -5,15 +5,21 @@ import { Checkbox, ErrorSummary, Notice, PostForm, RefusedFormSummary, SelectFie
 import { ConsolePage } from '../console-layout';
 import { yearsText } from '../residents/resident-retention.views';
 
+/**
+ * What an avenant amends (`documents.subtype`), for its name (documentTypeLabel). libs/archive's
+ * subjects (subjects.ts) do not select it yet: read when present, else the type's name.
+ */
+const subtypeOf = (d: object): unknown => ('subtype' in d ? (d as { subtype: unknown }).subtype : null);
+
 const FIELD_LABELS: Record<string, string> = {
   subject: 'Type',
   years: 'Durée en années',
   confirm: 'Confirmation',
   activeBaseMonths: 'Durée en base active',
-  publicLaw: 'Organisme de droit public',
+  publicLaw: 'Archives publiques (Code du patrimoine L.211-4, 1° ou 2°)',
   visaReference: 'Référence du visa',
   visaDate: 'Date du visa',
-  visaSignatory: 'Signataire du visa',
+  visaSignatory: 'Nom et qualité du signataire du visa',
 };
 /** Rows a report's lists show at most; the counts above them are complete. */
 export const REPORT_ROWS_SHOWN = 200;
@@ -32,7 +38,7 @@ function SubjectName(props: { actor: StaffActor; kind: 'resident' | 'document'; 
   }
   const n = props.subjects.documents.get(props.id);
   if (n?.state !== 'present') return gone(n, 'Document');
-  const text = documentTitle(n.type, `${n.residentFirstName} ${n.residentLastName}`);
+  const text = documentTitle(n.type, subtypeOf(n), `${n.residentFirstName} ${n.residentLastName}`);
   return can(props.actor, 'document.read', n.establishmentId) ? <a href={`/console/documents/${n.id}`}>{text}</a> : <>{text}</>;
 }
 
@@ -127,8 +133,14 @@ export function conservationPage(actor: StaffActor, csrf: string, s: Conservatio
         </p>
         <p>
           {s.regime.publicLaw
-            ? 'Organisme de droit public : ses dossiers sont des archives publiques (Code du patrimoine, art. L.211-4). Une purge ne s’exécute qu’avec le visa de l’administration des archives sur le bordereau d’élimination (art. R.212-14) : sa référence, sa date et son signataire sont demandés et journalisés.'
-            : 'Organisme de droit privé : la purge ne demande pas de visa des archives. Un établissement public, un CCAS ou l’EHPAD d’une commune ou d’un hôpital est de droit public : ses dossiers sont des archives publiques.'}
+            ? 'Les dossiers de l’organisation sont des archives publiques (Code du patrimoine, art. L.211-4, 1° ou 2°). Leur élimination se fait dans les conditions de l’art. L.212-2, deuxième alinéa : une purge ne s’exécute qu’avec le visa, sur le bordereau d’élimination, de la personne chargée du contrôle scientifique et technique de l’État sur les archives (art. R.212-14) ; la référence du visa, sa date, le nom et la qualité de son signataire sont demandés et journalisés. Une élimination sans ce visa est une infraction (art. L.214-3).'
+            : 'Les dossiers ne sont pas déclarés archives publiques : la purge ne demande pas de visa des archives.'}
+        </p>
+        <p>
+          Sont des archives publiques (Code du patrimoine, art. L.211-4) : 1° les documents d’une personne morale de droit public — établissement public, CCAS, EHPAD d’une commune ou
+          d’un hôpital ; 2° les documents qui procèdent de la gestion d’un service public ou de l’exercice d’une mission de service public par une personne de droit privé. Un organisme
+          privé chargé d’une mission de service public, par exemple un établissement habilité à l’aide sociale, vérifie auprès du service d’archives départementales si ses dossiers
+          en relèvent.
         </p>
         <PostForm action="/console/conservation/archives" csrf={csrf}>
           <TextField
@@ -143,10 +155,14 @@ export function conservationPage(actor: StaffActor, csrf: string, s: Conservatio
           />
           <Checkbox
             name="publicLaw"
-            label="Organisme de droit public (établissement public, CCAS…) : ses dossiers sont des archives publiques"
+            label="Archives publiques (Code du patrimoine L.211-4, 1° ou 2°) : les dossiers de l’organisation en sont"
             checked={v.activeBaseMonths !== undefined ? v.publicLaw === 'oui' : s.regime.publicLaw}
             errors={s.errors}
           />
+          <p class="hint">
+            À cocher pour une personne morale de droit public (1°), et pour un organisme privé dont les dossiers procèdent d’une mission de service public (2°), par exemple habilité à
+            l’aide sociale : en cas de doute, vérifiez avec le service d’archives départementales. Toute purge demandera alors le visa des archives.
+          </p>
           <p class="actions">
             <button type="submit">Enregistrer le régime des archives</button>
           </p>
@@ -272,20 +288,30 @@ function RunForm(props: { s: PurgeReportPageState; csrf: string }) {
 }
 
 /**
- * A public organisation's purge: the visa of the archives administration on the elimination list
- * (Code du patrimoine R.212-14), asked before the run (DataJobsService.requestPurge checks it).
+ * A purge of public archives (Code du patrimoine L.211-4, 1° or 2°): the visa on the elimination
+ * list of « la personne chargée du contrôle scientifique et technique de l'État sur les archives »
+ * (R.212-14; the elimination itself follows L.212-2, second paragraph), asked before the run
+ * (DataJobsService.requestPurge checks it). `visaSignatory` holds that person's name and quality.
  */
 function VisaFields(props: { errors?: FieldError[]; values: Record<string, string> }) {
   return (
     <fieldset>
-      <legend>Visa de l’administration des archives</legend>
+      <legend>Visa du contrôle scientifique et technique de l’État sur les archives</legend>
       <p class="hint">
-        Archives publiques (Code du patrimoine, art. L.211-4) : toute élimination est interdite sans le visa du directeur des archives départementales sur le bordereau
-        d’élimination (art. R.212-14). Le visa est enregistré avec la purge et dans le journal d’audit.
+        Archives publiques (Code du patrimoine, art. L.211-4) : leur élimination est interdite sans le visa, sur le bordereau d’élimination, de la personne chargée du contrôle
+        scientifique et technique de l’État sur les archives (art. R.212-14 ; élimination dans les conditions de l’art. L.212-2). Le visa est enregistré avec la purge et dans le
+        journal d’audit.
       </p>
       <TextField name="visaReference" label="Référence du visa" hint="Le numéro du bordereau d’élimination visé." required value={props.values.visaReference ?? ''} errors={props.errors} />
       <TextField name="visaDate" type="date" label="Date du visa" required value={props.values.visaDate ?? ''} errors={props.errors} />
-      <TextField name="visaSignatory" label="Signataire du visa" hint="Nom et fonction, par exemple : Mme Durand, directrice des archives départementales." required value={props.values.visaSignatory ?? ''} errors={props.errors} />
+      <TextField
+        name="visaSignatory"
+        label="Nom et qualité du signataire du visa"
+        hint="La personne chargée du contrôle scientifique et technique de l’État sur les archives qui a visé le bordereau, par exemple : Mme Durand, directrice des archives départementales de la Gironde."
+        required
+        value={props.values.visaSignatory ?? ''}
+        errors={props.errors}
+      />
     </fieldset>
   );
 }
@@ -321,7 +347,7 @@ export interface PurgeReportPageState {
   run: DataJobView | null;
   /** Past PURGE_REPORT_VALID_DAYS: it can no longer be run. */
   expired: boolean;
-  /** A public organisation: the run form asks for the archives' visa (Code du patrimoine R.212-14). */
+  /** Public archives (L.211-4, 1° or 2°): the run form asks for the visa of the contrôle scientifique et technique (Code du patrimoine R.212-14). */
   publicLaw?: boolean;
   /** The run form's values, when refused. */
   values?: Record<string, string>;

@@ -107,6 +107,9 @@ export function residentViewFromFixture(f: FixtureResident, on: string): Residen
     return c;
   };
   for (const p of f.minor?.parents ?? []) contactOf({ ...p, relation: 'parent' }, { holdsParentalAuthority: true });
+  // A minor's tuteur, délégataire or service gardien: a contact with that minorRole, the decision on the file (residentInputOf).
+  const rep = f.minorRepresentation;
+  for (const p of rep?.representatives ?? []) contactOf(p, { minorRole: p.role, phone: p.phone ?? null });
   const pdc = f.personneDeConfiance ? contactOf(f.personneDeConfiance) : null;
   const measures: MeasureView[] = [];
   const m = f.protectionMeasure;
@@ -147,6 +150,18 @@ export function residentViewFromFixture(f: FixtureResident, on: string): Residen
       email: f.email ?? null,
       parentalAuthority: f.minor?.parentalAuthority ?? null,
       soleAuthority: f.minor?.soleAuthority ?? null,
+      ...(rep
+        ? {
+            minorDecision: {
+              authority: rep.decision.authority,
+              reference: rep.decision.reference,
+              date: rep.decision.date,
+              delegationExtent: rep.delegationExtent ?? null,
+              wardOfState: rep.wardOfState ?? false,
+              actAuthorisation: rep.actAuthorisation ?? null,
+            },
+          }
+        : {}),
       personneDeConfiance: pdc ? { ...pdc, contactId: pdc.id, designatedOn: null } : null,
       contacts,
       protectionMeasures: measures,

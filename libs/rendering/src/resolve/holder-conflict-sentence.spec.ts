@@ -1,0 +1,162 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { templateInputOf } from '@carepact/documents';
+import type { EstablishmentEntity } from '@carepact/identity';
+import type { ContactView, MeasureView, ResidentView } from '@carepact/residents';
+import { lintFalcText, TemplateLoader } from '@carepact/templates';
+import type { ContentVariant, DocumentTree } from '../tree';
+import { type TemplateInput, templateInputFromFixture } from './fixture-input';
+import { resolve, validateTemplateInput } from './resolve';
+
+/**
+ * Contrat de séjour 1.9.0, avenant 1.8.0, DIPC 1.7.0: the measure paragraph says which holder does
+ * not sign the act and who signs instead (C. civ. 451 al. 2, 454 al. 5, 455; 447 al. 2 et 3), in the
+ * words of the template input (`holderConflict.sentence`, `sentenceFalc`: @carepact/documents
+ * template-input, after @carepact/residents resolveHolderConflict). Up to contrat 1.8.0, avenant
+ * 1.7.0 and DIPC 1.6.0, a co-tutelle with one préposé listed only the other tuteur: the préposé
+ * silently disappeared from the document (kept as they were, for the documents made with them).
+ */
+const fixture = JSON.parse(readFileSync(join(__dirname, '../../../../templates/demo/establishment-les-tilleuls.json'), 'utf8'));
+const loader = new TemplateLoader();
+const ON = '2026-11-20';
+const TYPES = ['contrat-sejour', 'avenant', 'dipc'] as const;
+type Act = (typeof TYPES)[number];
+const OLD: Record<Act, string> = { 'contrat-sejour': '1.8.0', avenant: '1.7.0', dipc: '1.6.0' };
+const NEW: Record<Act, string> = { 'contrat-sejour': '1.9.0', avenant: '1.8.0', dipc: '1.7.0' };
+
+const flat = (runs: { text: string }[]) => runs.map((r) => r.text).join('');
+function lines(tree: DocumentTree): string[] {
+  const out: string[] = [];
+  for (const b of tree.blocks) {
+    if (b.kind === 'heading' || b.kind === 'paragraph') out.push(flat(b.text));
+    if (b.kind === 'list') b.items.forEach((i) => out.push(flat(i)));
+    if (b.kind === 'table') out.push(b.caption, ...b.header, ...b.rows.flat().map(flat));
+    if (b.kind === 'signatures') out.push(b.heading, ...b.slots.map((s) => `${s.name} — ${s.capacity}`));
+  }
+  return out;
+}
+
+const est = {
+  name: fixture.establishment.name,
+  category: fixture.establishment.category,
+  finess: fixture.establishment.finess,
+  address: fixture.establishment.address,
+  phone: fixture.establishment.phone,
+  directorFirstName: fixture.establishment.director.firstName,
+  directorLastName: fixture.establishment.director.lastName,
+  directorEmail: fixture.establishment.director.email,
+} as unknown as EstablishmentEntity;
+const contact = (id: string, firstName: string, lastName: string, over: Partial<ContactView> = {}): ContactView => ({
+  id,
+  firstName,
+  lastName,
+  relation: null,
+  organisationName: null,
+  email: null,
+  phone: null,
+  address: null,
+  holdsParentalAuthority: false,
+  ...over,
+});
+const alain = contact('alain', 'Alain', 'Bernard', { relation: 'père' });
+const herve = contact('herve', 'Hervé', 'Lenoir', { organisationName: 'EHPAD Les Tilleuls' });
+
+/** Lucie Bernard's tutelle (the demo's), exercised by her father and Hervé Lenoir, préposé of the EHPAD (C. civ. 447 al. 2, 451 al. 2). */
+function coTutelle(holders: MeasureView['holders']): MeasureView {
+  return {
+    id: 'm',
+    type: 'tutelle',
+    mode: 'representation',
+    scope: ['personne', 'biens'],
+    general: true,
+    acts: [],
+    mission: null,
+    court: 'Tribunal judiciaire de Valville',
+    judgmentReference: 'RG 21/01877',
+    judgmentDate: '2021-02-10',
+    startDate: null,
+    endDate: '2031-02-10',
+    mandateEffectiveDate: null,
+    judgeAuthorisesHolderAlone: false,
+    authorisationReference: null,
+    proofDocumentRef: null,
+    status: 'active',
+    holders,
+    subroge: null,
+    adHoc: null,
+  };
+}
+const PREPOSE_AND_FATHER: MeasureView['holders'] = [
+  { ...herve, contactId: 'herve', role: 'tuteur', establishmentEmployee: true },
+  { ...alain, contactId: 'alain', role: 'tuteur' },
+];
+
+/**
+ * The demo's input for `type` (Lucie Bernard's contract and avenant, the demo's DIPC), its measure as
+ * the API describes it (templateInputOf) for the co-tutelle `holders`.
+ */
+function input(type: Act, holders: MeasureView['holders']): TemplateInput & { resident: { protectionMeasure: Record<string, unknown> } } {
+  const base = type === 'dipc' ? templateInputFromFixture(fixture, 'dipc') : templateInputFromFixture(fixture, type, 'lucie-bernard');
+  // Under a tutelle of the person, her agreement to live here is recorded (C. civ. 459-2), as in her contract.
+  if (type === 'dipc') base.document = { ...base.document, residenceChoice: { agrees: true, recordedOn: '2026-08-25' } };
+  const r = {
+    firstName: base.resident.firstName,
+    lastName: base.resident.lastName,
+    birthDate: base.resident.birthDate,
+    admissionDate: base.resident.admissionDate,
+    stayType: base.resident.stay,
+    minor: false,
+    parentalAuthority: null,
+    personneDeConfiance: null,
+    contacts: [herve, alain],
+    protectionMeasures: [coTutelle(holders)],
+  } as unknown as ResidentView;
+  const api = templateInputOf(est, r, base.document, ON, type).resident as { protectionMeasure: Record<string, unknown> };
+  return { ...base, resident: { ...base.resident, protectionMeasure: api.protectionMeasure } };
+}
+
+describe('contrat de séjour 1.9.0, avenant 1.8.0, DIPC 1.7.0: a co-tuteur préposé of the establishment, in the measure paragraph', () => {
+  it('are the versions made for new documents', () => {
+    for (const type of TYPES) expect([type, loader.load(type).content.version]).toEqual([type, NEW[type]]);
+  });
+
+  it.each(TYPES)('%s: says that Hervé Lenoir, préposé, does not sign it and that Alain Bernard does (standard and large print)', (type) => {
+    const i = input(type, PREPOSE_AND_FATHER);
+    const conflict = i.resident.protectionMeasure.holderConflict as { sentence: string; sentenceFalc: string[] };
+    expect(conflict.sentence).toContain('Hervé Lenoir');
+    expect(validateTemplateInput(loader.load(type), i)).toEqual([]);
+    const now = lines(resolve(loader.load(type), i, 'standard'));
+    // Right after the holders listed (only the father, who signs): the préposé is named, and why he does not sign.
+    const at = now.indexOf(conflict.sentence);
+    expect(at).toBeGreaterThan(0);
+    expect(now[at - 1]).toBe('Tuteur : Alain Bernard, père.');
+    expect(conflict.sentence).toMatch(/^Hervé Lenoir, tuteur, est préposé de l’établissement ou lié à lui \(C\. civ\. 451 al\. 2\) : pour (ce contrat de séjour|cet avenant|ce document individuel de prise en charge), .* il ne le signe pas\. Alain Bernard, qui exerce la mesure avec lui, le signe \(C\. civ\. 447 al\. 2 et 3\)\.$/);
+    expect(now.filter((l) => l.includes('Hervé Lenoir'))).toEqual([conflict.sentence]);
+    // The older version (kept for the documents made with it) never named him.
+    expect(lines(resolve(loader.load(type, OLD[type]), i, 'standard')).join('\n')).not.toContain('Hervé Lenoir');
+  });
+
+  it.each(TYPES)('%s: in easy-to-read, three short lines that pass the FALC rules', (type) => {
+    const i = input(type, PREPOSE_AND_FATHER);
+    const falc = (i.resident.protectionMeasure.holderConflict as { sentenceFalc: string[] }).sentenceFalc;
+    const what = { 'contrat-sejour': 'ce contrat', avenant: 'ce papier', dipc: 'ce document' }[type];
+    expect(falc).toEqual(['Hervé Lenoir travaille pour l’établissement.', `Hervé Lenoir ne signe pas ${what}.`, `Alain Bernard signe ${what}.`]);
+    const template = loader.load(type);
+    const tree = resolve(template, i, 'falc');
+    const all = lines(tree);
+    const at = all.indexOf(falc[0]);
+    expect(at).toBeGreaterThan(0);
+    expect(all.slice(at, at + 3)).toEqual(falc);
+    expect(all[at - 1]).toBe('Votre tuteur est Alain Bernard.');
+    const terms = template.content.glossary.map((g) => g.term);
+    expect(all.flatMap((l) => lintFalcText(l, terms).filter((f) => f.severity === 'error').map((f) => `${f.rule}: ${f.excerpt}`))).toEqual([]);
+    expect(lines(resolve(loader.load(type, OLD[type]), i, 'falc')).join('\n')).not.toContain('Hervé Lenoir');
+  });
+
+  it.each(TYPES)('%s: without a préposé, the document reads as the previous version did', (type) => {
+    const i = input(type, [{ ...alain, contactId: 'alain', role: 'tuteur' }, { ...herve, contactId: 'herve', role: 'tuteur' }]);
+    expect(i.resident.protectionMeasure.holderConflict).toBeNull();
+    for (const variant of ['standard', 'falc'] as ContentVariant[])
+      expect(lines(resolve(loader.load(type), i, variant))).toEqual(lines(resolve(loader.load(type, OLD[type]), i, variant)));
+  });
+});

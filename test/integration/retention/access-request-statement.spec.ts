@@ -1,0 +1,130 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { AuditVerifier } from '@carepact/audit';
+import { TEST_PASSWORD, contractData, curatelleResident, loginAgent } from '@carepact/testing';
+import { ApiHarness, startApiHarness } from '../api/api-harness';
+
+const csrfOf = (html: string): string => /name="_csrf" value="([^"]+)"/.exec(html)![1];
+
+/**
+ * A person's access request (RGPD art. 15) exports her documents from the intermediate archive
+ * without an opening of it: her right. But the archive is read only for a specific need (CNIL délib.
+ * n° 2021-028 and n° 2023-095): for an archived person, staff record the request they answer — who
+ * made it (she or her representative), the day it was received (the answer is due a month later,
+ * RGPD art. 12(3)) and the request as received. Without it 400 ACCESS_REQUEST_STATEMENT_REQUIRED,
+ * nothing recorded; with it, the audit chain keeps the statement's SHA-256 only and an
+ * `archive.opened_for_access_request` event says the archive's content is exported for art. 15.
+ * A person still in the active base: the request may be given, is not required.
+ */
+describe('an access request (RGPD art. 15) for a person in the intermediate archive', () => {
+  let h: ApiHarness;
+  let ds: DataSource;
+  let admin: request.Agent;
+  let admissions: request.Agent;
+  let gone = '';
+  let present = '';
+  const statement = 'Courrier recommandé de sa fille, tutrice, réf. AR 1A 234 567 : copie de tous les documents du séjour';
+  const count = async (sql: string, params: unknown[] = []) => Number(((await ds.query(sql, params)) as { n: string }[])[0].n);
+  const written = async () => ({
+    jobs: await count(`SELECT count(*) AS n FROM data_jobs WHERE kind = 'access_request'`),
+    events: await count(`SELECT count(*) AS n FROM audit_events WHERE action IN ('data_job.requested', 'archive.opened_for_access_request')`),
+    outbox: await count(`SELECT count(*) AS n FROM outbox WHERE job_name = 'data.run'`),
+  });
+
+  beforeAll(async () => {
+    h = await startApiHarness({ EXPORTS_DIR: mkdtempSync(join(tmpdir(), 'carepact-exports-')) });
+    ds = h.app.get(DataSource);
+    admin = await loginAgent(h.app, h.orgA.users.administrator.email, TEST_PASSWORD);
+    admissions = await loginAgent(h.app, h.orgA.users.admissions.email, TEST_PASSWORD);
+    gone = (await admissions.post('/api/residents').send({ ...curatelleResident(h.orgA.establishmentId), lastName: 'Partie' }).expect(201)).body.id as string;
+    await admissions.post('/api/documents').send({ residentId: gone, type: 'contrat-sejour', data: contractData() }).expect(202);
+    await ds.query(`UPDATE residents SET admission_date = '2014-03-01' WHERE id = $1`, [gone]);
+    await admin.put(`/api/residents/${gone}/departure`).send({ departedOn: '2020-01-01' }).expect(200);
+    present = (await admissions.post('/api/residents').send({ ...curatelleResident(h.orgA.establishmentId), lastName: 'Présente' }).expect(201)).body.id as string;
+  }, 120000);
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('without the request it answers: 400 ACCESS_REQUEST_STATEMENT_REQUIRED in French, nothing recorded, queued or audited', async () => {
+    const before = await written();
+    const refused = await admin.post('/api/data-jobs/access-request').send({ residentId: gone });
+    expect({ status: refused.status, code: refused.body.error?.code }).toEqual({ status: 400, code: 'ACCESS_REQUEST_STATEMENT_REQUIRED' });
+    expect(refused.body.error.message).toMatch(/archive intermédiaire : indiquez la demande d’accès à laquelle vous répondez/);
+    // Blank fields are no request.
+    expect((await admin.post('/api/data-jobs/access-request').send({ residentId: gone, request: { from: '', receivedOn: ' ', statement: '' } })).body.error.code).toBe(
+      'ACCESS_REQUEST_STATEMENT_REQUIRED',
+    );
+    expect(await written()).toEqual(before);
+  });
+
+  it('a request badly stated: each field’s code, nothing recorded', async () => {
+    const before = await written();
+    const tomorrow = new Date(Date.now() + 2 * 86400_000).toISOString().slice(0, 10);
+    const cases: [Record<string, unknown>, string, string][] = [
+      [{ from: 'voisin', receivedOn: '2026-10-01', statement }, 'request.from', 'ACCESS_REQUEST_FROM_INVALID'],
+      [{ from: 'person', receivedOn: '2026-02-30', statement }, 'request.receivedOn', 'ACCESS_REQUEST_DATE_INVALID'],
+      [{ from: 'person', receivedOn: tomorrow, statement }, 'request.receivedOn', 'ACCESS_REQUEST_DATE_IN_FUTURE'],
+      [{ from: 'person', receivedOn: '2026-10-01', statement: 'ok' }, 'request.statement', 'ACCESS_REQUEST_STATEMENT_INVALID'],
+      [{ from: 'person', receivedOn: '2026-10-01', statement: 'x'.repeat(501) }, 'request.statement', 'ACCESS_REQUEST_STATEMENT_INVALID'],
+      // A bidirectional override would make the statement read otherwise than it is.
+      [{ from: 'person', receivedOn: '2026-10-01', statement: 'Courrier \u202ezedrac ud' }, 'request.statement', 'BIDI_CONTROL'],
+    ];
+    for (const [req, field, code] of cases) {
+      const refused = await admin.post('/api/data-jobs/access-request').send({ residentId: gone, request: req });
+      expect({ status: refused.status, details: refused.body.error?.details?.map((d: { field: string; code: string }) => [d.field, d.code]) }).toEqual({ status: 400, details: [[field, code]] });
+    }
+    expect(await written()).toEqual(before);
+  });
+
+  it('with the request: accepted; the statement stays on the job, the chain keeps its SHA-256 and says the archive’s content is exported for art. 15', async () => {
+    const job = (await admin.post('/api/data-jobs/access-request').send({ residentId: gone, request: { from: 'representative', receivedOn: '2026-10-31', statement: ` ${statement} ` } }).expect(202))
+      .body;
+    // RGPD art. 12(3): a month after receipt; 31 October → 30 November.
+    expect(job.params).toEqual({ kind: 'access_request', residentId: gone, request: { from: 'representative', receivedOn: '2026-10-31', answerDue: '2026-11-30', statement } });
+    const sha = createHash('sha256').update(statement, 'utf8').digest('hex');
+    const request = { requestFrom: 'representative', requestReceivedOn: '2026-10-31', requestAnswerDue: '2026-11-30', requestStatementSha256: sha };
+    const [requested] = (await ds.query(`SELECT payload FROM audit_events WHERE action = 'data_job.requested' AND payload->>'jobId' = $1`, [job.id])) as { payload: unknown }[];
+    expect(requested.payload).toEqual({ jobId: job.id, kind: 'access_request', ...request });
+    const opened = (await ds.query(`SELECT actor_type, actor_id, subject_type, subject_id, payload FROM audit_events WHERE action = 'archive.opened_for_access_request'`)) as unknown[];
+    expect(opened).toEqual([
+      {
+        actor_type: 'staff',
+        actor_id: h.orgA.users.administrator.id,
+        subject_type: 'resident',
+        subject_id: gone,
+        payload: { jobId: job.id, legalBasis: 'RGPD art. 15', archivedSince: '2022-01-02', contentExported: true, ...request },
+      },
+    ]);
+    expect(await count(`SELECT count(*) AS n FROM audit_events WHERE payload::text LIKE '%recommandé%'`)).toBe(0);
+    expect((await h.app.get(AuditVerifier).verifyAll(ds.manager)).ok).toBe(true);
+  });
+
+  it('a person still in the active base: no request needed (her right), none recorded as an archive export', async () => {
+    await admin.post('/api/data-jobs/access-request').send({ residentId: present }).expect(202);
+    expect(await count(`SELECT count(*) AS n FROM audit_events WHERE action = 'archive.opened_for_access_request' AND subject_id = $1`, [present])).toBe(0);
+  });
+
+  it('the console’s form: the request’s fields with their hints; refused without them, beside the field (400), accepted with them (303)', async () => {
+    const page = (await admin.get(`/console/archives?personne-acces=Partie`).expect(200)).text;
+    for (const id of ['requestFrom', 'requestReceivedOn', 'requestStatement']) expect(page).toMatch(new RegExp(`id="${id}"[^>]*aria-describedby="${id}-aide"`));
+    expect(page).toContain('RGPD, article 12.3');
+    const before = await written();
+    const base = { _csrf: csrfOf(page), accessResidentId: gone, 'personne-acces': 'Partie' };
+    const refused = await admin.post('/console/archives/acces').type('form').send(base);
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain('indiquez la demande d’accès à laquelle vous répondez');
+    expect(refused.text).toMatch(/id="requestFrom"[^>]*aria-invalid="true"/);
+    const late = await admin.post('/console/archives/acces').type('form').send({ ...base, requestFrom: 'person', requestReceivedOn: '2099-01-01', requestStatement: statement });
+    expect(late.status).toBe(400);
+    expect(late.text).toMatch(/id="requestReceivedOn"[^>]*aria-invalid="true"/);
+    expect(await written()).toEqual(before);
+    const ok = await admin.post('/console/archives/acces').type('form').send({ ...base, requestFrom: 'person', requestReceivedOn: '2026-11-20', requestStatement: statement });
+    expect(ok.status).toBe(303);
+    expect(await count(`SELECT count(*) AS n FROM audit_events WHERE action = 'archive.opened_for_access_request' AND payload->>'requestReceivedOn' = '2026-11-20'`)).toBe(1);
+  });
+});
