@@ -84,6 +84,18 @@ export interface FixtureMinorRepresentation {
   actAuthorisation?: { reference: string; date: string } | null;
 }
 
+/** The recorded decision behind a fixture minor's representative, as the resident file stores it (minorDecision). */
+export function fixtureMinorDecision(rep: FixtureMinorRepresentation) {
+  return {
+    authority: rep.decision.authority,
+    reference: rep.decision.reference,
+    date: rep.decision.date,
+    delegationExtent: rep.delegationExtent ?? null,
+    wardOfState: rep.wardOfState ?? false,
+    actAuthorisation: rep.actAuthorisation ?? null,
+  };
+}
+
 export interface DemoFixture {
   organisation: { name: string; siren?: string };
   establishment: {
@@ -145,14 +157,7 @@ export function residentInputOf(r: FixtureResident, establishmentId: string): Re
     parents: r.minor?.parents.map((p) => ({ firstName: p.firstName, lastName: p.lastName, email: p.email ?? null, relation: 'parent' })),
     ...(rep
       ? {
-          minorDecision: {
-            authority: rep.decision.authority,
-            reference: rep.decision.reference,
-            date: rep.decision.date,
-            delegationExtent: rep.delegationExtent ?? null,
-            wardOfState: rep.wardOfState ?? false,
-            actAuthorisation: rep.actAuthorisation ?? null,
-          },
+          minorDecision: fixtureMinorDecision(rep),
           contacts: rep.representatives.map((p) => ({
             firstName: p.firstName,
             lastName: p.lastName,

@@ -143,6 +143,10 @@ describe('DIPC under curatelle: the wording of the establishment, the reminders 
       expect(unconfirmed.status()).toBe(400);
       expect(await unconfirmed.text()).toContain('Cochez la case pour confirmer que vous signez ce document pour l’établissement.');
       await page.getByLabel(/J’ai lu le document et je le signe pour l’établissement \(version 1\)/).check();
+      if (SHOTS) {
+        mkdirSync(SHOTS, { recursive: true });
+        await page.locator('form[action$="/contresigner"]').screenshot({ path: join(SHOTS, 'console-director-confirm.png') });
+      }
       await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Signer et établir le document' }).click()]);
       const notice = await page.locator('.notice.success').first().innerText();
       expect(notice).not.toContain('Contresignature enregistrée');

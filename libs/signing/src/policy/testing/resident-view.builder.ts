@@ -7,6 +7,7 @@
  */
 import {
   HOLDER_ROLE_OF,
+  fixtureMinorDecision,
   holderRoleOf,
   isMinor,
   measureStatus,
@@ -152,14 +153,7 @@ export function residentViewFromFixture(f: FixtureResident, on: string): Residen
       soleAuthority: f.minor?.soleAuthority ?? null,
       ...(rep
         ? {
-            minorDecision: {
-              authority: rep.decision.authority,
-              reference: rep.decision.reference,
-              date: rep.decision.date,
-              delegationExtent: rep.delegationExtent ?? null,
-              wardOfState: rep.wardOfState ?? false,
-              actAuthorisation: rep.actAuthorisation ?? null,
-            },
+            minorDecision: fixtureMinorDecision(rep),
           }
         : {}),
       personneDeConfiance: pdc ? { ...pdc, contactId: pdc.id, designatedOn: null } : null,
