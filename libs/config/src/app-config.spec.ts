@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from './app-config';
@@ -41,6 +41,8 @@ describe('configuration', () => {
     const ok = loadConfig({ NODE_ENV: 'production', ...strongSecrets, SEAL_P12_PATH: '/etc/carepact/seal.p12' });
     expect(ok.secrets.source).toBe('environment');
     expect(ok.audit.anchorDir).toBe('/var/lib/carepact-anchor');
+    // A TSA in production: its roots are required (a token is trusted only from a known authority).
+    expect(() => loadConfig({ NODE_ENV: 'production', ...strongSecrets, SEAL_P12_PATH: '/etc/carepact/seal.p12', SEAL_TSA_URL: 'https://tsa.example.fr/tsp' })).toThrow(/SEAL_TSA_CA: obligatoire en production/);
   });
 
   it('the audit anchor directory: absolute when given; by default per database, beside the secrets in development and in the temporary directory in tests', () => {
@@ -147,10 +149,17 @@ describe('configuration', () => {
       username: 'ehpad',
       password: 's3cret',
       timeoutMs: 10000,
+      trustedRootsPem: null,
     });
     expect(() => tsa({ SEAL_TSA_URL: 'ftp://tsa.example.fr' })).toThrow(/SEAL_TSA_URL: protocole attendu/);
     expect(() => tsa({ SEAL_TSA_URL: 'https://tsa.example.fr', SEAL_TSA_POLICY_OID: 'politique' })).toThrow(/SEAL_TSA_POLICY_OID: OID attendu/);
     expect(() => tsa({ SEAL_TSA_PASSWORD: 's3cret' })).toThrow(/SEAL_TSA_URL: obligatoire avec/);
     expect(() => tsa({ SEAL_TSA_URL: 'https://tsa.example.fr', SEAL_TSA_USERNAME: 'a:b' })).toThrow(/SEAL_TSA_USERNAME/);
+    // Credentials never in clear; the CA file read at boot; required in production.
+    expect(() => tsa({ SEAL_TSA_URL: 'http://tsa.example.fr/tsp', SEAL_TSA_USERNAME: 'ehpad', SEAL_TSA_PASSWORD: 's3cret' })).toThrow(/envoyés seulement en https/);
+    expect(() => tsa({ SEAL_TSA_URL: 'https://tsa.example.fr', SEAL_TSA_CA: join(d, 'absent.pem') })).toThrow(/SEAL_TSA_CA: fichier illisible/);
+    const ca = join(d, 'tsa-ca.pem');
+    writeFileSync(ca, '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n');
+    expect(tsa({ SEAL_TSA_URL: 'https://tsa.example.fr', SEAL_TSA_CA: ca })?.trustedRootsPem).toContain('BEGIN CERTIFICATE');
   });
 });

@@ -76,6 +76,12 @@ export interface TsaConfig {
   password: string | null;
   /** How long one request may take (SEAL_TSA_TIMEOUT_MS). */
   timeoutMs: number;
+  /**
+   * The roots the TSA's certificate must chain to (SEAL_TSA_CA: a PEM file of one or more
+   * certificates, read at boot). Null: any time-stamping certificate the token carries is taken —
+   * allowed outside production only.
+   */
+  trustedRootsPem: string | null;
 }
 
 export class ConfigError extends Error {
@@ -220,6 +226,19 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (!tsaUrl && (tsaPolicy || tsaUser || tsaPassword)) problems.push('SEAL_TSA_URL: obligatoire avec SEAL_TSA_POLICY_OID, SEAL_TSA_USERNAME ou SEAL_TSA_PASSWORD');
   if (tsaUser?.includes(':')) problems.push('SEAL_TSA_USERNAME: ne peut pas contenir « : » (authentification HTTP basique)');
   const tsaTimeoutMs = int('SEAL_TSA_TIMEOUT_MS', 10_000, 100, 120_000);
+  // Credentials never travel in clear; the token's time is trusted only from a known TSA root.
+  if (tsaUrl?.startsWith('http:') && (tsaUser || tsaPassword)) problems.push('SEAL_TSA_USERNAME, SEAL_TSA_PASSWORD: envoyés seulement en https (SEAL_TSA_URL en https://)');
+  const tsaCaPath = env.SEAL_TSA_CA?.trim() || null;
+  let tsaRootsPem: string | null = null;
+  if (tsaCaPath) {
+    if (!tsaUrl) problems.push('SEAL_TSA_URL: obligatoire avec SEAL_TSA_CA');
+    try {
+      tsaRootsPem = readFileSync(tsaCaPath, 'utf8');
+      if (!tsaRootsPem.includes('-----BEGIN CERTIFICATE-----')) problems.push('SEAL_TSA_CA: fichier PEM de certificats attendu');
+    } catch {
+      problems.push('SEAL_TSA_CA: fichier illisible');
+    }
+  } else if (tsaUrl && nodeEnv === 'production') problems.push('SEAL_TSA_CA: obligatoire en production avec SEAL_TSA_URL (l’autorité de certification de l’horodatage)');
 
   const demoPassword = str('DEMO_PASSWORD', DEFAULT_DEMO_PASSWORD);
   if (demoPassword.length < 8) problems.push('DEMO_PASSWORD: au moins 8 caractères');
@@ -256,7 +275,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     seal: {
       p12Path: env.SEAL_P12_PATH || null,
       p12Passphrase: env.SEAL_P12_PASSPHRASE ?? null,
-      tsa: tsaUrl ? { url: tsaUrl, policyOid: tsaPolicy, username: tsaUser, password: tsaPassword, timeoutMs: tsaTimeoutMs } : null,
+      tsa: tsaUrl ? { url: tsaUrl, policyOid: tsaPolicy, username: tsaUser, password: tsaPassword, timeoutMs: tsaTimeoutMs, trustedRootsPem: tsaRootsPem } : null,
     },
     queueBoard: { operatorOrganisationId: boardOrganisation?.toLowerCase() ?? null },
     devMailboxPort: int('DEV_MAILBOX_PORT', 0, 0, 65535),

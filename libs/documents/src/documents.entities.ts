@@ -39,6 +39,8 @@ export class BlobEntity {
   'ck_documents_status',
   `status IN ('generating', 'ready', 'generation_failed', 'in_signature', 'signed', 'refused', 'cancelled')`,
 )
+// Migration 1764110000000: only an avenant has a subtype (what it amends, fr-fr.ts DOCUMENT_SUBTYPES).
+@Check('ck_documents_subtype', `subtype IS NULL OR (type = 'avenant' AND subtype IN ('avenant-dipc', 'annexe-liberte-aller-venir'))`)
 export class DocumentEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_documents' })
   id: string;

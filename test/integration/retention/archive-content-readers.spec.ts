@@ -104,6 +104,16 @@ describe('intermediate archive: the DIPC offer, the signature inbox and tariff a
       const visa = (await agent.get(`/api/documents/${doc}/visa`).expect(200)).body as { state: string; decision: { reason: string | null; reasonWithheld?: boolean } };
       expect(visa).toMatchObject({ state: 'rejected', decision: { decision: 'rejected', reason: null, reasonWithheld: true } });
     }
+    // Sending: the archived person is refused before the visa, whose refusal would quote the remark (the code reviewer's finding).
+    const [{ status }] = (await ds.query(`SELECT status FROM documents WHERE id = $1`, [doc])) as { status: string }[];
+    await ds.query(`UPDATE documents SET status = 'ready' WHERE id = $1`, [doc]);
+    try {
+      const sent = await admissions.post(`/api/documents/${doc}/signature-requests`).send({ lateReason: 'Envoi de contrôle.' });
+      expect({ status: sent.status, code: sent.body.error?.code }).toEqual({ status: 409, code: 'RESIDENT_ARCHIVED' });
+      expect(JSON.stringify(sent.body)).not.toContain('promenades');
+    } finally {
+      await ds.query(`UPDATE documents SET status = $2 WHERE id = $1`, [doc, status]);
+    }
     const page = (await admissions.get(`/console/documents/${doc}`).expect(200)).text;
     expect(page).toContain('Visa refusé');
     expect(page).not.toContain('promenades');

@@ -17,7 +17,7 @@ import { scanOf } from '../paper/scan-fixtures';
 import { run, writeTemp } from '../rendering-pdf/pdf-tools';
 import { ESTABLISHMENT, extractSignature, now, openssl, pdfsig, signedTree, tempFile, workDir } from './seal-tools';
 
-const tsaConfig = (url: string, extra: Partial<TsaConfig> = {}): TsaConfig => ({ url, policyOid: null, username: null, password: null, timeoutMs: 5000, ...extra });
+const tsaConfig = (url: string, extra: Partial<TsaConfig> = {}): TsaConfig => ({ url, policyOid: null, username: null, password: null, timeoutMs: 5000, trustedRootsPem: null, ...extra });
 
 describe('PAdES B-T seal: an RFC 3161 signature-time-stamp token from the TSA', () => {
   let identity: SealIdentity;
@@ -137,6 +137,20 @@ describe('PAdES B-T seal: an RFC 3161 signature-time-stamp token from the TSA', 
       expect(locked.requests.at(-1)?.authorization).toBe(`Basic ${Buffer.from('cachet:mot-de-passe-tsa').toString('base64')}`);
     } finally {
       await locked.close();
+    }
+  });
+
+  it('SEAL_TSA_CA: a token whose certificate chains to the configured roots is taken; one from another authority is refused (the code reviewer: any time-stamping certificate was trusted)', async () => {
+    const ok = await seal(tsaConfig(tsa.url, { trustedRootsPem: tsa.caPem }));
+    expect(verifyPades(ok).timestamp?.ok).toBe(true);
+    const stranger = await TestTsa.start();
+    try {
+      await expect(seal(tsaConfig(stranger.url, { trustedRootsPem: tsa.caPem }))).rejects.toMatchObject({
+        code: 'TSA_RESPONSE_INVALID',
+        messageFr: expect.stringContaining('ne remonte à aucune autorité de SEAL_TSA_CA'),
+      });
+    } finally {
+      await stranger.close();
     }
   });
 

@@ -120,6 +120,9 @@ export class SignatureRequestsService {
           doc.status === 'in_signature' ? 'SIGNATURE_REQUEST_EXISTS' : 'DOCUMENT_NOT_READY',
           doc.status === 'in_signature' ? 'Une demande de signature est déjà en cours pour ce document.' : 'Le document doit être généré (état « prêt ») avant la demande de signature.',
         );
+      // An archived person gets no new signing act; checked before the visa, whose refusal quotes the
+      // remark, content closed to everyone while she is in the intermediate archive (RESIDENT_ARCHIVED).
+      await assertResidentNotArchived(em, actor.organisationId, doc.residentId);
       // The internal visa the establishment asks for this type, on this version (issue 10, item 3).
       await this.visa.assertCleared(em, doc);
       const version = doc.currentVersionId ? await this.documents.signableVersion(em, doc.currentVersionId) : null;

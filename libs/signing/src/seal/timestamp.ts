@@ -283,7 +283,30 @@ export async function requestTimestamp(tsa: TsaConfig, message: Buffer): Promise
   const check = verifyTimestampToken(token, message, nonce);
   if (!check.ok) return bad(check.reason);
   if (tsa.policyOid && check.policy !== tsa.policyOid) return bad(`politique d’horodatage ${check.policy} au lieu de ${tsa.policyOid}`);
+  if (tsa.trustedRootsPem !== null && !chainsToRoot(check.tsaCertificate, check.certificates, rootsOf(tsa.trustedRootsPem)))
+    return bad(`le certificat de l’autorité d’horodatage (${check.tsaCertificate.subject.replace(/\n/g, ', ')}) ne remonte à aucune autorité de SEAL_TSA_CA`);
   return { token, ...check };
+}
+
+/** The certificates of a PEM bundle (SEAL_TSA_CA). */
+export function rootsOf(pem: string): X509Certificate[] {
+  return (pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []).map((c) => new X509Certificate(c));
+}
+
+/**
+ * Whether `cert` is issued by one of `roots`, directly or through intermediates the token carries
+ * (each link: issuer named and signature verified), at most five links. A token signed by a
+ * certificate of its own making (someone on the path to an http TSA) chains to nothing.
+ */
+export function chainsToRoot(cert: X509Certificate, carried: X509Certificate[], roots: X509Certificate[]): boolean {
+  let current = cert;
+  for (let depth = 0; depth < 5; depth++) {
+    if (roots.some((r) => r.fingerprint256 === current.fingerprint256 || (current.checkIssued(r) && current.verify(r.publicKey)))) return true;
+    const issuer = carried.find((c) => c.fingerprint256 !== current.fingerprint256 && current.checkIssued(c) && current.verify(c.publicKey));
+    if (!issuer) return false;
+    current = issuer;
+  }
+  return false;
 }
 
 async function readLimited(res: Response): Promise<Buffer> {

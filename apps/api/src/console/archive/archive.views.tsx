@@ -5,8 +5,8 @@ import { ErrorSummary, Notice, PostForm, RadioGroup, SelectField, TextField, ren
 import { ConsolePage } from '../console-layout';
 
 /**
- * What an avenant amends (`documents.subtype`), for its name (documentTypeLabel). libs/archive's
- * subjects (subjects.ts) do not select it yet: read when present, else the type's name.
+ * What an avenant amends (`documents.subtype`, selected by libs/archive's subjects.ts), for its
+ * name (documentTypeLabel); the type's name when a subject has none.
  */
 const subtypeOf = (d: object): unknown => ('subtype' in d ? (d as { subtype: unknown }).subtype : null);
 

@@ -486,7 +486,8 @@ export function requestDeadlineHint(type: string): string {
 /**
  * The establishment's signature, binding: a checkbox naming the version signed (with its PDF, for a
  * reader of the content) must be ticked, so that a click alone never signs (the newcomer's review:
- * « Contresigner le document » signed at once). The service checks it too (COUNTERSIGN_NOT_CONFIRMED).
+ * « Contresigner le document » signed at once). The console's controller refuses the form without it
+ * (COUNTERSIGN_NOT_CONFIRMED); the JSON API's POST …/countersign is itself the program's deliberate act.
  */
 function CountersignForm(props: { m: DocumentPageModel; r: RequestView; base: string; csrf: string; establishes: boolean }) {
   const { m, r, base, csrf, establishes } = props;
