@@ -158,7 +158,7 @@ const LABELS: Record<string, string> = {
   'tariffChange.effectiveOn': 'Date d’effet des nouveaux prix',
   'tariffChange.basis': 'Fondement du changement',
   'tariffChange.basisReference': 'Référence de l’arrêté',
-  'tariffChange.percentage': 'Taux de revalorisation appliqué (%)',
+  'tariffChange.percentage': 'Taux annuel de revalorisation (%)',
   'tariffChange.cvsConsultedOn': 'Date de consultation du conseil de la vie sociale',
   'tariffChange.prices': 'Nouveaux prix par jour',
   'tariffChange.prices.hebergementPerDay': 'Hébergement (€ par jour)',
@@ -168,6 +168,11 @@ const LABELS: Record<string, string> = {
   'tariffChange.previousPrices.hebergementPerDay': 'Hébergement avant (€ par jour)',
   'tariffChange.previousPrices.dependanceGir56PerDay': 'Dépendance GIR 5-6 avant (€ par jour)',
   'tariffChange.previousPrices.totalPerDay': 'Total avant (€ par jour)',
+  // Avenant 1.9.0: the base of the yearly percentage (CASF L.342-3), computed from the contract and the signed avenants.
+  'tariffChange.yearBase': 'Base du taux annuel (prix au 31 décembre précédent, ou à la signature)',
+  'tariffChange.yearBase.on': 'Date du prix de base',
+  'tariffChange.yearBase.from': 'Origine du prix de base',
+  'tariffChange.yearBase.hebergementPerDay': 'Hébergement, prix de base (€ par jour)',
   // The annex on the freedom to come and go (avenant 1.4.0, purpose « liberte-aller-venir », CASF L.311-4-1 I).
   libertyAnnex: 'Annexe sur la sécurité et la liberté d’aller et venir',
   'libertyAnnex.examination': 'Examen de la personne',
@@ -302,6 +307,10 @@ const ENUM_LABELS: Record<string, Record<string, string>> = {
   'tariffChange.basis': {
     revalorisation_annuelle: 'revalorisation annuelle, places non habilitées à l’aide sociale (CASF L.342-3)',
     arrete_departemental: 'tarif arrêté par le président du conseil départemental, places habilitées (CASF L.314-1)',
+  },
+  'tariffChange.yearBase.from': {
+    fin_annee: 'prix en vigueur au 31 décembre de l’année précédente',
+    signature: 'prix fixé à la signature du contrat, signé dans l’année',
   },
 };
 

@@ -242,6 +242,8 @@ describe('a tariff avenant varies from the price in force: the last signed tarif
       const ok = await post(r, october(73.95));
       expect(ok.status).toBe(202);
       expect((await tariffChangeOf(ok.body.id)).previousPrices).toEqual({ hebergementPerDay: 73.6, dependanceGir56PerDay: 6.5, totalPerDay: 80.1 });
+      // Avenant 1.9.0 prints the base of the yearly percentage: computed from the contract, never typed.
+      expect((await tariffChangeOf(ok.body.id)) as unknown).toMatchObject({ yearBase: { on: '2026-12-31', from: 'fin_annee', hebergementPerDay: 72.5 } });
     });
 
     it('the bulk run: the resident’s item fails the same way (TARIFF_ABOVE_PERCENTAGE); the computed price is the year’s cap, 73,95 €', async () => {
@@ -264,6 +266,33 @@ describe('a tariff avenant varies from the price in force: the last signed tarif
       )) as { tc: { prices: Record<string, number>; previousPrices: Record<string, number> } }[];
       expect(row.tc.prices).toEqual({ hebergementPerDay: 73.95, dependanceGir56PerDay: 6.5, totalPerDay: 80.45 });
       expect(row.tc.previousPrices).toEqual({ hebergementPerDay: 73.6, dependanceGir56PerDay: 6.5, totalPerDay: 80.1 });
+
+      // Avenant 1.9.0: the 2 % is the year's rate over 72,50 € (31 December 2026), not a rise over the 73,60 € recalled
+      // « Pour mémoire » (+0,48 %): both printed, each saying what it is (CASF L.342-3).
+      const [doc] = (await ds.query(
+        `SELECT d.id, d.current_version_id AS version_id, v.template_version FROM documents d JOIN document_versions v ON v.id = d.current_version_id
+          WHERE d.resident_id = $1 AND d.type = 'avenant' AND v.input #>> '{document,tariffChange,effectiveOn}' = '2027-10-01'`,
+        [b],
+      )) as { id: string; version_id: string; template_version: string }[];
+      expect(doc.template_version).toBe('1.9.0');
+      const dir = mkdtempSync(join(tmpdir(), 'tariff-year-'));
+      for (const variant of ['standard', 'large-print', 'falc'] as const) {
+        const pdf = (await agent.get(`/api/documents/${doc.id}/versions/${doc.version_id}/renditions/pdf/${variant}`).buffer(true).parse(binary).expect(200)).body as Buffer;
+        const file = join(dir, `avenant-2027-10-${variant}.pdf`);
+        writeFileSync(file, pdf);
+        const pdfText = spawnSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).stdout.replace(/\s+/g, ' ');
+        if (variant !== 'falc') {
+          expect(pdfText).toContain('Taux annuel de revalorisation : 2 %, par rapport au prix en vigueur au 31 décembre 2026 (72,50 € par jour pour l’hébergement) ; les hausses d’une même année s’additionnent dans ce taux (CASF L.342-3).');
+          expect(pdfText).not.toContain('Taux de revalorisation appliqué');
+          expect(pdfText).toContain('Pour mémoire, le total par jour était de 80,10 €.');
+        } else {
+          expect(pdfText).toContain('Cette limite se compte à partir de votre prix du 31 décembre 2026.');
+          expect(pdfText).toContain('Avant, vous payiez 80,10 € pour 1 jour.');
+        }
+        const pages = Number(/Pages:\s+(\d+)/.exec(spawnSync('pdfinfo', [file], { encoding: 'utf8' }).stdout)![1]);
+        const page = Array.from({ length: pages }, (_, i) => i + 1).find((p) => spawnSync('pdftotext', ['-f', String(p), '-l', String(p), file, '-'], { encoding: 'utf8' }).stdout.includes(variant !== 'falc' ? 'Pour mémoire' : 'Avant, vous payiez'))!;
+        expect(spawnSync('pdftoppm', ['-png', '-r', '80', '-f', String(page), '-l', String(page), '-singlefile', file, join(SHOTS, `avenant-2027-10-taux-annuel-${variant}`)]).status).toBe(0);
+      }
     });
   });
 

@@ -168,6 +168,16 @@ describe('the percentage is yearly: measured from the price in force on 31 Decem
     expect(checkTypedTariffChange(typed(73.95), afterJanuary).previousPrices).toEqual(january.prices);
     expect(checkTypedTariffChange(typed(90, 'arrete_departemental'), afterJanuary).previousPrices).toEqual(january.prices);
   });
+
+  it('the data carry the base the document prints (avenant 1.9.0 `yearBase`): 31 December of the previous year, or the signature; computed, a typed one replaced', () => {
+    const d = tariffAvenantData(july(), afterJanuary) as { tariffChange: Record<string, unknown> };
+    expect(d.tariffChange.yearBase).toEqual({ on: '2026-12-31', from: 'fin_annee', hebergementPerDay: 72.5 });
+    expect((tariffAvenantData(july(), { ...contract, signedOn: '2027-03-15' }) as typeof d).tariffChange.yearBase).toEqual({ on: '2027-03-15', from: 'signature', hebergementPerDay: 72.5 });
+    const departmental = tariffAvenantData(common({ basis: 'arrete_departemental', percentage: null, hebergementPerDay: 70 }), afterJanuary) as typeof d;
+    expect(departmental.tariffChange.yearBase).toBeNull();
+    const typed = { purpose: 'tarifs', tariffChange: { effectiveOn: '2027-07-01', basis: 'revalorisation_annuelle', basisReference: 'arrêté', percentage: 2, prices: { hebergementPerDay: 73.95, totalPerDay: 80.45 }, yearBase: { on: '2027-06-30', from: 'fin_annee', hebergementPerDay: 73.23 } } };
+    expect(checkTypedTariffChange(typed, afterJanuary).yearBase).toEqual({ on: '2026-12-31', from: 'fin_annee', hebergementPerDay: 72.5 });
+  });
 });
 
 describe('tariffAvenantDepartureError (CASF L.342-3: a price change applies to the contracts in force)', () => {

@@ -250,6 +250,21 @@ export function maxRevaluedPrice(baseHebergement: number, percentage: number): n
 const pct = (p: number): string => `${String(p).replace('.', ',')} %`;
 
 /**
+ * What a tariff avenant (template ≥ 1.9.0, `tariffChange.yearBase`) prints as the base of its yearly
+ * percentage (CASF L.342-3): the hébergement price in force on 31 December of the previous year
+ * (`from: 'fin_annee'`, `on` that day), or set at the signature of a contract signed during the
+ * year (`from: 'signature'`, `on` the signature day); null when not a revalorisation or when the
+ * contract names no hébergement price. Computed, never typed: a typed one is replaced.
+ * Only the latest template receives it (DocumentsService validates new data against the latest
+ * version, whose schema declares it; a stored version keeps its own input and template).
+ */
+export function yearBaseData(basis: unknown, contract: SignedContract, base: YearBase): { on: string; from: 'fin_annee' | 'signature'; hebergementPerDay: number } | null {
+  const heb = base.prices.hebergementPerDay;
+  if (basis !== 'revalorisation_annuelle' || heb === null) return null;
+  return base.signedThisYear ? { on: contract.signedOn, from: 'signature', hebergementPerDay: heb } : { on: `${base.year - 1}-12-31`, from: 'fin_annee', hebergementPerDay: heb };
+}
+
+/**
  * 409 TARIFF_ABOVE_PERCENTAGE: the new hébergement price rises more than the yearly percentage over
  * the year's base; names the base price, its source, the yearly cap and the highest lawful price,
  * and, when an avenant already took effect this year, that the year's rises add up.
@@ -376,6 +391,7 @@ export function tariffAvenantData(common: TariffCommonData, contract: SignedCont
       cvsConsultedOn: common.cvsConsultedOn,
       prices: { hebergementPerDay: heb, dependanceGir56PerDay: dep, totalPerDay: round2(heb + (dep ?? 0)) },
       previousPrices: prevHeb !== null && prevTotal !== null ? { hebergementPerDay: prevHeb, dependanceGir56PerDay: prevDep, totalPerDay: prevTotal } : null,
+      yearBase: yearBaseData(common.basis, contract, year),
     },
   };
 }
@@ -389,7 +405,7 @@ export function tariffAvenantData(common: TariffCommonData, contract: SignedCont
  * yearly percentage above the year's base (`yearBase`: the price in force on 31 December of the
  * previous year; 409 TARIFF_ABOVE_PERCENTAGE, CASF L.342-3); a departmental
  * tariff applies as fixed (CASF L.314-1). An earlier avenant awaiting signature: 409
- * TARIFF_AVENANT_PENDING. Returns the tariff change to store (the document's own, filled).
+ * TARIFF_AVENANT_PENDING. Returns the tariff change to store (the document's own, filled, with its computed `yearBase`).
  */
 export function checkTypedTariffChange(document: Record<string, unknown>, contract: SignedContract): Record<string, unknown> {
   const tc = (document.tariffChange ?? {}) as Record<string, unknown>;
@@ -432,7 +448,8 @@ export function checkTypedTariffChange(document: Record<string, unknown>, contra
         } (${euros(yearHeb!)}).`,
       },
     ]);
-  return { ...tc, previousPrices };
+  const { yearBase: _typed, ...rest } = tc;
+  return { ...rest, previousPrices, yearBase: yearBaseData(tc.basis, contract, year) };
 }
 
 /** A resident who already has a tariff avenant for the run's effective date (listed as excluded, or skipped by the worker). */

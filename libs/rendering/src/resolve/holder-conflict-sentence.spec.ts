@@ -116,8 +116,9 @@ function input(type: Act, holders: MeasureView['holders']): TemplateInput & { re
 }
 
 describe('contrat de séjour 1.9.0, avenant 1.8.0, DIPC 1.7.0: a co-tuteur préposé of the establishment, in the measure paragraph', () => {
-  it('are the versions made for new documents', () => {
-    for (const type of TYPES) expect([type, loader.load(type).content.version]).toEqual([type, NEW[type]]);
+  it('are the versions made for new documents (avenant 1.9.0 follows 1.8.0, changing only the tariff page: tariff-avenant.spec.ts)', () => {
+    const latest: Record<Act, string> = { ...NEW, avenant: '1.9.0' };
+    for (const type of TYPES) expect([type, loader.load(type).content.version]).toEqual([type, latest[type]]);
   });
 
   it.each(TYPES)('%s: says that Hervé Lenoir, préposé, does not sign it and that Alain Bernard does (standard and large print)', (type) => {

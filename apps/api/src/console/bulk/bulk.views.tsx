@@ -168,8 +168,8 @@ export function bulkFormPage(actor: StaffActor, csrf: string, s: BulkFormState):
           <TextField
             name="commonData.percentage"
             inputMode="decimal"
-            label="Taux de revalorisation appliqué, en %"
-            hint="Obligatoire pour une revalorisation annuelle : au plus le taux de l’arrêté ministériel (CASF L.342-3). Par exemple 2,5."
+            label="Taux annuel de revalorisation, en %"
+            hint="Obligatoire pour une revalorisation annuelle : au plus le taux de l’arrêté ministériel, par rapport au prix en vigueur au 31 décembre précédent ; les hausses d’une même année s’additionnent (CASF L.342-3). Par exemple 2,5."
             value={v('percentage')}
             errors={s.errors}
           />

@@ -71,8 +71,12 @@ function kindOf(s: InputSchema): 'object' | 'array' | 'boolean' | 'number' | 'en
   return s.maxLength !== undefined && s.maxLength <= 300 ? 'text' : 'long';
 }
 
-/** Members shown in the form: the demo fixture's key is not data. */
-const HIDDEN = new Set(['resident']);
+/**
+ * Members shown in the form: the demo fixture's key is not data; an avenant's `tariffChange.yearBase`
+ * (avenant 1.9.0, the base of the yearly percentage, CASF L.342-3) is computed by DocumentsService
+ * from the contract and the signed avenants, never typed.
+ */
+const HIDDEN = new Set(['resident', 'yearBase']);
 
 /** The schema's members in the order shown: each `xFalc` right after `x`. */
 function orderedKeys(s: InputSchema): string[] {
