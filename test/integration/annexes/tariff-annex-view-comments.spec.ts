@@ -117,7 +117,8 @@ describe('the tariff annex handed over with the contract; the view comments in e
     const section = /<section aria-labelledby="documents-remis">[\s\S]*?<\/section>/.exec(signPageHtml)?.[0] ?? '';
     const items = [...section.matchAll(/<li>([\s\S]*?)<\/li>/g)].map((m) => visible(m[1]).trim());
     expect(items).toEqual([
-      expect.stringMatching(/^Livret d’accueil.* \(PDF, version « Édition 2026 »\)$/),
+      // The label names the edition already: not read twice (annexFileNote).
+      'Livret d’accueil, édition 2026 (PDF)',
       expect.stringMatching(/^Règlement de fonctionnement.*: l’établissement vous le remet sur papier\.$/),
       expect.stringMatching(/^Charte des droits et libertés.*: l’établissement vous le remet sur papier\.$/),
       ...items.slice(3, -1),

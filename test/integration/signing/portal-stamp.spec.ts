@@ -56,7 +56,8 @@ describe('portal session stamp: what a page read may reuse', () => {
   it('unchanged: the same stamp and the same context object; a lock or a rolled-back change changes nothing', async () => {
     const ctx = await read();
     const s = await stamp();
-    expect(s).toMatch(/^\d+:\d+:\d+:\d+:[\d,]+:-:-$/);
+    // session, signer, request, link, the person's archive day ('-' while none), signers, views, seals.
+    expect(s).toMatch(/^\d+:\d+:\d+:\d+:-:[\d,]+:-:-$/);
     expect(await read()).toBe(ctx);
     await ds.transaction(async (em) => {
       await em.query(`SELECT 1 FROM signature_requests WHERE id = $1 FOR UPDATE`, [requestId]);
@@ -121,7 +122,7 @@ describe('portal session stamp: what a page read may reuse', () => {
     const pool = (ds.driver as unknown as { master: { query: (q: unknown) => Promise<unknown> } }).master;
     const queries = jest.spyOn(pool, 'query');
     const [resident, curateur, unknown, residentAgain] = await Promise.all([...hashes.map((x) => reader.stamp(x)), reader.stamp(hashes[0])]);
-    const stampQueries = queries.mock.calls.filter(([q]) => (q as { name?: string }).name === 'portal_session_stamps_v1');
+    const stampQueries = queries.mock.calls.filter(([q]) => (q as { name?: string }).name === 'portal_session_stamps_v2');
     queries.mockRestore();
     expect(stampQueries.map(([q]) => (q as { values: string[][] }).values[0].length)).toEqual([3]);
     expect(unknown).toBeNull();
