@@ -157,6 +157,9 @@ describe('configuration', () => {
     expect(() => tsa({ SEAL_TSA_URL: 'https://tsa.example.fr', SEAL_TSA_USERNAME: 'a:b' })).toThrow(/SEAL_TSA_USERNAME/);
     // Credentials never in clear; the CA file read at boot; required in production.
     expect(() => tsa({ SEAL_TSA_URL: 'http://tsa.example.fr/tsp', SEAL_TSA_USERNAME: 'ehpad', SEAL_TSA_PASSWORD: 's3cret' })).toThrow(/envoyés seulement en https/);
+    // Upper case or a leading space is still plain http once parsed (the attacker's review of session 16).
+    expect(() => tsa({ SEAL_TSA_URL: 'HTTP://tsa.example.fr/tsp', SEAL_TSA_USERNAME: 'ehpad', SEAL_TSA_PASSWORD: 's3cret' })).toThrow(/envoyés seulement en https/);
+    expect(() => tsa({ SEAL_TSA_URL: ' http://tsa.example.fr/tsp', SEAL_TSA_PASSWORD: 's3cret' })).toThrow(/envoyés seulement en https/);
     expect(() => tsa({ SEAL_TSA_URL: 'https://tsa.example.fr', SEAL_TSA_CA: join(d, 'absent.pem') })).toThrow(/SEAL_TSA_CA: fichier illisible/);
     const ca = join(d, 'tsa-ca.pem');
     writeFileSync(ca, '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n');

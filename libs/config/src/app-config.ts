@@ -142,6 +142,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
     if (n < min || n > max) problems.push(`${key}: doit être compris entre ${min} et ${max}`);
     return n;
   };
+  const protocolOf = (v: string): string | null => {
+    try {
+      return new URL(v).protocol;
+    } catch {
+      return null;
+    }
+  };
   const url = (key: string, def: string | null, protocols: string[]): string | null => {
     const raw = env[key];
     const v = raw === undefined || raw === '' ? def : raw;
@@ -227,7 +234,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (tsaUser?.includes(':')) problems.push('SEAL_TSA_USERNAME: ne peut pas contenir « : » (authentification HTTP basique)');
   const tsaTimeoutMs = int('SEAL_TSA_TIMEOUT_MS', 10_000, 100, 120_000);
   // Credentials never travel in clear; the token's time is trusted only from a known TSA root.
-  if (tsaUrl?.startsWith('http:') && (tsaUser || tsaPassword)) problems.push('SEAL_TSA_USERNAME, SEAL_TSA_PASSWORD: envoyés seulement en https (SEAL_TSA_URL en https://)');
+  // The parsed protocol, not the raw text: « HTTP://… », or « http://… » after a space, is plain http too (URL lowercases and trims).
+  if (tsaUrl && protocolOf(tsaUrl) === 'http:' && (tsaUser || tsaPassword)) problems.push('SEAL_TSA_USERNAME, SEAL_TSA_PASSWORD: envoyés seulement en https (SEAL_TSA_URL en https://)');
   const tsaCaPath = env.SEAL_TSA_CA?.trim() || null;
   let tsaRootsPem: string | null = null;
   if (tsaCaPath) {
