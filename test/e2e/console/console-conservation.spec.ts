@@ -81,6 +81,9 @@ describe('console: conservation (retention durations, holds, purge dry run)', ()
     expect(await holds.textContent()).not.toContain(held);
     await checkPage(page, 'Conservation des données');
     await page.screenshot({ path: `${shots}/conservation.png`, fullPage: true });
+    await page.setViewportSize({ width: 320, height: 640 });
+    await page.screenshot({ path: `${shots}/conservation-320.png`, fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 900 });
 
     // 0 years: the service's error beside the field and summed up; nothing changed.
     await page.selectOption('#subject', 'contrat-sejour');

@@ -75,8 +75,21 @@ export async function checkConsolePage(page: Page, title: string): Promise<void>
   expect(await pageBasics(page)).toMatchObject({ lang: 'fr', title: `${title} — CarePact`, h1: 1, overflowX: false });
   await page.setViewportSize({ width: 320, height: 640 });
   expect((await pageBasics(page)).overflowX).toBe(false);
+  expect(await squeezedCaptions(page)).toEqual([]);
   expect(await axeViolations(page)).toEqual([]);
   await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+/**
+ * The captions of the page's tables narrower than half the page: a stacked table's caption kept as a
+ * table caption was 14 px wide at 320 px, one letter per line (the newcomer's review of session 16).
+ */
+async function squeezedCaptions(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('caption')]
+      .filter((c) => c.getClientRects().length && c.getBoundingClientRect().width < document.documentElement.clientWidth / 2)
+      .map((c) => `${c.textContent?.trim()}: ${Math.round(c.getBoundingClientRect().width)} px`),
+  );
 }
 
 /**
