@@ -1,4 +1,4 @@
-import { lintFalcText, lintTemplate } from './falc-lint';
+import { JARGON, falcTextLinter, lintFalcText, lintTemplate } from './falc-lint';
 import type { TemplateContent } from './template.types';
 
 const rules = (text: string, glossary: string[] = []) => lintFalcText(text, glossary).map((f) => `${f.severity}:${f.rule}`);
@@ -40,6 +40,49 @@ describe('lintFalcText', () => {
   it('requires a glossary entry for legal jargon', () => {
     expect(rules('Votre curatrice vous aide.')).toEqual(['error:jargon']);
     expect(rules('Votre curatrice vous aide.', ['curateur'])).toEqual([]);
+  });
+  it('knows every form of every jargon word, in any case, and the glossary term in any case', () => {
+    const jargon = (text: string, glossary: string[] = []) => lintFalcText(text, glossary).filter((f) => f.rule === 'jargon').map((f) => `${f.excerpt} ${f.message}`);
+    for (const j of JARGON) {
+      const forms = [j, `${j}s`, j.replace(/eur$/, 'rice'), j.replace(/eur$/, 'rices')];
+      for (const form of forms) {
+        const upper = form[0].toUpperCase() + form.slice(1);
+        expect(jargon(`Voici ${upper} ici.`)).toEqual([`${upper} Mot difficile « ${j} » : l’ajouter au glossaire du modèle.`]);
+        expect(jargon(`Voici ${form} ici.`, [j[0].toUpperCase() + j.slice(1)])).toEqual([]);
+      }
+      // Not a form: the word inside another, or another ending.
+      expect(jargon(`Voici ${j}x et pré${j} ici.`)).toEqual([]);
+    }
+    expect(jargon('Le tuteur et la curatrice.')).toEqual([
+      'tuteur Mot difficile « tuteur » : l’ajouter au glossaire du modèle.',
+      'curatrice Mot difficile « curateur » : l’ajouter au glossaire du modèle.',
+    ]);
+  });
+  it('lower-cases French as toLocaleLowerCase(\'fr-FR\') does, for every cased code point and the contextual final sigma', () => {
+    const differ: string[] = [];
+    let cased = 0;
+    for (let cp = 0; cp <= 0x10ffff; cp++) {
+      if (cp >= 0xd800 && cp <= 0xdfff) continue;
+      const c = String.fromCodePoint(cp);
+      // Only a character with a case mapping can be tailored (SpecialCasing.txt; and U+0307, the dot Lithuanian keeps).
+      if (c.toLowerCase() === c && c.toUpperCase() === c && cp !== 0x307) continue;
+      cased++;
+      if (c.toLowerCase() !== c.toLocaleLowerCase('fr-FR')) differ.push(cp.toString(16));
+    }
+    expect(cased).toBeGreaterThan(2500);
+    expect(differ).toEqual([]);
+    for (const w of ['ΟΔΟΣ', 'ΣΑΣ ΣΟΦΟΣ.', 'İSTANBUL', 'ÉCOLE Ÿ Œ ß ẞ'])
+      expect(w.toLowerCase()).toBe(w.toLocaleLowerCase('fr-FR'));
+  });
+  it('a template’s linter, its glossary prepared once, finds what lintFalcText finds', () => {
+    const glossary = ['GIR', 'Tuteur', 'CVS'];
+    const lint = falcTextLinter(glossary);
+    const texts = ['Le GIR et le CVS.', 'Votre TUTEUR et votre curatrice.', 'Lisez ATTENTIVEMENT.\nVous signez. La direction signe.', 'Le chapitre IV, 10 % ; le 12/03/2026.', 'Une phrase de plus de vingt mots pour voir si la limite est bien vue par le linter de ce modèle ici même.'];
+    for (const t of texts) {
+      expect(lint(t)).toEqual(lintFalcText(t, glossary));
+      expect(lint(t, { oneSentencePerLine: false })).toEqual(lintFalcText(t, glossary, { oneSentencePerLine: false }));
+    }
+    expect(lint(texts[1]).map((f) => `${f.rule} ${f.excerpt}`)).toEqual(['acronym TUTEUR', 'jargon curatrice']);
   });
 });
 

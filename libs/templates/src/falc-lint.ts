@@ -117,9 +117,32 @@ function wordsOf(sentence: string): string[] {
   return sentence.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w));
 }
 
+/**
+ * Lower case for French: `toLowerCase`, which is `toLocaleLowerCase('fr-FR')` (Unicode tailors the
+ * lower case of Lithuanian, Turkish and Azeri only; falc-lint.spec.ts checks every code point)
+ * without resolving the locale on each word (issue 12: the lint of a document's easy-to-read texts
+ * spent most of its time there).
+ */
+const lowerFr = (t: string): string => t.toLowerCase();
+
 function normalizeTerm(t: string): string {
-  return t.toLocaleLowerCase('fr-FR');
+  return lowerFr(t);
 }
+
+/**
+ * Each form of a JARGON word the lint recognises (the word, its plural, and for -eur its feminine
+ * -rice and plural), with the words it is a form of in JARGON's order: built once, not per word read.
+ */
+const JARGON_FORMS: ReadonlyMap<string, readonly string[]> = (() => {
+  const forms = new Map<string, string[]>();
+  for (const j of JARGON)
+    for (const form of new Set([j, j + 's', j.replace(/eur$/, 'rice'), j.replace(/eur$/, 'rices')])) {
+      const words = forms.get(form) ?? [];
+      words.push(j);
+      forms.set(form, words);
+    }
+  return forms;
+})();
 
 /** Lints one FALC line (holes already replaced by a neutral word). */
 export interface FalcTextOptions {
@@ -128,10 +151,22 @@ export interface FalcTextOptions {
 }
 
 export function lintFalcText(text: string, glossaryTerms: readonly string[] = [], options: FalcTextOptions = {}): FalcTextFinding[] {
-  const findings: FalcTextFinding[] = [];
-  const add = (rule: FalcRule, severity: FalcSeverity, message: string, excerpt: string) => findings.push({ rule, severity, message, excerpt });
+  return falcTextLinter(glossaryTerms)(text, options);
+}
+
+/**
+ * `lintFalcText` for one glossary, its terms prepared once: a template version's linter, kept for
+ * its texts and for every document's data (libs/rendering easyToReadErrors caches it per version).
+ */
+export function falcTextLinter(glossaryTerms: readonly string[]): (text: string, options?: FalcTextOptions) => FalcTextFinding[] {
   const glossary = new Set(glossaryTerms.map(normalizeTerm));
   const glossaryRaw = new Set(glossaryTerms);
+  return (text, options = {}) => lintWith(text, glossary, glossaryRaw, options);
+}
+
+function lintWith(text: string, glossary: ReadonlySet<string>, glossaryRaw: ReadonlySet<string>, options: FalcTextOptions): FalcTextFinding[] {
+  const findings: FalcTextFinding[] = [];
+  const add = (rule: FalcRule, severity: FalcSeverity, message: string, excerpt: string) => findings.push({ rule, severity, message, excerpt });
 
   for (const line of text.split('\n')) {
     const sentences = sentencesOf(line);
@@ -153,15 +188,11 @@ export function lintFalcText(text: string, glossaryTerms: readonly string[] = []
         if (part === part.toLocaleUpperCase('fr-FR') && part.length > 6) add('capitals', 'error', 'Pas de mot en majuscules.', part);
         else add('acronym', 'error', 'Sigle non expliqué : l’ajouter au glossaire du modèle ou l’écrire en entier.', part);
       }
-      const lower = part.toLocaleLowerCase('fr-FR');
+      const lower = lowerFr(part);
       if (NUMBER_WORDS.has(lower)) add('number-word', 'error', 'Écrire les nombres en chiffres.', part);
       else if (lower === 'neuf') add('number-word', 'warning', 'Si « neuf » est un nombre, l’écrire en chiffres.', part);
     }
-    const lowerToken = token.toLocaleLowerCase('fr-FR');
-    for (const j of JARGON) {
-      if ((lowerToken === j || lowerToken === j + 's' || lowerToken === j.replace(/eur$/, 'rice') || lowerToken === j.replace(/eur$/, 'rices')) && !glossary.has(j))
-        add('jargon', 'error', `Mot difficile « ${j} » : l’ajouter au glossaire du modèle.`, token);
-    }
+    for (const j of JARGON_FORMS.get(lowerFr(token)) ?? []) if (!glossary.has(j)) add('jargon', 'error', `Mot difficile « ${j} » : l’ajouter au glossaire du modèle.`, token);
   }
 
   if (/%/.test(text) || /\bpour ?cent\b|pourcentage/i.test(text)) add('percentage', 'error', 'Pas de pourcentage.', text);
@@ -264,11 +295,11 @@ function missingPictograms(content: TemplateContent): { field: string; heading: 
 }
 
 export function lintTemplate(content: TemplateContent): FalcFinding[] {
-  const terms = content.glossary.map((g) => g.term);
+  const lint = falcTextLinter(content.glossary.map((g) => g.term));
   const base = { templateId: content.id, version: content.version };
   const findings: FalcFinding[] = [];
   for (const ref of falcTextsOf(content))
-    for (const f of lintFalcText(textForLint(ref.text), terms, { oneSentencePerLine: !ref.field.startsWith('glossary[') }))
+    for (const f of lint(textForLint(ref.text), { oneSentencePerLine: !ref.field.startsWith('glossary[') }))
       findings.push({ ...base, field: ref.field, ...f });
   for (const m of missingPictograms(content))
     findings.push({

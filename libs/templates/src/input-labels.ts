@@ -367,6 +367,22 @@ export function fieldNameForMessage(path: string): string {
 }
 
 /** The French name of an enum value of a field; the value itself when the table has none (values already in French). */
+/**
+ * Hints that replace a published schema's `description` where it names raw codes people never see
+ * (« liberte-aller-venir »): the form's hint, in the words of the choices (ENUM_LABELS). Keyed like
+ * ENUM_LABELS; the published template is left as it is.
+ */
+const FIELD_HINTS: Readonly<Record<string, string>> = {
+  purpose:
+    'Accompagnement : les objectifs et prestations adaptés à la personne (avenant dans les six mois, puis réactualisation chaque année, CASF D.311). Tarifs : les nouveaux prix de journée (CASF L.342-3 ou L.314-1). Annexe sur la sécurité et la liberté d’aller et venir : les mesures particulières prises pour la personne, dans un établissement pour personnes âgées (CASF L.311-4-1 I).',
+};
+
+/** The form's hint for a field when the schema's description is not written for people; undefined to keep it. */
+export function inputFieldHint(path: string): string | undefined {
+  const p = labelPath(path);
+  return Object.prototype.hasOwnProperty.call(FIELD_HINTS, p) ? FIELD_HINTS[p] : undefined;
+}
+
 export function inputEnumLabel(path: string, value: unknown): string {
   const table = ENUM_LABELS[labelPath(path)];
   const key = String(value);

@@ -146,15 +146,48 @@ function join(path: string, key: string): string {
   return path ? `${path}.${key}` : key;
 }
 
+/**
+ * A schema node as the validation reads it, prepared once per node of a schema (issue 12: merging
+ * the `$ref`s, listing the members and finding their easy-to-read counterparts again for every
+ * object of every document's data was a fifth of validateTemplateInput). Kept per root schema and
+ * node object, held weakly: a template version's schema is one deep-frozen object for the life of
+ * the process (TemplateLoader), another version another object.
+ */
+interface PreparedNode {
+  /** The node with its `$ref`s merged (deref); still with a `$ref` when that one is not found. */
+  schema: InputSchema;
+  /** The `$ref` not found, which validation refuses (visit): null when every one resolves. */
+  unresolved: string | null;
+  properties: readonly [string, InputSchema][];
+  /** The members marked `easyToRead` (their definition merged). */
+  easyToRead: ReadonlySet<string>;
+  /** `<name>Falc` → `name`, for the members marked `easyToRead` whose counterpart is not declared. */
+  counterparts: ReadonlyMap<string, string>;
+}
+
+const preparedNodes = new WeakMap<InputSchema, WeakMap<InputSchema, PreparedNode>>();
+
+function prepared(node: InputSchema, root: InputSchema): PreparedNode {
+  let byNode = preparedNodes.get(root);
+  if (!byNode) preparedNodes.set(root, (byNode = new WeakMap()));
+  let p = byNode.get(node);
+  if (p) return p;
+  const schema = deref(node, root);
+  const properties = Object.entries(schema.properties ?? {});
+  const props = schema.properties ?? {};
+  const easyToRead = new Set(properties.filter(([, sub]) => deref(sub, root).easyToRead).map(([key]) => key));
+  const counterparts = new Map<string, string>();
+  for (const [key] of properties) if (easyToRead.has(key) && !has(props, falcCounterpartOf(key))) counterparts.set(falcCounterpartOf(key), key);
+  p = { schema, unresolved: schema.$ref ?? null, properties, easyToRead, counterparts };
+  byNode.set(node, p);
+  return p;
+}
+
 function visit(schemaIn: InputSchema, v: unknown, path: string, root: InputSchema, errors: FieldError[]): void {
-  let schema = schemaIn;
-  while (schema.$ref) {
-    const target = resolveRef(root, schema.$ref);
-    if (!target) throw new Error(`schéma invalide : référence introuvable ${schema.$ref}`);
-    // Keywords next to $ref refine the definition (e.g. `type: ['object', 'null']` makes it optional).
-    const { $ref: _ref, ...siblings } = schema;
-    schema = { ...target, ...siblings };
-  }
+  // Keywords next to $ref refine the definition (e.g. `type: ['object', 'null']` makes it optional): deref merges them.
+  const node = prepared(schemaIn, root);
+  if (node.unresolved !== null) throw new Error(`schéma invalide : référence introuvable ${node.unresolved}`);
+  const schema = node.schema;
   const field = path || '(racine)';
   const push = (code: string, message: string) => errors.push({ field, code, message });
 
@@ -176,9 +209,10 @@ function visit(schemaIn: InputSchema, v: unknown, path: string, root: InputSchem
     // The same rule as the API's validators (libs/common text-safety): what one accepts, the other renders.
     const problem = textProblem(v, 'text');
     if (problem) push(problem.code, problem.message);
-    if (schema.minLength !== undefined && [...v].length < schema.minLength)
+    const length = schema.minLength !== undefined || schema.maxLength !== undefined ? codePoints(v) : 0;
+    if (schema.minLength !== undefined && length < schema.minLength)
       push('min_length', schema.minLength === 1 ? 'Ce champ ne doit pas être vide.' : `Au moins ${schema.minLength} caractères.`);
-    if (schema.maxLength !== undefined && [...v].length > schema.maxLength) push('max_length', `Au plus ${schema.maxLength} caractères.`);
+    if (schema.maxLength !== undefined && length > schema.maxLength) push('max_length', `Au plus ${schema.maxLength} caractères.`);
     if (schema.format === 'date' && !isValidIsoDate(v)) push('format_date', 'Date attendue au format AAAA-MM-JJ (date existante).');
     if (schema.format === 'email' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v)) push('format_email', 'Adresse électronique invalide.');
   }
@@ -196,8 +230,7 @@ function visit(schemaIn: InputSchema, v: unknown, path: string, root: InputSchem
   if (typeOf(v) === 'object') {
     const obj = v as Record<string, unknown>;
     const props = schema.properties ?? {};
-    const counterparts = new Map<string, string>();
-    for (const [key, sub] of Object.entries(props)) if (deref(sub, root).easyToRead && !has(props, falcCounterpartOf(key))) counterparts.set(falcCounterpartOf(key), key);
+    const counterparts = node.counterparts;
     for (const key of Object.keys(obj)) {
       // Keys that reach the prototype chain are refused everywhere, whatever the schema says.
       if (key === '__proto__' || key === 'constructor' || key === 'prototype') {
@@ -216,9 +249,9 @@ function visit(schemaIn: InputSchema, v: unknown, path: string, root: InputSchem
         if (!Object.prototype.hasOwnProperty.call(obj, req) || obj[req] === undefined || obj[req] === null)
           errors.push({ field: join(path, req), code: 'required', message: requiredWhenMessage(join(path, rule.property), rule.equals) });
     }
-    for (const [key, sub] of Object.entries(props)) {
+    for (const [key, sub] of node.properties) {
       if (Object.prototype.hasOwnProperty.call(obj, key) && obj[key] !== undefined) visit(sub, obj[key], join(path, key), root, errors);
-      if (deref(sub, root).easyToRead) checkCounterpart(obj, key, path, errors);
+      if (node.easyToRead.has(key)) checkCounterpart(obj, key, path, errors);
     }
   }
 }
@@ -230,6 +263,21 @@ function visit(schemaIn: InputSchema, v: unknown, path: string, root: InputSchem
 function requiredWhenMessage(property: string, equals: string | number | boolean): string {
   const value = typeof equals === 'boolean' ? (equals ? 'oui' : 'non') : inputEnumLabel(property, equals);
   return `Ce champ est obligatoire quand « ${fieldNameForMessage(property)} » est « ${value} ».`;
+}
+
+/** The length in characters (code points), as `[...v].length`, without the array. */
+function codePoints(v: string): number {
+  let n = 0;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    // A high surrogate followed by a low one is one character; a lone surrogate counts as one, as the spread does.
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < v.length) {
+      const d = v.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i++;
+    }
+    n++;
+  }
+  return n;
 }
 
 function has(o: object, key: string): boolean {
@@ -311,7 +359,8 @@ export function easyToReadView(schema: InputSchema, data: unknown, root: InputSc
 
 /** Every easy-to-read counterpart given in the data, with its field: what falc:lint checks of the data. */
 export function easyToReadTexts(schema: InputSchema, data: unknown, path = '', root: InputSchema = schema): { field: string; text: string }[] {
-  const s = deref(schema, root);
+  const node = prepared(schema, root);
+  const s = node.schema;
   const out: { field: string; text: string }[] = [];
   if (Array.isArray(data)) {
     if (s.items) data.forEach((x, i) => out.push(...easyToReadTexts(s.items!, x, `${path}[${i}]`, root)));
@@ -319,11 +368,11 @@ export function easyToReadTexts(schema: InputSchema, data: unknown, path = '', r
   }
   if (typeOf(data) !== 'object') return out;
   const obj = data as Record<string, unknown>;
-  for (const [key, sub] of Object.entries(s.properties ?? {})) {
+  for (const [key, sub] of node.properties) {
     if (!has(obj, key)) continue;
     out.push(...easyToReadTexts(sub, obj[key], join(path, key), root));
     const name = falcCounterpartOf(key);
-    if (!deref(sub, root).easyToRead || !has(obj, name)) continue;
+    if (!node.easyToRead.has(key) || !has(obj, name)) continue;
     const f = obj[name];
     if (typeof f === 'string') out.push({ field: join(path, name), text: f });
     else if (Array.isArray(f)) f.forEach((x, i) => typeof x === 'string' && out.push({ field: `${join(path, name)}[${i}]`, text: x }));

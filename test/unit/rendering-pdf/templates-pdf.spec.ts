@@ -268,7 +268,7 @@ const MANDATORY: Record<Case, { standard: string[]; falc: string[] }> = {
   avenant: {
     standard: [
       'Avenant au contrat de séjour',
-      'avenant à six mois, complète le contrat de séjour signé le 29 octobre 2026',
+      'Le présent avenant, établi dans les six mois suivant l’admission, complète le contrat de séjour signé le 29 octobre 2026',
       'issus de son projet personnalisé',
       'Participation à l’élaboration',
       'Ont participé à l’élaboration du présent avenant',

@@ -50,7 +50,9 @@ describe('FALC renditions of the demo fixture pass falc:lint', () => {
     // Compte rendu 1.6.0: what the person was told before consenting to an outside recipient (CSP D.1110-3-1); projet 1.7.0: « La personne signe elle-même » dropped.
     // Contrat 1.8.0, avenant 1.7.0: who signs for a minor, the decision behind the representative (minor-representative-wording.spec.ts).
     // Contrat 1.9.0, avenant 1.8.0, DIPC 1.7.0: a holder préposé of the establishment, who does not sign, and who signs instead (holder-conflict-sentence.spec.ts).
-    expect(template.content.version).toBe(type === 'contrat-sejour' ? '1.9.0' : type === 'avenant' ? '1.9.0' : type === 'compte-rendu-synthese' ? '1.6.0' : type === 'projet-personnalise' ? '1.7.0' : '1.7.0');
+    // Contrat 1.10.0, avenant 1.10.0, DIPC 1.8.0: a one-parent authority, a placed minor's authorisation, the tuteur's capacity (minor-parties-wording.spec.ts).
+    // Compte rendu 1.7.0, projet 1.8.0: the same one-parent authority and tuteur's capacity (minor-parties-wording.spec.ts).
+    expect(template.content.version).toBe(type === 'contrat-sejour' ? '1.10.0' : type === 'avenant' ? '1.10.0' : type === 'compte-rendu-synthese' ? '1.7.0' : type === 'projet-personnalise' ? '1.8.0' : '1.8.0');
     let tree: DocumentTree;
     try {
       tree = resolve(template, templateInputFromFixture(fixture, type, key), 'falc');

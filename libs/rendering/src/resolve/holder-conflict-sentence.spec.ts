@@ -22,7 +22,6 @@ const ON = '2026-11-20';
 const TYPES = ['contrat-sejour', 'avenant', 'dipc'] as const;
 type Act = (typeof TYPES)[number];
 const OLD: Record<Act, string> = { 'contrat-sejour': '1.8.0', avenant: '1.7.0', dipc: '1.6.0' };
-const NEW: Record<Act, string> = { 'contrat-sejour': '1.9.0', avenant: '1.8.0', dipc: '1.7.0' };
 
 const flat = (runs: { text: string }[]) => runs.map((r) => r.text).join('');
 function lines(tree: DocumentTree): string[] {
@@ -91,15 +90,10 @@ const PREPOSE_AND_FATHER: MeasureView['holders'] = [
   { ...alain, contactId: 'alain', role: 'tuteur' },
 ];
 
-/**
- * The demo's input for `type` (Lucie Bernard's contract and avenant, the demo's DIPC), its measure as
- * the API describes it (templateInputOf) for the co-tutelle `holders`.
- */
-function input(type: Act, holders: MeasureView['holders']): TemplateInput & { resident: { protectionMeasure: Record<string, unknown> } } {
-  const base = type === 'dipc' ? templateInputFromFixture(fixture, 'dipc') : templateInputFromFixture(fixture, type, 'lucie-bernard');
-  // Under a tutelle of the person, her agreement to live here is recorded (C. civ. 459-2), as in her contract.
-  if (type === 'dipc') base.document = { ...base.document, residenceChoice: { agrees: true, recordedOn: '2026-08-25' } };
-  const r = {
+/** Lucie Bernard's file (the demo's), under the co-tutelle `holders`. */
+function residentOf(holders: MeasureView['holders']): ResidentView {
+  const base = templateInputFromFixture(fixture, 'contrat-sejour', 'lucie-bernard');
+  return {
     firstName: base.resident.firstName,
     lastName: base.resident.lastName,
     birthDate: base.resident.birthDate,
@@ -111,13 +105,23 @@ function input(type: Act, holders: MeasureView['holders']): TemplateInput & { re
     contacts: [herve, alain],
     protectionMeasures: [coTutelle(holders)],
   } as unknown as ResidentView;
-  const api = templateInputOf(est, r, base.document, ON, type).resident as { protectionMeasure: Record<string, unknown> };
+}
+
+/**
+ * The demo's input for `type` (Lucie Bernard's contract and avenant, the demo's DIPC), its measure as
+ * the API describes it (templateInputOf) for the co-tutelle `holders`.
+ */
+function input(type: Act, holders: MeasureView['holders']): TemplateInput & { resident: { protectionMeasure: Record<string, unknown> } } {
+  const base = type === 'dipc' ? templateInputFromFixture(fixture, 'dipc') : templateInputFromFixture(fixture, type, 'lucie-bernard');
+  // Under a tutelle of the person, her agreement to live here is recorded (C. civ. 459-2), as in her contract.
+  if (type === 'dipc') base.document = { ...base.document, residenceChoice: { agrees: true, recordedOn: '2026-08-25' } };
+  const api = templateInputOf(est, residentOf(holders), base.document, ON, type).resident as { protectionMeasure: Record<string, unknown> };
   return { ...base, resident: { ...base.resident, protectionMeasure: api.protectionMeasure } };
 }
 
 describe('contrat de séjour 1.9.0, avenant 1.8.0, DIPC 1.7.0: a co-tuteur préposé of the establishment, in the measure paragraph', () => {
-  it('are the versions made for new documents (avenant 1.9.0 follows 1.8.0, changing only the tariff page: tariff-avenant.spec.ts)', () => {
-    const latest: Record<Act, string> = { ...NEW, avenant: '1.9.0' };
+  it('are the versions made for new documents (avenant 1.9.0 follows 1.8.0, changing only the tariff page: tariff-avenant.spec.ts; contrat 1.10.0, avenant 1.10.0 and DIPC 1.8.0 a minor’s parties: minor-parties-wording.spec.ts)', () => {
+    const latest: Record<Act, string> = { 'contrat-sejour': '1.10.0', avenant: '1.10.0', dipc: '1.8.0' };
     for (const type of TYPES) expect([type, loader.load(type).content.version]).toEqual([type, latest[type]]);
   });
 
@@ -131,7 +135,11 @@ describe('contrat de séjour 1.9.0, avenant 1.8.0, DIPC 1.7.0: a co-tuteur prép
     const at = now.indexOf(conflict.sentence);
     expect(at).toBeGreaterThan(0);
     expect(now[at - 1]).toBe('Tuteur : Alain Bernard, père.');
-    expect(conflict.sentence).toMatch(/^Hervé Lenoir, tuteur, est préposé de l’établissement ou lié à lui \(C\. civ\. 451 al\. 2\) : pour (ce contrat de séjour|cet avenant|ce document individuel de prise en charge), .* il ne le signe pas\. Alain Bernard, qui exerce la mesure avec lui, le signe \(C\. civ\. 447 al\. 2 et 3\)\.$/);
+    // Lucie Bernard's avenant is the demo's annex on the freedom to come and go (CASF L.311-4-1 I): « cette annexe », « la ».
+    const [act, it] = type === 'avenant' ? ['cette annexe', 'la'] : [type === 'dipc' ? 'ce document individuel de prise en charge' : 'ce contrat de séjour', 'le'];
+    expect(conflict.sentence).toBe(
+      `Hervé Lenoir, tuteur, est préposé de l’établissement ou lié à lui (C. civ. 451 al. 2) : pour ${act}, acte conclu avec l’établissement, ses intérêts sont en opposition avec ceux de la personne ; il ne ${it} signe pas. Alain Bernard, qui exerce la mesure avec lui, ${it} signe (C. civ. 447 al. 2 et 3).`,
+    );
     expect(now.filter((l) => l.includes('Hervé Lenoir'))).toEqual([conflict.sentence]);
     // The older version (kept for the documents made with it) never named him.
     expect(lines(resolve(loader.load(type, OLD[type]), i, 'standard')).join('\n')).not.toContain('Hervé Lenoir');
@@ -140,7 +148,8 @@ describe('contrat de séjour 1.9.0, avenant 1.8.0, DIPC 1.7.0: a co-tuteur prép
   it.each(TYPES)('%s: in easy-to-read, three short lines that pass the FALC rules', (type) => {
     const i = input(type, PREPOSE_AND_FATHER);
     const falc = (i.resident.protectionMeasure.holderConflict as { sentenceFalc: string[] }).sentenceFalc;
-    const what = { 'contrat-sejour': 'ce contrat', avenant: 'ce papier', dipc: 'ce document' }[type];
+    // The annex is « ce document » in easy-to-read, as the avenant template calls it (`thisFalc`).
+    const what = { 'contrat-sejour': 'ce contrat', avenant: 'ce document', dipc: 'ce document' }[type];
     expect(falc).toEqual(['Hervé Lenoir travaille pour l’établissement.', `Hervé Lenoir ne signe pas ${what}.`, `Alain Bernard signe ${what}.`]);
     const template = loader.load(type);
     const tree = resolve(template, i, 'falc');
@@ -152,6 +161,21 @@ describe('contrat de séjour 1.9.0, avenant 1.8.0, DIPC 1.7.0: a co-tuteur prép
     const terms = template.content.glossary.map((g) => g.term);
     expect(all.flatMap((l) => lintFalcText(l, terms).filter((f) => f.severity === 'error').map((f) => `${f.rule}: ${f.excerpt}`))).toEqual([]);
     expect(lines(resolve(loader.load(type, OLD[type]), i, 'falc')).join('\n')).not.toContain('Hervé Lenoir');
+  });
+
+  it('the annex on the freedom to come and go is « cette annexe » (« il ne la signe pas »), an accompaniment avenant still « cet avenant » (documents.subtype, CASF L.311-4-1 I)', () => {
+    const annex = input('avenant', PREPOSE_AND_FATHER);
+    expect(annex.document.purpose).toBe('liberte-aller-venir');
+    const annexSentence = (annex.resident.protectionMeasure.holderConflict as { sentence: string }).sentence;
+    expect(annexSentence).toContain('pour cette annexe, acte conclu avec l’établissement');
+    expect(annexSentence).toContain('il ne la signe pas. Alain Bernard, qui exerce la mesure avec lui, la signe');
+    expect(annexSentence).not.toContain('avenant');
+    expect(lines(resolve(loader.load('avenant'), annex, 'standard'))).toContain(annexSentence);
+    // The same measure, for the demo's accompaniment avenant (Marcel Dupont's data, given to Lucie).
+    const r = templateInputOf(est, residentOf(PREPOSE_AND_FATHER), templateInputFromFixture(fixture, 'avenant').document, ON, 'avenant').resident as { protectionMeasure: { holderConflict: { sentence: string; sentenceFalc: string[] } } };
+    expect(r.protectionMeasure.holderConflict.sentence).toContain('pour cet avenant, acte conclu avec l’établissement');
+    expect(r.protectionMeasure.holderConflict.sentence).toContain('il ne le signe pas.');
+    expect(r.protectionMeasure.holderConflict.sentenceFalc[1]).toBe('Hervé Lenoir ne signe pas ce papier.');
   });
 
   it.each(TYPES)('%s: without a préposé, the document reads as the previous version did', (type) => {

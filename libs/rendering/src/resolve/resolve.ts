@@ -11,7 +11,6 @@ import {
   isTruthy,
   isValidIsoDate,
   ItemNode,
-  lintFalcText,
   JsonValue,
   LoadedTemplate,
   parseExpression,
@@ -28,6 +27,7 @@ import {
 } from '@carepact/templates';
 import { FR_FORMATTERS, formatDateLong, formatNumber, isoDateToInstant } from '../format';
 import type { Block, ContentVariant, DocumentTree, Inline, SignatureSlot, TextRun } from '../tree';
+import { templateValidation } from './validation-cache';
 
 export interface ResolveOptions {
   /** Where figure assets are checked; defaults to the repository's pictogram library. */
@@ -371,10 +371,11 @@ export function templateContext(template: LoadedTemplate, input: unknown, valueO
 /** The easy-to-read wordings the data gives that break the FALC rules (errors only), one per field, in French. */
 export function easyToReadErrors(template: LoadedTemplate, data: unknown): FieldError[] {
   const t = template.content;
-  const terms = t.glossary.map((g) => g.term);
+  // The version's linter, its glossary prepared once per process (validation-cache.ts); the data's texts linted on every call.
+  const { lintFalc } = templateValidation(t);
   const out: FieldError[] = [];
   for (const { field, text } of easyToReadTexts(t.inputSchema, data)) {
-    const problems = lintFalcText(text, terms).filter((f) => f.severity === 'error');
+    const problems = lintFalc(text).filter((f) => f.severity === 'error');
     if (problems.length)
       out.push({ field, code: 'FALC_TEXT', message: `Texte facile à lire à reprendre : ${problems.map((f) => `${f.message} (« ${f.excerpt.length > 60 ? f.excerpt.slice(0, 57) + '…' : f.excerpt} »)`).join(' ')}` });
   }
