@@ -31,6 +31,8 @@ export interface FixturePerson {
   organisation?: string;
   /** For a measure's holder, as people write it (« personne habilitée »): see holderRoleOf. */
   role?: string;
+  /** For a measure's holder, his mission when the judge divided the measure (C. civ. 447 al. 3); absent, the whole measure. */
+  mission?: MeasureScope[];
 }
 
 export interface FixtureResident {
@@ -79,6 +81,8 @@ export interface FixtureMinorRepresentation {
   representatives: (FixturePerson & { role: MinorRole; phone?: string | null })[];
   decision: { authority: string; reference: string; date: string };
   delegationExtent?: DelegationExtent | null;
+  /** Partial delegation only (C. civ. 377, 377-1 al. 1): it covers the admission and accompaniment in the establishment. */
+  delegationCoversStay?: boolean | null;
   wardOfState?: boolean;
   /** Placement only (C. civ. 375-7): the juge des enfants' authorisation for the service gardien. */
   actAuthorisation?: { reference: string; date: string } | null;
@@ -91,6 +95,7 @@ export function fixtureMinorDecision(rep: FixtureMinorRepresentation) {
     reference: rep.decision.reference,
     date: rep.decision.date,
     delegationExtent: rep.delegationExtent ?? null,
+    delegationCoversStay: rep.delegationExtent === 'partial' ? (rep.delegationCoversStay ?? null) : null,
     wardOfState: rep.wardOfState ?? false,
     actAuthorisation: rep.actAuthorisation ?? null,
   };
@@ -197,6 +202,7 @@ export function residentInputOf(r: FixtureResident, establishmentId: string): Re
             relation: h.relation ?? null,
             organisationName: h.organisation ?? null,
             email: h.email ?? null,
+            ...(h.mission ? { mission: h.mission } : {}),
           })),
         }
       : null,

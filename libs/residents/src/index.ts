@@ -7,6 +7,7 @@ export * from './applicable-measure';
 export * from './holder-conflict';
 export * from './demo-fixture';
 export * from './residents.repository';
+export { ResidentViews } from './resident-views';
 export * from './residents.service';
 export * from './resident-contacts.service';
 export * from './protection-measures.service';

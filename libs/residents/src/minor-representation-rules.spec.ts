@@ -38,7 +38,7 @@ describe('tutelle of a minor (C. civ. 390, 408)', () => {
 
 describe('delegation of parental authority (C. civ. 377, 377-1)', () => {
   it('is accepted with its judgment, its extent and the délégataire', () => {
-    expect(validateResident(minor({ parentalAuthority: 'delegation', minorDecision: { ...decision, delegationExtent: 'partial' }, contacts: [delegataire] }), today)).toEqual([]);
+    expect(validateResident(minor({ parentalAuthority: 'delegation', minorDecision: { ...decision, delegationExtent: 'shared' }, contacts: [delegataire] }), today)).toEqual([]);
   });
 
   it('without the judgment, or without its extent, or without the délégataire: refused with stable codes', () => {

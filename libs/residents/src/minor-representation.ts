@@ -9,10 +9,20 @@
  *   is the tuteur, with the conseil de famille des pupilles; the decision is then the arrêté
  *   d'admission (CASF L.224-8).
  * - Délégation de l'autorité parentale (`parentalAuthority: 'delegation'`) by judgment of the juge
- *   aux affaires familiales (C. civ. 377, 377-1): total, the délégataire (a relative, a trusted third
- *   party, an establishment, the ASE) exercises the rights delegated; partial or shared (C. civ.
- *   377-1 al. 2), the parents keep what is not delegated and share the rest with the délégataire:
- *   both sign.
+ *   aux affaires familiales (C. civ. 377, 377-1), three forms the file tells apart (`delegationExtent`):
+ *   - `total`: the délégataire (a relative, a trusted third party, an establishment, the ASE)
+ *     exercises the whole of the parental authority in the parents' place (C. civ. 377 al. 1-2
+ *     « tout ou partie », 377-1 al. 1 « totale ou partielle »);
+ *   - `partial`: only part of its exercise is transferred (same texts); the parents keep the rest.
+ *     So who signs depends on what was delegated: `delegationCoversStay` records whether the
+ *     judgment delegates the child's admission and accompaniment in the establishment — yes, the
+ *     délégataire signs alone; no, the parents sign alone (the délégataire has no power for it);
+ *   - `shared` (« délégation-partage », C. civ. 377-1 al. 2: « les père et mère, ou l'un d'eux,
+ *     partageront tout ou partie de l'exercice de l'autorité parentale avec le tiers délégataire »):
+ *     the parents keep the exercise and share it; for an act that is not usual (C. civ. 372-2 a
+ *     contrario, which 377-1 al. 2 applies between délégants and délégataire) they act together:
+ *     the délégataire and the parent(s) sign. Before migration 1764140000000 the file only knew
+ *     « partielle ou partagée » and treated it this way: those rows became `shared`.
  * - Placement by the juge des enfants (`parentalAuthority: 'court_measure'`, C. civ. 375-3, 375-7):
  *   the parents keep every attribute of their authority not inconsistent with the measure (375-7
  *   al. 1); the service or establishment the child is entrusted to (the « service gardien », e.g.
@@ -27,7 +37,7 @@
 export const MINOR_ROLES = ['tuteur', 'delegataire', 'service_gardien'] as const;
 export type MinorRole = (typeof MINOR_ROLES)[number];
 
-export const DELEGATION_EXTENTS = ['total', 'partial'] as const;
+export const DELEGATION_EXTENTS = ['total', 'partial', 'shared'] as const;
 export type DelegationExtent = (typeof DELEGATION_EXTENTS)[number];
 
 export const MINOR_ROLE_LABELS: Readonly<Record<MinorRole, string>> = {
@@ -38,7 +48,14 @@ export const MINOR_ROLE_LABELS: Readonly<Record<MinorRole, string>> = {
 
 export const DELEGATION_EXTENT_LABELS: Readonly<Record<DelegationExtent, string>> = {
   total: 'totale',
-  partial: 'partielle ou partagée avec les parents (C. civ. 377-1 al. 2)',
+  partial: 'partielle (les parents gardent le reste)',
+  shared: 'partagée avec les parents',
+};
+
+/** What the file records of a partial delegation's reach, in French (C. civ. 377, 377-1 al. 1). */
+export const DELEGATION_COVERS_STAY_LABELS: Readonly<Record<'true' | 'false', string>> = {
+  true: 'la délégation porte sur l’accueil et l’accompagnement dans l’établissement',
+  false: 'la délégation ne porte pas sur l’accueil et l’accompagnement dans l’établissement',
 };
 
 /** The decision behind the representative's power, as the file records it. */
@@ -49,8 +66,14 @@ export interface MinorDecision {
   reference: string;
   /** Its date, `YYYY-MM-DD`. */
   date: string;
-  /** Délégation only: total, or partial / shared (C. civ. 377, 377-1). */
+  /** Délégation only: total, partial (C. civ. 377, 377-1 al. 1) or shared with the parents (377-1 al. 2). */
   delegationExtent?: DelegationExtent | null;
+  /**
+   * Partial delegation only (C. civ. 377, 377-1 al. 1): whether the judgment delegates the child's
+   * admission and accompaniment in the establishment (then the délégataire signs its documents
+   * alone; otherwise the parents, who kept it, do). Null for the other forms.
+   */
+  delegationCoversStay?: boolean | null;
   /** Tutelle only: the minor is a pupille de l'État (CASF L.224-1, L.224-4). */
   wardOfState?: boolean;
   /**
@@ -66,6 +89,8 @@ export interface MinorDecisionColumns {
   minorDecisionReference: string | null;
   minorDecisionDate: string | null;
   delegationExtent: DelegationExtent | null;
+  /** Migration 1764140000000: a partial delegation's reach. */
+  delegationCoversStay: boolean | null;
   wardOfState: boolean;
   actAuthorisationReference: string | null;
   actAuthorisationDate: string | null;
@@ -78,6 +103,7 @@ export function minorDecisionColumns(d: MinorDecision | null | undefined): Minor
         minorDecisionReference: d.reference.trim(),
         minorDecisionDate: d.date,
         delegationExtent: d.delegationExtent ?? null,
+        delegationCoversStay: d.delegationExtent === 'partial' ? (d.delegationCoversStay ?? null) : null,
         wardOfState: d.wardOfState ?? false,
         actAuthorisationReference: d.actAuthorisation ? d.actAuthorisation.reference.trim() : null,
         actAuthorisationDate: d.actAuthorisation ? d.actAuthorisation.date : null,
@@ -87,6 +113,7 @@ export function minorDecisionColumns(d: MinorDecision | null | undefined): Minor
         minorDecisionReference: null,
         minorDecisionDate: null,
         delegationExtent: null,
+        delegationCoversStay: null,
         wardOfState: false,
         actAuthorisationReference: null,
         actAuthorisationDate: null,
@@ -100,6 +127,7 @@ export function minorDecisionOf(row: MinorDecisionColumns): MinorDecision | null
     reference: row.minorDecisionReference,
     date: row.minorDecisionDate,
     delegationExtent: row.delegationExtent ?? null,
+    delegationCoversStay: row.delegationExtent === 'partial' ? (row.delegationCoversStay ?? null) : null,
     wardOfState: row.wardOfState ?? false,
     actAuthorisation: row.actAuthorisationReference && row.actAuthorisationDate ? { reference: row.actAuthorisationReference, date: row.actAuthorisationDate } : null,
   };

@@ -9,7 +9,7 @@ import { ResidentAccess } from './resident-access';
 import { ResidentContactsService } from './resident-contacts.service';
 import { isMinor, todayIso, validateMeasure } from './resident-rules';
 import { measureInputOf, ResidentViews } from './resident-views';
-import { MeasureHolderEntity, ProtectionMeasureEntity, ResidentEntity } from './residents.entities';
+import { MEASURE_SCOPES, MeasureHolderEntity, ProtectionMeasureEntity, ResidentEntity, type MeasureScope } from './residents.entities';
 import { ResidentsRepository } from './residents.repository';
 import type { ContactInput, MeasureInput, MeasurePatch, MeasureView } from './residents.types';
 import { assertResidentNotHeld } from './legal-hold';
@@ -39,15 +39,24 @@ export class ProtectionMeasuresService {
   }
 
   async updateMeasure(actor: StaffActor, residentId: string, measureId: string, input: MeasurePatch): Promise<MeasureView> {
-    const { establishmentEmployeeContactIds: employees, ...given } = input;
+    const { establishmentEmployeeContactIds: employees, holderMissions: missions, ...given } = input;
     let patch = given;
     return this.tx.run(async (em) => {
       const r = await this.access.load(em, actor, residentId, 'resident.write', true);
       const m = await this.repo.findMeasure(em, r.id, measureId);
       if (!m) throw new NotFoundError('MEASURE_NOT_FOUND', 'Mesure de protection introuvable.');
       const holders = await this.repo.holdersOf(em, [m.id]);
-      const merged: MeasureInput = { ...measureInputOf(m), ...patch, holders: holders.map((h) => ({ role: h.role, contactId: h.contactId })) };
+      // C. civ. 447 al. 3: the missions given replace those holders'; the measure's scope, changed or not, must still contain every mission.
+      // A holder who exercised the whole measure still does when its scope changes.
+      const scope = patch.scope ?? m.scope;
+      const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
+      const missionOf = (h: MeasureHolderEntity): MeasureScope[] =>
+        missions?.find((x) => x.contactId === h.contactId)?.mission ?? (sameSet(h.mission, m.scope) ? scope : h.mission);
+      const merged: MeasureInput = { ...measureInputOf(m), ...patch, holders: holders.map((h) => ({ role: h.role, contactId: h.contactId, mission: missionOf(h) })) };
       const errors = validateMeasure(merged, 'measure', todayIso());
+      for (const [i, x] of (missions ?? []).entries())
+        if (!holders.some((h) => h.contactId === x.contactId))
+          errors.push({ field: `measure.holderMissions.${i}.contactId`, code: 'NOT_A_HOLDER', message: 'Cette personne n’exerce pas cette mesure.' });
       // C. civ. 451 al. 2: which holders are the establishment's préposé — holders of this measure only.
       for (const [i, id] of (employees ?? []).entries())
         if (!holders.some((h) => h.contactId === id))
@@ -62,16 +71,25 @@ export class ProtectionMeasuresService {
         if (JSON.stringify(cur) !== JSON.stringify(v)) changes[k] = v;
       }
       const flagged = employees ? holders.filter((h) => employees.includes(h.contactId) !== h.establishmentEmployee) : [];
-      const changed = [...Object.keys(changes), ...(flagged.length ? ['establishmentEmployeeContactIds'] : [])];
+      const remissioned = holders.filter((h) => !sameSet(missionOf(h), h.mission));
+      // A mission that only follows the measure's new scope is told by `scope` in the same event.
+      const told = remissioned.filter((h) => missions?.some((x) => x.contactId === h.contactId));
+      const changed = [...Object.keys(changes), ...(flagged.length ? ['establishmentEmployeeContactIds'] : []), ...(told.length ? ['holderMissions'] : [])];
       if (changed.length) {
         await em.update(ProtectionMeasureEntity, { id: m.id }, { ...changes, updatedAt: new Date() });
         for (const h of flagged) await em.update(MeasureHolderEntity, { id: h.id }, { establishmentEmployee: !h.establishmentEmployee });
+        for (const h of remissioned) await em.update(MeasureHolderEntity, { id: h.id }, { mission: orderedScope(missionOf(h)) });
         await this.audit.append(em, {
           chainId: actor.organisationId,
           actor: auditActor(actor),
           action: 'measure.updated',
           subject: { type: 'protection_measure', id: m.id },
-          payload: { residentId: r.id, changedFields: changed, ...(flagged.length ? { establishmentEmployeeContactIds: employees } : {}) },
+          payload: {
+            residentId: r.id,
+            changedFields: changed,
+            ...(flagged.length ? { establishmentEmployeeContactIds: employees } : {}),
+            ...(told.length ? { holderMissions: told.map((h) => missionEntry(h.contactId, missionOf(h))) } : {}),
+          },
         });
       }
       const fresh = await em.findOneByOrFail(ProtectionMeasureEntity, { id: m.id });
@@ -128,6 +146,7 @@ export class ProtectionMeasuresService {
     await em.insert(ProtectionMeasureEntity, measure);
     const holderIds: string[] = [];
     const employees: string[] = [];
+    const missions: { contactId: string; mission: MeasureScope[] }[] = [];
     for (const [i, h] of m.holders.entries()) {
       let contactId = h.contactId;
       if (contactId) {
@@ -139,8 +158,11 @@ export class ProtectionMeasuresService {
       if (holderIds.includes(contactId))
         throw new ValidationError([{ field: `holders.${i}`, code: 'DUPLICATE', message: 'Cette personne figure déjà parmi les titulaires.' }]);
       holderIds.push(contactId);
-      await em.insert(MeasureHolderEntity, { measureId: measure.id, contactId, role: h.role, establishmentEmployee: h.establishmentEmployee ?? false });
+      // C. civ. 447 al. 3: his own mission, else the whole measure (validated within its scope).
+      const mission = orderedScope(h.mission?.length ? h.mission : m.scope);
+      await em.insert(MeasureHolderEntity, { measureId: measure.id, contactId, role: h.role, establishmentEmployee: h.establishmentEmployee ?? false, mission });
       if (h.establishmentEmployee) employees.push(contactId);
+      if (mission.length < m.scope.length) missions.push({ contactId, mission });
     }
     await this.audit.append(em, {
       chainId: r.organisationId,
@@ -152,6 +174,7 @@ export class ProtectionMeasuresService {
         type: measure.type,
         holders: holderIds,
         ...(employees.length ? { establishmentEmployeeContactIds: employees } : {}),
+        ...(missions.length ? { holderMissions: missions.map((x) => missionEntry(x.contactId, x.mission)) } : {}),
         ...(measure.subrogeContactId ? { subrogeContactId: measure.subrogeContactId } : {}),
         ...(measure.adHocContactId ? { adHocContactId: measure.adHocContactId } : {}),
       },
@@ -167,4 +190,14 @@ export class ProtectionMeasuresService {
         throw new ValidationError([{ field, code: 'CONTACT_NOT_FOUND', message: 'Ce contact n’appartient pas au dossier du résident.' }]);
     }
   }
+}
+
+/** A holder's mission in an audit payload (flat strings): `<contactId>:personne`, `<contactId>:biens`, `<contactId>:personne+biens`. */
+function missionEntry(contactId: string, mission: readonly MeasureScope[]): string {
+  return `${contactId}:${orderedScope(mission).join('+')}`;
+}
+
+/** « biens, personne » → « personne, biens »: one order in the database and the audit. */
+function orderedScope(s: readonly MeasureScope[]): MeasureScope[] {
+  return MEASURE_SCOPES.filter((x) => s.includes(x));
 }

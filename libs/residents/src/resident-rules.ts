@@ -1,5 +1,5 @@
 import { FieldError, calendarDayIn, isPlausibleEmail } from '@carepact/common';
-import { HolderRole, MeasureType } from './residents.entities';
+import { HolderRole, MeasureScope, MeasureType } from './residents.entities';
 import type { ContactInput, MeasureInput, MeasureStatus, ResidentInput } from './residents.types';
 import { SOLE_AUTHORITY_GROUNDS, SoleAuthorityProof } from './sole-authority';
 import { DELEGATION_EXTENTS, type MinorDecision, type MinorRole } from './minor-representation';
@@ -151,6 +151,47 @@ export function validateMeasure(m: MeasureInput, prefix: string, today: string):
       err(`holders.${i}.role`, 'ROLE_INCOMPATIBLE', `Pour cette mesure, le rôle attendu est « ${expectedRole} ».`);
     if (!h.contactId) errors.push(...validateContact(h as ContactInput, `${prefix}.holders.${i}`));
   });
+  // C. civ. 447 al. 3: each holder's mission lies within the measure, and the measure's every domain has a holder.
+  if (m.scope?.length && !errors.some((e) => e.field === `${prefix}.scope`)) errors.push(...validateHolderMissions({ ...m, holders: m.holders ?? [] }, `${prefix}.holders`));
+  return errors;
+}
+
+/**
+ * A holder's mission as given: within the measure's scope (C. civ. 425 al. 2, 447 al. 3), and every
+ * domain of the measure held by one of its holders of the measure's role — the judge divides the
+ * measure between them, he does not leave part of it to nobody. Field paths under `prefix`.
+ */
+export function validateHolderMissions(
+  m: { type: MeasureType; scope: readonly MeasureScope[]; holders: { role: string; mission?: readonly MeasureScope[] | null }[] },
+  prefix: string,
+): { field: string; code: string; message: string }[] {
+  const errors: { field: string; code: string; message: string }[] = [];
+  if (!m.scope?.length) return errors;
+  const word = (s: string) => (s === 'personne' ? 'la protection de la personne' : 'la gestion des biens');
+  m.holders.forEach((h, i) => {
+    if (h.mission === undefined || h.mission === null) return;
+    if (!h.mission.length) errors.push({ field: `${prefix}.${i}.mission`, code: 'HOLDER_MISSION_REQUIRED', message: 'Indiquez la mission de ce titulaire : la personne, les biens, ou les deux.' });
+    else if (new Set(h.mission).size !== h.mission.length) errors.push({ field: `${prefix}.${i}.mission`, code: 'DUPLICATE', message: 'Chaque domaine ne doit figurer qu’une fois.' });
+    const outside = h.mission.filter((s) => !m.scope.includes(s));
+    if (outside.length)
+      errors.push({
+        field: `${prefix}.${i}.mission`,
+        code: 'HOLDER_MISSION_OUT_OF_SCOPE',
+        message: `La mission de ce titulaire dépasse la mesure : le jugement ne couvre pas ${outside.map(word).join(' ni ')} (C. civ. 425 al. 2, 447 al. 3).`,
+      });
+  });
+  const role = HOLDER_ROLE_OF[m.type];
+  const ofRole = m.holders.filter((h) => h.role === role);
+  if (ofRole.length) {
+    const held = new Set(ofRole.flatMap((h) => (h.mission?.length ? h.mission : m.scope)));
+    const orphan = m.scope.filter((s) => !held.has(s));
+    if (orphan.length)
+      errors.push({
+        field: prefix,
+        code: 'HOLDER_MISSION_UNCOVERED',
+        message: `Aucun titulaire n’est chargé de ${orphan.map(word).join(' ni de ')} : le juge partage la mesure entre ses titulaires (C. civ. 447 al. 3), indiquez qui en est chargé.`,
+      });
+  }
   return errors;
 }
 
@@ -187,6 +228,13 @@ export function validateMinorRepresentation(
     else if (d.date > today) err('minorDecision.date', 'DATE_IN_FUTURE', 'La date de la décision ne peut pas être dans le futur.');
     if (d.delegationExtent != null && kind !== 'delegation')
       err('minorDecision.delegationExtent', 'NOT_DELEGATION', 'L’étendue ne s’indique que pour une délégation de l’autorité parentale (C. civ. 377, 377-1).');
+    // C. civ. 377, 377-1 al. 1: what a partial delegation covers is recorded with it, and only with it.
+    if (d.delegationCoversStay != null && (kind !== 'delegation' || d.delegationExtent !== 'partial'))
+      err(
+        'minorDecision.delegationCoversStay',
+        'NOT_PARTIAL_DELEGATION',
+        'Ce que couvre la délégation ne s’indique que pour une délégation partielle ; totale, elle couvre tout ; partagée, les parents signent avec le délégataire (C. civ. 377, 377-1).',
+      );
     if (d.wardOfState && kind !== 'tutelle') err('minorDecision.wardOfState', 'NOT_TUTELLE', 'Un pupille de l’État relève de la tutelle (CASF L.224-1) : choisissez « tutelle ».');
     if (d.actAuthorisation) {
       if (kind !== 'court_measure')
@@ -215,7 +263,15 @@ export function validateMinorRepresentation(
     if (!d)
       err('minorDecision', 'DELEGATION_JUDGMENT_REQUIRED', 'Une délégation de l’autorité parentale résulte d’un jugement : indiquez la juridiction, la référence et la date du jugement, et l’étendue de la délégation (C. civ. 377, 377-1).');
     else if (!d.delegationExtent || !(DELEGATION_EXTENTS as readonly string[]).includes(d.delegationExtent))
-      err('minorDecision.delegationExtent', 'DELEGATION_EXTENT_REQUIRED', 'Indiquez si la délégation est totale, ou partielle ou partagée avec les parents (C. civ. 377-1).');
+      err('minorDecision.delegationExtent', 'DELEGATION_EXTENT_REQUIRED', 'Indiquez si la délégation est totale, partielle, ou partagée avec les parents (C. civ. 377, 377-1).');
+    // C. civ. 377, 377-1 al. 1: the parents keep what a partial delegation does not transfer; whether it
+    // covers the child's admission and accompaniment in the establishment says who signs its documents.
+    else if (d.delegationExtent === 'partial' && typeof d.delegationCoversStay !== 'boolean')
+      err(
+        'minorDecision.delegationCoversStay',
+        'DELEGATION_SCOPE_REQUIRED',
+        'Délégation partielle : indiquez si le jugement délègue l’accueil et l’accompagnement de l’enfant dans l’établissement (le délégataire signe alors seul ; sinon ce sont les parents, qui en ont gardé l’exercice) (C. civ. 377, 377-1 al. 1).',
+      );
   }
   return errors;
 }

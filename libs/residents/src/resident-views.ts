@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { isMinor, measureStatus, todayIso } from './resident-rules';
-import { ContactEntity, ProtectionMeasureEntity, ResidentEntity } from './residents.entities';
+import type { ResidentFileRows } from './resident-file-read';
+import { ContactEntity, MeasureHolderEntity, ProtectionMeasureEntity, ResidentEntity } from './residents.entities';
 import { ResidentsRepository } from './residents.repository';
 import type { ContactView, MeasureInput, MeasureView, ResidentView } from './residents.types';
 import { soleAuthorityOf } from './sole-authority';
@@ -16,6 +17,11 @@ export class ResidentViews {
   async resident(em: EntityManager, r: ResidentEntity): Promise<ResidentView> {
     const contacts = await this.repo.contactsOf(em, r.id);
     const measures = await this.repo.measuresOf(em, r.id);
+    return this.residentOf({ resident: r, contacts, measures, holders: await this.repo.holdersOf(em, measures.map((m) => m.id)) });
+  }
+
+  /** The same from the rows already read (readResidentFile: the whole file in one statement). */
+  residentOf({ resident: r, contacts, measures, holders }: ResidentFileRows): ResidentView {
     const pdc = r.personneDeConfianceId ? contacts.find((c) => c.id === r.personneDeConfianceId) : undefined;
     return {
       id: r.id,
@@ -38,7 +44,7 @@ export class ResidentViews {
       minorDecision: minorDecisionOf(r),
       personneDeConfiance: pdc ? { ...contactView(pdc), contactId: pdc.id, designatedOn: r.personneDeConfianceDesignatedOn } : null,
       contacts: contacts.map(contactView),
-      protectionMeasures: await this.measures(em, measures, contacts),
+      protectionMeasures: this.measuresOf(measures, contacts, holders),
       createdAt: r.createdAt.toISOString(),
       updatedAt: r.updatedAt.toISOString(),
     };
@@ -46,7 +52,11 @@ export class ResidentViews {
 
   /** Measures with their holders (contacts of the resident) and today's status. */
   async measures(em: EntityManager, measures: ProtectionMeasureEntity[], contacts: ContactEntity[]): Promise<MeasureView[]> {
-    const holders = await this.repo.holdersOf(em, measures.map((m) => m.id));
+    return this.measuresOf(measures, contacts, await this.repo.holdersOf(em, measures.map((m) => m.id)));
+  }
+
+  /** The same from the holders already read. */
+  measuresOf(measures: ProtectionMeasureEntity[], contacts: ContactEntity[], holders: MeasureHolderEntity[]): MeasureView[] {
     const today = todayIso();
     return measures.map((m) => ({
       ...measureInputOf(m),
@@ -65,7 +75,7 @@ export class ResidentViews {
         .filter((h) => h.measureId === m.id)
         .map((h) => {
           const c = contacts.find((x) => x.id === h.contactId)!;
-          return { ...contactView(c), contactId: c.id, role: h.role, establishmentEmployee: h.establishmentEmployee };
+          return { ...contactView(c), contactId: c.id, role: h.role, establishmentEmployee: h.establishmentEmployee, mission: h.mission };
         }),
       subroge: contactRef(contacts, m.subrogeContactId),
       adHoc:

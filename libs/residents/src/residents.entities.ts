@@ -44,7 +44,11 @@ export type ParentalAuthority = (typeof PARENTAL_AUTHORITY)[number];
   'ck_residents_minor_decision',
   `(minor_decision_authority IS NULL AND minor_decision_reference IS NULL AND minor_decision_date IS NULL) OR (parental_authority IN ('tutelle', 'delegation', 'court_measure') AND minor_decision_authority IS NOT NULL AND minor_decision_reference IS NOT NULL AND minor_decision_date IS NOT NULL)`,
 )
-@Check('ck_residents_delegation_extent', `delegation_extent IS NULL OR (parental_authority = 'delegation' AND delegation_extent IN ('total', 'partial'))`)
+@Check('ck_residents_delegation_extent', `delegation_extent IS NULL OR (parental_authority = 'delegation' AND delegation_extent IN ('total', 'partial', 'shared'))`)
+@Check(
+  'ck_residents_delegation_covers_stay',
+  `(delegation_extent = 'partial' AND delegation_covers_stay IS NOT NULL) OR (delegation_covers_stay IS NULL AND (delegation_extent IS NULL OR delegation_extent <> 'partial'))`,
+)
 @Check('ck_residents_ward_of_state', `NOT ward_of_state OR parental_authority = 'tutelle'`)
 @Check(
   'ck_residents_act_authorisation',
@@ -139,9 +143,13 @@ export class ResidentEntity {
   @Column({ type: 'date', nullable: true })
   minorDecisionDate: string | null;
 
-  /** C. civ. 377, 377-1: a delegation's extent. */
+  /** C. civ. 377, 377-1: a delegation's extent — total, partial (377-1 al. 1) or shared (377-1 al. 2); migration 1764140000000. */
   @Column({ type: 'text', nullable: true })
   delegationExtent: DelegationExtent | null;
+
+  /** C. civ. 377, 377-1 al. 1: a partial delegation covers the admission and accompaniment in the establishment (migration 1764140000000). */
+  @Column({ type: 'boolean', nullable: true })
+  delegationCoversStay: boolean | null;
 
   /** CASF L.224-1: the minor under tutelle is a pupille de l'État. */
   @Column({ type: 'boolean', default: false })
@@ -348,6 +356,7 @@ export class ProtectionMeasureEntity {
 @Entity({ name: 'measure_holders' })
 @Index('uq_measure_holders_measure_contact', ['measureId', 'contactId'], { unique: true })
 @Check('ck_measure_holders_role', `role IN ('mandataire_special', 'curateur', 'tuteur', 'personne_habilitee', 'mandataire')`)
+@Check('ck_measure_holders_mission', `mission <@ ARRAY['personne', 'biens']::text[] AND cardinality(mission) > 0`)
 export class MeasureHolderEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_measure_holders' })
   id: string;
@@ -378,6 +387,16 @@ export class MeasureHolderEntity {
    */
   @Column({ type: 'boolean', default: false })
   establishmentEmployee: boolean;
+
+  /**
+   * This holder's own mission (C. civ. 447 al. 3): the judge may divide the measure between a holder
+   * in charge of the person (`personne`) and one in charge of the property (`biens`), independent of
+   * each other (447 al. 4). Both — the measure's whole scope — when the holders exercise it together
+   * (447 al. 2) or alone. Within the measure's scope (checked by validateHolderMissions; no CHECK can
+   * read the measure's row). Migration 1764120000000.
+   */
+  @Column({ type: 'text', array: true })
+  mission: MeasureScope[];
 }
 
 export const RESIDENTS_ENTITIES = [ResidentEntity, ContactEntity, ProtectionMeasureEntity, MeasureHolderEntity];

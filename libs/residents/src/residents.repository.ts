@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
+import { ResidentFileRows, readResidentFile } from './resident-file-read';
 import { ContactEntity, MeasureHolderEntity, ProtectionMeasureEntity, ResidentEntity } from './residents.entities';
 
 /** Every read is scoped to an organisation (and, for lists, a set of establishments). */
@@ -8,6 +9,14 @@ export class ResidentsRepository {
   /** By id within an organisation; the caller checks the establishment is visible (requireVisible). */
   findInOrganisation(em: EntityManager, organisationId: string, id: string): Promise<ResidentEntity | null> {
     return em.findOne(ResidentEntity, { where: { id, organisationId } });
+  }
+
+  /**
+   * The resident with contacts, measures and holders, in one statement (readResidentFile): the
+   * rows of findInOrganisation, contactsOf, measuresOf and holdersOf, as those four reads give them.
+   */
+  residentFile(em: EntityManager, organisationId: string, id: string): Promise<ResidentFileRows | null> {
+    return readResidentFile(em, organisationId, id);
   }
 
   /**
@@ -38,7 +47,8 @@ export class ResidentsRepository {
     const dir = backward ? 'DESC' : 'ASC';
     return em.query(
       `SELECT r.id, r.establishment_id AS "establishmentId", r.first_name AS "firstName", r.last_name AS "lastName", r.birth_date::text AS "birthDate",
-              r.admission_date::text AS "admissionDate", r.stay_type AS "stayType", r.planned_end_date::text AS "plannedEndDate", r.room
+              r.admission_date::text AS "admissionDate", r.stay_type AS "stayType", r.planned_end_date::text AS "plannedEndDate", r.room,
+              r.parental_authority AS "parentalAuthority"
          FROM residents r WHERE ${where}${keyset}
         ORDER BY ${ORDER_KEY.map((k) => `${k} ${dir}`).join(', ')} LIMIT $${params.length}`,
       params,
@@ -100,6 +110,8 @@ export interface ResidentListRow {
   stayType: ResidentEntity['stayType'];
   plannedEndDate: string | null;
   room: string | null;
+  /** A minor's list line says who decides for him (console residents list). */
+  parentalAuthority: ResidentEntity['parentalAuthority'];
 }
 
 /** The list's order, the columns of ix_residents_list_order after the establishment. */

@@ -9,7 +9,7 @@ import { ProtectionMeasuresService } from './protection-measures.service';
 import { ResidentAccess } from './resident-access';
 import { ResidentContactsService } from './resident-contacts.service';
 import { applicableMeasure } from './applicable-measure';
-import { measureAlert, todayIso, validateResident } from './resident-rules';
+import { isMinor, measureAlert, todayIso, validateResident } from './resident-rules';
 import { ResidentViews } from './resident-views';
 import { ContactEntity, ResidentEntity } from './residents.entities';
 import { ResidentsRepository } from './residents.repository';
@@ -84,7 +84,12 @@ export class ResidentsService {
     const items = page.map((r) => {
       const own = measures.filter((m) => m.residentId === r.id);
       const shown = applicableMeasure(own, today) ?? own[0] ?? null;
-      return { ...r, measure: shown ? { id: shown.id, type: shown.type, endDate: shown.endDate, status: measureAlert(shown, today) } : null };
+      return {
+        ...r,
+        minor: isMinor(r.birthDate, today),
+        parentalAuthority: r.parentalAuthority ?? null,
+        measure: shown ? { id: shown.id, type: shown.type, endDate: shown.endDate, status: measureAlert(shown, today) } : null,
+      };
     });
     const forward = !query.before;
     return {
@@ -137,8 +142,9 @@ export class ResidentsService {
 
   /** For other libs (documents, signing): the full file of a resident the actor may read. */
   async getForOrganisation(em: EntityManager, organisationId: string, id: string): Promise<ResidentView | null> {
-    const r = await this.repo.findInOrganisation(em, organisationId, id);
-    return r ? this.views.resident(em, r) : null;
+    // One statement for the whole file (issue 12: it was four, on every document created).
+    const file = await this.repo.residentFile(em, organisationId, id);
+    return file ? this.views.residentOf(file) : null;
   }
 
   async create(actor: StaffActor, input: ResidentInput): Promise<ResidentView> {
@@ -287,6 +293,7 @@ function keptDecision(kind: ResidentInput['parentalAuthority'], d: MinorDecision
     reference: d.reference,
     date: d.date,
     delegationExtent: kind === 'delegation' ? d.delegationExtent : null,
+    delegationCoversStay: kind === 'delegation' && d.delegationExtent === 'partial' ? (d.delegationCoversStay ?? null) : null,
     wardOfState: kind === 'tutelle' ? d.wardOfState : false,
     actAuthorisation: kind === 'court_measure' ? d.actAuthorisation : null,
   };

@@ -26,6 +26,11 @@ export interface HolderInput extends Partial<ContactInput> {
    * organisme gestionnaire: opposed interests for the contract, avenants and DIPC (C. civ. 454 al. 5, 455).
    */
   establishmentEmployee?: boolean;
+  /**
+   * This holder's mission (C. civ. 447 al. 3): `personne`, `biens` or both, within the measure's
+   * scope; absent: the measure's scope (he exercises the whole measure, 447 al. 2).
+   */
+  mission?: MeasureScope[];
 }
 
 export interface MeasureInput {
@@ -58,7 +63,11 @@ export interface MeasureInput {
  * establishment's préposé (C. civ. 451 al. 2): the contact ids of those holders, the whole list
  * (an empty list: none); absent, unchanged.
  */
-export type MeasurePatch = Partial<Omit<MeasureInput, 'holders'>> & { establishmentEmployeeContactIds?: string[] };
+export type MeasurePatch = Partial<Omit<MeasureInput, 'holders'>> & {
+  establishmentEmployeeContactIds?: string[];
+  /** The holders' missions (C. civ. 447 al. 3), by contact id: the holders listed change, the others keep theirs; absent, unchanged. */
+  holderMissions?: { contactId: string; mission: MeasureScope[] }[];
+};
 
 export interface PreferencesInput {
   largePrint?: boolean;
@@ -150,7 +159,8 @@ export interface MeasureView {
   proofDocumentRef: string | null;
   status: MeasureStatus;
   /** `establishmentEmployee`: this holder is the establishment's préposé (C. civ. 451 al. 2) or employed by it or its organisme gestionnaire; absent = no. */
-  holders: (ContactView & { contactId: string; role: HolderRole; establishmentEmployee?: boolean })[];
+  /** `mission`: this holder's mission (C. civ. 447 al. 3), within the measure's scope; absent = the measure's scope (holderMission). */
+  holders: (ContactView & { contactId: string; role: HolderRole; establishmentEmployee?: boolean; mission?: MeasureScope[] })[];
   /** The subrogé curateur / tuteur (C. civ. 454); absent or null = none recorded. */
   subroge?: (ContactView & { contactId: string }) | null;
   /** The curateur / tuteur ad hoc and the judgment appointing him (C. civ. 455); absent or null = none. */
@@ -233,6 +243,9 @@ export interface ResidentListItem extends ResidentSummary {
   plannedEndDate: string | null;
   /** The measure that applies today (`applicableMeasure`), else the latest one recorded; none → null. */
   measure: { id: string; type: MeasureType; endDate: string | null; status: MeasureAlert } | null;
+  /** Under 18 today: no protection measure, parental authority (or tutelle…) decides for him. */
+  minor: boolean;
+  parentalAuthority: ParentalAuthority | null;
 }
 
 export interface ResidentPage {

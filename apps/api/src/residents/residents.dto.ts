@@ -105,6 +105,24 @@ export class HolderDto {
   })
   @IsOptional() @IsBoolean()
   establishmentEmployee?: boolean;
+  @ApiPropertyOptional({
+    enum: MEASURE_SCOPES,
+    isArray: true,
+    example: ['personne'],
+    description:
+      'Mission de ce titulaire (C. civ. 447 al. 3) : le juge peut diviser la mesure entre un titulaire chargé de la protection de la personne et un titulaire chargé de la gestion des biens. Dans le domaine de la mesure ; absente, toute la mesure.',
+  })
+  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(2) @IsIn(MEASURE_SCOPES as unknown as string[], { each: true })
+  mission?: MeasureScope[];
+}
+
+/** A holder's mission (C. civ. 447 al. 3), by contact id, in a measure's change. */
+export class HolderMissionDto {
+  @ApiProperty({ description: 'Un titulaire de la mesure (identifiant de contact).' }) @IsDefined() @IsUUID()
+  contactId: string;
+  @ApiProperty({ enum: MEASURE_SCOPES, isArray: true, example: ['biens'] })
+  @IsDefined() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(2) @IsIn(MEASURE_SCOPES as unknown as string[], { each: true })
+  mission: MeasureScope[];
 }
 
 class MeasureFieldsDto {
@@ -122,16 +140,18 @@ class MeasureFieldsDto {
   mandateEffectiveDate?: string | null;
   @ApiPropertyOptional({ description: 'Curatelle renforcée : le juge autorise le curateur à signer seul (C. civ. 472).' }) @IsOptional() @IsBoolean()
   judgeAuthorisesHolderAlone?: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) @NoControlChars()
+  // Printed in the legal basis (« autorisation du juge … ») and the evidence: no bidi control, as the other references.
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) @SafeText('name')
   authorisationReference?: string | null;
-  @ApiPropertyOptional({ description: 'Référence de la pièce justificative (copie du jugement…).' }) @IsOptional() @IsString() @MaxLength(200) @NoControlChars()
+  @ApiPropertyOptional({ description: 'Référence de la pièce justificative (copie du jugement…).' }) @IsOptional() @IsString() @MaxLength(200) @SafeText('name')
   proofDocumentRef?: string | null;
   @ApiPropertyOptional({ description: 'Subrogé curateur ou subrogé tuteur (C. civ. 454) : un contact du résident ; null pour l’effacer.' }) @IsOptional() @IsUUID()
   subrogeContactId?: string | null;
   @ApiPropertyOptional({ description: 'Curateur ou tuteur ad hoc désigné par le juge (C. civ. 455) : un contact du résident ; avec la référence et la date de la décision.' })
   @IsOptional() @IsUUID()
   adHocContactId?: string | null;
-  @ApiPropertyOptional({ example: 'RG 26/00981', description: 'Référence de la décision désignant le curateur ou tuteur ad hoc.' }) @IsOptional() @IsString() @MaxLength(100) @NoControlChars()
+  // Printed in the documents and the signature's sentences (« décision … du … »): no bidi control either (SafeText 'name', BIDI_CONTROL).
+  @ApiPropertyOptional({ example: 'RG 26/00981', description: 'Référence de la décision désignant le curateur ou tuteur ad hoc.' }) @IsOptional() @IsString() @MaxLength(100) @SafeText('name')
   adHocJudgmentReference?: string | null;
   @ApiPropertyOptional({ example: '2026-09-14', description: 'Date de la décision désignant le curateur ou tuteur ad hoc.' }) @IsOptional() @IsCalendarDate()
   adHocJudgmentDate?: string | null;
@@ -145,9 +165,10 @@ export class MeasureDto extends MeasureFieldsDto {
   @ApiProperty({ enum: MEASURE_SCOPES, isArray: true, example: ['personne', 'biens'] })
   @IsDefined() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(2) @IsIn(MEASURE_SCOPES as unknown as string[], { each: true })
   scope: MeasureScope[];
-  @ApiProperty({ example: 'Tribunal judiciaire de Valville' }) @IsDefined() @IsString() @MinLength(1) @MaxLength(200) @NoControlChars()
+  // The judgment is printed in the documents, the signature's sentences and evidence: one line, no bidi control (SafeText 'name', BIDI_CONTROL).
+  @ApiProperty({ example: 'Tribunal judiciaire de Valville' }) @IsDefined() @IsString() @MinLength(1) @MaxLength(200) @SafeText('name')
   court: string;
-  @ApiProperty({ example: 'RG 25/00412' }) @IsDefined() @IsString() @MinLength(1) @MaxLength(100) @NoControlChars()
+  @ApiProperty({ example: 'RG 25/00412' }) @IsDefined() @IsString() @MinLength(1) @MaxLength(100) @SafeText('name')
   judgmentReference: string;
   @ApiProperty({ example: '2025-05-20' }) @IsDefined() @IsCalendarDate()
   judgmentDate: string;
@@ -162,9 +183,9 @@ export class UpdateMeasureDto extends MeasureFieldsDto {
   mode?: MeasureMode;
   @ApiPropertyOptional({ enum: MEASURE_SCOPES, isArray: true }) @IsOptional() @IsArray() @ArrayMinSize(1) @IsIn(MEASURE_SCOPES as unknown as string[], { each: true })
   scope?: MeasureScope[];
-  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(200) @NoControlChars()
+  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(200) @SafeText('name')
   court?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(100) @NoControlChars()
+  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(100) @SafeText('name')
   judgmentReference?: string;
   @ApiPropertyOptional() @IsOptional() @IsCalendarDate()
   judgmentDate?: string;
@@ -175,6 +196,12 @@ export class UpdateMeasureDto extends MeasureFieldsDto {
   })
   @IsOptional() @IsArray() @ArrayMaxSize(5) @IsUUID(undefined, { each: true })
   establishmentEmployeeContactIds?: string[];
+  @ApiPropertyOptional({
+    type: [HolderMissionDto],
+    description: 'La mission de titulaires de la mesure (C. civ. 447 al. 3) : ceux listés changent, les autres gardent la leur ; absente, inchangée.',
+  })
+  @IsOptional() @IsArray() @ArrayMaxSize(5) @ValidateNested({ each: true }) @Type(() => HolderMissionDto)
+  holderMissions?: HolderMissionDto[];
 }
 
 export class PreferencesDto {
@@ -209,7 +236,8 @@ export class PersonneDeConfianceDto {
 export class SoleAuthorityDto {
   @ApiProperty({ enum: SOLE_AUTHORITY_GROUNDS, example: 'judgment' }) @IsDefined() @IsIn(SOLE_AUTHORITY_GROUNDS as unknown as string[])
   ground: SoleAuthorityGround;
-  @ApiProperty({ example: 'Jugement JAF, TJ de Valville, RG 24/01234' }) @IsDefined() @IsString() @MinLength(1) @MaxLength(200) @NoControlChars()
+  // Printed in the signature's sentences and the evidence: the rule for text that identifies (no bidi control, U+202A–U+202E, U+2066–U+2069, BIDI_CONTROL), as the decision's reference.
+  @ApiProperty({ example: 'Jugement JAF, TJ de Valville, RG 24/01234' }) @IsDefined() @IsString() @MinLength(1) @MaxLength(200) @SafeText('name')
   proofReference: string;
   @ApiProperty({ example: '2024-03-12' }) @IsDefined() @IsCalendarDate()
   proofDate: string;
@@ -225,15 +253,28 @@ export class ActAuthorisationDto {
 
 /** C. civ. 390 s. (tutelle), 377 s. (délégation), 375-7 (placement): the decision a minor's representative holds his power from. */
 export class MinorDecisionDto {
-  @ApiProperty({ example: 'Conseil de famille, TJ de Valville' }) @IsDefined() @IsString() @MinLength(1) @MaxLength(200) @NoControlChars()
+  // Printed in the documents and the signature's sentences beside the reference: the same rule (no bidi control, BIDI_CONTROL).
+  @ApiProperty({ example: 'Conseil de famille, TJ de Valville' }) @IsDefined() @IsString() @MinLength(1) @MaxLength(200) @SafeText('name')
   authority: string;
   @ApiProperty({ example: 'RG 25/00042' }) @IsDefined() @IsString() @MinLength(1) @MaxLength(200) @SafeText('name')
   reference: string;
   @ApiProperty({ example: '2025-03-03' }) @IsDefined() @IsCalendarDate()
   date: string;
-  @ApiPropertyOptional({ enum: DELEGATION_EXTENTS, nullable: true, description: 'Délégation : totale, ou partielle ou partagée avec les parents (C. civ. 377-1).' })
+  @ApiPropertyOptional({
+    enum: DELEGATION_EXTENTS,
+    nullable: true,
+    description:
+      'Délégation : totale (C. civ. 377, 377-1 al. 1) ; partielle — une partie seulement est déléguée, les parents gardent le reste (C. civ. 377, 377-1 al. 1) ; partagée — les parents partagent l’exercice avec le délégataire (C. civ. 377-1 al. 2).',
+  })
   @IsOptional() @IsIn(DELEGATION_EXTENTS as unknown as string[])
   delegationExtent?: DelegationExtent | null;
+  @ApiPropertyOptional({
+    nullable: true,
+    description:
+      'Délégation partielle seulement (obligatoire dans ce cas) : la délégation porte sur l’accueil et l’accompagnement de l’enfant dans l’établissement — oui, le délégataire signe seul ; non, les parents signent (C. civ. 377, 377-1 al. 1).',
+  })
+  @IsOptional() @IsBoolean()
+  delegationCoversStay?: boolean | null;
   @ApiPropertyOptional({ description: 'Tutelle : le mineur est pupille de l’État (CASF L.224-1).' }) @IsOptional() @IsBoolean()
   wardOfState?: boolean;
   @ApiPropertyOptional({ type: ActAuthorisationDto, description: 'Placement : autorisation du juge des enfants pour le service gardien (C. civ. 375-7).' })

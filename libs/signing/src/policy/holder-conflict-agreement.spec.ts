@@ -1,6 +1,16 @@
 import type { EstablishmentEntity } from '@carepact/identity';
 import { templateInputOf } from '@carepact/documents';
-import { isActWithEstablishment, resolveHolderConflict, type ContactView, type MeasureType, type MeasureView, type ResidentView } from '@carepact/residents';
+import {
+  actDomains,
+  holdersForAct,
+  isActWithEstablishment,
+  resolveHolderConflict,
+  type ContactView,
+  type MeasureScope,
+  type MeasureType,
+  type MeasureView,
+  type ResidentView,
+} from '@carepact/residents';
 import { DOCUMENT_RULES, decideSigners } from './signature-policy';
 import { SignaturePolicyError } from './signature-policy.errors';
 import type { PolicyDocumentType } from './policy.types';
@@ -111,6 +121,81 @@ describe('holder in conflict of interest: the signature policy and the template 
         const p = [coHolder, subroge, adHoc].find((c) => c.id === id)!;
         expect(sentence).toContain(`${p.firstName} ${p.lastName}`);
       }
+    }
+  });
+});
+
+/**
+ * The same agreement under a measure the judge divided between a holder in charge of the person and
+ * one in charge of the property (C. civ. 447 al. 3-4): only the holders whose mission the document
+ * concerns act for it (actDomains: the contract, its avenants and the DIPC both; the tariff avenant
+ * the property; the liberty annex and the projet personnalisé the person), and a co-holder replaces
+ * one in conflict only if his mission covers what the latter did for the act — else the subrogé, in
+ * the conflicted holder's place only, beside the other (C. civ. 454 al. 5), or the ad hoc holder (455).
+ */
+const mission = (c: ContactView & { establishmentEmployee?: boolean }, m: MeasureScope[]) => ({ ...c, mission: m });
+const DIVIDED: Record<string, (ContactView & { establishmentEmployee?: boolean; mission: MeasureScope[] })[]> = {
+  'préposé à la personne, cotitulaire aux biens': [mission(tied(prepose), ['personne']), mission(coHolder, ['biens'])],
+  'préposé aux biens, cotitulaire à la personne': [mission(tied(prepose), ['biens']), mission(coHolder, ['personne'])],
+  'préposé aux biens, cotitulaire de toute la mesure': [mission(tied(prepose), ['biens']), mission(coHolder, ['personne', 'biens'])],
+  'préposé à la personne, cotitulaire de toute la mesure': [mission(tied(prepose), ['personne']), mission(coHolder, ['personne', 'biens'])],
+  'personne et biens, aucun préposé': [mission(prepose, ['personne']), mission(coHolder, ['biens'])],
+  'personne et biens, tous deux préposés': [mission(tied(prepose), ['personne']), mission(tied(prepose2), ['biens'])],
+};
+const DIVIDED_DOCUMENTS: [PolicyDocumentType, string | null][] = [
+  ['contrat-sejour', null],
+  ['avenant', null],
+  ['avenant', 'tarifs'],
+  ['avenant', 'liberte-aller-venir'],
+  ['dipc', null],
+  ['projet-personnalise', null],
+];
+const dividedCases = (['tutelle', 'curatelle', 'curatelle_renforcee'] as MeasureType[]).flatMap((type) =>
+  Object.entries(DIVIDED).flatMap(([h, holders]) =>
+    Object.entries(SUBSTITUTES).flatMap(([s, over]) => DIVIDED_DOCUMENTS.map(([doc, purpose]) => [type, h, s, `${doc}${purpose ? ` (${purpose})` : ''}`, doc, purpose, holders, over] as const)),
+  ),
+);
+
+/** What the resolution says signs for the holder's side, under a divided measure (contact ids in the policy's order), or `refused`. */
+function expectedDivided(m: MeasureView, doc: PolicyDocumentType, purpose: string | null): string[] | 'refused' {
+  const domains = actDomains(doc, purpose);
+  const r = resolveHolderConflict(m, domains);
+  if (!r || !isActWithEstablishment(doc)) return holdersForAct(m, domains).map((h) => h.contactId);
+  if (r.by === 'ad_hoc') return [r.adHoc.contactId];
+  if (r.by === 'co_holders') return r.free.map((h) => h.contactId);
+  if (r.by === 'subroge') return [...r.acting.map((h) => h.contactId), r.subroge.contactId];
+  return 'refused';
+}
+
+describe('holder in conflict of interest under a divided measure: the policy and the template input follow the one resolution (C. civ. 447 al. 3-4, 451, 454 al. 5, 455)', () => {
+  it.each(dividedCases)('%s — %s — %s — %s', (type, _h, _s, _d, doc, purpose, holders, over) => {
+    const m = aMeasure(type, holders, { scope: ['personne', 'biens'], ...over }, ON);
+    const r = aResident({ contacts: [prepose, prepose2, coHolder, subroge, adHoc], protectionMeasures: [m] }, ON);
+    const want = expectedDivided(m, doc, purpose);
+    let got: string[] | 'refused';
+    try {
+      const d = decideSigners({ documentType: doc, resident: r, establishment, on: ON, ...(purpose ? { avenantPurpose: purpose } : {}) });
+      got = d.signers.filter((x) => x.role !== 'resident' && x.role !== 'director').map((x) => x.person.contactId!);
+    } catch (e) {
+      if (!(e instanceof SignaturePolicyError && e.code === 'HOLDER_CONFLICT_OF_INTEREST')) throw e;
+      got = 'refused';
+    }
+    const sorted = (xs: string[] | 'refused') => (xs === 'refused' ? xs : [...xs].sort());
+    expect(sorted(got)).toEqual(sorted(want));
+    const input = (templateInputOf(est, r, purpose ? { purpose } : {}, ON, doc).resident as { protectionMeasure: InputMeasure & { holders: { role: string }[] } }).protectionMeasure;
+    const c = input.holderConflict;
+    const side = c?.substitute && isActWithEstablishment(doc) ? [byName(c.substitute)] : input.holders.map(byName);
+    // The template's slots in the policy's order (holder in charge of the person first).
+    if (want !== 'refused') expect(side).toEqual(got);
+    // Each holder the template lists carries his mission in the capacity it prints (or his substitute's title).
+    for (const h of input.holders) expect(h.role).toMatch(/^(tuteur|curateur)( chargé de la (protection de la personne|gestion des biens))?$|^subrogé (tuteur|curateur)$/);
+    const resolution = resolveHolderConflict(m, actDomains(doc, purpose));
+    expect(input.holderConflict?.holders.map(byName) ?? []).toEqual(resolution?.conflicted.map((h) => h.contactId) ?? []);
+    const sentence = input.holderConflict?.sentence ?? null;
+    if (!resolution || !isActWithEstablishment(doc) || want === 'refused') expect(sentence).toBeNull();
+    else for (const id of want) {
+      const p = [prepose, prepose2, coHolder, subroge, adHoc].find((x) => x.id === id)!;
+      expect(sentence).toContain(`${p.firstName} ${p.lastName}`);
     }
   });
 });

@@ -44,7 +44,7 @@ describe('tutelle of a minor (C. civ. 390 s., 408)', () => {
     expect(shape(d)).toEqual(['tuteur:helene:1', 'director:2']);
     const t = d.signers[0];
     expect(t.role).toBe('tuteur');
-    expect(t.capacity).toBe('en qualité de tuteur du mineur Enzo Petit, qui le représente');
+    expect(t.capacity).toBe('en qualité de tuteur, au nom d’Enzo Petit');
     expect(t.legalBasis).toContain('C. civ. 390, 408');
     expect(t.legalBasis).toContain('RG 25/00042');
     expect(d.views).toEqual([expect.objectContaining({ key: 'resident', reason: 'minor', recordedBy: ['tuteur:helene'], legalBasis: expect.stringContaining('388-1') })]);
@@ -92,8 +92,8 @@ describe('delegation of parental authority (C. civ. 377, 377-1)', () => {
     expect(consentSentence(d.signers[0], 'Enzo Petit')).toBe('J’ai lu le document et je le signe en qualité de délégataire de l’autorité parentale d’Enzo Petit.');
   });
 
-  it('partial or shared: the délégataire and the parent both sign (C. civ. 377-1 al. 2)', () => {
-    const d = decide(minor({ parentalAuthority: 'delegation', minorDecision: { ...decision, delegationExtent: 'partial' }, contacts: [delegataire, mother] }));
+  it('shared: the délégataire and the parent both sign (C. civ. 377-1 al. 2)', () => {
+    const d = decide(minor({ parentalAuthority: 'delegation', minorDecision: { ...decision, delegationExtent: 'shared' }, contacts: [delegataire, mother] }));
     expect(shape(d)).toEqual(['delegataire:helene:1', 'parent:julie:1', 'director:2']);
     expect(d.signers[0].legalBasis).toContain('377-1 al. 2');
     expect(d.views[0].recordedBy).toEqual(['delegataire:helene', 'parent:julie']);
@@ -110,11 +110,11 @@ describe('delegation of parental authority (C. civ. 377, 377-1)', () => {
     expect(e).toMatchObject({ code: 'SIGNER_WITHOUT_STANDING', message: expect.stringContaining('C. civ. 377, 377-1') });
   });
 
-  it('refuses without the délégataire, without the judgment or its extent, and a partial delegation without a parent', () => {
+  it('refuses without the délégataire, without the judgment or its extent, and a shared delegation without a parent', () => {
     expect(refusal(minor({ parentalAuthority: 'delegation', minorDecision: { ...decision, delegationExtent: 'total' }, contacts: [mother] })).code).toBe('MINOR_REPRESENTATIVE_MISSING');
     expect(refusal(minor({ parentalAuthority: 'delegation', minorDecision: null, contacts: [delegataire] })).code).toBe('MINOR_DECISION_MISSING');
     expect(refusal(minor({ parentalAuthority: 'delegation', minorDecision: { ...decision, delegationExtent: null }, contacts: [delegataire] })).code).toBe('MINOR_DECISION_MISSING');
-    expect(refusal(minor({ parentalAuthority: 'delegation', minorDecision: { ...decision, delegationExtent: 'partial' }, contacts: [delegataire] })).code).toBe('PARENT_MISSING');
+    expect(refusal(minor({ parentalAuthority: 'delegation', minorDecision: { ...decision, delegationExtent: 'shared' }, contacts: [delegataire] })).code).toBe('PARENT_MISSING');
   });
 });
 

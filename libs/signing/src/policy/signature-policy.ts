@@ -6,11 +6,16 @@
  *
  * The law lives in three tables below (documents, measures, acts); the functions only walk them.
  */
-import { DOCUMENT_SUBTYPE_LABELS, DOCUMENT_TYPE_LABELS, MEASURE_TYPE_LABELS, formatDateFr, isPlausibleEmail } from '@carepact/common';
+import { DOCUMENT_SUBTYPE_LABELS, DOCUMENT_TYPE_LABELS, MEASURE_TYPE_LABELS, formatDateFr, isPlausibleEmail, ofName } from '@carepact/common';
 import type { FieldError } from '@carepact/common';
 import {
   HOLDER_ROLE_OF,
   MINOR_ROLE_LABELS,
+  actDomains,
+  holderMission,
+  holderMissionTitle,
+  holdersForAct,
+  isDividedMeasure,
   resolveHolderConflict,
   SOLE_AUTHORITY_GROUND_INFO,
   applicableMeasure,
@@ -82,6 +87,14 @@ export interface DocumentRule {
   actWithEstablishment?: boolean;
   /** The act codes a limited measure must name to cover this document, when they are not its type's (ACTS_COVERING). */
   acts?: readonly string[];
+  /**
+   * For a minor whose parents exercise parental authority together (C. civ. 372): why both take part
+   * in this document, in French, after « Mineur, autorité parentale conjointe : ». Each document its
+   * own reason — the admission's (not an usual act, C. civ. 372-2 a contrario) is the contract's only.
+   */
+  minorJoint: string;
+  /** The article behind a minor's representatives' side when `basis` cites the rules for protected adults (C. civ. 457-1, 459). */
+  minorBasis?: string;
 }
 
 export const DOCUMENT_RULES: Readonly<Record<PolicyDocumentType, DocumentRule>> = {
@@ -95,6 +108,8 @@ export const DOCUMENT_RULES: Readonly<Record<PolicyDocumentType, DocumentRule>> 
     basis: 'CASF L.311-4, D.311',
     directorBasis: 'CASF L.311-4, D.311',
     directorSentence: 'La direction de l’établissement contresigne en dernier (CASF L.311-4, D.311).',
+    minorJoint:
+      'l’admission dans l’établissement n’est pas un acte usuel de l’autorité parentale : la présomption d’accord de l’article 372-2 ne joue pas, les deux parents signent (C. civ. 372, 372-2 a contrario)',
   },
   avenant: {
     label: DOCUMENT_TYPE_LABELS['avenant'].the,
@@ -107,6 +122,8 @@ export const DOCUMENT_RULES: Readonly<Record<PolicyDocumentType, DocumentRule>> 
     basis: 'CASF L.311-4 (avenant conclu dans les mêmes conditions que le contrat), D.311',
     directorBasis: 'CASF L.311-4, D.311',
     directorSentence: 'La direction de l’établissement contresigne en dernier (CASF L.311-4, D.311).',
+    minorJoint:
+      'l’avenant modifie le contrat de séjour et se conclut dans les mêmes conditions (CASF L.311-4) ; comme l’admission, ce n’est pas un acte usuel : les deux parents signent (C. civ. 372, 372-2 a contrario)',
   },
   dipc: {
     label: DOCUMENT_TYPE_LABELS['dipc'].the,
@@ -122,6 +139,7 @@ export const DOCUMENT_RULES: Readonly<Record<PolicyDocumentType, DocumentRule>> 
     // over at once); the countersignature comes after, optional, until the request's deadline.
     directorSentence:
       'Le DIPC est établi et signé par la direction : sa signature le met en vigueur, il est scellé et remis aussitôt (CASF D.311 II et III). La personne ou son représentant peut le contresigner ensuite, s’il le souhaite, jusqu’à l’échéance de la demande ; cela ne bloque rien (CASF D.311 II).',
+    minorJoint: 'le DIPC est établi et signé par la direction ; les deux parents, qui exercent l’autorité parentale en commun, peuvent le contresigner (C. civ. 372 ; CASF D.311 II)',
   },
   'projet-personnalise': {
     label: DOCUMENT_TYPE_LABELS['projet-personnalise'].the,
@@ -134,6 +152,7 @@ export const DOCUMENT_RULES: Readonly<Record<PolicyDocumentType, DocumentRule>> 
     directorBasis: 'CASF L.311-3 7° (engagement de l’établissement sur les actions du projet)',
     directorSentence:
       'La direction signe en dernier : elle engage l’établissement sur les actions du projet. L’expression de la personne (accord, désaccord…) figure à part dans le projet et ne vaut pas signature.',
+    minorJoint: 'le projet personnalisé porte sur l’accompagnement de l’enfant ; les deux parents, qui exercent l’autorité parentale en commun, le signent (C. civ. 371-1, 372 ; CASF L.311-3 7°)',
   },
   'compte-rendu-synthese': {
     label: DOCUMENT_TYPE_LABELS['compte-rendu-synthese'].the,
@@ -149,6 +168,8 @@ export const DOCUMENT_RULES: Readonly<Record<PolicyDocumentType, DocumentRule>> 
     directorBasis: 'Compte rendu établi par l’établissement (réponses aux demandes, décisions)',
     directorSentence:
       'La direction signe le compte rendu, qui porte les réponses de l’établissement ; la personne ou son représentant peut en prendre connaissance par une signature simple, facultative.',
+    minorJoint:
+      'aucun texte n’impose de signer le compte rendu ; les deux parents, qui exercent l’autorité parentale en commun, peuvent en prendre connaissance par une signature simple, facultative (C. civ. 372 ; CASF L.311-3 7°)',
   },
 };
 
@@ -167,6 +188,7 @@ export const AVENANT_TO_DIPC_RULE: DocumentRule = {
   directorBasis: 'CASF D.311 II et VII (avenant au DIPC établi et signé par la direction)',
   directorSentence:
     'Avenant au DIPC : comme le DIPC, il est établi et signé par la direction : sa signature le met en vigueur, il est scellé et remis aussitôt (CASF D.311 II, III et VII). La personne ou son représentant peut le contresigner ensuite, s’il le souhaite, jusqu’à l’échéance de la demande ; cela ne bloque rien (CASF D.311 II).',
+  minorJoint: 'comme le DIPC, l’avenant est établi et signé par la direction ; les deux parents, qui exercent l’autorité parentale en commun, peuvent le contresigner (C. civ. 372 ; CASF D.311 II et VII)',
 };
 
 /**
@@ -196,7 +218,19 @@ export const LIBERTY_ANNEX_RULE: DocumentRule = {
   actWithEstablishment: true,
   acts: ['liberte-aller-venir', 'annexe-liberte-aller-venir', 'annexe-liberte-d-aller-et-venir'],
   basis: 'CASF L.311-4-1 I (annexe au contrat de séjour) ; C. civ. 457-1, 459',
+  // For a minor the annex is no protected adult's personal decision (C. civ. 457-1, 459 are the rules of
+  // the measures for adults): it concerns the child's person, which parental authority protects « dans
+  // sa sécurité, sa santé et sa moralité » (C. civ. 371-1 al. 2); restricting his freedom to come and go
+  // is no usual act, so under joint exercise both parents sign (C. civ. 372, 372-2 a contrario).
+  minorBasis: 'CASF L.311-4-1 I (annexe au contrat de séjour) ; C. civ. 371-1 al. 2 (décision relative à la personne de l’enfant)',
+  minorJoint:
+    'l’annexe restreint la liberté d’aller et venir de l’enfant pour sa sécurité, une décision relative à sa personne que l’autorité parentale prend pour le protéger (C. civ. 371-1 al. 2) ; ce n’est pas un acte usuel : la présomption d’accord de l’article 372-2 ne joue pas, les deux parents signent (C. civ. 372, 372-2 a contrario)',
 };
+
+/** The article behind a minor's representatives' side: the document's own, without the rules for protected adults. */
+function minorBasis(rule: DocumentRule): string {
+  return rule.minorBasis ?? rule.basis;
+}
 
 /** The avenant purpose of the annex on the freedom to come and go (avenant 1.4.0 on, `document.purpose`). */
 export const LIBERTY_ANNEX_PURPOSE = 'liberte-aller-venir';
@@ -420,7 +454,7 @@ function planForAdult(input: PolicyInput, rule: DocumentRule): Plan {
 function planForMeasure(input: PolicyInput, rule: DocumentRule, m: MeasureView): Plan {
   const conflict = holderConflict(input, rule, m);
   if (!conflict) return planForMeasureWith(input, rule, m, MEASURE_RULES[m.type]);
-  const plan = planForMeasureWith(input, rule, conflict.measure, conflict.measureRule);
+  const plan = planForMeasureWith(input, rule, conflict.measure, conflict.measureRule, conflict.titles);
   plan.sentences.push(conflict.sentence);
   return plan;
 }
@@ -450,7 +484,11 @@ export function assertHolderConflictResolved(input: Pick<PolicyInput, 'documentT
   if (m) holderConflict(input as PolicyInput, documentRuleFor(input.documentType, input.appliesTo, input.avenantPurpose), m);
 }
 
-function holderConflict(input: PolicyInput, rule: DocumentRule, m: MeasureView): { measure: MeasureView; measureRule: MeasureRule; sentence: string } | null {
+function holderConflict(
+  input: PolicyInput,
+  rule: DocumentRule,
+  m: MeasureView,
+): { measure: MeasureView; measureRule: MeasureRule; sentence: string; titles?: ReadonlyMap<string, string> } | null {
   if (!rule.accommodationAgreement && !rule.actWithEstablishment) return null;
   // A personal document (the freedom-of-movement annex) the measure does not reach — on her property
   // only, or limited to other acts: she decides alone (C. civ. 459 al. 1) and the holder signs
@@ -459,7 +497,9 @@ function holderConflict(input: PolicyInput, rule: DocumentRule, m: MeasureView):
   // The tie is each holder's own (migration 1764100000000): only the holders employed by the establishment are in conflict.
   // The resolution (ad hoc, else co-holders free of the tie, else the subrogé) is @carepact/residents'
   // resolveHolderConflict, the one the template input follows too.
-  const resolution = resolveHolderConflict(m);
+  // Under a measure the judge divided (C. civ. 447 al. 3), only the holders whose mission the act
+  // concerns act for it, and a co-holder replaces one in conflict only within his own mission.
+  const resolution = resolveHolderConflict(m, actDomains(input.documentType, input.avenantPurpose));
   if (!resolution) return null;
   // A sauvegarde's mandataire spécial acts only within his mission (C. civ. 437): outside it he signs nothing.
   if (m.type === 'sauvegarde_justice' && !listsActOf(m.acts, input, rule)) return null;
@@ -496,12 +536,33 @@ function holderConflict(input: PolicyInput, rule: DocumentRule, m: MeasureView):
   // for the act comes first all the same (above): the judge's decision for that act is followed.
   if (resolution.by === 'co_holders') {
     const free = resolution.free;
+    // A divided measure (C. civ. 447 al. 3): the co-holder acts because his own mission covers the act.
+    const divided = isDividedMeasure(m);
     return {
       measure: { ...m, holders: resolution.acting },
       measureRule: mr,
       sentence:
         `Un des titulaires de la mesure (${mr.holderTitle}) est préposé de l’établissement ou lié à lui (C. civ. 451 al. 2) : pour ${rule.label}, acte conclu avec l’établissement, ses intérêts sont en opposition avec ceux de la personne ; il ne signe pas. ` +
-        `${free.length > 1 ? 'Les autres titulaires, qui exercent' : 'L’autre titulaire, qui exerce'} la mesure avec lui, ${free.length > 1 ? 'signent' : 'signe'} (C. civ. 447 al. 2 et 3).`,
+        (divided
+          ? `${free.length > 1 ? 'Les autres titulaires, dont la mission couvre' : 'L’autre titulaire, dont la mission couvre'} aussi ce qu’il faisait pour cet acte, ${free.length > 1 ? 'signent' : 'signe'} (C. civ. 447 al. 3).`
+          : `${free.length > 1 ? 'Les autres titulaires, qui exercent' : 'L’autre titulaire, qui exerce'} la mesure avec lui, ${free.length > 1 ? 'signent' : 'signe'} (C. civ. 447 al. 2 et 3).`),
+    };
+  }
+  // A divided measure whose other holder's mission does not cover what the one in conflict did for
+  // this act (C. civ. 447 al. 3-4: independent, each within his own): the subrogé takes the place of
+  // the one in conflict only (C. civ. 454 al. 5), within that holder's mission for the act; the other
+  // holder, whose own mission the act concerns too, still signs.
+  if (resolution.by === 'subroge' && resolution.acting.length) {
+    const domains = actDomains(input.documentType, input.avenantPurpose);
+    const mission = [...new Set(resolution.conflicted.flatMap((h) => holderMission(m, h).filter((x) => domains.includes(x))))];
+    const subroge = { ...resolution.subroge, role, mission };
+    return {
+      measure: { ...m, judgeAuthorisesHolderAlone: false, holders: [...resolution.acting, subroge] },
+      measureRule: { ...mr, article: `${mr.article} ; C. civ. 454 al. 5` },
+      titles: new Map([[subroge.contactId, `subrogé ${mr.holderTitle}`]]),
+      sentence:
+        `${capitalise(conflictWords)} ; le subrogé ${mr.holderTitle} ${(mr.mode ?? m.mode) === 'assistance' ? 'l’assiste' : 'la représente'} et signe à sa place (C. civ. 454 al. 5). ` +
+        `La mission ${resolution.acting.length > 1 ? 'des autres titulaires' : 'de l’autre titulaire'} ne couvre pas ce qu’il faisait pour cet acte (C. civ. 447 al. 3 et 4) ; ${resolution.acting.length > 1 ? 'ils signent' : 'il signe'} pour la sienne.`,
     };
   }
   if (resolution.by === 'subroge') {
@@ -517,7 +578,12 @@ function holderConflict(input: PolicyInput, rule: DocumentRule, m: MeasureView):
       sentence: `${capitalise(conflictWords)} ; le subrogé ${mr.holderTitle} ${(mr.mode ?? m.mode) === 'assistance' ? 'l’assiste' : 'la représente'} et signe à sa place (C. civ. 454 al. 5).`,
     };
   }
-  throw holderConflictUnresolved(m, mr, rule, resolution.conflicted.length, resolution.subrogeExists);
+  // A divided measure: the other holder's mission does not cover what the one in conflict did for the act (C. civ. 447 al. 3-4).
+  const others = isDividedMeasure(m) ? holdersForAct(m, actDomains(input.documentType, input.avenantPurpose)).filter((h) => !resolution.conflicted.includes(h)) : [];
+  const divided = others.length
+    ? ` La mesure est divisée par le juge (C. civ. 447 al. 3) : la mission ${others.length > 1 ? 'des autres titulaires' : 'de l’autre titulaire'} ne couvre pas ce que ${mr.holderNoun} faisait pour cet acte, ${others.length > 1 ? 'ils ne peuvent' : 'il ne peut'} pas signer à sa place (C. civ. 447 al. 4).`
+    : '';
+  throw holderConflictUnresolved(m, mr, rule, resolution.conflicted.length, resolution.subrogeExists, divided);
 }
 
 /**
@@ -529,7 +595,7 @@ function holderConflict(input: PolicyInput, rule: DocumentRule, m: MeasureView):
  * 447 al. 2), none of them can sign: the words say so, in the plural. The message names nobody
  * (errors may be logged).
  */
-function holderConflictUnresolved(m: MeasureView, mr: MeasureRule, rule: DocumentRule, count: number, subrogeExists: boolean): SignaturePolicyError {
+function holderConflictUnresolved(m: MeasureView, mr: MeasureRule, rule: DocumentRule, count: number, subrogeExists: boolean, divided = ''): SignaturePolicyError {
   const title = mr.holderTitle;
   const who =
     count > 1
@@ -539,7 +605,7 @@ function holderConflictUnresolved(m: MeasureView, mr: MeasureRule, rule: Documen
     ? ` Aucun subrogé ${title} ni ${title} ad hoc n’est enregistré. Si le juge a nommé un subrogé ${title}, enregistrez-le dans la mesure : il ${(mr.mode ?? m.mode) === 'assistance' ? 'assiste' : 'représente'} la personne pour cet acte (C. civ. 454 al. 5). Sinon, demandez au juge des contentieux de la protection de désigner un ${title} ad hoc pour cet acte (C. civ. 455), puis enregistrez sa décision dans la mesure (personne désignée, référence, date). ` +
       'Le document ne peut pas être établi ni envoyé avant.'
     : ` Aucun titulaire ad hoc n’est enregistré. Demandez au juge des contentieux de la protection de désigner une personne ad hoc pour cet acte (C. civ. 455), puis enregistrez sa décision dans la mesure (personne désignée, référence, date) : le document ne peut pas être établi ni envoyé avant.`;
-  return new SignaturePolicyError('HOLDER_CONFLICT_OF_INTEREST', who + todo, [
+  return new SignaturePolicyError('HOLDER_CONFLICT_OF_INTEREST', who + divided + todo, [
     {
       field: `protectionMeasures.${m.id}.${subrogeExists ? 'subrogeContactId' : 'adHocContactId'}`,
       code: 'HOLDER_CONFLICT_OF_INTEREST',
@@ -558,12 +624,14 @@ function pluralTitle(title: string): string {
   return [...head.map((w) => (w.endsWith('al') ? `${w.slice(0, -2)}aux` : `${w}s`)), ...(of < 0 ? [] : words.slice(of))].join(' ');
 }
 
-function planForMeasureWith(input: PolicyInput, rule: DocumentRule, m: MeasureView, mr: MeasureRule): Plan {
+function planForMeasureWith(input: PolicyInput, rule: DocumentRule, m: MeasureView, mr: MeasureRule, titles?: ReadonlyMap<string, string>): Plan {
   const r = input.resident;
   const mode: MeasureMode = mr.mode ?? m.mode;
   const ref = measureReference(m, mode);
   const name = fullName(r);
-  const holders = m.holders.filter((h) => h.role === HOLDER_ROLE_OF[m.type]);
+  let holders = m.holders.filter((h) => h.role === HOLDER_ROLE_OF[m.type]);
+  // A holder's capacity names his mission when the judge divided the measure (C. civ. 447 al. 3).
+  const titleOf = (h: MeasureView['holders'][number]) => titles?.get(h.contactId) ?? holderMissionTitle(mr.holderTitle, m, h);
   const judgment = `jugement ${m.judgmentReference} du ${frDate(m.judgmentDate)}${m.endDate ? `, jusqu’au ${frDate(m.endDate)}` : ''}`;
 
   if (m.type === 'sauvegarde_justice') {
@@ -597,6 +665,30 @@ function planForMeasureWith(input: PolicyInput, rule: DocumentRule, m: MeasureVi
   // outside them (the sauvegarde's mission was checked above).
   if (m.type !== 'sauvegarde_justice' && limitedElsewhere) throw actNotListed(m, mr, rule);
 
+  // C. civ. 447 al. 3: the judge may divide the measure between a holder in charge of the person and
+  // one in charge of the property; unless he decided otherwise they are independent (al. 4), each
+  // acting within his own mission. The document is signed by the holder of each mission it concerns
+  // (actDomains): the contract, its avenants and the DIPC decide where she lives (C. civ. 459-2) and
+  // commit her money — both; the liberty annex, the projet personnalisé and the minutes concern her
+  // person (C. civ. 459, 457-1; CASF L.311-3) — the holder in charge of the person; the tariff avenant
+  // only changes the price — the holder in charge of the property. A mission nobody holds: refused.
+  const divided = isDividedMeasure(m);
+  let dividedSentence = '';
+  if (divided) {
+    const domains = actDomains(input.documentType, input.avenantPurpose).filter((d) => m.scope.includes(d));
+    holders = holdersForAct(m, domains);
+    const orphan = domains.filter((d) => !holders.some((h) => holderMission(m, h).includes(d)));
+    if (orphan.length) throw missionHolderMissing(m, mr, orphan);
+    const what = (d: MeasureScope) => (d === 'personne' ? 'sa personne' : 'ses biens');
+    const the = (h: MeasureView['holders'][number]) => `${titleOf(h).startsWith('personne') ? 'la' : 'le'} ${titleOf(h)}`;
+    const signs = holders.length > 1 ? 'signent, chacun pour sa mission' : 'signe';
+    const others = m.holders.filter((h) => h.role === HOLDER_ROLE_OF[m.type] && !holders.includes(h));
+    dividedSentence =
+      `Mesure divisée par le juge (C. civ. 447 al. 3) : ${rule.label} concerne ${domains.map(what).join(' et ')} ; ` +
+      `${listFr(holders.map(the))} ${signs}` +
+      `${others.length ? ` ; ${listFr(others.map(the))}, dont la mission ne couvre pas cet acte, ${others.length > 1 ? 'ne sont pas signataires' : 'n’est pas signataire'}` : ''} (C. civ. 447 al. 4).`;
+  }
+
   // The contract, its avenants, the DIPC, under a representation that does not reach the person: the
   // representative commits her money (the price, C. civ. 425 al. 2 — a tutelle or an habilitation
   // « aux biens »; a mandataire spécial's mission, « rendus nécessaires par la gestion du
@@ -619,9 +711,9 @@ function planForMeasureWith(input: PolicyInput, rule: DocumentRule, m: MeasureVi
       key: `${mr.signerRole}:${h.contactId}`,
       role: mr.signerRole,
       person: contactPerson(h, h.contactId),
-      capacity: `en qualité de ${mr.holderTitle}, ${verb} ${name}`,
+      capacity: `en qualité de ${titleOf(h)}, ${verb} ${name}`,
       measure: ref,
-      legalBasis: `${mr.article}${extraBasis} ; ${rule.basis}`,
+      legalBasis: `${mr.article}${divided ? ', 447 al. 3' : ''}${extraBasis} ; ${rule.basis}`,
     }));
 
   if (mode === 'assistance') {
@@ -669,7 +761,7 @@ function planForMeasureWith(input: PolicyInput, rule: DocumentRule, m: MeasureVi
         key: `${mr.signerRole}:${h.contactId}`,
         role: mr.signerRole,
         person: contactPerson(h, h.contactId),
-        capacity: `en qualité de ${mr.holderTitle}, sur autorisation du juge (C. civ. 472), pour ${name}`,
+        capacity: `en qualité de ${titleOf(h)}, sur autorisation du juge (C. civ. 472), pour ${name}`,
         measure: ref,
         legalBasis: `C. civ. 472 (autorisation ${m.authorisationReference}) ; ${rule.basis}`,
       }));
@@ -682,6 +774,7 @@ function planForMeasureWith(input: PolicyInput, rule: DocumentRule, m: MeasureVi
         sentences: [
           `Curatelle renforcée (${judgment}) avec autorisation du juge (${m.authorisationReference}) : le curateur signe seul ${rule.label} ; l’avis de la personne est recueilli (C. civ. 472, 457-1). ` +
             'Le choix du lieu de résidence reste le sien : si elle n’est pas d’accord pour vivre dans l’établissement, le juge statue avant la signature (C. civ. 459-2).',
+          ...(dividedSentence ? [dividedSentence] : []),
         ],
       };
     }
@@ -694,6 +787,7 @@ function planForMeasureWith(input: PolicyInput, rule: DocumentRule, m: MeasureVi
     ];
     if (m.type === 'curatelle_renforcee' && m.judgeAuthorisesHolderAlone && !m.authorisationReference && rule.accommodationAgreement)
       sentences.push('L’autorisation du juge de signer seul est cochée sans référence : elle n’est pas retenue, la personne et le curateur signent.');
+    if (dividedSentence) sentences.push(dividedSentence);
     return { principals: [resident, ...holderPrincipals('qui assiste')], views: [], principalsOptional: false, sentences };
   }
 
@@ -723,6 +817,7 @@ function planForMeasureWith(input: PolicyInput, rule: DocumentRule, m: MeasureVi
       `${capitalise(mr.label)} (${judgment}) : mesure de représentation, ${who} pour la personne ; la personne est informée et participe, son avis est recueilli (C. civ. 457-1).${residenceSentence}${
         rule === LIBERTY_ANNEX_RULE ? ' ' + LIBERTY_ANNEX_REPRESENTATION : ''
       }`,
+      ...(dividedSentence ? [dividedSentence] : []),
     ],
   };
 }
@@ -817,22 +912,22 @@ function planForMinor(input: PolicyInput, rule: DocumentRule): Plan {
 
   switch (r.parentalAuthority) {
     case 'shared': {
-      // C. civ. 372: joint exercise; admission is not an everyday act, so the presumption of
-      // agreement of C. civ. 372-2 does not apply: both parents sign.
+      // C. civ. 372: joint exercise; the presumption of agreement of C. civ. 372-2 covers usual acts
+      // only: for each document its own reason (DocumentRule.minorJoint), both parents sign.
       if (parents.length < 2)
         throw new SignaturePolicyError(
           'PARENT_MISSING',
-          'L’autorité parentale est exercée en commun : les deux parents signent, l’admission n’étant pas un acte usuel (C. civ. 372 ; l’article 372-2 ne s’applique pas). ' +
+          `L’autorité parentale est exercée en commun : ${rule.minorJoint}. ` +
             `Le dossier ne compte que ${parents.length} parent titulaire : ajoutez l’autre parent, ou enregistrez l’exercice exclusif avec sa preuve.`,
           [{ field: 'resident.contacts', code: 'PARENT_MISSING', message: 'Deux parents titulaires de l’autorité parentale sont attendus.' }],
         );
       if (parents.length > 2) throw authorityUnknown('Le dossier mentionne plus de deux titulaires de l’autorité parentale : corrigez-le.');
-      const principals = parents.map((p) => parentPrincipal(p, `en qualité de parent titulaire de l’autorité parentale ${deName(name)}`, `C. civ. 371-1, 372 ; ${rule.basis}`));
+      const principals = parents.map((p) => parentPrincipal(p, `en qualité de parent titulaire de l’autorité parentale ${ofName(name)}`, `C. civ. 371-1, 372 ; ${minorBasis(rule)}`));
       return {
         principals,
         views: [minorView(principals)],
         principalsOptional: false,
-        sentences: ['Mineur, autorité parentale conjointe : les deux parents signent, l’admission n’étant pas un acte usuel (C. civ. 372, 372-2) ; l’avis du mineur est recueilli (C. civ. 371-1).'],
+        sentences: [`Mineur, autorité parentale conjointe : ${rule.minorJoint} ; l’avis du mineur est recueilli (C. civ. 371-1 al. 4).`],
       };
     }
     case 'sole': {
@@ -859,7 +954,7 @@ function planForMinor(input: PolicyInput, rule: DocumentRule): Plan {
       // « ; pièce : <reference> du <date> » is what withoutFileReferences takes out for the auditor.
       const piece = ` ; pièce : ${proof.proofReference} du ${frDate(proof.proofDate)}`;
       const principals = [
-        parentPrincipal(parents[0], `en qualité de parent exerçant l’autorité parentale exclusive ${deName(name)}`, `${ground.basis} (${ground.label}${piece}) ; ${rule.basis}`),
+        parentPrincipal(parents[0], `en qualité de parent exerçant l’autorité parentale exclusive ${ofName(name)}`, `${ground.basis} (${ground.label}${piece}) ; ${minorBasis(rule)}`),
       ];
       return {
         principals,
@@ -882,7 +977,8 @@ function planForMinor(input: PolicyInput, rule: DocumentRule): Plan {
       if (!d) throw minorDecisionMissing('Indiquez au dossier la décision qui organise la tutelle : délibération du conseil de famille ou jugement désignant le tuteur (C. civ. 390, 404, 411), ou arrêté d’admission du pupille de l’État (CASF L.224-8).');
       const basis = ward ? 'C. civ. 390, 408 ; CASF L.224-1 (pupille de l’État)' : 'C. civ. 390, 408';
       const principals = tuteurs.map((t) =>
-        minorRepresentativePrincipal('tuteur', t, `en qualité de tuteur du mineur ${name}${ward ? ', pupille de l’État' : ''}, qui le représente`, `${basis} (${decisionWords(d)}) ; ${rule.basis}`),
+        // C. civ. 408: the tuteur represents the minor, i.e. acts in the minor's name; the file holds no gender, so no word agrees with it (« qui le représente » was wrong for a girl).
+        minorRepresentativePrincipal('tuteur', t, `en qualité de tuteur, au nom ${ofName(name)}${ward ? ', pupille de l’État' : ''}`, `${basis} (${decisionWords(d)}) ; ${minorBasis(rule)}`),
       );
       return {
         principals,
@@ -894,43 +990,79 @@ function planForMinor(input: PolicyInput, rule: DocumentRule): Plan {
       };
     }
     case 'delegation': {
-      // C. civ. 377: the judge delegates all or part of the exercise of parental authority to a
-      // relative, a trusted third party, an establishment or the ASE; the délégataire exercises the
-      // rights delegated. 377-1 al. 2: the judgment may provide that the parents share all or part of
-      // the exercise with him. The file records « totale » or « partielle ou partagée »; in the
-      // second case it does not say which rights each holds, so both sign — the délégataire for what
-      // is delegated, the parents for what they keep — which covers the act either way.
+      // C. civ. 377 al. 1-2: the judge delegates « tout ou partie de l'exercice » of parental authority
+      // to a relative, a trusted third party, an establishment or the ASE; 377-1 al. 1: « La délégation,
+      // totale ou partielle, … résultera du jugement ». Three forms, recorded on the file:
+      // - total: the délégataire exercises it in the parents' place: he signs alone;
+      // - partial: only what the judgment names is transferred, the parents keep the rest: for a
+      //   document of the stay, the délégataire signs alone if the judgment delegates the child's
+      //   admission and accompaniment in the establishment (`delegationCoversStay`), else the
+      //   parents alone — the délégataire has no power for it;
+      // - shared (377-1 al. 2): « les père et mère, ou l'un d'eux, partageront tout ou partie de
+      //   l'exercice de l'autorité parentale avec le tiers délégataire », and the presumption of
+      //   372-2 (usual acts only) applies between them: for an act that is not usual they act
+      //   together, so the délégataire and the parent(s) sign.
       const d = r.minorDecision;
       const delegataires = r.contacts.filter((c) => c.minorRole === 'delegataire');
-      if (delegataires.length === 0)
-        throw minorRepresentativeMissing('delegataire', 'Le délégataire de l’autorité parentale ne figure pas au dossier (aucun contact n’a le rôle « délégataire ») : ajoutez-le avant l’envoi (C. civ. 377).');
       if (!d || !d.delegationExtent)
-        throw minorDecisionMissing('Indiquez au dossier le jugement de délégation (juridiction, référence, date) et son étendue : totale, ou partielle ou partagée avec les parents (C. civ. 377, 377-1).');
-      const partial = d.delegationExtent === 'partial';
-      if (partial && parents.length === 0)
+        throw minorDecisionMissing('Indiquez au dossier le jugement de délégation (juridiction, référence, date) et sa forme : totale, partielle, ou partagée avec les parents (C. civ. 377, 377-1).');
+      const extent = d.delegationExtent;
+      if (extent === 'partial' && d.delegationCoversStay == null)
+        throw new SignaturePolicyError(
+          'MINOR_DECISION_MISSING',
+          'La délégation de l’autorité parentale est partielle : les parents gardent ce qui n’est pas délégué (C. civ. 377, 377-1 al. 1). Indiquez au dossier si le jugement délègue l’accueil et l’accompagnement de l’enfant dans l’établissement : le délégataire signe alors seul, sinon ce sont les parents.',
+          [{ field: 'resident.minorDecision.delegationCoversStay', code: 'DELEGATION_SCOPE_MISSING', message: 'Indiquez si la délégation partielle porte sur l’accueil et l’accompagnement dans l’établissement.' }],
+        );
+      const parentsSignAlone = extent === 'partial' && d.delegationCoversStay === false;
+      if (!parentsSignAlone && delegataires.length === 0)
+        throw minorRepresentativeMissing('delegataire', 'Le délégataire de l’autorité parentale ne figure pas au dossier (aucun contact n’a le rôle « délégataire ») : ajoutez-le avant l’envoi (C. civ. 377).');
+      const withParents = extent === 'shared' || parentsSignAlone;
+      if (withParents && parents.length === 0)
         throw new SignaturePolicyError(
           'PARENT_MISSING',
-          'La délégation de l’autorité parentale est partielle ou partagée : les parents conservent ou partagent l’exercice de ce qui n’est pas délégué et signent avec le délégataire (C. civ. 377-1 al. 2). Aucun parent titulaire ne figure au dossier : ajoutez-le.',
-          [{ field: 'resident.contacts', code: 'PARENT_MISSING', message: 'Parent titulaire de l’autorité parentale attendu (délégation partielle).' }],
+          parentsSignAlone
+            ? 'La délégation de l’autorité parentale est partielle et ne porte pas sur l’accueil et l’accompagnement dans l’établissement : les parents en ont gardé l’exercice et signent (C. civ. 377, 377-1 al. 1). Aucun parent titulaire ne figure au dossier : ajoutez-le.'
+            : 'La délégation de l’autorité parentale est partagée : les parents partagent son exercice avec le délégataire et signent avec lui (C. civ. 377-1 al. 2). Aucun parent titulaire ne figure au dossier : ajoutez-le.',
+          [
+            {
+              field: 'resident.contacts',
+              code: 'PARENT_MISSING',
+              message: `Parent titulaire de l’autorité parentale attendu (délégation ${parentsSignAlone ? 'partielle ne portant pas sur l’accueil' : 'partagée'}).`,
+            },
+          ],
         );
-      if (partial && parents.length > 2) throw authorityUnknown('Le dossier mentionne plus de deux titulaires de l’autorité parentale : corrigez-le.');
-      const basis = `C. civ. ${partial ? '377, 377-1 al. 2' : '377, 377-1'} (délégation ${partial ? 'partielle ou partagée' : 'totale'} ; ${decisionWords(d)})`;
+      if (withParents && parents.length > 2) throw authorityUnknown('Le dossier mentionne plus de deux titulaires de l’autorité parentale : corrigez-le.');
+      const form = extent === 'total' ? 'totale' : extent === 'shared' ? 'partagée avec les parents' : 'partielle';
+      const article = extent === 'shared' ? 'C. civ. 377, 377-1 al. 2' : 'C. civ. 377, 377-1 al. 1';
+      const reach = extent === 'partial' ? (d.delegationCoversStay ? ', portant sur l’accueil et l’accompagnement dans l’établissement' : ', ne portant pas sur l’accueil et l’accompagnement dans l’établissement') : '';
+      const basis = `${article} (délégation ${form}${reach} ; ${decisionWords(d)})`;
+      const delegataireSigns = !parentsSignAlone;
       const principals = [
-        ...delegataires.map((c) =>
-          minorRepresentativePrincipal('delegataire', c, `en qualité de délégataire de l’autorité parentale ${deName(name)}${partial ? ' (délégation partielle ou partagée)' : ''}`, `${basis} ; ${rule.basis}`),
-        ),
-        ...(partial
-          ? parents.map((p) => parentPrincipal(p, `en qualité de parent titulaire de l’autorité parentale ${deName(name)}`, `C. civ. 371-1, 377-1 al. 2 ; ${rule.basis}`))
+        ...(delegataireSigns
+          ? delegataires.map((c) =>
+              minorRepresentativePrincipal(
+                'delegataire',
+                c,
+                `en qualité de délégataire de l’autorité parentale ${ofName(name)}${extent === 'shared' ? ' (délégation partagée)' : extent === 'partial' ? ' (délégation partielle)' : ''}`,
+                `${basis} ; ${minorBasis(rule)}`,
+              ),
+            )
           : []),
+        ...(withParents ? parents.map((p) => parentPrincipal(p, `en qualité de parent titulaire de l’autorité parentale ${ofName(name)}`, `C. civ. 371-1, ${extent === 'shared' ? '377-1 al. 2' : '377, 377-1 al. 1 (exercice non délégué)'} ; ${minorBasis(rule)}`)) : []),
       ];
+      const view = ' ; l’avis du mineur est recueilli (C. civ. 371-1 al. 4).';
       return {
         principals,
         views: [minorView(principals)],
         principalsOptional: false,
         sentences: [
-          partial
-            ? `Mineur, délégation partielle ou partagée de l’autorité parentale (${decisionWords(d)}) : le délégataire et les parents titulaires signent, chacun pour la part de l’autorité parentale qu’il exerce (C. civ. 377, 377-1 al. 2) ; l’avis du mineur est recueilli (C. civ. 371-1 al. 4).`
-            : `Mineur, délégation totale de l’autorité parentale (${decisionWords(d)}) : le délégataire exerce l’autorité parentale déléguée et signe seul ; les parents ne signent pas (C. civ. 377, 377-1) ; l’avis du mineur est recueilli (C. civ. 371-1 al. 4).`,
+          extent === 'shared'
+            ? `Mineur, délégation partagée de l’autorité parentale (${decisionWords(d)}) : ${parents.length > 1 ? 'les parents en partagent' : 'le parent en partage'} l’exercice avec le délégataire, et la présomption d’accord de l’article 372-2 ne vaut entre eux que pour les actes usuels : le délégataire et ${parents.length > 1 ? 'les parents signent' : 'le parent signe'} ensemble (C. civ. 377-1 al. 2)${view}`
+            : extent === 'partial'
+              ? d.delegationCoversStay
+                ? `Mineur, délégation partielle de l’autorité parentale (${decisionWords(d)}) portant sur l’accueil et l’accompagnement dans l’établissement : pour ce document le délégataire exerce l’autorité parentale déléguée et signe seul ; les parents ne signent pas (C. civ. 377, 377-1 al. 1)${view}`
+                : `Mineur, délégation partielle de l’autorité parentale (${decisionWords(d)}) ne portant pas sur l’accueil et l’accompagnement dans l’établissement : ${parents.length > 1 ? 'les parents en ont gardé l’exercice et signent' : 'le parent titulaire en a gardé l’exercice et signe'} ; le délégataire ne signe pas (C. civ. 377, 377-1 al. 1)${view}`
+              : `Mineur, délégation totale de l’autorité parentale (${decisionWords(d)}) : le délégataire exerce l’autorité parentale déléguée et signe seul ; les parents ne signent pas (C. civ. 377, 377-1 al. 1)${view}`,
         ],
       };
     }
@@ -944,7 +1076,7 @@ function planForMinor(input: PolicyInput, rule: DocumentRule): Plan {
           'Pour un mineur accueilli au titre d’une mesure judiciaire, la loi prévoit un document individuel de prise en charge (DIPC) établi et signé par la direction, et non un contrat de séjour (CASF D.311).',
         );
       const parentPrincipals = parents.map((p) =>
-        parentPrincipal(p, `en qualité de parent titulaire de l’autorité parentale ${deName(name)}`, 'C. civ. 375-7 ; CASF D.311 (contresignature facultative)'),
+        parentPrincipal(p, `en qualité de parent titulaire de l’autorité parentale ${ofName(name)}`, 'C. civ. 375-7 ; CASF D.311 (contresignature facultative)'),
       );
       // C. civ. 375-7: the parents keep every attribute of their authority not inconsistent with the
       // measure; the service the child is entrusted to performs the usual acts (373-4), not this one —
@@ -1057,10 +1189,15 @@ function whyNoStanding(r: ResidentView, contactId: string, on: string): string {
   // C. civ. 373-4, 375-7: the service the child is entrusted to performs the usual acts; a non-usual one only with the judge's authorisation.
   if (contact.minorRole === 'service_gardien')
     return 'Le service à qui l’enfant est confié accomplit les actes usuels ; il ne signe ce document que si le juge des enfants l’a autorisé à l’accomplir (C. civ. 373-4, 375-7) : enregistrez cette autorisation au dossier.';
-  // C. civ. 377, 377-1: under a total delegation the délégataire exercises what is delegated; C. civ. 390: a tutelle opens when no parent exercises it.
+  // C. civ. 377, 377-1 al. 1: under a total delegation, or a partial one covering the stay, the délégataire exercises what is delegated;
+  // under a partial one not covering it, the parents kept it. C. civ. 390: a tutelle opens when no parent exercises it.
+  if (contact.minorRole === 'delegataire' && r.parentalAuthority === 'delegation' && r.minorDecision?.delegationExtent === 'partial' && r.minorDecision.delegationCoversStay === false)
+    return 'La délégation de l’autorité parentale est partielle et ne porte pas sur l’accueil et l’accompagnement dans l’établissement : les parents en ont gardé l’exercice et signent, le délégataire ne signe pas (C. civ. 377, 377-1 al. 1).';
   if (contact.holdsParentalAuthority && (r.parentalAuthority === 'delegation' || r.parentalAuthority === 'tutelle'))
     return r.parentalAuthority === 'delegation'
-      ? 'L’autorité parentale est déléguée en totalité par jugement : le délégataire l’exerce et signe, les parents ne signent pas (C. civ. 377, 377-1).'
+      ? r.minorDecision?.delegationExtent === 'partial'
+        ? 'La délégation partielle de l’autorité parentale porte sur l’accueil et l’accompagnement dans l’établissement : le délégataire l’exerce et signe, les parents ne signent pas (C. civ. 377, 377-1 al. 1).'
+        : 'L’autorité parentale est déléguée en totalité par jugement : le délégataire l’exerce et signe, les parents ne signent pas (C. civ. 377, 377-1).'
       : 'Sous tutelle, le tuteur représente le mineur (C. civ. 390, 408) : un parent ne signe pas à sa place.';
   return 'Un proche qui n’est pas le représentant légal ne peut pas signer à la place de la personne ; il peut l’accompagner (CASF L.311-4).';
 }
@@ -1121,6 +1258,24 @@ function holderMissing(m: MeasureView, mr: MeasureRule): SignaturePolicyError {
     `La mesure de protection (${mr.label}) ne désigne aucun ${mr.holderTitle} au dossier : indiquez la personne nommée par le jugement ou le mandat avant l’envoi (${mr.article}).`,
     [{ field: `protectionMeasures.${m.id}.holders`, code: 'MEASURE_HOLDER_MISSING', message: 'Titulaire de la mesure manquant.' }],
   );
+}
+
+/**
+ * A divided measure (C. civ. 447 al. 3) where nobody is recorded in charge of a mission the document
+ * concerns: nobody may sign for that part of it (C. civ. 447 al. 4, each acts within his own).
+ */
+function missionHolderMissing(m: MeasureView, mr: MeasureRule, orphan: readonly MeasureScope[]): SignaturePolicyError {
+  const words = orphan.map((d) => (d === 'personne' ? 'de la protection de la personne' : 'de la gestion des biens')).join(' ni ');
+  return new SignaturePolicyError(
+    'MEASURE_HOLDER_MISSING',
+    `La mesure de protection (${mr.label}) est divisée entre ses titulaires (C. civ. 447 al. 3), mais aucun ${mr.holderTitle} chargé ${words} n’est indiqué au dossier, alors que le document le concerne : indiquez la mission de chaque titulaire telle que le jugement la fixe avant l’envoi.`,
+    [{ field: `protectionMeasures.${m.id}.holders`, code: 'MEASURE_HOLDER_MISSING', message: 'Titulaire de la mission concernée manquant (C. civ. 447 al. 3).' }],
+  );
+}
+
+/** « A », « A et B », « A, B et C ». */
+function listFr(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} et ${items[items.length - 1]}`;
 }
 
 function actNotListed(m: MeasureView, mr: MeasureRule, rule: DocumentRule): SignaturePolicyError {
@@ -1249,11 +1404,6 @@ function fullName(p: { firstName: string; lastName: string }): string {
 /** Dates in explanations are written in full, as everywhere people read them (@carepact/common). */
 function frDate(iso: string): string {
   return formatDateFr(iso);
-}
-
-/** « de Marcel Dupont », « d’Enzo Petit »: French elision before a vowel or a mute h. */
-function deName(name: string): string {
-  return /^[aeiouyhàâäéèêëîïôöùûüœæ]/i.test(name) ? `d’${name}` : `de ${name}`;
 }
 
 function capitalise(s: string): string {

@@ -180,7 +180,18 @@ function minorRepresentationCases(): Case[] {
     at('mineur sous tutelle', { parentalAuthority: 'tutelle', minorDecision: decision, contacts: [tuteur] }),
     at('mineur pupille de l’État', { parentalAuthority: 'tutelle', minorDecision: { ...decision, authority: 'Préfet du Val', wardOfState: true }, contacts: [prefet] }),
     at('mineur, délégation totale', { parentalAuthority: 'delegation', minorDecision: { ...decision, delegationExtent: 'total' }, contacts: [delegataire, julie, thomas] }),
-    at('mineur, délégation partielle ou partagée', { parentalAuthority: 'delegation', minorDecision: { ...decision, delegationExtent: 'partial' }, contacts: [delegataire, julie] }),
+    at('mineur, délégation partagée', { parentalAuthority: 'delegation', minorDecision: { ...decision, delegationExtent: 'shared' }, contacts: [delegataire, julie] }),
+    // C. civ. 377, 377-1 al. 1 (migration 1764140000000): a partial delegation covering the stay — the délégataire alone; not covering it — the parents alone.
+    at('mineur, délégation partielle portant sur l’accueil', {
+      parentalAuthority: 'delegation',
+      minorDecision: { ...decision, delegationExtent: 'partial', delegationCoversStay: true },
+      contacts: [delegataire, julie, thomas],
+    }),
+    at('mineur, délégation partielle ne portant pas sur l’accueil', {
+      parentalAuthority: 'delegation',
+      minorDecision: { ...decision, delegationExtent: 'partial', delegationCoversStay: false },
+      contacts: [delegataire, julie, thomas],
+    }),
     at('mineur confié à l’ASE, autorisation du juge des enfants', {
       parentalAuthority: 'court_measure',
       minorDecision: { ...decision, authority: 'Juge des enfants, TJ de Valville', actAuthorisation: { reference: 'Ordonnance JE 26/0012', date: '2026-10-02' } },
@@ -201,6 +212,16 @@ for (const f of fixtures)
   }
 
 const FACULTATIVE = 'contresignature facultative';
+/**
+ * The slot's role is the holder's capacity label through the template's `signerRole` table. Under a
+ * measure the judge divided (C. civ. 447 al. 3) the template input names the holder with his mission
+ * (« tuteur chargé de la gestion des biens ») or, in the place of one in conflict, « subrogé tuteur »,
+ * which the published tables do not list: the signer role is the title's, without them.
+ */
+function slotRole(role: string, table: Readonly<Record<string, string>>): string {
+  const title = role.replace(/ chargée? de la (protection de la personne|gestion des biens)$/, '').replace(/^subrogé /, '');
+  return title === role ? role : (table[title] ?? title);
+}
 interface Kind {
   documentType: PolicyDocumentType;
   appliesTo?: 'contrat-sejour' | 'dipc';
@@ -235,7 +256,7 @@ describe('signature slots of the documents = signers of the policy', () => {
       const tree = resolve(template, input, variant);
       const shown = tree.blocks
         .flatMap((b) => (b.kind === 'signatures' ? b.slots : []))
-        .map((s) => `${s.role} | ${s.name}${s.capacity.includes(FACULTATIVE) ? ` | ${FACULTATIVE}` : ''}`);
+        .map((s) => `${slotRole(s.role, template.content.labels?.signerRole ?? {})} | ${s.name}${s.capacity.includes(FACULTATIVE) ? ` | ${FACULTATIVE}` : ''}`);
       expect({ variant, version: template.content.version, slots: shown.sort() }).toEqual({ variant, version: template.content.version, slots: [...planned].sort() });
     }
   });

@@ -4,6 +4,7 @@ import { RetentionService, retentionStart, tutelleEndingAfter } from '@carepact/
 import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { FieldError, ForbiddenError, NotFoundError, ValidationError } from '@carepact/common';
 import { DocumentsService, archiveState, archivedResidents } from '@carepact/documents';
+import { SignatureRequestsService } from '@carepact/signing';
 import { TransactionRunner } from '@carepact/database';
 import { StaffActor, StaffService, assertCanSomewhere, auditActor, can, establishmentsWith } from '@carepact/identity';
 import { ContactView, MeasureView, ProtectionMeasuresService, ResidentContactsService, ResidentView, ResidentsService, isUnknownCursor, todayIso } from '@carepact/residents';
@@ -19,6 +20,7 @@ import { FormBody, actorOf, formBody } from '../console-request';
 import {
   CONTACT_FIELDS,
   EMPLOYEE_PREFIX,
+  MISSION_PREFIX,
   Flat,
   MAX_BLOCKS,
   MEASURE_CHECKS,
@@ -60,6 +62,8 @@ const NOTICES: Record<string, string> = {
   'mesure-modifiee': 'La mesure de protection a été mise à jour.',
   'mesure-supprimee': 'La mesure de protection a été supprimée.',
   'fin-enregistree': 'La fin de l’accompagnement a été enregistrée : la durée de conservation court à partir de cette date.',
+  'fin-enregistree-annulees':
+    'La fin de l’accompagnement a été enregistrée : la durée de conservation court à partir de cette date. Les demandes de signature en cours ont été annulées (motif : départ de la personne) ; leurs liens ne fonctionnent plus.',
   'fin-effacee': 'La date de fin a été effacée : la personne est de nouveau accompagnée.',
   'gel-place': 'Le gel a été placé : rien de ce dossier ne sera supprimé tant qu’il est en place.',
   'gel-leve': 'Le gel a été levé.',
@@ -87,6 +91,7 @@ export class ConsoleResidentsController {
     private readonly cache: ConsolePageCache,
     private readonly tx: TransactionRunner,
     private readonly retention: RetentionService,
+    private readonly requests: SignatureRequestsService,
   ) {}
 
   @Get()
@@ -171,7 +176,20 @@ export class ConsoleResidentsController {
   async departure(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string): Promise<void> {
     const body = await this.managed(req, id);
     const departedOn = typeof body.departedOn === 'string' ? body.departedOn.trim() : '';
-    await this.retentionWrite(req, res, id, { departedOn }, (em, actor) => this.retention.recordDeparture(em, auditActor(actor), actor.organisationId, id, departedOn), 'fin-enregistree', 'departedOn');
+    // « Annuler ces demandes »: her open signature requests cancelled in the same transaction (as PUT …/departure with cancelOpenRequests).
+    const cancel = body.cancelOpenRequests === 'oui';
+    await this.retentionWrite(
+      req,
+      res,
+      id,
+      { departedOn, ...(cancel ? { cancelOpenRequests: 'oui' } : {}) },
+      async (em, actor) => {
+        await this.retention.recordDeparture(em, auditActor(actor), actor.organisationId, id, departedOn);
+        if (cancel) await this.requests.cancelForDeparture(em, actor, id, departedOn);
+      },
+      cancel ? 'fin-enregistree-annulees' : 'fin-enregistree',
+      'departedOn',
+    );
   }
 
   @Post(':id/fin-accompagnement/effacer')
@@ -243,7 +261,10 @@ export class ConsoleResidentsController {
     const names = manage && holds.length ? await holdAuthorNames(this.staff, actor) : new Map<string, string>();
     const [state, regime] = await Promise.all([archiveState(em, actor, id), this.retention.archivesRegime(em, actor.organisationId)]);
     const archive = { since: state.archivedSince, openUntil: state.openUntil, activeBaseMonths: regime.activeBaseMonths };
+    // The departure form names her signature requests still open, and offers to cancel them with it.
+    const openRequests = manage ? await this.requests.openForResident(em, actor.organisationId, id) : [];
     const retention = residentRetentionSection({
+      openRequests,
       residentId: id,
       departedOn: file.departedOn,
       start: file.start,
@@ -443,7 +464,12 @@ export class ConsoleResidentsController {
     const resident = await this.writable(actor, id);
     const measure = measureOf(resident, measureId);
     // One checkbox per holder of this measure (C. civ. 451 al. 2): an unchecked one is not posted, so none read means none flagged.
-    const values = flatDraft(body, MEASURE_TEXT, [...MEASURE_CHECKS, ...measure.holders.map((h) => `${EMPLOYEE_PREFIX}${h.contactId}`)]);
+    const values = flatDraft(body, MEASURE_TEXT, [
+      ...MEASURE_CHECKS,
+      ...measure.holders.map((h) => `${EMPLOYEE_PREFIX}${h.contactId}`),
+      // C. civ. 447 al. 3: one mission choice per holder.
+      ...measure.holders.map((h) => `${MISSION_PREFIX}${h.contactId}`),
+    ]);
     const page = (errors: FieldError[]) => sendHtml(res, 400, measureFormPage({ actor, csrf: this.csrf(actor), resident, measure, values, errors: anchoredErrors(errors), holders: 0 }));
     await this.submit(res, UpdateMeasureDto, asJson(measurePayload(values, 0, 'update')), page, (dto) => this.measures.updateMeasure(actor, resident.id, measure.id, dto), () => `${residentPath(resident.id)}?fait=mesure-modifiee#mesures`);
   }
@@ -562,6 +588,7 @@ function residentValues(r: ResidentView): Flat {
     'minorDecision.reference': r.minorDecision?.reference ?? '',
     'minorDecision.date': r.minorDecision?.date ?? '',
     'minorDecision.delegationExtent': r.minorDecision?.delegationExtent ?? '',
+    'minorDecision.delegationCoversStay': r.minorDecision?.delegationCoversStay == null ? '' : r.minorDecision.delegationCoversStay ? 'oui' : 'non',
     'minorDecision.wardOfState': yes(Boolean(r.minorDecision?.wardOfState)),
     'minorDecision.actAuthorisation.reference': r.minorDecision?.actAuthorisation?.reference ?? '',
     'minorDecision.actAuthorisation.date': r.minorDecision?.actAuthorisation?.date ?? '',
@@ -605,6 +632,8 @@ function measureValues(m: MeasureView): Flat {
     proofDocumentRef: m.proofDocumentRef ?? '',
     // C. civ. 451 al. 2: one checkbox per holder (resident-forms.ts EMPLOYEE_PREFIX).
     ...Object.fromEntries(m.holders.map((h) => [`${EMPLOYEE_PREFIX}${h.contactId}`, yes(h.establishmentEmployee ?? false)])),
+    // C. civ. 447 al. 3: a mission that is part of the measure only; empty for the whole measure.
+    ...Object.fromEntries(m.holders.map((h) => [`${MISSION_PREFIX}${h.contactId}`, h.mission && h.mission.length < m.scope.length ? h.mission[0] : ''])),
     subrogeContactId: m.subroge?.contactId ?? '',
     adHocContactId: m.adHoc?.contactId ?? '',
     adHocJudgmentReference: m.adHoc?.judgmentReference ?? '',

@@ -17,7 +17,7 @@ export const HOLDER_FIELDS = ['role', 'contactId', ...CONTACT_FIELDS] as const;
 export const PDC_FIELDS = ['contactId', 'firstName', 'lastName', 'relation', 'email', 'phone', 'address', 'designatedOn'] as const;
 const SOLE_AUTHORITY_FIELDS = ['ground', 'proofReference', 'proofDate'] as const;
 /** C. civ. 390 s., 377 s., 375-7: the decision behind a minor's tuteur, délégataire or service gardien (MinorDecisionDto). */
-const MINOR_DECISION_FIELDS = ['authority', 'reference', 'date', 'delegationExtent', 'actAuthorisation.reference', 'actAuthorisation.date'] as const;
+const MINOR_DECISION_FIELDS = ['authority', 'reference', 'date', 'delegationExtent', 'delegationCoversStay', 'actAuthorisation.reference', 'actAuthorisation.date'] as const;
 const RESIDENT_TEXT = [
   'establishmentId',
   'firstName',
@@ -62,6 +62,12 @@ const MEASURE_CHECKS = ['scope.personne', 'scope.biens', 'judgeAuthorisesHolderA
  * measure's holder block has its own `holders.N.establishmentEmployee`.
  */
 export const EMPLOYEE_PREFIX = 'establishmentEmployee.';
+/**
+ * C. civ. 447 al. 3: the measure form's choice of one holder's mission, `mission.<contactId>`
+ * (UpdateMeasureDto holderMissions): `personne`, `biens`, or empty for the whole measure; a new
+ * measure's holder block has its own `holders.N.mission`.
+ */
+export const MISSION_PREFIX = 'mission.';
 
 /** The most blocks of one kind a form keeps (the DTOs allow 30 contacts, 2 parents, 5 holders). */
 export const MAX_BLOCKS = { contacts: 30, parents: 2, holders: 5 } as const;
@@ -121,7 +127,7 @@ export function residentDraft(body: FormBody): ResidentDraft {
 /** A measure's fields under `prefix` (`protectionMeasure.` in the create form, none in the measure form); returns the holders kept. */
 export function measureDraftInto(body: FormBody, values: Flat, prefix: string): number {
   copy(body, values, [...MEASURE_TEXT, ...MEASURE_CHECKS], prefix);
-  return blocks(body, values, `${prefix}holders`, HOLDER_FIELDS, MAX_BLOCKS.holders, ['establishmentEmployee']);
+  return blocks(body, values, `${prefix}holders`, HOLDER_FIELDS, MAX_BLOCKS.holders, ['establishmentEmployee', 'mission']);
 }
 
 export function flatDraft(body: FormBody, names: readonly string[], checks: readonly string[] = []): Flat {
@@ -171,6 +177,14 @@ function measureBody(v: Flat, p: string, holders: number, mode: 'create' | 'upda
     // C. civ. 451 al. 2, 454 al. 5, 455: the holders' tie to the establishment (each his own), the subrogé, the ad hoc appointment.
     establishmentEmployeeContactIds:
       mode === 'update' ? Object.keys(v).filter((k) => k.startsWith(`${p}${EMPLOYEE_PREFIX}`) && checked(v[k])).map((k) => k.slice(`${p}${EMPLOYEE_PREFIX}`.length)) : undefined,
+    // C. civ. 447 al. 3: each holder's mission; empty, the whole measure (its scope as ticked).
+    holderMissions:
+      mode === 'update'
+        ? Object.keys(v)
+            .filter((k) => k.startsWith(`${p}${MISSION_PREFIX}`))
+            .map((k) => ({ contactId: k.slice(`${p}${MISSION_PREFIX}`.length), mission: opt(v[k]) ? [v[k]] : scope }))
+            .filter((x) => x.mission.length)
+        : undefined,
     subrogeContactId: mode === 'create' ? opt(v[`${p}subrogeContactId`]) : nul(v[`${p}subrogeContactId`]),
     adHocContactId: mode === 'create' ? opt(v[`${p}adHocContactId`]) : nul(v[`${p}adHocContactId`]),
     adHocJudgmentReference: mode === 'create' ? opt(v[`${p}adHocJudgmentReference`]) : nul(v[`${p}adHocJudgmentReference`]),
@@ -181,7 +195,10 @@ function measureBody(v: Flat, p: string, holders: number, mode: 'create' | 'upda
       const h = `${p}holders.${i}.`;
       const contactId = opt(v[`${h}contactId`]);
       const employee = checked(v[`${h}establishmentEmployee`]) || undefined;
-      return contactId ? { role: opt(v[`${h}role`]), contactId, establishmentEmployee: employee } : { role: opt(v[`${h}role`]), ...contactBody(v, h, 'create', false), establishmentEmployee: employee };
+      const mission = opt(v[`${h}mission`]) ? [v[`${h}mission`]] : undefined;
+      return contactId
+        ? { role: opt(v[`${h}role`]), contactId, establishmentEmployee: employee, mission }
+        : { role: opt(v[`${h}role`]), ...contactBody(v, h, 'create', false), establishmentEmployee: employee, mission };
     });
   }
   return body;
@@ -278,6 +295,8 @@ function minorDecisionBody(v: Flat): Record<string, unknown> | undefined {
     reference: opt(v['minorDecision.reference']),
     date: opt(v['minorDecision.date']),
     delegationExtent: nul(v['minorDecision.delegationExtent']),
+    // C. civ. 377, 377-1 al. 1: a partial delegation's reach, « oui » / « non »; blank: not said (the API asks for it when the delegation is partial).
+    delegationCoversStay: v['minorDecision.delegationCoversStay'] === 'oui' ? true : v['minorDecision.delegationCoversStay'] === 'non' ? false : null,
     wardOfState: checked(v['minorDecision.wardOfState']),
     actAuthorisation: authorisation ? { reference: opt(v['minorDecision.actAuthorisation.reference']), date: opt(v['minorDecision.actAuthorisation.date']) } : null,
   };

@@ -18,7 +18,7 @@ import {
 import type { ComponentChildren } from 'preact';
 import { Checkbox, ErrorSummary, FieldMessage, NOTHING_SAVED, PostForm, RadioGroup, SelectField, TextArea, TextField, errorFor, fieldId, renderPage } from '../../views';
 import { ConsolePage } from '../console-layout';
-import { EMPLOYEE_PREFIX, Flat, MAX_BLOCKS } from './resident-forms';
+import { EMPLOYEE_PREFIX, Flat, MAX_BLOCKS, MISSION_PREFIX } from './resident-forms';
 import { MEASURE_SCOPE_LABELS, PARENTAL_AUTHORITY_LABELS, STAY_TYPE_LABELS } from './resident-labels';
 
 /** What every resident form page receives: who asks, the page's token, the fields as posted and their errors. */
@@ -63,6 +63,7 @@ const LABELS: Record<string, string> = {
   reference: 'Référence',
   date: 'Date',
   delegationExtent: 'Étendue de la délégation',
+  delegationCoversStay: 'Ce que couvre la délégation partielle',
   wardOfState: 'Pupille de l’État',
   actAuthorisation: 'Autorisation du juge des enfants',
   designatedOn: 'Date de désignation',
@@ -316,10 +317,22 @@ export function ResidentFields(props: { values: Flat; errors?: FieldError[]; est
         <SelectField
           name="minorDecision.delegationExtent"
           label="Étendue de la délégation"
-          hint="Délégation seulement. Partielle ou partagée : les parents signent avec le délégataire (C. civ. 377-1 al. 2)."
+          hint="Délégation seulement. Totale : le délégataire signe seul. Partielle : seuls les droits que nomme le jugement sont délégués, les parents gardent le reste (C. civ. 377, 377-1 al. 1). Partagée : le jugement prévoit que les parents partagent l’exercice de l’autorité parentale avec le délégataire, qui signe avec eux (C. civ. 377-1 al. 2)."
           emptyLabel="Sans objet"
           options={DELEGATION_EXTENTS.map((e) => [e, capitalise(DELEGATION_EXTENT_LABELS[e])])}
           value={v(values, 'minorDecision.delegationExtent')}
+          errors={errors}
+        />
+        <SelectField
+          name="minorDecision.delegationCoversStay"
+          label="Délégation partielle : porte-t-elle sur l’accueil et l’accompagnement dans l’établissement ?"
+          hint="Délégation partielle seulement, d’après le jugement. Oui : le délégataire signe seul les documents du séjour. Non : les parents, qui en ont gardé l’exercice, les signent (C. civ. 377, 377-1 al. 1)."
+          emptyLabel="Sans objet"
+          options={[
+            ['oui', 'Oui : le délégataire signe'],
+            ['non', 'Non : les parents signent'],
+          ]}
+          value={v(values, 'minorDecision.delegationCoversStay')}
           errors={errors}
         />
         <Checkbox
@@ -438,6 +451,8 @@ export function MeasureFields(props: BlockProps & { mode: 'create' | 'update'; h
                 <PersonFields prefix={h} values={values} errors={errors} autoFocus={props.focus === `${p}holders` && i === props.holders - 1} />
                 {/* C. civ. 451 al. 2: the tie to the establishment is this holder's own (co-holders, C. civ. 447 al. 2-3). */}
                 <Checkbox name={`${h}establishmentEmployee`} label={EMPLOYEE_LABEL} checked={values[`${h}establishmentEmployee`] === 'oui'} errors={errors} />
+                {/* C. civ. 447 al. 3: the judge may divide the measure between the person and the property. */}
+                <SelectField name={`${h}mission`} label={MISSION_LABEL} hint={MISSION_HINT} emptyLabel={MISSION_WHOLE} options={MISSION_OPTIONS} value={v(values, `${h}mission`)} errors={errors} />
               </Group>
             );
           })}
@@ -449,6 +464,16 @@ export function MeasureFields(props: BlockProps & { mode: 'create' | 'update'; h
 }
 
 /** The personne de confiance (CASF L.311-5-1): never a signatory; an existing contact or a new person. */
+/** A holder's mission (C. civ. 447 al. 3): the whole measure (empty), or one of its domains. */
+const MISSION_LABEL = 'Mission de ce titulaire';
+const MISSION_WHOLE = 'Toute la mesure';
+const MISSION_OPTIONS: [string, string][] = [
+  ['personne', 'Protection de la personne'],
+  ['biens', 'Gestion des biens'],
+];
+const MISSION_HINT =
+  'Si le juge a divisé la mesure entre un titulaire chargé de la protection de la personne et un titulaire chargé de la gestion des biens (C. civ. 447 al. 3), indiquez la mission de chacun : chacun signe les documents qui relèvent de sa mission, les deux le contrat de séjour. Sinon, laissez « Toute la mesure ».';
+
 /** A holder's own tie to the establishment (C. civ. 451 al. 2), in his block of the new-measure forms. */
 const EMPLOYEE_LABEL = 'Préposé de l’établissement, ou salarié de l’établissement ou de son organisme gestionnaire (C. civ. 451 al. 2)';
 
@@ -680,6 +705,21 @@ export function measureFormPage(s: FormPageBase & { resident: ResidentView; meas
                   name={`${EMPLOYEE_PREFIX}${h.contactId}`}
                   label={`${h.firstName} ${h.lastName}, ${HOLDER_ROLE_LABELS[h.role]}`}
                   checked={s.values[`${EMPLOYEE_PREFIX}${h.contactId}`] === 'oui'}
+                  errors={s.errors}
+                />
+              ))}
+            </Group>
+            {/* C. civ. 447 al. 3: one mission per holder; the service's errors name them by their index (holders.N.mission). */}
+            <Group path="holders" legend="Mission de chaque titulaire (C. civ. 447 al. 3)" hint={MISSION_HINT} errors={s.errors}>
+              {s.measure.holders.map((h, i) => (
+                <SelectField
+                  key={h.contactId}
+                  name={`${MISSION_PREFIX}${h.contactId}`}
+                  errorKey={`holders.${i}.mission`}
+                  label={`${h.firstName} ${h.lastName}, ${HOLDER_ROLE_LABELS[h.role]}`}
+                  emptyLabel={MISSION_WHOLE}
+                  options={MISSION_OPTIONS}
+                  value={s.values[`${MISSION_PREFIX}${h.contactId}`] ?? ''}
                   errors={s.errors}
                 />
               ))}

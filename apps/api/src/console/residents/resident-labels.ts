@@ -1,5 +1,5 @@
 import type { DocumentStatus } from '@carepact/documents';
-import type { MeasureAlert, MeasureScope, ParentalAuthority, StayType } from '@carepact/residents';
+import type { MeasureAlert, MeasureScope, MinorDecision, MinorRole, ParentalAuthority, StayType } from '@carepact/residents';
 
 /** The resident file's values as the console writes them (French, for staff). */
 export const STAY_TYPE_LABELS: Readonly<Record<StayType, string>> = {
@@ -15,8 +15,67 @@ export const PARENTAL_AUTHORITY_LABELS: Readonly<Record<ParentalAuthority, strin
   sole: 'exclusive (un seul parent)',
   court_measure: 'enfant confié par le juge des enfants (placement, C. civ. 375-3, 375-7)',
   delegation: 'délégation de l’autorité parentale par jugement (C. civ. 377, 377-1)',
-  tutelle: 'tutelle du mineur, pupille de l’État compris (C. civ. 390 s. ; CASF L.224-1)',
+  // A pupille de l'État is a case of tutelle (CASF L.224-1), shown from the decision, not in this label.
+  tutelle: 'tutelle du mineur (C. civ. 390 s.)',
 };
+
+/** The residents list's « Mesure de protection » cell for a minor with no measure: who decides for him. */
+export const MINOR_LIST_LABELS: Readonly<Record<ParentalAuthority, string>> = {
+  shared: 'Mineur : autorité parentale des deux parents',
+  sole: 'Mineur : autorité parentale d’un seul parent',
+  court_measure: 'Mineur confié par le juge des enfants',
+  delegation: 'Mineur : autorité parentale déléguée',
+  tutelle: 'Mineur sous tutelle',
+};
+
+/** What a minor's file says about who decides for him: the names the file holds, else the role. */
+export interface MinorFileFacts {
+  parentalAuthority: ParentalAuthority | null;
+  minorDecision?: MinorDecision | null;
+  contacts: readonly { firstName: string; lastName: string; holdsParentalAuthority: boolean; minorRole?: MinorRole | null }[];
+}
+
+const namesOf = (people: readonly { firstName: string; lastName: string }[]) => {
+  const n = people.map((p) => `${p.firstName} ${p.lastName}`);
+  return n.length > 1 ? `${n.slice(0, -1).join(', ')} et ${n[n.length - 1]}` : (n[0] ?? '');
+};
+
+/**
+ * The « Mesures de protection » section of a minor's file: a minor has no protection measure (those
+ * are for adults, C. civ. 425); who decides for him follows from parental authority (C. civ. 371-1,
+ * 372, 373-2-1), the tutelle (C. civ. 390, 408), a delegation (C. civ. 377, 377-1) or a placement
+ * (C. civ. 375-7), as recorded on the file.
+ */
+export function minorDeciderSentence(r: MinorFileFacts): string {
+  const parents = r.contacts.filter((c) => c.holdsParentalAuthority);
+  const role = (x: MinorRole) => r.contacts.filter((c) => c.minorRole === x);
+  const named = (people: readonly { firstName: string; lastName: string }[]) => (people.length ? ` (${namesOf(people)})` : '');
+  const d = r.minorDecision;
+  switch (r.parentalAuthority) {
+    case 'shared':
+      return `Mineur : ses parents${named(parents)} exercent ensemble l’autorité parentale et décident pour l’enfant (C. civ. 371-1, 372).`;
+    case 'sole':
+      return `Mineur : un seul de ses parents${named(parents)} exerce l’autorité parentale et décide pour l’enfant (C. civ. 372, 373-2-1).`;
+    case 'tutelle':
+      return d?.wardOfState
+        ? `Mineur pupille de l’État : son tuteur, le préfet, décide pour l’enfant avec le conseil de famille des pupilles de l’État (C. civ. 390 ; CASF L.224-1).`
+        : `Mineur sous tutelle : son tuteur${named(role('tuteur'))} décide pour l’enfant et agit en son nom (C. civ. 390, 408).`;
+    case 'delegation':
+      return d?.delegationExtent === 'shared'
+        ? `Mineur : par jugement, ses parents${named(parents)} partagent l’exercice de l’autorité parentale avec le délégataire${named(role('delegataire'))} et décident avec lui (C. civ. 377-1 al. 2).`
+        : d?.delegationExtent === 'partial'
+          ? d.delegationCoversStay === false
+            ? `Mineur : une partie de l’autorité parentale est déléguée par jugement${named(role('delegataire'))}, mais pas l’accueil dans l’établissement : ses parents${named(parents)} en ont gardé l’exercice et décident pour l’enfant (C. civ. 377, 377-1 al. 1).`
+            : `Mineur : une partie de l’autorité parentale, dont l’accueil et l’accompagnement dans l’établissement, est déléguée par jugement au délégataire${named(role('delegataire'))}, qui décide pour l’enfant ; ses parents gardent le reste (C. civ. 377, 377-1 al. 1).`
+          : `Mineur : l’autorité parentale est déléguée par jugement au délégataire${named(role('delegataire'))}, qui décide pour l’enfant (C. civ. 377, 377-1).`;
+    case 'court_measure':
+      return d?.actAuthorisation
+        ? `Mineur confié par le juge des enfants : ses parents gardent l’autorité parentale ; le juge a autorisé le service à qui l’enfant est confié${named(role('service_gardien'))} à signer à leur place (C. civ. 375-7).`
+        : `Mineur confié par le juge des enfants : ses parents${named(parents)} gardent l’autorité parentale et décident pour l’enfant ; le service à qui l’enfant est confié${named(role('service_gardien'))} accomplit les actes usuels (C. civ. 375-7).`;
+    default:
+      return 'Mineur : l’autorité parentale n’est pas renseignée. Indiquez qui l’exerce dans « Modifier l’identité et le séjour ».';
+  }
+}
 
 export const MEASURE_SCOPE_LABELS: Readonly<Record<MeasureScope, string>> = {
   personne: 'la personne',

@@ -1,8 +1,9 @@
-import { FieldError, formatDateFr, formatTimeFr } from '@carepact/common';
+import { FieldError, calendarDayIn, formatDateFr, formatTimeFr, ofName } from '@carepact/common';
 import { LegalHoldView, RETENTION_START_TEXT, RetentionPolicyView, RetentionStart, retentionEnds } from '@carepact/archive';
 import { PostForm, TextField, renderFragment } from '../../views';
 import { HoldsBlock } from '../retention/holds.views';
 import { residentPath } from './resident-forms.views';
+import type { OpenRequestOfResident } from '@carepact/signing';
 
 /** Field names of the retention forms on the file, as the summary at the top names them. */
 export const RETENTION_FIELD_LABELS: Record<string, string> = {
@@ -29,6 +30,8 @@ export interface RetentionSectionState {
    * in it (null: not yet), until when this reader opened it, and the organisation's active base.
    */
   archive?: { since: string | null; openUntil: string | null; activeBaseMonths: number };
+  /** Her signature requests still open (SignatureRequestsService.openForResident), for records.manage: the departure form names them. */
+  openRequests?: OpenRequestOfResident[];
   csrf: string;
   errors?: FieldError[];
   values?: Record<string, string>;
@@ -100,6 +103,7 @@ export function residentRetentionSection(s: RetentionSectionState): string {
               value={v.departedOn ?? s.departedOn ?? ''}
               errors={s.errors}
             />
+            {s.openRequests?.length ? <OpenRequestsChoice open={s.openRequests} checked={v.cancelOpenRequests === 'oui'} /> : null}
             <p class="actions">
               <button type="submit">Enregistrer la fin de l’accompagnement</button>
             </p>
@@ -121,6 +125,43 @@ export function residentRetentionSection(s: RetentionSectionState): string {
       <h3 id="gels">Gel (conservation au-delà de la durée)</h3>
       <HoldsBlock base={base} subject="resident" active={active} names={s.names} manage={s.manage} csrf={s.csrf} errors={s.errors} values={v} />
     </section>,
+  );
+}
+
+/**
+ * In the departure form: her signature requests still open, and « Annuler ces demandes » to cancel
+ * them with the departure (SignatureRequestsService.cancelForDeparture). Left open, they go on until
+ * their deadline; once her file is in the intermediate archive their links no longer open, and a
+ * document « en signature » keeps her whole file from the purge.
+ */
+function OpenRequestsChoice(props: { open: OpenRequestOfResident[]; checked: boolean }) {
+  const n = props.open.length;
+  return (
+    <div class="notice warning" id="demandes-en-cours">
+      <p>
+        <strong>{n === 1 ? '1 demande de signature est en cours :' : `${n} demandes de signature sont en cours :`}</strong>
+      </p>
+      <ul>
+        {props.open.map((o) => (
+          <li key={o.id}>
+            <a href={`/console/documents/${o.documentId}#demande-${o.id}`}>{o.document.charAt(0).toUpperCase() + o.document.slice(1)}</a> : envoyée le {formatDateFr(o.sentOn)}, échéance le {formatDateFr(calendarDayIn(new Date(o.deadline)))}
+            {o.waitingFor.length ? `, en attente ${ofName(o.waitingFor.join(', '))}` : ''}
+          </li>
+        ))}
+      </ul>
+      <p>
+        Sans annulation, {n === 1 ? 'elle se poursuit' : 'elles se poursuivent'} jusqu’à {n === 1 ? 'son' : 'leur'} échéance. Une fois le dossier en archive intermédiaire, les liens
+        des signataires ne s’ouvrent plus, et un document resté « en signature » empêche la suppression du dossier à la fin de sa conservation.
+      </p>
+      <div class="choice">
+        <input type="checkbox" id="cancelOpenRequests" name="cancelOpenRequests" value="oui" checked={props.checked} aria-describedby="cancelOpenRequests-aide" />
+        <label for="cancelOpenRequests">Annuler {n === 1 ? 'cette demande' : 'ces demandes'}</label>
+      </div>
+      <p class="hint" id="cancelOpenRequests-aide">
+        Motif enregistré dans l’historique : « Départ de la personne le » suivi de la date saisie. Les liens des signataires cessent de fonctionner ; aucun e-mail ne leur est
+        envoyé : prévenez-les si nécessaire.
+      </p>
+    </div>
   );
 }
 

@@ -2,6 +2,7 @@ import { FieldError, HOLDER_ROLE_LABELS, MEASURE_MODE_LABELS, MEASURE_TYPE_LABEL
 import type { DocumentView } from '@carepact/documents';
 import type { StaffActor } from '@carepact/identity';
 import {
+  DELEGATION_COVERS_STAY_LABELS,
   DELEGATION_EXTENT_LABELS,
   MINOR_ROLE_LABELS,
   MeasureAlert,
@@ -10,6 +11,7 @@ import {
   ResidentView,
   SOLE_AUTHORITY_GROUND_INFO,
   ageOn,
+  holderMissionTitle,
   measureAlert,
   todayIso,
 } from '@carepact/residents';
@@ -18,7 +20,15 @@ import { Notice, RefusedFormSummary, SelectField, TextField, TrustedHtml, render
 import { ConsolePage } from '../console-layout';
 import { capitalise, residentPath } from './resident-forms.views';
 import { RETENTION_FIELD_LABELS } from './resident-retention.views';
-import { DOCUMENT_STATUS_LABELS, MEASURE_ALERT_LABELS, MEASURE_SCOPE_LABELS, PARENTAL_AUTHORITY_LABELS, STAY_TYPE_LABELS } from './resident-labels';
+import {
+  DOCUMENT_STATUS_LABELS,
+  MEASURE_ALERT_LABELS,
+  MEASURE_SCOPE_LABELS,
+  MINOR_LIST_LABELS,
+  PARENTAL_AUTHORITY_LABELS,
+  STAY_TYPE_LABELS,
+  minorDeciderSentence,
+} from './resident-labels';
 
 const date = (d: string | null | undefined) => (d ? formatDateFr(d) : '—');
 
@@ -108,7 +118,15 @@ export function residentListBody(s: ListBodyState): string {
                   <td>{s.establishments.get(r.establishmentId) ?? '—'}</td>
                   <td>{r.room ?? '—'}</td>
                   <td>{stayText(r, today)}</td>
-                  <td>{r.measure ? `${capitalise(MEASURE_TYPE_LABELS[r.measure.type])}${r.measure.endDate ? `, fin le ${date(r.measure.endDate)}` : ''}` : 'Aucune'}</td>
+                  <td>
+                    {r.measure
+                      ? `${capitalise(MEASURE_TYPE_LABELS[r.measure.type])}${r.measure.endDate ? `, fin le ${date(r.measure.endDate)}` : ''}`
+                      : r.minor
+                        ? r.parentalAuthority
+                          ? MINOR_LIST_LABELS[r.parentalAuthority]
+                          : 'Mineur : autorité parentale non renseignée'
+                        : 'Aucune'}
+                  </td>
                   <td>{r.measure ? <AlertBadge status={r.measure.status} /> : '—'}</td>
                 </tr>
               ))}
@@ -188,7 +206,7 @@ export function residentFileBody(s: { resident: ResidentView; establishment: str
             </a>
           </li>
         ) : null}
-        {s.rights.newDocument ? (
+        {s.rights.newDocument && !s.archivedSince ? (
           <li>
             <a class="button" href={`${base}/documents/nouveau`}>
               Nouveau document
@@ -225,6 +243,9 @@ export function residentFileBody(s: { resident: ResidentView; establishment: str
                 <>
                   {r.minorDecision.authority}, {r.minorDecision.reference}, du {date(r.minorDecision.date)}
                   {r.minorDecision.delegationExtent ? ` ; délégation ${DELEGATION_EXTENT_LABELS[r.minorDecision.delegationExtent]}` : ''}
+                  {r.minorDecision.delegationExtent === 'partial' && r.minorDecision.delegationCoversStay != null
+                    ? ` ; ${DELEGATION_COVERS_STAY_LABELS[r.minorDecision.delegationCoversStay ? 'true' : 'false']}`
+                    : ''}
                   {r.minorDecision.wardOfState ? ' ; pupille de l’État (CASF L.224-1)' : ''}
                   {r.minorDecision.actAuthorisation
                     ? ` ; autorisation du juge des enfants pour le service gardien (C. civ. 375-7) : ${r.minorDecision.actAuthorisation.reference}, du ${date(r.minorDecision.actAuthorisation.date)}`
@@ -290,7 +311,8 @@ export function residentFileBody(s: { resident: ResidentView; establishment: str
                   {m.proofDocumentRef ? <Row label="Pièce justificative">{m.proofDocumentRef}</Row> : null}
                   <Row label="Exercée par">
                     {m.holders.length
-                      ? m.holders.map((h) => `${h.firstName} ${h.lastName}, ${HOLDER_ROLE_LABELS[h.role]}${h.organisationName ? ` (${h.organisationName})` : ''}`).join(' ; ')
+                      ? // C. civ. 447 al. 3: a divided measure names each holder's mission (« tuteur chargé de la gestion des biens »).
+                        m.holders.map((h) => `${h.firstName} ${h.lastName}, ${holderMissionTitle(HOLDER_ROLE_LABELS[h.role], m, h)}${h.organisationName ? ` (${h.organisationName})` : ''}`).join(' ; ')
                       : '—'}
                   </Row>
                   {/* C. civ. 451 al. 2, 454 al. 5, 455: who signs the acts with the establishment in the préposé's place. */}
@@ -320,6 +342,8 @@ export function residentFileBody(s: { resident: ResidentView; establishment: str
               </article>
             );
           })
+        ) : r.minor ? (
+          <p>{minorDeciderSentence(r)}</p>
         ) : (
           <p>Aucune mesure de protection : la personne décide seule.</p>
         )}
@@ -421,7 +445,13 @@ export function residentFileBody(s: { resident: ResidentView; establishment: str
         ) : (
           <p>Aucun document pour le moment.</p>
         )}
-        {s.rights.newDocument ? (
+        {s.rights.newDocument && s.archivedSince ? (
+          // No new document in the intermediate archive, opening or not (409 RESIDENT_ARCHIVED).
+          <p class="hint" id="documents-archive">
+            Pas de nouveau document : le dossier est en archive intermédiaire depuis le {formatDateFr(s.archivedSince)}. L’archive se consulte ; aucun document n’y est
+            établi ni corrigé.
+          </p>
+        ) : s.rights.newDocument ? (
           <p>
             <a href={`${base}/documents/nouveau`}>Nouveau document</a>
           </p>

@@ -14,6 +14,7 @@ import {
   type ContactView,
   type FixturePerson,
   type FixtureResident,
+  type MeasureScope,
   type MeasureType,
   type MeasureView,
   type ResidentView,
@@ -35,8 +36,11 @@ export function aContact(id: string, over: Partial<ContactView> = {}): ContactVi
 }
 
 /** A measure with its holders (contacts of the resident); `status` is computed on `on`. */
-/** A holder given with `establishmentEmployee: true` is the establishment's préposé (C. civ. 451 al. 2). */
-export function aMeasure(type: MeasureType, holders: (ContactView & { establishmentEmployee?: boolean })[], over: Partial<Omit<MeasureView, 'holders'>> = {}, on = '2026-11-20'): MeasureView {
+/**
+ * A holder given with `establishmentEmployee: true` is the establishment's préposé (C. civ. 451 al. 2);
+ * with `mission`, his own part of a measure the judge divided (C. civ. 447 al. 3).
+ */
+export function aMeasure(type: MeasureType, holders: (ContactView & { establishmentEmployee?: boolean; mission?: MeasureScope[] })[], over: Partial<Omit<MeasureView, 'holders'>> = {}, on = '2026-11-20'): MeasureView {
   const base: Omit<MeasureView, 'status' | 'holders'> = {
     id: `measure-${type}`,
     type,
@@ -134,7 +138,7 @@ export function residentViewFromFixture(f: FixtureResident, on: string): Residen
       },
       on,
     );
-    measure.holders = holders.map((c, i) => ({ ...c, contactId: c.id, role: holderRoleOf(m.holders[i].role, m.type) }));
+    measure.holders = holders.map((c, i) => ({ ...c, contactId: c.id, role: holderRoleOf(m.holders[i].role, m.type), ...(m.holders[i].mission ? { mission: m.holders[i].mission } : {}) }));
     measures.push(measure);
   }
   return aResident(
