@@ -6,7 +6,7 @@ import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { TransactionRunner } from '@carepact/database';
 import { BlobStore, DocumentEntity, DocumentsRepository } from '@carepact/documents';
 import { PermanentJobError } from '@carepact/queue';
-import { PadesSealer, SealIdentity, SigningRepository, cadesDetachedSignature } from '@carepact/signing';
+import { PadesSealer, SealIdentity, SigningRepository, cadesDetachedSignature, sealTimestampOf } from '@carepact/signing';
 import { X509Certificate } from 'node:crypto';
 import {
   ARCHIVE_FORMAT,
@@ -19,7 +19,9 @@ import {
   ManifestAudit,
   ManifestPaper,
   ManifestSealed,
+  TSA_CERTIFICATES_FILE,
 } from './archive.types';
+import { certificatesFromPem } from './cms-verify';
 import { StreamingZip } from './zip-writer';
 import { AnnexPackager, soleSignatureRecords } from './annex-package';
 import { sealedEditionFiles } from './sealed-editions';
@@ -83,7 +85,7 @@ export class ArchiveExporter {
   private readonly sealer: PadesSealer;
 
   constructor(
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly tx: TransactionRunner,
     private readonly documents: DocumentsRepository,
     private readonly blobs: BlobStore,
@@ -144,13 +146,15 @@ export class ArchiveExporter {
       const sealed: ManifestSealed[] = [];
       const paper: ManifestPaper[] = [];
       const annexes = new AnnexPackager(zip, this.blobs, 'annexes');
+      const tsaCertificates = new Map<string, X509Certificate>();
       let done = 0;
       for (const doc of docs) {
-        await this.addDocument(zip, doc, relatedIds, sealed, paper, annexes);
+        await this.addDocument(zip, doc, relatedIds, sealed, paper, annexes, tsaCertificates);
         onProgress({ phase: 'documents', done: ++done, total: docs.length });
       }
       const audit = await this.addAuditSegment(zip, organisationId, scope, [...relatedIds], onProgress);
       await zip.add('certificates/etablissement.pem', Buffer.from([identity.certificate, ...identity.chain].map(pem).join(''), 'utf8'));
+      if (tsaCertificates.size) await zip.add(TSA_CERTIFICATES_FILE, Buffer.from(this.tsaChain(tsaCertificates).map((c) => pem(c.raw)).join(''), 'utf8'));
       onProgress({ phase: 'manifest', done: 0, total: 1 });
       const manifest: Manifest = {
         format: ARCHIVE_FORMAT,
@@ -197,7 +201,35 @@ export class ArchiveExporter {
     }
   }
 
-  private async addDocument(zip: StreamingZip, doc: DocumentEntity, related: Set<string>, sealed: ManifestSealed[], paper: ManifestPaper[], annexes: AnnexPackager): Promise<void> {
+  /**
+   * The certificates of `found` (each B-T seal's TSA certificate and those its token carries) with,
+   * for each, its issuers up to a root among SEAL_TSA_CA's — the chain the seal was checked against
+   * (timestamp.ts requestTimestamp): TSA_CERTIFICATES_FILE, for a verifier years later.
+   */
+  private tsaChain(found: Map<string, X509Certificate>): X509Certificate[] {
+    const pool = this.config.seal.tsa?.trustedRootsPem ? certificatesFromPem(this.config.seal.tsa.trustedRootsPem) : [];
+    const out = new Map(found);
+    for (const start of found.values()) {
+      let cur = start;
+      for (let depth = 0; depth < 8; depth++) {
+        const issuer = pool.find((c) => c.fingerprint256 !== cur.fingerprint256 && cur.checkIssued(c) && cur.verify(c.publicKey));
+        if (!issuer) break;
+        out.set(issuer.fingerprint256, issuer);
+        cur = issuer;
+      }
+    }
+    return [...out.values()];
+  }
+
+  private async addDocument(
+    zip: StreamingZip,
+    doc: DocumentEntity,
+    related: Set<string>,
+    sealed: ManifestSealed[],
+    paper: ManifestPaper[],
+    annexes: AnnexPackager,
+    tsaCertificates: Map<string, X509Certificate>,
+  ): Promise<void> {
     const em = this.tx.manager;
     const dir = `documents/${doc.id}`;
     related.add(doc.id);
@@ -266,6 +298,8 @@ export class ArchiveExporter {
         const path = `${dir}/signatures/${r.id}/${files.pdf}`;
         const evidencePath = `${dir}/signatures/${r.id}/${files.evidence}`;
         await zip.add(path, pdf);
+        const ts = sealTimestampOf(pdf);
+        if (ts?.ok) for (const c of ts.certificates) tsaCertificates.set(c.fingerprint256, c);
         // The evidence as it was hashed when sealed (canonical JSON): its SHA-256 is the recorded one.
         await zip.add(evidencePath, Buffer.from(canonicalJson(seal.evidence), 'utf8'));
         sealed.push({ requestId: r.id, documentId: doc.id, edition: seal.edition, sealedAt: seal.sealedAt.toISOString(), path, evidencePath, evidenceSha256: seal.evidenceSha256 });

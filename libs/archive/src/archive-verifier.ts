@@ -4,13 +4,49 @@ import { StringDecoder } from 'node:string_decoder';
 import { eventHash } from '@carepact/audit';
 import { annexAuditKey, annexAuditMap } from '@carepact/documents';
 import * as yauzl from 'yauzl';
-import { AUDIT_EVENTS_FILE, ARCHIVE_FORMAT, ArchiveProblem, ArchiveProblemCode, MANIFEST_FILE, MANIFEST_SIGNATURE_FILE, Manifest, ManifestAnnex, ManifestSealed } from './archive.types';
-import { chainsTo, verifyDetachedCms } from './cms-verify';
+import {
+  AUDIT_EVENTS_FILE,
+  ARCHIVE_FORMAT,
+  ArchiveProblem,
+  ArchiveProblemCode,
+  MANIFEST_FILE,
+  MANIFEST_SIGNATURE_FILE,
+  Manifest,
+  ManifestAnnex,
+  ManifestSealed,
+  TSA_CERTIFICATES_FILE,
+} from './archive.types';
+import { certificatesFromPem, chainsTo, verifyDetachedCms } from './cms-verify';
+import { tsaChainCheck } from '@carepact/signing';
 import { verifyPades } from './pades-verify';
 
 export interface ArchiveVerifyOptions {
   /** CA certificates the seal certificate must chain to; without them, integrity only. */
   trusted?: X509Certificate[];
+  /**
+   * Roots the time-stamping authority of each B-T seal must chain to (`--tsa-trust`,
+   * ARCHIVE_TSA_TRUST, SEAL_TSA_CA); without them, each token is checked but its TSA is not.
+   */
+  tsaTrusted?: X509Certificate[];
+}
+
+/** A sealed PDF's RFC 3161 token, checked: the time it certifies, its TSA, and whether the TSA chains to a root given. */
+export interface ArchiveTimestamp {
+  file: string;
+  requestId: string;
+  edition: number;
+  genTime: string;
+  /** The TSA certificate's CN. */
+  authority: string;
+  /** TSTInfo serial number (hex). */
+  serialNumber: string;
+  /** true: chains to a root of `tsaTrusted`; false: it does not (TIMESTAMP_UNTRUSTED); null: no roots given. */
+  trusted: boolean | null;
+  /**
+   * Whether the sealed evidence records the TSA as declared qualified by the operator when it sealed
+   * (sealTime.qualified, SEAL_TSA_QUALIFIED, eIDAS art. 42): only then is it « Horodatage qualifié ».
+   */
+  qualified: boolean;
 }
 
 export interface ArchiveVerifyReport {
@@ -19,7 +55,7 @@ export interface ArchiveVerifyReport {
   files: number;
   sealedPdfs: number;
   /** The sealed PDFs whose seal carries a valid RFC 3161 token (PAdES B-T): the time it certifies and the TSA. */
-  timestamps: { file: string; genTime: string; authority: string }[];
+  timestamps: ArchiveTimestamp[];
   events: number;
   signer: { subject: string; serialNumber: string; sha256: string } | null;
   /** true: chains to a CA given; false: it does not; null: no CA given (not checked). */
@@ -75,13 +111,15 @@ export async function verifyArchive(file: string, opts: ArchiveVerifyOptions = {
     if (!cms.ok) problem('MANIFEST_SIGNATURE_INVALID', MANIFEST_SIGNATURE_FILE, `La signature du manifeste n’est pas valide : ${cms.reason}.`);
     const signer = cms.signer!;
     report.signer = { subject: signer.subject, serialNumber: signer.serialNumber, sha256: signer.fingerprint256.replace(/:/g, '').toLowerCase() };
-    if (opts.trusted) {
-      report.trusted = chainsTo(signer, cms.certificates, opts.trusted);
-      if (!report.trusted)
-        problem('CERTIFICATE_UNTRUSTED', MANIFEST_SIGNATURE_FILE, `Le certificat qui signe le manifeste (${cnOf(signer)}) ne se rattache à aucune autorité de confiance fournie.`);
-    }
 
     const manifest = parseManifest(manifestBytes);
+    // The path is judged at the time the signed manifest records (its createdAt), not today's.
+    if (opts.trusted) {
+      const chain = chainsTo(signer, cms.certificates, opts.trusted, new Date(manifest.createdAt));
+      report.trusted = chain.ok;
+      if (!chain.ok)
+        problem('CERTIFICATE_UNTRUSTED', MANIFEST_SIGNATURE_FILE, `Le certificat qui signe le manifeste (${cnOf(signer)}) ne se rattache à aucune autorité de confiance fournie : ${chain.reason}.`);
+    }
     report.manifest = { createdAt: manifest.createdAt, organisationId: manifest.organisationId, scope: manifest.scope, documents: manifest.documents };
     const expected = new Map(manifest.files.map((f) => [f.path, f]));
     const sealedByPath = new Map(manifest.sealed.map((s) => [s.path, s]));
@@ -90,6 +128,9 @@ export async function verifyArchive(file: string, opts: ArchiveVerifyOptions = {
     const annexesByPath = new Map<string, ManifestAnnex[]>();
     for (const a of manifest.annexes ?? []) annexesByPath.set(a.path, [...(annexesByPath.get(a.path) ?? []), a]);
     let chainAnnexes: ChainCheck['requested'] | null = null;
+    /** The TSA certificates the package carries (TSA_CERTIFICATES_FILE), and each valid token's own: the trust of each TSA is decided once all are read. */
+    let packageTsaCertificates: X509Certificate[] = [];
+    const tokens: { report: ArchiveTimestamp; tsa: X509Certificate; certificates: X509Certificate[]; genTime: Date }[] = [];
     /** Evidence files (small JSON) of every sealed edition, by path, kept to check that they name each paper scan's hash. */
     const evidenceText = new Map<string, { sealed: ManifestSealed; text: string }>();
     const seen = new Set<string>();
@@ -103,7 +144,7 @@ export async function verifyArchive(file: string, opts: ArchiveVerifyOptions = {
       const hash = createHash('sha256');
       let size = 0;
       const pdfChunks: Buffer[] | null = sealedByPath.has(name) ? [] : null;
-      const evidenceChunks: Buffer[] | null = evidenceByPath.has(name) ? [] : null;
+      const evidenceChunks: Buffer[] | null = evidenceByPath.has(name) || name === TSA_CERTIFICATES_FILE ? [] : null;
       const chain = name === manifest.audit.file ? new ChainCheck(manifest) : null;
       const decoder = new StringDecoder('utf8');
       let rest = '';
@@ -156,18 +197,45 @@ export async function verifyArchive(file: string, opts: ArchiveVerifyOptions = {
       if (evidence && sha256 !== evidence.evidenceSha256)
         problem('EVIDENCE_MISMATCH', name, `Le dossier de preuve (${editionFr(evidence)}) n’est pas celui enregistré au scellement (SHA-256 ${evidence.evidenceSha256}).`);
       if (evidence && evidenceChunks) evidenceText.set(name, { sealed: evidence, text: Buffer.concat(evidenceChunks).toString('utf8') });
+      if (name === TSA_CERTIFICATES_FILE && evidenceChunks) {
+        try {
+          packageTsaCertificates = certificatesFromPem(Buffer.concat(evidenceChunks).toString('utf8'));
+        } catch (e) {
+          problem('MANIFEST_INVALID', name, `Les certificats d’horodatage du paquet sont illisibles (${(e as Error).message}).`);
+        }
+      }
       const scan = paperByPath.get(name);
       if (scan && sha256 !== scan.originalSha256)
         problem('PAPER_SCAN_MISMATCH', name, `Le scan original n’est pas celui déposé (SHA-256 enregistré ${scan.originalSha256}).`);
       if (pdfChunks) {
         const pades = verifyPades(Buffer.concat(pdfChunks));
         if (!pades.ok) problem('PADES_INVALID', name, `Le sceau PAdES du PDF (${editionFr(sealedByPath.get(name)!)}) n’est pas valide : ${pades.reason}.`);
-        if (opts.trusted && !chainsTo(pades.signer!, pades.certificates, opts.trusted))
-          problem('CERTIFICATE_UNTRUSTED', name, `Le certificat qui scelle ce PDF (${cnOf(pades.signer!)}) ne se rattache à aucune autorité de confiance fournie.`);
+        if (opts.trusted) {
+          // The seal's time: the token's certified time (B-T), else the /M the seal signs, else the manifest's sealedAt / createdAt.
+          const sealed = sealedByPath.get(name);
+          const at = pades.timestamp?.ok ? pades.timestamp.genTime : (pades.signingTime ?? new Date(sealed?.sealedAt ?? manifest.createdAt));
+          const chain = chainsTo(pades.signer!, pades.certificates, opts.trusted, at);
+          if (!chain.ok)
+            problem('CERTIFICATE_UNTRUSTED', name, `Le certificat qui scelle ce PDF (${cnOf(pades.signer!)}) ne se rattache à aucune autorité de confiance fournie : ${chain.reason}.`);
+        }
         // A token is outside what the seal signs: it is checked on its own (ETSI EN 319 142-1 B-T).
         if (pades.timestamp && !pades.timestamp.ok)
           problem('TIMESTAMP_INVALID', name, `L’horodatage du sceau (${editionFr(sealedByPath.get(name)!)}) n’est pas valide : ${pades.timestamp.reason}.`);
-        if (pades.timestamp?.ok) report.timestamps.push({ file: name, genTime: pades.timestamp.genTime.toISOString(), authority: cnOf(pades.timestamp.tsaCertificate) });
+        if (pades.timestamp?.ok) {
+          const s = sealedByPath.get(name)!;
+          const ts: ArchiveTimestamp = {
+            file: name,
+            requestId: s.requestId,
+            edition: s.edition ?? 1,
+            genTime: pades.timestamp.genTime.toISOString(),
+            authority: cnOf(pades.timestamp.tsaCertificate),
+            serialNumber: pades.timestamp.serialNumber,
+            trusted: null,
+            qualified: false,
+          };
+          report.timestamps.push(ts);
+          tokens.push({ report: ts, tsa: pades.timestamp.tsaCertificate, certificates: pades.timestamp.certificates, genTime: pades.timestamp.genTime });
+        }
         report.sealedPdfs++;
       }
       report.files++;
@@ -184,6 +252,28 @@ export async function verifyArchive(file: string, opts: ArchiveVerifyOptions = {
         problem('PAPER_SCAN_MISMATCH', p.path, 'Le dossier de preuve scellé ne nomme pas ce scan original.');
     }
     if (manifest.annexes) checkAnnexes(manifest, expected, chainAnnexes ?? new Map(), evidenceText);
+    // What the sealed evidence (its hash checked above) says of each token's authority: qualified only when declared so.
+    for (const t of tokens) t.report.qualified = qualifiedIn(evidenceText.get(sealedByPath.get(t.report.file)!.evidencePath)?.text);
+    // Last, once the package is known intact: whether each token's TSA chains to a root the verifier
+    // trusts (through the certificates the token and the package carry, intermediates only). Each
+    // sealed edition is reported; the first untrusted one is the problem. A seal without a token
+    // (B-B) has nothing to check here.
+    if (opts.tsaTrusted) {
+      // The path rules of the seal's own check (tsaChainCheck: CA, keyCertSign, pathLen, validity at the certified time).
+      const why = new Map<ArchiveTimestamp, string>();
+      for (const t of tokens) {
+        const chain = tsaChainCheck(t.tsa, [...t.certificates, ...packageTsaCertificates], opts.tsaTrusted, t.genTime);
+        t.report.trusted = chain.ok;
+        if (!chain.ok) why.set(t.report, chain.reason);
+      }
+      const untrusted = tokens.find((t) => !t.report.trusted);
+      if (untrusted)
+        problem(
+          'TIMESTAMP_UNTRUSTED',
+          untrusted.report.file,
+          `L’horodatage du sceau (${editionFr(sealedByPath.get(untrusted.report.file)!)}) est délivré par « ${untrusted.report.authority} », une autorité d’horodatage qui ne se rattache à aucune autorité de confiance fournie : l’heure qu’il certifie (${untrusted.report.genTime}) n’est pas établie (${why.get(untrusted.report)}).`,
+        );
+    }
     report.ok = true;
     return report;
   } catch (e) {
@@ -431,4 +521,14 @@ async function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, max: number): P
     problem(entry.fileName === MANIFEST_SIGNATURE_FILE ? 'MANIFEST_SIGNATURE_INVALID' : 'MANIFEST_INVALID', entry.fileName, `Illisible dans le zip (${(e as Error).message}).`);
   }
   return Buffer.concat(chunks);
+}
+
+/** Whether an evidence file (JSON) records its seal's TSA as declared qualified (sealTime.qualified); false when unreadable or older. */
+function qualifiedIn(text: string | undefined): boolean {
+  try {
+    const e = text ? (JSON.parse(text) as { sealTime?: { source?: string; qualified?: unknown } }) : null;
+    return e?.sealTime?.source === 'tsa' && e.sealTime.qualified === true;
+  } catch {
+    return false;
+  }
 }

@@ -4,6 +4,13 @@ export const MANIFEST_FILE = 'manifest.json';
 /** CMS/PKCS#7 detached signature (DER) of manifest.json by the establishment's seal certificate. */
 export const MANIFEST_SIGNATURE_FILE = 'manifest.json.p7s';
 export const AUDIT_EVENTS_FILE = 'audit/events.jsonl';
+/**
+ * The time-stamping authorities' certificates (PEM), written when a sealed PDF of the package carries
+ * an RFC 3161 token (PAdES B-T): each token's TSA certificate with the chain the installation checked
+ * it against at sealing (SEAL_TSA_CA). Intermediates for a later verifier, never trust anchors: the
+ * roots come from the verifier's own trust list (`archive:verify --tsa-trust`).
+ */
+export const TSA_CERTIFICATES_FILE = 'certificates/horodatage.pem';
 
 export type ArchiveScope =
   | { kind: 'document'; id: string }
@@ -124,6 +131,7 @@ export type ArchiveProblemCode =
   | 'SEGMENT_NOT_COVERED'
   | 'PADES_INVALID'
   | 'TIMESTAMP_INVALID'
+  | 'TIMESTAMP_UNTRUSTED'
   | 'PAPER_SCAN_MISMATCH'
   | 'ANNEX_MISMATCH';
 

@@ -4,7 +4,7 @@
  * PAdES signature of each sealed PDF. Only node's crypto and the DER readers of libs/signing.
  */
 import { X509Certificate, createHash, verify } from 'node:crypto';
-import { type Tlv, children, oid, raw, readTlv } from '@carepact/signing';
+import { type CertificatePathCheck, type Tlv, certificatePathCheck, children, oid, raw, readTlv } from '@carepact/signing';
 
 const OID = {
   signedData: oid('1.2.840.113549.1.7.2'),
@@ -81,22 +81,22 @@ export function verifyDetachedCms(cms: Buffer, digest: Buffer): CmsCheck {
 }
 
 /**
- * Whether `leaf` chains, through the certificates given with it, to one of the trusted CAs. Each
- * step checks the issuer name and the signature; validity dates are not checked: an archive is
- * verified years later, when the seal certificate has expired; a PAdES B-B seal carries no
- * timestamp proving when it was made (a B-T seal's token is checked by pades-verify.ts).
+ * Whether `leaf` (the seal certificate, the manifest's signer) chains, through the certificates
+ * given with it, to one of the trusted CAs, under the path rules of the TSA chain check
+ * (certificatePathCheck, libs/signing: every issuer a CA — basicConstraints CA:TRUE — with
+ * keyCertSign, pathLen respected, valid at `at`), and `leaf` itself valid at `at`. `at` is the
+ * signing time the signed object records (a B-T seal's token genTime, else the /M the seal signs,
+ * the manifest's createdAt), never the time of verification: an archive is verified years later,
+ * when the certificates have expired, and must give the same answer as the day it was sealed.
  */
-export function chainsTo(leaf: X509Certificate, intermediates: X509Certificate[], trusted: X509Certificate[]): boolean {
-  const isTrusted = (c: X509Certificate) => trusted.some((t) => t.fingerprint256 === c.fingerprint256 || (c.checkIssued(t) && c.verify(t.publicKey)));
-  let cur = leaf;
-  for (let depth = 0; depth < 8; depth++) {
-    if (isTrusted(cur)) return true;
-    const next = intermediates.find((c) => c.fingerprint256 !== cur.fingerprint256 && cur.checkIssued(c) && cur.verify(c.publicKey));
-    if (!next) return false;
-    cur = next;
-  }
-  return false;
+export function chainsTo(leaf: X509Certificate, intermediates: X509Certificate[], trusted: X509Certificate[], at: Date): CertificatePathCheck {
+  const path = certificatePathCheck(leaf, intermediates, trusted, at, 'heure de la signature');
+  if (path.ok && !trusted.some((t) => t.fingerprint256 === leaf.fingerprint256) && (at < new Date(leaf.validFrom) || at > new Date(leaf.validTo)))
+    return { ok: false, reason: `le certificat de « ${cnOf(leaf)} » n’était pas valide le ${at.toISOString()}, heure de la signature (du ${new Date(leaf.validFrom).toISOString()} au ${new Date(leaf.validTo).toISOString()})`, path: null };
+  return path;
 }
+
+const cnOf = (c: X509Certificate) => /(?:^|\n)CN=([^\n]+)/.exec(c.subject)?.[1] ?? c.subject.replace(/\n/g, ', ');
 
 /** Every certificate of a PEM file (a CA bundle may hold several). */
 export function certificatesFromPem(pem: string): X509Certificate[] {

@@ -10,6 +10,7 @@ export * from './retention/retention-defaults';
 export * from './retention/retention.service';
 export * from './access/access-request.exporter';
 export * from './access/access-request-statement';
+export * from './access/heir-request';
 export * from './jobs/data-jobs.service';
 export * from './subjects';
 export * from './sealed-editions';

@@ -12,6 +12,11 @@ export interface PadesCheck extends CmsCheck {
    * report it apart (TIMESTAMP_INVALID).
    */
   timestamp: TimestampCheck | null;
+  /**
+   * The seal's time as the seal itself records it: /M of the signature dictionary, inside the signed
+   * bytes (the CMS carries no signing-time, seal-document.ts). Null when absent or unreadable.
+   */
+  signingTime: Date | null;
 }
 
 /**
@@ -21,7 +26,7 @@ export interface PadesCheck extends CmsCheck {
  * A later incremental update (anything appended after the signed revision) fails the first rule.
  */
 export function verifyPades(pdf: Buffer): PadesCheck {
-  const none = (reason: string): PadesCheck => ({ ok: false, reason, signer: null, certificates: [], byteRange: null, timestamp: null });
+  const none = (reason: string): PadesCheck => ({ ok: false, reason, signer: null, certificates: [], byteRange: null, timestamp: null, signingTime: null });
   const text = pdf.toString('latin1');
   const found = [...text.matchAll(/\/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/g)];
   if (found.length === 0) return none('aucune signature (/ByteRange absent)');
@@ -41,7 +46,23 @@ export function verifyPades(pdf: Buffer): PadesCheck {
   if (padded.subarray(cms.length).some((x) => x !== 0)) return { ...none('/Contents contient des octets non signés après la signature'), byteRange };
   const digest = createHash('sha256').update(pdf.subarray(a, a + b)).update(pdf.subarray(c, c + d)).digest();
   const check = verifyDetachedCms(cms, digest);
-  return { ...check, byteRange, timestamp: check.ok ? sealTimestamp(cms, check) : null };
+  return { ...check, byteRange, timestamp: check.ok ? sealTimestamp(cms, check) : null, signingTime: signatureTimeOf(text, found[0].index) };
+}
+
+/**
+ * /M of the signature dictionary that holds the /ByteRange at `at` (a PDF date, ISO 32000-1 7.9.4:
+ * D:YYYYMMDDHHmmSS, then Z or ±HH'mm'). Null when there is none.
+ */
+function signatureTimeOf(text: string, at: number): Date | null {
+  const start = text.lastIndexOf(' obj', at);
+  const end = text.indexOf('endobj', at);
+  if (start < 0 || end < 0) return null;
+  const m = /\/M\s*\(D:(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:(Z)|([+-])(\d{2})'?(\d{2})?'?)?\)/.exec(text.slice(start, end));
+  if (!m) return null;
+  const [, y, mo, d, h, mi, se, , sign, oh, om] = m;
+  const offset = sign ? (sign === '-' ? -1 : 1) * (Number(oh) * 60 + Number(om ?? 0)) : 0;
+  const date = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(se)) - offset * 60_000);
+  return Number.isNaN(date.getTime()) ? null : date;
 }
 
 function sealTimestamp(cms: Buffer, check: CmsCheck): TimestampCheck | null {

@@ -19,6 +19,11 @@ export interface AuditActor {
   type: AuditActorType;
   id: string | null;
 }
+
+/** An actor as the tables that name who did something store it (data_jobs.requested_by, legal_holds.placed_by…): « staff:<id> ». */
+export function auditActorLabel(actor: AuditActor): string {
+  return `${actor.type}:${actor.id ?? ''}`;
+}
 export const SYSTEM_ACTOR: AuditActor = { type: 'system', id: null };
 
 /**

@@ -142,7 +142,7 @@ describe('configuration', () => {
     const d = dir();
     const tsa = (env: Record<string, string>) => loadConfig({ CAREPACT_SECRETS_DIR: d, ...env }).seal.tsa;
     expect(tsa({})).toBeNull();
-    expect(tsa({ SEAL_TSA_URL: '', SEAL_TSA_POLICY_OID: '', SEAL_TSA_USERNAME: '', SEAL_TSA_PASSWORD: '' })).toBeNull();
+    expect(tsa({ SEAL_TSA_URL: '', SEAL_TSA_POLICY_OID: '', SEAL_TSA_USERNAME: '', SEAL_TSA_PASSWORD: '', SEAL_TSA_QUALIFIED: '' })).toBeNull();
     expect(tsa({ SEAL_TSA_URL: 'https://tsa.example.fr/tsp', SEAL_TSA_POLICY_OID: '1.2.250.1.1.2', SEAL_TSA_USERNAME: 'ehpad', SEAL_TSA_PASSWORD: 's3cret' })).toEqual({
       url: 'https://tsa.example.fr/tsp',
       policyOid: '1.2.250.1.1.2',
@@ -150,7 +150,13 @@ describe('configuration', () => {
       password: 's3cret',
       timeoutMs: 10000,
       trustedRootsPem: null,
+      qualified: false,
     });
+    // Qualified (eIDAS art. 42) only when the operator says so; never without a TSA.
+    expect(tsa({ SEAL_TSA_URL: 'https://tsa.example.fr', SEAL_TSA_QUALIFIED: 'true' })?.qualified).toBe(true);
+    expect(tsa({ SEAL_TSA_URL: 'https://tsa.example.fr', SEAL_TSA_QUALIFIED: '' })?.qualified).toBe(false);
+    expect(() => tsa({ SEAL_TSA_QUALIFIED: 'true' })).toThrow(/SEAL_TSA_URL: obligatoire avec SEAL_TSA_QUALIFIED/);
+    expect(() => tsa({ SEAL_TSA_URL: 'https://tsa.example.fr', SEAL_TSA_QUALIFIED: 'oui' })).toThrow(/SEAL_TSA_QUALIFIED: valeurs possibles true ou false/);
     expect(() => tsa({ SEAL_TSA_URL: 'ftp://tsa.example.fr' })).toThrow(/SEAL_TSA_URL: protocole attendu/);
     expect(() => tsa({ SEAL_TSA_URL: 'https://tsa.example.fr', SEAL_TSA_POLICY_OID: 'politique' })).toThrow(/SEAL_TSA_POLICY_OID: OID attendu/);
     expect(() => tsa({ SEAL_TSA_PASSWORD: 's3cret' })).toThrow(/SEAL_TSA_URL: obligatoire avec/);

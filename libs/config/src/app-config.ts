@@ -82,6 +82,13 @@ export interface TsaConfig {
    * allowed outside production only.
    */
   trustedRootsPem: string | null;
+  /**
+   * SEAL_TSA_QUALIFIED: the operator states that the TSA is a qualified trust service provider
+   * issuing qualified electronic time stamps (eIDAS art. 42, on the EU trusted list): only then do
+   * the evidence and the console say « Horodatage qualifié » (presumption of eIDAS art. 41(2)). The
+   * product cannot know it: unset, false, and everything says « Horodatage » only.
+   */
+  qualified: boolean;
 }
 
 export class ConfigError extends Error {
@@ -233,6 +240,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (!tsaUrl && (tsaPolicy || tsaUser || tsaPassword)) problems.push('SEAL_TSA_URL: obligatoire avec SEAL_TSA_POLICY_OID, SEAL_TSA_USERNAME ou SEAL_TSA_PASSWORD');
   if (tsaUser?.includes(':')) problems.push('SEAL_TSA_USERNAME: ne peut pas contenir « : » (authentification HTTP basique)');
   const tsaTimeoutMs = int('SEAL_TSA_TIMEOUT_MS', 10_000, 100, 120_000);
+  const tsaQualified = bool('SEAL_TSA_QUALIFIED', false);
+  if (!tsaUrl && tsaQualified) problems.push('SEAL_TSA_URL: obligatoire avec SEAL_TSA_QUALIFIED');
   // Credentials never travel in clear; the token's time is trusted only from a known TSA root.
   // The parsed protocol, not the raw text: « HTTP://… », or « http://… » after a space, is plain http too (URL lowercases and trims).
   if (tsaUrl && protocolOf(tsaUrl) === 'http:' && (tsaUser || tsaPassword)) problems.push('SEAL_TSA_USERNAME, SEAL_TSA_PASSWORD: envoyés seulement en https (SEAL_TSA_URL en https://)');
@@ -283,7 +292,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     seal: {
       p12Path: env.SEAL_P12_PATH || null,
       p12Passphrase: env.SEAL_P12_PASSPHRASE ?? null,
-      tsa: tsaUrl ? { url: tsaUrl, policyOid: tsaPolicy, username: tsaUser, password: tsaPassword, timeoutMs: tsaTimeoutMs, trustedRootsPem: tsaRootsPem } : null,
+      tsa: tsaUrl ? { url: tsaUrl, policyOid: tsaPolicy, username: tsaUser, password: tsaPassword, timeoutMs: tsaTimeoutMs, trustedRootsPem: tsaRootsPem, qualified: tsaQualified } : null,
     },
     queueBoard: { operatorOrganisationId: boardOrganisation?.toLowerCase() ?? null },
     devMailboxPort: int('DEV_MAILBOX_PORT', 0, 0, 65535),

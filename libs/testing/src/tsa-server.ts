@@ -60,6 +60,49 @@ const serial = (): string => {
   return b.toString('hex');
 };
 
+/** A test certificate with its key (the TSA's CA, an intermediate, a TSA or any other certificate a test needs). */
+export interface TestCertificate {
+  certificate: forge.pki.Certificate;
+  key: forge.pki.rsa.PrivateKey;
+  pem: string;
+}
+
+/**
+ * A certificate for the chain tests of a TSA (RFC 5280): self-signed without `issuer`. `ca` writes
+ * basicConstraints (critical) with cA and, when given, pathLenConstraint; `keyUsage` the bits named
+ * (critical); `timeStamping` the extended key usage id-kp-timeStamping (critical unless
+ * 'non-critical'), `serverAuth` a TLS server's. Valid from an hour ago for a year unless dates given.
+ */
+export function testCertificate(opts: {
+  cn: string;
+  issuer?: TestCertificate;
+  ca?: boolean;
+  pathLen?: number;
+  keyUsage?: ('keyCertSign' | 'cRLSign' | 'digitalSignature' | 'nonRepudiation')[];
+  timeStamping?: true | 'non-critical';
+  serverAuth?: boolean;
+  notBefore?: Date;
+  notAfter?: Date;
+}): TestCertificate {
+  const keys = forgeKeys();
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = keys.publicKey;
+  cert.serialNumber = serial();
+  cert.validity.notBefore = opts.notBefore ?? new Date(Date.now() - 3600_000);
+  cert.validity.notAfter = opts.notAfter ?? new Date(Date.now() + 365 * 86400_000);
+  const name = [{ shortName: 'CN', value: opts.cn }, { shortName: 'O', value: 'CarePact tests' }, { shortName: 'C', value: 'FR' }];
+  cert.setSubject(name);
+  cert.setIssuer(opts.issuer ? opts.issuer.certificate.subject.attributes : name);
+  const exts: object[] = [{ name: 'basicConstraints', cA: opts.ca ?? false, ...(opts.pathLen !== undefined ? { pathLenConstraint: opts.pathLen } : {}), critical: true }];
+  if (opts.keyUsage) exts.push({ name: 'keyUsage', ...Object.fromEntries(opts.keyUsage.map((k) => [k, true])), critical: true });
+  if (opts.timeStamping) exts.push({ name: 'extKeyUsage', timeStamping: true, critical: opts.timeStamping === true });
+  else if (opts.serverAuth) exts.push({ name: 'extKeyUsage', serverAuth: true });
+  exts.push({ name: 'subjectKeyIdentifier' });
+  cert.setExtensions(exts);
+  cert.sign(opts.issuer?.key ?? keys.privateKey, forge.md.sha256.create());
+  return { certificate: cert, key: keys.privateKey, pem: forge.pki.certificateToPem(cert) };
+}
+
 export class TestTsa {
   mode: TsaMode = 'ok';
   /** Requests received (each one's imprint and nonce, hex). */
@@ -69,6 +112,8 @@ export class TestTsa {
   /** The policy a token carries when the request names none. */
   readonly defaultPolicy = '1.3.6.1.4.1.61007.3161.1';
   private counter = 0;
+  /** Set by `signWith`: the certificate and key that sign the tokens instead of the TSA's, and the certificates they carry besides. */
+  private signer: { certificate: forge.pki.Certificate; key: forge.pki.rsa.PrivateKey; carried: forge.pki.Certificate[] } | null = null;
 
   private constructor(
     private readonly server: Server,
@@ -76,6 +121,8 @@ export class TestTsa {
     readonly caCertificate: forge.pki.Certificate,
     readonly tsaCertificate: forge.pki.Certificate,
     private readonly tsaKey: forge.pki.rsa.PrivateKey,
+    /** The test CA's key: what a test issues certificates with (`testCertificate`, `ca`). */
+    private readonly caKey: forge.pki.rsa.PrivateKey,
     /** Basic credentials the TSA requires, when set. */
     private readonly credentials: { username: string; password: string } | null,
   ) {}
@@ -116,11 +163,30 @@ export class TestTsa {
     tsaCert.sign(ca.privateKey, forge.md.sha256.create());
 
     let self: TestTsa | null = null;
-    const server = createServer((req, res) => void self!.handle(req, res));
+    // Each answer closes its connection: a keep-alive socket the server drops after its 5 s idle
+    // timeout, reused by the client's next request while a test was busy building keys, gave
+    // ECONNRESET (TSA_UNAVAILABLE) instead of the answer under test (the code review of session 17).
+    const server = createServer((req, res) => {
+      res.shouldKeepAlive = false;
+      void self!.handle(req, res);
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as { port: number }).port;
-    self = new TestTsa(server, `http://127.0.0.1:${port}/tsa`, caCert, tsaCert, tsa.privateKey, opts.credentials ?? null);
+    self = new TestTsa(server, `http://127.0.0.1:${port}/tsa`, caCert, tsaCert, tsa.privateKey, ca.privateKey, opts.credentials ?? null);
     return self;
+  }
+
+  /** The test CA with its key, to issue certificates under the root the installation trusts (`testCertificate({ issuer: tsa.ca })`). */
+  get ca(): TestCertificate {
+    return { certificate: this.caCertificate, key: this.caKey, pem: this.caPem };
+  }
+
+  /**
+   * Tokens signed by `signer` (a TSA certificate of a test's making: an attacker's, one under an
+   * intermediate) and carrying `carried` besides it; `null`: the TSA's own certificate again.
+   */
+  signWith(signer: TestCertificate | null, carried: TestCertificate[] = []): void {
+    this.signer = signer ? { certificate: signer.certificate, key: signer.key, carried: carried.map((c) => c.certificate) } : null;
   }
 
   /** The test CA, PEM (for `openssl ts -verify -CAfile`). */
@@ -215,7 +281,7 @@ export class TestTsa {
   }
 
   private token(tst: Buffer, certReq: boolean): Buffer {
-    const certDer = der(forge.pki.certificateToAsn1(this.tsaCertificate));
+    const certDer = der(forge.pki.certificateToAsn1(this.signer?.certificate ?? this.tsaCertificate));
     const tbs = (fromDer(certDer).value as forge.asn1.Asn1[])[0].value as forge.asn1.Asn1[];
     const [issuer, sn] = [tbs[3], tbs[1]];
     const essCertIdV2 = seq(octets(createHash('sha256').update(certDer).digest()), seq(seq(asn1.create(C, 4, true, [issuer])), sn));
@@ -227,7 +293,7 @@ export class TestTsa {
     const signedSet = setOf(...attrs);
     const md = forge.md.sha256.create();
     md.update(der(signedSet).toString('binary'));
-    const signature = Buffer.from(this.tsaKey.sign(md), 'binary');
+    const signature = Buffer.from((this.signer?.key ?? this.tsaKey).sign(md), 'binary');
     if (this.mode === 'bad-signature') signature[signature.length - 1] ^= 0x01;
     const signerInfo = seq(
       asn1.create(U, T.INTEGER, false, '\x01'),
@@ -241,7 +307,7 @@ export class TestTsa {
       asn1.create(U, T.INTEGER, false, '\x03'),
       setOf(seq(oid(OIDS.sha256))),
       seq(oid(OIDS.tstInfo), asn1.create(C, 0, true, [octets(tst)])),
-      ...(certReq ? [asn1.create(C, 0, true, [fromDer(certDer)])] : []),
+      ...(certReq ? [asn1.create(C, 0, true, [fromDer(certDer), ...(this.signer?.carried ?? []).map((c) => forge.pki.certificateToAsn1(c))])] : []),
       setOf(signerInfo),
     );
     return der(seq(oid(OIDS.signedData), asn1.create(C, 0, true, [signedData])));

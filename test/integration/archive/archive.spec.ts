@@ -1,10 +1,11 @@
-import { createHash } from 'node:crypto';
+import { X509Certificate, createHash, createPrivateKey } from 'node:crypto';
 import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Manifest, signManifest } from '@carepact/archive';
-import { PortalClient, freePort, runCli, waitUntil } from '@carepact/testing';
-import { ensureDevSealIdentity } from '@carepact/signing';
+import { PortalClient, type TestCertificate, freePort, runCli, testCertificate, waitUntil, countersignFetch } from '@carepact/testing';
+import { type SealIdentity, ensureDevSealIdentity } from '@carepact/signing';
+import forge from 'node-forge';
 import { SigningHarness, startSigningHarness } from '../../e2e/signing/signing-harness';
 import { readZip, withBlobRewritten, writeZip } from './archive-tools';
 
@@ -51,7 +52,7 @@ describe('archive packages: export, offline verification, tampering', () => {
       expect((await p.post('/portail/signer', { consent: 'oui', typedName: name })).headers.get('location')).toBe('/portail/recapitulatif');
     }
     const director = await h.staff('direction@les-tilleuls.example');
-    expect((await director(`/api/signature-requests/${requestId}/countersign`, { method: 'POST' })).status).toBe(200);
+    expect((await countersignFetch(director, requestId)).status).toBe(200);
     await waitUntil('the seal', async () => ((await h.ds.query(`SELECT 1 FROM sealed_documents WHERE request_id = $1`, [requestId])) as unknown[]).length === 1, 60000);
     [{ establishment_id: establishmentId }] = (await h.ds.query(`SELECT establishment_id FROM documents WHERE id = $1`, [docId])) as { establishment_id: string }[];
   }, 240000);
@@ -106,6 +107,10 @@ describe('archive packages: export, offline verification, tampering', () => {
     const ok = await verify(pkg.document, '--trust', ca);
     expect(ok).toMatchObject({ code: 0 });
     expect(ok.stdout).toContain('rattaché à l’autorité de confiance fournie');
+    // A package sealed without a timestamp (PAdES B-B): a TSA trust list given changes nothing, nothing is failed for it.
+    const bb = await verify(pkg.document, '--trust', ca, '--tsa-trust', ca);
+    expect(bb).toMatchObject({ code: 0 });
+    expect(bb.stdout).toContain('aucun sceau horodaté');
     // Another CA (the establishment certificate of another installation's development CA).
     const other = await ensureDevSealIdentity(join(dir, 'other-seal'), 'Autre établissement');
     const otherCa = join(dir, 'other-ca.pem');
@@ -113,6 +118,46 @@ describe('archive packages: export, offline verification, tampering', () => {
     const untrusted = await verify(pkg.document, '--trust', otherCa);
     expect(untrusted.code).toBe(1);
     expect(untrusted.stdout).toContain('[CERTIFICATE_UNTRUSTED]');
+  });
+
+  it('with --trust, every issuer of the signer is a CA valid when it signed: an end-entity certificate of a trusted root cannot issue a « seal »', async () => {
+    const entries = await readZip(pkg.document);
+    const bytes = entries.get('manifest.json')!;
+    const createdAt = new Date((JSON.parse(bytes.toString()) as Manifest).createdAt);
+    const day = 86400_000;
+    const root = testCertificate({ cn: 'Racine qualifiée', ca: true, keyUsage: ['keyCertSign', 'cRLSign'] });
+    const signer = (seal: TestCertificate, chain: TestCertificate[]): SealIdentity => {
+      const x = new X509Certificate(seal.pem);
+      const subject = { commonName: 'Résidence Falsifiée', organization: null, subject: x.subject, issuer: x.issuer, serialNumber: x.serialNumber } as SealIdentity['subject'];
+      return { privateKey: createPrivateKey(forge.pki.privateKeyToPem(seal.key)), certificate: x.raw, chain: chain.map((c) => new X509Certificate(c.pem).raw), subject };
+    };
+    // The manifest re-signed under `identity`; the PDF seal stays the development CA's, trusted as well.
+    const devCa = (await readZip(pkg.document)).get('certificates/etablissement.pem')!.toString().match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n/g)!.at(-1)!;
+    const trust = join(dir, 'root-and-dev.pem');
+    writeFileSync(trust, root.pem + devCa);
+    const signedBy = async (name: string, identity: SealIdentity) => {
+      const copy = new Map(entries);
+      copy.set('manifest.json.p7s', signManifest(bytes, identity));
+      const file = join(dir, `${name}.zip`);
+      await writeZip(file, copy);
+      return verify(file, '--trust', trust);
+    };
+    const leaf = testCertificate({ cn: 'Cachet ordinaire', issuer: root });
+    const forged = await signedBy('forged-seal', signer(testCertificate({ cn: 'Résidence Falsifiée', issuer: leaf, keyUsage: ['digitalSignature'] }), [leaf, root]));
+    expect(forged.code).toBe(1);
+    expect(forged.stdout).toContain('[CERTIFICATE_UNTRUSTED]');
+    expect(forged.stdout).toContain('« Cachet ordinaire » a signé le certificat de « Résidence Falsifiée » sans être une autorité de certification');
+
+    const intermediate = testCertificate({ cn: 'Autorité intermédiaire', issuer: root, ca: true, pathLen: 0, keyUsage: ['keyCertSign'] });
+    const proper = await signedBy('proper-seal', signer(testCertificate({ cn: 'Résidence Test', issuer: intermediate, keyUsage: ['digitalSignature'] }), [intermediate, root]));
+    expect(proper).toMatchObject({ code: 0 });
+
+    // Judged at the manifest's createdAt: an intermediate that had expired then is refused.
+    const expired = testCertificate({ cn: 'Intermédiaire expirée', issuer: root, ca: true, keyUsage: ['keyCertSign'], notBefore: new Date(createdAt.getTime() - 30 * day), notAfter: new Date(createdAt.getTime() - day) });
+    const late = await signedBy('expired-intermediate', signer(testCertificate({ cn: 'Résidence Test', issuer: expired, keyUsage: ['digitalSignature'] }), [expired, root]));
+    expect(late.code).toBe(1);
+    expect(late.stdout).toContain('[CERTIFICATE_UNTRUSTED]');
+    expect(late.stdout).toContain(`« Intermédiaire expirée » n’était pas valide le ${createdAt.toISOString()}`);
   });
 
   it('exports a resident and an establishment over a period; both verify offline', async () => {

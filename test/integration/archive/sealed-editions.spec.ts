@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Manifest, signManifest } from '@carepact/archive';
 import { DEFAULT_DEMO_PASSWORD } from '@carepact/config';
-import { PortalClient, freePort, launchChromium, runCli, waitUntil } from '@carepact/testing';
+import { PortalClient, freePort, launchChromium, runCli, waitUntil, countersignFetch } from '@carepact/testing';
 import { ensureDevSealIdentity } from '@carepact/signing';
 import { SigningHarness, startSigningHarness } from '../../e2e/signing/signing-harness';
 import { readZip, withBlobRewritten, writeZip } from './archive-tools';
@@ -55,7 +55,7 @@ describe('sealed editions of a DIPC in the archive, the access zip, the history 
     const invitation = (await h.waitForMail('ahmed.benali@example.org', 1, /signer|signature/i))[0];
     // The director establishes the DIPC: edition 1.
     const director = await h.staff('direction@les-tilleuls.example');
-    expect((await director(`/api/signature-requests/${requestId}/countersign`, { method: 'POST' })).status).toBe(200);
+    expect((await countersignFetch(director, requestId)).status).toBe(200);
     await waitUntil('edition 1', async () => (await h.sql(`SELECT 1 FROM sealed_documents WHERE request_id = $1`, [requestId])).length === 1, 60000);
     // She countersigns after: edition 2.
     const portal = new PortalClient(h.base);

@@ -8,7 +8,7 @@ import { AccessRequestExporter, ArchiveExporter, Manifest, ManifestAnnex, signMa
 import { SYSTEM_ACTOR } from '@carepact/audit';
 import { todayIso } from '@carepact/residents';
 import { ensureDevSealIdentity } from '@carepact/signing';
-import { PortalClient, TEST_PASSWORD, contractData, curatelleResident, loginAgent, waitUntil } from '@carepact/testing';
+import { PortalClient, TEST_PASSWORD, contractData, curatelleResident, loginAgent, waitUntil, countersignRequest } from '@carepact/testing';
 import { startWorker, WorkerHandle } from '../../../apps/worker/src/bootstrap';
 import { demoAnnexPdf } from '../../../apps/cli/src/seed/demo-annexes';
 import { readZip, withBlobRewritten, writeZip } from '../archive/archive-tools';
@@ -113,7 +113,7 @@ describe('archive packages carry the annex files and the sole-signature authoris
     sealedRequestId = ((await admissions.post(`/api/documents/${documentId}/signature-requests`).send({ lateReason: 'Essai : envoi après le délai légal.' }).expect(201)).body as { id: string }).id;
     const person = await inPerson(sealedRequestId, 'resident');
     expect((await person.sign({ consent: 'oui', typedName: 'Marcel Dupont' })).status).toBe(303);
-    await director.post(`/api/signature-requests/${sealedRequestId}/countersign`).send({}).expect(200);
+    expect((await countersignRequest(director, sealedRequestId)).status).toBe(200);
     await waitUntil('sealed', async () => (await director.get(`/api/signature-requests/${sealedRequestId}`)).body.status === 'completed', 90_000);
   }, 300_000);
   afterAll(async () => {

@@ -5,7 +5,7 @@ import { Client } from 'pg';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { DataJobsService } from '@carepact/archive';
-import { TEST_PASSWORD, contractData, curatelleResident, loginAgent } from '@carepact/testing';
+import { TEST_PASSWORD, archiveResident, curatelleResident, loginAgent, residentWithContract } from '@carepact/testing';
 import { addEstablishment, addUser, ApiHarness, startApiHarness } from '../api/api-harness';
 
 /**
@@ -66,10 +66,10 @@ describe('downloading a data job’s zip', () => {
     admissions = await loginAgent(h.app, h.orgA.users.admissions.email, TEST_PASSWORD);
     await addUser(h.app, h.orgA.organisationId, 'archives-2@a.test', [{ establishmentId: h.orgA.establishmentId, role: 'administrator' }]);
     admin2 = await loginAgent(h.app, 'archives-2@a.test', TEST_PASSWORD);
-    gone.id = (await admissions.post('/api/residents').send({ ...curatelleResident(h.orgA.establishmentId), lastName: 'Partie' }).expect(201)).body.id as string;
-    gone.doc = (await admissions.post('/api/documents').send({ residentId: gone.id, type: 'contrat-sejour', data: contractData() }).expect(202)).body.id as string;
-    await ds.query(`UPDATE residents SET admission_date = '2014-03-01' WHERE id = $1`, [gone.id]);
-    await admin.put(`/api/residents/${gone.id}/departure`).send({ departedOn: '2020-01-01' }).expect(200);
+    // In the intermediate archive: left on 1 January 2020, since 2 January 2022.
+    const made = await residentWithContract(admissions, h.orgA.establishmentId, { measure: 'curatelle', lastName: 'Partie' });
+    Object.assign(gone, { id: made.residentId, doc: made.documentId });
+    await archiveResident(ds, admin, gone.id);
   }, 120000);
   afterAll(async () => {
     await su?.end();

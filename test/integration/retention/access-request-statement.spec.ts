@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AuditVerifier } from '@carepact/audit';
+import { DataJobsService } from '@carepact/archive';
 import { TEST_PASSWORD, contractData, curatelleResident, loginAgent } from '@carepact/testing';
 import { ApiHarness, startApiHarness } from '../api/api-harness';
 
@@ -31,7 +32,7 @@ describe('an access request (RGPD art. 15) for a person in the intermediate arch
   const count = async (sql: string, params: unknown[] = []) => Number(((await ds.query(sql, params)) as { n: string }[])[0].n);
   const written = async () => ({
     jobs: await count(`SELECT count(*) AS n FROM data_jobs WHERE kind = 'access_request'`),
-    events: await count(`SELECT count(*) AS n FROM audit_events WHERE action IN ('data_job.requested', 'archive.opened_for_access_request')`),
+    events: await count(`SELECT count(*) AS n FROM audit_events WHERE action IN ('data_job.requested', 'archive.opened_for_access_request', 'archive.opened_for_heir_request')`),
     outbox: await count(`SELECT count(*) AS n FROM outbox WHERE job_name = 'data.run'`),
   });
 
@@ -126,5 +127,111 @@ describe('an access request (RGPD art. 15) for a person in the intermediate arch
     const ok = await admin.post('/console/archives/acces').type('form').send({ ...base, requestFrom: 'person', requestReceivedOn: '2026-11-20', requestStatement: statement });
     expect(ok.status).toBe(303);
     expect(await count(`SELECT count(*) AS n FROM audit_events WHERE action = 'archive.opened_for_access_request' AND payload->>'requestReceivedOn' = '2026-11-20'`)).toBe(1);
+  });
+
+  /**
+   * A deceased person (RGPD recital 27; her protection measure ended, C. civ. 443): her ayant droit,
+   * concubin or partenaire de PACS is answered under the CSP (L.1110-4 V, L.1111-7), for one of its
+   * three purposes and unless she objected; within eight days, two months for information more than
+   * five years old.
+   */
+  const heirRequest = { from: 'ayant_droit', receivedOn: '2026-11-25', statement: 'Courrier de son fils, acte de notoriété joint : causes du décès', purpose: 'causes_of_death', deceasedOn: '2026-10-02', deceasedObjection: 'none' };
+
+  it('an ayant droit whose deceased objected: 400 HEIR_ACCESS_OBJECTED_BY_DECEASED in French, nothing recorded', async () => {
+    const before = await written();
+    const refused = await admin.post('/api/data-jobs/access-request').send({ residentId: gone, request: { ...heirRequest, deceasedObjection: 'recorded' } });
+    expect({ status: refused.status, code: refused.body.error?.code }).toEqual({ status: 400, code: 'HEIR_ACCESS_OBJECTED_BY_DECEASED' });
+    expect(refused.body.error.message).toMatch(/opposée, de son vivant/);
+    const badly = await admin.post('/api/data-jobs/access-request').send({ residentId: gone, request: { ...heirRequest, purpose: '', deceasedObjection: undefined } });
+    expect(badly.body.error.details.map((d: { code: string }) => d.code)).toEqual(['HEIR_REQUEST_PURPOSE_INVALID', 'HEIR_REQUEST_OBJECTION_REQUIRED']);
+    expect(await written()).toEqual(before);
+  });
+
+  it('an ayant droit for a person whose file shows her still accompanied: 400 HEIR_REQUEST_PERSON_ACCOMPANIED, nothing recorded', async () => {
+    const before = await written();
+    const refused = await admin.post('/api/data-jobs/access-request').send({ residentId: present, request: heirRequest });
+    expect({ status: refused.status, code: refused.body.error?.code }).toEqual({ status: 400, code: 'HEIR_REQUEST_PERSON_ACCOMPANIED' });
+    expect(await written()).toEqual(before);
+  });
+
+  it('an ayant droit stating a death before the person’s admission: 400 HEIR_REQUEST_DEATH_BEFORE_ADMISSION, nothing recorded', async () => {
+    const before = await written();
+    const refused = await admin.post('/api/data-jobs/access-request').send({ residentId: gone, request: { ...heirRequest, deceasedOn: '1990-01-01' } });
+    expect({ status: refused.status, code: refused.body.error?.code }).toEqual({ status: 400, code: 'HEIR_REQUEST_DEATH_BEFORE_ADMISSION' });
+    expect(refused.body.error.message).toMatch(/précède l’admission/);
+    expect(await written()).toEqual(before);
+  });
+
+  it('an ayant droit’s request: accepted under the CSP — its own event, purpose, day of the death, eight days and two months, the statement’s SHA-256 only', async () => {
+    // A version constituted more than five years before the request (R.1111-1): two months for it; the others are recent: eight days.
+    await ds.query(
+      `INSERT INTO document_versions (organisation_id, document_id, number, reason, status, template_id, template_version, template_hash, renderer_version, input, input_hash, created_at)
+       SELECT organisation_id, document_id, number + 100, reason, 'failed', template_id, template_version, template_hash, renderer_version, input, input_hash, '2015-02-01T10:00:00Z'
+         FROM document_versions WHERE document_id = (SELECT id FROM documents WHERE resident_id = $1 LIMIT 1) ORDER BY number LIMIT 1`,
+      [gone],
+    );
+    const job = (await admin.post('/api/data-jobs/access-request').send({ residentId: gone, request: heirRequest }).expect(202)).body;
+    expect(job.params.request).toEqual({
+      from: 'ayant_droit',
+      receivedOn: '2026-11-25',
+      answerDue: '2026-12-03',
+      answerDueOlderInformation: '2027-01-25',
+      statement: heirRequest.statement,
+      heir: { purpose: 'causes_of_death', deceasedOn: '2026-10-02', deceasedObjection: 'none' },
+    });
+    const sha = createHash('sha256').update(heirRequest.statement, 'utf8').digest('hex');
+    const stated = {
+      requestFrom: 'ayant_droit',
+      requestReceivedOn: '2026-11-25',
+      requestAnswerDue: '2026-12-03',
+      requestAnswerDueOlderInformation: '2027-01-25',
+      requestStatementSha256: sha,
+      requestPurpose: 'causes_of_death',
+      requestDeceasedOn: '2026-10-02',
+      requestDeceasedObjection: 'none',
+    };
+    const events = (await ds.query(`SELECT action, payload FROM audit_events WHERE payload->>'jobId' = $1 ORDER BY action`, [job.id])) as { action: string; payload: unknown }[];
+    expect(events).toEqual([
+      { action: 'archive.opened_for_heir_request', payload: { jobId: job.id, legalBasis: 'CSP L.1110-4 V, L.1111-7', archivedSince: '2022-01-02', contentExported: true, ...stated } },
+      { action: 'data_job.requested', payload: { jobId: job.id, kind: 'access_request', ...stated } },
+    ]);
+    expect(await count(`SELECT count(*) AS n FROM audit_events WHERE payload::text LIKE '%notoriété%'`)).toBe(0);
+    // Run as the worker would: the export's event says the archive's content went out under the CSP, not art. 15.
+    const [{ id: outboxId }] = (await ds.query(`SELECT id FROM outbox WHERE job_name = 'data.run' AND payload->>'dataJobId' = $1`, [job.id])) as { id: string }[];
+    await h.app.get(DataJobsService).run(outboxId, job.id);
+    const [exported] = (await ds.query(`SELECT payload FROM audit_events WHERE action = 'rgpd.access_exported' AND subject_id = $1 ORDER BY seq DESC LIMIT 1`, [gone])) as { payload: Record<string, unknown> }[];
+    expect(exported.payload).toMatchObject({ intermediateArchiveSince: '2022-01-02', archiveContentIncludedFor: 'CSP L.1110-4 V, L.1111-7' });
+    expect((await h.app.get(AuditVerifier).verifyAll(ds.manager)).ok).toBe(true);
+  });
+
+  it('the console’s form: who asked offers the ayant droit; the CSP’s fields with their hints; an objection refused beside its field; accepted', async () => {
+    const page = (await admin.get(`/console/archives?personne-acces=Partie`).expect(200)).text;
+    expect(page).toContain('Ayant droit, concubin ou partenaire de PACS d’une personne décédée');
+    for (const label of ['Connaître les causes de la mort', 'Défendre la mémoire du défunt', 'Faire valoir ses droits']) expect(page).toContain(label);
+    expect(page).toMatch(/id="requestDeceasedOn"[^>]*aria-describedby="requestDeceasedOn-aide"/);
+    expect(page).toMatch(/<fieldset id="requestPurpose"[^>]*aria-describedby="requestPurpose-aide"/);
+    expect(page).toMatch(/<fieldset id="requestDeceasedObjection"[^>]*aria-describedby="requestDeceasedObjection-aide"/);
+    expect(page).toContain('art. L.1111-7');
+    const base = {
+      _csrf: csrfOf(page),
+      accessResidentId: gone,
+      'personne-acces': 'Partie',
+      requestFrom: 'ayant_droit',
+      requestReceivedOn: '2026-11-26',
+      requestStatement: 'Courriel de sa partenaire de PACS : défendre sa mémoire',
+      requestDeceasedOn: '2026-10-02',
+      requestPurpose: 'defend_memory',
+    };
+    const before = await written();
+    const refused = await admin.post('/console/archives/acces').type('form').send({ ...base, requestDeceasedObjection: 'recorded' });
+    expect(refused.status).toBe(400);
+    expect(refused.text).toMatch(/<fieldset id="requestDeceasedObjection"[^>]*aria-invalid="true"/);
+    expect(refused.text).toContain('id="requestDeceasedObjection-erreur"');
+    expect(refused.text).toContain('opposée, de son vivant');
+    expect(await written()).toEqual(before);
+    const ok = await admin.post('/console/archives/acces').type('form').send({ ...base, requestDeceasedObjection: 'none' });
+    expect(ok.status).toBe(303);
+    expect(await count(`SELECT count(*) AS n FROM audit_events WHERE action = 'archive.opened_for_heir_request' AND payload->>'requestPurpose' = 'defend_memory'`)).toBe(1);
+    expect((await admin.get('/console/archives').expect(200)).text).toContain('Demande d’un ayant droit (Code de la santé publique, art. L.1110-4 V)');
   });
 });

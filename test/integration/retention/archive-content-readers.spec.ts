@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { PortalClient, TEST_PASSWORD, contractData, insertResidentsWithSignedContracts, launchChromium, loginAgent, tutelleResident, waitUntil } from '@carepact/testing';
+import { TEST_PASSWORD, archiveResident, archivedResidentWithRefusedContract, insertResidentsWithSignedContracts, launchChromium, loginAgent, waitUntil } from '@carepact/testing';
 import { calendarDayIn } from '@carepact/common';
 import { startWorker, WorkerHandle } from '../../../apps/worker/src/bootstrap';
 import { ApiHarness, startApiHarness } from '../api/api-harness';
@@ -49,27 +49,9 @@ describe('intermediate archive: the DIPC offer, the signature inbox and tariff a
     admin = await loginAgent(h.app, h.orgA.users.administrator.email, TEST_PASSWORD);
     admissions = await loginAgent(h.app, h.orgA.users.admissions.email, TEST_PASSWORD);
     coordinator = await loginAgent(h.app, h.orgA.users.coordinator.email, TEST_PASSWORD);
-    // A contract sent to the tuteur, who asks a question then refuses it with a reason.
-    residentId = (await admissions.post('/api/residents').send(tutelleResident(h.orgA.establishmentId)).expect(201)).body.id as string;
-    doc = (await admissions.post('/api/documents').send({ residentId, type: 'contrat-sejour', data: contractData({ residenceChoice: { agrees: true, recordedOn: '2026-10-20' } }) }).expect(202)).body
-      .id as string;
-    await waitUntil('the contract generated', async () => (await admissions.get(`/api/documents/${doc}`)).body.status === 'ready', 90000);
-    const sent = (await admissions.post(`/api/documents/${doc}/signature-requests`).send({ lateReason: 'Envoi après le délai légal : la famille était absente.' }).expect(201)).body as {
-      id: string;
-      signers: { id: string; role: string }[];
-    };
-    requestId = sent.id;
-    const tuteur = sent.signers.find((s) => s.role === 'tuteur')!;
-    const { url } = (await admissions.post(`/api/signature-requests/${sent.id}/signers/${tuteur.id}/in-person`).expect(200)).body as { url: string };
-    const portal = new PortalClient(base);
-    await portal.open(base + new URL(url).pathname);
-    await portal.get('/portail/document');
-    expect((await portal.post('/portail/question', { message: QUESTION })).status).toBe(303);
-    expect((await portal.post('/portail/refuser', { reason: REASON })).status).toBe(303);
-    expect((await admissions.get(`/api/signature-requests/${requestId}`).expect(200)).body.status).toBe('refused');
-    // Admitted in 2014, left on 1 January 2020: in the intermediate archive since 2 January 2022 (24 months).
-    await ds.query(`UPDATE residents SET admission_date = '2014-03-01' WHERE id = $1`, [residentId]);
-    await admin.put(`/api/residents/${residentId}/departure`).send({ departedOn: '2020-01-01' }).expect(200);
+    // A contract sent to the tuteur, who asks a question then refuses it with a reason; then in the
+    // intermediate archive (left on 1 January 2020: since 2 January 2022).
+    ({ residentId, documentId: doc, requestId } = await archivedResidentWithRefusedContract({ ds, admin, admissions, establishmentId: h.orgA.establishmentId, base, question: QUESTION, reason: REASON }));
   }, 300000);
   afterAll(async () => {
     await worker?.close();
@@ -161,11 +143,12 @@ describe('intermediate archive: the DIPC offer, the signature inbox and tariff a
     expect(JSON.stringify((await admissions.get(`/api/signature-requests/${sealed}`).expect(200)).body)).not.toMatch(/Minou|Sophie|ne voulait pas/);
   });
 
-  it('once an administrator opened the archive for herself, she reads the offer and the inbox’s texts; the others still do not', async () => {
+  it('once an administrator opened the archive for herself, she reads the offer and the inbox’s texts (creating the DIPC stays refused); the others still do not', async () => {
     await admin.post(`/api/residents/${residentId}/archive-access`).send({ reason: 'Contentieux sur le tarif (courrier du 12/11/2026)' }).expect(201);
     const offer = (await admin.get(`/api/signature-requests/${requestId}/dipc`).expect(200)).body as { data: { contractRefused: { reasonGiven: string } } };
     expect(offer.data.contractRefused.reasonGiven).toBe(REASON);
-    expect((await admin.get(`/api/signature-requests/${requestId}`).expect(200)).body.nextStep).toMatchObject({ kind: 'create_dipc' });
+    // She reads the request's content; the DIPC is not offered as a next step: no new document in the archive (archive-new-documents.spec.ts).
+    expect((await admin.get(`/api/signature-requests/${requestId}`).expect(200)).body).toMatchObject({ contentWithheld: false, nextStep: null });
     const inbox = (await admin.get('/api/signature-inbox').expect(200)).body as { refusals: { request_id: string; refusal_reason: string }[]; questions: { request_id: string; message: string }[] };
     expect(inbox.refusals.find((x) => x.request_id === requestId)?.refusal_reason).toBe(REASON);
     expect(inbox.questions.find((x) => x.request_id === requestId)?.message).toBe(QUESTION);
@@ -178,8 +161,7 @@ describe('intermediate archive: the DIPC offer, the signature inbox and tariff a
   it('no tariff avenant after the departure, none in the intermediate archive: refused before the contract’s price is read; not among the bulk candidates', async () => {
     const [archived, left, here, other] = await insertResidentsWithSignedContracts(ds, { ...est(), count: 4, tag: 'Depart' });
     const lastMonth = new Date(Date.now() - 30 * 86400_000).toISOString().slice(0, 10);
-    await ds.query(`UPDATE residents SET admission_date = '2014-03-01' WHERE id = $1`, [archived]);
-    await admin.put(`/api/residents/${archived}/departure`).send({ departedOn: '2020-01-01' }).expect(200);
+    await archiveResident(ds, admin, archived);
     await admin.put(`/api/residents/${left}/departure`).send({ departedOn: lastMonth }).expect(200);
     const post = (id: string, data: Record<string, unknown>) => admissions.post('/api/documents').send({ residentId: id, type: 'avenant', data });
     const avenants = async (id: string) => Number((await ds.query(`SELECT count(*) AS n FROM documents WHERE resident_id = $1 AND type = 'avenant'`, [id]))[0].n);
@@ -189,7 +171,8 @@ describe('intermediate archive: the DIPC offer, the signature inbox and tariff a
     const wrongBefore = { ...data, tariffChange: { ...(data.tariffChange as object), previousPrices: { hebergementPerDay: 70, dependanceGir56PerDay: 6.5, totalPerDay: 76.5 } } };
     for (const [agent, body] of [[admissions, wrongBefore], [admissions, data], [admin, data]] as const) {
       const refused = await agent.post('/api/documents').send({ residentId: archived, type: 'avenant', data: body });
-      expect({ status: refused.status, code: refused.body.error?.code }).toEqual({ status: 409, code: 'TARIFF_AVENANT_RESIDENT_DEPARTED' });
+      // No new document at all for her (intermediate-archive.ts assertNoNewDocumentFor), before the tariff rules.
+      expect({ status: refused.status, code: refused.body.error?.code }).toEqual({ status: 409, code: 'RESIDENT_ARCHIVED' });
       expect(JSON.stringify(refused.body)).not.toMatch(/79,00|72,50/);
       expect(refused.body.error.message).toMatch(/archive intermédiaire/);
     }

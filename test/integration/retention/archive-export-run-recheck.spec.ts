@@ -7,7 +7,7 @@ import { DataSource } from 'typeorm';
 import { DataJobsService } from '@carepact/archive';
 import { AuditVerifier } from '@carepact/audit';
 import { PermanentJobError } from '@carepact/queue';
-import { TEST_PASSWORD, contractData, curatelleResident, loginAgent } from '@carepact/testing';
+import { ARCHIVED_ADMISSION_DATE, TEST_PASSWORD, archiveResident, curatelleResident, loginAgent, residentWithContract } from '@carepact/testing';
 import { addUser, ApiHarness, startApiHarness } from '../api/api-harness';
 
 /**
@@ -61,11 +61,12 @@ describe('an archive package re-checked against the intermediate archive when it
     admin = await loginAgent(h.app, h.orgA.users.administrator.email, TEST_PASSWORD);
     admissions = await loginAgent(h.app, h.orgA.users.admissions.email, TEST_PASSWORD);
     for (const [target, lastName] of [[gone, 'Partie'], [recent, 'Récente']] as const) {
-      target.id = (await admissions.post('/api/residents').send({ ...curatelleResident(h.orgA.establishmentId), lastName }).expect(201)).body.id as string;
-      target.doc = (await admissions.post('/api/documents').send({ residentId: target.id, type: 'contrat-sejour', data: contractData() }).expect(202)).body.id as string;
-      await ds.query(`UPDATE residents SET admission_date = '2014-03-01' WHERE id = $1`, [target.id]);
+      const made = await residentWithContract(admissions, h.orgA.establishmentId, { measure: 'curatelle', lastName });
+      Object.assign(target, { id: made.residentId, doc: made.documentId });
+      await ds.query(`UPDATE residents SET admission_date = $2 WHERE id = $1`, [target.id, ARCHIVED_ADMISSION_DATE]);
     }
-    await admin.put(`/api/residents/${gone.id}/departure`).send({ departedOn: '2020-01-01' }).expect(200);
+    // In the intermediate archive: left on 1 January 2020, since 2 January 2022.
+    await archiveResident(ds, admin, gone.id);
   }, 120000);
   afterAll(async () => {
     await su?.end();

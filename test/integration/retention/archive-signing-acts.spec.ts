@@ -3,7 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { PortalClient, TEST_PASSWORD, contractData, launchChromium, loginAgent, tutelleResident, waitUntil } from '@carepact/testing';
+import {
+  PortalClient,
+  TEST_PASSWORD,
+  archiveResident,
+  archivedResidentWithRefusedContract,
+  launchChromium,
+  loginAgent,
+  residentWithContract,
+  sendToTuteurInPerson,
+  waitForReady,
+} from '@carepact/testing';
 import { startWorker, WorkerHandle } from '../../../apps/worker/src/bootstrap';
 import { calendarDayIn } from '@carepact/common';
 import { SigningLinks } from '@carepact/signing';
@@ -65,43 +75,23 @@ describe('intermediate archive: no new signing act, no portal, nothing « à fai
     admin = await loginAgent(h.app, h.orgA.users.administrator.email, TEST_PASSWORD);
     admissions = await loginAgent(h.app, h.orgA.users.admissions.email, TEST_PASSWORD);
     auditor = await loginAgent(h.app, h.orgA.users.auditor.email, TEST_PASSWORD);
-    for (const [key, lastName] of [['A', 'Envoi'], ['B', 'Portail'], ['C', 'Refus']] as const) {
-      people[key].id = (await admissions.post('/api/residents').send({ ...tutelleResident(h.orgA.establishmentId), lastName }).expect(201)).body.id as string;
-      people[key].doc = (
-        await admissions
-          .post('/api/documents')
-          .send({ residentId: people[key].id, type: 'contrat-sejour', data: contractData({ residenceChoice: { agrees: true, recordedOn: '2026-10-20' } }) })
-          .expect(202)
-      ).body.id as string;
+    for (const [key, lastName] of [['A', 'Envoi'], ['B', 'Portail']] as const) {
+      const made = await residentWithContract(admissions, h.orgA.establishmentId, { lastName });
+      Object.assign(people[key], { id: made.residentId, doc: made.documentId });
     }
-    for (const key of ['A', 'B', 'C'] as const)
-      await waitUntil(`contract ${key} generated`, async () => (await admissions.get(`/api/documents/${people[key].doc}`)).body.status === 'ready', 90000);
-    const send = async (doc: string) => {
-      const sent = (await admissions.post(`/api/documents/${doc}/signature-requests`).send({ lateReason: 'Envoi après le délai légal : la famille était absente.' }).expect(201)).body as {
-        id: string;
-        signers: { id: string; role: string }[];
-      };
-      const tuteur = sent.signers.find((s) => s.role === 'tuteur')!;
-      const { url } = (await admissions.post(`/api/signature-requests/${sent.id}/signers/${tuteur.id}/in-person`).expect(200)).body as { url: string };
-      return { request: sent.id, tuteur: tuteur.id, link: base + new URL(url).pathname };
-    };
+    // C: the tuteur asks a question, then refuses; her link, used, still reopens read-only. Not yet archived.
+    const c = await archivedResidentWithRefusedContract({ ds, admin, admissions, establishmentId: h.orgA.establishmentId, base, lastName: 'Refus', question: 'La chambre est-elle au rez-de-chaussée ?', reason: 'Le tarif est contesté', archive: false });
+    Object.assign(people.C, { id: c.residentId, doc: c.documentId, request: c.requestId, link: c.link });
+    expect((await new PortalClient(base).open(c.link)).status).toBe(303);
+    for (const key of ['A', 'B'] as const) await waitForReady(admissions, people[key].doc);
     // B: the tuteur reads the contract on a tablet.
-    const b = await send(people.B.doc);
-    Object.assign(people.B, { request: b.request, tuteur: b.tuteur });
+    const b = await sendToTuteurInPerson(admissions, base, people.B.doc);
+    Object.assign(people.B, { request: b.requestId, tuteur: b.tuteurId });
     portalB = new PortalClient(base);
     expect((await portalB.open(b.link)).status).toBe(303);
     expect((await portalB.get('/portail/document')).status).toBe(200);
     await portalB.get('/portail/question');
     csrfB = portalB.csrf();
-    // C: the tuteur asks a question, then refuses; her link, used, still reopens read-only.
-    const c = await send(people.C.doc);
-    Object.assign(people.C, { request: c.request, link: c.link });
-    const portalC = new PortalClient(base);
-    await portalC.open(c.link);
-    await portalC.get('/portail/document');
-    expect((await portalC.post('/portail/question', { message: 'La chambre est-elle au rez-de-chaussée ?' })).status).toBe(303);
-    expect((await portalC.post('/portail/refuser', { reason: 'Le tarif est contesté' })).status).toBe(303);
-    expect((await new PortalClient(base).open(c.link)).status).toBe(303);
   }, 300000);
   afterAll(async () => {
     await worker?.close();
@@ -109,10 +99,7 @@ describe('intermediate archive: no new signing act, no portal, nothing « à fai
   });
 
   /** Past the active base: admitted in 2014, left on 1 January 2020 (24 months: archived since 2 January 2022). */
-  const archive = async (residentId: string) => {
-    await ds.query(`UPDATE residents SET admission_date = '2014-03-01' WHERE id = $1`, [residentId]);
-    await admin.put(`/api/residents/${residentId}/departure`).send({ departedOn: '2020-01-01' }).expect(200);
-  };
+  const archive = (residentId: string) => archiveResident(ds, admin, residentId);
 
   it('a departed person still in the active base may be sent the document; in the intermediate archive, nobody sends it, opening or not', async () => {
     const { id, doc } = people.A;

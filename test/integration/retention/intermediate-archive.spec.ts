@@ -132,7 +132,10 @@ describe('intermediate archive and public archives', () => {
   });
 
   it('a public organisation’s purge needs the archives’ visa (Code du patrimoine R.212-14), recorded in the job and the audit events', async () => {
-    expect((await admin.put('/api/retention/archives-regime').send({ publicLaw: 'oui' }).expect(400)).body.error.details[0].code).toBe('ARCHIVES_PUBLIC_LAW_INVALID');
+    const notBoolean = (await admin.put('/api/retention/archives-regime').send({ publicLaw: 'oui' }).expect(400)).body.error.details[0];
+    expect(notBoolean.code).toBe('ARCHIVES_PUBLIC_LAW_INVALID');
+    // What public_law means now: public archives under 1° or 2° of L.211-4, not « droit public » (column name kept).
+    expect(notBoolean.message).toBe('Archives publiques (1° ou 2° de l’article L.211-4 du Code du patrimoine) : oui (true) ou non (false).');
     await admin.put('/api/retention/archives-regime').send({ publicLaw: true }).expect(200);
     const report = (await admin.post('/api/retention/purge-reports').expect(201)).body as { id: string; report: { documents: { id: string }[] } };
     expect(report.report.documents.map((d) => d.id)).toEqual([gone.doc]);

@@ -321,6 +321,7 @@ describe('retention, legal holds, purge and access requests', () => {
     expect(policy).toMatchObject({ years: 20, label: 'Projet personnalisé et compte rendu de synthèse d’une personne admise mineure' });
     expect(policy.basis).toMatch(/C\. civ\. art\. 2226 al\. 2/);
     expect(policy.basis).toMatch(/2235/);
+    expect(policy.basis).toMatch(/CPP art\. 7 al\. 3.*CPP art\. 10 al\. 1.*porter cette durée à 30 ans/);
 
     // Without the rule, the child's projet would go after 10 March 2036 (majority + 10), the teen's after 30 June 2025.
     const in2036 = await ends('2036-03-11');

@@ -17,7 +17,7 @@ import { scanOf } from '../paper/scan-fixtures';
 import { run, writeTemp } from '../rendering-pdf/pdf-tools';
 import { ESTABLISHMENT, extractSignature, now, openssl, pdfsig, signedTree, tempFile, workDir } from './seal-tools';
 
-const tsaConfig = (url: string, extra: Partial<TsaConfig> = {}): TsaConfig => ({ url, policyOid: null, username: null, password: null, timeoutMs: 5000, trustedRootsPem: null, ...extra });
+const tsaConfig = (url: string, extra: Partial<TsaConfig> = {}): TsaConfig => ({ url, policyOid: null, username: null, password: null, timeoutMs: 5000, trustedRootsPem: null, qualified: false, ...extra });
 
 describe('PAdES B-T seal: an RFC 3161 signature-time-stamp token from the TSA', () => {
   let identity: SealIdentity;
@@ -114,6 +114,8 @@ describe('PAdES B-T seal: an RFC 3161 signature-time-stamp token from the TSA', 
   it('a seal without a TSA has no token (B-B): verification says so', async () => {
     const bb = await sealDocument(signedTree(), identity, { signingTime, render: { pictogramsDir: PICTOGRAMS_DIR } });
     expect(verifyPades(bb)).toMatchObject({ ok: true, timestamp: null });
+    // The seal's own time, /M in the signed bytes (second precision): what archive:verify --trust judges a B-B seal's path at.
+    expect(verifyPades(bb).signingTime?.toISOString()).toBe(new Date(Math.floor(signingTime.getTime() / 1000) * 1000).toISOString());
   });
 
   it.each([

@@ -5,9 +5,11 @@ import { Readable } from 'node:stream';
 import { DataJobsService, RetentionService, archiveParams } from '@carepact/archive';
 import { NotFoundError, ValidationError } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
-import { StaffActor, assertCanSomewhere, auditActor } from '@carepact/identity';
+import { StaffActor, assertCan, assertCanSomewhere, auditActor, requireVisible } from '@carepact/identity';
+import { SignatureRequestsService, openRequestsSentence } from '@carepact/signing';
 import { Actor } from '../http/auth.guard';
 import { ParseIdPipe } from '../http/parse-id.pipe';
+import { dataJobForApi } from './data-job-api-view';
 
 type Json = Record<string, unknown>;
 
@@ -24,6 +26,7 @@ export class RetentionController {
     private readonly tx: TransactionRunner,
     private readonly retention: RetentionService,
     private readonly jobs: DataJobsService,
+    private readonly requests: SignatureRequestsService,
   ) {}
 
   @Get('retention/policies')
@@ -41,13 +44,40 @@ export class RetentionController {
   }
 
   @Put('residents/:id/departure')
-  @ApiOperation({ summary: 'Fin de l’accompagnement d’une personne (point de départ de la conservation) : { "departedOn": "AAAA-MM-JJ" | null } (journalisé)' })
+  @ApiOperation({
+    summary:
+      'Fin de l’accompagnement d’une personne (point de départ de la conservation) : { "departedOn": "AAAA-MM-JJ" | null, "cancelOpenRequests"?: boolean } (journalisé). ' +
+      'La réponse nomme ses demandes de signature encore en cours (openSignatureRequests, warning) : sans cancelOpenRequests elles se poursuivent jusqu’à leur échéance ; ' +
+      'avec cancelOpenRequests: true elles sont annulées dans la même action, motif « Départ de la personne le … » (cancelledSignatureRequests)',
+  })
   async departure(@Actor() actor: StaffActor, @Param('id', ParseIdPipe) id: string, @Body() body: Json) {
     assertCanSomewhere(actor, 'records.manage');
     const departedOn = body?.departedOn === null ? null : typeof body?.departedOn === 'string' ? body.departedOn : undefined;
     if (departedOn === undefined) throw new ValidationError([{ field: 'departedOn', code: 'INVALID_DATE', message: 'Date attendue au format AAAA-MM-JJ (ou null).' }]);
-    await this.tx.run((em) => this.retention.recordDeparture(em, auditActor(actor), actor.organisationId, id, departedOn));
-    return { residentId: id, departedOn };
+    const cancel = body?.cancelOpenRequests;
+    if (cancel !== undefined && typeof cancel !== 'boolean')
+      throw new ValidationError([{ field: 'cancelOpenRequests', code: 'INVALID_BOOLEAN', message: 'true pour annuler les demandes de signature en cours avec le départ, false ou absent sinon.' }]);
+    if (cancel && departedOn === null)
+      throw new ValidationError([{ field: 'cancelOpenRequests', code: 'NO_DEPARTURE', message: 'Les demandes de signature ne sont annulées qu’avec une date de fin de l’accompagnement.' }]);
+    return this.tx.run(async (em) => {
+      // Her establishment's records manager only (as the console's form): another establishment's
+      // administrator gets the 404 her file answers, not her departure nor her open requests (the
+      // code review of session 17: the answer names the documents and the signers awaited).
+      const [r] = (await em.query(`SELECT establishment_id AS "establishmentId" FROM residents WHERE id = $1 AND organisation_id = $2`, [id, actor.organisationId])) as { establishmentId: string }[];
+      requireVisible(actor, r, () => new NotFoundError('RESIDENT_NOT_FOUND', 'Personne introuvable.'));
+      assertCan(actor, 'records.manage', r.establishmentId);
+      await this.retention.recordDeparture(em, auditActor(actor), actor.organisationId, id, departedOn);
+      // With the departure, or left to run until their deadline (the purge keeps a document « en signature »).
+      const cancelled = cancel && departedOn ? await this.requests.cancelForDeparture(em, actor, id, departedOn) : [];
+      const open = departedOn ? await this.requests.openForResident(em, actor.organisationId, id) : [];
+      return {
+        residentId: id,
+        departedOn,
+        openSignatureRequests: open,
+        ...(cancel ? { cancelledSignatureRequests: cancelled } : {}),
+        ...(open.length ? { warning: `${openRequestsSentence(open)} ${open.length === 1 ? 'Elle se poursuit' : 'Elles se poursuivent'} jusqu’à ${open.length === 1 ? 'son' : 'leur'} échéance ; pour ${open.length === 1 ? 'l’annuler' : 'les annuler'} avec le départ : cancelOpenRequests: true.` } : {}),
+      };
+    });
   }
 
   @Get('legal-holds')
@@ -89,14 +119,14 @@ export class RetentionController {
   }
 
   @Get('retention/archives-regime')
-  @ApiOperation({ summary: 'Régime des archives de l’organisme : droit public (archives publiques, visa requis pour purger) et durée en base active (mois) avant l’archive intermédiaire' })
+  @ApiOperation({ summary: 'Régime des archives de l’organisme : archives publiques (1° ou 2° de l’article L.211-4 du Code du patrimoine ; visa requis pour purger) et durée en base active (mois) avant l’archive intermédiaire' })
   archivesRegime(@Actor() actor: StaffActor) {
     assertCanSomewhere(actor, 'records.manage');
     return this.retention.archivesRegime(this.tx.manager, actor.organisationId);
   }
 
   @Put('retention/archives-regime')
-  @ApiOperation({ summary: 'Changer le régime des archives : { publicLaw?: boolean, activeBaseMonths?: 0…1200 } (journalisé)' })
+  @ApiOperation({ summary: 'Changer le régime des archives : { publicLaw?: boolean — archives publiques (1° ou 2° de l’article L.211-4 du Code du patrimoine), activeBaseMonths?: 0…1200 } (journalisé)' })
   setArchivesRegime(@Actor() actor: StaffActor, @Body() body: Json) {
     assertCanSomewhere(actor, 'records.manage');
     return this.tx.run((em) => this.retention.setArchivesRegime(em, auditActor(actor), actor.organisationId, { publicLaw: body?.publicLaw, activeBaseMonths: body?.activeBaseMonths }));
@@ -122,7 +152,7 @@ export class RetentionController {
   @HttpCode(202)
   @ApiOperation({
     summary:
-      'Demande d’accès d’une personne (RGPD art. 15) : { residentId, request?: { from: "person" | "representative", receivedOn: "AAAA-MM-JJ", statement } } — un zip de tout ce qui est conservé sur elle, en tâche de fond. `request` (la demande reçue) est obligatoire pour une personne en archive intermédiaire (400 ACCESS_REQUEST_STATEMENT_REQUIRED) ; journalisé : archive.opened_for_access_request',
+      'Demande d’accès d’une personne (RGPD art. 15) ou, après son décès, d’un ayant droit, concubin ou partenaire de PACS (CSP L.1110-4 V, L.1111-7) : { residentId, request?: { from: "person" | "representative" | "ayant_droit", receivedOn: "AAAA-MM-JJ", statement, et pour un ayant droit purpose: "causes_of_death" | "defend_memory" | "assert_rights", deceasedOn: "AAAA-MM-JJ", deceasedObjection: "none" | "recorded" } } — un zip de tout ce qui est conservé sur elle, en tâche de fond. `request` (la demande reçue) est obligatoire pour une personne en archive intermédiaire (400 ACCESS_REQUEST_STATEMENT_REQUIRED) ; opposition de la personne décédée : 400 HEIR_ACCESS_OBJECTED_BY_DECEASED ; journalisé : archive.opened_for_access_request ou archive.opened_for_heir_request',
   })
   accessRequest(@Actor() actor: StaffActor, @Body() body: Json) {
     assertCanSomewhere(actor, 'records.manage');
@@ -134,15 +164,18 @@ export class RetentionController {
 
   @Get('data-jobs')
   @ApiOperation({ summary: 'Les dernières tâches (exports, demandes d’accès, purges) et leur avancement' })
-  list(@Actor() actor: StaffActor) {
+  async list(@Actor() actor: StaffActor) {
     assertCanSomewhere(actor, 'records.manage');
-    return this.jobs.list(this.tx.manager, actor.organisationId);
+    const jobs = await this.jobs.list(this.tx.manager, actor.organisationId);
+    const subjects = await this.jobs.subjectsOf(this.tx.manager, actor.organisationId, jobs);
+    return jobs.map((j) => dataJobForApi(actor, j, subjects)).filter((j) => j !== null);
   }
 
   @Get('data-jobs/:id')
   async get(@Actor() actor: StaffActor, @Param('id', ParseIdPipe) id: string) {
     assertCanSomewhere(actor, 'records.manage');
-    const job = await this.jobs.get(this.tx.manager, actor.organisationId, id);
+    const found = await this.jobs.get(this.tx.manager, actor.organisationId, id);
+    const job = found && dataJobForApi(actor, found, await this.jobs.subjectsOf(this.tx.manager, actor.organisationId, [found]));
     if (!job) throw new NotFoundError('DATA_JOB_NOT_FOUND', 'Tâche introuvable.');
     return job;
   }

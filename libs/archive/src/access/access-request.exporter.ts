@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { AuditActor, AuditService } from '@carepact/audit';
-import { NotFoundError, canonicalJson } from '@carepact/common';
+import { NotFoundError, canonicalJson, formatDateFr } from '@carepact/common';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { TransactionRunner } from '@carepact/database';
 import { BlobStore, VersionAnnex, archivedResidents } from '@carepact/documents';
@@ -11,6 +11,7 @@ import { signManifest } from '../archive-exporter.service';
 import { StreamingZip } from '../zip-writer';
 import { AnnexPackager, soleSignatureRecords } from '../annex-package';
 import { sealedEditionFiles } from '../sealed-editions';
+import { ACCESS_REQUEST_FROM_LABELS, AccessRequestStatement, HEIR_PURPOSE_LABELS, monthsAfter } from './access-request-statement';
 
 export interface AccessProgress {
   phase: 'dossier' | 'documents' | 'journal' | 'done';
@@ -33,9 +34,7 @@ export interface AccessExportResult {
 /** Secrets and internal keys never handed out, even to the person (hashes of tokens and codes). */
 const SIGNER_SECRETS = ['access_code_hash', 'access_code_expires_at', 'access_code_failures'];
 
-const README = `Demande d’accès — article 15 du RGPD
-
-Ce paquet contient toutes les données que l’établissement conserve dans CarePact sur la personne :
+const README_CONTENT = `Ce paquet contient toutes les données que l’établissement conserve dans CarePact sur la personne :
 - personne.json : le dossier (identité, séjour, préférences, contacts, mesures de protection et
   leurs titulaires, gels éventuels) ;
 - documents/<id>/document.json : chaque document, ses versions avec les données saisies et les
@@ -60,6 +59,54 @@ Les empreintes de jetons et de codes d’accès ne sont pas communiquées (sécu
 signature).
 `;
 
+/** « 3 décembre 2026 » (the README is plain text, read by the person: no ISO date). */
+const dayFr = (day: string) => formatDateFr(day);
+
+/**
+ * LISEZMOI.txt: which request this zip answers, then what it holds. It goes to whoever asked (the
+ * person, her representative, or a deceased person's ayant droit), so it quotes her own request as
+ * staff recorded it (its text is hers; the audit chain keeps only its SHA-256), with who asked, the
+ * day it was received, the answer's due date(s) and the legal basis: RGPD art. 15 (answer within a
+ * month, art. 12(3)), or for an ayant droit CSP L.1110-4 V and L.1111-7 with the stated purpose (eight
+ * days, two months for information more than five years old). Without a recorded request (a person
+ * still in the active base, where it is optional; or a statement redacted at purge): art. 15 alone.
+ */
+export function accessRequestReadme(request: AccessRequestStatement | null): string {
+  if (!request) return `Demande d’accès — article 15 du RGPD\n\n${README_CONTENT}`;
+  const heir = request.from === 'ayant_droit' ? request.heir : undefined;
+  const who = ACCESS_REQUEST_FROM_LABELS[request.from];
+  const lines = [
+    heir
+      ? 'Demande d’accès d’un ayant droit — articles L.1110-4 V et L.1111-7 du Code de la santé publique'
+      : 'Demande d’accès — article 15 du RGPD',
+    '',
+    'La demande à laquelle ce paquet répond :',
+    `- demandée par : ${who.charAt(0).toLowerCase()}${who.slice(1)} ;`,
+    `- reçue le ${dayFr(request.receivedOn)} ;`,
+  ];
+  if (heir) {
+    lines.push(
+      `- décès de la personne le ${dayFr(heir.deceasedOn)} ; aucune opposition de sa part à la communication de ses informations après son décès n’est enregistrée ;`,
+      `- motif indiqué : ${HEIR_PURPOSE_LABELS[heir.purpose].charAt(0).toLowerCase()}${HEIR_PURPOSE_LABELS[heir.purpose].slice(1)} ;`,
+      request.answerDueOlderInformation
+        ? `- réponse due au plus tard le ${dayFr(request.answerDue)} (huit jours), et le ${dayFr(request.answerDueOlderInformation)} pour les informations de plus de cinq ans (deux mois) ;`
+        : request.answerDue === monthsAfter(request.receivedOn, 2)
+          ? `- réponse due au plus tard le ${dayFr(request.answerDue)} (deux mois : les informations datent de plus de cinq ans) ;`
+          : `- réponse due au plus tard le ${dayFr(request.answerDue)} (huit jours) ;`,
+      '- fondement : Code de la santé publique, article L.1110-4 V (communication aux ayants droit, au concubin ou au partenaire de PACS d’une personne décédée, dans la mesure nécessaire au motif indiqué) et article L.1111-7 (délais de communication) ;',
+      // The zip is not sorted by purpose (the code review of session 17): say so, rather than claim a limit it does not apply.
+      '- ce dossier contient tout ce que l’établissement conserve sur la personne, sans tri : seules les informations nécessaires au motif indiqué peuvent être communiquées au demandeur ; l’établissement fait ce tri avant tout envoi (Code de la santé publique, article L.1110-4 V) ;',
+    );
+  } else {
+    lines.push(
+      `- réponse due au plus tard le ${dayFr(request.answerDue)} (un mois après sa réception, RGPD article 12.3 ; ce délai peut être prolongé de deux mois, la personne étant informée du motif) ;`,
+      '- fondement : droit d’accès de la personne concernée, article 15 du RGPD ;',
+    );
+  }
+  lines.push(`- la demande, telle que l’établissement l’a enregistrée : « ${request.statement} ».`, '', README_CONTENT);
+  return lines.join('\n');
+}
+
 /**
  * A resident's access request (RGPD art. 15; CASF L.311-3 5°, access to the information about
  * them): one zip of everything held about them, streamed to `out`. Audited (`rgpd.access_exported`)
@@ -78,7 +125,17 @@ export class AccessRequestExporter {
     this.sealer = new PadesSealer(config);
   }
 
-  async export(organisationId: string, residentId: string, out: string, actor: AuditActor, onProgress: (p: AccessProgress) => void = () => undefined): Promise<AccessExportResult> {
+  /** `ground`: why the content goes out — her own request (RGPD art. 15), or, once she has died, an ayant droit's (CSP L.1110-4 V, L.1111-7; DataJobsService.requestAccess). */
+  async export(
+    organisationId: string,
+    residentId: string,
+    out: string,
+    actor: AuditActor,
+    onProgress: (p: AccessProgress) => void = () => undefined,
+    ground: 'RGPD art. 15' | 'CSP L.1110-4 V, L.1111-7' = 'RGPD art. 15',
+    /** The request this zip answers, as staff recorded it (null: none recorded, or redacted): LISEZMOI.txt names it. */
+    request: AccessRequestStatement | null = null,
+  ): Promise<AccessExportResult> {
     const em = this.tx.manager;
     const [resident] = (await em.query(`SELECT * FROM residents WHERE id = $1 AND organisation_id = $2`, [residentId, organisationId])) as Record<string, unknown>[];
     if (!resident) throw new NotFoundError('RESIDENT_NOT_FOUND', 'Personne introuvable.');
@@ -98,7 +155,7 @@ export class AccessRequestExporter {
 
     const zip = new StreamingZip(out);
     try {
-      await zip.add('LISEZMOI.txt', Buffer.from(README, 'utf8'));
+      await zip.add('LISEZMOI.txt', Buffer.from(accessRequestReadme(request), 'utf8'));
       await zip.add('personne.json', json({ personne: resident, contacts, mesuresDeProtection: measures, titulairesDesMesures: holders, gels: holds }));
       onProgress({ phase: 'dossier', done: 1, total: 1 });
       const annexes = new AnnexPackager(zip, this.blobs, 'documents-remis');
@@ -144,7 +201,7 @@ export class AccessRequestExporter {
           events,
           // The chain's payloads are flat: the archive's day, and on what ground its content went out.
           intermediateArchiveSince: archivedSince ?? null,
-          archiveContentIncludedFor: archivedSince ? 'RGPD art. 15' : null,
+          archiveContentIncludedFor: archivedSince ? ground : null,
         },
       });
       onProgress({ phase: 'done', done: 1, total: 1 });

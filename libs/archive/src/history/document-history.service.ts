@@ -1,11 +1,14 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { AuditEventRow, AuditService, auditEventFromRow, withoutStaffFreeText } from '@carepact/audit';
 import { DocumentSubtype, NotFoundError, canonicalJson, sha256Hex } from '@carepact/common';
+import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { TransactionRunner } from '@carepact/database';
 import { BlobStore, DocumentEntity, DocumentsRepository, archiveReadable } from '@carepact/documents';
 import { IdentityRepository, StaffActor, assertCan, auditActor, can, visibleEstablishments } from '@carepact/identity';
-import { SigningRepository, dateTime } from '@carepact/signing';
+import { SigningRepository, dateTime, timestampLabel, tsaChainCheck } from '@carepact/signing';
 import { EntityManager } from 'typeorm';
+import type { X509Certificate } from 'node:crypto';
+import { certificatesFromPem } from '../cms-verify';
 import { verifyPades } from '../pades-verify';
 import { annexCheckName, historyLabel, renditionCheckName, sealCheckName, sealEditionLabel } from './history-labels';
 
@@ -106,6 +109,7 @@ export class DocumentHistoryService {
     private readonly identity: IdentityRepository,
     private readonly blobs: BlobStore,
     private readonly audit: AuditService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async history(actor: StaffActor, documentId: string): Promise<DocumentHistory> {
@@ -213,6 +217,8 @@ export class DocumentHistoryService {
       versions.map((v) => v.id),
     );
     const number = new Map(versions.map((v) => [v.id, v.number]));
+    // The roots the installation trusts for its time-stamping authority (SEAL_TSA_CA): what `archive:verify` uses by default too.
+    const tsaRoots = this.config.seal.tsa?.trustedRootsPem ? certificatesFromPem(this.config.seal.tsa.trustedRootsPem) : null;
     for (const r of renditions) {
       const what = renditionCheckName(number.get(r.versionId), r.format, r.variant);
       const bytes = await this.blobs.unchecked(em, r.blobSha256);
@@ -243,18 +249,16 @@ export class DocumentHistoryService {
           ok: pades.ok,
           detail: pades.ok ? `certificat : ${pades.signer?.subject.replace(/\n/g, ', ') ?? 'inconnu'}` : pades.reason,
         });
-        // The seal's time (PAdES B-T: the TSA's token, checked on its own; B-B: the server's clock only).
+        // The seal's time (PAdES B-T: the TSA's token, checked on its own; B-B: the server's clock only),
+        // « qualifié » only when the operator declared the TSA so when it sealed (SEAL_TSA_QUALIFIED, eIDAS art. 42).
+        const stampName = timestampLabel(seal.evidence.sealTime?.source === 'tsa' && seal.evidence.sealTime.qualified, 'lower');
         if (pades.ok)
           checks.push(
             pades.timestamp === null
               ? { what: `${what} — horodatage`, ok: true, detail: 'aucun : le cachet ne porte pas d’horodatage qualifié (heure du serveur de l’établissement)' }
               : pades.timestamp.ok
-                ? {
-                    what: `${what} — horodatage (jeton RFC 3161 : empreinte de la signature, signature de l’autorité)`,
-                    ok: true,
-                    detail: `horodaté le ${dateTime(pades.timestamp.genTime.toISOString())} par ${pades.timestamp.tsaCertificate.subject.replace(/\n/g, ', ')}`,
-                  }
-                : { what: `${what} — horodatage (jeton RFC 3161 : empreinte de la signature, signature de l’autorité)`, ok: false, detail: `TIMESTAMP_INVALID : ${pades.timestamp.reason}` },
+                ? timestampTrustCheck(`${what} — ${stampName}`, pades.timestamp, tsaRoots)
+                : { what: `${what} — ${stampName} (jeton RFC 3161 : empreinte de la signature, signature de l’autorité)`, ok: false, detail: `TIMESTAMP_INVALID : ${pades.timestamp.reason}` },
           );
         const evidence = sha256Hex(canonicalJson(seal.evidence));
         checks.push({ what: `${what} — preuve (JSON)`, ok: evidence === seal.evidenceSha256, detail: evidence === seal.evidenceSha256 ? null : `empreinte ${evidence} au lieu de ${seal.evidenceSha256}` });
@@ -277,6 +281,29 @@ export class DocumentHistoryService {
     assertCan(actor, 'document.read', doc.establishmentId);
     return doc;
   }
+}
+
+/**
+ * A valid token's check, with whether its authority chains to the installation's roots (SEAL_TSA_CA),
+ * as `archive:verify` reports it: TIMESTAMP_UNTRUSTED when it does not; said « non vérifiée » when no
+ * roots are configured. `what`: the seal's name and what the timestamp is called (timestampLabel).
+ */
+function timestampTrustCheck(what: string, ts: Extract<NonNullable<ReturnType<typeof verifyPades>['timestamp']>, { ok: true }>, roots: X509Certificate[] | null): VerificationCheck {
+  const authority = ts.tsaCertificate.subject.replace(/\n/g, ', ');
+  const stamped = `horodaté le ${dateTime(ts.genTime.toISOString())} par ${authority}`;
+  // The seal's own path rules (tsaChainCheck: CA, keyCertSign, pathLen, validity at the certified time).
+  const chain = roots ? tsaChainCheck(ts.tsaCertificate, ts.certificates, roots, ts.genTime) : null;
+  const trusted = chain ? chain.ok : null;
+  return {
+    what: `${what} (jeton RFC 3161 : empreinte de la signature, signature de l’autorité, autorité de confiance)`,
+    ok: trusted !== false,
+    detail:
+      trusted === null
+        ? `${stamped} ; autorité non vérifiée : aucune autorité d’horodatage de confiance configurée (SEAL_TSA_CA)`
+        : trusted
+          ? `${stamped} ; autorité rattachée à une autorité de confiance (SEAL_TSA_CA)`
+          : `TIMESTAMP_UNTRUSTED : ${stamped}, une autorité qui ne se rattache à aucune autorité d’horodatage de confiance (SEAL_TSA_CA) : ${chain!.reason}`,
+  };
 }
 
 function hashCheck(what: string, bytes: Buffer, expected: string): VerificationCheck {

@@ -30,9 +30,11 @@ const LABELS: Record<string, string> = {
   'archive.exported': 'Archive exportée',
   'archive.opened': 'Archive intermédiaire ouverte par un administrateur (motif enregistré)',
   'archive.opened_for_access_request': 'Contenu de l’archive intermédiaire exporté pour une demande d’accès de la personne (RGPD art. 15, demande enregistrée)',
-  'retention.archives_regime_changed': 'Régime des archives changé (droit public, durée en base active)',
+  'archive.opened_for_heir_request': 'Contenu de l’archive intermédiaire exporté pour la demande d’un ayant droit, concubin ou partenaire de PACS d’une personne décédée (Code de la santé publique, art. L.1110-4 V et L.1111-7, demande enregistrée)',
+  'retention.archives_regime_changed': 'Régime des archives changé (archives publiques, 1° ou 2° de l’article L.211-4 du Code du patrimoine ; durée en base active)',
   'data_job.requested': 'Export demandé (archive, demande d’accès ou purge)',
   'data_job.refused': 'Export refusé à son exécution : l’archive intermédiaire n’était plus ouverte',
+  'data_job.request_redacted': 'Demande d’accès réduite à son empreinte : la personne a été supprimée au terme de sa conservation',
   'signature.created': 'Demande de signature créée',
   'signature.cancelled': 'Demande de signature annulée',
   'signature.expired': 'Demande de signature expirée',
@@ -68,6 +70,8 @@ const LABELS: Record<string, string> = {
   'signature.seal_retried': 'Scellement relancé',
   'signature.handed_over': 'Document remis en main propre',
   'signature.countersign_window_closed': 'Délai de contresignature clos',
+  'signature.reminder_skipped': 'Relance non envoyée : personne en archive intermédiaire',
+  'signature.email_skipped': 'E-mail non envoyé : personne en archive intermédiaire',
 };
 
 export function historyLabel(action: string): string {

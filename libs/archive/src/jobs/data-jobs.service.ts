@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
-import { AuditActor, AuditService } from '@carepact/audit';
+import { AuditActor, AuditService, auditActorLabel } from '@carepact/audit';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, calendarDayIn, isDomainError, sha256Hex } from '@carepact/common';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { TransactionRunner } from '@carepact/database';
@@ -12,6 +12,7 @@ import { OutboxService, PermanentJobError } from '@carepact/queue';
 import { EntityManager } from 'typeorm';
 import { AccessRequestExporter } from '../access/access-request.exporter';
 import { AccessRequestStatement, accessRequestStatementOf, accessRequestStatementRequired } from '../access/access-request-statement';
+import { heirRequestChecked } from '../access/heir-request';
 import { ArchiveExporter, archiveSubjectIn, archiveSubjectNotFound } from '../archive-exporter.service';
 import { ArchiveScope } from '../archive.types';
 import { EliminationVisa, PURGE_ARCHIVES_VISA_REQUIRED_MESSAGE, PurgeReport, RetentionService, eliminationVisaOf, visaPayload } from '../retention/retention.service';
@@ -22,9 +23,15 @@ export type DataJobStatus = 'queued' | 'running' | 'done' | 'failed';
 
 export type DataJobParams =
   | { kind: 'archive_export'; scope: 'document' | 'resident' | 'establishment'; id: string; from?: string; to?: string }
-  | { kind: 'access_request'; residentId: string; request?: AccessRequestStatement }
+  | { kind: 'access_request'; residentId: string; request?: AccessRequestStatement | RedactedAccessRequest }
   | { kind: 'purge_report'; day: string }
   | { kind: 'purge_run'; reportId: string; visa?: EliminationVisa };
+
+/** An access request's statement once its person was purged (RetentionService redactAccessRequests): the SHA-256 the audit chain refers to, nothing else. */
+export interface RedactedAccessRequest {
+  statementSha256: string;
+  redacted: 'purge';
+}
 
 export interface DataJobView {
   id: string;
@@ -78,12 +85,12 @@ const PROGRESS_EVERY_MS = 500;
 
 /** An access request's statement as the audit chain keeps it: the staff's words as their SHA-256 only. */
 function statementPayload(r: AccessRequestStatement): Record<string, string> {
-  return { requestFrom: r.from, requestReceivedOn: r.receivedOn, requestAnswerDue: r.answerDue, requestStatementSha256: sha256Hex(r.statement) };
+  // An ayant droit's request (CSP L.1110-4 V): its purpose, the day of the death, no objection of the deceased, the CSP deadlines.
+  const heir: Record<string, string> = r.heir ? { requestPurpose: r.heir.purpose, requestDeceasedOn: r.heir.deceasedOn, requestDeceasedObjection: r.heir.deceasedObjection } : {};
+  const older: Record<string, string> = r.answerDueOlderInformation ? { requestAnswerDueOlderInformation: r.answerDueOlderInformation } : {};
+  return { requestFrom: r.from, requestReceivedOn: r.receivedOn, requestAnswerDue: r.answerDue, ...older, requestStatementSha256: sha256Hex(r.statement), ...heir };
 }
 
-function label(actor: AuditActor): string {
-  return `${actor.type}:${actor.id ?? ''}`;
-}
 
 /**
  * Long work run by the worker with its progress in PostgreSQL (`data_jobs`): archive packages
@@ -160,21 +167,29 @@ export class DataJobsService {
    * the audit chain keeps its SHA-256 (as other staff free text, @carepact/audit staff-free-text.ts),
    * in `data_job.requested` and in `archive.opened_for_access_request`, which says the archive's
    * content is exported for an art. 15 request, on which day it was received and when the answer is
-   * due (art. 12(3)).
+   * due (art. 12(3)). A deceased person's ayant droit, concubin or partenaire de PACS (`from:
+   * 'ayant_droit'`) is answered under the CSP (L.1110-4 V, L.1111-7), not art. 15: the statement
+   * carries the purpose, the day of the death and no objection of the deceased, the person's file
+   * must show her accompaniment ended (heir-request.ts), the deadline is the CSP's, and the event is
+   * `archive.opened_for_heir_request`.
    */
   async requestAccess(em: EntityManager, actor: StaffActor, residentId: string, requestInput?: unknown): Promise<DataJobView> {
     requireVisible(actor, await archiveSubjectIn(em, 'resident', residentId, actor.organisationId), archiveSubjectNotFound('resident'));
-    const request = accessRequestStatementOf(requestInput, calendarDayIn(new Date()));
+    const stated = accessRequestStatementOf(requestInput, calendarDayIn(new Date()));
+    // An ayant droit's request: the person's file must show her accompaniment ended; the CSP deadlines (heir-request.ts).
+    const request = stated && (await heirRequestChecked(em, actor.organisationId, residentId, stated));
     const { archivedSince } = await archiveState(em, actor, residentId);
     if (archivedSince && !request) throw accessRequestStatementRequired();
     const job = await this.record(em, auditActor(actor), actor.organisationId, request ? { kind: 'access_request', residentId, request } : { kind: 'access_request', residentId });
+    // A deceased person's ayant droit is answered under the CSP (L.1110-4 V, L.1111-7), not RGPD art. 15 (recital 27).
+    const heir = request?.from === 'ayant_droit';
     if (archivedSince && request)
       await this.audit.append(em, {
         chainId: actor.organisationId,
         actor: auditActor(actor),
-        action: 'archive.opened_for_access_request',
+        action: heir ? 'archive.opened_for_heir_request' : 'archive.opened_for_access_request',
         subject: { type: 'resident', id: residentId },
-        payload: { jobId: job.id, legalBasis: 'RGPD art. 15', archivedSince, contentExported: true, ...statementPayload(request) },
+        payload: { jobId: job.id, legalBasis: heir ? 'CSP L.1110-4 V, L.1111-7' : 'RGPD art. 15', archivedSince, contentExported: true, ...statementPayload(request) },
       });
     return job;
   }
@@ -187,7 +202,7 @@ export class DataJobsService {
   private async record(em: EntityManager, actor: AuditActor, organisationId: string, params: DataJobParams & { kind: 'archive_export' | 'access_request' | 'purge_run' }): Promise<DataJobView> {
     const [row] = (await em.query(
       `INSERT INTO data_jobs (organisation_id, kind, params, status, requested_by, created_at) VALUES ($1, $2, $3, 'queued', $4, now()) RETURNING id`,
-      [organisationId, params.kind, JSON.stringify(params), label(actor)],
+      [organisationId, params.kind, JSON.stringify(params), auditActorLabel(actor)],
     )) as { id: string }[];
     await this.outbox.enqueue(em, 'data.run', { dataJobId: row.id }, { key: row.id, organisationId });
     const subject =
@@ -197,7 +212,7 @@ export class DataJobsService {
           ? { type: params.scope, id: params.id }
           : { type: 'data_job', id: params.reportId };
     const visa = params.kind === 'purge_run' ? visaPayload(params.visa) : {};
-    const request = params.kind === 'access_request' && params.request ? statementPayload(params.request) : {};
+    const request = params.kind === 'access_request' && params.request && 'statement' in params.request ? statementPayload(params.request) : {};
     await this.audit.append(em, { chainId: organisationId, actor, action: 'data_job.requested', subject, payload: { jobId: row.id, kind: params.kind, ...visa, ...request } });
     return (await this.get(em, organisationId, row.id))!;
   }
@@ -209,7 +224,7 @@ export class DataJobsService {
       const [row] = (await em.query(
         `INSERT INTO data_jobs (organisation_id, kind, params, status, done, total, report, requested_by, created_at, finished_at)
          VALUES ($1, 'purge_report', $2, 'done', $3, $3, $4, $5, now(), now()) RETURNING id`,
-        [organisationId, JSON.stringify({ kind: 'purge_report', day: report.day }), report.documents.length + report.residents.length, JSON.stringify(report), label(actor)],
+        [organisationId, JSON.stringify({ kind: 'purge_report', day: report.day }), report.documents.length + report.residents.length, JSON.stringify(report), auditActorLabel(actor)],
       )) as { id: string }[];
       await this.audit.append(em, {
         chainId: organisationId,
@@ -320,7 +335,12 @@ export class DataJobsService {
       report = { documents: r.documents, files: r.files, sealed: r.sealed, annexes: r.annexes, events: r.events, manifestSha256: r.manifestSha256 };
     } else if (params.kind === 'access_request') {
       file = this.resultFile(dataJobId);
-      const r = await this.access.export(org, params.residentId, file, actor, (p) => progress(p.phase, p.done, p.total, p.done === p.total));
+      // A deceased person's ayant droit: the content goes out under the CSP, not RGPD art. 15 (requestAccess).
+      const heir = !!params.request && 'from' in params.request && params.request.from === 'ayant_droit';
+      const r = await this.access.export(org, params.residentId, file, actor, (p) => progress(p.phase, p.done, p.total, p.done === p.total), heir ? 'CSP L.1110-4 V, L.1111-7' : 'RGPD art. 15',
+        // LISEZMOI.txt names the request it answers (its statement redacted at purge: none to name).
+        params.request && 'statement' in params.request ? params.request : null,
+      );
       report = { documents: r.documents, files: r.files, annexes: r.annexes, events: r.events, manifestSha256: r.manifestSha256 };
     } else if (params.kind === 'purge_run') {
       const [source] = (await this.tx.manager.query(`SELECT report FROM data_jobs WHERE id = $1 AND organisation_id = $2 AND kind = 'purge_report'`, [params.reportId, org])) as { report: PurgeReport }[];
@@ -401,7 +421,7 @@ export class DataJobsService {
 
   /** download's checks, in its transaction: the requester only, who still sees the subject and, for a package, still has its archives open. */
   private async assertMayDownload(em: EntityManager, actor: StaffActor, job: DataJobView): Promise<void> {
-    if (job.requestedBy !== label(auditActor(actor)))
+    if (job.requestedBy !== auditActorLabel(auditActor(actor)))
       throw new ForbiddenError(
         'DATA_JOB_NOT_YOURS',
         'Seul le membre du personnel qui l’a demandé peut télécharger ce fichier : il contient des documents exportés pour lui seul. Si vous en avez besoin, faites votre propre demande.',

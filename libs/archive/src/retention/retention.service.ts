@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { Injectable } from '@nestjs/common';
-import { AuditActor, AuditService } from '@carepact/audit';
+import { AuditActor, AuditService, auditActorLabel } from '@carepact/audit';
 import { ConflictError, NotFoundError, ValidationError, canonicalJson, sha256Hex, textProblem } from '@carepact/common';
 import { ARCHIVE_GRANT_MINUTES, archiveState } from '@carepact/documents';
 import { StaffActor, assertCan, auditActor, requireVisible } from '@carepact/identity';
@@ -110,6 +110,18 @@ export function eliminationVisaOf(raw: unknown): EliminationVisa | null {
   const text = (x: unknown) => (typeof x === 'string' ? x.trim() : '');
   const visa = { reference: text(v.reference), date: text(v.date), signatory: text(v.signatory) };
   if (!visa.reference && !visa.date && !visa.signatory) return null;
+  const errors = eliminationVisaErrors(visa);
+  if (errors.length) throw new ValidationError(errors);
+  return visa;
+}
+
+/**
+ * Every problem of a visa at once, an empty field included (Code du patrimoine R.212-14: reference,
+ * date and signatory are all required): the console shows them together with the confirmation box's.
+ */
+export function eliminationVisaErrors(raw: { reference?: unknown; date?: unknown; signatory?: unknown }): { field: string; code: string; message: string }[] {
+  const text = (x: unknown) => (typeof x === 'string' ? x.trim() : '');
+  const visa = { reference: text(raw.reference), date: text(raw.date), signatory: text(raw.signatory) };
   const errors: { field: string; code: string; message: string }[] = [];
   const bad = (s: string, max: number) => s.length < 2 || s.length > max || /[\u0000-\u001f]/.test(s);
   if (bad(visa.reference, 200)) errors.push({ field: 'visa.reference', code: 'PURGE_VISA_REFERENCE_INVALID', message: 'Référence du visa requise (celle du bordereau d’élimination visé), de 2 à 200 caractères.' });
@@ -118,8 +130,7 @@ export function eliminationVisaOf(raw: unknown): EliminationVisa | null {
   else if (visa.date > parisToday()) errors.push({ field: 'visa.date', code: 'PURGE_VISA_DATE_INVALID', message: 'La date du visa ne peut être dans le futur.' });
   if (bad(visa.signatory, 200))
     errors.push({ field: 'visa.signatory', code: 'PURGE_VISA_SIGNATORY_INVALID', message: 'Indiquez le nom et la qualité de la personne qui a donné le visa : celle chargée du contrôle scientifique et technique de l’État sur les archives (art. R.212-14), par exemple la directrice des archives départementales.' });
-  if (errors.length) throw new ValidationError(errors);
-  return visa;
+  return errors;
 }
 
 /** The visa in an audit event's payload (flat: the journal keeps scalar values). */
@@ -129,7 +140,7 @@ export function visaPayload(visa: EliminationVisa | null | undefined): Record<st
 
 /** A purge of public archives (L.211-4, 1° or 2°) without the visa: 400, nothing asked (Code du patrimoine R.212-14). */
 export const PURGE_ARCHIVES_VISA_REQUIRED_MESSAGE =
-  'Les dossiers de l’organisation sont des archives publiques (Code du patrimoine, art. L.211-4) : leur élimination est interdite sans le visa, sur le bordereau d’élimination, de la personne chargée du contrôle scientifique et technique de l’État sur les archives (art. R.212-14). Indiquez la référence du visa, sa date, le nom et la qualité de son signataire.';
+  'Les dossiers de l’organisation sont des archives publiques (1° ou 2° de l’article L.211-4 du Code du patrimoine) : leur élimination est interdite sans le visa, sur le bordereau d’élimination, de la personne chargée du contrôle scientifique et technique de l’État sur les archives (art. R.212-14). Indiquez la référence du visa, sa date, le nom et la qualité de son signataire.';
 const IN_PROGRESS = ['generating', 'in_signature'];
 
 /** Today in Paris, YYYY-MM-DD (the establishments' legal day). */
@@ -170,7 +181,7 @@ export class RetentionService {
     if (typeof years !== 'number' || !Number.isInteger(years) || years < 1 || years > 100)
       throw new ValidationError([{ field: 'years', code: 'RETENTION_YEARS_INVALID', message: 'Durée en années entières, de 1 à 100.' }]);
     const before = (await this.policies(em, organisationId)).find((p) => p.subject === subject)!;
-    const by = actorLabel(actor);
+    const by = auditActorLabel(actor);
     await em.query(
       `INSERT INTO retention_policies (organisation_id, subject, years, updated_by, updated_at) VALUES ($1, $2, $3, $4, now())
        ON CONFLICT (organisation_id, subject) DO UPDATE SET years = EXCLUDED.years, updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at`,
@@ -197,7 +208,7 @@ export class RetentionService {
     const before = await this.archivesRegime(em, organisationId);
     const errors: { field: string; code: string; message: string }[] = [];
     if (input.publicLaw !== undefined && typeof input.publicLaw !== 'boolean')
-      errors.push({ field: 'publicLaw', code: 'ARCHIVES_PUBLIC_LAW_INVALID', message: 'Archives publiques (Code du patrimoine L.211-4, 1° ou 2°) : oui (true) ou non (false).' });
+      errors.push({ field: 'publicLaw', code: 'ARCHIVES_PUBLIC_LAW_INVALID', message: 'Archives publiques (1° ou 2° de l’article L.211-4 du Code du patrimoine) : oui (true) ou non (false).' });
     const months = input.activeBaseMonths;
     if (months !== undefined && (typeof months !== 'number' || !Number.isInteger(months) || months < 0 || months > 1200))
       errors.push({ field: 'activeBaseMonths', code: 'ACTIVE_BASE_MONTHS_INVALID', message: 'Durée en base active : un nombre entier de mois, de 0 à 1200.' });
@@ -317,7 +328,7 @@ export class RetentionService {
     if (active.length) throw new ConflictError('LEGAL_HOLD_EXISTS', 'Un gel est déjà en place sur cet élément.');
     const [row] = (await em.query(
       `INSERT INTO legal_holds (organisation_id, subject_type, subject_id, reason, placed_by, placed_at) VALUES ($1, $2, $3, $4, $5, now()) RETURNING id`,
-      [organisationId, input.subjectType, subjectId, reason, actorLabel(actor)],
+      [organisationId, input.subjectType, subjectId, reason, auditActorLabel(actor)],
     )) as { id: string }[];
     await this.audit.append(em, {
       chainId: organisationId,
@@ -343,7 +354,7 @@ export class RetentionService {
     if (!h || (subjectId !== undefined && h.subject_id !== subjectId)) throw new NotFoundError('LEGAL_HOLD_NOT_FOUND', 'Gel introuvable.');
     const reason = reasonOf(reasonInput, 'reason');
     if (h.lifted_at) throw new ConflictError('LEGAL_HOLD_ALREADY_LIFTED', 'Ce gel a déjà été levé.');
-    await em.query(`UPDATE legal_holds SET lifted_by = $2, lifted_at = now(), lift_reason = $3 WHERE id = $1`, [holdId, actorLabel(actor), reason]);
+    await em.query(`UPDATE legal_holds SET lifted_by = $2, lifted_at = now(), lift_reason = $3 WHERE id = $1`, [holdId, auditActorLabel(actor), reason]);
     await this.audit.append(em, {
       chainId: organisationId,
       actor,
@@ -448,13 +459,28 @@ export class RetentionService {
           const content = await residentContent(em, r.id);
           await em.query(`SELECT carepact_purge_resident($1)`, [r.id]);
           await this.tombstone(em, organisationId, runId, 'resident', r.id, content, [], actor, { type: 'dossier-resident', residentId: r.id, retentionEnds: r.retentionEnds, visa });
+          await this.auditRedactions(em, organisationId, actor, runId, await redactAccessRequests(em, organisationId, [r.id]));
         });
         outcome.residents++;
       }
       onProgress(++done, total);
     }
+    // The access requests of persons purged before this rule (or by another path): redacted too, each with its event, in one transaction.
+    await this.tx.run(async (em) => this.auditRedactions(em, organisationId, actor, runId, await redactAccessRequests(em, organisationId, 'purged')));
     outcome.exportFiles = await this.dropExports(organisationId, [...report.documents.filter((d) => stillDocs.has(d.id)).map((d) => d.id), ...report.residents.filter((r) => stillResidents.has(r.id)).map((r) => r.id)]);
     return outcome;
+  }
+
+  /** One `data_job.request_redacted` per access request whose statement went with its person (a state change, in the chain as any other). */
+  private async auditRedactions(em: EntityManager, organisationId: string, actor: AuditActor, runId: string, redacted: RedactedJob[]): Promise<void> {
+    for (const j of redacted)
+      await this.audit.append(em, {
+        chainId: organisationId,
+        actor,
+        action: 'data_job.request_redacted',
+        subject: { type: 'data_job', id: j.id },
+        payload: { runId, residentId: j.residentId, statementSha256: j.statementSha256, reason: 'purge' },
+      });
   }
 
   /**
@@ -510,6 +536,46 @@ export class RetentionService {
   }
 }
 
+/**
+ * The access requests (RGPD art. 15) of a purged person keep, on their job, only what the audit
+ * chain refers to: the SHA-256 of the request's statement (`data_job.requested`,
+ * `archive.opened_for_access_request`: requestStatementSha256), with `redacted: 'purge'`. Who asked,
+ * when, and the request as received (staff's words about her, `params.request`) are personal data
+ * of the person purged: they go with her file (RGPD art. 5.1.e and 17; CNIL délibération
+ * n° 2021-028). Kept until then: while her file is kept, the request and its answer are the proof
+ * that her right was answered, and when (art. 5.2 and 12(3)). `residentIds`: the persons purged in
+ * this transaction; `'purged'`: every request of the organisation whose person no longer exists
+ * (purged before this rule).
+ */
+export interface RedactedJob {
+  id: string;
+  residentId: string;
+  statementSha256: string;
+}
+
+export async function redactAccessRequests(em: EntityManager, organisationId: string, residentIds: readonly string[] | 'purged'): Promise<RedactedJob[]> {
+  const which =
+    residentIds === 'purged'
+      ? `NOT EXISTS (SELECT 1 FROM residents r WHERE r.id::text = j.params->>'residentId')`
+      : `j.params->>'residentId' = ANY ($2::text[])`;
+  const rows = (await em.query(
+    `UPDATE data_jobs j
+        SET params = jsonb_set(j.params, '{request}', jsonb_build_object(
+              'statementSha256', encode(sha256(convert_to(j.params->'request'->>'statement', 'UTF8')), 'hex'),
+              'redacted', 'purge'))
+      WHERE j.organisation_id = $1 AND j.kind = 'access_request' AND j.params->'request' ? 'statement' AND ${which}
+      RETURNING j.id, j.params->>'residentId' AS "residentId", j.params->'request'->>'statementSha256' AS "statementSha256"`,
+    residentIds === 'purged' ? [organisationId] : [organisationId, [...residentIds]],
+  )) as unknown;
+  return returnedRows<RedactedJob>(rows);
+}
+
+/** The rows an UPDATE … RETURNING gave back (TypeORM answers [rows, count] for an UPDATE on PostgreSQL). */
+function returnedRows<T>(result: unknown): T[] {
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
+  return Array.isArray(result) ? (result as T[]) : [];
+}
+
 function reasonOf(raw: unknown, field: string): string {
   const s = typeof raw === 'string' ? raw.trim() : '';
   if (s.length < 3 || s.length > HOLD_REASON_MAX || /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(s))
@@ -517,9 +583,6 @@ function reasonOf(raw: unknown, field: string): string {
   return s;
 }
 
-function actorLabel(actor: AuditActor): string {
-  return `${actor.type}:${actor.id ?? ''}`;
-}
 
 /** JSON-safe rows (dates as ISO strings, bytes as hex) for hashing. */
 function plain(rows: unknown): unknown {

@@ -3,6 +3,7 @@ export { signPdf, signPdfTimestamped, findPreparedSignature, TIMESTAMPED_CONTENT
 export { sealDocument, SEAL_FIELD_NAME, type SealOptions } from './seal-document';
 export { cadesDetachedSignature, cadesSignatureValue, assembleCades, signedAttributes } from './cms';
 export { SealError, TimestampError, type SealErrorCode, type TimestampErrorCode } from './seal.errors';
-export { requestTimestamp, verifyTimestampToken, timestampRequest, signatureTimestampOf, sealCmsOf, sealTimestampOf, type TimestampCheck, type TimestampInfo } from './timestamp';
+export { requestTimestamp, verifyTimestampToken, timestampRequest, signatureTimestampOf, sealCmsOf, sealTimestampOf, sealTimestampAuditDetails, tsaChainCheck, type TsaChainCheck, type TimestampCheck, type TimestampInfo } from './timestamp';
 export { readTlv, children, raw, contentOf, oid, oidString, type Tlv } from './der';
+export { certificatePathCheck, type CertificatePathCheck } from './certificate-path';
 export { sealScan } from './seal-scan';

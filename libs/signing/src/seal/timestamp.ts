@@ -12,6 +12,7 @@ import { X509Certificate, createHash, constants, randomBytes, verify } from 'nod
 import type { TsaConfig } from '@carepact/config';
 import { booleanValue, children, contentOf, integer, oid, oidString, octetString, raw, readTlv, seq, type Tlv, unsignedInteger } from './der';
 import { TimestampError } from './seal.errors';
+import { type CertificatePathCheck, certificatePathCheck, extensionsOf, keyUsageOf } from './certificate-path';
 
 const OID = {
   signedData: '1.2.840.113549.1.7.2',
@@ -211,9 +212,9 @@ function readToken(token: Buffer, message: Buffer, nonce?: Buffer): TimestampInf
   const key = kind === 'rsa-pss' ? { key: signer!.publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO } : signer!.publicKey;
   if (!verify(digestName, signed, key, contentOf(token, signature))) invalid('la signature du jeton d’horodatage ne se vérifie pas avec le certificat de l’autorité');
 
-  // RFC 3161 2.3: the TSA certificate's extended key usage is time-stamping only.
-  const eku = signer!.keyUsage ?? [];
-  if (eku.length !== 1 || eku[0] !== OID.timeStamping) invalid('le certificat du jeton n’est pas un certificat d’horodatage (usage étendu id-kp-timeStamping)');
+  // RFC 3161 2.3: the TSA certificate's extended key usage is time-stamping only, critical.
+  const notTsa = tsaCertificateProblem(signer!);
+  if (notTsa) invalid(notTsa);
   if (genTime < new Date(signer!.validFrom) || genTime > new Date(signer!.validTo))
     invalid('le certificat de l’autorité d’horodatage n’était pas valide à l’heure qu’elle certifie');
 
@@ -283,8 +284,10 @@ export async function requestTimestamp(tsa: TsaConfig, message: Buffer): Promise
   const check = verifyTimestampToken(token, message, nonce);
   if (!check.ok) return bad(check.reason);
   if (tsa.policyOid && check.policy !== tsa.policyOid) return bad(`politique d’horodatage ${check.policy} au lieu de ${tsa.policyOid}`);
-  if (tsa.trustedRootsPem !== null && !chainsToRoot(check.tsaCertificate, check.certificates, rootsOf(tsa.trustedRootsPem)))
-    return bad(`le certificat de l’autorité d’horodatage (${check.tsaCertificate.subject.replace(/\n/g, ', ')}) ne remonte à aucune autorité de SEAL_TSA_CA`);
+  if (tsa.trustedRootsPem !== null) {
+    const chain = tsaChainCheck(check.tsaCertificate, check.certificates, rootsOf(tsa.trustedRootsPem), check.genTime);
+    if (!chain.ok) return bad(`le certificat de l’autorité d’horodatage (${check.tsaCertificate.subject.replace(/\n/g, ', ')}) ne remonte à aucune autorité de SEAL_TSA_CA : ${chain.reason}`);
+  }
   return { token, ...check };
 }
 
@@ -294,19 +297,30 @@ export function rootsOf(pem: string): X509Certificate[] {
 }
 
 /**
- * Whether `cert` is issued by one of `roots`, directly or through intermediates the token carries
- * (each link: issuer named and signature verified), at most five links. A token signed by a
- * certificate of its own making (someone on the path to an http TSA) chains to nothing.
+ * RFC 3161 2.3 and RFC 5280 4.2.1.3: the TSA certificate's extended key usage is id-kp-timeStamping
+ * only, in a critical extension; its keyUsage, when present, allows signatures. Null when it does, else why.
  */
-export function chainsToRoot(cert: X509Certificate, carried: X509Certificate[], roots: X509Certificate[]): boolean {
-  let current = cert;
-  for (let depth = 0; depth < 5; depth++) {
-    if (roots.some((r) => r.fingerprint256 === current.fingerprint256 || (current.checkIssued(r) && current.verify(r.publicKey)))) return true;
-    const issuer = carried.find((c) => c.fingerprint256 !== current.fingerprint256 && current.checkIssued(c) && current.verify(c.publicKey));
-    if (!issuer) return false;
-    current = issuer;
-  }
-  return false;
+function tsaCertificateProblem(cert: X509Certificate): string | null {
+  const eku = cert.keyUsage ?? [];
+  if (eku.length !== 1 || eku[0] !== OID.timeStamping) return 'le certificat du jeton n’est pas un certificat d’horodatage (usage étendu id-kp-timeStamping)';
+  if (!extensionsOf(cert.raw).get('2.5.29.37')?.critical) return 'le certificat du jeton ne marque pas critique son usage étendu id-kp-timeStamping (RFC 3161, 2.3)';
+  const ku = keyUsageOf(cert);
+  if (ku && !ku.has('digitalSignature') && !ku.has('nonRepudiation')) return 'l’usage de la clé du certificat du jeton (keyUsage) n’autorise pas la signature';
+  return null;
+}
+
+export type TsaChainCheck = CertificatePathCheck;
+
+/**
+ * Whether a TSA certificate chains to one of `roots` — directly, or through intermediates among
+ * `carried` (the token's certificates, a package's) — under the path rules of
+ * certificatePathCheck (every issuer a CA with keyCertSign, pathLen respected, valid at `at`, the
+ * time the token certifies: its genTime, fixed, so that a verification years later decides as the
+ * one at sealing). The one check of a TSA's chain: at sealing (`requestTimestamp`, SEAL_TSA_CA), by
+ * `archive:verify` (--tsa-trust) and « Vérifier à nouveau » (libs/archive).
+ */
+export function tsaChainCheck(cert: X509Certificate, carried: X509Certificate[], roots: X509Certificate[], at: Date): TsaChainCheck {
+  return certificatePathCheck(cert, carried, roots, at, 'heure certifiée par le jeton');
 }
 
 async function readLimited(res: Response): Promise<Buffer> {
@@ -360,4 +374,28 @@ export function sealTimestampOf(pdf: Buffer): TimestampCheck | null {
   if (!cms) return null;
   const { signatureValue, token } = signatureTimestampOf(cms);
   return token ? verifyTimestampToken(token, signatureValue) : null;
+}
+
+/**
+ * What the `signature.sealed` audit event records of a B-T seal's token (flat, as signature events'
+ * details are): the time it certifies, its serial number, the TSA (certificate subject and serial)
+ * and the token's SHA-256 — the certified time in the audit chain itself, not only in the evidence.
+ * Empty for a seal without a valid token (B-B): an event without these keys is an older or B-B one.
+ * `timestampQualified`: whether the operator declared the TSA a qualified trust service
+ * (SEAL_TSA_QUALIFIED, eIDAS art. 42) — the product cannot know it; absent from older events.
+ */
+export function sealTimestampAuditDetails(pdf: Buffer, qualified = false): Record<string, string | boolean> {
+  const cms = sealCmsOf(pdf);
+  const token = cms ? signatureTimestampOf(cms) : null;
+  if (!token?.token) return {};
+  const ts = verifyTimestampToken(token.token, token.signatureValue);
+  if (!ts.ok) return {};
+  return {
+    timestampGenTime: ts.genTime.toISOString(),
+    timestampSerialNumber: ts.serialNumber,
+    timestampAuthority: ts.tsaCertificate.subject.replace(/\n/g, ', '),
+    timestampAuthoritySerialNumber: ts.tsaCertificate.serialNumber.toUpperCase(),
+    timestampTokenSha256: createHash('sha256').update(token.token).digest('hex'),
+    timestampQualified: qualified,
+  };
 }

@@ -82,7 +82,15 @@ export class ConsoleArchiveController {
       if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(residentId))
         throw new ValidationError([{ field: 'residentId', code: 'INVALID_ID', message: 'Choisissez la personne.' }]);
       // The request it answers (RGPD art. 15; required for a person in the intermediate archive): DataJobsService.requestAccess.
-      const request = { from: body.requestFrom, receivedOn: body.requestReceivedOn, statement: body.requestStatement };
+      // An ayant droit's (CSP L.1110-4 V) also states its purpose, the day of the death and the deceased's objection.
+      const request = {
+        from: body.requestFrom,
+        receivedOn: body.requestReceivedOn,
+        statement: body.requestStatement,
+        purpose: body.requestPurpose,
+        deceasedOn: body.requestDeceasedOn,
+        deceasedObjection: body.requestDeceasedObjection,
+      };
       const job = await this.tx.run((em) => this.jobs.requestAccess(em, actor, residentId, request));
       return redirectTo(res, `/console/archives?demande=${job.id}`);
     } catch (e) {
@@ -92,6 +100,9 @@ export class ConsoleArchiveController {
         'request.from': 'requestFrom',
         'request.receivedOn': 'requestReceivedOn',
         'request.statement': 'requestStatement',
+        'request.purpose': 'requestPurpose',
+        'request.deceasedOn': 'requestDeceasedOn',
+        'request.deceasedObjection': 'requestDeceasedObjection',
       });
     }
   }

@@ -1,6 +1,6 @@
 import { VIEW_ESTABLISHMENT, viewActor } from '@carepact/testing';
 import type { Subjects, DataJobView } from '@carepact/archive';
-import { archivePage } from './archive.views';
+import { archivePage, personLabel } from './archive.views';
 
 const ours = VIEW_ESTABLISHMENT;
 const theirs = '00000000-0000-4000-8000-000000000009';
@@ -53,7 +53,7 @@ describe('archives page: what each request is about', () => {
       subjects,
     );
     expect(html).toEqual([
-      `personne : <a href="/console/residents/${a}">Dupont Marcel, né·e le 2 juillet 1947</a>`,
+      `personne : <a href="/console/residents/${a}">Dupont Marcel, date de naissance : 2 juillet 1947</a>`,
       'personne d’un établissement dont vous ne voyez pas les résidents',
       'personne introuvable',
       'personne introuvable',
@@ -174,5 +174,35 @@ describe('archives page: a document’s package from its page', () => {
     });
     expect(html).toMatch(/<option value="document" selected/);
     expect(html).toMatch(new RegExp(`name="documentId"[^>]*value="${id}"|value="${id}"[^>]*name="documentId"`));
+  });
+});
+
+describe('archives page: wording without a guessed agreement, and who asks for a minor', () => {
+  const page = () =>
+    archivePage(actor, 'csrf', {
+      jobs: [job({ kind: 'access_request', residentId: '00000000-0000-4000-8000-0000000000a1' })],
+      subjects: {
+        people: new Map([['00000000-0000-4000-8000-0000000000a1', { state: 'present', id: '00000000-0000-4000-8000-0000000000a1', lastName: 'Moreau', firstName: 'Enzo', birthDate: '2012-05-04', establishmentId: ours }]]),
+        establishments: new Map(),
+        documents: new Map(),
+        reports: new Map(),
+      },
+      people: {
+        export: { words: '', found: [], total: 0 },
+        access: { words: 'Moreau', found: [['00000000-0000-4000-8000-0000000000a1', personLabel({ lastName: 'Moreau', firstName: 'Enzo', birthDate: '2012-05-04' })]], total: 1 },
+      },
+      establishments: [],
+      refreshing: false,
+      refreshStopped: false,
+    });
+
+  it('a person is named with « date de naissance : … », never « né·e »', () => {
+    const html = page();
+    expect(html).not.toContain('né·e');
+    expect(html).toContain('Moreau Enzo, date de naissance : 4 mai 2012');
+  });
+
+  it('the representative who asks includes a minor’s parents and the tuteur of a minor', () => {
+    expect(page()).toContain('Son représentant (ses parents ou le tuteur d’un mineur, tuteur, curateur, mandataire…)');
   });
 });

@@ -1,4 +1,4 @@
-import type { Subjects, DataJobView } from '@carepact/archive';
+import { ACCESS_REQUEST_FROM, ACCESS_REQUEST_FROM_LABELS, HEIR_PURPOSES, HEIR_PURPOSE_LABELS, type Subjects, type DataJobView } from '@carepact/archive';
 import { documentTitle, formatDateFr, formatDateTimeFr, type FieldError } from '@carepact/common';
 import { StaffActor, can } from '@carepact/identity';
 import { ErrorSummary, Notice, PostForm, RadioGroup, SelectField, TextField, renderPage } from '../../views';
@@ -33,7 +33,7 @@ export type PersonForm = 'export' | 'access';
 /** A search for a person by the words of their name, and the first residents it finds. */
 export interface PersonSearch {
   words: string;
-  /** At most ARCHIVE_PEOPLE_SHOWN, in name order: id, « Nom Prénom, né·e le … ». */
+  /** At most ARCHIVE_PEOPLE_SHOWN, in name order: id, « Nom Prénom, date de naissance : … ». */
   found: [id: string, label: string][];
   /** How many residents match, all of them. */
   total: number;
@@ -54,6 +54,13 @@ const KIND_LABELS: Record<DataJobView['kind'], string> = {
   purge_report: 'Simulation de purge',
   purge_run: 'Purge',
 };
+/** A job's kind as the list names it: an ayant droit's request is answered under the CSP, not RGPD art. 15. */
+const kindLabel = (j: DataJobView) => {
+  const request = j.params.kind === 'access_request' ? j.params.request : undefined;
+  // A purged person's request keeps only its statement's SHA-256 (RedactedAccessRequest): named as an access request.
+  return request && 'from' in request && request.from === 'ayant_droit' ? 'Demande d’un ayant droit (Code de la santé publique, art. L.1110-4 V)' : KIND_LABELS[j.kind];
+};
+
 const STATUS_LABELS: Record<DataJobView['status'], string> = { queued: 'En attente', running: 'En cours', done: 'Terminé', failed: 'Échec' };
 const PHASE_LABELS: Record<string, string> = {
   documents: 'documents',
@@ -74,8 +81,8 @@ const day = (at: number) => formatDateFr(new Date(at));
 /** A `YYYY-MM-DD` calendar day. */
 const isoDay = (d: string) => formatDateFr(d);
 
-/** A resident as the page names her everywhere: « Nom Prénom, né·e le 2 mars 1941 ». */
-export const personLabel = (r: { lastName: string; firstName: string; birthDate: string }) => `${r.lastName} ${r.firstName}, né·e le ${isoDay(r.birthDate)}`;
+/** A resident as the page names her everywhere: « Nom Prénom, date de naissance : 2 mars 1941 » (no agreement to guess, no « né·e »). */
+export const personLabel = (r: { lastName: string; firstName: string; birthDate: string }) => `${r.lastName} ${r.firstName}, date de naissance : ${isoDay(r.birthDate)}`;
 
 /** What a job is about: words, then (a person whose file the actor may read) her name linked to it. */
 interface Scope {
@@ -246,7 +253,7 @@ export function archivePage(actor: StaffActor, csrf: string, s: ArchivePageState
                   const scope = scopeOf(j, s.subjects, actor);
                   return (
                     <tr key={j.id}>
-                      <th scope="row">{KIND_LABELS[j.kind]}</th>
+                      <th scope="row">{kindLabel(j)}</th>
                       <td data-label="Périmètre">
                         {scope.text}
                         {scope.link ? <a href={scope.link.href}>{scope.link.text}</a> : null}
@@ -265,7 +272,7 @@ export function archivePage(actor: StaffActor, csrf: string, s: ArchivePageState
                           'Réservé à la personne qui l’a demandé'
                         ) : j.status === 'done' && (j.kind === 'archive_export' || j.kind === 'access_request') ? (
                           <a href={`/console/archives/${j.id}/telecharger`}>
-                            Télécharger le zip<span class="visually-hidden"> ({KIND_LABELS[j.kind]}, {scopeText(scope)})</span>
+                            Télécharger le zip<span class="visually-hidden"> ({kindLabel(j)}, {scopeText(scope)})</span>
                           </a>
                         ) : (
                           '—'
@@ -313,8 +320,13 @@ export function archivePage(actor: StaffActor, csrf: string, s: ArchivePageState
       </section>
 
       <section aria-labelledby="acces">
-        <h2 id="acces">Demande d’accès d’une personne (RGPD, article 15)</h2>
+        <h2 id="acces">Demande d’accès d’une personne (RGPD, article 15) ou d’un ayant droit</h2>
         <p>Un zip de tout ce que CarePact conserve sur la personne : son dossier, ses contacts et mesures, chaque document et ses versions, les signatures et leurs preuves, et le journal des actions qui la concernent.</p>
+        <p>
+          Après le décès, le RGPD ne s’applique plus et la mesure de protection a pris fin : ses ayants droit, son concubin ou son partenaire de PACS n’ont accès qu’aux informations
+          nécessaires pour connaître les causes de la mort, défendre sa mémoire ou faire valoir leurs droits, sauf si elle s’y est opposée de son vivant (Code de la santé publique,
+          art. L.1110-4 V et L.1111-7). Ne leur transmettez du zip que ce qui répond à ce besoin.
+        </p>
         <ErrorSummary errors={accessErrors} />
         <PersonSearchForm which="access" />
         <PostForm action="/console/archives/acces" csrf={csrf}>
@@ -324,10 +336,7 @@ export function archivePage(actor: StaffActor, csrf: string, s: ArchivePageState
             name="requestFrom"
             label="Qui a fait la demande"
             hint="Obligatoire si la personne est en archive intermédiaire (après la fin de l’accompagnement) : la demande reçue est enregistrée avec l’export."
-            options={[
-              ['person', 'La personne elle-même'],
-              ['representative', 'Son représentant (tuteur, curateur, mandataire…)'],
-            ]}
+            options={ACCESS_REQUEST_FROM.map((from): [string, string] => [from, ACCESS_REQUEST_FROM_LABELS[from]])}
             value={accessValues.requestFrom}
             errors={accessErrors}
           />
@@ -335,7 +344,7 @@ export function archivePage(actor: StaffActor, csrf: string, s: ArchivePageState
             name="requestReceivedOn"
             type="date"
             label="Demande reçue le"
-            hint="Le jour où l’établissement l’a reçue. La réponse est due au plus tard un mois après (RGPD, article 12.3 ; prolongeable de deux mois pour une demande complexe, en le disant à la personne)."
+            hint="Le jour où l’établissement l’a reçue. La réponse est due au plus tard un mois après (RGPD, article 12.3 ; prolongeable de deux mois pour une demande complexe, en le disant à la personne). Pour un ayant droit : huit jours, deux mois pour les informations de plus de cinq ans (Code de la santé publique, art. L.1111-7)."
             value={accessValues.requestReceivedOn}
             errors={accessErrors}
           />
@@ -346,6 +355,37 @@ export function archivePage(actor: StaffActor, csrf: string, s: ArchivePageState
             value={accessValues.requestStatement}
             errors={accessErrors}
           />
+          {/* CSP L.1110-4 V: asked only of an ayant droit; always shown (no script), said so in the legend. */}
+          <fieldset>
+            <legend>Seulement pour un ayant droit, un concubin ou un partenaire de PACS</legend>
+            <TextField
+              name="requestDeceasedOn"
+              type="date"
+              label="Date du décès"
+              hint="Telle qu’elle figure sur l’acte de décès. Le dossier de la personne doit indiquer la fin de son accompagnement."
+              value={accessValues.requestDeceasedOn}
+              errors={accessErrors}
+            />
+            <RadioGroup
+              name="requestPurpose"
+              label="Ce dont le demandeur a besoin"
+              hint="La loi ne lui ouvre l’accès que pour l’un de ces trois objectifs, et seulement aux informations nécessaires pour l’atteindre (Code de la santé publique, art. L.1110-4 V)."
+              options={HEIR_PURPOSES.map((p): [string, string] => [p, HEIR_PURPOSE_LABELS[p]])}
+              value={accessValues.requestPurpose}
+              errors={accessErrors}
+            />
+            <RadioGroup
+              name="requestDeceasedObjection"
+              label="La personne s’est-elle opposée, de son vivant, à la communication de ses informations après son décès ?"
+              hint="Vérifiez son dossier. Si elle s’y est opposée, la demande est refusée et rien n’est exporté."
+              options={[
+                ['none', 'Non, aucune opposition n’est enregistrée'],
+                ['recorded', 'Oui, une opposition est enregistrée'],
+              ]}
+              value={accessValues.requestDeceasedObjection}
+              errors={accessErrors}
+            />
+          </fieldset>
           <button type="submit">Préparer l’export de ses données</button>
         </PostForm>
       </section>

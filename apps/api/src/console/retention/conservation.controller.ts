@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { DataJobsService, PurgeReport, RetentionService, lookupSubjects, purgeReportExpired } from '@carepact/archive';
+import { DataJobsService, PurgeReport, RetentionService, eliminationVisaErrors, lookupSubjects, purgeReportExpired } from '@carepact/archive';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { FieldError, NotFoundError, isDomainError } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
@@ -112,8 +112,16 @@ export class ConservationController {
     checkConsoleCsrf(this.config.secrets.session, actor, body._csrf);
     const text = (x: unknown) => (typeof x === 'string' ? x : '');
     const values = { visaReference: text(body.visaReference), visaDate: text(body.visaDate), visaSignatory: text(body.visaSignatory) };
-    if (body.confirm !== 'oui')
-      return this.reportPage(res, actor, id, 400, { values, errors: [{ field: 'confirm', code: 'CONFIRMATION_REQUIRED', message: 'Cochez la case pour confirmer la suppression définitive.' }] });
+    // Every problem at once, in the form's order: the visa's fields for public archives (Code du
+    // patrimoine R.212-14, each required), then the confirmation box.
+    const { publicLaw } = await this.retention.archivesRegime(this.tx.manager, actor.organisationId);
+    const errors: FieldError[] = [
+      ...(publicLaw
+        ? eliminationVisaErrors({ reference: values.visaReference, date: values.visaDate, signatory: values.visaSignatory }).map((d) => ({ ...d, field: VISA_FIELDS[d.field] ?? d.field }))
+        : []),
+      ...(body.confirm !== 'oui' ? [{ field: 'confirm', code: 'CONFIRMATION_REQUIRED', message: 'Cochez la case pour confirmer la suppression définitive.' }] : []),
+    ];
+    if (errors.length) return this.reportPage(res, actor, id, 400, { values, errors });
     try {
       // A public organisation: the archives' visa (Code du patrimoine R.212-14), checked by the service.
       await this.jobs.requestPurge(auditActor(actor), actor.organisationId, id, { reference: values.visaReference, date: values.visaDate, signatory: values.visaSignatory });

@@ -1,5 +1,5 @@
 import { VIEW_ESTABLISHMENT, viewActor } from '@carepact/testing';
-import type { DataJobView, LegalHoldView, PurgeReport, SubjectDocument, SubjectPerson, Subjects } from '@carepact/archive';
+import { historyLabel, type DataJobView, type LegalHoldView, type PurgeReport, type SubjectDocument, type SubjectPerson, type Subjects } from '@carepact/archive';
 import { conservationPage, purgeReportPage } from './conservation.views';
 
 const establishment = VIEW_ESTABLISHMENT;
@@ -40,7 +40,8 @@ describe('Conservation page: public archives are those of L.211-4, 1° or 2° (C
   };
   it('the setting names both paragraphs and tells a private organisation with a public-service mission to check with the archives service', () => {
     const s = page(false);
-    expect(s).toContain('<label for="publicLaw">Archives publiques (Code du patrimoine L.211-4, 1° ou 2°) : les dossiers de l’organisation en sont</label>');
+    expect(s).toContain('<label for="publicLaw">Archives publiques (1° ou 2° de l’article L.211-4 du Code du patrimoine) : les dossiers de l’organisation en sont</label>');
+    expect(s).not.toContain('droit public)');
     expect(s).toContain('2° les documents qui procèdent de la gestion d’un service public ou de l’exercice d’une mission de service public par une personne de droit privé');
     expect(s).toContain('habilité à l’aide sociale');
     expect(s).toContain('vérifiez avec le service d’archives départementales');
@@ -48,11 +49,14 @@ describe('Conservation page: public archives are those of L.211-4, 1° or 2° (C
   });
   it('ticked: the visa of the person in charge of the contrôle scientifique et technique (R.212-14), the elimination under L.212-2, the offence (L.214-3)', () => {
     const s = page(true);
-    expect(s).toContain('archives publiques (Code du patrimoine, art. L.211-4, 1° ou 2°)');
+    expect(s).toContain('sont des archives publiques (1° ou 2° de l’article L.211-4 du Code du patrimoine)');
     expect(s).toContain('de la personne chargée du contrôle scientifique et technique de l’État sur les archives (art. R.212-14)');
     expect(s).toContain('art. L.212-2, deuxième alinéa');
     expect(s).toContain('art. L.214-3');
     expect(s).not.toContain('R.212-51');
+  });
+  it('the history names the setting as the page does: public archives, not « droit public »', () => {
+    expect(historyLabel('retention.archives_regime_changed')).toBe('Régime des archives changé (archives publiques, 1° ou 2° de l’article L.211-4 du Code du patrimoine ; durée en base active)');
   });
 });
 

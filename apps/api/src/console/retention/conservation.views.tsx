@@ -16,11 +16,32 @@ const FIELD_LABELS: Record<string, string> = {
   years: 'Durée en années',
   confirm: 'Confirmation',
   activeBaseMonths: 'Durée en base active',
-  publicLaw: 'Archives publiques (Code du patrimoine L.211-4, 1° ou 2°)',
+  publicLaw: 'Archives publiques (1° ou 2° de l’article L.211-4 du Code du patrimoine)',
   visaReference: 'Référence du visa',
   visaDate: 'Date du visa',
   visaSignatory: 'Nom et qualité du signataire du visa',
 };
+/** The CNIL's active base (référentiel social et médico-social, délib. n° 2023-095: « 2 ans à compter du dernier contact »), in months. */
+export const CNIL_ACTIVE_BASE_MONTHS = 24;
+
+/** « 2 mois », « 18 mois », « 2 ans », « 3 ans »: an active base in the words of the rules. */
+export function activeBaseText(months: number): string {
+  return months > 0 && months % 12 === 0 ? yearsText(months / 12) : `${months.toLocaleString('fr-FR')} mois`;
+}
+
+/**
+ * A default rule as it applies in this organisation: the rules state the CNIL's active base (« base
+ * active de 2 ans », RETENTION_DEFAULTS); the organisation's own value replaces it when it differs.
+ */
+export function basisForOrganisation(basis: string, activeBaseMonths: number): string {
+  if (activeBaseMonths === CNIL_ACTIVE_BASE_MONTHS) return basis;
+  const own =
+    activeBaseMonths === 0
+      ? 'sans base active (choix de l’organisation ; 2 ans dans le référentiel CNIL) : archivage intermédiaire dès la fin de l’accompagnement'
+      : `base active de ${activeBaseText(activeBaseMonths)} (choix de l’organisation ; 2 ans dans le référentiel CNIL) puis archivage intermédiaire`;
+  return basis.replace(/base active de 2 ans puis archivage intermédiaire/g, own);
+}
+
 /** Rows a report's lists show at most; the counts above them are complete. */
 export const REPORT_ROWS_SHOWN = 200;
 
@@ -96,10 +117,15 @@ export function conservationPage(actor: StaffActor, csrf: string, s: Conservatio
                   <th scope="row">{p.label}</th>
                   <td data-label="Durée de l’organisation">
                     {yearsText(p.years)}
+                    {/* C. civ. 2235: no prescription runs against a minor; the count starts at majority. */}
+                    {p.subject === 'accompagnement-mineur' ? ' après ses 18 ans' : ''}
                     {p.custom ? ' (modifiée par l’organisation)' : ''}
                   </td>
-                  <td data-label="Par défaut">{yearsText(p.defaultYears)}</td>
-                  <td data-label="Règle appliquée par défaut">{p.basis}</td>
+                  <td data-label="Par défaut">
+                    {yearsText(p.defaultYears)}
+                    {p.subject === 'accompagnement-mineur' ? ' après ses 18 ans' : ''}
+                  </td>
+                  <td data-label="Règle appliquée par défaut">{basisForOrganisation(p.basis, s.regime.activeBaseMonths)}</td>
                 </tr>
               ))}
             </tbody>
@@ -113,7 +139,7 @@ export function conservationPage(actor: StaffActor, csrf: string, s: Conservatio
             type="number"
             inputMode="numeric"
             label="Durée en années"
-            hint="De 1 à 100 ans après la fin de l’accompagnement. Le changement est journalisé."
+            hint="De 1 à 100 ans après la fin de l’accompagnement ; pour les documents d’une personne admise mineure, de 1 à 100 ans après ses 18 ans (la prescription ne court pas pendant la minorité, C. civ. art. 2235). Le changement est journalisé."
             required
             value={v.years ?? ''}
             errors={s.errors}
@@ -133,7 +159,7 @@ export function conservationPage(actor: StaffActor, csrf: string, s: Conservatio
         </p>
         <p>
           {s.regime.publicLaw
-            ? 'Les dossiers de l’organisation sont des archives publiques (Code du patrimoine, art. L.211-4, 1° ou 2°). Leur élimination se fait dans les conditions de l’art. L.212-2, deuxième alinéa : une purge ne s’exécute qu’avec le visa, sur le bordereau d’élimination, de la personne chargée du contrôle scientifique et technique de l’État sur les archives (art. R.212-14) ; la référence du visa, sa date, le nom et la qualité de son signataire sont demandés et journalisés. Une élimination sans ce visa est une infraction (art. L.214-3).'
+            ? 'Les dossiers de l’organisation sont des archives publiques (1° ou 2° de l’article L.211-4 du Code du patrimoine). Leur élimination se fait dans les conditions de l’art. L.212-2, deuxième alinéa : une purge ne s’exécute qu’avec le visa, sur le bordereau d’élimination, de la personne chargée du contrôle scientifique et technique de l’État sur les archives (art. R.212-14) ; la référence du visa, sa date, le nom et la qualité de son signataire sont demandés et journalisés. Une élimination sans ce visa est une infraction (art. L.214-3).'
             : 'Les dossiers ne sont pas déclarés archives publiques : la purge ne demande pas de visa des archives.'}
         </p>
         <p>
@@ -142,6 +168,16 @@ export function conservationPage(actor: StaffActor, csrf: string, s: Conservatio
           privé chargé d’une mission de service public, par exemple un établissement habilité à l’aide sociale, vérifie auprès du service d’archives départementales si ses dossiers
           en relèvent.
         </p>
+        {s.regime.activeBaseMonths < CNIL_ACTIVE_BASE_MONTHS ? (
+          // A warning, not a refusal: the organisation may choose shorter (RGPD art. 5 1 e), but should know what it costs.
+          <Notice kind="warning">
+            <p>
+              La base active est de {activeBaseText(s.regime.activeBaseMonths)}, moins que les 2 ans à compter du dernier contact du référentiel CNIL du secteur social et
+              médico-social (délibération n° 2023-095). Passé ce délai, l’équipe ne peut plus lire les documents de la personne (une réclamation, une facture contestée, un retour
+              dans l’établissement) sans qu’un administrateur ouvre l’archive en indiquant un motif. Vérifiez que cette durée est voulue.
+            </p>
+          </Notice>
+        ) : null}
         <PostForm action="/console/conservation/archives" csrf={csrf}>
           <TextField
             name="activeBaseMonths"
@@ -155,7 +191,7 @@ export function conservationPage(actor: StaffActor, csrf: string, s: Conservatio
           />
           <Checkbox
             name="publicLaw"
-            label="Archives publiques (Code du patrimoine L.211-4, 1° ou 2°) : les dossiers de l’organisation en sont"
+            label="Archives publiques (1° ou 2° de l’article L.211-4 du Code du patrimoine) : les dossiers de l’organisation en sont"
             checked={v.activeBaseMonths !== undefined ? v.publicLaw === 'oui' : s.regime.publicLaw}
             errors={s.errors}
           />
@@ -298,7 +334,7 @@ function VisaFields(props: { errors?: FieldError[]; values: Record<string, strin
     <fieldset>
       <legend>Visa du contrôle scientifique et technique de l’État sur les archives</legend>
       <p class="hint">
-        Archives publiques (Code du patrimoine, art. L.211-4) : leur élimination est interdite sans le visa, sur le bordereau d’élimination, de la personne chargée du contrôle
+        Archives publiques (1° ou 2° de l’article L.211-4 du Code du patrimoine) : leur élimination est interdite sans le visa, sur le bordereau d’élimination, de la personne chargée du contrôle
         scientifique et technique de l’État sur les archives (art. R.212-14 ; élimination dans les conditions de l’art. L.212-2). Le visa est enregistré avec la purge et dans le
         journal d’audit.
       </p>
