@@ -10,6 +10,7 @@ import { createServer } from 'node:net';
 import { ConfigError, loadConfig, AppConfig, DEFAULT_DEMO_PASSWORD, WORKER_NODE_FLAGS } from '@carepact/config';
 import { ensureDatabaseExists, runMigrations } from '@carepact/database';
 import { projectRoot } from '@carepact/common';
+import { demoAccountLines } from './demo-accounts';
 
 const root = projectRoot();
 const children: ChildProcess[] = [];
@@ -130,15 +131,11 @@ async function main(): Promise<void> {
       `  État ................. ${url}/health`,
       ...(devMail ? [`  E-mails reçus ........ ${url}/dev/mail  (serveur SMTP local ${process.env.SMTP_URL})`] : []),
       '',
+      // From the fixtures the seed loaded: every account it created, none forgotten.
       ' Comptes de démonstration (EHPAD Les Tilleuls) :',
-      '  admin@jardins-du-val.example ........ administrateur',
-      '  admissions@les-tilleuls.example ..... admissions',
-      '  coordination@les-tilleuls.example ... coordination',
-      '  direction@les-tilleuls.example ...... direction',
-      '  audit@jardins-du-val.example ........ audit',
+      ...demoAccountLines(join(root, 'templates', 'demo', 'establishment-les-tilleuls.json')),
       ' IME Les Sources (mineurs sous tutelle et sous délégation de l’autorité parentale) :',
-      '  admissions@ime-les-sources.example .. admissions',
-      '  direction@ime-les-sources.example ... direction',
+      ...demoAccountLines(join(root, 'templates', 'demo', 'establishment-ime-les-sources.json')),
       `  Mot de passe : ${pw}`,
       '',
       ' Ctrl-C pour arrêter.',

@@ -73,10 +73,18 @@ describe('French labels and dates (one place)', () => {
     expect(documentTypeLabel('avenant', 'toString')).toBe(DOCUMENT_TYPE_LABELS.avenant);
   });
 
-  it('reads the subtype from a version’s data as the avenant template’s title does (liberty first, then appliesTo)', () => {
+  it('reads the subtype from a version’s data as the avenant template’s title does (liberty first, then the tariff avenant, then appliesTo)', () => {
     expect(documentSubtypeOf('avenant', { appliesTo: 'dipc', purpose: 'accompagnement' })).toBe('avenant-dipc');
     expect(documentSubtypeOf('avenant', { appliesTo: 'contrat-sejour', purpose: 'liberte-aller-venir' })).toBe('annexe-liberte-aller-venir');
-    expect(documentSubtypeOf('avenant', { appliesTo: 'contrat-sejour', purpose: 'tarifs' })).toBeNull();
+    // The tariff avenant (CASF L.342-3, L.314-1) apart from the accompaniment avenant (CASF L.311-4, D.311).
+    expect(documentSubtypeOf('avenant', { appliesTo: 'contrat-sejour', purpose: 'tarifs' })).toBe('avenant-tarifaire');
+    expect(documentSubtypeOf('avenant', { appliesTo: 'dipc', purpose: 'tarifs' })).toBe('avenant-tarifaire-dipc');
+    expect(documentSubtypeOf('avenant', { appliesTo: 'contrat-sejour', purpose: 'accompagnement' })).toBeNull();
+    expect(documentTitle('avenant', 'avenant-tarifaire', 'Enzo Petit')).toBe('Avenant tarifaire au contrat de séjour d’Enzo Petit');
+    expect(documentTitle('avenant', null, 'Enzo Petit')).toBe('Avenant au contrat de séjour d’Enzo Petit');
+    expect(documentPhrase(documentTypeLabel('avenant', 'avenant-tarifaire-dipc')!, 'Marcel Dupont')).toBe(
+      'l’avenant tarifaire au document individuel de prise en charge (DIPC) de Marcel Dupont',
+    );
     expect(documentSubtypeOf('avenant', {})).toBeNull();
     expect(documentSubtypeOf('dipc', { appliesTo: 'dipc' })).toBeNull();
   });

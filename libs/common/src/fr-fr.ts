@@ -43,10 +43,15 @@ export const DOCUMENT_TYPE_LABELS: Readonly<Record<FrDocumentType, DocumentTypeL
  *   « élaboré dans les mêmes conditions » as the DIPC (CASF D.311 VII);
  * - `annexe-liberte-aller-venir`: the annex to the contrat de séjour on the measures for the safety
  *   and the freedom to come and go (data `document.purpose == 'liberte-aller-venir'`, avenant 1.4.0
- *   on; CASF L.311-4-1 I). It comes first, as in the template's title.
- * Null: the type's own name (an avenant to the contrat de séjour, every other type).
+ *   on; CASF L.311-4-1 I). It comes first, as in the template's title;
+ * - `avenant-tarifaire`, `avenant-tarifaire-dipc`: a tariff avenant (data `document.purpose ==
+ *   'tarifs'`, avenant 1.3.0 on) to the contrat de séjour, or to a DIPC (`appliesTo == 'dipc'`): the
+ *   new prices per day, the yearly revalorisation (CASF L.342-3) or the departmental tariff (CASF
+ *   L.314-1), not the accompaniment's objectives and services (CASF L.311-4, D.311). Named apart so
+ *   that a person's two avenants of one year are not two « avenant au contrat de séjour ».
+ * Null: the type's own name (an avenant to the contrat de séjour on the accompaniment, every other type).
  */
-export const DOCUMENT_SUBTYPES = ['avenant-dipc', 'annexe-liberte-aller-venir'] as const;
+export const DOCUMENT_SUBTYPES = ['avenant-dipc', 'annexe-liberte-aller-venir', 'avenant-tarifaire', 'avenant-tarifaire-dipc'] as const;
 export type DocumentSubtype = (typeof DOCUMENT_SUBTYPES)[number];
 
 /** The names of the subtypes, written as the avenant template's title (templates/documents/avenant, 1.4.0 on). */
@@ -61,17 +66,31 @@ export const DOCUMENT_SUBTYPE_LABELS: Readonly<Record<DocumentSubtype, DocumentT
     noun: 'annexe au contrat de séjour sur la liberté d’aller et venir',
     short: 'annexe au contrat de séjour sur la liberté d’aller et venir',
   },
+  // The template's words (« Le présent avenant tarifaire complète le contrat de séjour… », avenant 1.3.0 on).
+  'avenant-tarifaire': {
+    the: 'l’avenant tarifaire au contrat de séjour',
+    noun: 'avenant tarifaire au contrat de séjour',
+    short: 'avenant tarifaire au contrat de séjour',
+  },
+  'avenant-tarifaire-dipc': {
+    the: 'l’avenant tarifaire au document individuel de prise en charge (DIPC)',
+    noun: 'avenant tarifaire au document individuel de prise en charge (DIPC)',
+    short: 'avenant tarifaire au document individuel de prise en charge (DIPC)',
+  },
 };
 
 /**
  * The subtype of a document from the data of a version (`input.document`, or the document data
- * themselves): the one rule, read where a version is created (DocumentsService) and in the migration
- * that recorded it for the documents created before (1764110000000, the same rule in SQL).
+ * themselves): the one rule, read where a version is created (DocumentsService: API, console, bulk)
+ * and in the migrations that recorded it for the documents created before (1764110000000,
+ * 1764150000000 for the tariff avenants: the same rule in SQL). Liberty first (it only amends a
+ * contract, template check LIBERTY_ANNEX_CONTRACT_ONLY), then the tariff avenant, then what it amends.
  */
 export function documentSubtypeOf(type: unknown, data: unknown): DocumentSubtype | null {
   if (type !== 'avenant' || !data || typeof data !== 'object') return null;
   const d = data as { purpose?: unknown; appliesTo?: unknown };
   if (d.purpose === 'liberte-aller-venir') return 'annexe-liberte-aller-venir';
+  if (d.purpose === 'tarifs') return d.appliesTo === 'dipc' ? 'avenant-tarifaire-dipc' : 'avenant-tarifaire';
   return d.appliesTo === 'dipc' ? 'avenant-dipc' : null;
 }
 

@@ -1,4 +1,4 @@
-import { amountProblem, textProblem } from './text-safety';
+import { BIDI_CONTROLS, amountProblem, textProblem } from './text-safety';
 
 describe('textProblem', () => {
   const code = (s: string, kind?: 'text' | 'line' | 'name') => textProblem(s, kind)?.code ?? null;
@@ -25,8 +25,36 @@ describe('textProblem', () => {
     }
     for (const e of ['Marcel 🙂', '👍', 'Léa😀', 'Jo ❤️', '⭐', '1️⃣']) expect(code(e, 'name')).toBe('EMOJI_NOT_ALLOWED');
     expect(code('Marcel 🙂', 'text')).toBeNull();
-    for (const ok of ['Chambre 112 ©', 'Jean-Pierre', 'Ali\u200E']) expect(code(ok, 'name')).toBeNull();
+    for (const ok of ['Chambre 112 ©', 'Jean-Pierre', 'Ali']) expect(code(ok, 'name')).toBeNull();
     expect(textProblem('a\u202E', 'name')!.message).toMatch(/sens d’affichage/);
+  });
+
+  it('names refuse the implicit bidi marks too (U+200E, U+200F, U+061C), as the e-mails count them: one rule (BIDI_CONTROLS)', () => {
+    for (const c of ['\u200E', '\u200F', '\u061C']) {
+      expect(code(`Ali${c}`, 'name')).toBe('BIDI_CONTROL');
+      expect(code(`RG 25/${c}00412`, 'name')).toBe('BIDI_CONTROL');
+      // Free text keeps them (refusal reasons, comments: never printed as who signs).
+      expect(code(`Ali${c}`, 'text')).toBeNull();
+    }
+    expect(textProblem('Ali\u200F', 'name')!.message).toContain('U+200F');
+    // The e-mails isolate exactly what names refuse.
+    for (const c of ['\u061C', '\u200E', '\u200F', '\u202A', '\u202E', '\u2066', '\u2069']) expect(BIDI_CONTROLS.test(c)).toBe(true);
+  });
+
+  it('French text is not hurt: no-break and narrow no-break spaces, curly apostrophes, non-breaking hyphen, guillemets, ligatures, right-to-left names', () => {
+    const french = [
+      'Résidence « Les Tilleuls »',
+      'Résidence\u00A0«\u202FLes Tilleuls\u202F»',
+      'Jugement JAF, TJ de Valville, RG\u00A024/01234',
+      'Conseil de famille, TJ de Valville',
+      'Hélène d’Aubigné-Lefèvre',
+      'Jean\u2011Pierre Œuvray',
+      'Chambre n°\u00A012, 2ᵉ étage',
+      'Maître Benaïssa – UDAF du Val…',
+      'مريم الحسني',
+      'שרה לוי',
+    ];
+    for (const s of french) expect({ s, problem: code(s, 'name') }).toEqual({ s, problem: null });
   });
 });
 

@@ -9,9 +9,13 @@
  * - `line` (one-line fields: references, phone numbers): as `text`, and no tab, CR or LF either
  *   (a line break in a name would reach an e-mail header or break a table cell).
  * - `name` (text that identifies a person: names, room, relation, address): as `line`, plus
- *   - no bidirectional embedding, override or isolate (U+202A–U+202E, U+2066–U+2069): they make
- *     a name display differently from what it is (a signer could not check it is theirs);
- *     the implicit marks U+200E/U+200F stay, they only nudge neutral characters;
+ *   - no bidirectional control (BIDI_CONTROLS): no embedding, override or isolate (U+202A–U+202E,
+ *     U+2066–U+2069), which make a name display differently from what it is (a signer could not
+ *     check it is theirs), and no implicit mark either (U+200E, U+200F, U+061C): invisible, they
+ *     still move the punctuation, parentheses and separators around them, make two names that
+ *     look the same differ, and the e-mails (libs/notifications email-values.ts) already count
+ *     them as bidi controls — one rule for both. No French text needs them, and a right-to-left
+ *     name (Arabic, Hebrew) is written without them;
  *   - no emoji: the PDF faces (Atkinson Hyperlegible Next, DejaVu Sans) draw none of most of them
  *     (DejaVu Sans has 76 of the 2,048 code points of U+1F300–U+1FAFF, in monochrome), so the
  *     signed contract would show U+FFFD where the name was.
@@ -28,7 +32,14 @@ export interface TextProblem {
 const CONTROL_ANY = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF]/;
 const CONTROL_LINE = /[\u0000-\u001F\u007F-\u009F\uFFFE\uFFFF]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/;
+/**
+ * The bidirectional controls: the implicit marks (ARABIC LETTER MARK U+061C, LEFT-TO-RIGHT and
+ * RIGHT-TO-LEFT MARK U+200E, U+200F), the embeddings and overrides (U+202A–U+202E) and the isolates
+ * (U+2066–U+2069) — every character of Unicode's Bidi_Control property. The one definition: the
+ * API's and the templates' rule for names (`textProblem`), the e-mails' isolation of a value
+ * (libs/notifications email-values.ts `inline`) and the annexes' version label use it.
+ */
+export const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
 // Extended_Pictographic minus the few that are ordinary text (©, ®, ‼, ⁉, ™, ℹ and the like are
 // in the Basic Multilingual Plane's letterlike and punctuation blocks), plus the emoji
 // presentation selector and the keycap combiner that only ever build emoji.
@@ -45,10 +56,10 @@ export function textProblem(value: string, kind: TextKind = 'text'): TextProblem
     };
   if (LONE_SURROGATE.test(value)) return { code: 'INVALID_CHARACTER', message: 'Ce texte contient un caractère Unicode invalide (moitié de paire de substitution).' };
   if (kind !== 'name') return null;
-  if (BIDI_CONTROL.test(value))
+  if (BIDI_CONTROLS.test(value))
     return {
       code: 'BIDI_CONTROL',
-      message: 'Ce texte contient un caractère invisible qui change le sens d’affichage (U+202A–U+202E, U+2066–U+2069) : retirez-le.',
+      message: 'Ce texte contient un caractère invisible qui change le sens d’affichage (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069) : retirez-le.',
     };
   if (EMOJI.test(value)) return { code: 'EMOJI_NOT_ALLOWED', message: 'Les émojis ne sont pas acceptés ici : les documents ne peuvent pas les imprimer.' };
   return null;

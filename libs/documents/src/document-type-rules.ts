@@ -17,6 +17,13 @@ export interface DocumentSituation {
 
 /** CASF L.311-4: an avenant modifies a concluded contract (or DIPC); without one there is nothing to amend. */
 export const AVENANT_WITHOUT_CONTRACT_MESSAGE = 'Aucun contrat de séjour ni DIPC signé : un avenant modifie un contrat conclu (CASF L.311-4). Faites d’abord signer le contrat.';
+/** The same for a person whose document is the DIPC (CASF D.311 VII: its avenant is made as the DIPC was, established by the director). */
+export const AVENANT_WITHOUT_DIPC_MESSAGE = 'Aucun DIPC établi : un avenant modifie un DIPC en vigueur (CASF D.311 VII). Faites d’abord établir le DIPC (signature de la direction).';
+
+/** The avenant this person would get: to the DIPC when the DIPC is her document (CASF D.311), else to the contrat de séjour. */
+export function avenantSubtypeFor(s: DocumentSituation): 'avenant-dipc' | null {
+  return contractNotApplicableReason(s) ? 'avenant-dipc' : null;
+}
 
 /** Why a contrat de séjour does not apply, or null when it does. */
 export function contractNotApplicableReason(s: DocumentSituation): { code: string; message: string } | null {
@@ -46,7 +53,8 @@ export function contractNotApplicableReason(s: DocumentSituation): { code: strin
 export function assertDocumentTypeApplies(type: DocumentType, s: DocumentSituation): void {
   const notApplicable = contractNotApplicableReason(s);
   if (type === 'contrat-sejour' && notApplicable) throw new DomainError('conflict', notApplicable.code, notApplicable.message);
-  if (type === 'avenant' && s.contractSigned === false) throw new DomainError('conflict', 'AVENANT_WITHOUT_SIGNED_CONTRACT', AVENANT_WITHOUT_CONTRACT_MESSAGE);
+  if (type === 'avenant' && s.contractSigned === false)
+    throw new DomainError('conflict', 'AVENANT_WITHOUT_SIGNED_CONTRACT', notApplicable ? AVENANT_WITHOUT_DIPC_MESSAGE : AVENANT_WITHOUT_CONTRACT_MESSAGE);
   if (type === 'dipc' && !notApplicable)
     throw new DomainError(
       'conflict',

@@ -39,8 +39,11 @@ export class BlobEntity {
   'ck_documents_status',
   `status IN ('generating', 'ready', 'generation_failed', 'in_signature', 'signed', 'refused', 'cancelled')`,
 )
-// Migration 1764110000000: only an avenant has a subtype (what it amends, fr-fr.ts DOCUMENT_SUBTYPES).
-@Check('ck_documents_subtype', `subtype IS NULL OR (type = 'avenant' AND subtype IN ('avenant-dipc', 'annexe-liberte-aller-venir'))`)
+// Migrations 1764110000000, 1764150000000 (the tariff avenant): only an avenant has a subtype (what it amends, fr-fr.ts DOCUMENT_SUBTYPES).
+@Check(
+  'ck_documents_subtype',
+  `subtype IS NULL OR (type = 'avenant' AND subtype IN ('avenant-dipc', 'annexe-liberte-aller-venir', 'avenant-tarifaire', 'avenant-tarifaire-dipc'))`,
+)
 export class DocumentEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_documents' })
   id: string;
@@ -71,9 +74,9 @@ export class DocumentEntity {
 
   /**
    * What an avenant amends, for its name (@carepact/common documentSubtypeOf, documentTypeLabel):
-   * `avenant-dipc`, `annexe-liberte-aller-venir`, or null (the type's name). Written with each
-   * version from its data (DocumentsService), so lists name it without reading the data (migration
-   * 1764110000000).
+   * `avenant-dipc`, `annexe-liberte-aller-venir`, `avenant-tarifaire`, `avenant-tarifaire-dipc`, or
+   * null (the type's name). Written with each version from its data (DocumentsService), so lists
+   * name it without reading the data (migrations 1764110000000, 1764150000000).
    */
   @Column({ type: 'text', nullable: true })
   subtype: DocumentSubtype | null;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditAppend, AuditService } from '@carepact/audit';
-import { DomainError, FieldError, NotFoundError, ValidationError, addSpan, documentSubtypeOf, since, timed } from '@carepact/common';
+import { DomainError, FieldError, NotFoundError, ValidationError, addSpan, documentSubtypeOf, since, timed, type DocumentSubtype } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
 import { IdentityRepository, StaffActor, assertCan, auditActor, requireVisible, visibleEstablishments } from '@carepact/identity';
 import { OutboxService } from '@carepact/queue';
@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { BlobStore } from './blob-store';
 import { DocumentLifecycle } from './document-lifecycle.service';
-import { assertDocumentTypeApplies, assertMeasureInForce, participationError } from './document-type-rules';
+import { assertDocumentTypeApplies, assertMeasureInForce, avenantSubtypeFor, participationError } from './document-type-rules';
 import type { LoadedTemplate } from '@carepact/templates';
 import { DOCUMENT_TYPES, DocumentEntity, DocumentType, DocumentVersionEntity, RenditionEntity } from './documents.entities';
 import { DocumentsRepository } from './documents.repository';
@@ -23,7 +23,7 @@ import type { VersionAnnex } from './annexes/annex-files.entities';
 import { AnnexFilesRepository } from './annexes/annex-files.repository';
 import { annexAuditEntries } from './annexes/annex-audit';
 import { ANNEX_HANDOVER_IN_FUTURE, annexHandoverDay, annexHandoverInFuture } from './annexes/annex-handover';
-import { ARCHIVED_SINCE_SQL, assertArchiveOpen, assertArchivesOpen } from './intermediate-archive';
+import { ARCHIVED_SINCE_SQL, RESIDENT_ARCHIVED, assertArchiveOpen, assertArchivesOpen, assertNoNewDocumentFor, newDocumentArchivedMessage, residentArchived } from './intermediate-archive';
 
 /** Request data errors point at `data.<field>`; template schema paths start at `document.`. */
 function toRequestFields(errors: FieldError[]): FieldError[] {
@@ -71,7 +71,7 @@ export class DocumentsService {
     if (!DOCUMENT_TYPES.includes(input.type))
       throw new ValidationError([{ field: 'type', code: 'NOT_ALLOWED_VALUE', message: `Type inconnu. Valeurs possibles : ${DOCUMENT_TYPES.join(', ')}.` }]);
     const prepared = await this.prepare(em, actor, input.residentId, input.type, input.data);
-    const { resident } = prepared;
+    const { resident, template } = prepared;
     let { snapshot } = prepared;
     // One tariff avenant per resident and effective date, as a bulk run makes them: checked under
     // the resident's row lock, so that two simultaneous requests cannot both pass.
@@ -116,6 +116,7 @@ export class DocumentsService {
         payload: { residentId: resident.id, type: input.type },
       },
       { id: firstVersionId, number: 1 },
+      template,
     );
     return { id: doc.id, versionId: version.id, status: doc.status };
   }
@@ -146,7 +147,8 @@ export class DocumentsService {
         throw new DomainError('conflict', 'DOCUMENT_IN_SIGNATURE', 'Ce document est en cours de signature : annulez la demande de signature avant de le corriger.');
       if (doc.status === 'refused' || doc.status === 'cancelled')
         throw new DomainError('conflict', 'DOCUMENT_CLOSED', 'Ce document est clos (refusé ou annulé) : créez un nouveau document.');
-      let { snapshot } = await this.prepare(em, actor, doc.residentId, doc.type, data, doc.id);
+      const checked = await this.prepare(em, actor, doc.residentId, doc.type, data, doc.id);
+      let { snapshot } = checked;
       // A correction may move a tariff avenant's effective date: onto one for which the resident has
       // another, it is refused as `createIn` refuses a second one, under the same lock.
       const effectiveOn = doc.type === 'avenant' ? tariffEffectiveOnOf(snapshot.document) : null;
@@ -156,12 +158,17 @@ export class DocumentsService {
         if (existing) throw new AvenantAlreadyExistsError(effectiveOn, existing);
         snapshot = await this.withPriceInForce(em, actor.organisationId, doc.residentId, snapshot, effectiveOn, doc.id);
       }
-      const version = await this.requestVersion(em, actor, doc, snapshot, `Correction avant signature : ${reason.trim()}`);
+      const version = await this.requestVersion(em, actor, doc, snapshot, `Correction avant signature : ${reason.trim()}`, undefined, undefined, checked.template);
       // The name follows the current version's data, as the signature policy does (a correction may change what an avenant amends).
       const subtype = documentSubtypeOf(doc.type, (snapshot as { document?: unknown }).document);
       if (subtype !== doc.subtype) await em.update(DocumentEntity, { id: doc.id }, { subtype });
       return { id: doc.id, versionId: version.id, status: 'generating' };
     });
+  }
+
+  /** The console's forms for a new document or version refuse to open for a person in the intermediate archive (409 RESIDENT_ARCHIVED, as `prepare`). */
+  async assertNoNewDocument(actor: StaffActor, residentId: string): Promise<void> {
+    await assertNoNewDocumentFor(this.tx.manager, actor.organisationId, residentId);
   }
 
   /**
@@ -241,7 +248,7 @@ export class DocumentsService {
    * situation allows it and, when not, why (the same rules as `create`: document-type-rules,
    * CASF D.311; an expired measure blocks every type, C. civ. 441 to 443).
    */
-  async typesFor(actor: StaffActor, residentId: string): Promise<{ type: DocumentType; allowed: boolean; reason: string | null }[]> {
+  async typesFor(actor: StaffActor, residentId: string): Promise<{ type: DocumentType; allowed: boolean; reason: string | null; subtype: DocumentSubtype | null; code?: string }[]> {
     const em = this.tx.manager;
     const resident = await this.residents.getForOrganisation(em, actor.organisationId, residentId);
     requireVisible(actor, resident, () => new NotFoundError('RESIDENT_NOT_FOUND', 'Résident introuvable.'));
@@ -254,6 +261,8 @@ export class DocumentsService {
       contractRefused: await this.repo.residentHasRefusedContract(em, resident.id),
       contractSigned: await this.repo.hasSignedContract(em, actor.organisationId, resident.id),
     };
+    // In the intermediate archive, no type is offered (`prepare` refuses them: RESIDENT_ARCHIVED).
+    const archived = await residentArchived(em, actor.organisationId, resident.id);
     let measureProblem: string | null = null;
     try {
       assertMeasureInForce(resident.protectionMeasures, todayIso());
@@ -261,14 +270,20 @@ export class DocumentsService {
       if (!(e instanceof DomainError)) throw e;
       measureProblem = e.messageFr;
     }
+    const blocked = archived ? newDocumentArchivedMessage(archived) : measureProblem;
+    // The avenant is named as the form will make it: to the DIPC when the DIPC is this person's document.
+    // The signed one decides when there is one (the form prefills `appliesTo` from it), else the person's situation.
+    const signed = (await this.repo.signedContracts(em, actor.organisationId, [resident.id], false)).get(resident.id);
+    const avenantSubtype: DocumentSubtype | null = signed ? (signed.type === 'dipc' ? 'avenant-dipc' : null) : avenantSubtypeFor(situation);
+    const subtypeOf = (type: DocumentType): DocumentSubtype | null => (type === 'avenant' ? avenantSubtype : null);
     return DOCUMENT_TYPES.map((type) => {
-      if (measureProblem) return { type, allowed: false, reason: measureProblem };
+      if (blocked) return { type, allowed: false, reason: blocked, subtype: subtypeOf(type), ...(archived ? { code: RESIDENT_ARCHIVED } : {}) };
       try {
         assertDocumentTypeApplies(type, situation);
-        return { type, allowed: true, reason: null };
+        return { type, allowed: true, reason: null, subtype: subtypeOf(type) };
       } catch (e) {
         if (!(e instanceof DomainError)) throw e;
-        return { type, allowed: false, reason: e.messageFr };
+        return { type, allowed: false, reason: e.messageFr, subtype: subtypeOf(type) };
       }
     });
   }
@@ -397,6 +412,9 @@ export class DocumentsService {
     const resident = await this.residents.getForOrganisation(em, actor.organisationId, residentId);
     requireVisible(actor, resident, () => new NotFoundError('RESIDENT_NOT_FOUND', 'Résident introuvable.'));
     assertCan(actor, 'document.write', resident.establishmentId);
+    // Every new document or version (a DIPC after a refusal, an avenant, a correction), a preview
+    // included: none for a person in the intermediate archive, opening or not (409 RESIDENT_ARCHIVED).
+    await assertNoNewDocumentFor(em, actor.organisationId, resident.id);
     const est = await this.identity.findEstablishment(em, actor.organisationId, resident.establishmentId);
     if (!est) throw new NotFoundError('ESTABLISHMENT_NOT_FOUND', 'Établissement introuvable.');
     if (!existingDocumentId)
@@ -441,8 +459,14 @@ export class DocumentsService {
     before?: Pick<AuditAppend, 'action' | 'subject' | 'payload'>,
     /** The first version of a document created in this transaction, already its current one. */
     first?: { id: string; number: 1 },
+    /**
+     * The template the snapshot was validated against (`prepare`), recorded with the version: not
+     * loaded again (issue 12: each load reads the kind's published.json), and never another one if a
+     * version were published in between.
+     */
+    validatedWith?: LoadedTemplate,
   ): Promise<DocumentVersionEntity> {
-    const template = templates().load(doc.type);
+    const template = validatedWith ?? templates().load(doc.type);
     const annexes = await this.annexRecord(em, doc, snapshot, template);
     const version = em.create(DocumentVersionEntity, {
       id: first ? first.id : randomUUID(),

@@ -29,6 +29,8 @@ export type ArchiveReader = Pick<StaffActor, 'organisationId' | 'userId' | 'syst
 export interface ArchiveState {
   /** The first day the person's documents are in the intermediate archive, or null (accompanied, or still in the active base). */
   archivedSince: string | null;
+  /** The day she left, when she is in the intermediate archive (null otherwise). */
+  departedOn: string | null;
   /** Until when this actor's opening lasts (ISO), when the archive is open to them. */
   openUntil: string | null;
 }
@@ -38,23 +40,32 @@ export const ARCHIVED_SINCE_SQL = `CASE WHEN r.departed_on IS NULL THEN NULL ELS
 
 /** The resident's archive state for this actor (an unknown resident: not archived). */
 export async function archiveState(em: EntityManager, actor: ArchiveReader, residentId: string, now = new Date()): Promise<ArchiveState> {
-  return (await archiveStates(em, actor, [residentId], now)).get(residentId) ?? { archivedSince: null, openUntil: null };
+  return (await archiveStates(em, actor, [residentId], now)).get(residentId) ?? { archivedSince: null, departedOn: null, openUntil: null };
 }
 
 /** The archive state of each of these residents for this actor, in one query whatever their number (unknown residents: absent). */
 export async function archiveStates(em: EntityManager, actor: ArchiveReader, residentIds: readonly string[], now = new Date()): Promise<Map<string, ArchiveState>> {
+  return readArchiveStates(em, actor.organisationId, actor.userId, residentIds, now);
+}
+
+/**
+ * The one read of the archive's state (archiveState(s), residentArchived): the rule
+ * (ARCHIVED_SINCE_SQL) against the Paris day of `now`, and the opening `userId` holds, if any
+ * (none asked: null). The portal reads the same rule inside its session's query (portal-context.reader.ts).
+ */
+async function readArchiveStates(em: EntityManager, organisationId: string, userId: string | null, residentIds: readonly string[], now: Date): Promise<Map<string, ArchiveState>> {
   if (!residentIds.length) return new Map();
   const rows = (await em.query(
-    `SELECT r.id, ${ARCHIVED_SINCE_SQL} AS since,
+    `SELECT r.id, r.departed_on::text AS departed_on, ${ARCHIVED_SINCE_SQL} AS since,
             (SELECT max(g.expires_at) FROM archive_access_grants g WHERE g.resident_id = r.id AND g.staff_user_id = $3 AND g.expires_at > $4) AS open_until
        FROM residents r JOIN organisations o ON o.id = r.organisation_id WHERE r.id = ANY ($1) AND r.organisation_id = $2`,
-    [[...new Set(residentIds)], actor.organisationId, actor.userId, now],
-  )) as { id: string; since: string | null; open_until: Date | null }[];
+    [[...new Set(residentIds)], organisationId, userId, now],
+  )) as { id: string; departed_on: string | null; since: string | null; open_until: Date | null }[];
   const today = calendarDayIn(now);
   return new Map(
     rows.map((row) => {
       const since = row.since && row.since <= today ? row.since : null;
-      return [row.id, { archivedSince: since, openUntil: since && row.open_until ? row.open_until.toISOString() : null }];
+      return [row.id, { archivedSince: since, departedOn: since ? row.departed_on : null, openUntil: since && row.open_until ? row.open_until.toISOString() : null }];
     }),
   );
 }
@@ -160,12 +171,12 @@ export interface ResidentArchived {
  * and still in the active base, or unknown).
  */
 export async function residentArchived(em: EntityManager, organisationId: string, residentId: string, now = new Date()): Promise<ResidentArchived | null> {
-  const [row] = (await em.query(
-    `SELECT r.departed_on::text AS departed_on, ${ARCHIVED_SINCE_SQL} AS since FROM residents r JOIN organisations o ON o.id = r.organisation_id WHERE r.id = $1 AND r.organisation_id = $2`,
-    [residentId, organisationId],
-  )) as { departed_on: string | null; since: string | null }[];
-  if (!row?.departed_on || !row.since || row.since > calendarDayIn(now)) return null;
-  return { departedOn: row.departed_on, archivedSince: row.since };
+  return residentArchivedOf((await readArchiveStates(em, organisationId, null, [residentId], now)).get(residentId));
+}
+
+/** An archive state (archiveState) as residentArchived says it: whoever reads, the opening aside. */
+export function residentArchivedOf(state: ArchiveState | undefined): ResidentArchived | null {
+  return state?.archivedSince && state.departedOn ? { departedOn: state.departedOn, archivedSince: state.archivedSince } : null;
 }
 
 /**
@@ -176,13 +187,37 @@ export async function residentArchived(em: EntityManager, organisationId: string
  * the archive does not allow it. A departed person still in the active base may sign (regularisation).
  */
 export class ResidentArchivedError extends ConflictError {
-  constructor(readonly archive: ResidentArchived) {
-    super(
-      RESIDENT_ARCHIVED,
-      `La personne a quitté l’établissement le ${formatDateFr(archive.departedOn)} et son dossier est en archive intermédiaire depuis le ${formatDateFr(archive.archivedSince)} : ` +
-        'aucune nouvelle signature ne peut lui être demandée (l’archive se consulte, elle ne sert pas à de nouveaux actes).',
-    );
+  constructor(
+    readonly archive: ResidentArchived,
+    /** What is refused: a signing act (the default), or a new document or version (`assertNoNewDocumentFor`). */
+    act: 'signature' | 'document' = 'signature',
+  ) {
+    super(RESIDENT_ARCHIVED, act === 'document' ? newDocumentArchivedMessage(archive) : residentArchivedMessage(archive, 'aucune nouvelle signature ne peut lui être demandée'));
   }
+}
+
+function residentArchivedMessage(archive: ResidentArchived, refused: string): string {
+  return (
+    `La personne a quitté l’établissement le ${formatDateFr(archive.departedOn)} et son dossier est en archive intermédiaire depuis le ${formatDateFr(archive.archivedSince)} : ` +
+    `${refused} (l’archive se consulte, elle ne sert pas à de nouveaux actes).`
+  );
+}
+
+/** Why no document or version is created for a person in the intermediate archive (the API's refusal, the console's sentence). */
+export function newDocumentArchivedMessage(archive: ResidentArchived): string {
+  return residentArchivedMessage(archive, 'aucun nouveau document ni aucune nouvelle version ne peut être établi pour elle');
+}
+
+/**
+ * A new document for a person in the intermediate archive — a contract, a DIPC (the replacement of a
+ * refused contract included), an avenant, an annex — or a new version of one of hers (a correction):
+ * 409 RESIDENT_ARCHIVED, even with an opening of the archive, which is for consultation (CNIL
+ * délibérations n° 2021-028 and 2023-095, RGPD art. 5.1.b and 5.1.e). A departed person still in
+ * the active base may still have one (regularisation).
+ */
+export async function assertNoNewDocumentFor(em: EntityManager, organisationId: string, residentId: string, now = new Date()): Promise<void> {
+  const archived = await residentArchived(em, organisationId, residentId, now);
+  if (archived) throw new ResidentArchivedError(archived, 'document');
 }
 
 /** Refuses a new signing act for this resident when she is in the intermediate archive (ResidentArchivedError). */

@@ -1,6 +1,19 @@
-import { HOLDER_ROLE_LABELS, formatDateFr } from '@carepact/common';
+import { HOLDER_ROLE_LABELS, documentSubtypeOf, formatDateFr } from '@carepact/common';
 import type { EstablishmentEntity } from '@carepact/identity';
-import { applicableMeasure, isActWithEstablishment, resolveHolderConflict, todayIso, type MeasureView, type ResidentView } from '@carepact/residents';
+import {
+  actDomains,
+  applicableMeasure,
+  holderMission,
+  holderMissionTitle,
+  holdersForAct,
+  isActWithEstablishment,
+  isDividedMeasure,
+  resolveHolderConflict,
+  todayIso,
+  type MeasureView,
+  type MinorDecision,
+  type ResidentView,
+} from '@carepact/residents';
 
 /** The establishment's annex key for the personne de confiance notice (CASF D.311-0-4, annexe 4-10). */
 const PERSONNE_DE_CONFIANCE_NOTICE = 'notice-personne-de-confiance';
@@ -24,7 +37,16 @@ export function templateInputOf(
   const active = applicableMeasure(r.protectionMeasures, on);
   const person = personInput;
   const parents = r.contacts.filter((c) => c.holdsParentalAuthority);
-  const conflict = active ? holderConflictOf(active, documentType) : null;
+  const conflict = active ? holderConflictOf(active, documentType, data) : null;
+  // C. civ. 447 al. 3: under a measure the judge divided, the holders whose mission the document
+  // concerns (the signature policy's holdersForAct), each named with his mission in the capacity the
+  // templates print (« tuteur chargé de la protection de la personne »); `mission` beside it.
+  const purpose = typeof data.purpose === 'string' ? data.purpose : null;
+  const holdersOf = (m: MeasureView, hs: MeasureView['holders']) =>
+    (documentType && isDividedMeasure(m) ? holdersForAct({ ...m, holders: hs }, actDomains(documentType, purpose)) : hs).map((h) => ({
+      ...person(h, conflict?.titles?.get(h.contactId) ?? holderMissionTitle(HOLDER_ROLE_LABELS[h.role] ?? h.role, m, h)),
+      mission: holderMission(m, h),
+    }));
   return {
     establishment: {
       name: est.name,
@@ -67,7 +89,7 @@ export function templateInputOf(
             // The published templates (contrat de séjour 1.6.0, avenant 1.4.0, DIPC 1.5.0) give every holder
             // listed here a signature slot: a co-holder in conflict, who does not sign, is not listed
             // for those acts (he is in holderConflict.holders).
-            holders: (conflict?.acting ?? active.holders).map((h) => person(h, HOLDER_ROLE_LABELS[h.role] ?? h.role)),
+            holders: holdersOf(active, conflict?.acting ?? active.holders),
             judgeAuthorisesHolderAloneForAccommodation: active.judgeAuthorisesHolderAlone,
             // C. civ. 451, 454 al. 5, 455: a holder who is the establishment's préposé (or employed by
             // it) has interests opposed to the person's in the contract, its avenants and the DIPC; the
@@ -93,7 +115,7 @@ export function templateInputOf(
       // before them reject it (enum, minItems) rather than print the signature blocks of an adult.
       minor:
         r.minor && r.parentalAuthority && (parents.length || r.parentalAuthority === 'tutelle' || r.parentalAuthority === 'delegation')
-          ? { parentalAuthority: r.parentalAuthority, parents: parents.map((p) => person(p)) }
+          ? { parentalAuthority: parentalAuthorityForTemplates(r, parents.length), parents: parents.map((p) => person(p)) }
           : null,
       minorRepresentation: r.minor ? minorRepresentationOf(r, person) : null,
     },
@@ -114,13 +136,19 @@ function minorRepresentationOf<P>(r: ResidentView, person: (c: ResidentView['con
   const representatives = r.contacts.filter((c) => c.minorRole === role).map((c) => person(c, role));
   const d = r.minorDecision ?? null;
   if (kind === 'court_measure' && representatives.length === 0) return null;
+  // A partial delegation that does not cover the stay leaves its documents to the parents (C. civ. 377, 377-1 al. 1): no délégataire in them.
+  if (parentsKeepTheStay(r)) return null;
   return {
     kind,
     representatives,
     decision: d ? { authority: d.authority, reference: d.reference, date: d.date } : null,
-    delegationExtent: kind === 'delegation' ? (d?.delegationExtent ?? null) : null,
+    delegationExtent: kind === 'delegation' ? delegationExtentForTemplates(d) : null,
     wardOfState: kind === 'tutelle' ? Boolean(d?.wardOfState) : false,
     actAuthorised: kind === 'court_measure' ? Boolean(d?.actAuthorisation) : false,
+    // C. civ. 375-7 al. 2: the juge des enfants' authorisation itself (reference, date), printed in the
+    // parties beside the placement's decision from avenant 1.10.0 and DIPC 1.8.0 (CASF D.311: the
+    // decisions the document rests on are mentioned); the versions before them read only `actAuthorised`.
+    actAuthorisation: kind === 'court_measure' && d?.actAuthorisation ? { reference: d.actAuthorisation.reference, date: d.actAuthorisation.date } : null,
   };
 }
 
@@ -144,27 +172,62 @@ function actCode(a: string): string {
  * does not sign this act and who signs instead (null for the other documents, or when nobody is
  * recorded: the document is then refused, HOLDER_CONFLICT_OF_INTEREST).
  */
-function holderConflictOf(m: MeasureView, documentType: string | undefined) {
-  const resolution = resolveHolderConflict(m);
+function holderConflictOf(m: MeasureView, documentType: string | undefined, data: Record<string, unknown>) {
+  // C. civ. 447 al. 3: the domains the act concerns decide, under a divided measure, whose conflict counts and which co-holder covers it.
+  const domains = actDomains(documentType, typeof data.purpose === 'string' ? data.purpose : null);
+  const resolution = resolveHolderConflict(m, domains);
   if (!resolution) return null;
   const { conflicted } = resolution;
   const act = isActWithEstablishment(documentType);
-  const words = act ? holderConflictWords(m, resolution, documentType!) : null;
-  const base = { conflicted, sentence: words?.standard ?? null, sentenceFalc: words?.falc ?? null };
+  const words = act ? holderConflictWords(m, resolution, actNameOf(documentType!, data)) : null;
+  const base = { conflicted, sentence: words?.standard ?? null, sentenceFalc: words?.falc ?? null, titles: null as ReadonlyMap<string, string> | null };
   if (resolution.by === 'ad_hoc') {
     const a = resolution.adHoc;
     return { ...base, acting: null, substitute: { ...personInput(a), kind: 'ad_hoc', judgment: { reference: a.judgmentReference, date: a.judgmentDate } } };
   }
   if (resolution.by === 'co_holders') return { ...base, acting: act ? resolution.acting : null, substitute: null };
+  // A divided measure whose other holder's mission does not cover the act's part of the one in conflict
+  // (C. civ. 447 al. 3-4): the subrogé signs in his place only, beside that other holder (the signature
+  // policy's holderConflict): both are among the holders who sign, the subrogé with his own title.
+  if (resolution.by === 'subroge' && act && resolution.acting.length) {
+    const mission = [...new Set(resolution.conflicted.flatMap((h) => holderMission(m, h).filter((x) => domains.includes(x))))];
+    const subroge = { ...resolution.subroge, role: resolution.conflicted[0].role, mission };
+    const titles = new Map([[subroge.contactId, `subrogé ${HOLDER_ROLE_LABELS[subroge.role] ?? subroge.role}`]]);
+    const others = resolution.acting.map((h) => `${h.firstName} ${h.lastName}, ${holderMissionTitle(HOLDER_ROLE_LABELS[h.role] ?? h.role, m, h)}`);
+    // « le signe(nt) » for the contract, its avenants and the DIPC; « la signe(nt) » for the annex (`actNameOf`'s pronoun).
+    const it = actNameOf(documentType!, data).pronoun;
+    const also = ` ${listFr(others)} ${others.length > 1 ? `${it} signent` : `${it} signe`} aussi, pour ${others.length > 1 ? 'leur' : 'sa'} mission (C. civ. 447 al. 3 et 4).`;
+    return { ...base, sentence: base.sentence ? base.sentence + also : null, acting: [...resolution.acting, subroge], substitute: null, titles };
+  }
   if (resolution.by === 'subroge') return { ...base, acting: null, substitute: { ...personInput(resolution.subroge), kind: 'subroge' } };
   return { ...base, acting: null, substitute: null };
 }
 
-const ACT_NAMES: Readonly<Record<string, { standard: string; falc: string }>> = {
-  'contrat-sejour': { standard: 'ce contrat de séjour', falc: 'ce contrat' },
-  avenant: { standard: 'cet avenant', falc: 'ce papier' },
-  dipc: { standard: 'ce document individuel de prise en charge', falc: 'ce document' },
+/** How the conflict sentence names the act, and the pronoun that stands for it (« il ne le signe pas », « il ne la signe pas »). */
+interface ActName {
+  standard: string;
+  falc: string;
+  pronoun: 'le' | 'la';
+}
+
+const ACT_NAMES: Readonly<Record<string, ActName>> = {
+  'contrat-sejour': { standard: 'ce contrat de séjour', falc: 'ce contrat', pronoun: 'le' },
+  avenant: { standard: 'cet avenant', falc: 'ce papier', pronoun: 'le' },
+  dipc: { standard: 'ce document individuel de prise en charge', falc: 'ce document', pronoun: 'le' },
 };
+
+/**
+ * The annex on the freedom to come and go is an avenant by its type but an annex by what it is
+ * (CASF L.311-4-1 I: « le contrat de séjour peut comporter une annexe »; documents.subtype
+ * `annexe-liberte-aller-venir`, documentSubtypeOf): « cette annexe », and in easy-to-read « ce
+ * document », as the avenant template calls it there (`thisFalc`).
+ */
+const LIBERTY_ANNEX_NAME: ActName = { standard: 'cette annexe', falc: 'ce document', pronoun: 'la' };
+
+function actNameOf(documentType: string, data: Record<string, unknown>): ActName {
+  if (documentSubtypeOf(documentType, data) === 'annexe-liberte-aller-venir') return LIBERTY_ANNEX_NAME;
+  return ACT_NAMES[documentType] ?? ACT_NAMES['contrat-sejour'];
+}
 
 /**
  * The measure paragraph's words on the conflict, for an act with the establishment (C. civ. 451 al. 2:
@@ -172,32 +235,32 @@ const ACT_NAMES: Readonly<Record<string, { standard: string; falc: string }>> = 
  * do not sign it; the ad hoc holder (C. civ. 455), else the co-holders free of the tie (C. civ. 447
  * al. 2-3), else the subrogé (C. civ. 454 al. 5) sign instead — the signature policy's resolution.
  */
-function holderConflictWords(m: MeasureView, r: NonNullable<ReturnType<typeof resolveHolderConflict>>, documentType: string): { standard: string; falc: string[] } | null {
+function holderConflictWords(m: MeasureView, r: NonNullable<ReturnType<typeof resolveHolderConflict>>, act: ActName): { standard: string; falc: string[] } | null {
   const label = (n: number) => holderTitle(r.conflicted[0].role, n);
-  const act = ACT_NAMES[documentType] ?? ACT_NAMES['contrat-sejour'];
+  const it = act.pronoun;
   const names = (hs: PersonFields[]) => listFr(hs.map((h) => `${h.firstName} ${h.lastName}`));
   const n = r.conflicted.length;
   const tied =
     n > 1
-      ? `${names(r.conflicted)}, ${label(n)}, sont préposés de l’établissement ou liés à lui (C. civ. 451 al. 2) : pour ${act.standard}, acte conclu avec l’établissement, leurs intérêts sont en opposition avec ceux de la personne ; ils ne le signent pas.`
-      : `${names(r.conflicted)}, ${label(1)}, est préposé de l’établissement ou lié à lui (C. civ. 451 al. 2) : pour ${act.standard}, acte conclu avec l’établissement, ses intérêts sont en opposition avec ceux de la personne ; il ne le signe pas.`;
+      ? `${names(r.conflicted)}, ${label(n)}, sont préposés de l’établissement ou liés à lui (C. civ. 451 al. 2) : pour ${act.standard}, acte conclu avec l’établissement, leurs intérêts sont en opposition avec ceux de la personne ; ils ne ${it} signent pas.`
+      : `${names(r.conflicted)}, ${label(1)}, est préposé de l’établissement ou lié à lui (C. civ. 451 al. 2) : pour ${act.standard}, acte conclu avec l’établissement, ses intérêts sont en opposition avec ceux de la personne ; il ne ${it} signe pas.`;
   // Easy to read: one short sentence a line, always three (ACCESSIBILITY.md; the templates print them line by line).
   const tiedFalc = [`${names(r.conflicted)} ${n > 1 ? 'travaillent' : 'travaille'} pour l’établissement.`, `${names(r.conflicted)} ne ${n > 1 ? 'signent' : 'signe'} pas ${act.falc}.`];
   const their = n > 1 ? 'leur' : 'sa';
   switch (r.by) {
     case 'ad_hoc':
       return {
-        standard: `${tied} ${r.adHoc.firstName} ${r.adHoc.lastName}, ${label(1)} ad hoc désigné par le juge (C. civ. 455, décision ${r.adHoc.judgmentReference} du ${formatDateFr(r.adHoc.judgmentDate)}), le signe à ${their} place.`,
+        standard: `${tied} ${r.adHoc.firstName} ${r.adHoc.lastName}, ${label(1)} ad hoc désigné par le juge (C. civ. 455, décision ${r.adHoc.judgmentReference} du ${formatDateFr(r.adHoc.judgmentDate)}), ${it} signe à ${their} place.`,
         falc: [...tiedFalc, `Le juge a choisi ${r.adHoc.firstName} ${r.adHoc.lastName} pour signer à ${their} place.`],
       };
     case 'co_holders':
       return {
-        standard: `${tied} ${names(r.free)}, qui ${r.free.length > 1 ? 'exercent' : 'exerce'} la mesure avec ${n > 1 ? 'eux' : 'lui'}, ${r.free.length > 1 ? 'le signent' : 'le signe'} (C. civ. 447 al. 2 et 3).`,
+        standard: `${tied} ${names(r.free)}, qui ${r.free.length > 1 ? 'exercent' : 'exerce'} la mesure avec ${n > 1 ? 'eux' : 'lui'}, ${r.free.length > 1 ? `${it} signent` : `${it} signe`} (C. civ. 447 al. 2 et 3).`,
         falc: [...tiedFalc, `${names(r.free)} ${r.free.length > 1 ? 'signent' : 'signe'} ${act.falc}.`],
       };
     case 'subroge':
       return {
-        standard: `${tied} ${r.subroge.firstName} ${r.subroge.lastName}, subrogé ${label(1)}, ${m.mode === 'assistance' ? 'assiste' : 'représente'} la personne et le signe à ${their} place (C. civ. 454 al. 5).`,
+        standard: `${tied} ${r.subroge.firstName} ${r.subroge.lastName}, subrogé ${label(1)}, ${m.mode === 'assistance' ? 'assiste' : 'représente'} la personne et ${it} signe à ${their} place (C. civ. 454 al. 5).`,
         falc: [...tiedFalc, `${r.subroge.firstName} ${r.subroge.lastName} signe à ${their} place.`],
       };
     default:
@@ -221,4 +284,26 @@ type PersonFields = { firstName: string; lastName: string; relation: string | nu
 /** A contact as the templates' `person` reads it, with its role when it holds one. */
 function personInput(c: PersonFields, role?: string): Record<string, unknown> {
   return { firstName: c.firstName, lastName: c.lastName, relation: c.relation, organisation: c.organisationName, email: c.email, phone: c.phone, ...(role ? { role } : {}) };
+}
+
+/**
+ * The delegation's form in the published templates' words (migration 1764140000000 split their
+ * « partial », which meant « partielle ou partagée » and gave the délégataire and the parents a slot,
+ * into partial and shared): shared (C. civ. 377-1 al. 2) is their « partial »; a partial delegation
+ * covering the stay (C. civ. 377, 377-1 al. 1) gives the délégataire alone a slot, as their « total ».
+ */
+function delegationExtentForTemplates(d: MinorDecision | null): 'total' | 'partial' | null {
+  if (!d?.delegationExtent) return null;
+  return d.delegationExtent === 'shared' ? 'partial' : 'total';
+}
+
+/** C. civ. 377, 377-1 al. 1: a partial delegation that does not cover the admission and accompaniment in the establishment. */
+function parentsKeepTheStay(r: ResidentView): boolean {
+  return r.parentalAuthority === 'delegation' && r.minorDecision?.delegationExtent === 'partial' && r.minorDecision.delegationCoversStay === false;
+}
+
+/** Under such a delegation the parents, who kept that exercise, are described and sign as they would without it (the signature policy's 'delegation' case). */
+function parentalAuthorityForTemplates(r: ResidentView, parents: number): ResidentView['parentalAuthority'] {
+  if (!parentsKeepTheStay(r)) return r.parentalAuthority;
+  return parents > 1 ? 'shared' : 'sole';
 }

@@ -23,7 +23,7 @@ export class OrganisationEntity {
   @Column({ type: 'text', nullable: true })
   siren: string | null;
 
-  /** A personne morale de droit public: its records are public archives (Code du patrimoine L.211-4), purged only with the archives' visa (R.212-14). */
+  /** Its records are public archives (1° or 2° of Code du patrimoine L.211-4: a personne morale de droit public, or a private body's public-service mission; column name kept), purged only with the archives' visa (R.212-14). */
   @Column({ type: 'boolean', default: false })
   publicLaw: boolean;
 

@@ -69,6 +69,11 @@ export interface SignatureCompletedData extends SignerEmailBase {
    * `countersignUntil`: this recipient may still countersign it until then (optional).
    */
   established?: { countersignUntil: Date | null } | null;
+  /**
+   * The recipient signed for the establishment (the director): a staff wording — the document is
+   * handed over to the person, not to her; no « que vous l’ayez signé ou non », no paper copy to ask for.
+   */
+  establishmentSigner?: boolean;
 }
 
 interface StaffEmailBase {
@@ -214,7 +219,7 @@ export const EMAIL_FLAGS: { readonly [K in EmailKind]: readonly string[] } = {
   'signature-invitation': ['phone', 'accessCode', 'countersign', 'established'],
   'signature-reminder': ['phone', 'accessCode', 'countersign', 'established'],
   'question-answered': ['phone', 'accessCode'],
-  'signature-completed': ['phone', 'downloadUntil', 'established', 'mayCountersign'],
+  'signature-completed': ['phone', 'downloadUntil', 'established', 'mayCountersign', 'staff'],
   'staff-refusal': ['contratSejour', 'assistance'],
   'staff-question': [],
   'request-expired': ['pendingSigners'],
@@ -373,7 +378,14 @@ const BUILDERS: { [K in EmailKind]: Builder<K> } = {
     const countersignUntil = established?.countersignUntil == null ? null : checkDate(established.countersignUntil, 'countersignUntil');
     return {
       subject: `${established ? 'Document établi' : 'Document signé'} : ${c.short} — ${c.values.establishmentName}`,
-      flags: { phone: c.values.phone !== '', downloadUntil: until !== null, established: established !== null, mayCountersign: countersignUntil !== null },
+      flags: {
+        phone: c.values.phone !== '',
+        downloadUntil: until !== null,
+        established: established !== null,
+        // The establishment's signer countersigns nothing after the seal (CASF D.311 II is the person's side).
+        mayCountersign: countersignUntil !== null && d.establishmentSigner !== true,
+        staff: d.establishmentSigner === true,
+      },
       values: {
         ...c.values,
         signedAt: formatDateTime(checkDate(d.signedAt, 'signedAt'), c.timeZone),

@@ -226,8 +226,8 @@ describe('email wording', () => {
 describe('template cache', () => {
   it('compiles every kind in every combination of its sections', () => {
     clearEmailTemplateCache();
-    // 4 flags → 16, 2 → 4, 1 → 2, 0 → 1: 16 + 16 (invitation, reminder: countersign, established) + 4 (question-answered) + 16 (signature-completed) + 4 (staff-refusal) + 1 + 2 + 2 + 4 (countersign-due: legalDeadline, establishes) + 1 (seal-failed) + 1 + 1 (account e-mails).
-    expect(precompileEmailTemplates()).toBe(68);
+    // 5 flags → 32, 4 → 16, 2 → 4, 1 → 2, 0 → 1: 16 + 16 (invitation, reminder: countersign, established) + 4 (question-answered) + 32 (signature-completed, with `staff`) + 4 (staff-refusal) + 1 + 2 + 2 + 4 (countersign-due: legalDeadline, establishes) + 1 (seal-failed) + 1 + 1 (account e-mails).
+    expect(precompileEmailTemplates()).toBe(84);
   });
 
   it('renders the same email from the cache as from a fresh compilation', () => {

@@ -1,4 +1,4 @@
-import { ValidationError, formatDateFr, formatDateTimeFr } from '@carepact/common';
+import { BIDI_CONTROLS, ValidationError, formatDateFr, formatDateTimeFr } from '@carepact/common';
 
 /**
  * Turning user data into values an email can carry. Names, establishment names and phone numbers
@@ -9,8 +9,9 @@ import { ValidationError, formatDateFr, formatDateTimeFr } from '@carepact/commo
 // C0 and C1 controls (CR, LF, NUL, ESC…) and the Unicode line and paragraph separators: a name
 // holding them could break a header or forge lines in the plain-text part.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
-// Explicit bidi embeddings, overrides and isolates (U+202E turns the rest of a line backwards).
-const BIDI_CONTROL = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+// Bidi marks, embeddings, overrides and isolates (U+202E turns the rest of a line backwards): the
+// one definition of libs/common text-safety.ts, which the API refuses in names.
+const BIDI_CONTROL = BIDI_CONTROLS;
 const FSI = '\u2068';
 const PDI = '\u2069';
 

@@ -13,3 +13,5 @@ export * from './bulk-fixture';
 export * from './staff-actor';
 export * from './tsa-server';
 export * from './serial-queries';
+export * from './archived-resident';
+export * from './countersign';

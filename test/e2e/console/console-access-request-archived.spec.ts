@@ -45,7 +45,7 @@ describe('console: an archived person’s access request', () => {
     await page.screenshot({ path: `${shots}/console-acces-archive-erreur-320.png`, fullPage: true });
     await page.setViewportSize({ width: 1280, height: 900 });
 
-    await page.getByLabel('Son représentant (tuteur, curateur, mandataire…)').check();
+    await page.getByLabel('Son représentant (ses parents ou le tuteur d’un mineur, tuteur, curateur, mandataire…)').check();
     await page.getByLabel('Demande reçue le').fill('2026-11-20');
     await page.getByLabel('La demande reçue').fill('Courrier recommandé de son tuteur, réf. AR 1A 234 : copie de son dossier');
     await submit(page, 'Préparer l’export de ses données');
@@ -68,6 +68,41 @@ describe('console: an archived person’s access request', () => {
     await checkConsolePage(other, title);
     await other.screenshot({ path: `${shots}/console-acces-archive-autre-admin-1280.png`, fullPage: true });
     await other.context().close();
+    await page.context().close();
+  });
+
+  it('an ayant droit of a deceased person (CSP L.1110-4 V): purpose, day of the death, objection; a recorded objection refused beside its field, then recorded', async () => {
+    const page = await h.newPage();
+    await h.login(page, h.org.users.administrator.email);
+    await page.goto('/console/archives?personne-acces=Partie#acces');
+    await page.locator('section[aria-labelledby="acces"] input[type="radio"][name="accessResidentId"]').first().check();
+    await page.getByLabel('Ayant droit, concubin ou partenaire de PACS d’une personne décédée').check();
+    await page.getByLabel('Demande reçue le').fill('2026-11-27');
+    await page.getByLabel('La demande reçue').fill('Courrier de son fils, acte de notoriété joint : causes du décès');
+    await page.getByLabel('Date du décès').fill('2026-10-02');
+    await page.getByLabel('Connaître les causes de la mort').check();
+    await page.getByLabel('Oui, une opposition est enregistrée').check();
+    await submit(page, 'Préparer l’export de ses données');
+    expect(await page.textContent('#requestDeceasedObjection-erreur')).toContain('opposée, de son vivant');
+    expect(await page.getAttribute('#requestDeceasedObjection', 'aria-invalid')).toBe('true');
+    expect(await page.locator('.error-summary a').first().getAttribute('href')).toBe('#requestDeceasedObjection');
+    // The values stay as given.
+    expect(await page.getByLabel('Ayant droit, concubin ou partenaire de PACS d’une personne décédée').isChecked()).toBe(true);
+    expect(await page.getByLabel('Date du décès').inputValue()).toBe('2026-10-02');
+    expect(await h.count(`SELECT count(*) AS n FROM audit_events WHERE action = 'archive.opened_for_heir_request'`)).toBe(0);
+    await checkConsolePage(page, `Erreur — ${title}`);
+    await page.locator('section[aria-labelledby="acces"]').scrollIntoViewIfNeeded();
+    await page.locator('section[aria-labelledby="acces"]').screenshot({ path: `${shots}/console-acces-ayant-droit-erreur-1280.png` });
+    await page.setViewportSize({ width: 320, height: 640 });
+    await page.locator('section[aria-labelledby="acces"]').screenshot({ path: `${shots}/console-acces-ayant-droit-erreur-320.png` });
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    await page.getByLabel('Non, aucune opposition n’est enregistrée').check();
+    await submit(page, 'Préparer l’export de ses données');
+    expect(page.url()).toMatch(/\/console\/archives\?demande=/);
+    expect(await h.count(`SELECT count(*) AS n FROM audit_events WHERE action = 'archive.opened_for_heir_request' AND subject_id = $1 AND payload->>'requestPurpose' = 'causes_of_death'`, [gone])).toBe(1);
+    expect(await page.locator('th[scope="row"]').first().textContent()).toBe('Demande d’un ayant droit (Code de la santé publique, art. L.1110-4 V)');
+    await checkConsolePage(page, title);
     await page.context().close();
   });
 });

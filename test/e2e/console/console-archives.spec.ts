@@ -92,7 +92,7 @@ describe('console: archives and access requests', () => {
     // Refined: one person.
     await page.locator('#personne-paquet').fill('martin 00007');
     await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Rechercher la personne du paquet' }).click()]);
-    await found.getByLabel('Martin-00007 Résident, né·e le 8 janvier 1940').check();
+    await found.getByLabel('Martin-00007 Résident, date de naissance : 8 janvier 1940').check();
     await submit(page, 'Demander le paquet');
     expect(page.url()).toMatch(/\/console\/archives\?demande=/);
     expect(await count(`SELECT count(*) AS n FROM data_jobs WHERE params->>'id' = $1`, [martins[6]])).toBe(1);
@@ -107,7 +107,7 @@ describe('console: archives and access requests', () => {
     await page.keyboard.press('Tab');
     await page.keyboard.press('Tab');
     await page.keyboard.press('Space');
-    expect(await page.getByLabel('Dupont Marcel, né·e le 2 juillet 1947').isChecked()).toBe(true);
+    expect(await page.getByLabel('Dupont Marcel, date de naissance : 2 juillet 1947').isChecked()).toBe(true);
     await Promise.all([page.waitForNavigation(), page.keyboard.press('Tab').then(() => page.keyboard.press('Enter'))]);
     expect(page.url()).toMatch(/\/console\/archives\?demande=/);
     expect(await page.getByText('Demande enregistrée.').count()).toBe(1);
@@ -135,12 +135,12 @@ describe('console: archives and access requests', () => {
     const scopes = page.locator('td[data-label="Périmètre"]');
     expect(await scopes.allTextContents()).toEqual([
       'établissement EHPAD console, du 1er janvier 2026 au 31 décembre 2026',
-      'personne : Dupont Marcel, né·e le 2 juillet 1947',
-      'personne : Martin-00007 Résident, né·e le 8 janvier 1940',
+      'personne : Dupont Marcel, date de naissance : 2 juillet 1947',
+      'personne : Martin-00007 Résident, date de naissance : 8 janvier 1940',
     ]);
-    expect(await scopes.getByRole('link', { name: 'Dupont Marcel, né·e le 2 juillet 1947' }).getAttribute('href')).toBe(`/console/residents/${residentId}`);
-    expect(await scopes.getByRole('link', { name: 'Martin-00007 Résident, né·e le 8 janvier 1940' }).getAttribute('href')).toBe(`/console/residents/${martins[6]}`);
-    expect(await page.getByRole('link', { name: 'Télécharger le zip (Demande d’accès (RGPD art. 15), personne : Dupont Marcel, né·e le 2 juillet 1947)' }).count()).toBe(1);
+    expect(await scopes.getByRole('link', { name: 'Dupont Marcel, date de naissance : 2 juillet 1947' }).getAttribute('href')).toBe(`/console/residents/${residentId}`);
+    expect(await scopes.getByRole('link', { name: 'Martin-00007 Résident, date de naissance : 8 janvier 1940' }).getAttribute('href')).toBe(`/console/residents/${martins[6]}`);
+    expect(await page.getByRole('link', { name: 'Télécharger le zip (Demande d’accès (RGPD art. 15), personne : Dupont Marcel, date de naissance : 2 juillet 1947)' }).count()).toBe(1);
     expect(await links.count()).toBe(3);
     expect(await page.getByText('Une demande est en cours').count()).toBe(0);
     await checkPage(page, 'Archives et demandes d’accès');
@@ -210,7 +210,7 @@ describe('console: archives and access requests', () => {
     expect(await row.locator('td[data-label="Fichier"]').textContent()).toBe('Fichier supprimé par la purge (durée de conservation atteinte).');
     expect(await page.locator('tbody').textContent()).not.toContain(martins[6].slice(0, 8));
     expect(await page.locator('tbody').textContent()).not.toMatch(/personne [0-9a-f]{8}…/);
-    expect(await page.getByRole('link', { name: 'Dupont Marcel, né·e le 2 juillet 1947', exact: true }).getAttribute('href')).toBe(`/console/residents/${residentId}`);
+    expect(await page.getByRole('link', { name: 'Dupont Marcel, date de naissance : 2 juillet 1947', exact: true }).getAttribute('href')).toBe(`/console/residents/${residentId}`);
     // The simulation by its day and the purge by the simulation it carried out (the same query
     // names them), each linked to the simulation's page: no « rapport 1a2b3c4d… », no « jour 2026-… ».
     const scopeOfKind = (kind: string) => page.locator('tbody tr', { has: page.locator('th', { hasText: new RegExp(`^${kind}$`) }) }).locator('td[data-label="Périmètre"]');

@@ -347,7 +347,7 @@ describe('console: a document from the form to the sealed PDF (issue 10 items 3,
     // 5. Generation progress without a worker, then a failed generation and its retry button.
     await h.worker.stop();
     await admissions.goto(`/console/documents/${docId}/corriger`);
-    await admissions.fill('#reason', 'Chambre 214');
+    await admissions.fill('#raison-version', 'Chambre 214');
     await submit(admissions, 'Prévisualiser');
     await submit(admissions, 'Générer le document');
     expect(await admissions.locator('#etat').innerText()).toContain('Génération en cours');

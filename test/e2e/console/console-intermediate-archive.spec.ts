@@ -85,7 +85,7 @@ describe('console: intermediate archive and public archives', () => {
     await page.check('#publicLaw');
     await submit(page, 'Enregistrer le régime des archives');
     expect(await page.getByRole('status').textContent()).toContain('Le régime des archives a été enregistré.');
-    expect(await page.locator('section[aria-labelledby="archives"]').textContent()).toContain('Les dossiers de l’organisation sont des archives publiques (Code du patrimoine, art. L.211-4, 1° ou 2°)');
+    expect(await page.locator('section[aria-labelledby="archives"]').textContent()).toContain('Les dossiers de l’organisation sont des archives publiques (1° ou 2° de l’article L.211-4 du Code du patrimoine)');
     await checkConsolePage(page, await titleOf(page));
     await page.locator('section[aria-labelledby="archives"]').scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${shots}/console-conservation-archives.png` });

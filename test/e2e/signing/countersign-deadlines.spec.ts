@@ -1,5 +1,5 @@
 import { formatDateFr, sha256Hex } from '@carepact/common';
-import { PortalClient, waitUntil } from '@carepact/testing';
+import { PortalClient, waitUntil, countersignFetch } from '@carepact/testing';
 import { SigningHarness, startSigningHarness } from './signing-harness';
 
 interface RequestView {
@@ -107,7 +107,7 @@ describe('legal deadline and countersignature due', () => {
     );
 
     // The countersignature's answer carries the same legal deadline as GET (it used to say null).
-    const cs = await director(`/api/signature-requests/${created.id}/countersign`, { method: 'POST' });
+    const cs = await countersignFetch(director, created.id);
     expect(cs.status).toBe(200);
     const after = (await cs.json()) as RequestView;
     expect(after).toMatchObject({ legalDeadline: '2026-11-15T22:59:59.000Z', deadline: created.deadline, sentLate: { reason }, nextStep: null });

@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PortalClient, waitUntil } from '@carepact/testing';
-import { calendarDayIn, formatDateFr, projectRoot } from '@carepact/common';
+import { PortalClient, waitUntil, countersignFetch } from '@carepact/testing';
+import { calendarDayIn, formatDateFr, formatDateTimeFr, projectRoot } from '@carepact/common';
 import { SigningHarness, startSigningHarness } from './signing-harness';
 
 interface RequestView {
@@ -96,7 +96,7 @@ describe('signature routing end to end', () => {
     const director = await h.staff('direction@les-tilleuls.example');
     const early = await state(created.json.id);
     expect(early.signers.filter((s) => s.status === 'signed').map((s) => s.role)).toEqual(['resident', 'curateur']);
-    const cs = await director(`/api/signature-requests/${created.json.id}/countersign`, { method: 'POST' });
+    const cs = await countersignFetch(director, created.json.id);
     expect(cs.status).toBe(200);
 
     await waitUntil('the seal', async () => (await state(created.json.id)).status === 'completed', 60000);
@@ -172,7 +172,7 @@ describe('signature routing end to end', () => {
       (await h.sql<{ signer_id: string }>(`SELECT payload->>'signerId' AS signer_id FROM outbox WHERE job_name = 'signing.invite' AND payload->>'signerId' = ANY($1)`, [[first.id, second.id]])).map((r) => r.signer_id);
     expect(await invited()).toEqual([first.id]);
     const address = (x: { name: string }) => (x.name.startsWith('Julie') ? 'julie.petit@example.org' : 'thomas.petit@example.org');
-    await signWithLink(await newLinkFor(address(first), created.json.id), first.name, { expression: 'accord' });
+    await signWithLink(await newLinkFor(address(first), created.json.id), first.name, { expression: 'accord', comment: 'Enzo est d’accord, il demande à garder ses <crayons>.' });
     await waitUntil('the second parent invited', async () => (await invited()).includes(second.id), 30000);
     // Enzo's view, recorded by the first parent: the second reads who recorded what, and an answer of
     // their own is refused with both named (it was « L’avis de la personne est déjà enregistré. »).
@@ -181,7 +181,11 @@ describe('signature routing end to end', () => {
     await p.open(link);
     await p.get('/portail/document');
     await p.get('/portail/avis');
-    expect(p.lastHtml.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ')).toContain(`Avis d’Enzo Petit, enregistré par ${first.name} : Accord.`);
+    // With when, as stored (recorded_at, Paris time), and what the first parent noted, escaped.
+    const [{ at }] = await h.sql<{ at: Date }>(`SELECT recorded_at AS at FROM recorded_views WHERE request_id = $1`, [created.json.id]);
+    const shown = p.lastHtml.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    expect(shown).toContain(`Avis d’Enzo Petit, enregistré par ${first.name} le ${formatDateTimeFr(new Date(at))} : Accord.`);
+    expect(shown).toContain(`Ce que ${first.name} a noté : « Enzo est d’accord, il demande à garder ses &lt;crayons>. »`);
     const [{ view_key }] = await h.sql<{ view_key: string }>(`SELECT view_key FROM recorded_views WHERE request_id = $1`, [created.json.id]);
     const again = await p.post('/portail/avis', { viewKey: view_key, expression: 'desaccord', comment: '' });
     expect(again.status).toBe(409);
@@ -319,7 +323,7 @@ describe('signature routing end to end', () => {
     expect(p.lastHtml).toContain('je le signe en mon nom, avec l’autorisation du juge, sans l’assistance de mon curateur');
     expect((await p.post('/portail/signer', { consent: 'oui', typedName: 'Marcel Dupont' })).status).toBe(303);
     const director = await h.staff('direction@les-tilleuls.example');
-    expect((await director(`/api/signature-requests/${second.json.id}/countersign`, { method: 'POST' })).status).toBe(200);
+    expect((await countersignFetch(director, second.json.id)).status).toBe(200);
     await waitUntil('the seal', async () => (await state(second.json.id)).status === 'completed', 60000);
     const done = await state(second.json.id);
     const evidence = (await (await director(done.sealed!.evidenceHref)).json()) as { signers: { name: string; capacity: string; legalBasis: string; measure: { type: string } | null }[] };

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PortalClient, launchChromium, waitUntil } from '@carepact/testing';
+import { PortalClient, launchChromium, waitUntil, countersignFetch } from '@carepact/testing';
 import { projectRoot } from '@carepact/common';
 import { SigningHarness, startSigningHarness } from './signing-harness';
 
@@ -55,7 +55,7 @@ describe('DIPC: established by the director, countersigned after, handed over (C
     const signLink = PortalClient.linksIn(invitation.text, h.base)[0];
 
     const director = await h.staff('direction@les-tilleuls.example');
-    expect((await director(`/api/signature-requests/${created.id}/countersign`, { method: 'POST' })).status).toBe(200);
+    expect((await countersignFetch(director, created.id)).status).toBe(200);
 
     // Established: sealed once, in force, and still open to her countersignature.
     await waitUntil('established and sealed', async () => (await state(created.id)).sealed !== null, 60000);
@@ -134,7 +134,7 @@ describe('DIPC: established by the director, countersigned after, handed over (C
     const created = (await (await admissions(`/api/documents/${docId}/signature-requests`, { method: 'POST', body: JSON.stringify(LATE) })).json()) as RequestView;
     const signLink = PortalClient.linksIn((await h.waitForMail('yasmine.haddou@example.org', 1, /signer|signature/i))[0].text, h.base)[0];
     const director = await h.staff('direction@les-tilleuls.example');
-    expect((await director(`/api/signature-requests/${created.id}/countersign`, { method: 'POST' })).status).toBe(200);
+    expect((await countersignFetch(director, created.id)).status).toBe(200);
     await waitUntil('established and sealed', async () => (await state(created.id)).sealed !== null, 60000);
     expect((await state(created.id)).status).toBe('active');
 
@@ -193,7 +193,7 @@ describe('DIPC: established by the director, countersigned after, handed over (C
     expect(created.signers.filter((s) => s.role !== 'director').every((s) => s.optional)).toBe(true);
 
     const director = await h.staff('direction@les-tilleuls.example');
-    expect((await director(`/api/signature-requests/${created.id}/countersign`, { method: 'POST' })).status).toBe(200);
+    expect((await countersignFetch(director, created.id)).status).toBe(200);
     await waitUntil('established and sealed', async () => (await state(created.id)).sealed !== null, 60000);
     await waitUntil('the established DIPC e-mailed to the tuteur', async () => downloadMails('paul.moreau@example.org').length >= 1, 30000);
     const established = await state(created.id);

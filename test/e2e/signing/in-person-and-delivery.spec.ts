@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PortalClient, contractData, waitUntil } from '@carepact/testing';
+import { PortalClient, contractData, waitUntil, countersignFetch } from '@carepact/testing';
 import { SigningHarness, startSigningHarness } from './signing-harness';
 
 interface RequestView {
@@ -70,7 +70,7 @@ describe('in-person signing and e-mail delivery', () => {
     await p.get('/portail');
     expect((await p.sign({ consent: 'oui', typedName: 'jeanne martin' })).status).toBe(303);
     const director = await h.staff('direction@les-tilleuls.example');
-    expect((await director(`/api/signature-requests/${created.id}/countersign`, { method: 'POST' })).status).toBe(200);
+    expect((await countersignFetch(director, created.id)).status).toBe(200);
     await waitUntil('sealed', async () => ((await (await staff(`/api/signature-requests/${created.id}`)).json()) as RequestView).status === 'completed', 60000);
     const done = (await (await staff(`/api/signature-requests/${created.id}`)).json()) as RequestView;
     const evidenceRes = await director(done.sealed!.evidenceHref);
@@ -139,7 +139,7 @@ describe('in-person signing and e-mail delivery', () => {
     expect(late.status).toBe(409);
     expect(((await late.json()) as { error: { code: string } }).error.code).toBe('SIGNER_ALREADY_ACTED');
     const director = await h.staff('direction@les-tilleuls.example');
-    expect((await director(`/api/signature-requests/${created.id}/countersign`, { method: 'POST' })).status).toBe(200);
+    expect((await countersignFetch(director, created.id)).status).toBe(200);
     await waitUntil('sealed', async () => ((await (await staff(`/api/signature-requests/${created.id}`)).json()) as RequestView).status === 'completed', 60000);
     const done = (await (await staff(`/api/signature-requests/${created.id}`)).json()) as RequestView;
     const evidence = (await (await director(done.sealed!.evidenceHref)).json()) as { signers: { name: string; authentication: string; witness: unknown }[] };

@@ -4,7 +4,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { MAILBOX_PAGE_CSS, renderMailboxPage } from '@carepact/notifications';
-import { AxeViolation, PortalClient, SigningHarness, axeViolations, focusedIdOnceSettled, launchChromium, pageBasics, startSigningHarness } from '@carepact/testing';
+import { randomToken, sha256Hex } from '@carepact/common';
+import { DEFAULT_DEMO_PASSWORD } from '@carepact/config';
+import { AxeViolation, PortalClient, SigningHarness, axeViolations, focusedIdOnceSettled, launchChromium, pageBasics, startSigningHarness, countersignFetch, waitUntil } from '@carepact/testing';
 
 /**
  * Issue 4 and issue 13, accessibility of the signing portal (ACCESSIBILITY.md, "Web pages"): every
@@ -238,7 +240,7 @@ describe('signing portal accessibility (axe-core and keyboard, in Chromium)', ()
     await at320(back, ['/portail', '/portail/recapitulatif'], 'signed ');
 
     const director = await staff('direction@les-tilleuls.example');
-    expect((await director(`/api/signature-requests/${created.id}/countersign`, { method: 'POST' })).status).toBe(200);
+    expect((await countersignFetch(director, created.id)).status).toBe(200);
     const download = await linkFor('sean.obrien@example.org', /signé/i);
     const after = await newPage();
     await open(after, download);
@@ -318,12 +320,81 @@ describe('signing portal accessibility (axe-core and keyboard, in Chromium)', ()
     const enzo = await createRequest(await h.document('Enzo', 'contrat-sejour'), { mode: 'sequential' });
     const parents = enzo.signers.filter((s) => s.role !== 'director').sort((a, b) => a.order - b.order);
     expect(parents.map((s) => s.order)).toEqual([1, 2]);
-    // Not invited before the first has signed; staff opening a tablet for the second shows the wait.
-    const opened = (await (await (await staff())(`/api/signature-requests/${enzo.id}/signers/${parents[1].id}/in-person`, { method: 'POST' })).json()) as { url: string };
+    // Not invited before the first has signed, and staff give the second nothing before his turn
+    // (NOT_THEIR_TURN: no tablet session, link or code). A link he holds from before that rule
+    // (stored as SigningLinks.issue stores one: the SHA-256 of a random token) shows the wait, and
+    // no form for Enzo's view.
+    const early = await (await staff())(`/api/signature-requests/${enzo.id}/signers/${parents[1].id}/in-person`, { method: 'POST' });
+    expect(early.status).toBe(409);
+    const token = randomToken();
+    await h.sql(
+      `INSERT INTO signing_links (organisation_id, request_id, signer_id, token_hash, version_hash, purpose, created_at, expires_at)
+       SELECT organisation_id, id, $2, $3, version_hash, 'sign', now(), deadline FROM signature_requests WHERE id = $1`,
+      [enzo.id, parents[1].id, sha256Hex(token)],
+    );
     const waiting = await newPage();
-    await open(waiting, opened.url);
+    await open(waiting, `${h.base}/s/${token}`);
     expect(await waiting.textContent('main')).toContain('Votre signature sera demandée après celle de');
     await axe(waiting, 'landing — waiting for others (sequential)');
+    await waiting.goto(`${h.base}/portail/avis`);
+    expect(await waiting.textContent('main')).toContain('Ce n’est pas encore votre tour.');
+    expect(await waiting.locator('form[action="/portail/avis"]').count()).toBe(0);
+    await axe(waiting, 'view — not your turn (sequential)');
+  });
+
+  it('two parents: Thomas is told the other parent sees what he records; Julie reads Enzo’s view, his words, when, and what to do if she disagrees; the console says « Avis à recueillir » before sending', async () => {
+    const docId = await h.document('Enzo', 'contrat-sejour');
+    // Before sending: nothing recorded yet (it said « Avis recueillis »).
+    const staffPage = await newPage();
+    await staffPage.goto(`${h.base}/connexion`);
+    await staffPage.getByLabel('Adresse e-mail').fill('admissions@les-tilleuls.example');
+    await staffPage.getByLabel('Mot de passe').fill(DEFAULT_DEMO_PASSWORD);
+    await Promise.all([staffPage.waitForNavigation(), staffPage.getByRole('button', { name: 'Se connecter' }).click()]);
+    await staffPage.goto(`${h.base}/console/documents/${docId}`);
+    expect(await staffPage.textContent('main')).toContain('Avis à recueillir :');
+    expect(await staffPage.textContent('main')).not.toContain('Avis recueillis');
+    await axe(staffPage, 'console — document before sending, views to collect');
+    await at320(staffPage, [`/console/documents/${docId}`], 'console ');
+
+    const enzo = await createRequest(docId);
+    const [thomas, julie] = enzo.signers.filter((s) => s.role === 'parent').sort((a, b) => (a.name.startsWith('Thomas') ? -1 : b.name.startsWith('Thomas') ? 1 : 0));
+    const linkOf = async (signerId: string) => {
+      // After the invitation's own link (a newer link ends the older sessions), one of ours.
+      await waitUntil('the invitation sent', async () => (await h.sql(`SELECT 1 FROM signature_events WHERE signer_id = $1 AND kind = 'email_sent'`, [signerId])).length > 0, 30000);
+      const token = randomToken();
+      await h.sql(
+        `INSERT INTO signing_links (organisation_id, request_id, signer_id, token_hash, version_hash, purpose, created_at, expires_at)
+         SELECT organisation_id, id, $2, $3, version_hash, 'sign', now(), deadline FROM signature_requests WHERE id = $1`,
+        [enzo.id, signerId, sha256Hex(token)],
+      );
+      return `${h.base}/s/${token}`;
+    };
+    const first = await newPage();
+    await open(first, await linkOf(thomas.id));
+    await first.goto(`${h.base}/portail/document`);
+    await first.goto(`${h.base}/portail/avis`);
+    expect(await first.textContent('main')).toContain('L’autre parent verra ce que vous enregistrez ici, l’avis et ce que vous notez, avant de signer.');
+    await axe(first, 'view — form, another parent will see it');
+    await at320(first, ['/portail/avis'], 'first parent ');
+    await first.check('input[name="expression"][value="accord"]');
+    await first.fill('#comment', 'Enzo est d’accord, il demande à garder ses crayons.');
+    await submit(first, '/portail/avis', { post: 303, page: '/portail/signer?fait=avis' });
+
+    const second = await newPage();
+    await open(second, await linkOf(julie.id));
+    await second.goto(`${h.base}/portail/document`);
+    for (const path of ['/portail/avis', '/portail/signer']) {
+      await second.goto(h.base + path);
+      const main = (await second.textContent('main'))!.replace(/\s+/g, ' ');
+      expect(main).toMatch(new RegExp(`Avis d’Enzo Petit, enregistré par ${thomas.name} le \\d+ décembre 2026 à \\d+ h \\d\\d : Accord\\.`));
+      expect(main).toContain(`Ce que ${thomas.name} a noté : « Enzo est d’accord, il demande à garder ses crayons. »`);
+      expect(main).toContain('Si vous n’êtes pas d’accord avec cet avis, vous pouvez poser une question à l’établissement ou refuser de signer.');
+      expect(await second.locator('main a[href="/portail/question"]', { hasText: 'poser une question à l’établissement' }).count()).toBe(1);
+      expect(await second.locator('main a[href="/portail/refuser"]', { hasText: 'refuser de signer' }).count()).toBe(1);
+      await axe(second, `${path} — the other parent’s recorded view, with his words`);
+    }
+    expect(await second.textContent('h1')).not.toBe('Avis de la personne');
+    await at320(second, ['/portail/avis', '/portail/signer'], 'second parent ');
   });
 
   it('in person on a tablet, large print: every step, headings larger than the text, 320 px', async () => {

@@ -1,5 +1,5 @@
 import { request as httpRequest } from 'node:http';
-import { PortalClient, waitUntil } from '@carepact/testing';
+import { PortalClient, waitUntil, countersignFetch } from '@carepact/testing';
 import { SigningHarness, startSigningHarness } from './signing-harness';
 
 interface RequestView {
@@ -92,7 +92,7 @@ describe('portal questions: closed requests, download sessions, cap and rate lim
     const { p } = await session(await nextLink(SEAN, /signer|signature/i));
     expect((await p.sign({ consent: 'oui', typedName: 'Seán O’Brien-Nuñez' })).status).toBe(303);
     const director = await h.staff('direction@les-tilleuls.example');
-    expect((await director(`/api/signature-requests/${r.id}/countersign`, { method: 'POST' })).status).toBe(200);
+    expect((await countersignFetch(director, r.id)).status).toBe(200);
     await waitUntil('the seal', async () => ((await (await staff(`/api/signature-requests/${r.id}`)).json()) as RequestView).status === 'completed', 90000);
 
     const download = await session(await nextLink(SEAN, /signé/i));

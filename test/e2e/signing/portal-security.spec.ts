@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ReceivedMail } from '@carepact/notifications';
-import { PortalClient, SigningHarness, getFrom, startSigningHarness, waitUntil } from '@carepact/testing';
+import { PortalClient, SigningHarness, getFrom, startSigningHarness, waitUntil, countersignFetch } from '@carepact/testing';
 
 /**
  * Issue 4, "Security", with the api and the worker as real child processes (LOG_LEVEL=info, so
@@ -219,7 +219,7 @@ describe('signing portal security (real processes, PostgreSQL, Redis, SMTP)', ()
     expect((await curateur.post('/portail/signer', { consent: 'oui', typedName: 'Karim Benaïssa' })).status).toBe(303);
 
     const director = await h.staff('direction@les-tilleuls.example');
-    const countersigned = await Promise.all(Array.from({ length: 10 }, async () => (await director(`/api/signature-requests/${marcel.id}/countersign`, { method: 'POST' })).status));
+    const countersigned = await Promise.all(Array.from({ length: 10 }, async () => (await countersignFetch(director, marcel.id)).status));
     expect(countersigned.filter((s) => s === 200)).toHaveLength(1);
     expect(countersigned.filter((s) => s === 409)).toHaveLength(9);
     expect(await events(marcel.id, 'countersigned')).toBe(1);

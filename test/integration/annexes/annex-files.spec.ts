@@ -3,7 +3,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { calendarDayIn, formatDateFr } from '@carepact/common';
 import { MAX_ANNEX_BYTES } from '@carepact/signing';
-import { PortalClient, TEST_PASSWORD, contractData, curatelleResident, loginAgent, waitUntil } from '@carepact/testing';
+import { PortalClient, TEST_PASSWORD, contractData, curatelleResident, loginAgent, waitUntil, countersignRequest } from '@carepact/testing';
 import { startWorker, WorkerHandle } from '../../../apps/worker/src/bootstrap';
 import { demoAnnexPdf } from '../../../apps/cli/src/seed/demo-annexes';
 import { encrypted, malformed, notAPdf, tempFile, tool, withJavaScriptOpenAction, withUriLink } from '../../unit/paper/scan-fixtures';
@@ -102,7 +102,7 @@ describe('documents handed over with the contract: files, versions, evidence, po
     const { requestId, portal } = await residentSession(documentId);
     await portal.get('/portail/document');
     expect((await portal.sign({ consent: 'oui', typedName })).status).toBe(303);
-    await director.post(`/api/signature-requests/${requestId}/countersign`).send({}).expect(200);
+    expect((await countersignRequest(director, requestId)).status).toBe(200);
     await waitUntil('sealed', async () => (await director.get(`/api/signature-requests/${requestId}`)).body.status === 'completed', 90_000);
     const done = (await director.get(`/api/signature-requests/${requestId}`)).body as { sealed: { href: string; evidenceHref: string } };
     const evidence = (await director.get(done.sealed.evidenceHref).expect(200)).body as { annexes: Record<string, unknown> & { files: Record<string, unknown>[] } };
@@ -309,7 +309,7 @@ describe('documents handed over with the contract: files, versions, evidence, po
     const { url } = (await admissions.post(`/api/signature-requests/${requestId}/signers/${resident.id}/in-person`).expect(200)).body as { url: string };
     await portal.open(base + new URL(url).pathname);
     expect((await portal.sign({ consent: 'oui', typedName: 'Marcel Dupont' })).status).toBe(303);
-    await director.post(`/api/signature-requests/${requestId}/countersign`).send({}).expect(200);
+    expect((await countersignRequest(director, requestId)).status).toBe(200);
     await waitUntil('sealed', async () => (await director.get(`/api/signature-requests/${requestId}`)).body.status === 'completed', 90_000);
     const done = (await director.get(`/api/signature-requests/${requestId}`)).body as { sealed: { href: string; evidenceHref: string } };
 

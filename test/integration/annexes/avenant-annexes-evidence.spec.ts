@@ -5,7 +5,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { ArchiveExporter, Manifest, verifyArchive } from '@carepact/archive';
 import { calendarDayIn, formatDateFr } from '@carepact/common';
-import { PortalClient, TEST_PASSWORD, contractData, curatelleResident, launchChromium, loginAgent, waitUntil } from '@carepact/testing';
+import { PortalClient, TEST_PASSWORD, contractData, curatelleResident, launchChromium, loginAgent, waitUntil, countersignRequest } from '@carepact/testing';
 import { startWorker, WorkerHandle } from '../../../apps/worker/src/bootstrap';
 import { demoAnnexPdf } from '../../../apps/cli/src/seed/demo-annexes';
 import { tempFile, tool } from '../../unit/paper/scan-fixtures';
@@ -74,7 +74,7 @@ describe('an avenant hands no documents over; the evidence as each reader may re
   const send = async (documentId: string) =>
     ((await admissions.post(`/api/documents/${documentId}/signature-requests`).send({ lateReason: 'Essai : envoi après le délai légal.' }).expect(201)).body as { id: string; signers: SignerView[] });
   const sealed = async (requestId: string) => {
-    await director.post(`/api/signature-requests/${requestId}/countersign`).send({}).expect(200);
+    expect((await countersignRequest(director, requestId)).status).toBe(200);
     await waitUntil('sealed', async () => (await director.get(`/api/signature-requests/${requestId}`)).body.status === 'completed', 90_000);
   };
   const evidenceAs = async (agent: request.Agent, requestId: string) => {
@@ -135,7 +135,7 @@ describe('an avenant hands no documents over; the evidence as each reader may re
     const person = await inPerson(request.id, 'resident');
     await person.get('/portail/document');
     const signPage = await (await person.get('/portail/signer')).text();
-    expect(signPage).toContain('Signer : avenant au contrat de séjour');
+    expect(signPage).toContain('Signer : avenant tarifaire au contrat de séjour');
     expect(signPage).not.toContain('Documents remis');
     expect(signPage).not.toContain('documents-remis');
     expect((await person.sign({ consent: 'oui', typedName: 'Marcel Dupont' })).status).toBe(303);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { calendarDayIn, canonicalJson, sha256Hex } from '@carepact/common';
-import { PortalClient, TEST_PASSWORD, contractData, launchChromium, loginAgent, tutelleResident, waitUntil } from '@carepact/testing';
+import { PortalClient, TEST_PASSWORD, contractData, launchChromium, loginAgent, tutelleResident, waitUntil, countersignRequest } from '@carepact/testing';
 import { startWorker, WorkerHandle } from '../../../apps/worker/src/bootstrap';
 import { demoAnnexPdf } from '../../../apps/cli/src/seed/demo-annexes';
 import { tempFile, tool } from '../../unit/paper/scan-fixtures';
@@ -105,7 +105,7 @@ describe('the tariff annex handed over with the contract; the view comments in e
     signPageHtml = await (await portal.get('/portail/signer')).text();
     const signed = await portal.sign({ consent: 'oui', typedName: 'Olivier Marchal' });
     expect({ status: signed.status, page: signed.status === 303 ? 'ok' : portal.lastHtml.slice(0, 1500) }).toEqual({ status: 303, page: 'ok' });
-    await director.post(`/api/signature-requests/${requestId}/countersign`).send({}).expect(200);
+    expect((await countersignRequest(director, requestId)).status).toBe(200);
     await waitUntil('sealed', async () => (await director.get(`/api/signature-requests/${requestId}`)).body.status === 'completed', 90_000);
   }, 300_000);
   afterAll(async () => {

@@ -56,4 +56,22 @@ describe('bidirectional controls in an archive opening’s reason and a minor’
     expect(await residents()).toBe(before);
     await admissions.post('/api/residents').send(m).expect(201);
   });
+
+  it('the implicit bidi marks (U+200E, U+200F, U+061C) too, as the e-mails count them (one rule, BIDI_CONTROLS): in a name, a decision’s reference; French names with no-break spaces and curly apostrophes pass', async () => {
+    const m = minorUnderTutelleResident(h.orgA.establishmentId);
+    const residents = () => count(`SELECT count(*) AS n FROM residents WHERE organisation_id = $1`, [h.orgA.organisationId]);
+    const before = await residents();
+    for (const c of ['\u200e', '\u200f', '\u061c']) {
+      const named = await admissions.post('/api/residents').send({ ...curatelleResident(h.orgA.establishmentId), lastName: `Benali${c}` });
+      expect({ status: named.status, details: named.body.error?.details }).toEqual({ status: 400, details: [expect.objectContaining({ field: 'lastName', code: 'BIDI_CONTROL' })] });
+      const referenced = await admissions.post('/api/residents').send({ ...m, minorDecision: { ...m.minorDecision, reference: `RG 25/${c}00042` } });
+      expect({ status: referenced.status, details: referenced.body.error?.details }).toEqual({
+        status: 400,
+        details: [expect.objectContaining({ field: 'minorDecision.reference', code: 'BIDI_CONTROL' })],
+      });
+    }
+    expect(await residents()).toBe(before);
+    const french = await admissions.post('/api/residents').send({ ...curatelleResident(h.orgA.establishmentId), firstName: 'Hélène', lastName: 'd’Aubigné\u00a0Lefèvre' });
+    expect(french.status).toBe(201);
+  });
 });

@@ -186,7 +186,7 @@ describe('a tariff avenant: never two for the same resident and effective date',
       const url = `/console/documents/${july}/corriger`;
       const page = await agent.get(url).expect(200);
       const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
-      const fields = { _csrf: csrf, reason: 'Date d’effet corrigée', ...formFieldsOf(await avenantData(r, '2027-01-01')) };
+      const fields = { _csrf: csrf, _raisonVersion: 'Date d’effet corrigée', ...formFieldsOf(await avenantData(r, '2027-01-01')) };
 
       const preview = await agent.post(url).type('form').send({ ...fields, _action: 'preview' });
       expect(preview.status).toBe(409);

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { loadDemoFixture } from '@carepact/residents';
+import { DEMO_IME_FIXTURE_PATH, loadDemoFixture } from '@carepact/residents';
 import { TEST_PASSWORD, insertResidentsWithSignedContracts, loginAgent } from '@carepact/testing';
 import { withContext } from '../../../apps/cli/src/context';
 import { loadDemo } from '../../../apps/cli/src/seed/load-demo';
@@ -82,6 +82,43 @@ describe('the demo example on the new-document form', () => {
     expect(preview.text).not.toContain('class="error-summary"');
     expect(preview.status).toBe(200);
     expect(preview.text).toContain('Aperçu avant génération');
+  });
+
+  it('the IME Les Sources (the demo’s second establishment): a minor’s DIPC and projet personnalisé are offered the example, drawn from the child’s own contract, the rest left to fill', async () => {
+    const ime = loadDemoFixture(DEMO_IME_FIXTURE_PATH);
+    const password = await withContext(async (ctx, config) => (await loadDemo(ctx, config, ime), config.demo.password), h.db.config);
+    const agent = await loginAgent(h.app, 'admissions@ime-les-sources.example', password);
+    const ines = ime.residents.find((r) => r.key === 'ines-moreau')!;
+    const contract = (ines as unknown as { documents: Record<string, { objectives: string[]; services: string[] }> }).documents['contrat-sejour'];
+    const id = await idOf(ines);
+    const linkTo = async (type: string) => {
+      const page = (await agent.get(`/console/residents/${id}/documents/nouveau?type=${type}`).expect(200)).text;
+      expect(page).toContain(`<a href="/console/residents/${id}/documents/nouveau?type=${type}&amp;exemple=demo">Préremplir avec l’exemple du jeu de démonstration</a>`);
+    };
+    await linkTo('contrat-sejour');
+    await linkTo('projet-personnalise');
+    // A DIPC for a child in the IME's boarding school: when her contract of stay was refused (CASF D.311). Its creation
+    // goes through the API with her example; the refusal is set as a signer's refusal leaves it.
+    const contractId = (await agent.post('/api/documents').send({ residentId: id, type: 'contrat-sejour', data: demoExampleOf(ime.establishment.finess, ines, 'contrat-sejour') }).expect(202)).body.id as string;
+    await ds.query(`UPDATE documents SET status = 'refused' WHERE id = $1`, [contractId]);
+    await linkTo('dipc');
+    const dipc = (await agent.get(`/console/residents/${id}/documents/nouveau?type=dipc&exemple=demo`).expect(200)).text;
+    expect(dipc).toContain('Prérempli avec l’exemple du jeu de démonstration pour Inès Moreau, repris de son contrat de séjour');
+    for (const v of [...contract.objectives, ...contract.services, 'Catherine Moreau', 'Julien Marchand']) expect(dipc).toContain(v.replace(/’/g, '’'));
+    expect(dipc).toContain(`value="${ines.admissionDate}"`);
+    // What the contract does not say (why a DIPC) is asked: the preview names that field alone.
+    const url = `/console/residents/${id}/documents/nouveau?type=dipc`;
+    const preview = await agent.post(url).type('form').send({ _csrf: csrfOf(dipc), _action: 'preview', ...formFieldsOf(demoExampleOf(ime.establishment.finess, ines, 'dipc')!) });
+    const errors = /class="error-summary"[\s\S]*?<\/ul>/.exec(preview.text)?.[0] ?? '';
+    expect(errors.match(/<li/g)).toHaveLength(1);
+    expect(errors).toContain('href="#reason"');
+    // Named as the DIPC's field, not as a correction's reason (there is none on a new document).
+    expect(errors).not.toContain('Raison de cette nouvelle version');
+
+    const projet = (await agent.get(`/console/residents/${id}/documents/nouveau?type=projet-personnalise&exemple=demo`).expect(200)).text;
+    expect(projet).toContain('Prérempli avec l’exemple du jeu de démonstration pour Inès Moreau, repris de son contrat de séjour');
+    expect(projet).toContain('value="Julien Marchand"');
+    for (const v of contract.objectives) expect(projet).toContain(v);
   });
 
   it('a resident of another establishment: no link, and `exemple=demo` changes nothing', async () => {

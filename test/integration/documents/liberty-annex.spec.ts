@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { calendarDayIn } from '@carepact/common';
-import { PortalClient, TEST_PASSWORD, contractData, launchChromium, libertyAnnexData, loginAgent, tutelleResident, waitUntil } from '@carepact/testing';
+import { PortalClient, TEST_PASSWORD, contractData, launchChromium, libertyAnnexData, loginAgent, tutelleResident, waitUntil, countersignRequest } from '@carepact/testing';
 import { TemplateLoader } from '@carepact/templates';
 import { startWorker, WorkerHandle } from '../../../apps/worker/src/bootstrap';
 import { tempFile, tool } from '../../unit/paper/scan-fixtures';
@@ -66,7 +66,7 @@ describe('annex on the freedom to come and go, through the API (EHPAD, tutelle)'
     expect((await portal.post('/portail/avis', { viewKey, expression: 'accord', comment: '' })).status).toBe(303);
     const signed = await portal.sign({ consent: 'oui', typedName: 'Olivier Marchal' });
     expect({ status: signed.status, page: signed.status === 303 ? 'ok' : portal.lastHtml.slice(0, 1500) }).toEqual({ status: 303, page: 'ok' });
-    await director.post(`/api/signature-requests/${created.id}/countersign`).send({}).expect(200);
+    expect((await countersignRequest(director, created.id)).status).toBe(200);
     await waitUntil('sealed', async () => (await director.get(`/api/signature-requests/${created.id}`)).body.status === 'completed', 90_000);
     return created;
   };
@@ -196,7 +196,7 @@ describe('annex on the freedom to come and go, through the API (EHPAD, tutelle)'
     const [y, m, d] = TODAY.split('-').map(Number);
     const tooLate = await post(formFields({ ...data, nextReview: new Date(Date.UTC(y, m - 1 + 7, Math.min(d, 28))).toISOString().slice(0, 10) }));
     expect(summary(tooLate.text)).toEqual([['nextReview', 'Prochaine révision']]);
-    expect(tooLate.text).toMatch(/<p class="field-error" id="nextReview-erreur">Les mesures qui restreignent la liberté d’aller et venir sont réévaluées au moins tous les six mois/);
+    expect(tooLate.text).toMatch(/<p class="field-error" id="nextReview-erreur">L’établissement réévalue cette annexe au plus tard six mois après la procédure collégiale \(règle de l’établissement ; CASF L\.311-4-1 I : révisable à tout moment\)/);
   });
 
   it('docs: the form’s annex step, refused then previewed, in Chromium (pictures in /tmp)', async () => {

@@ -274,7 +274,7 @@ describe('a tariff avenant varies from the price in force: the last signed tarif
           WHERE d.resident_id = $1 AND d.type = 'avenant' AND v.input #>> '{document,tariffChange,effectiveOn}' = '2027-10-01'`,
         [b],
       )) as { id: string; version_id: string; template_version: string }[];
-      expect(doc.template_version).toBe('1.9.0');
+      expect(doc.template_version).toBe('1.10.0');
       const dir = mkdtempSync(join(tmpdir(), 'tariff-year-'));
       for (const variant of ['standard', 'large-print', 'falc'] as const) {
         const pdf = (await agent.get(`/api/documents/${doc.id}/versions/${doc.version_id}/renditions/pdf/${variant}`).buffer(true).parse(binary).expect(200)).body as Buffer;
@@ -282,7 +282,7 @@ describe('a tariff avenant varies from the price in force: the last signed tarif
         writeFileSync(file, pdf);
         const pdfText = spawnSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).stdout.replace(/\s+/g, ' ');
         if (variant !== 'falc') {
-          expect(pdfText).toContain('Taux annuel de revalorisation : 2 %, par rapport au prix en vigueur au 31 décembre 2026 (72,50 € par jour pour l’hébergement) ; les hausses d’une même année s’additionnent dans ce taux (CASF L.342-3).');
+          expect(pdfText).toContain('Taux annuel de revalorisation : 2 %, par rapport au prix en vigueur au 31 décembre 2026 (72,50 € par jour pour l’hébergement) ; plusieurs hausses la même année ne dépassent pas, ensemble, ce taux (CASF L.342-3).');
           expect(pdfText).not.toContain('Taux de revalorisation appliqué');
           expect(pdfText).toContain('Pour mémoire, le total par jour était de 80,10 €.');
         } else {

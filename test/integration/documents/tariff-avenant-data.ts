@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { documentSubtypeOf } from '@carepact/common';
 import { DocumentsRepository, parseTariffCommonData, tariffAvenantData } from '@carepact/documents';
 import { ApiHarness } from '../api/api-harness';
 
@@ -34,9 +35,10 @@ export async function insertTariffAvenant(
   const document = await tariffAvenantDataFor(h, ds, residentId, effectiveOn, o.common);
   const at = o.createdAt ?? new Date().toISOString();
   const [doc] = (await ds.query(
-    `INSERT INTO documents (organisation_id, establishment_id, resident_id, type, status, created_at, updated_at)
-     SELECT organisation_id, establishment_id, id, 'avenant', $2, $3::timestamptz, $3::timestamptz FROM residents WHERE id = $1 RETURNING id`,
-    [residentId, o.status ?? 'signed', at],
+    `INSERT INTO documents (organisation_id, establishment_id, resident_id, type, subtype, status, created_at, updated_at)
+     SELECT organisation_id, establishment_id, id, 'avenant', $4, $2, $3::timestamptz, $3::timestamptz FROM residents WHERE id = $1 RETURNING id`,
+    // Named as DocumentsService names it (« avenant tarifaire », migration 1764150000000).
+    [residentId, o.status ?? 'signed', at, documentSubtypeOf('avenant', document)],
   )) as { id: string }[];
   const [version] = (await ds.query(
     `INSERT INTO document_versions (organisation_id, document_id, number, reason, status, template_id, template_version, template_hash, renderer_version, input, input_hash, created_at, generated_at)

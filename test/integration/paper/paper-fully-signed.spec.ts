@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { TEST_PASSWORD, loginAgent } from '@carepact/testing';
+import { TEST_PASSWORD, loginAgent, countersignRequest } from '@carepact/testing';
 import { startWorker, WorkerHandle } from '../../../apps/worker/src/bootstrap';
 import { scanOf } from '../../unit/paper/scan-fixtures';
 import { ApiHarness, startApiHarness } from '../api/api-harness';
@@ -57,7 +57,7 @@ describe('paper scan on a fully-signed request waiting for its seal', () => {
     const person = view.signers.find((s) => s.role !== 'director')!;
     expect(person.optional).toBe(true);
     personId = person.id;
-    await director.post(`/api/signature-requests/${requestId}/countersign`).send({}).expect(200);
+    expect((await countersignRequest(director, requestId)).status).toBe(200);
     expect((await admissions.get(`/api/signature-requests/${requestId}`).expect(200)).body).toMatchObject({ status: 'active', awaitingSeal: true });
   }, 180_000);
   afterAll(async () => {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ArchiveExporter, Manifest, signManifest, verifyArchive } from '@carepact/archive';
+import { ArchiveExporter, Manifest, TSA_CERTIFICATES_FILE, certificatesFromPem, signManifest, verifyArchive } from '@carepact/archive';
 import { copyFileSync, mkdtempSync } from 'node:fs';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -210,6 +210,9 @@ describe('paper signatures through the API and the worker', () => {
     const entries = await readZip(file);
     const path = `documents/${documentId}/signatures/${view.id}/scan-original.pdf`;
     expect(sha256(entries.get(path)!)).toBe(sha256(scan));
+    // Sealed without a time-stamping authority (PAdES B-B): a TSA trust list given to the verifier fails nothing, and no TSA file is written.
+    expect(await verifyArchive(file, { tsaTrusted: certificatesFromPem(entries.get('certificates/etablissement.pem')!.toString('utf8')) })).toMatchObject({ ok: true, problem: null, sealedPdfs: 1, timestamps: [] });
+    expect(entries.has(TSA_CERTIFICATES_FILE)).toBe(false);
     const manifest = JSON.parse(entries.get('manifest.json')!.toString('utf8')) as Manifest;
     expect(manifest.paper).toEqual([{ requestId: view.id, documentId, path, originalSha256: sha256(scan) }]);
 

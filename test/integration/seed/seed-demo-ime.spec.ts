@@ -88,7 +88,13 @@ describe('seed:demo --fixture: the IME and its minors', () => {
         expect({ key: f.key, minor: input.minor, minorRepresentation: input.minorRepresentation }).toEqual({
           key: f.key,
           minor: f.minor,
-          minorRepresentation: { ...f.minorRepresentation, representatives: f.minorRepresentation!.representatives.map((p) => ({ ...p, phone: p.phone ?? null })) },
+          // The fixture's optional fields, absent, are null in the input: a representative's phone, and the juge des enfants'
+          // authorisation (C. civ. 375-7 al. 2), given to every minor from contrat 1.10.0 / avenant 1.10.0 / DIPC 1.8.0 on (null but for a placement).
+          minorRepresentation: {
+            ...f.minorRepresentation,
+            actAuthorisation: f.minorRepresentation!.actAuthorisation ?? null,
+            representatives: f.minorRepresentation!.representatives.map((p) => ({ ...p, phone: p.phone ?? null })),
+          },
         });
       }
     }, db.config);
@@ -96,7 +102,9 @@ describe('seed:demo --fixture: the IME and its minors', () => {
 
   it('the offline render of each minor’s contract (standard and easy to read, PDF): the representative signs in that capacity, then the IME’s director', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'carepact-ime-'));
-    const capacity: Record<string, string> = { tutelle: 'en qualité de tuteur du mineur', delegation: 'en qualité de délégataire de l’autorité parentale' };
+    // Contrat 1.10.0: the tuteur acts in the minor's name, with no word agreeing with her (C. civ. 408).
+    const capacity = (f: (typeof ime.residents)[number]) =>
+      f.minorRepresentation!.kind === 'tutelle' ? `en qualité de tuteur, au nom d’${f.firstName} ${f.lastName}` : 'en qualité de délégataire de l’autorité parentale';
     for (const f of ime.residents)
       for (const variant of ['standard', 'falc']) {
         const out = join(dir, `${f.key}-${variant}.pdf`);
@@ -105,8 +113,19 @@ describe('seed:demo --fixture: the IME and its minors', () => {
         const text = execFileSync('pdftotext', ['-enc', 'UTF-8', out, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
         const signatures = text.slice(text.lastIndexOf(variant === 'falc' ? 'Les signatures' : 'Signatures'));
         const rep = f.minorRepresentation!.representatives[0];
-        expect(signatures).toContain(`${rep.firstName} ${rep.lastName} ${capacity[f.minorRepresentation!.kind]}`);
+        expect(signatures).toContain(`${rep.firstName} ${rep.lastName} ${capacity(f)}`);
+        expect(signatures).not.toMatch(/du mineur|qui le représente/);
         expect(signatures).toContain('Antoine Delmas pour la direction de l’établissement IME Les Sources');
       }
+  }, 120_000);
+
+  it('the easy-to-read contract of the minor under a delegation names the délégataire as the one the judge gave the parental authority to: he does not decide with her (C. civ. 377)', async () => {
+    const f = ime.residents.find((r) => r.minorRepresentation?.kind === 'delegation')!;
+    const out = join(mkdtempSync(join(tmpdir(), 'carepact-ime-')), `${f.key}-falc.pdf`);
+    const res = await runCli(db.config, ['render', '--type', 'contrat-sejour', '--fixture', DEMO_IME_FIXTURE_PATH, '--resident', f.key, '--variant', 'falc', '--format', 'pdf', '--out', out]);
+    expect({ code: res.code, stderr: res.stderr }).toEqual({ code: 0, stderr: '' });
+    const text = execFileSync('pdftotext', ['-enc', 'UTF-8', out, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+    expect(text).toContain('votre grand-mère. Le juge lui a confié l’autorité parentale.');
+    expect(text).not.toMatch(/décide pour vous avec le juge/);
   }, 120_000);
 });

@@ -103,7 +103,7 @@ describe('minor under tutelle or delegation: who signs the contract', () => {
       ['tuteur', 'Hélène Roux'],
       ['director', expect.any(String)],
     ]);
-    expect(signers[0].capacity).toBe('en qualité de tuteur du mineur Enzo Petit, qui le représente');
+    expect(signers[0].capacity).toBe('en qualité de tuteur, au nom d’Enzo Petit');
     // C. civ. 371-1 al. 4, 388-1: the minor's view is to be recorded by the tuteur's step (or staff), without blocking.
     expect(sent.body.views).toEqual([expect.objectContaining({ key: 'resident', person: 'Enzo Petit', reason: 'minor', recorded: null })]);
 
@@ -112,7 +112,7 @@ describe('minor under tutelle or delegation: who signs the contract', () => {
     mkdirSync('/tmp/minor-representatives', { recursive: true });
     writeFileSync('/tmp/minor-representatives/contrat-tutelle.pdf', pdf);
     const text = execFileSync('pdftotext', ['-layout', '-', '-'], { input: pdf }).toString().replace(/\s+/g, ' ');
-    expect(text).toContain('Hélène Roux en qualité de tuteur du mineur Enzo Petit, qui le représente');
+    expect(text).toContain('Hélène Roux en qualité de tuteur, au nom d’Enzo Petit');
     expect(text).not.toContain('en qualité de parent');
     const [version] = await sql<{ input: { resident: { minor: unknown; minorRepresentation: { kind: string; representatives: { lastName: string; role: string }[] } } } }>(
       `SELECT v.input FROM document_versions v JOIN documents d ON d.current_version_id = v.id WHERE d.id = $1`,
@@ -122,7 +122,7 @@ describe('minor under tutelle or delegation: who signs the contract', () => {
     expect(version.input.resident.minorRepresentation).toMatchObject({ kind: 'tutelle', representatives: [{ lastName: 'Roux', role: 'tuteur' }] });
   });
 
-  it('delegation: total, the délégataire signs alone; partial or shared, the parent signs with him (C. civ. 377-1 al. 2)', async () => {
+  it('delegation: total, the délégataire signs alone; shared, the parent signs with him (C. civ. 377-1 al. 2)', async () => {
     const created = await admissions
       .post('/api/residents')
       .send(
@@ -146,7 +146,7 @@ describe('minor under tutelle or delegation: who signs the contract', () => {
     ]);
 
     // The extent changes by an edit (audited); the next contract asks the parent too.
-    await admissions.patch(`/api/residents/${id}`).send({ minorDecision: { ...decision, authority: 'JAF, TJ de Valville', delegationExtent: 'partial' } }).expect(200);
+    await admissions.patch(`/api/residents/${id}`).send({ minorDecision: { ...decision, authority: 'JAF, TJ de Valville', delegationExtent: 'shared' } }).expect(200);
     const [event] = await sql<{ payload: { changedFields: string[] } }>(`SELECT payload FROM audit_events WHERE action = 'resident.updated' AND subject_id = $1 ORDER BY seq DESC LIMIT 1`, [id]);
     expect(event.payload.changedFields).toEqual(['delegationExtent']);
     const docId = await generated(id);

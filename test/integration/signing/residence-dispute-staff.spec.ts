@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { DataSource } from 'typeorm';
-import { TEST_PASSWORD, loginAgent } from '@carepact/testing';
+import { TEST_PASSWORD, loginAgent, countersignRequest } from '@carepact/testing';
 import { scanOf } from '../../unit/paper/scan-fixtures';
 import { ApiHarness, startApiHarness } from '../api/api-harness';
 
@@ -84,7 +84,7 @@ describe('a disagreement with living there blocks every way of signing', () => {
 
   it('the director’s countersignature is refused (409) while the disagreement stands', async () => {
     const d = await disputedRequest('desaccord', { agrees: false, recordedOn: '2026-11-20' }, 'signed');
-    const res = await director.post(`/api/signature-requests/${d.requestId}/countersign`).send({});
+    const res = await countersignRequest(director, d.requestId);
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('RESIDENCE_DISAGREEMENT_NEEDS_JUDGE');
     expect(await statuses(d.requestId)).toEqual(['director:pending', 'tuteur:signed']);
@@ -92,8 +92,8 @@ describe('a disagreement with living there blocks every way of signing', () => {
 
   it('once the version cites the judge’s decision, or when she agrees, the countersignature goes through', async () => {
     const decided = await disputedRequest('desaccord', { agrees: false, recordedOn: '2026-11-20', judgeDecision: { authority: 'Juge des contentieux de la protection', reference: 'RG 26/00077', date: '2026-11-25' } }, 'signed');
-    expect((await director.post(`/api/signature-requests/${decided.requestId}/countersign`).send({})).status).toBe(200);
+    expect((await countersignRequest(director, decided.requestId)).status).toBe(200);
     const agreed = await disputedRequest('accord', null, 'signed');
-    expect((await director.post(`/api/signature-requests/${agreed.requestId}/countersign`).send({})).status).toBe(200);
+    expect((await countersignRequest(director, agreed.requestId)).status).toBe(200);
   });
 });

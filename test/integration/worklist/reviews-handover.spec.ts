@@ -133,6 +133,9 @@ describe('« À faire »: the liberty annex to re-evaluate, the avenant to updat
     const section = w.establishments[0].sections.find((s) => s.category === 'liberty_review')!;
     expect(section).toMatchObject({ title: 'Annexes liberté d’aller et venir à réévaluer', total: 3, overdue: 1 });
     expect(section.basis).toContain('CASF L.311-4-1 I');
+    // Six months is the establishment's rule, not the law's: L.311-4-1 I sets no period (the annex « peut être révisé à tout moment »).
+    expect(section.basis).toContain('l’établissement réévalue cette annexe au plus tard six mois après la procédure (règle de l’établissement ; CASF L.311-4-1 I : révisable à tout moment)');
+    expect(section.basis).not.toMatch(/six mois au plus après la procédure \(CASF/);
     expect(section.items.map((i) => i.residentId)).toEqual([r.late, r.soon, r.underWay]);
     expect(item(w, `liberty_review:${d.soonAnnex}`)).toMatchObject({
       title: `Réévaluer l’annexe liberté d’aller et venir avant le ${formatDateFr(addDaysIso(today, 10))}`,

@@ -274,4 +274,39 @@ describe('a view the other parent recorded first (C. civ. 371-1 al. 4, 388-1)', 
     expect(text(html)).toContain('Avis d’Enzo Petit, enregistré par Thomas Petit : Accord partiel.');
     expect(html.indexOf('enregistré par Thomas Petit')).toBeLessThan(html.indexOf('action="/portail/signer"'));
   });
+
+  // The newcomer as Julie: « Avis d’Enzo Petit, enregistré par Thomas Petit : Accord. » alone, under « Avis de la personne ».
+  const withWords = { ...enzo, answer: { ...enzo.answer, comment: 'Enzo est d’accord, il demande à garder ses <crayons>.', at: '2026-12-03T12:07:00.000Z' } };
+  it('both pages show when it was recorded and what Thomas noted, escaped', () => {
+    for (const html of [viewPage(context({ views: [withWords] })), signPage(context({ views: [withWords] }), true)]) {
+      expect(text(html)).toContain('Avis d’Enzo Petit, enregistré par Thomas Petit le 3 décembre 2026 à 13 h 07 : Accord partiel.');
+      expect(text(html)).toContain('Ce que Thomas Petit a noté : « Enzo est d’accord, il demande à garder ses &lt;crayons>. »');
+      expect(html).not.toContain('<crayons>');
+    }
+  });
+  it('the view page keeps the heading naming the person, not « Avis de la personne »', () => {
+    const html = viewPage(context({ views: [withWords] }));
+    expect(html).toContain('<h1>L’avis d’Enzo Petit</h1>');
+    expect(html).not.toContain('Avis de la personne');
+  });
+  it('says what to do if she disagrees: ask the establishment, or refuse to sign, with a link to each', () => {
+    for (const html of [viewPage(context({ views: [withWords] })), signPage(context({ views: [withWords] }), true)]) {
+      expect(text(html)).toContain('Si vous n’êtes pas d’accord avec cet avis, vous pouvez poser une question à l’établissement ou refuser de signer .');
+      const hint = html.slice(html.indexOf('Si vous n’êtes pas d’accord'));
+      expect(hint).toMatch(/^[^]*?<a href="\/portail\/question">poser une question à l’établissement<\/a>[^]*?<a href="\/portail\/refuser">refuser de signer<\/a>/);
+    }
+    // Closed: nothing left to refuse.
+    expect(viewPage(context({ views: [withWords], requestStatus: 'completed' }))).not.toContain('Si vous n’êtes pas d’accord');
+  });
+  it('Thomas, recording it, is told the other parent will see it and his words; a sole tuteur is not', () => {
+    const thomas = (views: unknown[]) => {
+      const ctx = context({ views });
+      return viewPage({ ...ctx, signer: { ...ctx.signer, key: 'parent:a' } } as PortalContext);
+    };
+    const toRecord = { ...enzo, recorded: false, answer: null };
+    const html = thomas([toRecord]);
+    expect(text(html)).toContain('L’autre parent verra ce que vous enregistrez ici, l’avis et ce que vous notez, avant de signer.');
+    expect(html.indexOf('L’autre parent verra')).toBeLessThan(html.indexOf('name="comment"'));
+    expect(text(thomas([{ ...toRecord, reason: 'tutelle', recordedBy: ['parent:a'] }]))).not.toContain('verra ce que vous enregistrez');
+  });
 });

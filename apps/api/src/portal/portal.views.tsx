@@ -454,10 +454,11 @@ function AfterReading(props: { ctx: PortalContext }) {
           Ce document ne peut pas être signé pour le moment : {fullName(dispute.person)} n’est pas d’accord pour vivre dans l’établissement, et c’est au juge de décider.{' '}
           <a href="/portail/signer">Pourquoi, et ce que vous pouvez faire</a>
         </p>
+      ) : ctx.waitingFor.length ? (
+        // Sequential mode: neither the view nor the signature before one's turn (NOT_YOUR_TURN).
+        <NotYourTurnText ctx={ctx} />
       ) : view ? (
         <p>Avant de signer, indiquez l’avis {ofName(fullName(view.person))}.</p>
-      ) : ctx.waitingFor.length ? (
-        <p>Votre signature sera demandée après celle de : {ctx.waitingFor.join(', ')}. Vous recevrez un e-mail.</p>
       ) : countersignsEasy(ctx) ? (
         <Sentences lines={['Vous pouvez signer aussi, si vous le voulez.', 'Ce n’est pas obligatoire.', 'Vous pouvez aussi poser une question.']} />
       ) : countersigns(ctx.signer, ctx.document.type) ? (
@@ -467,13 +468,13 @@ function AfterReading(props: { ctx: PortalContext }) {
         <p>Quand vous avez lu le document, vous pouvez le signer. Vous pouvez aussi poser une question, ou refuser de signer.</p>
       )}
       <ul class="actions">
-        {dispute ? null : view ? (
+        {dispute || ctx.waitingFor.length ? null : view ? (
           <li>
             <a class="button" href="/portail/avis">
               Indiquer l’avis {ofName(fullName(view.person))}
             </a>
           </li>
-        ) : ctx.waitingFor.length ? null : (
+        ) : (
           <li>
             <a class="button" href="/portail/signer">
               {countersignsEasy(ctx) ? 'Signer aussi' : countersign ? 'Contresigner le document' : 'Signer le document'}
@@ -544,17 +545,61 @@ function Closed(props: { ctx: PortalContext }) {
 
 const open = (ctx: PortalContext) => ctx.signer.status === 'pending' && ctx.request.status === 'active';
 
-/** The views another signer recorded (the other parent, C. civ. 371-1 al. 4, 388-1): who gave which, so that each signer signs knowing it. */
+/**
+ * The views another signer recorded (the other parent, C. civ. 371-1 al. 4, 388-1): who gave which,
+ * when, with what they noted, so that each signer signs knowing it; and, open, what to do if one
+ * disagrees with it: ask the establishment, or refuse to sign (CASF L.311-4).
+ */
 function RecordedByOthers(props: { ctx: PortalContext }) {
-  const others = props.ctx.views.filter((v) => v.answer && !v.answer.byMe);
+  const { ctx } = props;
+  const others = ctx.views.filter((v) => v.answer && !v.answer.byMe);
+  if (!others.length) return null;
   return (
     <>
-      {others.map((v) => (
-        <p key={v.key}>
-          Avis {ofName(fullName(v.person))}
-          {v.answer!.byName ? `, enregistré par ${v.answer!.byName}` : ''} : {EXPRESSION_LABELS.find(([x]) => x === v.answer!.expression)?.[1] ?? v.answer!.expression}.
+      {others.map((v) => {
+        const a = v.answer!;
+        const by = a.byName ? ` par ${a.byName}` : '';
+        const on = a.at ? ` le ${atFr(new Date(a.at))}` : '';
+        return (
+          <div key={v.key}>
+            <p>
+              Avis {ofName(fullName(v.person))}
+              {by || on ? `, enregistré${by}${on}` : ''} : {EXPRESSION_LABELS.find(([x]) => x === a.expression)?.[1] ?? a.expression}.
+            </p>
+            {a.comment ? (
+              <p>
+                {a.byName ? `Ce que ${a.byName} a noté` : 'Ce qui a été noté'} : « {a.comment} »
+              </p>
+            ) : null}
+          </div>
+        );
+      })}
+      {open(ctx) ? (
+        <p>
+          Si vous n’êtes pas d’accord avec cet avis, vous pouvez <a href="/portail/question">poser une question à l’établissement</a> ou{' '}
+          <a href="/portail/refuser">{countersigns(ctx.signer, ctx.document.type) ? 'ne pas contresigner' : 'refuser de signer'}</a>.
         </p>
-      ))}
+      ) : null}
+    </>
+  );
+}
+
+/**
+ * Sequential mode (« Chacun à son tour »), this signer's turn not come: whose signatures come first,
+ * that an e-mail will say when, and — with a person's view to record — that it is recorded then, if
+ * nobody recorded it before (the other parent may, at their turn). No form: the portal refuses both
+ * the view and the signature before one's turn (NOT_YOUR_TURN).
+ */
+function NotYourTurnText(props: { ctx: PortalContext; view?: string }) {
+  const { ctx, view } = props;
+  const pending = view ?? (ctx.views.find((v) => !v.recorded) ? fullName(ctx.views.find((v) => !v.recorded)!.person) : undefined);
+  return (
+    <>
+      <p>
+        <strong>Ce n’est pas encore votre tour.</strong> Votre signature sera demandée après celle de : {ctx.waitingFor.join(', ')}. Vous recevrez un e-mail.
+      </p>
+      {pending ? <p>Vous pourrez alors indiquer l’avis {ofName(pending)}, s’il n’a pas déjà été enregistré.</p> : null}
+      <p>Vous pouvez déjà lire le document et poser une question à l’établissement.</p>
     </>
   );
 }
@@ -567,9 +612,16 @@ export function viewPage(ctx: PortalContext, state: PortalState = {}): string {
   // A view this signer recorded can be corrected until they sign; the form starts from its answer.
   const current = view?.answer && !values.expression ? { expression: view.answer.expression, comment: view.answer.comment ?? '' } : { expression: values.expression, comment: values.comment ?? '' };
   const recordedAs = view?.answer ? (EXPRESSION_LABELS.find(([v]) => v === view.answer!.expression)?.[1] ?? view.answer.expression) : undefined;
+  // Recorded by another signer: the same heading as the form it replaces, naming the person.
+  const shown = view ?? ctx.views.find((v) => v.answer && !v.answer.byMe);
+  const heading = shown ? `L’avis ${ofName(fullName(shown.person))}` : 'Avis de la personne';
+  // Another signer asked for the same view (the other parent) sees what this one records, and the words noted.
+  const seenBy = view ? view.recordedBy.filter((k) => k !== ctx.signer.key).length : 0;
+  const whoSees =
+    view?.reason === 'minor' && seenBy === 1 ? 'L’autre parent verra' : seenBy === 1 ? 'L’autre signataire qui recueille cet avis verra' : 'Les autres signataires qui recueillent cet avis verront';
   return renderPage(
-    <PortalPage title={view ? `L’avis ${ofName(name)}` : 'Avis'} ctx={ctx}>
-      <h1>{view ? `L’avis ${ofName(name)}` : 'Avis de la personne'}</h1>
+    <PortalPage title={shown ? heading : 'Avis'} ctx={ctx}>
+      <h1>{heading}</h1>
       <ErrorSummary errors={state.errors} message={state.errorMessage} />
       {!view ? (
         <>
@@ -588,9 +640,15 @@ export function viewPage(ctx: PortalContext, state: PortalState = {}): string {
         </>
       ) : !open(ctx) ? (
         <Closed ctx={ctx} />
+      ) : ctx.waitingFor.length ? (
+        // Sequential mode: the view is recorded at one's turn, with the signature (NOT_YOUR_TURN).
+        <Notice>
+          <NotYourTurnText ctx={ctx} view={name} />
+        </Notice>
       ) : (
         <>
           <p>{name} participe à la décision. Son avis est enregistré à part, dans la preuve de signature.</p>
+          {seenBy ? <p>{whoSees} ce que vous enregistrez ici, l’avis et ce que vous notez, avant de signer.</p> : null}
           {view.answer ? (
             <Notice kind="success">
               <p>Avis enregistré : {recordedAs}. Vous pouvez le corriger tant que vous n’avez pas signé.</p>
@@ -738,11 +796,17 @@ function handedOverWith(doc: PortalContext['document']): string {
 
 /**
  * What follows an annex's link: « PDF », and its version unless the label already names it
- * (« Livret d’accueil, édition 2026 » with the version « Édition 2026 » read the edition twice).
+ * (« Livret d’accueil, édition 2026 » with the version « Édition 2026 » read the edition twice;
+ * « Règlement de fonctionnement, version 2025 » with « Édition 2025 » too: the same edition, other word).
  */
 export function annexFileNote(label: string, versionLabel: string | null | undefined): string {
   const plain = (t: string) => t.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/\s+/g, ' ').trim();
-  return versionLabel && !plain(label).includes(plain(versionLabel)) ? `PDF, version « ${versionLabel} »` : 'PDF';
+  if (!versionLabel) return 'PDF';
+  // « Édition 2025 », « version 2025 », « v. 2025 »: what names the edition is what follows the word.
+  const core = plain(versionLabel).replace(/^(edition|version|v\.?)\s+/, '');
+  const words = ` ${plain(label).replace(/[^\p{L}\p{N}]+/gu, ' ')} `;
+  const named = plain(label).includes(plain(versionLabel)) || (core !== '' && words.includes(` ${core.replace(/[^\p{L}\p{N}]+/gu, ' ').trim()} `));
+  return named ? 'PDF' : `PDF, version « ${versionLabel} »`;
 }
 
 function HandedOver(props: { ctx: PortalContext; annexes: VersionAnnex[]; tariffs: TariffAnnex | null }) {
@@ -843,6 +907,10 @@ export function signPage(ctx: PortalContext, read: boolean, state: PortalState =
           </Notice>
           <DocumentButton>Lire le document</DocumentButton>
         </>
+      ) : ctx.waitingFor.length ? (
+        <Notice>
+          <NotYourTurnText ctx={ctx} view={missingView ? fullName(missingView.person) : undefined} />
+        </Notice>
       ) : missingView ? (
         <>
           <Notice>
@@ -856,10 +924,6 @@ export function signPage(ctx: PortalContext, read: boolean, state: PortalState =
             </li>
           </ul>
         </>
-      ) : ctx.waitingFor.length ? (
-        <Notice>
-          <p>Votre signature sera demandée après celle de : {ctx.waitingFor.join(', ')}. Vous recevrez un e-mail.</p>
-        </Notice>
       ) : (
         <>
           <WhatYouSign ctx={ctx} />

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res, StreamableFile } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiCookieAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsDefined, IsEmail, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsDefined, IsEmail, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { StaffActor } from '@carepact/identity';
 import { ValidationError } from '@carepact/common';
@@ -64,6 +64,21 @@ export class CreateSignatureRequestDto {
 export class PreviewDto {
   @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(10) @IsUUID('all', { each: true })
   proposedContactIds?: string[];
+}
+
+/**
+ * The establishment's signature is binding: one call never makes it (C. civ. 1367). The body states
+ * it explicitly and names the version signed, as the console's box does (« J’ai lu le document et
+ * je le contresigne pour l’établissement (version N) »). Missing: 400 COUNTERSIGN_NOT_CONFIRMED;
+ * another version than the request's (`versionNumber` of the request): 409 COUNTERSIGN_VERSION_MISMATCH.
+ */
+export class CountersignDto {
+  @ApiProperty({ example: true, description: 'Obligatoire, `true` : « J’ai lu le document et je le contresigne pour l’établissement ». Absent ou autre : 400 COUNTERSIGN_NOT_CONFIRMED.' })
+  @IsOptional() @IsBoolean()
+  confirm?: boolean;
+  @ApiProperty({ example: 1, description: 'Obligatoire : le numéro de la version contresignée, celle de la demande (`versionNumber`). Absent : 400 COUNTERSIGN_NOT_CONFIRMED ; une autre : 409 COUNTERSIGN_VERSION_MISMATCH.' })
+  @IsOptional() @IsInt() @Min(1)
+  version?: number;
 }
 
 export class ResendDto {
@@ -191,9 +206,12 @@ export class SigningController {
 
   @Post('signature-requests/:requestId/countersign')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Contresignature de l’établissement (direction), depuis la console, sans e-mail' })
-  countersign(@Actor() actor: StaffActor, @Param('requestId', ParseIdPipe) requestId: string, @Req() req: Request) {
-    return this.signers.countersign(actor, requestId, this.ctx(req));
+  @ApiOperation({
+    summary:
+      'Contresignature de l’établissement (direction), sans e-mail : le corps la confirme explicitement et nomme la version signée, `{ "confirm": true, "version": N }` (400 COUNTERSIGN_NOT_CONFIRMED sans elle, 409 COUNTERSIGN_VERSION_MISMATCH pour une autre version que celle de la demande)',
+  })
+  countersign(@Actor() actor: StaffActor, @Param('requestId', ParseIdPipe) requestId: string, @Req() req: Request, @Body() dto: CountersignDto) {
+    return this.signers.countersign(actor, requestId, this.ctx(req), { confirm: dto?.confirm, version: dto?.version });
   }
 
   @Post('signature-requests/:requestId/handover')

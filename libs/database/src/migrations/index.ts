@@ -25,6 +25,9 @@ import { MinorRepresentatives1764080000000 } from './1764080000000-minor-represe
 import { IntermediateArchive1764090000000 } from './1764090000000-intermediate-archive';
 import { HolderEstablishmentEmployee1764100000000 } from './1764100000000-holder-establishment-employee';
 import { DocumentSubtype1764110000000 } from './1764110000000-document-subtype';
+import { HolderMission1764120000000 } from './1764120000000-holder-mission';
+import { DelegationForms1764140000000 } from './1764140000000-delegation-forms';
+import { TariffAvenantSubtype1764150000000 } from './1764150000000-tariff-avenant-subtype';
 
 /** Applied in this order; each has a working `down`. Each migration grants its new tables to carepact_app. */
 export const MIGRATIONS = [
@@ -55,4 +58,7 @@ export const MIGRATIONS = [
   IntermediateArchive1764090000000,
   HolderEstablishmentEmployee1764100000000,
   DocumentSubtype1764110000000,
+  HolderMission1764120000000,
+  DelegationForms1764140000000,
+  TariffAvenantSubtype1764150000000,
 ];

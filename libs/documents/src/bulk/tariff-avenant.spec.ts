@@ -124,7 +124,8 @@ describe('the percentage is yearly: measured from the price in force on 31 Decem
     expect(m).toContain('hausse autorisée pour l’année 2027');
     expect(m).toContain('au plus 2 % sur l’année par rapport au prix en vigueur au 31 décembre 2026, celui du contrat de séjour (72,50 € par jour)');
     expect(m).toContain('soit au plus 73,95 € par jour');
-    expect(m).toContain('Un avenant tarifaire a déjà pris effet le 1er janvier 2027 (73,23 € par jour) : les hausses d’une même année s’additionnent');
+    expect(m).toContain('Un avenant tarifaire a déjà pris effet le 1er janvier 2027 (73,23 € par jour) : plusieurs hausses la même année ne dépassent pas, ensemble, ce pourcentage.');
+    expect(m).not.toContain('s’additionnent');
     expect(m).toContain('L.342-3');
   });
 

@@ -267,7 +267,7 @@ export function yearBaseData(basis: unknown, contract: SignedContract, base: Yea
 /**
  * 409 TARIFF_ABOVE_PERCENTAGE: the new hébergement price rises more than the yearly percentage over
  * the year's base; names the base price, its source, the yearly cap and the highest lawful price,
- * and, when an avenant already took effect this year, that the year's rises add up.
+ * and, when an avenant already took effect this year, that the year's rises together stay within it.
  */
 function aboveMessage(contract: SignedContract, base: YearBase, inForce: PriceInForce, percentage: number, hebergement: number): string {
   const baseHeb = base.prices.hebergementPerDay!;
@@ -277,7 +277,7 @@ function aboveMessage(contract: SignedContract, base: YearBase, inForce: PriceIn
     `au plus ${pct(percentage)} sur l’année par rapport au prix ${yearBaseSource(contract, base)} (${euros(baseHeb)} par jour), ` +
     `soit au plus ${euros(maxRevaluedPrice(baseHeb, percentage))} par jour (CASF L.342-3, pourcentage annuel fixé par arrêté).` +
     (thisYear
-      ? ` Un avenant tarifaire a déjà pris effet le ${formatDateFr(thisYear.effectiveOn)} (${euros(thisYear.prices.hebergementPerDay ?? 0)} par jour) : les hausses d’une même année s’additionnent dans ce pourcentage.`
+      ? ` Un avenant tarifaire a déjà pris effet le ${formatDateFr(thisYear.effectiveOn)} (${euros(thisYear.prices.hebergementPerDay ?? 0)} par jour) : plusieurs hausses la même année ne dépassent pas, ensemble, ce pourcentage.`
       : '')
   );
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '@carepact/audit';
-import { DomainError, FieldError, NotFoundError, ValidationError, formatDateFr } from '@carepact/common';
+import { BIDI_CONTROLS, DomainError, FieldError, NotFoundError, ValidationError, formatDateFr } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
 import { AnnexFilesRepository, BlobStore, EstablishmentAnnexFileEntity } from '@carepact/documents';
 import { EstablishmentEntity, IdentityRepository, StaffActor, assertCan, auditActor } from '@carepact/identity';
@@ -248,7 +248,7 @@ export class AnnexFilesService {
           : 'Cet établissement n’a pas encore de documents remis avec le contrat : ajoutez-les d’abord dans ses paramètres.',
       });
     if (!versionLabel) errors.push({ field: 'versionLabel', code: 'ANNEX_VERSION_LABEL_REQUIRED', message: 'Indiquez la version du document, par exemple « Édition 2026 ».' });
-    else if (versionLabel.length > MAX_ANNEX_VERSION_LABEL || /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/.test(versionLabel))
+    else if (versionLabel.length > MAX_ANNEX_VERSION_LABEL || /[\u0000-\u001f\u007f-\u009f]/.test(versionLabel) || BIDI_CONTROLS.test(versionLabel))
       errors.push({ field: 'versionLabel', code: 'ANNEX_VERSION_LABEL_INVALID', message: `La version tient en ${MAX_ANNEX_VERSION_LABEL} caractères au plus, sans caractère de contrôle.` });
     if (!isDay(effectiveOn)) errors.push({ field: 'effectiveOn', code: 'ANNEX_EFFECTIVE_DATE_INVALID', message: 'Indiquez la date d’entrée en vigueur (AAAA-MM-JJ).' });
     if (errors.length) throw new ValidationError(errors, 'Le document n’a pas été déposé.');

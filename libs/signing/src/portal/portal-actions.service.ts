@@ -42,6 +42,17 @@ function askClosed(ctx: Pick<PortalContext, 'purpose' | 'signer' | 'request'>): 
     : new ConflictError('SIGNATURE_REQUEST_CLOSED', QUESTIONS_CLOSED);
 }
 
+/**
+ * Sequential mode: this signer's turn has not come (NOT_YOUR_TURN), naming whose signatures come
+ * first; `then`, a sentence, says what they may do once it has (record the person's view).
+ */
+export function notYourTurn(waitingFor: readonly string[], then?: string): ConflictError {
+  return new ConflictError(
+    'NOT_YOUR_TURN',
+    `Ce n’est pas encore votre tour : votre signature sera demandée après celle de : ${waitingFor.join(', ')}. Vous recevrez un e-mail.${then ? ` ${then}` : ''}`,
+  );
+}
+
 /** The signer's forms in the portal: record a view, sign, refuse, ask a question. */
 @Injectable()
 export class PortalActionsService {
@@ -66,6 +77,12 @@ export class PortalActionsService {
     assertCodeGiven(ctx);
     const view = ctx.views.find((v) => v.key === input.viewKey);
     if (!view) throw new DomainError('forbidden', 'VIEW_NOT_YOURS', 'Vous n’avez pas à recueillir cet avis.');
+    // Sequential mode (« Chacun à son tour »): the view is recorded at one's turn, as the signature it
+    // goes with — a later signer fixing it first would take the step from the one whose turn it is
+    // (the other parent, C. civ. 371-1 al. 4, 388-1). The turn only advances (a signature is never
+    // undone), so the context read before the transaction can only be stricter than the row.
+    if (ctx.waitingFor.length)
+      throw notYourTurn(ctx.waitingFor, `Vous pourrez alors indiquer l’avis ${ofName(`${view.person.firstName} ${view.person.lastName}`)}, s’il n’a pas déjà été enregistré.`);
     if (!EXPRESSIONS.includes(input.expression as Expression))
       throw new ValidationError([{ field: 'expression', code: 'REQUIRED', message: 'Choisissez ce que la personne exprime.' }], 'Choisissez une réponse.');
     const comment = input.comment?.trim() ? input.comment.trim().slice(0, 2000) : null;
@@ -128,9 +145,10 @@ export class PortalActionsService {
       errors.push({ field: 'drawnSignature', code: 'INVALID', message: 'La signature dessinée n’a pas pu être lue ; vous pouvez signer sans elle.' });
     if (errors.length) throw new ValidationError(errors, 'La signature n’a pas été enregistrée.');
     const missingView = ctx.views.find((v) => !v.recorded);
+    // Whose turn first: a signer whose turn has not come may not give the view either (recordView).
+    if (ctx.waitingFor.length) throw notYourTurn(ctx.waitingFor);
     if (missingView)
-      throw new ConflictError('VIEW_REQUIRED_FIRST', `Avant de signer, indiquez l’avis de ${missingView.person.firstName} ${missingView.person.lastName}.`);
-    if (ctx.waitingFor.length) throw new ConflictError('NOT_YOUR_TURN', `Votre signature sera demandée après celle de : ${ctx.waitingFor.join(', ')}.`);
+      throw new ConflictError('VIEW_REQUIRED_FIRST', `Avant de signer, indiquez l’avis ${ofName(`${missingView.person.firstName} ${missingView.person.lastName}`)}.`);
     await this.tx.run(async (em) => {
       const request = await this.assertActive(em, ctx);
       await assertResidenceNotDisputed(em, request, 'signer');

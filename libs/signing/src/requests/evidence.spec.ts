@@ -238,6 +238,22 @@ describe('the seal’s time on the evidence pages (PAdES B-B or B-T)', () => {
     const e = buildEvidence(request, { ...ctx, sealTime: sealTimeOf('tsa.example.fr') }, [person], [], []);
     expect(textOf(evidenceBlocks(e))).toContain('Horodatage : le cachet porte un jeton d’horodatage (RFC 3161) de l’autorité d’horodatage tsa.example.fr');
   });
+  // The product cannot know whether a TSA is a qualified trust service (eIDAS art. 41(2), 42): the evidence says what the operator declared (SEAL_TSA_QUALIFIED).
+  it('a TSA not declared qualified: « Horodatage », and the evidence says it is not a qualified electronic time stamp', () => {
+    const e = buildEvidence(request, { ...ctx, sealTime: sealTimeOf('tsa.example.fr', false) }, [person], [], []);
+    expect(e.sealTime).toMatchObject({ source: 'tsa', qualified: false });
+    const text = textOf(evidenceBlocks(e));
+    expect(text).toContain('Horodatage : le cachet porte un jeton');
+    expect(text).toContain('L’établissement ne déclare pas cette autorité prestataire qualifié au sens du règlement eIDAS (art. 42) : cet horodatage n’est pas un horodatage électronique qualifié.');
+    expect(text).not.toContain('Horodatage qualifié');
+  });
+  it('a TSA declared qualified (SEAL_TSA_QUALIFIED): « Horodatage qualifié (règlement eIDAS, art. 42) », recorded in the JSON', () => {
+    const e = buildEvidence(request, { ...ctx, sealTime: sealTimeOf('tsa.example.fr', true) }, [person], [], []);
+    expect(e.sealTime).toMatchObject({ source: 'tsa', qualified: true });
+    const text = textOf(evidenceBlocks(e));
+    expect(text).toContain('Horodatage qualifié (règlement eIDAS, art. 42) : le cachet porte un jeton d’horodatage (RFC 3161) de l’autorité d’horodatage tsa.example.fr');
+    expect(text).toContain('L’établissement déclare cette autorité prestataire de services de confiance qualifié délivrant des horodatages électroniques qualifiés (règlement eIDAS, art. 42).');
+  });
   it('evidence sealed before it existed says nothing of it', () => {
     expect(textOf(evidenceBlocks(buildEvidence(request, ctx, [person], [], [])))).not.toContain('Horodatage');
   });

@@ -1,6 +1,6 @@
 import type { Block, DocumentTree, Inline } from '@carepact/rendering';
 import { formatDateLong } from '@carepact/rendering';
-import { MEASURE_MODE_LABELS, MEASURE_TYPE_LABELS, calendarDayIn, formatDateFr } from '@carepact/common';
+import { MEASURE_MODE_LABELS, MEASURE_TYPE_LABELS, calendarDayIn, formatDateFr, ofName } from '@carepact/common';
 import type { MeasureReference } from '../policy/policy.types';
 import { soleSignatureLaw } from '../policy/sole-signature-law';
 import type { RecordedViewEntity, SignatureEventEntity, SignatureRequestEntity, SignerEntity, WitnessStatement } from './signing.entities';
@@ -12,18 +12,38 @@ export type SealTime =
       source: 'tsa';
       /** The TSA's host (SEAL_TSA_URL). */
       authority: string;
+      /**
+       * Whether the operator declared the TSA a qualified trust service (SEAL_TSA_QUALIFIED, eIDAS
+       * art. 42): absent from evidence sealed before it was recorded, which said nothing of it.
+       */
+      qualified?: boolean;
       statement: string;
       /** « horodatage »: what the token certifies, checked when the seal was made. */
       timestamp?: { genTime: string; serialNumber: string; policy: string; tsaCertificate: string; tsaCertificateSha256: string };
     };
 
-/** What the evidence says of the seal's time, before the seal is made. */
-export function sealTimeOf(authority: string | null): SealTime {
+/**
+ * What the evidence, the history and the verifications call a seal's time-stamp: « Horodatage
+ * qualifié (règlement eIDAS, art. 42) » only when the operator declared its TSA a qualified trust
+ * service (SEAL_TSA_QUALIFIED), whose time stamps enjoy the presumption of eIDAS art. 41(2);
+ * « Horodatage » otherwise (the product cannot know it, and does not claim it).
+ */
+export function timestampLabel(qualified: boolean | null | undefined, initial: 'upper' | 'lower' = 'upper'): string {
+  return `${initial === 'upper' ? 'H' : 'h'}orodatage${qualified ? ' qualifié (règlement eIDAS, art. 42)' : ''}`;
+}
+
+/** What the evidence says of the seal's time, before the seal is made; `qualified`: SEAL_TSA_QUALIFIED. */
+export function sealTimeOf(authority: string | null, qualified = false): SealTime {
   return authority
     ? {
         source: 'tsa',
         authority,
-        statement: `le cachet porte un jeton d’horodatage (RFC 3161) de l’autorité d’horodatage ${authority}, demandé au scellement ; l’heure qu’il certifie est dans la signature du PDF et dans le dossier de preuve (JSON).`,
+        qualified,
+        statement: `le cachet porte un jeton d’horodatage (RFC 3161) de l’autorité d’horodatage ${authority}, demandé au scellement ; l’heure qu’il certifie est dans la signature du PDF et dans le dossier de preuve (JSON). ${
+          qualified
+            ? 'L’établissement déclare cette autorité prestataire de services de confiance qualifié délivrant des horodatages électroniques qualifiés (règlement eIDAS, art. 42).'
+            : 'L’établissement ne déclare pas cette autorité prestataire qualifié au sens du règlement eIDAS (art. 42) : cet horodatage n’est pas un horodatage électronique qualifié.'
+        }`,
       }
     : {
         source: 'server_clock',
@@ -293,7 +313,7 @@ export function signedHowText(how: SignedHow, drawnSignature = false): string {
   if (how.method === 'paper')
     return `signature manuscrite sur le document papier ; scan déposé par ${how.uploadedBy} le ${dateTime(how.uploadedAt)} (SHA-256 ${how.originalSha256})`;
   if (how.method === 'staff_session') {
-    const account = how.account ? `compte ${how.account}` : how.staffName ? `compte de ${how.staffName}` : 'compte non enregistré';
+    const account = how.account ? `compte ${how.account}` : how.staffName ? `compte ${ofName(how.staffName)}` : 'compte non enregistré';
     return `signature depuis sa session personnelle de la console (${account})`;
   }
   return `a écrit son nom : ${how.typedName}${how.witnessed ? ', en présence d’un témoin' : ''}${drawnSignature ? ', et a tracé sa signature' : ''}`;
@@ -345,6 +365,8 @@ const KIND_FR: Record<string, string> = {
   seal_retried: 'Scellement relancé par l’établissement',
   handed_over: 'Document remis en main propre (CASF D.311 III)',
   countersign_window_closed: 'Délai de contresignature clos',
+  reminder_skipped: 'Relance non envoyée : dossier en archive intermédiaire',
+  email_skipped: 'E-mail non envoyé : dossier en archive intermédiaire',
   // A later sealed edition (a DIPC countersigned after it was established, CASF D.311 II) lists the earlier seal and its sending.
   sealed: 'Document scellé',
   completion_sent: 'Document scellé envoyé par e-mail',
@@ -395,6 +417,8 @@ const EVENT_DETAILS: Readonly<Record<string, readonly string[]>> = {
   handed_over: ['recipientKey', 'recipientName', 'handedOn', 'how', 'edition'],
   sealed: ['edition', 'sealedSha256', 'countersignUntil'],
   countersign_window_closed: ['reason', 'edition', 'notCountersigned'],
+  reminder_skipped: ['day', 'reason'],
+  email_skipped: ['kind', 'reason'],
 };
 
 const isDetailValue = (v: unknown): v is EvidenceEventDetails[string] =>
@@ -632,6 +656,11 @@ export function buildEvidence(
   };
 }
 
+/** The document a sealed paper scan names on its stamp and in its PDF title: « Contrat de séjour de Marcel Dupont », « … d’Ahmed Benali ». */
+export function paperDocumentName(documentLabel: string, personName: string): string {
+  return `${documentLabel.charAt(0).toUpperCase()}${documentLabel.slice(1)} ${ofName(personName)}`;
+}
+
 /**
  * The evidence page printed after the scan of a signed paper: the same facts as the JSON, as lines
  * of text (the scan itself is an image; this page is real text).
@@ -642,7 +671,7 @@ export function paperEvidenceLines(e: Evidence, facts: { documentLabel: string; 
     `Cette page fait partie du document scellé. Le document signé est le papier dont les pages précédentes sont le scan ; l’établissement a déposé ce scan et l’a scellé. Toute modification après le scellement est détectable.`,
     `Méthode de signature : ${SIGNING_METHOD_FR.paper}.`,
     `Établissement : ${e.establishment}.`,
-    `Document : ${facts.documentLabel} de ${facts.personName} (${e.document.id}).`,
+    `Document : ${facts.documentLabel} ${ofName(facts.personName)} (${e.document.id}).`,
     `Version signée : n° ${e.document.versionNumber} (${p.versionId}) ; empreinte SHA-256 des données de la version : ${e.document.inputSha256}.`,
     `Empreinte SHA-256 du PDF présenté pour signature : ${e.document.signedPdfSha256}.`,
     `Scan original : ${p.pageCount} page(s), ${p.byteSize} octets, empreinte SHA-256 ${p.originalSha256} (conservé tel qu’il a été déposé).`,
@@ -658,7 +687,7 @@ export function paperEvidenceLines(e: Evidence, facts: { documentLabel: string; 
     lines.push(`Signataire : ${s.name}, ${s.capacity} (${s.legalBasis}) — ${status}${s.at ? `, enregistré le ${dateTime(s.at)}` : ''}.`);
   }
   lines.push(`Scellé le ${dateTime(e.sealedAt)} avec le certificat de l’établissement : ${e.certificate}.`);
-  if (e.sealTime) lines.push(`Horodatage : ${e.sealTime.statement}`);
+  if (e.sealTime) lines.push(`${timestampLabel(e.sealTime.source === 'tsa' && e.sealTime.qualified)} : ${e.sealTime.statement}`);
   lines.push(`Transaction : ${e.transactionId}.`);
   return lines;
 }
@@ -701,7 +730,7 @@ export function evidenceBlocks(e: Evidence): Block[] {
         b('Échéance', dateTime(e.deadline)),
         b('Scellé le', dateTime(e.sealedAt)),
         b('Certificat de l’établissement', e.certificate),
-        ...(e.sealTime ? [b('Horodatage', e.sealTime.statement)] : []),
+        ...(e.sealTime ? [b(timestampLabel(e.sealTime.source === 'tsa' && e.sealTime.qualified), e.sealTime.statement)] : []),
       ],
     },
     {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionRunner } from '@carepact/database';
-import { DocumentEntity, archiveReadable } from '@carepact/documents';
+import { DocumentEntity, archiveState } from '@carepact/documents';
 import { StaffActor, can, establishmentsWith } from '@carepact/identity';
 import { EntityManager, In } from 'typeorm';
 import { SIGNING_METHOD_FR, SigningMethod } from './evidence';
@@ -111,6 +111,8 @@ export interface RequestView {
   id: string;
   documentId: string;
   versionId: string;
+  /** The number of the version signed (« version N »): what a countersignature names (`{ "confirm": true, "version": N }`). */
+  versionNumber: number;
   versionHash: string;
   status: RequestStatus;
   mode: RequestMode;
@@ -193,10 +195,13 @@ export interface RequestView {
  * staff about the document (questions, answers, refusal reasons, the person's view's comment);
  * without `resident.read`, the policy's sentences without the judgment references of her file.
  */
-export function requestViewFor(v: RequestView, reader: { content: boolean; residentFile: boolean }): RequestView {
+export function requestViewFor(v: RequestView, reader: { content: boolean; residentFile: boolean; archived?: boolean }): RequestView {
   const file = (t: string) => (reader.residentFile || !t ? t : withoutFileReferences(t));
   const out: RequestView = {
     ...v,
+    // In the intermediate archive, opened or not, no next act is offered: no DIPC, no new sending, no
+    // countersignature (RESIDENT_ARCHIVED, intermediate-archive.ts).
+    ...(reader.archived ? { nextStep: null } : {}),
     explanation: file(v.explanation),
     signers: v.signers.map((s) => ({ ...s, legalBasis: file(s.legalBasis) })),
     soleSignatureAuthorisation: v.soleSignatureAuthorisation && !reader.residentFile ? { ...v.soleSignatureAuthorisation, reference: null } : v.soleSignatureAuthorisation,
@@ -312,6 +317,7 @@ export class RequestViews {
     const followUps = questions.length ? await em.find(SignerQuestionAnswerEntity, { where: { questionId: In(questions.map((q) => q.id)) }, order: { answeredAt: 'ASC' } }) : [];
     const seal = await this.repo.sealOf(em, r.id);
     const paper = await this.repo.paperOf(em, r.id);
+    const [{ number: versionNumber }] = (await em.query(`SELECT number FROM document_versions WHERE id = $1`, [r.versionId])) as { number: number }[];
     const signingMethod: SigningMethod = paper ? 'paper' : 'electronic';
     const decision = r.policy;
     // A curateur's refusal to assist is not the contract's refusal (assistance-refusal.ts): no DIPC.
@@ -334,6 +340,7 @@ export class RequestViews {
       id: r.id,
       documentId: r.documentId,
       versionId: r.versionId,
+      versionNumber,
       versionHash: r.versionHash,
       status: r.status,
       mode: r.mode,
@@ -445,7 +452,9 @@ export function lastSignatureAt(r: { createdAt: Date; signers: { actedAt: Date |
  * them (intermediate-archive.ts: what signers and staff wrote is content too); the judgment
  * references of the file with `resident.read`.
  */
-async function readerOf(em: EntityManager, actor: StaffActor, doc: { establishmentId: string; residentId: string }): Promise<{ content: boolean; residentFile: boolean }> {
-  const content = can(actor, 'document.content', doc.establishmentId) && (await archiveReadable(em, actor, doc.residentId));
-  return { content, residentFile: can(actor, 'resident.read', doc.establishmentId) };
+async function readerOf(em: EntityManager, actor: StaffActor, doc: { establishmentId: string; residentId: string }): Promise<{ content: boolean; residentFile: boolean; archived: boolean }> {
+  // One read for both: the archive's state whoever reads (`archivedSince`), and whether this reader opened it.
+  const archive = await archiveState(em, actor, doc.residentId);
+  const content = can(actor, 'document.content', doc.establishmentId) && (!!actor.system || !archive.archivedSince || !!archive.openUntil);
+  return { content, residentFile: can(actor, 'resident.read', doc.establishmentId), archived: !!archive.archivedSince };
 }

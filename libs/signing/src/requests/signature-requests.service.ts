@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ConflictError, DomainError, NotFoundError, ValidationError, calendarDayIn, endOfDayIn, formatDateFr, textProblem } from '@carepact/common';
+import { ConflictError, DomainError, NotFoundError, ValidationError, calendarDayIn, documentTypeLabel, endOfDayIn, formatDateFr, ofName, textProblem } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
 import { DocumentEntity, DocumentLifecycle, DocumentVersionEntity, DocumentsRepository, assertResidentNotArchived } from '@carepact/documents';
 import { IdentityRepository, StaffActor, auditActor } from '@carepact/identity';
@@ -59,6 +59,28 @@ export function assertNotFullySigned(signers: Parameters<typeof allRequiredSigne
       SIGNATURE_REQUEST_FULLY_SIGNED,
       `Toutes les signatures requises sont recueillies, contresignature comprise : ${refused}. Le document signé est en cours de scellement (en cas d’échec, relancez le scellement depuis la page du document).`,
     );
+}
+
+/** A signature request of a person still open (SignatureRequestsService.openForResident). */
+export interface OpenRequestOfResident {
+  id: string;
+  documentId: string;
+  /** The document's name (« Contrat de séjour », « Annexe … »). */
+  document: string;
+  /** The day it was sent (Europe/Paris). */
+  sentOn: string;
+  deadline: string;
+  /** The required signers who have not signed yet. */
+  waitingFor: string[];
+}
+
+/** The reason recorded on a request cancelled with the person's departure. */
+export const departureCancelReason = (departedOn: string) => `Départ de la personne le ${formatDateFr(departedOn)}`;
+
+/** « 2 demandes de signature sont en cours : contrat de séjour (envoyé le …), … » — the departure form and the API's answer. */
+export function openRequestsSentence(open: readonly OpenRequestOfResident[]): string {
+  const list = open.map((o) => `${o.document} (envoyée le ${formatDateFr(o.sentOn)}${o.waitingFor.length ? `, en attente ${ofName(o.waitingFor.join(', '))}` : ''})`).join(' ; ');
+  return open.length === 1 ? `1 demande de signature est en cours : ${list}.` : `${open.length} demandes de signature sont en cours : ${list}.`;
 }
 
 /** The send call's answer when the legal deadline has passed and no reason was given. */
@@ -268,22 +290,67 @@ export class SignatureRequestsService {
    * written before it existed.
    */
   async cancel(actor: StaffActor, requestId: string, opts: { reason?: string | null; reasonRequired?: boolean } = {}): Promise<RequestView> {
-    return this.tx.run(async (em) => {
-      const r = await this.access.lockActive(em, actor, requestId, 'signature.manage');
-      assertNotFullySigned(await this.repo.signersOf(em, r.id), 'la demande ne peut plus être annulée');
-      const reason = opts.reason?.trim() ? opts.reason.trim().slice(0, 1000) : null;
-      if (!reason && opts.reasonRequired)
-        throw new ValidationError([{ field: 'reason', code: 'REQUIRED', message: 'Indiquez pourquoi la demande de signature est annulée.' }]);
-      // The API's DTO rule (@SafeText), for the console's form too: no control character in the history.
-      const problem = reason ? textProblem(reason, 'text') : null;
-      if (problem) throw new ValidationError([{ field: 'reason', ...problem }]);
-      const now = new Date();
-      await em.update(SignatureRequestEntity, { id: r.id }, { status: 'cancelled', closedAt: now });
-      await this.links.revokeAllOfRequest(em, r.id, now);
-      await this.lifecycle.markReady(em, r.documentId, now);
-      await this.log.record(em, r, 'cancelled', auditActor(actor), reason ? { details: { reason } } : {});
-      return this.views.viewFor(em, actor, { ...r, status: 'cancelled', closedAt: now });
-    });
+    return this.tx.run((em) => this.cancelIn(em, actor, requestId, opts));
+  }
+
+  /** `cancel` inside the caller's transaction (the departure that cancels the person's open requests with it). */
+  async cancelIn(em: EntityManager, actor: StaffActor, requestId: string, opts: { reason?: string | null; reasonRequired?: boolean } = {}): Promise<RequestView> {
+    const r = await this.access.lockActive(em, actor, requestId, 'signature.manage');
+    assertNotFullySigned(await this.repo.signersOf(em, r.id), 'la demande ne peut plus être annulée');
+    const reason = opts.reason?.trim() ? opts.reason.trim().slice(0, 1000) : null;
+    if (!reason && opts.reasonRequired)
+      throw new ValidationError([{ field: 'reason', code: 'REQUIRED', message: 'Indiquez pourquoi la demande de signature est annulée.' }]);
+    // The API's DTO rule (@SafeText), for the console's form too: no control character in the history.
+    const problem = reason ? textProblem(reason, 'text') : null;
+    if (problem) throw new ValidationError([{ field: 'reason', ...problem }]);
+    const now = new Date();
+    await em.update(SignatureRequestEntity, { id: r.id }, { status: 'cancelled', closedAt: now });
+    await this.links.revokeAllOfRequest(em, r.id, now);
+    await this.lifecycle.markReady(em, r.documentId, now);
+    await this.log.record(em, r, 'cancelled', auditActor(actor), reason ? { details: { reason } } : {});
+    return this.views.viewFor(em, actor, { ...r, status: 'cancelled', closedAt: now });
+  }
+
+  /**
+   * The person's signature requests still open (active, some required signature missing: one fully
+   * signed only waits for its seal and cannot be cancelled), oldest first: what the departure form
+   * and PUT /api/residents/:id/departure name. Left open, they go on until their deadline; the
+   * purge keeps a document « en signature », and with it the whole file.
+   */
+  async openForResident(em: EntityManager, organisationId: string, residentId: string): Promise<OpenRequestOfResident[]> {
+    const rows = (await em.query(
+      `SELECT r.id, r.document_id AS "documentId", d.type, d.subtype, r.created_at AS "sentAt", r.deadline
+         FROM signature_requests r JOIN documents d ON d.id = r.document_id
+        WHERE d.resident_id = $1 AND d.organisation_id = $2 AND r.status = 'active'
+        ORDER BY r.created_at, r.id`,
+      [residentId, organisationId],
+    )) as { id: string; documentId: string; type: string; subtype: string | null; sentAt: Date; deadline: Date }[];
+    const open: OpenRequestOfResident[] = [];
+    for (const row of rows) {
+      const signers = await this.repo.signersOf(em, row.id);
+      if (allRequiredSigned(signers)) continue;
+      open.push({
+        id: row.id,
+        documentId: row.documentId,
+        document: documentTypeLabel(row.type, row.subtype)?.short ?? row.type,
+        sentOn: calendarDayIn(row.sentAt),
+        deadline: row.deadline.toISOString(),
+        waitingFor: signers.filter((x) => x.status === 'pending' && !x.optional).map((x) => `${x.firstName} ${x.lastName}`),
+      });
+    }
+    return open;
+  }
+
+  /**
+   * With the departure (`cancelOpenRequests`): each open request cancelled as staff cancel one
+   * (`cancelled` event with its reason, links revoked, the document back to « prêt »), the reason
+   * « Départ de la personne le … ». A cancel sends no e-mail: whoever opens a link is told it is no
+   * longer valid. Inside the departure's transaction: both or neither.
+   */
+  async cancelForDeparture(em: EntityManager, actor: StaffActor, residentId: string, departedOn: string): Promise<OpenRequestOfResident[]> {
+    const open = await this.openForResident(em, actor.organisationId, residentId);
+    for (const o of open) await this.cancelIn(em, actor, o.id, { reason: departureCancelReason(departedOn) });
+    return open;
   }
 
   /**

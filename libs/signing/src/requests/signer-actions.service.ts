@@ -1,19 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { randomInt } from 'node:crypto';
-import { ConflictError, NotFoundError, ValidationError, calendarDayIn, sha256Hex, textProblem } from '@carepact/common';
+import { ConflictError, NotFoundError, ValidationError, calendarDayIn, ofName, sha256Hex, textProblem } from '@carepact/common';
 import { TransactionRunner, returnedRows } from '@carepact/database';
 import { assertDocumentResidentNotArchived } from '@carepact/documents';
 import { StaffActor, auditActor } from '@carepact/identity';
 import { OutboxService } from '@carepact/queue';
+import { EntityManager } from 'typeorm';
 import { SigningLinks } from '../links/signing-links.service';
 import { EvidenceLog } from './evidence-log';
 import { RequestAccess } from './request-access';
 import { RequestView, RequestViews, handoverRecipients } from './request-views.service';
 import { SignatureProgress } from './signature-progress.service';
 import { assertOwnMailboxes } from './own-mailbox';
-import { SignerEntity, SignerQuestionEntity } from './signing.entities';
+import { SignatureRequestEntity, SignerEntity, SignerQuestionEntity } from './signing.entities';
 import { SigningRepository } from './signing.repository';
 import { assertResidenceNotDisputed } from './residence-dispute.guard';
+import { blockingSigners } from './whose-turn';
 
 export const ACCESS_CODE_MINUTES = 10;
 
@@ -43,6 +45,7 @@ export class SignerActionsService {
       const s = await this.access.signer(em, r, signerId);
       if (s.status !== 'pending') throw new ConflictError('SIGNER_ALREADY_ACTED', 'Cette personne a déjà signé ou refusé.');
       if (s.delivery === 'staff') throw new ConflictError('SIGNER_IS_STAFF', 'La contresignature se fait depuis la console, sans e-mail.');
+      await this.assertTheirTurn(em, r, s, 'Son lien lui sera envoyé par e-mail automatiquement à son tour.');
       // Resending is by e-mail, also for a signer staff had switched to in person.
       await em.update(SignerEntity, { id: s.id }, { ...(email !== undefined ? { email } : {}), delivery: 'email' });
       if (!(email ?? s.email)) throw new ValidationError([{ field: 'email', code: 'EMAIL_MISSING', message: 'Indiquez une adresse e-mail, ou faites signer en présence.' }]);
@@ -69,6 +72,7 @@ export class SignerActionsService {
       const s = await this.access.signer(em, r, signerId);
       if (s.status !== 'pending') throw new ConflictError('SIGNER_ALREADY_ACTED', 'Cette personne a déjà signé ou refusé.');
       if (s.delivery === 'staff') throw new ConflictError('SIGNER_IS_STAFF', 'La contresignature se fait depuis la console.');
+      await this.assertTheirTurn(em, r, s, 'La session de signature en présence pourra être ouverte à son tour.');
       const now = new Date();
       await this.links.revokeForSigner(em, s.id, now);
       await em.update(SignerEntity, { id: s.id }, { delivery: 'in_person' });
@@ -103,6 +107,7 @@ export class SignerActionsService {
       const r = await this.access.lockActive(em, actor, requestId, 'signature.manage');
       await assertDocumentResidentNotArchived(em, r.organisationId, r.documentId); // a new signing act: not in the intermediate archive
       const s = await this.access.signer(em, r, signerId);
+      await this.assertTheirTurn(em, r, s, 'Un code pourra lui être donné à son tour (il ne vaut que 10 minutes).');
       const digits = String(randomInt(0, 1_000_000)).padStart(6, '0');
       const expiresAt = new Date(Date.now() + ACCESS_CODE_MINUTES * 60_000);
       await em.update(SignerEntity, { id: s.id }, { accessCodeRequired: true, accessCodeHash: sha256Hex(`${s.id}:${digits}`), accessCodeExpiresAt: expiresAt, accessCodeFailures: 0 });
@@ -111,11 +116,41 @@ export class SignerActionsService {
     });
   }
 
-  /** The director (or delegate) countersigns from the authenticated console, without any e-mail. */
-  async countersign(actor: StaffActor, requestId: string, ctx: { ip: string | null; userAgent: string | null }): Promise<RequestView> {
+  /**
+   * Sequential mode (« Chacun à son tour ») : no link, in-person session or code for a signer whose
+   * turn has not come (NOT_THEIR_TURN). The invitation at their turn is the signal to act: a link
+   * given earlier let a later signer record the person's view before the one whose turn it was (the
+   * other parent), and the portal refuses them everything but reading and asking anyway
+   * (NOT_YOUR_TURN). Under the request's lock, the signers read there are current.
+   */
+  private async assertTheirTurn(em: EntityManager, r: SignatureRequestEntity, s: SignerEntity, then: string): Promise<void> {
+    if (r.mode !== 'sequential' || s.status !== 'pending') return;
+    const waiting = blockingSigners(r.mode, await this.repo.signersOf(em, r.id), s.orderNo);
+    if (!waiting.length) return;
+    throw new ConflictError(
+      'NOT_THEIR_TURN',
+      `Ce n’est pas encore le tour ${ofName(`${s.firstName} ${s.lastName}`)} : chacun signe à son tour, et sa signature vient après celle de : ${waiting.map((w) => `${w.firstName} ${w.lastName}`).join(', ')}. ${then}`,
+    );
+  }
+
+  /**
+   * The director (or delegate) countersigns from the authenticated console or the API, without any
+   * e-mail. A binding signature is never one call (C. civ. 1367: the signature manifests consent to
+   * what is signed): the caller states it explicitly, naming the version signed — the console's box
+   * « J’ai lu le document et je le contresigne pour l’établissement (version N) », the API's
+   * `{ "confirm": true, "version": N }`. Without it COUNTERSIGN_NOT_CONFIRMED; another version than
+   * the request's, COUNTERSIGN_VERSION_MISMATCH. Nothing is written then.
+   */
+  async countersign(
+    actor: StaffActor,
+    requestId: string,
+    ctx: { ip: string | null; userAgent: string | null },
+    confirmation: { confirm?: unknown; version?: unknown },
+  ): Promise<RequestView> {
     return this.tx.run(async (em) => {
       const r = await this.access.lockActive(em, actor, requestId, 'signature.countersign');
       await assertDocumentResidentNotArchived(em, r.organisationId, r.documentId); // a new signing act: not in the intermediate archive
+      const versionNumber = await this.assertCountersignConfirmed(em, r, confirmation);
       await assertResidenceNotDisputed(em, r, 'staff');
       const signers = await this.repo.signersOf(em, r.id);
       const director = signers.find((s) => s.role === 'director' && s.status === 'pending');
@@ -137,10 +172,39 @@ export class SignerActionsService {
         ),
       );
       if (!res.length) throw new ConflictError('SIGNER_ALREADY_ACTED', 'La contresignature est déjà faite.');
-      await this.log.record(em, r, 'countersigned', auditActor(actor), { signerId: director.id, ctx, details: { versionHash: r.versionHash, byUserId: actor.userId, byAccount: actor.email, byName: actor.name } });
+      await this.log.record(em, r, 'countersigned', auditActor(actor), {
+        signerId: director.id,
+        ctx,
+        // The statement made: the version named and confirmed.
+        details: { versionHash: r.versionHash, versionNumber, confirmed: true, byUserId: actor.userId, byAccount: actor.email, byName: actor.name },
+      });
       await this.progress.afterSignature(em, r);
       return this.views.viewFor(em, actor, r);
     });
+  }
+
+  /** The countersignature's explicit statement (countersign): the version number it names, the request's. */
+  private async assertCountersignConfirmed(em: EntityManager, r: SignatureRequestEntity, c: { confirm?: unknown; version?: unknown }): Promise<number> {
+    const [{ number }] = (await em.query(`SELECT number FROM document_versions WHERE id = $1`, [r.versionId])) as { number: number }[];
+    const statement = `« J’ai lu le document et je le contresigne pour l’établissement (version ${number}) »`;
+    if (c.confirm !== true)
+      throw new ValidationError(
+        [{ field: 'confirm', code: 'COUNTERSIGN_NOT_CONFIRMED', message: `Confirmez que vous signez ce document pour l’établissement : ${statement} (confirm: true).` }],
+        'La contresignature n’a pas été enregistrée : elle demande une confirmation explicite.',
+        'COUNTERSIGN_NOT_CONFIRMED',
+      );
+    if (c.version === undefined || c.version === null || c.version === '')
+      throw new ValidationError(
+        [{ field: 'version', code: 'COUNTERSIGN_NOT_CONFIRMED', message: `Indiquez le numéro de la version que vous contresignez : ${statement} (version: ${number}).` }],
+        'La contresignature n’a pas été enregistrée : la confirmation doit nommer la version signée.',
+        'COUNTERSIGN_NOT_CONFIRMED',
+      );
+    if (Number(c.version) !== number)
+      throw new ConflictError(
+        'COUNTERSIGN_VERSION_MISMATCH',
+        `Cette demande porte sur la version ${number} du document, pas sur la version ${String(c.version).slice(0, 20)} : relisez la version ${number} avant de la contresigner.`,
+      );
+    return number;
   }
 
   /**
@@ -202,6 +266,9 @@ export class SignerActionsService {
   async answerQuestion(actor: StaffActor, requestId: string, questionId: string, answer: string): Promise<{ notified: boolean }> {
     return this.tx.run(async (em) => {
       const r = await this.access.request(em, actor, requestId, 'signature.manage');
+      // An answer goes to the signer, and with it an invitation to sign (a new link): a new act, not a
+      // consultation, refused for a person in the intermediate archive even with an opening (RESIDENT_ARCHIVED).
+      await assertDocumentResidentNotArchived(em, r.organisationId, r.documentId);
       const q = await em.findOne(SignerQuestionEntity, { where: { id: questionId, requestId: r.id } });
       if (!q) throw new NotFoundError('QUESTION_NOT_FOUND', 'Question introuvable.');
       const first = returnedRows(

@@ -3,7 +3,7 @@ import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { SYSTEM_ACTOR } from '@carepact/audit';
 import { sha256Hex, canonicalJson } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
-import { BlobStore, DocumentLifecycle, DocumentType, DocumentsRepository, tariffAnnexOf } from '@carepact/documents';
+import { BlobStore, DocumentLifecycle, DocumentType, DocumentsRepository, documentResidentArchived, tariffAnnexOf } from '@carepact/documents';
 import { EntityManager } from 'typeorm';
 import { IdentityRepository } from '@carepact/identity';
 import type { EmailDataByKind, EmailKind } from '@carepact/notifications';
@@ -14,8 +14,8 @@ import { SigningLinks } from '../links/signing-links.service';
 import { EvidenceLog } from './evidence-log';
 import { documentTypeLabel, type DocumentSubtype } from '@carepact/common';
 import type { ScanSealPreparation } from '../paper/scan-stamp';
-import { Evidence, PaperEvidence, buildEvidence, dateTime, evidenceAnnexesOf, paperEvidenceLines, sealTimeOf, sealedTree } from './evidence';
-import { TimestampError, sealTimestampOf } from '../seal';
+import { Evidence, PaperEvidence, buildEvidence, dateTime, evidenceAnnexesOf, paperDocumentName, paperEvidenceLines, sealTimeOf, sealedTree } from './evidence';
+import { TimestampError, sealTimestampAuditDetails, sealTimestampOf } from '../seal';
 import { SignatureRequestEntity, SignerEntity } from './signing.entities';
 import { SigningRepository } from './signing.repository';
 import { sealFailureOf, sealFailureReason } from './seal-failure';
@@ -51,6 +51,26 @@ interface RequestFacts {
   creatorEmail: string | null;
   creatorName: string | null;
 }
+
+/**
+ * Why a scheduled e-mail about a request was not sent: the person is in the intermediate archive
+ * (libs/documents intermediate-archive.ts). She left long ago; her links no longer open
+ * (PORTAL_PERSON_ARCHIVED) and no new signing act is asked of her (RESIDENT_ARCHIVED): an e-mail
+ * that invites, reminds or tells staff to act would use her file for a new purpose (RGPD art. 5.1.b
+ * and 5.1.e; CNIL délibérations n° 2021-028 and n° 2023-095). The request is not left « en cours »
+ * for ever: it still expires at its deadline, without any e-mail (`expire`).
+ */
+export const SKIPPED_RESIDENT_ARCHIVED = 'resident_archived';
+
+/** The e-mail each staff notice would send, as `email_skipped` names it. */
+const STAFF_NOTICE_EMAIL: Record<StaffNoticeKind, EmailKind> = {
+  refusal: 'staff-refusal',
+  question: 'staff-question',
+  seal_failed: 'seal-failed',
+  expired: 'request-expired',
+  delivery_failed: 'delivery-failed',
+  countersign_due: 'countersign-due',
+};
 
 function isPermanent(e: unknown): boolean {
   return Boolean((e as { permanent?: boolean })?.permanent);
@@ -131,6 +151,7 @@ export class SigningJobsService {
       return 'skipped';
     }
     const { request, f } = facts;
+    if (await this.skippedForArchive(outboxId, request, signer.id, { kind, ...(reminderDay ? { day: reminderDay } : {}) })) return 'skipped';
     const now = new Date();
     // Checked again under the request's lock, in the transaction that issues the link: a cancel (or
     // a signature, an expiry, a corrected address) that committed since the reads above wins, and
@@ -195,6 +216,20 @@ export class SigningJobsService {
   }
 
   /**
+   * When the person is in the intermediate archive: the e-mail is not sent, and the outbox row is
+   * completed with an `email_skipped` event (and its audit event `signature.email_skipped`) saying
+   * which e-mail and why, in one transaction. False otherwise (send it).
+   */
+  private async skippedForArchive(outboxId: string, request: SignatureRequestEntity, signerId: string | null, details: { kind: EmailKind; day?: number }): Promise<boolean> {
+    if (!(await documentResidentArchived(this.tx.manager, request.organisationId, request.documentId))) return false;
+    await this.outbox.runOnce(outboxId, async (t) => {
+      await this.repo.lockRequest(t, request.id);
+      await this.evidence.record(t, request, 'email_skipped', SYSTEM_ACTOR, { signerId, details: { ...details, reason: SKIPPED_RESIDENT_ARCHIVED } });
+    });
+    return true;
+  }
+
+  /**
    * Every attempt failed (the SMTP server stayed unreachable): the signer's status says so and
    * staff are told, so that they resend or have the document signed in person. Never silent.
    */
@@ -222,6 +257,15 @@ export class SigningJobsService {
       return 0;
     }
     const signers = await this.repo.signersOf(em, request.id);
+    // In the intermediate archive: no reminder, each signer it was for says so (`reminder_skipped`).
+    if (await documentResidentArchived(em, request.organisationId, request.documentId)) {
+      await this.outbox.runOnce(outboxId, async (t) => {
+        await this.repo.lockRequest(t, request.id);
+        for (const s of emailSignersDue(request.mode, signers))
+          if (s.email) await this.evidence.record(t, request, 'reminder_skipped', SYSTEM_ACTOR, { signerId: s.id, details: { day, reason: SKIPPED_RESIDENT_ARCHIVED } });
+      });
+      return 0;
+    }
     let n = 0;
     await this.outbox.runOnce(outboxId, async (t) => {
       for (const s of emailSignersDue(request.mode, signers)) {
@@ -254,7 +298,11 @@ export class SigningJobsService {
       await this.links.revokeAllOfRequest(t, request.id, now);
       await this.lifecycle.markReady(t, request.documentId, now);
       await this.evidence.record(t, request, 'expired', SYSTEM_ACTOR);
-      await this.outbox.enqueue(t, 'notify.staff', { requestId: request.id, kind: 'expired', signerId: null }, { key: `expired_${request.id}`, organisationId: request.organisationId });
+      // In the intermediate archive: expired all the same (never « en cours » for ever), without telling
+      // staff to send it again, which they may no longer do (RESIDENT_ARCHIVED).
+      if (await documentResidentArchived(t, request.organisationId, request.documentId, now))
+        await this.evidence.record(t, request, 'email_skipped', SYSTEM_ACTOR, { details: { kind: 'request-expired', reason: SKIPPED_RESIDENT_ARCHIVED } });
+      else await this.outbox.enqueue(t, 'notify.staff', { requestId: request.id, kind: 'expired', signerId: null }, { key: `expired_${request.id}`, organisationId: request.organisationId });
       return true;
     });
     return Boolean(r.result);
@@ -267,6 +315,10 @@ export class SigningJobsService {
       await this.outbox.complete(outboxId);
       return 0;
     }
+    // Queued before the person passed into the intermediate archive: staff are not asked to act on it
+    // any more (every new act is refused, RESIDENT_ARCHIVED). A failed seal is still told: the
+    // signatures were given, and the seal is what keeps them.
+    if (kind !== 'seal_failed' && (await this.skippedForArchive(outboxId, facts.request, signerId, { kind: STAFF_NOTICE_EMAIL[kind] }))) return 0;
     if (kind === 'countersign_due') return this.notifyCountersignDue(outboxId, facts);
     const { request, f } = facts;
     const em = this.tx.manager;
@@ -414,7 +466,7 @@ export class SigningJobsService {
         companions,
         certificate: this.sealer.certificateSubject(),
         sealedAt,
-        sealTime: sealTimeOf(tsaAuthority),
+        sealTime: sealTimeOf(tsaAuthority, this.config.seal.tsa?.qualified ?? false),
         paper,
         // What the version recorded when it was created: written once, so not part of the inputs stamp below.
         annexes: evidenceAnnexesOf(version.annexes, version.input, version.createdAt, tariffAnnexOf({ type: document.type, templateVersion: version.templateVersion, input: version.input })),
@@ -431,15 +483,14 @@ export class SigningJobsService {
       const resident = await this.residents.findInOrganisation(em, document.organisationId, document.residentId);
       const personName = resident ? `${resident.firstName} ${resident.lastName}` : 'la personne accompagnée';
       const label = documentTypeLabel(document.type, document.subtype)?.short ?? document.type;
-      const Label = label.charAt(0).toUpperCase() + label.slice(1);
       const uploaded = dateTime(paper.uploadedAt);
       pdf = await this.sealer.sealScan(scan, {
         stampLines: (page, pages) => [
-          `Signé sur papier — ${Label} de ${personName} — page ${page} sur ${pages}`,
+          `Signé sur papier — ${paperDocumentName(label, personName)} — page ${page} sur ${pages}`,
           `Version ${version.id} (n° ${version.number}) — scan déposé le ${uploaded} — scellé par ${establishment}`,
         ],
         evidence: { title: 'Dossier de preuve — document signé sur papier', lines: paperEvidenceLines(evidence, { documentLabel: label, personName }) },
-        title: `${Label} de ${personName} — signé sur papier`,
+        title: `${paperDocumentName(label, personName)} — signé sur papier`,
         signingTime: sealedAt,
         name: establishment,
         reason: `Document signé sur papier (${paper.signerIds.length} signataire(s) sur le papier) — scan scellé, dossier de preuve joint`,
@@ -492,6 +543,9 @@ export class SigningJobsService {
           ...(paper ? { originalSha256: paper.originalSha256 } : {}),
           edition,
           ...(windowOpen ? { countersignUntil: request.deadline.toISOString() } : {}),
+          // B-T: the certified time (and the TSA, the token's hash) in the audit chain too, not only in the evidence.
+          // Whether the operator declared the TSA qualified (SEAL_TSA_QUALIFIED, eIDAS art. 42): the history says so only then.
+          ...(tsaAuthority ? sealTimestampAuditDetails(pdf, this.config.seal.tsa?.qualified ?? false) : {}),
         },
       });
       if (prior && !windowOpen)
@@ -539,6 +593,8 @@ export class SigningJobsService {
       return 'skipped';
     }
     const { request, f } = facts;
+    // In the intermediate archive, the download link would not open (PORTAL_PERSON_ARCHIVED): not sent.
+    if (await this.skippedForArchive(outboxId, request, signer.id, { kind: 'signature-completed' })) return 'skipped';
     const now = new Date();
     const { token, link } = await this.tx.run((t) => this.links.issue(t, request, signer.id, 'download', now));
     try {
@@ -549,6 +605,8 @@ export class SigningJobsService {
         documentSubtype: f.subtype,
         residentName: signer.role === 'resident' ? null : f.residentName,
         signedAt: seal.sealedAt,
+        // The director signed for the establishment: a staff wording, not the one handed to the person (CASF D.311 III).
+        establishmentSigner: signer.role === 'director',
         // Sealed without every optional countersignature (CASF D.311 II): established, not « signé par toutes
         // les personnes concernées »; this recipient may still countersign while the window is open.
         ...((seal.evidence.signers ?? []).some((s) => s.status !== 'signed')

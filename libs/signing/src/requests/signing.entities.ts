@@ -69,6 +69,10 @@ export const SIGNATURE_EVENT_KINDS = [
   'handed_over',
   /** The countersignature window of an established document closed (everyone answered, or its deadline passed). */
   'countersign_window_closed',
+  /** A scheduled reminder not sent (details.reason: `resident_archived`, the person is in the intermediate archive). */
+  'reminder_skipped',
+  /** A queued e-mail about the request not sent (details.kind: which one; details.reason: `resident_archived`). */
+  'email_skipped',
 ] as const;
 export type SignatureEventKind = (typeof SIGNATURE_EVENT_KINDS)[number];
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { MEASURE_TYPE_LABELS, calendarDayIn, documentTypeLabel, formatDateFr } from '@carepact/common';
+import { MEASURE_TYPE_LABELS, calendarDayIn, documentTypeLabel, formatDateFr, ofName } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
 import { EntityManager } from 'typeorm';
 import { archivedResidents, contractNotApplicableReason, generationErrorOf, GENERATION_RETRIES_EXHAUSTED } from '@carepact/documents';
@@ -169,7 +169,7 @@ const SECTIONS: Record<WorklistCategory, { title: string; basis: string; permiss
   liberty_review: {
     title: 'Annexes liberté d’aller et venir à réévaluer',
     basis:
-      'Les mesures particulières de l’annexe au contrat de séjour sont réévaluées selon la même procédure collégiale, au plus tard à la date fixée par l’annexe, six mois au plus après la procédure (CASF L.311-4-1 I) ; la nouvelle annexe signée remplace la précédente.',
+      'Les mesures particulières de l’annexe au contrat de séjour sont réévaluées selon la même procédure collégiale, au plus tard à la date fixée par l’annexe : l’établissement réévalue cette annexe au plus tard six mois après la procédure (règle de l’établissement ; CASF L.311-4-1 I : révisable à tout moment). La nouvelle annexe signée remplace la précédente.',
     permission: 'resident.read',
   },
   avenant_review: {
@@ -476,8 +476,8 @@ const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
  * The review of the latest signed avenant of a purpose, when due within the horizon:
  * - the annex on the freedom to come and go (CASF L.311-4-1 I): its measures are re-evaluated by the
  *   same collegial procedure at the latest on its `document.nextReview` (the template caps it at six
- *   months after the procedure — a period not verified on R.311-0-9 / annexe 3-9-1, see the avenant
- *   template's note; six months after the annex when it is missing);
+ *   months after the procedure, `reviewMaxMonths`: the establishment's own rule — L.311-4-1 I sets no
+ *   period, the annex « peut être révisé à tout moment »; six months after the annex when it is missing);
  * - the accompaniment avenant (CASF D.311): « Chaque année, la définition des objectifs et des
  *   prestations est réactualisée » — a year after it, or its own `nextReview` when earlier.
  * The review is done when a later avenant of the same purpose is SIGNED: the annex or avenant in force
@@ -513,7 +513,7 @@ function reviewItem(r: ReviewRow, today: string): (WorklistItem & { establishmen
     // The revision: the one under way, else the new-document form (an avenant, its purpose chosen
     // there). The annex's re-evaluation starts from the annex in force — the latest signed one
     // (CASF L.311-4-1 I) —, not from whichever avenant came last (a tariff, an accompaniment one);
-    // the accompaniment avenant's réactualisation (D.311 VII) from the latest signed accompaniment one.
+    // the accompaniment avenant's réactualisation (CASF D.311) from the latest signed accompaniment one.
     href: r.next ? documentHref(r.next.id) : `/console/residents/${r.residentId}/documents/nouveau?type=avenant&objet=${liberty ? 'liberte-aller-venir' : 'accompagnement'}`,
     documentId: r.next?.id ?? r.documentId,
     requestId: null,
@@ -703,7 +703,7 @@ function residentItems(r: ResidentDeadlineRow, establishmentCategory: string, to
  * One request in progress: its seal when it failed for good, the countersignature when it is all
  * that remains, else each signer whose turn it is.
  */
-function requestItems(r: ActiveRequestRow, today: string): (WorklistItem & { establishmentId: string })[] {
+export function requestItems(r: ActiveRequestRow, today: string): (WorklistItem & { establishmentId: string })[] {
   const base = { establishmentId: r.establishmentId, residentId: r.residentId, residentName: r.residentName, documentId: r.documentId, requestId: r.id, href: documentHref(r.documentId) };
   const sealFailure = failedSealOf(r);
   if (sealFailure)
@@ -755,15 +755,19 @@ function requestItems(r: ActiveRequestRow, today: string): (WorklistItem & { est
     const before = r.signers.filter((o) => o.orderNo < s.orderNo && o.status === 'signed' && o.actedAt);
     const since = r.mode === 'sequential' && before.length ? lastSignatureAt({ createdAt: r.createdAt, signers: before }) : r.createdAt;
     const how = s.delivery === 'in_person' ? 'Signature en présence à organiser.' : s.lastEmailStatus === 'failed' ? 'E-mail non distribué : corrigez l’adresse ou faites signer en présence.' : 'Invitation envoyée par e-mail.';
+    // CASF D.311 II: the DIPC « peut être contresigné » by the person or her representative — an
+    // optional countersignature with no legal period: never late, no « Délai légal » (the request's
+    // own date, the one her invitation gave, is when her link ends).
+    const optional = isOptionalCountersigner(s);
     out.push({
       ...base,
       category: 'awaiting_signer',
       key: `awaiting_signer:${s.id}`,
-      title: `${capital(label(r.documentType, r.documentSubtype))} : signature de ${s.firstName} ${s.lastName}`,
-      detail: `${capital(s.capacity)}. ${how}`,
-      dueDay: due,
-      overdue,
-      dates: [{ label: 'Attendue depuis le', value: since.toISOString() }, ...deadlines],
+      title: `${capital(label(r.documentType, r.documentSubtype))} : ${optional ? 'contresignature facultative' : 'signature'} ${ofName(`${s.firstName} ${s.lastName}`)}`,
+      detail: optional ? `${capital(s.capacity)}. Contresignature facultative et sans délai (CASF D.311 II). ${how}` : `${capital(s.capacity)}. ${how}`,
+      dueDay: optional ? deadlineDay : due,
+      overdue: optional ? false : overdue,
+      dates: [{ label: 'Attendue depuis le', value: since.toISOString() }, ...(optional ? deadlines.slice(0, 1) : deadlines)],
     });
   }
   return out;

@@ -181,3 +181,12 @@ describe('one run at a time, one tariff avenant per effective date', () => {
     expect(page).toContain('<span class="item-code"> (BULK_AVENANT_EXISTS)</span>');
   });
 });
+
+describe('the yearly rate’s hint: the words of the tariff avenant (CASF L.342-3)', () => {
+  it('« plusieurs hausses la même année ne dépassent pas, ensemble, ce taux », not « s’additionnent »', () => {
+    const html = bulkFormPage(actor, 'csrf', { establishment: { id: VIEW_ESTABLISHMENT, name: 'EHPAD Les Tilleuls' }, candidates: [], values: {}, excluded: new Set<string>() });
+    const text = html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    expect(text).toContain('par rapport au prix en vigueur au 31 décembre précédent ; plusieurs hausses la même année ne dépassent pas, ensemble, ce taux (CASF L.342-3). Par exemple 2,5.');
+    expect(text).not.toContain('s’additionnent');
+  });
+});

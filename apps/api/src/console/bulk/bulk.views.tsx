@@ -169,7 +169,7 @@ export function bulkFormPage(actor: StaffActor, csrf: string, s: BulkFormState):
             name="commonData.percentage"
             inputMode="decimal"
             label="Taux annuel de revalorisation, en %"
-            hint="Obligatoire pour une revalorisation annuelle : au plus le taux de l’arrêté ministériel, par rapport au prix en vigueur au 31 décembre précédent ; les hausses d’une même année s’additionnent (CASF L.342-3). Par exemple 2,5."
+            hint="Obligatoire pour une revalorisation annuelle : au plus le taux de l’arrêté ministériel, par rapport au prix en vigueur au 31 décembre précédent ; plusieurs hausses la même année ne dépassent pas, ensemble, ce taux (CASF L.342-3). Par exemple 2,5."
             value={v('percentage')}
             errors={s.errors}
           />

@@ -12,7 +12,7 @@ import { ParseIdPipe } from '../../http/parse-id.pipe';
 import { redirectTo, sendHtml } from '../../views';
 import { checkConsoleCsrf, consoleCsrfToken } from '../console-csrf';
 import { actorOf, formBody } from '../console-request';
-import { DocumentFormState, documentFormPage, refusalMessage } from './new-document.views';
+import { CORRECTION_REASON_FIELD, DocumentFormState, documentFormPage, refusalMessage } from './new-document.views';
 import { Data, applyRowAction, formSchemaOf, parseForm } from './schema-form';
 import { completeErrors, templateRequirements } from './form-requirements';
 import { carriedOver } from './meeting-editors';
@@ -41,6 +41,8 @@ export class CorrectionController {
   async page(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string): Promise<void> {
     const actor = actorOf(req);
     const doc = await this.documents.get(actor, id);
+    // No correction for a person in the intermediate archive, opening or not: 409 before her data fill the form.
+    await this.documents.assertNoNewDocument(actor, doc.residentId);
     const versions = await this.documents.versionData(actor, id);
     const { resident: _demoKey, ...previous } = versions.at(-1)?.data ?? {};
     const { situation, ...base } = await this.base(actor, doc, '');
@@ -59,7 +61,7 @@ export class CorrectionController {
     const body = formBody(req);
     checkConsoleCsrf(this.config.secrets.session, actor, body._csrf);
     const doc = await this.documents.get(actor, id);
-    const reason = (body.reason ?? '').slice(0, 500);
+    const reason = (body[CORRECTION_REASON_FIELD] ?? '').slice(0, 500);
     const { situation, ...base } = await this.base(actor, doc, reason);
     const schema = base.schema;
     const requirements = (d: Data) => templateRequirements(doc.type, schema, templates().load(doc.type), situation(d));
@@ -83,7 +85,7 @@ export class CorrectionController {
         await this.documents.addVersion(actor, id, data, reason);
         return redirectTo(res, `/console/documents/${id}`);
       } catch (e) {
-        return this.refused(res, actor, e, { ...check, preview: { html: renderHtmlFragment(resolve(preview.template, preview.input, 'standard'), 'standard', { headingOffset: 2 }), dataHash } });
+        return this.refused(res, actor, correctionReasonOf(e), { ...check, preview: { html: renderHtmlFragment(resolve(preview.template, preview.input, 'standard'), 'standard', { headingOffset: 2 }), dataHash } });
       }
     }
     this.form(res, actor, 200, {
@@ -101,7 +103,7 @@ export class CorrectionController {
     const body = formBody(req);
     checkConsoleCsrf(this.config.secrets.session, actor, body._csrf);
     const doc = await this.documents.get(actor, id);
-    const { situation, ...base } = await this.base(actor, doc, (body.reason ?? '').slice(0, 500));
+    const { situation, ...base } = await this.base(actor, doc, (body[CORRECTION_REASON_FIELD] ?? '').slice(0, 500));
     const data = parseForm(base.schema, body);
     let preview;
     try {
@@ -145,3 +147,18 @@ export class CorrectionController {
     });
   }
 }
+
+/**
+ * DocumentsService.addVersion refuses the correction's reason as its field `reason` (as the JSON API
+ * names it); on the form it is CORRECTION_REASON_FIELD, since a DIPC's `reason` (why a DIPC) is the
+ * document's own field. The data passed the preview just before: a `reason` refusal here is the correction's.
+ */
+function correctionReasonOf(e: unknown): unknown {
+  if (!(e instanceof ValidationError) || !e.details?.some((d) => d.field === 'reason')) return e;
+  return new ValidationError(
+    e.details.map((d) => (d.field === 'reason' ? { ...d, field: CORRECTION_REASON_FIELD } : d)),
+    e.messageFr,
+    e.code,
+  );
+}
+

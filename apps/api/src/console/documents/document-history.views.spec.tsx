@@ -162,3 +162,28 @@ describe('the document history page: who acted, whom it concerns, in French', ()
     expect(v).not.toMatch(/large-print|DOCX large|\d{4}-\d{2}-\d{2}/);
   });
 });
+
+/**
+ * The sealed event's certified time (PAdES B-T): « Horodatage qualifié » was printed for every TSA,
+ * while the product cannot know whether its TSA is a qualified trust service (eIDAS art. 41(2), 42).
+ * Now only when the operator declared it (SEAL_TSA_QUALIFIED, recorded in the event as
+ * timestampQualified); « Horodatage » otherwise, and for events written before it was recorded.
+ */
+describe('the history’s certified time: « qualifié » only when the operator declared the TSA so', () => {
+  const sealedWith = (details: Record<string, unknown>) => {
+    const sealed: Entry = { ...event('signature.sealed', system), details: { timestampGenTime: '2026-12-02T16:00:01.000Z', timestampSerialNumber: '0A1B', timestampAuthority: 'CN=Horodatage Exemple, O=Exemple, C=FR', ...details } };
+    const page = documentHistoryPage({ actor: auditor, csrf: 'csrf', history: { ...history, timeline: [sealed] }, establishmentName: 'Les Jardins du Val', verification: null });
+    return text(page.slice(page.indexOf('class="timeline"')));
+  };
+  it('declared (timestampQualified true): « Horodatage qualifié (règlement eIDAS, art. 42) : heure certifiée … »', () => {
+    expect(sealedWith({ timestampQualified: true })).toContain('Horodatage qualifié (règlement eIDAS, art. 42) : heure certifiée');
+  });
+  it('not declared, or an event from before it was recorded: « Horodatage : heure certifiée … », never « qualifié »', () => {
+    for (const page of [sealedWith({ timestampQualified: false }), sealedWith({})]) {
+      expect(page).toContain('Horodatage : heure certifiée');
+      expect(page).toContain('par l’autorité d’horodatage CN=Horodatage Exemple, O=Exemple, C=FR');
+      expect(page).not.toContain('qualifié');
+    }
+  });
+});
+

@@ -1,6 +1,7 @@
 import { type DocumentHistory, systemActorLabel } from '@carepact/archive';
 import { formatDateFr, formatDateTimeFr } from '@carepact/common';
 import { type StaffActor, establishmentsWith } from '@carepact/identity';
+import { timestampLabel } from '@carepact/signing';
 import { PostForm, renderPage } from '../../views';
 import { ConsolePage } from '../console-layout';
 import type { PageFlash } from './console-flash';
@@ -69,6 +70,23 @@ function Who(props: { e: TimelineEntry }) {
     default:
       return <>{e.actor.type}</>;
   }
+}
+
+/**
+ * The time a seal's RFC 3161 token certifies (PAdES B-T), as the `signature.sealed` audit event
+ * records it; a seal without a token (B-B, or sealed before the event recorded it) says nothing more.
+ * « Horodatage qualifié (règlement eIDAS, art. 42) » only when the operator declared the TSA so when
+ * it sealed (SEAL_TSA_QUALIFIED, `timestampQualified`): the product cannot know it; « Horodatage » otherwise.
+ */
+function CertifiedTime(props: { e: TimelineEntry }) {
+  const d = props.e.details;
+  if (typeof d.timestampGenTime !== 'string') return null;
+  return (
+    <p>
+      {timestampLabel(d.timestampQualified === true)} : heure certifiée {formatDateTimeFr(d.timestampGenTime)} par l’autorité d’horodatage {String(d.timestampAuthority ?? 'inconnue')}
+      {typeof d.timestampSerialNumber === 'string' ? <> (jeton n° <code>{d.timestampSerialNumber}</code>)</> : null}
+    </p>
+  );
 }
 
 function Verification(props: { v: NonNullable<DocumentHistoryModel['verification']> }) {
@@ -205,6 +223,7 @@ export function documentHistoryPage(m: DocumentHistoryModel): string {
                 Par : <Who e={e} />
               </p>
               {e.cancelReason ? <p>Raison de l’annulation : {e.cancelReason}</p> : null}
+              {e.action === 'signature.sealed' ? <CertifiedTime e={e} /> : null}
               {e.signer && !actorIsSigner(e) ? (
                 <p>
                   Concerne : {e.signer.name}, <em>{e.signer.capacity}</em>

@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { RetentionService } from '@carepact/archive';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { DomainError, ForbiddenError, NotFoundError, ValidationError } from '@carepact/common';
-import { DocumentsService, archiveState, residentArchived } from '@carepact/documents';
+import { DocumentsService, archiveState, residentArchivedOf } from '@carepact/documents';
 import { StaffActor, StaffService, assertCanSomewhere, auditActor, can, establishmentsWith } from '@carepact/identity';
 import { TransactionRunner } from '@carepact/database';
 import { ResidentsService } from '@carepact/residents';
@@ -160,7 +160,8 @@ export class DocumentPageController {
         // A binding signature is never one click: the box naming the version must be ticked.
         if (body.confirm !== 'oui')
           throw new ValidationError([{ field: 'confirm', code: 'COUNTERSIGN_NOT_CONFIRMED', message: 'Cochez la case pour confirmer que vous signez ce document pour l’établissement.' }]);
-        const after = await this.signers.countersign(actor, requestId, { ip: clientIp(req), userAgent: req.get('user-agent') ?? null });
+        // The version the box named (its hidden field): the service refuses another than the request's (COUNTERSIGN_VERSION_MISMATCH).
+        const after = await this.signers.countersign(actor, requestId, { ip: clientIp(req), userAgent: req.get('user-agent') ?? null }, { confirm: true, version: body.version });
         // A DIPC (or an avenant to it) is established by this signature, not countersigned (CASF D.311 II, VII).
         return { kind: 'done', message: directorSignedMessage((await this.documents.get(actor, id)).type, after) };
       },
@@ -432,7 +433,7 @@ export class DocumentPageController {
     const doc = await this.documents.get(actor, id);
     const archive = await archiveState(this.tx.manager, actor, doc.residentId);
     // In the intermediate archive, opened or not: no new signing act (SignatureRequestsService refuses it: RESIDENT_ARCHIVED).
-    const signingClosed = await residentArchived(this.tx.manager, actor.organisationId, doc.residentId);
+    const signingClosed = residentArchivedOf(archive);
     const perms = {
       // Past the active base, the content only once the archive is opened (intermediate-archive.ts): the page shows the rest.
       content: can(actor, 'document.content', doc.establishmentId) && (!archive.archivedSince || !!archive.openUntil),

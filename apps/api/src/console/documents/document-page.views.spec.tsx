@@ -159,6 +159,7 @@ function request(decision: PolicyDecision): RequestView {
     id: 'e0000000-0000-4000-8000-000000000001',
     documentId: DOC_ID,
     versionId: VERSION_ID,
+    versionNumber: 1,
     versionHash: 'ef'.repeat(32),
     status: 'active',
     mode: 'parallel',
@@ -446,12 +447,34 @@ describe('document page: the person’s view recorded in the portal, and a disag
 
   it('staff read what was recorded, that nobody may sign this version, why, and the steps: the judge, then a new version citing the decision', () => {
     const text = textOf(page(ADMISSIONS, { requests: [disputed()] }));
-    expect(text).toContain('Ahmed Benali : désaccord, le 5 novembre 2026 à 14 h 05 — « Il veut rentrer chez lui. ».');
+    expect(text).toContain('Ahmed Benali : désaccord, le 5 novembre 2026 à 14 h 05 — « Il veut rentrer chez lui. »');
+    expect(text).not.toContain('chez lui. ».');
     expect(text).toContain(
       'Signature bloquée : Ahmed Benali n’est pas d’accord pour vivre dans l’établissement (avis consigné par Karim Benaïssa le 5 novembre 2026 à 14 h 05).',
     );
     expect(text).toContain('le juge des contentieux de la protection (ou le conseil de famille, s’il a été constitué) statue (C. civ. 459-2)');
     expect(text).toContain('Créez une nouvelle version du document qui cite la décision');
+  });
+
+  it('a quoted comment that ends its own sentence gets no second full stop; one that does not, gets one', () => {
+    const ends = (comment: string) => {
+      const r = disputed();
+      r.views = r.views.map((w) => ({ ...w, recorded: { ...w.recorded!, comment } }));
+      return textOf(page(ADMISSIONS, { requests: [r] }));
+    };
+    expect(ends('Il demande à garder ses crayons.')).toContain('— « Il demande à garder ses crayons. » Signature bloquée');
+    expect(ends('Pourquoi partir ?')).toContain('— « Pourquoi partir ? » Signature');
+    expect(ends('Je ne sais pas…')).toContain('— « Je ne sais pas… » Signature');
+    expect(ends('Il veut rentrer chez lui')).toContain('— « Il veut rentrer chez lui ». Signature');
+    const none = disputed();
+    none.views = none.views.map((w) => ({ ...w, recorded: { ...w.recorded!, comment: null } }));
+    expect(textOf(page(ADMISSIONS, { requests: [none] }))).toContain('Ahmed Benali : désaccord, le 5 novembre 2026 à 14 h 05. Signature');
+  });
+
+  it('before sending, nothing is recorded yet: « Avis à recueillir », not « Avis recueillis »', () => {
+    const text = textOf(page(ADMISSIONS, { doc: doc('ready'), decision: tutelle }));
+    expect(text).toContain('Avis à recueillir : Ahmed Benali');
+    expect(text).not.toContain('Avis recueillis');
   });
 
   it('the auditor reads that it is blocked, not the comment nor the steps', () => {

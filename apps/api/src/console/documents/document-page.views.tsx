@@ -2,7 +2,7 @@ import { FieldError, calendarDayIn, documentTitle, documentTypeLabel, formatDate
 import type { LegalHoldView } from '@carepact/archive';
 import type { DocumentView, RenditionView, VersionView } from '@carepact/documents';
 import type { StaffActor } from '@carepact/identity';
-import { VIEW_EXPRESSION_LABELS, declinedCountersignature, inSigningOrder, isOptionalCountersigner, legalDeadlineRule, withoutFileReferences } from '@carepact/signing';
+import { VIEW_EXPRESSION_LABELS, blockingSigners, declinedCountersignature, inSigningOrder, isOptionalCountersigner, legalDeadlineRule, withoutFileReferences } from '@carepact/signing';
 import type { PolicyDecision, RequestView, SignerView, SoleSignatureView, VisaView } from '@carepact/signing';
 import type { ComponentChildren } from 'preact';
 import { ConsolePage } from '../console-layout';
@@ -54,13 +54,15 @@ const EVENT_LABELS: Record<string, string> = {
   question: 'Question posée',
   question_answered: 'Question répondue',
   reminder: 'Relance envoyée',
+  reminder_skipped: 'Relance non envoyée : dossier en archive intermédiaire',
+  email_skipped: 'E-mail non envoyé : dossier en archive intermédiaire',
   signed: 'Signé',
   countersigned: 'Contresigné',
   refused: 'Refusé',
 };
 
 /** Where a signer stands, in one phrase: sent, opened, read, signed, refused, e-mail failed. */
-export function signerState(s: SignerView, events: RequestView['events'], doc?: { type: string; signers: readonly SignerView[] }): string {
+export function signerState(s: SignerView, events: RequestView['events'], doc?: { type: string; signers: readonly SignerView[]; mode?: RequestView['mode'] }): string {
   // CASF D.311 II (VII for an avenant to it): the DIPC « est établi et signé par le directeur … Il peut
   // être contresigné par la personne accueillie ou son représentant légal »: the director's signature
   // is the one awaited; the others countersign, or not.
@@ -69,18 +71,21 @@ export function signerState(s: SignerView, events: RequestView['events'], doc?: 
   if (s.status === 'signed') return `${countersigner ? 'Contresigné' : 'Signé'} le ${formatDateTimeFr(s.actedAt!)}`;
   if (s.status === 'refused') return countersigner ? `A choisi de ne pas contresigner le ${formatDateTimeFr(s.actedAt!)} (facultatif : le document s’applique sans)` : `Refusé le ${formatDateTimeFr(s.actedAt!)}`;
   if (s.delivery === 'staff') return dipcRule ? 'Signature attendue : c’est elle qui établit le document (CASF D.311)' : 'Contresignature attendue après les autres signatures';
-  const state = pendingSignerState(s, events);
+  const state = pendingSignerState(s, events, doc);
   return countersigner ? `Contresignature facultative — ${state.charAt(0).toLowerCase()}${state.slice(1).replace('pas encore signé', 'pas encore contresigné')}` : state;
 }
 
-function pendingSignerState(s: SignerView, events: RequestView['events']): string {
+function pendingSignerState(s: SignerView, events: RequestView['events'], doc?: { signers: readonly SignerView[]; mode?: RequestView['mode'] }): string {
   const mine = events.filter((e) => e.signerId === s.id).map((e) => e.kind);
   if (s.lastEmailStatus === 'failed') return 'E-mail non distribué : corrigez l’adresse ou faites signer en présence';
   if (mine.includes('viewed')) return 'A lu le document, pas encore signé';
   if (mine.includes('link_opened') || mine.includes('in_person_opened')) return 'A ouvert le lien, pas encore lu';
   if (mine.includes('email_sent')) return 'Lien envoyé, pas encore ouvert';
   if (s.delivery === 'in_person') return 'Signera en présence : ouvrez la session sur une tablette';
-  return 'En attente de son tour ou de l’envoi';
+  if (!doc?.mode) return 'En attente de son tour ou de l’envoi';
+  // Sequential mode: the link goes out at the signer's turn, once every required signer before has signed.
+  const waiting = blockingSigners(doc.mode, inSigningOrder(doc.signers).map((x) => ({ ...x, orderNo: x.order })), s.order);
+  return waiting.length ? `En attente de son tour (après ${waiting.map((x) => x.name).join(', ')})` : 'En attente de l’envoi';
 }
 
 export interface DocumentPagePerms {
@@ -269,11 +274,19 @@ export function documentPage(actor: StaffActor, csrf: string, m: DocumentPageMod
 
       <h2>Versions</h2>
       {m.perms.write && (d.status === 'ready' || d.status === 'generation_failed') ? (
-        <p>
-          <a class="button secondary" href={`/console/documents/${d.id}/corriger`}>
-            Corriger : créer une nouvelle version
-          </a>
-        </p>
+        m.signingClosed ? (
+          // No new version for a person in the intermediate archive, opening or not (RESIDENT_ARCHIVED).
+          <p class="hint" id="versions-archive">
+            Pas de nouvelle version : le dossier de la personne est en archive intermédiaire depuis le {formatDateFr(m.signingClosed.archivedSince)}. L’archive se consulte ; aucun
+            document n’y est corrigé ni établi.
+          </p>
+        ) : (
+          <p>
+            <a class="button secondary" href={`/console/documents/${d.id}/corriger`}>
+              Corriger : créer une nouvelle version
+            </a>
+          </p>
+        )
       ) : null}
       <ol class="versions" reversed>
         {[...d.versions].reverse().map((v) => (
@@ -382,7 +395,7 @@ function Version(props: { v: VersionView; doc: DocumentView; perms: DocumentPage
       </p>
       <p>
         Demandée le {formatDateTimeFr(v.createdAt)}
-        {v.generatedAt ? `, générée le ${formatDateTimeFr(v.generatedAt)}` : v.status === 'failed' ? ', génération impossible' : ', pas encore générée'}. Modèle : {documentTypeLabel(v.template.id, null)?.short ?? v.template.id}, version {v.template.version}.
+        {v.generatedAt ? `, générée le ${formatDateTimeFr(v.generatedAt)}` : v.status === 'failed' ? ', génération impossible' : ', pas encore générée'}. Modèle : {documentTypeLabel(v.template.id, v.template.id === doc.type ? doc.subtype : null)?.short ?? v.template.id}, version {v.template.version}.
       </p>
       {v.error && v.id !== doc.currentVersionId ? <p>{v.error.message}</p> : null}
       {props.perms.content && v.renditions.length ? (
@@ -487,7 +500,9 @@ export function requestDeadlineHint(type: string): string {
  * The establishment's signature, binding: a checkbox naming the version signed (with its PDF, for a
  * reader of the content) must be ticked, so that a click alone never signs (the newcomer's review:
  * « Contresigner le document » signed at once). The console's controller refuses the form without it
- * (COUNTERSIGN_NOT_CONFIRMED); the JSON API's POST …/countersign is itself the program's deliberate act.
+ * (COUNTERSIGN_NOT_CONFIRMED), and the version the box names goes with it (a hidden field): the
+ * service refuses another than the request's (COUNTERSIGN_VERSION_MISMATCH), as for the JSON API's
+ * POST …/countersign, whose body states the same, `{ "confirm": true, "version": N }`.
  */
 function CountersignForm(props: { m: DocumentPageModel; r: RequestView; base: string; csrf: string; establishes: boolean }) {
   const { m, r, base, csrf, establishes } = props;
@@ -498,6 +513,7 @@ function CountersignForm(props: { m: DocumentPageModel; r: RequestView; base: st
   const pdf = m.perms.content ? version?.renditions.find((x) => x.format === 'pdf' && x.variant === 'standard') : undefined;
   return (
     <PostForm action={`${base}/contresigner`} csrf={csrf}>
+      {version ? <input type="hidden" name="version" value={String(version.number)} /> : null}
       <div class="field">
         {error ? (
           <p class="field-error" id={`${id}-erreur`}>
@@ -546,7 +562,8 @@ function SendSection(props: { m: DocumentPageModel; decision: PolicyDecision; cs
       </ol>
       {decision.views.length ? (
         <>
-          <p>Avis recueillis :</p>
+          {/* Before sending nothing is recorded yet: the views are to be collected, at signature time. */}
+          <p>Avis à recueillir :</p>
           <ul>
             {decision.views.map((w) => (
               <li key={w.key}>
@@ -778,7 +795,7 @@ function RequestSection(props: { r: RequestView; m: DocumentPageModel; csrf: str
         <p>Toutes les signatures sont réunies : le scellement du PDF est en cours.</p>
       ) : null}
       {r.handover ? <HandoverBlock r={r} m={m} csrf={csrf} base={base} /> : null}
-      <Questions r={r} documentId={m.doc.id} csrf={csrf} canAnswer={m.perms.manage} showContent={m.perms.content} archivedSince={m.contentArchived ?? null} error={m.error} values={m.sendValues} />
+      <Questions r={r} documentId={m.doc.id} csrf={csrf} canAnswer={m.perms.manage && !m.signingClosed} showContent={m.perms.content} archivedSince={m.contentArchived ?? null} error={m.error} values={m.sendValues} />
       {r.assistanceRefused ? (
         <AssistanceRefused
           r={r}
@@ -790,7 +807,14 @@ function RequestSection(props: { r: RequestView; m: DocumentPageModel; csrf: str
           values={m.error?.form === SOLE_SIGNATURE_FORM ? m.sendValues : undefined}
         />
       ) : null}
-      {offer && m.perms.write ? (
+      {m.signingClosed && m.perms.write && r.status === 'refused' && m.doc.type === 'contrat-sejour' && !r.assistanceRefused ? (
+        // The replacement DIPC (CASF D.311) is a new document: none in the intermediate archive (RESIDENT_ARCHIVED).
+        <p class="hint" id={`demande-${r.id}-dipc-archive`}>
+          Pas de DIPC de remplacement : la personne a quitté l’établissement le {formatDateFr(m.signingClosed.departedOn)} et son dossier est en archive intermédiaire depuis le{' '}
+          {formatDateFr(m.signingClosed.archivedSince)}. L’archive se consulte ; aucun nouveau document n’est établi pour elle.
+        </p>
+      ) : null}
+      {offer && m.perms.write && !m.signingClosed ? (
         <div class="notice warning">
           <p>
             Le contrat de séjour a été refusé : la loi prévoit alors un document individuel de prise en charge (DIPC, CASF D.311). Il reprend les objectifs, prestations
@@ -954,7 +978,9 @@ function RecordedViews(props: { r: RequestView }) {
         {recorded.map((w) => (
           <li key={w.key}>
             {w.person} : {VIEW_EXPRESSION_LABELS[w.recorded!.expression] ?? w.recorded!.expression}, le {formatDateTimeFr(w.recorded!.at)}
-            {w.recorded!.comment ? ` — « ${w.recorded!.comment} »` : ''}.
+            {w.recorded!.comment ? ` — « ${w.recorded!.comment} »` : ''}
+            {/* No second full stop after a quote that ends its own sentence (« …crayons. ».). */}
+            {w.recorded!.comment && /[.!?…]$/.test(w.recorded!.comment.trim()) ? '' : '.'}
           </li>
         ))}
       </ul>
@@ -992,6 +1018,8 @@ function SignerCard(props: { s: SignerView; r: RequestView; m: DocumentPageModel
   const { s, r, m, csrf, base } = props;
   const mine = r.events.filter((e) => e.signerId === s.id && EVENT_LABELS[e.kind]);
   const canAct = r.status === 'active' && s.status === 'pending' && s.delivery !== 'staff' && m.perms.manage && !m.signingClosed;
+  // Sequential mode: no link, code or in-person session before the signer's turn (NOT_THEIR_TURN).
+  const waitingFor = canAct ? blockingSigners(r.mode, r.signers.map((x) => ({ ...x, orderNo: x.order })), s.order) : [];
   const resendError = m.error?.form === `signer-${s.id}` ? m.error.errors?.find((e) => e.field === 'email') : undefined;
   const emailId = fieldId(`signer-${s.id}-email`);
   return (
@@ -1006,7 +1034,7 @@ function SignerCard(props: { s: SignerView; r: RequestView; m: DocumentPageModel
         {s.accessCodeRequired ? ', avec code d’accès' : ''}.
       </p>
       <p class="signer-state">
-        <strong>{signerState(s, r.events, { type: m.doc.type, signers: r.signers })}</strong>
+        <strong>{signerState(s, r.events, { type: m.doc.type, signers: r.signers, mode: r.mode })}</strong>
         {s.status === 'refused' && s.refusalReason
           ? m.perms.content
             ? ` — raison donnée : « ${s.refusalReason} »`
@@ -1036,7 +1064,14 @@ function SignerCard(props: { s: SignerView; r: RequestView; m: DocumentPageModel
           </ol>
         </details>
       ) : null}
-      {canAct ? (
+      {canAct && waitingFor.length ? (
+        <p class="hint">
+          Son tour n’est pas encore venu : sa signature vient après celle {ofName(waitingFor.map((x) => x.name).join(', '))}.{' '}
+          {s.delivery === 'email'
+            ? 'Le lien lui sera envoyé automatiquement à son tour ; un nouveau lien, un code d’accès ou la signature en présence seront possibles à ce moment-là.'
+            : 'La signature en présence, un lien par e-mail ou un code d’accès seront possibles à son tour.'}
+        </p>
+      ) : canAct ? (
         <div class="signer-actions">
           <PostForm action={`${base}/signataires/${s.id}/renvoyer`} csrf={csrf} class="resend">
             <div class="field">

@@ -140,3 +140,11 @@ describe('the avenant editor (the projet personnalisé within the contract)', ()
     expect(html).toMatch(/value="add:libertyAnnex\.collegialProcedure\.team"[^>]*>Ajouter un professionnel/);
   });
 });
+
+describe('the annex step’s intro: the six months are the establishment’s rule, not the law (CASF L.311-4-1 I)', () => {
+  it('says « règle de l’établissement ; CASF L.311-4-1 I : révisable à tout moment », as the avenant template and the worklist do', () => {
+    const intro = meetingEditorOf('avenant')!.steps.find((s) => s.id === 'etape-liberte')!.intro;
+    expect(intro).toContain('La prochaine révision est la réévaluation des mesures, six mois au plus après la procédure collégiale (règle de l’établissement ; CASF L.311-4-1 I : révisable à tout moment).');
+    expect(intro).not.toMatch(/six mois au plus après la procédure\.$/);
+  });
+});

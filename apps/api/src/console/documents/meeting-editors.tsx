@@ -167,7 +167,7 @@ const AVENANT: MeetingEditor = {
       id: 'etape-liberte',
       title: 'Sécurité et liberté d’aller et venir (annexe au contrat de séjour seulement)',
       intro:
-        'Dans un établissement pour personnes âgées, pour l’annexe au contrat de séjour : l’examen de la personne, la procédure collégiale engagée par le médecin coordonnateur (ou, s’il est empêché, le médecin traitant) avec l’équipe médico-sociale, l’avis de la personne et, à part, celui de son représentant, puis chaque mesure : le risque, pourquoi elle est strictement nécessaire et non disproportionnée, les autres solutions envisagées et sa durée (CASF L.311-4-1 I). La prochaine révision est la réévaluation des mesures, six mois au plus après la procédure.',
+        'Dans un établissement pour personnes âgées, pour l’annexe au contrat de séjour : l’examen de la personne, la procédure collégiale engagée par le médecin coordonnateur (ou, s’il est empêché, le médecin traitant) avec l’équipe médico-sociale, l’avis de la personne et, à part, celui de son représentant, puis chaque mesure : le risque, pourquoi elle est strictement nécessaire et non disproportionnée, les autres solutions envisagées et sa durée (CASF L.311-4-1 I). La prochaine révision est la réévaluation des mesures, six mois au plus après la procédure collégiale (règle de l’établissement ; CASF L.311-4-1 I : révisable à tout moment).',
       members: ['libertyAnnex'],
     },
     {

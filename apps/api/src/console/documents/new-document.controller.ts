@@ -14,7 +14,7 @@ import { checkConsoleCsrf, consoleCsrfToken } from '../console-csrf';
 import { actorOf, formBody } from '../console-request';
 import { DocumentFormState, ResidentRef, chooseTypePage, documentFormPage, refusalMessage, typeTitle } from './new-document.views';
 import { carriedOver } from './meeting-editors';
-import { demoExampleOf } from './demo-example';
+import { demoExampleFor } from './demo-example';
 import { completeErrors, templateRequirements } from './form-requirements';
 import { Data, FormSchema, applyRowAction, formSchemaOf, parseForm } from './schema-form';
 
@@ -64,8 +64,19 @@ export function prefillFromFile(type: DocumentType, r: ResidentView, contract: {
 
 /** The avenant purpose of the annex on the freedom to come and go (CASF L.311-4-1 I). */
 const LIBERTY_PURPOSE = 'liberte-aller-venir';
-/** The avenant purpose of the yearly « réactualisation » of the objectives and services (CASF D.311 VII). */
+/**
+ * The avenant purpose of the yearly « réactualisation » of the objectives and services. CASF L.311-4:
+ * the contract or the DIPC « définit les objectifs et la nature de la prise en charge » and « détaille
+ * la liste et la nature des prestations offertes »; CASF D.311: an avenant states the objectives and
+ * prestations adapted to the person within six months, and « chaque année » they are réactualisés.
+ * Cited as D.311, without a paragraph: the sector lawyer found no rule for it in the paragraph VII
+ * cited before, and the paragraph could not be checked against the official text here.
+ */
 const ACCOMPANIMENT_PURPOSE = 'accompagnement';
+
+/** What the form says when it starts from the latest signed accompaniment avenant (CASF L.311-4, D.311). */
+export const ACCOMPANIMENT_UPDATE_NOTE =
+  'Les objectifs et les prestations que définit le contrat ou le DIPC (CASF L.311-4) sont réactualisés chaque année (CASF D.311) : revoyez chacun d’eux et les dates.';
 
 /**
  * The annex in force, as the start of its re-evaluation: its measures and participants stay for
@@ -119,20 +130,21 @@ export class NewDocumentController {
     if (wanted === undefined) return sendHtml(res, 200, chooseTypePage(actor, csrf, ref, types));
     const choice = types.find((t) => t.type === wanted);
     if (!choice) return sendHtml(res, 404, chooseTypePage(actor, csrf, ref, types, 'Ce type de document n’existe pas : choisissez-en un dans la liste.'));
-    if (!choice.allowed) return sendHtml(res, 409, chooseTypePage(actor, csrf, ref, types, `${typeTitle(choice.type, null)} : ${choice.reason}`));
+    if (!choice.allowed) return sendHtml(res, 409, chooseTypePage(actor, csrf, ref, types, `${typeTitle(choice.type, choice.subtype)} : ${choice.reason}`));
     // « Réévaluer » (À faire): the annex on the freedom to come and go starts from the annex in force,
     // the latest signed one (CASF L.311-4-1 I), whatever avenant came after it.
     // « Réactualiser » (À faire): the accompaniment avenant starts from the latest signed accompaniment
-    // one (CASF D.311 VII), not from a tariff avenant or an annex made since.
+    // one (CASF L.311-4, D.311: the objectives and prestations réactualisés each year), not from a tariff avenant or an annex made since.
     const reviewOf = choice.type === 'avenant' && req.query.objet === LIBERTY_PURPOSE ? LIBERTY_PURPOSE : undefined;
     const updateOf = choice.type === 'avenant' && req.query.objet === ACCOMPANIMENT_PURPOSE ? ACCOMPANIMENT_PURPOSE : undefined;
     const previous = await this.documents.previousData(actor, residentId, choice.type, reviewOf ?? updateOf);
     const { resident: _demoKey, ...previousData } = previous?.data ?? {};
     const schema = this.schema(choice.type);
-    const example = demoExampleOf((await this.staff.getEstablishment(actor, resident.establishmentId)).finess, resident, choice.type);
+    const example = demoExampleFor((await this.staff.getEstablishment(actor, resident.establishmentId)).finess, resident, choice.type);
     const useExample = example !== null && req.query.exemple === 'demo';
     const data = useExample
-      ? withoutPreviousPrices(example)
+      ? // Drawn from the person's data of another type: over what the file says (participants, measure), the rest left to fill.
+        withoutPreviousPrices(example.from ? { ...prefillFromFile(choice.type, resident), ...example.data } : example.data)
       : previous
         ? reviewOf
           ? forReevaluation(previousData)
@@ -151,14 +163,16 @@ export class NewDocumentController {
         data,
         requirements: templateRequirements(choice.type, schema, templates().load(choice.type), situation(data)),
         prefilledFrom: useExample
-          ? `Prérempli avec l’exemple du jeu de démonstration pour ${ref.name} : des données inventées pour essayer le produit. Vérifiez chaque champ.`
+          ? example.from
+            ? `Prérempli avec l’exemple du jeu de démonstration pour ${ref.name}, repris de son ${typeTitle(example.from, null).toLowerCase()} (objectifs, participants…) : des données inventées pour essayer le produit. Complétez les champs restés vides et vérifiez chaque champ.`
+            : `Prérempli avec l’exemple du jeu de démonstration pour ${ref.name} : des données inventées pour essayer le produit. Vérifiez chaque champ.`
           : previous && reviewOf
             ? `Réévaluation : prérempli avec l’annexe sur la liberté d’aller et venir signée en vigueur (créée le ${formatDateFr(calendarDayIn(previous.createdAt))}, version ${previous.versionNumber}). Les mesures sont réévaluées selon la même procédure collégiale : indiquez le nouvel examen, la nouvelle procédure, l’avis recueilli, les dates, et revoyez chaque mesure.`
             : reviewOf
               ? 'Aucune annexe sur la liberté d’aller et venir signée pour ce résident : prérempli avec ce que dit le dossier du résident. Complétez et vérifiez chaque champ.'
               : previous
             ? updateOf
-              ? `Réactualisation : prérempli avec le dernier avenant d’accompagnement signé (créé le ${formatDateFr(calendarDayIn(previous.createdAt))}, version ${previous.versionNumber}). Chaque année, les objectifs et les prestations sont réactualisés (CASF D.311) : revoyez chacun d’eux et les dates.`
+              ? `Réactualisation : prérempli avec le dernier avenant d’accompagnement signé (créé le ${formatDateFr(calendarDayIn(previous.createdAt))}, version ${previous.versionNumber}). ${ACCOMPANIMENT_UPDATE_NOTE}`
               : `Prérempli avec les données de la version ${previous.versionNumber} du précédent document de ce type : vérifiez et mettez à jour chaque champ.`
             : 'Prérempli avec ce que dit le dossier du résident (participants, mesure de protection) : complétez et vérifiez chaque champ.',
         demoExampleHref: example !== null && !useExample ? `/console/residents/${residentId}/documents/nouveau?type=${choice.type}&exemple=demo` : undefined,

@@ -274,3 +274,36 @@ describe('new document: one cause for every type (an expired measure) is said on
     expect(mixed).toContain('Documents qui ne s’appliquent pas');
   });
 });
+
+/**
+ * A correction (new version) of a DIPC: the form's own « Raison de cette nouvelle version » and the
+ * DIPC's field `reason` (why a DIPC) were both `id="reason"` and `name="reason"` — two elements with
+ * one id (the label, the summary's link and aria-describedby reached only the first; WCAG 4.1.1,
+ * 1.3.1), and two values posted under one name.
+ */
+describe('the correction of a DIPC: no id twice on the form, the two reasons kept apart', () => {
+  const schema = formSchemaOf(templates().load('dipc').content.inputSchema);
+  const errors: FieldError[] = [
+    { field: '_raisonVersion', code: 'REQUIRED', message: 'Indiquez la raison de cette nouvelle version.' },
+    { field: 'reason', code: 'REQUIRED', message: 'Ce champ est obligatoire.' },
+  ];
+  const html = documentFormPage(actor, 'csrf', { type: 'dipc', resident: marcel, schema, data: {}, errors, correction: { documentId: 'd-1', nextVersion: 2, reason: '' } });
+
+  it('every id once (what axe-core’s duplicate-id rules check), every label’s `for` and aria-describedby naming an element', () => {
+    const ids = [...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]);
+    expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
+    for (const [, target] of html.matchAll(/<label[^>]*\sfor="([^"]+)"/g)) expect(ids).toContain(target);
+    for (const [, list] of html.matchAll(/aria-describedby="([^"]+)"/g)) for (const id of list.split(' ')) expect(ids).toContain(id);
+  });
+
+  it('the correction’s reason and the DIPC’s own reason: two names, two errors, each linked to its field', () => {
+    expect(html.match(/name="reason"/g)).toHaveLength(1);
+    expect(html).toMatch(/<input[^>]*id="raison-version"[^>]*name="_raisonVersion"/);
+    expect(html).toMatch(/<label for="raison-version">\s*Raison de cette nouvelle version/);
+    const summary = /<div class="error-summary"[\s\S]*?<\/div>/.exec(html)![0];
+    expect(summary).toMatch(/<a href="#raison-version">\s*Raison de cette nouvelle version : Indiquez la raison de cette nouvelle version\.\s*<\/a>/);
+    expect(summary).toContain('href="#reason"');
+    expect(summary).not.toMatch(/href="#reason">\s*Raison de cette nouvelle version/);
+    expect(html).toContain('<p class="field-error" id="raison-version-erreur">Indiquez la raison de cette nouvelle version.</p>');
+  });
+});

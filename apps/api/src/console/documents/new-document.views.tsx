@@ -33,7 +33,7 @@ export function chooseTypePage(
   actor: StaffActor,
   csrf: string,
   resident: ResidentRef,
-  types: { type: DocumentType; allowed: boolean; reason: string | null }[],
+  types: { type: DocumentType; allowed: boolean; reason: string | null; subtype?: string | null; code?: string }[],
   problem?: string,
 ): string {
   const allowed = types.filter((t) => t.allowed);
@@ -52,7 +52,7 @@ export function chooseTypePage(
         <ul class="choices">
           {allowed.map((t) => (
             <li key={t.type}>
-              <a href={`/console/residents/${resident.id}/documents/nouveau?type=${t.type}`}>{typeTitle(t.type, null)}</a>
+              <a href={`/console/residents/${resident.id}/documents/nouveau?type=${t.type}`}>{typeTitle(t.type, t.subtype ?? null)}</a>
             </li>
           ))}
         </ul>
@@ -63,9 +63,12 @@ export function chooseTypePage(
         // One cause for every type (an expired measure, C. civ. 441 to 443): said once, with where to act.
         <div class="notice warning" role="note">
           <p>{refused[0].reason}</p>
-          <p>
-            <a href={`/console/residents/${resident.id}#mesures`}>Voir les mesures de protection du dossier</a>
-          </p>
+          {refused[0].code === 'RESIDENT_ARCHIVED' ? null : (
+            // In the intermediate archive nothing is to be done about it: no link (DocumentsService.typesFor).
+            <p>
+              <a href={`/console/residents/${resident.id}#mesures`}>Voir les mesures de protection du dossier</a>
+            </p>
+          )}
         </div>
       ) : refused.length ? (
         <>
@@ -73,7 +76,7 @@ export function chooseTypePage(
           <ul class="not-applicable">
             {refused.map((t) => (
               <li key={t.type}>
-                <strong>{typeTitle(t.type, null)}</strong> : {t.reason}
+                <strong>{typeTitle(t.type, t.subtype ?? null)}</strong> : {t.reason}
               </li>
             ))}
           </ul>
@@ -125,6 +128,16 @@ function urlsOf(s: DocumentFormState): { action: string; pdf: string } {
   return { action: `${base}?type=${s.type}`, pdf: `${base}/apercu.pdf?type=${s.type}` };
 }
 
+/**
+ * A correction's reason (why a new version): its own form name and id, apart from the document's
+ * fields — a DIPC has a `reason` of its own (why a DIPC rather than a contract), and two inputs
+ * `id="reason"` on one form broke its label, its error link and what was posted (WCAG 4.1.1, 1.3.1).
+ * Its errors carry this name as their field (CorrectionController).
+ */
+export const CORRECTION_REASON_FIELD = '_raisonVersion';
+const CORRECTION_REASON_ID = 'raison-version';
+const anchorOf = (field: string) => (field === CORRECTION_REASON_FIELD ? CORRECTION_REASON_ID : fieldIdOf(field));
+
 /** The form generated from the template's schema, its preview and the « Générer » button. */
 export function documentFormPage(actor: StaffActor, csrf: string, s: DocumentFormState): string {
   const { action, pdf } = urlsOf(s);
@@ -137,10 +150,10 @@ export function documentFormPage(actor: StaffActor, csrf: string, s: DocumentFor
   const fields = editor ? renderMeetingEditor(editor, s.schema, s.data, ctx) : renderFields(s.schema, s.data, ctx);
   const subtype = documentSubtypeOf(s.type, s.data);
   const title = `${typeTitle(s.type, subtype)} : ${s.resident.name}${s.correction ? `, version ${s.correction.nextVersion}` : ''}`;
-  const reasonError = errors.find((e) => e.field === 'reason');
-  if (s.correction) drawn.add('reason');
+  const reasonError = s.correction ? errors.find((e) => e.field === CORRECTION_REASON_FIELD) : undefined;
+  if (s.correction) drawn.add(CORRECTION_REASON_FIELD);
   // The summary in the page's order (the reason first, then the fields as drawn), whatever the order of the checks.
-  const order = [...(s.correction ? ['reason'] : []), ...drawn];
+  const order = [...(s.correction ? [CORRECTION_REASON_FIELD] : []), ...drawn];
   const rank = (field: string) => (order.includes(field) ? order.indexOf(field) : order.length);
   const summary = errors.map((e, i) => ({ e, i })).sort((a, b) => rank(a.e.field) - rank(b.e.field) || a.i - b.i).map((x) => x.e);
   return renderPage(
@@ -175,7 +188,7 @@ export function documentFormPage(actor: StaffActor, csrf: string, s: DocumentFor
               {summary.map((e) => (
                 <li key={e.field}>
                   {drawn.has(e.field) ? (
-                    <a href={`#${fieldIdOf(e.field)}`}>
+                    <a href={`#${anchorOf(e.field)}`}>
                       {labelFor(s, e.field)} : {e.message}
                     </a>
                   ) : (
@@ -219,22 +232,22 @@ export function documentFormPage(actor: StaffActor, csrf: string, s: DocumentFor
         {s.preview ? <input type="hidden" name="_apercu" value={s.preview.dataHash} /> : null}
         {s.correction ? (
           <div class="field">
-            <label for="reason">
+            <label for={CORRECTION_REASON_ID}>
               Raison de cette nouvelle version<span class="required"> (obligatoire)</span>
             </label>
-            <p class="hint" id="reason-aide">
+            <p class="hint" id={`${CORRECTION_REASON_ID}-aide`}>
               Par exemple « Erreur sur le numéro de chambre ». Elle figure dans l’historique du document.
             </p>
             <input
               type="text"
-              id="reason"
-              name="reason"
+              id={CORRECTION_REASON_ID}
+              name={CORRECTION_REASON_FIELD}
               value={s.correction.reason}
               aria-invalid={reasonError ? 'true' : undefined}
-              aria-describedby={`reason-aide${reasonError ? ' reason-erreur' : ''}`}
+              aria-describedby={`${CORRECTION_REASON_ID}-aide${reasonError ? ` ${CORRECTION_REASON_ID}-erreur` : ''}`}
             />
             {reasonError ? (
-              <p class="field-error" id="reason-erreur">
+              <p class="field-error" id={`${CORRECTION_REASON_ID}-erreur`}>
                 {reasonError.message}
               </p>
             ) : null}
@@ -273,6 +286,7 @@ function PreviewButtons(props: { pdf: string }) {
 function labelFor(s: DocumentFormState, field: string): string {
   if (field.startsWith('establishment.') || field === 'establishment') return 'Réglages de l’établissement';
   if (field.startsWith('resident.') || field === 'resident') return 'Dossier du résident';
-  if (field === 'reason') return 'Raison de cette nouvelle version';
+  // A correction's own reason; a DIPC's `reason` (why a DIPC) is the document's field.
+  if (field === CORRECTION_REASON_FIELD && s.correction) return 'Raison de cette nouvelle version';
   return pathLabel(s.type, field);
 }

@@ -1,5 +1,5 @@
 import type { FieldError } from '@carepact/common';
-import { InputSchema, inputEnumLabel, inputFieldLabel, inputItemName, isValidIsoDate, labelPath } from '@carepact/templates';
+import { InputSchema, inputEnumLabel, inputFieldHint, inputFieldLabel, inputItemName, isValidIsoDate, labelPath } from '@carepact/templates';
 import type { VNode } from 'preact';
 import { FieldMessage, fieldId } from '../../views';
 
@@ -422,7 +422,7 @@ function field(fs: FormSchema, schemaIn: InputSchema, path: string, value: unkno
   const id = fieldId(path);
   const error = errorOf(ctx, path);
   ctx.drawn.add(path);
-  const hint = s.description && !label ? s.description : undefined;
+  const hint = s.description && !label ? (inputFieldHint(path) ?? s.description) : undefined;
   const reason = label ? undefined : reasonToShow(ctx, need.reason);
   const name = label ?? labelOf(ctx, path, need.required);
   const kind = kindOf(s);
