@@ -281,9 +281,9 @@ describe('console: a document from the form to the sealed PDF (issue 10 items 3,
     await submit(admissions, 'Prévisualiser');
     if (await admissions.locator('.error-summary').count()) throw new Error(`preview refused: ${await admissions.locator('.error-summary').innerText()}`);
     await submit(admissions, 'Générer le document');
-    expect(await admissions.locator('#reason-erreur').innerText()).toBe('Indiquez la raison de cette nouvelle version.');
+    expect(await admissions.locator('#raison-version-erreur').innerText()).toBe('Indiquez la raison de cette nouvelle version.');
     await quality(admissions, 'correction without its reason');
-    await admissions.fill('#reason', 'Séjour prévu de six mois');
+    await admissions.fill('#raison-version', 'Séjour prévu de six mois');
     await submit(admissions, 'Prévisualiser');
     await submit(admissions, 'Générer le document');
     expect(admissions.url()).toMatch(new RegExp(`/console/documents/${docId}$`));

@@ -152,7 +152,7 @@ describe('intermediate archive: no new document nor version, opening or not', ()
     const form = await admin.get(`/console/documents/${documentId}/corriger`);
     expect(form.status).toBe(409);
     expect(form.text).toContain('aucun nouveau document ni aucune nouvelle version');
-    const posted = await admin.post(`/console/documents/${documentId}/corriger`).type('form').send({ _csrf: csrfOf(page), _action: 'preview', reason: 'Correction du tarif' });
+    const posted = await admin.post(`/console/documents/${documentId}/corriger`).type('form').send({ _csrf: csrfOf(page), _action: 'preview', _raisonVersion: 'Correction du tarif' });
     expect(posted.status).toBe(409);
     expect(await count(`SELECT count(*) AS n FROM document_versions WHERE document_id = $1`, [documentId])).toBe(versions);
     await shoot(page, 'versions-archived', '#versions-archive');
