@@ -95,7 +95,9 @@ describe('console: intermediate archive and public archives', () => {
     await submit(page, 'Simuler une purge');
     await page.check('#confirm');
     await submit(page, 'Exécuter la purge');
-    expect(await page.textContent('#visaReference-erreur')).toContain('la personne chargée du contrôle scientifique et technique de l’État sur les archives');
+    // Every visa field's own error at once (session 17); the signatory's names who gives the visa (R.212-14).
+    expect(await page.textContent('#visaReference-erreur')).toContain('Référence du visa requise');
+    expect(await page.textContent('#visaSignatory-erreur')).toContain('chargée du contrôle scientifique et technique de l’État sur les archives (art. R.212-14)');
     expect(await h.count(`SELECT count(*) AS n FROM data_jobs WHERE kind = 'purge_run'`)).toBe(0);
     await checkConsolePage(page, await titleOf(page));
     await page.fill('#visaReference', 'BE-2026-14');
