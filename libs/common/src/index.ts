@@ -8,4 +8,5 @@ export * from './text-safety';
 export * from './safe-error';
 export * from './html-escape';
 export * from './fr-fr';
+export * from './civility';
 export * from './spans';

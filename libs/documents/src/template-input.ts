@@ -1,8 +1,9 @@
-import { HOLDER_ROLE_LABELS, documentSubtypeOf, formatDateFr } from '@carepact/common';
+import { HOLDER_ROLE_LABELS, documentSubtypeOf, formatDateFr, type Civility } from '@carepact/common';
 import type { EstablishmentEntity } from '@carepact/identity';
 import {
   actDomains,
   applicableMeasure,
+  delegationLeavesStayToParents,
   holderMission,
   holderMissionTitle,
   holdersForAct,
@@ -62,6 +63,10 @@ export function templateInputOf(
       ...(est.annexes ? { annexes: r.minor ? est.annexes.filter((k) => k !== PERSONNE_DE_CONFIANCE_NOTICE) : est.annexes } : {}),
     },
     resident: {
+      // « madame » / « monsieur », only when recorded (as personInput): the versions from contrat de séjour 1.11.0,
+      // avenant 1.11.0, DIPC 1.9.0, projet personnalisé 1.9.0 and compte rendu 1.8.0 agree « présente », « placée »,
+      // « elle » with it and, without it, use wordings without a gendered pronoun.
+      ...(r.civility ? { civility: r.civility } : {}),
       firstName: r.firstName,
       lastName: r.lastName,
       birthDate: r.birthDate,
@@ -115,7 +120,16 @@ export function templateInputOf(
       // before them reject it (enum, minItems) rather than print the signature blocks of an adult.
       minor:
         r.minor && r.parentalAuthority && (parents.length || r.parentalAuthority === 'tutelle' || r.parentalAuthority === 'delegation')
-          ? { parentalAuthority: parentalAuthorityForTemplates(r, parents.length), parents: parents.map((p) => person(p)) }
+          ? {
+              parentalAuthority: parentalAuthorityForTemplates(r, parents.length),
+              parents: parents.map((p) => person(p)),
+              // C. civ. 372 al. 2, 373, 373-1, 373-2-1: why one parent alone exercises it and what proves it, as the
+              // file records it (@carepact/residents sole-authority.ts); the versions named above print the ground's
+              // article and the proof instead of the generic list of articles. Only when one parent exercises it.
+              ...(r.soleAuthority && parentalAuthorityForTemplates(r, parents.length) === 'sole'
+                ? { soleAuthority: { ground: r.soleAuthority.ground, proofReference: r.soleAuthority.proofReference, proofDate: r.soleAuthority.proofDate } }
+                : {}),
+            }
           : null,
       minorRepresentation: r.minor ? minorRepresentationOf(r, person) : null,
     },
@@ -136,13 +150,19 @@ function minorRepresentationOf<P>(r: ResidentView, person: (c: ResidentView['con
   const representatives = r.contacts.filter((c) => c.minorRole === role).map((c) => person(c, role));
   const d = r.minorDecision ?? null;
   if (kind === 'court_measure' && representatives.length === 0) return null;
-  // A partial delegation that does not cover the stay leaves its documents to the parents (C. civ. 377, 377-1 al. 1): no délégataire in them.
-  if (parentsKeepTheStay(r)) return null;
+  // A partial delegation that does not cover the stay leaves its documents to the parents (C. civ. 377, 377-1 al. 1): no délégataire in them
+  // (@carepact/residents delegationLeavesStayToParents, the rule the signature policy reads).
+  if (delegationLeavesStayToParents(r)) return null;
   return {
     kind,
     representatives,
     decision: d ? { authority: d.authority, reference: d.reference, date: d.date } : null,
     delegationExtent: kind === 'delegation' ? delegationExtentForTemplates(d) : null,
+    // The délégation's form as the judgment pronounced it (C. civ. 377 al. 1, 377-1): `total`; `partial`, which
+    // here always covers the stay (one that does not returns null above); `shared` with the parents (377-1 al. 2).
+    // Read from contrat de séjour 1.11.0, avenant 1.11.0, DIPC 1.9.0, projet personnalisé 1.9.0 and compte rendu
+    // 1.8.0, which name each form; the versions before them read only `delegationExtent` (meaning unchanged).
+    delegationForm: kind === 'delegation' ? (d?.delegationExtent ?? null) : null,
     wardOfState: kind === 'tutelle' ? Boolean(d?.wardOfState) : false,
     actAuthorised: kind === 'court_measure' ? Boolean(d?.actAuthorisation) : false,
     // C. civ. 375-7 al. 2: the juge des enfants' authorisation itself (reference, date), printed in the
@@ -279,11 +299,26 @@ function listFr(items: string[]): string {
   return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} et ${items[items.length - 1]}`;
 }
 
-type PersonFields = { firstName: string; lastName: string; relation: string | null; organisationName: string | null; email: string | null; phone: string | null };
+type PersonFields = { firstName: string; lastName: string; relation: string | null; organisationName: string | null; email: string | null; phone: string | null; civility?: Civility | null };
 
-/** A contact as the templates' `person` reads it, with its role when it holds one. */
+/**
+ * A contact as the templates' `person` reads it, with its role when it holds one. Its civility
+ * (« madame » / « monsieur », migration 1764160000000) only when recorded: the input of a file
+ * without civilities, and so its documents, stay as they were; `role` stays the masculine generic
+ * the published templates compare and label (`h.role | label('signerRole')`): a template that
+ * agrees a title reads `civility` (@carepact/common agreeWithCivility).
+ */
 function personInput(c: PersonFields, role?: string): Record<string, unknown> {
-  return { firstName: c.firstName, lastName: c.lastName, relation: c.relation, organisation: c.organisationName, email: c.email, phone: c.phone, ...(role ? { role } : {}) };
+  return {
+    ...(c.civility ? { civility: c.civility } : {}),
+    firstName: c.firstName,
+    lastName: c.lastName,
+    relation: c.relation,
+    organisation: c.organisationName,
+    email: c.email,
+    phone: c.phone,
+    ...(role ? { role } : {}),
+  };
 }
 
 /**
@@ -297,13 +332,13 @@ function delegationExtentForTemplates(d: MinorDecision | null): 'total' | 'parti
   return d.delegationExtent === 'shared' ? 'partial' : 'total';
 }
 
-/** C. civ. 377, 377-1 al. 1: a partial delegation that does not cover the admission and accompaniment in the establishment. */
-function parentsKeepTheStay(r: ResidentView): boolean {
-  return r.parentalAuthority === 'delegation' && r.minorDecision?.delegationExtent === 'partial' && r.minorDecision.delegationCoversStay === false;
-}
-
-/** Under such a delegation the parents, who kept that exercise, are described and sign as they would without it (the signature policy's 'delegation' case). */
+/**
+ * Under a partial delegation not covering the stay (delegationLeavesStayToParents) the parents, who kept
+ * that exercise, are described and sign as they would without it (the signature policy's 'delegation'
+ * case): jointly (C. civ. 372 al. 1) — one parent on file proves nothing —, or one parent alone only
+ * when the file records the ground and proof of sole exercise (372 al. 2, 373, 373-1, 373-2-1).
+ */
 function parentalAuthorityForTemplates(r: ResidentView, parents: number): ResidentView['parentalAuthority'] {
-  if (!parentsKeepTheStay(r)) return r.parentalAuthority;
-  return parents > 1 ? 'shared' : 'sole';
+  if (!delegationLeavesStayToParents(r)) return r.parentalAuthority;
+  return parents === 1 && r.soleAuthority ? 'sole' : 'shared';
 }

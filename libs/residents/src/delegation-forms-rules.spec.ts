@@ -1,4 +1,5 @@
 import { DELEGATION_EXTENTS, minorDecisionColumns, minorDecisionOf } from './minor-representation';
+import { otherParentReminder } from './sole-authority';
 import { validateResident } from './resident-rules';
 import type { ResidentInput } from './residents.types';
 
@@ -53,5 +54,36 @@ describe('the three forms of a delegation (C. civ. 377, 377-1)', () => {
     expect(cols).toMatchObject({ delegationExtent: 'partial', delegationCoversStay: false });
     expect(minorDecisionOf(cols)).toMatchObject({ delegationExtent: 'partial', delegationCoversStay: false });
     expect(minorDecisionColumns({ ...judgment, delegationExtent: 'shared', delegationCoversStay: true }).delegationCoversStay).toBeNull();
+  });
+});
+
+/**
+ * C. civ. 372, 377 al. 1, 377-1 al. 1: under a partial delegation not covering the stay the parents
+ * keep the rest as they held it — jointly, or one alone on a ground whose proof the file records.
+ * The file refused that proof outside `parentalAuthority: 'sole'` (NOT_SOLE), so a parent alone
+ * could not be proved.
+ */
+describe('the proof of sole exercise under a partial delegation not covering the stay', () => {
+  const proof = { ground: 'judgment' as const, proofReference: 'Jugement JAF, RG 24/01234', proofDate: '2024-03-12' };
+  const partial = (covers: boolean) => ({ ...judgment, delegationExtent: 'partial' as const, delegationCoversStay: covers });
+
+  it('is recorded, and checked like any proof', () => {
+    expect(validateResident(minor({ minorDecision: partial(false), soleAuthority: proof }), today)).toEqual([]);
+    expect(codes(validateResident(minor({ minorDecision: partial(false), soleAuthority: { ...proof, proofDate: '2027-01-01' } }), today))).toEqual(['soleAuthority.proofDate:DATE_IN_FUTURE']);
+  });
+
+  it('is not asked for (both parents may be on file), and refused where the délégataire signs', () => {
+    expect(validateResident(minor({ minorDecision: partial(false) }), today)).toEqual([]);
+    expect(codes(validateResident(minor({ minorDecision: partial(true), soleAuthority: proof }), today))).toEqual(['soleAuthority:NOT_SOLE']);
+    expect(codes(validateResident(minor({ minorDecision: { ...judgment, delegationExtent: 'total' }, soleAuthority: proof }), today))).toEqual(['soleAuthority:NOT_SOLE']);
+  });
+});
+
+/** C. civ. 373-2-1 al. 5: the other parent is to be informed when the judge entrusted the exercise to one parent; not when he died, lost his authority, or cannot express his will. */
+describe('the other parent’s right to be informed, per ground', () => {
+  it('judgment: yes; filiation: if established towards him; the others: no', () => {
+    expect(otherParentReminder('judgment')).toContain('C. civ. 373-2-1 al. 5');
+    expect(otherParentReminder('filiation')).toMatch(/^Si la filiation de l’enfant est établie aussi à l’égard de l’autre parent : /);
+    expect([otherParentReminder('other_parent_deceased'), otherParentReminder('other_parent_deprived'), otherParentReminder('other_parent_unable')]).toEqual([null, null, null]);
   });
 });

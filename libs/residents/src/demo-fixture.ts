@@ -68,6 +68,13 @@ export interface FixtureResident {
     holders: FixturePerson[];
     judgeAuthorisesHolderAloneForAccommodation?: boolean;
   } | null;
+  /**
+   * A person who has left: her departure (the end of the accompaniment, `residents.departed_on`),
+   * counted back this many whole years from the day the seed runs — a fixed date would leave the
+   * intermediate archive (departure + the active base, 24 months by default) as the years pass, or
+   * reach the purge. The seed records it through RetentionService.recordDeparture (audited).
+   */
+  departedYearsAgo?: number;
   /** What the resident's document should yield: checked by the signature policy's tests. */
   expectedDocument?: string;
   expectedSigners?: string[];
@@ -120,6 +127,20 @@ export interface DemoFixture {
 
 export function loadDemoFixture(path = DEMO_FIXTURE_PATH): DemoFixture {
   return JSON.parse(readFileSync(path, 'utf8')) as DemoFixture;
+}
+
+/**
+ * The day a fixture person left (`departedYearsAgo` whole years before `today`, a calendar day), or
+ * null for a person still accompanied. A 29 February lands on the 28th in a common year.
+ */
+export function fixtureDepartureDate(r: Pick<FixtureResident, 'departedYearsAgo'>, today: string): string | null {
+  const years = r.departedYearsAgo;
+  if (years === undefined || years === null) return null;
+  if (!Number.isInteger(years) || years < 0) throw new Error(`departedYearsAgo : un nombre entier d’années, 0 ou plus (reçu ${String(years)}).`);
+  const [y, m, d] = today.split('-').map(Number);
+  const year = y - years;
+  const last = new Date(Date.UTC(year, m, 0)).getUTCDate();
+  return `${String(year).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
 }
 
 /** The fixture spells holder roles as people read them (« personne habilitée ») or as codes. */

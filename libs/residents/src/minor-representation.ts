@@ -16,7 +16,8 @@
  *   - `partial`: only part of its exercise is transferred (same texts); the parents keep the rest.
  *     So who signs depends on what was delegated: `delegationCoversStay` records whether the
  *     judgment delegates the child's admission and accompaniment in the establishment — yes, the
- *     délégataire signs alone; no, the parents sign alone (the délégataire has no power for it);
+ *     délégataire signs alone; no, the parents sign as without a délégation, jointly or one alone on
+ *     the proof of sole exercise (the délégataire has no power for it);
  *   - `shared` (« délégation-partage », C. civ. 377-1 al. 2: « les père et mère, ou l'un d'eux,
  *     partageront tout ou partie de l'exercice de l'autorité parentale avec le tiers délégataire »):
  *     the parents keep the exercise and share it; for an act that is not usual (C. civ. 372-2 a
@@ -131,4 +132,19 @@ export function minorDecisionOf(row: MinorDecisionColumns): MinorDecision | null
     wardOfState: row.wardOfState ?? false,
     actAuthorisation: row.actAuthorisationReference && row.actAuthorisationDate ? { reference: row.actAuthorisationReference, date: row.actAuthorisationDate } : null,
   };
+}
+
+/**
+ * C. civ. 377 al. 1, 377-1 al. 1: a partial délégation transfers only what the judgment names, the
+ * parents keep the rest. When it does not delegate the child's admission and accompaniment in the
+ * establishment, the parents kept that exercise: they sign the documents of the stay as they would
+ * without the délégation — jointly (C. civ. 372 al. 1), or one alone only on the recorded ground and
+ * proof of sole exercise (372 al. 2, 373, 373-1, 373-2-1; one parent on file proves nothing: the
+ * policy refuses, PARENT_MISSING) —, and the délégataire, who holds no power for it, does not. The one rule the signature policy (libs/signing) and the template input
+ * (libs/documents) both read, so that who signs and who the document names cannot disagree.
+ * False for every other case (total or shared délégation, partial covering the stay, its reach not
+ * recorded — the policy then refuses, DELEGATION_SCOPE_MISSING —, no délégation).
+ */
+export function delegationLeavesStayToParents(r: { parentalAuthority?: string | null; minorDecision?: MinorDecision | null }): boolean {
+  return r.parentalAuthority === 'delegation' && r.minorDecision?.delegationExtent === 'partial' && r.minorDecision.delegationCoversStay === false;
 }

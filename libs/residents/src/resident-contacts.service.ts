@@ -56,6 +56,7 @@ export class ResidentContactsService {
           if (c[k] !== v) (changes as Record<string, unknown>)[k] = v;
         }
       }
+      if (patch.civility !== undefined && (patch.civility ?? null) !== c.civility) changes.civility = patch.civility ?? null;
       if (patch.holdsParentalAuthority !== undefined && patch.holdsParentalAuthority !== c.holdsParentalAuthority)
         changes.holdsParentalAuthority = patch.holdsParentalAuthority;
       if (patch.minorRole !== undefined && (patch.minorRole ?? null) !== c.minorRole) {
@@ -158,6 +159,7 @@ export class ResidentContactsService {
     const contact = em.create(ContactEntity, {
       organisationId: r.organisationId,
       residentId: r.id,
+      civility: c.civility ?? null,
       firstName: c.firstName.trim(),
       lastName: c.lastName.trim(),
       relation: trimOrNull(c.relation),

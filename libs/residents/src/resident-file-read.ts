@@ -2,6 +2,7 @@ import { types as pgTypes } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { EntityMetadata } from 'typeorm/metadata/EntityMetadata';
+import { EstablishmentEntity } from '@carepact/identity';
 import { ContactEntity, MeasureHolderEntity, ProtectionMeasureEntity, ResidentEntity } from './residents.entities';
 
 /** A resident's file as its rows: the resident, contacts, measures and their holders, as TypeORM's reads give them. */
@@ -27,15 +28,55 @@ export interface ResidentFileRows {
  * refused loudly (never read as undefined).
  */
 export async function readResidentFile(em: EntityManager, organisationId: string, id: string): Promise<ResidentFileRows | null> {
-  const reader = readerOf(em.connection);
-  const rows = (await em.query(reader.sql, [id, organisationId])) as { resident: JsonRow; contacts: JsonRow[]; measures: JsonRow[]; holders: JsonRow[] }[];
+  return (await readResidentFileWith(em, organisationId, id, NOTHING_MORE))?.file ?? null;
+}
+
+/**
+ * What a caller reads in the same statement as the resident's file (issue 12: each statement spared
+ * on the path of a document created is a round trip and its CPU on both sides).
+ * - `establishment`: the resident's establishment (`establishments`, the same organisation), mapped
+ *   onto its entity as `em.findOne` gives it (null when the row is missing, as findOne).
+ * - `columns`: named SQL expressions over the resident `r` and its organisation `o` (joined), each
+ *   read as it comes (e.g. libs/documents intermediate-archive.ts ARCHIVED_SINCE_SQL). Constant
+ *   text only, never built from input: the statement is built once per DataSource and extras object.
+ */
+export interface ResidentFileExtras {
+  establishment?: boolean;
+  columns?: Readonly<Record<string, string>>;
+}
+
+export interface ResidentFileWith<C extends string> {
+  file: ResidentFileRows;
+  /** The resident's establishment, when asked (`establishment: true`); else undefined. */
+  establishment?: EstablishmentEntity | null;
+  /** The value of each column asked, by its name. */
+  columns: Record<C, unknown>;
+}
+
+const NOTHING_MORE: ResidentFileExtras = {};
+
+/** readResidentFile with what `extras` asks for, still one statement. Hold `extras` in a constant: the statement is kept per object. */
+export async function readResidentFileWith<E extends ResidentFileExtras>(
+  em: EntityManager,
+  organisationId: string,
+  id: string,
+  extras: E,
+): Promise<ResidentFileWith<keyof NonNullable<E['columns']> & string> | null> {
+  const reader = readerOf(em.connection, extras);
+  const rows = (await em.query(reader.sql, [id, organisationId])) as ({ resident: JsonRow; contacts: JsonRow[]; measures: JsonRow[]; holders: JsonRow[]; establishment?: JsonRow | null } & JsonRow)[];
   if (rows.length === 0) return null;
   const [row] = rows;
+  const columns: Record<string, unknown> = {};
+  for (const name of reader.columns) columns[name] = row[`x_${name}`];
   return {
-    resident: reader.resident(row.resident),
-    contacts: row.contacts.map(reader.contact),
-    measures: row.measures.map(reader.measure),
-    holders: row.holders.map(reader.holder),
+    file: {
+      resident: reader.resident(row.resident),
+      contacts: row.contacts.map(reader.contact),
+      measures: row.measures.map(reader.measure),
+      holders: row.holders.map(reader.holder),
+    },
+    ...(reader.establishment ? { establishment: row.establishment ? reader.establishment(row.establishment) : null } : {}),
+    columns,
   };
 }
 
@@ -47,23 +88,43 @@ interface Reader {
   contact: (row: JsonRow) => ContactEntity;
   measure: (row: JsonRow) => ProtectionMeasureEntity;
   holder: (row: JsonRow) => MeasureHolderEntity;
+  establishment: ((row: JsonRow) => EstablishmentEntity) | null;
+  /** The names of the extra columns, read as `x_<name>`. */
+  columns: string[];
 }
 
-/** Built once per DataSource (its metadata does not change while it lives). */
-const readers = new WeakMap<DataSource, Reader>();
+/** Built once per DataSource (its metadata does not change while it lives) and extras object. */
+const readers = new WeakMap<DataSource, WeakMap<ResidentFileExtras, Reader>>();
 
-function readerOf(ds: DataSource): Reader {
-  let reader = readers.get(ds);
+function readerOf(ds: DataSource, extras: ResidentFileExtras): Reader {
+  let byExtras = readers.get(ds);
+  if (!byExtras) readers.set(ds, (byExtras = new WeakMap()));
+  let reader = byExtras.get(extras);
   if (reader) return reader;
   const [r, c, m, h] = [ResidentEntity, ContactEntity, ProtectionMeasureEntity, MeasureHolderEntity].map((e) => ds.getMetadata(e));
+  const e = extras.establishment ? ds.getMetadata(EstablishmentEntity) : null;
+  const columns = Object.entries(extras.columns ?? {});
+  for (const [name] of columns) if (!/^[a-z][a-z0-9_]*$/i.test(name)) throw new Error(`readResidentFileWith: a column name must be a plain identifier, got « ${name} »`);
   // The orders of contactsOf, measuresOf and holdersOf.
   const sql = `SELECT ${rowJson('r', r)} AS resident,
       (SELECT coalesce(json_agg(${rowJson('c', c)} ORDER BY c.created_at ASC, c.id ASC), '[]'::json) FROM ${c.tablePath} c WHERE c.resident_id = r.id) AS contacts,
       (SELECT coalesce(json_agg(${rowJson('m', m)} ORDER BY m.judgment_date DESC, m.created_at DESC), '[]'::json) FROM ${m.tablePath} m WHERE m.resident_id = r.id) AS measures,
-      (SELECT coalesce(json_agg(${rowJson('h', h)} ORDER BY h.id ASC), '[]'::json) FROM ${h.tablePath} h WHERE h.measure_id IN (SELECT pm.id FROM ${m.tablePath} pm WHERE pm.resident_id = r.id)) AS holders
-    FROM ${r.tablePath} r WHERE r.id = $1 AND r.organisation_id = $2`;
-  reader = { sql, resident: mapperOf(ds, r), contact: mapperOf(ds, c), measure: mapperOf(ds, m), holder: mapperOf(ds, h) };
-  readers.set(ds, reader);
+      (SELECT coalesce(json_agg(${rowJson('h', h)} ORDER BY h.id ASC), '[]'::json) FROM ${h.tablePath} h WHERE h.measure_id IN (SELECT pm.id FROM ${m.tablePath} pm WHERE pm.resident_id = r.id)) AS holders${
+        e ? `,
+      (SELECT ${rowJson('e', e)} FROM ${e.tablePath} e WHERE e.id = r.establishment_id AND e.organisation_id = r.organisation_id) AS establishment` : ''
+      }${columns.map(([name, expr]) => `,
+      (${expr}) AS "x_${name}"`).join('')}
+    FROM ${r.tablePath} r${columns.length ? ' JOIN organisations o ON o.id = r.organisation_id' : ''} WHERE r.id = $1 AND r.organisation_id = $2`;
+  reader = {
+    sql,
+    resident: mapperOf(ds, r),
+    contact: mapperOf(ds, c),
+    measure: mapperOf(ds, m),
+    holder: mapperOf(ds, h),
+    establishment: e ? mapperOf(ds, e) : null,
+    columns: columns.map(([name]) => name),
+  };
+  byExtras.set(extras, reader);
   return reader;
 }
 

@@ -1,8 +1,8 @@
-import { FieldError, calendarDayIn, isPlausibleEmail } from '@carepact/common';
+import { FieldError, calendarDayIn, isCivility, isPlausibleEmail } from '@carepact/common';
 import { HolderRole, MeasureScope, MeasureType } from './residents.entities';
 import type { ContactInput, MeasureInput, MeasureStatus, ResidentInput } from './residents.types';
 import { SOLE_AUTHORITY_GROUNDS, SoleAuthorityProof } from './sole-authority';
-import { DELEGATION_EXTENTS, type MinorDecision, type MinorRole } from './minor-representation';
+import { DELEGATION_EXTENTS, delegationLeavesStayToParents, type MinorDecision, type MinorRole } from './minor-representation';
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -78,11 +78,17 @@ export const HOLDER_ROLE_OF: Record<MeasureType, HolderRole> = {
 };
 
 
+/** The civility is « madame », « monsieur » or none (@carepact/common civility.ts; the column's CHECK, migration 1764160000000). */
+function civilityError(field: string): FieldError {
+  return { field, code: 'INVALID_CIVILITY', message: 'Civilité non reconnue : « madame », « monsieur » ou aucune.' };
+}
+
 export function validateContact(c: ContactInput, prefix: string): FieldError[] {
   const errors: FieldError[] = [];
   if (!c.firstName?.trim()) errors.push({ field: `${prefix}.firstName`, code: 'REQUIRED', message: 'Le prénom est obligatoire.' });
   if (!c.lastName?.trim()) errors.push({ field: `${prefix}.lastName`, code: 'REQUIRED', message: 'Le nom est obligatoire.' });
   if (c.email && !isPlausibleEmail(c.email)) errors.push({ field: `${prefix}.email`, code: 'INVALID_EMAIL', message: 'Adresse e-mail invalide.' });
+  if (c.civility != null && !isCivility(c.civility)) errors.push(civilityError(`${prefix}.civility`));
   return errors;
 }
 
@@ -284,6 +290,7 @@ export function validateMinorRepresentation(
 export function validateResident(r: ResidentInput, today: string, opts: { soleProofRequired?: boolean; minorRoles?: readonly (MinorRole | null | undefined)[] | null } = {}): FieldError[] {
   const errors: FieldError[] = [];
   const err = (field: string, code: string, message: string) => errors.push({ field, code, message });
+  if (r.civility != null && !isCivility(r.civility)) errors.push(civilityError('civility'));
   for (const f of ['birthDate', 'admissionDate', 'plannedEndDate'] as const) {
     const v = r[f];
     if (v !== undefined && v !== null && !isCalendarDate(v)) err(f, 'INVALID_DATE', 'Doit être une date réelle au format AAAA-MM-JJ.');
@@ -326,8 +333,17 @@ export function validateResident(r: ResidentInput, today: string, opts: { solePr
           'SOLE_AUTHORITY_PROOF_REQUIRED',
           'L’exercice de l’autorité parentale par un seul parent se prouve : indiquez son motif et la pièce qui l’établit (C. civ. 372, 373, 373-1, 373-2-1).',
         );
+    } else if (r.soleAuthority && delegationLeavesStayToParents(r)) {
+      // C. civ. 377 al. 1, 377-1 al. 1: a partial délégation not covering the stay leaves it to the
+      // parents as they held it — jointly (372 al. 1), or one alone on a ground of sole-authority.ts,
+      // whose proof is recorded as under 'sole' (not required here: both parents may be on file).
+      errors.push(...validateSoleAuthority(r.soleAuthority, today));
     } else if (r.soleAuthority)
-      err('soleAuthority', 'NOT_SOLE', 'La preuve de l’exercice exclusif ne s’enregistre que si un seul parent exerce l’autorité parentale.');
+      err(
+        'soleAuthority',
+        'NOT_SOLE',
+        'La preuve de l’exercice exclusif ne s’enregistre que si un seul parent exerce l’autorité parentale, ou que la délégation, partielle, ne porte pas sur l’accueil et l’accompagnement dans l’établissement.',
+      );
     if (r.protectionMeasure)
       err('protectionMeasure', 'MINOR_NO_MEASURE', 'Un mineur relève de l’autorité parentale, pas d’une mesure de protection des majeurs.');
     if (r.personneDeConfiance)

@@ -26,6 +26,7 @@ export class ResidentViews {
     return {
       id: r.id,
       establishmentId: r.establishmentId,
+      ...(r.civility ? { civility: r.civility } : {}),
       firstName: r.firstName,
       lastName: r.lastName,
       birthName: r.birthName,
@@ -94,6 +95,7 @@ function contactRef(contacts: ContactEntity[], id: string | null): (ContactView 
 export function contactView(c: ContactEntity): ContactView {
   return {
     id: c.id,
+    ...(c.civility ? { civility: c.civility } : {}),
     firstName: c.firstName,
     lastName: c.lastName,
     relation: c.relation,

@@ -1,5 +1,5 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn , Relation } from 'typeorm';
-import { HOLDER_ROLE_LABELS, MEASURE_MODE_LABELS, MEASURE_TYPE_LABELS } from '@carepact/common';
+import { HOLDER_ROLE_LABELS, MEASURE_MODE_LABELS, MEASURE_TYPE_LABELS, type Civility } from '@carepact/common';
 import { EstablishmentEntity, OrganisationEntity } from '@carepact/identity';
 import type { SoleAuthorityGround } from './sole-authority';
 import type { DelegationExtent, MinorRole } from './minor-representation';
@@ -49,6 +49,7 @@ export type ParentalAuthority = (typeof PARENTAL_AUTHORITY)[number];
   'ck_residents_delegation_covers_stay',
   `(delegation_extent = 'partial' AND delegation_covers_stay IS NOT NULL) OR (delegation_covers_stay IS NULL AND (delegation_extent IS NULL OR delegation_extent <> 'partial'))`,
 )
+@Check('ck_residents_civility', `civility IS NULL OR civility IN ('madame', 'monsieur')`)
 @Check('ck_residents_ward_of_state', `NOT ward_of_state OR parental_authority = 'tutelle'`)
 @Check(
   'ck_residents_act_authorisation',
@@ -56,7 +57,7 @@ export type ParentalAuthority = (typeof PARENTAL_AUTHORITY)[number];
 )
 @Check(
   'ck_residents_sole_authority',
-  `(sole_authority_ground IS NULL AND sole_authority_proof_reference IS NULL AND sole_authority_proof_date IS NULL) OR (parental_authority = 'sole' AND sole_authority_ground IN ('judgment', 'other_parent_deceased', 'other_parent_deprived', 'other_parent_unable', 'filiation') AND sole_authority_proof_reference IS NOT NULL AND sole_authority_proof_date IS NOT NULL)`,
+  `(sole_authority_ground IS NULL AND sole_authority_proof_reference IS NULL AND sole_authority_proof_date IS NULL) OR ((parental_authority = 'sole' OR (parental_authority = 'delegation' AND delegation_extent = 'partial' AND delegation_covers_stay = false)) AND sole_authority_ground IN ('judgment', 'other_parent_deceased', 'other_parent_deprived', 'other_parent_unable', 'filiation') AND sole_authority_proof_reference IS NOT NULL AND sole_authority_proof_date IS NOT NULL)`,
 )
 export class ResidentEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_residents' })
@@ -84,6 +85,10 @@ export class ResidentEntity {
 
   @Column({ type: 'text', nullable: true })
   birthName: string | null;
+
+  /** « Madame » / « Monsieur », optional: the titles printed agree with it (@carepact/common civility.ts; migration 1764160000000). */
+  @Column({ type: 'text', nullable: true })
+  civility: Civility | null;
 
   @Column({ type: 'date' })
   birthDate: string;
@@ -123,7 +128,7 @@ export class ResidentEntity {
   @Column({ type: 'text', nullable: true })
   parentalAuthority: ParentalAuthority | null;
 
-  /** For a minor whose parental authority one parent exercises alone: why, and its proof (sole-authority.ts; migration 1763980000000). */
+  /** For a minor whose parental authority one parent exercises alone (or, under a partial délégation not covering the stay, the rest of it: migration 1764210000000): why, and its proof (sole-authority.ts; migration 1763980000000). */
   @Column({ type: 'text', nullable: true })
   soleAuthorityGround: SoleAuthorityGround | null;
 
@@ -191,6 +196,7 @@ export class ResidentEntity {
 @Entity({ name: 'contacts' })
 @Index('ix_contacts_resident', ['residentId'])
 @Check('ck_contacts_minor_role', `minor_role IS NULL OR minor_role IN ('tuteur', 'delegataire', 'service_gardien')`)
+@Check('ck_contacts_civility', `civility IS NULL OR civility IN ('madame', 'monsieur')`)
 export class ContactEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_contacts' })
   id: string;
@@ -210,6 +216,14 @@ export class ContactEntity {
 
   @Column({ type: 'text' })
   lastName: string;
+
+  /**
+   * « Madame » / « Monsieur », optional: a holder's title agrees with it (« tutrice », « curatrice »;
+   * @carepact/common civility.ts; migration 1764160000000). A holder is always a contact, so the
+   * holder row needs none.
+   */
+  @Column({ type: 'text', nullable: true })
+  civility: Civility | null;
 
   /** fille, fils, père, mère, neveu, ami… (free text, French). */
   @Column({ type: 'text', nullable: true })

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
-import { ResidentFileRows, readResidentFile } from './resident-file-read';
+import { ResidentFileExtras, ResidentFileRows, ResidentFileWith, readResidentFile, readResidentFileWith } from './resident-file-read';
 import { ContactEntity, MeasureHolderEntity, ProtectionMeasureEntity, ResidentEntity } from './residents.entities';
 
 /** Every read is scoped to an organisation (and, for lists, a set of establishments). */
@@ -17,6 +17,11 @@ export class ResidentsRepository {
    */
   residentFile(em: EntityManager, organisationId: string, id: string): Promise<ResidentFileRows | null> {
     return readResidentFile(em, organisationId, id);
+  }
+
+  /** residentFile with what `extras` asks for (the resident's establishment, named columns), still one statement (readResidentFileWith). */
+  residentFileWith<E extends ResidentFileExtras>(em: EntityManager, organisationId: string, id: string, extras: E): Promise<ResidentFileWith<keyof NonNullable<E['columns']> & string> | null> {
+    return readResidentFileWith(em, organisationId, id, extras);
   }
 
   /**
@@ -48,7 +53,7 @@ export class ResidentsRepository {
     return em.query(
       `SELECT r.id, r.establishment_id AS "establishmentId", r.first_name AS "firstName", r.last_name AS "lastName", r.birth_date::text AS "birthDate",
               r.admission_date::text AS "admissionDate", r.stay_type AS "stayType", r.planned_end_date::text AS "plannedEndDate", r.room,
-              r.parental_authority AS "parentalAuthority"
+              r.parental_authority AS "parentalAuthority", r.departed_on::text AS "departedOn"
          FROM residents r WHERE ${where}${keyset}
         ORDER BY ${ORDER_KEY.map((k) => `${k} ${dir}`).join(', ')} LIMIT $${params.length}`,
       params,
@@ -110,6 +115,8 @@ export interface ResidentListRow {
   stayType: ResidentEntity['stayType'];
   plannedEndDate: string | null;
   room: string | null;
+  /** The end of the accompaniment, if recorded (the list says the person left). */
+  departedOn: string | null;
   /** A minor's list line says who decides for him (console residents list). */
   parentalAuthority: ResidentEntity['parentalAuthority'];
 }

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { AuditService } from '@carepact/audit';
 import { type FieldError, ValidationError, isDomainError } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
-import { StaffActor, assertCan, auditActor, establishmentsWith } from '@carepact/identity';
+import { EstablishmentEntity, StaffActor, assertCan, auditActor, establishmentsWith } from '@carepact/identity';
+import type { ResidentFileExtras } from './resident-file-read';
 import { EntityManager } from 'typeorm';
 import { nn, trimOrNull } from './input-text';
 import { ProtectionMeasuresService } from './protection-measures.service';
@@ -14,7 +15,7 @@ import { ResidentViews } from './resident-views';
 import { ContactEntity, ResidentEntity } from './residents.entities';
 import { ResidentsRepository } from './residents.repository';
 import { soleAuthorityColumns, soleAuthorityOf } from './sole-authority';
-import { minorDecisionColumns, minorDecisionOf, type MinorDecision, type MinorRole } from './minor-representation';
+import { delegationLeavesStayToParents, minorDecisionColumns, minorDecisionOf, type MinorDecision, type MinorRole } from './minor-representation';
 import { RESIDENT_LIST_LIMITS } from './residents.types';
 import type { ResidentInput, ResidentListQuery, ResidentPage, ResidentPatch, ResidentSearchQuery, ResidentSummary, ResidentSummaryPage, ResidentView } from './residents.types';
 
@@ -147,6 +148,22 @@ export class ResidentsService {
     return file ? this.views.residentOf(file) : null;
   }
 
+  /**
+   * getForOrganisation with, in the same statement, what `extras` asks for: the resident's
+   * establishment, named SQL columns over the resident and its organisation (readResidentFileWith;
+   * issue 12: a document created reads its resident, her archive state and her establishment at once).
+   * Hold `extras` in a constant: the statement is built once per object.
+   */
+  async getForOrganisationWith<E extends ResidentFileExtras>(
+    em: EntityManager,
+    organisationId: string,
+    id: string,
+    extras: E,
+  ): Promise<{ resident: ResidentView; establishment?: EstablishmentEntity | null; columns: Record<keyof NonNullable<E['columns']> & string, unknown> } | null> {
+    const read = await this.repo.residentFileWith(em, organisationId, id, extras);
+    return read ? { resident: this.views.residentOf(read.file), establishment: read.establishment, columns: read.columns } : null;
+  }
+
   async create(actor: StaffActor, input: ResidentInput): Promise<ResidentView> {
     return this.tx.run((em) => this.createIn(em, actor, input));
   }
@@ -162,6 +179,7 @@ export class ResidentsService {
     const resident = em.create(ResidentEntity, {
       organisationId: actor.organisationId,
       establishmentId: input.establishmentId,
+      civility: input.civility ?? null,
       firstName: input.firstName.trim(),
       lastName: input.lastName.trim(),
       birthName: trimOrNull(input.birthName),
@@ -226,6 +244,7 @@ export class ResidentsService {
       const set = <K extends keyof ResidentEntity>(k: K, v: ResidentEntity[K]) => {
         if (r[k] !== v) changes[k] = v;
       };
+      if (patch.civility !== undefined) set('civility', patch.civility ?? null);
       if (patch.firstName !== undefined) set('firstName', patch.firstName.trim());
       if (patch.lastName !== undefined) set('lastName', patch.lastName.trim());
       if (patch.birthName !== undefined) set('birthName', trimOrNull(patch.birthName));
@@ -270,6 +289,7 @@ export class ResidentsService {
 function mergedPatch(r: ResidentEntity, patch: ResidentPatch): ResidentInput {
   const merged: ResidentInput = {
     establishmentId: r.establishmentId,
+    civility: patch.civility !== undefined ? patch.civility : r.civility,
     firstName: patch.firstName ?? r.firstName,
     lastName: patch.lastName ?? r.lastName,
     birthDate: patch.birthDate ?? r.birthDate,
@@ -279,10 +299,12 @@ function mergedPatch(r: ResidentEntity, patch: ResidentPatch): ResidentInput {
     email: patch.email !== undefined ? patch.email : r.email,
     parentalAuthority: patch.parentalAuthority !== undefined ? patch.parentalAuthority : r.parentalAuthority,
   };
-  // The proof of sole exercise goes with it: kept while one parent exercises alone, cleared otherwise.
-  merged.soleAuthority = patch.soleAuthority !== undefined ? patch.soleAuthority : merged.parentalAuthority === 'sole' ? soleAuthorityOf(r) : null;
   // The decision of a tutelle, a delegation or a placement goes with its kind: kept (without the fields of another kind) or cleared.
   merged.minorDecision = patch.minorDecision !== undefined ? patch.minorDecision : keptDecision(merged.parentalAuthority, minorDecisionOf(r));
+  // The proof of sole exercise goes with it: kept while one parent exercises alone — or the rest of it under a partial
+  // délégation not covering the stay (C. civ. 377, 377-1 al. 1) —, cleared otherwise.
+  merged.soleAuthority =
+    patch.soleAuthority !== undefined ? patch.soleAuthority : merged.parentalAuthority === 'sole' || delegationLeavesStayToParents(merged) ? soleAuthorityOf(r) : null;
   return merged;
 }
 

@@ -1,3 +1,4 @@
+import type { Civility } from '@carepact/common';
 import type { MeasureAlert } from './resident-rules';
 import type { HolderRole, MeasureMode, MeasureScope, MeasureType, ParentalAuthority, StayType } from './residents.entities';
 import type { SoleAuthorityProof } from './sole-authority';
@@ -5,6 +6,8 @@ import type { MinorDecision, MinorRole } from './minor-representation';
 
 /** Inputs of the resident file, as the API, the seed and the tests give them. */
 export interface ContactInput {
+  /** « madame » / « monsieur », optional (titles agree with it: @carepact/common civility.ts); null to clear. */
+  civility?: Civility | null;
   firstName: string;
   lastName: string;
   relation?: string | null;
@@ -82,6 +85,8 @@ export interface PersonneDeConfianceInput extends Partial<ContactInput> {
 
 export interface ResidentInput {
   establishmentId: string;
+  /** « madame » / « monsieur », optional; null to clear. */
+  civility?: Civility | null;
   firstName: string;
   lastName: string;
   birthName?: string | null;
@@ -107,6 +112,7 @@ export interface ResidentInput {
 export type ResidentPatch = Partial<
   Pick<
     ResidentInput,
+    | 'civility'
     | 'firstName'
     | 'lastName'
     | 'birthName'
@@ -126,6 +132,8 @@ export type ResidentPatch = Partial<
 
 export interface ContactView {
   id: string;
+  /** « madame » / « monsieur »: absent when none is recorded (the views of a file without civilities are unchanged). */
+  civility?: Civility;
   firstName: string;
   lastName: string;
   relation: string | null;
@@ -170,6 +178,8 @@ export interface MeasureView {
 export interface ResidentView {
   id: string;
   establishmentId: string;
+  /** « madame » / « monsieur »: absent when none is recorded. */
+  civility?: Civility;
   firstName: string;
   lastName: string;
   birthName: string | null;
@@ -241,6 +251,8 @@ export interface ResidentSummaryPage {
 
 export interface ResidentListItem extends ResidentSummary {
   plannedEndDate: string | null;
+  /** The end of the accompaniment (departure, death), if recorded: the console's list says so. */
+  departedOn: string | null;
   /** The measure that applies today (`applicableMeasure`), else the latest one recorded; none → null. */
   measure: { id: string; type: MeasureType; endDate: string | null; status: MeasureAlert } | null;
   /** Under 18 today: no protection measure, parental authority (or tutelle…) decides for him. */

@@ -22,21 +22,54 @@ export interface SoleAuthorityGroundInfo {
   basis: string;
   /** What the proof usually is, for the form's hint. */
   proof: string;
+  /**
+   * Whether the other parent, who does not exercise parental authority, keeps the right and duty to
+   * oversee the child's maintenance and education and must be informed of the important choices about
+   * his life (C. civ. 373-2-1 al. 5, « le parent qui n'a pas l'exercice de l'autorité parentale »):
+   * - `yes`: the judge entrusted the exercise to one parent (373-2-1 al. 1);
+   * - `if_other_filiation`: filiation (372 al. 2) — if it is established towards the other parent too
+   *   (late, or by judgment), he is a parent without the exercise; towards one parent only, there is none;
+   * - `no`: the other parent died; his parental authority was withdrawn (C. civ. 378 s.: a withdrawal
+   *   takes the attributes of the authority, this right with them, 379, 379-1 — the judgment says what
+   *   a partial one leaves him, staff follow it); he cannot express his will (373).
+   * The signature policy's explanation and the document page remind staff of it.
+   */
+  informsOtherParent: 'yes' | 'if_other_filiation' | 'no';
+  /** A check for staff, for the form's hint, when the proof alone may not settle the ground. */
+  check?: string;
+}
+
+/** C. civ. 373-2-1 al. 5, for staff: what the other parent keeps when the judge entrusted the exercise to one parent. */
+export const OTHER_PARENT_INFORMED =
+  'L’autre parent n’exerce pas l’autorité parentale et ne signe pas ; il garde le droit et le devoir de surveiller l’entretien et l’éducation de l’enfant et doit être informé des choix importants relatifs à sa vie (C. civ. 373-2-1 al. 5).';
+
+/** The reminder for staff under a ground, or null (C. civ. 373-2-1 al. 5; `informsOtherParent`). */
+export function otherParentReminder(ground: SoleAuthorityGround): string | null {
+  const when = SOLE_AUTHORITY_GROUND_INFO[ground].informsOtherParent;
+  if (when === 'no') return null;
+  return when === 'yes'
+    ? OTHER_PARENT_INFORMED
+    : `Si la filiation de l’enfant est établie aussi à l’égard de l’autre parent : ${OTHER_PARENT_INFORMED.charAt(0).toLowerCase()}${OTHER_PARENT_INFORMED.slice(1)}`;
 }
 
 export const SOLE_AUTHORITY_GROUND_INFO: Readonly<Record<SoleAuthorityGround, SoleAuthorityGroundInfo>> = {
-  judgment: { label: 'décision du juge confiant l’exercice à ce seul parent', basis: 'C. civ. 373-2-1', proof: 'le jugement du juge aux affaires familiales' },
-  other_parent_deceased: { label: 'décès de l’autre parent', basis: 'C. civ. 373-1', proof: 'l’acte de décès' },
+  judgment: { label: 'décision du juge confiant l’exercice à ce seul parent', basis: 'C. civ. 373-2-1', proof: 'le jugement du juge aux affaires familiales', informsOtherParent: 'yes' },
+  other_parent_deceased: { label: 'décès de l’autre parent', basis: 'C. civ. 373-1', proof: 'l’acte de décès', informsOtherParent: 'no' },
   other_parent_deprived: {
     label: 'autre parent privé de l’exercice ou retrait de son autorité parentale',
     basis: 'C. civ. 373-1, 378 s.',
     proof: 'le jugement',
+    informsOtherParent: 'no',
   },
-  other_parent_unable: { label: 'autre parent hors d’état de manifester sa volonté', basis: 'C. civ. 373, 373-1', proof: 'la décision ou le certificat qui l’établit' },
+  other_parent_unable: { label: 'autre parent hors d’état de manifester sa volonté', basis: 'C. civ. 373, 373-1', proof: 'la décision ou le certificat qui l’établit', informsOtherParent: 'no' },
   filiation: {
     label: 'filiation établie à l’égard de ce seul parent, ou à l’égard de l’autre plus d’un an après la naissance ou par jugement',
     basis: 'C. civ. 372 al. 2',
     proof: 'l’acte de naissance intégral',
+    informsOtherParent: 'if_other_filiation',
+    // C. civ. 372 al. 2 in fine: the parents may since have declared jointly before the court clerk (or the judge decided) that they exercise it together; the birth certificate does not show it.
+    check:
+      'Filiation : l’acte de naissance ne montre pas une déclaration conjointe des parents devant le greffier du tribunal judiciaire (ou une décision du juge) qui rend l’exercice commun (C. civ. 372 al. 2) ; demandez un acte intégral récent et interrogez le parent.',
   },
 };
 

@@ -1,3 +1,5 @@
+import { agreeWithCivility, isCivility } from '@carepact/common';
+
 /**
  * The template expression language: a small, side-effect-free language written here on purpose
  * (no eval, no Function, no general template engine). Templates come from the repository; data
@@ -21,6 +23,10 @@
  * `a | addMonths(n)` is date `a` n calendar months later (AAAA-MM-JJ), on the same day of the month,
  * or the last day of that month when it has no such day (31 August + 6 months → 28 or 29 February):
  * how a time limit in months runs, so a rule can say « six months at most » (`review <= on | addMonths(6)`).
+ * `title | agree(civility)` agrees a masculine-generic title or word with a person's civility
+ * (« tuteur chargé de la gestion des biens » | agree('madame') → « tutrice chargée de la gestion des
+ * biens », « présent » → « présente »: @carepact/common agreeWithCivility); any other civility, or
+ * none (null, absent), leaves it unchanged — a file without civilities prints as before.
  */
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -51,6 +57,7 @@ export const FORMATTER_NAMES = [
   'de',
   'daysUntil',
   'addMonths',
+  'agree',
 ] as const;
 export type FormatterName = (typeof FORMATTER_NAMES)[number];
 
@@ -447,6 +454,11 @@ function applyFormatter(name: FormatterName, v: Value, args: Value[], ctx: EvalC
       // The last day of the target month, when the day does not exist there (day 0 of the next month).
       const last = new Date(Date.UTC(y, month + 1, 0)).getUTCDate();
       return new Date(Date.UTC(y, month, Math.min(d, last))).toISOString().slice(0, 10);
+    }
+    case 'agree': {
+      if (typeof v !== 'string') return fail('un texte');
+      const c = args[0];
+      return agreeWithCivility(v, isCivility(c) ? c : null);
     }
     case 'label': {
       const table = args[0];

@@ -34,6 +34,8 @@ const LABELS: Record<string, string> = {
   'participation.others.capacity': 'À quel titre',
   'participation.others.role': 'Fonction ou lien',
   'participation.others.presence': 'Présence',
+  // Agrees « présente », « représentée » in the participation table (contrat de séjour 1.11.0, avenant 1.11.0, DIPC 1.9.0).
+  'participation.others.civility': 'Civilité',
   residenceChoice: 'Choix du lieu de vie (C. civ. 459-2)',
   'residenceChoice.agrees': 'La personne est d’accord pour vivre dans l’établissement',
   'residenceChoice.recordedOn': 'Date à laquelle son avis a été recueilli',
@@ -113,6 +115,7 @@ const LABELS: Record<string, string> = {
   'participants.name': 'Nom',
   'participants.role': 'Fonction ou lien',
   'participants.presence': 'Présence',
+  'participants.civility': 'Civilité',
   'participants.note': 'Précision',
   personExpression: 'Expression de la personne',
   expressionMeans: 'Moyens utilisés pour l’expression',
@@ -235,6 +238,8 @@ const ITEM_LABELS: Record<string, string> = {
   'libertyAnnex.measures': 'Mesure',
 };
 
+/** @carepact/common CIVILITY_LABELS. */
+const CIVILITY = { madame: 'Madame', monsieur: 'Monsieur' };
 const PRESENCE = { present: 'présent ou présente', represente: 'représenté ou représentée', excuse: 'excusé ou excusée' };
 /** The doctor who starts the collegial procedure: the coordonnateur, or the médecin traitant when he is prevented (CASF L.311-4-1 I). */
 const LIBERTY_DOCTOR = { medecin_coordonnateur: 'médecin coordonnateur', medecin_traitant: 'médecin traitant (le médecin coordonnateur étant empêché)' };
@@ -244,6 +249,8 @@ const LIBERTY_OPINION = { accord: 'accord', accord_partiel: 'accord partiel', de
 const ENUM_LABELS: Record<string, Record<string, string>> = {
   'participation.person.presence': { present: 'a participé en personne', represente: 'était représentée', excuse: 'était excusée' },
   'participation.others.presence': PRESENCE,
+  'participation.others.civility': CIVILITY,
+  'participants.civility': CIVILITY,
   'participation.others.capacity': {
     representant_legal: 'représentant légal',
     parent: 'parent',

@@ -2,6 +2,7 @@ import request from 'supertest';
 import type { Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { curatelleResident, focusedIdOnceSettled, loginAgent, TEST_PASSWORD } from '@carepact/testing';
+import { addEstablishment, addUser } from '../../integration/api/api-harness';
 import { checkConsolePage, ConsoleHarness, startConsoleHarness, submitForm, csrfOf } from './console-harness';
 
 /**
@@ -205,5 +206,30 @@ describe('console: end of the accompaniment and legal holds on the resident file
     const adminCsrf = csrfOf((await adminConsole.get(base).expect(200)).text);
     await adminConsole.post(`${base}/gels/${other.id}/lever`).type('form').send({ _csrf: adminCsrf, liftReason: 'Un motif suffisant' }).expect(404);
     expect(await count(`SELECT count(*) AS n FROM legal_holds WHERE subject_id = $1 AND lifted_at IS NULL`, [otherId])).toBe(1);
+  });
+  it('a coordinator here who administers another establishment: no form on this file, and 403 on every POST (her establishment’s records manager only, as the API)', async () => {
+    const admin = await loginAgent(h.app, h.org.users.administrator.email, TEST_PASSWORD);
+    const personId = (await admin.post('/api/residents').send(curatelleResident(h.org.establishmentId)).expect(201)).body.id as string;
+    const other = await addEstablishment(h.app, h.org.organisationId, 'Les Chênes');
+    await addUser(h.app, h.org.organisationId, 'coordinatrice-admin@chenes.test', [
+      { establishmentId: h.org.establishmentId, role: 'coordinator' },
+      { establishmentId: other, role: 'administrator' },
+    ]);
+    const agent = request.agent(h.app.getHttpServer());
+    const form = await agent.get('/connexion').expect(200);
+    await agent.post('/connexion').type('form').send({ _csrf: csrfOf(form.text), email: 'coordinatrice-admin@chenes.test', password: TEST_PASSWORD }).expect(303);
+    const base = `/console/residents/${personId}`;
+    const page = await agent.get(base).expect(200);
+    expect(page.text).not.toContain('id="departedOn"');
+    expect(page.text).not.toContain('Placer un gel');
+    // And she is told who records it (the newcomer's review of session 17).
+    expect(page.text).toContain('est enregistrée par un administrateur de l’établissement');
+    const csrf = csrfOf(page.text);
+    await agent.post(`${base}/fin-accompagnement`).type('form').send({ _csrf: csrf, departedOn: '2026-11-29', cancelOpenRequests: 'oui' }).expect(403);
+    await agent.post(`${base}/gels`).type('form').send({ _csrf: csrf, holdReason: 'Un motif suffisant' }).expect(403);
+    await agent.post(`${base}/archive/ouvrir`).type('form').send({ _csrf: csrf, archiveReason: 'Un motif suffisant' }).expect(403);
+    expect(((await db().query(`SELECT departed_on FROM residents WHERE id = $1`, [personId])) as { departed_on: string | null }[])[0].departed_on).toBeNull();
+    expect(await count(`SELECT count(*) AS n FROM legal_holds WHERE subject_id = $1`, [personId])).toBe(0);
+    expect(await count(`SELECT count(*) AS n FROM audit_events WHERE subject_id = $1 AND action = 'resident.departure_recorded'`, [personId])).toBe(0);
   });
 });

@@ -81,6 +81,41 @@ describe('sole parental authority: its ground and proof', () => {
     expect(event.payload.changedFields).toEqual(expect.arrayContaining(['parentalAuthority', 'soleAuthorityGround', 'soleAuthorityProofReference', 'soleAuthorityProofDate']));
   });
 
+  /**
+   * C. civ. 372, 377 al. 1, 377-1 al. 1: under a partial délégation that does not cover the stay the
+   * parents keep the rest jointly. One parent on file signed alone, and the contract printed « exercée
+   * par un seul parent », with no proof; the file could not even hold one (ck_residents_sole_authority,
+   * relaxed by migration 1764210000000).
+   */
+  it('partial délégation not covering the stay, one parent on file: refused without the proof of sole exercise; recorded, that parent signs alone', async () => {
+    const judgment = { authority: 'JAF, TJ de Valville', reference: 'RG 25/00077', date: '2025-04-01', delegationExtent: 'partial', delegationCoversStay: false };
+    const delegated = (over: Record<string, unknown> = {}) =>
+      minor({ parentalAuthority: 'delegation', minorDecision: judgment, contacts: [{ firstName: 'Hélène', lastName: 'Roux', relation: 'tante', minorRole: 'delegataire' }], ...over });
+    const id = (await admissions.post('/api/residents').send(delegated({ firstName: 'Noé' })).expect(201)).body.id as string;
+    const doc = await createContract(id);
+    const refused = await admissions.post(`/api/documents/${doc.id}/signature-requests/preview`).send({}).expect(409);
+    expect(refused.body.error).toMatchObject({ code: 'PARENT_MISSING', message: expect.stringContaining('enregistrez le motif de l’exercice exclusif et la pièce qui l’établit') });
+
+    // The proof is recorded under this délégation (not under one covering the stay: NOT_SOLE), and kept on other edits.
+    const patched = await admissions.patch(`/api/residents/${id}`).send({ soleAuthority: proof }).expect(200);
+    expect(patched.body).toMatchObject({ parentalAuthority: 'delegation', soleAuthority: proof });
+    expect((await admissions.patch(`/api/residents/${id}`).send({ room: '21' }).expect(200)).body.soleAuthority).toEqual(proof);
+    const [row] = await sql<{ g: string | null }>(`SELECT sole_authority_ground AS g FROM residents WHERE id = $1`, [id]);
+    expect(row.g).toBe('judgment');
+
+    const doc2 = await createContract(id);
+    const preview = await admissions.post(`/api/documents/${doc2.id}/signature-requests/preview`).send({}).expect(200);
+    expect(preview.body.signers.map((s: { role: string }) => s.role)).toEqual(['parent', 'director']);
+    expect(preview.body.signers[0].capacity).toContain('parent exerçant l’autorité parentale exclusive');
+    expect(preview.body.explanation).toContain('C. civ. 373-2-1 al. 5');
+
+    // Under a délégation covering the stay the délégataire signs: a proof given with it is refused (NOT_SOLE); the one on file goes with the change.
+    const refusedProof = await admissions.patch(`/api/residents/${id}`).send({ minorDecision: { ...judgment, delegationCoversStay: true }, soleAuthority: proof }).expect(400);
+    expect(refusedProof.body.error.details).toEqual([expect.objectContaining({ field: 'soleAuthority', code: 'NOT_SOLE' })]);
+    const covering = await admissions.patch(`/api/residents/${id}`).send({ minorDecision: { ...judgment, delegationCoversStay: true } }).expect(200);
+    expect(covering.body.soleAuthority).toBeNull();
+  });
+
   it('a file recorded before the proof was asked for: editing another field still works; the signature policy refuses until the proof is entered', async () => {
     const id = (await admissions.post('/api/residents').send(minor({ firstName: 'Léa', soleAuthority: proof })).expect(201)).body.id as string;
     await sql(`UPDATE residents SET sole_authority_ground = NULL, sole_authority_proof_reference = NULL, sole_authority_proof_date = NULL WHERE id = $1`, [id]);

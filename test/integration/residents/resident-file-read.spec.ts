@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { AbstractLogger, DataSource, LogLevel, LogMessage } from 'typeorm';
 import { dataSourceOptions } from '@carepact/database';
-import { IDENTITY_ENTITIES } from '@carepact/identity';
-import { RESIDENTS_ENTITIES, ResidentViews, ResidentsRepository } from '@carepact/residents';
+import { IDENTITY_ENTITIES, IdentityRepository } from '@carepact/identity';
+import { RESIDENTS_ENTITIES, ResidentViews, ResidentsRepository, type ResidentFileExtras } from '@carepact/residents';
 import { createTestDatabase, TestDatabase } from '@carepact/testing';
 
 /** Every statement the DataSource sends, in order. */
@@ -131,10 +131,17 @@ describe('the resident’s file in one statement', () => {
       stay_type: 'temporary',
       search_name: 'ignored',
       personne_de_confiance_designated_on: '2026-10-02',
+      // « Madame » / « Monsieur » (migration 1764160000000), once the table has it.
+      ...(columns.has('residents.civility') ? { civility: 'monsieur' } : {}),
     });
     const pdc = await insertContact(adult, { relation: 'fille', email: 'f@example.org', phone: '0102030405', address: '2 rue des Lilas', organisation_name: null });
     await sql(`UPDATE residents SET personne_de_confiance_id = $1 WHERE id = $2`, [pdc, adult]);
-    const curateur = await insertContact(adult, { organisation_name: 'UDAF du Val', relation: 'curateur', email: 'k@udaf.example' });
+    const curateur = await insertContact(adult, {
+      organisation_name: 'UDAF du Val',
+      relation: 'curateur',
+      email: 'k@udaf.example',
+      ...(columns.has('contacts.civility') ? { civility: 'madame' } : {}),
+    });
     const prepose = await insertContact(adult, { organisation_name: 'EHPAD', relation: 'préposé' });
     const subroge = await insertContact(adult, { relation: 'neveu' });
     const adHoc = await insertContact(adult, { relation: 'avocat' });
@@ -262,5 +269,33 @@ describe('the resident’s file in one statement', () => {
     expect(log.statements).toHaveLength(1);
     expect(await repo.residentFile(ds.manager, otherOrganisationId, residents[0])).toBeNull();
     expect(await repo.residentFile(ds.manager, organisationId, randomUUID())).toBeNull();
+  });
+
+  // Issue 12, session 18: a document created reads the resident's establishment and her archive state
+  // in the same statement (DocumentsService.prepare, FILE_FOR_A_DOCUMENT).
+  it('with its extras: the establishment as findEstablishment gives it, named columns over r and o, still one statement', async () => {
+    const extras: ResidentFileExtras = { establishment: true, columns: { departedOn: 'r.departed_on::text', months: 'o.active_base_months', plus: "r.first_name || '!'" } };
+    // Every column of the establishment given a value (jsonb arrays and objects, a timestamp with microseconds).
+    await sql(
+      `UPDATE establishments SET phone = '0102030405', director_email = 'd@example.org', tariffs = '{"hebergement": "71.20", "dependance": 5.5, "absence": null}',
+              annexes = '["livret", "reglement"]', contacts = '[{"label": "Accueil", "phone": "0102030406"}]', created_at = '2026-09-01T07:00:00.654321Z' WHERE id = $1`,
+      [establishmentId],
+    );
+    const identity = new IdentityRepository();
+    log.statements.length = 0;
+    const read = await repo.residentFileWith(ds.manager, organisationId, residents[0], extras);
+    expect(log.statements).toHaveLength(1);
+    const found = await identity.findEstablishment(ds.manager, organisationId, establishmentId);
+    expect(read!.establishment).toStrictEqual(found);
+    const meta = ds.getMetadata('EstablishmentEntity');
+    expect(meta.columns.filter((c) => c.isSelect && [null, undefined].includes(c.getEntityValue(read!.establishment!) as null))).toEqual([]);
+    expect(read!.columns).toEqual({ departedOn: '2026-11-30', months: expect.any(Number), plus: 'Marcel!' });
+    // The file itself is the one readResidentFile gives.
+    expect(read!.file).toStrictEqual(await repo.residentFile(ds.manager, organisationId, residents[0]));
+    // Another organisation's resident: nothing. Without columns, none read (and no join on organisations).
+    expect(await repo.residentFileWith(ds.manager, otherOrganisationId, residents[0], extras)).toBeNull();
+    expect((await repo.residentFileWith(ds.manager, organisationId, residents[1], { establishment: true }))!.columns).toEqual({});
+    // A name that is not a plain identifier is refused.
+    await expect(repo.residentFileWith(ds.manager, organisationId, residents[0], { columns: { 'a"; DROP': '1' } })).rejects.toThrow(/plain identifier/);
   });
 });

@@ -15,6 +15,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { Type } from 'class-transformer';
+import { CIVILITIES, type Civility } from '@carepact/common';
 import {
   HOLDER_ROLES,
   HolderRole,
@@ -38,6 +39,9 @@ import {
 import { IsCalendarDate, IsLanguageCode, NoControlChars, SafeText } from '../http/validators';
 
 export class ContactDto {
+  @ApiPropertyOptional({ enum: CIVILITIES, nullable: true, description: 'Civilité (facultative) : les titres imprimés s’accordent avec elle (tutrice, curatrice…).' })
+  @IsOptional() @IsIn(CIVILITIES as unknown as string[])
+  civility?: Civility | null;
   @ApiProperty({ example: 'Sylvie' }) @IsDefined() @IsString() @MinLength(1) @MaxLength(100) @SafeText('name')
   firstName: string;
   @ApiProperty({ example: 'Martin' }) @IsDefined() @IsString() @MinLength(1) @MaxLength(100) @SafeText('name')
@@ -60,6 +64,9 @@ export class ContactDto {
 }
 
 export class UpdateContactDto {
+  @ApiPropertyOptional({ enum: CIVILITIES, nullable: true, description: 'Civilité (facultative) : les titres imprimés s’accordent avec elle (tutrice, curatrice…).' })
+  @IsOptional() @IsIn(CIVILITIES as unknown as string[])
+  civility?: Civility | null;
   @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(100) @SafeText('name')
   firstName?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(100) @SafeText('name')
@@ -81,6 +88,9 @@ export class UpdateContactDto {
 }
 
 export class HolderDto {
+  @ApiPropertyOptional({ enum: CIVILITIES, nullable: true, description: 'Civilité (facultative) : les titres imprimés s’accordent avec elle (tutrice, curatrice…).' })
+  @IsOptional() @IsIn(CIVILITIES as unknown as string[])
+  civility?: Civility | null;
   @ApiProperty({ enum: HOLDER_ROLES, example: 'curateur' }) @IsDefined() @IsIn(HOLDER_ROLES as unknown as string[])
   role: HolderRole;
   @ApiPropertyOptional({ description: 'Contact existant du résident ; sinon, un contact est créé.' }) @IsOptional() @IsUUID()
@@ -214,6 +224,9 @@ export class PreferencesDto {
 }
 
 export class PersonneDeConfianceDto {
+  @ApiPropertyOptional({ enum: CIVILITIES, nullable: true, description: 'Civilité (facultative) : les titres imprimés s’accordent avec elle (tutrice, curatrice…).' })
+  @IsOptional() @IsIn(CIVILITIES as unknown as string[])
+  civility?: Civility | null;
   @ApiPropertyOptional({ description: 'Contact existant ; sinon, indiquer la personne.' }) @IsOptional() @IsUUID()
   contactId?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) @SafeText('name')
@@ -283,6 +296,9 @@ export class MinorDecisionDto {
 }
 
 class ResidentFieldsDto {
+  @ApiPropertyOptional({ enum: CIVILITIES, nullable: true, description: 'Civilité (facultative) : les titres imprimés s’accordent avec elle (tutrice, curatrice…).' })
+  @IsOptional() @IsIn(CIVILITIES as unknown as string[])
+  civility?: Civility | null;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) @SafeText('name')
   birthName?: string | null;
   @ApiPropertyOptional({ example: '2026-12-10', description: 'Obligatoire pour un séjour temporaire.' }) @IsOptional() @IsCalendarDate()

@@ -28,6 +28,10 @@ import { DocumentSubtype1764110000000 } from './1764110000000-document-subtype';
 import { HolderMission1764120000000 } from './1764120000000-holder-mission';
 import { DelegationForms1764140000000 } from './1764140000000-delegation-forms';
 import { TariffAvenantSubtype1764150000000 } from './1764150000000-tariff-avenant-subtype';
+import { Civility1764160000000 } from './1764160000000-civility';
+import { AccessAnswer1764180000000 } from './1764180000000-access-answer';
+import { ViewAccounts1764190000000 } from './1764190000000-view-accounts';
+import { SoleAuthorityPartialDelegation1764210000000 } from './1764210000000-sole-authority-partial-delegation';
 
 /** Applied in this order; each has a working `down`. Each migration grants its new tables to carepact_app. */
 export const MIGRATIONS = [
@@ -61,4 +65,8 @@ export const MIGRATIONS = [
   HolderMission1764120000000,
   DelegationForms1764140000000,
   TariffAvenantSubtype1764150000000,
+  Civility1764160000000,
+  AccessAnswer1764180000000,
+  ViewAccounts1764190000000,
+  SoleAuthorityPartialDelegation1764210000000,
 ];

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TemplateLoader } from '@carepact/templates';
-import type { DocumentTree } from '../tree';
 import { type TemplateInput, templateInputFromFixture } from './fixture-input';
 import { resolve } from './resolve';
+import { proseLines as text } from './testing/parties.builder';
 
 /**
  * Avenant 1.10.0, the accompaniment avenant (CASF D.311: within six months, then updated each year):
@@ -16,8 +16,6 @@ const loader = new TemplateLoader();
 const NEW = loader.load('avenant', '1.10.0');
 const OLD = loader.load('avenant', '1.9.0');
 
-const text = (tree: DocumentTree) =>
-  tree.blocks.flatMap((b) => (b.kind === 'heading' || b.kind === 'paragraph' ? [b.text.map((r) => r.text).join('')] : b.kind === 'list' ? b.items.map((i) => i.map((r) => r.text).join('')) : []));
 
 function withKind(kind: string | null, appliesTo = 'contrat-sejour'): TemplateInput {
   const input = structuredClone(templateInputFromFixture(fixture, 'avenant', 'marcel-dupont')) as TemplateInput & { document: { kind: string; appliesTo: string } };

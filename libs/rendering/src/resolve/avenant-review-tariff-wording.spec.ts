@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { lintFalcText, TemplateLoader } from '@carepact/templates';
-import type { DocumentTree } from '../tree';
 import { type TemplateInput, templateInputFromFixture } from './fixture-input';
 import { resolve, validateTemplateInput } from './resolve';
+import { proseLines as text } from './testing/parties.builder';
 
 /**
  * Avenant 1.10.0, after a sector lawyer's and a family's reading (avenant 1.9.0 is kept as it was,
@@ -22,8 +22,6 @@ const loader = new TemplateLoader();
 const NEW = loader.load('avenant', '1.10.0');
 const OLD = loader.load('avenant', '1.9.0');
 
-const text = (tree: DocumentTree) =>
-  tree.blocks.flatMap((b) => (b.kind === 'heading' || b.kind === 'paragraph' ? [b.text.map((r) => r.text).join('')] : b.kind === 'list' ? b.items.map((i) => i.map((r) => r.text).join('')) : []));
 
 /** Lucie Bernard's annex (the demo), its next review a day past six months after the collegial procedure. */
 function lateAnnex(): TemplateInput {

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { templateInputOf } from '@carepact/documents';
-import type { EstablishmentEntity } from '@carepact/identity';
-import type { ContactView, MeasureView, ResidentView } from '@carepact/residents';
+import type { MeasureView, ResidentView } from '@carepact/residents';
 import { lintFalcText, TemplateLoader } from '@carepact/templates';
-import type { ContentVariant, DocumentTree } from '../tree';
+import type { ContentVariant } from '../tree';
 import { type TemplateInput, templateInputFromFixture } from './fixture-input';
 import { resolve, validateTemplateInput } from './resolve';
+import { contactView as contact, establishmentOf, treeLines as lines } from './testing/parties.builder';
 
 /**
  * Contrat de séjour 1.9.0, avenant 1.8.0, DIPC 1.7.0: the measure paragraph says which holder does
@@ -23,40 +23,7 @@ const TYPES = ['contrat-sejour', 'avenant', 'dipc'] as const;
 type Act = (typeof TYPES)[number];
 const OLD: Record<Act, string> = { 'contrat-sejour': '1.8.0', avenant: '1.7.0', dipc: '1.6.0' };
 
-const flat = (runs: { text: string }[]) => runs.map((r) => r.text).join('');
-function lines(tree: DocumentTree): string[] {
-  const out: string[] = [];
-  for (const b of tree.blocks) {
-    if (b.kind === 'heading' || b.kind === 'paragraph') out.push(flat(b.text));
-    if (b.kind === 'list') b.items.forEach((i) => out.push(flat(i)));
-    if (b.kind === 'table') out.push(b.caption, ...b.header, ...b.rows.flat().map(flat));
-    if (b.kind === 'signatures') out.push(b.heading, ...b.slots.map((s) => `${s.name} — ${s.capacity}`));
-  }
-  return out;
-}
-
-const est = {
-  name: fixture.establishment.name,
-  category: fixture.establishment.category,
-  finess: fixture.establishment.finess,
-  address: fixture.establishment.address,
-  phone: fixture.establishment.phone,
-  directorFirstName: fixture.establishment.director.firstName,
-  directorLastName: fixture.establishment.director.lastName,
-  directorEmail: fixture.establishment.director.email,
-} as unknown as EstablishmentEntity;
-const contact = (id: string, firstName: string, lastName: string, over: Partial<ContactView> = {}): ContactView => ({
-  id,
-  firstName,
-  lastName,
-  relation: null,
-  organisationName: null,
-  email: null,
-  phone: null,
-  address: null,
-  holdsParentalAuthority: false,
-  ...over,
-});
+const est = establishmentOf(fixture);
 const alain = contact('alain', 'Alain', 'Bernard', { relation: 'père' });
 const herve = contact('herve', 'Hervé', 'Lenoir', { organisationName: 'EHPAD Les Tilleuls' });
 
@@ -121,7 +88,7 @@ function input(type: Act, holders: MeasureView['holders']): TemplateInput & { re
 
 describe('contrat de séjour 1.9.0, avenant 1.8.0, DIPC 1.7.0: a co-tuteur préposé of the establishment, in the measure paragraph', () => {
   it('are the versions made for new documents (avenant 1.9.0 follows 1.8.0, changing only the tariff page: tariff-avenant.spec.ts; contrat 1.10.0, avenant 1.10.0 and DIPC 1.8.0 a minor’s parties: minor-parties-wording.spec.ts)', () => {
-    const latest: Record<Act, string> = { 'contrat-sejour': '1.10.0', avenant: '1.10.0', dipc: '1.8.0' };
+    const latest: Record<Act, string> = { 'contrat-sejour': '1.11.0', avenant: '1.11.0', dipc: '1.9.0' };
     for (const type of TYPES) expect([type, loader.load(type).content.version]).toEqual([type, latest[type]]);
   });
 
@@ -181,7 +148,15 @@ describe('contrat de séjour 1.9.0, avenant 1.8.0, DIPC 1.7.0: a co-tuteur prép
   it.each(TYPES)('%s: without a préposé, the document reads as the previous version did', (type) => {
     const i = input(type, [{ ...alain, contactId: 'alain', role: 'tuteur' }, { ...herve, contactId: 'herve', role: 'tuteur' }]);
     expect(i.resident.protectionMeasure.holderConflict).toBeNull();
+    // Contrat 1.11.0, avenant 1.11.0, DIPC 1.9.0 (civility-agreement.spec.ts): no gendered pronoun for a resident without a
+    // civility, a clearer easy-to-read column header, who signs within the month; the rest reads as before.
+    const since = (t: string) =>
+      t
+        .replace(', elle a exprimé son accord', ', la personne a exprimé son accord')
+        .replace(/^Pour qui$/, 'Qui est-ce')
+        .replace(/^Vous le signez 1 mois au plus après votre arrivée\.$/, 'Votre tuteur le signe 1 mois au plus après votre arrivée.')
+        .replace(/^Si vous ne voulez pas signer, nous écrivons un autre document : le DIPC\.$/, 'Si ce contrat n’est pas signé, nous écrivons un autre document : le DIPC.');
     for (const variant of ['standard', 'falc'] as ContentVariant[])
-      expect(lines(resolve(loader.load(type), i, variant))).toEqual(lines(resolve(loader.load(type, OLD[type]), i, variant)));
+      expect(lines(resolve(loader.load(type), i, variant))).toEqual(lines(resolve(loader.load(type, OLD[type]), i, variant)).map(since));
   });
 });

@@ -1,12 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { templateInputOf } from '@carepact/documents';
-import type { EstablishmentEntity } from '@carepact/identity';
-import type { ContactView, ResidentView } from '@carepact/residents';
+import type { ResidentView } from '@carepact/residents';
 import { lintFalcText, TemplateLoader } from '@carepact/templates';
-import type { ContentVariant, DocumentTree } from '../tree';
+import type { ContentVariant } from '../tree';
 import { type TemplateInput, templateInputFromFixture } from './fixture-input';
 import { resolve, validateTemplateInput } from './resolve';
+// The minors' files (sole: C. civ. 373-2-1; shared; Inès under tutelle, C. civ. 390, 408): testing/parties.builder.ts.
+import {
+  establishmentOf,
+  inesUnderTutelle as ines,
+  sharedParentsMinor as shared,
+  soleParentMinor as sole,
+  treeLines as lines,
+} from './testing/parties.builder';
 
 /**
  * Projet personnalisé 1.8.0 and compte rendu de synthèse 1.7.0: the wording of contrat de séjour
@@ -33,87 +40,8 @@ const OLD: Record<Kind, string> = { 'projet-personnalise': '1.7.0', 'compte-rend
 const NEW: Record<Kind, string> = { 'projet-personnalise': '1.8.0', 'compte-rendu-synthese': '1.7.0' };
 const VARIANTS: ContentVariant[] = ['standard', 'falc'];
 
-const flat = (runs: { text: string }[]) => runs.map((r) => r.text).join('');
-function lines(tree: DocumentTree): string[] {
-  const out: string[] = [];
-  for (const b of tree.blocks) {
-    if (b.kind === 'heading' || b.kind === 'paragraph') out.push(flat(b.text));
-    if (b.kind === 'list') b.items.forEach((i) => out.push(flat(i)));
-    if (b.kind === 'table') out.push(b.caption, ...b.header, ...b.rows.flat().map(flat));
-    if (b.kind === 'signatures') out.push(b.heading, ...b.slots.map((s) => `${s.name} — ${s.capacity}`));
-  }
-  return out;
-}
-
-const est = {
-  name: 'IME Les Sources',
-  category: 'IME',
-  finess: ime.establishment.finess,
-  address: ime.establishment.address,
-  phone: ime.establishment.phone,
-  directorFirstName: ime.establishment.director.firstName,
-  directorLastName: ime.establishment.director.lastName,
-  directorEmail: ime.establishment.director.email,
-  annexes: ime.establishment.annexes,
-} as unknown as EstablishmentEntity;
-const contact = (id: string, firstName: string, lastName: string, over: Partial<ContactView> = {}): ContactView => ({
-  id,
-  firstName,
-  lastName,
-  relation: null,
-  organisationName: null,
-  email: null,
-  phone: null,
-  address: null,
-  holdsParentalAuthority: false,
-  ...over,
-});
-function minorFile(over: Partial<ResidentView>): ResidentView {
-  return {
-    id: 'r',
-    establishmentId: 'e',
-    firstName: 'Léa',
-    lastName: 'Martin',
-    birthName: null,
-    birthDate: '2014-04-02',
-    admissionDate: '2026-09-01',
-    stayType: 'permanent',
-    plannedEndDate: null,
-    departedOn: null,
-    room: 'C05',
-    preferences: { largePrint: false, easyToRead: true, language: 'fr' },
-    email: null,
-    phone: null,
-    minor: true,
-    parentalAuthority: 'shared',
-    soleAuthority: null,
-    minorDecision: null,
-    personneDeConfiance: null,
-    contacts: [],
-    protectionMeasures: [],
-    createdAt: '2026-09-01T00:00:00.000Z',
-    updatedAt: '2026-09-01T00:00:00.000Z',
-    ...over,
-  } as ResidentView;
-}
-/** C. civ. 373-2-1: the JAF entrusted the exercise of parental authority to one parent alone. */
-const sole = (relation: string | null) =>
-  minorFile({
-    parentalAuthority: 'sole',
-    soleAuthority: { ground: 'judgment', proofReference: 'Jugement JAF, TJ de Valville, RG 24/01234', proofDate: '2024-03-12' },
-    contacts: [contact('claire', 'Claire', 'Martin', { relation, holdsParentalAuthority: true })],
-  });
-const shared = () =>
-  minorFile({ contacts: [contact('julie', 'Julie', 'Martin', { holdsParentalAuthority: true }), contact('thomas', 'Thomas', 'Martin', { holdsParentalAuthority: true })] });
-/** Inès Moreau (the IME demo: a girl under tutelle, C. civ. 390, 408), her aunt her tuteur. */
-const ines = (wardOfState = false) =>
-  minorFile({
-    firstName: 'Inès',
-    lastName: 'Moreau',
-    parentalAuthority: 'tutelle',
-    minorDecision: { authority: 'Conseil de famille, tribunal judiciaire de Valville', reference: 'RG 24/00735', date: '2024-06-18', wardOfState },
-    contacts: [contact('catherine', 'Catherine', 'Moreau', { relation: 'tante', minorRole: 'tuteur' })],
-  });
+// The IME's establishment, with the documents handed over with the contract (testing/parties.builder.ts).
+const est = establishmentOf(ime, { withAnnexes: true });
 
 /** The demo projet and compte rendu (Les Tilleuls), for this minor; the compte rendu sent to the person and the team only (the parents and the outside doctor are Enzo Petit's). */
 function dataFor(kind: Kind): Record<string, unknown> {
@@ -129,10 +57,11 @@ const falcErrors = (kind: Kind, all: string[]) => {
 };
 
 describe('projet personnalisé 1.8.0, compte rendu de synthèse 1.7.0: a minor’s parties', () => {
-  it('are the versions new documents are made with, published and pinned', () => {
+  it('are published and pinned (projet 1.9.0 and compte rendu 1.8.0 follow them, naming the délégation’s form: delegation-forms-wording.spec.ts)', () => {
+    const latest: Record<Kind, string> = { 'projet-personnalise': '1.9.0', 'compte-rendu-synthese': '1.8.0' };
     for (const kind of KINDS) {
-      const t = loader.load(kind);
-      expect([kind, t.content.version, t.published?.sha256]).toEqual([kind, NEW[kind], t.sha256]);
+      const t = loader.load(kind, NEW[kind]);
+      expect([kind, loader.load(kind).content.version, t.published?.sha256]).toEqual([kind, latest[kind], t.sha256]);
     }
   });
 

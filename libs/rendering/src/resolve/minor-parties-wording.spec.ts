@@ -1,12 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { templateInputOf } from '@carepact/documents';
-import type { EstablishmentEntity } from '@carepact/identity';
-import type { ContactView, ResidentView } from '@carepact/residents';
+import type { ResidentView } from '@carepact/residents';
 import { lintFalcText, TemplateLoader } from '@carepact/templates';
-import type { ContentVariant, DocumentTree } from '../tree';
+import type { ContentVariant } from '../tree';
 import { type TemplateInput, templateInputFromFixture } from './fixture-input';
 import { resolve, validateTemplateInput } from './resolve';
+// The minors' files (sole: C. civ. 373-2-1; shared; Inès under tutelle, C. civ. 390, 408): testing/parties.builder.ts.
+import {
+  contactView as contact,
+  establishmentOf,
+  inesUnderTutelle as ines,
+  minorFile,
+  sharedParentsMinor as shared,
+  soleParentMinor as sole,
+  treeLines as lines,
+} from './testing/parties.builder';
 
 /**
  * Contrat de séjour 1.10.0, avenant 1.10.0 and DIPC 1.8.0, after the sector lawyer's review of
@@ -37,72 +46,10 @@ const NEW: Record<Act, string> = { 'contrat-sejour': '1.10.0', avenant: '1.10.0'
 // Large print is the standard text in a larger face (ContentVariant): its PDF is checked with pdftotext.
 const VARIANTS: ContentVariant[] = ['standard', 'falc'];
 
-const flat = (runs: { text: string }[]) => runs.map((r) => r.text).join('');
-function lines(tree: DocumentTree): string[] {
-  const out: string[] = [];
-  for (const b of tree.blocks) {
-    if (b.kind === 'heading' || b.kind === 'paragraph') out.push(flat(b.text));
-    if (b.kind === 'list') b.items.forEach((i) => out.push(flat(i)));
-    if (b.kind === 'table') out.push(b.caption, ...b.header, ...b.rows.flat().map(flat));
-    if (b.kind === 'signatures') out.push(b.heading, ...b.slots.map((s) => `${s.name} — ${s.capacity}`));
-  }
-  return out;
-}
 const text = (type: Act, version: string, input: TemplateInput, variant: ContentVariant) => lines(resolve(loader.load(type, version), input, variant));
 
-const est = {
-  name: 'IME Les Sources',
-  category: 'IME',
-  finess: ime.establishment.finess,
-  address: ime.establishment.address,
-  phone: ime.establishment.phone,
-  directorFirstName: ime.establishment.director.firstName,
-  directorLastName: ime.establishment.director.lastName,
-  directorEmail: ime.establishment.director.email,
-  annexes: ime.establishment.annexes,
-} as unknown as EstablishmentEntity;
-const contact = (id: string, firstName: string, lastName: string, over: Partial<ContactView> = {}): ContactView => ({
-  id,
-  firstName,
-  lastName,
-  relation: null,
-  organisationName: null,
-  email: null,
-  phone: null,
-  address: null,
-  holdsParentalAuthority: false,
-  ...over,
-});
-
-/** A minor's file at the IME, as the API reads it (ResidentView), for templateInputOf. */
-function minorFile(over: Partial<ResidentView>): ResidentView {
-  return {
-    id: 'r',
-    establishmentId: 'e',
-    firstName: 'Léa',
-    lastName: 'Martin',
-    birthName: null,
-    birthDate: '2014-04-02',
-    admissionDate: '2026-09-01',
-    stayType: 'permanent',
-    plannedEndDate: null,
-    departedOn: null,
-    room: 'C05',
-    preferences: { largePrint: false, easyToRead: true, language: 'fr' },
-    email: null,
-    phone: null,
-    minor: true,
-    parentalAuthority: 'shared',
-    soleAuthority: null,
-    minorDecision: null,
-    personneDeConfiance: null,
-    contacts: [],
-    protectionMeasures: [],
-    createdAt: '2026-09-01T00:00:00.000Z',
-    updatedAt: '2026-09-01T00:00:00.000Z',
-    ...over,
-  } as ResidentView;
-}
+// The IME's establishment, with the documents handed over with the contract (testing/parties.builder.ts).
+const est = establishmentOf(ime, { withAnnexes: true });
 
 /** The document data: Inès Moreau's contract (the IME demo), the demo's accompaniment avenant and DIPC, for a minor in an IME. */
 function dataFor(type: Act): Record<string, unknown> {
@@ -117,12 +64,6 @@ function dataFor(type: Act): Record<string, unknown> {
 const inputOf = (type: Act, file: ResidentView, data: Record<string, unknown> = dataFor(type)): TemplateInput =>
   templateInputOf(est, file, JSON.parse(JSON.stringify(data)) as Record<string, unknown>, ON, type) as unknown as TemplateInput;
 
-const claire = (relation: string | null) => contact('claire', 'Claire', 'Martin', { relation, holdsParentalAuthority: true });
-/** C. civ. 373-2-1: the JAF entrusted the exercise of parental authority to the mother alone. */
-const sole = (relation: string | null) =>
-  minorFile({ parentalAuthority: 'sole', soleAuthority: { ground: 'judgment', proofReference: 'Jugement JAF, TJ de Valville, RG 24/01234', proofDate: '2024-03-12' }, contacts: [claire(relation)] });
-const shared = () =>
-  minorFile({ contacts: [contact('julie', 'Julie', 'Martin', { holdsParentalAuthority: true }), contact('thomas', 'Thomas', 'Martin', { holdsParentalAuthority: true })] });
 
 const ase = contact('ase', 'Sophie', 'Garnier', { organisationName: 'ASE du Val', minorRole: 'service_gardien' });
 const PLACEMENT = { authority: 'Juge des enfants, tribunal judiciaire de Valville', reference: 'RG 26/00311', date: '2026-08-20' };
@@ -136,24 +77,15 @@ const placed = (authorised: boolean) =>
     contacts: [ase, contact('nora', 'Nora', 'Benali', { holdsParentalAuthority: true }), contact('karim', 'Karim', 'Benali', { holdsParentalAuthority: true })],
   });
 
-/** Inès Moreau (the IME demo: a girl under tutelle, C. civ. 390, 408), her aunt her tuteur. */
-const ines = (wardOfState = false) =>
-  minorFile({
-    firstName: 'Inès',
-    lastName: 'Moreau',
-    parentalAuthority: 'tutelle',
-    minorDecision: { authority: 'Conseil de famille, tribunal judiciaire de Valville', reference: 'RG 24/00735', date: '2024-06-18', wardOfState },
-    contacts: [contact('catherine', 'Catherine', 'Moreau', { relation: 'tante', minorRole: 'tuteur' })],
-  });
-
 const falcErrors = (type: Act, all: string[]) => {
   const terms = loader.load(type).content.glossary.map((g) => g.term);
   return all.flatMap((l) => lintFalcText(l, terms).filter((f) => f.severity === 'error').map((f) => `${f.rule}: ${f.excerpt}`));
 };
 
 describe('contrat de séjour 1.10.0, avenant 1.10.0, DIPC 1.8.0: a minor’s parties', () => {
-  it('are the versions new documents are made with', () => {
-    for (const type of ['contrat-sejour', 'avenant', 'dipc'] as const) expect([type, loader.load(type).content.version]).toEqual([type, NEW[type]]);
+  it('were the versions new documents are made with (contrat 1.11.0, avenant 1.11.0 and DIPC 1.9.0 follow them, naming the délégation’s form: delegation-forms-wording.spec.ts)', () => {
+    const latest: Record<Act, string> = { 'contrat-sejour': '1.11.0', avenant: '1.11.0', dipc: '1.9.0' };
+    for (const type of ['contrat-sejour', 'avenant', 'dipc'] as const) expect([type, loader.load(type).content.version, loader.load(type, NEW[type]).published?.sha256]).toEqual([type, latest[type], loader.load(type, NEW[type]).sha256]);
   });
 
   it('every input here is valid for the old and the new versions', () => {

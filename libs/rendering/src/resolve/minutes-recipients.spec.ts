@@ -4,6 +4,7 @@ import { formatFalcFinding, lintFalcText, lintTemplate, TemplateLoader, validate
 import type { DocumentTree } from '../tree';
 import { templateInputFromFixture, type TemplateInput } from './fixture-input';
 import { resolve, validateTemplateInput } from './resolve';
+import { blockText as text } from './testing/parties.builder';
 
 /**
  * Compte rendu de réunion de synthèse 1.4.0: who receives the minutes, and on what footing
@@ -40,18 +41,6 @@ const told = { informationCategories: true, professionalCategories: true, media:
 const refusals = (template: typeof minutes, i: TemplateInput) => validateTemplateInput(template, i).map((e) => `${e.field} ${e.code}`);
 const messageOf = (template: typeof minutes, i: TemplateInput, code: string) => validateTemplateInput(template, i).find((e) => e.code === code)?.message;
 const outsider = (extra: Editable = {}) => ({ name: 'Dr Anne Roux', function: 'orthophoniste', functionFalc: 'votre orthophoniste', organisation: 'cabinet libéral', circle: 'hors_equipe', ...extra });
-const text = (tree: DocumentTree) =>
-  tree.blocks
-    .flatMap((b) =>
-      b.kind === 'heading' || b.kind === 'paragraph'
-        ? [b.text.map((r) => r.text).join('')]
-        : b.kind === 'list'
-          ? b.items.map((i) => i.map((r) => r.text).join(''))
-          : b.kind === 'table'
-            ? [b.caption, ...b.rows.map((row) => row.map((c) => c.map((r) => r.text).join('')).join(' | '))]
-            : [],
-    )
-    .join('\n');
 
 describe('compte rendu 1.4.0: recipients and the sharing of information (CSP L.1110-4)', () => {
   it('is published, its checks well formed, and kept by the latest version; 1.3.0 keeps its pinned hash and its plain distribution list', () => {

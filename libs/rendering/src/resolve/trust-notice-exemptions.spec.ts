@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { lintFalcText, TemplateLoader } from '@carepact/templates';
-import type { ContentVariant, DocumentTree } from '../tree';
+import type { ContentVariant } from '../tree';
 import { type TemplateInput, templateInputFromFixture } from './fixture-input';
 import { resolve, validateTemplateInput } from './resolve';
+import { paragraphLines as lines } from './testing/parties.builder';
 
 /**
  * Contrat de séjour 1.6.0: CASF D.311-0-4 as written, not only its first paragraph.
@@ -25,7 +26,6 @@ const loader = new TemplateLoader();
 const VERSION = '1.6.0';
 const template = loader.load('contrat-sejour', VERSION);
 
-const lines = (tree: DocumentTree): string[] => tree.blocks.flatMap((b) => (b.kind === 'heading' || b.kind === 'paragraph' ? [b.text.map((r) => r.text).join('')] : []));
 /** The lines of the « Personne de confiance » section. */
 const section = (input: TemplateInput, variant: ContentVariant): string[] => {
   const all = lines(resolve(template, input, variant));

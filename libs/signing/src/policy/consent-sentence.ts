@@ -1,4 +1,4 @@
-import { ofName } from '@carepact/common';
+import { agreeWithCivility, ofName } from '@carepact/common';
 import type { MeasureReference, SignerRole } from './policy.types';
 
 /**
@@ -53,6 +53,28 @@ const MY_ASSISTANT: Readonly<Record<string, string>> = {
   sauvegarde_justice: 'du mandataire spécial',
   mandat_protection_future: 'du mandataire de protection future',
 };
+
+/**
+ * The title as the capacity agreed it with the signer's civility (signature-policy titleOf: « en
+ * qualité de tutrice, … »): its feminine when the capacity says so, else the masculine generic.
+ */
+function agreedAs(title: string, capacity: string): string {
+  const feminine = agreeWithCivility(title, 'madame');
+  // The capacity's title, before its first comma: « tutrice », « tutrice chargée de… », « subrogée tutrice ».
+  const head = /^en qualité de ([^,]+)/.exec(capacity)?.[1] ?? '';
+  return feminine !== title && head.split(' ').includes(feminine) ? feminine : title;
+}
+
+/**
+ * The mission of a holder of a divided measure (C. civ. 447 al. 3: the judge divides it between the
+ * holder in charge of the person and the one in charge of the property; al. 4: each acts within his
+ * own) as the policy's capacity words it after the title — « chargé de la gestion des biens »,
+ * « chargée de la protection de la personne » —; null for an undivided measure.
+ */
+function missionOf(title: string, capacity: string): string | null {
+  const lead = `en qualité de ${title} `;
+  return capacity.startsWith(lead) ? (/^(chargée? de [^,:]+)/.exec(capacity.slice(lead.length))?.[1]?.trim() ?? null) : null;
+}
 
 /** The holder's title as the capacity writes it (signature-policy MEASURE_RULES.holderTitle). */
 const HOLDER_TITLE: Readonly<Record<string, string>> = {
@@ -112,10 +134,15 @@ export function capacityWords(signer: ConsentSigner, residentName: string, perso
     }
     default: {
       // C. civ. 408: the tuteur of a minor (no adult measure behind him) represents the child; CASF L.224-1 for a pupille de l'État.
-      if (signer.role === 'tuteur' && !m) return `en qualité de tuteur : ${w.represent} ${residentName}${signer.capacity.includes('pupille de l’État') ? ', pupille de l’État' : ''}`;
-      const title = (m && HOLDER_TITLE[m.type]) ?? signer.capacity.replace(/^en qualité de ([^,]+),.*$/, '$1');
+      if (signer.role === 'tuteur' && !m)
+        return `en qualité de ${agreedAs('tuteur', signer.capacity)} : ${w.represent} ${residentName}${signer.capacity.includes('pupille de l’État') ? ', pupille de l’État' : ''}`;
+      const title = m && HOLDER_TITLE[m.type] ? agreedAs(HOLDER_TITLE[m.type], signer.capacity) : signer.capacity.replace(/^en qualité de ([^,]+),.*$/, '$1');
+      // C. civ. 447 al. 3–4: a divided measure's holder acts within his own mission, which the capacity names.
+      const mission = missionOf(title, signer.capacity);
       // C. civ. 472: a curatelle renforcée's curateur signs the accommodation agreement alone with the judge's authorisation.
-      if (signer.capacity.includes('autorisation du juge')) return `en qualité de ${title}, avec l’autorisation du juge, pour ${residentName}`;
+      if (signer.capacity.includes('autorisation du juge')) return `en qualité de ${title}${mission ? ` ${mission}` : ''}, avec l’autorisation du juge, pour ${residentName}`;
+      // « en qualité de tuteur chargé de la gestion des biens de Germaine Faure »: the mission is what he holds of her.
+      if (mission) return `en qualité de ${title} ${mission} ${ofName(residentName)}${m?.mode === 'assistance' ? `, ${person === 'first' ? 'que j’assiste' : 'que vous assistez'}` : ''}`;
       if (m?.mode === 'assistance') return `en qualité de ${title} : ${w.assist} ${residentName}`;
       return `en qualité de ${title} : ${w.represent} ${residentName}`;
     }

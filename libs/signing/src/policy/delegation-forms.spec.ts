@@ -1,3 +1,5 @@
+import { templateInputOf } from '@carepact/documents';
+import type { EstablishmentEntity } from '@carepact/identity';
 import type { ResidentView } from '@carepact/residents';
 import { decideSigners } from './signature-policy';
 import { SignaturePolicyError } from './signature-policy.errors';
@@ -48,8 +50,10 @@ describe('partial delegation (C. civ. 377, 377-1 al. 1)', () => {
     const r = enzo({ minorDecision: partial(false), contacts: [delegataire, mother, father] });
     const d = decide(r);
     expect(shape(d)).toEqual(['parent:julie:1', 'parent:thomas:1', 'director:2']);
-    expect(d.signers[0].legalBasis).toContain('C. civ. 371-1, 377, 377-1 al. 1 (exercice non délégué)');
-    expect(d.explanation).toContain('ne portant pas sur l’accueil et l’accompagnement dans l’établissement : les parents en ont gardé l’exercice et signent ; le délégataire ne signe pas');
+    expect(d.signers[0].legalBasis).toContain('C. civ. 371-1, 372, 377, 377-1 al. 1 (exercice non délégué)');
+    expect(d.explanation).toContain(
+      'ne portant pas sur l’accueil et l’accompagnement dans l’établissement : les parents en ont gardé l’exercice en commun et signent tous deux (C. civ. 372) ; le délégataire ne signe pas',
+    );
     const e = refusal(() => decide(r, 'contrat-sejour', { proposedContactIds: ['helene'] }));
     expect(e.code).toBe('SIGNER_WITHOUT_STANDING');
     expect(e.message).toContain('ne porte pas sur l’accueil et l’accompagnement dans l’établissement');
@@ -68,6 +72,48 @@ describe('partial delegation (C. civ. 377, 377-1 al. 1)', () => {
     expect(unknown.message).toContain('C. civ. 377, 377-1 al. 1');
     expect(refusal(() => decide(enzo({ minorDecision: partial(false), contacts: [delegataire] }))).code).toBe('PARENT_MISSING');
     expect(refusal(() => decide(enzo({ minorDecision: partial(true), contacts: [mother] }))).code).toBe('MINOR_REPRESENTATIVE_MISSING');
+  });
+});
+
+/**
+ * A partial délégation not covering the stay, one parent on file (C. civ. 372, 377 al. 1, 377-1 al. 1):
+ * the parents keep the rest as they held it — jointly, unless the file proves sole exercise. The
+ * policy let the one parent on file sign alone (« le parent titulaire en a gardé l’exercice et signe »),
+ * and the template input called it `sole` (« exercée par un seul parent »), with no proof.
+ */
+describe('partial delegation not covering the stay, one parent on file (C. civ. 372, 377, 377-1 al. 1)', () => {
+  const proof = { ground: 'judgment' as const, proofReference: 'Jugement JAF, RG 24/01234', proofDate: '2024-03-12' };
+
+  it('without the proof of sole exercise: refused (PARENT_MISSING), naming the other parent or the proof to record', () => {
+    const e = refusal(() => decide(enzo({ minorDecision: partial(false), contacts: [delegataire, mother] })));
+    expect(e.code).toBe('PARENT_MISSING');
+    expect(e.message).toContain('en commun comme sans délégation (C. civ. 372, 377, 377-1 al. 1)');
+    expect(e.message).toContain('ajoutez l’autre parent, ou, si ce parent exerce seul l’autorité parentale, enregistrez le motif de l’exercice exclusif et la pièce qui l’établit');
+    expect(e.details).toEqual([expect.objectContaining({ field: 'resident.contacts', code: 'PARENT_MISSING' })]);
+  });
+
+  it('with the proof: that parent signs alone, as under sole exercise, and the explanation cites the ground and the proof', () => {
+    const d = decide(enzo({ minorDecision: partial(false), soleAuthority: proof, contacts: [delegataire, mother] }));
+    expect(shape(d)).toEqual(['parent:julie:1', 'director:2']);
+    expect(d.signers[0].capacity).toBe('en qualité de parent exerçant l’autorité parentale exclusive d’Enzo Petit');
+    expect(d.signers[0].legalBasis).toContain('C. civ. 377, 377-1 al. 1 (exercice non délégué) ; C. civ. 373-2-1 (décision du juge confiant l’exercice à ce seul parent ; pièce : Jugement JAF, RG 24/01234 du 12 mars 2024)');
+    expect(d.explanation).toContain('les parents en ont gardé l’exercice, que ce parent exerce seul (décision du juge confiant l’exercice à ce seul parent, C. civ. 373-2-1');
+    // C. civ. 373-2-1 al. 5: the other parent is informed, he does not sign.
+    expect(d.explanation).toContain('doit être informé des choix importants relatifs à sa vie (C. civ. 373-2-1 al. 5). Informez-le de l’admission et du document, sans lui demander de signer.');
+  });
+
+  it('the template input agrees: joint exercise without the proof (never « exercée par un seul parent »), sole with it', () => {
+    const est = { name: 'IME Les Tilleuls', directorFirstName: 'Claire', directorLastName: 'Morel', directorEmail: 'direction@les-tilleuls.example' } as unknown as EstablishmentEntity;
+    const minorOf = (r: ResidentView) => (templateInputOf(est, r, {}, ON, 'contrat-sejour') as { resident: { minor: { parentalAuthority: string } | null; minorRepresentation: unknown } }).resident;
+    const without = minorOf(enzo({ minorDecision: partial(false), contacts: [delegataire, mother] }));
+    expect(without.minor?.parentalAuthority).toBe('shared');
+    expect(without.minorRepresentation).toBeNull();
+    expect(minorOf(enzo({ minorDecision: partial(false), soleAuthority: proof, contacts: [delegataire, mother] })).minor?.parentalAuthority).toBe('sole');
+    expect(minorOf(enzo({ minorDecision: partial(false), contacts: [delegataire, mother, father] })).minor?.parentalAuthority).toBe('shared');
+  });
+
+  it('a proof of sole exercise with two parents on file is a file to correct (PARENTAL_AUTHORITY_UNKNOWN)', () => {
+    expect(refusal(() => decide(enzo({ minorDecision: partial(false), soleAuthority: proof, contacts: [delegataire, mother, father] }))).code).toBe('PARENTAL_AUTHORITY_UNKNOWN');
   });
 });
 

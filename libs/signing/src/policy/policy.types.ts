@@ -103,6 +103,12 @@ export interface PolicyDecision {
   explanation: string;
   /** The judge's authorisation the decision relies on to have the person sign alone (C. civ. 469 al. 3; 494-10), when it does. */
   soleSignatureAuthorisation?: SoleSignatureAuthorisation;
+  /**
+   * A minor's parent signs alone and the other parent, who does not exercise parental authority, is
+   * to be informed of the document (C. civ. 373-2-1 al. 5; @carepact/residents otherParentReminder):
+   * the reminder the document page shows beside « Qui signera et pourquoi ». Absent otherwise.
+   */
+  otherParentReminder?: string;
 }
 
 /**

@@ -6,17 +6,19 @@
  *
  * The law lives in three tables below (documents, measures, acts); the functions only walk them.
  */
-import { DOCUMENT_SUBTYPE_LABELS, DOCUMENT_TYPE_LABELS, MEASURE_TYPE_LABELS, formatDateFr, isPlausibleEmail, ofName } from '@carepact/common';
+import { DOCUMENT_SUBTYPE_LABELS, DOCUMENT_TYPE_LABELS, MEASURE_TYPE_LABELS, agreeWithCivility, documentSubtypeOf, documentTypeLabel, formatDateFr, isPlausibleEmail, ofName } from '@carepact/common';
 import type { FieldError } from '@carepact/common';
 import {
   HOLDER_ROLE_OF,
   MINOR_ROLE_LABELS,
   actDomains,
+  delegationLeavesStayToParents,
   holderMission,
   holderMissionTitle,
   holdersForAct,
   isDividedMeasure,
   resolveHolderConflict,
+  otherParentReminder,
   SOLE_AUTHORITY_GROUND_INFO,
   applicableMeasure,
   isMinor,
@@ -28,6 +30,7 @@ import {
   type MeasureView,
   type MinorDecision,
   type ResidentView,
+  type SoleAuthorityGround,
 } from '@carepact/residents';
 import type {
   MeasureReference,
@@ -95,6 +98,11 @@ export interface DocumentRule {
   minorJoint: string;
   /** The article behind a minor's representatives' side when `basis` cites the rules for protected adults (C. civ. 457-1, 459). */
   minorBasis?: string;
+  /**
+   * A tariff avenant (purpose `tarifs`): it changes the price (CASF L.342-3, L.314-1), not where she
+   * lives — the explanation says nothing of the residence choice (C. civ. 459-2), and names it « l’avenant tarifaire ».
+   */
+  tariff?: boolean;
 }
 
 export const DOCUMENT_RULES: Readonly<Record<PolicyDocumentType, DocumentRule>> = {
@@ -241,8 +249,15 @@ export const LIBERTY_ANNEX_PURPOSE = 'liberte-aller-venir';
  */
 export function documentRuleFor(documentType: PolicyDocumentType, appliesTo?: PolicyInput['appliesTo'], purpose?: string | null): DocumentRule {
   if (documentType === 'avenant' && purpose === LIBERTY_ANNEX_PURPOSE) return LIBERTY_ANNEX_RULE;
-  return documentType === 'avenant' && appliesTo === 'dipc' ? AVENANT_TO_DIPC_RULE : DOCUMENT_RULES[documentType];
+  const rule = documentType === 'avenant' && appliesTo === 'dipc' ? AVENANT_TO_DIPC_RULE : DOCUMENT_RULES[documentType];
+  // The tariff avenant: the same signers as the avenant it is (CASF L.311-4, D.311 VII), its own name (@carepact/common documentTypeLabel).
+  if (documentType === 'avenant' && purpose === TARIFF_PURPOSE)
+    return { ...rule, tariff: true, label: documentTypeLabel('avenant', documentSubtypeOf('avenant', { purpose, appliesTo }))!.the };
+  return rule;
 }
+
+/** The avenant purpose of a tariff avenant (avenant 1.3.0 on, `document.purpose`; @carepact/common documentSubtypeOf). */
+const TARIFF_PURPOSE = 'tarifs';
 
 /**
  * Act codes a limited measure's `acts` (or a sauvegarde's mission) may list, and which documents each
@@ -366,6 +381,8 @@ interface Plan {
   sentences: string[];
   /** The judge's authorisation the person signs alone on (C. civ. 469 al. 3; 494-10), when the plan relies on it. */
   soleSignature?: SoleSignatureAuthorisation;
+  /** C. civ. 373-2-1 al. 5: the other parent is to be informed (otherParentInformed). */
+  otherParentReminder?: string;
 }
 
 /**
@@ -415,6 +432,7 @@ export function decideSigners(input: PolicyInput): PolicyDecision {
     sameVersionRequired: true,
     explanation: sentences.join(' '),
     ...(plan.soleSignature ? { soleSignatureAuthorisation: plan.soleSignature } : {}),
+    ...(plan.otherParentReminder ? { otherParentReminder: plan.otherParentReminder } : {}),
   };
 }
 
@@ -630,8 +648,9 @@ function planForMeasureWith(input: PolicyInput, rule: DocumentRule, m: MeasureVi
   const ref = measureReference(m, mode);
   const name = fullName(r);
   let holders = m.holders.filter((h) => h.role === HOLDER_ROLE_OF[m.type]);
-  // A holder's capacity names his mission when the judge divided the measure (C. civ. 447 al. 3).
-  const titleOf = (h: MeasureView['holders'][number]) => titles?.get(h.contactId) ?? holderMissionTitle(mr.holderTitle, m, h);
+  // A holder's capacity names his mission when the judge divided the measure (C. civ. 447 al. 3),
+  // agreed with the holder's civility (« tutrice », « subrogée curatrice »; none recorded: the masculine generic).
+  const titleOf = (h: MeasureView['holders'][number]) => agreeWithCivility(titles?.get(h.contactId) ?? holderMissionTitle(mr.holderTitle, m, h), h.civility);
   const judgment = `jugement ${m.judgmentReference} du ${frDate(m.judgmentDate)}${m.endDate ? `, jusqu’au ${frDate(m.endDate)}` : ''}`;
 
   if (m.type === 'sauvegarde_justice') {
@@ -680,8 +699,18 @@ function planForMeasureWith(input: PolicyInput, rule: DocumentRule, m: MeasureVi
     const orphan = domains.filter((d) => !holders.some((h) => holderMission(m, h).includes(d)));
     if (orphan.length) throw missionHolderMissing(m, mr, orphan);
     const what = (d: MeasureScope) => (d === 'personne' ? 'sa personne' : 'ses biens');
-    const the = (h: MeasureView['holders'][number]) => `${titleOf(h).startsWith('personne') ? 'la' : 'le'} ${titleOf(h)}`;
-    const signs = holders.length > 1 ? 'signent, chacun pour sa mission' : 'signe';
+    const the = (h: MeasureView['holders'][number]) => `${titleOf(h).startsWith('personne') || h.civility === 'madame' ? 'la' : 'le'} ${titleOf(h)}`;
+    // The person's side of a DIPC (and of an avenant to it) is an optional countersignature (CASF D.311
+    // II « Il peut être contresigné »), that of the minutes an optional acknowledgement: no holder « signe » them.
+    const many = holders.length > 1;
+    const signs =
+      rule.personSide === 'required'
+        ? many
+          ? 'signent, chacun pour sa mission'
+          : 'signe'
+        : rule.accommodationAgreement
+          ? `${many ? 'peuvent le contresigner, chacun pour sa mission ; leur contresignature n’est pas requise' : 'peut le contresigner ; sa contresignature n’est pas requise'} (CASF D.311 II)`
+          : `${many ? 'peuvent en prendre connaissance par une signature simple, chacun pour sa mission' : 'peut en prendre connaissance par une signature simple'}, qui n’est pas requise`;
     const others = m.holders.filter((h) => h.role === HOLDER_ROLE_OF[m.type] && !holders.includes(h));
     dividedSentence =
       `Mesure divisée par le juge (C. civ. 447 al. 3) : ${rule.label} concerne ${domains.map(what).join(' et ')} ; ` +
@@ -756,7 +785,7 @@ function planForMeasureWith(input: PolicyInput, rule: DocumentRule, m: MeasureVi
       // C. civ. 472 al. 3 authorises it « sans préjudice des dispositions de l'article 459-2 »: where
       // she lives is still the person's choice, and a disagreement is the judge's to settle. A
       // recorded disagreement without that decision stops the sending, as under representation.
-      if (input.residence && !input.residence.agrees && !input.residence.judgeDecision) throw residenceNeedsJudge(m);
+      if (!rule.tariff && input.residence && !input.residence.agrees && !input.residence.judgeDecision) throw residenceNeedsJudge(m);
       const principals = holders.map((h) => ({
         key: `${mr.signerRole}:${h.contactId}`,
         role: mr.signerRole,
@@ -769,11 +798,11 @@ function planForMeasureWith(input: PolicyInput, rule: DocumentRule, m: MeasureVi
         principals,
         // The person still takes part (participation compulsory, L.311-4; informed, C. civ. 457-1):
         // their view is captured, and never blocks.
-        views: [residentView(r, 'curatelle_renforcee_autorisation_juge', principals, 'C. civ. 457-1, 459-2, 472 ; CASF L.311-4')],
+        views: [residentView(r, 'curatelle_renforcee_autorisation_juge', principals, rule.tariff ? 'C. civ. 457-1, 472 ; CASF L.311-4' : 'C. civ. 457-1, 459-2, 472 ; CASF L.311-4')],
         principalsOptional: false,
         sentences: [
-          `Curatelle renforcée (${judgment}) avec autorisation du juge (${m.authorisationReference}) : le curateur signe seul ${rule.label} ; l’avis de la personne est recueilli (C. civ. 472, 457-1). ` +
-            'Le choix du lieu de résidence reste le sien : si elle n’est pas d’accord pour vivre dans l’établissement, le juge statue avant la signature (C. civ. 459-2).',
+          `Curatelle renforcée (${judgment}) avec autorisation du juge (${m.authorisationReference}) : le curateur signe seul ${rule.label} ; l’avis de la personne est recueilli (C. civ. 472, 457-1).` +
+            (rule.tariff ? '' : ' Le choix du lieu de résidence reste le sien : si elle n’est pas d’accord pour vivre dans l’établissement, le juge statue avant la signature (C. civ. 459-2).'),
           ...(dividedSentence ? [dividedSentence] : []),
         ],
       };
@@ -797,7 +826,8 @@ function planForMeasureWith(input: PolicyInput, rule: DocumentRule, m: MeasureVi
   // agreement is recorded in the document, and a disagreement is settled by the judge or the family
   // council (459-2 al. 2) — without that decision the document does not go to signature.
   const principals = holderPrincipals('qui représente');
-  const residenceAct = rule.accommodationAgreement && m.scope.includes('personne');
+  // A tariff avenant changes the price only (CASF L.342-3, L.314-1): it decides nothing about where she lives.
+  const residenceAct = rule.accommodationAgreement && !rule.tariff && m.scope.includes('personne');
   // Wording only: on a DIPC the representative « peut » countersign (CASF D.311 II).
   const verb = rule.personSide === 'optional' ? 'peut contresigner, sans obligation,' : 'signe';
   const who = holders.length > 1 ? `chaque titulaire de la mesure ${verb}` : `${mr.holderNoun} ${verb}`;
@@ -811,7 +841,14 @@ function planForMeasureWith(input: PolicyInput, rule: DocumentRule, m: MeasureVi
         : ` La personne n’est pas d’accord pour vivre dans l’établissement : le juge a statué (décision ${input.residence.judgeDecision!.reference} du ${frDate(input.residence.judgeDecision!.date)}), le document la cite (C. civ. 459-2).`;
   return {
     principals,
-    views: [residentView(r, m.type === 'tutelle' ? 'tutelle' : 'representation', principals, residenceAct ? 'C. civ. 457-1, 459-2 ; CASF L.311-4' : rule === LIBERTY_ANNEX_RULE ? 'C. civ. 457-1, 459 al. 2 ; CASF L.311-4-1 I' : 'C. civ. 457-1 ; CASF L.311-3')],
+    views: [
+      residentView(
+        r,
+        m.type === 'tutelle' ? 'tutelle' : 'representation',
+        principals,
+        residenceAct ? 'C. civ. 457-1, 459-2 ; CASF L.311-4' : rule.tariff ? 'C. civ. 457-1 ; CASF L.311-4' : rule === LIBERTY_ANNEX_RULE ? 'C. civ. 457-1, 459 al. 2 ; CASF L.311-4-1 I' : 'C. civ. 457-1 ; CASF L.311-3',
+      ),
+    ],
     principalsOptional: false,
     sentences: [
       `${capitalise(mr.label)} (${judgment}) : mesure de représentation, ${who} pour la personne ; la personne est informée et participe, son avis est recueilli (C. civ. 457-1).${residenceSentence}${
@@ -865,18 +902,24 @@ function patrimonialRepresentation(
   holders: MeasureView['holders'],
   judgment: string,
 ): Plan {
-  if (input.residence && !input.residence.agrees && !input.residence.judgeDecision) throw residenceNeedsJudge(m);
+  if (!rule.tariff && input.residence && !input.residence.agrees && !input.residence.judgeDecision) throw residenceNeedsJudge(m);
   const r = input.resident;
   const name = fullName(r);
   const sauvegarde = m.type === 'sauvegarde_justice';
-  const own = sauvegarde ? 'C. civ. 435 al. 1, 459-2 al. 1' : 'C. civ. 459 al. 1, 459-2 al. 1';
+  // A tariff avenant decides nothing about where she lives: she signs it as the contract's party, concluded in the same conditions (CASF L.311-4, D.311 VII).
+  const own = rule.tariff ? (sauvegarde ? 'C. civ. 435 al. 1' : 'C. civ. 459 al. 1') : sauvegarde ? 'C. civ. 435 al. 1, 459-2 al. 1' : 'C. civ. 459 al. 1, 459-2 al. 1';
   const principals: Principal[] = [
-    residentPrincipal(r, 'en son nom propre, pour le choix de son lieu de résidence', null, `${own} (${mr.label}, représentation limitée ${sauvegarde ? 'à la mission' : 'aux biens'}) ; ${rule.basis}`),
+    residentPrincipal(
+      r,
+      rule.tariff ? 'en son nom propre' : 'en son nom propre, pour le choix de son lieu de résidence',
+      null,
+      `${own} (${mr.label}, représentation limitée ${sauvegarde ? 'à la mission' : 'aux biens'}) ; ${rule.basis}`,
+    ),
     ...holders.map((h) => ({
       key: `${mr.signerRole}:${h.contactId}`,
       role: mr.signerRole,
       person: contactPerson(h, h.contactId),
-      capacity: `en qualité de ${mr.holderTitle}, qui représente ${name}`,
+      capacity: `en qualité de ${agreeWithCivility(mr.holderTitle, h.civility)}, qui représente ${name}`,
       measure: ref,
       legalBasis: `${mr.article}${sauvegarde ? ' (mission : actes déterminés de gestion du patrimoine)' : ' (représentation relative aux biens, C. civ. 425 al. 2)'} ; ${rule.basis}`,
     })),
@@ -884,6 +927,16 @@ function patrimonialRepresentation(
   const reach = sauvegarde
     ? `la personne conserve l’exercice de ses droits (C. civ. 435) ; la mission du ${mr.holderTitle} couvre ${rule.label}, qui engage ses biens (C. civ. 437 al. 2)`
     : `mesure de représentation relative aux biens seulement (C. civ. 425 al. 2) ; ${rule.label} engage ses biens`;
+  if (rule.tariff)
+    return {
+      principals,
+      views: [],
+      principalsOptional: false,
+      sentences: [
+        `${capitalise(mr.label)} (${judgment}) : ${reach}, ${mr.holderNoun} ${rule.personSide === 'optional' ? 'peut contresigner' : 'signe'} pour la représenter ; ` +
+          `elle ${rule.personSide === 'optional' ? 'peut contresigner' : 'signe'} aussi, ${rule.label} se concluant dans les mêmes conditions que le document qu’il modifie (CASF L.311-4, D.311 VII)${rule.personSide === 'optional' ? ' ; ni l’un ni l’autre n’y est obligé (CASF D.311 II)' : ''}.`,
+      ],
+    };
   return {
     principals,
     views: [],
@@ -960,7 +1013,10 @@ function planForMinor(input: PolicyInput, rule: DocumentRule): Plan {
         principals,
         views: [minorView(principals)],
         principalsOptional: false,
-        sentences: [`Mineur, autorité parentale exercée par un seul parent (${ground.label}, ${ground.basis}${piece}) : ce parent signe seul ; l’avis du mineur est recueilli (C. civ. 371-1).`],
+        sentences: [
+          `Mineur, autorité parentale exercée par un seul parent (${ground.label}, ${ground.basis}${piece}) : ce parent signe seul ; l’avis du mineur est recueilli (C. civ. 371-1).${otherParentInformed(proof.ground, rule)}`,
+        ],
+        ...(otherParentInformed(proof.ground, rule) ? { otherParentReminder: otherParentInformed(proof.ground, rule).trim() } : {}),
       };
     }
     case 'tutelle': {
@@ -977,8 +1033,9 @@ function planForMinor(input: PolicyInput, rule: DocumentRule): Plan {
       if (!d) throw minorDecisionMissing('Indiquez au dossier la décision qui organise la tutelle : délibération du conseil de famille ou jugement désignant le tuteur (C. civ. 390, 404, 411), ou arrêté d’admission du pupille de l’État (CASF L.224-8).');
       const basis = ward ? 'C. civ. 390, 408 ; CASF L.224-1 (pupille de l’État)' : 'C. civ. 390, 408';
       const principals = tuteurs.map((t) =>
-        // C. civ. 408: the tuteur represents the minor, i.e. acts in the minor's name; the file holds no gender, so no word agrees with it (« qui le représente » was wrong for a girl).
-        minorRepresentativePrincipal('tuteur', t, `en qualité de tuteur, au nom ${ofName(name)}${ward ? ', pupille de l’État' : ''}`, `${basis} (${decisionWords(d)}) ; ${minorBasis(rule)}`),
+        // C. civ. 408: the tuteur represents the minor, i.e. acts in the minor's name; the file holds no gender of the minor, so no word agrees with it (« qui le représente » was wrong for a girl).
+        // The tuteur's own title agrees with the tuteur's civility (« tutrice »; none recorded: « tuteur »).
+        minorRepresentativePrincipal('tuteur', t, `en qualité de ${agreeWithCivility('tuteur', t.civility)}, au nom ${ofName(name)}${ward ? ', pupille de l’État' : ''}`, `${basis} (${decisionWords(d)}) ; ${minorBasis(rule)}`),
       );
       return {
         principals,
@@ -997,7 +1054,8 @@ function planForMinor(input: PolicyInput, rule: DocumentRule): Plan {
       // - partial: only what the judgment names is transferred, the parents keep the rest: for a
       //   document of the stay, the délégataire signs alone if the judgment delegates the child's
       //   admission and accompaniment in the establishment (`delegationCoversStay`), else the
-      //   parents alone — the délégataire has no power for it;
+      //   parents as without the délégation (jointly, or one alone on the proof of sole exercise) —
+      //   the délégataire has no power for it;
       // - shared (377-1 al. 2): « les père et mère, ou l'un d'eux, partageront tout ou partie de
       //   l'exercice de l'autorité parentale avec le tiers délégataire », and the presumption of
       //   372-2 (usual acts only) applies between them: for an act that is not usual they act
@@ -1013,10 +1071,26 @@ function planForMinor(input: PolicyInput, rule: DocumentRule): Plan {
           'La délégation de l’autorité parentale est partielle : les parents gardent ce qui n’est pas délégué (C. civ. 377, 377-1 al. 1). Indiquez au dossier si le jugement délègue l’accueil et l’accompagnement de l’enfant dans l’établissement : le délégataire signe alors seul, sinon ce sont les parents.',
           [{ field: 'resident.minorDecision.delegationCoversStay', code: 'DELEGATION_SCOPE_MISSING', message: 'Indiquez si la délégation partielle porte sur l’accueil et l’accompagnement dans l’établissement.' }],
         );
-      const parentsSignAlone = extent === 'partial' && d.delegationCoversStay === false;
+      // C. civ. 377 al. 1, 377-1 al. 1: the rule the template input reads too (@carepact/residents).
+      const parentsSignAlone = delegationLeavesStayToParents(r);
       if (!parentsSignAlone && delegataires.length === 0)
         throw minorRepresentativeMissing('delegataire', 'Le délégataire de l’autorité parentale ne figure pas au dossier (aucun contact n’a le rôle « délégataire ») : ajoutez-le avant l’envoi (C. civ. 377).');
       const withParents = extent === 'shared' || parentsSignAlone;
+      // C. civ. 372 al. 1, 377 al. 1, 377-1 al. 1: what a partial délégation does not transfer, the
+      // parents keep as they held it — jointly, unless one of them exercises it alone on a ground the
+      // law gives (372 al. 2, 373, 373-1, 373-2-1) and the file holds its proof. One parent on file is
+      // no proof that the other does not exercise it: as without a délégation, both sign, or the one
+      // with the recorded proof of sole exercise.
+      const soleProof = parentsSignAlone ? (r.soleAuthority ?? null) : null;
+      if (parentsSignAlone && parents.length === 1 && !soleProof)
+        throw new SignaturePolicyError(
+          'PARENT_MISSING',
+          'La délégation de l’autorité parentale est partielle et ne porte pas sur l’accueil et l’accompagnement dans l’établissement : les parents en ont gardé l’exercice, en commun comme sans délégation (C. civ. 372, 377, 377-1 al. 1), et les deux signent. ' +
+            'Le dossier ne compte qu’un parent titulaire : ajoutez l’autre parent, ou, si ce parent exerce seul l’autorité parentale, enregistrez le motif de l’exercice exclusif et la pièce qui l’établit (jugement, acte de décès, acte de naissance…) (C. civ. 372 al. 2, 373, 373-1, 373-2-1).',
+          [{ field: 'resident.contacts', code: 'PARENT_MISSING', message: 'Deux parents titulaires de l’autorité parentale sont attendus, ou la preuve de l’exercice exclusif (délégation partielle ne portant pas sur l’accueil).' }],
+        );
+      if (soleProof && parents.length > 1)
+        throw authorityUnknown('Le dossier enregistre l’exercice exclusif de l’autorité parentale par un seul parent mais mentionne plusieurs titulaires : corrigez-le.');
       if (withParents && parents.length === 0)
         throw new SignaturePolicyError(
           'PARENT_MISSING',
@@ -1048,7 +1122,21 @@ function planForMinor(input: PolicyInput, rule: DocumentRule): Plan {
               ),
             )
           : []),
-        ...(withParents ? parents.map((p) => parentPrincipal(p, `en qualité de parent titulaire de l’autorité parentale ${ofName(name)}`, `C. civ. 371-1, ${extent === 'shared' ? '377-1 al. 2' : '377, 377-1 al. 1 (exercice non délégué)'} ; ${minorBasis(rule)}`)) : []),
+        ...(withParents
+          ? parents.map((p) =>
+              soleProof
+                ? parentPrincipal(
+                    p,
+                    `en qualité de parent exerçant l’autorité parentale exclusive ${ofName(name)}`,
+                    `C. civ. 377, 377-1 al. 1 (exercice non délégué) ; ${SOLE_AUTHORITY_GROUND_INFO[soleProof.ground].basis} (${SOLE_AUTHORITY_GROUND_INFO[soleProof.ground].label} ; pièce : ${soleProof.proofReference} du ${frDate(soleProof.proofDate)}) ; ${minorBasis(rule)}`,
+                  )
+                : parentPrincipal(
+                    p,
+                    `en qualité de parent titulaire de l’autorité parentale ${ofName(name)}`,
+                    `C. civ. 371-1, ${extent === 'shared' ? '377-1 al. 2' : '372, 377, 377-1 al. 1 (exercice non délégué)'} ; ${minorBasis(rule)}`,
+                  ),
+            )
+          : []),
       ];
       const view = ' ; l’avis du mineur est recueilli (C. civ. 371-1 al. 4).';
       return {
@@ -1061,9 +1149,14 @@ function planForMinor(input: PolicyInput, rule: DocumentRule): Plan {
             : extent === 'partial'
               ? d.delegationCoversStay
                 ? `Mineur, délégation partielle de l’autorité parentale (${decisionWords(d)}) portant sur l’accueil et l’accompagnement dans l’établissement : pour ce document le délégataire exerce l’autorité parentale déléguée et signe seul ; les parents ne signent pas (C. civ. 377, 377-1 al. 1)${view}`
-                : `Mineur, délégation partielle de l’autorité parentale (${decisionWords(d)}) ne portant pas sur l’accueil et l’accompagnement dans l’établissement : ${parents.length > 1 ? 'les parents en ont gardé l’exercice et signent' : 'le parent titulaire en a gardé l’exercice et signe'} ; le délégataire ne signe pas (C. civ. 377, 377-1 al. 1)${view}`
+                : `Mineur, délégation partielle de l’autorité parentale (${decisionWords(d)}) ne portant pas sur l’accueil et l’accompagnement dans l’établissement : ${
+                    soleProof
+                      ? `les parents en ont gardé l’exercice, que ce parent exerce seul (${SOLE_AUTHORITY_GROUND_INFO[soleProof.ground].label}, ${SOLE_AUTHORITY_GROUND_INFO[soleProof.ground].basis} ; pièce : ${soleProof.proofReference} du ${frDate(soleProof.proofDate)}) : il signe seul`
+                      : 'les parents en ont gardé l’exercice en commun et signent tous deux (C. civ. 372)'
+                  } ; le délégataire ne signe pas (C. civ. 377, 377-1 al. 1)${view}${soleProof ? otherParentInformed(soleProof.ground, rule) : ''}`
               : `Mineur, délégation totale de l’autorité parentale (${decisionWords(d)}) : le délégataire exerce l’autorité parentale déléguée et signe seul ; les parents ne signent pas (C. civ. 377, 377-1 al. 1)${view}`,
         ],
+        ...(soleProof && otherParentInformed(soleProof.ground, rule) ? { otherParentReminder: otherParentInformed(soleProof.ground, rule).trim() } : {}),
       };
     }
     case 'court_measure': {
@@ -1075,9 +1168,8 @@ function planForMinor(input: PolicyInput, rule: DocumentRule): Plan {
           'DOCUMENT_TYPE_NOT_APPLICABLE',
           'Pour un mineur accueilli au titre d’une mesure judiciaire, la loi prévoit un document individuel de prise en charge (DIPC) établi et signé par la direction, et non un contrat de séjour (CASF D.311).',
         );
-      const parentPrincipals = parents.map((p) =>
-        parentPrincipal(p, `en qualité de parent titulaire de l’autorité parentale ${ofName(name)}`, 'C. civ. 375-7 ; CASF D.311 (contresignature facultative)'),
-      );
+      const placed = placedMinorSide(input.documentType, rule);
+      const parentPrincipals = parents.map((p) => parentPrincipal(p, `en qualité de parent titulaire de l’autorité parentale ${ofName(name)}`, `C. civ. 375-7 ; ${placed.basis}`));
       // C. civ. 375-7: the parents keep every attribute of their authority not inconsistent with the
       // measure; the service the child is entrusted to performs the usual acts (373-4), not this one —
       // unless the juge des enfants exceptionally authorised it to perform it (375-7 al. 2: « un ou
@@ -1095,7 +1187,7 @@ function planForMinor(input: PolicyInput, rule: DocumentRule): Plan {
               'service_gardien',
               c,
               `en qualité de représentant du service à qui l’enfant ${name} est confié${c.organisationName ? ` (${c.organisationName})` : ''}, sur autorisation du juge des enfants`,
-              `C. civ. 375-7 al. 2 (${authorisationWords}) ; CASF D.311 (contresignature facultative)`,
+              `C. civ. 375-7 al. 2 (${authorisationWords}) ; ${placed.basis}`,
             ),
           )
         : [];
@@ -1106,9 +1198,9 @@ function planForMinor(input: PolicyInput, rule: DocumentRule): Plan {
         views: [minorView(principals)],
         principalsOptional: true,
         sentences: [
-          'Mineur accueilli au titre d’une mesure judiciaire : la direction signe (CASF D.311) ; les parents titulaires de l’autorité parentale peuvent contresigner (C. civ. 375-7) et l’avis du mineur est recueilli.' +
+          `Mineur accueilli au titre d’une mesure judiciaire : ${placed.director} ; les parents titulaires de l’autorité parentale ${placed.parents} (C. civ. 375-7) et l’avis du mineur est recueilli.` +
             (authorised
-              ? ` Le juge des enfants a autorisé le service à qui l’enfant est confié (${serviceName}) à accomplir l’acte (C. civ. 375-7 al. 2 ; ${authorisationWords}) : il peut contresigner.`
+              ? ` Le juge des enfants a autorisé le service à qui l’enfant est confié (${serviceName}) à accomplir l’acte (C. civ. 375-7 al. 2 ; ${authorisationWords}) : il ${placed.service}.`
               : services.length
                 ? ` Le service à qui l’enfant est confié (${serviceName}) accomplit les actes usuels ; sans autorisation du juge des enfants, il ne signe pas ce document (C. civ. 373-4, 375-7).`
                 : ''),
@@ -1120,6 +1212,48 @@ function planForMinor(input: PolicyInput, rule: DocumentRule): Plan {
         'Pour un mineur, le dossier doit indiquer qui exerce l’autorité parentale : les deux parents, un seul, un placement décidé par le juge, une délégation ou une tutelle (C. civ. 371-1, 372, 375-7, 377, 390).',
       );
   }
+}
+
+/**
+ * A minor placed by the juge des enfants (C. civ. 375-7): the parents' side of each document is
+ * optional (the plan's `principalsOptional`), but not on the same text. The DIPC (and its avenants,
+ * the tariff's among them) is « établi et signé par le directeur » and « peut être contresigné »
+ * (CASF D.311 II, VII). The projet personnalisé rests on CASF L.311-3 7° (the person's and her legal
+ * representative's participation in its design and implementation), not on D.311; the minutes on no
+ * text requiring a signature (an acknowledgement).
+ */
+function placedMinorSide(documentType: PolicyDocumentType, rule: DocumentRule): { basis: string; director: string; parents: string; service: string } {
+  if (rule.accommodationAgreement)
+    return { basis: 'CASF D.311 (contresignature facultative)', director: 'la direction signe (CASF D.311)', parents: 'peuvent contresigner', service: 'peut contresigner' };
+  if (documentType === 'compte-rendu-synthese')
+    return {
+      basis: 'CASF L.311-3 7° (prise de connaissance facultative)',
+      director: 'la direction signe le compte rendu',
+      parents: 'peuvent en prendre connaissance par une signature simple, facultative',
+      service: 'peut en prendre connaissance par une signature simple, facultative',
+    };
+  if (documentType === 'projet-personnalise')
+    return {
+      basis: 'CASF L.311-3 7° (participation au projet ; signature facultative)',
+      director: 'la direction signe et engage l’établissement sur les actions du projet (CASF L.311-3 7°)',
+      parents: 'participent au projet et peuvent le signer, sans obligation',
+      service: 'peut le signer, sans obligation',
+    };
+  return { basis: `${minorBasis(rule)} (signature facultative)`, director: `la direction signe ${rule.label}`, parents: 'peuvent le signer, sans obligation', service: 'peut le signer, sans obligation' };
+}
+
+/**
+ * C. civ. 373-2-1 al. 5: « Le parent qui n'a pas l'exercice de l'autorité parentale conserve le droit
+ * et le devoir de surveiller l'entretien et l'éducation de l'enfant. Il doit être informé des choix
+ * importants relatifs à la vie de ce dernier. » Said to staff when the judge entrusted the exercise to
+ * one parent (the ground `judgment`), or when a filiation established late towards the other parent
+ * left him without the exercise (372 al. 2): the other does not sign, but is to be informed. Not for
+ * the other grounds (sole-authority.ts `informsOtherParent`).
+ */
+function otherParentInformed(ground: SoleAuthorityGround, rule: DocumentRule): string {
+  const reminder = otherParentReminder(ground);
+  if (!reminder) return '';
+  return ` ${reminder} Informez-le ${rule.accommodationAgreement ? 'de l’admission et du document' : 'du document'}, sans lui demander de signer.`;
 }
 
 /**
@@ -1137,9 +1271,13 @@ function ownProjetSignature(input: PolicyInput, plan: Plan): Omit<RequiredSigner
   const minor = isMinor(r.birthDate, input.on);
   const represented = plan.views.some((v) => v.key === 'resident');
   if (!minor && !represented) return null;
+  // Who signs for the child: his parents, or his tuteur, délégataire…; under a placement (C. civ. 375-7) their signature is optional too.
+  const theirs = plan.principals.length && plan.principals.every((p) => p.role === 'parent') ? 'celle de ses parents' : 'celle de ses représentants';
   plan.sentences.push(
     minor
-      ? 'Le projet personnalisé est celui de l’enfant : il s’y exprime et peut le signer lui-même s’il le souhaite, sans que sa signature remplace celle de ses parents ni bloque la demande (C. civ. 371-1 al. 4 ; CASF L.311-3 7°).'
+      ? plan.principalsOptional
+        ? `Le projet personnalisé est celui de l’enfant : il s’y exprime et peut le signer lui-même s’il le souhaite ; sa signature, comme ${theirs}, est facultative et ne bloque pas la demande (C. civ. 371-1 al. 4 ; CASF L.311-3 7°).`
+        : `Le projet personnalisé est celui de l’enfant : il s’y exprime et peut le signer lui-même s’il le souhaite, sans que sa signature remplace ${theirs} ni bloque la demande (C. civ. 371-1 al. 4 ; CASF L.311-3 7°).`
       : 'Le projet personnalisé est celui de la personne : elle s’y exprime elle-même et peut le signer lorsqu’elle le peut, sans que sa signature remplace celle de son représentant ni bloque la demande (C. civ. 457-1, 459 ; CASF L.311-3 3° et 7°).',
   );
   return {
@@ -1191,7 +1329,7 @@ function whyNoStanding(r: ResidentView, contactId: string, on: string): string {
     return 'Le service à qui l’enfant est confié accomplit les actes usuels ; il ne signe ce document que si le juge des enfants l’a autorisé à l’accomplir (C. civ. 373-4, 375-7) : enregistrez cette autorisation au dossier.';
   // C. civ. 377, 377-1 al. 1: under a total delegation, or a partial one covering the stay, the délégataire exercises what is delegated;
   // under a partial one not covering it, the parents kept it. C. civ. 390: a tutelle opens when no parent exercises it.
-  if (contact.minorRole === 'delegataire' && r.parentalAuthority === 'delegation' && r.minorDecision?.delegationExtent === 'partial' && r.minorDecision.delegationCoversStay === false)
+  if (contact.minorRole === 'delegataire' && delegationLeavesStayToParents(r))
     return 'La délégation de l’autorité parentale est partielle et ne porte pas sur l’accueil et l’accompagnement dans l’établissement : les parents en ont gardé l’exercice et signent, le délégataire ne signe pas (C. civ. 377, 377-1 al. 1).';
   if (contact.holdsParentalAuthority && (r.parentalAuthority === 'delegation' || r.parentalAuthority === 'tutelle'))
     return r.parentalAuthority === 'delegation'

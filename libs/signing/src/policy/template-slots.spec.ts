@@ -192,6 +192,13 @@ function minorRepresentationCases(): Case[] {
       minorDecision: { ...decision, delegationExtent: 'partial', delegationCoversStay: false },
       contacts: [delegataire, julie, thomas],
     }),
+    // C. civ. 372, 377, 377-1 al. 1: one parent on file under a partial delegation not covering the stay signs alone only on the proof of sole exercise.
+    at('mineur, délégation partielle ne portant pas sur l’accueil, un parent avec preuve de l’exercice exclusif', {
+      parentalAuthority: 'delegation',
+      minorDecision: { ...decision, delegationExtent: 'partial', delegationCoversStay: false },
+      soleAuthority: { ground: 'judgment', proofReference: 'Jugement JAF, RG 24/01234', proofDate: '2024-03-12' },
+      contacts: [delegataire, julie],
+    }),
     at('mineur confié à l’ASE, autorisation du juge des enfants', {
       parentalAuthority: 'court_measure',
       minorDecision: { ...decision, authority: 'Juge des enfants, TJ de Valville', actAuthorisation: { reference: 'Ordonnance JE 26/0012', date: '2026-10-02' } },

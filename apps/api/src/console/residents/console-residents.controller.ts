@@ -6,7 +6,7 @@ import { FieldError, ForbiddenError, NotFoundError, ValidationError } from '@car
 import { DocumentsService, archiveState, archivedResidents } from '@carepact/documents';
 import { SignatureRequestsService } from '@carepact/signing';
 import { TransactionRunner } from '@carepact/database';
-import { StaffActor, StaffService, assertCanSomewhere, auditActor, can, establishmentsWith } from '@carepact/identity';
+import { StaffActor, StaffService, assertCan, assertCanSomewhere, auditActor, can, establishmentsWith } from '@carepact/identity';
 import { ContactView, MeasureView, ProtectionMeasuresService, ResidentContactsService, ResidentView, ResidentsService, isUnknownCursor, todayIso } from '@carepact/residents';
 import type { Request, Response } from 'express';
 import type { EntityManager } from 'typeorm';
@@ -253,9 +253,10 @@ export class ConsoleResidentsController {
       });
       // C. civ. 2235: the retention of a minor's file, or of a person under tutelle, counts from later.
       const start = resident.departedOn ? retentionStart(resident.departedOn, resident.birthDate, tutelleEndingAfter(resident.protectionMeasures, resident.departedOn)) : null;
-      return { name: residentName(resident), departedOn: resident.departedOn, start, body };
+      return { name: residentName(resident), establishmentId: resident.establishmentId, departedOn: resident.departedOn, start, body };
     });
-    const manage = establishmentsWith(actor, 'records.manage').length > 0;
+    // Her establishment's records manager only (`managed`): the forms are not shown to others.
+    const manage = can(actor, 'records.manage', file.establishmentId);
     const em = this.tx.manager;
     const [policies, holds] = await Promise.all([this.retention.policies(em, actor.organisationId), this.retention.holds(em, actor.organisationId, { subjectId: id, activeOnly: true })]);
     const names = manage && holds.length ? await holdAuthorNames(this.staff, actor) : new Map<string, string>();
@@ -280,12 +281,17 @@ export class ConsoleResidentsController {
     sendHtml(res, status, residentFilePage({ actor, csrf: this.csrf(actor), name: file.name, body: file.body, retention, notice: extra.notice, errors: extra.errors }));
   }
 
-  /** CSRF, the file visible (404), then records.manage (403), in that order as the API answers. */
+  /**
+   * CSRF, the file visible (404), then records.manage in her establishment (403), in that order as
+   * the API answers. Her establishment's, not anywhere in the organisation: an attacker's review of
+   * session 17 recorded, as a coordinator here who administers another establishment, a person's
+   * departure and cancelled her open requests from this form, which the API already refused.
+   */
   private async managed(req: Request, id: string): Promise<FormBody> {
     const actor = actorOf(req);
     const body = this.checked(actor, req);
-    await this.residents.get(actor, id);
-    assertCanSomewhere(actor, 'records.manage');
+    const resident = await this.residents.get(actor, id);
+    assertCan(actor, 'records.manage', resident.establishmentId);
     return body;
   }
 
@@ -570,6 +576,7 @@ const yes = (b: boolean) => (b ? 'oui' : '');
 
 function residentValues(r: ResidentView): Flat {
   return {
+    civility: r.civility ?? '',
     firstName: r.firstName,
     lastName: r.lastName,
     birthName: r.birthName ?? '',
@@ -600,6 +607,7 @@ function residentValues(r: ResidentView): Flat {
 
 function contactValues(c: ContactView): Flat {
   return {
+    civility: c.civility ?? '',
     firstName: c.firstName,
     lastName: c.lastName,
     relation: c.relation ?? '',

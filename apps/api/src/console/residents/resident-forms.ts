@@ -12,14 +12,15 @@ import type { FormBody } from '../console-request';
  */
 export type Flat = Record<string, string>;
 
-export const CONTACT_FIELDS = ['firstName', 'lastName', 'relation', 'organisationName', 'email', 'phone', 'address'] as const;
+export const CONTACT_FIELDS = ['civility', 'firstName', 'lastName', 'relation', 'organisationName', 'email', 'phone', 'address'] as const;
 export const HOLDER_FIELDS = ['role', 'contactId', ...CONTACT_FIELDS] as const;
-export const PDC_FIELDS = ['contactId', 'firstName', 'lastName', 'relation', 'email', 'phone', 'address', 'designatedOn'] as const;
+export const PDC_FIELDS = ['contactId', 'civility', 'firstName', 'lastName', 'relation', 'email', 'phone', 'address', 'designatedOn'] as const;
 const SOLE_AUTHORITY_FIELDS = ['ground', 'proofReference', 'proofDate'] as const;
 /** C. civ. 390 s., 377 s., 375-7: the decision behind a minor's tuteur, délégataire or service gardien (MinorDecisionDto). */
 const MINOR_DECISION_FIELDS = ['authority', 'reference', 'date', 'delegationExtent', 'delegationCoversStay', 'actAuthorisation.reference', 'actAuthorisation.date'] as const;
 const RESIDENT_TEXT = [
   'establishmentId',
+  'civility',
   'firstName',
   'lastName',
   'birthName',
@@ -138,6 +139,8 @@ export function flatDraft(body: FormBody, names: readonly string[], checks: read
 
 function contactBody(v: Flat, p: string, mode: 'create' | 'update', parental: boolean): Record<string, unknown> {
   return {
+    // « Madame » / « Monsieur », optional (@carepact/common civility.ts): « — » sends none, or clears it.
+    civility: mode === 'create' ? opt(v[`${p}civility`]) : nul(v[`${p}civility`]),
     firstName: mode === 'create' ? opt(v[`${p}firstName`]) : (v[`${p}firstName`] ?? ''),
     lastName: mode === 'create' ? opt(v[`${p}lastName`]) : (v[`${p}lastName`] ?? ''),
     relation: mode === 'create' ? opt(v[`${p}relation`]) : nul(v[`${p}relation`]),
@@ -220,6 +223,7 @@ export function pdcPayload(v: Flat, p = ''): Record<string, unknown> {
   const designatedOn = opt(v[`${p}designatedOn`]);
   if (contactId) return { contactId, designatedOn };
   return {
+    civility: opt(v[`${p}civility`]),
     firstName: opt(v[`${p}firstName`]),
     lastName: opt(v[`${p}lastName`]),
     relation: opt(v[`${p}relation`]),
@@ -236,6 +240,7 @@ export function createResidentPayload(d: ResidentDraft): Record<string, unknown>
   const pdcGiven = PDC_FIELDS.some((f) => !blank(v[`personneDeConfiance.${f}`]));
   return {
     establishmentId: opt(v.establishmentId),
+    civility: opt(v.civility),
     firstName: opt(v.firstName),
     lastName: opt(v.lastName),
     birthName: opt(v.birthName),
@@ -263,6 +268,7 @@ export { RESIDENT_CHECKS, MEASURE_TEXT, MEASURE_CHECKS };
 /** UpdateResidentDto's body from the whole edit form: a field emptied is cleared (null), a required one refused. */
 export function updateResidentPayload(v: Flat): Record<string, unknown> {
   return {
+    civility: nul(v.civility),
     firstName: v.firstName ?? '',
     lastName: v.lastName ?? '',
     birthName: nul(v.birthName),
@@ -276,7 +282,11 @@ export function updateResidentPayload(v: Flat): Record<string, unknown> {
     phone: nul(v.phone),
     parentalAuthority: nul(v.parentalAuthority),
     // The edit form shows the proof on file: moving to a joint exercise clears it without emptying its fields first.
-    soleAuthority: v.parentalAuthority === 'sole' ? soleAuthorityBody(v) : undefined,
+    // A partial délégation not covering the stay leaves the rest to the parents as they held it, one alone on its proof (C. civ. 377, 377-1 al. 1).
+    soleAuthority:
+      v.parentalAuthority === 'sole' || (v.parentalAuthority === 'delegation' && v['minorDecision.delegationExtent'] === 'partial' && v['minorDecision.delegationCoversStay'] === 'non')
+        ? soleAuthorityBody(v)
+        : undefined,
     // Left blank, the decision on file is kept while the kind stays, cleared when it changes (ResidentsService).
     minorDecision: minorDecisionBody(v),
   };

@@ -1,4 +1,4 @@
-import { FieldError, HOLDER_ROLE_LABELS, MEASURE_TYPE_LABELS, ofName } from '@carepact/common';
+import { CIVILITIES, CIVILITY_LABELS, FieldError, agreeWithCivility, HOLDER_ROLE_LABELS, MEASURE_TYPE_LABELS, ofName } from '@carepact/common';
 import type { StaffActor } from '@carepact/identity';
 import {
   ContactView,
@@ -53,6 +53,7 @@ const LABELS: Record<string, string> = {
   language: 'Langue',
   largePrint: 'Gros caractères',
   easyToRead: 'Facile à lire et à comprendre',
+  civility: 'Civilité',
   relation: 'Lien avec la personne',
   organisationName: 'Organisme',
   address: 'Adresse postale',
@@ -188,11 +189,30 @@ interface BlockProps {
 
 const v = (values: Flat, name: string) => values[name] ?? '';
 
+/**
+ * « Civilité : — / Madame / Monsieur », optional: the titles the documents and the console print agree
+ * with it (« tutrice », « curatrice »; @carepact/common civility.ts); « — », the masculine generic.
+ */
+function CivilityField(props: { name: string; values: Flat; errors?: FieldError[] }) {
+  return (
+    <SelectField
+      name={props.name}
+      label="Civilité"
+      hint="Facultative. Les titres s’accordent avec elle dans les documents (tutrice, curatrice…)."
+      emptyLabel="—"
+      options={CIVILITIES.map((c): [string, string] => [c, CIVILITY_LABELS[c]])}
+      value={v(props.values, props.name)}
+      errors={props.errors}
+    />
+  );
+}
+
 /** A person's fields (contact, parent, holder, personne de confiance): names, relation, where to reach them. */
 function PersonFields(props: BlockProps & { organisation?: boolean; required?: boolean }) {
   const p = props.prefix;
   return (
     <>
+      <CivilityField name={`${p}civility`} values={props.values} errors={props.errors} />
       <TextField name={`${p}firstName`} label="Prénom" required={props.required} autocomplete="off" value={v(props.values, `${p}firstName`)} errors={props.errors} autoFocus={props.autoFocus} />
       <TextField name={`${p}lastName`} label="Nom" required={props.required} autocomplete="off" value={v(props.values, `${p}lastName`)} errors={props.errors} />
       <TextField name={`${p}relation`} label="Lien avec la personne" hint="Par exemple : fille, neveu, ami." value={v(props.values, `${p}relation`)} errors={props.errors} />
@@ -240,6 +260,7 @@ export function ResidentFields(props: { values: Flat; errors?: FieldError[]; est
   return (
     <>
       <h2>Identité</h2>
+      <CivilityField name="civility" values={values} errors={errors} />
       <TextField name="firstName" label="Prénom" required autocomplete="off" value={v(values, 'firstName')} errors={errors} />
       <TextField name="lastName" label="Nom d’usage" required autocomplete="off" value={v(values, 'lastName')} errors={errors} />
       <TextField name="birthName" label="Nom de naissance" hint="S’il diffère du nom d’usage." autocomplete="off" value={v(values, 'birthName')} errors={errors} />
@@ -277,7 +298,7 @@ export function ResidentFields(props: { values: Flat; errors?: FieldError[]; est
       <Group
         path="soleAuthority"
         legend="Si un seul parent exerce l’autorité parentale : motif et preuve"
-        hint="L’exercice en commun est la règle (C. civ. 372). Un seul parent signe seul sur une pièce qui l’établit ; la demande de signature est refusée sans elle."
+        hint="L’exercice en commun est la règle (C. civ. 372). Un seul parent signe seul sur une pièce qui l’établit ; la demande de signature est refusée sans elle. Sous une délégation partielle qui ne porte pas sur l’accueil, les parents gardent le reste en commun : la preuve s’enregistre aussi si un seul l’exerce (C. civ. 377-1)."
         errors={errors}
       >
         <SelectField
@@ -291,7 +312,7 @@ export function ResidentFields(props: { values: Flat; errors?: FieldError[]; est
         <TextField
           name="soleAuthority.proofReference"
           label="Pièce qui l’établit"
-          hint="Sa nature et sa référence : jugement du juge aux affaires familiales (RG…), acte de décès, acte de naissance intégral…"
+          hint={`Sa nature et sa référence : jugement du juge aux affaires familiales (RG…), acte de décès, acte de naissance intégral… ${SOLE_AUTHORITY_GROUND_INFO.filiation.check}`}
           autocomplete="off"
           value={v(values, 'soleAuthority.proofReference')}
           errors={errors}
@@ -686,7 +707,7 @@ export function measureFormPage(s: FormPageBase & { resident: ResidentView; meas
             <ul>
               {s.measure.holders.map((h) => (
                 <li key={h.contactId}>
-                  {h.firstName} {h.lastName} — {HOLDER_ROLE_LABELS[h.role]}
+                  {h.firstName} {h.lastName} — {agreeWithCivility(HOLDER_ROLE_LABELS[h.role], h.civility)}
                   {h.organisationName ? ` (${h.organisationName})` : ''}
                 </li>
               ))}
@@ -703,7 +724,7 @@ export function measureFormPage(s: FormPageBase & { resident: ResidentView; meas
                 <Checkbox
                   key={h.contactId}
                   name={`${EMPLOYEE_PREFIX}${h.contactId}`}
-                  label={`${h.firstName} ${h.lastName}, ${HOLDER_ROLE_LABELS[h.role]}`}
+                  label={`${h.firstName} ${h.lastName}, ${agreeWithCivility(HOLDER_ROLE_LABELS[h.role], h.civility)}`}
                   checked={s.values[`${EMPLOYEE_PREFIX}${h.contactId}`] === 'oui'}
                   errors={s.errors}
                 />
@@ -716,7 +737,7 @@ export function measureFormPage(s: FormPageBase & { resident: ResidentView; meas
                   key={h.contactId}
                   name={`${MISSION_PREFIX}${h.contactId}`}
                   errorKey={`holders.${i}.mission`}
-                  label={`${h.firstName} ${h.lastName}, ${HOLDER_ROLE_LABELS[h.role]}`}
+                  label={`${h.firstName} ${h.lastName}, ${agreeWithCivility(HOLDER_ROLE_LABELS[h.role], h.civility)}`}
                   emptyLabel={MISSION_WHOLE}
                   options={MISSION_OPTIONS}
                   value={s.values[`${MISSION_PREFIX}${h.contactId}`] ?? ''}

@@ -1,23 +1,9 @@
+import { agreeWithCivility, type Civility } from '@carepact/common';
 import type { DocumentStatus } from '@carepact/documents';
-import type { MeasureAlert, MeasureScope, MinorDecision, MinorRole, ParentalAuthority, StayType } from '@carepact/residents';
+import type { MeasureAlert, MinorDecision, MinorRole, ParentalAuthority } from '@carepact/residents';
 
-/** The resident file's values as the console writes them (French, for staff). */
-export const STAY_TYPE_LABELS: Readonly<Record<StayType, string>> = {
-  permanent: 'hébergement permanent',
-  temporary: 'hébergement temporaire',
-  day_care: 'accueil de jour',
-  at_home: 'accompagnement à domicile',
-};
-
-/** C. civ. 372 s.: who exercises parental authority over a minor. */
-export const PARENTAL_AUTHORITY_LABELS: Readonly<Record<ParentalAuthority, string>> = {
-  shared: 'conjointe (les deux parents)',
-  sole: 'exclusive (un seul parent)',
-  court_measure: 'enfant confié par le juge des enfants (placement, C. civ. 375-3, 375-7)',
-  delegation: 'délégation de l’autorité parentale par jugement (C. civ. 377, 377-1)',
-  // A pupille de l'État is a case of tutelle (CASF L.224-1), shown from the decision, not in this label.
-  tutelle: 'tutelle du mineur (C. civ. 390 s.)',
-};
+/** The resident file's values as the console writes them (French, for staff): shared with the access request's personne.html (@carepact/residents resident-labels.ts). */
+export { PARENTAL_AUTHORITY_LABELS, STAY_TYPE_LABELS } from '@carepact/residents';
 
 /** The residents list's « Mesure de protection » cell for a minor with no measure: who decides for him. */
 export const MINOR_LIST_LABELS: Readonly<Record<ParentalAuthority, string>> = {
@@ -32,13 +18,18 @@ export const MINOR_LIST_LABELS: Readonly<Record<ParentalAuthority, string>> = {
 export interface MinorFileFacts {
   parentalAuthority: ParentalAuthority | null;
   minorDecision?: MinorDecision | null;
-  contacts: readonly { firstName: string; lastName: string; holdsParentalAuthority: boolean; minorRole?: MinorRole | null }[];
+  contacts: readonly { firstName: string; lastName: string; holdsParentalAuthority: boolean; minorRole?: MinorRole | null; civility?: Civility | null }[];
 }
 
 const namesOf = (people: readonly { firstName: string; lastName: string }[]) => {
   const n = people.map((p) => `${p.firstName} ${p.lastName}`);
   return n.length > 1 ? `${n.slice(0, -1).join(', ')} et ${n[n.length - 1]}` : (n[0] ?? '');
 };
+
+/** « son tuteur », or « sa tutrice » when the tuteurs on file are all recorded as « Madame ». */
+function tutorWords(tutors: readonly { civility?: Civility | null }[]): string {
+  return tutors.length && tutors.every((t) => t.civility === 'madame') ? `sa ${agreeWithCivility('tuteur', 'madame')}` : 'son tuteur';
+}
 
 /**
  * The « Mesures de protection » section of a minor's file: a minor has no protection measure (those
@@ -59,7 +50,8 @@ export function minorDeciderSentence(r: MinorFileFacts): string {
     case 'tutelle':
       return d?.wardOfState
         ? `Mineur pupille de l’État : son tuteur, le préfet, décide pour l’enfant avec le conseil de famille des pupilles de l’État (C. civ. 390 ; CASF L.224-1).`
-        : `Mineur sous tutelle : son tuteur${named(role('tuteur'))} décide pour l’enfant et agit en son nom (C. civ. 390, 408).`;
+        : // « sa tutrice » when every tuteur named is a woman (@carepact/common civility.ts); else the masculine generic.
+          `Mineur sous tutelle : ${tutorWords(role('tuteur'))}${named(role('tuteur'))} décide pour l’enfant et agit en son nom (C. civ. 390, 408).`;
     case 'delegation':
       return d?.delegationExtent === 'shared'
         ? `Mineur : par jugement, ses parents${named(parents)} partagent l’exercice de l’autorité parentale avec le délégataire${named(role('delegataire'))} et décident avec lui (C. civ. 377-1 al. 2).`
@@ -77,10 +69,7 @@ export function minorDeciderSentence(r: MinorFileFacts): string {
   }
 }
 
-export const MEASURE_SCOPE_LABELS: Readonly<Record<MeasureScope, string>> = {
-  personne: 'la personne',
-  biens: 'les biens',
-};
+export { MEASURE_SCOPE_LABELS } from '@carepact/residents';
 
 export const MEASURE_ALERT_LABELS: Readonly<Record<MeasureAlert, string>> = {
   active: 'en cours',

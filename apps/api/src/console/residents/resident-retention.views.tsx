@@ -92,6 +92,13 @@ export function residentRetentionSection(s: RetentionSectionState): string {
         {s.departedOn ? '' : 'Tant que la personne est accompagnée, rien de son dossier n’est supprimé. '}
         {retentionSentence(s.policies)}
       </p>
+      {/* A newcomer's review of session 17: as admissions or director she saw « en cours » and no form, nor whom to ask. */}
+      {!s.manage && !s.departedOn ? (
+        <p class="hint" id="fin-qui">
+          La fin de l’accompagnement (départ, décès) est enregistrée par un administrateur de l’établissement, qui gère les dossiers et leur conservation : prévenez-le.
+          La « fin prévue » du séjour, dans l’identité et le séjour, n’en tient pas lieu.
+        </p>
+      ) : null}
       {s.manage ? (
         <>
           <PostForm action={`${base}/fin-accompagnement`} csrf={s.csrf}>
@@ -158,8 +165,9 @@ function OpenRequestsChoice(props: { open: OpenRequestOfResident[]; checked: boo
         <label for="cancelOpenRequests">Annuler {n === 1 ? 'cette demande' : 'ces demandes'}</label>
       </div>
       <p class="hint" id="cancelOpenRequests-aide">
-        Motif enregistré dans l’historique : « Départ de la personne le » suivi de la date saisie. Les liens des signataires cessent de fonctionner ; aucun e-mail ne leur est
-        envoyé : prévenez-les si nécessaire.
+        Le motif inscrit dans l’historique est « Départ de la personne le », suivi de la date saisie ci-dessus. Les liens des signataires cessent de fonctionner. Ceux qui avaient reçu la
+        demande et ont une adresse e-mail sont prévenus par e-mail de l’annulation, pour cause de départ de la personne ; aucun e-mail n’est envoyé si le dossier passe
+        en archive intermédiaire.
       </p>
     </div>
   );

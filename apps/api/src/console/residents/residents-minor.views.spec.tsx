@@ -98,6 +98,7 @@ describe('console residents list: a minor’s « Mesure de protection » cell', 
     stayType: 'permanent',
     room: null,
     plannedEndDate: null,
+    departedOn: null,
     measure: null,
     minor: true,
     parentalAuthority: 'tutelle',
@@ -110,5 +111,10 @@ describe('console residents list: a minor’s « Mesure de protection » cell', 
     expect(list([item({ parentalAuthority: 'shared', firstName: 'Enzo' })])).toContain('Mineur : autorité parentale des deux parents');
     expect(list([item({})])).not.toContain(' Aucune ');
     expect(list([item({ minor: false, parentalAuthority: null })])).toContain(' Aucune ');
+  });
+  it('says a person left, and when, instead of « depuis le » (a newcomer’s review of session 18)', () => {
+    const left = list([item({ minor: false, parentalAuthority: null, admissionDate: '2019-03-04', departedOn: '2023-12-03' })]);
+    expect(left).toContain('Hébergement permanent, du 4 mars 2019 au 3 décembre 2023 (fin de l’accompagnement)');
+    expect(left).not.toContain('depuis le 4 mars 2019');
   });
 });

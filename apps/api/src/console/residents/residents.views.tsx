@@ -1,4 +1,4 @@
-import { FieldError, HOLDER_ROLE_LABELS, MEASURE_MODE_LABELS, MEASURE_TYPE_LABELS, documentTypeLabel, formatDateFr, ofName } from '@carepact/common';
+import { CIVILITY_LABELS, FieldError, HOLDER_ROLE_LABELS, agreeWithCivility, nameWithCivility, MEASURE_MODE_LABELS, MEASURE_TYPE_LABELS, documentTypeLabel, formatDateFr, ofName } from '@carepact/common';
 import type { DocumentView } from '@carepact/documents';
 import type { StaffActor } from '@carepact/identity';
 import {
@@ -11,6 +11,7 @@ import {
   ResidentView,
   SOLE_AUTHORITY_GROUND_INFO,
   ageOn,
+  delegationLeavesStayToParents,
   holderMissionTitle,
   measureAlert,
   todayIso,
@@ -37,8 +38,10 @@ function AlertBadge(props: { status: MeasureAlert }) {
   return <span class={`badge badge-${props.status}`}>{MEASURE_ALERT_LABELS[props.status]}</span>;
 }
 
-function stayText(r: { stayType: ResidentListItem['stayType']; admissionDate: string; plannedEndDate: string | null }, today: string): string {
+function stayText(r: { stayType: ResidentListItem['stayType']; admissionDate: string; plannedEndDate: string | null; departedOn?: string | null }, today: string): string {
   const kind = capitalise(STAY_TYPE_LABELS[r.stayType]);
+  // A person who left (the newcomer's review of session 18: the list said « depuis le 4 mars 2019 » of someone gone three years).
+  if (r.departedOn) return `${kind}, du ${date(r.admissionDate)} au ${date(r.departedOn)} (fin de l’accompagnement)`;
   const from = r.admissionDate > today ? `admission prévue le ${date(r.admissionDate)}` : `depuis le ${date(r.admissionDate)}`;
   return `${kind}, ${from}${r.plannedEndDate ? `, fin prévue le ${date(r.plannedEndDate)}` : ''}`;
 }
@@ -218,6 +221,7 @@ export function residentFileBody(s: { resident: ResidentView; establishment: str
       <section aria-labelledby="identite">
         <h2 id="identite">Identité</h2>
         <dl class="facts">
+          {r.civility ? <Row label="Civilité">{CIVILITY_LABELS[r.civility]}</Row> : null}
           <Row label="Nom d’usage">{r.lastName}</Row>
           <Row label="Prénom">{r.firstName}</Row>
           {r.birthName ? <Row label="Nom de naissance">{r.birthName}</Row> : null}
@@ -225,7 +229,7 @@ export function residentFileBody(s: { resident: ResidentView; establishment: str
             {date(r.birthDate)} ({ageOn(r.birthDate, today)} ans{r.minor ? ', mineur' : ''})
           </Row>
           {r.minor || r.parentalAuthority ? <Row label="Autorité parentale">{r.parentalAuthority ? PARENTAL_AUTHORITY_LABELS[r.parentalAuthority] : 'non renseignée'}</Row> : null}
-          {r.parentalAuthority === 'sole' ? (
+          {r.parentalAuthority === 'sole' || (r.soleAuthority && delegationLeavesStayToParents(r)) ? (
             <Row label="Exercice par un seul parent">
               {r.soleAuthority ? (
                 <>
@@ -311,8 +315,10 @@ export function residentFileBody(s: { resident: ResidentView; establishment: str
                   {m.proofDocumentRef ? <Row label="Pièce justificative">{m.proofDocumentRef}</Row> : null}
                   <Row label="Exercée par">
                     {m.holders.length
-                      ? // C. civ. 447 al. 3: a divided measure names each holder's mission (« tuteur chargé de la gestion des biens »).
-                        m.holders.map((h) => `${h.firstName} ${h.lastName}, ${holderMissionTitle(HOLDER_ROLE_LABELS[h.role], m, h)}${h.organisationName ? ` (${h.organisationName})` : ''}`).join(' ; ')
+                      ? // C. civ. 447 al. 3: a divided measure names each holder's mission (« tuteur chargé de la gestion des biens »), agreed with the holder's civility (« tutrice »).
+                        m.holders
+                          .map((h) => `${nameWithCivility(h)}, ${agreeWithCivility(holderMissionTitle(HOLDER_ROLE_LABELS[h.role], m, h), h.civility)}${h.organisationName ? ` (${h.organisationName})` : ''}`)
+                          .join(' ; ')
                       : '—'}
                   </Row>
                   {/* C. civ. 451 al. 2, 454 al. 5, 455: who signs the acts with the establishment in the préposé's place. */}
@@ -324,7 +330,7 @@ export function residentFileBody(s: { resident: ResidentView; establishment: str
                         .join(', ')}
                     </Row>
                   ) : null}
-                  {m.subroge ? <Row label="Subrogé (C. civ. 454)">{`${m.subroge.firstName} ${m.subroge.lastName}`}</Row> : null}
+                  {m.subroge ? <Row label={`${agreeWithCivility('Subrogé', m.subroge.civility)} (C. civ. 454)`}>{nameWithCivility(m.subroge)}</Row> : null}
                   {m.adHoc ? (
                     <Row label="Titulaire ad hoc (C. civ. 455)">{`${m.adHoc.firstName} ${m.adHoc.lastName}, décision ${m.adHoc.judgmentReference} du ${formatDateFr(m.adHoc.judgmentDate)}`}</Row>
                   ) : null}
@@ -381,8 +387,9 @@ export function residentFileBody(s: { resident: ResidentView; establishment: str
           <ul class="cards">
             {r.contacts.map((c) => {
               const roles = [
-                ...r.protectionMeasures.flatMap((m) => m.holders.filter((h) => h.contactId === c.id).map((h) => HOLDER_ROLE_LABELS[h.role])),
-                ...(c.minorRole ? [MINOR_ROLE_LABELS[c.minorRole]] : []),
+                // Agreed with the contact's civility: « tante, tutrice du mineur », « curatrice ».
+                ...r.protectionMeasures.flatMap((m) => m.holders.filter((h) => h.contactId === c.id).map((h) => agreeWithCivility(HOLDER_ROLE_LABELS[h.role], c.civility))),
+                ...(c.minorRole ? [agreeWithCivility(MINOR_ROLE_LABELS[c.minorRole], c.civility)] : []),
               ];
               const details = [
                 c.relation,
@@ -394,9 +401,7 @@ export function residentFileBody(s: { resident: ResidentView; establishment: str
               return (
                 <li key={c.id} class="card">
                   <p>
-                    <strong>
-                      {c.firstName} {c.lastName}
-                    </strong>
+                    <strong>{nameWithCivility(c)}</strong>
                     {details.length ? ` — ${details.join(', ')}` : ''}
                   </p>
                   <p>

@@ -1,0 +1,28 @@
+import type { MeasureScope, ParentalAuthority, StayType } from './residents.entities';
+
+/**
+ * The resident file's values in French, shared by the console (apps/api console/residents
+ * resident-labels.ts re-exports them) and the person's own file in an access request's zip
+ * (@carepact/archive person-file.tsx, RGPD art. 12.1 and 15.3: « sous une forme compréhensible »).
+ */
+export const STAY_TYPE_LABELS: Readonly<Record<StayType, string>> = {
+  permanent: 'hébergement permanent',
+  temporary: 'hébergement temporaire',
+  day_care: 'accueil de jour',
+  at_home: 'accompagnement à domicile',
+};
+
+/** C. civ. 372 s.: who exercises parental authority over a minor. */
+export const PARENTAL_AUTHORITY_LABELS: Readonly<Record<ParentalAuthority, string>> = {
+  shared: 'conjointe (les deux parents)',
+  sole: 'exclusive (un seul parent)',
+  court_measure: 'enfant confié par le juge des enfants (placement, C. civ. 375-3, 375-7)',
+  delegation: 'délégation de l’autorité parentale par jugement (C. civ. 377, 377-1)',
+  // A pupille de l'État is a case of tutelle (CASF L.224-1), shown from the decision, not in this label.
+  tutelle: 'tutelle du mineur (C. civ. 390 s.)',
+};
+
+export const MEASURE_SCOPE_LABELS: Readonly<Record<MeasureScope, string>> = {
+  personne: 'la personne',
+  biens: 'les biens',
+};
