@@ -1,4 +1,4 @@
-import { documentPhrase, documentTypeLabel, type DocumentSubtype, type DocumentTypeLabel } from '@carepact/common';
+import { documentPhrase, documentTypeLabel, ofName, type DocumentSubtype, type DocumentTypeLabel } from '@carepact/common';
 import type { DocumentType } from '@carepact/documents';
 import { checkDate, checkLink, checkTimeZone, formatDate, formatDateTime, invalid, optionalText, requiredText } from './email-values';
 
@@ -55,7 +55,14 @@ export type SignatureReminderData = SignatureInvitationData;
  * Staff answered the signer's question (issue 10, item 3): a fresh link to read the answer in the
  * portal. The e-mail carries neither the question nor the answer (care details stay in the portal).
  */
-export type QuestionAnsweredData = SignatureInvitationData;
+export interface QuestionAnsweredData extends SignatureInvitationData {
+  /**
+   * Sequential mode (« Chacun à son tour »): this signer's turn has not come — she may read the
+   * answer now, and is invited to sign at her turn, by its own e-mail (the portal refuses her
+   * signature before it: NOT_YOUR_TURN). The e-mail then never says she may sign next.
+   */
+  notYourTurn?: boolean;
+}
 
 export interface SignatureCompletedData extends SignerEmailBase {
   signedAt: Date;
@@ -74,6 +81,20 @@ export interface SignatureCompletedData extends SignerEmailBase {
    * handed over to the person, not to her; no « que vous l’ayez signé ou non », no paper copy to ask for.
    */
   establishmentSigner?: boolean;
+}
+
+/**
+ * Staff cancelled a request this signer had been invited to (console « Annuler la demande », the
+ * API, or with the person's departure): the link received no longer opens anything, a signature
+ * given no longer counts, and the establishment will get in touch if a new document is to be
+ * signed. No link (there is nothing left to open). Staff's own reason is never passed (it may be
+ * private): only whether the cancel came with the person's departure.
+ */
+export interface SignatureCancelledData extends SignerEmailBase {
+  /** Cancelled with the departure of the person the document is about. */
+  departure?: boolean;
+  /** This signer had signed: the e-mail says that signature no longer counts. */
+  signed?: boolean;
 }
 
 interface StaffEmailBase {
@@ -182,6 +203,7 @@ export interface EmailDataByKind {
   'signature-reminder': SignatureReminderData;
   'question-answered': QuestionAnsweredData;
   'signature-completed': SignatureCompletedData;
+  'signature-cancelled': SignatureCancelledData;
   'staff-refusal': StaffRefusalData;
   'staff-question': StaffQuestionData;
   'request-expired': RequestExpiredData;
@@ -197,6 +219,7 @@ export const EMAIL_KINDS: readonly EmailKind[] = [
   'signature-reminder',
   'question-answered',
   'signature-completed',
+  'signature-cancelled',
   'staff-refusal',
   'staff-question',
   'request-expired',
@@ -218,8 +241,9 @@ export interface EmailFill {
 export const EMAIL_FLAGS: { readonly [K in EmailKind]: readonly string[] } = {
   'signature-invitation': ['phone', 'accessCode', 'countersign', 'established'],
   'signature-reminder': ['phone', 'accessCode', 'countersign', 'established'],
-  'question-answered': ['phone', 'accessCode'],
+  'question-answered': ['phone', 'accessCode', 'notYourTurn'],
   'signature-completed': ['phone', 'downloadUntil', 'established', 'mayCountersign', 'staff'],
+  'signature-cancelled': ['phone', 'departure', 'signed'],
   'staff-refusal': ['contratSejour', 'assistance'],
   'staff-question': [],
   'request-expired': ['pendingSigners'],
@@ -368,6 +392,7 @@ const BUILDERS: { [K in EmailKind]: Builder<K> } = {
     return {
       ...fill,
       subject: `Réponse à votre question : ${label(d).short} — ${fill.values.establishmentName}`,
+      flags: { ...fill.flags, notYourTurn: d.notYourTurn === true },
       values: { ...fill.values, preview: `${fill.values.establishmentName} a répondu à votre question.` },
     };
   },
@@ -393,6 +418,21 @@ const BUILDERS: { [K in EmailKind]: Builder<K> } = {
         countersignUntil: countersignUntil ? formatDateTime(countersignUntil, c.timeZone) : '',
         actionUrl: checkLink(d.downloadUrl, 'downloadUrl', origin),
         preview: established ? `${capitalise(c.short)} est établi : il s’applique dès maintenant.` : `${capitalise(c.short)} est signé par toutes les personnes concernées.`,
+      },
+    };
+  },
+  'signature-cancelled': (d) => {
+    const residentName = optionalText(d.residentName, 'residentName');
+    const c = common(d, residentName);
+    const departure = d.departure === true;
+    return {
+      subject: `Demande de signature annulée : ${c.short} — ${c.values.establishmentName}`,
+      flags: { phone: c.values.phone !== '', departure, signed: d.signed === true },
+      values: {
+        ...c.values,
+        // The one reason told: the person's departure (staff's own words may be private, never sent).
+        departureText: departure ? (residentName ? `à la suite du départ ${ofName(residentName)} de l’établissement` : 'à la suite de votre départ de l’établissement') : '',
+        preview: `La demande de signature est annulée : vous n’avez plus rien à signer (${c.short}).`,
       },
     };
   },

@@ -47,7 +47,13 @@ describe.each(EMAIL_KINDS)('email %s', (kind) => {
     expect(email.text.startsWith('EHPAD Les Tilleuls\n')).toBe(true);
   });
 
-  it('has exactly one link, the primary action, with the exact href, and the text carries it', () => {
+  it('has exactly one link, the primary action, with the exact href, and the text carries it (none for a cancelled request)', () => {
+    if (link === null) {
+      // A cancelled request: its links are dead, nothing is left to open.
+      expect(anchors(email.html)).toEqual([]);
+      expect(email.text).not.toMatch(/https?:\/\//);
+      return;
+    }
     expect(anchors(email.html)).toEqual([link]);
     // The link text is readable words, not an image.
     const a = /<a\b[^>]*>([\s\S]*?)<\/a>/.exec(email.html);
@@ -71,7 +77,7 @@ describe.each(EMAIL_KINDS)('email %s', (kind) => {
     expect(e.text).toContain(nasty);
     // The bidi override is closed right after the value (U+2068 … U+2069).
     expect(e.text).toContain(`\u2068${nasty}\u2069`);
-    expect(anchors(e.html)).toEqual([primaryLinkOf(kind, data)]);
+    expect(anchors(e.html)).toEqual(link === null ? [] : [link]);
   });
 
   it('keeps CR/LF out of the subject', () => {
@@ -82,6 +88,7 @@ describe.each(EMAIL_KINDS)('email %s', (kind) => {
   });
 
   it('refuses a link that is not an absolute http(s) URL on the public origin', () => {
+    if (link === null) return; // no link to check (signature-cancelled)
     const key = { 'signature-invitation': 'signUrl', 'signature-reminder': 'signUrl', 'question-answered': 'signUrl', 'signature-completed': 'downloadUrl', 'staff-invitation': 'actionUrl', 'password-reset': 'actionUrl' }[kind as string] ?? 'consoleUrl';
     for (const bad of ['javascript:alert(1)', '/s/relative', 'https://carepact.example.fr/s/a b', 'https://carepact.example.fr/s/a\nb', 'https://user:pw@carepact.example.fr/s/a', 'ftp://carepact.example.fr/x']) {
       expectInvalid(() => renderEmail(kind, { ...data, [key]: bad } as EmailDataByKind[typeof kind]), key);
@@ -226,8 +233,8 @@ describe('email wording', () => {
 describe('template cache', () => {
   it('compiles every kind in every combination of its sections', () => {
     clearEmailTemplateCache();
-    // 5 flags → 32, 4 → 16, 2 → 4, 1 → 2, 0 → 1: 16 + 16 (invitation, reminder: countersign, established) + 4 (question-answered) + 32 (signature-completed, with `staff`) + 4 (staff-refusal) + 1 + 2 + 2 + 4 (countersign-due: legalDeadline, establishes) + 1 (seal-failed) + 1 + 1 (account e-mails).
-    expect(precompileEmailTemplates()).toBe(84);
+    // 5 flags → 32, 4 → 16, 3 → 8, 2 → 4, 1 → 2, 0 → 1: 16 + 16 (invitation, reminder: countersign, established) + 8 (question-answered: phone, accessCode, notYourTurn) + 32 (signature-completed, with `staff`) + 8 (signature-cancelled: phone, departure, signed) + 4 (staff-refusal) + 1 + 2 + 2 + 4 (countersign-due: legalDeadline, establishes) + 1 (seal-failed) + 1 + 1 (account e-mails).
+    expect(precompileEmailTemplates()).toBe(96);
   });
 
   it('renders the same email from the cache as from a fresh compilation', () => {

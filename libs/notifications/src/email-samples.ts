@@ -65,6 +65,15 @@ export function emailSamples(base = 'http://localhost:3000'): { [K in EmailKind]
       downloadUrl: `${base}/d/Kf7Gh2Jk9Lm4Np1Qr6St3Uv8Wx5Yz0Ab_-CdEfGhIj`,
       downloadAvailableUntil: new Date('2027-02-20T22:59:00Z'),
     },
+    'signature-cancelled': {
+      establishment,
+      recipientName: 'Jeanne Martin',
+      documentType: 'contrat-sejour',
+      documentSubtype: null,
+      residentName: 'Marcel Dupont',
+      departure: true,
+      signed: true,
+    },
     'staff-refusal': { ...staff, signerName: 'Jeanne Martin', refusedAt: at, consoleUrl: `${documentPage}?section=demande-${requestId}#demande-${requestId}` },
     'staff-question': { ...staff, signerName: 'Jeanne Martin', askedAt: at, consoleUrl: `${documentPage}?section=questions-${requestId}#questions-${requestId}` },
     'request-expired': {
@@ -100,8 +109,9 @@ export function emailSamples(base = 'http://localhost:3000'): { [K in EmailKind]
   };
 }
 
-/** The link each sample's primary action must point to. */
-export function primaryLinkOf<K extends EmailKind>(kind: K, data: EmailDataByKind[K]): string {
+/** The link each sample's primary action must point to; null for the one e-mail without a link (a cancelled request: nothing is left to open). */
+export function primaryLinkOf<K extends EmailKind>(kind: K, data: EmailDataByKind[K]): string | null {
+  if (kind === 'signature-cancelled') return null;
   const d = data as unknown as Record<string, unknown>;
   const key =
     kind === 'signature-invitation' || kind === 'signature-reminder' || kind === 'question-answered'

@@ -25,6 +25,8 @@ export interface JobPayloads {
   'notify.staff': { requestId: string; kind: StaffNoticeKind; signerId: string | null; failure?: 'permanent' | 'transient' };
   /** The completion email to one party, with a download link. */
   'notify.completed': { requestId: string; signerId: string };
+  /** A cancelled request, told to one signer who had been invited (no link: there is nothing left to open); `departure`: cancelled with the person's departure. */
+  'notify.cancelled': { requestId: string; signerId: string; departure: boolean };
   /** A staff account's single-use password link (invitation or reset): issued and e-mailed by the worker. */
   'account.mail': { userId: string; purpose: 'invitation' | 'reset'; invitedBy?: string | null };
   /** An archive export, an access request (RGPD art. 15) or a purge run: the `data_jobs` row says which. */
@@ -59,6 +61,7 @@ export const JOBS = {
   'signing.expire': { queue: 'notify', options: retrying },
   'notify.staff': { queue: 'notify', options: retrying },
   'notify.completed': { queue: 'notify', options: retrying },
+  'notify.cancelled': { queue: 'notify', options: retrying },
   'account.mail': { queue: 'notify', options: retrying },
   'signing.seal': { queue: 'seal', options: { ...retrying, attempts: 5 } },
   'data.run': { queue: 'data', options: { ...retrying, attempts: 3 } },

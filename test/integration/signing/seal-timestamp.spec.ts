@@ -203,7 +203,10 @@ describe('the seal with a time-stamping authority (PAdES B-T)', () => {
     const page = (await director.get(`/console/documents/${documentId}/historique`).expect(200)).text.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
     // SEAL_TSA_QUALIFIED unset: « Horodatage », never « qualifié » (the product cannot know it).
     expect(event.payload.timestampQualified).toBe(false);
-    expect(page).toContain('Horodatage : heure certifiée');
+    // eIDAS art. 41(2): not qualified, the time is the one the authority « indique », without the presumption of accuracy.
+    expect(page).toContain('Horodatage : heure indiquée');
+    expect(page).toContain('horodatage non qualifié : sans la présomption d’exactitude');
+    expect(page).not.toContain('heure certifiée');
     expect(page).not.toContain('Horodatage qualifié');
     expect(page).toContain(`par l’autorité d’horodatage CN=CarePact test TSA, O=CarePact tests, C=FR (jeton n° ${ts.serialNumber} )`);
   }, 120_000);

@@ -25,7 +25,8 @@ const SHOTS = '/tmp/sequential-turn';
  * view (« désaccord », 303) before the first parent's turn: the first parent's own view was then
  * refused (409 VIEW_ALREADY_RECORDED). Before a signer's turn nobody acts for them: staff give no
  * link, code or in-person session (NOT_THEIR_TURN, API and console), and the portal records no view
- * from them — neither records nor corrects it (NOT_YOUR_TURN) — and offers no form.
+ * from them — neither records nor corrects it —, takes neither their signature nor their refusal
+ * (NOT_YOUR_TURN: a later signer's refusal ended the whole request) and offers no form.
  */
 describe('« Chacun à son tour »: nothing is done for a signer before their turn', () => {
   let h: ApiHarness;
@@ -135,7 +136,7 @@ describe('« Chacun à son tour »: nothing is done for a signer before their tu
     expect(await eventsOf(second.id)).toEqual([]);
   });
 
-  it('portal: a link the second parent holds before their turn shows no form for Enzo’s view and records none (NOT_YOUR_TURN); the first parent records it, signs, and the second’s turn comes', async () => {
+  it('portal: a link the second parent holds before their turn shows no form for Enzo’s view nor a refusal, and records neither (NOT_YOUR_TURN); the first parent records it, signs, and the second’s turn comes', async () => {
     // A link given before this rule (the reproduction's resend): issued as the service issues it,
     // to the signer as sent (e-mail, no code), whatever the staff test above let through.
     await sql(`UPDATE signature_signers SET delivery = 'email', access_code_required = false WHERE id = $1`, [second.id]);
@@ -170,6 +171,26 @@ describe('« Chacun à son tour »: nothing is done for a signer before their tu
     expect(text(early.lastHtml)).not.toContain('Avant de signer, indiquez l’avis');
     expect(await sql(`SELECT 1 FROM recorded_views WHERE request_id = $1`, [requestId])).toEqual([]);
     expect(await eventsOf(second.id)).not.toContain('view_recorded');
+
+    // Nor a refusal before one's turn: it would end the request for the first parent, whose turn it
+    // is, before she was even asked. No refusal button or form; posted anyway, 409 NOT_YOUR_TURN
+    // naming whom it waits for; the request goes on. Asking a question stays open (it decides nothing).
+    await early.get('/portail/document');
+    expect(early.lastHtml).not.toContain('href="/portail/refuser"');
+    expect(early.lastHtml).toContain('href="/portail/question"');
+    const refusePage = await early.get('/portail/refuser');
+    expect(refusePage.status).toBe(200);
+    expect(early.lastHtml).not.toContain('action="/portail/refuser"');
+    expect(text(early.lastHtml)).toContain(`Ce n’est pas encore votre tour. Votre signature sera demandée après celle de : ${first.name}. Vous recevrez un e-mail.`);
+    await shoot(early.lastHtml, 'portal-refuser-not-your-turn');
+    const earlyRefusal = await early.post('/portail/refuser', { reason: 'Je ne suis pas d’accord.' });
+    expect(earlyRefusal.status).toBe(409);
+    expect(text(early.lastHtml)).toContain(`Ce n’est pas encore votre tour : votre signature sera demandée après celle de : ${first.name}. Vous recevrez un e-mail.`);
+    expect(early.lastHtml).not.toContain('action="/portail/refuser"');
+    expect(await sql(`SELECT status FROM signature_signers WHERE id = $1`, [second.id])).toEqual([{ status: 'pending' }]);
+    expect(await sql(`SELECT status FROM signature_requests WHERE id = $1`, [requestId])).toEqual([{ status: 'active' }]);
+    expect(await eventsOf(second.id)).not.toContain('refused');
+    expect(await sql(`SELECT 1 FROM outbox WHERE job_name = 'notify.staff' AND payload->>'kind' = 'refusal' AND payload->>'requestId' = $1`, [requestId])).toEqual([]);
 
     // The first parent, at their turn: records Enzo's view (no longer taken from them) and signs.
     const { url } = (await admissions.post(`/api/signature-requests/${requestId}/signers/${first.id}/in-person`).expect(200)).body as { url: string };

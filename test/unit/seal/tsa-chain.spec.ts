@@ -46,7 +46,7 @@ describe('the TSA certificate’s path to SEAL_TSA_CA: every issuer an authority
     tsa.signWith(signer, [expired]);
     await expect(stamp()).rejects.toMatchObject({
       code: 'TSA_RESPONSE_INVALID',
-      messageFr: expect.stringMatching(/le certificat de « Intermédiaire expiré » n’était pas valide le \d{4}-\d\d-\d\dT[\d:.]+Z, heure certifiée par le jeton/),
+      messageFr: expect.stringMatching(/le certificat de « Intermédiaire expiré » n’était pas valide le \d{4}-\d\d-\d\dT[\d:.]+Z, heure indiquée par le jeton/),
     });
   });
 

@@ -53,6 +53,17 @@ export class PortalActionsController {
     }, viewPage);
   }
 
+  /** A later signer's own account of the view another signer recorded (the second parent…). */
+  @Post('portail/avis/compte-rendu')
+  async viewAccount(@Req() req: Request, @Res() res: Response): Promise<void> {
+    await runPage(this.sessions, req, res, async (ctx) => {
+      const body = req.body as Body;
+      this.sessions.checkCsrf(ctx, body._csrf);
+      await this.actions.addViewAccount(ctx, { viewKey: body.viewKey ?? '', account: body.account }, eventContext(req));
+      return seeOther('/portail/signer?fait=compte-rendu');
+    }, viewPage);
+  }
+
   @Post('portail/signer')
   async sign(@Req() req: Request, @Res() res: Response): Promise<void> {
     await runPage(this.sessions, req, res, async (ctx) => {

@@ -49,14 +49,19 @@ export class PortalController {
     });
   }
 
-  /** The signature form, once the document was opened (issue 13, item 3). `?fait=avis` follows the view's form. */
+  /** The signature form, once the document was opened (issue 13, item 3). `?fait=avis` follows the view's form, `?fait=compte-rendu` an account's. */
   @Get('portail/signer')
   async signStep(@Req() req: Request, @Res() res: Response): Promise<void> {
     await runPage(this.sessions, req, res, async (ctx) => {
       assertCodeGiven(ctx);
       if (signerHasAnswered(ctx)) return toLanding;
       const recorded = req.query.fait === 'avis' ? ctx.views.find((v) => v.answer?.byMe) : undefined;
-      const notice = recorded ? `L’avis ${ofName(`${recorded.person.firstName} ${recorded.person.lastName}`)} est enregistré.` : undefined;
+      const accounted = req.query.fait === 'compte-rendu' ? ctx.views.find((v) => v.answer?.accounts?.some((a) => a.byMe)) : undefined;
+      const notice = recorded
+        ? `L’avis ${ofName(`${recorded.person.firstName} ${recorded.person.lastName}`)} est enregistré.`
+        : accounted
+          ? `Votre compte rendu de l’avis ${ofName(`${accounted.person.firstName} ${accounted.person.lastName}`)} est enregistré.`
+          : undefined;
       return { status: 200, html: signPage(ctx, await this.reads.hasRead(ctx), { notice }, await this.reads.annexesOf(ctx)) };
     });
   }

@@ -486,11 +486,14 @@ function AfterReading(props: { ctx: PortalContext }) {
             Poser une question
           </a>
         </li>
-        <li>
-          <a class="button secondary" href="/portail/refuser">
-            {countersignsEasy(ctx) ? 'Ne pas signer' : countersign ? 'Ne pas contresigner' : 'Refuser de signer'}
-          </a>
-        </li>
+        {/* Sequential mode: no refusal before one's turn either (NOT_YOUR_TURN). */}
+        {ctx.waitingFor.length ? null : (
+          <li>
+            <a class="button secondary" href="/portail/refuser">
+              {countersignsEasy(ctx) ? 'Ne pas signer' : countersign ? 'Ne pas contresigner' : 'Refuser de signer'}
+            </a>
+          </li>
+        )}
       </ul>
     </section>
   );
@@ -571,10 +574,18 @@ function RecordedByOthers(props: { ctx: PortalContext }) {
                 {a.byName ? `Ce que ${a.byName} a noté` : 'Ce qui a été noté'} : « {a.comment} »
               </p>
             ) : null}
+            {/* The accounts other later signers added, each hers (C. civ. 371-1 al. 3). */}
+            {(a.accounts ?? [])
+              .filter((x) => !x.byMe)
+              .map((x) => (
+                <p key={x.at}>
+                  Compte rendu de {x.byName}, ajouté le {atFr(new Date(x.at))} : « {x.comment} »
+                </p>
+              ))}
           </div>
         );
       })}
-      {open(ctx) ? (
+      {open(ctx) && !ctx.waitingFor.length ? (
         <p>
           Si vous n’êtes pas d’accord avec cet avis, vous pouvez <a href="/portail/question">poser une question à l’établissement</a> ou{' '}
           <a href="/portail/refuser">{countersigns(ctx.signer, ctx.document.type) ? 'ne pas contresigner' : 'refuser de signer'}</a>.
@@ -585,10 +596,54 @@ function RecordedByOthers(props: { ctx: PortalContext }) {
 }
 
 /**
+ * The view another signer recorded (the first parent…), and this signer may record it too: at her
+ * turn she adds what she heard from the person, in her own words, as hers — the first one's view is
+ * not changed (C. civ. 371-1 al. 3: both parents associate the child to the decision; CASF L.311-4).
+ * Optional; correctable until she signs. A disagreement still goes through a question or a refusal.
+ */
+function ViewAccountForm(props: { ctx: PortalContext; state: PortalState }) {
+  const { ctx, state } = props;
+  const others = ctx.views.filter((v) => v.answer && !v.answer.byMe);
+  if (!others.length || !open(ctx) || ctx.waitingFor.length) return null;
+  return (
+    <>
+      {others.map((v) => {
+        const mine = v.answer!.accounts?.find((x) => x.byMe);
+        const whose = v.reason === 'minor' ? 'de l’enfant' : ofName(fullName(v.person));
+        const typed = state.values?.viewKey === v.key ? state.values.account : undefined;
+        return (
+          <section key={v.key} aria-labelledby={`compte-rendu-${v.key}`}>
+            <h2 id={`compte-rendu-${v.key}`}>Votre propre compte rendu</h2>
+            <p>
+              Vous pouvez aussi noter ce que vous a dit {fullName(v.person)}. Votre compte rendu est enregistré à votre nom, à côté de l’avis déjà indiqué, qui n’est pas modifié. Il figure dans la preuve de
+              signature.
+            </p>
+            {mine ? (
+              <Notice kind="success">
+                <p>Compte rendu enregistré le {atFr(new Date(mine.at))}. Vous pouvez le corriger tant que vous n’avez pas signé.</p>
+              </Notice>
+            ) : null}
+            <PostForm action="/portail/avis/compte-rendu" csrf={ctx.session.csrfToken}>
+              <input type="hidden" name="viewKey" value={v.key} />
+              <TextArea name="account" label={`Votre propre compte rendu de l’avis ${whose} (facultatif)`} value={typed ?? mine?.comment ?? ''} errors={state.errors} />
+              <p>
+                <button type="submit" class="secondary">
+                  {mine ? 'Corriger mon compte rendu' : 'Ajouter mon compte rendu'}
+                </button>
+              </p>
+            </PostForm>
+          </section>
+        );
+      })}
+    </>
+  );
+}
+
+/**
  * Sequential mode (« Chacun à son tour »), this signer's turn not come: whose signatures come first,
  * that an e-mail will say when, and — with a person's view to record — that it is recorded then, if
- * nobody recorded it before (the other parent may, at their turn). No form: the portal refuses both
- * the view and the signature before one's turn (NOT_YOUR_TURN).
+ * nobody recorded it before (the other parent may, at their turn). No form: the portal refuses the
+ * view, the signature and the refusal before one's turn (NOT_YOUR_TURN); asking a question stays open.
  */
 function NotYourTurnText(props: { ctx: PortalContext; view?: string }) {
   const { ctx, view } = props;
@@ -628,7 +683,12 @@ export function viewPage(ctx: PortalContext, state: PortalState = {}): string {
           {/* Another signer (the other parent…) recorded it: say who and what; signing is what remains. */}
           <RecordedByOthers ctx={ctx} />
           {ctx.views.some((v) => v.answer && !v.answer.byMe) ? null : <p>Il n’y a pas d’avis à indiquer.</p>}
-          {open(ctx) ? (
+          <ViewAccountForm ctx={ctx} state={state} />
+          {open(ctx) && ctx.waitingFor.length ? (
+            <Notice>
+              <NotYourTurnText ctx={ctx} />
+            </Notice>
+          ) : open(ctx) ? (
             <ul class="actions">
               <li>
                 <a class="button" href="/portail/signer">
@@ -960,7 +1020,7 @@ export function signPage(ctx: PortalContext, read: boolean, state: PortalState =
   );
 }
 
-/** Refusing: its own page, what it changes said before the button. */
+/** Refusing: its own page, what it changes said before the button; before one's turn (sequential), the waiting message alone. */
 export function refusePage(ctx: PortalContext, state: PortalState = {}): string {
   const contract = ctx.document.type === 'contrat-sejour';
   // CASF D.311 II: the DIPC « peut être contresigné »; not countersigning it refuses nothing.
@@ -973,6 +1033,11 @@ export function refusePage(ctx: PortalContext, state: PortalState = {}): string 
       <ErrorSummary errors={state.errors} message={state.errorMessage} />
       {!open(ctx) ? (
         <Closed ctx={ctx} />
+      ) : ctx.waitingFor.length ? (
+        // Sequential mode: one refuses at one's turn, as one signs (NOT_YOUR_TURN); no form before it.
+        <Notice>
+          <NotYourTurnText ctx={ctx} />
+        </Notice>
       ) : (
         <>
           {easy ? (

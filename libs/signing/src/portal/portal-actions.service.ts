@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ConflictError, DomainError, FieldError, ValidationError, ofName } from '@carepact/common';
+import { BIDI_CONTROLS, ConflictError, DomainError, FieldError, TextProblem, ValidationError, ofName, textProblem } from '@carepact/common';
 import { TransactionRunner, returnedRows } from '@carepact/database';
 import { DocumentLifecycle } from '@carepact/documents';
 import { OutboxService } from '@carepact/queue';
@@ -7,7 +7,7 @@ import { EntityManager } from 'typeorm';
 import { SigningLinks } from '../links/signing-links.service';
 import { EventContext, EvidenceLog } from '../requests/evidence-log';
 import { SignatureProgress } from '../requests/signature-progress.service';
-import { AuthMethod, EXPRESSIONS, Expression, SignatureRequestEntity, SignerQuestionEntity } from '../requests/signing.entities';
+import { AuthMethod, EXPRESSIONS, Expression, SignatureRequestEntity, SignerQuestionEntity, ViewAccount } from '../requests/signing.entities';
 import { VIEW_EXPRESSION_LABELS } from '../requests/evidence';
 import { SigningRepository } from '../requests/signing.repository';
 import { consentSentence } from '../policy/consent-sentence';
@@ -26,6 +26,27 @@ const QUESTION_NOTICE_PERIOD_MS = 3600_000;
 const QUESTIONS_CLOSED = 'Cette demande de signature est close : vous ne pouvez plus poser de question ici. Pour toute question, contactez directement l’établissement.';
 const ANSWERED_NO_QUESTIONS = 'Vous avez déjà répondu à cette demande : vous ne pouvez plus poser de question ici. Pour toute question, contactez directement l’établissement.';
 const TOO_MANY_QUESTIONS = `Vous avez déjà envoyé ${MAX_UNANSWERED_QUESTIONS} questions qui attendent une réponse. L’établissement va répondre aux questions déjà envoyées ; vous pourrez ensuite en poser d’autres. En cas d’urgence, contactez directement l’établissement.`;
+
+/**
+ * What a signer writes for others to read (the view's comment, a refusal's reason, a question): the
+ * shared text rule (libs/common `textProblem`, 'text': no control character but tab and line breaks —
+ * an ESC would colour a terminal, U+0085 break a line) and no bidirectional control either (U+202E
+ * and the others of BIDI_CONTROLS), which would make the words read differently on the console's
+ * document page, the other parent's portal and the evidence. Line breaks stay; emojis too (the
+ * words are shown, never printed in a document). The staff side's codes and French messages.
+ */
+export function signerTextProblem(value: string): TextProblem | null {
+  const control = textProblem(value, 'text');
+  if (control) return control;
+  const bidi = BIDI_CONTROLS.exec(value);
+  return bidi ? textProblem(bidi[0], 'name') : null;
+}
+
+/** A ValidationError for `field` when the signer's text is refused (signerTextProblem); nothing is stored. */
+function assertSignerText(value: string | null, field: string, summary: string): void {
+  const problem = value ? signerTextProblem(value) : null;
+  if (problem) throw new ValidationError([{ field, ...problem }], summary);
+}
 
 /**
  * The portal may take a question from this session: a signing session (not a download link's, after
@@ -86,6 +107,7 @@ export class PortalActionsService {
     if (!EXPRESSIONS.includes(input.expression as Expression))
       throw new ValidationError([{ field: 'expression', code: 'REQUIRED', message: 'Choisissez ce que la personne exprime.' }], 'Choisissez une réponse.');
     const comment = input.comment?.trim() ? input.comment.trim().slice(0, 2000) : null;
+    assertSignerText(comment, 'comment', 'L’avis n’a pas été enregistré.');
     await this.tx.run(async (em) => {
       await this.assertActive(em, ctx);
       const res = (await em.query(
@@ -98,6 +120,44 @@ export class PortalActionsService {
         return;
       }
       await this.correctView(em, ctx, view.key, input.expression, comment, ev);
+    });
+  }
+
+  /**
+   * A later signer who may record the person's view (the second parent…) adds her own account of it
+   * when another signer recorded it first (C. civ. 371-1 al. 3: both parents associate the child to
+   * the decision, according to her age and maturity; CASF L.311-4: the minor's view is sought). It is
+   * hers, beside the first one's, which it never changes (recorded_views.accounts); she may correct it
+   * until she signs or refuses, as the view itself. Optional: a disagreement still goes through a
+   * question or a refusal. Its own event (`view_account_added`), in the evidence and the audit chain.
+   */
+  async addViewAccount(ctx: PortalContext, input: { viewKey: string; account?: string }, ev: EventContext): Promise<void> {
+    assertCodeGiven(ctx);
+    const view = ctx.views.find((v) => v.key === input.viewKey);
+    if (!view) throw new DomainError('forbidden', 'VIEW_NOT_YOURS', 'Vous n’avez pas à recueillir cet avis.');
+    if (ctx.waitingFor.length) throw notYourTurn(ctx.waitingFor);
+    const account = input.account?.trim() ?? '';
+    const summary = 'Votre compte rendu n’a pas été enregistré.';
+    if (!account) throw new ValidationError([{ field: 'account', code: 'REQUIRED', message: 'Écrivez votre compte rendu, ou signez sans en ajouter : il est facultatif.' }], summary);
+    if (account.length > 2000) throw new ValidationError([{ field: 'account', code: 'TOO_LONG', message: 'Votre compte rendu dépasse 2 000 caractères.' }], summary);
+    assertSignerText(account, 'account', summary);
+    await this.tx.run(async (em) => {
+      await this.assertActive(em, ctx);
+      const [current] = (await em.query(`SELECT id, recorded_by_signer_id AS "by", accounts FROM recorded_views WHERE request_id = $1 AND view_key = $2 FOR UPDATE`, [
+        ctx.request.id,
+        view.key,
+      ])) as { id: string; by: string | null; accounts: ViewAccount[] }[];
+      const person = ofName(`${view.person.firstName} ${view.person.lastName}`);
+      if (!current) throw new ConflictError('VIEW_NOT_RECORDED', `L’avis ${person} n’est pas encore enregistré : indiquez-le d’abord, avec ce que vous avez noté.`);
+      if (current.by === ctx.signer.id) throw new ConflictError('VIEW_RECORDED_BY_YOU', `Vous avez enregistré l’avis ${person} : corrigez-le, avec ce que vous avez noté, tant que vous n’avez pas signé.`);
+      const [signer] = (await em.query(`SELECT status FROM signature_signers WHERE id = $1`, [ctx.signer.id])) as { status: string }[];
+      if (signer?.status !== 'pending') throw new ConflictError('VIEW_FIXED_AFTER_SIGNATURE', 'Vous avez déjà répondu : votre compte rendu ne peut plus être modifié.');
+      const corrected = current.accounts.some((a) => a.signerId === ctx.signer.id);
+      const mine: ViewAccount = { signerId: ctx.signer.id, byName: `${ctx.signer.firstName} ${ctx.signer.lastName}`, comment: account, at: new Date().toISOString() };
+      // Hers replaced in place (a correction), else added after the others'.
+      const accounts = corrected ? current.accounts.map((a) => (a.signerId === ctx.signer.id ? mine : a)) : [...current.accounts, mine];
+      await em.query(`UPDATE recorded_views SET accounts = $2::jsonb WHERE id = $1`, [current.id, JSON.stringify(accounts)]);
+      await this.log.record(em, ctx.request, 'view_account_added', signerActor(ctx.signer), { signerId: ctx.signer.id, ctx: ev, details: { viewKey: view.key, corrected } });
     });
   }
 
@@ -196,13 +256,21 @@ export class PortalActionsService {
   }
 
   /**
-   * A refusal by a required signer ends the request. For a contrat de séjour refused by the person
+   * A refusal by a required signer ends the request; refused before one's turn in sequential mode (NOT_YOUR_TURN). For a contrat de séjour refused by the person
    * or her representative the document is refused and the DIPC is then required (CASF D.311); a
    * curateur's refusal to assist, and any other document, leave the document to be sent again.
    */
   async refuse(ctx: PortalContext, input: { reason?: string }, ev: EventContext): Promise<void> {
     if (this.sessions.needsCode(ctx)) throw new DomainError('forbidden', 'ACCESS_CODE_REQUIRED', 'Saisissez d’abord le code donné par l’établissement.');
+    // Sequential mode (« Chacun à son tour »): one answers at one's turn, a refusal as a signature —
+    // a later signer refusing first would end the request for the one whose turn it is (the other
+    // parent, C. civ. 372) before she was even asked. Whatever link opened the session (one given
+    // before the turn rule, an in-person session, an answer's link): the turn is checked here, at
+    // the act. The turn only advances (a signature is never undone), so the context read before
+    // the transaction can only be stricter than the rows.
+    if (ctx.waitingFor.length) throw notYourTurn(ctx.waitingFor);
     const reason = input.reason?.trim() ? input.reason.trim().slice(0, 2000) : null;
+    assertSignerText(reason, 'reason', 'Votre réponse n’a pas été enregistrée.');
     await this.tx.run(async (em) => {
       const request = await this.assertActive(em, ctx);
       const now = new Date();
@@ -252,6 +320,7 @@ export class PortalActionsService {
     const text = message?.trim();
     if (!text) throw new ValidationError([{ field: 'message', code: 'REQUIRED', message: 'Écrivez votre question.' }], 'La question est vide.');
     if (text.length > 2000) throw new ValidationError([{ field: 'message', code: 'TOO_LONG', message: 'Votre question dépasse 2 000 caractères.' }], 'La question est trop longue.');
+    assertSignerText(text, 'message', 'La question n’a pas été envoyée.');
     await this.tx.run(async (em) => {
       const request = await this.assertActive(em, ctx, QUESTIONS_CLOSED);
       // Under the request's lock, which signing and refusing take too: the signer's status is current.

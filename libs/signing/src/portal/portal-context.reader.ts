@@ -4,7 +4,7 @@ import type { DocumentSubtype } from '@carepact/common';
 import { ARCHIVED_SINCE_SQL, DocumentType, DocumentsRepository } from '@carepact/documents';
 import { IdentityRepository } from '@carepact/identity';
 import { ResidentsRepository } from '@carepact/residents';
-import { PortalSessionEntity, SignatureRequestEntity, SignerEntity, SignerStatus, SigningLinkEntity } from '../requests/signing.entities';
+import { PortalSessionEntity, SignatureRequestEntity, SignerEntity, SignerStatus, SigningLinkEntity, ViewAccount } from '../requests/signing.entities';
 import { blockingSigners, bySigningOrder } from '../requests/whose-turn';
 import { judgeDecided, residenceDisagreement } from '../policy/residence-dispute';
 import type { PortalContext } from './portal.types';
@@ -59,7 +59,7 @@ SELECT ${STAMP} AS stamp,
        to_jsonb(r) AS request,
        to_jsonb(l) AS link,
        COALESCE((SELECT jsonb_agg(jsonb_build_object('key', v.view_key, 'expression', v.expression, 'comment', v.comment, 'at', v.recorded_at, 'by', v.recorded_by_signer_id,
-                                           'byName', (SELECT b.first_name || ' ' || b.last_name FROM signature_signers b WHERE b.id = v.recorded_by_signer_id)))
+                                           'byName', (SELECT b.first_name || ' ' || b.last_name FROM signature_signers b WHERE b.id = v.recorded_by_signer_id), 'accounts', v.accounts))
                    FROM recorded_views v WHERE v.request_id = r.id), '[]'::jsonb) AS recorded_views,
        CASE WHEN r.mode = 'sequential' THEN (
          SELECT jsonb_agg(jsonb_build_object('key', o.key, 'role', o.role, 'orderNo', o.order_no, 'optional', o.optional, 'status', o.status,
@@ -78,7 +78,7 @@ interface SessionRow {
   signer: Record<string, unknown>;
   request: Record<string, unknown>;
   link: Record<string, unknown> | null;
-  recorded_views: { key: string; expression: string; comment: string | null; at: string; by: string | null; byName: string | null }[];
+  recorded_views: { key: string; expression: string; comment: string | null; at: string; by: string | null; byName: string | null; accounts?: ViewAccount[] }[];
   signers: { key: string; role: string; orderNo: number; optional: boolean; status: SignerStatus; firstName: string; lastName: string }[] | null;
 }
 
@@ -178,7 +178,8 @@ export class PortalContextReader {
         .filter((v) => v.recordedBy.includes(signer.key))
         .map((v) => {
           const done = row.recorded_views.find((x) => x.key === v.key);
-          return { ...v, recorded: Boolean(done), answer: done ? { expression: done.expression, comment: done.comment, at: done.at, byMe: done.by === signer.id, byName: done.byName } : null };
+          const accounts = (done?.accounts ?? []).map((x) => ({ comment: x.comment, at: x.at, byName: x.byName, byMe: x.signerId === signer.id }));
+          return { ...v, recorded: Boolean(done), answer: done ? { expression: done.expression, comment: done.comment, at: done.at, byMe: done.by === signer.id, byName: done.byName, accounts } : null };
         }),
       residenceDispute: await this.residenceDispute(request, row.recorded_views, signer.id),
       waitingFor: blockingSigners(request.mode, signers, signer.orderNo).map((s) => `${s.firstName} ${s.lastName}`),

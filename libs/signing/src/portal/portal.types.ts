@@ -70,7 +70,20 @@ export interface PortalContext {
    * Views this signer is asked to record, whether each is done and, when it is, the answer and
    * whether this signer recorded it (then they may correct it until they sign).
    */
-  views: (ViewToRecord & { recorded: boolean; answer: { expression: string; comment: string | null; byMe: boolean; /** Who recorded it (another parent…), when known. */ byName?: string | null; /** When it was recorded (ISO). */ at?: string | null } | null })[];
+  views: (ViewToRecord & {
+    recorded: boolean;
+    answer: {
+      expression: string;
+      comment: string | null;
+      byMe: boolean;
+      /** Who recorded it (another parent…), when known. */
+      byName?: string | null;
+      /** When it was recorded (ISO). */
+      at?: string | null;
+      /** The later signers' own accounts of the view (recorded_views.accounts), this signer's flagged. */
+      accounts?: { comment: string; at: string; byName: string; byMe: boolean }[];
+    } | null;
+  })[];
   /**
    * The person disagrees with living in the establishment and the version signed cites no decision
    * of the judge (C. civ. 459-2, residence-dispute.ts): nobody may sign it, whoever recorded her

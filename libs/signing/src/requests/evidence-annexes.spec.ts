@@ -49,6 +49,17 @@ describe('evidence: the documents handed over with the contract (CASF L.311-4)',
     expect(paper).toContain('Documents remis avec le contrat : remis le 2 novembre 2026 (date indiquée dans le document ; CASF L.311-4). Fichiers en vigueur à cette date, avec leur date de publication et leur empreinte SHA-256 :');
     expect(paper).toContain(`Livret d’accueil, édition 2026 : version « Édition 2026 », en vigueur depuis le 1er janvier 2026, publiée le 2 décembre 2026, 10029 octets, SHA-256 ${'b'.repeat(64)}.`);
     expect(paper).toContain('Charte des droits et libertés de la personne accueillie : aucun fichier déposé.');
+    // « Remis le 2 novembre » beside « publiée le 2 décembre » (a newcomer's finding): said in words, on both pages.
+    const said =
+      'Publié dans le logiciel après la remise : Livret d’accueil, édition 2026 (le 2 décembre 2026). L’établissement indique que c’est l’édition remise le 2 novembre 2026 ; le logiciel, qui l’a reçue ensuite, ne peut pas l’attester.';
+    expect(text).toContain(said);
+    expect(paper).toContain(said);
+  });
+
+  it('every file published by the day of handing over (Paris): nothing more is said', () => {
+    const early = recorded.map((a) => (a.file ? { ...a, file: { ...a.file, publishedAt: '2026-11-01T23:30:00Z' } } : a));
+    const e = buildEvidence(request, { ...ctx, annexes: evidenceAnnexesOf(early, { document: { annexesHandedOverOn: '2026-11-02' } }, createdAt) }, [], [], []);
+    expect(textOf(evidenceBlocks(e))).not.toContain('après la remise');
   });
 
   it('the publication day is the Paris day: published at 23:30 UTC on 1 December is « publiée le 2 décembre »', () => {

@@ -39,10 +39,12 @@ export function sealTimeOf(authority: string | null, qualified = false): SealTim
         source: 'tsa',
         authority,
         qualified,
-        statement: `le cachet porte un jeton d’horodatage (RFC 3161) de l’autorité d’horodatage ${authority}, demandé au scellement ; l’heure qu’il certifie est dans la signature du PDF et dans le dossier de preuve (JSON). ${
+        // eIDAS art. 41(2): only a qualified time stamp enjoys the presumption of the accuracy of the date
+        // and time it indicates; a time stamp not declared qualified « indique » the time, it does not certify it.
+        statement: `le cachet porte un jeton d’horodatage (RFC 3161) de l’autorité d’horodatage ${authority}, demandé au scellement ; l’heure qu’il ${qualified ? 'certifie' : 'indique'} est dans la signature du PDF et dans le dossier de preuve (JSON). ${
           qualified
-            ? 'L’établissement déclare cette autorité prestataire de services de confiance qualifié délivrant des horodatages électroniques qualifiés (règlement eIDAS, art. 42).'
-            : 'L’établissement ne déclare pas cette autorité prestataire qualifié au sens du règlement eIDAS (art. 42) : cet horodatage n’est pas un horodatage électronique qualifié.'
+            ? 'L’établissement déclare cette autorité prestataire de services de confiance qualifié délivrant des horodatages électroniques qualifiés (règlement eIDAS, art. 42) : la date et l’heure indiquées bénéficient de la présomption d’exactitude de l’article 41, paragraphe 2, du règlement eIDAS.'
+            : 'L’établissement ne déclare pas cette autorité prestataire qualifié au sens du règlement eIDAS (art. 42) : horodatage non qualifié, sans la présomption d’exactitude de la date et de l’heure de l’article 41, paragraphe 2, du règlement eIDAS.'
         }`,
       }
     : {
@@ -83,7 +85,16 @@ export interface Evidence {
     /** How they signed; absent from evidence sealed before it existed (read it with `signedHowOf`). */
     signedHow?: SignedHow | null;
   }[];
-  views: { key: string; person: string; expression: string; comment: string | null; recordedBySignerId: string | null; at: string }[];
+  views: {
+    key: string;
+    person: string;
+    expression: string;
+    comment: string | null;
+    recordedBySignerId: string | null;
+    at: string;
+    /** The later signers' own accounts of the view (recorded_views.accounts); absent when none, as in evidence built before them. */
+    accounts?: { signerId: string; byName: string; comment: string; at: string }[];
+  }[];
   events: EvidenceEvent[];
   certificate: string;
   /**
@@ -346,6 +357,7 @@ const KIND_FR: Record<string, string> = {
   annex_downloaded: 'Document remis avec le contrat téléchargé',
   view_recorded: 'Avis de la personne enregistré',
   view_corrected: 'Avis de la personne corrigé',
+  view_account_added: 'Compte rendu de l’avis de la personne ajouté',
   signed: 'Signé',
   refused: 'Refusé',
   question: 'Question posée',
@@ -400,6 +412,7 @@ const EVENT_DETAILS: Readonly<Record<string, readonly string[]>> = {
   code_locked: ['failures'],
   view_recorded: ['viewKey', 'expression'],
   view_corrected: ['viewKey', 'expression', 'previousExpression'],
+  view_account_added: ['viewKey', 'corrected'],
   signed: ['consent', 'versionHash', 'pdfSha256', 'authMethod', 'drawn'],
   countersigned: ['versionHash'],
   refused: ['withReason', 'optional', 'assistanceRefused'],
@@ -488,6 +501,8 @@ export function eventFr(ev: EvidenceEvent, measureType?: string | null): string 
       return `a indiqué l’avis de la personne : ${VIEW_EXPRESSION_LABELS[String(d?.expression)] ?? '—'}`;
     case 'view_corrected':
       return `a corrigé l’avis de la personne : ${VIEW_EXPRESSION_LABELS[String(d?.previousExpression)] ?? '—'}, devenu ${VIEW_EXPRESSION_LABELS[String(d?.expression)] ?? '—'}`;
+    case 'view_account_added':
+      return d?.corrected === true ? 'a corrigé son propre compte rendu de l’avis de la personne' : 'a ajouté son propre compte rendu de l’avis de la personne';
     case 'signed': {
       const consent = str(d?.consent);
       const what = str(d?.versionHash) || str(d?.pdfSha256) ? ` ; version signée : données SHA-256 ${str(d?.versionHash) ?? '—'}, PDF de la version complète SHA-256 ${str(d?.pdfSha256) ?? '—'}` : '';
@@ -536,6 +551,7 @@ const SIGNER_STEPS = new Set([
   'annex_downloaded',
   'view_recorded',
   'view_corrected',
+  'view_account_added',
   'witness_recorded',
   'signed',
   'countersigned',
@@ -643,7 +659,16 @@ export function buildEvidence(
       witness: s.witness,
       signedHow: signedHowFromRows(s, events, ctx.paper),
     })),
-    views: views.map((v) => ({ key: v.viewKey, person: v.personName, expression: v.expression, comment: v.comment, recordedBySignerId: v.recordedBySignerId, at: v.recordedAt.toISOString() })),
+    views: views.map((v) => ({
+      key: v.viewKey,
+      person: v.personName,
+      expression: v.expression,
+      comment: v.comment,
+      recordedBySignerId: v.recordedBySignerId,
+      at: v.recordedAt.toISOString(),
+      // Only when a later signer added one: the evidence of a view without accounts is as it was.
+      ...(v.accounts?.length ? { accounts: v.accounts.map((a) => ({ signerId: a.signerId, byName: a.byName, comment: a.comment, at: a.at })) } : {}),
+    })),
     events: events.map((e) => {
       const details = evidenceDetails(e.kind, e.details);
       return { at: e.at.toISOString(), kind: e.kind, signerId: e.signerId, ip: e.ip, userAgent: e.userAgent, ...(details ? { details } : {}) };
@@ -680,6 +705,8 @@ export function paperEvidenceLines(e: Evidence, facts: { documentLabel: string; 
   if (e.annexes) {
     lines.push(annexesIntroFr(e.annexes), ...e.annexes.files.map((a) => `${annexFr(a)}.`));
     if (e.annexes.tariffs) lines.push(`${e.annexes.tariffs.label} : ${tariffAnnexFr(e.annexes.tariffs)}.`);
+    const late = publishedAfterHandoverFr(e.annexes);
+    if (late) lines.push(late);
   }
   for (const s of e.signers) {
     const how = signedHowOf(s);
@@ -704,7 +731,27 @@ function annexBlocks(x: EvidenceAnnexes | undefined): Block[] {
     x.files.length || x.tariffs
       ? { kind: 'list', ordered: false, items: [...x.files.map((a) => b(a.label, annexFileFr(a))), ...(x.tariffs ? [b(x.tariffs.label, tariffAnnexFr(x.tariffs))] : [])] }
       : { kind: 'paragraph', text: t('Aucun document n’est indiqué pour cet établissement.') },
+    ...(publishedAfterHandoverFr(x) ? [{ kind: 'paragraph', text: t(publishedAfterHandoverFr(x)!) } as Block] : []),
   ];
+}
+
+/**
+ * A file published in the software after the day the document says it was handed over (a first
+ * file dated back: an establishment that adopts the software uploads the editions it had already
+ * handed over). « Remis le 2 novembre » beside « publiée le 3 décembre » read as a contradiction (a
+ * newcomer's finding): the evidence says it in words — the establishment states this is the edition
+ * handed over; the software, which received it later, cannot attest it. Null when every file was
+ * published by the handover day (Paris), or the day is not given.
+ */
+export function publishedAfterHandoverFr(x: EvidenceAnnexes): string | null {
+  const on = x.handedOverOn;
+  if (!on) return null;
+  const late = x.files.filter((a) => a.sha256 && a.publishedAt && calendarDayIn(new Date(a.publishedAt)) > on);
+  if (!late.length) return null;
+  const names = late.map((a) => `${a.label} (le ${formatDateFr(new Date(a.publishedAt!))})`).join(', ');
+  return late.length > 1
+    ? `Publiés dans le logiciel après la remise : ${names}. L’établissement indique que ce sont les éditions remises le ${formatDateLong(on)} ; le logiciel, qui les a reçues ensuite, ne peut pas l’attester.`
+    : `Publié dans le logiciel après la remise : ${names}. L’établissement indique que c’est l’édition remise le ${formatDateLong(on)} ; le logiciel, qui l’a reçue ensuite, ne peut pas l’attester.`;
 }
 
 /** The evidence page(s) appended to the sealed PDF: who signed, in which capacity, how, and when. */
@@ -798,7 +845,11 @@ export function evidenceBlocks(e: Evidence): Block[] {
     blocks.push({
       kind: 'list',
       ordered: false,
-      items: e.views.map((v) => [{ text: `${v.person} : `, strong: true }, { text: `${VIEW_EXPRESSION_LABELS[v.expression] ?? v.expression}${v.comment ? ` — « ${v.comment} »` : ''} (${dateTime(v.at)})` }]),
+      items: e.views.flatMap((v) => [
+        [{ text: `${v.person} : `, strong: true }, { text: `${VIEW_EXPRESSION_LABELS[v.expression] ?? v.expression}${v.comment ? ` — « ${v.comment} »` : ''} (${dateTime(v.at)})` }],
+        // Each later signer's own account, as hers (C. civ. 371-1 al. 3).
+        ...(v.accounts ?? []).map((a) => [{ text: `${v.person}, compte rendu de ${a.byName} : `, strong: true }, { text: `« ${a.comment} » (${dateTime(a.at)})` }]),
+      ]),
     });
   }
   blocks.push({ kind: 'heading', level: 3, text: t('Chronologie') });

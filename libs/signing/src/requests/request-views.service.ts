@@ -125,7 +125,13 @@ export interface RequestView {
   reminderDays: number[];
   explanation: string;
   signers: SignerView[];
-  views: { key: string; person: string; reason: string; recorded: { expression: string; comment: string | null; at: string } | null }[];
+  views: {
+    key: string;
+    person: string;
+    reason: string;
+    /** `accounts`: the later signers' own accounts of it (the second parent…, C. civ. 371-1 al. 3), each hers. */
+    recorded: { expression: string; comment: string | null; at: string; accounts?: { byName: string; comment: string | null; at: string }[] } | null;
+  }[];
   questions: { id: string; signerId: string; message: string; askedAt: string; answer: string | null; answeredAt: string | null; followUps: { answer: string; answeredAt: string }[] }[];
   events: { kind: string; at: string; signerId: string | null }[];
   /** The latest sealed edition (a DIPC is sealed when established and again after a countersignature, CASF D.311 II). */
@@ -216,7 +222,7 @@ export function requestViewFor(v: RequestView, reader: { content: boolean; resid
     // Why it was sent late, how it was handed over: staff's own words about the person, content as a refusal's reason.
     sentLate: out.sentLate ? { reason: '' } : null,
     handover: out.handover ? { ...out.handover, recipients: out.handover.recipients.map((x) => (x.handedOver ? { ...x, handedOver: { ...x.handedOver, how: '' } } : x)) } : null,
-    views: v.views.map((w) => ({ ...w, recorded: w.recorded ? { ...w.recorded, comment: null } : null })),
+    views: v.views.map((w) => ({ ...w, recorded: w.recorded ? { ...w.recorded, comment: null, accounts: w.recorded.accounts?.map((a) => ({ ...a, comment: null })) } : null })),
     questions: v.questions.map((q) => ({ ...q, message: '', answer: q.answer === null ? null : '', followUps: q.followUps.map((a) => ({ ...a, answer: '' })) })),
   };
 }
@@ -373,7 +379,14 @@ export class RequestViews {
           key: v.key,
           person: `${v.person.firstName} ${v.person.lastName}`,
           reason: v.reason,
-          recorded: rec ? { expression: rec.expression, comment: rec.comment, at: rec.recordedAt.toISOString() } : null,
+          recorded: rec
+            ? {
+                expression: rec.expression,
+                comment: rec.comment,
+                at: rec.recordedAt.toISOString(),
+                ...(rec.accounts?.length ? { accounts: rec.accounts.map((a) => ({ byName: a.byName, comment: a.comment, at: a.at })) } : {}),
+              }
+            : null,
         };
       }),
       questions: questions.map((q) => ({

@@ -287,16 +287,27 @@ export class SignatureRequestsService {
    * Cancels an active request: the links stop working, the signatures given no longer count. The
    * reason is recorded on the `cancelled` event (evidence and audit chain, shown in the history).
    * The console requires it (`reasonRequired`); the JSON API keeps it optional, for the programs
-   * written before it existed.
+   * written before it existed. Each signer who had been invited is told by e-mail (cancelIn).
    */
   async cancel(actor: StaffActor, requestId: string, opts: { reason?: string | null; reasonRequired?: boolean } = {}): Promise<RequestView> {
     return this.tx.run((em) => this.cancelIn(em, actor, requestId, opts));
   }
 
-  /** `cancel` inside the caller's transaction (the departure that cancels the person's open requests with it). */
-  async cancelIn(em: EntityManager, actor: StaffActor, requestId: string, opts: { reason?: string | null; reasonRequired?: boolean } = {}): Promise<RequestView> {
+  /**
+   * `cancel` inside the caller's transaction (the departure that cancels the person's open requests
+   * with it). Each signer who had been invited — her turn had come (every signer in parallel mode)
+   * and she was to sign from an e-mail link, she had answered, or a link was issued to her (an
+   * answer's, an in-person session's) — and who
+   * has an e-mail address gets a cancellation e-mail (`notify.cancelled`), queued in the outbox in
+   * this transaction: sent only if the cancel commits. Not a signer still waiting for her turn in
+   * sequential mode (she never heard of the request), nor the establishment's countersigner (staff
+   * cancelled it). `departure`: the e-mail gives the person's departure as the reason — the only
+   * reason it gives; staff's free text may be private and is never sent.
+   */
+  async cancelIn(em: EntityManager, actor: StaffActor, requestId: string, opts: { reason?: string | null; reasonRequired?: boolean; departure?: boolean } = {}): Promise<RequestView> {
     const r = await this.access.lockActive(em, actor, requestId, 'signature.manage');
-    assertNotFullySigned(await this.repo.signersOf(em, r.id), 'la demande ne peut plus être annulée');
+    const signers = await this.repo.signersOf(em, r.id);
+    assertNotFullySigned(signers, 'la demande ne peut plus être annulée');
     const reason = opts.reason?.trim() ? opts.reason.trim().slice(0, 1000) : null;
     if (!reason && opts.reasonRequired)
       throw new ValidationError([{ field: 'reason', code: 'REQUIRED', message: 'Indiquez pourquoi la demande de signature est annulée.' }]);
@@ -308,6 +319,14 @@ export class SignatureRequestsService {
     await this.links.revokeAllOfRequest(em, r.id, now);
     await this.lifecycle.markReady(em, r.documentId, now);
     await this.log.record(em, r, 'cancelled', auditActor(actor), reason ? { details: { reason } } : {});
+    const linked = new Set(((await em.query(`SELECT DISTINCT signer_id AS id FROM signing_links WHERE request_id = $1`, [r.id])) as { id: string }[]).map((x) => x.id));
+    for (const s of signers) {
+      if (s.delivery === 'staff' || s.role === 'director' || !s.email) continue;
+      // Pending and never reached: not her turn yet, or to sign in person with no link ever opened for her
+      // (she was never e-mailed about the request: the code review of session 18).
+      if (s.status === 'pending' && !linked.has(s.id) && (s.delivery !== 'email' || !isTurnOf(r.mode, signers, s.orderNo))) continue;
+      await this.outbox.enqueue(em, 'notify.cancelled', { requestId: r.id, signerId: s.id, departure: opts.departure === true }, { key: `cancelled_${s.id}`, organisationId: r.organisationId });
+    }
     return this.views.viewFor(em, actor, { ...r, status: 'cancelled', closedAt: now });
   }
 
@@ -344,12 +363,14 @@ export class SignatureRequestsService {
   /**
    * With the departure (`cancelOpenRequests`): each open request cancelled as staff cancel one
    * (`cancelled` event with its reason, links revoked, the document back to « prêt »), the reason
-   * « Départ de la personne le … ». A cancel sends no e-mail: whoever opens a link is told it is no
-   * longer valid. Inside the departure's transaction: both or neither.
+   * « Départ de la personne le … ». Each signer who had been invited is e-mailed that the request is
+   * cancelled with the person's departure (cancelIn) — not when the departure puts her in the
+   * intermediate archive at once (a departure recorded long after it): then, as for every e-mail
+   * about her, `email_skipped`. Inside the departure's transaction: both or neither.
    */
   async cancelForDeparture(em: EntityManager, actor: StaffActor, residentId: string, departedOn: string): Promise<OpenRequestOfResident[]> {
     const open = await this.openForResident(em, actor.organisationId, residentId);
-    for (const o of open) await this.cancelIn(em, actor, o.id, { reason: departureCancelReason(departedOn) });
+    for (const o of open) await this.cancelIn(em, actor, o.id, { reason: departureCancelReason(departedOn), departure: true });
     return open;
   }
 

@@ -19,7 +19,7 @@ import { TimestampError, sealTimestampAuditDetails, sealTimestampOf } from '../s
 import { SignatureRequestEntity, SignerEntity } from './signing.entities';
 import { SigningRepository } from './signing.repository';
 import { sealFailureOf, sealFailureReason } from './seal-failure';
-import { allRequiredSigned, countersignWindowOpen, countersignatureDue, emailSignersDue, isOptionalCountersigner, signedCount } from './whose-turn';
+import { allRequiredSigned, countersignWindowOpen, countersignatureDue, emailSignersDue, isOptionalCountersigner, isTurnOf, signedCount } from './whose-turn';
 import { closeCountersignWindow, signedInSeal } from './signature-progress.service';
 import { assistsThePerson } from '../policy/assistance-refusal';
 
@@ -162,7 +162,10 @@ export class SigningJobsService {
       // Staff switched this signer to in person since the e-mail was queued: the tablet link stays the live one.
       if (locked?.status !== 'active' || current?.status !== 'pending' || current.email !== signer.email || current.delivery !== 'email') return null;
       await this.links.revokeForSigner(t, signer.id, now);
-      return this.links.issue(t, locked, signer.id, 'email', now);
+      // An answer reaching a signer whose turn has not come (sequential mode): she reads it now and is
+      // invited to sign at her turn, by the invitation e-mail — never « vous pourrez ensuite le signer ».
+      const notYourTurn = kind === 'question-answered' && !isTurnOf(locked.mode, await this.repo.signersOf(t, locked.id), current.orderNo);
+      return { ...(await this.links.issue(t, locked, signer.id, 'email', now)), notYourTurn };
     });
     if (!issued) {
       await this.outbox.runOnce(outboxId, async () => undefined);
@@ -184,6 +187,7 @@ export class SigningJobsService {
         signUrl: `${this.config.http.publicUrl}/s/${token}${kind === 'question-answered' ? '?vers=questions' : ''}`,
         accessCodeRequired: signer.accessCodeRequired,
         countersign,
+        ...(issued.notYourTurn ? { notYourTurn: true } : {}),
       });
     } catch (e) {
       await this.tx.run(async (t) => {
@@ -579,6 +583,50 @@ export class SigningJobsService {
     if (!request || request.organisationId !== jobOrganisationId || request.status !== 'active' || (prior && signedCount(await this.repo.signersOf(em, request.id)) <= signedInSeal(prior))) return;
     await this.evidence.record(em, request, 'seal_failed', SYSTEM_ACTOR, { details: { code: failure.code, retriesExhausted: failure.kind !== 'permanent' } });
     await this.outbox.enqueue(em, 'notify.staff', { requestId: request.id, kind: 'seal_failed', signerId: null }, { key: `seal_failed_${outboxId}`, organisationId: request.organisationId });
+  }
+
+  /**
+   * Cancellation e-mail to one signer who had been invited (SignatureRequestsService.cancelIn queues
+   * it in the cancel's transaction): the request is cancelled, a signature given no longer counts,
+   * the establishment will get in touch. No link. The reason only when it is the person's departure
+   * (staff's own words may be private). Skipped, with `email_skipped`, for a person in the
+   * intermediate archive, as every other e-mail (a departure recorded long after the fact archives
+   * her at once). Sent: `email_sent` with `kind: signature-cancelled` (and its audit event).
+   */
+  async notifyCancelled(outboxId: string, requestId: string, signerId: string, departure: boolean): Promise<string> {
+    const facts = await this.facts(requestId);
+    const signer = facts ? await this.repo.signerById(this.tx.manager, signerId) : null;
+    if (!facts || facts.request.status !== 'cancelled' || !signer?.email || signer.requestId !== requestId) {
+      await this.outbox.complete(outboxId);
+      return 'skipped';
+    }
+    const { request, f } = facts;
+    if (await this.skippedForArchive(outboxId, request, signer.id, { kind: 'signature-cancelled' })) return 'skipped';
+    try {
+      await this.mailer.send({ name: `${signer.firstName} ${signer.lastName}`, address: signer.email }, 'signature-cancelled', {
+        establishment: { name: f.establishment, phone: f.phone },
+        recipientName: `${signer.firstName} ${signer.lastName}`,
+        documentType: f.type,
+        documentSubtype: f.subtype,
+        residentName: signer.role === 'resident' ? null : f.residentName,
+        departure,
+        signed: signer.status === 'signed',
+      });
+    } catch (e) {
+      if (isPermanent(e)) {
+        await this.outbox.runOnce(outboxId, async (t) => {
+          await this.repo.lockRequest(t, request.id);
+          await this.evidence.record(t, request, 'email_failed', SYSTEM_ACTOR, { signerId: signer.id, details: { permanent: true, kind: 'signature-cancelled' } });
+        });
+        throw new PermanentJobError('EMAIL_REJECTED', (e as Error).message);
+      }
+      throw e;
+    }
+    await this.outbox.runOnce(outboxId, async (t) => {
+      await this.repo.lockRequest(t, request.id);
+      await this.evidence.record(t, request, 'email_sent', SYSTEM_ACTOR, { signerId: signer.id, details: { kind: 'signature-cancelled' } });
+    });
+    return 'sent';
   }
 
   /** Completion email: a download link (30 days) to the sealed PDF; the document is never attached. */

@@ -51,6 +51,8 @@ export const SIGNATURE_EVENT_KINDS = [
   'annex_downloaded',
   'view_recorded',
   'view_corrected',
+  /** A later signer added her own account of the person's view (recorded_views.accounts). */
+  'view_account_added',
   'signed',
   'countersigned',
   /** The director(s) were e-mailed that the countersignature is all that remains. */
@@ -376,6 +378,7 @@ export class SignatureEventEntity {
 @Entity({ name: 'recorded_views' })
 @Index('uq_recorded_views_request_key', ['requestId', 'viewKey'], { unique: true })
 @Check('ck_recorded_views_expression', `expression IN ('accord', 'accord_partiel', 'desaccord', 'ne_se_prononce_pas', 'ne_peut_pas_s_exprimer')`)
+@Check('ck_recorded_views_accounts', `jsonb_typeof(accounts) = 'array'`)
 export class RecordedViewEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_recorded_views' })
   id: string;
@@ -404,6 +407,23 @@ export class RecordedViewEntity {
 
   @Column({ type: 'timestamptz' })
   recordedAt: Date;
+
+  /**
+   * What each later signer who may record this view heard from the person, in her own words, beside
+   * the view recorded first (C. civ. 371-1 al. 3, CASF L.311-4): one per signer, never overwriting it.
+   */
+  @Column({ type: 'jsonb', default: () => "'[]'" })
+  accounts: ViewAccount[];
+}
+
+/** A later signer's own account of the person's view (RecordedViewEntity.accounts). */
+export interface ViewAccount {
+  signerId: string;
+  /** The signer's name when she gave it. */
+  byName: string;
+  comment: string;
+  /** ISO 8601. */
+  at: string;
 }
 
 /** Questions from signers: listed for staff until answered. */

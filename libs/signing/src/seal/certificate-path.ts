@@ -61,7 +61,7 @@ export type CertificatePathCheck = { ok: true; reason: null; path: X509Certifica
  * present (4.2.1.3), pathLenConstraint respected (counted in intermediates below it, the
  * self-issued ones aside) and validity at `at` — a time fixed by the signed object (a token's
  * genTime, a seal's signing time), so that a verification years later decides as the one at
- * signing. `atLabel` names that time in the reason (« heure certifiée par le jeton »). A root
+ * signing. `atLabel` names that time in the reason (« heure indiquée par le jeton »). A root
  * listed itself is a trust anchor: a leaf pinned in the roots is taken as it is. Every path is
  * tried (at most MAX_CERTIFICATE_PATH certificates): a carried certificate that breaks a rule does
  * not hide a good one. The leaf's own rules (its usage, its validity) are the caller's.

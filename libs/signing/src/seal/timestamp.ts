@@ -216,7 +216,7 @@ function readToken(token: Buffer, message: Buffer, nonce?: Buffer): TimestampInf
   const notTsa = tsaCertificateProblem(signer!);
   if (notTsa) invalid(notTsa);
   if (genTime < new Date(signer!.validFrom) || genTime > new Date(signer!.validTo))
-    invalid('le certificat de l’autorité d’horodatage n’était pas valide à l’heure qu’elle certifie');
+    invalid('le certificat de l’autorité d’horodatage n’était pas valide à l’heure qu’elle indique');
 
   return {
     genTime,
@@ -320,7 +320,7 @@ export type TsaChainCheck = CertificatePathCheck;
  * `archive:verify` (--tsa-trust) and « Vérifier à nouveau » (libs/archive).
  */
 export function tsaChainCheck(cert: X509Certificate, carried: X509Certificate[], roots: X509Certificate[], at: Date): TsaChainCheck {
-  return certificatePathCheck(cert, carried, roots, at, 'heure certifiée par le jeton');
+  return certificatePathCheck(cert, carried, roots, at, 'heure indiquée par le jeton');
 }
 
 async function readLimited(res: Response): Promise<Buffer> {

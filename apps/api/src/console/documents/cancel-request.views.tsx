@@ -24,8 +24,9 @@ function names(list: string[]): string {
 
 /**
  * « Annuler la demande de signature »: a step before anything is lost. Says what the cancellation
- * does (the links sent stop working, the signatures already given no longer count — by name), and
- * asks why: the reason is recorded on the audit event and shown in the document's history.
+ * does (the links sent stop working, the signatures already given no longer count — by name; the
+ * signers already invited are told by e-mail, without the reason), and asks why: the reason is
+ * recorded on the audit event and shown in the document's history, never sent to the signers.
  */
 export function cancelRequestPage(m: CancelRequestModel): string {
   const r = m.request;
@@ -56,6 +57,10 @@ export function cancelRequestPage(m: CancelRequestModel): string {
                 ? `${names(signed.map((s) => `${s.name} (${s.capacity})`))} ${signed.length > 1 ? 'ont déjà signé : leurs signatures ne compteront plus' : 'a déjà signé : sa signature ne comptera plus'} ; il faudra signer à nouveau la prochaine demande ;`
                 : 'personne n’a encore signé ;'}
             </li>
+            <li>
+              les personnes qui ont déjà reçu la demande et ont une adresse e-mail sont prévenues par e-mail de l’annulation, sans la raison indiquée ci-dessous ; celles dont le tour
+              n’était pas encore venu ne reçoivent rien ;
+            </li>
             <li>le document pourra être corrigé, puis envoyé à nouveau en signature.</li>
           </ul>
           <PostForm action={`${doc}/demandes/${r.id}/annuler`} csrf={m.csrf}>
@@ -64,7 +69,7 @@ export function cancelRequestPage(m: CancelRequestModel): string {
                 Raison de l’annulation<span class="required"> (obligatoire)</span>
               </label>
               <p class="hint" id="reason-aide">
-                Elle est enregistrée dans le journal d’audit et affichée dans l’historique du document.
+                Elle est enregistrée dans le journal d’audit et affichée dans l’historique du document. Elle n’est pas envoyée aux signataires.
               </p>
               <textarea
                 id="reason"

@@ -77,14 +77,22 @@ function Who(props: { e: TimelineEntry }) {
  * records it; a seal without a token (B-B, or sealed before the event recorded it) says nothing more.
  * « Horodatage qualifié (règlement eIDAS, art. 42) » only when the operator declared the TSA so when
  * it sealed (SEAL_TSA_QUALIFIED, `timestampQualified`): the product cannot know it; « Horodatage » otherwise.
+ * Only then is the time « certifiée », with the presumption of eIDAS art. 41(2); otherwise it is the
+ * time the authority « indique », without that presumption.
  */
 function CertifiedTime(props: { e: TimelineEntry }) {
   const d = props.e.details;
   if (typeof d.timestampGenTime !== 'string') return null;
+  // eIDAS art. 41(2): only a qualified time stamp is presumed accurate; one not declared so « indique » the time.
+  const qualified = d.timestampQualified === true;
   return (
     <p>
-      {timestampLabel(d.timestampQualified === true)} : heure certifiée {formatDateTimeFr(d.timestampGenTime)} par l’autorité d’horodatage {String(d.timestampAuthority ?? 'inconnue')}
+      {timestampLabel(qualified)} : heure {qualified ? 'certifiée' : 'indiquée'} {formatDateTimeFr(d.timestampGenTime)} par l’autorité d’horodatage{' '}
+      {String(d.timestampAuthority ?? 'inconnue')}
       {typeof d.timestampSerialNumber === 'string' ? <> (jeton n° <code>{d.timestampSerialNumber}</code>)</> : null}
+      {qualified
+        ? ' — présomption d’exactitude de la date et de l’heure (règlement eIDAS, art. 41, paragraphe 2).'
+        : ' — horodatage non qualifié : sans la présomption d’exactitude de la date et de l’heure de l’article 41 du règlement eIDAS.'}
     </p>
   );
 }

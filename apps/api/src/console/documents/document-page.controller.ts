@@ -4,7 +4,7 @@ import { RetentionService } from '@carepact/archive';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { DomainError, ForbiddenError, NotFoundError, ValidationError } from '@carepact/common';
 import { DocumentsService, archiveState, residentArchivedOf } from '@carepact/documents';
-import { StaffActor, StaffService, assertCanSomewhere, auditActor, can, establishmentsWith } from '@carepact/identity';
+import { StaffActor, StaffService, assertCan, auditActor, can } from '@carepact/identity';
 import { TransactionRunner } from '@carepact/database';
 import { ResidentsService } from '@carepact/residents';
 import { DipcOfferService, DocumentVisaService, PolicyDecision, RequestViews, SignatureRequestsService, SignerActionsService, SoleSignatureService } from '@carepact/signing';
@@ -134,7 +134,7 @@ export class DocumentPageController {
         sendHtml(res, 400, cancelRequestPage({ actor, csrf: consoleCsrfToken(this.config.secrets.session, actor), documentType: doc.type, documentSubtype: doc.subtype, request: r, reason, error }));
         return null;
       }
-      return { kind: 'done', message: 'La demande de signature est annulée : les liens envoyés ne fonctionnent plus.' };
+      return { kind: 'done', message: 'La demande de signature est annulée : les liens envoyés ne fonctionnent plus. Les personnes qui l’avaient reçue en sont prévenues par e-mail.' };
     });
   }
 
@@ -389,8 +389,9 @@ export class DocumentPageController {
    * records.manage (403); the service's reason error tied to the form's field.
    */
   private async holdWrite(actor: StaffActor, id: string, field: string, write: (em: EntityManager) => Promise<unknown>): Promise<void> {
-    await this.documents.get(actor, id);
-    assertCanSomewhere(actor, 'records.manage');
+    // The document's establishment's records manager (as the API and the resident's file): not anyone who manages records somewhere.
+    const doc = await this.documents.get(actor, id);
+    assertCan(actor, 'records.manage', doc.establishmentId);
     try {
       await this.tx.run(write);
     } catch (e) {
@@ -474,7 +475,7 @@ export class DocumentPageController {
     }
     // After a curateur's refusal to assist her: the judge's authorisation to sign alone (C. civ. 469 al. 3).
     const soleSignature = requests.some((r) => r.assistanceRefused) ? await this.sole.view(actor, id) : null;
-    const manageHolds = establishmentsWith(actor, 'records.manage').length > 0;
+    const manageHolds = can(actor, 'records.manage', doc.establishmentId);
     const holds = await this.retention.holds(this.tx.manager, actor.organisationId, { subjectId: [doc.id, doc.residentId], activeOnly: true });
     const documentHolds = holds.filter((h) => h.subjectId === doc.id);
     const personHolds = holds.filter((h) => h.subjectId === doc.residentId);

@@ -708,3 +708,29 @@ describe('document page: the template named in French', () => {
     expect(text).not.toContain('Modèle contrat-sejour');
   });
 });
+
+/** C. civ. 373-2-1 al. 5: the judge entrusted the exercise to one parent; the other does not sign but is to be informed. */
+describe('one parent alone: the reminder to inform the other parent', () => {
+  const minor = (ground: 'judgment' | 'other_parent_deceased'): ResidentView => ({
+    ...ahmed(null),
+    firstName: 'Enzo',
+    lastName: 'Petit',
+    birthDate: '2014-05-30',
+    minor: true,
+    parentalAuthority: 'sole',
+    soleAuthority: { ground, proofReference: 'Jugement JAF, RG 24/01234', proofDate: '2024-03-12' },
+    contacts: [{ ...contact('julie', 'Julie', 'Petit'), holdsParentalAuthority: true }],
+  });
+  const sendPage = (ground: 'judgment' | 'other_parent_deceased') =>
+    textOf(page(ADMISSIONS, { doc: doc('ready'), decision: decideSigners({ documentType: 'contrat-sejour', resident: minor(ground), establishment, on: ON }) }));
+
+  it('shows it beside « Qui signera et pourquoi » when the judge entrusted the exercise to one parent', () => {
+    expect(sendPage('judgment')).toContain(
+      'À faire : informer l’autre parent. L’autre parent n’exerce pas l’autorité parentale et ne signe pas ; il garde le droit et le devoir de surveiller l’entretien et l’éducation de l’enfant et doit être informé des choix importants relatifs à sa vie (C. civ. 373-2-1 al. 5). Informez-le de l’admission et du document, sans lui demander de signer.'.replace(/'/g, '’'),
+    );
+  });
+
+  it('not when the other parent died', () => {
+    expect(sendPage('other_parent_deceased')).not.toContain('informer l’autre parent');
+  });
+});

@@ -51,6 +51,7 @@ const EVENT_LABELS: Record<string, string> = {
   viewed: 'Document lu',
   downloaded: 'Document téléchargé',
   view_recorded: 'Avis recueilli',
+  view_account_added: 'Compte rendu de l’avis ajouté',
   question: 'Question posée',
   question_answered: 'Question répondue',
   reminder: 'Relance envoyée',
@@ -549,6 +550,12 @@ function SendSection(props: { m: DocumentPageModel; decision: PolicyDecision; cs
     <section aria-labelledby="qui-signe">
       <h3 id="qui-signe">Qui signera et pourquoi</h3>
       <Explanation>{fileDetails(decision.explanation, m.perms)}</Explanation>
+      {/* C. civ. 373-2-1 al. 5: one parent signs alone; the other, without the exercise, is informed (not a signer). */}
+      {decision.otherParentReminder ? (
+        <p class="notice" id="autre-parent">
+          <strong>À faire : informer l’autre parent.</strong> {decision.otherParentReminder}
+        </p>
+      ) : null}
       <ol class="signers">
         {inSigningOrder(decision.signers).map((s) => (
           <li key={s.key}>
@@ -981,6 +988,18 @@ function RecordedViews(props: { r: RequestView }) {
             {w.recorded!.comment ? ` — « ${w.recorded!.comment} »` : ''}
             {/* No second full stop after a quote that ends its own sentence (« …crayons. ».). */}
             {w.recorded!.comment && /[.!?…]$/.test(w.recorded!.comment.trim()) ? '' : '.'}
+            {/* A later signer's own account (the second parent…, C. civ. 371-1 al. 3), as hers: the view above is not changed. */}
+            {w.recorded!.accounts?.length ? (
+              <ul>
+                {w.recorded!.accounts.map((a) => (
+                  <li key={a.at}>
+                    Compte rendu de {a.byName}, le {formatDateTimeFr(a.at)}
+                    {a.comment ? ` — « ${a.comment} »` : ''}
+                    {a.comment && /[.!?…]$/.test(a.comment.trim()) ? '' : '.'}
+                  </li>
+                ))}
+              </ul>
+            ) : null}
           </li>
         ))}
       </ul>

@@ -1,0 +1,53 @@
+import { renderEmail } from './email-renderer';
+import { emailSamples } from './email-samples';
+
+/**
+ * A cancelled signature request, told to a signer who had been invited: the document, that the
+ * request is cancelled and the links dead, a signature given no longer counts, the establishment will
+ * get in touch; the one reason given is the person's departure — staff's own words are never passed,
+ * and a caller that passed them anyway sees them dropped. No link: nothing is left to open.
+ */
+const samples = emailSamples('https://carepact.example.fr');
+const plain = (s: string) => s.replace(/[\u2068\u2069]/g, '').replace(/&nbsp;|\u00a0/g, ' ');
+
+describe('signature-cancelled e-mail', () => {
+  it('to a guardian who had signed, with the departure: the document, cancelled, her signature no longer counts, the departure, no link', () => {
+    const e = renderEmail('signature-cancelled', samples['signature-cancelled']);
+    expect(e.subject).toBe('Demande de signature annulée : contrat de séjour — EHPAD Les Tilleuls');
+    const text = plain(e.text);
+    expect(text).toContain('Bonjour Jeanne Martin,');
+    expect(text).toContain('EHPAD Les Tilleuls a annulé la demande de signature pour le contrat de séjour de Marcel Dupont, à la suite du départ de Marcel Dupont de l’établissement.');
+    expect(text).toContain('Vous n’avez plus rien à signer pour cette demande : les liens reçus pour elle ne fonctionnent plus.');
+    expect(text).toContain('La signature que vous aviez donnée ne compte plus : le document n’est pas signé.');
+    expect(text).toContain('Si un nouveau document doit être signé, l’établissement vous contactera.');
+    expect(text).toContain('Pour toute question, appelez l’établissement au 01 23 45 67 89.');
+    expect(e.html).not.toMatch(/<a\b/);
+    expect(plain(e.html)).toContain('à la suite du départ de Marcel Dupont de l’établissement');
+  });
+
+  it('to the person herself, not signed, cancelled by staff for their own reason: « votre », no signature sentence, no reason', () => {
+    const e = renderEmail('signature-cancelled', {
+      ...samples['signature-cancelled'],
+      recipientName: 'Émile Durand',
+      residentName: null,
+      departure: false,
+      signed: false,
+      establishment: { name: 'EHPAD Les Tilleuls', phone: null },
+      reason: 'Erreur de tarif CX-77',
+    } as never);
+    const text = plain(e.text);
+    expect(text).toContain('EHPAD Les Tilleuls a annulé la demande de signature pour votre contrat de séjour.');
+    expect(text).not.toContain('départ');
+    expect(text).not.toContain('La signature que vous aviez donnée');
+    expect(text).not.toContain('CX-77');
+    expect(text).toContain('Pour toute question, contactez l’établissement.');
+    expect(plain(renderEmail('signature-cancelled', { ...samples['signature-cancelled'], residentName: null, departure: true }).text)).toContain(
+      'pour votre contrat de séjour, à la suite de votre départ de l’établissement.',
+    );
+  });
+
+  it('elides the name after « du départ » (d’Émile)', () => {
+    const e = renderEmail('signature-cancelled', { ...samples['signature-cancelled'], residentName: 'Émile Durand' });
+    expect(plain(e.text)).toContain('pour le contrat de séjour d’Émile Durand, à la suite du départ d’Émile Durand de l’établissement.');
+  });
+});
