@@ -271,7 +271,7 @@ export async function verifyArchive(file: string, opts: ArchiveVerifyOptions = {
         problem(
           'TIMESTAMP_UNTRUSTED',
           untrusted.report.file,
-          `L’horodatage du sceau (${editionFr(sealedByPath.get(untrusted.report.file)!)}) est délivré par « ${untrusted.report.authority} », une autorité d’horodatage qui ne se rattache à aucune autorité de confiance fournie : l’heure qu’il certifie (${untrusted.report.genTime}) n’est pas établie (${why.get(untrusted.report)}).`,
+          `L’horodatage du sceau (${editionFr(sealedByPath.get(untrusted.report.file)!)}) est délivré par « ${untrusted.report.authority} », une autorité d’horodatage qui ne se rattache à aucune autorité de confiance fournie : l’heure qu’il indique (${untrusted.report.genTime}) n’est pas établie (${why.get(untrusted.report)}).`,
         );
     }
     report.ok = true;

@@ -11,6 +11,8 @@ export * from './retention/retention.service';
 export * from './access/access-request.exporter';
 export * from './access/access-request-statement';
 export * from './access/heir-request';
+export * from './access/access-answer';
+export * from './access/person-file';
 export * from './jobs/data-jobs.service';
 export * from './subjects';
 export * from './sealed-editions';

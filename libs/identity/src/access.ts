@@ -24,8 +24,10 @@ export const PERMISSIONS = {
   /** The establishment's countersignature: the director or a delegate given the role (CASF D.311). */
   'signature.countersign': ['director'],
   /**
-   * Records management, organisation-wide: retention durations, legal holds, purge, archive
-   * packages and access requests (RGPD art. 5.1.e, 15, 17, 18; the controller's role).
+   * Records management (RGPD art. 5.1.e, 15, 17, 18; the controller's role): organisation-wide for
+   * retention durations, the archives' regime and the purge (held somewhere: assertCanSomewhere);
+   * in the subject's own establishment for what concerns one person or one document — her
+   * departure, legal holds, archive packages and access requests, opening her archive (assertCan).
    */
   'records.manage': ['administrator'],
 } as const satisfies Record<string, readonly StaffRole[]>;

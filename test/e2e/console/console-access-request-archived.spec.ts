@@ -98,6 +98,10 @@ describe('console: an archived person’s access request', () => {
     await page.setViewportSize({ width: 1280, height: 900 });
 
     await page.getByLabel('Non, aucune opposition n’est enregistrée').check();
+    // The proof of the requester's standing (recorded with the request).
+    await page.getByLabel('Pièce qui établit la qualité du demandeur').selectOption('acte_notoriete');
+    await page.getByLabel('Référence de la pièce').fill('Me Durand, notaire à Lyon, réf. 2026/1187');
+    await page.getByLabel('Date de la pièce').fill('2026-10-20');
     await submit(page, 'Préparer l’export de ses données');
     expect(page.url()).toMatch(/\/console\/archives\?demande=/);
     expect(await h.count(`SELECT count(*) AS n FROM audit_events WHERE action = 'archive.opened_for_heir_request' AND subject_id = $1 AND payload->>'requestPurpose' = 'causes_of_death'`, [gone])).toBe(1);

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import type { Page } from 'playwright-core';
 import { contractData, curatelleResident, loginAgent, TEST_PASSWORD } from '@carepact/testing';
+import { addEstablishment, addUser } from '../../integration/api/api-harness';
 import { checkConsolePage, ConsoleHarness, csrfOf, startConsoleHarness, submitForm } from './console-harness';
 
 /**
@@ -135,5 +136,34 @@ describe('console: a legal hold on a document, from its page', () => {
     const personHoldId = active.find((x) => x.subjectId === residentId)!.id;
     await adminConsole.post(`${base}/gels/${personHoldId}/lever`).type('form').send({ _csrf: adminCsrf, liftReason: 'Un motif suffisant' }).expect(404);
     expect(await h.count(`SELECT count(*) AS n FROM legal_holds WHERE subject_id = $1 AND lifted_at IS NULL`, [residentId])).toBe(1);
+  });
+  it('a coordinator here who administers another establishment: no hold form on the document, 403 on both POSTs, and the Conservation page does not list its hold (the code review of session 18)', async () => {
+    const other = await addEstablishment(h.app, h.org.organisationId, 'Les Chênes');
+    await addUser(h.app, h.org.organisationId, 'coord-admin@chenes.test', [
+      { establishmentId: h.org.establishmentId, role: 'coordinator' },
+      { establishmentId: other, role: 'administrator' },
+    ]);
+    const login = async (email: string) => {
+      const agent = request.agent(h.app.getHttpServer());
+      const form = await agent.get('/connexion').expect(200);
+      await agent.post('/connexion').type('form').send({ _csrf: csrfOf(form.text), email, password: TEST_PASSWORD }).expect(303);
+      return agent;
+    };
+    const agent = await login('coord-admin@chenes.test');
+    const base = `/console/documents/${documentId}`;
+    const page = await agent.get(base).expect(200);
+    expect(page.text).not.toContain('Placer un gel');
+    const csrf = csrfOf(page.text);
+    const admin = await loginAgent(h.app, h.org.users.administrator.email, TEST_PASSWORD);
+    const active = (await admin.get('/api/legal-holds?active=1').expect(200)).body as { id: string; subjectId: string }[];
+    const documentHold = active.find((x) => x.subjectId === documentId)!;
+    await agent.post(`${base}/gels`).type('form').send({ _csrf: csrf, holdReason: 'Un motif suffisant' }).expect(403);
+    await agent.post(`${base}/gels/${documentHold.id}/lever`).type('form').send({ _csrf: csrf, liftReason: 'Un motif suffisant' }).expect(403);
+    expect(await h.count(`SELECT count(*) AS n FROM legal_holds WHERE subject_id = $1 AND lifted_at IS NULL`, [documentId])).toBe(1);
+    // The Conservation page: the establishment's administrator sees the hold and its reason, she does not.
+    expect((await (await login(h.org.users.administrator.email)).get('/console/conservation').expect(200)).text).toContain('Contentieux sur ce contrat');
+    const conservation = (await agent.get('/console/conservation').expect(200)).text;
+    expect(conservation).not.toContain('Contentieux sur ce contrat');
+    expect(conservation).not.toContain(documentId);
   });
 });

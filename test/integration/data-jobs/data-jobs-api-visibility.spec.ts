@@ -18,8 +18,10 @@ describe('data jobs through the API: what each records manager sees', () => {
   let requester: request.Agent;
   let colleague: request.Agent;
   let elsewhere: request.Agent;
+  let auditorHere: request.Agent;
   let residentId: string;
   let jobId: string;
+  let chenes: string;
   const statement = 'Courrier de son fils du 2 novembre : il soupçonne une maltraitance, plainte déposée';
 
   beforeAll(async () => {
@@ -28,9 +30,15 @@ describe('data jobs through the API: what each records manager sees', () => {
     const admissions = await loginAgent(h.app, h.orgA.users.admissions.email, TEST_PASSWORD);
     await addUser(h.app, h.orgA.organisationId, 'collegue@a.test', [{ establishmentId: h.orgA.establishmentId, role: 'administrator' }]);
     colleague = await loginAgent(h.app, 'collegue@a.test', TEST_PASSWORD);
-    const chenes = await addEstablishment(h.app, h.orgA.organisationId, 'Les Chênes');
+    chenes = await addEstablishment(h.app, h.orgA.organisationId, 'Les Chênes');
     await addUser(h.app, h.orgA.organisationId, 'admin@chenes.test', [{ establishmentId: chenes, role: 'administrator' }]);
     elsewhere = await loginAgent(h.app, 'admin@chenes.test', TEST_PASSWORD);
+    // An auditor of her establishment who administers another one (the attacker's review of session 17).
+    await addUser(h.app, h.orgA.organisationId, 'auditrice@a.test', [
+      { establishmentId: h.orgA.establishmentId, role: 'auditor' },
+      { establishmentId: chenes, role: 'administrator' },
+    ]);
+    auditorHere = await loginAgent(h.app, 'auditrice@a.test', TEST_PASSWORD);
     residentId = (await residentWithContract(admissions, h.orgA.establishmentId, { lastName: 'Roux' })).residentId;
     jobId = (
       await requester
@@ -61,6 +69,42 @@ describe('data jobs through the API: what each records manager sees', () => {
     expect(row.departed_on).toBeNull();
   });
 
+  it('an auditor of her establishment who administers another: no access request nor package of her file, 403, nothing recorded', async () => {
+    const db = h.app.get(DataSource);
+    const count = async () => Number(((await db.query(`SELECT count(*)::int AS n FROM data_jobs WHERE organisation_id = $1`, [h.orgA.organisationId])) as { n: number }[])[0].n);
+    const before = await count();
+    await auditorHere.get(`/api/residents/${residentId}`).expect(403);
+    const access = await auditorHere
+      .post('/api/data-jobs/access-request')
+      .send({ residentId, request: { from: 'representative', receivedOn: '2026-11-02', statement: 'Courrier de la fille' } })
+      .expect(403);
+    expect(access.body.error.code).toBe('FORBIDDEN');
+    const pkg = await auditorHere.post('/api/data-jobs/archive').send({ scope: 'resident', id: residentId }).expect(403);
+    expect(pkg.body.error.code).toBe('FORBIDDEN');
+    await auditorHere.post('/api/data-jobs/archive').send({ scope: 'establishment', id: h.orgA.establishmentId, from: '2026-01-01', to: '2027-01-01' }).expect(403);
+    expect(await count()).toBe(before);
+  });
+
+  it('legal holds through the API: another establishment’s administrator neither lists, places nor lifts one on her (404), an auditor here who administers elsewhere gets 403; nothing written', async () => {
+    const hold = (await requester.post('/api/legal-holds').send({ subjectType: 'resident', subjectId: residentId, reason: 'Plainte de la famille en cours' }).expect(201)).body as { id: string };
+    expect(((await requester.get('/api/legal-holds').expect(200)).body as { id: string }[]).map((x) => x.id)).toContain(hold.id);
+    const listed = (await elsewhere.get('/api/legal-holds').expect(200)).body as { id: string }[];
+    expect(listed.map((x) => x.id)).not.toContain(hold.id);
+    expect(JSON.stringify(listed)).not.toContain('Plainte');
+    const lift = await elsewhere.post(`/api/legal-holds/${hold.id}/lift`).send({ reason: 'Affaire classée' }).expect(404);
+    expect(lift.body.error.code).toBe('LEGAL_HOLD_NOT_FOUND');
+    await auditorHere.post(`/api/legal-holds/${hold.id}/lift`).send({ reason: 'Affaire classée' }).expect(403);
+    const db = h.app.get(DataSource);
+    const [{ lifted }] = (await db.query(`SELECT lifted_at IS NOT NULL AS lifted FROM legal_holds WHERE id = $1`, [hold.id])) as { lifted: boolean }[];
+    expect(lifted).toBe(false);
+    await requester.post(`/api/legal-holds/${hold.id}/lift`).send({ reason: 'Affaire classée' }).expect(200);
+    const placed = await elsewhere.post('/api/legal-holds').send({ subjectType: 'resident', subjectId: residentId, reason: 'Un motif suffisant' }).expect(404);
+    expect(placed.body.error.code).toBe('HOLD_SUBJECT_NOT_FOUND');
+    await auditorHere.post('/api/legal-holds').send({ subjectType: 'resident', subjectId: residentId, reason: 'Un motif suffisant' }).expect(403);
+    const [{ n }] = (await db.query(`SELECT count(*)::int AS n FROM legal_holds WHERE subject_id = $1 AND lifted_at IS NULL`, [residentId])) as { n: number }[];
+    expect(n).toBe(0);
+  });
+
   it('a colleague of the same establishment sees the job, the statement as its SHA-256 only; the requester sees her own words', async () => {
     const sha = createHash('sha256').update(statement).digest('hex');
     const seen = (await colleague.get(`/api/data-jobs/${jobId}`).expect(200)).body;
@@ -70,5 +114,24 @@ describe('data jobs through the API: what each records manager sees', () => {
     expect(seen.params.request.receivedOn).toBe('2026-11-02');
     expect(JSON.stringify((await colleague.get('/api/data-jobs').expect(200)).body)).not.toContain('maltraitance');
     expect((await requester.get(`/api/data-jobs/${jobId}`).expect(200)).body.params.request.statement).toBe(statement);
+  });
+  it('her latest jobs, not the organisation’s 20 latest filtered: another establishment’s busy day does not hide hers (API and console)', async () => {
+    const ds = h.app.get(DataSource);
+    // Her package of Les Chênes, then 25 later access requests of the other establishment (copies of the one asked here).
+    const [mine] = (await ds.query(
+      `INSERT INTO data_jobs (id, organisation_id, kind, params, status, requested_by, created_at, finished_at)
+       SELECT gen_random_uuid(), organisation_id, 'archive_export', $2::jsonb, 'done', requested_by, now() - interval '1 hour', now() - interval '59 minutes' FROM data_jobs WHERE id = $1 RETURNING id`,
+      [jobId, JSON.stringify({ kind: 'archive_export', scope: 'establishment', id: chenes, from: '2026-01-01', to: '2026-06-30' })],
+    )) as { id: string }[];
+    await ds.query(
+      `INSERT INTO data_jobs (id, organisation_id, kind, params, status, requested_by, created_at)
+       SELECT gen_random_uuid(), organisation_id, kind, params, status, requested_by, now() + n * interval '1 second' FROM data_jobs, generate_series(1, 25) n WHERE id = $1`,
+      [jobId],
+    );
+    const list = (await elsewhere.get('/api/data-jobs').expect(200)).body as { id: string }[];
+    expect(list.map((j) => j.id)).toEqual([mine.id]);
+    expect((await elsewhere.get('/console/archives').expect(200)).text).toContain(mine.id);
+    // Here: still the 20 latest.
+    expect(((await colleague.get('/api/data-jobs').expect(200)).body as unknown[]).length).toBe(20);
   });
 });

@@ -135,7 +135,7 @@ describe('an access request (RGPD art. 15) for a person in the intermediate arch
    * three purposes and unless she objected; within eight days, two months for information more than
    * five years old.
    */
-  const heirRequest = { from: 'ayant_droit', receivedOn: '2026-11-25', statement: 'Courrier de son fils, acte de notoriété joint : causes du décès', purpose: 'causes_of_death', deceasedOn: '2026-10-02', deceasedObjection: 'none' };
+  const heirRequest = { from: 'ayant_droit', receivedOn: '2026-11-25', statement: 'Courrier de son fils, acte de notoriété joint : causes du décès', purpose: 'causes_of_death', deceasedOn: '2026-10-02', deceasedObjection: 'none', standingProof: { type: 'acte_notoriete', reference: 'Me Durand, réf. 2026/1187', issuedOn: '2026-10-20' } };
 
   it('an ayant droit whose deceased objected: 400 HEIR_ACCESS_OBJECTED_BY_DECEASED in French, nothing recorded', async () => {
     const before = await written();
@@ -177,7 +177,9 @@ describe('an access request (RGPD art. 15) for a person in the intermediate arch
       answerDue: '2026-12-03',
       answerDueOlderInformation: '2027-01-25',
       statement: heirRequest.statement,
-      heir: { purpose: 'causes_of_death', deceasedOn: '2026-10-02', deceasedObjection: 'none' },
+      heir: { purpose: 'causes_of_death', deceasedOn: '2026-10-02', deceasedObjection: 'none', standingProof: heirRequest.standingProof, communication: 'direct' },
+      // CSP L.1111-7 al. 2: 48 hours after the end of the day of receipt (Paris), at the latest.
+      notBefore: '2026-11-27T23:00:00.000Z',
     });
     const sha = createHash('sha256').update(heirRequest.statement, 'utf8').digest('hex');
     const stated = {
@@ -189,6 +191,11 @@ describe('an access request (RGPD art. 15) for a person in the intermediate arch
       requestPurpose: 'causes_of_death',
       requestDeceasedOn: '2026-10-02',
       requestDeceasedObjection: 'none',
+      requestStandingProofType: 'acte_notoriete',
+      requestStandingProofIssuedOn: '2026-10-20',
+      requestStandingProofReferenceSha256: createHash('sha256').update(heirRequest.standingProof.reference, 'utf8').digest('hex'),
+      requestCommunication: 'direct',
+      requestNotBefore: '2026-11-27T23:00:00.000Z',
     };
     const events = (await ds.query(`SELECT action, payload FROM audit_events WHERE payload->>'jobId' = $1 ORDER BY action`, [job.id])) as { action: string; payload: unknown }[];
     expect(events).toEqual([
@@ -221,6 +228,9 @@ describe('an access request (RGPD art. 15) for a person in the intermediate arch
       requestStatement: 'Courriel de sa partenaire de PACS : défendre sa mémoire',
       requestDeceasedOn: '2026-10-02',
       requestPurpose: 'defend_memory',
+      requestStandingProofType: 'acte_pacs',
+      requestStandingProofReference: 'Acte de PACS, mairie de Lyon, n° 2019-44',
+      requestStandingProofIssuedOn: '2019-05-04',
     };
     const before = await written();
     const refused = await admin.post('/console/archives/acces').type('form').send({ ...base, requestDeceasedObjection: 'recorded' });

@@ -3,7 +3,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { PortalClient, TEST_PASSWORD, archivedResidentWithRefusedContract, launchChromium, loginAgent, residentWithContract, sendToTuteurInPerson, waitUntil } from '@carepact/testing';
+import { DevMailbox } from '@carepact/notifications';
+import {
+  ARCHIVED_ADMISSION_DATE,
+  ARCHIVED_DEPARTURE_DATE,
+  PortalClient,
+  TEST_PASSWORD,
+  archivedResidentWithRefusedContract,
+  launchChromium,
+  loginAgent,
+  residentWithContract,
+  sendToTuteurInPerson,
+  waitUntil,
+} from '@carepact/testing';
 import { startWorker, WorkerHandle } from '../../../apps/worker/src/bootstrap';
 import { readZip } from '../archive/archive-tools';
 import { ApiHarness, startApiHarness } from '../api/api-harness';
@@ -18,7 +30,9 @@ const csrfOf = (html: string): string => /name="_csrf" value="([^"]+)"/.exec(htm
  *   invitation to sign (409 RESIDENT_ARCHIVED, API and console);
  * - the departure names the person's signature requests still open and, on request
  *   (`cancelOpenRequests`, « Annuler ces demandes »), cancels them in the same action, as a cancel
- *   does (event with its reason, links revoked, no e-mail); without it they go on;
+ *   does (event with its reason, links revoked, the signers invited told by e-mail — the departure
+ *   as the reason —, or `email_skipped` when the departure archives the person at once); without
+ *   it they go on;
  * - the access request's zip says, in LISEZMOI.txt, which request it answers.
  */
 describe('departure with signatures in progress; answers refused in the archive; the access zip names its request', () => {
@@ -28,12 +42,20 @@ describe('departure with signatures in progress; answers refused in the archive;
   let base = '';
   let admin: request.Agent;
   let admissions: request.Agent;
+  const mailbox = new DevMailbox();
+  const TUTEUR = 'olivier.marchal@example.org';
+  const cancelMailDone = (requestId: string) =>
+    waitUntil('the cancellation e-mail job', async () => {
+      const rows = (await ds.query(`SELECT done_at IS NOT NULL AS done FROM outbox WHERE job_name = 'notify.cancelled' AND payload->>'requestId' = $1`, [requestId])) as { done: boolean }[];
+      return rows.length > 0 && rows.every((r) => r.done);
+    });
   const count = async (sql: string, params: unknown[] = []) => Number(((await ds.query(sql, params)) as { n: string }[])[0].n);
   const requestRow = async (id: string) =>
     ((await ds.query(`SELECT r.status, d.status AS "documentStatus" FROM signature_requests r JOIN documents d ON d.id = r.document_id WHERE r.id = $1`, [id])) as { status: string; documentStatus: string }[])[0];
 
   beforeAll(async () => {
-    h = await startApiHarness({ OUTBOX_POLL_MS: '100', EXPORTS_DIR: mkdtempSync(join(tmpdir(), 'carepact-exports-')) });
+    const { port } = await mailbox.start(0);
+    h = await startApiHarness({ OUTBOX_POLL_MS: '100', EXPORTS_DIR: mkdtempSync(join(tmpdir(), 'carepact-exports-')), SMTP_URL: `smtp://127.0.0.1:${port}` });
     await h.app.listen(0, '127.0.0.1');
     base = (await h.app.getUrl()).replace('[::1]', '127.0.0.1');
     worker = await startWorker(h.db.config, { probe: false });
@@ -44,6 +66,7 @@ describe('departure with signatures in progress; answers refused in the archive;
   afterAll(async () => {
     await worker?.close();
     await h?.close();
+    await mailbox.stop();
   });
 
   let archived: { residentId: string; documentId: string; requestId: string } = { residentId: '', documentId: '', requestId: '' };
@@ -92,16 +115,19 @@ describe('departure with signatures in progress; answers refused in the archive;
     expect(file).toMatch(/<input type="checkbox" id="cancelOpenRequests" name="cancelOpenRequests" value="oui"/);
     expect(file).toContain('Annuler cette demande');
     expect(file).toContain('« Départ de la personne le »');
+    expect(file.replace(/\s+/g, ' ')).toContain('Ceux qui avaient reçu la demande et ont une adresse e-mail sont prévenus par e-mail de l’annulation, pour cause de départ de la personne');
     await shoot(file, 'departure-form', '#conservation');
     // A wrong type: refused, nothing changed.
     expect((await admin.put(`/api/residents/${made.residentId}/departure`).send({ departedOn: '2020-01-01', cancelOpenRequests: 'oui' }).expect(400)).body.error.details[0].code).toBe('INVALID_BOOLEAN');
     expect((await ds.query(`SELECT departed_on::text AS d FROM residents WHERE id = $1`, [made.residentId]))[0].d).toBe('2026-11-30');
 
-    // The departure corrected to its real day (archived at once), with the requests cancelled: as a cancel does, no e-mail.
-    await ds.query(`UPDATE residents SET admission_date = '2014-03-01' WHERE id = $1`, [made.residentId]);
+    // The departure corrected to its real day (archived at once: ARCHIVED_* of libs/testing), with the
+    // requests cancelled. archivedResidentWithRefusedContract does not fit here: its request is
+    // refused, and this one must still be open when the departure cancels it.
+    await ds.query(`UPDATE residents SET admission_date = $2 WHERE id = $1`, [made.residentId, ARCHIVED_ADMISSION_DATE]);
     const outbox = () => count(`SELECT count(*) AS n FROM outbox WHERE job_name LIKE 'signing.%' OR job_name LIKE '%mail%'`);
     const mailsBefore = await outbox();
-    const done = await admin.put(`/api/residents/${made.residentId}/departure`).send({ departedOn: '2020-01-01', cancelOpenRequests: true }).expect(200);
+    const done = await admin.put(`/api/residents/${made.residentId}/departure`).send({ departedOn: ARCHIVED_DEPARTURE_DATE, cancelOpenRequests: true }).expect(200);
     expect(done.body).toMatchObject({ departedOn: '2020-01-01', openSignatureRequests: [], cancelledSignatureRequests: [expect.objectContaining({ id: sent.requestId })] });
     expect(done.body.warning).toBeUndefined();
     expect(await requestRow(sent.requestId)).toEqual({ status: 'cancelled', documentStatus: 'ready' });
@@ -110,6 +136,14 @@ describe('departure with signatures in progress; answers refused in the archive;
     expect(await count(`SELECT count(*) AS n FROM audit_events WHERE subject_id = $1 AND action LIKE '%cancelled%'`, [sent.requestId])).toBe(1);
     expect(await count(`SELECT count(*) AS n FROM signing_links WHERE request_id = $1 AND revoked_at IS NULL`, [sent.requestId])).toBe(0);
     expect(await outbox()).toBe(mailsBefore);
+    // The tuteur had his in-person session: his cancellation e-mail is queued with the cancel, then
+    // not sent — the person is in the intermediate archive —, as every e-mail about her (`email_skipped`).
+    await cancelMailDone(sent.requestId);
+    expect(mailbox.list().filter((m) => m.to.includes(TUTEUR) && /annulée/.test(m.subject))).toEqual([]);
+    expect(await ds.query(`SELECT signer_id AS "signerId", details FROM signature_events WHERE request_id = $1 AND kind = 'email_skipped'`, [sent.requestId])).toEqual([
+      { signerId: sent.tuteurId, details: { kind: 'signature-cancelled', reason: 'resident_archived' } },
+    ]);
+    expect(await count(`SELECT count(*) AS n FROM audit_events WHERE subject_id = $1 AND action = 'signature.email_skipped'`, [sent.requestId])).toBe(1);
     // The tablet's link: no longer valid.
     const reopened = await new PortalClient(base).open(sent.link);
     expect(reopened.status).toBe(404); // revoked: the one page of a link not or no longer valid (no oracle)
@@ -129,9 +163,16 @@ describe('departure with signatures in progress; answers refused in the archive;
     const after = (await admin.get(posted.headers.location).expect(200)).text;
     expect(after).toContain('Les demandes de signature en cours ont été annulées');
     expect(after).not.toContain('id="demandes-en-cours"');
+    // Not archived: the tuteur, invited (his in-person session), is told by e-mail, the departure as the one reason given.
+    await cancelMailDone(sent.requestId);
+    await waitUntil('the cancellation e-mail', async () => mailbox.list().some((m) => m.to.includes(TUTEUR) && /^Demande de signature annulée : /.test(m.subject)), 10_000);
+    const mail = mailbox.list().find((m) => m.to.includes(TUTEUR) && /^Demande de signature annulée : /.test(m.subject))!;
+    expect(mail.text.replace(/[\u2068\u2069]/g, '')).toContain('a annulé la demande de signature pour le contrat de séjour d’Yvonne Console, à la suite du départ d’Yvonne Console de l’établissement.');
+    expect(mail.text).not.toContain('30 novembre 2026');
+    expect(await count(`SELECT count(*) AS n FROM signature_events WHERE request_id = $1 AND kind = 'email_sent' AND details->>'kind' = 'signature-cancelled'`, [sent.requestId])).toBe(1);
   }, 240_000);
 
-  const zipOf = async (residentId: string, stated: Record<string, string>): Promise<string> => {
+  const zipOf = async (residentId: string, stated: Record<string, unknown>): Promise<string> => {
     const job = (await admin.post('/api/data-jobs/access-request').send({ residentId, request: stated }).expect(202)).body as { id: string };
     await waitUntil(`data job ${job.id}`, async () => ['done', 'failed'].includes((await admin.get(`/api/data-jobs/${job.id}`)).body.status), 90000);
     const dl = await admin
@@ -157,7 +198,7 @@ describe('departure with signatures in progress; answers refused in the archive;
     expect(readme).toContain('- réponse due au plus tard le 30 novembre 2026 (un mois après sa réception, RGPD article 12.3');
     expect(readme).toContain('- fondement : droit d’accès de la personne concernée, article 15 du RGPD ;');
     expect(readme).toContain(`- la demande, telle que l’établissement l’a enregistrée : « ${statement} ».`);
-    expect(readme).toContain('personne.json : le dossier');
+    expect(readme).toContain('personne.json : le même dossier au format informatique');
 
     const heir = await zipOf(archived.residentId, {
       from: 'ayant_droit',
@@ -166,6 +207,8 @@ describe('departure with signatures in progress; answers refused in the archive;
       purpose: 'causes_of_death',
       deceasedOn: '2026-10-02',
       deceasedObjection: 'none',
+      // The proof of standing, required after the death (CSP L.1110-4 V, L.1111-7).
+      standingProof: { type: 'acte_notoriete', reference: 'Me Durand, notaire à Lyon', issuedOn: '2026-10-20' },
     });
     expect(heir.split('\n')[0]).toBe('Demande d’accès d’un ayant droit — articles L.1110-4 V et L.1111-7 du Code de la santé publique');
     expect(heir).not.toContain('article 15 du RGPD');

@@ -64,9 +64,14 @@ describe('purge: an access request’s statement does not outlive the person', (
     // A job left by a purge made before this rule: its person is gone already, its statement is not.
     const earlier = randomUUID();
     const [{ id: earlierJob }] = (await ds.query(
-      `INSERT INTO data_jobs (organisation_id, kind, params, status, requested_by, created_at, finished_at)
-       VALUES ($1, 'access_request', $2, 'done', 'staff:test', now() - interval '200 days', now() - interval '200 days') RETURNING id`,
-      [h.orgA.organisationId, JSON.stringify({ kind: 'access_request', residentId: earlier, request: { from: 'representative', receivedOn: '2026-03-03', answerDue: '2026-04-03', statement: EARLIER_STATEMENT } })],
+      `INSERT INTO data_jobs (organisation_id, kind, params, status, requested_by, created_at, finished_at, answer)
+       VALUES ($1, 'access_request', $2, 'done', 'staff:test', now() - interval '200 days', now() - interval '200 days', $3) RETURNING id`,
+      [
+        h.orgA.organisationId,
+        JSON.stringify({ kind: 'access_request', residentId: earlier, request: { from: 'representative', receivedOn: '2026-03-03', answerDue: '2026-04-03', statement: EARLIER_STATEMENT } }),
+        // A refusal's staff texts (access-answer.ts) go with the person too; its state stays.
+        JSON.stringify({ state: 'refused', refusal: { reason: 'other', explanation: `Refus : ${EARLIER_STATEMENT}`, letter: `Lettre : ${EARLIER_STATEMENT}`, recordedAt: '2026-03-04T10:00:00Z', recordedBy: 'staff:test' } }),
+      ],
     )) as { id: string }[];
 
     const report = (await admin.post('/api/retention/purge-reports').expect(201)).body as { id: string; report: { residents: { id: string }[] } };
@@ -77,7 +82,10 @@ describe('purge: an access request’s statement does not outlive the person', (
 
     // Nothing of the statements of persons no longer kept, anywhere in the table.
     for (const text of [STATEMENT, EARLIER_STATEMENT, 'AR 1A 999 001'])
-      expect(Number((await ds.query(`SELECT count(*) AS n FROM data_jobs WHERE params::text LIKE $1 OR coalesce(report::text, '') LIKE $1 OR coalesce(error, '') LIKE $1`, [`%${text}%`]))[0].n)).toBe(0);
+      expect(
+        Number((await ds.query(`SELECT count(*) AS n FROM data_jobs WHERE params::text LIKE $1 OR coalesce(report::text, '') LIKE $1 OR coalesce(error, '') LIKE $1 OR coalesce(answer::text, '') LIKE $1`, [`%${text}%`]))[0].n),
+      ).toBe(0);
+    expect(((await ds.query(`SELECT answer FROM data_jobs WHERE id = $1`, [earlierJob])) as { answer: unknown }[])[0].answer).toEqual({ state: 'refused', redacted: 'purge' });
     expect((await paramsOf(gone.job)).request).toEqual({ statementSha256: sha(STATEMENT), redacted: 'purge' });
     expect((await paramsOf(earlierJob)).request).toEqual({ statementSha256: sha(EARLIER_STATEMENT), redacted: 'purge' });
     // The SHA-256 the audit chain keeps is the one the job keeps.

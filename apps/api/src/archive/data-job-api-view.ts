@@ -1,7 +1,8 @@
-import type { DataJobView, Subjects } from '@carepact/archive';
+import type { DataJobView, DataJobsService, Subjects } from '@carepact/archive';
 import { auditActorLabel } from '@carepact/audit';
 import { sha256Hex } from '@carepact/common';
 import { StaffActor, auditActor, can, visibleEstablishments } from '@carepact/identity';
+import type { EntityManager } from 'typeorm';
 
 /**
  * What GET /api/data-jobs and /api/data-jobs/:id show of the organisation's jobs to a records
@@ -30,7 +31,40 @@ export function dataJobForApi(actor: StaffActor, job: DataJobView, subjects: Sub
   }
   if (p.kind === 'access_request' && p.request && 'statement' in p.request && job.requestedBy !== auditActorLabel(auditActor(actor))) {
     const { statement, ...rest } = p.request;
-    return { ...job, params: { ...p, request: { ...rest, statementSha256: sha256Hex(statement) } as unknown as typeof p.request } };
+    // The answer's staff texts too (the selection's justification, the refusal and its letter): their SHA-256, as the chain keeps them.
+    const a = job.answer;
+    const answer = a && {
+      ...a,
+      ...(a.selection ? { selection: { ...a.selection, justification: undefined, justificationSha256: sha256Hex(a.selection.justification) } } : {}),
+      ...(a.refusal ? { refusal: { ...a.refusal, explanation: undefined, letter: undefined, explanationSha256: sha256Hex(a.refusal.explanation), letterSha256: sha256Hex(a.refusal.letter) } } : {}),
+    };
+    return { ...job, params: { ...p, request: { ...rest, statementSha256: sha256Hex(statement) } as unknown as typeof p.request }, answer: answer as typeof job.answer };
   }
   return job;
+}
+
+/** Jobs read per page, and at most, to find the latest `limit` this actor sees (latestDataJobsFor). */
+const JOBS_PAGE = 100;
+const JOBS_SCANNED_AT_MOST = 2000;
+
+/**
+ * The latest `limit` jobs this actor sees (dataJobForApi), for GET /api/data-jobs and the console's
+ * archives page, with what they are about (one lookupSubjects per page read): the organisation's jobs
+ * are read latest first, page by page, and filtered before counting — else the other establishments'
+ * busy days would push hers out of the 20 latest. Bounded (JOBS_SCANNED_AT_MOST rows read).
+ */
+export async function latestDataJobsFor(em: EntityManager, jobs: DataJobsService, actor: StaffActor, limit = 20): Promise<{ jobs: DataJobView[]; subjects: Subjects }> {
+  const out: DataJobView[] = [];
+  const subjects: Subjects = { people: new Map(), documents: new Map(), establishments: new Map(), reports: new Map() };
+  for (let offset = 0; out.length < limit && offset < JOBS_SCANNED_AT_MOST; offset += JOBS_PAGE) {
+    const page = await jobs.list(em, actor.organisationId, JOBS_PAGE, offset);
+    const found = await jobs.subjectsOf(em, actor.organisationId, page);
+    for (const k of ['people', 'documents', 'establishments', 'reports'] as const) for (const [id, v] of found[k] as Map<string, unknown>) (subjects[k] as Map<string, unknown>).set(id, v);
+    for (const j of page) {
+      const shown = dataJobForApi(actor, j, found);
+      if (shown && out.length < limit) out.push(shown);
+    }
+    if (page.length < JOBS_PAGE) break;
+  }
+  return { jobs: out, subjects };
 }

@@ -9,7 +9,7 @@ import { StaffActor, assertCan, assertCanSomewhere, auditActor, requireVisible }
 import { SignatureRequestsService, openRequestsSentence } from '@carepact/signing';
 import { Actor } from '../http/auth.guard';
 import { ParseIdPipe } from '../http/parse-id.pipe';
-import { dataJobForApi } from './data-job-api-view';
+import { dataJobForApi, latestDataJobsFor } from './data-job-api-view';
 
 type Json = Record<string, unknown>;
 
@@ -84,14 +84,17 @@ export class RetentionController {
   @ApiOperation({ summary: 'Gels (legal hold) de l’organisation ; ?active=1 pour ceux en place' })
   holds(@Actor() actor: StaffActor, @Query('active') active?: string) {
     assertCanSomewhere(actor, 'records.manage');
-    return this.retention.holds(this.tx.manager, actor.organisationId, { activeOnly: active === '1' || active === 'true' });
+    return this.retention.holdsManagedBy(this.tx.manager, actor, { activeOnly: active === '1' || active === 'true' });
   }
 
   @Post('legal-holds')
   @ApiOperation({ summary: 'Placer un gel sur une personne ou un document : { subjectType: "resident" | "document", subjectId, reason } — bloque toute suppression (journalisé)' })
   placeHold(@Actor() actor: StaffActor, @Body() body: Json) {
     assertCanSomewhere(actor, 'records.manage');
-    return this.tx.run((em) => this.retention.placeHold(em, auditActor(actor), actor.organisationId, { subjectType: body?.subjectType, subjectId: body?.subjectId, reason: body?.reason }));
+    return this.tx.run(async (em) => {
+      await this.retention.assertManagesHoldSubject(em, actor, body?.subjectType, body?.subjectId);
+      return this.retention.placeHold(em, auditActor(actor), actor.organisationId, { subjectType: body?.subjectType, subjectId: body?.subjectId, reason: body?.reason });
+    });
   }
 
   @Post('legal-holds/:id/lift')
@@ -99,7 +102,10 @@ export class RetentionController {
   @ApiOperation({ summary: 'Lever un gel : { reason } (journalisé)' })
   liftHold(@Actor() actor: StaffActor, @Param('id', ParseIdPipe) id: string, @Body() body: Json) {
     assertCanSomewhere(actor, 'records.manage');
-    return this.tx.run((em) => this.retention.liftHold(em, auditActor(actor), actor.organisationId, id, body?.reason));
+    return this.tx.run(async (em) => {
+      await this.retention.assertManagesHold(em, actor, id);
+      return this.retention.liftHold(em, auditActor(actor), actor.organisationId, id, body?.reason);
+    });
   }
 
   @Post('retention/purge-reports')
@@ -152,7 +158,7 @@ export class RetentionController {
   @HttpCode(202)
   @ApiOperation({
     summary:
-      'Demande d’accès d’une personne (RGPD art. 15) ou, après son décès, d’un ayant droit, concubin ou partenaire de PACS (CSP L.1110-4 V, L.1111-7) : { residentId, request?: { from: "person" | "representative" | "ayant_droit", receivedOn: "AAAA-MM-JJ", statement, et pour un ayant droit purpose: "causes_of_death" | "defend_memory" | "assert_rights", deceasedOn: "AAAA-MM-JJ", deceasedObjection: "none" | "recorded" } } — un zip de tout ce qui est conservé sur elle, en tâche de fond. `request` (la demande reçue) est obligatoire pour une personne en archive intermédiaire (400 ACCESS_REQUEST_STATEMENT_REQUIRED) ; opposition de la personne décédée : 400 HEIR_ACCESS_OBJECTED_BY_DECEASED ; journalisé : archive.opened_for_access_request ou archive.opened_for_heir_request',
+      'Demande d’accès d’une personne (RGPD art. 15) ou, après son décès, d’un ayant droit, concubin ou partenaire de PACS ou des titulaires de l’autorité parentale d’un mineur décédé (CSP L.1110-4 V, L.1111-7) : { residentId, request?: { from: "person" | "representative" | "ayant_droit" | "parental_authority", receivedOn: "AAAA-MM-JJ", statement, après un décès deceasedOn: "AAAA-MM-JJ", standingProof: { type: "acte_notoriete" | "attestation_heredite" | "livret_famille" | "acte_pacs" | "attestation_concubinage" | "jugement" | "autre", reference, issuedOn }, communication?: "direct" | "physician", physician?, et pour un ayant droit purpose: "causes_of_death" | "defend_memory" | "assert_rights", deceasedObjection: "none" | "recorded" } } ; titulaire de l’autorité parentale d’une personne majeure au décès : 400 PARENT_REQUEST_NOT_MINOR_AT_DEATH ; après un décès la tâche indique notBefore (48 heures, CSP L.1111-7) — un zip de tout ce qui est conservé sur elle, en tâche de fond. `request` (la demande reçue) est obligatoire pour une personne en archive intermédiaire (400 ACCESS_REQUEST_STATEMENT_REQUIRED) ; opposition de la personne décédée : 400 HEIR_ACCESS_OBJECTED_BY_DECEASED ; journalisé : archive.opened_for_access_request ou archive.opened_for_heir_request',
   })
   accessRequest(@Actor() actor: StaffActor, @Body() body: Json) {
     assertCanSomewhere(actor, 'records.manage');
@@ -162,13 +168,45 @@ export class RetentionController {
     return this.tx.run((em) => this.jobs.requestAccess(em, actor, residentId, body?.request));
   }
 
+  @Post('data-jobs/:id/selection')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Demande après un décès (CSP L.1110-4 V) : enregistrer le tri — { items: ["dossier" | "journal" | "document:<id>"], justification } — les éléments retenus pour le motif et pourquoi ; le zip est refait avec eux seuls (journalisé : access_request.selection_recorded). 409 DATA_JOB_NOT_DONE, ACCESS_REQUEST_REFUSED, ACCESS_REQUEST_ALREADY_DELIVERED, ACCESS_ANSWER_NOT_CSP',
+  })
+  selection(@Actor() actor: StaffActor, @Param('id', ParseIdPipe) id: string, @Body() body: Json) {
+    assertCanSomewhere(actor, 'records.manage');
+    return this.jobs.recordSelection(actor, id, body);
+  }
+
+  @Post('data-jobs/:id/refusal')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Demande après un décès : refus motivé — { reason: "deceased_objected" | "purpose_not_established" | "standing_not_proven" | "minor_secret" | "other", explanation } ; la lettre au demandeur est enregistrée avec la tâche, le zip supprimé (journalisé : access_request.refused)',
+  })
+  refusal(@Actor() actor: StaffActor, @Param('id', ParseIdPipe) id: string, @Body() body: Json) {
+    assertCanSomewhere(actor, 'records.manage');
+    return this.jobs.recordRefusal(actor, id, body);
+  }
+
+  @Post('data-jobs/:id/delivery')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Demande après un décès : enregistrer la transmission du zip au demandeur (journalisé : access_request.delivered). 409 ACCESS_REQUEST_TOO_EARLY avant 48 heures (CSP L.1111-7), ACCESS_SELECTION_REQUIRED sans tri enregistré (ayant droit : L.1110-4 V ; parents d’un mineur décédé : L.1111-5), ACCESS_SELECTION_REBUILD_FAILED si le paquet trié n’a pu être préparé (enregistrer de nouveau le tri)',
+  })
+  delivery(@Actor() actor: StaffActor, @Param('id', ParseIdPipe) id: string) {
+    assertCanSomewhere(actor, 'records.manage');
+    return this.jobs.recordDelivery(actor, id);
+  }
+
   @Get('data-jobs')
   @ApiOperation({ summary: 'Les dernières tâches (exports, demandes d’accès, purges) et leur avancement' })
   async list(@Actor() actor: StaffActor) {
     assertCanSomewhere(actor, 'records.manage');
-    const jobs = await this.jobs.list(this.tx.manager, actor.organisationId);
-    const subjects = await this.jobs.subjectsOf(this.tx.manager, actor.organisationId, jobs);
-    return jobs.map((j) => dataJobForApi(actor, j, subjects)).filter((j) => j !== null);
+    // Her latest 20, filtered before counting (latestDataJobsFor).
+    return (await latestDataJobsFor(this.tx.manager, this.jobs, actor)).jobs;
   }
 
   @Get('data-jobs/:id')

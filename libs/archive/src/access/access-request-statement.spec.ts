@@ -1,4 +1,5 @@
-import { ACCESS_REQUEST_FROM_LABELS, HEIR_PURPOSE_LABELS, accessRequestStatementOf, answerDueOf, withHeirDeadlines } from './access-request-statement';
+import { ACCESS_REQUEST_FROM_LABELS, HEIR_PURPOSE_LABELS, accessRequestStatementOf, answerDueOf, notBeforeOf, withHeirDeadlines } from './access-request-statement';
+import { minorOn } from './heir-request';
 
 describe('an access request’s statement (RGPD art. 15, 12(3))', () => {
   it('the answer is due one month after receipt, on the month’s last day when the day does not exist (Reg. 1182/71 art. 3.2.c)', () => {
@@ -26,13 +27,14 @@ describe('an access request’s statement (RGPD art. 15, 12(3))', () => {
   it('an ayant droit, concubin or partenaire de PACS of a deceased person (CSP L.1110-4 V): purpose, day of the death and no objection', () => {
     expect(ACCESS_REQUEST_FROM_LABELS.ayant_droit).toBe('Ayant droit, concubin ou partenaire de PACS d’une personne décédée');
     expect(Object.values(HEIR_PURPOSE_LABELS)).toEqual(['Connaître les causes de la mort', 'Défendre la mémoire du défunt', 'Faire valoir ses droits']);
-    const heir = { from: 'ayant_droit', receivedOn: '2026-11-20', statement: 'Courrier de son fils', purpose: 'causes_of_death', deceasedOn: '2026-10-02', deceasedObjection: 'none' };
+    const standingProof = { type: 'acte_notoriete', reference: 'Me Durand, réf. 2026/1187', issuedOn: '2026-10-20' };
+    const heir = { from: 'ayant_droit', receivedOn: '2026-11-20', statement: 'Courrier de son fils', purpose: 'causes_of_death', deceasedOn: '2026-10-02', deceasedObjection: 'none', standingProof };
     expect(accessRequestStatementOf(heir, '2026-12-03')).toEqual({
       from: 'ayant_droit',
       receivedOn: '2026-11-20',
       answerDue: '2026-12-20',
       statement: 'Courrier de son fils',
-      heir: { purpose: 'causes_of_death', deceasedOn: '2026-10-02', deceasedObjection: 'none' },
+      heir: { purpose: 'causes_of_death', deceasedOn: '2026-10-02', deceasedObjection: 'none', standingProof, communication: 'direct' },
     });
     const codes = (input: Record<string, unknown>) => {
       try {
@@ -66,7 +68,10 @@ describe('an access request’s statement (RGPD art. 15, 12(3))', () => {
   });
 
   it('an ayant droit is answered within eight days, two months for information more than five years old (CSP L.1111-7 al. 2, R.1111-1)', () => {
-    const r = accessRequestStatementOf({ from: 'ayant_droit', receivedOn: '2026-11-25', statement: 'Courrier', purpose: 'defend_memory', deceasedOn: '2026-10-02', deceasedObjection: 'none' }, '2026-12-03')!;
+    const r = accessRequestStatementOf(
+      { from: 'ayant_droit', receivedOn: '2026-11-25', statement: 'Courrier', purpose: 'defend_memory', deceasedOn: '2026-10-02', deceasedObjection: 'none', standingProof: { type: 'acte_pacs', reference: 'PACS n° 12', issuedOn: '2019-05-04' } },
+      '2026-12-03',
+    )!;
     // All recent: eight days.
     expect(withHeirDeadlines(r, '2023-01-10', '2026-09-30')).toMatchObject({ answerDue: '2026-12-03' });
     expect(withHeirDeadlines(r, '2023-01-10', '2026-09-30').answerDueOlderInformation).toBeUndefined();
@@ -77,5 +82,70 @@ describe('an access request’s statement (RGPD art. 15, 12(3))', () => {
     // The person's own request keeps RGPD art. 12(3)'s month.
     const own = accessRequestStatementOf({ from: 'person', receivedOn: '2026-11-25', statement: 'Courrier' }, '2026-12-03')!;
     expect(withHeirDeadlines(own, '2014-03-01', '2019-06-30').answerDue).toBe('2026-12-25');
+  });
+});
+
+describe('a request after the death: a deceased minor’s parents, the proof of standing, the 48 hours (CSP L.1110-4 V, L.1111-7)', () => {
+  const proof = { type: 'livret_famille', reference: 'Livret de famille, mairie de Lyon 3e', issuedOn: '2007-06-01' };
+  const codes = (input: Record<string, unknown>) => {
+    try {
+      accessRequestStatementOf(input, '2026-12-03');
+      return [];
+    } catch (e) {
+      return (e as { details: { field: string; code: string }[] }).details.map((d) => `${d.field} ${d.code}`);
+    }
+  };
+
+  it('the parents of a deceased minor: their own kind, no purpose nor objection asked (L.1110-4 V al. 2), the CSP deadlines', () => {
+    expect(ACCESS_REQUEST_FROM_LABELS.parental_authority).toBe('Titulaire de l’autorité parentale d’un mineur décédé');
+    const r = accessRequestStatementOf({ from: 'parental_authority', receivedOn: '2026-11-25', statement: 'Courrier de sa mère', deceasedOn: '2026-10-02', standingProof: proof }, '2026-12-03')!;
+    expect(r).toEqual({
+      from: 'parental_authority',
+      receivedOn: '2026-11-25',
+      answerDue: '2026-12-25',
+      statement: 'Courrier de sa mère',
+      heir: { deceasedOn: '2026-10-02', standingProof: proof, communication: 'direct' },
+    });
+    expect(withHeirDeadlines(r, '2023-01-10', '2026-09-30').answerDue).toBe('2026-12-03');
+  });
+
+  it('the proof of standing is required after the death, each field with its code; not for the person’s own request', () => {
+    const heir = { from: 'ayant_droit', receivedOn: '2026-11-20', statement: 'Courrier de son fils', purpose: 'causes_of_death', deceasedOn: '2026-10-02', deceasedObjection: 'none' };
+    expect(codes(heir)).toEqual([
+      'request.standingProof.type HEIR_STANDING_PROOF_REQUIRED',
+      'request.standingProof.reference HEIR_STANDING_PROOF_REFERENCE_INVALID',
+      'request.standingProof.issuedOn HEIR_STANDING_PROOF_DATE_INVALID',
+    ]);
+    expect(codes({ ...heir, standingProof: { ...proof, type: 'temoignage', issuedOn: '2026-12-04' } })).toEqual([
+      'request.standingProof.type HEIR_STANDING_PROOF_REQUIRED',
+      'request.standingProof.issuedOn HEIR_STANDING_PROOF_DATE_IN_FUTURE',
+    ]);
+    expect(codes({ from: 'parental_authority', receivedOn: '2026-11-20', statement: 'Courrier', deceasedOn: '2026-10-02' })).toHaveLength(3);
+    expect(codes({ ...heir, standingProof: proof })).toEqual([]);
+    // Through a doctor (L.1111-7 al. 1): the doctor named.
+    expect(codes({ ...heir, standingProof: proof, communication: 'physician' })).toEqual(['request.physician ACCESS_REQUEST_PHYSICIAN_REQUIRED']);
+    expect(codes({ ...heir, standingProof: proof, communication: 'courrier' })).toEqual(['request.communication ACCESS_REQUEST_COMMUNICATION_INVALID']);
+    expect(codes({ from: 'person', receivedOn: '2026-11-20', statement: 'Courrier' })).toEqual([]);
+  });
+
+  it('an objection recorded refuses the request whatever else is missing', () => {
+    expect(() => accessRequestStatementOf({ from: 'ayant_droit', receivedOn: '2026-11-20', statement: 'Courrier', purpose: 'causes_of_death', deceasedOn: '2026-10-02', deceasedObjection: 'recorded' }, '2026-12-03')).toThrow(
+      expect.objectContaining({ code: 'HEIR_ACCESS_OBJECTED_BY_DECEASED' }),
+    );
+  });
+
+  it('not before 48 hours after the latest the request can have been received: the end of its day in Paris, or when staff record it', () => {
+    // Received on 25 November (winter: UTC+1), recorded days later: 48 hours after midnight ending the 25th.
+    expect(notBeforeOf('2026-11-25', new Date('2026-12-01T10:00:00Z'))).toBe('2026-11-27T23:00:00.000Z');
+    // Summer time (UTC+2).
+    expect(notBeforeOf('2026-07-10', new Date('2026-07-20T10:00:00Z'))).toBe('2026-07-12T22:00:00.000Z');
+    // Received today and recorded now: from now.
+    expect(notBeforeOf('2026-12-03', new Date('2026-12-03T09:30:00Z'))).toBe('2026-12-05T09:30:00.000Z');
+  });
+
+  it('a minor at death: under 18 on the day of the death, adult from the 18th birthday', () => {
+    expect(minorOn('2008-10-03', '2026-10-02')).toBe(true);
+    expect(minorOn('2008-10-03', '2026-10-03')).toBe(false);
+    expect(minorOn('1941-03-02', '2026-10-02')).toBe(false);
   });
 });

@@ -20,8 +20,17 @@ import { FieldError, ValidationError, textProblem } from '@carepact/common';
  * CSP, not RGPD art. 15: within eight days, two months for information more than five years old
  * (CSP L.1111-7 al. 2; R.1111-1: the five years count from when the information was constituted).
  */
-export type AccessRequestFrom = 'person' | 'representative' | 'ayant_droit';
-export const ACCESS_REQUEST_FROM: readonly AccessRequestFrom[] = ['person', 'representative', 'ayant_droit'];
+export type AccessRequestFrom = 'person' | 'representative' | 'ayant_droit' | 'parental_authority';
+export const ACCESS_REQUEST_FROM: readonly AccessRequestFrom[] = ['person', 'representative', 'ayant_droit', 'parental_authority'];
+
+/**
+ * The requests answered under the CSP after the person's death (L.1110-4 V, L.1111-7), not RGPD
+ * art. 15: an ayant droit's, concubin's or partenaire de PACS's, and — a deceased minor — her
+ * parents' (« les titulaires de l'autorité parentale conservent leur droit d'accès à la totalité
+ * des informations médicales la concernant », L.1110-4 V al. 2 since loi n° 2016-41).
+ */
+export const CSP_ACCESS_FROM: readonly AccessRequestFrom[] = ['ayant_droit', 'parental_authority'];
+export const isCspAccessRequest = (r: { from: string } | null | undefined): boolean => !!r && (CSP_ACCESS_FROM as readonly string[]).includes(r.from);
 
 /** The French labels of who asked (console form, job list). */
 export const ACCESS_REQUEST_FROM_LABELS: Record<AccessRequestFrom, string> = {
@@ -29,6 +38,39 @@ export const ACCESS_REQUEST_FROM_LABELS: Record<AccessRequestFrom, string> = {
   // A minor's request is made by her parents (autorité parentale, C. civ. 371-1) or the tuteur of a minor (C. civ. 390).
   representative: 'Son représentant (ses parents ou le tuteur d’un mineur, tuteur, curateur, mandataire…)',
   ayant_droit: 'Ayant droit, concubin ou partenaire de PACS d’une personne décédée',
+  parental_authority: 'Titulaire de l’autorité parentale d’un mineur décédé',
+};
+
+/**
+ * The proof of the requester's standing an ayant droit, concubin, partenaire de PACS or parent
+ * produces (the establishment checks the capacity in which she asks before communicating, CSP
+ * L.1110-4 V, L.1111-7; arrêté du 3 janvier 2007 modifying the recommendations of 5 March 2004 on
+ * access to health information): its type, its reference and its date, recorded with the request.
+ */
+export type StandingProofType = 'acte_notoriete' | 'attestation_heredite' | 'livret_famille' | 'acte_pacs' | 'attestation_concubinage' | 'jugement' | 'autre';
+export const STANDING_PROOF_TYPES: readonly StandingProofType[] = ['acte_notoriete', 'attestation_heredite', 'livret_famille', 'acte_pacs', 'attestation_concubinage', 'jugement', 'autre'];
+export const STANDING_PROOF_LABELS: Record<StandingProofType, string> = {
+  acte_notoriete: 'Acte de notoriété (notaire)',
+  attestation_heredite: 'Attestation ou certificat d’hérédité',
+  livret_famille: 'Livret de famille',
+  acte_pacs: 'Acte ou attestation de PACS',
+  attestation_concubinage: 'Attestation ou certificat de concubinage',
+  jugement: 'Jugement (délégation ou attribution de l’autorité parentale, tutelle…)',
+  autre: 'Autre pièce (précisez-la dans la référence)',
+};
+export interface StandingProof {
+  type: StandingProofType;
+  /** Its reference as staff read it (notary's reference, acte's number…), or what it is for « autre ». */
+  reference: string;
+  /** The day it was issued (YYYY-MM-DD, not after today). */
+  issuedOn: string;
+}
+
+/** How the requester wants the information: directly, or through a doctor she names (CSP L.1111-7 al. 1, « par l'intermédiaire d'un médecin qu'elle désigne »). */
+export type CommunicationMode = 'direct' | 'physician';
+export const COMMUNICATION_MODE_LABELS: Record<CommunicationMode, string> = {
+  direct: 'Directement au demandeur',
+  physician: 'Par l’intermédiaire d’un médecin qu’il désigne',
 };
 
 /** CSP L.1110-4 V: the three purposes for which an ayant droit may receive a deceased person's information. */
@@ -43,13 +85,25 @@ export const HEIR_PURPOSE_LABELS: Record<HeirPurpose, string> = {
 /** Whether the deceased objected, during her life, to her information being given (CSP L.1110-4 V, « sauf volonté contraire »). */
 export type DeceasedObjection = 'none' | 'recorded';
 
-/** The part of an ayant droit's request the CSP asks for (absent for the person's or her representative's request). */
+/**
+ * The part of a request after the death the CSP asks for (absent for the person's or her
+ * representative's request). An ayant droit: purpose and the deceased's objection. A deceased
+ * minor's parent (L.1110-4 V al. 2): neither — her right is to the whole, with no purpose, the
+ * minor's secret excepted (L.1111-5, L.1111-5-1). Both: the day of the death and the proof of
+ * standing (requests recorded before it have none).
+ */
 export interface HeirRequest {
-  purpose: HeirPurpose;
+  /** An ayant droit's only. */
+  purpose?: HeirPurpose;
   /** The day of the death (from the death certificate the requester gives; YYYY-MM-DD, not after the request). */
   deceasedOn: string;
-  /** Always « none » on a recorded request: one with a recorded objection is refused. */
-  deceasedObjection: 'none';
+  /** An ayant droit's only; always « none » on a recorded request: one with a recorded objection is refused. */
+  deceasedObjection?: 'none';
+  standingProof?: StandingProof;
+  /** CSP L.1111-7 al. 1: directly or through a doctor (absent: not stated, direct). */
+  communication?: CommunicationMode;
+  /** The doctor's name when through a doctor. */
+  physician?: string;
 }
 
 export interface AccessRequestStatement {
@@ -67,6 +121,13 @@ export interface AccessRequestStatement {
   /** The request as received: how it came and what it asks (staff's words; only its SHA-256 in the audit chain). */
   statement: string;
   heir?: HeirRequest;
+  /**
+   * A request under the CSP (L.1111-7 al. 2, « au plus tôt après qu'un délai de quarante-huit
+   * heures aura été observé »; R.1111-1): the instant before which nothing may be communicated.
+   * The day of receipt is recorded, not its hour: 48 hours after the earlier of the end of that day
+   * (Paris) and the moment staff recorded it (notBeforeOf). Older requests have none.
+   */
+  notBefore?: string;
 }
 
 export const ACCESS_REQUEST_STATEMENT_MIN = 3;
@@ -102,7 +163,7 @@ const daysAfter = (day: string, days: number) => new Date(Date.parse(`${day}T00:
  * under five years old, and then two months more for the older part; two months when all is older.
  */
 export function withHeirDeadlines(r: AccessRequestStatement, oldest: string | null, newest: string | null): AccessRequestStatement {
-  if (r.from !== 'ayant_droit') return r;
+  if (!isCspAccessRequest(r)) return r;
   const fiveYearsBefore = monthsAfter(r.receivedOn, -60);
   const eightDays = daysAfter(r.receivedOn, 8);
   const twoMonths = monthsAfter(r.receivedOn, 2);
@@ -111,6 +172,35 @@ export function withHeirDeadlines(r: AccessRequestStatement, oldest: string | nu
   const { answerDueOlderInformation: _ignored, ...rest } = r;
   if (!recent) return { ...rest, answerDue: twoMonths };
   return older ? { ...rest, answerDue: eightDays, answerDueOlderInformation: twoMonths } : { ...rest, answerDue: eightDays };
+}
+
+/** Midnight in Paris starting `day` (YYYY-MM-DD), as an instant (the offset of that very moment). */
+function parisStartOf(day: string): number {
+  const utc = Date.parse(`${day}T00:00:00Z`);
+  const offsetAt = (at: number) => {
+    const p = Object.fromEntries(
+      new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+        .formatToParts(new Date(at))
+        .map((x) => [x.type, x.value]),
+    );
+    return Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute, +p.second) - at;
+  };
+  return utc - offsetAt(utc - offsetAt(utc));
+}
+
+/** The 48 hours of CSP L.1111-7 al. 2 (R.1111-1). */
+export const CSP_WAIT_HOURS = 48;
+
+/**
+ * The instant before which a request under the CSP may not be answered (L.1111-7 al. 2: « au plus
+ * tôt après qu'un délai de quarante-huit heures aura été observé »). The request was received on
+ * `receivedOn` at an hour not recorded, but not after the end of that day in Paris nor after `now`,
+ * when staff record it: 48 hours after the earlier of the two — never early, whatever the hour of
+ * receipt was.
+ */
+export function notBeforeOf(receivedOn: string, now: Date): string {
+  const latestReceipt = Math.min(parisStartOf(daysAfter(receivedOn, 1)), now.getTime());
+  return new Date(latestReceipt + CSP_WAIT_HOURS * 3600_000).toISOString();
 }
 
 const realDay = (v: string) => /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) === v;
@@ -125,7 +215,11 @@ export const HEIR_ACCESS_OBJECTED_MESSAGE =
  * with every field's error (ACCESS_REQUEST_FROM_INVALID, ACCESS_REQUEST_DATE_INVALID,
  * ACCESS_REQUEST_DATE_IN_FUTURE, ACCESS_REQUEST_STATEMENT_INVALID, or the shared text rule's code;
  * for an ayant droit, `purpose`, `deceasedOn` and `deceasedObjection` too: HEIR_REQUEST_PURPOSE_INVALID,
- * HEIR_REQUEST_DEATH_DATE_INVALID, HEIR_REQUEST_DEATH_AFTER_REQUEST, HEIR_REQUEST_OBJECTION_REQUIRED).
+ * HEIR_REQUEST_DEATH_DATE_INVALID, HEIR_REQUEST_DEATH_AFTER_REQUEST, HEIR_REQUEST_OBJECTION_REQUIRED;
+ * for an ayant droit and a deceased minor's parent, `standingProof: { type, reference, issuedOn }`:
+ * HEIR_STANDING_PROOF_REQUIRED, HEIR_STANDING_PROOF_REFERENCE_INVALID, HEIR_STANDING_PROOF_DATE_INVALID,
+ * HEIR_STANDING_PROOF_DATE_IN_FUTURE; and `communication` (« direct » | « physician », with
+ * `physician`): ACCESS_REQUEST_COMMUNICATION_INVALID, ACCESS_REQUEST_PHYSICIAN_REQUIRED).
  * An ayant droit's request whose deceased objected: 400 HEIR_ACCESS_OBJECTED_BY_DECEASED.
  * The deadline is RGPD art. 12(3)'s; an ayant droit's is set by withHeirDeadlines (CSP L.1111-7).
  */
@@ -155,18 +249,26 @@ export function accessRequestStatementOf(input: unknown, today: string): AccessR
       code: 'ACCESS_REQUEST_STATEMENT_INVALID',
       message: `Décrivez la demande reçue (courrier, e-mail, en main propre ; ce qu’elle demande) : de ${ACCESS_REQUEST_STATEMENT_MIN} à ${ACCESS_REQUEST_STATEMENT_MAX} caractères.`,
     });
-  const heir = from === 'ayant_droit' ? heirRequestOf(o, receivedOn, today, errors) : undefined;
-  if (errors.length === 1 && errors[0].code === 'HEIR_ACCESS_OBJECTED_BY_DECEASED') throw new ValidationError(errors, HEIR_ACCESS_OBJECTED_MESSAGE, 'HEIR_ACCESS_OBJECTED_BY_DECEASED');
+  const heir = (CSP_ACCESS_FROM as readonly string[]).includes(from) ? heirRequestOf(from as AccessRequestFrom, o, receivedOn, today, errors) : undefined;
+  // The deceased objected: refused, whatever else is missing (nothing else could open the access).
+  const objected = errors.find((e) => e.code === 'HEIR_ACCESS_OBJECTED_BY_DECEASED');
+  if (objected) throw new ValidationError([objected], HEIR_ACCESS_OBJECTED_MESSAGE, 'HEIR_ACCESS_OBJECTED_BY_DECEASED');
   if (errors.length) throw new ValidationError(errors);
   return { from: from as AccessRequestFrom, receivedOn, answerDue: answerDueOf(receivedOn), statement, ...(heir ? { heir } : {}) };
 }
 
-/** An ayant droit's purpose, the day of the death and the deceased's objection (CSP L.1110-4 V); their errors pushed onto `errors`. */
-function heirRequestOf(o: Record<string, unknown>, receivedOn: string, today: string, errors: FieldError[]): HeirRequest | undefined {
+/**
+ * A request after the death (CSP L.1110-4 V): the day of the death and the proof of standing; an
+ * ayant droit's purpose and the deceased's objection (a parent of a deceased minor has neither,
+ * L.1110-4 V al. 2); how the information is to be communicated (L.1111-7 al. 1, optional). Their
+ * errors pushed onto `errors`.
+ */
+function heirRequestOf(from: AccessRequestFrom, o: Record<string, unknown>, receivedOn: string, today: string, errors: FieldError[]): HeirRequest | undefined {
   const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
+  const heirOnly = from === 'ayant_droit';
   const [purpose, deceasedOn, objection] = [str(o.purpose), str(o.deceasedOn), str(o.deceasedObjection)];
   const before = errors.length;
-  if (!(HEIR_PURPOSES as readonly string[]).includes(purpose))
+  if (heirOnly && !(HEIR_PURPOSES as readonly string[]).includes(purpose))
     errors.push({
       field: 'request.purpose',
       code: 'HEIR_REQUEST_PURPOSE_INVALID',
@@ -176,14 +278,61 @@ function heirRequestOf(o: Record<string, unknown>, receivedOn: string, today: st
     errors.push({ field: 'request.deceasedOn', code: 'HEIR_REQUEST_DEATH_DATE_INVALID', message: 'Indiquez la date du décès (acte de décès), au format AAAA-MM-JJ.' });
   else if (deceasedOn > today || (realDay(receivedOn) && deceasedOn > receivedOn))
     errors.push({ field: 'request.deceasedOn', code: 'HEIR_REQUEST_DEATH_AFTER_REQUEST', message: 'La date du décès ne peut pas être après le jour où la demande a été reçue.' });
-  if (objection !== 'none' && objection !== 'recorded')
+  if (heirOnly && objection !== 'none' && objection !== 'recorded')
     errors.push({
       field: 'request.deceasedObjection',
       code: 'HEIR_REQUEST_OBJECTION_REQUIRED',
       message: 'Indiquez si la personne s’est opposée, de son vivant, à la communication de ses informations après son décès.',
     });
-  else if (objection === 'recorded') errors.push({ field: 'request.deceasedObjection', code: 'HEIR_ACCESS_OBJECTED_BY_DECEASED', message: HEIR_ACCESS_OBJECTED_MESSAGE });
-  return errors.length === before ? { purpose: purpose as HeirPurpose, deceasedOn, deceasedObjection: 'none' } : undefined;
+  else if (heirOnly && objection === 'recorded') errors.push({ field: 'request.deceasedObjection', code: 'HEIR_ACCESS_OBJECTED_BY_DECEASED', message: HEIR_ACCESS_OBJECTED_MESSAGE });
+  const standingProof = standingProofOf(o.standingProof, today, errors);
+  const communication = str(o.communication) || 'direct';
+  const physician = str(o.physician);
+  if (communication !== 'direct' && communication !== 'physician')
+    errors.push({ field: 'request.communication', code: 'ACCESS_REQUEST_COMMUNICATION_INVALID', message: 'Indiquez si les informations sont communiquées directement au demandeur ou par l’intermédiaire d’un médecin qu’il désigne.' });
+  else if (communication === 'physician' && (physician.length < 3 || physician.length > 200 || textProblem(physician, 'name')))
+    errors.push({
+      field: 'request.physician',
+      code: 'ACCESS_REQUEST_PHYSICIAN_REQUIRED',
+      message: 'Indiquez le nom du médecin que le demandeur désigne pour recevoir les informations (Code de la santé publique, art. L.1111-7), de 3 à 200 caractères.',
+    });
+  if (errors.length !== before) return undefined;
+  return {
+    ...(heirOnly ? { purpose: purpose as HeirPurpose } : {}),
+    deceasedOn,
+    ...(heirOnly ? { deceasedObjection: 'none' as const } : {}),
+    standingProof: standingProof!,
+    communication: communication as CommunicationMode,
+    ...(communication === 'physician' ? { physician } : {}),
+  };
+}
+
+/** The proof of standing (type, reference, date): required for a request after the death; its errors pushed onto `errors`. */
+function standingProofOf(input: unknown, today: string, errors: FieldError[]): StandingProof | undefined {
+  const o = input && typeof input === 'object' && !Array.isArray(input) ? (input as Record<string, unknown>) : {};
+  const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
+  const [type, reference, issuedOn] = [str(o.type), str(o.reference), str(o.issuedOn)];
+  const before = errors.length;
+  if (!(STANDING_PROOF_TYPES as readonly string[]).includes(type))
+    errors.push({
+      field: 'request.standingProof.type',
+      code: 'HEIR_STANDING_PROOF_REQUIRED',
+      message:
+        'Indiquez la pièce qui établit la qualité du demandeur (acte de notoriété, attestation ou certificat d’hérédité, livret de famille, acte de PACS, attestation de concubinage, jugement ou autre) : elle est vérifiée avant toute communication.',
+    });
+  const problem = reference ? textProblem(reference, 'name') : null;
+  if (problem) errors.push({ field: 'request.standingProof.reference', code: problem.code, message: problem.message });
+  else if (reference.length < 2 || reference.length > 200)
+    errors.push({
+      field: 'request.standingProof.reference',
+      code: 'HEIR_STANDING_PROOF_REFERENCE_INVALID',
+      message: 'Indiquez la référence de la pièce (numéro, notaire ou autorité qui l’a délivrée ; pour « autre », ce qu’elle est), de 2 à 200 caractères.',
+    });
+  if (!realDay(issuedOn))
+    errors.push({ field: 'request.standingProof.issuedOn', code: 'HEIR_STANDING_PROOF_DATE_INVALID', message: 'Indiquez la date de la pièce, au format AAAA-MM-JJ.' });
+  else if (issuedOn > today)
+    errors.push({ field: 'request.standingProof.issuedOn', code: 'HEIR_STANDING_PROOF_DATE_IN_FUTURE', message: 'La date de la pièce ne peut pas être après aujourd’hui.' });
+  return errors.length === before ? { type: type as StandingProofType, reference, issuedOn } : undefined;
 }
 
 export function accessRequestStatementRequired(): ValidationError {

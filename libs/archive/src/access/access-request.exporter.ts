@@ -11,7 +11,9 @@ import { signManifest } from '../archive-exporter.service';
 import { StreamingZip } from '../zip-writer';
 import { AnnexPackager, soleSignatureRecords } from '../annex-package';
 import { sealedEditionFiles } from '../sealed-editions';
-import { ACCESS_REQUEST_FROM_LABELS, AccessRequestStatement, HEIR_PURPOSE_LABELS, monthsAfter } from './access-request-statement';
+import { ACCESS_REQUEST_FROM_LABELS, AccessRequestStatement, HEIR_PURPOSE_LABELS, STANDING_PROOF_LABELS, isCspAccessRequest, monthsAfter } from './access-request-statement';
+import { AccessItemKey, notBeforeText } from './access-answer';
+import { personFileHtml } from './person-file';
 
 export interface AccessProgress {
   phase: 'dossier' | 'documents' | 'journal' | 'done';
@@ -35,8 +37,10 @@ export interface AccessExportResult {
 const SIGNER_SECRETS = ['access_code_hash', 'access_code_expires_at', 'access_code_failures'];
 
 const README_CONTENT = `Ce paquet contient toutes les données que l’établissement conserve dans CarePact sur la personne :
-- personne.json : le dossier (identité, séjour, préférences, contacts, mesures de protection et
-  leurs titulaires, gels éventuels) ;
+- personne.html : le dossier, à lire dans un navigateur (identité, séjour, préférences de lecture,
+  personne de confiance, contacts, mesures de protection et qui les exerce, fin de l’accompagnement) ;
+- personne.json : le même dossier au format informatique, tel qu’il est enregistré (noms de champs
+  techniques), pour le réutiliser ailleurs (portabilité, article 20 du RGPD) ;
 - documents/<id>/document.json : chaque document, ses versions avec les données saisies et les
   documents remis avec elles, ses demandes de signature (signataires, qualité, dates, événements,
   avis recueillis, questions) et les autorisations du juge de signer seule (C. civ. 469 ; 494-1 et 494-10 en habilitation familiale) ;
@@ -64,46 +68,82 @@ const dayFr = (day: string) => formatDateFr(day);
 
 /**
  * LISEZMOI.txt: which request this zip answers, then what it holds. It goes to whoever asked (the
- * person, her representative, or a deceased person's ayant droit), so it quotes her own request as
- * staff recorded it (its text is hers; the audit chain keeps only its SHA-256), with who asked, the
- * day it was received, the answer's due date(s) and the legal basis: RGPD art. 15 (answer within a
- * month, art. 12(3)), or for an ayant droit CSP L.1110-4 V and L.1111-7 with the stated purpose (eight
- * days, two months for information more than five years old). Without a recorded request (a person
- * still in the active base, where it is optional; or a statement redacted at purge): art. 15 alone.
+ * person, her representative, or after her death an ayant droit or a deceased minor's parent), so it
+ * quotes her own request as staff recorded it (its text is hers; the audit chain keeps only its
+ * SHA-256), with who asked, the day it was received, the answer's due date(s) and the legal basis:
+ * RGPD art. 15 (answer within a month, art. 12(3)), or after the death CSP L.1110-4 V and L.1111-7
+ * (eight days, two months for information more than five years old; not before 48 hours), with the
+ * stated purpose for an ayant droit, the parents' whole right and the minor's secret (L.1111-5,
+ * L.1111-5-1) for a minor, and the basis of the non-health rest (loi Informatique et Libertés
+ * art. 85). `selected`: the labels of the items staff kept (access-answer.ts) — the zip holds those
+ * only; null: the unsorted working copy, which says it is not to be handed to an ayant droit.
+ * Without a recorded request (a person still in the active base, where it is optional; or a
+ * statement redacted at purge): art. 15 alone.
  */
-export function accessRequestReadme(request: AccessRequestStatement | null): string {
+export function accessRequestReadme(request: AccessRequestStatement | null, selected: string[] | null = null): string {
   if (!request) return `Demande d’accès — article 15 du RGPD\n\n${README_CONTENT}`;
-  const heir = request.from === 'ayant_droit' ? request.heir : undefined;
+  const csp = isCspAccessRequest(request);
+  const heir = csp ? request.heir : undefined;
+  const parent = request.from === 'parental_authority';
   const who = ACCESS_REQUEST_FROM_LABELS[request.from];
+  const lower = (t: string) => `${t.charAt(0).toLowerCase()}${t.slice(1)}`;
   const lines = [
-    heir
-      ? 'Demande d’accès d’un ayant droit — articles L.1110-4 V et L.1111-7 du Code de la santé publique'
-      : 'Demande d’accès — article 15 du RGPD',
+    parent
+      ? 'Demande d’accès des titulaires de l’autorité parentale d’un mineur décédé — articles L.1110-4 V et L.1111-7 du Code de la santé publique'
+      : csp
+        ? 'Demande d’accès d’un ayant droit — articles L.1110-4 V et L.1111-7 du Code de la santé publique'
+        : 'Demande d’accès — article 15 du RGPD',
     '',
     'La demande à laquelle ce paquet répond :',
-    `- demandée par : ${who.charAt(0).toLowerCase()}${who.slice(1)} ;`,
+    `- demandée par : ${lower(who)} ;`,
     `- reçue le ${dayFr(request.receivedOn)} ;`,
   ];
-  if (heir) {
+  if (csp && heir) {
     lines.push(
-      `- décès de la personne le ${dayFr(heir.deceasedOn)} ; aucune opposition de sa part à la communication de ses informations après son décès n’est enregistrée ;`,
-      `- motif indiqué : ${HEIR_PURPOSE_LABELS[heir.purpose].charAt(0).toLowerCase()}${HEIR_PURPOSE_LABELS[heir.purpose].slice(1)} ;`,
+      parent
+        ? `- décès de la personne le ${dayFr(heir.deceasedOn)}, alors qu’elle était mineure (d’après sa date de naissance) ;`
+        : `- décès de la personne le ${dayFr(heir.deceasedOn)} ; aucune opposition de sa part à la communication de ses informations après son décès n’est enregistrée ;`,
+    );
+    if (heir.standingProof)
+      lines.push(`- qualité du demandeur établie par : ${lower(STANDING_PROOF_LABELS[heir.standingProof.type])}, référence « ${heir.standingProof.reference} », du ${dayFr(heir.standingProof.issuedOn)} ;`);
+    if (heir.purpose) lines.push(`- motif indiqué : ${lower(HEIR_PURPOSE_LABELS[heir.purpose])} ;`);
+    if (heir.communication === 'physician') lines.push(`- communication demandée par l’intermédiaire d’un médecin : ${heir.physician ?? ''} (article L.1111-7) ;`);
+    lines.push(
       request.answerDueOlderInformation
         ? `- réponse due au plus tard le ${dayFr(request.answerDue)} (huit jours), et le ${dayFr(request.answerDueOlderInformation)} pour les informations de plus de cinq ans (deux mois) ;`
         : request.answerDue === monthsAfter(request.receivedOn, 2)
           ? `- réponse due au plus tard le ${dayFr(request.answerDue)} (deux mois : les informations datent de plus de cinq ans) ;`
           : `- réponse due au plus tard le ${dayFr(request.answerDue)} (huit jours) ;`,
-      '- fondement : Code de la santé publique, article L.1110-4 V (communication aux ayants droit, au concubin ou au partenaire de PACS d’une personne décédée, dans la mesure nécessaire au motif indiqué) et article L.1111-7 (délais de communication) ;',
-      // The zip is not sorted by purpose (the code review of session 17): say so, rather than claim a limit it does not apply.
-      '- ce dossier contient tout ce que l’établissement conserve sur la personne, sans tri : seules les informations nécessaires au motif indiqué peuvent être communiquées au demandeur ; l’établissement fait ce tri avant tout envoi (Code de la santé publique, article L.1110-4 V) ;',
     );
+    // L.1111-7 al. 2: « au plus tôt après qu'un délai de quarante-huit heures aura été observé ».
+    if (request.notBefore) lines.push(`- communication ${notBeforeText(request.notBefore)} (quarante-huit heures après la demande, article L.1111-7) ;`);
+    lines.push(
+      parent
+        ? '- fondement : Code de la santé publique, article L.1110-4 V, deuxième phrase (les titulaires de l’autorité parentale d’un mineur décédé conservent leur droit d’accès à la totalité des informations médicales le concernant, sans motif à indiquer, à l’exception des éléments relatifs aux décisions médicales pour lesquelles le mineur s’est opposé à l’obtention de leur consentement, articles L.1111-5 et L.1111-5-1) et article L.1111-7 (délais de communication) ;'
+        : '- fondement : Code de la santé publique, article L.1110-4 V (communication aux ayants droit, au concubin ou au partenaire de PACS d’une personne décédée, dans la mesure nécessaire au motif indiqué) et article L.1111-7 (délais de communication) ;',
+      '- les autres données du dossier, qui ne sont pas des informations de santé, relèvent de l’article 85 de la loi Informatique et Libertés : après le décès, l’établissement respecte les directives que la personne a pu donner sur la conservation, l’effacement et la communication de ses données ;',
+    );
+    if (selected)
+      lines.push(
+        parent
+          ? '- ce paquet ne contient que les éléments que l’établissement transmet (ceux que le mineur a gardés secrets de ses parents en sont retirés, articles L.1111-5 et L.1111-5-1) :'
+          : '- ce paquet ne contient que les éléments que l’établissement a retenus comme nécessaires au motif indiqué (article L.1110-4 V) :',
+        ...selected.map((l) => `  - ${l} ;`),
+      );
+    else
+      lines.push(
+        parent
+          ? '- POUR L’ÉTABLISSEMENT, AVANT TOUT ENVOI : ce paquet contient tout ce que l’établissement conserve sur la personne ; retirez-en les éléments relatifs aux décisions médicales pour lesquelles le mineur s’est opposé à la consultation de ses parents (articles L.1111-5 et L.1111-5-1), en enregistrant dans CarePact les éléments transmis (un nouveau paquet ne contenant qu’eux est alors préparé) ;'
+          : '- POUR L’ÉTABLISSEMENT, À NE PAS REMETTRE AU DEMANDEUR : ce paquet de travail contient tout ce que l’établissement conserve sur la personne, sans tri. Seules les informations nécessaires au motif indiqué peuvent être communiquées (article L.1110-4 V) : enregistrez dans CarePact (Archives et demandes d’accès) les éléments retenus et la justification de ce tri ; un nouveau paquet ne contenant qu’eux est alors préparé, c’est lui qui est transmis ;',
+      );
   } else {
     lines.push(
       `- réponse due au plus tard le ${dayFr(request.answerDue)} (un mois après sa réception, RGPD article 12.3 ; ce délai peut être prolongé de deux mois, la personne étant informée du motif) ;`,
       '- fondement : droit d’accès de la personne concernée, article 15 du RGPD ;',
     );
   }
-  lines.push(`- la demande, telle que l’établissement l’a enregistrée : « ${request.statement} ».`, '', README_CONTENT);
+  const content = selected ? README_CONTENT.replace(/^Ce paquet contient toutes les données que l’établissement conserve dans CarePact sur la personne :/, 'Ce que contient chaque fichier (seuls ceux des éléments retenus figurent dans ce paquet) :') : README_CONTENT;
+  lines.push(`- la demande, telle que l’établissement l’a enregistrée : « ${request.statement} ».`, '', content);
   return lines.join('\n');
 }
 
@@ -135,6 +175,8 @@ export class AccessRequestExporter {
     ground: 'RGPD art. 15' | 'CSP L.1110-4 V, L.1111-7' = 'RGPD art. 15',
     /** The request this zip answers, as staff recorded it (null: none recorded, or redacted): LISEZMOI.txt names it. */
     request: AccessRequestStatement | null = null,
+    /** The items staff kept (access-answer.ts) with their labels: the zip holds those only. Null: everything. */
+    selection: { items: AccessItemKey[]; labels: Map<string, string> } | null = null,
   ): Promise<AccessExportResult> {
     const em = this.tx.manager;
     const [resident] = (await em.query(`SELECT * FROM residents WHERE id = $1 AND organisation_id = $2`, [residentId, organisationId])) as Record<string, unknown>[];
@@ -145,18 +187,27 @@ export class AccessRequestExporter {
     // n° 2023-095). The `rgpd.access_exported` event says so: the archive's content went out, and why.
     const archivedSince = (await archivedResidents(em, organisationId, [residentId])).get(residentId) ?? null;
     const q = (sql: string, params: unknown[]) => em.query(sql, params) as Promise<Record<string, unknown>[]>;
-    const ids = new Set<string>([residentId]);
+    // A selection (CSP L.1110-4 V: only what the purpose needs): the file, the documents and the journal kept, nothing else.
+    const kept = selection ? new Set<string>(selection.items) : null;
+    const withDossier = !kept || kept.has('dossier');
+    const ids = new Set<string>(withDossier ? [residentId] : []);
     const contacts = await q(`SELECT * FROM contacts WHERE resident_id = $1 ORDER BY created_at, id`, [residentId]);
     const measures = await q(`SELECT * FROM protection_measures WHERE resident_id = $1 ORDER BY created_at, id`, [residentId]);
     const holders = await q(`SELECT h.* FROM measure_holders h JOIN protection_measures m ON m.id = h.measure_id WHERE m.resident_id = $1 ORDER BY h.id`, [residentId]);
     const holds = await q(`SELECT id, subject_type, subject_id, reason, placed_at, lifted_at, lift_reason FROM legal_holds WHERE subject_id = $1 ORDER BY placed_at`, [residentId]);
-    for (const r of [...contacts, ...measures]) ids.add(r.id as string);
-    const documents = await q(`SELECT * FROM documents WHERE resident_id = $1 ORDER BY created_at, id`, [residentId]);
+    if (withDossier) for (const r of [...contacts, ...measures]) ids.add(r.id as string);
+    const documents = (await q(`SELECT * FROM documents WHERE resident_id = $1 ORDER BY created_at, id`, [residentId])).filter((d) => !kept || kept.has(`document:${d.id as string}`));
 
     const zip = new StreamingZip(out);
     try {
-      await zip.add('LISEZMOI.txt', Buffer.from(accessRequestReadme(request), 'utf8'));
-      await zip.add('personne.json', json({ personne: resident, contacts, mesuresDeProtection: measures, titulairesDesMesures: holders, gels: holds }));
+      const selectedLabels = selection ? selection.items.map((k) => selection.labels.get(k) ?? k) : null;
+      await zip.add('LISEZMOI.txt', Buffer.from(accessRequestReadme(request, selectedLabels), 'utf8'));
+      if (withDossier) {
+        // Her file in French, readable (RGPD art. 12.1, 15.3), and the same as stored, for reuse (art. 20).
+        const [est] = await q(`SELECT name FROM establishments WHERE id = $1`, [resident.establishment_id]);
+        await zip.add('personne.html', Buffer.from(personFileHtml({ personne: resident, establishmentName: (est?.name as string | undefined) ?? null, contacts, measures, holders, holds }), 'utf8'));
+        await zip.add('personne.json', json({ personne: resident, contacts, mesuresDeProtection: measures, titulairesDesMesures: holders, gels: holds }));
+      }
       onProgress({ phase: 'dossier', done: 1, total: 1 });
       const annexes = new AnnexPackager(zip, this.blobs, 'documents-remis');
       let done = 0;
@@ -180,7 +231,7 @@ export class AccessRequestExporter {
           yield batch.map((e) => JSON.stringify({ ...e, seq: Number(e.seq), occurred_at: e.occurred_at.toISOString() }) + '\n').join('');
         }
       }
-      await zip.add('journal/evenements.jsonl', lines());
+      if (!kept || kept.has('journal')) await zip.add('journal/evenements.jsonl', lines());
       const manifest = Buffer.from(JSON.stringify({ format: 'carepact.acces-rgpd.v1', residentId, organisationId, createdAt: new Date().toISOString(), files: zip.files, annexes: annexes.entries }, null, 1) + '\n', 'utf8');
       const manifestSha256 = createHash('sha256').update(manifest).digest('hex');
       await zip.add('manifeste.json', manifest, { listed: false });
@@ -202,6 +253,8 @@ export class AccessRequestExporter {
           // The chain's payloads are flat: the archive's day, and on what ground its content went out.
           intermediateArchiveSince: archivedSince ?? null,
           archiveContentIncludedFor: archivedSince ? ground : null,
+          // Only the items staff kept for the request (CSP L.1110-4 V; DataJobsService.recordSelection): how many.
+          ...(selection ? { selectedItems: selection.items.length } : {}),
         },
       });
       onProgress({ phase: 'done', done: 1, total: 1 });

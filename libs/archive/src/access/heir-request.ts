@@ -1,6 +1,6 @@
-import { ValidationError } from '@carepact/common';
+import { ValidationError, formatDateFr } from '@carepact/common';
 import { EntityManager } from 'typeorm';
-import { AccessRequestStatement, withHeirDeadlines } from './access-request-statement';
+import { AccessRequestStatement, isCspAccessRequest, monthsAfter, notBeforeOf, withHeirDeadlines } from './access-request-statement';
 
 export const HEIR_REQUEST_PERSON_ACCOMPANIED_MESSAGE =
   'D’après son dossier, cette personne est encore accompagnée : la demande d’un ayant droit ne vaut qu’après son décès. Enregistrez d’abord la fin de l’accompagnement (date du décès) dans son dossier.';
@@ -8,24 +8,39 @@ export const HEIR_REQUEST_PERSON_ACCOMPANIED_MESSAGE =
 export const HEIR_REQUEST_DEATH_BEFORE_ADMISSION_MESSAGE =
   'La date du décès indiquée précède l’admission de la personne : vérifiez-la sur l’acte de décès.';
 
+/** « 3 décembre 2026 » inside the message (formatDateFr, @carepact/common). */
+export const heirRequestDeathBeforeDepartureMessage = (departedOn: string): string =>
+  `La date du décès indiquée précède la fin de l’accompagnement enregistrée dans le dossier (${formatDateFr(departedOn)}) : une personne n’est plus accompagnée après son décès. Vérifiez la date sur l’acte de décès, ou corrigez d’abord la date de fin de l’accompagnement dans son dossier.`;
+
+export const PARENT_REQUEST_NOT_MINOR_AT_DEATH_MESSAGE =
+  'D’après sa date de naissance, la personne était majeure à la date du décès indiquée : le droit d’accès des titulaires de l’autorité parentale ne vaut que pour un mineur décédé (Code de la santé publique, art. L.1110-4 V). Enregistrez la demande comme celle d’un ayant droit, avec son motif, ou vérifiez la date du décès.';
+
+/** Whether a person born on `birth` was under 18 on `day` (C. civ. 388, 414: majority at eighteen, reached on the birthday). */
+export const minorOn = (birth: string, day: string): boolean => day < monthsAfter(birth, 18 * 12);
+
 /**
- * An ayant droit's request (CSP L.1110-4 V, L.1111-7) checked against the person's file and given
+ * A request after the death (CSP L.1110-4 V, L.1111-7) checked against the person's file and given
  * its deadlines. The resident file records the end of the accompaniment (`departed_on`: departure or
  * death) but neither a death date nor the reason of the departure: the death is stated with the
  * request (`heir.deceasedOn`, from the death certificate the requester gives), and a person whose
  * file still shows her accompanied is refused (400 HEIR_REQUEST_PERSON_ACCOMPANIED) — nothing
- * recorded. The deadline depends on the age of the information (CSP L.1111-7 al. 2; R.1111-1: from
- * the day it was constituted), read here from her documents' versions. Other requests: as given.
+ * recorded; a death stated before the end of the accompaniment recorded (or before her admission)
+ * contradicts the file: 400 HEIR_REQUEST_DEATH_BEFORE_DEPARTURE (…_BEFORE_ADMISSION). The deadline depends on the age of the information (CSP L.1111-7 al. 2; R.1111-1: from
+ * the day it was constituted), read here from her documents' versions. A deceased minor's parent
+ * (L.1110-4 V al. 2, `parental_authority`): the same, and the person must have been a minor on the
+ * day of the death stated, from her birth date — otherwise 400 PARENT_REQUEST_NOT_MINOR_AT_DEATH.
+ * Both get the instant before which nothing is communicated (L.1111-7 al. 2, 48 hours: `notBefore`,
+ * notBeforeOf, counted at `now`). Other requests: as given.
  */
-export async function heirRequestChecked(em: EntityManager, organisationId: string, residentId: string, request: AccessRequestStatement): Promise<AccessRequestStatement> {
-  if (request.from !== 'ayant_droit') return request;
+export async function heirRequestChecked(em: EntityManager, organisationId: string, residentId: string, request: AccessRequestStatement, now = new Date()): Promise<AccessRequestStatement> {
+  if (!isCspAccessRequest(request)) return request;
   const [row] = (await em.query(
-    `SELECT r.departed_on::text AS departed_on, r.admission_date::text AS admission,
+    `SELECT r.departed_on::text AS departed_on, r.admission_date::text AS admission, r.birth_date::text AS birth,
             (SELECT min(v.created_at AT TIME ZONE 'Europe/Paris')::date::text FROM document_versions v JOIN documents d ON d.id = v.document_id WHERE d.resident_id = r.id) AS oldest,
             (SELECT max(v.created_at AT TIME ZONE 'Europe/Paris')::date::text FROM document_versions v JOIN documents d ON d.id = v.document_id WHERE d.resident_id = r.id) AS newest
        FROM residents r WHERE r.id = $1 AND r.organisation_id = $2`,
     [residentId, organisationId],
-  )) as { departed_on: string | null; admission: string; oldest: string | null; newest: string | null }[];
+  )) as { departed_on: string | null; admission: string; birth: string; oldest: string | null; newest: string | null }[];
   if (!row?.departed_on)
     throw new ValidationError(
       [{ field: 'request.from', code: 'HEIR_REQUEST_PERSON_ACCOMPANIED', message: HEIR_REQUEST_PERSON_ACCOMPANIED_MESSAGE }],
@@ -39,5 +54,20 @@ export async function heirRequestChecked(em: EntityManager, organisationId: stri
       HEIR_REQUEST_DEATH_BEFORE_ADMISSION_MESSAGE,
       'HEIR_REQUEST_DEATH_BEFORE_ADMISSION',
     );
-  return withHeirDeadlines(request, row.oldest, row.newest);
+  // The end of the accompaniment recorded is her departure or her death: a death stated before it
+  // contradicts the file (she was still accompanied after it, per the file) — the date on the death
+  // certificate, or the file, is wrong; either way the CSP deadlines and the minor's age would be read
+  // from a wrong date. A death after the departure is possible (she died after leaving): accepted.
+  if (request.heir && request.heir.deceasedOn < row.departed_on) {
+    const message = heirRequestDeathBeforeDepartureMessage(row.departed_on);
+    throw new ValidationError([{ field: 'request.deceasedOn', code: 'HEIR_REQUEST_DEATH_BEFORE_DEPARTURE', message }], message, 'HEIR_REQUEST_DEATH_BEFORE_DEPARTURE');
+  }
+  // L.1110-4 V al. 2: the parents' own right holds for a minor only — computed, not declared.
+  if (request.from === 'parental_authority' && request.heir && !minorOn(row.birth, request.heir.deceasedOn))
+    throw new ValidationError(
+      [{ field: 'request.from', code: 'PARENT_REQUEST_NOT_MINOR_AT_DEATH', message: PARENT_REQUEST_NOT_MINOR_AT_DEATH_MESSAGE }],
+      PARENT_REQUEST_NOT_MINOR_AT_DEATH_MESSAGE,
+      'PARENT_REQUEST_NOT_MINOR_AT_DEATH',
+    );
+  return { ...withHeirDeadlines(request, row.oldest, row.newest), notBefore: notBeforeOf(request.receivedOn, now) };
 }

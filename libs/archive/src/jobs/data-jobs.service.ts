@@ -1,17 +1,18 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, mkdirSync, statSync } from 'node:fs';
+import { createReadStream, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { AuditActor, AuditService, auditActorLabel } from '@carepact/audit';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError, calendarDayIn, isDomainError, sha256Hex } from '@carepact/common';
+import { ConflictError, DomainError, ForbiddenError, NotFoundError, ValidationError, calendarDayIn, canonicalJson, formatDateFr, formatDateTimeFr, isDomainError, sha256Hex } from '@carepact/common';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { TransactionRunner } from '@carepact/database';
 import { ARCHIVED_SINCE_SQL, ArchiveReader, archiveState, assertArchiveOpen, assertDocumentArchiveOpen } from '@carepact/documents';
-import { StaffActor, auditActor, requireVisible } from '@carepact/identity';
+import { StaffActor, assertCan, auditActor, requireVisible } from '@carepact/identity';
 import { OutboxService, PermanentJobError } from '@carepact/queue';
 import { EntityManager } from 'typeorm';
 import { AccessRequestExporter } from '../access/access-request.exporter';
-import { AccessRequestStatement, accessRequestStatementOf, accessRequestStatementRequired } from '../access/access-request-statement';
+import { ACCESS_REQUEST_FROM_LABELS, AccessRequestStatement, accessRequestStatementOf, accessRequestStatementRequired, isCspAccessRequest } from '../access/access-request-statement';
+import { AccessAnswer, AccessSelection, accessItemsOf, accessRefusalLetter, accessRefusalOf, accessSelectionOf, notBeforeText } from '../access/access-answer';
 import { heirRequestChecked } from '../access/heir-request';
 import { ArchiveExporter, archiveSubjectIn, archiveSubjectNotFound } from '../archive-exporter.service';
 import { ArchiveScope } from '../archive.types';
@@ -49,6 +50,8 @@ export interface DataJobView {
   requestedBy: string;
   createdAt: string;
   finishedAt: string | null;
+  /** A request after the death: its selection, delivery or refusal (access-answer.ts); null otherwise or none yet. */
+  answer: AccessAnswer | null;
 }
 
 /** The resident a job is about (a person's package or access request), if any. */
@@ -80,13 +83,43 @@ export const PURGE_REPORT_VALID_DAYS = 7;
 export function purgeReportExpired(createdAt: string, now = Date.now()): boolean {
   return now - Date.parse(createdAt) > PURGE_REPORT_VALID_DAYS * 86400_000;
 }
+/**
+ * An access request not yet answered (alias `j`, a data_jobs row of kind access_request): not failed
+ * (a failed one is asked again) — unless a request after the death whose zip failed to be made again
+ * after its selection (recordSelection: the selection is recorded again to retry; the CSP deadline
+ * still runs, L.1111-7 al. 2) — and — after the death (CSP L.1110-4 V) — neither delivered nor
+ * refused (recordDelivery, recordRefusal); the person's own or her representative's (RGPD art. 15),
+ * whose answer is the zip itself handed to her: not yet downloaded by the member of staff who asked
+ * (the only one who may, `data_job.downloaded`). The console's « À faire » reads the same rule
+ * (libs/signing worklist.repository.ts openAccessRequests, which cannot import this library).
+ */
+export const OPEN_ACCESS_REQUEST_SQL = `(j.status <> 'failed' OR (j.params->'request'->>'from' IN ('ayant_droit', 'parental_authority') AND j.answer->'selection' IS NOT NULL))
+    AND (CASE WHEN j.params->'request'->>'from' IN ('ayant_droit', 'parental_authority')
+    THEN coalesce(j.answer->>'state', '') NOT IN ('delivered', 'refused')
+    ELSE NOT EXISTS (SELECT 1 FROM audit_events d WHERE d.chain_id = j.organisation_id AND d.subject_id = j.id::text AND d.action = 'data_job.downloaded') END)`;
+
 /** Progress is written at most this often (ms): one UPDATE, not one per document. */
 const PROGRESS_EVERY_MS = 500;
 
 /** An access request's statement as the audit chain keeps it: the staff's words as their SHA-256 only. */
 function statementPayload(r: AccessRequestStatement): Record<string, string> {
   // An ayant droit's request (CSP L.1110-4 V): its purpose, the day of the death, no objection of the deceased, the CSP deadlines.
-  const heir: Record<string, string> = r.heir ? { requestPurpose: r.heir.purpose, requestDeceasedOn: r.heir.deceasedOn, requestDeceasedObjection: r.heir.deceasedObjection } : {};
+  // A deceased minor's parent (L.1110-4 V al. 2): no purpose nor objection. Both: the proof of standing (its reference as a SHA-256), how it is communicated (L.1111-7 al. 1), the 48 hours (al. 2).
+  const h = r.heir;
+  const heir: Record<string, string> = h
+    ? Object.fromEntries(
+        Object.entries({
+          requestPurpose: h.purpose,
+          requestDeceasedOn: h.deceasedOn,
+          requestDeceasedObjection: h.deceasedObjection,
+          requestStandingProofType: h.standingProof?.type,
+          requestStandingProofIssuedOn: h.standingProof?.issuedOn,
+          requestStandingProofReferenceSha256: h.standingProof ? sha256Hex(h.standingProof.reference) : undefined,
+          requestCommunication: h.communication,
+          requestNotBefore: r.notBefore,
+        }).filter((e): e is [string, string] => typeof e[1] === 'string'),
+      )
+    : {};
   const older: Record<string, string> = r.answerDueOlderInformation ? { requestAnswerDueOlderInformation: r.answerDueOlderInformation } : {};
   return { requestFrom: r.from, requestReceivedOn: r.receivedOn, requestAnswerDue: r.answerDue, ...older, requestStatementSha256: sha256Hex(r.statement), ...heir };
 }
@@ -117,8 +150,7 @@ export class DataJobsService {
    * checks again (ArchiveExporter.export with the job's organisation).
    */
   async requestArchive(em: EntityManager, actor: StaffActor, params: DataJobParams & { kind: 'archive_export' }): Promise<DataJobView> {
-    const subject = await archiveSubjectIn(em, params.scope, params.id, actor.organisationId);
-    requireVisible(actor, subject, archiveSubjectNotFound(params.scope));
+    await this.assertManagesSubject(em, actor, params.scope, params.id);
     await this.assertArchivesOpen(em, actor, params);
     return this.record(em, auditActor(actor), actor.organisationId, params);
   }
@@ -174,15 +206,16 @@ export class DataJobsService {
    * `archive.opened_for_heir_request`.
    */
   async requestAccess(em: EntityManager, actor: StaffActor, residentId: string, requestInput?: unknown): Promise<DataJobView> {
-    requireVisible(actor, await archiveSubjectIn(em, 'resident', residentId, actor.organisationId), archiveSubjectNotFound('resident'));
+    await this.assertManagesSubject(em, actor, 'resident', residentId);
     const stated = accessRequestStatementOf(requestInput, calendarDayIn(new Date()));
     // An ayant droit's request: the person's file must show her accompaniment ended; the CSP deadlines (heir-request.ts).
     const request = stated && (await heirRequestChecked(em, actor.organisationId, residentId, stated));
     const { archivedSince } = await archiveState(em, actor, residentId);
     if (archivedSince && !request) throw accessRequestStatementRequired();
+    await this.assertNotDuplicate(em, actor.organisationId, residentId, request);
     const job = await this.record(em, auditActor(actor), actor.organisationId, request ? { kind: 'access_request', residentId, request } : { kind: 'access_request', residentId });
-    // A deceased person's ayant droit is answered under the CSP (L.1110-4 V, L.1111-7), not RGPD art. 15 (recital 27).
-    const heir = request?.from === 'ayant_droit';
+    // A deceased person's ayant droit or a deceased minor's parent is answered under the CSP (L.1110-4 V, L.1111-7), not RGPD art. 15 (recital 27).
+    const heir = isCspAccessRequest(request);
     if (archivedSince && request)
       await this.audit.append(em, {
         chainId: actor.organisationId,
@@ -192,6 +225,42 @@ export class DataJobsService {
         payload: { jobId: job.id, legalBasis: heir ? 'CSP L.1110-4 V, L.1111-7' : 'RGPD art. 15', archivedSince, contentExported: true, ...statementPayload(request) },
       });
     return job;
+  }
+
+  /**
+   * The same request recorded twice (a double click, two colleagues entering the same letter) would
+   * be answered twice, with two zips of the person's whole file, and would count twice in « À faire ».
+   * So a request for the same person, from the same kind of requester, received the same day, while
+   * one is still open (OPEN_ACCESS_REQUEST_SQL: not failed, not answered), is refused: 409
+   * ACCESS_REQUEST_DUPLICATE, naming the open one (when and by whom it was recorded; `existingJobId`
+   * and its console page in the error's facts), nothing recorded. Refused rather than accepted after
+   * a confirmation: a confirmation is clicked through by habit, and the open request already holds
+   * everything the second would. Without a recorded request (active base): the same day's open
+   * request without one. Serialised per person (advisory lock) so that two at once cannot both pass.
+   */
+  private async assertNotDuplicate(em: EntityManager, organisationId: string, residentId: string, request: AccessRequestStatement | null | undefined): Promise<void> {
+    await em.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`access_request:${residentId}`]);
+    const today = calendarDayIn(new Date());
+    const [open] = (await em.query(
+      `SELECT j.id, j.created_at, coalesce(s.name, j.requested_by) AS by FROM data_jobs j
+         LEFT JOIN staff_users s ON j.requested_by = 'staff:' || s.id::text
+        WHERE j.organisation_id = $1 AND j.kind = 'access_request' AND j.params->>'residentId' = $2
+          AND coalesce(j.params->'request'->>'from', '') = $3
+          AND coalesce(j.params->'request'->>'receivedOn', (j.created_at AT TIME ZONE 'Europe/Paris')::date::text) = $4
+          AND ${OPEN_ACCESS_REQUEST_SQL}
+        ORDER BY j.created_at LIMIT 1`,
+      [organisationId, residentId, request?.from ?? '', request?.receivedOn ?? today],
+    )) as { id: string; created_at: Date; by: string }[];
+    if (!open) return;
+    const who = request ? ` (${ACCESS_REQUEST_FROM_LABELS[request.from].charAt(0).toLowerCase()}${ACCESS_REQUEST_FROM_LABELS[request.from].slice(1)})` : '';
+    throw new DomainError(
+      'conflict',
+      'ACCESS_REQUEST_DUPLICATE',
+      `Cette demande est déjà enregistrée et n’a pas encore reçu de réponse : même personne, même demandeur${who}, reçue le ${formatDateFr(request?.receivedOn ?? today)} — enregistrée le ${formatDateTimeFr(open.created_at)} par ${open.by}. Répondez à celle-ci (Archives et demandes d’accès) plutôt que d’en enregistrer une seconde.`,
+      [],
+      undefined,
+      { existingJobId: open.id, existingJobHref: `/console/archives#demande-${open.id}` },
+    );
   }
 
   /** Records, audits and enqueues a purge run (an archive package: requestArchive; an access request: requestAccess). */
@@ -272,8 +341,9 @@ export class DataJobsService {
     return rows.length ? view(rows[0]) : null;
   }
 
-  async list(em: EntityManager, organisationId: string, limit = 20): Promise<DataJobView[]> {
-    const rows = (await em.query(`SELECT * FROM data_jobs WHERE organisation_id = $1 ORDER BY created_at DESC LIMIT $2`, [organisationId, limit])) as DataJobRow[];
+  /** The organisation's jobs, latest first (`offset`: to page on, ties broken by id). */
+  async list(em: EntityManager, organisationId: string, limit = 20, offset = 0): Promise<DataJobView[]> {
+    const rows = (await em.query(`SELECT * FROM data_jobs WHERE organisation_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3`, [organisationId, limit, offset])) as DataJobRow[];
     return rows.map(view);
   }
 
@@ -335,13 +405,17 @@ export class DataJobsService {
       report = { documents: r.documents, files: r.files, sealed: r.sealed, annexes: r.annexes, events: r.events, manifestSha256: r.manifestSha256 };
     } else if (params.kind === 'access_request') {
       file = this.resultFile(dataJobId);
-      // A deceased person's ayant droit: the content goes out under the CSP, not RGPD art. 15 (requestAccess).
-      const heir = !!params.request && 'from' in params.request && params.request.from === 'ayant_droit';
+      // A deceased person's ayant droit or a deceased minor's parent: the content goes out under the CSP, not RGPD art. 15 (requestAccess).
+      const heir = !!params.request && 'from' in params.request && isCspAccessRequest(params.request);
+      // Staff's selection (recordSelection): the zip is made again with the items kept only (CSP L.1110-4 V).
+      const selection = row.answer?.selection;
+      const labels = selection ? new Map((await accessItemsOf(this.tx.manager, org, params.residentId)).map((i) => [i.key as string, i.label])) : null;
       const r = await this.access.export(org, params.residentId, file, actor, (p) => progress(p.phase, p.done, p.total, p.done === p.total), heir ? 'CSP L.1110-4 V, L.1111-7' : 'RGPD art. 15',
         // LISEZMOI.txt names the request it answers (its statement redacted at purge: none to name).
         params.request && 'statement' in params.request ? params.request : null,
+        selection && labels ? { items: selection.items, labels } : null,
       );
-      report = { documents: r.documents, files: r.files, annexes: r.annexes, events: r.events, manifestSha256: r.manifestSha256 };
+      report = { documents: r.documents, files: r.files, annexes: r.annexes, events: r.events, manifestSha256: r.manifestSha256, ...(selection ? { selectionSha256: selection.sha256 } : {}) };
     } else if (params.kind === 'purge_run') {
       const [source] = (await this.tx.manager.query(`SELECT report FROM data_jobs WHERE id = $1 AND organisation_id = $2 AND kind = 'purge_report'`, [params.reportId, org])) as { report: PurgeReport }[];
       if (!source) throw new Error(`purge report ${params.reportId} missing`);
@@ -429,8 +503,160 @@ export class DataJobsService {
     const p = job.params;
     if (p.kind !== 'archive_export' && p.kind !== 'access_request') throw new NotFoundError('DATA_JOB_RESULT_NOT_FOUND', 'Aucun fichier à télécharger pour cette demande.');
     const [scope, subjectId] = p.kind === 'access_request' ? (['resident', p.residentId] as const) : ([p.scope, p.id] as const);
-    requireVisible(actor, await archiveSubjectIn(em, scope, subjectId, actor.organisationId), archiveSubjectNotFound(scope));
+    await this.assertManagesSubject(em, actor, scope, subjectId);
     if (p.kind === 'archive_export') await this.assertArchivesOpen(em, actor, p);
+  }
+
+  /**
+   * A package or an access request carries the content of the documents and the file: its subject
+   * must be seen by the actor (else 404, as for an unknown id) and she must manage records in the
+   * subject's own establishment (else 403), at the request and again at the download. An attacker's
+   * review of session 17: an auditor of one establishment who administers another passed the
+   * organisation-wide check (`assertCanSomewhere`) and, seeing the first establishment, exported and
+   * downloaded a person's whole file there — auditors never read a file's content (access.ts).
+   */
+  private async assertManagesSubject(em: EntityManager, actor: StaffActor, scope: ArchiveScope['kind'], id: string): Promise<void> {
+    const subject = await archiveSubjectIn(em, scope, id, actor.organisationId);
+    requireVisible(actor, subject, archiveSubjectNotFound(scope));
+    if (!actor.system) assertCan(actor, 'records.manage', subject.establishmentId);
+  }
+
+  /**
+   * The selection of a request after the death (CSP L.1110-4 V: « dans la mesure où elles leur sont
+   * nécessaires » to the stated purpose; a minor's parents: her secret withheld, L.1111-5): the items
+   * of the zip kept and why, `{ items: AccessItemKey[], justification }` (access-answer.ts). Once the
+   * working zip is ready, by whoever may download it (assertMayDownload), while the request is
+   * neither delivered nor refused (409 ACCESS_REQUEST_ALREADY_DELIVERED, ACCESS_REQUEST_REFUSED).
+   * Recorded on the job (state `selection_recorded`), audited (`access_request.selection_recorded`
+   * with the selection's SHA-256, the justification as its SHA-256), and the zip made again with those
+   * items only: the one handed over. Recorded again: the last one holds, each audited. When that zip
+   * failed to be made (status `failed` with a selection), recording the selection again retries it.
+   */
+  async recordSelection(actor: StaffActor, id: string, input: unknown): Promise<DataJobView> {
+    return this.tx.run(async (em) => {
+      const { job, request } = await this.cspJob(em, actor, id);
+      // A failed zip made of a selection is made again by recording the selection again (the working zip was ready).
+      if (job.status !== 'done' && !(job.status === 'failed' && job.answer?.selection))
+        throw new ConflictError('DATA_JOB_NOT_DONE', 'Le paquet de travail n’est pas encore prêt : le tri se fait sur son contenu.');
+      const p = job.params as DataJobParams & { kind: 'access_request' };
+      const { items, justification } = accessSelectionOf(input, await accessItemsOf(em, actor.organisationId, p.residentId));
+      const sha256 = sha256Hex(canonicalJson({ items, justification }));
+      const selection: AccessSelection = { items, justification, recordedAt: new Date().toISOString(), recordedBy: auditActorLabel(auditActor(actor)), sha256 };
+      const answer: AccessAnswer = { state: 'selection_recorded', selection };
+      await em.query(`UPDATE data_jobs SET answer = $2, status = 'queued', phase = NULL, done = 0, total = 0, error = NULL, finished_at = NULL WHERE id = $1`, [id, JSON.stringify(answer)]);
+      // The zip made again with the items kept only (run: row.answer.selection); a new outbox key per selection.
+      await this.outbox.enqueue(em, 'data.run', { dataJobId: id }, { key: `${id}:selection:${sha256.slice(0, 16)}:${Date.now()}`, organisationId: actor.organisationId });
+      await this.audit.append(em, {
+        chainId: actor.organisationId,
+        actor: auditActor(actor),
+        action: 'access_request.selection_recorded',
+        subject: { type: 'resident', id: p.residentId },
+        payload: {
+          jobId: id,
+          requestFrom: request.from,
+          selectionSha256: sha256,
+          justificationSha256: sha256Hex(justification),
+          items: items.length,
+          documents: items.filter((k) => k.startsWith('document:')).length,
+          includesDossier: items.includes('dossier'),
+          includesJournal: items.includes('journal'),
+        },
+      });
+      return (await this.get(em, actor.organisationId, id))!;
+    });
+  }
+
+  /**
+   * A reasoned refusal of a request after the death (`{ reason, explanation }`: access-answer.ts),
+   * e.g. the deceased objected, the purpose or the standing is not established. Not once delivered
+   * (409 ACCESS_REQUEST_ALREADY_DELIVERED) nor twice (409 ACCESS_REQUEST_REFUSED), not while the zip
+   * is being prepared (409 DATA_JOB_NOT_DONE). State `refused`, the French letter on the job, the
+   * working zip deleted (nothing is to go out), audited (`access_request.refused`: the reason's code,
+   * the SHA-256 of the explanation and of the letter).
+   */
+  async recordRefusal(actor: StaffActor, id: string, input: unknown): Promise<DataJobView> {
+    const { view, file } = await this.tx.run(async (em) => {
+      const { job, request } = await this.cspJob(em, actor, id);
+      if (job.status === 'queued' || job.status === 'running') throw new ConflictError('DATA_JOB_NOT_DONE', 'Le paquet est en cours de préparation : attendez qu’il soit prêt pour enregistrer le refus.');
+      const { reason, explanation } = accessRefusalOf(input);
+      const letter = accessRefusalLetter(request, reason, explanation, calendarDayIn(new Date()));
+      const answer: AccessAnswer = { ...(job.answer ?? {}), state: 'refused', refusal: { reason, explanation, letter, recordedAt: new Date().toISOString(), recordedBy: auditActorLabel(auditActor(actor)) } };
+      const [row] = (await em.query(`SELECT result_file FROM data_jobs WHERE id = $1`, [id])) as { result_file: string | null }[];
+      await em.query(`UPDATE data_jobs SET answer = $2, result_file = NULL WHERE id = $1`, [id, JSON.stringify(answer)]);
+      await this.audit.append(em, {
+        chainId: actor.organisationId,
+        actor: auditActor(actor),
+        action: 'access_request.refused',
+        subject: { type: 'resident', id: (job.params as { residentId: string }).residentId },
+        payload: { jobId: id, requestFrom: request.from, reason, explanationSha256: sha256Hex(explanation), letterSha256: sha256Hex(letter) },
+      });
+      return { view: (await this.get(em, actor.organisationId, id))!, file: row?.result_file ?? null };
+    });
+    // Nothing goes out: the working copy of her data is not kept (RGPD art. 5.1.c and e), once the refusal is committed.
+    if (file) rmSync(file, { force: true });
+    return view;
+  }
+
+  /**
+   * The delivery of a request after the death: the zip handed over (or sent) to the requester, by
+   * whoever may download it. Refused, each with its French message: not before the 48 hours of CSP
+   * L.1111-7 al. 2 (409 ACCESS_REQUEST_TOO_EARLY, « pas avant le … »); not without the selection
+   * and the zip made of it (409 ACCESS_SELECTION_REQUIRED — an ayant droit: L.1110-4 V al. 1; a
+   * deceased minor's parents too: what the minor kept secret withheld, L.1110-4 V al. 2, L.1111-5 —
+   * the first zip is the staff's working copy); not while it is prepared (409 DATA_JOB_NOT_DONE) nor
+   * when that zip failed to be made (409 ACCESS_SELECTION_REBUILD_FAILED: record the selection again); not after a refusal or twice (409
+   * ACCESS_REQUEST_REFUSED, ACCESS_REQUEST_ALREADY_DELIVERED). State `delivered`, audited
+   * (`access_request.delivered` with the SHA-256 of the zip handed over).
+   */
+  async recordDelivery(actor: StaffActor, id: string, now = new Date()): Promise<DataJobView> {
+    return this.tx.run(async (em) => {
+      const { job, request } = await this.cspJob(em, actor, id);
+      if (job.status === 'failed' && job.answer?.selection)
+        throw new ConflictError('ACCESS_SELECTION_REBUILD_FAILED', 'La préparation du fichier trié a échoué : enregistrez de nouveau le tri pour la relancer.');
+      if (job.status !== 'done') throw new ConflictError('DATA_JOB_NOT_DONE', 'Le paquet n’est pas encore prêt.');
+      const applied = (job.report as { selectionSha256?: string } | null)?.selectionSha256;
+      if (!job.answer?.selection || applied !== job.answer.selection.sha256)
+        throw new ConflictError(
+          'ACCESS_SELECTION_REQUIRED',
+          request.from === 'ayant_droit'
+            ? 'Un ayant droit ne reçoit que les informations nécessaires au motif de sa demande (Code de la santé publique, art. L.1110-4 V) : enregistrez d’abord les éléments retenus et la justification de ce tri ; le paquet transmis est préparé avec eux seuls.'
+            : 'Les parents d’un mineur décédé ne reçoivent pas ce que le mineur a gardé secret d’eux (Code de la santé publique, art. L.1110-4 V et L.1111-5) : enregistrez d’abord les éléments retenus et la justification de ce tri ; le paquet transmis est préparé avec eux seuls, le paquet de travail n’est jamais remis.',
+        );
+      if (request.notBefore && now.getTime() < Date.parse(request.notBefore))
+        throw new ConflictError(
+          'ACCESS_REQUEST_TOO_EARLY',
+          `Les informations ne peuvent être communiquées qu’après un délai de quarante-huit heures suivant la demande (Code de la santé publique, art. L.1111-7) : ${notBeforeText(request.notBefore)}.`,
+        );
+      const delivery = { deliveredAt: now.toISOString(), deliveredBy: auditActorLabel(auditActor(actor)), resultSha256: job.resultSha256 };
+      await em.query(`UPDATE data_jobs SET answer = $2 WHERE id = $1`, [id, JSON.stringify({ ...(job.answer ?? {}), state: 'delivered', delivery })]);
+      await this.audit.append(em, {
+        chainId: actor.organisationId,
+        actor: auditActor(actor),
+        action: 'access_request.delivered',
+        subject: { type: 'resident', id: (job.params as { residentId: string }).residentId },
+        payload: { jobId: id, requestFrom: request.from, resultSha256: job.resultSha256, selectionSha256: job.answer?.selection?.sha256 ?? null, notBefore: request.notBefore ?? null },
+      });
+      return (await this.get(em, actor.organisationId, id))!;
+    });
+  }
+
+  /**
+   * A request after the death this actor may answer, locked: 404 DATA_JOB_NOT_FOUND (none in her
+   * organisation), 409 ACCESS_ANSWER_NOT_CSP (another kind of job: the person's own request is
+   * answered by the zip itself), the download's checks (the requester only, who still sees the
+   * person), and neither refused nor delivered (409 ACCESS_REQUEST_REFUSED, ACCESS_REQUEST_ALREADY_DELIVERED).
+   */
+  private async cspJob(em: EntityManager, actor: StaffActor, id: string): Promise<{ job: DataJobView; request: AccessRequestStatement }> {
+    const job = await this.get(em, actor.organisationId, id, true);
+    if (!job) throw new NotFoundError('DATA_JOB_NOT_FOUND', 'Tâche introuvable.');
+    const p = job.params;
+    const request = p.kind === 'access_request' && p.request && 'statement' in p.request ? p.request : null;
+    if (!request || !isCspAccessRequest(request))
+      throw new ConflictError('ACCESS_ANSWER_NOT_CSP', 'Le tri, la transmission et le refus motivé s’enregistrent pour une demande faite après un décès (ayant droit, titulaire de l’autorité parentale d’un mineur décédé).');
+    await this.assertMayDownload(em, actor, job);
+    if (job.answer?.state === 'refused') throw new ConflictError('ACCESS_REQUEST_REFUSED', 'Cette demande a été refusée : rien ne peut plus être transmis. Une nouvelle demande s’enregistre à part.');
+    if (job.answer?.state === 'delivered') throw new ConflictError('ACCESS_REQUEST_ALREADY_DELIVERED', 'Le paquet a déjà été transmis au demandeur : cette réponse est close.');
+    return { job, request };
   }
 
   private resultFile(id: string): string {
@@ -456,6 +682,7 @@ interface DataJobRow {
   requested_by: string;
   created_at: Date;
   finished_at: Date | null;
+  answer: AccessAnswer | null;
 }
 
 function view(r: DataJobRow): DataJobView {
@@ -474,6 +701,7 @@ function view(r: DataJobRow): DataJobView {
     requestedBy: r.requested_by,
     createdAt: r.created_at.toISOString(),
     finishedAt: r.finished_at?.toISOString() ?? null,
+    answer: r.answer ?? null,
   };
 }
 

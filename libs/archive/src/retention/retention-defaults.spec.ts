@@ -64,6 +64,10 @@ describe('a person admitted as a minor (C. civ. 2226 al. 2, 2235)', () => {
     expect(RETENTION_DEFAULTS['accompagnement-mineur'].basis).toMatch(/C\. civ\. art\. 2226 al\. 2.*C\. civ\. art\. 2235/);
     // The choice stated (a lawyer's review): a civil action before the criminal court follows the criminal limitation, 30 years after majority for a sexual crime on a minor.
     expect(RETENTION_DEFAULTS['accompagnement-mineur'].basis).toMatch(/trente ans à compter de sa majorité \(CPP art\. 7 al\. 3\).*\(CPP art\. 10 al\. 1\) : l’organisme peut porter cette durée à 30 ans\./);
+    // CPP art. 7 al. 3 as amended by loi n° 2021-478: for a rape, the limitation slides with a new offence by the same author against another minor.
+    expect(RETENTION_DEFAULTS['accompagnement-mineur'].basis).toMatch(
+      /Pour un viol, ce délai est encore prolongé si le même auteur commet, avant son expiration, un nouveau viol ou une agression ou atteinte sexuelle sur un autre mineur \(« prescription glissante », CPP art\. 7 al\. 3, loi n° 2021-478 du 21 avril 2021\)/,
+    );
     // Admitted at 6 (majority 10 March 2026): until 10 March 2046 — 10 years from majority would be 2036.
     expect(minorAccompanimentEnds('2008-03-10', '2014-03-01', 20)).toBe('2046-03-10');
     // Admitted the day before her eighteenth birthday: a minor; the day of it: an adult.

@@ -38,7 +38,10 @@
  *   A choice, stated in the basis the Conservation page shows: for a crime of CPP art. 706-47 (rape…)
  *   on a minor the public action runs thirty years from majority (CPP art. 7 al. 3) and a civil
  *   action brought before the criminal court follows it (CPP art. 10 al. 1) — 30 years, which the
- *   organisation may set; the default stays the civil court's 20.
+ *   organisation may set; the default stays the civil court's 20. For a rape, CPP art. 7 al. 3 (loi
+ *   n° 2021-478 du 21 avril 2021, « prescription glissante ») extends it further, to the limitation
+ *   of a new rape, sexual assault or sexual abuse committed by the same author on another minor before
+ *   it expires: no fixed duration can cover that, the basis says so and points to the legal hold.
  * - the resident's file (identity, contacts, protection measures): needed to read the documents
  *   above and to answer the person (RGPD art. 15) while they are kept → 5 years, and never purged
  *   while one of her documents is kept (RetentionService.plan: `residentsWithKeptDocuments`).
@@ -69,7 +72,7 @@ export const RETENTION_DEFAULTS: Record<RetentionSubject, RetentionDefault> = {
   'accompagnement-mineur': {
     years: 20,
     basis:
-      'Personne admise mineure : ses 18 ans + 20 ans pour le projet personnalisé et les comptes rendus de synthèse, preuve d’une action en responsabilité pour violences ou agressions sexuelles commises contre un mineur, prescrite par vingt ans (C. civ. art. 2226 al. 2) et qui ne court pas pendant la minorité (C. civ. art. 2235) ; jamais moins que la durée de ces documents comptée depuis la fin de l’accompagnement ; au-delà, un gel. Choix de la durée par défaut : l’action civile devant le juge civil. Pour un crime sexuel commis sur un mineur (crimes de l’art. 706-47 du code de procédure pénale, dont le viol), l’action publique se prescrit par trente ans à compter de sa majorité (CPP art. 7 al. 3), et l’action civile portée devant la juridiction pénale suit cette prescription (CPP art. 10 al. 1) : l’organisme peut porter cette durée à 30 ans.',
+      'Personne admise mineure : ses 18 ans + 20 ans pour le projet personnalisé et les comptes rendus de synthèse, preuve d’une action en responsabilité pour violences ou agressions sexuelles commises contre un mineur, prescrite par vingt ans (C. civ. art. 2226 al. 2) et qui ne court pas pendant la minorité (C. civ. art. 2235) ; jamais moins que la durée de ces documents comptée depuis la fin de l’accompagnement ; au-delà, un gel. Choix de la durée par défaut : l’action civile devant le juge civil. Pour un crime sexuel commis sur un mineur (crimes de l’art. 706-47 du code de procédure pénale, dont le viol), l’action publique se prescrit par trente ans à compter de sa majorité (CPP art. 7 al. 3), et l’action civile portée devant la juridiction pénale suit cette prescription (CPP art. 10 al. 1) : l’organisme peut porter cette durée à 30 ans. Pour un viol, ce délai est encore prolongé si le même auteur commet, avant son expiration, un nouveau viol ou une agression ou atteinte sexuelle sur un autre mineur (« prescription glissante », CPP art. 7 al. 3, loi n° 2021-478 du 21 avril 2021) : un gel garde alors les documents.',
   },
   'dossier-resident': { years: 5, basis: 'Nécessaire pour lire les documents conservés et répondre à la personne (RGPD art. 15), et gardé tant qu’un de ses documents l’est. ' + CONTRACT },
 };

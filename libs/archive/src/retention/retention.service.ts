@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { AuditActor, AuditService, auditActorLabel } from '@carepact/audit';
 import { ConflictError, NotFoundError, ValidationError, canonicalJson, sha256Hex, textProblem } from '@carepact/common';
 import { ARCHIVE_GRANT_MINUTES, archiveState } from '@carepact/documents';
-import { StaffActor, assertCan, auditActor, requireVisible } from '@carepact/identity';
+import { StaffActor, assertCan, auditActor, can, requireVisible } from '@carepact/identity';
 import { TransactionRunner } from '@carepact/database';
 import { EntityManager } from 'typeorm';
 import {
@@ -155,6 +155,8 @@ export function parisToday(now = new Date()): string {
  * 1763950000000) nor an item still within its retention; it keeps every audit event, appends its
  * own, and writes a tombstone with the SHA-256 of what it deleted.
  */
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 @Injectable()
 export class RetentionService {
   constructor(
@@ -308,6 +310,59 @@ export class RetentionService {
       liftedAt: h.lifted_at ? (h.lifted_at as Date).toISOString() : null,
       liftReason: (h.lift_reason as string | null) ?? null,
     }));
+  }
+
+  /**
+   * The organisation's holds an actor may see through the API: those on a person or a document of an
+   * establishment where she manages records. The reason is free text about a person (« plainte de la
+   * famille… »); an attacker's review of session 17 listed, placed and lifted, as another
+   * establishment's administrator, holds on persons whose files answered her 404.
+   */
+  async holdsManagedBy(em: EntityManager, actor: StaffActor, filter: { activeOnly?: boolean } = {}): Promise<LegalHoldView[]> {
+    const holds = await this.holds(em, actor.organisationId, filter);
+    if (actor.system || !holds.length) return holds;
+    const rows = (await em.query(
+      `SELECT r.id, r.establishment_id AS "establishmentId" FROM residents r WHERE r.organisation_id = $1 AND r.id = ANY($2::uuid[])
+        UNION ALL SELECT d.id, d.establishment_id FROM documents d WHERE d.organisation_id = $1 AND d.id = ANY($2::uuid[])`,
+      [actor.organisationId, holds.map((h) => h.subjectId)],
+    )) as { id: string; establishmentId: string }[];
+    const where = new Map(rows.map((r) => [r.id, r.establishmentId]));
+    return holds.filter((h) => {
+      const e = where.get(h.subjectId);
+      return e !== undefined && can(actor, 'records.manage', e);
+    });
+  }
+
+  /**
+   * Before placing a hold through the API: its subject, if it is a person or a document of the
+   * organisation, must be seen by the actor (else the 404 an unknown one gets) and in an
+   * establishment where she manages records (403). Shapes and existence are the service's
+   * (placeHold: HOLD_SUBJECT_INVALID, INVALID_ID, HOLD_SUBJECT_NOT_FOUND).
+   */
+  async assertManagesHoldSubject(em: EntityManager, actor: StaffActor, subjectType: unknown, subjectId: unknown): Promise<void> {
+    if (actor.system || (subjectType !== 'resident' && subjectType !== 'document') || typeof subjectId !== 'string' || !UUID_RE.test(subjectId)) return;
+    const table = subjectType === 'resident' ? 'residents' : 'documents';
+    const [row] = (await em.query(`SELECT establishment_id AS "establishmentId" FROM ${table} WHERE id = $1 AND organisation_id = $2`, [subjectId.toLowerCase(), actor.organisationId])) as {
+      establishmentId: string;
+    }[];
+    if (!row) return;
+    requireVisible(actor, row, () => new NotFoundError('HOLD_SUBJECT_NOT_FOUND', subjectType === 'resident' ? 'Personne introuvable.' : 'Document introuvable.'));
+    assertCan(actor, 'records.manage', row.establishmentId);
+  }
+
+  /** Before lifting a hold through the API: the same as `assertManagesHoldSubject`, for the hold's subject; a hold on an unseen subject is not found. */
+  async assertManagesHold(em: EntityManager, actor: StaffActor, holdId: string): Promise<void> {
+    if (actor.system) return;
+    const [row] = (await em.query(
+      `SELECT COALESCE(r.establishment_id, d.establishment_id) AS "establishmentId" FROM legal_holds h
+         LEFT JOIN residents r ON h.subject_type = 'resident' AND r.id = h.subject_id
+         LEFT JOIN documents d ON h.subject_type = 'document' AND d.id = h.subject_id
+        WHERE h.id = $1 AND h.organisation_id = $2`,
+      [holdId, actor.organisationId],
+    )) as { establishmentId: string | null }[];
+    if (!row || row.establishmentId === null) return; // unknown: liftHold's own 404; a subject since purged: the organisation's
+    requireVisible(actor, { establishmentId: row.establishmentId }, () => new NotFoundError('LEGAL_HOLD_NOT_FOUND', 'Gel introuvable.'));
+    assertCan(actor, 'records.manage', row.establishmentId);
   }
 
   /**
@@ -562,7 +617,9 @@ export async function redactAccessRequests(em: EntityManager, organisationId: st
     `UPDATE data_jobs j
         SET params = jsonb_set(j.params, '{request}', jsonb_build_object(
               'statementSha256', encode(sha256(convert_to(j.params->'request'->>'statement', 'UTF8')), 'hex'),
-              'redacted', 'purge'))
+              'redacted', 'purge')),
+            -- The answer's staff texts (selection's justification, refusal and its letter: access-answer.ts) go with the person; its state stays.
+            answer = CASE WHEN j.answer IS NULL THEN NULL ELSE jsonb_build_object('state', j.answer->>'state', 'redacted', 'purge') END
       WHERE j.organisation_id = $1 AND j.kind = 'access_request' AND j.params->'request' ? 'statement' AND ${which}
       RETURNING j.id, j.params->>'residentId' AS "residentId", j.params->'request'->>'statementSha256' AS "statementSha256"`,
     residentIds === 'purged' ? [organisationId] : [organisationId, [...residentIds]],

@@ -411,6 +411,50 @@ export class WorklistRepository {
     }));
   }
 
+  /**
+   * The access requests not yet answered in these establishments (the person's establishment):
+   * not failed (unless after the death with a selection whose zip failed: retried by recording it
+   * again); after the death (CSP), neither delivered nor refused; the person's own (RGPD
+   * art. 15), not yet downloaded by whoever asked — the rule of @carepact/archive
+   * OPEN_ACCESS_REQUEST_SQL (data-jobs.service.ts), which this library cannot import: keep both alike.
+   */
+  async openAccessRequests(em: EntityManager, organisationId: string, establishmentIds: string[]): Promise<OpenAccessRequestRow[]> {
+    if (!establishmentIds.length) return [];
+    const rows = (await em.query(
+      `SELECT j.id, j.params->>'residentId' AS resident_id, res.first_name, res.last_name, res.establishment_id,
+              j.params->'request'->>'from' AS from_kind,
+              coalesce(j.params->'request'->>'receivedOn', (j.created_at AT TIME ZONE 'Europe/Paris')::date::text) AS received_on,
+              j.params->'request'->>'answerDue' AS answer_due, j.params->'request'->>'answerDueOlderInformation' AS answer_due_older,
+              j.params->'request'->>'notBefore' AS not_before, j.status, j.answer->>'state' AS answer_state,
+              coalesce(s.name, j.requested_by) AS requested_by_name, j.created_at
+         FROM data_jobs j
+         JOIN residents res ON res.id::text = j.params->>'residentId' AND res.organisation_id = j.organisation_id
+         LEFT JOIN staff_users s ON j.requested_by = 'staff:' || s.id::text
+        WHERE j.organisation_id = $1 AND j.kind = 'access_request' AND res.establishment_id = ANY($2::uuid[])
+          AND (j.status <> 'failed' OR (j.params->'request'->>'from' IN ('ayant_droit', 'parental_authority') AND j.answer->'selection' IS NOT NULL))
+          AND (CASE WHEN j.params->'request'->>'from' IN ('ayant_droit', 'parental_authority')
+                 THEN coalesce(j.answer->>'state', '') NOT IN ('delivered', 'refused')
+                 ELSE NOT EXISTS (SELECT 1 FROM audit_events d WHERE d.chain_id = j.organisation_id AND d.subject_id = j.id::text AND d.action = 'data_job.downloaded') END)
+        ORDER BY j.created_at`,
+      [organisationId, establishmentIds],
+    )) as Row[];
+    return rows.map((x) => ({
+      jobId: x.id,
+      residentId: x.resident_id,
+      residentName: `${x.first_name} ${x.last_name}`,
+      establishmentId: x.establishment_id,
+      from: x.from_kind ?? null,
+      receivedOn: x.received_on,
+      answerDue: x.answer_due ?? null,
+      answerDueOlderInformation: x.answer_due_older ?? null,
+      notBefore: x.not_before ?? null,
+      status: x.status,
+      answerState: x.answer_state ?? null,
+      requestedByName: x.requested_by_name,
+      createdAt: x.created_at,
+    }));
+  }
+
   private async inboxRows(em: EntityManager, sql: string, params: unknown[]): Promise<InboxRow[]> {
     const rows = (await em.query(sql, params)) as Row[];
     return rows.map((x) => ({
@@ -436,4 +480,24 @@ export class WorklistRepository {
         : {}),
     }));
   }
+}
+
+/** An access request not yet answered (data_jobs, kind access_request): openAccessRequests. */
+export interface OpenAccessRequestRow {
+  jobId: string;
+  residentId: string;
+  residentName: string;
+  establishmentId: string;
+  /** person, representative (RGPD art. 15), ayant_droit, parental_authority (CSP L.1110-4 V); null: no request recorded (active base). */
+  from: string | null;
+  receivedOn: string;
+  /** Recorded with the request; null for one recorded without it (answer due a month after the day it was recorded, RGPD art. 12.3). */
+  answerDue: string | null;
+  answerDueOlderInformation: string | null;
+  /** CSP L.1111-7 al. 2: nothing communicated before this instant (ISO). */
+  notBefore: string | null;
+  status: string;
+  answerState: string | null;
+  requestedByName: string;
+  createdAt: Date;
 }

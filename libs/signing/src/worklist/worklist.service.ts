@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { MEASURE_TYPE_LABELS, calendarDayIn, documentTypeLabel, formatDateFr, ofName } from '@carepact/common';
+import { MEASURE_TYPE_LABELS, calendarDayIn, documentTypeLabel, formatDateFr, formatDateTimeFr, ofName } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
 import { EntityManager } from 'typeorm';
 import { archivedResidents, contractNotApplicableReason, generationErrorOf, GENERATION_RETRIES_EXHAUSTED } from '@carepact/documents';
@@ -10,7 +10,7 @@ import { handoverRecipients, lastSignatureAt } from '../requests/request-views.s
 import { ActiveRequestRow, SigningRepository } from '../requests/signing.repository';
 import { countersignatureDue, isOptionalCountersigner, isTurnOf } from '../requests/whose-turn';
 import { failedSealOf, sealFailureReason } from '../requests/seal-failure';
-import { HandoverRow, InboxRow, ResidentDeadlineRow, ResidentWindow, ReviewRow, WorklistRepository } from './worklist.repository';
+import { HandoverRow, InboxRow, OpenAccessRequestRow, ResidentDeadlineRow, ResidentWindow, ReviewRow, WorklistRepository } from './worklist.repository';
 import { DocumentVisaService } from '../visa/document-visa.service';
 import { judgeDecided, residenceDisagreement } from '../policy/residence-dispute';
 import { declinedCountersignature } from '../policy/consent-sentence';
@@ -26,6 +26,7 @@ export const WORKLIST_CATEGORIES = [
   'residence_dispute',
   'refusal',
   'question',
+  'access_request',
   'missing_contract',
   'contract_late',
   'awaiting_signer',
@@ -143,6 +144,12 @@ const SECTIONS: Record<WorklistCategory, { title: string; basis: string; permiss
     basis: 'La suite d’un refus dépend de ce qui est refusé :',
     permission: 'signature.manage',
   },
+  access_request: {
+    title: 'Demandes d’accès aux informations à satisfaire',
+    basis:
+      'La personne ou son représentant : réponse dans le mois de la réception (RGPD, art. 12.3 et 15). Après un décès, un ayant droit ou les parents d’un mineur : dans les huit jours, deux mois pour les informations de plus de cinq ans, et pas avant 48 heures (Code de la santé publique, art. L.1111-7). Seule la personne qui a enregistré la demande peut en télécharger le paquet.',
+    permission: 'records.manage',
+  },
   question: { title: 'Questions des signataires', basis: 'Une personne attend une réponse avant de signer.', permission: 'signature.manage' },
   missing_contract: {
     title: 'Contrats de séjour ou DIPC à établir',
@@ -259,7 +266,7 @@ export class WorklistService {
     const reviewUntil = addDaysIso(today, Math.max(WORKLIST_HORIZONS.libertyReviewDays, WORKLIST_HORIZONS.reviewDays));
     // The SQL's bound for the yearly « réactualisation » (three days of slack for the months' lengths).
     const yearlyFrom = addDaysIso(addMonthsIso(addDaysIso(today, WORKLIST_HORIZONS.reviewDays), -LEGAL_DELAYS.projetReviewMonths), 3);
-    const [establishments, residents, measures, requests, refusals, questions, failed, visas, disagreements, reviews, handovers] = await Promise.all([
+    const [establishments, residents, measures, requests, refusals, questions, failed, visas, disagreements, reviews, handovers, accessRequests] = await Promise.all([
       this.identity.establishmentsByIds(em, org, [...residentReaders]),
       this.repo.residentDeadlines(em, org, scope(SECTIONS.missing_contract.permission), today, residentWindow(today)),
       this.repo.measuresEnding(em, org, scope(SECTIONS.measure_expiring.permission), today, addDaysIso(today, WORKLIST_HORIZONS.measureDays)),
@@ -272,6 +279,7 @@ export class WorklistService {
       this.repo.disagreements(em, org, scope(SECTIONS.residence_dispute.permission)),
       this.repo.reviews(em, org, scope(SECTIONS.liberty_review.permission), today, reviewUntil, yearlyFrom),
       this.repo.pendingHandovers(em, org, scope(SECTIONS.handover_due.permission)),
+      this.repo.openAccessRequests(em, org, scope(SECTIONS.access_request.permission)),
     ]);
     // The judge's authorisations recorded in answer to a refusal of assistance: still relied on, or set
     // aside (the measure changed since, SOLE_SIGNATURE_MEASURE_CHANGED…)? As the next sending would
@@ -374,6 +382,7 @@ export class WorklistService {
       if (item) items.push(item);
     }
     for (const h of handovers) items.push(...handoverItems(h, today));
+    for (const x of accessRequests) items.push(accessRequestItem(x, today));
     for (const x of questions) items.push(inboxItem('question', x, `Question sur ${theOf(x.documentType, x.documentSubtype)}`, 'attend une réponse.', 'Posée le'));
     for (const v of visas)
       items.push({
@@ -414,7 +423,8 @@ export class WorklistService {
     // her file answers only a specific need (CNIL délibérations n° 2021-028 and 2023-095, RGPD art. 5.1.e).
     // A departed person still in the active base keeps what is left to regularise (a refusal, a question, a handover).
     const archived = await archivedResidents(em, org, items.map((i) => i.residentId), now);
-    const current = archived.size ? items.filter((i) => !archived.has(i.residentId)) : items;
+    // Except an access request: the person's right (RGPD art. 15) or her heirs' (CSP L.1110-4 V) is the specific need her archive is kept for.
+    const current = archived.size ? items.filter((i) => i.category === 'access_request' || !archived.has(i.residentId)) : items;
     return { today, establishments: establishments.map((e) => byEstablishment(e.id, e.name, current.filter((i) => i.establishmentId === e.id))) };
   }
 
@@ -547,6 +557,65 @@ function handoverItems(h: HandoverRow, today: string): (WorklistItem & { establi
       documentId: h.documentId,
       requestId: h.requestId,
     }));
+}
+
+/** Who asked, in the title of an access request's item (data_jobs params.request.from; none recorded: the person's right). */
+const ACCESS_REQUEST_TITLES: Record<string, string> = {
+  person: 'Demande d’accès de la personne à ses informations (RGPD, art. 15)',
+  representative: 'Demande d’accès de son représentant (RGPD, art. 15)',
+  ayant_droit: 'Demande d’accès d’un ayant droit après le décès (CSP, art. L.1110-4 V)',
+  parental_authority: 'Demande d’accès des parents d’un mineur décédé (CSP, art. L.1110-4 V)',
+};
+
+/**
+ * An access request not yet answered (WorklistRepository.openAccessRequests): due on the day recorded
+ * with it (RGPD art. 12.3: a month; CSP L.1111-7 al. 2: eight days, two months for information more
+ * than five years old), late after it; « pas avant le … » for a request after the death (48 hours).
+ * Answered — and gone from here — once delivered or refused (after the death: DataJobsService
+ * recordDelivery, recordRefusal) or, for the person's own request, once its zip is downloaded by
+ * whoever recorded it (the zip is the answer: the product has no other way to hand it over).
+ */
+export function accessRequestItem(x: OpenAccessRequestRow, today: string): WorklistItem & { establishmentId: string } {
+  const csp = x.from === 'ayant_droit' || x.from === 'parental_authority';
+  const due = x.answerDue ?? addMonthsIso(x.receivedOn, 1);
+  const state =
+    x.status === 'failed'
+      ? 'La préparation du fichier trié a échoué : enregistrez de nouveau le tri pour la relancer.'
+      : x.status !== 'done'
+        ? 'Paquet en préparation.'
+        : x.answerState === 'selection_recorded'
+          ? 'Tri enregistré : transmettez le paquet réduit, puis enregistrez la transmission.'
+          : csp
+            ? x.from === 'ayant_droit'
+              ? 'Paquet de travail prêt : enregistrez le tri (ou un refus motivé), puis la transmission.'
+              : 'Paquet de travail prêt : enregistrez le tri (sans ce que le mineur a gardé secret) ou un refus motivé, puis la transmission.'
+            : `Paquet prêt : ${x.requestedByName} le télécharge et le remet à la personne.`;
+  return {
+    category: 'access_request',
+    key: `access_request:${x.jobId}`,
+    establishmentId: x.establishmentId,
+    residentId: x.residentId,
+    residentName: x.residentName,
+    title: ACCESS_REQUEST_TITLES[x.from ?? 'person'] ?? ACCESS_REQUEST_TITLES.person,
+    detail: [
+      `Enregistrée par ${x.requestedByName}.`,
+      state,
+      // Said while it still holds (the page is the same all day: to the day).
+      x.notBefore && calendarDayIn(new Date(x.notBefore)) >= today ? `Pas avant le ${formatDateTimeFr(x.notBefore)} (48 heures après la demande, CSP, art. L.1111-7).` : null,
+    ]
+      .filter(Boolean)
+      .join(' '),
+    dueDay: due,
+    overdue: today > due,
+    dates: [
+      { label: 'Reçue le', value: x.receivedOn },
+      { label: 'Réponse due au plus tard le', value: due },
+      ...(x.answerDueOlderInformation ? [{ label: 'Informations de plus de cinq ans : au plus tard le', value: x.answerDueOlderInformation }] : []),
+    ],
+    href: csp ? `/console/archives/${x.jobId}/reponse` : `/console/archives#demande-${x.jobId}`,
+    documentId: null,
+    requestId: null,
+  };
 }
 
 /** A refusal or a question of the signature inbox: what the signer did, when, on which document. */

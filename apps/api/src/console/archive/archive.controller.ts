@@ -1,8 +1,8 @@
 import { Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { DataJobsService, archiveParams } from '@carepact/archive';
+import { DataJobsService, accessItemsOf, archiveParams, isCspAccessRequest, type AccessRequestStatement } from '@carepact/archive';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
-import { FieldError, ValidationError, isDomainError } from '@carepact/common';
+import { FieldError, NotFoundError, ValidationError, isDomainError } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
 import { StaffActor, StaffService, assertCanSomewhere } from '@carepact/identity';
 import { ResidentsService } from '@carepact/residents';
@@ -12,6 +12,10 @@ import { redirectTo, sendHtml } from '../../views';
 import { checkConsoleCsrf, consoleCsrfToken } from '../console-csrf';
 import { FormBody, actorOf, formBody } from '../console-request';
 import { ArchivePageState, PERSON_PICKERS, PersonSearch, archivePage, personLabel } from './archive.views';
+import { AccessAnswerPageState, accessAnswerPage, itemField } from './access-answer.views';
+import { dataJobForApi, latestDataJobsFor } from '../../archive/data-job-api-view';
+import { auditActor } from '@carepact/identity';
+import { auditActorLabel } from '@carepact/audit';
 
 /** Seconds between two refreshes of the page while a job runs (HTTP Refresh header, no script). */
 export const ARCHIVE_REFRESH_SECONDS = 5;
@@ -90,6 +94,10 @@ export class ConsoleArchiveController {
         purpose: body.requestPurpose,
         deceasedOn: body.requestDeceasedOn,
         deceasedObjection: body.requestDeceasedObjection,
+        // After the death: the proof of standing, and how the information is communicated (CSP L.1111-7 al. 1).
+        standingProof: { type: body.requestStandingProofType, reference: body.requestStandingProofReference, issuedOn: body.requestStandingProofIssuedOn },
+        communication: body.requestCommunication,
+        physician: body.requestPhysician,
       };
       const job = await this.tx.run((em) => this.jobs.requestAccess(em, actor, residentId, request));
       return redirectTo(res, `/console/archives?demande=${job.id}`);
@@ -103,8 +111,92 @@ export class ConsoleArchiveController {
         'request.purpose': 'requestPurpose',
         'request.deceasedOn': 'requestDeceasedOn',
         'request.deceasedObjection': 'requestDeceasedObjection',
+        'request.standingProof.type': 'requestStandingProofType',
+        'request.standingProof.reference': 'requestStandingProofReference',
+        'request.standingProof.issuedOn': 'requestStandingProofIssuedOn',
+        'request.communication': 'requestCommunication',
+        'request.physician': 'requestPhysician',
       });
     }
+  }
+
+  /** /console/archives/:id/reponse: a request after the death (CSP L.1110-4 V, L.1111-7) — its sorting, delivery or reasoned refusal. */
+  @Get(':id/reponse')
+  async answerPage(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string, @Query('fait') done?: string): Promise<void> {
+    const actor = actorOf(req);
+    assertCanSomewhere(actor, 'records.manage');
+    const known = done === 'tri' || done === 'refus' || done === 'transmission' ? done : undefined;
+    await this.renderAnswer(res, actor, id, 200, { done: known });
+  }
+
+  @Post(':id/tri')
+  async sort(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string): Promise<void> {
+    const actor = actorOf(req);
+    assertCanSomewhere(actor, 'records.manage');
+    const body = formBody(req);
+    checkConsoleCsrf(this.config.secrets.session, actor, body._csrf);
+    // One checkbox per item (the console refuses a field sent twice): element-dossier, element-document-<id>, element-journal.
+    const job = await this.jobs.get(this.tx.manager, actor.organisationId, id);
+    const residentId = job?.params.kind === 'access_request' ? job.params.residentId : null;
+    const items = residentId ? (await accessItemsOf(this.tx.manager, actor.organisationId, residentId)).filter((i) => body[itemField(i.key)]).map((i) => i.key) : [];
+    try {
+      await this.jobs.recordSelection(actor, id, { items, justification: body.justification });
+      return redirectTo(res, `/console/archives/${id}/reponse?fait=tri`);
+    } catch (e) {
+      return this.answerRefused(res, actor, id, e, 'tri', body, { 'selection.items': 'selection-items', 'selection.justification': 'justification' });
+    }
+  }
+
+  @Post(':id/refus')
+  async refuse(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string): Promise<void> {
+    const actor = actorOf(req);
+    assertCanSomewhere(actor, 'records.manage');
+    const body = formBody(req);
+    checkConsoleCsrf(this.config.secrets.session, actor, body._csrf);
+    try {
+      await this.jobs.recordRefusal(actor, id, { reason: body.reason, explanation: body.explanation });
+      return redirectTo(res, `/console/archives/${id}/reponse?fait=refus`);
+    } catch (e) {
+      return this.answerRefused(res, actor, id, e, 'refus', body, { 'refusal.reason': 'reason', 'refusal.explanation': 'explanation' });
+    }
+  }
+
+  @Post(':id/transmission')
+  async deliver(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string): Promise<void> {
+    const actor = actorOf(req);
+    assertCanSomewhere(actor, 'records.manage');
+    const body = formBody(req);
+    checkConsoleCsrf(this.config.secrets.session, actor, body._csrf);
+    try {
+      await this.jobs.recordDelivery(actor, id);
+      return redirectTo(res, `/console/archives/${id}/reponse?fait=transmission`);
+    } catch (e) {
+      return this.answerRefused(res, actor, id, e, 'transmission', body, {});
+    }
+  }
+
+  /** A refused answer: the page again, its French errors (a conflict — too early, no selection — on the form it concerns), 400 or 409. */
+  private async answerRefused(res: Response, actor: StaffActor, id: string, e: unknown, form: 'tri' | 'refus' | 'transmission', values: FormBody, rename: Record<string, string>): Promise<void> {
+    if (!isDomainError(e) || (e.kind !== 'invalid' && e.kind !== 'conflict')) throw e;
+    const errors: FieldError[] = e.details.length
+      ? e.details.map((d) => ({ ...d, field: rename[d.field] ?? d.field }))
+      : [{ field: form === 'tri' ? 'selection-items' : form === 'refus' ? 'reason' : 'form-transmission', code: e.code, message: e.messageFr }];
+    await this.renderAnswer(res, actor, id, e.kind === 'conflict' ? 409 : 400, { failed: { form, values, errors } });
+  }
+
+  /** The answer page of a request after the death this actor sees (as GET /api/data-jobs/:id: dataJobForApi); otherwise 404. */
+  private async renderAnswer(res: Response, actor: StaffActor, id: string, status: number, s: Partial<AccessAnswerPageState>): Promise<void> {
+    const em = this.tx.manager;
+    const found = await this.jobs.get(em, actor.organisationId, id);
+    const subjects = found ? await this.jobs.subjectsOf(em, actor.organisationId, [found]) : null;
+    const job = found && subjects ? dataJobForApi(actor, found, subjects) : null;
+    const p = job?.params;
+    const request = p?.kind === 'access_request' && p.request && 'from' in p.request && isCspAccessRequest(p.request) ? (p.request as AccessRequestStatement) : null;
+    const person = p?.kind === 'access_request' ? subjects?.people.get(p.residentId) : undefined;
+    if (!job || !request || p?.kind !== 'access_request' || person?.state !== 'present') throw new NotFoundError('DATA_JOB_NOT_FOUND', 'Demande introuvable.');
+    const mine = job.requestedBy === auditActorLabel(auditActor(actor));
+    const items = await accessItemsOf(em, actor.organisationId, p.residentId);
+    sendHtml(res, status, accessAnswerPage(actor, consoleCsrfToken(this.config.secrets.session, actor), { ...s, job, request, person: personLabel(person), items, mine, now: new Date() }));
   }
 
   @Get(':id/telecharger')
@@ -122,17 +214,20 @@ export class ConsoleArchiveController {
   private async refused(res: Response, actor: StaffActor, e: unknown, form: 'export' | 'access', values: FormBody, rename: Record<string, string>): Promise<void> {
     // The intermediate archive (intermediate-archive.ts): said beside the person or document chosen, as the other refusals.
     const archived = isDomainError(e) && e.code === 'ARCHIVE_INTERMEDIATE_RESTRICTED';
-    if (!isDomainError(e) || (e.kind !== 'invalid' && e.kind !== 'not_found' && !archived)) throw e;
+    // The same request already open (DataJobsService.assertNotDuplicate): said beside the day of receipt, with a link to the open one.
+    const duplicate = isDomainError(e) && e.code === 'ACCESS_REQUEST_DUPLICATE' ? String(e.facts?.existingJobHref ?? '') : null;
+    if (!isDomainError(e) || (e.kind !== 'invalid' && e.kind !== 'not_found' && !archived && duplicate === null)) throw e;
     const errors: FieldError[] = e.details.length
       ? e.details.map((d) => ({ ...d, field: rename[d.field] ?? d.field }))
       : [{ field: Object.values(rename)[0], code: e.code, message: e.messageFr }];
-    await this.render(res, actor, archived ? 403 : e.kind === 'not_found' ? 404 : 400, { failed: { form, values, errors }, refreshStopped: true }, values);
+    if (duplicate !== null) errors.splice(0, errors.length, { field: 'requestReceivedOn', code: e.code, message: e.messageFr });
+    await this.render(res, actor, archived ? 403 : duplicate !== null ? 409 : e.kind === 'not_found' ? 404 : 400, { failed: { form, values, errors, existingHref: duplicate ?? undefined }, refreshStopped: true }, values);
   }
 
   /** `searches`: where the words of each form's person search are (query string, refused form). */
   private async render(res: Response, actor: StaffActor, status: number, s: Partial<ArchivePageState>, searches: Record<string, unknown>): Promise<void> {
-    const jobs = await this.jobs.list(this.tx.manager, actor.organisationId);
-    const subjects = await this.jobs.subjectsOf(this.tx.manager, actor.organisationId, jobs);
+    // What GET /api/data-jobs shows her (dataJobForApi, her latest 20 filtered before counting): another establishment's requests are not listed, others' statements only as their SHA-256.
+    const { jobs, subjects } = await latestDataJobsFor(this.tx.manager, this.jobs, actor);
     const establishments = (await this.staff.listEstablishments(actor)).map((e): [string, string] => [e.id, e.name]);
     const names = new Map(establishments);
     const [exportPeople, accessPeople] = await Promise.all(

@@ -22,6 +22,7 @@ function job(params: DataJobView['params'], over: Partial<DataJobView> = {}): Da
     requestedBy: `staff:${actor.userId}`,
     createdAt: '2026-12-02T09:00:00.000Z',
     finishedAt: '2026-12-02T09:01:00.000Z',
+    answer: null,
     ...over,
   };
 }

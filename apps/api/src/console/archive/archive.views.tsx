@@ -1,8 +1,22 @@
-import { ACCESS_REQUEST_FROM, ACCESS_REQUEST_FROM_LABELS, HEIR_PURPOSES, HEIR_PURPOSE_LABELS, type Subjects, type DataJobView } from '@carepact/archive';
+import {
+  ACCESS_ANSWER_STATE_LABELS,
+  ACCESS_REQUEST_FROM,
+  ACCESS_REQUEST_FROM_LABELS,
+  COMMUNICATION_MODE_LABELS,
+  HEIR_PURPOSES,
+  HEIR_PURPOSE_LABELS,
+  STANDING_PROOF_LABELS,
+  STANDING_PROOF_TYPES,
+  isCspAccessRequest,
+  type AccessRequestStatement,
+  type Subjects,
+  type DataJobView,
+} from '@carepact/archive';
 import { documentTitle, formatDateFr, formatDateTimeFr, type FieldError } from '@carepact/common';
 import { StaffActor, can } from '@carepact/identity';
 import { ErrorSummary, Notice, PostForm, RadioGroup, SelectField, TextField, renderPage } from '../../views';
 import { ConsolePage } from '../console-layout';
+import { deadlinesText } from './access-answer.views';
 
 /**
  * What an avenant amends (`documents.subtype`, selected by libs/archive's subjects.ts), for its
@@ -18,7 +32,7 @@ export interface ArchivePageState {
   people: Record<PersonForm, PersonSearch>;
   establishments: [id: string, label: string][];
   /** Which form failed, its values and errors. */
-  failed?: { form: 'export' | 'access'; values: Record<string, string | undefined>; errors: FieldError[] };
+  failed?: { form: 'export' | 'access'; values: Record<string, string | undefined>; errors: FieldError[]; existingHref?: string };
   /** The id of the job just requested (303 from the POST). */
   requested?: string;
   /** The page refreshes itself while a job runs, unless the person stopped it (WCAG 2.2.1). */
@@ -58,7 +72,14 @@ const KIND_LABELS: Record<DataJobView['kind'], string> = {
 const kindLabel = (j: DataJobView) => {
   const request = j.params.kind === 'access_request' ? j.params.request : undefined;
   // A purged person's request keeps only its statement's SHA-256 (RedactedAccessRequest): named as an access request.
+  if (request && 'from' in request && request.from === 'parental_authority') return 'Demande des parents d’un mineur décédé (Code de la santé publique, art. L.1110-4 V)';
   return request && 'from' in request && request.from === 'ayant_droit' ? 'Demande d’un ayant droit (Code de la santé publique, art. L.1110-4 V)' : KIND_LABELS[j.kind];
+};
+
+/** A request after the death (CSP L.1110-4 V, L.1111-7) with its statement, or null. */
+const cspRequestOf = (j: DataJobView): AccessRequestStatement | null => {
+  const r = j.params.kind === 'access_request' ? j.params.request : undefined;
+  return r && 'from' in r && isCspAccessRequest(r) ? r : null;
 };
 
 const STATUS_LABELS: Record<DataJobView['status'], string> = { queued: 'En attente', running: 'En cours', done: 'Terminé', failed: 'Échec' };
@@ -252,19 +273,38 @@ export function archivePage(actor: StaffActor, csrf: string, s: ArchivePageState
                 {s.jobs.map((j) => {
                   const scope = scopeOf(j, s.subjects, actor);
                   return (
-                    <tr key={j.id}>
+                    <tr key={j.id} id={`demande-${j.id}`}>
                       <th scope="row">{kindLabel(j)}</th>
                       <td data-label="Périmètre">
                         {scope.text}
                         {scope.link ? <a href={scope.link.href}>{scope.link.text}</a> : null}
                       </td>
                       <td data-label="Demandée le">{dateTime(j.createdAt)}</td>
-                      <td data-label="État">{STATUS_LABELS[j.status]}</td>
+                      <td data-label="État">
+                        {cspRequestOf(j) ? (
+                          // CSP L.1111-7 al. 2: the deadline and, beside it, the 48 hours; the answer (access-answer.ts) and where to give it.
+                          <>
+                            {j.answer ? ACCESS_ANSWER_STATE_LABELS[j.answer.state] : STATUS_LABELS[j.status]}
+                            <br />
+                            {deadlinesText(cspRequestOf(j)!)}
+                            <br />
+                            <a href={`/console/archives/${j.id}/reponse`}>
+                              {j.answer?.state === 'refused' || j.answer?.state === 'delivered' ? 'Voir la réponse' : 'Trier, transmettre ou refuser'}
+                              <span class="visually-hidden"> ({scopeText(scope)})</span>
+                            </a>
+                          </>
+                        ) : (
+                          STATUS_LABELS[j.status]
+                        )}
+                      </td>
                       <td data-label="Avancement">
                         <Progress job={j} />
                       </td>
                       <td data-label="Fichier">
-                        {j.status === 'done' && j.error ? (
+                        {j.answer?.state === 'refused' ? (
+                          // DataJobsService.recordRefusal: nothing goes out, the working copy was deleted.
+                          'Aucun : demande refusée'
+                        ) : j.status === 'done' && j.error ? (
                           // The purge deleted the zip with the person's data (RetentionService.dropExports).
                           j.error
                         ) : j.status === 'done' && (j.kind === 'archive_export' || j.kind === 'access_request') && j.requestedBy !== `staff:${actor.userId}` ? (
@@ -324,10 +364,17 @@ export function archivePage(actor: StaffActor, csrf: string, s: ArchivePageState
         <p>Un zip de tout ce que CarePact conserve sur la personne : son dossier, ses contacts et mesures, chaque document et ses versions, les signatures et leurs preuves, et le journal des actions qui la concernent.</p>
         <p>
           Après le décès, le RGPD ne s’applique plus et la mesure de protection a pris fin : ses ayants droit, son concubin ou son partenaire de PACS n’ont accès qu’aux informations
-          nécessaires pour connaître les causes de la mort, défendre sa mémoire ou faire valoir leurs droits, sauf si elle s’y est opposée de son vivant (Code de la santé publique,
-          art. L.1110-4 V et L.1111-7). Ne leur transmettez du zip que ce qui répond à ce besoin.
+          nécessaires pour connaître les causes de la mort, défendre sa mémoire ou faire valoir leurs droits, sauf si elle s’y est opposée de son vivant ; les titulaires de l’autorité
+          parentale d’un mineur décédé ont accès à tout, sans motif, sauf ce que le mineur a gardé secret d’eux (Code de la santé publique, art. L.1110-4 V, L.1111-5 et L.1111-7). Rien
+          n’est communiqué avant 48 heures. Le zip préparé est un paquet de travail : vous enregistrez ensuite ce qui est transmis et pourquoi (ou un refus motivé), et seul un paquet
+          réduit à ces éléments est remis.
         </p>
         <ErrorSummary errors={accessErrors} />
+        {f?.form === 'access' && f.existingHref ? (
+          <p>
+            <a href={f.existingHref}>Voir la demande déjà enregistrée</a>
+          </p>
+        ) : null}
         <PersonSearchForm which="access" />
         <PostForm action="/console/archives/acces" csrf={csrf}>
           <PersonPicker which="access" search={s.people.access} value={accessValues.accessResidentId} errors={accessErrors} />
@@ -344,7 +391,7 @@ export function archivePage(actor: StaffActor, csrf: string, s: ArchivePageState
             name="requestReceivedOn"
             type="date"
             label="Demande reçue le"
-            hint="Le jour où l’établissement l’a reçue. La réponse est due au plus tard un mois après (RGPD, article 12.3 ; prolongeable de deux mois pour une demande complexe, en le disant à la personne). Pour un ayant droit : huit jours, deux mois pour les informations de plus de cinq ans (Code de la santé publique, art. L.1111-7)."
+            hint="Le jour où l’établissement l’a reçue. La réponse est due au plus tard un mois après (RGPD, article 12.3 ; prolongeable de deux mois pour une demande complexe, en le disant à la personne). Après un décès (ayant droit, parents d’un mineur) : huit jours, deux mois pour les informations de plus de cinq ans, et rien avant 48 heures (Code de la santé publique, art. L.1111-7)."
             value={accessValues.requestReceivedOn}
             errors={accessErrors}
           />
@@ -355,17 +402,46 @@ export function archivePage(actor: StaffActor, csrf: string, s: ArchivePageState
             value={accessValues.requestStatement}
             errors={accessErrors}
           />
-          {/* CSP L.1110-4 V: asked only of an ayant droit; always shown (no script), said so in the legend. */}
+          {/* CSP L.1110-4 V, L.1111-7: asked only after the death; always shown (no script), said so in the legends. */}
           <fieldset>
-            <legend>Seulement pour un ayant droit, un concubin ou un partenaire de PACS</legend>
+            <legend>Seulement après le décès (ayant droit, concubin, partenaire de PACS, parents d’un mineur)</legend>
             <TextField
               name="requestDeceasedOn"
               type="date"
               label="Date du décès"
-              hint="Telle qu’elle figure sur l’acte de décès. Le dossier de la personne doit indiquer la fin de son accompagnement."
+              hint="Telle qu’elle figure sur l’acte de décès. Le dossier de la personne doit indiquer la fin de son accompagnement. Pour les parents : la personne devait être mineure à cette date (calculé d’après sa date de naissance)."
               value={accessValues.requestDeceasedOn}
               errors={accessErrors}
             />
+            <SelectField
+              name="requestStandingProofType"
+              label="Pièce qui établit la qualité du demandeur"
+              hint="Vérifiez-la avant toute communication."
+              emptyLabel="— Choisir —"
+              options={STANDING_PROOF_TYPES.map((t): [string, string] => [t, STANDING_PROOF_LABELS[t]])}
+              value={accessValues.requestStandingProofType}
+              errors={accessErrors}
+            />
+            <TextField
+              name="requestStandingProofReference"
+              label="Référence de la pièce"
+              hint="Numéro, notaire ou autorité qui l’a délivrée ; pour « autre pièce », ce qu’elle est. De 2 à 200 caractères."
+              value={accessValues.requestStandingProofReference}
+              errors={accessErrors}
+            />
+            <TextField name="requestStandingProofIssuedOn" type="date" label="Date de la pièce" value={accessValues.requestStandingProofIssuedOn} errors={accessErrors} />
+            <RadioGroup
+              name="requestCommunication"
+              label="Comment le demandeur veut recevoir les informations"
+              hint="Directement, ou par l’intermédiaire d’un médecin qu’il désigne (Code de la santé publique, art. L.1111-7). Sans réponse : directement."
+              options={(['direct', 'physician'] as const).map((m): [string, string] => [m, COMMUNICATION_MODE_LABELS[m]])}
+              value={accessValues.requestCommunication}
+              errors={accessErrors}
+            />
+            <TextField name="requestPhysician" label="Médecin désigné (nom)" hint="Seulement si le demandeur passe par un médecin." value={accessValues.requestPhysician} errors={accessErrors} />
+          </fieldset>
+          <fieldset>
+            <legend>Seulement pour un ayant droit, un concubin ou un partenaire de PACS</legend>
             <RadioGroup
               name="requestPurpose"
               label="Ce dont le demandeur a besoin"

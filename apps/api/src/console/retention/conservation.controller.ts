@@ -170,7 +170,8 @@ export class ConservationController {
     const em = this.tx.manager;
     const [policies, holds, regime] = await Promise.all([
       this.retention.policies(em, actor.organisationId),
-      this.retention.holds(em, actor.organisationId, { activeOnly: true }),
+      // The holds on persons and documents of the establishments where she manages records (as GET /api/legal-holds).
+      this.retention.holdsManagedBy(em, actor, { activeOnly: true }),
       this.retention.archivesRegime(em, actor.organisationId),
     ]);
     const subjects = await lookupSubjects(em, actor.organisationId, {

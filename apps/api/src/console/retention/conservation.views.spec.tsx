@@ -76,6 +76,7 @@ const runOf = (over: Partial<DataJobView> = {}): DataJobView => ({
   requestedBy: `staff:${actor.userId}`,
   createdAt: '2026-12-02T09:05:00.000Z',
   finishedAt: '2026-12-02T09:06:00.000Z',
+  answer: null,
   ...over,
 });
 

@@ -1,0 +1,269 @@
+import {
+  ACCESS_ANSWER_STATE_LABELS,
+  ACCESS_REFUSAL_REASONS,
+  ACCESS_REFUSAL_REASON_LABELS,
+  ACCESS_REQUEST_FROM_LABELS,
+  COMMUNICATION_MODE_LABELS,
+  HEIR_PURPOSE_LABELS,
+  STANDING_PROOF_LABELS,
+  notBeforeText,
+  type AccessItem,
+  type AccessRequestStatement,
+  type DataJobView,
+} from '@carepact/archive';
+import { formatDateFr, formatDateTimeFr, type FieldError } from '@carepact/common';
+import { StaffActor } from '@carepact/identity';
+import { Checkbox, ErrorSummary, Notice, PostForm, RadioGroup, TextArea, errorFor, renderPage } from '../../views';
+import { ConsolePage } from '../console-layout';
+
+/** The checkbox of an item of the zip (one field each: the console refuses a field sent twice). */
+export const itemField = (key: string) => `element-${key.replace(':', '-')}`;
+
+export interface AccessAnswerPageState {
+  job: DataJobView;
+  request: AccessRequestStatement;
+  /** The person, as the archives page names her. */
+  person: string;
+  /** The items of her zip staff choose among (accessItemsOf). */
+  items: AccessItem[];
+  /** Whether this actor asked for the job: only she sees its texts and answers it (DataJobsService.cspJob). */
+  mine: boolean;
+  failed?: { form: 'tri' | 'refus' | 'transmission'; values: Record<string, string | undefined>; errors: FieldError[] };
+  /** What was just recorded (303 from a POST). */
+  done?: 'tri' | 'refus' | 'transmission';
+  now: Date;
+}
+
+
+/** The due dates and, beside them, the 48 hours (CSP L.1111-7 al. 2). */
+export function deadlinesText(r: AccessRequestStatement): string {
+  const due = r.answerDueOlderInformation
+    ? `Réponse due au plus tard le ${formatDateFr(r.answerDue)} (le ${formatDateFr(r.answerDueOlderInformation)} pour les informations de plus de cinq ans)`
+    : `Réponse due au plus tard le ${formatDateFr(r.answerDue)}`;
+  return r.notBefore ? `${due} ; ${notBeforeText(r.notBefore)} (48 heures, Code de la santé publique, art. L.1111-7)` : due;
+}
+
+/** A plain-text letter as paragraphs (its blank lines), its line breaks kept. */
+function Letter(props: { text: string }) {
+  return (
+    <div class="letter">
+      {props.text.split(/\n{2,}/).map((para, i) => (
+        <p key={i}>
+          {para.split('\n').map((line, j) => (
+            <>
+              {j ? <br /> : null}
+              {line}
+            </>
+          ))}
+        </p>
+      ))}
+    </div>
+  );
+}
+
+/** /console/archives/:id/reponse: the request after the death, its sorting, its delivery or its reasoned refusal. */
+export function accessAnswerPage(actor: StaffActor, csrf: string, s: AccessAnswerPageState): string {
+  const { job, request: r } = s;
+  const heir = r.heir;
+  const parent = r.from === 'parental_authority';
+  const answer = job.answer;
+  const closed = answer?.state === 'refused' || answer?.state === 'delivered';
+  const f = s.failed;
+  const values = f?.values ?? {};
+  const errorsOf = (form: 'tri' | 'refus' | 'transmission') => (f?.form === form ? f.errors : undefined);
+  const selection = answer?.selection;
+  const chosen = new Set<string>(f?.form === 'tri' ? s.items.filter((i) => values[itemField(i.key)]).map((i) => i.key) : (selection?.items ?? []));
+  const tooEarly = !!r.notBefore && s.now.getTime() < Date.parse(r.notBefore);
+  const selectionApplied = !!selection && (job.report as { selectionSha256?: string } | null)?.selectionSha256 === selection.sha256;
+  const title = parent ? 'Demande des parents d’un mineur décédé' : 'Demande d’un ayant droit';
+  const triErrors = errorsOf('tri');
+  const itemsError = errorFor(triErrors, 'selection-items');
+  return renderPage(
+    <ConsolePage title={f ? `Erreur — ${title}` : title} actor={actor} csrf={csrf} current="archives">
+      <p>
+        <a href="/console/archives">Archives et demandes d’accès</a>
+      </p>
+      <h1>{title}</h1>
+      {s.done === 'tri' ? <Notice kind="success">Tri enregistré. Le paquet à transmettre est préparé avec les seuls éléments retenus : il sera proposé au téléchargement ci-dessous.</Notice> : null}
+      {s.done === 'refus' ? <Notice kind="success">Refus enregistré. Envoyez au demandeur la lettre ci-dessous ; le paquet de travail a été supprimé.</Notice> : null}
+      {s.done === 'transmission' ? <Notice kind="success">Transmission enregistrée.</Notice> : null}
+      <section aria-labelledby="demande">
+        <h2 id="demande">La demande</h2>
+        <dl class="summary">
+          <dt>Personne</dt>
+          <dd>{s.person}</dd>
+          <dt>Demandée par</dt>
+          <dd>{ACCESS_REQUEST_FROM_LABELS[r.from]}</dd>
+          <dt>Reçue le</dt>
+          <dd>{formatDateFr(r.receivedOn)}</dd>
+          <dt>Délais</dt>
+          <dd>{deadlinesText(r)}</dd>
+          {heir ? (
+            <>
+              <dt>Décès</dt>
+              <dd>{formatDateFr(heir.deceasedOn)}</dd>
+              {heir.purpose ? (
+                <>
+                  <dt>Motif</dt>
+                  <dd>{HEIR_PURPOSE_LABELS[heir.purpose]}</dd>
+                </>
+              ) : null}
+              <dt>Qualité du demandeur</dt>
+              <dd>
+                {heir.standingProof
+                  ? s.mine
+                    ? `${STANDING_PROOF_LABELS[heir.standingProof.type]}, référence « ${heir.standingProof.reference} », du ${formatDateFr(heir.standingProof.issuedOn)}`
+                    : `${STANDING_PROOF_LABELS[heir.standingProof.type]}, du ${formatDateFr(heir.standingProof.issuedOn)}`
+                  : 'Non enregistrée (demande antérieure à cet enregistrement)'}
+              </dd>
+              <dt>Communication</dt>
+              <dd>{heir.communication === 'physician' ? `${COMMUNICATION_MODE_LABELS.physician}${s.mine && heir.physician ? ` : ${heir.physician}` : ''}` : COMMUNICATION_MODE_LABELS.direct}</dd>
+            </>
+          ) : null}
+          <dt>État</dt>
+          <dd>{answer ? ACCESS_ANSWER_STATE_LABELS[answer.state] : job.status === 'done' ? 'Paquet de travail prêt, tri à faire' : 'Paquet de travail en préparation'}</dd>
+        </dl>
+        <p>
+          {closed ? null : parent
+            ? 'Les titulaires de l’autorité parentale d’un mineur décédé ont accès à la totalité des informations le concernant, sans avoir à indiquer de motif, sauf ce que le mineur a gardé secret d’eux (décisions médicales pour lesquelles il s’est opposé à leur consultation : Code de la santé publique, art. L.1110-4 V, L.1111-5 et L.1111-5-1). Retirez ces éléments avant la transmission, en enregistrant ci-dessous ce qui est transmis.'
+            : 'Un ayant droit, un concubin ou un partenaire de PACS ne reçoit que les informations nécessaires au motif indiqué (Code de la santé publique, art. L.1110-4 V). Le paquet de travail contient tout : enregistrez ci-dessous ce qui est retenu et pourquoi ; un nouveau paquet ne contenant que ces éléments est préparé, c’est lui qui est transmis.'}
+          {closed ? null : ' '}
+          Les autres données du dossier, qui ne sont pas des informations de santé, relèvent de l’article 85 de la loi Informatique et Libertés (directives de la personne sur ses données après son décès).
+        </p>
+      </section>
+
+      {answer?.state === 'refused' ? (
+        <section aria-labelledby="refus-enregistre">
+          <h2 id="refus-enregistre">Refus motivé</h2>
+          {answer.refusal ? (
+            <>
+              <p>
+                Motif : {ACCESS_REFUSAL_REASON_LABELS[answer.refusal.reason]}. Enregistré le {formatDateTimeFr(answer.refusal.recordedAt)}.
+              </p>
+              {s.mine ? (
+                <>
+                  <h3>Lettre au demandeur</h3>
+                  <Letter text={answer.refusal.letter} />
+                </>
+              ) : (
+                <p>La lettre n’est montrée qu’à la personne qui a enregistré la demande.</p>
+              )}
+            </>
+          ) : (
+            <p>Le texte du refus a été supprimé avec le dossier de la personne.</p>
+          )}
+        </section>
+      ) : null}
+      {answer?.state === 'delivered' && answer.delivery ? (
+        <section aria-labelledby="transmis">
+          <h2 id="transmis">Transmission</h2>
+          <p>Paquet transmis au demandeur, enregistré le {formatDateTimeFr(answer.delivery.deliveredAt)}.</p>
+        </section>
+      ) : null}
+
+      {!s.mine ? (
+        <p>Seule la personne qui a enregistré cette demande peut la trier, la transmettre ou la refuser : elle seule a le paquet de travail.</p>
+      ) : closed ? null : (
+        <>
+          <section aria-labelledby="tri">
+            <h2 id="tri">1. Ce qui est transmis</h2>
+            {job.status !== 'done' && !selection ? (
+              <p>Le paquet de travail est en préparation : le tri se fait une fois qu’il est prêt (téléchargez-le depuis la page Archives et demandes d’accès).</p>
+            ) : (
+              <>
+                {selection ? (
+                  <p>
+                    Tri enregistré le {formatDateTimeFr(selection.recordedAt)} : {selection.items.length} élément{selection.items.length > 1 ? 's' : ''} retenu{selection.items.length > 1 ? 's' : ''}.{' '}
+                    {selectionApplied && job.status === 'done' ? (
+                      <a href={`/console/archives/${job.id}/telecharger`}>Télécharger le paquet à transmettre</a>
+                    ) : job.status === 'failed' ? (
+                      <strong>La préparation du fichier trié a échoué : enregistrez de nouveau le tri pour la relancer.</strong>
+                    ) : (
+                      'Le paquet à transmettre est en préparation.'
+                    )}{' '}
+                    Vous pouvez corriger ce tri tant que rien n’est transmis.
+                  </p>
+                ) : null}
+                <ErrorSummary errors={triErrors} />
+                <PostForm action={`/console/archives/${job.id}/tri`} csrf={csrf}>
+                  <fieldset id="selection-items" aria-invalid={itemsError ? 'true' : undefined} aria-describedby={itemsError ? 'selection-items-erreur' : 'selection-items-aide'}>
+                    <legend>Éléments du paquet retenus</legend>
+                    <p class="hint" id="selection-items-aide">
+                      {parent ? 'Tous, sauf ce que le mineur a gardé secret de ses parents.' : 'Seulement ce qui est nécessaire au motif indiqué.'}
+                    </p>
+                    {s.items.map((i) => (
+                      <Checkbox key={i.key} name={itemField(i.key)} label={i.label} checked={chosen.has(i.key)} />
+                    ))}
+                  </fieldset>
+                  {itemsError ? (
+                    <p class="field-error" id="selection-items-erreur">
+                      {itemsError.message}
+                    </p>
+                  ) : null}
+                  <TextArea
+                    name="justification"
+                    label="Pourquoi ces éléments"
+                    required
+                    rows={4}
+                    hint={`En quoi ils répondent au motif de la demande${parent ? ', et ce qui est retiré (secret du mineur)' : ''}. De 10 à 2000 caractères ; le journal d’audit n’en garde que l’empreinte.`}
+                    value={f?.form === 'tri' ? values.justification : selection?.justification}
+                    errors={triErrors}
+                  />
+                  <button type="submit">Enregistrer le tri</button>
+                </PostForm>
+              </>
+            )}
+          </section>
+
+          <section aria-labelledby="transmission">
+            <h2 id="transmission">2. Transmission au demandeur</h2>
+            <p>
+              {r.notBefore
+                ? `Les informations ne peuvent être communiquées qu’après un délai de quarante-huit heures suivant la demande : ${notBeforeText(r.notBefore)} (Code de la santé publique, art. L.1111-7).`
+                : 'Demande enregistrée avant le décompte des 48 heures : vérifiez qu’elles sont écoulées.'}{' '}
+              {heir?.communication === 'physician' ? 'Le demandeur a choisi de recevoir les informations par l’intermédiaire d’un médecin : adressez-les à ce médecin.' : null}
+            </p>
+            <ErrorSummary errors={errorsOf('transmission')} />
+            {tooEarly && r.notBefore ? <p>Trop tôt pour transmettre : revenez à partir du {formatDateTimeFr(r.notBefore)}.</p> : null}
+            <PostForm action={`/console/archives/${job.id}/transmission`} csrf={csrf} id="form-transmission">
+              <p class="hint" id="transmission-aide">
+                Après le tri : seul le paquet préparé avec les éléments retenus est transmis, jamais le paquet de travail.
+              </p>
+              <button type="submit" aria-describedby="transmission-aide">
+                Enregistrer la transmission
+              </button>
+            </PostForm>
+          </section>
+
+          <section aria-labelledby="refus">
+            <h2 id="refus">Ou : refus motivé</h2>
+            <p>Un refus de communication est motivé, par écrit. Le paquet de travail est alors supprimé et la lettre au demandeur enregistrée avec la demande.</p>
+            <ErrorSummary errors={errorsOf('refus')} />
+            <PostForm action={`/console/archives/${job.id}/refus`} csrf={csrf}>
+              <RadioGroup
+                name="reason"
+                label="Motif du refus"
+                required
+                options={ACCESS_REFUSAL_REASONS.map((k): [string, string] => [k, ACCESS_REFUSAL_REASON_LABELS[k]])}
+                value={f?.form === 'refus' ? values.reason : undefined}
+                errors={errorsOf('refus')}
+              />
+              <TextArea
+                name="explanation"
+                label="Explication pour le demandeur"
+                required
+                rows={4}
+                hint="Elle figure dans la lettre de refus : les pièces manquantes, ce qui n’est pas établi. Pas d’information de santé. De 10 à 2000 caractères."
+                value={f?.form === 'refus' ? values.explanation : undefined}
+                errors={errorsOf('refus')}
+              />
+              <button type="submit" class="secondary">
+                Enregistrer le refus
+              </button>
+            </PostForm>
+          </section>
+        </>
+      )}
+    </ConsolePage>,
+  );
+}

@@ -1,0 +1,76 @@
+import { accessRefusalLetter, accessRefusalOf, accessSelectionOf } from './access-answer';
+import { accessRequestReadme } from './access-request.exporter';
+import { AccessRequestStatement } from './access-request-statement';
+
+const items = [
+  { key: 'dossier' as const, label: 'Le dossier' },
+  { key: 'document:00000000-0000-4000-8000-00000000000a' as const, label: 'Contrat de séjour' },
+  { key: 'journal' as const, label: 'Le journal' },
+];
+const detailsOf = (f: () => unknown) => {
+  try {
+    f();
+    return [];
+  } catch (e) {
+    return (e as { details: { field: string; code: string }[] }).details.map((d) => `${d.field} ${d.code}`);
+  }
+};
+const heir: AccessRequestStatement = {
+  from: 'ayant_droit',
+  receivedOn: '2026-11-25',
+  answerDue: '2026-12-03',
+  statement: 'Courrier de son fils',
+  heir: { purpose: 'causes_of_death', deceasedOn: '2026-10-02', deceasedObjection: 'none', standingProof: { type: 'acte_notoriete', reference: 'Me Durand', issuedOn: '2026-10-20' }, communication: 'direct' },
+  notBefore: '2026-11-27T23:00:00.000Z',
+};
+
+describe('the answer to a request after the death (CSP L.1110-4 V, L.1111-7)', () => {
+  it('the selection: items among the zip’s, in its order; a justification; French codes', () => {
+    expect(accessSelectionOf({ items: ['journal', 'dossier'], justification: ' Le dossier suffit au motif. ' }, items)).toEqual({ items: ['dossier', 'journal'], justification: 'Le dossier suffit au motif.' });
+    expect(detailsOf(() => accessSelectionOf({ items: [], justification: '' }, items))).toEqual(['selection.items ACCESS_SELECTION_ITEMS_REQUIRED', 'selection.justification ACCESS_SELECTION_JUSTIFICATION_INVALID']);
+    expect(detailsOf(() => accessSelectionOf({ items: ['document:autre'], justification: 'Le dossier suffit au motif.' }, items))).toEqual(['selection.items ACCESS_SELECTION_ITEM_UNKNOWN']);
+    // Several lines are fine; a bidirectional override is not.
+    expect(accessSelectionOf({ items: ['dossier'], justification: 'Ligne un.\nLigne deux.' }, items).justification).toBe('Ligne un.\nLigne deux.');
+    expect(detailsOf(() => accessSelectionOf({ items: ['dossier'], justification: 'Le dossier \u202esuffit' }, items))).toEqual(['selection.justification BIDI_CONTROL']);
+  });
+
+  it('a refusal is reasoned: its reason and an explanation; its letter names the request, the reason, the article and the explanation', () => {
+    expect(detailsOf(() => accessRefusalOf({ reason: 'humeur', explanation: 'non' }))).toEqual(['refusal.reason ACCESS_REFUSAL_REASON_INVALID', 'refusal.explanation ACCESS_REFUSAL_EXPLANATION_INVALID']);
+    const letter = accessRefusalLetter(heir, 'deceased_objected', 'Son opposition figure dans son dossier depuis 2019.', '2026-12-03');
+    expect(letter).toMatch(/^Le 3 décembre 2026\n/);
+    expect(letter).toContain('le 25 novembre 2026, une demande de communication des informations concernant une personne décédée (motif indiqué : connaître les causes de la mort)');
+    expect(letter).toContain('La personne s’est opposée, de son vivant, à la communication de ses informations après son décès.');
+    expect(letter).toContain('Son opposition figure dans son dossier depuis 2019.');
+    expect(letter).toContain('« sauf volonté contraire exprimée par la personne avant son décès »');
+  });
+
+  it('the letter’s legal basis reads as French for every reason: « sur l’article … » or « sur les articles … » (the code review of session 18: « sur les article »)', () => {
+    const basis = (reason: Parameters<typeof accessRefusalLetter>[1]) => /Ce refus se fonde sur (.*?) du Code/.exec(accessRefusalLetter(heir, reason, 'Les raisons données.', '2026-12-03'))![1];
+    expect(basis('deceased_objected')).toBe('l’article L.1110-4 V');
+    expect(basis('purpose_not_established')).toBe('l’article L.1110-4 V');
+    expect(basis('standing_not_proven')).toBe('les articles L.1110-4 V et L.1111-7');
+    expect(basis('minor_secret')).toBe('les articles L.1110-4 V, L.1111-5 et L.1111-5-1');
+    expect(basis('other')).toBe('les articles L.1110-4 V et L.1111-7');
+  });
+
+  it('the LISEZMOI: the working copy says it is not to be handed over; the sorted one lists what it holds; the 48 hours, the standing, art. 85 of the loi Informatique et Libertés', () => {
+    const working = accessRequestReadme(heir);
+    expect(working).toContain('POUR L’ÉTABLISSEMENT, À NE PAS REMETTRE AU DEMANDEUR');
+    expect(working).not.toContain('l’établissement fait ce tri avant tout envoi');
+    expect(working).toContain('- communication pas avant le 28 novembre 2026 à 0 h');
+    expect(working).toContain('qualité du demandeur établie par : acte de notoriété (notaire), référence « Me Durand », du 20 octobre 2026');
+    expect(working).toContain('article 85 de la loi Informatique et Libertés');
+    const sorted = accessRequestReadme(heir, ['Contrat de séjour créé le 2 mars 2024']);
+    expect(sorted).toContain('ne contient que les éléments que l’établissement a retenus comme nécessaires au motif indiqué (article L.1110-4 V) :\n  - Contrat de séjour créé le 2 mars 2024 ;');
+    expect(sorted).not.toContain('Ce paquet contient toutes les données');
+    const parent = accessRequestReadme({ ...heir, from: 'parental_authority', heir: { deceasedOn: '2026-10-02', standingProof: { type: 'livret_famille', reference: 'Livret n° 7', issuedOn: '2007-06-01' } } });
+    expect(parent).toMatch(/^Demande d’accès des titulaires de l’autorité parentale d’un mineur décédé/);
+    expect(parent).toContain('sans motif à indiquer');
+    expect(parent).toContain('articles L.1111-5 et L.1111-5-1');
+    expect(parent).not.toContain('motif indiqué :');
+    // The person's own request: RGPD art. 15, none of it.
+    const own = accessRequestReadme({ from: 'person', receivedOn: '2026-11-25', answerDue: '2026-12-25', statement: 'Courrier' });
+    expect(own).toMatch(/^Demande d’accès — article 15 du RGPD/);
+    expect(own).not.toContain('pas avant');
+  });
+});

@@ -1,0 +1,213 @@
+import { FieldError, ValidationError, documentTypeLabel, formatDateFr, formatDateTimeFr, textProblem } from '@carepact/common';
+import { EntityManager } from 'typeorm';
+import { AccessRequestStatement, HEIR_PURPOSE_LABELS } from './access-request-statement';
+
+/**
+ * The answer to a request after the death (CSP L.1110-4 V, L.1111-7), recorded on its job
+ * (`data_jobs.answer`). The zip the worker prepares first holds everything the establishment keeps
+ * on the person: a working copy for staff. An ayant droit, concubin or partenaire de PACS receives
+ * only « les informations … nécessaires » to the stated purpose (L.1110-4 V): staff record what they
+ * keep and why (`selection`), the zip is then prepared again with those items only — the one handed
+ * over; a deceased minor's parents have the whole (L.1110-4 V al. 2) but not what the minor kept
+ * secret from them (L.1111-5, L.1111-5-1): a selection is required for them too, if only to withhold
+ * that — the working copy is never handed over. Then the
+ * delivery (`delivered`), never before the 48 hours of L.1111-7 al. 2; or a reasoned refusal
+ * (`refused`) with its letter. Each step is audited with the SHA-256 of what it records.
+ *
+ * States (stable codes): `selection_recorded`, `delivered`, `refused`; no answer yet: null.
+ */
+export type AccessAnswerState = 'selection_recorded' | 'delivered' | 'refused';
+export const ACCESS_ANSWER_STATE_LABELS: Record<AccessAnswerState, string> = {
+  selection_recorded: 'Tri enregistré, paquet à transmettre',
+  delivered: 'Transmis au demandeur',
+  refused: 'Refusée (refus motivé)',
+};
+
+/** An item of the zip staff may keep: the file (personne.json), one document with everything about it, the journal. */
+export type AccessItemKey = 'dossier' | 'journal' | `document:${string}`;
+
+export interface AccessSelection {
+  /** The items kept (AccessItemKey), in the zip's order. */
+  items: AccessItemKey[];
+  /** Why these, for the purpose stated (staff's words; the audit chain keeps its SHA-256). */
+  justification: string;
+  recordedAt: string;
+  recordedBy: string;
+  /** SHA-256 of the canonical selection ({ items, justification }): what the audit event records. */
+  sha256: string;
+}
+
+export type AccessRefusalReason = 'deceased_objected' | 'purpose_not_established' | 'standing_not_proven' | 'minor_secret' | 'other';
+export const ACCESS_REFUSAL_REASONS: readonly AccessRefusalReason[] = ['deceased_objected', 'purpose_not_established', 'standing_not_proven', 'minor_secret', 'other'];
+export const ACCESS_REFUSAL_REASON_LABELS: Record<AccessRefusalReason, string> = {
+  deceased_objected: 'La personne s’est opposée, de son vivant, à la communication de ses informations après son décès',
+  purpose_not_established: 'Le motif de la demande n’est pas établi, ou les informations demandées ne sont pas nécessaires à ce motif',
+  standing_not_proven: 'La qualité du demandeur n’est pas établie par les pièces produites',
+  minor_secret: 'Les informations demandées sont celles que le mineur a gardées secrètes de ses parents',
+  other: 'Autre motif (précisé ci-dessous)',
+};
+/** The article each reason rests on, in the letter, with its determiner (« Ce refus se fonde sur l’article … / sur les articles … »). */
+const REFUSAL_BASIS: Record<AccessRefusalReason, string> = {
+  deceased_objected: 'l’article L.1110-4 V du Code de la santé publique (« sauf volonté contraire exprimée par la personne avant son décès »)',
+  purpose_not_established:
+    'l’article L.1110-4 V du Code de la santé publique (les informations ne sont communiquées que dans la mesure où elles sont nécessaires pour connaître les causes de la mort, défendre la mémoire du défunt ou faire valoir ses droits)',
+  standing_not_proven: 'les articles L.1110-4 V et L.1111-7 du Code de la santé publique (seuls les ayants droit, le concubin, le partenaire de PACS et, pour un mineur, les titulaires de l’autorité parentale y ont accès)',
+  minor_secret: 'les articles L.1110-4 V, L.1111-5 et L.1111-5-1 du Code de la santé publique',
+  other: 'les articles L.1110-4 V et L.1111-7 du Code de la santé publique',
+};
+
+export interface AccessRefusal {
+  reason: AccessRefusalReason;
+  /** The reasons in staff's words (required: a refusal is reasoned). */
+  explanation: string;
+  /** The letter to the requester (French), as recorded; its SHA-256 in the audit event. */
+  letter: string;
+  recordedAt: string;
+  recordedBy: string;
+}
+
+export interface AccessDelivery {
+  deliveredAt: string;
+  deliveredBy: string;
+  /** The SHA-256 of the zip handed over. */
+  resultSha256: string | null;
+}
+
+export interface AccessAnswer {
+  state: AccessAnswerState;
+  selection?: AccessSelection;
+  refusal?: AccessRefusal;
+  delivery?: AccessDelivery;
+}
+
+export interface AccessItem {
+  key: AccessItemKey;
+  label: string;
+}
+
+/**
+ * The items of a person's zip staff choose among: her file (identity, contacts, measures), each of
+ * her documents with its versions, renditions, signatures and proofs, and the journal of the actions
+ * about what is kept.
+ */
+export async function accessItemsOf(em: EntityManager, organisationId: string, residentId: string): Promise<AccessItem[]> {
+  const docs = (await em.query(
+    `SELECT d.id, d.type, d.subtype, (d.created_at AT TIME ZONE 'Europe/Paris')::date::text AS created, (SELECT count(*) FROM document_versions v WHERE v.document_id = d.id) AS versions
+       FROM documents d WHERE d.resident_id = $1 AND d.organisation_id = $2 ORDER BY d.created_at, d.id`,
+    [residentId, organisationId],
+  )) as { id: string; type: string; subtype: string | null; created: string; versions: string }[];
+  return [
+    { key: 'dossier', label: 'Le dossier de la personne (identité, séjour, contacts, mesures de protection) — personne.html et personne.json' },
+    ...docs.map((d): AccessItem => {
+      const noun = documentTypeLabel(d.type, d.subtype)?.short ?? 'document';
+      const n = Number(d.versions);
+      return {
+        key: `document:${d.id}`,
+        label: `${noun.charAt(0).toUpperCase()}${noun.slice(1)} créé le ${formatDateFr(d.created)} (${n} version${n > 1 ? 's' : ''}, ses rendus, signatures et preuves) — documents/${d.id}/`,
+      };
+    }),
+    { key: 'journal', label: 'Le journal des actions sur ce qui est transmis — journal/evenements.jsonl' },
+  ];
+}
+
+export const ACCESS_SELECTION_JUSTIFICATION_MIN = 10;
+export const ACCESS_SELECTION_JUSTIFICATION_MAX = 2000;
+export const ACCESS_REFUSAL_EXPLANATION_MIN = 10;
+export const ACCESS_REFUSAL_EXPLANATION_MAX = 2000;
+
+/** Staff's multi-line text: no control character but line breaks, no bidirectional override. */
+function freeTextProblem(v: string): { code: string; message: string } | null {
+  return textProblem(v, 'text') ?? textProblem(v.replace(/\r?\n/g, ' '), 'name');
+}
+
+/**
+ * The selection from the API's `{ items: string[], justification }` (or the console's checkboxes):
+ * at least one item, each among `available`; a justification of 10 to 2000 characters. 400 with
+ * ACCESS_SELECTION_ITEMS_REQUIRED, ACCESS_SELECTION_ITEM_UNKNOWN, ACCESS_SELECTION_JUSTIFICATION_INVALID.
+ */
+export function accessSelectionOf(input: unknown, available: AccessItem[]): { items: AccessItemKey[]; justification: string } {
+  const o = input && typeof input === 'object' && !Array.isArray(input) ? (input as Record<string, unknown>) : {};
+  const asked = Array.isArray(o.items) ? o.items.filter((v): v is string => typeof v === 'string').map((v) => v.trim()) : [];
+  const justification = typeof o.justification === 'string' ? o.justification.trim() : '';
+  const errors: FieldError[] = [];
+  const known = new Set(available.map((i) => i.key as string));
+  const unknown = asked.filter((k) => !known.has(k));
+  if (unknown.length)
+    errors.push({ field: 'selection.items', code: 'ACCESS_SELECTION_ITEM_UNKNOWN', message: `Ces éléments ne font pas partie du dossier de la personne : ${unknown.slice(0, 5).join(', ')}.` });
+  else if (!asked.length)
+    errors.push({
+      field: 'selection.items',
+      code: 'ACCESS_SELECTION_ITEMS_REQUIRED',
+      message: 'Cochez au moins un élément à transmettre. Si rien ne peut l’être, enregistrez plutôt un refus motivé.',
+    });
+  const problem = justification ? freeTextProblem(justification) : null;
+  if (problem) errors.push({ field: 'selection.justification', code: problem.code, message: problem.message });
+  else if (justification.length < ACCESS_SELECTION_JUSTIFICATION_MIN || justification.length > ACCESS_SELECTION_JUSTIFICATION_MAX)
+    errors.push({
+      field: 'selection.justification',
+      code: 'ACCESS_SELECTION_JUSTIFICATION_INVALID',
+      message: `Expliquez pourquoi ces éléments, et eux seuls, répondent au motif de la demande (Code de la santé publique, art. L.1110-4 V) : de ${ACCESS_SELECTION_JUSTIFICATION_MIN} à ${ACCESS_SELECTION_JUSTIFICATION_MAX} caractères.`,
+    });
+  if (errors.length) throw new ValidationError(errors);
+  const chosen = new Set(asked);
+  return { items: available.map((i) => i.key).filter((k) => chosen.has(k)), justification };
+}
+
+/** The refusal from `{ reason, explanation }`: 400 ACCESS_REFUSAL_REASON_INVALID, ACCESS_REFUSAL_EXPLANATION_INVALID. */
+export function accessRefusalOf(input: unknown): { reason: AccessRefusalReason; explanation: string } {
+  const o = input && typeof input === 'object' && !Array.isArray(input) ? (input as Record<string, unknown>) : {};
+  const reason = typeof o.reason === 'string' ? o.reason.trim() : '';
+  const explanation = typeof o.explanation === 'string' ? o.explanation.trim() : '';
+  const errors: FieldError[] = [];
+  if (!(ACCESS_REFUSAL_REASONS as readonly string[]).includes(reason))
+    errors.push({ field: 'refusal.reason', code: 'ACCESS_REFUSAL_REASON_INVALID', message: 'Choisissez le motif du refus.' });
+  const problem = explanation ? freeTextProblem(explanation) : null;
+  if (problem) errors.push({ field: 'refusal.explanation', code: problem.code, message: problem.message });
+  else if (explanation.length < ACCESS_REFUSAL_EXPLANATION_MIN || explanation.length > ACCESS_REFUSAL_EXPLANATION_MAX)
+    errors.push({
+      field: 'refusal.explanation',
+      code: 'ACCESS_REFUSAL_EXPLANATION_INVALID',
+      message: `Un refus de communication est motivé : expliquez au demandeur pourquoi, de ${ACCESS_REFUSAL_EXPLANATION_MIN} à ${ACCESS_REFUSAL_EXPLANATION_MAX} caractères (ce texte figure dans la lettre).`,
+    });
+  if (errors.length) throw new ValidationError(errors);
+  return { reason: reason as AccessRefusalReason, explanation };
+}
+
+/**
+ * The letter of a reasoned refusal (French, plain text, for the requester): the request, the
+ * reason and its article, staff's explanation, what the requester can do. No health information:
+ * the explanation is staff's.
+ */
+export function accessRefusalLetter(request: AccessRequestStatement, reason: AccessRefusalReason, explanation: string, day: string): string {
+  const purpose = request.heir?.purpose ? ` (motif indiqué : ${HEIR_PURPOSE_LABELS[request.heir.purpose].toLowerCase()})` : '';
+  return [
+    `Le ${formatDateFr(day)}`,
+    '',
+    'Objet : votre demande de communication des informations concernant une personne décédée',
+    '',
+    'Madame, Monsieur,',
+    '',
+    `Vous nous avez adressé, le ${formatDateFr(request.receivedOn)}, une demande de communication des informations concernant une personne décédée${purpose}.`,
+    '',
+    'Nous ne pouvons pas y donner suite, pour le motif suivant :',
+    `${ACCESS_REFUSAL_REASON_LABELS[reason]}${reason === 'other' ? '' : '.'}`,
+    '',
+    explanation,
+    '',
+    `Ce refus se fonde sur ${REFUSAL_BASIS[reason]}.`,
+    '',
+    'Vous pouvez nous adresser une nouvelle demande accompagnée des pièces qui manquaient. Si l’établissement relève du secteur public, vous pouvez saisir la Commission d’accès aux documents administratifs (CADA) dans les deux mois suivant ce refus, avant tout recours devant le tribunal administratif ; sinon, ce refus peut être contesté devant le tribunal judiciaire.',
+    '',
+    'Veuillez agréer, Madame, Monsieur, l’expression de nos salutations distinguées.',
+    '',
+    'La direction de l’établissement',
+  ].join('\n');
+}
+
+/** « pas avant le 5 décembre 2026 à 14 h 30 » (CSP L.1111-7 al. 2). */
+export const notBeforeText = (notBefore: string) => `pas avant le ${formatDateTimeFr(notBefore)}`;
+
+/** What a zip's selection is, for its LISEZMOI: the items kept, by their labels. */
+export function selectionReadmeLines(items: AccessItemKey[], labels: Map<string, string>): string[] {
+  return items.map((k) => `  - ${labels.get(k) ?? k} ;`);
+}

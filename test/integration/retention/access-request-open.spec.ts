@@ -1,0 +1,125 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { DataJobsService } from '@carepact/archive';
+import { TEST_PASSWORD, contractData, curatelleResident, loginAgent } from '@carepact/testing';
+import { ApiHarness, addUser, startApiHarness } from '../api/api-harness';
+
+/**
+ * An access request not yet answered: in « À faire » for the establishment's records managers with
+ * its due date (« pas avant le … » after a death), late marked as other items, gone once answered;
+ * the same request recorded twice refused (409 ACCESS_REQUEST_DUPLICATE naming the open one); an
+ * heir's death date before the end of the accompaniment recorded refused (HEIR_REQUEST_DEATH_BEFORE_DEPARTURE).
+ */
+describe('open access requests: « À faire », duplicates, the death before the departure', () => {
+  let h: ApiHarness;
+  let ds: DataSource;
+  let admin: request.Agent;
+  let other: request.Agent;
+  let admissions: request.Agent;
+  let gone = '';
+  let living = '';
+  let minor = '';
+  const heir = { from: 'ayant_droit', receivedOn: '2026-11-02', statement: 'Courrier de son fils : causes du décès', purpose: 'causes_of_death', deceasedOn: '2026-10-25', deceasedObjection: 'none', standingProof: { type: 'acte_notoriete', reference: 'Me Durand, réf. 2026/1187', issuedOn: '2026-10-20' } };
+  const count = async () => Number(((await ds.query(`SELECT count(*) AS n FROM data_jobs WHERE kind = 'access_request'`)) as { n: string }[])[0].n);
+  const runJob = async (id: string) => {
+    const rows = (await ds.query(`SELECT id FROM outbox WHERE job_name = 'data.run' AND payload->>'dataJobId' = $1 AND done_at IS NULL ORDER BY created_at DESC`, [id])) as { id: string }[];
+    await h.app.get(DataJobsService).run(rows[0].id, id);
+  };
+  /** The « À faire » section of access requests, as text (tags stripped), or '' when there is none. */
+  const todo = async (agent: request.Agent) => {
+    const html = (await agent.get('/console').expect(200)).text;
+    const start = html.indexOf('Demandes d’accès aux informations à satisfaire');
+    if (start < 0) return '';
+    const end = html.indexOf('</section>', start);
+    return html.slice(start, end).replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+  };
+
+  beforeAll(async () => {
+    h = await startApiHarness({ EXPORTS_DIR: mkdtempSync(join(tmpdir(), 'carepact-exports-')) });
+    ds = h.app.get(DataSource);
+    admin = await loginAgent(h.app, h.orgA.users.administrator.email, TEST_PASSWORD);
+    admissions = await loginAgent(h.app, h.orgA.users.admissions.email, TEST_PASSWORD);
+    await addUser(h.app, h.orgA.organisationId, 'collegue-admin@a.test', [{ establishmentId: h.orgA.establishmentId, role: 'administrator' }]);
+    other = await loginAgent(h.app, 'collegue-admin@a.test', TEST_PASSWORD);
+    gone = (await admissions.post('/api/residents').send({ ...curatelleResident(h.orgA.establishmentId), lastName: 'Décédée' }).expect(201)).body.id as string;
+    await admissions.post('/api/documents').send({ residentId: gone, type: 'contrat-sejour', data: contractData() }).expect(202);
+    await ds.query(`UPDATE residents SET admission_date = '2024-03-01' WHERE id = $1`, [gone]);
+    // The file: accompanied until 25 October 2026.
+    await admin.put(`/api/residents/${gone}/departure`).send({ departedOn: '2026-10-25' }).expect(200);
+    living = (await admissions.post('/api/residents').send({ ...curatelleResident(h.orgA.establishmentId), lastName: 'Vivante' }).expect(201)).body.id as string;
+    minor = (await admissions.post('/api/residents').send({ ...curatelleResident(h.orgA.establishmentId), lastName: 'Enfant' }).expect(201)).body.id as string;
+    await ds.query(`UPDATE residents SET admission_date = '2020-01-06', birth_date = '2012-10-03' WHERE id = $1`, [minor]);
+    await admin.put(`/api/residents/${minor}/departure`).send({ departedOn: '2026-11-15' }).expect(200);
+  }, 120000);
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('a death stated before the end of the accompaniment recorded: 400 HEIR_REQUEST_DEATH_BEFORE_DEPARTURE in French, for an ayant droit and for a minor’s parents; nothing recorded', async () => {
+    const before = await count();
+    const refused = await admin.post('/api/data-jobs/access-request').send({ residentId: gone, request: { ...heir, deceasedOn: '2026-10-20' } });
+    expect({ status: refused.status, code: refused.body.error?.code, field: refused.body.error?.details?.[0]?.field }).toEqual({ status: 400, code: 'HEIR_REQUEST_DEATH_BEFORE_DEPARTURE', field: 'request.deceasedOn' });
+    expect(refused.body.error.message).toContain('précède la fin de l’accompagnement enregistrée dans le dossier (25 octobre 2026)');
+    const parent = { from: 'parental_authority', receivedOn: '2026-11-20', statement: 'Courrier de sa mère', deceasedOn: '2026-11-01', standingProof: { type: 'livret_famille', reference: 'Livret n° 12', issuedOn: '2012-11-01' } };
+    expect((await admin.post('/api/data-jobs/access-request').send({ residentId: minor, request: parent })).body.error?.code).toBe('HEIR_REQUEST_DEATH_BEFORE_DEPARTURE');
+    expect(await count()).toBe(before);
+    // A death on the day of the departure, or after it (she died after leaving): accepted.
+    await admin.post('/api/data-jobs/access-request').send({ residentId: minor, request: { ...parent, deceasedOn: '2026-11-15' } }).expect(202);
+  });
+
+  it('the same request recorded again while the first is open: 409 ACCESS_REQUEST_DUPLICATE naming it, nothing recorded; another day or another requester: accepted', async () => {
+    const first = (await admin.post('/api/data-jobs/access-request').send({ residentId: gone, request: heir }).expect(202)).body;
+    const before = await count();
+    for (const agent of [admin, other]) {
+      const again = await agent.post('/api/data-jobs/access-request').send({ residentId: gone, request: { ...heir, statement: 'Le même courrier, saisi une seconde fois' } });
+      expect({ status: again.status, code: again.body.error?.code, existing: again.body.error?.existingJobId }).toEqual({ status: 409, code: 'ACCESS_REQUEST_DUPLICATE', existing: first.id });
+      expect(again.body.error.message).toMatch(/^Cette demande est déjà enregistrée et n’a pas encore reçu de réponse : même personne, même demandeur \(ayant droit, .*\), reçue le 2 novembre 2026 — enregistrée le .* par /);
+      expect(again.body.error.existingJobHref).toBe(`/console/archives#demande-${first.id}`);
+    }
+    // Three at once: one passes at most (serialised per person).
+    const burst = await Promise.all([0, 1, 2].map(() => admin.post('/api/data-jobs/access-request').send({ residentId: living, request: { from: 'person', receivedOn: '2026-11-30', statement: 'Courrier de Mme Vivante' } })));
+    expect(burst.map((r) => r.status).sort()).toEqual([202, 409, 409]);
+    expect(await count()).toBe(before + 1);
+    await admin.post('/api/data-jobs/access-request').send({ residentId: living, request: { from: 'representative', receivedOn: '2026-11-30', statement: 'Courrier de son curateur' } }).expect(202);
+    await admin.post('/api/data-jobs/access-request').send({ residentId: living, request: { from: 'person', receivedOn: '2026-11-29', statement: 'Un autre courrier' } }).expect(202);
+  });
+
+  it('« À faire »: each open request with its due date (late marked, « pas avant le … » after a death), for the establishment’s records managers; gone once refused or downloaded', async () => {
+    const mine = await todo(admin);
+    expect(mine).toContain('Demande d’accès d’un ayant droit après le décès (CSP, art. L.1110-4 V)');
+    // Received on 2 November (eight days: 10 November) — today is later: late.
+    expect(mine).toMatch(/En retard .{0,40}Décédée — Demande d’accès d’un ayant droit/);
+    expect(mine).toContain('Réponse due au plus tard le 10 novembre 2026');
+    // The 48 hours long past: not said any more. A parents' request received today: « pas avant » two days on.
+    expect(mine).not.toContain('Pas avant le 5 novembre 2026');
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
+    const parents = (await admin.post('/api/data-jobs/access-request').send({ residentId: minor, request: { from: 'parental_authority', receivedOn: today, statement: 'Courrier de son père', deceasedOn: '2026-11-15', standingProof: { type: 'livret_famille', reference: 'Livret n° 12', issuedOn: '2012-11-01' } } }).expect(202)).body;
+    const notBefore = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', day: 'numeric', month: 'long', year: 'numeric' }).format(new Date(parents.params.request.notBefore)).replace(/^1 /, '1er ');
+    expect(await todo(admin)).toContain(`Pas avant le ${notBefore} à`);
+    expect(mine).toContain('Demande d’accès de la personne à ses informations (RGPD, art. 15)');
+    expect(mine).toContain('Réponse due au plus tard le 30 décembre 2026');
+    expect(mine).toContain('Demande d’accès des parents d’un mineur décédé');
+    // Her colleague (records manager of the same establishment) sees them; admissions (no records.manage) do not.
+    expect(await todo(other)).toContain('Décédée — Demande d’accès d’un ayant droit');
+    expect(await todo(admissions)).toBe('');
+
+    // The ayant droit's: refused with reasons → answered, gone.
+    const [heirJob] = (await ds.query(`SELECT id FROM data_jobs WHERE params->>'residentId' = $1`, [gone])) as { id: string }[];
+    await runJob(heirJob.id);
+    await admin.post(`/api/data-jobs/${heirJob.id}/refusal`).send({ reason: 'purpose_not_established', explanation: 'Le motif indiqué n’est pas établi par les pièces produites.' }).expect(200);
+    expect(await todo(admin)).not.toContain('Décédée');
+    // Answered: the same request may now be recorded again (a new one).
+    await admin.post('/api/data-jobs/access-request').send({ residentId: gone, request: heir }).expect(202);
+
+    // The person's own (art. 15): answered by her zip, once downloaded by whoever recorded it.
+    const own = (await ds.query(`SELECT id FROM data_jobs WHERE params->>'residentId' = $1 AND params->'request'->>'from' = 'person' AND params->'request'->>'receivedOn' = '2026-11-30'`, [living])) as { id: string }[];
+    expect(own).toHaveLength(1);
+    await runJob(own[0].id);
+    expect(await todo(admin)).toContain('Paquet prêt');
+    await admin.get(`/api/data-jobs/${own[0].id}/download`).expect(200);
+    expect((await todo(admin)).match(/Vivante — Demande d’accès de la personne/g)).toHaveLength(1);
+  });
+});
