@@ -26,6 +26,7 @@ import { DEFAULT_DEMO_PASSWORD, WORKER_NODE_FLAGS, loadConfig } from '@carepact/
 import { redisOptions } from '@carepact/queue';
 import { renderBundle, templateInputFromFixture, templates } from '@carepact/rendering';
 import { goal, percentile, timeRunsCpu } from './stats';
+import { freePort } from './free-port';
 
 const root = projectRoot();
 
@@ -67,7 +68,7 @@ async function main(): Promise<void> {
   const name = `carepact_bench_${randomBytes(4).toString('hex')}`;
   const base = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/carepact');
   base.pathname = `/${name}`;
-  const port = 3900 + Math.floor(Math.random() * 90);
+  const port = await freePort();
   const spansDir = mkdtempSync(join(tmpdir(), 'carepact-spans-'));
   // Raw render capacity, measured first in this run: one bundle of the same contract, median, × cores.
   const fixtureFile = JSON.parse(readFileSync(join(root, 'templates/demo/establishment-les-tilleuls.json'), 'utf8')) as unknown;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { projectRoot } from '@carepact/common';
 import { DEFAULT_DEMO_PASSWORD, WORKER_NODE_FLAGS } from '@carepact/config';
+import { freePort } from './free-port';
 
 /**
  * The product as the benches measure it: a fresh database seeded with the demo establishment, the
@@ -27,7 +28,7 @@ export async function startStack(o: { worker: boolean; env?: Record<string, stri
   const name = `carepact_bench_${randomBytes(4).toString('hex')}`;
   const base = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/carepact');
   base.pathname = `/${name}`;
-  const port = 3900 + Math.floor(Math.random() * 90);
+  const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const env = { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'warn', DATABASE_URL: base.toString(), PORT: String(port), PUBLIC_URL: url, QUEUE_PREFIX: name, WORKER_HEALTH_PORT: '0', ...o.env };
   const cli = (args: string[]) => execFileSync(process.execPath, [join(root, 'dist/apps/cli/src/main.js'), ...args], { env, stdio: ['ignore', 'ignore', 'inherit'] });

@@ -39,7 +39,7 @@ describe('demo flow with real processes', () => {
     expect(migrate.stdout).toContain('Base de données créée.');
     expect(migrate.code).toBe(0);
     const seed = await runCli(config, ['seed:demo']);
-    expect(seed.stdout).toContain('EHPAD Les Tilleuls, 5 comptes, 9 résidents');
+    expect(seed.stdout).toContain('EHPAD Les Tilleuls, 5 comptes, 10 résidents');
     expect(seed.code).toBe(0);
     const again = await runCli(config, ['seed:demo', '--if-empty']);
     expect(again.code).toBe(0);

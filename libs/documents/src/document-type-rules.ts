@@ -13,7 +13,22 @@ export interface DocumentSituation {
    * caller that checks it itself (the bulk run, with its own code).
    */
   contractSigned?: boolean;
+  /**
+   * A contrat de séjour of this admission not refused nor cancelled: `signed` (in force: a second one
+   * is refused, CONTRACT_ALREADY_IN_FORCE) or `in_progress` (being generated, ready, in signature:
+   * not refused — it may be abandoned for a new draft). Left out by a caller that does not create
+   * a contract (the bulk run's avenants).
+   */
+  contractInForce?: 'signed' | 'in_progress' | null;
 }
+
+/**
+ * CASF L.311-4 and D.311: the contract is concluded once for a stay; it is then amended by
+ * avenant, never replaced by a second contract. A new admission (a new admission date on the file,
+ * or a new file after a departure) has its own contract.
+ */
+export const CONTRACT_ALREADY_IN_FORCE = 'CONTRACT_ALREADY_IN_FORCE';
+export const CONTRACT_ALREADY_IN_FORCE_MESSAGE = 'Un contrat de séjour est déjà signé : toute modification se fait par avenant (CASF L.311-4, D.311).';
 
 /** CASF L.311-4: an avenant modifies a concluded contract (or DIPC); without one there is nothing to amend. */
 export const AVENANT_WITHOUT_CONTRACT_MESSAGE = 'Aucun contrat de séjour ni DIPC signé : un avenant modifie un contrat conclu (CASF L.311-4). Faites d’abord signer le contrat.';
@@ -53,6 +68,7 @@ export function contractNotApplicableReason(s: DocumentSituation): { code: strin
 export function assertDocumentTypeApplies(type: DocumentType, s: DocumentSituation): void {
   const notApplicable = contractNotApplicableReason(s);
   if (type === 'contrat-sejour' && notApplicable) throw new DomainError('conflict', notApplicable.code, notApplicable.message);
+  if (type === 'contrat-sejour' && s.contractInForce === 'signed') throw new DomainError('conflict', CONTRACT_ALREADY_IN_FORCE, CONTRACT_ALREADY_IN_FORCE_MESSAGE);
   if (type === 'avenant' && s.contractSigned === false)
     throw new DomainError('conflict', 'AVENANT_WITHOUT_SIGNED_CONTRACT', notApplicable ? AVENANT_WITHOUT_DIPC_MESSAGE : AVENANT_WITHOUT_CONTRACT_MESSAGE);
   if (type === 'dipc' && !notApplicable)

@@ -139,6 +139,26 @@ export class DocumentsRepository {
   }
 
   /**
+   * In one statement (it replaces residentHasRefusedContract's on a document's creation): whether a
+   * contrat de séjour of the resident was refused (the DIPC is then required, CASF D.311), and the
+   * contract of this admission that is neither refused nor cancelled — `signed`, else `in_progress`
+   * — the one a second contract would duplicate (CASF L.311-4: amended by avenant). A contract
+   * made for another admission date (a new admission on the same file) does not count.
+   */
+  async contractStateOf(em: EntityManager, residentId: string, admissionDate: string): Promise<{ refused: boolean; inForce: 'signed' | 'in_progress' | null }> {
+    const [row] = (await em.query(
+      `SELECT EXISTS (SELECT 1 FROM documents WHERE resident_id = $1 AND type = 'contrat-sejour' AND status = 'refused') AS refused,
+              (SELECT CASE WHEN d.status = 'signed' THEN 'signed' ELSE 'in_progress' END
+                 FROM documents d LEFT JOIN document_versions v ON v.id = d.current_version_id
+                WHERE d.resident_id = $1 AND d.type = 'contrat-sejour' AND d.status NOT IN ('refused', 'cancelled')
+                  AND COALESCE(v.input #>> '{resident,admissionDate}', $2::text) = $2::text
+                ORDER BY (d.status = 'signed') DESC, d.updated_at DESC LIMIT 1) AS in_force`,
+      [residentId, admissionDate],
+    )) as { refused: boolean; in_force: 'signed' | 'in_progress' | null }[];
+    return { refused: row.refused, inForce: row.in_force };
+  }
+
+  /**
    * Each resident's latest signed contrat de séjour or DIPC: its type, signature day (Paris: the
    * completed request's close, else the document's last change) and, with `withInput`, its data.
    * An avenant modifies a concluded contract (CASF L.311-4): no avenant without one.

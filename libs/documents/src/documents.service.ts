@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuditAppend, AuditService } from '@carepact/audit';
 import { DomainError, FieldError, NotFoundError, ValidationError, addSpan, documentSubtypeOf, since, timed, type DocumentSubtype } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
-import { IdentityRepository, StaffActor, assertCan, auditActor, requireVisible, visibleEstablishments } from '@carepact/identity';
+import { StaffActor, assertCan, auditActor, requireVisible, visibleEstablishments } from '@carepact/identity';
 import { OutboxService } from '@carepact/queue';
 import { RENDERER_VERSION, inputHash, templates, validateTemplateInput } from '@carepact/rendering';
 import { ResidentsService, applicableMeasure, isMinor, todayIso } from '@carepact/residents';
@@ -23,7 +23,25 @@ import type { VersionAnnex } from './annexes/annex-files.entities';
 import { AnnexFilesRepository } from './annexes/annex-files.repository';
 import { annexAuditEntries } from './annexes/annex-audit';
 import { ANNEX_HANDOVER_IN_FUTURE, annexHandoverDay, annexHandoverInFuture } from './annexes/annex-handover';
-import { ARCHIVED_SINCE_SQL, RESIDENT_ARCHIVED, assertArchiveOpen, assertArchivesOpen, assertNoNewDocumentFor, newDocumentArchivedMessage, residentArchived } from './intermediate-archive';
+import {
+  ARCHIVED_SINCE_SQL,
+  RESIDENT_ARCHIVED,
+  assertArchiveOpen,
+  assertArchivesOpen,
+  assertNoNewDocumentFor,
+  assertNoNewDocumentFrom,
+  newDocumentArchivedMessage,
+  residentArchivedFrom,
+} from './intermediate-archive';
+
+/**
+ * What a new document or version reads with the resident's file, in its one statement (issue 12:
+ * three statements were one): her establishment (as IdentityRepository.findEstablishment gives it)
+ * and her intermediate-archive state (the day she left and ARCHIVED_SINCE_SQL, for
+ * assertNoNewDocumentFrom: the rule of assertNoNewDocumentFor). Held here: the statement is built
+ * once per DataSource for this object.
+ */
+const FILE_FOR_A_DOCUMENT = { establishment: true, columns: { departedOn: 'r.departed_on::text', archivedSince: ARCHIVED_SINCE_SQL } } as const;
 
 /** Request data errors point at `data.<field>`; template schema paths start at `document.`. */
 function toRequestFields(errors: FieldError[]): FieldError[] {
@@ -35,7 +53,6 @@ export class DocumentsService {
   constructor(
     private readonly tx: TransactionRunner,
     private readonly repo: DocumentsRepository,
-    private readonly identity: IdentityRepository,
     private readonly residents: ResidentsService,
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
@@ -88,6 +105,8 @@ export class DocumentsService {
     // so neither the version number nor the current version needs another statement.
     const firstVersionId = randomUUID();
     const doc = em.create(DocumentEntity, {
+      // Made here, as the version's (the column's default is never used: the INSERT below names every column).
+      id: randomUUID(),
       organisationId: actor.organisationId,
       establishmentId: resident.establishmentId,
       residentId: resident.id,
@@ -100,7 +119,12 @@ export class DocumentsService {
       createdAt: now,
       updatedAt: now,
     });
-    await em.insert(DocumentEntity, doc);
+    // A plain INSERT, as the version's (issue 12: TypeORM's insert builder, on every document created).
+    await em.query(
+      `INSERT INTO documents (id, organisation_id, establishment_id, resident_id, type, subtype, status, current_version_id, created_by, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [doc.id, doc.organisationId, doc.establishmentId, doc.residentId, doc.type, doc.subtype, doc.status, doc.currentVersionId, doc.createdBy, doc.createdAt, doc.updatedAt],
+    );
     // The audit events come last: appending locks the organisation's chain head until the commit,
     // so the rows are written first and the lock is held for two appends only (bulk runs create
     // documents while the worker's renders append to the same chain).
@@ -250,19 +274,24 @@ export class DocumentsService {
    */
   async typesFor(actor: StaffActor, residentId: string): Promise<{ type: DocumentType; allowed: boolean; reason: string | null; subtype: DocumentSubtype | null; code?: string }[]> {
     const em = this.tx.manager;
-    const resident = await this.residents.getForOrganisation(em, actor.organisationId, residentId);
+    // The resident, her establishment and her archive state in one statement, as `prepare` reads them.
+    const read = await this.residents.getForOrganisationWith(em, actor.organisationId, residentId, FILE_FOR_A_DOCUMENT);
+    const resident = read?.resident;
     requireVisible(actor, resident, () => new NotFoundError('RESIDENT_NOT_FOUND', 'Résident introuvable.'));
     assertCan(actor, 'document.write', resident.establishmentId);
-    const est = await this.identity.findEstablishment(em, actor.organisationId, resident.establishmentId);
+    const est = read!.establishment;
     if (!est) throw new NotFoundError('ESTABLISHMENT_NOT_FOUND', 'Établissement introuvable.');
+    // A contract refused (the DIPC then), or one of this admission already signed (no second one: CASF L.311-4, D.311).
+    const contract = await this.repo.contractStateOf(em, resident.id, resident.admissionDate);
     const situation = {
       resident,
       establishmentCategory: est.category,
-      contractRefused: await this.repo.residentHasRefusedContract(em, resident.id),
+      contractRefused: contract.refused,
       contractSigned: await this.repo.hasSignedContract(em, actor.organisationId, resident.id),
+      contractInForce: contract.inForce,
     };
     // In the intermediate archive, no type is offered (`prepare` refuses them: RESIDENT_ARCHIVED).
-    const archived = await residentArchived(em, actor.organisationId, resident.id);
+    const archived = residentArchivedFrom(read!.columns.departedOn as string | null, read!.columns.archivedSince as string | null);
     let measureProblem: string | null = null;
     try {
       assertMeasureInForce(resident.protectionMeasures, todayIso());
@@ -409,21 +438,28 @@ export class DocumentsService {
 
   /** Checks access and the resident's situation, validates the data, builds the input snapshot. */
   private async prepare(em: EntityManager, actor: StaffActor, residentId: string, type: DocumentType, data: Record<string, unknown>, existingDocumentId?: string) {
-    const resident = await this.residents.getForOrganisation(em, actor.organisationId, residentId);
+    // The resident's file, her establishment and her archive state: one statement (FILE_FOR_A_DOCUMENT).
+    const read = await this.residents.getForOrganisationWith(em, actor.organisationId, residentId, FILE_FOR_A_DOCUMENT);
+    const resident = read?.resident;
     requireVisible(actor, resident, () => new NotFoundError('RESIDENT_NOT_FOUND', 'Résident introuvable.'));
     assertCan(actor, 'document.write', resident.establishmentId);
     // Every new document or version (a DIPC after a refusal, an avenant, a correction), a preview
-    // included: none for a person in the intermediate archive, opening or not (409 RESIDENT_ARCHIVED).
-    await assertNoNewDocumentFor(em, actor.organisationId, resident.id);
-    const est = await this.identity.findEstablishment(em, actor.organisationId, resident.establishmentId);
+    // included: none for a person in the intermediate archive, opening or not (409 RESIDENT_ARCHIVED;
+    // assertNoNewDocumentFor's rule, on the values read above).
+    assertNoNewDocumentFrom(read!.columns.departedOn as string | null, read!.columns.archivedSince as string | null);
+    const est = read!.establishment;
     if (!est) throw new NotFoundError('ESTABLISHMENT_NOT_FOUND', 'Établissement introuvable.');
-    if (!existingDocumentId)
+    if (!existingDocumentId) {
+      // One statement, as the refusal alone was read: a contract of this admission already signed is amended, not doubled (CASF L.311-4).
+      const contract = await this.repo.contractStateOf(em, resident.id, resident.admissionDate);
       assertDocumentTypeApplies(type, {
         resident,
         establishmentCategory: est.category,
-        contractRefused: await this.repo.residentHasRefusedContract(em, resident.id),
+        contractRefused: contract.refused,
         contractSigned: type === 'avenant' ? await this.repo.hasSignedContract(em, actor.organisationId, resident.id) : undefined,
+        contractInForce: contract.inForce,
       });
+    }
     // Every version, the first and each correction: a measure may expire between the two.
     const on = todayIso();
     assertMeasureInForce(resident.protectionMeasures, on);

@@ -62,12 +62,7 @@ async function readArchiveStates(em: EntityManager, organisationId: string, user
     [[...new Set(residentIds)], organisationId, userId, now],
   )) as { id: string; departed_on: string | null; since: string | null; open_until: Date | null }[];
   const today = calendarDayIn(now);
-  return new Map(
-    rows.map((row) => {
-      const since = row.since && row.since <= today ? row.since : null;
-      return [row.id, { archivedSince: since, departedOn: since ? row.departed_on : null, openUntil: since && row.open_until ? row.open_until.toISOString() : null }];
-    }),
-  );
+  return new Map(rows.map((row) => [row.id, archiveStateOf(row.departed_on, row.since, row.open_until, today)]));
 }
 
 /** The residents of `residentIds` whose documents are in the intermediate archive today, with the day they went (for lists). */
@@ -174,6 +169,21 @@ export async function residentArchived(em: EntityManager, organisationId: string
   return residentArchivedOf((await readArchiveStates(em, organisationId, null, [residentId], now)).get(residentId));
 }
 
+/**
+ * residentArchived from the values a caller read itself in one of its own statements: the day she left
+ * (`r.departed_on::text`) and ARCHIVED_SINCE_SQL's value, against the Paris day of `now` — the rule
+ * of readArchiveStates (DocumentsService.prepare reads both with the resident's file, issue 12).
+ */
+export function residentArchivedFrom(departedOn: string | null, archivedSince: string | null, now = new Date()): ResidentArchived | null {
+  return residentArchivedOf(archiveStateOf(departedOn, archivedSince, null, calendarDayIn(now)));
+}
+
+/** The rule of the intermediate archive on one resident's row, on the Paris day `today` (readArchiveStates, residentArchivedFrom). */
+function archiveStateOf(departedOn: string | null, archivedSince: string | null, openUntil: Date | null, today: string): ArchiveState {
+  const since = archivedSince && archivedSince <= today ? archivedSince : null;
+  return { archivedSince: since, departedOn: since ? departedOn : null, openUntil: since && openUntil ? openUntil.toISOString() : null };
+}
+
 /** An archive state (archiveState) as residentArchived says it: whoever reads, the opening aside. */
 export function residentArchivedOf(state: ArchiveState | undefined): ResidentArchived | null {
   return state?.archivedSince && state.departedOn ? { departedOn: state.departedOn, archivedSince: state.archivedSince } : null;
@@ -217,6 +227,15 @@ export function newDocumentArchivedMessage(archive: ResidentArchived): string {
  */
 export async function assertNoNewDocumentFor(em: EntityManager, organisationId: string, residentId: string, now = new Date()): Promise<void> {
   const archived = await residentArchived(em, organisationId, residentId, now);
+  if (archived) throw new ResidentArchivedError(archived, 'document');
+}
+
+/**
+ * assertNoNewDocumentFor on the values read with the resident's file (residentArchivedFrom): the same
+ * refusal without a statement of its own (DocumentsService.prepare, on every document created).
+ */
+export function assertNoNewDocumentFrom(departedOn: string | null, archivedSince: string | null, now = new Date()): void {
+  const archived = residentArchivedFrom(departedOn, archivedSince, now);
   if (archived) throw new ResidentArchivedError(archived, 'document');
 }
 

@@ -93,6 +93,8 @@ describe('seed:demo --fixture: the IME and its minors', () => {
           minorRepresentation: {
             ...f.minorRepresentation,
             actAuthorisation: f.minorRepresentation!.actAuthorisation ?? null,
+            // From contrat 1.11.0 / avenant 1.11.0 / DIPC 1.9.0 on, the délégation named by its form (total, partial, shared; C. civ. 377, 377-1), null for a tutelle.
+            delegationForm: f.minorRepresentation!.kind === 'delegation' ? (f.minorRepresentation!.delegationExtent ?? null) : null,
             representatives: f.minorRepresentation!.representatives.map((p) => ({ ...p, phone: p.phone ?? null })),
           },
         });

@@ -2,7 +2,9 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '@carepact/database';
 import { createTestDatabase, TestDatabase } from '@carepact/testing';
 import { withContext } from '../../../apps/cli/src/context';
-import { DemoFixture, loadDemoFixture } from '@carepact/residents';
+import { DemoFixture, fixtureDepartureDate, loadDemoFixture } from '@carepact/residents';
+import { RetentionService, parisToday } from '@carepact/archive';
+import { archivedResidents } from '@carepact/documents';
 import { loadDemo } from '../../../apps/cli/src/seed/load-demo';
 
 /**
@@ -65,6 +67,45 @@ describe('seed:demo (one transaction, completes a partial load)', () => {
     const again = await seed(fixture);
     expect(again.created).toEqual({ organisation: false, establishment: false, staff: 0, residents: 0 });
     expect(await counts()).toEqual(before);
+  });
+
+  it('the person who left is in the intermediate archive on the seed’s day: her departure counted back from it, audited as the seed', async () => {
+    const left = fixture.residents.filter((r) => r.departedYearsAgo !== undefined);
+    expect(left.map((r) => r.key)).toEqual(['odette-renaud']);
+    const today = parisToday();
+    const departedOn = fixtureDepartureDate(left[0], today)!;
+    const [r] = (await ds.query(`SELECT id, organisation_id, departed_on::text AS departed_on FROM residents WHERE first_name = $1 AND last_name = $2`, [
+      left[0].firstName,
+      left[0].lastName,
+    ])) as { id: string; organisation_id: string; departed_on: string }[];
+    expect(r.departed_on).toBe(departedOn);
+    // Departure + the default active base (24 months) + 1 day: a year before the seed, so archived today…
+    const [{ since }] = (await ds.query(`SELECT ((date '${departedOn}' + interval '24 months')::date + 1)::text AS since`)) as { since: string }[];
+    expect(since <= today).toBe(true);
+    expect((await archivedResidents(ds.manager, r.organisation_id, [r.id])).get(r.id)).toBe(since);
+    // …and the only one: every other demo person is accompanied.
+    const [{ n }] = (await ds.query(`SELECT count(*)::int AS n FROM residents WHERE departed_on IS NOT NULL`)) as { n: number }[];
+    expect(n).toBe(1);
+    const events = (await ds.query(`SELECT actor_type, actor_id, payload FROM audit_events WHERE action = 'resident.departure_recorded' AND subject_id = $1`, [r.id])) as {
+      actor_type: string;
+      actor_id: string;
+      payload: { departedOn: string };
+    }[];
+    expect(events).toEqual([expect.objectContaining({ actor_id: 'seed:demo', payload: expect.objectContaining({ departedOn }) })]);
+    // Her file is kept past today (dossier-resident: departure + 5 years): the purge plan of today, and of a
+    // day two years on, keeps her, counted « durée de conservation en cours » (the code review of session 18:
+    // the date comparison it replaces could not fail).
+    const inTwoYears = `${Number(today.slice(0, 4)) + 2}${today.slice(4, 7)}-${today.slice(8) === '29' && today.slice(5, 7) === '02' ? '28' : today.slice(8)}`;
+    await withContext(async (ctx) => {
+      for (const day of [today, inTwoYears]) {
+        const plan = await ctx.get(RetentionService).plan(ds.manager, r.organisation_id, day);
+        expect(plan.residents.map((x) => x.id)).not.toContain(r.id);
+        expect(plan.kept.inRetentionResidents).toBeGreaterThanOrEqual(1);
+      }
+      // And the plan does see her once her five years are over.
+      const [{ after }] = (await ds.query(`SELECT ((date '${departedOn}' + interval '5 years')::date + 1)::text AS after`)) as { after: string }[];
+      expect((await ctx.get(RetentionService).plan(ds.manager, r.organisation_id, after)).residents.map((x) => x.id)).toContain(r.id);
+    }, db.config);
   });
 
   it('demo rows deleted afterwards (a resident and an account) are added back, once', async () => {

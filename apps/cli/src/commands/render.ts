@@ -1,9 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { isDomainError } from '@carepact/common';
 import { assertDocumentTypeApplies, assertMeasureInForce, type DocumentType } from '@carepact/documents';
-import { isMinor, todayIso, type ParentalAuthority, type StayType } from '@carepact/residents';
-import { FORMATS, RenditionFormat, VARIANTS, Variant, contentVariantOf, renderOne, resolve, templateInputFromFixture, templates } from '@carepact/rendering';
+import { todayIso, type ResidentView } from '@carepact/residents';
+import { FORMATS, RenditionFormat, VARIANTS, Variant, contentVariantOf, renderOne, resolve, templates } from '@carepact/rendering';
 import { CliCommand, UsageError, parseArgs } from '../command';
+import { renderInputOf } from './render-input';
 
 const TYPES = ['contrat-sejour', 'dipc', 'avenant', 'projet-personnalise', 'compte-rendu-synthese'];
 
@@ -38,11 +39,13 @@ export const render: CliCommand = {
       return 2;
     }
     try {
-      const input = templateInputFromFixture(fixture, type, typeof flags.resident === 'string' ? flags.resident : undefined);
+      const on = todayIso();
+      // The product's input (templateInputOf) for the resident the fixture describes, read as the seed records her.
+      const input = renderInputOf(fixture, type, typeof flags.resident === 'string' ? flags.resident : undefined, on);
       // The same rules as the API (DocumentsService.prepare): the document type must fit the
       // person's situation, and an expired measure blocks generation.
-      checkSituation(type as DocumentType, input.establishment, input.resident, input.document, todayIso());
-      const tree = resolve(templates().load(type), input, contentVariantOf(variant));
+      checkSituation(type as DocumentType, input.establishmentEntity.category, input.view, input.document, on);
+      const tree = resolve(templates().load(type), { establishment: input.establishment, resident: input.resident, document: input.document }, contentVariantOf(variant));
       const bytes = await renderOne(tree, format, variant);
       writeFileSync(out, bytes);
       process.stdout.write(`${out} : ${tree.title}, ${variant}, ${format} (${bytes.length} octets)\n`);
@@ -57,32 +60,12 @@ export const render: CliCommand = {
   },
 };
 
-interface FixtureMeasure {
-  type: 'sauvegarde_justice' | 'curatelle' | 'curatelle_renforcee' | 'tutelle' | 'habilitation_familiale' | 'mandat_protection_future';
-  judgment: { date: string };
-  startDate?: string | null;
-  endDate?: string | null;
-  mandateEffectiveDate?: string | null;
-}
-
-/** The fixture describes a resident as the template input does; the rules want the resident file's fields. */
-function checkSituation(type: DocumentType, establishment: Record<string, unknown>, r: Record<string, unknown>, document: Record<string, unknown>, on: string): void {
-  const m = r.protectionMeasure as FixtureMeasure | null | undefined;
-  if (m)
-    assertMeasureInForce(
-      [{ type: m.type, startDate: m.startDate ?? null, endDate: m.endDate ?? null, judgmentDate: m.judgment.date, mandateEffectiveDate: m.mandateEffectiveDate ?? null }],
-      on,
-    );
-  const minor = r.minor as { parentalAuthority?: ParentalAuthority } | null | undefined;
+/** The resident file's rules the API checks before a document is generated (DocumentsService.prepare). */
+function checkSituation(type: DocumentType, establishmentCategory: string, resident: ResidentView, document: Record<string, unknown>, on: string): void {
+  assertMeasureInForce(resident.protectionMeasures, on);
   assertDocumentTypeApplies(type, {
-    resident: {
-      stayType: r.stay as StayType,
-      admissionDate: r.admissionDate as string,
-      plannedEndDate: (r.plannedEndDate as string | null | undefined) ?? null,
-      parentalAuthority: minor?.parentalAuthority ?? null,
-      minor: typeof r.birthDate === 'string' ? isMinor(r.birthDate, on) : !!minor,
-    },
-    establishmentCategory: String(establishment.category ?? ''),
+    resident,
+    establishmentCategory,
     // The fixture records a refused contract on the DIPC's own data (document.contractRefused).
     contractRefused: !!document.contractRefused,
   });

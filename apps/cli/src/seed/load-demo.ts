@@ -1,8 +1,9 @@
 import { INestApplicationContext } from '@nestjs/common';
+import { RetentionService, parisToday } from '@carepact/archive';
 import { AppConfig } from '@carepact/config';
 import { TransactionRunner } from '@carepact/database';
 import { StaffService, systemActor } from '@carepact/identity';
-import { DemoFixture, ResidentsService, residentInputOf } from '@carepact/residents';
+import { DemoFixture, ResidentsService, fixtureDepartureDate, residentInputOf } from '@carepact/residents';
 import { publishDemoAnnexes } from './demo-annexes';
 
 /** What one `seed:demo` found already there and what it added. */
@@ -76,19 +77,19 @@ export async function loadDemo(ctx: INestApplicationContext, config: AppConfig, 
 
     const residents = ctx.get(ResidentsService);
     const actor = systemActor(orgId, [est.id], 'seed:demo');
+    const today = parisToday();
     for (const r of fixture.residents) {
-      const [found] = (await em.query('SELECT 1 FROM residents WHERE establishment_id = $1 AND first_name = $2 AND last_name = $3 AND birth_date = $4', [
-        est.id,
-        r.firstName,
-        r.lastName,
-        r.birthDate,
-      ])) as unknown[];
-      if (found) {
-        existing.residents++;
-        continue;
-      }
-      await residents.createIn(em, actor, residentInputOf(r, est.id));
-      created.residents++;
+      const [found] = (await em.query(
+        'SELECT id, departed_on::text AS departed_on FROM residents WHERE establishment_id = $1 AND first_name = $2 AND last_name = $3 AND birth_date = $4',
+        [est.id, r.firstName, r.lastName, r.birthDate],
+      )) as { id: string; departed_on: string | null }[];
+      if (found) existing.residents++;
+      const residentId = found?.id ?? (await residents.createIn(em, actor, residentInputOf(r, est.id))).id;
+      if (!found) created.residents++;
+      // A person who has left (the intermediate archive's demo): her departure, counted back from today,
+      // recorded as staff record it (audited); one a half-loaded database lacks is completed, never moved.
+      const departedOn = fixtureDepartureDate(r, today);
+      if (departedOn && !found?.departed_on) await ctx.get(RetentionService).recordDeparture(em, SYSTEM, orgId, residentId, departedOn);
     }
     // A small real PDF for each document handed over with the contract, so that the demo's contracts name their files.
     const annexFiles = await publishDemoAnnexes(ctx, em, actor, est.id);
