@@ -271,7 +271,20 @@ describe('signature routing end to end', () => {
     await expect(h.document('Rose', 'contrat-sejour')).rejects.toThrow(/409 .*"code":"PROTECTION_MEASURE_EXPIRED".*a pris fin le/);
   });
 
+  /**
+   * Marcel's contract was signed in the first test: since session 18 no second contract is made for
+   * the same admission (409 CONTRACT_ALREADY_IN_FORCE: an avenant changes it, CASF L.311-4, D.311).
+   * The two tests below are other stories of his contract: they start as a new admission, today.
+   */
+  const readmitted = async (firstName: string) => {
+    const staff = await h.staff('admissions@les-tilleuls.example');
+    const today = calendarDayIn(new Date());
+    const res = await staff(`/api/residents/${await h.residentId(firstName)}`, { method: 'PATCH', body: JSON.stringify({ admissionDate: today }) });
+    expect(res.status).toBe(200);
+  };
+
   it('the curateur refuses to assist: the request ends, but the contract is not refused by the person and no DIPC is offered (CASF D.311, C. civ. 469)', async () => {
+    await readmitted('Marcel');
     const docId = await h.document('Marcel', 'contrat-sejour');
     const created = await request(docId);
     const p = new PortalClient(h.base);
@@ -294,6 +307,7 @@ describe('signature routing end to end', () => {
   });
 
   it('after the curateur’s refusal the judge authorises Marcel to sign alone (C. civ. 469 al. 3): the next request goes to him alone, he signs in the portal, the evidence cites the ordonnance', async () => {
+    // Still the admission of the test above: its contract was not signed (the curateur refused to assist).
     const docId = await h.document('Marcel', 'contrat-sejour');
     const first = await request(docId);
     const c = new PortalClient(h.base);

@@ -222,8 +222,15 @@ describe('signer security (issue 7)', () => {
       expect(await invited!).toBe('skipped');
       await local.close(); // only once the invitation has finished with its connection
       await new Promise((res) => setTimeout(res, 500));
-      expect(unknownMails('sean.obrien@example.org')).toEqual([]);
-      expect(await events(r.id, 'email_sent')).toBe(1);
+      // Since session 18 the cancel tells him by e-mail (signature-cancelled): that e-mail carries no link; nothing else went out.
+      const after = unknownMails('sean.obrien@example.org');
+      expect(after.filter((m) => !m.subject.startsWith('Demande de signature annulée'))).toEqual([]);
+      for (const m of after) expect(PortalClient.linksIn(m.text, h.base)).toEqual([]);
+      const invitations = await sql<{ n: number }>(
+        `SELECT count(*)::int AS n FROM signature_events WHERE request_id = $1 AND kind = 'email_sent' AND COALESCE(details->>'kind', '') <> 'signature-cancelled'`,
+        [r.id],
+      );
+      expect(invitations[0].n).toBe(1);
       expect(await sql(`SELECT id FROM signing_links WHERE signer_id = $1 AND revoked_at IS NULL`, [sean.id])).toEqual([]);
       expect((await sql<{ done: boolean }>(`SELECT done_at IS NOT NULL AS done FROM outbox WHERE id = $1`, [outboxId]))[0].done).toBe(true);
     });
