@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { projectRoot } from '@carepact/common';
+import { calendarDayIn, projectRoot } from '@carepact/common';
 import { DEFAULT_DEMO_PASSWORD } from '@carepact/config';
 import { dataSourceOptions } from '@carepact/database';
 import { DevMailbox, ReceivedMail } from '@carepact/notifications';
@@ -27,6 +27,12 @@ export interface SigningHarness {
   residentId(firstName: string): Promise<string>;
   /** Creates the document from the demo fixture's data and waits until its version is generated. */
   document(residentFirstName: string, type: string, data?: Record<string, unknown>): Promise<string>;
+  /**
+   * A new admission today (PATCH of the file's admission date): a test telling another story of a
+   * person whose contract an earlier test signed — no second contract is made for one admission
+   * (409 CONTRACT_ALREADY_IN_FORCE; an avenant changes it, CASF L.311-4, D.311).
+   */
+  readmit(residentFirstName: string): Promise<void>;
   mailsTo(address: string): ReceivedMail[];
   waitForMail(address: string, count: number, subject?: RegExp): Promise<ReceivedMail[]>;
 }
@@ -126,13 +132,27 @@ function harness(
       const [r] = await h.sql<{ id: string }>(`SELECT id FROM residents WHERE first_name = $1`, [firstName]);
       return r.id;
     },
+    async readmit(firstName) {
+      const call = await h.staff('admissions@les-tilleuls.example');
+      const res = await call(`/api/residents/${await h.residentId(firstName)}`, { method: 'PATCH', body: JSON.stringify({ admissionDate: calendarDayIn(new Date()) }) });
+      if (res.status !== 200) throw new Error(`readmit ${firstName}: ${res.status} ${await res.text()}`);
+    },
     async document(firstName, type, data) {
       const call = await h.staff('admissions@les-tilleuls.example');
       // The person's own data for this type when the fixture has it (a tutelle needs her residence
       // choice, issue 8); otherwise the fixture's shared block, as tests have always used it.
       const own = fixture.residents.find((r) => r.firstName === firstName)?.documents?.[type];
       const { resident: _key, ...fixtureData } = own ?? fixture.documents[type];
-      const res = await call('/api/documents', { method: 'POST', body: JSON.stringify({ residentId: await h.residentId(firstName), type, data: data ?? fixtureData }) });
+      const post = async () => call('/api/documents', { method: 'POST', body: JSON.stringify({ residentId: await h.residentId(firstName), type, data: data ?? fixtureData }) });
+      let res = await post();
+      // A test telling another story of a person whose contract an earlier test of the file signed: a
+      // contract is made once per admission (409 CONTRACT_ALREADY_IN_FORCE), so it starts as a new admission.
+      if (res.status === 409 && type === 'contrat-sejour') {
+        const body = await res.text();
+        if (!body.includes('"CONTRACT_ALREADY_IN_FORCE"')) throw new Error(`create ${type}: 409 ${body}`);
+        await h.readmit(firstName);
+        res = await post();
+      }
       if (res.status !== 202) throw new Error(`create ${type}: ${res.status} ${await res.text()}`);
       const { id } = (await res.json()) as { id: string };
       await waitUntil(`${type} generated`, async () => ((await (await call(`/api/documents/${id}`)).json()) as { status: string }).status === 'ready', 60000);

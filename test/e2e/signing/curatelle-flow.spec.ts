@@ -271,20 +271,9 @@ describe('signature routing end to end', () => {
     await expect(h.document('Rose', 'contrat-sejour')).rejects.toThrow(/409 .*"code":"PROTECTION_MEASURE_EXPIRED".*a pris fin le/);
   });
 
-  /**
-   * Marcel's contract was signed in the first test: since session 18 no second contract is made for
-   * the same admission (409 CONTRACT_ALREADY_IN_FORCE: an avenant changes it, CASF L.311-4, D.311).
-   * The two tests below are other stories of his contract: they start as a new admission, today.
-   */
-  const readmitted = async (firstName: string) => {
-    const staff = await h.staff('admissions@les-tilleuls.example');
-    const today = calendarDayIn(new Date());
-    const res = await staff(`/api/residents/${await h.residentId(firstName)}`, { method: 'PATCH', body: JSON.stringify({ admissionDate: today }) });
-    expect(res.status).toBe(200);
-  };
-
   it('the curateur refuses to assist: the request ends, but the contract is not refused by the person and no DIPC is offered (CASF D.311, C. civ. 469)', async () => {
-    await readmitted('Marcel');
+    // Marcel's contract was signed in the first test, and no second contract is made for one admission: another story of his contract, as a new admission.
+    await h.readmit('Marcel');
     const docId = await h.document('Marcel', 'contrat-sejour');
     const created = await request(docId);
     const p = new PortalClient(h.base);

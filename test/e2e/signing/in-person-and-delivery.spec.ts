@@ -121,6 +121,8 @@ describe('in-person signing and e-mail delivery', () => {
     expect(flat).toContain('Signature électronique simple, au sens du règlement eIDAS');
   }, 120000);
   it('signed in person with no witness statement: the evidence does not say « avec témoin », and no statement can be added afterwards', async () => {
+    // Her contract was signed in the test above, and no second contract is made for one admission: another story, as a new admission.
+    await h.readmit('Jeanne');
     const docId = await h.document('Jeanne', 'contrat-sejour');
     const staff = await h.staff('admissions@les-tilleuls.example');
     const created = (await (await staff(`/api/documents/${docId}/signature-requests`, { method: 'POST', body: JSON.stringify({ lateReason: 'Test : délai légal de la personne de démonstration dépassé.' }) })).json()) as RequestView;
