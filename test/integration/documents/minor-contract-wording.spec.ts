@@ -98,8 +98,10 @@ describe('contrat de séjour 1.8.0: a minor under tutelle, an adult under tutell
     for (const variant of ['standard', 'large-print']) {
       const text = await pdfText(ime, id, variant);
       expect(text).toContain(
-        'Enzo Petit est une personne mineure. Placée sous tutelle, par décision du 3 mars 2025 (Conseil de famille, TJ de Valville, référence RG 25/00042), elle est représentée par son tuteur :',
+        // Contrat 1.11.0: no civility recorded for him, so no pronoun (1.10.0 printed « Placée sous tutelle…, elle » for a boy).
+        'Enzo Petit est une personne mineure. Sous tutelle, par décision du 3 mars 2025 (Conseil de famille, TJ de Valville, référence RG 25/00042), la personne est représentée par son tuteur :',
       );
+      expect(text).not.toContain('Placée sous tutelle');
       expect(text).toContain('Tutelle du mineur : décision du 3 mars 2025 (Conseil de famille, TJ de Valville, référence RG 25/00042)');
       expect(text).not.toContain('Aucune décision administrative');
       expect(text).toContain('Charte des droits et libertés de la personne accueillie');
