@@ -21,6 +21,7 @@ import { Client } from 'pg';
 import { DataJobsService, PurgeReport, RetentionService } from '@carepact/archive';
 import { projectRoot, sha256Hex } from '@carepact/common';
 import { loadConfig } from '@carepact/config';
+import { systemActor } from '@carepact/identity';
 import { CliModule } from '../apps/cli/src/cli.module';
 import { FixtureEvent, appendFixtureEvents, chainHead, insertFixtureDocument } from './document-fixture';
 import { peakRun } from './stats';
@@ -95,7 +96,7 @@ async function main(): Promise<void> {
   const { id: reportId, report } = JSON.parse(dry.out.slice(dry.out.indexOf('{'))) as { id: string; report: PurgeReport };
 
   const ctx = await NestFactory.createApplicationContext(CliModule.register(config), { logger: ['error'] });
-  const run = await ctx.get(DataJobsService).requestPurge({ type: 'system', id: 'bench:purge' }, orgId, reportId);
+  const run = await ctx.get(DataJobsService).requestPurge(systemActor(orgId, [], 'bench:purge'), reportId);
   const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   const outcome = await ctx.get(RetentionService).purge(orgId, run.id, report, { type: 'system', id: 'bench:purge' });

@@ -108,3 +108,37 @@ export async function soleSignatureRecords(em: EntityManager, documentId: string
     recordedAt: a.recordedAt.toISOString(),
   }));
 }
+
+/** A record that the other parent was informed of the document (C. civ. 373-2-1 al. 5), as the package keeps it. */
+export interface OtherParentInformedRecord {
+  id: string;
+  versionId: string;
+  informedOn: string;
+  how: string;
+  note: string | null;
+  legalBasis: 'C. civ. 373-2-1 al. 5';
+  recordedBy: { userId: string | null; name: string };
+  recordedAt: string;
+}
+
+/**
+ * The records that the other parent was informed (C. civ. 373-2-1 al. 5), oldest first: they belong to
+ * the document and go with it, in its archive package as in what its purge deletes.
+ */
+export async function otherParentInformedRecords(em: EntityManager, documentId: string): Promise<OtherParentInformedRecord[]> {
+  const rows = (await em.query(
+    `SELECT id, version_id, to_char(informed_on, 'YYYY-MM-DD') AS informed_on, how, note, recorded_by, recorded_by_name, recorded_at
+       FROM other_parent_informed WHERE document_id = $1 ORDER BY recorded_at, id`,
+    [documentId],
+  )) as { id: string; version_id: string; informed_on: string; how: string; note: string | null; recorded_by: string | null; recorded_by_name: string; recorded_at: Date }[];
+  return rows.map((r) => ({
+    id: r.id,
+    versionId: r.version_id,
+    informedOn: r.informed_on,
+    how: r.how,
+    note: r.note,
+    legalBasis: 'C. civ. 373-2-1 al. 5',
+    recordedBy: { userId: r.recorded_by, name: r.recorded_by_name },
+    recordedAt: new Date(r.recorded_at).toISOString(),
+  }));
+}

@@ -23,7 +23,7 @@ import {
 } from './archive.types';
 import { certificatesFromPem } from './cms-verify';
 import { StreamingZip } from './zip-writer';
-import { AnnexPackager, soleSignatureRecords } from './annex-package';
+import { AnnexPackager, otherParentInformedRecords, soleSignatureRecords } from './annex-package';
 import { sealedEditionFiles } from './sealed-editions';
 import { EntityManager } from 'typeorm';
 
@@ -267,6 +267,8 @@ export class ArchiveExporter {
         signatureRequests: requests.map((r) => ({ id: r.id, versionId: r.versionId, status: r.status, createdAt: r.createdAt.toISOString() })),
         // The judge's authorisations for the person to sign alone after a refused assistance (C. civ. 469 al. 3), on which the signature policy relied.
         soleSignatureAuthorisations: await soleSignatureRecords(em, doc.id),
+        // That the other parent, without the exercise of parental authority, was informed of it (C. civ. 373-2-1 al. 5).
+        otherParentInformed: await otherParentInformedRecords(em, doc.id),
       }),
     );
     for (const v of versions) {

@@ -72,3 +72,15 @@ describe('amountProblem', () => {
     expect(amountProblem('72.5')?.code).toBe('INVALID_AMOUNT');
   });
 });
+
+describe('invisible characters (the security review of session 19)', () => {
+  const invisible = ['\u2028', '\u2029', '\u200B', '\u2060', '\u00AD', '\u206A', '\u206B', '\u206C', '\u206D', '\u206E', '\u206F', '\u{E0000}', '\u{E0001}', '\u{E0041}', '\u{E007F}'];
+  it('are refused in every kind of text as CONTROL_CHARACTER, with a French message that names no value', () => {
+    for (const c of invisible)
+      for (const kind of ['text', 'line', 'name'] as const) expect({ c: c.codePointAt(0)!.toString(16), kind, code: textProblem(`Le dossier${c} suffit`, kind)?.code ?? null }).toEqual({ c: c.codePointAt(0)!.toString(16), kind, code: 'CONTROL_CHARACTER' });
+    expect(textProblem('a\u200Bb')!.message).toMatch(/caractère invisible/);
+  });
+  it('emoji sequences stay in free text: the zero-width joiner of a family, a skin tone, a variation selector', () => {
+    for (const e of ['Merci 👨\u200D👩\u200D👧\u200D👦', 'Bien reçu 👍🏽', 'Avec ❤️', 'ligne 1\nligne 2']) expect(textProblem(e, 'text')).toBeNull();
+  });
+});

@@ -5,7 +5,9 @@
  *
  * - `text` (any text, multi-line free text included): no C0 control other than tab, LF and CR,
  *   no DEL, no C1 control (U+0080–U+009F, U+0085 "next line" included), no U+FFFE/U+FFFF, no
- *   lone surrogate. None of these is valid in the XML 1.0 of a DOCX, and none can be drawn.
+ *   lone surrogate. None of these is valid in the XML 1.0 of a DOCX, and none can be drawn. No
+ *   invisible character either (INVISIBLE: U+00AD, U+200B, U+2028, U+2029, U+2060, U+206A–U+206F,
+ *   U+E0000–U+E007F); the zero-width joiner and the variation selectors stay (emoji).
  * - `line` (one-line fields: references, phone numbers): as `text`, and no tab, CR or LF either
  *   (a line break in a name would reach an e-mail header or break a table cell).
  * - `name` (text that identifies a person: names, room, relation, address): as `line`, plus
@@ -31,6 +33,16 @@ export interface TextProblem {
 
 const CONTROL_ANY = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF]/;
 const CONTROL_LINE = /[\u0000-\u001F\u007F-\u009F\uFFFE\uFFFF]/;
+/**
+ * Invisible characters that are neither controls nor bidi marks but hide text or make two strings
+ * that look the same differ (the security review of session 19), refused in every kind of text as
+ * CONTROL_CHARACTER: the line and paragraph separators U+2028, U+2029 (a line break that is not one:
+ * split a line in the browser, not in a DOCX), the zero-width space U+200B, the word joiner U+2060,
+ * the soft hyphen U+00AD, the deprecated format characters U+206A–U+206F and the tag characters
+ * U+E0000–U+E007F (invisible text). The zero-width joiner U+200D and the variation selectors stay:
+ * they build emoji (👨‍👩‍👧, ❤️) in free text, where emoji are welcome.
+ */
+const INVISIBLE = /[\u00AD\u200B\u2028\u2029\u2060\u206A-\u206F]|[\u{E0000}-\u{E007F}]/u;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 /**
  * The bidirectional controls: the implicit marks (ARABIC LETTER MARK U+061C, LEFT-TO-RIGHT and
@@ -53,6 +65,11 @@ export function textProblem(value: string, kind: TextKind = 'text'): TextProblem
         kind === 'text'
           ? 'Ce texte contient un caractère de contrôle interdit.'
           : 'Caractère de contrôle interdit (retour à la ligne, tabulation…).',
+    };
+  if (INVISIBLE.test(value))
+    return {
+      code: 'CONTROL_CHARACTER',
+      message: 'Ce texte contient un caractère invisible interdit (espace sans largeur, trait d’union conditionnel, séparateur de ligne ou de paragraphe, caractère d’étiquette…) : retirez-le.',
     };
   if (LONE_SURROGATE.test(value)) return { code: 'INVALID_CHARACTER', message: 'Ce texte contient un caractère Unicode invalide (moitié de paire de substitution).' };
   if (kind !== 'name') return null;

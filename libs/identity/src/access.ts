@@ -24,10 +24,14 @@ export const PERMISSIONS = {
   /** The establishment's countersignature: the director or a delegate given the role (CASF D.311). */
   'signature.countersign': ['director'],
   /**
-   * Records management (RGPD art. 5.1.e, 15, 17, 18; the controller's role): organisation-wide for
-   * retention durations, the archives' regime and the purge (held somewhere: assertCanSomewhere);
-   * in the subject's own establishment for what concerns one person or one document — her
-   * departure, legal holds, archive packages and access requests, opening her archive (assertCan).
+   * Records management (RGPD art. 5.1.e, 15, 17, 18; the controller's role), always in the
+   * establishment of the records acted on: in the subject's own establishment for what concerns one
+   * person or one document — her departure, legal holds, archive packages and access requests,
+   * opening her archive (assertCan); in each establishment a purge covers, for drawing it (only those
+   * where she holds it) and running it (DataJobsService.purgeReport, requestPurge); in every
+   * establishment of the organisation to change its retention durations or archives regime
+   * (assertManagesWholeOrganisation, @carepact/archive). Held somewhere (assertCanSomewhere) only
+   * opens the pages and reads the durations and the regime.
    */
   'records.manage': ['administrator'],
 } as const satisfies Record<string, readonly StaffRole[]>;

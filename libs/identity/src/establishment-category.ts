@@ -79,3 +79,20 @@ export const SERVICES_WITHOUT_STAY: readonly EstablishmentCategory[] = ['SAAD', 
 
 /** The French validation message (API, CLI, seed): the category must be one of the list. */
 export const CATEGORY_MESSAGE = `Catégorie d’établissement inconnue. Catégories possibles : ${ESTABLISHMENT_CATEGORIES.join(', ')} (CASF L.312-1).`;
+
+/**
+ * The establishment's legal status, which decides where a refusal of access is contested (the sector
+ * lawyer's review of session 19): a public establishment's records are administrative documents — the
+ * requester first asks the CADA, within two months, before any action before the administrative court
+ * (CRPA L.342-1, R.343-1); a private one's refusal goes to the judicial court, and the person may call
+ * on a personne qualifiée (CASF L.311-5). Optional (`legal_status`, migration 1764230000000): not
+ * recorded, the refusal letter gives both and the console asks staff to record it.
+ */
+export const ESTABLISHMENT_LEGAL_STATUSES = ['public', 'private'] as const;
+export type EstablishmentLegalStatus = (typeof ESTABLISHMENT_LEGAL_STATUSES)[number];
+export const ESTABLISHMENT_LEGAL_STATUS_LABELS: Record<EstablishmentLegalStatus, string> = {
+  public: 'Public (établissement public, CCAS, hôpital…)',
+  private: 'Privé (association, fondation, société commerciale…)',
+};
+export const isEstablishmentLegalStatus = (v: unknown): v is EstablishmentLegalStatus => typeof v === 'string' && (ESTABLISHMENT_LEGAL_STATUSES as readonly string[]).includes(v);
+export const LEGAL_STATUS_MESSAGE = 'Le statut juridique est « public » ou « private » (établissement public, ou privé : association, fondation, société).';

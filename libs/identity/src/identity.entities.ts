@@ -1,5 +1,5 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn , Relation } from 'typeorm';
-import { ESTABLISHMENT_CATEGORIES, type EstablishmentCategory } from './establishment-category';
+import { ESTABLISHMENT_CATEGORIES, ESTABLISHMENT_LEGAL_STATUSES, type EstablishmentCategory, type EstablishmentLegalStatus } from './establishment-category';
 
 export interface EstablishmentContact {
   label: string;
@@ -40,6 +40,8 @@ export class OrganisationEntity {
 @Check('ck_establishments_finess', `finess ~ '^[0-9A-B]{9}$'`)
 // CASF L.312-1 I: a closed list (establishment-category.ts); it drives the document type (D.311) and the financing section.
 @Check('ck_establishments_category', `category IN (${ESTABLISHMENT_CATEGORIES.map((c) => `'${c}'`).join(', ')})`)
+// Public or private (ESTABLISHMENT_LEGAL_STATUSES): the recourse a refusal of access names (CRPA L.342-1; CASF L.311-5).
+@Check('ck_establishments_legal_status', `legal_status IN (${ESTABLISHMENT_LEGAL_STATUSES.map((c) => `'${c}'`).join(', ')})`)
 export class EstablishmentEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_establishments' })
   id: string;
@@ -88,6 +90,10 @@ export class EstablishmentEntity {
   /** Who to reach at the establishment (accueil, secrétariat, cadre de santé…): label, phone, e-mail. */
   @Column({ type: 'jsonb', nullable: true })
   contacts: EstablishmentContact[] | null;
+
+  /** Public or private (establishment-category.ts); null until recorded. */
+  @Column({ type: 'text', nullable: true })
+  legalStatus: EstablishmentLegalStatus | null;
 
   @Column({ type: 'timestamptz' })
   createdAt: Date;

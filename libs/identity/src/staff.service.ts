@@ -4,7 +4,7 @@ import { ConflictError, FieldError, ForbiddenError, NotFoundError, ValidationErr
 import { TransactionRunner } from '@carepact/database';
 import { EntityManager, QueryFailedError } from 'typeorm';
 import { StaffActor, assertCan, assertCanManageUsersIn, assertCanSomewhere, auditActor, establishmentsWith, visibleEstablishments } from './access';
-import { CATEGORY_MESSAGE, isEstablishmentCategory, type EstablishmentCategory } from './establishment-category';
+import { CATEGORY_MESSAGE, LEGAL_STATUS_MESSAGE, isEstablishmentCategory, isEstablishmentLegalStatus, type EstablishmentCategory, type EstablishmentLegalStatus } from './establishment-category';
 import { EstablishmentContact, EstablishmentEntity, OrganisationEntity, STAFF_ROLES, StaffRole, StaffRoleEntity, StaffUserEntity } from './identity.entities';
 import { IdentityRepository } from './identity.repository';
 import { hashPassword } from './passwords';
@@ -278,11 +278,12 @@ export class StaffService {
   async updateEstablishment(
     actor: StaffActor,
     id: string,
-    patch: { category?: string; tariffs?: NewEstablishment['tariffs']; annexes?: string[] | null; phone?: string | null; contacts?: EstablishmentContact[] | null },
+    patch: { category?: string; tariffs?: NewEstablishment['tariffs']; annexes?: string[] | null; phone?: string | null; contacts?: EstablishmentContact[] | null; legalStatus?: string | null },
   ): Promise<EstablishmentEntity> {
     assertCan(actor, 'establishment.write', id);
     // The API validates it too; the lib re-checks it for every other caller (CLI, seed).
     if (patch.category !== undefined && !isEstablishmentCategory(patch.category)) throw new ValidationError([categoryError()]);
+    if (patch.legalStatus != null && !isEstablishmentLegalStatus(patch.legalStatus)) throw new ValidationError([{ field: 'legalStatus', code: 'INVALID_LEGAL_STATUS', message: LEGAL_STATUS_MESSAGE }]);
     return this.tx.run(async (em) => {
       const est = await this.repo.findEstablishment(em, actor.organisationId, id);
       if (!est) throw new NotFoundError('ESTABLISHMENT_NOT_FOUND', 'Établissement introuvable.');
@@ -294,6 +295,8 @@ export class StaffService {
       if (patch.annexes !== undefined) changes.annexes = patch.annexes;
       if (patch.phone !== undefined) changes.phone = patch.phone;
       if (patch.contacts !== undefined) changes.contacts = patch.contacts;
+      // Public or private: the recourse a refusal of access names (access-answer.ts); null clears it.
+      if (patch.legalStatus !== undefined && patch.legalStatus !== est.legalStatus) changes.legalStatus = patch.legalStatus as EstablishmentLegalStatus | null;
       if (Object.keys(changes).length) {
         await em.update(EstablishmentEntity, { id }, changes as never);
         await this.audit.append(em, {
@@ -301,7 +304,11 @@ export class StaffService {
           actor: auditActor(actor),
           action: 'establishment.updated',
           subject: { type: 'establishment', id },
-          payload: { changedFields: Object.keys(changes), ...(changes.category ? { categoryFrom: est.category, categoryTo: changes.category } : {}) },
+          payload: {
+            changedFields: Object.keys(changes),
+            ...(changes.category ? { categoryFrom: est.category, categoryTo: changes.category } : {}),
+            ...('legalStatus' in changes ? { legalStatusFrom: est.legalStatus ?? null, legalStatusTo: changes.legalStatus ?? null } : {}),
+          },
         });
       }
       return { ...est, ...changes };

@@ -125,6 +125,7 @@ describe('console: conservation (retention durations, holds, purge dry run)', ()
     const kept = page.locator('section[aria-labelledby="garde"]');
     expect(await kept.locator('li').allTextContents()).toEqual([
       'Sous un gel : 1 document, 1 dossier ;',
+      'Demande d’accès en cours : 0 document, 0 dossier ;',
       'Durée de conservation en cours : 0 document, 0 dossier ;',
       'Documents en cours de génération ou de signature : 0 ;',
       'Dossiers gardés parce qu’un de leurs documents l’est : 0.',

@@ -115,6 +115,64 @@ describe('data jobs through the API: what each records manager sees', () => {
     expect(JSON.stringify((await colleague.get('/api/data-jobs').expect(200)).body)).not.toContain('maltraitance');
     expect((await requester.get(`/api/data-jobs/${jobId}`).expect(200)).body.params.request.statement).toBe(statement);
   });
+  it('an access request after a death: a coordinator here who administers elsewhere neither lists nor reads it (404, API and console: records.manage in the person’s establishment); a records manager here who did not record it reads the proof’s reference and the physician as « masqué » (the security review of session 19)', async () => {
+    const admissions = await loginAgent(h.app, h.orgA.users.admissions.email, TEST_PASSWORD);
+    const deceased = (await residentWithContract(admissions, h.orgA.establishmentId, { lastName: 'Défunte' })).residentId;
+    await requester.put(`/api/residents/${deceased}/departure`).send({ departedOn: '2026-10-02' }).expect(200);
+    const reference = 'Me Durand, notaire à Lyon, réf. 2026/1187';
+    const heir = (
+      await requester
+        .post('/api/data-jobs/access-request')
+        .send({
+          residentId: deceased,
+          request: {
+            from: 'ayant_droit',
+            receivedOn: '2026-11-25',
+            statement: 'Courrier de son fils : causes du décès',
+            purpose: 'causes_of_death',
+            deceasedOn: '2026-10-02',
+            deceasedObjection: 'none',
+            standingProof: { type: 'acte_notoriete', reference, issuedOn: '2026-10-20' },
+            communication: 'physician',
+            physician: 'Dr Lambert, Lyon',
+          },
+        })
+        .expect(202)
+    ).body.id as string;
+    // A coordinator of Les Tilleuls (resident.read there, not records.manage) who administers Les Chênes.
+    await addUser(h.app, h.orgA.organisationId, 'coordinatrice@a.test', [
+      { establishmentId: h.orgA.establishmentId, role: 'coordinator' },
+      { establishmentId: chenes, role: 'administrator' },
+    ]);
+    const coordinator = await loginAgent(h.app, 'coordinatrice@a.test', TEST_PASSWORD);
+    await coordinator.get(`/api/residents/${deceased}`).expect(200);
+    const one = await coordinator.get(`/api/data-jobs/${heir}`).expect(404);
+    expect(one.body.error.code).toBe('DATA_JOB_NOT_FOUND');
+    const list = (await coordinator.get('/api/data-jobs').expect(200)).body as { id: string }[];
+    expect(list.map((j) => j.id)).not.toContain(heir);
+    expect(list.map((j) => j.id)).not.toContain(jobId);
+    expect(JSON.stringify(list)).not.toContain('Lambert');
+    await coordinator.get(`/console/archives/${heir}/reponse`).expect(404);
+    expect((await coordinator.get('/console/archives').expect(200)).text).not.toContain(heir);
+    // A person's package likewise.
+    const pkg = (await requester.post('/api/data-jobs/archive').send({ scope: 'resident', id: deceased }).expect(202)).body.id as string;
+    await coordinator.get(`/api/data-jobs/${pkg}`).expect(404);
+    await colleague.get(`/api/data-jobs/${pkg}`).expect(200);
+    // A records manager here who did not record it: the job, but neither the proof's reference nor the physician (the chain keeps the reference as its SHA-256).
+    const seen = (await colleague.get(`/api/data-jobs/${heir}`).expect(200)).body;
+    expect(seen.params.request.heir.standingProof).toEqual({ type: 'acte_notoriete', reference: 'masqué', referenceSha256: createHash('sha256').update(reference).digest('hex'), issuedOn: '2026-10-20' });
+    expect(seen.params.request.heir.physician).toBe('masqué');
+    expect(JSON.stringify(seen)).not.toContain('Durand');
+    expect(JSON.stringify((await colleague.get('/api/data-jobs').expect(200)).body)).not.toContain('Lambert');
+    const page = (await colleague.get(`/console/archives/${heir}/reponse`).expect(200)).text;
+    expect(page).not.toContain('Durand');
+    expect(page).not.toContain('Lambert');
+    // The requester reads them.
+    const own = (await requester.get(`/api/data-jobs/${heir}`).expect(200)).body;
+    expect(own.params.request.heir.standingProof.reference).toBe(reference);
+    expect(own.params.request.heir.physician).toBe('Dr Lambert, Lyon');
+  });
+
   it('her latest jobs, not the organisation’s 20 latest filtered: another establishment’s busy day does not hide hers (API and console)', async () => {
     const ds = h.app.get(DataSource);
     // Her package of Les Chênes, then 25 later access requests of the other establishment (copies of the one asked here).

@@ -80,7 +80,7 @@ describe('a request after the death: parents of a deceased minor, standing, sort
 
   it('a parent of a person who was an adult at her death: 400 PARENT_REQUEST_NOT_MINOR_AT_DEATH, nothing recorded', async () => {
     const before = await written();
-    const parent = { from: 'parental_authority', receivedOn: '2026-11-25', statement: 'Courrier de sa mère', deceasedOn: '2026-10-02', standingProof: { type: 'livret_famille', reference: 'Livret de famille, mairie de Lyon 3e', issuedOn: '1970-05-01' } };
+    const parent = { from: 'parental_authority', receivedOn: '2026-11-25', statement: 'Courrier de sa mère', deceasedOn: '2026-10-02', standingProof: { type: 'livret_famille', reference: 'Livret de famille, mairie de Lyon 3e', issuedOn: '1970-05-01' }, notEmancipated: true };
     const refused = await admin.post('/api/data-jobs/access-request').send({ residentId: adult, request: parent });
     expect({ status: refused.status, code: refused.body.error?.code }).toEqual({ status: 400, code: 'PARENT_REQUEST_NOT_MINOR_AT_DEATH' });
     expect(refused.body.error.message).toMatch(/majeure à la date du décès/);
@@ -91,7 +91,7 @@ describe('a request after the death: parents of a deceased minor, standing, sort
   });
 
   it('the parents of a deceased minor: no purpose asked, the whole, the minor’s secret reminded (L.1110-4 V al. 2, L.1111-5); 48 hours on the job; the working copy never handed over: a selection first', async () => {
-    const parent = { from: 'parental_authority', receivedOn: '2026-11-25', statement: 'Courrier de ses parents', deceasedOn: '2026-10-02', standingProof: { type: 'livret_famille', reference: 'Livret de famille, mairie de Lyon 3e', issuedOn: '2007-06-01' }, communication: 'physician', physician: 'Dr Martin, Lyon' };
+    const parent = { from: 'parental_authority', receivedOn: '2026-11-25', statement: 'Courrier de ses parents', deceasedOn: '2026-10-02', standingProof: { type: 'livret_famille', reference: 'Livret de famille, mairie de Lyon 3e', issuedOn: '2007-06-01' }, communication: 'physician', physician: 'Dr Martin, Lyon', notEmancipated: true };
     const job = (await admin.post('/api/data-jobs/access-request').send({ residentId: minor, request: parent }).expect(202)).body;
     expect(job.params.request).toMatchObject({ from: 'parental_authority', heir: { deceasedOn: '2026-10-02', standingProof: parent.standingProof, communication: 'physician', physician: 'Dr Martin, Lyon' } });
     expect(job.params.request.heir.purpose).toBeUndefined();
@@ -123,6 +123,27 @@ describe('a request after the death: parents of a deceased minor, standing, sort
     const delivered = (await admin.post(`/api/data-jobs/${job.id}/delivery`).expect(200)).body;
     expect(delivered.answer).toMatchObject({ state: 'delivered', delivery: { resultSha256: delivered.resultSha256 } });
     expect((await admin.post(`/api/data-jobs/${job.id}/delivery`)).body.error.code).toBe('ACCESS_REQUEST_ALREADY_DELIVERED');
+  });
+
+  it('the parents of a deceased minor cannot be refused for the deceased’s objection nor a purpose (L.1110-4 V al. 2): 400 ACCESS_REFUSAL_REASON_NOT_FOR_PARENTS, nothing recorded; their form offers neither', async () => {
+    const parent = { from: 'parental_authority', receivedOn: '2026-11-24', statement: 'Courrier de son père', deceasedOn: '2026-10-02', standingProof: { type: 'livret_famille', reference: 'Livret de famille n° 31', issuedOn: '2007-06-01' }, notEmancipated: true };
+    const job = (await admin.post('/api/data-jobs/access-request').send({ residentId: minor, request: parent }).expect(202)).body;
+    await runJob(job.id);
+    for (const reason of ['deceased_objected', 'purpose_not_established']) {
+      const refused = await admin.post(`/api/data-jobs/${job.id}/refusal`).send({ reason, explanation: 'Elle s’y était opposée de son vivant.' });
+      expect({ status: refused.status, details: refused.body.error?.details?.map((d: { field: string; code: string }) => `${d.field} ${d.code}`) }).toEqual({ status: 400, details: ['refusal.reason ACCESS_REFUSAL_REASON_NOT_FOR_PARENTS'] });
+    }
+    expect(await count(`SELECT count(*) AS n FROM audit_events WHERE action = 'access_request.refused' AND payload->>'jobId' = $1`, [job.id])).toBe(0);
+    const page = (await admin.get(`/console/archives/${job.id}/reponse`).expect(200)).text;
+    expect(page).not.toContain('value="deceased_objected"');
+    expect(page).not.toContain('value="purpose_not_established"');
+    expect(page).toContain('value="minor_secret"');
+    // The console's POST of a reason the form does not offer: refused the same way, beside the reasons.
+    const posted = await admin.post(`/console/archives/${job.id}/refus`).type('form').send({ _csrf: csrfOf(page), reason: 'deceased_objected', explanation: 'Elle s’y était opposée de son vivant.' });
+    expect(posted.status).toBe(400);
+    expect(posted.text).toContain('la « volonté contraire » du défunt ne leur est pas opposable');
+    const done = (await admin.post(`/api/data-jobs/${job.id}/refusal`).send({ reason: 'minor_secret', explanation: 'Le mineur a gardé secrètes de ses parents les consultations demandées.' }).expect(200)).body;
+    expect(done.answer.refusal.letter).not.toContain('nouvelle demande');
   });
 
   it('an ayant droit: delivery refused without the selection; the selection recorded and audited; the zip remade with the kept items only; delivered', async () => {
@@ -183,7 +204,7 @@ describe('a request after the death: parents of a deceased minor, standing, sort
   it('not before 48 hours (CSP L.1111-7 al. 2): a request received today cannot be delivered, 409 ACCESS_REQUEST_TOO_EARLY « pas avant le … »', async () => {
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
     const before = Date.now();
-    const job = (await admin.post('/api/data-jobs/access-request').send({ residentId: minor, request: { from: 'parental_authority', receivedOn: today, statement: 'Courrier de son père', deceasedOn: '2026-10-02', standingProof: { type: 'livret_famille', reference: 'Livret de famille n° 12', issuedOn: '2007-06-01' } } }).expect(202)).body;
+    const job = (await admin.post('/api/data-jobs/access-request').send({ residentId: minor, request: { from: 'parental_authority', receivedOn: today, statement: 'Courrier de son père', deceasedOn: '2026-10-02', standingProof: { type: 'livret_famille', reference: 'Livret de famille n° 12', issuedOn: '2007-06-01' }, notEmancipated: true } }).expect(202)).body;
     // Recorded now, received today at the latest now: 48 hours from now.
     const notBefore = Date.parse(job.params.request.notBefore);
     expect(notBefore).toBeGreaterThanOrEqual(before + 48 * 3600_000);
@@ -209,15 +230,21 @@ describe('a request after the death: parents of a deceased minor, standing, sort
     const bad = await admin.post(`/api/data-jobs/${job.id}/refusal`).send({ reason: 'parce que', explanation: '' });
     expect(bad.body.error.details.map((d: { code: string }) => d.code)).toEqual(['ACCESS_REFUSAL_REASON_INVALID', 'ACCESS_REFUSAL_EXPLANATION_INVALID']);
     const explanation = 'L’acte de notoriété produit ne désigne pas le demandeur parmi les héritiers.';
+    // A public establishment (its legal status recorded through the API, audited): the letter names the CADA, not the judicial court.
+    await admin.patch(`/api/establishments/${h.orgA.establishmentId}`).send({ legalStatus: 'public' }).expect(200);
     const refused = (await admin.post(`/api/data-jobs/${job.id}/refusal`).send({ reason: 'standing_not_proven', explanation }).expect(200)).body;
+    await admin.patch(`/api/establishments/${h.orgA.establishmentId}`).send({ legalStatus: null }).expect(200);
     expect(refused.answer).toMatchObject({ state: 'refused', refusal: { reason: 'standing_not_proven', explanation } });
     const letter = refused.answer.refusal.letter as string;
     expect(letter).toContain('Vous nous avez adressé, le 25 novembre 2026, une demande de communication');
     expect(letter).toContain('La qualité du demandeur n’est pas établie par les pièces produites.');
     expect(letter).toContain(explanation);
     expect(letter).toContain('articles L.1110-4 V et L.1111-7 du Code de la santé publique');
+    expect(letter).toContain('Vous pouvez saisir la Commission d’accès aux documents administratifs (CADA, 20 avenue de Ségur');
+    expect(letter).not.toContain('tribunal judiciaire');
+    expect(letter).toContain('Vous pouvez nous adresser une nouvelle demande accompagnée des pièces qui établissent votre qualité.');
     const [event] = (await ds.query(`SELECT payload FROM audit_events WHERE action = 'access_request.refused' AND payload->>'jobId' = $1`, [job.id])) as { payload: unknown }[];
-    expect(event.payload).toEqual({ jobId: job.id, requestFrom: 'ayant_droit', reason: 'standing_not_proven', explanationSha256: sha(explanation), letterSha256: sha(letter) });
+    expect(event.payload).toEqual({ jobId: job.id, requestFrom: 'ayant_droit', reason: 'standing_not_proven', explanationSha256: sha(explanation), letterSha256: sha(letter), legalStatus: 'public' });
     expect(existsSync(result_file)).toBe(false);
     expect((await admin.get(`/api/data-jobs/${job.id}/download`)).status).toBe(404);
     expect((await admin.post(`/api/data-jobs/${job.id}/delivery`)).body.error.code).toBe('ACCESS_REQUEST_REFUSED');
@@ -277,6 +304,7 @@ describe('a request after the death: parents of a deceased minor, standing, sort
       requestReceivedOn: '2026-11-26',
       requestStatement: 'Courrier de sa mère',
       requestDeceasedOn: '2026-10-02',
+      requestNotEmancipated: 'oui',
     };
     const refused = await admin.post('/console/archives/acces').type('form').send(base);
     expect(refused.status).toBe(400);
@@ -289,7 +317,7 @@ describe('a request after the death: parents of a deceased minor, standing, sort
     const id = /demande=([0-9a-f-]+)/.exec(ok.headers.location)![1];
     const list = (await admin.get('/console/archives').expect(200)).text;
     expect(list).toContain('Demande des parents d’un mineur décédé (Code de la santé publique, art. L.1110-4 V)');
-    expect(list).toMatch(/Réponse due au plus tard le 4 décembre 2026 ; pas avant le 29 novembre 2026 à 0 h/);
+    expect(list).toMatch(/Réponse due au plus tard le 4 décembre 2026 ; communication à partir du 29 novembre 2026 \(48 heures/);
     await runJob(id);
     const answer = (await admin.get(`/console/archives/${id}/reponse`).expect(200)).text;
     expect(answer).toContain('sauf ce que le mineur a gardé secret d’eux');

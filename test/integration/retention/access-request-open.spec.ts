@@ -10,8 +10,9 @@ import { ApiHarness, addUser, startApiHarness } from '../api/api-harness';
 /**
  * An access request not yet answered: in « À faire » for the establishment's records managers with
  * its due date (« pas avant le … » after a death), late marked as other items, gone once answered;
- * the same request recorded twice refused (409 ACCESS_REQUEST_DUPLICATE naming the open one); an
- * heir's death date before the end of the accompaniment recorded refused (HEIR_REQUEST_DEATH_BEFORE_DEPARTURE).
+ * the same request recorded twice refused (409 ACCESS_REQUEST_DUPLICATE naming the open one), a
+ * second heir's own request the same day accepted; an
+ * heir's death date before the end of the accompaniment recorded accepted with a warning (HEIR_REQUEST_DEATH_BEFORE_DEPARTURE).
  */
 describe('open access requests: « À faire », duplicates, the death before the departure', () => {
   let h: ApiHarness;
@@ -58,16 +59,32 @@ describe('open access requests: « À faire », duplicates, the death before the
     await h?.close();
   });
 
-  it('a death stated before the end of the accompaniment recorded: 400 HEIR_REQUEST_DEATH_BEFORE_DEPARTURE in French, for an ayant droit and for a minor’s parents; nothing recorded', async () => {
+  it('a death stated before the end of the stay recorded is possible (the room vacated days later, CASF L.314-10-1): accepted with the warning HEIR_REQUEST_DEATH_BEFORE_DEPARTURE kept on the request, audited, shown on its page; for an ayant droit and for a minor’s parents', async () => {
+    // Her own resident (the other tests read « the » request about `gone`): accompanied until 25 October 2026.
+    const vacated = (await admissions.post('/api/residents').send({ ...curatelleResident(h.orgA.establishmentId), lastName: 'Chambre' }).expect(201)).body.id as string;
+    await ds.query(`UPDATE residents SET admission_date = '2024-03-01' WHERE id = $1`, [vacated]);
+    await admin.put(`/api/residents/${vacated}/departure`).send({ departedOn: '2026-10-25' }).expect(200);
     const before = await count();
-    const refused = await admin.post('/api/data-jobs/access-request').send({ residentId: gone, request: { ...heir, deceasedOn: '2026-10-20' } });
-    expect({ status: refused.status, code: refused.body.error?.code, field: refused.body.error?.details?.[0]?.field }).toEqual({ status: 400, code: 'HEIR_REQUEST_DEATH_BEFORE_DEPARTURE', field: 'request.deceasedOn' });
-    expect(refused.body.error.message).toContain('précède la fin de l’accompagnement enregistrée dans le dossier (25 octobre 2026)');
-    const parent = { from: 'parental_authority', receivedOn: '2026-11-20', statement: 'Courrier de sa mère', deceasedOn: '2026-11-01', standingProof: { type: 'livret_famille', reference: 'Livret n° 12', issuedOn: '2012-11-01' } };
-    expect((await admin.post('/api/data-jobs/access-request').send({ residentId: minor, request: parent })).body.error?.code).toBe('HEIR_REQUEST_DEATH_BEFORE_DEPARTURE');
-    expect(await count()).toBe(before);
-    // A death on the day of the departure, or after it (she died after leaving): accepted.
-    await admin.post('/api/data-jobs/access-request').send({ residentId: minor, request: { ...parent, deceasedOn: '2026-11-15' } }).expect(202);
+    const accepted = await admin
+      .post('/api/data-jobs/access-request')
+      .send({ residentId: vacated, request: { ...heir, receivedOn: '2026-11-04', deceasedOn: '2026-10-20', standingProof: { ...heir.standingProof, reference: 'Me Martin, réf. 2026/0001' } } });
+    expect({ status: accepted.status, code: accepted.body.error?.code }).toEqual({ status: 202, code: undefined });
+    const [warning] = accepted.body.params.request.warnings as { code: string; message: string }[];
+    expect(warning.code).toBe('HEIR_REQUEST_DEATH_BEFORE_DEPARTURE');
+    expect(warning.message).toContain('La date du décès indiquée (20 octobre 2026) précède la fin de l’accompagnement enregistrée dans le dossier (25 octobre 2026)');
+    expect(warning.message).toContain('L.314-10-1');
+    const [event] = (await ds.query(`SELECT payload FROM audit_events WHERE action = 'data_job.requested' AND payload->>'jobId' = $1`, [accepted.body.id])) as { payload: Record<string, unknown> }[];
+    expect(event.payload.requestWarnings).toBe('HEIR_REQUEST_DEATH_BEFORE_DEPARTURE');
+    expect((await admin.get(`/console/archives/${accepted.body.id}/reponse`).expect(200)).text).toContain('précède la fin de l’accompagnement enregistrée dans le dossier (25 octobre 2026)');
+    const parent = { from: 'parental_authority', receivedOn: '2026-11-20', statement: 'Courrier de sa mère', deceasedOn: '2026-11-01', standingProof: { type: 'livret_famille', reference: 'Livret n° 99', issuedOn: '2012-11-01' }, notEmancipated: true };
+    const parents = (await admin.post('/api/data-jobs/access-request').send({ residentId: minor, request: parent }).expect(202)).body;
+    expect(parents.params.request.warnings.map((w: { code: string }) => w.code)).toEqual(['HEIR_REQUEST_DEATH_BEFORE_DEPARTURE']);
+    expect(await count()).toBe(before + 2);
+    // A death on the day of the departure, or after it (she died after leaving): no warning.
+    const onTheDay = (await admin.post('/api/data-jobs/access-request').send({ residentId: minor, request: { ...parent, deceasedOn: '2026-11-15', standingProof: { ...parent.standingProof, reference: 'Livret n° 12' } } }).expect(202)).body;
+    expect(onTheDay.params.request.warnings).toBeUndefined();
+    // The two with a warning are not the other tests' requests: closed (a failed job is no longer open: « À faire », duplicates); the last one stays open, as before.
+    await ds.query(`UPDATE data_jobs SET status = 'failed' WHERE id = ANY($1)`, [[accepted.body.id, parents.id]]);
   });
 
   it('the same request recorded again while the first is open: 409 ACCESS_REQUEST_DUPLICATE naming it, nothing recorded; another day or another requester: accepted', async () => {
@@ -87,6 +104,24 @@ describe('open access requests: « À faire », duplicates, the death before the
     await admin.post('/api/data-jobs/access-request').send({ residentId: living, request: { from: 'person', receivedOn: '2026-11-29', statement: 'Un autre courrier' } }).expect(202);
   });
 
+  it('after a death each heir has her own right (CSP L.1110-4 V, L.1111-7): a second heir the same day, with her own proof, is accepted; the same heir entered again, her proof written otherwise, is refused', async () => {
+    const deceased = (await admissions.post('/api/residents').send({ ...curatelleResident(h.orgA.establishmentId), lastName: 'Héritage' }).expect(201)).body.id as string;
+    await admin.put(`/api/residents/${deceased}/departure`).send({ departedOn: '2026-10-25' }).expect(200);
+    const son = { ...heir, receivedOn: '2026-11-03', statement: 'Courrier de son fils : causes du décès', standingProof: { type: 'acte_notoriete', reference: 'Me Durand, réf. 2026/1187', issuedOn: '2026-10-20' } };
+    const daughter = { ...son, statement: 'Courrier de sa fille : causes du décès', standingProof: { type: 'acte_notoriete', reference: 'Me Lefèvre, réf. 2026/2210', issuedOn: '2026-10-22' } };
+    const first = (await admin.post('/api/data-jobs/access-request').send({ residentId: deceased, request: son }).expect(202)).body;
+    const second = await admin.post('/api/data-jobs/access-request').send({ residentId: deceased, request: daughter });
+    expect({ status: second.status, code: second.body.error?.code }).toEqual({ status: 202, code: undefined });
+    const before = await count();
+    // The same son, his acte typed with other case, accents, punctuation and spaces: the same requester.
+    const again = await other.post('/api/data-jobs/access-request').send({ residentId: deceased, request: { ...son, statement: 'Le courrier du fils, saisi de nouveau', standingProof: { ...son.standingProof, reference: 'ME  DURAND ref 2026-1187' } } });
+    expect({ status: again.status, code: again.body.error?.code, existing: again.body.error?.existingJobId }).toEqual({ status: 409, code: 'ACCESS_REQUEST_DUPLICATE', existing: first.id });
+    expect(again.body.error.message).toMatch(/^Cette demande est déjà enregistrée et n’a pas encore reçu de réponse : même personne, même demandeur \(ayant droit, .*\) qui produit la même pièce \(« ME {2}DURAND ref 2026-1187 »\), reçue le 3 novembre 2026 — enregistrée le .* par /);
+    const hers = await admin.post('/api/data-jobs/access-request').send({ residentId: deceased, request: { ...daughter, standingProof: { ...daughter.standingProof, reference: 'me lefevre réf 2026 2210' } } });
+    expect({ status: hers.status, existing: hers.body.error?.existingJobId }).toEqual({ status: 409, existing: second.body.id });
+    expect(await count()).toBe(before);
+  });
+
   it('« À faire »: each open request with its due date (late marked, « pas avant le … » after a death), for the establishment’s records managers; gone once refused or downloaded', async () => {
     const mine = await todo(admin);
     expect(mine).toContain('Demande d’accès d’un ayant droit après le décès (CSP, art. L.1110-4 V)');
@@ -96,7 +131,7 @@ describe('open access requests: « À faire », duplicates, the death before the
     // The 48 hours long past: not said any more. A parents' request received today: « pas avant » two days on.
     expect(mine).not.toContain('Pas avant le 5 novembre 2026');
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
-    const parents = (await admin.post('/api/data-jobs/access-request').send({ residentId: minor, request: { from: 'parental_authority', receivedOn: today, statement: 'Courrier de son père', deceasedOn: '2026-11-15', standingProof: { type: 'livret_famille', reference: 'Livret n° 12', issuedOn: '2012-11-01' } } }).expect(202)).body;
+    const parents = (await admin.post('/api/data-jobs/access-request').send({ residentId: minor, request: { from: 'parental_authority', receivedOn: today, statement: 'Courrier de son père', deceasedOn: '2026-11-15', standingProof: { type: 'livret_famille', reference: 'Livret n° 12', issuedOn: '2012-11-01' }, notEmancipated: true } }).expect(202)).body;
     const notBefore = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', day: 'numeric', month: 'long', year: 'numeric' }).format(new Date(parents.params.request.notBefore)).replace(/^1 /, '1er ');
     expect(await todo(admin)).toContain(`Pas avant le ${notBefore} à`);
     expect(mine).toContain('Demande d’accès de la personne à ses informations (RGPD, art. 15)');

@@ -54,6 +54,8 @@ describe('purge: an access request’s statement does not outlive the person', (
         .id as string;
       await run(target.job);
     }
+    // Answered: the zip handed to her (downloaded by whoever asked); a request still open would keep her from the purge (RetentionService.plan).
+    await admin.get(`/api/data-jobs/${gone.job}/download`).expect(200);
   }, 120000);
   afterAll(async () => {
     await h?.close();

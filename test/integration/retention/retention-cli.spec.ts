@@ -64,6 +64,9 @@ describe('CLI: retention, holds, purge; audit:verify after a purge', () => {
     const dry = await cli('purge', '--dry-run', '--organisation', org);
     expect(dry.code).toBe(0);
     expect(dry.stdout).toMatch(/À supprimer : 1 document\(s\), 1 dossier\(s\) de personne/);
+    // Beside the holds, what an open access request keeps (RetentionService.plan); the system's report covers the whole organisation.
+    expect(dry.stdout).toContain('0 document(s) et 0 personne(s) : demande d’accès en cours');
+    expect(dry.stdout).toMatch(/Établissements couverts : 1 \([0-9a-f-]{36}\)\./);
     expect(dry.stdout).toContain(`document ${documentId} (contrat-sejour) — fin d’accompagnement 2016-02-29, conservation jusqu’au 2021-02-28`);
     expect(await count(`SELECT count(*) AS n FROM documents WHERE id = $1`, [documentId])).toBe(1);
     const reportId = /purge --report ([0-9a-f-]{36})/.exec(dry.stdout)![1];

@@ -2,21 +2,23 @@ import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Res, Streamab
 import { ApiCookieAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Readable } from 'node:stream';
-import { DataJobsService, RetentionService, archiveParams } from '@carepact/archive';
+import { DataJobsService, RetentionService, archiveParams, assertManagesWholeOrganisation } from '@carepact/archive';
 import { NotFoundError, ValidationError } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
 import { StaffActor, assertCan, assertCanSomewhere, auditActor, requireVisible } from '@carepact/identity';
 import { SignatureRequestsService, openRequestsSentence } from '@carepact/signing';
 import { Actor } from '../http/auth.guard';
 import { ParseIdPipe } from '../http/parse-id.pipe';
-import { dataJobForApi, latestDataJobsFor } from './data-job-api-view';
+import { dataJobForApi, latestDataJobsFor, purgeReportJobFor } from './data-job-api-view';
 
 type Json = Record<string, unknown>;
 
 /**
  * Retention, legal holds and purge (issue 11 item 4), archive packages as jobs (item 3) and access
- * requests (item 5): organisation-wide records management, for administrators (`records.manage`).
- * Every change and every download is audited.
+ * requests (item 5), for administrators (`records.manage`), each checked in the establishment of
+ * what it acts on (SECURITY-RELIABILITY.md): the organisation's durations and archives regime are
+ * changed only by an administrator of all its establishments; a purge covers the establishments
+ * where its author manages records. Every change and every download is audited.
  */
 @ApiTags('Conservation et archives')
 @ApiCookieAuth()
@@ -37,10 +39,16 @@ export class RetentionController {
   }
 
   @Put('retention/policies/:subject')
-  @ApiOperation({ summary: 'Changer une durée de conservation de l’organisation : { "years": 1…100 } (journalisé)' })
+  @ApiOperation({
+    summary:
+      'Changer une durée de conservation de l’organisation : { "years": 1…100 } (journalisé). Elle vaut pour tous ses établissements : un administrateur de chacun seulement, sinon 403 RECORDS_MANAGE_WHOLE_ORGANISATION_REQUIRED',
+  })
   setPolicy(@Actor() actor: StaffActor, @Param('subject') subject: string, @Body() body: Json) {
     assertCanSomewhere(actor, 'records.manage');
-    return this.tx.run((em) => this.retention.setPolicy(em, auditActor(actor), actor.organisationId, subject, body?.years));
+    return this.tx.run(async (em) => {
+      await assertManagesWholeOrganisation(em, actor);
+      return this.retention.setPolicy(em, auditActor(actor), actor.organisationId, subject, body?.years);
+    });
   }
 
   @Put('residents/:id/departure')
@@ -109,19 +117,26 @@ export class RetentionController {
   }
 
   @Post('retention/purge-reports')
-  @ApiOperation({ summary: 'Simulation de purge (dry run) : ce qui serait supprimé aujourd’hui, et ce qui est gardé (gels, conservation en cours). Ne supprime rien.' })
-  purgeReport(@Actor() actor: StaffActor) {
+  @ApiOperation({
+    summary:
+      'Simulation de purge (dry run) : ce qui serait supprimé aujourd’hui dans les établissements dont vous gérez les archives (report.establishmentIds), et ce qui est gardé (gels, demande d’accès en cours, conservation en cours). Ne supprime rien.',
+  })
+  async purgeReport(@Actor() actor: StaffActor) {
     assertCanSomewhere(actor, 'records.manage');
-    return this.jobs.purgeReport(auditActor(actor), actor.organisationId);
+    // The organisation's report is kept whole (the purge runs it); she reads by name only what her establishments hold (purgeReportFor).
+    return purgeReportJobFor(this.tx.manager, actor, await this.jobs.purgeReport(actor));
   }
 
   @Post('retention/purge-reports/:id/run')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Exécuter une simulation de moins de 7 jours : tâche de purge (ce qui est encore purgeable seulement ; pierres tombales et journal conservés)' })
+  @ApiOperation({
+    summary:
+      'Exécuter une simulation de moins de 7 jours : tâche de purge (ce qui est encore purgeable seulement ; pierres tombales et journal conservés). Par qui l’a lancée, s’il gère encore les archives de chacun de ses établissements : sinon 403 PURGE_REPORT_NOT_YOURS, PURGE_ESTABLISHMENT_NOT_MANAGED',
+  })
   runPurge(@Actor() actor: StaffActor, @Param('id', ParseIdPipe) id: string, @Body() body: Json) {
     assertCanSomewhere(actor, 'records.manage');
     // A public organisation: { visa: { reference, date, signatory } } (Code du patrimoine R.212-14), else 400 PURGE_ARCHIVES_VISA_REQUIRED.
-    return this.jobs.requestPurge(auditActor(actor), actor.organisationId, id, body?.visa);
+    return this.jobs.requestPurge(actor, id, body?.visa);
   }
 
   @Get('retention/archives-regime')
@@ -132,10 +147,16 @@ export class RetentionController {
   }
 
   @Put('retention/archives-regime')
-  @ApiOperation({ summary: 'Changer le régime des archives : { publicLaw?: boolean — archives publiques (1° ou 2° de l’article L.211-4 du Code du patrimoine), activeBaseMonths?: 0…1200 } (journalisé)' })
+  @ApiOperation({
+    summary:
+      'Changer le régime des archives : { publicLaw?: boolean — archives publiques (1° ou 2° de l’article L.211-4 du Code du patrimoine), activeBaseMonths?: 0…1200 } (journalisé). Un administrateur de tous les établissements de l’organisation seulement, sinon 403 RECORDS_MANAGE_WHOLE_ORGANISATION_REQUIRED',
+  })
   setArchivesRegime(@Actor() actor: StaffActor, @Body() body: Json) {
     assertCanSomewhere(actor, 'records.manage');
-    return this.tx.run((em) => this.retention.setArchivesRegime(em, auditActor(actor), actor.organisationId, { publicLaw: body?.publicLaw, activeBaseMonths: body?.activeBaseMonths }));
+    return this.tx.run(async (em) => {
+      await assertManagesWholeOrganisation(em, actor);
+      return this.retention.setArchivesRegime(em, auditActor(actor), actor.organisationId, { publicLaw: body?.publicLaw, activeBaseMonths: body?.activeBaseMonths });
+    });
   }
 
   @Post('residents/:id/archive-access')
@@ -215,7 +236,7 @@ export class RetentionController {
     const found = await this.jobs.get(this.tx.manager, actor.organisationId, id);
     const job = found && dataJobForApi(actor, found, await this.jobs.subjectsOf(this.tx.manager, actor.organisationId, [found]));
     if (!job) throw new NotFoundError('DATA_JOB_NOT_FOUND', 'Tâche introuvable.');
-    return job;
+    return purgeReportJobFor(this.tx.manager, actor, job);
   }
 
   @Get('data-jobs/:id/download')

@@ -4,7 +4,7 @@ import { IsCalendarDate } from '../http/validators';
 import { ApiCookieAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsEmail, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength, ValidateNested } from 'class-validator';
-import { AccountsService, ESTABLISHMENT_CATEGORIES, STAFF_ROLES, StaffActor, StaffRole, StaffService } from '@carepact/identity';
+import { AccountsService, ESTABLISHMENT_CATEGORIES, ESTABLISHMENT_LEGAL_STATUSES, STAFF_ROLES, StaffActor, StaffRole, StaffService } from '@carepact/identity';
 import { Actor } from '../http/auth.guard';
 import { IsAmount, NoControlChars, SafeText } from '../http/validators';
 
@@ -114,6 +114,14 @@ export class UpdateEstablishmentDto {
   @ApiProperty({ type: [EstablishmentContactDto], required: false, description: 'Personnes à joindre à l’établissement (accueil, secrétariat, cadre de santé…).' })
   @IsOptional() @IsArray() @ArrayMaxSize(10) @ValidateNested({ each: true }) @Type(() => EstablishmentContactDto)
   contacts?: EstablishmentContactDto[];
+  @ApiProperty({
+    enum: ESTABLISHMENT_LEGAL_STATUSES,
+    required: false,
+    nullable: true,
+    description: 'Statut juridique : « public » ou « private » ; null l’efface. Il fixe les voies de recours indiquées dans la lettre de refus d’accès (public : CADA, CRPA L.342-1 ; privé : tribunal judiciaire, personne qualifiée, CASF L.311-5).',
+  })
+  @IsOptional() @IsIn(ESTABLISHMENT_LEGAL_STATUSES as unknown as string[])
+  legalStatus?: string | null;
 }
 
 @ApiTags('Personnel')
@@ -135,15 +143,16 @@ export class StaffController {
       finess: e.finess,
       address: e.address,
       phone: e.phone,
+      legalStatus: e.legalStatus ?? null,
       director: { firstName: e.directorFirstName, lastName: e.directorLastName },
     }));
   }
 
   @Patch('establishments/:id')
-  @ApiOperation({ summary: 'Catégorie, tarifs et annexes remises avec le contrat (direction, administrateur ; chaque changement est journalisé)' })
+  @ApiOperation({ summary: 'Catégorie, statut juridique, tarifs et annexes remises avec le contrat (direction, administrateur ; chaque changement est journalisé)' })
   async updateEstablishment(@Actor() actor: StaffActor, @Param('id', ParseIdPipe) id: string, @Body() dto: UpdateEstablishmentDto) {
     const e = await this.staff.updateEstablishment(actor, id, dto as never);
-    return { id: e.id, name: e.name, category: e.category, tariffs: e.tariffs, annexes: e.annexes, phone: e.phone, contacts: e.contacts };
+    return { id: e.id, name: e.name, category: e.category, tariffs: e.tariffs, annexes: e.annexes, phone: e.phone, contacts: e.contacts, legalStatus: e.legalStatus ?? null };
   }
 
   @Post('establishments')

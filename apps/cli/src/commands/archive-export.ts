@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ArchiveExporter, ArchiveProgress, ArchiveScope } from '@carepact/archive';
+import { startOfDayIn } from '@carepact/common';
 import { CliCommand, UsageError, parseArgs } from '../command';
 import { withContext } from '../context';
 
@@ -10,18 +11,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function parisMidnight(day: string): Date {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
   if (!m) throw new UsageError(`Date invalide : ${day} (attendu AAAA-MM-JJ).`);
-  const utc = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  if (new Date(utc).toISOString().slice(0, 10) !== day) throw new UsageError(`Date invalide : ${day}.`);
-  const offset = (at: number) => {
-    const p = Object.fromEntries(
-      new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
-        .formatToParts(new Date(at))
-        .map((x) => [x.type, x.value]),
-    );
-    return Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute, +p.second) - at;
-  };
-  const guess = utc - offset(utc);
-  return new Date(utc - offset(guess));
+  if (new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))).toISOString().slice(0, 10) !== day) throw new UsageError(`Date invalide : ${day}.`);
+  return startOfDayIn(day);
 }
 
 export const archiveExport: CliCommand = {

@@ -3,6 +3,7 @@ import { DataJobsService, PurgeReport, RetentionService } from '@carepact/archiv
 import { AuditActor } from '@carepact/audit';
 import { isDomainError } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
+import { systemActor } from '@carepact/identity';
 import { CliCommand, UsageError, parseArgs } from '../command';
 import { withContext } from '../context';
 
@@ -51,6 +52,13 @@ function writeOut(text: string): Promise<void> {
   return new Promise((resolve, reject) => process.stdout.write(text, (e) => (e ? reject(e) : resolve())));
 }
 
+/**
+ * The CLI acts for the operator of the installation, as the system (audited `system`,
+ * `cli:<command>`), not as a member of staff: it keeps the organisation-wide power the API gives
+ * only to an administrator of every establishment — the durations and the archives regime — and a
+ * purge over all the organisation's establishments, and the run of any of its reports whoever drew
+ * it (DataJobsService.purgeReport, requestPurge; RetentionService.plan).
+ */
 const CLI_ACTOR = (name: string): AuditActor => ({ type: 'system', id: `cli:${name}` });
 
 export const retentionPolicy: CliCommand = {
@@ -127,10 +135,12 @@ function reportText(id: string, r: PurgeReport): string {
   const k = r.kept;
   return [
     `Simulation de purge ${id} (jour ${r.day}) — rien n’a été supprimé.`,
+    `Établissements couverts : ${r.establishmentIds ? r.establishmentIds.length : 'tous ceux de l’organisation'}${r.establishmentIds?.length ? ` (${r.establishmentIds.join(', ')})` : ''}.`,
     `À supprimer : ${r.documents.length} document(s), ${r.residents.length} dossier(s) de personne.`,
     ...r.documents.map((d) => `  document ${d.id} (${d.subject}) — fin d’accompagnement ${d.departedOn}, conservation jusqu’au ${d.retentionEnds}`),
     ...r.residents.map((p) => `  personne ${p.id} — fin d’accompagnement ${p.departedOn}, conservation jusqu’au ${p.retentionEnds}`),
-    `Gardés : ${k.heldDocuments} document(s) et ${k.heldResidents} personne(s) sous gel ; ${k.inRetentionDocuments} document(s) et ${k.inRetentionResidents} personne(s) en conservation ; ` +
+    `Gardés : ${k.heldDocuments} document(s) et ${k.heldResidents} personne(s) sous gel ; ` +
+      `${k.openAccessRequestDocuments ?? 0} document(s) et ${k.openAccessRequestResidents ?? 0} personne(s) : demande d’accès en cours ; ${k.inRetentionDocuments} document(s) et ${k.inRetentionResidents} personne(s) en conservation ; ` +
       `${k.inProgressDocuments} document(s) en cours ; ${k.residentsWithKeptDocuments} personne(s) dont des documents restent.`,
     `Pour exécuter : npm run cli -- purge --report ${id}`,
     '',
@@ -155,7 +165,8 @@ export const purge: CliCommand = {
         const jobs = ctx.get(DataJobsService);
         if (dry) {
           const org = await organisationOf(ctx, value(flags, 'organisation'));
-          const job = await jobs.purgeReport(CLI_ACTOR('purge'), org);
+          // The system: all the organisation's establishments (CLI_ACTOR).
+          const job = await jobs.purgeReport(systemActor(org, [], 'cli:purge'));
           if (flags.json === true) await writeOut(JSON.stringify({ id: job.id, report: job.report }, null, 2) + '\n');
           else await writeOut(reportText(job.id, job.report as PurgeReport));
           return 0;
@@ -163,7 +174,8 @@ export const purge: CliCommand = {
         if (!UUID.test(reportId!)) throw new UsageError(`Identifiant de rapport invalide : ${reportId}`);
         const [row] = (await ctx.get(TransactionRunner).manager.query(`SELECT organisation_id FROM data_jobs WHERE id = $1`, [reportId!.toLowerCase()])) as { organisation_id: string }[];
         if (!row) throw new UsageError(`Rapport introuvable : ${reportId}`);
-        const job = await jobs.requestPurge(CLI_ACTOR('purge'), row.organisation_id, reportId!.toLowerCase(), visa);
+        // The system runs any report of the organisation, whoever drew it (CLI_ACTOR).
+        const job = await jobs.requestPurge(systemActor(row.organisation_id, [], 'cli:purge'), reportId!.toLowerCase(), visa);
         process.stdout.write(`Purge demandée : tâche ${job.id} (exécutée par le worker).\n`);
         if (flags['no-wait'] === true) return 0;
         let last = '';

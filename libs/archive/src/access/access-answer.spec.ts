@@ -1,4 +1,4 @@
-import { accessRefusalLetter, accessRefusalOf, accessSelectionOf } from './access-answer';
+import { REFUSAL_RECOURSE_PRIVATE, REFUSAL_RECOURSE_PUBLIC, accessRefusalLetter, accessRefusalOf, accessSelectionOf, refusalReasonsFor } from './access-answer';
 import { accessRequestReadme } from './access-request.exporter';
 import { AccessRequestStatement } from './access-request-statement';
 
@@ -35,8 +35,8 @@ describe('the answer to a request after the death (CSP L.1110-4 V, L.1111-7)', (
   });
 
   it('a refusal is reasoned: its reason and an explanation; its letter names the request, the reason, the article and the explanation', () => {
-    expect(detailsOf(() => accessRefusalOf({ reason: 'humeur', explanation: 'non' }))).toEqual(['refusal.reason ACCESS_REFUSAL_REASON_INVALID', 'refusal.explanation ACCESS_REFUSAL_EXPLANATION_INVALID']);
-    const letter = accessRefusalLetter(heir, 'deceased_objected', 'Son opposition figure dans son dossier depuis 2019.', '2026-12-03');
+    expect(detailsOf(() => accessRefusalOf({ reason: 'humeur', explanation: 'non' }, 'ayant_droit'))).toEqual(['refusal.reason ACCESS_REFUSAL_REASON_INVALID', 'refusal.explanation ACCESS_REFUSAL_EXPLANATION_INVALID']);
+    const letter = accessRefusalLetter(heir, 'deceased_objected', 'Son opposition figure dans son dossier depuis 2019.', '2026-12-03', 'private');
     expect(letter).toMatch(/^Le 3 décembre 2026\n/);
     expect(letter).toContain('le 25 novembre 2026, une demande de communication des informations concernant une personne décédée (motif indiqué : connaître les causes de la mort)');
     expect(letter).toContain('La personne s’est opposée, de son vivant, à la communication de ses informations après son décès.');
@@ -45,12 +45,56 @@ describe('the answer to a request after the death (CSP L.1110-4 V, L.1111-7)', (
   });
 
   it('the letter’s legal basis reads as French for every reason: « sur l’article … » or « sur les articles … » (the code review of session 18: « sur les article »)', () => {
-    const basis = (reason: Parameters<typeof accessRefusalLetter>[1]) => /Ce refus se fonde sur (.*?) du Code/.exec(accessRefusalLetter(heir, reason, 'Les raisons données.', '2026-12-03'))![1];
+    const basis = (reason: Parameters<typeof accessRefusalLetter>[1]) => /Ce refus se fonde sur (.*?) du Code/.exec(accessRefusalLetter(heir, reason, 'Les raisons données.', '2026-12-03', null))![1];
     expect(basis('deceased_objected')).toBe('l’article L.1110-4 V');
     expect(basis('purpose_not_established')).toBe('l’article L.1110-4 V');
     expect(basis('standing_not_proven')).toBe('les articles L.1110-4 V et L.1111-7');
     expect(basis('minor_secret')).toBe('les articles L.1110-4 V, L.1111-5 et L.1111-5-1');
     expect(basis('other')).toBe('les articles L.1110-4 V et L.1111-7');
+  });
+
+  it('the recourse follows the establishment’s legal status: public, the CADA first; private, the judicial court and a personne qualifiée; not recorded, both, each said for whom (the sector lawyer’s review of session 19)', () => {
+    const letter = (status: 'public' | 'private' | null, reason: Parameters<typeof accessRefusalLetter>[1] = 'deceased_objected') => accessRefusalLetter(heir, reason, 'Les raisons données.', '2026-12-03', status);
+    const pub = letter('public');
+    expect(pub).toContain(
+      'Vous pouvez saisir la Commission d’accès aux documents administratifs (CADA, 20 avenue de Ségur, TSA 50730, 75334 Paris Cedex 07, www.cada.fr) dans les deux mois suivant la réception de ce courrier ; cette saisine est obligatoire avant tout recours devant le tribunal administratif (CRPA L.342-1, R.343-1).',
+    );
+    expect(pub).not.toContain('tribunal judiciaire');
+    expect(pub).not.toMatch(/Si l’établissement relève|sinon/);
+    const priv = letter('private');
+    expect(priv).toContain('Ce refus peut être contesté devant le tribunal judiciaire. Vous pouvez aussi faire appel à une personne qualifiée (CASF L.311-5).');
+    expect(priv).not.toContain('CADA');
+    const unknown = letter(null);
+    expect(unknown).toContain(`Les voies de recours dépendent du statut de l’établissement :\n- si l’établissement est public : vous pouvez saisir la Commission d’accès aux documents administratifs`);
+    expect(unknown).toContain('- si l’établissement est privé (association, fondation, société) : ce refus peut être contesté devant le tribunal judiciaire.');
+    for (const l of [pub, priv, unknown]) expect(l).toContain('Ce refus ne fait pas obstacle à la délivrance d’un certificat médical ne comportant pas d’informations couvertes par le secret (article R.1111-7 du Code de la santé publique).');
+    expect([REFUSAL_RECOURSE_PUBLIC, REFUSAL_RECOURSE_PRIVATE].every((t) => !t.includes('nouvelle demande'))).toBe(true);
+  });
+
+  it('a new request is offered only when what was missing can be brought (standing, purpose), never after the deceased’s objection; « Autre motif (précisé ci-dessous) » is not a letter’s line', () => {
+    const letter = (reason: Parameters<typeof accessRefusalLetter>[1]) => accessRefusalLetter(heir, reason, 'Les raisons données.', '2026-12-03', 'private');
+    expect(letter('deceased_objected')).not.toContain('nouvelle demande');
+    expect(letter('minor_secret')).not.toContain('nouvelle demande');
+    expect(letter('other')).not.toContain('nouvelle demande');
+    expect(letter('standing_not_proven')).toContain('Vous pouvez nous adresser une nouvelle demande accompagnée des pièces qui établissent votre qualité.');
+    expect(letter('purpose_not_established')).toContain('Vous pouvez nous adresser une nouvelle demande précisant pour lequel de ces motifs');
+    expect(letter('other')).not.toContain('précisé ci-dessous');
+    expect(letter('other')).toContain('Nous ne pouvons pas y donner suite, pour le motif exposé ci-après.\n\nLes raisons données.');
+  });
+
+  it('a deceased minor’s parents are not refused for a purpose or the deceased’s objection (L.1110-4 V al. 2): 400 ACCESS_REFUSAL_REASON_NOT_FOR_PARENTS in French', () => {
+    expect(refusalReasonsFor('parental_authority')).toEqual(['standing_not_proven', 'minor_secret', 'other']);
+    expect(refusalReasonsFor('ayant_droit')).toContain('deceased_objected');
+    for (const reason of ['deceased_objected', 'purpose_not_established']) {
+      expect(detailsOf(() => accessRefusalOf({ reason, explanation: 'Les raisons données.' }, 'parental_authority'))).toEqual(['refusal.reason ACCESS_REFUSAL_REASON_NOT_FOR_PARENTS']);
+      expect(accessRefusalOf({ reason, explanation: 'Les raisons données.' }, 'ayant_droit').reason).toBe(reason);
+    }
+    try {
+      accessRefusalOf({ reason: 'deceased_objected', explanation: 'Les raisons données.' }, 'parental_authority');
+    } catch (e) {
+      expect((e as { details: { message: string }[] }).details[0].message).toMatch(/totalité des informations.*L\.1110-4 V/);
+    }
+    expect(accessRefusalOf({ reason: 'minor_secret', explanation: 'Les raisons données.' }, 'parental_authority').reason).toBe('minor_secret');
   });
 
   it('the LISEZMOI: the working copy says it is not to be handed over; the sorted one lists what it holds; the 48 hours, the standing, art. 85 of the loi Informatique et Libertés', () => {
@@ -60,6 +104,8 @@ describe('the answer to a request after the death (CSP L.1110-4 V, L.1111-7)', (
     expect(working).toContain('- communication pas avant le 28 novembre 2026 à 0 h');
     expect(working).toContain('qualité du demandeur établie par : acte de notoriété (notaire), référence « Me Durand », du 20 octobre 2026');
     expect(working).toContain('article 85 de la loi Informatique et Libertés');
+    // Without directives, the heirs as far as the estate needs (art. 85 II 1°).
+    expect(working).toContain('en l’absence de directives, ses héritiers peuvent exercer ces droits dans la mesure nécessaire à l’organisation et au règlement de sa succession (article 85, II, 1°)');
     const sorted = accessRequestReadme(heir, ['Contrat de séjour créé le 2 mars 2024']);
     expect(sorted).toContain('ne contient que les éléments que l’établissement a retenus comme nécessaires au motif indiqué (article L.1110-4 V) :\n  - Contrat de séjour créé le 2 mars 2024 ;');
     expect(sorted).not.toContain('Ce paquet contient toutes les données');

@@ -1,6 +1,7 @@
 import { FieldError, ValidationError, documentTypeLabel, formatDateFr, formatDateTimeFr, textProblem } from '@carepact/common';
+import type { EstablishmentLegalStatus } from '@carepact/identity';
 import { EntityManager } from 'typeorm';
-import { AccessRequestStatement, HEIR_PURPOSE_LABELS } from './access-request-statement';
+import { AccessRequestFrom, AccessRequestStatement, HEIR_PURPOSE_LABELS } from './access-request-statement';
 
 /**
  * The answer to a request after the death (CSP L.1110-4 V, L.1111-7), recorded on its job
@@ -46,6 +47,19 @@ export const ACCESS_REFUSAL_REASON_LABELS: Record<AccessRefusalReason, string> =
   minor_secret: 'Les informations demandées sont celles que le mineur a gardées secrètes de ses parents',
   other: 'Autre motif (précisé ci-dessous)',
 };
+/**
+ * The reasons a refusal may give to this requester. A deceased minor's parents « conservent leur droit
+ * d'accès à la totalité des informations médicales la concernant » (CSP L.1110-4 V al. 2): no purpose
+ * to state, and the « volonté contraire » of al. 1 is not theirs to be opposed — only what the minor
+ * kept secret from them (L.1111-5, L.1111-5-1), their standing, or another reason staff explain (the
+ * sector lawyer's review of session 19). An ayant droit, concubin or partenaire: every reason.
+ */
+export function refusalReasonsFor(from: AccessRequestFrom): readonly AccessRefusalReason[] {
+  return from === 'parental_authority' ? ['standing_not_proven', 'minor_secret', 'other'] : ACCESS_REFUSAL_REASONS;
+}
+export const ACCESS_REFUSAL_REASON_NOT_FOR_PARENTS_MESSAGE =
+  'Les titulaires de l’autorité parentale d’un mineur décédé ont accès à la totalité des informations le concernant, sans motif à indiquer ; la « volonté contraire » du défunt ne leur est pas opposable (Code de la santé publique, art. L.1110-4 V, deuxième alinéa). Seuls ce que le mineur a gardé secret d’eux (art. L.1111-5 et L.1111-5-1), une qualité non établie ou un autre motif expliqué peuvent fonder le refus.';
+
 /** The article each reason rests on, in the letter, with its determiner (« Ce refus se fonde sur l’article … / sur les articles … »). */
 const REFUSAL_BASIS: Record<AccessRefusalReason, string> = {
   deceased_objected: 'l’article L.1110-4 V du Code de la santé publique (« sauf volonté contraire exprimée par la personne avant son décès »)',
@@ -153,14 +167,20 @@ export function accessSelectionOf(input: unknown, available: AccessItem[]): { it
   return { items: available.map((i) => i.key).filter((k) => chosen.has(k)), justification };
 }
 
-/** The refusal from `{ reason, explanation }`: 400 ACCESS_REFUSAL_REASON_INVALID, ACCESS_REFUSAL_EXPLANATION_INVALID. */
-export function accessRefusalOf(input: unknown): { reason: AccessRefusalReason; explanation: string } {
+/**
+ * The refusal from `{ reason, explanation }` for a request from `from`: 400 ACCESS_REFUSAL_REASON_INVALID,
+ * ACCESS_REFUSAL_EXPLANATION_INVALID; a reason this requester cannot be given (refusalReasonsFor: a
+ * deceased minor's parents, L.1110-4 V al. 2) 400 ACCESS_REFUSAL_REASON_NOT_FOR_PARENTS.
+ */
+export function accessRefusalOf(input: unknown, from: AccessRequestFrom): { reason: AccessRefusalReason; explanation: string } {
   const o = input && typeof input === 'object' && !Array.isArray(input) ? (input as Record<string, unknown>) : {};
   const reason = typeof o.reason === 'string' ? o.reason.trim() : '';
   const explanation = typeof o.explanation === 'string' ? o.explanation.trim() : '';
   const errors: FieldError[] = [];
   if (!(ACCESS_REFUSAL_REASONS as readonly string[]).includes(reason))
     errors.push({ field: 'refusal.reason', code: 'ACCESS_REFUSAL_REASON_INVALID', message: 'Choisissez le motif du refus.' });
+  else if (!refusalReasonsFor(from).includes(reason as AccessRefusalReason))
+    errors.push({ field: 'refusal.reason', code: 'ACCESS_REFUSAL_REASON_NOT_FOR_PARENTS', message: ACCESS_REFUSAL_REASON_NOT_FOR_PARENTS_MESSAGE });
   const problem = explanation ? freeTextProblem(explanation) : null;
   if (problem) errors.push({ field: 'refusal.explanation', code: problem.code, message: problem.message });
   else if (explanation.length < ACCESS_REFUSAL_EXPLANATION_MIN || explanation.length > ACCESS_REFUSAL_EXPLANATION_MAX)
@@ -174,12 +194,47 @@ export function accessRefusalOf(input: unknown): { reason: AccessRefusalReason; 
 }
 
 /**
- * The letter of a reasoned refusal (French, plain text, for the requester): the request, the
- * reason and its article, staff's explanation, what the requester can do. No health information:
- * the explanation is staff's.
+ * Where a refusal is contested (the sector lawyer's review of session 19), by the establishment's
+ * legal status. Public: its records are administrative documents; the CADA first, within two
+ * months, before the administrative court (CRPA L.342-1, R.343-1). Private: the judicial court, and a
+ * personne qualifiée (CASF L.311-5). Not recorded: both, each said for whom it is.
  */
-export function accessRefusalLetter(request: AccessRequestStatement, reason: AccessRefusalReason, explanation: string, day: string): string {
+export const REFUSAL_RECOURSE_PUBLIC =
+  'Vous pouvez saisir la Commission d’accès aux documents administratifs (CADA, 20 avenue de Ségur, TSA 50730, 75334 Paris Cedex 07, www.cada.fr) dans les deux mois suivant la réception de ce courrier ; cette saisine est obligatoire avant tout recours devant le tribunal administratif (CRPA L.342-1, R.343-1).';
+export const REFUSAL_RECOURSE_PRIVATE = 'Ce refus peut être contesté devant le tribunal judiciaire. Vous pouvez aussi faire appel à une personne qualifiée (CASF L.311-5).';
+const lowerFirst = (t: string) => `${t.charAt(0).toLowerCase()}${t.slice(1)}`;
+function recourseOf(status: EstablishmentLegalStatus | null): string {
+  if (status === 'public') return REFUSAL_RECOURSE_PUBLIC;
+  if (status === 'private') return REFUSAL_RECOURSE_PRIVATE;
+  return [
+    'Les voies de recours dépendent du statut de l’établissement :',
+    `- si l’établissement est public : ${lowerFirst(REFUSAL_RECOURSE_PUBLIC)}`,
+    `- si l’établissement est privé (association, fondation, société) : ${lowerFirst(REFUSAL_RECOURSE_PRIVATE)}`,
+  ].join('\n');
+}
+/**
+ * CSP R.1111-7 al. 3 (the refusal opposed to an ayant droit is reasoned): « Ce refus ne fait pas
+ * obstacle, le cas échéant, à la délivrance d'un certificat médical, dès lors que ce certificat ne
+ * comporte pas d'informations couvertes par le secret médical. »
+ */
+export const REFUSAL_CERTIFICATE = 'Ce refus ne fait pas obstacle à la délivrance d’un certificat médical ne comportant pas d’informations couvertes par le secret (article R.1111-7 du Code de la santé publique).';
+/** A new request is worth making only when what was missing can be brought: the standing or the purpose. */
+const NEW_REQUEST: Partial<Record<AccessRefusalReason, string>> = {
+  standing_not_proven: 'Vous pouvez nous adresser une nouvelle demande accompagnée des pièces qui établissent votre qualité.',
+  purpose_not_established:
+    'Vous pouvez nous adresser une nouvelle demande précisant pour lequel de ces motifs vous avez besoin de ces informations : connaître les causes de la mort, défendre la mémoire du défunt ou faire valoir vos droits.',
+};
+
+/**
+ * The letter of a reasoned refusal (French, plain text, for the requester): the request, the
+ * reason and its article, staff's explanation, the certificate R.1111-7 still allows, a new request
+ * when what was missing can be brought (standing, purpose), and the recourse the establishment's
+ * legal status opens (`legalStatus`, null when not recorded: both, each said for whom). No health
+ * information: the explanation is staff's.
+ */
+export function accessRefusalLetter(request: AccessRequestStatement, reason: AccessRefusalReason, explanation: string, day: string, legalStatus: EstablishmentLegalStatus | null): string {
   const purpose = request.heir?.purpose ? ` (motif indiqué : ${HEIR_PURPOSE_LABELS[request.heir.purpose].toLowerCase()})` : '';
+  const newRequest = NEW_REQUEST[reason];
   return [
     `Le ${formatDateFr(day)}`,
     '',
@@ -189,14 +244,17 @@ export function accessRefusalLetter(request: AccessRequestStatement, reason: Acc
     '',
     `Vous nous avez adressé, le ${formatDateFr(request.receivedOn)}, une demande de communication des informations concernant une personne décédée${purpose}.`,
     '',
-    'Nous ne pouvons pas y donner suite, pour le motif suivant :',
-    `${ACCESS_REFUSAL_REASON_LABELS[reason]}${reason === 'other' ? '' : '.'}`,
+    // « Autre motif (précisé ci-dessous) » is the form's wording: the letter says the reason is the explanation that follows.
+    ...(reason === 'other' ? ['Nous ne pouvons pas y donner suite, pour le motif exposé ci-après.'] : ['Nous ne pouvons pas y donner suite, pour le motif suivant :', `${ACCESS_REFUSAL_REASON_LABELS[reason]}.`]),
     '',
     explanation,
     '',
     `Ce refus se fonde sur ${REFUSAL_BASIS[reason]}.`,
     '',
-    'Vous pouvez nous adresser une nouvelle demande accompagnée des pièces qui manquaient. Si l’établissement relève du secteur public, vous pouvez saisir la Commission d’accès aux documents administratifs (CADA) dans les deux mois suivant ce refus, avant tout recours devant le tribunal administratif ; sinon, ce refus peut être contesté devant le tribunal judiciaire.',
+    REFUSAL_CERTIFICATE,
+    '',
+    ...(newRequest ? [newRequest, ''] : []),
+    recourseOf(legalStatus),
     '',
     'Veuillez agréer, Madame, Monsieur, l’expression de nos salutations distinguées.',
     '',

@@ -96,15 +96,30 @@ describe('a request after the death: a deceased minor’s parents, the proof of 
     }
   };
 
+  it('the parents of a deceased minor confirm she was not emancipated (C. civ. 413-6, 413-7: an emancipated minor is out of their authority): 400 PARENT_REQUEST_EMANCIPATION_UNCONFIRMED in French; not asked of an ayant droit', () => {
+    const parent = { from: 'parental_authority', receivedOn: '2026-11-25', statement: 'Courrier de sa mère', deceasedOn: '2026-10-02', standingProof: proof };
+    expect(codes(parent)).toEqual(['request.notEmancipated PARENT_REQUEST_EMANCIPATION_UNCONFIRMED']);
+    expect(codes({ ...parent, notEmancipated: false })).toEqual(['request.notEmancipated PARENT_REQUEST_EMANCIPATION_UNCONFIRMED']);
+    try {
+      accessRequestStatementOf(parent, '2026-12-03');
+    } catch (e) {
+      expect((e as { details: { message: string }[] }).details[0].message).toMatch(/n’était pas émancipée.*413-7.*ayant droit/);
+    }
+    // The console's checkbox sends « oui ».
+    expect(accessRequestStatementOf({ ...parent, notEmancipated: 'oui' }, '2026-12-03')!.heir!.notEmancipated).toBe(true);
+    const heir = accessRequestStatementOf({ from: 'ayant_droit', receivedOn: '2026-11-25', statement: 'Courrier de son fils', purpose: 'causes_of_death', deceasedOn: '2026-10-02', deceasedObjection: 'none', standingProof: proof }, '2026-12-03')!;
+    expect(heir.heir!.notEmancipated).toBeUndefined();
+  });
+
   it('the parents of a deceased minor: their own kind, no purpose nor objection asked (L.1110-4 V al. 2), the CSP deadlines', () => {
     expect(ACCESS_REQUEST_FROM_LABELS.parental_authority).toBe('Titulaire de l’autorité parentale d’un mineur décédé');
-    const r = accessRequestStatementOf({ from: 'parental_authority', receivedOn: '2026-11-25', statement: 'Courrier de sa mère', deceasedOn: '2026-10-02', standingProof: proof }, '2026-12-03')!;
+    const r = accessRequestStatementOf({ from: 'parental_authority', receivedOn: '2026-11-25', statement: 'Courrier de sa mère', deceasedOn: '2026-10-02', standingProof: proof, notEmancipated: true }, '2026-12-03')!;
     expect(r).toEqual({
       from: 'parental_authority',
       receivedOn: '2026-11-25',
       answerDue: '2026-12-25',
       statement: 'Courrier de sa mère',
-      heir: { deceasedOn: '2026-10-02', standingProof: proof, communication: 'direct' },
+      heir: { notEmancipated: true, deceasedOn: '2026-10-02', standingProof: proof, communication: 'direct' },
     });
     expect(withHeirDeadlines(r, '2023-01-10', '2026-09-30').answerDue).toBe('2026-12-03');
   });
@@ -120,7 +135,7 @@ describe('a request after the death: a deceased minor’s parents, the proof of 
       'request.standingProof.type HEIR_STANDING_PROOF_REQUIRED',
       'request.standingProof.issuedOn HEIR_STANDING_PROOF_DATE_IN_FUTURE',
     ]);
-    expect(codes({ from: 'parental_authority', receivedOn: '2026-11-20', statement: 'Courrier', deceasedOn: '2026-10-02' })).toHaveLength(3);
+    expect(codes({ from: 'parental_authority', receivedOn: '2026-11-20', statement: 'Courrier', deceasedOn: '2026-10-02', notEmancipated: 'oui' })).toHaveLength(3);
     expect(codes({ ...heir, standingProof: proof })).toEqual([]);
     // Through a doctor (L.1111-7 al. 1): the doctor named.
     expect(codes({ ...heir, standingProof: proof, communication: 'physician' })).toEqual(['request.physician ACCESS_REQUEST_PHYSICIAN_REQUIRED']);

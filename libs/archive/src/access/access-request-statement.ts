@@ -1,4 +1,4 @@
-import { FieldError, ValidationError, textProblem } from '@carepact/common';
+import { FieldError, ValidationError, startOfDayIn, textProblem } from '@carepact/common';
 
 /**
  * The request an access export answers. The person's right to a copy of her data (RGPD art. 15)
@@ -104,6 +104,24 @@ export interface HeirRequest {
   communication?: CommunicationMode;
   /** The doctor's name when through a doctor. */
   physician?: string;
+  /**
+   * A deceased minor's parents' only: staff checked she was not emancipated (the sector lawyer's
+   * review of session 19). The parents' right of L.1110-4 V al. 2 is about a minor in their
+   * authority; an emancipated minor « cesse d'être sous l'autorité de ses père et mère » (C. civ.
+   * 413-7) and is capable as an adult (413-6): her parents ask as ayants droit. The file records no
+   * emancipation, so staff confirm it (required on their requests; older ones lack it).
+   */
+  notEmancipated?: true;
+}
+
+/**
+ * What staff are told about a request without its being refused, kept with it (params.request.warnings)
+ * and shown on its page. `HEIR_REQUEST_DEATH_BEFORE_DEPARTURE`: the death stated precedes the end of
+ * the stay recorded — lawful (the room vacated days after the death, CASF L.314-10-1), worth checking.
+ */
+export interface AccessRequestWarning {
+  code: 'HEIR_REQUEST_DEATH_BEFORE_DEPARTURE';
+  message: string;
 }
 
 export interface AccessRequestStatement {
@@ -128,6 +146,30 @@ export interface AccessRequestStatement {
    * (Paris) and the moment staff recorded it (notBeforeOf). Older requests have none.
    */
   notBefore?: string;
+  /** What staff were told when it was recorded (heirRequestChecked), shown on its page. */
+  warnings?: AccessRequestWarning[];
+}
+
+/**
+ * Who asked, as the request records her, for telling the same request entered twice from another
+ * requester's (DataJobsService.assertNotDuplicate). After a death each ayant droit, concubin,
+ * partenaire or parent has her own right of access (CSP L.1110-4 V, L.1111-7): two children of the
+ * deceased asking the same day are two requests. What tells them apart is the proof of standing each
+ * produces (its type and reference, HeirRequest.standingProof): the reference compared without case,
+ * accents, punctuation or spacing (« Me Durand, réf. 2026/1187 » and « me durand ref 2026-1187 » are
+ * the same piece). The person's own request and her representative's record no one else: ''. A
+ * request after a death recorded before the proof was asked for has none: ''.
+ */
+export function requesterKeyOf(r: { from: string; heir?: { standingProof?: { type: string; reference: string } } } | null | undefined): string {
+  const proof = r && isCspAccessRequest(r) ? r.heir?.standingProof : undefined;
+  if (!proof) return '';
+  const reference = proof.reference
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+  return `${proof.type}:${reference}`;
 }
 
 export const ACCESS_REQUEST_STATEMENT_MIN = 3;
@@ -174,20 +216,6 @@ export function withHeirDeadlines(r: AccessRequestStatement, oldest: string | nu
   return older ? { ...rest, answerDue: eightDays, answerDueOlderInformation: twoMonths } : { ...rest, answerDue: eightDays };
 }
 
-/** Midnight in Paris starting `day` (YYYY-MM-DD), as an instant (the offset of that very moment). */
-function parisStartOf(day: string): number {
-  const utc = Date.parse(`${day}T00:00:00Z`);
-  const offsetAt = (at: number) => {
-    const p = Object.fromEntries(
-      new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
-        .formatToParts(new Date(at))
-        .map((x) => [x.type, x.value]),
-    );
-    return Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute, +p.second) - at;
-  };
-  return utc - offsetAt(utc - offsetAt(utc));
-}
-
 /** The 48 hours of CSP L.1111-7 al. 2 (R.1111-1). */
 export const CSP_WAIT_HOURS = 48;
 
@@ -199,7 +227,7 @@ export const CSP_WAIT_HOURS = 48;
  * receipt was.
  */
 export function notBeforeOf(receivedOn: string, now: Date): string {
-  const latestReceipt = Math.min(parisStartOf(daysAfter(receivedOn, 1)), now.getTime());
+  const latestReceipt = Math.min(startOfDayIn(daysAfter(receivedOn, 1)).getTime(), now.getTime());
   return new Date(latestReceipt + CSP_WAIT_HOURS * 3600_000).toISOString();
 }
 
@@ -219,7 +247,8 @@ export const HEIR_ACCESS_OBJECTED_MESSAGE =
  * for an ayant droit and a deceased minor's parent, `standingProof: { type, reference, issuedOn }`:
  * HEIR_STANDING_PROOF_REQUIRED, HEIR_STANDING_PROOF_REFERENCE_INVALID, HEIR_STANDING_PROOF_DATE_INVALID,
  * HEIR_STANDING_PROOF_DATE_IN_FUTURE; and `communication` (« direct » | « physician », with
- * `physician`): ACCESS_REQUEST_COMMUNICATION_INVALID, ACCESS_REQUEST_PHYSICIAN_REQUIRED).
+ * `physician`): ACCESS_REQUEST_COMMUNICATION_INVALID, ACCESS_REQUEST_PHYSICIAN_REQUIRED); a deceased
+ * minor's parent, `notEmancipated: true` (C. civ. 413-7): PARENT_REQUEST_EMANCIPATION_UNCONFIRMED.
  * An ayant droit's request whose deceased objected: 400 HEIR_ACCESS_OBJECTED_BY_DECEASED.
  * The deadline is RGPD art. 12(3)'s; an ayant droit's is set by withHeirDeadlines (CSP L.1111-7).
  */
@@ -256,6 +285,9 @@ export function accessRequestStatementOf(input: unknown, today: string): AccessR
   if (errors.length) throw new ValidationError(errors);
   return { from: from as AccessRequestFrom, receivedOn, answerDue: answerDueOf(receivedOn), statement, ...(heir ? { heir } : {}) };
 }
+
+export const PARENT_REQUEST_EMANCIPATION_MESSAGE =
+  'Vérifiez que la personne n’était pas émancipée et cochez « La personne n’était pas émancipée » : le mineur émancipé cesse d’être sous l’autorité de ses parents (Code civil, art. 413-6 et 413-7), dont le droit d’accès propre ne vaut que pour un mineur (Code de la santé publique, art. L.1110-4 V). Si elle l’était, enregistrez la demande comme celle d’un ayant droit, avec son motif.';
 
 /**
  * A request after the death (CSP L.1110-4 V): the day of the death and the proof of standing; an
@@ -296,8 +328,13 @@ function heirRequestOf(from: AccessRequestFrom, o: Record<string, unknown>, rece
       code: 'ACCESS_REQUEST_PHYSICIAN_REQUIRED',
       message: 'Indiquez le nom du médecin que le demandeur désigne pour recevoir les informations (Code de la santé publique, art. L.1111-7), de 3 à 200 caractères.',
     });
+  // C. civ. 413-6, 413-7: an emancipated minor's parents have no right of their own under L.1110-4 V al. 2.
+  const notEmancipated = o.notEmancipated === true || str(o.notEmancipated) === 'oui' || str(o.notEmancipated) === 'true';
+  if (from === 'parental_authority' && !notEmancipated)
+    errors.push({ field: 'request.notEmancipated', code: 'PARENT_REQUEST_EMANCIPATION_UNCONFIRMED', message: PARENT_REQUEST_EMANCIPATION_MESSAGE });
   if (errors.length !== before) return undefined;
   return {
+    ...(from === 'parental_authority' ? { notEmancipated: true as const } : {}),
     ...(heirOnly ? { purpose: purpose as HeirPurpose } : {}),
     deceasedOn,
     ...(heirOnly ? { deceasedObjection: 'none' as const } : {}),

@@ -121,7 +121,8 @@ export function accessRequestReadme(request: AccessRequestStatement | null, sele
       parent
         ? '- fondement : Code de la santé publique, article L.1110-4 V, deuxième phrase (les titulaires de l’autorité parentale d’un mineur décédé conservent leur droit d’accès à la totalité des informations médicales le concernant, sans motif à indiquer, à l’exception des éléments relatifs aux décisions médicales pour lesquelles le mineur s’est opposé à l’obtention de leur consentement, articles L.1111-5 et L.1111-5-1) et article L.1111-7 (délais de communication) ;'
         : '- fondement : Code de la santé publique, article L.1110-4 V (communication aux ayants droit, au concubin ou au partenaire de PACS d’une personne décédée, dans la mesure nécessaire au motif indiqué) et article L.1111-7 (délais de communication) ;',
-      '- les autres données du dossier, qui ne sont pas des informations de santé, relèvent de l’article 85 de la loi Informatique et Libertés : après le décès, l’établissement respecte les directives que la personne a pu donner sur la conservation, l’effacement et la communication de ses données ;',
+      // Loi n° 78-17 art. 85 I (directives) and II 1° (without directives, the heirs « dans la mesure nécessaire à l'organisation et au règlement de la succession du défunt »).
+      '- les autres données du dossier, qui ne sont pas des informations de santé, relèvent de l’article 85 de la loi Informatique et Libertés : après le décès, l’établissement respecte les directives que la personne a pu donner sur la conservation, l’effacement et la communication de ses données ; en l’absence de directives, ses héritiers peuvent exercer ces droits dans la mesure nécessaire à l’organisation et au règlement de sa succession (article 85, II, 1°) ;',
     );
     if (selected)
       lines.push(

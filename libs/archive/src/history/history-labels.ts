@@ -8,6 +8,7 @@ import { formatDateFr } from '@carepact/common';
  */
 const LABELS: Record<string, string> = {
   'document.created': 'Document créé',
+  'document.other_parent_informed': 'Autre parent informé du document (C. civ. 373-2-1 al. 5) : date et moyen enregistrés',
   'bulk_run.started': 'Génération groupée lancée',
   'bulk_run.item_skipped': 'Résident écarté d’une génération groupée',
   'bulk_run.item_failed': 'Échec pour un résident d’une génération groupée',

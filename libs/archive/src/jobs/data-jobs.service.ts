@@ -7,17 +7,21 @@ import { ConflictError, DomainError, ForbiddenError, NotFoundError, ValidationEr
 import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { TransactionRunner } from '@carepact/database';
 import { ARCHIVED_SINCE_SQL, ArchiveReader, archiveState, assertArchiveOpen, assertDocumentArchiveOpen } from '@carepact/documents';
-import { StaffActor, assertCan, auditActor, requireVisible } from '@carepact/identity';
+import { PERMISSIONS, StaffActor, StaffRole, assertCan, auditActor, can, establishmentsWith, requireVisible, type EstablishmentLegalStatus } from '@carepact/identity';
 import { OutboxService, PermanentJobError } from '@carepact/queue';
 import { EntityManager } from 'typeorm';
 import { AccessRequestExporter } from '../access/access-request.exporter';
-import { ACCESS_REQUEST_FROM_LABELS, AccessRequestStatement, accessRequestStatementOf, accessRequestStatementRequired, isCspAccessRequest } from '../access/access-request-statement';
+import { ACCESS_REQUEST_FROM_LABELS, AccessRequestStatement, accessRequestStatementOf, accessRequestStatementRequired, isCspAccessRequest, requesterKeyOf } from '../access/access-request-statement';
 import { AccessAnswer, AccessSelection, accessItemsOf, accessRefusalLetter, accessRefusalOf, accessSelectionOf, notBeforeText } from '../access/access-answer';
 import { heirRequestChecked } from '../access/heir-request';
+import { OPEN_ACCESS_REQUEST_SQL } from '../access/open-access-request';
 import { ArchiveExporter, archiveSubjectIn, archiveSubjectNotFound } from '../archive-exporter.service';
 import { ArchiveScope } from '../archive.types';
-import { EliminationVisa, PURGE_ARCHIVES_VISA_REQUIRED_MESSAGE, PurgeReport, RetentionService, eliminationVisaOf, visaPayload } from '../retention/retention.service';
+import { EliminationVisa, PURGE_ARCHIVES_VISA_REQUIRED_MESSAGE, PurgeReport, RetentionService, eliminationVisaOf, organisationEstablishmentIds, visaPayload } from '../retention/retention.service';
 import { Subjects, lookupSubjects } from '../subjects';
+
+/** Where it is defined (open-access-request.ts); re-exported here, where its readers have always found it. */
+export { OPEN_ACCESS_REQUEST_SQL };
 
 export type DataJobKind = 'archive_export' | 'access_request' | 'purge_report' | 'purge_run';
 export type DataJobStatus = 'queued' | 'running' | 'done' | 'failed';
@@ -83,20 +87,6 @@ export const PURGE_REPORT_VALID_DAYS = 7;
 export function purgeReportExpired(createdAt: string, now = Date.now()): boolean {
   return now - Date.parse(createdAt) > PURGE_REPORT_VALID_DAYS * 86400_000;
 }
-/**
- * An access request not yet answered (alias `j`, a data_jobs row of kind access_request): not failed
- * (a failed one is asked again) — unless a request after the death whose zip failed to be made again
- * after its selection (recordSelection: the selection is recorded again to retry; the CSP deadline
- * still runs, L.1111-7 al. 2) — and — after the death (CSP L.1110-4 V) — neither delivered nor
- * refused (recordDelivery, recordRefusal); the person's own or her representative's (RGPD art. 15),
- * whose answer is the zip itself handed to her: not yet downloaded by the member of staff who asked
- * (the only one who may, `data_job.downloaded`). The console's « À faire » reads the same rule
- * (libs/signing worklist.repository.ts openAccessRequests, which cannot import this library).
- */
-export const OPEN_ACCESS_REQUEST_SQL = `(j.status <> 'failed' OR (j.params->'request'->>'from' IN ('ayant_droit', 'parental_authority') AND j.answer->'selection' IS NOT NULL))
-    AND (CASE WHEN j.params->'request'->>'from' IN ('ayant_droit', 'parental_authority')
-    THEN coalesce(j.answer->>'state', '') NOT IN ('delivered', 'refused')
-    ELSE NOT EXISTS (SELECT 1 FROM audit_events d WHERE d.chain_id = j.organisation_id AND d.subject_id = j.id::text AND d.action = 'data_job.downloaded') END)`;
 
 /** Progress is written at most this often (ms): one UPDATE, not one per document. */
 const PROGRESS_EVERY_MS = 500;
@@ -117,6 +107,9 @@ function statementPayload(r: AccessRequestStatement): Record<string, string> {
           requestStandingProofReferenceSha256: h.standingProof ? sha256Hex(h.standingProof.reference) : undefined,
           requestCommunication: h.communication,
           requestNotBefore: r.notBefore,
+          // A deceased minor's parents: staff confirmed she was not emancipated (C. civ. 413-7); the warnings staff were given (heirRequestChecked).
+          requestNotEmancipated: h.notEmancipated ? 'true' : undefined,
+          requestWarnings: r.warnings?.length ? r.warnings.map((w) => w.code).join(',') : undefined,
         }).filter((e): e is [string, string] => typeof e[1] === 'string'),
       )
     : {};
@@ -230,8 +223,10 @@ export class DataJobsService {
   /**
    * The same request recorded twice (a double click, two colleagues entering the same letter) would
    * be answered twice, with two zips of the person's whole file, and would count twice in « À faire ».
-   * So a request for the same person, from the same kind of requester, received the same day, while
-   * one is still open (OPEN_ACCESS_REQUEST_SQL: not failed, not answered), is refused: 409
+   * So a request for the same person, from the same kind of requester — after a death, the same
+   * requester: each ayant droit has her own right of access (CSP L.1110-4 V, L.1111-7), and two heirs
+   * are told apart by the proof of standing each produces (requesterKeyOf) —, received the same day,
+   * while one is still open (OPEN_ACCESS_REQUEST_SQL: not failed, not answered), is refused: 409
    * ACCESS_REQUEST_DUPLICATE, naming the open one (when and by whom it was recorded; `existingJobId`
    * and its console page in the error's facts), nothing recorded. Refused rather than accepted after
    * a confirmation: a confirmation is clicked through by habit, and the open request already holds
@@ -241,34 +236,44 @@ export class DataJobsService {
   private async assertNotDuplicate(em: EntityManager, organisationId: string, residentId: string, request: AccessRequestStatement | null | undefined): Promise<void> {
     await em.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`access_request:${residentId}`]);
     const today = calendarDayIn(new Date());
-    const [open] = (await em.query(
-      `SELECT j.id, j.created_at, coalesce(s.name, j.requested_by) AS by FROM data_jobs j
+    // The same kind of requester, day and person in SQL; the same requester (her proof of standing, compared folded) here.
+    const candidates = (await em.query(
+      `SELECT j.id, j.created_at, coalesce(s.name, j.requested_by) AS by, j.params->'request' AS request FROM data_jobs j
          LEFT JOIN staff_users s ON j.requested_by = 'staff:' || s.id::text
         WHERE j.organisation_id = $1 AND j.kind = 'access_request' AND j.params->>'residentId' = $2
           AND coalesce(j.params->'request'->>'from', '') = $3
           AND coalesce(j.params->'request'->>'receivedOn', (j.created_at AT TIME ZONE 'Europe/Paris')::date::text) = $4
           AND ${OPEN_ACCESS_REQUEST_SQL}
-        ORDER BY j.created_at LIMIT 1`,
+        ORDER BY j.created_at`,
       [organisationId, residentId, request?.from ?? '', request?.receivedOn ?? today],
-    )) as { id: string; created_at: Date; by: string }[];
+    )) as { id: string; created_at: Date; by: string; request: AccessRequestStatement | null }[];
+    const requester = requesterKeyOf(request);
+    const open = candidates.find((c) => requesterKeyOf(c.request) === requester);
     if (!open) return;
     const who = request ? ` (${ACCESS_REQUEST_FROM_LABELS[request.from].charAt(0).toLowerCase()}${ACCESS_REQUEST_FROM_LABELS[request.from].slice(1)})` : '';
+    const proof = requester && request?.heir?.standingProof ? ` qui produit la même pièce (« ${request.heir.standingProof.reference} »)` : '';
     throw new DomainError(
       'conflict',
       'ACCESS_REQUEST_DUPLICATE',
-      `Cette demande est déjà enregistrée et n’a pas encore reçu de réponse : même personne, même demandeur${who}, reçue le ${formatDateFr(request?.receivedOn ?? today)} — enregistrée le ${formatDateTimeFr(open.created_at)} par ${open.by}. Répondez à celle-ci (Archives et demandes d’accès) plutôt que d’en enregistrer une seconde.`,
+      `Cette demande est déjà enregistrée et n’a pas encore reçu de réponse : même personne, même demandeur${who}${proof}, reçue le ${formatDateFr(request?.receivedOn ?? today)} — enregistrée le ${formatDateTimeFr(open.created_at)} par ${open.by}. Répondez à celle-ci (Archives et demandes d’accès) plutôt que d’en enregistrer une seconde.`,
       [],
       undefined,
       { existingJobId: open.id, existingJobHref: `/console/archives#demande-${open.id}` },
     );
   }
 
-  /** Records, audits and enqueues a purge run (an archive package: requestArchive; an access request: requestAccess). */
-  async request(em: EntityManager, actor: AuditActor, organisationId: string, params: DataJobParams & { kind: 'purge_run' }): Promise<DataJobView> {
-    return this.record(em, actor, organisationId, params);
+  /** Records, audits and enqueues a purge run (an archive package: requestArchive; an access request: requestAccess). `facts`: more for its audit event. */
+  async request(em: EntityManager, actor: AuditActor, organisationId: string, params: DataJobParams & { kind: 'purge_run' }, facts: Record<string, string[]> = {}): Promise<DataJobView> {
+    return this.record(em, actor, organisationId, params, facts);
   }
 
-  private async record(em: EntityManager, actor: AuditActor, organisationId: string, params: DataJobParams & { kind: 'archive_export' | 'access_request' | 'purge_run' }): Promise<DataJobView> {
+  private async record(
+    em: EntityManager,
+    actor: AuditActor,
+    organisationId: string,
+    params: DataJobParams & { kind: 'archive_export' | 'access_request' | 'purge_run' },
+    facts: Record<string, string[]> = {},
+  ): Promise<DataJobView> {
     const [row] = (await em.query(
       `INSERT INTO data_jobs (organisation_id, kind, params, status, requested_by, created_at) VALUES ($1, $2, $3, 'queued', $4, now()) RETURNING id`,
       [organisationId, params.kind, JSON.stringify(params), auditActorLabel(actor)],
@@ -282,25 +287,43 @@ export class DataJobsService {
           : { type: 'data_job', id: params.reportId };
     const visa = params.kind === 'purge_run' ? visaPayload(params.visa) : {};
     const request = params.kind === 'access_request' && params.request && 'statement' in params.request ? statementPayload(params.request) : {};
-    await this.audit.append(em, { chainId: organisationId, actor, action: 'data_job.requested', subject, payload: { jobId: row.id, kind: params.kind, ...visa, ...request } });
+    await this.audit.append(em, { chainId: organisationId, actor, action: 'data_job.requested', subject, payload: { jobId: row.id, kind: params.kind, ...visa, ...request, ...facts } });
     return (await this.get(em, organisationId, row.id))!;
   }
 
-  /** The dry run: computed now, kept as a report (a `purge_report` job, done), audited. Deletes nothing. */
-  async purgeReport(actor: AuditActor, organisationId: string, day?: string): Promise<DataJobView> {
+  /**
+   * The dry run: computed now, kept as a report (a `purge_report` job, done), audited with the
+   * establishments it covers. Deletes nothing. It covers only the establishments where `actor`
+   * manages records (SECURITY-RELIABILITY.md: a permission is checked in the establishment of the
+   * record acted on — an administrator of one establishment never purges another's files); the
+   * system (CLI, the operator) covers the whole organisation. None: 403.
+   */
+  async purgeReport(actor: StaffActor, day?: string): Promise<DataJobView> {
+    const organisationId = actor.organisationId;
+    const managed = actor.system ? undefined : establishmentsWith(actor, 'records.manage');
+    if (managed && !managed.length) throw new ForbiddenError();
     return this.tx.run(async (em) => {
-      const report = await this.retention.plan(em, organisationId, day);
+      const report = await this.retention.plan(em, organisationId, day, managed);
       const [row] = (await em.query(
         `INSERT INTO data_jobs (organisation_id, kind, params, status, done, total, report, requested_by, created_at, finished_at)
          VALUES ($1, 'purge_report', $2, 'done', $3, $3, $4, $5, now(), now()) RETURNING id`,
-        [organisationId, JSON.stringify({ kind: 'purge_report', day: report.day }), report.documents.length + report.residents.length, JSON.stringify(report), auditActorLabel(actor)],
+        [organisationId, JSON.stringify({ kind: 'purge_report', day: report.day }), report.documents.length + report.residents.length, JSON.stringify(report), auditActorLabel(auditActor(actor))],
       )) as { id: string }[];
       await this.audit.append(em, {
         chainId: organisationId,
-        actor,
+        actor: auditActor(actor),
         action: 'retention.purge_reported',
         subject: { type: 'data_job', id: row.id },
-        payload: { day: report.day, documents: report.documents.length, residents: report.residents.length, heldDocuments: report.kept.heldDocuments, heldResidents: report.kept.heldResidents },
+        payload: {
+          day: report.day,
+          establishmentIds: report.establishmentIds ?? [],
+          documents: report.documents.length,
+          residents: report.residents.length,
+          heldDocuments: report.kept.heldDocuments,
+          heldResidents: report.kept.heldResidents,
+          openAccessRequestDocuments: report.kept.openAccessRequestDocuments ?? 0,
+          openAccessRequestResidents: report.kept.openAccessRequestResidents ?? 0,
+        },
       });
       return (await this.get(em, organisationId, row.id))!;
     });
@@ -312,21 +335,78 @@ export class DataJobsService {
    * elimination needs the visa of the archives administration on the elimination list (R.212-14),
    * given as `visaInput` ({ reference, date, signatory }); without it 400
    * PURGE_ARCHIVES_VISA_REQUIRED, nothing asked. The visa goes in the job's params, in the
-   * `data_job.requested` event and in each item's purge event.
+   * `data_job.requested` event and in each item's purge event, with the establishments the report
+   * covers. Run only by whoever drew it, while she manages records in each establishment it covers
+   * (assertMayRunPurgeReport: 403 PURGE_REPORT_NOT_YOURS, PURGE_ESTABLISHMENT_NOT_MANAGED), checked
+   * again when the worker runs it (purgeRefusedAtRun). The system (CLI, the operator) runs any.
    */
-  async requestPurge(actor: AuditActor, organisationId: string, reportId: string, visaInput?: unknown): Promise<DataJobView> {
+  async requestPurge(actor: StaffActor, reportId: string, visaInput?: unknown): Promise<DataJobView> {
+    const organisationId = actor.organisationId;
     return this.tx.run(async (em) => {
       const regime = await this.retention.archivesRegime(em, organisationId);
       const visa = regime.publicLaw ? eliminationVisaOf(visaInput) : null;
       if (regime.publicLaw && !visa) throw new ValidationError([{ field: 'visa', code: 'PURGE_ARCHIVES_VISA_REQUIRED', message: PURGE_ARCHIVES_VISA_REQUIRED_MESSAGE }], PURGE_ARCHIVES_VISA_REQUIRED_MESSAGE, 'PURGE_ARCHIVES_VISA_REQUIRED');
       const report = await this.get(em, organisationId, reportId, true);
       if (!report || report.kind !== 'purge_report') throw new NotFoundError('PURGE_REPORT_NOT_FOUND', 'Rapport de purge introuvable : lancez d’abord une simulation (purge --dry-run).');
+      const covered = await this.assertMayRunPurgeReport(em, actor, report);
       if (purgeReportExpired(report.createdAt))
         throw new ConflictError('PURGE_REPORT_EXPIRED', `Ce rapport a plus de ${PURGE_REPORT_VALID_DAYS} jours : lancez une nouvelle simulation.`);
       const used = (await em.query(`SELECT 1 FROM data_jobs WHERE organisation_id = $1 AND kind = 'purge_run' AND params->>'reportId' = $2`, [organisationId, reportId])) as unknown[];
       if (used.length) throw new ConflictError('PURGE_REPORT_USED', 'Ce rapport a déjà été exécuté : lancez une nouvelle simulation.');
-      return this.request(em, actor, organisationId, visa ? { kind: 'purge_run', reportId, visa } : { kind: 'purge_run', reportId });
+      return this.request(em, auditActor(actor), organisationId, visa ? { kind: 'purge_run', reportId, visa } : { kind: 'purge_run', reportId }, { establishmentIds: covered });
     });
+  }
+
+  /** Why `actor` may not run this purge report (assertMayRunPurgeReport's French message), or null: for the console, which shows it instead of the form. */
+  async purgeRunRefusal(em: EntityManager, actor: StaffActor, report: DataJobView): Promise<string | null> {
+    try {
+      await this.assertMayRunPurgeReport(em, actor, report);
+      return null;
+    } catch (e) {
+      if (isDomainError(e) && e.kind === 'forbidden') return e.messageFr;
+      throw e;
+    }
+  }
+
+  /**
+   * A purge report is run by the member of staff who drew it (403 PURGE_REPORT_NOT_YOURS), while
+   * she manages records in each establishment it covers (403 PURGE_ESTABLISHMENT_NOT_MANAGED;
+   * SECURITY-RELIABILITY.md: a role here and a role there do not combine into a right here). A
+   * report drawn before reports recorded their establishments covered the whole organisation. The
+   * system (CLI: the operator, organisation-wide) runs any report. Answers the establishments covered.
+   */
+  private async assertMayRunPurgeReport(em: EntityManager, actor: StaffActor, report: DataJobView): Promise<string[]> {
+    const covered = (report.report as PurgeReport).establishmentIds ?? (await organisationEstablishmentIds(em, actor.organisationId));
+    if (actor.system) return covered;
+    if (report.requestedBy !== auditActorLabel(auditActor(actor)))
+      throw new ForbiddenError(
+        'PURGE_REPORT_NOT_YOURS',
+        'Seul l’administrateur qui a lancé cette simulation peut l’exécuter : elle porte sur les établissements dont il gère les archives. Lancez votre propre simulation.',
+      );
+    if (covered.some((e) => !can(actor, 'records.manage', e))) throw purgeEstablishmentNotManaged();
+    return covered;
+  }
+
+  /**
+   * A purge run is checked when it is asked for (assertMayRunPurgeReport) and again here, when the
+   * worker runs it: the member of staff who asked must still be active and manage records in each
+   * establishment of its report (a role withdrawn since). Then the error; null when it may go on.
+   * Not for a run asked by the system (CLI).
+   */
+  private async purgeRefusedAtRun(em: EntityManager, row: DataJobRow, actor: AuditActor): Promise<{ code: string; messageFr: string; subject: { type: string; id: string } } | null> {
+    const params = row.params;
+    if (params.kind !== 'purge_run' || actor.type !== 'staff' || !actor.id) return null;
+    const [source] = (await em.query(`SELECT report FROM data_jobs WHERE id = $1 AND organisation_id = $2 AND kind = 'purge_report'`, [params.reportId, row.organisation_id])) as { report: PurgeReport }[];
+    const covered = source?.report.establishmentIds ?? (await organisationEstablishmentIds(em, row.organisation_id));
+    const roles = (await em.query(
+      `SELECT r.establishment_id AS "establishmentId", r.role FROM staff_roles r JOIN staff_users u ON u.id = r.user_id
+        WHERE u.id = $1 AND u.organisation_id = $2 AND u.active AND r.role = ANY($3::text[])`,
+      [actor.id, row.organisation_id, [...PERMISSIONS['records.manage']]],
+    )) as { establishmentId: string; role: StaffRole }[];
+    const now: StaffActor = { kind: 'staff', userId: actor.id, organisationId: row.organisation_id, email: '', name: '', sessionId: '', roles };
+    if (!covered.some((e) => !can(now, 'records.manage', e))) return null;
+    const e = purgeEstablishmentNotManaged();
+    return { code: e.code, messageFr: `Purge non réalisée : au moment de l’exécuter, vous ne gériez plus les archives de chacun des établissements de la simulation. ${e.messageFr}`, subject: { type: 'data_job', id: params.reportId } };
   }
 
   async get(em: EntityManager, organisationId: string, id: string, lock = false): Promise<DataJobView | null> {
@@ -364,7 +444,7 @@ export class DataJobsService {
     const refused = await this.tx.run(async (em) => {
       const [job] = (await em.query(`SELECT status FROM data_jobs WHERE id = $1 FOR UPDATE`, [dataJobId])) as { status: DataJobStatus }[];
       if (!job || job.status === 'done' || job.status === 'failed') return 'finished' as const;
-      const closed = await this.archiveClosedAtRun(em, row, actor);
+      const closed = (await this.archiveClosedAtRun(em, row, actor)) ?? (await this.purgeRefusedAtRun(em, row, actor));
       if (closed) {
         await this.failed(em, dataJobId, `${closed.code}: ${closed.messageFr}`);
         await this.audit.append(em, {
@@ -578,8 +658,15 @@ export class DataJobsService {
     const { view, file } = await this.tx.run(async (em) => {
       const { job, request } = await this.cspJob(em, actor, id);
       if (job.status === 'queued' || job.status === 'running') throw new ConflictError('DATA_JOB_NOT_DONE', 'Le paquet est en cours de préparation : attendez qu’il soit prêt pour enregistrer le refus.');
-      const { reason, explanation } = accessRefusalOf(input);
-      const letter = accessRefusalLetter(request, reason, explanation, calendarDayIn(new Date()));
+      // A deceased minor's parents cannot be refused for a purpose or the deceased's objection (L.1110-4 V al. 2: refusalReasonsFor).
+      const { reason, explanation } = accessRefusalOf(input, request.from);
+      // The recourse the letter names follows the person's establishment's legal status (null: not recorded, both named).
+      const [est] = (await em.query(`SELECT e.legal_status FROM residents r JOIN establishments e ON e.id = r.establishment_id WHERE r.id = $1 AND r.organisation_id = $2`, [
+        (job.params as { residentId: string }).residentId,
+        actor.organisationId,
+      ])) as { legal_status: EstablishmentLegalStatus | null }[];
+      const legalStatus = est?.legal_status ?? null;
+      const letter = accessRefusalLetter(request, reason, explanation, calendarDayIn(new Date()), legalStatus);
       const answer: AccessAnswer = { ...(job.answer ?? {}), state: 'refused', refusal: { reason, explanation, letter, recordedAt: new Date().toISOString(), recordedBy: auditActorLabel(auditActor(actor)) } };
       const [row] = (await em.query(`SELECT result_file FROM data_jobs WHERE id = $1`, [id])) as { result_file: string | null }[];
       await em.query(`UPDATE data_jobs SET answer = $2, result_file = NULL WHERE id = $1`, [id, JSON.stringify(answer)]);
@@ -588,7 +675,7 @@ export class DataJobsService {
         actor: auditActor(actor),
         action: 'access_request.refused',
         subject: { type: 'resident', id: (job.params as { residentId: string }).residentId },
-        payload: { jobId: id, requestFrom: request.from, reason, explanationSha256: sha256Hex(explanation), letterSha256: sha256Hex(letter) },
+        payload: { jobId: id, requestFrom: request.from, reason, explanationSha256: sha256Hex(explanation), letterSha256: sha256Hex(letter), legalStatus: legalStatus ?? 'unknown' },
       });
       return { view: (await this.get(em, actor.organisationId, id))!, file: row?.result_file ?? null };
     });
@@ -703,6 +790,13 @@ function view(r: DataJobRow): DataJobView {
     finishedAt: r.finished_at?.toISOString() ?? null,
     answer: r.answer ?? null,
   };
+}
+
+function purgeEstablishmentNotManaged(): ForbiddenError {
+  return new ForbiddenError(
+    'PURGE_ESTABLISHMENT_NOT_MANAGED',
+    'Cette simulation porte sur un établissement dont vous ne gérez pas les archives : seul un administrateur de chacun de ses établissements peut l’exécuter. Lancez votre propre simulation.',
+  );
 }
 
 function actorOf(requestedBy: string): AuditActor {

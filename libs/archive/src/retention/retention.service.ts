@@ -1,11 +1,12 @@
 import { rmSync } from 'node:fs';
 import { Injectable } from '@nestjs/common';
 import { AuditActor, AuditService, auditActorLabel } from '@carepact/audit';
-import { ConflictError, NotFoundError, ValidationError, canonicalJson, sha256Hex, textProblem } from '@carepact/common';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError, canonicalJson, sha256Hex, textProblem } from '@carepact/common';
 import { ARCHIVE_GRANT_MINUTES, archiveState } from '@carepact/documents';
 import { StaffActor, assertCan, auditActor, can, requireVisible } from '@carepact/identity';
 import { TransactionRunner } from '@carepact/database';
 import { EntityManager } from 'typeorm';
+import { OPEN_ACCESS_REQUEST_SQL } from '../access/open-access-request';
 import {
   MINOR_ACCOMPANIMENT_TYPES,
   RETENTION_DEFAULTS,
@@ -48,6 +49,8 @@ export interface PurgeItem {
   subject: RetentionSubject;
   departedOn: string;
   retentionEnds: string;
+  /** The person's establishment (reports drawn before it have none: purgeReportFor looks it up). */
+  establishmentId?: string;
 }
 
 /** What a purge would delete today, and what it keeps and why (counts). */
@@ -55,9 +58,30 @@ export interface PurgeReport {
   organisationId: string;
   /** The day (Paris) the report was computed for: items whose retention ended before it. */
   day: string;
+  /**
+   * The establishments the report covers, and the only ones its run may purge: those where whoever
+   * drew it manages records (RetentionService.plan; SECURITY-RELIABILITY.md, a permission is checked
+   * in the establishment of the record acted on); all of the organisation's for the system (CLI).
+   * Reports drawn before it have none: they covered the whole organisation.
+   */
+  establishmentIds?: string[];
   documents: PurgeItem[];
   residents: PurgeItem[];
-  kept: { heldDocuments: number; heldResidents: number; inRetentionDocuments: number; inRetentionResidents: number; inProgressDocuments: number; residentsWithKeptDocuments: number };
+  kept: {
+    heldDocuments: number;
+    heldResidents: number;
+    /**
+     * A person with an access request still open (OPEN_ACCESS_REQUEST_SQL), and her documents: the
+     * answer is made from them (RGPD art. 15; after a death CSP L.1110-4 V, L.1111-7). Reports drawn
+     * before it have none.
+     */
+    openAccessRequestDocuments?: number;
+    openAccessRequestResidents?: number;
+    inRetentionDocuments: number;
+    inRetentionResidents: number;
+    inProgressDocuments: number;
+    residentsWithKeptDocuments: number;
+  };
 }
 
 export interface PurgeOutcome {
@@ -70,7 +94,94 @@ export interface PurgeOutcome {
   exportFiles?: number;
 }
 
+/** Items of a purge report in an establishment whose records the reader does not manage: counted, not listed. */
+export interface PurgeElsewhere {
+  /** null: not known any more (a report drawn before items carried it, whose item was purged since). */
+  establishmentId: string | null;
+  establishmentName: string | null;
+  documents: number;
+  residents: number;
+}
+
+/** A purge report as one reader sees it (purgeReportFor). */
+export type PurgeReportView = PurgeReport & { elsewhere?: PurgeElsewhere[] };
+
+/**
+ * A purge report as `actor` may see it — one another drew, over establishments she does not all
+ * manage (a report covers its author's, DataJobsService.purgeReport) —: a person's name, file and
+ * dates are shown only to whom manages records in her establishment (SECURITY-RELIABILITY.md: a
+ * permission is checked in the establishment of the record
+ * acted on; the legal holds are filtered the same way, holdsManagedBy). The items of the other
+ * establishments are left out of `documents` and `residents` and counted per establishment in
+ * `elsewhere` (absent when there are none), so that the totals the purge deletes stay known. The
+ * kept counts are the organisation's. The system (CLI) sees the whole report; the stored report is
+ * left whole (the purge runs it).
+ */
+export async function purgeReportFor(em: EntityManager, actor: StaffActor, report: PurgeReport): Promise<PurgeReportView> {
+  if (actor.system) return report;
+  const items = [...report.documents, ...report.residents];
+  // Reports drawn before items carried their establishment: looked up (a purged item's is not known any more).
+  const missing = [...new Set(items.filter((i) => !i.establishmentId).map((i) => i.id))];
+  const found = missing.length
+    ? ((await em.query(
+        `SELECT r.id, r.establishment_id AS "establishmentId" FROM residents r WHERE r.organisation_id = $1 AND r.id = ANY($2::uuid[])
+          UNION ALL SELECT d.id, d.establishment_id FROM documents d WHERE d.organisation_id = $1 AND d.id = ANY($2::uuid[])`,
+        [actor.organisationId, missing],
+      )) as { id: string; establishmentId: string }[])
+    : [];
+  const where = new Map(found.map((r) => [r.id, r.establishmentId]));
+  const establishmentOf = (i: PurgeItem) => i.establishmentId ?? where.get(i.id) ?? null;
+  const managed = (i: PurgeItem) => {
+    const e = establishmentOf(i);
+    return e !== null && can(actor, 'records.manage', e);
+  };
+  const counts = new Map<string | null, PurgeElsewhere>();
+  for (const [kind, list] of [['documents', report.documents], ['residents', report.residents]] as const)
+    for (const i of list.filter((x) => !managed(x))) {
+      const e = establishmentOf(i);
+      const c = counts.get(e) ?? { establishmentId: e, establishmentName: null, documents: 0, residents: 0 };
+      c[kind]++;
+      counts.set(e, c);
+    }
+  if (!counts.size) return report;
+  const ids = [...counts.keys()].filter((e): e is string => e !== null);
+  const names = new Map(
+    ((await em.query(`SELECT id, name FROM establishments WHERE organisation_id = $1 AND id = ANY($2::uuid[])`, [actor.organisationId, ids])) as { id: string; name: string }[]).map((e) => [e.id, e.name]),
+  );
+  const elsewhere = [...counts.values()]
+    .map((c) => ({ ...c, establishmentName: c.establishmentId ? (names.get(c.establishmentId) ?? null) : null }))
+    .sort((a, b) => (a.establishmentName === null ? 1 : b.establishmentName === null ? -1 : a.establishmentName.localeCompare(b.establishmentName, 'fr')));
+  return { ...report, documents: report.documents.filter(managed), residents: report.residents.filter(managed), elsewhere };
+}
+
 const HOLD_REASON_MAX = 500;
+
+/** The organisation's establishments, by id. */
+export async function organisationEstablishmentIds(em: EntityManager, organisationId: string): Promise<string[]> {
+  return ((await em.query(`SELECT id FROM establishments WHERE organisation_id = $1 ORDER BY id`, [organisationId])) as { id: string }[]).map((e) => e.id);
+}
+
+export const RECORDS_MANAGE_WHOLE_ORGANISATION_MESSAGE =
+  'Les durées de conservation et le régime des archives valent pour tous les établissements de l’organisation : seul un administrateur de tous les établissements de l’organisation peut les changer.';
+
+/**
+ * Changing what holds for the whole organisation — its retention durations, its archives regime —
+ * acts on the records of each of its establishments: `records.manage` in every one of them
+ * (SECURITY-RELIABILITY.md: a role here and a role there do not combine into a right here; an
+ * administrator of one establishment would otherwise shorten the retention of another's files and
+ * purge them). Otherwise 403 RECORDS_MANAGE_WHOLE_ORGANISATION_REQUIRED. The system (CLI) acts for
+ * the operator, organisation-wide. Reading them is not restricted here.
+ */
+export async function assertManagesWholeOrganisation(em: EntityManager, actor: StaffActor): Promise<void> {
+  if (!(await managesWholeOrganisation(em, actor))) throw new ForbiddenError('RECORDS_MANAGE_WHOLE_ORGANISATION_REQUIRED', RECORDS_MANAGE_WHOLE_ORGANISATION_MESSAGE);
+}
+
+/** Whether `actor` may change what holds for the whole organisation (assertManagesWholeOrganisation). */
+export async function managesWholeOrganisation(em: EntityManager, actor: StaffActor): Promise<boolean> {
+  if (actor.system) return true;
+  const all = await organisationEstablishmentIds(em, actor.organisationId);
+  return all.length > 0 && all.every((e) => can(actor, 'records.manage', e));
+}
 
 /** How the organisation's records are kept (migration 1764090000000). */
 export type ArchivesRegime = {
@@ -420,23 +531,43 @@ export class RetentionService {
     return (await this.holds(em, organisationId, { subjectId: h.subject_id })).find((x) => x.id === holdId)!;
   }
 
-  /** What a purge on `day` would delete, and what it keeps. Reads only. */
-  async plan(em: EntityManager, organisationId: string, day = parisToday()): Promise<PurgeReport> {
+  /**
+   * What a purge on `day` would delete, and what it keeps. Reads only. `establishmentIds`: the
+   * establishments it covers — where the actor manages records (DataJobsService.purgeReport), the
+   * run's report's (purge) —; absent: the whole organisation (the system, a report drawn before
+   * reports recorded them). A document is purged only in a covered establishment, a person only in
+   * a covered establishment, and a person keeps her file while one of her documents is kept,
+   * elsewhere too (carepact_purge_resident refuses a person with documents left). Kept: what is under
+   * a legal hold, and a person with an access request still open (OPEN_ACCESS_REQUEST_SQL) with her
+   * documents — the answer is made from them (RGPD art. 15; after a death CSP L.1110-4 V, L.1111-7).
+   */
+  async plan(em: EntityManager, organisationId: string, day = parisToday(), establishmentIds?: readonly string[]): Promise<PurgeReport> {
+    const all = await organisationEstablishmentIds(em, organisationId);
+    const covered = establishmentIds ? all.filter((e) => establishmentIds.includes(e)) : all;
+    const inScope = new Set(covered);
     const years = new Map((await this.policies(em, organisationId)).map((p) => [p.subject, p.years]));
+    const OPEN_REQUEST = (resident: string) =>
+      `EXISTS (SELECT 1 FROM data_jobs j WHERE j.organisation_id = $1 AND j.kind = 'access_request' AND j.params->>'residentId' = ${resident}::text AND ${OPEN_ACCESS_REQUEST_SQL})`;
+    // The covered establishments' documents, and those elsewhere of the persons they hold (which keep her file).
     const docs = (await em.query(
-      `SELECT d.id, d.type, d.status, d.resident_id, r.departed_on::text AS departed_on,
-              EXISTS (SELECT 1 FROM legal_holds h WHERE h.lifted_at IS NULL AND h.subject_id IN (d.id, d.resident_id)) AS held
+      `SELECT d.id, d.type, d.status, d.resident_id, d.establishment_id, r.departed_on::text AS departed_on,
+              EXISTS (SELECT 1 FROM legal_holds h WHERE h.lifted_at IS NULL AND h.subject_id IN (d.id, d.resident_id)) AS held,
+              ${OPEN_REQUEST('d.resident_id')} AS open_request
          FROM documents d JOIN residents r ON r.id = d.resident_id
-        WHERE d.organisation_id = $1 AND r.departed_on IS NOT NULL ORDER BY r.departed_on, d.id`,
-      [organisationId],
-    )) as { id: string; type: RetentionSubject; status: string; resident_id: string; departed_on: string; held: boolean }[];
+        WHERE d.organisation_id = $1 AND r.departed_on IS NOT NULL AND (d.establishment_id = ANY($2::uuid[]) OR r.establishment_id = ANY($2::uuid[]))
+        ORDER BY r.departed_on, d.id`,
+      [organisationId, covered],
+    )) as { id: string; type: RetentionSubject; status: string; resident_id: string; establishment_id: string; departed_on: string; held: boolean; open_request: boolean }[];
     // The retention's start, per person (C. civ. 2235: not before majority, nor before the end of a tutelle).
     const residents = (await em.query(
-      `SELECT r.id, r.departed_on::text AS departed_on, r.birth_date::text AS birth_date, r.admission_date::text AS admission_date, ${TUTELLE_ENDING_AFTER_SQL} AS tutelle_ends,
-              EXISTS (SELECT 1 FROM legal_holds h WHERE h.lifted_at IS NULL AND h.subject_id = r.id) AS held
-         FROM residents r WHERE r.organisation_id = $1 AND r.departed_on IS NOT NULL ORDER BY r.departed_on, r.id`,
-      [organisationId],
-    )) as { id: string; departed_on: string; birth_date: string | null; admission_date: string | null; tutelle_ends: string | null; held: boolean }[];
+      `SELECT r.id, r.establishment_id, r.departed_on::text AS departed_on, r.birth_date::text AS birth_date, r.admission_date::text AS admission_date, ${TUTELLE_ENDING_AFTER_SQL} AS tutelle_ends,
+              EXISTS (SELECT 1 FROM legal_holds h WHERE h.lifted_at IS NULL AND h.subject_id = r.id) AS held,
+              ${OPEN_REQUEST('r.id')} AS open_request
+         FROM residents r WHERE r.organisation_id = $1 AND r.departed_on IS NOT NULL
+          AND (r.establishment_id = ANY($2::uuid[]) OR r.id IN (SELECT d.resident_id FROM documents d WHERE d.organisation_id = $1 AND d.establishment_id = ANY($2::uuid[])))
+        ORDER BY r.departed_on, r.id`,
+      [organisationId, covered],
+    )) as { id: string; establishment_id: string; departed_on: string; birth_date: string | null; admission_date: string | null; tutelle_ends: string | null; held: boolean; open_request: boolean }[];
     const startOf = new Map(residents.map((r) => [r.id, retentionStart(r.departed_on, r.birth_date, r.tutelle_ends).day]));
     // A person admitted as a minor: her accompaniment's record is kept until her 18 years + 20 (C. civ. 2226 al. 2, 2235).
     const minorYears = years.get('accompagnement-mineur') ?? RETENTION_DEFAULTS['accompagnement-mineur'].years;
@@ -444,30 +575,50 @@ export class RetentionService {
     const report: PurgeReport = {
       organisationId,
       day,
+      establishmentIds: covered,
       documents: [],
       residents: [],
-      kept: { heldDocuments: 0, heldResidents: 0, inRetentionDocuments: 0, inRetentionResidents: 0, inProgressDocuments: 0, residentsWithKeptDocuments: 0 },
+      kept: {
+        heldDocuments: 0,
+        heldResidents: 0,
+        openAccessRequestDocuments: 0,
+        openAccessRequestResidents: 0,
+        inRetentionDocuments: 0,
+        inRetentionResidents: 0,
+        inProgressDocuments: 0,
+        residentsWithKeptDocuments: 0,
+      },
     };
+    const kept = report.kept as Required<PurgeReport['kept']>;
     const keptDocsOf = new Set<string>();
     for (const d of docs) {
+      // Another establishment's document of a person held here: not this report's to purge nor count; it keeps her file.
+      if (!inScope.has(d.establishment_id)) {
+        keptDocsOf.add(d.resident_id);
+        continue;
+      }
       const own = retentionEnds(startOf.get(d.resident_id) ?? d.departed_on, years.get(d.type) ?? RETENTION_DEFAULTS[d.type].years);
       const minor = MINOR_ACCOMPANIMENT_TYPES.includes(d.type) ? minorEndsOf.get(d.resident_id) : null;
       const ends = minor && minor > own ? minor : own;
-      if (d.held) report.kept.heldDocuments++;
+      if (d.held) kept.heldDocuments++;
+      else if (d.open_request) kept.openAccessRequestDocuments++;
       else if (ends >= day) report.kept.inRetentionDocuments++;
       else if (IN_PROGRESS.includes(d.status)) report.kept.inProgressDocuments++;
       else {
-        report.documents.push({ id: d.id, residentId: d.resident_id, subject: d.type, departedOn: d.departed_on, retentionEnds: ends });
+        report.documents.push({ id: d.id, residentId: d.resident_id, subject: d.type, departedOn: d.departed_on, retentionEnds: ends, establishmentId: d.establishment_id });
         continue;
       }
       keptDocsOf.add(d.resident_id);
     }
     for (const r of residents) {
+      // A person elsewhere, read for the retention's start of her documents here: not this report's.
+      if (!inScope.has(r.establishment_id)) continue;
       const ends = retentionEnds(startOf.get(r.id)!, years.get('dossier-resident')!);
       if (r.held) report.kept.heldResidents++;
+      else if (r.open_request) kept.openAccessRequestResidents++;
       else if (ends >= day) report.kept.inRetentionResidents++;
       else if (keptDocsOf.has(r.id)) report.kept.residentsWithKeptDocuments++;
-      else report.residents.push({ id: r.id, residentId: r.id, subject: 'dossier-resident', departedOn: r.departed_on, retentionEnds: ends });
+      else report.residents.push({ id: r.id, residentId: r.id, subject: 'dossier-resident', departedOn: r.departed_on, retentionEnds: ends, establishmentId: r.establishment_id });
     }
     return report;
   }
@@ -488,7 +639,8 @@ export class RetentionService {
   ): Promise<PurgeOutcome> {
     // Public archives: never eliminated without the archives' visa (Code du patrimoine R.212-14), checked again here.
     if ((await this.archivesRegime(this.tx.manager, organisationId)).publicLaw && !visa) throw new ConflictError('PURGE_ARCHIVES_VISA_REQUIRED', PURGE_ARCHIVES_VISA_REQUIRED_MESSAGE);
-    const now = await this.plan(this.tx.manager, organisationId, parisToday());
+    // Planned again now, over the report's establishments only (a report drawn before it recorded them: the organisation's).
+    const now = await this.plan(this.tx.manager, organisationId, parisToday(), report.establishmentIds);
     const stillDocs = new Set(now.documents.map((d) => d.id));
     const stillResidents = new Set(now.residents.map((r) => r.id));
     const outcome: PurgeOutcome = { documents: 0, residents: 0, blobs: 0, skipped: 0, exportFiles: 0 };
@@ -664,6 +816,7 @@ async function documentContent(em: EntityManager, documentId: string): Promise<u
     paper: await q(`SELECT * FROM paper_signatures WHERE request_id IN (${req}) ORDER BY id`),
     visas: await q(`SELECT * FROM document_visas WHERE document_id = $1 ORDER BY id`),
     soleSignatureAuthorisations: await q(`SELECT * FROM sole_signature_authorisations WHERE document_id = $1 ORDER BY id`),
+    otherParentInformed: await q(`SELECT * FROM other_parent_informed WHERE document_id = $1 ORDER BY id`),
   });
 }
 

@@ -144,7 +144,7 @@ export class ConsoleAdminController {
     const checked = await validateBody(UpdateEstablishmentDto, payload);
     if (checked.errors) return page(checked.errors);
     try {
-      await this.staff.updateEstablishment(actor, id, { ...checked.dto, phone: payload.phone, tariffs: payload.tariffs ? (checked.dto.tariffs as never) : null } as never);
+      await this.staff.updateEstablishment(actor, id, { ...checked.dto, phone: payload.phone, legalStatus: payload.legalStatus, tariffs: payload.tariffs ? (checked.dto.tariffs as never) : null } as never);
     } catch (e) {
       if (e instanceof ValidationError) return page(e.details);
       throw e;
@@ -233,7 +233,7 @@ function roleField(e: FieldError): FieldError {
 }
 
 function settingsValues(e: EstablishmentEntity): Flat {
-  const v: Flat = { category: e.category, phone: e.phone ?? '', annexes: (e.annexes ?? []).join('\n') };
+  const v: Flat = { category: e.category, legalStatus: e.legalStatus ?? '', phone: e.phone ?? '', annexes: (e.annexes ?? []).join('\n') };
   (e.contacts ?? []).slice(0, MAX_CONTACTS).forEach((c, i) => {
     v[`contacts.${i}.label`] = c.label;
     v[`contacts.${i}.phone`] = c.phone ?? '';
@@ -248,7 +248,7 @@ function settingsValues(e: EstablishmentEntity): Flat {
 }
 
 /** The form's flat fields → the API's PATCH body (empty fields left out; amounts as numbers when they read as such). */
-function settingsPayload(b: FormBody): { category?: string; phone: string | null; contacts: unknown[]; annexes: string[]; tariffs?: Record<string, unknown> } {
+function settingsPayload(b: FormBody): { category?: string; legalStatus: string | null; phone: string | null; contacts: unknown[]; annexes: string[]; tariffs?: Record<string, unknown> } {
   const trim = (k: string) => (b[k] ?? '').trim();
   const contacts: unknown[] = [];
   for (let i = 0; i < MAX_CONTACTS; i++) {
@@ -257,7 +257,8 @@ function settingsPayload(b: FormBody): { category?: string; phone: string | null
     contacts.push({ label, ...(phone ? { phone } : {}), ...(email ? { email } : {}) });
   }
   const annexes = (b.annexes ?? '').split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
-  const payload: ReturnType<typeof settingsPayload> = { category: trim('category') || undefined, phone: trim('phone') || null, contacts, annexes };
+  // « Non renseigné » (empty) clears the legal status, as an empty phone clears the phone.
+  const payload: ReturnType<typeof settingsPayload> = { category: trim('category') || undefined, legalStatus: trim('legalStatus') || null, phone: trim('phone') || null, contacts, annexes };
   if (b['tariffs.set'] === 'oui') {
     const t: Record<string, unknown> = {};
     for (const k of TARIFF_TEXT) if (trim(`tariffs.${k}`)) t[k] = trim(`tariffs.${k}`);

@@ -1,5 +1,5 @@
 import { FieldError, STAFF_ROLE_LABELS, formatDateFr, formatDateTimeFr, ofName } from '@carepact/common';
-import { CATEGORY_FINANCING, ESTABLISHMENT_CATEGORIES, EstablishmentEntity, STAFF_ROLES, InvitationEmail, StaffActor, StaffUserView } from '@carepact/identity';
+import { CATEGORY_FINANCING, ESTABLISHMENT_CATEGORIES, ESTABLISHMENT_LEGAL_STATUSES, ESTABLISHMENT_LEGAL_STATUS_LABELS, EstablishmentEntity, STAFF_ROLES, InvitationEmail, StaffActor, StaffUserView } from '@carepact/identity';
 import type { SealCertificateState } from '@carepact/signing';
 import { Checkbox, ErrorSummary, Notice, PostForm, SelectField, TextArea, TextField, renderPage } from '../../views';
 import { ConsolePage } from '../console-layout';
@@ -200,7 +200,7 @@ export interface SettingsPageState extends Base {
   annexFiles?: AnnexSectionState;
 }
 
-/** GET /console/admin/etablissements/:id: category, phone, contacts, tariffs, annexes, seal certificate. */
+/** GET /console/admin/etablissements/:id: category, legal status, phone, contacts, tariffs, annexes, seal certificate. */
 export function settingsPage(s: SettingsPageState): string {
   const e = s.establishment;
   const v = s.values;
@@ -223,6 +223,8 @@ export function settingsPage(s: SettingsPageState): string {
           <dl>
             <dt>Catégorie</dt>
             <dd>{e.category.replace(/_/g, ' ')}</dd>
+            <dt>Statut juridique</dt>
+            <dd>{e.legalStatus ? ESTABLISHMENT_LEGAL_STATUS_LABELS[e.legalStatus] : 'Non renseigné'}</dd>
             <dt>Téléphone</dt>
             <dd>{e.phone ?? '—'}</dd>
             <dt>Annexes remises avec le contrat</dt>
@@ -239,6 +241,15 @@ export function settingsPage(s: SettingsPageState): string {
             required
             options={categoryOptions()}
             value={v.category}
+            errors={s.errors}
+          />
+          <SelectField
+            name="legalStatus"
+            label="Statut juridique"
+            hint="Il fixe les voies de recours indiquées dans une lettre de refus d’accès au dossier : public, la Commission d’accès aux documents administratifs (CADA) ; privé, le tribunal judiciaire et la personne qualifiée. Non renseigné, la lettre indique les deux."
+            options={ESTABLISHMENT_LEGAL_STATUSES.map((k): [string, string] => [k, ESTABLISHMENT_LEGAL_STATUS_LABELS[k]])}
+            emptyLabel="Non renseigné"
+            value={v.legalStatus}
             errors={s.errors}
           />
           <TextField name="phone" type="tel" label="Téléphone de l’établissement" hint="Indiqué aux signataires dans les e-mails et les documents." value={v.phone} errors={s.errors} />

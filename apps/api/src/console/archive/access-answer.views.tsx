@@ -1,18 +1,18 @@
 import {
   ACCESS_ANSWER_STATE_LABELS,
-  ACCESS_REFUSAL_REASONS,
   ACCESS_REFUSAL_REASON_LABELS,
   ACCESS_REQUEST_FROM_LABELS,
   COMMUNICATION_MODE_LABELS,
   HEIR_PURPOSE_LABELS,
   STANDING_PROOF_LABELS,
   notBeforeText,
+  refusalReasonsFor,
   type AccessItem,
   type AccessRequestStatement,
   type DataJobView,
 } from '@carepact/archive';
-import { formatDateFr, formatDateTimeFr, type FieldError } from '@carepact/common';
-import { StaffActor } from '@carepact/identity';
+import { formatDateFr, formatDateTimeFr, formatTimeFr, type FieldError } from '@carepact/common';
+import { ESTABLISHMENT_LEGAL_STATUS_LABELS, StaffActor, type EstablishmentLegalStatus } from '@carepact/identity';
 import { Checkbox, ErrorSummary, Notice, PostForm, RadioGroup, TextArea, errorFor, renderPage } from '../../views';
 import { ConsolePage } from '../console-layout';
 
@@ -31,16 +31,42 @@ export interface AccessAnswerPageState {
   failed?: { form: 'tri' | 'refus' | 'transmission'; values: Record<string, string | undefined>; errors: FieldError[] };
   /** What was just recorded (303 from a POST). */
   done?: 'tri' | 'refus' | 'transmission';
+  /** The person's establishment: its legal status decides the recourse the refusal letter names; whether this actor may record it (establishment.write). */
+  establishment: { id: string; name: string; legalStatus: EstablishmentLegalStatus | null; canEdit: boolean };
   now: Date;
 }
 
+
+/** An instant from which something may be done: « 3 décembre 2026 » at midnight in Paris (not « à 0 h 00 »), else « 5 décembre 2026 à 14 h 30 ». */
+export const fromInstantText = (iso: string): string => (formatTimeFr(new Date(iso)) === '0 h 00' ? formatDateFr(new Date(iso)) : formatDateTimeFr(iso));
+
+/** The 48 hours of CSP L.1111-7 al. 2: « à partir du 3 décembre 2026 » at midnight, else « pas avant le 5 décembre 2026 à 14 h 30 » (notBeforeText). */
+export const notBeforeWords = (notBefore: string): string => (formatTimeFr(new Date(notBefore)) === '0 h 00' ? `à partir du ${fromInstantText(notBefore)}` : notBeforeText(notBefore));
 
 /** The due dates and, beside them, the 48 hours (CSP L.1111-7 al. 2). */
 export function deadlinesText(r: AccessRequestStatement): string {
   const due = r.answerDueOlderInformation
     ? `Réponse due au plus tard le ${formatDateFr(r.answerDue)} (le ${formatDateFr(r.answerDueOlderInformation)} pour les informations de plus de cinq ans)`
     : `Réponse due au plus tard le ${formatDateFr(r.answerDue)}`;
-  return r.notBefore ? `${due} ; ${notBeforeText(r.notBefore)} (48 heures, Code de la santé publique, art. L.1111-7)` : due;
+  return r.notBefore ? `${due} ; communication ${notBeforeWords(r.notBefore)} (48 heures, Code de la santé publique, art. L.1111-7)` : due;
+}
+
+/**
+ * Where a request after the death stands, in the same words on the archives list and on its answer
+ * page: the working package being prepared, ready to sort, the sorted package being prepared or
+ * ready to send, sent, refused (the answer's state, access-answer.ts; the job's otherwise).
+ */
+export function cspStateText(job: DataJobView): string {
+  const answer = job.answer;
+  if (answer?.state === 'delivered' || answer?.state === 'refused') return ACCESS_ANSWER_STATE_LABELS[answer.state];
+  if (answer?.selection) {
+    if (job.status === 'failed') return 'Tri enregistré, échec de la préparation du paquet à transmettre';
+    const applied = (job.report as { selectionSha256?: string } | null)?.selectionSha256 === answer.selection.sha256;
+    return applied && job.status === 'done' ? 'Tri enregistré, paquet prêt à transmettre' : 'Tri enregistré, paquet à transmettre en préparation';
+  }
+  if (job.status === 'done') return 'Paquet de travail prêt, à trier';
+  if (job.status === 'failed') return 'Échec de la préparation du paquet de travail';
+  return 'Paquet de travail en préparation';
 }
 
 /** A plain-text letter as paragraphs (its blank lines), its line breaks kept. */
@@ -61,6 +87,34 @@ function Letter(props: { text: string }) {
   );
 }
 
+/**
+ * Beside the refusal form, the recourse the letter will name, from the establishment's legal status
+ * (access-answer.ts): recorded, which one; not recorded, that the letter will name both and where to
+ * record it (the establishment's settings, for whom may edit them).
+ */
+function RecourseHint(props: { establishment: AccessAnswerPageState['establishment'] }) {
+  const e = props.establishment;
+  if (e.legalStatus)
+    return (
+      <p class="hint" id="recours-statut">
+        Statut juridique de {e.name} : {ESTABLISHMENT_LEGAL_STATUS_LABELS[e.legalStatus].replace(/ \(.*\)$/, '').toLowerCase()}. La lettre indique{' '}
+        {e.legalStatus === 'public' ? 'la saisine de la Commission d’accès aux documents administratifs (CADA), préalable à tout recours devant le tribunal administratif' : 'le recours devant le tribunal judiciaire et la personne qualifiée'}.
+      </p>
+    );
+  return (
+    <Notice kind="warning">
+      <p id="recours-statut">
+        Le statut juridique de {e.name} (public ou privé) n’est pas renseigné : la lettre indiquera les deux voies de recours, chacune pour son cas (public : la Commission d’accès aux documents administratifs ; privé : le tribunal judiciaire).{' '}
+        {e.canEdit ? (
+          <a href={`/console/admin/etablissements/${e.id}#legalStatus`}>Renseigner le statut juridique dans les paramètres de l’établissement</a>
+        ) : (
+          'Demandez à la direction ou à l’administration de le renseigner dans les paramètres de l’établissement.'
+        )}
+      </p>
+    </Notice>
+  );
+}
+
 /** /console/archives/:id/reponse: the request after the death, its sorting, its delivery or its reasoned refusal. */
 export function accessAnswerPage(actor: StaffActor, csrf: string, s: AccessAnswerPageState): string {
   const { job, request: r } = s;
@@ -75,6 +129,9 @@ export function accessAnswerPage(actor: StaffActor, csrf: string, s: AccessAnswe
   const chosen = new Set<string>(f?.form === 'tri' ? s.items.filter((i) => values[itemField(i.key)]).map((i) => i.key) : (selection?.items ?? []));
   const tooEarly = !!r.notBefore && s.now.getTime() < Date.parse(r.notBefore);
   const selectionApplied = !!selection && (job.report as { selectionSha256?: string } | null)?.selectionSha256 === selection.sha256;
+  // DataJobsService.recordDelivery's conditions: the package made of the selection ready, and the 48 hours past (CSP L.1111-7 al. 2).
+  const selectionReady = selectionApplied && job.status === 'done';
+  const deliverable = selectionReady && !tooEarly;
   const title = parent ? 'Demande des parents d’un mineur décédé' : 'Demande d’un ayant droit';
   const triErrors = errorsOf('tri');
   const itemsError = errorFor(triErrors, 'selection-items');
@@ -120,15 +177,31 @@ export function accessAnswerPage(actor: StaffActor, csrf: string, s: AccessAnswe
               <dd>{heir.communication === 'physician' ? `${COMMUNICATION_MODE_LABELS.physician}${s.mine && heir.physician ? ` : ${heir.physician}` : ''}` : COMMUNICATION_MODE_LABELS.direct}</dd>
             </>
           ) : null}
+          {parent && heir?.notEmancipated ? (
+            <>
+              <dt>Émancipation</dt>
+              <dd>La personne n’était pas émancipée (vérifié à l’enregistrement de la demande)</dd>
+            </>
+          ) : null}
           <dt>État</dt>
-          <dd>{answer ? ACCESS_ANSWER_STATE_LABELS[answer.state] : job.status === 'done' ? 'Paquet de travail prêt, tri à faire' : 'Paquet de travail en préparation'}</dd>
+          <dd>{cspStateText(job)}</dd>
         </dl>
+        {/* heirRequestChecked: told when recorded (a death before the end of the stay recorded, CASF L.314-10-1), kept with the request. */}
+        {r.warnings?.length ? (
+          <Notice kind="warning">
+            {r.warnings.map((w) => (
+              <p key={w.code}>
+                <strong>À vérifier :</strong> {w.message}
+              </p>
+            ))}
+          </Notice>
+        ) : null}
         <p>
           {closed ? null : parent
             ? 'Les titulaires de l’autorité parentale d’un mineur décédé ont accès à la totalité des informations le concernant, sans avoir à indiquer de motif, sauf ce que le mineur a gardé secret d’eux (décisions médicales pour lesquelles il s’est opposé à leur consultation : Code de la santé publique, art. L.1110-4 V, L.1111-5 et L.1111-5-1). Retirez ces éléments avant la transmission, en enregistrant ci-dessous ce qui est transmis.'
             : 'Un ayant droit, un concubin ou un partenaire de PACS ne reçoit que les informations nécessaires au motif indiqué (Code de la santé publique, art. L.1110-4 V). Le paquet de travail contient tout : enregistrez ci-dessous ce qui est retenu et pourquoi ; un nouveau paquet ne contenant que ces éléments est préparé, c’est lui qui est transmis.'}
           {closed ? null : ' '}
-          Les autres données du dossier, qui ne sont pas des informations de santé, relèvent de l’article 85 de la loi Informatique et Libertés (directives de la personne sur ses données après son décès).
+          Les autres données du dossier, qui ne sont pas des informations de santé, relèvent de l’article 85 de la loi Informatique et Libertés (directives de la personne sur ses données après son décès ; sans directives, ses héritiers exercent ces droits dans la mesure nécessaire au règlement de sa succession).
         </p>
       </section>
 
@@ -219,32 +292,54 @@ export function accessAnswerPage(actor: StaffActor, csrf: string, s: AccessAnswe
             <h2 id="transmission">2. Transmission au demandeur</h2>
             <p>
               {r.notBefore
-                ? `Les informations ne peuvent être communiquées qu’après un délai de quarante-huit heures suivant la demande : ${notBeforeText(r.notBefore)} (Code de la santé publique, art. L.1111-7).`
+                ? `Les informations ne peuvent être communiquées qu’après un délai de quarante-huit heures suivant la demande : ${notBeforeWords(r.notBefore)} (Code de la santé publique, art. L.1111-7).`
                 : 'Demande enregistrée avant le décompte des 48 heures : vérifiez qu’elles sont écoulées.'}{' '}
               {heir?.communication === 'physician' ? 'Le demandeur a choisi de recevoir les informations par l’intermédiaire d’un médecin : adressez-les à ce médecin.' : null}
             </p>
             <ErrorSummary errors={errorsOf('transmission')} />
-            {tooEarly && r.notBefore ? <p>Trop tôt pour transmettre : revenez à partir du {formatDateTimeFr(r.notBefore)}.</p> : null}
-            <PostForm action={`/console/archives/${job.id}/transmission`} csrf={csrf} id="form-transmission">
-              <p class="hint" id="transmission-aide">
-                Après le tri : seul le paquet préparé avec les éléments retenus est transmis, jamais le paquet de travail.
+            {/* No button while the server would refuse it (409 ACCESS_SELECTION_REQUIRED, ACCESS_REQUEST_TOO_EARLY, DATA_JOB_NOT_DONE,
+                ACCESS_SELECTION_REBUILD_FAILED: DataJobsService.recordDelivery): why, and from when (a disabled button is not announced well). */}
+            {deliverable ? (
+              <PostForm action={`/console/archives/${job.id}/transmission`} csrf={csrf} id="form-transmission">
+                <p class="hint" id="transmission-aide">
+                  Seul le paquet préparé avec les éléments retenus est transmis, jamais le paquet de travail.
+                </p>
+                <button type="submit" aria-describedby="transmission-aide">
+                  Enregistrer la transmission
+                </button>
+              </PostForm>
+            ) : (
+              <p id="transmission-pas-encore">
+                <strong>Pas encore de transmission.</strong>{' '}
+                {!selectionReady
+                  ? job.status === 'failed' && selection
+                    ? 'Vous pourrez enregistrer la transmission une fois le paquet à transmettre préparé : enregistrez de nouveau le tri pour relancer sa préparation.'
+                    : selection
+                      ? 'Vous pourrez enregistrer la transmission une fois le paquet à transmettre préparé (rechargez la page dans quelques instants).'
+                      : 'Vous pourrez enregistrer la transmission après le tri : seul le paquet préparé avec les éléments retenus est transmis, jamais le paquet de travail.'
+                  : null}
+                {tooEarly && r.notBefore
+                  ? selectionReady
+                    ? `Vous pourrez enregistrer la transmission à partir du ${fromInstantText(r.notBefore)} (48 heures après la demande).`
+                    : ` Dans tous les cas, à partir du ${fromInstantText(r.notBefore)} seulement (48 heures après la demande).`
+                  : null}
               </p>
-              <button type="submit" aria-describedby="transmission-aide">
-                Enregistrer la transmission
-              </button>
-            </PostForm>
+            )}
           </section>
 
           <section aria-labelledby="refus">
             <h2 id="refus">Ou : refus motivé</h2>
             <p>Un refus de communication est motivé, par écrit. Le paquet de travail est alors supprimé et la lettre au demandeur enregistrée avec la demande.</p>
+            <RecourseHint establishment={s.establishment} />
             <ErrorSummary errors={errorsOf('refus')} />
             <PostForm action={`/console/archives/${job.id}/refus`} csrf={csrf}>
               <RadioGroup
                 name="reason"
                 label="Motif du refus"
                 required
-                options={ACCESS_REFUSAL_REASONS.map((k): [string, string] => [k, ACCESS_REFUSAL_REASON_LABELS[k]])}
+                // A deceased minor's parents: neither a purpose nor the deceased's objection (CSP L.1110-4 V al. 2; accessRefusalOf refuses them too).
+                hint={parent ? 'Les parents d’un mineur décédé ont accès à la totalité des informations, sans motif à indiquer ; la volonté contraire du défunt ne leur est pas opposable (Code de la santé publique, art. L.1110-4 V). Seuls ces motifs peuvent fonder un refus.' : undefined}
+                options={refusalReasonsFor(r.from).map((k): [string, string] => [k, ACCESS_REFUSAL_REASON_LABELS[k]])}
                 value={f?.form === 'refus' ? values.reason : undefined}
                 errors={errorsOf('refus')}
               />

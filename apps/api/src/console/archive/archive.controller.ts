@@ -4,7 +4,7 @@ import { DataJobsService, accessItemsOf, archiveParams, isCspAccessRequest, type
 import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { FieldError, NotFoundError, ValidationError, isDomainError } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
-import { StaffActor, StaffService, assertCanSomewhere } from '@carepact/identity';
+import { StaffActor, StaffService, assertCanSomewhere, can, type EstablishmentLegalStatus } from '@carepact/identity';
 import { ResidentsService } from '@carepact/residents';
 import type { Request, Response } from 'express';
 import { ParseIdPipe } from '../../http/parse-id.pipe';
@@ -98,6 +98,8 @@ export class ConsoleArchiveController {
         standingProof: { type: body.requestStandingProofType, reference: body.requestStandingProofReference, issuedOn: body.requestStandingProofIssuedOn },
         communication: body.requestCommunication,
         physician: body.requestPhysician,
+        // A deceased minor's parents: staff confirm she was not emancipated (C. civ. 413-7).
+        notEmancipated: body.requestNotEmancipated,
       };
       const job = await this.tx.run((em) => this.jobs.requestAccess(em, actor, residentId, request));
       return redirectTo(res, `/console/archives?demande=${job.id}`);
@@ -116,6 +118,7 @@ export class ConsoleArchiveController {
         'request.standingProof.issuedOn': 'requestStandingProofIssuedOn',
         'request.communication': 'requestCommunication',
         'request.physician': 'requestPhysician',
+        'request.notEmancipated': 'requestNotEmancipated',
       });
     }
   }
@@ -196,7 +199,13 @@ export class ConsoleArchiveController {
     if (!job || !request || p?.kind !== 'access_request' || person?.state !== 'present') throw new NotFoundError('DATA_JOB_NOT_FOUND', 'Demande introuvable.');
     const mine = job.requestedBy === auditActorLabel(auditActor(actor));
     const items = await accessItemsOf(em, actor.organisationId, p.residentId);
-    sendHtml(res, status, accessAnswerPage(actor, consoleCsrfToken(this.config.secrets.session, actor), { ...s, job, request, person: personLabel(person), items, mine, now: new Date() }));
+    // Her establishment's legal status: the recourse the refusal letter names (recordRefusal reads it the same way).
+    const [est] = (await em.query(`SELECT e.id, e.name, e.legal_status FROM residents r JOIN establishments e ON e.id = r.establishment_id WHERE r.id = $1 AND r.organisation_id = $2`, [
+      p.residentId,
+      actor.organisationId,
+    ])) as { id: string; name: string; legal_status: EstablishmentLegalStatus | null }[];
+    const establishment = { id: est.id, name: est.name, legalStatus: est.legal_status, canEdit: can(actor, 'establishment.write', est.id) };
+    sendHtml(res, status, accessAnswerPage(actor, consoleCsrfToken(this.config.secrets.session, actor), { ...s, job, request, person: personLabel(person), items, mine, now: new Date(), establishment }));
   }
 
   @Get(':id/telecharger')

@@ -1,5 +1,5 @@
 import { VIEW_ESTABLISHMENT, viewActor } from '@carepact/testing';
-import type { Subjects, DataJobView } from '@carepact/archive';
+import type { AccessRequestStatement, Subjects, DataJobView } from '@carepact/archive';
 import { archivePage, personLabel } from './archive.views';
 
 const ours = VIEW_ESTABLISHMENT;
@@ -155,7 +155,7 @@ describe('archives page: dates as the rest of the console writes them', () => {
       refreshing: false,
       refreshStopped: false,
     });
-    expect(/<td data-label="Demandée le">([^<]*)<\/td>/.exec(html)?.[1]).toBe('2 décembre 2026 à 10 h 00');
+    expect(/<td data-label="Date">([^<]*)<\/td>/.exec(html)?.[1]).toBe('Demandée le 2 décembre 2026 à 10 h 00');
     expect(html).toContain('Terminé le 2 décembre 2026 à 10 h 01');
     expect(html.replace(/<[^>]+>/g, ' ')).not.toMatch(/\d{2}\/\d{2}\/\d{4}/);
   });
@@ -205,5 +205,78 @@ describe('archives page: wording without a guessed agreement, and who asks for a
 
   it('the representative who asks includes a minor’s parents and the tuteur of a minor', () => {
     expect(page()).toContain('Son représentant (ses parents ou le tuteur d’un mineur, tuteur, curateur, mandataire…)');
+  });
+});
+
+describe('archives page: a request after the death as its answer page tells it (CSP L.1110-4 V, L.1111-7)', () => {
+  const person = '00000000-0000-4000-8000-0000000000a2';
+  // Received on 30 November, recorded on 3 December at 19 h 55 (Paris): the 48 hours end at midnight starting 3 December (notBeforeOf).
+  const request: AccessRequestStatement = {
+    from: 'ayant_droit',
+    receivedOn: '2026-11-30',
+    answerDue: '2026-12-08',
+    statement: 'Courrier de son fils : causes du décès',
+    heir: { purpose: 'causes_of_death', deceasedOn: '2026-11-20', deceasedObjection: 'none' },
+    notBefore: '2026-12-02T23:00:00.000Z',
+  };
+  const selection = { items: ['dossier' as const], justification: 'Le dossier suffit pour connaître les causes.', recordedAt: '2026-12-03T19:00:00.000Z', recordedBy: 'staff', sha256: 'a'.repeat(64) };
+  const row = (over: Partial<DataJobView>) => {
+    const html = archivePage(actor, 'csrf', {
+      jobs: [job({ kind: 'access_request', residentId: person, request }, { createdAt: '2026-12-03T18:55:00.000Z', ...over })],
+      subjects: {
+        people: new Map([[person, { state: 'present', id: person, lastName: 'Partie', firstName: 'Jean', birthDate: '1940-01-01', establishmentId: ours }]]),
+        establishments: new Map(),
+        documents: new Map(),
+        reports: new Map(),
+      },
+      people: { export: { words: '', found: [], total: 0 }, access: { words: '', found: [], total: 0 } },
+      establishments: [],
+      refreshing: false,
+      refreshStopped: false,
+    });
+    const cell = (label: string) => new RegExp(`<td data-label="${label}">(.*?)</td>`).exec(html)![1].replace(/<span class="visually-hidden">.*?<\/span>/g, '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
+    return { date: cell('Date'), state: cell('État'), file: cell('Fichier') };
+  };
+
+  it('not yet sorted: « à trier », not the job’s « Terminé »; the day it was received, then when it was recorded', () => {
+    const r = row({});
+    expect(r.state).toMatch(/^Paquet de travail prêt, à trier /);
+    expect(r.state).not.toContain('Terminé');
+    expect(r.date).toBe('Reçue le 30 novembre 2026 (enregistrée le 3 décembre 2026 à 19 h 55)');
+  });
+
+  it('the 48 hours ending at midnight: « à partir du 3 décembre 2026 », never « à 0 h 00 »', () => {
+    const r = row({});
+    expect(r.state).toContain('Réponse due au plus tard le 8 décembre 2026 ; communication à partir du 3 décembre 2026 (48 heures');
+    expect(r.state).not.toContain('0 h 00');
+  });
+
+  it('the working package is labelled as not to be passed on; the sorted one as the one to send', () => {
+    expect(row({}).file).toBe('Télécharger le paquet de travail (à ne pas transmettre)');
+    // Sorted, the zip not yet made again with the selection: still the working copy's name.
+    expect(row({ answer: { state: 'selection_recorded', selection }, report: {} }).file).toBe('Télécharger le paquet de travail (à ne pas transmettre)');
+    const sorted = row({ answer: { state: 'selection_recorded', selection }, report: { selectionSha256: selection.sha256 } });
+    expect(sorted.file).toBe('Télécharger le paquet à transmettre');
+    expect(sorted.state).toMatch(/^Tri enregistré, paquet prêt à transmettre /);
+  });
+
+  it('refused or delivered: its answer, no deadline left', () => {
+    const delivered = row({ answer: { state: 'delivered', selection, delivery: { deliveredAt: '2026-12-04T09:00:00.000Z', deliveredBy: 'staff', resultSha256: null } }, report: { selectionSha256: selection.sha256 } });
+    expect(delivered.state).toBe('Transmis au demandeur Voir la réponse');
+    expect(delivered.file).toBe('Télécharger le paquet transmis');
+    const refused = row({ answer: { state: 'refused' } });
+    expect(refused.state).toBe('Refusée (refus motivé) Voir la réponse');
+    expect(refused.file).toBe('Aucun : demande refusée');
+  });
+
+  it('another kind of zip keeps its plain name', () => {
+    expect(/Télécharger le zip/.test(archivePage(actor, 'csrf', {
+      jobs: [job({ kind: 'archive_export', scope: 'resident', id: person })],
+      subjects: { people: new Map(), establishments: new Map(), documents: new Map(), reports: new Map() },
+      people: { export: { words: '', found: [], total: 0 }, access: { words: '', found: [], total: 0 } },
+      establishments: [],
+      refreshing: false,
+      refreshStopped: false,
+    }))).toBe(true);
   });
 });

@@ -1,5 +1,4 @@
 import {
-  ACCESS_ANSWER_STATE_LABELS,
   ACCESS_REQUEST_FROM,
   ACCESS_REQUEST_FROM_LABELS,
   COMMUNICATION_MODE_LABELS,
@@ -14,9 +13,9 @@ import {
 } from '@carepact/archive';
 import { documentTitle, formatDateFr, formatDateTimeFr, type FieldError } from '@carepact/common';
 import { StaffActor, can } from '@carepact/identity';
-import { ErrorSummary, Notice, PostForm, RadioGroup, SelectField, TextField, renderPage } from '../../views';
+import { Checkbox, ErrorSummary, Notice, PostForm, RadioGroup, SelectField, TextField, renderPage } from '../../views';
 import { ConsolePage } from '../console-layout';
-import { deadlinesText } from './access-answer.views';
+import { cspStateText, deadlinesText } from './access-answer.views';
 
 /**
  * What an avenant amends (`documents.subtype`, selected by libs/archive's subjects.ts), for its
@@ -81,6 +80,31 @@ const cspRequestOf = (j: DataJobView): AccessRequestStatement | null => {
   const r = j.params.kind === 'access_request' ? j.params.request : undefined;
   return r && 'from' in r && isCspAccessRequest(r) ? r : null;
 };
+
+const answered = (j: DataJobView) => j.answer?.state === 'refused' || j.answer?.state === 'delivered';
+
+/**
+ * A request's dates: when the establishment received it (the statement's day, from which the
+ * deadlines run), then when it was recorded here; a package: when it was asked for.
+ */
+function whenText(j: DataJobView): string {
+  const r = j.params.kind === 'access_request' ? j.params.request : undefined;
+  if (r && 'receivedOn' in r && r.receivedOn) return `Reçue le ${isoDay(r.receivedOn)} (enregistrée le ${dateTime(j.createdAt)})`;
+  return `Demandée le ${dateTime(j.createdAt)}`;
+}
+
+/**
+ * What the download gives. A request after the death: the working package (everything, for staff
+ * only: never handed over, CSP L.1110-4 V) until the sorted one is made (report.selectionSha256,
+ * as the answer page checks), which is the one that may be sent; any other zip: the zip.
+ */
+function downloadLabel(j: DataJobView): string {
+  if (!cspRequestOf(j)) return 'Télécharger le zip';
+  const selection = j.answer?.selection;
+  const sorted = !!selection && (j.report as { selectionSha256?: string } | null)?.selectionSha256 === selection.sha256;
+  if (!sorted) return 'Télécharger le paquet de travail (à ne pas transmettre)';
+  return j.answer?.state === 'delivered' ? 'Télécharger le paquet transmis' : 'Télécharger le paquet à transmettre';
+}
 
 const STATUS_LABELS: Record<DataJobView['status'], string> = { queued: 'En attente', running: 'En cours', done: 'Terminé', failed: 'Échec' };
 const PHASE_LABELS: Record<string, string> = {
@@ -263,7 +287,7 @@ export function archivePage(actor: StaffActor, csrf: string, s: ArchivePageState
                 <tr>
                   <th scope="col">Demande</th>
                   <th scope="col">Périmètre</th>
-                  <th scope="col">Demandée le</th>
+                  <th scope="col">Date</th>
                   <th scope="col">État</th>
                   <th scope="col">Avancement</th>
                   <th scope="col">Fichier</th>
@@ -279,17 +303,22 @@ export function archivePage(actor: StaffActor, csrf: string, s: ArchivePageState
                         {scope.text}
                         {scope.link ? <a href={scope.link.href}>{scope.link.text}</a> : null}
                       </td>
-                      <td data-label="Demandée le">{dateTime(j.createdAt)}</td>
+                      <td data-label="Date">{whenText(j)}</td>
                       <td data-label="État">
                         {cspRequestOf(j) ? (
                           // CSP L.1111-7 al. 2: the deadline and, beside it, the 48 hours; the answer (access-answer.ts) and where to give it.
                           <>
-                            {j.answer ? ACCESS_ANSWER_STATE_LABELS[j.answer.state] : STATUS_LABELS[j.status]}
+                            {cspStateText(j)}
                             <br />
-                            {deadlinesText(cspRequestOf(j)!)}
-                            <br />
+                            {/* Once answered (refused, delivered), no deadline left to keep. */}
+                            {answered(j) ? null : (
+                              <>
+                                {deadlinesText(cspRequestOf(j)!)}
+                                <br />
+                              </>
+                            )}
                             <a href={`/console/archives/${j.id}/reponse`}>
-                              {j.answer?.state === 'refused' || j.answer?.state === 'delivered' ? 'Voir la réponse' : 'Trier, transmettre ou refuser'}
+                              {answered(j) ? 'Voir la réponse' : 'Trier, transmettre ou refuser'}
                               <span class="visually-hidden"> ({scopeText(scope)})</span>
                             </a>
                           </>
@@ -312,7 +341,8 @@ export function archivePage(actor: StaffActor, csrf: string, s: ArchivePageState
                           'Réservé à la personne qui l’a demandé'
                         ) : j.status === 'done' && (j.kind === 'archive_export' || j.kind === 'access_request') ? (
                           <a href={`/console/archives/${j.id}/telecharger`}>
-                            Télécharger le zip<span class="visually-hidden"> ({kindLabel(j)}, {scopeText(scope)})</span>
+                            {downloadLabel(j)}
+                            <span class="visually-hidden"> ({kindLabel(j)}, {scopeText(scope)})</span>
                           </a>
                         ) : (
                           '—'
@@ -439,6 +469,14 @@ export function archivePage(actor: StaffActor, csrf: string, s: ArchivePageState
               errors={accessErrors}
             />
             <TextField name="requestPhysician" label="Médecin désigné (nom)" hint="Seulement si le demandeur passe par un médecin." value={accessValues.requestPhysician} errors={accessErrors} />
+          </fieldset>
+          <fieldset>
+            <legend>Seulement pour les parents d’un mineur décédé</legend>
+            {/* C. civ. 413-6, 413-7: an emancipated minor is out of her parents' authority; the file does not record it, staff confirm it. */}
+            <p class="hint" id="requestNotEmancipated-aide">
+              Leur droit d’accès propre ne vaut que pour un mineur (Code de la santé publique, art. L.1110-4 V) ; le mineur émancipé cesse d’être sous l’autorité de ses parents (Code civil, art. 413-7). Si la personne était émancipée, enregistrez la demande comme celle d’un ayant droit.
+            </p>
+            <Checkbox name="requestNotEmancipated" label="La personne n’était pas émancipée" checked={accessValues.requestNotEmancipated === 'oui'} errors={accessErrors} />
           </fieldset>
           <fieldset>
             <legend>Seulement pour un ayant droit, un concubin ou un partenaire de PACS</legend>

@@ -1,6 +1,17 @@
 import { Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { DataJobsService, PurgeReport, RetentionService, eliminationVisaErrors, lookupSubjects, purgeReportExpired } from '@carepact/archive';
+import {
+  DataJobsService,
+  PurgeReport,
+  RetentionService,
+  assertManagesWholeOrganisation,
+  eliminationVisaErrors,
+  lookupSubjects,
+  managesWholeOrganisation,
+  organisationEstablishmentIds,
+  purgeReportExpired,
+  purgeReportFor,
+} from '@carepact/archive';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { FieldError, NotFoundError, isDomainError } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
@@ -21,9 +32,12 @@ const VISA_FIELDS: Record<string, string> = { visa: 'visaReference', 'visa.refer
 /**
  * /console/conservation (issue 11 in the console), for administrators (`records.manage`): the
  * organisation's retention durations and a form to change one (RetentionService.setPolicy, as PUT
- * /api/retention/policies/:subject), its active legal holds named and linked, and the purge's dry
- * run (DataJobsService.purgeReport, as POST /api/retention/purge-reports): nothing deleted. The
- * services validate and audit; POST → 303 → GET.
+ * /api/retention/policies/:subject; the forms for an administrator of all its establishments
+ * only), its active legal holds named and linked, and the purge's dry run (DataJobsService.purgeReport,
+ * as POST /api/retention/purge-reports) over the establishments where she manages records: nothing
+ * deleted; a report read by another, its items named for the establishments where she manages
+ * records, counted for the others; run only by its author. The services validate and audit;
+ * POST → 303 → GET.
  */
 @ApiExcludeController()
 @Controller('console/conservation')
@@ -55,7 +69,11 @@ export class ConservationController {
     // A number when the field holds digits; anything else goes to the service as typed, for its own error.
     const years: unknown = /^\d{1,9}$/.test(raw) ? Number(raw) : raw;
     try {
-      await this.tx.run((em) => this.retention.setPolicy(em, auditActor(actor), actor.organisationId, subject, years));
+      // The organisation's durations: an administrator of all its establishments (403 otherwise; the page shows no form to the others).
+      await this.tx.run(async (em) => {
+        await assertManagesWholeOrganisation(em, actor);
+        return this.retention.setPolicy(em, auditActor(actor), actor.organisationId, subject, years);
+      });
     } catch (e) {
       if (!isDomainError(e) || (e.kind !== 'invalid' && e.kind !== 'not_found')) throw e;
       const errors: FieldError[] = e.details.length ? e.details : [{ field: 'subject', code: e.code, message: e.messageFr }];
@@ -75,7 +93,10 @@ export class ConservationController {
     const months: unknown = /^\d{1,9}$/.test(raw) ? Number(raw) : raw;
     const publicLaw = body.publicLaw === 'oui';
     try {
-      await this.tx.run((em) => this.retention.setArchivesRegime(em, auditActor(actor), actor.organisationId, { publicLaw, activeBaseMonths: months }));
+      await this.tx.run(async (em) => {
+        await assertManagesWholeOrganisation(em, actor);
+        return this.retention.setArchivesRegime(em, auditActor(actor), actor.organisationId, { publicLaw, activeBaseMonths: months });
+      });
     } catch (e) {
       if (!isDomainError(e) || e.kind !== 'invalid') throw e;
       return this.render(res, actor, 400, { errors: e.details, values: { activeBaseMonths: raw, publicLaw: publicLaw ? 'oui' : '' } });
@@ -88,7 +109,8 @@ export class ConservationController {
     const actor = actorOf(req);
     assertCanSomewhere(actor, 'records.manage');
     checkConsoleCsrf(this.config.secrets.session, actor, formBody(req)._csrf);
-    const job = await this.jobs.purgeReport(auditActor(actor), actor.organisationId);
+    // The establishments where she manages records (DataJobsService.purgeReport).
+    const job = await this.jobs.purgeReport(actor);
     redirectTo(res, `/console/conservation/simulations/${job.id}?nouvelle=1`);
   }
 
@@ -124,8 +146,9 @@ export class ConservationController {
     if (errors.length) return this.reportPage(res, actor, id, 400, { values, errors });
     try {
       // A public organisation: the archives' visa (Code du patrimoine R.212-14), checked by the service.
-      await this.jobs.requestPurge(auditActor(actor), actor.organisationId, id, { reference: values.visaReference, date: values.visaDate, signatory: values.visaSignatory });
+      await this.jobs.requestPurge(actor, id, { reference: values.visaReference, date: values.visaDate, signatory: values.visaSignatory });
     } catch (e) {
+      if (isDomainError(e) && e.kind === 'forbidden') return this.reportPage(res, actor, id, 403, { refusal: e.messageFr });
       if (isDomainError(e) && e.kind === 'invalid') return this.reportPage(res, actor, id, 400, { values, errors: e.details.map((d) => ({ ...d, field: VISA_FIELDS[d.field] ?? d.field })) });
       if (!isDomainError(e) || e.kind !== 'conflict') throw e;
       return this.reportPage(res, actor, id, 409, { refusal: e.messageFr });
@@ -143,10 +166,18 @@ export class ConservationController {
   ): Promise<void> {
     const job = await this.jobs.get(this.tx.manager, actor.organisationId, id);
     if (!job || job.kind !== 'purge_report') throw new NotFoundError('PURGE_REPORT_NOT_FOUND', 'Simulation de purge introuvable.');
-    const report = job.report as PurgeReport;
+    // Named and dated only what her establishments hold; the others counted per establishment (purgeReportFor).
+    const report = await purgeReportFor(this.tx.manager, actor, job.report as PurgeReport);
     const subjects = await lookupSubjects(this.tx.manager, actor.organisationId, { people: report.residents.map((r) => r.id), documents: report.documents.map((d) => d.id) });
     const run = await this.jobs.purgeRunOf(this.tx.manager, actor.organisationId, job.id);
     const { publicLaw } = await this.retention.archivesRegime(this.tx.manager, actor.organisationId);
+    // The establishments it covers, by name (a report drawn before reports recorded them: the organisation's), and whether she may run it.
+    const coveredIds = report.establishmentIds ?? (await organisationEstablishmentIds(this.tx.manager, actor.organisationId));
+    const names = (await this.tx.manager.query(`SELECT id, name FROM establishments WHERE organisation_id = $1 AND id = ANY($2::uuid[]) ORDER BY name`, [actor.organisationId, coveredIds])) as {
+      id: string;
+      name: string;
+    }[];
+    const runRefusal = run ? null : await this.jobs.purgeRunRefusal(this.tx.manager, actor, job);
     sendHtml(
       res,
       status,
@@ -159,6 +190,8 @@ export class ConservationController {
         run,
         expired: purgeReportExpired(job.createdAt),
         publicLaw,
+        establishments: names.map((e) => e.name),
+        runRefusal,
         values: extra.values,
         errors: extra.errors,
         refusal: extra.refusal,
@@ -168,17 +201,19 @@ export class ConservationController {
 
   private async render(res: Response, actor: StaffActor, status: number, s: { notice?: string; errors?: FieldError[]; values?: Record<string, string> }): Promise<void> {
     const em = this.tx.manager;
-    const [policies, holds, regime] = await Promise.all([
+    const [policies, holds, regime, mayChange] = await Promise.all([
       this.retention.policies(em, actor.organisationId),
       // The holds on persons and documents of the establishments where she manages records (as GET /api/legal-holds).
       this.retention.holdsManagedBy(em, actor, { activeOnly: true }),
       this.retention.archivesRegime(em, actor.organisationId),
+      // The forms that change what holds for the whole organisation: for an administrator of all its establishments.
+      managesWholeOrganisation(em, actor),
     ]);
     const subjects = await lookupSubjects(em, actor.organisationId, {
       people: holds.filter((h) => h.subjectType === 'resident').map((h) => h.subjectId),
       documents: holds.filter((h) => h.subjectType === 'document').map((h) => h.subjectId),
     });
-    sendHtml(res, status, conservationPage(actor, this.csrf(actor), { ...s, policies, holds, regime, subjects, staff: holds.length ? await holdAuthorNames(this.staff, actor) : new Map<string, string>() }));
+    sendHtml(res, status, conservationPage(actor, this.csrf(actor), { ...s, policies, holds, regime, mayChange, subjects, staff: holds.length ? await holdAuthorNames(this.staff, actor) : new Map<string, string>() }));
   }
 
 

@@ -1,5 +1,5 @@
 import { FieldError, documentTitle, formatDateFr, formatDateTimeFr } from '@carepact/common';
-import { ArchivesRegime, DataJobView, LegalHoldView, PURGE_REPORT_VALID_DAYS, PurgeOutcome, PurgeReport, RetentionPolicyView, SubjectDocument, SubjectPerson, Subjects } from '@carepact/archive';
+import { ArchivesRegime, DataJobView, LegalHoldView, PURGE_REPORT_VALID_DAYS, PurgeOutcome, PurgeReport, PurgeReportView, RetentionPolicyView, SubjectDocument, SubjectPerson, Subjects } from '@carepact/archive';
 import { StaffActor, can } from '@carepact/identity';
 import { Checkbox, ErrorSummary, Notice, PostForm, RefusedFormSummary, SelectField, TextField, renderPage } from '../../views';
 import { ConsolePage } from '../console-layout';
@@ -68,6 +68,11 @@ export interface ConservationPageState {
   /** Public law and the active base (RetentionService.archivesRegime). */
   regime: ArchivesRegime;
   holds: LegalHoldView[];
+  /**
+   * false: she does not manage records in every establishment of the organisation, and may not
+   * change its durations nor its regime (assertManagesWholeOrganisation): no form, who can said.
+   */
+  mayChange?: boolean;
   subjects: Subjects;
   /** `staff:<id>` → the account's name. */
   staff: Map<string, string>;
@@ -131,8 +136,9 @@ export function conservationPage(actor: StaffActor, csrf: string, s: Conservatio
             </tbody>
           </table>
         </div>
-        <h3 id="changer">Changer une durée</h3>
-        <PostForm action="/console/conservation/durees" csrf={csrf}>
+        {s.mayChange === false ? <OrganisationWideNote what="Ces durées valent" /> : null}
+        {s.mayChange === false ? null : <h3 id="changer">Changer une durée</h3>}
+        {s.mayChange === false ? null : <PostForm action="/console/conservation/durees" csrf={csrf}>
           <SelectField name="subject" label="Type" required options={s.policies.map((p): [string, string] => [p.subject, p.label])} value={v.subject ?? ''} errors={s.errors} />
           <TextField
             name="years"
@@ -147,7 +153,7 @@ export function conservationPage(actor: StaffActor, csrf: string, s: Conservatio
           <p class="actions">
             <button type="submit">Changer la durée</button>
           </p>
-        </PostForm>
+        </PostForm>}
       </section>
 
       <section aria-labelledby="archives">
@@ -178,7 +184,8 @@ export function conservationPage(actor: StaffActor, csrf: string, s: Conservatio
             </p>
           </Notice>
         ) : null}
-        <PostForm action="/console/conservation/archives" csrf={csrf}>
+        {s.mayChange === false ? <OrganisationWideNote what="Ce régime vaut" /> : null}
+        {s.mayChange === false ? null : <PostForm action="/console/conservation/archives" csrf={csrf}>
           <TextField
             name="activeBaseMonths"
             type="number"
@@ -202,7 +209,7 @@ export function conservationPage(actor: StaffActor, csrf: string, s: Conservatio
           <p class="actions">
             <button type="submit">Enregistrer le régime des archives</button>
           </p>
-        </PostForm>
+        </PostForm>}
       </section>
 
       <section aria-labelledby="gels">
@@ -241,7 +248,10 @@ export function conservationPage(actor: StaffActor, csrf: string, s: Conservatio
 
       <section aria-labelledby="purge">
         <h2 id="purge">Simuler une purge</h2>
-        <p>La simulation montre ce qui serait supprimé aujourd’hui et ce qui est gardé, avec les raisons. Elle ne supprime rien ; elle est journalisée.</p>
+        <p>
+          La simulation montre ce qui serait supprimé aujourd’hui dans les établissements dont vous gérez les archives, et ce qui est gardé, avec les raisons. Elle ne supprime rien ; elle est
+          journalisée.
+        </p>
         <PostForm action="/console/conservation/simulations" csrf={csrf}>
           <p class="actions">
             <button type="submit">Simuler une purge</button>
@@ -249,6 +259,48 @@ export function conservationPage(actor: StaffActor, csrf: string, s: Conservatio
         </PostForm>
       </section>
     </ConsolePage>,
+  );
+}
+
+/** Instead of a form that changes what holds for the whole organisation, for whoever does not manage records in all its establishments. */
+function OrganisationWideNote(props: { what: string }) {
+  return (
+    <p class="hint">
+      {props.what} pour tous les établissements de l’organisation : seul un administrateur de tous les établissements de l’organisation peut {props.what.startsWith('Ces') ? 'les' : 'le'} changer.
+    </p>
+  );
+}
+
+/** The organisation's totals: what this reader sees listed and what is counted in the establishments she does not manage. */
+function purgeTotals(r: PurgeReportView): { documents: number; residents: number } {
+  const elsewhere = r.elsewhere ?? [];
+  return {
+    documents: r.documents.length + elsewhere.reduce((n, e) => n + e.documents, 0),
+    residents: r.residents.length + elsewhere.reduce((n, e) => n + e.residents, 0),
+  };
+}
+
+/**
+ * The items of the establishments whose records this reader does not manage: counted per
+ * establishment, not named (purgeReportFor; SECURITY-RELIABILITY.md, a permission is checked in the
+ * establishment of the record). The purge deletes them too: it is the organisation's.
+ */
+function Elsewhere(props: { report: PurgeReportView }) {
+  const list = props.report.elsewhere ?? [];
+  if (!list.length) return null;
+  return (
+    <>
+      <p>Dans les établissements dont vous ne gérez pas les archives, sans leurs noms :</p>
+      <ul>
+        {list.map((e, i) => (
+          <li key={e.establishmentId ?? 'inconnu'}>
+            {e.establishmentName ?? 'Établissement non connu (élément supprimé depuis la simulation)'} : {plural(e.documents, 'document', 'documents')}, {plural(e.residents, 'dossier de personne', 'dossiers de personnes')}
+            {i === list.length - 1 ? '.' : '\u00a0;'}
+          </li>
+        ))}
+      </ul>
+      <p>Seul un administrateur de ces établissements les voit nommés ; seul l’auteur de la simulation, administrateur de chacun de ses établissements, peut l’exécuter.</p>
+    </>
   );
 }
 
@@ -291,18 +343,22 @@ function ItemsTable(props: { actor: StaffActor; caption: string; head: string; k
 function RunForm(props: { s: PurgeReportPageState; csrf: string }) {
   const { s } = props;
   const r = s.report;
-  const what = `${plural(r.documents.length, 'document', 'documents')} et ${plural(r.residents.length, 'dossier de personne', 'dossiers de personnes')}`;
+  const t = purgeTotals(r);
+  const what = `${plural(t.documents, 'document', 'documents')} et ${plural(t.residents, 'dossier de personne', 'dossiers de personnes')}`;
   return (
     <section aria-labelledby="executer">
       <h2 id="executer">Exécuter la purge</h2>
-      {s.expired ? (
+      {s.runRefusal ? (
+        // Not hers, or an establishment she does not manage (DataJobsService.purgeRunRefusal): no form.
+        <p>{s.runRefusal}</p>
+      ) : s.expired ? (
         <p>Cette simulation a plus de {PURGE_REPORT_VALID_DAYS} jours : lancez une nouvelle simulation depuis la page Conservation des données pour purger.</p>
-      ) : !r.documents.length && !r.residents.length ? (
+      ) : !t.documents && !t.residents ? (
         <p>Rien à supprimer : il n’y a pas de purge à exécuter.</p>
       ) : (
         <>
           <p>
-            La purge supprime définitivement ce qui est listé ci-dessus ({what}), avec les fichiers des documents. Elle garde le journal d’audit et, pour chaque élément supprimé, la date et l’empreinte de ce qui a
+            La purge supprime définitivement ce qui est {r.elsewhere?.length ? 'listé ou compté' : 'listé'} ci-dessus ({what}), avec les fichiers des documents. Elle garde le journal d’audit et, pour chaque élément supprimé, la date et l’empreinte de ce qui a
             été supprimé. Ce qui a été gelé depuis la simulation, ou dont la conservation a repris, est gardé.
           </p>
           <PostForm action={`/console/conservation/simulations/${s.id}/executer`} csrf={props.csrf}>
@@ -376,13 +432,18 @@ function RunNotice(props: { createdAt: string; run: DataJobView | null; fresh: b
 /** What a simulation's page shows (ConservationController.reportPage). */
 export interface PurgeReportPageState {
   id: string;
-  report: PurgeReport;
+  /** As this reader sees it (purgeReportFor): her establishments' items listed, the others' in `elsewhere`. */
+  report: PurgeReportView;
   createdAt: string;
   subjects: Subjects;
   fresh: boolean;
   run: DataJobView | null;
   /** Past PURGE_REPORT_VALID_DAYS: it can no longer be run. */
   expired: boolean;
+  /** The names of the establishments the report covers (PurgeReport.establishmentIds; the organisation's for a report drawn before). */
+  establishments?: string[];
+  /** Why this reader may not run it (DataJobsService.purgeRunRefusal): shown instead of the run form. */
+  runRefusal?: string | null;
   /** Public archives (L.211-4, 1° or 2°): the run form asks for the visa of the contrôle scientifique et technique (Code du patrimoine R.212-14). */
   publicLaw?: boolean;
   /** The run form's values, when refused. */
@@ -396,6 +457,7 @@ export interface PurgeReportPageState {
 export function purgeReportPage(actor: StaffActor, csrf: string, s: PurgeReportPageState): string {
   const r = s.report;
   const k = r.kept;
+  const t = purgeTotals(r);
   const title = `Simulation de purge du ${formatDateFr(r.day)}`;
   return renderPage(
     <ConsolePage title={`${s.errors?.length || s.refusal ? 'Erreur — ' : ''}${title}`} actor={actor} csrf={csrf} current="conservation">
@@ -411,12 +473,18 @@ export function purgeReportPage(actor: StaffActor, csrf: string, s: PurgeReportP
           <a href={`/console/conservation/simulations/${s.id}`}>Actualiser la page</a> pour suivre la purge.
         </p>
       ) : null}
+      {s.establishments?.length ? (
+        <p>
+          {s.establishments.length === 1 ? 'Établissement couvert' : 'Établissements couverts'} (ceux dont l’auteur de la simulation gère les archives) : {s.establishments.join(', ')}.
+        </p>
+      ) : null}
       <section aria-labelledby="supprime">
         <h2 id="supprime">{s.run ? 'Ce que la simulation prévoyait de supprimer' : 'Ce qui serait supprimé aujourd’hui'}</h2>
         <ul>
-          <li>{plural(r.documents.length, 'document', 'documents')} dont la durée de conservation est écoulée ;</li>
-          <li>{plural(r.residents.length, 'dossier de personne', 'dossiers de personnes')} (identité, contacts, mesures de protection).</li>
+          <li>{plural(t.documents, 'document', 'documents')} dont la durée de conservation est écoulée ;</li>
+          <li>{plural(t.residents, 'dossier de personne', 'dossiers de personnes')} (identité, contacts, mesures de protection).</li>
         </ul>
+        <Elsewhere report={r} />
         {r.documents.length ? <ItemsTable actor={actor} caption={s.run ? 'Documents que la simulation prévoyait de supprimer' : 'Documents qui seraient supprimés'} head="Document" kind="document" items={r.documents} subjects={s.subjects} /> : null}
         {r.residents.length ? <ItemsTable actor={actor} caption={s.run ? 'Dossiers que la simulation prévoyait de supprimer' : 'Dossiers qui seraient supprimés'} head="Personne" kind="resident" items={r.residents} subjects={s.subjects} /> : null}
       </section>
@@ -425,6 +493,10 @@ export function purgeReportPage(actor: StaffActor, csrf: string, s: PurgeReportP
         <p>Seuls les documents et dossiers de personnes dont l’accompagnement a pris fin sont comptés ici ; rien d’une personne encore accompagnée n’est supprimé.</p>
         <ul>
           <li>Sous un gel : {plural(k.heldDocuments, 'document', 'documents')}, {plural(k.heldResidents, 'dossier', 'dossiers')} ;</li>
+          {/* RGPD art. 15; after a death CSP L.1110-4 V, L.1111-7: the answer is made from her file and documents. */}
+          <li>
+            Demande d’accès en cours : {plural(k.openAccessRequestDocuments ?? 0, 'document', 'documents')}, {plural(k.openAccessRequestResidents ?? 0, 'dossier', 'dossiers')} ;
+          </li>
           <li>Durée de conservation en cours : {plural(k.inRetentionDocuments, 'document', 'documents')}, {plural(k.inRetentionResidents, 'dossier', 'dossiers')} ;</li>
           <li>Documents en cours de génération ou de signature : {k.inProgressDocuments.toLocaleString('fr-FR')} ;</li>
           <li>Dossiers gardés parce qu’un de leurs documents l’est : {k.residentsWithKeptDocuments.toLocaleString('fr-FR')}.</li>
