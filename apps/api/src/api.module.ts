@@ -14,6 +14,7 @@ import { DocumentHistoryController } from './documents/document-history.controll
 import { RetentionController } from './archive/retention.controller';
 import { DocumentVisaController } from './documents/document-visa.controller';
 import { SoleSignatureController } from './documents/sole-signature.controller';
+import { OtherParentController } from './documents/other-parent.controller';
 import { SigningController } from './signing/signing.controller';
 import { PortalActionsController } from './portal/portal-actions.controller';
 import { PortalController } from './portal/portal.controller';
@@ -51,6 +52,7 @@ export class ApiModule {
         RetentionController,
         DocumentVisaController,
         SoleSignatureController,
+        OtherParentController,
         SigningController,
         AuditController,
         PortalSessionController,

@@ -93,6 +93,8 @@ export interface SignatureCompletedData extends SignerEmailBase {
 export interface SignatureCancelledData extends SignerEmailBase {
   /** Cancelled with the departure of the person the document is about. */
   departure?: boolean;
+  /** A contract's request cancelled because another contrat de séjour of the stay was signed (CASF L.311-4, D.311: one per stay). */
+  otherContractSigned?: boolean;
   /** This signer had signed: the e-mail says that signature no longer counts. */
   signed?: boolean;
 }
@@ -425,13 +427,22 @@ const BUILDERS: { [K in EmailKind]: Builder<K> } = {
     const residentName = optionalText(d.residentName, 'residentName');
     const c = common(d, residentName);
     const departure = d.departure === true;
+    const otherContract = !departure && d.otherContractSigned === true;
     return {
       subject: `Demande de signature annulée : ${c.short} — ${c.values.establishmentName}`,
-      flags: { phone: c.values.phone !== '', departure, signed: d.signed === true },
+      // `departure` is the template's slot for the one reason told (templates/emails/signature-cancelled.*).
+      flags: { phone: c.values.phone !== '', departure: departure || otherContract, signed: d.signed === true },
       values: {
         ...c.values,
-        // The one reason told: the person's departure (staff's own words may be private, never sent).
-        departureText: departure ? (residentName ? `à la suite du départ ${ofName(residentName)} de l’établissement` : 'à la suite de votre départ de l’établissement') : '',
+        // The reasons told: the person's departure, or another contract of the stay signed (CASF
+        // L.311-4, D.311: one contract per stay) — never staff's own words (they may be private).
+        departureText: departure
+          ? residentName
+            ? `à la suite du départ ${ofName(residentName)} de l’établissement`
+            : 'à la suite de votre départ de l’établissement'
+          : otherContract
+            ? 'car un autre contrat de séjour a été signé pour ce séjour'
+            : '',
         preview: `La demande de signature est annulée : vous n’avez plus rien à signer (${c.short}).`,
       },
     };

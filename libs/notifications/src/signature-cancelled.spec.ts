@@ -46,6 +46,15 @@ describe('signature-cancelled e-mail', () => {
     );
   });
 
+  it('cancelled because another contrat de séjour of the stay was signed (CASF L.311-4): that reason, no departure, no link', () => {
+    const e = renderEmail('signature-cancelled', { ...samples['signature-cancelled'], departure: false, otherContractSigned: true, signed: false });
+    const text = plain(e.text);
+    expect(text).toContain('EHPAD Les Tilleuls a annulé la demande de signature pour le contrat de séjour de Marcel Dupont, car un autre contrat de séjour a été signé pour ce séjour.');
+    expect(text).not.toContain('départ');
+    expect(plain(e.html)).toContain('car un autre contrat de séjour a été signé pour ce séjour');
+    expect(e.html).not.toMatch(/<a\b/);
+  });
+
   it('elides the name after « du départ » (d’Émile)', () => {
     const e = renderEmail('signature-cancelled', { ...samples['signature-cancelled'], residentName: 'Émile Durand' });
     expect(plain(e.text)).toContain('pour le contrat de séjour d’Émile Durand, à la suite du départ d’Émile Durand de l’établissement.');

@@ -84,6 +84,12 @@ describe('the other parent’s right to be informed, per ground', () => {
   it('judgment: yes; filiation: if established towards him; the others: no', () => {
     expect(otherParentReminder('judgment')).toContain('C. civ. 373-2-1 al. 5');
     expect(otherParentReminder('filiation')).toMatch(/^Si la filiation de l’enfant est établie aussi à l’égard de l’autre parent : /);
-    expect([otherParentReminder('other_parent_deceased'), otherParentReminder('other_parent_deprived'), otherParentReminder('other_parent_unable')]).toEqual([null, null, null]);
+    expect([otherParentReminder('other_parent_deceased'), otherParentReminder('other_parent_unable')]).toEqual([null, null]);
+  });
+
+  it('deprived of the exercise only (C. civ. 373-1), he keeps the right to be informed; a withdrawal (378 s.) takes it: the reminder says which (a sector lawyer’s review)', () => {
+    expect(otherParentReminder('other_parent_deprived')).toBe(
+      'Si l’autre parent est seulement privé de l’exercice de l’autorité parentale, et non d’un retrait de celle-ci (C. civ. 378 s.) : l’autre parent n’exerce pas l’autorité parentale et ne signe pas ; il garde le droit et le devoir de surveiller l’entretien et l’éducation de l’enfant et doit être informé des choix importants relatifs à sa vie (C. civ. 373-2-1 al. 5).',
+    );
   });
 });

@@ -29,12 +29,15 @@ export interface SoleAuthorityGroundInfo {
    * - `yes`: the judge entrusted the exercise to one parent (373-2-1 al. 1);
    * - `if_other_filiation`: filiation (372 al. 2) — if it is established towards the other parent too
    *   (late, or by judgment), he is a parent without the exercise; towards one parent only, there is none;
+   * - `if_deprived_only`: « privé de l'exercice » (373-1) — a parent deprived of the exercise only is
+   *   still « le parent qui n'a pas l'exercice » of 373-2-1 al. 5 and keeps the right to be informed;
+   *   one whose parental authority was withdrawn (C. civ. 378 s.) does not (below): the judgment says which;
    * - `no`: the other parent died; his parental authority was withdrawn (C. civ. 378 s.: a withdrawal
    *   takes the attributes of the authority, this right with them, 379, 379-1 — the judgment says what
    *   a partial one leaves him, staff follow it); he cannot express his will (373).
    * The signature policy's explanation and the document page remind staff of it.
    */
-  informsOtherParent: 'yes' | 'if_other_filiation' | 'no';
+  informsOtherParent: 'yes' | 'if_other_filiation' | 'if_deprived_only' | 'no';
   /** A check for staff, for the form's hint, when the proof alone may not settle the ground. */
   check?: string;
 }
@@ -43,13 +46,24 @@ export interface SoleAuthorityGroundInfo {
 export const OTHER_PARENT_INFORMED =
   'L’autre parent n’exerce pas l’autorité parentale et ne signe pas ; il garde le droit et le devoir de surveiller l’entretien et l’éducation de l’enfant et doit être informé des choix importants relatifs à sa vie (C. civ. 373-2-1 al. 5).';
 
+/**
+ * The limit staff must check before telling him where the child lives: a judge may have forbidden it
+ * (an ordonnance de protection lets the other parent hide the address, C. civ. 515-11 6° ; a judgment
+ * may organise contacts in a meeting place, 373-2-1 al. 3 and 4). The reading of a sector lawyer.
+ */
+export const OTHER_PARENT_INFORMED_LIMIT =
+  'Sauf décision du juge interdisant de lui communiquer le lieu d’accueil (ordonnance de protection, C. civ. 515-11) : vérifiez le jugement.';
+
 /** The reminder for staff under a ground, or null (C. civ. 373-2-1 al. 5; `informsOtherParent`). */
 export function otherParentReminder(ground: SoleAuthorityGround): string | null {
   const when = SOLE_AUTHORITY_GROUND_INFO[ground].informsOtherParent;
   if (when === 'no') return null;
+  const lower = `${OTHER_PARENT_INFORMED.charAt(0).toLowerCase()}${OTHER_PARENT_INFORMED.slice(1)}`;
   return when === 'yes'
-    ? OTHER_PARENT_INFORMED
-    : `Si la filiation de l’enfant est établie aussi à l’égard de l’autre parent : ${OTHER_PARENT_INFORMED.charAt(0).toLowerCase()}${OTHER_PARENT_INFORMED.slice(1)}`;
+      ? OTHER_PARENT_INFORMED
+      : when === 'if_other_filiation'
+        ? `Si la filiation de l’enfant est établie aussi à l’égard de l’autre parent : ${lower}`
+        : `Si l’autre parent est seulement privé de l’exercice de l’autorité parentale, et non d’un retrait de celle-ci (C. civ. 378 s.) : ${lower}`;
 }
 
 export const SOLE_AUTHORITY_GROUND_INFO: Readonly<Record<SoleAuthorityGround, SoleAuthorityGroundInfo>> = {
@@ -59,7 +73,7 @@ export const SOLE_AUTHORITY_GROUND_INFO: Readonly<Record<SoleAuthorityGround, So
     label: 'autre parent privé de l’exercice ou retrait de son autorité parentale',
     basis: 'C. civ. 373-1, 378 s.',
     proof: 'le jugement',
-    informsOtherParent: 'no',
+    informsOtherParent: 'if_deprived_only',
   },
   other_parent_unable: { label: 'autre parent hors d’état de manifester sa volonté', basis: 'C. civ. 373, 373-1', proof: 'la décision ou le certificat qui l’établit', informsOtherParent: 'no' },
   filiation: {

@@ -22,6 +22,7 @@ import { RequestViews } from './requests/request-views.service';
 import { SealedDownloadService } from './requests/sealed-download.service';
 import { PaperSignaturesService } from './paper/paper-signatures.service';
 import { SignatureProgress } from './requests/signature-progress.service';
+import { ContractInForce } from './requests/contract-in-force';
 import { SignatureRequestsService } from './requests/signature-requests.service';
 import { SignerActionsService } from './requests/signer-actions.service';
 import { MAILER, SEALER, SigningJobsService } from './requests/signing-jobs.service';
@@ -33,16 +34,19 @@ import { DocumentVisaService } from './visa/document-visa.service';
 import { VISA_ENTITIES } from './visa/visa.entities';
 import { SOLE_SIGNATURE_ENTITIES } from './sole-signature/sole-signature.entities';
 import { SoleSignatureService } from './sole-signature/sole-signature.service';
+import { OTHER_PARENT_ENTITIES } from './other-parent/other-parent.entities';
+import { OtherParentService } from './other-parent/other-parent.service';
 import { SealCertificateService } from './seal/seal-certificate-state';
 import { AnnexFilesService } from './annexes/annex-files.service';
 import { HolderConflictGenerationCheck } from './policy/holder-conflict-generation';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([...SIGNING_ENTITIES, ...VISA_ENTITIES, ...SOLE_SIGNATURE_ENTITIES]), DatabaseModule, AuditModule, IdentityModule, ResidentsModule, DocumentsModule, QueueModule],
+  imports: [TypeOrmModule.forFeature([...SIGNING_ENTITIES, ...VISA_ENTITIES, ...SOLE_SIGNATURE_ENTITIES, ...OTHER_PARENT_ENTITIES]), DatabaseModule, AuditModule, IdentityModule, ResidentsModule, DocumentsModule, QueueModule],
   providers: [
     SigningRepository,
     EvidenceLog,
     SigningLinks,
+    ContractInForce,
     SignatureProgress,
     RequestAccess,
     RequestViews,
@@ -59,6 +63,7 @@ import { HolderConflictGenerationCheck } from './policy/holder-conflict-generati
     WorklistService,
     DocumentVisaService,
     SoleSignatureService,
+    OtherParentService,
     SealCertificateService,
     AnnexFilesService,
     // The holder's conflict of interest refused at generation too (C. civ. 451 al. 2, 454 al. 5, 455).
@@ -85,6 +90,7 @@ import { HolderConflictGenerationCheck } from './policy/holder-conflict-generati
     WorklistService,
     DocumentVisaService,
     SoleSignatureService,
+    OtherParentService,
     ResidentsRepository,
   ],
 })

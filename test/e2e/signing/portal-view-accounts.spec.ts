@@ -21,7 +21,7 @@ const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' '
 
 /**
  * A contract for Enzo, a minor whose parents share the parental authority, signed « chacun à son
- * tour ». C. civ. 371-1 al. 3: the parents associate the child to the decisions that concern him;
+ * tour ». C. civ. 371-1 al. 4: the parents associate the child to the decisions that concern him;
  * CASF L.311-4: the minor's view is sought. The first parent records Enzo's view; the second read it
  * but could not add her own account: she now adds it, as hers (the first one's stays), and it is in
  * the console and the evidence. What signers write (a view's comment, an account, a refusal's reason,
@@ -36,6 +36,7 @@ describe('the second parent’s own account of the child’s view; signers’ te
   let first: RequestView['signers'][number];
   let second: RequestView['signers'][number];
   let viewKey = '';
+  const previews: { status: number; signers: { key: string; order: number }[] }[] = [];
   const address = (x: { name: string }) => (x.name.startsWith('Julie') ? 'julie.petit@example.org' : 'thomas.petit@example.org');
 
   beforeAll(async () => {
@@ -43,6 +44,11 @@ describe('the second parent’s own account of the child’s view; signers’ te
     browser = await launchChromium();
     const staff = await h.staff('admissions@les-tilleuls.example');
     const docId = await h.document('Enzo', 'contrat-sejour');
+    // The preview lists the signers as the sequential request will order them (inSigningOrder, orderNumbers).
+    for (const mode of [undefined, 'sequential']) {
+      const res = await staff(`/api/documents/${docId}/signature-requests/preview`, { method: 'POST', body: JSON.stringify(mode ? { mode } : {}) });
+      previews.push({ status: res.status, signers: ((await res.json()) as { signers?: { key: string; order: number }[] }).signers?.map((s) => ({ key: s.key, order: s.order })) ?? [] });
+    }
     const res = await staff(`/api/documents/${docId}/signature-requests`, {
       method: 'POST',
       body: JSON.stringify({ lateReason: 'Test : délai légal de la personne de démonstration dépassé.', mode: 'sequential' }),
@@ -72,6 +78,19 @@ describe('the second parent’s own account of the child’s view; signers’ te
   };
   const BIDI_MESSAGE = /caractère invisible qui change le sens d’affichage/;
   const CONTROL_MESSAGE = /caractère de contrôle interdit/;
+
+  it('the preview (mode « chacun à son tour ») lists the parents in the order the request then gives them: the same first parent, invited first', async () => {
+    const ordered = [...r.signers].sort((a, b) => a.order - b.order).map((s) => ({ key: s.key, order: s.order }));
+    const [asIs, sequential] = previews;
+    // Without a mode: the list in the request's order (both parents order 1, then the establishment).
+    expect(asIs.status).toBe(200);
+    expect(asIs.signers.map((s) => s.key)).toEqual(ordered.map((s) => s.key));
+    // « Chacun à son tour »: the same list, numbered as the request numbers it.
+    expect(sequential).toEqual({ status: 200, signers: ordered });
+    expect(sequential.signers[0].key).toBe(first.key);
+    await waitUntil('the first parent invited', async () => (await rows(`SELECT 1 FROM signature_events WHERE request_id = $1 AND kind = 'email_sent' AND signer_id = '${first.id}'`)).length > 0, 30000);
+    expect(await rows(`SELECT 1 FROM signature_events WHERE request_id = $1 AND kind = 'email_sent' AND signer_id = '${second.id}' AND details->>'kind' IS NULL`)).toEqual([]);
+  });
 
   it('a question of the second parent answered before her turn: « Vous serez invité à le signer à votre tour », not « Vous pourrez ensuite le signer »', async () => {
     // Asked through a link given before her turn (the portal takes a question then: NotYourTurnText).
@@ -127,8 +146,16 @@ describe('the second parent’s own account of the child’s view; signers’ te
     const link = await linkOf(second, /^Votre signature est demandée/);
     const page = await (await browser.newContext({ locale: 'fr-FR' })).newPage();
     await page.goto(link);
+    // Every page of her way links to /portail/avis, where her own account is (no URL to type).
+    expect(text(await page.content())).toContain(`L’avis d’Enzo Petit est déjà indiqué par ${first.name}. Si vous le souhaitez, vous ajoutez votre propre compte rendu de son avis (facultatif).`);
+    expect(await page.locator('a[href="/portail/avis"]', { hasText: 'Ajouter mon compte rendu de son avis' }).count()).toBe(1);
+    await shoot(page, 'second-parent-landing');
     await page.goto(`${h.base}/portail/document`);
-    await page.goto(`${h.base}/portail/avis`);
+    expect(await page.locator('a.button[href="/portail/avis"]', { hasText: 'Ajouter mon compte rendu de son avis' }).count()).toBe(1);
+    await page.goto(`${h.base}/portail/signer`);
+    expect(await page.locator('a[href="/portail/avis"]', { hasText: 'Ajouter mon compte rendu de son avis' }).count()).toBe(1);
+    await page.locator('a[href="/portail/avis"]', { hasText: 'Ajouter mon compte rendu de son avis' }).click();
+    await page.waitForURL(/\/portail\/avis$/);
     const shown = text(await page.content());
     expect(shown).toContain(`Ce que ${first.name} a noté : « Enzo est d’accord.`);
     expect(shown).toContain('Votre propre compte rendu de l’avis de l’enfant (facultatif)');
@@ -145,6 +172,14 @@ describe('the second parent’s own account of the child’s view; signers’ te
     await page.waitForLoadState();
     expect(new URL(page.url()).pathname + new URL(page.url()).search).toBe('/portail/signer?fait=compte-rendu');
     expect(text(await page.content())).toContain('Votre compte rendu de l’avis d’Enzo Petit est enregistré.');
+    // The signing page shows hers beside the first parent's view, with its date, and the link to correct it.
+    const signing = text(await page.content());
+    expect(signing).toContain(`Ce que ${first.name} a noté : « Enzo est d’accord.`);
+    expect(signing).toMatch(/Votre compte rendu, ajouté le \d{1,2}(er)? \S+ \d{4} à \d{1,2} h \d{2} : « Enzo m’a dit qu’il voulait aussi pouvoir rentrer le week-end\. »/);
+    expect(await page.locator('a[href="/portail/avis"]', { hasText: 'Modifier mon compte rendu' }).count()).toBe(1);
+    await shoot(page, 'second-parent-signing-with-account');
+    await page.goto(`${h.base}/portail`);
+    expect(await page.locator('a[href="/portail/avis"]', { hasText: 'Modifier mon compte rendu' }).count()).toBe(1);
     const [view] = await h.sql<{ expression: string; comment: string; recorded_by_signer_id: string; accounts: { signerId: string; byName: string; comment: string }[] }>(
       `SELECT expression, comment, recorded_by_signer_id, accounts FROM recorded_views WHERE request_id = $1`,
       [r.id],

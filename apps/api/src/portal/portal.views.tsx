@@ -324,6 +324,9 @@ export function landingPage(ctx: PortalContext, state: PortalState = {}): string
   const active = ctx.request.status === 'active';
   const code = accessCodeMissing(ctx);
   const views = ctx.views.filter((v) => !v.recorded);
+  // The signed document goes by e-mail to a signer with an address; to one without, the establishment
+  // hands it over in person and records the handover (handoverRecipients, channel 'in_hand'; CASF D.311 III).
+  const mail = Boolean(ctx.signer.email);
   return renderPage(
     <PortalPage title={`Signature : ${label}`} ctx={ctx}>
       <h1>{`Signature : ${label}`}</h1>
@@ -349,26 +352,49 @@ export function landingPage(ctx: PortalContext, state: PortalState = {}): string
             {views.map((v) => (
               <li key={v.key}>Vous indiquez l’avis {ofName(fullName(v.person))} sur le document.</li>
             ))}
+            {accountableViews(ctx).map((v) => (
+              // C. civ. 371-1 al. 4: the other parent recorded the child's view; she may add hers (optional).
+              <li key={`compte-rendu-${v.key}`}>
+                {myAccount(v)
+                  ? `Vous avez ajouté votre propre compte rendu de l’avis ${ofName(fullName(v.person))} : vous pouvez le modifier tant que vous n’avez pas signé.`
+                  : `L’avis ${ofName(fullName(v.person))} est déjà indiqué${v.answer!.byName ? ` par ${v.answer!.byName}` : ''}. Si vous le souhaitez, vous ajoutez votre propre compte rendu de son avis (facultatif).`}{' '}
+                <AccountLink view={v} />
+              </li>
+            ))}
             {countersignsEasy(ctx) ? (
               <>
                 <li>Vous pouvez signer aussi, si vous le voulez.</li>
-                <li>{state.established ? 'Si vous signez, vous recevez un e-mail avec le document signé.' : 'Vous recevez un e-mail avec le document quand l’établissement l’a signé.'}</li>
+                <li>
+                  {state.established
+                    ? mail
+                      ? 'Si vous signez, vous recevez un e-mail avec le document signé.'
+                      : 'Si vous signez, l’établissement vous remet le document signé.'
+                    : mail
+                      ? 'Vous recevez un e-mail avec le document quand l’établissement l’a signé.'
+                      : 'L’établissement vous remet le document quand il l’a signé.'}
+                </li>
               </>
             ) : state.established ? (
               <>
                 <li>Si vous le souhaitez, vous contresignez. Vous pouvez aussi ne pas le faire, ou poser une question à l’établissement.</li>
-                <li>Si vous contresignez, vous recevez un e-mail avec le document contresigné.</li>
+                <li>{mail ? 'Si vous contresignez, vous recevez un e-mail avec le document contresigné.' : 'Si vous contresignez, l’établissement vous remet en main propre le document contresigné.'}</li>
               </>
             ) : countersigns(ctx.signer, ctx.document.type) ? (
               // CASF D.311 II: not established yet, the countersignature is optional all the same.
               <>
                 <li>Si vous le souhaitez, vous contresignez. Ce n’est pas obligatoire. Vous pouvez aussi ne pas le faire, ou poser une question à l’établissement.</li>
-                <li>Le document s’applique dès que la direction de l’établissement l’a signé : vous recevez alors un e-mail avec le document.</li>
+                <li>
+                  Le document s’applique dès que la direction de l’établissement l’a signé :{' '}
+                  {mail ? 'vous recevez alors un e-mail avec le document.' : 'l’établissement vous remet alors le document en main propre.'}
+                </li>
               </>
             ) : (
               <>
                 <li>Vous signez. Vous pouvez aussi refuser de signer, ou poser une question à l’établissement.</li>
-                <li>Quand toutes les signatures sont réunies, vous recevez un e-mail avec le document signé.</li>
+                <li>
+                  Quand toutes les signatures sont réunies,{' '}
+                  {mail ? 'vous recevez un e-mail avec le document signé.' : 'l’établissement vous remet le document signé en main propre.'}
+                </li>
               </>
             )}
           </ol>
@@ -446,6 +472,8 @@ function AfterReading(props: { ctx: PortalContext }) {
   const view = ctx.views.find((v) => !v.recorded);
   const dispute = ctx.residenceDispute;
   const countersign = countersigns(ctx.signer, ctx.document.type);
+  // The view the other parent recorded: she may add her own account before signing (C. civ. 371-1 al. 4).
+  const accountable = dispute || view ? [] : accountableViews(ctx);
   return (
     <section aria-labelledby="apres-lecture">
       <h2 id="apres-lecture">Après la lecture</h2>
@@ -467,6 +495,13 @@ function AfterReading(props: { ctx: PortalContext }) {
       ) : (
         <p>Quand vous avez lu le document, vous pouvez le signer. Vous pouvez aussi poser une question, ou refuser de signer.</p>
       )}
+      {accountable.map((v) => (
+        <p key={v.key}>
+          {myAccount(v)
+            ? `Vous avez ajouté votre propre compte rendu de l’avis ${ofName(fullName(v.person))} : vous pouvez le modifier tant que vous n’avez pas signé.`
+            : `L’avis ${ofName(fullName(v.person))} est déjà indiqué${v.answer!.byName ? ` par ${v.answer!.byName}` : ''}. Vous pouvez ajouter votre propre compte rendu de son avis (facultatif).`}
+        </p>
+      ))}
       <ul class="actions">
         {dispute || ctx.waitingFor.length ? null : view ? (
           <li>
@@ -481,6 +516,11 @@ function AfterReading(props: { ctx: PortalContext }) {
             </a>
           </li>
         )}
+        {accountable.map((v) => (
+          <li key={v.key}>
+            <AccountLink view={v} button />
+          </li>
+        ))}
         <li>
           <a class="button secondary" href="/portail/question">
             Poser une question
@@ -549,14 +589,36 @@ function Closed(props: { ctx: PortalContext }) {
 const open = (ctx: PortalContext) => ctx.signer.status === 'pending' && ctx.request.status === 'active';
 
 /**
+ * The views another signer recorded (the first parent…) to which this signer may add her own account
+ * now — at her turn, until she signs (C. civ. 371-1 al. 4, 388-1; CASF L.311-4): the ones
+ * ViewAccountForm offers on /portail/avis, which every page of the way links to.
+ */
+function accountableViews(ctx: PortalContext): PortalContext['views'] {
+  return open(ctx) && !ctx.waitingFor.length ? ctx.views.filter((v) => v.answer && !v.answer.byMe) : [];
+}
+
+/** This signer's own account of a view another signer recorded, if she added one. */
+const myAccount = (v: PortalContext['views'][number]) => v.answer?.accounts?.find((x) => x.byMe);
+
+/** The link to /portail/avis, where she adds her own account (optional) or corrects it until she signs. */
+function AccountLink(props: { view: PortalContext['views'][number]; button?: boolean }) {
+  return (
+    <a class={props.button ? 'button secondary' : undefined} href="/portail/avis">
+      {myAccount(props.view) ? 'Modifier mon compte rendu' : 'Ajouter mon compte rendu de son avis'}
+    </a>
+  );
+}
+
+/**
  * The views another signer recorded (the other parent, C. civ. 371-1 al. 4, 388-1): who gave which,
  * when, with what they noted, so that each signer signs knowing it; and, open, what to do if one
  * disagrees with it: ask the establishment, or refuse to sign (CASF L.311-4).
  */
-function RecordedByOthers(props: { ctx: PortalContext }) {
+function RecordedByOthers(props: { ctx: PortalContext; accountLink?: boolean }) {
   const { ctx } = props;
   const others = ctx.views.filter((v) => v.answer && !v.answer.byMe);
   if (!others.length) return null;
+  const accountable = props.accountLink ? accountableViews(ctx) : [];
   return (
     <>
       {others.map((v) => {
@@ -574,7 +636,7 @@ function RecordedByOthers(props: { ctx: PortalContext }) {
                 {a.byName ? `Ce que ${a.byName} a noté` : 'Ce qui a été noté'} : « {a.comment} »
               </p>
             ) : null}
-            {/* The accounts other later signers added, each hers (C. civ. 371-1 al. 3). */}
+            {/* The accounts other later signers added, each hers (C. civ. 371-1 al. 4). */}
             {(a.accounts ?? [])
               .filter((x) => !x.byMe)
               .map((x) => (
@@ -582,6 +644,17 @@ function RecordedByOthers(props: { ctx: PortalContext }) {
                   Compte rendu de {x.byName}, ajouté le {atFr(new Date(x.at))} : « {x.comment} »
                 </p>
               ))}
+            {/* Hers, so that she checks what she added before signing (the /portail/avis form shows it there). */}
+            {props.accountLink && myAccount(v) ? (
+              <p>
+                Votre compte rendu, ajouté le {atFr(new Date(myAccount(v)!.at))} : « {myAccount(v)!.comment} »
+              </p>
+            ) : null}
+            {accountable.includes(v) ? (
+              <p>
+                <AccountLink view={v} /> {myAccount(v) ? '(possible tant que vous n’avez pas signé)' : '(facultatif)'}
+              </p>
+            ) : null}
           </div>
         );
       })}
@@ -598,7 +671,7 @@ function RecordedByOthers(props: { ctx: PortalContext }) {
 /**
  * The view another signer recorded (the first parent…), and this signer may record it too: at her
  * turn she adds what she heard from the person, in her own words, as hers — the first one's view is
- * not changed (C. civ. 371-1 al. 3: both parents associate the child to the decision; CASF L.311-4).
+ * not changed (C. civ. 371-1 al. 4: both parents associate the child to the decision; CASF L.311-4).
  * Optional; correctable until she signs. A disagreement still goes through a question or a refusal.
  */
 function ViewAccountForm(props: { ctx: PortalContext; state: PortalState }) {
@@ -988,7 +1061,7 @@ export function signPage(ctx: PortalContext, read: boolean, state: PortalState =
         <>
           <WhatYouSign ctx={ctx} />
           <HandedOver ctx={ctx} annexes={handedOver.files} tariffs={handedOver.tariffs} />
-          <RecordedByOthers ctx={ctx} />
+          <RecordedByOthers ctx={ctx} accountLink />
           {mine.map((v) => (
             <p key={v.key}>
               Avis {ofName(fullName(v.person))} : {EXPRESSION_LABELS.find(([x]) => x === v.answer!.expression)?.[1] ?? v.answer!.expression}. <a href="/portail/avis">Corriger l’avis</a>

@@ -64,6 +64,9 @@ export class CreateSignatureRequestDto {
 export class PreviewDto {
   @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(10) @IsUUID('all', { each: true })
   proposedContactIds?: string[];
+  /** The order shown is the one the request of this mode would have (« chacun à son tour »: one after the other). */
+  @ApiPropertyOptional({ enum: ['parallel', 'sequential'], default: 'parallel' }) @IsOptional() @IsIn(['parallel', 'sequential'])
+  mode?: 'parallel' | 'sequential';
 }
 
 /**
@@ -141,7 +144,7 @@ export class SigningController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Qui doit signer, en quelle qualité, et pourquoi (politique de signature) — refus motivé sinon' })
   preview(@Actor() actor: StaffActor, @Param('id', ParseIdPipe) id: string, @Body() dto: PreviewDto) {
-    return this.requests.preview(actor, id, dto.proposedContactIds);
+    return this.requests.preview(actor, id, dto.proposedContactIds, dto.mode);
   }
 
   @Post('documents/:id/signature-requests')

@@ -32,6 +32,8 @@ import { Civility1764160000000 } from './1764160000000-civility';
 import { AccessAnswer1764180000000 } from './1764180000000-access-answer';
 import { ViewAccounts1764190000000 } from './1764190000000-view-accounts';
 import { SoleAuthorityPartialDelegation1764210000000 } from './1764210000000-sole-authority-partial-delegation';
+import { OtherParentInformed1764220000000 } from './1764220000000-other-parent-informed';
+import { EstablishmentLegalStatus1764230000000 } from './1764230000000-establishment-legal-status';
 
 /** Applied in this order; each has a working `down`. Each migration grants its new tables to carepact_app. */
 export const MIGRATIONS = [
@@ -69,4 +71,6 @@ export const MIGRATIONS = [
   AccessAnswer1764180000000,
   ViewAccounts1764190000000,
   SoleAuthorityPartialDelegation1764210000000,
+  OtherParentInformed1764220000000,
+  EstablishmentLegalStatus1764230000000,
 ];

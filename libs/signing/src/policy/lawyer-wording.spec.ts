@@ -103,13 +103,18 @@ describe('one parent alone: the other parent’s right to be informed (C. civ. 3
     expect(d.explanation).toContain(`L’autre parent n’exerce pas l’autorité parentale et ne signe pas ; il garde le droit et le devoir de surveiller l’entretien et l’éducation de l’enfant et ${INFORMED}. Informez-le de l’admission et du document, sans lui demander de signer.`);
     expect(d.signers.map((s) => s.key)).toEqual(['parent:julie', 'director']);
     expect(decide(sole('judgment'), 'projet-personnalise').explanation).toContain('Informez-le du document, sans lui demander de signer.');
+    // A judge may forbid telling him where the child lives (C. civ. 515-11): staff check the judgment first.
+    expect(decide(sole('judgment'), 'projet-personnalise').explanation).toContain('Informez-le du document, sans lui demander de signer. Sauf décision du juge interdisant de lui communiquer le lieu d’accueil (ordonnance de protection, C. civ. 515-11) : vérifiez le jugement.');
   });
 
   it('filiation: only if it is established towards the other parent too', () => {
     expect(decide(sole('filiation'), 'contrat-sejour').explanation).toContain('Si la filiation de l’enfant est établie aussi à l’égard de l’autre parent : l’autre parent n’exerce pas');
   });
 
-  it('not when the other parent died, had his authority withdrawn, or cannot express his will', () => {
-    for (const g of ['other_parent_deceased', 'other_parent_deprived', 'other_parent_unable'] as const) expect(decide(sole(g), 'contrat-sejour').explanation).not.toContain('373-2-1 al. 5');
+  it('not when the other parent died or cannot express his will; deprived of the exercise only he keeps it, a withdrawal takes it: said as a condition', () => {
+    for (const g of ['other_parent_deceased', 'other_parent_unable'] as const) expect(decide(sole(g), 'contrat-sejour').explanation).not.toContain('373-2-1 al. 5');
+    expect(decide(sole('other_parent_deprived'), 'contrat-sejour').explanation).toContain(
+      'Si l’autre parent est seulement privé de l’exercice de l’autorité parentale, et non d’un retrait de celle-ci (C. civ. 378 s.) : l’autre parent n’exerce pas',
+    );
   });
 });

@@ -19,6 +19,7 @@ import {
   isDividedMeasure,
   resolveHolderConflict,
   otherParentReminder,
+  OTHER_PARENT_INFORMED_LIMIT,
   SOLE_AUTHORITY_GROUND_INFO,
   applicableMeasure,
   isMinor,
@@ -1253,7 +1254,7 @@ function placedMinorSide(documentType: PolicyDocumentType, rule: DocumentRule): 
 function otherParentInformed(ground: SoleAuthorityGround, rule: DocumentRule): string {
   const reminder = otherParentReminder(ground);
   if (!reminder) return '';
-  return ` ${reminder} Informez-le ${rule.accommodationAgreement ? 'de l’admission et du document' : 'du document'}, sans lui demander de signer.`;
+  return ` ${reminder} Informez-le ${rule.accommodationAgreement ? 'de l’admission et du document' : 'du document'}, sans lui demander de signer. ${OTHER_PARENT_INFORMED_LIMIT}`;
 }
 
 /**

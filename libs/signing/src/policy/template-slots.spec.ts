@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { projectRoot } from '@carepact/common';
 import type { EstablishmentEntity } from '@carepact/identity';
 import { resolve, validateTemplateInput } from '@carepact/rendering';
-import { DEMO_IME_FIXTURE_PATH, loadDemoFixture, type ContactView, type FixtureResident, type MeasureType, type MeasureView, type ResidentView } from '@carepact/residents';
+import { DEMO_IME_FIXTURE_PATH, establishmentInputOf, loadDemoFixture, type ContactView, type FixtureResident, type MeasureType, type MeasureView, type ResidentView } from '@carepact/residents';
 import { TemplateLoader } from '@carepact/templates';
 import { templateInputOf } from '@carepact/documents';
 import { decideSigners } from './signature-policy';
@@ -51,18 +51,7 @@ const dataCandidates = (t: string, purpose?: string) =>
     .flatMap((d) => (Array.isArray(d.recipients) ? [d, { ...d, recipients: (d.recipients as { circle: string }[]).filter((r) => r.circle !== 'representant') }] : [d]));
 
 const e = demo.establishment;
-const establishment = {
-  name: e.name,
-  category: e.category,
-  finess: e.finess,
-  address: e.address,
-  phone: e.phone ?? null,
-  directorFirstName: e.director.firstName,
-  directorLastName: e.director.lastName,
-  directorEmail: e.director.email ?? null,
-  tariffs: e.tariffs ?? null,
-  annexes: e.annexes ?? null,
-} as unknown as EstablishmentEntity;
+const establishment = establishmentInputOf(e) as unknown as EstablishmentEntity;
 const policyEstablishment = { name: e.name, directorFirstName: e.director.firstName, directorLastName: e.director.lastName, directorEmail: e.director.email ?? null };
 
 const TYPES: PolicyDocumentType[] = ['contrat-sejour', 'dipc', 'projet-personnalise', 'compte-rendu-synthese'];

@@ -125,7 +125,7 @@ export class PortalActionsService {
 
   /**
    * A later signer who may record the person's view (the second parent…) adds her own account of it
-   * when another signer recorded it first (C. civ. 371-1 al. 3: both parents associate the child to
+   * when another signer recorded it first (C. civ. 371-1 al. 4: both parents associate the child to
    * the decision, according to her age and maturity; CASF L.311-4: the minor's view is sought). It is
    * hers, beside the first one's, which it never changes (recorded_views.accounts); she may correct it
    * until she signs or refuses, as the view itself. Optional: a disagreement still goes through a

@@ -247,7 +247,7 @@ describe('the seal’s time on the evidence pages (PAdES B-B or B-T)', () => {
     // eIDAS art. 41(2): without the qualification, the time is the one the token « indique », without the presumption of accuracy.
     expect(text).toContain('l’heure qu’il indique est dans la signature du PDF');
     expect(text).toContain(
-      'L’établissement ne déclare pas cette autorité prestataire qualifié au sens du règlement eIDAS (art. 42) : horodatage non qualifié, sans la présomption d’exactitude de la date et de l’heure de l’article 41, paragraphe 2, du règlement eIDAS.',
+      'L’établissement ne déclare pas cette autorité prestataire qualifié au sens du règlement eIDAS (art. 42) : horodatage non qualifié, sans la présomption d’exactitude de la date et de l’heure de l’article 41, paragraphe 2, du règlement eIDAS ; il reste recevable comme preuve en justice (article 41, paragraphe 1).',
     );
     expect(text).not.toMatch(/certifi/);
     expect(text).not.toContain('Horodatage qualifié');
@@ -259,7 +259,7 @@ describe('the seal’s time on the evidence pages (PAdES B-B or B-T)', () => {
     expect(text).toContain('Horodatage qualifié (règlement eIDAS, art. 42) : le cachet porte un jeton d’horodatage (RFC 3161) de l’autorité d’horodatage tsa.example.fr');
     expect(text).toContain('l’heure qu’il certifie est dans la signature du PDF');
     expect(text).toContain(
-      'L’établissement déclare cette autorité prestataire de services de confiance qualifié délivrant des horodatages électroniques qualifiés (règlement eIDAS, art. 42) : la date et l’heure indiquées bénéficient de la présomption d’exactitude de l’article 41, paragraphe 2, du règlement eIDAS.',
+      'L’établissement déclare cette autorité prestataire de services de confiance qualifié délivrant des horodatages électroniques qualifiés (règlement eIDAS, art. 42) : la date et l’heure indiquées bénéficient de la présomption d’exactitude, et les données auxquelles elles se rapportent de la présomption d’intégrité, de l’article 41, paragraphe 2, du règlement eIDAS.',
     );
   });
   it('evidence sealed before it existed says nothing of it', () => {

@@ -40,11 +40,12 @@ export function sealTimeOf(authority: string | null, qualified = false): SealTim
         authority,
         qualified,
         // eIDAS art. 41(2): only a qualified time stamp enjoys the presumption of the accuracy of the date
-        // and time it indicates; a time stamp not declared qualified « indique » the time, it does not certify it.
+        // and time it indicates and of the integrity of the data they relate to; a time stamp not declared
+        // qualified « indique » the time, it does not certify it, and art. 41(1) keeps it admissible in court.
         statement: `le cachet porte un jeton d’horodatage (RFC 3161) de l’autorité d’horodatage ${authority}, demandé au scellement ; l’heure qu’il ${qualified ? 'certifie' : 'indique'} est dans la signature du PDF et dans le dossier de preuve (JSON). ${
           qualified
-            ? 'L’établissement déclare cette autorité prestataire de services de confiance qualifié délivrant des horodatages électroniques qualifiés (règlement eIDAS, art. 42) : la date et l’heure indiquées bénéficient de la présomption d’exactitude de l’article 41, paragraphe 2, du règlement eIDAS.'
-            : 'L’établissement ne déclare pas cette autorité prestataire qualifié au sens du règlement eIDAS (art. 42) : horodatage non qualifié, sans la présomption d’exactitude de la date et de l’heure de l’article 41, paragraphe 2, du règlement eIDAS.'
+            ? 'L’établissement déclare cette autorité prestataire de services de confiance qualifié délivrant des horodatages électroniques qualifiés (règlement eIDAS, art. 42) : la date et l’heure indiquées bénéficient de la présomption d’exactitude, et les données auxquelles elles se rapportent de la présomption d’intégrité, de l’article 41, paragraphe 2, du règlement eIDAS.'
+            : 'L’établissement ne déclare pas cette autorité prestataire qualifié au sens du règlement eIDAS (art. 42) : horodatage non qualifié, sans la présomption d’exactitude de la date et de l’heure de l’article 41, paragraphe 2, du règlement eIDAS ; il reste recevable comme preuve en justice (article 41, paragraphe 1).'
         }`,
       }
     : {
@@ -847,7 +848,7 @@ export function evidenceBlocks(e: Evidence): Block[] {
       ordered: false,
       items: e.views.flatMap((v) => [
         [{ text: `${v.person} : `, strong: true }, { text: `${VIEW_EXPRESSION_LABELS[v.expression] ?? v.expression}${v.comment ? ` — « ${v.comment} »` : ''} (${dateTime(v.at)})` }],
-        // Each later signer's own account, as hers (C. civ. 371-1 al. 3).
+        // Each later signer's own account, as hers (C. civ. 371-1 al. 4).
         ...(v.accounts ?? []).map((a) => [{ text: `${v.person}, compte rendu de ${a.byName} : `, strong: true }, { text: `« ${a.comment} » (${dateTime(a.at)})` }]),
       ]),
     });

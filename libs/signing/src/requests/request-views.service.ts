@@ -129,7 +129,7 @@ export interface RequestView {
     key: string;
     person: string;
     reason: string;
-    /** `accounts`: the later signers' own accounts of it (the second parent…, C. civ. 371-1 al. 3), each hers. */
+    /** `accounts`: the later signers' own accounts of it (the second parent…, C. civ. 371-1 al. 4), each hers. */
     recorded: { expression: string; comment: string | null; at: string; accounts?: { byName: string; comment: string | null; at: string }[] } | null;
   }[];
   questions: { id: string; signerId: string; message: string; askedAt: string; answer: string | null; answeredAt: string | null; followUps: { answer: string; answeredAt: string }[] }[];

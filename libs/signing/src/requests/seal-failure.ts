@@ -25,6 +25,8 @@ const REASONS_FR: Record<string, string> = {
   VERSION_HASH_MISMATCH: 'La version du document ne correspond plus à celle que les signataires ont signée. Signalez-le au support technique : ne relancez pas le scellement avant sa vérification.',
   SIGNATURES_MISSING: 'Toutes les signatures requises ne sont pas enregistrées. Signalez-le au support technique avant de relancer le scellement.',
   SEAL_INPUTS_CHANGED: 'Des signatures ou des avis ont été enregistrés pendant chaque tentative de scellement. Relancez le scellement.',
+  CONTRACT_ALREADY_IN_FORCE:
+    'Un autre contrat de séjour est déjà signé pour ce séjour : ce contrat n’est pas scellé, il ne peut y en avoir qu’un par séjour ; toute modification se fait par avenant (CASF L.311-4, D.311). Signalez-le au support technique : ne relancez pas le scellement.',
 };
 
 const RETRIES_EXHAUSTED_FR = 'Le scellement a échoué à chaque tentative (erreur technique, par exemple le service de rendu indisponible). Relancez le scellement ; si l’échec se répète, signalez-le au support technique.';

@@ -5,6 +5,7 @@ import { AuditActor, SYSTEM_ACTOR } from '@carepact/audit';
 import { EvidenceLog } from './evidence-log';
 import { SealedDocumentEntity, SignatureRequestEntity, SignerEntity } from './signing.entities';
 import { SigningRepository } from './signing.repository';
+import { ContractInForce } from './contract-in-force';
 import { countersignWindowOpen, countersignatureDue, emailSignersDue, isOptionalCountersigner, signedCount } from './whose-turn';
 
 /** How many signatures a sealed edition's evidence records. */
@@ -49,6 +50,7 @@ export class SignatureProgress {
     private readonly repo: SigningRepository,
     private readonly outbox: OutboxService,
     private readonly evidence: EvidenceLog,
+    private readonly contracts: ContractInForce,
   ) {}
 
   /**
@@ -61,6 +63,10 @@ export class SignatureProgress {
       // Already sealed (a DIPC established by the director, CASF D.311 II): this is a countersignature
       // given in the window; it is sealed again, as a new edition (one job per signature count).
       const sealed = await this.repo.sealOf(em, r.id);
+      // A contrat de séjour concluded: refused if another one of its admission was concluded first
+      // (409 CONTRACT_ALREADY_IN_FORCE), else the other contracts' open requests are cancelled, in
+      // this transaction (one contract per stay, CASF L.311-4, D.311: contract-in-force.ts).
+      if (!sealed) await this.contracts.concluded(em, r);
       const key = sealed ? `${r.id}_signed_${signedCount(signers)}` : r.id;
       await this.outbox.enqueue(em, 'signing.seal', { requestId: r.id }, { key, organisationId: r.organisationId });
       return;

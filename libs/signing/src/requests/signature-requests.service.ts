@@ -18,7 +18,8 @@ import { SignatureProgress, signedInSeal } from './signature-progress.service';
 import { sealFailureOf } from './seal-failure';
 import { RequestMode, SignatureRequestEntity, SignerDelivery, SignerEntity } from './signing.entities';
 import { SigningRepository } from './signing.repository';
-import { allRequiredSigned, isTurnOf, orderNumbers, signedCount } from './whose-turn';
+import { ContractInForce, cancelLockedRequest } from './contract-in-force';
+import { allRequiredSigned, inRequestOrder, isTurnOf, orderNumbers, signedCount } from './whose-turn';
 import { DocumentVisaService } from '../visa/document-visa.service';
 import { soleSignatureForDecision } from '../sole-signature/sole-signature.service';
 
@@ -103,13 +104,18 @@ export class SignatureRequestsService {
     private readonly progress: SignatureProgress,
     private readonly visa: DocumentVisaService,
     private readonly repo: SigningRepository,
+    private readonly contracts: ContractInForce,
   ) {}
 
-  /** Who would sign, before creating anything (the console shows it; refusals come out here too). */
-  async preview(actor: StaffActor, documentId: string, proposedContactIds?: string[]): Promise<PolicyDecision> {
+  /**
+   * Who would sign, before creating anything (the console shows it; refusals come out here too): in
+   * the order the request of `mode` would give them (inRequestOrder, as `create` numbers them).
+   */
+  async preview(actor: StaffActor, documentId: string, proposedContactIds?: string[], mode: RequestMode = 'parallel'): Promise<PolicyDecision> {
     const em = this.tx.manager;
     const doc = await this.access.document(em, actor, documentId, 'document.read');
-    return this.decide(em, actor, doc, proposedContactIds);
+    const decision = await this.decide(em, actor, doc, proposedContactIds);
+    return { ...decision, signers: inRequestOrder(mode, decision.signers) };
   }
 
   /**
@@ -136,6 +142,9 @@ export class SignatureRequestsService {
   async create(actor: StaffActor, documentId: string, input: CreateRequestInput): Promise<RequestView> {
     return this.tx.run(async (em) => {
       const doc = await this.access.document(em, actor, documentId, 'signature.manage');
+      // A contract: its resident's row first (the order every contract's request lock keeps), so that
+      // `decide` sees any other contract of the admission concluded meanwhile (contract-in-force.ts).
+      await this.contracts.lockResidentOf(em, doc);
       await this.documents.lockDocument(em, doc.id);
       if (doc.status !== 'ready')
         throw new ConflictError(
@@ -315,18 +324,15 @@ export class SignatureRequestsService {
     const problem = reason ? textProblem(reason, 'text') : null;
     if (problem) throw new ValidationError([{ field: 'reason', ...problem }]);
     const now = new Date();
-    await em.update(SignatureRequestEntity, { id: r.id }, { status: 'cancelled', closedAt: now });
-    await this.links.revokeAllOfRequest(em, r.id, now);
-    await this.lifecycle.markReady(em, r.documentId, now);
-    await this.log.record(em, r, 'cancelled', auditActor(actor), reason ? { details: { reason } } : {});
-    const linked = new Set(((await em.query(`SELECT DISTINCT signer_id AS id FROM signing_links WHERE request_id = $1`, [r.id])) as { id: string }[]).map((x) => x.id));
-    for (const s of signers) {
-      if (s.delivery === 'staff' || s.role === 'director' || !s.email) continue;
-      // Pending and never reached: not her turn yet, or to sign in person with no link ever opened for her
-      // (she was never e-mailed about the request: the code review of session 18).
-      if (s.status === 'pending' && !linked.has(s.id) && (s.delivery !== 'email' || !isTurnOf(r.mode, signers, s.orderNo))) continue;
-      await this.outbox.enqueue(em, 'notify.cancelled', { requestId: r.id, signerId: s.id, departure: opts.departure === true }, { key: `cancelled_${s.id}`, organisationId: r.organisationId });
-    }
+    await cancelLockedRequest(
+      em,
+      { repo: this.repo, links: this.links, lifecycle: this.lifecycle, log: this.log, outbox: this.outbox },
+      r,
+      signers,
+      auditActor(actor),
+      { details: reason ? { reason } : {}, departure: opts.departure === true },
+      now,
+    );
     return this.views.viewFor(em, actor, { ...r, status: 'cancelled', closedAt: now });
   }
 
@@ -403,6 +409,10 @@ export class SignatureRequestsService {
     // Past the active base, no new signature is asked of her, opening or not (intermediate-archive.ts:
     // 409 RESIDENT_ARCHIVED); `preview` says so too, so the console shows it instead of the send form.
     await assertResidentNotArchived(em, actor.organisationId, resident.id);
+    // One contract per stay (CASF L.311-4, D.311): not sent while another contract of its admission
+    // is concluded — 409 CONTRACT_ALREADY_IN_FORCE; `preview` says so too, and the console's
+    // document page shows it instead of « Envoyer en signature ». `create` asks under the lock.
+    await this.contracts.assertNoOtherConcluded(em, doc);
     // The residence choice the current version records (C. civ. 459-2): the policy refuses a
     // disagreement without the judge's decision.
     const version = doc.currentVersionId ? await em.findOne(DocumentVersionEntity, { where: { id: doc.currentVersionId }, select: { id: true, number: true, input: true } }) : null;

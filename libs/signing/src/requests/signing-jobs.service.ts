@@ -3,7 +3,7 @@ import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { SYSTEM_ACTOR } from '@carepact/audit';
 import { sha256Hex, canonicalJson } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
-import { BlobStore, DocumentLifecycle, DocumentType, DocumentsRepository, documentResidentArchived, tariffAnnexOf } from '@carepact/documents';
+import { BlobStore, CONTRACT_ALREADY_IN_FORCE, DocumentLifecycle, DocumentType, DocumentsRepository, documentResidentArchived, tariffAnnexOf } from '@carepact/documents';
 import { EntityManager } from 'typeorm';
 import { IdentityRepository } from '@carepact/identity';
 import type { EmailDataByKind, EmailKind } from '@carepact/notifications';
@@ -526,6 +526,11 @@ export class SigningJobsService {
       // builds from fresh data (each signer and view changes at most a few times: it converges).
       if ((await this.repo.sealInputsStamp(t, request.id)) !== inputs)
         throw new RetryableJobError('SEAL_INPUTS_CHANGED', `request ${request.id}: signers, views or paper changed while the seal was built`);
+      // One contract per stay (CASF L.311-4, D.311): never a second contrat de séjour of an admission
+      // marked signed. Under the resident's lock (lockRequest); the signature that concluded this one
+      // cancelled the others' requests (contract-in-force.ts): this is the last guard, not the rule.
+      if (!prior && document.type === 'contrat-sejour' && (await this.documents.otherContractsOfAdmission(t, document.id)).some((o) => o.status === 'signed'))
+        throw new PermanentJobError(CONTRACT_ALREADY_IN_FORCE, `request ${request.id}: another contrat de séjour of this admission is signed`);
       const sha = await this.blobs.put(t, pdf);
       const evidenceJson = canonicalJson(stored);
       const inserted = (await t.query(
@@ -589,11 +594,11 @@ export class SigningJobsService {
    * Cancellation e-mail to one signer who had been invited (SignatureRequestsService.cancelIn queues
    * it in the cancel's transaction): the request is cancelled, a signature given no longer counts,
    * the establishment will get in touch. No link. The reason only when it is the person's departure
-   * (staff's own words may be private). Skipped, with `email_skipped`, for a person in the
-   * intermediate archive, as every other e-mail (a departure recorded long after the fact archives
-   * her at once). Sent: `email_sent` with `kind: signature-cancelled` (and its audit event).
+   * or another contrat de séjour of the stay signed (CASF L.311-4, contract-in-force.ts): staff's own
+   * words may be private. Skipped, with `email_skipped`, for a person in the intermediate archive,
+   * as every other e-mail (a departure recorded long after the fact archives her at once). Sent: `email_sent` with `kind: signature-cancelled` (and its audit event).
    */
-  async notifyCancelled(outboxId: string, requestId: string, signerId: string, departure: boolean): Promise<string> {
+  async notifyCancelled(outboxId: string, requestId: string, signerId: string, departure: boolean, otherContractSigned = false): Promise<string> {
     const facts = await this.facts(requestId);
     const signer = facts ? await this.repo.signerById(this.tx.manager, signerId) : null;
     if (!facts || facts.request.status !== 'cancelled' || !signer?.email || signer.requestId !== requestId) {
@@ -610,6 +615,8 @@ export class SigningJobsService {
         documentSubtype: f.subtype,
         residentName: signer.role === 'resident' ? null : f.residentName,
         departure,
+        // Cancelled because another contrat de séjour of the stay was signed (contract-in-force.ts): a reason of the law's, not staff's words.
+        ...(otherContractSigned ? { otherContractSigned: true } : {}),
         signed: signer.status === 'signed',
       });
     } catch (e) {

@@ -410,7 +410,7 @@ export class RecordedViewEntity {
 
   /**
    * What each later signer who may record this view heard from the person, in her own words, beside
-   * the view recorded first (C. civ. 371-1 al. 3, CASF L.311-4): one per signer, never overwriting it.
+   * the view recorded first (C. civ. 371-1 al. 4, CASF L.311-4): one per signer, never overwriting it.
    */
   @Column({ type: 'jsonb', default: () => "'[]'" })
   accounts: ViewAccount[];

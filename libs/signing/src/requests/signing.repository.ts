@@ -60,7 +60,19 @@ export class SigningRepository {
     return em.findOne(SignatureRequestEntity, { where: { id } });
   }
 
-  lockRequest(em: EntityManager, id: string): Promise<SignatureRequestEntity | null> {
+  /**
+   * The request, locked until the transaction ends. A contrat de séjour's request locks its
+   * resident's row first (FOR NO KEY UPDATE, as DocumentsRepository.lockResident), always in that
+   * order: the contract that becomes concluded checks the other contracts of the admission and
+   * cancels their requests under that lock (contract-in-force.ts, CASF L.311-4), so that two of them
+   * never both complete, and no two transactions ever wait on each other's request and resident.
+   */
+  async lockRequest(em: EntityManager, id: string): Promise<SignatureRequestEntity | null> {
+    await em.query(
+      `SELECT 1 FROM residents WHERE id = (SELECT d.resident_id FROM signature_requests r JOIN documents d ON d.id = r.document_id WHERE r.id = $1 AND d.type = 'contrat-sejour')
+          FOR NO KEY UPDATE`,
+      [id],
+    );
     return em.createQueryBuilder(SignatureRequestEntity, 'r').setLock('pessimistic_write').where('r.id = :id', { id }).getOne();
   }
 

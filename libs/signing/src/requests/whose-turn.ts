@@ -37,6 +37,16 @@ export function orderNumbers<S extends { order: number; role: string; key: strin
 }
 
 /**
+ * A decision's signers as a request of `mode` holds them: in `inSigningOrder`, each with the order
+ * number `orderNumbers` gives it. The console's preview (POST …/signature-requests/preview) returns
+ * this, and `create` numbers the request's signers the same way: the first listed is the first invited.
+ */
+export function inRequestOrder<S extends { order: number; role: string; key: string }>(mode: RequestMode, signers: readonly S[]): S[] {
+  const no = orderNumbers(mode, signers);
+  return inSigningOrder(signers).map((s) => ({ ...s, order: no.get(s.key)! }));
+}
+
+/**
  * The required signers of a lower order who have not signed yet: in sequential mode, the ones a
  * signer of `orderNo` waits for (in the order given). Optional signers (the person on a DIPC,
  * CASF D.311) never hold anyone back; in parallel mode nobody waits.

@@ -3,6 +3,7 @@ import { calendarDayIn } from '@carepact/common';
 import { accompanimentAvenant } from '@carepact/documents';
 import { EntityManager } from 'typeorm';
 import type { PolicyDecision } from '../policy/policy.types';
+import { OPEN_ACCESS_REQUEST_SQL } from './open-access-request';
 import { assistsThePerson } from '../policy/assistance-refusal';
 
 /** A resident still in the establishment, with the documents that carry its legal deadlines. */
@@ -415,8 +416,7 @@ export class WorklistRepository {
    * The access requests not yet answered in these establishments (the person's establishment):
    * not failed (unless after the death with a selection whose zip failed: retried by recording it
    * again); after the death (CSP), neither delivered nor refused; the person's own (RGPD
-   * art. 15), not yet downloaded by whoever asked — the rule of @carepact/archive
-   * OPEN_ACCESS_REQUEST_SQL (data-jobs.service.ts), which this library cannot import: keep both alike.
+   * art. 15), not yet downloaded by whoever asked (OPEN_ACCESS_REQUEST_SQL, the rule @carepact/archive reads too).
    */
   async openAccessRequests(em: EntityManager, organisationId: string, establishmentIds: string[]): Promise<OpenAccessRequestRow[]> {
     if (!establishmentIds.length) return [];
@@ -431,10 +431,7 @@ export class WorklistRepository {
          JOIN residents res ON res.id::text = j.params->>'residentId' AND res.organisation_id = j.organisation_id
          LEFT JOIN staff_users s ON j.requested_by = 'staff:' || s.id::text
         WHERE j.organisation_id = $1 AND j.kind = 'access_request' AND res.establishment_id = ANY($2::uuid[])
-          AND (j.status <> 'failed' OR (j.params->'request'->>'from' IN ('ayant_droit', 'parental_authority') AND j.answer->'selection' IS NOT NULL))
-          AND (CASE WHEN j.params->'request'->>'from' IN ('ayant_droit', 'parental_authority')
-                 THEN coalesce(j.answer->>'state', '') NOT IN ('delivered', 'refused')
-                 ELSE NOT EXISTS (SELECT 1 FROM audit_events d WHERE d.chain_id = j.organisation_id AND d.subject_id = j.id::text AND d.action = 'data_job.downloaded') END)
+          AND ${OPEN_ACCESS_REQUEST_SQL}
         ORDER BY j.created_at`,
       [organisationId, establishmentIds],
     )) as Row[];

@@ -178,14 +178,14 @@ describe('the history’s certified time: « qualifié » only when the operator
   it('declared (timestampQualified true): « Horodatage qualifié (règlement eIDAS, art. 42) : heure certifiée … »', () => {
     const page = sealedWith({ timestampQualified: true });
     expect(page).toContain('Horodatage qualifié (règlement eIDAS, art. 42) : heure certifiée');
-    expect(page).toContain('présomption d’exactitude de la date et de l’heure (règlement eIDAS, art. 41, paragraphe 2)');
+    expect(page).toContain('présomption d’exactitude de la date et de l’heure et d’intégrité des données qu’elles datent (règlement eIDAS, art. 41, paragraphe 2)');
   });
   // eIDAS art. 41(2): only a qualified time stamp is presumed accurate; the others « indiquent » the time, they do not certify it.
   it('not declared, or an event from before it was recorded: « Horodatage : heure indiquée … », never « certifiée », and without the presumption', () => {
     for (const page of [sealedWith({ timestampQualified: false }), sealedWith({})]) {
       expect(page).toContain('Horodatage : heure indiquée');
       expect(page).toContain('par l’autorité d’horodatage CN=Horodatage Exemple, O=Exemple, C=FR');
-      expect(page).toContain('horodatage non qualifié : sans la présomption d’exactitude de la date et de l’heure de l’article 41 du règlement eIDAS');
+      expect(page).toContain('horodatage non qualifié : sans la présomption d’exactitude de la date et de l’heure de l’article 41 du règlement eIDAS, mais recevable comme preuve en justice (art. 41, paragraphe 1)');
       expect(page).not.toMatch(/certifi|horodatage qualifié|Horodatage qualifié/);
     }
   });

@@ -1,7 +1,7 @@
 import { type DocumentHistory, systemActorLabel } from '@carepact/archive';
 import { formatDateFr, formatDateTimeFr } from '@carepact/common';
 import { type StaffActor, establishmentsWith } from '@carepact/identity';
-import { timestampLabel } from '@carepact/signing';
+import { OTHER_PARENT_HOW_LABELS, OTHER_PARENT_INFORMED_ACTION, type OtherParentInformedHow, timestampLabel } from '@carepact/signing';
 import { PostForm, renderPage } from '../../views';
 import { ConsolePage } from '../console-layout';
 import type { PageFlash } from './console-flash';
@@ -91,8 +91,8 @@ function CertifiedTime(props: { e: TimelineEntry }) {
       {String(d.timestampAuthority ?? 'inconnue')}
       {typeof d.timestampSerialNumber === 'string' ? <> (jeton n° <code>{d.timestampSerialNumber}</code>)</> : null}
       {qualified
-        ? ' — présomption d’exactitude de la date et de l’heure (règlement eIDAS, art. 41, paragraphe 2).'
-        : ' — horodatage non qualifié : sans la présomption d’exactitude de la date et de l’heure de l’article 41 du règlement eIDAS.'}
+        ? ' — présomption d’exactitude de la date et de l’heure et d’intégrité des données qu’elles datent (règlement eIDAS, art. 41, paragraphe 2).'
+        : ' — horodatage non qualifié : sans la présomption d’exactitude de la date et de l’heure de l’article 41 du règlement eIDAS, mais recevable comme preuve en justice (art. 41, paragraphe 1).'}
     </p>
   );
 }
@@ -231,6 +231,12 @@ export function documentHistoryPage(m: DocumentHistoryModel): string {
                 Par : <Who e={e} />
               </p>
               {e.cancelReason ? <p>Raison de l’annulation : {e.cancelReason}</p> : null}
+              {e.action === OTHER_PARENT_INFORMED_ACTION && typeof e.details.informedOn === 'string' ? (
+                <p>
+                  Informé le {formatDateFr(e.details.informedOn)} ({OTHER_PARENT_HOW_LABELS[e.details.how as OtherParentInformedHow] ?? String(e.details.how)})
+                  {typeof e.details.noteSha256 === 'string' ? ', avec une remarque (lisible sur la page du document)' : ''}.
+                </p>
+              ) : null}
               {e.action === 'signature.sealed' ? <CertifiedTime e={e} /> : null}
               {e.signer && !actorIsSigner(e) ? (
                 <p>

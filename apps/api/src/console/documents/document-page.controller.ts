@@ -3,11 +3,11 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { RetentionService } from '@carepact/archive';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { DomainError, ForbiddenError, NotFoundError, ValidationError } from '@carepact/common';
-import { DocumentsService, archiveState, residentArchivedOf } from '@carepact/documents';
+import { CONTRACT_ALREADY_IN_FORCE, DocumentsService, archiveState, residentArchivedOf } from '@carepact/documents';
 import { StaffActor, StaffService, assertCan, auditActor, can } from '@carepact/identity';
 import { TransactionRunner } from '@carepact/database';
 import { ResidentsService } from '@carepact/residents';
-import { DipcOfferService, DocumentVisaService, PolicyDecision, RequestViews, SignatureRequestsService, SignerActionsService, SoleSignatureService } from '@carepact/signing';
+import { CONTRACT_SIGNED_FOR_THE_STAY, DipcOfferService, DocumentVisaService, OtherParentService, PolicyDecision, RequestViews, SignatureRequestsService, SignerActionsService, SoleSignatureService } from '@carepact/signing';
 import type { Request, Response } from 'express';
 import { EntityManager } from 'typeorm';
 import { clientIp } from '../../http/client-ip';
@@ -23,6 +23,7 @@ import { FieldChange, diffData } from './document-diff';
 import { ActionError, DocumentPageModel, directorSignedMessage, documentPage } from './document-page.views';
 import { holdAuthorNames } from '../retention/hold-authors';
 import { SOLE_SIGNATURE_FORM } from './sole-signature.views';
+import { OTHER_PARENT_FORM } from './other-parent.views';
 import { cancelRequestPage } from './cancel-request.views';
 
 /** What the page shows again after a refused action: the message, and the form's values. */
@@ -55,6 +56,7 @@ export class DocumentPageController {
     private readonly staff: StaffService,
     private readonly tx: TransactionRunner,
     private readonly sole: SoleSignatureService,
+    private readonly otherParent: OtherParentService,
   ) {}
 
   @Get()
@@ -302,6 +304,32 @@ export class DocumentPageController {
     );
   }
 
+  /**
+   * « Autre parent informé » (C. civ. 373-2-1 al. 5), as POST /api/documents/:id/other-parent-informed:
+   * the service checks signature.manage in the document's establishment (404 out of the reader's
+   * establishments, 403 without it), that the law calls for it, and each field. The date may be typed
+   * JJ/MM/AAAA (a browser without a date picker shows a text field).
+   */
+  @Post('autre-parent-informe')
+  async recordOtherParentInformed(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string): Promise<void> {
+    await this.act(
+      req,
+      res,
+      id,
+      async (actor, body) => {
+        const typed = (body.informedOn ?? '').trim();
+        const fr = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(typed);
+        await this.otherParent.record(actor, id, {
+          informedOn: fr ? `${fr[3]}-${fr[2].padStart(2, '0')}-${fr[1].padStart(2, '0')}` : typed,
+          how: body.how ?? '',
+          note: body.note ?? '',
+        });
+        return { kind: 'done', message: 'L’information de l’autre parent est enregistrée (C. civ. 373-2-1 al. 5).' };
+      },
+      OTHER_PARENT_FORM,
+    );
+  }
+
   /** Answers a signer's question, as POST /api/signature-requests/:id/questions/:q/answer; a second answer is a new event. */
   @Post('demandes/:requestId/questions/:questionId/repondre')
   async answer(
@@ -463,7 +491,8 @@ export class DocumentPageController {
         decision = await this.requests.preview(actor, id);
       } catch (e) {
         if (!(e instanceof DomainError)) throw e;
-        decisionRefusal = e.messageFr;
+        // Another contract of the stay is signed: this draft is never sent (CASF L.311-4, D.311), said as such.
+        decisionRefusal = e.code === CONTRACT_ALREADY_IN_FORCE ? CONTRACT_SIGNED_FOR_THE_STAY : e.messageFr;
       }
     }
     const dipcOffers = new Map<string, { reason: string; startDate: string | null }>();
@@ -475,6 +504,8 @@ export class DocumentPageController {
     }
     // After a curateur's refusal to assist her: the judge's authorisation to sign alone (C. civ. 469 al. 3).
     const soleSignature = requests.some((r) => r.assistanceRefused) ? await this.sole.view(actor, id) : null;
+    // C. civ. 373-2-1 al. 5: whether the other parent is to be informed of this document, and the records that he was.
+    const otherParent = await this.otherParent.view(actor, id, decision ?? undefined);
     const manageHolds = can(actor, 'records.manage', doc.establishmentId);
     const holds = await this.retention.holds(this.tx.manager, actor.organisationId, { subjectId: [doc.id, doc.residentId], activeOnly: true });
     const documentHolds = holds.filter((h) => h.subjectId === doc.id);
@@ -500,6 +531,7 @@ export class DocumentPageController {
       visa,
       holds: { document: documentHolds, person: personHolds, names: holdNames, manage: manageHolds },
       soleSignature,
+      otherParent,
     };
     sendHtml(res, status, documentPage(actor, consoleCsrfToken(this.config.secrets.session, actor), model));
   }

@@ -3,7 +3,7 @@ import type { LegalHoldView } from '@carepact/archive';
 import type { DocumentView, RenditionView, VersionView } from '@carepact/documents';
 import type { StaffActor } from '@carepact/identity';
 import { VIEW_EXPRESSION_LABELS, blockingSigners, declinedCountersignature, inSigningOrder, isOptionalCountersigner, legalDeadlineRule, withoutFileReferences } from '@carepact/signing';
-import type { PolicyDecision, RequestView, SignerView, SoleSignatureView, VisaView } from '@carepact/signing';
+import type { OtherParentView, PolicyDecision, RequestView, SignerView, SoleSignatureView, VisaView } from '@carepact/signing';
 import type { ComponentChildren } from 'preact';
 import { ConsolePage } from '../console-layout';
 import { Notice, PostForm, fieldId, renderPage } from '../../views';
@@ -13,6 +13,7 @@ import { Questions, RefusalHandling, VisaHoldsSending, VisaSection } from './doc
 import { DOCUMENT_STYLESHEETS, typeTitle } from './new-document.views';
 import { HoldsBlock } from '../retention/holds.views';
 import { AssistanceRefused, SOLE_SIGNATURE_FORM } from './sole-signature.views';
+import { OTHER_PARENT_FIELDS, OTHER_PARENT_FIELD_LABELS, OTHER_PARENT_FORM, OtherParentReminder, OtherParentSection } from './other-parent.views';
 
 export const DOCUMENT_STATUS_LABELS: Record<DocumentView['status'], string> = {
   generating: 'Génération en cours',
@@ -140,6 +141,8 @@ export interface DocumentPageModel {
   holds: DocumentHolds;
   /** After a curateur's refusal to assist: the judge's authorisation for the person to sign alone (C. civ. 469 al. 3). */
   soleSignature?: SoleSignatureView | null;
+  /** Whether the other parent is to be informed of the document, and the records that he was (C. civ. 373-2-1 al. 5). */
+  otherParent?: OtherParentView | null;
 }
 
 export interface DocumentHolds {
@@ -219,7 +222,7 @@ export function documentPage(actor: StaffActor, csrf: string, m: DocumentPageMod
           {m.error.errors?.length ? (
             <ul>
               {m.error.errors.map((e) => (
-                <li key={e.field}>{FORM_FIELDS.test(e.field) && m.error!.form ? <a href={`#${errorAnchor(m.error!, e.field)}`}>{e.message}</a> : e.message}</li>
+                <li key={e.field}>{(FORM_FIELDS.test(e.field) || (m.error!.form === OTHER_PARENT_FORM && (OTHER_PARENT_FIELDS as readonly string[]).includes(e.field))) && m.error!.form ? <a href={`#${errorAnchor(m.error!, e.field)}`}>{summaryMessage(m.error!, e)}</a> : e.message}</li>
               ))}
             </ul>
           ) : null}
@@ -298,6 +301,18 @@ export function documentPage(actor: StaffActor, csrf: string, m: DocumentPageMod
       <h2 id="signatures">Signatures</h2>
       <Signatures m={m} csrf={csrf} />
 
+      {m.otherParent ? (
+        <OtherParentSection
+          view={m.otherParent}
+          documentId={d.id}
+          csrf={csrf}
+          closed={!!m.signingClosed}
+          reminderShown={!!m.decision?.otherParentReminder && d.status === 'ready' && !m.signingClosed}
+          errors={m.error?.form === OTHER_PARENT_FORM ? (m.error.errors ?? []) : undefined}
+          values={m.error?.form === OTHER_PARENT_FORM ? m.sendValues : undefined}
+        />
+      ) : null}
+
       <DocumentHoldsSection m={m} csrf={csrf} />
     </ConsolePage>,
   );
@@ -306,9 +321,14 @@ export function documentPage(actor: StaffActor, csrf: string, m: DocumentPageMod
 /** The fields the page's forms have (the others' errors are listed without a link). */
 const FORM_FIELDS = /^(deadline|reminderDays|lateReason|email|reason|answer|holdReason|liftReason|court|decisionDate|reference|note|delivery\.[^.]+)$/;
 
+/** A message of the summary: the other parent's form names its field first (« Remarque : … »), its messages being short. */
+function summaryMessage(error: ActionError, e: FieldError): string {
+  return error.form === OTHER_PARENT_FORM && OTHER_PARENT_FIELD_LABELS[e.field] ? `${OTHER_PARENT_FIELD_LABELS[e.field]} : ${e.message}` : e.message;
+}
+
 function errorAnchor(error: ActionError, field: string): string {
   // The hold forms' fields are named as on the resident's file (HoldsBlock).
-  if (error.form === 'hold' || error.form === SOLE_SIGNATURE_FORM) return fieldId(field);
+  if (error.form === 'hold' || error.form === SOLE_SIGNATURE_FORM || error.form === OTHER_PARENT_FORM) return fieldId(field);
   return error.form === 'send' ? fieldId(`send-${field}`) : fieldId(`${error.form ?? 'action'}-${field}`);
 }
 
@@ -551,11 +571,8 @@ function SendSection(props: { m: DocumentPageModel; decision: PolicyDecision; cs
       <h3 id="qui-signe">Qui signera et pourquoi</h3>
       <Explanation>{fileDetails(decision.explanation, m.perms)}</Explanation>
       {/* C. civ. 373-2-1 al. 5: one parent signs alone; the other, without the exercise, is informed (not a signer). */}
-      {decision.otherParentReminder ? (
-        <p class="notice" id="autre-parent">
-          <strong>À faire : informer l’autre parent.</strong> {decision.otherParentReminder}
-        </p>
-      ) : null}
+      {/* « À faire » until the page's records say he was informed (« Information de l’autre parent » below), then « Fait ». */}
+      {decision.otherParentReminder ? <OtherParentReminder reminder={decision.otherParentReminder} view={m.otherParent ?? null} /> : null}
       <ol class="signers">
         {inSigningOrder(decision.signers).map((s) => (
           <li key={s.key}>
@@ -988,7 +1005,7 @@ function RecordedViews(props: { r: RequestView }) {
             {w.recorded!.comment ? ` — « ${w.recorded!.comment} »` : ''}
             {/* No second full stop after a quote that ends its own sentence (« …crayons. ».). */}
             {w.recorded!.comment && /[.!?…]$/.test(w.recorded!.comment.trim()) ? '' : '.'}
-            {/* A later signer's own account (the second parent…, C. civ. 371-1 al. 3), as hers: the view above is not changed. */}
+            {/* A later signer's own account (the second parent…, C. civ. 371-1 al. 4), as hers: the view above is not changed. */}
             {w.recorded!.accounts?.length ? (
               <ul>
                 {w.recorded!.accounts.map((a) => (

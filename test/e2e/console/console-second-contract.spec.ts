@@ -1,0 +1,85 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { DEFAULT_DEMO_PASSWORD } from '@carepact/config';
+import { SigningHarness, axeViolations, launchChromium, pageBasics, startSigningHarness, waitUntil } from '@carepact/testing';
+import { scanOf } from '../../unit/paper/scan-fixtures';
+
+/** Where the document page is left for a person to look at. */
+const SHOTS = process.env.SECOND_CONTRACT_SHOTS ?? tmpdir();
+const REFUSAL =
+  'Le document ne peut pas être envoyé en signature : un contrat de séjour est déjà signé pour ce séjour ; il n’y en a qu’un par séjour, toute modification se fait par avenant (CASF L.311-4, D.311).';
+
+/**
+ * The security review's reproduction, in Debian's Chromium on the whole product (api and worker
+ * processes, the demo establishment): Jeanne Martin's two draft contrats de séjour (allowed: a draft
+ * may be abandoned for another); contract A sent and signed on paper, sealed. The page of draft B
+ * then no longer offers « Envoyer en signature », and says why: the stay's contract is signed, a
+ * change is an avenant (CASF L.311-4, D.311). Before A was signed, B's page offered it.
+ */
+describe('console: a draft contract’s page once another contract of the stay is signed', () => {
+  let h: SigningHarness;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  beforeAll(async () => {
+    h = await startSigningHarness();
+    browser = await launchChromium();
+  }, 180_000);
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close().catch(() => undefined);
+    await h?.close();
+  });
+
+  const open = async (email: string): Promise<Page> => {
+    const context = await browser.newContext({ baseURL: h.base, locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto('/connexion');
+    await page.getByLabel('Adresse e-mail').fill(email);
+    await page.getByLabel('Mot de passe').fill(DEFAULT_DEMO_PASSWORD);
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Se connecter' }).click()]);
+    return page;
+  };
+  const sendButton = (page: Page) => page.getByRole('button', { name: 'Envoyer en signature' });
+
+  it('Jeanne Martin: A signed on paper — B’s page offers no « Envoyer en signature » and says why; axe, one h1, 320 px', async () => {
+    const a = await h.document('Jeanne', 'contrat-sejour');
+    const b = await h.document('Jeanne', 'contrat-sejour');
+    const page = await open('admissions@les-tilleuls.example');
+    await page.goto(`/console/documents/${b}`);
+    // A draft while no contract of the stay is signed: it may be sent (drafts are allowed on purpose).
+    await expect(sendButton(page).count()).resolves.toBe(1);
+
+    const admissions = await h.staff('admissions@les-tilleuls.example');
+    const director = await h.staff('direction@les-tilleuls.example');
+    const sent = await admissions(`/api/documents/${a}/signature-requests`, { method: 'POST', body: JSON.stringify({ lateReason: 'Essai : envoi après le délai légal.' }) });
+    expect(sent.status).toBe(201);
+    const view = (await sent.json()) as { id: string; signers: { id: string }[] };
+    const doc = (await (await admissions(`/api/documents/${a}`)).json()) as { versions: { renditions: { format: string; variant: string; href: string }[] }[] };
+    const pdf = Buffer.from(await (await admissions(doc.versions[0].renditions.find((r) => r.format === 'pdf' && r.variant === 'standard')!.href)).arrayBuffer());
+    const scan = await scanOf(pdf, [1]);
+    const uploaded = await director(`/api/signature-requests/${view.id}/paper?signerIds=${view.signers.map((s) => s.id).join(',')}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/pdf' },
+      body: new Uint8Array(scan),
+    });
+    expect(uploaded.status).toBe(200);
+    await waitUntil('A sealed', async () => (await h.sql<{ status: string }>(`SELECT status FROM documents WHERE id = $1`, [a]))[0].status === 'signed', 60_000);
+
+    await page.goto(`/console/documents/${b}`);
+    expect(await sendButton(page).count()).toBe(0);
+    const notice = (await page.locator('main').innerText()).replace(/\s+/g, ' ');
+    expect(notice).toContain(REFUSAL);
+    expect(await axeViolations(page)).toEqual([]);
+    expect(await pageBasics(page)).toMatchObject({ lang: 'fr', h1: 1, overflowX: false });
+    await page.screenshot({ path: join(SHOTS, 'second-contract-1280.png'), fullPage: true });
+    await page.setViewportSize({ width: 320, height: 800 });
+    expect((await pageBasics(page)).overflowX).toBe(false);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.screenshot({ path: join(SHOTS, 'second-contract-320.png'), fullPage: true });
+    // The API, asked anyway: 409 with the creation's code and sentence.
+    const again = await admissions(`/api/documents/${b}/signature-requests`, { method: 'POST', body: JSON.stringify({ lateReason: 'Essai' }) });
+    expect({ status: again.status, code: ((await again.json()) as { error: { code: string } }).error.code }).toEqual({ status: 409, code: 'CONTRACT_ALREADY_IN_FORCE' });
+  }, 240_000);
+});
