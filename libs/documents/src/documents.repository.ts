@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ExistingTariffAvenant, PendingTariffAvenant, SignedContract, SignedTariffAvenant, TARIFF_AVENANT_CLOSED_STATUSES, TariffPrices, tariffAvenantOn } from './bulk/tariff-avenant';
 import { EntityManager, In } from 'typeorm';
-import { DocumentEntity, DocumentVersionEntity, RenditionEntity, VersionStatus } from './documents.entities';
+import { DocumentEntity, DocumentStatus, DocumentVersionEntity, RenditionEntity, VersionStatus } from './documents.entities';
 
 /** The standard PDF of a version: what a signature request shows and signs. */
 export interface SignableVersion {
@@ -20,6 +20,24 @@ export type VersionToGenerate = Pick<DocumentVersionEntity, 'id' | 'organisation
  * Reads of documents, versions and renditions. Other libs (signing) read these tables only through
  * these methods (exported by DocumentsModule), never with their own SQL.
  */
+/**
+ * A resident's contract state, read with her file by a document's creation, its preview and the
+ * console's list of types (DocumentsService FILE_FOR_A_NEW_DOCUMENT, libs/residents
+ * readResidentFileWith, over the resident `r`: issue 12, it was a statement of its own):
+ * - CONTRACT_REFUSED_SQL: whether a contrat de séjour of the resident was refused (the DIPC is then
+ *   required, CASF D.311);
+ * - CONTRACT_IN_FORCE_SQL: the contract of this admission that is neither refused nor cancelled —
+ *   `signed`, else `in_progress`, else NULL — the one a second contract would duplicate (CASF
+ *   L.311-4: amended by avenant). A contract made for another admission date (a new admission on
+ *   the same file) does not count. The admission date as node-postgres reads a `date`: its text.
+ */
+export const CONTRACT_REFUSED_SQL = `EXISTS (SELECT 1 FROM documents WHERE resident_id = r.id AND type = 'contrat-sejour' AND status = 'refused')`;
+export const CONTRACT_IN_FORCE_SQL = `SELECT CASE WHEN d.status = 'signed' THEN 'signed' ELSE 'in_progress' END
+                 FROM documents d LEFT JOIN document_versions v ON v.id = d.current_version_id
+                WHERE d.resident_id = r.id AND d.type = 'contrat-sejour' AND d.status NOT IN ('refused', 'cancelled')
+                  AND COALESCE(v.input #>> '{resident,admissionDate}', r.admission_date::text) = r.admission_date::text
+                ORDER BY (d.status = 'signed') DESC, d.updated_at DESC LIMIT 1`;
+
 @Injectable()
 export class DocumentsRepository {
   findById(em: EntityManager, id: string): Promise<DocumentEntity | null> {
@@ -139,23 +157,25 @@ export class DocumentsRepository {
   }
 
   /**
-   * In one statement (it replaces residentHasRefusedContract's on a document's creation): whether a
-   * contrat de séjour of the resident was refused (the DIPC is then required, CASF D.311), and the
-   * contract of this admission that is neither refused nor cancelled — `signed`, else `in_progress`
-   * — the one a second contract would duplicate (CASF L.311-4: amended by avenant). A contract
-   * made for another admission date (a new admission on the same file) does not count.
+   * The other contrats de séjour of the admission a contract is made for, neither refused nor
+   * cancelled, the signed ones first: CASF L.311-4 and D.311, one contract per stay, amended by
+   * avenant — what a second one would duplicate. The admission is the date its current version's
+   * data name (`resident.admissionDate`, else the file's), or `admissionDate` when given (the
+   * version about to be made: a correction takes the file's date at that moment). A contract of
+   * another admission (the same file readmitted) does not count.
    */
-  async contractStateOf(em: EntityManager, residentId: string, admissionDate: string): Promise<{ refused: boolean; inForce: 'signed' | 'in_progress' | null }> {
-    const [row] = (await em.query(
-      `SELECT EXISTS (SELECT 1 FROM documents WHERE resident_id = $1 AND type = 'contrat-sejour' AND status = 'refused') AS refused,
-              (SELECT CASE WHEN d.status = 'signed' THEN 'signed' ELSE 'in_progress' END
-                 FROM documents d LEFT JOIN document_versions v ON v.id = d.current_version_id
-                WHERE d.resident_id = $1 AND d.type = 'contrat-sejour' AND d.status NOT IN ('refused', 'cancelled')
-                  AND COALESCE(v.input #>> '{resident,admissionDate}', $2::text) = $2::text
-                ORDER BY (d.status = 'signed') DESC, d.updated_at DESC LIMIT 1) AS in_force`,
-      [residentId, admissionDate],
-    )) as { refused: boolean; in_force: 'signed' | 'in_progress' | null }[];
-    return { refused: row.refused, inForce: row.in_force };
+  async otherContractsOfAdmission(em: EntityManager, documentId: string, admissionDate?: string): Promise<{ id: string; status: DocumentStatus }[]> {
+    return (await em.query(
+      `WITH x AS (SELECT d.id, d.resident_id, COALESCE($2::text, v.input #>> '{resident,admissionDate}', r.admission_date::text) AS admission
+                    FROM documents d JOIN residents r ON r.id = d.resident_id LEFT JOIN document_versions v ON v.id = d.current_version_id
+                   WHERE d.id = $1)
+       SELECT o.id, o.status
+         FROM x JOIN documents o ON o.resident_id = x.resident_id AND o.id <> x.id AND o.type = 'contrat-sejour' AND o.status NOT IN ('refused', 'cancelled')
+         JOIN residents r ON r.id = o.resident_id LEFT JOIN document_versions ov ON ov.id = o.current_version_id
+        WHERE COALESCE(ov.input #>> '{resident,admissionDate}', r.admission_date::text) = x.admission
+        ORDER BY (o.status = 'signed') DESC, o.created_at, o.id`,
+      [documentId, admissionDate ?? null],
+    )) as { id: string; status: DocumentStatus }[];
   }
 
   /**

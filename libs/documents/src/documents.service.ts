@@ -10,10 +10,10 @@ import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { BlobStore } from './blob-store';
 import { DocumentLifecycle } from './document-lifecycle.service';
-import { assertDocumentTypeApplies, assertMeasureInForce, avenantSubtypeFor, participationError } from './document-type-rules';
+import { CONTRACT_ALREADY_IN_FORCE, CONTRACT_ALREADY_IN_FORCE_MESSAGE, assertDocumentTypeApplies, assertMeasureInForce, avenantSubtypeFor, participationError } from './document-type-rules';
 import type { LoadedTemplate } from '@carepact/templates';
 import { DOCUMENT_TYPES, DocumentEntity, DocumentType, DocumentVersionEntity, RenditionEntity } from './documents.entities';
-import { DocumentsRepository } from './documents.repository';
+import { CONTRACT_IN_FORCE_SQL, CONTRACT_REFUSED_SQL, DocumentsRepository } from './documents.repository';
 import { GENERATION_RETRIES_EXHAUSTED, generationErrorOf } from './generation-errors';
 import type { CreateDocumentInput, DocumentView, Download, RenditionView, VersionView } from './documents.types';
 import { templateInputOf } from './template-input';
@@ -42,6 +42,23 @@ import {
  * once per DataSource for this object.
  */
 const FILE_FOR_A_DOCUMENT = { establishment: true, columns: { departedOn: 'r.departed_on::text', archivedSince: ARCHIVED_SINCE_SQL } } as const;
+
+/**
+ * FILE_FOR_A_DOCUMENT and, for a new document (its creation, its preview, the console's list of
+ * types), the resident's contract state in the same statement (issue 12: the refused contract and
+ * the contract in force of this admission, CONTRACT_REFUSED_SQL and CONTRACT_IN_FORCE_SQL, were a
+ * statement of their own). A correction (addVersion) does not check them: FILE_FOR_A_DOCUMENT.
+ */
+const FILE_FOR_A_NEW_DOCUMENT = {
+  establishment: true,
+  columns: { ...FILE_FOR_A_DOCUMENT.columns, contractRefused: CONTRACT_REFUSED_SQL, contractInForce: CONTRACT_IN_FORCE_SQL },
+} as const;
+
+/** The contract state read with the file (FILE_FOR_A_NEW_DOCUMENT). */
+function contractStateFrom(columns: Readonly<Record<string, unknown>>): { refused: boolean; inForce: 'signed' | 'in_progress' | null } {
+  if (typeof columns.contractRefused !== 'boolean') throw new Error('contractStateFrom: the file was read without FILE_FOR_A_NEW_DOCUMENT');
+  return { refused: columns.contractRefused, inForce: columns.contractInForce as 'signed' | 'in_progress' | null };
+}
 
 /** Request data errors point at `data.<field>`; template schema paths start at `document.`. */
 function toRequestFields(errors: FieldError[]): FieldError[] {
@@ -105,7 +122,7 @@ export class DocumentsService {
     // so neither the version number nor the current version needs another statement.
     const firstVersionId = randomUUID();
     const doc = em.create(DocumentEntity, {
-      // Made here, as the version's (the column's default is never used: the INSERT below names every column).
+      // Made here, as the version's (the column's default is never used: requestVersion's INSERT names every column).
       id: randomUUID(),
       organisationId: actor.organisationId,
       establishmentId: resident.establishmentId,
@@ -119,15 +136,10 @@ export class DocumentsService {
       createdAt: now,
       updatedAt: now,
     });
-    // A plain INSERT, as the version's (issue 12: TypeORM's insert builder, on every document created).
-    await em.query(
-      `INSERT INTO documents (id, organisation_id, establishment_id, resident_id, type, subtype, status, current_version_id, created_by, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-      [doc.id, doc.organisationId, doc.establishmentId, doc.residentId, doc.type, doc.subtype, doc.status, doc.currentVersionId, doc.createdBy, doc.createdAt, doc.updatedAt],
-    );
-    // The audit events come last: appending locks the organisation's chain head until the commit,
-    // so the rows are written first and the lock is held for two appends only (bulk runs create
-    // documents while the worker's renders append to the same chain).
+    // Written by requestVersion with its version 1 and the render job, in one plain INSERT statement
+    // (issue 12). The audit events come last: appending locks the organisation's chain head until
+    // the commit, so the rows are written first and the lock is held for two appends only (bulk runs
+    // create documents while the worker's renders append to the same chain).
     const version = await this.requestVersion(
       em,
       actor,
@@ -173,6 +185,14 @@ export class DocumentsService {
         throw new DomainError('conflict', 'DOCUMENT_CLOSED', 'Ce document est clos (refusé ou annulé) : créez un nouveau document.');
       const checked = await this.prepare(em, actor, doc.residentId, doc.type, data, doc.id);
       let { snapshot } = checked;
+      // A new version of a contract is still a second contract when another one of the admission it
+      // is made for is signed (CASF L.311-4, D.311: amended by avenant). The signature request checks
+      // it again under the resident's lock (libs/signing contract-in-force.ts).
+      if (doc.type === 'contrat-sejour') {
+        const admission = (snapshot as { resident?: { admissionDate?: string } }).resident?.admissionDate;
+        if ((await this.repo.otherContractsOfAdmission(em, doc.id, admission)).some((o) => o.status === 'signed'))
+          throw new DomainError('conflict', CONTRACT_ALREADY_IN_FORCE, CONTRACT_ALREADY_IN_FORCE_MESSAGE);
+      }
       // A correction may move a tariff avenant's effective date: onto one for which the resident has
       // another, it is refused as `createIn` refuses a second one, under the same lock.
       const effectiveOn = doc.type === 'avenant' ? tariffEffectiveOnOf(snapshot.document) : null;
@@ -275,14 +295,14 @@ export class DocumentsService {
   async typesFor(actor: StaffActor, residentId: string): Promise<{ type: DocumentType; allowed: boolean; reason: string | null; subtype: DocumentSubtype | null; code?: string }[]> {
     const em = this.tx.manager;
     // The resident, her establishment and her archive state in one statement, as `prepare` reads them.
-    const read = await this.residents.getForOrganisationWith(em, actor.organisationId, residentId, FILE_FOR_A_DOCUMENT);
+    const read = await this.residents.getForOrganisationWith(em, actor.organisationId, residentId, FILE_FOR_A_NEW_DOCUMENT);
     const resident = read?.resident;
     requireVisible(actor, resident, () => new NotFoundError('RESIDENT_NOT_FOUND', 'Résident introuvable.'));
     assertCan(actor, 'document.write', resident.establishmentId);
     const est = read!.establishment;
     if (!est) throw new NotFoundError('ESTABLISHMENT_NOT_FOUND', 'Établissement introuvable.');
-    // A contract refused (the DIPC then), or one of this admission already signed (no second one: CASF L.311-4, D.311).
-    const contract = await this.repo.contractStateOf(em, resident.id, resident.admissionDate);
+    // A contract refused (the DIPC then), or one of this admission already signed (no second one: CASF L.311-4, D.311): read with the file.
+    const contract = contractStateFrom(read!.columns);
     const situation = {
       resident,
       establishmentCategory: est.category,
@@ -438,8 +458,11 @@ export class DocumentsService {
 
   /** Checks access and the resident's situation, validates the data, builds the input snapshot. */
   private async prepare(em: EntityManager, actor: StaffActor, residentId: string, type: DocumentType, data: Record<string, unknown>, existingDocumentId?: string) {
-    // The resident's file, her establishment and her archive state: one statement (FILE_FOR_A_DOCUMENT).
-    const read = await this.residents.getForOrganisationWith(em, actor.organisationId, residentId, FILE_FOR_A_DOCUMENT);
+    // The resident's file, her establishment and her archive state, and for a new document her
+    // contract state: one statement (FILE_FOR_A_DOCUMENT, FILE_FOR_A_NEW_DOCUMENT).
+    const read = existingDocumentId
+      ? await this.residents.getForOrganisationWith(em, actor.organisationId, residentId, FILE_FOR_A_DOCUMENT)
+      : await this.residents.getForOrganisationWith(em, actor.organisationId, residentId, FILE_FOR_A_NEW_DOCUMENT);
     const resident = read?.resident;
     requireVisible(actor, resident, () => new NotFoundError('RESIDENT_NOT_FOUND', 'Résident introuvable.'));
     assertCan(actor, 'document.write', resident.establishmentId);
@@ -450,8 +473,8 @@ export class DocumentsService {
     const est = read!.establishment;
     if (!est) throw new NotFoundError('ESTABLISHMENT_NOT_FOUND', 'Établissement introuvable.');
     if (!existingDocumentId) {
-      // One statement, as the refusal alone was read: a contract of this admission already signed is amended, not doubled (CASF L.311-4).
-      const contract = await this.repo.contractStateOf(em, resident.id, resident.admissionDate);
+      // Read with the file (FILE_FOR_A_NEW_DOCUMENT): a contract of this admission already signed is amended, not doubled (CASF L.311-4).
+      const contract = contractStateFrom(read!.columns);
       assertDocumentTypeApplies(type, {
         resident,
         establishmentCategory: est.category,
@@ -493,7 +516,11 @@ export class DocumentsService {
     snapshot: Record<string, unknown>,
     reason: string,
     before?: Pick<AuditAppend, 'action' | 'subject' | 'payload'>,
-    /** The first version of a document created in this transaction, already its current one. */
+    /**
+     * The first version of a document created in this transaction, already its current one: the
+     * document's row (`doc`, not yet written) is inserted with the version and its job, in one
+     * statement (issue 12: three INSERTs were three round trips).
+     */
     first?: { id: string; number: 1 },
     /**
      * The template the snapshot was validated against (`prepare`), recorded with the version: not
@@ -525,10 +552,10 @@ export class DocumentsService {
     });
     // A plain INSERT (issue 12: TypeORM's insert builder was a measurable share of the api's CPU per
     // document); the id is made here as for the first version, the JSON columns written as JSON.
-    await em.query(
-      `INSERT INTO document_versions (id, organisation_id, document_id, number, reason, status, template_id, template_version, template_hash, renderer_version, input, input_hash, annexes, error_code, created_by, created_at, generated_at)
+    const versionInsert = {
+      sql: `INSERT INTO document_versions (id, organisation_id, document_id, number, reason, status, template_id, template_version, template_hash, renderer_version, input, input_hash, annexes, error_code, created_by, created_at, generated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13::jsonb, $14, $15, $16, $17)`,
-      [
+      params: [
         version.id,
         version.organisationId,
         version.documentId,
@@ -547,9 +574,22 @@ export class DocumentsService {
         version.createdAt,
         version.generatedAt,
       ],
-    );
-    if (!first) await this.lifecycle.markGenerating(em, doc.id, version.id);
-    await this.outbox.enqueue(em, 'documents.render', { versionId: version.id }, { key: version.id, organisationId: doc.organisationId });
+    };
+    const job = { versionId: version.id };
+    const jobOptions = { key: version.id, organisationId: doc.organisationId };
+    if (first) {
+      // The new document, its version 1 and the render job: one statement, all or nothing (OutboxService.enqueueWith).
+      const documentInsert = {
+        sql: `INSERT INTO documents (id, organisation_id, establishment_id, resident_id, type, subtype, status, current_version_id, created_by, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+        params: [doc.id, doc.organisationId, doc.establishmentId, doc.residentId, doc.type, doc.subtype, doc.status, doc.currentVersionId, doc.createdBy, doc.createdAt, doc.updatedAt],
+      };
+      await this.outbox.enqueueWith(em, [documentInsert, versionInsert], 'documents.render', job, jobOptions);
+    } else {
+      await em.query(versionInsert.sql, versionInsert.params);
+      await this.lifecycle.markGenerating(em, doc.id, version.id);
+      await this.outbox.enqueue(em, 'documents.render', job, jobOptions);
+    }
     if (before) await this.audit.append(em, { chainId: doc.organisationId, actor: auditActor(actor), ...before });
     await this.audit.append(em, {
       chainId: doc.organisationId,

@@ -4,6 +4,12 @@ import { EntityManager } from 'typeorm';
 import { JobName, JobPayloads, jobId } from './jobs';
 import { OutboxEntity } from './outbox.entity';
 
+/** An INSERT written in the statement that enqueues a job (OutboxService.enqueueWith). */
+export interface OutboxWrite {
+  sql: string;
+  params: readonly unknown[];
+}
+
 export interface EnqueueOptions {
   /** Idempotency key: the same key never yields a second job. */
   key: string;
@@ -21,11 +27,34 @@ export class OutboxService {
    * the same key already exists (the change was already scheduled).
    */
   async enqueue<N extends JobName>(em: EntityManager, name: N, payload: JobPayloads[N], opts: EnqueueOptions): Promise<boolean> {
+    return this.enqueueWith(em, [], name, payload, opts);
+  }
+
+  /**
+   * `enqueue`, with the state change's own INSERTs in the same statement, before it (issue 12: a
+   * document's creation writes the document, its version and its job in one round trip). Each
+   * `writes` entry is one INSERT (no RETURNING) with its own $1… placeholders and no other `$`
+   * in its text; it runs as a data-modifying WITH clause, all of them exactly once, and foreign keys
+   * between them are checked at the end of the statement. One statement: it writes all or nothing.
+   */
+  async enqueueWith<N extends JobName>(em: EntityManager, writes: readonly OutboxWrite[], name: N, payload: JobPayloads[N], opts: EnqueueOptions): Promise<boolean> {
     const now = new Date();
+    const params: unknown[] = [];
+    const clauses = writes.map((w, i) => {
+      if (/\bRETURNING\b|\$\$|\$[^0-9]/i.test(w.sql)) throw new Error(`OutboxService.enqueueWith: write ${i + 1} has RETURNING or a $ that is no placeholder`);
+      const offset = params.length;
+      params.push(...w.params);
+      return `w${i + 1} AS (${w.sql.replace(/\$(\d+)/g, (_, n: string) => {
+        if (Number(n) < 1 || Number(n) > w.params.length) throw new Error(`OutboxService.enqueueWith: write ${i + 1} has $${n} for ${w.params.length} values`);
+        return `$${Number(n) + offset}`;
+      })})`;
+    });
+    const o = params.length;
+    params.push(opts.organisationId, name, jobId(name, opts.key), JSON.stringify(payload), now, opts.availableAt ?? now);
     const res = (await em.query(
-      `INSERT INTO outbox (organisation_id, job_name, job_id, payload, created_at, available_at)
-       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (job_id) DO NOTHING RETURNING id`,
-      [opts.organisationId, name, jobId(name, opts.key), JSON.stringify(payload), now, opts.availableAt ?? now],
+      `${clauses.length ? `WITH ${clauses.join(',\n')}\n` : ''}INSERT INTO outbox (organisation_id, job_name, job_id, payload, created_at, available_at)
+       VALUES ($${o + 1}, $${o + 2}, $${o + 3}, $${o + 4}, $${o + 5}, $${o + 6}) ON CONFLICT (job_id) DO NOTHING RETURNING id`,
+      params,
     )) as { id: string }[];
     return res.length === 1;
   }

@@ -83,7 +83,7 @@ describe('a document created: its statements', () => {
     await h?.close();
   });
 
-  it('a contrat de séjour: START, the resident’s file with her archive state and establishment in one read, 8 more, COMMIT', async () => {
+  it('a contrat de séjour: START, the resident’s file with her archive state, contract state and establishment in one read, the 3 rows in one INSERT, 7 in all', async () => {
     const admissions = actor('admissions');
     // Once for another resident (the first call builds what is kept per DataSource); then counted.
     await documents.create(admissions, { residentId: warmUpId, type: 'contrat-sejour', data: contractData() });
@@ -93,18 +93,22 @@ describe('a document created: its statements', () => {
     const statements = log.transactionSince(from);
     expect(statements[0]).toBe('START TRANSACTION');
     expect(statements.at(-1)).toBe('COMMIT');
-    // START, the file, the refused contract (EXISTS), the annex files in force, INSERT document, INSERT
-    // version, INSERT outbox, the 2 audit appends, COMMIT (12 before: the archive state and the
-    // establishment were read apart).
-    expect(statements).toHaveLength(10);
-    // The resident, her contacts, measures, holders, establishment and archive state: one statement.
-    const reads = statements.filter((s) => /\b(residents|establishments|organisations|archive_access_grants)\b/.test(s) && !/^INSERT|^UPDATE/.test(s));
+    // START, the file with the contract state, the annex files in force, INSERT document + version +
+    // outbox, the 2 audit appends, COMMIT (10 before this session: the refused contract / contract in
+    // force read apart, three INSERTs; 12 before session 18).
+    expect(statements).toHaveLength(7);
+    // The resident, her contacts, measures, holders, establishment, archive state and contract state: one statement.
+    const reads = statements.filter((s) => /\b(residents|establishments|organisations|archive_access_grants|documents)\b/.test(s) && !/^(INSERT|UPDATE|WITH)/.test(s));
     expect(reads).toHaveLength(1);
     expect(reads[0]).toMatch(/FROM residents r JOIN organisations o/);
     expect(reads[0]).toMatch(/FROM establishments e/);
     expect(reads[0]).toMatch(/make_interval\(months => o.active_base_months\)/);
-    // The document's INSERT is a plain one (TypeORM's builder quotes the table: INSERT INTO "documents").
-    expect(statements.filter((s) => s.startsWith('INSERT INTO documents ('))).toHaveLength(1);
+    expect(reads[0]).toMatch(/status = 'refused'\)\) AS "x_contractRefused"/);
+    expect(reads[0]).toMatch(/AS "x_contractInForce"/);
+    // The document, its version and its render job: one plain statement (TypeORM's builder quotes the table: INSERT INTO "documents").
+    const writes = statements.filter((s) => /^(INSERT|UPDATE|WITH)/.test(s) && !s.includes('audit_'));
+    expect(writes).toHaveLength(1);
+    expect(writes[0]).toMatch(/^WITH w1 AS \(INSERT INTO documents \(.*\),\nw2 AS \(INSERT INTO document_versions \(.*\)\nINSERT INTO outbox /s);
     expect(statements.filter((s) => s.includes('INSERT INTO "'))).toEqual([]);
 
     // The row is what TypeORM's insert wrote: every column, the id made with the version's.
@@ -123,12 +127,52 @@ describe('a document created: its statements', () => {
     expect(row.created_at).toEqual(row.updated_at);
     expect((row.created_at as Date).getTime()).toBeGreaterThanOrEqual(before.getTime() - 1);
     expect(made.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    // Its render job, written in the same statement.
+    expect((await ds.query(`SELECT job_name, payload FROM outbox WHERE job_id = $1`, [`documents.render__${made.versionId}`])) as unknown[]).toEqual([
+      { job_name: 'documents.render', payload: { versionId: made.versionId } },
+    ]);
     // The two audit events of the creation, on the document and its version.
     const events = (await ds.query(`SELECT action, subject_id FROM audit_events WHERE subject_id IN ($1, $2) ORDER BY seq`, [made.id, made.versionId])) as { action: string; subject_id: string }[];
     expect(events).toEqual([
       { action: 'document.created', subject_id: made.id },
       { action: 'document_version.requested', subject_id: made.versionId },
     ]);
+  });
+
+  /**
+   * A failure after the rows are written leaves none of them: PostgreSQL itself refuses (a trigger
+   * put on a table for the time of the call, as the database's owner), in the middle of the one
+   * INSERT statement (the outbox's row, after the document's and the version's) and after it (the
+   * second audit append, the transaction's last statement before COMMIT).
+   */
+  it.each([
+    ['the render job, within the INSERT statement', 'outbox', 'TRUE'],
+    ['the second audit append, after it', 'audit_events', `NEW.action = 'document_version.requested'`],
+  ])('a failure at %s: nothing written, no audit event', async (_, table, when) => {
+    const su = new Client({ connectionString: h.db.url });
+    await su.connect();
+    const counts = async () =>
+      (
+        await su.query(
+          `SELECT (SELECT count(*) FROM documents)::int AS documents, (SELECT count(*) FROM document_versions)::int AS versions,
+                  (SELECT count(*) FROM outbox)::int AS outbox, (SELECT count(*) FROM audit_events)::int AS audit`,
+        )
+      ).rows[0] as Record<string, number>;
+    try {
+      const before = await counts();
+      await su.query(`CREATE FUNCTION test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused for the test on %', TG_TABLE_NAME; END $$`);
+      await su.query(`CREATE TRIGGER test_refuse BEFORE INSERT ON ${table} FOR EACH ROW WHEN (${when}) EXECUTE FUNCTION test_refuse()`);
+      const from = log.length;
+      await expect(documents.create(actor('admissions'), { residentId, type: 'contrat-sejour', data: contractData() })).rejects.toThrow(`refused for the test on ${table}`);
+      const statements = log.transactionSince(from);
+      expect(statements.filter((s) => s.startsWith('WITH w1 AS (INSERT INTO documents'))).toHaveLength(1);
+      expect(statements.at(-1)).toBe('ROLLBACK');
+      expect(await counts()).toEqual(before);
+    } finally {
+      await su.query(`DROP TRIGGER IF EXISTS test_refuse ON ${table}`);
+      await su.query(`DROP FUNCTION IF EXISTS test_refuse()`);
+      await su.end();
+    }
   });
 
   it('a person in the intermediate archive: 409 RESIDENT_ARCHIVED, the same message, refused on the one read', async () => {
