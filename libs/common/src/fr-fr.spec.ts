@@ -1,4 +1,4 @@
-import { DOCUMENT_TYPE_LABELS, calendarDayIn, documentPhrase, documentSubtypeOf, documentTitle, documentTypeLabel, endOfDayIn, formatDateFr, formatDateTimeFr, formatTimeFr, ofName } from './fr-fr';
+import { DOCUMENT_TYPE_LABELS, calendarDayIn, documentPhrase, documentSubtypeOf, documentTitle, documentTypeLabel, endOfDayIn, startOfDayIn, formatDateFr, formatDateTimeFr, formatTimeFr, ofName } from './fr-fr';
 
 describe('French labels and dates (one place)', () => {
   it('elides before a vowel, including accented capitals and a bidi-isolated name', () => {
@@ -135,5 +135,21 @@ describe('end of a calendar day in the establishment’s zone (issue 13: one dat
       expect([calendarDayIn(endOfDayIn(d)), formatDateFr(endOfDayIn(d))]).toEqual([d, formatDateFr(d)]);
     expect(endOfDayIn('2026-11-15', 'America/Cayenne').toISOString()).toBe('2026-11-16T02:59:59.000Z');
     expect(() => endOfDayIn('15/11/2026')).toThrow(RangeError);
+  });
+});
+
+describe('start of a calendar day in the establishment’s zone (archive periods, the CSP 48 hours)', () => {
+  it('is midnight in Paris at the offset of that moment, on the nights the clocks change too', () => {
+    expect(startOfDayIn('2026-01-15').toISOString()).toBe('2026-01-14T23:00:00.000Z');
+    expect(startOfDayIn('2026-07-15').toISOString()).toBe('2026-07-14T22:00:00.000Z');
+    // Last Sunday of March: the day starts in winter time (the change is at 2:00), the next one in summer time.
+    expect(startOfDayIn('2026-03-29').toISOString()).toBe('2026-03-28T23:00:00.000Z');
+    expect(startOfDayIn('2026-03-30').toISOString()).toBe('2026-03-29T22:00:00.000Z');
+    // Last Sunday of October: the day starts in summer time (the change is at 3:00), the next one in winter time.
+    expect(startOfDayIn('2026-10-25').toISOString()).toBe('2026-10-24T22:00:00.000Z');
+    expect(startOfDayIn('2026-10-26').toISOString()).toBe('2026-10-25T23:00:00.000Z');
+    for (const d of ['2026-03-29', '2026-03-30', '2026-10-25', '2026-10-26', '2026-12-31']) expect(calendarDayIn(startOfDayIn(d))).toBe(d);
+    expect(startOfDayIn('2026-11-15', 'America/Cayenne').toISOString()).toBe('2026-11-15T03:00:00.000Z');
+    expect(() => startOfDayIn('2026-3-29')).toThrow(RangeError);
   });
 });

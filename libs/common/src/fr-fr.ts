@@ -256,6 +256,21 @@ export function endOfDayIn(isoDate: string, timeZone = 'Europe/Paris'): Date {
   return new Date(instant);
 }
 
+/**
+ * Midnight starting a calendar day in `timeZone` (default Europe/Paris, the establishments' legal
+ * time) as an instant, at the offset of that very moment: 23:00 UTC the day before in winter, 22:00
+ * in summer (the change itself happens at 01:00 UTC, after midnight: the last Sundays of March and
+ * October start at the offset of the day before).
+ */
+export function startOfDayIn(isoDate: string, timeZone = 'Europe/Paris'): Date {
+  const m = ISO_DATE.exec(isoDate);
+  if (!m) throw new RangeError(`date AAAA-MM-JJ attendue : ${JSON.stringify(isoDate)}`);
+  const wall = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  let instant = wall - zoneOffsetMs(new Date(wall), timeZone);
+  instant = wall - zoneOffsetMs(new Date(instant), timeZone);
+  return new Date(instant);
+}
+
 const OFFSET_FORMATTERS = new Map<string, Intl.DateTimeFormat>();
 
 /** How far `timeZone`'s wall clock is ahead of UTC at `instant`, in milliseconds (Intl). */

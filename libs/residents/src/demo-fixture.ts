@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectRoot } from '@carepact/common';
-import type { StaffRole } from '@carepact/identity';
+import { projectRoot, type Civility } from '@carepact/common';
+import type { NewEstablishment, StaffRole } from '@carepact/identity';
 import { HOLDER_ROLE_OF } from './resident-rules';
 import type { HolderRole, MeasureMode, MeasureScope, MeasureType, ParentalAuthority, StayType } from './residents.entities';
 import type { SoleAuthorityProof } from './sole-authority';
@@ -24,6 +24,8 @@ export const DEMO_FIXTURE_PATH = join(projectRoot(), 'templates', 'demo', 'estab
 export const DEMO_IME_FIXTURE_PATH = join(projectRoot(), 'templates', 'demo', 'establishment-ime-les-sources.json');
 
 export interface FixturePerson {
+  /** « madame » / « monsieur », optional: her titles agree with it (« tutrice », « présente »; @carepact/common civility.ts). */
+  civility?: Civility;
   firstName: string;
   lastName: string;
   email?: string | null;
@@ -37,6 +39,8 @@ export interface FixturePerson {
 
 export interface FixtureResident {
   key: string;
+  /** « madame » / « monsieur », optional, as on the resident file. */
+  civility?: Civility;
   firstName: string;
   lastName: string;
   birthDate: string;
@@ -125,6 +129,22 @@ export interface DemoFixture {
   documents?: Record<string, unknown>;
 }
 
+/** The fixture's establishment as `seed:demo` creates it (StaffService.createEstablishment) and the offline `render` reads it. */
+export function establishmentInputOf(e: DemoFixture['establishment']): NewEstablishment {
+  return {
+    name: e.name,
+    category: e.category,
+    finess: e.finess,
+    address: e.address,
+    phone: e.phone ?? null,
+    directorFirstName: e.director.firstName,
+    directorLastName: e.director.lastName,
+    directorEmail: e.director.email ?? null,
+    tariffs: e.tariffs ?? null,
+    annexes: e.annexes ?? null,
+  };
+}
+
 export function loadDemoFixture(path = DEMO_FIXTURE_PATH): DemoFixture {
   return JSON.parse(readFileSync(path, 'utf8')) as DemoFixture;
 }
@@ -169,6 +189,7 @@ export function residentInputOf(r: FixtureResident, establishmentId: string): Re
   const rep = r.minorRepresentation;
   return {
     establishmentId,
+    ...civilityOf(r),
     firstName: r.firstName,
     lastName: r.lastName,
     birthDate: r.birthDate,
@@ -180,11 +201,12 @@ export function residentInputOf(r: FixtureResident, establishmentId: string): Re
     email: r.email ?? null,
     parentalAuthority: r.minor?.parentalAuthority ?? null,
     soleAuthority: r.minor?.soleAuthority ?? null,
-    parents: r.minor?.parents.map((p) => ({ firstName: p.firstName, lastName: p.lastName, email: p.email ?? null, relation: 'parent' })),
+    parents: r.minor?.parents.map((p) => ({ ...civilityOf(p), firstName: p.firstName, lastName: p.lastName, email: p.email ?? null, relation: 'parent' })),
     ...(rep
       ? {
           minorDecision: fixtureMinorDecision(rep),
           contacts: rep.representatives.map((p) => ({
+            ...civilityOf(p),
             firstName: p.firstName,
             lastName: p.lastName,
             relation: p.relation ?? null,
@@ -197,6 +219,7 @@ export function residentInputOf(r: FixtureResident, establishmentId: string): Re
       : {}),
     personneDeConfiance: r.personneDeConfiance
       ? {
+          ...civilityOf(r.personneDeConfiance),
           firstName: r.personneDeConfiance.firstName,
           lastName: r.personneDeConfiance.lastName,
           relation: r.personneDeConfiance.relation ?? null,
@@ -218,6 +241,7 @@ export function residentInputOf(r: FixtureResident, establishmentId: string): Re
           judgeAuthorisesHolderAlone: m.judgeAuthorisesHolderAloneForAccommodation ?? false,
           holders: m.holders.map((h) => ({
             role: holderRoleOf(h.role, m.type),
+            ...civilityOf(h),
             firstName: h.firstName,
             lastName: h.lastName,
             relation: h.relation ?? null,
@@ -228,4 +252,9 @@ export function residentInputOf(r: FixtureResident, establishmentId: string): Re
         }
       : null,
   };
+}
+
+/** The fixture person's civility when it gives one (absent: none recorded, the titles stay masculine generic). */
+function civilityOf(p: { civility?: Civility }): { civility?: Civility } {
+  return p.civility ? { civility: p.civility } : {};
 }

@@ -4,12 +4,13 @@ import { NotFoundError, ValidationError } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
 import { StaffActor, auditActor } from '@carepact/identity';
 import { EntityManager } from 'typeorm';
-import { nn, trimOrNull, withoutPrefix } from './input-text';
+import { withoutPrefix } from './input-text';
+import { holderMissionOf, measureColumnsOf, orderedScope } from './resident-input-rows';
 import { ResidentAccess } from './resident-access';
 import { ResidentContactsService } from './resident-contacts.service';
 import { isMinor, todayIso, validateMeasure } from './resident-rules';
 import { measureInputOf, ResidentViews } from './resident-views';
-import { MEASURE_SCOPES, MeasureHolderEntity, ProtectionMeasureEntity, ResidentEntity, type MeasureScope } from './residents.entities';
+import { MeasureHolderEntity, ProtectionMeasureEntity, ResidentEntity, type MeasureScope } from './residents.entities';
 import { ResidentsRepository } from './residents.repository';
 import type { ContactInput, MeasureInput, MeasurePatch, MeasureView } from './residents.types';
 import { assertResidentNotHeld } from './legal-hold';
@@ -120,25 +121,7 @@ export class ProtectionMeasuresService {
     const measure = em.create(ProtectionMeasureEntity, {
       organisationId: r.organisationId,
       residentId: r.id,
-      type: m.type,
-      mode: m.mode,
-      scope: m.scope,
-      general: m.general ?? true,
-      acts: m.acts ?? [],
-      mission: trimOrNull(m.mission),
-      court: m.court.trim(),
-      judgmentReference: m.judgmentReference.trim(),
-      judgmentDate: m.judgmentDate,
-      startDate: nn(m.startDate),
-      endDate: nn(m.endDate),
-      mandateEffectiveDate: nn(m.mandateEffectiveDate),
-      judgeAuthorisesHolderAlone: m.judgeAuthorisesHolderAlone ?? false,
-      authorisationReference: trimOrNull(m.authorisationReference),
-      proofDocumentRef: trimOrNull(m.proofDocumentRef),
-      subrogeContactId: nn(m.subrogeContactId),
-      adHocContactId: nn(m.adHocContactId),
-      adHocJudgmentReference: trimOrNull(m.adHocJudgmentReference),
-      adHocJudgmentDate: nn(m.adHocJudgmentDate),
+      ...measureColumnsOf(m),
       createdAt: now,
       updatedAt: now,
     });
@@ -159,7 +142,7 @@ export class ProtectionMeasuresService {
         throw new ValidationError([{ field: `holders.${i}`, code: 'DUPLICATE', message: 'Cette personne figure déjà parmi les titulaires.' }]);
       holderIds.push(contactId);
       // C. civ. 447 al. 3: his own mission, else the whole measure (validated within its scope).
-      const mission = orderedScope(h.mission?.length ? h.mission : m.scope);
+      const mission = holderMissionOf(h, m);
       await em.insert(MeasureHolderEntity, { measureId: measure.id, contactId, role: h.role, establishmentEmployee: h.establishmentEmployee ?? false, mission });
       if (h.establishmentEmployee) employees.push(contactId);
       if (mission.length < m.scope.length) missions.push({ contactId, mission });
@@ -195,9 +178,4 @@ export class ProtectionMeasuresService {
 /** A holder's mission in an audit payload (flat strings): `<contactId>:personne`, `<contactId>:biens`, `<contactId>:personne+biens`. */
 function missionEntry(contactId: string, mission: readonly MeasureScope[]): string {
   return `${contactId}:${orderedScope(mission).join('+')}`;
-}
-
-/** « biens, personne » → « personne, biens »: one order in the database and the audit. */
-function orderedScope(s: readonly MeasureScope[]): MeasureScope[] {
-  return MEASURE_SCOPES.filter((x) => s.includes(x));
 }

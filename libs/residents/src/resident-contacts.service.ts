@@ -5,6 +5,7 @@ import { TransactionRunner } from '@carepact/database';
 import { StaffActor, auditActor } from '@carepact/identity';
 import { EntityManager } from 'typeorm';
 import { trimOrNull, withoutPrefix } from './input-text';
+import { contactColumnsOf } from './resident-input-rows';
 import { ResidentAccess } from './resident-access';
 import { isMinor, todayIso, validateContact, validateMinorRepresentation } from './resident-rules';
 import { minorDecisionOf, type MinorRole } from './minor-representation';
@@ -159,16 +160,7 @@ export class ResidentContactsService {
     const contact = em.create(ContactEntity, {
       organisationId: r.organisationId,
       residentId: r.id,
-      civility: c.civility ?? null,
-      firstName: c.firstName.trim(),
-      lastName: c.lastName.trim(),
-      relation: trimOrNull(c.relation),
-      organisationName: trimOrNull(c.organisationName),
-      email: trimOrNull(c.email),
-      phone: trimOrNull(c.phone),
-      address: trimOrNull(c.address),
-      holdsParentalAuthority: c.holdsParentalAuthority ?? false,
-      minorRole: c.minorRole ?? null,
+      ...contactColumnsOf(c),
       createdAt: now,
       updatedAt: now,
     });

@@ -21,34 +21,8 @@ export class ResidentViews {
   }
 
   /** The same from the rows already read (readResidentFile: the whole file in one statement). */
-  residentOf({ resident: r, contacts, measures, holders }: ResidentFileRows): ResidentView {
-    const pdc = r.personneDeConfianceId ? contacts.find((c) => c.id === r.personneDeConfianceId) : undefined;
-    return {
-      id: r.id,
-      establishmentId: r.establishmentId,
-      ...(r.civility ? { civility: r.civility } : {}),
-      firstName: r.firstName,
-      lastName: r.lastName,
-      birthName: r.birthName,
-      birthDate: r.birthDate,
-      admissionDate: r.admissionDate,
-      stayType: r.stayType,
-      plannedEndDate: r.plannedEndDate,
-      departedOn: r.departedOn ?? null,
-      room: r.room,
-      preferences: { largePrint: r.prefersLargePrint, easyToRead: r.prefersEasyToRead, language: r.language },
-      email: r.email,
-      phone: r.phone,
-      minor: isMinor(r.birthDate, todayIso()),
-      parentalAuthority: r.parentalAuthority,
-      soleAuthority: soleAuthorityOf(r),
-      minorDecision: minorDecisionOf(r),
-      personneDeConfiance: pdc ? { ...contactView(pdc), contactId: pdc.id, designatedOn: r.personneDeConfianceDesignatedOn } : null,
-      contacts: contacts.map(contactView),
-      protectionMeasures: this.measuresOf(measures, contacts, holders),
-      createdAt: r.createdAt.toISOString(),
-      updatedAt: r.updatedAt.toISOString(),
-    };
+  residentOf(rows: ResidentFileRows): ResidentView {
+    return residentViewOf(rows, todayIso());
   }
 
   /** Measures with their holders (contacts of the resident) and today's status. */
@@ -58,33 +32,72 @@ export class ResidentViews {
 
   /** The same from the holders already read. */
   measuresOf(measures: ProtectionMeasureEntity[], contacts: ContactEntity[], holders: MeasureHolderEntity[]): MeasureView[] {
-    const today = todayIso();
-    return measures.map((m) => ({
-      ...measureInputOf(m),
-      id: m.id,
-      general: m.general,
-      acts: m.acts,
-      mission: m.mission,
-      startDate: m.startDate,
-      endDate: m.endDate,
-      mandateEffectiveDate: m.mandateEffectiveDate,
-      judgeAuthorisesHolderAlone: m.judgeAuthorisesHolderAlone,
-      authorisationReference: m.authorisationReference,
-      proofDocumentRef: m.proofDocumentRef,
-      status: measureStatus(m, today),
-      holders: holders
-        .filter((h) => h.measureId === m.id)
-        .map((h) => {
-          const c = contacts.find((x) => x.id === h.contactId)!;
-          return { ...contactView(c), contactId: c.id, role: h.role, establishmentEmployee: h.establishmentEmployee, mission: h.mission };
-        }),
-      subroge: contactRef(contacts, m.subrogeContactId),
-      adHoc:
-        m.adHocContactId && m.adHocJudgmentReference && m.adHocJudgmentDate
-          ? { ...contactRef(contacts, m.adHocContactId)!, judgmentReference: m.adHocJudgmentReference, judgmentDate: m.adHocJudgmentDate }
-          : null,
-    }));
+    return measureViewsOf(measures, contacts, holders, todayIso());
   }
+}
+
+/**
+ * A resident's file, from its rows, as the API and the other libs read it: `today` decides whether
+ * she is a minor and each measure's status. ResidentViews reads it on the day; the offline `render`
+ * command (apps/cli render-input.ts) on its date, from the rows residentFileOf builds.
+ */
+export function residentViewOf({ resident: r, contacts, measures, holders }: ResidentFileRows, today: string): ResidentView {
+  const pdc = r.personneDeConfianceId ? contacts.find((c) => c.id === r.personneDeConfianceId) : undefined;
+  return {
+    id: r.id,
+    establishmentId: r.establishmentId,
+    ...(r.civility ? { civility: r.civility } : {}),
+    firstName: r.firstName,
+    lastName: r.lastName,
+    birthName: r.birthName,
+    birthDate: r.birthDate,
+    admissionDate: r.admissionDate,
+    stayType: r.stayType,
+    plannedEndDate: r.plannedEndDate,
+    departedOn: r.departedOn ?? null,
+    room: r.room,
+    preferences: { largePrint: r.prefersLargePrint, easyToRead: r.prefersEasyToRead, language: r.language },
+    email: r.email,
+    phone: r.phone,
+    minor: isMinor(r.birthDate, today),
+    parentalAuthority: r.parentalAuthority,
+    soleAuthority: soleAuthorityOf(r),
+    minorDecision: minorDecisionOf(r),
+    personneDeConfiance: pdc ? { ...contactView(pdc), contactId: pdc.id, designatedOn: r.personneDeConfianceDesignatedOn } : null,
+    contacts: contacts.map(contactView),
+    protectionMeasures: measureViewsOf(measures, contacts, holders, today),
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+  };
+}
+
+/** Measures with their holders (contacts of the resident) and their status on `today`. */
+function measureViewsOf(measures: ProtectionMeasureEntity[], contacts: ContactEntity[], holders: MeasureHolderEntity[], today: string): MeasureView[] {
+  return measures.map((m) => ({
+    ...measureInputOf(m),
+    id: m.id,
+    general: m.general,
+    acts: m.acts,
+    mission: m.mission,
+    startDate: m.startDate,
+    endDate: m.endDate,
+    mandateEffectiveDate: m.mandateEffectiveDate,
+    judgeAuthorisesHolderAlone: m.judgeAuthorisesHolderAlone,
+    authorisationReference: m.authorisationReference,
+    proofDocumentRef: m.proofDocumentRef,
+    status: measureStatus(m, today),
+    holders: holders
+      .filter((h) => h.measureId === m.id)
+      .map((h) => {
+        const c = contacts.find((x) => x.id === h.contactId)!;
+        return { ...contactView(c), contactId: c.id, role: h.role, establishmentEmployee: h.establishmentEmployee, mission: h.mission };
+      }),
+    subroge: contactRef(contacts, m.subrogeContactId),
+    adHoc:
+      m.adHocContactId && m.adHocJudgmentReference && m.adHocJudgmentDate
+        ? { ...contactRef(contacts, m.adHocContactId)!, judgmentReference: m.adHocJudgmentReference, judgmentDate: m.adHocJudgmentDate }
+        : null,
+  }));
 }
 
 function contactRef(contacts: ContactEntity[], id: string | null): (ContactView & { contactId: string }) | null {

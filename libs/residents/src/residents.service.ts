@@ -5,7 +5,8 @@ import { TransactionRunner } from '@carepact/database';
 import { EstablishmentEntity, StaffActor, assertCan, auditActor, establishmentsWith } from '@carepact/identity';
 import type { ResidentFileExtras } from './resident-file-read';
 import { EntityManager } from 'typeorm';
-import { nn, trimOrNull } from './input-text';
+import { trimOrNull } from './input-text';
+import { residentColumnsOf } from './resident-input-rows';
 import { ProtectionMeasuresService } from './protection-measures.service';
 import { ResidentAccess } from './resident-access';
 import { ResidentContactsService } from './resident-contacts.service';
@@ -176,31 +177,7 @@ export class ResidentsService {
     if (errors.length) throw new ValidationError(errors);
     const now = new Date();
     const who = auditActor(actor);
-    const resident = em.create(ResidentEntity, {
-      organisationId: actor.organisationId,
-      establishmentId: input.establishmentId,
-      civility: input.civility ?? null,
-      firstName: input.firstName.trim(),
-      lastName: input.lastName.trim(),
-      birthName: trimOrNull(input.birthName),
-      birthDate: input.birthDate,
-      admissionDate: input.admissionDate,
-      stayType: input.stayType,
-      plannedEndDate: nn(input.plannedEndDate),
-      room: trimOrNull(input.room),
-      prefersLargePrint: input.preferences?.largePrint ?? false,
-      prefersEasyToRead: input.preferences?.easyToRead ?? false,
-      language: input.preferences?.language ?? 'fr',
-      email: trimOrNull(input.email),
-      phone: trimOrNull(input.phone),
-      parentalAuthority: nn(input.parentalAuthority),
-      ...soleAuthorityColumns(input.soleAuthority ?? null),
-      ...minorDecisionColumns(input.minorDecision ?? null),
-      personneDeConfianceId: null,
-      personneDeConfianceDesignatedOn: null,
-      createdAt: now,
-      updatedAt: now,
-    });
+    const resident = em.create(ResidentEntity, { organisationId: actor.organisationId, ...residentColumnsOf(input), createdAt: now, updatedAt: now });
     await em.insert(ResidentEntity, resident);
     await this.audit.append(em, {
       chainId: actor.organisationId,

@@ -332,9 +332,9 @@ const MANDATORY: Record<Case, { standard: string[]; falc: string[] }> = {
       // next review
       'Prochaine révision',
       'Le projet sera révisé au plus tard le 20 octobre 2027',
-      // Projet 1.9.0: no pronoun when her civility is not recorded (« s’exprime elle-même » was printed for a boy too).
-      'Lucie Bernard donne son propre avis sur son projet, ci-dessus, à part de son représentant.',
-      'La personne signe son projet lorsqu’elle le peut',
+      // Projet 1.9.0: the pronoun agrees with her civility (« madame » in the demo); none when it is not recorded.
+      'Lucie Bernard s’exprime elle-même sur son projet, ci-dessus, à part de son représentant.',
+      'Elle signe son projet lorsqu’elle le peut',
       'Réponse de l’établissement : Une deuxième séance par semaine',
       'en qualité de tuteur, qui représente Lucie Bernard',
     ],

@@ -3,7 +3,7 @@ import { RetentionService, parisToday } from '@carepact/archive';
 import { AppConfig } from '@carepact/config';
 import { TransactionRunner } from '@carepact/database';
 import { StaffService, systemActor } from '@carepact/identity';
-import { DemoFixture, ResidentsService, fixtureDepartureDate, residentInputOf } from '@carepact/residents';
+import { DemoFixture, ResidentsService, establishmentInputOf, fixtureDepartureDate, residentInputOf } from '@carepact/residents';
 import { publishDemoAnnexes } from './demo-annexes';
 
 /** What one `seed:demo` found already there and what it added. */
@@ -49,18 +49,7 @@ export async function loadDemo(ctx: INestApplicationContext, config: AppConfig, 
       created.organisation = !org;
     }
     if (!est) {
-      const made = await staff.createEstablishment(em, SYSTEM, orgId, {
-        name: e.name,
-        category: e.category,
-        finess: e.finess,
-        address: e.address,
-        phone: e.phone ?? null,
-        directorFirstName: e.director.firstName,
-        directorLastName: e.director.lastName,
-        directorEmail: e.director.email ?? null,
-        tariffs: e.tariffs ?? null,
-        annexes: e.annexes ?? null,
-      });
+      const made = await staff.createEstablishment(em, SYSTEM, orgId, establishmentInputOf(e));
       est = { id: made.id, organisation_id: orgId };
       created.establishment = true;
     }

@@ -148,6 +148,9 @@ describe('contrat de séjour 1.9.0, avenant 1.8.0, DIPC 1.7.0: a co-tuteur prép
   it.each(TYPES)('%s: without a préposé, the document reads as the previous version did', (type) => {
     const i = input(type, [{ ...alain, contactId: 'alain', role: 'tuteur' }, { ...herve, contactId: 'herve', role: 'tuteur' }]);
     expect(i.resident.protectionMeasure.holderConflict).toBeNull();
+    // The demo's residents carry a civility, which only the new versions agree with (« présente », « elle a exprimé »:
+    // civility-agreement.spec.ts); without it, the comparison with the previous version is about the préposé alone.
+    delete (i.resident as { civility?: string }).civility;
     // Contrat 1.11.0, avenant 1.11.0, DIPC 1.9.0 (civility-agreement.spec.ts): no gendered pronoun for a resident without a
     // civility, a clearer easy-to-read column header, who signs within the month; the rest reads as before.
     const since = (t: string) =>

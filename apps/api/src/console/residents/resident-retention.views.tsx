@@ -110,7 +110,7 @@ export function residentRetentionSection(s: RetentionSectionState): string {
               value={v.departedOn ?? s.departedOn ?? ''}
               errors={s.errors}
             />
-            {s.openRequests?.length ? <OpenRequestsChoice open={s.openRequests} checked={v.cancelOpenRequests === 'oui'} /> : null}
+            {s.openRequests?.length ? <OpenRequestsChoice open={s.openRequests} checked={v.cancelOpenRequests === 'oui'} departedOn={v.departedOn ?? s.departedOn ?? null} /> : null}
             <p class="actions">
               <button type="submit">Enregistrer la fin de l’accompagnement</button>
             </p>
@@ -141,8 +141,10 @@ export function residentRetentionSection(s: RetentionSectionState): string {
  * their deadline; once her file is in the intermediate archive their links no longer open, and a
  * document « en signature » keeps her whole file from the purge.
  */
-function OpenRequestsChoice(props: { open: OpenRequestOfResident[]; checked: boolean }) {
+function OpenRequestsChoice(props: { open: OpenRequestOfResident[]; checked: boolean; departedOn: string | null }) {
   const n = props.open.length;
+  // The reason as signing's departureCancelReason writes it: the date when the form already has a valid one.
+  const day = props.departedOn && /^\d{4}-\d{2}-\d{2}$/.test(props.departedOn) ? formatDateFr(props.departedOn) : null;
   return (
     <div class="notice warning" id="demandes-en-cours">
       <p>
@@ -165,7 +167,10 @@ function OpenRequestsChoice(props: { open: OpenRequestOfResident[]; checked: boo
         <label for="cancelOpenRequests">Annuler {n === 1 ? 'cette demande' : 'ces demandes'}</label>
       </div>
       <p class="hint" id="cancelOpenRequests-aide">
-        Le motif inscrit dans l’historique est « Départ de la personne le », suivi de la date saisie ci-dessus. Les liens des signataires cessent de fonctionner. Ceux qui avaient reçu la
+        {day
+          ? `Le motif inscrit dans l’historique sera « Départ de la personne le ${day} ».`
+          : 'Le motif inscrit dans l’historique sera « Départ de la personne le … », avec la date de fin saisie ci-dessus.'}{' '}
+        Les liens des signataires cessent de fonctionner. Ceux qui avaient reçu la
         demande et ont une adresse e-mail sont prévenus par e-mail de l’annulation, pour cause de départ de la personne ; aucun e-mail n’est envoyé si le dossier passe
         en archive intermédiaire.
       </p>

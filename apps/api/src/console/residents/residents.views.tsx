@@ -98,7 +98,7 @@ export function residentListBody(s: ListBodyState): string {
       <p role="status">{filtered ? `${count} trouvé${page.total > 1 ? 's' : ''}.` : `${count}.`}</p>
       {page.items.length ? (
         <div class="table-scroll" role="region" aria-labelledby="liste-titre" tabIndex={0}>
-          <table>
+          <table class="stacked">
             <caption id="liste-titre">Résidents{s.q ? ` dont le nom contient « ${s.q} »` : ''}, par ordre alphabétique</caption>
             <thead>
               <tr>
@@ -118,10 +118,10 @@ export function residentListBody(s: ListBodyState): string {
                       {r.lastName} {r.firstName}
                     </a>
                   </th>
-                  <td>{s.establishments.get(r.establishmentId) ?? '—'}</td>
-                  <td>{r.room ?? '—'}</td>
-                  <td>{stayText(r, today)}</td>
-                  <td>
+                  <td data-label="Établissement">{s.establishments.get(r.establishmentId) ?? '—'}</td>
+                  <td data-label="Chambre">{r.room ?? '—'}</td>
+                  <td data-label="Séjour">{stayText(r, today)}</td>
+                  <td data-label="Mesure de protection">
                     {r.measure
                       ? `${capitalise(MEASURE_TYPE_LABELS[r.measure.type])}${r.measure.endDate ? `, fin le ${date(r.measure.endDate)}` : ''}`
                       : r.minor
@@ -130,7 +130,7 @@ export function residentListBody(s: ListBodyState): string {
                           : 'Mineur : autorité parentale non renseignée'
                         : 'Aucune'}
                   </td>
-                  <td>{r.measure ? <AlertBadge status={r.measure.status} /> : '—'}</td>
+                  <td data-label="Statut de la mesure">{r.measure ? <AlertBadge status={r.measure.status} /> : '—'}</td>
                 </tr>
               ))}
             </tbody>
@@ -455,6 +455,10 @@ export function residentFileBody(s: { resident: ResidentView; establishment: str
           <p class="hint" id="documents-archive">
             Pas de nouveau document : le dossier est en archive intermédiaire depuis le {formatDateFr(s.archivedSince)}. L’archive se consulte ; aucun document n’y est
             établi ni corrigé.
+            {s.rights.write
+              ? // The file's own data is no document: the API takes its corrections (libs/residents has no archive refusal), a right of the person (RGPD art. 16).
+                ' L’identité, les mesures de protection, la personne de confiance et les contacts restent modifiables : une donnée inexacte se rectifie, même archivée (RGPD art. 16).'
+              : ''}
           </p>
         ) : s.rights.newDocument ? (
           <p>
