@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DEFAULT_DEMO_PASSWORD } from '@carepact/config';
 import { Queue } from 'bullmq';
 import { redisOptions } from '@carepact/queue';
-import { SigningHarness, axeViolations, launchChromium, pageBasics, startSigningHarness, waitUntil } from '@carepact/testing';
+import { SigningHarness, axeViolations, launchChromium, pageBasics, startSigningHarness, waitUntil, focusedIdOnceSettled } from '@carepact/testing';
 
 /**
  * Issue 11 items 7 and 8, issue 10 item 8, in Debian's Chromium on the whole product (api + worker
@@ -65,7 +65,7 @@ describe('console: accounts, establishment settings, queues (issue 11 items 7-8,
     // Keyboard only: the error summary's link leads to the field; type the name, Enter sends the form.
     await admin.locator('#erreurs a[href="#name"]').focus();
     await admin.keyboard.press('Enter');
-    expect(await admin.evaluate(() => document.activeElement?.id)).toBe('name');
+    expect(await focusedIdOnceSettled(admin, 'name')).toBe('name');
     await admin.keyboard.type('Camille Leroy');
     await Promise.all([admin.waitForNavigation(), admin.keyboard.press('Enter')]);
     expect(await admin.getByRole('status').first().textContent()).toContain('L’invitation est envoyée');

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DEFAULT_DEMO_PASSWORD } from '@carepact/config';
-import { PortalClient, SigningHarness, axeViolations, launchChromium, pageBasics, startSigningHarness, waitUntil } from '@carepact/testing';
+import { PortalClient, SigningHarness, axeViolations, launchChromium, pageBasics, startSigningHarness, waitUntil, focusedIdOnceSettled } from '@carepact/testing';
 
 /**
  * Issue 10 items 3, 4 and 6 in Debian's Chromium, on the whole product (api + worker processes,
@@ -116,7 +116,7 @@ describe('console: a document from the form to the sealed PDF (issue 10 items 3,
     await admissions.keyboard.press('Tab');
     expect(await admissions.evaluate(() => document.activeElement?.textContent)).toBe('Ajouter une ligne : Objectifs');
     await Promise.all([admissions.waitForNavigation(), admissions.keyboard.press('Enter')]);
-    expect(await admissions.evaluate(() => document.activeElement?.id)).toBe('objectives-1');
+    expect(await focusedIdOnceSettled(admissions, 'objectives-1')).toBe('objectives-1');
     expect(await admissions.inputValue('#objectives-0')).toContain('promenades');
     await admissions.keyboard.type('Maintenir ses liens avec son club de belote.');
 

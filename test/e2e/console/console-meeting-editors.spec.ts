@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DEFAULT_DEMO_PASSWORD } from '@carepact/config';
-import { PortalClient, SigningHarness, axeViolations, launchChromium, pageBasics, startSigningHarness, waitUntil } from '@carepact/testing';
+import { PortalClient, SigningHarness, axeViolations, launchChromium, pageBasics, startSigningHarness, waitUntil, focusedIdOnceSettled } from '@carepact/testing';
 
 /**
  * Issue 10 item 5 and the internal visa of item 3, in Debian's Chromium on the whole product (api
@@ -120,7 +120,7 @@ describe('console: projet personnalisé and compte rendu editors, internal visa,
     await submit(coordinator, /^Ajouter un objectif/);
     const n = before; // the new objective's index
     expect(await coordinator.locator('fieldset[id^="objectives-"][id$="-actions"]').count()).toBe(before + 1);
-    expect(await coordinator.evaluate(() => document.activeElement?.id)).toBe(`objectives-${n}`);
+    expect(await focusedIdOnceSettled(coordinator, `objectives-${n}`)).toBe(`objectives-${n}`);
     expect(await coordinator.inputValue('#expectations-0-verbatim')).toBe('Je veux aller à la piscine avec mon amie Léa.');
     await coordinator.fill(`#objectives-${n}-title`, 'Revoir son amie Léa chaque mois');
     await coordinator.fill(`#objectives-${n}-actions-0-action`, 'Organiser une visite mensuelle avec la famille de Léa');
@@ -131,7 +131,7 @@ describe('console: projet personnalisé and compte rendu editors, internal visa,
     const addAction = coordinator.locator(`button[value="add:objectives[${n}].actions"]`);
     expect(await addAction.innerText()).toMatch(/^Ajouter une action/);
     await Promise.all([coordinator.waitForNavigation(), addAction.click()]);
-    expect(await coordinator.evaluate(() => document.activeElement?.id)).toBe(`objectives-${n}-actions-1`);
+    expect(await focusedIdOnceSettled(coordinator, `objectives-${n}-actions-1`)).toBe(`objectives-${n}-actions-1`);
     expect(await coordinator.inputValue(`#objectives-${n}-actions-0-action`)).toBe('Organiser une visite mensuelle avec la famille de Léa');
     await Promise.all([coordinator.waitForNavigation(), coordinator.locator(`button[value="remove:objectives[${n}].actions[1]"]`).click()]);
     expect(await coordinator.locator(`#objectives-${n}-actions-1`).count()).toBe(0);
@@ -209,7 +209,7 @@ describe('console: projet personnalisé and compte rendu editors, internal visa,
     await quality(coordinator, 'compte rendu editor, prefilled from the file');
     const fromFile = await coordinator.locator('fieldset[id^="participants-"].row').count();
     await submit(coordinator, /^Ajouter un participant/);
-    expect(await coordinator.evaluate(() => document.activeElement?.id)).toBe(`participants-${fromFile}`);
+    expect(await focusedIdOnceSettled(coordinator, `participants-${fromFile}`)).toBe(`participants-${fromFile}`);
     await coordinator.fill(`#participants-${fromFile}-name`, 'Paul Girard');
     await coordinator.fill(`#participants-${fromFile}-role`, 'coordinateur de projet');
 
@@ -232,7 +232,7 @@ describe('console: projet personnalisé and compte rendu editors, internal visa,
     await coordinator.fill('#requests-0-request', 'Supprimer la piscine');
     await coordinator.selectOption('#requests-0-answer', 'refused');
     await submit(coordinator, /^Ajouter une demande/);
-    expect(await coordinator.evaluate(() => document.activeElement?.id)).toBe('requests-1');
+    expect(await focusedIdOnceSettled(coordinator, 'requests-1')).toBe('requests-1');
     await coordinator.fill('#requests-1-from', 'Enzo Petit');
     await coordinator.fill('#requests-1-request', 'Aller au cinéma');
     await coordinator.selectOption('#requests-1-answer', 'accepted');
@@ -249,7 +249,7 @@ describe('console: projet personnalisé and compte rendu editors, internal visa,
     await coordinator.fill('#recipients-0-function', 'mère');
     await coordinator.selectOption('#recipients-0-circle', 'representant');
     await submit(coordinator, /^Ajouter un destinataire/);
-    expect(await coordinator.evaluate(() => document.activeElement?.id)).toBe('recipients-1');
+    expect(await focusedIdOnceSettled(coordinator, 'recipients-1')).toBe('recipients-1');
     await coordinator.fill('#recipients-1-name', 'Anne Roux');
     await coordinator.fill('#recipients-1-function', 'orthophoniste');
     await coordinator.fill('#recipients-1-organisation', 'cabinet libéral du Val');

@@ -50,14 +50,14 @@ describe('console: newcomer review (focus, cancel confirmation, errors at once, 
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Retirer : Objectif 1');
     await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('objectives-0');
+    expect(await focusedIdOnceSettled(page, 'objectives-0')).toBe('objectives-0');
     expect(await page.inputValue('#objectives-0')).toBe('Deuxième objectif');
     await page.screenshot({ path: `${shots}/remove-row-focus.png` });
     // The last row removed: the list's group takes the focus.
     await page.focus('#objectives-0');
     await page.keyboard.press('Tab');
     await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('objectives');
+    expect(await focusedIdOnceSettled(page, 'objectives')).toBe('objectives');
     expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('FIELDSET');
     await page.screenshot({ path: `${shots}/remove-last-row-focus.png` });
     expect(page.problems.filter((p) => !p.includes('status of 400'))).toEqual([]);

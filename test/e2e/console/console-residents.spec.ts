@@ -1,7 +1,7 @@
 import request from 'supertest';
 import type { Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
-import { axeViolations, curatelleResident, loginAgent, pageBasics, seedOrganisation, TEST_PASSWORD } from '@carepact/testing';
+import { axeViolations, curatelleResident, loginAgent, pageBasics, seedOrganisation, TEST_PASSWORD, focusedIdOnceSettled } from '@carepact/testing';
 import { checkConsolePage, ConsoleHarness, startConsoleHarness, submitForm, csrfOf } from './console-harness';
 
 /**
@@ -57,7 +57,7 @@ describe('console: residents (issue 10 item 2)', () => {
     await page.fill('#contacts-0-email', 'sylvie.martin@');
     // « Ajouter un contact » gives one more block, keeps what was typed, saves nothing and puts the focus in the new block.
     await submit(page, 'Ajouter un contact');
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('contacts-1-firstName');
+    expect(await focusedIdOnceSettled(page, 'contacts-1-firstName')).toBe('contacts-1-firstName');
     expect(await page.inputValue('#contacts-0-email')).toBe('sylvie.martin@');
     await page.selectOption('#protectionMeasure-type', m.protectionMeasure.type);
     await page.check('#protectionMeasure-mode-0');
@@ -83,7 +83,7 @@ describe('console: residents (issue 10 item 2)', () => {
       ['#contacts-0-email', 'Contact 1 — Adresse e-mail : Adresse e-mail invalide.'],
       ['#protectionMeasure-endDate', 'Mesure de protection — Date de fin : Indiquez la date de fin de la mesure fixée par le jugement.'],
     ]);
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('erreurs');
+    expect(await focusedIdOnceSettled(page, 'erreurs')).toBe('erreurs');
     expect(await page.getAttribute('#lastName', 'aria-invalid')).toBe('true');
     expect(await page.getAttribute('#lastName', 'aria-describedby')).toBe('lastName-erreur');
     expect(await page.textContent('#lastName-erreur')).toBe('Champ obligatoire.');
@@ -296,6 +296,12 @@ describe('console: residents (issue 10 item 2)', () => {
     await page.setViewportSize({ width: 320, height: 640 });
     await h.login(page, h.org.users.admissions.email);
     await page.goto('/console/residents');
+    // At 320 px the list stacks (WCAG 1.4.10): one row per person, each cell named, nothing to scroll sideways.
+    const list = page.locator('.table-scroll');
+    expect(await list.evaluate((el) => el.scrollWidth <= el.clientWidth + 1)).toBe(true);
+    expect(await page.locator('tbody tr').first().locator('td').first().textContent()).toBeTruthy();
+    expect(await page.locator('tbody td[data-label="Établissement"]').count()).toBe(await page.locator('tbody tr').count());
+    await page.screenshot({ path: `${shots}/console-residents-liste-320.png`, fullPage: true });
     const tabTo = async (target: string, max = 120) => {
       for (let i = 0; i < max; i++) {
         await page.keyboard.press('Tab');

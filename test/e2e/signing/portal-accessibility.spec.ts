@@ -456,7 +456,7 @@ describe('signing portal accessibility (axe-core and keyboard, in Chromium)', ()
     const skip = await tabTo(page, () => true, 'the first stop');
     expect(skip.text).toBe('Aller au contenu');
     await page.keyboard.press('Enter');
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('contenu');
+    expect(await focusedIdOnceSettled(page, 'contenu')).toBe('contenu');
 
     await tabTo(page, (f) => f.tag === 'a' && f.text === 'Lire le document', 'the reading link');
     await pressAndWait(page, 'Enter', /\/portail\/document$/);
