@@ -278,7 +278,7 @@ describe('the resident’s file in one statement', () => {
     // Every column of the establishment given a value (jsonb arrays and objects, a timestamp with microseconds).
     await sql(
       `UPDATE establishments SET phone = '0102030405', director_email = 'd@example.org', tariffs = '{"hebergement": "71.20", "dependance": 5.5, "absence": null}',
-              annexes = '["livret", "reglement"]', contacts = '[{"label": "Accueil", "phone": "0102030406"}]', created_at = '2026-09-01T07:00:00.654321Z' WHERE id = $1`,
+              annexes = '["livret", "reglement"]', contacts = '[{"label": "Accueil", "phone": "0102030406"}]', legal_status = 'private', created_at = '2026-09-01T07:00:00.654321Z' WHERE id = $1`,
       [establishmentId],
     );
     const identity = new IdentityRepository();

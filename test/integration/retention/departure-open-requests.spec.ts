@@ -114,7 +114,7 @@ describe('departure with signatures in progress; answers refused in the archive;
     expect(file).toMatch(/1 demande de signature est en cours :<\/strong><\/p><ul><li><a href="\/console\/documents\/[^"]+">Contrat de séjour<\/a> : envoyée le /);
     expect(file).toMatch(/<input type="checkbox" id="cancelOpenRequests" name="cancelOpenRequests" value="oui"/);
     expect(file).toContain('Annuler cette demande');
-    expect(file).toContain('« Départ de la personne le »');
+    expect(file).toContain('Le motif inscrit dans l’historique sera « Départ de la personne le 30 novembre 2026 »');
     expect(file.replace(/\s+/g, ' ')).toContain('Ceux qui avaient reçu la demande et ont une adresse e-mail sont prévenus par e-mail de l’annulation, pour cause de départ de la personne');
     await shoot(file, 'departure-form', '#conservation');
     // A wrong type: refused, nothing changed.
