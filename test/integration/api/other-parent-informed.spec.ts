@@ -128,23 +128,14 @@ describe('the other parent informed of a minor’s document (C. civ. 373-2-1 al.
     await expect(sql(`UPDATE other_parent_informed SET how = 'autre' WHERE document_id = $1`, [judgmentDoc])).rejects.toThrow();
   });
 
-  it('once sent into signature, the reminder stays (the request stored it) and records may still be added', async () => {
-    // Admitted on 7 September 2026: past the contract's month (CASF D.311 III), the sending says why.
-    const sent = await admissions.post(`/api/documents/${judgmentDoc}/signature-requests`).send({ lateReason: 'Jugement JAF reçu tardivement.' });
-    expect({ status: sent.status, error: sent.body.error }).toEqual({ status: 201, error: undefined });
-    const view = await admissions.get(`/api/documents/${judgmentDoc}/other-parent-informed`).expect(200);
-    expect(view.body.reminder).toContain('373-2-1 al. 5');
-    await record(judgmentDoc, { informedOn: TODAY, how: 'email' }).expect(201);
-    expect(await rows(judgmentDoc)).toBe(3);
-  });
-
+  // Before the sending below: no e-mail job then appends to the chain after the verification's checkpoint.
   it('the records go with the document into its archive package (document.json), oldest first, with the note', async () => {
     const pkg = join(mkdtempSync(join(tmpdir(), 'other-parent-')), 'package.zip');
     // The package carries the audit chain up to a signed checkpoint: the verification signs one.
     await (await loginAgent(h.app, h.orgA.users.auditor.email, TEST_PASSWORD)).get('/api/audit/verify').expect(200);
     await h.app.get(ArchiveExporter).export({ kind: 'document', id: judgmentDoc }, pkg);
     const meta = JSON.parse((await readZip(pkg)).get(`documents/${judgmentDoc}/document.json`)!.toString()) as { otherParentInformed: Record<string, unknown>[] };
-    expect(meta.otherParentInformed.map((r) => r.how)).toEqual(['courrier', 'entretien', 'email']);
+    expect(meta.otherParentInformed.map((r) => r.how)).toEqual(['courrier', 'entretien']);
     expect(meta.otherParentInformed[0]).toEqual({
       id: expect.stringMatching(/^[0-9a-f-]{36}$/),
       versionId: expect.stringMatching(/^[0-9a-f-]{36}$/),
@@ -155,6 +146,16 @@ describe('the other parent informed of a minor’s document (C. civ. 373-2-1 al.
       recordedBy: { userId: h.orgA.users.admissions.id, name: expect.any(String) },
       recordedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
     });
+  });
+
+  it('once sent into signature, the reminder stays (the request stored it) and records may still be added', async () => {
+    // Admitted on 7 September 2026: past the contract's month (CASF D.311 III), the sending says why.
+    const sent = await admissions.post(`/api/documents/${judgmentDoc}/signature-requests`).send({ lateReason: 'Jugement JAF reçu tardivement.' });
+    expect({ status: sent.status, error: sent.body.error }).toEqual({ status: 201, error: undefined });
+    const view = await admissions.get(`/api/documents/${judgmentDoc}/other-parent-informed`).expect(200);
+    expect(view.body.reminder).toContain('373-2-1 al. 5');
+    await record(judgmentDoc, { informedOn: TODAY, how: 'email' }).expect(201);
+    expect(await rows(judgmentDoc)).toBe(3);
   });
 
   it('another establishment’s staff: 404 (the document does not exist for them); the auditor of its own: 403; nothing written', async () => {
