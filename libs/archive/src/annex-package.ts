@@ -1,5 +1,5 @@
 import { BlobStore, VersionAnnex } from '@carepact/documents';
-import { SoleSignatureAuthorisationEntity, soleSignatureLaw } from '@carepact/signing';
+import { OTHER_PARENT_LEGAL_BASIS, OtherParentInformedEntity, SoleSignatureAuthorisationEntity, soleSignatureLaw } from '@carepact/signing';
 import { EntityManager } from 'typeorm';
 import type { ManifestAnnex } from './archive.types';
 import { StreamingZip } from './zip-writer';
@@ -116,7 +116,7 @@ export interface OtherParentInformedRecord {
   informedOn: string;
   how: string;
   note: string | null;
-  legalBasis: 'C. civ. 373-2-1 al. 5';
+  legalBasis: typeof OTHER_PARENT_LEGAL_BASIS;
   recordedBy: { userId: string | null; name: string };
   recordedAt: string;
 }
@@ -126,19 +126,15 @@ export interface OtherParentInformedRecord {
  * the document and go with it, in its archive package as in what its purge deletes.
  */
 export async function otherParentInformedRecords(em: EntityManager, documentId: string): Promise<OtherParentInformedRecord[]> {
-  const rows = (await em.query(
-    `SELECT id, version_id, to_char(informed_on, 'YYYY-MM-DD') AS informed_on, how, note, recorded_by, recorded_by_name, recorded_at
-       FROM other_parent_informed WHERE document_id = $1 ORDER BY recorded_at, id`,
-    [documentId],
-  )) as { id: string; version_id: string; informed_on: string; how: string; note: string | null; recorded_by: string | null; recorded_by_name: string; recorded_at: Date }[];
+  const rows = await em.find(OtherParentInformedEntity, { where: { documentId }, order: { recordedAt: 'ASC', id: 'ASC' } });
   return rows.map((r) => ({
     id: r.id,
-    versionId: r.version_id,
-    informedOn: r.informed_on,
+    versionId: r.versionId,
+    informedOn: r.informedOn,
     how: r.how,
     note: r.note,
-    legalBasis: 'C. civ. 373-2-1 al. 5',
-    recordedBy: { userId: r.recorded_by, name: r.recorded_by_name },
-    recordedAt: new Date(r.recorded_at).toISOString(),
+    legalBasis: OTHER_PARENT_LEGAL_BASIS,
+    recordedBy: { userId: r.recordedBy, name: r.recordedByName },
+    recordedAt: r.recordedAt.toISOString(),
   }));
 }

@@ -9,19 +9,17 @@ import { TransactionRunner } from '@carepact/database';
 import { ARCHIVED_SINCE_SQL, ArchiveReader, archiveState, assertArchiveOpen, assertDocumentArchiveOpen } from '@carepact/documents';
 import { PERMISSIONS, StaffActor, StaffRole, assertCan, auditActor, can, establishmentsWith, requireVisible, type EstablishmentLegalStatus } from '@carepact/identity';
 import { OutboxService, PermanentJobError } from '@carepact/queue';
+import { OPEN_ACCESS_REQUEST_SQL } from '@carepact/signing';
 import { EntityManager } from 'typeorm';
 import { AccessRequestExporter } from '../access/access-request.exporter';
 import { ACCESS_REQUEST_FROM_LABELS, AccessRequestStatement, accessRequestStatementOf, accessRequestStatementRequired, isCspAccessRequest, requesterKeyOf } from '../access/access-request-statement';
 import { AccessAnswer, AccessSelection, accessItemsOf, accessRefusalLetter, accessRefusalOf, accessSelectionOf, notBeforeText } from '../access/access-answer';
 import { heirRequestChecked } from '../access/heir-request';
-import { OPEN_ACCESS_REQUEST_SQL } from '../access/open-access-request';
 import { ArchiveExporter, archiveSubjectIn, archiveSubjectNotFound } from '../archive-exporter.service';
 import { ArchiveScope } from '../archive.types';
 import { EliminationVisa, PURGE_ARCHIVES_VISA_REQUIRED_MESSAGE, PurgeReport, RetentionService, eliminationVisaOf, organisationEstablishmentIds, visaPayload } from '../retention/retention.service';
 import { Subjects, lookupSubjects } from '../subjects';
 
-/** Where it is defined (open-access-request.ts); re-exported here, where its readers have always found it. */
-export { OPEN_ACCESS_REQUEST_SQL };
 
 export type DataJobKind = 'archive_export' | 'access_request' | 'purge_report' | 'purge_run';
 export type DataJobStatus = 'queued' | 'running' | 'done' | 'failed';

@@ -6,7 +6,7 @@ import { ARCHIVE_GRANT_MINUTES, archiveState } from '@carepact/documents';
 import { StaffActor, assertCan, auditActor, can, requireVisible } from '@carepact/identity';
 import { TransactionRunner } from '@carepact/database';
 import { EntityManager } from 'typeorm';
-import { OPEN_ACCESS_REQUEST_SQL } from '../access/open-access-request';
+import { OPEN_ACCESS_REQUEST_SQL } from '@carepact/signing';
 import {
   MINOR_ACCOMPANIMENT_TYPES,
   RETENTION_DEFAULTS,

@@ -123,7 +123,7 @@ export class OtherParentService {
       await this.audit.append(em, {
         chainId: actor.organisationId,
         actor: auditActor(actor),
-        action: 'document.other_parent_informed',
+        action: OTHER_PARENT_INFORMED_ACTION,
         subject: { type: 'document', id: doc.id },
         // The note is staff's own words about the family: its SHA-256 only, as the other staff free texts (@carepact/audit staff-free-text.ts).
         payload: {
