@@ -225,7 +225,7 @@ describe('console: archives and access requests', () => {
     expect(await page.locator('h1').textContent()).toContain('Simulation');
     // Read again after the purge: it says the purge ran and what it deleted, not « rien n’a été supprimé ».
     const longToday = formatDateFr(new Date());
-    expect(await page.getByRole('status').textContent()).toMatch(new RegExp(`Purge exécutée le ${longToday} à \\d\\d h \\d\\d : 0 document supprimé, 1 dossier supprimé\\.$`));
+    expect(await page.getByRole('status').textContent()).toMatch(new RegExp(`Purge exécutée le ${longToday} à \\d{1,2} h \\d\\d : 0 document supprimé, 1 dossier supprimé\\.$`));
     expect(await page.locator('section[aria-labelledby="supprime"] tbody th').allTextContents()).toEqual([`Dossier supprimé le ${longToday}`]);
     await checkPage(page, (await page.locator('h1').textContent())!);
     await page.screenshot({ path: `${shots}/conservation-simulation-after-purge.png`, fullPage: true });
