@@ -7,7 +7,7 @@ import { residentViewOf } from './resident-views';
  * The demo's people carry the civility their first name implies, and the fixture's mapping (the seed's,
  * the offline render's: residentInputOf → residentFileOf) keeps it for the resident, her personne de
  * confiance, a minor's parents and representatives, and a measure's holders — so the titles agree
- * (@carepact/common civility.ts): Sophie Texier « tutrice chargée de la gestion des biens », not « tuteur ».
+ * (@carepact/common civility.ts): Sophie Texier « tutrice chargée de la gestion patrimoniale », not « tuteur ».
  */
 const ON = '2026-12-03';
 const filesOf = (path: string) =>

@@ -68,14 +68,14 @@ export function holdersForAct<H extends MeasureView['holders'][number]>(m: Pick<
 /**
  * A holder's title: the role's (« tuteur », « personne habilitée »), followed by his mission when it
  * is part of the measure only — « tuteur chargé de la protection de la personne », « tuteur chargé
- * de la gestion des biens » (C. civ. 447 al. 3 « chargé de la protection de la personne », « chargé de la
- * gestion patrimoniale »: « des biens », the measure's own word for it, C. civ. 425 al. 2).
+ * de la gestion patrimoniale »: the words of C. civ. 447 al. 3 (« curateur ou tuteur chargé de la
+ * protection de la personne », « chargé de la gestion patrimoniale »).
  */
 export function holderMissionTitle(title: string, m: Pick<MeasureView, 'scope'>, h: { mission?: readonly MeasureScope[] | null }): string {
   const mission = holderMission(m, h);
   if (mission.length !== 1 || mission.length === m.scope.length) return title;
   const charged = title.startsWith('personne') ? 'chargée' : 'chargé';
-  return `${title} ${charged} ${mission[0] === 'personne' ? 'de la protection de la personne' : 'de la gestion des biens'}`;
+  return `${title} ${charged} ${mission[0] === 'personne' ? 'de la protection de la personne' : 'de la gestion patrimoniale'}`;
 }
 
 /**

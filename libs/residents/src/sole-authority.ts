@@ -31,10 +31,15 @@ export interface SoleAuthorityGroundInfo {
    *   (late, or by judgment), he is a parent without the exercise; towards one parent only, there is none;
    * - `if_deprived_only`: « privé de l'exercice » (373-1) — a parent deprived of the exercise only is
    *   still « le parent qui n'a pas l'exercice » of 373-2-1 al. 5 and keeps the right to be informed;
-   *   one whose parental authority was withdrawn (C. civ. 378 s.) does not (below): the judgment says which;
+   *   not one whose parental authority or its exercise was withdrawn by a court (C. civ. 378 s.; since
+   *   loi n° 2024-233 a criminal court may withdraw the exercise itself, 378) nor one whose exercise is
+   *   suspended de plein droit while prosecuted for a crime on the child or the other parent (378-2):
+   *   the decision says which;
    * - `no`: the other parent died; his parental authority was withdrawn (C. civ. 378 s.: a withdrawal
    *   takes the attributes of the authority, this right with them, 379, 379-1 — the judgment says what
-   *   a partial one leaves him, staff follow it); he cannot express his will (373).
+   *   a partial one leaves him, staff follow it); he cannot express his will (373: he is then « privé
+   *   de l'exercice » too, but cannot receive the information the right is for — staff inform him if he
+   *   recovers, the ground then changes).
    * The signature policy's explanation and the document page remind staff of it.
    */
   informsOtherParent: 'yes' | 'if_other_filiation' | 'if_deprived_only' | 'no';
@@ -47,12 +52,15 @@ export const OTHER_PARENT_INFORMED =
   'L’autre parent n’exerce pas l’autorité parentale et ne signe pas ; il garde le droit et le devoir de surveiller l’entretien et l’éducation de l’enfant et doit être informé des choix importants relatifs à sa vie (C. civ. 373-2-1 al. 5).';
 
 /**
- * The limit staff must check before telling him where the child lives: a judge may have forbidden it
- * (an ordonnance de protection lets the other parent hide the address, C. civ. 515-11 6° ; a judgment
- * may organise contacts in a meeting place, 373-2-1 al. 3 and 4). The reading of a sector lawyer.
+ * The limit staff must check before telling him where the child lives: any judicial decision may
+ * forbid or organise it — a criminal court's (a ban on contact; the suspension of C. civ. 378-2), the
+ * juge aux affaires familiales' (an ordonnance de protection lets the other parent hide her address,
+ * C. civ. 515-11 6° ; contacts in a meeting place, 373-2-1 al. 3 and 4), the juge des enfants' (the
+ * anonymity of the place where the child is accommodated, C. civ. 375-7). The reading of a sector
+ * lawyer (reviews of sessions 18 and 20: 515-11 alone protects the victim's address, not the child's).
  */
 export const OTHER_PARENT_INFORMED_LIMIT =
-  'Sauf décision du juge interdisant de lui communiquer le lieu d’accueil (ordonnance de protection, C. civ. 515-11) : vérifiez le jugement.';
+  'Sauf décision judiciaire contraire — juge pénal, juge aux affaires familiales (ordonnance de protection, C. civ. 515-11), juge des enfants (anonymat du lieu d’accueil, C. civ. 375-7) : lisez la décision et suivez-la.';
 
 /** The reminder for staff under a ground, or null (C. civ. 373-2-1 al. 5; `informsOtherParent`). */
 export function otherParentReminder(ground: SoleAuthorityGround): string | null {
@@ -63,7 +71,7 @@ export function otherParentReminder(ground: SoleAuthorityGround): string | null 
       ? OTHER_PARENT_INFORMED
       : when === 'if_other_filiation'
         ? `Si la filiation de l’enfant est établie aussi à l’égard de l’autre parent : ${lower}`
-        : `Si l’autre parent est seulement privé de l’exercice de l’autorité parentale, et non d’un retrait de celle-ci (C. civ. 378 s.) : ${lower}`;
+        : `Si l’autre parent est seulement privé de l’exercice de l’autorité parentale (C. civ. 373-1), et non par un retrait de l’autorité parentale ou de son exercice prononcé par un juge (C. civ. 378 s.), ni par la suspension de plein droit du parent poursuivi pour un crime sur l’enfant ou sur l’autre parent (C. civ. 378-2) : ${lower}`;
 }
 
 export const SOLE_AUTHORITY_GROUND_INFO: Readonly<Record<SoleAuthorityGround, SoleAuthorityGroundInfo>> = {

@@ -24,8 +24,8 @@ import { agreeWithCivility, isCivility } from '@carepact/common';
  * or the last day of that month when it has no such day (31 August + 6 months → 28 or 29 February):
  * how a time limit in months runs, so a rule can say « six months at most » (`review <= on | addMonths(6)`).
  * `title | agree(civility)` agrees a masculine-generic title or word with a person's civility
- * (« tuteur chargé de la gestion des biens » | agree('madame') → « tutrice chargée de la gestion des
- * biens », « présent » → « présente »: @carepact/common agreeWithCivility); any other civility, or
+ * (« tuteur chargé de la gestion patrimoniale » | agree('madame') → « tutrice chargée de la gestion
+ * patrimoniale », « présent » → « présente »: @carepact/common agreeWithCivility); any other civility, or
  * none (null, absent), leaves it unchanged — a file without civilities prints as before.
  */
 

@@ -165,7 +165,7 @@ const LABELS: Record<string, string> = {
   'tariffChange.cvsConsultedOn': 'Date de consultation du conseil de la vie sociale',
   'tariffChange.prices': 'Nouveaux prix par jour',
   'tariffChange.prices.hebergementPerDay': 'Hébergement (€ par jour)',
-  'tariffChange.prices.dependanceGir56PerDay': 'Dépendance GIR 5-6, ticket modérateur (€ par jour)',
+  'tariffChange.prices.dependanceGir56PerDay': 'Dépendance GIR 5-6, ticket modérateur, arrêté par le département (€ par jour)',
   'tariffChange.prices.totalPerDay': 'Total à la charge de la personne (€ par jour)',
   'tariffChange.previousPrices': 'Prix par jour avant le changement',
   'tariffChange.previousPrices.hebergementPerDay': 'Hébergement avant (€ par jour)',
@@ -312,8 +312,9 @@ const ENUM_LABELS: Record<string, Record<string, string>> = {
     personne_de_confiance: 'la personne de confiance (sur sa proposition)',
   },
   'tariffChange.basis': {
-    revalorisation_annuelle: 'revalorisation annuelle, places non habilitées à l’aide sociale (CASF L.342-3)',
-    arrete_departemental: 'tarif arrêté par le président du conseil départemental, places habilitées (CASF L.314-1)',
+    // The basis of the hébergement price; the dependency price is the département's arrêté whatever the basis (CASF L.314-2, R.314-172).
+    revalorisation_annuelle: 'revalorisation annuelle du prix de l’hébergement, places non habilitées à l’aide sociale (CASF L.342-3)',
+    arrete_departemental: 'prix de l’hébergement arrêté par le président du conseil départemental, places habilitées (CASF L.314-1)',
   },
   'tariffChange.yearBase.from': {
     fin_annee: 'prix en vigueur au 31 décembre de l’année précédente',
@@ -381,7 +382,7 @@ export function fieldNameForMessage(path: string): string {
  */
 const FIELD_HINTS: Readonly<Record<string, string>> = {
   purpose:
-    'Accompagnement : les objectifs et prestations adaptés à la personne (avenant dans les six mois, puis réactualisation chaque année, CASF D.311). Tarifs : les nouveaux prix de journée (CASF L.342-3 ou L.314-1). Annexe sur la sécurité et la liberté d’aller et venir : les mesures particulières prises pour la personne, dans un établissement pour personnes âgées (CASF L.311-4-1 I).',
+    'Accompagnement : les objectifs et prestations adaptés à la personne (avenant dans les six mois, puis réactualisation chaque année, CASF D.311). Tarifs : les nouveaux prix de journée (hébergement : CASF L.342-3 ou L.314-1 ; dépendance : arrêté du président du conseil départemental, CASF L.314-2 et R.314-172). Annexe sur la sécurité et la liberté d’aller et venir : les mesures particulières prises pour la personne, dans un établissement pour personnes âgées (CASF L.311-4-1 I).',
 };
 
 /** The form's hint for a field when the schema's description is not written for people; undefined to keep it. */

@@ -133,7 +133,7 @@ describe('a holder’s mission under a divided measure (C. civ. 447 al. 3)', () 
     const html = (await admissions.get(path).expect(200)).text;
     expect(html).toContain('<legend>Mission de chaque titulaire (C. civ. 447 al. 3)</legend>');
     expect(html).toContain(`<label for="mission-${paul.contactId}">Paul Girard, tuteur</label>`);
-    expect(html).toMatch(new RegExp(`<select id="mission-${paul.contactId}" name="mission\\.${paul.contactId}"[^>]*><option value>Toute la mesure</option><option value="personne">Protection de la personne</option><option value="biens">Gestion des biens</option></select>`));
+    expect(html).toMatch(new RegExp(`<select id="mission-${paul.contactId}" name="mission\\.${paul.contactId}"[^>]*><option value>Toute la mesure</option><option value="personne">Protection de la personne</option><option value="biens">Gestion patrimoniale</option></select>`));
     const csrf = /name="_csrf" value="([^"]+)"/.exec(html)![1];
     const measure = {
       _csrf: csrf,
@@ -159,7 +159,7 @@ describe('a holder’s mission under a divided measure (C. civ. 447 al. 3)', () 
     ]);
     const file = (await admissions.get(`/console/residents/${rid}`).expect(200)).text;
     expect(file).toContain('Paul Girard, tuteur chargé de la protection de la personne');
-    expect(file).toContain('Sophie Texier, tuteur chargé de la gestion des biens (ATMP du Val)');
+    expect(file).toContain('Sophie Texier, tuteur chargé de la gestion patrimoniale (ATMP du Val)');
     const again = (await admissions.get(path).expect(200)).text;
     // Kept for a look at the page (screenshots at 1280 and 320 px).
     mkdirSync('/tmp/holder-mission', { recursive: true });
@@ -180,7 +180,7 @@ describe('a holder’s mission under a divided measure (C. civ. 447 al. 3)', () 
     const form = (await admissions.get(`/console/residents/${fresh}/mesures/nouvelle`).expect(200)).text;
     writeFileSync('/tmp/holder-mission/new-measure-form.html', form);
     expect(form).toContain('<label for="holders-0-mission">Mission de ce titulaire</label>');
-    expect(form).toContain('Si le juge a divisé la mesure entre un titulaire chargé de la protection de la personne et un titulaire chargé de la gestion des biens (C. civ. 447 al. 3)');
+    expect(form).toContain('Si le juge a divisé la mesure entre un titulaire chargé de la protection de la personne et un titulaire chargé de la gestion patrimoniale (C. civ. 447 al. 3)');
   });
 
   it('the contract under a divided tutelle: both tuteurs sign, each named with his mission — in the signature request and in the PDF (pdftotext)', async () => {
@@ -204,11 +204,11 @@ describe('a holder’s mission under a divided measure (C. civ. 447 al. 3)', () 
     writeFileSync('/tmp/holder-mission/contract.txt', text);
     // The parties (the measure's holders) and the signature blocks.
     expect(text).toContain('Tuteur chargé de la protection de la personne : Paul Girard, fils.');
-    expect(text).toContain('Tuteur chargé de la gestion des biens : Sophie Texier, ATMP du Val.');
+    expect(text).toContain('Tuteur chargé de la gestion patrimoniale : Sophie Texier, ATMP du Val.');
     expect(text).toContain('en qualité de tuteur chargé de la protection de la personne, qui représente');
-    expect(text).toContain('en qualité de tuteur chargé de la gestion des biens, qui représente');
+    expect(text).toContain('en qualité de tuteur chargé de la gestion patrimoniale, qui représente');
     // The holder in charge of the person first: the one the document names as her representative for her person.
-    expect(text.indexOf('Tuteur chargé de la protection de la personne : Paul Girard')).toBeLessThan(text.indexOf('Tuteur chargé de la gestion des biens : Sophie Texier'));
+    expect(text.indexOf('Tuteur chargé de la protection de la personne : Paul Girard')).toBeLessThan(text.indexOf('Tuteur chargé de la gestion patrimoniale : Sophie Texier'));
     expect(text).toContain('son représentant légal (tuteur chargé de la protection de la personne)');
     const sent = await admissions.post(`/api/documents/${documentId}/signature-requests`).send(LATE);
     expect({ status: sent.status, error: sent.body.error }).toEqual({ status: 201, error: undefined });
@@ -221,7 +221,7 @@ describe('a holder’s mission under a divided measure (C. civ. 447 al. 3)', () 
     ]);
     const capacity = (name: string) => signers.find((s) => s.name === name)?.capacity;
     expect(capacity('Paul Girard')).toContain('en qualité de tuteur chargé de la protection de la personne');
-    expect(capacity('Sophie Texier')).toContain('en qualité de tuteur chargé de la gestion des biens');
+    expect(capacity('Sophie Texier')).toContain('en qualité de tuteur chargé de la gestion patrimoniale');
   });
 
   it('migration 1764120000000: existing holders get their measure’s scope; the column and its check are the entity’s', async () => {

@@ -4,7 +4,7 @@ import { answeredPage, landingPage, signPage } from './portal.views';
 
 /**
  * C. civ. 447 al. 3–4: Germaine Faure's tutelle is divided; Sophie Texier is the tuteur in charge of
- * her property. The document and the evidence say « tuteur chargé de la gestion des biens »; the
+ * her property. The document and the evidence say « tuteur chargé de la gestion patrimoniale »; the
  * portal said « en qualité de tuteur : vous représentez Germaine Faure » on the landing and « je le
  * signe en qualité de tuteur : je représente … » in the consent and the recap. They name her mission now.
  */
@@ -17,7 +17,7 @@ function goodsTuteur(status = 'pending'): PortalContext {
       role: 'tuteur',
       firstName: 'Sophie',
       lastName: 'Texier',
-      capacity: 'en qualité de tuteur chargé de la gestion des biens, qui représente Germaine Faure',
+      capacity: 'en qualité de tuteur chargé de la gestion patrimoniale, qui représente Germaine Faure',
       measure: { type: 'tutelle', mode: 'representation' },
       actedAt: status === 'signed' ? new Date('2026-12-03T13:05:00Z') : null,
     },
@@ -27,14 +27,14 @@ function goodsTuteur(status = 'pending'): PortalContext {
 const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&amp;/g, '&').replace(/\s+/g, ' ');
 
 describe('the portal names the mission of a divided measure’s holder (C. civ. 447 al. 3–4)', () => {
-  it('landing: « Vous signez : Sophie Texier, en qualité de tuteur chargé de la gestion des biens de Germaine Faure »', () => {
+  it('landing: « Vous signez : Sophie Texier, en qualité de tuteur chargé de la gestion patrimoniale de Germaine Faure »', () => {
     const page = text(landingPage(goodsTuteur()));
-    expect(page).toContain('Vous signez : Sophie Texier, en qualité de tuteur chargé de la gestion des biens de Germaine Faure');
+    expect(page).toContain('Vous signez : Sophie Texier, en qualité de tuteur chargé de la gestion patrimoniale de Germaine Faure');
     expect(page).not.toContain('vous représentez Germaine Faure');
   });
 
-  it('the consent ticked and the recap: « je le signe en qualité de tuteur chargé de la gestion des biens de Germaine Faure »', () => {
-    const sentence = 'J’ai lu le document et je le signe en qualité de tuteur chargé de la gestion des biens de Germaine Faure.';
+  it('the consent ticked and the recap: « je le signe en qualité de tuteur chargé de la gestion patrimoniale de Germaine Faure »', () => {
+    const sentence = 'J’ai lu le document et je le signe en qualité de tuteur chargé de la gestion patrimoniale de Germaine Faure.';
     expect(text(signPage(goodsTuteur(), true))).toContain(sentence);
     const me: CoSigner = { name: 'Sophie Texier', role: 'tuteur', status: 'signed', optional: false, me: true };
     expect(text(answeredPage(goodsTuteur('signed'), { signers: [me], sealed: false, mySignatureSealed: false }, true))).toContain(`Vous avez confirmé : « ${sentence} »`);

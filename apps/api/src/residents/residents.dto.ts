@@ -120,7 +120,7 @@ export class HolderDto {
     isArray: true,
     example: ['personne'],
     description:
-      'Mission de ce titulaire (C. civ. 447 al. 3) : le juge peut diviser la mesure entre un titulaire chargé de la protection de la personne et un titulaire chargé de la gestion des biens. Dans le domaine de la mesure ; absente, toute la mesure.',
+      'Mission de ce titulaire (C. civ. 447 al. 3) : le juge peut diviser la mesure entre un titulaire chargé de la protection de la personne et un titulaire chargé de la gestion patrimoniale. Dans le domaine de la mesure ; absente, toute la mesure.',
   })
   @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(2) @IsIn(MEASURE_SCOPES as unknown as string[], { each: true })
   mission?: MeasureScope[];

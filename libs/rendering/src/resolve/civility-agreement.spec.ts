@@ -13,7 +13,7 @@ import { resolve, validateTemplateInput } from './resolve';
  * (the versions before them are kept as they were):
  *
  * 1. Titles agree with the person's civility (@carepact/common agreeWithCivility, the `agree` formatter):
- *    « Tutrice chargée de la gestion des biens », « présente », « sa tutrice »; unknown civility: as before.
+ *    « Tutrice chargée de la gestion patrimoniale », « présente », « sa tutrice »; unknown civility: as before.
  * 2. The resident's pronoun: agreed with the civility (« Placé sous tutelle, il… », « lui-même »); without
  *    one, no gendered pronoun (« La personne signe son projet lorsqu’elle le peut »).
  * 3. Easy-to-read: who signs the contract within the month when the person does not sign it.
@@ -154,7 +154,7 @@ const adultData = (type: Kind): Record<string, unknown> =>
 const adultInput = (type: Kind, r: ResidentView) => templateInputOf(tilleulsEst, r, JSON.parse(JSON.stringify(adultData(type))), ON, type) as unknown as TemplateInput;
 
 describe('holders’ titles agree with their civility', () => {
-  it.each(PARTIES)('%s: « Tutrice chargée de la gestion des biens » for Madame Texier; unknown civility prints as before; the old version did not agree', (type) => {
+  it.each(PARTIES)('%s: « Tutrice chargée de la gestion patrimoniale » for Madame Texier; unknown civility prints as before; the old version did not agree', (type) => {
     const withCiv = adultInput(type, germaine({ sophie: 'madame', germaine: 'madame' }));
     expect(validateTemplateInput(loader.load(type, NEW[type]), withCiv)).toEqual([]);
     expect(validateTemplateInput(loader.load(type, OLD[type]), withCiv)).toEqual([]);
@@ -162,9 +162,9 @@ describe('holders’ titles agree with their civility', () => {
     const std = text(type, NEW[type], withCiv, 'standard');
     expect(std).toContain('Tuteur chargé de la protection de la personne : Bernard Faure, fils.');
     if (holders > 1) {
-      expect(std).toContain('Tutrice chargée de la gestion des biens : Sophie Texier, ATMP du Val.');
-      expect(text(type, OLD[type], withCiv, 'standard')).toContain('Tuteur chargé de la gestion des biens : Sophie Texier, ATMP du Val.');
-      expect(text(type, NEW[type], adultInput(type, germaine()), 'standard')).toContain('Tuteur chargé de la gestion des biens : Sophie Texier, ATMP du Val.');
+      expect(std).toContain('Tutrice chargée de la gestion patrimoniale : Sophie Texier, ATMP du Val.');
+      expect(text(type, OLD[type], withCiv, 'standard')).toContain('Tuteur chargé de la gestion patrimoniale : Sophie Texier, ATMP du Val.');
+      expect(text(type, NEW[type], adultInput(type, germaine()), 'standard')).toContain('Tuteur chargé de la gestion patrimoniale : Sophie Texier, ATMP du Val.');
     }
   });
 

@@ -317,7 +317,12 @@ describe('annex on the freedom to come and go (avenant 1.4.0, purpose « liberte
         expect(text(resolve(template, demo, variant))).toBe(sixMonths(text(resolve(old, demo, variant))));
         const adult = tariff('jeanne-martin');
         // Avenant 1.10.0 says « avenant » once in the tariff avenant's opening (avenant-review-tariff-wording.spec.ts); the rest is unchanged.
-        const opening = (t: string) => t.replace('Le présent avenant, avenant tarifaire au 1er janvier 2027, complète', 'Le présent avenant tarifaire complète');
+        // Avenant 1.12.0 names the price the basis fixes, the hébergement's (CASF L.342-3, L.314-1); the dependency price has its own (L.314-2, R.314-172).
+        const opening = (t: string) =>
+          t
+            .replace('Le présent avenant, avenant tarifaire au 1er janvier 2027, complète', 'Le présent avenant tarifaire complète')
+            .replace('les prix de journée sont fixés selon :', 'le prix de l’hébergement est fixé selon :')
+            .replace('Le département décide du prix.', 'Le département décide du prix du logement et des repas.');
         // Avenant 1.11.0 says the new prices apply without the person's consent (civility-agreement.spec.ts): that paragraph aside, unchanged.
         const receipt = /\n?(Ces prix s’appliquent à compter du [^\n]*|Votre signature montre que vous avez reçu ces nouveaux prix\.\nLes prix s’appliquent même sans votre signature\.|La signature montre [^\n]*\nLes prix s’appliquent même sans cette signature\.)/;
         expect(text(resolve(template, adult, variant)).replace(receipt, '')).toBe(opening(text(resolve(old, adult, variant))));

@@ -34,10 +34,10 @@ describe('capacities agreed with the holder’s civility', () => {
     expect(consentSentence(s, 'Marcel Dupont')).toContain('en qualité de curatrice : j’assiste Marcel Dupont');
   });
 
-  it('a divided tutelle: « tutrice chargée de la protection de la personne », beside « tuteur chargé de la gestion des biens »', () => {
+  it('a divided tutelle: « tutrice chargée de la protection de la personne », beside « tuteur chargé de la gestion patrimoniale »', () => {
     const d = decide(adult('tutelle', [{ ...jeanne, mission: ['personne'] }, { ...paul, mission: ['biens'] }]));
     expect(d.signers.find((x) => x.key === 'tuteur:jeanne')!.capacity).toMatch(/^en qualité de tutrice chargée de la protection de la personne, /);
-    expect(d.signers.find((x) => x.key === 'tuteur:paul')!.capacity).toMatch(/^en qualité de tuteur chargé de la gestion des biens, /);
+    expect(d.signers.find((x) => x.key === 'tuteur:paul')!.capacity).toMatch(/^en qualité de tuteur chargé de la gestion patrimoniale, /);
     expect(d.explanation).toContain('la tutrice chargée de la protection de la personne');
   });
 

@@ -68,7 +68,7 @@ function agreedAs(title: string, capacity: string): string {
 /**
  * The mission of a holder of a divided measure (C. civ. 447 al. 3: the judge divides it between the
  * holder in charge of the person and the one in charge of the property; al. 4: each acts within his
- * own) as the policy's capacity words it after the title — « chargé de la gestion des biens »,
+ * own) as the policy's capacity words it after the title — « chargé de la gestion patrimoniale »,
  * « chargée de la protection de la personne » —; null for an undivided measure.
  */
 function missionOf(title: string, capacity: string): string | null {
@@ -141,7 +141,7 @@ export function capacityWords(signer: ConsentSigner, residentName: string, perso
       const mission = missionOf(title, signer.capacity);
       // C. civ. 472: a curatelle renforcée's curateur signs the accommodation agreement alone with the judge's authorisation.
       if (signer.capacity.includes('autorisation du juge')) return `en qualité de ${title}${mission ? ` ${mission}` : ''}, avec l’autorisation du juge, pour ${residentName}`;
-      // « en qualité de tuteur chargé de la gestion des biens de Germaine Faure »: the mission is what he holds of her.
+      // « en qualité de tuteur chargé de la gestion patrimoniale de Germaine Faure »: the mission is what he holds of her.
       if (mission) return `en qualité de ${title} ${mission} ${ofName(residentName)}${m?.mode === 'assistance' ? `, ${person === 'first' ? 'que j’assiste' : 'que vous assistez'}` : ''}`;
       if (m?.mode === 'assistance') return `en qualité de ${title} : ${w.assist} ${residentName}`;
       return `en qualité de ${title} : ${w.represent} ${residentName}`;

@@ -6,7 +6,7 @@ import { aContact, aMeasure, aResident } from './testing/resident-view.builder';
 
 /**
  * C. civ. 447 al. 3–4: under a divided measure each holder acts within his own mission, which the
- * document and the evidence name (« tuteur chargé de la gestion des biens »). The portal's landing
+ * document and the evidence name (« tuteur chargé de la gestion patrimoniale »). The portal's landing
  * (« Vous signez : … », second person), the consent sentence ticked and the recap (first person)
  * name it too — they said « en qualité de tuteur : vous représentez Marcel Dupont ».
  */
@@ -26,9 +26,9 @@ function holders(type: MeasureType, list: Holder[], documentType: PolicyDocument
 describe('divided measure (C. civ. 447 al. 3–4): the portal names each holder’s mission', () => {
   it('divided tutelle: landing and consent sentence say « tuteur chargé de … de Marcel Dupont », as the capacity does', () => {
     const [person, goods] = holders('tutelle', [toPerson, toGoods]);
-    expect(goods.capacity).toContain('tuteur chargé de la gestion des biens');
-    expect(capacityWords(goods, 'Marcel Dupont', 'second')).toBe('en qualité de tuteur chargé de la gestion des biens de Marcel Dupont');
-    expect(consentSentence(goods, 'Marcel Dupont', 'contrat-sejour')).toBe('J’ai lu le document et je le signe en qualité de tuteur chargé de la gestion des biens de Marcel Dupont.');
+    expect(goods.capacity).toContain('tuteur chargé de la gestion patrimoniale');
+    expect(capacityWords(goods, 'Marcel Dupont', 'second')).toBe('en qualité de tuteur chargé de la gestion patrimoniale de Marcel Dupont');
+    expect(consentSentence(goods, 'Marcel Dupont', 'contrat-sejour')).toBe('J’ai lu le document et je le signe en qualité de tuteur chargé de la gestion patrimoniale de Marcel Dupont.');
     expect(consentSentence(person, 'Marcel Dupont', 'contrat-sejour')).toBe(
       'J’ai lu le document et je le signe en qualité de tuteur chargé de la protection de la personne de Marcel Dupont.',
     );
@@ -36,14 +36,14 @@ describe('divided measure (C. civ. 447 al. 3–4): the portal names each holder�
 
   it('divided curatelle: the mission, and that the curateur assists her (C. civ. 467)', () => {
     const list = holders('curatelle', [toPerson, toGoods]);
-    const goods = list.find((s) => s.capacity.includes('gestion des biens'))!;
-    expect(capacityWords(goods, 'Marcel Dupont', 'second')).toBe('en qualité de curateur chargé de la gestion des biens de Marcel Dupont, que vous assistez');
-    expect(consentSentence(goods, 'Marcel Dupont', 'contrat-sejour')).toBe('J’ai lu le document et je le signe en qualité de curateur chargé de la gestion des biens de Marcel Dupont, que j’assiste.');
+    const goods = list.find((s) => s.capacity.includes('gestion patrimoniale'))!;
+    expect(capacityWords(goods, 'Marcel Dupont', 'second')).toBe('en qualité de curateur chargé de la gestion patrimoniale de Marcel Dupont, que vous assistez');
+    expect(consentSentence(goods, 'Marcel Dupont', 'contrat-sejour')).toBe('J’ai lu le document et je le signe en qualité de curateur chargé de la gestion patrimoniale de Marcel Dupont, que j’assiste.');
   });
 
   it('a tutrice in charge of the property: the mission agreed as the capacity writes it', () => {
-    const tutrice = { role: 'tuteur' as const, capacity: 'en qualité de tutrice chargée de la gestion des biens, qui représente Germaine Faure', measure: { type: 'tutelle' as const, mode: 'representation' as const } };
-    expect(capacityWords(tutrice, 'Germaine Faure', 'second')).toBe('en qualité de tutrice chargée de la gestion des biens de Germaine Faure');
+    const tutrice = { role: 'tuteur' as const, capacity: 'en qualité de tutrice chargée de la gestion patrimoniale, qui représente Germaine Faure', measure: { type: 'tutelle' as const, mode: 'representation' as const } };
+    expect(capacityWords(tutrice, 'Germaine Faure', 'second')).toBe('en qualité de tutrice chargée de la gestion patrimoniale de Germaine Faure');
   });
 
   it('an undivided tutelle keeps its wording', () => {

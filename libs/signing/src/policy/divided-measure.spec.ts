@@ -52,10 +52,10 @@ describe('divided tutelle (C. civ. 447 al. 3): the holder of each mission the do
   it('the contrat de séjour decides where she lives and what she pays: both tuteurs sign, each named with his mission', () => {
     expect(holderSide(r, 'contrat-sejour')).toEqual([
       'Girard — en qualité de tuteur chargé de la protection de la personne, qui représente Marcel Dupont',
-      'Texier — en qualité de tuteur chargé de la gestion des biens, qui représente Marcel Dupont',
+      'Texier — en qualité de tuteur chargé de la gestion patrimoniale, qui représente Marcel Dupont',
     ]);
     expect(decide(r, 'contrat-sejour').explanation).toContain(
-      'Mesure divisée par le juge (C. civ. 447 al. 3) : le contrat de séjour concerne sa personne et ses biens ; le tuteur chargé de la protection de la personne et le tuteur chargé de la gestion des biens signent, chacun pour sa mission (C. civ. 447 al. 4).',
+      'Mesure divisée par le juge (C. civ. 447 al. 3) : le contrat de séjour concerne sa personne et ses biens ; le tuteur chargé de la protection de la personne et le tuteur chargé de la gestion patrimoniale signent, chacun pour sa mission (C. civ. 447 al. 4).',
     );
   });
 
@@ -69,7 +69,7 @@ describe('divided tutelle (C. civ. 447 al. 3): the holder of each mission the do
   });
 
   it('the tariff avenant only changes the price: the tuteur in charge of the property alone', () => {
-    expect(holderSide(r, 'avenant', 'tarifs')).toEqual(['Texier — en qualité de tuteur chargé de la gestion des biens, qui représente Marcel Dupont']);
+    expect(holderSide(r, 'avenant', 'tarifs')).toEqual(['Texier — en qualité de tuteur chargé de la gestion patrimoniale, qui représente Marcel Dupont']);
     expect(decide(r, 'avenant', 'tarifs').explanation).toContain('le tuteur chargé de la protection de la personne, dont la mission ne couvre pas cet acte, n’est pas signataire (C. civ. 447 al. 4)');
   });
 
@@ -93,7 +93,7 @@ describe('divided tutelle (C. civ. 447 al. 3): the holder of each mission the do
   it('a divided curatelle: the person signs with the curateur of each mission the act concerns (C. civ. 467, 447 al. 3)', () => {
     const c = resident('curatelle', [toPerson(), toGoods()]);
     expect(decide(c, 'contrat-sejour').signers.map((s) => s.role)).toEqual(['resident', 'curateur', 'curateur', 'director']);
-    expect(holderSide(c, 'avenant', 'tarifs')).toEqual(['Texier — en qualité de curateur chargé de la gestion des biens, qui assiste Marcel Dupont']);
+    expect(holderSide(c, 'avenant', 'tarifs')).toEqual(['Texier — en qualité de curateur chargé de la gestion patrimoniale, qui assiste Marcel Dupont']);
   });
 
   it('a measure not divided is routed as before: every holder, named by his role only', () => {
@@ -114,14 +114,14 @@ describe('divided tutelle: a holder who is the establishment’s préposé is re
     );
     expect(refusal(() => decide(r, 'avenant', 'liberte-aller-venir'))).toBe('HOLDER_CONFLICT_OF_INTEREST');
     // The tariff avenant is not his to sign: his tie to the establishment does not stop it.
-    expect(holderSide(r, 'avenant', 'tarifs')).toEqual(['Texier — en qualité de tuteur chargé de la gestion des biens, qui représente Marcel Dupont']);
+    expect(holderSide(r, 'avenant', 'tarifs')).toEqual(['Texier — en qualité de tuteur chargé de la gestion patrimoniale, qui représente Marcel Dupont']);
   });
 
   it('with a subrogé: he takes the préposé’s place for the person, the tuteur of the property still signs for hers', () => {
     const r = resident('tutelle', [toPerson({ establishmentEmployee: true }), toGoods()], { subroge: { ...subroge, contactId: subroge.id } });
     expect(holderSide(r, 'contrat-sejour')).toEqual([
       'Roux — en qualité de subrogé tuteur, qui représente Marcel Dupont',
-      'Texier — en qualité de tuteur chargé de la gestion des biens, qui représente Marcel Dupont',
+      'Texier — en qualité de tuteur chargé de la gestion patrimoniale, qui représente Marcel Dupont',
     ]);
     expect(decide(r, 'contrat-sejour').explanation).toContain('le subrogé tuteur la représente et signe à sa place (C. civ. 454 al. 5)');
     expect(holderSide(r, 'avenant', 'liberte-aller-venir')).toEqual(['Roux — en qualité de subrogé tuteur, qui représente Marcel Dupont']);

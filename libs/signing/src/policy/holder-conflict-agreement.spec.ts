@@ -188,7 +188,7 @@ describe('holder in conflict of interest under a divided measure: the policy and
     // The template's slots in the policy's order (holder in charge of the person first).
     if (want !== 'refused') expect(side).toEqual(got);
     // Each holder the template lists carries his mission in the capacity it prints (or his substitute's title).
-    for (const h of input.holders) expect(h.role).toMatch(/^(tuteur|curateur)( chargé de la (protection de la personne|gestion des biens))?$|^subrogé (tuteur|curateur)$/);
+    for (const h of input.holders) expect(h.role).toMatch(/^(tuteur|curateur)( chargé de la (protection de la personne|gestion patrimoniale))?$|^subrogé (tuteur|curateur)$/);
     const resolution = resolveHolderConflict(m, actDomains(doc, purpose));
     expect(input.holderConflict?.holders.map(byName) ?? []).toEqual(resolution?.conflicted.map((h) => h.contactId) ?? []);
     const sentence = input.holderConflict?.sentence ?? null;

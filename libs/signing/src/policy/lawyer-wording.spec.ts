@@ -26,7 +26,7 @@ describe('divided measure (C. civ. 447 al. 3-4): the holders of an optional side
   it('DIPC: both tuteurs may countersign, each for his mission; their countersignature is not required (CASF D.311 II)', () => {
     const x = decide(divided, 'dipc').explanation;
     expect(x).toContain(
-      'le tuteur chargé de la protection de la personne et le tuteur chargé de la gestion des biens peuvent le contresigner, chacun pour sa mission ; leur contresignature n’est pas requise (CASF D.311 II) (C. civ. 447 al. 4).',
+      'le tuteur chargé de la protection de la personne et le tuteur chargé de la gestion patrimoniale peuvent le contresigner, chacun pour sa mission ; leur contresignature n’est pas requise (CASF D.311 II) (C. civ. 447 al. 4).',
     );
     expect(x).not.toContain('signent, chacun pour sa mission');
   });
@@ -43,7 +43,7 @@ describe('divided measure (C. civ. 447 al. 3-4): the holders of an optional side
 
   it('tariff avenant: « l’avenant tarifaire », and nothing about the residence choice (C. civ. 459-2)', () => {
     const d = decide(divided, 'avenant', { avenantPurpose: 'tarifs' });
-    expect(d.explanation).toContain('l’avenant tarifaire au contrat de séjour concerne ses biens ; le tuteur chargé de la gestion des biens signe');
+    expect(d.explanation).toContain('l’avenant tarifaire au contrat de séjour concerne ses biens ; le tuteur chargé de la gestion patrimoniale signe');
     expect(d.explanation).not.toContain('459-2');
     expect(d.explanation).not.toContain('lieu de résidence');
     expect(d.explanation).not.toContain('l’avenant au contrat de séjour');
@@ -103,8 +103,10 @@ describe('one parent alone: the other parent’s right to be informed (C. civ. 3
     expect(d.explanation).toContain(`L’autre parent n’exerce pas l’autorité parentale et ne signe pas ; il garde le droit et le devoir de surveiller l’entretien et l’éducation de l’enfant et ${INFORMED}. Informez-le de l’admission et du document, sans lui demander de signer.`);
     expect(d.signers.map((s) => s.key)).toEqual(['parent:julie', 'director']);
     expect(decide(sole('judgment'), 'projet-personnalise').explanation).toContain('Informez-le du document, sans lui demander de signer.');
-    // A judge may forbid telling him where the child lives (C. civ. 515-11): staff check the judgment first.
-    expect(decide(sole('judgment'), 'projet-personnalise').explanation).toContain('Informez-le du document, sans lui demander de signer. Sauf décision du juge interdisant de lui communiquer le lieu d’accueil (ordonnance de protection, C. civ. 515-11) : vérifiez le jugement.');
+    // Any judicial decision may forbid telling him where the child lives — criminal court, JAF (C. civ. 515-11), juge des enfants (375-7): staff read it first (review of session 20).
+    expect(decide(sole('judgment'), 'projet-personnalise').explanation).toContain(
+      'Informez-le du document, sans lui demander de signer. Sauf décision judiciaire contraire — juge pénal, juge aux affaires familiales (ordonnance de protection, C. civ. 515-11), juge des enfants (anonymat du lieu d’accueil, C. civ. 375-7) : lisez la décision et suivez-la.',
+    );
   });
 
   it('filiation: only if it is established towards the other parent too', () => {
@@ -114,7 +116,7 @@ describe('one parent alone: the other parent’s right to be informed (C. civ. 3
   it('not when the other parent died or cannot express his will; deprived of the exercise only he keeps it, a withdrawal takes it: said as a condition', () => {
     for (const g of ['other_parent_deceased', 'other_parent_unable'] as const) expect(decide(sole(g), 'contrat-sejour').explanation).not.toContain('373-2-1 al. 5');
     expect(decide(sole('other_parent_deprived'), 'contrat-sejour').explanation).toContain(
-      'Si l’autre parent est seulement privé de l’exercice de l’autorité parentale, et non d’un retrait de celle-ci (C. civ. 378 s.) : l’autre parent n’exerce pas',
+      'Si l’autre parent est seulement privé de l’exercice de l’autorité parentale (C. civ. 373-1), et non par un retrait de l’autorité parentale ou de son exercice prononcé par un juge (C. civ. 378 s.), ni par la suspension de plein droit du parent poursuivi pour un crime sur l’enfant ou sur l’autre parent (C. civ. 378-2) : l’autre parent n’exerce pas',
     );
   });
 });

@@ -100,7 +100,7 @@ export interface DocumentRule {
   /** The article behind a minor's representatives' side when `basis` cites the rules for protected adults (C. civ. 457-1, 459). */
   minorBasis?: string;
   /**
-   * A tariff avenant (purpose `tarifs`): it changes the price (CASF L.342-3, L.314-1), not where she
+   * A tariff avenant (purpose `tarifs`): it changes the price (CASF L.342-3, L.314-1; the dependency price L.314-2), not where she
    * lives — the explanation says nothing of the residence choice (C. civ. 459-2), and names it « l’avenant tarifaire ».
    */
   tariff?: boolean;
@@ -827,7 +827,7 @@ function planForMeasureWith(input: PolicyInput, rule: DocumentRule, m: MeasureVi
   // agreement is recorded in the document, and a disagreement is settled by the judge or the family
   // council (459-2 al. 2) — without that decision the document does not go to signature.
   const principals = holderPrincipals('qui représente');
-  // A tariff avenant changes the price only (CASF L.342-3, L.314-1): it decides nothing about where she lives.
+  // A tariff avenant changes the price only (CASF L.342-3, L.314-1; the dependency price L.314-2): it decides nothing about where she lives.
   const residenceAct = rule.accommodationAgreement && !rule.tariff && m.scope.includes('personne');
   // Wording only: on a DIPC the representative « peut » countersign (CASF D.311 II).
   const verb = rule.personSide === 'optional' ? 'peut contresigner, sans obligation,' : 'signe';
@@ -1404,7 +1404,7 @@ function holderMissing(m: MeasureView, mr: MeasureRule): SignaturePolicyError {
  * concerns: nobody may sign for that part of it (C. civ. 447 al. 4, each acts within his own).
  */
 function missionHolderMissing(m: MeasureView, mr: MeasureRule, orphan: readonly MeasureScope[]): SignaturePolicyError {
-  const words = orphan.map((d) => (d === 'personne' ? 'de la protection de la personne' : 'de la gestion des biens')).join(' ni ');
+  const words = orphan.map((d) => (d === 'personne' ? 'de la protection de la personne' : 'de la gestion patrimoniale')).join(' ni ');
   return new SignaturePolicyError(
     'MEASURE_HOLDER_MISSING',
     `La mesure de protection (${mr.label}) est divisée entre ses titulaires (C. civ. 447 al. 3), mais aucun ${mr.holderTitle} chargé ${words} n’est indiqué au dossier, alors que le document le concerne : indiquez la mission de chaque titulaire telle que le jugement la fixe avant l’envoi.`,

@@ -211,11 +211,11 @@ const FACULTATIVE = 'contresignature facultative';
 /**
  * The slot's role is the holder's capacity label through the template's `signerRole` table. Under a
  * measure the judge divided (C. civ. 447 al. 3) the template input names the holder with his mission
- * (« tuteur chargé de la gestion des biens ») or, in the place of one in conflict, « subrogé tuteur »,
+ * (« tuteur chargé de la gestion patrimoniale ») or, in the place of one in conflict, « subrogé tuteur »,
  * which the published tables do not list: the signer role is the title's, without them.
  */
 function slotRole(role: string, table: Readonly<Record<string, string>>): string {
-  const title = role.replace(/ chargée? de la (protection de la personne|gestion des biens)$/, '').replace(/^subrogé /, '');
+  const title = role.replace(/ chargée? de la (protection de la personne|gestion patrimoniale)$/, '').replace(/^subrogé /, '');
   return title === role ? role : (table[title] ?? title);
 }
 interface Kind {
