@@ -84,9 +84,12 @@ export const CATEGORY_MESSAGE = `Catégorie d’établissement inconnue. Catégo
  * The establishment's legal status, which decides where a refusal of access is contested (the sector
  * lawyer's review of session 19): a public establishment's records are administrative documents — the
  * requester first asks the CADA, within two months, before any action before the administrative court
- * (CRPA L.342-1, R.343-1); a private one's refusal goes to the judicial court, and the person may call
- * on a personne qualifiée (CASF L.311-5). Optional (`legal_status`, migration 1764230000000): not
- * recorded, the refusal letter gives both and the console asks staff to record it.
+ * (CRPA L.342-1, R.343-1); a private one's refusal goes to the judicial court — unless the
+ * organisation's archives are public (`publicLaw`, a private body with a public-service mission: its
+ * documents are administrative, CRPA L.300-2), then the CADA too. The personne qualifiée (CASF
+ * L.311-5) is the person's, not her heirs' (review of session 20): no letter offers it. Optional
+ * (`legal_status`, migration 1764230000000): not recorded, the letter gives both and the console asks
+ * staff to record it.
  */
 export const ESTABLISHMENT_LEGAL_STATUSES = ['public', 'private'] as const;
 export type EstablishmentLegalStatus = (typeof ESTABLISHMENT_LEGAL_STATUSES)[number];

@@ -165,7 +165,9 @@ describe('console: answering a request after the death', () => {
     await submit(page, 'Enregistrer le refus');
     expect(page.url()).toMatch(/reponse\?fait=refus/);
     const letter = (await page.textContent('.letter'))!;
-    expect(letter).toContain('Ce refus peut être contesté devant le tribunal judiciaire. Vous pouvez aussi faire appel à une personne qualifiée (CASF L.311-5).');
+    expect(letter).toContain('Ce refus peut être contesté devant le tribunal judiciaire.');
+    // CASF L.311-5 serves the person taken in charge, not a deceased minor's parents (the sector lawyer's review of session 20).
+    expect(letter).not.toContain('personne qualifiée');
     expect(letter).not.toContain('CADA');
     expect(letter).not.toContain('précisé ci-dessous');
     await checkConsolePage(page, 'Demande des parents d’un mineur décédé');

@@ -320,7 +320,7 @@ describe('a request after the death: parents of a deceased minor, standing, sort
     expect(list).toMatch(/Réponse due au plus tard le 4 décembre 2026 ; communication à partir du 29 novembre 2026 \(48 heures/);
     await runJob(id);
     const answer = (await admin.get(`/console/archives/${id}/reponse`).expect(200)).text;
-    expect(answer).toContain('sauf ce que le mineur a gardé secret d’eux');
+    expect(answer).toContain('sauf les éléments relatifs aux décisions médicales pour lesquelles le mineur s’est opposé à l’obtention de leur consentement');
     const csrf = csrfOf(answer);
     const bad = await admin.post(`/console/archives/${id}/tri`).type('form').send({ _csrf: csrf, justification: '' });
     expect(bad.status).toBe(400);
@@ -329,5 +329,24 @@ describe('a request after the death: parents of a deceased minor, standing, sort
     const sorted = await admin.post(`/console/archives/${id}/tri`).type('form').send({ _csrf: csrf, 'element-dossier': 'oui', justification: 'Tout sauf la consultation que le mineur a gardée secrète.' });
     expect(sorted.status).toBe(303);
     expect(await count(`SELECT count(*) AS n FROM audit_events WHERE action = 'access_request.selection_recorded' AND payload->>'jobId' = $1`, [id])).toBe(1);
+  });
+
+  it('the refusal letter: public archives (CRPA L.300-2) name the CADA for a private establishment; no personne qualifiée; signed with the name and function of who records it (CRPA L.212-1)', async () => {
+    const job = (await admin.post('/api/data-jobs/access-request').send({ residentId: adult, request: { ...heirRequest, receivedOn: '2026-11-29', standingProof: { ...proof, reference: 'Me Blanc, réf. 2026/2929' } } }).expect(202)).body;
+    await runJob(job.id);
+    await admin.patch(`/api/establishments/${h.orgA.establishmentId}`).send({ legalStatus: 'private' }).expect(200);
+    await ds.query(`UPDATE organisations SET public_law = true WHERE id = $1`, [h.orgA.organisationId]);
+    const page = (await admin.get(`/console/archives/${job.id}/reponse`).expect(200)).text;
+    const refused = (await admin.post(`/api/data-jobs/${job.id}/refusal`).send({ reason: 'standing_not_proven', explanation: 'L’acte de notoriété produit ne désigne pas le demandeur.' }).expect(200)).body;
+    await ds.query(`UPDATE organisations SET public_law = false WHERE id = $1`, [h.orgA.organisationId]);
+    await admin.patch(`/api/establishments/${h.orgA.establishmentId}`).send({ legalStatus: null }).expect(200);
+    expect(page).toContain('Les archives de l’organisation sont des archives publiques');
+    expect(page).not.toContain('personne qualifiée');
+    const letter = refused.answer.refusal.letter as string;
+    expect(letter).toContain('Vous pouvez saisir la Commission d’accès aux documents administratifs');
+    expect(letter).not.toContain('tribunal judiciaire');
+    expect(letter).not.toMatch(/personne qualifiée|L\.311-5/);
+    const [{ name }] = (await ds.query(`SELECT name FROM staff_users WHERE email = $1`, [h.orgA.users.administrator.email])) as { name: string }[];
+    expect(letter.split('\n').at(-1)).toBe(`${name}, administration de l’établissement`);
   });
 });

@@ -72,7 +72,9 @@ describe('open access requests: « À faire », duplicates, the death before the
     const [warning] = accepted.body.params.request.warnings as { code: string; message: string }[];
     expect(warning.code).toBe('HEIR_REQUEST_DEATH_BEFORE_DEPARTURE');
     expect(warning.message).toContain('La date du décès indiquée (20 octobre 2026) précède la fin de l’accompagnement enregistrée dans le dossier (25 octobre 2026)');
-    expect(warning.message).toContain('L.314-10-1');
+    // L.314-10-1 is the billing rule after a death in establishments for older people, not a stay extended (the sector lawyer's review of session 20).
+    expect(warning.message).toContain('la date de sortie enregistrée peut être celle de la libération de la chambre');
+    expect(warning.message).toContain('dans un établissement pour personnes âgées, seules les prestations d’hébergement antérieures au décès peuvent cependant être facturées, Code de l’action sociale et des familles, art. L.314-10-1');
     const [event] = (await ds.query(`SELECT payload FROM audit_events WHERE action = 'data_job.requested' AND payload->>'jobId' = $1`, [accepted.body.id])) as { payload: Record<string, unknown> }[];
     expect(event.payload.requestWarnings).toBe('HEIR_REQUEST_DEATH_BEFORE_DEPARTURE');
     expect((await admin.get(`/console/archives/${accepted.body.id}/reponse`).expect(200)).text).toContain('précède la fin de l’accompagnement enregistrée dans le dossier (25 octobre 2026)');
@@ -156,5 +158,50 @@ describe('open access requests: « À faire », duplicates, the death before the
     expect(await todo(admin)).toContain('Paquet prêt');
     await admin.get(`/api/data-jobs/${own[0].id}/download`).expect(200);
     expect((await todo(admin)).match(/Vivante — Demande d’accès de la personne/g)).toHaveLength(1);
+  });
+
+  it('the file records the death (residents.deceased_on): another date stated is accepted with the warning HEIR_REQUEST_DEATH_DATE_DIFFERS in French; the same date, no warning', async () => {
+    const dead = (await admissions.post('/api/residents').send({ ...curatelleResident(h.orgA.establishmentId), lastName: 'Registre' }).expect(201)).body.id as string;
+    await ds.query(`UPDATE residents SET admission_date = '2024-03-01' WHERE id = $1`, [dead]);
+    await admin.put(`/api/residents/${dead}/departure`).send({ departedOn: '2026-10-25' }).expect(200);
+    await ds.query(`UPDATE residents SET deceased_on = departed_on WHERE id = $1`, [dead]);
+    const other = await admin
+      .post('/api/data-jobs/access-request')
+      .send({ residentId: dead, request: { ...heir, receivedOn: '2026-11-05', deceasedOn: '2026-10-24', standingProof: { ...heir.standingProof, reference: 'Me Roux, réf. 2026/0424' } } });
+    expect({ status: other.status, code: other.body.error?.code }).toEqual({ status: 202, code: undefined });
+    expect(other.body.params.request.warnings).toEqual([
+      {
+        code: 'HEIR_REQUEST_DEATH_DATE_DIFFERS',
+        message:
+          'La date du décès indiquée avec la demande (24 octobre 2026) diffère de celle enregistrée dans le dossier de la personne (25 octobre 2026) : vérifiez-la sur l’acte de décès et corrigez celle qui est erronée ; les délais et, pour un mineur, son âge en dépendent.',
+      },
+    ]);
+    const same = (await admin.post('/api/data-jobs/access-request').send({ residentId: dead, request: { ...heir, receivedOn: '2026-11-06', standingProof: { ...heir.standingProof, reference: 'Me Roux, réf. 2026/0425' } } }).expect(202)).body;
+    expect(same.params.request.warnings).toBeUndefined();
+    await ds.query(`UPDATE data_jobs SET status = 'failed' WHERE id = ANY($1)`, [[other.body.id, same.id]]);
+  });
+
+  it('the parents confirm she was not emancipated only when she was 16 or over at the death (C. civ. 413-2: no emancipation before): 400 PARENT_REQUEST_EMANCIPATION_UNCONFIRMED then; a younger child, not asked', async () => {
+    const parent = { from: 'parental_authority', receivedOn: '2026-11-21', statement: 'Courrier de sa mère', deceasedOn: '2026-11-15', standingProof: { type: 'livret_famille', reference: 'Livret n° 55', issuedOn: '2012-11-01' } };
+    // Born 3 October 2012: 14 at the death.
+    const young = await admin.post('/api/data-jobs/access-request').send({ residentId: minor, request: parent });
+    expect({ status: young.status, code: young.body.error?.code }).toEqual({ status: 202, code: undefined });
+    expect(young.body.params.request.heir.notEmancipated).toBeUndefined();
+    const teen = (await admissions.post('/api/residents').send({ ...curatelleResident(h.orgA.establishmentId), lastName: 'Adolescent' }).expect(201)).body.id as string;
+    // Born 15 November 2010: 16 on the day of the death.
+    await ds.query(`UPDATE residents SET admission_date = '2020-01-06', birth_date = '2010-11-15' WHERE id = $1`, [teen]);
+    await admin.put(`/api/residents/${teen}/departure`).send({ departedOn: '2026-11-15' }).expect(200);
+    const before = await count();
+    const unconfirmed = await admin.post('/api/data-jobs/access-request').send({ residentId: teen, request: parent });
+    expect({ status: unconfirmed.status, code: unconfirmed.body.error?.code, fields: unconfirmed.body.error?.details?.map((d: { field: string }) => d.field) }).toEqual({
+      status: 400,
+      code: 'PARENT_REQUEST_EMANCIPATION_UNCONFIRMED',
+      fields: ['request.notEmancipated'],
+    });
+    expect(unconfirmed.body.error.message).toMatch(/seize ans ou plus.*n’était pas émancipée/);
+    expect(await count()).toBe(before);
+    const confirmed = (await admin.post('/api/data-jobs/access-request').send({ residentId: teen, request: { ...parent, notEmancipated: true } }).expect(202)).body;
+    expect(confirmed.params.request.heir.notEmancipated).toBe(true);
+    await ds.query(`UPDATE data_jobs SET status = 'failed' WHERE id = ANY($1)`, [[young.body.id, confirmed.id]]);
   });
 });

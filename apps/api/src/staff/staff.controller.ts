@@ -118,7 +118,7 @@ export class UpdateEstablishmentDto {
     enum: ESTABLISHMENT_LEGAL_STATUSES,
     required: false,
     nullable: true,
-    description: 'Statut juridique : « public » ou « private » ; null l’efface. Il fixe les voies de recours indiquées dans la lettre de refus d’accès (public : CADA, CRPA L.342-1 ; privé : tribunal judiciaire, personne qualifiée, CASF L.311-5).',
+    description: 'Statut juridique : « public » ou « private » ; null l’efface. Il fixe les voies de recours indiquées dans la lettre de refus d’accès (public, ou archives publiques de l’organisation : CADA, CRPA L.342-1 ; privé : tribunal judiciaire).',
   })
   @IsOptional() @IsIn(ESTABLISHMENT_LEGAL_STATUSES as unknown as string[])
   legalStatus?: string | null;

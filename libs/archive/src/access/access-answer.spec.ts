@@ -1,4 +1,15 @@
-import { REFUSAL_RECOURSE_PRIVATE, REFUSAL_RECOURSE_PUBLIC, accessRefusalLetter, accessRefusalOf, accessSelectionOf, refusalReasonsFor } from './access-answer';
+import {
+  ACCESS_REFUSAL_REASON_LABELS,
+  REFUSAL_RECOURSE_PRIVATE,
+  REFUSAL_RECOURSE_PUBLIC,
+  accessRefusalLetter,
+  accessRefusalOf,
+  accessSelectionOf,
+  answerClosed,
+  refusalReasonsFor,
+  selectionApplied,
+  signatoryRoleLabel,
+} from './access-answer';
 import { accessRequestReadme } from './access-request.exporter';
 import { AccessRequestStatement } from './access-request-statement';
 
@@ -7,6 +18,8 @@ const items = [
   { key: 'document:00000000-0000-4000-8000-00000000000a' as const, label: 'Contrat de séjour' },
   { key: 'journal' as const, label: 'Le journal' },
 ];
+const claire = { name: 'Claire Morel', role: 'direction de l’établissement' };
+const recourse = (legalStatus: 'public' | 'private' | null, publicLaw = false) => ({ legalStatus, publicLaw });
 const detailsOf = (f: () => unknown) => {
   try {
     f();
@@ -36,7 +49,7 @@ describe('the answer to a request after the death (CSP L.1110-4 V, L.1111-7)', (
 
   it('a refusal is reasoned: its reason and an explanation; its letter names the request, the reason, the article and the explanation', () => {
     expect(detailsOf(() => accessRefusalOf({ reason: 'humeur', explanation: 'non' }, 'ayant_droit'))).toEqual(['refusal.reason ACCESS_REFUSAL_REASON_INVALID', 'refusal.explanation ACCESS_REFUSAL_EXPLANATION_INVALID']);
-    const letter = accessRefusalLetter(heir, 'deceased_objected', 'Son opposition figure dans son dossier depuis 2019.', '2026-12-03', 'private');
+    const letter = accessRefusalLetter(heir, 'deceased_objected', 'Son opposition figure dans son dossier depuis 2019.', '2026-12-03', recourse('private'), claire);
     expect(letter).toMatch(/^Le 3 décembre 2026\n/);
     expect(letter).toContain('le 25 novembre 2026, une demande de communication des informations concernant une personne décédée (motif indiqué : connaître les causes de la mort)');
     expect(letter).toContain('La personne s’est opposée, de son vivant, à la communication de ses informations après son décès.');
@@ -45,7 +58,7 @@ describe('the answer to a request after the death (CSP L.1110-4 V, L.1111-7)', (
   });
 
   it('the letter’s legal basis reads as French for every reason: « sur l’article … » or « sur les articles … » (the code review of session 18: « sur les article »)', () => {
-    const basis = (reason: Parameters<typeof accessRefusalLetter>[1]) => /Ce refus se fonde sur (.*?) du Code/.exec(accessRefusalLetter(heir, reason, 'Les raisons données.', '2026-12-03', null))![1];
+    const basis = (reason: Parameters<typeof accessRefusalLetter>[1]) => /Ce refus se fonde sur (.*?) du Code/.exec(accessRefusalLetter(heir, reason, 'Les raisons données.', '2026-12-03', recourse(null), claire))![1];
     expect(basis('deceased_objected')).toBe('l’article L.1110-4 V');
     expect(basis('purpose_not_established')).toBe('l’article L.1110-4 V');
     expect(basis('standing_not_proven')).toBe('les articles L.1110-4 V et L.1111-7');
@@ -54,7 +67,8 @@ describe('the answer to a request after the death (CSP L.1110-4 V, L.1111-7)', (
   });
 
   it('the recourse follows the establishment’s legal status: public, the CADA first; private, the judicial court and a personne qualifiée; not recorded, both, each said for whom (the sector lawyer’s review of session 19)', () => {
-    const letter = (status: 'public' | 'private' | null, reason: Parameters<typeof accessRefusalLetter>[1] = 'deceased_objected') => accessRefusalLetter(heir, reason, 'Les raisons données.', '2026-12-03', status);
+    const letter = (status: 'public' | 'private' | null, reason: Parameters<typeof accessRefusalLetter>[1] = 'deceased_objected') =>
+      accessRefusalLetter(heir, reason, 'Les raisons données.', '2026-12-03', recourse(status), claire);
     const pub = letter('public');
     expect(pub).toContain(
       'Vous pouvez saisir la Commission d’accès aux documents administratifs (CADA, 20 avenue de Ségur, TSA 50730, 75334 Paris Cedex 07, www.cada.fr) dans les deux mois suivant la réception de ce courrier ; cette saisine est obligatoire avant tout recours devant le tribunal administratif (CRPA L.342-1, R.343-1).',
@@ -62,7 +76,7 @@ describe('the answer to a request after the death (CSP L.1110-4 V, L.1111-7)', (
     expect(pub).not.toContain('tribunal judiciaire');
     expect(pub).not.toMatch(/Si l’établissement relève|sinon/);
     const priv = letter('private');
-    expect(priv).toContain('Ce refus peut être contesté devant le tribunal judiciaire. Vous pouvez aussi faire appel à une personne qualifiée (CASF L.311-5).');
+    expect(priv).toContain('Ce refus peut être contesté devant le tribunal judiciaire.');
     expect(priv).not.toContain('CADA');
     const unknown = letter(null);
     expect(unknown).toContain(`Les voies de recours dépendent du statut de l’établissement :\n- si l’établissement est public : vous pouvez saisir la Commission d’accès aux documents administratifs`);
@@ -71,8 +85,51 @@ describe('the answer to a request after the death (CSP L.1110-4 V, L.1111-7)', (
     expect([REFUSAL_RECOURSE_PUBLIC, REFUSAL_RECOURSE_PRIVATE].every((t) => !t.includes('nouvelle demande'))).toBe(true);
   });
 
+  it('no personne qualifiée (CASF L.311-5 serves the person taken in charge or a minor’s legal representative, not heirs or a deceased minor’s parents): in no letter (the sector lawyer’s review of session 20)', () => {
+    const parent: AccessRequestStatement = { ...heir, from: 'parental_authority', heir: { deceasedOn: '2026-10-02', standingProof: { type: 'livret_famille', reference: 'Livret n° 7', issuedOn: '2007-06-01' }, communication: 'direct' } };
+    for (const r of [heir, parent])
+      for (const status of ['public', 'private', null] as const) {
+        const l = accessRefusalLetter(r, 'standing_not_proven', 'Les raisons données.', '2026-12-03', recourse(status), claire);
+        expect(l).not.toMatch(/personne qualifiée|L\.311-5/);
+      }
+  });
+
+  it('public archives (Code du patrimoine L.211-4; CRPA L.300-2): the CADA wording for a private establishment and for an unknown status; the status decides otherwise', () => {
+    const letter = (status: 'public' | 'private' | null, publicLaw: boolean) => accessRefusalLetter(heir, 'deceased_objected', 'Les raisons données.', '2026-12-03', recourse(status, publicLaw), claire);
+    for (const status of ['private', null] as const) {
+      const l = letter(status, true);
+      expect(l).toContain(REFUSAL_RECOURSE_PUBLIC);
+      expect(l).not.toContain('tribunal judiciaire');
+      expect(l).not.toContain('Les voies de recours dépendent');
+    }
+    expect(letter('private', false)).not.toContain('CADA');
+    expect(letter(null, false)).toContain('Les voies de recours dépendent du statut de l’établissement');
+    expect(letter('public', false)).toContain(REFUSAL_RECOURSE_PUBLIC);
+  });
+
+  it('the letter bears its author’s first name, surname and function (CRPA L.212-1), not an anonymous « La direction de l’établissement »', () => {
+    const l = accessRefusalLetter(heir, 'deceased_objected', 'Les raisons données.', '2026-12-03', recourse('private'), claire);
+    expect(l).toMatch(/salutations distinguées\.\n\nClaire Morel, direction de l’établissement$/);
+    const est = '00000000-0000-4000-8000-0000000000e1';
+    expect(signatoryRoleLabel([{ establishmentId: est, role: 'coordinator' }, { establishmentId: est, role: 'director' }], est)).toBe('direction de l’établissement');
+    expect(signatoryRoleLabel([{ establishmentId: est, role: 'coordinator' }, { establishmentId: 'autre', role: 'director' }], est)).toBe('coordination');
+    expect(signatoryRoleLabel([{ establishmentId: est, role: 'admissions' }], est)).toBe('service des admissions');
+  });
+
+  it('the minor_secret reason is L.1110-4 V al. 2’s own words (the decisions the minor kept from her parents’ consent), not « ce qu’il a gardé secret »', () => {
+    expect(ACCESS_REFUSAL_REASON_LABELS.minor_secret).toContain('décisions médicales pour lesquelles le mineur s’est opposé à l’obtention du consentement des titulaires de l’autorité parentale');
+    expect(ACCESS_REFUSAL_REASON_LABELS.minor_secret).not.toMatch(/secr[eè]t/);
+    expect(accessRefusalLetter(heir, 'minor_secret', 'Les raisons données.', '2026-12-03', recourse('public'), claire)).toContain('s’est opposé à l’obtention du consentement');
+    try {
+      accessRefusalOf({ reason: 'deceased_objected', explanation: 'Les raisons données.' }, 'parental_authority');
+      throw new Error('not refused');
+    } catch (e) {
+      expect((e as { details: { message: string }[] }).details[0].message).toContain('décisions médicales pour lesquelles le mineur s’est opposé à l’obtention de leur consentement');
+    }
+  });
+
   it('a new request is offered only when what was missing can be brought (standing, purpose), never after the deceased’s objection; « Autre motif (précisé ci-dessous) » is not a letter’s line', () => {
-    const letter = (reason: Parameters<typeof accessRefusalLetter>[1]) => accessRefusalLetter(heir, reason, 'Les raisons données.', '2026-12-03', 'private');
+    const letter = (reason: Parameters<typeof accessRefusalLetter>[1]) => accessRefusalLetter(heir, reason, 'Les raisons données.', '2026-12-03', recourse('private'), claire);
     expect(letter('deceased_objected')).not.toContain('nouvelle demande');
     expect(letter('minor_secret')).not.toContain('nouvelle demande');
     expect(letter('other')).not.toContain('nouvelle demande');
@@ -104,8 +161,10 @@ describe('the answer to a request after the death (CSP L.1110-4 V, L.1111-7)', (
     expect(working).toContain('- communication pas avant le 28 novembre 2026 à 0 h');
     expect(working).toContain('qualité du demandeur établie par : acte de notoriété (notaire), référence « Me Durand », du 20 octobre 2026');
     expect(working).toContain('article 85 de la loi Informatique et Libertés');
-    // Without directives, the heirs as far as the estate needs (art. 85 II 1°).
-    expect(working).toContain('en l’absence de directives, ses héritiers peuvent exercer ces droits dans la mesure nécessaire à l’organisation et au règlement de sa succession (article 85, II, 1°)');
+    // Art. 85 II, both cases, as the law words them (the sector lawyer's review of session 20).
+    expect(working).toContain('en l’absence de directives ou de mention contraire dans ces directives, ses héritiers peuvent exercer ces droits dans la mesure nécessaire');
+    expect(working).toContain('des biens numériques ou des données s’apparentant à des souvenirs de famille, transmissibles aux héritiers (article 85, II, 1°)');
+    expect(working).toContain('à la prise en compte de son décès par l’établissement — ils peuvent alors faire clôturer ses comptes, s’opposer à la poursuite des traitements de ses données ou les faire mettre à jour (article 85, II, 2°)');
     const sorted = accessRequestReadme(heir, ['Contrat de séjour créé le 2 mars 2024']);
     expect(sorted).toContain('ne contient que les éléments que l’établissement a retenus comme nécessaires au motif indiqué (article L.1110-4 V) :\n  - Contrat de séjour créé le 2 mars 2024 ;');
     expect(sorted).not.toContain('Ce paquet contient toutes les données');
@@ -118,5 +177,30 @@ describe('the answer to a request after the death (CSP L.1110-4 V, L.1111-7)', (
     const own = accessRequestReadme({ from: 'person', receivedOn: '2026-11-25', answerDue: '2026-12-25', statement: 'Courrier' });
     expect(own).toMatch(/^Demande d’accès — article 15 du RGPD/);
     expect(own).not.toContain('pas avant');
+  });
+});
+
+describe('answerClosed, selectionApplied: the answer’s state as the list, the answer page and the service read it', () => {
+  const selection = { items: ['dossier' as const], justification: 'Le dossier suffit.', recordedAt: '2026-12-02T19:00:00.000Z', recordedBy: 'staff', sha256: 'a'.repeat(64) };
+  it('closed once delivered or refused; open without an answer or with a selection only', () => {
+    expect([answerClosed(null), answerClosed(undefined), answerClosed({ state: 'selection_recorded' }), answerClosed({ state: 'delivered' }), answerClosed({ state: 'refused' })]).toEqual([false, false, false, true, true]);
+  });
+  it('the zip is the sorted one when the report carries the selection’s SHA-256', () => {
+    expect(selectionApplied({ report: { selectionSha256: selection.sha256 }, answer: { selection } })).toBe(true);
+    expect(selectionApplied({ report: { selectionSha256: 'b'.repeat(64) }, answer: { selection } })).toBe(false);
+    expect(selectionApplied({ report: {}, answer: { selection } })).toBe(false);
+    expect(selectionApplied({ report: null, answer: { selection } })).toBe(false);
+    expect(selectionApplied({ report: { selectionSha256: selection.sha256 }, answer: null })).toBe(false);
+  });
+});
+
+describe('the LISEZMOI of a living person’s request about her health information', () => {
+  it('the CSP’s dates and 48 hours for her health information, the month for her other data', () => {
+    const r: AccessRequestStatement = { from: 'person', receivedOn: '2026-11-25', answerDue: '2026-12-03', answerDueOlderInformation: '2027-01-25', healthInformation: true, answerDueOtherData: '2026-12-25', statement: 'Courrier', notBefore: '2026-11-27T23:00:00.000Z' };
+    const text = accessRequestReadme(r);
+    expect(text).toContain('- informations de santé : communication au plus tard le 3 décembre 2026 (huit jours), et le 25 janvier 2027 pour celles de plus de cinq ans (deux mois), article L.1111-7 du Code de la santé publique ;');
+    expect(text).toContain('- informations de santé : communication pas avant le 28 novembre 2026 à 0 h 00');
+    expect(text).toContain('- autres données : réponse due au plus tard le 25 décembre 2026 (un mois après sa réception, RGPD article 12.3');
+    expect(text).not.toContain('réponse due au plus tard le 3 décembre 2026 (un mois');
   });
 });

@@ -1,5 +1,5 @@
 import { FieldError, ValidationError, documentTypeLabel, formatDateFr, formatDateTimeFr, textProblem } from '@carepact/common';
-import type { EstablishmentLegalStatus } from '@carepact/identity';
+import type { EstablishmentLegalStatus, StaffRole } from '@carepact/identity';
 import { EntityManager } from 'typeorm';
 import { AccessRequestFrom, AccessRequestStatement, HEIR_PURPOSE_LABELS } from './access-request-statement';
 
@@ -44,7 +44,9 @@ export const ACCESS_REFUSAL_REASON_LABELS: Record<AccessRefusalReason, string> =
   deceased_objected: 'La personne s’est opposée, de son vivant, à la communication de ses informations après son décès',
   purpose_not_established: 'Le motif de la demande n’est pas établi, ou les informations demandées ne sont pas nécessaires à ce motif',
   standing_not_proven: 'La qualité du demandeur n’est pas établie par les pièces produites',
-  minor_secret: 'Les informations demandées sont celles que le mineur a gardées secrètes de ses parents',
+  // CSP L.1110-4 V al. 2, in its words (the sector lawyer's review of session 20: « gardées secrètes » was broader).
+  minor_secret:
+    'Les informations demandées sont des éléments relatifs aux décisions médicales pour lesquelles le mineur s’est opposé à l’obtention du consentement des titulaires de l’autorité parentale (articles L.1111-5 et L.1111-5-1 du Code de la santé publique)',
   other: 'Autre motif (précisé ci-dessous)',
 };
 /**
@@ -58,7 +60,7 @@ export function refusalReasonsFor(from: AccessRequestFrom): readonly AccessRefus
   return from === 'parental_authority' ? ['standing_not_proven', 'minor_secret', 'other'] : ACCESS_REFUSAL_REASONS;
 }
 export const ACCESS_REFUSAL_REASON_NOT_FOR_PARENTS_MESSAGE =
-  'Les titulaires de l’autorité parentale d’un mineur décédé ont accès à la totalité des informations le concernant, sans motif à indiquer ; la « volonté contraire » du défunt ne leur est pas opposable (Code de la santé publique, art. L.1110-4 V, deuxième alinéa). Seuls ce que le mineur a gardé secret d’eux (art. L.1111-5 et L.1111-5-1), une qualité non établie ou un autre motif expliqué peuvent fonder le refus.';
+  'Les titulaires de l’autorité parentale d’un mineur décédé ont accès à la totalité des informations le concernant, sans motif à indiquer ; la « volonté contraire » du défunt ne leur est pas opposable (Code de la santé publique, art. L.1110-4 V, deuxième alinéa). Seuls les éléments relatifs aux décisions médicales pour lesquelles le mineur s’est opposé à l’obtention de leur consentement (art. L.1111-5 et L.1111-5-1), une qualité non établie ou un autre motif expliqué peuvent fonder le refus.';
 
 /** The article each reason rests on, in the letter, with its determiner (« Ce refus se fonde sur l’article … / sur les articles … »). */
 const REFUSAL_BASIS: Record<AccessRefusalReason, string> = {
@@ -93,6 +95,19 @@ export interface AccessAnswer {
   refusal?: AccessRefusal;
   delivery?: AccessDelivery;
 }
+
+/** Whether the answer is closed: the package handed over or the request refused — nothing left to sort, send or refuse. */
+export const answerClosed = (answer: Pick<AccessAnswer, 'state'> | null | undefined): boolean => answer?.state === 'delivered' || answer?.state === 'refused';
+
+/**
+ * Whether the job's zip is the one made of the recorded selection (the worker records the
+ * selection's SHA-256 in its report, DataJobsService): the package that may be handed over, not the
+ * working one. No selection: false.
+ */
+export const selectionApplied = (job: { report: unknown; answer?: Pick<AccessAnswer, 'selection'> | null }): boolean => {
+  const selection = job.answer?.selection;
+  return !!selection && (job.report as { selectionSha256?: string } | null)?.selectionSha256 === selection.sha256;
+};
 
 export interface AccessItem {
   key: AccessItemKey;
@@ -194,24 +209,70 @@ export function accessRefusalOf(input: unknown, from: AccessRequestFrom): { reas
 }
 
 /**
- * Where a refusal is contested (the sector lawyer's review of session 19), by the establishment's
- * legal status. Public: its records are administrative documents; the CADA first, within two
- * months, before the administrative court (CRPA L.342-1, R.343-1). Private: the judicial court, and a
- * personne qualifiée (CASF L.311-5). Not recorded: both, each said for whom it is.
+ * Where a refusal is contested (the sector lawyer's reviews of sessions 19 and 20). Public: its records
+ * are administrative documents; the CADA first, within two months, before the administrative court
+ * (CRPA L.342-1, R.343-1). Private: the judicial court. The personne qualifiée of CASF L.311-5 is
+ * not named: she helps « toute personne prise en charge … ou son représentant légal s'il s'agit d'un
+ * mineur » to assert her own rights — not heirs, partners, or a deceased minor's parents after the
+ * death, the only requesters this letter answers. Not recorded: both, each said for whom it is.
  */
 export const REFUSAL_RECOURSE_PUBLIC =
   'Vous pouvez saisir la Commission d’accès aux documents administratifs (CADA, 20 avenue de Ségur, TSA 50730, 75334 Paris Cedex 07, www.cada.fr) dans les deux mois suivant la réception de ce courrier ; cette saisine est obligatoire avant tout recours devant le tribunal administratif (CRPA L.342-1, R.343-1).';
-export const REFUSAL_RECOURSE_PRIVATE = 'Ce refus peut être contesté devant le tribunal judiciaire. Vous pouvez aussi faire appel à une personne qualifiée (CASF L.311-5).';
+export const REFUSAL_RECOURSE_PRIVATE = 'Ce refus peut être contesté devant le tribunal judiciaire.';
 const lowerFirst = (t: string) => `${t.charAt(0).toLowerCase()}${t.slice(1)}`;
-function recourseOf(status: EstablishmentLegalStatus | null): string {
-  if (status === 'public') return REFUSAL_RECOURSE_PUBLIC;
-  if (status === 'private') return REFUSAL_RECOURSE_PRIVATE;
+
+/** What the recourse depends on: the establishment's legal status (null: not recorded) and the organisation's archives regime (`organisations.public_law`, RetentionService.archivesRegime). */
+export interface RefusalRecourseBasis {
+  legalStatus: EstablishmentLegalStatus | null;
+  /** Archives publiques (Code du patrimoine L.211-4 1° or 2°): the organisation is a public person or a private one charged with a public-service mission. */
+  publicLaw: boolean;
+}
+
+/**
+ * Which recourse the letter names. The documents a private person charged with a public-service
+ * mission produces or receives in that mission are administrative documents (CRPA L.300-2), their
+ * communication refused is contested before the CADA first (L.342-1): an organisation whose archives
+ * are public (`publicLaw`, Code du patrimoine L.211-4 2°) gets the CADA wording even for a private
+ * establishment, and when the legal status is not recorded (L.211-4 1°: a public person, the public
+ * wording too). Otherwise the legal status decides; not recorded, both.
+ */
+export function refusalRecourseKind(basis: RefusalRecourseBasis): 'public' | 'private' | 'both' {
+  if (basis.legalStatus === 'public' || basis.publicLaw) return 'public';
+  return basis.legalStatus === 'private' ? 'private' : 'both';
+}
+function recourseOf(basis: RefusalRecourseBasis): string {
+  const kind = refusalRecourseKind(basis);
+  if (kind === 'public') return REFUSAL_RECOURSE_PUBLIC;
+  if (kind === 'private') return REFUSAL_RECOURSE_PRIVATE;
   return [
     'Les voies de recours dépendent du statut de l’établissement :',
     `- si l’établissement est public : ${lowerFirst(REFUSAL_RECOURSE_PUBLIC)}`,
     `- si l’établissement est privé (association, fondation, société) : ${lowerFirst(REFUSAL_RECOURSE_PRIVATE)}`,
   ].join('\n');
 }
+
+/** Who records the refusal: an administrative decision bears « le prénom, le nom et la qualité de son auteur » (CRPA L.212-1). */
+export interface RefusalSignatory {
+  /** First name and surname, as the staff account records them. */
+  name: string;
+  /** Her function in the person's establishment (signatoryRoleLabel), e.g. « direction de l’établissement ». */
+  role: string;
+}
+const SIGNATORY_ROLE_LABELS: Record<StaffRole, string> = {
+  director: 'direction de l’établissement',
+  administrator: 'administration de l’établissement',
+  coordinator: 'coordination',
+  admissions: 'service des admissions',
+  auditor: 'audit',
+};
+const SIGNATORY_ROLE_ORDER: readonly StaffRole[] = ['director', 'administrator', 'coordinator', 'admissions', 'auditor'];
+/** The function the letter gives its author: her highest role in the person's establishment (direction first), else « pour la direction de l’établissement ». */
+export function signatoryRoleLabel(roles: readonly { establishmentId: string; role: StaffRole }[], establishmentId: string): string {
+  const held = new Set(roles.filter((r) => r.establishmentId === establishmentId).map((r) => r.role));
+  const role = SIGNATORY_ROLE_ORDER.find((r) => held.has(r));
+  return role ? SIGNATORY_ROLE_LABELS[role] : 'pour la direction de l’établissement';
+}
+
 /**
  * CSP R.1111-7 al. 3 (the refusal opposed to an ayant droit is reasoned): « Ce refus ne fait pas
  * obstacle, le cas échéant, à la délivrance d'un certificat médical, dès lors que ce certificat ne
@@ -228,11 +289,18 @@ const NEW_REQUEST: Partial<Record<AccessRefusalReason, string>> = {
 /**
  * The letter of a reasoned refusal (French, plain text, for the requester): the request, the
  * reason and its article, staff's explanation, the certificate R.1111-7 still allows, a new request
- * when what was missing can be brought (standing, purpose), and the recourse the establishment's
- * legal status opens (`legalStatus`, null when not recorded: both, each said for whom). No health
+ * when what was missing can be brought (standing, purpose), the recourse (`recourse`:
+ * refusalRecourseKind) and its author's name and function (`signatory`, CRPA L.212-1). No health
  * information: the explanation is staff's.
  */
-export function accessRefusalLetter(request: AccessRequestStatement, reason: AccessRefusalReason, explanation: string, day: string, legalStatus: EstablishmentLegalStatus | null): string {
+export function accessRefusalLetter(
+  request: AccessRequestStatement,
+  reason: AccessRefusalReason,
+  explanation: string,
+  day: string,
+  recourse: RefusalRecourseBasis,
+  signatory: RefusalSignatory,
+): string {
   const purpose = request.heir?.purpose ? ` (motif indiqué : ${HEIR_PURPOSE_LABELS[request.heir.purpose].toLowerCase()})` : '';
   const newRequest = NEW_REQUEST[reason];
   return [
@@ -254,11 +322,12 @@ export function accessRefusalLetter(request: AccessRequestStatement, reason: Acc
     REFUSAL_CERTIFICATE,
     '',
     ...(newRequest ? [newRequest, ''] : []),
-    recourseOf(legalStatus),
+    recourseOf(recourse),
     '',
     'Veuillez agréer, Madame, Monsieur, l’expression de nos salutations distinguées.',
     '',
-    'La direction de l’établissement',
+    // CRPA L.212-1: the author's first name, surname and function (the sector lawyer's review of session 20).
+    `${signatory.name}, ${signatory.role}`,
   ].join('\n');
 }
 

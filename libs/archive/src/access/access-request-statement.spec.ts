@@ -1,4 +1,4 @@
-import { ACCESS_REQUEST_FROM_LABELS, HEIR_PURPOSE_LABELS, accessRequestStatementOf, answerDueOf, notBeforeOf, withHeirDeadlines } from './access-request-statement';
+import { ACCESS_REQUEST_FROM_LABELS, HEIR_PURPOSE_LABELS, PARENT_REQUEST_EMANCIPATION_MESSAGE, accessRequestStatementOf, answerDueOf, notBeforeOf, withHeirDeadlines } from './access-request-statement';
 import { minorOn } from './heir-request';
 
 describe('an access request’s statement (RGPD art. 15, 12(3))', () => {
@@ -96,15 +96,12 @@ describe('a request after the death: a deceased minor’s parents, the proof of 
     }
   };
 
-  it('the parents of a deceased minor confirm she was not emancipated (C. civ. 413-6, 413-7: an emancipated minor is out of their authority): 400 PARENT_REQUEST_EMANCIPATION_UNCONFIRMED in French; not asked of an ayant droit', () => {
+  it('the parents’ confirmation that she was not emancipated is kept when given; the statement alone does not require it — only heirRequestChecked knows her age at the death (C. civ. 413-2: not before 16); not asked of an ayant droit', () => {
     const parent = { from: 'parental_authority', receivedOn: '2026-11-25', statement: 'Courrier de sa mère', deceasedOn: '2026-10-02', standingProof: proof };
-    expect(codes(parent)).toEqual(['request.notEmancipated PARENT_REQUEST_EMANCIPATION_UNCONFIRMED']);
-    expect(codes({ ...parent, notEmancipated: false })).toEqual(['request.notEmancipated PARENT_REQUEST_EMANCIPATION_UNCONFIRMED']);
-    try {
-      accessRequestStatementOf(parent, '2026-12-03');
-    } catch (e) {
-      expect((e as { details: { message: string }[] }).details[0].message).toMatch(/n’était pas émancipée.*413-7.*ayant droit/);
-    }
+    expect(codes(parent)).toEqual([]);
+    expect(accessRequestStatementOf(parent, '2026-12-03')!.heir!.notEmancipated).toBeUndefined();
+    expect(accessRequestStatementOf({ ...parent, notEmancipated: false }, '2026-12-03')!.heir!.notEmancipated).toBeUndefined();
+    expect(PARENT_REQUEST_EMANCIPATION_MESSAGE).toMatch(/seize ans ou plus.*413-2.*n’était pas émancipée.*413-7.*ayant droit/);
     // The console's checkbox sends « oui ».
     expect(accessRequestStatementOf({ ...parent, notEmancipated: 'oui' }, '2026-12-03')!.heir!.notEmancipated).toBe(true);
     const heir = accessRequestStatementOf({ from: 'ayant_droit', receivedOn: '2026-11-25', statement: 'Courrier de son fils', purpose: 'causes_of_death', deceasedOn: '2026-10-02', deceasedObjection: 'none', standingProof: proof }, '2026-12-03')!;
@@ -162,5 +159,42 @@ describe('a request after the death: a deceased minor’s parents, the proof of 
     expect(minorOn('2008-10-03', '2026-10-02')).toBe(true);
     expect(minorOn('2008-10-03', '2026-10-03')).toBe(false);
     expect(minorOn('1941-03-02', '2026-10-02')).toBe(false);
+  });
+});
+
+describe('a living person’s request about her health information (CSP L.1111-7 al. 2, R.1111-1)', () => {
+  const codes = (input: Record<string, unknown>) => {
+    try {
+      accessRequestStatementOf(input, '2026-12-03');
+      return [];
+    } catch (e) {
+      return (e as { details: { field: string; code: string }[] }).details.map((d) => `${d.field} ${d.code}`);
+    }
+  };
+  const own = { from: 'person', receivedOn: '2026-11-25', statement: 'Courrier de Mme Martin : copie de son dossier de soins' };
+
+  it('states whether it concerns her health information: true or false (the console sends « oui »), absent is false; anything else 400 ACCESS_REQUEST_HEALTH_INFORMATION_INVALID', () => {
+    expect(accessRequestStatementOf({ ...own, healthInformation: true }, '2026-12-03')!.healthInformation).toBe(true);
+    expect(accessRequestStatementOf({ ...own, from: 'representative', healthInformation: 'oui' }, '2026-12-03')!.healthInformation).toBe(true);
+    expect(accessRequestStatementOf({ ...own, healthInformation: false }, '2026-12-03')).not.toHaveProperty('healthInformation');
+    expect(accessRequestStatementOf(own, '2026-12-03')).not.toHaveProperty('healthInformation');
+    expect(codes({ ...own, healthInformation: 'peut-être' })).toEqual(['request.healthInformation ACCESS_REQUEST_HEALTH_INFORMATION_INVALID']);
+    expect(codes({ ...own, healthInformation: 1 })).toEqual(['request.healthInformation ACCESS_REQUEST_HEALTH_INFORMATION_INVALID']);
+    // After the death all of it is health information: the field is not read.
+    const heir = { from: 'ayant_droit', receivedOn: '2026-11-20', statement: 'Courrier', purpose: 'causes_of_death', deceasedOn: '2026-10-02', deceasedObjection: 'none', standingProof: { type: 'acte_pacs', reference: 'PACS n° 12', issuedOn: '2019-05-04' } };
+    expect(accessRequestStatementOf({ ...heir, healthInformation: true }, '2026-12-03')).not.toHaveProperty('healthInformation');
+  });
+
+  it('eight days for her health information, two months for what is more than five years old, and RGPD art. 12(3)’s month for her other data', () => {
+    const r = accessRequestStatementOf({ ...own, healthInformation: true }, '2026-12-03')!;
+    expect(withHeirDeadlines(r, '2023-01-10', '2026-09-30')).toMatchObject({ answerDue: '2026-12-03', answerDueOtherData: '2026-12-25' });
+    expect(withHeirDeadlines(r, '2023-01-10', '2026-09-30').answerDueOlderInformation).toBeUndefined();
+    expect(withHeirDeadlines(r, '2014-03-01', '2026-09-30')).toMatchObject({ answerDue: '2026-12-03', answerDueOlderInformation: '2027-01-25', answerDueOtherData: '2026-12-25' });
+    expect(withHeirDeadlines(r, '2014-03-01', '2019-06-30')).toMatchObject({ answerDue: '2027-01-25', answerDueOtherData: '2026-12-25' });
+    // Her representative's: the same.
+    const rep = accessRequestStatementOf({ ...own, from: 'representative', healthInformation: true }, '2026-12-03')!;
+    expect(withHeirDeadlines(rep, null, null)).toMatchObject({ answerDue: '2026-12-03', answerDueOtherData: '2026-12-25' });
+    // Not about health information: the month, nothing else.
+    expect(withHeirDeadlines(accessRequestStatementOf(own, '2026-12-03')!, '2023-01-10', '2026-09-30')).toEqual(accessRequestStatementOf(own, '2026-12-03'));
   });
 });

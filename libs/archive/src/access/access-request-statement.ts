@@ -32,6 +32,21 @@ export const ACCESS_REQUEST_FROM: readonly AccessRequestFrom[] = ['person', 'rep
 export const CSP_ACCESS_FROM: readonly AccessRequestFrom[] = ['ayant_droit', 'parental_authority'];
 export const isCspAccessRequest = (r: { from: string } | null | undefined): boolean => !!r && (CSP_ACCESS_FROM as readonly string[]).includes(r.from);
 
+/**
+ * A living person's request, hers or her representative's, that concerns her health information
+ * (`healthInformation`, stated with the request): for that information, CSP L.1111-7 al. 2 — « au
+ * plus tard dans les huit jours suivant sa demande et au plus tôt après qu'un délai de quarante-huit
+ * heures aura été observé », two months when it is more than five years old (R.1111-1) —, not RGPD
+ * art. 12(3)'s month, which still holds for her other data (answerDueOtherData). The answer itself
+ * stays the person's own (no sorting, no reasoned-refusal workflow: isCspAccessRequest stays the
+ * requests after the death).
+ */
+export const isHealthAccessRequest = (r: { from: string; healthInformation?: boolean } | null | undefined): boolean =>
+  !!r && r.healthInformation === true && (r.from === 'person' || r.from === 'representative');
+
+/** Whether CSP L.1111-7 al. 2's deadlines and 48 hours apply: a request after the death, or a living person's about her health information. */
+export const hasCspDeadlines = (r: { from: string; healthInformation?: boolean } | null | undefined): boolean => isCspAccessRequest(r) || isHealthAccessRequest(r);
+
 /** The French labels of who asked (console form, job list). */
 export const ACCESS_REQUEST_FROM_LABELS: Record<AccessRequestFrom, string> = {
   person: 'La personne elle-même',
@@ -109,7 +124,8 @@ export interface HeirRequest {
    * review of session 19). The parents' right of L.1110-4 V al. 2 is about a minor in their
    * authority; an emancipated minor « cesse d'être sous l'autorité de ses père et mère » (C. civ.
    * 413-7) and is capable as an adult (413-6): her parents ask as ayants droit. The file records no
-   * emancipation, so staff confirm it (required on their requests; older ones lack it).
+   * emancipation, so staff confirm it: required when she was 16 or over at the death (C. civ. 413-2:
+   * no emancipation before; heirRequestChecked), absent otherwise and on older requests.
    */
   notEmancipated?: true;
 }
@@ -117,10 +133,14 @@ export interface HeirRequest {
 /**
  * What staff are told about a request without its being refused, kept with it (params.request.warnings)
  * and shown on its page. `HEIR_REQUEST_DEATH_BEFORE_DEPARTURE`: the death stated precedes the end of
- * the stay recorded — lawful (the room vacated days after the death, CASF L.314-10-1), worth checking.
+ * the stay recorded — lawful (the exit recorded may be the day the room was vacated), worth checking.
+ * `HEIR_REQUEST_DEATH_DATE_DIFFERS`: the file records another death date (`residents.deceased_on`).
+ * `HEALTH_ACCESS_REPRESENTATION_UNVERIFIED`: a representative asks for an adult's health information
+ * and her file records no measure in force (CSP L.1111-7 al. 1: a measure with representation
+ * relative to the person, or the person's express mandate) — staff check the piece she produces.
  */
 export interface AccessRequestWarning {
-  code: 'HEIR_REQUEST_DEATH_BEFORE_DEPARTURE';
+  code: 'HEIR_REQUEST_DEATH_BEFORE_DEPARTURE' | 'HEIR_REQUEST_DEATH_DATE_DIFFERS' | 'HEALTH_ACCESS_REPRESENTATION_UNVERIFIED';
   message: string;
 }
 
@@ -130,12 +150,20 @@ export interface AccessRequestStatement {
   receivedOn: string;
   /**
    * When the answer is due: RGPD art. 12(3), one month after receipt (extendable by two months, the
-   * person told why); for an ayant droit, CSP L.1111-7 al. 2, eight days, or two months when all the
-   * information is more than five years old (withHeirDeadlines).
+   * person told why); for an ayant droit, and for a living person's health information
+   * (healthInformation), CSP L.1111-7 al. 2, eight days, or two months when all the information is
+   * more than five years old (withCspDeadlines).
    */
   answerDue: string;
-  /** An ayant droit's request on a file holding both recent information and information more than five years old: the two months of the latter (CSP L.1111-7 al. 2). */
+  /** A request under the CSP on a file holding both recent information and information more than five years old: the two months of the latter (CSP L.1111-7 al. 2). */
   answerDueOlderInformation?: string;
+  /**
+   * The living person's request concerns her health information (CSP L.1111-7): its deadlines are the
+   * CSP's (answerDue, answerDueOlderInformation) and the 48 hours (notBefore). Absent: it does not.
+   */
+  healthInformation?: true;
+  /** With healthInformation: when her other data are due, RGPD art. 12(3)'s month (answerDueOf). */
+  answerDueOtherData?: string;
   /** The request as received: how it came and what it asks (staff's words; only its SHA-256 in the audit chain). */
   statement: string;
   heir?: HeirRequest;
@@ -197,15 +225,25 @@ export function answerDueOf(day: string): string {
 const daysAfter = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86400_000).toISOString().slice(0, 10);
 
 /**
- * An ayant droit's deadlines (CSP L.1111-7 al. 2): « au plus tard dans les huit jours suivant sa
- * demande », « porté à deux mois lorsque les informations médicales datent de plus de cinq ans »;
- * both run from the day the request is received, and the five years from the day the information was
- * constituted (R.1111-1). `oldest` and `newest`: the days the person's oldest and newest information
- * was constituted (her documents' creation), null when she has none. Eight days while some of it is
- * under five years old, and then two months more for the older part; two months when all is older.
+ * The deadlines of a request under the CSP (hasCspDeadlines: an ayant droit's or a deceased minor's
+ * parents', or a living person's about her health information), CSP L.1111-7 al. 2: « au plus tard
+ * dans les huit jours suivant sa demande », « porté à deux mois lorsque les informations médicales
+ * datent de plus de cinq ans »; both run from the day the request is received, and the five years
+ * from the day the information was constituted (R.1111-1). `oldest` and `newest`: the days the
+ * person's oldest and newest information was constituted (her documents' creation), null when she
+ * has none. Eight days while some of it is under five years old, and then two months more for the
+ * older part; two months when all is older. A living person's request keeps RGPD art. 12(3)'s month
+ * for her other data (answerDueOtherData). Any other request: as given.
  */
-export function withHeirDeadlines(r: AccessRequestStatement, oldest: string | null, newest: string | null): AccessRequestStatement {
-  if (!isCspAccessRequest(r)) return r;
+export function withCspDeadlines(r: AccessRequestStatement, oldest: string | null, newest: string | null): AccessRequestStatement {
+  if (!hasCspDeadlines(r)) return r;
+  const otherData = isHealthAccessRequest(r) ? { answerDueOtherData: answerDueOf(r.receivedOn) } : {};
+  return { ...cspDeadlines(r, oldest, newest), ...otherData };
+}
+/** withCspDeadlines under its first name (a request after the death). */
+export const withHeirDeadlines = withCspDeadlines;
+
+function cspDeadlines(r: AccessRequestStatement, oldest: string | null, newest: string | null): AccessRequestStatement {
   const fiveYearsBefore = monthsAfter(r.receivedOn, -60);
   const eightDays = daysAfter(r.receivedOn, 8);
   const twoMonths = monthsAfter(r.receivedOn, 2);
@@ -248,9 +286,12 @@ export const HEIR_ACCESS_OBJECTED_MESSAGE =
  * HEIR_STANDING_PROOF_REQUIRED, HEIR_STANDING_PROOF_REFERENCE_INVALID, HEIR_STANDING_PROOF_DATE_INVALID,
  * HEIR_STANDING_PROOF_DATE_IN_FUTURE; and `communication` (« direct » | « physician », with
  * `physician`): ACCESS_REQUEST_COMMUNICATION_INVALID, ACCESS_REQUEST_PHYSICIAN_REQUIRED); a deceased
- * minor's parent, `notEmancipated: true` (C. civ. 413-7): PARENT_REQUEST_EMANCIPATION_UNCONFIRMED.
- * An ayant droit's request whose deceased objected: 400 HEIR_ACCESS_OBJECTED_BY_DECEASED.
- * The deadline is RGPD art. 12(3)'s; an ayant droit's is set by withHeirDeadlines (CSP L.1111-7).
+ * minor's parent, `notEmancipated: true` (C. civ. 413-7) kept when given — required from 16 at the
+ * death (C. civ. 413-2), by heirRequestChecked: PARENT_REQUEST_EMANCIPATION_UNCONFIRMED.
+ * An ayant droit's request whose deceased objected: 400 HEIR_ACCESS_OBJECTED_BY_DECEASED. The
+ * person's or her representative's, `healthInformation` (true | false, absent: false; CSP
+ * L.1111-7): ACCESS_REQUEST_HEALTH_INFORMATION_INVALID.
+ * The deadline is RGPD art. 12(3)'s; a request under the CSP's is set by withCspDeadlines (L.1111-7).
  */
 export function accessRequestStatementOf(input: unknown, today: string): AccessRequestStatement | null {
   if (input === undefined || input === null) return null;
@@ -279,15 +320,30 @@ export function accessRequestStatementOf(input: unknown, today: string): AccessR
       message: `Décrivez la demande reçue (courrier, e-mail, en main propre ; ce qu’elle demande) : de ${ACCESS_REQUEST_STATEMENT_MIN} à ${ACCESS_REQUEST_STATEMENT_MAX} caractères.`,
     });
   const heir = (CSP_ACCESS_FROM as readonly string[]).includes(from) ? heirRequestOf(from as AccessRequestFrom, o, receivedOn, today, errors) : undefined;
+  // CSP L.1111-7: whether a living person's request concerns her health information (after the death, all of it does: the field is not read).
+  const health = from === 'person' || from === 'representative' ? healthInformationOf(o.healthInformation, errors) : false;
   // The deceased objected: refused, whatever else is missing (nothing else could open the access).
   const objected = errors.find((e) => e.code === 'HEIR_ACCESS_OBJECTED_BY_DECEASED');
   if (objected) throw new ValidationError([objected], HEIR_ACCESS_OBJECTED_MESSAGE, 'HEIR_ACCESS_OBJECTED_BY_DECEASED');
   if (errors.length) throw new ValidationError(errors);
-  return { from: from as AccessRequestFrom, receivedOn, answerDue: answerDueOf(receivedOn), statement, ...(heir ? { heir } : {}) };
+  return { from: from as AccessRequestFrom, receivedOn, answerDue: answerDueOf(receivedOn), statement, ...(heir ? { heir } : {}), ...(health ? { healthInformation: true as const } : {}) };
+}
+
+export const ACCESS_REQUEST_HEALTH_INFORMATION_MESSAGE =
+  'Indiquez si la demande porte sur des informations de santé de la personne (oui ou non) : elles sont communiquées dans les huit jours, deux mois pour celles de plus de cinq ans, et pas avant 48 heures (Code de la santé publique, art. L.1111-7).';
+
+/** `healthInformation`: true or false (the console's checkbox sends « oui »); absent or blank: false. Otherwise ACCESS_REQUEST_HEALTH_INFORMATION_INVALID onto `errors`. */
+function healthInformationOf(v: unknown, errors: FieldError[]): boolean {
+  if (v === undefined || v === null || v === true || v === false) return v === true;
+  const t = typeof v === 'string' ? v.trim().toLowerCase() : null;
+  if (t === '' || t === 'false' || t === 'non') return false;
+  if (t === 'true' || t === 'oui') return true;
+  errors.push({ field: 'request.healthInformation', code: 'ACCESS_REQUEST_HEALTH_INFORMATION_INVALID', message: ACCESS_REQUEST_HEALTH_INFORMATION_MESSAGE });
+  return false;
 }
 
 export const PARENT_REQUEST_EMANCIPATION_MESSAGE =
-  'Vérifiez que la personne n’était pas émancipée et cochez « La personne n’était pas émancipée » : le mineur émancipé cesse d’être sous l’autorité de ses parents (Code civil, art. 413-6 et 413-7), dont le droit d’accès propre ne vaut que pour un mineur (Code de la santé publique, art. L.1110-4 V). Si elle l’était, enregistrez la demande comme celle d’un ayant droit, avec son motif.';
+  'La personne avait seize ans ou plus au décès : vérifiez qu’elle n’était pas émancipée (Code civil, art. 413-2) et cochez « La personne n’était pas émancipée » : le mineur émancipé cesse d’être sous l’autorité de ses parents (Code civil, art. 413-6 et 413-7), dont le droit d’accès propre ne vaut que pour un mineur (Code de la santé publique, art. L.1110-4 V). Si elle l’était, enregistrez la demande comme celle d’un ayant droit, avec son motif.';
 
 /**
  * A request after the death (CSP L.1110-4 V): the day of the death and the proof of standing; an
@@ -329,12 +385,12 @@ function heirRequestOf(from: AccessRequestFrom, o: Record<string, unknown>, rece
       message: 'Indiquez le nom du médecin que le demandeur désigne pour recevoir les informations (Code de la santé publique, art. L.1111-7), de 3 à 200 caractères.',
     });
   // C. civ. 413-6, 413-7: an emancipated minor's parents have no right of their own under L.1110-4 V al. 2.
+  // Kept when confirmed; required only when the minor was 16 or over at the death (C. civ. 413-2), which
+  // needs her birth date: heirRequestChecked (heir-request.ts) refuses PARENT_REQUEST_EMANCIPATION_UNCONFIRMED.
   const notEmancipated = o.notEmancipated === true || str(o.notEmancipated) === 'oui' || str(o.notEmancipated) === 'true';
-  if (from === 'parental_authority' && !notEmancipated)
-    errors.push({ field: 'request.notEmancipated', code: 'PARENT_REQUEST_EMANCIPATION_UNCONFIRMED', message: PARENT_REQUEST_EMANCIPATION_MESSAGE });
   if (errors.length !== before) return undefined;
   return {
-    ...(from === 'parental_authority' ? { notEmancipated: true as const } : {}),
+    ...(from === 'parental_authority' && notEmancipated ? { notEmancipated: true as const } : {}),
     ...(heirOnly ? { purpose: purpose as HeirPurpose } : {}),
     deceasedOn,
     ...(heirOnly ? { deceasedObjection: 'none' as const } : {}),

@@ -15,6 +15,17 @@ import { ACCESS_REQUEST_FROM_LABELS, AccessRequestStatement, HEIR_PURPOSE_LABELS
 import { AccessItemKey, notBeforeText } from './access-answer';
 import { personFileHtml } from './person-file';
 
+/**
+ * Loi n° 78-17 art. 85 II, both its cases: « En l'absence de directives ou de mention contraire dans
+ * lesdites directives, les héritiers … peuvent exercer … les droits … dans la mesure nécessaire : 1° A
+ * l'organisation et au règlement de la succession du défunt … Ils peuvent aussi recevoir communication
+ * des biens numériques ou des données s'apparentant à des souvenirs de famille, transmissibles aux
+ * héritiers ; 2° A la prise en compte, par les responsables de traitement, de son décès » (clôture des
+ * comptes, opposition à la poursuite des traitements, mise à jour). The LISEZMOI and the answer page say it so.
+ */
+export const LOI_85_II =
+  'en l’absence de directives ou de mention contraire dans ces directives, ses héritiers peuvent exercer ces droits dans la mesure nécessaire, d’une part, à l’organisation et au règlement de sa succession — ils peuvent alors obtenir communication des informations utiles à la liquidation et au partage de la succession, ainsi que des biens numériques ou des données s’apparentant à des souvenirs de famille, transmissibles aux héritiers (article 85, II, 1°) — et, d’autre part, à la prise en compte de son décès par l’établissement — ils peuvent alors faire clôturer ses comptes, s’opposer à la poursuite des traitements de ses données ou les faire mettre à jour (article 85, II, 2°)'
+
 export interface AccessProgress {
   phase: 'dossier' | 'documents' | 'journal' | 'done';
   done: number;
@@ -121,13 +132,13 @@ export function accessRequestReadme(request: AccessRequestStatement | null, sele
       parent
         ? '- fondement : Code de la santé publique, article L.1110-4 V, deuxième phrase (les titulaires de l’autorité parentale d’un mineur décédé conservent leur droit d’accès à la totalité des informations médicales le concernant, sans motif à indiquer, à l’exception des éléments relatifs aux décisions médicales pour lesquelles le mineur s’est opposé à l’obtention de leur consentement, articles L.1111-5 et L.1111-5-1) et article L.1111-7 (délais de communication) ;'
         : '- fondement : Code de la santé publique, article L.1110-4 V (communication aux ayants droit, au concubin ou au partenaire de PACS d’une personne décédée, dans la mesure nécessaire au motif indiqué) et article L.1111-7 (délais de communication) ;',
-      // Loi n° 78-17 art. 85 I (directives) and II 1° (without directives, the heirs « dans la mesure nécessaire à l'organisation et au règlement de la succession du défunt »).
-      '- les autres données du dossier, qui ne sont pas des informations de santé, relèvent de l’article 85 de la loi Informatique et Libertés : après le décès, l’établissement respecte les directives que la personne a pu donner sur la conservation, l’effacement et la communication de ses données ; en l’absence de directives, ses héritiers peuvent exercer ces droits dans la mesure nécessaire à l’organisation et au règlement de sa succession (article 85, II, 1°) ;',
+      // Loi n° 78-17 art. 85 I (directives) and II, 1° and 2° as the law words them (the sector lawyer's review of session 20: LOI_85_II).
+      `- les autres données du dossier, qui ne sont pas des informations de santé, relèvent de l’article 85 de la loi Informatique et Libertés : après le décès, l’établissement respecte les directives que la personne a pu donner sur la conservation, l’effacement et la communication de ses données ; ${LOI_85_II} ;`,
     );
     if (selected)
       lines.push(
         parent
-          ? '- ce paquet ne contient que les éléments que l’établissement transmet (ceux que le mineur a gardés secrets de ses parents en sont retirés, articles L.1111-5 et L.1111-5-1) :'
+          ? '- ce paquet ne contient que les éléments que l’établissement transmet (les éléments relatifs aux décisions médicales pour lesquelles le mineur s’est opposé à l’obtention du consentement de ses parents en sont retirés, articles L.1111-5 et L.1111-5-1) :'
           : '- ce paquet ne contient que les éléments que l’établissement a retenus comme nécessaires au motif indiqué (article L.1110-4 V) :',
         ...selected.map((l) => `  - ${l} ;`),
       );
@@ -137,6 +148,18 @@ export function accessRequestReadme(request: AccessRequestStatement | null, sele
           ? '- POUR L’ÉTABLISSEMENT, AVANT TOUT ENVOI : ce paquet contient tout ce que l’établissement conserve sur la personne ; retirez-en les éléments relatifs aux décisions médicales pour lesquelles le mineur s’est opposé à la consultation de ses parents (articles L.1111-5 et L.1111-5-1), en enregistrant dans CarePact les éléments transmis (un nouveau paquet ne contenant qu’eux est alors préparé) ;'
           : '- POUR L’ÉTABLISSEMENT, À NE PAS REMETTRE AU DEMANDEUR : ce paquet de travail contient tout ce que l’établissement conserve sur la personne, sans tri. Seules les informations nécessaires au motif indiqué peuvent être communiquées (article L.1110-4 V) : enregistrez dans CarePact (Archives et demandes d’accès) les éléments retenus et la justification de ce tri ; un nouveau paquet ne contenant qu’eux est alors préparé, c’est lui qui est transmis ;',
       );
+  } else if (request.answerDueOtherData) {
+    // A living person's request about her health information (isHealthAccessRequest): CSP L.1111-7 al. 2 for it, RGPD art. 12(3) for the rest.
+    lines.push(
+      request.answerDueOlderInformation
+        ? `- informations de santé : communication au plus tard le ${dayFr(request.answerDue)} (huit jours), et le ${dayFr(request.answerDueOlderInformation)} pour celles de plus de cinq ans (deux mois), article L.1111-7 du Code de la santé publique ;`
+        : request.answerDue === monthsAfter(request.receivedOn, 2)
+          ? `- informations de santé : communication au plus tard le ${dayFr(request.answerDue)} (deux mois : elles datent de plus de cinq ans), article L.1111-7 du Code de la santé publique ;`
+          : `- informations de santé : communication au plus tard le ${dayFr(request.answerDue)} (huit jours), article L.1111-7 du Code de la santé publique ;`,
+      ...(request.notBefore ? [`- informations de santé : communication ${notBeforeText(request.notBefore)} (quarante-huit heures après la demande, article L.1111-7) ;`] : []),
+      `- autres données : réponse due au plus tard le ${dayFr(request.answerDueOtherData)} (un mois après sa réception, RGPD article 12.3 ; ce délai peut être prolongé de deux mois, la personne étant informée du motif) ;`,
+      '- fondement : droit d’accès de la personne concernée, article 15 du RGPD, et, pour ses informations de santé, article L.1111-7 du Code de la santé publique ;',
+    );
   } else {
     lines.push(
       `- réponse due au plus tard le ${dayFr(request.answerDue)} (un mois après sa réception, RGPD article 12.3 ; ce délai peut être prolongé de deux mois, la personne étant informée du motif) ;`,

@@ -1,6 +1,16 @@
-import { ValidationError, formatDateFr } from '@carepact/common';
+import { ValidationError, calendarDayIn, formatDateFr } from '@carepact/common';
+import { applicableMeasure, type MeasureMode, type MeasureScope, type MeasureType } from '@carepact/residents';
 import { EntityManager } from 'typeorm';
-import { AccessRequestStatement, AccessRequestWarning, isCspAccessRequest, monthsAfter, notBeforeOf, withHeirDeadlines } from './access-request-statement';
+import {
+  AccessRequestStatement,
+  AccessRequestWarning,
+  PARENT_REQUEST_EMANCIPATION_MESSAGE,
+  isCspAccessRequest,
+  isHealthAccessRequest,
+  monthsAfter,
+  notBeforeOf,
+  withCspDeadlines,
+} from './access-request-statement';
 
 export const HEIR_REQUEST_PERSON_ACCOMPANIED_MESSAGE =
   'D’après son dossier, cette personne est encore accompagnée : la demande d’un ayant droit ne vaut qu’après son décès. Enregistrez d’abord la fin de l’accompagnement (date du décès) dans son dossier.';
@@ -10,7 +20,11 @@ export const HEIR_REQUEST_DEATH_BEFORE_ADMISSION_MESSAGE =
 
 /** « 3 décembre 2026 » inside the message (formatDateFr, @carepact/common): a warning, not a refusal. */
 export const heirRequestDeathBeforeDepartureMessage = (deceasedOn: string, departedOn: string): string =>
-  `La date du décès indiquée (${formatDateFr(deceasedOn)}) précède la fin de l’accompagnement enregistrée dans le dossier (${formatDateFr(departedOn)}). C’est possible (la chambre libérée quelques jours après le décès, Code de l’action sociale et des familles, art. L.314-10-1) ; vérifiez la date sur l’acte de décès : les délais et, pour un mineur, son âge en dépendent.`;
+  `La date du décès indiquée (${formatDateFr(deceasedOn)}) précède la fin de l’accompagnement enregistrée dans le dossier (${formatDateFr(departedOn)}). C’est possible : la date de sortie enregistrée peut être celle de la libération de la chambre (dans un établissement pour personnes âgées, seules les prestations d’hébergement antérieures au décès peuvent cependant être facturées, Code de l’action sociale et des familles, art. L.314-10-1) ; vérifiez la date sur l’acte de décès : les délais et, pour un mineur, son âge en dépendent.`;
+
+/** The file records a death date (`residents.deceased_on`) other than the one stated with the request: a warning, not a refusal. */
+export const heirRequestDeathDateDiffersMessage = (stated: string, recorded: string): string =>
+  `La date du décès indiquée avec la demande (${formatDateFr(stated)}) diffère de celle enregistrée dans le dossier de la personne (${formatDateFr(recorded)}) : vérifiez-la sur l’acte de décès et corrigez celle qui est erronée ; les délais et, pour un mineur, son âge en dépendent.`;
 
 export const PARENT_REQUEST_NOT_MINOR_AT_DEATH_MESSAGE =
   'D’après sa date de naissance, la personne était majeure à la date du décès indiquée : le droit d’accès des titulaires de l’autorité parentale ne vaut que pour un mineur décédé (Code de la santé publique, art. L.1110-4 V). Enregistrez la demande comme celle d’un ayant droit, avec son motif, ou vérifiez la date du décès.';
@@ -25,23 +39,28 @@ export const minorOn = (birth: string, day: string): boolean => day < monthsAfte
  * request (`heir.deceasedOn`, from the death certificate the requester gives), and a person whose
  * file still shows her accompanied is refused (400 HEIR_REQUEST_PERSON_ACCOMPANIED) — nothing
  * recorded; a death stated before her admission contradicts the file: 400
- * HEIR_REQUEST_DEATH_BEFORE_ADMISSION; before the end of the stay recorded, it is possible (CASF
- * L.314-10-1): accepted with the warning HEIR_REQUEST_DEATH_BEFORE_DEPARTURE (`warnings`). The deadline depends on the age of the information (CSP L.1111-7 al. 2; R.1111-1: from
+ * HEIR_REQUEST_DEATH_BEFORE_ADMISSION; other than the death date the file records (`deceased_on`),
+ * accepted with the warning HEIR_REQUEST_DEATH_DATE_DIFFERS; otherwise before the end of the stay
+ * recorded, it is possible (the room vacated later): accepted with the warning
+ * HEIR_REQUEST_DEATH_BEFORE_DEPARTURE (`warnings`). The deadline depends on the age of the information (CSP L.1111-7 al. 2; R.1111-1: from
  * the day it was constituted), read here from her documents' versions. A deceased minor's parent
  * (L.1110-4 V al. 2, `parental_authority`): the same, and the person must have been a minor on the
- * day of the death stated, from her birth date — otherwise 400 PARENT_REQUEST_NOT_MINOR_AT_DEATH.
+ * day of the death stated, from her birth date — otherwise 400 PARENT_REQUEST_NOT_MINOR_AT_DEATH —
+ * and, if she was 16 or over, not emancipated as staff confirm (C. civ. 413-2; `notEmancipated`) —
+ * otherwise 400 PARENT_REQUEST_EMANCIPATION_UNCONFIRMED.
  * Both get the instant before which nothing is communicated (L.1111-7 al. 2, 48 hours: `notBefore`,
  * notBeforeOf, counted at `now`). Other requests: as given.
  */
 export async function heirRequestChecked(em: EntityManager, organisationId: string, residentId: string, request: AccessRequestStatement, now = new Date()): Promise<AccessRequestStatement> {
+  if (isHealthAccessRequest(request)) return healthRequestChecked(em, organisationId, residentId, request, now);
   if (!isCspAccessRequest(request)) return request;
   const [row] = (await em.query(
-    `SELECT r.departed_on::text AS departed_on, r.admission_date::text AS admission, r.birth_date::text AS birth,
+    `SELECT r.departed_on::text AS departed_on, r.deceased_on::text AS deceased_on, r.admission_date::text AS admission, r.birth_date::text AS birth,
             (SELECT min(v.created_at AT TIME ZONE 'Europe/Paris')::date::text FROM document_versions v JOIN documents d ON d.id = v.document_id WHERE d.resident_id = r.id) AS oldest,
             (SELECT max(v.created_at AT TIME ZONE 'Europe/Paris')::date::text FROM document_versions v JOIN documents d ON d.id = v.document_id WHERE d.resident_id = r.id) AS newest
        FROM residents r WHERE r.id = $1 AND r.organisation_id = $2`,
     [residentId, organisationId],
-  )) as { departed_on: string | null; admission: string; birth: string; oldest: string | null; newest: string | null }[];
+  )) as { departed_on: string | null; deceased_on: string | null; admission: string; birth: string; oldest: string | null; newest: string | null }[];
   if (!row?.departed_on)
     throw new ValidationError(
       [{ field: 'request.from', code: 'HEIR_REQUEST_PERSON_ACCOMPANIED', message: HEIR_REQUEST_PERSON_ACCOMPANIED_MESSAGE }],
@@ -55,12 +74,15 @@ export async function heirRequestChecked(em: EntityManager, organisationId: stri
       HEIR_REQUEST_DEATH_BEFORE_ADMISSION_MESSAGE,
       'HEIR_REQUEST_DEATH_BEFORE_ADMISSION',
     );
-  // The end of the stay recorded may lawfully follow the death: the room is vacated, the belongings
-  // taken back, days after it, and the stay invoiced until then (CASF L.314-10-1; the sector lawyer's
-  // review of session 19). A death stated before it is accepted, with a warning kept on the request
+  // The end of the stay recorded may lawfully follow the death: it may be the day the room was
+  // vacated, the belongings taken back (the sector lawyer's reviews of sessions 19 and 20; CASF
+  // L.314-10-1 is only the billing rule of establishments for older people: nothing after the death
+  // but the hébergement). A death stated before it is accepted, with a warning kept on the request
   // and shown on its page: staff check the date on the death certificate (deadlines, a minor's age).
   const warnings: AccessRequestWarning[] = [];
-  if (request.heir && request.heir.deceasedOn < row.departed_on)
+  if (request.heir && row.deceased_on && request.heir.deceasedOn !== row.deceased_on)
+    warnings.push({ code: 'HEIR_REQUEST_DEATH_DATE_DIFFERS', message: heirRequestDeathDateDiffersMessage(request.heir.deceasedOn, row.deceased_on) });
+  else if (request.heir && request.heir.deceasedOn < row.departed_on)
     warnings.push({ code: 'HEIR_REQUEST_DEATH_BEFORE_DEPARTURE', message: heirRequestDeathBeforeDepartureMessage(request.heir.deceasedOn, row.departed_on) });
   // L.1110-4 V al. 2: the parents' own right holds for a minor only — computed, not declared.
   if (request.from === 'parental_authority' && request.heir && !minorOn(row.birth, request.heir.deceasedOn))
@@ -69,5 +91,62 @@ export async function heirRequestChecked(em: EntityManager, organisationId: stri
       PARENT_REQUEST_NOT_MINOR_AT_DEATH_MESSAGE,
       'PARENT_REQUEST_NOT_MINOR_AT_DEATH',
     );
-  return { ...withHeirDeadlines(request, row.oldest, row.newest), notBefore: notBeforeOf(request.receivedOn, now), ...(warnings.length ? { warnings } : {}) };
+  // C. civ. 413-2: a minor may be emancipated from sixteen only — the parents confirm she was not only
+  // when she had reached that age on the day of the death (C. civ. 413-6, 413-7: an emancipated minor
+  // is out of their authority, and L.1110-4 V al. 2 is not theirs).
+  if (request.from === 'parental_authority' && request.heir && !request.heir.notEmancipated && request.heir.deceasedOn >= monthsAfter(row.birth, 16 * 12))
+    throw new ValidationError(
+      [{ field: 'request.notEmancipated', code: 'PARENT_REQUEST_EMANCIPATION_UNCONFIRMED', message: PARENT_REQUEST_EMANCIPATION_MESSAGE }],
+      PARENT_REQUEST_EMANCIPATION_MESSAGE,
+      'PARENT_REQUEST_EMANCIPATION_UNCONFIRMED',
+    );
+  return { ...withCspDeadlines(request, row.oldest, row.newest), notBefore: notBeforeOf(request.receivedOn, now), ...(warnings.length ? { warnings } : {}) };
+}
+
+export const HEALTH_ACCESS_REPRESENTATIVE_NOT_REPRESENTING_MESSAGE =
+  'D’après son dossier, la mesure de protection en cours ne comporte pas de représentation relative à la personne (curatelle, ou mesure limitée aux biens) : celui qui en est chargé assiste la personne mais ne peut pas demander ses informations de santé à sa place (Code de la santé publique, art. L.1111-7, premier alinéa ; Code civil, art. 440 et 459). C’est la personne qui les demande, elle-même ou par un mandataire qu’elle désigne expressément : enregistrez alors sa demande (« La personne elle-même »), ou cochez « non » pour les informations de santé.';
+
+export const HEALTH_ACCESS_REPRESENTATION_UNVERIFIED_MESSAGE =
+  'Le dossier de la personne n’enregistre aucune mesure de protection en cours : pour ses informations de santé, vérifiez que le représentant produit le jugement d’une mesure avec représentation relative à la personne (tutelle, habilitation familiale ou mandat à la personne) ou un mandat exprès de la personne (Code de la santé publique, art. L.1111-7).';
+
+/**
+ * A living person's request about her health information (CSP L.1111-7; isHealthAccessRequest):
+ * its deadlines — eight days, two months for the information more than five years old (al. 2,
+ * R.1111-1: from her documents' creation), RGPD art. 12(3)'s month for her other data — and the 48
+ * hours (`notBefore`, notBeforeOf). Her representative's, for an adult: L.1111-7 al. 1 opens the
+ * access to « la personne chargée d'une mesure de protection juridique avec représentation relative
+ * à la personne » (ordonnance n° 2020-232); a curateur only assists (C. civ. 440 al. 1), and a
+ * measure limited to her property does not reach her person. The measure in force today
+ * (applicableMeasure, @carepact/residents) is read: one without representation relative to the
+ * person, 400 HEALTH_ACCESS_REPRESENTATIVE_NOT_REPRESENTING, nothing recorded; none recorded (the
+ * requester may hold the person's express mandate, Conseil d’État 26 septembre 2005, or a judgment not
+ * yet entered), accepted with the warning HEALTH_ACCESS_REPRESENTATION_UNVERIFIED. A minor's request
+ * is her parents' or tuteur's (L.1111-7, L.1111-5): not checked here.
+ */
+async function healthRequestChecked(em: EntityManager, organisationId: string, residentId: string, request: AccessRequestStatement, now: Date): Promise<AccessRequestStatement> {
+  const [row] = (await em.query(
+    `SELECT r.birth_date::text AS birth,
+            (SELECT min(v.created_at AT TIME ZONE 'Europe/Paris')::date::text FROM document_versions v JOIN documents d ON d.id = v.document_id WHERE d.resident_id = r.id) AS oldest,
+            (SELECT max(v.created_at AT TIME ZONE 'Europe/Paris')::date::text FROM document_versions v JOIN documents d ON d.id = v.document_id WHERE d.resident_id = r.id) AS newest
+       FROM residents r WHERE r.id = $1 AND r.organisation_id = $2`,
+    [residentId, organisationId],
+  )) as { birth: string; oldest: string | null; newest: string | null }[];
+  const warnings: AccessRequestWarning[] = [];
+  const today = calendarDayIn(now);
+  if (row && request.from === 'representative' && !minorOn(row.birth, today)) {
+    const measures = (await em.query(
+      `SELECT type, mode, scope, judgment_date::text AS "judgmentDate", start_date::text AS "startDate", end_date::text AS "endDate", mandate_effective_date::text AS "mandateEffectiveDate"
+         FROM protection_measures WHERE resident_id = $1 AND organisation_id = $2`,
+      [residentId, organisationId],
+    )) as { type: MeasureType; mode: MeasureMode; scope: MeasureScope[]; judgmentDate: string; startDate: string | null; endDate: string | null; mandateEffectiveDate: string | null }[];
+    const measure = applicableMeasure(measures, today);
+    if (measure && !(measure.mode === 'representation' && measure.scope.includes('personne')))
+      throw new ValidationError(
+        [{ field: 'request.from', code: 'HEALTH_ACCESS_REPRESENTATIVE_NOT_REPRESENTING', message: HEALTH_ACCESS_REPRESENTATIVE_NOT_REPRESENTING_MESSAGE }],
+        HEALTH_ACCESS_REPRESENTATIVE_NOT_REPRESENTING_MESSAGE,
+        'HEALTH_ACCESS_REPRESENTATIVE_NOT_REPRESENTING',
+      );
+    if (!measure) warnings.push({ code: 'HEALTH_ACCESS_REPRESENTATION_UNVERIFIED', message: HEALTH_ACCESS_REPRESENTATION_UNVERIFIED_MESSAGE });
+  }
+  return { ...withCspDeadlines(request, row?.oldest ?? null, row?.newest ?? null), notBefore: notBeforeOf(request.receivedOn, now), ...(warnings.length ? { warnings } : {}) };
 }

@@ -118,7 +118,11 @@ export const RESIDENT_SECTIONS: { title: string; fields: Fields }[] = [
   },
   {
     title: 'Fin de l’accompagnement',
-    fields: { departed_on: { label: 'Fin de l’accompagnement (départ ou décès)', show: (v) => (v ? day(v) : 'la personne est accompagnée') } },
+    fields: {
+      departed_on: { label: 'Fin de l’accompagnement (départ ou décès)', show: (v) => (v ? day(v) : 'la personne est accompagnée') },
+      // residents.deceased_on (migration 1764250000000): the death, when the accompaniment ended by it.
+      deceased_on: { label: 'Date du décès', show: (v) => (v ? day(v) : 'aucun décès enregistré') },
+    },
   },
   {
     title: 'Dossier',

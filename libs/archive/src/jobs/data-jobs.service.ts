@@ -3,7 +3,7 @@ import { createReadStream, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { AuditActor, AuditService, auditActorLabel } from '@carepact/audit';
-import { ConflictError, DomainError, ForbiddenError, NotFoundError, ValidationError, calendarDayIn, canonicalJson, formatDateFr, formatDateTimeFr, isDomainError, sha256Hex } from '@carepact/common';
+import { ConflictError, DomainError, ForbiddenError, NotFoundError, ValidationError, calendarDayIn, canonicalJson, formatDateFr, formatDateTimeFr, isDomainError, sha256Hex, startOfDayIn } from '@carepact/common';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { TransactionRunner } from '@carepact/database';
 import { ARCHIVED_SINCE_SQL, ArchiveReader, archiveState, assertArchiveOpen, assertDocumentArchiveOpen } from '@carepact/documents';
@@ -13,11 +13,11 @@ import { OPEN_ACCESS_REQUEST_SQL } from '@carepact/signing';
 import { EntityManager } from 'typeorm';
 import { AccessRequestExporter } from '../access/access-request.exporter';
 import { ACCESS_REQUEST_FROM_LABELS, AccessRequestStatement, accessRequestStatementOf, accessRequestStatementRequired, isCspAccessRequest, requesterKeyOf } from '../access/access-request-statement';
-import { AccessAnswer, AccessSelection, accessItemsOf, accessRefusalLetter, accessRefusalOf, accessSelectionOf, notBeforeText } from '../access/access-answer';
+import { AccessAnswer, AccessSelection, accessItemsOf, accessRefusalLetter, accessRefusalOf, accessSelectionOf, notBeforeText, signatoryRoleLabel } from '../access/access-answer';
 import { heirRequestChecked } from '../access/heir-request';
 import { ArchiveExporter, archiveSubjectIn, archiveSubjectNotFound } from '../archive-exporter.service';
 import { ArchiveScope } from '../archive.types';
-import { EliminationVisa, PURGE_ARCHIVES_VISA_REQUIRED_MESSAGE, PurgeReport, RetentionService, eliminationVisaOf, organisationEstablishmentIds, visaPayload } from '../retention/retention.service';
+import { EliminationVisa, PURGE_ARCHIVES_VISA_REQUIRED_MESSAGE, PurgeReport, RetentionService, eliminationVisaOf, purgeReportEstablishmentIds, visaPayload } from '../retention/retention.service';
 import { Subjects, lookupSubjects } from '../subjects';
 
 
@@ -374,7 +374,7 @@ export class DataJobsService {
    * system (CLI: the operator, organisation-wide) runs any report. Answers the establishments covered.
    */
   private async assertMayRunPurgeReport(em: EntityManager, actor: StaffActor, report: DataJobView): Promise<string[]> {
-    const covered = (report.report as PurgeReport).establishmentIds ?? (await organisationEstablishmentIds(em, actor.organisationId));
+    const covered = await purgeReportEstablishmentIds(em, actor.organisationId, report.report as PurgeReport);
     if (actor.system) return covered;
     if (report.requestedBy !== auditActorLabel(auditActor(actor)))
       throw new ForbiddenError(
@@ -395,7 +395,7 @@ export class DataJobsService {
     const params = row.params;
     if (params.kind !== 'purge_run' || actor.type !== 'staff' || !actor.id) return null;
     const [source] = (await em.query(`SELECT report FROM data_jobs WHERE id = $1 AND organisation_id = $2 AND kind = 'purge_report'`, [params.reportId, row.organisation_id])) as { report: PurgeReport }[];
-    const covered = source?.report.establishmentIds ?? (await organisationEstablishmentIds(em, row.organisation_id));
+    const covered = await purgeReportEstablishmentIds(em, row.organisation_id, source?.report);
     const roles = (await em.query(
       `SELECT r.establishment_id AS "establishmentId", r.role FROM staff_roles r JOIN staff_users u ON u.id = r.user_id
         WHERE u.id = $1 AND u.organisation_id = $2 AND u.active AND r.role = ANY($3::text[])`,
@@ -658,13 +658,16 @@ export class DataJobsService {
       if (job.status === 'queued' || job.status === 'running') throw new ConflictError('DATA_JOB_NOT_DONE', 'Le paquet est en cours de préparation : attendez qu’il soit prêt pour enregistrer le refus.');
       // A deceased minor's parents cannot be refused for a purpose or the deceased's objection (L.1110-4 V al. 2: refusalReasonsFor).
       const { reason, explanation } = accessRefusalOf(input, request.from);
-      // The recourse the letter names follows the person's establishment's legal status (null: not recorded, both named).
-      const [est] = (await em.query(`SELECT e.legal_status FROM residents r JOIN establishments e ON e.id = r.establishment_id WHERE r.id = $1 AND r.organisation_id = $2`, [
-        (job.params as { residentId: string }).residentId,
-        actor.organisationId,
-      ])) as { legal_status: EstablishmentLegalStatus | null }[];
+      // The recourse the letter names follows the person's establishment's legal status (null: not recorded, both named) and
+      // the organisation's archives regime (public archives: CRPA L.300-2, the CADA first — refusalRecourseKind).
+      const [est] = (await em.query(
+        `SELECT e.id, e.legal_status, o.public_law FROM residents r JOIN establishments e ON e.id = r.establishment_id JOIN organisations o ON o.id = r.organisation_id WHERE r.id = $1 AND r.organisation_id = $2`,
+        [(job.params as { residentId: string }).residentId, actor.organisationId],
+      )) as { id: string; legal_status: EstablishmentLegalStatus | null; public_law: boolean }[];
       const legalStatus = est?.legal_status ?? null;
-      const letter = accessRefusalLetter(request, reason, explanation, calendarDayIn(new Date()), legalStatus);
+      // CRPA L.212-1: the letter bears its author's name and function — the staff member who records the refusal.
+      const signatory = { name: actor.name, role: signatoryRoleLabel(actor.roles, est?.id ?? '') };
+      const letter = accessRefusalLetter(request, reason, explanation, calendarDayIn(new Date()), { legalStatus, publicLaw: !!est?.public_law }, signatory);
       const answer: AccessAnswer = { ...(job.answer ?? {}), state: 'refused', refusal: { reason, explanation, letter, recordedAt: new Date().toISOString(), recordedBy: auditActorLabel(auditActor(actor)) } };
       const [row] = (await em.query(`SELECT result_file FROM data_jobs WHERE id = $1`, [id])) as { result_file: string | null }[];
       await em.query(`UPDATE data_jobs SET answer = $2, result_file = NULL WHERE id = $1`, [id, JSON.stringify(answer)]);
@@ -829,19 +832,5 @@ export function archiveParams(input: { scope?: unknown; id?: unknown; from?: unk
   // Whole days in Paris (the establishments' legal time), `to` included, as archive:export reads them.
   const next = new Date(`${to}T00:00:00Z`);
   next.setUTCDate(next.getUTCDate() + 1);
-  return { kind: 'archive_export', scope, id, from: parisMidnight(from).toISOString(), to: parisMidnight(next.toISOString().slice(0, 10)).toISOString() };
-}
-
-/** Midnight in Paris of a YYYY-MM-DD day, as an instant (the offset of that very moment: summer or winter time). */
-export function parisMidnight(day: string): Date {
-  const utc = Date.parse(`${day}T00:00:00Z`);
-  const offsetAt = (at: number) => {
-    const p = Object.fromEntries(
-      new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
-        .formatToParts(new Date(at))
-        .map((x) => [x.type, x.value]),
-    );
-    return Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute, +p.second) - at;
-  };
-  return new Date(utc - offsetAt(utc - offsetAt(utc)));
+  return { kind: 'archive_export', scope, id, from: startOfDayIn(from).toISOString(), to: startOfDayIn(next.toISOString().slice(0, 10)).toISOString() };
 }

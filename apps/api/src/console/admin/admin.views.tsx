@@ -246,7 +246,7 @@ export function settingsPage(s: SettingsPageState): string {
           <SelectField
             name="legalStatus"
             label="Statut juridique"
-            hint="Il fixe les voies de recours indiquées dans une lettre de refus d’accès au dossier : public, la Commission d’accès aux documents administratifs (CADA) ; privé, le tribunal judiciaire et la personne qualifiée. Non renseigné, la lettre indique les deux."
+            hint="Il fixe les voies de recours indiquées dans une lettre de refus d’accès au dossier : public, la Commission d’accès aux documents administratifs (CADA) ; privé, le tribunal judiciaire — sauf si les archives de l’organisation sont publiques (mission de service public) : la CADA. Non renseigné, la lettre indique les deux."
             options={ESTABLISHMENT_LEGAL_STATUSES.map((k): [string, string] => [k, ESTABLISHMENT_LEGAL_STATUS_LABELS[k]])}
             emptyLabel="Non renseigné"
             value={v.legalStatus}

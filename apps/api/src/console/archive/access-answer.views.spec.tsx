@@ -1,6 +1,6 @@
 import { VIEW_ESTABLISHMENT, viewActor } from '@carepact/testing';
 import type { AccessRequestStatement, DataJobView } from '@carepact/archive';
-import { accessAnswerPage, notBeforeWords } from './access-answer.views';
+import { accessAnswerPage, deadlinesText, notBeforeWords } from './access-answer.views';
 
 const actor = viewActor('administrator');
 const id = '00000000-0000-4000-8000-000000000004';
@@ -92,5 +92,33 @@ describe('answer page: « Enregistrer la transmission » only when it can be rec
     expect(html).not.toContain('0 h 00');
     expect(html).toContain('<dd>Paquet de travail prêt, à trier</dd>');
     expect(notBeforeWords('2026-12-05T13:30:00.000Z')).toBe('pas avant le 5 décembre 2026 à 14 h 30');
+  });
+});
+
+describe('answer page: a refusal « for another reason » shows that reason', () => {
+  const letter = 'Le 4 décembre 2026\n\nMadame, Monsieur,';
+  const refused = (reason: 'other' | 'standing_not_proven') => {
+    const html = page({ answer: { state: 'refused', refusal: { reason, explanation: 'Le dossier a été transmis au tribunal et ne peut être copié avant son retour', letter, recordedAt: '2026-12-04T09:00:00.000Z', recordedBy: 'staff' } } }, '2026-12-04T10:00:00.000Z');
+    return /<section aria-labelledby="refus-enregistre">(.*?)<\/section>/s.exec(html)![1].replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
+  };
+
+  it('« Autre motif : » and the explanation, never the form’s « Autre motif (précisé ci-dessous) »', () => {
+    const text = refused('other');
+    expect(text).toContain('Autre motif : Le dossier a été transmis au tribunal et ne peut être copié avant son retour. Enregistré le 4 décembre 2026 à 10 h 00.');
+    expect(text).not.toContain('précisé ci-dessous');
+  });
+
+  it('another reason keeps its label', () => {
+    expect(refused('standing_not_proven')).toContain('Motif : La qualité du demandeur n’est pas établie par les pièces produites. Enregistré le');
+  });
+});
+
+describe('deadlinesText: a living person’s health information and her other data, each with its date', () => {
+  it('names both; a request after the death keeps its one date', () => {
+    const living: AccessRequestStatement = { from: 'person', receivedOn: '2026-11-30', answerDue: '2026-12-08', healthInformation: true, answerDueOtherData: '2026-12-30', statement: 'Courrier', notBefore: '2026-12-02T23:00:00.000Z' };
+    expect(deadlinesText(living)).toBe(
+      'Informations de santé : réponse due au plus tard le 8 décembre 2026 ; autres données : au plus tard le 30 décembre 2026 (RGPD, art. 12) ; communication des informations de santé à partir du 3 décembre 2026 (48 heures, Code de la santé publique, art. L.1111-7)',
+    );
+    expect(deadlinesText(request)).toBe('Réponse due au plus tard le 8 décembre 2026 ; communication à partir du 3 décembre 2026 (48 heures, Code de la santé publique, art. L.1111-7)');
   });
 });

@@ -4,9 +4,12 @@ import {
   ACCESS_REQUEST_FROM_LABELS,
   COMMUNICATION_MODE_LABELS,
   HEIR_PURPOSE_LABELS,
+  LOI_85_II,
   STANDING_PROOF_LABELS,
+  answerClosed,
   notBeforeText,
   refusalReasonsFor,
+  selectionApplied,
   type AccessItem,
   type AccessRequestStatement,
   type DataJobView,
@@ -32,7 +35,7 @@ export interface AccessAnswerPageState {
   /** What was just recorded (303 from a POST). */
   done?: 'tri' | 'refus' | 'transmission';
   /** The person's establishment: its legal status decides the recourse the refusal letter names; whether this actor may record it (establishment.write). */
-  establishment: { id: string; name: string; legalStatus: EstablishmentLegalStatus | null; canEdit: boolean };
+  establishment: { id: string; name: string; legalStatus: EstablishmentLegalStatus | null; canEdit: boolean; /** The organisation's archives are public (Code du patrimoine L.211-4): the CADA first (refusalRecourseKind). */ publicLaw?: boolean };
   now: Date;
 }
 
@@ -43,12 +46,17 @@ export const fromInstantText = (iso: string): string => (formatTimeFr(new Date(i
 /** The 48 hours of CSP L.1111-7 al. 2: « à partir du 3 décembre 2026 » at midnight, else « pas avant le 5 décembre 2026 à 14 h 30 » (notBeforeText). */
 export const notBeforeWords = (notBefore: string): string => (formatTimeFr(new Date(notBefore)) === '0 h 00' ? `à partir du ${fromInstantText(notBefore)}` : notBeforeText(notBefore));
 
-/** The due dates and, beside them, the 48 hours (CSP L.1111-7 al. 2). */
+/**
+ * The due dates and, beside them, the 48 hours (CSP L.1111-7 al. 2). A living person's request about
+ * her health information (healthInformation): the CSP's dates for that information, then RGPD art.
+ * 12(3)'s month for her other data, each named.
+ */
 export function deadlinesText(r: AccessRequestStatement): string {
-  const due = r.answerDueOlderInformation
-    ? `Réponse due au plus tard le ${formatDateFr(r.answerDue)} (le ${formatDateFr(r.answerDueOlderInformation)} pour les informations de plus de cinq ans)`
-    : `Réponse due au plus tard le ${formatDateFr(r.answerDue)}`;
-  return r.notBefore ? `${due} ; communication ${notBeforeWords(r.notBefore)} (48 heures, Code de la santé publique, art. L.1111-7)` : due;
+  const older = r.answerDueOlderInformation ? ` (le ${formatDateFr(r.answerDueOlderInformation)} pour ${r.answerDueOtherData ? 'celles' : 'les informations'} de plus de cinq ans)` : '';
+  const due = r.answerDueOtherData
+    ? `Informations de santé : réponse due au plus tard le ${formatDateFr(r.answerDue)}${older} ; autres données : au plus tard le ${formatDateFr(r.answerDueOtherData)} (RGPD, art. 12)`
+    : `Réponse due au plus tard le ${formatDateFr(r.answerDue)}${older}`;
+  return r.notBefore ? `${due} ; communication ${r.answerDueOtherData ? 'des informations de santé ' : ''}${notBeforeWords(r.notBefore)} (48 heures, Code de la santé publique, art. L.1111-7)` : due;
 }
 
 /**
@@ -58,11 +66,10 @@ export function deadlinesText(r: AccessRequestStatement): string {
  */
 export function cspStateText(job: DataJobView): string {
   const answer = job.answer;
-  if (answer?.state === 'delivered' || answer?.state === 'refused') return ACCESS_ANSWER_STATE_LABELS[answer.state];
+  if (answer && answerClosed(answer)) return ACCESS_ANSWER_STATE_LABELS[answer.state];
   if (answer?.selection) {
     if (job.status === 'failed') return 'Tri enregistré, échec de la préparation du paquet à transmettre';
-    const applied = (job.report as { selectionSha256?: string } | null)?.selectionSha256 === answer.selection.sha256;
-    return applied && job.status === 'done' ? 'Tri enregistré, paquet prêt à transmettre' : 'Tri enregistré, paquet à transmettre en préparation';
+    return selectionApplied(job) && job.status === 'done' ? 'Tri enregistré, paquet prêt à transmettre' : 'Tri enregistré, paquet à transmettre en préparation';
   }
   if (job.status === 'done') return 'Paquet de travail prêt, à trier';
   if (job.status === 'failed') return 'Échec de la préparation du paquet de travail';
@@ -94,11 +101,19 @@ function Letter(props: { text: string }) {
  */
 function RecourseHint(props: { establishment: AccessAnswerPageState['establishment'] }) {
   const e = props.establishment;
+  // Public archives (CRPA L.300-2: a private person charged with a public-service mission): the CADA, whatever the legal status.
+  if (e.publicLaw && e.legalStatus !== 'public')
+    return (
+      <p class="hint" id="recours-statut">
+        Les archives de l’organisation sont des archives publiques (Code du patrimoine, art. L.211-4) : ses dossiers sont des documents administratifs (Code des relations entre le public et l’administration, art. L.300-2). La lettre indique la saisine de la
+        Commission d’accès aux documents administratifs (CADA), préalable à tout recours devant le tribunal administratif.
+      </p>
+    );
   if (e.legalStatus)
     return (
       <p class="hint" id="recours-statut">
         Statut juridique de {e.name} : {ESTABLISHMENT_LEGAL_STATUS_LABELS[e.legalStatus].replace(/ \(.*\)$/, '').toLowerCase()}. La lettre indique{' '}
-        {e.legalStatus === 'public' ? 'la saisine de la Commission d’accès aux documents administratifs (CADA), préalable à tout recours devant le tribunal administratif' : 'le recours devant le tribunal judiciaire et la personne qualifiée'}.
+        {e.legalStatus === 'public' ? 'la saisine de la Commission d’accès aux documents administratifs (CADA), préalable à tout recours devant le tribunal administratif' : 'le recours devant le tribunal judiciaire'}.
       </p>
     );
   return (
@@ -121,16 +136,15 @@ export function accessAnswerPage(actor: StaffActor, csrf: string, s: AccessAnswe
   const heir = r.heir;
   const parent = r.from === 'parental_authority';
   const answer = job.answer;
-  const closed = answer?.state === 'refused' || answer?.state === 'delivered';
+  const closed = answerClosed(answer);
   const f = s.failed;
   const values = f?.values ?? {};
   const errorsOf = (form: 'tri' | 'refus' | 'transmission') => (f?.form === form ? f.errors : undefined);
   const selection = answer?.selection;
   const chosen = new Set<string>(f?.form === 'tri' ? s.items.filter((i) => values[itemField(i.key)]).map((i) => i.key) : (selection?.items ?? []));
   const tooEarly = !!r.notBefore && s.now.getTime() < Date.parse(r.notBefore);
-  const selectionApplied = !!selection && (job.report as { selectionSha256?: string } | null)?.selectionSha256 === selection.sha256;
   // DataJobsService.recordDelivery's conditions: the package made of the selection ready, and the 48 hours past (CSP L.1111-7 al. 2).
-  const selectionReady = selectionApplied && job.status === 'done';
+  const selectionReady = selectionApplied(job) && job.status === 'done';
   const deliverable = selectionReady && !tooEarly;
   const title = parent ? 'Demande des parents d’un mineur décédé' : 'Demande d’un ayant droit';
   const triErrors = errorsOf('tri');
@@ -186,7 +200,7 @@ export function accessAnswerPage(actor: StaffActor, csrf: string, s: AccessAnswe
           <dt>État</dt>
           <dd>{cspStateText(job)}</dd>
         </dl>
-        {/* heirRequestChecked: told when recorded (a death before the end of the stay recorded, CASF L.314-10-1), kept with the request. */}
+        {/* heirRequestChecked: told when recorded (a death before the end of the stay recorded, or other than the death date the file records), kept with the request. */}
         {r.warnings?.length ? (
           <Notice kind="warning">
             {r.warnings.map((w) => (
@@ -198,10 +212,10 @@ export function accessAnswerPage(actor: StaffActor, csrf: string, s: AccessAnswe
         ) : null}
         <p>
           {closed ? null : parent
-            ? 'Les titulaires de l’autorité parentale d’un mineur décédé ont accès à la totalité des informations le concernant, sans avoir à indiquer de motif, sauf ce que le mineur a gardé secret d’eux (décisions médicales pour lesquelles il s’est opposé à leur consultation : Code de la santé publique, art. L.1110-4 V, L.1111-5 et L.1111-5-1). Retirez ces éléments avant la transmission, en enregistrant ci-dessous ce qui est transmis.'
+            ? 'Les titulaires de l’autorité parentale d’un mineur décédé ont accès à la totalité des informations le concernant, sans avoir à indiquer de motif, sauf les éléments relatifs aux décisions médicales pour lesquelles le mineur s’est opposé à l’obtention de leur consentement (Code de la santé publique, art. L.1110-4 V, L.1111-5 et L.1111-5-1). Retirez ces éléments avant la transmission, en enregistrant ci-dessous ce qui est transmis.'
             : 'Un ayant droit, un concubin ou un partenaire de PACS ne reçoit que les informations nécessaires au motif indiqué (Code de la santé publique, art. L.1110-4 V). Le paquet de travail contient tout : enregistrez ci-dessous ce qui est retenu et pourquoi ; un nouveau paquet ne contenant que ces éléments est préparé, c’est lui qui est transmis.'}
           {closed ? null : ' '}
-          Les autres données du dossier, qui ne sont pas des informations de santé, relèvent de l’article 85 de la loi Informatique et Libertés (directives de la personne sur ses données après son décès ; sans directives, ses héritiers exercent ces droits dans la mesure nécessaire au règlement de sa succession).
+          Les autres données du dossier, qui ne sont pas des informations de santé, relèvent de l’article 85 de la loi Informatique et Libertés : l’établissement respecte les directives de la personne sur ses données après son décès ; {LOI_85_II}.
         </p>
       </section>
 
@@ -211,7 +225,13 @@ export function accessAnswerPage(actor: StaffActor, csrf: string, s: AccessAnswe
           {answer.refusal ? (
             <>
               <p>
-                Motif : {ACCESS_REFUSAL_REASON_LABELS[answer.refusal.reason]}. Enregistré le {formatDateTimeFr(answer.refusal.recordedAt)}.
+                {/* « Autre motif (précisé ci-dessous) » is the form's wording: the reason is the explanation, which only the letter's author sees (as the letter). */}
+                {answer.refusal.reason !== 'other'
+                  ? `Motif : ${ACCESS_REFUSAL_REASON_LABELS[answer.refusal.reason]}.`
+                  : s.mine
+                    ? `Autre motif : ${/[.!?…»)]$/.test(answer.refusal.explanation) ? answer.refusal.explanation : `${answer.refusal.explanation}.`}`
+                    : 'Motif : autre motif, exposé dans la lettre au demandeur.'}{' '}
+                Enregistré le {formatDateTimeFr(answer.refusal.recordedAt)}.
               </p>
               {s.mine ? (
                 <>
@@ -247,7 +267,7 @@ export function accessAnswerPage(actor: StaffActor, csrf: string, s: AccessAnswe
                 {selection ? (
                   <p>
                     Tri enregistré le {formatDateTimeFr(selection.recordedAt)} : {selection.items.length} élément{selection.items.length > 1 ? 's' : ''} retenu{selection.items.length > 1 ? 's' : ''}.{' '}
-                    {selectionApplied && job.status === 'done' ? (
+                    {selectionReady ? (
                       <a href={`/console/archives/${job.id}/telecharger`}>Télécharger le paquet à transmettre</a>
                     ) : job.status === 'failed' ? (
                       <strong>La préparation du fichier trié a échoué : enregistrez de nouveau le tri pour la relancer.</strong>
@@ -262,7 +282,7 @@ export function accessAnswerPage(actor: StaffActor, csrf: string, s: AccessAnswe
                   <fieldset id="selection-items" aria-invalid={itemsError ? 'true' : undefined} aria-describedby={itemsError ? 'selection-items-erreur' : 'selection-items-aide'}>
                     <legend>Éléments du paquet retenus</legend>
                     <p class="hint" id="selection-items-aide">
-                      {parent ? 'Tous, sauf ce que le mineur a gardé secret de ses parents.' : 'Seulement ce qui est nécessaire au motif indiqué.'}
+                      {parent ? 'Tous, sauf les éléments relatifs aux décisions médicales pour lesquelles le mineur s’est opposé à l’obtention du consentement de ses parents.' : 'Seulement ce qui est nécessaire au motif indiqué.'}
                     </p>
                     {s.items.map((i) => (
                       <Checkbox key={i.key} name={itemField(i.key)} label={i.label} checked={chosen.has(i.key)} />

@@ -100,6 +100,7 @@ export class ConsoleArchiveController {
         physician: body.requestPhysician,
         // A deceased minor's parents: staff confirm she was not emancipated (C. civ. 413-7).
         notEmancipated: body.requestNotEmancipated,
+        healthInformation: body.requestHealthInformation,
       };
       const job = await this.tx.run((em) => this.jobs.requestAccess(em, actor, residentId, request));
       return redirectTo(res, `/console/archives?demande=${job.id}`);
@@ -119,6 +120,7 @@ export class ConsoleArchiveController {
         'request.communication': 'requestCommunication',
         'request.physician': 'requestPhysician',
         'request.notEmancipated': 'requestNotEmancipated',
+        'request.healthInformation': 'requestHealthInformation',
       });
     }
   }
@@ -200,11 +202,11 @@ export class ConsoleArchiveController {
     const mine = job.requestedBy === auditActorLabel(auditActor(actor));
     const items = await accessItemsOf(em, actor.organisationId, p.residentId);
     // Her establishment's legal status: the recourse the refusal letter names (recordRefusal reads it the same way).
-    const [est] = (await em.query(`SELECT e.id, e.name, e.legal_status FROM residents r JOIN establishments e ON e.id = r.establishment_id WHERE r.id = $1 AND r.organisation_id = $2`, [
-      p.residentId,
-      actor.organisationId,
-    ])) as { id: string; name: string; legal_status: EstablishmentLegalStatus | null }[];
-    const establishment = { id: est.id, name: est.name, legalStatus: est.legal_status, canEdit: can(actor, 'establishment.write', est.id) };
+    const [est] = (await em.query(
+      `SELECT e.id, e.name, e.legal_status, o.public_law FROM residents r JOIN establishments e ON e.id = r.establishment_id JOIN organisations o ON o.id = r.organisation_id WHERE r.id = $1 AND r.organisation_id = $2`,
+      [p.residentId, actor.organisationId],
+    )) as { id: string; name: string; legal_status: EstablishmentLegalStatus | null; public_law: boolean }[];
+    const establishment = { id: est.id, name: est.name, legalStatus: est.legal_status, publicLaw: est.public_law, canEdit: can(actor, 'establishment.write', est.id) };
     sendHtml(res, status, accessAnswerPage(actor, consoleCsrfToken(this.config.secrets.session, actor), { ...s, job, request, person: personLabel(person), items, mine, now: new Date(), establishment }));
   }
 

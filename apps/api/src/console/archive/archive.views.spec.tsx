@@ -235,8 +235,14 @@ describe('archives page: a request after the death as its answer page tells it (
       refreshStopped: false,
     });
     const cell = (label: string) => new RegExp(`<td data-label="${label}">(.*?)</td>`).exec(html)![1].replace(/<span class="visually-hidden">.*?<\/span>/g, '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
-    return { date: cell('Date'), state: cell('État'), file: cell('Fichier') };
+    return { date: cell('Date'), state: cell('État'), file: cell('Fichier'), progress: cell('Avancement') };
   };
+
+  it('« Avancement » says what was made, in the row’s words — the working package, then the package to send — not « Terminé »', () => {
+    expect(row({}).progress).toBe('Paquet de travail prêt le 2 décembre 2026 à 10 h 01');
+    expect(row({ answer: { state: 'selection_recorded', selection }, report: {} }).progress).toBe('Paquet de travail prêt le 2 décembre 2026 à 10 h 01');
+    expect(row({ answer: { state: 'selection_recorded', selection }, report: { selectionSha256: selection.sha256 } }).progress).toBe('Paquet à transmettre prêt le 2 décembre 2026 à 10 h 01');
+  });
 
   it('not yet sorted: « à trier », not the job’s « Terminé »; the day it was received, then when it was recorded', () => {
     const r = row({});
@@ -278,5 +284,54 @@ describe('archives page: a request after the death as its answer page tells it (
       refreshing: false,
       refreshStopped: false,
     }))).toBe(true);
+  });
+});
+
+describe('archives page: a living person’s request about her health information (CSP L.1111-7 al. 2; RGPD art. 12(3) for the rest)', () => {
+  const person = '00000000-0000-4000-8000-0000000000a3';
+  const request: AccessRequestStatement = {
+    from: 'representative',
+    receivedOn: '2026-11-30',
+    answerDue: '2026-12-08',
+    answerDueOlderInformation: '2027-01-30',
+    healthInformation: true,
+    answerDueOtherData: '2026-12-30',
+    statement: 'Courrier de sa tutrice : copie de son dossier',
+    notBefore: '2026-12-02T23:00:00.000Z',
+    warnings: [{ code: 'HEALTH_ACCESS_REPRESENTATION_UNVERIFIED', message: 'Le dossier de la personne n’enregistre aucune mesure de protection en cours.' }],
+  };
+  const html = (r: AccessRequestStatement) =>
+    archivePage(actor, 'csrf', {
+      jobs: [job({ kind: 'access_request', residentId: person, request: r })],
+      subjects: {
+        people: new Map([[person, { state: 'present', id: person, lastName: 'Vivant', firstName: 'Paul', birthDate: '1940-01-01', establishmentId: ours }]]),
+        establishments: new Map(),
+        documents: new Map(),
+        reports: new Map(),
+      },
+      people: { export: { words: '', found: [], total: 0 }, access: { words: '', found: [], total: 0 } },
+      establishments: [],
+      refreshing: false,
+      refreshStopped: false,
+    });
+  const cell = (page: string, label: string) => new RegExp(`<td data-label="${label}">(.*?)</td>`).exec(page)![1].replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
+
+  it('both due dates, each named — health information (eight days, two months when older) and other data (a month) —, the 48 hours and the warning', () => {
+    const state = cell(html(request), 'État');
+    expect(state).toBe(
+      'Terminé Informations de santé : réponse due au plus tard le 8 décembre 2026 (le 30 janvier 2027 pour celles de plus de cinq ans) ; autres données : au plus tard le 30 décembre 2026 (RGPD, art. 12) ; communication des informations de santé à partir du 3 décembre 2026 (48 heures, Code de la santé publique, art. L.1111-7) À vérifier : Le dossier de la personne n’enregistre aucune mesure de protection en cours.',
+    );
+    expect(html(request)).toContain('Demande d’accès (RGPD art. 15 ; informations de santé : Code de la santé publique, art. L.1111-7)');
+    expect(cell(html(request), 'Avancement')).toBe('Zip prêt le 2 décembre 2026 à 10 h 01');
+  });
+
+  it('a request without health information: the job’s state only', () => {
+    const { healthInformation: _h, answerDueOtherData: _o, answerDueOlderInformation: _a, notBefore: _n, warnings: _w, ...plain } = request;
+    expect(cell(html({ ...plain, answerDue: '2026-12-30' }), 'État')).toBe('Terminé');
+  });
+
+  it('the form asks whether the request concerns health information, citing L.1111-7', () => {
+    expect(html(request)).toMatch(/<input type="checkbox" id="[^"]*" name="requestHealthInformation" value="oui"/);
+    expect(html(request)).toContain('La demande porte sur des informations de santé de la personne (Code de la santé publique, art. L.1111-7)');
   });
 });

@@ -6,7 +6,10 @@ import {
   HEIR_PURPOSE_LABELS,
   STANDING_PROOF_LABELS,
   STANDING_PROOF_TYPES,
+  answerClosed,
   isCspAccessRequest,
+  isHealthAccessRequest,
+  selectionApplied,
   type AccessRequestStatement,
   type Subjects,
   type DataJobView,
@@ -72,7 +75,14 @@ const kindLabel = (j: DataJobView) => {
   const request = j.params.kind === 'access_request' ? j.params.request : undefined;
   // A purged person's request keeps only its statement's SHA-256 (RedactedAccessRequest): named as an access request.
   if (request && 'from' in request && request.from === 'parental_authority') return 'Demande des parents d’un mineur décédé (Code de la santé publique, art. L.1110-4 V)';
-  return request && 'from' in request && request.from === 'ayant_droit' ? 'Demande d’un ayant droit (Code de la santé publique, art. L.1110-4 V)' : KIND_LABELS[j.kind];
+  if (request && 'from' in request && request.from === 'ayant_droit') return 'Demande d’un ayant droit (Code de la santé publique, art. L.1110-4 V)';
+  return request && 'from' in request && isHealthAccessRequest(request) ? 'Demande d’accès (RGPD art. 15 ; informations de santé : Code de la santé publique, art. L.1111-7)' : KIND_LABELS[j.kind];
+};
+
+/** A living person's request about her health information (CSP L.1111-7) with its statement, or null. */
+const healthRequestOf = (j: DataJobView): AccessRequestStatement | null => {
+  const r = j.params.kind === 'access_request' ? j.params.request : undefined;
+  return r && 'from' in r && isHealthAccessRequest(r) ? r : null;
 };
 
 /** A request after the death (CSP L.1110-4 V, L.1111-7) with its statement, or null. */
@@ -81,7 +91,7 @@ const cspRequestOf = (j: DataJobView): AccessRequestStatement | null => {
   return r && 'from' in r && isCspAccessRequest(r) ? r : null;
 };
 
-const answered = (j: DataJobView) => j.answer?.state === 'refused' || j.answer?.state === 'delivered';
+const answered = (j: DataJobView) => answerClosed(j.answer);
 
 /**
  * A request's dates: when the establishment received it (the statement's day, from which the
@@ -100,10 +110,18 @@ function whenText(j: DataJobView): string {
  */
 function downloadLabel(j: DataJobView): string {
   if (!cspRequestOf(j)) return 'Télécharger le zip';
-  const selection = j.answer?.selection;
-  const sorted = !!selection && (j.report as { selectionSha256?: string } | null)?.selectionSha256 === selection.sha256;
-  if (!sorted) return 'Télécharger le paquet de travail (à ne pas transmettre)';
+  if (!selectionApplied(j)) return 'Télécharger le paquet de travail (à ne pas transmettre)';
   return j.answer?.state === 'delivered' ? 'Télécharger le paquet transmis' : 'Télécharger le paquet à transmettre';
+}
+
+/**
+ * What a finished job made, in the words of the row's other columns: an access request's zip (after
+ * the death, the working package, then the package to hand over, downloadLabel); otherwise « Terminé ».
+ */
+function doneText(j: DataJobView): string {
+  if (j.kind !== 'access_request') return 'Terminé';
+  if (!cspRequestOf(j)) return 'Zip prêt';
+  return selectionApplied(j) ? 'Paquet à transmettre prêt' : 'Paquet de travail prêt';
 }
 
 const STATUS_LABELS: Record<DataJobView['status'], string> = { queued: 'En attente', running: 'En cours', done: 'Terminé', failed: 'Échec' };
@@ -173,7 +191,7 @@ function Progress(props: { job: DataJobView }) {
   const j = props.job;
   if (j.status === 'queued') return <span>En attente du traitement</span>;
   if (j.status === 'failed') return <span>{j.error ?? 'Échec'}</span>;
-  if (j.status === 'done') return <span>Terminé le {dateTime(j.finishedAt!)}</span>;
+  if (j.status === 'done') return <span>{doneText(j)} le {dateTime(j.finishedAt!)}</span>;
   const phase = j.phase ? (PHASE_LABELS[j.phase] ?? j.phase) : 'éléments';
   return (
     <span>
@@ -322,6 +340,27 @@ export function archivePage(actor: StaffActor, csrf: string, s: ArchivePageState
                               <span class="visually-hidden"> ({scopeText(scope)})</span>
                             </a>
                           </>
+                        ) : healthRequestOf(j) ? (
+                          // CSP L.1111-7 al. 2 for her health information, RGPD art. 12(3) for her other data; what staff were told (heirRequestChecked).
+                          <>
+                            {STATUS_LABELS[j.status]}
+                            {/* One line each: the health information's date, the other data's, the 48 hours. */}
+                            {deadlinesText(healthRequestOf(j)!)
+                              .split(' ; ')
+                              .map((part, i, all) => (
+                                <span key={i}>
+                                  <br />
+                                  {part}
+                                  {i < all.length - 1 ? ' ; ' : ''}
+                                </span>
+                              ))}
+                            {healthRequestOf(j)!.warnings?.map((w) => (
+                              <span key={w.code}>
+                                <br />
+                                <strong>À vérifier :</strong> {w.message}
+                              </span>
+                            ))}
+                          </>
                         ) : (
                           STATUS_LABELS[j.status]
                         )}
@@ -395,7 +434,8 @@ export function archivePage(actor: StaffActor, csrf: string, s: ArchivePageState
         <p>
           Après le décès, le RGPD ne s’applique plus et la mesure de protection a pris fin : ses ayants droit, son concubin ou son partenaire de PACS n’ont accès qu’aux informations
           nécessaires pour connaître les causes de la mort, défendre sa mémoire ou faire valoir leurs droits, sauf si elle s’y est opposée de son vivant ; les titulaires de l’autorité
-          parentale d’un mineur décédé ont accès à tout, sans motif, sauf ce que le mineur a gardé secret d’eux (Code de la santé publique, art. L.1110-4 V, L.1111-5 et L.1111-7). Rien
+          parentale d’un mineur décédé ont accès à tout, sans motif, sauf les éléments relatifs aux décisions médicales pour lesquelles le mineur
+          s’est opposé à l’obtention de leur consentement (Code de la santé publique, art. L.1110-4 V, L.1111-5, L.1111-5-1 et L.1111-7). Rien
           n’est communiqué avant 48 heures. Le zip préparé est un paquet de travail : vous enregistrez ensuite ce qui est transmis et pourquoi (ou un refus motivé), et seul un paquet
           réduit à ces éléments est remis.
         </p>
@@ -421,8 +461,18 @@ export function archivePage(actor: StaffActor, csrf: string, s: ArchivePageState
             name="requestReceivedOn"
             type="date"
             label="Demande reçue le"
-            hint="Le jour où l’établissement l’a reçue. La réponse est due au plus tard un mois après (RGPD, article 12.3 ; prolongeable de deux mois pour une demande complexe, en le disant à la personne). Après un décès (ayant droit, parents d’un mineur) : huit jours, deux mois pour les informations de plus de cinq ans, et rien avant 48 heures (Code de la santé publique, art. L.1111-7)."
+            hint="Le jour où l’établissement l’a reçue. La réponse est due au plus tard un mois après (RGPD, article 12.3 ; prolongeable de deux mois pour une demande complexe, en le disant à la personne). Pour des informations de santé, et après un décès (ayant droit, parents d’un mineur) : huit jours, deux mois pour les informations de plus de cinq ans, et rien avant 48 heures (Code de la santé publique, art. L.1111-7)."
             value={accessValues.requestReceivedOn}
+            errors={accessErrors}
+          />
+          {/* CSP L.1111-7: the person's or her representative's request about her health information has the CSP's deadlines and 48 hours. */}
+          <p class="hint" id="requestHealthInformation-aide">
+            Pour la personne elle-même ou son représentant. Ses informations de santé sont communiquées au plus tard huit jours après la demande, deux mois pour celles de plus de cinq ans, et pas avant 48 heures ; ses autres données restent dues dans le mois (RGPD, article 12.3). Un représentant ne peut les demander que s’il est chargé d’une mesure avec représentation relative à la personne (tutelle, habilitation ou mandat à la personne) : un curateur assiste la personne, c’est elle qui demande.
+          </p>
+          <Checkbox
+            name="requestHealthInformation"
+            label="La demande porte sur des informations de santé de la personne (Code de la santé publique, art. L.1111-7)"
+            checked={accessValues.requestHealthInformation === 'oui'}
             errors={accessErrors}
           />
           <TextField
@@ -474,7 +524,7 @@ export function archivePage(actor: StaffActor, csrf: string, s: ArchivePageState
             <legend>Seulement pour les parents d’un mineur décédé</legend>
             {/* C. civ. 413-6, 413-7: an emancipated minor is out of her parents' authority; the file does not record it, staff confirm it. */}
             <p class="hint" id="requestNotEmancipated-aide">
-              Leur droit d’accès propre ne vaut que pour un mineur (Code de la santé publique, art. L.1110-4 V) ; le mineur émancipé cesse d’être sous l’autorité de ses parents (Code civil, art. 413-7). Si la personne était émancipée, enregistrez la demande comme celle d’un ayant droit.
+              Leur droit d’accès propre ne vaut que pour un mineur (Code de la santé publique, art. L.1110-4 V) ; le mineur émancipé cesse d’être sous l’autorité de ses parents (Code civil, art. 413-7). À cocher si la personne avait seize ans ou plus au décès, âge à partir duquel un mineur peut être émancipé (Code civil, art. 413-2). Si la personne était émancipée, enregistrez la demande comme celle d’un ayant droit.
             </p>
             <Checkbox name="requestNotEmancipated" label="La personne n’était pas émancipée" checked={accessValues.requestNotEmancipated === 'oui'} errors={accessErrors} />
           </fieldset>

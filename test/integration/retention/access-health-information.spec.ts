@@ -1,0 +1,129 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { TEST_PASSWORD, contractData, curatelleResident, loginAgent, tutelleResident } from '@carepact/testing';
+import { ApiHarness, startApiHarness } from '../api/api-harness';
+
+const csrfOf = (html: string): string => /name="_csrf" value="([^"]+)"/.exec(html)![1];
+
+/**
+ * A living person's request, hers or her representative's, about her health information: CSP
+ * L.1111-7 al. 2 — « au plus tard dans les huit jours suivant sa demande et au plus tôt après qu'un
+ * délai de quarante-huit heures aura été observé », two months for information more than five years
+ * old (R.1111-1) —, not RGPD art. 12(3)'s month, which stays her other data's. L.1111-7 al. 1: her
+ * representative asks for it only under a measure with representation relative to the person
+ * (ordonnance n° 2020-232); a curateur assists her (C. civ. 440 al. 1).
+ */
+describe('a living person’s request about her health information (CSP L.1111-7)', () => {
+  let h: ApiHarness;
+  let ds: DataSource;
+  let admin: request.Agent;
+  let admissions: request.Agent;
+  let curatelle = '';
+  let tutelle = '';
+  let propertyOnly = '';
+  let noMeasure = '';
+  const statement = 'Courrier recommandé réf. AR 1A 987 654 : copie de son dossier de soins et de son contrat';
+  const count = async (sql: string, params: unknown[] = []) => Number(((await ds.query(sql, params)) as { n: string }[])[0].n);
+  const written = async () => ({
+    jobs: await count(`SELECT count(*) AS n FROM data_jobs WHERE kind = 'access_request'`),
+    events: await count(`SELECT count(*) AS n FROM audit_events WHERE action = 'data_job.requested'`),
+    outbox: await count(`SELECT count(*) AS n FROM outbox WHERE job_name = 'data.run'`),
+  });
+
+  beforeAll(async () => {
+    h = await startApiHarness({ EXPORTS_DIR: mkdtempSync(join(tmpdir(), 'carepact-exports-')) });
+    ds = h.app.get(DataSource);
+    admin = await loginAgent(h.app, h.orgA.users.administrator.email, TEST_PASSWORD);
+    admissions = await loginAgent(h.app, h.orgA.users.admissions.email, TEST_PASSWORD);
+    const create = async (body: Record<string, unknown>) => (await admissions.post('/api/residents').send(body).expect(201)).body.id as string;
+    curatelle = await create({ ...curatelleResident(h.orgA.establishmentId), lastName: 'Assistée' });
+    tutelle = await create({ ...tutelleResident(h.orgA.establishmentId), lastName: 'Représentée' });
+    const t = tutelleResident(h.orgA.establishmentId);
+    propertyOnly = await create({ ...t, lastName: 'Biens', protectionMeasure: { ...t.protectionMeasure, scope: ['biens'] } });
+    const { protectionMeasure: _none, ...free } = curatelleResident(h.orgA.establishmentId);
+    noMeasure = await create({ ...free, lastName: 'Libre' });
+    await admissions.post('/api/documents').send({ residentId: curatelle, type: 'contrat-sejour', data: contractData() }).expect(202);
+  }, 120000);
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('her own request about her health information: eight days and the 48 hours for it, RGPD art. 12(3)’s month for her other data', async () => {
+    const job = (await admin.post('/api/data-jobs/access-request').send({ residentId: curatelle, request: { from: 'person', receivedOn: '2026-11-25', statement, healthInformation: true } }).expect(202)).body;
+    expect(job.params.request).toEqual({
+      from: 'person',
+      receivedOn: '2026-11-25',
+      answerDue: '2026-12-03',
+      answerDueOtherData: '2026-12-25',
+      healthInformation: true,
+      statement,
+      // 48 hours after the end of the day of receipt (Paris), at the latest.
+      notBefore: '2026-11-27T23:00:00.000Z',
+    });
+    // Without health information: the month, as before.
+    const plain = (await admin.post('/api/data-jobs/access-request').send({ residentId: curatelle, request: { from: 'person', receivedOn: '2026-11-26', statement } }).expect(202)).body;
+    expect(plain.params.request).toEqual({ from: 'person', receivedOn: '2026-11-26', answerDue: '2026-12-26', statement });
+  });
+
+  it('information more than five years old: two months for it (R.1111-1, from the day it was constituted)', async () => {
+    await ds.query(
+      `INSERT INTO document_versions (organisation_id, document_id, number, reason, status, template_id, template_version, template_hash, renderer_version, input, input_hash, created_at)
+       SELECT organisation_id, document_id, number + 100, reason, 'failed', template_id, template_version, template_hash, renderer_version, input, input_hash, '2015-02-01T10:00:00Z'
+         FROM document_versions WHERE document_id = (SELECT id FROM documents WHERE resident_id = $1 LIMIT 1) ORDER BY number LIMIT 1`,
+      [curatelle],
+    );
+    const job = (await admin.post('/api/data-jobs/access-request').send({ residentId: curatelle, request: { from: 'person', receivedOn: '2026-11-24', statement, healthInformation: true } }).expect(202)).body;
+    expect(job.params.request).toMatchObject({ answerDue: '2026-12-02', answerDueOlderInformation: '2027-01-24', answerDueOtherData: '2026-12-24', notBefore: '2026-11-26T23:00:00.000Z' });
+  });
+
+  it('her tuteur (tutelle: representation relative to the person) asks for it: accepted, no warning', async () => {
+    const job = (await admin.post('/api/data-jobs/access-request').send({ residentId: tutelle, request: { from: 'representative', receivedOn: '2026-11-25', statement, healthInformation: true } }).expect(202)).body;
+    expect(job.params.request).toMatchObject({ answerDue: '2026-12-03', answerDueOtherData: '2026-12-25', healthInformation: true, notBefore: '2026-11-27T23:00:00.000Z' });
+    expect(job.params.request.warnings).toBeUndefined();
+  });
+
+  it('a stated value other than true or false: 400 ACCESS_REQUEST_HEALTH_INFORMATION_INVALID, nothing recorded', async () => {
+    const before = await written();
+    const refused = await admin.post('/api/data-jobs/access-request').send({ residentId: noMeasure, request: { from: 'person', receivedOn: '2026-11-25', statement, healthInformation: 'médical' } });
+    expect({ status: refused.status, details: refused.body.error?.details?.map((d: { field: string; code: string }) => [d.field, d.code]) }).toEqual({
+      status: 400,
+      details: [['request.healthInformation', 'ACCESS_REQUEST_HEALTH_INFORMATION_INVALID']],
+    });
+    expect(await written()).toEqual(before);
+  });
+
+  it('her curateur, or a measure limited to her property, asks for her health information: 400 HEALTH_ACCESS_REPRESENTATIVE_NOT_REPRESENTING in French citing L.1111-7, nothing recorded; for her other data, accepted', async () => {
+    const before = await written();
+    for (const residentId of [curatelle, propertyOnly]) {
+      const refused = await admin.post('/api/data-jobs/access-request').send({ residentId, request: { from: 'representative', receivedOn: '2026-11-27', statement, healthInformation: true } });
+      expect({ status: refused.status, code: refused.body.error?.code }).toEqual({ status: 400, code: 'HEALTH_ACCESS_REPRESENTATIVE_NOT_REPRESENTING' });
+      expect(refused.body.error.message).toMatch(/représentation relative à la personne.*art\. L\.1111-7/);
+    }
+    expect(await written()).toEqual(before);
+    await admin.post('/api/data-jobs/access-request').send({ residentId: curatelle, request: { from: 'representative', receivedOn: '2026-11-27', statement } }).expect(202);
+  });
+
+  it('a representative for an adult whose file records no measure: accepted, with a warning kept on the request', async () => {
+    const job = (await admin.post('/api/data-jobs/access-request').send({ residentId: noMeasure, request: { from: 'representative', receivedOn: '2026-11-28', statement, healthInformation: true } }).expect(202)).body;
+    expect(job.params.request.warnings).toEqual([{ code: 'HEALTH_ACCESS_REPRESENTATION_UNVERIFIED', message: expect.stringMatching(/aucune mesure de protection en cours.*L\.1111-7/) }]);
+  });
+
+  it('the console’s form: the checkbox citing L.1111-7; a curateur refused beside « Qui a fait la demande » (400), the person’s own accepted (303) and listed with both due dates', async () => {
+    const page = (await admin.get(`/console/archives?personne-acces=Assistée`).expect(200)).text;
+    expect(page).toMatch(/name="requestHealthInformation" value="oui"/);
+    expect(page).toContain('La demande porte sur des informations de santé de la personne (Code de la santé publique, art. L.1111-7)');
+    const base = { _csrf: csrfOf(page), accessResidentId: curatelle, 'personne-acces': 'Assistée', requestReceivedOn: '2026-11-29', requestStatement: statement, requestHealthInformation: 'oui' };
+    const refused = await admin.post('/console/archives/acces').type('form').send({ ...base, requestFrom: 'representative' });
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain('ne peut pas demander ses informations de santé à sa place');
+    expect(refused.text).toMatch(/id="requestFrom"[^>]*aria-invalid="true"/);
+    expect(refused.text).toMatch(/name="requestHealthInformation" value="oui" checked/);
+    const ok = await admin.post('/console/archives/acces').type('form').send({ ...base, requestFrom: 'person' });
+    expect(ok.status).toBe(303);
+    const list = (await admin.get(ok.headers.location).expect(200)).text.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    expect(list).toContain('Informations de santé : réponse due au plus tard le 7 décembre 2026 (le 29 janvier 2027 pour celles de plus de cinq ans) ; autres données : au plus tard le 29 décembre 2026 (RGPD, art. 12)');
+  });
+});
