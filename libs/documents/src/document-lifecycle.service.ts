@@ -50,6 +50,11 @@ export class DocumentLifecycle {
     return this.move(em, documentId, 'refused', at);
   }
 
+  /** A draft abandoned by staff (DOCUMENT_TRANSITIONS.discarded): it is closed, `cancelled`. */
+  markDiscarded(em: EntityManager, documentId: string, at = new Date()): Promise<void> {
+    return this.move(em, documentId, 'discarded', at);
+  }
+
   private async move(em: EntityManager, documentId: string, transition: DocumentTransition, at: Date, extra: { currentVersionId?: string } = {}): Promise<void> {
     const t = DOCUMENT_TRANSITIONS[transition];
     const moved = returnedRows(

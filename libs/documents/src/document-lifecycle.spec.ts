@@ -22,6 +22,7 @@ describe('document state machine (only libs/documents writes documents.status)',
     signatureWithdrawn: { in_signature: 'ready' },
     signed: { in_signature: 'signed' },
     refused: { in_signature: 'refused' },
+    discarded: { ready: 'cancelled', generation_failed: 'cancelled' },
   };
 
   it('lists exactly the transitions the table declares', () => {
@@ -39,6 +40,10 @@ describe('document state machine (only libs/documents writes documents.status)',
 
   it('a signed document never goes back to signature, generation or refusal (CASF L.311-4: a change is an avenant)', () => {
     for (const t of Object.keys(DOCUMENT_TRANSITIONS) as DocumentTransition[]) expect(code(() => nextDocumentStatus('signed', t))).toBe('DOCUMENT_TRANSITION_INVALID');
+  });
+
+  it('a cancelled document is closed for good: no transition leaves it', () => {
+    for (const t of Object.keys(DOCUMENT_TRANSITIONS) as DocumentTransition[]) expect(code(() => nextDocumentStatus('cancelled', t))).toBe('DOCUMENT_TRANSITION_INVALID');
   });
 
   it('the refusal names both states in French', () => {

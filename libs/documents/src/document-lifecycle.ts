@@ -5,7 +5,8 @@ import type { DocumentStatus } from './documents.entities';
  * The document's state machine, in one table. Only libs/documents writes `documents.status`, and
  * only through these named transitions (DocumentLifecycle): a move the table does not list is
  * refused with DOCUMENT_TRANSITION_INVALID instead of silently corrupting the document's state.
- * `cancelled` has no way in yet: it is reserved in the schema (ck_documents_status).
+ * `cancelled` is reached by one move only: a draft contract abandoned because another contract of its
+ * stay is signed (`discarded`, superseded-contract.ts).
  */
 export const DOCUMENT_TRANSITIONS = {
   /** A (new) version was requested: generation starts again. A signed, in-signature or closed document is never regenerated. */
@@ -24,6 +25,11 @@ export const DOCUMENT_TRANSITIONS = {
   signed: { from: ['in_signature'], to: 'signed' },
   /** A contrat de séjour was refused: the DIPC is then required (CASF D.311). */
   refused: { from: ['in_signature'], to: 'refused' },
+  /**
+   * A draft never sent (ready, or its generation failed) abandoned by staff: a contrat de séjour of a
+   * stay whose other contract is signed (one per stay, CASF L.311-4, D.311). Closed for good.
+   */
+  discarded: { from: ['ready', 'generation_failed'], to: 'cancelled' },
 } as const satisfies Record<string, { from: readonly DocumentStatus[]; to: DocumentStatus }>;
 
 export type DocumentTransition = keyof typeof DOCUMENT_TRANSITIONS;

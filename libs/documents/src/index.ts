@@ -6,6 +6,7 @@ export * from './blob-store';
 export * from './documents.repository';
 export * from './document-lifecycle';
 export * from './document-lifecycle.service';
+export * from './superseded-contract';
 export * from './documents.service';
 export * from './intermediate-archive';
 export * from './document-generator';

@@ -101,6 +101,16 @@ export class DocumentsController {
     return this.documents.retryGeneration(actor, id);
   }
 
+  @Post(':id/discard')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Abandonner un projet de contrat de séjour dont le séjour a déjà un contrat signé (un contrat par séjour, modifié par avenant : CASF L.311-4, D.311) : le document passe à « cancelled », ses versions conservées, événement d’audit document.discarded ; 409 DOCUMENT_NOT_A_DRAFT s’il a été envoyé en signature (ou est en génération), CONTRACT_NOT_SUPERSEDED si aucun autre contrat du séjour n’est signé',
+  })
+  discard(@Actor() actor: StaffActor, @Param('id', ParseIdPipe) id: string) {
+    return this.documents.discardSupersededContract(actor, id);
+  }
+
   @Get(':id/versions/:versionId/renditions/:format/:variant')
   @ApiOperation({ summary: 'Télécharger un rendu (pdf, docx, html × standard, falc, large-print) ; chaque téléchargement est journalisé' })
   async download(

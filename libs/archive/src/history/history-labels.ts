@@ -16,6 +16,7 @@ const LABELS: Record<string, string> = {
   'bulk_run.cancelled': 'Génération groupée annulée',
   'bulk_run.retried': 'Génération groupée relancée pour les résidents en échec',
   'document.generation_retried': 'Génération relancée',
+  'document.discarded': 'Projet abandonné : un autre contrat de séjour est signé pour ce séjour (CASF L.311-4, D.311)',
   'document.verified': 'Vérification des empreintes et du sceau',
   'document.visa_approved': 'Visa donné avant l’envoi en signature',
   'document.visa_rejected': 'Visa refusé',

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuditService } from '@carepact/audit';
 import { ConflictError, DomainError, ForbiddenError, NotFoundError, ValidationError, sha256Hex } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
-import { DOCUMENT_TYPES, DocumentEntity, DocumentType, DocumentsRepository, archiveReadable } from '@carepact/documents';
+import { DOCUMENT_TYPES, DocumentEntity, DocumentType, DocumentsRepository, archiveReadable, supersededContractSql } from '@carepact/documents';
 import { StaffActor, assertCan, auditActor, can, visibleEstablishments } from '@carepact/identity';
 import { EntityManager, In } from 'typeorm';
 import { RequestAccess } from '../requests/request-access';
@@ -181,6 +181,8 @@ export class DocumentVisaService {
          JOIN document_visa_rules r ON r.establishment_id = d.establishment_id AND r.document_type = d.type
         WHERE d.organisation_id = $1 AND d.establishment_id = ANY($2::uuid[]) AND d.status = 'ready'
           AND NOT EXISTS (SELECT 1 FROM document_visas v WHERE v.version_id = d.current_version_id)
+          -- A draft contract of a stay whose other contract is signed is never sent (CASF L.311-4, D.311): no visa to give.
+          AND NOT ${supersededContractSql('d')}
         ORDER BY d.updated_at`,
       [actor.organisationId, mine],
     )) as { document_id: string; resident_id: string; first_name: string; last_name: string; type: DocumentType; subtype: string | null; establishment_id: string; approver_role: VisaApproverRole; updated_at: Date }[];

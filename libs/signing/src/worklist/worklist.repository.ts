@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { calendarDayIn } from '@carepact/common';
-import { accompanimentAvenant } from '@carepact/documents';
+import { accompanimentAvenant, supersededContractSql } from '@carepact/documents';
 import { EntityManager } from 'typeorm';
 import type { PolicyDecision } from '../policy/policy.types';
 import { OPEN_ACCESS_REQUEST_SQL } from './open-access-request';
@@ -396,6 +396,8 @@ export class WorklistRepository {
       `SELECT d.id, d.type, d.subtype, d.resident_id, res.first_name, res.last_name, d.establishment_id, d.updated_at, v.status AS version_status, v.error_code
          FROM documents d JOIN residents res ON res.id = d.resident_id LEFT JOIN document_versions v ON v.id = d.current_version_id
         WHERE d.organisation_id = $1 AND d.establishment_id = ANY($2::uuid[]) AND d.status = 'generation_failed'
+          -- A draft contract of a stay whose other contract is signed is never corrected nor sent (CASF L.311-4, D.311): nothing to retry.
+          AND NOT ${supersededContractSql('d')}
         ORDER BY d.updated_at`,
       [organisationId, establishmentIds],
     )) as Row[];

@@ -1,8 +1,8 @@
 import { Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
-import { DomainError, FieldError, ValidationError } from '@carepact/common';
-import { DocumentView, DocumentsService, templateInputOf } from '@carepact/documents';
+import { ConflictError, DomainError, FieldError, ValidationError } from '@carepact/common';
+import { CONTRACT_ALREADY_IN_FORCE, CONTRACT_ALREADY_IN_FORCE_MESSAGE, DocumentView, DocumentsService, templateInputOf } from '@carepact/documents';
 import { StaffActor, StaffService } from '@carepact/identity';
 import { inputHash, renderHtmlFragment, renderOne, resolve, templates } from '@carepact/rendering';
 import { ResidentsService } from '@carepact/residents';
@@ -43,6 +43,7 @@ export class CorrectionController {
     const doc = await this.documents.get(actor, id);
     // No correction for a person in the intermediate archive, opening or not: 409 before her data fill the form.
     await this.documents.assertNoNewDocument(actor, doc.residentId);
+    await this.assertNotSuperseded(actor, id);
     const versions = await this.documents.versionData(actor, id);
     const { resident: _demoKey, ...previous } = versions.at(-1)?.data ?? {};
     const { situation, ...base } = await this.base(actor, doc, '');
@@ -61,6 +62,7 @@ export class CorrectionController {
     const body = formBody(req);
     checkConsoleCsrf(this.config.secrets.session, actor, body._csrf);
     const doc = await this.documents.get(actor, id);
+    await this.assertNotSuperseded(actor, id);
     const reason = (body[CORRECTION_REASON_FIELD] ?? '').slice(0, 500);
     const { situation, ...base } = await this.base(actor, doc, reason);
     const schema = base.schema;
@@ -130,6 +132,14 @@ export class CorrectionController {
       correction: { documentId: doc.id, nextVersion: doc.versions.length + 1, reason },
       situation: (data) => templateInputOf(est, r, data),
     };
+  }
+
+  /**
+   * A draft contract whose stay has another contract signed is never corrected (addVersion refuses it,
+   * CASF L.311-4, D.311): 409 before the form is filled, not after its preview.
+   */
+  private async assertNotSuperseded(actor: StaffActor, id: string): Promise<void> {
+    if (await this.documents.contractInForceOver(actor, id)) throw new ConflictError(CONTRACT_ALREADY_IN_FORCE, CONTRACT_ALREADY_IN_FORCE_MESSAGE);
   }
 
   private form(res: Response, actor: StaffActor, status: number, state: DocumentFormState): void {

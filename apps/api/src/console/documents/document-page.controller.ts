@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { RetentionService } from '@carepact/archive';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
-import { DomainError, ForbiddenError, NotFoundError, ValidationError } from '@carepact/common';
+import { DomainError, ForbiddenError, NotFoundError, ValidationError, isoFromFrenchDate } from '@carepact/common';
 import { CONTRACT_ALREADY_IN_FORCE, DocumentsService, archiveState, residentArchivedOf } from '@carepact/documents';
 import { StaffActor, StaffService, assertCan, auditActor, can } from '@carepact/identity';
 import { TransactionRunner } from '@carepact/database';
@@ -73,6 +73,25 @@ export class DocumentPageController {
       await this.documents.retryGeneration(actor, id);
       return { kind: 'done', message: 'La génération a été relancée.' };
     });
+  }
+
+  /**
+   * « Abandonner ce projet »: a draft contrat de séjour whose stay has another contract signed is
+   * never corrected nor sent (CASF L.311-4, D.311); the service closes it, audited
+   * (DocumentsService.discardSupersededContract).
+   */
+  @Post('abandonner')
+  async discard(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string): Promise<void> {
+    await this.act(
+      req,
+      res,
+      id,
+      async (actor) => {
+        await this.documents.discardSupersededContract(actor, id);
+        return { kind: 'done', message: 'Le projet de contrat est abandonné : il reste consultable, mais ne peut plus être corrigé ni envoyé en signature.' };
+      },
+      'discard',
+    );
   }
 
   /** « Envoyer en signature »: the form's choices as POST /api/documents/:id/signature-requests takes them. */
@@ -290,11 +309,9 @@ export class DocumentPageController {
       res,
       id,
       async (actor, body) => {
-        const typed = (body.decisionDate ?? '').trim();
-        const fr = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(typed);
         await this.sole.record(actor, id, {
           court: body.court,
-          decisionDate: fr ? `${fr[3]}-${fr[2].padStart(2, '0')}-${fr[1].padStart(2, '0')}` : typed,
+          decisionDate: isoFromFrenchDate((body.decisionDate ?? '').trim()),
           reference: body.reference,
           note: body.note,
         });
@@ -317,10 +334,8 @@ export class DocumentPageController {
       res,
       id,
       async (actor, body) => {
-        const typed = (body.informedOn ?? '').trim();
-        const fr = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(typed);
         await this.otherParent.record(actor, id, {
-          informedOn: fr ? `${fr[3]}-${fr[2].padStart(2, '0')}-${fr[1].padStart(2, '0')}` : typed,
+          informedOn: isoFromFrenchDate((body.informedOn ?? '').trim()),
           how: body.how ?? '',
           note: body.note ?? '',
         });
@@ -484,9 +499,14 @@ export class DocumentPageController {
     }
     const requests = await this.views.listForDocument(actor, id); // newest first
     const visa = await this.visa.view(actor, id);
+    // A draft contract whose stay has another contract signed: neither corrected nor sent (CASF L.311-4, D.311), said as such.
+    const contractInForce = await this.documents.contractInForceOver(actor, id);
     let decision: PolicyDecision | null = null;
-    let decisionRefusal: string | null = null;
-    if (!signingClosed && doc.status === 'ready' && !requests.some((r) => r.status === 'active') && (visa.state === 'none' || visa.state === 'approved')) {
+    // Whether the preview was asked for (null then: the policy refused to route it now).
+    let previewed = false;
+    let decisionRefusal: string | null = contractInForce && doc.status === 'ready' ? CONTRACT_SIGNED_FOR_THE_STAY : null;
+    if (!contractInForce && !signingClosed && doc.status === 'ready' && !requests.some((r) => r.status === 'active') && (visa.state === 'none' || visa.state === 'approved')) {
+      previewed = true;
       try {
         decision = await this.requests.preview(actor, id);
       } catch (e) {
@@ -505,7 +525,7 @@ export class DocumentPageController {
     // After a curateur's refusal to assist her: the judge's authorisation to sign alone (C. civ. 469 al. 3).
     const soleSignature = requests.some((r) => r.assistanceRefused) ? await this.sole.view(actor, id) : null;
     // C. civ. 373-2-1 al. 5: whether the other parent is to be informed of this document, and the records that he was.
-    const otherParent = await this.otherParent.view(actor, id, decision ?? undefined);
+    const otherParent = await this.otherParent.view(actor, id, previewed ? decision : undefined);
     const manageHolds = can(actor, 'records.manage', doc.establishmentId);
     const holds = await this.retention.holds(this.tx.manager, actor.organisationId, { subjectId: [doc.id, doc.residentId], activeOnly: true });
     const documentHolds = holds.filter((h) => h.subjectId === doc.id);
@@ -521,6 +541,7 @@ export class DocumentPageController {
       changes,
       decision,
       decisionRefusal,
+      contractInForce,
       requests,
       dipcOffers,
       flash: extra.flash ?? null,

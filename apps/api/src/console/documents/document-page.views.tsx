@@ -126,6 +126,12 @@ export interface DocumentPageModel {
   /** Who will sign and why (when the document is ready and nothing is in signature). */
   decision: PolicyDecision | null;
   decisionRefusal: string | null;
+  /**
+   * This draft contrat de séjour's stay has another contract, signed (DocumentsService.contractInForceOver):
+   * the draft is neither corrected nor sent (CASF L.311-4, D.311, one contract per stay, amended by
+   * avenant). The page says so, links to it, and offers the avenant and abandoning the draft instead.
+   */
+  contractInForce?: { id: string } | null;
   requests: RequestView[];
   dipcOffers: Map<string, { reason: string; startDate: string | null }>;
   flash: Flash | null;
@@ -238,7 +244,7 @@ export function documentPage(actor: StaffActor, csrf: string, m: DocumentPageMod
 
       <h2>État</h2>
       <p class={`status status-${d.status}`} id="etat" data-document-id={generating ? d.id : undefined}>
-        <strong>{d.status === 'ready' && m.signingClosed ? 'Prêt, non envoyé en signature (archive intermédiaire)' : DOCUMENT_STATUS_LABELS[d.status]}</strong>
+        <strong>{statusLabel(m)}</strong>
         {generating ? ' : le document est en cours de fabrication (PDF, Word et page web, en version complète, facile à lire et gros caractères).' : null}
       </p>
       {generating ? (
@@ -253,10 +259,12 @@ export function documentPage(actor: StaffActor, csrf: string, m: DocumentPageMod
           </p>
         </>
       ) : null}
+      {m.contractInForce ? <ContractInForceNotice m={m} csrf={csrf} /> : null}
       {d.status === 'generation_failed' && d.generationError ? (
         <div class="notice warning" role="status">
           <p>{d.generationError.message}</p>
-          {d.generationError.retryable && m.perms.write ? (
+          {/* A superseded contract is never corrected nor sent: nothing to generate again. */}
+          {d.generationError.retryable && m.perms.write && !m.contractInForce ? (
             <PostForm action={`/console/documents/${d.id}/relancer`} csrf={csrf}>
               <button type="submit">Relancer la génération</button>
             </PostForm>
@@ -264,7 +272,10 @@ export function documentPage(actor: StaffActor, csrf: string, m: DocumentPageMod
         </div>
       ) : null}
 
-      <VisaSection documentId={d.id} visa={m.visa} csrf={csrf} error={m.error?.form === 'visa' ? m.error : null} reason={m.error?.form === 'visa' ? m.sendValues?.reason : undefined} />
+      {/* No visa for a draft that will never be sent (its decisions stay in the document's history). */}
+      {m.contractInForce ? null : (
+        <VisaSection documentId={d.id} visa={m.visa} csrf={csrf} error={m.error?.form === 'visa' ? m.error : null} reason={m.error?.form === 'visa' ? m.sendValues?.reason : undefined} />
+      )}
 
       <p>
         <a href={`/console/documents/${d.id}/historique`}>Historique du document et vérification des empreintes</a>
@@ -283,6 +294,11 @@ export function documentPage(actor: StaffActor, csrf: string, m: DocumentPageMod
           <p class="hint" id="versions-archive">
             Pas de nouvelle version : le dossier de la personne est en archive intermédiaire depuis le {formatDateFr(m.signingClosed.archivedSince)}. L’archive se consulte ; aucun
             document n’y est corrigé ni établi.
+          </p>
+        ) : m.contractInForce ? (
+          // A new version would be a second contract of the stay (409 CONTRACT_ALREADY_IN_FORCE).
+          <p class="hint" id="versions-contrat-en-vigueur">
+            Pas de nouvelle version : un contrat de séjour est déjà signé pour ce séjour. Une modification se fait par avenant à ce contrat (CASF L.311-4, D.311).
           </p>
         ) : (
           <p>
@@ -306,7 +322,7 @@ export function documentPage(actor: StaffActor, csrf: string, m: DocumentPageMod
           view={m.otherParent}
           documentId={d.id}
           csrf={csrf}
-          closed={!!m.signingClosed}
+          closed={!!m.signingClosed || !!m.contractInForce}
           reminderShown={!!m.decision?.otherParentReminder && d.status === 'ready' && !m.signingClosed}
           errors={m.error?.form === OTHER_PARENT_FORM ? (m.error.errors ?? []) : undefined}
           values={m.error?.form === OTHER_PARENT_FORM ? m.sendValues : undefined}
@@ -315,6 +331,68 @@ export function documentPage(actor: StaffActor, csrf: string, m: DocumentPageMod
 
       <DocumentHoldsSection m={m} csrf={csrf} />
     </ConsolePage>,
+  );
+}
+
+/** The state in words: a draft that can no longer be sent says why (the intermediate archive, the stay's contract signed). */
+function statusLabel(m: DocumentPageModel): string {
+  const d = m.doc;
+  if (d.status === 'ready' && m.signingClosed) return 'Prêt, non envoyé en signature (archive intermédiaire)';
+  if (d.status === 'ready' && m.contractInForce) return 'Projet non envoyé : un autre contrat de séjour est signé pour ce séjour';
+  if (d.status === 'cancelled' && m.contractInForce) return 'Projet abandonné : un autre contrat de séjour est signé pour ce séjour';
+  return DOCUMENT_STATUS_LABELS[d.status];
+}
+
+/**
+ * A draft contrat de séjour whose stay has another contract signed (CASF L.311-4, D.311: one
+ * contract per stay, modified by avenant). It says so with a link to the signed contract, and offers
+ * what may be done: an avenant to that contract, and abandoning this draft (closed, audited); never
+ * « Corriger » nor the send form, which the API refuses (409 CONTRACT_ALREADY_IN_FORCE).
+ */
+function ContractInForceNotice(props: { m: DocumentPageModel; csrf: string }) {
+  const { m, csrf } = props;
+  const d = m.doc;
+  const signed = `/console/documents/${m.contractInForce!.id}`;
+  const draft = d.status === 'ready' || d.status === 'generation_failed';
+  if (d.status === 'cancelled')
+    return (
+      <div class="notice" role="note" id="contrat-en-vigueur">
+        <p>
+          Ce projet a été abandonné : un autre contrat de séjour est signé pour ce séjour (<a href={signed}>voir le contrat signé</a>). Il reste consultable ; il ne peut
+          plus être corrigé ni envoyé en signature.
+        </p>
+      </div>
+    );
+  return (
+    <section class="notice warning" aria-labelledby="contrat-en-vigueur-titre" id="contrat-en-vigueur">
+      <h2 id="contrat-en-vigueur-titre">Un autre contrat de séjour est signé pour ce séjour</h2>
+      <p>
+        <a href={signed}>Voir le contrat de séjour signé</a>. Il n’y a qu’un contrat par séjour ; toute modification se fait par avenant à ce contrat (CASF L.311-4, D.311).
+        Ce projet ne peut donc plus être corrigé ni envoyé en signature.
+      </p>
+      {m.perms.write && draft && !m.signingClosed ? (
+        <>
+          <p>Vous pouvez :</p>
+          <ul class="actions">
+            <li>
+              <a class="button" href={`/console/residents/${d.residentId}/documents/nouveau?type=avenant`}>
+                Rédiger un avenant au contrat signé
+              </a>
+            </li>
+            <li>
+              <PostForm action={`/console/documents/${d.id}/abandonner`} csrf={csrf}>
+                <button type="submit" class="secondary" aria-describedby="abandon-aide">
+                  Abandonner ce projet
+                </button>
+              </PostForm>
+              <p class="hint" id="abandon-aide">
+                Le projet reste consultable dans le dossier, avec ses versions ; il ne figure plus parmi les documents à envoyer. L’abandon est inscrit au journal d’audit.
+              </p>
+            </li>
+          </ul>
+        </>
+      ) : null}
+    </section>
   );
 }
 
@@ -478,7 +556,11 @@ function Signatures(props: { m: DocumentPageModel; csrf: string }) {
           </p>
         </Notice>
       ) : d.status === 'ready' && !active ? (
-        m.visa.state === 'requested' || m.visa.state === 'rejected' ? (
+        m.contractInForce && m.decisionRefusal ? (
+          <Notice kind="warning">
+            <p>Le document ne peut pas être envoyé en signature : {m.decisionRefusal}</p>
+          </Notice>
+        ) : m.visa.state === 'requested' || m.visa.state === 'rejected' ? (
           <VisaHoldsSending visa={m.visa} />
         ) : m.decision ? (
           <SendSection m={m} decision={m.decision} csrf={csrf} />
@@ -488,7 +570,8 @@ function Signatures(props: { m: DocumentPageModel; csrf: string }) {
           </Notice>
         ) : null
       ) : null}
-      {!m.requests.length && d.status !== 'ready' ? <p>Aucune demande de signature pour le moment.</p> : null}
+      {!m.requests.length && d.status === 'cancelled' ? <p>Aucune demande de signature : ce projet est abandonné.</p> : null}
+      {!m.requests.length && d.status !== 'ready' && d.status !== 'cancelled' ? <p>Aucune demande de signature pour le moment.</p> : null}
       {m.requests.map((r, i) => (
         <RequestSection key={r.id} r={r} m={m} csrf={csrf} latest={i === 0} />
       ))}

@@ -1,0 +1,33 @@
+/**
+ * A draft contrat de séjour superseded: another contract of the same stay (the same admission, as
+ * DocumentsRepository.otherContractsOfAdmission reads it) is signed. There is one contract per stay,
+ * amended by avenant (CASF L.311-4, D.311): the draft can no longer be corrected (a new version is
+ * refused, 409 CONTRACT_ALREADY_IN_FORCE) nor sent for signature (the same 409,
+ * libs/signing contract-in-force.ts). Nothing about it is « à faire »: staff may only abandon it
+ * (DocumentsService.discardSupersededContract, DOCUMENT_TRANSITIONS.discarded).
+ */
+
+/** Refused: the document is not a draft (in signature, signed, refused, cancelled or being generated). */
+export const DOCUMENT_NOT_A_DRAFT = 'DOCUMENT_NOT_A_DRAFT';
+/** Refused: no other contract of the stay is signed; the draft may still be corrected and sent. */
+export const CONTRACT_NOT_SUPERSEDED = 'CONTRACT_NOT_SUPERSEDED';
+
+/** The audit action of a draft abandoned (history-labels.ts names it). */
+export const DOCUMENT_DISCARDED_ACTION = 'document.discarded';
+/** Why a draft contract was abandoned, recorded with the audit event. */
+export const SUPERSEDED_CONTRACT_REASON = 'Un autre contrat de séjour est signé pour ce séjour (CASF L.311-4, D.311 : un contrat par séjour, modifié par avenant).';
+
+/**
+ * SQL, true when the document aliased `d` is a contrat de séjour another contract of whose stay is
+ * signed: the admission being the date its current version names (`resident.admissionDate`), else the
+ * resident's file's — as otherContractsOfAdmission compares them.
+ */
+export function supersededContractSql(d: string): string {
+  return `(${d}.type = 'contrat-sejour' AND EXISTS (
+            SELECT 1 FROM documents sc_o JOIN residents sc_r ON sc_r.id = sc_o.resident_id
+              LEFT JOIN document_versions sc_ov ON sc_ov.id = sc_o.current_version_id
+              LEFT JOIN document_versions sc_dv ON sc_dv.id = ${d}.current_version_id
+             WHERE sc_o.resident_id = ${d}.resident_id AND sc_o.id <> ${d}.id AND sc_o.type = 'contrat-sejour' AND sc_o.status = 'signed'
+               AND COALESCE(sc_ov.input #>> '{resident,admissionDate}', sc_r.admission_date::text)
+                 = COALESCE(sc_dv.input #>> '{resident,admissionDate}', sc_r.admission_date::text)))`;
+}
