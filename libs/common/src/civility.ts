@@ -34,6 +34,9 @@ const FEMININE: Readonly<Record<string, string>> = {
   représenté: 'représentée',
   excusé: 'excusée',
   seul: 'seule',
+  // The end of the stay on the resident file (« Décédée le … », « Partie le … »: @carepact/residents endOfStayText).
+  décédé: 'décédée',
+  parti: 'partie',
 };
 
 /** Where the title's complement begins (« tuteur du mineur », « chargé de la protection de la personne »): its words are not the person's. */

@@ -93,6 +93,8 @@ export interface SignatureCompletedData extends SignerEmailBase {
 export interface SignatureCancelledData extends SignerEmailBase {
   /** Cancelled with the departure of the person the document is about. */
   departure?: boolean;
+  /** With `departure`: the accompaniment ended by the person's death — « à la suite du décès de … ». */
+  death?: boolean;
   /** A contract's request cancelled because another contrat de séjour of the stay was signed (CASF L.311-4, D.311: one per stay). */
   otherContractSigned?: boolean;
   /** This signer had signed: the e-mail says that signature no longer counts. */
@@ -436,10 +438,13 @@ const BUILDERS: { [K in EmailKind]: Builder<K> } = {
         ...c.values,
         // The reasons told: the person's departure, or another contract of the stay signed (CASF
         // L.311-4, D.311: one contract per stay) — never staff's own words (they may be private).
+        // A death is said as such, soberly, to the representative or relative who was to sign (never to the person herself: contract-in-force.ts).
         departureText: departure
-          ? residentName
-            ? `à la suite du départ ${ofName(residentName)} de l’établissement`
-            : 'à la suite de votre départ de l’établissement'
+          ? d.death === true
+            ? `à la suite du décès ${residentName ? ofName(residentName) : 'de la personne accompagnée'}`
+            : residentName
+              ? `à la suite du départ ${ofName(residentName)} de l’établissement`
+              : 'à la suite de votre départ de l’établissement'
           : otherContract
             ? 'car un autre contrat de séjour a été signé pour ce séjour'
             : '',

@@ -55,6 +55,19 @@ describe('signature-cancelled e-mail', () => {
     expect(e.html).not.toMatch(/<a\b/);
   });
 
+  it('cancelled with the person’s death (C. civ. 443 al. 1): « à la suite du décès de … », soberly, no « départ », no date, no link', () => {
+    const e = renderEmail('signature-cancelled', { ...samples['signature-cancelled'], death: true });
+    const text = plain(e.text);
+    expect(text).toContain('EHPAD Les Tilleuls a annulé la demande de signature pour le contrat de séjour de Marcel Dupont, à la suite du décès de Marcel Dupont.');
+    expect(text).not.toContain('départ');
+    expect(text).not.toContain('de l’établissement.');
+    expect(plain(e.html)).toContain('à la suite du décès de Marcel Dupont.');
+    expect(e.html).not.toMatch(/<a\b/);
+    expect(plain(renderEmail('signature-cancelled', { ...samples['signature-cancelled'], residentName: 'Émile Durand', death: true }).text)).toContain('à la suite du décès d’Émile Durand.');
+    // `death` only with the departure: alone it tells nothing.
+    expect(plain(renderEmail('signature-cancelled', { ...samples['signature-cancelled'], departure: false, death: true }).text)).not.toContain('décès');
+  });
+
   it('elides the name after « du départ » (d’Émile)', () => {
     const e = renderEmail('signature-cancelled', { ...samples['signature-cancelled'], residentName: 'Émile Durand' });
     expect(plain(e.text)).toContain('pour le contrat de séjour d’Émile Durand, à la suite du départ d’Émile Durand de l’établissement.');

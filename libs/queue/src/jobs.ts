@@ -27,7 +27,7 @@ export interface JobPayloads {
   'notify.completed': { requestId: string; signerId: string };
   /** A cancelled request, told to one signer who had been invited (no link: there is nothing left to open); `departure`: cancelled with the person's departure. */
   /** `otherContractSigned`: cancelled because another contrat de séjour of the stay was signed (CASF L.311-4), the reason the e-mail gives. */
-  'notify.cancelled': { requestId: string; signerId: string; departure: boolean; otherContractSigned?: boolean };
+  'notify.cancelled': { requestId: string; signerId: string; departure: boolean; otherContractSigned?: boolean; death?: boolean };
   /** A staff account's single-use password link (invitation or reset): issued and e-mailed by the worker. */
   'account.mail': { userId: string; purpose: 'invitation' | 'reset'; invitedBy?: string | null };
   /** An archive export, an access request (RGPD art. 15) or a purge run: the `data_jobs` row says which. */

@@ -16,7 +16,7 @@ import { minorDecisionColumns } from './minor-representation';
 type Row<E> = Omit<E, 'id' | 'organisationId' | 'createdAt' | 'updatedAt'>;
 
 /** The resident row's columns (no personne de confiance yet: she is a contact, set once inserted). */
-export type ResidentColumns = Omit<Row<ResidentEntity>, 'organisation' | 'establishment' | 'personneDeConfiance' | 'searchName' | 'departedOn'>;
+export type ResidentColumns = Omit<Row<ResidentEntity>, 'organisation' | 'establishment' | 'personneDeConfiance' | 'searchName' | 'departedOn' | 'deceasedOn'>;
 export type ContactColumns = Omit<Row<ContactEntity>, 'residentId' | 'resident'>;
 export type MeasureColumns = Omit<Row<ProtectionMeasureEntity>, 'residentId' | 'resident' | 'subroge' | 'adHoc'>;
 
@@ -104,7 +104,7 @@ export function orderedScope(s: readonly MeasureScope[]): MeasureScope[] {
 export function residentFileOf(input: ResidentInput, ids: { id: string; organisationId: string }, at: Date): ResidentFileRows {
   const { id, organisationId } = ids;
   const stamp = { organisationId, createdAt: at, updatedAt: at };
-  const resident = { id, ...stamp, ...residentColumnsOf(input), departedOn: null } as ResidentEntity;
+  const resident = { id, ...stamp, ...residentColumnsOf(input), departedOn: null, deceasedOn: null } as ResidentEntity;
   const contacts: ContactEntity[] = [];
   const add = (c: ContactInput): ContactEntity => {
     const row = { id: `${id}:contact:${contacts.length + 1}`, ...stamp, residentId: id, ...contactColumnsOf(c) } as ContactEntity;

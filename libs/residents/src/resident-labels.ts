@@ -1,3 +1,4 @@
+import { agreeWithCivility, formatDateFr, type Civility } from '@carepact/common';
 import type { MeasureScope, ParentalAuthority, StayType } from './residents.entities';
 
 /**
@@ -26,3 +27,15 @@ export const MEASURE_SCOPE_LABELS: Readonly<Record<MeasureScope, string>> = {
   personne: 'la personne',
   biens: 'les biens',
 };
+
+/**
+ * The end of the stay in a few words, agreed with the person's civility (@carepact/common
+ * agreeWithCivility; unknown civility: the masculine generic, as every title of the file):
+ * « Décédée le 3 mars 2026 » when the accompaniment ended by her death (`deceasedOn`), « Partie le
+ * 30 novembre 2026 » for a departure; null while she is accompanied.
+ */
+export function endOfStayText(r: { departedOn: string | null; deceasedOn?: string | null; civility?: Civility | null }): string | null {
+  if (r.deceasedOn) return agreeWithCivility(`Décédé le ${formatDateFr(r.deceasedOn)}`, r.civility);
+  if (r.departedOn) return agreeWithCivility(`Parti le ${formatDateFr(r.departedOn)}`, r.civility);
+  return null;
+}

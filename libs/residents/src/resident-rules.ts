@@ -173,7 +173,7 @@ export function validateHolderMissions(
 ): { field: string; code: string; message: string }[] {
   const errors: { field: string; code: string; message: string }[] = [];
   if (!m.scope?.length) return errors;
-  const word = (s: string) => (s === 'personne' ? 'la protection de la personne' : 'la gestion des biens');
+  const word = (s: string) => (s === 'personne' ? 'la protection de la personne' : 'la gestion patrimoniale');
   m.holders.forEach((h, i) => {
     if (h.mission === undefined || h.mission === null) return;
     if (!h.mission.length) errors.push({ field: `${prefix}.${i}.mission`, code: 'HOLDER_MISSION_REQUIRED', message: 'Indiquez la mission de ce titulaire : la personne, les biens, ou les deux.' });

@@ -55,6 +55,7 @@ export function residentViewOf({ resident: r, contacts, measures, holders }: Res
     stayType: r.stayType,
     plannedEndDate: r.plannedEndDate,
     departedOn: r.departedOn ?? null,
+    deceasedOn: r.deceasedOn ?? null,
     room: r.room,
     preferences: { largePrint: r.prefersLargePrint, easyToRead: r.prefersEasyToRead, language: r.language },
     email: r.email,

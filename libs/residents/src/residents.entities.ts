@@ -50,6 +50,7 @@ export type ParentalAuthority = (typeof PARENTAL_AUTHORITY)[number];
   `(delegation_extent = 'partial' AND delegation_covers_stay IS NOT NULL) OR (delegation_covers_stay IS NULL AND (delegation_extent IS NULL OR delegation_extent <> 'partial'))`,
 )
 @Check('ck_residents_civility', `civility IS NULL OR civility IN ('madame', 'monsieur')`)
+@Check('ck_residents_deceased_on', `deceased_on IS NULL OR (departed_on IS NOT NULL AND deceased_on = departed_on)`)
 @Check('ck_residents_ward_of_state', `NOT ward_of_state OR parental_authority = 'tutelle'`)
 @Check(
   'ck_residents_act_authorisation',
@@ -105,6 +106,14 @@ export class ResidentEntity {
   /** The end of the accompaniment (departure, death): retention is counted from it (libs/archive retention). */
   @Column({ type: 'date', nullable: true })
   departedOn: string | null;
+
+  /**
+   * The date of death, when the accompaniment ended by the person's death (then equal to
+   * `departedOn`, migration 1764250000000's check); null for a departure or while accompanied.
+   * Recorded by RetentionService.recordDeparture; an heir's access request may be compared with it.
+   */
+  @Column({ type: 'date', nullable: true })
+  deceasedOn: string | null;
 
   @Column({ type: 'text', nullable: true })
   room: string | null;

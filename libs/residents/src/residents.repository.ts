@@ -53,7 +53,8 @@ export class ResidentsRepository {
     return em.query(
       `SELECT r.id, r.establishment_id AS "establishmentId", r.first_name AS "firstName", r.last_name AS "lastName", r.birth_date::text AS "birthDate",
               r.admission_date::text AS "admissionDate", r.stay_type AS "stayType", r.planned_end_date::text AS "plannedEndDate", r.room,
-              r.parental_authority AS "parentalAuthority", r.departed_on::text AS "departedOn"
+              r.parental_authority AS "parentalAuthority", r.departed_on::text AS "departedOn",
+              r.deceased_on::text AS "deceasedOn", r.civility
          FROM residents r WHERE ${where}${keyset}
         ORDER BY ${ORDER_KEY.map((k) => `${k} ${dir}`).join(', ')} LIMIT $${params.length}`,
       params,
@@ -117,6 +118,9 @@ export interface ResidentListRow {
   room: string | null;
   /** The end of the accompaniment, if recorded (the list says the person left). */
   departedOn: string | null;
+  /** The date of death, when the accompaniment ended by it (« Décédée le … » in the list). */
+  deceasedOn: string | null;
+  civility: ResidentEntity['civility'];
   /** A minor's list line says who decides for him (console residents list). */
   parentalAuthority: ResidentEntity['parentalAuthority'];
 }

@@ -189,6 +189,8 @@ export interface ResidentView {
   plannedEndDate: string | null;
   /** The end of the accompaniment (departure, death), from which retention runs; null while accompanied (libs/archive retention). */
   departedOn: string | null;
+  /** The date of death when the accompaniment ended by it (equal to `departedOn`); null otherwise (a departure, or still accompanied). */
+  deceasedOn?: string | null;
   room: string | null;
   preferences: { largePrint: boolean; easyToRead: boolean; language: string };
   email: string | null;
@@ -253,6 +255,10 @@ export interface ResidentListItem extends ResidentSummary {
   plannedEndDate: string | null;
   /** The end of the accompaniment (departure, death), if recorded: the console's list says so. */
   departedOn: string | null;
+  /** The date of death when the accompaniment ended by it: the list says « Décédée le … » rather than « Partie le … ». */
+  deceasedOn?: string | null;
+  /** « madame » / « monsieur », null when none is recorded: « Décédée » / « Décédé » agree with it. */
+  civility?: Civility | null;
   /** The measure that applies today (`applicableMeasure`), else the latest one recorded; none → null. */
   measure: { id: string; type: MeasureType; endDate: string | null; status: MeasureAlert } | null;
   /** Under 18 today: no protection measure, parental authority (or tutelle…) decides for him. */
@@ -267,4 +273,17 @@ export interface ResidentPage {
   /** Cursors for the neighbouring pages (null: none). */
   nextAfter: string | null;
   previousBefore: string | null;
+}
+
+/**
+ * How the accompaniment ended (RetentionService.recordDeparture, PUT /api/residents/:id/departure
+ * `endReason`, the console's departure form): the person left, or she died. A death ends the
+ * protection measure (C. civ. 443 al. 1: no representative signs for her any more) and the contrat
+ * de séjour (CASF L.314-10-1); `residents.deceased_on` records its date (migration 1764250000000).
+ */
+export const END_OF_STAY_REASONS = ['departure', 'death'] as const;
+export type EndOfStayReason = (typeof END_OF_STAY_REASONS)[number];
+
+export function isEndOfStayReason(v: unknown): v is EndOfStayReason {
+  return typeof v === 'string' && (END_OF_STAY_REASONS as readonly string[]).includes(v);
 }

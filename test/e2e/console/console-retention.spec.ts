@@ -84,9 +84,9 @@ describe('console: end of the accompaniment and legal holds on the resident file
     expect(new URL(page.url()).search).toBe('?fait=fin-enregistree');
     expect(await page.title()).toBe('Dossier de Marcel Dupont — CarePact');
     expect(await page.getByRole('status').textContent()).toContain('La fin de l’accompagnement a été enregistrée');
-    expect(await section(page).locator('dd').first().textContent()).toBe('30 novembre 2026');
+    expect(await section(page).locator('dd').first().textContent()).toBe('Parti le 30 novembre 2026');
     expect(await section(page).locator('dd').nth(1).textContent()).toBe('jusqu’au 30 novembre 2031 inclus');
-    expect(await page.locator('section[aria-labelledby="sejour"]').textContent()).toContain('Fin de l’accompagnement30 novembre 2026');
+    expect(await page.locator('section[aria-labelledby="sejour"]').textContent()).toContain('Fin de l’accompagnementParti le 30 novembre 2026');
     expect(await departedOn()).toBe('2026-11-30');
     expect(await audited('resident.departure_recorded')).toBe(1);
     await checkPage(page, 'Dossier de Marcel Dupont');
@@ -170,7 +170,7 @@ describe('console: end of the accompaniment and legal holds on the resident file
     await h.login(page, h.org.users.admissions.email);
     await page.goto(`/console/residents/${residentId}`);
     const s = section(page);
-    expect(await s.locator('dd').first().textContent()).toBe('28 novembre 2026');
+    expect(await s.locator('dd').first().textContent()).toBe('Parti le 28 novembre 2026');
     expect(await s.locator('dd').nth(1).textContent()).toBe('jusqu’au 28 novembre 2031 inclus, prolongée tant que le gel est en place');
     expect(await s.textContent()).toContain('Gel en place depuis le');
     // The hold's reason and author are for records management only (as GET /api/legal-holds).

@@ -133,6 +133,8 @@ describe('the resident’s file in one statement', () => {
       personne_de_confiance_designated_on: '2026-10-02',
       // « Madame » / « Monsieur » (migration 1764160000000), once the table has it.
       ...(columns.has('residents.civility') ? { civility: 'monsieur' } : {}),
+      // The date of death, the end of the accompaniment's day (migration 1764250000000), once the table has it.
+      ...(columns.has('residents.deceased_on') ? { deceased_on: '2026-11-30' } : {}),
     });
     const pdc = await insertContact(adult, { relation: 'fille', email: 'f@example.org', phone: '0102030405', address: '2 rue des Lilas', organisation_name: null });
     await sql(`UPDATE residents SET personne_de_confiance_id = $1 WHERE id = $2`, [pdc, adult]);

@@ -54,9 +54,10 @@ export class RetentionController {
   @Put('residents/:id/departure')
   @ApiOperation({
     summary:
-      'Fin de l’accompagnement d’une personne (point de départ de la conservation) : { "departedOn": "AAAA-MM-JJ" | null, "cancelOpenRequests"?: boolean } (journalisé). ' +
+      'Fin de l’accompagnement d’une personne (point de départ de la conservation) : { "departedOn": "AAAA-MM-JJ" | null, "endReason"?: "departure" | "death", "cancelOpenRequests"?: boolean } (journalisé). ' +
+      'endReason "death" : l’accompagnement a pris fin par le décès de la personne, departedOn est la date du décès (enregistrée aussi comme deceasedOn), et ses demandes de signature en cours sont annulées avec lui ; absent : un départ. ' +
       'La réponse nomme ses demandes de signature encore en cours (openSignatureRequests, warning) : sans cancelOpenRequests elles se poursuivent jusqu’à leur échéance ; ' +
-      'avec cancelOpenRequests: true elles sont annulées dans la même action, motif « Départ de la personne le … » (cancelledSignatureRequests)',
+      'avec cancelOpenRequests: true elles sont annulées dans la même action, motif « Départ de la personne le … » ou « Décès de la personne le … » (cancelledSignatureRequests)',
   })
   async departure(@Actor() actor: StaffActor, @Param('id', ParseIdPipe) id: string, @Body() body: Json) {
     assertCanSomewhere(actor, 'records.manage');
@@ -67,6 +68,17 @@ export class RetentionController {
       throw new ValidationError([{ field: 'cancelOpenRequests', code: 'INVALID_BOOLEAN', message: 'true pour annuler les demandes de signature en cours avec le départ, false ou absent sinon.' }]);
     if (cancel && departedOn === null)
       throw new ValidationError([{ field: 'cancelOpenRequests', code: 'NO_DEPARTURE', message: 'Les demandes de signature ne sont annulées qu’avec une date de fin de l’accompagnement.' }]);
+    // How it ended (RetentionService.recordDeparture checks it): absent, a departure, as before the death could be recorded.
+    const endReason: unknown = body?.endReason === undefined ? 'departure' : body.endReason;
+    if (departedOn === null && body?.endReason !== undefined && body.endReason !== null)
+      throw new ValidationError([{ field: 'endReason', code: 'NO_DEPARTURE', message: 'Un départ ou un décès s’indique avec sa date (departedOn).' }]);
+    const death = endReason === 'death';
+    // After a death no one signs in her name any more (C. civ. 443 al. 1: the protection measure ends with her): her
+    // open requests are always cancelled with it; asking to keep them is refused rather than ignored.
+    if (death && cancel === false)
+      throw new ValidationError([
+        { field: 'cancelOpenRequests', code: 'DEATH_CANCELS_REQUESTS', message: 'Après un décès, les demandes de signature en cours sont toujours annulées : plus personne ne signe au nom de la personne.' },
+      ]);
     return this.tx.run(async (em) => {
       // Her establishment's records manager only (as the console's form): another establishment's
       // administrator gets the 404 her file answers, not her departure nor her open requests (the
@@ -74,16 +86,19 @@ export class RetentionController {
       const [r] = (await em.query(`SELECT establishment_id AS "establishmentId" FROM residents WHERE id = $1 AND organisation_id = $2`, [id, actor.organisationId])) as { establishmentId: string }[];
       requireVisible(actor, r, () => new NotFoundError('RESIDENT_NOT_FOUND', 'Personne introuvable.'));
       assertCan(actor, 'records.manage', r.establishmentId);
-      await this.retention.recordDeparture(em, auditActor(actor), actor.organisationId, id, departedOn);
-      // With the departure, or left to run until their deadline (the purge keeps a document « en signature »).
-      const cancelled = cancel && departedOn ? await this.requests.cancelForDeparture(em, actor, id, departedOn) : [];
+      await this.retention.recordDeparture(em, auditActor(actor), actor.organisationId, id, departedOn, departedOn === null ? 'departure' : endReason);
+      // With the departure, or left to run until their deadline (the purge keeps a document « en signature »). After a
+      // death no representative signs for her any more (C. civ. 443 al. 1: the measure ends): the reason says « Décès ».
+      const cancelled = (cancel || death) && departedOn ? await this.requests.cancelForDeparture(em, actor, id, departedOn, death) : [];
       const open = departedOn ? await this.requests.openForResident(em, actor.organisationId, id) : [];
       return {
         residentId: id,
         departedOn,
+        endReason: departedOn === null ? null : endReason,
+        deceasedOn: death && departedOn ? departedOn : null,
         openSignatureRequests: open,
-        ...(cancel ? { cancelledSignatureRequests: cancelled } : {}),
-        ...(open.length ? { warning: `${openRequestsSentence(open)} ${open.length === 1 ? 'Elle se poursuit' : 'Elles se poursuivent'} jusqu’à ${open.length === 1 ? 'son' : 'leur'} échéance ; pour ${open.length === 1 ? 'l’annuler' : 'les annuler'} avec le départ : cancelOpenRequests: true.` } : {}),
+        ...(cancel || death ? { cancelledSignatureRequests: cancelled } : {}),
+        ...(open.length ? { warning: `${openRequestsSentence(open)} ${open.length === 1 ? 'Elle se poursuit' : 'Elles se poursuivent'} jusqu’à ${open.length === 1 ? 'son' : 'leur'} échéance ; pour ${open.length === 1 ? 'l’annuler' : 'les annuler'} avec le ${death ? 'décès' : 'départ'} : cancelOpenRequests: true.` } : {}),
       };
     });
   }

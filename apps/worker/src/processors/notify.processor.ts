@@ -23,7 +23,7 @@ export class NotifyProcessor extends JobProcessor<'notify'> {
     'signing.expire': { run: (d) => this.jobs.expire(d.outboxId, d.requestId) },
     'notify.staff': { run: (d) => this.jobs.notifyStaff(d.outboxId, d.requestId, d.kind, d.signerId, d.failure) },
     'notify.completed': { run: (d) => this.jobs.notifyCompleted(d.outboxId, d.requestId, d.signerId) },
-    'notify.cancelled': { run: (d) => this.jobs.notifyCancelled(d.outboxId, d.requestId, d.signerId, d.departure, d.otherContractSigned === true) },
+    'notify.cancelled': { run: (d) => this.jobs.notifyCancelled(d.outboxId, d.requestId, d.signerId, d.departure, d.otherContractSigned === true, d.death === true) },
     'account.mail': {
       run: (d) => this.accounts.send(d.outboxId, d.userId, d.purpose, d.invitedBy),
       // A refused address is recorded by the job itself; every attempt failing is recorded here.

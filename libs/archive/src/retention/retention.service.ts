@@ -7,6 +7,7 @@ import { StaffActor, assertCan, auditActor, can, requireVisible } from '@carepac
 import { TransactionRunner } from '@carepact/database';
 import { EntityManager } from 'typeorm';
 import { OPEN_ACCESS_REQUEST_SQL } from '@carepact/signing';
+import { isEndOfStayReason } from '@carepact/residents';
 import {
   MINOR_ACCOMPANIMENT_TYPES,
   RETENTION_DEFAULTS,
@@ -121,15 +122,7 @@ export async function purgeReportFor(em: EntityManager, actor: StaffActor, repor
   if (actor.system) return report;
   const items = [...report.documents, ...report.residents];
   // Reports drawn before items carried their establishment: looked up (a purged item's is not known any more).
-  const missing = [...new Set(items.filter((i) => !i.establishmentId).map((i) => i.id))];
-  const found = missing.length
-    ? ((await em.query(
-        `SELECT r.id, r.establishment_id AS "establishmentId" FROM residents r WHERE r.organisation_id = $1 AND r.id = ANY($2::uuid[])
-          UNION ALL SELECT d.id, d.establishment_id FROM documents d WHERE d.organisation_id = $1 AND d.id = ANY($2::uuid[])`,
-        [actor.organisationId, missing],
-      )) as { id: string; establishmentId: string }[])
-    : [];
-  const where = new Map(found.map((r) => [r.id, r.establishmentId]));
+  const where = await establishmentsOf(em, actor.organisationId, [...new Set(items.filter((i) => !i.establishmentId).map((i) => i.id))]);
   const establishmentOf = (i: PurgeItem) => i.establishmentId ?? where.get(i.id) ?? null;
   const managed = (i: PurgeItem) => {
     const e = establishmentOf(i);
@@ -159,6 +152,26 @@ const HOLD_REASON_MAX = 500;
 /** The organisation's establishments, by id. */
 export async function organisationEstablishmentIds(em: EntityManager, organisationId: string): Promise<string[]> {
   return ((await em.query(`SELECT id FROM establishments WHERE organisation_id = $1 ORDER BY id`, [organisationId])) as { id: string }[]).map((e) => e.id);
+}
+
+/**
+ * The establishments a purge report covers: those it recorded (the ones where its author manages
+ * records, DataJobsService.purgeReport); a report drawn before reports recorded them covered the
+ * whole organisation. No report (`undefined`): the whole organisation too.
+ */
+export async function purgeReportEstablishmentIds(em: EntityManager, organisationId: string, report: Pick<PurgeReport, 'establishmentIds'> | undefined): Promise<string[]> {
+  return report?.establishmentIds ?? (await organisationEstablishmentIds(em, organisationId));
+}
+
+/** The establishment of each of the organisation's persons and documents among `ids` (one query); the others are absent. */
+async function establishmentsOf(em: EntityManager, organisationId: string, ids: string[]): Promise<Map<string, string>> {
+  if (!ids.length) return new Map();
+  const rows = (await em.query(
+    `SELECT r.id, r.establishment_id AS "establishmentId" FROM residents r WHERE r.organisation_id = $1 AND r.id = ANY($2::uuid[])
+      UNION ALL SELECT d.id, d.establishment_id FROM documents d WHERE d.organisation_id = $1 AND d.id = ANY($2::uuid[])`,
+    [organisationId, ids],
+  )) as { id: string; establishmentId: string }[];
+  return new Map(rows.map((r) => [r.id, r.establishmentId]));
 }
 
 export const RECORDS_MANAGE_WHOLE_ORGANISATION_MESSAGE =
@@ -379,26 +392,61 @@ export class RetentionService {
     return { grantId: g.id, expiresAt: g.expires_at.toISOString() };
   }
 
-  /** The end of the accompaniment, from which retention runs (null: accompanied again). Audited. */
-  async recordDeparture(em: EntityManager, actor: AuditActor, organisationId: string, residentId: string, departedOn: string | null): Promise<void> {
-    const [r] = (await em.query(`SELECT admission_date::text AS admission, departed_on::text AS departed FROM residents WHERE id = $1 AND organisation_id = $2 FOR UPDATE`, [
-      residentId,
-      organisationId,
-    ])) as { admission: string; departed: string | null }[];
+  /**
+   * The end of the accompaniment, from which retention runs (null: accompanied again), and how it
+   * ended (`endReason`): a departure, or the person's death — then `deceased_on` records the date of
+   * death (the same day: the accompaniment ends at death). A death ends the protection measure
+   * (C. civ. 443 al. 1) and the contrat de séjour (CASF L.314-10-1: after it only the hébergement
+   * until the room is vacated may be billed); the caller cancels her open signature requests with it
+   * (SignatureRequestsService.cancelForDeparture, `death`). Audited: `resident.departure_recorded`,
+   * its payload saying which (`endReason`, and the previous one). Checked before anything is written.
+   */
+  async recordDeparture(
+    em: EntityManager,
+    actor: AuditActor,
+    organisationId: string,
+    residentId: string,
+    departedOn: string | null,
+    endReason: unknown = 'departure',
+  ): Promise<void> {
+    const [r] = (await em.query(
+      `SELECT admission_date::text AS admission, departed_on::text AS departed, deceased_on::text AS deceased FROM residents WHERE id = $1 AND organisation_id = $2 FOR UPDATE`,
+      [residentId, organisationId],
+    )) as { admission: string; departed: string | null; deceased: string | null }[];
     if (!r) throw new NotFoundError('RESIDENT_NOT_FOUND', 'Personne introuvable.');
+    if (!isEndOfStayReason(endReason))
+      throw new ValidationError([{ field: 'endReason', code: 'INVALID_END_REASON', message: 'Indiquez comment l’accompagnement a pris fin : départ ou décès.' }]);
+    const death = endReason === 'death';
     if (departedOn !== null) {
       if (!/^\d{4}-\d{2}-\d{2}$/.test(departedOn) || Number.isNaN(Date.parse(`${departedOn}T00:00:00Z`)) || new Date(`${departedOn}T00:00:00Z`).toISOString().slice(0, 10) !== departedOn)
         throw new ValidationError([{ field: 'departedOn', code: 'INVALID_DATE', message: 'Date attendue au format AAAA-MM-JJ.' }]);
-      if (departedOn < r.admission) throw new ValidationError([{ field: 'departedOn', code: 'DEPARTURE_BEFORE_ADMISSION', message: 'La fin de l’accompagnement ne peut précéder l’admission.' }]);
-      if (departedOn > parisToday()) throw new ValidationError([{ field: 'departedOn', code: 'DEPARTURE_IN_FUTURE', message: 'La fin de l’accompagnement ne peut être dans le futur.' }]);
+      if (departedOn < r.admission)
+        throw new ValidationError([
+          death
+            ? { field: 'departedOn', code: 'DEATH_BEFORE_ADMISSION', message: 'La date du décès ne peut précéder l’admission.' }
+            : { field: 'departedOn', code: 'DEPARTURE_BEFORE_ADMISSION', message: 'La fin de l’accompagnement ne peut précéder l’admission.' },
+        ]);
+      if (departedOn > parisToday())
+        throw new ValidationError([
+          death
+            ? { field: 'departedOn', code: 'DEATH_IN_FUTURE', message: 'La date du décès ne peut être dans le futur.' }
+            : { field: 'departedOn', code: 'DEPARTURE_IN_FUTURE', message: 'La fin de l’accompagnement ne peut être dans le futur.' },
+        ]);
     }
-    await em.query(`UPDATE residents SET departed_on = $2, updated_at = now() WHERE id = $1`, [residentId, departedOn]);
+    const deceasedOn = death && departedOn !== null ? departedOn : null;
+    await em.query(`UPDATE residents SET departed_on = $2, deceased_on = $3, updated_at = now() WHERE id = $1`, [residentId, departedOn, deceasedOn]);
     await this.audit.append(em, {
       chainId: organisationId,
       actor,
       action: 'resident.departure_recorded',
       subject: { type: 'resident', id: residentId },
-      payload: { departedOn, previous: r.departed },
+      payload: {
+        departedOn,
+        previous: r.departed,
+        // Which end: the person's death, or a departure (null: the end cleared, accompanied again).
+        endReason: departedOn === null ? null : endReason,
+        previousEndReason: r.departed === null ? null : r.deceased ? 'death' : 'departure',
+      },
     });
   }
 
@@ -432,12 +480,7 @@ export class RetentionService {
   async holdsManagedBy(em: EntityManager, actor: StaffActor, filter: { activeOnly?: boolean } = {}): Promise<LegalHoldView[]> {
     const holds = await this.holds(em, actor.organisationId, filter);
     if (actor.system || !holds.length) return holds;
-    const rows = (await em.query(
-      `SELECT r.id, r.establishment_id AS "establishmentId" FROM residents r WHERE r.organisation_id = $1 AND r.id = ANY($2::uuid[])
-        UNION ALL SELECT d.id, d.establishment_id FROM documents d WHERE d.organisation_id = $1 AND d.id = ANY($2::uuid[])`,
-      [actor.organisationId, holds.map((h) => h.subjectId)],
-    )) as { id: string; establishmentId: string }[];
-    const where = new Map(rows.map((r) => [r.id, r.establishmentId]));
+    const where = await establishmentsOf(em, actor.organisationId, holds.map((h) => h.subjectId));
     return holds.filter((h) => {
       const e = where.get(h.subjectId);
       return e !== undefined && can(actor, 'records.manage', e);

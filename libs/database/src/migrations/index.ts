@@ -34,6 +34,7 @@ import { ViewAccounts1764190000000 } from './1764190000000-view-accounts';
 import { SoleAuthorityPartialDelegation1764210000000 } from './1764210000000-sole-authority-partial-delegation';
 import { OtherParentInformed1764220000000 } from './1764220000000-other-parent-informed';
 import { EstablishmentLegalStatus1764230000000 } from './1764230000000-establishment-legal-status';
+import { ResidentDeath1764250000000 } from './1764250000000-resident-death';
 
 /** Applied in this order; each has a working `down`. Each migration grants its new tables to carepact_app. */
 export const MIGRATIONS = [
@@ -73,4 +74,5 @@ export const MIGRATIONS = [
   SoleAuthorityPartialDelegation1764210000000,
   OtherParentInformed1764220000000,
   EstablishmentLegalStatus1764230000000,
+  ResidentDeath1764250000000,
 ];

@@ -52,7 +52,7 @@ export async function cancelLockedRequest(
   r: SignatureRequestEntity,
   signers: SignerEntity[],
   who: AuditActor,
-  opts: { details: Record<string, string>; departure?: boolean; otherContractSigned?: boolean },
+  opts: { details: Record<string, string>; departure?: boolean; death?: boolean; otherContractSigned?: boolean },
   now = new Date(),
 ): Promise<void> {
   await em.update(SignatureRequestEntity, { id: r.id }, { status: 'cancelled', closedAt: now });
@@ -65,10 +65,18 @@ export async function cancelLockedRequest(
     // Pending and never reached: not her turn yet, or to sign in person with no link ever opened for her
     // (she was never e-mailed about the request: the code review of session 18).
     if (s.status === 'pending' && !linked.has(s.id) && (s.delivery !== 'email' || !isTurnOf(r.mode, signers, s.orderNo))) continue;
+    // Cancelled with the person's death: no e-mail to her own address (the `cancelled` event keeps the reason).
+    if (opts.death && s.role === 'resident') continue;
     await deps.outbox.enqueue(
       em,
       'notify.cancelled',
-      { requestId: r.id, signerId: s.id, departure: opts.departure === true, ...(opts.otherContractSigned ? { otherContractSigned: true } : {}) },
+      {
+        requestId: r.id,
+        signerId: s.id,
+        departure: opts.departure === true,
+        ...(opts.departure && opts.death ? { death: true } : {}),
+        ...(opts.otherContractSigned ? { otherContractSigned: true } : {}),
+      },
       { key: `cancelled_${s.id}`, organisationId: r.organisationId },
     );
   }

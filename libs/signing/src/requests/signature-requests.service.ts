@@ -75,8 +75,12 @@ export interface OpenRequestOfResident {
   waitingFor: string[];
 }
 
-/** The reason recorded on a request cancelled with the person's departure. */
-export const departureCancelReason = (departedOn: string) => `Départ de la personne le ${formatDateFr(departedOn)}`;
+/**
+ * The reason recorded on a request cancelled with the end of the person's accompaniment: her
+ * departure, or her death (`death`) — the protection measure ends at death (C. civ. 443 al. 1), no
+ * representative signs for her any more.
+ */
+export const departureCancelReason = (departedOn: string, death = false) => `${death ? 'Décès' : 'Départ'} de la personne le ${formatDateFr(departedOn)}`;
 
 /** « 2 demandes de signature sont en cours : contrat de séjour (envoyé le …), … » — the departure form and the API's answer. */
 export function openRequestsSentence(open: readonly OpenRequestOfResident[]): string {
@@ -311,9 +315,15 @@ export class SignatureRequestsService {
    * this transaction: sent only if the cancel commits. Not a signer still waiting for her turn in
    * sequential mode (she never heard of the request), nor the establishment's countersigner (staff
    * cancelled it). `departure`: the e-mail gives the person's departure as the reason — the only
-   * reason it gives; staff's free text may be private and is never sent.
+   * reason it gives; staff's free text may be private and is never sent. `death` with it: the
+   * e-mail says « à la suite du décès de … », and none is written to the person herself.
    */
-  async cancelIn(em: EntityManager, actor: StaffActor, requestId: string, opts: { reason?: string | null; reasonRequired?: boolean; departure?: boolean } = {}): Promise<RequestView> {
+  async cancelIn(
+    em: EntityManager,
+    actor: StaffActor,
+    requestId: string,
+    opts: { reason?: string | null; reasonRequired?: boolean; departure?: boolean; death?: boolean } = {},
+  ): Promise<RequestView> {
     const r = await this.access.lockActive(em, actor, requestId, 'signature.manage');
     const signers = await this.repo.signersOf(em, r.id);
     assertNotFullySigned(signers, 'la demande ne peut plus être annulée');
@@ -330,7 +340,7 @@ export class SignatureRequestsService {
       r,
       signers,
       auditActor(actor),
-      { details: reason ? { reason } : {}, departure: opts.departure === true },
+      { details: reason ? { reason } : {}, departure: opts.departure === true, death: opts.departure === true && opts.death === true },
       now,
     );
     return this.views.viewFor(em, actor, { ...r, status: 'cancelled', closedAt: now });
@@ -373,10 +383,15 @@ export class SignatureRequestsService {
    * cancelled with the person's departure (cancelIn) — not when the departure puts her in the
    * intermediate archive at once (a departure recorded long after it): then, as for every e-mail
    * about her, `email_skipped`. Inside the departure's transaction: both or neither.
+   *
+   * `death`: the accompaniment ended by the person's death. The protection measure ends at death
+   * (C. civ. 443 al. 1): her representative no longer signs for her, so what was to be signed in her
+   * name cannot be concluded — the reason « Décès de la personne le … », the signers invited told
+   * « à la suite du décès de … » (no e-mail to the person herself).
    */
-  async cancelForDeparture(em: EntityManager, actor: StaffActor, residentId: string, departedOn: string): Promise<OpenRequestOfResident[]> {
+  async cancelForDeparture(em: EntityManager, actor: StaffActor, residentId: string, departedOn: string, death = false): Promise<OpenRequestOfResident[]> {
     const open = await this.openForResident(em, actor.organisationId, residentId);
-    for (const o of open) await this.cancelIn(em, actor, o.id, { reason: departureCancelReason(departedOn), departure: true });
+    for (const o of open) await this.cancelIn(em, actor, o.id, { reason: departureCancelReason(departedOn, death), departure: true, death });
     return open;
   }
 

@@ -598,7 +598,7 @@ export class SigningJobsService {
    * words may be private. Skipped, with `email_skipped`, for a person in the intermediate archive,
    * as every other e-mail (a departure recorded long after the fact archives her at once). Sent: `email_sent` with `kind: signature-cancelled` (and its audit event).
    */
-  async notifyCancelled(outboxId: string, requestId: string, signerId: string, departure: boolean, otherContractSigned = false): Promise<string> {
+  async notifyCancelled(outboxId: string, requestId: string, signerId: string, departure: boolean, otherContractSigned = false, death = false): Promise<string> {
     const facts = await this.facts(requestId);
     const signer = facts ? await this.repo.signerById(this.tx.manager, signerId) : null;
     if (!facts || facts.request.status !== 'cancelled' || !signer?.email || signer.requestId !== requestId) {
@@ -615,6 +615,8 @@ export class SigningJobsService {
         documentSubtype: f.subtype,
         residentName: signer.role === 'resident' ? null : f.residentName,
         departure,
+        // Cancelled with the person's death (C. civ. 443 al. 1: the measure ends, her representative no longer signs): said as such, soberly.
+        ...(departure && death ? { death: true } : {}),
         // Cancelled because another contrat de séjour of the stay was signed (contract-in-force.ts): a reason of the law's, not staff's words.
         ...(otherContractSigned ? { otherContractSigned: true } : {}),
         signed: signer.status === 'signed',

@@ -64,6 +64,9 @@ const NOTICES: Record<string, string> = {
   'fin-enregistree': 'La fin de l’accompagnement a été enregistrée : la durée de conservation court à partir de cette date.',
   'fin-enregistree-annulees':
     'La fin de l’accompagnement a été enregistrée : la durée de conservation court à partir de cette date. Les demandes de signature en cours ont été annulées (motif : départ de la personne) ; leurs liens ne fonctionnent plus.',
+  'deces-enregistre': 'Le décès de la personne a été enregistré : l’accompagnement a pris fin à cette date, la durée de conservation court à partir d’elle.',
+  'deces-enregistre-annulees':
+    'Le décès de la personne a été enregistré : l’accompagnement a pris fin à cette date, la durée de conservation court à partir d’elle. Les demandes de signature en cours ont été annulées (motif : décès de la personne) ; leurs liens ne fonctionnent plus.',
   'fin-effacee': 'La date de fin a été effacée : la personne est de nouveau accompagnée.',
   'gel-place': 'Le gel a été placé : rien de ce dossier ne sera supprimé tant qu’il est en place.',
   'gel-leve': 'Le gel a été levé.',
@@ -168,27 +171,35 @@ export class ConsoleResidentsController {
   }
 
   /**
-   * The end of the accompaniment, from which retention runs (issue 11): RetentionService's rules
-   * (INVALID_DATE, DEPARTURE_BEFORE_ADMISSION, DEPARTURE_IN_FUTURE) and audit event, as
-   * PUT /api/residents/:id/departure; records.manage, as the API.
+   * The end of the accompaniment, from which retention runs (issue 11), and how it ended
+   * (`endReason`: « Départ » or « Décès »): RetentionService's rules (INVALID_DATE,
+   * DEPARTURE_BEFORE_ADMISSION, DEPARTURE_IN_FUTURE, DEATH_BEFORE_ADMISSION, DEATH_IN_FUTURE,
+   * INVALID_END_REASON) and audit event, as PUT /api/residents/:id/departure; records.manage, as the API.
+   * A death cancels her open signature requests whatever the box says: the protection measure ends
+   * at death (C. civ. 443 al. 1), no representative signs for her any more.
    */
   @Post(':id/fin-accompagnement')
   async departure(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string): Promise<void> {
     const body = await this.managed(req, id);
     const departedOn = typeof body.departedOn === 'string' ? body.departedOn.trim() : '';
+    // The form's choice; a form posted without it (a page of before the choice existed) is a departure, as the API.
+    const endReason = body.endReason === undefined ? 'departure' : typeof body.endReason === 'string' ? body.endReason : '';
+    const death = endReason === 'death';
     // « Annuler ces demandes »: her open signature requests cancelled in the same transaction (as PUT …/departure with cancelOpenRequests).
     const cancel = body.cancelOpenRequests === 'oui';
+    let cancelled = 0;
     await this.retentionWrite(
       req,
       res,
       id,
-      { departedOn, ...(cancel ? { cancelOpenRequests: 'oui' } : {}) },
+      { departedOn, endReason, ...(cancel ? { cancelOpenRequests: 'oui' } : {}) },
       async (em, actor) => {
-        await this.retention.recordDeparture(em, auditActor(actor), actor.organisationId, id, departedOn);
-        if (cancel) await this.requests.cancelForDeparture(em, actor, id, departedOn);
+        await this.retention.recordDeparture(em, auditActor(actor), actor.organisationId, id, departedOn, endReason);
+        if (cancel || death) cancelled = (await this.requests.cancelForDeparture(em, actor, id, departedOn, death)).length;
       },
-      cancel ? 'fin-enregistree-annulees' : 'fin-enregistree',
+      () => (death ? (cancelled ? 'deces-enregistre-annulees' : 'deces-enregistre') : cancel ? 'fin-enregistree-annulees' : 'fin-enregistree'),
       'departedOn',
+      ['endReason'],
     );
   }
 
@@ -241,19 +252,33 @@ export class ConsoleResidentsController {
     // an audited change or the next day (measure statuses).
     const file = await this.cache.get(actor, `resident|${id}|${todayIso()}`, async () => {
       const resident = await this.residents.get(actor, id);
-      const [documents, names] = await Promise.all([this.documents.list(actor, resident.id), this.establishmentNames(actor, new Set([resident.establishmentId]))]);
+      const [documents, names, superseded] = await Promise.all([
+        this.documents.list(actor, resident.id),
+        this.establishmentNames(actor, new Set([resident.establishmentId])),
+        // Draft contracts of a stay whose other contract is signed: named as such, not « prêt » (CASF L.311-4, D.311).
+        this.documents.supersededContractsOf(actor, resident.id),
+      ]);
       // Past the active base her documents stay listed, marked archived (intermediate-archive.ts).
       const archivedSince = (await archivedResidents(this.tx.manager, actor.organisationId, [resident.id])).get(resident.id) ?? null;
       const body = residentFileBody({
         resident,
         establishment: names.get(resident.establishmentId) ?? '—',
         documents,
+        supersededContracts: new Set(superseded),
         archivedSince,
         rights: { write: can(actor, 'resident.write', resident.establishmentId), newDocument: can(actor, 'document.write', resident.establishmentId) },
       });
       // C. civ. 2235: the retention of a minor's file, or of a person under tutelle, counts from later.
       const start = resident.departedOn ? retentionStart(resident.departedOn, resident.birthDate, tutelleEndingAfter(resident.protectionMeasures, resident.departedOn)) : null;
-      return { name: residentName(resident), establishmentId: resident.establishmentId, departedOn: resident.departedOn, start, body };
+      return {
+        name: residentName(resident),
+        establishmentId: resident.establishmentId,
+        departedOn: resident.departedOn,
+        deceasedOn: resident.deceasedOn ?? null,
+        civility: resident.civility ?? null,
+        start,
+        body,
+      };
     });
     // Her establishment's records manager only (`managed`): the forms are not shown to others.
     const manage = can(actor, 'records.manage', file.establishmentId);
@@ -268,6 +293,8 @@ export class ConsoleResidentsController {
       openRequests,
       residentId: id,
       departedOn: file.departedOn,
+      deceasedOn: file.deceasedOn,
+      civility: file.civility,
       start: file.start,
       policies,
       holds,
@@ -302,17 +329,19 @@ export class ConsoleResidentsController {
     id: string,
     values: Record<string, string>,
     write: (em: EntityManager, actor: StaffActor) => Promise<unknown>,
-    done: string,
+    done: string | (() => string),
     field: string,
+    /** The form's other fields the service names as they are (each error beside its own field). */
+    ownFields: readonly string[] = [],
   ): Promise<void> {
     const actor = actorOf(req);
     try {
       await this.tx.run((em) => write(em, actor));
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e;
-      return this.sendFile(req, res, id, 400, { values, errors: e.details.map((d) => ({ ...d, field })) });
+      return this.sendFile(req, res, id, 400, { values, errors: e.details.map((d) => ({ ...d, field: ownFields.includes(d.field) ? d.field : field })) });
     }
-    redirectTo(res, `${residentPath(id)}?fait=${done}#conservation`);
+    redirectTo(res, `${residentPath(id)}?fait=${typeof done === 'string' ? done : done()}#conservation`);
   }
 
 

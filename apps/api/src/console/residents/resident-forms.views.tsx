@@ -490,10 +490,10 @@ const MISSION_LABEL = 'Mission de ce titulaire';
 const MISSION_WHOLE = 'Toute la mesure';
 const MISSION_OPTIONS: [string, string][] = [
   ['personne', 'Protection de la personne'],
-  ['biens', 'Gestion des biens'],
+  ['biens', 'Gestion patrimoniale'],
 ];
 const MISSION_HINT =
-  'Si le juge a divisé la mesure entre un titulaire chargé de la protection de la personne et un titulaire chargé de la gestion des biens (C. civ. 447 al. 3), indiquez la mission de chacun : chacun signe les documents qui relèvent de sa mission, les deux le contrat de séjour. Sinon, laissez « Toute la mesure ».';
+  'Si le juge a divisé la mesure entre un titulaire chargé de la protection de la personne et un titulaire chargé de la gestion patrimoniale (C. civ. 447 al. 3), indiquez la mission de chacun : chacun signe les documents qui relèvent de sa mission, les deux le contrat de séjour. Sinon, laissez « Toute la mesure ».';
 
 /** A holder's own tie to the establishment (C. civ. 451 al. 2), in his block of the new-measure forms. */
 const EMPLOYEE_LABEL = 'Préposé de l’établissement, ou salarié de l’établissement ou de son organisme gestionnaire (C. civ. 451 al. 2)';

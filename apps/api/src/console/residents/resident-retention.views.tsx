@@ -1,6 +1,7 @@
-import { FieldError, calendarDayIn, formatDateFr, formatTimeFr, ofName } from '@carepact/common';
+import { type Civility, FieldError, calendarDayIn, formatDateFr, formatTimeFr, ofName } from '@carepact/common';
+import { endOfStayText } from '@carepact/residents';
 import { LegalHoldView, RETENTION_START_TEXT, RetentionPolicyView, RetentionStart, retentionEnds } from '@carepact/archive';
-import { PostForm, TextField, renderFragment } from '../../views';
+import { PostForm, RadioGroup, TextField, renderFragment } from '../../views';
 import { HoldsBlock } from '../retention/holds.views';
 import { residentPath } from './resident-forms.views';
 import type { OpenRequestOfResident } from '@carepact/signing';
@@ -8,6 +9,7 @@ import type { OpenRequestOfResident } from '@carepact/signing';
 /** Field names of the retention forms on the file, as the summary at the top names them. */
 export const RETENTION_FIELD_LABELS: Record<string, string> = {
   departedOn: 'Fin de l’accompagnement',
+  endReason: 'Départ ou décès',
   holdReason: 'Motif du gel',
   archiveReason: 'Motif de l’ouverture de l’archive',
   liftReason: 'Motif de la levée du gel',
@@ -16,6 +18,10 @@ export const RETENTION_FIELD_LABELS: Record<string, string> = {
 export interface RetentionSectionState {
   residentId: string;
   departedOn: string | null;
+  /** The date of death, when the accompaniment ended by it (residents.deceased_on): « Décédée le … ». */
+  deceasedOn?: string | null;
+  /** Her civility, for « Décédée » / « Décédé », « Partie » / « Parti » (endOfStayText). */
+  civility?: Civility | null;
   /** The day the retention counts from, when it is later than the departure (C. civ. 2235). */
   start?: RetentionStart | null;
   policies: RetentionPolicyView[];
@@ -76,7 +82,7 @@ export function residentRetentionSection(s: RetentionSectionState): string {
       <h2 id="conservation">Fin de l’accompagnement et conservation</h2>
       <dl class="facts">
         <dt>Fin de l’accompagnement</dt>
-        <dd>{s.departedOn ? formatDateFr(s.departedOn) : 'en cours'}</dd>
+        <dd>{endOfStayText(s) ?? 'en cours'}</dd>
         {s.departedOn && fileYears ? (
           <>
             <dt>Conservation du dossier</dt>
@@ -102,15 +108,34 @@ export function residentRetentionSection(s: RetentionSectionState): string {
       {s.manage ? (
         <>
           <PostForm action={`${base}/fin-accompagnement`} csrf={s.csrf}>
+            {/* How it ended: the recorded end when there is one, else « Départ » (the usual case); a death is said as such. */}
+            <RadioGroup
+              name="endReason"
+              label="L’accompagnement a pris fin par"
+              hint="Un décès met fin à la mesure de protection (C. civ. art. 443) et au séjour : ses demandes de signature en cours sont alors annulées."
+              options={[
+                ['departure', 'Départ'],
+                ['death', 'Décès'],
+              ]}
+              value={v.endReason ?? (s.deceasedOn ? 'death' : 'departure')}
+              errors={s.errors}
+            />
             <TextField
               name="departedOn"
               type="date"
               label={s.departedOn ? 'Corriger la date de fin de l’accompagnement' : 'Date de fin de l’accompagnement'}
-              hint="Départ, décès ou fin de la prise en charge ; au plus tôt la date d’admission, au plus tard aujourd’hui."
+              hint="Date du départ, ou date du décès ; au plus tôt la date d’admission, au plus tard aujourd’hui."
               value={v.departedOn ?? s.departedOn ?? ''}
               errors={s.errors}
             />
-            {s.openRequests?.length ? <OpenRequestsChoice open={s.openRequests} checked={v.cancelOpenRequests === 'oui'} departedOn={v.departedOn ?? s.departedOn ?? null} /> : null}
+            {s.openRequests?.length ? (
+              <OpenRequestsChoice
+                open={s.openRequests}
+                checked={v.cancelOpenRequests === 'oui'}
+                departedOn={v.departedOn ?? s.departedOn ?? null}
+                death={(v.endReason ?? (s.deceasedOn ? 'death' : 'departure')) === 'death'}
+              />
+            ) : null}
             <p class="actions">
               <button type="submit">Enregistrer la fin de l’accompagnement</button>
             </p>
@@ -141,10 +166,13 @@ export function residentRetentionSection(s: RetentionSectionState): string {
  * their deadline; once her file is in the intermediate archive their links no longer open, and a
  * document « en signature » keeps her whole file from the purge.
  */
-function OpenRequestsChoice(props: { open: OpenRequestOfResident[]; checked: boolean; departedOn: string | null }) {
+function OpenRequestsChoice(props: { open: OpenRequestOfResident[]; checked: boolean; departedOn: string | null; death: boolean }) {
   const n = props.open.length;
   // The reason as signing's departureCancelReason writes it: the date when the form already has a valid one.
   const day = props.departedOn && /^\d{4}-\d{2}-\d{2}$/.test(props.departedOn) ? formatDateFr(props.departedOn) : null;
+  const reason = (word: string) => `« ${word} de la personne le ${day ?? '…'} »`;
+  // The choice shown first is the one selected above (without script the page cannot follow a change): both reasons are said.
+  const [first, other] = props.death ? [reason('Décès'), reason('Départ')] : [reason('Départ'), reason('Décès')];
   return (
     <div class="notice warning" id="demandes-en-cours">
       <p>
@@ -159,7 +187,7 @@ function OpenRequestsChoice(props: { open: OpenRequestOfResident[]; checked: boo
         ))}
       </ul>
       <p>
-        Sans annulation, {n === 1 ? 'elle se poursuit' : 'elles se poursuivent'} jusqu’à {n === 1 ? 'son' : 'leur'} échéance. Une fois le dossier en archive intermédiaire, les liens
+        Après un départ, sans annulation, {n === 1 ? 'elle se poursuit' : 'elles se poursuivent'} jusqu’à {n === 1 ? 'son' : 'leur'} échéance. Une fois le dossier en archive intermédiaire, les liens
         des signataires ne s’ouvrent plus, et un document resté « en signature » empêche la suppression du dossier à la fin de sa conservation.
       </p>
       <div class="choice">
@@ -167,12 +195,11 @@ function OpenRequestsChoice(props: { open: OpenRequestOfResident[]; checked: boo
         <label for="cancelOpenRequests">Annuler {n === 1 ? 'cette demande' : 'ces demandes'}</label>
       </div>
       <p class="hint" id="cancelOpenRequests-aide">
-        {day
-          ? `Le motif inscrit dans l’historique sera « Départ de la personne le ${day} ».`
-          : 'Le motif inscrit dans l’historique sera « Départ de la personne le … », avec la date de fin saisie ci-dessus.'}{' '}
-        Les liens des signataires cessent de fonctionner. Ceux qui avaient reçu la
-        demande et ont une adresse e-mail sont prévenus par e-mail de l’annulation, pour cause de départ de la personne ; aucun e-mail n’est envoyé si le dossier passe
-        en archive intermédiaire.
+        Le motif inscrit dans l’historique sera {first}
+        {day ? '' : ', avec la date de fin saisie ci-dessus'} ({other} pour {props.death ? 'un départ' : 'un décès'}). Après un décès, les demandes sont annulées même
+        sans cette case : plus personne ne signe au nom de la personne (C. civ. art. 443). Les liens des signataires cessent de fonctionner. Ceux qui avaient reçu la
+        demande et ont une adresse e-mail sont prévenus par e-mail de l’annulation, pour cause de départ de la personne ou, sobrement, de son décès (la personne
+        elle-même ne reçoit alors aucun e-mail) ; aucun e-mail n’est envoyé si le dossier passe en archive intermédiaire.
       </p>
     </div>
   );

@@ -60,11 +60,11 @@ describe('departure form: the reason of the cancelled requests', () => {
       residentRetentionSection({ residentId: resident.id, departedOn, policies: [], holds: [], names: new Map(), manage: true, csrf: 'c', openRequests: open as never, values } as never),
     );
   it('with the date typed: « Départ de la personne le 2 décembre 2026 »', () => {
-    expect(form(null, { departedOn: '2026-12-02' })).toContain('Le motif inscrit dans l’historique sera « Départ de la personne le 2 décembre 2026 ».');
+    expect(form(null, { departedOn: '2026-12-02' })).toContain('Le motif inscrit dans l’historique sera « Départ de la personne le 2 décembre 2026 » (« Décès de la personne le 2 décembre 2026 » pour un décès).');
   });
   it('before any date: the reason with an ellipsis, completed by the date typed above', () => {
     const html = form(null);
-    expect(html).toContain('Le motif inscrit dans l’historique sera « Départ de la personne le … », avec la date de fin saisie ci-dessus.');
+    expect(html).toContain('Le motif inscrit dans l’historique sera « Départ de la personne le … », avec la date de fin saisie ci-dessus (« Décès de la personne le … » pour un décès).');
     expect(html).not.toContain('« Départ de la personne le », suivi');
   });
 });

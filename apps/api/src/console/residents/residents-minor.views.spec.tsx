@@ -114,7 +114,7 @@ describe('console residents list: a minor’s « Mesure de protection » cell', 
   });
   it('says a person left, and when, instead of « depuis le » (a newcomer’s review of session 18)', () => {
     const left = list([item({ minor: false, parentalAuthority: null, admissionDate: '2019-03-04', departedOn: '2023-12-03' })]);
-    expect(left).toContain('Hébergement permanent, du 4 mars 2019 au 3 décembre 2023 (fin de l’accompagnement)');
+    expect(left).toContain('Hébergement permanent, admission le 4 mars 2019 — parti le 3 décembre 2023');
     expect(left).not.toContain('depuis le 4 mars 2019');
   });
 });

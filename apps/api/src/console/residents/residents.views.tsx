@@ -12,6 +12,7 @@ import {
   SOLE_AUTHORITY_GROUND_INFO,
   ageOn,
   delegationLeavesStayToParents,
+  endOfStayText,
   holderMissionTitle,
   measureAlert,
   todayIso,
@@ -38,10 +39,24 @@ function AlertBadge(props: { status: MeasureAlert }) {
   return <span class={`badge badge-${props.status}`}>{MEASURE_ALERT_LABELS[props.status]}</span>;
 }
 
-function stayText(r: { stayType: ResidentListItem['stayType']; admissionDate: string; plannedEndDate: string | null; departedOn?: string | null }, today: string): string {
+/**
+ * A document's state in the file's list. A draft contract whose stay has another contract signed is
+ * never corrected nor sent (one contract per stay, CASF L.311-4, D.311): not « prêt ».
+ */
+function documentStatusText(d: DocumentView, superseded?: ReadonlySet<string>): string {
+  if (!superseded?.has(d.id)) return DOCUMENT_STATUS_LABELS[d.status];
+  return d.status === 'cancelled' ? 'projet abandonné : un autre contrat de séjour est signé pour ce séjour' : 'projet non envoyé : un autre contrat de séjour est signé pour ce séjour';
+}
+
+function stayText(
+  r: Pick<ResidentListItem, 'stayType' | 'admissionDate' | 'plannedEndDate' | 'civility'> & { departedOn?: string | null; deceasedOn?: string | null },
+  today: string,
+): string {
   const kind = capitalise(STAY_TYPE_LABELS[r.stayType]);
-  // A person who left (the newcomer's review of session 18: the list said « depuis le 4 mars 2019 » of someone gone three years).
-  if (r.departedOn) return `${kind}, du ${date(r.admissionDate)} au ${date(r.departedOn)} (fin de l’accompagnement)`;
+  // A person who left (the newcomer's review of session 18: the list said « depuis le 4 mars 2019 » of someone gone three years),
+  // or who died: « partie le … », « décédée le … », agreed with her civility (endOfStayText).
+  const ended = endOfStayText({ departedOn: r.departedOn ?? null, deceasedOn: r.deceasedOn, civility: r.civility });
+  if (ended) return `${kind}, admission le ${date(r.admissionDate)} — ${ended.charAt(0).toLowerCase()}${ended.slice(1)}`;
   const from = r.admissionDate > today ? `admission prévue le ${date(r.admissionDate)}` : `depuis le ${date(r.admissionDate)}`;
   return `${kind}, ${from}${r.plannedEndDate ? `, fin prévue le ${date(r.plannedEndDate)}` : ''}`;
 }
@@ -195,7 +210,15 @@ export interface FileRights {
  * for everyone with the same roles, kept by the console's page cache until an audited change.
  */
 /** `archivedSince`: the day her documents went to the intermediate archive (libs/documents intermediate-archive.ts): each stays listed, « archivé ». */
-export function residentFileBody(s: { resident: ResidentView; establishment: string; documents: DocumentView[]; rights: FileRights; archivedSince?: string | null }): string {
+export function residentFileBody(s: {
+  resident: ResidentView;
+  establishment: string;
+  documents: DocumentView[];
+  rights: FileRights;
+  archivedSince?: string | null;
+  /** Draft contracts of a stay whose other contract is signed (DocumentsService.supersededContractsOf): never sent, said so. */
+  supersededContracts?: ReadonlySet<string>;
+}): string {
   const r = s.resident;
   const today = todayIso();
   const base = residentPath(r.id);
@@ -272,7 +295,7 @@ export function residentFileBody(s: { resident: ResidentView; establishment: str
           <Row label="Type de séjour">{capitalise(STAY_TYPE_LABELS[r.stayType])}</Row>
           <Row label="Admission">{date(r.admissionDate)}</Row>
           <Row label="Fin prévue">{date(r.plannedEndDate)}</Row>
-          <Row label="Fin de l’accompagnement">{r.departedOn ? date(r.departedOn) : 'en cours'}</Row>
+          <Row label="Fin de l’accompagnement">{endOfStayText(r) ?? 'en cours'}</Row>
           <Row label="Chambre">{r.room ?? '—'}</Row>
         </dl>
       </section>
@@ -315,7 +338,7 @@ export function residentFileBody(s: { resident: ResidentView; establishment: str
                   {m.proofDocumentRef ? <Row label="Pièce justificative">{m.proofDocumentRef}</Row> : null}
                   <Row label="Exercée par">
                     {m.holders.length
-                      ? // C. civ. 447 al. 3: a divided measure names each holder's mission (« tuteur chargé de la gestion des biens »), agreed with the holder's civility (« tutrice »).
+                      ? // C. civ. 447 al. 3: a divided measure names each holder's mission (« tuteur chargé de la gestion patrimoniale »), agreed with the holder's civility (« tutrice »).
                         m.holders
                           .map((h) => `${nameWithCivility(h)}, ${agreeWithCivility(holderMissionTitle(HOLDER_ROLE_LABELS[h.role], m, h), h.civility)}${h.organisationName ? ` (${h.organisationName})` : ''}`)
                           .join(' ; ')
@@ -441,7 +464,7 @@ export function residentFileBody(s: { resident: ResidentView; establishment: str
           <ul>
             {s.documents.map((d) => (
               <li key={d.id}>
-                <a href={`/console/documents/${d.id}`}>{capitalise(documentTypeLabel(d.type, d.subtype)?.short ?? d.type)}</a> — {DOCUMENT_STATUS_LABELS[d.status]}, créé le{' '}
+                <a href={`/console/documents/${d.id}`}>{capitalise(documentTypeLabel(d.type, d.subtype)?.short ?? d.type)}</a> — {documentStatusText(d, s.supersededContracts)}, créé le{' '}
                 {formatDateFr(new Date(d.createdAt))}
                 {s.archivedSince ? ` — archivé (archive intermédiaire depuis le ${formatDateFr(s.archivedSince)})` : ''}
               </li>
