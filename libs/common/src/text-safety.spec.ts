@@ -84,3 +84,27 @@ describe('invisible characters (the security review of session 19)', () => {
     for (const e of ['Merci 👨\u200D👩\u200D👧\u200D👦', 'Bien reçu 👍🏽', 'Avec ❤️', 'ligne 1\nligne 2']) expect(textProblem(e, 'text')).toBeNull();
   });
 });
+
+describe('more invisible characters: the byte order mark, the interlinear annotations, the Mongolian vowel separator, the invisible operators', () => {
+  // U+FEFF (zero-width no-break space, or byte order mark), U+FFF9–U+FFFB (interlinear annotation
+  // anchor, separator, terminator: they hide the annotation's text), U+180E (Mongolian vowel
+  // separator, a space of no width since Unicode 6.3), U+2061–U+2064 (function application,
+  // invisible times, separator and plus): format characters (Cf) that draw nothing.
+  const more = ['\uFEFF', '\uFFF9', '\uFFFA', '\uFFFB', '\u180E', '\u2061', '\u2062', '\u2063', '\u2064'];
+  const hex = (c: string) => c.codePointAt(0)!.toString(16);
+  it('are refused inside any kind of text as CONTROL_CHARACTER', () => {
+    for (const c of more)
+      for (const kind of ['text', 'line', 'name'] as const)
+        expect({ c: hex(c), kind, code: textProblem(`Marcel${c} Dupont`, kind)?.code ?? null }).toEqual({ c: hex(c), kind, code: 'CONTROL_CHARACTER' });
+  });
+  it('a leading byte order mark (text pasted from a file) is refused too, not stripped: textProblem checks, it never rewrites', () => {
+    for (const kind of ['text', 'line', 'name'] as const) expect(textProblem('\uFEFFRésidence « Les Tilleuls »', kind)).toMatchObject({ code: 'CONTROL_CHARACTER', message: expect.stringMatching(/caractère invisible/) });
+    expect(textProblem('Fin du texte collé\uFEFF')?.code).toBe('CONTROL_CHARACTER');
+  });
+  it('an interlinear annotation (U+FFF9 annotated text U+FFFA annotation U+FFFB) in a name is refused', () => {
+    expect(textProblem('Jean\uFFF9Paul\uFFFAx\uFFFB', 'name')?.code).toBe('CONTROL_CHARACTER');
+  });
+  it('their visible neighbours stay: no-break spaces, Mongolian letters, mathematical signs', () => {
+    for (const s of ['Résidence\u00A0«\u202FLes Tilleuls\u202F»', 'ᠮᠣᠩᠭᠣᠯ', '2 × 3 + 1 = 7', 'f(x)', 'Chambre n°\u00A012']) expect({ s, problem: textProblem(s, 'name') }).toEqual({ s, problem: null });
+  });
+});

@@ -6,8 +6,9 @@
  * - `text` (any text, multi-line free text included): no C0 control other than tab, LF and CR,
  *   no DEL, no C1 control (U+0080–U+009F, U+0085 "next line" included), no U+FFFE/U+FFFF, no
  *   lone surrogate. None of these is valid in the XML 1.0 of a DOCX, and none can be drawn. No
- *   invisible character either (INVISIBLE: U+00AD, U+200B, U+2028, U+2029, U+2060, U+206A–U+206F,
- *   U+E0000–U+E007F); the zero-width joiner and the variation selectors stay (emoji).
+ *   invisible character either (INVISIBLE: U+00AD, U+180E, U+200B, U+2028, U+2029, U+2060–U+2064,
+ *   U+206A–U+206F, U+FEFF, U+FFF9–U+FFFB, U+E0000–U+E007F); the zero-width joiner and the
+ *   variation selectors stay (emoji).
  * - `line` (one-line fields: references, phone numbers): as `text`, and no tab, CR or LF either
  *   (a line break in a name would reach an e-mail header or break a table cell).
  * - `name` (text that identifies a person: names, room, relation, address): as `line`, plus
@@ -39,10 +40,16 @@ const CONTROL_LINE = /[\u0000-\u001F\u007F-\u009F\uFFFE\uFFFF]/;
  * CONTROL_CHARACTER: the line and paragraph separators U+2028, U+2029 (a line break that is not one:
  * split a line in the browser, not in a DOCX), the zero-width space U+200B, the word joiner U+2060,
  * the soft hyphen U+00AD, the deprecated format characters U+206A–U+206F and the tag characters
- * U+E0000–U+E007F (invisible text). The zero-width joiner U+200D and the variation selectors stay:
- * they build emoji (👨‍👩‍👧, ❤️) in free text, where emoji are welcome.
+ * U+E0000–U+E007F (invisible text); and the other format characters that draw nothing: the zero-width
+ * no-break space U+FEFF (a byte order mark when it leads pasted text: refused there too, as everywhere —
+ * this module checks text, it never rewrites it, and the message says to remove it), the invisible
+ * operators U+2061–U+2064 (function application, invisible times, separator, plus), the Mongolian
+ * vowel separator U+180E (a space of no width since Unicode 6.3; the PDF faces draw no Mongolian
+ * script anyway) and the interlinear annotation characters U+FFF9–U+FFFB (anchor, separator,
+ * terminator: text meant to be shown apart, or not at all). The zero-width joiner U+200D and the
+ * variation selectors stay: they build emoji (👨‍👩‍👧, ❤️) in free text, where emoji are welcome.
  */
-const INVISIBLE = /[\u00AD\u200B\u2028\u2029\u2060\u206A-\u206F]|[\u{E0000}-\u{E007F}]/u;
+const INVISIBLE = /[\u00AD\u180E\u200B\u2028\u2029\u2060-\u2064\u206A-\u206F\uFEFF\uFFF9-\uFFFB]|[\u{E0000}-\u{E007F}]/u;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 /**
  * The bidirectional controls: the implicit marks (ARABIC LETTER MARK U+061C, LEFT-TO-RIGHT and

@@ -1,5 +1,5 @@
 import { documentPhrase, documentTypeLabel, formatDateFr, formatDateTimeFr, ofName } from '@carepact/common';
-import { CoSigner, HandedOverDocuments, MAX_UNANSWERED_QUESTIONS, PortalContext, accessCodeMissing, assistsThePerson, canAsk, capacityWords, consentSentence, countersignWords, countersigns, isOptionalCountersigner } from '@carepact/signing';
+import { CoSigner, HandedOverDocuments, MAX_UNANSWERED_QUESTIONS, PortalContext, WHEN_TURN_BY_EMAIL, WHEN_TURN_IN_PERSON, accessCodeMissing, assistsThePerson, canAsk, capacityWords, consentSentence, countersignWords, countersigns, isOptionalCountersigner } from '@carepact/signing';
 import type { TariffAnnex, VersionAnnex } from '@carepact/documents';
 import type { ComponentChildren } from 'preact';
 import { Checkbox, ErrorSummary, FormState, HtmlDocument, Notice, PostForm, RadioGroup, TextArea, TextField, TrustedHtml, renderPage } from '../views';
@@ -315,6 +315,17 @@ function CodeForm(props: { ctx: PortalContext; state: PortalState }) {
 }
 
 /**
+ * The signed (or established) document goes by e-mail — a download link, SigningJobsService.notifyCompleted —
+ * to a signer with an address; to one without (in person on the establishment's tablet, a representative
+ * without e-mail), the establishment hands it over in person and records the handover
+ * (handoverRecipients, channel 'in_hand'; CASF D.311 III « remis à chaque personne »). Every page that says
+ * how the document will come asks this, so that an e-mail is promised only to a signer who has an address.
+ */
+function documentByEmail(ctx: PortalContext): boolean {
+  return Boolean(ctx.signer.email);
+}
+
+/**
  * The landing: who asks, what, by when, what happens next, and one action — "Lire le document".
  * A signer who has answered sees their answer instead (see answeredPage); a download session the
  * sealed document (downloadPage).
@@ -324,9 +335,7 @@ export function landingPage(ctx: PortalContext, state: PortalState = {}): string
   const active = ctx.request.status === 'active';
   const code = accessCodeMissing(ctx);
   const views = ctx.views.filter((v) => !v.recorded);
-  // The signed document goes by e-mail to a signer with an address; to one without, the establishment
-  // hands it over in person and records the handover (handoverRecipients, channel 'in_hand'; CASF D.311 III).
-  const mail = Boolean(ctx.signer.email);
+  const mail = documentByEmail(ctx);
   return renderPage(
     <PortalPage title={`Signature : ${label}`} ctx={ctx}>
       <h1>{`Signature : ${label}`}</h1>
@@ -407,7 +416,7 @@ export function landingPage(ctx: PortalContext, state: PortalState = {}): string
             </Notice>
           ) : ctx.waitingFor.length ? (
             <Notice>
-              <p>Votre signature sera demandée après celle de : {ctx.waitingFor.join(', ')}. Vous recevrez un e-mail. Vous pouvez déjà lire le document.</p>
+              <p>Votre signature sera demandée après celle de : {ctx.waitingFor.join(', ')}. {turnNotice(ctx)} Vous pouvez déjà lire le document.</p>
             </Notice>
           ) : null}
           <DocumentButton>Lire le document</DocumentButton>
@@ -724,7 +733,7 @@ function NotYourTurnText(props: { ctx: PortalContext; view?: string }) {
   return (
     <>
       <p>
-        <strong>Ce n’est pas encore votre tour.</strong> Votre signature sera demandée après celle de : {ctx.waitingFor.join(', ')}. Vous recevrez un e-mail.
+        <strong>Ce n’est pas encore votre tour.</strong> Votre signature sera demandée après celle de : {ctx.waitingFor.join(', ')}. {turnNotice(ctx)}
       </p>
       {pending ? <p>Vous pourrez alors indiquer l’avis {ofName(pending)}, s’il n’a pas déjà été enregistré.</p> : null}
       <p>Vous pouvez déjà lire le document et poser une question à l’établissement.</p>
@@ -1231,6 +1240,11 @@ function answerByEmail(ctx: PortalContext): boolean {
   return ctx.signer.delivery === 'email' && Boolean(ctx.signer.email);
 }
 
+/** What a signer whose turn has not come is told of it: an e-mail when invitations reach them so (the same rule as answers), else the establishment. */
+function turnNotice(ctx: PortalContext): string {
+  return answerByEmail(ctx) ? WHEN_TURN_BY_EMAIL : WHEN_TURN_IN_PERSON;
+}
+
 /** A question to the establishment, after the signer's questions and their answers; `sent` after the redirect that follows it. */
 export function questionPage(ctx: PortalContext, state: PortalState & { sent?: boolean; asked?: AskedQuestion[] } = {}): string {
   const asked = state.asked ?? [];
@@ -1351,6 +1365,7 @@ function establishedFacts(
 
 function WhatNextEstablished(props: { ctx: PortalContext; e: NonNullable<ReturnType<typeof establishedFacts>> }) {
   const { ctx, e } = props;
+  const mail = documentByEmail(ctx);
   const may = e.mayStill.map((s) => s.name).join(' et ');
   const didNot = e.didNot.map((s) => s.name).join(' et ');
   if (easyToRead(ctx))
@@ -1360,7 +1375,7 @@ function WhatNextEstablished(props: { ctx: PortalContext; e: NonNullable<ReturnT
           'L’établissement a signé ce document.',
           'Il compte dès maintenant.',
           'Vous l’avez signé vous aussi.',
-          e.mineSealed ? 'Le document avec votre signature est prêt.' : 'Vous allez recevoir un e-mail avec le document signé.',
+          e.mineSealed ? 'Le document avec votre signature est prêt.' : mail ? 'Vous allez recevoir un e-mail avec le document signé.' : 'L’établissement va vous remettre le document signé.',
           e.mayStill.length > 0 && `${may} peut aussi le signer.`,
           e.mayStill.length > 0 && 'Ce n’est pas obligatoire.',
           e.mayStill.length > 0 && `C’est possible jusqu’au ${e.until}.`,
@@ -1375,7 +1390,9 @@ function WhatNextEstablished(props: { ctx: PortalContext; e: NonNullable<ReturnT
         Le document est établi : la direction de l’établissement l’a signé. Il s’applique dès maintenant. {e.countersigned ? 'Votre contresignature' : 'Votre signature'} est enregistrée :{' '}
         {e.mineSealed
           ? 'le document scellé avec votre signature est prêt.'
-          : 'l’établissement scelle un nouvel exemplaire du document avec votre signature, et vous recevrez un e-mail avec un lien pour le télécharger.'}
+          : mail
+            ? 'l’établissement scelle un nouvel exemplaire du document avec votre signature, et vous recevrez un e-mail avec un lien pour le télécharger.'
+            : 'l’établissement scelle un nouvel exemplaire du document avec votre signature et vous le remet en main propre.'}
       </p>
       {e.mayStill.length ? (
         <p>
@@ -1391,26 +1408,43 @@ function WhatNext(props: { ctx: PortalContext; facts: AnswerFacts }) {
   const { ctx, facts } = props;
   const established = establishedFacts(ctx, facts);
   if (established) return <WhatNextEstablished ctx={ctx} e={established} />;
+  const mail = documentByEmail(ctx);
   const missing = facts.signers.filter((s) => !s.me && s.status === 'pending' && !s.optional);
   // Countersigned before the director signed (CASF D.311 II): her signature establishes it; nobody else's is awaited.
   if (ctx.request.status === 'active' && !facts.sealed && countersigns(ctx.signer, ctx.document.type))
     return easyToRead(ctx) ? (
-      <Sentences lines={['L’établissement doit encore signer ce document.', 'Ensuite, il compte.', 'Vous recevrez alors un e-mail.', 'Cet e-mail a un lien pour télécharger le document signé.']} />
+      <Sentences
+        lines={[
+          'L’établissement doit encore signer ce document.',
+          'Ensuite, il compte.',
+          ...(mail ? ['Vous recevrez alors un e-mail.', 'Cet e-mail a un lien pour télécharger le document signé.'] : ['L’établissement vous remettra alors le document signé.']),
+        ]}
+      />
     ) : (
       <p>
-        Le document sera établi quand la direction de l’établissement l’aura signé : il s’appliquera alors, sans attendre d’autre signature, et vous recevrez un e-mail avec un lien pour le télécharger.
+        Le document sera établi quand la direction de l’établissement l’aura signé : il s’appliquera alors, sans attendre d’autre signature,{' '}
+        {mail ? 'et vous recevrez un e-mail avec un lien pour le télécharger.' : 'et l’établissement vous le remettra en main propre.'}
       </p>
     );
-  if (easyToRead(ctx)) return <WhatNextEasy status={ctx.request.status} missing={missing} sealed={facts.sealed} />;
+  if (easyToRead(ctx)) return <WhatNextEasy status={ctx.request.status} missing={missing} sealed={facts.sealed} mail={mail} />;
   const names = missing.map((s) => (s.role === 'director' ? `la direction de l’établissement (${s.name})` : s.name));
   switch (ctx.request.status) {
     case 'completed':
-      return <p>Toutes les signatures sont réunies. {facts.sealed ? 'Le document signé est prêt.' : 'L’établissement scelle le document : vous recevrez un e-mail avec un lien pour le télécharger.'}</p>;
+      return (
+        <p>
+          Toutes les signatures sont réunies.{' '}
+          {facts.sealed
+            ? 'Le document signé est prêt.'
+            : mail
+              ? 'L’établissement scelle le document : vous recevrez un e-mail avec un lien pour le télécharger.'
+              : 'L’établissement scelle le document et vous le remet en main propre.'}
+        </p>
+      );
     case 'active':
       return (
         <p>
-          {names.length ? `Il manque encore la signature de : ${names.join(', ')}. ` : ''}Quand toutes les signatures seront réunies, l’établissement scelle le document et vous recevez un e-mail avec un lien pour
-          le télécharger.
+          {names.length ? `Il manque encore la signature de : ${names.join(', ')}. ` : ''}Quand toutes les signatures seront réunies, l’établissement scelle le document{' '}
+          {mail ? 'et vous recevez un e-mail avec un lien pour le télécharger.' : 'et vous le remet en main propre.'}
         </p>
       );
     case 'refused':
@@ -1421,8 +1455,8 @@ function WhatNext(props: { ctx: PortalContext; facts: AnswerFacts }) {
 }
 
 /** WhatNext in easy-to-read French: the same facts, one idea per sentence, the missing signers as a list. */
-function WhatNextEasy(props: { status: string; missing: CoSigner[]; sealed: boolean }) {
-  const { missing, sealed } = props;
+function WhatNextEasy(props: { status: string; missing: CoSigner[]; sealed: boolean; mail: boolean }) {
+  const { missing, sealed, mail } = props;
   switch (props.status) {
     case 'completed':
       return (
@@ -1430,7 +1464,9 @@ function WhatNextEasy(props: { status: string; missing: CoSigner[]; sealed: bool
           lines={
             sealed
               ? ['Tout le monde a signé.', 'Le document signé est prêt.']
-              : ['Tout le monde a signé.', 'L’établissement prépare le document signé.', 'Vous allez recevoir un e-mail.', 'Cet e-mail a un lien pour télécharger le document signé.']
+              : mail
+                ? ['Tout le monde a signé.', 'L’établissement prépare le document signé.', 'Vous allez recevoir un e-mail.', 'Cet e-mail a un lien pour télécharger le document signé.']
+                : ['Tout le monde a signé.', 'L’établissement prépare le document signé.', 'L’établissement va vous remettre ce document.']
           }
         />
       );
@@ -1447,7 +1483,13 @@ function WhatNextEasy(props: { status: string; missing: CoSigner[]; sealed: bool
               </ul>
             </>
           ) : null}
-          <Sentences lines={['Quand tout le monde aura signé, vous recevrez un e-mail.', 'Cet e-mail a un lien pour télécharger le document signé.']} />
+          <Sentences
+            lines={
+              mail
+                ? ['Quand tout le monde aura signé, vous recevrez un e-mail.', 'Cet e-mail a un lien pour télécharger le document signé.']
+                : ['Quand tout le monde aura signé, l’établissement vous remettra le document signé.']
+            }
+          />
         </>
       );
     case 'refused':
@@ -1467,6 +1509,8 @@ function SignedDownloads(props: { ctx: PortalContext; facts: AnswerFacts }) {
   const easy = easyToRead(ctx);
   // CASF D.311 II: a countersigner waits for nobody but the director (established by her signature).
   const countersign = countersigns(ctx.signer, ctx.document.type);
+  const mail = documentByEmail(ctx);
+  const handedHow = mail ? 'envoyé par e-mail' : 'remis en main propre par l’établissement';
   return (
     <section aria-labelledby="telecharger">
       <h2 id="telecharger">Télécharger</h2>
@@ -1482,9 +1526,11 @@ function SignedDownloads(props: { ctx: PortalContext; facts: AnswerFacts }) {
           </ul>
           {facts.mySignatureSealed === false ? (
             easy ? (
-              <Sentences lines={['Votre signature n’est pas encore dans ce fichier.', 'Le document avec votre signature arrivera par e-mail.']} />
+              <Sentences
+                lines={['Votre signature n’est pas encore dans ce fichier.', mail ? 'Le document avec votre signature arrivera par e-mail.' : 'L’établissement vous remettra le document avec votre signature.']}
+              />
             ) : (
-              <p>Votre signature n’y figure pas encore : le nouvel exemplaire scellé, avec votre signature, vous sera envoyé par e-mail.</p>
+              <p>Votre signature n’y figure pas encore : le nouvel exemplaire scellé, avec votre signature, vous sera {handedHow}.</p>
             )
           ) : null}
           <SealedExplanation easy={easy} />
@@ -1499,20 +1545,28 @@ function SignedDownloads(props: { ctx: PortalContext; facts: AnswerFacts }) {
             </li>
           </ul>
           {easy ? (
-            <Sentences lines={['C’est le texte exact que vous avez signé.', 'Les signatures ne sont pas dans ce fichier.', 'Le document final avec les signatures arrivera par e-mail.']} />
+            <Sentences
+              lines={[
+                'C’est le texte exact que vous avez signé.',
+                'Les signatures ne sont pas dans ce fichier.',
+                mail ? 'Le document final avec les signatures arrivera par e-mail.' : 'L’établissement vous remettra le document final avec les signatures.',
+              ]}
+            />
           ) : (
             <p>
               C’est la version exacte que vous avez signée.{' '}
-              {countersign ? 'Le document établi, avec votre contresignature, vous sera envoyé par e-mail quand la direction l’aura signé.' : 'Le document final, avec toutes les signatures, vous sera envoyé par e-mail.'}
+              {countersign
+                ? `Le document établi, avec votre contresignature, vous sera ${handedHow} quand la direction l’aura signé.`
+                : `Le document final, avec toutes les signatures, vous sera ${handedHow}.`}
             </p>
           )}
         </>
       ) : easy ? (
-        <p>Vous recevrez le document signé par e-mail.</p>
+        <p>{mail ? 'Vous recevrez le document signé par e-mail.' : 'L’établissement vous remettra le document signé.'}</p>
       ) : countersign ? (
-        <p>Le document établi vous sera envoyé par e-mail quand la direction l’aura signé.</p>
+        <p>Le document établi vous sera {handedHow} quand la direction l’aura signé.</p>
       ) : (
-        <p>Le document signé vous sera envoyé par e-mail quand toutes les signatures seront réunies.</p>
+        <p>Le document signé vous sera {handedHow} quand toutes les signatures seront réunies.</p>
       )}
       {mayRead ? (
         <>

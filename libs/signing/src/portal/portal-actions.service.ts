@@ -67,12 +67,21 @@ function askClosed(ctx: Pick<PortalContext, 'purpose' | 'signer' | 'request'>): 
  * Sequential mode: this signer's turn has not come (NOT_YOUR_TURN), naming whose signatures come
  * first; `then`, a sentence, says what they may do once it has (record the person's view).
  */
-export function notYourTurn(waitingFor: readonly string[], then?: string): ConflictError {
+export function notYourTurn(ctx: Pick<PortalContext, 'waitingFor' | 'signer'>, then?: string): ConflictError {
+  const byEmail = ctx.signer.delivery === 'email' && Boolean(ctx.signer.email);
   return new ConflictError(
     'NOT_YOUR_TURN',
-    `Ce n’est pas encore votre tour : votre signature sera demandée après celle de : ${waitingFor.join(', ')}. Vous recevrez un e-mail.${then ? ` ${then}` : ''}`,
+    `Ce n’est pas encore votre tour : votre signature sera demandée après celle de : ${ctx.waitingFor.join(', ')}. ${byEmail ? WHEN_TURN_BY_EMAIL : WHEN_TURN_IN_PERSON}${then ? ` ${then}` : ''}`,
   );
 }
+
+/**
+ * How a signer learns their turn has come: the invitation e-mail reaches only a signer invited by
+ * e-mail who has an address (SigningJobsService.invite); one who signs in person, or has no address,
+ * is asked by the establishment (a session on its tablet) — never promised an e-mail.
+ */
+export const WHEN_TURN_BY_EMAIL = 'Vous recevrez un e-mail.';
+export const WHEN_TURN_IN_PERSON = 'L’établissement vous proposera de signer quand ce sera votre tour.';
 
 /** The signer's forms in the portal: record a view, sign, refuse, ask a question. */
 @Injectable()
@@ -103,7 +112,7 @@ export class PortalActionsService {
     // (the other parent, C. civ. 371-1 al. 4, 388-1). The turn only advances (a signature is never
     // undone), so the context read before the transaction can only be stricter than the row.
     if (ctx.waitingFor.length)
-      throw notYourTurn(ctx.waitingFor, `Vous pourrez alors indiquer l’avis ${ofName(`${view.person.firstName} ${view.person.lastName}`)}, s’il n’a pas déjà été enregistré.`);
+      throw notYourTurn(ctx, `Vous pourrez alors indiquer l’avis ${ofName(`${view.person.firstName} ${view.person.lastName}`)}, s’il n’a pas déjà été enregistré.`);
     if (!EXPRESSIONS.includes(input.expression as Expression))
       throw new ValidationError([{ field: 'expression', code: 'REQUIRED', message: 'Choisissez ce que la personne exprime.' }], 'Choisissez une réponse.');
     const comment = input.comment?.trim() ? input.comment.trim().slice(0, 2000) : null;
@@ -135,7 +144,7 @@ export class PortalActionsService {
     assertCodeGiven(ctx);
     const view = ctx.views.find((v) => v.key === input.viewKey);
     if (!view) throw new DomainError('forbidden', 'VIEW_NOT_YOURS', 'Vous n’avez pas à recueillir cet avis.');
-    if (ctx.waitingFor.length) throw notYourTurn(ctx.waitingFor);
+    if (ctx.waitingFor.length) throw notYourTurn(ctx);
     const account = input.account?.trim() ?? '';
     const summary = 'Votre compte rendu n’a pas été enregistré.';
     if (!account) throw new ValidationError([{ field: 'account', code: 'REQUIRED', message: 'Écrivez votre compte rendu, ou signez sans en ajouter : il est facultatif.' }], summary);
@@ -206,7 +215,7 @@ export class PortalActionsService {
     if (errors.length) throw new ValidationError(errors, 'La signature n’a pas été enregistrée.');
     const missingView = ctx.views.find((v) => !v.recorded);
     // Whose turn first: a signer whose turn has not come may not give the view either (recordView).
-    if (ctx.waitingFor.length) throw notYourTurn(ctx.waitingFor);
+    if (ctx.waitingFor.length) throw notYourTurn(ctx);
     if (missingView)
       throw new ConflictError('VIEW_REQUIRED_FIRST', `Avant de signer, indiquez l’avis ${ofName(`${missingView.person.firstName} ${missingView.person.lastName}`)}.`);
     await this.tx.run(async (em) => {
@@ -268,7 +277,7 @@ export class PortalActionsService {
     // before the turn rule, an in-person session, an answer's link): the turn is checked here, at
     // the act. The turn only advances (a signature is never undone), so the context read before
     // the transaction can only be stricter than the rows.
-    if (ctx.waitingFor.length) throw notYourTurn(ctx.waitingFor);
+    if (ctx.waitingFor.length) throw notYourTurn(ctx);
     const reason = input.reason?.trim() ? input.reason.trim().slice(0, 2000) : null;
     assertSignerText(reason, 'reason', 'Votre réponse n’a pas été enregistrée.');
     await this.tx.run(async (em) => {
