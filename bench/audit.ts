@@ -92,10 +92,12 @@ async function appends(orgs: string[], append: Append): Promise<{ count: number;
 }
 
 /** Runs one kind of append on every organisation at once and prints its rate and CPU per append. */
-async function measure(db: Client, label: string, orgs: string[], append: Append, goalPerSecond?: number): Promise<void> {
+async function measure(db: Client, label: string, orgs: string[], append: Append, goalPerSecond?: number, eventsPerCall = 1): Promise<void> {
   const pg = await watchBackends(db);
   const cpu0 = process.cpuUsage();
-  const a = await appends(orgs, append);
+  const calls = await appends(orgs, append);
+  // Counted in events (a creation's pair is two).
+  const a = { count: calls.count * eventsPerCall, seconds: calls.seconds };
   const nodeCpu = process.cpuUsage(cpu0);
   const pgCpu = pg.stop();
   const rate = a.count / a.seconds;
@@ -174,6 +176,15 @@ async function main(): Promise<void> {
   await measure(db, 'ajouts seuls', orgs, (chainId, n) => audit.appendAlone(ds.manager, event(chainId, n)), 2000);
   // An event in a transaction of its own making: START, the append, COMMIT (the state change it goes with would share them).
   await measure(db, 'ajouts en transaction', orgs, (chainId, n) => tx.run((em) => audit.append(em, event(chainId, n))));
+  // A document's creation: two events in its transaction (document.created, document_version.requested), by two appends
+  // then by one statement (appendMany, issue 12 session 20), alternately; counted in events.
+  for (let round = 0; round < 2; round++) {
+    await measure(db, 'paires, 2 ajouts', orgs, (chainId, n) => tx.run(async (em) => {
+      await audit.append(em, event(chainId, n));
+      await audit.append(em, event(chainId, n));
+    }), undefined, 2);
+    await measure(db, 'paires, 1 instruction', orgs, (chainId, n) => tx.run((em) => audit.appendMany(em, [event(chainId, n), event(chainId, n)])), undefined, 2);
+  }
 
   // Verification of one long chain: generated once, then reused (the appends above live in their own chains).
   const chainId = '11111111-1111-4111-8111-111111111111';

@@ -82,6 +82,53 @@ head AS (
 INSERT INTO audit_events (id, chain_id, seq, prev_hash, hash, actor_type, actor_id, action, subject_type, subject_id, payload, occurred_at)
 SELECT $11::uuid, $1::uuid, head.seq, head.prev_hash, head.hash, $2::text, $3::text, $4::text, $5::text, $6::text, $7::jsonb, head.updated_at FROM head
 RETURNING id, seq, prev_hash, hash, occurred_at`;
+/**
+ * Several events of one chain in one statement (`appendMany`): the head moves by n — seq + 1 …
+ * seq + n, each event's hash over the one before it, the same canonical body and the same time
+ * for all (the statement's, never before the previous event's) — and the n events are inserted.
+ * The bytes hashed are those of APPEND_SQL, event by event: the chain is the one n single appends
+ * at that time would write. PostgreSQL 15 cannot return a row's old values from an UPDATE, and the
+ * first event needs the head's hash before the move (its prev_hash): the head is read and locked
+ * first (`FOR NO KEY UPDATE`, the UPDATE's own lock mode, waited for once; in READ COMMITTED the
+ * latest version is the one returned), the hashes are computed from it, then the UPDATE writes
+ * them. No row when the chain has no head yet. Prepared once per connection and per n.
+ */
+const MAX_APPEND_MANY = 16;
+const ISO_MS = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
+function appendManySql(n: number): string {
+  const p = (k: number, i: number) => `$${2 + k * 10 + i}`; // per event: actor type, actor id, action, subject type, subject id, payload, head, mid, tail, id
+  const ctes = [
+    `clock AS (SELECT date_trunc('milliseconds', clock_timestamp()) AS at)`,
+    `old AS MATERIALIZED (SELECT h.seq, h.hash, h.updated_at FROM audit_chain_heads h WHERE h.chain_id = $1::uuid FOR NO KEY UPDATE)`,
+    `at AS MATERIALIZED (SELECT x.at, to_char(x.at AT TIME ZONE 'UTC', ${ISO_MS}) AS iso FROM (SELECT greatest(clock.at, old.updated_at) AS at FROM clock, old) x)`,
+  ];
+  for (let k = 0; k < n; k++) {
+    const prev = k === 0 ? 'old' : `e${k}`;
+    ctes.push(
+      `e${k + 1} AS MATERIALIZED (SELECT ${prev}.seq + 1 AS seq, ${prev}.hash AS prev_hash, encode(sha256(convert_to(
+         ${prev}.hash || ${p(k, 6)}::text || at.iso || ${p(k, 7)}::text || (${prev}.seq + 1)::text || ${p(k, 8)}::text,
+         'UTF8')), 'hex') AS hash FROM ${prev}, at)`,
+    );
+  }
+  ctes.push(
+    `head AS (UPDATE audit_chain_heads h SET seq = e${n}.seq, prev_hash = e${n}.prev_hash, hash = e${n}.hash, updated_at = at.at FROM e${n}, at WHERE h.chain_id = $1::uuid RETURNING h.seq)`,
+  );
+  const rows = Array.from(
+    { length: n },
+    (_, k) =>
+      `SELECT ${p(k, 9)}::uuid, $1::uuid, e${k + 1}.seq, e${k + 1}.prev_hash, e${k + 1}.hash, ${p(k, 0)}::text, ${p(k, 1)}::text, ${p(k, 2)}::text, ${p(k, 3)}::text, ${p(k, 4)}::text, ${p(k, 5)}::jsonb, at.at FROM e${k + 1}, at, head`,
+  );
+  return `WITH ${ctes.join(',\n')}
+INSERT INTO audit_events (id, chain_id, seq, prev_hash, hash, actor_type, actor_id, action, subject_type, subject_id, payload, occurred_at)
+${rows.join('\nUNION ALL ')}
+RETURNING id, seq, prev_hash, hash, occurred_at`;
+}
+const appendManyStatements = new Map<number, { name: string; text: string }>();
+function appendManyStatement(n: number): { name: string; text: string } {
+  let s = appendManyStatements.get(n);
+  if (!s) appendManyStatements.set(n, (s = { name: `carepact_audit_append_many_${n}_1`, text: appendManySql(n) }));
+  return s;
+}
 const HEAD_STATEMENT = 'carepact_audit_head_1';
 const HEAD_SQL = `INSERT INTO audit_chain_heads (chain_id, seq, hash, updated_at) VALUES ($1::uuid, 0, $2::text, date_trunc('milliseconds', now())) ON CONFLICT (chain_id) DO NOTHING`;
 /** pg_advisory_xact_lock key serialising checkpoint writers (any constant unique to this use). */
@@ -115,6 +162,60 @@ export class AuditService {
   async append(em: EntityManager, input: AuditAppend): Promise<AuditEventEntity> {
     if (!em.queryRunner?.isTransactionActive) throw new Error('AuditService.append must run inside a transaction');
     return this.appendOn((await em.queryRunner.connect()) as PgConnection, input);
+  }
+
+  /**
+   * Appends several events of one chain, in this order, in the caller's transaction and in ONE
+   * statement (issue 12: a new document's `document.created` and `document_version.requested`): the
+   * chain head is locked once and moves by n, the chain written is the one n `append`s would write
+   * at that instant (same canonical bodies, consecutive seqs, each hash over the one before, one
+   * time for all). All or nothing: a refused row leaves no event and the head where it was. Each
+   * returned hash is re-computed here, as `append` does.
+   */
+  async appendMany(em: EntityManager, inputs: AuditAppend[]): Promise<AuditEventEntity[]> {
+    if (!em.queryRunner?.isTransactionActive) throw new Error('AuditService.appendMany must run inside a transaction');
+    if (inputs.length === 0) return [];
+    const chainId = inputs[0].chainId;
+    if (inputs.some((i) => i.chainId !== chainId)) throw new Error('AuditService.appendMany: events of one chain only');
+    if (inputs.length > MAX_APPEND_MANY) throw new Error(`AuditService.appendMany: at most ${MAX_APPEND_MANY} events`);
+    const db = (await em.queryRunner.connect()) as PgConnection;
+    if (inputs.length === 1) return [await this.appendOn(db, inputs[0])];
+    const events = inputs.map((input) => {
+      const payload = sanitizePayload(input.payload ?? {});
+      const fields = {
+        chainId,
+        actorType: input.actor.type,
+        actorId: input.actor.id,
+        action: input.action,
+        subjectType: input.subject?.type ?? null,
+        subjectId: input.subject?.id ?? null,
+        payload,
+      };
+      return { fields, parts: eventBodyParts(fields), id: uuidv7() };
+    });
+    const values: unknown[] = [chainId];
+    for (const { fields: f, parts, id } of events)
+      values.push(f.actorType, f.actorId, f.action, f.subjectType, f.subjectId, JSON.stringify(f.payload), parts.head, parts.mid, parts.tail, id);
+    const statement = { ...appendManyStatement(inputs.length), values };
+    const t0 = performance.now();
+    let { rows } = await db.query<AppendedRow>(statement);
+    if (rows.length === 0) {
+      await db.query({ name: HEAD_STATEMENT, text: HEAD_SQL, values: [chainId, GENESIS_HASH] });
+      ({ rows } = await db.query<AppendedRow>(statement));
+    }
+    addSpan('audit append (chain head lock wait included)', since(t0));
+    if (rows.length !== events.length) throw new Error(`audit append: chain ${chainId} has no head`);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return events.map(({ fields, parts, id }, k) => {
+      const row = byId.get(id);
+      const seq = Number(row?.seq);
+      const previous = k === 0 ? null : byId.get(events[k - 1].id);
+      if (!row || (previous && (Number(previous.seq) + 1 !== seq || previous.hash !== row.prev_hash)))
+        throw new Error(`audit append: the events of chain ${chainId} were not written one after the other`);
+      if (eventHashFromParts(row.prev_hash, parts, seq, row.occurred_at) !== row.hash)
+        throw new Error(`audit append: the database hashed event ${seq} of chain ${chainId} differently`);
+      return Object.assign(new AuditEventEntity(), { ...fields, id, seq, occurredAt: row.occurred_at, prevHash: row.prev_hash, hash: row.hash });
+    });
   }
 
   /**

@@ -18,6 +18,7 @@ import { GENERATION_RETRIES_EXHAUSTED, generationErrorOf } from './generation-er
 import type { CreateDocumentInput, DocumentView, Download, RenditionView, VersionView } from './documents.types';
 import { templateInputOf } from './template-input';
 import { GenerationChecks } from './generation-checks';
+import { CONTRACT_NOT_SUPERSEDED, DOCUMENT_DISCARDED_ACTION, DOCUMENT_NOT_A_DRAFT, SUPERSEDED_CONTRACT_REASON, supersededContractSql } from './superseded-contract';
 import { AvenantAlreadyExistsError, ExistingTariffAvenant, SignedContract, checkTypedTariffChange, tariffAvenantDepartureError, tariffEffectiveOnOf } from './bulk/tariff-avenant';
 import type { VersionAnnex } from './annexes/annex-files.entities';
 import { AnnexFilesRepository } from './annexes/annex-files.repository';
@@ -243,6 +244,70 @@ export class DocumentsService {
         payload: { versionId: version.id, previousErrorCode: version.errorCode },
       });
       return { id: doc.id, versionId: version.id, status: 'generating' };
+    });
+  }
+
+  /**
+   * The signed contrat de séjour of the stay of this draft contract (another one than it), or null:
+   * a draft so superseded is neither corrected nor sent (CASF L.311-4, D.311; superseded-contract.ts).
+   * Only for a contract not in signature, signed or refused (those have their own history).
+   */
+  async contractInForceOver(actor: StaffActor, documentId: string): Promise<{ id: string } | null> {
+    const em = this.tx.manager;
+    const doc = await this.scoped(em, actor, documentId, 'document.read');
+    if (doc.type !== 'contrat-sejour' || !['generating', 'ready', 'generation_failed', 'cancelled'].includes(doc.status)) return null;
+    const signed = (await this.repo.otherContractsOfAdmission(em, doc.id)).find((o) => o.status === 'signed');
+    return signed ? { id: signed.id } : null;
+  }
+
+  /**
+   * Of this resident's contracts not sent (being generated, ready, failed) or abandoned, those another
+   * contract of whose stay is signed (superseded-contract.ts): the resident's file names them as such,
+   * not « prêt ». The caller has checked the resident's access.
+   */
+  async supersededContractsOf(actor: StaffActor, residentId: string): Promise<string[]> {
+    const rows = (await this.tx.manager.query(
+      `SELECT d.id FROM documents d
+        WHERE d.organisation_id = $1 AND d.establishment_id = ANY($2::uuid[]) AND d.resident_id = $3
+          AND d.status IN ('generating', 'ready', 'generation_failed', 'cancelled') AND ${supersededContractSql('d')}`,
+      [actor.organisationId, visibleEstablishments(actor), residentId],
+    )) as { id: string }[];
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * Abandons a draft contrat de séjour superseded by another contract of its stay, signed (one
+   * contract per stay, CASF L.311-4, D.311): it can no longer be corrected nor sent, and would stay
+   * « prêt » for ever. The document becomes `cancelled` (its versions and files kept), audited
+   * `document.discarded` with the contract in force. Under the resident's lock, then the document's
+   * (the order of the signature's, contract-in-force.ts). Refused: not a draft (409
+   * DOCUMENT_NOT_A_DRAFT), no other contract signed (409 CONTRACT_NOT_SUPERSEDED: correct and send it
+   * instead), the person in the intermediate archive (409 RESIDENT_ARCHIVED).
+   */
+  async discardSupersededContract(actor: StaffActor, documentId: string): Promise<{ id: string; status: 'cancelled'; contractInForceId: string }> {
+    return this.tx.run(async (em) => {
+      const scoped = await this.scoped(em, actor, documentId, 'document.write');
+      await this.repo.lockResident(em, scoped.organisationId, scoped.residentId);
+      const doc = (await this.repo.lockDocument(em, scoped.id)) ?? scoped;
+      await assertNoNewDocumentFor(em, actor.organisationId, doc.residentId);
+      if (doc.status !== 'ready' && doc.status !== 'generation_failed')
+        throw new DomainError('conflict', DOCUMENT_NOT_A_DRAFT, 'Seul un document qui n’a pas été envoyé en signature peut être abandonné.');
+      const signed = doc.type === 'contrat-sejour' ? (await this.repo.otherContractsOfAdmission(em, doc.id)).find((o) => o.status === 'signed') : undefined;
+      if (!signed)
+        throw new DomainError(
+          'conflict',
+          CONTRACT_NOT_SUPERSEDED,
+          'Seul un projet de contrat de séjour dont le séjour a déjà un contrat signé peut être abandonné ; ce document peut être corrigé et envoyé en signature.',
+        );
+      await this.lifecycle.markDiscarded(em, doc.id);
+      await this.audit.append(em, {
+        chainId: doc.organisationId,
+        actor: auditActor(actor),
+        action: DOCUMENT_DISCARDED_ACTION,
+        subject: { type: 'document', id: doc.id },
+        payload: { previousStatus: doc.status, versionId: doc.currentVersionId, contractInForceId: signed.id, reason: SUPERSEDED_CONTRACT_REASON },
+      });
+      return { id: doc.id, status: 'cancelled', contractInForceId: signed.id };
     });
   }
 
@@ -590,8 +655,7 @@ export class DocumentsService {
       await this.lifecycle.markGenerating(em, doc.id, version.id);
       await this.outbox.enqueue(em, 'documents.render', job, jobOptions);
     }
-    if (before) await this.audit.append(em, { chainId: doc.organisationId, actor: auditActor(actor), ...before });
-    await this.audit.append(em, {
+    const requested: AuditAppend = {
       chainId: doc.organisationId,
       actor: auditActor(actor),
       action: 'document_version.requested',
@@ -606,7 +670,10 @@ export class DocumentsService {
         // The files handed over with it (CASF L.311-4), key → SHA-256 or null: the chain covers them (hashes only).
         annexes: annexes ? annexAuditEntries(annexes) : null,
       },
-    });
+    };
+    // A new document's two events (created, version requested) in one statement, the chain head moved once by two (issue 12).
+    if (before) await this.audit.appendMany(em, [{ chainId: doc.organisationId, actor: auditActor(actor), ...before }, requested]);
+    else await this.audit.append(em, requested);
     return version;
   }
 

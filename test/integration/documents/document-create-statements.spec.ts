@@ -83,7 +83,7 @@ describe('a document created: its statements', () => {
     await h?.close();
   });
 
-  it('a contrat de séjour: START, the resident’s file with her archive state, contract state and establishment in one read, the 3 rows in one INSERT, 7 in all', async () => {
+  it('a contrat de séjour: START, the resident’s file with her archive state, contract state and establishment in one read, the 3 rows in one INSERT, the 2 audit events in one statement, 6 in all', async () => {
     const admissions = actor('admissions');
     // Once for another resident (the first call builds what is kept per DataSource); then counted.
     await documents.create(admissions, { residentId: warmUpId, type: 'contrat-sejour', data: contractData() });
@@ -94,9 +94,15 @@ describe('a document created: its statements', () => {
     expect(statements[0]).toBe('START TRANSACTION');
     expect(statements.at(-1)).toBe('COMMIT');
     // START, the file with the contract state, the annex files in force, INSERT document + version +
-    // outbox, the 2 audit appends, COMMIT (10 before this session: the refused contract / contract in
-    // force read apart, three INSERTs; 12 before session 18).
-    expect(statements).toHaveLength(7);
+    // outbox, the 2 audit events in one append, COMMIT (7 before session 20: one append per event;
+    // 10 before session 19: the refused contract / contract in force read apart, three INSERTs; 12
+    // before session 18).
+    expect(statements).toHaveLength(6);
+    // The two audit events: one statement moving the chain head by two (AuditService.appendMany).
+    const appends = statements.filter((s) => s.includes('audit_'));
+    expect(appends).toHaveLength(1);
+    expect(appends[0]).toMatch(/FOR NO KEY UPDATE/);
+    expect(appends[0]).toMatch(/^WITH clock AS .*INSERT INTO audit_events .*UNION ALL SELECT/s);
     // The resident, her contacts, measures, holders, establishment, archive state and contract state: one statement.
     const reads = statements.filter((s) => /\b(residents|establishments|organisations|archive_access_grants|documents)\b/.test(s) && !/^(INSERT|UPDATE|WITH)/.test(s));
     expect(reads).toHaveLength(1);
@@ -143,11 +149,12 @@ describe('a document created: its statements', () => {
    * A failure after the rows are written leaves none of them: PostgreSQL itself refuses (a trigger
    * put on a table for the time of the call, as the database's owner), in the middle of the one
    * INSERT statement (the outbox's row, after the document's and the version's) and after it (the
-   * second audit append, the transaction's last statement before COMMIT).
+   * second audit event, within the one audit append of the two events, the transaction's last
+   * statement before COMMIT: the first event is not written either).
    */
   it.each([
     ['the render job, within the INSERT statement', 'outbox', 'TRUE'],
-    ['the second audit append, after it', 'audit_events', `NEW.action = 'document_version.requested'`],
+    ['the second audit event, within the audit append after it', 'audit_events', `NEW.action = 'document_version.requested'`],
   ])('a failure at %s: nothing written, no audit event', async (_, table, when) => {
     const su = new Client({ connectionString: h.db.url });
     await su.connect();
@@ -167,6 +174,8 @@ describe('a document created: its statements', () => {
       const statements = log.transactionSince(from);
       expect(statements.filter((s) => s.startsWith('WITH w1 AS (INSERT INTO documents'))).toHaveLength(1);
       expect(statements.at(-1)).toBe('ROLLBACK');
+      // The two events were sent in one statement, refused as a whole.
+      if (table === 'audit_events') expect(statements.filter((s) => s.includes('audit_'))).toHaveLength(1);
       expect(await counts()).toEqual(before);
     } finally {
       await su.query(`DROP TRIGGER IF EXISTS test_refuse ON ${table}`);
