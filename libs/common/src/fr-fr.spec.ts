@@ -1,4 +1,4 @@
-import { DOCUMENT_TYPE_LABELS, calendarDayIn, documentPhrase, documentSubtypeOf, documentTitle, documentTypeLabel, endOfDayIn, startOfDayIn, formatDateFr, formatDateTimeFr, formatTimeFr, ofName } from './fr-fr';
+import { DOCUMENT_TYPE_LABELS, calendarDayIn, documentPhrase, documentSubtypeOf, documentTitle, documentTypeLabel, endOfDayIn, startOfDayIn, formatDateFr, isoFromFrenchDate, formatDateTimeFr, formatTimeFr, ofName } from './fr-fr';
 
 describe('French labels and dates (one place)', () => {
   it('elides before a vowel, including accented capitals and a bidi-isolated name', () => {
@@ -151,5 +151,14 @@ describe('start of a calendar day in the establishment’s zone (archive periods
     for (const d of ['2026-03-29', '2026-03-30', '2026-10-25', '2026-10-26', '2026-12-31']) expect(calendarDayIn(startOfDayIn(d))).toBe(d);
     expect(startOfDayIn('2026-11-15', 'America/Cayenne').toISOString()).toBe('2026-11-15T03:00:00.000Z');
     expect(() => startOfDayIn('2026-3-29')).toThrow(RangeError);
+  });
+});
+
+describe('a date typed JJ/MM/AAAA (the console’s date fields)', () => {
+  it('is written AAAA-MM-JJ, day and month of one or two digits; any other text is kept for the validation', () => {
+    expect(isoFromFrenchDate('03/12/2026')).toBe('2026-12-03');
+    expect(isoFromFrenchDate('3/2/2026')).toBe('2026-02-03');
+    expect(isoFromFrenchDate('31/02/2026')).toBe('2026-02-31');
+    for (const kept of ['2026-12-03', '', '03/12/26', '003/12/2026', '03-12-2026', ' 03/12/2026', 'hier']) expect(isoFromFrenchDate(kept)).toBe(kept);
   });
 });

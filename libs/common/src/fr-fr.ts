@@ -310,3 +310,16 @@ function zoneOffsetMs(instant: Date, timeZone: string): number {
 export function calendarDayIn(instant: Date, timeZone = 'Europe/Paris'): string {
   return new Date(instant.getTime() + zoneOffsetMs(instant, timeZone)).toISOString().slice(0, 10);
 }
+
+const FRENCH_DATE = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/;
+
+/**
+ * A date typed as French writes it, JJ/MM/AAAA (day and month of one or two digits), as `AAAA-MM-JJ`:
+ * the console's date fields accept it, a browser without a date picker showing a text field. Any
+ * other text is answered unchanged, for the validation to say what is wrong with it (nor is
+ * `31/02/2026` checked here: it becomes `2026-02-31`, which the validation refuses).
+ */
+export function isoFromFrenchDate(typed: string): string {
+  const fr = FRENCH_DATE.exec(typed);
+  return fr ? `${fr[3]}-${fr[2].padStart(2, '0')}-${fr[1].padStart(2, '0')}` : typed;
+}

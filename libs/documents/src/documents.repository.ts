@@ -17,9 +17,12 @@ export type VersionInput = Pick<DocumentVersionEntity, 'id' | 'templateId' | 'te
 export type VersionToGenerate = Pick<DocumentVersionEntity, 'id' | 'organisationId' | 'documentId' | 'status' | 'templateId' | 'templateVersion' | 'templateHash' | 'inputHash' | 'input'>;
 
 /**
- * Reads of documents, versions and renditions. Other libs (signing) read these tables only through
- * these methods (exported by DocumentsModule), never with their own SQL.
+ * The admission a contrat de séjour is made for, over its current version `v` and its resident `r`:
+ * the date its data name (`resident.admissionDate`), else the file's — as text, as node-postgres
+ * reads a `date`. CONTRACT_IN_FORCE_SQL and otherContractsOfAdmission compare contracts with it.
  */
+const contractAdmissionSql = (v: string, r: string) => `COALESCE(${v}.input #>> '{resident,admissionDate}', ${r}.admission_date::text)`;
+
 /**
  * A resident's contract state, read with her file by a document's creation, its preview and the
  * console's list of types (DocumentsService FILE_FOR_A_NEW_DOCUMENT, libs/residents
@@ -35,9 +38,13 @@ export const CONTRACT_REFUSED_SQL = `EXISTS (SELECT 1 FROM documents WHERE resid
 export const CONTRACT_IN_FORCE_SQL = `SELECT CASE WHEN d.status = 'signed' THEN 'signed' ELSE 'in_progress' END
                  FROM documents d LEFT JOIN document_versions v ON v.id = d.current_version_id
                 WHERE d.resident_id = r.id AND d.type = 'contrat-sejour' AND d.status NOT IN ('refused', 'cancelled')
-                  AND COALESCE(v.input #>> '{resident,admissionDate}', r.admission_date::text) = r.admission_date::text
+                  AND ${contractAdmissionSql('v', 'r')} = r.admission_date::text
                 ORDER BY (d.status = 'signed') DESC, d.updated_at DESC LIMIT 1`;
 
+/**
+ * Reads of documents, versions and renditions. Other libs (signing) read these tables only through
+ * these methods (exported by DocumentsModule), never with their own SQL.
+ */
 @Injectable()
 export class DocumentsRepository {
   findById(em: EntityManager, id: string): Promise<DocumentEntity | null> {
@@ -166,13 +173,13 @@ export class DocumentsRepository {
    */
   async otherContractsOfAdmission(em: EntityManager, documentId: string, admissionDate?: string): Promise<{ id: string; status: DocumentStatus }[]> {
     return (await em.query(
-      `WITH x AS (SELECT d.id, d.resident_id, COALESCE($2::text, v.input #>> '{resident,admissionDate}', r.admission_date::text) AS admission
+      `WITH x AS (SELECT d.id, d.resident_id, COALESCE($2::text, ${contractAdmissionSql('v', 'r')}) AS admission
                     FROM documents d JOIN residents r ON r.id = d.resident_id LEFT JOIN document_versions v ON v.id = d.current_version_id
                    WHERE d.id = $1)
        SELECT o.id, o.status
          FROM x JOIN documents o ON o.resident_id = x.resident_id AND o.id <> x.id AND o.type = 'contrat-sejour' AND o.status NOT IN ('refused', 'cancelled')
          JOIN residents r ON r.id = o.resident_id LEFT JOIN document_versions ov ON ov.id = o.current_version_id
-        WHERE COALESCE(ov.input #>> '{resident,admissionDate}', r.admission_date::text) = x.admission
+        WHERE ${contractAdmissionSql('ov', 'r')} = x.admission
         ORDER BY (o.status = 'signed') DESC, o.created_at, o.id`,
       [documentId, admissionDate ?? null],
     )) as { id: string; status: DocumentStatus }[];

@@ -6,6 +6,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ArchiveExporter } from '@carepact/archive';
+import { StaffActor } from '@carepact/identity';
+import { OtherParentService, SignatureRequestsService } from '@carepact/signing';
 import { TEST_PASSWORD, contractData, loginAgent, waitUntil } from '@carepact/testing';
 import { readZip } from '../archive/archive-tools';
 import { startWorker, WorkerHandle } from '../../../apps/worker/src/bootstrap';
@@ -178,6 +180,50 @@ describe('the other parent informed of a minor’s document (C. civ. 373-2-1 al.
     const refused = await record(deceasedDoc, { informedOn: TODAY, how: 'courrier' });
     expect({ status: refused.status, code: refused.body.error?.code }).toEqual({ status: 409, code: 'OTHER_PARENT_NOT_TO_INFORM' });
     expect(refused.body.error.message).toContain('C. civ. 373-2-1 al. 5');
+    // The message lists every case the reminder knows, the parent deprived of the exercise only among them (sector lawyer, session 20).
+    expect(refused.body.error.message).toContain('autre parent seulement privé de l’exercice');
     expect(await rows(deceasedDoc)).toBe(0);
+  });
+
+  it('a policy decision the caller already has is taken as it is (the console page asks for it once): null, the policy refused it, reads the latest request’s reminder', async () => {
+    const [sent] = await sql<{ id: string }>(`SELECT id FROM signature_requests WHERE document_id = $1 AND status = 'active'`, [judgmentDoc]);
+    await admissions.post(`/api/signature-requests/${sent.id}/cancel`).send({}).expect(200);
+    expect((await admissions.get(`/api/documents/${judgmentDoc}`)).body.status).toBe('ready');
+    const actor: StaffActor = {
+      kind: 'staff',
+      userId: h.orgA.users.admissions.id,
+      organisationId: h.orgA.organisationId,
+      email: h.orgA.users.admissions.email,
+      name: 'admissions',
+      sessionId: 's',
+      roles: [{ establishmentId: h.orgA.establishmentId, role: 'admissions' }],
+    };
+    const otherParent = h.app.get(OtherParentService);
+    const decision = await h.app.get(SignatureRequestsService).preview(actor, judgmentDoc);
+    const [{ policy }] = await sql<{ policy: { otherParentReminder: string } }>(`SELECT policy FROM signature_requests WHERE id = $1`, [sent.id]);
+    expect([decision.otherParentReminder, policy.otherParentReminder]).toEqual([expect.stringContaining('373-2-1 al. 5'), expect.stringContaining('373-2-1 al. 5')]);
+    // Ready again, nothing in signature: the next sending's decision, asked for here or given.
+    expect((await otherParent.view(actor, judgmentDoc)).reminder).toBe(decision.otherParentReminder);
+    expect((await otherParent.view(actor, judgmentDoc, decision)).reminder).toBe(decision.otherParentReminder);
+    // Refused by the policy: what the cancelled request stored.
+    expect((await otherParent.view(actor, judgmentDoc, null)).reminder).toBe(policy.otherParentReminder);
+    expect((await otherParent.view(actor, deceasedDoc, null)).reminder).toBeNull();
+
+    // The console's document page passes the decision it asked for: the reminder is due, the form is there; it reads JJ/MM/AAAA.
+    const page = await admissions.get(`/console/documents/${judgmentDoc}`).expect(200);
+    expect(page.text).toContain(`action="/console/documents/${judgmentDoc}/autre-parent-informe"`);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
+    const form = (day: string) =>
+      admissions
+        .post(`/console/documents/${judgmentDoc}/autre-parent-informe`)
+        .type('form')
+        .send({ _csrf: csrf, informedOn: day.split('-').reverse().join('/'), how: 'courrier', note: '' });
+    const future = await form(TOMORROW);
+    expect(future.status).toBe(400);
+    expect(future.text).toContain('<p class="field-error" id="informedOn-erreur">La date ne peut pas être dans le futur');
+    expect((await form(TODAY)).status).toBe(303);
+    expect(await sql(`SELECT informed_on::text AS "informedOn", how FROM other_parent_informed WHERE document_id = $1 ORDER BY recorded_at DESC LIMIT 1`, [judgmentDoc])).toEqual([
+      { informedOn: TODAY, how: 'courrier' },
+    ]);
   });
 });

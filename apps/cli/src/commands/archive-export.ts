@@ -2,17 +2,17 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ArchiveExporter, ArchiveProgress, ArchiveScope } from '@carepact/archive';
 import { startOfDayIn } from '@carepact/common';
+import { isCalendarDate } from '@carepact/residents';
 import { CliCommand, UsageError, parseArgs } from '../command';
 import { withContext } from '../context';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Midnight in Paris (the establishments' legal time) of a YYYY-MM-DD day, as an instant. */
-export function parisMidnight(day: string): Date {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
-  if (!m) throw new UsageError(`Date invalide : ${day} (attendu AAAA-MM-JJ).`);
-  if (new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))).toISOString().slice(0, 10) !== day) throw new UsageError(`Date invalide : ${day}.`);
-  return startOfDayIn(day);
+/** A YYYY-MM-DD day of the command line, a real one (UsageError otherwise). */
+function dayArg(day: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new UsageError(`Date invalide : ${day} (attendu AAAA-MM-JJ).`);
+  if (!isCalendarDate(day)) throw new UsageError(`Date invalide : ${day}.`);
+  return day;
 }
 
 export const archiveExport: CliCommand = {
@@ -44,10 +44,10 @@ export const archiveExport: CliCommand = {
       const from = value('from');
       const to = value('to');
       if (!from || !to) throw new UsageError('--establishment demande --from et --to (dates incluses, heure de Paris).');
-      const start = parisMidnight(from);
-      const endDay = new Date(Date.UTC(+to.slice(0, 4), +to.slice(5, 7) - 1, +to.slice(8, 10) + 1)).toISOString().slice(0, 10);
-      parisMidnight(to);
-      const end = parisMidnight(endDay);
+      // Whole days at midnight in Paris (the establishments' legal time), `--to` included.
+      const start = startOfDayIn(dayArg(from));
+      const lastDay = dayArg(to);
+      const end = startOfDayIn(new Date(Date.UTC(+lastDay.slice(0, 4), +lastDay.slice(5, 7) - 1, +lastDay.slice(8, 10) + 1)).toISOString().slice(0, 10));
       if (end <= start) throw new UsageError('--to doit suivre --from.');
       scope = { kind, id: id.toLowerCase(), from: start, to: end };
     } else {

@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '@carepact/audit';
-import { BIDI_CONTROLS, ConflictError, DomainError, FieldError, ValidationError, calendarDayIn, formatDateFr, sha256Hex, textProblem } from '@carepact/common';
+import { ConflictError, DomainError, FieldError, ValidationError, calendarDayIn, formatDateFr, sha256Hex } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
 import { DocumentEntity, DocumentVersionEntity, DocumentsRepository, assertDocumentResidentNotArchived } from '@carepact/documents';
 import { StaffActor, auditActor, can } from '@carepact/identity';
+import { isCalendarDate, todayIso } from '@carepact/residents';
 import { EntityManager, In } from 'typeorm';
 import type { PolicyDecision } from '../policy/policy.types';
+import { signerTextProblem } from '../portal/portal-actions.service';
 import { RequestAccess } from '../requests/request-access';
 import { SignatureRequestsService } from '../requests/signature-requests.service';
 import { OTHER_PARENT_INFORMED_HOW, OtherParentInformedEntity, OtherParentInformedHow } from './other-parent.entities';
@@ -85,6 +87,10 @@ export class OtherParentService {
     private readonly audit: AuditService,
   ) {}
 
+  /**
+   * `decision`: the signature policy's preview when the caller already asked for it (the console's
+   * document page), null when the policy refused it; undefined: asked for here when needed.
+   */
   async view(actor: StaffActor, documentId: string, decision?: PolicyDecision | null): Promise<OtherParentView> {
     const em = this.tx.manager;
     const doc = await this.access.document(em, actor, documentId, 'document.read');
@@ -103,7 +109,8 @@ export class OtherParentService {
       if (!reminder)
         throw new ConflictError(
           OTHER_PARENT_NOT_TO_INFORM,
-          'Pour ce document, la loi ne demande pas d’informer l’autre parent : elle le prévoit quand un seul parent exerce l’autorité parentale par décision du juge, ou par la filiation si elle est établie aussi à l’égard de l’autre parent (C. civ. 373-2-1 al. 5) ; pas après un décès, un retrait de l’autorité parentale ni quand l’autre parent est hors d’état de manifester sa volonté.',
+          // The cases of sole-authority.ts `informsOtherParent` (the sector lawyer's review of session 20: the message omitted the parent deprived of the exercise only).
+          'Pour ce document, la loi ne demande pas d’informer l’autre parent : elle le prévoit pour le parent qui n’exerce pas l’autorité parentale (C. civ. 373-2-1 al. 5) — exercice confié à un seul parent par le juge, autre parent seulement privé de l’exercice, filiation établie aussi à l’égard de l’autre parent ; pas après un décès, un retrait de l’autorité parentale ou de son exercice (C. civ. 378 s.), ni quand l’autre parent est hors d’état de manifester sa volonté (C. civ. 373 : il ne peut recevoir l’information).',
         );
       if (!doc.currentVersionId) throw new ConflictError('DOCUMENT_HAS_NO_VERSION', 'Le document n’a pas encore de version.');
       const clean = validated(input, calendarDayIn(doc.createdAt));
@@ -163,8 +170,9 @@ export class OtherParentService {
 
   /**
    * The signature policy's reminder for this document: while it is ready and nothing is in signature,
-   * the decision of the next sending (`decision` when the caller has it); otherwise the one the latest
-   * request stored when it was sent (signature_requests.policy, never changed afterwards).
+   * the decision of the next sending (`decision` when the caller has it: null when the policy refused
+   * it); otherwise the one the latest request stored when it was sent (signature_requests.policy,
+   * never changed afterwards).
    */
   private async reminderOf(em: EntityManager, actor: StaffActor, doc: DocumentEntity, decision?: PolicyDecision | null): Promise<string | null> {
     const requests = (await em.query(`SELECT status, policy FROM signature_requests WHERE document_id = $1 ORDER BY created_at DESC`, [doc.id])) as {
@@ -172,19 +180,20 @@ export class OtherParentService {
       policy: Pick<PolicyDecision, 'otherParentReminder'> | null;
     }[];
     if (doc.status === 'ready' && !requests.some((r) => r.status === 'active')) {
-      if (decision) return decision.otherParentReminder ?? null;
-      try {
-        return (await this.requests.preview(actor, doc.id)).otherParentReminder ?? null;
-      } catch (e) {
-        // The file does not allow routing it now (a refusal of the policy): the latest request says what was due.
-        if (!(e instanceof DomainError)) throw e;
-      }
+      let next = decision;
+      if (next === undefined)
+        try {
+          next = await this.requests.preview(actor, doc.id);
+        } catch (e) {
+          if (!(e instanceof DomainError)) throw e;
+          next = null;
+        }
+      // null: the file does not allow routing it now (a refusal of the policy): the latest request says what was due.
+      if (next) return next.otherParentReminder ?? null;
     }
     return requests.find((r) => r.policy)?.policy?.otherParentReminder ?? null;
   }
 }
-
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** Every problem of the form at once, each beside its field, in French. `createdOn`: the Paris day the document was created. */
 function validated(input: OtherParentInput, createdOn: string): { informedOn: string; how: OtherParentInformedHow; note: string | null } {
@@ -193,11 +202,9 @@ function validated(input: OtherParentInput, createdOn: string): { informedOn: st
   const date = text(input.informedOn);
   const how = text(input.how);
   const note = text(input.note);
-  const m = ISO_DATE.exec(date);
-  const real = m && new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])).toISOString().slice(0, 10) === date;
   if (!date) errors.push({ field: 'informedOn', code: 'REQUIRED', message: 'Indiquez la date à laquelle l’autre parent a été informé.' });
-  else if (!real) errors.push({ field: 'informedOn', code: 'INVALID_DATE', message: 'Date inconnue ou mal écrite : écrivez-la au format JJ/MM/AAAA (AAAA-MM-JJ dans l’API), par exemple 03/12/2026.' });
-  else if (date > calendarDayIn(new Date())) errors.push({ field: 'informedOn', code: 'DATE_IN_FUTURE', message: 'La date ne peut pas être dans le futur : indiquez le jour où l’autre parent a été informé.' });
+  else if (!isCalendarDate(date)) errors.push({ field: 'informedOn', code: 'INVALID_DATE', message: 'Date inconnue ou mal écrite : écrivez-la au format JJ/MM/AAAA (AAAA-MM-JJ dans l’API), par exemple 03/12/2026.' });
+  else if (date > todayIso()) errors.push({ field: 'informedOn', code: 'DATE_IN_FUTURE', message: 'La date ne peut pas être dans le futur : indiquez le jour où l’autre parent a été informé.' });
   else if (date < createdOn)
     errors.push({
       field: 'informedOn',
@@ -209,9 +216,9 @@ function validated(input: OtherParentInput, createdOn: string): { informedOn: st
     errors.push({ field: 'how', code: 'NOT_ALLOWED_VALUE', message: 'Choisissez comment l’autre parent a été informé : courrier, e-mail, remis en main propre, entretien ou autre.' });
   if (note.length > 500) errors.push({ field: 'note', code: 'TOO_LONG', message: 'La remarque ne doit pas dépasser 500 caractères.' });
   else {
-    // The shared text rule (libs/common): no control character (line breaks allowed), and no
-    // bidirectional control, which would make the note read otherwise (the rule for names' message).
-    const problem = !note ? null : (textProblem(note, 'text') ?? (BIDI_CONTROLS.test(note) ? textProblem('\u202e', 'name') : null));
+    // The rule for a signer's words (signerTextProblem): no control character (line breaks allowed),
+    // and no bidirectional control, which would make the note read otherwise.
+    const problem = note ? signerTextProblem(note) : null;
     if (problem) errors.push({ field: 'note', ...problem });
   }
   if (errors.length) throw new ValidationError(errors, 'L’information de l’autre parent n’a pas été enregistrée : corrigez les champs signalés.');

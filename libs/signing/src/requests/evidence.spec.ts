@@ -247,7 +247,7 @@ describe('the seal’s time on the evidence pages (PAdES B-B or B-T)', () => {
     // eIDAS art. 41(2): without the qualification, the time is the one the token « indique », without the presumption of accuracy.
     expect(text).toContain('l’heure qu’il indique est dans la signature du PDF');
     expect(text).toContain(
-      'L’établissement ne déclare pas cette autorité prestataire qualifié au sens du règlement eIDAS (art. 42) : horodatage non qualifié, sans la présomption d’exactitude de la date et de l’heure de l’article 41, paragraphe 2, du règlement eIDAS ; il reste recevable comme preuve en justice (article 41, paragraphe 1).',
+      'L’établissement ne déclare pas cette autorité prestataire qualifié au sens du règlement eIDAS (art. 42) : horodatage non qualifié, sans la présomption d’exactitude de la date et de l’heure de l’article 41, paragraphe 2, du règlement eIDAS ; sa recevabilité comme preuve en justice ne peut être refusée au seul motif qu’il n’est pas qualifié (article 41, paragraphe 1).',
     );
     expect(text).not.toMatch(/certifi/);
     expect(text).not.toContain('Horodatage qualifié');

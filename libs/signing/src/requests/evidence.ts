@@ -41,11 +41,12 @@ export function sealTimeOf(authority: string | null, qualified = false): SealTim
         qualified,
         // eIDAS art. 41(2): only a qualified time stamp enjoys the presumption of the accuracy of the date
         // and time it indicates and of the integrity of the data they relate to; a time stamp not declared
-        // qualified « indique » the time, it does not certify it, and art. 41(1) keeps it admissible in court.
+        // qualified « indique » the time, it does not certify it; art. 41(1) only forbids refusing it as evidence « au seul motif » that it is
+        // electronic or not qualified (the sector lawyer's review of session 20: not « reste recevable »).
         statement: `le cachet porte un jeton d’horodatage (RFC 3161) de l’autorité d’horodatage ${authority}, demandé au scellement ; l’heure qu’il ${qualified ? 'certifie' : 'indique'} est dans la signature du PDF et dans le dossier de preuve (JSON). ${
           qualified
             ? 'L’établissement déclare cette autorité prestataire de services de confiance qualifié délivrant des horodatages électroniques qualifiés (règlement eIDAS, art. 42) : la date et l’heure indiquées bénéficient de la présomption d’exactitude, et les données auxquelles elles se rapportent de la présomption d’intégrité, de l’article 41, paragraphe 2, du règlement eIDAS.'
-            : 'L’établissement ne déclare pas cette autorité prestataire qualifié au sens du règlement eIDAS (art. 42) : horodatage non qualifié, sans la présomption d’exactitude de la date et de l’heure de l’article 41, paragraphe 2, du règlement eIDAS ; il reste recevable comme preuve en justice (article 41, paragraphe 1).'
+            : 'L’établissement ne déclare pas cette autorité prestataire qualifié au sens du règlement eIDAS (art. 42) : horodatage non qualifié, sans la présomption d’exactitude de la date et de l’heure de l’article 41, paragraphe 2, du règlement eIDAS ; sa recevabilité comme preuve en justice ne peut être refusée au seul motif qu’il n’est pas qualifié (article 41, paragraphe 1).'
         }`,
       }
     : {

@@ -185,7 +185,7 @@ describe('the history’s certified time: « qualifié » only when the operator
     for (const page of [sealedWith({ timestampQualified: false }), sealedWith({})]) {
       expect(page).toContain('Horodatage : heure indiquée');
       expect(page).toContain('par l’autorité d’horodatage CN=Horodatage Exemple, O=Exemple, C=FR');
-      expect(page).toContain('horodatage non qualifié : sans la présomption d’exactitude de la date et de l’heure de l’article 41 du règlement eIDAS, mais recevable comme preuve en justice (art. 41, paragraphe 1)');
+      expect(page).toContain('horodatage non qualifié : sans la présomption d’exactitude de la date et de l’heure de l’article 41 du règlement eIDAS, mais sa recevabilité comme preuve en justice ne peut être refusée au seul motif qu’il n’est pas qualifié (art. 41, paragraphe 1)');
       expect(page).not.toMatch(/certifi|horodatage qualifié|Horodatage qualifié/);
     }
   });

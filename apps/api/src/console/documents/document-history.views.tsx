@@ -92,7 +92,7 @@ function CertifiedTime(props: { e: TimelineEntry }) {
       {typeof d.timestampSerialNumber === 'string' ? <> (jeton n° <code>{d.timestampSerialNumber}</code>)</> : null}
       {qualified
         ? ' — présomption d’exactitude de la date et de l’heure et d’intégrité des données qu’elles datent (règlement eIDAS, art. 41, paragraphe 2).'
-        : ' — horodatage non qualifié : sans la présomption d’exactitude de la date et de l’heure de l’article 41 du règlement eIDAS, mais recevable comme preuve en justice (art. 41, paragraphe 1).'}
+        : ' — horodatage non qualifié : sans la présomption d’exactitude de la date et de l’heure de l’article 41 du règlement eIDAS, mais sa recevabilité comme preuve en justice ne peut être refusée au seul motif qu’il n’est pas qualifié (art. 41, paragraphe 1).'}
     </p>
   );
 }

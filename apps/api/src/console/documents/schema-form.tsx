@@ -1,4 +1,4 @@
-import type { FieldError } from '@carepact/common';
+import { type FieldError, isoFromFrenchDate } from '@carepact/common';
 import { InputSchema, inputEnumLabel, inputFieldHint, inputFieldLabel, inputItemName, isValidIsoDate, labelPath } from '@carepact/templates';
 import type { VNode } from 'preact';
 import { FieldMessage, fieldId } from '../../views';
@@ -147,8 +147,7 @@ function parseValue(schemaIn: InputSchema, root: InputSchema, path: string, body
     case 'date': {
       const v = (body[path] ?? '').trim();
       // The page says dates may be written JJ/MM/AAAA (a browser without a date picker shows a text field).
-      const fr = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(v);
-      const iso = fr ? `${fr[3]}-${fr[2].padStart(2, '0')}-${fr[1].padStart(2, '0')}` : v;
+      const iso = isoFromFrenchDate(v);
       return v ? (isValidIsoDate(iso) ? iso : v) : undefined;
     }
     default: {

@@ -8,7 +8,7 @@ import {
   eliminationVisaErrors,
   lookupSubjects,
   managesWholeOrganisation,
-  organisationEstablishmentIds,
+  purgeReportEstablishmentIds,
   purgeReportExpired,
   purgeReportFor,
 } from '@carepact/archive';
@@ -172,7 +172,7 @@ export class ConservationController {
     const run = await this.jobs.purgeRunOf(this.tx.manager, actor.organisationId, job.id);
     const { publicLaw } = await this.retention.archivesRegime(this.tx.manager, actor.organisationId);
     // The establishments it covers, by name (a report drawn before reports recorded them: the organisation's), and whether she may run it.
-    const coveredIds = report.establishmentIds ?? (await organisationEstablishmentIds(this.tx.manager, actor.organisationId));
+    const coveredIds = await purgeReportEstablishmentIds(this.tx.manager, actor.organisationId, report);
     const names = (await this.tx.manager.query(`SELECT id, name FROM establishments WHERE organisation_id = $1 AND id = ANY($2::uuid[]) ORDER BY name`, [actor.organisationId, coveredIds])) as {
       id: string;
       name: string;
