@@ -108,3 +108,27 @@ describe('more invisible characters: the byte order mark, the interlinear annota
     for (const s of ['Résidence\u00A0«\u202FLes Tilleuls\u202F»', 'ᠮᠣᠩᠭᠣᠯ', '2 × 3 + 1 = 7', 'f(x)', 'Chambre n°\u00A012']) expect({ s, problem: textProblem(s, 'name') }).toEqual({ s, problem: null });
   });
 });
+
+describe('characters that draw nothing though not format characters: Hangul fillers, combining grapheme joiner, Khmer inherent vowels, shorthand and musical format controls', () => {
+  // A name made of Hangul fillers (U+3164, U+FFA0, U+115F, U+1160) looks blank yet is not empty;
+  // U+034F, U+17B4, U+17B5, U+1BCA0–U+1BCA3 and U+1D173–U+1D17A are default-ignorable: invisible.
+  const blank = ['\u115F', '\u1160', '\u3164', '\uFFA0', '\u034F', '\u17B4', '\u17B5', '\u{1BCA0}', '\u{1BCA1}', '\u{1BCA2}', '\u{1BCA3}', '\u{1D173}', '\u{1D176}', '\u{1D17A}'];
+  const hex = (c: string) => c.codePointAt(0)!.toString(16);
+  it('are refused inside any kind of text as CONTROL_CHARACTER, with the invisible-character message', () => {
+    for (const c of blank)
+      for (const kind of ['text', 'line', 'name'] as const)
+        expect({ c: hex(c), kind, problem: textProblem(`Marcel${c} Dupont`, kind) }).toEqual({
+          c: hex(c),
+          kind,
+          problem: { code: 'CONTROL_CHARACTER', message: expect.stringMatching(/caractère invisible interdit/) },
+        });
+  });
+  it('a name of Hangul fillers only, which looks blank, is refused', () => {
+    expect(textProblem('\u3164\u3164\u3164', 'name')?.code).toBe('CONTROL_CHARACTER');
+    expect(textProblem('\uFFA0', 'line')?.code).toBe('CONTROL_CHARACTER');
+  });
+  it('their visible neighbours stay: Hangul syllables and jamo, Khmer, musical symbols; and the emoji builders (zero-width joiner, variation selectors, skin tones)', () => {
+    for (const s of ['김민준', '\u1100\u1161', '\u3131\u314F', '\uFFA1', 'សុខា', '\u{1D11E} \u{1D172} \u{1D17B}', 'Merci 👨\u200D👩\u200D👧', 'Bien reçu 👍🏻👍🏿', 'Avec ❤️ ✌︎', '葛\u{E0100}城'])
+      expect({ s, problem: textProblem(s, 'text') }).toEqual({ s, problem: null });
+  });
+});

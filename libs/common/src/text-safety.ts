@@ -6,9 +6,10 @@
  * - `text` (any text, multi-line free text included): no C0 control other than tab, LF and CR,
  *   no DEL, no C1 control (U+0080–U+009F, U+0085 "next line" included), no U+FFFE/U+FFFF, no
  *   lone surrogate. None of these is valid in the XML 1.0 of a DOCX, and none can be drawn. No
- *   invisible character either (INVISIBLE: U+00AD, U+180E, U+200B, U+2028, U+2029, U+2060–U+2064,
- *   U+206A–U+206F, U+FEFF, U+FFF9–U+FFFB, U+E0000–U+E007F); the zero-width joiner and the
- *   variation selectors stay (emoji).
+ *   invisible character either (INVISIBLE: U+00AD, U+034F, U+115F, U+1160, U+17B4, U+17B5, U+180E,
+ *   U+200B, U+2028, U+2029, U+2060–U+2064, U+206A–U+206F, U+3164, U+FEFF, U+FFA0, U+FFF9–U+FFFB,
+ *   U+1BCA0–U+1BCA3, U+1D173–U+1D17A, U+E0000–U+E007F); the zero-width joiner and the variation
+ *   selectors stay (emoji).
  * - `line` (one-line fields: references, phone numbers): as `text`, and no tab, CR or LF either
  *   (a line break in a name would reach an e-mail header or break a table cell).
  * - `name` (text that identifies a person: names, room, relation, address): as `line`, plus
@@ -46,10 +47,17 @@ const CONTROL_LINE = /[\u0000-\u001F\u007F-\u009F\uFFFE\uFFFF]/;
  * operators U+2061–U+2064 (function application, invisible times, separator, plus), the Mongolian
  * vowel separator U+180E (a space of no width since Unicode 6.3; the PDF faces draw no Mongolian
  * script anyway) and the interlinear annotation characters U+FFF9–U+FFFB (anchor, separator,
- * terminator: text meant to be shown apart, or not at all). The zero-width joiner U+200D and the
- * variation selectors stay: they build emoji (👨‍👩‍👧, ❤️) in free text, where emoji are welcome.
+ * terminator: text meant to be shown apart, or not at all). And the characters that are not format
+ * characters but draw nothing all the same (Unicode's Default_Ignorable_Code_Point, or blank letters):
+ * the Hangul fillers U+115F, U+1160, U+3164 and U+FFA0 (letters, so a name of fillers alone looks
+ * blank yet is not empty), the combining grapheme joiner U+034F, the Khmer inherent vowels U+17B4,
+ * U+17B5, the shorthand format controls U+1BCA0–U+1BCA3 and the musical symbol format characters
+ * U+1D173–U+1D17A. The zero-width joiner U+200D and the variation selectors stay: they build emoji
+ * (👨‍👩‍👧, ❤️) in free text, where emoji are welcome; so do the skin tones U+1F3FB–U+1F3FF (visible).
  */
-const INVISIBLE = /[\u00AD\u180E\u200B\u2028\u2029\u2060-\u2064\u206A-\u206F\uFEFF\uFFF9-\uFFFB]|[\u{E0000}-\u{E007F}]/u;
+// U+034F, U+17B4 and U+17B5 are combining marks: alternatives of their own, not in a class (no-misleading-character-class).
+const INVISIBLE =
+  /[\u00AD\u115F\u1160\u180E\u200B\u2028\u2029\u2060-\u2064\u206A-\u206F\u3164\uFEFF\uFFA0\uFFF9-\uFFFB]|\u034F|\u17B4|\u17B5|[\u{1BCA0}-\u{1BCA3}\u{1D173}-\u{1D17A}\u{E0000}-\u{E007F}]/u;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 /**
  * The bidirectional controls: the implicit marks (ARABIC LETTER MARK U+061C, LEFT-TO-RIGHT and

@@ -34,6 +34,7 @@ import {
   newDocumentArchivedMessage,
   residentArchivedFrom,
 } from './intermediate-archive';
+import { assertNotDeceased } from './resident-deceased';
 
 /**
  * What a new document or version reads with the resident's file, in its one statement (issue 12:
@@ -219,14 +220,22 @@ export class DocumentsService {
   /**
    * Starts the failed generation of the current version again (its data are fine: every attempt
    * met an error). A new outbox row (new key) carries the job; the failed one stays as it was.
+   * A draft contrat de séjour another contract of whose stay is signed (superseded-contract.ts) is
+   * refused, 409 CONTRACT_ALREADY_IN_FORCE as its new version and its sending (one contract per stay,
+   * amended by avenant: CASF L.311-4, D.311): it may only be abandoned. A contract's resident is
+   * locked before its document, the order of the signature's (contract-in-force.ts), so a contract
+   * concluded meanwhile is seen.
    */
   async retryGeneration(actor: StaffActor, documentId: string): Promise<{ id: string; versionId: string; status: string }> {
     return this.tx.run(async (em) => {
       const scoped = await this.scoped(em, actor, documentId, 'document.write');
+      if (scoped.type === 'contrat-sejour') await this.repo.lockResident(em, scoped.organisationId, scoped.residentId);
       const doc = (await this.repo.lockDocument(em, scoped.id)) ?? scoped;
       const version = doc.currentVersionId ? await this.repo.findVersion(em, doc.id, doc.currentVersionId) : null;
       if (doc.status !== 'generation_failed' || !version)
         throw new DomainError('conflict', 'DOCUMENT_GENERATION_NOT_FAILED', 'La génération de ce document n’a pas échoué : il n’y a rien à relancer.');
+      if (doc.type === 'contrat-sejour' && (await this.repo.otherContractsOfAdmission(em, doc.id)).some((o) => o.status === 'signed'))
+        throw new DomainError('conflict', CONTRACT_ALREADY_IN_FORCE, CONTRACT_ALREADY_IN_FORCE_MESSAGE);
       if (version.status !== 'pending')
         throw new DomainError(
           'conflict',
@@ -291,7 +300,7 @@ export class DocumentsService {
       const doc = (await this.repo.lockDocument(em, scoped.id)) ?? scoped;
       await assertNoNewDocumentFor(em, actor.organisationId, doc.residentId);
       if (doc.status !== 'ready' && doc.status !== 'generation_failed')
-        throw new DomainError('conflict', DOCUMENT_NOT_A_DRAFT, 'Seul un document qui n’a pas été envoyé en signature peut être abandonné.');
+        throw new DomainError('conflict', DOCUMENT_NOT_A_DRAFT, 'Seul un projet prêt, ou dont la génération a échoué, peut être abandonné.');
       const signed = doc.type === 'contrat-sejour' ? (await this.repo.otherContractsOfAdmission(em, doc.id)).find((o) => o.status === 'signed') : undefined;
       if (!signed)
         throw new DomainError(
@@ -535,6 +544,8 @@ export class DocumentsService {
     // included: none for a person in the intermediate archive, opening or not (409 RESIDENT_ARCHIVED;
     // assertNoNewDocumentFor's rule, on the values read above).
     assertNoNewDocumentFrom(read!.columns.departedOn as string | null, read!.columns.archivedSince as string | null);
+    // Nor for a person recorded as deceased (409 RESIDENT_DECEASED; C. civ. 443 al. 1).
+    assertNotDeceased(resident, 'document');
     const est = read!.establishment;
     if (!est) throw new NotFoundError('ESTABLISHMENT_NOT_FOUND', 'Établissement introuvable.');
     if (!existingDocumentId) {

@@ -9,6 +9,7 @@ export * from './document-lifecycle.service';
 export * from './superseded-contract';
 export * from './documents.service';
 export * from './intermediate-archive';
+export * from './resident-deceased';
 export * from './document-generator';
 export * from './generation-errors';
 export * from './generation-checks';

@@ -94,6 +94,27 @@ describe('a draft contract superseded by the stay’s signed contract (CASF L.31
     expect((await docs.supersededContractsOf(actor, jeanne)).sort()).toEqual([readyDraft, failedDraft].sort());
   });
 
+  it('POST /api/documents/:id/retry-generation refuses a superseded draft (409 CONTRACT_ALREADY_IN_FORCE): nothing enqueued nor audited', async () => {
+    const admissions = await agent('admissions');
+    const jobs = async (id: string) =>
+      Number((await sql(`SELECT count(*)::int AS n FROM outbox o JOIN documents d ON d.current_version_id::text = o.payload->>'versionId' WHERE o.job_name = 'documents.render' AND d.id = $1`, [id]))[0].n);
+    const retried = async (id: string) => Number((await sql(`SELECT count(*)::int AS n FROM audit_events WHERE subject_id = $1 AND action = 'document.generation_retried'`, [id]))[0].n);
+    const state = async (id: string) => (await sql(`SELECT d.status, v.status AS version_status FROM documents d JOIN document_versions v ON v.id = d.current_version_id WHERE d.id = $1`, [id]))[0];
+
+    const res = await admissions.post(`/api/documents/${failedDraft}/retry-generation`);
+    expect({ status: res.status, code: res.body.error?.code }).toEqual({ status: 409, code: 'CONTRACT_ALREADY_IN_FORCE' });
+    expect(await state(failedDraft)).toEqual({ status: 'generation_failed', version_status: 'pending' });
+    expect([await jobs(failedDraft), await retried(failedDraft)]).toEqual([0, 0]);
+    // The same draft's console path (the service both share) refuses it too.
+    await expect(h.app.get(DocumentsService).retryGeneration(await actorOf('admissions'), failedDraft)).rejects.toMatchObject({ code: 'CONTRACT_ALREADY_IN_FORCE' });
+    expect([await jobs(failedDraft), await retried(failedDraft)]).toEqual([0, 0]);
+
+    // A failed contract with no signed one in its stay is retried, as before.
+    const ok = await admissions.post(`/api/documents/${aloneFailed}/retry-generation`);
+    expect({ status: ok.status, body: ok.body }).toEqual({ status: 202, body: { id: aloneFailed, versionId: expect.any(String), status: 'generating' } });
+    expect([await jobs(aloneFailed), await retried(aloneFailed)]).toEqual([1, 1]);
+  });
+
   it('POST /api/documents/:id/discard: the superseded draft is closed, audited; refused for anything else', async () => {
     const admissions = await agent('admissions');
     expect((await (await agent('auditor')).post(`/api/documents/${readyDraft}/discard`)).status).toBe(403);

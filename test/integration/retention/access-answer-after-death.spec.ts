@@ -244,7 +244,7 @@ describe('a request after the death: parents of a deceased minor, standing, sort
     expect(letter).not.toContain('tribunal judiciaire');
     expect(letter).toContain('Vous pouvez nous adresser une nouvelle demande accompagnée des pièces qui établissent votre qualité.');
     const [event] = (await ds.query(`SELECT payload FROM audit_events WHERE action = 'access_request.refused' AND payload->>'jobId' = $1`, [job.id])) as { payload: unknown }[];
-    expect(event.payload).toEqual({ jobId: job.id, requestFrom: 'ayant_droit', reason: 'standing_not_proven', explanationSha256: sha(explanation), letterSha256: sha(letter), legalStatus: 'public' });
+    expect(event.payload).toEqual({ jobId: job.id, requestFrom: 'ayant_droit', reason: 'standing_not_proven', explanationSha256: sha(explanation), letterSha256: sha(letter), legalStatus: 'public', publicLaw: false, recourseKind: 'public' });
     expect(existsSync(result_file)).toBe(false);
     expect((await admin.get(`/api/data-jobs/${job.id}/download`)).status).toBe(404);
     expect((await admin.post(`/api/data-jobs/${job.id}/delivery`)).body.error.code).toBe('ACCESS_REQUEST_REFUSED');
@@ -348,5 +348,8 @@ describe('a request after the death: parents of a deceased minor, standing, sort
     expect(letter).not.toMatch(/personne qualifiée|L\.311-5/);
     const [{ name }] = (await ds.query(`SELECT name FROM staff_users WHERE email = $1`, [h.orgA.users.administrator.email])) as { name: string }[];
     expect(letter.split('\n').at(-1)).toBe(`${name}, administration de l’établissement`);
+    // The audit event says why the letter named the CADA: the organisation's public archives, not the establishment's status.
+    const [event] = (await ds.query(`SELECT payload FROM audit_events WHERE action = 'access_request.refused' AND payload->>'jobId' = $1`, [job.id])) as { payload: Record<string, unknown> }[];
+    expect(event.payload).toMatchObject({ legalStatus: 'private', publicLaw: true, recourseKind: 'public' });
   });
 });

@@ -66,6 +66,19 @@ describe('a living person’s request about her health information (CSP L.1111-7
     // Without health information: the month, as before.
     const plain = (await admin.post('/api/data-jobs/access-request').send({ residentId: curatelle, request: { from: 'person', receivedOn: '2026-11-26', statement } }).expect(202)).body;
     expect(plain.params.request).toEqual({ from: 'person', receivedOn: '2026-11-26', answerDue: '2026-12-26', statement });
+    // The audit chain keeps the same deadlines (the statement as its SHA-256 only); without health information, none of them.
+    const payloadOf = async (jobId: string) =>
+      ((await ds.query(`SELECT payload FROM audit_events WHERE action = 'data_job.requested' AND payload->>'jobId' = $1`, [jobId])) as { payload: Record<string, unknown> }[])[0].payload;
+    expect(await payloadOf(job.id)).toMatchObject({
+      requestFrom: 'person',
+      requestAnswerDue: '2026-12-03',
+      requestHealthInformation: 'true',
+      requestAnswerDueOtherData: '2026-12-25',
+      requestNotBefore: '2026-11-27T23:00:00.000Z',
+    });
+    const plainPayload = await payloadOf(plain.id);
+    expect(plainPayload).toMatchObject({ requestFrom: 'person', requestAnswerDue: '2026-12-26' });
+    expect(Object.keys(plainPayload).filter((k) => /HealthInformation|OtherData|NotBefore/.test(k))).toEqual([]);
   });
 
   it('information more than five years old: two months for it (R.1111-1, from the day it was constituted)', async () => {

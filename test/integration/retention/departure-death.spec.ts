@@ -130,6 +130,23 @@ describe('the end of the stay by the person’s death', () => {
     ]);
   }, 240_000);
 
+  it('after her death nothing new is established nor sent for her: a new document (corrections and previews share its check), a signature request — 409 RESIDENT_DECEASED, nothing written (the code review of session 20)', async () => {
+    const p = await withOpenRequest('Apres');
+    await admin.put(`/api/residents/${p.residentId}/departure`).send({ departedOn: '2026-11-30', endReason: 'death' }).expect(200);
+    const docs = () => count(`SELECT count(*) AS n FROM documents WHERE resident_id = $1`, [p.residentId]);
+    const requests = () => count(`SELECT count(*) AS n FROM signature_requests WHERE document_id = $1`, [p.documentId]);
+    const [docsBefore, requestsBefore] = [await docs(), await requests()];
+    const created = await admissions.post('/api/documents').send({ residentId: p.residentId, type: 'projet-personnalise', data: {} });
+    expect({ status: created.status, code: created.body.error?.code }).toEqual({ status: 409, code: 'RESIDENT_DECEASED' });
+    expect(created.body.error.message).toBe(
+      'La personne est décédée le 30 novembre 2026 : aucun nouveau document ni aucune nouvelle version ne peut être établi pour elle (sa mesure de protection a pris fin avec elle, C. civ. art. 443).',
+    );
+    const sent = await admissions.post(`/api/documents/${p.documentId}/signature-requests`).send({ lateReason: 'Envoi après le décès : ne doit pas partir.' });
+    expect({ status: sent.status, code: sent.body.error?.code }).toEqual({ status: 409, code: 'RESIDENT_DECEASED' });
+    expect(sent.body.error.message).toContain('aucune nouvelle demande de signature ne peut être envoyée pour elle');
+    expect([await docs(), await requests()]).toEqual([docsBefore, requestsBefore]);
+  });
+
   it('no cancellation e-mail to the deceased person herself (her own address); after a departure she gets one', async () => {
     const cancelledJobs = async (requestId: string) =>
       ((await ds.query(`SELECT payload FROM outbox WHERE job_name = 'notify.cancelled' AND payload->>'requestId' = $1`, [requestId])) as { payload: { signerId: string; death?: boolean } }[]).map(

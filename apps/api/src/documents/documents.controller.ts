@@ -95,7 +95,7 @@ export class DocumentsController {
   @HttpCode(202)
   @ApiOperation({
     summary:
-      'Relancer la génération échouée de la version courante (après un incident technique) ; 409 DOCUMENT_GENERATION_NOT_FAILED si elle n’a pas échoué, DOCUMENT_GENERATION_NOT_RETRYABLE si ses données sont en cause (créer une nouvelle version)',
+      'Relancer la génération échouée de la version courante (après un incident technique) ; 409 DOCUMENT_GENERATION_NOT_FAILED si elle n’a pas échoué, DOCUMENT_GENERATION_NOT_RETRYABLE si ses données sont en cause (créer une nouvelle version), CONTRACT_ALREADY_IN_FORCE pour un projet de contrat de séjour dont le séjour a déjà un contrat signé (un contrat par séjour, modifié par avenant : CASF L.311-4, D.311 ; l’abandonner)',
   })
   retryGeneration(@Actor() actor: StaffActor, @Param('id', ParseIdPipe) id: string) {
     return this.documents.retryGeneration(actor, id);

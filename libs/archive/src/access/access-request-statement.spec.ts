@@ -1,4 +1,4 @@
-import { ACCESS_REQUEST_FROM_LABELS, HEIR_PURPOSE_LABELS, PARENT_REQUEST_EMANCIPATION_MESSAGE, accessRequestStatementOf, answerDueOf, notBeforeOf, withHeirDeadlines } from './access-request-statement';
+import { ACCESS_REQUEST_FROM_LABELS, HEIR_PURPOSE_LABELS, PARENT_REQUEST_EMANCIPATION_MESSAGE, accessRequestStatementOf, answerDueOf, notBeforeOf, withCspDeadlines } from './access-request-statement';
 import { minorOn } from './heir-request';
 
 describe('an access request’s statement (RGPD art. 15, 12(3))', () => {
@@ -73,15 +73,15 @@ describe('an access request’s statement (RGPD art. 15, 12(3))', () => {
       '2026-12-03',
     )!;
     // All recent: eight days.
-    expect(withHeirDeadlines(r, '2023-01-10', '2026-09-30')).toMatchObject({ answerDue: '2026-12-03' });
-    expect(withHeirDeadlines(r, '2023-01-10', '2026-09-30').answerDueOlderInformation).toBeUndefined();
+    expect(withCspDeadlines(r, '2023-01-10', '2026-09-30')).toMatchObject({ answerDue: '2026-12-03' });
+    expect(withCspDeadlines(r, '2023-01-10', '2026-09-30').answerDueOlderInformation).toBeUndefined();
     // Some more than five years old: eight days for the rest, two months for it.
-    expect(withHeirDeadlines(r, '2014-03-01', '2026-09-30')).toMatchObject({ answerDue: '2026-12-03', answerDueOlderInformation: '2027-01-25' });
+    expect(withCspDeadlines(r, '2014-03-01', '2026-09-30')).toMatchObject({ answerDue: '2026-12-03', answerDueOlderInformation: '2027-01-25' });
     // All more than five years old: two months.
-    expect(withHeirDeadlines(r, '2014-03-01', '2019-06-30')).toMatchObject({ answerDue: '2027-01-25' });
+    expect(withCspDeadlines(r, '2014-03-01', '2019-06-30')).toMatchObject({ answerDue: '2027-01-25' });
     // The person's own request keeps RGPD art. 12(3)'s month.
     const own = accessRequestStatementOf({ from: 'person', receivedOn: '2026-11-25', statement: 'Courrier' }, '2026-12-03')!;
-    expect(withHeirDeadlines(own, '2014-03-01', '2019-06-30').answerDue).toBe('2026-12-25');
+    expect(withCspDeadlines(own, '2014-03-01', '2019-06-30').answerDue).toBe('2026-12-25');
   });
 });
 
@@ -118,7 +118,7 @@ describe('a request after the death: a deceased minor’s parents, the proof of 
       statement: 'Courrier de sa mère',
       heir: { notEmancipated: true, deceasedOn: '2026-10-02', standingProof: proof, communication: 'direct' },
     });
-    expect(withHeirDeadlines(r, '2023-01-10', '2026-09-30').answerDue).toBe('2026-12-03');
+    expect(withCspDeadlines(r, '2023-01-10', '2026-09-30').answerDue).toBe('2026-12-03');
   });
 
   it('the proof of standing is required after the death, each field with its code; not for the person’s own request', () => {
@@ -187,14 +187,14 @@ describe('a living person’s request about her health information (CSP L.1111-7
 
   it('eight days for her health information, two months for what is more than five years old, and RGPD art. 12(3)’s month for her other data', () => {
     const r = accessRequestStatementOf({ ...own, healthInformation: true }, '2026-12-03')!;
-    expect(withHeirDeadlines(r, '2023-01-10', '2026-09-30')).toMatchObject({ answerDue: '2026-12-03', answerDueOtherData: '2026-12-25' });
-    expect(withHeirDeadlines(r, '2023-01-10', '2026-09-30').answerDueOlderInformation).toBeUndefined();
-    expect(withHeirDeadlines(r, '2014-03-01', '2026-09-30')).toMatchObject({ answerDue: '2026-12-03', answerDueOlderInformation: '2027-01-25', answerDueOtherData: '2026-12-25' });
-    expect(withHeirDeadlines(r, '2014-03-01', '2019-06-30')).toMatchObject({ answerDue: '2027-01-25', answerDueOtherData: '2026-12-25' });
+    expect(withCspDeadlines(r, '2023-01-10', '2026-09-30')).toMatchObject({ answerDue: '2026-12-03', answerDueOtherData: '2026-12-25' });
+    expect(withCspDeadlines(r, '2023-01-10', '2026-09-30').answerDueOlderInformation).toBeUndefined();
+    expect(withCspDeadlines(r, '2014-03-01', '2026-09-30')).toMatchObject({ answerDue: '2026-12-03', answerDueOlderInformation: '2027-01-25', answerDueOtherData: '2026-12-25' });
+    expect(withCspDeadlines(r, '2014-03-01', '2019-06-30')).toMatchObject({ answerDue: '2027-01-25', answerDueOtherData: '2026-12-25' });
     // Her representative's: the same.
     const rep = accessRequestStatementOf({ ...own, from: 'representative', healthInformation: true }, '2026-12-03')!;
-    expect(withHeirDeadlines(rep, null, null)).toMatchObject({ answerDue: '2026-12-03', answerDueOtherData: '2026-12-25' });
+    expect(withCspDeadlines(rep, null, null)).toMatchObject({ answerDue: '2026-12-03', answerDueOtherData: '2026-12-25' });
     // Not about health information: the month, nothing else.
-    expect(withHeirDeadlines(accessRequestStatementOf(own, '2026-12-03')!, '2023-01-10', '2026-09-30')).toEqual(accessRequestStatementOf(own, '2026-12-03'));
+    expect(withCspDeadlines(accessRequestStatementOf(own, '2026-12-03')!, '2023-01-10', '2026-09-30')).toEqual(accessRequestStatementOf(own, '2026-12-03'));
   });
 });

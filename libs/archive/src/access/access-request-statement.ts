@@ -240,8 +240,6 @@ export function withCspDeadlines(r: AccessRequestStatement, oldest: string | nul
   const otherData = isHealthAccessRequest(r) ? { answerDueOtherData: answerDueOf(r.receivedOn) } : {};
   return { ...cspDeadlines(r, oldest, newest), ...otherData };
 }
-/** withCspDeadlines under its first name (a request after the death). */
-export const withHeirDeadlines = withCspDeadlines;
 
 function cspDeadlines(r: AccessRequestStatement, oldest: string | null, newest: string | null): AccessRequestStatement {
   const fiveYearsBefore = monthsAfter(r.receivedOn, -60);

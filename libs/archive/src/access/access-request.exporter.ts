@@ -145,7 +145,7 @@ export function accessRequestReadme(request: AccessRequestStatement | null, sele
     else
       lines.push(
         parent
-          ? '- POUR L’ÉTABLISSEMENT, AVANT TOUT ENVOI : ce paquet contient tout ce que l’établissement conserve sur la personne ; retirez-en les éléments relatifs aux décisions médicales pour lesquelles le mineur s’est opposé à la consultation de ses parents (articles L.1111-5 et L.1111-5-1), en enregistrant dans CarePact les éléments transmis (un nouveau paquet ne contenant qu’eux est alors préparé) ;'
+          ? '- POUR L’ÉTABLISSEMENT, AVANT TOUT ENVOI : ce paquet contient tout ce que l’établissement conserve sur la personne ; retirez-en les éléments relatifs aux décisions médicales pour lesquelles le mineur s’est opposé à l’obtention du consentement de ses parents (articles L.1110-4 V, L.1111-5 et L.1111-5-1), en enregistrant dans CarePact les éléments transmis (un nouveau paquet ne contenant qu’eux est alors préparé) ;'
           : '- POUR L’ÉTABLISSEMENT, À NE PAS REMETTRE AU DEMANDEUR : ce paquet de travail contient tout ce que l’établissement conserve sur la personne, sans tri. Seules les informations nécessaires au motif indiqué peuvent être communiquées (article L.1110-4 V) : enregistrez dans CarePact (Archives et demandes d’accès) les éléments retenus et la justification de ce tri ; un nouveau paquet ne contenant qu’eux est alors préparé, c’est lui qui est transmis ;',
       );
   } else if (request.answerDueOtherData) {

@@ -13,7 +13,7 @@ import {
 } from './access-request-statement';
 
 export const HEIR_REQUEST_PERSON_ACCOMPANIED_MESSAGE =
-  'D’après son dossier, cette personne est encore accompagnée : la demande d’un ayant droit ne vaut qu’après son décès. Enregistrez d’abord la fin de l’accompagnement (date du décès) dans son dossier.';
+  'D’après son dossier, cette personne est encore accompagnée : la demande d’un ayant droit ne vaut qu’après son décès. Enregistrez d’abord la fin de l’accompagnement dans son dossier : choisissez « Décès » et indiquez sa date.';
 
 export const HEIR_REQUEST_DEATH_BEFORE_ADMISSION_MESSAGE =
   'La date du décès indiquée précède l’admission de la personne : vérifiez-la sur l’acte de décès.';

@@ -12,8 +12,8 @@ import { OutboxService, PermanentJobError } from '@carepact/queue';
 import { OPEN_ACCESS_REQUEST_SQL } from '@carepact/signing';
 import { EntityManager } from 'typeorm';
 import { AccessRequestExporter } from '../access/access-request.exporter';
-import { ACCESS_REQUEST_FROM_LABELS, AccessRequestStatement, accessRequestStatementOf, accessRequestStatementRequired, isCspAccessRequest, requesterKeyOf } from '../access/access-request-statement';
-import { AccessAnswer, AccessSelection, accessItemsOf, accessRefusalLetter, accessRefusalOf, accessSelectionOf, notBeforeText, signatoryRoleLabel } from '../access/access-answer';
+import { ACCESS_REQUEST_FROM_LABELS, AccessRequestStatement, accessRequestStatementOf, accessRequestStatementRequired, isCspAccessRequest, isHealthAccessRequest, requesterKeyOf } from '../access/access-request-statement';
+import { AccessAnswer, AccessSelection, accessItemsOf, accessRefusalLetter, accessRefusalOf, accessSelectionOf, notBeforeText, refusalRecourseKind, signatoryRoleLabel } from '../access/access-answer';
 import { heirRequestChecked } from '../access/heir-request';
 import { ArchiveExporter, archiveSubjectIn, archiveSubjectNotFound } from '../archive-exporter.service';
 import { ArchiveScope } from '../archive.types';
@@ -112,7 +112,18 @@ function statementPayload(r: AccessRequestStatement): Record<string, string> {
       )
     : {};
   const older: Record<string, string> = r.answerDueOlderInformation ? { requestAnswerDueOlderInformation: r.answerDueOlderInformation } : {};
-  return { requestFrom: r.from, requestReceivedOn: r.receivedOn, requestAnswerDue: r.answerDue, ...older, requestStatementSha256: sha256Hex(r.statement), ...heir };
+  // A living person's request about her health information (CSP L.1111-7 al. 2): the CSP's deadline for it (answerDue), the
+  // 48 hours (notBefore), RGPD art. 12(3)'s month for her other data — each only when the request states it (older ones: unchanged).
+  const health: Record<string, string> = h
+    ? {}
+    : Object.fromEntries(
+        Object.entries({
+          requestHealthInformation: r.healthInformation === true ? 'true' : undefined,
+          requestAnswerDueOtherData: r.answerDueOtherData,
+          requestNotBefore: r.notBefore,
+        }).filter((e): e is [string, string] => typeof e[1] === 'string'),
+      );
+  return { requestFrom: r.from, requestReceivedOn: r.receivedOn, requestAnswerDue: r.answerDue, ...older, requestStatementSha256: sha256Hex(r.statement), ...heir, ...health };
 }
 
 
@@ -213,7 +224,7 @@ export class DataJobsService {
         actor: auditActor(actor),
         action: heir ? 'archive.opened_for_heir_request' : 'archive.opened_for_access_request',
         subject: { type: 'resident', id: residentId },
-        payload: { jobId: job.id, legalBasis: heir ? 'CSP L.1110-4 V, L.1111-7' : 'RGPD art. 15', archivedSince, contentExported: true, ...statementPayload(request) },
+        payload: { jobId: job.id, legalBasis: heir ? 'CSP L.1110-4 V, L.1111-7' : isHealthAccessRequest(request) ? 'RGPD art. 15, CSP L.1111-7' : 'RGPD art. 15', archivedSince, contentExported: true, ...statementPayload(request) },
       });
     return job;
   }
@@ -650,7 +661,8 @@ export class DataJobsService {
    * (409 ACCESS_REQUEST_ALREADY_DELIVERED) nor twice (409 ACCESS_REQUEST_REFUSED), not while the zip
    * is being prepared (409 DATA_JOB_NOT_DONE). State `refused`, the French letter on the job, the
    * working zip deleted (nothing is to go out), audited (`access_request.refused`: the reason's code,
-   * the SHA-256 of the explanation and of the letter).
+   * the SHA-256 of the explanation and of the letter, the establishment's legal status, the
+   * organisation's `publicLaw` and the recourse the letter named, `recourseKind`).
    */
   async recordRefusal(actor: StaffActor, id: string, input: unknown): Promise<DataJobView> {
     const { view, file } = await this.tx.run(async (em) => {
@@ -667,7 +679,8 @@ export class DataJobsService {
       const legalStatus = est?.legal_status ?? null;
       // CRPA L.212-1: the letter bears its author's name and function — the staff member who records the refusal.
       const signatory = { name: actor.name, role: signatoryRoleLabel(actor.roles, est?.id ?? '') };
-      const letter = accessRefusalLetter(request, reason, explanation, calendarDayIn(new Date()), { legalStatus, publicLaw: !!est?.public_law }, signatory);
+      const recourse = { legalStatus, publicLaw: !!est?.public_law };
+      const letter = accessRefusalLetter(request, reason, explanation, calendarDayIn(new Date()), recourse, signatory);
       const answer: AccessAnswer = { ...(job.answer ?? {}), state: 'refused', refusal: { reason, explanation, letter, recordedAt: new Date().toISOString(), recordedBy: auditActorLabel(auditActor(actor)) } };
       const [row] = (await em.query(`SELECT result_file FROM data_jobs WHERE id = $1`, [id])) as { result_file: string | null }[];
       await em.query(`UPDATE data_jobs SET answer = $2, result_file = NULL WHERE id = $1`, [id, JSON.stringify(answer)]);
@@ -676,7 +689,17 @@ export class DataJobsService {
         actor: auditActor(actor),
         action: 'access_request.refused',
         subject: { type: 'resident', id: (job.params as { residentId: string }).residentId },
-        payload: { jobId: id, requestFrom: request.from, reason, explanationSha256: sha256Hex(explanation), letterSha256: sha256Hex(letter), legalStatus: legalStatus ?? 'unknown' },
+        // What decided the recourse the letter names (refusalRecourseKind): the establishment's legal status, the organisation's public archives (CRPA L.300-2).
+        payload: {
+          jobId: id,
+          requestFrom: request.from,
+          reason,
+          explanationSha256: sha256Hex(explanation),
+          letterSha256: sha256Hex(letter),
+          legalStatus: legalStatus ?? 'unknown',
+          publicLaw: recourse.publicLaw,
+          recourseKind: refusalRecourseKind(recourse),
+        },
       });
       return { view: (await this.get(em, actor.organisationId, id))!, file: row?.result_file ?? null };
     });

@@ -1,5 +1,16 @@
 import { DomainError } from '@carepact/common';
-import { SignedContract, TariffAvenantPendingError, checkTypedTariffChange, parseTariffCommonData, priceInForce, tariffAvenantData, tariffAvenantDepartureError, yearBase } from './tariff-avenant';
+import {
+  SignedContract,
+  TariffAvenantPendingError,
+  TariffLaterAvenantError,
+  checkTypedTariffChange,
+  parseTariffCommonData,
+  priceInForce,
+  tariffAvenantData,
+  tariffAvenantDepartureError,
+  tariffAvenantPendingSummary,
+  yearBase,
+} from './tariff-avenant';
 
 const contract: SignedContract = {
   type: 'contrat-sejour',
@@ -181,14 +192,14 @@ describe('the percentage is yearly: measured from the price in force on 31 Decem
   });
 });
 
-describe('tariffAvenantDepartureError (CASF L.342-3: a price change applies to the contracts in force)', () => {
+describe('tariffAvenantDepartureError (a price change applies to the contracts in force: CASF L.342-3 or L.314-1 for the hébergement price, L.314-2 for the dependency price)', () => {
   const code = (o: Parameters<typeof tariffAvenantDepartureError>[0]) => tariffAvenantDepartureError(o)?.code ?? null;
   it('accompanied: no refusal; departed: the new prices may apply up to the departure day, not after it', () => {
     expect(code({ departedOn: null, archivedSince: null, effectiveOn: '2027-01-01' })).toBeNull();
     expect(code({ departedOn: '2027-01-01', archivedSince: null, effectiveOn: '2027-01-01' })).toBeNull();
     expect(code({ departedOn: '2026-12-31', archivedSince: null, effectiveOn: '2027-01-01' })).toBe('TARIFF_AVENANT_RESIDENT_DEPARTED');
     expect(tariffAvenantDepartureError({ departedOn: '2026-12-31', archivedSince: null, effectiveOn: '2027-01-01' })!.messageFr).toBe(
-      'Ce résident a quitté l’établissement le 31 décembre 2026, avant le 1er janvier 2027 : son contrat a pris fin, les nouveaux prix ne s’appliquent à aucun jour de son séjour (CASF L.342-3).',
+      'Ce résident a quitté l’établissement le 31 décembre 2026, avant le 1er janvier 2027 : son contrat a pris fin, les nouveaux prix ne s’appliquent à aucun jour de son séjour (prix de l’hébergement : CASF L.342-3 ou L.314-1 ; tarif dépendance : CASF L.314-2 et R.314-172).',
     );
   });
   it('without a date yet (the bulk candidates), a departure recorded is enough; in the intermediate archive, whatever the date', () => {
@@ -197,5 +208,33 @@ describe('tariffAvenantDepartureError (CASF L.342-3: a price change applies to t
     const archived = tariffAvenantDepartureError({ departedOn: '2020-01-01', archivedSince: '2022-01-02', effectiveOn: '2019-06-01' })!;
     expect([archived.kind, archived.code, archived.details.map((d) => d.field)]).toEqual(['conflict', 'TARIFF_AVENANT_RESIDENT_DEPARTED', ['data.tariffChange.effectiveOn']]);
     expect(archived.messageFr).toMatch(/en archive intermédiaire depuis le 2 janvier 2022/);
+  });
+});
+
+/**
+ * Avenant 1.12.0 (its `tariffBasis` labels and sources): L.342-3 is the yearly revision of the
+ * hébergement price of places not habilitated for aide sociale; habilitated places' hébergement
+ * price is fixed by the président du conseil départemental (L.314-1); the dependency price, for
+ * every place, by his arrêté (L.314-2, R.314-172). The messages no longer cite L.342-3 for every new price.
+ */
+describe('the messages cite, for each new price, the law that sets it (avenant 1.12.0)', () => {
+  it('the basis asked for is the hébergement price’s: L.342-3 for places not habilitated, L.314-1 for habilitated places', () => {
+    const m = parseTariffCommonData({ effectiveOn: '2027-01-01', basis: 'autre', basisReference: 'arrêté du 18 décembre 2026' }).errors.find((e) => e.field === 'commonData.basis')!.message;
+    expect(m).toBe(
+      'Choisissez le fondement du prix de l’hébergement : revalorisation annuelle des places non habilitées à l’aide sociale (CASF L.342-3) ou prix arrêté par le président du conseil départemental pour les places habilitées (CASF L.314-1).',
+    );
+  });
+  it('a departed resident: the new prices are the hébergement price (L.342-3 or L.314-1) and the dependency price (L.314-2, R.314-172), not all L.342-3', () => {
+    for (const effectiveOn of [undefined, '2027-01-01']) {
+      const m = tariffAvenantDepartureError({ departedOn: '2026-12-31', archivedSince: null, effectiveOn })!.messageFr;
+      expect(m).toContain('(prix de l’hébergement : CASF L.342-3 ou L.314-1 ; tarif dépendance : CASF L.314-2 et R.314-172).');
+      expect(m).not.toMatch(/prix[^(]*\(CASF L\.342-3\)/);
+    }
+  });
+  it('an earlier avenant awaiting signature, a later one: the hébergement price varies from the prices in force (L.342-3), not « les prix »', () => {
+    const pending = tariffAvenantPendingSummary('2027-01-01', { effectiveOn: '2026-07-01', createdAt: new Date('2026-06-10T09:00:00.000Z') });
+    expect(pending).toContain('les prix au 1er janvier 2027 partent des prix en vigueur, ceux du dernier avenant signé, d’où varie le prix de l’hébergement (CASF L.342-3).');
+    const later = new TariffLaterAvenantError('2026-07-01', { documentId: '00000000-0000-4000-8000-000000000009', effectiveOn: '2027-01-01', status: 'signed', createdAt: new Date('2026-12-01T09:00:00.000Z') });
+    expect(later.messageFr).toContain('il rappelle les prix en vigueur avant lui, d’où varie le prix de l’hébergement (CASF L.342-3), et qu’un avenant antérieur changerait après coup.');
   });
 });

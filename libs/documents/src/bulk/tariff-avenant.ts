@@ -20,6 +20,9 @@ import { DomainError, FieldError, formatDateFr } from '@carepact/common';
  *   in force just before the avenant (`priceInForce`);
  * - places habilitated: the tariff is fixed by the président du conseil départemental (CASF L.314-1,
  *   R.314-35), and applies as fixed.
+ * Both bases are the hébergement price's (avenant 1.12.0, `tariffBasis`): the dependency price is
+ * fixed by arrêté of the président du conseil départemental for every place, habilitated or not
+ * (CASF L.314-2, R.314-172); L.342-3 does not govern it. The messages cite it so.
  * Any change of the contract's prices is an avenant concluded like the contract (CASF L.311-4, L.342-2).
  */
 export const TARIFF_BASES = ['revalorisation_annuelle', 'arrete_departemental'] as const;
@@ -60,7 +63,7 @@ export function parseTariffCommonData(raw: unknown): { data: TariffCommonData | 
   if (!validDate(o.effectiveOn)) f('effectiveOn', 'REQUIRED', 'Indiquez la date d’effet des nouveaux prix (AAAA-MM-JJ), en général le 1er janvier.');
   const basis = o.basis as TariffBasis;
   if (!TARIFF_BASES.includes(basis))
-    f('basis', 'NOT_ALLOWED_VALUE', 'Choisissez le fondement : revalorisation annuelle (CASF L.342-3) ou tarif arrêté par le département (CASF L.314-1).');
+    f('basis', 'NOT_ALLOWED_VALUE', 'Choisissez le fondement du prix de l’hébergement : revalorisation annuelle des places non habilitées à l’aide sociale (CASF L.342-3) ou prix arrêté par le président du conseil départemental pour les places habilitées (CASF L.314-1).');
   const reference = typeof o.basisReference === 'string' ? o.basisReference.trim() : '';
   if (reference.length < 3 || reference.length > 300) f('basisReference', 'REQUIRED', 'Indiquez la référence de l’arrêté (par exemple « arrêté du 18 décembre 2026 »), 300 caractères au plus.');
   let percentage: number | null = null;
@@ -289,7 +292,7 @@ export const TARIFF_AVENANT_PENDING = 'TARIFF_AVENANT_PENDING';
 export function tariffAvenantPendingSummary(effectiveOn: string, pending: Pick<PendingTariffAvenant, 'effectiveOn' | 'createdAt'>): string {
   return (
     `L’avenant tarifaire au ${formatDateFr(pending.effectiveOn)} de ce résident (créé le ${formatDateFr(pending.createdAt)}) n’est pas encore signé : ` +
-    `les prix au ${formatDateFr(effectiveOn)} varient à partir du prix en vigueur, celui du dernier avenant signé (CASF L.342-3). ` +
+    `les prix au ${formatDateFr(effectiveOn)} partent des prix en vigueur, ceux du dernier avenant signé, d’où varie le prix de l’hébergement (CASF L.342-3). ` +
     `Faites-le signer, ou annulez-le s’il ne doit pas s’appliquer, avant de préparer le suivant.`
   );
 }
@@ -340,7 +343,7 @@ export class TariffLaterAvenantError extends DomainError {
       'conflict',
       TARIFF_LATER_AVENANT_EXISTS,
       `Ce résident a déjà un avenant tarifaire au ${formatDateFr(later.effectiveOn)} (${state}), postérieur au ${formatDateFr(effectiveOn)} : ` +
-        `il rappelle le prix en vigueur avant lui et varie à partir de ce prix (CASF L.342-3), qu’un avenant antérieur changerait après coup. ` +
+        `il rappelle les prix en vigueur avant lui, d’où varie le prix de l’hébergement (CASF L.342-3), et qu’un avenant antérieur changerait après coup. ` +
         `Un changement de prix ne s’applique qu’à partir de sa date : s’il faut corriger, annulez d’abord l’avenant au ${formatDateFr(later.effectiveOn)} s’il n’est pas signé. Ouvrez-le : ${href}.`,
       [{ field: 'data.tariffChange.effectiveOn', code: TARIFF_LATER_AVENANT_EXISTS, message: `Un avenant tarifaire au ${formatDateFr(later.effectiveOn)} existe déjà pour ce résident.` }],
       undefined,
@@ -527,6 +530,13 @@ export function tariffAvenantOn(v: string, param: string): string {
   return `${v}.input #>> '{document,purpose}' = 'tarifs' AND ${v}.input #>> '{document,tariffChange,effectiveOn}' = ${param}`;
 }
 
+/**
+ * Where each new price of a tariff avenant comes from (avenant 1.12.0): the hébergement price, CASF
+ * L.342-3 (places not habilitated) or L.314-1 (habilitated); the dependency price, the département's
+ * arrêté (L.314-2, R.314-172).
+ */
+const NEW_PRICES_LAW = 'prix de l’hébergement : CASF L.342-3 ou L.314-1 ; tarif dépendance : CASF L.314-2 et R.314-172';
+
 /** A resident whose accompaniment has ended (`residents.departed_on`) before the new prices take effect, or whose documents are in the intermediate archive. */
 export const TARIFF_AVENANT_RESIDENT_DEPARTED = 'TARIFF_AVENANT_RESIDENT_DEPARTED';
 
@@ -557,8 +567,8 @@ export function tariffAvenantDepartureError(o: { departedOn: string | null; arch
     'conflict',
     TARIFF_AVENANT_RESIDENT_DEPARTED,
     o.effectiveOn === undefined
-      ? `Ce résident a quitté l’établissement le ${left} : son contrat a pris fin, un changement de prix ne s’applique plus à lui (CASF L.342-3).`
-      : `Ce résident a quitté l’établissement le ${left}, avant le ${formatDateFr(o.effectiveOn)} : son contrat a pris fin, les nouveaux prix ne s’appliquent à aucun jour de son séjour (CASF L.342-3).`,
+      ? `Ce résident a quitté l’établissement le ${left} : son contrat a pris fin, un changement de prix ne s’applique plus à lui (${NEW_PRICES_LAW}).`
+      : `Ce résident a quitté l’établissement le ${left}, avant le ${formatDateFr(o.effectiveOn)} : son contrat a pris fin, les nouveaux prix ne s’appliquent à aucun jour de son séjour (${NEW_PRICES_LAW}).`,
     [{ field, code: TARIFF_AVENANT_RESIDENT_DEPARTED, message: `Départ le ${left} : les nouveaux prix ne s’appliquent plus à ce résident.` }],
   );
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConflictError, DomainError, NotFoundError, ValidationError, calendarDayIn, documentTypeLabel, endOfDayIn, formatDateFr, ofName, textProblem } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
-import { DocumentEntity, DocumentLifecycle, DocumentVersionEntity, DocumentsRepository, assertResidentNotArchived } from '@carepact/documents';
+import { DocumentEntity, DocumentLifecycle, DocumentVersionEntity, DocumentsRepository, assertNotDeceased, assertResidentNotArchived } from '@carepact/documents';
 import { IdentityRepository, StaffActor, auditActor } from '@carepact/identity';
 import { OutboxService } from '@carepact/queue';
 import { ResidentsService, todayIso } from '@carepact/residents';
@@ -424,6 +424,8 @@ export class SignatureRequestsService {
     // Past the active base, no new signature is asked of her, opening or not (intermediate-archive.ts:
     // 409 RESIDENT_ARCHIVED); `preview` says so too, so the console shows it instead of the send form.
     await assertResidentNotArchived(em, actor.organisationId, resident.id);
+    // Nor of anyone for a person recorded as deceased: her measure ended with her (C. civ. 443 al. 1; 409 RESIDENT_DECEASED).
+    assertNotDeceased(resident, 'signature');
     // One contract per stay (CASF L.311-4, D.311): not sent while another contract of its admission
     // is concluded — 409 CONTRACT_ALREADY_IN_FORCE; `preview` says so too, and the console's
     // document page shows it instead of « Envoyer en signature ». `create` asks under the lock.

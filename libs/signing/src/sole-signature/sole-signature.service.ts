@@ -4,7 +4,7 @@ import { DomainError, FieldError, NotFoundError, ValidationError, calendarDayIn,
 import { TransactionRunner } from '@carepact/database';
 import { DocumentEntity, DocumentVersionEntity, DocumentsRepository } from '@carepact/documents';
 import { StaffActor, auditActor, can } from '@carepact/identity';
-import { ResidentView, ResidentsService, applicableMeasure, todayIso } from '@carepact/residents';
+import { ResidentView, ResidentsService, applicableMeasure, isCalendarDate, todayIso } from '@carepact/residents';
 import { EntityManager } from 'typeorm';
 import { assistsThePerson } from '../policy/assistance-refusal';
 import type { PolicyDecision, SoleSignatureAuthorisation } from '../policy/policy.types';
@@ -319,8 +319,6 @@ export function policyAuthorisationOf(a: SoleSignatureAuthorisationEntity | null
   return a ? { court: a.court, date: a.decisionDate, reference: a.reference, authorisationId: a.id, versionId: a.versionId } : null;
 }
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
 /** Every problem of the form at once, each beside its field, in French. `refusedOn`: the Paris day of the refusal it answers. */
 function validated(input: SoleSignatureInput, refusedOn: string): { court: string; decisionDate: string; reference: string; note: string | null } {
   const errors: FieldError[] = [];
@@ -331,10 +329,8 @@ function validated(input: SoleSignatureInput, refusedOn: string): { court: strin
   const date = text(input.decisionDate);
   if (!court) errors.push({ field: 'court', code: 'REQUIRED', message: 'Indiquez la juridiction qui a rendu l’ordonnance, par exemple « Juge des contentieux de la protection, tribunal judiciaire de Valville ».' });
   else if (court.length > 300) errors.push({ field: 'court', code: 'TOO_LONG', message: 'La juridiction ne doit pas dépasser 300 caractères.' });
-  const m = ISO_DATE.exec(date);
-  const real = m && new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])).toISOString().slice(0, 10) === date;
   if (!date) errors.push({ field: 'decisionDate', code: 'REQUIRED', message: 'Indiquez la date de l’ordonnance.' });
-  else if (!real) errors.push({ field: 'decisionDate', code: 'INVALID_DATE', message: 'Date inconnue ou mal écrite : écrivez-la au format JJ/MM/AAAA (AAAA-MM-JJ dans l’API), par exemple 03/03/2026.' });
+  else if (!isCalendarDate(date)) errors.push({ field: 'decisionDate', code: 'INVALID_DATE', message: 'Date inconnue ou mal écrite : écrivez-la au format JJ/MM/AAAA (AAAA-MM-JJ dans l’API), par exemple 03/03/2026.' });
   else if (date > todayIso()) errors.push({ field: 'decisionDate', code: 'DATE_IN_FUTURE', message: 'La date de l’ordonnance ne peut pas être dans le futur : indiquez celle qui figure sur la décision.' });
   // C. civ. 469 al. 3: « la personne protégée peut demander au juge » once the assistance is refused; the ordonnance comes after.
   else if (date < refusedOn)

@@ -13,10 +13,19 @@ export interface EstablishmentRef {
 
 const KIND_TITLE = 'Avenant tarifaire';
 
+/**
+ * The basis of the new hébergement price, in the words of avenant 1.12.0 (its `tariffBasis` labels
+ * and sources): places not habilitated for aide sociale, revised each year within the ministerial
+ * arrêté's percentage (CASF L.342-3); habilitated places, the price the président du conseil
+ * départemental fixes (CASF L.314-1, R.314-35). Neither governs the dependency price: the président
+ * du conseil départemental fixes it by arrêté for every place (CASF L.314-2, R.314-172).
+ */
 const BASIS_OPTIONS: [string, string][] = [
-  ['revalorisation_annuelle', 'Revalorisation annuelle des places non habilitées à l’aide sociale, dans la limite du taux fixé par arrêté ministériel (CASF L.342-3)'],
-  ['arrete_departemental', 'Tarif arrêté par le président du conseil départemental pour les places habilitées à l’aide sociale (CASF L.314-1)'],
+  ['revalorisation_annuelle', 'Revalorisation annuelle du prix de l’hébergement des places non habilitées à l’aide sociale, dans la limite du taux fixé par arrêté ministériel (CASF L.342-3)'],
+  ['arrete_departemental', 'Prix de l’hébergement arrêté par le président du conseil départemental pour les places habilitées à l’aide sociale (CASF L.314-1 et R.314-35)'],
 ];
+/** The dependency price is the département's for every place, habilitated or not (CASF L.314-2, R.314-172). */
+const DEPENDANCE_RULE = 'arrêté par le président du conseil départemental pour toutes les places, habilitées ou non (CASF L.314-2 et R.314-172)';
 
 const STATUS_LABELS: Record<BulkRunView['status'], string> = { running: 'En cours', completed: 'Terminée', cancelled: 'Annulée' };
 /**
@@ -163,13 +172,20 @@ export function bulkFormPage(actor: StaffActor, csrf: string, s: BulkFormState):
         <fieldset>
           <legend>Données communes à tous les résidents</legend>
           <TextField name="commonData.effectiveOn" type="date" label="Date d’effet des nouveaux prix" hint="En général le 1er janvier." required value={v('effectiveOn')} errors={s.errors} />
-          <RadioGroup name="commonData.basis" label="Fondement du changement (obligatoire)" options={BASIS_OPTIONS} value={v('basis')} errors={s.errors} />
+          <RadioGroup
+            name="commonData.basis"
+            label="Fondement du prix de l’hébergement (obligatoire)"
+            hint={`Le tarif dépendance n’en relève pas : il est ${DEPENDANCE_RULE}.`}
+            options={BASIS_OPTIONS}
+            value={v('basis')}
+            errors={s.errors}
+          />
           <TextField name="commonData.basisReference" label="Référence de l’arrêté" hint="Par exemple « arrêté du 18 décembre 2026 »." required value={v('basisReference')} errors={s.errors} />
           <TextField
             name="commonData.percentage"
             inputMode="decimal"
             label="Taux annuel de revalorisation, en %"
-            hint="Obligatoire pour une revalorisation annuelle : au plus le taux de l’arrêté ministériel, par rapport au prix en vigueur au 31 décembre précédent ; plusieurs hausses la même année ne dépassent pas, ensemble, ce taux (CASF L.342-3). Par exemple 2,5."
+            hint="Obligatoire pour une revalorisation annuelle du prix de l’hébergement : au plus le taux de l’arrêté ministériel, par rapport au prix en vigueur au 31 décembre précédent ; plusieurs hausses la même année ne dépassent pas, ensemble, ce taux (CASF L.342-3). Par exemple 2,5."
             value={v('percentage')}
             errors={s.errors}
           />
@@ -185,7 +201,7 @@ export function bulkFormPage(actor: StaffActor, csrf: string, s: BulkFormState):
             name="commonData.hebergementPerDay"
             inputMode="decimal"
             label="Nouveau tarif hébergement, en euros par jour"
-            hint="Obligatoire pour un tarif arrêté par le département. Sinon, laissez vide : le prix de chaque contrat est revalorisé du taux ci-dessus."
+            hint="Obligatoire pour un prix arrêté par le président du conseil départemental. Sinon, laissez vide : le prix de l’hébergement de chaque contrat est revalorisé du taux ci-dessus."
             value={v('hebergementPerDay')}
             errors={s.errors}
           />
@@ -193,7 +209,7 @@ export function bulkFormPage(actor: StaffActor, csrf: string, s: BulkFormState):
             name="commonData.dependanceGir56PerDay"
             inputMode="decimal"
             label="Nouveau tarif dépendance GIR 5-6 (ticket modérateur), en euros par jour"
-            hint="Laissez vide pour garder celui du contrat."
+            hint={`Tarif ${DEPENDANCE_RULE}. Laissez vide pour garder celui en vigueur pour chaque résident.`}
             value={v('dependanceGir56PerDay')}
             errors={s.errors}
           />

@@ -148,3 +148,23 @@ describe('the annex step’s intro: the six months are the establishment’s rul
     expect(intro).not.toMatch(/six mois au plus après la procédure\.$/);
   });
 });
+
+/**
+ * Avenant 1.12.0: the basis is the hébergement price’s (CASF L.342-3 for places not habilitated, L.314-1
+ * for habilitated places); the dependency price is fixed by the président du conseil départemental’s
+ * arrêté for every place (CASF L.314-2, R.314-172). The step said « le fondement (… L.342-3 …) et les
+ * nouveaux prix », as if L.342-3 set them all.
+ */
+describe('the avenant’s tariff step, in the words of avenant 1.12.0', () => {
+  const intro = meetingEditorOf('avenant')!.steps.find((s) => s.id === 'etape-tarifs')!.intro;
+  it('names the hébergement price as what the basis fixes, and the dependency price’s own law', () => {
+    expect(intro).toContain(
+      'le fondement du prix de l’hébergement (revalorisation annuelle des places non habilitées à l’aide sociale, CASF L.342-3, ou prix arrêté par le président du conseil départemental pour les places habilitées, CASF L.314-1)',
+    );
+    expect(intro).toContain('Le tarif dépendance est arrêté par le président du conseil départemental pour toutes les places (CASF L.314-2 et R.314-172).');
+  });
+  it('agrees with the template: each law it cites is one the published avenant’s tariffChange description cites', () => {
+    const description = (templates().load('avenant').content.inputSchema as { properties: { document: { properties: { tariffChange: { description: string } } } } }).properties.document.properties.tariffChange.description;
+    for (const article of intro.match(/[LR]\.\d{3}-\d+/g)!) expect({ article, inTemplate: description.includes(article) }).toEqual({ article, inTemplate: true });
+  });
+});

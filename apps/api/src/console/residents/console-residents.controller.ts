@@ -64,9 +64,9 @@ const NOTICES: Record<string, string> = {
   'fin-enregistree': 'La fin de l’accompagnement a été enregistrée : la durée de conservation court à partir de cette date.',
   'fin-enregistree-annulees':
     'La fin de l’accompagnement a été enregistrée : la durée de conservation court à partir de cette date. Les demandes de signature en cours ont été annulées (motif : départ de la personne) ; leurs liens ne fonctionnent plus.',
-  'deces-enregistre': 'Le décès de la personne a été enregistré : l’accompagnement a pris fin à cette date, la durée de conservation court à partir d’elle.',
+  'deces-enregistre': 'Le décès de la personne a été enregistré : l’accompagnement a pris fin à cette date, la durée de conservation court à partir de cette date.',
   'deces-enregistre-annulees':
-    'Le décès de la personne a été enregistré : l’accompagnement a pris fin à cette date, la durée de conservation court à partir d’elle. Les demandes de signature en cours ont été annulées (motif : décès de la personne) ; leurs liens ne fonctionnent plus.',
+    'Le décès de la personne a été enregistré : l’accompagnement a pris fin à cette date, la durée de conservation court à partir de cette date. Les demandes de signature en cours ont été annulées (motif : décès de la personne) ; leurs liens ne fonctionnent plus.',
   'fin-effacee': 'La date de fin a été effacée : la personne est de nouveau accompagnée.',
   'gel-place': 'Le gel a été placé : rien de ce dossier ne sera supprimé tant qu’il est en place.',
   'gel-leve': 'Le gel a été levé.',

@@ -50,3 +50,18 @@ describe('resident file: intermediate archive', () => {
     expect(open).not.toContain('/archive/ouvrir');
   });
 });
+
+/** The button that clears the recorded end: after a death it undoes an entry made by mistake, it does not bring the person back. */
+describe('resident file: clearing the recorded end of the accompaniment', () => {
+  const managed = (departedOn: string, deceasedOn: string | null) =>
+    residentRetentionSection({ residentId: '00000000-0000-4000-8000-000000000001', departedOn, deceasedOn, civility: 'madame', policies, holds: [], names: new Map(), manage: true, csrf: 'c' });
+  const clearButton = (html: string) => /action="[^"]*\/fin-accompagnement\/effacer"[\s\S]*?<button[^>]*>([\s\S]*?)<\/button>/.exec(html)![1].replace(/\s+/g, ' ').trim();
+  it('a death recorded: « Effacer la date de décès (saisie par erreur) », never « de nouveau accompagnée »', () => {
+    const html = managed('2026-11-30', '2026-11-30');
+    expect(clearButton(html)).toBe('Effacer la date de décès (saisie par erreur)');
+    expect(html).not.toContain('de nouveau accompagnée');
+  });
+  it('a departure recorded: the departure wording stays', () => {
+    expect(clearButton(managed('2026-11-30', null))).toBe('Effacer la date : la personne est de nouveau accompagnée');
+  });
+});

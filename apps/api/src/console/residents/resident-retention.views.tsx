@@ -143,8 +143,9 @@ export function residentRetentionSection(s: RetentionSectionState): string {
           {s.departedOn ? (
             <PostForm action={`${base}/fin-accompagnement/effacer`} csrf={s.csrf}>
               <p class="actions">
+                {/* Clearing the end clears the death with it (RetentionService.recordDeparture): after a death, only an entry made by mistake is undone, never « de nouveau accompagnée ». */}
                 <button type="submit" class="secondary">
-                  Effacer la date : la personne est de nouveau accompagnée
+                  {s.deceasedOn ? 'Effacer la date de décès (saisie par erreur)' : 'Effacer la date : la personne est de nouveau accompagnée'}
                 </button>
               </p>
             </PostForm>
