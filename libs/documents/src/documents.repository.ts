@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ExistingTariffAvenant, PendingTariffAvenant, SignedContract, SignedTariffAvenant, TARIFF_AVENANT_CLOSED_STATUSES, TariffPrices, tariffAvenantOn } from './bulk/tariff-avenant';
 import { EntityManager, In } from 'typeorm';
 import { DocumentEntity, DocumentStatus, DocumentVersionEntity, RenditionEntity, VersionStatus } from './documents.entities';
+import { contractAdmissionSql } from './superseded-contract';
 
 /** The standard PDF of a version: what a signature request shows and signs. */
 export interface SignableVersion {
@@ -16,12 +17,7 @@ export type VersionInput = Pick<DocumentVersionEntity, 'id' | 'templateId' | 'te
 /** A version as the worker generates it (DocumentsRepository.versionToGenerate). */
 export type VersionToGenerate = Pick<DocumentVersionEntity, 'id' | 'organisationId' | 'documentId' | 'status' | 'templateId' | 'templateVersion' | 'templateHash' | 'inputHash' | 'input'>;
 
-/**
- * The admission a contrat de séjour is made for, over its current version `v` and its resident `r`:
- * the date its data name (`resident.admissionDate`), else the file's — as text, as node-postgres
- * reads a `date`. CONTRACT_IN_FORCE_SQL and otherContractsOfAdmission compare contracts with it.
- */
-const contractAdmissionSql = (v: string, r: string) => `COALESCE(${v}.input #>> '{resident,admissionDate}', ${r}.admission_date::text)`;
+// contractAdmissionSql (superseded-contract.ts): the admission a contract is made for — as text, as node-postgres reads a `date`; CONTRACT_IN_FORCE_SQL, otherContractsOfAdmission and supersededContractSql compare contracts with it.
 
 /**
  * A resident's contract state, read with her file by a document's creation, its preview and the

@@ -17,6 +17,9 @@ export const DOCUMENT_DISCARDED_ACTION = 'document.discarded';
 /** Why a draft contract was abandoned, recorded with the audit event. */
 export const SUPERSEDED_CONTRACT_REASON = 'Un autre contrat de séjour est signé pour ce séjour (CASF L.311-4, D.311 : un contrat par séjour, modifié par avenant).';
 
+/** SQL: the admission a contract's version `v` names (`resident.admissionDate`), else its resident `r`'s file's — how one stay's contracts are matched. */
+export const contractAdmissionSql = (v: string, r: string) => `COALESCE(${v}.input #>> '{resident,admissionDate}', ${r}.admission_date::text)`;
+
 /**
  * SQL, true when the document aliased `d` is a contrat de séjour another contract of whose stay is
  * signed: the admission being the date its current version names (`resident.admissionDate`), else the
@@ -28,6 +31,5 @@ export function supersededContractSql(d: string): string {
               LEFT JOIN document_versions sc_ov ON sc_ov.id = sc_o.current_version_id
               LEFT JOIN document_versions sc_dv ON sc_dv.id = ${d}.current_version_id
              WHERE sc_o.resident_id = ${d}.resident_id AND sc_o.id <> ${d}.id AND sc_o.type = 'contrat-sejour' AND sc_o.status = 'signed'
-               AND COALESCE(sc_ov.input #>> '{resident,admissionDate}', sc_r.admission_date::text)
-                 = COALESCE(sc_dv.input #>> '{resident,admissionDate}', sc_r.admission_date::text)))`;
+               AND ${contractAdmissionSql('sc_ov', 'sc_r')} = ${contractAdmissionSql('sc_dv', 'sc_r')}))`;
 }

@@ -98,7 +98,7 @@ export class RetentionController {
         deceasedOn: death && departedOn ? departedOn : null,
         openSignatureRequests: open,
         ...(cancel || death ? { cancelledSignatureRequests: cancelled } : {}),
-        ...(open.length ? { warning: `${openRequestsSentence(open)} ${open.length === 1 ? 'Elle se poursuit' : 'Elles se poursuivent'} jusqu’à ${open.length === 1 ? 'son' : 'leur'} échéance ; pour ${open.length === 1 ? 'l’annuler' : 'les annuler'} avec le ${death ? 'décès' : 'départ'} : cancelOpenRequests: true.` } : {}),
+        ...(open.length ? { warning: `${openRequestsSentence(open)} ${open.length === 1 ? 'Elle se poursuit' : 'Elles se poursuivent'} jusqu’à ${open.length === 1 ? 'son' : 'leur'} échéance ; pour ${open.length === 1 ? 'l’annuler' : 'les annuler'} avec le départ : cancelOpenRequests: true.` } : {}),
       };
     });
   }

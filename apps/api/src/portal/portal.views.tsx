@@ -1,5 +1,5 @@
 import { documentPhrase, documentTypeLabel, formatDateFr, formatDateTimeFr, ofName } from '@carepact/common';
-import { CoSigner, HandedOverDocuments, MAX_UNANSWERED_QUESTIONS, PortalContext, WHEN_TURN_BY_EMAIL, WHEN_TURN_IN_PERSON, accessCodeMissing, assistsThePerson, canAsk, capacityWords, consentSentence, countersignWords, countersigns, isOptionalCountersigner } from '@carepact/signing';
+import { CoSigner, HandedOverDocuments, MAX_UNANSWERED_QUESTIONS, PortalContext, WHEN_TURN_BY_EMAIL, WHEN_TURN_IN_PERSON, reachedByEmail, accessCodeMissing, assistsThePerson, canAsk, capacityWords, consentSentence, countersignWords, countersigns, isOptionalCountersigner } from '@carepact/signing';
 import type { TariffAnnex, VersionAnnex } from '@carepact/documents';
 import type { ComponentChildren } from 'preact';
 import { Checkbox, ErrorSummary, FormState, HtmlDocument, Notice, PostForm, RadioGroup, TextArea, TextField, TrustedHtml, renderPage } from '../views';
@@ -1237,7 +1237,7 @@ function NoMoreQuestions(props: { ctx: PortalContext; waiting: number }) {
  * gets no e-mail.
  */
 function answerByEmail(ctx: PortalContext): boolean {
-  return ctx.signer.delivery === 'email' && Boolean(ctx.signer.email);
+  return reachedByEmail(ctx.signer);
 }
 
 /** What a signer whose turn has not come is told of it: an e-mail when invitations reach them so (the same rule as answers), else the establishment. */

@@ -68,7 +68,7 @@ function askClosed(ctx: Pick<PortalContext, 'purpose' | 'signer' | 'request'>): 
  * first; `then`, a sentence, says what they may do once it has (record the person's view).
  */
 export function notYourTurn(ctx: Pick<PortalContext, 'waitingFor' | 'signer'>, then?: string): ConflictError {
-  const byEmail = ctx.signer.delivery === 'email' && Boolean(ctx.signer.email);
+  const byEmail = reachedByEmail(ctx.signer);
   return new ConflictError(
     'NOT_YOUR_TURN',
     `Ce n’est pas encore votre tour : votre signature sera demandée après celle de : ${ctx.waitingFor.join(', ')}. ${byEmail ? WHEN_TURN_BY_EMAIL : WHEN_TURN_IN_PERSON}${then ? ` ${then}` : ''}`,
@@ -81,6 +81,8 @@ export function notYourTurn(ctx: Pick<PortalContext, 'waitingFor' | 'signer'>, t
  * is asked by the establishment (a session on its tablet) — never promised an e-mail.
  */
 export const WHEN_TURN_BY_EMAIL = 'Vous recevrez un e-mail.';
+/** Whether the product's e-mails (an invitation, an answer's new link) reach this signer: invited by e-mail, with an address. */
+export const reachedByEmail = (signer: Pick<PortalContext['signer'], 'delivery' | 'email'>): boolean => signer.delivery === 'email' && Boolean(signer.email);
 export const WHEN_TURN_IN_PERSON = 'L’établissement vous proposera de signer quand ce sera votre tour.';
 
 /** The signer's forms in the portal: record a view, sign, refuse, ask a question. */
