@@ -19,6 +19,8 @@ import { templateInputFromFixture } from './fixture-input';
 const fixture = JSON.parse(readFileSync(join(__dirname, '../../../../templates/demo/establishment-les-tilleuls.json'), 'utf8'));
 const loader = new TemplateLoader();
 const KINDS = ['contrat-sejour', 'avenant', 'dipc', 'projet-personnalise', 'compte-rendu-synthese'] as const;
+/** The versions this review produced; the next review's (avenant 1.13.0…) is lawyer-review-parental-dependency.spec.ts. */
+const REVIEWED: Record<(typeof KINDS)[number], string> = { 'contrat-sejour': '1.12.0', avenant: '1.12.0', dipc: '1.10.0', 'projet-personnalise': '1.10.0', 'compte-rendu-synthese': '1.9.0' };
 
 const text = (tree: DocumentTree) =>
   tree.blocks
@@ -56,16 +58,16 @@ const revalorisation = {
 };
 
 describe('the tariff avenant’s dependency price: arrêté of the président du conseil départemental (CASF L.314-2, R.314-172), not L.342-3', () => {
-  const avenant = loader.load('avenant');
+  const avenant = loader.load('avenant', REVIEWED.avenant);
 
-  it('the latest avenant cites L.314-2 and R.314-172 for the dependency price, in the text and in the sources', () => {
+  it('avenant 1.12.0 cites L.314-2 and R.314-172 for the dependency price, in the text and in the sources', () => {
     const all = strings(avenant.content);
     const dependency = all.filter(({ s }) => /tarif dépendance/.test(s) && /R\.314-172/.test(s));
     expect(dependency.length).toBeGreaterThanOrEqual(3);
     for (const { s } of dependency) expect(s).toMatch(/L\.314-2/);
   });
 
-  it('where the latest avenant cites L.342-3, it is for the hébergement price: in its sources and in the text it prints', () => {
+  it('where avenant 1.12.0 cites L.342-3, it is for the hébergement price: in its sources and in the text it prints', () => {
     const sources = strings(avenant.content).filter(({ path, s }) => path.endsWith('.source') && s.includes('L.342-3'));
     expect(sources.length).toBeGreaterThanOrEqual(3);
     for (const { path, s } of sources) expect([path, s.includes('hébergement')]).toEqual([path, true]);
@@ -95,7 +97,7 @@ describe('the tariff avenant’s dependency price: arrêté of the président du
 });
 
 describe('the projet personnalisé: « formalisé dans les six mois » under CASF D.311; L.311-3 7° for the person’s participation', () => {
-  const projet = loader.load('projet-personnalise');
+  const projet = loader.load('projet-personnalise', REVIEWED['projet-personnalise']);
   const std = text(resolve(projet, templateInputFromFixture(fixture, 'projet-personnalise'), 'standard'));
 
   it('the six months cite D.311 (the avenant specifying the objectives and prestations within six months)', () => {
@@ -110,9 +112,9 @@ describe('the projet personnalisé: « formalisé dans les six mois » under CAS
   });
 });
 
-describe('the latest templates: « gestion patrimoniale » (C. civ. 447 al. 3), and « autorité parentale » in the glossary where the easy-to-read text uses it', () => {
+describe('the reviewed templates: « gestion patrimoniale » (C. civ. 447 al. 3), and « autorité parentale » in the glossary where the easy-to-read text uses it', () => {
   it.each(KINDS)('%s: no « gestion des biens », the holders’ easy-to-read titles keyed by « gestion patrimoniale »', (kind) => {
-    const t = loader.load(kind);
+    const t = loader.load(kind, REVIEWED[kind]);
     expect(JSON.stringify(t.content)).not.toContain('gestion des biens');
     const falc = (t.content.labels as Record<string, Record<string, string>>).holderRoleFalc;
     expect(falc['tuteur chargé de la gestion patrimoniale']).toBe('tuteur');
@@ -120,7 +122,7 @@ describe('the latest templates: « gestion patrimoniale » (C. civ. 447 al. 3), 
   });
 
   it.each(KINDS)('%s: « autorité parentale » has a plain-language glossary entry when an easy-to-read text uses it', (kind) => {
-    const t = loader.load(kind);
+    const t = loader.load(kind, REVIEWED[kind]);
     const uses = falcStrings(t.content).some((s) => s.includes('autorité parentale'));
     const entry = t.content.glossary.find((g) => g.term === 'autorité parentale');
     if (uses) expect(entry?.definition).toBe('L’autorité parentale, ce sont les droits et les devoirs des parents. Les parents protègent leur enfant jusqu’à ses 18 ans. Ils décident pour lui.');
@@ -144,7 +146,7 @@ describe('the latest templates: « gestion patrimoniale » (C. civ. 447 al. 3), 
         },
       },
     };
-    const tree = resolve(loader.load('avenant'), input, 'falc');
+    const tree = resolve(loader.load('avenant', REVIEWED.avenant), input, 'falc');
     const all = tree.blocks.flatMap((b) => (b.kind === 'list' ? b.items.map((i) => i.map((r) => r.text).join('')) : b.kind === 'paragraph' ? [b.text.map((r) => r.text).join('')] : []));
     expect(all).toContain('Le juge a confié à Claire Vidal l’autorité parentale.');
     expect(all).toContain('autorité parentale : L’autorité parentale, ce sont les droits et les devoirs des parents. Les parents protègent leur enfant jusqu’à ses 18 ans. Ils décident pour lui.');

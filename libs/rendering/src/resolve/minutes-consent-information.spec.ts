@@ -160,7 +160,7 @@ describe(`projet personnalisé ${PROJET}: « La personne signe elle-même » dro
   it('is published and the latest; the question is gone from its data and its texts, the demo projet is valid', () => {
     expect(projet.published?.sha256).toBe(projet.sha256);
     // 1.8.0 (a one-parent authority, the tuteur's capacity without gender: minor-parties-wording.spec.ts) follows it, without « La personne signe elle-même » either.
-    expect(loader.load('projet-personnalise').content.version).toBe('1.10.0');
+    expect(loader.load('projet-personnalise').content.version).toBe('1.11.0');
     expect(validateTemplateContent(projet.content)).toEqual([]);
     expect(projet.content.inputSchema.properties!.document.properties!.personSigns).toBeUndefined();
     expect(JSON.stringify(projet.content)).not.toContain('personSigns');
