@@ -132,3 +132,105 @@ describe('characters that draw nothing though not format characters: Hangul fill
       expect({ s, problem: textProblem(s, 'text') }).toEqual({ s, problem: null });
   });
 });
+
+describe('the rule is Unicode’s: every format character (Cf) and default-ignorable code point, blank-looking symbols (the attacker review of session 21)', () => {
+  const hex = (c: string) => c.codePointAt(0)!.toString(16);
+  const kinds = ['text', 'line', 'name'] as const;
+  const code = (s: string, kind: 'text' | 'line' | 'name') => textProblem(s, kind)?.code ?? null;
+  // Accepted by session 20's list, reproduced on POST /api/residents.
+  const found = [
+    '\u2800', // Braille pattern blank (So): « \u2800\u2800 » looks empty
+    '\uFFFC', // object replacement character
+    '\uFFF0', '\uFFF4', '\uFFF8', // unassigned specials, default-ignorable
+    '\u{13430}', '\u{13438}', '\u{1343F}', // Egyptian hieroglyph format controls
+    '\u0600', '\u0601', '\u0602', '\u0603', '\u0604', '\u0605', '\u06DD', '\u070F', '\u08E2', '\u{110BD}', '\u{110CD}', // prepended concatenation marks
+    '\u0890', '\u0891', // Arabic pound and piastre marks above (Cf)
+    '\u{1D159}', // musical null notehead: draws nothing
+    '\u{E0002}', '\u{E0FFF}', // default-ignorable, unassigned
+  ];
+  it('are refused inside every kind of text as CONTROL_CHARACTER, with the invisible-character message', () => {
+    for (const c of found)
+      for (const kind of kinds)
+        expect({ c: hex(c), kind, problem: textProblem(`Marcel${c} Dupont`, kind) }).toEqual({
+          c: hex(c),
+          kind,
+          problem: { code: 'CONTROL_CHARACTER', message: expect.stringMatching(/caractère invisible interdit/) },
+        });
+  });
+  it('a name of Braille blanks, which looks empty, is refused', () => {
+    expect(textProblem('\u2800\u2800', 'name')?.code).toBe('CONTROL_CHARACTER');
+    expect(textProblem('\u2800', 'text')?.code).toBe('CONTROL_CHARACTER');
+  });
+  it('every format character of the running Unicode is refused but the two joiners and the bidi controls (their own code in names)', () => {
+    const kept = new Set([0x200c, 0x200d, 0x061c, 0x200e, 0x200f, 0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069]);
+    const passed: string[] = [];
+    for (let cp = 0; cp <= 0x10ffff; cp++) {
+      if (cp >= 0xd800 && cp <= 0xdfff) continue;
+      const c = String.fromCodePoint(cp);
+      if (!/\p{Cf}/u.test(c) || kept.has(cp)) continue;
+      if (textProblem(`Marcel${c}Dupont`, 'text')?.code !== 'CONTROL_CHARACTER') passed.push(hex(c));
+    }
+    expect(passed).toEqual([]);
+  });
+  it('variation selectors alone, at the start, after a space or another selector are refused in free text; in a name always', () => {
+    for (const s of ['\uFE00', '\uFE0F\uFE0F', ' \uFE0E', 'Marcel \u{E0100}', 'a\uFE00\uFE01', '\u{E01EF}Dupont']) expect({ s, code: code(s, 'text') }).toEqual({ s, code: 'CONTROL_CHARACTER' });
+    for (const s of ['Dupont\uFE00', 'Dupon\uFE0Et', '葛\u{E0100}城', 'Marcel\u{E01EF}']) expect({ s, code: code(s, 'name') }).toEqual({ s, code: 'CONTROL_CHARACTER' });
+    // An emoji in a name is still an emoji.
+    expect(code('Jo ❤️', 'name')).toBe('EMOJI_NOT_ALLOWED');
+  });
+  it('Mongolian free variation selectors only right after a Mongolian letter', () => {
+    for (const c of ['\u180B', '\u180C', '\u180D', '\u180F'])
+      for (const kind of kinds) {
+        expect({ c: hex(c), kind, code: code(`Marcel${c}`, kind) }).toEqual({ c: hex(c), kind, code: 'CONTROL_CHARACTER' });
+        expect({ c: hex(c), kind, code: code(`${c}${c}`, kind) }).toEqual({ c: hex(c), kind, code: 'CONTROL_CHARACTER' });
+        expect({ c: hex(c), kind, code: code(`ᠮᠣᠩᠭᠣᠯ ${c}`, kind) }).toEqual({ c: hex(c), kind, code: 'CONTROL_CHARACTER' });
+        expect({ c: hex(c), kind, code: code(`ᠨ${c}ᠠ`, kind) }).toEqual({ c: hex(c), kind, code: null });
+      }
+  });
+  it('the joiners: never alone, at the start, after a space or another joiner; in a name not after a Latin, Greek or Cyrillic letter', () => {
+    for (const s of ['\u200C', '\u200D\u200D', 'Marcel \u200C', '\u200DDupont', 'a\u200C\u200Cb'])
+      for (const kind of kinds) expect({ s, kind, code: code(s, kind) }).toEqual({ s, kind, code: 'CONTROL_CHARACTER' });
+    for (const s of ['Du\u200Cpont', 'Du\u200Dpont', 'Ива\u200Dнов', 'Νίκ\u200Cος']) {
+      expect({ s, code: code(s, 'name') }).toEqual({ s, code: 'CONTROL_CHARACTER' });
+      expect({ s, code: code(s, 'text') }).toEqual({ s, code: null });
+    }
+  });
+  it('real text stays in names: French, Arabic, Hebrew, Persian with its non-joiner, Hindi with its joiner, Chinese, Korean, Khmer, Mongolian', () => {
+    const names = [
+      'Hélène d’Aubigné-Lefèvre',
+      'Résidence\u00A0«\u202FLes Tilleuls\u202F»',
+      'مريم الحسني',
+      'שרה לוי',
+      'مریم کاظم\u200Cزاده',
+      'می\u200Cخواهم',
+      'अनिल कुमार',
+      'क्\u200Dष',
+      'ന്\u200D',
+      '王秀英',
+      '김민준',
+      'សុខា ចាន់',
+      'ᠮᠣᠩᠭᠣᠯ',
+      'ᠨ\u180Bᠠ',
+    ];
+    for (const s of names) expect({ s, problem: textProblem(s, 'name') }).toEqual({ s, problem: null });
+  });
+  it('real text and emoji stay in free text: emoji sequences, text presentation, keycaps, flags, Han variants, scripts with joiners', () => {
+    const texts = [
+      'Merci 👨\u200D👩\u200D👧\u200D👦',
+      'Bien reçu 👍🏽 👍🏻👍🏿',
+      'Avec ❤️ et ✌︎',
+      '❤️\u200D🔥 🏳️\u200D🌈',
+      'Appuyez sur 1️⃣ ou #️⃣',
+      '葛\u{E0100}城',
+      'می\u200Cخواهم بیایم',
+      'क्\u200Dष और हिन्दी',
+      'ᠨ\u180Bᠠ ᠮᠣᠩᠭᠣᠯ',
+      'مريم الحسني\u200F (الأم)',
+      'La fille\u00A0: «\u202FElle s’y était opposée.\u202F»\nSignature.',
+      '王秀英的女儿',
+      '김민준의 딸',
+      'សុខា',
+    ];
+    for (const s of texts) expect({ s, problem: textProblem(s, 'text') }).toEqual({ s, problem: null });
+  });
+});

@@ -6,10 +6,10 @@
  * - `text` (any text, multi-line free text included): no C0 control other than tab, LF and CR,
  *   no DEL, no C1 control (U+0080–U+009F, U+0085 "next line" included), no U+FFFE/U+FFFF, no
  *   lone surrogate. None of these is valid in the XML 1.0 of a DOCX, and none can be drawn. No
- *   invisible character either (INVISIBLE: U+00AD, U+034F, U+115F, U+1160, U+17B4, U+17B5, U+180E,
- *   U+200B, U+2028, U+2029, U+2060–U+2064, U+206A–U+206F, U+3164, U+FEFF, U+FFA0, U+FFF9–U+FFFB,
- *   U+1BCA0–U+1BCA3, U+1D173–U+1D17A, U+E0000–U+E007F); the zero-width joiner and the variation
- *   selectors stay (emoji).
+ *   invisible character either (INVISIBLE: every format character but the joiners and the bidi
+ *   controls, every default-ignorable code point but the variation selectors, U+2028, U+2029, U+2800,
+ *   U+FFFC, U+1D159); the joiners and the variation selectors only right after a visible character
+ *   (emoji sequences, Persian, Indic scripts, Han variants).
  * - `line` (one-line fields: references, phone numbers): as `text`, and no tab, CR or LF either
  *   (a line break in a name would reach an e-mail header or break a table cell).
  * - `name` (text that identifies a person: names, room, relation, address): as `line`, plus
@@ -20,6 +20,8 @@
  *     look the same differ, and the e-mails (libs/notifications email-values.ts) already count
  *     them as bidi controls — one rule for both. No French text needs them, and a right-to-left
  *     name (Arabic, Hebrew) is written without them;
+ *   - no variation selector (U+FE00–U+FE0F, U+E0100–U+E01EF), and the joiners only after a letter
+ *     of a script that joins (not Latin, Greek, Cyrillic);
  *   - no emoji: the PDF faces (Atkinson Hyperlegible Next, DejaVu Sans) draw none of most of them
  *     (DejaVu Sans has 76 of the 2,048 code points of U+1F300–U+1FAFF, in monochrome), so the
  *     signed contract would show U+FFFD where the name was.
@@ -36,28 +38,55 @@ export interface TextProblem {
 const CONTROL_ANY = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF]/;
 const CONTROL_LINE = /[\u0000-\u001F\u007F-\u009F\uFFFE\uFFFF]/;
 /**
- * Invisible characters that are neither controls nor bidi marks but hide text or make two strings
- * that look the same differ (the security review of session 19), refused in every kind of text as
- * CONTROL_CHARACTER: the line and paragraph separators U+2028, U+2029 (a line break that is not one:
- * split a line in the browser, not in a DOCX), the zero-width space U+200B, the word joiner U+2060,
- * the soft hyphen U+00AD, the deprecated format characters U+206A–U+206F and the tag characters
- * U+E0000–U+E007F (invisible text); and the other format characters that draw nothing: the zero-width
- * no-break space U+FEFF (a byte order mark when it leads pasted text: refused there too, as everywhere —
- * this module checks text, it never rewrites it, and the message says to remove it), the invisible
- * operators U+2061–U+2064 (function application, invisible times, separator, plus), the Mongolian
- * vowel separator U+180E (a space of no width since Unicode 6.3; the PDF faces draw no Mongolian
- * script anyway) and the interlinear annotation characters U+FFF9–U+FFFB (anchor, separator,
- * terminator: text meant to be shown apart, or not at all). And the characters that are not format
- * characters but draw nothing all the same (Unicode's Default_Ignorable_Code_Point, or blank letters):
- * the Hangul fillers U+115F, U+1160, U+3164 and U+FFA0 (letters, so a name of fillers alone looks
- * blank yet is not empty), the combining grapheme joiner U+034F, the Khmer inherent vowels U+17B4,
- * U+17B5, the shorthand format controls U+1BCA0–U+1BCA3 and the musical symbol format characters
- * U+1D173–U+1D17A. The zero-width joiner U+200D and the variation selectors stay: they build emoji
- * (👨‍👩‍👧, ❤️) in free text, where emoji are welcome; so do the skin tones U+1F3FB–U+1F3FF (visible).
+ * Characters that draw nothing, refused in every kind of text as CONTROL_CHARACTER: they hide text,
+ * make a field that looks empty not empty, or make two strings that look the same differ (the
+ * security reviews of sessions 19 and 20, the attacker review of session 21). The rule is Unicode's,
+ * not a list that an attacker completes one character at a time:
+ * - every format character (general category Cf: U+00AD soft hyphen, U+0600–U+0605, U+06DD, U+070F,
+ *   U+0890–U+0891, U+08E2, U+110BD, U+110CD prepended concatenation marks, U+180E, U+200B, U+2060–U+2064,
+ *   U+206A–U+206F, U+FEFF byte order mark — refused where it leads pasted text too: this module checks,
+ *   it never rewrites —, U+FFF9–U+FFFB interlinear annotations, U+13430–U+1343F hieroglyph format
+ *   controls, U+1BCA0–U+1BCA3, U+1D173–U+1D17A, the tags U+E0001, U+E0020–U+E007F…), except the two
+ *   joiners (MISPLACED_JOINER below) and the bidirectional controls (BIDI_CONTROLS: names refuse them with
+ *   their own code, BIDI_CONTROL; free text keeps them);
+ * - every other Default_Ignorable_Code_Point (the Hangul fillers U+115F, U+1160, U+3164, U+FFA0 —
+ *   letters, so a name of fillers alone looks blank —, the combining grapheme joiner U+034F, the Khmer
+ *   inherent vowels U+17B4, U+17B5, U+FFF0–U+FFF8, U+E0000–U+E0FFF outside the variation selectors),
+ *   except the variation selectors (MISPLACED_VARIATION_SELECTOR below);
+ * - and what is neither but draws nothing all the same: the line and paragraph separators U+2028,
+ *   U+2029 (a line break that is not one: splits a line in the browser, not in a DOCX), the Braille
+ *   blank U+2800 (a name « \u2800\u2800 » looks empty), the object replacement character U+FFFC (stands for an
+ *   object the text does not hold) and the musical null notehead U+1D159.
+ * `\p{Cf}` and `\p{Default_Ignorable_Code_Point}` follow the Unicode version of the running Node
+ * (15.1 for Node 20): a format character Unicode adds is refused without a change here.
  */
-// U+034F, U+17B4 and U+17B5 are combining marks: alternatives of their own, not in a class (no-misleading-character-class).
 const INVISIBLE =
-  /[\u00AD\u115F\u1160\u180E\u200B\u2028\u2029\u2060-\u2064\u206A-\u206F\u3164\uFEFF\uFFA0\uFFF9-\uFFFB]|\u034F|\u17B4|\u17B5|[\u{1BCA0}-\u{1BCA3}\u{1D173}-\u{1D17A}\u{E0000}-\u{E007F}]/u;
+  /(?![\u061C\u200C-\u200F\u202A-\u202E\u2066-\u2069]|\p{Variation_Selector})[\p{Cf}\p{Default_Ignorable_Code_Point}]|[\u2028\u2029\u2800\uFFFC\u{1D159}]/u;
+/**
+ * The zero-width non-joiner U+200C and joiner U+200D: real text needs them (Persian « می\u200Cخواهم »,
+ * Hindi half forms « क्\u200Dष », Malayalam chillus, emoji families 👨\u200D👩\u200D👧), so they stay right after a
+ * visible character — never alone, at the start, after a space or another joiner, where they only
+ * hide (a name « \u200C » looks empty). In a name, only after a letter or mark of a script that joins
+ * (not Latin, Greek or Cyrillic: « Du\u200Cpont » would look like « Dupont » and differ from it); a name's
+ * emoji are refused anyway.
+ */
+const MISPLACED_JOINER = /(?<![\p{L}\p{N}\p{P}\p{S}\p{M}])[\u200C\u200D]/u;
+const NAME_JOINER = /(?<![\p{L}\p{M}])[\u200C\u200D]|(?<=[\p{sc=Latin}\p{sc=Greek}\p{sc=Cyrillic}])[\u200C\u200D]/u;
+/**
+ * The variation selectors U+FE00–U+FE0F, U+E0100–U+E01EF choose how the character before them is
+ * drawn: an emoji's colour (❤\uFE0F) or text form (✌\uFE0E), a Han ideograph's variant (葛\u{E0100}). In free text
+ * (`text`, `line`) they stay right after a visible character they can vary — never alone, at the
+ * start, after a space or another selector, where they only hide. A name refuses them: its emoji are
+ * refused, the PDF faces draw no variation sequence, so a selector would change nothing on the signed
+ * contract and only make two names that look the same differ. The Mongolian free variation
+ * selectors U+180B–U+180D, U+180F are part of the spelling of Mongolian (which form of a letter is
+ * written): accepted right after a Mongolian letter, in names too, refused anywhere else.
+ */
+const MISPLACED_VARIATION_SELECTOR = /(?<![\p{L}\p{N}\p{P}\p{S}])[\uFE00-\uFE0F\u{E0100}-\u{E01EF}]/u;
+const VARIATION_SELECTOR = /[\uFE00-\uFE0F\u{E0100}-\u{E01EF}]/u;
+const MISPLACED_MONGOLIAN_SELECTOR = /(?<!\p{L})[\u180B-\u180D\u180F]|(?<!\p{sc=Mongolian})[\u180B-\u180D\u180F]/u;
+const INVISIBLE_MESSAGE =
+  'Ce texte contient un caractère invisible interdit (espace sans largeur, trait d’union conditionnel, séparateur de ligne ou de paragraphe, caractère d’étiquette ou de mise en forme, blanc braille…) : retirez-le.';
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 /**
  * The bidirectional controls: the implicit marks (ARABIC LETTER MARK U+061C, LEFT-TO-RIGHT and
@@ -81,11 +110,8 @@ export function textProblem(value: string, kind: TextKind = 'text'): TextProblem
           ? 'Ce texte contient un caractère de contrôle interdit.'
           : 'Caractère de contrôle interdit (retour à la ligne, tabulation…).',
     };
-  if (INVISIBLE.test(value))
-    return {
-      code: 'CONTROL_CHARACTER',
-      message: 'Ce texte contient un caractère invisible interdit (espace sans largeur, trait d’union conditionnel, séparateur de ligne ou de paragraphe, caractère d’étiquette…) : retirez-le.',
-    };
+  if (INVISIBLE.test(value) || MISPLACED_JOINER.test(value) || MISPLACED_VARIATION_SELECTOR.test(value) || MISPLACED_MONGOLIAN_SELECTOR.test(value))
+    return { code: 'CONTROL_CHARACTER', message: INVISIBLE_MESSAGE };
   if (LONE_SURROGATE.test(value)) return { code: 'INVALID_CHARACTER', message: 'Ce texte contient un caractère Unicode invalide (moitié de paire de substitution).' };
   if (kind !== 'name') return null;
   if (BIDI_CONTROLS.test(value))
@@ -94,6 +120,8 @@ export function textProblem(value: string, kind: TextKind = 'text'): TextProblem
       message: 'Ce texte contient un caractère invisible qui change le sens d’affichage (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069) : retirez-le.',
     };
   if (EMOJI.test(value)) return { code: 'EMOJI_NOT_ALLOWED', message: 'Les émojis ne sont pas acceptés ici : les documents ne peuvent pas les imprimer.' };
+  // After the emoji check: « Jo ❤\uFE0F » is an emoji (EMOJI_NOT_ALLOWED), « Dupont\uFE00 » an invisible character.
+  if (VARIATION_SELECTOR.test(value) || NAME_JOINER.test(value)) return { code: 'CONTROL_CHARACTER', message: INVISIBLE_MESSAGE };
   return null;
 }
 

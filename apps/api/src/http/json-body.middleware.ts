@@ -7,9 +7,10 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const MAX_DEPTH = 32;
 
 /**
- * JSON bodies: size limit (413), malformed JSON (400), JSON only on writes (415), then a deep scan
+ * JSON bodies: size limit (413), malformed JSON (400 MALFORMED_JSON), valid JSON that is not an object
+ * (400 BODY_NOT_AN_OBJECT: a list, a string, a number…), JSON only on writes (415), then a deep scan
  * that refuses prototype-pollution keys, NUL bytes and any text the shared text rule refuses
- * (libs/common `textProblem`: controls, U+0085, lone surrogates) before any handler sees the body,
+ * (libs/common `textProblem`: controls, U+0085, lone surrogates, invisible characters) before any handler sees the body,
  * so no field — decorated or not — stores text that no document could hold.
  * Errors are answered here, in the API's error format: body-parser errors never become a 500.
  * `rawRoutes` (paths under /api) are left to their handler, which reads the body after the staff guard.
@@ -45,13 +46,29 @@ export function jsonBody(limitBytes: number, opts: { rawRoutes?: RegExp[]; large
         if (type === 'entity.too.large') return sendDomainError(res, route?.tooLarge ?? tooLarge);
         if (type === 'charset.unsupported' || type === 'encoding.unsupported')
           return sendDomainError(res, new DomainError('invalid', 'UNSUPPORTED_ENCODING', 'Encodage non pris en charge : utilisez UTF-8.'));
-        return sendDomainError(res, new DomainError('invalid', 'MALFORMED_JSON', "Le corps de la requête n'est pas du JSON valide."));
+        // `strict` parses objects and arrays only: a string, number, boolean or null is valid JSON all the same.
+        if (type === 'entity.parse.failed' && isJson((err as { body?: unknown }).body)) return sendDomainError(res, notAnObject);
+        return sendDomainError(res, new DomainError('invalid', 'MALFORMED_JSON', 'Le corps de la requête n’est pas du JSON valide.'));
       }
+      if (req.body !== undefined && (req.body === null || typeof req.body !== 'object' || Array.isArray(req.body))) return sendDomainError(res, notAnObject);
       const problem = scan(req.body, '', 0);
       if (problem) return sendDomainError(res, problem);
       next();
     });
   };
+}
+
+/** Every JSON body of the API is an object (its fields by name): a list, a string or a number is not one. */
+const notAnObject = new DomainError('invalid', 'BODY_NOT_AN_OBJECT', 'Le corps de la requête doit être un objet JSON ({ … }), avec les champs attendus.');
+
+function isJson(text: unknown): boolean {
+  if (typeof text !== 'string') return false;
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function scan(value: unknown, path: string, depth: number): DomainError | null {

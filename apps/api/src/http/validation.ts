@@ -7,7 +7,7 @@ import { STRUCTURED_CONSTRAINTS, StructuredFailure } from './validators';
 function describe(constraint: string, englishMessage: string): { code: string; message: string } {
   switch (constraint) {
     case 'whitelistValidation':
-      return { code: 'UNKNOWN_FIELD', message: "Champ inconnu : il n'est pas accepté ici." };
+      return { code: 'UNKNOWN_FIELD', message: 'Champ inconnu : il n’est pas accepté ici.' };
     case 'isDefined':
     case 'isNotEmpty':
       return { code: 'REQUIRED', message: 'Champ obligatoire.' };

@@ -104,7 +104,7 @@ export function deliveryProblem(value: unknown): StructuredFailure | null {
     if (!SIGNER_KEY.test(key)) return { path: key, code: 'UNKNOWN_SIGNER', message: 'Clé de signataire invalide (voir l’aperçu de la demande).' };
     if (!isPlainObject(choice)) return { path: key, code: 'INVALID_TYPE', message: 'Doit être un objet : { "method": "email" | "in_person", "accessCode": true }.' };
     for (const field of Object.keys(choice))
-      if (!DELIVERY_FIELDS.has(field)) return { path: `${key}.${field}`, code: 'UNKNOWN_FIELD', message: "Champ inconnu : il n'est pas accepté ici." };
+      if (!DELIVERY_FIELDS.has(field)) return { path: `${key}.${field}`, code: 'UNKNOWN_FIELD', message: 'Champ inconnu : il n’est pas accepté ici.' };
     const { method, accessCode } = choice as { method?: unknown; accessCode?: unknown };
     if (method === 'staff')
       return {
