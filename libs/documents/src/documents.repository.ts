@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ExistingTariffAvenant, PendingTariffAvenant, SignedContract, SignedTariffAvenant, TARIFF_AVENANT_CLOSED_STATUSES, TariffPrices, tariffAvenantOn } from './bulk/tariff-avenant';
 import { EntityManager, In } from 'typeorm';
 import { DocumentEntity, DocumentStatus, DocumentVersionEntity, RenditionEntity, VersionStatus } from './documents.entities';
-import { contractAdmissionSql } from './superseded-contract';
+import { SUPERSEDABLE_CONTRACT_STATUSES, contractAdmissionSql, supersedingContractIdSql } from './superseded-contract';
 
 /** The standard PDF of a version: what a signature request shows and signs. */
 export interface SignableVersion {
@@ -59,6 +59,20 @@ export class DocumentsRepository {
       order: { createdAt: 'DESC' },
       take: 500,
     });
+  }
+
+  /**
+   * Of these documents, the contrats de séjour not sent (or abandoned) superseded by a signed contract
+   * of their stay (superseded-contract.ts), each with that contract's id: one statement for a list.
+   */
+  async supersedingContracts(em: EntityManager, documentIds: string[]): Promise<Map<string, string>> {
+    if (!documentIds.length) return new Map();
+    const rows = (await em.query(
+      `SELECT d.id, ${supersedingContractIdSql('d')} AS by FROM documents d
+        WHERE d.id = ANY($1::uuid[]) AND d.type = 'contrat-sejour' AND d.status = ANY($2::text[])`,
+      [documentIds, SUPERSEDABLE_CONTRACT_STATUSES],
+    )) as { id: string; by: string | null }[];
+    return new Map(rows.filter((r) => r.by).map((r) => [r.id, r.by!]));
   }
 
   versionsOf(em: EntityManager, documentId: string): Promise<DocumentVersionEntity[]> {

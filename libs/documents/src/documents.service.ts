@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditAppend, AuditService } from '@carepact/audit';
-import { DomainError, FieldError, NotFoundError, ValidationError, addSpan, documentSubtypeOf, since, timed, type DocumentSubtype } from '@carepact/common';
+import { DomainError, FieldError, NotFoundError, ValidationError, addSpan, documentSubtypeOf, formatDateFr, since, timed, type DocumentSubtype } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
 import { StaffActor, assertCan, auditActor, requireVisible, visibleEstablishments } from '@carepact/identity';
 import { OutboxService } from '@carepact/queue';
@@ -18,8 +18,8 @@ import { GENERATION_RETRIES_EXHAUSTED, generationErrorOf } from './generation-er
 import type { CreateDocumentInput, DocumentView, Download, RenditionView, VersionView } from './documents.types';
 import { templateInputOf } from './template-input';
 import { GenerationChecks } from './generation-checks';
-import { CONTRACT_NOT_SUPERSEDED, DOCUMENT_DISCARDED_ACTION, DOCUMENT_NOT_A_DRAFT, SUPERSEDED_CONTRACT_REASON, supersededContractSql } from './superseded-contract';
-import { AvenantAlreadyExistsError, ExistingTariffAvenant, SignedContract, checkTypedTariffChange, tariffAvenantDepartureError, tariffEffectiveOnOf } from './bulk/tariff-avenant';
+import { CONTRACT_NOT_SUPERSEDED, DOCUMENT_DISCARDED_ACTION, DOCUMENT_NOT_A_DRAFT, SUPERSEDABLE_CONTRACT_STATUSES, SUPERSEDED_CONTRACT_REASON, deceasedDraftReason, supersededContractSql } from './superseded-contract';
+import { AvenantAlreadyExistsError, ExistingTariffAvenant, SignedContract, checkTypedTariffChange, documentConsolePath, tariffAvenantDepartureError, tariffEffectiveOnOf } from './bulk/tariff-avenant';
 import type { VersionAnnex } from './annexes/annex-files.entities';
 import { AnnexFilesRepository } from './annexes/annex-files.repository';
 import { annexAuditEntries } from './annexes/annex-audit';
@@ -34,7 +34,7 @@ import {
   newDocumentArchivedMessage,
   residentArchivedFrom,
 } from './intermediate-archive';
-import { assertNotDeceased } from './resident-deceased';
+import { RESIDENT_DECEASED, assertNotDeceased } from './resident-deceased';
 
 /**
  * What a new document or version reads with the resident's file, in its one statement (issue 12:
@@ -264,7 +264,7 @@ export class DocumentsService {
   async contractInForceOver(actor: StaffActor, documentId: string): Promise<{ id: string } | null> {
     const em = this.tx.manager;
     const doc = await this.scoped(em, actor, documentId, 'document.read');
-    if (doc.type !== 'contrat-sejour' || !['generating', 'ready', 'generation_failed', 'cancelled'].includes(doc.status)) return null;
+    if (doc.type !== 'contrat-sejour' || !(SUPERSEDABLE_CONTRACT_STATUSES as readonly string[]).includes(doc.status)) return null;
     const signed = (await this.repo.otherContractsOfAdmission(em, doc.id)).find((o) => o.status === 'signed');
     return signed ? { id: signed.id } : null;
   }
@@ -278,22 +278,25 @@ export class DocumentsService {
     const rows = (await this.tx.manager.query(
       `SELECT d.id FROM documents d
         WHERE d.organisation_id = $1 AND d.establishment_id = ANY($2::uuid[]) AND d.resident_id = $3
-          AND d.status IN ('generating', 'ready', 'generation_failed', 'cancelled') AND ${supersededContractSql('d')}`,
-      [actor.organisationId, visibleEstablishments(actor), residentId],
+          AND d.status = ANY($4::text[]) AND ${supersededContractSql('d')}`,
+      [actor.organisationId, visibleEstablishments(actor), residentId, SUPERSEDABLE_CONTRACT_STATUSES],
     )) as { id: string }[];
     return rows.map((r) => r.id);
   }
 
   /**
-   * Abandons a draft contrat de séjour superseded by another contract of its stay, signed (one
-   * contract per stay, CASF L.311-4, D.311): it can no longer be corrected nor sent, and would stay
-   * « prêt » for ever. The document becomes `cancelled` (its versions and files kept), audited
-   * `document.discarded` with the contract in force. Under the resident's lock, then the document's
-   * (the order of the signature's, contract-in-force.ts). Refused: not a draft (409
-   * DOCUMENT_NOT_A_DRAFT), no other contract signed (409 CONTRACT_NOT_SUPERSEDED: correct and send it
-   * instead), the person in the intermediate archive (409 RESIDENT_ARCHIVED).
+   * Abandons a draft never sent for signature (ready, or its generation failed) that can no longer be
+   * concluded, so that it does not stay « prêt » for ever: a contrat de séjour superseded by another
+   * contract of its stay, signed (one contract per stay, CASF L.311-4, D.311), or any draft of a person
+   * recorded as deceased (nothing new is sent for her, C. civ. 443 al. 1, resident-deceased.ts; the
+   * minutes of a meeting before the death, still sendable, may be abandoned too). The document becomes
+   * `cancelled` (its versions and files kept), audited `document.discarded` with the contract in force
+   * or the day of the death, and the reason. Under the resident's lock, then the document's (the order
+   * of the signature's, contract-in-force.ts). Refused: not a draft (409 DOCUMENT_NOT_A_DRAFT), a living
+   * person's draft not superseded (409 CONTRACT_NOT_SUPERSEDED: correct and send it instead), the
+   * person in the intermediate archive (409 RESIDENT_ARCHIVED).
    */
-  async discardSupersededContract(actor: StaffActor, documentId: string): Promise<{ id: string; status: 'cancelled'; contractInForceId: string }> {
+  async discardSupersededContract(actor: StaffActor, documentId: string): Promise<{ id: string; status: 'cancelled'; contractInForceId: string | null; deceasedOn: string | null }> {
     return this.tx.run(async (em) => {
       const scoped = await this.scoped(em, actor, documentId, 'document.write');
       await this.repo.lockResident(em, scoped.organisationId, scoped.residentId);
@@ -302,11 +305,14 @@ export class DocumentsService {
       if (doc.status !== 'ready' && doc.status !== 'generation_failed')
         throw new DomainError('conflict', DOCUMENT_NOT_A_DRAFT, 'Seul un projet prêt, ou dont la génération a échoué, peut être abandonné.');
       const signed = doc.type === 'contrat-sejour' ? (await this.repo.otherContractsOfAdmission(em, doc.id)).find((o) => o.status === 'signed') : undefined;
-      if (!signed)
+      // Read under the resident's lock: a death recorded meanwhile is seen.
+      const [r] = (await em.query(`SELECT deceased_on::text AS deceased FROM residents WHERE id = $1 AND organisation_id = $2`, [doc.residentId, doc.organisationId])) as { deceased: string | null }[];
+      const deceasedOn = r?.deceased ?? null;
+      if (!signed && !deceasedOn)
         throw new DomainError(
           'conflict',
           CONTRACT_NOT_SUPERSEDED,
-          'Seul un projet de contrat de séjour dont le séjour a déjà un contrat signé peut être abandonné ; ce document peut être corrigé et envoyé en signature.',
+          'Ce projet peut encore être corrigé et envoyé en signature : seul le projet d’une personne décédée, ou un projet de contrat de séjour dont le séjour a déjà un contrat signé, peut être abandonné.',
         );
       await this.lifecycle.markDiscarded(em, doc.id);
       await this.audit.append(em, {
@@ -314,21 +320,73 @@ export class DocumentsService {
         actor: auditActor(actor),
         action: DOCUMENT_DISCARDED_ACTION,
         subject: { type: 'document', id: doc.id },
-        payload: { previousStatus: doc.status, versionId: doc.currentVersionId, contractInForceId: signed.id, reason: SUPERSEDED_CONTRACT_REASON },
+        payload: {
+          previousStatus: doc.status,
+          versionId: doc.currentVersionId,
+          contractInForceId: signed?.id ?? null,
+          ...(deceasedOn ? { deceasedOn } : {}),
+          reason: signed ? SUPERSEDED_CONTRACT_REASON : deceasedDraftReason(formatDateFr(deceasedOn!)),
+        },
       });
-      return { id: doc.id, status: 'cancelled', contractInForceId: signed.id };
+      return { id: doc.id, status: 'cancelled', contractInForceId: signed?.id ?? null, deceasedOn };
     });
+  }
+
+  /**
+   * Who abandoned this document and when (its `document.discarded` audit event, the latest), or null:
+   * the abandoned draft's page says it. `by` the staff account's name (as the document's history names
+   * it), null for a system actor or an account since removed.
+   */
+  async discardedBy(actor: StaffActor, documentId: string): Promise<{ at: string; by: string | null; reason: string | null } | null> {
+    const em = this.tx.manager;
+    const doc = await this.scoped(em, actor, documentId, 'document.read');
+    if (doc.status !== 'cancelled') return null;
+    const [e] = (await em.query(
+      `SELECT e.occurred_at, u.name, e.payload->>'reason' AS reason FROM audit_events e
+         LEFT JOIN staff_users u ON e.actor_type = 'staff' AND u.id::text = e.actor_id AND u.organisation_id = $1
+        WHERE e.chain_id = $1 AND e.subject_type = 'document' AND e.subject_id = $2 AND e.action = $3 ORDER BY e.seq DESC LIMIT 1`,
+      [doc.organisationId, doc.id, DOCUMENT_DISCARDED_ACTION],
+    )) as { occurred_at: Date; name: string | null; reason: string | null }[];
+    return e ? { at: new Date(e.occurred_at).toISOString(), by: e.name, reason: e.reason } : null;
+  }
+
+  /**
+   * For a person recorded as deceased, what is still refused about this document — its new version
+   * and its sending — by the rule `prepare` and the signature apply (resident-deceased.ts
+   * assertNotDeceased, the meeting's date the current version's `date`): the page offers neither
+   * « Corriger » nor the send form then, and says why. Null for a living person.
+   */
+  async deceasedRefusals(actor: StaffActor, documentId: string): Promise<{ deceasedOn: string; newVersion: string | null; signature: string | null } | null> {
+    const em = this.tx.manager;
+    const doc = await this.scoped(em, actor, documentId, 'document.read');
+    const [r] = (await em.query(`SELECT deceased_on::text AS deceased FROM residents WHERE id = $1 AND organisation_id = $2`, [doc.residentId, doc.organisationId])) as { deceased: string | null }[];
+    if (!r?.deceased) return null;
+    const full = doc.currentVersionId ? await this.repo.versionInput(em, doc.currentVersionId) : null;
+    const subject = { type: doc.type, meetingDate: (full?.input as { document?: { date?: unknown } } | undefined)?.document?.date };
+    const refusal = (act: 'document' | 'signature'): string | null => {
+      try {
+        assertNotDeceased({ deceasedOn: r.deceased }, act, subject);
+        return null;
+      } catch (e) {
+        if (e instanceof DomainError) return e.messageFr;
+        throw e;
+      }
+    };
+    return { deceasedOn: r.deceased, newVersion: refusal('document'), signature: refusal('signature') };
   }
 
   async list(actor: StaffActor, residentId?: string): Promise<DocumentView[]> {
     const em = this.tx.manager;
     const docs = await this.repo.list(em, actor.organisationId, visibleEstablishments(actor), residentId);
-    return Promise.all(docs.map((d) => this.view(em, d, false)));
+    // One statement for the whole list: each superseded draft contract's signed contract of its stay.
+    const superseding = await this.repo.supersedingContracts(em, docs.map((d) => d.id));
+    return Promise.all(docs.map((d) => this.view(em, d, false, superseding.get(d.id) ?? null)));
   }
 
   async get(actor: StaffActor, id: string): Promise<DocumentView> {
     const em = this.tx.manager;
-    return this.view(em, await this.scoped(em, actor, id, 'document.read'), true);
+    const doc = await this.scoped(em, actor, id, 'document.read');
+    return this.view(em, doc, true, (await this.repo.supersedingContracts(em, [doc.id])).get(doc.id) ?? null);
   }
 
   async download(actor: StaffActor, documentId: string, versionId: string, format: string, variant: string): Promise<Download> {
@@ -399,8 +457,21 @@ export class DocumentsService {
     const signed = (await this.repo.signedContracts(em, actor.organisationId, [resident.id], false)).get(resident.id);
     const avenantSubtype: DocumentSubtype | null = signed ? (signed.type === 'dipc' ? 'avenant-dipc' : null) : avenantSubtypeFor(situation);
     const subtypeOf = (type: DocumentType): DocumentSubtype | null => (type === 'avenant' ? avenantSubtype : null);
+    // After her death, only what `prepare` still establishes (resident-deceased.ts): asked with the day
+    // of the death as the meeting's, the latest a meeting may be held for its minutes to be written.
+    const deceasedRefusal = (type: DocumentType): string | null => {
+      try {
+        assertNotDeceased(resident, 'document', { type, meetingDate: resident.deceasedOn });
+        return null;
+      } catch (e) {
+        if (!(e instanceof DomainError)) throw e;
+        return e.messageFr;
+      }
+    };
     return DOCUMENT_TYPES.map((type) => {
       if (blocked) return { type, allowed: false, reason: blocked, subtype: subtypeOf(type), ...(archived ? { code: RESIDENT_ARCHIVED } : {}) };
+      const died = deceasedRefusal(type);
+      if (died) return { type, allowed: false, reason: died, subtype: subtypeOf(type), code: RESIDENT_DECEASED };
       try {
         assertDocumentTypeApplies(type, situation);
         return { type, allowed: true, reason: null, subtype: subtypeOf(type) };
@@ -544,8 +615,10 @@ export class DocumentsService {
     // included: none for a person in the intermediate archive, opening or not (409 RESIDENT_ARCHIVED;
     // assertNoNewDocumentFor's rule, on the values read above).
     assertNoNewDocumentFrom(read!.columns.departedOn as string | null, read!.columns.archivedSince as string | null);
-    // Nor for a person recorded as deceased (409 RESIDENT_DECEASED; C. civ. 443 al. 1).
-    assertNotDeceased(resident, 'document');
+    // Nor for a person recorded as deceased (409 RESIDENT_DECEASED; C. civ. 443 al. 1) — but the compte
+    // rendu of a meeting held on or before the day of her death (its data `date`): past facts, the
+    // establishment's minutes. A correction reaches here only for an unsigned draft (addVersion).
+    assertNotDeceased(resident, 'document', { type, meetingDate: data?.date });
     const est = read!.establishment;
     if (!est) throw new NotFoundError('ESTABLISHMENT_NOT_FOUND', 'Établissement introuvable.');
     if (!existingDocumentId) {
@@ -708,7 +781,8 @@ export class DocumentsService {
     return this.annexFiles.versionRecord(em, doc.establishmentId, list, on, (k) => (Object.prototype.hasOwnProperty.call(labels, k) ? labels[k] : k));
   }
 
-  private async view(em: EntityManager, d: DocumentEntity, withVersions: boolean): Promise<DocumentView> {
+  /** `supersededBy`: the signed contract of the stay of this draft contract, when there is one (DocumentsRepository.supersedingContracts). */
+  private async view(em: EntityManager, d: DocumentEntity, withVersions: boolean, supersededBy: string | null): Promise<DocumentView> {
     const versions = withVersions ? await this.repo.versionsOf(em, d.id) : [];
     const renditions = await this.repo.renditionsOf(em, versions.map((v) => v.id));
     const current =
@@ -724,6 +798,7 @@ export class DocumentsService {
       status: d.status,
       currentVersionId: d.currentVersionId,
       generationError: current ? generationErrorOf({ status: current.status, errorCode: current.errorCode ?? GENERATION_RETRIES_EXHAUSTED }) : null,
+      supersededBy: supersededBy ? { id: supersededBy, href: documentConsolePath(supersededBy) } : null,
       createdAt: d.createdAt.toISOString(),
       updatedAt: d.updatedAt.toISOString(),
       versions: versions.map((v) => versionView(d.id, v, renditions.filter((r) => r.versionId === v.id))),

@@ -39,6 +39,13 @@ export interface DocumentView {
   currentVersionId: string | null;
   /** Status `generation_failed`: why, in French, and whether `retry-generation` may help. */
   generationError: GenerationError | null;
+  /**
+   * A contrat de séjour not sent for signature (being generated, ready, failed) or abandoned whose
+   * stay has another contract, signed: that contract (`id`, `href` its console page), else null. One
+   * contract per stay, amended by avenant (CASF L.311-4, D.311): such a draft is neither corrected
+   * nor sent (409 CONTRACT_ALREADY_IN_FORCE); it may be abandoned (POST /api/documents/:id/discard).
+   */
+  supersededBy: { id: string; href: string } | null;
   createdAt: string;
   updatedAt: string;
   versions: VersionView[];

@@ -39,8 +39,8 @@ export type EstablishmentCategory = (typeof ESTABLISHMENT_CATEGORIES)[number];
  */
 export const CATEGORY_FINANCING: Readonly<Record<EstablishmentCategory, { label: string; rule: string }>> = {
   // CASF L.314-2: three tariffs — hébergement (the person, or aide sociale), dépendance by GIR
-  // (APA in part, L.232-8), soins (assurance maladie); R.314-172 for the GIR groups.
-  EHPAD: { label: 'établissement d’hébergement pour personnes âgées dépendantes', rule: 'CASF L.314-2, R.314-172 ; L.232-8 (APA)' },
+  // (APA in part, L.232-8), soins (assurance maladie); R.314-172 et suivants for the GIR groups.
+  EHPAD: { label: 'établissement d’hébergement pour personnes âgées dépendantes', rule: 'CASF L.314-2, R.314-172 et suivants ; L.232-8 (APA)' },
   // L.313-12 II: a petite unité de vie may keep a dependence tariff or the APA at home.
   PUV: { label: 'petite unité de vie', rule: 'CASF L.313-12 II, L.314-2' },
   // L.342-1 s.: the price is free at entry, then indexed; housing benefit may apply.

@@ -87,7 +87,7 @@ export interface SignatureCompletedData extends SignerEmailBase {
  * Staff cancelled a request this signer had been invited to (console « Annuler la demande », the
  * API, or with the person's departure): the link received no longer opens anything, a signature
  * given no longer counts, and the establishment will get in touch if a new document is to be
- * signed. No link (there is nothing left to open). Staff's own reason is never passed (it may be
+ * signed (not after her death: nothing new is signed for her). No link (there is nothing left to open). Staff's own reason is never passed (it may be
  * private): only whether the cancel came with the person's departure.
  */
 export interface SignatureCancelledData extends SignerEmailBase {
@@ -247,7 +247,7 @@ export const EMAIL_FLAGS: { readonly [K in EmailKind]: readonly string[] } = {
   'signature-reminder': ['phone', 'accessCode', 'countersign', 'established'],
   'question-answered': ['phone', 'accessCode', 'notYourTurn'],
   'signature-completed': ['phone', 'downloadUntil', 'established', 'mayCountersign', 'staff'],
-  'signature-cancelled': ['phone', 'departure', 'signed'],
+  'signature-cancelled': ['phone', 'departure', 'signed', 'mayFollow'],
   'staff-refusal': ['contratSejour', 'assistance'],
   'staff-question': [],
   'request-expired': ['pendingSigners'],
@@ -433,7 +433,9 @@ const BUILDERS: { [K in EmailKind]: Builder<K> } = {
     return {
       subject: `Demande de signature annulée : ${c.short} — ${c.values.establishmentName}`,
       // `departure` is the template's slot for the one reason told (templates/emails/signature-cancelled.*).
-      flags: { phone: c.values.phone !== '', departure: departure || otherContract, signed: d.signed === true },
+      // After a death nothing new is signed for her (C. civ. 443 al. 1; 409 RESIDENT_DECEASED): no
+      // « Si un nouveau document doit être signé, l’établissement vous contactera ».
+      flags: { phone: c.values.phone !== '', departure: departure || otherContract, signed: d.signed === true, mayFollow: !(departure && d.death === true) },
       values: {
         ...c.values,
         // The reasons told: the person's departure, or another contract of the stay signed (CASF

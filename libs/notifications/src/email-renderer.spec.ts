@@ -233,8 +233,8 @@ describe('email wording', () => {
 describe('template cache', () => {
   it('compiles every kind in every combination of its sections', () => {
     clearEmailTemplateCache();
-    // 5 flags → 32, 4 → 16, 3 → 8, 2 → 4, 1 → 2, 0 → 1: 16 + 16 (invitation, reminder: countersign, established) + 8 (question-answered: phone, accessCode, notYourTurn) + 32 (signature-completed, with `staff`) + 8 (signature-cancelled: phone, departure, signed) + 4 (staff-refusal) + 1 + 2 + 2 + 4 (countersign-due: legalDeadline, establishes) + 1 (seal-failed) + 1 + 1 (account e-mails).
-    expect(precompileEmailTemplates()).toBe(96);
+    // 5 flags → 32, 4 → 16, 3 → 8, 2 → 4, 1 → 2, 0 → 1: 16 + 16 (invitation, reminder: countersign, established) + 8 (question-answered: phone, accessCode, notYourTurn) + 32 (signature-completed, with `staff`) + 16 (signature-cancelled: phone, departure, signed, mayFollow) + 4 (staff-refusal) + 1 + 2 + 2 + 4 (countersign-due: legalDeadline, establishes) + 1 (seal-failed) + 1 + 1 (account e-mails).
+    expect(precompileEmailTemplates()).toBe(104);
   });
 
   it('renders the same email from the cache as from a fresh compilation', () => {

@@ -68,6 +68,27 @@ describe('signature-cancelled e-mail', () => {
     expect(plain(renderEmail('signature-cancelled', { ...samples['signature-cancelled'], departure: false, death: true }).text)).not.toContain('décès');
   });
 
+  it('after the death, no « Si un nouveau document doit être signé … » (nothing new is signed for her, C. civ. 443 al. 1); kept for every other cancellation', () => {
+    const sentence = 'Si un nouveau document doit être signé, l’établissement vous contactera.';
+    const death = renderEmail('signature-cancelled', { ...samples['signature-cancelled'], death: true });
+    expect(plain(death.text)).toContain('à la suite du décès de Marcel Dupont.');
+    expect(plain(death.text)).not.toContain('nouveau document');
+    expect(plain(death.html)).not.toContain('nouveau document');
+    // The text stays well laid out: one blank line between paragraphs, none doubled.
+    expect(death.text).not.toMatch(/\n\n\n/);
+    expect(plain(death.text)).toMatch(/ne fonctionnent plus\.\n\nLa signature que vous aviez donnée ne compte plus : le document n’est pas signé\.\n\nPour toute question/);
+    for (const other of [
+      samples['signature-cancelled'],
+      { ...samples['signature-cancelled'], departure: false, signed: false },
+      { ...samples['signature-cancelled'], departure: false, otherContractSigned: true },
+      { ...samples['signature-cancelled'], departure: false, death: true },
+    ]) {
+      const e = renderEmail('signature-cancelled', other);
+      expect(plain(e.text)).toContain(sentence);
+      expect(plain(e.html)).toContain(sentence);
+    }
+  });
+
   it('elides the name after « du départ » (d’Émile)', () => {
     const e = renderEmail('signature-cancelled', { ...samples['signature-cancelled'], residentName: 'Émile Durand' });
     expect(plain(e.text)).toContain('pour le contrat de séjour d’Émile Durand, à la suite du départ d’Émile Durand de l’établissement.');

@@ -89,7 +89,7 @@ describe('the other parent’s right to be informed, per ground', () => {
 
   it('deprived of the exercise only (C. civ. 373-1), he keeps the right to be informed; a withdrawal of the authority or of its exercise (378 s., loi n° 2024-233) or the suspension of 378-2 takes it: the reminder says which (sector lawyer’s reviews of sessions 19 and 20)', () => {
     expect(otherParentReminder('other_parent_deprived')).toBe(
-      'Si l’autre parent est seulement privé de l’exercice de l’autorité parentale (C. civ. 373-1), et non par un retrait de l’autorité parentale ou de son exercice prononcé par un juge (C. civ. 378 s.), ni par la suspension de plein droit du parent poursuivi pour un crime sur l’enfant ou sur l’autre parent (C. civ. 378-2) : l’autre parent n’exerce pas l’autorité parentale et ne signe pas ; il garde le droit et le devoir de surveiller l’entretien et l’éducation de l’enfant et doit être informé des choix importants relatifs à sa vie (C. civ. 373-2-1 al. 5).',
+      'Si l’autre parent est seulement privé de l’exercice de l’autorité parentale (C. civ. 373-1), et non par un retrait de l’autorité parentale ou de son exercice prononcé par un juge (C. civ. 378 s.), ni par la suspension de plein droit du parent poursuivi, mis en examen ou condamné, même non définitivement, pour un crime sur l’autre parent ou sur l’enfant ou pour une agression sexuelle incestueuse (C. civ. 378-2) : l’autre parent n’exerce pas l’autorité parentale et ne signe pas ; il garde le droit et le devoir de surveiller l’entretien et l’éducation de l’enfant et doit être informé des choix importants relatifs à sa vie (C. civ. 373-2-1 al. 5).',
     );
   });
 });

@@ -16,7 +16,7 @@ import { minorDecisionColumns } from './minor-representation';
 type Row<E> = Omit<E, 'id' | 'organisationId' | 'createdAt' | 'updatedAt'>;
 
 /** The resident row's columns (no personne de confiance yet: she is a contact, set once inserted). */
-export type ResidentColumns = Omit<Row<ResidentEntity>, 'organisation' | 'establishment' | 'personneDeConfiance' | 'searchName' | 'departedOn' | 'deceasedOn'>;
+export type ResidentColumns = Omit<Row<ResidentEntity>, 'organisation' | 'establishment' | 'personneDeConfiance' | 'searchName' | 'departedOn' | 'deceasedOn' | 'departureWithDeath'>;
 export type ContactColumns = Omit<Row<ContactEntity>, 'residentId' | 'resident'>;
 export type MeasureColumns = Omit<Row<ProtectionMeasureEntity>, 'residentId' | 'resident' | 'subroge' | 'adHoc'>;
 

@@ -39,3 +39,13 @@ export function endOfStayText(r: { departedOn: string | null; deceasedOn?: strin
   if (r.departedOn) return agreeWithCivility(`Parti le ${formatDateFr(r.departedOn)}`, r.civility);
   return null;
 }
+
+/**
+ * After a death, the end of the accompaniment when it is another day (migration 1764290000000): she
+ * had left before (hospital, another establishment), or the room was vacated later — the exit date of
+ * an EHPAD is the date of the contradictory état des lieux (CASF R.314-149 I). « Sortie le … »; null
+ * when there is no death or both are the same day.
+ */
+export function exitAfterDeathText(r: { departedOn: string | null; deceasedOn?: string | null }): string | null {
+  return r.deceasedOn && r.departedOn && r.departedOn !== r.deceasedOn ? `Sortie le ${formatDateFr(r.departedOn)}` : null;
+}

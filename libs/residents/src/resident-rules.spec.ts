@@ -1,4 +1,4 @@
-import { ageOn, isCalendarDate, isMinor, measureStatus, todayIso, validateMeasure, validateResident } from './resident-rules';
+import { ageOn, isCalendarDate, isMinor, measureStatus, todayIso, validateHolderMissions, validateMeasure, validateResident } from './resident-rules';
 import type { MeasureInput, ResidentInput } from './residents.types';
 
 const today = '2026-11-23';
@@ -123,5 +123,19 @@ describe('resident file', () => {
     expect(codes(validateResident({ ...both, parentalAuthority: 'shared', soleAuthority: proof }, today))).toEqual(['soleAuthority:NOT_SOLE']);
     // An update that touches neither the authority nor its proof may leave a file recorded before the proof was asked for.
     expect(codes(validateResident({ ...minor, parentalAuthority: 'sole' }, today, { soleProofRequired: false }))).toEqual([]);
+  });
+});
+
+describe('a holder’s mission (C. civ. 447 al. 3)', () => {
+  it('an empty mission is asked in the words of the judgment’s division: « la protection de la personne, la gestion patrimoniale, ou les deux »', () => {
+    const errors = validateHolderMissions(
+      { type: 'tutelle', scope: ['personne', 'biens'], holders: [{ role: 'tuteur', mission: [] }, { role: 'tuteur', mission: ['personne', 'biens'] }] },
+      'measure.holders',
+    );
+    expect(errors).toEqual([
+      { field: 'measure.holders.0.mission', code: 'HOLDER_MISSION_REQUIRED', message: 'Indiquez la mission de ce titulaire : la protection de la personne, la gestion patrimoniale, ou les deux.' },
+    ]);
+    // The same words as the other messages about missions: never « les biens ».
+    expect(errors[0].message).not.toMatch(/les biens/);
   });
 });

@@ -176,7 +176,9 @@ export function validateHolderMissions(
   const word = (s: string) => (s === 'personne' ? 'la protection de la personne' : 'la gestion patrimoniale');
   m.holders.forEach((h, i) => {
     if (h.mission === undefined || h.mission === null) return;
-    if (!h.mission.length) errors.push({ field: `${prefix}.${i}.mission`, code: 'HOLDER_MISSION_REQUIRED', message: 'Indiquez la mission de ce titulaire : la personne, les biens, ou les deux.' });
+    // The two missions as the judge divides them (C. civ. 447 al. 3), in the words the signing documents use (`word`).
+    if (!h.mission.length)
+      errors.push({ field: `${prefix}.${i}.mission`, code: 'HOLDER_MISSION_REQUIRED', message: 'Indiquez la mission de ce titulaire : la protection de la personne, la gestion patrimoniale, ou les deux.' });
     else if (new Set(h.mission).size !== h.mission.length) errors.push({ field: `${prefix}.${i}.mission`, code: 'DUPLICATE', message: 'Chaque domaine ne doit figurer qu’une fois.' });
     const outside = h.mission.filter((s) => !m.scope.includes(s));
     if (outside.length)

@@ -50,7 +50,8 @@ export type ParentalAuthority = (typeof PARENTAL_AUTHORITY)[number];
   `(delegation_extent = 'partial' AND delegation_covers_stay IS NOT NULL) OR (delegation_covers_stay IS NULL AND (delegation_extent IS NULL OR delegation_extent <> 'partial'))`,
 )
 @Check('ck_residents_civility', `civility IS NULL OR civility IN ('madame', 'monsieur')`)
-@Check('ck_residents_deceased_on', `deceased_on IS NULL OR (departed_on IS NOT NULL AND deceased_on = departed_on)`)
+@Check('ck_residents_deceased_on', `deceased_on IS NULL OR departed_on IS NOT NULL`)
+@Check('ck_residents_departure_with_death', `NOT departure_with_death OR deceased_on IS NOT NULL`)
 @Check('ck_residents_ward_of_state', `NOT ward_of_state OR parental_authority = 'tutelle'`)
 @Check(
   'ck_residents_act_authorisation',
@@ -108,12 +109,21 @@ export class ResidentEntity {
   departedOn: string | null;
 
   /**
-   * The date of death, when the accompaniment ended by the person's death (then equal to
-   * `departedOn`, migration 1764250000000's check); null for a departure or while accompanied.
+   * The date of death (migration 1764250000000), only with an end of the accompaniment
+   * (`departedOn`), which may be another day (migration 1764290000000): she had left before, or the
+   * room was vacated after (CASF R.314-149 I: the exit date of an EHPAD is the état des lieux's).
    * Recorded by RetentionService.recordDeparture; an heir's access request may be compared with it.
    */
   @Column({ type: 'date', nullable: true })
   deceasedOn: string | null;
+
+  /**
+   * The end of the accompaniment was recorded with the death (its day, or the état des lieux given
+   * with it): clearing the death clears it too; a departure recorded before the death stays
+   * (RetentionService.recordDeparture, migration 1764290000000). Read and written there only, in SQL: not selected.
+   */
+  @Column({ type: 'boolean', default: false, select: false })
+  departureWithDeath: boolean;
 
   @Column({ type: 'text', nullable: true })
   room: string | null;

@@ -279,7 +279,8 @@ export interface ResidentPage {
  * How the accompaniment ended (RetentionService.recordDeparture, PUT /api/residents/:id/departure
  * `endReason`, the console's departure form): the person left, or she died. A death ends the
  * protection measure (C. civ. 443 al. 1: no representative signs for her any more) and the contrat
- * de séjour (CASF L.314-10-1); `residents.deceased_on` records its date (migration 1764250000000).
+ * de séjour, made in consideration of her person (CASF L.314-10-1 only says what may be billed after
+ * a death in establishments for older people); `residents.deceased_on` records its date (migration 1764250000000).
  */
 export const END_OF_STAY_REASONS = ['departure', 'death'] as const;
 export type EndOfStayReason = (typeof END_OF_STAY_REASONS)[number];

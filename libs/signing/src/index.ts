@@ -17,6 +17,7 @@ export * from './requests/signature-progress.service';
 export * from './requests/contract-in-force';
 export * from './requests/dipc-offer.service';
 export * from './portal/portal.types';
+export * from './portal/cancelled-for-death';
 export * from './portal/portal-context.reader';
 export * from './portal/portal-session.service';
 export * from './portal/portal-actions.service';

@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '@carepact/common';
 import { hasInputEnumLabel, hasInputFieldLabel, inputEnumLabel, inputFieldLabel, labelPath } from './input-labels';
-import type { InputSchema } from './input-schema';
+import { type InputSchema, validateInput } from './input-schema';
 
 /** Every document field and enum value of every stored template version (published or not). */
 function fieldsOf(): { type: string; file: string; path: string; schema: InputSchema }[] {
@@ -52,5 +52,22 @@ describe('French labels of the templates’ document data', () => {
     expect(inputFieldLabel('avenant', 'kind')).toBe('Nature de l’avenant');
     expect(inputEnumLabel('requests[3].answer', 'postponed')).toBe('reportée');
     expect(inputEnumLabel('participants[0].presence', 'présente')).toBe('présente');
+  });
+});
+
+/**
+ * Avenant 1.12.0: `tariffChange.basis` is the basis of the hébergement price (CASF L.342-3 for places
+ * not habilitated, L.314-1 for habilitated ones), the dependency price having its own (L.314-2,
+ * R.314-172). The bulk form says « Fondement du prix de l’hébergement »; the document form, its
+ * differences and the messages naming the field said « Fondement du changement », as if it were the
+ * basis of every new price.
+ */
+describe('the tariff change’s basis, named as the bulk form and avenant 1.12.0 name it', () => {
+  it('is « Fondement du prix de l’hébergement » in the form and in the messages naming it', () => {
+    expect(inputFieldLabel('avenant', 'document.tariffChange.basis')).toBe('Fondement du prix de l’hébergement');
+    const schema = (JSON.parse(readFileSync(join(projectRoot(), 'templates/documents/avenant/1.12.0.json'), 'utf8')) as { inputSchema: InputSchema }).inputSchema;
+    const errors = validateInput(schema, { document: { purpose: 'tarifs', tariffChange: { effectiveOn: '2027-01-01', basis: 'revalorisation_annuelle', basisReference: 'arrêté du 18 décembre 2026', prices: { hebergementPerDay: 70, totalPerDay: 76 } } } });
+    const percentage = errors.find((e) => e.field === 'document.tariffChange.percentage');
+    expect(percentage?.message).toBe(`Ce champ est obligatoire quand « Fondement du prix de l’hébergement » est « ${inputEnumLabel('document.tariffChange.basis', 'revalorisation_annuelle')} ».`);
   });
 });

@@ -159,7 +159,7 @@ const LABELS: Record<string, string> = {
   purpose: 'Objet de l’avenant',
   tariffChange: 'Changement de tarifs',
   'tariffChange.effectiveOn': 'Date d’effet des nouveaux prix',
-  'tariffChange.basis': 'Fondement du changement',
+  'tariffChange.basis': 'Fondement du prix de l’hébergement',
   'tariffChange.basisReference': 'Référence de l’arrêté',
   'tariffChange.percentage': 'Taux annuel de revalorisation (%)',
   'tariffChange.cvsConsultedOn': 'Date de consultation du conseil de la vie sociale',
@@ -312,7 +312,7 @@ const ENUM_LABELS: Record<string, Record<string, string>> = {
     personne_de_confiance: 'la personne de confiance (sur sa proposition)',
   },
   'tariffChange.basis': {
-    // The basis of the hébergement price; the dependency price is the département's arrêté whatever the basis (CASF L.314-2, R.314-172).
+    // The basis of the hébergement price; the dependency price is the département's arrêté whatever the basis (CASF L.314-2, R.314-172 et suivants).
     revalorisation_annuelle: 'revalorisation annuelle du prix de l’hébergement, places non habilitées à l’aide sociale (CASF L.342-3)',
     arrete_departemental: 'prix de l’hébergement arrêté par le président du conseil départemental, places habilitées (CASF L.314-1)',
   },
@@ -381,8 +381,13 @@ export function fieldNameForMessage(path: string): string {
  * ENUM_LABELS; the published template is left as it is.
  */
 const FIELD_HINTS: Readonly<Record<string, string>> = {
+  // Avenant 1.12.0's description names « revalorisation_annuelle », « arrete_departemental » and `yearBase`.
+  'tariffChange.basis':
+    'Places non habilitées à l’aide sociale : revalorisation annuelle du prix de l’hébergement, dans la limite du pourcentage fixé chaque année par arrêté ministériel (CASF L.342-3). Places habilitées : prix de l’hébergement arrêté par le président du conseil départemental (CASF L.314-1). Le tarif dépendance n’en relève pas : il est arrêté par le président du conseil départemental (CASF L.314-2 et R.314-172 et suivants).',
+  'tariffChange.percentage':
+    'Taux annuel de revalorisation du prix de l’hébergement (au plus le pourcentage de l’arrêté ministériel, CASF L.342-3), mesuré par rapport au prix en vigueur au 31 décembre de l’année précédente, ou au prix fixé à la signature pour un contrat signé dans l’année ; plusieurs hausses la même année ne dépassent pas, ensemble, ce taux.',
   purpose:
-    'Accompagnement : les objectifs et prestations adaptés à la personne (avenant dans les six mois, puis réactualisation chaque année, CASF D.311). Tarifs : les nouveaux prix de journée (hébergement : CASF L.342-3 ou L.314-1 ; dépendance : arrêté du président du conseil départemental, CASF L.314-2 et R.314-172). Annexe sur la sécurité et la liberté d’aller et venir : les mesures particulières prises pour la personne, dans un établissement pour personnes âgées (CASF L.311-4-1 I).',
+    'Accompagnement : les objectifs et prestations adaptés à la personne (avenant dans les six mois, puis réactualisation chaque année, CASF D.311). Tarifs : les nouveaux prix de journée (hébergement : CASF L.342-3 ou L.314-1 ; dépendance : arrêté du président du conseil départemental, CASF L.314-2 et R.314-172 et suivants). Annexe sur la sécurité et la liberté d’aller et venir : les mesures particulières prises pour la personne, dans un établissement pour personnes âgées (CASF L.311-4-1 I).',
 };
 
 /** The form's hint for a field when the schema's description is not written for people; undefined to keep it. */

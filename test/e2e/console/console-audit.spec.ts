@@ -205,6 +205,11 @@ describe('console: journal d’audit and document history (issue 11)', () => {
     await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Déposer le scan signé' }).click()]);
     expect(new URL(page.url()).pathname).toBe(`/console/documents/${f.documents.awaiting}`);
     expect(await page.locator('main').textContent()).toContain('Le scan signé sur papier est déposé.');
+    // To the message itself, in view (the redirect went to #signatures before, below it: scrolled out).
+    expect(new URL(page.url()).hash).toBe('#message');
+    const box = await page.locator('#message').boundingBox();
+    expect(box!.y).toBeGreaterThan(-1);
+    expect(box!.y + box!.height).toBeLessThanOrEqual(page.viewportSize()!.height);
     expect(await papers()).toBe(1);
     const [denis] = (await su.query(`SELECT status, auth_method FROM signature_signers WHERE id = $1`, [f.signers['awaiting.resident']])).rows;
     expect(denis).toEqual({ status: 'signed', auth_method: 'paper' });

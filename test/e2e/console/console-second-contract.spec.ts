@@ -82,7 +82,7 @@ describe('console: a draft contract’s page once another contract of the stay i
     expect(await correct(page).count()).toBe(0);
     expect(await page.locator('#contrat-en-vigueur').getByRole('link', { name: 'Voir le contrat de séjour signé' }).getAttribute('href')).toBe(`/console/documents/${a}`);
     expect(await page.getByRole('link', { name: 'Rédiger un avenant au contrat signé' }).getAttribute('href')).toMatch(/\/console\/residents\/[0-9a-f-]+\/documents\/nouveau\?type=avenant$/);
-    expect(await page.getByRole('button', { name: 'Abandonner ce projet' }).count()).toBe(1);
+    expect(await page.getByRole('link', { name: 'Abandonner ce projet' }).count()).toBe(1);
     await checkConsolePage(page, await page.locator('h1').innerText());
     expect(await axeViolations(page)).toEqual([]);
     expect(await pageBasics(page)).toMatchObject({ lang: 'fr', h1: 1, overflowX: false });
@@ -110,12 +110,20 @@ describe('console: a draft contract’s page once another contract of the stay i
   it('« Abandonner ce projet »: B closed, audited; its page says so with the link, and offers nothing; axe at 1280 and 320 px', async () => {
     const page = await open('admissions@les-tilleuls.example');
     await page.goto(`/console/documents/${b}`);
-    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Abandonner ce projet' }).click()]);
+    // A confirmation page first (no longer one click), then the message at the top of the document's page.
+    await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Abandonner ce projet' }).click()]);
+    expect(new URL(page.url()).pathname).toBe(`/console/documents/${b}/abandonner`);
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Confirmer l’abandon du projet' }).click()]);
+    expect(new URL(page.url()).hash).toBe('#message');
+    // The message is in view (the redirect went to #etat before, below it: scrolled out).
+    const box = await page.locator('#message').boundingBox();
+    expect(box!.y).toBeGreaterThan(-1);
+    expect(box!.y + box!.height).toBeLessThanOrEqual(page.viewportSize()!.height);
     const text = (await page.locator('main').innerText()).replace(/\s+/g, ' ');
     expect(text).toContain('Le projet de contrat est abandonné');
     expect(text).toContain('Projet abandonné : un autre contrat de séjour est signé pour ce séjour');
     expect(await page.locator('#contrat-en-vigueur a').getAttribute('href')).toBe(`/console/documents/${a}`);
-    expect(await page.getByRole('button', { name: 'Abandonner ce projet' }).count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'Abandonner ce projet' }).count()).toBe(0);
     expect(await correct(page).count()).toBe(0);
     expect(await sendButton(page).count()).toBe(0);
     expect(await h.sql<{ status: string }>(`SELECT status FROM documents WHERE id = $1`, [b])).toEqual([{ status: 'cancelled' }]);

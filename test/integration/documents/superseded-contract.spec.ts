@@ -1,7 +1,9 @@
 import { DocumentsService } from '@carepact/documents';
 import { AuthService, StaffActor } from '@carepact/identity';
 import { WorklistService } from '@carepact/signing';
-import { TEST_PASSWORD, curatelleResident, loginAgent } from '@carepact/testing';
+import { TEST_PASSWORD, archiveResident, curatelleResident, loginAgent } from '@carepact/testing';
+import { Client } from 'pg';
+import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { ApiHarness, startApiHarness } from '../api/api-harness';
 
@@ -16,7 +18,7 @@ import { ApiHarness, startApiHarness } from '../api/api-harness';
 describe('a draft contract superseded by the stay’s signed contract (CASF L.311-4, D.311)', () => {
   let h: ApiHarness;
   const sql = (text: string, params: unknown[] = []) => h.app.get(DataSource).query(text, params) as Promise<Record<string, string>[]>;
-  const agent = (role: 'admissions' | 'director' | 'auditor') => loginAgent(h.app, h.orgA.users[role].email, TEST_PASSWORD);
+  const agent = (role: 'admissions' | 'director' | 'auditor' | 'administrator') => loginAgent(h.app, h.orgA.users[role].email, TEST_PASSWORD);
   const actorOf = async (role: 'admissions' | 'director'): Promise<StaffActor> => {
     const auth = h.app.get(AuthService);
     return (await auth.authenticate((await auth.login(h.orgA.users[role].email, TEST_PASSWORD, '127.0.0.1')).token))!;
@@ -94,6 +96,39 @@ describe('a draft contract superseded by the stay’s signed contract (CASF L.31
     expect((await docs.supersededContractsOf(actor, jeanne)).sort()).toEqual([readyDraft, failedDraft].sort());
   });
 
+  it('GET /api/documents and GET /api/documents/:id name the signed contract a draft is superseded by (supersededBy), the list in one statement', async () => {
+    const admissions = await agent('admissions');
+    const jeanne = (await sql(`SELECT resident_id FROM documents WHERE id = $1`, [readyDraft]))[0].resident_id;
+    const spy = jest.spyOn(Client.prototype, 'query');
+    let list: request.Response;
+    let texts: string[];
+    try {
+      list = await admissions.get(`/api/documents?residentId=${jeanne}`);
+      texts = spy.mock.calls.map((args) => (typeof args[0] === 'string' ? args[0] : String((args[0] as { text?: string })?.text ?? '')));
+    } finally {
+      spy.mockRestore();
+    }
+    expect(list.status).toBe(200);
+    const inForce = { id: signed, href: `/console/documents/${signed}` };
+    expect(Object.fromEntries((list.body as { id: string; supersededBy: unknown }[]).map((d) => [d.id, d.supersededBy]))).toEqual({
+      [signed]: null,
+      [readyDraft]: inForce,
+      [failedDraft]: inForce,
+      // Another admission of the same file: not this stay's contract.
+      [otherAdmission]: null,
+    });
+    // Not one query per document: the four documents' reading is one statement.
+    expect(texts.filter((t) => t.includes('sc_o'))).toHaveLength(1);
+
+    const all = (await admissions.get('/api/documents')).body as { id: string; supersededBy: unknown }[];
+    expect(all.filter((d) => [aloneReady, aloneFailed].includes(d.id)).map((d) => d.supersededBy)).toEqual([null, null]);
+    expect(all.find((d) => d.id === readyDraft)?.supersededBy).toEqual(inForce);
+    // The document's own reading says the same.
+    expect((await admissions.get(`/api/documents/${failedDraft}`)).body.supersededBy).toEqual(inForce);
+    expect((await admissions.get(`/api/documents/${aloneReady}`)).body.supersededBy).toBeNull();
+    expect((await admissions.get(`/api/documents/${signed}`)).body.supersededBy).toBeNull();
+  });
+
   it('POST /api/documents/:id/retry-generation refuses a superseded draft (409 CONTRACT_ALREADY_IN_FORCE): nothing enqueued nor audited', async () => {
     const admissions = await agent('admissions');
     const jobs = async (id: string) =>
@@ -124,7 +159,7 @@ describe('a draft contract superseded by the stay’s signed contract (CASF L.31
     expect((await admissions.post(`/api/documents/${signed}/discard`)).body.error.code).toBe('DOCUMENT_NOT_A_DRAFT');
 
     const res = await admissions.post(`/api/documents/${readyDraft}/discard`);
-    expect({ status: res.status, body: res.body }).toEqual({ status: 200, body: { id: readyDraft, status: 'cancelled', contractInForceId: signed } });
+    expect({ status: res.status, body: res.body }).toEqual({ status: 200, body: { id: readyDraft, status: 'cancelled', contractInForceId: signed, deceasedOn: null } });
     expect((await admissions.post(`/api/documents/${failedDraft}/discard`)).status).toBe(200);
     const status = async (id: string) => (await sql(`SELECT status FROM documents WHERE id = $1`, [id]))[0].status;
     expect([await status(readyDraft), await status(failedDraft), await status(aloneReady), await status(signed)]).toEqual(['cancelled', 'cancelled', 'ready', 'signed']);
@@ -141,5 +176,23 @@ describe('a draft contract superseded by the stay’s signed contract (CASF L.31
     expect((await admissions.post(`/api/documents/${readyDraft}/versions`).send({ data: {}, reason: 'Essai' })).body.error.code).toBe('DOCUMENT_CLOSED');
     // The page keeps saying why, with the link.
     expect(await h.app.get(DocumentsService).contractInForceOver(await actorOf('admissions'), readyDraft)).toEqual({ id: signed });
+  });
+
+  it('POST /api/documents/:id/discard for a person in the intermediate archive: 409 RESIDENT_ARCHIVED, nothing changed; the OpenAPI summary lists every refusal', async () => {
+    const louise = await resident('Louise', 'Bernard');
+    const inForce = await contract(louise, 'signed');
+    const draft = await contract(louise, 'ready');
+    await archiveResident(h.app.get(DataSource), await agent('administrator'), louise);
+    const res = await (await agent('admissions')).post(`/api/documents/${draft}/discard`);
+    expect({ status: res.status, code: res.body.error?.code }).toEqual({ status: 409, code: 'RESIDENT_ARCHIVED' });
+    expect((await sql(`SELECT status FROM documents WHERE id = ANY($1::uuid[]) ORDER BY status`, [[draft, inForce]])).map((r) => r.status)).toEqual(['ready', 'signed']);
+    expect(Number((await sql(`SELECT count(*)::int AS n FROM audit_events WHERE subject_id = $1 AND action = 'document.discarded'`, [draft]))[0].n)).toBe(0);
+
+    const docs = (await request(h.app.getHttpServer()).get('/api/docs/openapi.json').expect(200)).body as { paths: Record<string, Record<string, { summary?: string; description?: string }>> };
+    const op = docs.paths['/api/documents/{id}/discard'].post;
+    const said = `${op.summary ?? ''} ${op.description ?? ''}`;
+    for (const code of ['DOCUMENT_NOT_A_DRAFT', 'CONTRACT_NOT_SUPERSEDED', 'RESIDENT_ARCHIVED', '403', '404 DOCUMENT_NOT_FOUND']) expect(said).toContain(code);
+    const list = docs.paths['/api/documents'].get;
+    expect(`${list.summary ?? ''} ${list.description ?? ''}`).toContain('supersededBy');
   });
 });

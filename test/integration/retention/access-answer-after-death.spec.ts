@@ -131,7 +131,7 @@ describe('a request after the death: parents of a deceased minor, standing, sort
     await runJob(job.id);
     for (const reason of ['deceased_objected', 'purpose_not_established']) {
       const refused = await admin.post(`/api/data-jobs/${job.id}/refusal`).send({ reason, explanation: 'Elle s’y était opposée de son vivant.' });
-      expect({ status: refused.status, details: refused.body.error?.details?.map((d: { field: string; code: string }) => `${d.field} ${d.code}`) }).toEqual({ status: 400, details: ['refusal.reason ACCESS_REFUSAL_REASON_NOT_FOR_PARENTS'] });
+      expect({ status: refused.status, details: refused.body.error?.details?.map((d: { field: string; code: string }) => `${d.field} ${d.code}`) }).toEqual({ status: 400, details: ['reason ACCESS_REFUSAL_REASON_NOT_FOR_PARENTS'] });
     }
     expect(await count(`SELECT count(*) AS n FROM audit_events WHERE action = 'access_request.refused' AND payload->>'jobId' = $1`, [job.id])).toBe(0);
     const page = (await admin.get(`/console/archives/${job.id}/reponse`).expect(200)).text;
@@ -160,7 +160,7 @@ describe('a request after the death: parents of a deceased minor, standing, sort
     expect(early.body.error.message).toMatch(/L\.1110-4 V/);
 
     const bad = await admin.post(`/api/data-jobs/${job.id}/selection`).send({ items: [`document:${docIds[0]}`, 'document:00000000-0000-4000-8000-000000000000'], justification: 'court' });
-    expect(bad.body.error.details.map((d: { field: string; code: string }) => `${d.field} ${d.code}`)).toEqual(['selection.items ACCESS_SELECTION_ITEM_UNKNOWN', 'selection.justification ACCESS_SELECTION_JUSTIFICATION_INVALID']);
+    expect(bad.body.error.details.map((d: { field: string; code: string }) => `${d.field} ${d.code}`)).toEqual(['items ACCESS_SELECTION_ITEM_UNKNOWN', 'justification ACCESS_SELECTION_JUSTIFICATION_INVALID']);
     expect((await admin.post(`/api/data-jobs/${job.id}/selection`).send({ items: [], justification: 'Rien à transmettre ici.' })).body.error.details[0].code).toBe('ACCESS_SELECTION_ITEMS_REQUIRED');
     // Another records manager cannot sort a zip she does not hold.
     expect((await other.post(`/api/data-jobs/${job.id}/selection`).send({ items: ['dossier'], justification: 'Le dossier suffit au motif.' })).body.error.code).toBe('DATA_JOB_NOT_YOURS');

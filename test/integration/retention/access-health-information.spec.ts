@@ -3,10 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { DataJobsService } from '@carepact/archive';
+import { calendarDayIn } from '@carepact/common';
+import type { StaffActor } from '@carepact/identity';
 import { TEST_PASSWORD, contractData, curatelleResident, loginAgent, tutelleResident } from '@carepact/testing';
 import { ApiHarness, startApiHarness } from '../api/api-harness';
 
 const csrfOf = (html: string): string => /name="_csrf" value="([^"]+)"/.exec(html)![1];
+const textOf = (html: string): string => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
 
 /**
  * A living person's request, hers or her representative's, about her health information: CSP
@@ -138,5 +142,69 @@ describe('a living person’s request about her health information (CSP L.1111-7
     expect(ok.status).toBe(303);
     const list = (await admin.get(ok.headers.location).expect(200)).text.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
     expect(list).toContain('Informations de santé : réponse due au plus tard le 7 décembre 2026 (le 29 janvier 2027 pour celles de plus de cinq ans) ; autres données : au plus tard le 29 décembre 2026 (RGPD, art. 12)');
+  });
+
+  /** Runs the job as the worker would (DataJobsService.run), on PostgreSQL. */
+  const runJob = async (id: string) => {
+    const rows = (await ds.query(`SELECT id FROM outbox WHERE job_name = 'data.run' AND payload->>'dataJobId' = $1 AND done_at IS NULL ORDER BY created_at DESC`, [id])) as { id: string }[];
+    await h.app.get(DataJobsService).run(rows[0].id, id);
+  };
+  const downloads = async (jobId: string) => count(`SELECT count(*) AS n FROM audit_events WHERE action = 'data_job.downloaded' AND subject_id = $1`, [jobId]);
+  /** The « À faire » section of access requests, as text (tags stripped). */
+  const todo = async () => {
+    const html = (await admin.get('/console').expect(200)).text;
+    const start = html.indexOf('Demandes d’accès aux informations à satisfaire');
+    return start < 0 ? '' : textOf(html.slice(start, html.indexOf('</section>', start)));
+  };
+
+  it('the 48 hours (L.1111-7 al. 2) are kept: her zip — the communication itself — is not downloaded before notBefore (409 HEALTH_ACCESS_REFLECTION_PERIOD, the date and hour in French, nothing audited), the console says from when; after, downloaded and audited', async () => {
+    const today = calendarDayIn(new Date());
+    const job = (await admin.post('/api/data-jobs/access-request').send({ residentId: tutelle, request: { from: 'person', receivedOn: today, statement, healthInformation: true } }).expect(202)).body;
+    const notBefore = job.params.request.notBefore as string;
+    expect(Date.parse(notBefore)).toBeGreaterThan(Date.now());
+    await runJob(job.id);
+    const early = await admin.get(`/api/data-jobs/${job.id}/download`);
+    expect({ status: early.status, code: early.body.error?.code }).toEqual({ status: 409, code: 'HEALTH_ACCESS_REFLECTION_PERIOD' });
+    const when = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', day: 'numeric', month: 'long', year: 'numeric' }).format(new Date(notBefore)).replace(/^1 /, '1er ');
+    const hour = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', hour: 'numeric', minute: '2-digit', hourCycle: 'h23' }).format(new Date(notBefore)).replace(':', ' h ').replace(/^0(\d)/, '$1');
+    // Midnight in Paris (48 hours after the end of the day of receipt): the day alone, never « à 0 h 00 » (the console's convention).
+    const from = hour === '0 h 00' ? when : `${when} à ${hour}`;
+    expect(early.body.error.message).toContain(`délai de réflexion de quarante-huit heures suivant sa demande (Code de la santé publique, art. L.1111-7, deuxième alinéa) : le zip, qui les contient, peut être téléchargé et remis à partir du ${from} (heure de Paris).`);
+    // The console's link answers the same, in a French page.
+    const page = await admin.get(`/console/archives/${job.id}/telecharger`);
+    expect(page.status).toBe(409);
+    expect(page.text).toContain('délai de réflexion de quarante-huit heures');
+    expect(await downloads(job.id)).toBe(0);
+    // The list offers no link before, and says from when.
+    const list = (await admin.get('/console/archives').expect(200)).text;
+    expect(list).not.toContain(`href="/console/archives/${job.id}/telecharger"`);
+    expect(textOf(list)).toContain(`Zip prêt : à télécharger et remettre à partir du ${from} (délai de réflexion de 48 heures, Code de la santé publique, art. L.1111-7).`);
+    // Still to be answered.
+    expect(await todo()).toContain('Représentée');
+    const actor: StaffActor = { kind: 'staff', userId: h.orgA.users.administrator.id, organisationId: h.orgA.organisationId, email: h.orgA.users.administrator.email, name: 'Admin', sessionId: 'test', roles: [{ establishmentId: h.orgA.establishmentId, role: 'administrator' }] };
+    await expect(h.app.get(DataJobsService).download(actor, job.id, new Date(Date.parse(notBefore) - 1000))).rejects.toMatchObject({ code: 'HEALTH_ACCESS_REFLECTION_PERIOD' });
+    const file = await h.app.get(DataJobsService).download(actor, job.id, new Date(Date.parse(notBefore) + 1000));
+    (file.stream as NodeJS.ReadableStream & { destroy(): void }).destroy();
+    expect(await downloads(job.id)).toBe(1);
+  });
+
+  it('a request without health information, or whose 48 hours have run: its zip is downloaded at once', async () => {
+    const today = calendarDayIn(new Date());
+    const plain = (await admin.post('/api/data-jobs/access-request').send({ residentId: noMeasure, request: { from: 'person', receivedOn: today, statement } }).expect(202)).body;
+    const past = (await admin.post('/api/data-jobs/access-request').send({ residentId: noMeasure, request: { from: 'person', receivedOn: '2026-11-20', statement, healthInformation: true } }).expect(202)).body;
+    for (const j of [plain, past]) {
+      await runJob(j.id);
+      await admin.get(`/api/data-jobs/${j.id}/download`).expect(200);
+      expect(await downloads(j.id)).toBe(1);
+    }
+  });
+
+  it('« À faire » shows both due dates of her health request, each named: her health information’s (CSP L.1111-7) and her other data’s (RGPD art. 12)', async () => {
+    // The request recorded by the first test (tutelle, received today) is still open; a second, received on 1 December 2026.
+    const job = (await admin.post('/api/data-jobs/access-request').send({ residentId: curatelle, request: { from: 'person', receivedOn: '2026-12-01', statement, healthInformation: true } }).expect(202)).body;
+    expect(job.params.request).toMatchObject({ answerDue: '2026-12-09', answerDueOlderInformation: '2027-02-01', answerDueOtherData: '2027-01-01' });
+    const section = await todo();
+    const item = section.slice(section.indexOf('Assistée — Demande d’accès de la personne'));
+    expect(item).toMatch(/^Assistée — Demande d’accès de la personne .*?Reçue le 1er décembre 2026 Informations de santé \(CSP, art\. L\.1111-7\) : réponse due au plus tard le 9 décembre 2026 Informations de santé de plus de cinq ans : au plus tard le 1er février 2027 Autres données \(RGPD, art\. 12\) : au plus tard le 1er janvier 2027/);
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,22 +70,23 @@ describe('open access requests: « À faire », duplicates, the death before the
       .post('/api/data-jobs/access-request')
       .send({ residentId: vacated, request: { ...heir, receivedOn: '2026-11-04', deceasedOn: '2026-10-20', standingProof: { ...heir.standingProof, reference: 'Me Martin, réf. 2026/0001' } } });
     expect({ status: accepted.status, code: accepted.body.error?.code }).toEqual({ status: 202, code: undefined });
-    const [warning] = accepted.body.params.request.warnings as { code: string; message: string }[];
-    expect(warning.code).toBe('HEIR_REQUEST_DEATH_BEFORE_DEPARTURE');
+    // Her file records the departure but no death (deceased_on null): HEIR_REQUEST_NO_DEATH_RECORDED too (the next tests).
+    const [warning, noDeath] = accepted.body.params.request.warnings as { code: string; message: string }[];
+    expect([warning.code, noDeath.code]).toEqual(['HEIR_REQUEST_DEATH_BEFORE_DEPARTURE', 'HEIR_REQUEST_NO_DEATH_RECORDED']);
     expect(warning.message).toContain('La date du décès indiquée (20 octobre 2026) précède la fin de l’accompagnement enregistrée dans le dossier (25 octobre 2026)');
     // L.314-10-1 is the billing rule after a death in establishments for older people, not a stay extended (the sector lawyer's review of session 20).
     expect(warning.message).toContain('la date de sortie enregistrée peut être celle de la libération de la chambre');
     expect(warning.message).toContain('dans un établissement pour personnes âgées, seules les prestations d’hébergement antérieures au décès peuvent cependant être facturées, Code de l’action sociale et des familles, art. L.314-10-1');
     const [event] = (await ds.query(`SELECT payload FROM audit_events WHERE action = 'data_job.requested' AND payload->>'jobId' = $1`, [accepted.body.id])) as { payload: Record<string, unknown> }[];
-    expect(event.payload.requestWarnings).toBe('HEIR_REQUEST_DEATH_BEFORE_DEPARTURE');
+    expect(event.payload.requestWarnings).toBe('HEIR_REQUEST_DEATH_BEFORE_DEPARTURE,HEIR_REQUEST_NO_DEATH_RECORDED');
     expect((await admin.get(`/console/archives/${accepted.body.id}/reponse`).expect(200)).text).toContain('précède la fin de l’accompagnement enregistrée dans le dossier (25 octobre 2026)');
     const parent = { from: 'parental_authority', receivedOn: '2026-11-20', statement: 'Courrier de sa mère', deceasedOn: '2026-11-01', standingProof: { type: 'livret_famille', reference: 'Livret n° 99', issuedOn: '2012-11-01' }, notEmancipated: true };
     const parents = (await admin.post('/api/data-jobs/access-request').send({ residentId: minor, request: parent }).expect(202)).body;
-    expect(parents.params.request.warnings.map((w: { code: string }) => w.code)).toEqual(['HEIR_REQUEST_DEATH_BEFORE_DEPARTURE']);
+    expect(parents.params.request.warnings.map((w: { code: string }) => w.code)).toEqual(['HEIR_REQUEST_DEATH_BEFORE_DEPARTURE', 'HEIR_REQUEST_NO_DEATH_RECORDED']);
     expect(await count()).toBe(before + 2);
-    // A death on the day of the departure, or after it (she died after leaving): no warning.
+    // A death on the day of the departure, or after it (she died after leaving): not before the departure — only that her file records no death.
     const onTheDay = (await admin.post('/api/data-jobs/access-request').send({ residentId: minor, request: { ...parent, deceasedOn: '2026-11-15', standingProof: { ...parent.standingProof, reference: 'Livret n° 12' } } }).expect(202)).body;
-    expect(onTheDay.params.request.warnings).toBeUndefined();
+    expect(onTheDay.params.request.warnings.map((w: { code: string }) => w.code)).toEqual(['HEIR_REQUEST_NO_DEATH_RECORDED']);
     // The two with a warning are not the other tests' requests: closed (a failed job is no longer open: « À faire », duplicates); the last one stays open, as before.
     await ds.query(`UPDATE data_jobs SET status = 'failed' WHERE id = ANY($1)`, [[accepted.body.id, parents.id]]);
   });
@@ -179,6 +181,90 @@ describe('open access requests: « À faire », duplicates, the death before the
     const same = (await admin.post('/api/data-jobs/access-request').send({ residentId: dead, request: { ...heir, receivedOn: '2026-11-06', standingProof: { ...heir.standingProof, reference: 'Me Roux, réf. 2026/0425' } } }).expect(202)).body;
     expect(same.params.request.warnings).toBeUndefined();
     await ds.query(`UPDATE data_jobs SET status = 'failed' WHERE id = ANY($1)`, [[other.body.id, same.id]]);
+  });
+
+  it('two heirs who produce the same acte de notoriété are two requesters when their names are recorded (requesterName); the same name written otherwise, the same requester; the name audited as its SHA-256, masked to other staff', async () => {
+    const family = (await admissions.post('/api/residents').send({ ...curatelleResident(h.orgA.establishmentId), lastName: 'Succession' }).expect(201)).body.id as string;
+    await admin.put(`/api/residents/${family}/departure`).send({ departedOn: '2026-10-25', endReason: 'death' }).expect(200);
+    const acte = { type: 'acte_notoriete', reference: 'Me Garnier, réf. 2026/3300', issuedOn: '2026-10-28' };
+    const son = { ...heir, receivedOn: '2026-11-08', statement: 'Courrier de son fils', standingProof: acte, requesterName: 'Paul Succession' };
+    const first = (await admin.post('/api/data-jobs/access-request').send({ residentId: family, request: son }).expect(202)).body;
+    expect(first.params.request.heir.requesterName).toBe('Paul Succession');
+    const before = await count();
+    const daughter = await admin.post('/api/data-jobs/access-request').send({ residentId: family, request: { ...son, statement: 'Courrier de sa fille', requesterName: 'Léa Succession' } });
+    expect({ status: daughter.status, code: daughter.body.error?.code }).toEqual({ status: 202, code: undefined });
+    const again = await other.post('/api/data-jobs/access-request').send({ residentId: family, request: { ...son, requesterName: 'PAUL  succession' } });
+    expect({ status: again.status, code: again.body.error?.code, existing: again.body.error?.existingJobId }).toEqual({ status: 409, code: 'ACCESS_REQUEST_DUPLICATE', existing: first.id });
+    expect(again.body.error.message).toContain('sous le même nom (« PAUL  succession »)');
+    expect(await count()).toBe(before + 1);
+    const invalid = await admin.post('/api/data-jobs/access-request').send({ residentId: family, request: { ...son, requesterName: 'P' } });
+    expect({ status: invalid.status, fields: invalid.body.error?.details?.map((d: { field: string; code: string }) => [d.field, d.code]) }).toEqual({ status: 400, fields: [['request.requesterName', 'HEIR_REQUESTER_NAME_INVALID']] });
+    const [event] = (await ds.query(`SELECT payload FROM audit_events WHERE action = 'data_job.requested' AND payload->>'jobId' = $1`, [first.id])) as { payload: Record<string, unknown> }[];
+    expect(event.payload.requestRequesterNameSha256).toBe(createHash('sha256').update('Paul Succession', 'utf8').digest('hex'));
+    expect(JSON.stringify(event.payload)).not.toContain('Paul Succession');
+    const seen = (await other.get(`/api/data-jobs/${first.id}`).expect(200)).body;
+    expect(seen.params.request.heir.requesterName).toBe('masqué');
+    // The console's form sends it.
+    const page = (await admin.get('/console/archives?personne-acces=Succession').expect(200)).text;
+    expect(page).toContain('Nom et prénom du demandeur (facultatif)');
+    const form = {
+      _csrf: /name="_csrf" value="([^"]+)"/.exec(page)![1],
+      accessResidentId: family,
+      'personne-acces': 'Succession',
+      requestFrom: 'ayant_droit',
+      requestReceivedOn: '2026-11-08',
+      requestStatement: 'Courrier de sa petite-fille',
+      requestPurpose: 'causes_of_death',
+      requestDeceasedOn: '2026-10-25',
+      requestDeceasedObjection: 'none',
+      requestStandingProofType: 'acte_notoriete',
+      requestStandingProofReference: acte.reference,
+      requestStandingProofIssuedOn: acte.issuedOn,
+      requestRequesterName: 'Zoé Succession',
+    };
+    const posted = await admin.post('/console/archives/acces').type('form').send(form);
+    expect(posted.status).toBe(303);
+    const third = (await ds.query(`SELECT id, params FROM data_jobs WHERE params->>'residentId' = $1 ORDER BY created_at DESC LIMIT 1`, [family])) as { id: string; params: { request: { heir: { requesterName?: string } } } }[];
+    expect(third[0].params.request.heir.requesterName).toBe('Zoé Succession');
+    expect((await admin.get(`/console/archives/${third[0].id}/reponse`).expect(200)).text).toMatch(/<dt>Demandeur<\/dt><dd>Zoé Succession<\/dd>/);
+    expect((await other.get(`/console/archives/${third[0].id}/reponse`).expect(200)).text).toMatch(/<dt>Demandeur<\/dt><dd>masqué<\/dd>/);
+    await ds.query(`UPDATE data_jobs SET status = 'failed' WHERE id = ANY($1)`, [[first.id, daughter.body.id, third[0].id]]);
+  });
+
+  it('the file records a departure but no death (deceased_on null): accepted with the warning HEIR_REQUEST_NO_DEATH_RECORDED in French, kept on the request, audited, shown on its page; the death recorded, none', async () => {
+    const left = (await admissions.post('/api/residents').send({ ...curatelleResident(h.orgA.establishmentId), lastName: 'Partie' }).expect(201)).body.id as string;
+    await ds.query(`UPDATE residents SET admission_date = '2024-03-01' WHERE id = $1`, [left]);
+    await admin.put(`/api/residents/${left}/departure`).send({ departedOn: '2026-10-25' }).expect(200);
+    const before = await count();
+    const accepted = await admin
+      .post('/api/data-jobs/access-request')
+      .send({ residentId: left, request: { ...heir, receivedOn: '2026-11-07', standingProof: { ...heir.standingProof, reference: 'Me Blanc, réf. 2026/0707' } } });
+    expect({ status: accepted.status, code: accepted.body.error?.code }).toEqual({ status: 202, code: undefined });
+    expect(await count()).toBe(before + 1);
+    expect(accepted.body.params.request.warnings).toEqual([
+      {
+        code: 'HEIR_REQUEST_NO_DEATH_RECORDED',
+        message:
+          'Le dossier de la personne enregistre un départ le 25 octobre 2026, mais pas de décès : vérifiez le décès sur l’acte de décès (les délais et, pour un mineur, son âge en dépendent), puis enregistrez-le depuis le dossier de la personne (« Fin de l’accompagnement et conservation » : « Enregistrer son décès » ; la date de départ est gardée).',
+      },
+    ]);
+    const [event] = (await ds.query(`SELECT payload FROM audit_events WHERE action = 'data_job.requested' AND payload->>'jobId' = $1`, [accepted.body.id])) as { payload: Record<string, unknown> }[];
+    expect(event.payload.requestWarnings).toBe('HEIR_REQUEST_NO_DEATH_RECORDED');
+    const page = (await admin.get(`/console/archives/${accepted.body.id}/reponse`).expect(200)).text;
+    expect(page).toContain('enregistre un départ le 25 octobre 2026, mais pas de décès');
+    // The death recorded from her file (endReason death): the same request from another heir, no warning.
+    await admin.put(`/api/residents/${left}/departure`).send({ departedOn: '2026-10-25', endReason: 'death' }).expect(200);
+    const recorded = (await admin.post('/api/data-jobs/access-request').send({ residentId: left, request: { ...heir, receivedOn: '2026-11-07', standingProof: { ...heir.standingProof, reference: 'Me Blanc, réf. 2026/0708' } } }).expect(202)).body;
+    expect(recorded.params.request.warnings).toBeUndefined();
+    await ds.query(`UPDATE data_jobs SET status = 'failed' WHERE id = ANY($1)`, [[accepted.body.id, recorded.id]]);
+  });
+
+  it('the person has no departure at all: 400 HEIR_REQUEST_PERSON_ACCOMPANIED (a refusal, not a warning), nothing recorded', async () => {
+    const here = (await admissions.post('/api/residents').send({ ...curatelleResident(h.orgA.establishmentId), lastName: 'Présente' }).expect(201)).body.id as string;
+    const before = await count();
+    const refused = await admin.post('/api/data-jobs/access-request').send({ residentId: here, request: { ...heir, standingProof: { ...heir.standingProof, reference: 'Me Noir, réf. 1' } } });
+    expect({ status: refused.status, code: refused.body.error?.code }).toEqual({ status: 400, code: 'HEIR_REQUEST_PERSON_ACCOMPANIED' });
+    expect(await count()).toBe(before);
   });
 
   it('the parents confirm she was not emancipated only when she was 16 or over at the death (C. civ. 413-2: no emancipation before): 400 PARENT_REQUEST_EMANCIPATION_UNCONFIRMED then; a younger child, not asked', async () => {

@@ -180,6 +180,14 @@ describe('an access request (RGPD art. 15) for a person in the intermediate arch
       heir: { purpose: 'causes_of_death', deceasedOn: '2026-10-02', deceasedObjection: 'none', standingProof: heirRequest.standingProof, communication: 'direct' },
       // CSP L.1111-7 al. 2: 48 hours after the end of the day of receipt (Paris), at the latest.
       notBefore: '2026-11-27T23:00:00.000Z',
+      // She left on 1 January 2020 and died after: her file records no death, and has none to record.
+      warnings: [
+        {
+          code: 'HEIR_REQUEST_NO_DEATH_RECORDED',
+          message:
+            'Le dossier de la personne enregistre un départ le 1er janvier 2020, mais pas de décès : vérifiez le décès sur l’acte de décès (les délais et, pour un mineur, son âge en dépendent), puis enregistrez-le depuis le dossier de la personne (« Fin de l’accompagnement et conservation » : « Enregistrer son décès » ; la date de départ est gardée).',
+        },
+      ],
     });
     const sha = createHash('sha256').update(heirRequest.statement, 'utf8').digest('hex');
     const stated = {
@@ -196,6 +204,7 @@ describe('an access request (RGPD art. 15) for a person in the intermediate arch
       requestStandingProofReferenceSha256: createHash('sha256').update(heirRequest.standingProof.reference, 'utf8').digest('hex'),
       requestCommunication: 'direct',
       requestNotBefore: '2026-11-27T23:00:00.000Z',
+      requestWarnings: 'HEIR_REQUEST_NO_DEATH_RECORDED',
     };
     const events = (await ds.query(`SELECT action, payload FROM audit_events WHERE payload->>'jobId' = $1 ORDER BY action`, [job.id])) as { action: string; payload: unknown }[];
     expect(events).toEqual([

@@ -1,13 +1,15 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { DevMailbox } from '@carepact/notifications';
-import { TEST_PASSWORD, loginAgent, residentWithContract, sendToTuteurInPerson, waitUntil } from '@carepact/testing';
+import { TEST_PASSWORD, curatelleResident, launchChromium, loginAgent, residentWithContract, sendToTuteurInPerson, waitUntil } from '@carepact/testing';
 import { startWorker, WorkerHandle } from '../../../apps/worker/src/bootstrap';
 import { ApiHarness, startApiHarness } from '../api/api-harness';
 
+/** Where the notice after a cleared death is left for a person to look at (1280 and 320 px wide). */
+const SHOTS = process.env.DEATH_SHOTS ?? join(tmpdir(), 'departure-death');
 const csrfOf = (html: string): string => /name="_csrf" value="([^"]+)"/.exec(html)![1];
 
 /** Tomorrow in Paris, the establishment's calendar (the service's « today »). */
@@ -93,6 +95,60 @@ describe('the end of the stay by the person’s death', () => {
     await expect(ds.query(`UPDATE residents SET deceased_on = '2026-11-29' WHERE id = $1`, [p.residentId])).rejects.toThrow(/ck_residents_deceased_on/);
   }, 240_000);
 
+  it('endReason null with a date is a departure, as an absent one (not 400 INVALID_END_REASON): recorded and audited as a departure, her request left open', async () => {
+    const p = await withOpenRequest('Nulle');
+    const res = await admin.put(`/api/residents/${p.residentId}/departure`).send({ departedOn: '2026-11-30', endReason: null }).expect(200);
+    expect(res.body).toMatchObject({ departedOn: '2026-11-30', endReason: 'departure', deceasedOn: null });
+    expect(res.body.cancelledSignatureRequests).toBeUndefined();
+    expect(res.body.openSignatureRequests).toEqual([expect.objectContaining({ id: p.requestId })]);
+    expect(await row(p.residentId)).toEqual({ departedOn: '2026-11-30', deceasedOn: null });
+    expect(await departureEvents(p.residentId)).toEqual([{ departedOn: '2026-11-30', previous: null, endReason: 'departure', previousEndReason: null, deceasedOn: null, previousDeceasedOn: null }]);
+    expect(await requestStatus(p.requestId)).toBe('active');
+    // With « cancelOpenRequests »: a departure's reason, not a death's.
+    await admin.put(`/api/residents/${p.residentId}/departure`).send({ departedOn: '2026-11-29', endReason: null, cancelOpenRequests: true }).expect(200);
+    expect(await row(p.residentId)).toEqual({ departedOn: '2026-11-29', deceasedOn: null });
+    expect(await cancelReason(p.requestId)).toEqual(['Départ de la personne le 29 novembre 2026']);
+  }, 240_000);
+
+  it('the console’s « Effacer la date de décès (saisie par erreur) »: a notice about the cleared death, never « de nouveau accompagnée »; the requests the death cancelled stay cancelled, and it says so; audited', async () => {
+    const p = await withOpenRequest('Erreur');
+    await admin.put(`/api/residents/${p.residentId}/departure`).send({ departedOn: '2026-11-30', endReason: 'death' }).expect(200);
+    expect(await requestStatus(p.requestId)).toBe('cancelled');
+    const file = (await admin.get(`/console/residents/${p.residentId}`).expect(200)).text;
+    expect(file).toContain('Effacer la date de décès (saisie par erreur)');
+    const cleared = await admin.post(`/console/residents/${p.residentId}/fin-accompagnement/effacer`).type('form').send({ _csrf: csrfOf(file) });
+    expect(cleared.status).toBe(303);
+    expect(cleared.headers.location).toContain('fait=deces-efface-annulees');
+    const after = (await admin.get(cleared.headers.location).expect(200)).text;
+    expect(after).toContain(
+      'La date de décès a été effacée (saisie par erreur) : la personne n’est plus indiquée comme décédée et son accompagnement n’a plus de date de fin. Les demandes de signature annulées avec le décès restent annulées et leurs liens ne fonctionnent plus : envoyez-en de nouvelles si besoin. L’effacement est inscrit au journal.',
+    );
+    expect(after).not.toContain('de nouveau accompagnée');
+    await shoot(after, 'deces-efface-annulees');
+    // What the notice says is what happened: both dates cleared, the request still cancelled, its links revoked, the clearing audited.
+    expect(await row(p.residentId)).toEqual({ departedOn: null, deceasedOn: null });
+    expect(await requestStatus(p.requestId)).toBe('cancelled');
+    expect(await count(`SELECT count(*) AS n FROM signing_links WHERE request_id = $1 AND revoked_at IS NULL`, [p.requestId])).toBe(0);
+    expect((await departureEvents(p.residentId)).at(-1)).toEqual({ departedOn: null, previous: '2026-11-30', endReason: null, previousEndReason: 'death', deceasedOn: null, previousDeceasedOn: '2026-11-30' });
+
+    // A death with no request cancelled: the notice does not speak of any.
+    const lone = (await admissions.post('/api/residents').send({ ...curatelleResident(h.orgA.establishmentId), lastName: 'Seule' }).expect(201)).body.id as string;
+    await admin.put(`/api/residents/${lone}/departure`).send({ departedOn: '2026-11-30', endReason: 'death' }).expect(200);
+    const loneFile = (await admin.get(`/console/residents/${lone}`).expect(200)).text;
+    const loneCleared = await admin.post(`/console/residents/${lone}/fin-accompagnement/effacer`).type('form').send({ _csrf: csrfOf(loneFile) });
+    expect(loneCleared.headers.location).toContain('fait=deces-efface');
+    expect(loneCleared.headers.location).not.toContain('annulees');
+    const loneAfter = (await admin.get(loneCleared.headers.location).expect(200)).text;
+    expect(loneAfter).toContain('La date de décès a été effacée (saisie par erreur) : la personne n’est plus indiquée comme décédée et son accompagnement n’a plus de date de fin. L’effacement est inscrit au journal.');
+    expect(loneAfter).not.toContain('de nouveau accompagnée');
+    // A departure cleared: accompanied again, as before.
+    await admin.put(`/api/residents/${lone}/departure`).send({ departedOn: '2026-11-30' }).expect(200);
+    const leftFile = (await admin.get(`/console/residents/${lone}`).expect(200)).text;
+    const leftCleared = await admin.post(`/console/residents/${lone}/fin-accompagnement/effacer`).type('form').send({ _csrf: csrfOf(leftFile) });
+    expect(leftCleared.headers.location).toContain('fait=fin-effacee');
+    expect((await admin.get(leftCleared.headers.location).expect(200)).text).toContain('La date de fin a été effacée : la personne est de nouveau accompagnée.');
+  }, 240_000);
+
   it('the API records the death: date stored and exposed, audited as a death, her open request cancelled « Décès de la personne le … », the tuteur told of the death', async () => {
     const p = await withOpenRequest('Deces');
     // No cancelOpenRequests: after a death the requests go anyway (C. civ. 443 al. 1).
@@ -107,7 +163,7 @@ describe('the end of the stay by the person’s death', () => {
     expect(res.body.warning).toBeUndefined();
     expect(await row(p.residentId)).toEqual({ departedOn: '2026-11-30', deceasedOn: '2026-11-30' });
     expect((await admin.get(`/api/residents/${p.residentId}`).expect(200)).body).toMatchObject({ departedOn: '2026-11-30', deceasedOn: '2026-11-30' });
-    expect(await departureEvents(p.residentId)).toEqual([{ departedOn: '2026-11-30', previous: null, endReason: 'death', previousEndReason: null }]);
+    expect(await departureEvents(p.residentId)).toEqual([{ departedOn: '2026-11-30', previous: null, endReason: 'death', previousEndReason: null, deceasedOn: '2026-11-30', previousDeceasedOn: null }]);
     expect(await requestStatus(p.requestId)).toBe('cancelled');
     expect(await cancelReason(p.requestId)).toEqual(['Décès de la personne le 30 novembre 2026']);
     expect(await count(`SELECT count(*) AS n FROM signing_links WHERE request_id = $1 AND revoked_at IS NULL`, [p.requestId])).toBe(0);
@@ -125,8 +181,8 @@ describe('the end of the stay by the person’s death', () => {
     await admin.put(`/api/residents/${p.residentId}/departure`).send({ departedOn: null }).expect(200);
     expect(await row(p.residentId)).toEqual({ departedOn: null, deceasedOn: null });
     expect((await departureEvents(p.residentId)).slice(1)).toEqual([
-      { departedOn: '2026-11-29', previous: '2026-11-30', endReason: 'departure', previousEndReason: 'death' },
-      { departedOn: null, previous: '2026-11-29', endReason: null, previousEndReason: 'departure' },
+      { departedOn: '2026-11-29', previous: '2026-11-30', endReason: 'departure', previousEndReason: 'death', deceasedOn: null, previousDeceasedOn: '2026-11-30' },
+      { departedOn: null, previous: '2026-11-29', endReason: null, previousEndReason: 'departure', deceasedOn: null, previousDeceasedOn: null },
     ]);
   }, 240_000);
 
@@ -202,7 +258,7 @@ describe('the end of the stay by the person’s death', () => {
     expect(await row(p.residentId)).toEqual({ departedOn: '2026-11-30', deceasedOn: '2026-11-30' });
     expect(await requestStatus(p.requestId)).toBe('cancelled');
     expect(await cancelReason(p.requestId)).toEqual(['Décès de la personne le 30 novembre 2026']);
-    expect(await departureEvents(p.residentId)).toEqual([{ departedOn: '2026-11-30', previous: null, endReason: 'death', previousEndReason: null }]);
+    expect(await departureEvents(p.residentId)).toEqual([{ departedOn: '2026-11-30', previous: null, endReason: 'death', previousEndReason: null, deceasedOn: '2026-11-30', previousDeceasedOn: null }]);
     const after = (await admin.get(posted.headers.location).expect(200)).text;
     expect(after).toContain('Le décès de la personne a été enregistré');
     expect(after).toContain('(motif : décès de la personne)');
@@ -213,4 +269,19 @@ describe('the end of the stay by the person’s death', () => {
     await waitUntil('the cancellation e-mail', async () => !!cancelMail('Console'), 30_000);
     expect(cancelMail('Console')!.text.replace(/[\u2068\u2069]/g, '')).toContain('à la suite du décès d’Yvonne Console.');
   }, 240_000);
+  /** The page's top (heading and notice) at 1280 and 320 px, in SHOTS. */
+  async function shoot(html: string, name: string): Promise<void> {
+    mkdirSync(SHOTS, { recursive: true });
+    const browser = await launchChromium();
+    try {
+      for (const width of [1280, 320]) {
+        const page = await (await browser.newContext({ baseURL: base, locale: 'fr-FR', viewport: { width, height: width < 600 ? 1300 : 700 } })).newPage();
+        await page.goto('/portail/lien-invalide');
+        await page.setContent(html, { waitUntil: 'load' });
+        await page.screenshot({ path: join(SHOTS, `${name}-${width}.png`) });
+      }
+    } finally {
+      await browser.close();
+    }
+  }
 });

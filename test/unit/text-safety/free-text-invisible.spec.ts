@@ -17,7 +17,7 @@ describe('free text: invisible characters refused, emoji kept', () => {
     // The bidi controls are still BIDI_CONTROL.
     expect(signerTextProblem('a\u202Eb')?.code).toBe('BIDI_CONTROL');
   });
-  it('staff’s explanation of a refusal: refusal.explanation CONTROL_CHARACTER', () => {
+  it('staff’s explanation of a refusal: explanation CONTROL_CHARACTER', () => {
     for (const c of invisible) {
       let codes: string[] = [];
       try {
@@ -25,7 +25,7 @@ describe('free text: invisible characters refused, emoji kept', () => {
       } catch (e) {
         codes = (e as { details: { field: string; code: string }[] }).details.map((d) => `${d.field} ${d.code}`);
       }
-      expect(codes).toEqual(['refusal.explanation CONTROL_CHARACTER']);
+      expect(codes).toEqual(['explanation CONTROL_CHARACTER']);
     }
   });
 });

@@ -53,6 +53,7 @@ export function dataJobForApi(actor: StaffActor, job: DataJobView, subjects: Sub
             ...h,
             ...(h.standingProof ? { standingProof: { ...h.standingProof, reference: MASKED, referenceSha256: sha256Hex(h.standingProof.reference) } } : {}),
             ...(h.physician ? { physician: MASKED } : {}),
+            ...(h.requesterName ? { requesterName: MASKED, requesterNameSha256: sha256Hex(h.requesterName) } : {}),
           },
         }
       : withHeir;

@@ -54,10 +54,14 @@ export class RetentionController {
   @Put('residents/:id/departure')
   @ApiOperation({
     summary:
-      'Fin de l’accompagnement d’une personne (point de départ de la conservation) : { "departedOn": "AAAA-MM-JJ" | null, "endReason"?: "departure" | "death", "cancelOpenRequests"?: boolean } (journalisé). ' +
-      'endReason "death" : l’accompagnement a pris fin par le décès de la personne, departedOn est la date du décès (enregistrée aussi comme deceasedOn), et ses demandes de signature en cours sont annulées avec lui ; absent : un départ. ' +
+      'Fin de l’accompagnement d’une personne (point de départ de la conservation) : { "departedOn": "AAAA-MM-JJ" | null, "endReason"?: "departure" | "death" | null, "cancelOpenRequests"?: boolean } (journalisé). ' +
+      'endReason "death" : le décès de la personne, departedOn est alors la date du décès (deceasedOn), et ses demandes de signature en cours sont annulées avec lui ; absent ou null : un départ. ' +
+      'Le décès n’est pas par force la fin de l’accompagnement : un départ déjà enregistré (parti(e) avant, à l’hôpital ou ailleurs) reste la fin de l’accompagnement, seul deceasedOn est enregistré ; sans départ enregistré, la fin est la date du décès, ou vacatedOn donné avec lui (date de l’état des lieux contradictoire de sortie, chambre libérée, CASF R.314-149 I : pas avant le décès — 400 VACATED_BEFORE_DEATH —, pas dans le futur — VACATED_IN_FUTURE —, seulement avec un décès — VACATED_ONLY_WITH_DEATH —, différent du départ déjà enregistré — DEPARTURE_ALREADY_RECORDED). ' +
+      'DEATH_IN_FUTURE et DEATH_BEFORE_ADMISSION portent sur la date du décès. departedOn null après un décès : efface le décès seul (saisi par erreur), un départ enregistré avant lui reste ; sinon efface la fin (de nouveau accompagnée). ' +
+      'La réponse donne ce qui est enregistré : departedOn (fin de l’accompagnement), deceasedOn, endReason ; journalisé resident.departure_recorded avec les deux dates, avant et après (previous, deceasedOn, previousDeceasedOn). ' +
       'La réponse nomme ses demandes de signature encore en cours (openSignatureRequests, warning) : sans cancelOpenRequests elles se poursuivent jusqu’à leur échéance ; ' +
-      'avec cancelOpenRequests: true elles sont annulées dans la même action, motif « Départ de la personne le … » ou « Décès de la personne le … » (cancelledSignatureRequests)',
+      'avec cancelOpenRequests: true elles sont annulées dans la même action, motif « Départ de la personne le … » ou « Décès de la personne le … » (cancelledSignatureRequests). ' +
+      'Après un décès, sauf celles où tous les signataires du côté de la personne (elle-même, son représentant, ses parents…) ont signé et où seule manque la contresignature de l’établissement : l’accord est donné avant le décès (C. civ. 1121 ; 443 al. 1 met fin au pouvoir du représentant, pas aux signatures données) ; elles restent ouvertes pour la contresignature de la direction (keptSignatureRequests, keptBecause « PERSON_SIDE_SIGNED_BEFORE_DEATH », keptReason ; journalisé signature.kept_at_death)',
   })
   async departure(@Actor() actor: StaffActor, @Param('id', ParseIdPipe) id: string, @Body() body: Json) {
     assertCanSomewhere(actor, 'records.manage');
@@ -68,8 +72,8 @@ export class RetentionController {
       throw new ValidationError([{ field: 'cancelOpenRequests', code: 'INVALID_BOOLEAN', message: 'true pour annuler les demandes de signature en cours avec le départ, false ou absent sinon.' }]);
     if (cancel && departedOn === null)
       throw new ValidationError([{ field: 'cancelOpenRequests', code: 'NO_DEPARTURE', message: 'Les demandes de signature ne sont annulées qu’avec une date de fin de l’accompagnement.' }]);
-    // How it ended (RetentionService.recordDeparture checks it): absent, a departure, as before the death could be recorded.
-    const endReason: unknown = body?.endReason === undefined ? 'departure' : body.endReason;
+    // How it ended (RetentionService.recordDeparture checks it): absent or null, a departure, as before the death could be recorded.
+    const endReason: unknown = body?.endReason === undefined || body.endReason === null ? 'departure' : body.endReason;
     if (departedOn === null && body?.endReason !== undefined && body.endReason !== null)
       throw new ValidationError([{ field: 'endReason', code: 'NO_DEPARTURE', message: 'Un départ ou un décès s’indique avec sa date (departedOn).' }]);
     const death = endReason === 'death';
@@ -77,7 +81,12 @@ export class RetentionController {
     // open requests are always cancelled with it; asking to keep them is refused rather than ignored.
     if (death && cancel === false)
       throw new ValidationError([
-        { field: 'cancelOpenRequests', code: 'DEATH_CANCELS_REQUESTS', message: 'Après un décès, les demandes de signature en cours sont toujours annulées : plus personne ne signe au nom de la personne.' },
+        {
+          field: 'cancelOpenRequests',
+          code: 'DEATH_CANCELS_REQUESTS',
+          message:
+            'Après un décès, les demandes de signature en cours sont toujours annulées : plus personne ne signe au nom de la personne. Seules restent ouvertes celles que la personne ou ceux qui signaient pour elle avaient toutes signées, pour la contresignature de l’établissement.',
+        },
       ]);
     return this.tx.run(async (em) => {
       // Her establishment's records manager only (as the console's form): another establishment's
@@ -86,19 +95,28 @@ export class RetentionController {
       const [r] = (await em.query(`SELECT establishment_id AS "establishmentId" FROM residents WHERE id = $1 AND organisation_id = $2`, [id, actor.organisationId])) as { establishmentId: string }[];
       requireVisible(actor, r, () => new NotFoundError('RESIDENT_NOT_FOUND', 'Personne introuvable.'));
       assertCan(actor, 'records.manage', r.establishmentId);
-      await this.retention.recordDeparture(em, auditActor(actor), actor.organisationId, id, departedOn, departedOn === null ? 'departure' : endReason);
+      const recorded = await this.retention.recordDeparture(em, auditActor(actor), actor.organisationId, id, departedOn, departedOn === null ? 'departure' : endReason, body?.vacatedOn ?? null);
       // With the departure, or left to run until their deadline (the purge keeps a document « en signature »). After a
       // death no representative signs for her any more (C. civ. 443 al. 1: the measure ends): the reason says « Décès ».
-      const cancelled = (cancel || death) && departedOn ? await this.requests.cancelForDeparture(em, actor, id, departedOn, death) : [];
-      const open = departedOn ? await this.requests.openForResident(em, actor.organisationId, id) : [];
+      // Except, after a death, the requests her side had all signed: kept for the director's countersignature (C. civ. 1121).
+      const done = (cancel || death) && departedOn ? await this.requests.cancelForDeparture(em, actor, id, departedOn, death) : { cancelled: [], kept: [] };
+      const open = recorded.departedOn ? await this.requests.openForResident(em, actor.organisationId, id) : [];
+      const n = open.length;
       return {
         residentId: id,
-        departedOn,
-        endReason: departedOn === null ? null : endReason,
-        deceasedOn: death && departedOn ? departedOn : null,
+        departedOn: recorded.departedOn,
+        endReason: recorded.endReason,
+        deceasedOn: recorded.deceasedOn,
         openSignatureRequests: open,
-        ...(cancel || death ? { cancelledSignatureRequests: cancelled } : {}),
-        ...(open.length ? { warning: `${openRequestsSentence(open)} ${open.length === 1 ? 'Elle se poursuit' : 'Elles se poursuivent'} jusqu’à ${open.length === 1 ? 'son' : 'leur'} échéance ; pour ${open.length === 1 ? 'l’annuler' : 'les annuler'} avec le départ : cancelOpenRequests: true.` } : {}),
+        ...(cancel || death ? { cancelledSignatureRequests: done.cancelled } : {}),
+        ...(death ? { keptSignatureRequests: done.kept } : {}),
+        ...(n && death
+          ? {
+              warning: `${openRequestsSentence(open)} ${n === 1 ? 'Elle reste ouverte' : 'Elles restent ouvertes'} : la personne ou ceux qui signaient pour elle ${n === 1 ? 'l’avaient signée' : 'les avaient signées'} avant le décès (C. civ. art. 1121) ; seule la contresignature de l’établissement reste à donner.`,
+            }
+          : n
+            ? { warning: `${openRequestsSentence(open)} ${n === 1 ? 'Elle se poursuit' : 'Elles se poursuivent'} jusqu’à ${n === 1 ? 'son' : 'leur'} échéance ; pour ${n === 1 ? 'l’annuler' : 'les annuler'} avec le départ : cancelOpenRequests: true.` }
+            : {}),
       };
     });
   }
@@ -194,7 +212,7 @@ export class RetentionController {
   @HttpCode(202)
   @ApiOperation({
     summary:
-      'Demande d’accès d’une personne (RGPD art. 15) ou, après son décès, d’un ayant droit, concubin ou partenaire de PACS ou des titulaires de l’autorité parentale d’un mineur décédé (CSP L.1110-4 V, L.1111-7) : { residentId, request?: { from: "person" | "representative" | "ayant_droit" | "parental_authority", receivedOn: "AAAA-MM-JJ", statement, après un décès deceasedOn: "AAAA-MM-JJ", standingProof: { type: "acte_notoriete" | "attestation_heredite" | "livret_famille" | "acte_pacs" | "attestation_concubinage" | "jugement" | "autre", reference, issuedOn }, communication?: "direct" | "physician", physician?, et pour un ayant droit purpose: "causes_of_death" | "defend_memory" | "assert_rights", deceasedObjection: "none" | "recorded" } } ; titulaire de l’autorité parentale d’une personne majeure au décès : 400 PARENT_REQUEST_NOT_MINOR_AT_DEATH ; après un décès la tâche indique notBefore (48 heures, CSP L.1111-7) — un zip de tout ce qui est conservé sur elle, en tâche de fond. `request` (la demande reçue) est obligatoire pour une personne en archive intermédiaire (400 ACCESS_REQUEST_STATEMENT_REQUIRED) ; opposition de la personne décédée : 400 HEIR_ACCESS_OBJECTED_BY_DECEASED ; journalisé : archive.opened_for_access_request ou archive.opened_for_heir_request',
+      'Demande d’accès d’une personne (RGPD art. 15) ou, après son décès, d’un ayant droit, concubin ou partenaire de PACS ou des titulaires de l’autorité parentale d’un mineur décédé (CSP L.1110-4 V, L.1111-7) : { residentId, request?: { from: "person" | "representative" | "ayant_droit" | "parental_authority", receivedOn: "AAAA-MM-JJ", statement, pour la personne ou son représentant healthInformation?: true | false (la demande porte sur ses informations de santé, CSP L.1111-7 : réponse due sous huit jours — answerDue —, deux mois pour celles de plus de cinq ans — answerDueOlderInformation —, pas avant 48 heures — notBefore —, ses autres données sous un mois — answerDueOtherData, RGPD art. 12.3 ; autre valeur : 400 ACCESS_REQUEST_HEALTH_INFORMATION_INVALID ; son représentant sous une mesure sans représentation relative à la personne : 400 HEALTH_ACCESS_REPRESENTATIVE_NOT_REPRESENTING ; aucune mesure enregistrée : acceptée avec l’avertissement HEALTH_ACCESS_REPRESENTATION_UNVERIFIED dans request.warnings ; personne mineure le jour de la demande — d’après sa date de naissance —, CSP L.1111-7 : sa propre demande, 400 MINOR_HEALTH_ACCESS_BY_PARENTS (le droit est exercé par les titulaires de l’autorité parentale ; ses autres données : healthInformation false), sauf emancipated: true à partir de seize ans (C. civ. 413-2, 413-6) ; la demande de ses parents (representative) indique minorOpposition: "none" | "recorded" (le mineur s’est opposé à ce qu’ils soient informés de certains soins, L.1111-5, L.1111-5-1 : acceptée, ces informations ne sont pas communiquées, R.1111-6 ; absent : 400 MINOR_HEALTH_OPPOSITION_REQUIRED), minorThroughPhysician?: true | false (à la demande du mineur, accès par l’intermédiaire d’un médecin, L.1111-7) et, à partir de seize ans, notEmancipated: true (sinon 400 MINOR_HEALTH_EMANCIPATION_UNCONFIRMED) ; enregistrés dans request.minor: { opposition, throughPhysician, notEmancipated? } et journalisés : requestMinorOpposition, requestMinorThroughPhysician, requestNotEmancipated, requestEmancipated), après un décès deceasedOn: "AAAA-MM-JJ", standingProof: { type: "acte_notoriete" | "attestation_heredite" | "livret_famille" | "acte_pacs" | "attestation_concubinage" | "jugement" | "autre", reference, issuedOn }, requesterName? (nom et prénom du demandeur, 2 à 200 caractères, sinon 400 HEIR_REQUESTER_NAME_INVALID : deux héritiers qui produisent le même acte de notoriété sont deux demandeurs ; journalisé par son SHA-256), communication?: "direct" | "physician", physician?, et pour un ayant droit purpose: "causes_of_death" | "defend_memory" | "assert_rights", deceasedObjection: "none" | "recorded" } } ; titulaire de l’autorité parentale d’une personne majeure au décès : 400 PARENT_REQUEST_NOT_MINOR_AT_DEATH ; dossier toujours en cours d’accompagnement : 400 HEIR_REQUEST_PERSON_ACCOMPANIED ; avertissements gardés avec la demande (request.warnings: [{ code, message }]) : HEIR_REQUEST_DEATH_BEFORE_DEPARTURE, HEIR_REQUEST_DEATH_DATE_DIFFERS, HEIR_REQUEST_NO_DEATH_RECORDED (le dossier enregistre un départ mais pas de décès) ; après un décès la tâche indique notBefore (48 heures, CSP L.1111-7) — un zip de tout ce qui est conservé sur elle, en tâche de fond. `request` (la demande reçue) est obligatoire pour une personne en archive intermédiaire (400 ACCESS_REQUEST_STATEMENT_REQUIRED) ; opposition de la personne décédée : 400 HEIR_ACCESS_OBJECTED_BY_DECEASED ; journalisé : archive.opened_for_access_request ou archive.opened_for_heir_request',
   })
   accessRequest(@Actor() actor: StaffActor, @Body() body: Json) {
     assertCanSomewhere(actor, 'records.manage');
@@ -255,7 +273,10 @@ export class RetentionController {
   }
 
   @Get('data-jobs/:id/download')
-  @ApiOperation({ summary: 'Télécharger le zip d’une tâche terminée (journalisé : data_job.downloaded)' })
+  @ApiOperation({
+    summary:
+      'Télécharger le zip d’une tâche terminée (journalisé : data_job.downloaded). Demande de la personne portant sur ses informations de santé (healthInformation) : le zip est la communication elle-même, 409 HEALTH_ACCESS_REFLECTION_PERIOD avant notBefore (délai de réflexion de 48 heures, CSP L.1111-7 al. 2 ; le message dit à partir de quand, heure de Paris). 403 DATA_JOB_NOT_YOURS, 409 DATA_JOB_NOT_DONE',
+  })
   async download(@Actor() actor: StaffActor, @Param('id', ParseIdPipe) id: string, @Res({ passthrough: true }) res: Response) {
     assertCanSomewhere(actor, 'records.manage');
     const file = await this.jobs.download(actor, id);

@@ -24,7 +24,7 @@ export class StartBulkRunDto {
   kind: BulkRunKind;
   @ApiProperty({
     description:
-      'Données communes, saisies une fois : date d’effet, fondement du prix de l’hébergement (revalorisation_annuelle, places non habilitées à l’aide sociale, CASF L.342-3 ; arrete_departemental, places habilitées, prix arrêté par le président du conseil départemental, CASF L.314-1), référence de l’arrêté, taux appliqué au prix de l’hébergement, consultation du CVS, et les nouveaux tarifs de l’établissement s’ils sont fixés pour tous. Le tarif dépendance (dependanceGir56PerDay) est arrêté par le président du conseil départemental pour toutes les places (CASF L.314-2 et R.314-172).',
+      'Données communes, saisies une fois : date d’effet, fondement du prix de l’hébergement (revalorisation_annuelle, places non habilitées à l’aide sociale, CASF L.342-3 ; arrete_departemental, places habilitées, prix arrêté par le président du conseil départemental, CASF L.314-1), référence de l’arrêté, taux appliqué au prix de l’hébergement, consultation du CVS, et les nouveaux tarifs de l’établissement s’ils sont fixés pour tous. Le tarif dépendance (dependanceGir56PerDay) est arrêté par le président du conseil départemental pour toutes les places (CASF L.314-2 et R.314-172 et suivants).',
     example: { effectiveOn: '2027-01-01', basis: 'revalorisation_annuelle', basisReference: 'arrêté du 18 décembre 2026', percentage: 2.5, cvsConsultedOn: '2026-11-20' },
   })
   @IsDefined()

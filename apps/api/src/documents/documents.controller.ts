@@ -55,21 +55,25 @@ export class DocumentsController {
   @ApiOperation({
     summary: 'Créer un document pour un résident (généré par le worker : 202 avec son identifiant)',
     description:
-      'Un avenant tarifaire (purpose « tarifs ») par résident et date d’effet : si le résident en a déjà un à cette date, ni annulé ni refusé (fait seul ou par une génération groupée), 409 AVENANT_ALREADY_EXISTS, le message nommant l’avenant existant, et pour les programmes error.existing : { id, href } (son identifiant, sa page dans la console). Ses prix varient à partir du prix en vigueur à sa date d’effet (CASF L.342-3) : celui du dernier avenant tarifaire signé qui prend effet avant elle, sinon celui du contrat ou du DIPC. tariffChange.previousPrices laissé vide est rempli avec ce prix ; donné, il doit être ce prix (409 TARIFF_PREVIOUS_PRICE_MISMATCH) ; une revalorisation au-delà de son pourcentage sur ce prix : 409 TARIFF_ABOVE_PERCENTAGE ; un avenant tarifaire antérieur encore en attente de signature : 409 TARIFF_AVENANT_PENDING, le nommant (error.pending : { id, href }).',
+      'Un avenant tarifaire (purpose « tarifs ») par résident et date d’effet : si le résident en a déjà un à cette date, ni annulé ni refusé (fait seul ou par une génération groupée), 409 AVENANT_ALREADY_EXISTS, le message nommant l’avenant existant, et pour les programmes error.existing : { id, href } (son identifiant, sa page dans la console). Ses prix partent du prix en vigueur à sa date d’effet : celui du dernier avenant tarifaire signé qui prend effet avant elle, sinon celui du contrat ou du DIPC (le prix de l’hébergement en varie par la revalorisation annuelle des places non habilitées à l’aide sociale, CASF L.342-3 ; pour les places habilitées, le prix arrêté par le président du conseil départemental le remplace, CASF L.314-1). tariffChange.previousPrices laissé vide est rempli avec ce prix ; donné, il doit être ce prix (409 TARIFF_PREVIOUS_PRICE_MISMATCH, le message citant L.342-3 ou L.314-1 selon tariffChange.basis) ; une revalorisation au-delà de son pourcentage sur ce prix : 409 TARIFF_ABOVE_PERCENTAGE ; un avenant tarifaire antérieur encore en attente de signature : 409 TARIFF_AVENANT_PENDING, le nommant (error.pending : { id, href }).',
   })
   create(@Actor() actor: StaffActor, @Body() dto: CreateDocumentDto) {
     return this.documents.create(actor, dto);
   }
 
   @Get()
-  @ApiOperation({ summary: 'Documents visibles (filtre par résident possible)' })
+  @ApiOperation({
+    summary: 'Documents visibles (filtre par résident possible)',
+    description:
+      'Chaque document, sans ses versions (GET /api/documents/:id les donne). supersededBy : pour un projet de contrat de séjour non envoyé en signature (en génération, prêt, génération échouée) ou abandonné dont le séjour a déjà un autre contrat signé, ce contrat ({ id, href } : son identifiant, sa page dans la console), sinon null. Un contrat par séjour, modifié par avenant (CASF L.311-4, D.311) : un tel projet n’est plus corrigé ni envoyé (409 CONTRACT_ALREADY_IN_FORCE), il peut être abandonné (POST /api/documents/:id/discard). Lu pour toute la liste en une requête.',
+  })
   @ApiQuery({ name: 'residentId', required: false })
   list(@Actor() actor: StaffActor, @Query('residentId') residentId?: string): Promise<DocumentView[]> {
     return this.documents.list(actor, residentId ? new ParseIdPipe().transform(residentId) : undefined);
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'État du document et ses versions' })
+  @ApiOperation({ summary: 'État du document et ses versions', description: 'Les mêmes champs que la liste, dont supersededBy (le contrat signé du séjour d’un projet de contrat de séjour, sinon null), et ses versions.' })
   get(@Actor() actor: StaffActor, @Param('id', ParseIdPipe) id: string): Promise<DocumentView> {
     return this.documents.get(actor, id);
   }
@@ -105,7 +109,9 @@ export class DocumentsController {
   @HttpCode(200)
   @ApiOperation({
     summary:
-      'Abandonner un projet de contrat de séjour dont le séjour a déjà un contrat signé (un contrat par séjour, modifié par avenant : CASF L.311-4, D.311) : le document passe à « cancelled », ses versions conservées, événement d’audit document.discarded ; 409 DOCUMENT_NOT_A_DRAFT s’il a été envoyé en signature (ou est en génération), CONTRACT_NOT_SUPERSEDED si aucun autre contrat du séjour n’est signé',
+      'Abandonner un projet jamais envoyé en signature qui ne peut plus aboutir : un projet de contrat de séjour dont le séjour a déjà un contrat signé (un contrat par séjour, modifié par avenant : CASF L.311-4, D.311), ou tout projet (tout type) d’une personne décédée (C. civ. 443 al. 1) ; le document passe à « cancelled », ses versions conservées, événement d’audit document.discarded ; 409 DOCUMENT_NOT_A_DRAFT s’il a été envoyé en signature (ou est en génération, ou déjà abandonné), CONTRACT_NOT_SUPERSEDED pour le projet d’une personne en vie qui n’est pas un contrat dont le séjour a un contrat signé, RESIDENT_ARCHIVED si la personne est en archive intermédiaire ; 403 sans le droit de modifier les documents de l’établissement ; 404 DOCUMENT_NOT_FOUND',
+    description:
+      '200 { id, status: « cancelled », contractInForceId, deceasedOn } : contractInForceId le contrat signé du séjour (GET /api/documents le nomme avant, supersededBy), sinon null ; deceasedOn la date du décès de la personne, sinon null. L’événement d’audit document.discarded enregistre l’auteur, le statut précédent, la version, contractInForceId, deceasedOn et le motif. Refus : 409 DOCUMENT_NOT_A_DRAFT (seul un projet prêt, ou dont la génération a échoué, est abandonné), 409 CONTRACT_NOT_SUPERSEDED (la personne est en vie et ce n’est pas un projet de contrat de séjour dont le séjour a déjà un contrat signé : il peut encore être corrigé et envoyé), 409 RESIDENT_ARCHIVED (la personne a quitté l’établissement et son dossier est en archive intermédiaire : plus rien n’y est établi), 403 FORBIDDEN (un rôle sans le droit de modifier les documents, un auditeur par exemple), 404 DOCUMENT_NOT_FOUND (inconnu, ou dans un établissement que l’on ne voit pas). Après un décès, l’abandon reste possible et n’est pas refusé RESIDENT_DECEASED : il n’établit ni n’envoie rien.',
   })
   discard(@Actor() actor: StaffActor, @Param('id', ParseIdPipe) id: string) {
     return this.documents.discardSupersededContract(actor, id);

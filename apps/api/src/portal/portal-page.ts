@@ -1,10 +1,10 @@
 import { ValidationError, isDomainError } from '@carepact/common';
 import { VARIANTS, Variant } from '@carepact/rendering';
-import { EventContext, PortalContext, PortalPersonArchivedError, PortalSessionExpiredError, PortalSessionService } from '@carepact/signing';
+import { EventContext, PortalContext, PortalPersonArchivedError, PortalRequestCancelledForDeathError, PortalSessionExpiredError, PortalSessionService } from '@carepact/signing';
 import type { Request } from 'express';
 import type { ServerResponse } from 'node:http';
 import { clientIp } from '../http/client-ip';
-import { PortalState, errorPage, landingPage, personArchivedPage, sessionExpiredPage } from './portal.views';
+import { PortalState, cancelledForDeathPage, errorPage, landingPage, personArchivedPage, sessionExpiredPage } from './portal.views';
 import { Page, sendHtml, sendPage } from '../views';
 
 /**
@@ -99,6 +99,7 @@ async function answerFor(
   } catch (e) {
     if (e instanceof PortalSessionExpiredError) return { status: 401, html: sessionExpiredPage() };
     if (e instanceof PortalPersonArchivedError) return { status: 410, html: personArchivedPage(e.completed) };
+    if (e instanceof PortalRequestCancelledForDeathError) return { status: 410, html: cancelledForDeathPage(e.notice) };
     throw e;
   }
   try {

@@ -1,12 +1,12 @@
 import { Controller, Get, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { LinkNotFoundError, PORTAL_TOKEN, PortalPersonArchivedError, PortalSessionService } from '@carepact/signing';
+import { LinkNotFoundError, PORTAL_TOKEN, PortalPersonArchivedError, PortalRequestCancelledForDeathError, PortalSessionService } from '@carepact/signing';
 import type { Request, Response } from 'express';
 import { Public } from '../http/auth.guard';
 import { clientIp } from '../http/client-ip';
 import { RateLimiter } from '../http/rate-limiter';
 import { PORTAL_COOKIE, eventContext, sendHtml, sendLimited } from './portal-page';
-import { linkNotFoundPage, personArchivedPage } from './portal.views';
+import { cancelledForDeathPage, linkNotFoundPage, personArchivedPage } from './portal.views';
 
 /**
  * The token of a link, only from its canonical form `/s/<token>` as the e-mails write it. Express
@@ -48,6 +48,7 @@ export class PortalSessionController {
     } catch (e) {
       if (e instanceof LinkNotFoundError) return sendHtml(res, 404, linkNotFoundPage());
       if (e instanceof PortalPersonArchivedError) return sendHtml(res, 410, personArchivedPage(e.completed));
+      if (e instanceof PortalRequestCancelledForDeathError) return sendHtml(res, 410, cancelledForDeathPage(e.notice));
       throw e;
     }
   }

@@ -1,5 +1,5 @@
 import { documentPhrase, documentTypeLabel, formatDateFr, formatDateTimeFr, ofName } from '@carepact/common';
-import { CoSigner, HandedOverDocuments, MAX_UNANSWERED_QUESTIONS, PortalContext, WHEN_TURN_BY_EMAIL, WHEN_TURN_IN_PERSON, reachedByEmail, accessCodeMissing, assistsThePerson, canAsk, capacityWords, consentSentence, countersignWords, countersigns, isOptionalCountersigner } from '@carepact/signing';
+import { CancelledForDeath, CoSigner, HandedOverDocuments, MAX_UNANSWERED_QUESTIONS, PortalContext, WHEN_TURN_BY_EMAIL, WHEN_TURN_IN_PERSON, reachedByEmail, accessCodeMissing, assistsThePerson, canAsk, capacityWords, consentSentence, countersignWords, countersigns, isOptionalCountersigner } from '@carepact/signing';
 import type { TariffAnnex, VersionAnnex } from '@carepact/documents';
 import type { ComponentChildren } from 'preact';
 import { Checkbox, ErrorSummary, FormState, HtmlDocument, Notice, PostForm, RadioGroup, TextArea, TextField, TrustedHtml, renderPage } from '../views';
@@ -124,6 +124,8 @@ function PortalFooter(props: { establishment?: PortalContext['establishment'] })
 interface PortalPageProps {
   title: string;
   ctx?: PortalContext | null;
+  /** The establishment of a page without a session (its name in the header, its contact in the footer). */
+  establishment?: PortalContext['establishment'];
   /** Large print; by default the signer's preference. */
   large?: boolean;
   stylesheets?: string[];
@@ -133,7 +135,7 @@ interface PortalPageProps {
 
 /** Every portal page: the establishment in the header, one main, help in the footer. */
 function PortalPage(props: PortalPageProps) {
-  const e = props.ctx?.establishment;
+  const e = props.ctx?.establishment ?? props.establishment;
   return (
     <HtmlDocument
       title={props.title}
@@ -210,6 +212,30 @@ export function personArchivedPage(completed: boolean): string {
         <p>Aucune signature n’est plus demandée pour ce document.</p>
       )}
       <p>Pour toute question, ou pour obtenir une copie, écrivez ou téléphonez à l’établissement : il transmet la demande à la personne chargée des archives.</p>
+    </PortalPage>,
+  );
+}
+
+/**
+ * A link, or a session, of a request cancelled with the person's death (code
+ * PORTAL_REQUEST_CANCELLED_DEATH, 410): said plainly and soberly, with no « nouveau lien » to ask
+ * for and no « rien n’est perdu » — the protection measure ends at death (C. civ. 443 al. 1), nothing
+ * more is signed for her. Its holder was invited to sign this request: the person's name is no news
+ * to them. The person's own link names no one (no e-mail was written to her after her death).
+ */
+export function cancelledForDeathPage(notice: CancelledForDeath): string {
+  const e = notice.establishment;
+  return renderPage(
+    <PortalPage title="Demande de signature annulée" establishment={e}>
+      <h1>Cette demande de signature a été annulée</h1>
+      {notice.ownLink ? (
+        <p>{e.name} a annulé la demande de signature pour ce document.</p>
+      ) : (
+        <p>
+          {e.name} a annulé la demande de signature pour {notice.document} {ofName(notice.personName)}, à la suite de son décès.
+        </p>
+      )}
+      <p>Il n’y a plus rien à signer pour cette demande : ce lien ne fonctionne plus.</p>
     </PortalPage>,
   );
 }

@@ -6,6 +6,7 @@ import {
   accessRefusalOf,
   accessSelectionOf,
   answerClosed,
+  healthAccessReflectionPeriodMessage,
   refusalReasonsFor,
   selectionApplied,
   signatoryRoleLabel,
@@ -40,15 +41,15 @@ const heir: AccessRequestStatement = {
 describe('the answer to a request after the death (CSP L.1110-4 V, L.1111-7)', () => {
   it('the selection: items among the zip’s, in its order; a justification; French codes', () => {
     expect(accessSelectionOf({ items: ['journal', 'dossier'], justification: ' Le dossier suffit au motif. ' }, items)).toEqual({ items: ['dossier', 'journal'], justification: 'Le dossier suffit au motif.' });
-    expect(detailsOf(() => accessSelectionOf({ items: [], justification: '' }, items))).toEqual(['selection.items ACCESS_SELECTION_ITEMS_REQUIRED', 'selection.justification ACCESS_SELECTION_JUSTIFICATION_INVALID']);
-    expect(detailsOf(() => accessSelectionOf({ items: ['document:autre'], justification: 'Le dossier suffit au motif.' }, items))).toEqual(['selection.items ACCESS_SELECTION_ITEM_UNKNOWN']);
+    expect(detailsOf(() => accessSelectionOf({ items: [], justification: '' }, items))).toEqual(['items ACCESS_SELECTION_ITEMS_REQUIRED', 'justification ACCESS_SELECTION_JUSTIFICATION_INVALID']);
+    expect(detailsOf(() => accessSelectionOf({ items: ['document:autre'], justification: 'Le dossier suffit au motif.' }, items))).toEqual(['items ACCESS_SELECTION_ITEM_UNKNOWN']);
     // Several lines are fine; a bidirectional override is not.
     expect(accessSelectionOf({ items: ['dossier'], justification: 'Ligne un.\nLigne deux.' }, items).justification).toBe('Ligne un.\nLigne deux.');
-    expect(detailsOf(() => accessSelectionOf({ items: ['dossier'], justification: 'Le dossier \u202esuffit' }, items))).toEqual(['selection.justification BIDI_CONTROL']);
+    expect(detailsOf(() => accessSelectionOf({ items: ['dossier'], justification: 'Le dossier \u202esuffit' }, items))).toEqual(['justification BIDI_CONTROL']);
   });
 
   it('a refusal is reasoned: its reason and an explanation; its letter names the request, the reason, the article and the explanation', () => {
-    expect(detailsOf(() => accessRefusalOf({ reason: 'humeur', explanation: 'non' }, 'ayant_droit'))).toEqual(['refusal.reason ACCESS_REFUSAL_REASON_INVALID', 'refusal.explanation ACCESS_REFUSAL_EXPLANATION_INVALID']);
+    expect(detailsOf(() => accessRefusalOf({ reason: 'humeur', explanation: 'non' }, 'ayant_droit'))).toEqual(['reason ACCESS_REFUSAL_REASON_INVALID', 'explanation ACCESS_REFUSAL_EXPLANATION_INVALID']);
     const letter = accessRefusalLetter(heir, 'deceased_objected', 'Son opposition figure dans son dossier depuis 2019.', '2026-12-03', recourse('private'), claire);
     expect(letter).toMatch(/^Le 3 décembre 2026\n/);
     expect(letter).toContain('le 25 novembre 2026, une demande de communication des informations concernant une personne décédée (motif indiqué : connaître les causes de la mort)');
@@ -143,7 +144,7 @@ describe('the answer to a request after the death (CSP L.1110-4 V, L.1111-7)', (
     expect(refusalReasonsFor('parental_authority')).toEqual(['standing_not_proven', 'minor_secret', 'other']);
     expect(refusalReasonsFor('ayant_droit')).toContain('deceased_objected');
     for (const reason of ['deceased_objected', 'purpose_not_established']) {
-      expect(detailsOf(() => accessRefusalOf({ reason, explanation: 'Les raisons données.' }, 'parental_authority'))).toEqual(['refusal.reason ACCESS_REFUSAL_REASON_NOT_FOR_PARENTS']);
+      expect(detailsOf(() => accessRefusalOf({ reason, explanation: 'Les raisons données.' }, 'parental_authority'))).toEqual(['reason ACCESS_REFUSAL_REASON_NOT_FOR_PARENTS']);
       expect(accessRefusalOf({ reason, explanation: 'Les raisons données.' }, 'ayant_droit').reason).toBe(reason);
     }
     try {
@@ -202,5 +203,14 @@ describe('the LISEZMOI of a living person’s request about her health informati
     expect(text).toContain('- informations de santé : communication pas avant le 28 novembre 2026 à 0 h 00');
     expect(text).toContain('- autres données : réponse due au plus tard le 25 décembre 2026 (un mois après sa réception, RGPD article 12.3');
     expect(text).not.toContain('réponse due au plus tard le 3 décembre 2026 (un mois');
+  });
+});
+
+describe('a living person’s health information: the 48 hours (CSP L.1111-7 al. 2)', () => {
+  it('the refusal says from when, Paris: the day and hour, the day alone at midnight', () => {
+    expect(healthAccessReflectionPeriodMessage('2026-12-05T13:30:00.000Z')).toBe(
+      'Les informations de santé de la personne ne lui sont communiquées qu’après un délai de réflexion de quarante-huit heures suivant sa demande (Code de la santé publique, art. L.1111-7, deuxième alinéa) : le zip, qui les contient, peut être téléchargé et remis à partir du 5 décembre 2026 à 14 h 30 (heure de Paris).',
+    );
+    expect(healthAccessReflectionPeriodMessage('2026-11-27T23:00:00.000Z')).toContain('à partir du 28 novembre 2026 (heure de Paris).');
   });
 });

@@ -1,4 +1,4 @@
-import { FieldError, ValidationError, documentTypeLabel, formatDateFr, formatDateTimeFr, textProblem } from '@carepact/common';
+import { FieldError, ValidationError, documentTypeLabel, formatDateFr, formatDateTimeFr, formatTimeFr, textProblem } from '@carepact/common';
 import type { EstablishmentLegalStatus, StaffRole } from '@carepact/identity';
 import { EntityManager } from 'typeorm';
 import { AccessRequestFrom, AccessRequestStatement, HEIR_PURPOSE_LABELS } from './access-request-statement';
@@ -162,18 +162,18 @@ export function accessSelectionOf(input: unknown, available: AccessItem[]): { it
   const known = new Set(available.map((i) => i.key as string));
   const unknown = asked.filter((k) => !known.has(k));
   if (unknown.length)
-    errors.push({ field: 'selection.items', code: 'ACCESS_SELECTION_ITEM_UNKNOWN', message: `Ces éléments ne font pas partie du dossier de la personne : ${unknown.slice(0, 5).join(', ')}.` });
+    errors.push({ field: 'items', code: 'ACCESS_SELECTION_ITEM_UNKNOWN', message: `Ces éléments ne font pas partie du dossier de la personne : ${unknown.slice(0, 5).join(', ')}.` });
   else if (!asked.length)
     errors.push({
-      field: 'selection.items',
+      field: 'items',
       code: 'ACCESS_SELECTION_ITEMS_REQUIRED',
       message: 'Cochez au moins un élément à transmettre. Si rien ne peut l’être, enregistrez plutôt un refus motivé.',
     });
   const problem = justification ? freeTextProblem(justification) : null;
-  if (problem) errors.push({ field: 'selection.justification', code: problem.code, message: problem.message });
+  if (problem) errors.push({ field: 'justification', code: problem.code, message: problem.message });
   else if (justification.length < ACCESS_SELECTION_JUSTIFICATION_MIN || justification.length > ACCESS_SELECTION_JUSTIFICATION_MAX)
     errors.push({
-      field: 'selection.justification',
+      field: 'justification',
       code: 'ACCESS_SELECTION_JUSTIFICATION_INVALID',
       message: `Expliquez pourquoi ces éléments, et eux seuls, répondent au motif de la demande (Code de la santé publique, art. L.1110-4 V) : de ${ACCESS_SELECTION_JUSTIFICATION_MIN} à ${ACCESS_SELECTION_JUSTIFICATION_MAX} caractères.`,
     });
@@ -193,14 +193,14 @@ export function accessRefusalOf(input: unknown, from: AccessRequestFrom): { reas
   const explanation = typeof o.explanation === 'string' ? o.explanation.trim() : '';
   const errors: FieldError[] = [];
   if (!(ACCESS_REFUSAL_REASONS as readonly string[]).includes(reason))
-    errors.push({ field: 'refusal.reason', code: 'ACCESS_REFUSAL_REASON_INVALID', message: 'Choisissez le motif du refus.' });
+    errors.push({ field: 'reason', code: 'ACCESS_REFUSAL_REASON_INVALID', message: 'Choisissez le motif du refus.' });
   else if (!refusalReasonsFor(from).includes(reason as AccessRefusalReason))
-    errors.push({ field: 'refusal.reason', code: 'ACCESS_REFUSAL_REASON_NOT_FOR_PARENTS', message: ACCESS_REFUSAL_REASON_NOT_FOR_PARENTS_MESSAGE });
+    errors.push({ field: 'reason', code: 'ACCESS_REFUSAL_REASON_NOT_FOR_PARENTS', message: ACCESS_REFUSAL_REASON_NOT_FOR_PARENTS_MESSAGE });
   const problem = explanation ? freeTextProblem(explanation) : null;
-  if (problem) errors.push({ field: 'refusal.explanation', code: problem.code, message: problem.message });
+  if (problem) errors.push({ field: 'explanation', code: problem.code, message: problem.message });
   else if (explanation.length < ACCESS_REFUSAL_EXPLANATION_MIN || explanation.length > ACCESS_REFUSAL_EXPLANATION_MAX)
     errors.push({
-      field: 'refusal.explanation',
+      field: 'explanation',
       code: 'ACCESS_REFUSAL_EXPLANATION_INVALID',
       message: `Un refus de communication est motivé : expliquez au demandeur pourquoi, de ${ACCESS_REFUSAL_EXPLANATION_MIN} à ${ACCESS_REFUSAL_EXPLANATION_MAX} caractères (ce texte figure dans la lettre).`,
     });
@@ -330,6 +330,19 @@ export function accessRefusalLetter(
     `${signatory.name}, ${signatory.role}`,
   ].join('\n');
 }
+
+/**
+ * A living person's request about her health information (isHealthAccessRequest): CSP L.1111-7 al. 2,
+ * the information is communicated « au plus tôt après qu'un délai de réflexion de quarante-huit
+ * heures aura été observé ». Her answer is the zip itself, handed over once downloaded by whoever
+ * recorded the request (DataJobsService.download): refused before `notBefore`, 409
+ * HEALTH_ACCESS_REFLECTION_PERIOD with this message (the date and hour, Paris).
+ */
+export const healthAccessReflectionPeriodMessage = (notBefore: string): string =>
+  `Les informations de santé de la personne ne lui sont communiquées qu’après un délai de réflexion de quarante-huit heures suivant sa demande (Code de la santé publique, art. L.1111-7, deuxième alinéa) : le zip, qui les contient, peut être téléchargé et remis à partir du ${fromInstantFr(notBefore)} (heure de Paris).`;
+
+/** An instant from which something may be done (Paris): « 3 décembre 2026 » at midnight (never « à 0 h 00 »), else « 5 décembre 2026 à 14 h 30 ». */
+export const fromInstantFr = (iso: string): string => (formatTimeFr(new Date(iso)) === '0 h 00' ? formatDateFr(new Date(iso)) : formatDateTimeFr(iso));
 
 /** « pas avant le 5 décembre 2026 à 14 h 30 » (CSP L.1111-7 al. 2). */
 export const notBeforeText = (notBefore: string) => `pas avant le ${formatDateTimeFr(notBefore)}`;

@@ -115,6 +115,12 @@ export interface HeirRequest {
   /** An ayant droit's only; always « none » on a recorded request: one with a recorded objection is refused. */
   deceasedObjection?: 'none';
   standingProof?: StandingProof;
+  /**
+   * Who asks (« Nom Prénom »), optional: each ayant droit has her own right (L.1110-4 V, L.1111-7), and
+   * one acte de notoriété names the whole succession — two heirs who produce it are told apart by
+   * their names (requesterKeyOf). Only its SHA-256 in the audit chain; « masqué » to other staff.
+   */
+  requesterName?: string;
   /** CSP L.1111-7 al. 1: directly or through a doctor (absent: not stated, direct). */
   communication?: CommunicationMode;
   /** The doctor's name when through a doctor. */
@@ -135,14 +141,37 @@ export interface HeirRequest {
  * and shown on its page. `HEIR_REQUEST_DEATH_BEFORE_DEPARTURE`: the death stated precedes the end of
  * the stay recorded — lawful (the exit recorded may be the day the room was vacated), worth checking.
  * `HEIR_REQUEST_DEATH_DATE_DIFFERS`: the file records another death date (`residents.deceased_on`).
+ * `HEIR_REQUEST_NO_DEATH_RECORDED`: the file records a departure but no death (`deceased_on` null).
  * `HEALTH_ACCESS_REPRESENTATION_UNVERIFIED`: a representative asks for an adult's health information
  * and her file records no measure in force (CSP L.1111-7 al. 1: a measure with representation
  * relative to the person, or the person's express mandate) — staff check the piece she produces.
  */
 export interface AccessRequestWarning {
-  code: 'HEIR_REQUEST_DEATH_BEFORE_DEPARTURE' | 'HEIR_REQUEST_DEATH_DATE_DIFFERS' | 'HEALTH_ACCESS_REPRESENTATION_UNVERIFIED';
+  code: 'HEIR_REQUEST_DEATH_BEFORE_DEPARTURE' | 'HEIR_REQUEST_DEATH_DATE_DIFFERS' | 'HEIR_REQUEST_NO_DEATH_RECORDED' | 'HEALTH_ACCESS_REPRESENTATION_UNVERIFIED';
   message: string;
 }
+
+/**
+ * What a parents' request for a living minor's health information states (CSP L.1111-7, last
+ * paragraphs; R.1111-6): whether the minor opposed their being told of some care (L.1111-5,
+ * L.1111-5-1: « recorded » — accepted, the information covered by the opposition is not communicated
+ * « tant que l'opposition est maintenue », R.1111-6), and whether she asked that their access go
+ * through a physician (« À la demande du mineur, cet accès a lieu par l'intermédiaire d'un médecin »).
+ * `notEmancipated`: staff confirmed it, from 16 (C. civ. 413-2, 413-7), as for a deceased minor's
+ * parents (HeirRequest.notEmancipated). `emancipated`: the minor's own request, she being emancipated
+ * (C. civ. 413-6: capable as an adult).
+ */
+export interface LivingMinorHealthRequest {
+  opposition?: MinorOpposition;
+  throughPhysician?: boolean;
+  notEmancipated?: true;
+  emancipated?: true;
+}
+export type MinorOpposition = 'none' | 'recorded';
+export const MINOR_OPPOSITION_LABELS: Record<MinorOpposition, string> = {
+  none: 'Non, le mineur ne s’y est pas opposé',
+  recorded: 'Oui, le mineur s’est opposé à ce que ses parents soient informés de certains soins (ces informations ne leur sont pas communiquées)',
+};
 
 export interface AccessRequestStatement {
   from: AccessRequestFrom;
@@ -164,6 +193,14 @@ export interface AccessRequestStatement {
   healthInformation?: true;
   /** With healthInformation: when her other data are due, RGPD art. 12(3)'s month (answerDueOf). */
   answerDueOtherData?: string;
+  /**
+   * A living minor's health information (healthInformation; heirRequestChecked decides she is a minor
+   * from her birth date at receivedOn): the holders of parental authority exercise the right (CSP
+   * L.1111-7, last paragraphs; `representative`), her own request is refused (400
+   * MINOR_HEALTH_ACCESS_BY_PARENTS) unless she is emancipated (`emancipated`, from 16, C. civ. 413-2,
+   * 413-6). Absent for an adult and on older requests.
+   */
+  minor?: LivingMinorHealthRequest;
   /** The request as received: how it came and what it asks (staff's words; only its SHA-256 in the audit chain). */
   statement: string;
   heir?: HeirRequest;
@@ -188,16 +225,19 @@ export interface AccessRequestStatement {
  * the same piece). The person's own request and her representative's record no one else: ''. A
  * request after a death recorded before the proof was asked for has none: ''.
  */
-export function requesterKeyOf(r: { from: string; heir?: { standingProof?: { type: string; reference: string } } } | null | undefined): string {
+export function requesterKeyOf(r: { from: string; heir?: { standingProof?: { type: string; reference: string }; requesterName?: string } } | null | undefined): string {
   const proof = r && isCspAccessRequest(r) ? r.heir?.standingProof : undefined;
   if (!proof) return '';
-  const reference = proof.reference
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
-  return `${proof.type}:${reference}`;
+  const folded = (t: string) =>
+    t
+      .normalize('NFKD')
+      .replace(/\p{M}/gu, '')
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}]+/gu, ' ')
+      .trim();
+  // One acte de notoriété for the whole succession: the requester's name, when recorded, tells its heirs apart (compared folded too).
+  const name = r?.heir?.requesterName;
+  return `${proof.type}:${folded(proof.reference)}${name ? `:${folded(name)}` : ''}`;
 }
 
 export const ACCESS_REQUEST_STATEMENT_MIN = 3;
@@ -282,7 +322,7 @@ export const HEIR_ACCESS_OBJECTED_MESSAGE =
  * HEIR_REQUEST_DEATH_DATE_INVALID, HEIR_REQUEST_DEATH_AFTER_REQUEST, HEIR_REQUEST_OBJECTION_REQUIRED;
  * for an ayant droit and a deceased minor's parent, `standingProof: { type, reference, issuedOn }`:
  * HEIR_STANDING_PROOF_REQUIRED, HEIR_STANDING_PROOF_REFERENCE_INVALID, HEIR_STANDING_PROOF_DATE_INVALID,
- * HEIR_STANDING_PROOF_DATE_IN_FUTURE; and `communication` (« direct » | « physician », with
+ * HEIR_STANDING_PROOF_DATE_IN_FUTURE; `requesterName`, optional, 2 to 200 characters: HEIR_REQUESTER_NAME_INVALID; and `communication` (« direct » | « physician », with
  * `physician`): ACCESS_REQUEST_COMMUNICATION_INVALID, ACCESS_REQUEST_PHYSICIAN_REQUIRED); a deceased
  * minor's parent, `notEmancipated: true` (C. civ. 413-7) kept when given — required from 16 at the
  * death (C. civ. 413-2), by heirRequestChecked: PARENT_REQUEST_EMANCIPATION_UNCONFIRMED.
@@ -320,11 +360,40 @@ export function accessRequestStatementOf(input: unknown, today: string): AccessR
   const heir = (CSP_ACCESS_FROM as readonly string[]).includes(from) ? heirRequestOf(from as AccessRequestFrom, o, receivedOn, today, errors) : undefined;
   // CSP L.1111-7: whether a living person's request concerns her health information (after the death, all of it does: the field is not read).
   const health = from === 'person' || from === 'representative' ? healthInformationOf(o.healthInformation, errors) : false;
+  // CSP L.1111-7, L.1111-5, R.1111-6: a living minor's health information — what the request states of her (required, for a minor, by heirRequestChecked).
+  const minor = health ? livingMinorOf(o, errors) : undefined;
   // The deceased objected: refused, whatever else is missing (nothing else could open the access).
   const objected = errors.find((e) => e.code === 'HEIR_ACCESS_OBJECTED_BY_DECEASED');
   if (objected) throw new ValidationError([objected], HEIR_ACCESS_OBJECTED_MESSAGE, 'HEIR_ACCESS_OBJECTED_BY_DECEASED');
   if (errors.length) throw new ValidationError(errors);
-  return { from: from as AccessRequestFrom, receivedOn, answerDue: answerDueOf(receivedOn), statement, ...(heir ? { heir } : {}), ...(health ? { healthInformation: true as const } : {}) };
+  return { from: from as AccessRequestFrom, receivedOn, answerDue: answerDueOf(receivedOn), statement, ...(heir ? { heir } : {}), ...(health ? { healthInformation: true as const } : {}), ...(minor ? { minor } : {}) };
+}
+
+export const MINOR_HEALTH_OPPOSITION_MESSAGE =
+  'La personne est mineure : indiquez si elle s’est opposée à ce que les titulaires de l’autorité parentale soient informés de certains soins (Code de la santé publique, art. L.1111-5 et L.1111-5-1). Si oui, la demande est enregistrée, mais les informations sur lesquelles elle s’est opposée ne leur sont pas communiquées tant que l’opposition est maintenue (art. R.1111-6).';
+
+/**
+ * What a health request states of a living minor (LivingMinorHealthRequest): `minorOpposition`
+ * (« none » | « recorded », blank: not stated — MINOR_HEALTH_OPPOSITION_REQUIRED for a minor's
+ * parents, heirRequestChecked), `minorThroughPhysician` and, as for a deceased minor's parents,
+ * `notEmancipated`; `emancipated` for her own request. Another value: MINOR_HEALTH_OPPOSITION_REQUIRED
+ * onto `errors`. Undefined when nothing is stated (an adult's request).
+ */
+function livingMinorOf(o: Record<string, unknown>, errors: FieldError[]): LivingMinorHealthRequest | undefined {
+  const str = (v: unknown) => (typeof v === 'string' ? v.trim().toLowerCase() : '');
+  const yes = (v: unknown) => v === true || str(v) === 'oui' || str(v) === 'true';
+  const opposition = str(o.minorOpposition);
+  if (opposition && opposition !== 'none' && opposition !== 'recorded') {
+    errors.push({ field: 'request.minorOpposition', code: 'MINOR_HEALTH_OPPOSITION_REQUIRED', message: MINOR_HEALTH_OPPOSITION_MESSAGE });
+    return undefined;
+  }
+  const minor: LivingMinorHealthRequest = {
+    ...(opposition ? { opposition: opposition as MinorOpposition } : {}),
+    ...(yes(o.minorThroughPhysician) ? { throughPhysician: true } : {}),
+    ...(yes(o.notEmancipated) ? { notEmancipated: true as const } : {}),
+    ...(yes(o.emancipated) ? { emancipated: true as const } : {}),
+  };
+  return Object.keys(minor).length ? minor : undefined;
 }
 
 export const ACCESS_REQUEST_HEALTH_INFORMATION_MESSAGE =
@@ -372,11 +441,20 @@ function heirRequestOf(from: AccessRequestFrom, o: Record<string, unknown>, rece
     });
   else if (heirOnly && objection === 'recorded') errors.push({ field: 'request.deceasedObjection', code: 'HEIR_ACCESS_OBJECTED_BY_DECEASED', message: HEIR_ACCESS_OBJECTED_MESSAGE });
   const standingProof = standingProofOf(o.standingProof, today, errors);
+  // Who asks (optional): two heirs producing the same acte de notoriété are two requesters (requesterKeyOf).
+  const requesterName = str(o.requesterName);
+  const nameProblem = requesterName ? textProblem(requesterName, 'name') : null;
+  if (nameProblem) errors.push({ field: 'request.requesterName', code: nameProblem.code, message: nameProblem.message });
+  else if (requesterName && (requesterName.length < 2 || requesterName.length > 200))
+    errors.push({ field: 'request.requesterName', code: 'HEIR_REQUESTER_NAME_INVALID', message: 'Indiquez le nom et le prénom du demandeur, de 2 à 200 caractères (ou laissez vide).' });
   const communication = str(o.communication) || 'direct';
   const physician = str(o.physician);
+  // The text rule first, with its own code (BIDI_CONTROL, CONTROL_CHARACTER…), as for the requester's name.
+  const physicianProblem = communication === 'physician' && physician ? textProblem(physician, 'name') : null;
   if (communication !== 'direct' && communication !== 'physician')
     errors.push({ field: 'request.communication', code: 'ACCESS_REQUEST_COMMUNICATION_INVALID', message: 'Indiquez si les informations sont communiquées directement au demandeur ou par l’intermédiaire d’un médecin qu’il désigne.' });
-  else if (communication === 'physician' && (physician.length < 3 || physician.length > 200 || textProblem(physician, 'name')))
+  else if (physicianProblem) errors.push({ field: 'request.physician', code: physicianProblem.code, message: physicianProblem.message });
+  else if (communication === 'physician' && (physician.length < 3 || physician.length > 200))
     errors.push({
       field: 'request.physician',
       code: 'ACCESS_REQUEST_PHYSICIAN_REQUIRED',
@@ -393,6 +471,7 @@ function heirRequestOf(from: AccessRequestFrom, o: Record<string, unknown>, rece
     deceasedOn,
     ...(heirOnly ? { deceasedObjection: 'none' as const } : {}),
     standingProof: standingProof!,
+    ...(requesterName ? { requesterName } : {}),
     communication: communication as CommunicationMode,
     ...(communication === 'physician' ? { physician } : {}),
   };

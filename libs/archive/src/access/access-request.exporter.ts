@@ -118,6 +118,7 @@ export function accessRequestReadme(request: AccessRequestStatement | null, sele
     if (heir.standingProof)
       lines.push(`- qualité du demandeur établie par : ${lower(STANDING_PROOF_LABELS[heir.standingProof.type])}, référence « ${heir.standingProof.reference} », du ${dayFr(heir.standingProof.issuedOn)} ;`);
     if (heir.purpose) lines.push(`- motif indiqué : ${lower(HEIR_PURPOSE_LABELS[heir.purpose])} ;`);
+    if (heir.requesterName) lines.push(`- demandeur : ${heir.requesterName} ;`);
     if (heir.communication === 'physician') lines.push(`- communication demandée par l’intermédiaire d’un médecin : ${heir.physician ?? ''} (article L.1111-7) ;`);
     lines.push(
       request.answerDueOlderInformation
@@ -159,6 +160,7 @@ export function accessRequestReadme(request: AccessRequestStatement | null, sele
       ...(request.notBefore ? [`- informations de santé : communication ${notBeforeText(request.notBefore)} (quarante-huit heures après la demande, article L.1111-7) ;`] : []),
       `- autres données : réponse due au plus tard le ${dayFr(request.answerDueOtherData)} (un mois après sa réception, RGPD article 12.3 ; ce délai peut être prolongé de deux mois, la personne étant informée du motif) ;`,
       '- fondement : droit d’accès de la personne concernée, article 15 du RGPD, et, pour ses informations de santé, article L.1111-7 du Code de la santé publique ;',
+      ...livingMinorReadmeLines(request),
     );
   } else {
     lines.push(
@@ -169,6 +171,26 @@ export function accessRequestReadme(request: AccessRequestStatement | null, sele
   const content = selected ? README_CONTENT.replace(/^Ce paquet contient toutes les données que l’établissement conserve dans CarePact sur la personne :/, 'Ce que contient chaque fichier (seuls ceux des éléments retenus figurent dans ce paquet) :') : README_CONTENT;
   lines.push(`- la demande, telle que l’établissement l’a enregistrée : « ${request.statement} ».`, '', content);
   return lines.join('\n');
+}
+
+/**
+ * A living minor's health information asked for by her parents (CSP L.1111-7, last paragraphs;
+ * L.1111-5, L.1111-5-1; R.1111-6): who exercises the right, whether she opposed their being told of
+ * some care — then that information is not communicated, and staff withdraw it before anything is
+ * handed over — and whether their access goes through a physician at her request.
+ */
+export function livingMinorReadmeLines(request: AccessRequestStatement): string[] {
+  const minor = request.minor;
+  if (!minor?.opposition) return [];
+  return [
+    '- la personne est mineure : le droit d’accès à ses informations de santé est exercé par le ou les titulaires de l’autorité parentale (article L.1111-7 du Code de la santé publique) ;',
+    minor.opposition === 'recorded'
+      ? '- le mineur s’est opposé à ce que les titulaires de l’autorité parentale soient informés de certains soins (articles L.1111-5 et L.1111-5-1) : les informations sur lesquelles l’enfant s’est opposé ne sont pas communiquées tant que l’opposition est maintenue (article R.1111-6) ; POUR L’ÉTABLISSEMENT, AVANT TOUT ENVOI : retirez-les de ce paquet ;'
+      : '- le mineur ne s’est pas opposé à ce que les titulaires de l’autorité parentale soient informés des soins qu’il a reçus (articles L.1111-5 et L.1111-5-1) ;',
+    minor.throughPhysician
+      ? '- à la demande du mineur, cet accès a lieu par l’intermédiaire d’un médecin (article L.1111-7) : les informations de santé sont remises au médecin, pas directement aux parents ;'
+      : '- le mineur n’a pas demandé que cet accès ait lieu par l’intermédiaire d’un médecin (article L.1111-7) ;',
+  ];
 }
 
 /**

@@ -4,6 +4,7 @@ import { EntityManager } from 'typeorm';
 import {
   AccessRequestStatement,
   AccessRequestWarning,
+  MINOR_HEALTH_OPPOSITION_MESSAGE,
   PARENT_REQUEST_EMANCIPATION_MESSAGE,
   isCspAccessRequest,
   isHealthAccessRequest,
@@ -26,6 +27,18 @@ export const heirRequestDeathBeforeDepartureMessage = (deceasedOn: string, depar
 export const heirRequestDeathDateDiffersMessage = (stated: string, recorded: string): string =>
   `La date du décès indiquée avec la demande (${formatDateFr(stated)}) diffère de celle enregistrée dans le dossier de la personne (${formatDateFr(recorded)}) : vérifiez-la sur l’acte de décès et corrigez celle qui est erronée ; les délais et, pour un mineur, son âge en dépendent.`;
 
+/**
+ * The file records the end of the accompaniment as a departure (`departed_on`) but no death
+ * (`residents.deceased_on` null): the request states a death the file does not know — a warning, not a
+ * refusal (the death certificate the requester gives is the proof). A death stated on or before the
+ * departure recorded: the accompaniment ended by it, staff record it in her file (« Décès », its date;
+ * the file's death date equals the end of the stay). A death after the departure (she died after
+ * leaving): the file has nothing to record (its end is the departure), staff check the certificate.
+ */
+// A death is recorded whatever its day beside the departure, which it keeps (migration 1764290000000: a person who left and died later, or whose room was vacated after her death, CASF R.314-149 I).
+export const heirRequestNoDeathRecordedMessage = (departedOn: string): string =>
+  `Le dossier de la personne enregistre un départ le ${formatDateFr(departedOn)}, mais pas de décès : vérifiez le décès sur l’acte de décès (les délais et, pour un mineur, son âge en dépendent), puis enregistrez-le depuis le dossier de la personne (« Fin de l’accompagnement et conservation » : « Enregistrer son décès » ; la date de départ est gardée).`;
+
 export const PARENT_REQUEST_NOT_MINOR_AT_DEATH_MESSAGE =
   'D’après sa date de naissance, la personne était majeure à la date du décès indiquée : le droit d’accès des titulaires de l’autorité parentale ne vaut que pour un mineur décédé (Code de la santé publique, art. L.1110-4 V). Enregistrez la demande comme celle d’un ayant droit, avec son motif, ou vérifiez la date du décès.';
 
@@ -42,7 +55,8 @@ export const minorOn = (birth: string, day: string): boolean => day < monthsAfte
  * HEIR_REQUEST_DEATH_BEFORE_ADMISSION; other than the death date the file records (`deceased_on`),
  * accepted with the warning HEIR_REQUEST_DEATH_DATE_DIFFERS; otherwise before the end of the stay
  * recorded, it is possible (the room vacated later): accepted with the warning
- * HEIR_REQUEST_DEATH_BEFORE_DEPARTURE (`warnings`). The deadline depends on the age of the information (CSP L.1111-7 al. 2; R.1111-1: from
+ * HEIR_REQUEST_DEATH_BEFORE_DEPARTURE; a file that records a departure but no death (`deceased_on`
+ * null), accepted with the warning HEIR_REQUEST_NO_DEATH_RECORDED (`warnings`). The deadline depends on the age of the information (CSP L.1111-7 al. 2; R.1111-1: from
  * the day it was constituted), read here from her documents' versions. A deceased minor's parent
  * (L.1110-4 V al. 2, `parental_authority`): the same, and the person must have been a minor on the
  * day of the death stated, from her birth date — otherwise 400 PARENT_REQUEST_NOT_MINOR_AT_DEATH —
@@ -84,6 +98,8 @@ export async function heirRequestChecked(em: EntityManager, organisationId: stri
     warnings.push({ code: 'HEIR_REQUEST_DEATH_DATE_DIFFERS', message: heirRequestDeathDateDiffersMessage(request.heir.deceasedOn, row.deceased_on) });
   else if (request.heir && request.heir.deceasedOn < row.departed_on)
     warnings.push({ code: 'HEIR_REQUEST_DEATH_BEFORE_DEPARTURE', message: heirRequestDeathBeforeDepartureMessage(request.heir.deceasedOn, row.departed_on) });
+  // A departure recorded, no death (`deceased_on` null): the death stated is not in her file; staff check it and record it there.
+  if (request.heir && !row.deceased_on) warnings.push({ code: 'HEIR_REQUEST_NO_DEATH_RECORDED', message: heirRequestNoDeathRecordedMessage(row.departed_on) });
   // L.1110-4 V al. 2: the parents' own right holds for a minor only — computed, not declared.
   if (request.from === 'parental_authority' && request.heir && !minorOn(row.birth, request.heir.deceasedOn))
     throw new ValidationError(
@@ -120,8 +136,9 @@ export const HEALTH_ACCESS_REPRESENTATION_UNVERIFIED_MESSAGE =
  * (applicableMeasure, @carepact/residents) is read: one without representation relative to the
  * person, 400 HEALTH_ACCESS_REPRESENTATIVE_NOT_REPRESENTING, nothing recorded; none recorded (the
  * requester may hold the person's express mandate, Conseil d’État 26 septembre 2005, or a judgment not
- * yet entered), accepted with the warning HEALTH_ACCESS_REPRESENTATION_UNVERIFIED. A minor's request
- * is her parents' or tuteur's (L.1111-7, L.1111-5): not checked here.
+ * yet entered), accepted with the warning HEALTH_ACCESS_REPRESENTATION_UNVERIFIED. A minor's health
+ * information is asked for by her parents or tuteur, who state her opposition (L.1111-7, L.1111-5,
+ * R.1111-6): livingMinorChecked.
  */
 async function healthRequestChecked(em: EntityManager, organisationId: string, residentId: string, request: AccessRequestStatement, now: Date): Promise<AccessRequestStatement> {
   const [row] = (await em.query(
@@ -133,6 +150,8 @@ async function healthRequestChecked(em: EntityManager, organisationId: string, r
   )) as { birth: string; oldest: string | null; newest: string | null }[];
   const warnings: AccessRequestWarning[] = [];
   const today = calendarDayIn(now);
+  // CSP L.1111-7 (last paragraphs), L.1111-5, R.1111-6: a minor on the day of the request (C. civ. 388), not emancipated.
+  if (row) request = livingMinorChecked(request, row.birth);
   if (row && request.from === 'representative' && !minorOn(row.birth, today)) {
     const measures = (await em.query(
       `SELECT type, mode, scope, judgment_date::text AS "judgmentDate", start_date::text AS "startDate", end_date::text AS "endDate", mandate_effective_date::text AS "mandateEffectiveDate"
@@ -149,4 +168,49 @@ async function healthRequestChecked(em: EntityManager, organisationId: string, r
     if (!measure) warnings.push({ code: 'HEALTH_ACCESS_REPRESENTATION_UNVERIFIED', message: HEALTH_ACCESS_REPRESENTATION_UNVERIFIED_MESSAGE });
   }
   return { ...withCspDeadlines(request, row?.oldest ?? null, row?.newest ?? null), notBefore: notBeforeOf(request.receivedOn, now), ...(warnings.length ? { warnings } : {}) };
+}
+
+export const MINOR_HEALTH_ACCESS_BY_PARENTS_MESSAGE =
+  'D’après sa date de naissance, la personne est mineure : le droit d’accès à ses informations de santé est exercé par le ou les titulaires de l’autorité parentale (Code de la santé publique, art. L.1111-7). Elle peut demander que leur accès ait lieu par l’intermédiaire d’un médecin, et s’opposer à ce qu’ils soient informés des soins pour lesquels elle a gardé le secret (art. L.1111-5 et L.1111-5-1). Ses autres données personnelles lui restent accessibles (RGPD, art. 15) : enregistrez sa demande sans cocher « La demande porte sur des informations de santé ». Si elle a seize ans ou plus et qu’elle est émancipée (Code civil, art. 413-2 et 413-6), cochez « La personne est émancipée ». Rien n’est enregistré.';
+
+export const MINOR_HEALTH_EMANCIPATION_MESSAGE =
+  'La personne a seize ans ou plus : vérifiez qu’elle n’est pas émancipée (Code civil, art. 413-2) et cochez « La personne n’est pas (ou n’était pas) émancipée » : le mineur émancipé cesse d’être sous l’autorité de ses parents (Code civil, art. 413-6 et 413-7) et exerce lui-même son droit d’accès. Si elle l’est, enregistrez sa propre demande (« La personne elle-même »).';
+
+/**
+ * A living person's health request checked against her age on the day it was received (minorOn,
+ * C. civ. 388; from 16 she may be emancipated, C. civ. 413-2, and is then capable as an adult,
+ * 413-6). A minor: « le droit d'accès est exercé par le ou les titulaires de l'autorité parentale »
+ * (CSP L.1111-7): her own request, 400 MINOR_HEALTH_ACCESS_BY_PARENTS (nothing recorded; her other
+ * data stay hers, RGPD art. 15); her parents' (`representative`) states, from 16, that she is not
+ * emancipated (400 MINOR_HEALTH_EMANCIPATION_UNCONFIRMED), and whether she opposed their being told
+ * of some care (L.1111-5, L.1111-5-1; 400 MINOR_HEALTH_OPPOSITION_REQUIRED): recorded, the request is
+ * accepted and that information is not communicated (R.1111-6, « ne peut être satisfaite tant que
+ * l'opposition est maintenue »). Returns the request given (an adult's, an emancipated minor's own:
+ * `minor` dropped when nothing of it applies) or the minor's, its `minor` kept.
+ */
+export function livingMinorChecked(request: AccessRequestStatement, birth: string): AccessRequestStatement {
+  const { minor, ...rest } = request;
+  const sixteen = request.receivedOn >= monthsAfter(birth, 16 * 12);
+  if (!minorOn(birth, request.receivedOn)) return minor ? rest : request;
+  // C. civ. 413-6: the emancipated minor exercises her rights herself, as an adult.
+  if (request.from === 'person' && sixteen && minor?.emancipated) return { ...rest, minor: { emancipated: true } };
+  if (request.from === 'person')
+    throw new ValidationError(
+      [{ field: 'request.from', code: 'MINOR_HEALTH_ACCESS_BY_PARENTS', message: MINOR_HEALTH_ACCESS_BY_PARENTS_MESSAGE }],
+      MINOR_HEALTH_ACCESS_BY_PARENTS_MESSAGE,
+      'MINOR_HEALTH_ACCESS_BY_PARENTS',
+    );
+  if (sixteen && !minor?.notEmancipated)
+    throw new ValidationError(
+      [{ field: 'request.notEmancipated', code: 'MINOR_HEALTH_EMANCIPATION_UNCONFIRMED', message: MINOR_HEALTH_EMANCIPATION_MESSAGE }],
+      MINOR_HEALTH_EMANCIPATION_MESSAGE,
+      'MINOR_HEALTH_EMANCIPATION_UNCONFIRMED',
+    );
+  if (!minor?.opposition)
+    throw new ValidationError(
+      [{ field: 'request.minorOpposition', code: 'MINOR_HEALTH_OPPOSITION_REQUIRED', message: MINOR_HEALTH_OPPOSITION_MESSAGE }],
+      MINOR_HEALTH_OPPOSITION_MESSAGE,
+      'MINOR_HEALTH_OPPOSITION_REQUIRED',
+    );
+  return { ...rest, minor: { opposition: minor.opposition, throughPhysician: minor.throughPhysician === true, ...(sixteen ? { notEmancipated: true as const } : {}) } };
 }

@@ -122,6 +122,8 @@ export const RESIDENT_SECTIONS: { title: string; fields: Fields }[] = [
       departed_on: { label: 'Fin de l’accompagnement (départ ou décès)', show: (v) => (v ? day(v) : 'la personne est accompagnée') },
       // residents.deceased_on (migration 1764250000000): the death, when the accompaniment ended by it.
       deceased_on: { label: 'Date du décès', show: (v) => (v ? day(v) : 'aucun décès enregistré') },
+      // residents.departure_with_death (migration 1764290000000): the end was recorded with the death (not a departure before it).
+      departure_with_death: { label: 'Fin de l’accompagnement enregistrée avec le décès', show: yesNo },
     },
   },
   {

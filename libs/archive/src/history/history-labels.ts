@@ -16,7 +16,8 @@ const LABELS: Record<string, string> = {
   'bulk_run.cancelled': 'Génération groupée annulée',
   'bulk_run.retried': 'Génération groupée relancée pour les résidents en échec',
   'document.generation_retried': 'Génération relancée',
-  'document.discarded': 'Projet abandonné : un autre contrat de séjour est signé pour ce séjour (CASF L.311-4, D.311)',
+  // Why (the stay's contract signed, or the person's death) is the event's `reason`, shown with it.
+  'document.discarded': 'Projet abandonné sans avoir été envoyé en signature',
   'document.verified': 'Vérification des empreintes et du sceau',
   'document.visa_approved': 'Visa donné avant l’envoi en signature',
   'document.visa_rejected': 'Visa refusé',
@@ -78,6 +79,7 @@ const LABELS: Record<string, string> = {
   'signature.countersign_window_closed': 'Délai de contresignature clos',
   'signature.reminder_skipped': 'Relance non envoyée : personne en archive intermédiaire',
   'signature.email_skipped': 'E-mail non envoyé : personne en archive intermédiaire',
+  'signature.kept_at_death': 'Demande maintenue après le décès : signée par la personne ou pour elle avant, reste la contresignature de l’établissement',
 };
 
 export function historyLabel(action: string): string {

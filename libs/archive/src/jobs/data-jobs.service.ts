@@ -13,8 +13,9 @@ import { OPEN_ACCESS_REQUEST_SQL } from '@carepact/signing';
 import { EntityManager } from 'typeorm';
 import { AccessRequestExporter } from '../access/access-request.exporter';
 import { ACCESS_REQUEST_FROM_LABELS, AccessRequestStatement, accessRequestStatementOf, accessRequestStatementRequired, isCspAccessRequest, isHealthAccessRequest, requesterKeyOf } from '../access/access-request-statement';
-import { AccessAnswer, AccessSelection, accessItemsOf, accessRefusalLetter, accessRefusalOf, accessSelectionOf, notBeforeText, refusalRecourseKind, signatoryRoleLabel } from '../access/access-answer';
+import { AccessAnswer, AccessSelection, accessItemsOf, accessRefusalLetter, healthAccessReflectionPeriodMessage, accessRefusalOf, accessSelectionOf, notBeforeText, refusalRecourseKind, signatoryRoleLabel } from '../access/access-answer';
 import { heirRequestChecked } from '../access/heir-request';
+import { assertAccessRequestFitsDeath, assertAccompanimentStillEnded } from '../access/deceased-person';
 import { ArchiveExporter, archiveSubjectIn, archiveSubjectNotFound } from '../archive-exporter.service';
 import { ArchiveScope } from '../archive.types';
 import { EliminationVisa, PURGE_ARCHIVES_VISA_REQUIRED_MESSAGE, PurgeReport, RetentionService, eliminationVisaOf, purgeReportEstablishmentIds, visaPayload } from '../retention/retention.service';
@@ -103,6 +104,8 @@ function statementPayload(r: AccessRequestStatement): Record<string, string> {
           requestStandingProofType: h.standingProof?.type,
           requestStandingProofIssuedOn: h.standingProof?.issuedOn,
           requestStandingProofReferenceSha256: h.standingProof ? sha256Hex(h.standingProof.reference) : undefined,
+          // Who asks (tells apart the heirs of one acte de notoriété): her name as its SHA-256 only.
+          requestRequesterNameSha256: h.requesterName ? sha256Hex(h.requesterName) : undefined,
           requestCommunication: h.communication,
           requestNotBefore: r.notBefore,
           // A deceased minor's parents: staff confirmed she was not emancipated (C. civ. 413-7); the warnings staff were given (heirRequestChecked).
@@ -121,6 +124,11 @@ function statementPayload(r: AccessRequestStatement): Record<string, string> {
           requestHealthInformation: r.healthInformation === true ? 'true' : undefined,
           requestAnswerDueOtherData: r.answerDueOtherData,
           requestNotBefore: r.notBefore,
+          // A living minor's (CSP L.1111-7, L.1111-5, R.1111-6): her opposition, her asking for a physician, her (non-)emancipation (C. civ. 413-2, 413-6).
+          requestMinorOpposition: r.minor?.opposition,
+          requestMinorThroughPhysician: r.minor?.opposition ? String(r.minor.throughPhysician === true) : undefined,
+          requestNotEmancipated: r.minor?.notEmancipated ? 'true' : undefined,
+          requestEmancipated: r.minor?.emancipated ? 'true' : undefined,
         }).filter((e): e is [string, string] => typeof e[1] === 'string'),
       );
   return { requestFrom: r.from, requestReceivedOn: r.receivedOn, requestAnswerDue: r.answerDue, ...older, requestStatementSha256: sha256Hex(r.statement), ...heir, ...health };
@@ -210,6 +218,8 @@ export class DataJobsService {
   async requestAccess(em: EntityManager, actor: StaffActor, residentId: string, requestInput?: unknown): Promise<DataJobView> {
     await this.assertManagesSubject(em, actor, 'resident', residentId);
     const stated = accessRequestStatementOf(requestInput, calendarDayIn(new Date()));
+    // After a recorded death, only the CSP's requesters (deceased-person.ts; RGPD recital 27, C. civ. 443).
+    await assertAccessRequestFitsDeath(em, actor.organisationId, residentId, stated);
     // An ayant droit's request: the person's file must show her accompaniment ended; the CSP deadlines (heir-request.ts).
     const request = stated && (await heirRequestChecked(em, actor.organisationId, residentId, stated));
     const { archivedSince } = await archiveState(em, actor, residentId);
@@ -260,7 +270,7 @@ export class DataJobsService {
     const open = candidates.find((c) => requesterKeyOf(c.request) === requester);
     if (!open) return;
     const who = request ? ` (${ACCESS_REQUEST_FROM_LABELS[request.from].charAt(0).toLowerCase()}${ACCESS_REQUEST_FROM_LABELS[request.from].slice(1)})` : '';
-    const proof = requester && request?.heir?.standingProof ? ` qui produit la même pièce (« ${request.heir.standingProof.reference} »)` : '';
+    const proof = requester && request?.heir?.standingProof ? ` qui produit la même pièce (« ${request.heir.standingProof.reference} »)${request.heir.requesterName ? ` sous le même nom (« ${request.heir.requesterName} »)` : ''}` : '';
     throw new DomainError(
       'conflict',
       'ACCESS_REQUEST_DUPLICATE',
@@ -559,10 +569,13 @@ export class DataJobsService {
    * documents, an establishment's period holding her documents — her opening of that archive still
    * running (403 ARCHIVE_INTERMEDIATE_RESTRICTED, assertArchivesOpen; CNIL délib. n° 2021-028 and
    * n° 2023-095). An access request's zip (RGPD art. 15) answers the request recorded with it
-   * (requestAccess): the same owner and visibility checks, no opening. Each download is audited
-   * (`data_job.downloaded`); a refused one writes nothing.
+   * (requestAccess): the same owner and visibility checks, no opening. A living person's request
+   * about her health information (isHealthAccessRequest): its zip is the communication itself (no
+   * other step hands it over), so not before the 48 hours of CSP L.1111-7 al. 2 (409
+   * HEALTH_ACCESS_REFLECTION_PERIOD, the date and hour from which it may be, Paris). Each download is
+   * audited (`data_job.downloaded`); a refused one writes nothing.
    */
-  async download(actor: StaffActor, id: string): Promise<{ stream: NodeJS.ReadableStream; fileName: string; bytes: number }> {
+  async download(actor: StaffActor, id: string, now = new Date()): Promise<{ stream: NodeJS.ReadableStream; fileName: string; bytes: number }> {
     const organisationId = actor.organisationId;
     return this.tx.run(async (em) => {
       const job = await this.get(em, organisationId, id);
@@ -570,6 +583,9 @@ export class DataJobsService {
       if (!job || !row?.result_file) throw new NotFoundError('DATA_JOB_RESULT_NOT_FOUND', 'Aucun fichier à télécharger pour cette demande.');
       if (job.status !== 'done') throw new ConflictError('DATA_JOB_NOT_DONE', 'Le fichier n’est pas encore prêt.');
       await this.assertMayDownload(em, actor, job);
+      // CSP L.1111-7 al. 2: « au plus tôt après qu'un délai de réflexion de quarante-huit heures aura été observé ».
+      const health = healthRequestOfJob(job);
+      if (health?.notBefore && now.getTime() < Date.parse(health.notBefore)) throw new ConflictError('HEALTH_ACCESS_REFLECTION_PERIOD', healthAccessReflectionPeriodMessage(health.notBefore));
       await this.audit.append(em, {
         chainId: organisationId,
         actor: auditActor(actor),
@@ -624,6 +640,8 @@ export class DataJobsService {
   async recordSelection(actor: StaffActor, id: string, input: unknown): Promise<DataJobView> {
     return this.tx.run(async (em) => {
       const { job, request } = await this.cspJob(em, actor, id);
+      // The person's file must still show her accompaniment ended (deceased-person.ts).
+      await assertAccompanimentStillEnded(em, actor.organisationId, (job.params as { residentId: string }).residentId);
       // A failed zip made of a selection is made again by recording the selection again (the working zip was ready).
       if (job.status !== 'done' && !(job.status === 'failed' && job.answer?.selection))
         throw new ConflictError('DATA_JOB_NOT_DONE', 'Le paquet de travail n’est pas encore prêt : le tri se fait sur son contenu.');
@@ -722,6 +740,7 @@ export class DataJobsService {
   async recordDelivery(actor: StaffActor, id: string, now = new Date()): Promise<DataJobView> {
     return this.tx.run(async (em) => {
       const { job, request } = await this.cspJob(em, actor, id);
+      await assertAccompanimentStillEnded(em, actor.organisationId, (job.params as { residentId: string }).residentId);
       if (job.status === 'failed' && job.answer?.selection)
         throw new ConflictError('ACCESS_SELECTION_REBUILD_FAILED', 'La préparation du fichier trié a échoué : enregistrez de nouveau le tri pour la relancer.');
       if (job.status !== 'done') throw new ConflictError('DATA_JOB_NOT_DONE', 'Le paquet n’est pas encore prêt.');
@@ -814,6 +833,13 @@ function view(r: DataJobRow): DataJobView {
     finishedAt: r.finished_at?.toISOString() ?? null,
     answer: r.answer ?? null,
   };
+}
+
+/** A living person's request about her health information recorded with this job (CSP L.1111-7), or null. */
+export function healthRequestOfJob(job: Pick<DataJobView, 'params'>): AccessRequestStatement | null {
+  const p = job.params;
+  const r = p.kind === 'access_request' && p.request && 'statement' in p.request ? p.request : null;
+  return r && isHealthAccessRequest(r) ? r : null;
 }
 
 function purgeEstablishmentNotManaged(): ForbiddenError {

@@ -31,6 +31,20 @@ describe('retention start (C. civ. 2224, 2235)', () => {
     // A minor whose tutelle (of a minor, or an adult one from majority) ends later still: the later day.
     expect(retentionStart('2020-01-01', '2010-01-01', '2030-01-01')).toEqual({ day: '2030-01-01', reason: 'fin_tutelle' });
   });
+
+  it('a death under tutelle: the measure ends with her (C. civ. 443 al. 1), the retention counts from the death, not the end the judgment fixed', () => {
+    const measures = [{ type: 'tutelle', judgmentDate: '2018-01-01', startDate: null, endDate: '2028-01-01' }];
+    // She died on 30 November 2026 (the accompaniment ends that day): the tutelle ended then, not in 2028.
+    expect(tutelleEndingAfter(measures, '2026-11-30', '2026-11-30')).toBe('2026-11-30');
+    const start = retentionStart('2026-11-30', '1940-05-02', tutelleEndingAfter(measures, '2026-11-30', '2026-11-30'));
+    expect(start).toEqual({ day: '2026-11-30', reason: 'depart' });
+    expect(retentionEnds(start.day, 5)).toBe('2031-11-30');
+    // A tutelle with no end recorded ends at the death too; one that ended before the death still does not count.
+    expect(tutelleEndingAfter([{ type: 'tutelle', judgmentDate: '2018-01-01', startDate: null, endDate: null }], '2026-11-30', '2026-11-30')).toBe('2026-11-30');
+    expect(tutelleEndingAfter([{ type: 'tutelle', judgmentDate: '2018-01-01', startDate: null, endDate: '2026-06-30' }], '2026-11-30', '2026-11-30')).toBeNull();
+    // Alive when she left: the judgment's end, as before.
+    expect(tutelleEndingAfter(measures, '2026-11-30')).toBe('2028-01-01');
+  });
 });
 
 /**

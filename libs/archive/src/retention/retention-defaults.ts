@@ -104,9 +104,9 @@ export interface RetentionStart {
  * (C. civ. 2224), and C. civ. 2235 says it « ne court pas ou est suspendue contre les mineurs non
  * émancipés et les majeurs en tutelle »: for a person who leaves as a minor it starts at her
  * eighteenth birthday; for a person under tutelle when she leaves, at the end of that tutelle
- * (`tutelleEndsOn`: the end date of the tutelle in force on the departure day, see
- * `tutelleEndingAfter`). Otherwise, the departure. (The design notes counted from the departure
- * only; the law wins — lead's note, session 11.)
+ * (`tutelleEndsOn`: the end of the tutelle in force on the departure day, see `tutelleEndingAfter`
+ * — at the latest her death, C. civ. 443 al. 1). Otherwise, the departure. (The design notes
+ * counted from the departure only; the law wins — lead's note, session 11.)
  */
 export function retentionStart(departedOn: string, birthDate: string | null, tutelleEndsOn: string | null): RetentionStart {
   let start: RetentionStart = { day: departedOn, reason: 'depart' };
@@ -116,19 +116,35 @@ export function retentionStart(departedOn: string, birthDate: string | null, tut
   return start;
 }
 
-/** The end date of a tutelle in force on `departedOn` (the latest, if several), or null. */
-export function tutelleEndingAfter(measures: readonly { type: string; judgmentDate: string; startDate: string | null; endDate: string | null }[], departedOn: string): string | null {
+/**
+ * The day a tutelle in force on `departedOn` ended (the latest, if several), or null. Its recorded
+ * end date — unless the person died (`deceasedOn`, the day the accompaniment ended): the measure
+ * ends at the death (C. civ. 443 al. 1), so the suspension of C. civ. 2235 ends then too, whatever
+ * end the judgment had fixed, and a tutelle with no end recorded ends at the death as well. Before,
+ * a death under tutelle counted from the judgment's end date, years after the death.
+ */
+export function tutelleEndingAfter(
+  measures: readonly { type: string; judgmentDate: string; startDate: string | null; endDate: string | null }[],
+  departedOn: string,
+  deceasedOn: string | null = null,
+): string | null {
   let end: string | null = null;
   for (const m of measures) {
-    if (m.type !== 'tutelle' || !m.endDate || (m.startDate ?? m.judgmentDate) > departedOn || m.endDate < departedOn) continue;
-    if (!end || m.endDate > end) end = m.endDate;
+    const ends = deceasedOn && (!m.endDate || m.endDate > deceasedOn) ? deceasedOn : m.endDate;
+    if (m.type !== 'tutelle' || !ends || (m.startDate ?? m.judgmentDate) > departedOn || ends < departedOn) continue;
+    if (!end || ends > end) end = ends;
   }
   return end;
 }
 
-/** The same as `tutelleEndingAfter`, in SQL, for the resident aliased `r` (RetentionService.plan). */
-export const TUTELLE_ENDING_AFTER_SQL = `(SELECT max(m.end_date)::text FROM protection_measures m
-   WHERE m.resident_id = r.id AND m.type = 'tutelle' AND coalesce(m.start_date, m.judgment_date) <= r.departed_on AND m.end_date >= r.departed_on)`;
+/**
+ * The same as `tutelleEndingAfter`, in SQL, for the resident aliased `r` (RetentionService.plan):
+ * the end date, or the death when earlier or none is recorded (C. civ. 443 al. 1; `least` ignores a
+ * null `deceased_on`, so for a living person it is the end date).
+ */
+export const TUTELLE_ENDING_AFTER_SQL = `(SELECT max(least(coalesce(m.end_date, r.deceased_on), r.deceased_on))::text FROM protection_measures m
+   WHERE m.resident_id = r.id AND m.type = 'tutelle' AND coalesce(m.start_date, m.judgment_date) <= r.departed_on
+     AND least(coalesce(m.end_date, r.deceased_on), r.deceased_on) >= r.departed_on)`;
 
 /** French words for why the retention starts later than the departure (console, API). */
 export const RETENTION_START_TEXT: Record<Exclude<RetentionStartReason, 'depart'>, string> = {

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { Injectable } from '@nestjs/common';
 import { AuditActor, AuditService, auditActorLabel } from '@carepact/audit';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError, canonicalJson, sha256Hex, textProblem } from '@carepact/common';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError, canonicalJson, formatDateFr, sha256Hex, textProblem } from '@carepact/common';
 import { ARCHIVE_GRANT_MINUTES, archiveState } from '@carepact/documents';
 import { StaffActor, assertCan, auditActor, can, requireVisible } from '@carepact/identity';
 import { TransactionRunner } from '@carepact/database';
@@ -281,6 +281,15 @@ export function parisToday(now = new Date()): string {
  */
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** What RetentionService.recordDeparture recorded: the end of the accompaniment, the date of death, how it ended (null: accompanied). */
+export interface RecordedEnd {
+  departedOn: string | null;
+  deceasedOn: string | null;
+  endReason: 'departure' | 'death' | null;
+}
+
+const isIsoDay = (d: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(d) && !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) === d;
+
 @Injectable()
 export class RetentionService {
   constructor(
@@ -393,61 +402,109 @@ export class RetentionService {
   }
 
   /**
-   * The end of the accompaniment, from which retention runs (null: accompanied again), and how it
-   * ended (`endReason`): a departure, or the person's death — then `deceased_on` records the date of
-   * death (the same day: the accompaniment ends at death). A death ends the protection measure
-   * (C. civ. 443 al. 1) and the contrat de séjour (CASF L.314-10-1: after it only the hébergement
-   * until the room is vacated may be billed); the caller cancels her open signature requests with it
-   * (SignatureRequestsService.cancelForDeparture, `death`). Audited: `resident.departure_recorded`,
-   * its payload saying which (`endReason`, and the previous one). Checked before anything is written.
+   * The end of the accompaniment, from which retention runs, and how it ended (`endReason`): a
+   * departure (`date` is its day), or the person's death (`date` is the date of death, recorded as
+   * `deceased_on`). A death ends the protection measure (C. civ. 443 al. 1) and the contrat de séjour,
+   * made in consideration of her person (CASF L.314-10-1 is only the billing rule: after it only the
+   * hébergement until the room is vacated); the caller cancels her open signature requests with it
+   * (SignatureRequestsService.cancelForDeparture, `death`, with the date of death).
+   *
+   * The death is not the end of the accompaniment by force (the sector lawyer's review of session 20,
+   * migration 1764290000000): a departure already recorded (she left for hospital or another
+   * establishment before, or the room was vacated after) stays as it is and only the death is set;
+   * with none, the end is the death's date, or `vacatedOn` given with it — the date of the
+   * contradictory état des lieux (CASF R.314-149 I: the exit date of an EHPAD, L.311-7-1), not before
+   * the death, not in the future. DEATH_BEFORE_ADMISSION and DEATH_IN_FUTURE check the date of death
+   * itself; the end of the accompaniment then is a departure already checked, or the death or later.
+   *
+   * `date` null clears: after a death, only the death (« Effacer la date de décès (saisie par
+   * erreur) »): a departure recorded before it as such stays, the end recorded with the death goes
+   * with it (`departure_with_death`); without a death, the departure (accompanied again). Audited:
+   * `resident.departure_recorded`, both dates, previous and new, and how it ended. Checked before
+   * anything is written. Returns what is recorded.
    */
   async recordDeparture(
     em: EntityManager,
     actor: AuditActor,
     organisationId: string,
     residentId: string,
-    departedOn: string | null,
+    date: string | null,
     endReason: unknown = 'departure',
-  ): Promise<void> {
+    vacatedOn: unknown = null,
+  ): Promise<RecordedEnd> {
     const [r] = (await em.query(
-      `SELECT admission_date::text AS admission, departed_on::text AS departed, deceased_on::text AS deceased FROM residents WHERE id = $1 AND organisation_id = $2 FOR UPDATE`,
+      `SELECT admission_date::text AS admission, departed_on::text AS departed, deceased_on::text AS deceased, departure_with_death AS "withDeath"
+         FROM residents WHERE id = $1 AND organisation_id = $2 FOR UPDATE`,
       [residentId, organisationId],
-    )) as { admission: string; departed: string | null; deceased: string | null }[];
+    )) as { admission: string; departed: string | null; deceased: string | null; withDeath: boolean }[];
     if (!r) throw new NotFoundError('RESIDENT_NOT_FOUND', 'Personne introuvable.');
     if (!isEndOfStayReason(endReason))
       throw new ValidationError([{ field: 'endReason', code: 'INVALID_END_REASON', message: 'Indiquez comment l’accompagnement a pris fin : départ ou décès.' }]);
     const death = endReason === 'death';
-    if (departedOn !== null) {
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(departedOn) || Number.isNaN(Date.parse(`${departedOn}T00:00:00Z`)) || new Date(`${departedOn}T00:00:00Z`).toISOString().slice(0, 10) !== departedOn)
-        throw new ValidationError([{ field: 'departedOn', code: 'INVALID_DATE', message: 'Date attendue au format AAAA-MM-JJ.' }]);
-      if (departedOn < r.admission)
+    const today = parisToday();
+    if (date !== null) {
+      if (!isIsoDay(date)) throw new ValidationError([{ field: 'departedOn', code: 'INVALID_DATE', message: 'Date attendue au format AAAA-MM-JJ.' }]);
+      if (date < r.admission)
         throw new ValidationError([
           death
             ? { field: 'departedOn', code: 'DEATH_BEFORE_ADMISSION', message: 'La date du décès ne peut précéder l’admission.' }
             : { field: 'departedOn', code: 'DEPARTURE_BEFORE_ADMISSION', message: 'La fin de l’accompagnement ne peut précéder l’admission.' },
         ]);
-      if (departedOn > parisToday())
+      if (date > today)
         throw new ValidationError([
           death
             ? { field: 'departedOn', code: 'DEATH_IN_FUTURE', message: 'La date du décès ne peut être dans le futur.' }
             : { field: 'departedOn', code: 'DEPARTURE_IN_FUTURE', message: 'La fin de l’accompagnement ne peut être dans le futur.' },
         ]);
     }
-    const deceasedOn = death && departedOn !== null ? departedOn : null;
-    await em.query(`UPDATE residents SET departed_on = $2, deceased_on = $3, updated_at = now() WHERE id = $1`, [residentId, departedOn, deceasedOn]);
+    // The état des lieux de sortie (CASF R.314-149 I), with a death only; an empty field is none.
+    const vacated = vacatedOn === null || vacatedOn === undefined || vacatedOn === '' ? null : vacatedOn;
+    // A departure recorded as such before the death (not the end the death itself set).
+    const ownDeparture = r.departed !== null && !r.withDeath ? r.departed : null;
+    if (vacated !== null) {
+      if (!death || date === null)
+        throw new ValidationError([{ field: 'vacatedOn', code: 'VACATED_ONLY_WITH_DEATH', message: 'La date de l’état des lieux de sortie ne s’indique qu’avec un décès.' }]);
+      if (typeof vacated !== 'string' || !isIsoDay(vacated)) throw new ValidationError([{ field: 'vacatedOn', code: 'INVALID_DATE', message: 'Date attendue au format AAAA-MM-JJ.' }]);
+      if (vacated < date) throw new ValidationError([{ field: 'vacatedOn', code: 'VACATED_BEFORE_DEATH', message: 'La date de l’état des lieux de sortie ne peut précéder le décès.' }]);
+      if (vacated > today) throw new ValidationError([{ field: 'vacatedOn', code: 'VACATED_IN_FUTURE', message: 'La date de l’état des lieux de sortie ne peut être dans le futur.' }]);
+      if (ownDeparture !== null && vacated !== ownDeparture)
+        throw new ValidationError([
+          {
+            field: 'vacatedOn',
+            code: 'DEPARTURE_ALREADY_RECORDED',
+            message: `La fin de l’accompagnement est déjà enregistrée, le ${formatDateFr(ownDeparture)}, et reste cette date : laissez ce champ vide (pour la corriger, enregistrez d’abord le départ).`,
+          },
+        ]);
+    }
+    let next: { departed: string | null; deceased: string | null; withDeath: boolean };
+    if (date === null) next = r.deceased !== null && ownDeparture !== null ? { departed: ownDeparture, deceased: null, withDeath: false } : { departed: null, deceased: null, withDeath: false };
+    else if (!death) next = { departed: date, deceased: null, withDeath: false };
+    else if (ownDeparture !== null) next = { departed: ownDeparture, deceased: date, withDeath: false };
+    else next = { departed: (vacated as string | null) ?? date, deceased: date, withDeath: true };
+    await em.query(`UPDATE residents SET departed_on = $2, deceased_on = $3, departure_with_death = $4, updated_at = now() WHERE id = $1`, [
+      residentId,
+      next.departed,
+      next.deceased,
+      next.withDeath,
+    ]);
+    const recorded: RecordedEnd = { departedOn: next.departed, deceasedOn: next.deceased, endReason: next.departed === null ? null : next.deceased !== null ? 'death' : 'departure' };
     await this.audit.append(em, {
       chainId: organisationId,
       actor,
       action: 'resident.departure_recorded',
       subject: { type: 'resident', id: residentId },
       payload: {
-        departedOn,
+        departedOn: next.departed,
         previous: r.departed,
         // Which end: the person's death, or a departure (null: the end cleared, accompanied again).
-        endReason: departedOn === null ? null : endReason,
+        endReason: recorded.endReason,
         previousEndReason: r.departed === null ? null : r.deceased ? 'death' : 'departure',
+        // Both dates, previous and new: the death is not the end of the accompaniment by force (migration 1764290000000).
+        deceasedOn: next.deceased,
+        previousDeceasedOn: r.deceased,
       },
     });
+    return recorded;
   }
 
   async holds(em: EntityManager, organisationId: string, filter: { activeOnly?: boolean; subjectId?: string | readonly string[] } = {}): Promise<LegalHoldView[]> {

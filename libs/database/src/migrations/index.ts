@@ -35,6 +35,7 @@ import { SoleAuthorityPartialDelegation1764210000000 } from './1764210000000-sol
 import { OtherParentInformed1764220000000 } from './1764220000000-other-parent-informed';
 import { EstablishmentLegalStatus1764230000000 } from './1764230000000-establishment-legal-status';
 import { ResidentDeath1764250000000 } from './1764250000000-resident-death';
+import { DeathApartFromDeparture1764290000000 } from './1764290000000-death-apart-from-departure';
 
 /** Applied in this order; each has a working `down`. Each migration grants its new tables to carepact_app. */
 export const MIGRATIONS = [
@@ -75,4 +76,5 @@ export const MIGRATIONS = [
   OtherParentInformed1764220000000,
   EstablishmentLegalStatus1764230000000,
   ResidentDeath1764250000000,
+  DeathApartFromDeparture1764290000000,
 ];

@@ -199,7 +199,7 @@ describe('tariffAvenantDepartureError (a price change applies to the contracts i
     expect(code({ departedOn: '2027-01-01', archivedSince: null, effectiveOn: '2027-01-01' })).toBeNull();
     expect(code({ departedOn: '2026-12-31', archivedSince: null, effectiveOn: '2027-01-01' })).toBe('TARIFF_AVENANT_RESIDENT_DEPARTED');
     expect(tariffAvenantDepartureError({ departedOn: '2026-12-31', archivedSince: null, effectiveOn: '2027-01-01' })!.messageFr).toBe(
-      'Ce résident a quitté l’établissement le 31 décembre 2026, avant le 1er janvier 2027 : son contrat a pris fin, les nouveaux prix ne s’appliquent à aucun jour de son séjour (prix de l’hébergement : CASF L.342-3 ou L.314-1 ; tarif dépendance : CASF L.314-2 et R.314-172).',
+      'Ce résident a quitté l’établissement le 31 décembre 2026, avant le 1er janvier 2027 : son contrat a pris fin, les nouveaux prix ne s’appliquent à aucun jour de son séjour (prix de l’hébergement : CASF L.342-3 ou L.314-1 ; tarif dépendance : CASF L.314-2 et R.314-172 et suivants).',
     );
   });
   it('without a date yet (the bulk candidates), a departure recorded is enough; in the intermediate archive, whatever the date', () => {
@@ -227,9 +227,38 @@ describe('the messages cite, for each new price, the law that sets it (avenant 1
   it('a departed resident: the new prices are the hébergement price (L.342-3 or L.314-1) and the dependency price (L.314-2, R.314-172), not all L.342-3', () => {
     for (const effectiveOn of [undefined, '2027-01-01']) {
       const m = tariffAvenantDepartureError({ departedOn: '2026-12-31', archivedSince: null, effectiveOn })!.messageFr;
-      expect(m).toContain('(prix de l’hébergement : CASF L.342-3 ou L.314-1 ; tarif dépendance : CASF L.314-2 et R.314-172).');
+      expect(m).toContain('(prix de l’hébergement : CASF L.342-3 ou L.314-1 ; tarif dépendance : CASF L.314-2 et R.314-172 et suivants).');
       expect(m).not.toMatch(/prix[^(]*\(CASF L\.342-3\)/);
     }
+  });
+  it('« before » prices not those in force: the hébergement price’s basis is the avenant’s — L.342-3 for a revalorisation (places not habilitated), L.314-1 for a departmental tariff (habilitated places)', () => {
+    const refused = (basis: string): DomainError => {
+      const tariffChange = {
+        effectiveOn: '2027-01-01',
+        basis,
+        basisReference: 'arrêté du 18 décembre 2026',
+        percentage: basis === 'revalorisation_annuelle' ? 2 : null,
+        prices: { hebergementPerDay: 73, totalPerDay: 79.5 },
+        previousPrices: { hebergementPerDay: 70, totalPerDay: 76.5 },
+      };
+      try {
+        checkTypedTariffChange({ purpose: 'tarifs', tariffChange }, contract);
+      } catch (e) {
+        return e as DomainError;
+      }
+      throw new Error('not refused');
+    };
+    const annual = refused('revalorisation_annuelle');
+    expect(annual.code).toBe('TARIFF_PREVIOUS_PRICE_MISMATCH');
+    expect(annual.messageFr).toContain(
+      'le prix en vigueur est celui du contrat de séjour, 79,00 € par jour au total, dont 72,50 € pour l’hébergement, d’où part la revalorisation annuelle des places non habilitées à l’aide sociale (CASF L.342-3).',
+    );
+    const departmental = refused('arrete_departemental');
+    expect(departmental.code).toBe('TARIFF_PREVIOUS_PRICE_MISMATCH');
+    expect(departmental.messageFr).toContain(
+      'le prix en vigueur est celui du contrat de séjour, 79,00 € par jour au total, dont 72,50 € pour l’hébergement, que remplace le prix arrêté par le président du conseil départemental pour les places habilitées à l’aide sociale (CASF L.314-1).',
+    );
+    expect(departmental.messageFr).not.toContain('L.342-3');
   });
   it('an earlier avenant awaiting signature, a later one: the hébergement price varies from the prices in force (L.342-3), not « les prix »', () => {
     const pending = tariffAvenantPendingSummary('2027-01-01', { effectiveOn: '2026-07-01', createdAt: new Date('2026-06-10T09:00:00.000Z') });

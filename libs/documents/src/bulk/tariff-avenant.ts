@@ -22,7 +22,7 @@ import { DomainError, FieldError, formatDateFr } from '@carepact/common';
  *   R.314-35), and applies as fixed.
  * Both bases are the hébergement price's (avenant 1.12.0, `tariffBasis`): the dependency price is
  * fixed by arrêté of the président du conseil départemental for every place, habilitated or not
- * (CASF L.314-2, R.314-172); L.342-3 does not govern it. The messages cite it so.
+ * (CASF L.314-2, R.314-172 et suivants); L.342-3 does not govern it. The messages cite it so.
  * Any change of the contract's prices is an avenant concluded like the contract (CASF L.311-4, L.342-2).
  */
 export const TARIFF_BASES = ['revalorisation_annuelle', 'arrete_departemental'] as const;
@@ -240,6 +240,18 @@ function yearBaseSource(contract: SignedContract, base: YearBase): string {
 }
 
 /** « du contrat de séjour » / « de l’avenant tarifaire signé au 1er janvier 2026 »: where the price in force comes from. */
+/**
+ * What the hébergement price in force is to the avenant, by its basis (avenant 1.12.0 `tariffBasis`, as
+ * the bulk form asks it): places not habilitated for aide sociale, the base the yearly revalorisation
+ * varies from (CASF L.342-3); habilitated places, the price the président du conseil départemental's
+ * new tariff replaces (CASF L.314-1) — L.342-3 does not govern them. No basis known: both.
+ */
+function inForceBasisText(basis: unknown): string {
+  if (basis === 'revalorisation_annuelle') return ', d’où part la revalorisation annuelle des places non habilitées à l’aide sociale (CASF L.342-3)';
+  if (basis === 'arrete_departemental') return ', que remplace le prix arrêté par le président du conseil départemental pour les places habilitées à l’aide sociale (CASF L.314-1)';
+  return ' (CASF L.342-3 ou L.314-1)';
+}
+
 function inForceSource(contract: SignedContract, base: PriceInForce): string {
   if (base.avenant) return `de l’avenant tarifaire signé au ${formatDateFr(base.avenant.effectiveOn)}`;
   return contract.type === 'dipc' ? 'du document individuel de prise en charge' : 'du contrat de séjour';
@@ -404,7 +416,8 @@ export function tariffAvenantData(common: TariffCommonData, contract: SignedCont
  * the same law as a bulk run's. Its previous prices are those in force (`priceInForce`): left
  * empty, they are filled with them; typed, they must be them (409 TARIFF_PREVIOUS_PRICE_MISMATCH,
  * naming the price in force and where it comes from: a « Pour mémoire » line is a statement of
- * what the person paid). A revalorisation may not bring the hébergement price more than its
+ * what the person paid; the message cites the hébergement price's basis, L.342-3 or L.314-1, as
+ * the avenant's `basis` says). A revalorisation may not bring the hébergement price more than its
  * yearly percentage above the year's base (`yearBase`: the price in force on 31 December of the
  * previous year; 409 TARIFF_ABOVE_PERCENTAGE, CASF L.342-3); a departmental
  * tariff applies as fixed (CASF L.314-1). An earlier avenant awaiting signature: 409
@@ -432,7 +445,7 @@ export function checkTypedTariffChange(document: Record<string, unknown>, contra
         'conflict',
         'TARIFF_PREVIOUS_PRICE_MISMATCH',
         `Les prix « avant le changement » ne sont pas ceux en vigueur : le prix en vigueur est celui ${inForceSource(contract, base)}, ` +
-          `${euros(base.prices.totalPerDay!)} par jour au total, dont ${euros(base.prices.hebergementPerDay!)} pour l’hébergement (CASF L.342-3). ` +
+          `${euros(base.prices.totalPerDay!)} par jour au total, dont ${euros(base.prices.hebergementPerDay!)} pour l’hébergement${inForceBasisText(tc.basis)}. ` +
           'Corrigez-les, ou laissez-les vides : ils seront remplis avec ce prix.',
         [{ field: 'data.tariffChange.previousPrices.totalPerDay', code: 'TARIFF_PREVIOUS_PRICE_MISMATCH', message: `Le total par jour en vigueur avant ce changement est de ${euros(base.prices.totalPerDay!)}.` }],
       );
@@ -533,9 +546,9 @@ export function tariffAvenantOn(v: string, param: string): string {
 /**
  * Where each new price of a tariff avenant comes from (avenant 1.12.0): the hébergement price, CASF
  * L.342-3 (places not habilitated) or L.314-1 (habilitated); the dependency price, the département's
- * arrêté (L.314-2, R.314-172).
+ * arrêté (L.314-2, R.314-172 et suivants).
  */
-const NEW_PRICES_LAW = 'prix de l’hébergement : CASF L.342-3 ou L.314-1 ; tarif dépendance : CASF L.314-2 et R.314-172';
+const NEW_PRICES_LAW = 'prix de l’hébergement : CASF L.342-3 ou L.314-1 ; tarif dépendance : CASF L.314-2 et R.314-172 et suivants';
 
 /** A resident whose accompaniment has ended (`residents.departed_on`) before the new prices take effect, or whose documents are in the intermediate archive. */
 export const TARIFF_AVENANT_RESIDENT_DEPARTED = 'TARIFF_AVENANT_RESIDENT_DEPARTED';

@@ -162,6 +162,13 @@ export interface PolicyInput {
    * says it, so staff know why the assistant is asked again.
    */
   soleSignatureSetAside?: string | null;
+  /**
+   * The person's date of death (`residents.deceased_on`), when recorded. Her protection measure ended
+   * with her (C. civ. 443 al. 1): no one signs on her side any more. Only the compte rendu of a meeting
+   * held before it is still sent (@carepact/documents assertNotDeceased), for the director alone; any
+   * other type is refused (DOCUMENT_TYPE_NOT_APPLICABLE).
+   */
+  deceasedOn?: string | null;
 }
 
 /** Stable refusal codes (issue 4 §1). */

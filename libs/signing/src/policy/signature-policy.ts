@@ -404,6 +404,7 @@ export function decideSigners(input: PolicyInput): PolicyDecision {
         'Si elle a changé d’avis, consignez le nouvel entretien dans une nouvelle version ; si elle est protégée par une mesure de représentation relative à la personne, le juge (ou le conseil de famille) statue (C. civ. 459-2) et sa décision est inscrite dans le document (choix du lieu de vie).',
       [{ field: 'document.consentInterview.outcome', code: 'ADMISSION_CONSENT_REFUSED', message: 'La personne a refusé son entrée : nouvel entretien ou décision du juge requis.' }],
     );
+  if (input.deceasedOn) return afterDeath(input, rule, input.deceasedOn);
   // Age on the request date, not the view's `minor` flag (computed on another day).
   const plan = isMinor(r.birthDate, input.on) ? planForMinor(input, rule) : planForAdult(input, rule);
 
@@ -1462,6 +1463,37 @@ function authorityUnknown(message: string): SignaturePolicyError {
 // ---------------------------------------------------------------------------------------------
 // Small builders
 // ---------------------------------------------------------------------------------------------
+
+/**
+ * After the person's death: her protection measure ended with her (C. civ. 443 al. 1) and she signs
+ * no more, so no one signs on her side. The compte rendu of a meeting held before the death (the only
+ * document still established for her, @carepact/documents assertNotDeceased) is the establishment's
+ * minutes — the person's side was only an optional acknowledgement (DOCUMENT_RULES): the director
+ * signs it alone. Any other type: refused.
+ */
+function afterDeath(input: PolicyInput, rule: DocumentRule, deceasedOn: string): PolicyDecision {
+  if (input.documentType !== 'compte-rendu-synthese')
+    throw new SignaturePolicyError(
+      'DOCUMENT_TYPE_NOT_APPLICABLE',
+      `La personne est décédée le ${frDate(deceasedOn)} : plus personne ne signe en son nom (sa mesure de protection a pris fin avec elle, C. civ. art. 443) ; ${rule.label} ne peut plus être envoyé en signature.`,
+    );
+  if (input.proposedContactIds?.length)
+    throw new SignaturePolicyError(
+      'SIGNER_WITHOUT_STANDING',
+      `La personne est décédée le ${frDate(deceasedOn)} : personne ne signe plus de son côté (C. civ. art. 443) ; seule la direction signe le compte rendu.`,
+    );
+  const signers = [directorSigner(input, rule, 1)];
+  checkEmails(signers);
+  return {
+    documentType: input.documentType,
+    signers,
+    views: [],
+    sameVersionRequired: true,
+    explanation:
+      `La personne est décédée le ${frDate(deceasedOn)} : sa mesure de protection a pris fin avec elle et plus personne ne signe de son côté (C. civ. art. 443). ` +
+      'La réunion a eu lieu avant son décès : la direction signe seule le compte rendu, qui porte les réponses de l’établissement.',
+  };
+}
 
 function directorSigner(input: PolicyInput, rule: DocumentRule, order: number): RequiredSigner {
   const e = input.establishment;

@@ -8,6 +8,7 @@ import { EventContext, EvidenceLog } from '../requests/evidence-log';
 import { PortalSessionEntity, SignerEntity } from '../requests/signing.entities';
 import { SigningRepository } from '../requests/signing.repository';
 import { PortalContextReader, StampedContext } from './portal-context.reader';
+import { PortalRequestCancelledForDeathError, cancelledForDeath } from './cancelled-for-death';
 import { ACCESS_CODE_MAX_TRIES, LinkNotFoundError, PORTAL_ABSOLUTE_MS, PORTAL_IDLE_MS, PortalContext, PortalPersonArchivedError, PortalSessionExpiredError, DISPLAY_FACTS_MS, personArchived } from './portal.types';
 import { PORTAL_TOKEN, accessCodeMissing } from './portal.types';
 
@@ -43,7 +44,12 @@ export class PortalSessionService {
     return this.tx.run(async (em) => {
       const now = new Date();
       const link = await this.links.byToken(em, token);
-      // Unknown, revoked and expired links: one error, one page (no oracle).
+      // A link of a request cancelled with the person's death: its holder, invited to sign it, is told
+      // so (no new link will come, C. civ. 443 al. 1). Unknown, revoked and expired links: one error, one page (no oracle).
+      if (link && (link.revokedAt || link.expiresAt <= now)) {
+        const death = await cancelledForDeath(em, link.requestId, link.signerId);
+        if (death) throw new PortalRequestCancelledForDeathError(death);
+      }
       if (!link || link.revokedAt || link.expiresAt <= now) throw new LinkNotFoundError();
       const request = await this.repo.requestById(em, link.requestId);
       const signer = await this.repo.signerById(em, link.signerId);
@@ -158,9 +164,16 @@ export class PortalSessionService {
     const now = new Date();
     const read = await this.reader.read(tokenHash);
     const session = read?.ctx.session;
-    if (!read || !session || session.expiresAt <= now || now.getTime() - session.lastSeenAt.getTime() > PORTAL_IDLE_MS) throw new PortalSessionExpiredError();
+    if (!read || !session) throw new PortalSessionExpiredError();
     // Every read and write goes through here: a session lives only as long as the link that opened it.
-    if (!isLinkLive(read.ctx, now)) throw new PortalSessionExpiredError();
+    const ended = session.expiresAt <= now || now.getTime() - session.lastSeenAt.getTime() > PORTAL_IDLE_MS || !isLinkLive(read.ctx, now);
+    // Its request cancelled with the person's death (an in-person session too, which has no link to
+    // revoke): said so, not « ouvrez le lien du dernier e-mail » — nothing more is signed for her.
+    if (read.ctx.request.status === 'cancelled') {
+      const death = await cancelledForDeath(this.tx.manager, read.ctx.request.id, read.ctx.signer.id);
+      if (death) throw new PortalRequestCancelledForDeathError(death);
+    }
+    if (ended) throw new PortalSessionExpiredError();
     // Nor past the day the person's file went to the intermediate archive: nothing read, downloaded or signed any more.
     if (personArchived(read.ctx, now)) throw new PortalPersonArchivedError(read.ctx.request.status === 'completed');
     // The idle clock is written at most once a minute (IDLE_CLOCK_MS): reading a page is not a write.

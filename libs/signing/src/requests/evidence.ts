@@ -381,6 +381,8 @@ const KIND_FR: Record<string, string> = {
   countersign_window_closed: 'Délai de contresignature clos',
   reminder_skipped: 'Relance non envoyée : dossier en archive intermédiaire',
   email_skipped: 'E-mail non envoyé : dossier en archive intermédiaire',
+  // The person died after her side had signed (C. civ. 1121: the agreement was formed; 443 al. 1 ends the representative's power, not the signatures given).
+  kept_at_death: 'Décès de la personne : demande maintenue, la personne ou ceux qui signaient pour elle ayant signé avant le décès ; reste la contresignature de l’établissement (C. civ. art. 1121 et 443)',
   // A later sealed edition (a DIPC countersigned after it was established, CASF D.311 II) lists the earlier seal and its sending.
   sealed: 'Document scellé',
   completion_sent: 'Document scellé envoyé par e-mail',
@@ -434,6 +436,7 @@ const EVENT_DETAILS: Readonly<Record<string, readonly string[]>> = {
   countersign_window_closed: ['reason', 'edition', 'notCountersigned'],
   reminder_skipped: ['day', 'reason'],
   email_skipped: ['kind', 'reason'],
+  kept_at_death: ['deceasedOn', 'keptBecause'],
 };
 
 const isDetailValue = (v: unknown): v is EvidenceEventDetails[string] =>

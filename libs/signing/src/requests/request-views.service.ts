@@ -180,6 +180,13 @@ export interface RequestView {
   /** The request ended because the curateur (or the personne habilitée in assistance) refused to assist the person: not a refusal of the contract, no DIPC. */
   assistanceRefused: boolean;
   /**
+   * A cancelled request: when, why — staff's reason, or the one written with the person's departure or
+   * death (« Départ / Décès de la personne le … ») or another contract signed; null when none was
+   * given ('' for a reader without `document.content`: staff's own words) — and who (the staff
+   * member's name as recorded on the `cancelled` event; null when not recorded). Null otherwise.
+   */
+  cancellation?: { at: string; reason: string | null; byName: string | null } | null;
+  /**
    * After such a refusal: the judge's authorisation for the person to sign the document alone, once
    * recorded on it in answer to this request (C. civ. 469 al. 3; 494-10 for an habilitation
    * familiale; the latest recorded). Its `reference` is null for a reader without `resident.read`.
@@ -221,6 +228,7 @@ export function requestViewFor(v: RequestView, reader: { content: boolean; resid
     signers: out.signers.map((s) => ({ ...s, refusalReason: null })),
     // Why it was sent late, how it was handed over: staff's own words about the person, content as a refusal's reason.
     sentLate: out.sentLate ? { reason: '' } : null,
+    cancellation: out.cancellation ? { ...out.cancellation, reason: out.cancellation.reason === null ? null : '' } : (out.cancellation ?? null),
     handover: out.handover ? { ...out.handover, recipients: out.handover.recipients.map((x) => (x.handedOver ? { ...x, handedOver: { ...x.handedOver, how: '' } } : x)) } : null,
     views: v.views.map((w) => ({ ...w, recorded: w.recorded ? { ...w.recorded, comment: null, accounts: w.recorded.accounts?.map((a) => ({ ...a, comment: null })) } : null })),
     questions: v.questions.map((q) => ({ ...q, message: '', answer: q.answer === null ? null : '', followUps: q.followUps.map((a) => ({ ...a, answer: '' })) })),
@@ -339,6 +347,7 @@ export class RequestViews {
     const countersign = r.status === 'active' && countersignatureDue(signers) !== null;
     const awaitingSeal = r.status === 'active' && !seal && allRequiredSigned(signers);
     const sealFailure = awaitingSeal ? sealFailureOf(events) : null;
+    const cancelled = r.status === 'cancelled' ? events.find((e) => e.kind === 'cancelled') : undefined;
     const dispute = r.status === 'active' ? await openResidenceDispute(em, r, views.map((v) => ({ key: v.viewKey, expression: v.expression }))) : null;
     const disputed = dispute ? views.find((v) => v.viewKey === dispute.key)! : null;
     const disputedBy = disputed ? signers.find((s) => s.id === disputed.recordedBySignerId) : undefined;
@@ -443,6 +452,15 @@ export class RequestViews {
         : null,
       awaitingSeal,
       sealFailure: sealFailure ? { code: sealFailure.code, reason: sealFailureReason(sealFailure.code), at: sealFailure.at.toISOString() } : null,
+      cancellation: cancelled
+        ? {
+            at: cancelled.at.toISOString(),
+            reason: typeof cancelled.details?.reason === 'string' && cancelled.details.reason ? cancelled.details.reason : null,
+            byName: typeof cancelled.details?.byName === 'string' && cancelled.details.byName ? cancelled.details.byName : null,
+          }
+        : r.status === 'cancelled'
+          ? { at: (r.closedAt ?? r.deadline).toISOString(), reason: null, byName: null }
+          : null,
       residenceDispute: disputed
         ? {
             person: disputed.personName,

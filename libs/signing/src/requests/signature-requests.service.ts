@@ -7,7 +7,7 @@ import { OutboxService } from '@carepact/queue';
 import { ResidentsService, todayIso } from '@carepact/residents';
 import { EntityManager } from 'typeorm';
 import { SigningLinks } from '../links/signing-links.service';
-import { decideSigners } from '../policy';
+import { decideSigners, keptAtDeath } from '../policy';
 import type { PolicyDecision, PolicyInput, ResidenceChoice } from '../policy/policy.types';
 import { EvidenceLog } from './evidence-log';
 import { RequestAccess } from './request-access';
@@ -73,7 +73,37 @@ export interface OpenRequestOfResident {
   deadline: string;
   /** The required signers who have not signed yet. */
   waitingFor: string[];
+  /**
+   * Everyone on the person's side has signed and only the establishment's countersignature is
+   * pending (policy keptAtDeath): after her death the request stays open for the director to
+   * countersign — her consent was given while she lived (C. civ. 1121; 443 al. 1 ends the
+   * representative's power, not the signatures given).
+   */
+  personSideSigned?: boolean;
 }
+
+/** A request her death left open for the establishment's countersignature (cancelForDeparture, `death`), and why. */
+export interface KeptAtDeathRequest extends OpenRequestOfResident {
+  /** Stable: every signer on the person's side signed before the death, only the establishment's signature is pending. */
+  keptBecause: 'PERSON_SIDE_SIGNED_BEFORE_DEATH';
+  /** In French, for the answer and the history. */
+  keptReason: string;
+}
+
+/** What the end of the accompaniment did to her open requests: cancelled, or (after a death) kept for the countersignature. */
+export interface DepartureCancellation {
+  cancelled: OpenRequestOfResident[];
+  kept: KeptAtDeathRequest[];
+}
+
+/**
+ * Why a request is kept at the person's death (the `kept_at_death` event's reason, the answer's
+ * keptReason): her side signed before the death (C. civ. 1121: the agreement was formed when her
+ * acceptance reached the establishment), only the establishment's countersignature remains (C. civ.
+ * 443 al. 1 ends the representative's power, not the signatures already given).
+ */
+export const keptAtDeathReason = (deceasedOn: string) =>
+  `Décès de la personne le ${formatDateFr(deceasedOn)} : demande maintenue, car la personne ou ceux qui signaient pour elle ont signé avant le décès ; seule la contresignature de l’établissement reste à donner (C. civ. art. 1121 et 443).`;
 
 /**
  * The reason recorded on a request cancelled with the end of the person's accompaniment: her
@@ -371,6 +401,7 @@ export class SignatureRequestsService {
         sentOn: calendarDayIn(row.sentAt),
         deadline: row.deadline.toISOString(),
         waitingFor: signers.filter((x) => x.status === 'pending' && !x.optional).map((x) => `${x.firstName} ${x.lastName}`),
+        personSideSigned: keptAtDeath(signers),
       });
     }
     return open;
@@ -389,10 +420,24 @@ export class SignatureRequestsService {
    * name cannot be concluded — the reason « Décès de la personne le … », the signers invited told
    * « à la suite du décès de … » (no e-mail to the person herself).
    */
-  async cancelForDeparture(em: EntityManager, actor: StaffActor, residentId: string, departedOn: string, death = false): Promise<OpenRequestOfResident[]> {
+  async cancelForDeparture(em: EntityManager, actor: StaffActor, residentId: string, departedOn: string, death = false): Promise<DepartureCancellation> {
     const open = await this.openForResident(em, actor.organisationId, residentId);
-    for (const o of open) await this.cancelIn(em, actor, o.id, { reason: departureCancelReason(departedOn, death), departure: true, death });
-    return open;
+    const out: DepartureCancellation = { cancelled: [], kept: [] };
+    for (const o of open) {
+      // After a death, a request her side has fully signed stays open for the director's countersignature
+      // (policy keptAtDeath: C. civ. 1121, 443 al. 1): no cancellation, no e-mail; a `kept_at_death`
+      // event (audited `signature.kept_at_death`) says why, in the evidence and the history.
+      if (death && o.personSideSigned === true && keptAtDeath(await this.repo.signersOf(em, o.id), departedOn)) {
+        const r = await this.access.lockActive(em, actor, o.id, 'signature.manage');
+        const reason = keptAtDeathReason(departedOn);
+        await this.log.record(em, r, 'kept_at_death', auditActor(actor), { details: { reason, deceasedOn: departedOn, keptBecause: 'PERSON_SIDE_SIGNED_BEFORE_DEATH' } });
+        out.kept.push({ ...o, keptBecause: 'PERSON_SIDE_SIGNED_BEFORE_DEATH', keptReason: reason });
+        continue;
+      }
+      await this.cancelIn(em, actor, o.id, { reason: departureCancelReason(departedOn, death), departure: true, death });
+      out.cancelled.push(o);
+    }
+    return out;
   }
 
   /**
@@ -424,15 +469,17 @@ export class SignatureRequestsService {
     // Past the active base, no new signature is asked of her, opening or not (intermediate-archive.ts:
     // 409 RESIDENT_ARCHIVED); `preview` says so too, so the console shows it instead of the send form.
     await assertResidentNotArchived(em, actor.organisationId, resident.id);
-    // Nor of anyone for a person recorded as deceased: her measure ended with her (C. civ. 443 al. 1; 409 RESIDENT_DECEASED).
-    assertNotDeceased(resident, 'signature');
+    // The version the request is for: its data decide who signs (below) and, after a death, whether it may be sent.
+    const version = doc.currentVersionId ? await em.findOne(DocumentVersionEntity, { where: { id: doc.currentVersionId }, select: { id: true, number: true, input: true } }) : null;
+    // Nor of anyone for a person recorded as deceased: her measure ended with her (C. civ. 443 al. 1; 409 RESIDENT_DECEASED) —
+    // but the compte rendu of a meeting held on or before the day of her death, for the director's signature alone (policy `deceasedOn`).
+    assertNotDeceased(resident, 'signature', { type: doc.type, meetingDate: meetingDateOf(version?.input) });
     // One contract per stay (CASF L.311-4, D.311): not sent while another contract of its admission
     // is concluded — 409 CONTRACT_ALREADY_IN_FORCE; `preview` says so too, and the console's
     // document page shows it instead of « Envoyer en signature ». `create` asks under the lock.
     await this.contracts.assertNoOtherConcluded(em, doc);
     // The residence choice the current version records (C. civ. 459-2): the policy refuses a
     // disagreement without the judge's decision.
-    const version = doc.currentVersionId ? await em.findOne(DocumentVersionEntity, { where: { id: doc.currentVersionId }, select: { id: true, number: true, input: true } }) : null;
     const residence = residenceChoiceOf(version?.input);
     const on = todayIso();
     // The judge's authorisation for the person to sign this document alone, recorded on it after her
@@ -453,11 +500,18 @@ export class SignatureRequestsService {
       avenantPurpose: doc.type === 'avenant' ? purposeOf(version?.input) : null,
       documentType: doc.type,
       resident,
+      // After her death (only a compte rendu of a meeting held before it gets here): the director alone signs.
+      deceasedOn: resident.deceasedOn ?? null,
       establishment: { name: est.name, directorFirstName: est.directorFirstName, directorLastName: est.directorLastName, directorEmail: est.directorEmail },
       on,
       proposedContactIds,
     });
   }
+}
+
+/** `document.date` of a version's input snapshot: for a compte rendu de réunion de synthèse, the day of the meeting. */
+function meetingDateOf(input: unknown): unknown {
+  return (input as { document?: { date?: unknown } } | null | undefined)?.document?.date;
 }
 
 /** `document.consentInterview.outcome` of a version's input snapshot, when it records one (contrat de séjour 1.3.0 on). */

@@ -62,6 +62,14 @@ interface RequestFacts {
  */
 export const SKIPPED_RESIDENT_ARCHIVED = 'resident_archived';
 
+/**
+ * Why the completion e-mail of a request kept at her death (`kept_at_death`: her side had signed, the
+ * director countersigned after) was not sent to the person herself: she is recorded as deceased
+ * (`residents.deceased_on`), and no e-mail goes to a deceased person (as when the death cancels a
+ * request). Her representatives and the director still get theirs.
+ */
+export const SKIPPED_RESIDENT_DECEASED = 'resident_deceased';
+
 /** The e-mail each staff notice would send, as `email_skipped` names it. */
 const STAFF_NOTICE_EMAIL: Record<StaffNoticeKind, EmailKind> = {
   refusal: 'staff-refusal',
@@ -224,6 +232,14 @@ export class SigningJobsService {
    * completed with an `email_skipped` event (and its audit event `signature.email_skipped`) saying
    * which e-mail and why, in one transaction. False otherwise (send it).
    */
+  private async residentDeceased(request: SignatureRequestEntity): Promise<boolean> {
+    const [row] = (await this.tx.manager.query(`SELECT r.deceased_on IS NOT NULL AS deceased FROM documents d JOIN residents r ON r.id = d.resident_id WHERE d.id = $1 AND d.organisation_id = $2`, [
+      request.documentId,
+      request.organisationId,
+    ])) as { deceased: boolean }[];
+    return row?.deceased === true;
+  }
+
   private async skippedForArchive(outboxId: string, request: SignatureRequestEntity, signerId: string | null, details: { kind: EmailKind; day?: number }): Promise<boolean> {
     if (!(await documentResidentArchived(this.tx.manager, request.organisationId, request.documentId))) return false;
     await this.outbox.runOnce(outboxId, async (t) => {
@@ -652,6 +668,13 @@ export class SigningJobsService {
     const { request, f } = facts;
     // In the intermediate archive, the download link would not open (PORTAL_PERSON_ARCHIVED): not sent.
     if (await this.skippedForArchive(outboxId, request, signer.id, { kind: 'signature-completed' })) return 'skipped';
+    if (signer.role === 'resident' && (await this.residentDeceased(request))) {
+      await this.outbox.runOnce(outboxId, async (t) => {
+        await this.repo.lockRequest(t, request.id);
+        await this.evidence.record(t, request, 'email_skipped', SYSTEM_ACTOR, { signerId: signer.id, details: { kind: 'signature-completed', reason: SKIPPED_RESIDENT_DECEASED } });
+      });
+      return 'skipped';
+    }
     const now = new Date();
     const { token, link } = await this.tx.run((t) => this.links.issue(t, request, signer.id, 'download', now));
     try {

@@ -75,6 +75,8 @@ export const SIGNATURE_EVENT_KINDS = [
   'reminder_skipped',
   /** A queued e-mail about the request not sent (details.kind: which one; details.reason: `resident_archived`). */
   'email_skipped',
+  /** The person died with every signer on her side signed: kept open for the establishment's countersignature (C. civ. 1121, 443 al. 1). */
+  'kept_at_death',
 ] as const;
 export type SignatureEventKind = (typeof SIGNATURE_EVENT_KINDS)[number];
 

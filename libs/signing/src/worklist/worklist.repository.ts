@@ -427,6 +427,7 @@ export class WorklistRepository {
               j.params->'request'->>'from' AS from_kind,
               coalesce(j.params->'request'->>'receivedOn', (j.created_at AT TIME ZONE 'Europe/Paris')::date::text) AS received_on,
               j.params->'request'->>'answerDue' AS answer_due, j.params->'request'->>'answerDueOlderInformation' AS answer_due_older,
+              j.params->'request'->>'answerDueOtherData' AS answer_due_other,
               j.params->'request'->>'notBefore' AS not_before, j.status, j.answer->>'state' AS answer_state,
               coalesce(s.name, j.requested_by) AS requested_by_name, j.created_at
          FROM data_jobs j
@@ -446,6 +447,7 @@ export class WorklistRepository {
       receivedOn: x.received_on,
       answerDue: x.answer_due ?? null,
       answerDueOlderInformation: x.answer_due_older ?? null,
+      answerDueOtherData: x.answer_due_other ?? null,
       notBefore: x.not_before ?? null,
       status: x.status,
       answerState: x.answer_state ?? null,
@@ -493,6 +495,8 @@ export interface OpenAccessRequestRow {
   /** Recorded with the request; null for one recorded without it (answer due a month after the day it was recorded, RGPD art. 12.3). */
   answerDue: string | null;
   answerDueOlderInformation: string | null;
+  /** A living person's request about her health information (CSP L.1111-7): RGPD art. 12(3)'s month for her other data; null otherwise. */
+  answerDueOtherData?: string | null;
   /** CSP L.1111-7 al. 2: nothing communicated before this instant (ISO). */
   notBefore: string | null;
   status: string;

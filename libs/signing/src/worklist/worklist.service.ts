@@ -147,7 +147,7 @@ const SECTIONS: Record<WorklistCategory, { title: string; basis: string; permiss
   access_request: {
     title: 'Demandes d’accès aux informations à satisfaire',
     basis:
-      'La personne ou son représentant : réponse dans le mois de la réception (RGPD, art. 12.3 et 15). Après un décès, un ayant droit ou les parents d’un mineur : dans les huit jours, deux mois pour les informations de plus de cinq ans, et pas avant 48 heures (Code de la santé publique, art. L.1111-7). Seule la personne qui a enregistré la demande peut en télécharger le paquet.',
+      'La personne ou son représentant : réponse dans le mois de la réception (RGPD, art. 12.3 et 15) ; pour ses informations de santé, dans les huit jours (deux mois pour celles de plus de cinq ans), et pas avant 48 heures : son paquet ne se télécharge qu’après (Code de la santé publique, art. L.1111-7). Après un décès, un ayant droit ou les parents d’un mineur : dans les huit jours, deux mois pour les informations de plus de cinq ans, et pas avant 48 heures (Code de la santé publique, art. L.1111-7). Seule la personne qui a enregistré la demande peut en télécharger le paquet.',
     permission: 'records.manage',
   },
   question: { title: 'Questions des signataires', basis: 'Une personne attend une réponse avant de signer.', permission: 'signature.manage' },
@@ -607,11 +607,19 @@ export function accessRequestItem(x: OpenAccessRequestRow, today: string): Workl
       .join(' '),
     dueDay: due,
     overdue: today > due,
-    dates: [
-      { label: 'Reçue le', value: x.receivedOn },
-      { label: 'Réponse due au plus tard le', value: due },
-      ...(x.answerDueOlderInformation ? [{ label: 'Informations de plus de cinq ans : au plus tard le', value: x.answerDueOlderInformation }] : []),
-    ],
+    // A living person's request about her health information: the CSP's date for it (L.1111-7 al. 2), RGPD art. 12(3)'s month for her other data — both, each named.
+    dates: x.answerDueOtherData
+      ? [
+          { label: 'Reçue le', value: x.receivedOn },
+          { label: 'Informations de santé (CSP, art. L.1111-7) : réponse due au plus tard le', value: due },
+          ...(x.answerDueOlderInformation ? [{ label: 'Informations de santé de plus de cinq ans : au plus tard le', value: x.answerDueOlderInformation }] : []),
+          { label: 'Autres données (RGPD, art. 12) : au plus tard le', value: x.answerDueOtherData },
+        ]
+      : [
+          { label: 'Reçue le', value: x.receivedOn },
+          { label: 'Réponse due au plus tard le', value: due },
+          ...(x.answerDueOlderInformation ? [{ label: 'Informations de plus de cinq ans : au plus tard le', value: x.answerDueOlderInformation }] : []),
+        ],
     href: csp ? `/console/archives/${x.jobId}/reponse` : `/console/archives#demande-${x.jobId}`,
     documentId: null,
     requestId: null,

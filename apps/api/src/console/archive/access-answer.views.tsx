@@ -187,6 +187,12 @@ export function accessAnswerPage(actor: StaffActor, csrf: string, s: AccessAnswe
                     : `${STANDING_PROOF_LABELS[heir.standingProof.type]}, du ${formatDateFr(heir.standingProof.issuedOn)}`
                   : 'Non enregistrée (demande antérieure à cet enregistrement)'}
               </dd>
+              {heir.requesterName ? (
+                <>
+                  <dt>Demandeur</dt>
+                  <dd>{s.mine ? heir.requesterName : 'masqué'}</dd>
+                </>
+              ) : null}
               <dt>Communication</dt>
               <dd>{heir.communication === 'physician' ? `${COMMUNICATION_MODE_LABELS.physician}${s.mine && heir.physician ? ` : ${heir.physician}` : ''}` : COMMUNICATION_MODE_LABELS.direct}</dd>
             </>

@@ -98,9 +98,15 @@ export class ConsoleArchiveController {
         standingProof: { type: body.requestStandingProofType, reference: body.requestStandingProofReference, issuedOn: body.requestStandingProofIssuedOn },
         communication: body.requestCommunication,
         physician: body.requestPhysician,
+        // Who asks: one acte de notoriété names every heir, her name tells them apart.
+        requesterName: body.requestRequesterName,
         // A deceased minor's parents: staff confirm she was not emancipated (C. civ. 413-7).
         notEmancipated: body.requestNotEmancipated,
         healthInformation: body.requestHealthInformation,
+        // A living minor's health information (CSP L.1111-7, L.1111-5, R.1111-6): her opposition, a physician at her request; her own request if emancipated (C. civ. 413-6).
+        minorOpposition: body.requestMinorOpposition,
+        minorThroughPhysician: body.requestMinorThroughPhysician,
+        emancipated: body.requestEmancipated,
       };
       const job = await this.tx.run((em) => this.jobs.requestAccess(em, actor, residentId, request));
       return redirectTo(res, `/console/archives?demande=${job.id}`);
@@ -119,8 +125,10 @@ export class ConsoleArchiveController {
         'request.standingProof.issuedOn': 'requestStandingProofIssuedOn',
         'request.communication': 'requestCommunication',
         'request.physician': 'requestPhysician',
+        'request.requesterName': 'requestRequesterName',
         'request.notEmancipated': 'requestNotEmancipated',
         'request.healthInformation': 'requestHealthInformation',
+        'request.minorOpposition': 'requestMinorOpposition',
       });
     }
   }
@@ -148,7 +156,7 @@ export class ConsoleArchiveController {
       await this.jobs.recordSelection(actor, id, { items, justification: body.justification });
       return redirectTo(res, `/console/archives/${id}/reponse?fait=tri`);
     } catch (e) {
-      return this.answerRefused(res, actor, id, e, 'tri', body, { 'selection.items': 'selection-items', 'selection.justification': 'justification' });
+      return this.answerRefused(res, actor, id, e, 'tri', body, { items: 'selection-items' });
     }
   }
 
@@ -162,7 +170,7 @@ export class ConsoleArchiveController {
       await this.jobs.recordRefusal(actor, id, { reason: body.reason, explanation: body.explanation });
       return redirectTo(res, `/console/archives/${id}/reponse?fait=refus`);
     } catch (e) {
-      return this.answerRefused(res, actor, id, e, 'refus', body, { 'refusal.reason': 'reason', 'refusal.explanation': 'explanation' });
+      return this.answerRefused(res, actor, id, e, 'refus', body, {});
     }
   }
 

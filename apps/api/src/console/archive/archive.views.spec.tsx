@@ -300,8 +300,9 @@ describe('archives page: a living person’s request about her health informatio
     notBefore: '2026-12-02T23:00:00.000Z',
     warnings: [{ code: 'HEALTH_ACCESS_REPRESENTATION_UNVERIFIED', message: 'Le dossier de la personne n’enregistre aucune mesure de protection en cours.' }],
   };
-  const html = (r: AccessRequestStatement) =>
+  const html = (r: AccessRequestStatement, now?: Date) =>
     archivePage(actor, 'csrf', {
+      now,
       jobs: [job({ kind: 'access_request', residentId: person, request: r })],
       subjects: {
         people: new Map([[person, { state: 'present', id: person, lastName: 'Vivant', firstName: 'Paul', birthDate: '1940-01-01', establishmentId: ours }]]),
@@ -323,6 +324,15 @@ describe('archives page: a living person’s request about her health informatio
     );
     expect(html(request)).toContain('Demande d’accès (RGPD art. 15 ; informations de santé : Code de la santé publique, art. L.1111-7)');
     expect(cell(html(request), 'Avancement')).toBe('Zip prêt le 2 décembre 2026 à 10 h 01');
+  });
+
+  it('while the 48 hours run (L.1111-7 al. 2) her zip is not offered: « à partir du … » instead of the link; after, the link', () => {
+    const before = html(request, new Date('2026-12-02T22:59:59Z'));
+    expect(before).not.toContain('/telecharger');
+    expect(cell(before, 'Fichier')).toBe('Zip prêt : à télécharger et remettre à partir du 3 décembre 2026 (délai de réflexion de 48 heures, Code de la santé publique, art. L.1111-7).');
+    // Not at midnight: the hour too.
+    expect(cell(html({ ...request, notBefore: '2026-12-03T13:30:00.000Z' }, new Date('2026-12-03T13:29:00Z')), 'Fichier')).toContain('à partir du 3 décembre 2026 à 14 h 30 (délai');
+    expect(cell(html(request, new Date('2026-12-02T23:00:00Z')), 'Fichier')).toBe('Télécharger le zip (Demande d’accès (RGPD art. 15 ; informations de santé : Code de la santé publique, art. L.1111-7), personne : Vivant Paul, date de naissance : 1er janvier 1940)');
   });
 
   it('a request without health information: the job’s state only', () => {

@@ -4,6 +4,7 @@ import {
   COMMUNICATION_MODE_LABELS,
   HEIR_PURPOSES,
   HEIR_PURPOSE_LABELS,
+  MINOR_OPPOSITION_LABELS,
   STANDING_PROOF_LABELS,
   STANDING_PROOF_TYPES,
   answerClosed,
@@ -18,7 +19,7 @@ import { documentTitle, formatDateFr, formatDateTimeFr, type FieldError } from '
 import { StaffActor, can } from '@carepact/identity';
 import { Checkbox, ErrorSummary, Notice, PostForm, RadioGroup, SelectField, TextField, renderPage } from '../../views';
 import { ConsolePage } from '../console-layout';
-import { cspStateText, deadlinesText } from './access-answer.views';
+import { cspStateText, deadlinesText, fromInstantText } from './access-answer.views';
 
 /**
  * What an avenant amends (`documents.subtype`, selected by libs/archive's subjects.ts), for its
@@ -42,6 +43,8 @@ export interface ArchivePageState {
   refreshStopped: boolean;
   /** The package form's first values (a document page's link: its scope and id). */
   prefill?: Record<string, string | undefined>;
+  /** The instant the page is drawn (a health request's 48 hours: its zip is offered from notBefore); default now. */
+  now?: Date;
 }
 
 export type PersonForm = 'export' | 'access';
@@ -92,6 +95,16 @@ const cspRequestOf = (j: DataJobView): AccessRequestStatement | null => {
 };
 
 const answered = (j: DataJobView) => answerClosed(j.answer);
+
+/**
+ * A living person's request about her health information whose 48 hours still run (CSP L.1111-7 al.
+ * 2): its zip, which is the communication, is not downloaded before (DataJobsService.download, 409
+ * HEALTH_ACCESS_REFLECTION_PERIOD). The instant from which it may be, or null.
+ */
+const reflectionUntil = (j: DataJobView, now: Date): string | null => {
+  const notBefore = healthRequestOf(j)?.notBefore;
+  return notBefore && now.getTime() < Date.parse(notBefore) ? notBefore : null;
+};
 
 /**
  * A request's dates: when the establishment received it (the statement's day, from which the
@@ -280,6 +293,7 @@ export function archivePage(actor: StaffActor, csrf: string, s: ArchivePageState
   const accessErrors = f?.form === 'access' ? pickerErrors('access', s.people.access, f.errors) : undefined;
   // A search for the package's person means a package for one person.
   const scope = exportValues.scope ?? (s.people.export.words ? 'resident' : undefined);
+  const now = s.now ?? new Date();
   return renderPage(
     <ConsolePage title={f ? 'Erreur — Archives et demandes d’accès' : 'Archives et demandes d’accès'} actor={actor} csrf={csrf} current="archives">
       <h1>Archives et demandes d’accès</h1>
@@ -360,6 +374,24 @@ export function archivePage(actor: StaffActor, csrf: string, s: ArchivePageState
                                 <strong>À vérifier :</strong> {w.message}
                               </span>
                             ))}
+                            {/* A living minor's (CSP L.1111-7, L.1111-5, R.1111-6): her opposition and her asking for a physician. */}
+                            {healthRequestOf(j)!.minor?.opposition ? (
+                              <>
+                                <br />
+                                {healthRequestOf(j)!.minor!.opposition === 'recorded' ? (
+                                  <strong>
+                                    Mineur opposé : les informations sur lesquelles l’enfant s’est opposé ne sont pas communiquées à ses parents (Code de la santé publique, art. L.1111-5 et R.1111-6) ; retirez-les du zip avant de le
+                                    remettre.
+                                  </strong>
+                                ) : (
+                                  'Mineur : pas d’opposition à l’information de ses parents (Code de la santé publique, art. L.1111-5).'
+                                )}
+                                <br />
+                                {healthRequestOf(j)!.minor!.throughPhysician
+                                  ? 'À la demande du mineur, l’accès a lieu par l’intermédiaire d’un médecin (Code de la santé publique, art. L.1111-7).'
+                                  : 'Accès direct des parents (le mineur n’a pas demandé l’intermédiaire d’un médecin).'}
+                              </>
+                            ) : null}
                           </>
                         ) : (
                           STATUS_LABELS[j.status]
@@ -378,6 +410,9 @@ export function archivePage(actor: StaffActor, csrf: string, s: ArchivePageState
                         ) : j.status === 'done' && (j.kind === 'archive_export' || j.kind === 'access_request') && j.requestedBy !== `staff:${actor.userId}` ? (
                           // DataJobsService.download: a zip goes only to whoever asked for it.
                           'Réservé à la personne qui l’a demandé'
+                        ) : j.status === 'done' && reflectionUntil(j, now) ? (
+                          // CSP L.1111-7 al. 2: « au plus tôt après qu'un délai de réflexion de quarante-huit heures aura été observé ».
+                          `Zip prêt : à télécharger et remettre à partir du ${fromInstantText(reflectionUntil(j, now)!)} (délai de réflexion de 48 heures, Code de la santé publique, art. L.1111-7).`
                         ) : j.status === 'done' && (j.kind === 'archive_export' || j.kind === 'access_request') ? (
                           <a href={`/console/archives/${j.id}/telecharger`}>
                             {downloadLabel(j)}
@@ -510,6 +545,13 @@ export function archivePage(actor: StaffActor, csrf: string, s: ArchivePageState
               errors={accessErrors}
             />
             <TextField name="requestStandingProofIssuedOn" type="date" label="Date de la pièce" value={accessValues.requestStandingProofIssuedOn} errors={accessErrors} />
+            <TextField
+              name="requestRequesterName"
+              label="Nom et prénom du demandeur (facultatif)"
+              hint="Chaque ayant droit a son propre droit d’accès : un même acte de notoriété vaut pour toute la succession, le nom distingue deux héritiers qui le produisent. De 2 à 200 caractères."
+              value={accessValues.requestRequesterName}
+              errors={accessErrors}
+            />
             <RadioGroup
               name="requestCommunication"
               label="Comment le demandeur veut recevoir les informations"
@@ -520,13 +562,42 @@ export function archivePage(actor: StaffActor, csrf: string, s: ArchivePageState
             />
             <TextField name="requestPhysician" label="Médecin désigné (nom)" hint="Seulement si le demandeur passe par un médecin." value={accessValues.requestPhysician} errors={accessErrors} />
           </fieldset>
+          {/* CSP L.1111-7 (last paragraphs), L.1111-5, L.1111-5-1, R.1111-6: a living minor's health information (livingMinorChecked). */}
           <fieldset>
-            <legend>Seulement pour les parents d’un mineur décédé</legend>
+            <legend>Seulement pour les informations de santé d’un mineur</legend>
+            <p class="hint" id="requestMinorOpposition-aide">
+              Le droit d’accès aux informations de santé d’un mineur est exercé par le ou les titulaires de l’autorité parentale (choisissez « Son représentant ») ; sa propre demande n’est
+              enregistrée que s’il est émancipé, ses autres données lui restant accessibles sans cocher « informations de santé » (Code de la santé publique, art. L.1111-7). Le mineur peut
+              s’opposer à ce que ses parents soient informés de certains soins (art. L.1111-5 et L.1111-5-1) : ces informations ne leur sont pas communiquées tant que l’opposition est
+              maintenue (art. R.1111-6).
+            </p>
+            <RadioGroup
+              name="requestMinorOpposition"
+              label="Le mineur s’est-il opposé à ce que ses parents soient informés de certains soins ?"
+              options={(['none', 'recorded'] as const).map((o): [string, string] => [o, MINOR_OPPOSITION_LABELS[o]])}
+              value={accessValues.requestMinorOpposition}
+              errors={accessErrors}
+            />
+            <Checkbox
+              name="requestMinorThroughPhysician"
+              label="Le mineur demande que l’accès de ses parents ait lieu par l’intermédiaire d’un médecin (art. L.1111-7)"
+              checked={accessValues.requestMinorThroughPhysician === 'oui'}
+              errors={accessErrors}
+            />
+            <Checkbox
+              name="requestEmancipated"
+              label="La personne est émancipée (sa propre demande, à partir de seize ans : Code civil, art. 413-2 et 413-6)"
+              checked={accessValues.requestEmancipated === 'oui'}
+              errors={accessErrors}
+            />
+          </fieldset>
+          <fieldset>
+            <legend>Seulement pour les parents d’un mineur décédé, ou d’un mineur vivant (informations de santé)</legend>
             {/* C. civ. 413-6, 413-7: an emancipated minor is out of her parents' authority; the file does not record it, staff confirm it. */}
             <p class="hint" id="requestNotEmancipated-aide">
-              Leur droit d’accès propre ne vaut que pour un mineur (Code de la santé publique, art. L.1110-4 V) ; le mineur émancipé cesse d’être sous l’autorité de ses parents (Code civil, art. 413-7). À cocher si la personne avait seize ans ou plus au décès, âge à partir duquel un mineur peut être émancipé (Code civil, art. 413-2). Si la personne était émancipée, enregistrez la demande comme celle d’un ayant droit.
+              Leur droit d’accès propre ne vaut que pour un mineur (Code de la santé publique, art. L.1110-4 V) ; le mineur émancipé cesse d’être sous l’autorité de ses parents (Code civil, art. 413-7). À cocher si la personne avait seize ans ou plus au décès, âge à partir duquel un mineur peut être émancipé (Code civil, art. 413-2). Si la personne était émancipée, enregistrez la demande comme celle d’un ayant droit. Pour les informations de santé d’un mineur vivant : à cocher s’il a seize ans ou plus le jour de la demande.
             </p>
-            <Checkbox name="requestNotEmancipated" label="La personne n’était pas émancipée" checked={accessValues.requestNotEmancipated === 'oui'} errors={accessErrors} />
+            <Checkbox name="requestNotEmancipated" label="La personne n’était pas émancipée (au décès, ou le jour de la demande)" checked={accessValues.requestNotEmancipated === 'oui'} errors={accessErrors} />
           </fieldset>
           <fieldset>
             <legend>Seulement pour un ayant droit, un concubin ou un partenaire de PACS</legend>

@@ -204,13 +204,13 @@ describe('the basis is the hébergement price’s; the dependency price is the d
   it('the basis: the hébergement price, L.342-3 for places not habilitated, L.314-1 and R.314-35 for habilitated places, and the dependency price apart', () => {
     const basis = fieldset('commonData-basis');
     expect(basis).toContain('Fondement du prix de l’hébergement (obligatoire)');
-    expect(basis).toContain('Le tarif dépendance n’en relève pas : il est arrêté par le président du conseil départemental pour toutes les places, habilitées ou non (CASF L.314-2 et R.314-172).');
+    expect(basis).toContain('Le tarif dépendance n’en relève pas : il est arrêté par le président du conseil départemental pour toutes les places, habilitées ou non (CASF L.314-2 et R.314-172 et suivants).');
     expect(basis).toContain('Revalorisation annuelle du prix de l’hébergement des places non habilitées à l’aide sociale, dans la limite du taux fixé par arrêté ministériel (CASF L.342-3)');
     expect(basis).toContain('Prix de l’hébergement arrêté par le président du conseil départemental pour les places habilitées à l’aide sociale (CASF L.314-1 et R.314-35)');
     expect(text).not.toContain('Fondement du changement');
   });
   it('the new dependency price field cites the département’s arrêté (L.314-2, R.314-172), not L.342-3', () => {
     const hint = /id="commonData-dependanceGir56PerDay-aide"[^>]*>([^<]*)</.exec(html)![1];
-    expect(hint).toBe('Tarif arrêté par le président du conseil départemental pour toutes les places, habilitées ou non (CASF L.314-2 et R.314-172). Laissez vide pour garder celui en vigueur pour chaque résident.');
+    expect(hint).toBe('Tarif arrêté par le président du conseil départemental pour toutes les places, habilitées ou non (CASF L.314-2 et R.314-172 et suivants). Laissez vide pour garder celui en vigueur pour chaque résident.');
   });
 });

@@ -18,14 +18,14 @@ const KIND_TITLE = 'Avenant tarifaire';
  * and sources): places not habilitated for aide sociale, revised each year within the ministerial
  * arrêté's percentage (CASF L.342-3); habilitated places, the price the président du conseil
  * départemental fixes (CASF L.314-1, R.314-35). Neither governs the dependency price: the président
- * du conseil départemental fixes it by arrêté for every place (CASF L.314-2, R.314-172).
+ * du conseil départemental fixes it by arrêté for every place (CASF L.314-2, R.314-172 et suivants).
  */
 const BASIS_OPTIONS: [string, string][] = [
   ['revalorisation_annuelle', 'Revalorisation annuelle du prix de l’hébergement des places non habilitées à l’aide sociale, dans la limite du taux fixé par arrêté ministériel (CASF L.342-3)'],
   ['arrete_departemental', 'Prix de l’hébergement arrêté par le président du conseil départemental pour les places habilitées à l’aide sociale (CASF L.314-1 et R.314-35)'],
 ];
-/** The dependency price is the département's for every place, habilitated or not (CASF L.314-2, R.314-172). */
-const DEPENDANCE_RULE = 'arrêté par le président du conseil départemental pour toutes les places, habilitées ou non (CASF L.314-2 et R.314-172)';
+/** The dependency price is the département's for every place, habilitated or not (CASF L.314-2, R.314-172 et suivants). */
+const DEPENDANCE_RULE = 'arrêté par le président du conseil départemental pour toutes les places, habilitées ou non (CASF L.314-2 et R.314-172 et suivants)';
 
 const STATUS_LABELS: Record<BulkRunView['status'], string> = { running: 'En cours', completed: 'Terminée', cancelled: 'Annulée' };
 /**

@@ -62,6 +62,7 @@ describe('the DIPC avenant’s page: its model named as the avenant it is', () =
       status: 'ready',
       currentVersionId: 'd0c00000-0000-4000-8000-000000000002',
       generationError: null,
+      supersededBy: null,
       createdAt: '2026-11-02T09:00:00.000Z',
       updatedAt: '2026-11-02T09:00:00.000Z',
       versions: [

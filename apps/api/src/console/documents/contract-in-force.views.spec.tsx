@@ -26,6 +26,7 @@ function doc(status: DocumentView['status'], generationError: DocumentView['gene
     status,
     currentVersionId: VERSION_ID,
     generationError,
+    supersededBy: null,
     createdAt: '2026-11-02T09:00:00.000Z',
     updatedAt: '2026-11-02T09:00:00.000Z',
     versions: [
@@ -103,7 +104,9 @@ describe('document page: a draft contract whose stay has another contract signed
     const html = page(ADMISSIONS, superseded);
     expect(html).toContain('href="/console/residents/r-jeanne/documents/nouveau?type=avenant"');
     expect(textOf(html)).toContain('Rédiger un avenant au contrat signé');
-    expect(html).toMatch(new RegExp(`<form[^>]*action="/console/documents/${DOC_ID}/abandonner"`));
+    // A link to the confirmation page (GET …/abandonner), never a one-click POST from here.
+    expect(html).toMatch(new RegExp(`<a [^>]*href="/console/documents/${DOC_ID}/abandonner"`));
+    expect(html).not.toMatch(new RegExp(`<form[^>]*action="/console/documents/${DOC_ID}/abandonner"`));
     expect(textOf(html)).toContain('Abandonner ce projet');
   });
 

@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { ConflictError, DomainError, FieldError, ValidationError } from '@carepact/common';
-import { CONTRACT_ALREADY_IN_FORCE, CONTRACT_ALREADY_IN_FORCE_MESSAGE, DocumentView, DocumentsService, templateInputOf } from '@carepact/documents';
+import { CONTRACT_ALREADY_IN_FORCE, CONTRACT_ALREADY_IN_FORCE_MESSAGE, DocumentView, DocumentsService, RESIDENT_DECEASED, templateInputOf } from '@carepact/documents';
 import { StaffActor, StaffService } from '@carepact/identity';
 import { inputHash, renderHtmlFragment, renderOne, resolve, templates } from '@carepact/rendering';
 import { ResidentsService } from '@carepact/residents';
@@ -44,6 +44,8 @@ export class CorrectionController {
     // No correction for a person in the intermediate archive, opening or not: 409 before her data fill the form.
     await this.documents.assertNoNewDocument(actor, doc.residentId);
     await this.assertNotSuperseded(actor, id);
+    // Nor for a person recorded as deceased (but the minutes of a meeting held before the death): 409 before the form opens, not at its submit.
+    await this.assertNotDeceased(actor, id);
     const versions = await this.documents.versionData(actor, id);
     const { resident: _demoKey, ...previous } = versions.at(-1)?.data ?? {};
     const { situation, ...base } = await this.base(actor, doc, '');
@@ -140,6 +142,16 @@ export class CorrectionController {
    */
   private async assertNotSuperseded(actor: StaffActor, id: string): Promise<void> {
     if (await this.documents.contractInForceOver(actor, id)) throw new ConflictError(CONTRACT_ALREADY_IN_FORCE, CONTRACT_ALREADY_IN_FORCE_MESSAGE);
+  }
+
+  /**
+   * After the person's death no new version is established for her (C. civ. 443 al. 1), but of the
+   * minutes of a meeting held on or before the death (resident-deceased.ts, read by
+   * DocumentsService.deceasedRefusals on the current version): 409 RESIDENT_DECEASED, as addVersion's.
+   */
+  private async assertNotDeceased(actor: StaffActor, id: string): Promise<void> {
+    const refused = (await this.documents.deceasedRefusals(actor, id))?.newVersion;
+    if (refused) throw new ConflictError(RESIDENT_DECEASED, refused);
   }
 
   private form(res: Response, actor: StaffActor, status: number, state: DocumentFormState): void {

@@ -20,7 +20,8 @@ import { checkConsoleCsrf, consoleCsrfToken } from '../console-csrf';
 import { FormBody, actorOf, formBody } from '../console-request';
 import { Flash, setFlash, takeFlash } from './console-flash';
 import { FieldChange, diffData } from './document-diff';
-import { ActionError, DocumentPageModel, directorSignedMessage, documentPage } from './document-page.views';
+import { ActionError, DocumentPageModel, FLASH_ID, directorSignedMessage, documentPage } from './document-page.views';
+import { DISCARD_CONFIRM_FIELD, DiscardPageModel, discardPage } from './discard.views';
 import { holdAuthorNames } from '../retention/hold-authors';
 import { SOLE_SIGNATURE_FORM } from './sole-signature.views';
 import { OTHER_PARENT_FORM } from './other-parent.views';
@@ -76,9 +77,23 @@ export class DocumentPageController {
   }
 
   /**
-   * « Abandonner ce projet »: a draft contrat de séjour whose stay has another contract signed is
-   * never corrected nor sent (CASF L.311-4, D.311); the service closes it, audited
-   * (DocumentsService.discardSupersededContract).
+   * « Abandonner ce projet », first this page: why the draft can no longer be concluded, what the
+   * abandonment does, its button. A document that is not (or no longer) a draft to abandon — already
+   * abandoned, after a back or a refresh — answers a 303 to its page, which says who abandoned it and when.
+   */
+  @Get('abandonner')
+  async discardConfirmation(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string): Promise<void> {
+    const actor = actorOf(req);
+    const why = await this.discardable(actor, id);
+    if (!why) return redirectTo(res, `/console/documents/${id}`);
+    await this.discardForm(res, actor, id, 200, why, null);
+  }
+
+  /**
+   * The confirmation's POST: a draft that can no longer be concluded — a contrat de séjour whose stay
+   * has another contract signed (CASF L.311-4, D.311), or any draft of a deceased person (C. civ. 443
+   * al. 1) — is closed by the service, audited `document.discarded` (DocumentsService.discardSupersededContract).
+   * Without the confirmation page's field, that page again (400): never one click from the document.
    */
   @Post('abandonner')
   async discard(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string): Promise<void> {
@@ -86,9 +101,21 @@ export class DocumentPageController {
       req,
       res,
       id,
-      async (actor) => {
-        await this.documents.discardSupersededContract(actor, id);
-        return { kind: 'done', message: 'Le projet de contrat est abandonné : il reste consultable, mais ne peut plus être corrigé ni envoyé en signature.' };
+      async (actor, body) => {
+        if (body[DISCARD_CONFIRM_FIELD] !== 'oui') {
+          const why = await this.discardable(actor, id);
+          // Nothing to confirm (already abandoned, or still to be concluded): its page says where it stands.
+          if (!why) redirectTo(res, `/console/documents/${id}`);
+          else await this.discardForm(res, actor, id, 400, why, 'Confirmez l’abandon avec le bouton « Confirmer l’abandon du projet » : rien n’a été modifié.');
+          return null;
+        }
+        const done = await this.documents.discardSupersededContract(actor, id);
+        return {
+          kind: 'done',
+          message: done.contractInForceId
+            ? 'Le projet de contrat est abandonné : il reste consultable, mais ne peut plus être corrigé ni envoyé en signature.'
+            : 'Le projet est abandonné : il reste consultable, mais ne peut plus être corrigé ni envoyé en signature.',
+        };
       },
       'discard',
     );
@@ -452,7 +479,8 @@ export class DocumentPageController {
       const flash = await run(actor, body);
       if (!flash) return;
       setFlash(res, this.config.secrets.session, this.config.http.publicUrl.startsWith('https://'), actor, id, flash);
-      redirectTo(res, `/console/documents/${id}#${flash.kind === 'done' ? 'etat' : 'signatures'}`);
+      // To the message itself, at the top of the page (as the journal's « Vérifier la chaîne »): an anchor lower down scrolled it out of view.
+      redirectTo(res, `/console/documents/${id}#${FLASH_ID}`);
     } catch (e) {
       const { _csrf: _token, ...values } = body;
       await this.refuse(res, actor, id, e, form, values);
@@ -464,6 +492,22 @@ export class DocumentPageController {
     if (!(e instanceof DomainError) || (e.kind !== 'invalid' && e.kind !== 'conflict')) throw e;
     const status = e.kind === 'invalid' ? 400 : 409;
     await this.render(res, actor, id, status, { refusal: { error: { message: e.messageFr, form, errors: e.details }, values } });
+  }
+
+  /** Why this document may be abandoned (the stay's signed contract, the person's death), or null: not a draft, or a living person's draft still to be concluded. */
+  private async discardable(actor: StaffActor, id: string): Promise<DiscardPageModel['why'] | null> {
+    const doc = await this.documents.get(actor, id);
+    if (!can(actor, 'document.write', doc.establishmentId)) throw new ForbiddenError();
+    if (doc.status !== 'ready' && doc.status !== 'generation_failed') return null;
+    const inForce = await this.documents.contractInForceOver(actor, id);
+    if (inForce) return { contractInForceId: inForce.id };
+    const deceased = await this.documents.deceasedRefusals(actor, id);
+    return deceased ? { deceasedOn: deceased.deceasedOn } : null;
+  }
+
+  private async discardForm(res: Response, actor: StaffActor, id: string, status: number, why: DiscardPageModel['why'], error: string | null): Promise<void> {
+    const doc = await this.documents.get(actor, id);
+    sendHtml(res, status, discardPage({ actor, csrf: consoleCsrfToken(this.config.secrets.session, actor), documentId: doc.id, documentType: doc.type, documentSubtype: doc.subtype, why, error }));
   }
 
   /** The request, checked to be one of this document's (a request of another document answers 404). */
@@ -501,11 +545,15 @@ export class DocumentPageController {
     const visa = await this.visa.view(actor, id);
     // A draft contract whose stay has another contract signed: neither corrected nor sent (CASF L.311-4, D.311), said as such.
     const contractInForce = await this.documents.contractInForceOver(actor, id);
+    // After the person's death: what is still refused about this document (resident-deceased.ts), said instead of offered.
+    const deceased = await this.documents.deceasedRefusals(actor, id);
+    // Who abandoned it and when (its audit event).
+    const discarded = doc.status === 'cancelled' ? await this.documents.discardedBy(actor, id) : null;
     let decision: PolicyDecision | null = null;
     // Whether the preview was asked for (null then: the policy refused to route it now).
     let previewed = false;
-    let decisionRefusal: string | null = contractInForce && doc.status === 'ready' ? CONTRACT_SIGNED_FOR_THE_STAY : null;
-    if (!contractInForce && !signingClosed && doc.status === 'ready' && !requests.some((r) => r.status === 'active') && (visa.state === 'none' || visa.state === 'approved')) {
+    let decisionRefusal: string | null = contractInForce && doc.status === 'ready' ? CONTRACT_SIGNED_FOR_THE_STAY : doc.status === 'ready' ? (deceased?.signature ?? null) : null;
+    if (!contractInForce && !deceased?.signature && !signingClosed && doc.status === 'ready' && !requests.some((r) => r.status === 'active') && (visa.state === 'none' || visa.state === 'approved')) {
       previewed = true;
       try {
         decision = await this.requests.preview(actor, id);
@@ -542,6 +590,8 @@ export class DocumentPageController {
       decision,
       decisionRefusal,
       contractInForce,
+      deceased,
+      discarded,
       requests,
       dipcOffers,
       flash: extra.flash ?? null,

@@ -113,6 +113,7 @@ function doc(status: DocumentView['status']): DocumentView {
     status,
     currentVersionId: VERSION_ID,
     generationError: null,
+    supersededBy: null,
     createdAt: '2026-11-02T09:00:00.000Z',
     updatedAt: '2026-11-02T09:00:00.000Z',
     versions: [

@@ -64,7 +64,11 @@ const EVENT_LABELS: Record<string, string> = {
 };
 
 /** Where a signer stands, in one phrase: sent, opened, read, signed, refused, e-mail failed. */
-export function signerState(s: SignerView, events: RequestView['events'], doc?: { type: string; signers: readonly SignerView[]; mode?: RequestView['mode'] }): string {
+export function signerState(
+  s: SignerView,
+  events: RequestView['events'],
+  doc?: { type: string; signers: readonly SignerView[]; mode?: RequestView['mode']; status?: RequestView['status'] },
+): string {
   // CASF D.311 II (VII for an avenant to it): the DIPC « est établi et signé par le directeur … Il peut
   // être contresigné par la personne accueillie ou son représentant légal »: the director's signature
   // is the one awaited; the others countersign, or not.
@@ -72,9 +76,26 @@ export function signerState(s: SignerView, events: RequestView['events'], doc?: 
   const countersigner = dipcRule && isOptionalCountersigner(s);
   if (s.status === 'signed') return `${countersigner ? 'Contresigné' : 'Signé'} le ${formatDateTimeFr(s.actedAt!)}`;
   if (s.status === 'refused') return countersigner ? `A choisi de ne pas contresigner le ${formatDateTimeFr(s.actedAt!)} (facultatif : le document s’applique sans)` : `Refusé le ${formatDateTimeFr(s.actedAt!)}`;
+  // A cancelled request waits for nobody: what happened, not what was awaited.
+  if (doc?.status === 'cancelled') return cancelledSignerState(s, events, dipcRule ? !countersigner : s.delivery !== 'staff');
   if (s.delivery === 'staff') return dipcRule ? 'Signature attendue : c’est elle qui établit le document (CASF D.311)' : 'Contresignature attendue après les autres signatures';
   const state = pendingSignerState(s, events, doc);
   return countersigner ? `Contresignature facultative — ${state.charAt(0).toLowerCase()}${state.slice(1).replace('pas encore signé', 'pas encore contresigné')}` : state;
+}
+
+/**
+ * A signer who had not answered when the request was cancelled: « N'a pas signé (demande annulée) »
+ * (« N'a pas contresigné » for a countersigner), with how far she had gone — read, opened, sent —
+ * or that the request was cancelled before anything reached her.
+ */
+function cancelledSignerState(s: SignerView, events: RequestView['events'], signs: boolean): string {
+  const mine = events.filter((e) => e.signerId === s.id).map((e) => e.kind);
+  const head = `${signs ? 'N’a pas signé' : 'N’a pas contresigné'} (demande annulée)`;
+  if (mine.includes('viewed')) return `${head} : avait lu le document`;
+  if (mine.includes('link_opened') || mine.includes('in_person_opened')) return `${head} : avait ouvert le lien, sans lire le document`;
+  if (mine.includes('email_sent') || mine.includes('resent') || mine.includes('reminder')) return `${head} : avait reçu le lien, sans l’ouvrir`;
+  if (s.delivery === 'staff') return head;
+  return `${head} : aucun lien ne lui avait été envoyé`;
 }
 
 function pendingSignerState(s: SignerView, events: RequestView['events'], doc?: { signers: readonly SignerView[]; mode?: RequestView['mode'] }): string {
@@ -132,6 +153,15 @@ export interface DocumentPageModel {
    * avenant). The page says so, links to it, and offers the avenant and abandoning the draft instead.
    */
   contractInForce?: { id: string } | null;
+  /**
+   * The person is recorded as deceased (DocumentsService.deceasedRefusals): the day, and what is still
+   * refused about this document by resident-deceased.ts (its message; null: still allowed, the minutes
+   * of a meeting held on or before the death). The page offers neither « Corriger » nor the send form
+   * for what is refused, says why, and offers to abandon a draft (C. civ. 443 al. 1).
+   */
+  deceased?: { deceasedOn: string; newVersion: string | null; signature: string | null } | null;
+  /** An abandoned draft: when, by whom (the account's name; null: unknown), and why (its `document.discarded` audit event). */
+  discarded?: { at: string; by: string | null; reason: string | null } | null;
   requests: RequestView[];
   dipcOffers: Map<string, { reason: string; startDate: string | null }>;
   flash: Flash | null;
@@ -203,6 +233,9 @@ export function directorSignedMessage(documentType: string, after: Pick<RequestV
   );
 }
 
+/** The id of an action's message at the top of the page: the action's redirect goes to it, so it is in view. */
+export const FLASH_ID = 'message';
+
 export function documentPage(actor: StaffActor, csrf: string, m: DocumentPageModel): string {
   const d = m.doc;
   const title = m.residentName ? documentTitle(d.type, d.subtype, m.residentName) : typeTitle(d.type, d.subtype);
@@ -234,7 +267,11 @@ export function documentPage(actor: StaffActor, csrf: string, m: DocumentPageMod
           ) : null}
         </div>
       ) : null}
-      {m.flash ? <FlashNotice flash={m.flash} /> : null}
+      {m.flash ? (
+        <div id={FLASH_ID}>
+          <FlashNotice flash={m.flash} />
+        </div>
+      ) : null}
       {m.archivedSince ? (
         <p class="notice" id="archive-intermediaire">
           Archivé : depuis le {formatDateFr(m.archivedSince)}, ce document est en archive intermédiaire (fin de l’accompagnement). Son contenu n’est consultable que par
@@ -247,6 +284,12 @@ export function documentPage(actor: StaffActor, csrf: string, m: DocumentPageMod
         <strong>{statusLabel(m)}</strong>
         {generating ? ' : le document est en cours de fabrication (PDF, Word et page web, en version complète, facile à lire et gros caractères).' : null}
       </p>
+      {d.status === 'cancelled' && m.discarded ? (
+        <p id="abandon">
+          Abandonné le {formatDateTimeFr(m.discarded.at)} par {m.discarded.by ?? 'un compte inconnu'}
+          {m.discarded.reason ? ` — motif : ${m.discarded.reason}` : ''}
+        </p>
+      ) : null}
       {generating ? (
         <>
           <p class="hint" id="suivi-generation" aria-live="polite">
@@ -259,12 +302,12 @@ export function documentPage(actor: StaffActor, csrf: string, m: DocumentPageMod
           </p>
         </>
       ) : null}
-      {m.contractInForce ? <ContractInForceNotice m={m} csrf={csrf} /> : null}
+      {m.contractInForce ? <ContractInForceNotice m={m} /> : m.deceased && (d.status === 'ready' || d.status === 'generation_failed') ? <DeceasedNotice m={m} /> : null}
       {d.status === 'generation_failed' && d.generationError ? (
         <div class="notice warning" role="status">
           <p>{d.generationError.message}</p>
           {/* A superseded contract is never corrected nor sent: nothing to generate again. */}
-          {d.generationError.retryable && m.perms.write && !m.contractInForce ? (
+          {d.generationError.retryable && m.perms.write && !m.contractInForce && !m.deceased?.signature ? (
             <PostForm action={`/console/documents/${d.id}/relancer`} csrf={csrf}>
               <button type="submit">Relancer la génération</button>
             </PostForm>
@@ -273,7 +316,7 @@ export function documentPage(actor: StaffActor, csrf: string, m: DocumentPageMod
       ) : null}
 
       {/* No visa for a draft that will never be sent (its decisions stay in the document's history). */}
-      {m.contractInForce ? null : (
+      {m.contractInForce || (m.deceased?.signature && d.status !== 'in_signature' && d.status !== 'signed' && d.status !== 'refused') ? null : (
         <VisaSection documentId={d.id} visa={m.visa} csrf={csrf} error={m.error?.form === 'visa' ? m.error : null} reason={m.error?.form === 'visa' ? m.sendValues?.reason : undefined} />
       )}
 
@@ -294,6 +337,11 @@ export function documentPage(actor: StaffActor, csrf: string, m: DocumentPageMod
           <p class="hint" id="versions-archive">
             Pas de nouvelle version : le dossier de la personne est en archive intermédiaire depuis le {formatDateFr(m.signingClosed.archivedSince)}. L’archive se consulte ; aucun
             document n’y est corrigé ni établi.
+          </p>
+        ) : m.deceased?.newVersion ? (
+          // After the death, no new version but of the minutes of a meeting held before it (409 RESIDENT_DECEASED).
+          <p class="hint" id="versions-deces">
+            Pas de nouvelle version. {m.deceased.newVersion}
           </p>
         ) : m.contractInForce ? (
           // A new version would be a second contract of the stay (409 CONTRACT_ALREADY_IN_FORCE).
@@ -322,7 +370,7 @@ export function documentPage(actor: StaffActor, csrf: string, m: DocumentPageMod
           view={m.otherParent}
           documentId={d.id}
           csrf={csrf}
-          closed={!!m.signingClosed || !!m.contractInForce}
+          closed={!!m.signingClosed || !!m.contractInForce || !!m.deceased?.signature}
           reminderShown={!!m.decision?.otherParentReminder && d.status === 'ready' && !m.signingClosed}
           errors={m.error?.form === OTHER_PARENT_FORM ? (m.error.errors ?? []) : undefined}
           values={m.error?.form === OTHER_PARENT_FORM ? m.sendValues : undefined}
@@ -334,12 +382,14 @@ export function documentPage(actor: StaffActor, csrf: string, m: DocumentPageMod
   );
 }
 
-/** The state in words: a draft that can no longer be sent says why (the intermediate archive, the stay's contract signed). */
+/** The state in words: a draft that can no longer be sent says why (the intermediate archive, the stay's contract signed, the person's death). */
 function statusLabel(m: DocumentPageModel): string {
   const d = m.doc;
   if (d.status === 'ready' && m.signingClosed) return 'Prêt, non envoyé en signature (archive intermédiaire)';
   if (d.status === 'ready' && m.contractInForce) return 'Projet non envoyé : un autre contrat de séjour est signé pour ce séjour';
+  if (d.status === 'ready' && m.deceased?.signature) return `Prêt, non envoyé en signature : la personne est décédée le ${formatDateFr(m.deceased.deceasedOn)}`;
   if (d.status === 'cancelled' && m.contractInForce) return 'Projet abandonné : un autre contrat de séjour est signé pour ce séjour';
+  if (d.status === 'cancelled' && m.discarded) return m.deceased ? `Projet abandonné : la personne est décédée le ${formatDateFr(m.deceased.deceasedOn)}` : 'Projet abandonné';
   return DOCUMENT_STATUS_LABELS[d.status];
 }
 
@@ -349,8 +399,8 @@ function statusLabel(m: DocumentPageModel): string {
  * what may be done: an avenant to that contract, and abandoning this draft (closed, audited); never
  * « Corriger » nor the send form, which the API refuses (409 CONTRACT_ALREADY_IN_FORCE).
  */
-function ContractInForceNotice(props: { m: DocumentPageModel; csrf: string }) {
-  const { m, csrf } = props;
+function ContractInForceNotice(props: { m: DocumentPageModel }) {
+  const { m } = props;
   const d = m.doc;
   const signed = `/console/documents/${m.contractInForce!.id}`;
   const draft = d.status === 'ready' || d.status === 'generation_failed';
@@ -380,16 +430,65 @@ function ContractInForceNotice(props: { m: DocumentPageModel; csrf: string }) {
               </a>
             </li>
             <li>
-              <PostForm action={`/console/documents/${d.id}/abandonner`} csrf={csrf}>
-                <button type="submit" class="secondary" aria-describedby="abandon-aide">
-                  Abandonner ce projet
-                </button>
-              </PostForm>
-              <p class="hint" id="abandon-aide">
-                Le projet reste consultable dans le dossier, avec ses versions ; il ne figure plus parmi les documents à envoyer. L’abandon est inscrit au journal d’audit.
-              </p>
+              <DiscardLink documentId={d.id} />
             </li>
           </ul>
+        </>
+      ) : null}
+    </section>
+  );
+}
+
+/**
+ * « Abandonner ce projet »: a link to the confirmation page (GET …/abandonner), which says what it
+ * does and posts it — never one click from here.
+ */
+function DiscardLink(props: { documentId: string }) {
+  return (
+    <>
+      <a class="button secondary" href={`/console/documents/${props.documentId}/abandonner`} aria-describedby="abandon-aide">
+        Abandonner ce projet
+      </a>
+      <p class="hint" id="abandon-aide">
+        Une page de confirmation suit. Le projet reste consultable dans le dossier, avec ses versions ; il ne figure plus parmi les documents à envoyer. L’abandon est inscrit au
+        journal d’audit.
+      </p>
+    </>
+  );
+}
+
+/**
+ * A draft of a person recorded as deceased (C. civ. 443 al. 1: her measure ended with her; nothing new
+ * is established nor sent for her, resident-deceased.ts): says so with the date and what is refused
+ * (409 RESIDENT_DECEASED), never offers it, and offers to abandon the draft. The minutes of a meeting
+ * held on or before the death may still be corrected and sent: said too, the abandonment offered as well.
+ */
+function DeceasedNotice(props: { m: DocumentPageModel }) {
+  const { m } = props;
+  const dd = m.deceased!;
+  const d = m.doc;
+  const closed = !!dd.newVersion && !!dd.signature;
+  return (
+    <section class={`notice${closed ? ' warning' : ''}`} aria-labelledby="personne-decedee-titre" id="personne-decedee">
+      <h2 id="personne-decedee-titre">La personne est décédée le {formatDateFr(dd.deceasedOn)}</h2>
+      {closed ? (
+        <p>
+          Ce projet ne peut plus être corrigé ni envoyé en signature : sa mesure de protection a pris fin avec elle et aucun nouveau document n’est établi pour elle (C. civ.
+          art. 443). Il reste consultable.
+        </p>
+      ) : (
+        <>
+          {dd.newVersion ? <p>{dd.newVersion}</p> : null}
+          {dd.signature ? <p>{dd.signature}</p> : null}
+          {!dd.newVersion && !dd.signature ? <p>Ce compte rendu porte sur une réunion tenue au plus tard le jour du décès : il peut encore être corrigé et envoyé en signature.</p> : null}
+        </>
+      )}
+      {m.perms.write && !m.signingClosed ? (
+        <>
+          <p>{closed ? 'Pour qu’il ne reste pas « prêt » sans suite, vous pouvez l’abandonner :' : 'S’il ne doit pas aboutir, vous pouvez l’abandonner :'}</p>
+          <div class="actions">
+            <DiscardLink documentId={d.id} />
+          </div>
         </>
       ) : null}
     </section>
@@ -556,7 +655,7 @@ function Signatures(props: { m: DocumentPageModel; csrf: string }) {
           </p>
         </Notice>
       ) : d.status === 'ready' && !active ? (
-        m.contractInForce && m.decisionRefusal ? (
+        (m.contractInForce || m.deceased?.signature) && m.decisionRefusal ? (
           <Notice kind="warning">
             <p>Le document ne peut pas être envoyé en signature : {m.decisionRefusal}</p>
           </Notice>
@@ -832,6 +931,14 @@ function RequestSection(props: { r: RequestView; m: DocumentPageModel; csrf: str
         {r.mode === 'sequential' ? 'Chacun signe à son tour.' : 'Tous peuvent signer en même temps.'} Échéance : {formatDateTimeFr(r.deadline)}
         {r.legalDeadline ? ` (${legalDeadlineLine(m.doc.type, r.legalDeadline, m.legalDeadlineNow ?? null)})` : ''}.
       </p>
+      {r.status === 'cancelled' ? <CancellationNotice r={r} /> : null}
+      {/* The person died after her side had all signed (signature event kept_at_death): kept, not cancelled — C. civ. 1121, 443 al. 1. */}
+      {r.events.some((e) => e.kind === 'kept_at_death') ? (
+        <p class="notice" id={`demande-${r.id}-deces`}>
+          Décès de la personne{m.deceased ? ` le ${formatDateFr(m.deceased.deceasedOn)}` : ''} : elle-même ou ceux qui signaient pour elle avaient signé avant (voir les dates
+          ci-dessous), son accord était donc donné (C. civ. art. 1121). La demande est maintenue pour la seule contresignature de la direction ; elle n’a pas été annulée.
+        </p>
+      ) : null}
       <Explanation>{fileDetails(r.explanation, m.perms)}</Explanation>
       <RecordedViews r={r} />
       {r.residenceDispute ? <ResidenceDisputeNotice r={r} dispute={r.residenceDispute} manage={m.perms.manage} /> : null}
@@ -946,6 +1053,36 @@ function RequestSection(props: { r: RequestView; m: DocumentPageModel; csrf: str
         </p>
       ) : null}
     </section>
+  );
+}
+
+/**
+ * A cancelled request: when, by whom and why (the `cancelled` event: staff's reason, or « Décès de
+ * la personne le … » / « Départ de la personne le … » written with the end of the accompaniment),
+ * and what it means — the links are dead, a signature given no longer counts.
+ */
+function CancellationNotice(props: { r: RequestView }) {
+  const { r } = props;
+  const c = r.cancellation;
+  const id = `demande-${r.id}-annulation`;
+  const signed = r.signers.some((s) => s.status === 'signed');
+  return (
+    <div class="notice" id={id}>
+      <p>
+        <strong>
+          Demande annulée{c ? ` le ${formatDateTimeFr(c.at)}` : ''}
+          {c?.byName ? ` par ${c.byName}` : ''}.
+        </strong>{' '}
+        {c?.reason
+          ? `Raison : « ${c.reason} ».`
+          : c?.reason === ''
+            ? 'Une raison a été donnée (non affichée : elle relève du contenu du document).'
+            : 'Aucune raison n’a été indiquée.'}
+      </p>
+      <p>
+        Les liens envoyés ne fonctionnent plus{signed ? ' et les signatures déjà données ne comptent plus : le document n’est pas signé' : ''}.
+      </p>
+    </div>
   );
 }
 
@@ -1153,7 +1290,7 @@ function SignerCard(props: { s: SignerView; r: RequestView; m: DocumentPageModel
         {s.accessCodeRequired ? ', avec code d’accès' : ''}.
       </p>
       <p class="signer-state">
-        <strong>{signerState(s, r.events, { type: m.doc.type, signers: r.signers, mode: r.mode })}</strong>
+        <strong>{signerState(s, r.events, { type: m.doc.type, signers: r.signers, mode: r.mode, status: r.status })}</strong>
         {s.status === 'refused' && s.refusalReason
           ? m.perms.content
             ? ` — raison donnée : « ${s.refusalReason} »`

@@ -161,7 +161,21 @@ describe('the avenant’s tariff step, in the words of avenant 1.12.0', () => {
     expect(intro).toContain(
       'le fondement du prix de l’hébergement (revalorisation annuelle des places non habilitées à l’aide sociale, CASF L.342-3, ou prix arrêté par le président du conseil départemental pour les places habilitées, CASF L.314-1)',
     );
-    expect(intro).toContain('Le tarif dépendance est arrêté par le président du conseil départemental pour toutes les places (CASF L.314-2 et R.314-172).');
+    expect(intro).toContain('Le tarif dépendance est arrêté par le président du conseil départemental pour toutes les places (CASF L.314-2 et R.314-172 et suivants).');
+  });
+  it('names the basis field « Fondement du prix de l’hébergement », as the bulk form does (it said « Fondement du changement »), beside its error', () => {
+    const fs = formSchemaOf(templates().load('avenant').content.inputSchema);
+    const data = { purpose: 'tarifs', tariffChange: { effectiveOn: '2027-01-01', basisReference: 'arrêté du 18 décembre 2026' } } as Data;
+    const errors = [{ field: 'document.tariffChange.basis', code: 'required', message: 'Ce champ est obligatoire.' }];
+    const html = renderFragment(<>{renderMeetingEditor(meetingEditorOf('avenant')!, fs, data, { documentType: 'avenant', errors, drawn: new Set() })}</>).replace(/<!-- -->/g, '');
+    expect(html.match(/<label for="tariffChange-basis">([^<]*)/)?.[1]).toBe('Fondement du prix de l’hébergement');
+    // The percentage is required « si vous choisissez … pour » the basis: named the same.
+    expect(html).toContain('(CASF L.342-3) » pour « Fondement du prix de l’hébergement »)');
+    expect(html.includes('Fondement du changement')).toBe(false);
+    // Its hint and the percentage's in words, not the data's codes (the template's descriptions name them).
+    const hint = (id: string) => new RegExp(`<p class="hint" id="${id}-aide">([^<]*)`).exec(html)?.[1] ?? '';
+    expect(hint('tariffChange-basis')).toContain('Places habilitées : prix de l’hébergement arrêté par le président du conseil départemental (CASF L.314-1).');
+    expect(`${hint('tariffChange-basis')} ${hint('tariffChange-percentage')}`).not.toMatch(/revalorisation_annuelle|arrete_departemental|yearBase/);
   });
   it('agrees with the template: each law it cites is one the published avenant’s tariffChange description cites', () => {
     const description = (templates().load('avenant').content.inputSchema as { properties: { document: { properties: { tariffChange: { description: string } } } } }).properties.document.properties.tariffChange.description;

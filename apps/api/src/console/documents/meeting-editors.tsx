@@ -160,8 +160,8 @@ const AVENANT: MeetingEditor = {
       id: 'etape-tarifs',
       title: 'Nouveaux tarifs (avenant tarifaire seulement)',
       intro:
-        // Avenant 1.12.0: the basis is the hébergement price's (L.342-3, or L.314-1); the dependency price is the département's arrêté (L.314-2, R.314-172).
-        'Pour un avenant dont l’objet est « tarifs » : la date d’effet, le fondement du prix de l’hébergement (revalorisation annuelle des places non habilitées à l’aide sociale, CASF L.342-3, ou prix arrêté par le président du conseil départemental pour les places habilitées, CASF L.314-1) et les nouveaux prix par jour. Le tarif dépendance est arrêté par le président du conseil départemental pour toutes les places (CASF L.314-2 et R.314-172). Pour tous les résidents à la fois, utilisez « Générations groupées ».',
+        // Avenant 1.12.0: the basis is the hébergement price's (L.342-3, or L.314-1); the dependency price is the département's arrêté (L.314-2, R.314-172 et suivants).
+        'Pour un avenant dont l’objet est « tarifs » : la date d’effet, le fondement du prix de l’hébergement (revalorisation annuelle des places non habilitées à l’aide sociale, CASF L.342-3, ou prix arrêté par le président du conseil départemental pour les places habilitées, CASF L.314-1) et les nouveaux prix par jour. Le tarif dépendance est arrêté par le président du conseil départemental pour toutes les places (CASF L.314-2 et R.314-172 et suivants). Pour tous les résidents à la fois, utilisez « Générations groupées ».',
       members: ['tariffChange'],
     },
     {

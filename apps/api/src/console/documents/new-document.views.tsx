@@ -70,6 +70,12 @@ export function chooseTypePage(
             </p>
           )}
         </div>
+      ) : refused.length && refused.every((t) => t.code === 'RESIDENT_DECEASED') ? (
+        // After the death (C. civ. 443 al. 1; DocumentsService.typesFor as resident-deceased.ts): one cause for the others, said once.
+        <div class="notice warning" role="note" id="deces">
+          <p>{refused.length > 1 && refused.every((t) => t.reason === refused[0].reason) ? refused[0].reason : refused.map((t) => `${typeTitle(t.type, t.subtype ?? null)} : ${t.reason}`).join(' ')}</p>
+          {allowed.length ? <p>Seul le compte rendu d’une réunion de synthèse tenue au plus tard le jour du décès peut encore être établi (la direction le signe seule).</p> : null}
+        </div>
       ) : refused.length ? (
         <>
           <h2>Documents qui ne s’appliquent pas</h2>

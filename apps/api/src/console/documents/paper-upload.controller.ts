@@ -9,6 +9,7 @@ import type { Request, Response } from 'express';
 import type { Observable } from 'rxjs';
 import { clientIp } from '../../http/client-ip';
 import { ParseIdPipe } from '../../http/parse-id.pipe';
+import { FLASH_ID } from './document-page.views';
 import { redirectTo, sendHtml } from '../../views';
 import { checkConsoleCsrf, consoleCsrfToken } from '../console-csrf';
 import { actorOf, formBody } from '../console-request';
@@ -124,7 +125,8 @@ export class PaperUploadController {
       kind: 'done',
       message: 'Le scan signé sur papier est déposé. Il sera tamponné et scellé par l’établissement dans quelques instants ; l’original reste téléchargeable.',
     });
-    redirectTo(res, `/console/documents/${id}#signatures`);
+    // To the message itself, at the top of the page (an anchor lower down scrolled it out of view).
+    redirectTo(res, `/console/documents/${id}#${FLASH_ID}`);
   }
 
   /** The request, if it belongs to this document and the person may manage its signatures (404/403 otherwise). */

@@ -1,10 +1,10 @@
 import { Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { RetentionService, retentionStart, tutelleEndingAfter } from '@carepact/archive';
+import { RecordedEnd, RetentionService, retentionStart, tutelleEndingAfter } from '@carepact/archive';
 import { APP_CONFIG, AppConfig } from '@carepact/config';
 import { FieldError, ForbiddenError, NotFoundError, ValidationError } from '@carepact/common';
 import { DocumentsService, archiveState, archivedResidents } from '@carepact/documents';
-import { SignatureRequestsService } from '@carepact/signing';
+import { type DepartureCancellation, SignatureRequestsService, departureCancelReason } from '@carepact/signing';
 import { TransactionRunner } from '@carepact/database';
 import { StaffActor, StaffService, assertCan, assertCanSomewhere, auditActor, can, establishmentsWith } from '@carepact/identity';
 import { ContactView, MeasureView, ProtectionMeasuresService, ResidentContactsService, ResidentView, ResidentsService, isUnknownCursor, todayIso } from '@carepact/residents';
@@ -50,6 +50,24 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const uuidOrUndefined = (v: unknown) => (typeof v === 'string' && UUID.test(v) ? v.toLowerCase() : undefined);
 
 /** What a successful write says on the file it leads back to (`?fait=…`). */
+/**
+ * After a death, the requests her side had all signed stay open for the director's countersignature
+ * (SignatureRequestsService.cancelForDeparture; C. civ. 1121, 443 al. 1): the notice's key gets
+ * `-maintenues`, and the notice says so — never that they were cancelled.
+ */
+const KEPT_SUFFIX = '-maintenues';
+const KEPT_SENTENCE =
+  'Les demandes de signature que la personne ou ceux qui signaient pour elle avaient signées avant le décès restent ouvertes : seule la contresignature de la direction reste à donner (l’accord de la personne a été donné avant le décès, C. civ. art. 1121).';
+const tally = (done: DepartureCancellation) => ({ cancelled: done.cancelled.length, kept: done.kept.length });
+const withKept = (key: string, kept: number) => (kept ? `${key}${KEPT_SUFFIX}` : key);
+function noticeOf(key: string): string | undefined {
+  if (!key.endsWith(KEPT_SUFFIX)) return NOTICES[key];
+  const base = NOTICES[key.slice(0, -KEPT_SUFFIX.length)];
+  if (!base || !/^deces-/.test(key)) return undefined;
+  // Only the requests still awaiting her side were cancelled: « en cours » would include the kept ones.
+  return `${base.replace('Les demandes de signature en cours ont été annulées', 'Les demandes de signature qui attendaient encore la signature de la personne ou de ceux qui signaient pour elle ont été annulées')} ${KEPT_SENTENCE}`;
+}
+
 const NOTICES: Record<string, string> = {
   cree: 'Le dossier a été créé.',
   modifie: 'Le dossier a été mis à jour.',
@@ -68,10 +86,42 @@ const NOTICES: Record<string, string> = {
   'deces-enregistre-annulees':
     'Le décès de la personne a été enregistré : l’accompagnement a pris fin à cette date, la durée de conservation court à partir de cette date. Les demandes de signature en cours ont été annulées (motif : décès de la personne) ; leurs liens ne fonctionnent plus.',
   'fin-effacee': 'La date de fin a été effacée : la personne est de nouveau accompagnée.',
+  // A death recorded by mistake, cleared (« Effacer la date de décès (saisie par erreur) »): not a return.
+  'deces-efface':
+    'La date de décès a été effacée (saisie par erreur) : la personne n’est plus indiquée comme décédée et son accompagnement n’a plus de date de fin. L’effacement est inscrit au journal.',
+  'deces-efface-annulees':
+    'La date de décès a été effacée (saisie par erreur) : la personne n’est plus indiquée comme décédée et son accompagnement n’a plus de date de fin. Les demandes de signature annulées avec le décès restent annulées et leurs liens ne fonctionnent plus : envoyez-en de nouvelles si besoin. L’effacement est inscrit au journal.',
+  // The death of a person who had left (or whose room was vacated later): her departure stays the end of the accompaniment.
+  'deces-enregistre-depart-garde':
+    'Le décès de la personne a été enregistré. La date de sortie déjà enregistrée est gardée : l’accompagnement a pris fin à cette date-là, et la durée de conservation court toujours à partir d’elle.',
+  'deces-enregistre-depart-garde-annulees':
+    'Le décès de la personne a été enregistré. La date de sortie déjà enregistrée est gardée : l’accompagnement a pris fin à cette date-là, et la durée de conservation court toujours à partir d’elle. Les demandes de signature en cours ont été annulées (motif : décès de la personne) ; leurs liens ne fonctionnent plus.',
+  // A death given with the date of the état des lieux de sortie (CASF R.314-149 I): the accompaniment ended that day.
+  'deces-enregistre-sortie':
+    'Le décès de la personne a été enregistré. L’accompagnement a pris fin à la date de sortie indiquée (état des lieux, chambre libérée) : la durée de conservation court à partir de cette date.',
+  'deces-enregistre-sortie-annulees':
+    'Le décès de la personne a été enregistré. L’accompagnement a pris fin à la date de sortie indiquée (état des lieux, chambre libérée) : la durée de conservation court à partir de cette date. Les demandes de signature en cours ont été annulées (motif : décès de la personne) ; leurs liens ne fonctionnent plus.',
+  // Only the death was entered by mistake: the departure recorded before it stays.
+  'deces-efface-depart-garde':
+    'La date de décès a été effacée (saisie par erreur) : la personne n’est plus indiquée comme décédée. Son départ, enregistré avant, reste la fin de l’accompagnement. L’effacement est inscrit au journal.',
+  'deces-efface-depart-garde-annulees':
+    'La date de décès a été effacée (saisie par erreur) : la personne n’est plus indiquée comme décédée. Son départ, enregistré avant, reste la fin de l’accompagnement. Les demandes de signature annulées avec le décès restent annulées et leurs liens ne fonctionnent plus. L’effacement est inscrit au journal.',
   'gel-place': 'Le gel a été placé : rien de ce dossier ne sera supprimé tant qu’il est en place.',
   'gel-leve': 'Le gel a été levé.',
   'archive-ouverte': 'L’archive intermédiaire est ouverte pour vous pendant une heure ; le motif est enregistré au journal.',
 };
+
+/**
+ * The notice after the departure form or « Enregistrer son décès »: for a death, whether the end of the
+ * accompaniment is its day, a departure recorded before and kept, or the état des lieux given with it
+ * (`vacatedOn`); and whether open requests were cancelled. `departureCancel`: for a departure, whether
+ * its requests were to be cancelled; null for a death.
+ */
+function endNotice(ended: RecordedEnd | null, date: string, vacatedOn: string, cancelled: number, departureCancel: boolean | null): string {
+  if (departureCancel !== null) return departureCancel ? 'fin-enregistree-annulees' : 'fin-enregistree';
+  const which = !ended || ended.departedOn === date ? 'deces-enregistre' : vacatedOn && ended.departedOn === vacatedOn ? 'deces-enregistre-sortie' : 'deces-enregistre-depart-garde';
+  return cancelled ? `${which}-annulees` : which;
+}
 
 /**
  * The console's resident pages (issue 10 item 2): the list, the file, and the forms that create
@@ -166,7 +216,7 @@ export class ConsoleResidentsController {
 
   @Get(':id')
   async file(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string): Promise<void> {
-    const notice = typeof req.query.fait === 'string' ? NOTICES[req.query.fait] : undefined;
+    const notice = typeof req.query.fait === 'string' ? noticeOf(req.query.fait) : undefined;
     await this.sendFile(req, res, id, 200, { notice });
   }
 
@@ -187,26 +237,88 @@ export class ConsoleResidentsController {
     const death = endReason === 'death';
     // « Annuler ces demandes »: her open signature requests cancelled in the same transaction (as PUT …/departure with cancelOpenRequests).
     const cancel = body.cancelOpenRequests === 'oui';
+    // Under « Décès »: the date of the état des lieux de sortie, the room vacated (CASF R.314-149 I), optional.
+    const vacatedOn = death && typeof body.vacatedOn === 'string' ? body.vacatedOn.trim() : '';
     let cancelled = 0;
+    let kept = 0;
+    let ended: RecordedEnd | null = null;
     await this.retentionWrite(
       req,
       res,
       id,
-      { departedOn, endReason, ...(cancel ? { cancelOpenRequests: 'oui' } : {}) },
+      { departedOn, endReason, ...(vacatedOn ? { vacatedOn } : {}), ...(cancel ? { cancelOpenRequests: 'oui' } : {}) },
       async (em, actor) => {
-        await this.retention.recordDeparture(em, auditActor(actor), actor.organisationId, id, departedOn, endReason);
-        if (cancel || death) cancelled = (await this.requests.cancelForDeparture(em, actor, id, departedOn, death)).length;
+        ended = await this.retention.recordDeparture(em, auditActor(actor), actor.organisationId, id, departedOn, endReason, vacatedOn || null);
+        if (cancel || death) ({ cancelled, kept } = tally(await this.requests.cancelForDeparture(em, actor, id, departedOn, death)));
       },
-      () => (death ? (cancelled ? 'deces-enregistre-annulees' : 'deces-enregistre') : cancel ? 'fin-enregistree-annulees' : 'fin-enregistree'),
+      () => withKept(endNotice(ended, departedOn, vacatedOn, cancelled, death ? null : cancel), kept),
       'departedOn',
-      ['endReason'],
+      ['endReason', 'vacatedOn'],
     );
   }
 
+  /**
+   * « Enregistrer son décès » for a person who had left (« Partie le … »): her departure stays the end
+   * of the accompaniment and retention still counts from it; only the date of death is recorded
+   * (RetentionService.recordDeparture, `death`: the sector lawyer's review of session 20). Her open
+   * signature requests, if any still run, are cancelled with it (C. civ. 443 al. 1).
+   */
+  @Post(':id/deces')
+  async death(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string): Promise<void> {
+    const body = await this.managed(req, id);
+    const deceasedOn = typeof body.deceasedOn === 'string' ? body.deceasedOn.trim() : '';
+    let cancelled = 0;
+    let kept = 0;
+    let ended: RecordedEnd | null = null;
+    await this.retentionWrite(
+      req,
+      res,
+      id,
+      { deceasedOn },
+      async (em, actor) => {
+        ended = await this.retention.recordDeparture(em, auditActor(actor), actor.organisationId, id, deceasedOn, 'death');
+        ({ cancelled, kept } = tally(await this.requests.cancelForDeparture(em, actor, id, deceasedOn, true)));
+      },
+      () => withKept(endNotice(ended, deceasedOn, '', cancelled, null), kept),
+      'deceasedOn',
+    );
+  }
+
+  /**
+   * Clears the end of the accompaniment (RetentionService.recordDeparture with null: departed_on and
+   * deceased_on cleared — a departure recorded before the death stays —, audited `resident.departure_recorded` with `previousEndReason`). After a
+   * death this undoes a date recorded by mistake: the notice says so, not « de nouveau accompagnée »,
+   * and that the signature requests the death cancelled stay cancelled (nothing reopens a cancelled
+   * request; their links stay revoked).
+   */
   @Post(':id/fin-accompagnement/effacer')
   async clearDeparture(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string): Promise<void> {
     await this.managed(req, id);
-    await this.retentionWrite(req, res, id, {}, (em, actor) => this.retention.recordDeparture(em, auditActor(actor), actor.organisationId, id, null), 'fin-effacee', 'departedOn');
+    let notice = 'fin-effacee';
+    await this.retentionWrite(
+      req,
+      res,
+      id,
+      {},
+      async (em, actor) => {
+        const [r] = (await em.query(`SELECT deceased_on::text AS deceased FROM residents WHERE id = $1 AND organisation_id = $2 FOR UPDATE`, [id, actor.organisationId])) as {
+          deceased: string | null;
+        }[];
+        const kept = await this.retention.recordDeparture(em, auditActor(actor), actor.organisationId, id, null);
+        if (!r?.deceased) return;
+        // A departure recorded before the death stays (only the death was entered by mistake): the notice says so.
+        const departureKept = kept.departedOn !== null;
+        // Her requests cancelled with that death (the reason cancelForDeparture wrote).
+        const [c] = (await em.query(
+          `SELECT count(DISTINCT q.id)::int AS n FROM signature_requests q JOIN documents d ON d.id = q.document_id JOIN signature_events e ON e.request_id = q.id
+            WHERE d.resident_id = $1 AND d.organisation_id = $2 AND q.status = 'cancelled' AND e.kind = 'cancelled' AND e.details->>'reason' = $3`,
+          [id, actor.organisationId, departureCancelReason(r.deceased, true)],
+        )) as { n: number }[];
+        notice = `${departureKept ? 'deces-efface-depart-garde' : 'deces-efface'}${c.n ? '-annulees' : ''}`;
+      },
+      () => notice,
+      'departedOn',
+    );
   }
 
   /** A legal hold on the person (POST /api/legal-holds with subjectType resident): the service checks the reason. */
@@ -268,8 +380,10 @@ export class ConsoleResidentsController {
         archivedSince,
         rights: { write: can(actor, 'resident.write', resident.establishmentId), newDocument: can(actor, 'document.write', resident.establishmentId) },
       });
-      // C. civ. 2235: the retention of a minor's file, or of a person under tutelle, counts from later.
-      const start = resident.departedOn ? retentionStart(resident.departedOn, resident.birthDate, tutelleEndingAfter(resident.protectionMeasures, resident.departedOn)) : null;
+      // C. civ. 2235: the retention of a minor's file, or of a person under tutelle, counts from later (a tutelle ends at the death at the latest, C. civ. 443 al. 1).
+      const start = resident.departedOn
+        ? retentionStart(resident.departedOn, resident.birthDate, tutelleEndingAfter(resident.protectionMeasures, resident.departedOn, resident.deceasedOn ?? null))
+        : null;
       return {
         name: residentName(resident),
         establishmentId: resident.establishmentId,

@@ -1,5 +1,5 @@
 import { type Civility, FieldError, calendarDayIn, formatDateFr, formatTimeFr, ofName } from '@carepact/common';
-import { endOfStayText } from '@carepact/residents';
+import { endOfStayText, exitAfterDeathText } from '@carepact/residents';
 import { LegalHoldView, RETENTION_START_TEXT, RetentionPolicyView, RetentionStart, retentionEnds } from '@carepact/archive';
 import { PostForm, RadioGroup, TextField, renderFragment } from '../../views';
 import { HoldsBlock } from '../retention/holds.views';
@@ -10,6 +10,8 @@ import type { OpenRequestOfResident } from '@carepact/signing';
 export const RETENTION_FIELD_LABELS: Record<string, string> = {
   departedOn: 'Fin de l’accompagnement',
   endReason: 'Départ ou décès',
+  deceasedOn: 'Date du décès',
+  vacatedOn: 'Date de l’état des lieux de sortie',
   holdReason: 'Motif du gel',
   archiveReason: 'Motif de l’ouverture de l’archive',
   liftReason: 'Motif de la levée du gel',
@@ -77,12 +79,23 @@ export function residentRetentionSection(s: RetentionSectionState): string {
   const v = s.values ?? {};
   const active = s.holds.filter((h) => !h.liftedAt);
   const fileYears = s.policies.find((p) => p.subject === 'dossier-resident')?.years;
+  const deceased = !!s.deceasedOn;
+  // « Partie le … » and alive as far as the file knows: her death may be recorded later, her departure kept (migration 1764290000000).
+  const leftAlive = !!s.departedOn && !deceased;
+  // The date the main form edits: the death's after a death, else the departure's.
+  const shownDate = s.deceasedOn ?? s.departedOn ?? '';
+  // A departure before the death can only have been recorded as such: it is kept (RetentionService.recordDeparture).
+  const keptBeforeDeath = deceased && !!s.departedOn && s.departedOn < s.deceasedOn!;
+  // The état des lieux (CASF R.314-149 I): while accompanied, or after a death whose end is that day or later.
+  const offerVacated = !s.departedOn || (deceased && !keptBeforeDeath);
+  const exit = exitAfterDeathText(s);
   return renderFragment(
     <section aria-labelledby="conservation">
       <h2 id="conservation">Fin de l’accompagnement et conservation</h2>
       <dl class="facts">
         <dt>Fin de l’accompagnement</dt>
-        <dd>{endOfStayText(s) ?? 'en cours'}</dd>
+        {/* After a death, the end of the accompaniment when it is another day: « Sortie le … », from which retention counts. */}
+        <dd>{exit ? `${endOfStayText(s)}. ${exit} : fin de l’accompagnement.` : (endOfStayText(s) ?? 'en cours')}</dd>
         {s.departedOn && fileYears ? (
           <>
             <dt>Conservation du dossier</dt>
@@ -108,42 +121,95 @@ export function residentRetentionSection(s: RetentionSectionState): string {
       {s.manage ? (
         <>
           <PostForm action={`${base}/fin-accompagnement`} csrf={s.csrf}>
-            {/* How it ended: the recorded end when there is one, else « Départ » (the usual case); a death is said as such. */}
-            <RadioGroup
-              name="endReason"
-              label="L’accompagnement a pris fin par"
-              hint="Un décès met fin à la mesure de protection (C. civ. art. 443) et au séjour : ses demandes de signature en cours sont alors annulées."
-              options={[
-                ['departure', 'Départ'],
-                ['death', 'Décès'],
-              ]}
-              value={v.endReason ?? (s.deceasedOn ? 'death' : 'departure')}
-              errors={s.errors}
-            />
+            {leftAlive ? (
+              // « Partie le … »: this form corrects her departure; her death is recorded with the form below, the departure kept.
+              <input type="hidden" name="endReason" value="departure" />
+            ) : (
+              /* How it ended: the recorded end when there is one, else « Départ » (the usual case); a death is said as such. */
+              <RadioGroup
+                name="endReason"
+                label="L’accompagnement a pris fin par"
+                hint="Un décès met fin à la mesure de protection (C. civ. art. 443) et au séjour : ses demandes de signature en cours sont alors annulées, sauf celles que la personne ou ceux qui signaient pour elle ont déjà toutes signées, gardées pour la contresignature de la direction (C. civ. art. 1121)."
+                options={[
+                  ['departure', 'Départ'],
+                  ['death', 'Décès'],
+                ]}
+                value={v.endReason ?? (deceased ? 'death' : 'departure')}
+                errors={s.errors}
+              />
+            )}
             <TextField
               name="departedOn"
               type="date"
-              label={s.departedOn ? 'Corriger la date de fin de l’accompagnement' : 'Date de fin de l’accompagnement'}
-              hint="Date du départ, ou date du décès ; au plus tôt la date d’admission, au plus tard aujourd’hui."
-              value={v.departedOn ?? s.departedOn ?? ''}
+              label={deceased ? 'Corriger la date du décès' : leftAlive ? 'Corriger la date du départ' : 'Date de fin de l’accompagnement'}
+              hint={
+                leftAlive
+                  ? 'Au plus tôt la date d’admission, au plus tard aujourd’hui.'
+                  : 'Date du départ, ou date du décès ; au plus tôt la date d’admission, au plus tard aujourd’hui.'
+              }
+              value={v.departedOn ?? shownDate}
               errors={s.errors}
             />
+            {keptBeforeDeath ? (
+              <p class="hint" id="depart-garde">
+                Son départ du {formatDateFr(s.departedOn!)}, enregistré avant le décès, reste la fin de l’accompagnement : la durée de conservation court à partir de cette date.
+              </p>
+            ) : null}
+            {offerVacated ? (
+              <TextField
+                name="vacatedOn"
+                type="date"
+                label="Décès : date de l’état des lieux de sortie (facultatif)"
+                hint="Si la chambre a été libérée après le décès : la date de l’état des lieux contradictoire de sortie, qui est la date de sortie (CASF art. R.314-149). Elle est alors la fin de l’accompagnement et fait courir la conservation. Vide : la date du décès. Seulement avec « Décès »."
+                value={v.vacatedOn ?? (deceased && s.departedOn !== s.deceasedOn ? (s.departedOn ?? '') : '')}
+                errors={s.errors}
+              />
+            ) : null}
             {s.openRequests?.length ? (
               <OpenRequestsChoice
                 open={s.openRequests}
                 checked={v.cancelOpenRequests === 'oui'}
-                departedOn={v.departedOn ?? s.departedOn ?? null}
-                death={(v.endReason ?? (s.deceasedOn ? 'death' : 'departure')) === 'death'}
+                departedOn={v.departedOn ?? (shownDate || null)}
+                death={!leftAlive && (v.endReason ?? (deceased ? 'death' : 'departure')) === 'death'}
               />
             ) : null}
             <p class="actions">
               <button type="submit">Enregistrer la fin de l’accompagnement</button>
             </p>
           </PostForm>
+          {leftAlive ? (
+            // The sector lawyer's review of session 20: a person who left may be known to have died later; her departure stays the end.
+            <PostForm action={`${base}/deces`} csrf={s.csrf}>
+              <h3 id="deces">Décès</h3>
+              <p class="hint" id="deces-aide">
+                Si la personne est décédée après son départ (ou avant que sa chambre ne soit libérée), enregistrez ici la date de son décès. Son départ du{' '}
+                {formatDateFr(s.departedOn!)} est gardé : l’accompagnement a pris fin à cette date, et la durée de conservation court toujours à partir d’elle. Un décès met fin à
+                la mesure de protection (C. civ. art. 443) : ses demandes de signature encore en cours sont annulées, sauf celles que la personne ou ceux qui signaient pour elle ont
+                déjà toutes signées, gardées pour la contresignature de la direction (C. civ. art. 1121).
+              </p>
+              <TextField
+                name="deceasedOn"
+                type="date"
+                label="Date du décès"
+                hint="Au plus tôt la date d’admission, au plus tard aujourd’hui ; avant ou après la date du départ."
+                value={v.deceasedOn ?? ''}
+                errors={s.errors}
+              />
+              <p class="actions">
+                <button type="submit">Enregistrer son décès</button>
+              </p>
+            </PostForm>
+          ) : null}
           {s.departedOn ? (
             <PostForm action={`${base}/fin-accompagnement/effacer`} csrf={s.csrf}>
+              {deceased ? (
+                <p class="hint" id="effacer-deces-aide">
+                  Seule la date du décès est effacée si un départ avait été enregistré avant elle : il reste la fin de l’accompagnement. Sinon la fin de l’accompagnement, enregistrée avec
+                  le décès, est effacée avec lui.
+                </p>
+              ) : null}
               <p class="actions">
-                {/* Clearing the end clears the death with it (RetentionService.recordDeparture): after a death, only an entry made by mistake is undone, never « de nouveau accompagnée ». */}
+                {/* After a death, only the death entered by mistake is undone (RetentionService.recordDeparture with null), never « de nouveau accompagnée ». */}
                 <button type="submit" class="secondary">
                   {s.deceasedOn ? 'Effacer la date de décès (saisie par erreur)' : 'Effacer la date : la personne est de nouveau accompagnée'}
                 </button>
@@ -184,6 +250,8 @@ function OpenRequestsChoice(props: { open: OpenRequestOfResident[]; checked: boo
           <li key={o.id}>
             <a href={`/console/documents/${o.documentId}#demande-${o.id}`}>{o.document.charAt(0).toUpperCase() + o.document.slice(1)}</a> : envoyée le {formatDateFr(o.sentOn)}, échéance le {formatDateFr(calendarDayIn(new Date(o.deadline)))}
             {o.waitingFor.length ? `, en attente ${ofName(o.waitingFor.join(', '))}` : ''}
+            {/* Her side has signed, only the director's countersignature is pending: a death keeps it open (C. civ. 1121). */}
+            {o.personSideSigned ? ' ; signée du côté de la personne : maintenue en cas de décès, pour la contresignature de la direction' : ''}
           </li>
         ))}
       </ul>
@@ -198,7 +266,8 @@ function OpenRequestsChoice(props: { open: OpenRequestOfResident[]; checked: boo
       <p class="hint" id="cancelOpenRequests-aide">
         Le motif inscrit dans l’historique sera {first}
         {day ? '' : ', avec la date de fin saisie ci-dessus'} ({other} pour {props.death ? 'un départ' : 'un décès'}). Après un décès, les demandes sont annulées même
-        sans cette case : plus personne ne signe au nom de la personne (C. civ. art. 443). Les liens des signataires cessent de fonctionner. Ceux qui avaient reçu la
+        sans cette case : plus personne ne signe au nom de la personne (C. civ. art. 443) ; restent ouvertes celles que la personne ou ceux qui signaient pour elle
+        ont toutes signées, pour la contresignature de la direction (l’accord est donné avant le décès, C. civ. art. 1121). Les liens des signataires cessent de fonctionner. Ceux qui avaient reçu la
         demande et ont une adresse e-mail sont prévenus par e-mail de l’annulation, pour cause de départ de la personne ou, sobrement, de son décès (la personne
         elle-même ne reçoit alors aucun e-mail) ; aucun e-mail n’est envoyé si le dossier passe en archive intermédiaire.
       </p>

@@ -13,6 +13,7 @@ import {
   ageOn,
   delegationLeavesStayToParents,
   endOfStayText,
+  exitAfterDeathText,
   holderMissionTitle,
   measureAlert,
   todayIso,
@@ -234,8 +235,9 @@ export function residentFileBody(s: {
         ) : null}
         {s.rights.newDocument && !s.archivedSince ? (
           <li>
-            <a class="button" href={`${base}/documents/nouveau`}>
-              Nouveau document
+            {/* After the death, only what may still be made (resident-deceased.ts): the minutes of a meeting held on or before it. */}
+            <a class="button" href={r.deceasedOn ? `${base}/documents/nouveau?type=compte-rendu-synthese` : `${base}/documents/nouveau`}>
+              {r.deceasedOn ? 'Nouveau compte rendu de réunion de synthèse' : 'Nouveau document'}
             </a>
           </li>
         ) : null}
@@ -295,7 +297,8 @@ export function residentFileBody(s: {
           <Row label="Type de séjour">{capitalise(STAY_TYPE_LABELS[r.stayType])}</Row>
           <Row label="Admission">{date(r.admissionDate)}</Row>
           <Row label="Fin prévue">{date(r.plannedEndDate)}</Row>
-          <Row label="Fin de l’accompagnement">{endOfStayText(r) ?? 'en cours'}</Row>
+          {/* After a death, the exit when it is another day (she had left before, or the room was vacated later). */}
+          <Row label="Fin de l’accompagnement">{exitAfterDeathText(r) ? `${endOfStayText(r)}. ${exitAfterDeathText(r)}.` : (endOfStayText(r) ?? 'en cours')}</Row>
           <Row label="Chambre">{r.room ?? '—'}</Row>
         </dl>
       </section>
@@ -483,6 +486,18 @@ export function residentFileBody(s: {
                 ' L’identité, les mesures de protection, la personne de confiance et les contacts restent modifiables : une donnée inexacte se rectifie, même archivée (RGPD art. 16).'
               : ''}
           </p>
+        ) : s.rights.newDocument && r.deceasedOn ? (
+          // After the death, only the minutes of a meeting held on or before it (resident-deceased.ts; the chooser lists only them, DocumentsService.typesFor).
+          <>
+            <p class="hint" id="documents-deces">
+              La personne est décédée le {formatDateFr(r.deceasedOn)} : aucun autre document n’est établi pour elle (sa mesure de protection a pris fin avec elle, C. civ.
+              art. 443). Seul le compte rendu d’une réunion de synthèse tenue au plus tard ce jour-là peut encore l’être ; un projet jamais envoyé peut être abandonné depuis sa
+              page.
+            </p>
+            <p>
+              <a href={`${base}/documents/nouveau?type=compte-rendu-synthese`}>Nouveau compte rendu de réunion de synthèse</a>
+            </p>
+          </>
         ) : s.rights.newDocument ? (
           <p>
             <a href={`${base}/documents/nouveau`}>Nouveau document</a>

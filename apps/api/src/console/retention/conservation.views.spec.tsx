@@ -43,7 +43,10 @@ describe('Conservation page: public archives are those of L.211-4, 1° or 2° (C
     expect(s).toContain('<label for="publicLaw">Archives publiques (1° ou 2° de l’article L.211-4 du Code du patrimoine) : les dossiers de l’organisation en sont</label>');
     expect(s).not.toContain('droit public)');
     expect(s).toContain('2° les documents qui procèdent de la gestion d’un service public ou de l’exercice d’une mission de service public par une personne de droit privé');
-    expect(s).toContain('habilité à l’aide sociale');
+    // The sector lawyer's review of session 21: a private manager of a social or medico-social establishment is in principle not charged with a public-service mission (CE Sect. 22 février 2007, APREI), habilitation or not.
+    expect(s).toContain('n’est en principe pas chargé d’une mission de service public au sens de ce 2°, même habilité à l’aide sociale (Conseil d’État, Section, 22 février 2007, APREI, n° 264541)');
+    expect(s).toContain('ce qui n’est en principe pas le cas d’une association gestionnaire, même habilitée à l’aide sociale');
+    expect(s).not.toContain('par exemple un établissement habilité à l’aide sociale');
     expect(s).toContain('vérifiez avec le service d’archives départementales');
     expect(s).not.toContain('Organisme de droit privé');
   });

@@ -171,8 +171,9 @@ export function conservationPage(actor: StaffActor, csrf: string, s: Conservatio
         <p>
           Sont des archives publiques (Code du patrimoine, art. L.211-4) : 1° les documents d’une personne morale de droit public — établissement public, CCAS, EHPAD d’une commune ou
           d’un hôpital ; 2° les documents qui procèdent de la gestion d’un service public ou de l’exercice d’une mission de service public par une personne de droit privé. Un organisme
-          privé chargé d’une mission de service public, par exemple un établissement habilité à l’aide sociale, vérifie auprès du service d’archives départementales si ses dossiers
-          en relèvent.
+          privé qui gère un établissement social ou médico-social n’est en principe pas chargé d’une mission de service public au sens de ce 2°, même habilité à l’aide sociale
+          (Conseil d’État, Section, 22 février 2007, APREI, n° 264541) : sauf acte qui l’en charge, ses dossiers n’en relèvent pas ; en cas de doute, il vérifie auprès du service
+          d’archives départementales.
         </p>
         {s.regime.activeBaseMonths < CNIL_ACTIVE_BASE_MONTHS ? (
           // A warning, not a refusal: the organisation may choose shorter (RGPD art. 5 1 e), but should know what it costs.
@@ -203,8 +204,9 @@ export function conservationPage(actor: StaffActor, csrf: string, s: Conservatio
             errors={s.errors}
           />
           <p class="hint">
-            À cocher pour une personne morale de droit public (1°), et pour un organisme privé dont les dossiers procèdent d’une mission de service public (2°), par exemple habilité à
-            l’aide sociale : en cas de doute, vérifiez avec le service d’archives départementales. Toute purge demandera alors le visa des archives.
+            À cocher pour une personne morale de droit public (1°), et pour un organisme privé dont les dossiers procèdent d’une mission de service public (2°) — ce qui n’est en
+            principe pas le cas d’une association gestionnaire, même habilitée à l’aide sociale (Conseil d’État, 22 février 2007, APREI) : en cas de doute, vérifiez avec le service
+            d’archives départementales. Toute purge demandera alors le visa des archives.
           </p>
           <p class="actions">
             <button type="submit">Enregistrer le régime des archives</button>

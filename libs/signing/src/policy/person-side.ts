@@ -1,0 +1,28 @@
+import { calendarDayIn } from '@carepact/common';
+
+/**
+ * Who a signer signs for: the person's side (the person herself, her representative or assistant —
+ * tuteur, curateur, habilité, mandataire —, her parents, a délégataire, the service a minor is
+ * entrusted to) or the establishment (role `director`: the countersignature, always last, CASF
+ * L.311-4, D.311). The person's side gives her consent; the establishment's signature answers it.
+ */
+export const isEstablishmentSigner = (role: string): boolean => role === 'director';
+export const isPersonSideSigner = (role: string): boolean => !isEstablishmentSigner(role);
+
+/**
+ * After the person's death, whether a request open at that time stays open for the establishment to
+ * countersign: every signer on her side has signed — the person's consent was given, by her or in her
+ * name, while she lived — and only the establishment's signature is still pending. The death ends the
+ * representative's power (C. civ. 443 al. 1), not the signatures already given: the contract is formed
+ * when the acceptance reaches the one who made the offer (C. civ. 1121), so cancelling it would undo an
+ * agreement concluded before the death. A request where someone on her side has not signed — required
+ * or optional — is cancelled: no one may sign in her name any more; so is one where a signature on her
+ * side is dated after the death (`deceasedOn`: recorded later than it happened).
+ */
+export function keptAtDeath(signers: readonly { role: string; status: string; actedAt?: Date | null }[], deceasedOn?: string): boolean {
+  const side = signers.filter((s) => isPersonSideSigner(s.role));
+  // With the date of death: each signature given on or before that day (Europe/Paris; the hour of death is not
+  // recorded, so a signature of the same day counts). One given after it was given without power (C. civ. 443 al. 1).
+  const beforeDeath = (s: { actedAt?: Date | null }) => !deceasedOn || (!!s.actedAt && calendarDayIn(s.actedAt) <= deceasedOn);
+  return side.length > 0 && side.every((s) => s.status === 'signed' && beforeDeath(s)) && signers.some((s) => isEstablishmentSigner(s.role) && s.status === 'pending');
+}
