@@ -41,7 +41,16 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * What a command wrote, flushed before the process exits: stdout and stderr are non-blocking when
+ * piped, and process.exit drops what is still queued — falc:lint's 42 kB report reached a piped
+ * reader cut short, its summary line lost (the clean-clone CI of session 21). `write('', cb)` calls
+ * back once everything written before it is handed to the pipe.
+ */
+const flushed = (stream: NodeJS.WriteStream): Promise<void> => new Promise((resolve) => (stream.writableLength === 0 ? resolve() : stream.write('', () => resolve())));
+const exit = (code: number): Promise<never> => Promise.all([flushed(process.stdout), flushed(process.stderr)]).then(() => process.exit(code));
+
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  () => process.exit(1),
+  (code) => exit(code),
+  () => exit(1),
 );
