@@ -33,9 +33,13 @@ export interface SoleAuthorityGroundInfo {
    *   still « le parent qui n'a pas l'exercice » of 373-2-1 al. 5 and keeps the right to be informed;
    *   not one whose parental authority or its exercise was withdrawn by a court (C. civ. 378 s.: a
    *   criminal court may withdraw either, 378) nor one whose exercise is suspended de plein droit
-   *   (378-2 as loi n° 2024-233 wrote it: a parent prosecuted, mis en examen or convicted, even not
-   *   finally, for a crime on the other parent or on the child or for an incestuous sexual assault —
-   *   the sector lawyer's review of session 21; the text itself not read here): the decision says which;
+   *   (378-2 as loi n° 2024-233 wrote it, in force 20 March 2024, al. 1: a parent « poursuivi par le
+   *   ministère public ou mis en examen par le juge d'instruction » for a crime on the other parent, an
+   *   incestuous sexual assault or a crime on the child, until the JAF's, the juge d'instruction's or the
+   *   criminal court's decision — no « condamné » there: after a conviction the criminal court rules on a
+   *   withdrawal, 378; the sector lawyer's review of session 22, text read from a Légifrance export;
+   *   « notamment » in the reminder because a further alinéa on a conviction for violence the child
+   *   witnessed was debated and is not verified here): the decision says which;
    * - `no`: the other parent died; his parental authority was withdrawn (C. civ. 378 s.: a withdrawal
    *   takes the attributes of the authority, this right with them, 379, 379-1 — the judgment says what
    *   a partial one leaves him, staff follow it); he cannot express his will (373: he is then « privé
@@ -72,7 +76,7 @@ export function otherParentReminder(ground: SoleAuthorityGround): string | null 
       ? OTHER_PARENT_INFORMED
       : when === 'if_other_filiation'
         ? `Si la filiation de l’enfant est établie aussi à l’égard de l’autre parent : ${lower}`
-        : `Si l’autre parent est seulement privé de l’exercice de l’autorité parentale (C. civ. 373-1), et non par un retrait de l’autorité parentale ou de son exercice prononcé par un juge (C. civ. 378 s.), ni par la suspension de plein droit du parent poursuivi, mis en examen ou condamné, même non définitivement, pour un crime sur l’autre parent ou sur l’enfant ou pour une agression sexuelle incestueuse (C. civ. 378-2) : ${lower}`;
+        : `Si l’autre parent est seulement privé de l’exercice de l’autorité parentale (C. civ. 373-1), et non par un retrait de l’autorité parentale ou de son exercice prononcé par un juge (C. civ. 378 s.), ni par la suspension de plein droit de l’exercice de l’autorité parentale (C. civ. 378-2 : notamment le parent poursuivi par le ministère public ou mis en examen pour un crime sur l’autre parent, ou pour une agression sexuelle incestueuse ou un crime sur l’enfant, jusqu’à la décision du juge ; condamné, le juge pénal se prononce sur le retrait, C. civ. 378) : ${lower}`;
 }
 
 export const SOLE_AUTHORITY_GROUND_INFO: Readonly<Record<SoleAuthorityGround, SoleAuthorityGroundInfo>> = {

@@ -76,7 +76,8 @@ describe('open access requests: « À faire », duplicates, the death before the
     expect(warning.message).toContain('La date du décès indiquée (20 octobre 2026) précède la fin de l’accompagnement enregistrée dans le dossier (25 octobre 2026)');
     // L.314-10-1 is the billing rule after a death in establishments for older people, not a stay extended (the sector lawyer's review of session 20).
     expect(warning.message).toContain('la date de sortie enregistrée peut être celle de la libération de la chambre');
-    expect(warning.message).toContain('dans un établissement pour personnes âgées, seules les prestations d’hébergement antérieures au décès peuvent cependant être facturées, Code de l’action sociale et des familles, art. L.314-10-1');
+    // Session 22's review: the socle de prestations may be billed up to six days after the death while her belongings stay (R.314-149).
+    expect(warning.message).toContain('dans un établissement pour personnes âgées, seules les prestations d’hébergement délivrées avant le décès sont facturées ; si ses objets personnels n’ont pas été retirés, le socle de prestations peut l’être au plus six jours après le décès, Code de l’action sociale et des familles, art. L.314-10-1 et R.314-149');
     const [event] = (await ds.query(`SELECT payload FROM audit_events WHERE action = 'data_job.requested' AND payload->>'jobId' = $1`, [accepted.body.id])) as { payload: Record<string, unknown> }[];
     expect(event.payload.requestWarnings).toBe('HEIR_REQUEST_DEATH_BEFORE_DEPARTURE,HEIR_REQUEST_NO_DEATH_RECORDED');
     expect((await admin.get(`/console/archives/${accepted.body.id}/reponse`).expect(200)).text).toContain('précède la fin de l’accompagnement enregistrée dans le dossier (25 octobre 2026)');

@@ -21,7 +21,7 @@ export const HEIR_REQUEST_DEATH_BEFORE_ADMISSION_MESSAGE =
 
 /** « 3 décembre 2026 » inside the message (formatDateFr, @carepact/common): a warning, not a refusal. */
 export const heirRequestDeathBeforeDepartureMessage = (deceasedOn: string, departedOn: string): string =>
-  `La date du décès indiquée (${formatDateFr(deceasedOn)}) précède la fin de l’accompagnement enregistrée dans le dossier (${formatDateFr(departedOn)}). C’est possible : la date de sortie enregistrée peut être celle de la libération de la chambre (dans un établissement pour personnes âgées, seules les prestations d’hébergement antérieures au décès peuvent cependant être facturées, Code de l’action sociale et des familles, art. L.314-10-1) ; vérifiez la date sur l’acte de décès : les délais et, pour un mineur, son âge en dépendent.`;
+  `La date du décès indiquée (${formatDateFr(deceasedOn)}) précède la fin de l’accompagnement enregistrée dans le dossier (${formatDateFr(departedOn)}). C’est possible : la date de sortie enregistrée peut être celle de la libération de la chambre (dans un établissement pour personnes âgées, seules les prestations d’hébergement délivrées avant le décès sont facturées ; si ses objets personnels n’ont pas été retirés, le socle de prestations peut l’être au plus six jours après le décès, Code de l’action sociale et des familles, art. L.314-10-1 et R.314-149) ; vérifiez la date sur l’acte de décès : les délais et, pour un mineur, son âge en dépendent.`;
 
 /** The file records a death date (`residents.deceased_on`) other than the one stated with the request: a warning, not a refusal. */
 export const heirRequestDeathDateDiffersMessage = (stated: string, recorded: string): string =>

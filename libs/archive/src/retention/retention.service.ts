@@ -405,8 +405,10 @@ export class RetentionService {
    * The end of the accompaniment, from which retention runs, and how it ended (`endReason`): a
    * departure (`date` is its day), or the person's death (`date` is the date of death, recorded as
    * `deceased_on`). A death ends the protection measure (C. civ. 443 al. 1) and the contrat de séjour,
-   * made in consideration of her person (CASF L.314-10-1 is only the billing rule: after it only the
-   * hébergement until the room is vacated); the caller cancels her open signature requests with it
+   * made in consideration of her person (CASF L.314-10-1 is only the billing rule: the hébergement
+   * delivered before the death, and the socle de prestations at most six days after it while her
+   * belongings stay, R.314-149; taking the room's vacating as the « date de sortie » is an analogy
+   * with R.314-149 I, which defines it for the deposit's refund); the caller cancels her open signature requests with it
    * (SignatureRequestsService.cancelForDeparture, `death`, with the date of death).
    *
    * The death is not the end of the accompaniment by force (the sector lawyer's review of session 20,
@@ -658,20 +660,20 @@ export class RetentionService {
         ORDER BY r.departed_on, d.id`,
       [organisationId, covered],
     )) as { id: string; type: RetentionSubject; status: string; resident_id: string; establishment_id: string; departed_on: string; held: boolean; open_request: boolean }[];
-    // The retention's start, per person (C. civ. 2235: not before majority, nor before the end of a tutelle).
+    // The retention's start, per person (C. civ. 2235: not before majority — or the death of a minor —, nor before the end of a tutelle).
     const residents = (await em.query(
-      `SELECT r.id, r.establishment_id, r.departed_on::text AS departed_on, r.birth_date::text AS birth_date, r.admission_date::text AS admission_date, ${TUTELLE_ENDING_AFTER_SQL} AS tutelle_ends,
+      `SELECT r.id, r.establishment_id, r.departed_on::text AS departed_on, r.birth_date::text AS birth_date, r.admission_date::text AS admission_date, r.deceased_on::text AS deceased_on, ${TUTELLE_ENDING_AFTER_SQL} AS tutelle_ends,
               EXISTS (SELECT 1 FROM legal_holds h WHERE h.lifted_at IS NULL AND h.subject_id = r.id) AS held,
               ${OPEN_REQUEST('r.id')} AS open_request
          FROM residents r WHERE r.organisation_id = $1 AND r.departed_on IS NOT NULL
           AND (r.establishment_id = ANY($2::uuid[]) OR r.id IN (SELECT d.resident_id FROM documents d WHERE d.organisation_id = $1 AND d.establishment_id = ANY($2::uuid[])))
         ORDER BY r.departed_on, r.id`,
       [organisationId, covered],
-    )) as { id: string; establishment_id: string; departed_on: string; birth_date: string | null; admission_date: string | null; tutelle_ends: string | null; held: boolean; open_request: boolean }[];
-    const startOf = new Map(residents.map((r) => [r.id, retentionStart(r.departed_on, r.birth_date, r.tutelle_ends).day]));
-    // A person admitted as a minor: her accompaniment's record is kept until her 18 years + 20 (C. civ. 2226 al. 2, 2235).
+    )) as { id: string; establishment_id: string; departed_on: string; birth_date: string | null; admission_date: string | null; deceased_on: string | null; tutelle_ends: string | null; held: boolean; open_request: boolean }[];
+    const startOf = new Map(residents.map((r) => [r.id, retentionStart(r.departed_on, r.birth_date, r.tutelle_ends, r.deceased_on).day]));
+    // A person admitted as a minor: her accompaniment's record is kept until her 18 years (her death, if before) + 20 (C. civ. 2226 al. 2, 2235).
     const minorYears = years.get('accompagnement-mineur') ?? RETENTION_DEFAULTS['accompagnement-mineur'].years;
-    const minorEndsOf = new Map(residents.map((r) => [r.id, minorAccompanimentEnds(r.birth_date, r.admission_date, minorYears)]));
+    const minorEndsOf = new Map(residents.map((r) => [r.id, minorAccompanimentEnds(r.birth_date, r.admission_date, minorYears, r.deceased_on)]));
     const report: PurgeReport = {
       organisationId,
       day,

@@ -116,7 +116,7 @@ describe('one parent alone: the other parent’s right to be informed (C. civ. 3
   it('not when the other parent died or cannot express his will; deprived of the exercise only he keeps it, a withdrawal takes it: said as a condition', () => {
     for (const g of ['other_parent_deceased', 'other_parent_unable'] as const) expect(decide(sole(g), 'contrat-sejour').explanation).not.toContain('373-2-1 al. 5');
     expect(decide(sole('other_parent_deprived'), 'contrat-sejour').explanation).toContain(
-      'Si l’autre parent est seulement privé de l’exercice de l’autorité parentale (C. civ. 373-1), et non par un retrait de l’autorité parentale ou de son exercice prononcé par un juge (C. civ. 378 s.), ni par la suspension de plein droit du parent poursuivi, mis en examen ou condamné, même non définitivement, pour un crime sur l’autre parent ou sur l’enfant ou pour une agression sexuelle incestueuse (C. civ. 378-2) : l’autre parent n’exerce pas',
+      'Si l’autre parent est seulement privé de l’exercice de l’autorité parentale (C. civ. 373-1), et non par un retrait de l’autorité parentale ou de son exercice prononcé par un juge (C. civ. 378 s.), ni par la suspension de plein droit de l’exercice de l’autorité parentale (C. civ. 378-2 : notamment le parent poursuivi par le ministère public ou mis en examen pour un crime sur l’autre parent, ou pour une agression sexuelle incestueuse ou un crime sur l’enfant, jusqu’à la décision du juge ; condamné, le juge pénal se prononce sur le retrait, C. civ. 378) : l’autre parent n’exerce pas',
     );
   });
 });

@@ -44,7 +44,9 @@ describe('Conservation page: public archives are those of L.211-4, 1° or 2° (C
     expect(s).not.toContain('droit public)');
     expect(s).toContain('2° les documents qui procèdent de la gestion d’un service public ou de l’exercice d’une mission de service public par une personne de droit privé');
     // The sector lawyer's review of session 21: a private manager of a social or medico-social establishment is in principle not charged with a public-service mission (CE Sect. 22 février 2007, APREI), habilitation or not.
-    expect(s).toContain('n’est en principe pas chargé d’une mission de service public au sens de ce 2°, même habilité à l’aide sociale (Conseil d’État, Section, 22 février 2007, APREI, n° 264541)');
+    // Session 22's review: APREI was decided for the private manager of a CAT (now ESAT); its transposition to every private ESMS is the rule in principe, not settled for all.
+    expect(s).toContain('Le Conseil d’État a jugé qu’un organisme privé gérant un centre d’aide par le travail n’exerce pas de mission de service public (Conseil d’État, Section, 22 février 2007, APREI, n° 264541) ; la solution est en principe transposée aux autres établissements sociaux et médico-sociaux privés, même habilités à l’aide sociale, sans être tranchée pour tous');
+    expect(s).toContain('rendu pour un centre d’aide par le travail et transposée aux autres établissements sans être tranchée pour tous');
     expect(s).toContain('ce qui n’est en principe pas le cas d’une association gestionnaire, même habilitée à l’aide sociale');
     expect(s).not.toContain('par exemple un établissement habilité à l’aide sociale');
     expect(s).toContain('vérifiez avec le service d’archives départementales');

@@ -170,10 +170,10 @@ export function conservationPage(actor: StaffActor, csrf: string, s: Conservatio
         </p>
         <p>
           Sont des archives publiques (Code du patrimoine, art. L.211-4) : 1° les documents d’une personne morale de droit public — établissement public, CCAS, EHPAD d’une commune ou
-          d’un hôpital ; 2° les documents qui procèdent de la gestion d’un service public ou de l’exercice d’une mission de service public par une personne de droit privé. Un organisme
-          privé qui gère un établissement social ou médico-social n’est en principe pas chargé d’une mission de service public au sens de ce 2°, même habilité à l’aide sociale
-          (Conseil d’État, Section, 22 février 2007, APREI, n° 264541) : sauf acte qui l’en charge, ses dossiers n’en relèvent pas ; en cas de doute, il vérifie auprès du service
-          d’archives départementales.
+          d’un hôpital ; 2° les documents qui procèdent de la gestion d’un service public ou de l’exercice d’une mission de service public par une personne de droit privé. Le Conseil
+          d’État a jugé qu’un organisme privé gérant un centre d’aide par le travail n’exerce pas de mission de service public (Conseil d’État, Section, 22 février 2007, APREI,
+          n° 264541) ; la solution est en principe transposée aux autres établissements sociaux et médico-sociaux privés, même habilités à l’aide sociale, sans être tranchée pour
+          tous : sauf acte qui l’en charge, les dossiers d’un organisme privé n’en relèvent en principe pas ; en cas de doute, il vérifie auprès du service d’archives départementales.
         </p>
         {s.regime.activeBaseMonths < CNIL_ACTIVE_BASE_MONTHS ? (
           // A warning, not a refusal: the organisation may choose shorter (RGPD art. 5 1 e), but should know what it costs.
@@ -205,8 +205,8 @@ export function conservationPage(actor: StaffActor, csrf: string, s: Conservatio
           />
           <p class="hint">
             À cocher pour une personne morale de droit public (1°), et pour un organisme privé dont les dossiers procèdent d’une mission de service public (2°) — ce qui n’est en
-            principe pas le cas d’une association gestionnaire, même habilitée à l’aide sociale (Conseil d’État, 22 février 2007, APREI) : en cas de doute, vérifiez avec le service
-            d’archives départementales. Toute purge demandera alors le visa des archives.
+            principe pas le cas d’une association gestionnaire, même habilitée à l’aide sociale (solution de l’arrêt APREI du Conseil d’État, 22 février 2007, rendu pour un centre
+            d’aide par le travail et transposée aux autres établissements sans être tranchée pour tous) : en cas de doute, vérifiez avec le service d’archives départementales. Toute purge demandera alors le visa des archives.
           </p>
           <p class="actions">
             <button type="submit">Enregistrer le régime des archives</button>
