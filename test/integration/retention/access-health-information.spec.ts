@@ -16,9 +16,9 @@ const textOf = (html: string): string => html.replace(/<[^>]+>/g, ' ').replace(/
  * A living person's request, hers or her representative's, about her health information: CSP
  * L.1111-7 al. 2 — « au plus tard dans les huit jours suivant sa demande et au plus tôt après qu'un
  * délai de quarante-huit heures aura été observé », two months for information more than five years
- * old (R.1111-1) —, not RGPD art. 12(3)'s month, which stays her other data's. L.1111-7 al. 1: her
- * representative asks for it only under a measure with representation relative to the person
- * (ordonnance n° 2020-232); a curateur assists her (C. civ. 440 al. 1).
+ * old (R.1111-1) —, not RGPD art. 12(3)'s month, which stays her other data's. CSP L.1111-7,
+ * alinéa relatif à la personne chargée d’une mesure de protection avec représentation relative à la
+ * personne (ordonnance n° 2020-232): her representative asks for it only under such a measure; a curateur assists her (C. civ. 440 al. 1).
  */
 describe('a living person’s request about her health information (CSP L.1111-7)', () => {
   let h: ApiHarness;

@@ -57,7 +57,7 @@ describe('a living minor’s health information (CSP L.1111-7, L.1111-5, R.1111-
 
   it('her parents’ request without her opposition stated: 400 MINOR_HEALTH_OPPOSITION_REQUIRED, nothing recorded', async () => {
     const before = await written();
-    const refused = await ask({ from: 'representative', minorThroughPhysician: true });
+    const refused = await ask({ from: 'representative', minorThroughPhysician: true, minorPhysician: 'Dr Claire Martin' });
     expect(refused.status).toBe(400);
     expect(refused.body.error.code).toBe('MINOR_HEALTH_OPPOSITION_REQUIRED');
     expect(refused.body.error.message).toContain('art. R.1111-6');
@@ -65,13 +65,14 @@ describe('a living minor’s health information (CSP L.1111-7, L.1111-5, R.1111-
   });
 
   it('her parents’ request, her opposition recorded and a physician at her request: accepted, kept on the request, audited, listed', async () => {
-    const job = (await ask({ from: 'representative', minorOpposition: 'recorded', minorThroughPhysician: true }).expect(202)).body;
-    expect(job.params.request).toMatchObject({ from: 'representative', healthInformation: true, minor: { opposition: 'recorded', throughPhysician: true }, answerDue: '2026-12-08' });
+    const job = (await ask({ from: 'representative', minorOpposition: 'recorded', minorThroughPhysician: true, minorPhysician: 'Dr Claire Martin' }).expect(202)).body;
+    expect(job.params.request).toMatchObject({ from: 'representative', healthInformation: true, minor: { opposition: 'recorded', throughPhysician: true, physician: 'Dr Claire Martin' }, answerDue: '2026-12-08' });
     const [{ payload }] = (await ds.query(`SELECT payload FROM audit_events WHERE action = 'data_job.requested' AND payload->>'jobId' = $1`, [job.id])) as { payload: Record<string, unknown> }[];
     expect(payload).toMatchObject({ requestFrom: 'representative', requestHealthInformation: 'true', requestMinorOpposition: 'recorded', requestMinorThroughPhysician: 'true' });
     const list = textOf((await admin.get(`/console/archives?demande=${job.id}`).expect(200)).text);
-    expect(list).toContain('les informations sur lesquelles l’enfant s’est opposé ne sont pas communiquées à ses parents (Code de la santé publique, art. L.1111-5 et R.1111-6)');
-    expect(list).toContain('À la demande du mineur, l’accès a lieu par l’intermédiaire d’un médecin');
+    // The sector lawyer's review (access-health-minor-physician.spec.ts): the professional seeks her consent and sorts; the physician the parents designate.
+    expect(list).toContain('ces informations ne sont pas communiquées à ses parents tant qu’elle est maintenue (Code de la santé publique, art. L.1111-5 et R.1111-6)');
+    expect(list).toContain('À la demande du mineur, les informations sont adressées au médecin désigné par les titulaires de l’autorité parentale (Dr Claire Martin)');
   });
 
   it('the console’s form: the minor’s questions; her own request refused beside « Qui a fait la demande » (400), her parents’ accepted (303) with « no opposition »', async () => {

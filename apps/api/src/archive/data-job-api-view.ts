@@ -20,7 +20,8 @@ export const MASKED = 'masqué';
  * - an access request's statement (who asked and what, the staff's words, CASF L.311-3 4°, RGPD
  *   art. 5.1.f) only to the member of staff who recorded it; others get its SHA-256, as the audit
  *   chain keeps it (`requestStatementSha256`); likewise the proof of standing's reference and the
- *   physician named after a death: « masqué » (MASKED), the reference's SHA-256 beside it.
+ *   physician named after a death, or for a living minor at her request: « masqué » (MASKED), the
+ *   reference's SHA-256 beside it.
  * Purge reports and runs are the organisation's (records.manage, as the Conservation page), but a
  * report's items are listed only for the establishments where she manages records, the others
  * counted (purgeReportJobFor, async: applied after this).
@@ -46,6 +47,9 @@ export function dataJobForApi(actor: StaffActor, job: DataJobView, subjects: Sub
     // The proof of standing's reference and the physician named, as the statement: the requester's
     // only (the audit chain keeps the reference as its SHA-256); others read « masqué ».
     const h = withHeir.heir;
+    // A living minor's: the physician her parents designate (CSP R.1111-6 last alinéa), as the heirs'.
+    const m = withHeir.minor;
+    const masked = m?.physician ? { ...withHeir, minor: { ...m, physician: MASKED } } : withHeir;
     const rest = h
       ? {
           ...withHeir,
@@ -56,7 +60,7 @@ export function dataJobForApi(actor: StaffActor, job: DataJobView, subjects: Sub
             ...(h.requesterName ? { requesterName: MASKED, requesterNameSha256: sha256Hex(h.requesterName) } : {}),
           },
         }
-      : withHeir;
+      : masked;
     // The answer's staff texts too (the selection's justification, the refusal and its letter): their SHA-256, as the chain keeps them.
     const a = job.answer;
     const answer = a && {

@@ -134,7 +134,7 @@ describe('a request after the death: a deceased minor’s parents, the proof of 
     ]);
     expect(codes({ from: 'parental_authority', receivedOn: '2026-11-20', statement: 'Courrier', deceasedOn: '2026-10-02', notEmancipated: 'oui' })).toHaveLength(3);
     expect(codes({ ...heir, standingProof: proof })).toEqual([]);
-    // Through a doctor (L.1111-7 al. 1): the doctor named.
+    // Through a doctor (CSP L.1111-7 (accès direct ou par l’intermédiaire d’un médecin)): the doctor named.
     expect(codes({ ...heir, standingProof: proof, communication: 'physician' })).toEqual(['request.physician ACCESS_REQUEST_PHYSICIAN_REQUIRED']);
     expect(codes({ ...heir, standingProof: proof, communication: 'courrier' })).toEqual(['request.communication ACCESS_REQUEST_COMMUNICATION_INVALID']);
     expect(codes({ from: 'person', receivedOn: '2026-11-20', statement: 'Courrier' })).toEqual([]);

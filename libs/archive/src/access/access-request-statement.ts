@@ -81,7 +81,7 @@ export interface StandingProof {
   issuedOn: string;
 }
 
-/** How the requester wants the information: directly, or through a doctor she names (CSP L.1111-7 al. 1, « par l'intermédiaire d'un médecin qu'elle désigne »). */
+/** How the requester wants the information: directly, or through a doctor she names (CSP L.1111-7 (accès direct ou par l’intermédiaire d’un médecin), « par l'intermédiaire d'un médecin qu'elle désigne »). */
 export type CommunicationMode = 'direct' | 'physician';
 export const COMMUNICATION_MODE_LABELS: Record<CommunicationMode, string> = {
   direct: 'Directement au demandeur',
@@ -121,7 +121,7 @@ export interface HeirRequest {
    * their names (requesterKeyOf). Only its SHA-256 in the audit chain; « masqué » to other staff.
    */
   requesterName?: string;
-  /** CSP L.1111-7 al. 1: directly or through a doctor (absent: not stated, direct). */
+  /** CSP L.1111-7 (accès direct ou par l’intermédiaire d’un médecin): directly or through a doctor (absent: not stated, direct). */
   communication?: CommunicationMode;
   /** The doctor's name when through a doctor. */
   physician?: string;
@@ -143,8 +143,9 @@ export interface HeirRequest {
  * `HEIR_REQUEST_DEATH_DATE_DIFFERS`: the file records another death date (`residents.deceased_on`).
  * `HEIR_REQUEST_NO_DEATH_RECORDED`: the file records a departure but no death (`deceased_on` null).
  * `HEALTH_ACCESS_REPRESENTATION_UNVERIFIED`: a representative asks for an adult's health information
- * and her file records no measure in force (CSP L.1111-7 al. 1: a measure with representation
- * relative to the person, or the person's express mandate) — staff check the piece she produces.
+ * and her file records no measure in force (CSP L.1111-7, alinéa relatif à la personne chargée d’une
+ * mesure de protection avec représentation relative à la personne (ordonnance n° 2020-232): such a
+ * measure, or the person's express mandate) — staff check the piece she produces.
  */
 export interface AccessRequestWarning {
   code: 'HEIR_REQUEST_DEATH_BEFORE_DEPARTURE' | 'HEIR_REQUEST_DEATH_DATE_DIFFERS' | 'HEIR_REQUEST_NO_DEATH_RECORDED' | 'HEALTH_ACCESS_REPRESENTATION_UNVERIFIED';
@@ -152,11 +153,15 @@ export interface AccessRequestWarning {
 }
 
 /**
- * What a parents' request for a living minor's health information states (CSP L.1111-7, last
- * paragraphs; R.1111-6): whether the minor opposed their being told of some care (L.1111-5,
- * L.1111-5-1: « recorded » — accepted, the information covered by the opposition is not communicated
- * « tant que l'opposition est maintenue », R.1111-6), and whether she asked that their access go
- * through a physician (« À la demande du mineur, cet accès a lieu par l'intermédiaire d'un médecin »).
+ * What a parents' request for a living minor's health information states (CSP L.1111-7, alinéa
+ * relatif aux mineurs; R.1111-6): whether the minor opposed their being told of some care (L.1111-5,
+ * L.1111-5-1: « recorded » — an opposition written down in her file by the physician, the sage-femme
+ * or the infirmier; accepted: the professional who receives the request seeks her consent, and if she
+ * maintains it the information it covers is not communicated « tant que l'opposition est maintenue »,
+ * that professional sorting, R.1111-6), and whether she asked that their access go through a physician
+ * (« À la demande du mineur, cet accès a lieu par l'intermédiaire d'un médecin »): then `physician`,
+ * the physician the parents designate, to whom the information is sent or in whose presence they
+ * consult it on the spot, at their choice (R.1111-6 last alinéa) — required, as the heirs' (HeirRequest.physician).
  * `notEmancipated`: staff confirmed it, from 16 (C. civ. 413-2, 413-7), as for a deceased minor's
  * parents (HeirRequest.notEmancipated). `emancipated`: the minor's own request, she being emancipated
  * (C. civ. 413-6: capable as an adult).
@@ -164,13 +169,17 @@ export interface AccessRequestWarning {
 export interface LivingMinorHealthRequest {
   opposition?: MinorOpposition;
   throughPhysician?: boolean;
+  /** With throughPhysician: the physician the parents designate (« Nom Prénom », 3 to 200 characters); its SHA-256 in the audit chain, « masqué » to other staff. Older requests have none. */
+  physician?: string;
   notEmancipated?: true;
   emancipated?: true;
 }
 export type MinorOpposition = 'none' | 'recorded';
 export const MINOR_OPPOSITION_LABELS: Record<MinorOpposition, string> = {
   none: 'Non, le mineur ne s’y est pas opposé',
-  recorded: 'Oui, le mineur s’est opposé à ce que ses parents soient informés de certains soins (ces informations ne leur sont pas communiquées)',
+  // CSP R.1111-6: written down by a professional, who seeks her consent; withheld only while she maintains it (the sector lawyer's review).
+  recorded:
+    'Oui : une opposition du mineur figure au dossier (mention écrite du médecin, de la sage-femme ou de l’infirmier) : le professionnel saisi s’efforce d’obtenir son consentement ; s’il maintient son opposition, ces informations ne sont pas communiquées tant qu’elle est maintenue',
 };
 
 export interface AccessRequestStatement {
@@ -196,7 +205,7 @@ export interface AccessRequestStatement {
   /**
    * A living minor's health information (healthInformation; heirRequestChecked decides she is a minor
    * from her birth date at receivedOn): the holders of parental authority exercise the right (CSP
-   * L.1111-7, last paragraphs; `representative`), her own request is refused (400
+   * L.1111-7, alinéa relatif aux mineurs; `representative`), her own request is refused (400
    * MINOR_HEALTH_ACCESS_BY_PARENTS) unless she is emancipated (`emancipated`, from 16, C. civ. 413-2,
    * 413-6). Absent for an adult and on older requests.
    */
@@ -328,7 +337,8 @@ export const HEIR_ACCESS_OBJECTED_MESSAGE =
  * death (C. civ. 413-2), by heirRequestChecked: PARENT_REQUEST_EMANCIPATION_UNCONFIRMED.
  * An ayant droit's request whose deceased objected: 400 HEIR_ACCESS_OBJECTED_BY_DECEASED. The
  * person's or her representative's, `healthInformation` (true | false, absent: false; CSP
- * L.1111-7): ACCESS_REQUEST_HEALTH_INFORMATION_INVALID.
+ * L.1111-7): ACCESS_REQUEST_HEALTH_INFORMATION_INVALID; a living minor's, `minorThroughPhysician` with
+ * `minorPhysician`: MINOR_HEALTH_PHYSICIAN_REQUIRED (livingMinorOf).
  * The deadline is RGPD art. 12(3)'s; a request under the CSP's is set by withCspDeadlines (L.1111-7).
  */
 export function accessRequestStatementOf(input: unknown, today: string): AccessRequestStatement | null {
@@ -370,12 +380,18 @@ export function accessRequestStatementOf(input: unknown, today: string): AccessR
 }
 
 export const MINOR_HEALTH_OPPOSITION_MESSAGE =
-  'La personne est mineure : indiquez si elle s’est opposée à ce que les titulaires de l’autorité parentale soient informés de certains soins (Code de la santé publique, art. L.1111-5 et L.1111-5-1). Si oui, la demande est enregistrée, mais les informations sur lesquelles elle s’est opposée ne leur sont pas communiquées tant que l’opposition est maintenue (art. R.1111-6).';
+  'La personne est mineure : indiquez si elle s’est opposée à ce que les titulaires de l’autorité parentale soient informés de certains soins (Code de la santé publique, art. L.1111-5 et L.1111-5-1). Si une opposition figure à son dossier (mention écrite du médecin, de la sage-femme ou de l’infirmier), la demande est enregistrée : le professionnel saisi s’efforce d’obtenir son consentement ; s’il maintient son opposition, ces informations ne sont pas communiquées tant qu’elle est maintenue (art. R.1111-6).';
+
+/** CSP R.1111-6 last alinéa: the physician the parents designate receives the information, or is present when they consult it. */
+export const MINOR_HEALTH_PHYSICIAN_MESSAGE =
+  'Le mineur demande que l’accès de ses parents ait lieu par l’intermédiaire d’un médecin : indiquez le nom du médecin que les titulaires de l’autorité parentale désignent, de 3 à 200 caractères. Les informations lui sont adressées, ou consultées sur place en sa présence, au choix des parents (Code de la santé publique, art. R.1111-6).';
 
 /**
  * What a health request states of a living minor (LivingMinorHealthRequest): `minorOpposition`
  * (« none » | « recorded », blank: not stated — MINOR_HEALTH_OPPOSITION_REQUIRED for a minor's
- * parents, heirRequestChecked), `minorThroughPhysician` and, as for a deceased minor's parents,
+ * parents, heirRequestChecked), `minorThroughPhysician` with `minorPhysician` (the physician the
+ * parents designate, R.1111-6 last alinéa: required with it, as the heirs' `physician` — the shared
+ * text rule's code, else MINOR_HEALTH_PHYSICIAN_REQUIRED) and, as for a deceased minor's parents,
  * `notEmancipated`; `emancipated` for her own request. Another value: MINOR_HEALTH_OPPOSITION_REQUIRED
  * onto `errors`. Undefined when nothing is stated (an adult's request).
  */
@@ -387,9 +403,17 @@ function livingMinorOf(o: Record<string, unknown>, errors: FieldError[]): Living
     errors.push({ field: 'request.minorOpposition', code: 'MINOR_HEALTH_OPPOSITION_REQUIRED', message: MINOR_HEALTH_OPPOSITION_MESSAGE });
     return undefined;
   }
+  const through = yes(o.minorThroughPhysician);
+  const physician = typeof o.minorPhysician === 'string' ? o.minorPhysician.trim() : '';
+  // R.1111-6 last alinéa: the information goes to the physician the parents designate, or is consulted in his presence — named, as on the heirs' path (heirRequestOf).
+  // The text rule first, with its own code (BIDI_CONTROL, CONTROL_CHARACTER…).
+  const physicianProblem = through && physician ? textProblem(physician, 'name') : null;
+  if (physicianProblem) errors.push({ field: 'request.minorPhysician', code: physicianProblem.code, message: physicianProblem.message });
+  else if (through && (physician.length < 3 || physician.length > 200))
+    errors.push({ field: 'request.minorPhysician', code: 'MINOR_HEALTH_PHYSICIAN_REQUIRED', message: MINOR_HEALTH_PHYSICIAN_MESSAGE });
   const minor: LivingMinorHealthRequest = {
     ...(opposition ? { opposition: opposition as MinorOpposition } : {}),
-    ...(yes(o.minorThroughPhysician) ? { throughPhysician: true } : {}),
+    ...(through ? { throughPhysician: true, physician } : {}),
     ...(yes(o.notEmancipated) ? { notEmancipated: true as const } : {}),
     ...(yes(o.emancipated) ? { emancipated: true as const } : {}),
   };
@@ -415,7 +439,8 @@ export const PARENT_REQUEST_EMANCIPATION_MESSAGE =
 /**
  * A request after the death (CSP L.1110-4 V): the day of the death and the proof of standing; an
  * ayant droit's purpose and the deceased's objection (a parent of a deceased minor has neither,
- * L.1110-4 V al. 2); how the information is to be communicated (L.1111-7 al. 1, optional). Their
+ * L.1110-4 V al. 2); how the information is to be communicated (CSP L.1111-7 (accès direct ou par
+ * l’intermédiaire d’un médecin), optional). Their
  * errors pushed onto `errors`.
  */
 function heirRequestOf(from: AccessRequestFrom, o: Record<string, unknown>, receivedOn: string, today: string, errors: FieldError[]): HeirRequest | undefined {

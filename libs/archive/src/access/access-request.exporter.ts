@@ -174,21 +174,26 @@ export function accessRequestReadme(request: AccessRequestStatement | null, sele
 }
 
 /**
- * A living minor's health information asked for by her parents (CSP L.1111-7, last paragraphs;
- * L.1111-5, L.1111-5-1; R.1111-6): who exercises the right, whether she opposed their being told of
- * some care — then that information is not communicated, and staff withdraw it before anything is
- * handed over — and whether their access goes through a physician at her request.
+ * A living minor's health information asked for by her parents (CSP L.1111-7, alinéa relatif aux
+ * mineurs; L.1111-5, L.1111-5-1; R.1111-6): who exercises the right; whether an opposition of hers to
+ * their being told of some care is written down in her file — then the professional who receives the
+ * request seeks her consent, and if she maintains it that information is not communicated while she
+ * does, that professional sorting (the sector lawyer's review: not « retirez-les de ce paquet »); and
+ * whether their access goes through a physician at her request — then the information is sent to the
+ * physician the parents designate, named, or consulted on the spot in his presence (R.1111-6 last
+ * alinéa), not handed to the parents.
  */
 export function livingMinorReadmeLines(request: AccessRequestStatement): string[] {
   const minor = request.minor;
   if (!minor?.opposition) return [];
   return [
-    '- la personne est mineure : le droit d’accès à ses informations de santé est exercé par le ou les titulaires de l’autorité parentale (article L.1111-7 du Code de la santé publique) ;',
+    '- la personne est mineure : le droit d’accès à ses informations de santé est exercé par le ou les titulaires de l’autorité parentale (article L.1111-7 du Code de la santé publique, alinéa relatif aux mineurs) ;',
     minor.opposition === 'recorded'
-      ? '- le mineur s’est opposé à ce que les titulaires de l’autorité parentale soient informés de certains soins (articles L.1111-5 et L.1111-5-1) : les informations sur lesquelles l’enfant s’est opposé ne sont pas communiquées tant que l’opposition est maintenue (article R.1111-6) ; POUR L’ÉTABLISSEMENT, AVANT TOUT ENVOI : retirez-les de ce paquet ;'
+      ? '- une opposition du mineur à ce que les titulaires de l’autorité parentale soient informés de certains soins figure au dossier (articles L.1111-5 et L.1111-5-1 ; mention écrite du médecin, de la sage-femme ou de l’infirmier) : le professionnel saisi s’efforce d’obtenir son consentement ; s’il maintient son opposition, ces informations ne sont pas communiquées tant qu’elle est maintenue (article R.1111-6 du Code de la santé publique) ; le tri est fait par ce professionnel, avant tout envoi ;'
       : '- le mineur ne s’est pas opposé à ce que les titulaires de l’autorité parentale soient informés des soins qu’il a reçus (articles L.1111-5 et L.1111-5-1) ;',
+    // R.1111-6 last alinéa: at the parents' choice, « adressées au médecin qu'il a désigné ou consultées sur place en présence de ce médecin ».
     minor.throughPhysician
-      ? '- à la demande du mineur, cet accès a lieu par l’intermédiaire d’un médecin (article L.1111-7) : les informations de santé sont remises au médecin, pas directement aux parents ;'
+      ? `- à la demande du mineur, les informations sont adressées au médecin désigné par les titulaires de l’autorité parentale${minor.physician ? `, ${minor.physician},` : ''} ou consultées sur place en sa présence (articles L.1111-7 et R.1111-6 du Code de la santé publique) ; elles ne sont pas remises aux parents ;`
       : '- le mineur n’a pas demandé que cet accès ait lieu par l’intermédiaire d’un médecin (article L.1111-7) ;',
   ];
 }

@@ -120,7 +120,7 @@ export async function heirRequestChecked(em: EntityManager, organisationId: stri
 }
 
 export const HEALTH_ACCESS_REPRESENTATIVE_NOT_REPRESENTING_MESSAGE =
-  'D’après son dossier, la mesure de protection en cours ne comporte pas de représentation relative à la personne (curatelle, ou mesure limitée aux biens) : celui qui en est chargé assiste la personne mais ne peut pas demander ses informations de santé à sa place (Code de la santé publique, art. L.1111-7, premier alinéa ; Code civil, art. 440 et 459). C’est la personne qui les demande, elle-même ou par un mandataire qu’elle désigne expressément : enregistrez alors sa demande (« La personne elle-même »), ou cochez « non » pour les informations de santé.';
+  'D’après son dossier, la mesure de protection en cours ne comporte pas de représentation relative à la personne (curatelle, ou mesure limitée aux biens) : celui qui en est chargé assiste la personne mais ne peut pas demander ses informations de santé à sa place (Code de la santé publique, art. L.1111-7, alinéa relatif à la personne chargée d’une mesure de protection avec représentation relative à la personne, ordonnance n° 2020-232 ; Code civil, art. 440 et 459). C’est la personne qui les demande, elle-même ou par un mandataire qu’elle désigne expressément : enregistrez alors sa demande (« La personne elle-même »), ou cochez « non » pour les informations de santé.';
 
 export const HEALTH_ACCESS_REPRESENTATION_UNVERIFIED_MESSAGE =
   'Le dossier de la personne n’enregistre aucune mesure de protection en cours : pour ses informations de santé, vérifiez que le représentant produit le jugement d’une mesure avec représentation relative à la personne (tutelle, habilitation familiale ou mandat à la personne) ou un mandat exprès de la personne (Code de la santé publique, art. L.1111-7).';
@@ -129,9 +129,10 @@ export const HEALTH_ACCESS_REPRESENTATION_UNVERIFIED_MESSAGE =
  * A living person's request about her health information (CSP L.1111-7; isHealthAccessRequest):
  * its deadlines — eight days, two months for the information more than five years old (al. 2,
  * R.1111-1: from her documents' creation), RGPD art. 12(3)'s month for her other data — and the 48
- * hours (`notBefore`, notBeforeOf). Her representative's, for an adult: L.1111-7 al. 1 opens the
- * access to « la personne chargée d'une mesure de protection juridique avec représentation relative
- * à la personne » (ordonnance n° 2020-232); a curateur only assists (C. civ. 440 al. 1), and a
+ * hours (`notBefore`, notBeforeOf). Her representative's, for an adult: CSP L.1111-7, alinéa relatif
+ * à la personne chargée d’une mesure de protection avec représentation relative à la personne
+ * (ordonnance n° 2020-232), opens the access to « la personne chargée d'une mesure de protection
+ * juridique avec représentation relative à la personne »; a curateur only assists (C. civ. 440 al. 1), and a
  * measure limited to her property does not reach her person. The measure in force today
  * (applicableMeasure, @carepact/residents) is read: one without representation relative to the
  * person, 400 HEALTH_ACCESS_REPRESENTATIVE_NOT_REPRESENTING, nothing recorded; none recorded (the
@@ -150,7 +151,7 @@ async function healthRequestChecked(em: EntityManager, organisationId: string, r
   )) as { birth: string; oldest: string | null; newest: string | null }[];
   const warnings: AccessRequestWarning[] = [];
   const today = calendarDayIn(now);
-  // CSP L.1111-7 (last paragraphs), L.1111-5, R.1111-6: a minor on the day of the request (C. civ. 388), not emancipated.
+  // CSP L.1111-7, alinéa relatif aux mineurs, L.1111-5, R.1111-6: a minor on the day of the request (C. civ. 388), not emancipated.
   if (row) request = livingMinorChecked(request, row.birth);
   if (row && request.from === 'representative' && !minorOn(row.birth, today)) {
     const measures = (await em.query(
@@ -183,9 +184,12 @@ export const MINOR_HEALTH_EMANCIPATION_MESSAGE =
  * (CSP L.1111-7): her own request, 400 MINOR_HEALTH_ACCESS_BY_PARENTS (nothing recorded; her other
  * data stay hers, RGPD art. 15); her parents' (`representative`) states, from 16, that she is not
  * emancipated (400 MINOR_HEALTH_EMANCIPATION_UNCONFIRMED), and whether she opposed their being told
- * of some care (L.1111-5, L.1111-5-1; 400 MINOR_HEALTH_OPPOSITION_REQUIRED): recorded, the request is
- * accepted and that information is not communicated (R.1111-6, « ne peut être satisfaite tant que
- * l'opposition est maintenue »). Returns the request given (an adult's, an emancipated minor's own:
+ * of some care (L.1111-5, L.1111-5-1; 400 MINOR_HEALTH_OPPOSITION_REQUIRED): recorded — written down
+ * by the physician, the sage-femme or the infirmier —, the request is accepted; the professional who
+ * receives it seeks her consent, and if she maintains her opposition that information is not
+ * communicated (R.1111-6, « ne peut être satisfaite tant que l'opposition est maintenue »), that
+ * professional sorting. Through a physician at her request: the one her parents designate, named
+ * (`physician`, R.1111-6 last alinéa; livingMinorOf). Returns the request given (an adult's, an emancipated minor's own:
  * `minor` dropped when nothing of it applies) or the minor's, its `minor` kept.
  */
 export function livingMinorChecked(request: AccessRequestStatement, birth: string): AccessRequestStatement {
@@ -212,5 +216,13 @@ export function livingMinorChecked(request: AccessRequestStatement, birth: strin
       MINOR_HEALTH_OPPOSITION_MESSAGE,
       'MINOR_HEALTH_OPPOSITION_REQUIRED',
     );
-  return { ...rest, minor: { opposition: minor.opposition, throughPhysician: minor.throughPhysician === true, ...(sixteen ? { notEmancipated: true as const } : {}) } };
+  return {
+    ...rest,
+    minor: {
+      opposition: minor.opposition,
+      throughPhysician: minor.throughPhysician === true,
+      ...(minor.throughPhysician && minor.physician ? { physician: minor.physician } : {}),
+      ...(sixteen ? { notEmancipated: true as const } : {}),
+    },
+  };
 }

@@ -51,8 +51,8 @@ describe('a living minor’s health information (CSP L.1111-7, L.1111-5, R.1111-
   });
 
   it('her parents’ request with her opposition recorded: accepted, the opposition and the physician kept', async () => {
-    const r = await checked('2012-05-01', { from: 'representative', minorOpposition: 'recorded', minorThroughPhysician: 'oui' });
-    expect(r).toMatchObject({ from: 'representative', healthInformation: true, minor: { opposition: 'recorded', throughPhysician: true } });
+    const r = await checked('2012-05-01', { from: 'representative', minorOpposition: 'recorded', minorThroughPhysician: 'oui', minorPhysician: 'Dr Claire Martin' });
+    expect(r).toMatchObject({ from: 'representative', healthInformation: true, minor: { opposition: 'recorded', throughPhysician: true, physician: 'Dr Claire Martin' } });
     const none = await checked('2012-05-01', { from: 'representative', minorOpposition: 'none' });
     expect(none.minor).toEqual({ opposition: 'none', throughPhysician: false });
   });
@@ -63,13 +63,13 @@ describe('a living minor’s health information (CSP L.1111-7, L.1111-5, R.1111-
     await expect(checked('2010-01-15', { from: 'representative', minorOpposition: 'none', notEmancipated: 'oui' })).resolves.toMatchObject({ minor: { opposition: 'none', notEmancipated: true } });
   });
 
-  it('the LISEZMOI of her parents’ zip says who exercises the right, that what she opposed is not communicated (R.1111-6), and the physician at her request', async () => {
+  it('the LISEZMOI of her parents’ zip says who exercises the right, that what she opposed is not communicated while she maintains it (R.1111-6), and the physician at her request', async () => {
     const readmeOf = async (input: Record<string, unknown>) => accessRequestReadme(withCspDeadlines(await checked('2012-05-01', input), '2026-01-10', '2026-11-20'));
-    const opposed = await readmeOf({ from: 'representative', minorOpposition: 'recorded', minorThroughPhysician: 'oui' });
-    expect(opposed).toContain('le droit d’accès à ses informations de santé est exercé par le ou les titulaires de l’autorité parentale (article L.1111-7');
-    expect(opposed).toContain('les informations sur lesquelles l’enfant s’est opposé ne sont pas communiquées tant que l’opposition est maintenue (article R.1111-6)');
-    expect(opposed).toContain('POUR L’ÉTABLISSEMENT, AVANT TOUT ENVOI : retirez-les de ce paquet');
-    expect(opposed).toContain('à la demande du mineur, cet accès a lieu par l’intermédiaire d’un médecin (article L.1111-7)');
+    const opposed = await readmeOf({ from: 'representative', minorOpposition: 'recorded', minorThroughPhysician: 'oui', minorPhysician: 'Dr Claire Martin' });
+    expect(opposed).toContain('le droit d’accès à ses informations de santé est exercé par le ou les titulaires de l’autorité parentale (article L.1111-7 du Code de la santé publique, alinéa relatif aux mineurs)');
+    // The sector lawyer's review: the professional seeks her consent and sorts (minor-opposition-physician.spec.ts).
+    expect(opposed).toContain('s’il maintient son opposition, ces informations ne sont pas communiquées tant qu’elle est maintenue (article R.1111-6 du Code de la santé publique) ; le tri est fait par ce professionnel');
+    expect(opposed).toContain('à la demande du mineur, les informations sont adressées au médecin désigné par les titulaires de l’autorité parentale, Dr Claire Martin, ou consultées sur place en sa présence');
     const none = await readmeOf({ from: 'representative', minorOpposition: 'none' });
     expect(none).toContain('le mineur ne s’est pas opposé');
     expect(none).not.toContain('R.1111-6');

@@ -93,7 +93,7 @@ const PROGRESS_EVERY_MS = 500;
 /** An access request's statement as the audit chain keeps it: the staff's words as their SHA-256 only. */
 function statementPayload(r: AccessRequestStatement): Record<string, string> {
   // An ayant droit's request (CSP L.1110-4 V): its purpose, the day of the death, no objection of the deceased, the CSP deadlines.
-  // A deceased minor's parent (L.1110-4 V al. 2): no purpose nor objection. Both: the proof of standing (its reference as a SHA-256), how it is communicated (L.1111-7 al. 1), the 48 hours (al. 2).
+  // A deceased minor's parent (L.1110-4 V al. 2): no purpose nor objection. Both: the proof of standing (its reference as a SHA-256), how it is communicated (CSP L.1111-7 (accès direct ou par l’intermédiaire d’un médecin)), the 48 hours (al. 2).
   const h = r.heir;
   const heir: Record<string, string> = h
     ? Object.fromEntries(
@@ -127,6 +127,8 @@ function statementPayload(r: AccessRequestStatement): Record<string, string> {
           // A living minor's (CSP L.1111-7, L.1111-5, R.1111-6): her opposition, her asking for a physician, her (non-)emancipation (C. civ. 413-2, 413-6).
           requestMinorOpposition: r.minor?.opposition,
           requestMinorThroughPhysician: r.minor?.opposition ? String(r.minor.throughPhysician === true) : undefined,
+          // The physician her parents designate (R.1111-6 last alinéa): his name as its SHA-256 only, as the heirs' requester's.
+          requestMinorPhysicianSha256: r.minor?.opposition && r.minor.throughPhysician && r.minor.physician ? sha256Hex(r.minor.physician) : undefined,
           requestNotEmancipated: r.minor?.notEmancipated ? 'true' : undefined,
           requestEmancipated: r.minor?.emancipated ? 'true' : undefined,
         }).filter((e): e is [string, string] => typeof e[1] === 'string'),

@@ -94,7 +94,7 @@ export class ConsoleArchiveController {
         purpose: body.requestPurpose,
         deceasedOn: body.requestDeceasedOn,
         deceasedObjection: body.requestDeceasedObjection,
-        // After the death: the proof of standing, and how the information is communicated (CSP L.1111-7 al. 1).
+        // After the death: the proof of standing, and how the information is communicated (CSP L.1111-7 (accès direct ou par l’intermédiaire d’un médecin)).
         standingProof: { type: body.requestStandingProofType, reference: body.requestStandingProofReference, issuedOn: body.requestStandingProofIssuedOn },
         communication: body.requestCommunication,
         physician: body.requestPhysician,
@@ -106,6 +106,8 @@ export class ConsoleArchiveController {
         // A living minor's health information (CSP L.1111-7, L.1111-5, R.1111-6): her opposition, a physician at her request; her own request if emancipated (C. civ. 413-6).
         minorOpposition: body.requestMinorOpposition,
         minorThroughPhysician: body.requestMinorThroughPhysician,
+        // The physician her parents designate (R.1111-6 last alinéa), required with it.
+        minorPhysician: body.requestMinorPhysician,
         emancipated: body.requestEmancipated,
       };
       const job = await this.tx.run((em) => this.jobs.requestAccess(em, actor, residentId, request));
@@ -129,6 +131,7 @@ export class ConsoleArchiveController {
         'request.notEmancipated': 'requestNotEmancipated',
         'request.healthInformation': 'requestHealthInformation',
         'request.minorOpposition': 'requestMinorOpposition',
+        'request.minorPhysician': 'requestMinorPhysician',
       });
     }
   }

@@ -374,21 +374,22 @@ export function archivePage(actor: StaffActor, csrf: string, s: ArchivePageState
                                 <strong>À vérifier :</strong> {w.message}
                               </span>
                             ))}
-                            {/* A living minor's (CSP L.1111-7, L.1111-5, R.1111-6): her opposition and her asking for a physician. */}
+                            {/* A living minor's (CSP L.1111-7, L.1111-5, R.1111-6): her opposition — written down by a professional, who seeks her consent and sorts — and her asking for a physician, the one her parents designate (his name « masqué » to other staff, dataJobForApi). */}
                             {healthRequestOf(j)!.minor?.opposition ? (
                               <>
                                 <br />
                                 {healthRequestOf(j)!.minor!.opposition === 'recorded' ? (
                                   <strong>
-                                    Mineur opposé : les informations sur lesquelles l’enfant s’est opposé ne sont pas communiquées à ses parents (Code de la santé publique, art. L.1111-5 et R.1111-6) ; retirez-les du zip avant de le
-                                    remettre.
+                                    Une opposition du mineur figure au dossier (mention écrite du médecin, de la sage-femme ou de l’infirmier) : le professionnel saisi s’efforce d’obtenir son consentement ;
+                                    s’il maintient son opposition, ces informations ne sont pas communiquées à ses parents tant qu’elle est maintenue (Code de la santé publique, art. L.1111-5 et
+                                    R.1111-6). Le tri est fait par ce professionnel.
                                   </strong>
                                 ) : (
                                   'Mineur : pas d’opposition à l’information de ses parents (Code de la santé publique, art. L.1111-5).'
                                 )}
                                 <br />
                                 {healthRequestOf(j)!.minor!.throughPhysician
-                                  ? 'À la demande du mineur, l’accès a lieu par l’intermédiaire d’un médecin (Code de la santé publique, art. L.1111-7).'
+                                  ? `À la demande du mineur, les informations sont adressées au médecin désigné par les titulaires de l’autorité parentale${healthRequestOf(j)!.minor!.physician ? ` (${healthRequestOf(j)!.minor!.physician})` : ''}, ou consultées sur place en sa présence (Code de la santé publique, art. L.1111-7 et R.1111-6) ; elles ne sont pas remises aux parents.`
                                   : 'Accès direct des parents (le mineur n’a pas demandé l’intermédiaire d’un médecin).'}
                               </>
                             ) : null}
@@ -562,14 +563,15 @@ export function archivePage(actor: StaffActor, csrf: string, s: ArchivePageState
             />
             <TextField name="requestPhysician" label="Médecin désigné (nom)" hint="Seulement si le demandeur passe par un médecin." value={accessValues.requestPhysician} errors={accessErrors} />
           </fieldset>
-          {/* CSP L.1111-7 (last paragraphs), L.1111-5, L.1111-5-1, R.1111-6: a living minor's health information (livingMinorChecked). */}
+          {/* CSP L.1111-7, alinéa relatif aux mineurs, L.1111-5, L.1111-5-1, R.1111-6: a living minor's health information (livingMinorChecked). */}
           <fieldset>
             <legend>Seulement pour les informations de santé d’un mineur</legend>
             <p class="hint" id="requestMinorOpposition-aide">
               Le droit d’accès aux informations de santé d’un mineur est exercé par le ou les titulaires de l’autorité parentale (choisissez « Son représentant ») ; sa propre demande n’est
               enregistrée que s’il est émancipé, ses autres données lui restant accessibles sans cocher « informations de santé » (Code de la santé publique, art. L.1111-7). Le mineur peut
-              s’opposer à ce que ses parents soient informés de certains soins (art. L.1111-5 et L.1111-5-1) : ces informations ne leur sont pas communiquées tant que l’opposition est
-              maintenue (art. R.1111-6).
+              s’opposer à ce que ses parents soient informés de certains soins (art. L.1111-5 et L.1111-5-1) : son opposition figure au dossier (mention écrite du médecin, de la
+              sage-femme ou de l’infirmier) ; le professionnel saisi de la demande s’efforce d’obtenir son consentement ; s’il maintient son opposition, ces informations ne sont pas
+              communiquées tant qu’elle est maintenue (art. R.1111-6). Le tri est fait par ce professionnel.
             </p>
             <RadioGroup
               name="requestMinorOpposition"
@@ -582,6 +584,14 @@ export function archivePage(actor: StaffActor, csrf: string, s: ArchivePageState
               name="requestMinorThroughPhysician"
               label="Le mineur demande que l’accès de ses parents ait lieu par l’intermédiaire d’un médecin (art. L.1111-7)"
               checked={accessValues.requestMinorThroughPhysician === 'oui'}
+              errors={accessErrors}
+            />
+            {/* R.1111-6 last alinéa: the information goes to the physician the parents designate, or is consulted in his presence; named, as the heirs' (MINOR_HEALTH_PHYSICIAN_REQUIRED). */}
+            <TextField
+              name="requestMinorPhysician"
+              label="Médecin désigné par les titulaires de l’autorité parentale (nom)"
+              hint="Seulement si le mineur demande l’intermédiaire d’un médecin : les informations sont adressées à ce médecin, ou consultées sur place en sa présence, au choix des parents ; elles ne leur sont pas remises (Code de la santé publique, art. R.1111-6). De 3 à 200 caractères."
+              value={accessValues.requestMinorPhysician}
               errors={accessErrors}
             />
             <Checkbox
