@@ -34,7 +34,7 @@ import {
   newDocumentArchivedMessage,
   residentArchivedFrom,
 } from './intermediate-archive';
-import { RESIDENT_DECEASED, assertNotDeceased } from './resident-deceased';
+import { RESIDENT_DECEASED, assertNotDeceased, deceasedRefusalOf, deceasedSubjectOf } from './resident-deceased';
 
 /**
  * What a new document or version reads with the resident's file, in its one statement (issue 12:
@@ -225,15 +225,23 @@ export class DocumentsService {
    * amended by avenant: CASF L.311-4, D.311): it may only be abandoned. A contract's resident is
    * locked before its document, the order of the signature's (contract-in-force.ts), so a contract
    * concluded meanwhile is seen.
+   * A person recorded as deceased: refused 409 RESIDENT_DECEASED as her draft's new version would be
+   * (addVersion, `prepare`: C. civ. 443 al. 1, resident-deceased.ts) — the minutes of a meeting held on
+   * or before the death excepted, by the same rule on the version's data (deceasedRefusals says it
+   * beforehand). Any document's resident is locked before it, so a death recorded meanwhile (its
+   * resident row locked, RetentionService.recordDeparture) is seen.
    */
   async retryGeneration(actor: StaffActor, documentId: string): Promise<{ id: string; versionId: string; status: string }> {
     return this.tx.run(async (em) => {
       const scoped = await this.scoped(em, actor, documentId, 'document.write');
-      if (scoped.type === 'contrat-sejour') await this.repo.lockResident(em, scoped.organisationId, scoped.residentId);
+      await this.repo.lockResident(em, scoped.organisationId, scoped.residentId);
       const doc = (await this.repo.lockDocument(em, scoped.id)) ?? scoped;
       const version = doc.currentVersionId ? await this.repo.findVersion(em, doc.id, doc.currentVersionId) : null;
       if (doc.status !== 'generation_failed' || !version)
         throw new DomainError('conflict', 'DOCUMENT_GENERATION_NOT_FAILED', 'La génération de ce document n’a pas échoué : il n’y a rien à relancer.');
+      // Read under the resident's lock; the version rendered again is the current one, its data the meeting's date.
+      const deceasedOn = await this.deceasedOnOf(em, doc);
+      if (deceasedOn) assertNotDeceased({ deceasedOn }, 'document', deceasedSubjectOf(doc.type, (await this.repo.versionInput(em, version.id))?.input));
       if (doc.type === 'contrat-sejour' && (await this.repo.otherContractsOfAdmission(em, doc.id)).some((o) => o.status === 'signed'))
         throw new DomainError('conflict', CONTRACT_ALREADY_IN_FORCE, CONTRACT_ALREADY_IN_FORCE_MESSAGE);
       if (version.status !== 'pending')
@@ -359,20 +367,27 @@ export class DocumentsService {
   async deceasedRefusals(actor: StaffActor, documentId: string): Promise<{ deceasedOn: string; newVersion: string | null; signature: string | null } | null> {
     const em = this.tx.manager;
     const doc = await this.scoped(em, actor, documentId, 'document.read');
-    const [r] = (await em.query(`SELECT deceased_on::text AS deceased FROM residents WHERE id = $1 AND organisation_id = $2`, [doc.residentId, doc.organisationId])) as { deceased: string | null }[];
-    if (!r?.deceased) return null;
+    const deceasedOn = await this.deceasedOnOf(em, doc);
+    if (!deceasedOn) return null;
     const full = doc.currentVersionId ? await this.repo.versionInput(em, doc.currentVersionId) : null;
-    const subject = { type: doc.type, meetingDate: (full?.input as { document?: { date?: unknown } } | undefined)?.document?.date };
-    const refusal = (act: 'document' | 'signature'): string | null => {
-      try {
-        assertNotDeceased({ deceasedOn: r.deceased }, act, subject);
-        return null;
-      } catch (e) {
-        if (e instanceof DomainError) return e.messageFr;
-        throw e;
-      }
-    };
-    return { deceasedOn: r.deceased, newVersion: refusal('document'), signature: refusal('signature') };
+    const subject = deceasedSubjectOf(doc.type, full?.input);
+    return { deceasedOn, newVersion: deceasedRefusalOf({ deceasedOn }, 'document', subject), signature: deceasedRefusalOf({ deceasedOn }, 'signature', subject) };
+  }
+
+  /** Of these residents, those recorded as deceased: the day of the death of each. */
+  private async deceasedResidents(em: EntityManager, organisationId: string, residentIds: string[]): Promise<Map<string, string>> {
+    if (!residentIds.length) return new Map();
+    const rows = (await em.query(`SELECT id, deceased_on::text AS deceased FROM residents WHERE organisation_id = $1 AND id = ANY($2::uuid[]) AND deceased_on IS NOT NULL`, [
+      organisationId,
+      [...new Set(residentIds)],
+    ])) as { id: string; deceased: string }[];
+    return new Map(rows.map((r) => [r.id, r.deceased]));
+  }
+
+  /** The day of the death of the document's resident (`residents.deceased_on`), or null: she is alive. */
+  private async deceasedOnOf(em: EntityManager, doc: DocumentEntity): Promise<string | null> {
+    const [r] = (await em.query(`SELECT deceased_on::text AS deceased FROM residents WHERE id = $1 AND organisation_id = $2`, [doc.residentId, doc.organisationId])) as { deceased: string | null }[];
+    return r?.deceased ?? null;
   }
 
   async list(actor: StaffActor, residentId?: string): Promise<DocumentView[]> {
@@ -380,13 +395,16 @@ export class DocumentsService {
     const docs = await this.repo.list(em, actor.organisationId, visibleEstablishments(actor), residentId);
     // One statement for the whole list: each superseded draft contract's signed contract of its stay.
     const superseding = await this.repo.supersedingContracts(em, docs.map((d) => d.id));
-    return Promise.all(docs.map((d) => this.view(em, d, false, superseding.get(d.id) ?? null)));
+    // And the day of the death of the residents of those whose generation failed (one statement): no retry then.
+    const deceased = await this.deceasedResidents(em, actor.organisationId, docs.filter((d) => d.status === 'generation_failed').map((d) => d.residentId));
+    return Promise.all(docs.map((d) => this.view(em, d, false, superseding.get(d.id) ?? null, deceased.get(d.residentId) ?? null)));
   }
 
   async get(actor: StaffActor, id: string): Promise<DocumentView> {
     const em = this.tx.manager;
     const doc = await this.scoped(em, actor, id, 'document.read');
-    return this.view(em, doc, true, (await this.repo.supersedingContracts(em, [doc.id])).get(doc.id) ?? null);
+    const deceasedOn = doc.status === 'generation_failed' ? await this.deceasedOnOf(em, doc) : null;
+    return this.view(em, doc, true, (await this.repo.supersedingContracts(em, [doc.id])).get(doc.id) ?? null, deceasedOn);
   }
 
   async download(actor: StaffActor, documentId: string, versionId: string, format: string, variant: string): Promise<Download> {
@@ -781,14 +799,27 @@ export class DocumentsService {
     return this.annexFiles.versionRecord(em, doc.establishmentId, list, on, (k) => (Object.prototype.hasOwnProperty.call(labels, k) ? labels[k] : k));
   }
 
-  /** `supersededBy`: the signed contract of the stay of this draft contract, when there is one (DocumentsRepository.supersedingContracts). */
-  private async view(em: EntityManager, d: DocumentEntity, withVersions: boolean, supersededBy: string | null): Promise<DocumentView> {
+  /**
+   * `supersededBy`: the signed contract of the stay of this draft contract, when there is one
+   * (DocumentsRepository.supersedingContracts). `deceasedOn`: for a failed generation, the day of its
+   * resident's death, if any — its retry then refused as retryGeneration refuses it (RESIDENT_DECEASED).
+   */
+  private async view(em: EntityManager, d: DocumentEntity, withVersions: boolean, supersededBy: string | null, deceasedOn: string | null = null): Promise<DocumentView> {
     const versions = withVersions ? await this.repo.versionsOf(em, d.id) : [];
     const renditions = await this.repo.renditionsOf(em, versions.map((v) => v.id));
     const current =
       d.status === 'generation_failed' && d.currentVersionId
         ? (versions.find((v) => v.id === d.currentVersionId) ?? (await this.repo.findVersion(em, d.id, d.currentVersionId)))
         : null;
+    let generationError = current ? generationErrorOf({ status: current.status, errorCode: current.errorCode ?? GENERATION_RETRIES_EXHAUSTED }) : null;
+    // After the death, `retryable` says what retry-generation answers: false, and why, but for the minutes of a meeting before it.
+    const died = generationError?.retryable && deceasedOn ? deceasedRefusalOf({ deceasedOn }, 'document', deceasedSubjectOf(d.type, (await this.repo.versionInput(em, current!.id))?.input)) : null;
+    if (generationError && died)
+      generationError = {
+        ...generationError,
+        message: `La génération du document a échoué ; elle ne peut plus être relancée, la personne étant décédée le ${formatDateFr(deceasedOn!)} (C. civ. art. 443). Le projet peut être abandonné.`,
+        retryable: false,
+      };
     return {
       id: d.id,
       residentId: d.residentId,
@@ -797,7 +828,7 @@ export class DocumentsService {
       subtype: d.subtype ?? null,
       status: d.status,
       currentVersionId: d.currentVersionId,
-      generationError: current ? generationErrorOf({ status: current.status, errorCode: current.errorCode ?? GENERATION_RETRIES_EXHAUSTED }) : null,
+      generationError,
       supersededBy: supersededBy ? { id: supersededBy, href: documentConsolePath(supersededBy) } : null,
       createdAt: d.createdAt.toISOString(),
       updatedAt: d.updatedAt.toISOString(),

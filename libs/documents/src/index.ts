@@ -10,6 +10,7 @@ export * from './superseded-contract';
 export * from './documents.service';
 export * from './intermediate-archive';
 export * from './resident-deceased';
+export * from './deceased-drafts';
 export * from './document-generator';
 export * from './generation-errors';
 export * from './generation-checks';

@@ -44,3 +44,25 @@ export function assertNotDeceased(resident: { deceasedOn?: string | null }, act:
     } (sa mesure de protection a pris fin avec elle, C. civ. art. 443).`,
   );
 }
+
+/**
+ * What assertNotDeceased refuses `act` on `subject` with (its French message), or null when it allows
+ * it — the person alive, or the minutes of a meeting held on or before her death. The one rule, for
+ * the pages and lists that say beforehand what a request would get (DocumentsService.deceasedRefusals,
+ * GET /api/documents' `generationError.retryable`, the worklist's drafts to abandon).
+ */
+export function deceasedRefusalOf(resident: { deceasedOn?: string | null }, act: 'document' | 'signature', subject?: { type: string; meetingDate?: unknown }): string | null {
+  try {
+    assertNotDeceased(resident, act, subject);
+    return null;
+  } catch (e) {
+    if (e instanceof ConflictError) return e.messageFr;
+    throw e;
+  }
+}
+
+/** The subject a document's current version makes for assertNotDeceased: its type and, for the minutes, its data's meeting `date`. */
+export const deceasedSubjectOf = (type: string, input: unknown): { type: string; meetingDate?: unknown } => ({
+  type,
+  meetingDate: (input as { document?: { date?: unknown } } | null | undefined)?.document?.date,
+});

@@ -123,7 +123,7 @@ describe('a request cancelled with the person’s death: its links, sessions, e-
     const section = plain(new RegExp(`<section[^>]*data-request-id="${p.requestId}"[^]*?</section>`).exec(page)![0]);
     expect(section).toMatch(/Demande annulée le \d{1,2} [a-zéû]+ \d{4} à \d{1,2} h \d{2} par administrator a\.<\/strong> Raison/);
     expect(section).toContain('Raison : « Décès de la personne le 30 novembre 2026 ».');
-    expect(section).toContain('N’a pas signé (demande annulée) : avait ouvert le lien, sans lire le document');
+    expect(section).toMatch(/Non signé — demande annulée le \d{1,2}(er)? [a-zéû]+ \d{4} \(décès de la personne le 30 novembre 2026\) : avait ouvert le lien, sans lire le document/);
     expect(section).not.toContain('A ouvert le lien, pas encore lu');
     expect(section).not.toContain('En attente de son tour');
     expect(section).not.toContain('Contresignature attendue');
@@ -165,7 +165,8 @@ describe('a request cancelled with the person’s death: its links, sessions, e-
     const section = plain(new RegExp(`<section[^>]*data-request-id="${p.requestId}"[^]*?</section>`).exec(page)![0]);
     expect(section).toContain('Raison : « Erreur de tarif ».');
     expect(section).toMatch(/Demande annulée le \d{1,2} [a-zéû]+ \d{4} à \d{1,2} h \d{2} par [^.<]+\.<\/strong> Raison/);
-    expect(section).toContain('N’a pas signé (demande annulée)');
+    expect(section).toMatch(/Non signé — demande annulée le \d{1,2}(er)? [a-zéû]+ \d{4} :/);
+    expect(section).not.toContain('(erreur de tarif)');
     await shoot(page, 'console-request-staff', `section[data-request-id="${p.requestId}"]`);
   }, 240_000);
 

@@ -99,7 +99,7 @@ export class DocumentsController {
   @HttpCode(202)
   @ApiOperation({
     summary:
-      'Relancer la génération échouée de la version courante (après un incident technique) ; 409 DOCUMENT_GENERATION_NOT_FAILED si elle n’a pas échoué, DOCUMENT_GENERATION_NOT_RETRYABLE si ses données sont en cause (créer une nouvelle version), CONTRACT_ALREADY_IN_FORCE pour un projet de contrat de séjour dont le séjour a déjà un contrat signé (un contrat par séjour, modifié par avenant : CASF L.311-4, D.311 ; l’abandonner)',
+      'Relancer la génération échouée de la version courante (après un incident technique) ; 409 DOCUMENT_GENERATION_NOT_FAILED si elle n’a pas échoué, DOCUMENT_GENERATION_NOT_RETRYABLE si ses données sont en cause (créer une nouvelle version), CONTRACT_ALREADY_IN_FORCE pour un projet de contrat de séjour dont le séjour a déjà un contrat signé (un contrat par séjour, modifié par avenant : CASF L.311-4, D.311 ; l’abandonner), RESIDENT_DECEASED si la personne est décédée (rien de nouveau n’est établi pour elle, C. civ. art. 443 : l’abandonner ; seul le compte rendu d’une réunion tenue au plus tard le jour du décès peut encore être généré). GET /api/documents le dit d’avance : generationError.retryable',
   })
   retryGeneration(@Actor() actor: StaffActor, @Param('id', ParseIdPipe) id: string) {
     return this.documents.retryGeneration(actor, id);

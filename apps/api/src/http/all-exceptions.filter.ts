@@ -30,7 +30,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       if (!html && known.code === 'ROUTE_NOT_FOUND' && isStrayBrowser(req)) return sendHtmlError(req, res, 404, htmlErrorTitle(404), known.messageFr, undefined, 'console');
       if (!html) return sendDomainError(res, known);
       const status = statusOf(known.kind);
-      return sendHtmlError(req, res, status, htmlErrorTitle(status), known.messageFr, known.retryAfterSeconds);
+      return sendHtmlError(req, res, status, htmlErrorTitle(status, htmlAudience(req)), known.messageFr, known.retryAfterSeconds);
     }
     const errorId = randomUUID();
     const where = { errorId, method: req.method, route: req.route?.path as string | undefined };

@@ -42,11 +42,62 @@ export function sendHtmlError(req: Request, res: Response, status: number, title
   }
   if (retryAfterSeconds) res.setHeader('Retry-After', String(retryAfterSeconds));
   res.status(status);
-  res.type('text/html; charset=utf-8').send(audience === 'console' ? consoleErrorPage(title, message, status) : errorPage(title, message, status));
+  res.type('text/html; charset=utf-8').send(audience === 'console' ? consoleErrorPage(title, message, status, consoleBackPath(req)) : errorPage(title, message, status));
 }
 
-/** Titles of the HTML error pages by status. */
-export function htmlErrorTitle(status: number): string {
+/**
+ * Where the console's error page leads back to (a path on this server under `/console`, never an
+ * absolute address: no open redirect, no `javascript:`), or null (the page then offers the console
+ * home only):
+ *  - the Referer, when it is this host's `/console` page (the console's pages send no referrer,
+ *    `Referrer-Policy: no-referrer`, but a client may);
+ *  - for a form posted under `/console/…` (a button the state no longer allows: 409), the form's
+ *    page: the nearest address above the form's action that the console shows (a GET route), e.g.
+ *    `/console/documents/:id` for `/console/documents/:id/demandes/:requestId/annuler`.
+ */
+export function consoleBackPath(req: Request): string | null {
+  const referer = req.get('referer');
+  if (referer) {
+    try {
+      const u = new URL(referer);
+      if ((u.protocol === 'http:' || u.protocol === 'https:') && u.host === req.get('host') && isConsolePath(u.pathname)) return u.pathname + u.search;
+    } catch {
+      // Not an address: ignored.
+    }
+  }
+  const path = (req.originalUrl ?? '').split('?')[0];
+  if (req.method === 'GET' || req.method === 'HEAD' || !isConsolePath(path) || path.includes('//')) return null;
+  const segments = path.split('/');
+  for (let n = segments.length - 1; n > 2; n--) {
+    const candidate = segments.slice(0, n).join('/');
+    if (isConsoleGetRoute(req, candidate)) return candidate;
+  }
+  return null;
+}
+
+function isConsolePath(path: string): boolean {
+  return (path === '/console' || path.startsWith('/console/')) && !path.startsWith('//') && !/[\\\s]/.test(path) && !path.split('/').some((x) => x === '.' || x === '..');
+}
+
+/** Express 5's router: a GET route of the app that answers `path` (middleware layers aside). */
+function isConsoleGetRoute(req: Request, path: string): boolean {
+  const router = (req.app as unknown as { router?: { stack?: RouteLayer[] } }).router;
+  return (router?.stack ?? []).some((l) => Boolean(l.route?.methods?.get) && Boolean(l.match?.(path)));
+}
+
+interface RouteLayer {
+  route?: { methods?: Record<string, boolean> };
+  /** router 2: the match (params, path) or false, without side effect. */
+  match?(path: string): unknown;
+}
+
+/**
+ * Titles of the HTML error pages by status. The console's 409 says what happened to the person's
+ * action (« Action impossible dans l’état actuel »: the button clicked no longer fits what the
+ * document or request has become; the message says why); the portal keeps its own wording.
+ */
+export function htmlErrorTitle(status: number, audience?: 'portal' | 'console' | null): string {
+  if (audience === 'console' && status === 409) return 'Action impossible dans l’état actuel';
   switch (status) {
     case 400:
       return 'Formulaire non valable';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { MEASURE_TYPE_LABELS, calendarDayIn, documentTypeLabel, formatDateFr, formatDateTimeFr, ofName } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
 import { EntityManager } from 'typeorm';
-import { archivedResidents, contractNotApplicableReason, generationErrorOf, GENERATION_RETRIES_EXHAUSTED } from '@carepact/documents';
+import { archivedResidents, contractNotApplicableReason, deceasedDraftsIn, generationErrorOf, GENERATION_RETRIES_EXHAUSTED } from '@carepact/documents';
 import { IdentityRepository, Permission, StaffActor, establishmentsWith } from '@carepact/identity';
 import { ResidentsService, addMonthsIso, applicableMeasure, isMinor, todayIso } from '@carepact/residents';
 import { LEGAL_DELAYS, addDaysIso, contractHandoverDay, contractSignatureDay, firstAvenantDay } from '../requests/legal-deadlines';
@@ -37,6 +37,7 @@ export const WORKLIST_CATEGORIES = [
   'avenant_review',
   'review_due',
   'generation_failed',
+  'deceased_draft',
 ] as const;
 export type WorklistCategory = (typeof WORKLIST_CATEGORIES)[number];
 
@@ -195,6 +196,12 @@ const SECTIONS: Record<WorklistCategory, { title: string; basis: string; permiss
     permission: 'resident.read',
   },
   generation_failed: { title: 'Générations échouées', basis: 'Le document n’a pas pu être produit : relancez ou corrigez-le.', permission: 'document.write' },
+  deceased_draft: {
+    title: 'Projets d’une personne décédée, à abandonner',
+    basis:
+      'La personne est décédée : ces projets, jamais envoyés en signature, ne peuvent plus l’être, ni être corrigés ou générés à nouveau (sa mesure de protection a pris fin avec elle, C. civ. art. 443). Abandonnez-les depuis leur page : ils restent consultables dans le dossier.',
+    permission: 'document.write',
+  },
 };
 
 /**
@@ -281,6 +288,11 @@ export class WorklistService {
       this.repo.pendingHandovers(em, org, scope(SECTIONS.handover_due.permission)),
       this.repo.openAccessRequests(em, org, scope(SECTIONS.access_request.permission)),
     ]);
+    // A deceased person's drafts that are no longer sent nor generated again (C. civ. 443 al. 1,
+    // resident-deceased.ts, the minutes of a meeting before the death excepted): never a visa to give
+    // nor a generation to retry, only a draft to abandon (deceased_draft below).
+    const deceasedDrafts = await deceasedDraftsIn(em, org, scope(SECTIONS.deceased_draft.permission));
+    const abandoned = new Set(deceasedDrafts.map((x) => x.documentId));
     // The judge's authorisations recorded in answer to a refusal of assistance: still relied on, or set
     // aside (the measure changed since, SOLE_SIGNATURE_MEASURE_CHANGED…)? As the next sending would
     // decide (soleSignatureForDecision). One read each: few refusals carry one.
@@ -384,7 +396,7 @@ export class WorklistService {
     for (const h of handovers) items.push(...handoverItems(h, today));
     for (const x of accessRequests) items.push(accessRequestItem(x, today));
     for (const x of questions) items.push(inboxItem('question', x, `Question sur ${theOf(x.documentType, x.documentSubtype)}`, 'attend une réponse.', 'Posée le'));
-    for (const v of visas)
+    for (const v of visas.filter((x) => !abandoned.has(x.documentId)))
       items.push({
         category: 'visa_due',
         key: `visa_due:${v.documentId}`,
@@ -400,7 +412,7 @@ export class WorklistService {
         documentId: v.documentId,
         requestId: null,
       });
-    for (const f of failed) {
+    for (const f of failed.filter((x) => !abandoned.has(x.documentId))) {
       const error = generationErrorOf({ status: f.versionStatus ?? 'pending', errorCode: f.errorCode ?? GENERATION_RETRIES_EXHAUSTED });
       items.push({
         category: 'generation_failed',
@@ -418,6 +430,22 @@ export class WorklistService {
         requestId: null,
       });
     }
+    for (const x of deceasedDrafts)
+      items.push({
+        category: 'deceased_draft',
+        key: `deceased_draft:${x.documentId}`,
+        establishmentId: x.establishmentId,
+        residentId: x.residentId,
+        residentName: x.residentName,
+        title: `${capital(label(x.type, x.subtype))} : projet à abandonner`,
+        detail: `${x.status === 'ready' ? 'Prêt, jamais envoyé en signature : il ne le sera plus.' : 'Sa génération a échoué : elle ne sera pas relancée.'} Ouvrez-le et choisissez « Abandonner ce projet ».`,
+        dueDay: x.deceasedOn,
+        overdue: false,
+        dates: [{ label: 'Décès le', value: x.deceasedOn }],
+        href: documentHref(x.documentId),
+        documentId: x.documentId,
+        requestId: null,
+      });
     // A person in the intermediate archive (her departure plus the active-base delay: intermediate-archive.ts)
     // has nothing « à faire » any more, in any section: no new act is made for her (RESIDENT_ARCHIVED) and
     // her file answers only a specific need (CNIL délibérations n° 2021-028 and 2023-095, RGPD art. 5.1.e).

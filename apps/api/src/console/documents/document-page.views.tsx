@@ -67,7 +67,7 @@ const EVENT_LABELS: Record<string, string> = {
 export function signerState(
   s: SignerView,
   events: RequestView['events'],
-  doc?: { type: string; signers: readonly SignerView[]; mode?: RequestView['mode']; status?: RequestView['status'] },
+  doc?: { type: string; signers: readonly SignerView[]; mode?: RequestView['mode']; status?: RequestView['status']; cancellation?: RequestView['cancellation'] },
 ): string {
   // CASF D.311 II (VII for an avenant to it): the DIPC « est établi et signé par le directeur … Il peut
   // être contresigné par la personne accueillie ou son représentant légal »: the director's signature
@@ -75,22 +75,46 @@ export function signerState(
   const dipcRule = Boolean(doc && (doc.type === 'dipc' || doc.type === 'avenant') && doc.signers.some(isOptionalCountersigner));
   const countersigner = dipcRule && isOptionalCountersigner(s);
   if (s.status === 'signed') return `${countersigner ? 'Contresigné' : 'Signé'} le ${formatDateTimeFr(s.actedAt!)}`;
-  if (s.status === 'refused') return countersigner ? `A choisi de ne pas contresigner le ${formatDateTimeFr(s.actedAt!)} (facultatif : le document s’applique sans)` : `Refusé le ${formatDateTimeFr(s.actedAt!)}`;
-  // A cancelled request waits for nobody: what happened, not what was awaited.
-  if (doc?.status === 'cancelled') return cancelledSignerState(s, events, dipcRule ? !countersigner : s.delivery !== 'staff');
+  if (s.status === 'refused') return countersigner ? `A choisi de ne pas contresigner le ${formatDateTimeFr(s.actedAt!)} (facultatif : le document s’applique sans)` : `A refusé de signer le ${formatDateTimeFr(s.actedAt!)}`;
+  // A request that ended (cancelled, expired, refused, completed without her) waits for nobody: what
+  // happened, not what was awaited — never « En attente … » nor « pas encore signé ».
+  if (doc?.status && doc.status !== 'active') return closedSignerState(s, events, dipcRule ? !countersigner : s.delivery !== 'staff', { ...doc, status: doc.status });
   if (s.delivery === 'staff') return dipcRule ? 'Signature attendue : c’est elle qui établit le document (CASF D.311)' : 'Contresignature attendue après les autres signatures';
   const state = pendingSignerState(s, events, doc);
   return countersigner ? `Contresignature facultative — ${state.charAt(0).toLowerCase()}${state.slice(1).replace('pas encore signé', 'pas encore contresigné')}` : state;
 }
 
 /**
- * A signer who had not answered when the request was cancelled: « N'a pas signé (demande annulée) »
- * (« N'a pas contresigné » for a countersigner), with how far she had gone — read, opened, sent —
- * or that the request was cancelled before anything reached her.
+ * A signer who had not answered when the request ended: « Non signé — demande annulée le … » (with
+ * the death or the departure when that was the reason, CASF / C. civ. 443 al. 1), « — demande
+ * expirée le … », « — demande refusée par … le … » (« Non contresigné » for a countersigner), with
+ * how far she had gone — read, opened, sent — or that nothing had reached her. On a completed
+ * request, an optional signature not given.
  */
-function cancelledSignerState(s: SignerView, events: RequestView['events'], signs: boolean): string {
+function closedSignerState(
+  s: SignerView,
+  events: RequestView['events'],
+  signs: boolean,
+  r: { type: string; signers: readonly SignerView[]; status: Exclude<RequestView['status'], 'active'>; cancellation?: RequestView['cancellation'] },
+): string {
+  const not = signs ? 'Non signé' : 'Non contresigné';
+  if (r.status === 'completed') return `${not} (facultatif : le document s’applique sans)`;
+  const day = (at: string | null | undefined) => (at ? ` le ${formatDateFr(new Date(at))}` : '');
+  const at = (kind: string) => events.find((e) => e.kind === kind && e.signerId === null)?.at ?? events.find((e) => e.kind === kind)?.at;
+  let why: string;
+  if (r.status === 'cancelled') {
+    // The reason is shown here only when the system wrote it with the end of the accompaniment (« Décès / Départ de la personne le … »); staff's own reason is in the notice above.
+    const reason = r.cancellation?.reason ?? '';
+    const end = /^(Décès|Départ) de la personne le \d{1,2}(er)? \p{L}+ \d{4}/u.exec(reason)?.[0];
+    why = `demande annulée${day(r.cancellation?.at ?? at('cancelled'))}${end ? ` (${end.charAt(0).toLowerCase()}${end.slice(1)})` : ''}`;
+  } else if (r.status === 'expired') {
+    why = `demande expirée${day(at('expired'))}`;
+  } else {
+    const by = r.signers.find((x) => x.status === 'refused' && !declinedCountersignature(x, r.type));
+    why = `demande refusée${by ? ` par ${by.name}${day(by.actedAt)}` : ''}`;
+  }
+  const head = `${not} — ${why}`;
   const mine = events.filter((e) => e.signerId === s.id).map((e) => e.kind);
-  const head = `${signs ? 'N’a pas signé' : 'N’a pas contresigné'} (demande annulée)`;
   if (mine.includes('viewed')) return `${head} : avait lu le document`;
   if (mine.includes('link_opened') || mine.includes('in_person_opened')) return `${head} : avait ouvert le lien, sans lire le document`;
   if (mine.includes('email_sent') || mine.includes('resent') || mine.includes('reminder')) return `${head} : avait reçu le lien, sans l’ouvrir`;
@@ -306,8 +330,8 @@ export function documentPage(actor: StaffActor, csrf: string, m: DocumentPageMod
       {d.status === 'generation_failed' && d.generationError ? (
         <div class="notice warning" role="status">
           <p>{d.generationError.message}</p>
-          {/* A superseded contract is never corrected nor sent: nothing to generate again. */}
-          {d.generationError.retryable && m.perms.write && !m.contractInForce && !m.deceased?.signature ? (
+          {/* A superseded contract is never corrected nor sent: nothing to generate again; nor after the death, as a new version (retryGeneration: RESIDENT_DECEASED). */}
+          {d.generationError.retryable && m.perms.write && !m.contractInForce && !m.deceased?.newVersion ? (
             <PostForm action={`/console/documents/${d.id}/relancer`} csrf={csrf}>
               <button type="submit">Relancer la génération</button>
             </PostForm>
@@ -473,8 +497,8 @@ function DeceasedNotice(props: { m: DocumentPageModel }) {
       <h2 id="personne-decedee-titre">La personne est décédée le {formatDateFr(dd.deceasedOn)}</h2>
       {closed ? (
         <p>
-          Ce projet ne peut plus être corrigé ni envoyé en signature : sa mesure de protection a pris fin avec elle et aucun nouveau document n’est établi pour elle (C. civ.
-          art. 443). Il reste consultable.
+          {d.status === 'generation_failed' ? 'Sa génération ne peut plus être relancée, ni ce projet corrigé ou envoyé en signature' : 'Ce projet ne peut plus être corrigé ni envoyé en signature'} :
+          sa mesure de protection a pris fin avec elle et aucun nouveau document n’est établi pour elle (C. civ. art. 443). Il reste consultable.
         </p>
       ) : (
         <>
@@ -485,7 +509,13 @@ function DeceasedNotice(props: { m: DocumentPageModel }) {
       )}
       {m.perms.write && !m.signingClosed ? (
         <>
-          <p>{closed ? 'Pour qu’il ne reste pas « prêt » sans suite, vous pouvez l’abandonner :' : 'S’il ne doit pas aboutir, vous pouvez l’abandonner :'}</p>
+          <p>
+            {closed
+              ? d.status === 'generation_failed'
+                ? 'Pour qu’il ne reste pas en suspens, vous pouvez l’abandonner :'
+                : 'Pour qu’il ne reste pas « prêt » sans suite, vous pouvez l’abandonner :'
+              : 'S’il ne doit pas aboutir, vous pouvez l’abandonner :'}
+          </p>
           <div class="actions">
             <DiscardLink documentId={d.id} />
           </div>
@@ -689,7 +719,7 @@ function Explanation(props: { children: ComponentChildren }) {
 
 /**
  * The hint of a request's deadline, by what the law sets for the document: the contract's month and
- * the first avenant's six months cap it (CASF D.311 III), the DIPC's fortnight binds the director's
+ * the first avenant's six months cap it (CASF D.311 III and V), the DIPC's fortnight binds the director's
  * signature only (D.311 II), and nothing sets one for a projet or minutes.
  */
 export function requestDeadlineHint(type: string): string {
@@ -1290,7 +1320,7 @@ function SignerCard(props: { s: SignerView; r: RequestView; m: DocumentPageModel
         {s.accessCodeRequired ? ', avec code d’accès' : ''}.
       </p>
       <p class="signer-state">
-        <strong>{signerState(s, r.events, { type: m.doc.type, signers: r.signers, mode: r.mode, status: r.status })}</strong>
+        <strong>{signerState(s, r.events, { type: m.doc.type, signers: r.signers, mode: r.mode, status: r.status, cancellation: r.cancellation })}</strong>
         {s.status === 'refused' && s.refusalReason
           ? m.perms.content
             ? ` — raison donnée : « ${s.refusalReason} »`

@@ -3,9 +3,9 @@ import { signerState } from './document-page.views';
 
 /**
  * The signers of a cancelled request, on the console's request page (the outside review of session
- * 20): what happened, not what was awaited — « N’a pas signé (demande annulée) » with how far she had
+ * 20): what happened, not what was awaited — « Non signé — demande annulée » with how far she had
  * gone, never « A ouvert le lien, pas encore lu », « En attente de son tour » nor « Contresignature
- * attendue »; those who signed or refused keep « Signé le … », « Refusé le … ».
+ * attendue »; those who signed or refused keep « Signé le … », « A refusé de signer le … ».
  */
 const signer = (over: Partial<SignerView>): SignerView =>
   ({
@@ -38,32 +38,32 @@ const cancelled = (s: SignerView, events: RequestView['events'], type = 'contrat
   signerState(s, events, { type, signers: all, mode: 'sequential', status: 'cancelled' });
 
 describe('a cancelled request’s signers: what happened', () => {
-  it('opened, read, sent: « N’a pas signé (demande annulée) » and how far she had gone', () => {
-    expect(cancelled(curateur, [ev('email_sent', 'c'), ev('link_opened', 'c')])).toBe('N’a pas signé (demande annulée) : avait ouvert le lien, sans lire le document');
-    expect(cancelled(curateur, [ev('email_sent', 'c'), ev('link_opened', 'c'), ev('viewed', 'c')])).toBe('N’a pas signé (demande annulée) : avait lu le document');
-    expect(cancelled(curateur, [ev('email_sent', 'c')])).toBe('N’a pas signé (demande annulée) : avait reçu le lien, sans l’ouvrir');
+  it('opened, read, sent: « Non signé — demande annulée » and how far she had gone', () => {
+    expect(cancelled(curateur, [ev('email_sent', 'c'), ev('link_opened', 'c')])).toBe('Non signé — demande annulée : avait ouvert le lien, sans lire le document');
+    expect(cancelled(curateur, [ev('email_sent', 'c'), ev('link_opened', 'c'), ev('viewed', 'c')])).toBe('Non signé — demande annulée : avait lu le document');
+    expect(cancelled(curateur, [ev('email_sent', 'c')])).toBe('Non signé — demande annulée : avait reçu le lien, sans l’ouvrir');
   });
 
   it('never reached (her turn had not come): no « En attente de son tour »', () => {
     const s = cancelled(later, [ev('email_sent', 'p')]);
-    expect(s).toBe('N’a pas signé (demande annulée) : aucun lien ne lui avait été envoyé');
+    expect(s).toBe('Non signé — demande annulée : aucun lien ne lui avait été envoyé');
     expect(s).not.toContain('En attente');
   });
 
-  it('the establishment’s countersigner: « N’a pas contresigné (demande annulée) », not « Contresignature attendue »', () => {
-    expect(cancelled(director, [])).toBe('N’a pas contresigné (demande annulée)');
+  it('the establishment’s countersigner: « Non contresigné — demande annulée », not « Contresignature attendue »', () => {
+    expect(cancelled(director, [])).toBe('Non contresigné — demande annulée');
   });
 
   it('a DIPC: the director established nothing (« N’a pas signé »), the person’s optional countersignature « N’a pas contresigné »', () => {
     const optPerson = { ...person, optional: true };
     const dipc = [optPerson, director];
-    expect(cancelled(director, [], 'dipc', dipc)).toBe('N’a pas signé (demande annulée)');
-    expect(cancelled(optPerson, [ev('email_sent', 'p')], 'dipc', dipc)).toBe('N’a pas contresigné (demande annulée) : avait reçu le lien, sans l’ouvrir');
+    expect(cancelled(director, [], 'dipc', dipc)).toBe('Non signé — demande annulée');
+    expect(cancelled(optPerson, [ev('email_sent', 'p')], 'dipc', dipc)).toBe('Non contresigné — demande annulée : avait reçu le lien, sans l’ouvrir');
   });
 
   it('who signed or refused keeps it', () => {
     expect(cancelled({ ...person, status: 'signed', actedAt: at }, [])).toMatch(/^Signé le 3 décembre 2026 à 14 h 05$/);
-    expect(cancelled({ ...curateur, status: 'refused', actedAt: at }, [])).toMatch(/^Refusé le /);
+    expect(cancelled({ ...curateur, status: 'refused', actedAt: at }, [])).toMatch(/^A refusé de signer le /);
   });
 
   it('an active request is unchanged', () => {

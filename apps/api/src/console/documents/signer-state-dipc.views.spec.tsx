@@ -45,7 +45,7 @@ describe('signer states on a DIPC’s request page (CASF D.311 II)', () => {
 
   it('a contract: unchanged', () => {
     const contract = (s: SignerView) => signerState(s, [], { type: 'contrat-sejour', signers: [s, director] });
-    expect(contract(signer({ optional: false, status: 'refused', actedAt: at }))).toBe('Refusé le 3 décembre 2026 à 14 h 05');
+    expect(contract(signer({ optional: false, status: 'refused', actedAt: at }))).toBe('A refusé de signer le 3 décembre 2026 à 14 h 05');
     expect(signerState(director, [], { type: 'contrat-sejour', signers: [signer({ optional: false }), director] })).toBe('Contresignature attendue après les autres signatures');
   });
 });
