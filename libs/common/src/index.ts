@@ -10,3 +10,4 @@ export * from './html-escape';
 export * from './fr-fr';
 export * from './civility';
 export * from './spans';
+export * from './calendar-date';

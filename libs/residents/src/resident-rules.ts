@@ -1,19 +1,11 @@
-import { FieldError, calendarDayIn, isCivility, isPlausibleEmail } from '@carepact/common';
+import { FieldError, calendarDayIn, isCalendarDate, isCivility, isPlausibleEmail } from '@carepact/common';
 import { HolderRole, MeasureScope, MeasureType } from './residents.entities';
 import type { ContactInput, MeasureInput, MeasureStatus, ResidentInput } from './residents.types';
 import { SOLE_AUTHORITY_GROUNDS, SoleAuthorityProof } from './sole-authority';
 import { DELEGATION_EXTENTS, delegationLeavesStayToParents, type MinorDecision, type MinorRole } from './minor-representation';
 
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** A real calendar date `YYYY-MM-DD` (29 February only in leap years). */
-export function isCalendarDate(s: unknown): s is string {
-  if (typeof s !== 'string') return false;
-  const m = DATE.exec(s);
-  if (!m) return false;
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
-}
+/** A real calendar date `YYYY-MM-DD` (29 February only in leap years): the one check, in @carepact/common. */
+export { isCalendarDate };
 
 /** The same day `months` later, as `YYYY-MM-DD` (31 January + 1 month → 3 March, as Date.UTC rolls). */
 export function addMonthsIso(iso: string, months: number): string {

@@ -1,4 +1,4 @@
-import { agreeWithCivility, isCivility } from '@carepact/common';
+import { agreeWithCivility, isCalendarDate, isCivility } from '@carepact/common';
 
 /**
  * The template expression language: a small, side-effect-free language written here on purpose
@@ -474,13 +474,9 @@ function applyFormatter(name: FormatterName, v: Value, args: Value[], ctx: EvalC
 
 /** Days since 1970-01-01 of a real calendar date written AAAA-MM-JJ, else undefined (2026-02-30 is not a date). */
 function isoDateDay(s: string): number | undefined {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
-  if (!m) return undefined;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const t = Date.UTC(y, mo - 1, d);
-  const dt = new Date(t);
-  if (dt.getUTCFullYear() !== y || dt.getUTCMonth() !== mo - 1 || dt.getUTCDate() !== d) return undefined;
-  return t / 86_400_000;
+  if (!isCalendarDate(s)) return undefined;
+  const [y, mo, d] = s.split('-').map(Number);
+  return Date.UTC(y, mo - 1, d) / 86_400_000;
 }
 
 /** Every path root an expression reads (to check that templates only read declared variables). */

@@ -1,4 +1,4 @@
-import { FieldError, textProblem } from '@carepact/common';
+import { FieldError, isCalendarDate, textProblem } from '@carepact/common';
 import { fieldNameForMessage, inputEnumLabel } from './input-labels';
 
 /**
@@ -113,12 +113,9 @@ const TYPE_FR: Record<SchemaType, string> = {
   null: 'la valeur null',
 };
 
+/** A real calendar date `YYYY-MM-DD` (@carepact/common `isCalendarDate`). */
 export function isValidIsoDate(s: string): boolean {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
-  if (!m) return false;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const dt = new Date(Date.UTC(y, mo - 1, d));
-  return dt.getUTCFullYear() === y && dt.getUTCMonth() === mo - 1 && dt.getUTCDate() === d;
+  return isCalendarDate(s);
 }
 
 /** Validates data against a schema; returns every error, each naming its field (`a.b[2].c`). */
@@ -206,8 +203,9 @@ function visit(schemaIn: InputSchema, v: unknown, path: string, root: InputSchem
     return;
   }
   if (typeof v === 'string') {
-    // The same rule as the API's validators (libs/common text-safety): what one accepts, the other renders.
-    const problem = textProblem(v, 'text');
+    // The same rule as the API's validators (libs/common text-safety): what one accepts, the other renders;
+    // 'printed': every text of the data may be printed, so none holds a character the PDF faces lack (printable.ts).
+    const problem = textProblem(v, 'printed');
     if (problem) push(problem.code, problem.message);
     const length = schema.minLength !== undefined || schema.maxLength !== undefined ? codePoints(v) : 0;
     if (schema.minLength !== undefined && length < schema.minLength)
@@ -315,7 +313,7 @@ function checkCounterpart(obj: Record<string, unknown>, key: string, path: strin
   if (typeof v === 'string') {
     if (typeof f !== 'string') errors.push({ field, code: 'type', message: 'Ce champ doit être un texte.' });
     else {
-      const problem = textProblem(f, 'text');
+      const problem = textProblem(f, 'printed');
       if (problem) errors.push({ field, code: problem.code, message: problem.message });
     }
     return;
@@ -328,7 +326,7 @@ function checkCounterpart(obj: Record<string, unknown>, key: string, path: strin
   f.forEach((x, i) => {
     if (typeof x !== 'string' || x.trim() === '') errors.push({ field: `${field}[${i}]`, code: 'required', message: 'Ce texte facile à lire ne doit pas être vide.' });
     else {
-      const problem = textProblem(x, 'text');
+      const problem = textProblem(x, 'printed');
       if (problem) errors.push({ field: `${field}[${i}]`, code: problem.code, message: problem.message });
     }
   });

@@ -1,5 +1,5 @@
 import { ValidationArguments, ValidationOptions, registerDecorator } from 'class-validator';
-import { TextKind, amountProblem, textProblem } from '@carepact/common';
+import { TextKind, amountProblem, isCalendarDate, textProblem } from '@carepact/common';
 
 /**
  * Validators whose failure carries its own stable code, French message and, when the value is an
@@ -35,8 +35,6 @@ function structured(name: string, check: (value: unknown) => StructuredFailure |
     });
 }
 
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
 /** A language as its two-letter code (ISO 639-1, lower case): « français » typed in full is said so, with an example. */
 export function IsLanguageCode(options?: ValidationOptions) {
   return structured(
@@ -56,11 +54,7 @@ export function IsCalendarDate(options?: ValidationOptions) {
       options,
       validator: {
         validate(value: unknown) {
-          if (typeof value !== 'string') return false;
-          const m = DATE.exec(value);
-          if (!m) return false;
-          const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-          return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
+          return isCalendarDate(value);
         },
       },
     });

@@ -47,11 +47,6 @@ async function domain(work: () => Promise<number>): Promise<number> {
   }
 }
 
-/** Written and flushed: main() ends with process.exit, which would cut a large piped output short. */
-function writeOut(text: string): Promise<void> {
-  return new Promise((resolve, reject) => process.stdout.write(text, (e) => (e ? reject(e) : resolve())));
-}
-
 /**
  * The CLI acts for the operator of the installation, as the system (audited `system`,
  * `cli:<command>`), not as a member of staff: it keeps the organisation-wide power the API gives
@@ -167,8 +162,8 @@ export const purge: CliCommand = {
           const org = await organisationOf(ctx, value(flags, 'organisation'));
           // The system: all the organisation's establishments (CLI_ACTOR).
           const job = await jobs.purgeReport(systemActor(org, [], 'cli:purge'));
-          if (flags.json === true) await writeOut(JSON.stringify({ id: job.id, report: job.report }, null, 2) + '\n');
-          else await writeOut(reportText(job.id, job.report as PurgeReport));
+          // A large report piped: main() flushes stdout before process.exit.
+          process.stdout.write(flags.json === true ? JSON.stringify({ id: job.id, report: job.report }, null, 2) + '\n' : reportText(job.id, job.report as PurgeReport));
           return 0;
         }
         if (!UUID.test(reportId!)) throw new UsageError(`Identifiant de rapport invalide : ${reportId}`);

@@ -17,6 +17,22 @@ describe('retention start (C. civ. 2224, 2235)', () => {
     expect(retentionStart('2026-01-01', '2007-12-31', null).reason).toBe('depart');
   });
 
+  it('counts from the death for a minor who died: the suspension of C. civ. 2235 ends with her, the limitation runs against her heirs', () => {
+    // Born 10 March 2008, died at 7 on 30 June 2015 (the end of the accompaniment): not from 10 March 2026.
+    expect(retentionStart('2015-06-30', '2008-03-10', null, '2015-06-30')).toEqual({ day: '2015-06-30', reason: 'depart' });
+    expect(retentionEnds(retentionStart('2015-06-30', '2008-03-10', null, '2015-06-30').day, 5)).toBe('2020-06-30');
+    // Left at 7, died at 8: from the death.
+    expect(retentionStart('2015-06-30', '2008-03-10', null, '2017-01-15')).toEqual({ day: '2017-01-15', reason: 'deces_mineure' });
+    // Died an adult, having left as a minor: her eighteenth birthday, as for the living.
+    expect(retentionStart('2015-06-30', '2008-03-10', null, '2027-01-15')).toEqual({ day: '2026-03-10', reason: 'majorite' });
+    // Died the day of her eighteenth birthday: of age that day.
+    expect(retentionStart('2015-06-30', '2008-03-10', null, '2026-03-10')).toEqual({ day: '2026-03-10', reason: 'majorite' });
+    // Her accompaniment's record: 20 years from the death (C. civ. 2226 al. 2), not from the majority.
+    expect(minorAccompanimentEnds('2008-03-10', '2014-03-01', 20, '2015-06-30')).toBe('2035-06-30');
+    expect(minorAccompanimentEnds('2008-03-10', '2014-03-01', 20, '2027-01-15')).toBe('2046-03-10');
+    expect(minorAccompanimentEnds('1990-01-01', '2008-01-01', 20, '2009-01-01')).toBeNull();
+  });
+
   it('counts from the end of a tutelle in force when she left', () => {
     const measures = [
       { type: 'curatelle', judgmentDate: '2010-01-01', startDate: null, endDate: '2035-01-01' },

@@ -32,8 +32,9 @@
  *   a MECS…): C. civ. art. 2226 al. 2, « en cas de préjudice causé […] par des violences ou des
  *   agressions sexuelles commises contre un mineur, l'action en responsabilité civile est prescrite
  *   par vingt ans », and C. civ. 2235: it does not run during minority → 20 years from her
- *   eighteenth birthday, and at least the documents' own duration from the usual start
- *   (`minorAccompanimentEnds`; RetentionService.plan keeps the later of the two). Ten years from the
+ *   eighteenth birthday (her death, for a minor who died: the suspension ends with her), and at least
+ *   the documents' own duration from the usual start (`minorAccompanimentEnds`; RetentionService.plan
+ *   keeps the later of the two). Ten years from the
  *   departure could end before a victim's action does (a child of 10 leaving at 12: 22 vs 38).
  *   A choice, stated in the basis the Conservation page shows: for a crime of CPP art. 706-47 (rape…)
  *   on a minor the public action runs thirty years from majority (CPP art. 7 al. 3) and a civil
@@ -72,7 +73,7 @@ export const RETENTION_DEFAULTS: Record<RetentionSubject, RetentionDefault> = {
   'accompagnement-mineur': {
     years: 20,
     basis:
-      'Personne admise mineure : ses 18 ans + 20 ans pour le projet personnalisé et les comptes rendus de synthèse, preuve d’une action en responsabilité pour violences ou agressions sexuelles commises contre un mineur, prescrite par vingt ans (C. civ. art. 2226 al. 2) et qui ne court pas pendant la minorité (C. civ. art. 2235) ; jamais moins que la durée de ces documents comptée depuis la fin de l’accompagnement ; au-delà, un gel. Choix de la durée par défaut : l’action civile devant le juge civil. Pour un crime sexuel commis sur un mineur (crimes de l’art. 706-47 du code de procédure pénale, dont le viol), l’action publique se prescrit par trente ans à compter de sa majorité (CPP art. 7 al. 3), et l’action civile portée devant la juridiction pénale suit cette prescription (CPP art. 10 al. 1) : l’organisme peut porter cette durée à 30 ans. Pour un viol, ce délai est encore prolongé si le même auteur commet, avant son expiration, un nouveau viol ou une agression ou atteinte sexuelle sur un autre mineur (« prescription glissante », CPP art. 7 al. 3, loi n° 2021-478 du 21 avril 2021) : un gel garde alors les documents.',
+      'Personne admise mineure : ses 18 ans (ou son décès, s’il survient avant : la prescription court alors contre ses héritiers) + 20 ans pour le projet personnalisé et les comptes rendus de synthèse, preuve d’une action en responsabilité pour violences ou agressions sexuelles commises contre un mineur, prescrite par vingt ans (C. civ. art. 2226 al. 2) et qui ne court pas pendant la minorité (C. civ. art. 2235) ; jamais moins que la durée de ces documents comptée depuis la fin de l’accompagnement ; au-delà, un gel. Choix de la durée par défaut : l’action civile devant le juge civil. Pour un crime sexuel commis sur un mineur (crimes de l’art. 706-47 du code de procédure pénale, dont le viol), l’action publique se prescrit par trente ans à compter de sa majorité (CPP art. 7 al. 3), et l’action civile portée devant la juridiction pénale suit cette prescription (CPP art. 10 al. 1) : l’organisme peut porter cette durée à 30 ans. Pour un viol, ce délai est encore prolongé si le même auteur commet, avant son expiration, un nouveau viol ou une agression ou atteinte sexuelle sur un autre mineur (« prescription glissante », CPP art. 7 al. 3, loi n° 2021-478 du 21 avril 2021) : un gel garde alors les documents.',
   },
   'dossier-resident': { years: 5, basis: 'Nécessaire pour lire les documents conservés et répondre à la personne (RGPD art. 15), et gardé tant qu’un de ses documents l’est. ' + CONTRACT },
 };
@@ -92,7 +93,7 @@ export function isRetentionSubject(s: string): s is RetentionSubject {
 }
 
 /** Why the retention counts from its day: the departure, or later (C. civ. 2235). */
-export type RetentionStartReason = 'depart' | 'majorite' | 'fin_tutelle';
+export type RetentionStartReason = 'depart' | 'majorite' | 'deces_mineure' | 'fin_tutelle';
 
 export interface RetentionStart {
   day: string;
@@ -107,13 +108,31 @@ export interface RetentionStart {
  * (`tutelleEndsOn`: the end of the tutelle in force on the departure day, see `tutelleEndingAfter`
  * — at the latest her death, C. civ. 443 al. 1). Otherwise, the departure. (The design notes
  * counted from the departure only; the law wins — lead's note, session 11.)
+ * A minor who died (`deceasedOn` before her eighteenth birthday) never reached it: the suspension
+ * of C. civ. 2235 is hers, it lasts while she is a minor and ends with her; her actions pass to her
+ * heirs (C. civ. 724), against whom the limitation runs from the death — as for the heirs of a
+ * person under tutelle (C. civ. 1152 3°, « du jour du décès »), and as the tutelle's end is at the
+ * latest the death (`tutelleEndingAfter`). So it counts from the death, not from a birthday she never
+ * had. (An heir who is herself a minor has her own suspension: the file cannot know it, a legal
+ * hold keeps what she may need.) Before, a deceased minor's file was kept from her would-be 18th
+ * birthday, up to 18 years after her death.
  */
-export function retentionStart(departedOn: string, birthDate: string | null, tutelleEndsOn: string | null): RetentionStart {
+export function retentionStart(departedOn: string, birthDate: string | null, tutelleEndsOn: string | null, deceasedOn: string | null = null): RetentionStart {
   let start: RetentionStart = { day: departedOn, reason: 'depart' };
-  const majority = birthDate ? addYears(birthDate, 18) : null;
-  if (majority && majority > start.day) start = { day: majority, reason: 'majorite' };
+  const minority = minorityEnds(birthDate, deceasedOn);
+  if (minority && minority.day > start.day) start = minority;
   if (tutelleEndsOn && tutelleEndsOn > start.day) start = { day: tutelleEndsOn, reason: 'fin_tutelle' };
   return start;
+}
+
+/**
+ * The day the suspension of C. civ. 2235 for minority ends: her eighteenth birthday, or her death
+ * when she died before it (`retentionStart`); null without a birth date.
+ */
+function minorityEnds(birthDate: string | null, deceasedOn: string | null): RetentionStart | null {
+  if (!birthDate) return null;
+  const majority = addYears(birthDate, 18);
+  return deceasedOn && deceasedOn < majority ? { day: deceasedOn, reason: 'deces_mineure' } : { day: majority, reason: 'majorite' };
 }
 
 /**
@@ -149,6 +168,7 @@ export const TUTELLE_ENDING_AFTER_SQL = `(SELECT max(least(coalesce(m.end_date, 
 /** French words for why the retention starts later than the departure (console, API). */
 export const RETENTION_START_TEXT: Record<Exclude<RetentionStartReason, 'depart'>, string> = {
   majorite: 'comptée depuis ses 18 ans : la prescription ne court pas contre un mineur (C. civ. 2235)',
+  deces_mineure: 'comptée depuis son décès, survenu avant ses 18 ans : la prescription, qui ne court pas contre un mineur (C. civ. 2235), court dès lors contre ses héritiers',
   fin_tutelle: 'comptée depuis la fin de sa tutelle : la prescription ne court pas contre un majeur en tutelle (C. civ. 2235)',
 };
 
@@ -167,12 +187,14 @@ export const MINOR_ACCOMPANIMENT_TYPES: readonly string[] = ['projet-personnalis
  * documents that record her accompaniment (MINOR_ACCOMPANIMENT_TYPES) are kept at least: her
  * eighteenth birthday + `years` (the `accompagnement-mineur` duration, 20 by default: C. civ. 2226
  * al. 2, suspended during minority by C. civ. 2235); null for a person admitted as an adult. The
- * purge keeps the later of this and the document's own end (RetentionService.plan).
+ * purge keeps the later of this and the document's own end (RetentionService.plan). A minor who
+ * died before her eighteenth birthday (`deceasedOn`): her death + `years` — the suspension ends with
+ * her, the action runs against her heirs from the death (`retentionStart`, C. civ. 2235, 724).
  */
-export function minorAccompanimentEnds(birthDate: string | null, admissionDate: string | null, years: number): string | null {
+export function minorAccompanimentEnds(birthDate: string | null, admissionDate: string | null, years: number, deceasedOn: string | null = null): string | null {
   if (!birthDate || !admissionDate) return null;
   const majority = addYears(birthDate, 18);
-  return admissionDate < majority ? addYears(majority, years) : null;
+  return admissionDate < majority ? addYears(minorityEnds(birthDate, deceasedOn)!.day, years) : null;
 }
 
 /** The last day of retention: its start (`retentionStart`, the departure at the earliest) + years (29 February → 28 February). Purgeable the day after. */

@@ -239,19 +239,12 @@ export class ConsoleResidentsController {
     const cancel = body.cancelOpenRequests === 'oui';
     // Under « Décès »: the date of the état des lieux de sortie, the room vacated (CASF R.314-149 I), optional.
     const vacatedOn = death && typeof body.vacatedOn === 'string' ? body.vacatedOn.trim() : '';
-    let cancelled = 0;
-    let kept = 0;
-    let ended: RecordedEnd | null = null;
-    await this.retentionWrite(
+    await this.recordEnd(
       req,
       res,
       id,
       { departedOn, endReason, ...(vacatedOn ? { vacatedOn } : {}), ...(cancel ? { cancelOpenRequests: 'oui' } : {}) },
-      async (em, actor) => {
-        ended = await this.retention.recordDeparture(em, auditActor(actor), actor.organisationId, id, departedOn, endReason, vacatedOn || null);
-        if (cancel || death) ({ cancelled, kept } = tally(await this.requests.cancelForDeparture(em, actor, id, departedOn, death)));
-      },
-      () => withKept(endNotice(ended, departedOn, vacatedOn, cancelled, death ? null : cancel), kept),
+      { date: departedOn, endReason, vacatedOn, cancel, death },
       'departedOn',
       ['endReason', 'vacatedOn'],
     );
@@ -267,6 +260,25 @@ export class ConsoleResidentsController {
   async death(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string): Promise<void> {
     const body = await this.managed(req, id);
     const deceasedOn = typeof body.deceasedOn === 'string' ? body.deceasedOn.trim() : '';
+    await this.recordEnd(req, res, id, { deceasedOn }, { date: deceasedOn, endReason: 'death', vacatedOn: '', cancel: true, death: true }, 'deceasedOn');
+  }
+
+  /**
+   * The end of the accompaniment recorded (RetentionService.recordDeparture) and, in the same
+   * transaction, her open signature requests cancelled when asked (`cancel`) and always after a death
+   * (C. civ. 443 al. 1; those her side had all signed are kept, SignatureRequestsService.cancelForDeparture):
+   * the departure form and « Enregistrer son décès ». The notice says which end was recorded
+   * (endNotice); the service's field errors go to `field` or, when named there, to `ownFields`.
+   */
+  private async recordEnd(
+    req: Request,
+    res: Response,
+    id: string,
+    values: Record<string, string>,
+    end: { date: string; endReason: string; vacatedOn: string; cancel: boolean; death: boolean },
+    field: string,
+    ownFields: readonly string[] = [],
+  ): Promise<void> {
     let cancelled = 0;
     let kept = 0;
     let ended: RecordedEnd | null = null;
@@ -274,13 +286,14 @@ export class ConsoleResidentsController {
       req,
       res,
       id,
-      { deceasedOn },
+      values,
       async (em, actor) => {
-        ended = await this.retention.recordDeparture(em, auditActor(actor), actor.organisationId, id, deceasedOn, 'death');
-        ({ cancelled, kept } = tally(await this.requests.cancelForDeparture(em, actor, id, deceasedOn, true)));
+        ended = await this.retention.recordDeparture(em, auditActor(actor), actor.organisationId, id, end.date, end.endReason, end.vacatedOn || null);
+        if (end.cancel || end.death) ({ cancelled, kept } = tally(await this.requests.cancelForDeparture(em, actor, id, end.date, end.death)));
       },
-      () => withKept(endNotice(ended, deceasedOn, '', cancelled, null), kept),
-      'deceasedOn',
+      () => withKept(endNotice(ended, end.date, end.vacatedOn, cancelled, end.death ? null : end.cancel), kept),
+      field,
+      ownFields,
     );
   }
 
@@ -380,9 +393,9 @@ export class ConsoleResidentsController {
         archivedSince,
         rights: { write: can(actor, 'resident.write', resident.establishmentId), newDocument: can(actor, 'document.write', resident.establishmentId) },
       });
-      // C. civ. 2235: the retention of a minor's file, or of a person under tutelle, counts from later (a tutelle ends at the death at the latest, C. civ. 443 al. 1).
+      // C. civ. 2235: the retention of a minor's file, or of a person under tutelle, counts from later (a tutelle ends at the death at the latest, C. civ. 443 al. 1; a minor's suspension too).
       const start = resident.departedOn
-        ? retentionStart(resident.departedOn, resident.birthDate, tutelleEndingAfter(resident.protectionMeasures, resident.departedOn, resident.deceasedOn ?? null))
+        ? retentionStart(resident.departedOn, resident.birthDate, tutelleEndingAfter(resident.protectionMeasures, resident.departedOn, resident.deceasedOn ?? null), resident.deceasedOn ?? null)
         : null;
       return {
         name: residentName(resident),

@@ -21,6 +21,13 @@ describe('resident file: how long the file is kept', () => {
   it('a child who left at 8: five years after her majority, and why', () => {
     expect(kept(section('2026-01-15', '2018-01-01', null))).toBe('jusqu’au 1er janvier 2041 inclus, comptée depuis ses 18 ans : la prescription ne court pas contre un mineur (C. civ. 2235)');
   });
+  it('a child who left at 7 and died at 8: five years after her death, and why (C. civ. 2235: the suspension ends with her)', () => {
+    const start = retentionStart('2015-06-30', '2008-03-10', null, '2017-01-15');
+    const html = residentRetentionSection({ residentId: '00000000-0000-4000-8000-000000000001', departedOn: '2015-06-30', deceasedOn: '2017-01-15', start, policies, holds: [], names: new Map(), manage: false, csrf: 'c' });
+    expect(kept(html)).toBe(
+      'jusqu’au 15 janvier 2022 inclus, comptée depuis son décès, survenu avant ses 18 ans : la prescription, qui ne court pas contre un mineur (C. civ. 2235), court dès lors contre ses héritiers',
+    );
+  });
   it('a person under tutelle when she left: five years after the tutelle’s end, and why', () => {
     expect(kept(section('2026-01-15', '1950-01-01', '2028-06-30'))).toBe(
       'jusqu’au 30 juin 2033 inclus, comptée depuis la fin de sa tutelle : la prescription ne court pas contre un majeur en tutelle (C. civ. 2235)',
