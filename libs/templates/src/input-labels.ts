@@ -387,7 +387,7 @@ const FIELD_HINTS: Readonly<Record<string, string>> = {
   'tariffChange.percentage':
     'Taux annuel de revalorisation du prix de l’hébergement (au plus le pourcentage de l’arrêté ministériel, CASF L.342-3), mesuré par rapport au prix en vigueur au 31 décembre de l’année précédente, ou au prix fixé à la signature pour un contrat signé dans l’année ; plusieurs hausses la même année ne dépassent pas, ensemble, ce taux.',
   purpose:
-    'Accompagnement : les objectifs et prestations adaptés à la personne (avenant dans les six mois, puis réactualisation chaque année, CASF D.311). Tarifs : les nouveaux prix de journée (hébergement : CASF L.342-3 ou L.314-1 ; dépendance : arrêté du président du conseil départemental, CASF L.314-2 et R.314-172 et suivants). Annexe sur la sécurité et la liberté d’aller et venir : les mesures particulières prises pour la personne, dans un établissement pour personnes âgées (CASF L.311-4-1 I).',
+    'Accompagnement : les objectifs et prestations adaptés à la personne (précisés par un avenant dans le délai maximum de six mois, leur définition réactualisée chaque année, CASF D.311, V). Tarifs : les nouveaux prix de journée (hébergement : CASF L.342-3 ou L.314-1 ; dépendance : arrêté du président du conseil départemental, CASF L.314-2 et R.314-172 et suivants). Annexe sur la sécurité et la liberté d’aller et venir : les mesures particulières prises pour la personne, dans un établissement pour personnes âgées (CASF L.311-4-1 I).',
 };
 
 /** The form's hint for a field when the schema's description is not written for people; undefined to keep it. */

@@ -19,8 +19,9 @@ describe('TemplateLoader', () => {
     // 1.9.0: the délégation named by its form and the missions of a divided measure in easy-to-read, C. civ. 377, 377-1, 447 al. 3):
     // 1.10.0: the legal wording of a divided measure's mission, « gestion patrimoniale » (C. civ. 447 al. 3), and « autorité parentale » in the glossary):
     // 1.11.0: « autorité parentale » in the glossary with the child's say, C. civ. 371-1 al. 4; the GIR tariffs under CASF R.314-172 et suivants):
+    // 1.12.0: the six-month avenant and the yearly updating cited as CASF D.311, VI and V):
     // the latest published is the current one.
-    expect(t.content.version).toBe('1.11.0');
+    expect(t.content.version).toBe('1.12.0');
     expect(t.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(Object.isFrozen(t.content)).toBe(true);
   });
@@ -43,14 +44,14 @@ describe('TemplateLoader', () => {
 
   it('loads a draft only by exact version; unknown ids and path tricks are not found', () => {
     const draft = JSON.parse(readFileSync(join(root, 'documents', 'dipc', '1.0.0.json'), 'utf8'));
-    draft.version = '1.12.0';
-    writeFileSync(join(root, 'documents', 'dipc', '1.12.0.json'), JSON.stringify(draft));
+    draft.version = '1.13.0';
+    writeFileSync(join(root, 'documents', 'dipc', '1.13.0.json'), JSON.stringify(draft));
     const loader = new TemplateLoader(root);
-    expect(loader.load('dipc').content.version).toBe('1.11.0');
-    expect(loader.load('dipc', '1.12.0').published).toBeNull();
+    expect(loader.load('dipc').content.version).toBe('1.12.0');
+    expect(loader.load('dipc', '1.13.0').published).toBeNull();
     expect(loader.list()[0]).toMatchObject({
       id: 'dipc',
-      latestPublished: '1.11.0',
+      latestPublished: '1.12.0',
       versions: [
         { version: '1.0.0', published: true },
         { version: '1.1.0', published: true },
@@ -64,7 +65,8 @@ describe('TemplateLoader', () => {
         { version: '1.9.0', published: true },
         { version: '1.10.0', published: true },
         { version: '1.11.0', published: true },
-        { version: '1.12.0', published: false },
+        { version: '1.12.0', published: true },
+        { version: '1.13.0', published: false },
       ],
     });
     expect(() => loader.load('../dipc')).toThrow(expect.objectContaining({ code: 'TEMPLATE_NOT_FOUND' }));

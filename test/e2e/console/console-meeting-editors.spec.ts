@@ -147,12 +147,12 @@ describe('console: projet personnalisé and compte rendu editors, internal visa,
     expect(await coordinator.inputValue(`#objectives-${n}-title`)).toBe('Revoir son amie Léa chaque mois');
     await quality(coordinator, 'projet editor with an error');
 
-    // Two years ahead: refused beside the field, the objectives of the contract or DIPC being updated each year (CASF D.311) and the projet with them (projet 1.7.0).
+    // Two years ahead: refused beside the field, the projet reviewed at least yearly (ANESM recommendations) and the objectives it carries updated each year (CASF D.311, V; projet 1.12.0).
     expect(await coordinator.locator('input[name="personSigns"]').count()).toBe(0);
     await coordinator.fill('#nextReview', '2028-11-25');
     await submit(coordinator, 'Prévisualiser');
     expect(await coordinator.locator('#nextReview-erreur').innerText()).toContain('au plus tard douze mois après la date du projet');
-    expect(await coordinator.locator('#nextReview-erreur').innerText()).toContain('réactualisés chaque année (CASF D.311)');
+    expect(await coordinator.locator('#nextReview-erreur').innerText()).toContain('est réactualisée chaque année (CASF D.311, V)');
     expect(await coordinator.locator('#nextReview-erreur').innerText()).not.toContain('D.311 VII');
     await coordinator.fill('#nextReview', '2027-11-25');
     await submit(coordinator, 'Prévisualiser');

@@ -93,7 +93,7 @@ describe('bulk runs: one tariff avenant per resident', () => {
     );
     expect(docs.map((d: { resident_id: string }) => d.resident_id).sort()).toEqual([...signed].sort());
     for (const d of docs) {
-      expect(d).toMatchObject({ status: 'ready', template_version: '1.13.0', renditions: 9 });
+      expect(d).toMatchObject({ status: 'ready', template_version: '1.14.0', renditions: 9 });
       // 72,50 € × 1,025 = 74,3125 → 74,31 € (CASF L.342-3, the hébergement price) ; GIR 5-6 kept at 6,50 € (the département's arrêté, CASF L.314-2).
       expect(d.tc).toMatchObject({ basis: 'revalorisation_annuelle', prices: { hebergementPerDay: 74.31, dependanceGir56PerDay: 6.5, totalPerDay: 80.81 }, previousPrices: { totalPerDay: 79 } });
     }

@@ -48,7 +48,7 @@ describe('documents through the API and the worker', () => {
     expect(doc.status).toBe('ready');
     expect(doc.versions[0].errorCode).toBeNull();
     const [v] = doc.versions;
-    expect(v).toMatchObject({ number: 1, status: 'ready', template: { id: 'contrat-sejour', version: '1.13.0' }, reason: 'Création du document' });
+    expect(v).toMatchObject({ number: 1, status: 'ready', template: { id: 'contrat-sejour', version: '1.14.0' }, reason: 'Création du document' });
     expect(v.template.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(v.inputSha256).toMatch(/^[0-9a-f]{64}$/);
     expect(v.rendererVersion).toContain('carepact-render/');

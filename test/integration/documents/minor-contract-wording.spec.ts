@@ -36,7 +36,7 @@ describe('contrat de séjour 1.8.0: a minor under tutelle, an adult under tutell
   const pdfText = async (agent: request.Agent, id: string, variant: string): Promise<string> => {
     await waitUntil('the version to be generated', async () => (await agent.get(`/api/documents/${id}`)).body.versions?.[0]?.status === 'ready', 60_000);
     const doc = (await agent.get(`/api/documents/${id}`).expect(200)).body;
-    expect(doc.versions[0].template).toMatchObject({ id: 'contrat-sejour', version: '1.13.0' });
+    expect(doc.versions[0].template).toMatchObject({ id: 'contrat-sejour', version: '1.14.0' });
     const pdf = doc.versions[0].renditions.find((r: { format: string; variant: string }) => r.format === 'pdf' && r.variant === variant);
     const res = await agent.get(pdf.href).buffer(true).parse((r, cb) => {
       const chunks: Buffer[] = [];

@@ -69,7 +69,9 @@ describe('the recipients of the minutes and the consent to sharing outside the t
   it('a review of the projet two years after the meeting is refused (NEXT_REVIEW_TOO_LATE)', async () => {
     const res = await create(minutes((d) => (d.nextReview = '2028-11-18'))).expect(400);
     expect(codes(res)).toEqual(['data.nextReview:NEXT_REVIEW_TOO_LATE']);
-    expect(res.body.error.details[0].message).toContain('les objectifs et les prestations du contrat de séjour ou du DIPC sont réactualisés chaque année (CASF D.311)');
+    // Compte rendu 1.10.0: the projet's yearly review under the ANESM recommendations, the objectives' yearly updating under CASF D.311, V.
+    expect(res.body.error.details[0].message).toContain('le projet personnalisé est révisé au moins une fois par an et à chaque changement de situation (recommandations de l’ANESM');
+    expect(res.body.error.details[0].message).toContain('est réactualisée chaque année (CASF D.311, V)');
     expect(res.body.error.details[0].message).not.toContain('D.311 VII');
   });
 

@@ -274,7 +274,7 @@ describe('a tariff avenant varies from the price in force: the last signed tarif
           WHERE d.resident_id = $1 AND d.type = 'avenant' AND v.input #>> '{document,tariffChange,effectiveOn}' = '2027-10-01'`,
         [b],
       )) as { id: string; version_id: string; template_version: string }[];
-      expect(doc.template_version).toBe('1.13.0');
+      expect(doc.template_version).toBe('1.14.0');
       const dir = mkdtempSync(join(tmpdir(), 'tariff-year-'));
       for (const variant of ['standard', 'large-print', 'falc'] as const) {
         const pdf = (await agent.get(`/api/documents/${doc.id}/versions/${doc.version_id}/renditions/pdf/${variant}`).buffer(true).parse(binary).expect(200)).body as Buffer;

@@ -146,7 +146,7 @@ describe('contrat de séjour 1.6.0: the exemptions of CASF D.311-0-4 (1° to 3°
   const pdfText = async (id: string): Promise<string> => {
     await waitUntil('the version to be generated', async () => (await staff.get(`/api/documents/${id}`)).body.versions?.[0]?.status === 'ready');
     const doc = (await staff.get(`/api/documents/${id}`).expect(200)).body;
-    expect(doc.versions[0].template).toMatchObject({ id: 'contrat-sejour', version: '1.13.0' });
+    expect(doc.versions[0].template).toMatchObject({ id: 'contrat-sejour', version: '1.14.0' });
     const pdf = doc.versions[0].renditions.find((r: { format: string; variant: string }) => r.format === 'pdf' && r.variant === 'standard');
     const res = await staff.get(pdf.href).buffer(true).parse((r, cb) => {
       const chunks: Buffer[] = [];

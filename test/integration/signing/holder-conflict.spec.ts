@@ -77,7 +77,7 @@ describe('a tuteur who is the establishment’s préposé does not sign the cont
   /** The text of the PDF rendition `variant` of the document's current version, as people read it (pdftotext), on one line. */
   const pdfText = async (id: string, variant: string, header: string): Promise<string> => {
     const doc = (await admissions.get(`/api/documents/${id}`).expect(200)).body;
-    expect(doc.versions[0].template).toMatchObject({ id: 'contrat-sejour', version: '1.13.0' });
+    expect(doc.versions[0].template).toMatchObject({ id: 'contrat-sejour', version: '1.14.0' });
     const pdf = doc.versions[0].renditions.find((r: { format: string; variant: string }) => r.format === 'pdf' && r.variant === variant);
     const res = await admissions.get(pdf.href).buffer(true).parse((r, cb) => {
       const chunks: Buffer[] = [];

@@ -107,7 +107,8 @@ const MANDATORY: Record<Case, { standard: string[]; falc: string[] }> = {
       'Objectifs de l’accompagnement',
       'Les objectifs suivants ont été définis avec Marcel Dupont',
       'Dans les six mois qui suivent l’admission, un avenant précise ces objectifs et les prestations adaptées à la personne',
-      'Cet avenant est réactualisé chaque année.',
+      // D.311 V: it is the definition of the objectives and services that is updated each year (contrat 1.14.0)
+      'La définition de ces objectifs et prestations est réactualisée chaque année.',
       // services from signature
       'Prestations',
       'À compter de la signature du présent contrat, l’établissement délivre les prestations suivantes',
@@ -237,7 +238,7 @@ const MANDATORY: Record<Case, { standard: string[]; falc: string[] }> = {
       'Les documents suivants ont été remis à la personne accueillie le 16 novembre 2026',
       'Révision',
       'un avenant précise les objectifs et les prestations dans les six mois qui suivent l’admission',
-      'il est réactualisé chaque année',
+      'leur définition est réactualisée chaque année',
       'Le présent document est établi et signé par la direction de l’établissement. La personne accueillie ou son représentant légal peut le contresigner.',
       'Signatures',
       'pour la direction de l’établissement EHPAD Les Tilleuls',

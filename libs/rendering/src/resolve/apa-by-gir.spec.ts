@@ -50,7 +50,7 @@ describe.each(CASES)('%s 1.4.0: the APA by GIR (CASF L.232-2, L.232-8) — %s', 
     // Contrat 1.8.0: who signs for a minor, the decision behind the representative, the personne de confiance notice (lawyer's review): the APA text is unchanged.
     // Contrat 1.9.0, DIPC 1.7.0: a holder préposé of the establishment in the measure paragraph (C. civ. 451 al. 2): the APA text is unchanged.
     // Contrat 1.10.0, DIPC 1.8.0: a minor's parties (minor-parties-wording.spec.ts): the APA text is unchanged.
-    expect(loader.load(type).content.version).toBe(type === 'contrat-sejour' ? '1.13.0' : '1.11.0');
+    expect(loader.load(type).content.version).toBe(type === 'contrat-sejour' ? '1.14.0' : '1.12.0');
     expect((gir5.document as { pricing: { gir: number } }).pricing.gir).toBe(5);
     expect((gir2.document as { pricing: { gir: number } }).pricing.gir).toBe(2);
   });

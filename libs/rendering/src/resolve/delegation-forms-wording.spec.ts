@@ -114,7 +114,7 @@ const NO_DECISION = 'Par jugement'; // the projet personnalisé prints no decisi
 describe('the délégation of parental authority named by its form (C. civ. 377 al. 1, 377-1)', () => {
   it('these versions are the ones new documents are made with; every input here is valid for the old and the new ones', () => {
     // (contrat 1.12.0, avenant 1.12.0, DIPC 1.10.0, projet 1.10.0 and compte rendu 1.9.0 follow them: the divided measure's mission in the words of C. civ. 447 al. 3, « autorité parentale » in the glossary)
-    const LATEST: Record<Kind, string> = { 'contrat-sejour': '1.13.0', avenant: '1.13.0', dipc: '1.11.0', 'projet-personnalise': '1.11.0', 'compte-rendu-synthese': '1.9.0' };
+    const LATEST: Record<Kind, string> = { 'contrat-sejour': '1.14.0', avenant: '1.14.0', dipc: '1.12.0', 'projet-personnalise': '1.12.0', 'compte-rendu-synthese': '1.10.0' };
     for (const type of KINDS) expect([type, loader.load(type).content.version]).toEqual([type, LATEST[type]]);
     for (const type of KINDS)
       for (const r of [noah('total'), noah('partial', true), noah('shared'), noah('partial', false)])

@@ -52,7 +52,7 @@ describe('FALC renditions of the demo fixture pass falc:lint', () => {
     // Contrat 1.9.0, avenant 1.8.0, DIPC 1.7.0: a holder préposé of the establishment, who does not sign, and who signs instead (holder-conflict-sentence.spec.ts).
     // Contrat 1.10.0, avenant 1.10.0, DIPC 1.8.0: a one-parent authority, a placed minor's authorisation, the tuteur's capacity (minor-parties-wording.spec.ts).
     // Compte rendu 1.7.0, projet 1.8.0: the same one-parent authority and tuteur's capacity (minor-parties-wording.spec.ts).
-    expect(template.content.version).toBe(type === 'contrat-sejour' ? '1.13.0' : type === 'avenant' ? '1.13.0' : type === 'compte-rendu-synthese' ? '1.9.0' : type === 'projet-personnalise' ? '1.11.0' : '1.11.0');
+    expect(template.content.version).toBe(type === 'contrat-sejour' ? '1.14.0' : type === 'avenant' ? '1.14.0' : type === 'compte-rendu-synthese' ? '1.10.0' : type === 'projet-personnalise' ? '1.12.0' : '1.12.0');
     let tree: DocumentTree;
     try {
       tree = resolve(template, templateInputFromFixture(fixture, type, key), 'falc');

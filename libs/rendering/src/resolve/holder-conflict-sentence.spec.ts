@@ -88,7 +88,7 @@ function input(type: Act, holders: MeasureView['holders']): TemplateInput & { re
 
 describe('contrat de séjour 1.9.0, avenant 1.8.0, DIPC 1.7.0: a co-tuteur préposé of the establishment, in the measure paragraph', () => {
   it('are the versions made for new documents (avenant 1.9.0 follows 1.8.0, changing only the tariff page: tariff-avenant.spec.ts; contrat 1.10.0, avenant 1.10.0 and DIPC 1.8.0 a minor’s parties: minor-parties-wording.spec.ts)', () => {
-    const latest: Record<Act, string> = { 'contrat-sejour': '1.13.0', avenant: '1.13.0', dipc: '1.11.0' };
+    const latest: Record<Act, string> = { 'contrat-sejour': '1.14.0', avenant: '1.14.0', dipc: '1.12.0' };
     for (const type of TYPES) expect([type, loader.load(type).content.version]).toEqual([type, latest[type]]);
   });
 

@@ -58,7 +58,7 @@ const falcErrors = (kind: Kind, all: string[]) => {
 
 describe('projet personnalisé 1.8.0, compte rendu de synthèse 1.7.0: a minor’s parties', () => {
   it('are published and pinned (projet 1.9.0 and compte rendu 1.8.0 follow them, naming the délégation’s form: delegation-forms-wording.spec.ts)', () => {
-    const latest: Record<Kind, string> = { 'projet-personnalise': '1.11.0', 'compte-rendu-synthese': '1.9.0' };
+    const latest: Record<Kind, string> = { 'projet-personnalise': '1.12.0', 'compte-rendu-synthese': '1.10.0' };
     for (const kind of KINDS) {
       const t = loader.load(kind, NEW[kind]);
       expect([kind, loader.load(kind).content.version, t.published?.sha256]).toEqual([kind, latest[kind], t.sha256]);

@@ -100,8 +100,8 @@ const NEW = { 'contrat-sejour': '1.8.0', avenant: '1.7.0' } as const;
 
 describe('contrat de séjour 1.8.0, avenant 1.7.0: a minor’s representative and the personne de confiance notice', () => {
   it('are the versions new documents are made with (contrat 1.9.0 and avenant 1.8.0 follow them, adding only the holder préposé of the establishment: holder-conflict-sentence.spec.ts; avenant 1.9.0 the yearly base of a revalorisation: tariff-avenant.spec.ts; contrat and avenant 1.10.0 a one-parent authority and the tuteur’s capacity: minor-parties-wording.spec.ts)', () => {
-    expect(loader.load('contrat-sejour').content.version).toBe('1.13.0');
-    expect(loader.load('avenant').content.version).toBe('1.13.0');
+    expect(loader.load('contrat-sejour').content.version).toBe('1.14.0');
+    expect(loader.load('avenant').content.version).toBe('1.14.0');
   });
 
   it('every input here is valid for the old and the new versions', () => {

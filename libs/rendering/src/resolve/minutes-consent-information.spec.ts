@@ -62,7 +62,7 @@ describe(`compte rendu ${MINUTES}: the information before consenting to an outsi
   it('is published and the latest, well formed; the demo minutes (the outside doctor, the parents told the four points) are valid', () => {
     expect(minutes.published?.sha256).toBe(minutes.sha256);
     // 1.7.0 (a one-parent authority, the tuteur's capacity without gender: minor-parties-wording.spec.ts) follows it, the consent information unchanged.
-    expect(loader.load('compte-rendu-synthese').content.version).toBe('1.9.0');
+    expect(loader.load('compte-rendu-synthese').content.version).toBe('1.10.0');
     expect(validateTemplateContent(minutes.content)).toEqual([]);
     expect(refusals(minutes, input('compte-rendu-synthese'))).toEqual([]);
   });
@@ -160,7 +160,7 @@ describe(`projet personnalisé ${PROJET}: « La personne signe elle-même » dro
   it('is published and the latest; the question is gone from its data and its texts, the demo projet is valid', () => {
     expect(projet.published?.sha256).toBe(projet.sha256);
     // 1.8.0 (a one-parent authority, the tuteur's capacity without gender: minor-parties-wording.spec.ts) follows it, without « La personne signe elle-même » either.
-    expect(loader.load('projet-personnalise').content.version).toBe('1.11.0');
+    expect(loader.load('projet-personnalise').content.version).toBe('1.12.0');
     expect(validateTemplateContent(projet.content)).toEqual([]);
     expect(projet.content.inputSchema.properties!.document.properties!.personSigns).toBeUndefined();
     expect(JSON.stringify(projet.content)).not.toContain('personSigns');

@@ -35,7 +35,7 @@ describe('resolve: every template × content variant with the demo fixture', () 
         expect(tree.lang).toBe('fr-FR');
         expect(tree.contentVariant).toBe(variant);
         expect(tree.blocks[0]).toMatchObject({ kind: 'heading', level: 1 });
-        expect(tree.meta).toMatchObject({ documentType: type, templateId: type, templateVersion: type === 'contrat-sejour' ? '1.13.0' : type === 'avenant' ? '1.13.0' : type === 'compte-rendu-synthese' ? '1.9.0' : type === 'projet-personnalise' ? '1.11.0' : '1.11.0', templateHash: template.sha256, establishmentName: 'EHPAD Les Tilleuls' });
+        expect(tree.meta).toMatchObject({ documentType: type, templateId: type, templateVersion: type === 'contrat-sejour' ? '1.14.0' : type === 'avenant' ? '1.14.0' : type === 'compte-rendu-synthese' ? '1.10.0' : type === 'projet-personnalise' ? '1.12.0' : '1.12.0', templateHash: template.sha256, establishmentName: 'EHPAD Les Tilleuls' });
         expect(tree.meta.inputHash).toMatch(/^[0-9a-f]{64}$/);
         expect(tree.meta.issuedAt).toMatch(/^\d{4}-\d{2}-\d{2}T00:00:00\.000Z$/);
         const text = allText(tree);

@@ -40,7 +40,7 @@ describe('tariff avenant (avenant 1.3.0, purpose « tarifs »)', () => {
   const template = loader.load('avenant');
 
   it('is still made by the latest published avenant (1.4.0 adds the annex of CASF L.311-4-1, 1.5.0 its own signers, 1.6.0 a minor’s tuteur or délégataire, 1.7.0 who signs for him in easy-to-read and the decision, 1.8.0 a holder préposé of the establishment, 1.9.0 the yearly base of a revalorisation, 1.10.0 a minor’s parties); 1.3.0 and 1.2.0 stay loadable', () => {
-    expect(template.content.version).toBe('1.13.0');
+    expect(template.content.version).toBe('1.14.0');
     expect(loader.load('avenant', '1.3.0').content.version).toBe('1.3.0');
     expect(loader.load('avenant', '1.2.0').content.version).toBe('1.2.0');
   });

@@ -44,7 +44,7 @@ describe('contrat de séjour 1.5.0: the personne de confiance notice before the 
     // 1.8.0 (after the lawyer's review: who signs for a minor, the notice to a tuteur of property too, none for a minor) follows it.
     // 1.9.0 (a holder préposé of the establishment named in the measure paragraph, C. civ. 451 al. 2) follows it.
     // 1.10.0 (a one-parent authority, the tuteur's capacity without gender: minor-parties-wording.spec.ts) follows it.
-    expect(loader.load('contrat-sejour').content.version).toBe('1.13.0');
+    expect(loader.load('contrat-sejour').content.version).toBe('1.14.0');
     expect(loader.load('contrat-sejour', '1.4.0').published?.sha256).toBe('5b6ada854f43bc4731eed712f808d2cf1aa017ae52e9eb65c1b29a025a55ce74');
   });
 

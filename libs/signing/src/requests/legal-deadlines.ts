@@ -81,7 +81,7 @@ export function legalDeadlineRule(type: string): string | null {
   if (type === 'contrat-sejour') return 'contrat signé dans le mois qui suit l’admission, CASF D.311 III';
   if (type === 'dipc')
     return 'DIPC établi, signé par la direction et remis dans les quinze jours qui suivent l’admission, CASF D.311 II et III ; la contresignature de la personne ou de son représentant est facultative et sans délai';
-  if (type === 'avenant') return 'premier avenant dans les six mois de l’admission, CASF D.311';
+  if (type === 'avenant') return 'premier avenant dans les six mois de l’admission, CASF D.311, V';
   return null;
 }
 

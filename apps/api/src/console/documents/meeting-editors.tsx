@@ -27,14 +27,14 @@ export interface MeetingEditor {
   addLabels: Record<string, string>;
 }
 
-/** CASF L.311-3 7° (the person's participation in the design and implementation of the projet), D.311-38 ff.; ANESM/HAS recommendation of December 2008. */
+/** CASF L.311-3 7° (the person's participation in the design and implementation of the projet); its review at least yearly and at each change of situation: ANESM recommendations of December 2008 (not CASF D.311 nor D.311-38). */
 const PROJET: MeetingEditor = {
   lead: 'Le projet se construit avec la personne : notez ses attentes dans ses mots, puis ce qui a été décidé ensemble.',
   steps: [
     {
       id: 'etape-projet',
       title: 'Le projet',
-      intro: 'Le référent suit le projet avec la personne ; le projet est revu au moins une fois par an (CASF L.311-3 7°, D.311-38).',
+      intro: 'Le référent suit le projet avec la personne ; le projet est revu au moins une fois par an et à chaque changement de situation (recommandations de l’ANESM, décembre 2008) ; la personne participe à sa conception et à sa mise en œuvre (CASF L.311-3 7°).',
       members: ['issuedOn', 'referent', 'nextReview'],
     },
     {
@@ -127,7 +127,7 @@ const COMPTE_RENDU: MeetingEditor = {
       id: 'etape-suite',
       title: 'La suite',
       intro:
-        'La prochaine révision, dans les douze mois : les objectifs et les prestations du contrat ou du DIPC sont réactualisés chaque année (CASF D.311), et le projet qui les porte avec eux (CASF L.311-3 7°). Puis qui reçoit le compte rendu : l’information donnée avant le partage au sein de l’équipe de soins et toute opposition (CSP L.1110-4 III et IV, R.1110-3) ; pour chaque destinataire hors de l’équipe, le consentement préalable et ce qui a été dit avant lui (CSP L.1110-4 III, D.1110-3-1). La personne en reçoit une version accessible.',
+        'La prochaine révision, dans les douze mois : le projet est révisé au moins une fois par an (recommandations de l’ANESM, décembre 2008), comme la définition des objectifs et des prestations du contrat ou du DIPC, réactualisée chaque année (CASF D.311, V). Puis qui reçoit le compte rendu : l’information donnée avant le partage au sein de l’équipe de soins et toute opposition (CSP L.1110-4 III et IV, R.1110-3) ; pour chaque destinataire hors de l’équipe, le consentement préalable et ce qui a été dit avant lui (CSP L.1110-4 III, D.1110-3-1). La personne en reçoit une version accessible.',
       members: ['nextReview', 'distribution', 'sharing', 'recipients'],
     },
   ],
@@ -145,7 +145,7 @@ const COMPTE_RENDU: MeetingEditor = {
   },
 };
 
-/** The avenant that formalises the projet personnalisé within the contract (CASF D.311: six months after admission, then yearly). */
+/** The avenant that formalises the projet personnalisé within the contract (CASF D.311, V: within six months at most; the objectives and prestations réactualisés each year). */
 const AVENANT: MeetingEditor = {
   lead: 'L’avenant reprend les objectifs du projet personnalisé et les prestations qui en découlent ; la personne, ou son représentant, y est associée (CASF L.311-4).',
   steps: [
@@ -153,7 +153,7 @@ const AVENANT: MeetingEditor = {
       id: 'etape-avenant',
       title: 'L’avenant',
       intro:
-        'Son objet (accompagnement, tarifs, ou annexe sur la liberté d’aller et venir), sa nature (avenant à six mois, réactualisation annuelle, annexe initiale…), le document qu’il complète et la prochaine révision (CASF D.311).',
+        'Son objet (accompagnement, tarifs, ou annexe sur la liberté d’aller et venir), sa nature (avenant à six mois, réactualisation annuelle : CASF D.311, V ; annexe initiale…), le document qu’il complète et la prochaine révision.',
       members: ['purpose', 'kind', 'appliesTo', 'contractSignedOn', 'issuedOn', 'nextReview'],
     },
     {

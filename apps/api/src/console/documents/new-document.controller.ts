@@ -68,15 +68,15 @@ const LIBERTY_PURPOSE = 'liberte-aller-venir';
  * The avenant purpose of the yearly « réactualisation » of the objectives and services. CASF L.311-4:
  * the contract or the DIPC « définit les objectifs et la nature de la prise en charge » and « détaille
  * la liste et la nature des prestations offertes »; CASF D.311: an avenant states the objectives and
- * prestations adapted to the person within six months, and « chaque année » they are réactualisés.
- * Cited as D.311, without a paragraph: the sector lawyer found no rule for it in the paragraph VII
- * cited before, and the paragraph could not be checked against the official text here.
+ * prestations adapted to the person within six months, and « chaque année » their definition is
+ * réactualisée: D.311, V (applied to the DIPC by VI), checked by the sector lawyer against the text —
+ * not VII, cited before.
  */
 const ACCOMPANIMENT_PURPOSE = 'accompagnement';
 
-/** What the form says when it starts from the latest signed accompaniment avenant (CASF L.311-4, D.311). */
+/** What the form says when it starts from the latest signed accompaniment avenant (CASF L.311-4, D.311, V). */
 export const ACCOMPANIMENT_UPDATE_NOTE =
-  'Les objectifs et les prestations que définit le contrat ou le DIPC (CASF L.311-4) sont réactualisés chaque année (CASF D.311) : revoyez chacun d’eux et les dates.';
+  'Les objectifs et les prestations que définit le contrat ou le DIPC (CASF L.311-4) sont réactualisés chaque année (CASF D.311, V) : revoyez chacun d’eux et les dates.';
 
 /**
  * The annex in force, as the start of its re-evaluation: its measures and participants stay for

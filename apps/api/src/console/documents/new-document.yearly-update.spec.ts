@@ -12,7 +12,7 @@ import { ACCOMPANIMENT_UPDATE_NOTE } from './new-document.controller';
 describe('new accompaniment avenant: the yearly update is tied to CASF L.311-4 and D.311', () => {
   it('the form’s note says what is updated each year and on which articles', () => {
     expect(ACCOMPANIMENT_UPDATE_NOTE).toBe(
-      'Les objectifs et les prestations que définit le contrat ou le DIPC (CASF L.311-4) sont réactualisés chaque année (CASF D.311) : revoyez chacun d’eux et les dates.',
+      'Les objectifs et les prestations que définit le contrat ou le DIPC (CASF L.311-4) sont réactualisés chaque année (CASF D.311, V) : revoyez chacun d’eux et les dates.',
     );
   });
 
