@@ -34,17 +34,17 @@ describe('invisible characters in names, and a JSON body that is not an object',
     }
   });
 
-  it('real names in French, Arabic, Hebrew, Persian (with its non-joiner), Hindi, Chinese, Korean, Khmer, Mongolian are kept', async () => {
+  // Hindi, Chinese, Korean, Khmer, Mongolian names are refused since (the PDF faces draw none of them:
+  // CHARACTER_NOT_PRINTABLE, test/integration/api/unprintable-names.spec.ts).
+  it('real names in French, Vietnamese, Greek, Cyrillic, Arabic, Hebrew, Persian (with its non-joiner) are kept', async () => {
     const names: [string, string][] = [
       ['Hélène', 'd’Aubigné-Lefèvre'],
+      ['Hương', 'Nguyễn'],
+      ['Ελένη', 'Παπαδοπούλου'],
+      ['Ольга', 'Иванова'],
       ['مريم', 'الحسني'],
       ['שרה', 'לוי'],
       ['مریم', 'کاظم\u200Cزاده'],
-      ['अनिल', 'कुमार'],
-      ['秀英', '王'],
-      ['민준', '김'],
-      ['សុខា', 'ចាន់'],
-      ['ᠨ\u180Bᠠ', 'ᠮᠣᠩᠭᠣᠯ'],
     ];
     for (const [firstName, lastName] of names) {
       const res = await agent.post('/api/residents').send(resident({ firstName, lastName }));

@@ -67,7 +67,9 @@ export function NoControlChars(options?: ValidationOptions) {
 
 /**
  * The shared text rule (libs/common `textProblem`) — the same the templates apply, so what the
- * API stores can always be put in a document. `name` for text that identifies a person.
+ * API stores can always be put in a document. `name` for text that identifies a person, `printed`
+ * for free text printed in the documents (a measure's mission, the tariff's absence rules): both
+ * refuse what the PDF faces cannot draw (CHARACTER_NOT_PRINTABLE, libs/common printable.ts).
  */
 export function SafeText(kind: TextKind, options?: ValidationOptions) {
   return structured('safeText', (value) => (typeof value === 'string' ? textProblem(value, kind) : null), options);

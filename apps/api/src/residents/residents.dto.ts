@@ -140,7 +140,7 @@ class MeasureFieldsDto {
   general?: boolean;
   @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @MaxLength(200, { each: true }) @NoControlChars({ each: true })
   acts?: string[];
-  @ApiPropertyOptional({ description: 'Sauvegarde de justice : mission du mandataire spécial.' }) @IsOptional() @IsString() @MaxLength(1000) @SafeText('text')
+  @ApiPropertyOptional({ description: 'Sauvegarde de justice : mission du mandataire spécial.' }) @IsOptional() @IsString() @MaxLength(1000) @SafeText('printed')
   mission?: string | null;
   @ApiPropertyOptional({ example: '2025-05-20' }) @IsOptional() @IsCalendarDate()
   startDate?: string | null;

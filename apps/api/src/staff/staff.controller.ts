@@ -39,26 +39,26 @@ export class TariffsDto {
   @ApiProperty({ required: false, example: 6.5 }) @IsOptional() @IsAmount()
   dependanceGir56PerDay?: number;
   @ApiProperty({ example: 'Au-delà de 72 heures d’absence, le tarif hébergement est minoré du forfait hospitalier.' })
-  @IsDefined() @IsString() @MinLength(1) @MaxLength(2000) @SafeText('text')
+  @IsDefined() @IsString() @MinLength(1) @MaxLength(2000) @SafeText('printed')
   absenceRule: string;
   @ApiProperty({ required: false, description: 'Absence pour convenances personnelles : effet sur les tarifs hébergement et dépendance (CASF R.314-204).' })
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(2000) @SafeText('text')
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(2000) @SafeText('printed')
   absencePersonal?: string;
   @ApiProperty({ required: false, description: 'Version facile à lire de la règle de l’absence pour convenances personnelles, imprimée dans la version facile à lire des documents (obligatoire avec la règle, modèles 1.2.0).' })
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(500) @SafeText('text')
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(500) @SafeText('printed')
   absencePersonalFalc?: string;
   @ApiProperty({ required: false, description: 'Hospitalisation : effet sur les tarifs hébergement et dépendance (CASF R.314-204).' })
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(2000) @SafeText('text')
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(2000) @SafeText('printed')
   absenceHospitalisation?: string;
   @ApiProperty({ required: false, description: 'Version facile à lire de la règle de l’hospitalisation, imprimée dans la version facile à lire des documents (obligatoire avec la règle, modèles 1.2.0).' })
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(500) @SafeText('text')
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(500) @SafeText('printed')
   absenceHospitalisationFalc?: string;
   @ApiProperty({ required: false, example: 0 }) @IsOptional() @IsAmount()
   depositEuros?: number;
 }
 
 export class EstablishmentContactDto {
-  @ApiProperty({ example: 'Accueil' }) @IsDefined() @IsString() @MinLength(1) @MaxLength(100) @SafeText('text')
+  @ApiProperty({ example: 'Accueil' }) @IsDefined() @IsString() @MinLength(1) @MaxLength(100) @SafeText('printed')
   label: string;
   @ApiProperty({ required: false, example: '01 23 45 67 80' }) @IsOptional() @IsString() @MaxLength(40) @NoControlChars()
   phone?: string;
@@ -73,7 +73,7 @@ export class CreateEstablishmentDto {
   category: string;
   @ApiProperty({ example: '750000001', description: 'Numéro FINESS (9 caractères).' }) @IsDefined() @IsString() @MaxLength(9)
   finess: string;
-  @ApiProperty() @IsDefined() @IsString() @MinLength(1) @MaxLength(500) @SafeText('text')
+  @ApiProperty() @IsDefined() @IsString() @MinLength(1) @MaxLength(500) @SafeText('printed')
   address: string;
   @ApiProperty({ required: false }) @IsOptional() @IsString() @MaxLength(40) @NoControlChars()
   phone?: string;

@@ -158,7 +158,10 @@ describe('contrat de séjour 1.9.0, avenant 1.8.0, DIPC 1.7.0: a co-tuteur prép
         .replace(', elle a exprimé son accord', ', la personne a exprimé son accord')
         .replace(/^Pour qui$/, 'Qui est-ce')
         .replace(/^Vous le signez 1 mois au plus après votre arrivée\.$/, 'Votre tuteur le signe 1 mois au plus après votre arrivée.')
-        .replace(/^Si vous ne voulez pas signer, nous écrivons un autre document : le DIPC\.$/, 'Si ce contrat n’est pas signé, nous écrivons un autre document : le DIPC.');
+        .replace(/^Si vous ne voulez pas signer, nous écrivons un autre document : le DIPC\.$/, 'Si ce contrat n’est pas signé, nous écrivons un autre document : le DIPC.')
+        // Contrat 1.14.0, DIPC 1.12.0 (lawyer-review-d311.spec.ts): D.311, V updates the definition of the objectives and services, not the avenant.
+        .replace(/ Cet avenant est réactualisé chaque année\.$/, ' La définition de ces objectifs et prestations est réactualisée chaque année.')
+        .replace(/ ; il est réactualisé chaque année\.$/, ' ; leur définition est réactualisée chaque année.');
     for (const variant of ['standard', 'falc'] as ContentVariant[])
       expect(lines(resolve(loader.load(type), i, variant))).toEqual(lines(resolve(loader.load(type, OLD[type]), i, variant)).map(since));
   });
