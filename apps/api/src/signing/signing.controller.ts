@@ -54,7 +54,7 @@ export class CreateSignatureRequestDto {
   proposedContactIds?: string[];
   @ApiPropertyOptional({
     description:
-      'Obligatoire quand le délai légal est dépassé (contrat de séjour signé dans le mois qui suit l’admission ; DIPC établi, signé par la direction et remis dans les quinze jours, sa contresignature étant facultative et sans délai ; premier avenant dans les six mois ; CASF D.311) : pourquoi la demande part en retard. Sans elle, la demande est refusée (409 SIGNATURE_REQUEST_LATE). La raison est conservée dans la demande et le journal d’audit.',
+      'Obligatoire quand le délai légal est dépassé (contrat de séjour signé dans le mois qui suit l’admission ; DIPC établi, signé par la direction et remis dans les quinze jours, sa contresignature étant facultative et sans délai ; premier avenant dans les six mois ; CASF D.311 II, III et V) : pourquoi la demande part en retard. Sans elle, la demande est refusée (409 SIGNATURE_REQUEST_LATE). La raison est conservée dans la demande et le journal d’audit.',
     example: 'Arrivée en urgence ; la curatrice n’a été nommée que le 20 novembre.',
   })
   @IsOptional() @IsString() @MinLength(3) @MaxLength(1000) @SafeText('text')
@@ -240,12 +240,21 @@ export class SigningController {
   @ApiConsumes('application/pdf')
   @ApiBody({ schema: { type: 'string', format: 'binary' }, description: 'Le scan, en PDF.' })
   @ApiQuery({ name: 'signerIds', required: true, type: String, description: 'Identifiants des signataires séparés par des virgules (ou répétés).', example: '6f1c…,9a2d…' })
-  async uploadPaper(@Actor() actor: StaffActor, @Param('requestId', ParseIdPipe) requestId: string, @Query('signerIds') signerIds: unknown, @Req() req: Request) {
+  @ApiQuery({
+    name: 'signedOn',
+    required: false,
+    type: String,
+    description:
+      'AAAA-MM-JJ : le jour où le papier a été signé. Demandé une fois la personne décédée (400 PAPER_SIGNED_ON_REQUIRED) : le papier ne vaut que signé au plus tard le jour du décès (409 PAPER_SIGNED_AFTER_DEATH, C. civ. art. 443). ' +
+      'Une demande annulée au décès reprend pour le papier signé avant lui, si toutes les signatures requises du côté de la personne y sont (409 PAPER_AFTER_DEATH_INCOMPLETE ; journalisé signature.reopened_for_paper) ; annulée pour une autre raison : 409 PAPER_REQUEST_CANCELLED.',
+  })
+  async uploadPaper(@Actor() actor: StaffActor, @Param('requestId', ParseIdPipe) requestId: string, @Query('signerIds') signerIds: unknown, @Query('signedOn') signedOn: unknown, @Req() req: Request) {
     const ids = signerIdsOf(signerIds);
+    if (signedOn !== undefined && typeof signedOn !== 'string') throw new ValidationError([{ field: 'signedOn', code: 'INVALID_DATE', message: 'Une seule date attendue (AAAA-MM-JJ).' }]);
     // Who may upload is checked before the body is read.
     await this.paper.assertMayUpload(actor, requestId);
     const scan = await readPdfBody(req);
-    return this.paper.upload(actor, requestId, scan, ids, this.ctx(req));
+    return this.paper.upload(actor, requestId, scan, ids, this.ctx(req), { signedOn: signedOn ?? null });
   }
 
   @Get('signature-requests/:requestId/paper/original.pdf')

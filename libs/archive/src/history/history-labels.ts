@@ -79,6 +79,8 @@ const LABELS: Record<string, string> = {
   'signature.countersign_window_closed': 'Délai de contresignature clos',
   'signature.reminder_skipped': 'Relance non envoyée : personne en archive intermédiaire',
   'signature.email_skipped': 'E-mail non envoyé : personne en archive intermédiaire',
+  'signature.lapsed_at_death': 'Signature facultative close « non signé » : la personne est décédée avant de la donner',
+  'signature.reopened_for_paper': 'Demande annulée au décès reprise : papier signé avant le décès déposé',
   'signature.kept_at_death': 'Demande maintenue après le décès : signée par la personne ou pour elle avant, reste la contresignature de l’établissement',
 };
 

@@ -1,17 +1,20 @@
 import { Injectable } from '@nestjs/common';
-import { ConflictError, NotFoundError, ValidationError } from '@carepact/common';
+import { ConflictError, DomainError, NotFoundError, ValidationError, calendarDayIn, formatDateFr, isCalendarDate } from '@carepact/common';
 import { TransactionRunner, returnedRows } from '@carepact/database';
-import { BlobStore, assertDocumentResidentNotArchived } from '@carepact/documents';
+import { BlobStore, DocumentLifecycle, assertDocumentResidentNotArchived } from '@carepact/documents';
 import { StaffActor, assertCan, auditActor } from '@carepact/identity';
 import { SigningLinks } from '../links/signing-links.service';
 import { EventContext, EvidenceLog } from '../requests/evidence-log';
 import { RequestAccess } from '../requests/request-access';
 import { RequestView, RequestViews } from '../requests/request-views.service';
 import { SignatureProgress } from '../requests/signature-progress.service';
-import { PaperSignatureEntity } from '../requests/signing.entities';
+import { PaperSignatureEntity, SignatureRequestEntity, SignerEntity } from '../requests/signing.entities';
+import { isPersonSideSigner, optionalLapsedAtDeath } from '../policy/person-side';
+import { DEATH_CANCEL_REASON_LIKE } from '../portal/cancelled-for-death';
+import type { EntityManager } from 'typeorm';
 import { SigningRepository } from '../requests/signing.repository';
 import { assertResidenceNotDisputed } from '../requests/residence-dispute.guard';
-import { assertNotFullySigned } from '../requests/signature-requests.service';
+import { assertNotFullySigned, departureCancelReason, lapseSignersAtDeath } from '../requests/signature-requests.service';
 import { inspectScan } from './scan-inspection';
 
 /** What SIGNATURE_REQUEST_FULLY_SIGNED refuses here (assertNotFullySigned). */
@@ -43,6 +46,7 @@ export class PaperSignaturesService {
     private readonly progress: SignatureProgress,
     private readonly blobs: BlobStore,
     private readonly log: EvidenceLog,
+    private readonly lifecycle: DocumentLifecycle,
   ) {}
 
   /**
@@ -54,11 +58,56 @@ export class PaperSignaturesService {
     const r = await this.access.request(this.tx.manager, actor, requestId, 'signature.manage');
     // A paper signature is a new signing act: not for a person in the intermediate archive (RESIDENT_ARCHIVED).
     await assertDocumentResidentNotArchived(this.tx.manager, r.organisationId, r.documentId);
-    // A closed request is refused by `upload` (SIGNATURE_REQUEST_CLOSED).
+    // A closed request is refused by `upload` (SIGNATURE_REQUEST_CLOSED) — but one cancelled with the
+    // person's death may still take the paper signed before it (`upload` checks the declared day).
     if (r.status === 'active') assertNotFullySigned(await this.repo.signersOf(this.tx.manager, r.id), PAPER_REFUSED_FR);
+    else if (r.status === 'cancelled' && !(await this.cancelledForDeath(this.tx.manager, r))) throw paperRequestCancelled();
   }
 
-  async upload(actor: StaffActor, requestId: string, scan: Buffer, signerIds: string[], ctx: EventContext = {}): Promise<RequestView> {
+  /**
+   * For the console's form: the person's date of death once recorded (the form then asks the day the
+   * paper was signed), and whether the request is one her death cancelled, which takes the paper signed
+   * before it (`reopen`). Null while she is not recorded as deceased.
+   */
+  async afterDeath(actor: StaffActor, requestId: string): Promise<{ deceasedOn: string; reopen: boolean } | null> {
+    const em = this.tx.manager;
+    const r = await this.access.request(em, actor, requestId, 'signature.manage');
+    const deceasedOn = await this.deceasedOn(em, r);
+    if (!deceasedOn) return null;
+    return { deceasedOn, reopen: r.status === 'cancelled' && (await this.cancelledForDeath(em, r)) !== null };
+  }
+
+  /**
+   * The date of death when `r` was cancelled with the person's death (the reason cancelForDeparture
+   * wrote: « Décès de la personne le … », her death still recorded, the same day); null otherwise.
+   */
+  private async cancelledForDeath(em: EntityManager, r: SignatureRequestEntity): Promise<string | null> {
+    const deceasedOn = await this.deceasedOn(em, r);
+    if (!deceasedOn) return null;
+    const [row] = (await em.query(`SELECT 1 FROM signature_events WHERE request_id = $1 AND kind = 'cancelled' AND details->>'reason' LIKE $2 AND details->>'reason' = $3`, [
+      r.id,
+      DEATH_CANCEL_REASON_LIKE,
+      departureCancelReason(deceasedOn, true),
+    ])) as unknown[];
+    return row ? deceasedOn : null;
+  }
+
+  /** `residents.deceased_on` of the request's person, null while she is not recorded as deceased. */
+  private async deceasedOn(em: EntityManager, r: SignatureRequestEntity): Promise<string | null> {
+    const [row] = (await em.query(`SELECT p.deceased_on::text AS d FROM documents d JOIN residents p ON p.id = d.resident_id WHERE d.id = $1 AND d.organisation_id = $2`, [
+      r.documentId,
+      r.organisationId,
+    ])) as { d: string | null }[];
+    return row?.d ?? null;
+  }
+
+  /**
+   * `signedOn`: the day the paper was signed, as staff declare it (YYYY-MM-DD) — required once the
+   * person is recorded as deceased and the paper carries a signature of her side, or completes a
+   * request her death cancelled: a contract formed while she lived stays (C. civ. 1121), a signature
+   * given after her death does not (C. civ. 443 al. 1: 409 PAPER_SIGNED_AFTER_DEATH).
+   */
+  async upload(actor: StaffActor, requestId: string, scan: Buffer, signerIds: string[], ctx: EventContext = {}, opts: { signedOn?: string | null } = {}): Promise<RequestView> {
     // Who may upload is known before the file is read: a scan nobody may upload is never parsed.
     await this.assertMayUpload(actor, requestId);
     const declared = [...new Set(signerIds)];
@@ -69,8 +118,17 @@ export class PaperSignaturesService {
     // Refused scans leave nothing behind: the checks run before the transaction.
     const facts = await inspectScan(scan);
 
+    const signedOn = typeof opts.signedOn === 'string' && opts.signedOn.trim() ? opts.signedOn.trim() : null;
+    if (signedOn !== null && (!isCalendarDate(signedOn) || signedOn > calendarDayIn(new Date())))
+      throw new ValidationError([{ field: 'signedOn', code: 'INVALID_DATE', message: 'La date de signature du papier est une date passée ou du jour (AAAA-MM-JJ).' }]);
+
     return this.tx.run(async (em) => {
-      const r = await this.access.lockActive(em, actor, requestId, 'signature.manage');
+      const seen = await this.access.request(em, actor, requestId, 'signature.manage');
+      const current = await this.repo.lockRequest(em, seen.id);
+      // Cancelled with her death: reopened below for a paper signed before it (C. civ. 1121), else refused.
+      const reopenFor = current?.status === 'cancelled' ? await this.cancelledForDeath(em, current) : null;
+      if (current?.status === 'cancelled' && !reopenFor) throw paperRequestCancelled();
+      const r = reopenFor ? current! : await this.access.lockActive(em, actor, requestId, 'signature.manage');
       await assertDocumentResidentNotArchived(em, r.organisationId, r.documentId);
       await assertResidenceNotDisputed(em, r, 'staff');
       if (await this.repo.paperOf(em, r.id))
@@ -86,6 +144,10 @@ export class PaperSignaturesService {
         return s;
       });
       if (chosen.some((s) => s.role === 'director')) assertCan(actor, 'signature.countersign', r.establishmentId);
+      // After her death: the day the paper was signed decides whether it still counts (C. civ. 443 al. 1).
+      const deceasedOn = reopenFor ?? (chosen.some((s) => isPersonSideSigner(s.role)) ? await this.deceasedOn(em, r) : null);
+      if (deceasedOn) assertSignedBeforeDeath(signedOn, deceasedOn);
+      if (reopenFor) await this.reopenForPaper(em, actor, r, signers, chosen, reopenFor, signedOn!);
 
       const now = new Date();
       const sha = await this.blobs.put(em, scan);
@@ -113,6 +175,7 @@ export class PaperSignaturesService {
           byUserId: actor.userId,
           byAccount: actor.email,
           byName: actor.name,
+          ...(signedOn ? { signedOn } : {}),
         },
       });
       for (const s of chosen) {
@@ -122,10 +185,53 @@ export class PaperSignaturesService {
         if (!updated.length) throw new ConflictError('SIGNER_ALREADY_ACTED', `${s.firstName} ${s.lastName} a déjà signé ou refusé.`);
         const revoked = await this.links.revokeForSigner(em, s.id, now);
         if (revoked) await this.log.record(em, r, 'revoked', auditActor(actor), { signerId: s.id, details: { links: revoked } });
-        await this.log.record(em, r, 'signed_on_paper', auditActor(actor), { signerId: s.id, details: { originalSha256: sha, versionHash: r.versionHash } });
+        await this.log.record(em, r, 'signed_on_paper', auditActor(actor), { signerId: s.id, details: { originalSha256: sha, versionHash: r.versionHash, ...(signedOn ? { signedOn } : {}) } });
+      }
+      // Her side's optional signers not on the paper: their signature can no longer come (C. civ. 443 al. 1).
+      if (reopenFor) {
+        const left = optionalLapsedAtDeath((await this.repo.signersOf(em, r.id)).filter((x) => !chosen.some((c) => c.id === x.id)));
+        await lapseSignersAtDeath(em, { repo: this.repo, links: this.links, log: this.log }, r, left, reopenFor, actor);
       }
       await this.progress.afterSignature(em, r);
       return this.views.viewFor(em, actor, r);
+    });
+  }
+
+  /**
+   * A request her death cancelled takes the paper signed before it (C. civ. 1121: the agreement was
+   * formed while she lived; 443 al. 1 ends the representative's power, not the signatures given) —
+   * only when, with this paper, every required signer of her side has signed on or before the day of
+   * her death (the establishment's countersignature may still follow, as for a request kept at her
+   * death), and the document is still « prêt » (nothing else was done with it since). The request
+   * is active again, the document « en signature », a `reopened_for_paper` event (audited) says why.
+   */
+  private async reopenForPaper(em: EntityManager, actor: StaffActor, r: SignatureRequestEntity, signers: SignerEntity[], chosen: SignerEntity[], deceasedOn: string, signedOn: string): Promise<void> {
+    const dayOf = (s: SignerEntity) => (chosen.includes(s) ? signedOn : s.status === 'signed' && s.actedAt ? calendarDayIn(s.actedAt) : null);
+    const side = signers.filter((s) => isPersonSideSigner(s.role));
+    const given = side.filter((s) => dayOf(s) !== null);
+    if (!given.length || given.some((s) => dayOf(s)! > deceasedOn) || side.some((s) => !s.optional && dayOf(s) === null))
+      throw new ConflictError(
+        'PAPER_AFTER_DEATH_INCOMPLETE',
+        `La demande a été annulée au décès de la personne, le ${formatDateFr(deceasedOn)} : elle ne peut reprendre que si, avec ce papier, toutes les signatures requises de son côté ont été données au plus tard ce jour-là. Cochez toutes les personnes de son côté qui ont signé le papier. Le scan n’a pas été déposé.`,
+      );
+    const [doc] = (await em.query(`SELECT status FROM documents WHERE id = $1 FOR UPDATE`, [r.documentId])) as { status: string }[];
+    const [other] = (await em.query(`SELECT 1 FROM signature_requests WHERE document_id = $1 AND status = 'active' AND id <> $2`, [r.documentId, r.id])) as unknown[];
+    if (doc?.status !== 'ready' || other)
+      throw new ConflictError(
+        'PAPER_DOCUMENT_NOT_READY',
+        'Le document n’est plus « prêt » depuis l’annulation de cette demande (abandonné, ou une autre demande est en cours) : le papier ne peut plus y être rattaché. Le scan n’a pas été déposé.',
+      );
+    const now = new Date();
+    await em.update(SignatureRequestEntity, { id: r.id }, { status: 'active', closedAt: null });
+    r.status = 'active';
+    r.closedAt = null;
+    await this.lifecycle.markInSignature(em, r.documentId, now);
+    await this.log.record(em, r, 'reopened_for_paper', auditActor(actor), {
+      details: {
+        deceasedOn,
+        signedOn,
+        reason: `Papier signé le ${formatDateFr(signedOn)}, au plus tard le jour du décès de la personne (le ${formatDateFr(deceasedOn)}) : la demande annulée au décès reprend pour ce papier (C. civ. art. 1121 et 443).`,
+      },
     });
   }
 
@@ -138,5 +244,34 @@ export class PaperSignaturesService {
     const bytes = (await this.blobs.get(em, paper.originalSha256))!;
     await this.tx.run((t) => this.log.record(t, r, 'downloaded', auditActor(actor), { details: { format: 'pdf', variant: 'paper-original', sha256: paper.originalSha256 } }));
     return { bytes, fileName: `scan-papier-original-${r.id}.pdf` };
+  }
+}
+
+/** 409 PAPER_REQUEST_CANCELLED: a request cancelled for another reason than the person's death takes no paper. */
+function paperRequestCancelled(): ConflictError {
+  return new ConflictError(
+    'PAPER_REQUEST_CANCELLED',
+    'Cette demande de signature a été annulée : aucun scan signé sur papier ne peut plus y être déposé. Seule une demande annulée au décès de la personne peut encore recevoir le papier signé avant ce décès ; sinon, envoyez de nouveau le document en signature.',
+  );
+}
+
+/**
+ * After her death, the paper carrying a signature of her side counts only if signed on or before the
+ * day of death (Paris; the hour is not recorded): the day staff declare is required (400
+ * PAPER_SIGNED_ON_REQUIRED), and one after the death is refused (409 PAPER_SIGNED_AFTER_DEATH, C. civ.
+ * 443 al. 1: no one signs in her name after it).
+ */
+function assertSignedBeforeDeath(signedOn: string | null, deceasedOn: string): void {
+  if (!signedOn)
+    throw new ValidationError([
+      {
+        field: 'signedOn',
+        code: 'PAPER_SIGNED_ON_REQUIRED',
+        message: `La personne est décédée le ${formatDateFr(deceasedOn)} : indiquez la date à laquelle le papier a été signé (il ne vaut que signé au plus tard ce jour-là).`,
+      },
+    ]);
+  if (signedOn > deceasedOn) {
+    const message = `Le papier a été signé le ${formatDateFr(signedOn)}, après le décès de la personne le ${formatDateFr(deceasedOn)} : une signature donnée après le décès ne vaut pas pour elle (sa mesure de protection a pris fin avec elle, C. civ. art. 443). Le scan n’a pas été déposé.`;
+    throw new DomainError('conflict', 'PAPER_SIGNED_AFTER_DEATH', message, [{ field: 'signedOn', code: 'PAPER_SIGNED_AFTER_DEATH', message }]);
   }
 }

@@ -1,6 +1,6 @@
 import { decideSigners } from './signature-policy';
 import { SignaturePolicyError } from './signature-policy.errors';
-import { isEstablishmentSigner, isPersonSideSigner, keptAtDeath } from './person-side';
+import { isEstablishmentSigner, isPersonSideSigner, keptAtDeath, optionalLapsedAtDeath } from './person-side';
 import type { PolicyDocumentType } from './policy.types';
 import { aContact, aMeasure, aResident } from './testing/resident-view.builder';
 
@@ -20,13 +20,32 @@ describe('after the person’s death', () => {
     const s = (role: string, status: string) => ({ role, status });
     expect(keptAtDeath([s('tuteur', 'signed'), s('director', 'pending')])).toBe(true);
     expect(keptAtDeath([s('resident', 'signed'), s('curateur', 'signed'), s('director', 'pending')])).toBe(true);
-    // Someone on her side still to sign — required, or an optional acknowledgement: cancelled, no one signs in her name any more.
+    // A required signer of her side still to sign: cancelled, no one signs in her name any more.
     expect(keptAtDeath([s('resident', 'signed'), s('curateur', 'pending'), s('director', 'pending')])).toBe(false);
     expect(keptAtDeath([s('parent', 'signed'), s('parent', 'pending'), s('director', 'pending')])).toBe(false);
     // The director first (a DIPC): her side has not signed.
     expect(keptAtDeath([s('director', 'signed'), s('resident', 'pending')])).toBe(false);
     // Nothing on her side at all: not « signed before the death ».
     expect(keptAtDeath([s('director', 'pending')])).toBe(false);
+  });
+
+  it('an optional signer of her side who has not signed (she, beside her tuteur) does not hold the request back: it is kept, her signature lapses', () => {
+    const o = (role: string, status: string, optional = false) => ({ role, status, optional });
+    const signers = [o('resident', 'pending', true), o('tuteur', 'signed'), o('director', 'pending')];
+    expect(keptAtDeath(signers)).toBe(true);
+    expect(optionalLapsedAtDeath(signers)).toEqual([signers[0]]);
+    // An optional refusal neither: the request went on without it.
+    expect(keptAtDeath([o('resident', 'refused', true), o('tuteur', 'signed'), o('director', 'pending')])).toBe(true);
+    // A required one pending: cancelled, even with the optional one signed.
+    expect(keptAtDeath([o('resident', 'signed', true), o('tuteur', 'pending'), o('director', 'pending')])).toBe(false);
+    // Nobody of her side signed (a DIPC whose optional countersigners had not answered): nothing agreed on her side, cancelled.
+    expect(keptAtDeath([o('tuteur', 'pending', true), o('resident', 'pending', true), o('director', 'pending')])).toBe(false);
+    // Her optional signature given after the death (recorded late): without power, cancelled.
+    const at = (role: string, actedAt: string | null, optional = false) => ({ role, status: actedAt ? 'signed' : 'pending', optional, actedAt: actedAt ? new Date(actedAt) : null });
+    expect(keptAtDeath([at('resident', '2026-12-02T10:00:00Z', true), at('tuteur', '2026-11-20T10:00:00Z'), at('director', null)], '2026-11-30')).toBe(false);
+    expect(keptAtDeath([at('resident', null, true), at('tuteur', '2026-11-20T10:00:00Z'), at('director', null)], '2026-11-30')).toBe(true);
+    // The director's signature is never « lapsed »: only her side's optional pending ones.
+    expect(optionalLapsedAtDeath([o('director', 'pending', true), o('tuteur', 'signed', true)])).toEqual([]);
   });
 
   it('with the date of death: each signature on her side given on or before that day (Paris); one given after it, without power, cancels', () => {

@@ -13,4 +13,4 @@ export {
   type SoleSignatureNow,
 } from './sole-signature';
 export { soleSignatureLaw, type SoleSignatureLaw } from './sole-signature-law';
-export { isEstablishmentSigner, isPersonSideSigner, keptAtDeath } from './person-side';
+export { isEstablishmentSigner, isPersonSideSigner, keptAtDeath, optionalLapsedAtDeath } from './person-side';

@@ -86,6 +86,12 @@ export interface Evidence {
     witness: WitnessStatement | null;
     /** How they signed; absent from evidence sealed before it existed (read it with `signedHowOf`). */
     signedHow?: SignedHow | null;
+    /**
+     * An optional signer of the person's side who had not signed when her death was recorded: the date
+     * of death (`lapsed_at_death`), her row closed « non signé — décès de la personne le … » (C. civ.
+     * 443 al. 1). Absent otherwise.
+     */
+    lapsedAtDeath?: string;
   }[];
   views: {
     key: string;
@@ -120,6 +126,12 @@ export interface Evidence {
   signingMethod?: SigningMethod;
   /** The scan of the signed paper (issue 11 §6): absent for an electronic signature. */
   paper?: PaperEvidence;
+  /**
+   * The person's date of death (`residents.deceased_on`) when it was recorded before the seal: the
+   * document was completed after her death (a request kept for the countersignature, C. civ. 1121; a
+   * paper signed before it). Absent otherwise, and from evidence sealed before it was written.
+   */
+  personDeceasedOn?: string;
   /**
    * The documents handed over with the contract (CASF L.311-4) as the version recorded them when it
    * was created, each with the SHA-256 of its file (DOMAIN.md, evidence file contents). Absent for
@@ -296,6 +308,11 @@ export interface PaperEvidence {
   uploadedBy: { userId: string; name: string; account: string };
   /** The signers whose handwritten signature is on the paper, as staff declared them. */
   signerIds: string[];
+  /**
+   * The day the paper was signed, as staff declared it (YYYY-MM-DD): asked once the person is recorded
+   * as deceased (it counts only signed on or before the day of death). Absent otherwise.
+   */
+  signedOn?: string;
 }
 
 /**
@@ -383,6 +400,10 @@ const KIND_FR: Record<string, string> = {
   email_skipped: 'E-mail non envoyé : dossier en archive intermédiaire',
   // The person died after her side had signed (C. civ. 1121: the agreement was formed; 443 al. 1 ends the representative's power, not the signatures given).
   kept_at_death: 'Décès de la personne : demande maintenue, la personne ou ceux qui signaient pour elle ayant signé avant le décès ; reste la contresignature de l’établissement (C. civ. art. 1121 et 443)',
+  // An optional signature of her side not given before the death: it can no longer come (C. civ. 443 al. 1), the request goes on without it.
+  lapsed_at_death: 'Décès de la personne : signature facultative non donnée, close « non signé » (C. civ. art. 443)',
+  // A paper signed before the death, uploaded after the death had cancelled the request (C. civ. 1121).
+  reopened_for_paper: 'Demande annulée au décès reprise pour le papier signé avant le décès (C. civ. art. 1121 et 443)',
   // A later sealed edition (a DIPC countersigned after it was established, CASF D.311 II) lists the earlier seal and its sending.
   sealed: 'Document scellé',
   completion_sent: 'Document scellé envoyé par e-mail',
@@ -427,8 +448,8 @@ const EVENT_DETAILS: Readonly<Record<string, readonly string[]>> = {
   email_sent: ['kind'],
   email_failed: ['kind', 'permanent', 'final'],
   countersign_notified: ['recipients'],
-  paper_uploaded: ['originalSha256', 'byteSize', 'pageCount', 'versionId', 'versionHash', 'signerIds'],
-  signed_on_paper: ['originalSha256', 'versionHash'],
+  paper_uploaded: ['originalSha256', 'byteSize', 'pageCount', 'versionId', 'versionHash', 'signerIds', 'signedOn'],
+  signed_on_paper: ['originalSha256', 'versionHash', 'signedOn'],
   seal_failed: ['code', 'retriesExhausted'],
   seal_retried: [],
   handed_over: ['recipientKey', 'recipientName', 'handedOn', 'how', 'edition'],
@@ -437,6 +458,8 @@ const EVENT_DETAILS: Readonly<Record<string, readonly string[]>> = {
   reminder_skipped: ['day', 'reason'],
   email_skipped: ['kind', 'reason'],
   kept_at_death: ['deceasedOn', 'keptBecause'],
+  lapsed_at_death: ['deceasedOn'],
+  reopened_for_paper: ['deceasedOn', 'signedOn'],
 };
 
 const isDetailValue = (v: unknown): v is EvidenceEventDetails[string] =>
@@ -620,11 +643,15 @@ export function buildEvidence(
     paper?: PaperEvidence;
     annexes?: EvidenceAnnexes;
     sealTime?: SealTime;
+    /** `residents.deceased_on` when recorded at the seal (Evidence.personDeceasedOn). */
+    personDeceasedOn?: string | null;
   },
   signers: SignerEntity[],
   views: RecordedViewEntity[],
   events: SignatureEventEntity[],
 ): Evidence {
+  // Her optional signers closed at her death (SignatureRequestsService.lapseAtDeath), with the date it recorded.
+  const lapsed = new Map(events.filter((e) => e.kind === 'lapsed_at_death' && e.signerId).map((e) => [e.signerId!, String(e.details?.deceasedOn ?? '')]));
   return {
     transactionId: r.id,
     organisationId: r.organisationId,
@@ -663,6 +690,7 @@ export function buildEvidence(
       drawnSignature: Boolean(s.drawnSignature),
       witness: s.witness,
       signedHow: signedHowFromRows(s, events, ctx.paper),
+      ...(s.status === 'pending' && lapsed.has(s.id) ? { lapsedAtDeath: lapsed.get(s.id)! } : {}),
     })),
     views: views.map((v) => ({
       key: v.viewKey,
@@ -683,7 +711,39 @@ export function buildEvidence(
     signingMethod: ctx.paper ? 'paper' : 'electronic',
     ...(ctx.paper ? { paper: ctx.paper } : { signatureLevel: signatureLevelOf(signers.map((s) => ({ authentication: s.authMethod, status: s.status }))) }),
     ...(ctx.annexes ? { annexes: ctx.annexes } : {}),
+    ...(ctx.personDeceasedOn ? { personDeceasedOn: ctx.personDeceasedOn } : {}),
   };
+}
+
+/** « non signé — décès de la personne le 30 novembre 2026 » (lapsed), or « n’a pas signé (signature facultative) ». */
+function notSignedFr(s: EvidenceSigner): string {
+  return s.lapsedAtDeath ? `non signé — décès de la personne le ${formatDateFr(s.lapsedAtDeath)}` : 'n’a pas signé (signature facultative)';
+}
+
+/**
+ * When the person died before the seal (Evidence.personDeceasedOn): « Personne décédée le … ; » then
+ * what that changes — the document completed after her death, on signatures of her side given on or
+ * before that day (C. civ. 1121: the agreement was formed; 443 al. 1 ends the representative's power,
+ * not the signatures given), and the optional signatures that can no longer come. Null otherwise.
+ */
+export function deceasedFr(e: Pick<Evidence, 'personDeceasedOn' | 'signers' | 'sealedAt' | 'paper'>): string | null {
+  const died = e.personDeceasedOn;
+  if (!died) return null;
+  const side = e.signers.filter((s) => s.key !== 'director' && s.status === 'signed');
+  const before = side.length > 0 && side.every((s) => s.at && calendarDayIn(new Date(s.at)) <= died);
+  const paperBefore = side.length > 0 && side.every((s) => s.authentication === 'paper');
+  const parts = [`Personne décédée le ${formatDateLong(died)} ; document scellé après son décès, le ${formatDateLong(calendarDayIn(new Date(e.sealedAt)))}`];
+  if (paperBefore && e.paper?.signedOn && e.paper.signedOn <= died)
+    parts.push(
+      `les signatures de son côté sont sur le papier signé le ${formatDateLong(e.paper.signedOn)}, au plus tard le jour du décès, date déclarée par l’établissement au dépôt du scan (C. civ. art. 1121 : l’accord était formé de son vivant)`,
+    );
+  else if (before) parts.push('les signatures de son côté ont été données au plus tard le jour du décès (C. civ. art. 1121 : l’accord était formé de son vivant ; art. 443 : la fin de sa mesure de protection n’efface pas les signatures données)');
+  const lapsed = e.signers.filter((s) => s.lapsedAtDeath);
+  if (lapsed.length)
+    parts.push(
+      `${lapsed.map((s) => s.name).join(', ')} : signature facultative non donnée avant le décès, close « non signé » — nul ne peut plus la donner (C. civ. art. 443) ; le document est complet sans elle`,
+    );
+  return `${parts.join(' ; ')}.`;
 }
 
 /** The document a sealed paper scan names on its stamp and in its PDF title: « Contrat de séjour de Marcel Dupont », « … d’Ahmed Benali ». */
@@ -706,6 +766,8 @@ export function paperEvidenceLines(e: Evidence, facts: { documentLabel: string; 
     `Empreinte SHA-256 du PDF présenté pour signature : ${e.document.signedPdfSha256}.`,
     `Scan original : ${p.pageCount} page(s), ${p.byteSize} octets, empreinte SHA-256 ${p.originalSha256} (conservé tel qu’il a été déposé).`,
     `Déposé par ${p.uploadedBy.name} (compte ${p.uploadedBy.account}) le ${dateTime(p.uploadedAt)}.`,
+    ...(p.signedOn ? [`Date de signature du papier déclarée par l’établissement : ${formatDateLong(p.signedOn)}.`] : []),
+    ...(deceasedFr(e) ? [deceasedFr(e)!] : []),
   ];
   if (e.annexes) {
     lines.push(annexesIntroFr(e.annexes), ...e.annexes.files.map((a) => `${annexFr(a)}.`));
@@ -715,7 +777,7 @@ export function paperEvidenceLines(e: Evidence, facts: { documentLabel: string; 
   }
   for (const s of e.signers) {
     const how = signedHowOf(s);
-    const status = s.status === 'signed' ? (s.authentication === 'paper' ? 'a signé sur le papier' : `a signé : ${how ? signedHowText(how, s.drawnSignature) : (AUTH_FR[s.authentication ?? ''] ?? '')}`) : 'n’a pas signé (signature facultative)';
+    const status = s.status === 'signed' ? (s.authentication === 'paper' ? 'a signé sur le papier' : `a signé : ${how ? signedHowText(how, s.drawnSignature) : (AUTH_FR[s.authentication ?? ''] ?? '')}`) : notSignedFr(s);
     lines.push(`Signataire : ${s.name}, ${s.capacity} (${s.legalBasis}) — ${status}${s.at ? `, enregistré le ${dateTime(s.at)}` : ''}.`);
   }
   lines.push(`Scellé le ${dateTime(e.sealedAt)} avec le certificat de l’établissement : ${e.certificate}.`);
@@ -759,6 +821,14 @@ export function publishedAfterHandoverFr(x: EvidenceAnnexes): string | null {
     : `Publié dans le logiciel après la remise : ${names}. L’établissement indique que c’est l’édition remise le ${formatDateLong(on)} ; le logiciel, qui l’a reçue ensuite, ne peut pas l’attester.`;
 }
 
+/** deceasedFr as a paragraph of the evidence page, « Personne décédée le … » in bold; none when she was alive at the seal. */
+function deceasedBlocks(e: Evidence): Block[] {
+  const text = deceasedFr(e);
+  if (!text) return [];
+  const cut = text.indexOf(' ; ');
+  return [{ kind: 'paragraph', text: [{ text: text.slice(0, cut), strong: true }, { text: text.slice(cut) }] }];
+}
+
 /** The evidence page(s) appended to the sealed PDF: who signed, in which capacity, how, and when. */
 export function evidenceBlocks(e: Evidence): Block[] {
   const blocks: Block[] = [
@@ -785,6 +855,8 @@ export function evidenceBlocks(e: Evidence): Block[] {
         ...(e.sealTime ? [b(timestampLabel(e.sealTime.source === 'tsa' && e.sealTime.qualified), e.sealTime.statement)] : []),
       ],
     },
+    // The person died before the seal: said first, in words, before who signed how.
+    ...deceasedBlocks(e),
     {
       kind: 'paragraph',
       text: t(
@@ -807,7 +879,7 @@ export function evidenceBlocks(e: Evidence): Block[] {
             ? `${MEASURE_FR[String(s.measure.type)] ?? String(s.measure.type)} (${MODE_FR[String(s.measure.mode)] ?? String(s.measure.mode)}), jugement ${String(s.measure.judgmentReference)} du ${formatDateLong(String(s.measure.judgmentDate))}, ${String(s.measure.court)}${s.measure.authorisationReference ? `, autorisation du juge ${String(s.measure.authorisationReference)}` : ''}`
             : 'aucune',
         ),
-        t(s.authentication ? (AUTH_FR[s.authentication] ?? s.authentication) : s.status === 'pending' ? 'n’a pas signé (signature facultative)' : s.status),
+        t(s.authentication ? (AUTH_FR[s.authentication] ?? s.authentication) : s.status === 'pending' ? notSignedFr(s) : s.status),
         t(s.at ? dateTime(s.at) : '—'),
         t(s.ip ? `${s.ip} — ${s.userAgent ?? ''}` : '—'),
       ]),

@@ -18,13 +18,14 @@ export function signedInSeal(seal: Pick<SealedDocumentEntity, 'evidence'>): numb
  * countersignWindowOpen), under the request's lock: the request becomes `completed`, and the step is
  * in the evidence and the audit chain. Not while a countersignature waits for its seal (the seal
  * closes the window when it commits), nor, when `reason` is `answered`, while someone may still
- * countersign. True when it closed.
+ * countersign. `death`: the person died, no one may countersign in her name any more (C. civ. 443
+ * al. 1; her optional signers lapsed, `lapsed_at_death`). True when it closed.
  */
 export async function closeCountersignWindow(
   em: EntityManager,
   deps: { repo: SigningRepository; evidence: EvidenceLog },
   r: SignatureRequestEntity,
-  reason: 'answered' | 'deadline',
+  reason: 'answered' | 'deadline' | 'death',
   now = new Date(),
   actor: AuditActor = SYSTEM_ACTOR,
 ): Promise<boolean> {
@@ -33,7 +34,8 @@ export async function closeCountersignWindow(
   if (!seal) return false;
   const signers = await deps.repo.signersOf(em, r.id);
   if (signedCount(signers) > signedInSeal(seal)) return false;
-  if (reason === 'answered' && countersignWindowOpen(signers, r.deadline, now)) return false;
+  const lapsed = await deps.repo.lapsedAtDeathOf(em, r.id);
+  if (reason === 'answered' && countersignWindowOpen(signers.filter((s) => !lapsed.has(s.id)), r.deadline, now)) return false;
   await em.update(SignatureRequestEntity, { id: r.id }, { status: 'completed', closedAt: now });
   const notCountersigned = signers.filter((s) => isOptionalCountersigner(s) && s.status !== 'signed').map((s) => s.id);
   await deps.evidence.record(em, r, 'countersign_window_closed', actor, { details: { reason, edition: seal.edition, notCountersigned } });
@@ -71,8 +73,9 @@ export class SignatureProgress {
       await this.outbox.enqueue(em, 'signing.seal', { requestId: r.id }, { key, organisationId: r.organisationId });
       return;
     }
+    const lapsed = r.mode === 'sequential' ? await this.repo.lapsedAtDeathOf(em, r.id) : new Map<string, string>();
     if (r.mode === 'sequential')
-      for (const s of emailSignersDue(r.mode, signers))
+      for (const s of emailSignersDue(r.mode, signers).filter((x) => !lapsed.has(x.id)))
         await this.outbox.enqueue(em, 'signing.invite', { signerId: s.id, reason: 'invitation' }, { key: `${s.id}_0`, organisationId: r.organisationId });
     await this.countersignatureIfDue(em, r, signers);
   }

@@ -7,14 +7,14 @@ import { OutboxService } from '@carepact/queue';
 import { ResidentsService, todayIso } from '@carepact/residents';
 import { EntityManager } from 'typeorm';
 import { SigningLinks } from '../links/signing-links.service';
-import { decideSigners, keptAtDeath } from '../policy';
+import { decideSigners, keptAtDeath, optionalLapsedAtDeath } from '../policy';
 import type { PolicyDecision, PolicyInput, ResidenceChoice } from '../policy/policy.types';
 import { EvidenceLog } from './evidence-log';
 import { RequestAccess } from './request-access';
 import { legalDeadline, legalDeadlineCapsRequest, legalDeadlineRule } from './legal-deadlines';
 import { assertOwnMailboxes } from './own-mailbox';
 import { RequestView, RequestViews } from './request-views.service';
-import { SignatureProgress, signedInSeal } from './signature-progress.service';
+import { SignatureProgress, closeCountersignWindow, signedInSeal } from './signature-progress.service';
 import { sealFailureOf } from './seal-failure';
 import { RequestMode, SignatureRequestEntity, SignerDelivery, SignerEntity } from './signing.entities';
 import { SigningRepository } from './signing.repository';
@@ -106,6 +106,14 @@ export const keptAtDeathReason = (deceasedOn: string) =>
   `Décès de la personne le ${formatDateFr(deceasedOn)} : demande maintenue, car la personne ou ceux qui signaient pour elle ont signé avant le décès ; seule la contresignature de l’établissement reste à donner (C. civ. art. 1121 et 443).`;
 
 /**
+ * Why an optional signature of her side is closed at her death (the `lapsed_at_death` event's reason):
+ * « non signé », the signer did not sign before the death and no one may sign in her name after it
+ * (C. civ. 443 al. 1); the request goes on without it — that signature never held it back.
+ */
+export const lapsedAtDeathReason = (deceasedOn: string) =>
+  `Non signé — décès de la personne le ${formatDateFr(deceasedOn)} : cette signature facultative n’avait pas été donnée et ne peut plus l’être (C. civ. art. 443) ; la demande se poursuit sans elle.`;
+
+/**
  * The reason recorded on a request cancelled with the end of the person's accompaniment: her
  * departure, or her death (`death`) — the protection measure ends at death (C. civ. 443 al. 1), no
  * representative signs for her any more.
@@ -116,6 +124,31 @@ export const departureCancelReason = (departedOn: string, death = false) => `${d
 export function openRequestsSentence(open: readonly OpenRequestOfResident[]): string {
   const list = open.map((o) => `${o.document} (envoyée le ${formatDateFr(o.sentOn)}${o.waitingFor.length ? `, en attente ${ofName(o.waitingFor.join(', '))}` : ''})`).join(' ; ');
   return open.length === 1 ? `1 demande de signature est en cours : ${list}.` : `${open.length} demandes de signature sont en cours : ${list}.`;
+}
+
+/**
+ * Each optional signer of her side who had not signed when her death is recorded (or when a paper
+ * signed before it completes a request her death had cancelled): her signature can no longer come
+ * (C. civ. 443 al. 1) — links revoked, a `lapsed_at_death` event (audited `signature.lapsed_at_death`)
+ * closing her row « non signé — décès de la personne le … ». Her row stays `pending`; every path that
+ * would have her sign reads these events (no link, no reminder, no countersignature window).
+ */
+export async function lapseSignersAtDeath(
+  em: EntityManager,
+  deps: { repo: SigningRepository; links: SigningLinks; log: EvidenceLog },
+  r: SignatureRequestEntity,
+  signers: readonly SignerEntity[],
+  deceasedOn: string,
+  actor: StaffActor,
+): Promise<void> {
+  const already = await deps.repo.lapsedAtDeathOf(em, r.id);
+  const now = new Date();
+  for (const s of signers) {
+    if (already.has(s.id)) continue;
+    const revoked = await deps.links.revokeForSigner(em, s.id, now);
+    if (revoked) await deps.log.record(em, r, 'revoked', auditActor(actor), { signerId: s.id, details: { links: revoked } });
+    await deps.log.record(em, r, 'lapsed_at_death', auditActor(actor), { signerId: s.id, details: { deceasedOn, reason: lapsedAtDeathReason(deceasedOn) } });
+  }
 }
 
 /** The send call's answer when the legal deadline has passed and no reason was given. */
@@ -424,20 +457,60 @@ export class SignatureRequestsService {
     const open = await this.openForResident(em, actor.organisationId, residentId);
     const out: DepartureCancellation = { cancelled: [], kept: [] };
     for (const o of open) {
-      // After a death, a request her side has fully signed stays open for the director's countersignature
+      // After a death, a request her side has signed stays open for the director's countersignature
       // (policy keptAtDeath: C. civ. 1121, 443 al. 1): no cancellation, no e-mail; a `kept_at_death`
-      // event (audited `signature.kept_at_death`) says why, in the evidence and the history.
-      if (death && o.personSideSigned === true && keptAtDeath(await this.repo.signersOf(em, o.id), departedOn)) {
+      // event (audited `signature.kept_at_death`) says why, in the evidence and the history. An optional
+      // signer of her side who had not signed (the person beside her tuteur) lapses: `lapsed_at_death`.
+      if (death && o.personSideSigned === true) {
         const r = await this.access.lockActive(em, actor, o.id, 'signature.manage');
-        const reason = keptAtDeathReason(departedOn);
-        await this.log.record(em, r, 'kept_at_death', auditActor(actor), { details: { reason, deceasedOn: departedOn, keptBecause: 'PERSON_SIDE_SIGNED_BEFORE_DEATH' } });
-        out.kept.push({ ...o, keptBecause: 'PERSON_SIDE_SIGNED_BEFORE_DEATH', keptReason: reason });
-        continue;
+        const signers = await this.repo.signersOf(em, r.id);
+        if (keptAtDeath(signers, departedOn)) {
+          const reason = keptAtDeathReason(departedOn);
+          const lapsed = optionalLapsedAtDeath(signers);
+          await this.log.record(em, r, 'kept_at_death', auditActor(actor), {
+            details: { reason, deceasedOn: departedOn, keptBecause: 'PERSON_SIDE_SIGNED_BEFORE_DEATH', ...(lapsed.length ? { lapsedSignerIds: lapsed.map((x) => x.id) } : {}) },
+          });
+          await this.lapseAtDeath(em, actor, r, lapsed, departedOn);
+          out.kept.push({ ...o, keptBecause: 'PERSON_SIDE_SIGNED_BEFORE_DEATH', keptReason: reason });
+          continue;
+        }
       }
       await this.cancelIn(em, actor, o.id, { reason: departureCancelReason(departedOn, death), departure: true, death });
       out.cancelled.push(o);
     }
+    if (death) await this.closeOptionalAtDeath(em, actor, residentId, departedOn);
     return out;
+  }
+
+  /** lapseSignersAtDeath with this service's parts. */
+  private async lapseAtDeath(em: EntityManager, actor: StaffActor, r: SignatureRequestEntity, signers: readonly SignerEntity[], deceasedOn: string): Promise<void> {
+    await lapseSignersAtDeath(em, { repo: this.repo, links: this.links, log: this.log }, r, signers, deceasedOn, actor);
+  }
+
+  /**
+   * With her death: her requests whose required signatures are all in (the director's included:
+   * sealed, or waiting for the seal) and where an optional signer of her side had not signed — a DIPC
+   * or a projet established, its countersignature window open (whose-turn.ts countersignWindowOpen).
+   * No one may countersign in her name any more (C. civ. 443 al. 1): each such signer lapses
+   * (lapseAtDeath); a request already sealed is completed at once (`countersign_window_closed`,
+   * reason `death`); one waiting for its seal is completed by it (the seal opens no window for a
+   * lapsed signer, and its evidence says the person died before it).
+   */
+  private async closeOptionalAtDeath(em: EntityManager, actor: StaffActor, residentId: string, deceasedOn: string): Promise<void> {
+    const rows = (await em.query(
+      `SELECT r.id FROM signature_requests r JOIN documents d ON d.id = r.document_id
+        WHERE d.resident_id = $1 AND d.organisation_id = $2 AND r.status = 'active' ORDER BY r.created_at, r.id`,
+      [residentId, actor.organisationId],
+    )) as { id: string }[];
+    for (const row of rows) {
+      const r = await this.access.lockActive(em, actor, row.id, 'signature.manage');
+      const signers = await this.repo.signersOf(em, r.id);
+      if (!allRequiredSigned(signers)) continue;
+      const lapsed = optionalLapsedAtDeath(signers);
+      if (!lapsed.length) continue;
+      await this.lapseAtDeath(em, actor, r, lapsed, deceasedOn);
+      await closeCountersignWindow(em, { repo: this.repo, evidence: this.log }, r, 'death', new Date(), auditActor(actor));
+    }
   }
 
   /**

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomInt } from 'node:crypto';
-import { ConflictError, NotFoundError, ValidationError, calendarDayIn, ofName, sha256Hex, textProblem } from '@carepact/common';
+import { ConflictError, NotFoundError, ValidationError, calendarDayIn, formatDateFr, ofName, sha256Hex, textProblem } from '@carepact/common';
 import { TransactionRunner, returnedRows } from '@carepact/database';
 import { assertDocumentResidentNotArchived } from '@carepact/documents';
 import { StaffActor, auditActor } from '@carepact/identity';
@@ -18,6 +18,9 @@ import { assertResidenceNotDisputed } from './residence-dispute.guard';
 import { blockingSigners } from './whose-turn';
 
 export const ACCESS_CODE_MINUTES = 10;
+
+/** A signer whose optional signature lapsed at the person's death (`lapsed_at_death`): nothing more is given to her to sign. */
+export const SIGNER_LAPSED_AT_DEATH = 'SIGNER_LAPSED_AT_DEATH';
 
 /**
  * What staff do for one signer of a request in progress: a new link, an in-person session, a
@@ -45,6 +48,7 @@ export class SignerActionsService {
       const s = await this.access.signer(em, r, signerId);
       if (s.status !== 'pending') throw new ConflictError('SIGNER_ALREADY_ACTED', 'Cette personne a déjà signé ou refusé.');
       if (s.delivery === 'staff') throw new ConflictError('SIGNER_IS_STAFF', 'La contresignature se fait depuis la console, sans e-mail.');
+      await this.assertNotLapsed(em, r, s);
       await this.assertTheirTurn(em, r, s, 'Son lien lui sera envoyé par e-mail automatiquement à son tour.');
       // Resending is by e-mail, also for a signer staff had switched to in person.
       await em.update(SignerEntity, { id: s.id }, { ...(email !== undefined ? { email } : {}), delivery: 'email' });
@@ -72,6 +76,7 @@ export class SignerActionsService {
       const s = await this.access.signer(em, r, signerId);
       if (s.status !== 'pending') throw new ConflictError('SIGNER_ALREADY_ACTED', 'Cette personne a déjà signé ou refusé.');
       if (s.delivery === 'staff') throw new ConflictError('SIGNER_IS_STAFF', 'La contresignature se fait depuis la console.');
+      await this.assertNotLapsed(em, r, s);
       await this.assertTheirTurn(em, r, s, 'La session de signature en présence pourra être ouverte à son tour.');
       const now = new Date();
       await this.links.revokeForSigner(em, s.id, now);
@@ -107,6 +112,7 @@ export class SignerActionsService {
       const r = await this.access.lockActive(em, actor, requestId, 'signature.manage');
       await assertDocumentResidentNotArchived(em, r.organisationId, r.documentId); // a new signing act: not in the intermediate archive
       const s = await this.access.signer(em, r, signerId);
+      await this.assertNotLapsed(em, r, s);
       await this.assertTheirTurn(em, r, s, 'Un code pourra lui être donné à son tour (il ne vaut que 10 minutes).');
       const digits = String(randomInt(0, 1_000_000)).padStart(6, '0');
       const expiresAt = new Date(Date.now() + ACCESS_CODE_MINUTES * 60_000);
@@ -114,6 +120,20 @@ export class SignerActionsService {
       await this.log.record(em, r, 'code_issued', auditActor(actor), { signerId: s.id });
       return { code: digits, expiresAt: expiresAt.toISOString() };
     });
+  }
+
+  /**
+   * 409 SIGNER_LAPSED_AT_DEATH: this optional signature of the person's side was closed « non signé »
+   * when her death was recorded (`lapsed_at_death`): no one signs in her name after it (C. civ. 443
+   * al. 1) — no new link, in-person session or code.
+   */
+  private async assertNotLapsed(em: EntityManager, r: SignatureRequestEntity, s: SignerEntity): Promise<void> {
+    const died = (await this.repo.lapsedAtDeathOf(em, r.id)).get(s.id);
+    if (died)
+      throw new ConflictError(
+        SIGNER_LAPSED_AT_DEATH,
+        `${s.firstName} ${s.lastName} ne peut plus signer : la personne est décédée le ${formatDateFr(died)}, et cette signature facultative, non donnée avant, est close « non signé » (C. civ. art. 443).`,
+      );
   }
 
   /**

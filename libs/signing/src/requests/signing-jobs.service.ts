@@ -169,6 +169,8 @@ export class SigningJobsService {
       const current = await this.repo.signerById(t, signer.id);
       // Staff switched this signer to in person since the e-mail was queued: the tablet link stays the live one.
       if (locked?.status !== 'active' || current?.status !== 'pending' || current.email !== signer.email || current.delivery !== 'email') return null;
+      // Her optional signature closed at her death (`lapsed_at_death`, C. civ. 443 al. 1): no link any more.
+      if ((await this.repo.lapsedAtDeathOf(t, locked.id)).has(signer.id)) return null;
       await this.links.revokeForSigner(t, signer.id, now);
       // An answer reaching a signer whose turn has not come (sequential mode): she reads it now and is
       // invited to sign at her turn, by the invitation e-mail — never « vous pourrez ensuite le signer ».
@@ -286,10 +288,12 @@ export class SigningJobsService {
       });
       return 0;
     }
+    // An optional signer closed at the person's death (`lapsed_at_death`): no one may sign in her name any more.
+    const lapsed = await this.repo.lapsedAtDeathOf(em, request.id);
     let n = 0;
     await this.outbox.runOnce(outboxId, async (t) => {
       for (const s of emailSignersDue(request.mode, signers)) {
-        if (!s.email) continue;
+        if (!s.email || lapsed.has(s.id)) continue;
         await this.outbox.enqueue(t, 'signing.invite', { signerId: s.id, reason: 'reminder' }, { key: `${s.id}_reminder_${day}`, organisationId: request.organisationId });
         n++;
       }
@@ -468,11 +472,23 @@ export class SigningJobsService {
           uploadedAt: paperRow.uploadedAt.toISOString(),
           uploadedBy: { userId: paperRow.uploadedBy, name: paperRow.uploadedByName, account: paperRow.uploadedByEmail },
           signerIds: paperRow.signerIds,
+          // The day staff declared the paper signed (asked after the person's death): on its upload event.
+          ...(await this.paperSignedOn(em, request.id)),
         }
       : undefined;
     // PDF dates have whole seconds: the evidence says the same time as the seal's /M.
     const sealedAt = new Date(Math.floor(Date.now() / 1000) * 1000);
-    const windowOpen = countersignWindowOpen(signers, request.deadline, sealedAt);
+    // Her optional signers closed at her death (`lapsed_at_death`, C. civ. 443 al. 1): no countersignature window for them.
+    const lapsed = await this.repo.lapsedAtDeathOf(em, request.id);
+    const windowOpen = countersignWindowOpen(
+      signers.filter((s) => !lapsed.has(s.id)),
+      request.deadline,
+      sealedAt,
+    );
+    // Sealed after her recorded death (a request kept for the countersignature, a paper signed before it): the evidence says so.
+    const [died] = (await em.query(`SELECT deceased_on::text AS "deceasedOn" FROM residents WHERE id = $1 AND organisation_id = $2`, [document.residentId, document.organisationId])) as {
+      deceasedOn: string | null;
+    }[];
     const tsaAuthority = this.sealer.timestampAuthority();
     const evidence = buildEvidence(
       request,
@@ -488,6 +504,7 @@ export class SigningJobsService {
         sealedAt,
         sealTime: sealTimeOf(tsaAuthority, this.config.seal.tsa?.qualified ?? false),
         paper,
+        personDeceasedOn: died?.deceasedOn ?? null,
         // What the version recorded when it was created: written once, so not part of the inputs stamp below.
         annexes: evidenceAnnexesOf(version.annexes, version.input, version.createdAt, tariffAnnexOf({ type: document.type, templateVersion: version.templateVersion, input: version.input })),
       },
@@ -588,6 +605,14 @@ export class SigningJobsService {
       return true;
     });
     return result.result ? 'sealed' : 'skipped';
+  }
+
+  /** `{ signedOn }` when the paper's upload event recorded the day staff declared it signed; `{}` otherwise. */
+  private async paperSignedOn(em: EntityManager, requestId: string): Promise<{ signedOn?: string }> {
+    const [row] = (await em.query(`SELECT details->>'signedOn' AS "signedOn" FROM signature_events WHERE request_id = $1 AND kind = 'paper_uploaded' ORDER BY at DESC LIMIT 1`, [requestId])) as {
+      signedOn: string | null;
+    }[];
+    return row?.signedOn ? { signedOn: row.signedOn } : {};
   }
 
   /**

@@ -77,6 +77,17 @@ export const SIGNATURE_EVENT_KINDS = [
   'email_skipped',
   /** The person died with every signer on her side signed: kept open for the establishment's countersignature (C. civ. 1121, 443 al. 1). */
   'kept_at_death',
+  /**
+   * An optional signer of the person's side who had not signed when her death was recorded: her signature
+   * can no longer come (C. civ. 443 al. 1), her links are revoked, the request goes on without it — « non
+   * signé — décès de la personne le … » (details.deceasedOn, details.reason).
+   */
+  'lapsed_at_death',
+  /**
+   * A request cancelled with the person's death reopened by staff for the paper signed on or before
+   * that day (details.deceasedOn, details.signedOn): the agreement was formed while she lived (C. civ. 1121).
+   */
+  'reopened_for_paper',
 ] as const;
 export type SignatureEventKind = (typeof SIGNATURE_EVENT_KINDS)[number];
 

@@ -98,6 +98,18 @@ export class SigningRepository {
     return em.find(SignatureEventEntity, { where: { requestId }, order: { at: 'ASC', id: 'ASC' } });
   }
 
+  /**
+   * The signers whose optional signature lapsed at the person's death (`lapsed_at_death` events), with
+   * the date of death each recorded: they stay `pending` in their row, but no one may sign in their
+   * place any more (C. civ. 443 al. 1) — no link, no reminder, no countersignature window for them.
+   */
+  async lapsedAtDeathOf(em: EntityManager, requestId: string): Promise<Map<string, string>> {
+    const rows = (await em.query(`SELECT signer_id AS "signerId", details->>'deceasedOn' AS "deceasedOn" FROM signature_events WHERE request_id = $1 AND kind = 'lapsed_at_death' AND signer_id IS NOT NULL`, [
+      requestId,
+    ])) as { signerId: string; deceasedOn: string }[];
+    return new Map(rows.map((r) => [r.signerId, r.deceasedOn]));
+  }
+
   viewsOf(em: EntityManager, requestId: string): Promise<RecordedViewEntity[]> {
     return em.find(RecordedViewEntity, { where: { requestId }, order: { recordedAt: 'ASC' } });
   }
@@ -116,7 +128,8 @@ export class SigningRepository {
     const [row] = (await em.query(
       `SELECT (SELECT md5(coalesce(string_agg(s::text, '|' ORDER BY s.id), '')) FROM signature_signers s WHERE s.request_id = $1)
               || ':' || (SELECT md5(coalesce(string_agg(v::text, '|' ORDER BY v.id), '')) FROM recorded_views v WHERE v.request_id = $1)
-              || ':' || (SELECT count(*) FROM paper_signatures p WHERE p.request_id = $1) AS stamp`,
+              || ':' || (SELECT count(*) FROM paper_signatures p WHERE p.request_id = $1)
+              || ':' || (SELECT count(*) FROM signature_events e WHERE e.request_id = $1 AND e.kind = 'lapsed_at_death') AS stamp`,
       [requestId],
     )) as { stamp: string }[];
     return row.stamp;

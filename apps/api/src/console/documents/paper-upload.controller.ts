@@ -16,6 +16,9 @@ import { actorOf, formBody } from '../console-request';
 import { setFlash } from './console-flash';
 import { PaperError, paperUploadPage } from './paper-upload.views';
 
+/** Refusals about the request after the person's death, not about the file: above the form, not beside the scan. */
+const ABOUT_THE_REQUEST = new Set(['PAPER_AFTER_DEATH_INCOMPLETE', 'PAPER_REQUEST_CANCELLED', 'PAPER_DOCUMENT_NOT_READY']);
+
 /** The console route whose POST is multipart (bootstrap.ts lets it past the urlencoded console body parser). */
 export const PAPER_UPLOAD_PATH = /^\/documents\/[^/]+\/demandes\/[^/]+\/papier\/?$/;
 
@@ -84,7 +87,8 @@ export class PaperUploadController {
   async page(@Req() req: Request, @Res() res: Response, @Param('id', ParseIdPipe) id: string, @Param('requestId', ParseIdPipe) requestId: string): Promise<void> {
     const actor = actorOf(req);
     const r = await this.request(actor, id, requestId);
-    sendHtml(res, 200, paperUploadPage({ actor, csrf: consoleCsrfToken(this.config.secrets.session, actor), request: r, error: null, checked: [] }));
+    const afterDeath = await this.paper.afterDeath(actor, requestId);
+    sendHtml(res, 200, paperUploadPage({ actor, csrf: consoleCsrfToken(this.config.secrets.session, actor), request: r, error: null, checked: [], afterDeath }));
   }
 
   @Post()
@@ -97,8 +101,11 @@ export class PaperUploadController {
     const r = await this.request(actor, id, requestId);
     const raw = (req.body as Record<string, unknown>).signerIds;
     const checked = (Array.isArray(raw) ? raw : [raw]).filter((v): v is string => typeof v === 'string');
+    // After the person's death: the day the paper was signed (PaperSignaturesService.upload checks it).
+    const signedOn = typeof (req.body as Record<string, unknown>).signedOn === 'string' ? ((req.body as Record<string, unknown>).signedOn as string).trim().slice(0, 10) : '';
+    const afterDeath = await this.paper.afterDeath(actor, requestId);
     const show = (status: number, error: PaperError) =>
-      sendHtml(res, status, paperUploadPage({ actor, csrf: consoleCsrfToken(this.config.secrets.session, actor), request: r, error, checked }));
+      sendHtml(res, status, paperUploadPage({ actor, csrf: consoleCsrfToken(this.config.secrets.session, actor), request: r, error, checked, afterDeath, signedOn }));
     try {
       if (req.scanUploadError === 'too_large') throw new ScanRefusedError('PAPER_TOO_LARGE');
       if (req.scanUploadError) throw new DomainError('invalid', 'PAPER_FORM_UNREADABLE', 'Le formulaire n’a pas pu être lu. Choisissez un seul fichier PDF et recommencez.');
@@ -106,14 +113,14 @@ export class PaperUploadController {
       if (!checked.length) fields.push({ field: 'signerIds', code: 'PAPER_SIGNERS_MISSING', message: 'Cochez les personnes dont la signature manuscrite est sur le papier.' });
       if (!req.file || req.file.size === 0) fields.push({ field: 'scan', code: 'PAPER_FILE_MISSING', message: 'Choisissez le fichier PDF du scan.' });
       if (fields.length) throw new ValidationError(fields, 'Le scan n’a pas été déposé');
-      await this.paper.upload(actor, requestId, req.file!.buffer, checked, { ip: clientIp(req), userAgent: req.get('user-agent') ?? null });
+      await this.paper.upload(actor, requestId, req.file!.buffer, checked, { ip: clientIp(req), userAgent: req.get('user-agent') ?? null }, { signedOn: signedOn || null });
     } catch (e) {
       if (!(e instanceof DomainError) || e instanceof NotFoundError) throw e;
       const status = e.kind === 'too_large' ? 413 : e.kind === 'conflict' ? 409 : e.kind === 'forbidden' ? 403 : 400;
       // The scan's refusals (PAPER_JAVASCRIPT…) belong next to the file, with what was found; the
       // others (a signer who already signed, a scan already deposited…) above the form.
-      const onFields = e.details.some((d) => d.field === 'signerIds' || d.field === 'scan');
-      const onScan = !onFields && e.code.startsWith('PAPER_');
+      const onFields = e.details.some((d) => d.field === 'signerIds' || d.field === 'scan' || d.field === 'signedOn');
+      const onScan = !onFields && e.code.startsWith('PAPER_') && !ABOUT_THE_REQUEST.has(e.code);
       return show(status, {
         code: e.code,
         message: e.messageFr,

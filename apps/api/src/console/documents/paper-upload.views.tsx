@@ -1,4 +1,4 @@
-import type { FieldError } from '@carepact/common';
+import { type FieldError, formatDateFr } from '@carepact/common';
 import type { StaffActor } from '@carepact/identity';
 import { MAX_SCAN_BYTES, MAX_SCAN_PAGES, RequestView } from '@carepact/signing';
 import { ErrorSummary, renderPage } from '../../views';
@@ -19,6 +19,13 @@ export interface PaperUploadModel {
   error: PaperError | null;
   /** Signers ticked when the form comes back after a refusal. */
   checked: string[];
+  /**
+   * The person recorded as deceased (PaperSignaturesService.afterDeath): the form asks the day the paper
+   * was signed; `reopen`, the request her death cancelled takes the paper signed before it.
+   */
+  afterDeath?: { deceasedOn: string; reopen: boolean } | null;
+  /** The day typed, when the form comes back after a refusal. */
+  signedOn?: string;
 }
 
 /**
@@ -31,6 +38,8 @@ export function paperUploadPage(m: PaperUploadModel): string {
   const title = 'Déposer le scan signé sur papier';
   const signersError = m.error?.fields.find((f) => f.field === 'signerIds');
   const scanError = m.error?.fields.find((f) => f.field === 'scan');
+  const signedOnError = m.error?.fields.find((f) => f.field === 'signedOn');
+  const died = m.afterDeath ?? null;
   return renderPage(
     <ConsolePage title={m.error ? `Erreur — ${title}` : title} actor={m.actor} csrf={m.csrf}>
       <p class="back">
@@ -44,7 +53,15 @@ export function paperUploadPage(m: PaperUploadModel): string {
       {m.error ? (
         <ErrorSummary message={m.error.fields.length ? 'Le scan n’a pas été déposé' : m.error.message} errors={m.error.fields} />
       ) : null}
-      {r.status !== 'active' || pending.length === 0 ? (
+      {died ? (
+        <p>
+          La personne est décédée le {formatDateFr(died.deceasedOn)}.{' '}
+          {died.reopen
+            ? 'Cette demande a été annulée à son décès : le papier signé au plus tard ce jour-là peut encore être déposé, avec toutes les signatures requises de son côté ; la demande reprend alors pour lui (C. civ. art. 1121).'
+            : 'Un papier signé de son côté ne vaut que signé au plus tard ce jour-là (C. civ. art. 443).'}
+        </p>
+      ) : null}
+      {!(r.status === 'active' || died?.reopen) || pending.length === 0 ? (
         <p>Cette demande n’attend plus de signature : il n’y a rien à déposer.</p>
       ) : (
         <form method="post" action={`/console/documents/${r.documentId}/demandes/${r.id}/papier`} encType="multipart/form-data" noValidate>
@@ -65,6 +82,30 @@ export function paperUploadPage(m: PaperUploadModel): string {
             <p class="field-error" id="signerIds-erreur">
               {signersError.message}
             </p>
+          ) : null}
+          {died ? (
+            <div class="field">
+              <label for="signedOn">
+                Date à laquelle le papier a été signé<span class="required"> (obligatoire)</span>
+              </label>
+              <p class="hint" id="signedOn-aide">
+                Au plus tard le {formatDateFr(died.deceasedOn)}, jour du décès.
+              </p>
+              <input
+                type="date"
+                id="signedOn"
+                name="signedOn"
+                value={m.signedOn ?? ''}
+                max={died.deceasedOn}
+                aria-invalid={signedOnError ? 'true' : undefined}
+                aria-describedby={signedOnError ? 'signedOn-aide signedOn-erreur' : 'signedOn-aide'}
+              />
+              {signedOnError ? (
+                <p class="field-error" id="signedOn-erreur">
+                  {signedOnError.message}
+                </p>
+              ) : null}
+            </div>
           ) : null}
           <div class="field">
             <label for="scan">
