@@ -41,7 +41,7 @@ export function assertNotDeceased(resident: { deceasedOn?: string | null }, act:
     RESIDENT_DECEASED,
     `La personne est décédée le ${formatDateFr(died)} : ${
       act === 'document' ? 'aucun nouveau document ni aucune nouvelle version ne peut être établi pour elle' : 'aucune nouvelle demande de signature ne peut être envoyée pour elle'
-    } (sa mesure de protection a pris fin avec elle, C. civ. art. 443).`,
+    } (le pouvoir de ceux qui la représentaient a pris fin avec elle : mesure de protection, C. civ. art. 418 et 443 ; autorité parentale, pour un mineur).`,
   );
 }
 

@@ -58,7 +58,7 @@ describe('a deceased person’s failed generations and drafts: no retry, nothing
 
   const died = addDaysIso(todayIso(), -3);
   const diedFr = formatDateFr(died);
-  const refusal = `La personne est décédée le ${diedFr} : aucun nouveau document ni aucune nouvelle version ne peut être établi pour elle (sa mesure de protection a pris fin avec elle, C. civ. art. 443).`;
+  const refusal = `La personne est décédée le ${diedFr} : aucun nouveau document ni aucune nouvelle version ne peut être établi pour elle (le pouvoir de ceux qui la représentaient a pris fin avec elle : mesure de protection, C. civ. art. 418 et 443 ; autorité parentale, pour un mineur).`;
   let odette: string;
   let failedProjet: string;
   let readyProjet: string;

@@ -195,7 +195,7 @@ describe('the end of the stay by the person’s death', () => {
     const created = await admissions.post('/api/documents').send({ residentId: p.residentId, type: 'projet-personnalise', data: {} });
     expect({ status: created.status, code: created.body.error?.code }).toEqual({ status: 409, code: 'RESIDENT_DECEASED' });
     expect(created.body.error.message).toBe(
-      'La personne est décédée le 30 novembre 2026 : aucun nouveau document ni aucune nouvelle version ne peut être établi pour elle (sa mesure de protection a pris fin avec elle, C. civ. art. 443).',
+      'La personne est décédée le 30 novembre 2026 : aucun nouveau document ni aucune nouvelle version ne peut être établi pour elle (le pouvoir de ceux qui la représentaient a pris fin avec elle : mesure de protection, C. civ. art. 418 et 443 ; autorité parentale, pour un mineur).',
     );
     const sent = await admissions.post(`/api/documents/${p.documentId}/signature-requests`).send({ lateReason: 'Envoi après le décès : ne doit pas partir.' });
     expect({ status: sent.status, code: sent.body.error?.code }).toEqual({ status: 409, code: 'RESIDENT_DECEASED' });

@@ -23,7 +23,7 @@ export async function assertAccessRequestFitsDeath(em: EntityManager, organisati
 }
 
 export function accessRequestPersonDeceasedMessage(deceasedOn: string): string {
-  return `D’après son dossier, la personne est décédée le ${formatDateFr(deceasedOn)} : son droit d’accès (RGPD, art. 15) a pris fin avec elle, comme sa mesure de protection (Code civil, art. 443) ; ni « la personne elle-même » ni son ancien représentant ne peuvent plus demander son dossier à ce titre. Enregistrez la demande comme celle d’un ayant droit, concubin ou partenaire de PACS (Code de la santé publique, art. L.1110-4 V) — un ancien représentant qui est aussi ayant droit demande à ce titre —, ou, pour un mineur décédé, du titulaire de l’autorité parentale.`;
+  return `D’après son dossier, la personne est décédée le ${formatDateFr(deceasedOn)} : son droit d’accès (RGPD, art. 15) a pris fin avec elle, comme le pouvoir de ceux qui la représentaient (mesure de protection, Code civil, art. 418 et 443 ; autorité parentale, pour un mineur) ; ni « la personne elle-même » ni son ancien représentant ne peuvent plus demander son dossier à ce titre. Enregistrez la demande comme celle d’un ayant droit, concubin ou partenaire de PACS (Code de la santé publique, art. L.1110-4 V) — un ancien représentant qui est aussi ayant droit demande à ce titre —, ou, pour un mineur décédé, du titulaire de l’autorité parentale.`;
 }
 
 /**

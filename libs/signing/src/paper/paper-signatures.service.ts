@@ -271,7 +271,7 @@ function assertSignedBeforeDeath(signedOn: string | null, deceasedOn: string): v
       },
     ]);
   if (signedOn > deceasedOn) {
-    const message = `Le papier a été signé le ${formatDateFr(signedOn)}, après le décès de la personne le ${formatDateFr(deceasedOn)} : une signature donnée après le décès ne vaut pas pour elle (sa mesure de protection a pris fin avec elle, C. civ. art. 443). Le scan n’a pas été déposé.`;
+    const message = `Le papier a été signé le ${formatDateFr(signedOn)}, après le décès de la personne le ${formatDateFr(deceasedOn)} : une signature donnée après le décès ne vaut pas pour elle (le pouvoir de ceux qui la représentaient a pris fin avec elle : mesure de protection, C. civ. art. 418 et 443 ; autorité parentale, pour un mineur). Le scan n’a pas été déposé.`;
     throw new DomainError('conflict', 'PAPER_SIGNED_AFTER_DEATH', message, [{ field: 'signedOn', code: 'PAPER_SIGNED_AFTER_DEATH', message }]);
   }
 }

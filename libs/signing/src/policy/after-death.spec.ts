@@ -63,7 +63,9 @@ describe('after the person’s death', () => {
     expect(d.signers.map((x) => `${x.key}:${x.order}${x.optional ? '?' : ''}`)).toEqual(['director:1']);
     expect(d.views).toEqual([]);
     expect(d.explanation).toContain('La personne est décédée le 30 novembre 2026');
-    expect(d.explanation).toContain('C. civ. art. 443');
+    // Session 22's review: the power of those who represented her ended with her — a measure (C. civ. 418, 443) or, for a minor, parental authority.
+    expect(d.explanation).toContain('le pouvoir de ceux qui la représentaient a pris fin avec elle (mesure de protection, C. civ. art. 418 et 443 ; autorité parentale, pour un mineur)');
+    expect(d.explanation).not.toContain('sa mesure de protection a pris fin');
     // Alive, her tuteur may acknowledge it (optional).
     const alive = decideSigners({ documentType: 'compte-rendu-synthese', resident: underTutelle, establishment, on: ON });
     expect(alive.signers.map((x) => x.role)).toContain('tuteur');

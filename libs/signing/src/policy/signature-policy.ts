@@ -1475,7 +1475,7 @@ function afterDeath(input: PolicyInput, rule: DocumentRule, deceasedOn: string):
   if (input.documentType !== 'compte-rendu-synthese')
     throw new SignaturePolicyError(
       'DOCUMENT_TYPE_NOT_APPLICABLE',
-      `La personne est décédée le ${frDate(deceasedOn)} : plus personne ne signe en son nom (sa mesure de protection a pris fin avec elle, C. civ. art. 443) ; ${rule.label} ne peut plus être envoyé en signature.`,
+      `La personne est décédée le ${frDate(deceasedOn)} : plus personne ne signe en son nom (le pouvoir de ceux qui la représentaient a pris fin avec elle : mesure de protection, C. civ. art. 418 et 443 ; autorité parentale, pour un mineur) ; ${rule.label} ne peut plus être envoyé en signature.`,
     );
   if (input.proposedContactIds?.length)
     throw new SignaturePolicyError(
@@ -1490,7 +1490,7 @@ function afterDeath(input: PolicyInput, rule: DocumentRule, deceasedOn: string):
     views: [],
     sameVersionRequired: true,
     explanation:
-      `La personne est décédée le ${frDate(deceasedOn)} : sa mesure de protection a pris fin avec elle et plus personne ne signe de son côté (C. civ. art. 443). ` +
+      `La personne est décédée le ${frDate(deceasedOn)} : plus personne ne signe de son côté : le pouvoir de ceux qui la représentaient a pris fin avec elle (mesure de protection, C. civ. art. 418 et 443 ; autorité parentale, pour un mineur). ` +
       'La réunion a eu lieu avant son décès : la direction signe seule le compte rendu, qui porte les réponses de l’établissement.',
   };
 }

@@ -199,7 +199,7 @@ const SECTIONS: Record<WorklistCategory, { title: string; basis: string; permiss
   deceased_draft: {
     title: 'Projets d’une personne décédée, à abandonner',
     basis:
-      'La personne est décédée : ces projets, jamais envoyés en signature, ne peuvent plus l’être, ni être corrigés ou générés à nouveau (sa mesure de protection a pris fin avec elle, C. civ. art. 443). Abandonnez-les depuis leur page : ils restent consultables dans le dossier.',
+      'La personne est décédée : ces projets, jamais envoyés en signature, ne peuvent plus l’être, ni être corrigés ou générés à nouveau (le pouvoir de ceux qui la représentaient a pris fin avec elle : mesure de protection, C. civ. art. 418 et 443 ; autorité parentale, pour un mineur). Abandonnez-les depuis leur page : ils restent consultables dans le dossier.',
     permission: 'document.write',
   },
 };

@@ -17,8 +17,8 @@ const DOC_ID = 'd0c00000-0000-4000-8000-0000000000d1';
 const VERSION_ID = 'd0c00000-0000-4000-8000-0000000000d2';
 const ADMISSIONS: DocumentPagePerms = { content: true, residentFile: true, write: true, manage: true, countersign: false };
 const AUDITOR: DocumentPagePerms = { content: false, residentFile: false, write: false, manage: false, countersign: false };
-const REFUSED_DOC = 'La personne est décédée le 30 novembre 2026 : aucun nouveau document ni aucune nouvelle version ne peut être établi pour elle (sa mesure de protection a pris fin avec elle, C. civ. art. 443).';
-const REFUSED_SIG = 'La personne est décédée le 30 novembre 2026 : aucune nouvelle demande de signature ne peut être envoyée pour elle (sa mesure de protection a pris fin avec elle, C. civ. art. 443).';
+const REFUSED_DOC = 'La personne est décédée le 30 novembre 2026 : aucun nouveau document ni aucune nouvelle version ne peut être établi pour elle (le pouvoir de ceux qui la représentaient a pris fin avec elle : mesure de protection, C. civ. art. 418 et 443 ; autorité parentale, pour un mineur).';
+const REFUSED_SIG = 'La personne est décédée le 30 novembre 2026 : aucune nouvelle demande de signature ne peut être envoyée pour elle (le pouvoir de ceux qui la représentaient a pris fin avec elle : mesure de protection, C. civ. art. 418 et 443 ; autorité parentale, pour un mineur).';
 /** As DocumentsService.deceasedRefusals gives them: a projet refused both; the minutes of a meeting before the death, neither. */
 const DEAD = { deceasedOn: '2026-11-30', newVersion: REFUSED_DOC, signature: REFUSED_SIG };
 const MINUTES_STILL_OPEN = { deceasedOn: '2026-11-30', newVersion: null, signature: null };

@@ -48,7 +48,7 @@ export function discardPage(m: DiscardPageModel): string {
           </>
         ) : (
           // A meeting's minutes held before the death may still be sent (resident-deceased.ts): not « ne peut plus aboutir » for every draft.
-          <>, et la personne est décédée le {formatDateFr(m.why.deceasedOn)} (sa mesure de protection a pris fin avec elle, C. civ. art. 443).</>
+          <>, et la personne est décédée le {formatDateFr(m.why.deceasedOn)} (le pouvoir de ceux qui la représentaient a pris fin avec elle : mesure de protection, C. civ. art. 418 et 443 ; autorité parentale, pour un mineur).</>
         )}
       </p>
       <p>Si vous l’abandonnez :</p>

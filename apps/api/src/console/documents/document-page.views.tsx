@@ -498,7 +498,7 @@ function DeceasedNotice(props: { m: DocumentPageModel }) {
       {closed ? (
         <p>
           {d.status === 'generation_failed' ? 'Sa génération ne peut plus être relancée, ni ce projet corrigé ou envoyé en signature' : 'Ce projet ne peut plus être corrigé ni envoyé en signature'} :
-          sa mesure de protection a pris fin avec elle et aucun nouveau document n’est établi pour elle (C. civ. art. 443). Il reste consultable.
+          aucun nouveau document n’est établi pour elle : le pouvoir de ceux qui la représentaient a pris fin avec elle (mesure de protection, C. civ. art. 418 et 443 ; autorité parentale, pour un mineur). Il reste consultable.
         </p>
       ) : (
         <>

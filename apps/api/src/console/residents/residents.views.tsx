@@ -490,8 +490,8 @@ export function residentFileBody(s: {
           // After the death, only the minutes of a meeting held on or before it (resident-deceased.ts; the chooser lists only them, DocumentsService.typesFor).
           <>
             <p class="hint" id="documents-deces">
-              La personne est décédée le {formatDateFr(r.deceasedOn)} : aucun autre document n’est établi pour elle (sa mesure de protection a pris fin avec elle, C. civ.
-              art. 443). Seul le compte rendu d’une réunion de synthèse tenue au plus tard ce jour-là peut encore l’être ; un projet jamais envoyé peut être abandonné depuis sa
+              La personne est décédée le {formatDateFr(r.deceasedOn)} : aucun autre document n’est établi pour elle (le pouvoir de ceux qui la
+              représentaient a pris fin avec elle : mesure de protection, C. civ. art. 418 et 443 ; autorité parentale, pour un mineur). Seul le compte rendu d’une réunion de synthèse tenue au plus tard ce jour-là peut encore l’être ; un projet jamais envoyé peut être abandonné depuis sa
               page.
             </p>
             <p>
