@@ -14,7 +14,7 @@ import { CONTRACT_ALREADY_IN_FORCE, CONTRACT_ALREADY_IN_FORCE_MESSAGE, assertDoc
 import type { LoadedTemplate } from '@carepact/templates';
 import { DOCUMENT_TYPES, DocumentEntity, DocumentType, DocumentVersionEntity, RenditionEntity } from './documents.entities';
 import { CONTRACT_IN_FORCE_SQL, CONTRACT_REFUSED_SQL, DocumentsRepository } from './documents.repository';
-import { GENERATION_RETRIES_EXHAUSTED, generationErrorOf } from './generation-errors';
+import { GENERATION_RETRIES_EXHAUSTED, GenerationError, dataFailureOf, generationErrorOf } from './generation-errors';
 import type { CreateDocumentInput, DocumentView, Download, RenditionView, VersionView } from './documents.types';
 import { templateInputOf } from './template-input';
 import { GenerationChecks } from './generation-checks';
@@ -812,6 +812,15 @@ export class DocumentsService {
         ? (versions.find((v) => v.id === d.currentVersionId) ?? (await this.repo.findVersion(em, d.id, d.currentVersionId)))
         : null;
     let generationError = current ? generationErrorOf({ status: current.status, errorCode: current.errorCode ?? GENERATION_RETRIES_EXHAUSTED }) : null;
+    // Failed for good: the data the templates' check refuses now (a rule added since they were stored), named with what to do.
+    if (generationError && current && !generationError.retryable && !supersededBy) generationError = (await this.dataFailure(em, d.type, current.id, generationError)) ?? generationError;
+    // One contract per stay (CASF L.311-4, D.311): a superseded draft is neither generated again nor corrected (409 CONTRACT_ALREADY_IN_FORCE), as retryGeneration and addVersion refuse it.
+    if (generationError && supersededBy)
+      generationError = {
+        code: generationError.code,
+        message: `La génération du document a échoué ; elle ne peut plus être relancée ni le projet corrigé : ${CONTRACT_ALREADY_IN_FORCE_MESSAGE} Le projet peut être abandonné.`,
+        retryable: false,
+      };
     // After the death, `retryable` says what retry-generation answers: false, and why, but for the minutes of a meeting before it.
     const died = generationError?.retryable && deceasedOn ? deceasedRefusalOf({ deceasedOn }, 'document', deceasedSubjectOf(d.type, (await this.repo.versionInput(em, current!.id))?.input)) : null;
     if (generationError && died)
@@ -834,6 +843,23 @@ export class DocumentsService {
       updatedAt: d.updatedAt.toISOString(),
       versions: versions.map((v) => versionView(d.id, v, renditions.filter((r) => r.versionId === v.id))),
     };
+  }
+
+  /**
+   * The generation error of a version failed for good, with the fields its data fail the templates'
+   * input check on (dataFailureOf), checked again against the version's own template: null when they
+   * pass it (another cause) or the template cannot be read. Nothing here is logged nor stored.
+   */
+  private async dataFailure(em: EntityManager, documentType: string, versionId: string, base: GenerationError): Promise<GenerationError | null> {
+    const version = await this.repo.versionInput(em, versionId);
+    if (!version) return null;
+    let errors: FieldError[];
+    try {
+      errors = validateTemplateInput(templates().load(version.templateId, version.templateVersion), version.input);
+    } catch {
+      return null;
+    }
+    return dataFailureOf(base, documentType, errors);
   }
 }
 

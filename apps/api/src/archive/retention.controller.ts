@@ -6,7 +6,7 @@ import { DataJobsService, RetentionService, archiveParams, assertManagesWholeOrg
 import { NotFoundError, ValidationError } from '@carepact/common';
 import { TransactionRunner } from '@carepact/database';
 import { StaffActor, assertCan, assertCanSomewhere, auditActor, requireVisible } from '@carepact/identity';
-import { SignatureRequestsService, openRequestsSentence } from '@carepact/signing';
+import { SAME_DAY_AS_DEATH_WARNING, SignatureRequestsService, openRequestsSentence } from '@carepact/signing';
 import { Actor } from '../http/auth.guard';
 import { ParseIdPipe } from '../http/parse-id.pipe';
 import { dataJobForApi, latestDataJobsFor, purgeReportJobFor } from './data-job-api-view';
@@ -61,7 +61,7 @@ export class RetentionController {
       'La réponse donne ce qui est enregistré : departedOn (fin de l’accompagnement), deceasedOn, endReason ; journalisé resident.departure_recorded avec les deux dates, avant et après (previous, deceasedOn, previousDeceasedOn). ' +
       'La réponse nomme ses demandes de signature encore en cours (openSignatureRequests, warning) : sans cancelOpenRequests elles se poursuivent jusqu’à leur échéance ; ' +
       'avec cancelOpenRequests: true elles sont annulées dans la même action, motif « Départ de la personne le … » ou « Décès de la personne le … » (cancelledSignatureRequests). ' +
-      'Après un décès, sauf celles où tous les signataires requis du côté de la personne (elle-même, son représentant, ses parents…) ont signé et où seule manque la contresignature de l’établissement : l’accord est donné avant le décès (C. civ. 1121 ; 443 al. 1 met fin au pouvoir du représentant, pas aux signatures données) ; elles restent ouvertes pour la contresignature de la direction (keptSignatureRequests, keptBecause « PERSON_SIDE_SIGNED_BEFORE_DEATH », keptReason ; journalisé signature.kept_at_death). ' +
+      'Après un décès, sauf celles où tous les signataires requis du côté de la personne (elle-même, son représentant, ses parents…) ont signé et où seule manque la contresignature de l’établissement : l’accord est donné avant le décès (C. civ. 1121 ; 443 al. 1 met fin au pouvoir du représentant, pas aux signatures données) ; elles restent ouvertes pour la contresignature de la direction (keptSignatureRequests, keptBecause « PERSON_SIDE_SIGNED_BEFORE_DEATH », keptReason ; journalisé signature.kept_at_death) ; une signature de son côté donnée le jour même du décès y est signalée (sameDayAsDeath: true, warning : l’heure du décès est à vérifier sur l’acte, C. civ. 79). Après le décès, le document signé n’est plus adressé par e-mail qu’à l’établissement (signature.email_skipped, reason « representative_after_death » pour l’ancien représentant). ' +
       'Une signature facultative de son côté non donnée (la personne à côté de son tuteur) est close « non signé — décès de la personne le … » (journalisé signature.lapsed_at_death) ; une demande déjà établie dont le délai de contresignature était ouvert est terminée (signature.countersign_window_closed, reason « death »)',
   })
   async departure(@Actor() actor: StaffActor, @Param('id', ParseIdPipe) id: string, @Body() body: Json) {
@@ -113,7 +113,8 @@ export class RetentionController {
         ...(death ? { keptSignatureRequests: done.kept } : {}),
         ...(n && death
           ? {
-              warning: `${openRequestsSentence(open)} ${n === 1 ? 'Elle reste ouverte' : 'Elles restent ouvertes'} : la personne ou ceux qui signaient pour elle ${n === 1 ? 'l’avaient signée' : 'les avaient signées'} avant le décès (C. civ. art. 1121) ; seule la contresignature de l’établissement reste à donner.`,
+              // A signature of her side given on the day of the death (keptSignatureRequests[].sameDayAsDeath): check the hour on the acte (C. civ. 79).
+              warning: `${openRequestsSentence(open)} ${n === 1 ? 'Elle reste ouverte' : 'Elles restent ouvertes'} : la personne ou ceux qui signaient pour elle ${n === 1 ? 'l’avaient signée' : 'les avaient signées'} avant le décès (C. civ. art. 1121) ; seule la contresignature de l’établissement reste à donner.${done.kept.some((k) => k.sameDayAsDeath) ? ` ${SAME_DAY_AS_DEATH_WARNING}` : ''}`,
             }
           : n
             ? { warning: `${openRequestsSentence(open)} ${n === 1 ? 'Elle se poursuit' : 'Elles se poursuivent'} jusqu’à ${n === 1 ? 'son' : 'leur'} échéance ; pour ${n === 1 ? 'l’annuler' : 'les annuler'} avec le départ : cancelOpenRequests: true.` }

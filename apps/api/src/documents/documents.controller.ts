@@ -73,7 +73,8 @@ export class DocumentsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'État du document et ses versions', description: 'Les mêmes champs que la liste, dont supersededBy (le contrat signé du séjour d’un projet de contrat de séjour, sinon null), et ses versions.' })
+  @ApiOperation({ summary: 'État du document et ses versions', description:
+      'Les mêmes champs que la liste, dont supersededBy (le contrat signé du séjour d’un projet de contrat de séjour, sinon null), et ses versions. generationError (génération échouée) : code, message en français, retryable (ce que répondrait retry-generation : false aussi pour un projet de contrat de séjour supplanté ou d’une personne décédée) et, quand les données de la version ne passent plus le contrôle des modèles, fields : pour chacune son chemin (field), son code, son nom en français (label) et le message du contrôle.' })
   get(@Actor() actor: StaffActor, @Param('id', ParseIdPipe) id: string): Promise<DocumentView> {
     return this.documents.get(actor, id);
   }

@@ -187,7 +187,7 @@ export class DocumentHistoryService {
           seq: e.seq,
           at: e.occurredAt.toISOString(),
           action: e.action,
-          label: historyLabel(e.action),
+          label: historyLabel(e.action, e.payload),
           actor: { type: e.actorType, id: e.actorId, name: e.actorType === 'staff' && e.actorId ? (staff.get(e.actorId) ?? null) : null },
           signer: signer ? { id: signer.id, name: `${signer.firstName} ${signer.lastName}`, capacity: signer.capacity, role: signer.role } : null,
           versionId: e.subjectId && versionIds.has(e.subjectId) ? e.subjectId : typeof e.payload.versionId === 'string' ? e.payload.versionId : null,

@@ -13,4 +13,4 @@ export {
   type SoleSignatureNow,
 } from './sole-signature';
 export { soleSignatureLaw, type SoleSignatureLaw } from './sole-signature-law';
-export { isEstablishmentSigner, isPersonSideSigner, keptAtDeath, optionalLapsedAtDeath } from './person-side';
+export { SAME_DAY_AS_DEATH_WARNING, isEstablishmentSigner, isPersonSideSigner, keptAtDeath, optionalLapsedAtDeath, signedOnDayOfDeath } from './person-side';

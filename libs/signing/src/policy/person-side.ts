@@ -26,7 +26,8 @@ export const isPersonSideSigner = (role: string): boolean => !isEstablishmentSig
 export function keptAtDeath(signers: readonly { role: string; status: string; optional?: boolean; actedAt?: Date | null }[], deceasedOn?: string): boolean {
   const side = signers.filter((s) => isPersonSideSigner(s.role));
   // With the date of death: each signature given on or before that day (Europe/Paris; the hour of death is not
-  // recorded, so a signature of the same day counts). One given after it was given without power (C. civ. 443 al. 1).
+  // recorded, so a signature of the same day counts, with a warning: signedOnDayOfDeath, C. civ. 79). One given
+  // after it was given without power (C. civ. 443 al. 1).
   const beforeDeath = (s: { actedAt?: Date | null }) => !deceasedOn || (!!s.actedAt && calendarDayIn(s.actedAt) <= deceasedOn);
   const given = side.filter((s) => s.status === 'signed');
   return (
@@ -36,6 +37,20 @@ export function keptAtDeath(signers: readonly { role: string; status: string; op
     signers.some((s) => isEstablishmentSigner(s.role) && s.status === 'pending')
   );
 }
+
+/**
+ * Whether a signature of her side kept at her death (keptAtDeath) was given on the very day of the death
+ * (Europe/Paris). The acte de décès states the day and the hour of death (C. civ. art. 79), but only the
+ * day is recorded here (`residents.deceased_on`): such a signature counts, with a warning for staff to
+ * check the hour on the acte — given after it, it was given without power (C. civ. art. 418 and 443).
+ */
+export function signedOnDayOfDeath(signers: readonly { role: string; status: string; actedAt?: Date | null }[], deceasedOn: string): boolean {
+  return signers.some((s) => isPersonSideSigner(s.role) && s.status === 'signed' && !!s.actedAt && calendarDayIn(s.actedAt) === deceasedOn);
+}
+
+/** The warning that goes with a signature kept at death given on the day of the death (signedOnDayOfDeath). */
+export const SAME_DAY_AS_DEATH_WARNING =
+  'Signature donnée le jour du décès : vérifiez l’heure sur l’acte de décès ; donnée après, elle l’a été sans pouvoir (C. civ. art. 418 et 443).';
 
 /**
  * The optional signers of her side whose signature lapses at her death (C. civ. 443 al. 1): not signed

@@ -457,7 +457,7 @@ const EVENT_DETAILS: Readonly<Record<string, readonly string[]>> = {
   countersign_window_closed: ['reason', 'edition', 'notCountersigned'],
   reminder_skipped: ['day', 'reason'],
   email_skipped: ['kind', 'reason'],
-  kept_at_death: ['deceasedOn', 'keptBecause'],
+  kept_at_death: ['deceasedOn', 'keptBecause', 'sameDayAsDeath'],
   lapsed_at_death: ['deceasedOn'],
   reopened_for_paper: ['deceasedOn', 'signedOn'],
 };

@@ -13,6 +13,7 @@ import { allRequiredSigned, countersignWindowOpen, countersignatureDue } from '.
 import { SignerQuestionAnswerEntity } from '../visa/visa.entities';
 import { withoutFileReferences } from '../policy/file-references';
 import { assistsThePerson } from '../policy/assistance-refusal';
+import { SAME_DAY_AS_DEATH_WARNING } from '../policy/person-side';
 import { declinedCountersignature } from '../policy/consent-sentence';
 import { latestSoleSignatureAuthorisation } from '../sole-signature/sole-signature.service';
 
@@ -65,6 +66,11 @@ export interface HandoverView {
 
 type HandoverEvent = { kind: string; at: Date; signerId: string | null; details: Record<string, unknown> | null };
 
+/** Kept at her death, or its completion e-mail withheld for her death: the signed document goes to the establishment only. */
+function completedAfterDeath(events: readonly HandoverEvent[]): boolean {
+  return events.some((e) => e.kind === 'kept_at_death' || (e.kind === 'email_skipped' && (e.details?.reason === 'resident_deceased' || e.details?.reason === 'representative_after_death')));
+}
+
 /** The person and her side's signers, each with how the established document reaches them (see HandoverRecipient). */
 export function handoverRecipients(
   r: Pick<SignatureRequestEntity, 'policy'>,
@@ -91,6 +97,11 @@ export function handoverRecipients(
         handedOver: handed(s.key),
       };
     });
+  // After her recorded death the signed document goes to the establishment only (signing-jobs.service.ts
+  // SKIPPED_RESIDENT_DECEASED, SKIPPED_REPRESENTATIVE_AFTER_DEATH): no longer to her nor to her former
+  // representatives, whose mission ended (C. civ. 418, 443); her ayants droit ask for it (CSP L.1110-4 V;
+  // C. civ. 724). Only a handover or an e-mail made before stays listed.
+  if (completedAfterDeath(events)) return out.filter((x) => x.handedOver || x.sentAt);
   // Under tutelle (or for a minor) the person is not always a signer: the document is handed to her too.
   const person = signers.some((s) => s.role === 'resident') ? null : r.policy.views.map((v) => v.person).find((p) => p.contactId === null);
   if (person)
@@ -105,6 +116,14 @@ export function handoverRecipients(
       handedOver: handed('resident'),
     });
   return out;
+}
+
+/** RequestView.keptAtDeath from the request's `kept_at_death` event. */
+function keptAtDeathOf(events: readonly HandoverEvent[]): RequestView['keptAtDeath'] {
+  const kept = events.find((e) => e.kind === 'kept_at_death');
+  if (!kept) return null;
+  const sameDay = kept.details?.sameDayAsDeath === true;
+  return { deceasedOn: String(kept.details?.deceasedOn ?? ''), sameDayAsDeath: sameDay, warning: sameDay ? SAME_DAY_AS_DEATH_WARNING : null };
 }
 
 export interface RequestView {
@@ -141,7 +160,7 @@ export interface RequestView {
    * this date (the request's deadline; whose-turn.ts countersignWindowOpen). Null otherwise.
    */
   countersignUntil: string | null;
-  /** The handover of the established document (CASF D.311 III), once it is sealed. */
+  /** The handover of the established document (CASF D.311 III), once it is sealed; null after her death when nobody of her side is left to hand it to (the establishment keeps it). */
   handover: HandoverView | null;
   /** `paper` once a scan of the signed paper is deposited (the seal is then that scan, stamped); `electronic` otherwise. */
   signingMethod: SigningMethod;
@@ -186,6 +205,12 @@ export interface RequestView {
    * member's name as recorded on the `cancelled` event; null when not recorded). Null otherwise.
    */
   cancellation?: { at: string; reason: string | null; byName: string | null } | null;
+  /**
+   * Kept at the person's death for the establishment's countersignature (the `kept_at_death` event):
+   * the day of death and whether a signature of her side was given on that very day (`sameDayAsDeath`,
+   * with its `warning`: check the hour on the acte de décès, C. civ. 79, 418 and 443). Null otherwise.
+   */
+  keptAtDeath?: { deceasedOn: string; sameDayAsDeath: boolean; warning: string | null } | null;
   /**
    * After such a refusal: the judge's authorisation for the person to sign the document alone, once
    * recorded on it in answer to this request (C. civ. 469 al. 3; 494-10 for an habilitation
@@ -408,6 +433,7 @@ export class RequestViews {
         followUps: followUps.filter((a) => a.questionId === q.id).map((a) => ({ answer: a.answer, answeredAt: a.answeredAt.toISOString() })),
       })),
       events: events.map((e) => ({ kind: e.kind, at: e.at.toISOString(), signerId: e.signerId })),
+      keptAtDeath: keptAtDeathOf(events),
       sealed: seal
         ? {
             sha256: seal.blobSha256,
@@ -418,12 +444,14 @@ export class RequestViews {
           }
         : null,
       countersignUntil: seal && r.status === 'active' && countersignWindowOpen(signers, r.deadline) ? r.deadline.toISOString() : null,
-      handover: seal
-        ? {
-            establishedAt: (events.find((e) => e.kind === 'sealed')?.at ?? seal.sealedAt).toISOString(),
-            recipients: handoverRecipients(r, signers, events),
-          }
-        : null,
+      // After her death, nobody of her side left to hand it to (handoverRecipients): no handover block at all.
+      handover:
+        seal && !(completedAfterDeath(events) && !handoverRecipients(r, signers, events).length)
+          ? {
+              establishedAt: (events.find((e) => e.kind === 'sealed')?.at ?? seal.sealedAt).toISOString(),
+              recipients: handoverRecipients(r, signers, events),
+            }
+          : null,
       contentWithheld: false,
       signingMethod,
       signingMethodLabel: SIGNING_METHOD_FR[signingMethod],

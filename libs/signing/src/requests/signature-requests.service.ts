@@ -7,7 +7,7 @@ import { OutboxService } from '@carepact/queue';
 import { ResidentsService, todayIso } from '@carepact/residents';
 import { EntityManager } from 'typeorm';
 import { SigningLinks } from '../links/signing-links.service';
-import { decideSigners, keptAtDeath, optionalLapsedAtDeath } from '../policy';
+import { SAME_DAY_AS_DEATH_WARNING, decideSigners, keptAtDeath, optionalLapsedAtDeath, signedOnDayOfDeath } from '../policy';
 import type { PolicyDecision, PolicyInput, ResidenceChoice } from '../policy/policy.types';
 import { EvidenceLog } from './evidence-log';
 import { RequestAccess } from './request-access';
@@ -88,6 +88,13 @@ export interface KeptAtDeathRequest extends OpenRequestOfResident {
   keptBecause: 'PERSON_SIDE_SIGNED_BEFORE_DEATH';
   /** In French, for the answer and the history. */
   keptReason: string;
+  /**
+   * A signature of her side was given on the very day of the death (policy signedOnDayOfDeath): kept,
+   * but only the day of death is recorded while the acte states its hour (C. civ. art. 79) — `warning`
+   * asks staff to check it (given after the hour, it was given without power, C. civ. art. 418 and 443).
+   */
+  sameDayAsDeath?: true;
+  warning?: string;
 }
 
 /** What the end of the accompaniment did to her open requests: cancelled, or (after a death) kept for the countersignature. */
@@ -467,11 +474,13 @@ export class SignatureRequestsService {
         if (keptAtDeath(signers, departedOn)) {
           const reason = keptAtDeathReason(departedOn);
           const lapsed = optionalLapsedAtDeath(signers);
+          // Signed on the day of the death: kept (the hour of death is not recorded), with a warning in the event, the audit and the answer (C. civ. 79).
+          const sameDay: { sameDayAsDeath?: true; warning?: string } = signedOnDayOfDeath(signers, departedOn) ? { sameDayAsDeath: true, warning: SAME_DAY_AS_DEATH_WARNING } : {};
           await this.log.record(em, r, 'kept_at_death', auditActor(actor), {
-            details: { reason, deceasedOn: departedOn, keptBecause: 'PERSON_SIDE_SIGNED_BEFORE_DEATH', ...(lapsed.length ? { lapsedSignerIds: lapsed.map((x) => x.id) } : {}) },
+            details: { reason, deceasedOn: departedOn, keptBecause: 'PERSON_SIDE_SIGNED_BEFORE_DEATH', ...(lapsed.length ? { lapsedSignerIds: lapsed.map((x) => x.id) } : {}), ...(sameDay.warning ? { sameDayAsDeath: true, warning: sameDay.warning } : {}) },
           });
           await this.lapseAtDeath(em, actor, r, lapsed, departedOn);
-          out.kept.push({ ...o, keptBecause: 'PERSON_SIDE_SIGNED_BEFORE_DEATH', keptReason: reason });
+          out.kept.push({ ...o, keptBecause: 'PERSON_SIDE_SIGNED_BEFORE_DEATH', keptReason: reason, ...sameDay });
           continue;
         }
       }

@@ -22,6 +22,7 @@ import { sealFailureOf, sealFailureReason } from './seal-failure';
 import { allRequiredSigned, countersignWindowOpen, countersignatureDue, emailSignersDue, isOptionalCountersigner, isTurnOf, signedCount } from './whose-turn';
 import { closeCountersignWindow, signedInSeal } from './signature-progress.service';
 import { assistsThePerson } from '../policy/assistance-refusal';
+import { isPersonSideSigner } from '../policy/person-side';
 
 /** Sends one email; throws an error with `permanent: true` when retrying cannot help (5xx, bad address). */
 export interface Mailer {
@@ -69,6 +70,17 @@ export const SKIPPED_RESIDENT_ARCHIVED = 'resident_archived';
  * request). Her representatives and the director still get theirs.
  */
 export const SKIPPED_RESIDENT_DECEASED = 'resident_deceased';
+
+/**
+ * Why the completion e-mail of a request completed after her recorded death was not sent to a signer
+ * of her side other than herself (her former tuteur, curateur, parents…): their mission ended with the
+ * death (C. civ. 418, 443 al. 1), the information of a deceased person goes only to her ayants droit,
+ * concubin or partenaire de PACS, on request (CSP L.1110-4 V), and her heirs succeed to the contract
+ * (C. civ. 724). The signed document goes to the establishment only (the director's own e-mail);
+ * staff hand it over to whoever shows a right to it. Not even a contrat de séjour to a former tuteur
+ * for his final compte de gestion (C. civ. 514): he asks the establishment, which checks his quality.
+ */
+export const SKIPPED_REPRESENTATIVE_AFTER_DEATH = 'representative_after_death';
 
 /** The e-mail each staff notice would send, as `email_skipped` names it. */
 const STAFF_NOTICE_EMAIL: Record<StaffNoticeKind, EmailKind> = {
@@ -693,10 +705,13 @@ export class SigningJobsService {
     const { request, f } = facts;
     // In the intermediate archive, the download link would not open (PORTAL_PERSON_ARCHIVED): not sent.
     if (await this.skippedForArchive(outboxId, request, signer.id, { kind: 'signature-completed' })) return 'skipped';
-    if (signer.role === 'resident' && (await this.residentDeceased(request))) {
+    // After her recorded death, only the establishment (the director) gets the signed document: nothing to
+    // her (SKIPPED_RESIDENT_DECEASED), nor to her former representatives (SKIPPED_REPRESENTATIVE_AFTER_DEATH).
+    if (isPersonSideSigner(signer.role) && (await this.residentDeceased(request))) {
+      const reason = signer.role === 'resident' ? SKIPPED_RESIDENT_DECEASED : SKIPPED_REPRESENTATIVE_AFTER_DEATH;
       await this.outbox.runOnce(outboxId, async (t) => {
         await this.repo.lockRequest(t, request.id);
-        await this.evidence.record(t, request, 'email_skipped', SYSTEM_ACTOR, { signerId: signer.id, details: { kind: 'signature-completed', reason: SKIPPED_RESIDENT_DECEASED } });
+        await this.evidence.record(t, request, 'email_skipped', SYSTEM_ACTOR, { signerId: signer.id, details: { kind: 'signature-completed', reason } });
       });
       return 'skipped';
     }

@@ -362,7 +362,7 @@ export class WorklistRepository {
               (SELECT json_agg(json_build_object('id', s.id, 'key', s.key, 'role', s.role, 'firstName', s.first_name, 'lastName', s.last_name, 'capacity', s.capacity, 'email', s.email) ORDER BY s.order_no, s.key)
                  FROM signature_signers s WHERE s.request_id = r.id) AS signers,
               (SELECT json_agg(json_build_object('kind', e.kind, 'at', e.at, 'signerId', e.signer_id, 'details', e.details) ORDER BY e.at, e.id)
-                 FROM signature_events e WHERE e.request_id = r.id AND e.kind IN ('handed_over', 'completion_sent', 'email_failed')) AS events
+                 FROM signature_events e WHERE e.request_id = r.id AND e.kind IN ('handed_over', 'completion_sent', 'email_failed', 'email_skipped', 'kept_at_death')) AS events
          FROM signature_requests r JOIN documents d ON d.id = r.document_id JOIN residents res ON res.id = d.resident_id
         WHERE r.organisation_id = $1 AND r.establishment_id = ANY($2::uuid[]) AND d.status <> 'cancelled'
           AND EXISTS (SELECT 1 FROM sealed_documents sd WHERE sd.request_id = r.id)

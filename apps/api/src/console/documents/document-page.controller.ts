@@ -7,7 +7,18 @@ import { CONTRACT_ALREADY_IN_FORCE, DocumentsService, archiveState, residentArch
 import { StaffActor, StaffService, assertCan, auditActor, can } from '@carepact/identity';
 import { TransactionRunner } from '@carepact/database';
 import { ResidentsService } from '@carepact/residents';
-import { CONTRACT_SIGNED_FOR_THE_STAY, DipcOfferService, DocumentVisaService, OtherParentService, PolicyDecision, RequestViews, SignatureRequestsService, SignerActionsService, SoleSignatureService } from '@carepact/signing';
+import {
+  CONTRACT_SIGNED_FOR_THE_STAY,
+  DipcOfferService,
+  DocumentVisaService,
+  OtherParentService,
+  PaperSignaturesService,
+  PolicyDecision,
+  RequestViews,
+  SignatureRequestsService,
+  SignerActionsService,
+  SoleSignatureService,
+} from '@carepact/signing';
 import type { Request, Response } from 'express';
 import { EntityManager } from 'typeorm';
 import { clientIp } from '../../http/client-ip';
@@ -58,6 +69,7 @@ export class DocumentPageController {
     private readonly tx: TransactionRunner,
     private readonly sole: SoleSignatureService,
     private readonly otherParent: OtherParentService,
+    private readonly paper: PaperSignaturesService,
   ) {}
 
   @Get()
@@ -563,6 +575,16 @@ export class DocumentPageController {
         decisionRefusal = e.code === CONTRACT_ALREADY_IN_FORCE ? CONTRACT_SIGNED_FOR_THE_STAY : e.messageFr;
       }
     }
+    // A request her death cancelled still takes the paper signed on or before that day (C. civ. 1121,
+    // 443 al. 1): asked of the paper service (its `reopen`, from the cancellation it recorded), for whom
+    // may deposit it, while nothing else was done with the document (PAPER_DOCUMENT_NOT_READY otherwise).
+    const paperAfterDeath = new Map<string, string>();
+    if (deceased && perms.manage && !signingClosed && doc.status === 'ready' && !requests.some((r) => r.status === 'active')) {
+      for (const r of requests.filter((x) => x.status === 'cancelled' && !x.paper)) {
+        const after = await this.paper.afterDeath(actor, r.id);
+        if (after?.reopen) paperAfterDeath.set(r.id, after.deceasedOn);
+      }
+    }
     const dipcOffers = new Map<string, { reason: string; startDate: string | null }>();
     for (const r of requests.filter((x) => x.nextStep?.kind === 'create_dipc')) {
       // The offer carries the contract's content: not past the active base unless the archive is open to this reader (DipcOfferService refuses it too).
@@ -593,6 +615,7 @@ export class DocumentPageController {
       deceased,
       discarded,
       requests,
+      paperAfterDeath,
       dipcOffers,
       flash: extra.flash ?? null,
       error: extra.refusal?.error ?? null,

@@ -1,5 +1,6 @@
 import { FieldError, calendarDayIn, documentTitle, documentTypeLabel, formatDateFr, formatDateTimeFr, formatTimeFr, ofName } from '@carepact/common';
 import type { LegalHoldView } from '@carepact/archive';
+import { dataFailureParts } from '@carepact/documents';
 import type { DocumentView, RenditionView, VersionView } from '@carepact/documents';
 import type { StaffActor } from '@carepact/identity';
 import { VIEW_EXPRESSION_LABELS, blockingSigners, declinedCountersignature, inSigningOrder, isOptionalCountersigner, legalDeadlineRule, withoutFileReferences } from '@carepact/signing';
@@ -67,7 +68,15 @@ const EVENT_LABELS: Record<string, string> = {
 export function signerState(
   s: SignerView,
   events: RequestView['events'],
-  doc?: { type: string; signers: readonly SignerView[]; mode?: RequestView['mode']; status?: RequestView['status']; cancellation?: RequestView['cancellation'] },
+  doc?: {
+    type: string;
+    signers: readonly SignerView[];
+    mode?: RequestView['mode'];
+    status?: RequestView['status'];
+    cancellation?: RequestView['cancellation'];
+    /** The day of the person's death, when recorded: the date of a signature that lapsed at it. */
+    deceasedOn?: string | null;
+  },
 ): string {
   // CASF D.311 II (VII for an avenant to it): the DIPC « est établi et signé par le directeur … Il peut
   // être contresigné par la personne accueillie ou son représentant légal »: the director's signature
@@ -76,12 +85,25 @@ export function signerState(
   const countersigner = dipcRule && isOptionalCountersigner(s);
   if (s.status === 'signed') return `${countersigner ? 'Contresigné' : 'Signé'} le ${formatDateTimeFr(s.actedAt!)}`;
   if (s.status === 'refused') return countersigner ? `A choisi de ne pas contresigner le ${formatDateTimeFr(s.actedAt!)} (facultatif : le document s’applique sans)` : `A refusé de signer le ${formatDateTimeFr(s.actedAt!)}`;
+  // Her optional signature closed at the person's death (`lapsed_at_death`; the row stays `pending`):
+  // nobody signs in her name after it (C. civ. 443 al. 1) — whatever the request's state, not awaited.
+  if (lapsedAtDeath(s, events)) {
+    const on = doc?.deceasedOn ? ` le ${formatDateFr(doc.deceasedOn)}` : '';
+    return countersigner
+      ? `Non contresigné — décès de la personne${on} : contresignature facultative, elle ne peut plus être donnée`
+      : `Non signé — décès de la personne${on} : signature facultative, elle ne peut plus être donnée`;
+  }
   // A request that ended (cancelled, expired, refused, completed without her) waits for nobody: what
   // happened, not what was awaited — never « En attente … » nor « pas encore signé ».
   if (doc?.status && doc.status !== 'active') return closedSignerState(s, events, dipcRule ? !countersigner : s.delivery !== 'staff', { ...doc, status: doc.status });
   if (s.delivery === 'staff') return dipcRule ? 'Signature attendue : c’est elle qui établit le document (CASF D.311)' : 'Contresignature attendue après les autres signatures';
   const state = pendingSignerState(s, events, doc);
   return countersigner ? `Contresignature facultative — ${state.charAt(0).toLowerCase()}${state.slice(1).replace('pas encore signé', 'pas encore contresigné')}` : state;
+}
+
+/** Her optional signature lapsed at the person's death: a `lapsed_at_death` event names her (signature-requests.service.ts lapseSignersAtDeath). */
+export function lapsedAtDeath(s: Pick<SignerView, 'id' | 'status'>, events: RequestView['events']): boolean {
+  return s.status === 'pending' && events.some((e) => e.kind === 'lapsed_at_death' && e.signerId === s.id);
 }
 
 /**
@@ -187,6 +209,13 @@ export interface DocumentPageModel {
   /** An abandoned draft: when, by whom (the account's name; null: unknown), and why (its `document.discarded` audit event). */
   discarded?: { at: string; by: string | null; reason: string | null } | null;
   requests: RequestView[];
+  /**
+   * The requests the person's death cancelled that may still take the scan of a paper signed on or
+   * before the day of her death (C. civ. 1121, 443 al. 1; PaperSignaturesService.afterDeath `reopen`),
+   * with that day: by request id. Given only to whom may deposit a paper (`signature.manage`), while the
+   * document is still « prêt » with no other request in progress.
+   */
+  paperAfterDeath?: Map<string, string>;
   dipcOffers: Map<string, { reason: string; startDate: string | null }>;
   flash: Flash | null;
   error: ActionError | null;
@@ -329,7 +358,22 @@ export function documentPage(actor: StaffActor, csrf: string, m: DocumentPageMod
       {m.contractInForce ? <ContractInForceNotice m={m} /> : m.deceased && (d.status === 'ready' || d.status === 'generation_failed') ? <DeceasedNotice m={m} /> : null}
       {d.status === 'generation_failed' && d.generationError ? (
         <div class="notice warning" role="status">
-          <p>{d.generationError.message}</p>
+          {d.generationError.fields?.length ? (
+            // Data the templates' check refuses: what happened, each field and why, what to do (dataFailureParts).
+            <>
+              <p>{dataFailureParts(d.generationError.fields).intro}</p>
+              <ul id="donnees-refusees">
+                {d.generationError.fields.map((f) => (
+                  <li key={`${f.field} ${f.code}`}>
+                    <strong>{f.label}</strong> : {f.message}
+                  </li>
+                ))}
+              </ul>
+              <p>{dataFailureParts(d.generationError.fields).action}</p>
+            </>
+          ) : (
+            <p>{d.generationError.message}</p>
+          )}
           {/* A superseded contract is never corrected nor sent: nothing to generate again; nor after the death, as a new version (retryGeneration: RESIDENT_DECEASED). */}
           {d.generationError.retryable && m.perms.write && !m.contractInForce && !m.deceased?.newVersion ? (
             <PostForm action={`/console/documents/${d.id}/relancer`} csrf={csrf}>
@@ -949,7 +993,14 @@ function RequestSection(props: { r: RequestView; m: DocumentPageModel; csrf: str
   const director = r.signers.find((s) => s.role === 'director');
   const othersSigned = r.signers.every((s) => s.role === 'director' || s.optional || s.status === 'signed');
   // A DIPC's person may countersign or not (CASF D.311): say so rather than « toutes les signatures ».
-  const optionalPending = r.signers.filter((s) => isOptionalCountersigner(s) && s.status === 'pending');
+  // Not one whose signature lapsed at the person's death (C. civ. 443 al. 1): she will not countersign.
+  const optionalPending = r.signers.filter((s) => isOptionalCountersigner(s) && s.status === 'pending' && !lapsedAtDeath(s, r.events));
+  const lapsedSigners = r.signers.filter((s) => lapsedAtDeath(s, r.events));
+  // Cancelled by the person's death: the paper signed on or before that day may still be deposited (the controller asked the paper service).
+  const paperBeforeDeath =
+    r.status === 'cancelled' && m.perms.manage && !m.signingClosed && m.doc.status === 'ready' && !r.paper && !m.requests.some((x) => x.status === 'active')
+      ? (m.paperAfterDeath?.get(r.id) ?? null)
+      : null;
   const headingId = `demande-${r.id}`;
   const offer = m.dipcOffers.get(r.id);
   return (
@@ -967,6 +1018,14 @@ function RequestSection(props: { r: RequestView; m: DocumentPageModel; csrf: str
         <p class="notice" id={`demande-${r.id}-deces`}>
           Décès de la personne{m.deceased ? ` le ${formatDateFr(m.deceased.deceasedOn)}` : ''} : elle-même ou ceux qui signaient pour elle avaient signé avant (voir les dates
           ci-dessous), son accord était donc donné (C. civ. art. 1121). La demande est maintenue pour la seule contresignature de la direction ; elle n’a pas été annulée.
+          {/* After the death the signed document goes to the establishment only (signing-jobs SKIPPED_REPRESENTATIVE_AFTER_DEATH); a same-day signature is a warning (C. civ. 79). */}{' '}
+          Après le décès, le document signé n’est plus adressé à l’ancien représentant ; les ayants droit peuvent en demander communication (CSP L.1110-4 V ; C. civ. 724).
+          {r.keptAtDeath?.warning ? (
+            <>
+              {' '}
+              <strong>{r.keptAtDeath.warning}</strong>
+            </>
+          ) : null}
         </p>
       ) : null}
       <Explanation>{fileDetails(r.explanation, m.perms)}</Explanation>
@@ -992,6 +1051,12 @@ function RequestSection(props: { r: RequestView; m: DocumentPageModel; csrf: str
                 Les signatures requises sont là : la signature de l’établissement est attendue (CASF D.311). En signant maintenant, vous établissez le document : il est
                 scellé et remis aussitôt à {optionalPending.map((s) => s.name).join(' et ')}, qui pourra encore le contresigner jusqu’au{' '}
                 {formatDateTimeFr(r.deadline)}. La signature est faite avec votre session : cochez la case pour confirmer.
+              </p>
+            ) : lapsedSigners.length ? (
+              // Her optional signature lapsed at the death (C. civ. 443 al. 1): not « toutes les signatures ».
+              <p>
+                Les signatures requises sont là ; celle {ofName(lapsedSigners.map((s) => s.name).join(', '))}, facultative, ne peut plus être donnée depuis le décès de la
+                personne. La contresignature de l’établissement est attendue (CASF D.311). Elle est faite avec votre session : cochez la case pour confirmer.
               </p>
             ) : (
               <p>Toutes les signatures sont là : la contresignature de l’établissement est attendue (CASF D.311). Elle est faite avec votre session : cochez la case pour confirmer.</p>
@@ -1072,6 +1137,18 @@ function RequestSection(props: { r: RequestView; m: DocumentPageModel; csrf: str
       {active && !m.signingClosed && m.perms.manage && !r.awaitingSeal && !r.sealed ? (
         <p>
           <a href={`${base}/papier`}>Déposer le scan signé sur papier</a>
+        </p>
+      ) : null}
+      {paperBeforeDeath ? (
+        // C. civ. 1121: an agreement given on paper while she lived stays; PaperSignaturesService checks the day declared.
+        <p id={`demande-${r.id}-papier-deces`}>
+          <a href={`${base}/papier`} class="button secondary" aria-describedby={`demande-${r.id}-papier-deces-aide`}>
+            Déposer le papier signé avant le décès
+          </a>
+          <span class="hint" id={`demande-${r.id}-papier-deces-aide`}>
+            {' '}
+            Un papier signé au plus tard le {formatDateFr(paperBeforeDeath)}, jour du décès, peut encore être déposé : la demande reprend alors pour ce papier.
+          </span>
         </p>
       ) : null}
       {active && m.perms.manage && !r.awaitingSeal && !r.sealed ? (
@@ -1303,14 +1380,16 @@ function ResidenceDisputeNotice(props: { r: RequestView; dispute: NonNullable<Re
 function SignerCard(props: { s: SignerView; r: RequestView; m: DocumentPageModel; csrf: string; base: string }) {
   const { s, r, m, csrf, base } = props;
   const mine = r.events.filter((e) => e.signerId === s.id && EVENT_LABELS[e.kind]);
-  const canAct = r.status === 'active' && s.status === 'pending' && s.delivery !== 'staff' && m.perms.manage && !m.signingClosed;
+  // Her optional signature lapsed at the person's death: no link, code nor session (409 SIGNER_LAPSED_AT_DEATH).
+  const lapsed = lapsedAtDeath(s, r.events);
+  const canAct = r.status === 'active' && s.status === 'pending' && !lapsed && s.delivery !== 'staff' && m.perms.manage && !m.signingClosed;
   // Sequential mode: no link, code or in-person session before the signer's turn (NOT_THEIR_TURN).
   const waitingFor = canAct ? blockingSigners(r.mode, r.signers.map((x) => ({ ...x, orderNo: x.order })), s.order) : [];
   const resendError = m.error?.form === `signer-${s.id}` ? m.error.errors?.find((e) => e.field === 'email') : undefined;
   const emailId = fieldId(`signer-${s.id}-email`);
   return (
     // A countersignature declined (CASF D.311 II) is no refusal: not drawn as one (the danger border).
-    <li class={`signer-card signer-${declinedCountersignature(s, m.doc.type) ? 'declined' : s.status}`}>
+    <li class={`signer-card signer-${declinedCountersignature(s, m.doc.type) ? 'declined' : lapsed ? 'lapsed' : s.status}`}>
       <h4>{s.name}</h4>
       <p>
         {s.capacity}. <span class="legal">Fondement : {fileDetails(s.legalBasis, m.perms)}.</span>
@@ -1320,7 +1399,7 @@ function SignerCard(props: { s: SignerView; r: RequestView; m: DocumentPageModel
         {s.accessCodeRequired ? ', avec code d’accès' : ''}.
       </p>
       <p class="signer-state">
-        <strong>{signerState(s, r.events, { type: m.doc.type, signers: r.signers, mode: r.mode, status: r.status, cancellation: r.cancellation })}</strong>
+        <strong>{signerState(s, r.events, { type: m.doc.type, signers: r.signers, mode: r.mode, status: r.status, cancellation: r.cancellation, deceasedOn: m.deceased?.deceasedOn })}</strong>
         {s.status === 'refused' && s.refusalReason
           ? m.perms.content
             ? ` — raison donnée : « ${s.refusalReason} »`
