@@ -1,4 +1,5 @@
 import { formatDateFr } from '@carepact/common';
+import { EMAIL_SKIPPED_BY_REASON } from '@carepact/signing';
 
 /**
  * What each audited action means, in the words of a document's history page (issue 11, item 1).
@@ -85,17 +86,13 @@ const LABELS: Record<string, string> = {
 };
 
 /**
- * An e-mail not sent for another reason than the intermediate archive (signing-jobs.service.ts): after
- * her recorded death the signed document goes to the establishment only — not to her, nor to her former
- * representative, whose mission ended (C. civ. 418, 443; CSP L.1110-4 V; C. civ. 724).
+ * An e-mail not sent for another reason than the intermediate archive reads as its reason says
+ * (EMAIL_SKIPPED_BY_REASON, shared with the evidence page and the console): after her recorded death
+ * the signed document goes to the establishment only — not to her, nor to her former representative,
+ * whose mission ended (C. civ. 418, 443; CSP L.1110-4 V; C. civ. 724).
  */
-const EMAIL_SKIPPED_BY_REASON: Record<string, string> = {
-  resident_deceased: 'E-mail non envoyé : la personne est décédée',
-  representative_after_death: 'E-mail non envoyé : après le décès, le document signé n’est plus adressé à l’ancien représentant',
-};
-
 export function historyLabel(action: string, payload?: Record<string, unknown>): string {
-  if (action === 'signature.email_skipped' && typeof payload?.reason === 'string' && EMAIL_SKIPPED_BY_REASON[payload.reason]) return EMAIL_SKIPPED_BY_REASON[payload.reason];
+  if (action === 'signature.email_skipped' && typeof payload?.reason === 'string' && payload.reason !== 'resident_archived' && EMAIL_SKIPPED_BY_REASON[payload.reason]) return EMAIL_SKIPPED_BY_REASON[payload.reason];
   return LABELS[action] ?? action;
 }
 

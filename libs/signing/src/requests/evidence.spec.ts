@@ -266,3 +266,21 @@ describe('the seal’s time on the evidence pages (PAdES B-B or B-T)', () => {
     expect(textOf(evidenceBlocks(buildEvidence(request, ctx, [person], [], [])))).not.toContain('Horodatage');
   });
 });
+
+describe('evidence: an e-mail not sent reads as its reason says (email_skipped)', () => {
+  const tuteur = signer({ id: 's1', firstName: 'Olivier', lastName: 'Marchal', capacity: 'tuteur' });
+  const chronology = (reason?: string) =>
+    JSON.stringify(evidenceBlocks(buildEvidence(request, ctx, [tuteur], [], [event({ kind: 'email_skipped', signerId: 's1', details: { kind: 'signature-completed', ...(reason ? { reason } : {}) } })])));
+
+  it('after the death, the former representative’s withheld e-mail is not said to be for the intermediate archive', () => {
+    const text = chronology('representative_after_death');
+    expect(text).toContain('E-mail non envoyé : après le décès, le document signé n’est plus adressé à l’ancien représentant');
+    expect(text).not.toContain('archive intermédiaire');
+    expect(chronology('resident_deceased')).toContain('E-mail non envoyé : la personne est décédée');
+  });
+
+  it('the archive’s reason, and an event without one, as before', () => {
+    expect(chronology('resident_archived')).toContain('E-mail non envoyé : dossier en archive intermédiaire');
+    expect(chronology()).toContain('E-mail non envoyé : dossier en archive intermédiaire');
+  });
+});

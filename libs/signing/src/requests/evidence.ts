@@ -557,10 +557,28 @@ export function eventFr(ev: EvidenceEvent, measureType?: string | null): string 
   }
 }
 
+/**
+ * Why an e-mail was not sent (`email_skipped`'s reason, signing-jobs.service.ts), for the evidence page,
+ * the console and the document history: the intermediate archive, or after her recorded death the
+ * signed document going to the establishment only — not to her, nor to her former representative,
+ * whose mission ended (C. civ. 418, 443; CSP L.1110-4 V; C. civ. 724).
+ */
+export const EMAIL_SKIPPED_BY_REASON: Readonly<Record<string, string>> = {
+  resident_archived: 'E-mail non envoyé : dossier en archive intermédiaire',
+  resident_deceased: 'E-mail non envoyé : la personne est décédée',
+  representative_after_death: 'E-mail non envoyé : après le décès, le document signé n’est plus adressé à l’ancien représentant',
+};
+
+/** `email_skipped`'s label by its reason; an unknown or missing one reads as the archive's (the first reason there was). */
+export function emailSkippedLabel(reason: unknown): string {
+  return (typeof reason === 'string' && EMAIL_SKIPPED_BY_REASON[reason]) || EMAIL_SKIPPED_BY_REASON.resident_archived;
+}
+
 /** The chronology table's short label: the kind of step, the version read, the staff member (no hash: the table stays narrow). */
 function eventLabel(ev: EvidenceEvent): string {
-  const kind = KIND_FR[ev.kind] ?? ev.kind;
   const d = ev.details;
+  if (ev.kind === 'email_skipped') return emailSkippedLabel(d?.reason);
+  const kind = KIND_FR[ev.kind] ?? ev.kind;
   if ((ev.kind === 'viewed' || ev.kind === 'downloaded') && d?.variant !== undefined) return `${kind} : ${variantFr(d.variant)}${ev.kind === 'viewed' ? ', à l’écran' : d.format ? `, ${String(d.format).toUpperCase()}` : ''}`;
   if (d && (str(d.byName) || str(d.byAccount))) return `${kind}, par ${staffFr(d, false)}`;
   return kind;

@@ -152,7 +152,8 @@ export interface RequestView {
     recorded: { expression: string; comment: string | null; at: string; accounts?: { byName: string; comment: string | null; at: string }[] } | null;
   }[];
   questions: { id: string; signerId: string; message: string; askedAt: string; answer: string | null; answeredAt: string | null; followUps: { answer: string; answeredAt: string }[] }[];
-  events: { kind: string; at: string; signerId: string | null }[];
+  /** `reason`: why an e-mail was not sent (`email_skipped` only; a code, EMAIL_SKIPPED_BY_REASON). */
+  events: { kind: string; at: string; signerId: string | null; reason?: string }[];
   /** The latest sealed edition (a DIPC is sealed when established and again after a countersignature, CASF D.311 II). */
   sealed: { sha256: string; sealedAt: string; href: string; evidenceHref: string; edition: number } | null;
   /**
@@ -432,7 +433,7 @@ export class RequestViews {
         answeredAt: q.answeredAt?.toISOString() ?? null,
         followUps: followUps.filter((a) => a.questionId === q.id).map((a) => ({ answer: a.answer, answeredAt: a.answeredAt.toISOString() })),
       })),
-      events: events.map((e) => ({ kind: e.kind, at: e.at.toISOString(), signerId: e.signerId })),
+      events: events.map((e) => ({ kind: e.kind, at: e.at.toISOString(), signerId: e.signerId, ...(e.kind === 'email_skipped' && typeof e.details?.reason === 'string' ? { reason: e.details.reason } : {}) })),
       keptAtDeath: keptAtDeathOf(events),
       sealed: seal
         ? {

@@ -226,3 +226,24 @@ describe('a request cancelled by the death: the way to the paper signed before i
     expect(textOf(page(ADMISSIONS, { doc: doc('ready'), requests: [withPaper], paperAfterDeath }))).not.toContain(LINK);
   });
 });
+
+describe('an e-mail not sent reads as its reason says (email_skipped), not always « dossier en archive intermédiaire »', () => {
+  const skipped = (reason?: string): RequestView =>
+    request({
+      status: 'completed',
+      signers: [self, tuteur, { ...director, status: 'signed', actedAt: '2026-12-04T09:00:00.000Z' }],
+      events: [...kept().events, { kind: 'email_skipped', at: '2026-12-04T09:01:00.000Z', signerId: 's-tuteur', ...(reason ? { reason } : {}) }],
+    });
+
+  it('after the death, the former representative’s e-mail withheld: « après le décès … ancien représentant »', () => {
+    const card = cardOf(page(DIRECTOR, { requests: [skipped('representative_after_death')] }), 'Olivier Marchal');
+    expect(card).toContain('E-mail non envoyé : après le décès, le document signé n’est plus adressé à l’ancien représentant');
+    expect(card).not.toContain('archive intermédiaire');
+  });
+
+  it('hers: « la personne est décédée »; the archive’s, and one recorded without a reason, as before', () => {
+    expect(cardOf(page(DIRECTOR, { requests: [skipped('resident_deceased')] }), 'Olivier Marchal')).toContain('E-mail non envoyé : la personne est décédée');
+    expect(cardOf(page(DIRECTOR, { requests: [skipped('resident_archived')] }), 'Olivier Marchal')).toContain('E-mail non envoyé : dossier en archive intermédiaire');
+    expect(cardOf(page(DIRECTOR, { requests: [skipped()] }), 'Olivier Marchal')).toContain('E-mail non envoyé : dossier en archive intermédiaire');
+  });
+});

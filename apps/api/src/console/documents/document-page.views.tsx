@@ -3,7 +3,7 @@ import type { LegalHoldView } from '@carepact/archive';
 import { dataFailureParts } from '@carepact/documents';
 import type { DocumentView, RenditionView, VersionView } from '@carepact/documents';
 import type { StaffActor } from '@carepact/identity';
-import { VIEW_EXPRESSION_LABELS, blockingSigners, declinedCountersignature, inSigningOrder, isOptionalCountersigner, legalDeadlineRule, withoutFileReferences } from '@carepact/signing';
+import { VIEW_EXPRESSION_LABELS, blockingSigners, declinedCountersignature, emailSkippedLabel, inSigningOrder, isOptionalCountersigner, legalDeadlineRule, withoutFileReferences } from '@carepact/signing';
 import type { OtherParentView, PolicyDecision, RequestView, SignerView, SoleSignatureView, VisaView } from '@carepact/signing';
 import type { ComponentChildren } from 'preact';
 import { ConsolePage } from '../console-layout';
@@ -542,7 +542,7 @@ function DeceasedNotice(props: { m: DocumentPageModel }) {
       {closed ? (
         <p>
           {d.status === 'generation_failed' ? 'Sa génération ne peut plus être relancée, ni ce projet corrigé ou envoyé en signature' : 'Ce projet ne peut plus être corrigé ni envoyé en signature'} :
-          aucun nouveau document n’est établi pour elle : le pouvoir de ceux qui la représentaient a pris fin avec elle (mesure de protection, C. civ. art. 418 et 443 ; autorité parentale, pour un mineur). Il reste consultable.
+          aucun nouveau document n’est établi pour elle, le pouvoir de ceux qui la représentaient ayant pris fin avec elle (mesure de protection, C. civ. art. 418 et 443 ; autorité parentale, pour un mineur). Il reste consultable.
         </p>
       ) : (
         <>
@@ -1423,7 +1423,7 @@ function SignerCard(props: { s: SignerView; r: RequestView; m: DocumentPageModel
           <ol class="timeline">
             {mine.map((e, i) => (
               <li key={i}>
-                {EVENT_LABELS[e.kind]} — {formatDateTimeFr(e.at)}
+                {e.kind === 'email_skipped' ? emailSkippedLabel(e.reason) : EVENT_LABELS[e.kind]} — {formatDateTimeFr(e.at)}
               </li>
             ))}
           </ol>
