@@ -144,12 +144,12 @@ describe('the paper signed before the death, uploaded after it', () => {
     expect(await requestStatus(p.requestId)).toBe('active');
   }, 300_000);
 
-  it('a request cancelled by staff for another reason: 409 PAPER_REQUEST_CANCELLED, nothing stored', async () => {
+  it('a request cancelled by staff for another reason: 409 SIGNATURE_REQUEST_CLOSED, nothing stored', async () => {
     const p = await sent('Autre');
     await admissions.post(`/api/signature-requests/${p.requestId}/cancel`).send({ reason: 'Erreur de tarif' }).expect(200);
     const side = p.signers.filter((s) => s.role !== 'director').map((s) => s.id);
     const res = await upload(admissions, p.requestId, side, p.scan, day(-1));
-    expect({ status: res.status, code: res.body.error?.code }).toEqual({ status: 409, code: 'PAPER_REQUEST_CANCELLED' });
+    expect({ status: res.status, code: res.body.error?.code }).toEqual({ status: 409, code: 'SIGNATURE_REQUEST_CLOSED' });
     expect(res.body.error.message).toContain('Seule une demande annulée au décès de la personne');
     expect(await stored(p.requestId)).toBe(0);
   }, 300_000);

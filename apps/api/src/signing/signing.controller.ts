@@ -246,7 +246,7 @@ export class SigningController {
     type: String,
     description:
       'AAAA-MM-JJ : le jour où le papier a été signé. Demandé une fois la personne décédée (400 PAPER_SIGNED_ON_REQUIRED) : le papier ne vaut que signé au plus tard le jour du décès (409 PAPER_SIGNED_AFTER_DEATH, C. civ. art. 443). ' +
-      'Une demande annulée au décès reprend pour le papier signé avant lui, si toutes les signatures requises du côté de la personne y sont (409 PAPER_AFTER_DEATH_INCOMPLETE ; journalisé signature.reopened_for_paper) ; annulée pour une autre raison : 409 PAPER_REQUEST_CANCELLED.',
+      'Une demande annulée au décès reprend pour le papier signé avant lui, si toutes les signatures requises du côté de la personne y sont (409 PAPER_AFTER_DEATH_INCOMPLETE ; journalisé signature.reopened_for_paper) ; annulée pour une autre raison : 409 SIGNATURE_REQUEST_CLOSED.',
   })
   async uploadPaper(@Actor() actor: StaffActor, @Param('requestId', ParseIdPipe) requestId: string, @Query('signerIds') signerIds: unknown, @Query('signedOn') signedOn: unknown, @Req() req: Request) {
     const ids = signerIdsOf(signerIds);

@@ -247,10 +247,10 @@ export class PaperSignaturesService {
   }
 }
 
-/** 409 PAPER_REQUEST_CANCELLED: a request cancelled for another reason than the person's death takes no paper. */
+/** 409 SIGNATURE_REQUEST_CLOSED (the code a closed request always had): a request cancelled for another reason than the person’s death takes no paper. */
 function paperRequestCancelled(): ConflictError {
   return new ConflictError(
-    'PAPER_REQUEST_CANCELLED',
+    'SIGNATURE_REQUEST_CLOSED',
     'Cette demande de signature a été annulée : aucun scan signé sur papier ne peut plus y être déposé. Seule une demande annulée au décès de la personne peut encore recevoir le papier signé avant ce décès ; sinon, envoyez de nouveau le document en signature.',
   );
 }

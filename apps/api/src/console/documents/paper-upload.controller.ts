@@ -17,7 +17,7 @@ import { setFlash } from './console-flash';
 import { PaperError, paperUploadPage } from './paper-upload.views';
 
 /** Refusals about the request after the person's death, not about the file: above the form, not beside the scan. */
-const ABOUT_THE_REQUEST = new Set(['PAPER_AFTER_DEATH_INCOMPLETE', 'PAPER_REQUEST_CANCELLED', 'PAPER_DOCUMENT_NOT_READY']);
+const ABOUT_THE_REQUEST = new Set(['PAPER_AFTER_DEATH_INCOMPLETE', 'PAPER_DOCUMENT_NOT_READY']);
 
 /** The console route whose POST is multipart (bootstrap.ts lets it past the urlencoded console body parser). */
 export const PAPER_UPLOAD_PATH = /^\/documents\/[^/]+\/demandes\/[^/]+\/papier\/?$/;
