@@ -87,8 +87,8 @@ function printableSet(): Set<number> {
   return printable;
 }
 
-/** libs/rendering pdf-fonts.ts `isFormatControl`: drawn unshaped with a zero-width glyph, or skipped. */
-function isFormatControl(cp: number): boolean {
+/** Invisible format characters (bidi controls, zero-width joiners), which the PDF renderer (libs/rendering pdf-fonts.ts, text-layout.ts) draws unshaped with a zero-width glyph, or skips. */
+export function isFormatControl(cp: number): boolean {
   return cp === 0x061c || (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x2066 && cp <= 0x2069);
 }
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import * as fontkit from 'fontkit';
 import type { FontkitFont, FontkitGlyph } from 'fontkit';
-import { projectRoot } from '@carepact/common';
+import { PDF_FACE_FILES, isFormatControl, projectRoot } from '@carepact/common';
 import { GenerationalCache } from './generational-cache';
 import { num } from './pdf-number';
 import type { EmbeddedFontInternal, GlyphRunInternal, PdfDoc, PdfReference } from './pdfkit-internals';
@@ -18,11 +18,12 @@ import type { EmbeddedFontInternal, GlyphRunInternal, PdfDoc, PdfReference } fro
 export type FaceKey = 'R' | 'B' | 'FR' | 'FB';
 export type Weight = 'regular' | 'bold';
 
+/** The files, from the one list the input check reads too (@carepact/common printable.ts): each weight's primary face, then its fallback. */
 const FILES: Record<FaceKey, string> = {
-  R: 'AtkinsonHyperlegibleNext-Regular.ttf',
-  B: 'AtkinsonHyperlegibleNext-Bold.ttf',
-  FR: 'DejaVuSans.ttf',
-  FB: 'DejaVuSans-Bold.ttf',
+  R: PDF_FACE_FILES.regular[0],
+  B: PDF_FACE_FILES.bold[0],
+  FR: PDF_FACE_FILES.regular[1],
+  FB: PDF_FACE_FILES.bold[1],
 };
 export const FACE_KEYS: readonly FaceKey[] = ['R', 'B', 'FR', 'FB'];
 
@@ -366,11 +367,10 @@ export function cidOf(font: EmbeddedFontInternal, cids: number[], glyph: Fontkit
 /**
  * Invisible format characters (bidi controls, zero-width joiners). fontkit's shaper swaps them for
  * a space glyph, which would turn "Dupont\u202Eelliv" into "Dupont elliv" in the text layer;
- * they are written with their own zero-width glyph instead, so they come out literally.
+ * they are written with their own zero-width glyph instead, so they come out literally. One list,
+ * in @carepact/common (printable.ts), which the input check reads too.
  */
-export function isFormatControl(cp: number): boolean {
-  return cp === 0x061c || (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x2066 && cp <= 0x2069);
-}
+export { isFormatControl };
 
 /** Hex CID of a format control drawn unshaped, its ToUnicode entry and width recorded. */
 export function encodeUnshaped(font: EmbeddedFontInternal, cp: number): { hex: string; width: number } {

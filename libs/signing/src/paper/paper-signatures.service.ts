@@ -10,7 +10,6 @@ import { RequestView, RequestViews } from '../requests/request-views.service';
 import { SignatureProgress } from '../requests/signature-progress.service';
 import { PaperSignatureEntity, SignatureRequestEntity, SignerEntity } from '../requests/signing.entities';
 import { isPersonSideSigner, optionalLapsedAtDeath } from '../policy/person-side';
-import { DEATH_CANCEL_REASON_LIKE } from '../portal/cancelled-for-death';
 import type { EntityManager } from 'typeorm';
 import { SigningRepository } from '../requests/signing.repository';
 import { assertResidenceNotDisputed } from '../requests/residence-dispute.guard';
@@ -84,9 +83,9 @@ export class PaperSignaturesService {
   private async cancelledForDeath(em: EntityManager, r: SignatureRequestEntity): Promise<string | null> {
     const deceasedOn = await this.deceasedOn(em, r);
     if (!deceasedOn) return null;
-    const [row] = (await em.query(`SELECT 1 FROM signature_events WHERE request_id = $1 AND kind = 'cancelled' AND details->>'reason' LIKE $2 AND details->>'reason' = $3`, [
+    // The reason cancelForDeparture wrote with this very date of death (a death cleared and recorded again at another date does not reopen).
+    const [row] = (await em.query(`SELECT 1 FROM signature_events WHERE request_id = $1 AND kind = 'cancelled' AND details->>'reason' = $2`, [
       r.id,
-      DEATH_CANCEL_REASON_LIKE,
       departureCancelReason(deceasedOn, true),
     ])) as unknown[];
     return row ? deceasedOn : null;
